@@ -1,0 +1,173 @@
+"""`python -m bot <command>`: run the bot, seed the catalog, apply migrations, and more."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
+from bot.store.catalog_file import CatalogError
+
+log = logging.getLogger("bot")
+
+
+class StartupError(Exception):
+    """A problem that stops start-up; printed as one line, exit code 1."""
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], object] = lambda parser: None
+    needs_settings: bool = True
+
+
+def safe_url(url: str) -> str:
+    """The database URL with any password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable DATABASE_URL>"
+
+
+async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
+    """Apply migrations and seed an empty shop; errors become one clear StartupError line."""
+    from bot.store.seed import seed_if_empty
+    from bot.store.uow import Store
+
+    store = Store.from_url(settings.database_url)
+    try:
+        try:
+            await store.migrate()
+        except Exception as exc:
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StartupError(
+                f"DATABASE_URL: cannot use the database at {safe_url(settings.database_url)}: "
+                f"{reason}"
+            ) from None
+        if seed:
+            report = await seed_if_empty(store, settings.catalog_path)
+            if report:
+                log.info(
+                    "seeded the empty shop from %s: %s", settings.catalog_path, report.summary()
+                )
+    finally:
+        await store.close()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings: Settings = args.settings
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    settings = _settings(args)
+    asyncio.run(prepare_database(settings))
+    app = build_application(settings)
+    log.info("starting long polling against %s", settings.bot_api_base_url)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    log.info("stopped")
+    return 0
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    settings = _settings(args)
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should call")
+    asyncio.run(prepare_database(settings))
+    app = build_application(settings)
+    path = "telegram"
+    app.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=path,
+        webhook_url=settings.webhook_url.rstrip("/") + "/" + path,
+        secret_token=settings.webhook_secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from bot.store.seed import seed_catalog
+    from bot.store.uow import Store
+
+    settings = _settings(args)
+    path = Path(args.file) if args.file else settings.catalog_path
+
+    async def _seed() -> str:
+        await prepare_database(settings, seed=False)
+        store = Store.from_url(settings.database_url)
+        try:
+            return (await seed_catalog(store, path)).summary()
+        finally:
+            await store.close()
+
+    print(f"seeded from {path}: {asyncio.run(_seed())}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    asyncio.run(prepare_database(settings, seed=False))
+    print(f"database at {safe_url(settings.database_url)} is at the latest schema")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "run": Command("run the bot with long polling (the default)", cmd_run),
+    "webhook": Command("run the bot behind a webhook (production)", cmd_webhook),
+    "seed": Command(
+        "upsert the catalog file into the database (idempotent)",
+        cmd_seed,
+        lambda p: p.add_argument("--file", help="catalog JSON or CSV (default: CATALOG_PATH)"),
+    ),
+    "migrate": Command("apply database migrations and exit", cmd_migrate),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="A shopping assistant that lives in Telegram.",
+    )
+    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command.arguments(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    name = args.command or "run"
+    command = COMMANDS[name]
+    try:
+        if command.needs_settings:
+            args.settings = load_settings(env_file=args.env_file)
+            configure_logging(
+                args.settings.log_level,
+                [args.settings.bot_token, args.settings.stripe_api_key],
+            )
+        return command.run(args)
+    except (ConfigError, StartupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ConfigError) else 1
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

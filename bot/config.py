@@ -1,0 +1,211 @@
+"""Settings from the environment and an optional .env file, checked once at start-up."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.money import MoneyError, check_currency, exponent, parse_amount
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/shop.db"
+DEFAULT_STRIPE_API_BASE = "https://api.stripe.com"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment; every field but the token has a default."""
+
+    bot_token: str
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_ids: frozenset[int] = frozenset()
+    currency: str = "USD"
+    payment_provider_token: str = ""
+    stripe_api_key: str = ""
+    stripe_api_base: str = DEFAULT_STRIPE_API_BASE
+    log_level: str = "INFO"
+    payload_secret: str = field(default="", repr=False)
+    catalog_path: Path = Path("data/catalog.json")
+    reservation_minutes: int = 15
+    low_stock_threshold: int = 3
+    shipping_countries: frozenset[str] = frozenset(
+        {"US", "CA", "GB", "IE", "DE", "FR", "NL", "BE", "ES", "IT", "AT", "SE", "DK", "PL"}
+    )
+    shipping_standard: int = 500
+    shipping_express: int = 1500
+    free_shipping_over: int = 5000
+    broadcast_rate: float = 25.0
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.payload_secret:
+            derived = hashlib.sha256(b"shopbot-payload:" + self.bot_token.encode()).hexdigest()
+            object.__setattr__(self, "payload_secret", derived)
+        if not self.webhook_secret:
+            derived = hashlib.sha256(b"shopbot-webhook:" + self.bot_token.encode()).hexdigest()
+            object.__setattr__(self, "webhook_secret", derived[:64])
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """Base URL handed to python-telegram-bot (it appends the token)."""
+        return _api_root(self.telegram_api_base_url) + "/bot"
+
+    @property
+    def bot_api_file_url(self) -> str:
+        """File download base URL, derived from the API base URL."""
+        return _api_root(self.telegram_api_base_url) + "/file/bot"
+
+    @property
+    def uses_stars(self) -> bool:
+        """Invoices in Telegram Stars (no provider token needed)."""
+        return self.currency == "XTR"
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+
+def _api_root(url: str) -> str:
+    root = url.rstrip("/")
+    return root[: -len("/bot")] if root.endswith("/bot") else root
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Read settings from `environ` (default os.environ) over an optional .env file.
+
+    Real environment variables win over the file, like docker and most twelve-factor tools.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).exists():
+        try:
+            loaded = dotenv_values(env_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read {env_file}: {exc}") from None
+        values.update({k: v for k, v in loaded.items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return _parse(values)
+
+
+def _parse(env: Mapping[str, str]) -> Settings:
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip() or default
+
+    token = get("BOT_TOKEN")
+    if not token:
+        raise ConfigError("BOT_TOKEN is not set: put the token from @BotFather in it")
+    if ":" not in token or not token.split(":", 1)[0].isdigit():
+        raise ConfigError("BOT_TOKEN is malformed: expected '<digits>:<secret>' from @BotFather")
+
+    base = get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"TELEGRAM_API_BASE_URL must start with http:// or https://: {base!r}")
+
+    database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+
+    try:
+        currency = check_currency(get("CURRENCY", "USD"))
+    except MoneyError as exc:
+        raise ConfigError(f"CURRENCY: {exc}") from None
+
+    level = get("LOG_LEVEL", "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {level!r}")
+
+    stripe_base = get("STRIPE_API_BASE", DEFAULT_STRIPE_API_BASE)
+    if not stripe_base.startswith(("http://", "https://")):
+        raise ConfigError(f"STRIPE_API_BASE must start with http:// or https://: {stripe_base!r}")
+
+    countries = frozenset(
+        c.strip().upper() for c in get("SHIPPING_COUNTRIES", "").split(",") if c.strip()
+    )
+    for code in countries:
+        if len(code) != 2 or not code.isalpha():
+            raise ConfigError(f"SHIPPING_COUNTRIES: {code!r} is not a two-letter country code")
+
+    defaults = Settings(bot_token=token)
+    return Settings(
+        bot_token=token,
+        telegram_api_base_url=base,
+        database_url=database_url,
+        admin_ids=_int_set(env.get("ADMIN_IDS", ""), "ADMIN_IDS"),
+        currency=currency,
+        payment_provider_token=get("PAYMENT_PROVIDER_TOKEN"),
+        stripe_api_key=get("STRIPE_API_KEY"),
+        stripe_api_base=stripe_base,
+        log_level=level,
+        payload_secret=get("PAYLOAD_SECRET"),
+        catalog_path=Path(get("CATALOG_PATH", "data/catalog.json")),
+        reservation_minutes=_positive_int(env, "RESERVATION_MINUTES", 15),
+        low_stock_threshold=_positive_int(env, "LOW_STOCK_THRESHOLD", 3, allow_zero=True),
+        shipping_countries=countries or defaults.shipping_countries,
+        shipping_standard=_amount(env, "SHIPPING_STANDARD", currency, "5.00"),
+        shipping_express=_amount(env, "SHIPPING_EXPRESS", currency, "15.00"),
+        free_shipping_over=_amount(env, "FREE_SHIPPING_OVER", currency, "50.00"),
+        broadcast_rate=_positive_float(env, "BROADCAST_RATE", 25.0),
+        webhook_url=get("WEBHOOK_URL"),
+        webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
+        webhook_port=_positive_int(env, "WEBHOOK_PORT", 8443),
+        webhook_secret=get("WEBHOOK_SECRET"),
+    )
+
+
+def _int_set(raw: str, name: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"{name} must be comma-separated Telegram user ids, got {part!r}")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int, allow_zero: bool = False) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or (int(raw) == 0 and not allow_zero):
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number, got {raw!r}")
+    return value
+
+
+def _amount(env: Mapping[str, str], name: str, currency: str, default: str) -> int:
+    if exponent(currency) == 0:
+        default = default.split(".")[0] + "00"  # "5.00" -> 500 yen or stars
+    raw = env.get(name, "").strip() or default
+    try:
+        return parse_amount(raw, currency)
+    except MoneyError as exc:
+        raise ConfigError(f"{name}: {exc}") from None

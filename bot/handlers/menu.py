@@ -1,0 +1,39 @@
+"""The command menus Telegram shows (setMyCommands): one list for shoppers, one for admins."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.config import Settings
+from bot.context import AnyApplication
+
+log = logging.getLogger(__name__)
+
+SHOPPER_COMMANDS: list[tuple[str, str]] = [
+    ("start", "Welcome and main menu"),
+    ("catalog", "Browse the catalog"),
+    ("search", "Find products, e.g. /search mug"),
+    ("cart", "Your cart"),
+    ("orders", "Your orders"),
+    ("help", "What I can do"),
+    ("cancel", "Cancel the current step"),
+]
+
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("admin", "Admin menu"),
+]
+
+
+async def publish_commands(app: AnyApplication, settings: Settings) -> None:
+    """Shoppers see the shop's commands; each admin's own chat also shows the admin ones."""
+    shopper = [BotCommand(name, text) for name, text in SHOPPER_COMMANDS]
+    await app.bot.set_my_commands(shopper, scope=BotCommandScopeDefault())
+    admin = shopper + [BotCommand(name, text) for name, text in ADMIN_COMMANDS]
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramError as exc:  # the admin has not opened a chat with the bot yet
+            log.warning("could not set admin commands for %s: %s", admin_id, exc)

@@ -1,0 +1,111 @@
+"""Money as integer minor units with a currency; parsing and formatting live only here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ISO 4217 exponents that differ from the usual two decimals; XTR is Telegram Stars.
+_EXPONENTS: dict[str, int] = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "HUF": 2,
+    "XTR": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
+_SYMBOLS: dict[str, str] = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "INR": "₹",
+    "RUB": "₽",
+    "UAH": "₴",
+    "KRW": "₩",
+    "BRL": "R$",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "XTR": "⭐",
+}
+_DECIMAL_RE = re.compile(r"^\s*(?P<int>\d+)(?:\.(?P<frac>\d+))?\s*$")
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+STARS = "XTR"
+
+
+class MoneyError(ValueError):
+    """An amount or currency that cannot be represented exactly."""
+
+
+def check_currency(code: str) -> str:
+    """Return the upper-cased ISO 4217 code, or raise MoneyError."""
+    upper = code.strip().upper()
+    if not _CURRENCY_RE.match(upper):
+        raise MoneyError(f"'{code}' is not a three-letter currency code such as USD or XTR")
+    return upper
+
+
+def exponent(currency: str) -> int:
+    """Digits after the decimal point in the currency's minor unit."""
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Parse a decimal string such as "12.50" into minor units, refusing anything inexact."""
+    match = _DECIMAL_RE.match(str(text))
+    if not match:
+        raise MoneyError(f"'{text}' is not an amount; write it like 12.50")
+    digits = exponent(currency)
+    frac = match.group("frac") or ""
+    if len(frac) > digits:
+        if digits == 0:
+            raise MoneyError(f"'{text}' has decimals, but {currency} amounts are whole numbers")
+        raise MoneyError(f"'{text}' has more than {digits} decimals for {currency}")
+    return int(match.group("int")) * 10**digits + int(frac.ljust(digits, "0") or "0")
+
+
+def to_decimal_string(amount: int, currency: str) -> str:
+    """Minor units back to the plain decimal form used in catalog files ("12.50")."""
+    digits = exponent(currency)
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(amount), 10**digits) if digits else (abs(amount), 0)
+    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
+
+
+def format_money(amount: int, currency: str) -> str:
+    """Human form for chat messages: "$12.50", "€3.00", "⭐ 120", "12.500 KWD"."""
+    plain = to_decimal_string(amount, currency)
+    if currency == STARS:
+        return f"⭐ {plain}"
+    symbol = _SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{plain} {currency}"
+    if plain.startswith("-"):
+        return f"-{symbol}{plain[1:]}"
+    return f"{symbol}{plain}"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount: integer minor units and the currency they are counted in."""
+
+    amount: int
+    currency: str
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot add {other.currency} to {self.currency}")
+        return Money(self.amount + other.amount, self.currency)
+
+    def __mul__(self, times: int) -> Money:
+        return Money(self.amount * times, self.currency)
+
+    def __str__(self) -> str:
+        return format_money(self.amount, self.currency)

@@ -1,0 +1,277 @@
+"""Catalog files (JSON or CSV): parse, validate every row, then upsert by SKU in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
+from bot.store.models import Product
+from bot.store.uow import UnitOfWork
+
+REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
+OPTIONAL_FIELDS = ("active", "digital")
+CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+_SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_TRUE = {"1", "true", "yes", "y"}
+_FALSE = {"0", "false", "no", "n", ""}
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One validated product row; `price` is in minor units of `currency`."""
+
+    sku: str
+    title: str
+    description: str
+    category: str
+    price: int
+    currency: str
+    stock: int
+    photo: str
+    active: bool = True
+    digital: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1-based: the JSON list position or the CSV line number
+    sku: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f" ({self.sku})" if self.sku else "")
+        return f"{where}, {self.field}: {self.message}"
+
+
+class CatalogError(Exception):
+    """The catalog file is unusable; `errors` names every bad row and field."""
+
+    def __init__(self, errors: list[RowError], source: str = "catalog") -> None:
+        self.errors = errors
+        lines = "\n".join(f"  - {e}" for e in errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{source}: {len(errors)} problem(s)\n{lines}{more}")
+
+
+@dataclass
+class ImportReport:
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogRow]:
+    try:
+        raw = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError([RowError(0, "", "file", f"not valid JSON: {exc}")], source) from None
+    if isinstance(raw, dict) and isinstance(raw.get("products"), list):
+        raw = raw["products"]
+    if not isinstance(raw, list):
+        raise CatalogError([RowError(0, "", "file", "expected a list of products")], source)
+    return validate_rows(((i + 1, item) for i, item in enumerate(raw)), source)
+
+
+def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow]:
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise CatalogError([RowError(0, "", "file", "not UTF-8 text")], source) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [f for f in REQUIRED_FIELDS if f not in header]
+    if missing:
+        message = f"header lacks column(s): {', '.join(missing)}"
+        raise CatalogError([RowError(1, "", "header", message)], source)
+    try:
+        rows = [(reader.line_num, {k.strip(): v for k, v in row.items() if k}) for row in reader]
+    except csv.Error as exc:
+        raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
+    return validate_rows(rows, source)
+
+
+def load_file(path: Path) -> list[CatalogRow]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(
+            [RowError(0, "", "file", f"cannot read: {exc.strerror}")], str(path)
+        ) from None
+    if path.suffix.lower() == ".csv":
+        return parse_csv(data, str(path))
+    return parse_json(data, str(path))
+
+
+def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> list[CatalogRow]:
+    """Check every row and collect every problem before anything is applied."""
+    errors: list[RowError] = []
+    result: list[CatalogRow] = []
+    seen: dict[str, int] = {}
+    for line, item in rows:
+        row, row_errors = _validate_row(line, item)
+        if row is not None and row.sku in seen:
+            message = f"duplicate SKU, first seen on line {seen[row.sku]}"
+            row_errors.append(RowError(line, row.sku, "sku", message))
+        errors.extend(row_errors)
+        if row is not None and not row_errors:
+            seen[row.sku] = line
+            result.append(row)
+    if errors:
+        raise CatalogError(errors, source)
+    if not result:
+        raise CatalogError([RowError(0, "", "file", "no products in it")], source)
+    return result
+
+
+def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowError]]:
+    if not isinstance(item, Mapping):
+        return None, [RowError(line, "", "row", "expected an object with product fields")]
+    sku = str(item.get("sku") or "").strip()
+    errors: list[RowError] = []
+
+    def bad(field: str, message: str) -> None:
+        errors.append(RowError(line, sku, field, message))
+
+    for field in REQUIRED_FIELDS:
+        value = item.get(field)
+        blank = isinstance(value, str) and not value.strip() and field != "photo"
+        if (value is None or blank) and field != "description":
+            bad(field, "missing")
+    if sku and not _SKU_RE.match(sku):
+        bad("sku", "use letters, digits, '-', '_' or '.', at most 64 characters")
+    title = str(item.get("title") or "").strip()
+    if len(title) > 128:
+        bad("title", "longer than 128 characters")
+    category = str(item.get("category") or "").strip()
+    if len(category) > 64:
+        bad("category", "longer than 64 characters")
+    currency = ""
+    try:
+        if item.get("currency") is not None:
+            currency = check_currency(str(item["currency"]))
+    except MoneyError as exc:
+        bad("currency", str(exc))
+    price = 0
+    raw_price = item.get("price")
+    if raw_price is not None and currency:
+        if isinstance(raw_price, float | bool):
+            bad("price", 'write the price as a decimal string such as "12.50"')
+        else:
+            try:
+                price = parse_amount(str(raw_price), currency)
+            except MoneyError as exc:
+                bad("price", str(exc))
+    stock = 0
+    raw_stock = item.get("stock")
+    if raw_stock is not None:
+        text = str(raw_stock).strip()
+        if isinstance(raw_stock, bool) or not text.isdigit():
+            bad("stock", f"must be a whole number of 0 or more, got {raw_stock!r}")
+        else:
+            stock = int(text)
+    flags: dict[str, bool] = {}
+    for field, default in (("active", True), ("digital", False)):
+        raw = item.get(field, default)
+        text = str(raw).strip().lower()
+        if isinstance(raw, bool):
+            flags[field] = raw
+        elif text in _TRUE or text in _FALSE:
+            flags[field] = text in _TRUE if text else default
+        else:
+            bad(field, f"must be true or false, got {raw!r}")
+    if errors:
+        return None, errors
+    return (
+        CatalogRow(
+            sku=sku,
+            title=title,
+            description=str(item.get("description") or "").strip(),
+            category=category,
+            price=price,
+            currency=currency,
+            stock=stock,
+            photo=str(item.get("photo") or "").strip(),
+            active=flags["active"],
+            digital=flags["digital"],
+        ),
+        [],
+    )
+
+
+def slugify(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "general"
+
+
+async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
+    """Create or update products by SKU inside the caller's unit of work."""
+    report = ImportReport([], [], [])
+    for row in rows:
+        category = await uow.categories.get_or_create(slugify(row.category), row.category)
+        product = await uow.products.get_by_sku(row.sku)
+        values: dict[str, Any] = {
+            "title": row.title,
+            "description": row.description,
+            "category_id": category.id,
+            "price": row.price,
+            "currency": row.currency,
+            "stock": row.stock,
+            "photo": row.photo,
+            "is_active": row.active,
+            "is_digital": row.digital,
+        }
+        if product is None:
+            await uow.products.add(Product(sku=row.sku, **values))
+            report.created.append(row.sku)
+            continue
+        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+        if not changed:
+            report.unchanged.append(row.sku)
+            continue
+        if "stock" in changed and changed["stock"] < product.reserved:
+            raise CatalogError(
+                [RowError(0, row.sku, "stock", f"below the {product.reserved} held by invoices")]
+            )
+        if "photo" in changed:
+            product.photo_file_id = None
+        for key, value in changed.items():
+            setattr(product, key, value)
+        report.updated.append(row.sku)
+    await uow.session.flush()
+    return report
+
+
+def rows_to_csv(products: Iterable[Product]) -> bytes:
+    """The catalog as CSV with the same columns an import accepts."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for p in products:
+        writer.writerow(
+            [
+                p.sku,
+                p.title,
+                p.description,
+                p.category.title,
+                to_decimal_string(p.price, p.currency),
+                p.currency,
+                p.stock,
+                p.photo_file_id or p.photo,
+                str(p.is_active).lower(),
+                str(p.is_digital).lower(),
+            ]
+        )
+    return out.getvalue().encode()

@@ -1,0 +1,34 @@
+"""The audit log of admin actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import AuditEntry
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(
+        self,
+        actor_telegram_id: int | None,
+        action: str,
+        target: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        entry = AuditEntry(
+            actor_telegram_id=actor_telegram_id, action=action, target=target, details=details
+        )
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def list_recent(self, limit: int = 50) -> Sequence[AuditEntry]:
+        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        return (await self.session.scalars(stmt)).all()

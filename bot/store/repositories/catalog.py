@@ -1,0 +1,192 @@
+"""Categories and products, including the atomic stock operations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.store.models import Category, Product
+
+
+class CategoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, category_id: int) -> Category | None:
+        return await self.session.get(Category, category_id)
+
+    async def get_by_slug(self, slug: str) -> Category | None:
+        return await self.session.scalar(select(Category).where(Category.slug == slug))
+
+    async def get_or_create(self, slug: str, title: str) -> Category:
+        category = await self.get_by_slug(slug)
+        if category is None:
+            position = await self.session.scalar(select(func.count()).select_from(Category))
+            category = Category(slug=slug, title=title, position=position or 0)
+            self.session.add(category)
+            await self.session.flush()
+        return category
+
+    async def list_all(self) -> Sequence[Category]:
+        return (await self.session.scalars(select(Category).order_by(Category.position))).all()
+
+    async def list_with_active_products(self) -> list[tuple[Category, int]]:
+        """Categories a shopper can browse, with how many visible products each has."""
+        rows = await self.session.execute(
+            select(Category, func.count(Product.id))
+            .join(Product, Product.category_id == Category.id)
+            .where(Product.is_active.is_(True))
+            .group_by(Category.id)
+            .order_by(Category.position, Category.id)
+        )
+        return [(category, count) for category, count in rows.tuples()]
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, product: Product) -> Product:
+        self.session.add(product)
+        await self.session.flush()
+        return product
+
+    async def get(self, product_id: int) -> Product | None:
+        return await self.session.get(Product, product_id, populate_existing=True)
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        return await self.session.scalar(select(Product).where(Product.sku == sku))
+
+    async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
+        rows = await self.session.scalars(select(Product).where(Product.id.in_(product_ids)))
+        return {p.id: p for p in rows}
+
+    async def list_all(self) -> Sequence[Product]:
+        stmt = select(Product).options(selectinload(Product.category)).order_by(Product.sku)
+        return (await self.session.scalars(stmt)).all()
+
+    async def list_active(self) -> Sequence[Product]:
+        stmt = select(Product).where(Product.is_active.is_(True)).order_by(Product.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def count_in_category(self, category_id: int) -> int:
+        stmt = select(func.count(Product.id)).where(
+            Product.category_id == category_id, Product.is_active.is_(True)
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def list_in_category(
+        self, category_id: int, *, offset: int = 0, limit: int = 8
+    ) -> Sequence[Product]:
+        stmt = (
+            select(Product)
+            .where(Product.category_id == category_id, Product.is_active.is_(True))
+            .order_by(Product.title, Product.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def search(self, words: Sequence[str], *, limit: int = 50) -> Sequence[Product]:
+        """Active products whose title or description contains every word (case-insensitive)."""
+        stmt = select(Product).where(Product.is_active.is_(True))
+        for word in words:
+            pattern = f"%{word.lower()}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(Product.title).like(pattern),
+                    func.lower(Product.description).like(pattern),
+                )
+            )
+        stmt = stmt.order_by(Product.title, Product.id).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def low_stock(self, threshold: int) -> Sequence[Product]:
+        stmt = (
+            select(Product)
+            .where(Product.is_active.is_(True), Product.stock - Product.reserved <= threshold)
+            .order_by(Product.stock - Product.reserved, Product.sku)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    # -- Stock: every change is one conditional UPDATE; the row count says if it happened. --
+
+    async def reserve(self, product_id: int, quantity: int) -> bool:
+        """Hold `quantity` units if that many are available; False if not (nothing changes)."""
+        result = await self.session.execute(
+            update(Product)
+            .where(
+                Product.id == product_id,
+                Product.is_active.is_(True),
+                Product.stock - Product.reserved >= quantity,
+            )
+            .values(reserved=Product.reserved + quantity)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def release(self, product_id: int, quantity: int) -> bool:
+        """Give back units held by an invoice that will not be paid."""
+        result = await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.reserved >= quantity)
+            .values(reserved=Product.reserved - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def sell_reserved(self, product_id: int, quantity: int) -> bool:
+        """Turn held units into a sale: they leave stock and the hold."""
+        result = await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.reserved >= quantity)
+            .values(stock=Product.stock - quantity, reserved=Product.reserved - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def sell_unreserved(self, product_id: int, quantity: int) -> bool:
+        """Sell units that were not held (a late payment after the hold expired), if available."""
+        result = await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.stock - Product.reserved >= quantity)
+            .values(stock=Product.stock - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def restock(self, product_id: int, quantity: int) -> None:
+        """Put units back on hand (a cancelled paid order)."""
+        await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def set_stock(self, product_id: int, stock: int) -> bool:
+        """Set on-hand stock, refused (False) if it would fall below what invoices hold."""
+        result = await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.reserved <= stock)
+            .values(stock=stock)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def adjust_stock(self, product_id: int, delta: int) -> bool:
+        """Add or remove units, refused (False) if stock would fall below what is held."""
+        result = await self.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.stock + delta >= Product.reserved)
+            .values(stock=Product.stock + delta)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

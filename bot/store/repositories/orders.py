@@ -1,0 +1,112 @@
+"""Orders, their lines and their lifecycle events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.store.models import Order, OrderEvent, utcnow
+from bot.store.order_states import next_status
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, order: Order) -> Order:
+        self.session.add(order)
+        await self.session.flush()
+        self.session.add(OrderEvent(order_id=order.id, from_status=None, to_status=order.status))
+        await self.session.flush()
+        return order
+
+    async def get(self, order_id: int, *, full: bool = True) -> Order | None:
+        """The order with lines (and, if `full`, payments, events and customer) loaded."""
+        options = [selectinload(Order.lines)]
+        if full:
+            options += [
+                selectinload(Order.payments),
+                selectinload(Order.events),
+                selectinload(Order.customer),
+            ]
+        stmt = (
+            select(Order)
+            .where(Order.id == order_id)
+            .options(*options)
+            .execution_options(populate_existing=True)
+        )
+        return await self.session.scalar(stmt)
+
+    async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> Sequence[Order]:
+        stmt = (
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .options(selectinload(Order.lines))
+            .order_by(Order.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def list_recent(
+        self, *, status: str | None = None, offset: int = 0, limit: int = 8
+    ) -> Sequence[Order]:
+        stmt = select(Order).options(selectinload(Order.customer), selectinload(Order.lines))
+        if status:
+            stmt = stmt.where(Order.status == status)
+        stmt = stmt.order_by(Order.id.desc()).offset(offset).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def count(self, *, status: str | None = None) -> int:
+        stmt = select(func.count(Order.id))
+        if status:
+            stmt = stmt.where(Order.status == status)
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def open_holds_for_customer(self, customer_id: int) -> Sequence[Order]:
+        stmt = (
+            select(Order)
+            .where(Order.customer_id == customer_id, Order.hold_status == "held")
+            .options(selectinload(Order.lines))
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def expired_holds(self, now: datetime | None = None) -> Sequence[Order]:
+        stmt = (
+            select(Order)
+            .where(Order.hold_status == "held", Order.hold_expires_at <= (now or utcnow()))
+            .options(selectinload(Order.lines))
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def claim_hold(self, order_id: int, new_hold_status: str) -> bool:
+        """Atomically move a held order's stock hold to sold/released; False if not held."""
+        result = await self.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.hold_status == "held")
+            .values(hold_status=new_hold_status)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def transition(
+        self, order: Order, trigger: str, *, actor: str = "system", note: str | None = None
+    ) -> str:
+        """Move the order along the lifecycle table and record the timestamped event."""
+        previous = order.status
+        order.status = next_status(previous, trigger).value
+        order.updated_at = utcnow()
+        self.session.add(
+            OrderEvent(
+                order_id=order.id,
+                from_status=previous,
+                to_status=order.status,
+                actor=actor,
+                note=note,
+            )
+        )
+        await self.session.flush()
+        return order.status

@@ -1,0 +1,67 @@
+"""Payments (unique by Telegram charge id) and refunds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Payment, Refund
+
+
+class PaymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_by_charge_id(self, telegram_payment_charge_id: str) -> Payment | None:
+        stmt = select(Payment).where(
+            Payment.telegram_payment_charge_id == telegram_payment_charge_id
+        )
+        return await self.session.scalar(stmt)
+
+    async def add_once(self, payment: Payment) -> Payment | None:
+        """Insert the payment; None if this charge id was already recorded (a replay)."""
+        if await self.get_by_charge_id(payment.telegram_payment_charge_id) is not None:
+            return None
+        try:
+            async with self.session.begin_nested():
+                self.session.add(payment)
+                await self.session.flush()
+        except IntegrityError:
+            return None  # a concurrent delivery of the same update won the race
+        return payment
+
+    async def for_order(self, order_id: int) -> Sequence[Payment]:
+        stmt = select(Payment).where(Payment.order_id == order_id).order_by(Payment.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def awaiting_verification(self, *, limit: int = 50) -> Sequence[Payment]:
+        stmt = (
+            select(Payment)
+            .where(Payment.verification_status == "pending", Payment.provider == "stripe")
+            .order_by(Payment.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+
+class RefundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, refund: Refund) -> Refund:
+        self.session.add(refund)
+        await self.session.flush()
+        return refund
+
+    async def for_order(self, order_id: int) -> Sequence[Refund]:
+        stmt = select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def total_for_order(self, order_id: int) -> int:
+        stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.order_id == order_id, Refund.status == "succeeded"
+        )
+        return int(await self.session.scalar(stmt) or 0)

@@ -1,0 +1,27 @@
+"""Seed the catalog from data/catalog.json: on first start, and on demand (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.store.catalog_file import ImportReport, load_file, upsert_rows
+from bot.store.models import Product
+from bot.store.uow import Store
+
+
+async def seed_catalog(store: Store, path: Path) -> ImportReport:
+    """Upsert every product of the file by SKU in one transaction (validated first)."""
+    rows = load_file(path)
+    async with store.uow() as uow:
+        return await upsert_rows(uow, rows)
+
+
+async def seed_if_empty(store: Store, path: Path) -> ImportReport | None:
+    """Seed an empty shop; leave a shop that has products alone."""
+    async with store.uow() as uow:
+        count = await uow.session.scalar(select(func.count(Product.id)))
+    if count:
+        return None
+    return await seed_catalog(store, path)

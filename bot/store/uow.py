@@ -1,0 +1,89 @@
+"""Unit of work: one session, one transaction; commits on success, rolls back on error."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.store.db import create_engine, create_sessionmaker
+from bot.store.repositories import (
+    AuditRepository,
+    CartRepository,
+    CategoryRepository,
+    ChatStateRepository,
+    CustomerRepository,
+    OrderRepository,
+    PaymentRepository,
+    ProductRepository,
+    RefundRepository,
+)
+
+
+class UnitOfWork:
+    """`async with store.uow() as uow:` gives repositories sharing one transaction."""
+
+    session: AsyncSession
+    categories: CategoryRepository
+    products: ProductRepository
+    customers: CustomerRepository
+    carts: CartRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    refunds: RefundRepository
+    chat_states: ChatStateRepository
+    audit: AuditRepository
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = session = self._sessionmaker()
+        await session.begin()
+        self.categories = CategoryRepository(session)
+        self.products = ProductRepository(session)
+        self.customers = CustomerRepository(session)
+        self.carts = CartRepository(session)
+        self.orders = OrderRepository(session)
+        self.payments = PaymentRepository(session)
+        self.refunds = RefundRepository(session)
+        self.chat_states = ChatStateRepository(session)
+        self.audit = AuditRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+
+class Store:
+    """The database: engine, session factory and units of work. Built once at start-up."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessionmaker = create_sessionmaker(engine)
+
+    @classmethod
+    def from_url(cls, url: str) -> Store:
+        return cls(create_engine(url))
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker)
+
+    async def migrate(self) -> None:
+        from bot.store.migrate import upgrade_to_head
+
+        await upgrade_to_head(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
