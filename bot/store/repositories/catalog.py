@@ -42,7 +42,7 @@ class CategoryRepository:
             .group_by(Category.id)
             .order_by(Category.position, Category.id)
         )
-        return [(category, count) for category, count in rows.tuples()]
+        return [(category, count) for category, count in rows]
 
 
 class ProductRepository:

@@ -1,0 +1,123 @@
+"""The seed catalog and catalog files: validated whole, applied all-or-nothing, idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.store.catalog_file import CatalogError, load_file, parse_csv, parse_json, rows_to_csv
+from bot.store.models import Category, Product
+from bot.store.seed import seed_catalog, seed_if_empty
+from bot.store.uow import Store
+from tests.conftest import CATALOG_PATH
+
+GOOD = {
+    "sku": "MUG-1",
+    "title": "Mug",
+    "description": "A mug",
+    "category": "Kitchen",
+    "price": "12.50",
+    "currency": "USD",
+    "stock": 3,
+    "photo": "photos/mug.png",
+}
+
+
+def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
+    rows = load_file(CATALOG_PATH)
+    assert len(rows) >= 24
+    assert len({r.category for r in rows}) >= 4
+    assert all(r.price > 0 and r.title and r.description and r.photo for r in rows)
+    for row in rows:
+        if not row.photo.startswith("http"):
+            assert (CATALOG_PATH.parent / row.photo).is_file(), row.sku
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"price": "12.505"}, "price", "more than 2 decimals"),
+        ({"price": 12.5}, "price", "decimal string"),
+        ({"price": "free"}, "price", "not an amount"),
+        ({"stock": -1}, "stock", "whole number"),
+        ({"currency": "US"}, "currency", "three-letter"),
+        ({"title": ""}, "title", "missing"),
+        ({"sku": "bad sku!"}, "sku", "letters, digits"),
+    ],
+)
+def test_a_bad_field_is_named_with_its_product(
+    change: dict[str, object], field: str, message: str
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_json(json.dumps([GOOD, {**GOOD, "sku": "MUG-2", **change}]))
+    (error,) = caught.value.errors
+    assert (error.line, error.field) == (2, field)
+    assert message in error.message
+    assert "line 2" in str(caught.value)
+
+
+def test_missing_fields_and_duplicate_skus_are_all_reported_at_once() -> None:
+    broken = {k: v for k, v in GOOD.items() if k != "category"}
+    with pytest.raises(CatalogError) as caught:
+        parse_json(json.dumps([GOOD, GOOD, broken]))
+    found = {(e.line, e.field) for e in caught.value.errors}
+    assert found == {(2, "sku"), (3, "category")}
+
+
+def test_not_json_and_not_a_list_are_clear_errors() -> None:
+    with pytest.raises(CatalogError, match="not valid JSON"):
+        parse_json(b"{oops")
+    with pytest.raises(CatalogError, match="list of products"):
+        parse_json(b'{"sku": 1}')
+
+
+def test_csv_reports_line_numbers_and_missing_columns() -> None:
+    text = "sku,title,description,category,price,currency,stock,photo\n"
+    text += "A-1,Cup,Nice,Kitchen,3.00,USD,4,\nA-2,Bowl,Nice,Kitchen,3.001,USD,4,\n"
+    with pytest.raises(CatalogError) as caught:
+        parse_csv(text)
+    assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "A-2", "price")]
+    with pytest.raises(CatalogError, match="header lacks column"):
+        parse_csv("sku,title\nA,B\n")
+
+
+async def test_seeding_is_idempotent_and_updates_by_sku(store: Store, tmp_path: Path) -> None:
+    first = await seed_catalog(store, CATALOG_PATH)
+    assert len(first.created) == len(load_file(CATALOG_PATH))
+    again = await seed_catalog(store, CATALOG_PATH)
+    assert again.created == [] and again.updated == []
+    assert len(again.unchanged) == len(first.created)
+    assert await seed_if_empty(store, CATALOG_PATH) is None
+
+    edited = json.loads(CATALOG_PATH.read_text())
+    edited[0]["price"] = "99.99"
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(edited))
+    report = await seed_catalog(store, path)
+    assert report.updated == [edited[0]["sku"]]
+    async with store.uow() as uow:
+        product = await uow.products.get_by_sku(edited[0]["sku"])
+        assert product is not None and product.price == 9999
+
+
+async def test_a_corrupt_catalog_writes_nothing(store: Store, tmp_path: Path) -> None:
+    rows = json.loads(CATALOG_PATH.read_text())
+    rows[5]["price"] = "cheap"
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    with pytest.raises(CatalogError, match=rf"line 6 \({rows[5]['sku']}\), price"):
+        await seed_catalog(store, path)
+    async with store.uow() as uow:
+        assert await uow.session.scalar(select(func.count(Product.id))) == 0
+        assert await uow.session.scalar(select(func.count(Category.id))) == 0
+
+
+async def test_export_round_trips_through_csv_import(store: Store) -> None:
+    await seed_catalog(store, CATALOG_PATH)
+    async with store.uow() as uow:
+        exported = rows_to_csv(await uow.products.list_all())
+    rows = parse_csv(exported)
+    assert {r.sku for r in rows} == {r.sku for r in load_file(CATALOG_PATH)}

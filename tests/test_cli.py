@@ -1,0 +1,102 @@
+"""`python -m bot` as a newcomer uses it: clear one-line errors, idempotent seeding."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CATALOG_PATH, PROJECT_ROOT
+
+TOKEN = "123456:SECRET-token-value"
+
+
+def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    base["PYTHONPATH"] = str(PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_the_subcommands(tmp_path: Path) -> None:
+    result = run_bot("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for name in ("run", "seed", "migrate", "webhook"):
+        assert name in result.stdout
+
+
+def test_an_unknown_subcommand_is_refused(tmp_path: Path) -> None:
+    result = run_bot("frobnicate", cwd=tmp_path, BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_a_missing_token_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_bot("migrate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "error: BOT_TOKEN is not set: put the token from @BotFather in it"
+    )
+
+
+def test_an_unreachable_database_names_it_without_the_password(tmp_path: Path) -> None:
+    url = "postgresql+asyncpg://shop:hunter2@127.0.0.1:1/shop"
+    result = run_bot("migrate", cwd=tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=url)
+    assert result.returncode == 1
+    assert (
+        "error: DATABASE_URL: cannot use the database at postgresql+asyncpg://shop:***@"
+        in result.stderr
+    )
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_seed_is_idempotent_and_a_corrupt_catalog_changes_nothing(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": db, "CATALOG_PATH": str(CATALOG_PATH)}
+    count = len(json.loads(CATALOG_PATH.read_text()))
+    first = run_bot("seed", cwd=tmp_path, **env)
+    assert first.returncode == 0, first.stderr
+    assert f"{count} created, 0 updated, 0 unchanged" in first.stdout
+    second = run_bot("seed", cwd=tmp_path, **env)
+    assert f"0 created, 0 updated, {count} unchanged" in second.stdout
+
+    rows = json.loads(CATALOG_PATH.read_text())
+    rows[0]["title"] = "Changed title"
+    rows[3]["price"] = "1.999"
+    rows.append(dict(rows[1]))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(rows))
+    result = run_bot("seed", "--file", str(bad), cwd=tmp_path, **env)
+    assert result.returncode == 1
+    assert f"line 4 ({rows[3]['sku']}), price" in result.stderr
+    assert f"({rows[1]['sku']}), sku: duplicate SKU" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = run_bot("seed", cwd=tmp_path, **env)  # the original file: nothing had changed
+    assert f"0 created, 0 updated, {count} unchanged" in after.stdout
+
+
+def test_the_token_never_reaches_the_logs(tmp_path: Path) -> None:
+    import logging
+
+    from bot.logging_setup import RedactSecrets
+
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        "POST https://api.telegram.org/bot%s/getMe",
+        (TOKEN,),
+        None,
+    )
+    RedactSecrets([TOKEN]).filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "[REDACTED]" in record.getMessage()

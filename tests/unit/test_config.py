@@ -1,0 +1,69 @@
+"""Settings: the token alone is enough; a bad value stops start-up naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456:ABC-secret"
+
+
+def test_the_token_alone_gives_working_defaults(tmp_path: Path) -> None:
+    settings = load_settings({"BOT_TOKEN": TOKEN}, env_file=tmp_path / "missing.env")
+    assert settings.bot_api_base_url == "https://api.telegram.org/bot"
+    assert settings.bot_api_file_url == "https://api.telegram.org/file/bot"
+    assert settings.database_url == "sqlite+aiosqlite:///data/shop.db"
+    assert settings.currency == "USD"
+    assert settings.admin_ids == frozenset()
+    assert settings.payload_secret and TOKEN not in settings.payload_secret
+    assert settings.shipping_standard == 500
+
+
+def test_a_local_bot_api_server_gets_matching_file_url(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/"}
+    settings = load_settings(env, env_file=None)
+    assert settings.bot_api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.bot_api_file_url == "http://127.0.0.1:8081/file/bot"
+    bare = load_settings({**env, "TELEGRAM_API_BASE_URL": "http://localhost:8081"}, env_file=None)
+    assert bare.bot_api_base_url == "http://localhost:8081/bot"
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=1, 2,3\nCURRENCY=eur\nLOG_LEVEL=debug\n")
+    settings = load_settings({"CURRENCY": "XTR"}, env_file=env_file)
+    assert settings.admin_ids == frozenset({1, 2, 3})
+    assert settings.currency == "XTR" and settings.uses_stars
+    assert settings.log_level == "DEBUG"
+    assert settings.is_admin(2) and not settings.is_admin(4)
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "12,bob"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "CURRENCY": "dollars"}, "CURRENCY"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "RESERVATION_MINUTES": "-5"}, "RESERVATION_MINUTES"),
+        ({"BOT_TOKEN": TOKEN, "SHIPPING_STANDARD": "4.999"}, "SHIPPING_STANDARD"),
+        ({"BOT_TOKEN": TOKEN, "SHIPPING_COUNTRIES": "US,USA"}, "SHIPPING_COUNTRIES"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
+    ],
+)
+def test_malformed_values_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError, match=names):
+        load_settings(env, env_file=None)
+
+
+def test_an_unreadable_env_file_is_a_clear_error(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"BOT_TOKEN=\xff\xfe\x00bad")
+    with pytest.raises(ConfigError, match=r"cannot read .*\.env"):
+        load_settings({}, env_file=env_file)

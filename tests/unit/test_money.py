@@ -1,0 +1,54 @@
+"""Money is exact: integer minor units, parsed and formatted in one place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.money import Money, MoneyError, format_money, parse_amount, to_decimal_string
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("12.50", "USD", 1250),
+        ("12.5", "USD", 1250),
+        ("0.01", "EUR", 1),
+        ("7", "USD", 700),
+        ("1200", "JPY", 1200),
+        ("150", "XTR", 150),
+        ("1.234", "KWD", 1234),
+    ],
+)
+def test_decimal_strings_become_exact_minor_units(text: str, currency: str, minor: int) -> None:
+    assert parse_amount(text, currency) == minor
+    assert parse_amount(to_decimal_string(minor, currency), currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "complaint"),
+    [
+        ("12.505", "USD", "more than 2 decimals"),
+        ("-3", "USD", "not an amount"),
+        ("abc", "USD", "not an amount"),
+        ("1.5", "XTR", "whole numbers"),
+        ("1e3", "USD", "not an"),
+    ],
+)
+def test_inexact_or_malformed_amounts_are_refused(text: str, currency: str, complaint: str) -> None:
+    with pytest.raises(MoneyError, match=complaint):
+        parse_amount(text, currency)
+
+
+def test_amounts_are_shown_with_the_currency_symbol() -> None:
+    assert format_money(1250, "USD") == "$12.50"
+    assert format_money(300, "EUR") == "€3.00"
+    assert format_money(120, "XTR") == "⭐ 120"
+    assert format_money(1200, "JPY") == "¥1200"
+    assert format_money(1500, "CHF") == "15.00 CHF"
+
+
+def test_money_refuses_to_mix_currencies() -> None:
+    assert Money(100, "USD") + Money(250, "USD") == Money(350, "USD")
+    assert Money(150, "USD") * 3 == Money(450, "USD")
+    with pytest.raises(MoneyError):
+        Money(100, "USD") + Money(100, "EUR")
