@@ -1,0 +1,99 @@
+"""Telegram's error answers, word for word, so the bot's error handling meets the real texts.
+
+The descriptions come from the Bot API server (tdlib/telegram-bot-api), the MTProto error
+list and reports of them in the wild. A few invoice texts (title/description length) are the
+closest MTProto error names known; they are marked below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+UNAUTHORIZED = "Unauthorized"
+NOT_FOUND = "Not Found"
+
+CHAT_NOT_FOUND = "Bad Request: chat not found"
+CHAT_ID_EMPTY = "Bad Request: chat_id is empty"
+BOT_BLOCKED = "Forbidden: bot was blocked by the user"
+
+MESSAGE_TEXT_EMPTY = "Bad Request: message text is empty"
+MESSAGE_TOO_LONG = "Bad Request: message is too long"
+CAPTION_TOO_LONG = "Bad Request: message caption is too long"
+MESSAGE_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+MESSAGE_TO_EDIT_NOT_FOUND = "Bad Request: message to edit not found"
+MESSAGE_TO_DELETE_NOT_FOUND = "Bad Request: message to delete not found"
+NO_TEXT_TO_EDIT = "Bad Request: there is no text in the message to edit"
+NO_CAPTION_TO_EDIT = "Bad Request: there is no caption in the message to edit"
+NO_MEDIA_TO_EDIT = "Bad Request: there is no media in the message to edit"
+BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+REPLY_MARKUP_UNPARSABLE = "Bad Request: can't parse reply keyboard markup JSON object"
+
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+CALLBACK_ANSWER_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"
+
+NO_PHOTO = "Bad Request: there is no photo in the request"
+NO_DOCUMENT = "Bad Request: there is no document in the request"
+WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
+FILE_TYPE_MISMATCH = "Bad Request: type of file mismatch"
+INVALID_FILE_ID = "Bad Request: invalid file_id"
+
+# Invoices. INVOICE_TITLE_INVALID / INVOICE_DESCRIPTION_INVALID are best-known approximations.
+INVOICE_TITLE_INVALID = "Bad Request: INVOICE_TITLE_INVALID"
+INVOICE_DESCRIPTION_INVALID = "Bad Request: INVOICE_DESCRIPTION_INVALID"
+INVOICE_PAYLOAD_INVALID = "Bad Request: INVOICE_PAYLOAD_INVALID"
+CURRENCY_INVALID = "Bad Request: CURRENCY_INVALID"
+PRICES_UNPARSABLE = "Bad Request: can't parse prices JSON object"
+TOTAL_NOT_POSITIVE = "Bad Request: Total price must be positive"
+PAYMENT_PROVIDER_INVALID = "Bad Request: PAYMENT_PROVIDER_INVALID"
+STARS_INVOICE_INVALID = "Bad Request: STARS_INVOICE_INVALID"
+SHIPPING_OPTIONS_UNPARSABLE = "Bad Request: can't parse shipping options JSON object"
+
+CHARGE_ALREADY_REFUNDED = "Bad Request: CHARGE_ALREADY_REFUNDED"
+CHARGE_NOT_FOUND = "Bad Request: CHARGE_NOT_FOUND"
+
+BOT_COMMAND_INVALID = "Bad Request: BOT_COMMAND_INVALID"
+
+GET_UPDATES_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+    "is running"
+)
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+
+
+def parameter_required(name: str) -> str:
+    """Telegram's answer when a required parameter is missing or empty."""
+    return f'Bad Request: parameter "{name}" is required'
+
+
+def retry_after(seconds: int) -> str:
+    """Flood control's description; the same number is in ``parameters.retry_after``."""
+    return f"Too Many Requests: retry after {seconds}"
+
+
+class ApiError(Exception):
+    """A Bot API error answer: HTTP status = error_code, plus Telegram's description."""
+
+    def __init__(
+        self, description: str, code: int = 400, parameters: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description)
+        self.description = description
+        self.code = code
+        self.parameters = parameters
+
+    def envelope(self) -> dict[str, Any]:
+        """The JSON body Telegram sends for this error."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body

@@ -1,0 +1,129 @@
+"""Run the real bot (polling) against the Bot API stand-in: used by tests, the demo and the sandbox.
+
+Nothing in the bot is special-cased: the Application is built by `bot.app.build_application`
+and talks HTTP to the stand-in, exactly as it would talk to Telegram.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.shop import Shop
+from bot.standin.server import BotApiStandIn
+from bot.standin.user import FakeUser
+from bot.store.seed import seed_if_empty
+from bot.store.uow import Store
+
+DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
+TEST_TOKEN = "123456:TEST-TOKEN"
+
+
+class ShopHarness:
+    """A stand-in Bot API plus the shop bot polling it, with its own database.
+
+    `async with ShopHarness(tmp_path, admin_ids=frozenset({1})) as h:` then drive `h.user(...)`.
+    Keyword overrides are Settings fields. `restart()` replaces the Application and the Shop
+    with new ones on the same database, as a crash and restart would.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        database_url: str | None = None,
+        seed: bool = True,
+        catalog_path: Path = DEFAULT_CATALOG,
+        standin: BotApiStandIn | None = None,
+        **overrides: Any,
+    ) -> None:
+        self.workdir = workdir
+        self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'shop.db'}"
+        self.seed = seed
+        self.catalog_path = catalog_path
+        self.standin = standin or BotApiStandIn(TEST_TOKEN)
+        self._owns_standin = standin is None
+        self.overrides = overrides
+        self.settings: Settings | None = None
+        self.shop: Shop | None = None
+        self.app: Any = None
+
+    @property
+    def store(self) -> Store:
+        assert self.shop is not None, "the harness is not running"
+        return self.shop.store
+
+    def user(self, user_id: int = 1001, first_name: str = "Alice", **kwargs: Any) -> FakeUser:
+        return self.standin.user(user_id, first_name, **kwargs)
+
+    async def __aenter__(self) -> Self:
+        if self._owns_standin:
+            await self.standin.start()
+        try:
+            self.settings = Settings(
+                bot_token=self.standin.token,
+                telegram_api_base_url=self.standin.base_url,
+                database_url=self.database_url,
+                catalog_path=self.catalog_path,
+                **self.overrides,
+            )
+            store = Store.from_url(self.database_url)
+            try:
+                await store.migrate()
+                if self.seed:
+                    await seed_if_empty(store, self.catalog_path)
+            finally:
+                await store.close()
+            await self._start_bot()
+        except BaseException:
+            await self.__aexit__(None, None, None)
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._stop_bot()
+        if self._owns_standin:
+            await self.standin.stop()
+
+    def reconfigure(self, **overrides: Any) -> None:
+        """Change settings for the next `restart()` (e.g. switch payment mode)."""
+        assert self.settings is not None
+        self.settings = dataclasses.replace(self.settings, **overrides)
+
+    async def restart(self) -> None:
+        """Stop the bot and start a new Application and Shop on the same database."""
+        await self._stop_bot()
+        await self._start_bot()
+
+    async def _start_bot(self) -> None:
+        assert self.settings is not None
+        self.shop = Shop.create(self.settings)
+        self.app = build_application(self.settings, self.shop)
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        await self.app.start()
+        await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=5)
+
+    async def _stop_bot(self) -> None:
+        app, self.app = self.app, None
+        if app is not None:
+            if app.updater and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+        shop, self.shop = self.shop, None
+        if shop is not None:
+            await shop.close()

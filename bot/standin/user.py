@@ -1,0 +1,456 @@
+"""The human side of a private chat with the bot, played against the stand-in.
+
+Every action produces the update Telegram would deliver, and every wait is on the stand-in's
+condition (notified on each bot call), so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.standin.models import (
+    ApiCall,
+    Button,
+    CallbackAnswer,
+    Charge,
+    Message,
+    PaymentResult,
+    TranscriptEvent,
+    format_amount,
+    render,
+)
+
+if TYPE_CHECKING:
+    from bot.standin.server import BotApiStandIn, ChatState, PendingQuery
+
+MessagePredicate = Callable[[Message], bool]
+T = TypeVar("T")
+
+DEFAULT_SHIPPING_ADDRESS: dict[str, str] = {
+    "country_code": "US",
+    "state": "CA",
+    "city": "San Francisco",
+    "street_line1": "1 Market St",
+    "street_line2": "",
+    "post_code": "94105",
+}
+# A 1x1 PNG, so "a photo" is real image bytes.
+_TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class FakeUser:
+    """A Telegram user in a private chat with the bot: send, tap, pay, and watch."""
+
+    def __init__(self, standin: BotApiStandIn, chat: ChatState) -> None:
+        self.standin = standin
+        self.chat = chat
+        self._revision_mark = 0
+        self._calls_mark = 0
+
+    # ------------------------------------------------------------------ identity and views
+
+    @property
+    def user_id(self) -> int:
+        """The user's id, also the private chat's id."""
+        return self.chat.chat_id
+
+    @property
+    def user_json(self) -> dict[str, Any]:
+        """The User object Telegram puts in ``from``."""
+        return dict(self.chat.user)
+
+    @property
+    def messages(self) -> list[Message]:
+        """The bot's messages the user can still see, oldest first."""
+        return [m for m in self.chat.messages if m.from_bot and not m.deleted]
+
+    @property
+    def last_message(self) -> Message | None:
+        """The bot's newest visible message."""
+        visible = self.messages
+        return visible[-1] if visible else None
+
+    @property
+    def sent_messages(self) -> list[Message]:
+        """What the user sent, oldest first."""
+        return [m for m in self.chat.messages if not m.from_bot]
+
+    @property
+    def transcript(self) -> list[TranscriptEvent]:
+        """The chat as a story: what the user did and what the bot sent or changed."""
+        return list(self.chat.transcript)
+
+    def transcript_text(self) -> str:
+        """The transcript as printable lines."""
+        return "\n".join(str(event) for event in self.chat.transcript)
+
+    render = staticmethod(render)
+
+    def block(self) -> None:
+        """Block the bot: its sends to this user now fail with 403."""
+        self.chat.blocked = True
+
+    def unblock(self) -> None:
+        """Unblock the bot."""
+        self.chat.blocked = False
+
+    # ------------------------------------------------------------------ actions
+
+    def _begin(self) -> None:
+        """Waits after an action look only at what happened since it began."""
+        self._revision_mark = self.standin.revision
+        self._calls_mark = len(self.standin.calls)
+
+    async def send(self, text: str) -> Message:
+        """Type and send a message; commands get a bot_command entity like real clients add."""
+        self._begin()
+        content: dict[str, Any] = {"text": text}
+        entities = self.standin.command_entity(text)
+        if entities:
+            content["entities"] = entities
+        self.chat.transcript.append(TranscriptEvent("user", "sent", text))
+        message, _ = await self.standin.add_user_message(self.chat, content)
+        return message
+
+    async def send_photo(self, data: bytes | None = None, caption: str | None = None) -> Message:
+        """Send a photo; its file_id works with getFile and downloads."""
+        self._begin()
+        stored = self.standin.store_file("photo", data if data is not None else _TINY_PNG)
+        content: dict[str, Any] = {"photo": self.standin.photo_sizes(stored)}
+        if caption:
+            content["caption"] = caption
+        self.chat.transcript.append(TranscriptEvent("user", "sent photo", caption or ""))
+        message, _ = await self.standin.add_user_message(self.chat, content)
+        return message
+
+    async def send_document(
+        self,
+        filename: str,
+        data: bytes,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> Message:
+        """Send a file; its file_id works with getFile and downloads."""
+        self._begin()
+        stored = self.standin.store_file("document", data, file_name=filename, mime_type=mime_type)
+        content: dict[str, Any] = {
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": filename,
+                "mime_type": mime_type,
+                "file_size": len(data),
+            }
+        }
+        if caption:
+            content["caption"] = caption
+        self.chat.transcript.append(TranscriptEvent("user", "sent document", filename))
+        message, _ = await self.standin.add_user_message(self.chat, content)
+        return message
+
+    def find_button(self, label: str, message: Message | None = None) -> tuple[Message, Button]:
+        """The button whose label is ``label`` (or contains it) on the newest message having one."""
+        candidates = [message] if message is not None else list(reversed(self.messages))
+        for candidate in candidates:
+            buttons = [b for b in candidate.all_buttons if b.callback_data is not None]
+            exact = [b for b in buttons if b.label == label]
+            partial = [b for b in buttons if label in b.label]
+            if exact or partial:
+                return candidate, (exact or partial)[0]
+        visible = [
+            f"#{m.message_id}: " + " ".join(f"[{b.label}]" for b in m.all_buttons)
+            for m in candidates
+            if m.all_buttons
+        ]
+        shown = "\n  ".join(visible) or "(no inline buttons)"
+        raise LookupError(f"No button matching {label!r}. Visible buttons:\n  {shown}")
+
+    async def press(
+        self, label: str, *, message: Message | None = None, timeout: float = 10.0
+    ) -> CallbackAnswer:
+        """Tap an inline button and wait for the bot to answer the callback query."""
+        target, button = self.find_button(label, message)
+        assert button.callback_data is not None
+        self.chat.transcript.append(TranscriptEvent("user", "pressed", f"[{button.label}]"))
+        return await self._callback(target, button.callback_data, timeout)
+
+    async def press_data(
+        self, message: Message, data: str, *, timeout: float = 10.0
+    ) -> CallbackAnswer:
+        """Send any callback_data for a message (stale or forged), as a tampered client could."""
+        self.chat.transcript.append(TranscriptEvent("user", "pressed", f"data={data!r}"))
+        return await self._callback(message, data, timeout)
+
+    async def _callback(self, message: Message, data: str, timeout: float) -> CallbackAnswer:
+        self._begin()
+        query = await self.standin.open_query(
+            "callback_query",
+            self.chat,
+            {
+                "from": self.user_json,
+                "message": self.standin.message_json(self.chat, message),
+                "chat_instance": str(self.user_id * 7919),
+                "data": data,
+            },
+        )
+        return await self._wait_answer(
+            query,
+            lambda: self.standin.callback_answer(query),
+            timeout,
+            f"an answerCallbackQuery for data {data!r}",
+        )
+
+    async def replay(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Deliver a copy of an earlier update again, with a new update_id (a duplicate)."""
+        self._begin()
+        kind = next(key for key in update if key != "update_id")
+        return await self.standin.push_update(kind, update[kind])
+
+    # ------------------------------------------------------------------ waiting
+
+    async def wait_for(
+        self,
+        predicate_or_text: str | MessagePredicate,
+        timeout: float = 10.0,
+        *,
+        include_existing: bool = False,
+    ) -> Message:
+        """A bot message, sent or edited since the last action, containing text or matching."""
+        matches: MessagePredicate
+        if isinstance(predicate_or_text, str):
+            needle = predicate_or_text
+
+            def contains(message: Message) -> bool:
+                return needle in render(message)
+
+            matches = contains
+            description = repr(needle)
+        else:
+            matches = predicate_or_text
+            description = getattr(predicate_or_text, "__name__", "predicate")
+        mark = 0 if include_existing else self._revision_mark
+
+        def found() -> Message | None:
+            changed = [m for m in self.messages if m.revision > mark and matches(m)]
+            return max(changed, key=lambda m: m.revision) if changed else None
+
+        try:
+            return await self.standin.wait_until(found, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"Timed out after {timeout}s waiting for a bot message matching {description}.\n"
+                + self._diagnostics()
+            ) from None
+
+    async def wait_for_call(
+        self,
+        method: str,
+        predicate: Callable[[ApiCall], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> ApiCall:
+        """A call the bot made since the last action, e.g. ``wait_for_call("sendInvoice")``."""
+        mark = self._calls_mark
+
+        def found() -> ApiCall | None:
+            for call in self.standin.calls[mark:]:
+                if call.method.lower() == method.lower() and (predicate is None or predicate(call)):
+                    return call
+            return None
+
+        try:
+            return await self.standin.wait_until(found, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"Timed out after {timeout}s waiting for a {method} call.\n" + self._diagnostics()
+            ) from None
+
+    async def _wait_answer(
+        self,
+        query: PendingQuery,
+        answered: Callable[[], T | None],
+        timeout: float,
+        what: str,
+    ) -> T:
+        try:
+            return await self.standin.wait_until(answered, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"Timed out after {timeout}s waiting for {what} (query {query.query_id}).\n"
+                + self._diagnostics()
+            ) from None
+
+    def _diagnostics(self) -> str:
+        recent = self.messages[-5:]
+        shown = "\n".join(f"--- #{m.message_id}\n{render(m)}" for m in recent) or "(none)"
+        failures = [
+            f"{call.method}: {call.result_or_error}"
+            for call in self.standin.calls[self._calls_mark :]
+            if not call.ok
+        ]
+        text = f"Last bot messages in chat {self.user_id}:\n{shown}"
+        if failures:
+            text += "\nFailed bot calls since the action:\n  " + "\n  ".join(failures[-5:])
+        return text
+
+    # ------------------------------------------------------------------ payments
+
+    def _find_invoice(self, invoice_message: Message | None) -> Message:
+        if invoice_message is not None:
+            if invoice_message.invoice is None:
+                raise LookupError(f"Message #{invoice_message.message_id} is not an invoice")
+            return invoice_message
+        for message in reversed(self.messages):
+            if message.invoice is not None:
+                return message
+        raise LookupError("The bot has not sent an invoice in this chat")
+
+    async def pay(
+        self,
+        invoice_message: Message | None = None,
+        *,
+        shipping_address: dict[str, str] | None = None,
+        shipping_option_id: str | None = None,
+        tip_amount: int = 0,
+        provider_payment_charge_id: str | None = None,
+        telegram_payment_charge_id: str | None = None,
+        order_info: dict[str, Any] | None = None,
+        total_amount: int | None = None,
+        currency: str | None = None,
+        payload: str | None = None,
+        timeout: float = 10.0,
+    ) -> PaymentResult:
+        """Pay an invoice the way Telegram's payment form does.
+
+        Shipping query (flexible invoices), then pre-checkout query, then the
+        successful_payment message. ``total_amount``/``currency``/``payload`` override what
+        the form would send, to test that the bot checks them.
+        """
+        message = self._find_invoice(invoice_message)
+        invoice = message.invoice
+        assert invoice is not None
+        self._begin()
+        # Telegram always sends all six address fields, empty when not filled in.
+        address = {key: "" for key in DEFAULT_SHIPPING_ADDRESS}
+        address.update(shipping_address or DEFAULT_SHIPPING_ADDRESS)
+        info: dict[str, Any] | None = order_info
+        if info is None:
+            info = self._order_info(invoice, address)
+        invoice_payload = payload if payload is not None else str(invoice["payload"])
+        amount = sum(int(price["amount"]) for price in invoice["prices"]) + tip_amount
+        if tip_amount and tip_amount > int(invoice.get("max_tip_amount") or 0):
+            raise ValueError("The payment form does not allow a tip above max_tip_amount")
+
+        chosen_option: str | None = None
+        if invoice.get("is_flexible") and invoice.get("need_shipping_address"):
+            self.chat.transcript.append(
+                TranscriptEvent("user", "entered shipping address", address["country_code"])
+            )
+            query = await self.standin.open_query(
+                "shipping_query",
+                self.chat,
+                {
+                    "from": self.user_json,
+                    "invoice_payload": invoice_payload,
+                    "shipping_address": address,
+                },
+            )
+            answer: dict[str, Any] = await self._wait_answer(
+                query, lambda: query.answer, timeout, "an answerShippingQuery"
+            )
+            if not answer["ok"]:
+                return PaymentResult(
+                    ok=False, stage="shipping", error_message=answer.get("error_message")
+                )
+            options: list[dict[str, Any]] = answer["shipping_options"]
+            option = next(
+                (o for o in options if shipping_option_id in (None, o["id"])),
+                None,
+            )
+            if option is None:
+                raise LookupError(f"The bot offered no shipping option {shipping_option_id!r}")
+            chosen_option = str(option["id"])
+            amount += sum(int(price["amount"]) for price in option["prices"])
+
+        final_amount = total_amount if total_amount is not None else amount
+        final_currency = currency if currency is not None else str(invoice["currency"])
+        checkout: dict[str, Any] = {
+            "from": self.user_json,
+            "currency": final_currency,
+            "total_amount": final_amount,
+            "invoice_payload": invoice_payload,
+        }
+        if chosen_option is not None:
+            checkout["shipping_option_id"] = chosen_option
+        if info:
+            checkout["order_info"] = info
+        self.chat.transcript.append(
+            TranscriptEvent(
+                "user", "confirmed payment", format_amount(final_amount, final_currency)
+            )
+        )
+        query = await self.standin.open_query("pre_checkout_query", self.chat, checkout)
+        answer = await self._wait_answer(
+            query, lambda: query.answer, timeout, "an answerPreCheckoutQuery"
+        )
+        if not answer["ok"]:
+            self.chat.transcript.append(
+                TranscriptEvent("bot", "declined payment", str(answer.get("error_message")))
+            )
+            return PaymentResult(
+                ok=False, stage="pre_checkout", error_message=answer.get("error_message")
+            )
+
+        charge_id = telegram_payment_charge_id or f"stxn_{secrets.token_hex(12)}"
+        if provider_payment_charge_id is None:
+            provider_payment_charge_id = (
+                "" if final_currency == "XTR" else f"ch_{secrets.token_hex(12)}"
+            )
+        paid: dict[str, Any] = {
+            "currency": final_currency,
+            "total_amount": final_amount,
+            "invoice_payload": invoice_payload,
+            "telegram_payment_charge_id": charge_id,
+            "provider_payment_charge_id": provider_payment_charge_id,
+        }
+        if chosen_option is not None:
+            paid["shipping_option_id"] = chosen_option
+        if info:
+            paid["order_info"] = info
+        self.standin.charges[charge_id] = Charge(
+            user_id=self.user_id,
+            telegram_payment_charge_id=charge_id,
+            provider_payment_charge_id=provider_payment_charge_id,
+            currency=final_currency,
+            total_amount=final_amount,
+            payload=invoice_payload,
+        )
+        self.chat.transcript.append(
+            TranscriptEvent("user", "paid", format_amount(final_amount, final_currency))
+        )
+        _, update = await self.standin.add_user_message(self.chat, {"successful_payment": paid})
+        return PaymentResult(
+            ok=True,
+            stage="paid",
+            telegram_payment_charge_id=charge_id,
+            provider_payment_charge_id=provider_payment_charge_id,
+            total_amount=final_amount,
+            currency=final_currency,
+            successful_payment_update=update,
+        )
+
+    def _order_info(self, invoice: dict[str, Any], address: dict[str, str]) -> dict[str, Any]:
+        info: dict[str, Any] = {}
+        if invoice.get("need_name"):
+            info["name"] = self.chat.user["first_name"]
+        if invoice.get("need_phone_number"):
+            info["phone_number"] = "15555550100"
+        if invoice.get("need_email"):
+            info["email"] = f"user{self.user_id}@example.com"
+        if invoice.get("need_shipping_address"):
+            info["shipping_address"] = address
+        return info

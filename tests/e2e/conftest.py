@@ -1,0 +1,21 @@
+"""End-to-end fixtures: the real Application polling the Bot API stand-in over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.standin.harness import ShopHarness
+
+ADMIN_ID = 9001
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+    """A seeded shop (USD, Stripe-style provider token) with one admin."""
+    async with ShopHarness(
+        tmp_path, admin_ids=frozenset({ADMIN_ID}), payment_provider_token="TEST:provider"
+    ) as h:
+        yield h

@@ -1,0 +1,355 @@
+"""The stand-in against the real python-telegram-bot: what a shopper would see in Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.ext import Application
+
+from bot.standin import BotApiStandIn, render
+from bot.standin import errors as tg
+
+pytestmark = pytest.mark.asyncio
+App = Application
+
+
+async def test_text_round_trip_and_command_entity(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1001)
+    await alice.send("hello there")
+    reply = await alice.wait_for("echo: hello there")
+    assert reply.from_bot and not reply.edited
+
+    command = await alice.send("/start@shop_test_bot")
+    update = standin.calls_to("getUpdates")
+    assert update  # the bot is polling
+    welcome = await alice.wait_for("Welcome")
+    assert welcome.text == "Welcome to the shop!"  # HTML is shown without markup
+    assert [b.label for b in welcome.all_buttons] == ["Add mug", "Same again", "Website"]
+    assert command.message_id < welcome.message_id
+    assert render(welcome).splitlines()[-1] == "[Same again] [Website]"
+
+
+async def test_button_press_answer_and_edit(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1002)
+    await alice.send("/start")
+    menu = await alice.wait_for("Welcome")
+
+    answer = await alice.press("Add")
+    assert answer.text == "Added to cart" and not answer.show_alert
+    edited = await alice.wait_for("Mug added")
+    assert edited.message_id == menu.message_id and edited.edited
+    assert [b.label for b in edited.all_buttons] == ["Undo"]
+    assert len(alice.messages) == 1
+
+    with pytest.raises(LookupError, match=r"(?i)\[Undo\]"):
+        alice.find_button("Checkout")
+
+
+async def test_forged_callback_data_round_trip(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1003)
+    await alice.send("/start")
+    menu = await alice.wait_for("Welcome")
+    answer = await alice.press_data(menu, "forged:999")
+    assert answer.text == "unknown action forged:999" and answer.show_alert
+    call = standin.calls_to("answerCallbackQuery")[-1]
+    assert call.ok and call.params["show_alert"] is True
+
+
+async def test_identical_edit_raises_not_modified(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1004)
+    await alice.send("/start")
+    await alice.wait_for("Welcome")
+    await alice.press("Same again")
+    failure = await alice.wait_for("edit failed")
+    errors = app.bot_data["errors"]
+    assert isinstance(errors[0], BadRequest)
+    # PTB strips "Bad Request: " and capitalises the first letter of the description.
+    assert (
+        failure.text == "edit failed: Message is not modified: specified new message content "
+        "and reply markup are exactly the same as a current content and reply markup of the message"
+    )
+    failed = standin.calls_to("editMessageText")[-1]
+    assert not failed.ok and failed.error_code == 400
+
+
+async def test_answering_a_query_twice_is_refused(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1005)
+    await alice.send("/start")
+    await alice.wait_for("Welcome")
+    await alice.press("Add mug")
+    query_id = standin.calls_to("answerCallbackQuery")[-1].params["callback_query_id"]
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await app.bot.answer_callback_query(query_id)
+
+
+async def test_invoice_validation_errors(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1006)
+    await alice.send("/badinvoice")
+    report = await alice.wait_for("long payload")
+    assert report.text is not None
+    # PTB's BadRequest.message is str.capitalize()d: "Invoice_payload_invalid".
+    lines = dict(line.upper().split(": ", 1) for line in report.text.splitlines())
+    assert lines == {
+        "LONG PAYLOAD": "INVOICE_PAYLOAD_INVALID",
+        "STARS WITH TWO PRICES": "STARS_INVOICE_INVALID",
+        "STARS WITH SHIPPING": "STARS_INVOICE_INVALID",
+        "STARS WITH TOKEN": "STARS_INVOICE_INVALID",
+        "USD WITHOUT TOKEN": "PAYMENT_PROVIDER_INVALID",
+    }
+    assert not any(m.invoice for m in alice.messages)
+
+
+async def test_full_payment_with_shipping_and_tip(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1007)
+    await alice.send("/buy")
+    invoice_message = await alice.wait_for("Blue mug")
+    assert invoice_message.invoice is not None
+    assert (
+        invoice_message.invoice["is_flexible"] and invoice_message.invoice["payload"] == "order-42"
+    )
+    assert "Total: 13.00 USD" in render(invoice_message)
+
+    result = await alice.pay(shipping_option_id="exp", tip_amount=200)
+    assert result.ok and result.stage == "paid"
+    assert result.total_amount == 1200 + 100 + 1500 + 200 and result.currency == "USD"
+    assert result.provider_payment_charge_id and result.provider_payment_charge_id.startswith("ch_")
+    thanks = await alice.wait_for("Paid 3000 USD")
+    assert f"charge {result.telegram_payment_charge_id}" in (thanks.text or "")
+    assert result.successful_payment_update is not None
+    paid_msg = result.successful_payment_update["message"]["successful_payment"]
+    assert paid_msg["shipping_option_id"] == "exp"
+    assert paid_msg["order_info"]["shipping_address"]["country_code"] == "US"
+
+
+async def test_payment_refused_at_shipping_and_pre_checkout(
+    standin: BotApiStandIn, app: App
+) -> None:
+    alice = standin.user(1008)
+    await alice.send("/buy")
+    await alice.wait_for("Blue mug")
+    abroad = await alice.pay(shipping_address={"country_code": "FR", "city": "Paris"})
+    assert (abroad.ok, abroad.stage, abroad.error_message) == (
+        False,
+        "shipping",
+        "We only ship to the US",
+    )
+    tampered = await alice.pay(currency="EUR")
+    assert (tampered.ok, tampered.stage) == (False, "pre_checkout")
+    assert tampered.error_message == "Price changed, please retry"
+    assert not standin.charges
+
+
+async def test_stars_payment_and_refund(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1009)
+    await alice.send("/stars")
+    await alice.wait_for("Wallpaper")
+    result = await alice.pay()
+    assert result.ok and result.currency == "XTR" and result.provider_payment_charge_id == ""
+    await alice.wait_for("Paid 50 XTR")
+    charge = result.telegram_payment_charge_id
+    assert charge is not None
+
+    assert await app.bot.refund_star_payment(alice.user_id, charge)
+    assert [(r.user_id, r.telegram_payment_charge_id) for r in standin.star_refunds] == [
+        (alice.user_id, charge)
+    ]
+    with pytest.raises(BadRequest, match=r"(?i)CHARGE_ALREADY_REFUNDED"):
+        await app.bot.refund_star_payment(alice.user_id, charge)
+    with pytest.raises(BadRequest, match=r"(?i)CHARGE_NOT_FOUND"):
+        await app.bot.refund_star_payment(alice.user_id, "stxn_unknown")
+
+
+async def test_duplicate_delivery_is_a_new_update(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1010)
+    await alice.send("/stars")
+    await alice.wait_for("Wallpaper")
+    result = await alice.pay()
+    assert result.successful_payment_update is not None
+    await alice.wait_for("Paid 50 XTR")
+    again = await alice.replay(result.successful_payment_update)
+    assert again["update_id"] > result.successful_payment_update["update_id"]
+    await alice.wait_for("Paid 50 XTR")  # the bot handled the duplicate (and should dedupe)
+    assert len([m for m in alice.messages if "Paid" in (m.text or "")]) == 2
+
+
+async def test_blocked_user_gets_403(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1011)
+    alice.block()
+    await alice.send("hello")
+    failed = await alice.wait_for_call("sendMessage", lambda call: not call.ok)
+    assert failed.error_code == 403 and failed.result_or_error == tg.BOT_BLOCKED
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
+        await app.bot.send_message(alice.user_id, "are you there?")
+    alice.unblock()
+    await app.bot.send_message(alice.user_id, "welcome back")
+    assert alice.last_message is not None and alice.last_message.text == "welcome back"
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await app.bot.send_message(999_999, "nobody")
+
+
+async def test_user_document_download_and_photo_by_file_id(
+    standin: BotApiStandIn, app: App
+) -> None:
+    alice = standin.user(1012)
+    await alice.send_document("list.txt", b"two mugs", "text/plain")
+    got = await alice.wait_for("got list.txt")
+    assert got.text == "got list.txt: two mugs"
+
+    sent = await alice.send_photo(caption="my mug")
+    echoed = await alice.wait_for("Nice photo")
+    assert echoed.photo == sent.photo and echoed.kind == "photo"
+    with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
+        await app.bot.edit_message_text("x", chat_id=alice.user_id, message_id=echoed.message_id)
+    await app.bot.edit_message_caption(
+        chat_id=alice.user_id, message_id=echoed.message_id, caption="Edited"
+    )
+    assert echoed.text == "Edited" and not echoed.buttons  # no markup given: keyboard removed
+
+
+async def test_bot_upload_gets_new_file_id(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1013)
+    message = await app.bot.send_photo(alice.user_id, b"\x89PNG fake", caption="Catalog")
+    file_id = message.photo[-1].file_id
+    assert file_id in standin.files and alice.last_message is not None
+    assert alice.last_message.photo == file_id
+    downloaded = await (await app.bot.get_file(file_id)).download_as_bytearray()
+    assert bytes(downloaded) == b"\x89PNG fake"
+    url_photo = await app.bot.send_photo(alice.user_id, "https://example.com/mug.jpg")
+    assert url_photo.photo and alice.last_message.photo == "https://example.com/mug.jpg"
+    await app.bot.delete_message(alice.user_id, url_photo.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await app.bot.delete_message(alice.user_id, url_photo.message_id)
+
+
+async def test_text_limits_and_button_data(standin: BotApiStandIn, app: App) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    alice = standin.user(1014)
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await app.bot.send_message(alice.user_id, "x" * 4097)
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+        await app.bot.send_message(alice.user_id, " ")
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await app.bot.send_message(
+            alice.user_id,
+            "pick",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("é", callback_data="é" * 33)]]
+            ),
+        )
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await app.bot.send_message(alice.user_id, "<b>bold", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await app.bot.edit_message_text("x", chat_id=alice.user_id, message_id=424242)
+
+
+async def test_commands_per_scope(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1015)
+    await app.bot.set_my_commands([BotCommand("start", "Open the shop")])
+    await app.bot.set_my_commands(
+        [BotCommand("cart", "Your cart")], scope=BotCommandScopeAllPrivateChats()
+    )
+    await app.bot.set_my_commands(
+        [BotCommand("admin", "Run the shop")],
+        scope=BotCommandScopeChat(alice.user_id),
+        language_code="ru",
+    )
+    assert standin.commands() == ["start"]
+    assert standin.commands("all_private_chats") == ["cart"]
+    assert standin.commands(f"chat:{alice.user_id}", "ru") == ["admin"]
+    assert standin.commands(f"chat:{alice.user_id}") == []
+    fetched = await app.bot.get_my_commands(
+        scope=BotCommandScopeChat(alice.user_id), language_code="ru"
+    )
+    assert [c.command for c in fetched] == ["admin"]
+    await app.bot.delete_my_commands(scope=BotCommandScopeAllPrivateChats())
+    assert standin.commands("all_private_chats") == []
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
+        await app.bot.set_my_commands([BotCommand("Bad Command", "x")])
+
+
+async def test_flood_control_429(standin: BotApiStandIn, app: App) -> None:
+    alice = standin.user(1016)
+    standin.flood_limit_per_second = 3
+    for n in range(3):
+        await app.bot.send_message(alice.user_id, f"message {n}")
+    with pytest.raises(RetryAfter):
+        await app.bot.send_message(alice.user_id, "one too many")
+    refused = standin.calls_to("sendMessage")[-1]
+    assert (
+        refused.error_code == 429 and refused.result_or_error == "Too Many Requests: retry after 1"
+    )
+    assert len(alice.messages) == 3
+
+
+async def test_raw_http_envelope(standin: BotApiStandIn) -> None:
+    """Telegram's envelope, wrong tokens, unknown methods, JSON bodies and query strings."""
+    alice = standin.user(1017)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{standin.base_url}{standin.token}/getMe") as response:
+            body = await response.json()
+            assert response.status == 200 and body["ok"] and body["result"]["is_bot"]
+        async with http.get(f"{standin.base_url}1:WRONG/getMe") as response:
+            assert response.status == 401
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 401,
+                "description": "Unauthorized",
+            }
+        async with http.post(f"{standin.base_url}{standin.token}/noSuchMethod") as response:
+            assert response.status == 404 and (await response.json())["description"] == "Not Found"
+        url = f"{standin.base_url}{standin.token}/sendMessage"
+        markup = {"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}
+        async with http.post(
+            url, json={"chat_id": alice.user_id, "text": "json", "reply_markup": markup}
+        ) as response:
+            result = (await response.json())["result"]
+            assert result["reply_markup"] == markup and result["chat"]["type"] == "private"
+        async with http.get(url, params={"chat_id": str(alice.user_id), "text": "query"}) as r:
+            assert (await r.json())["result"]["text"] == "query"
+        form = {"chat_id": str(alice.user_id), "text": "form", "reply_markup": json.dumps(markup)}
+        async with http.post(url, data=form) as response:
+            assert (await response.json())["ok"]
+        async with http.post(url, data={"chat_id": str(alice.user_id), "text": ""}) as response:
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 400,
+                "description": tg.MESSAGE_TEXT_EMPTY,
+            }
+    assert [m.text for m in alice.messages] == ["json", "query", "form"]
+
+
+async def test_long_poll_waits_and_respects_allowed_updates(standin: BotApiStandIn) -> None:
+    alice = standin.user(1018)
+    url = f"{standin.base_url}{standin.token}/getUpdates"
+    async with aiohttp.ClientSession() as http:
+
+        async def get_updates(**form: str) -> list[dict[str, Any]]:
+            async with http.post(url, data=form) as response:
+                result: list[dict[str, Any]] = (await response.json())["result"]
+                return result
+
+        assert await get_updates(timeout="0", allowed_updates=json.dumps(["message"])) == []
+        waiting = asyncio.create_task(get_updates(timeout="5"))
+        await standin.wait_until(lambda: standin.waiting_polls or None, 5)
+        await alice.send("hi")
+        updates = await asyncio.wait_for(waiting, 5)
+        assert [u["message"]["text"] for u in updates] == ["hi"]
+        offset = str(updates[-1]["update_id"] + 1)
+
+        await http.post(
+            f"{standin.base_url}{standin.token}/sendMessage",
+            json={"chat_id": alice.user_id, "text": "menu"},
+        )
+        menu = alice.last_message
+        assert menu is not None
+        press = asyncio.create_task(alice.press_data(menu, "x", timeout=0.3))
+        assert await get_updates(offset=offset, timeout="0") == []  # callback_query not allowed
+        with pytest.raises(AssertionError, match=r"(?i)answerCallbackQuery"):
+            await press
