@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.context import SHOP_KEY, ShopContext
 from bot.handlers import register_handlers
@@ -39,6 +40,7 @@ def build_application(
         .context_types(ContextTypes(context=ShopContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
