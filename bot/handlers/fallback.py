@@ -1,4 +1,8 @@
-"""Last resort: every command or button nobody handled still gets a clear answer."""
+"""Last resort: every command or button nobody handled still gets a clear answer.
+
+Registered last in group 0, so it only sees what no earlier handler of that group took
+(handlers in other groups would see every update as well).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import AnyApplication, ShopContext
-
-FALLBACK_GROUP = 100
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:
@@ -23,5 +25,5 @@ async def unknown_button(update: Update, context: ShopContext) -> None:
 
 
 def register(app: AnyApplication) -> None:
-    app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=FALLBACK_GROUP)
-    app.add_handler(CallbackQueryHandler(unknown_button), group=FALLBACK_GROUP)
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))

@@ -23,6 +23,9 @@ async def test_bot_answers_start(harness: ShopHarness) -> None:
     alice = harness.user(1001, "Alice")
     await alice.send("/start")
     await alice.wait_for("Welcome")
+    await alice.send("/help")
+    await alice.wait_for("/catalog")
+    assert not [m for m in alice.messages if "I don't know" in (m.text or "")]
 
 
 async def test_an_unknown_command_gets_a_clear_answer(harness: ShopHarness) -> None:

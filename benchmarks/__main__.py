@@ -1,0 +1,164 @@
+"""`python -m benchmarks`: measure the store and the bot end to end, print figures for the README.
+
+Everything runs on loopback: the real Application polls the Bot API stand-in, the store is a
+real SQLite file (and PostgreSQL when --postgres is given and reachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.standin.user import FakeUser
+from bot.store.models import Product
+from bot.store.uow import Store
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _fmt(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+
+async def bench_reservations(url: str, label: str, shoppers: int, units: int) -> None:
+    """Many shoppers reserve the same product at once: throughput, and never oversold."""
+    store = Store.from_url(url)
+    await store.migrate()
+    async with store.uow() as uow:
+        category = await uow.categories.get_or_create("bench", "Bench")
+        product = await uow.products.add(
+            Product(
+                sku=f"B-{uuid.uuid4().hex[:6]}",
+                title="Bench",
+                description="",
+                category_id=category.id,
+                price=100,
+                currency="USD",
+                stock=units,
+            )
+        )
+    latencies: list[float] = []
+
+    async def shopper() -> bool:
+        start = time.perf_counter()
+        async with store.uow() as uow:
+            ok = await uow.products.reserve(product.id, 1)
+        latencies.append(time.perf_counter() - start)
+        return ok
+
+    began = time.perf_counter()
+    results = await asyncio.gather(*(shopper() for _ in range(shoppers)))
+    elapsed = time.perf_counter() - began
+    async with store.uow() as uow:
+        fresh = await uow.products.get(product.id)
+        assert fresh is not None
+    await store.close()
+    won = results.count(True)
+    assert won == min(units, shoppers) and fresh.reserved == won, "oversold!"
+    print(
+        f"  {label:<10} {shoppers} concurrent reservations for {units} units: "
+        f"{shoppers / elapsed:,.0f} reservations/s, {_fmt(latencies)}, {won} won, "
+        f"reserved={fresh.reserved} stock={fresh.stock}"
+    )
+
+
+async def bench_chat(workdir: Path, shoppers: int, rounds: int) -> None:
+    """Shoppers chat with the real bot over HTTP: reply latency and throughput."""
+    from bot.standin.harness import ShopHarness
+
+    async with ShopHarness(workdir) as harness:
+        users = [harness.user(5000 + i, f"Shopper{i}") for i in range(shoppers)]
+        latencies: list[float] = []
+
+        async def converse(user: FakeUser) -> None:
+            for _ in range(rounds):
+                for step in JOURNEY:
+                    start = time.perf_counter()
+                    await step(user)
+                    latencies.append(time.perf_counter() - start)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(converse(u) for u in users))
+        elapsed = time.perf_counter() - began
+    print(
+        f"  {shoppers} shoppers x {rounds} rounds x {len(JOURNEY)} steps: "
+        f"{len(latencies) / elapsed:,.1f} interactions/s, reply latency {_fmt(latencies)}"
+    )
+
+
+async def _start(user: FakeUser) -> None:
+    await user.send("/start")
+    await user.wait_for(lambda m: True)
+
+
+async def _catalog(user: FakeUser) -> None:
+    await user.send("/catalog")
+    await user.wait_for(lambda m: bool(m.buttons))
+
+
+JOURNEY: list[Callable[[FakeUser], Awaitable[None]]] = [_start, _catalog]
+
+
+async def _pg_url() -> tuple[str, str] | None:
+    try:
+        import asyncpg
+
+        name = f"shopbot_bench_{uuid.uuid4().hex[:8]}"
+        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+        return name, f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    except Exception as exc:
+        print(f"  (PostgreSQL skipped: {exc})")
+        return None
+
+
+async def _drop_pg(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print("Stock reservations (atomic conditional UPDATE):")
+        await bench_reservations(
+            f"sqlite+aiosqlite:///{workdir / 'bench.db'}", "SQLite", args.shoppers, args.units
+        )
+        if args.postgres:
+            pg = await _pg_url()
+            if pg:
+                try:
+                    await bench_reservations(pg[1], "PostgreSQL", args.shoppers, args.units)
+                finally:
+                    await _drop_pg(pg[0])
+        print("Chat round trips through the real Application and the Bot API stand-in:")
+        (workdir / "chat").mkdir()
+        await bench_chat(workdir / "chat", args.chat_shoppers, args.rounds)
+
+
+def cli() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--shoppers", type=int, default=200)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--chat-shoppers", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
+    asyncio.run(main(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())
