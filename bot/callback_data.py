@@ -20,6 +20,40 @@ MAX_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
 ACTIONS: dict[str, tuple[str, ...]] = {
     "home": (),
     "noop": (),
+    # shopper (bot/handlers/shop.py, cart.py, orders.py): catalog, product, cart, checkout
+    "help": (),
+    "find": (),  # how to search
+    "cats": (),  # categories
+    "cat": ("i", "i"),  # category id, page
+    "sp": ("i",),  # page of the chat's last search
+    "p": ("i", "i"),  # product id, chosen quantity
+    "add": ("i", "i"),  # add product id, quantity
+    "back": (),  # back to the list the product was opened from
+    "cart": (),
+    "inc": ("i",),  # cart line +1 (product id)
+    "dec": ("i",),  # cart line -1
+    "rm": ("i",),  # remove the line
+    "clr": (),  # clear the cart
+    "co": (),  # checkout (verify the cart)
+    "pay": (),  # pay the verified order summary
+    "ords": (),  # my orders
+    "ord": ("i",),  # one of my orders
+    # admin (bot/handlers/admin): menu, product list, flow steps, orders
+    "AM": ("s",),  # admin menu section
+    "APL": ("i",),  # product list page
+    "AFC": ("s",),  # confirm the admin flow with this id
+    "AFX": ("s",),  # cancel the admin flow
+    "AFS": ("s",),  # skip the current step
+    "AFE": ("s", "s"),  # /edit: pick the field
+    "AFK": ("s", "i"),  # pick a category
+    "AFR": ("s",),  # refund flow: refund everything left
+    "AOL": ("s", "i"),  # orders list: status filter ("all") and page
+    "AOO": ("i",),  # open an order
+    "AOS": ("i",),  # ship (asks for a tracking number)
+    "AOD": ("i",),  # mark delivered
+    "AOC": ("i",),  # cancel: ask to confirm
+    "AOY": ("i",),  # cancel: confirmed
+    "AOR": ("i",),  # refund (asks for an amount)
 }
 
 

@@ -127,6 +127,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return demo.main(db_path=Path(args.db) if args.db else None)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot import sandbox
+
+    return sandbox.main(db_path=Path(args.db) if args.db else None)
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH", help="keep the SQLite database in PATH (default: a temporary one)"
+    )
+
+
 COMMANDS: dict[str, Command] = {
     "run": Command("run the bot with long polling (the default)", cmd_run),
     "webhook": Command("run the bot behind a webhook (production)", cmd_webhook),
@@ -136,6 +154,18 @@ COMMANDS: dict[str, Command] = {
         lambda p: p.add_argument("--file", help="catalog JSON or CSV (default: CATALOG_PATH)"),
     ),
     "migrate": Command("apply database migrations and exit", cmd_migrate),
+    "demo": Command(
+        "play a scripted purchase against a local Telegram stand-in (no token, no network)",
+        cmd_demo,
+        _db_argument,
+        needs_settings=False,
+    ),
+    "sandbox": Command(
+        "chat with the bot in this terminal through the local stand-in (no token needed)",
+        cmd_sandbox,
+        _db_argument,
+        needs_settings=False,
+    ),
 }
 
 

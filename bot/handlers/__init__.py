@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.context import AnyApplication
-from bot.handlers import basics, errors, fallback
+from bot.handlers import admin, cart, errors, fallback, orders, payments, shop, text
 
 # Order matters: earlier modules win; `fallback` answers whatever nobody else handled.
-FEATURES = [basics, fallback]
+FEATURES = [admin, shop, cart, orders, payments, text, fallback]
 
 
 def register_handlers(app: AnyApplication) -> None:

@@ -10,6 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import AnyApplication, ShopContext
+from bot.conversation.journey import EXPIRED
+from bot.handlers.shopper import show_current_view
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:
@@ -20,8 +22,9 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
 
 
 async def unknown_button(update: Update, context: ShopContext) -> None:
+    """A forged, stale or unknown payload: say so, and show where the chat stands now."""
     if update.callback_query:
-        await update.callback_query.answer("This button has expired. Send /start to begin again.")
+        await show_current_view(update, context, EXPIRED)
 
 
 def register(app: AnyApplication) -> None:

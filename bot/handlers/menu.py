@@ -24,6 +24,16 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
 
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("admin", "Admin menu"),
+    ("addproduct", "Add a product step by step"),
+    ("edit", "Edit a product: /edit SKU"),
+    ("price", "Set a price: /price SKU 12.50"),
+    ("stock", "Set or adjust stock: /stock SKU 10 | +5 | -2"),
+    ("hide", "Hide a product: /hide SKU"),
+    ("show", "Show a hidden product: /show SKU"),
+    ("export", "Download the catalog as CSV"),
+    ("orders_admin", "Orders: /orders_admin [status]"),
+    ("stats", "Revenue, orders, top products, low stock"),
+    ("broadcast", "Message every customer"),
 ]
 
 

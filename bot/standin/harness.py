@@ -6,7 +6,9 @@ and talks HTTP to the stand-in, exactly as it would talk to Telegram.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -93,6 +95,23 @@ class ShopHarness:
         await self._stop_bot()
         if self._owns_standin:
             await self.standin.stop()
+
+    async def until_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has fetched and fully handled every update sent so far.
+
+        The stand-in keeps an update pending until a later getUpdates confirms it, which
+        python-telegram-bot sends only after queueing the batch; the Application marks each
+        queued update done after its handlers return. Both empty means the bot has gone quiet,
+        with no guessing how long to wait. Background tasks a handler starts are not covered.
+        """
+        assert self.app is not None, "the harness is not running"
+        deadline = time.monotonic() + timeout
+        try:
+            await self.standin.wait_until(lambda: not self.standin.pending_updates, timeout)
+            async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
+                await self.app.update_queue.join()
+        except TimeoutError:
+            raise TimeoutError(f"the bot was still busy after {timeout:g} s") from None
 
     def reconfigure(self, **overrides: Any) -> None:
         """Change settings for the next `restart()` (e.g. switch payment mode)."""

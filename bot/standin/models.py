@@ -44,6 +44,8 @@ class Message:
     date: int
     text: str | None = None
     photo: str | None = None
+    photo_source: str | None = None
+    """The uploaded file's name or the photo's URL, when known: readable in transcripts."""
     buttons: list[list[Button]] = field(default_factory=list)
     invoice: dict[str, Any] | None = None
     document: Document | None = None
@@ -181,7 +183,7 @@ def render(message: Message) -> str:
         lines.append(f"💳 paid {amount}")
     else:
         if message.photo is not None:
-            lines.append(f"[photo {message.photo}]")
+            lines.append(f"[photo {message.photo_source or message.photo}]")
         if message.document is not None:
             doc = message.document
             lines.append(f"[document {doc.file_name or doc.file_id} ({len(doc.data)} bytes)]")

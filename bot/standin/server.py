@@ -575,8 +575,8 @@ class BotApiStandIn:
         await self.push_update(kind, query.payload)
         return query
 
-    async def wait_until(self, predicate: Callable[[], T | None], timeout: float) -> T:
-        """Wait, without polling, until ``predicate`` returns something truthy."""
+    async def wait_until(self, predicate: Callable[[], T | None], timeout: float | None) -> T:
+        """Wait, without polling, until ``predicate`` returns something truthy (None: forever)."""
         async with self._changed:
             async with asyncio.timeout(timeout):
                 result = await self._changed.wait_for(predicate)
@@ -996,6 +996,7 @@ class BotApiStandIn:
         stored = self._resolve_file(value, "photo", errors.NO_PHOTO)
         message = self._new_message(chat)
         message.photo = value if isinstance(value, str) else stored.file_id
+        message.photo_source = stored.file_name or stored.url
         message.photo_sizes = self.photo_sizes(stored)
         message.text, message.raw_text = caption, raw
         message.parse_mode = params.text("parse_mode")
@@ -1098,9 +1099,10 @@ class BotApiStandIn:
         if kind == "photo":
             message.document = None
             message.photo = value if isinstance(value, str) else stored.file_id
+            message.photo_source = stored.file_name or stored.url
             message.photo_sizes = self.photo_sizes(stored)
         else:
-            message.photo, message.photo_sizes = None, []
+            message.photo, message.photo_source, message.photo_sizes = None, None, []
             message.document = Document(
                 stored.file_id, stored.file_name, stored.mime_type, stored.data
             )

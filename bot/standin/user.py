@@ -175,9 +175,16 @@ class FakeUser:
     ) -> CallbackAnswer:
         """Tap an inline button and wait for the bot to answer the callback query."""
         target, button = self.find_button(label, message)
-        assert button.callback_data is not None
+        return await self.press_button(target, button, timeout=timeout)
+
+    async def press_button(
+        self, message: Message, button: Button, *, timeout: float = 10.0
+    ) -> CallbackAnswer:
+        """Tap this very button of a message (labels may repeat, e.g. "➕" on every cart line)."""
+        if button.callback_data is None:
+            raise LookupError(f"[{button.label}] is not a callback button")
         self.chat.transcript.append(TranscriptEvent("user", "pressed", f"[{button.label}]"))
-        return await self._callback(target, button.callback_data, timeout)
+        return await self._callback(message, button.callback_data, timeout)
 
     async def press_data(
         self, message: Message, data: str, *, timeout: float = 10.0
@@ -374,7 +381,23 @@ class FakeUser:
             if option is None:
                 raise LookupError(f"The bot offered no shipping option {shipping_option_id!r}")
             chosen_option = str(option["id"])
-            amount += sum(int(price["amount"]) for price in option["prices"])
+            option_amount = sum(int(price["amount"]) for price in option["prices"])
+            amount += option_amount
+            currency_code = str(invoice["currency"])
+            offered = "; ".join(
+                f"{o['title'] or o['id']} "
+                f"{format_amount(sum(int(p['amount']) for p in o['prices']), currency_code)}"
+                for o in options
+            )
+            self.chat.transcript.append(TranscriptEvent("bot", "offered shipping", offered))
+            self.chat.transcript.append(
+                TranscriptEvent(
+                    "user",
+                    "chose shipping",
+                    f"{option['title'] or option['id']} "
+                    f"{format_amount(option_amount, currency_code)}",
+                )
+            )
 
         final_amount = total_amount if total_amount is not None else amount
         final_currency = currency if currency is not None else str(invoice["currency"])
@@ -405,6 +428,7 @@ class FakeUser:
                 ok=False, stage="pre_checkout", error_message=answer.get("error_message")
             )
 
+        self.chat.transcript.append(TranscriptEvent("bot", "accepted payment", ""))
         charge_id = telegram_payment_charge_id or f"stxn_{secrets.token_hex(12)}"
         if provider_payment_charge_id is None:
             provider_payment_charge_id = (

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Order, OrderEvent, utcnow
-from bot.store.order_states import next_status
+from bot.store.order_states import IllegalOrderTransition, next_status
 
 
 class OrderRepository:
@@ -78,27 +79,72 @@ class OrderRepository:
         stmt = (
             select(Order)
             .where(Order.hold_status == "held", Order.hold_expires_at <= (now or utcnow()))
-            .options(selectinload(Order.lines))
+            .options(selectinload(Order.lines), selectinload(Order.customer))
+            .order_by(Order.id)
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def claim_hold(self, order_id: int, new_hold_status: str) -> bool:
-        """Atomically move a held order's stock hold to sold/released; False if not held."""
+    async def add_refunded(self, order_id: int, amount: int) -> bool:
+        """Count `amount` as refunded if that keeps the total refunded within the order total.
+
+        One conditional UPDATE, so concurrent refunds can never add up to more than was paid.
+        A negative amount gives back a refund that failed at the provider.
+        """
         result = await self.session.execute(
             update(Order)
-            .where(Order.id == order_id, Order.hold_status == "held")
-            .values(hold_status=new_hold_status)
+            .where(
+                Order.id == order_id,
+                Order.refunded_amount + amount <= Order.total,
+                Order.refunded_amount + amount >= 0,
+            )
+            .values(refunded_amount=Order.refunded_amount + amount)
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
+    async def claim_hold(
+        self, order_id: int, new_hold_status: str, *, from_status: str = "held"
+    ) -> bool:
+        """Atomically move an order's stock hold (held -> sold/released, sold -> returned).
+
+        False if the hold is not in `from_status` (someone else moved it first).
+        """
+        result = await self.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.hold_status == from_status)
+            .values(hold_status=new_hold_status)
+            .execution_options(synchronize_session=False)
+        )
+        moved = int(getattr(result, "rowcount", 0) or 0) == 1
+        if moved:
+            order = self.session.identity_map.get(self.session.identity_key(Order, order_id))
+            if isinstance(order, Order):
+                set_committed_value(order, "hold_status", new_hold_status)
+        return moved
+
     async def transition(
         self, order: Order, trigger: str, *, actor: str = "system", note: str | None = None
     ) -> str:
-        """Move the order along the lifecycle table and record the timestamped event."""
+        """Move the order along the lifecycle table and record the timestamped event.
+
+        The move is a compare-and-set on the status column, so two concurrent moves of one
+        order (say, two admins cancelling) cannot both happen: the loser gets
+        IllegalOrderTransition with the status it lost to.
+        """
         previous = order.status
-        order.status = next_status(previous, trigger).value
-        order.updated_at = utcnow()
+        status = next_status(previous, trigger).value
+        now = utcnow()
+        result = await self.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status == previous)
+            .values(status=status, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            current = await self.session.scalar(select(Order.status).where(Order.id == order.id))
+            raise IllegalOrderTransition(trigger, str(current))
+        set_committed_value(order, "status", status)
+        set_committed_value(order, "updated_at", now)
         self.session.add(
             OrderEvent(
                 order_id=order.id,

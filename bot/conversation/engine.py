@@ -1,0 +1,74 @@
+"""Load a chat from the database, fire a trigger on the machine, save it back.
+
+Nothing about a chat is kept in the process between updates, so any number of workers can
+serve the same bot, and a restart resumes where each chat was.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from transitions import MachineError
+
+from bot.conversation.machine import TRIGGERS, ChatSession, Step, build_machine
+from bot.store.uow import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+_MACHINE = build_machine()  # pure data and behaviour: no connections, safe to share
+
+
+async def load(uow: UnitOfWork, chat_id: int) -> ChatSession:
+    """The chat as saved (a new chat starts idle)."""
+    row = await uow.chat_states.get(chat_id)
+    if row is None:
+        return ChatSession(chat_id, Step.IDLE)
+    state = row.state if row.state in _MACHINE.states else Step.IDLE
+    return ChatSession(chat_id, state, row.data)
+
+
+async def save(uow: UnitOfWork, chat: ChatSession) -> None:
+    """Persist state and data (keys owned by other features are written back unchanged)."""
+    await uow.chat_states.save(chat.chat_id, chat.state, chat.data)
+
+
+async def trigger(chat: ChatSession, name: str, **facts: Any) -> bool:
+    """Fire `name` on this chat; False (state unchanged) if the table refuses the move.
+
+    The event is fired with the chat as its model (`Event.trigger(model)`), rather than by
+    `add_model` binding trigger methods onto each short-lived chat object and removing them.
+    """
+    if name not in TRIGGERS:
+        raise ValueError(f"unknown conversation trigger {name!r}")
+    try:
+        return bool(await _MACHINE.events[name].trigger(chat, **facts))
+    except MachineError:
+        return False
+
+
+async def may(chat: ChatSession, name: str, **facts: Any) -> bool:
+    """Would `name` be accepted now (guards included)? Tried on a copy: nothing changes."""
+    trial = ChatSession(chat.chat_id, chat.state, copy.deepcopy(chat.data))
+    return await trigger(trial, name, **facts)
+
+
+async def fire(store: Store, chat_id: int, name: str, **facts: Any) -> bool:
+    """Public entry for other features: move `chat_id` by `name` in its own transaction.
+
+    Returns True if the chat moved, False if the move is not allowed from where it is.
+    """
+    async with store.uow() as uow:
+        chat = await load(uow, chat_id)
+        moved = await trigger(chat, name, **facts)
+        if moved:
+            await save(uow, chat)
+    log.debug("chat %s: %s -> %s (%s)", chat_id, name, chat.state, "moved" if moved else "refused")
+    return moved
+
+
+async def state_of(store: Store, chat_id: int) -> str:
+    """Where the chat stands now, e.g. "awaiting_payment"."""
+    async with store.uow() as uow:
+        return (await load(uow, chat_id)).state

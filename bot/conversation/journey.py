@@ -1,0 +1,476 @@
+"""The shopper's use cases: one unit of work each, returning the screen to show.
+
+Each function records the customer, loads the chat, calls a service, fires the machine and
+saves the chat, all in one short transaction; no Telegram call happens inside it. Handlers
+call exactly one of these and render what comes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bot.conversation import engine
+from bot.conversation.machine import ChatSession, Step
+from bot.conversation.screens import (
+    CartScreen,
+    CategoriesScreen,
+    CheckoutScreen,
+    HelpScreen,
+    ListScreen,
+    MenuScreen,
+    NotUnderstoodScreen,
+    OrderScreen,
+    OrdersScreen,
+    PaymentWaitingScreen,
+    ProductScreen,
+    Screen,
+    SearchHintScreen,
+)
+from bot.services import cart as carts
+from bot.services import catalog
+from bot.services.cart import CartError, EmptyCart, NotEnoughStock, NotInCart, OutOfStock
+from bot.services.catalog import CategoryNotFound, ProductUnavailable
+from bot.services.checkout import CheckoutReview, review_cart
+from bot.services.order_history import OrderNotFound, get_order, list_orders
+from bot.shop import Shop
+from bot.store.uow import UnitOfWork
+
+EXPIRED = "This button has expired, here is the current view."
+GONE = "Sorry, that product is no longer available."
+WAITING = "Your invoice is waiting above: pay it there, or send /cancel to cancel it."
+MAX_QUANTITY = 99
+
+
+@dataclass(frozen=True, slots=True)
+class Shopper:
+    """Who is talking, from the update (a private chat: chat id = user id)."""
+
+    chat_id: int
+    user_id: int
+    first_name: str = ""
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass
+class Visit:
+    """One update's view of the world: its transaction, the customer and the chat."""
+
+    shop: Shop
+    uow: UnitOfWork
+    customer_id: int
+    chat: ChatSession
+    who: Shopper
+
+    @property
+    def memory(self) -> dict[str, Any]:
+        return self.chat.memory
+
+    @property
+    def currency(self) -> str:
+        return self.shop.settings.currency
+
+    async def fire(self, trigger: str, **facts: Any) -> bool:
+        return await engine.trigger(self.chat, trigger, **facts)
+
+    def quotes(self) -> dict[int, int]:
+        raw = self.memory.get("quotes") or {}
+        return {int(pid): int(price) for pid, price in raw.items()}
+
+    def set_quotes(self, quotes: dict[int, int]) -> None:
+        self.memory["quotes"] = {str(pid): price for pid, price in quotes.items()}
+
+    def quote(self, product_id: int, price: int | None) -> None:
+        quotes = self.quotes()
+        if price is None:
+            quotes.pop(product_id, None)
+        else:
+            quotes[product_id] = price
+        self.set_quotes(quotes)
+
+
+@asynccontextmanager
+async def visit(shop: Shop, who: Shopper) -> AsyncIterator[Visit]:
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(
+            who.user_id,
+            first_name=who.first_name,
+            username=who.username,
+            language_code=who.language_code,
+        )
+        chat = await engine.load(uow, who.chat_id)
+        yield Visit(shop, uow, customer.id, chat, who)
+        await engine.save(uow, chat)
+
+
+# ---------------------------------------------------------------- menu, help, search hints
+
+
+async def start(shop: Shop, who: Shopper, payload: str = "") -> Screen:
+    """/start, optionally with a deep link: `product_<SKU>` opens that product."""
+    async with visit(shop, who) as v:
+        if payload.startswith("product_"):
+            sku = payload.removeprefix("product_")
+            try:
+                card = await catalog.product_card_by_sku(v.uow, sku)
+            except ProductUnavailable:
+                await v.fire("open_menu")
+                return MenuScreen(
+                    first_name=who.first_name,
+                    welcome=True,
+                    notice=f"Sorry, I can't find the product “{sku}”. Have a look around instead.",
+                )
+            return await _product(v, card.id, 1)
+        await v.fire("open_menu")
+        return MenuScreen(first_name=who.first_name, welcome=True)
+
+
+async def menu(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who) as v:
+        await v.fire("open_menu")
+        return MenuScreen(first_name=who.first_name)
+
+
+async def help_screen(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who):
+        return HelpScreen()
+
+
+async def search_hint(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who):
+        return SearchHintScreen()
+
+
+async def cancel(shop: Shop, who: Shopper) -> Screen:
+    """/cancel: back to the menu (a waiting payment ends as cancelled)."""
+    async with visit(shop, who) as v:
+        was_paying = v.chat.state == Step.AWAITING_PAYMENT
+        await v.fire("cancel")
+        notice = "Payment cancelled." if was_paying else "Cancelled."
+        return MenuScreen(first_name=who.first_name, notice=notice + " Back to the main menu.")
+
+
+# ---------------------------------------------------------------- browsing
+
+
+async def categories(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who) as v:
+        return await _categories(v)
+
+
+async def category(shop: Shop, who: Shopper, category_id: int, page: int) -> Screen:
+    async with visit(shop, who) as v:
+        return await _category(v, category_id, page)
+
+
+async def search(shop: Shop, who: Shopper, query: str) -> Screen:
+    """/search <words>; no words asks what to look for."""
+    async with visit(shop, who) as v:
+        if not catalog.query_words(query):
+            return SearchHintScreen()
+        found = await _search(v, query, 0)
+        if found is None:
+            return SearchHintScreen(notice=f"Nothing found for “{query.strip()}”.")
+        return found
+
+
+async def search_page(shop: Shop, who: Shopper, page: int) -> Screen:
+    async with visit(shop, who) as v:
+        query = str(v.memory.get("search") or "")
+        found = await _search(v, query, page) if query else None
+        return found or await _current(v, notice=EXPIRED)
+
+
+async def back(shop: Shop, who: Shopper) -> Screen:
+    """Back from a product to the list it was opened from, on the same page."""
+    async with visit(shop, who) as v:
+        return await _listing(v)
+
+
+async def view(shop: Shop, who: Shopper, product_id: int, quantity: int) -> Screen:
+    async with visit(shop, who) as v:
+        return await _product(v, product_id, quantity)
+
+
+# ---------------------------------------------------------------- cart
+
+
+async def add(shop: Shop, who: Shopper, product_id: int, quantity: int) -> Screen:
+    async with visit(shop, who) as v:
+        quantity = min(max(quantity, 1), MAX_QUANTITY)
+        try:
+            change = await carts.add_to_cart(v.uow, v.customer_id, product_id, quantity)
+        except ProductUnavailable:
+            return await _listing(v, notice=GONE)
+        except CartError as error:
+            return await _product(v, product_id, 1, notice=_refusal(error))
+        v.quote(product_id, change.unit_price)
+        notice = f"Added {quantity} × {change.title} to your cart."
+        return await _product(v, product_id, 1, notice=notice)
+
+
+async def show_cart(shop: Shop, who: Shopper, notice: str | None = None) -> Screen:
+    async with visit(shop, who) as v:
+        return await _cart(v, notice=notice)
+
+
+async def change_line(shop: Shop, who: Shopper, product_id: int, delta: int) -> Screen:
+    """+1 / -1 on a cart line."""
+    return await _edit_cart(
+        shop, who, lambda v: carts.change_quantity(v.uow, v.customer_id, product_id, delta)
+    )
+
+
+async def remove_line(shop: Shop, who: Shopper, product_id: int) -> Screen:
+    return await _edit_cart(
+        shop, who, lambda v: carts.remove_line(v.uow, v.customer_id, product_id)
+    )
+
+
+async def clear_cart(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who) as v:
+        await carts.clear_cart(v.uow, v.customer_id)
+        v.set_quotes({})
+        return await _cart(v, notice="Your cart is now empty.")
+
+
+async def _edit_cart(
+    shop: Shop, who: Shopper, change: Callable[[Visit], Awaitable[carts.CartChange]]
+) -> Screen:
+    async with visit(shop, who) as v:
+        try:
+            done = await change(v)
+        except NotInCart:
+            return await _cart(v, notice="That item is no longer in your cart.")
+        except (CartError, ProductUnavailable) as error:
+            return await _cart(v, notice=_refusal(error))
+        if done.quantity == 0:
+            v.quote(done.product_id, None)
+            return await _cart(v, notice=f"Removed {done.title}.")
+        v.quote(done.product_id, done.unit_price)
+        return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.")
+
+
+# ---------------------------------------------------------------- checkout
+
+
+async def checkout(shop: Shop, who: Shopper) -> Screen:
+    """Verify the cart; show what changed, or the order summary with a Pay button."""
+    async with visit(shop, who) as v:
+        return await _checkout(v)
+
+
+async def prepare_payment(shop: Shop, who: Shopper) -> Screen:
+    """ "Pay" pressed: verify once more; `proceed` says the summary still holds."""
+    async with visit(shop, who) as v:
+        screen = await _checkout(v)
+        if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
+            return screen
+        lines = len(screen.review.cart.lines)
+        ready = await engine.may(v.chat, "pay", cart_lines=lines, changes=0)
+        return CheckoutScreen(review=screen.review, proceed=ready)
+
+
+async def payment_started(shop: Shop, who: Shopper, review: CheckoutReview) -> bool:
+    """The invoice for the verified `review` is out: the chat now waits for payment.
+
+    The facts come from that verification: the payment feature may already have turned
+    the cart into an order.
+    """
+    async with visit(shop, who) as v:
+        return await v.fire("pay", cart_lines=len(review.cart.lines), changes=len(review.changes))
+
+
+async def _invoice_open(v: Visit) -> bool:
+    """Is the chat really waiting? An invoice whose hold expired or was released is not."""
+    if v.chat.state != Step.AWAITING_PAYMENT:
+        return False
+    if await v.uow.orders.open_holds_for_customer(v.customer_id):
+        return True
+    await v.fire("payment_cancelled")  # missed the news: the wait is over
+    return False
+
+
+async def _checkout(v: Visit) -> Screen:
+    if await _invoice_open(v):
+        return PaymentWaitingScreen(notice=WAITING)
+    try:
+        review = await review_cart(v.uow, v.customer_id, v.quotes(), v.currency)
+    except EmptyCart:
+        return await _cart(v, notice="Your cart is empty: add something first.")
+    v.set_quotes(review.quotes)
+    if review.cart.is_empty:
+        await v.fire("open_cart")
+        return CheckoutScreen(review=review)
+    await v.fire("checkout", cart_lines=len(review.cart.lines))
+    return CheckoutScreen(review=review)
+
+
+# ---------------------------------------------------------------- orders
+
+
+async def orders(shop: Shop, who: Shopper) -> Screen:
+    async with visit(shop, who) as v:
+        await v.fire("open_orders")
+        return OrdersScreen(orders=tuple(await list_orders(v.uow, v.customer_id)))
+
+
+async def order(shop: Shop, who: Shopper, order_id: int) -> Screen:
+    async with visit(shop, who) as v:
+        await v.fire("open_orders")
+        try:
+            return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
+        except OrderNotFound:
+            found = tuple(await list_orders(v.uow, v.customer_id))
+            return OrdersScreen(orders=found, notice="That order is not in your history.")
+
+
+# ---------------------------------------------------------------- plain words
+
+_PHRASES: dict[str, str] = {
+    "cart": "cart",
+    "my cart": "cart",
+    "basket": "cart",
+    "show cart": "cart",
+    "checkout": "checkout",
+    "check out": "checkout",
+    "orders": "orders",
+    "my orders": "orders",
+    "order history": "orders",
+    "help": "help",
+    "catalog": "catalog",
+    "catalogue": "catalog",
+    "browse": "catalog",
+    "shop": "catalog",
+    "menu": "menu",
+    "start": "menu",
+    "hi": "menu",
+    "hello": "menu",
+    "hey": "menu",
+    "cancel": "cancel",
+}
+
+
+def phrase_intent(text: str) -> str | None:
+    """The intent of a short phrase such as "my orders" or "Cart!", or None."""
+    normal = " ".join(re.findall(r"[^\W_]+", text.lower()))
+    return _PHRASES.get(normal)
+
+
+async def words(shop: Shop, who: Shopper, text: str) -> Screen:
+    """A text message that is not a phrase: search the catalog for its words."""
+    async with visit(shop, who) as v:
+        if catalog.query_words(text):
+            found = await _search(v, text, 0)
+            if found is not None:
+                return found
+        return NotUnderstoodScreen(text=text.strip()[:60])
+
+
+# ---------------------------------------------------------------- stale buttons
+
+
+async def current(shop: Shop, who: Shopper, notice: str = EXPIRED) -> Screen:
+    """What the chat should show now, for a button we no longer understand."""
+    async with visit(shop, who) as v:
+        return await _current(v, notice=notice)
+
+
+# ---------------------------------------------------------------- internals
+
+
+async def _current(v: Visit, *, notice: str | None) -> Screen:
+    state = v.chat.state
+    if state == Step.BROWSING:
+        return await _listing(v, notice=notice)
+    if state == Step.VIEWING and v.memory.get("product_id"):
+        product_id = int(v.memory["product_id"])
+        return await _product(v, product_id, int(v.memory.get("quantity") or 1), notice=notice)
+    if state in (Step.CART, Step.CHECKOUT):
+        return await _cart(v, notice=notice)
+    if await _invoice_open(v):
+        return PaymentWaitingScreen(notice=notice)
+    await v.fire("open_menu")
+    return MenuScreen(first_name=v.who.first_name, notice=notice)
+
+
+async def _categories(v: Visit, notice: str | None = None) -> Screen:
+    await v.fire("browse", listing={"kind": "cats"})
+    return CategoriesScreen(categories=tuple(await catalog.list_categories(v.uow)), notice=notice)
+
+
+async def _category(v: Visit, category_id: int, page: int, notice: str | None = None) -> Screen:
+    try:
+        found = await catalog.category_page(v.uow, category_id, page)
+    except CategoryNotFound:
+        return await _categories(v, notice=notice or "That category is empty now.")
+    listing = {"kind": "c", "id": category_id, "page": found.page}
+    await v.fire("browse", listing=listing)
+    return ListScreen(page=found, listing=listing, notice=notice)
+
+
+async def _search(v: Visit, query: str, page: int, notice: str | None = None) -> Screen | None:
+    found = await catalog.search(v.uow, query, page)
+    if not found.items:
+        return None
+    v.memory["search"] = query.strip()[:200]
+    listing = {"kind": "s", "page": found.page}
+    await v.fire("browse", listing=listing)
+    return ListScreen(page=found, listing=listing, notice=notice)
+
+
+async def _listing(v: Visit, notice: str | None = None) -> Screen:
+    """The list remembered for Back (category page or search page), else the categories."""
+    listing = v.memory.get("listing") or {}
+    if listing.get("kind") == "c":
+        return await _category(v, int(listing["id"]), int(listing.get("page", 0)), notice)
+    if listing.get("kind") == "s" and v.memory.get("search"):
+        found = await _search(v, str(v.memory["search"]), int(listing.get("page", 0)), notice)
+        if found is not None:
+            return found
+    return await _categories(v, notice)
+
+
+async def _product(v: Visit, product_id: int, quantity: int, notice: str | None = None) -> Screen:
+    try:
+        card = await catalog.product_card(v.uow, product_id)
+    except ProductUnavailable:
+        return await _listing(v, notice=GONE)
+    same_media = v.chat.state == Step.VIEWING and v.memory.get("product_id") == product_id
+    most = max(1, min(card.available, MAX_QUANTITY))
+    if quantity > most and card.available > 0 and notice is None:
+        notice = f"Only {card.available} left."
+    quantity = min(max(quantity, 1), most)
+    basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    await v.fire("view", product_id=product_id, quantity=quantity)
+    return ProductScreen(
+        card=card,
+        quantity=quantity,
+        in_cart=basket.quantity_of(product_id),
+        cart_items=basket.item_count,
+        low_stock_threshold=v.shop.settings.low_stock_threshold,
+        same_media=same_media,
+        notice=notice,
+    )
+
+
+async def _cart(v: Visit, notice: str | None = None) -> Screen:
+    await v.fire("open_cart")
+    return CartScreen(cart=await carts.view_cart(v.uow, v.customer_id, v.currency), notice=notice)
+
+
+def _refusal(error: Exception) -> str:
+    """A cart refusal in the shopper's words."""
+    if isinstance(error, OutOfStock):
+        return f"Sorry, {error.title} is out of stock."
+    if isinstance(error, NotEnoughStock):
+        if error.in_cart:
+            return f"Sorry, only {error.available} left and {error.in_cart} already in your cart."
+        return f"Sorry, only {error.available} left."
+    if isinstance(error, ProductUnavailable):
+        return GONE
+    return "Sorry, that did not work. Please try again."

@@ -1,0 +1,160 @@
+"""The shopper's chat flow as one table (pytransitions AsyncMachine).
+
+```mermaid
+stateDiagram-v2
+    [*] --> idle
+    idle --> browsing: browse
+    browsing --> viewing: view
+    viewing --> browsing: browse (Back)
+    viewing --> cart: open_cart
+    browsing --> cart: open_cart
+    cart --> checkout: checkout [cart_has_items]
+    checkout --> checkout: checkout [cart_has_items]
+    checkout --> awaiting_payment: pay [cart_has_items, nothing_changed]
+    awaiting_payment --> paid: paid
+    awaiting_payment --> cancelled: payment_cancelled / cancel
+    paid --> browsing: browse, view, open_cart ...
+    cancelled --> idle: open_menu, cancel ...
+    browsing --> idle: cancel / open_menu / open_orders
+```
+
+Every navigation trigger (`open_menu`, `open_orders`, `browse`, `view`, `open_cart`) is allowed
+from every state: a shopper may always look around, also while an invoice waits (it stays
+payable until its stock hold expires). What the table refuses is the money path: `checkout`
+needs items and is not taken while an invoice waits, `pay` only follows a checkout whose
+re-verification found nothing changed, `payment_cancelled` only ends a waiting payment.
+
+Facts the guards need (how many cart lines, how many changes) are passed as keyword arguments
+of the trigger, so the machine never touches the database; the engine (bot.conversation.engine)
+loads and saves the chat around it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from transitions.extensions.asyncio import AsyncMachine
+
+# The chat's own data lives under this key of ChatState.data; other features own other keys.
+SHOPPER_KEY = "shopper"
+
+
+class Step:
+    """The chat's states (plain strings: that is what ChatState.state stores)."""
+
+    IDLE: Final = "idle"
+    BROWSING: Final = "browsing"
+    VIEWING: Final = "viewing"
+    CART: Final = "cart"
+    CHECKOUT: Final = "checkout"
+    AWAITING_PAYMENT: Final = "awaiting_payment"
+    PAID: Final = "paid"
+    CANCELLED: Final = "cancelled"
+
+
+S = Step
+STATES: tuple[str, ...] = (
+    S.IDLE,
+    S.BROWSING,
+    S.VIEWING,
+    S.CART,
+    S.CHECKOUT,
+    S.AWAITING_PAYMENT,
+    S.PAID,
+    S.CANCELLED,
+)
+ANYWHERE = "*"
+NOT_WHILE_PAYING = [state for state in STATES if state != S.AWAITING_PAYMENT]
+
+# trigger, source(s), destination, guards (all must pass), callback run after the move.
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "open_menu", "source": ANYWHERE, "dest": S.IDLE, "after": "forget_listing"},
+    {"trigger": "open_orders", "source": ANYWHERE, "dest": S.IDLE},
+    {"trigger": "browse", "source": ANYWHERE, "dest": S.BROWSING, "after": "remember_listing"},
+    {"trigger": "view", "source": ANYWHERE, "dest": S.VIEWING, "after": "remember_product"},
+    {"trigger": "open_cart", "source": ANYWHERE, "dest": S.CART},
+    {
+        "trigger": "checkout",
+        "source": NOT_WHILE_PAYING,
+        "dest": S.CHECKOUT,
+        "conditions": ["cart_has_items"],
+    },
+    {
+        "trigger": "pay",
+        "source": S.CHECKOUT,
+        "dest": S.AWAITING_PAYMENT,
+        "conditions": ["cart_has_items", "nothing_changed"],
+    },
+    {"trigger": "paid", "source": ANYWHERE, "dest": S.PAID, "after": "forget_listing"},
+    {"trigger": "payment_cancelled", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
+    {"trigger": "cancel", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
+    {"trigger": "cancel", "source": NOT_WHILE_PAYING, "dest": S.IDLE, "after": "forget_listing"},
+]
+
+TRIGGERS: frozenset[str] = frozenset(t["trigger"] for t in TRANSITIONS)
+
+
+class ChatSession:
+    """One chat as the machine's model: its state plus the data the flow remembers.
+
+    `data` is the whole ChatState.data dict (other features' keys are kept untouched);
+    the shopper's own values live in `data["shopper"]`, reached through `memory`.
+    """
+
+    state: str
+
+    def __init__(self, chat_id: int, state: str, data: dict[str, Any] | None = None) -> None:
+        self.chat_id = chat_id
+        self.state = state
+        self.data: dict[str, Any] = dict(data or {})
+        memory = self.data.get(SHOPPER_KEY)
+        self.data[SHOPPER_KEY] = dict(memory) if isinstance(memory, dict) else {}
+
+    @property
+    def memory(self) -> dict[str, Any]:
+        memory: dict[str, Any] = self.data[SHOPPER_KEY]
+        return memory
+
+    # ---- guards (named in the table; they read the facts passed with the trigger)
+
+    def cart_has_items(self, *, cart_lines: int = 0, **_: Any) -> bool:
+        return cart_lines > 0
+
+    def nothing_changed(self, *, changes: int = 0, **_: Any) -> bool:
+        """Pay only for exactly what the shopper was last shown."""
+        return changes == 0
+
+    # ---- callbacks
+
+    def remember_listing(self, *, listing: dict[str, Any] | None = None, **_: Any) -> None:
+        """The list to go Back to from a product (category or search, with its page)."""
+        if listing is not None:
+            self.memory["listing"] = dict(listing)
+
+    def remember_product(
+        self, *, product_id: int | None = None, quantity: int = 1, **_: Any
+    ) -> None:
+        if product_id is not None:
+            self.memory["product_id"] = product_id
+            self.memory["quantity"] = quantity
+
+    def forget_listing(self, **_: Any) -> None:
+        self.memory.pop("listing", None)
+        self.memory.pop("product_id", None)
+        self.memory.pop("quantity", None)
+
+
+def build_machine() -> AsyncMachine:
+    """One machine for all chats; each update fires an event with its chat as the model.
+
+    Not `queued`: with a queue AsyncMachine reports every trigger as successful, and the
+    guards' verdict is what callers need. Nothing fires a trigger from inside a callback.
+    """
+    return AsyncMachine(
+        model=None,
+        states=list(STATES),
+        transitions=TRANSITIONS,
+        initial=S.IDLE,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+    )

@@ -1,0 +1,421 @@
+"""`python -m bot demo`: a scripted shopper buys from the real bot, offline, in seconds.
+
+The Telegram side is played by the Bot API stand-in on loopback and the bot is the real
+Application polling it (see bot/standin/harness.py), so the demo shows exactly what a shopper
+would see in Telegram. Every step waits on what the chat shows, never on a clock; a step that
+does not get its answer stops the demo with the step's name and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.logging_setup import configure_logging
+from bot.money import format_money
+from bot.standin.harness import DEFAULT_CATALOG, TEST_TOKEN, ShopHarness
+from bot.standin.models import Message, TranscriptEvent, render
+from bot.standin.server import BotApiStandIn
+from bot.standin.user import FakeUser
+from bot.store.order_states import OrderStatus
+
+SHOPPER_ID, SHOPPER_NAME = 1001, "Alice"
+ADMIN_ID, ADMIN_NAME = 9001, "Ada"
+BOT_NAME = "Shop"
+# Shaped like a BotFather test-mode provider token; the stand-in accepts any non-empty one.
+DEMO_PROVIDER_TOKEN = "284685063:TEST:offline-demo"
+STEP_TIMEOUT = 15.0
+# The catalog items the script buys (data/catalog.json): two mugs, then one bag of beans.
+CATEGORY, PRODUCT, PRODUCT_SKU = "Kitchen", "Stoneware Mug", "KIT-MUG-CER"
+SECOND_CATEGORY, SECOND_PRODUCT = "Coffee & Tea", "Espresso Roast Beans"
+
+
+def demo_settings(admin_id: int = ADMIN_ID) -> dict[str, Any]:
+    """Settings overrides for an offline shop: USD through a test provider, no Stripe calls."""
+    return {
+        "admin_ids": frozenset({admin_id}),
+        "currency": "USD",
+        "payment_provider_token": DEMO_PROVIDER_TOKEN,
+        "stripe_api_key": "",
+        "log_level": "WARNING",
+    }
+
+
+def database_url(db_path: Path | None, workdir: Path) -> str:
+    """The SQLite URL for `--db PATH`, or a throwaway database in `workdir`."""
+    path = db_path.expanduser().resolve() if db_path is not None else workdir / "demo.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+# ---------------------------------------------------------------------- the transcript
+
+_USER_ACTIONS = {
+    "pressed": "{who} taps {text}",
+    "sent photo": "{who} sends a photo {text}",
+    "sent document": "{who} sends the file {text}",
+    "entered shipping address": "{who} enters a shipping address in {text}",
+    "chose shipping": "{who} chooses shipping: {text}",
+    "confirmed payment": "{who} confirms the payment of {text}",
+    "paid": "{who} pays {text} 💳",
+}
+_BOT_ACTIONS = {
+    "toast": "{who} (pop-up): {text}",
+    "alert": "{who} (alert): {text}",
+    "offered shipping": "{who} offers shipping: {text}",
+    "accepted payment": "{who} accepts the payment (pre-checkout check passed)",
+    "declined payment": "{who} declines the payment: {text}",
+}
+
+
+def format_event(event: TranscriptEvent, user_name: str, bot_name: str = BOT_NAME) -> str:
+    """One transcript entry as readable lines: "Alice: /start", bot replies with [buttons]."""
+    body = event.text.replace("\n", "\n    ")
+    if event.actor == "user":
+        who = user_name
+        if event.action in ("sent", ""):
+            return f"{who}: {body}"
+        template = _USER_ACTIONS.get(event.action, "{who} {action}: {text}")
+    else:
+        who = bot_name
+        if event.action in ("sent", ""):
+            return f"{who}: {body}"
+        if event.action == "edited":
+            return f"{who} edits message #{event.message_id} ✎\n    {body}"
+        if event.action == "deleted":
+            return f"{who} deletes message #{event.message_id}"
+        template = _BOT_ACTIONS.get(event.action, "{who} {action}: {text}")
+    return template.format(who=who, action=event.action, text=body).rstrip(": ")
+
+
+class TranscriptPrinter:
+    """Prints a chat's new transcript entries each time it is flushed."""
+
+    def __init__(self, out: TextIO, user: FakeUser, name: str, prefix: str = "") -> None:
+        self.out = out
+        self.user = user
+        self.name = name
+        self.prefix = prefix
+        self.printed = 0
+
+    def flush(self) -> None:
+        events = self.user.transcript
+        indent = "\n" + " " * len(self.prefix)
+        for event in events[self.printed :]:
+            text = format_event(event, self.name)
+            print(self.prefix + text.replace("\n", indent), file=self.out)
+        self.printed = len(events)
+        self.out.flush()
+
+
+# ---------------------------------------------------------------------- the script
+
+
+class StepFailed(Exception):
+    """A demo step did not get the answer it waits for."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"step {step!r} failed: {reason}")
+        self.step = step
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo proved, for the summary line and the tests."""
+
+    order_id: int
+    order_status: str
+    total: str
+    sku: str
+    stock_before: int
+    stock_after: int
+    messages: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"Demo finished: order #{self.order_id} {self.order_status}, {self.total}, "
+            f"stock of {self.sku} {self.stock_before} → {self.stock_after}, "
+            f"{self.messages} messages, {self.seconds:.1f} s"
+        )
+
+
+Step = tuple[str, Callable[[], Awaitable[None]]]
+
+
+class ShopperScript:
+    """The scripted shopper: each step acts, waits for the bot to go quiet, checks the chat."""
+
+    def __init__(self, harness: ShopHarness, shopper: FakeUser) -> None:
+        self.h = harness
+        self.shopper = shopper
+        self._mark = 0
+
+    # -- building blocks ------------------------------------------------------------
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled everything sent so far."""
+        await self.h.until_idle(STEP_TIMEOUT)
+
+    def changed(self) -> list[Message]:
+        """Bot messages sent or edited since the current step began."""
+        return [m for m in self.shopper.messages if m.revision > self._mark]
+
+    def begin(self) -> None:
+        self._mark = self.h.standin.revision
+
+    async def send(self, text: str) -> None:
+        await self.shopper.send(text)
+        await self.settle()
+
+    async def tap(self, *labels: str, message: Message | None = None) -> None:
+        """Press the first button whose label contains one of `labels` (in that order)."""
+        for label in labels:
+            try:
+                self.shopper.find_button(label, message)
+            except LookupError:
+                continue
+            await self.shopper.press(label, message=message, timeout=STEP_TIMEOUT)
+            await self.settle()
+            return
+        self.shopper.find_button(labels[0], message)  # raises, listing the visible buttons
+
+    def has_button(self, label: str) -> bool:
+        try:
+            self.shopper.find_button(label)
+        except LookupError:
+            return False
+        return True
+
+    def expect(self, *needles: str) -> Message:
+        """A message changed in this step shows every needle (case-insensitive)."""
+        wanted = [n.lower() for n in needles]
+        for message in reversed(self.changed()):
+            shown = render(message).lower()
+            if all(n in shown for n in wanted):
+                return message
+        shown = "\n---\n".join(render(m) for m in self.changed()[-3:]) or "(nothing)"
+        raise AssertionError(
+            f"expected a bot message showing {list(needles)}; the bot showed:\n{shown}"
+        )
+
+    def expect_reply(self) -> None:
+        if not self.changed():
+            raise AssertionError("the bot did not answer")
+
+    # -- the journey ----------------------------------------------------------------
+
+    def steps(self) -> list[Step]:
+        return [
+            ("say hello with /start", self.say_hello),
+            (f"browse the {CATEGORY} category", self.browse_category),
+            (f"open the {PRODUCT}", self.open_product),
+            (f"add the {PRODUCT} to the cart", self.add_product),
+            (f"add a bag of {SECOND_PRODUCT} too", self.add_second_product),
+            ("view the cart and take a second mug", self.change_quantity),
+            ("check out", self.checkout),
+            ("pay the invoice", self.pay),
+            ("list my orders with /orders", self.list_orders),
+        ]
+
+    async def say_hello(self) -> None:
+        await self.send("/start")
+        self.expect_reply()
+
+    async def open_catalog(self) -> None:
+        if self.has_button("Catalog"):
+            await self.tap("Catalog")
+        else:
+            await self.send("/catalog")
+        self.expect(CATEGORY)
+
+    async def browse_category(self) -> None:
+        await self.open_catalog()
+        self.begin()
+        await self.tap(CATEGORY)
+        self.expect(PRODUCT)
+
+    async def open_product(self) -> None:
+        await self.tap(PRODUCT)
+        product = self.expect(PRODUCT, "$16.00")
+        if product.photo is None:
+            raise AssertionError("the product view has no photo")
+
+    async def add_product(self) -> None:
+        await self.tap("Add to cart")
+        self.expect_reply_or_toast()
+
+    def expect_reply_or_toast(self) -> None:
+        if not self.changed() and not any(
+            e.action in ("toast", "alert") for e in self.shopper.transcript[-2:]
+        ):
+            raise AssertionError("the bot did not confirm")
+
+    async def add_second_product(self) -> None:
+        await self.send("/catalog")
+        self.begin()
+        await self.tap(SECOND_CATEGORY)
+        self.begin()
+        await self.tap(SECOND_PRODUCT)
+        self.expect(SECOND_PRODUCT)
+        self.begin()
+        await self.tap("Add to cart")
+        self.expect_reply_or_toast()
+
+    async def tap_in_row(self, message: Message, row_label: str, *labels: str) -> None:
+        """Press a button in the keyboard row that mentions `row_label` (e.g. a cart line)."""
+        for row in message.buttons:
+            if any(row_label in button.label for button in row):
+                for label in labels:
+                    button = next((b for b in row if label in b.label), None)
+                    if button is not None:
+                        await self.shopper.press_button(message, button, timeout=STEP_TIMEOUT)
+                        await self.settle()
+                        return
+        shown = "\n".join(" ".join(f"[{b.label}]" for b in row) for row in message.buttons)
+        raise LookupError(f"no {list(labels)} button in the row of {row_label!r}:\n{shown}")
+
+    async def change_quantity(self) -> None:
+        await self.send("/cart")
+        cart = self.expect(PRODUCT, SECOND_PRODUCT)
+        self.begin()
+        await self.tap_in_row(cart, PRODUCT, "➕", "+")
+        self.expect("$32.00")  # two mugs
+
+    async def checkout(self) -> None:
+        await self.tap("Checkout")
+        if self.last_invoice() is None:
+            self.begin()
+            await self.tap("Pay")
+        if self.last_invoice() is None:
+            raise AssertionError("no invoice arrived after Checkout and Pay")
+
+    def last_invoice(self) -> Message | None:
+        return next((m for m in reversed(self.changed()) if m.invoice is not None), None)
+
+    async def pay(self) -> None:
+        result = await self.shopper.pay(timeout=STEP_TIMEOUT)
+        if not result.ok:
+            raise AssertionError(f"payment refused at {result.stage}: {result.error_message}")
+        await self.settle()
+        self.expect("#")
+
+    async def list_orders(self) -> None:
+        await self.send("/orders")
+        self.expect("#")
+
+    async def run(self, steps: Sequence[Step], printers: Sequence[TranscriptPrinter]) -> None:
+        out = printers[0].out
+        for number, (name, action) in enumerate(steps, start=1):
+            print(f"\n── {number}. {name}", file=out)
+            self.begin()
+            try:
+                async with asyncio.timeout(STEP_TIMEOUT * 2):
+                    await action()
+            except (AssertionError, LookupError, TimeoutError) as exc:
+                for printer in printers:
+                    printer.flush()
+                raise StepFailed(name, str(exc) or type(exc).__name__) from None
+            for printer in printers:
+                printer.flush()
+
+
+async def _stock(harness: ShopHarness, sku: str) -> int:
+    async with harness.store.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+        if product is None:
+            raise StepFailed("read the stock", f"{sku} is not in the catalog")
+        return product.stock
+
+
+async def _latest_order(harness: ShopHarness, telegram_id: int) -> tuple[int, str, str]:
+    async with harness.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        orders = await uow.orders.list_for_customer(customer.id, limit=1) if customer else []
+        if not orders:
+            raise StepFailed("find the order", "the shopper has no order in the database")
+        order = orders[0]
+        return order.id, order.status, format_money(order.total, order.currency)
+
+
+async def run_demo(
+    out: TextIO, *, db_path: Path | None = None, catalog_path: Path = DEFAULT_CATALOG
+) -> DemoResult:
+    """Play the whole journey, printing the transcript to `out`; StepFailed if a step fails."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="shopbot-demo-") as tmp:
+        async with BotApiStandIn() as standin:
+            # Both have opened a chat with the bot before, so the admin gets the admin menu.
+            shopper = standin.user(SHOPPER_ID, SHOPPER_NAME)
+            admin = standin.user(ADMIN_ID, ADMIN_NAME)
+            async with contextlib.AsyncExitStack() as stack:
+                harness = ShopHarness(
+                    Path(tmp),
+                    database_url=database_url(db_path, Path(tmp)),
+                    catalog_path=catalog_path,
+                    standin=standin,
+                    **demo_settings(),
+                )
+                try:
+                    await stack.enter_async_context(harness)
+                except Exception as exc:
+                    raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
+                print(
+                    f"{SHOPPER_NAME} shops in a chat with the bot. Telegram is played by a local "
+                    "stand-in; the bot, its database and the payment flow are real.",
+                    file=out,
+                )
+                stock_before = await _stock(harness, PRODUCT_SKU)
+                script = ShopperScript(harness, shopper)
+                printers = [
+                    TranscriptPrinter(out, shopper, SHOPPER_NAME),
+                    TranscriptPrinter(out, admin, ADMIN_NAME, prefix=f"  [to {ADMIN_NAME}] "),
+                ]
+                await script.run(script.steps(), printers)
+                order_id, status, total = await _latest_order(harness, SHOPPER_ID)
+                if status != OrderStatus.PAID:
+                    raise StepFailed("check the order", f"order #{order_id} is {status}, not paid")
+                stock_after = await _stock(harness, PRODUCT_SKU)
+    return DemoResult(
+        order_id=order_id,
+        order_status=status,
+        total=total,
+        sku=PRODUCT_SKU,
+        stock_before=stock_before,
+        stock_after=stock_after,
+        messages=len(shopper.chat.messages),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def quiet_logging() -> None:
+    """Only problems reach stderr, so the transcript on stdout stays readable."""
+    configure_logging("WARNING", [TEST_TOKEN])
+    # transitions warns about every trigger name the chat model defines itself (by design).
+    logging.getLogger("transitions").setLevel(logging.ERROR)
+
+
+def main(
+    db_path: Path | None = None, out: TextIO | None = None, catalog_path: Path = DEFAULT_CATALOG
+) -> int:
+    """The `demo` command: 0 when the order was paid and stock went down, else 1."""
+    stream = out or sys.stdout
+    quiet_logging()
+    try:
+        result = asyncio.run(run_demo(stream, db_path=db_path, catalog_path=catalog_path))
+    except StepFailed as exc:
+        print(f"\nDemo failed at step {exc.step!r}: {exc.reason}", file=sys.stderr)
+        return 1
+    print("\n" + result.summary(), file=stream)
+    if result.stock_after >= result.stock_before:
+        print(f"Demo failed: the stock of {result.sku} did not go down", file=sys.stderr)
+        return 1
+    return 0

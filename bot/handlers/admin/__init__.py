@@ -1,0 +1,96 @@
+"""Store admin in the chat: products, catalog files, orders, reports and broadcasts.
+
+Everything is registered in an early handler group (-1). Admin commands and admin buttons
+(upper-case action codes) are always consumed there, refusing non-admins. An admin's plain
+messages are consumed only while an admin flow is open (or when they carry a catalog file),
+so the shopper's handlers in group 0 still see everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.callback_data import VERSION, ButtonData, decode
+from bot.context import AnyApplication, ShopContext
+from bot.handlers.admin import (
+    broadcast,
+    catalog_files,
+    flows,
+    menu,
+    orders,
+    products,
+    stats,
+    wizard,
+)
+from bot.handlers.admin.guard import Handler, is_admin, refuse, run_consuming
+
+ADMIN_GROUP = -1
+ADMIN_BUTTONS = rf"^{VERSION}:[A-Z]"
+
+COMMANDS: dict[str, Handler] = {
+    "admin": menu.admin_menu,
+    "addproduct": wizard.add_product,
+    "edit": wizard.edit_product,
+    "price": products.price,
+    "stock": products.stock,
+    "hide": products.hide,
+    "show": products.show_product,
+    "export": catalog_files.export,
+    "orders_admin": orders.orders_command,
+    "stats": stats.stats_command,
+    "broadcast": broadcast.broadcast_command,
+}
+
+ButtonHandler = Callable[[Update, ShopContext, ButtonData], Awaitable[None]]
+BUTTONS: dict[str, ButtonHandler] = {
+    "AM": menu.on_menu,
+    "APL": products.on_page,
+    "AFC": flows.on_flow_button,
+    "AFX": flows.on_flow_button,
+    "AFS": flows.on_flow_button,
+    "AFE": flows.on_flow_button,
+    "AFK": flows.on_flow_button,
+    "AFR": flows.on_flow_button,
+    "AOL": orders.on_list,
+    "AOO": orders.on_open,
+    "AOS": orders.on_ship,
+    "AOD": orders.on_deliver,
+    "AOC": orders.on_cancel_ask,
+    "AOY": orders.on_cancel,
+    "AOR": orders.on_refund,
+}
+
+
+async def on_admin_button(update: Update, context: ShopContext) -> None:
+    """Every admin button: admin-ness is checked again on each press (forwarded buttons too)."""
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data)
+    if not is_admin(update, context):
+        await refuse(update, f"button {query.data}")
+    elif data is None or data.action not in BUTTONS:
+        await query.answer("This button has expired. Send /admin to start again.")
+    else:
+        handler = BUTTONS[data.action]
+
+        async def pressed(update: Update, context: ShopContext) -> None:
+            await handler(update, context, data)
+
+        await run_consuming(pressed, update, context)
+    raise ApplicationHandlerStop
+
+
+def register(app: AnyApplication) -> None:
+    for name, callback in COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback), group=ADMIN_GROUP)
+    app.add_handler(CallbackQueryHandler(on_admin_button, pattern=ADMIN_BUTTONS), group=ADMIN_GROUP)
+    app.add_handler(MessageHandler(filters.ALL, flows.on_admin_message), group=ADMIN_GROUP)

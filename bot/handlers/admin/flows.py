@@ -1,0 +1,105 @@
+"""Routing of an admin's input while a multi-step admin flow is open.
+
+Each flow kind (add, edit, broadcast, ship, refund) registers what to do with typed input,
+with its buttons and with Confirm. The flow itself is stored in the database (see
+bot.services.admin_flows); this module only routes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.callback_data import ButtonData
+from bot.context import ShopContext
+from bot.handlers.admin.common import load_flow, reply, save_flow
+from bot.handlers.admin.guard import is_admin, run_consuming
+from bot.services.admin_flows import Flow
+
+log = logging.getLogger(__name__)
+
+FlowStep = Callable[[Update, ShopContext, Flow], Awaitable[None]]
+FlowButton = Callable[[Update, ShopContext, Flow, ButtonData], Awaitable[None]]
+STALE = "This step is over. Start again from the command or /admin."
+
+
+@dataclass(frozen=True)
+class FlowKind:
+    """What a flow does with input (`on_input`), Confirm, and its other buttons."""
+
+    on_input: FlowStep
+    on_confirm: FlowStep
+    on_button: FlowButton | None = None
+    label: str = "this step"
+
+
+FLOWS: dict[str, FlowKind] = {}
+
+
+def register_flow(kind: str, handlers: FlowKind) -> None:
+    FLOWS[kind] = handlers
+
+
+def command_of(text: str | None) -> str | None:
+    if not text or not text.startswith("/"):
+        return None
+    return text.split()[0][1:].split("@")[0].lower()
+
+
+async def on_admin_message(update: Update, context: ShopContext) -> None:
+    """Every message in group -1: an admin's input to an open flow, or a catalog file.
+
+    Anything else (shoppers, admins without a flow, other commands) returns without stopping,
+    so the shopper's handlers still see it.
+    """
+    if not is_admin(update, context) or update.effective_chat is None:
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    flow = await load_flow(update, context)
+    if flow is None or flow.get("kind") not in FLOWS:
+        if message.document is not None:
+            from bot.handlers.admin.catalog_files import import_document
+
+            await run_consuming(import_document, update, context)
+        return
+    command = command_of(message.text)
+    if command == "cancel":
+        await run_consuming(cancel_flow, update, context)
+    if command not in (None, "skip"):
+        return  # other commands work as usual; the flow waits where it was
+    step = FLOWS[flow["kind"]].on_input
+
+    async def answer(update: Update, context: ShopContext) -> None:
+        await step(update, context, flow)
+
+    await run_consuming(answer, update, context)
+
+
+async def cancel_flow(update: Update, context: ShopContext) -> None:
+    await save_flow(update, context, None)
+    await reply(update, "Cancelled. Nothing was changed.")
+
+
+async def on_flow_button(update: Update, context: ShopContext, data: ButtonData) -> None:
+    """AFC confirm, AFX cancel and each flow's own buttons; stale buttons say so."""
+    query = update.callback_query
+    assert query is not None
+    flow = await load_flow(update, context)
+    if flow is None or flow.get("id") != data.str_arg(0) or flow.get("kind") not in FLOWS:
+        await query.answer(STALE, show_alert=True)
+        return
+    kind = FLOWS[flow["kind"]]
+    if data.action == "AFX":
+        await query.answer("Cancelled")
+        await cancel_flow(update, context)
+        return
+    await query.answer()
+    if data.action == "AFC":
+        await kind.on_confirm(update, context, flow)
+    elif kind.on_button is not None:
+        await kind.on_button(update, context, flow, data)

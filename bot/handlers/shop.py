@@ -1,0 +1,135 @@
+"""The shop's front: /start (with deep links), /help, /catalog, /search, /cancel, and the
+buttons for browsing and viewing products. Thin: parse, one journey call, present."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot import conversation
+from bot.callback_data import ButtonData
+from bot.context import AnyApplication, ShopContext
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.machine import Step
+from bot.conversation.screens import Screen
+from bot.handlers.shopper import button_handler, shopper_of
+from bot.payments import checkout as payments_checkout
+from bot.views.display import present
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def start(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        payload = context.args[0] if context.args else ""
+        await present(update, context, await journey.start(context.shop, who, payload))
+
+
+async def help_command(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        await present(update, context, await journey.help_screen(context.shop, who))
+
+
+async def catalog_command(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        await present(update, context, await journey.categories(context.shop, who))
+
+
+async def search_command(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        query = " ".join(context.args or [])
+        await present(update, context, await journey.search(context.shop, who, query))
+
+
+async def cancel_command(update: Update, context: ShopContext) -> None:
+    """Back to the menu; a waiting invoice is handed to the payments feature to cancel."""
+    who = shopper_of(update)
+    if who is None:
+        return
+    shop = context.shop
+    if await conversation.state_of(shop.store, who.chat_id) == Step.AWAITING_PAYMENT:
+        hook = getattr(payments_checkout, "on_cancel_during_payment", None)
+        if hook is not None:
+            await hook(update, context)
+    await present(update, context, await journey.cancel(shop, who))
+
+
+# ---- buttons
+
+
+async def on_home(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+    return await journey.menu(context.shop, who)
+
+
+async def on_help(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+    return await journey.help_screen(context.shop, who)
+
+
+async def on_find(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+    return await journey.search_hint(context.shop, who)
+
+
+async def on_categories(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen:
+    return await journey.categories(context.shop, who)
+
+
+async def on_category(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen:
+    return await journey.category(context.shop, who, data.int_arg(0), data.int_arg(1))
+
+
+async def on_search_page(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen:
+    return await journey.search_page(context.shop, who, data.int_arg(0))
+
+
+async def on_product(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen:
+    return await journey.view(context.shop, who, data.int_arg(0), data.int_arg(1))
+
+
+async def on_add(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+    return await journey.add(context.shop, who, data.int_arg(0), data.int_arg(1))
+
+
+async def on_back(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+    return await journey.back(context.shop, who)
+
+
+async def on_noop(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen | None:
+    """A label-only button (page number, quantity): nothing to do, but stop the spinner."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    return None
+
+
+def register(app: AnyApplication) -> None:
+    app.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("catalog", catalog_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("search", search_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("cancel", cancel_command, filters=PRIVATE))
+    app.add_handler(
+        button_handler(
+            {
+                "home": on_home,
+                "help": on_help,
+                "find": on_find,
+                "cats": on_categories,
+                "cat": on_category,
+                "sp": on_search_page,
+                "p": on_product,
+                "add": on_add,
+                "back": on_back,
+                "noop": on_noop,
+            }
+        )
+    )

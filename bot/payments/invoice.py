@@ -1,0 +1,95 @@
+"""The sendInvoice parameters for an order, within Telegram's limits.
+
+Stripe mode: one LabeledPrice per line plus a discount line, shipping asked for physical goods
+(`need_shipping_address` + `is_flexible`, options come from the shipping query).
+Stars mode: currency XTR, empty provider token, exactly one price item, no shipping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Bot, LabeledPrice, Message
+from telegram.constants import InvoiceLimit
+
+from bot.config import Settings
+from bot.money import STARS
+from bot.payments.payload import sign_payload
+from bot.services.orders import OrderSummary
+
+MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    """Everything `Bot.send_invoice` needs, built and checked without touching the network."""
+
+    title: str
+    description: str
+    payload: str
+    currency: str
+    prices: list[LabeledPrice]
+    provider_token: str
+    start_parameter: str
+    need_shipping_address: bool = False
+    is_flexible: bool = False
+    photo_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def send(self, bot: Bot, chat_id: int) -> Message:
+        return await bot.send_invoice(
+            chat_id=chat_id,
+            title=self.title,
+            description=self.description,
+            payload=self.payload,
+            provider_token=self.provider_token or None,
+            currency=self.currency,
+            prices=self.prices,
+            start_parameter=self.start_parameter,
+            need_shipping_address=self.need_shipping_address or None,
+            is_flexible=self.is_flexible or None,
+            photo_url=self.photo_url,
+            **self.extra,
+        )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build_invoice(
+    order: OrderSummary, settings: Settings, *, photo_url: str | None = None
+) -> InvoiceRequest:
+    """The invoice for an order that is awaiting payment."""
+    stars = order.currency == STARS
+    title = _clip(f"Order #{order.order_id}", InvoiceLimit.MAX_TITLE_LENGTH)
+    items = ", ".join(f"{line.quantity} × {line.title}" for line in order.lines)
+    description = _clip(items or "Your order", InvoiceLimit.MAX_DESCRIPTION_LENGTH)
+    if stars:
+        count = sum(line.quantity for line in order.lines)
+        noun = "item" if count == 1 else "items"
+        prices = [LabeledPrice(f"Order #{order.order_id} ({count} {noun})", order.total)]
+    else:
+        prices = [
+            LabeledPrice(_clip(f"{line.title} × {line.quantity}", MAX_LABEL), line.line_total)
+            for line in order.lines
+        ]
+        if order.discount_total:
+            prices.append(LabeledPrice("Discount", -order.discount_total))
+    shipping = order.needs_shipping and not stars
+    return InvoiceRequest(
+        title=title,
+        description=description,
+        payload=sign_payload(order.order_id, order.customer_telegram_id, settings.payload_secret),
+        currency=order.currency,
+        prices=prices,
+        provider_token="" if stars else settings.payment_provider_token,
+        # A non-empty start parameter stops a forwarded copy from being payable by others.
+        start_parameter=f"order-{order.order_id}",
+        need_shipping_address=shipping,
+        is_flexible=shipping,
+        photo_url=photo_url
+        if photo_url and photo_url.startswith(("http://", "https://"))
+        else None,
+    )

@@ -1,0 +1,53 @@
+"""Shipping options computed from the address: where we ship, and what it costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.money import format_money
+
+STANDARD = "standard"
+EXPRESS = "express"
+
+
+class ShippingRefused(Exception):
+    """We cannot ship there (or that option does not exist); the message is for the shopper."""
+
+
+@dataclass(frozen=True)
+class ShippingChoice:
+    id: str
+    title: str
+    price: int
+
+
+def shipping_options(
+    settings: Settings, *, goods_total: int, country_code: str
+) -> list[ShippingChoice]:
+    """Standard (free from `free_shipping_over`) and express, or ShippingRefused."""
+    country = (country_code or "").strip().upper()
+    if country not in settings.shipping_countries:
+        where = ", ".join(sorted(settings.shipping_countries))
+        shown = country or "that address"
+        raise ShippingRefused(f"Sorry, we don't ship to {shown} yet. We ship to: {where}.")
+    free = goods_total >= settings.free_shipping_over
+    standard = 0 if free else settings.shipping_standard
+    standard_title = "Standard (free)" if free else "Standard"
+    if not free:
+        threshold = format_money(settings.free_shipping_over, settings.currency)
+        standard_title = f"Standard (free from {threshold})"
+    return [
+        ShippingChoice(STANDARD, standard_title, standard),
+        ShippingChoice(EXPRESS, "Express", settings.shipping_express),
+    ]
+
+
+def shipping_price(
+    settings: Settings, *, option_id: str, goods_total: int, country_code: str
+) -> ShippingChoice:
+    """The option the shopper chose, priced exactly as it was offered."""
+    for choice in shipping_options(settings, goods_total=goods_total, country_code=country_code):
+        if choice.id == option_id:
+            return choice
+    raise ShippingRefused("That shipping option is not available. Please check out again.")

@@ -1,0 +1,118 @@
+"""After a Stripe payment, ask Stripe whether the charge is what Telegram told us.
+
+A mismatch (amount, currency, status) or a charge Stripe does not know flags the order for
+review instead of fulfilment. Stripe being unreachable keeps the payment "pending"; a job
+retries it later. Every attempt and its outcome is recorded on the Payment row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.payments.stripe_gateway import ChargeInfo, ProviderRejected, ProviderUnreachable
+from bot.shop import Shop
+from bot.store.models import Payment, utcnow
+
+VERIFIED = "verified"
+MISMATCH = "mismatch"
+UNKNOWN_CHARGE = "unknown_charge"
+PENDING = "pending"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    payment_id: int
+    order_id: int
+    status: str
+    note: str | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """The order needs an admin: do not fulfil it."""
+        return self.status in (MISMATCH, UNKNOWN_CHARGE)
+
+
+def initial_status(shop: Shop, provider: str) -> str:
+    """What a new payment starts as: checked later (pending) or not checkable (skipped)."""
+    return PENDING if provider == "stripe" and shop.settings.stripe_api_key else SKIPPED
+
+
+def compare(payment: Payment, charge: ChargeInfo | None) -> tuple[str, str | None]:
+    """The verdict on a charge against the payment Telegram reported."""
+    if charge is None:
+        return UNKNOWN_CHARGE, f"Stripe does not know charge {payment.provider_payment_charge_id}"
+    problems = []
+    if charge.amount != payment.amount:
+        problems.append(f"amount {charge.amount} ≠ {payment.amount}")
+    if charge.currency != payment.currency.upper():
+        problems.append(f"currency {charge.currency} ≠ {payment.currency}")
+    if charge.status != "succeeded" or not charge.paid:
+        problems.append(f"status {charge.status}")
+    if problems:
+        return MISMATCH, f"charge {charge.id}: " + ", ".join(problems)
+    return VERIFIED, None
+
+
+async def verify_payment(
+    shop: Shop, payment_id: int, *, now: datetime | None = None
+) -> VerificationOutcome:
+    """Check one pending payment at Stripe and record the outcome."""
+    async with shop.store.uow() as uow:
+        payment = await uow.session.get(Payment, payment_id)
+        if payment is None:
+            raise LookupError(f"no payment {payment_id}")
+        order_id = payment.order_id
+        if payment.verification_status != PENDING:
+            return VerificationOutcome(payment_id, order_id, payment.verification_status)
+        snapshot = Payment(
+            provider_payment_charge_id=payment.provider_payment_charge_id,
+            amount=payment.amount,
+            currency=payment.currency,
+        )
+    gateway = shop.stripe
+    if gateway is None:
+        return await _record(shop, payment_id, PENDING, "STRIPE_API_KEY is not set", now)
+    charge_id = snapshot.provider_payment_charge_id
+    if not charge_id:
+        return await _record(shop, payment_id, UNKNOWN_CHARGE, "no provider charge id", now)
+    try:
+        charge = await gateway.retrieve_charge(charge_id)
+    except ProviderUnreachable as exc:
+        return await _record(shop, payment_id, PENDING, f"Stripe unreachable: {exc}", now)
+    except ProviderRejected as exc:
+        return await _record(shop, payment_id, PENDING, f"Stripe refused the look-up: {exc}", now)
+    status, note = compare(snapshot, charge)
+    return await _record(shop, payment_id, status, note, now)
+
+
+async def _record(
+    shop: Shop, payment_id: int, status: str, note: str | None, now: datetime | None
+) -> VerificationOutcome:
+    async with shop.store.uow() as uow:
+        payment = await uow.session.get(Payment, payment_id)
+        assert payment is not None
+        if payment.verification_status != PENDING:  # a concurrent check finished first
+            return VerificationOutcome(payment_id, payment.order_id, payment.verification_status)
+        payment.verification_attempts += 1
+        payment.verification_status = status
+        payment.verification_note = note
+        if status != PENDING:
+            payment.verified_at = now or utcnow()
+        outcome = VerificationOutcome(payment_id, payment.order_id, status, note)
+        if outcome.flagged:
+            order = await uow.orders.get(payment.order_id, full=False)
+            assert order is not None
+            order.needs_review = True
+            order.review_reason = f"payment check: {note}"
+        return outcome
+
+
+async def verify_pending(shop: Shop, *, now: datetime | None = None) -> list[VerificationOutcome]:
+    """Retry every payment still pending (the job run after a Stripe outage)."""
+    if shop.stripe is None:
+        return []
+    async with shop.store.uow() as uow:
+        pending = [payment.id for payment in await uow.payments.awaiting_verification()]
+    return [await verify_payment(shop, payment_id, now=now) for payment_id in pending]

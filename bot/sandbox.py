@@ -1,0 +1,396 @@
+"""`python -m bot sandbox`: chat with the real bot in this terminal, no Telegram needed.
+
+The person at the keyboard plays a Telegram user against the Bot API stand-in, as the demo's
+script does: typed lines are sent as messages, numbers press the buttons printed last, `pay`
+goes through Telegram's payment form (shipping and pre-checkout included). After each action
+the sandbox waits until the bot has handled it (see ShopHarness.until_idle), then prints what
+changed; messages the bot sends on its own (notifications) are printed when they arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import dataclasses
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.demo import (
+    ADMIN_ID,
+    ADMIN_NAME,
+    BOT_NAME,
+    SHOPPER_ID,
+    SHOPPER_NAME,
+    database_url,
+    demo_settings,
+    format_event,
+    quiet_logging,
+)
+from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
+from bot.standin.models import Message, TranscriptEvent, render
+from bot.standin.server import BotApiStandIn
+from bot.standin.user import FakeUser
+
+ACTION_TIMEOUT = 15.0
+
+HELP = f"""\
+You are chatting with the shop bot through a local stand-in for Telegram (nothing leaves
+this machine). You start as {SHOPPER_NAME}, a shopper.
+
+  /start, /catalog, hello ...  anything else you type is sent to the bot as a message
+  3                            press button number 3 of the messages shown last
+  say 10                       send this text as it is (e.g. a number the bot asked for)
+  pay                          pay the last invoice (Telegram's form: address in the US,
+                               first shipping option); `pay express` picks an option by id
+  file PATH                    send a file to the bot (e.g. a catalog CSV, as the admin)
+  /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
+  buttons                      show the numbered buttons again
+  help                         this help
+  quit                         leave (Ctrl-D and Ctrl-C work too)
+"""
+
+
+class TerminalInput:
+    """Lines typed in the terminal, read without blocking the event loop.
+
+    A terminal or pipe is watched with the loop's add_reader, so Ctrl-C and Ctrl-D end the
+    sandbox at once; a regular file (which cannot be watched) is read in a worker thread.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._partial = ""
+        self._fd: int | None = None
+        self._eof = False
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            fd = self.stream.fileno()
+            loop.add_reader(fd, self._on_readable)
+        except (OSError, ValueError, NotImplementedError, io.UnsupportedOperation):
+            return  # not watchable: readline() falls back to a thread
+        self._fd = fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            asyncio.get_running_loop().remove_reader(self._fd)
+            self._fd = None
+
+    def _on_readable(self) -> None:
+        assert self._fd is not None
+        try:
+            data = os.read(self._fd, 4096)
+        except BlockingIOError:
+            return
+        except OSError:  # the terminal went away
+            data = b""
+        if not data:
+            if self._partial:
+                self.queue.put_nowait(self._partial)
+                self._partial = ""
+            self.queue.put_nowait(None)
+            self.close()
+            return
+        self._partial += self._decoder.decode(data)
+        while "\n" in self._partial:
+            line, self._partial = self._partial.split("\n", 1)
+            self.queue.put_nowait(line.rstrip("\r"))
+
+    async def readline(self) -> str | None:
+        """The next line without its newline, or None at end of input."""
+        if self._eof:
+            return None
+        if self._fd is None and self.queue.empty():
+            line = await asyncio.to_thread(self.stream.readline)
+            result: str | None = line.rstrip("\r\n") if line else None
+        else:
+            result = await self.queue.get()
+        self._eof = result is None
+        return result
+
+
+@dataclass(frozen=True)
+class NumberedButton:
+    """A button printed with a number: pressing the number presses it, if still on screen."""
+
+    user: FakeUser
+    message_id: int
+    label: str
+    callback_data: str
+
+
+@dataclass
+class Identity:
+    role: str
+    name: str
+    user: FakeUser
+
+
+class Sandbox:
+    """The read-act-print loop around a running harness."""
+
+    def __init__(self, harness: ShopHarness, terminal: TerminalInput, out: TextIO) -> None:
+        self.h = harness
+        self.terminal = terminal
+        self.out = out
+        self.identities = {
+            "shopper": Identity("shopper", SHOPPER_NAME, harness.user(SHOPPER_ID, SHOPPER_NAME)),
+            "admin": Identity("admin", ADMIN_NAME, harness.user(ADMIN_ID, ADMIN_NAME)),
+        }
+        self.current = self.identities["shopper"]
+        self.printed = {identity.user.user_id: 0 for identity in self.identities.values()}
+        self.screens: dict[int, dict[int, NumberedButton]] = {}
+        """Per chat, the numbered buttons printed last: each identity keeps its own screen."""
+        self.prompt_shown = False
+
+    # -- output ---------------------------------------------------------------------
+
+    def write(self, text: str = "") -> None:
+        if self.prompt_shown:
+            self.out.write("\r\033[K" if self.out.isatty() else "\n")
+            self.prompt_shown = False
+        print(text, file=self.out)
+        self.out.flush()
+
+    def prompt(self) -> None:
+        self.out.write(f"{self.current.name} ({self.current.role})> ")
+        self.out.flush()
+        self.prompt_shown = True
+
+    def unprinted(self) -> bool:
+        return any(
+            len(identity.user.transcript) > self.printed[identity.user.user_id]
+            for identity in self.identities.values()
+        )
+
+    def show_new(self) -> None:
+        """Print what happened in every chat since the last print; number the buttons."""
+        for identity in self.identities.values():
+            user = identity.user
+            events = user.transcript[self.printed[user.user_id] :]
+            self.printed[user.user_id] = len(user.transcript)
+            if identity is self.current:
+                self._show_current(user, events)
+            else:
+                prefix = f"  [in {identity.name}'s chat] "
+                for event in events:
+                    self.write(prefix + format_event(event, identity.name).replace("\n", "\n    "))
+
+    def _show_current(self, user: FakeUser, events: list[TranscriptEvent]) -> None:
+        last_event_of = {e.message_id: i for i, e in enumerate(events) if e.message_id}
+        numbered: dict[int, NumberedButton] = {}
+        for index, event in enumerate(events):
+            if event.actor == "user" and event.action in ("sent", "pressed"):
+                continue  # the person just typed it
+            message = user.chat.find(event.message_id) if event.message_id else None
+            if message is None or event.action == "deleted":
+                self.write(format_event(event, user.chat.user["first_name"]))
+            elif last_event_of[message.message_id] == index and not message.deleted:
+                self.write(self._screen(user, message, event, numbered))
+        if numbered:
+            self.screens[user.user_id] = numbered
+
+    def _screen(
+        self,
+        user: FakeUser,
+        message: Message,
+        event: TranscriptEvent,
+        numbered: dict[int, NumberedButton],
+    ) -> str:
+        """The message as it stands now, buttons numbered for pressing."""
+        head = (
+            f"{BOT_NAME}:"
+            if event.action == "sent"
+            else f"{BOT_NAME} (edited #{message.message_id}):"
+        )
+        body = render(_without_buttons(message)).replace("\n", "\n    ")
+        lines = [f"{head} {body}"]
+        for row in message.buttons:
+            cells = []
+            for button in row:
+                if button.callback_data is None:
+                    cells.append(f"[{button.label} → {button.url}]")
+                    continue
+                number = len(numbered) + 1
+                numbered[number] = NumberedButton(
+                    user, message.message_id, button.label, button.callback_data
+                )
+                cells.append(f"[{number}: {button.label}]")
+            lines.append("    " + " ".join(cells))
+        if message.invoice is not None:
+            lines.append("    (an invoice: type pay to pay it)")
+        return "\n".join(lines)
+
+    @property
+    def buttons(self) -> dict[int, NumberedButton]:
+        return self.screens.get(self.current.user.user_id, {})
+
+    def show_buttons(self) -> None:
+        if not self.buttons:
+            self.write("No buttons on screen yet. Try /start.")
+            return
+        for number, button in self.buttons.items():
+            self.write(f"  {number}: {button.label}")
+
+    # -- input ----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        self.write(HELP)
+        self.terminal.start()
+        read: asyncio.Task[str | None] | None = None
+        try:
+            while True:
+                self.prompt()
+                if read is None:
+                    read = asyncio.create_task(self.terminal.readline())
+                news = asyncio.create_task(self._next_news())
+                done, _ = await asyncio.wait({read, news}, return_when=asyncio.FIRST_COMPLETED)
+                if read not in done:  # the bot spoke on its own (e.g. a notification)
+                    self.show_new()
+                    continue
+                await _cancel(news)
+                line, read = read.result(), None
+                if line is None or not await self.handle(line.strip()):
+                    self.write("Bye.")
+                    return
+        finally:
+            if read is not None:
+                await _cancel(read)
+            self.terminal.close()
+
+    async def _next_news(self) -> None:
+        await self.h.standin.wait_until(self.unprinted, None)
+        await self.h.until_idle(ACTION_TIMEOUT)
+
+    async def handle(self, line: str) -> bool:
+        """Do what the line says; False to leave."""
+        self.prompt_shown = False
+        command, _, rest = line.partition(" ")
+        if not line:
+            return True
+        if line.lower() in ("quit", "exit", "/quit", "/exit"):
+            return False
+        if line.lower() in ("help", "?"):
+            self.write(HELP)
+            return True
+        if line.lower() == "buttons":
+            self.show_buttons()
+            return True
+        if command == "/as":
+            self.switch(rest.strip().lower())
+            return True
+        try:
+            if line.isdigit():
+                await self.press(int(line))
+            elif command.lower() == "pay":
+                await self.pay(rest.strip() or None)
+            elif command.lower() == "say" and rest.strip():
+                await self.current.user.send(rest.strip())
+            elif command.lower() == "file" and rest.strip():
+                await self.send_file(rest.strip())
+            else:
+                await self.current.user.send(line)
+            await self.h.until_idle(ACTION_TIMEOUT)
+        except (AssertionError, LookupError, TimeoutError, ValueError, OSError) as exc:
+            self.show_new()
+            self.write(f"⚠ {exc}")
+            return True
+        self.show_new()
+        return True
+
+    def switch(self, role: str) -> None:
+        identity = self.identities.get(role)
+        if identity is None:
+            self.write("Say /as admin or /as shopper.")
+            return
+        self.current = identity
+        scope = f"chat:{identity.user.user_id}"
+        commands = self.h.standin.commands(scope) or self.h.standin.commands()
+        self.write(
+            f"You are now {identity.name} ({identity.role}). "
+            f"Their command menu: {' '.join('/' + c for c in commands)}"
+        )
+
+    async def press(self, number: int) -> None:
+        button = self.buttons.get(number)
+        if button is None or button.user is not self.current.user:
+            raise LookupError(
+                f"There is no button {number} on screen (`buttons` lists them); "
+                f"to send the number itself, type: say {number}"
+            )
+        message = button.user.chat.find(button.message_id)
+        if (
+            message is None
+            or message.deleted
+            or not any(b.callback_data == button.callback_data for b in message.all_buttons)
+        ):
+            raise LookupError(f"Button {number} is gone: its message has changed since.")
+        await button.user.press(button.label, message=message, timeout=ACTION_TIMEOUT)
+
+    async def pay(self, option: str | None) -> None:
+        result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
+        if not result.ok:
+            self.write(f"The payment did not go through ({result.stage}): {result.error_message}")
+
+    async def send_file(self, name: str) -> None:
+        path = await asyncio.to_thread(lambda: Path(name).expanduser())
+        data = await asyncio.to_thread(path.read_bytes)
+        mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
+        if path.suffix.lower() == ".json":
+            mime = "application/json"
+        await self.current.user.send_document(path.name, data, mime)
+
+
+def _without_buttons(message: Message) -> Message:
+    """A copy without the keyboard, so render() shows only the content."""
+    return dataclasses.replace(message, buttons=[])
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def run_sandbox(
+    db_path: Path | None = None,
+    *,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    catalog_path: Path = DEFAULT_CATALOG,
+) -> None:
+    """Start the stand-in and the bot, then chat until the person leaves."""
+    with tempfile.TemporaryDirectory(prefix="shopbot-sandbox-") as tmp:
+        workdir = Path(tmp)
+        async with BotApiStandIn() as standin:
+            # Both people have opened a chat with the bot, so the admin gets the admin menu.
+            standin.user(SHOPPER_ID, SHOPPER_NAME)
+            standin.user(ADMIN_ID, ADMIN_NAME)
+            async with ShopHarness(
+                workdir,
+                database_url=database_url(db_path, workdir),
+                catalog_path=catalog_path,
+                standin=standin,
+                **demo_settings(),
+            ) as harness:
+                terminal = TerminalInput(stdin or sys.stdin)
+                await Sandbox(harness, terminal, out or sys.stdout).run()
+
+
+def main(db_path: Path | None = None) -> int:
+    """The `sandbox` command; leaving by quit, Ctrl-D or Ctrl-C is a normal exit."""
+    quiet_logging()
+    try:
+        asyncio.run(run_sandbox(db_path))
+    except KeyboardInterrupt:
+        print("\nBye.")
+    return 0

@@ -1,0 +1,438 @@
+"""Admin changes to the catalog: prices, stock, visibility, new and edited products, files.
+
+Every function takes the caller's unit of work, validates before it writes, records who did
+what in the audit log and raises AdminInputError (a message the admin can act on) otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from bot.money import MoneyError, format_money, parse_amount, to_decimal_string
+from bot.store.catalog_file import (
+    CatalogError,
+    ImportReport,
+    RowError,
+    parse_csv,
+    parse_json,
+    rows_to_csv,
+    slugify,
+    upsert_rows,
+)
+from bot.store.models import Product
+from bot.store.uow import UnitOfWork
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+CATALOG_EXTENSIONS = (".csv", ".json")
+MAX_TITLE = 128
+MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
+MAX_CATEGORY = 64
+MAX_STOCK = 1_000_000
+SKIP_WORDS = {"skip", "/skip", "-"}
+
+
+class AdminInputError(ValueError):
+    """The admin sent something we cannot use; the message says what to send instead."""
+
+
+class UnknownSku(AdminInputError):
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"There is no product with SKU {sku!r}. Send /export to see every SKU.")
+        self.sku = sku
+
+
+# ----------------------------------------------------------------------------- parsing input
+
+
+def parse_price(text: str, currency: str) -> int:
+    """A positive price in minor units, from "12.50"; refuses signs, words and extra decimals."""
+    cleaned = text.strip().lstrip("$€£¥").strip()
+    if cleaned.startswith("-"):
+        raise AdminInputError(f"A price cannot be negative ({text.strip()!r}). Send e.g. 12.50")
+    try:
+        amount = parse_amount(cleaned, currency)
+    except MoneyError as exc:
+        raise AdminInputError(f"{exc}. Send the price like {_example(currency)}.") from None
+    if amount <= 0:
+        raise AdminInputError(f"A price must be more than 0. Send e.g. {_example(currency)}.")
+    return amount
+
+
+def parse_quantity(text: str) -> int:
+    """A whole number of units, 0 or more."""
+    cleaned = text.strip()
+    if cleaned.startswith("-") and cleaned[1:].isdigit():
+        raise AdminInputError(f"Stock cannot be negative ({cleaned}). Send a number like 12.")
+    if not cleaned.isdigit():
+        raise AdminInputError(f"{cleaned!r} is not a whole number. Send a number like 12.")
+    quantity = int(cleaned)
+    if quantity > MAX_STOCK:
+        raise AdminInputError(f"{quantity} is more than {MAX_STOCK}; send a smaller number.")
+    return quantity
+
+
+@dataclass(frozen=True)
+class StockChange:
+    """`/stock SKU 10` sets stock (`delta` False); `+3` / `-3` adjusts it (`delta` True)."""
+
+    amount: int
+    delta: bool
+
+    @classmethod
+    def parse(cls, text: str) -> StockChange:
+        cleaned = text.strip()
+        if cleaned[:1] in "+-" and cleaned[1:].isdigit():
+            return cls(int(cleaned), delta=True)
+        if cleaned.isdigit():
+            return cls(parse_quantity(cleaned), delta=False)
+        raise AdminInputError(
+            f"{cleaned!r} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust."
+        )
+
+
+def parse_text_field(name: str, text: str, limit: int) -> str:
+    value = text.strip()
+    if not value:
+        raise AdminInputError(f"The {name} cannot be empty. Send some text.")
+    if len(value) > limit:
+        raise AdminInputError(
+            f"That {name} has {len(value)} characters; the limit is {limit}. Send a shorter one."
+        )
+    return value
+
+
+def parse_description(text: str) -> str:
+    if text.strip().lower() in SKIP_WORDS:
+        return ""
+    return parse_text_field("description", text, MAX_DESCRIPTION)
+
+
+def _example(currency: str) -> str:
+    return to_decimal_string(1250, currency) if currency != "XTR" else "50"
+
+
+# ----------------------------------------------------------------------------- product fields
+
+FieldParser = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True)
+class ProductField:
+    """One field the /addproduct and /edit flows ask for."""
+
+    name: str
+    label: str
+    prompt: str
+    parse: FieldParser  # (text, currency) -> stored value; raises AdminInputError
+
+    @property
+    def wants_photo(self) -> bool:
+        return self.name == "photo"
+
+
+def _photo_from_text(text: str, currency: str) -> str:
+    if text.strip().lower() in SKIP_WORDS:
+        return ""
+    raise AdminInputError("I need a photo here: send the product photo as a picture, or /skip.")
+
+
+PRODUCT_FIELDS: dict[str, ProductField] = {
+    f.name: f
+    for f in (
+        ProductField(
+            "title",
+            "Title",
+            f"Send the product title (up to {MAX_TITLE} characters).",
+            lambda text, _: parse_text_field("title", text, MAX_TITLE),
+        ),
+        ProductField(
+            "description",
+            "Description",
+            "Send the description (or /skip for none).",
+            lambda text, _: parse_description(text),
+        ),
+        ProductField(
+            "category",
+            "Category",
+            "Pick a category below, or send the name of a new one.",
+            lambda text, _: parse_text_field("category", text, MAX_CATEGORY),
+        ),
+        ProductField(
+            "price",
+            "Price",
+            "Send the price, e.g. 12.50.",
+            lambda text, currency: parse_price(text, currency),
+        ),
+        ProductField(
+            "stock",
+            "Stock",
+            "Send how many units are in stock, e.g. 20.",
+            lambda text, _: parse_quantity(text),
+        ),
+        ProductField(
+            "photo",
+            "Photo",
+            "Send the product photo (as a picture), or /skip for none.",
+            _photo_from_text,
+        ),
+    )
+}
+ADD_STEPS: tuple[str, ...] = ("title", "description", "category", "price", "stock", "photo")
+
+
+def describe_value(field: str, value: Any, currency: str) -> str:
+    """A field's value as the admin reads it in a preview."""
+    if field == "price":
+        return format_money(int(value), currency)
+    if field == "photo":
+        return "a photo" if value else "no photo"
+    if field == "description" and not value:
+        return "(none)"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
+    product = await uow.products.get_by_sku(sku.strip())
+    if product is None:
+        # SKUs are stored as typed; let admins type them in any case.
+        product = await uow.products.get_by_sku(sku.strip().upper())
+    if product is None:
+        raise UnknownSku(sku.strip())
+    return product
+
+
+async def list_products(uow: UnitOfWork) -> Sequence[Product]:
+    return await uow.products.list_all()
+
+
+async def category_titles(uow: UnitOfWork) -> list[tuple[int, str]]:
+    return [(c.id, c.title) for c in await uow.categories.list_all()]
+
+
+async def category_title(uow: UnitOfWork, category_id: int) -> str:
+    category = await uow.categories.get(category_id)
+    if category is None:
+        raise AdminInputError("That category no longer exists. Send a category name instead.")
+    return category.title
+
+
+# ----------------------------------------------------------------------------- changes
+
+
+async def set_price(uow: UnitOfWork, sku: str, price: int, *, actor: int) -> Product:
+    product = await product_by_sku(uow, sku)
+    before = product.price
+    product.price = price
+    await uow.session.flush()
+    await uow.audit.record(
+        actor,
+        "product.price",
+        product.sku,
+        {"from": before, "to": price, "currency": product.currency},
+    )
+    return product
+
+
+@dataclass(frozen=True)
+class StockResult:
+    product_id: int
+    sku: str
+    title: str
+    before: int
+    after: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.after - self.reserved
+
+    @property
+    def decreased(self) -> bool:
+        return self.after < self.before
+
+
+async def change_stock(
+    uow: UnitOfWork, sku: str, change: StockChange, *, actor: int
+) -> StockResult:
+    """Set or adjust on-hand stock atomically; never below what unpaid invoices hold."""
+    product = await product_by_sku(uow, sku)
+    before = product.stock
+    if change.delta:
+        done = await uow.products.adjust_stock(product.id, change.amount)
+    else:
+        done = await uow.products.set_stock(product.id, change.amount)
+    fresh = await uow.products.get(product.id)
+    assert fresh is not None
+    if not done:
+        wanted = before + change.amount if change.delta else change.amount
+        raise AdminInputError(
+            f"{fresh.sku} cannot go to {wanted}: {fresh.reserved} unit(s) are held by unpaid "
+            f"invoices and stock is {fresh.stock}. Send a number of at least {fresh.reserved}."
+        )
+    await uow.audit.record(
+        actor,
+        "product.stock",
+        fresh.sku,
+        {"from": before, "to": fresh.stock, "reserved": fresh.reserved},
+    )
+    return StockResult(fresh.id, fresh.sku, fresh.title, before, fresh.stock, fresh.reserved)
+
+
+async def set_visibility(uow: UnitOfWork, sku: str, active: bool, *, actor: int) -> Product:
+    product = await product_by_sku(uow, sku)
+    changed = product.is_active != active
+    product.is_active = active
+    await uow.session.flush()
+    if changed:
+        await uow.audit.record(actor, "product.show" if active else "product.hide", product.sku)
+    return product
+
+
+async def _category_id(uow: UnitOfWork, title: str) -> int:
+    return (await uow.categories.get_or_create(slugify(title), title)).id
+
+
+async def unique_sku(uow: UnitOfWork, title: str) -> str:
+    """An SKU made from the title's words (e.g. "STONEWARE-MUG-350ML"), unique in the shop."""
+    words = re.findall(r"[A-Za-z0-9]+", title.upper())
+    base = "-".join(words)[:40].strip("-") or "ITEM"
+    sku, n = base, 2
+    while await uow.products.get_by_sku(sku) is not None:
+        sku, n = f"{base}-{n}", n + 1
+    return sku
+
+
+async def create_product(
+    uow: UnitOfWork, values: dict[str, Any], *, currency: str, actor: int
+) -> Product:
+    """Create the product the /addproduct flow collected."""
+    missing = [name for name in ADD_STEPS if name not in values]
+    if missing:
+        raise AdminInputError(
+            f"The product lacks {', '.join(missing)}; start again with /addproduct."
+        )
+    photo = str(values["photo"] or "")
+    product = await uow.products.add(
+        Product(
+            sku=await unique_sku(uow, str(values["title"])),
+            title=str(values["title"]),
+            description=str(values["description"]),
+            category_id=await _category_id(uow, str(values["category"])),
+            price=int(values["price"]),
+            currency=currency,
+            stock=int(values["stock"]),
+            photo=photo,
+            photo_file_id=photo or None,
+        )
+    )
+    await uow.audit.record(
+        actor,
+        "product.create",
+        product.sku,
+        {k: values[k] for k in ADD_STEPS if k != "photo"} | {"photo": bool(photo)},
+    )
+    return product
+
+
+async def edit_product(
+    uow: UnitOfWork, sku: str, field: str, value: Any, *, actor: int
+) -> tuple[Product, StockResult | None]:
+    """Apply one /edit change; stock goes through the atomic stock rule."""
+    if field not in PRODUCT_FIELDS:
+        raise AdminInputError(f"{field!r} is not a field I can edit.")
+    if field == "stock":
+        result = await change_stock(uow, sku, StockChange(int(value), delta=False), actor=actor)
+        product = await product_by_sku(uow, result.sku)
+        return product, result
+    product = await product_by_sku(uow, sku)
+    before: Any
+    if field == "category":
+        before = product.category_id
+        product.category_id = await _category_id(uow, str(value))
+    elif field == "photo":
+        before = product.photo
+        product.photo = str(value or "")
+        product.photo_file_id = str(value) if value else None
+    else:
+        before = getattr(product, field)
+        setattr(product, field, value)
+    await uow.session.flush()
+    after = product.category_id if field == "category" else getattr(product, field)
+    await uow.audit.record(
+        actor, f"product.edit.{field}", product.sku, {"from": before, "to": after}
+    )
+    return product, None
+
+
+# ----------------------------------------------------------------------------- catalog files
+
+
+def check_upload(file_name: str | None, size: int | None) -> str:
+    """The upload's kind ("csv" or "json"), or AdminInputError saying what to send instead."""
+    suffix = PurePath(file_name or "").suffix.lower()
+    if suffix not in CATALOG_EXTENSIONS:
+        shown = file_name or "that file"
+        raise AdminInputError(
+            f"I can import only .csv or .json catalog files, and {shown!r} is neither. "
+            "Send the catalog as CSV (get a template with /export) or JSON."
+        )
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise AdminInputError(
+            f"That file is {size / 1024 / 1024:.1f} MB; the limit is 1 MB. "
+            "Split the catalog into smaller files."
+        )
+    return suffix[1:]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    report: ImportReport
+    updated_product_ids: list[int]
+
+
+async def import_catalog(
+    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int
+) -> ImportOutcome:
+    """Validate the whole file, then upsert every row in this one unit of work.
+
+    Raises CatalogError (every bad row with its line) or AdminInputError; the caller's unit of
+    work then rolls back, so nothing is half-applied.
+    """
+    kind = check_upload(file_name, len(data))
+    rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
+    report = await upsert_rows(uow, rows)
+    updated = [p.id for p in (await uow.products.list_all()) if p.sku in set(report.updated)]
+    await uow.audit.record(
+        actor,
+        "catalog.import",
+        file_name,
+        {"created": report.created, "updated": report.updated, "unchanged": len(report.unchanged)},
+    )
+    return ImportOutcome(report, updated)
+
+
+def describe_catalog_errors(error: CatalogError, limit: int = 40) -> list[str]:
+    """Every bad row as one line for the admin ("line 3 (MUG-1), price: ...")."""
+    lines = [_row_error_line(e) for e in error.errors[:limit]]
+    if len(error.errors) > limit:
+        lines.append(f"... and {len(error.errors) - limit} more")
+    return lines
+
+
+def _row_error_line(error: RowError) -> str:
+    if error.line == 0 and error.field == "file":
+        return f"the file: {error.message}"
+    if error.line == 0:
+        return f"{error.sku}, {error.field}: {error.message}"
+    return str(error)
+
+
+async def export_catalog(uow: UnitOfWork) -> bytes:
+    return rows_to_csv(await uow.products.list_all())

@@ -1,0 +1,59 @@
+"""Where an admin stands in a multi-step admin flow, kept in the database.
+
+The flow lives in ChatState.data["admin"] of the admin's chat, so it survives restarts and
+works with several workers. The conversation machine owns the row's `state` and its other
+data keys: this module only ever reads and replaces the "admin" key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bot.store.uow import Store, UnitOfWork
+
+ADMIN_KEY = "admin"
+DEFAULT_STATE = "idle"  # the ChatState column default, used only when the row does not exist
+
+Flow = dict[str, Any]
+
+
+def new_flow(kind: str, **values: Any) -> Flow:
+    """A fresh flow; `id` ties its buttons to it, so a stale preview cannot confirm a newer one."""
+    return {"kind": kind, "id": secrets.token_hex(3), **values}
+
+
+async def read_flow(uow: UnitOfWork, chat_id: int) -> Flow | None:
+    row = await uow.chat_states.get(chat_id)
+    if row is None:
+        return None
+    flow = (row.data or {}).get(ADMIN_KEY)
+    return dict(flow) if isinstance(flow, dict) else None
+
+
+async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
+    """Replace (or with None, drop) the admin flow, keeping the row's state and other keys."""
+    row = await uow.chat_states.get(chat_id)
+    if row is None:
+        if flow is None:
+            return
+        await uow.chat_states.save(chat_id, DEFAULT_STATE, {ADMIN_KEY: flow})
+        return
+    data = dict(row.data or {})
+    if flow is None:
+        if ADMIN_KEY not in data:
+            return
+        data.pop(ADMIN_KEY)
+    else:
+        data[ADMIN_KEY] = flow
+    await uow.chat_states.save(chat_id, row.state, data)
+
+
+async def load(store: Store, chat_id: int) -> Flow | None:
+    async with store.uow() as uow:
+        return await read_flow(uow, chat_id)
+
+
+async def save(store: Store, chat_id: int, flow: Flow | None) -> None:
+    async with store.uow() as uow:
+        await write_flow(uow, chat_id, flow)

@@ -1,0 +1,152 @@
+"""What admins read about orders (lists, one order in full), and the audit of their changes.
+
+The changes themselves are the order lifecycle use cases in bot.services.orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.services.orders import OrderChange, OrderNotFound, OrderSummary, summarize
+from bot.store.order_states import OrderStatus, allowed_triggers
+from bot.store.uow import Store, UnitOfWork
+
+PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order_id: int
+    status: str
+    total: int
+    currency: str
+    customer: str
+    created_at: datetime
+    needs_review: bool
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    rows: list[OrderRow]
+    status: str | None
+    page: int
+    pages: int
+    count: int
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    provider: str
+    amount: int
+    currency: str
+    charge_id: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    summary: OrderSummary
+    customer: str
+    shipping_address: dict[str, Any] | None
+    review_reason: str | None
+    payments: list[PaymentView]
+    events: list[EventView]
+    triggers: list[str]
+
+    @property
+    def refundable(self) -> int:
+        paid = sum(p.amount for p in self.payments)
+        return max(0, min(paid, self.summary.total) - self.summary.refunded_amount)
+
+
+def parse_status(text: str | None) -> str | None:
+    """None for "all"; ValueError naming the statuses for anything unknown."""
+    if not text or text.lower() == "all":
+        return None
+    try:
+        return OrderStatus(text.lower()).value
+    except ValueError:
+        known = ", ".join(s.value for s in OrderStatus)
+        raise ValueError(f"{text!r} is not an order status. Use one of: all, {known}.") from None
+
+
+def customer_name(first_name: str, username: str | None, telegram_id: int) -> str:
+    name = first_name or "customer"
+    return f"{name} (@{username})" if username else f"{name} (id {telegram_id})"
+
+
+async def order_page(uow: UnitOfWork, status: str | None, page: int) -> OrderPage:
+    count = await uow.orders.count(status=status)
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    orders = await uow.orders.list_recent(status=status, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    rows = [
+        OrderRow(
+            o.id,
+            o.status,
+            o.total,
+            o.currency,
+            o.customer.first_name or str(o.customer.telegram_id),
+            o.created_at,
+            o.needs_review,
+        )
+        for o in orders
+    ]
+    return OrderPage(rows, status, page, pages, count)
+
+
+async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
+    order = await uow.orders.get(order_id, full=True)
+    if order is None:
+        raise OrderNotFound(order_id)
+    return OrderDetail(
+        summary=summarize(order),
+        customer=customer_name(
+            order.customer.first_name, order.customer.username, order.customer.telegram_id
+        ),
+        shipping_address=order.shipping_address,
+        review_reason=order.review_reason,
+        payments=[
+            PaymentView(
+                p.provider,
+                p.amount,
+                p.currency,
+                p.telegram_payment_charge_id,
+                p.verification_status,
+            )
+            for p in order.payments
+        ],
+        events=[
+            EventView(e.created_at, e.from_status, e.to_status, e.actor, e.note)
+            for e in order.events
+        ],
+        triggers=allowed_triggers(order.status),
+    )
+
+
+async def record_change(store: Store, actor: int, action: str, change: OrderChange) -> None:
+    """The audit line for an admin's order change (who, what, when)."""
+    details: dict[str, Any] = {"from": change.old_status, "to": change.new_status}
+    if change.refund is not None:
+        details["refund"] = change.refund.amount
+        details["currency"] = change.refund.currency
+    if change.refund_error:
+        details["refund_error"] = change.refund_error
+    async with store.uow() as uow:
+        await uow.audit.record(actor, action, f"order:{change.order_id}", details)
+
+
+async def record_failure(store: Store, actor: int, action: str, order_id: int, error: str) -> None:
+    async with store.uow() as uow:
+        await uow.audit.record(actor, action + ".refused", f"order:{order_id}", {"error": error})

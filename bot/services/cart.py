@@ -1,0 +1,184 @@
+"""The shopper's cart: add, change and remove lines within what is actually available.
+
+Available means stock minus what unpaid invoices hold (Product.available). Every refusal is a
+domain error the handlers turn into a clear message; nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.catalog import ProductUnavailable
+from bot.store.models import Cart, Product
+from bot.store.uow import UnitOfWork
+
+
+class CartError(Exception):
+    """A cart change that cannot be made."""
+
+
+class OutOfStock(CartError):
+    def __init__(self, title: str) -> None:
+        super().__init__(f"{title} is out of stock")
+        self.title = title
+
+
+class NotEnoughStock(CartError):
+    """More than available was asked for; `in_cart` is what the cart already holds."""
+
+    def __init__(self, title: str, available: int, in_cart: int) -> None:
+        super().__init__(f"only {available} of {title} available ({in_cart} in the cart)")
+        self.title = title
+        self.available = available
+        self.in_cart = in_cart
+
+
+class EmptyCart(CartError):
+    def __init__(self) -> None:
+        super().__init__("the cart is empty")
+
+
+class NotInCart(CartError):
+    def __init__(self) -> None:
+        super().__init__("that product is not in the cart")
+
+
+@dataclass(frozen=True, slots=True)
+class CartLineView:
+    product_id: int
+    sku: str
+    title: str
+    unit_price: int
+    currency: str
+    quantity: int
+    available: int
+    is_active: bool
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    lines: tuple[CartLineView, ...]
+    currency: str
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    def quantity_of(self, product_id: int) -> int:
+        return next((ln.quantity for ln in self.lines if ln.product_id == product_id), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CartChange:
+    """What a change did: the product's title and price now, and its new quantity."""
+
+    product_id: int
+    title: str
+    unit_price: int
+    quantity: int
+
+
+async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
+    """The cart with current prices; `currency` is the shop's, used when the cart is empty."""
+    cart = await uow.carts.get_for_customer(customer_id)
+    return _view(cart, currency)
+
+
+async def add_to_cart(
+    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int = 1
+) -> CartChange:
+    """Add `quantity` units (on top of what the cart holds), refused beyond availability."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    product = await _sellable(uow, product_id)
+    cart = await uow.carts.get_for_customer(customer_id)
+    in_cart = _quantity(cart, product_id)
+    if product.available <= 0:
+        raise OutOfStock(product.title)
+    if in_cart + quantity > product.available:
+        raise NotEnoughStock(product.title, product.available, in_cart)
+    await uow.carts.set_quantity(cart, product_id, in_cart + quantity)
+    return CartChange(product_id, product.title, product.price, in_cart + quantity)
+
+
+async def set_quantity(
+    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int
+) -> CartChange:
+    """Set a line to `quantity`; zero removes it. Lowering is always allowed."""
+    cart = await uow.carts.get_for_customer(customer_id)
+    in_cart = _quantity(cart, product_id)
+    if quantity <= 0:
+        if in_cart == 0:
+            raise NotInCart()
+        title = next(ln.product.title for ln in cart.lines if ln.product_id == product_id)
+        price = next(ln.product.price for ln in cart.lines if ln.product_id == product_id)
+        await uow.carts.set_quantity(cart, product_id, 0)
+        return CartChange(product_id, title, price, 0)
+    product = await _sellable(uow, product_id)
+    if quantity > in_cart:
+        if product.available <= 0:
+            raise OutOfStock(product.title)
+        if quantity > product.available:
+            raise NotEnoughStock(product.title, product.available, in_cart)
+    await uow.carts.set_quantity(cart, product_id, quantity)
+    return CartChange(product_id, product.title, product.price, quantity)
+
+
+async def change_quantity(
+    uow: UnitOfWork, customer_id: int, product_id: int, delta: int
+) -> CartChange:
+    """+1 / -1 from the cart view; going below one removes the line."""
+    cart = await uow.carts.get_for_customer(customer_id)
+    in_cart = _quantity(cart, product_id)
+    if in_cart == 0:
+        raise NotInCart()
+    return await set_quantity(uow, customer_id, product_id, in_cart + delta)
+
+
+async def remove_line(uow: UnitOfWork, customer_id: int, product_id: int) -> CartChange:
+    return await set_quantity(uow, customer_id, product_id, 0)
+
+
+async def clear_cart(uow: UnitOfWork, customer_id: int) -> None:
+    cart = await uow.carts.get_for_customer(customer_id)
+    await uow.carts.clear(cart)
+
+
+async def _sellable(uow: UnitOfWork, product_id: int) -> Product:
+    product = await uow.products.get(product_id)
+    if product is None or not product.is_active:
+        raise ProductUnavailable(product_id)
+    return product
+
+
+def _quantity(cart: Cart, product_id: int) -> int:
+    return next((ln.quantity for ln in cart.lines if ln.product_id == product_id), 0)
+
+
+def _view(cart: Cart, currency: str) -> CartView:
+    lines = tuple(
+        CartLineView(
+            product_id=ln.product_id,
+            sku=ln.product.sku,
+            title=ln.product.title,
+            unit_price=ln.product.price,
+            currency=ln.product.currency,
+            quantity=ln.quantity,
+            available=ln.product.available,
+            is_active=ln.product.is_active,
+        )
+        for ln in cart.lines
+    )
+    return CartView(lines, lines[0].currency if lines else currency)

@@ -1,0 +1,210 @@
+"""What a shopper can see of the catalog: categories, pages of products, search, one product.
+
+Everything returned is plain data (no ORM objects), ready for the views.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.store.models import Product
+from bot.store.uow import UnitOfWork
+
+PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
+SEARCH_LIMIT = 48  # results kept for one search (6 pages)
+
+# Words that carry no meaning in "I want a mug for tea": they never have to match.
+_STOPWORDS_TEXT = (
+    "a an and any are do for have i in is it me my of on or please show some the to want "
+    "with you your need looking find buy what where how can get there this that"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class ProductUnavailable(LookupError):
+    """The product does not exist, or is hidden from shoppers."""
+
+
+class CategoryNotFound(LookupError):
+    """The category does not exist or has nothing to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryItem:
+    id: int
+    title: str
+    product_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductItem:
+    """A product as a line of a list."""
+
+    id: int
+    sku: str
+    title: str
+    price: int
+    currency: str
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPage:
+    """One page of a list; `page` is 0-based and already clamped to the pages that exist."""
+
+    title: str
+    items: tuple[ProductItem, ...]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.page + 1 < self.pages
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """Everything the product view shows."""
+
+    id: int
+    sku: str
+    title: str
+    description: str
+    price: int
+    currency: str
+    available: int
+    photo: str
+    photo_file_id: str | None
+    is_digital: bool
+
+
+async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
+    """Categories that have something to show, in the shop's order."""
+    rows = await uow.categories.list_with_active_products()
+    return [CategoryItem(category.id, category.title, count) for category, count in rows]
+
+
+async def category_page(uow: UnitOfWork, category_id: int, page: int) -> ProductPage:
+    category = await uow.categories.get(category_id)
+    if category is None:
+        raise CategoryNotFound(category_id)
+    total = await uow.products.count_in_category(category_id)
+    if total == 0:
+        raise CategoryNotFound(category_id)
+    pages = math.ceil(total / PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    products = await uow.products.list_in_category(
+        category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    return ProductPage(category.title, _items(products), page, pages, total)
+
+
+async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
+    """Products matching the words of `query`, best first, one page of them.
+
+    Each query word must match a word of the title or description: exactly, as its start
+    ("mug" finds "mugs"), or within a typo ("kettel" finds "kettle"). Products matching every
+    word come first; when none does, those matching most words are shown.
+    """
+    words = query_words(query)
+    found = rank_products(await uow.products.list_active(), words) if words else []
+    total = len(found)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    chosen = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return ProductPage(f"“{query.strip()}”", _items(chosen), page, pages, total)
+
+
+async def product_card(uow: UnitOfWork, product_id: int) -> ProductCard:
+    product = await uow.products.get(product_id)
+    if product is None or not product.is_active:
+        raise ProductUnavailable(product_id)
+    return _card(product)
+
+
+async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
+    """For deep links: SKUs are matched as written, then upper-cased."""
+    product = await uow.products.get_by_sku(sku) or await uow.products.get_by_sku(sku.upper())
+    if product is None or not product.is_active:
+        raise ProductUnavailable(sku)
+    return _card(product)
+
+
+# ---------------------------------------------------------------- search internals
+
+
+def query_words(text: str) -> list[str]:
+    """The meaningful words of a query, lower-cased, stopwords dropped."""
+    return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
+
+
+def word_score(query_word: str, product_words: Iterable[str]) -> float:
+    """How well one query word matches a product (1 exact, 0.9 prefix, < 0.9 typo, 0 none)."""
+    best = 0.0
+    for word in product_words:
+        if word == query_word:
+            return 1.0
+        if len(query_word) >= 3 and word.startswith(query_word):
+            best = max(best, 0.9)
+        elif len(query_word) >= 4 and abs(len(word) - len(query_word)) <= 2:
+            ratio = fuzz.ratio(query_word, word)
+            if ratio >= _typo_threshold(query_word):
+                best = max(best, 0.8 * ratio / 100)
+    return best
+
+
+def rank_products(products: Sequence[Product], words: Sequence[str]) -> list[Product]:
+    """Products matching most query words best, ties by title; non-matching left out."""
+    scored: list[tuple[int, float, str, Product]] = []
+    for product in products:
+        vocabulary = set(_WORD_RE.findall(f"{product.title} {product.description}".lower()))
+        scores = [word_score(word, vocabulary) for word in words]
+        matched = sum(1 for s in scores if s > 0)
+        if matched:
+            scored.append((matched, sum(scores), product.title.lower(), product))
+    if not scored:
+        return []
+    most = max(matched for matched, *_ in scored)
+    scored = [row for row in scored if row[0] == most]
+    scored.sort(key=lambda row: (-row[1], row[2]))
+    return [product for *_, product in scored[:SEARCH_LIMIT]]
+
+
+def _typo_threshold(word: str) -> float:
+    """Four-letter words tolerate a missing or extra letter only, longer ones a wrong one too.
+
+    (rapidfuzz ratio, 0-100: one wrong letter in four scores 75, as "what" against "that".)
+    """
+    return 85.0 if len(word) <= 4 else 75.0
+
+
+def _items(products: Iterable[Product]) -> tuple[ProductItem, ...]:
+    return tuple(
+        ProductItem(p.id, p.sku, p.title, p.price, p.currency, p.available) for p in products
+    )
+
+
+def _card(p: Product) -> ProductCard:
+    return ProductCard(
+        id=p.id,
+        sku=p.sku,
+        title=p.title,
+        description=p.description,
+        price=p.price,
+        currency=p.currency,
+        available=p.available,
+        photo=p.photo,
+        photo_file_id=p.photo_file_id,
+        is_digital=p.is_digital,
+    )

@@ -1,0 +1,91 @@
+"""A shopper's own orders, newest first, with their status labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.store.models import Order
+from bot.store.order_states import STATUS_LABELS, OrderStatus
+from bot.store.uow import UnitOfWork
+
+HISTORY_LIMIT = 10
+
+
+class OrderNotFound(LookupError):
+    """No such order for this shopper (someone else's orders count as not found)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    title: str
+    quantity: int
+    unit_price: int
+    currency: str
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    id: int
+    status: str
+    currency: str
+    items_total: int
+    shipping_total: int
+    discount_total: int
+    total: int
+    refunded_amount: int
+    created_at: datetime
+    tracking_number: str | None
+    lines: tuple[OrderLineView, ...]
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+def status_label(status: str) -> str:
+    try:
+        return STATUS_LABELS[OrderStatus(status)]
+    except ValueError:
+        return status.replace("_", " ")
+
+
+async def list_orders(
+    uow: UnitOfWork, customer_id: int, limit: int = HISTORY_LIMIT
+) -> list[OrderView]:
+    orders = await uow.orders.list_for_customer(customer_id, limit=limit)
+    return [_view(order) for order in orders]
+
+
+async def get_order(uow: UnitOfWork, customer_id: int, order_id: int) -> OrderView:
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.customer_id != customer_id:
+        raise OrderNotFound(order_id)
+    return _view(order)
+
+
+def _view(order: Order) -> OrderView:
+    return OrderView(
+        id=order.id,
+        status=order.status,
+        currency=order.currency,
+        items_total=order.items_total,
+        shipping_total=order.shipping_total,
+        discount_total=order.discount_total,
+        total=order.total,
+        refunded_amount=order.refunded_amount,
+        created_at=order.created_at,
+        tracking_number=order.tracking_number,
+        lines=tuple(
+            OrderLineView(line.title, line.quantity, line.unit_price, line.currency)
+            for line in order.lines
+        ),
+    )

@@ -1,0 +1,136 @@
+"""Store reports for admins: revenue and orders per period, top products, low stock.
+
+Revenue counts orders when they were paid (`paid_at`), minus refunds when they were made, so
+a period's number does not change after the fact except by new refunds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.store.models import Order, OrderLine, Product, Refund, utcnow
+from bot.store.order_states import OrderStatus
+from bot.store.uow import UnitOfWork
+
+# Paid orders whose goods did not go out do not count among the top products.
+NOT_SOLD = (
+    OrderStatus.AWAITING_PAYMENT.value,
+    OrderStatus.CANCELLED.value,
+    OrderStatus.REFUNDED.value,
+)
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    label: str
+    since: datetime
+    currency: str
+    orders: int
+    gross: int
+    refunds: int
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.refunds
+
+    @property
+    def average_order(self) -> int:
+        """Average paid order value (before refunds), rounded down to a minor unit."""
+        return self.gross // self.orders if self.orders else 0
+
+
+@dataclass(frozen=True)
+class TopProduct:
+    sku: str
+    title: str
+    quantity: int
+    revenue: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    now: datetime
+    periods: list[PeriodStats]
+    top_products: list[TopProduct]
+    low_stock: Sequence[Product]
+    threshold: int
+    other_currencies: list[str] = field(default_factory=list)
+
+
+def period_starts(now: datetime) -> list[tuple[str, datetime]]:
+    """Today (since midnight UTC), the last 7 days and the last 30 days."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return [
+        ("Today", midnight),
+        ("7 days", now - timedelta(days=7)),
+        ("30 days", now - timedelta(days=30)),
+    ]
+
+
+async def store_stats(
+    uow: UnitOfWork,
+    *,
+    currency: str,
+    threshold: int,
+    now: datetime | None = None,
+    top: int = 5,
+) -> StoreStats:
+    now = now or utcnow()
+    periods = [await _period(uow, label, since, currency) for label, since in period_starts(now)]
+    month = now - timedelta(days=30)
+    top_rows = await uow.session.execute(
+        select(
+            OrderLine.sku,
+            func.max(OrderLine.title),
+            func.sum(OrderLine.quantity),
+            func.sum(OrderLine.quantity * OrderLine.unit_price),
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            Order.paid_at.is_not(None),
+            Order.paid_at >= month,
+            Order.status.not_in(NOT_SOLD),
+            Order.currency == currency,
+        )
+        .group_by(OrderLine.sku)
+        .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.sku)
+        .limit(top)
+    )
+    top_products = [
+        TopProduct(sku, title, int(qty or 0), int(revenue or 0), currency)
+        for sku, title, qty, revenue in top_rows
+    ]
+    others = await uow.session.scalars(
+        select(Order.currency)
+        .where(Order.paid_at.is_not(None), Order.currency != currency)
+        .distinct()
+    )
+    return StoreStats(
+        now=now,
+        periods=periods,
+        top_products=top_products,
+        low_stock=await uow.products.low_stock(threshold),
+        threshold=threshold,
+        other_currencies=sorted(others.all()),
+    )
+
+
+async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -> PeriodStats:
+    orders, gross = (
+        await uow.session.execute(
+            select(func.count(Order.id), func.coalesce(func.sum(Order.total), 0)).where(
+                Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == currency
+            )
+        )
+    ).one()
+    refunds = await uow.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.status == "succeeded", Refund.created_at >= since, Refund.currency == currency
+        )
+    )
+    return PeriodStats(label, since, currency, int(orders or 0), int(gross or 0), int(refunds or 0))

@@ -1,0 +1,1 @@
+"""Rendering: screens (bot.conversation.screens) to Telegram messages, and showing them."""

@@ -1,0 +1,378 @@
+"""Screens as Telegram messages: HTML text, inline keyboards and product photos.
+
+Only wording and layout live here; what to show was decided by bot.conversation.journey.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import singledispatch
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+
+from bot.callback_data import encode
+from bot.config import Settings
+from bot.conversation.screens import (
+    CartScreen,
+    CategoriesScreen,
+    CheckoutScreen,
+    HelpScreen,
+    ListScreen,
+    MenuScreen,
+    NotUnderstoodScreen,
+    OrderScreen,
+    OrdersScreen,
+    PaymentWaitingScreen,
+    ProductScreen,
+    Screen,
+    SearchHintScreen,
+)
+from bot.money import format_money
+from bot.services.checkout import ChangeKind, LineChange
+from bot.services.photos import PhotoSource, resolve_photo
+
+Keyboard = list[list[InlineKeyboardButton]]
+
+HELP_TEXT = (
+    "I am the shop's assistant. You can tap the buttons, or just write to me.\n\n"
+    "/catalog - browse the catalog\n"
+    "/search <words> - find products, e.g. /search mug\n"
+    "/cart - your cart\n"
+    "/orders - your orders\n"
+    "/cancel - cancel the current step\n"
+    "/help - this message\n\n"
+    "Or type what you are looking for (“kettle”, “green tea”), or “cart”, “checkout”, "
+    "“my orders”."
+)
+NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
+SEARCH_HINT = (
+    "What are you looking for? Send /search followed by a few words, e.g. <code>/search mug"
+    "</code>, or simply type them, e.g. “kettle”."
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """One message: HTML text (a caption when there is a photo) and its buttons."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    photo: PhotoSource | None = None
+    product_id: int | None = None  # whose photo it is (to remember Telegram's file_id)
+    same_media: bool = False
+    toast: str | None = None
+
+
+def render(screen: Screen, settings: Settings) -> View:
+    view = _render(screen, settings)
+    notice = screen.notice
+    if notice:
+        notice = _fit(notice, NOTICE_LENGTH)
+        view = View(
+            text=f"<i>{escape(notice)}</i>\n\n{view.text}",
+            keyboard=view.keyboard,
+            photo=view.photo,
+            product_id=view.product_id,
+            same_media=view.same_media,
+            toast=notice,
+        )
+    return view
+
+
+@singledispatch
+def _render(screen: Screen, settings: Settings) -> View:
+    raise TypeError(f"no view for {type(screen).__name__}")
+
+
+@_render.register
+def _menu(screen: MenuScreen, settings: Settings) -> View:
+    name = escape(screen.first_name) if screen.first_name else "there"
+    if screen.welcome:
+        text = (
+            f"👋 Welcome to the shop, {name}!\n\n"
+            "Browse the catalog, search for something, or type what you need."
+        )
+    else:
+        text = "🏠 Main menu. What would you like to do?"
+    return View(text, _markup(_menu_rows()))
+
+
+@_render.register
+def _help(screen: HelpScreen, settings: Settings) -> View:
+    return View(escape(HELP_TEXT), _markup(_menu_rows()))
+
+
+@_render.register
+def _search_hint(screen: SearchHintScreen, settings: Settings) -> View:
+    return View(
+        "🔎 " + SEARCH_HINT,
+        _markup([[_button("🛍 Catalog", "cats"), _button("🏠 Menu", "home")]]),
+    )
+
+
+@_render.register
+def _not_understood(screen: NotUnderstoodScreen, settings: Settings) -> View:
+    text = (
+        f"I didn't find anything for “{escape(screen.text)}”.\n"
+        "Try other words, browse the /catalog, or send /help to see what I can do."
+    )
+    return View(text, _markup(_menu_rows()))
+
+
+@_render.register
+def _categories(screen: CategoriesScreen, settings: Settings) -> View:
+    if not screen.categories:
+        return View("The shop is empty right now. Please come back soon!", _markup([_home_row()]))
+    rows = [[_button(f"{c.title} ({c.product_count})", "cat", c.id, 0)] for c in screen.categories]
+    rows.append([_button("🔎 Search", "find"), _button("🛒 Cart", "cart")])
+    rows.append(_home_row())
+    return View("🛍 <b>Catalog</b>\nPick a category:", _markup(rows))
+
+
+@_render.register
+def _list(screen: ListScreen, settings: Settings) -> View:
+    page = screen.page
+    if screen.is_search:
+        head = f"🔎 Results for {escape(page.title)}: {page.total} found"
+    else:
+        head = f"🛍 <b>{escape(page.title)}</b>"
+    if page.pages > 1:
+        head += f"\nPage {page.page + 1} of {page.pages}"
+    rows: Keyboard = []
+    for item in page.items:
+        label = f"{item.title} · {format_money(item.price, item.currency)}"
+        if item.available <= 0:
+            label += " · sold out"
+        rows.append([_button(label, "p", item.id, 1)])
+    if page.pages > 1:
+        nav: list[InlineKeyboardButton] = []
+        if page.has_prev:
+            nav.append(_page_button(screen, "◀ Prev", page.page - 1))
+        nav.append(_button(f"{page.page + 1}/{page.pages}", "noop"))
+        if page.has_next:
+            nav.append(_page_button(screen, "Next ▶", page.page + 1))
+        rows.append(nav)
+    back = _button("⬅ Categories", "cats") if not screen.is_search else _button("🏠 Menu", "home")
+    rows.append([back, _button("🛒 Cart", "cart")])
+    return View(head + "\nTap a product to see it:", _markup(rows))
+
+
+@_render.register
+def _product(screen: ProductScreen, settings: Settings) -> View:
+    card = screen.card
+    lines = [f"<b>{escape(card.title)}</b>"]
+    price = format_money(card.price, card.currency)
+    stock = stock_label(card.available, screen.low_stock_threshold, card.is_digital)
+    lines.append(f"{price} · {stock}")
+    if screen.in_cart:
+        lines.append(f"🛒 In your cart: {screen.in_cart}")
+    head = "\n".join(lines)
+    room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
+    description = escape(_fit(card.description, max(room, 0)))
+    text = f"{head}\n\n{description}" if description else head
+    rows: Keyboard = []
+    if card.available > 0:
+        qty = screen.quantity
+        rows.append(
+            [
+                _button("➖", "p", card.id, max(qty - 1, 1)),
+                _button(f"{qty} pc", "noop"),
+                _button("➕", "p", card.id, qty + 1),
+            ]
+        )
+        rows.append(
+            [
+                _button(
+                    f"🛍 Add to cart · {format_money(card.price * qty, card.currency)}",
+                    "add",
+                    card.id,
+                    qty,
+                )
+            ]
+        )
+    cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
+    rows.append([_button("⬅ Back", "back"), _button(cart_label, "cart")])
+    photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
+    return View(text, _markup(rows), photo=photo, product_id=card.id, same_media=screen.same_media)
+
+
+@_render.register
+def _cart(screen: CartScreen, settings: Settings) -> View:
+    basket = screen.cart
+    if basket.is_empty:
+        return View(
+            "🛒 Your cart is empty.\nHave a look at the catalog!",
+            _markup([[_button("🛍 Catalog", "cats")], _home_row()]),
+        )
+    lines = ["🛒 <b>Your cart</b>", ""]
+    rows: Keyboard = []
+    for n, line in enumerate(basket.lines, 1):
+        unit = format_money(line.unit_price, line.currency)
+        total = format_money(line.line_total, line.currency)
+        lines.append(f"{n}. {escape(line.title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
+        rows.append(
+            [
+                _button("➖", "dec", line.product_id),
+                _button(f"{n}. {_short(line.title)} ×{line.quantity}", "p", line.product_id, 1),
+                _button("➕", "inc", line.product_id),
+                _button("✖", "rm", line.product_id),
+            ]
+        )
+    lines.append("")
+    lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
+    rows.append([_button(f"✅ Checkout · {format_money(basket.total, basket.currency)}", "co")])
+    rows.append([_button("🛍 Continue shopping", "back"), _button("🗑 Clear cart", "clr")])
+    return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
+    review = screen.review
+    basket = review.cart
+    if review.changes:
+        lines = ["⚠️ <b>Some things changed since you added them:</b>"]
+        lines += [f"• {change_text(change)}" for change in review.changes]
+        lines.append("")
+        if basket.is_empty:
+            lines.append("Your cart is now empty.")
+            rows = [[_button("🛍 Catalog", "cats")], _home_row()]
+            return View("\n".join(lines), _markup(rows))
+        lines.append("Your cart is updated:")
+        lines += _summary_lines(screen)
+        lines.append("")
+        lines.append("Continue to checkout with these changes?")
+        rows = [
+            [_button("✅ Continue to checkout", "co")],
+            [_button("🛒 Edit cart", "cart")],
+        ]
+        return View("\n".join(lines), _markup(rows))
+    lines = ["🧾 <b>Order summary</b>", ""]
+    lines += _summary_lines(screen)
+    lines.append("")
+    lines.append("Shipping, if any, is chosen in the payment form.")
+    total = format_money(basket.total, basket.currency)
+    rows = [[_button(f"💳 Pay {total}", "pay")], [_button("🛒 Edit cart", "cart")]]
+    return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _waiting(screen: PaymentWaitingScreen, settings: Settings) -> View:
+    text = (
+        "💳 Your invoice is waiting for payment in this chat.\n"
+        "Pay it there, or send /cancel to cancel it."
+    )
+    return View(text, _markup([[_button("🛒 Cart", "cart"), _button("🏠 Menu", "home")]]))
+
+
+@_render.register
+def _orders(screen: OrdersScreen, settings: Settings) -> View:
+    if not screen.orders:
+        return View(
+            "📦 You have no orders yet. Everything you buy will be listed here.",
+            _markup([[_button("🛍 Catalog", "cats")], _home_row()]),
+        )
+    rows: Keyboard = []
+    for order in screen.orders:
+        total = format_money(order.total, order.currency)
+        day = order.created_at.strftime("%d %b")
+        rows.append(
+            [_button(f"#{order.id} · {order.status_label} · {total} · {day}", "ord", order.id)]
+        )
+    rows.append(_home_row())
+    return View("📦 <b>Your orders</b>, newest first. Tap one to see it:", _markup(rows))
+
+
+@_render.register
+def _order(screen: OrderScreen, settings: Settings) -> View:
+    order = screen.order
+    lines = [
+        f"📦 <b>Order #{order.id}</b> · {escape(order.status_label)}",
+        f"Placed {order.created_at.strftime('%d %b %Y, %H:%M')} UTC",
+        "",
+    ]
+    for line in order.lines:
+        total = format_money(line.line_total, line.currency)
+        lines.append(f"{line.quantity} × {escape(line.title)} = {total}")
+    lines.append("")
+    if order.shipping_total:
+        lines.append(f"Shipping: {format_money(order.shipping_total, order.currency)}")
+    if order.discount_total:
+        lines.append(f"Discount: −{format_money(order.discount_total, order.currency)}")
+    lines.append(f"Total: <b>{format_money(order.total, order.currency)}</b>")
+    if order.refunded_amount:
+        lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
+    if order.tracking_number:
+        lines.append(f"Tracking number: <code>{escape(order.tracking_number)}</code>")
+    rows = [[_button("⬅ My orders", "ords")], _home_row()]
+    return View("\n".join(lines), _markup(rows))
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def stock_label(available: int, low_stock_threshold: int, is_digital: bool = False) -> str:
+    """ "In stock", "Only 2 left" (at or below LOW_STOCK_THRESHOLD), "Out of stock"."""
+    if available <= 0:
+        return "Out of stock"
+    if not is_digital and available <= low_stock_threshold:
+        return f"Only {available} left"
+    return "In stock"
+
+
+def change_text(change: LineChange) -> str:
+    title = escape(change.title)
+    if change.kind is ChangeKind.PRICE:
+        before = format_money(change.before, change.currency)
+        after = format_money(change.after, change.currency)
+        return f"{title}: the price changed from {before} to {after}"
+    if change.kind is ChangeKind.STOCK:
+        return f"{title}: only {change.after} left, quantity lowered from {change.before}"
+    if change.kind is ChangeKind.SOLD_OUT:
+        return f"{title}: sold out, removed from your cart"
+    return f"{title}: no longer available, removed from your cart"
+
+
+def _summary_lines(screen: CheckoutScreen) -> list[str]:
+    basket = screen.review.cart
+    lines = [
+        f"{line.quantity} × {escape(line.title)} = {format_money(line.line_total, line.currency)}"
+        for line in basket.lines
+    ]
+    lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
+    return lines
+
+
+def _menu_rows() -> Keyboard:
+    return [
+        [_button("🛍 Catalog", "cats"), _button("🔎 Search", "find")],
+        [_button("🛒 Cart", "cart"), _button("📦 My orders", "ords")],
+        [_button("❓ Help", "help")],
+    ]
+
+
+def _home_row() -> list[InlineKeyboardButton]:
+    return [_button("🏠 Menu", "home")]
+
+
+def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:
+    if screen.is_search:
+        return _button(label, "sp", page)
+    return _button(label, "cat", int(screen.listing["id"]), page)
+
+
+def _button(label: str, action: str, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+
+
+def _markup(rows: Keyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _short(title: str, width: int = 18) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

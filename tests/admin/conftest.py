@@ -1,0 +1,44 @@
+"""Admin end-to-end fixtures: the real bot against the Bot API stand-in, with one admin."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+
+ADMIN_ID = 9001
+SHOPPER_ID = 1001
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn() as server:
+        server.user(ADMIN_ID, "Ada")  # the admin has a chat with the bot (alerts reach it)
+        yield server
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, standin: BotApiStandIn) -> AsyncIterator[ShopHarness]:
+    async with ShopHarness(
+        tmp_path,
+        standin=standin,
+        admin_ids=frozenset({ADMIN_ID}),
+        payment_provider_token="TEST:provider",
+        low_stock_threshold=3,
+    ) as h:
+        yield h
+
+
+@pytest.fixture
+def admin(shop: ShopHarness) -> FakeUser:
+    return shop.user(ADMIN_ID, "Ada")
+
+
+@pytest.fixture
+def shopper(shop: ShopHarness) -> FakeUser:
+    return shop.user(SHOPPER_ID, "Sam")

@@ -1,0 +1,103 @@
+"""Broadcasts: preview and confirm, paced under the rate, blocked customers marked and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
+from bot.store.models import Customer
+from tests.admin.conftest import ADMIN_ID
+
+RATE = 50.0
+CUSTOMERS = 60
+
+
+async def add_customers(h: ShopHarness, standin: BotApiStandIn, count: int) -> list[int]:
+    ids = [5000 + i for i in range(count)]
+    async with h.store.uow() as uow:
+        for telegram_id in ids:
+            standin.user(telegram_id, f"C{telegram_id}")
+            uow.session.add(Customer(telegram_id=telegram_id, first_name=f"C{telegram_id}"))
+    return ids
+
+
+def busiest_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+async def test_broadcast_is_previewed_paced_reported_and_skips_blocked_customers(
+    tmp_path: Path,
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), broadcast_rate=RATE
+        ) as h:
+            ids = await add_customers(h, standin, CUSTOMERS)
+            blocked = ids[:2]
+            for telegram_id in blocked:
+                standin.user(telegram_id).block()
+            admin = h.user(ADMIN_ID, "Ada")
+
+            await admin.send("/broadcast")
+            await admin.wait_for(f"broadcast to {CUSTOMERS} customer(s)")
+            await admin.send_photo()
+            await admin.wait_for("I can broadcast only text")
+            await admin.send("Spring sale: 20% off mugs this week!")
+            await admin.wait_for(f"[📣 Send to {CUSTOMERS}]")
+            await h.until_idle()
+            assert not standin.user(ids[5]).messages  # nothing sent before Send is pressed
+            await admin.press(f"📣 Send to {CUSTOMERS}")
+            await admin.wait_for("Broadcast finished", timeout=15)
+            final = admin.last_message
+            assert final is not None
+            assert f"{CUSTOMERS - 2} sent, 2 blocked the bot, 0 failed" in (final.text or "")
+            assert any("Broadcast done: 60/60" in (m.text or "") for m in admin.messages)
+
+            sends = [
+                c for c in standin.calls_to("sendMessage") if c.params.get("chat_id") in set(ids)
+            ]
+            times = sorted(c.at for c in sends)
+            assert len(sends) == CUSTOMERS
+            assert times[-1] - times[0] >= (CUSTOMERS - 1) / RATE * 0.95
+            assert busiest_second(times) <= RATE
+            assert "Spring sale" in (standin.user(ids[5]).last_message.text or "")  # type: ignore[union-attr]
+
+            async with h.store.uow() as uow:
+                reachable = {c.telegram_id for c in await uow.customers.list_reachable()}
+                actions = [e.action for e in await uow.audit.list_recent()]
+            assert not reachable & set(blocked)
+            assert {"broadcast.start", "broadcast.done"} <= set(actions)
+
+            # The next broadcast skips the customers who blocked the bot.
+            before = len(standin.calls)
+            await admin.send("/broadcast")
+            await admin.wait_for(f"broadcast to {CUSTOMERS - 2} customer(s)")
+            await admin.send("Second note")
+            await admin.wait_for(f"Send to {CUSTOMERS - 2}")
+            await admin.press(f"📣 Send to {CUSTOMERS - 2}")
+            await admin.wait_for("Broadcast finished", timeout=15)
+            second = [
+                c.params.get("chat_id") for c in standin.calls[before:] if c.method == "sendMessage"
+            ]
+            assert not set(second) & set(blocked)
+            assert f"{CUSTOMERS - 2} sent, 0 blocked" in (admin.last_message.text or "")  # type: ignore[union-attr]
+
+
+async def test_a_broadcast_can_be_cancelled_before_sending(tmp_path: Path) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+            ids = await add_customers(h, standin, 3)
+            admin = h.user(ADMIN_ID, "Ada")
+            await admin.send("/broadcast")
+            await admin.wait_for("Send the text")
+            await admin.send("Never mind")
+            preview = await admin.wait_for("[📣 Send to 3]")
+            await admin.press("✖️ Cancel", message=preview)
+            await admin.wait_for("Cancelled")
+            answer = await admin.press("📣 Send to 3", message=preview)
+            assert answer.text and "over" in answer.text
+            await h.until_idle()
+            assert all(not standin.user(i).messages for i in ids)

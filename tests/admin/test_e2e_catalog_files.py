@@ -1,0 +1,105 @@
+"""Catalog files from the chat: export as CSV, import CSV/JSON all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.admin.conftest import ADMIN_ID
+
+HEADER = "sku,title,description,category,price,currency,stock,photo\n"
+
+
+async def prices(shop: ShopHarness) -> dict[str, int]:
+    async with shop.store.uow() as uow:
+        return {p.sku: p.price for p in await uow.products.list_all()}
+
+
+async def test_export_sends_the_catalog_as_a_csv_that_imports_unchanged(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None)
+    assert exported.document is not None
+    assert (exported.document.file_name or "").endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(exported.document.data.decode())))
+    assert len(rows) == 28
+    mug = next(r for r in rows if r["sku"] == "KIT-MUG-CER")
+    assert (mug["price"], mug["stock"], mug["currency"]) == ("16.00", "24", "USD")
+
+    await admin.send_document("catalog.csv", exported.document.data, "text/csv")
+    await admin.wait_for("0 created, 0 updated, 28 unchanged")
+
+
+async def test_a_good_csv_creates_and_updates_in_one_go(shop: ShopHarness, admin: FakeUser) -> None:
+    data = (
+        HEADER
+        + "KIT-MUG-CER,Stoneware Mug 350ml,Mug,Kitchen,17.50,USD,2,photos/kit-mug-cer.png\n"
+        + "NEW-1,Brand New,Shiny,Gadgets,5.00,USD,9,\n"
+    ).encode()
+    await admin.send_document("update.csv", data, "text/csv")
+    report = await admin.wait_for("Imported update.csv")
+    assert "1 created, 1 updated, 0 unchanged" in (report.text or "")
+    assert "Created: NEW-1" in (report.text or "") and "Updated: KIT-MUG-CER" in (report.text or "")
+    assert (await prices(shop))["KIT-MUG-CER"] == 1750
+    await admin.wait_for("Low stock")  # the mug went down to 2
+    async with shop.store.uow() as uow:
+        entry = (await uow.audit.list_recent())[0]
+        assert (entry.actor_telegram_id, entry.action, entry.target) == (
+            ADMIN_ID,
+            "catalog.import",
+            "update.csv",
+        )
+
+
+async def test_a_json_file_imports_too(shop: ShopHarness, admin: FakeUser) -> None:
+    rows = [
+        {
+            "sku": "JSON-1",
+            "title": "From JSON",
+            "description": "",
+            "category": "Kitchen",
+            "price": "3.20",
+            "currency": "USD",
+            "stock": 4,
+            "photo": "",
+        }
+    ]
+    await admin.send_document("more.json", json.dumps(rows).encode(), "application/json")
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")
+    assert (await prices(shop))["JSON-1"] == 320
+
+
+async def test_a_bad_file_lists_every_bad_row_and_applies_nothing(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    before = await prices(shop)
+    data = (
+        HEADER
+        + "KIT-MUG-CER,Mug,Mug,Kitchen,1.00,USD,2,\n"  # fine on its own
+        + "BAD-1,Bad,,Kitchen,12.345,USD,1,\n"
+        + "BAD-2,Bad,,Kitchen,2.00,USD,-4,\n"
+        + ",No sku,,Kitchen,2.00,USD,1,\n"
+    ).encode()
+    await admin.send_document("bad.csv", data, "text/csv")
+    answer = await admin.wait_for("Nothing was imported")
+    text = answer.text or ""
+    assert "3 problem(s)" in text
+    assert "line 3 (BAD-1), price" in text
+    assert "line 4 (BAD-2), stock" in text
+    assert "line 5, sku: missing" in text
+    assert await prices(shop) == before
+
+
+async def test_wrong_kinds_and_sizes_of_file_are_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send_document("notes.txt", b"hello", "text/plain")
+    await admin.wait_for("only .csv or .json")
+    await admin.send_document("huge.csv", HEADER.encode() + b"x" * (1024 * 1024 + 1), "text/csv")
+    await admin.wait_for("the limit is 1 MB")
+    await admin.send_document("broken.json", b"{not json", "application/json")
+    await admin.wait_for("not valid JSON")

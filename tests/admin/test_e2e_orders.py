@@ -1,0 +1,205 @@
+"""Orders from the admin's chat: list, filter, open, ship, deliver, cancel and refund.
+
+Payments are real: the shopper pays an invoice through the stand-in with a localstripe
+charge, and refunds reach localstripe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.payments.invoice import build_invoice
+from bot.payments.service import mark_invoice_sent, place_order
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.payments.conftest import (  # noqa: F401  (fixtures)
+    STRIPE_KEY,
+    StripeTestAccount,
+    add_product,
+    fill_cart,
+    localstripe,
+    stripe_account,
+)
+
+
+@pytest.fixture
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path,
+            standin=standin,
+            seed=False,
+            admin_ids=frozenset({ADMIN_ID}),
+            payment_provider_token="TEST:provider",
+            stripe_api_key=STRIPE_KEY,
+            stripe_api_base=localstripe,
+        ) as harness:
+            yield harness
+
+
+async def paid_order(
+    h: ShopHarness, shopper: FakeUser, account: StripeTestAccount, sku: str = "MUG"
+) -> tuple[int, str]:
+    """The shopper buys 2 mugs ($32 + $5 shipping) and pays; (order id, Stripe charge id)."""
+    assert h.shop is not None
+    await shopper.send("/start")
+    mug = await add_product(h.shop, sku, price=1600, stock=10, title="Stoneware Mug")
+    await fill_cart(h.shop, shopper.user_id, {mug: 2})
+    placed = await place_order(h.shop, telegram_id=shopper.user_id)
+    request = build_invoice(placed.order, h.shop.settings, photo_url=placed.photo_url)
+    sent = await request.send(h.app.bot, shopper.user_id)
+    await mark_invoice_sent(h.shop, placed.order.order_id, sent.message_id)
+    await shopper.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    charge = await account.charge(3700)
+    result = await shopper.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
+    assert result.ok, result
+    await shopper.wait_for("Payment received")
+    return placed.order.order_id, charge
+
+
+async def order_state(h: ShopHarness, order_id: int) -> tuple[str, int, str | None]:
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        return order.status, order.refunded_amount, order.tracking_number
+
+
+async def audit(h: ShopHarness) -> list[tuple[int | None, str, str | None]]:
+    async with h.store.uow() as uow:
+        return [(e.actor_telegram_id, e.action, e.target) for e in await uow.audit.list_recent()]
+
+
+async def test_admin_ships_and_delivers_and_the_shopper_hears_each_step(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await paid_order(h, shopper, stripe_account)
+
+    await admin.send("/orders_admin nonsense")
+    await admin.wait_for("is not an order status")
+    await admin.send("/orders_admin paid")
+    listing = await admin.wait_for(f"#{order_id} · ✅ Paid · $37.00 · ")
+    await admin.press("Shipped")  # filter: no shipped orders yet
+    await admin.wait_for("(no orders)")
+    await admin.press("All")
+    await admin.wait_for(f"#{order_id} · ✅ Paid")
+    await admin.press(f"#{order_id} · $37.00")
+    detail = await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    text = detail.text or ""
+    assert "(id 1001)" in text and "2 × MUG Stoneware Mug — $32.00" in text
+    assert "San Francisco" in text and "stripe $37.00" in text and "History:" in text
+    assert listing is not None
+
+    await admin.press("🚚 Ship")
+    await admin.wait_for("Send the tracking number")
+    await admin.send_photo()
+    await admin.wait_for("A tracking number is one line of text")
+    await admin.send("1Z999AA10123456784")
+    await admin.wait_for(f"Order #{order_id}: 🚚 Shipped. The shopper was notified.")
+    await admin.wait_for(f"Order #{order_id} · 🚚 Shipped")
+    notice = await shopper.wait_for("is on its way")
+    assert "1Z999AA10123456784" in (notice.text or "")
+    assert await order_state(h, order_id) == ("shipped", 0, "1Z999AA10123456784")
+
+    await admin.press("📦 Delivered")
+    await admin.wait_for(f"Order #{order_id}: 📦 Delivered.")
+    await shopper.wait_for("has been delivered")
+    assert (await order_state(h, order_id))[0] == "delivered"
+    assert (ADMIN_ID, "order.ship", f"order:{order_id}") in await audit(h)
+    assert (ADMIN_ID, "order.deliver", f"order:{order_id}") in await audit(h)
+
+    history = await admin.wait_for("History:", include_existing=True)
+    assert "paid → shipped by admin:9001 (1Z999AA10123456784)" in (history.text or "")
+
+
+async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refused(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · ")
+
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $37.00")
+    for bad, expected in [
+        ("-5", "cannot be negative"),
+        ("five", "is not an amount"),
+        ("5.001", "more than 2 decimals"),
+        ("40.00", "more than the $37.00"),
+    ]:
+        await admin.send(bad)
+        await admin.wait_for(expected)
+    await admin.send("7.00")
+    await admin.wait_for("Refund $7.00 of order")
+    assert (await order_state(h, order_id))[1] == 0  # nothing before the confirmation
+    await admin.press("↩️ Refund $7.00")
+    await admin.wait_for("↩️ Partially refunded. Refunded $7.00")
+    await admin.wait_for(f"Order #{order_id} · ↩️ Partially refunded")
+    await shopper.wait_for("We refunded $7.00")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 700
+    assert await order_state(h, order_id) == ("partially_refunded", 700, None)
+
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $30.00")
+    await admin.press("Full refund")
+    await admin.wait_for("Refund $30.00 of order")
+    await admin.press("↩️ Refund $30.00")
+    await admin.wait_for("↩️ Refunded. Refunded $30.00")
+    await shopper.wait_for("has been refunded")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    assert (await order_state(h, order_id))[:2] == ("refunded", 3700)
+    refunds = [a for a in await audit(h) if a[1] == "order.refund"]
+    assert len(refunds) == 2
+
+
+async def test_cancelling_a_paid_order_asks_first_restocks_and_refunds(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · ")
+    await admin.press("✖️ Cancel")
+    await admin.wait_for("a paid order is refunded in full")
+    assert (await order_state(h, order_id))[0] == "paid"
+    await admin.press("Yes, cancel it")
+    await admin.wait_for(f"Order #{order_id}: ")
+    await shopper.wait_for("has been cancelled")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    async with h.store.uow() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and (mug.stock, mug.reserved) == (10, 0)
+    assert (ADMIN_ID, "order.cancel", f"order:{order_id}") in await audit(h)
+
+
+async def test_a_shopper_cannot_use_order_buttons(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    detail = await admin.wait_for(f"Order #{order_id}")
+    own = shopper.last_message
+    assert own is not None
+    for button in detail.all_buttons:
+        assert button.callback_data is not None
+        answer = await shopper.press_data(own, button.callback_data)
+        assert answer.text and "admins only" in answer.text
+    assert (await order_state(h, order_id))[0] == "paid"

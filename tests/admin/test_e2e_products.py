@@ -1,0 +1,192 @@
+"""An admin runs the catalog from the chat: prices, stock, visibility, new and edited products."""
+
+from __future__ import annotations
+
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from bot.store.models import Product
+from tests.admin.conftest import ADMIN_ID
+
+
+async def product(shop: ShopHarness, sku: str) -> Product:
+    async with shop.store.uow() as uow:
+        found = await uow.products.get_by_sku(sku)
+        assert found is not None
+        return found
+
+
+async def audit_actions(shop: ShopHarness) -> list[tuple[int | None, str, str | None]]:
+    async with shop.store.uow() as uow:
+        return [(e.actor_telegram_id, e.action, e.target) for e in await uow.audit.list_recent()]
+
+
+async def test_admin_menu_opens_products_list(admin: FakeUser) -> None:
+    await admin.send("/admin")
+    await admin.wait_for("Admin menu")
+    await admin.press("📦 Products")
+    listing = await admin.wait_for("Products (28)")
+    assert "KIT-MUG-CER" in (listing.text or "")
+    await admin.press("Next ▶️")
+    await admin.wait_for("page 2/2")
+
+
+async def test_price_is_set_and_bad_prices_are_explained(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/price KIT-MUG-CER 14.50")
+    await admin.wait_for("KIT-MUG-CER now costs $14.50")
+    assert (await product(shop, "KIT-MUG-CER")).price == 1450
+
+    for bad, expected in [
+        ("/price KIT-MUG-CER -3", "cannot be negative"),
+        ("/price KIT-MUG-CER abc", "is not an amount"),
+        ("/price KIT-MUG-CER 1.234", "more than 2 decimals"),
+        ("/price NOPE-1 3.00", "no product with SKU 'NOPE-1'"),
+        ("/price KIT-MUG-CER", "Send /price SKU AMOUNT"),
+    ]:
+        await admin.send(bad)
+        await admin.wait_for(expected)
+    assert (await product(shop, "KIT-MUG-CER")).price == 1450
+    assert (ADMIN_ID, "product.price", "KIT-MUG-CER") in await audit_actions(shop)
+
+
+async def test_stock_is_set_adjusted_never_below_reserved_and_alerts_admins(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/stock KIT-MUG-CER 10")
+    await admin.wait_for("stock: 24 → 10")
+    await admin.send("/stock KIT-MUG-CER +5")
+    await admin.wait_for("stock: 10 → 15")
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        assert await uow.products.reserve(mug.id, 4)
+    await admin.send("/stock KIT-MUG-CER 3")
+    await admin.wait_for("4 unit(s) are held by unpaid invoices")
+    await admin.send("/stock KIT-MUG-CER -12")
+    await admin.wait_for("cannot go to 3")
+    assert (await product(shop, "KIT-MUG-CER")).stock == 15
+    await admin.send("/stock KIT-MUG-CER -x")
+    await admin.wait_for("is not a quantity")
+
+    await admin.send("/stock KIT-MUG-CER 6")  # 6 on hand, 4 held: 2 available ≤ threshold 3
+    await admin.wait_for("stock: 15 → 6")
+    await admin.wait_for("Low stock")
+    assert (await product(shop, "KIT-MUG-CER")).stock == 6
+
+
+async def test_hide_and_show(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/hide KIT-MUG-CER")
+    await admin.wait_for("is hidden from shoppers")
+    assert not (await product(shop, "KIT-MUG-CER")).is_active
+    await admin.send("/show kit-mug-cer")
+    await admin.wait_for("is back in the catalog")
+    assert (await product(shop, "KIT-MUG-CER")).is_active
+    actions = [a for _, a, _ in await audit_actions(shop)]
+    assert "product.hide" in actions and "product.show" in actions
+
+
+async def test_addproduct_walks_through_every_field_and_refuses_bad_input(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/addproduct")
+    await admin.wait_for("Send the product title")
+    await admin.send_photo()
+    await admin.wait_for("That is a photo, but I need the title as text")
+    await admin.send("Linen Apron")
+    await admin.wait_for("Send the description")
+    await admin.send("Washed linen, one size.")
+    category_prompt = await admin.wait_for("Pick a category")
+    await admin.press("Kitchen", message=category_prompt)
+    await admin.wait_for("Send the price")
+    await admin.send("-4")
+    await admin.wait_for("cannot be negative")
+    await admin.send("12.345")
+    await admin.wait_for("more than 2 decimals")
+    await admin.send("24.00")
+    await admin.wait_for("how many units")
+    await admin.send("ten")
+    await admin.wait_for("not a whole number")
+    await admin.send("7")
+    await admin.wait_for("Send the product photo")
+    await admin.send("here it is")
+    await admin.wait_for("I need a photo here")
+    await admin.send_photo()
+    preview = await admin.wait_for("Preview of the new product")
+    assert preview.photo is not None
+    assert "Linen Apron" in (preview.text or "") and "$24.00" in (preview.text or "")
+    async with shop.store.uow() as uow:
+        assert await uow.products.get_by_sku("LINEN-APRON") is None  # nothing before Save
+    await admin.press("✅ Save")
+    await admin.wait_for("Saved LINEN-APRON")
+    apron = await product(shop, "LINEN-APRON")
+    assert (apron.price, apron.stock, apron.description) == (2400, 7, "Washed linen, one size.")
+    assert apron.photo_file_id and apron.photo == apron.photo_file_id
+    assert (ADMIN_ID, "product.create", "LINEN-APRON") in await audit_actions(shop)
+
+    answer = await admin.press("✅ Save", message=preview)  # a second tap saves nothing more
+    assert answer.text and "over" in answer.text
+    async with shop.store.uow() as uow:
+        assert await uow.products.get_by_sku("LINEN-APRON-2") is None
+
+
+async def test_addproduct_survives_a_restart_and_cancel_stops_it(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/addproduct")
+    await admin.wait_for("Send the product title")
+    await admin.send("Tea Towel")
+    await admin.wait_for("Send the description")
+    await shop.restart()
+    await admin.send("/skip")
+    await admin.wait_for("Pick a category")
+    await admin.send("Textiles")
+    await admin.wait_for("Send the price")
+    await admin.send("/cancel")
+    await admin.wait_for("Cancelled. Nothing was changed.")
+    await admin.send("9.00")  # no flow any more: the shop treats it as ordinary chat
+    await shop.until_idle()
+    async with shop.store.uow() as uow:
+        assert await uow.products.get_by_sku("TEA-TOWEL") is None
+
+
+async def test_edit_changes_one_field_after_a_preview(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/edit NOPE")
+    await admin.wait_for("no product with SKU 'NOPE'")
+    await admin.send("/edit KIT-MUG-CER")
+    await admin.wait_for("Which field")
+    await admin.press("Price")
+    await admin.wait_for("Send the price")
+    await admin.send("abc")
+    await admin.wait_for("is not an amount")
+    await admin.send("18")
+    await admin.wait_for("Change the price of KIT-MUG-CER to: $18.00?")
+    assert (await product(shop, "KIT-MUG-CER")).price == 1600
+    await admin.press("✅ Save")
+    await admin.wait_for("is now $18.00")
+    assert (await product(shop, "KIT-MUG-CER")).price == 1800
+
+    await admin.send("/edit KIT-MUG-CER")
+    await admin.wait_for("Which field")
+    await admin.press("Photo")
+    await admin.send_photo()
+    await admin.wait_for("Change the photo")
+    await admin.press("✅ Save")
+    await admin.wait_for("is now a photo")
+    assert (await product(shop, "KIT-MUG-CER")).photo_file_id
+
+
+async def test_stats_and_export_from_the_menu(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/stock KIT-MUG-CER 1")
+    await admin.wait_for("stock: 24 → 1")
+    await admin.send("/stats")
+    report = await admin.wait_for("Shop report")
+    text = report.text or ""
+    assert "Today: $0.00 revenue, 0 order(s)" in text and "30 days:" in text
+    assert "KIT-MUG-CER · Stoneware Mug 350ml: 1 left" in text
+    await admin.send("/admin")
+    await admin.wait_for("Admin menu")
+    await admin.press("📊 Reports")
+    await admin.wait_for("Shop report")
+    await admin.press("⬇️ Export catalog")
+    await admin.wait_for(lambda m: m.document is not None)

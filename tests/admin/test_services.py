@@ -1,0 +1,228 @@
+"""Admin services on a real database (SQLite and PostgreSQL): imports, stock, reports, flows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.services import admin_catalog as catalog
+from bot.services import admin_flows
+from bot.services.admin_catalog import AdminInputError, StockChange
+from bot.services.broadcast import Pacer
+from bot.services.reports import store_stats
+from bot.store.catalog_file import CatalogError
+from bot.store.models import Order, OrderLine, Payment, Product, Refund
+from bot.store.uow import Store
+
+ADMIN = 9001
+HEADER = "sku,title,description,category,price,currency,stock,photo\n"
+
+
+async def _product(store: Store, sku: str = "MUG", stock: int = 10, price: int = 1600) -> int:
+    async with store.uow() as uow:
+        category = await uow.categories.get_or_create("kitchen", "Kitchen")
+        product = await uow.products.add(
+            Product(
+                sku=sku,
+                title=f"{sku} title",
+                description="",
+                category_id=category.id,
+                price=price,
+                currency="USD",
+                stock=stock,
+            )
+        )
+        return product.id
+
+
+async def test_import_applies_all_rows_or_none(store: Store) -> None:
+    await _product(store, "MUG")
+    good = (HEADER + "MUG,Mug,,Kitchen,9.00,USD,10,\nNEW,New,,Kitchen,1.00,USD,1,\n").encode()
+    bad = (HEADER + "MUG,Mug,,Kitchen,1.00,USD,3,\nOOPS,Oops,,Kitchen,x,USD,1,\n").encode()
+
+    with pytest.raises(CatalogError) as caught:
+        async with store.uow() as uow:
+            await catalog.import_catalog(uow, "bad.csv", bad, actor=ADMIN)
+    assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "OOPS", "price")]
+
+    async with store.uow() as uow:
+        outcome = await catalog.import_catalog(uow, "good.csv", good, actor=ADMIN)
+    assert (outcome.report.created, outcome.report.updated) == (["NEW"], ["MUG"])
+    async with store.uow() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and (mug.price, mug.stock, mug.title) == (900, 10, "Mug")
+        assert [e.action for e in await uow.audit.list_recent()] == ["catalog.import"]
+
+
+async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store: Store) -> None:
+    mug = await _product(store, "MUG", stock=10)
+    async with store.uow() as uow:
+        assert await uow.products.reserve(mug, 5)
+    data = (HEADER + "NEW,New,,Kitchen,1.00,USD,1,\nMUG,Mug,,Kitchen,9.00,USD,2,\n").encode()
+    with pytest.raises(CatalogError, match="held by invoices"):
+        async with store.uow() as uow:
+            await catalog.import_catalog(uow, "x.csv", data, actor=ADMIN)
+    async with store.uow() as uow:
+        assert await uow.products.get_by_sku("NEW") is None
+        assert await uow.audit.list_recent() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "message"),
+    [
+        ("a.txt", 10, "only .csv or .json"),
+        ("a.xlsx", 10, "only .csv"),
+        ("a.csv", 2**20 + 1, "1 MB"),
+    ],
+)
+def test_uploads_of_the_wrong_kind_or_size_are_refused(name: str, size: int, message: str) -> None:
+    with pytest.raises(AdminInputError, match=message):
+        catalog.check_upload(name, size)
+
+
+async def test_stock_never_goes_below_what_is_reserved(store: Store) -> None:
+    mug = await _product(store, "MUG", stock=10)
+    async with store.uow() as uow:
+        assert await uow.products.reserve(mug, 4)
+    async with store.uow() as uow:
+        result = await catalog.change_stock(uow, "MUG", StockChange.parse("-6"), actor=ADMIN)
+    assert (result.before, result.after, result.available) == (10, 4, 0)
+    for change in ("3", "-1"):
+        with pytest.raises(AdminInputError, match="held by unpaid invoices"):
+            async with store.uow() as uow:
+                await catalog.change_stock(uow, "MUG", StockChange.parse(change), actor=ADMIN)
+    async with store.uow() as uow:
+        result = await catalog.change_stock(uow, "mug", StockChange.parse("+6"), actor=ADMIN)
+        assert result.after == 10
+        product = await uow.products.get(mug)
+        assert product is not None and (product.stock, product.reserved) == (10, 4)
+        assert [e.action for e in await uow.audit.list_recent()] == ["product.stock"] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-1", "cannot be negative"),
+        ("0", "more than 0"),
+        ("1.234", "more than 2 decimals"),
+        ("ten", "is not an amount"),
+        ("", "is not an amount"),
+    ],
+)
+def test_bad_prices_say_what_to_send(text: str, message: str) -> None:
+    with pytest.raises(AdminInputError, match=message):
+        catalog.parse_price(text, "USD")
+
+
+def test_stock_changes_parse() -> None:
+    assert StockChange.parse("12") == StockChange(12, delta=False)
+    assert StockChange.parse("+3") == StockChange(3, delta=True)
+    assert StockChange.parse("-3") == StockChange(-3, delta=True)
+    for bad in ("x", "1.5", "--2", ""):
+        with pytest.raises(AdminInputError):
+            StockChange.parse(bad)
+
+
+async def test_flow_state_keeps_the_conversation_state_and_other_keys(store: Store) -> None:
+    async with store.uow() as uow:
+        await uow.chat_states.save(ADMIN, "browsing", {"cart_page": 2})
+    await admin_flows.save(store, ADMIN, admin_flows.new_flow("add", step="title"))
+    async with store.uow() as uow:
+        row = await uow.chat_states.get(ADMIN)
+        assert row is not None and row.state == "browsing"
+        assert row.data["cart_page"] == 2 and row.data["admin"]["step"] == "title"
+    await admin_flows.save(store, ADMIN, None)
+    async with store.uow() as uow:
+        row = await uow.chat_states.get(ADMIN)
+        assert row is not None and row.state == "browsing" and row.data == {"cart_page": 2}
+    assert await admin_flows.load(store, 4242) is None
+
+
+async def _order(
+    store: Store,
+    customer_id: int,
+    product_id: int,
+    *,
+    paid_at: datetime | None,
+    qty: int,
+    status: str = "paid",
+    sku: str = "MUG",
+) -> int:
+    async with store.uow() as uow:
+        order = Order(
+            customer_id=customer_id,
+            status=status,
+            currency="USD",
+            items_total=1000 * qty,
+            total=1000 * qty,
+            paid_at=paid_at,
+        )
+        order.lines = [
+            OrderLine(
+                product_id=product_id,
+                sku=sku,
+                title=f"{sku} title",
+                unit_price=1000,
+                currency="USD",
+                quantity=qty,
+            )
+        ]
+        await uow.orders.add(order)
+        return order.id
+
+
+async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) -> None:
+    now = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
+    mug = await _product(store, "MUG", stock=2)
+    cup = await _product(store, "CUP", stock=50)
+    async with store.uow() as uow:
+        customer = (await uow.customers.get_or_create(1001, first_name="Sam")).id
+    await _order(store, customer, mug, paid_at=now - timedelta(hours=1), qty=3)  # today
+    today_refunded = await _order(
+        store, customer, cup, paid_at=now - timedelta(hours=2), qty=1, sku="CUP"
+    )
+    await _order(store, customer, cup, paid_at=now - timedelta(days=3), qty=5, sku="CUP")
+    await _order(store, customer, mug, paid_at=now - timedelta(days=20), qty=1)
+    await _order(store, customer, mug, paid_at=now - timedelta(days=40), qty=9)  # too old
+    await _order(store, customer, mug, paid_at=None, qty=7, status="awaiting_payment")
+    async with store.uow() as uow:
+        payment = Payment(
+            order_id=today_refunded,
+            provider="stripe",
+            telegram_payment_charge_id="tg-1",
+            payer_telegram_id=1001,
+            amount=1000,
+            currency="USD",
+        )
+        uow.session.add(payment)
+        await uow.session.flush()
+        await uow.refunds.add(
+            Refund(
+                order_id=today_refunded,
+                payment_id=payment.id,
+                amount=400,
+                currency="USD",
+                created_at=now - timedelta(minutes=5),
+            )
+        )
+    async with store.uow() as uow:
+        stats = await store_stats(uow, currency="USD", threshold=3, now=now)
+    today, week, month = stats.periods
+    assert (today.orders, today.gross, today.refunds, today.net) == (2, 4000, 400, 3600)
+    assert (week.orders, week.gross) == (3, 9000)
+    assert (month.orders, month.gross, month.average_order) == (4, 10000, 2500)
+    assert [(t.sku, t.quantity) for t in stats.top_products] == [("CUP", 6), ("MUG", 4)]
+    assert [p.sku for p in stats.low_stock] == ["MUG"]
+
+
+def test_pacer_never_lets_more_than_rate_into_a_second() -> None:
+    now = [0.0]
+    pacer = Pacer(10, clock=lambda: now[0])
+    sent = []
+    for _ in range(35):
+        now[0] += max(pacer.delay(), 0.0)
+        pacer.sent_at(now[0])
+        sent.append(now[0])
+    assert max(sum(1 for t in sent if s <= t < s + 1.0) for s in sent) <= 10
+    assert sent[-1] - sent[0] >= 34 / 10

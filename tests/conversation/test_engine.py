@@ -1,0 +1,49 @@
+"""The engine keeps each chat's state in the database (both backends), not in the process."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import conversation
+from bot.conversation.engine import load, save, trigger
+from bot.store.uow import Store
+
+
+async def test_fire_persists_the_state_and_keeps_other_features_data(store: Store) -> None:
+    async with store.uow() as uow:
+        await uow.chat_states.save(7, "checkout", {"admin": {"step": "price"}})
+    assert await conversation.fire(store, 7, "pay", cart_lines=1) is True
+    assert await conversation.state_of(store, 7) == "awaiting_payment"
+    assert await conversation.fire(store, 7, "paid") is True
+    async with store.uow() as uow:
+        row = await uow.chat_states.get(7)
+        assert row is not None
+        assert (row.state, row.data["admin"]) == ("paid", {"step": "price"})
+
+
+async def test_a_refused_move_changes_nothing(store: Store) -> None:
+    assert await conversation.fire(store, 8, "payment_cancelled") is False
+    assert await conversation.state_of(store, 8) == "idle"
+    with pytest.raises(ValueError):
+        await conversation.fire(store, 8, "nonsense")
+
+
+async def test_a_new_process_sees_the_same_chat(store: Store, database_url: str) -> None:
+    async with store.uow() as uow:
+        chat = await load(uow, 9)
+        await trigger(chat, "browse", listing={"kind": "c", "id": 2, "page": 1})
+        await save(uow, chat)
+    other_worker = Store.from_url(database_url)
+    try:
+        async with other_worker.uow() as uow:
+            again = await load(uow, 9)
+    finally:
+        await other_worker.close()
+    assert again.state == "browsing"
+    assert again.memory["listing"] == {"kind": "c", "id": 2, "page": 1}
+
+
+async def test_an_unknown_saved_state_starts_over_at_idle(store: Store) -> None:
+    async with store.uow() as uow:
+        await uow.chat_states.save(10, "teleporting", {})
+    assert await conversation.state_of(store, 10) == "idle"

@@ -1,0 +1,117 @@
+"""The demo's and sandbox's machinery, independent of the shop's wording."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from pathlib import Path
+
+from bot.demo import ADMIN_ID, SHOPPER_ID, StepFailed, TranscriptPrinter, format_event
+from bot.sandbox import Sandbox, TerminalInput
+from bot.standin import BotApiStandIn, TranscriptEvent
+from bot.standin.harness import ShopHarness
+
+
+def test_transcript_lines_read_like_a_chat() -> None:
+    assert format_event(TranscriptEvent("user", "sent", "/start"), "Alice") == "Alice: /start"
+    assert (
+        format_event(TranscriptEvent("user", "pressed", "[Kitchen]"), "Alice")
+        == "Alice taps [Kitchen]"
+    )
+    reply = format_event(TranscriptEvent("bot", "sent", "Hello\n[A] [B]", 2), "Alice")
+    assert reply == "Shop: Hello\n    [A] [B]"
+    edit = format_event(TranscriptEvent("bot", "edited", "Cart: $32.00", 5), "Alice")
+    assert edit.startswith("Shop edits message #5") and "Cart: $32.00" in edit
+    toast = format_event(TranscriptEvent("bot", "toast", "Added to cart"), "Alice")
+    assert toast == "Shop (pop-up): Added to cart"
+    assert format_event(TranscriptEvent("bot", "accepted payment", ""), "Alice").endswith(
+        "(pre-checkout check passed)"
+    )
+
+
+async def test_until_idle_returns_once_the_reply_is_there(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        for _ in range(3):
+            await alice.send("/frobnicate")
+            await h.until_idle()
+            # No wait_for: the bot has gone quiet, so its answer is already in the chat.
+            assert alice.last_message is not None
+            assert "I don't know /frobnicate" in (alice.last_message.text or "")
+        assert len(alice.messages) == 3
+
+
+async def test_printer_prints_each_entry_once(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        out = io.StringIO()
+        printer = TranscriptPrinter(out, alice, "Alice")
+        await alice.send("/frobnicate")
+        await h.until_idle()
+        printer.flush()
+        printer.flush()
+        assert out.getvalue().splitlines() == [
+            "Alice: /frobnicate",
+            "Shop: I don't know /frobnicate. Send /help to see what I can do.",
+        ]
+
+
+def test_a_failed_step_names_itself() -> None:
+    failure = StepFailed("check out", "no invoice")
+    assert failure.step == "check out" and "check out" in str(failure)
+
+
+async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
+    """Drive the sandbox with typed lines (a file: read in a thread) and return its output."""
+    script = tmp_path / "typed.txt"
+    script.write_text(lines)
+    out = io.StringIO()
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+            with script.open() as stdin:
+                sandbox = Sandbox(h, TerminalInput(stdin), out)
+                await asyncio.wait_for(sandbox.run(), 30)
+    return out.getvalue()
+
+
+async def test_sandbox_sends_lines_and_answers_its_own_commands(tmp_path: Path) -> None:
+    output = await run_sandbox_with(
+        tmp_path, "help\n/frobnicate\n7\nsay 7\n/as admin\n/frobnicate\n/as nobody\nbuttons\nquit\n"
+    )
+    assert output.count("press button number 3") == 2  # the help, on start and on request
+    assert "Shop: I don't know /frobnicate" in output
+    assert "There is no button 7 on screen" in output and "type: say 7" in output
+    assert "“7”" in output  # `say 7` sent the text, and the bot searched for it
+    assert "You are now Ada (admin)" in output and "/admin" in output
+    assert "Say /as admin or /as shopper." in output
+    assert output.rstrip().endswith("Bye.")
+
+
+async def test_sandbox_ends_at_end_of_input(tmp_path: Path) -> None:
+    output = await run_sandbox_with(tmp_path, "/frobnicate")  # no newline, then EOF
+    assert "I don't know /frobnicate" in output
+    assert output.rstrip().endswith("Bye.")
+
+
+async def test_sandbox_shows_what_the_bot_sends_on_its_own(tmp_path: Path) -> None:
+    """Notifications appear without an action, in whichever chat they land; a pipe is read too."""
+    read_fd, write_fd = os.pipe()
+    out = io.StringIO()
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+            with os.fdopen(read_fd) as stdin:
+                sandbox = Sandbox(h, TerminalInput(stdin), out)
+                running = asyncio.create_task(sandbox.run())
+                await h.app.bot.send_message(SHOPPER_ID, "Your order #1 has shipped")
+                await h.app.bot.send_message(ADMIN_ID, "Low stock: KIT-MUG-CER")
+                # Printed before the next action at the latest, so "quit" cannot hide them.
+                os.write(write_fd, b"/frobnicate\nquit\n")
+                os.close(write_fd)
+                await asyncio.wait_for(running, 30)
+    output = out.getvalue()
+    assert "Shop: Your order #1 has shipped" in output
+    assert "[in Ada's chat] Shop: Low stock: KIT-MUG-CER" in output
+    assert output.index("has shipped") < output.index("I don't know /frobnicate")

@@ -1,0 +1,109 @@
+"""`python -m bot sandbox` in a real pseudo-terminal, typed at like a person would."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.demo.conftest import clean_env
+
+PROMPT = r"Alice \(shopper\)> "
+
+
+def spawn_sandbox(cwd: Path) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bot", "sandbox"],
+        cwd=str(cwd),
+        env=clean_env(),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 200),
+    )
+    child.expect("You are chatting with the shop bot")
+    child.expect(PROMPT)
+    return child
+
+
+def test_ctrl_d_leaves_cleanly(tmp_path: Path) -> None:
+    child = spawn_sandbox(tmp_path)
+    child.sendline("/frobnicate")
+    child.expect("I don't know /frobnicate")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect("Bye.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.parametrize("typed_first", ["", "hal"])
+def test_ctrl_c_leaves_cleanly(tmp_path: Path, typed_first: str) -> None:
+    child = spawn_sandbox(tmp_path)
+    child.send(typed_first)
+    child.sendintr()
+    child.expect("Bye.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+
+
+class Terminal:
+    """A person at the sandbox: types lines, reads the numbered buttons, presses by label."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.buttons: dict[str, str] = {}  # label -> number, as printed last
+        self.seen = ""
+
+    def type(self, line: str, *expected: str) -> str:
+        self.child.sendline(line)
+        pieces: list[str] = []
+        for text in expected:
+            self.child.expect_exact(text)
+            pieces += [self.child.before, self.child.after]
+        self.child.expect(PROMPT)
+        pieces += [self.child.before, self.child.after]
+        shown = "".join(pieces)
+        self.seen += shown
+        printed = re.findall(r"\[(\d+): ([^\]]+)\]", shown)
+        if printed:
+            self.buttons = {label: number for number, label in printed}
+        return shown
+
+    def has(self, label: str) -> bool:
+        return any(label in shown for shown in self.buttons)
+
+    def press(self, label: str, *expected: str) -> str:
+        matches = [number for shown, number in self.buttons.items() if label in shown]
+        assert matches, f"no button {label!r} on screen: {self.buttons}"
+        return self.type(matches[0], *expected)
+
+
+def test_a_short_purchase_in_the_terminal(tmp_path: Path) -> None:
+    person = Terminal(spawn_sandbox(tmp_path))
+    person.type("/start", "Shop:")
+    if person.has("Catalog"):
+        person.press("Catalog", "Kitchen")
+    else:
+        person.type("/catalog", "Kitchen")
+    person.press("Kitchen", "Stoneware Mug")
+    person.press("Stoneware Mug", "Stoneware Mug 350ml")
+    person.press("Add to cart")
+    person.type("/cart", "Checkout")
+    person.press("Checkout")
+    if person.has("Pay"):  # an order summary comes first
+        person.press("Pay", "type pay to pay it")
+    person.type("pay", "Alice pays 21.00 USD", "#1")  # $16.00 + $5.00 standard shipping
+    assert "[in Ada's chat]" in person.seen  # the admin heard about the order at once
+    person.child.sendline("quit")
+    person.child.expect("Bye.")
+    person.child.expect(pexpect.EOF)
+    person.child.close()
+    assert person.child.exitstatus == 0

@@ -1,0 +1,155 @@
+"""Browsing, searching and talking to the bot in plain words, end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.standin.harness import ShopHarness
+from tests.e2e.shopper import shown
+
+
+def _big_catalog(tmp_path: Path) -> Path:
+    """One category of 12 mugs (two pages of eight) and a second category."""
+    rows = [
+        {
+            "sku": f"MUG-{i:02d}",
+            "title": f"Mug No. {i:02d}",
+            "description": "A plain white mug",
+            "category": "Mugs",
+            "price": f"{10 + i}.00",
+            "currency": "USD",
+            "stock": 5,
+            "photo": "",
+        }
+        for i in range(1, 13)
+    ]
+    rows.append(
+        {
+            "sku": "TEA-1",
+            "title": "Green Tea",
+            "description": "Loose leaf",
+            "category": "Tea",
+            "price": "5.00",
+            "currency": "USD",
+            "stock": 5,
+            "photo": "",
+        }
+    )
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+async def test_next_and_prev_page_through_a_category(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_big_catalog(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Mugs (12)")
+        first = alice.last_message
+        assert first is not None and "Page 1 of 2" in (first.text or "")
+        products = [b.label for b in first.all_buttons if b.label.startswith("Mug No.")]
+        assert products == [f"Mug No. {i:02d} · ${10 + i}.00" for i in range(1, 9)]
+        assert "Prev" not in alice.render(first)
+
+        await alice.press("Next")
+        second = alice.last_message
+        assert second is not None and second.message_id == first.message_id  # edited in place
+        assert "Page 2 of 2" in (second.text or "")
+        products = [b.label for b in second.all_buttons if b.label.startswith("Mug No.")]
+        assert products == [f"Mug No. {i:02d} · ${10 + i}.00" for i in range(9, 13)]
+        assert "Next" not in alice.render(second)
+
+        await alice.press("Mug No. 10")  # no photo: the product is a text message, edited
+        product = alice.last_message
+        assert product is not None and product.photo is None
+        assert "Mug No. 10\n$20.00 · In stock" in (product.text or "")
+        await alice.press("Back")
+        assert "Page 2 of 2" in shown(alice)
+        await alice.press("Prev")
+        assert "Page 1 of 2" in shown(alice)
+
+
+async def test_search_results_page_too(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_big_catalog(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/search white mug")
+        results = await alice.wait_for("Results")
+        assert "12 found" in (results.text or "") and "Page 1 of 2" in (results.text or "")
+        await alice.press("Next")
+        assert "Page 2 of 2" in shown(alice)
+
+
+async def test_search_command_words_case_and_typos(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/search")
+    hint = await alice.wait_for("What are you looking for?")
+    assert "/search mug" in (hint.text or "")
+    await alice.send("/search GOOSENECK")
+    found = await alice.wait_for("Results")
+    assert "[Gooseneck Kettle 1L · $45.00]" in alice.render(found)
+    await alice.send("/search zebra")
+    assert "Nothing found for “zebra”" in ((await alice.wait_for("Nothing")).text or "")
+
+
+async def test_plain_words_search_and_phrases(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("lantren")  # a typo
+    found = await alice.wait_for("Results")
+    assert "Rechargeable Lantern" in alice.render(found)
+    await alice.send("I want a hammock")
+    assert "Camping Hammock" in alice.render(await alice.wait_for("Results"))
+
+    await alice.send("cart")
+    await alice.wait_for("Your cart is empty")
+    await alice.send("My orders!")
+    await alice.wait_for("You have no orders yet")
+    await alice.send("help")
+    await alice.wait_for("/search <words>")
+    await alice.send("Browse")
+    await alice.wait_for("Pick a category")
+    await alice.send("checkout")
+    await alice.wait_for("Your cart is empty")
+    await alice.send("what is the meaning of life")
+    hint = await alice.wait_for("I didn't find anything")
+    assert "/help" in (hint.text or "")
+
+
+async def test_unknown_command_gets_a_clear_answer(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/frobnicate")
+    await alice.wait_for("I don't know /frobnicate")
+
+
+async def test_deep_links_open_a_product_or_explain(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_KIT-KTL-GOO")
+    kettle = await alice.wait_for("Gooseneck Kettle 1L")
+    assert kettle.photo is not None and "$45.00" in (kettle.text or "")
+    await alice.send("/start product_NOPE-1")
+    missing = await alice.wait_for("can't find the product “NOPE-1”")
+    assert "Catalog" in alice.render(missing)
+
+
+async def test_an_uploaded_photo_is_reused_by_file_id(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Stoneware Mug")
+    await alice.send("/start product_KIT-MUG-CER")  # handled after the first one finished
+    await alice.wait_for("Stoneware Mug")
+    first, second = [c for c in harness.standin.calls if c.method == "sendPhoto"][-2:]
+    assert not isinstance(first.params["photo"], str)  # the file itself was uploaded
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None and mug.photo_file_id
+    assert second.params["photo"] == mug.photo_file_id
+
+
+async def test_cancel_goes_back_to_the_menu(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/catalog")
+    await alice.wait_for("Pick a category")
+    await alice.send("/cancel")
+    done = await alice.wait_for("Cancelled. Back to the main menu.")
+    assert "Catalog" in alice.render(done)

@@ -1,0 +1,229 @@
+"""A shopper's whole journey through the real bot, by button labels, against the stand-in."""
+
+from __future__ import annotations
+
+from bot import conversation
+from bot.standin.harness import ShopHarness
+from tests.e2e.shopper import screen, shown
+
+
+async def _open_kitchen_mug(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start")
+    await alice.wait_for("Welcome to the shop, Alice")
+    await alice.press("Catalog")
+    await alice.press("Kitchen")
+    await alice.press("Stoneware Mug")
+
+
+async def test_from_start_to_the_invoice(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start")
+    menu = await alice.wait_for("Welcome to the shop, Alice")
+    assert [b.label for b in menu.all_buttons] == [
+        "🛍 Catalog",
+        "🔎 Search",
+        "🛒 Cart",
+        "📦 My orders",
+        "❓ Help",
+    ]
+    await alice.press("Catalog")
+    assert "Kitchen (5)" in screen(alice)
+    await alice.press("Kitchen")
+    listing = alice.last_message
+    assert listing is not None and "Stoneware Mug 350ml · $16.00" in alice.render(listing)
+
+    await alice.press("Stoneware Mug")
+    product = alice.last_message
+    assert product is not None and product.photo is not None
+    assert "Stoneware Mug 350ml\n$16.00 · In stock" in (product.text or "")
+    await alice.press("➕")
+    assert "[2 pc]" in screen(alice)
+    toast = await alice.press("Add to cart")
+    assert toast.text == "Added 2 × Stoneware Mug 350ml to your cart."
+    assert "In your cart: 2" in shown(alice)
+
+    await alice.press("Cart (2)")
+    cart = alice.last_message
+    assert cart is not None and cart.photo is None  # photo replaced by a text message
+    assert "2 × $16.00 = $32.00" in (cart.text or "")
+    assert "Total: $32.00" in (cart.text or "")
+
+    await alice.press("Checkout")
+    summary = await alice.wait_for("Order summary", include_existing=True)
+    assert "2 × Stoneware Mug 350ml = $32.00" in (summary.text or "")
+    await alice.press("Pay")
+    await alice.wait_for_call("sendInvoice")
+    await alice.wait_for(lambda m: m.invoice is not None)
+    assert await conversation.state_of(harness.store, alice.user_id) == "awaiting_payment"
+    # the chat kept one view at a time: no pile of old menus
+    assert len([m for m in alice.messages if m.invoice is None and m.all_buttons]) <= 2
+
+
+async def test_back_returns_to_the_list_and_page(harness: ShopHarness) -> None:
+    await _open_kitchen_mug(harness)
+    alice = harness.user(1001, "Alice")
+    await alice.press("Back")
+    listing = alice.last_message
+    assert listing is not None and listing.photo is None
+    assert "🛍 Kitchen" in (listing.text or "")
+
+
+async def test_out_of_stock_cannot_be_added_and_low_stock_is_shown(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/search pocket knife")
+    await alice.wait_for("Results")
+    await alice.press("Folding Pocket Knife")
+    knife = alice.last_message
+    assert knife is not None and "Out of stock" in (knife.text or "")
+    assert not [b for b in knife.all_buttons if "Add to cart" in b.label]
+
+    await alice.send("/search linen cushion")  # 2 in stock, threshold 3
+    await alice.wait_for("Results")
+    await alice.press("Linen Cushion Cover")
+    cushion = alice.last_message
+    assert cushion is not None and "Only 2 left" in (cushion.text or "")
+
+
+async def test_adding_beyond_stock_is_refused_with_a_clear_message(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/search linen cushion")
+    await alice.wait_for("Results")
+    await alice.press("Linen Cushion Cover")
+    await alice.press("➕")
+    toast = await alice.press("➕")  # a third one: there are two
+    assert toast.text == "Only 2 left."
+    assert "[2 pc]" in screen(alice)
+    await alice.press("Add to cart")
+    await alice.press("➕")
+    refused = await alice.press("Add to cart")
+    assert refused.text == "Sorry, only 2 left and 2 already in your cart."
+    assert "only 2 left and 2 already in your cart" in shown(alice)
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    assert "2 × $19.00 = $38.00" in (cart.text or "")
+    refused = await alice.press("➕", message=cart)
+    assert refused.text == "Sorry, only 2 left and 2 already in your cart."
+
+
+async def test_cart_plus_minus_remove_and_clear(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    for words in ("kettle", "fountain pen"):
+        await alice.send(words)
+        await alice.wait_for("Results")
+        await alice.press(" · $")  # the first result
+        await alice.press("Add to cart")
+    await alice.send("cart")
+    cart = await alice.wait_for("Your cart")
+    assert "Total: $79.00" in (cart.text or "")
+    await alice.press("➕")  # first line: the kettle
+    assert "2 × $45.00 = $90.00" in shown(alice)
+    await alice.press("➖")
+    await alice.press("➖")  # back to zero: the line goes
+    text = shown(alice)
+    assert text.startswith("Removed Gooseneck Kettle 1L.")
+    assert "× $45.00" not in text and "Total: $34.00" in text
+    toast = await alice.press("✖")
+    assert toast.text == "Removed Fountain Pen, Fine Nib."
+    assert "Your cart is empty" in shown(alice)
+
+    await alice.send("kettle")
+    await alice.wait_for("Results")
+    await alice.press("Gooseneck")
+    await alice.press("Add to cart")
+    await alice.send("/cart")
+    await alice.wait_for("Your cart")
+    await alice.press("Clear cart")
+    assert "Your cart is empty" in shown(alice)
+    assert "[🛍 Catalog]" in screen(alice)
+
+
+async def test_checkout_reports_changes_and_asks_to_confirm(harness: ShopHarness) -> None:
+    await _open_kitchen_mug(harness)
+    alice = harness.user(1001, "Alice")
+    await alice.press("➕")
+    await alice.press("➕")
+    await alice.press("Add to cart")  # 3 mugs at $16.00
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.price, mug.stock = 1800, 2
+    await alice.send("checkout")
+    changes = await alice.wait_for("Some things changed")
+    assert "Stoneware Mug 350ml: the price changed from $16.00 to $18.00" in (changes.text or "")
+    assert "only 2 left, quantity lowered from 3" in (changes.text or "")
+    assert "2 × Stoneware Mug 350ml = $36.00" in (changes.text or "")
+    await alice.press("Continue to checkout")
+    summary = alice.last_message
+    assert summary is not None and "Order summary" in (summary.text or "")
+    assert summary.all_buttons[0].label == "💳 Pay $36.00"
+
+
+async def test_checkout_of_an_empty_cart_says_so(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("checkout")
+    reply = await alice.wait_for("Your cart is empty")
+    assert "add something first" in (reply.text or "")
+    assert await conversation.state_of(harness.store, alice.user_id) == "cart"
+
+
+async def test_restart_in_the_middle_keeps_cart_and_place(harness: ShopHarness) -> None:
+    await _open_kitchen_mug(harness)
+    alice = harness.user(1001, "Alice")
+    await alice.press("Add to cart")
+    product = alice.last_message
+    assert product is not None
+    await harness.restart()  # new Application and Shop, same database
+
+    await alice.press("➕", message=product)  # the old message's buttons still work
+    assert "[2 pc]" in screen(alice)
+    assert await conversation.state_of(harness.store, alice.user_id) == "viewing"
+    await alice.press("Back")
+    assert "🛍 Kitchen" in shown(alice)
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    assert "1 × $16.00 = $16.00" in (cart.text or "")
+
+
+async def test_forged_stale_and_unknown_buttons_show_the_current_view(
+    harness: ShopHarness,
+) -> None:
+    await _open_kitchen_mug(harness)
+    alice = harness.user(1001, "Alice")
+    product = alice.last_message
+    assert product is not None
+    for forged in ("garbage", "0:p:1:1", "1:p:x:1", "1:zz", "1:p:1"):
+        answer = await alice.press_data(product, forged)
+        assert answer.text == "This button has expired, here is the current view."
+    assert "Stoneware Mug 350ml" in shown(alice)
+
+    gone = await alice.press_data(product, "1:p:999999:1")  # well-formed, no such product
+    assert gone.text == "Sorry, that product is no longer available."
+    assert "🛍 Kitchen" in shown(alice)
+    failed = [c for c in harness.standin.calls if not c.ok and c.method != "getUpdates"]
+    assert not [c for c in failed if "answerCallbackQuery" in c.method]
+
+
+async def test_a_deleted_message_gets_a_fresh_one(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/catalog")
+    catalog = await alice.wait_for("Pick a category")
+    catalog.deleted = True  # the shopper deleted it; its button is pressed from a stale client
+    await alice.press_data(catalog, "1:cats")
+    fresh = alice.last_message
+    assert fresh is not None and fresh.message_id != catalog.message_id
+    assert "Pick a category" in (fresh.text or "")
+
+
+async def test_double_tap_is_not_an_error(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/catalog")
+    catalog = await alice.wait_for("Pick a category")
+    calls_before = len(harness.standin.calls)
+    await alice.press_data(catalog, "1:cats")  # same content: "message is not modified"
+    await alice.press_data(catalog, "1:cats")
+    calls = harness.standin.calls[calls_before:]
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert edits and all("not modified" in str(c.result_or_error) for c in edits)
+    assert not [c for c in calls if c.method == "sendMessage"]  # no new message for it
+    assert alice.last_message is not None and alice.last_message.message_id == catalog.message_id

@@ -1,0 +1,238 @@
+"""Payment fixtures: a shop on each database, products, carts, and a real localstripe."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import stripe
+
+from bot.config import Settings
+from bot.payments.service import IncomingPayment, PaymentOutcome, PlacedOrder, record_payment
+from bot.payments.stripe_gateway import StripeGateway
+from bot.shop import Shop
+from bot.store.models import Product
+from bot.store.uow import Store
+
+STRIPE_KEY = "sk_test_localstripe"
+ADMIN_ID = 9001
+ADDRESS = {
+    "country_code": "US",
+    "state": "NY",
+    "city": "New York",
+    "street_line1": "1 Main St",
+    "street_line2": "",
+    "post_code": "10001",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A localstripe server on loopback for the session; its base URL."""
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("localstripe")
+    exe = Path(sys.executable).with_name("localstripe")
+    proc = subprocess.Popen(
+        [str(exe), "--port", str(port), "--from-scratch"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"localstripe exited with {proc.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("localstripe did not open its port within 20 s")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class StripeTestAccount:
+    """Creates real charges on localstripe, the way Stripe would after the payment form."""
+
+    client: stripe.StripeClient
+
+    async def charge(self, amount: int, currency: str = "USD") -> str:
+        intent = await self.client.v1.payment_intents.create_async(
+            params={
+                "amount": amount,
+                "currency": currency.lower(),
+                "payment_method": "pm_card_visa",
+                "confirm": True,
+            }
+        )
+        assert intent.status == "succeeded"
+        latest: Any = intent.latest_charge  # localstripe embeds the charge object
+        return str(latest if isinstance(latest, str) else latest.id)
+
+    async def charge_info(self, charge_id: str) -> Any:
+        return await self.client.v1.charges.retrieve_async(charge_id)
+
+
+@pytest.fixture
+def stripe_account(localstripe: str) -> StripeTestAccount:
+    return StripeTestAccount(
+        stripe.StripeClient(
+            STRIPE_KEY,
+            base_addresses={"api": localstripe},
+            http_client=stripe.HTTPXClient(),
+        )
+    )
+
+
+def make_settings(**overrides: Any) -> Settings:
+    base = Settings(
+        bot_token="123456:TEST-TOKEN",
+        admin_ids=frozenset({ADMIN_ID}),
+        payment_provider_token="TEST:provider",
+    )
+    return replace(base, **overrides)
+
+
+@pytest.fixture
+async def shop(store: Store) -> AsyncIterator[Shop]:
+    """A USD shop (Stripe mode, no STRIPE_API_KEY) on each database."""
+    yield Shop(settings=make_settings(), store=store)
+
+
+@pytest.fixture
+async def stripe_shop(store: Store, localstripe: str) -> AsyncIterator[Shop]:
+    """A USD shop that checks charges and refunds through localstripe."""
+    settings = make_settings(stripe_api_key=STRIPE_KEY, stripe_api_base=localstripe)
+    shop = Shop(settings=settings, store=store, stripe=StripeGateway.from_settings(settings))
+    try:
+        yield shop
+    finally:
+        assert shop.stripe is not None
+        await shop.stripe.close()
+
+
+@pytest.fixture
+async def stars_shop(store: Store) -> AsyncIterator[Shop]:
+    yield Shop(settings=make_settings(currency="XTR", payment_provider_token=""), store=store)
+
+
+async def add_product(
+    shop: Shop,
+    sku: str = "MUG",
+    *,
+    price: int = 1600,
+    stock: int = 10,
+    currency: str = "USD",
+    digital: bool = False,
+    title: str | None = None,
+) -> int:
+    async with shop.store.uow() as uow:
+        category = await uow.categories.get_or_create("kitchen", "Kitchen")
+        product = await uow.products.add(
+            Product(
+                sku=sku,
+                title=title or f"{sku.title()} item",
+                description="",
+                category_id=category.id,
+                price=price,
+                currency=currency,
+                stock=stock,
+                photo="https://example.com/mug.png",
+                is_digital=digital,
+            )
+        )
+        return product.id
+
+
+async def fill_cart(shop: Shop, telegram_id: int, quantities: dict[int, int]) -> None:
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id, first_name=f"User{telegram_id}")
+        cart = await uow.carts.get_for_customer(customer.id)
+        for product_id, quantity in quantities.items():
+            await uow.carts.set_quantity(cart, product_id, quantity)
+
+
+async def stock_of(shop: Shop, product_id: int) -> tuple[int, int]:
+    """(stock, reserved) as the database holds them."""
+    async with shop.store.uow() as uow:
+        product = await uow.products.get(product_id)
+        assert product is not None
+        return product.stock, product.reserved
+
+
+def incoming_for(
+    shop: Shop,
+    placed: PlacedOrder,
+    *,
+    charge: str,
+    user_id: int | None = None,
+    provider_charge: str = "",
+    shipping: str | None = "standard",
+    total: int | None = None,
+    payload: str | None = None,
+) -> IncomingPayment:
+    """The successful_payment Telegram would send for this order (standard shipping)."""
+    from bot.payments.invoice import build_invoice
+    from bot.payments.shipping import shipping_price
+
+    order = placed.order
+    invoice = build_invoice(order, shop.settings)
+    amount = order.total
+    if order.needs_shipping and shipping:
+        amount += shipping_price(
+            shop.settings, option_id=shipping, goods_total=order.total, country_code="US"
+        ).price
+    return IncomingPayment(
+        user_id=user_id if user_id is not None else order.customer_telegram_id,
+        payload=payload if payload is not None else invoice.payload,
+        currency=order.currency,
+        total_amount=total if total is not None else amount,
+        telegram_payment_charge_id=charge,
+        provider_payment_charge_id=provider_charge,
+        shipping_option_id=shipping if order.needs_shipping else None,
+        shipping_address=dict(ADDRESS) if order.needs_shipping else None,
+    )
+
+
+async def pay(
+    shop: Shop, placed: PlacedOrder, *, now: datetime | None = None, **kwargs: Any
+) -> PaymentOutcome:
+    kwargs.setdefault("charge", f"tg-{placed.order.order_id}")
+    return await record_payment(shop, incoming_for(shop, placed, **kwargs), now=now)
+
+
+class FakeStarsBot:
+    """Stands in for telegram.Bot in service tests: records refundStarPayment calls."""
+
+    def __init__(self) -> None:
+        self.star_refunds: list[tuple[int, str]] = []
+
+    async def refund_star_payment(self, user_id: int, telegram_payment_charge_id: str) -> bool:
+        self.star_refunds.append((user_id, telegram_payment_charge_id))
+        return True

@@ -1,0 +1,184 @@
+"""The real bot over HTTP against the Bot API stand-in: Telegram's whole payment flow.
+
+The invoice is sent by the payments feature for an order placed from the shopper's cart;
+the stand-in then plays Telegram's side: shipping query, pre-checkout query, successful
+payment. (The "Pay" button of the chat's checkout calls the same start_payment.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.payments.invoice import build_invoice
+from bot.payments.service import mark_invoice_sent, place_order
+from bot.services.orders import refund_order
+from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
+from bot.standin.user import FakeUser
+from tests.payments.conftest import (
+    ADMIN_ID,
+    STRIPE_KEY,
+    StripeTestAccount,
+    add_product,
+    fill_cart,
+)
+
+ALICE, BOB = 1001, 1002
+
+
+async def _invoice_for_cart(h: ShopHarness, user: FakeUser) -> Message:
+    """What pressing Pay at checkout does: order placed, stock held, invoice sent."""
+    assert h.shop is not None
+    placed = await place_order(h.shop, telegram_id=user.user_id)
+    request = build_invoice(placed.order, h.shop.settings, photo_url=placed.photo_url)
+    sent = await request.send(h.app.bot, user.user_id)
+    await mark_invoice_sent(h.shop, placed.order.order_id, sent.message_id)
+    return await user.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+
+async def _order_row(h: ShopHarness, telegram_id: int) -> tuple[str, int, list[str]]:
+    """(status, number of payments, verification statuses) of the shopper's latest order."""
+    async with h.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        assert customer is not None
+        (latest, *_) = await uow.orders.list_for_customer(customer.id)
+        payments = await uow.payments.for_order(latest.id)
+        return latest.status, len(payments), [p.verification_status for p in payments]
+
+
+@pytest.fixture
+async def stripe_harness(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        admin_ids=frozenset({ADMIN_ID}),
+        payment_provider_token="TEST:provider",
+        stripe_api_key=STRIPE_KEY,
+        stripe_api_base=localstripe,
+    ) as h:
+        yield h
+
+
+async def test_shopper_pays_with_stripe_end_to_end_and_a_replay_counts_once(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    h = stripe_harness
+    assert h.shop is not None
+    admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+    await alice.send("/start")
+    mug = await add_product(h.shop, "MUG", price=1600, stock=3, title="Stoneware Mug")
+    await fill_cart(h.shop, ALICE, {mug: 2})
+    invoice = await _invoice_for_cart(h, alice)
+    assert invoice.invoice is not None and invoice.invoice["is_flexible"]
+    charge = await stripe_account.charge(3700)  # $32 + $5 standard shipping
+
+    result = await alice.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
+
+    assert result.ok, result
+    receipt = await alice.wait_for("Payment received")
+    assert receipt.text is not None
+    assert "2 × Stoneware Mug — $32.00" in receipt.text
+    assert "Total: $37.00" in receipt.text and "when it ships" in receipt.text
+    alert = await admin.wait_for("New paid order")
+    assert "Alice" in (alert.text or "") and "San Francisco" in (alert.text or "")
+    assert await _order_row(h, ALICE) == ("paid", 1, ["verified"])
+
+    assert result.successful_payment_update is not None
+    await alice.replay(result.successful_payment_update)
+    await alice.send("/help")  # the chat's updates run in order: the replay is done after this
+    await alice.wait_for("/catalog")
+    assert len([m for m in alice.messages if "Payment received" in (m.text or "")]) == 1
+    assert await _order_row(h, ALICE) == ("paid", 1, ["verified"])
+    async with h.store.uow() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None and (product.stock, product.reserved) == (1, 0)
+
+    change = await refund_order(h.shop, 1, amount=700, actor="admin:9001", bot=h.app.bot)
+    assert change.new_status == "partially_refunded"
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 700
+
+
+async def test_a_charge_stripe_does_not_know_is_flagged_and_admins_alerted(
+    stripe_harness: ShopHarness,
+) -> None:
+    h = stripe_harness
+    assert h.shop is not None
+    admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+    mug = await add_product(h.shop, "MUG", price=1600, stock=3)
+    await fill_cart(h.shop, ALICE, {mug: 1})
+    await _invoice_for_cart(h, alice)
+
+    result = await alice.pay(provider_payment_charge_id="ch_forged")
+
+    assert result.ok
+    await alice.wait_for("double-checking the payment")
+    alert = await admin.wait_for("needs review")
+    assert "does not know charge ch_forged" in (alert.text or "")
+    assert await _order_row(h, ALICE) == ("paid", 1, ["unknown_charge"])
+
+
+async def test_tampered_payments_are_declined_with_a_clear_message(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice, bob = h.user(ALICE, "Alice"), h.user(BOB, "Bob")
+        await bob.send("/start")
+        mug = await add_product(h.shop, "MUG", price=1600, stock=3)
+        await fill_cart(h.shop, ALICE, {mug: 1})
+        invoice = await _invoice_for_cart(h, alice)
+
+        wrong_total = await alice.pay(total_amount=1)
+        assert (wrong_total.ok, wrong_total.stage) == (False, "pre_checkout")
+        assert "does not match order" in (wrong_total.error_message or "")
+
+        wrong_currency = await alice.pay(currency="EUR")
+        assert "is in USD" in (wrong_currency.error_message or "")
+
+        far_away = await alice.pay(shipping_address={"country_code": "BR", "city": "Rio"})
+        assert (far_away.ok, far_away.stage) == (False, "shipping")
+        assert "don't ship to BR" in (far_away.error_message or "")
+
+        forwarded = await bob.pay(invoice)  # Alice's invoice forwarded to Bob
+        assert not forwarded.ok
+        assert "made for someone else" in (forwarded.error_message or "")
+
+        forged = await alice.pay(payload="1.1.1001.AAAA")
+        assert "not valid" in (forged.error_message or "")
+
+        assert await _order_row(h, ALICE) == ("awaiting_payment", 0, [])
+
+
+async def test_shopper_pays_in_stars_and_gets_a_star_refund(tmp_path: Path) -> None:
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        guide = await add_product(
+            h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+        )
+        await fill_cart(h.shop, ALICE, {guide: 1})
+        invoice = await _invoice_for_cart(h, alice)
+        assert invoice.invoice is not None
+        assert (invoice.invoice["currency"], invoice.invoice["provider_token"]) == ("XTR", "")
+
+        result = await alice.pay()
+
+        assert result.ok, result
+        receipt = await alice.wait_for("Payment received")
+        assert "1 × Brewing Guide — ⭐ 150" in (receipt.text or "")
+        assert "digital items" in (receipt.text or "")
+        await admin.wait_for("New paid order")
+        assert await _order_row(h, ALICE) == ("paid", 1, ["skipped"])
+
+        change = await refund_order(h.shop, 1, actor="admin:9001", bot=h.app.bot)
+        assert change.new_status == "refunded"
+        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [
+            result.telegram_payment_charge_id
+        ]

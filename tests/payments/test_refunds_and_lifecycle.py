@@ -1,0 +1,270 @@
+"""Order lifecycle and refunds against a real localstripe charge (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.payments.service import place_order, settle_stock_gone
+from bot.payments.stripe_gateway import StripeGateway
+from bot.payments.verification import verify_payment, verify_pending
+from bot.services.orders import (
+    OrderUnderReview,
+    RefundFailed,
+    RefundNotPossible,
+    RefundTooLarge,
+    cancel_order,
+    deliver_order,
+    refund_order,
+    ship_order,
+)
+from bot.shop import Shop
+from bot.store.order_states import IllegalOrderTransition
+from tests.payments.conftest import (
+    FakeStarsBot,
+    StripeTestAccount,
+    add_product,
+    fill_cart,
+    pay,
+    stock_of,
+)
+
+ALICE = 1001
+ADMIN = "admin:9001"
+
+
+async def _paid_order(
+    shop: Shop, account: StripeTestAccount | None = None, *, stock: int = 5, qty: int = 2
+) -> tuple[int, int, str]:
+    """Alice buys `qty` mugs at $16 + $5 shipping; (order id, product id, Stripe charge id)."""
+    mug = await add_product(shop, "MUG", price=1600, stock=stock)
+    await fill_cart(shop, ALICE, {mug: qty})
+    placed = await place_order(shop, telegram_id=ALICE)
+    amount = 1600 * qty + 500
+    charge = await account.charge(amount) if account else "ch_offline"
+    outcome = await pay(shop, placed, provider_charge=charge)
+    assert outcome.kind == "paid"
+    return placed.order.order_id, mug, charge
+
+
+async def _events(shop: Shop, order_id: int) -> list[tuple[str | None, str, str]]:
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        return [(e.from_status, e.to_status, e.actor) for e in order.events]
+
+
+async def _refunds(shop: Shop, order_id: int) -> list[tuple[int, str, bool]]:
+    async with shop.store.uow() as uow:
+        return [
+            (r.amount, r.status, bool(r.provider_refund_id))
+            for r in await uow.refunds.for_order(order_id)
+        ]
+
+
+async def test_ship_and_deliver_tell_the_shopper_and_record_each_step(shop: Shop) -> None:
+    order_id, _, _ = await _paid_order(shop)
+
+    shipped = await ship_order(shop, order_id, actor=ADMIN, tracking="1Z999")
+    delivered = await deliver_order(shop, order_id, actor=ADMIN)
+
+    assert (shipped.old_status, shipped.new_status) == ("paid", "shipped")
+    assert "on its way" in shipped.message_for_shopper and "1Z999" in shipped.message_for_shopper
+    assert shipped.customer_telegram_id == ALICE
+    assert delivered.new_status == "delivered"
+    assert await _events(shop, order_id) == [
+        (None, "awaiting_payment", "system"),
+        ("awaiting_payment", "paid", f"user:{ALICE}"),
+        ("paid", "shipped", ADMIN),
+        ("shipped", "delivered", ADMIN),
+    ]
+    with pytest.raises(IllegalOrderTransition, match="delivered cannot ship"):
+        await ship_order(shop, order_id, actor=ADMIN, tracking=None)
+
+
+async def test_an_order_under_review_is_not_shipped(shop: Shop) -> None:
+    mug = await add_product(shop, "MUG", stock=5)
+    await fill_cart(shop, ALICE, {mug: 1})
+    placed = await place_order(shop, telegram_id=ALICE)
+    await pay(shop, placed, total=1)  # paid less than the goods: flagged
+    with pytest.raises(OrderUnderReview, match="flagged for review"):
+        await ship_order(shop, placed.order.order_id, actor=ADMIN)
+
+
+async def test_cancelling_an_unpaid_order_releases_its_stock(shop: Shop) -> None:
+    mug = await add_product(shop, "MUG", stock=5)
+    await fill_cart(shop, ALICE, {mug: 2})
+    placed = await place_order(shop, telegram_id=ALICE)
+
+    change = await cancel_order(shop, placed.order.order_id, actor=ADMIN, reason="duplicate")
+
+    assert change.new_status == "cancelled" and change.refund is None
+    assert "cancelled (duplicate)" in change.message_for_shopper
+    assert await stock_of(shop, mug) == (5, 0)
+
+
+async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    order_id, _, charge = await _paid_order(stripe_shop, stripe_account)  # $37.00
+
+    part = await refund_order(stripe_shop, order_id, amount=1000, actor=ADMIN, reason="chipped")
+    with pytest.raises(RefundTooLarge, match=r"at most \$27.00 more"):
+        await refund_order(stripe_shop, order_id, amount=2701, actor=ADMIN)
+    rest = await refund_order(stripe_shop, order_id, amount=None, actor=ADMIN)
+    with pytest.raises(RefundTooLarge):
+        await refund_order(stripe_shop, order_id, amount=1, actor=ADMIN)
+
+    assert (part.new_status, rest.new_status) == ("partially_refunded", "refunded")
+    assert "We refunded $10.00 of order" in part.message_for_shopper
+    assert rest.refund is not None and rest.refund.amount == 2700
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    assert await _refunds(stripe_shop, order_id) == [
+        (1000, "succeeded", True),
+        (2700, "succeeded", True),
+    ]
+    async with stripe_shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.refunded_amount == 3700
+
+
+async def test_cancelling_a_paid_order_restocks_and_refunds_everything(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    order_id, mug, charge = await _paid_order(stripe_shop, stripe_account, stock=5, qty=2)
+    assert await stock_of(stripe_shop, mug) == (3, 0)
+
+    change = await cancel_order(stripe_shop, order_id, actor=ADMIN, reason="customer asked")
+
+    assert change.new_status == "refunded" and change.refund is not None
+    assert "We refunded $37.00" in change.message_for_shopper
+    assert await stock_of(stripe_shop, mug) == (5, 0)
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    with pytest.raises(IllegalOrderTransition):
+        await cancel_order(stripe_shop, order_id, actor=ADMIN)
+    assert await stock_of(stripe_shop, mug) == (5, 0)  # not restocked twice
+
+
+async def test_a_refund_stripe_rejects_is_not_counted(stripe_shop: Shop) -> None:
+    order_id, _, _ = await _paid_order(stripe_shop)  # a charge id Stripe has never seen
+    with pytest.raises(RefundFailed, match="did not go through"):
+        await refund_order(stripe_shop, order_id, amount=500, actor=ADMIN)
+    assert await _refunds(stripe_shop, order_id) == [(500, "failed", False)]
+    async with stripe_shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and (order.status, order.refunded_amount) == ("paid", 0)
+
+
+async def test_without_a_stripe_key_refunds_are_refused_clearly(shop: Shop) -> None:
+    order_id, _, _ = await _paid_order(shop)
+    with pytest.raises(RefundFailed, match="STRIPE_API_KEY is not set"):
+        await refund_order(shop, order_id, actor=ADMIN)
+
+
+async def test_sold_out_late_payment_is_refunded_automatically(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    from datetime import timedelta
+
+    from bot.payments.service import expire_holds
+    from bot.store.models import utcnow
+
+    mug = await add_product(stripe_shop, "MUG", price=1600, stock=1)
+    await fill_cart(stripe_shop, ALICE, {mug: 1})
+    late = await place_order(stripe_shop, telegram_id=ALICE, now=utcnow() - timedelta(hours=1))
+    await expire_holds(stripe_shop)
+    async with stripe_shop.store.uow() as uow:
+        assert await uow.products.adjust_stock(mug, -1)  # the last mug broke meanwhile
+    charge = await stripe_account.charge(2100)
+    outcome = await pay(stripe_shop, late, provider_charge=charge)
+    assert outcome.kind == "stock_gone"
+
+    text = await settle_stock_gone(stripe_shop, late.order.order_id)
+
+    assert "We refunded $21.00 in full" in text
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 2100
+    assert await stock_of(stripe_shop, mug) == (0, 0)
+    assert [e[1] for e in await _events(stripe_shop, late.order.order_id)] == [
+        "awaiting_payment",
+        "cancelled",
+        "paid",
+        "refunded",
+    ]
+
+
+async def test_stars_refunds_are_full_only_and_go_through_refund_star_payment(
+    stars_shop: Shop,
+) -> None:
+    guide = await add_product(stars_shop, "GUIDE", price=150, currency="XTR", digital=True)
+    await fill_cart(stars_shop, ALICE, {guide: 1})
+    placed = await place_order(stars_shop, telegram_id=ALICE)
+    outcome = await pay(stars_shop, placed, charge="stxn-1")
+    assert outcome.kind == "paid" and not outcome.verify
+    bot: Any = FakeStarsBot()
+
+    with pytest.raises(RefundNotPossible, match="only be refunded in full"):
+        await refund_order(stars_shop, placed.order.order_id, amount=50, actor=ADMIN, bot=bot)
+    change = await refund_order(stars_shop, placed.order.order_id, actor=ADMIN, bot=bot)
+
+    assert change.new_status == "refunded"
+    assert bot.star_refunds == [(ALICE, "stxn-1")]
+
+
+# -- Verification ----------------------------------------------------------------------------
+
+
+async def test_a_matching_stripe_charge_is_verified(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account)
+    async with stripe_shop.store.uow() as uow:
+        (payment,) = await uow.payments.for_order(order_id)
+    outcome = await verify_payment(stripe_shop, payment.id)
+    assert (outcome.status, outcome.flagged) == ("verified", False)
+
+
+async def test_a_mismatched_or_unknown_charge_flags_the_order(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    mug = await add_product(stripe_shop, "MUG", price=1600, stock=5)
+    await fill_cart(stripe_shop, ALICE, {mug: 1})
+    placed = await place_order(stripe_shop, telegram_id=ALICE)
+    cheap = await stripe_account.charge(100)  # Stripe took $1, Telegram says $21
+    outcome = await pay(stripe_shop, placed, provider_charge=cheap)
+    assert outcome.payment_id is not None
+
+    verdict = await verify_payment(stripe_shop, outcome.payment_id)
+
+    assert verdict.flagged and verdict.note is not None and "amount 100 ≠ 2100" in verdict.note
+    with pytest.raises(OrderUnderReview):
+        await ship_order(stripe_shop, placed.order.order_id, actor=ADMIN)
+
+    await fill_cart(stripe_shop, 1002, {mug: 1})
+    other = await place_order(stripe_shop, telegram_id=1002)
+    unknown = await pay(stripe_shop, other, provider_charge="ch_never_made")
+    assert unknown.payment_id is not None
+    assert (await verify_payment(stripe_shop, unknown.payment_id)).status == "unknown_charge"
+
+
+async def test_stripe_outage_keeps_the_check_pending_until_the_retry(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account)
+    async with stripe_shop.store.uow() as uow:
+        (payment,) = await uow.payments.for_order(order_id)
+    working = stripe_shop.stripe
+    stripe_shop.stripe = StripeGateway("sk_test_x", "http://127.0.0.1:9")  # nothing listens
+    try:
+        outage = await verify_payment(stripe_shop, payment.id)
+    finally:
+        await stripe_shop.stripe.close()
+        stripe_shop.stripe = working
+    assert outage.status == "pending" and "unreachable" in (outage.note or "")
+
+    (retried,) = await verify_pending(stripe_shop)
+
+    assert retried.status == "verified"
+    async with stripe_shop.store.uow() as uow:
+        (payment,) = await uow.payments.for_order(order_id)
+        assert (payment.verification_attempts, payment.verified_at is not None) == (2, True)

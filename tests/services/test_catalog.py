@@ -1,0 +1,105 @@
+"""Browsing and searching the catalog, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services import catalog
+from bot.services.catalog import PAGE_SIZE, CategoryNotFound, ProductUnavailable
+from bot.store.uow import Store
+from tests.services.conftest import Shopfront, add_products
+
+
+async def test_categories_are_listed_with_their_product_counts(shopfront: Shopfront) -> None:
+    async with shopfront.store.uow() as uow:
+        categories = await catalog.list_categories(uow)
+    assert [(c.title, c.product_count) for c in categories][:2] == [
+        ("Coffee & Tea", 5),
+        ("Kitchen", 5),
+    ]
+    assert len(categories) == 6
+
+
+async def test_a_category_of_twenty_pages_by_eight_and_clamps_the_page(store: Store) -> None:
+    await add_products(store, 20)
+    async with store.uow() as uow:
+        (mugs,) = await catalog.list_categories(uow)
+        first = await catalog.category_page(uow, mugs.id, 0)
+        last = await catalog.category_page(uow, mugs.id, 2)
+        beyond = await catalog.category_page(uow, mugs.id, 99)
+    assert PAGE_SIZE == 8
+    assert (first.page, first.pages, first.total) == (0, 3, 20)
+    assert [i.title for i in first.items] == [f"Mug {i:02d}" for i in range(1, 9)]
+    assert not first.has_prev and first.has_next
+    assert [i.title for i in last.items] == ["Mug 17", "Mug 18", "Mug 19", "Mug 20"]
+    assert last.has_prev and not last.has_next
+    assert beyond.page == 2
+
+
+async def test_hidden_products_and_unknown_categories_are_not_shown(shopfront: Shopfront) -> None:
+    await shopfront.update_product("KIT-MUG-CER", is_active=False)
+    mug_id = await shopfront.product_id("KIT-MUG-CER")
+    async with shopfront.store.uow() as uow:
+        kitchen = next(c for c in await catalog.list_categories(uow) if c.title == "Kitchen")
+        page = await catalog.category_page(uow, kitchen.id, 0)
+        assert "Stoneware Mug 350ml" not in [i.title for i in page.items]
+        with pytest.raises(CategoryNotFound):
+            await catalog.category_page(uow, 9999, 0)
+        with pytest.raises(ProductUnavailable):
+            await catalog.product_card(uow, mug_id)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kettle", "Gooseneck Kettle 1L"),
+        ("GOOSENECK", "Gooseneck Kettle 1L"),
+        ("kettel", "Gooseneck Kettle 1L"),  # a typo
+        ("lantren", "Rechargeable Lantern"),  # another
+        ("expresso", "Espresso Roast Beans 250g"),
+        ("fountain pen", "Fountain Pen, Fine Nib"),
+        ("I want a hammock please", "Camping Hammock"),
+    ],
+)
+async def test_search_finds_words_case_and_typos(
+    shopfront: Shopfront, query: str, expected: str
+) -> None:
+    async with shopfront.store.uow() as uow:
+        page = await catalog.search(uow, query)
+    assert page.items, f"nothing found for {query!r}"
+    assert page.items[0].title == expected
+
+
+async def test_search_matches_descriptions_and_word_starts(shopfront: Shopfront) -> None:
+    async with shopfront.store.uow() as uow:
+        bergamot = await catalog.search(uow, "Bergamot")
+        pour = await catalog.search(uow, "pour")
+    assert {i.title for i in bergamot.items} == {
+        "Ethiopia Yirgacheffe 250g",
+        "Earl Grey Supreme 100g",
+    }
+    # "pour" is a word of two descriptions and the start of "pour-over"'s first half
+    assert {"Gooseneck Kettle 1L", "Ethiopia Yirgacheffe 250g"} <= {i.title for i in pour.items}
+
+
+async def test_search_for_nonsense_finds_nothing(shopfront: Shopfront) -> None:
+    async with shopfront.store.uow() as uow:
+        assert (await catalog.search(uow, "zebra xylophone")).items == ()
+        assert (await catalog.search(uow, "hello")).items == ()
+        assert (await catalog.search(uow, "   ")).total == 0
+
+
+async def test_search_results_are_paginated(store: Store) -> None:
+    await add_products(store, 11)
+    async with store.uow() as uow:
+        first = await catalog.search(uow, "plain mug")
+        second = await catalog.search(uow, "plain mug", page=1)
+    assert (first.total, first.pages, len(first.items), len(second.items)) == (11, 2, 8, 3)
+
+
+async def test_deep_link_sku_is_found_in_any_case(shopfront: Shopfront) -> None:
+    async with shopfront.store.uow() as uow:
+        card = await catalog.product_card_by_sku(uow, "kit-mug-cer")
+        assert (card.title, card.price, card.available) == ("Stoneware Mug 350ml", 1600, 24)
+        with pytest.raises(ProductUnavailable):
+            await catalog.product_card_by_sku(uow, "NOPE-123")
