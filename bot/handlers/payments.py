@@ -29,6 +29,7 @@ from bot.payments.service import (
 )
 from bot.payments.shipping import ShippingRefused
 from bot.payments.verification import verify_payment, verify_pending
+from bot.services.alerts import low_stock_alerts
 from bot.services.orders import alert_admins, send_quietly
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ async def on_successful_payment(update: Update, context: ShopContext) -> None:
             log.warning("Stripe check of order %s timed out; retried later", order.order_id)
     await message.reply_text(messages.receipt_text(order, under_review=review_reason is not None))
     await conversation.fire(shop.store, chat_id, "paid")
+    await low_stock_alerts(bot, shop, [line.product_id for line in order.lines])
     if review_reason is not None:
         await alert_admins(bot, admins, messages.admin_review_text(order.order_id, review_reason))
     else:

@@ -6,12 +6,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import conversation
 from bot.callback_data import ButtonData
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
-from bot.conversation.machine import Step
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import button_handler, shopper_of
 from bot.payments import checkout as payments_checkout
@@ -48,10 +46,8 @@ async def cancel_command(update: Update, context: ShopContext) -> None:
     if who is None:
         return
     shop = context.shop
-    if await conversation.state_of(shop.store, who.chat_id) == Step.AWAITING_PAYMENT:
-        hook = getattr(payments_checkout, "on_cancel_during_payment", None)
-        if hook is not None:
-            await hook(update, context)
+    # An invoice may still wait even if the shopper browsed on since: release it either way.
+    await payments_checkout.on_cancel_during_payment(update, context)
     await present(update, context, await journey.cancel(shop, who))
 
 

@@ -18,6 +18,7 @@ from bot.payments.invoice import build_invoice
 from bot.payments.service import (
     CheckoutRefused,
     WrongCurrency,
+    cancel_open_invoices,
     mark_invoice_sent,
     place_order,
     release_order,
@@ -71,9 +72,16 @@ async def start_payment(update: Update, context: ShopContext) -> bool:
 
 
 async def on_cancel_during_payment(update: Update, context: ShopContext) -> None:
-    """Hook: the shopper sent /cancel while their invoice waits (chat in awaiting_payment).
+    """The shopper sent /cancel while their invoice waits: release the hold, remove the invoice.
 
     Called by the shopper's journey (bot/handlers/shop.py) before the chat moves to
-    "cancelled". The payments feature releases the order's stock hold and removes the invoice
-    here; this default does nothing (an unpaid hold expires on its own).
+    "cancelled", so the stock is free for others at once instead of when the hold expires.
     """
+    user = update.effective_user
+    if user is None:
+        return
+    for hold in await cancel_open_invoices(context.shop, telegram_id=user.id):
+        if hold.invoice_message_id:
+            with contextlib.suppress(TelegramError):
+                await context.bot.delete_message(user.id, hold.invoice_message_id)
+        log.info("order %s cancelled by the shopper; stock released", hold.order_id)
