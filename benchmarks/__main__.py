@@ -71,11 +71,11 @@ async def bench_reservations(url: str, label: str, shoppers: int, units: int) ->
     )
 
 
-async def bench_chat(workdir: Path, shoppers: int, rounds: int) -> None:
+async def bench_chat(workdir: Path, shoppers: int, rounds: int, *, rate_limit: bool) -> None:
     """Shoppers chat with the real bot over HTTP: reply latency and throughput."""
     from bot.standin.harness import ShopHarness
 
-    async with ShopHarness(workdir) as harness:
+    async with ShopHarness(workdir, rate_limit=rate_limit) as harness:
         users = [harness.user(5000 + i, f"Shopper{i}") for i in range(shoppers)]
         latencies: list[float] = []
 
@@ -89,23 +89,90 @@ async def bench_chat(workdir: Path, shoppers: int, rounds: int) -> None:
         began = time.perf_counter()
         await asyncio.gather(*(converse(u) for u in users))
         elapsed = time.perf_counter() - began
+    limiter = "with" if rate_limit else "without"
     print(
-        f"  {shoppers} shoppers x {rounds} rounds x {len(JOURNEY)} steps: "
-        f"{len(latencies) / elapsed:,.1f} interactions/s, reply latency {_fmt(latencies)}"
+        f"  {limiter} the ~30 calls/s limiter, {shoppers} shoppers x {rounds} rounds x "
+        f"{len(JOURNEY)} steps: "
+        f"{len(latencies) / elapsed:,.1f} replies/s, reply latency {_fmt(latencies)}"
     )
 
 
 async def _start(user: FakeUser) -> None:
     await user.send("/start")
-    await user.wait_for(lambda m: True)
+    await user.wait_for("Welcome")
 
 
 async def _catalog(user: FakeUser) -> None:
-    await user.send("/catalog")
-    await user.wait_for(lambda m: bool(m.buttons))
+    await user.press("Catalog")
 
 
-JOURNEY: list[Callable[[FakeUser], Awaitable[None]]] = [_start, _catalog]
+async def _category(user: FakeUser) -> None:
+    await user.press("Kitchen")
+
+
+async def _product(user: FakeUser) -> None:
+    await user.press("Stoneware Mug")
+
+
+async def _add(user: FakeUser) -> None:
+    await user.press("Add to cart")
+
+
+async def _cart(user: FakeUser) -> None:
+    await user.send("/cart")
+    await user.wait_for("Your cart")
+
+
+async def _clear(user: FakeUser) -> None:
+    await user.press("Clear cart")
+
+
+# One round: a typical browse-and-add session, by buttons and commands (7 bot replies).
+JOURNEY: list[Callable[[FakeUser], Awaitable[None]]] = [
+    _start,
+    _catalog,
+    _category,
+    _product,
+    _add,
+    _cart,
+    _clear,
+]
+
+
+async def bench_checkout(workdir: Path, shoppers: int) -> None:
+    """Shoppers check out and pay at the same moment: invoices and paid orders per second."""
+    from bot.standin.harness import ShopHarness
+
+    async with ShopHarness(workdir, payment_provider_token="TEST:provider") as harness:
+        users = [harness.user(7000 + i, f"Buyer{i}") for i in range(shoppers)]
+        for user in users:
+            await user.send("/start product_OUT-BTL-750")
+            await user.wait_for("Insulated Bottle")
+            await user.press("Add to cart")
+        latencies: list[float] = []
+
+        async def buy(user: FakeUser) -> bool:
+            start = time.perf_counter()
+            await user.send("checkout")
+            await user.wait_for("Order summary")
+            await user.press("Pay")
+            invoice = await user.wait_for(lambda m: m.invoice is not None)
+            result = await user.pay(invoice, shipping_option_id="standard")
+            await user.wait_for("Payment received")
+            latencies.append(time.perf_counter() - start)
+            return result.ok
+
+        began = time.perf_counter()
+        paid = await asyncio.gather(*(buy(u) for u in users))
+        elapsed = time.perf_counter() - began
+        async with harness.store.uow() as uow:
+            bottle = await uow.products.get_by_sku("OUT-BTL-750")
+            assert bottle is not None
+    assert all(paid) and bottle.stock == 40 - shoppers and bottle.reserved == 0
+    print(
+        f"  {shoppers} shoppers check out and pay at once: {shoppers / elapsed:,.1f} paid "
+        f"orders/s, checkout-to-receipt {_fmt(latencies)} (stock 40 → {bottle.stock})"
+    )
 
 
 async def _pg_url() -> tuple[str, str] | None:
@@ -145,8 +212,12 @@ async def main(args: argparse.Namespace) -> None:
                 finally:
                     await _drop_pg(pg[0])
         print("Chat round trips through the real Application and the Bot API stand-in:")
-        (workdir / "chat").mkdir()
-        await bench_chat(workdir / "chat", args.chat_shoppers, args.rounds)
+        for rate_limit in (True, False):
+            chat_dir = workdir / f"chat-{rate_limit}"
+            chat_dir.mkdir()
+            await bench_chat(chat_dir, args.chat_shoppers, args.rounds, rate_limit=rate_limit)
+        (workdir / "checkout").mkdir()
+        await bench_checkout(workdir / "checkout", args.buyers)
 
 
 def cli() -> int:
@@ -154,7 +225,8 @@ def cli() -> int:
     parser.add_argument("--shoppers", type=int, default=200)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--chat-shoppers", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--buyers", type=int, default=20)
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
     asyncio.run(main(parser.parse_args()))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -34,12 +35,22 @@ class UnitOfWork:
     chat_states: ChatStateRepository
     audit: AuditRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], write_lock: asyncio.Lock | None = None
+    ) -> None:
         self._sessionmaker = sessionmaker
+        self._write_lock = write_lock
 
     async def __aenter__(self) -> UnitOfWork:
-        self.session = session = self._sessionmaker()
-        await session.begin()
+        if self._write_lock is not None:
+            await self._write_lock.acquire()
+        try:
+            self.session = session = self._sessionmaker()
+            await session.begin()
+        except BaseException:
+            if self._write_lock is not None:
+                self._write_lock.release()
+            raise
         self.categories = CategoryRepository(session)
         self.products = ProductRepository(session)
         self.customers = CustomerRepository(session)
@@ -63,7 +74,11 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
-            await self.session.close()
+            try:
+                await self.session.close()
+            finally:
+                if self._write_lock is not None:
+                    self._write_lock.release()
 
 
 class Store:
@@ -72,13 +87,18 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessionmaker = create_sessionmaker(engine)
+        # SQLite has one writer at a time and every unit of work begins IMMEDIATE. Queueing them
+        # here, in order, beats letting SQLite's busy handler sleep and retry (measured: about
+        # twice the concurrent reservations per second; see README "Benchmarks").
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str) -> Store:
         return cls(create_engine(url))
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker)
+        """A new unit of work; never open one inside another (on SQLite it would wait forever)."""
+        return UnitOfWork(self.sessionmaker, self._write_lock)
 
     async def migrate(self) -> None:
         from bot.store.migrate import upgrade_to_head
