@@ -8,12 +8,16 @@ data keys: this module only ever reads and replaces the "admin" key.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.store.models import utcnow
 from bot.store.uow import Store, UnitOfWork
 
 ADMIN_KEY = "admin"
 DEFAULT_STATE = "idle"  # the ChatState column default, used only when the row does not exist
+# An admin who walks away mid-flow should not have tomorrow's plain text read as today's answer.
+FLOW_TTL = timedelta(minutes=30)
 
 Flow = dict[str, Any]
 
@@ -23,12 +27,18 @@ def new_flow(kind: str, **values: Any) -> Flow:
     return {"kind": kind, "id": secrets.token_hex(3), **values}
 
 
-async def read_flow(uow: UnitOfWork, chat_id: int) -> Flow | None:
+async def read_flow(uow: UnitOfWork, chat_id: int, *, now: datetime | None = None) -> Flow | None:
+    """The admin's open flow, or None if there is none or it was left untouched too long."""
     row = await uow.chat_states.get(chat_id)
     if row is None:
         return None
     flow = (row.data or {}).get(ADMIN_KEY)
-    return dict(flow) if isinstance(flow, dict) else None
+    if not isinstance(flow, dict):
+        return None
+    touched = flow.get("touched")
+    if isinstance(touched, str) and (now or utcnow()) - datetime.fromisoformat(touched) > FLOW_TTL:
+        return None
+    return dict(flow)
 
 
 async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
@@ -37,7 +47,7 @@ async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
     if row is None:
         if flow is None:
             return
-        await uow.chat_states.save(chat_id, DEFAULT_STATE, {ADMIN_KEY: flow})
+        await uow.chat_states.save(chat_id, DEFAULT_STATE, {ADMIN_KEY: _stamped(flow)})
         return
     data = dict(row.data or {})
     if flow is None:
@@ -45,8 +55,12 @@ async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
             return
         data.pop(ADMIN_KEY)
     else:
-        data[ADMIN_KEY] = flow
+        data[ADMIN_KEY] = _stamped(flow)
     await uow.chat_states.save(chat_id, row.state, data)
+
+
+def _stamped(flow: Flow) -> Flow:
+    return {**flow, "touched": utcnow().isoformat()}
 
 
 async def load(store: Store, chat_id: int) -> Flow | None:

@@ -139,6 +139,20 @@ async def test_flow_state_keeps_the_conversation_state_and_other_keys(store: Sto
     assert await admin_flows.load(store, 4242) is None
 
 
+async def test_a_flow_left_alone_for_half_an_hour_is_over(store: Store) -> None:
+    from datetime import timedelta
+
+    from bot.store.models import utcnow
+
+    await admin_flows.save(store, ADMIN, admin_flows.new_flow("add", step="price"))
+    async with store.uow() as uow:
+        soon = utcnow() + timedelta(minutes=29)
+        later = utcnow() + timedelta(minutes=31)
+        flow = await admin_flows.read_flow(uow, ADMIN, now=soon)
+        assert flow is not None and flow["step"] == "price"
+        assert await admin_flows.read_flow(uow, ADMIN, now=later) is None
+
+
 async def _order(
     store: Store,
     customer_id: int,
