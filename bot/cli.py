@@ -6,17 +6,26 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 from bot.store.catalog_file import CatalogError
 
+if TYPE_CHECKING:
+    from bot.store.uow import Store
+
 log = logging.getLogger("bot")
+# pg_advisory_lock key held while a process migrates and seeds ("shopbot" in ASCII).
+STARTUP_LOCK_KEY = 0x73686F70626F74
 
 
 class StartupError(Exception):
@@ -39,6 +48,24 @@ def safe_url(url: str) -> str:
         return "<unparseable DATABASE_URL>"
 
 
+@asynccontextmanager
+async def one_at_a_time(store: Store) -> AsyncIterator[None]:
+    """On PostgreSQL, workers starting together migrate and seed one after another.
+
+    Without it, two first starts on an empty database both create the tables and one dies.
+    A session advisory lock, on its own connection, is released when that connection closes.
+    """
+    if store.engine.dialect.name != "postgresql":
+        yield
+        return
+    async with store.engine.connect() as conn:
+        await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+        try:
+            yield
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+
+
 async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
     """Apply migrations and seed an empty shop; errors become one clear StartupError line."""
     from bot.store.seed import seed_if_empty
@@ -46,22 +73,30 @@ async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
 
     store = Store.from_url(settings.database_url)
     try:
-        try:
-            await store.migrate()
-        except Exception as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StartupError(
-                f"DATABASE_URL: cannot use the database at {safe_url(settings.database_url)}: "
-                f"{reason}"
-            ) from None
-        if seed:
-            report = await seed_if_empty(store, settings.catalog_path)
-            if report:
-                log.info(
-                    "seeded the empty shop from %s: %s", settings.catalog_path, report.summary()
-                )
+        async with one_at_a_time(store):
+            try:
+                await store.migrate()
+            except Exception as exc:
+                raise _unusable(settings, exc) from None
+            if seed:
+                report = await seed_if_empty(store, settings.catalog_path)
+                if report:
+                    log.info(
+                        "seeded the empty shop from %s: %s",
+                        settings.catalog_path,
+                        report.summary(),
+                    )
+    except (SQLAlchemyError, OSError) as exc:  # e.g. no connection for the start-up lock
+        raise _unusable(settings, exc) from None
     finally:
         await store.close()
+
+
+def _unusable(settings: Settings, exc: BaseException) -> StartupError:
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return StartupError(
+        f"DATABASE_URL: cannot use the database at {safe_url(settings.database_url)}: {reason}"
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -82,22 +117,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_webhook(args: argparse.Namespace) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
+    """One worker behind the webhook; run several on one database behind a load balancer."""
+    from bot.app import build_application, webhook_options
 
     settings = _settings(args)
-    if not settings.webhook_url:
-        raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should call")
+    options = webhook_options(settings)  # a bad WEBHOOK_* is one clear line before any work
     asyncio.run(prepare_database(settings))
     app = build_application(settings)
-    path = "telegram"
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=path,
-        webhook_url=settings.webhook_url.rstrip("/") + "/" + path,
-        secret_token=settings.webhook_secret,
-        allowed_updates=ALLOWED_UPDATES,
+    log.info(
+        "serving the webhook on %s:%s/%s for %s",
+        options["listen"],
+        options["port"],
+        options["url_path"],
+        options["webhook_url"],
     )
+    app.run_webhook(**options)
+    log.info("stopped")
     return 0
 
 

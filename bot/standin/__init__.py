@@ -15,6 +15,7 @@ from bot.standin.models import (
     PaymentResult,
     StarRefund,
     TranscriptEvent,
+    WebhookDelivery,
     format_amount,
     render,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "PaymentResult",
     "StarRefund",
     "TranscriptEvent",
+    "WebhookDelivery",
     "format_amount",
     "render",
     "scope_key",

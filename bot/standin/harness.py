@@ -1,19 +1,22 @@
-"""Run the real bot (polling) against the Bot API stand-in: used by tests, the demo and the sandbox.
+"""Run the real bot against the Bot API stand-in: used by tests, the demo and the sandbox.
 
 Nothing in the bot is special-cased: the Application is built by `bot.app.build_application`
-and talks HTTP to the stand-in, exactly as it would talk to Telegram.
+and talks HTTP to the stand-in, exactly as it would talk to Telegram, either polling it
+(the default) or serving a webhook the stand-in POSTs updates to (`mode="webhook"`, with the
+very options `python -m bot webhook` uses).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, webhook_options
 from bot.config import Settings
 from bot.shop import Shop
 from bot.standin.server import BotApiStandIn
@@ -23,6 +26,14 @@ from bot.store.uow import Store
 
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 TEST_TOKEN = "123456:TEST-TOKEN"
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on loopback nobody listens on now (PTB's webhook server needs a number)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
 
 
 class ShopHarness:
@@ -31,6 +42,10 @@ class ShopHarness:
     `async with ShopHarness(tmp_path, admin_ids=frozenset({1})) as h:` then drive `h.user(...)`.
     Keyword overrides are Settings fields. `restart()` replaces the Application and the Shop
     with new ones on the same database, as a crash and restart would.
+
+    With `mode="webhook"` the bot serves its webhook on 127.0.0.1:`webhook_port` (0: a free
+    port) and registers it with setWebhook; several harnesses sharing one `standin` and one
+    `database_url` are several workers of one bot (see `BotApiStandIn.webhook_targets`).
     """
 
     def __init__(
@@ -41,14 +56,20 @@ class ShopHarness:
         seed: bool = True,
         catalog_path: Path = DEFAULT_CATALOG,
         standin: BotApiStandIn | None = None,
+        rate_limit: bool = True,
+        mode: Literal["polling", "webhook"] = "polling",
+        webhook_port: int = 0,
         **overrides: Any,
     ) -> None:
         self.workdir = workdir
+        self.rate_limit = rate_limit  # False: no AIORateLimiter (benchmarks of the bot itself)
         self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'shop.db'}"
         self.seed = seed
         self.catalog_path = catalog_path
         self.standin = standin or BotApiStandIn(TEST_TOKEN)
         self._owns_standin = standin is None
+        self.mode = mode
+        self.webhook_port = webhook_port
         self.overrides = overrides
         self.settings: Settings | None = None
         self.shop: Shop | None = None
@@ -59,6 +80,13 @@ class ShopHarness:
         assert self.shop is not None, "the harness is not running"
         return self.shop.store
 
+    @property
+    def webhook_url(self) -> str:
+        """Where this bot's webhook server takes updates (webhook mode only)."""
+        assert self.settings is not None and self.mode == "webhook"
+        url: str = webhook_options(self.settings)["webhook_url"]
+        return url
+
     def user(self, user_id: int = 1001, first_name: str = "Alice", **kwargs: Any) -> FakeUser:
         return self.standin.user(user_id, first_name, **kwargs)
 
@@ -66,12 +94,20 @@ class ShopHarness:
         if self._owns_standin:
             await self.standin.start()
         try:
+            webhook: dict[str, Any] = {}
+            if self.mode == "webhook":
+                port = self.webhook_port or free_port()
+                webhook = {
+                    "webhook_url": f"http://{LOOPBACK}:{port}",
+                    "webhook_listen": LOOPBACK,
+                    "webhook_port": port,
+                }
             self.settings = Settings(
                 bot_token=self.standin.token,
                 telegram_api_base_url=self.standin.base_url,
                 database_url=self.database_url,
                 catalog_path=self.catalog_path,
-                **self.overrides,
+                **{**webhook, **self.overrides},
             )
             store = Store.from_url(self.database_url)
             try:
@@ -100,9 +136,11 @@ class ShopHarness:
         """Wait until the bot has fetched and fully handled every update sent so far.
 
         The stand-in keeps an update pending until a later getUpdates confirms it, which
-        python-telegram-bot sends only after queueing the batch; the Application marks each
+        python-telegram-bot sends only after queueing the batch (or, with a webhook, until the
+        webhook answered 2xx, which PTB does after queueing it); the Application marks each
         queued update done after its handlers return. Both empty means the bot has gone quiet,
         with no guessing how long to wait. Background tasks a handler starts are not covered.
+        With several workers on one stand-in, wait on each of them.
         """
         assert self.app is not None, "the harness is not running"
         deadline = time.monotonic() + timeout
@@ -126,12 +164,15 @@ class ShopHarness:
     async def _start_bot(self) -> None:
         assert self.settings is not None
         self.shop = Shop.create(self.settings)
-        self.app = build_application(self.settings, self.shop)
+        self.app = build_application(self.settings, self.shop, rate_limit=self.rate_limit)
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)
         await self.app.start()
-        await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=5)
+        if self.mode == "webhook":
+            await self.app.updater.start_webhook(**webhook_options(self.settings))
+        else:
+            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=5)
 
     async def _stop_bot(self) -> None:
         app, self.app = self.app, None

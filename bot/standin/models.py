@@ -96,6 +96,23 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class WebhookDelivery:
+    """One attempt to POST an update to the bot's webhook, and how it went."""
+
+    update_id: int
+    kind: str
+    url: str
+    at: float
+    status: int | None
+    """The HTTP status, or None if the connection failed (see :attr:`error`)."""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
 class CallbackAnswer:
     """The bot's answerCallbackQuery: the toast (or alert) the user sees after a tap."""
 

@@ -1,9 +1,10 @@
 """A local Telegram Bot API over loopback, for running the real bot without a network.
 
 python-telegram-bot is pointed at it with ``base_url``/``base_file_url`` and polls it with
-getUpdates exactly as it polls Telegram. The stand-in keeps every private chat in memory,
-answers in Telegram's envelope with Telegram's error texts, and lets a :class:`FakeUser`
-play the human side (messages, button taps, payments).
+getUpdates exactly as it polls Telegram, or sets a webhook and gets each update POSTed to it.
+The stand-in keeps every private chat in memory, answers in Telegram's envelope with
+Telegram's error texts, and lets a :class:`FakeUser` play the human side (messages, button
+taps, payments).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+import aiohttp
 from aiohttp import web
 
 from bot.standin import errors
@@ -35,6 +37,7 @@ from bot.standin.models import (
     Message,
     StarRefund,
     TranscriptEvent,
+    WebhookDelivery,
     render,
 )
 from bot.standin.user import FakeUser
@@ -50,6 +53,8 @@ MAX_INVOICE_DESCRIPTION = 255
 MAX_INVOICE_PAYLOAD_BYTES = 128
 PRE_CHECKOUT_ANSWER_SECONDS = 10.0
 STARS = "XTR"
+SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 ALL_UPDATE_TYPES = frozenset(
     {
@@ -358,6 +363,21 @@ class BotApiStandIn:
         self.star_refunds: list[StarRefund] = []
         self.charges: dict[str, Charge] = {}
         self.webhook_url = ""
+        """Set by setWebhook: updates are then POSTed there instead of waiting for getUpdates."""
+        self.webhook_secret: str | None = None
+        self.webhook_targets: list[str] | None = None
+        """Test-only: plays the load balancer in front of several workers. When set, each
+        delivery attempt goes to the next URL of this list in turn (round robin) instead of to
+        the URL the bot registered; the secret token header is sent as registered."""
+        self.webhook_attempts = 4
+        """Deliveries of one update before giving up on it, as Telegram does after a while."""
+        self.webhook_retry_delay = 0.05
+        """Seconds before the first retry; doubled for each further one."""
+        self.webhook_deliveries: list[WebhookDelivery] = []
+        """Every POST to the webhook (or its connection failure), oldest first."""
+        self._next_target = itertools.count()
+        self._delivery_tasks: dict[int, asyncio.Task[None]] = {}
+        self._http: aiohttp.ClientSession | None = None
         self.menu_buttons: dict[str, Any] = {}
         self.descriptions: dict[str, str] = {}
         self.chats: dict[int, ChatState] = {}
@@ -398,9 +418,16 @@ class BotApiStandIn:
                 break
 
     async def stop(self) -> None:
-        """Wake pending long polls and close the server."""
+        """Wake pending long polls, end webhook deliveries and close the server."""
         self._closing = True
         await self._notify()
+        tasks = list(self._delivery_tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -468,8 +495,12 @@ class BotApiStandIn:
 
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
-        """Updates not yet confirmed by a getUpdates offset."""
+        """Updates not yet confirmed by a getUpdates offset, or not yet accepted by the webhook."""
         return list(self._updates)
+
+    def deliveries_of(self, update_id: int) -> list[WebhookDelivery]:
+        """Every webhook delivery attempt of one update."""
+        return [d for d in self.webhook_deliveries if d.update_id == update_id]
 
     # ------------------------------------------------------------------ the fake client side
 
@@ -477,6 +508,8 @@ class BotApiStandIn:
         """Queue an update of ``kind`` (e.g. "message") for getUpdates; returns it."""
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
+        if self.webhook_url:
+            self._start_delivery(update)
         await self._notify()
         return update
 
@@ -894,6 +927,8 @@ class BotApiStandIn:
             while True:
                 if generation != self._poll_generation:
                     raise ApiError(errors.GET_UPDATES_CONFLICT, 409)
+                if self.webhook_url:  # set while this poll waited
+                    raise ApiError(errors.WEBHOOK_ACTIVE, 409)
                 deliverable = self._deliverable(limit)
                 remaining = deadline - time.monotonic()
                 if deliverable or remaining <= 0 or self._closing:
@@ -919,21 +954,124 @@ class BotApiStandIn:
         return next(key for key in update if key != "update_id")
 
     async def _delete_webhook(self, params: Params) -> bool:
-        self.webhook_url = ""
+        """Back to getUpdates; updates not yet delivered wait for it."""
+        self.webhook_url, self.webhook_secret = "", None
         if params.flag("drop_pending_updates"):
             self._updates.clear()
         return True
 
     async def _set_webhook(self, params: Params) -> bool:
-        self.webhook_url = params.text("url") or ""
+        """POST updates to ``url`` from now on (an empty url removes the webhook).
+
+        Unlike Telegram, plain http and any port are accepted: this is loopback.
+        """
+        url = params.text("url") or ""
+        if not url:
+            return await self._delete_webhook(params)
+        if not url.startswith(("http://", "https://")):
+            raise ApiError(errors.WEBHOOK_URL_INVALID)
+        secret = params.text("secret_token")
+        if secret is not None and not _SECRET_TOKEN_RE.match(secret):
+            raise ApiError(errors.SECRET_TOKEN_INVALID)
+        allowed = params.json("allowed_updates")
+        if isinstance(allowed, list):
+            self.allowed_updates = (
+                frozenset(map(str, allowed)) & ALL_UPDATE_TYPES or DEFAULT_UPDATE_TYPES
+            )
+        if params.flag("drop_pending_updates"):
+            self._updates.clear()
+        self.webhook_url, self.webhook_secret = url, secret
+        for update in self._updates:  # what waited for getUpdates goes out now
+            self._start_delivery(update)
         return True
 
     async def _get_webhook_info(self, params: Params) -> dict[str, Any]:
-        return {
+        info: dict[str, Any] = {
             "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        failed = [d for d in self.webhook_deliveries if not d.ok]
+        if self.webhook_url and failed:
+            info["last_error_date"] = int(time.time())
+            info["last_error_message"] = failed[-1].error
+        if self.webhook_url:
+            info["max_connections"] = 40
+            info["allowed_updates"] = sorted(self.allowed_updates)
+        return info
+
+    # ------------------------------------------------------------------ webhook delivery
+
+    @staticmethod
+    def _ordering_key(update: dict[str, Any]) -> int:
+        """The chat (or, for queries, the user) whose updates go out one after another."""
+        payload = update[BotApiStandIn._update_kind(update)]
+        chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return int(chat["id"])
+        return int((payload.get("from") or {}).get("id", 0))
+
+    def _start_delivery(self, update: dict[str, Any]) -> None:
+        """Make sure the update's chat has a delivery task; it sends the chat's updates in order.
+
+        Different chats are delivered side by side, as Telegram does over several connections.
+        """
+        key = self._ordering_key(update)
+        if key not in self._delivery_tasks and not self._closing:
+            self._delivery_tasks[key] = asyncio.create_task(self._deliver_chat(key))
+
+    async def _deliver_chat(self, key: int) -> None:
+        try:
+            while self.webhook_url and not self._closing:
+                update = next((u for u in self._updates if self._ordering_key(u) == key), None)
+                if update is None:
+                    return
+                allowed = self._update_kind(update) in self.allowed_updates
+                delivered = allowed and await self._deliver(update)
+                if not delivered and allowed and (not self.webhook_url or self._closing):
+                    return  # the webhook went away: the update waits for getUpdates
+                self._updates = [u for u in self._updates if u is not update]  # done or dropped
+                await self._notify()
+        finally:
+            self._delivery_tasks.pop(key, None)
+
+    async def _deliver(self, update: dict[str, Any]) -> bool:
+        """POST one update until a 2xx answer; False if every attempt failed (it is dropped)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        headers = {SECRET_TOKEN_HEADER: self.webhook_secret} if self.webhook_secret else {}
+        delay = self.webhook_retry_delay
+        for attempt in range(1, self.webhook_attempts + 1):
+            url = self.webhook_url
+            if self.webhook_targets:
+                url = self.webhook_targets[next(self._next_target) % len(self.webhook_targets)]
+            status: int | None = None
+            error: str | None = None
+            try:
+                async with self._http.post(url, json=update, headers=headers) as response:
+                    status = response.status
+                    if not 200 <= status < 300:
+                        error = f"Wrong response from the webhook: {status} {response.reason}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error = f"Connection failed: {exc.__class__.__name__}: {exc}"
+            self.webhook_deliveries.append(
+                WebhookDelivery(
+                    update["update_id"],
+                    self._update_kind(update),
+                    url,
+                    time.monotonic(),
+                    status,
+                    error,
+                )
+            )
+            await self._notify()
+            if error is None:
+                return True
+            if attempt == self.webhook_attempts or not self.webhook_url or self._closing:
+                break
+            await asyncio.sleep(delay)  # Telegram's retries back off too
+            delay *= 2
+        return False
 
     async def _set_my_commands(self, params: Params) -> bool:
         commands = params.json("commands")
