@@ -27,6 +27,9 @@ class VerificationOutcome:
     order_id: int
     status: str
     note: str | None = None
+    # False when another check (another worker, a concurrent retry) had already decided it:
+    # only the one that decided should alert the admins.
+    decided_here: bool = True
 
     @property
     def flagged(self) -> bool:
@@ -65,7 +68,9 @@ async def verify_payment(
             raise LookupError(f"no payment {payment_id}")
         order_id = payment.order_id
         if payment.verification_status != PENDING:
-            return VerificationOutcome(payment_id, order_id, payment.verification_status)
+            return VerificationOutcome(
+                payment_id, order_id, payment.verification_status, decided_here=False
+            )
         snapshot = Payment(
             provider_payment_charge_id=payment.provider_payment_charge_id,
             amount=payment.amount,
@@ -91,10 +96,15 @@ async def _record(
     shop: Shop, payment_id: int, status: str, note: str | None, now: datetime | None
 ) -> VerificationOutcome:
     async with shop.store.uow() as uow:
-        payment = await uow.session.get(Payment, payment_id)
+        # The row lock makes a concurrent check on another worker wait and then see our verdict.
+        payment = await uow.session.get(
+            Payment, payment_id, with_for_update=True, populate_existing=True
+        )
         assert payment is not None
         if payment.verification_status != PENDING:  # a concurrent check finished first
-            return VerificationOutcome(payment_id, payment.order_id, payment.verification_status)
+            return VerificationOutcome(
+                payment_id, payment.order_id, payment.verification_status, decided_here=False
+            )
         payment.verification_attempts += 1
         payment.verification_status = status
         payment.verification_note = note
@@ -110,9 +120,14 @@ async def _record(
 
 
 async def verify_pending(shop: Shop, *, now: datetime | None = None) -> list[VerificationOutcome]:
-    """Retry every payment still pending (the job run after a Stripe outage)."""
+    """Retry every payment still pending (the job run after a Stripe outage).
+
+    Returns only the checks this call decided, so with several workers running the job an
+    outcome (and its admin alert) is reported once.
+    """
     if shop.stripe is None:
         return []
     async with shop.store.uow() as uow:
         pending = [payment.id for payment in await uow.payments.awaiting_verification()]
-    return [await verify_payment(shop, payment_id, now=now) for payment_id in pending]
+    outcomes = [await verify_payment(shop, payment_id, now=now) for payment_id in pending]
+    return [outcome for outcome in outcomes if outcome.decided_here]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -245,6 +246,28 @@ async def test_a_mismatched_or_unknown_charge_flags_the_order(
     unknown = await pay(stripe_shop, other, provider_charge="ch_never_made")
     assert unknown.payment_id is not None
     assert (await verify_payment(stripe_shop, unknown.payment_id)).status == "unknown_charge"
+
+
+async def test_two_workers_checking_one_payment_decide_and_alert_once(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    mug = await add_product(stripe_shop, "MUG", price=1600, stock=5)
+    await fill_cart(stripe_shop, ALICE, {mug: 1})
+    placed = await place_order(stripe_shop, telegram_id=ALICE)
+    outcome = await pay(stripe_shop, placed, provider_charge="ch_never_made")
+    assert outcome.payment_id is not None
+
+    first, second = await asyncio.gather(
+        verify_payment(stripe_shop, outcome.payment_id),
+        verify_payment(stripe_shop, outcome.payment_id),
+    )
+
+    assert first.status == second.status == "unknown_charge"
+    assert [first.decided_here, second.decided_here].count(True) == 1
+    assert await verify_pending(stripe_shop) == []  # nothing left for the job to report
+    async with stripe_shop.store.uow() as uow:
+        (payment,) = await uow.payments.for_order(placed.order.order_id)
+        assert payment.verification_attempts == 1
 
 
 async def test_stripe_outage_keeps_the_check_pending_until_the_retry(
