@@ -21,7 +21,8 @@ _MACHINE = build_machine()  # pure data and behaviour: no connections, safe to s
 
 
 async def load(uow: UnitOfWork, chat_id: int) -> ChatSession:
-    """The chat as saved (a new chat starts idle)."""
+    """The chat as saved (a new chat starts idle), locked until the unit of work ends."""
+    await uow.chat_states.lock(chat_id)
     row = await uow.chat_states.get(chat_id)
     if row is None:
         return ChatSession(chat_id, Step.IDLE)

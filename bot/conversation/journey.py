@@ -96,13 +96,13 @@ class Visit:
 @asynccontextmanager
 async def visit(shop: Shop, who: Shopper) -> AsyncIterator[Visit]:
     async with shop.store.uow() as uow:
+        chat = await engine.load(uow, who.chat_id)  # first: it serialises the chat's updates
         customer = await uow.customers.get_or_create(
             who.user_id,
             first_name=who.first_name,
             username=who.username,
             language_code=who.language_code,
         )
-        chat = await engine.load(uow, who.chat_id)
         yield Visit(shop, uow, customer.id, chat, who)
         await engine.save(uow, chat)
 

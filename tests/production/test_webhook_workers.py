@@ -398,3 +398,27 @@ async def test_eight_shoppers_race_for_three_mugs_across_two_workers(
                 select(func.count()).select_from(Order).where(Order.hold_status == "held")
             )
         assert held == 3
+
+
+async def test_a_double_tap_landing_on_two_workers_counts_twice(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Taps of ➕ handled at the same moment by two workers are all counted (no lost update)."""
+    async with two_workers(tmp_path, pg_url) as workers:
+        alice = workers[0].user(1001, "Alice")
+        await alice.send(f"/start product_{MUG}")
+        await alice.wait_for("Stoneware Mug")
+        await alice.press("Add to cart")
+        await alice.send("/cart")
+        cart = await alice.wait_for("Your cart")
+        taps = [alice.press("➕", message=cart) for _ in range(4)]
+        await asyncio.gather(*taps)
+        await all_idle(workers)
+
+        deliveries = workers[0].standin.webhook_deliveries[-4:]
+        assert {_worker_of(d, workers) for d in deliveries} == {"a", "b"}
+        async with workers[0].store.uow() as uow:
+            customer = await uow.customers.get_by_telegram_id(1001)
+            assert customer is not None
+            (line,) = (await uow.carts.get_for_customer(customer.id)).lines
+        assert line.quantity == 5  # 1 added + 4 taps, none lost
