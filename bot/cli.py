@@ -165,18 +165,23 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    return demo.main(db_path=Path(args.db) if args.db else None)
+    return demo.main(db_path=Path(args.db) if args.db else None, stars=args.stars)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot import sandbox
 
-    return sandbox.main(db_path=Path(args.db) if args.db else None)
+    return sandbox.main(db_path=Path(args.db) if args.db else None, stars=args.stars)
 
 
-def _db_argument(parser: argparse.ArgumentParser) -> None:
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", metavar="PATH", help="keep the SQLite database in PATH (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--stars",
+        action="store_true",
+        help="a Telegram Stars shop (CURRENCY=XTR, data/catalog-stars.json, no provider token)",
     )
 
 
@@ -192,13 +197,13 @@ COMMANDS: dict[str, Command] = {
     "demo": Command(
         "play a scripted purchase against a local Telegram stand-in (no token, no network)",
         cmd_demo,
-        _db_argument,
+        _demo_arguments,
         needs_settings=False,
     ),
     "sandbox": Command(
         "chat with the bot in this terminal through the local stand-in (no token needed)",
         cmd_sandbox,
-        _db_argument,
+        _demo_arguments,
         needs_settings=False,
     ),
 }

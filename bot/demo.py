@@ -14,13 +14,13 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.logging_setup import configure_logging
-from bot.money import format_money
+from bot.money import STARS, format_money
 from bot.standin.harness import DEFAULT_CATALOG, TEST_TOKEN, ShopHarness
 from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.server import BotApiStandIn
@@ -36,14 +36,69 @@ STEP_TIMEOUT = 15.0
 # The catalog items the script buys (data/catalog.json): two mugs, then one bag of beans.
 CATEGORY, PRODUCT, PRODUCT_SKU = "Kitchen", "Stoneware Mug", "KIT-MUG-CER"
 SECOND_CATEGORY, SECOND_PRODUCT = "Coffee & Tea", "Espresso Roast Beans"
+STARS_CATALOG = DEFAULT_CATALOG.with_name("catalog-stars.json")
 
 
-def demo_settings(admin_id: int = ADMIN_ID) -> dict[str, Any]:
-    """Settings overrides for an offline shop: USD through a test provider, no Stripe calls."""
+@dataclass(frozen=True)
+class DemoPlan:
+    """Which shop the demo runs (catalog file, currency) and what the scripted shopper buys.
+
+    The journey is the same for every shop; only the names it taps and the prices it
+    expects to see come from here.
+    """
+
+    catalog_path: Path
+    currency: str
+    provider_token: str  # empty for Telegram Stars
+    category: str
+    product: str
+    product_sku: str
+    product_price: str  # as the product card shows it
+    second_category: str
+    second_product: str
+    second_item: str  # how the step names it: "a bag of Espresso Roast Beans"
+    second_unit: tuple[str, str] | None = None
+    """(what, cart total shown after it): the cart step takes a second unit of the product."""
+
+    @property
+    def stars(self) -> bool:
+        return self.currency == STARS
+
+
+USD_DEMO = DemoPlan(
+    catalog_path=DEFAULT_CATALOG,
+    currency="USD",
+    provider_token=DEMO_PROVIDER_TOKEN,
+    category=CATEGORY,
+    product=PRODUCT,
+    product_sku=PRODUCT_SKU,
+    product_price="$16.00",
+    second_category=SECOND_CATEGORY,
+    second_product=SECOND_PRODUCT,
+    second_item=f"a bag of {SECOND_PRODUCT}",
+    second_unit=("mug", "$32.00"),
+)
+# A Telegram Stars shop (data/catalog-stars.json): a guide and a template pack, ⭐ 150 in all.
+STARS_DEMO = DemoPlan(
+    catalog_path=STARS_CATALOG,
+    currency=STARS,
+    provider_token="",
+    category="Guides",
+    product="Espresso Dial-In Guide",
+    product_sku="STR-GDE-ESP",
+    product_price="⭐ 75",
+    second_category="Templates",
+    second_product="Café Menu Templates",
+    second_item="the Café Menu Templates",
+)
+
+
+def demo_settings(admin_id: int = ADMIN_ID, plan: DemoPlan = USD_DEMO) -> dict[str, Any]:
+    """Settings overrides for an offline shop: a test provider or Stars, no Stripe calls."""
     return {
         "admin_ids": frozenset({admin_id}),
-        "currency": "USD",
-        "payment_provider_token": DEMO_PROVIDER_TOKEN,
+        "currency": plan.currency,
+        "payment_provider_token": plan.provider_token,
         "stripe_api_key": "",
         "log_level": "WARNING",
     }
@@ -154,9 +209,10 @@ Step = tuple[str, Callable[[], Awaitable[None]]]
 class ShopperScript:
     """The scripted shopper: each step acts, waits for the bot to go quiet, checks the chat."""
 
-    def __init__(self, harness: ShopHarness, shopper: FakeUser) -> None:
+    def __init__(self, harness: ShopHarness, shopper: FakeUser, plan: DemoPlan = USD_DEMO) -> None:
         self.h = harness
         self.shopper = shopper
+        self.plan = plan
         self._mark = 0
 
     # -- building blocks ------------------------------------------------------------
@@ -214,13 +270,15 @@ class ShopperScript:
     # -- the journey ----------------------------------------------------------------
 
     def steps(self) -> list[Step]:
+        plan = self.plan
+        cart = f"view the cart and take a second {plan.second_unit[0]}" if plan.second_unit else ""
         return [
             ("say hello with /start", self.say_hello),
-            (f"browse the {CATEGORY} category", self.browse_category),
-            (f"open the {PRODUCT}", self.open_product),
-            (f"add the {PRODUCT} to the cart", self.add_product),
-            (f"add a bag of {SECOND_PRODUCT} too", self.add_second_product),
-            ("view the cart and take a second mug", self.change_quantity),
+            (f"browse the {plan.category} category", self.browse_category),
+            (f"open the {plan.product}", self.open_product),
+            (f"add the {plan.product} to the cart", self.add_product),
+            (f"add {plan.second_item} too", self.add_second_product),
+            (cart or "view the cart", self.change_quantity),
             ("check out", self.checkout),
             ("pay the invoice", self.pay),
             ("list my orders with /orders", self.list_orders),
@@ -235,17 +293,17 @@ class ShopperScript:
             await self.tap("Catalog")
         else:
             await self.send("/catalog")
-        self.expect(CATEGORY)
+        self.expect(self.plan.category)
 
     async def browse_category(self) -> None:
         await self.open_catalog()
         self.begin()
-        await self.tap(CATEGORY)
-        self.expect(PRODUCT)
+        await self.tap(self.plan.category)
+        self.expect(self.plan.product)
 
     async def open_product(self) -> None:
-        await self.tap(PRODUCT)
-        product = self.expect(PRODUCT, "$16.00")
+        await self.tap(self.plan.product)
+        product = self.expect(self.plan.product, self.plan.product_price)
         if product.photo is None:
             raise AssertionError("the product view has no photo")
 
@@ -262,10 +320,10 @@ class ShopperScript:
     async def add_second_product(self) -> None:
         await self.send("/catalog")
         self.begin()
-        await self.tap(SECOND_CATEGORY)
+        await self.tap(self.plan.second_category)
         self.begin()
-        await self.tap(SECOND_PRODUCT)
-        self.expect(SECOND_PRODUCT)
+        await self.tap(self.plan.second_product)
+        self.expect(self.plan.second_product)
         self.begin()
         await self.tap("Add to cart")
         self.expect_reply_or_toast()
@@ -285,18 +343,34 @@ class ShopperScript:
 
     async def change_quantity(self) -> None:
         await self.send("/cart")
-        cart = self.expect(PRODUCT, SECOND_PRODUCT)
+        cart = self.expect(self.plan.product, self.plan.second_product)
+        if self.plan.second_unit is None:
+            return
         self.begin()
-        await self.tap_in_row(cart, PRODUCT, "➕", "+")
-        self.expect("$32.00")  # two mugs
+        await self.tap_in_row(cart, self.plan.product, "➕", "+")
+        self.expect(self.plan.second_unit[1])
 
     async def checkout(self) -> None:
         await self.tap("Checkout")
         if self.last_invoice() is None:
             self.begin()
             await self.tap("Pay")
-        if self.last_invoice() is None:
+        message = self.last_invoice()
+        if message is None or message.invoice is None:
             raise AssertionError("no invoice arrived after Checkout and Pay")
+        self.check_invoice(message.invoice)
+
+    def check_invoice(self, invoice: dict[str, Any]) -> None:
+        """The invoice is in the shop's currency; a Stars one has one price and no shipping."""
+        if invoice.get("currency") != self.plan.currency:
+            raise AssertionError(f"the invoice is in {invoice.get('currency')}, not in the shop's")
+        if not self.plan.stars:
+            return
+        prices = invoice.get("prices") or []
+        if len(prices) != 1:
+            raise AssertionError(f"a Stars invoice must have one price, this one has {prices}")
+        if invoice.get("need_shipping_address") or invoice.get("is_flexible"):
+            raise AssertionError("a Stars invoice must not ask for a shipping address")
 
     def last_invoice(self) -> Message | None:
         return next((m for m in reversed(self.changed()) if m.invoice is not None), None)
@@ -346,54 +420,83 @@ async def _latest_order(harness: ShopHarness, telegram_id: int) -> tuple[int, st
         return order.id, order.status, format_money(order.total, order.currency)
 
 
-async def run_demo(
-    out: TextIO, *, db_path: Path | None = None, catalog_path: Path = DEFAULT_CATALOG
-) -> DemoResult:
-    """Play the whole journey, printing the transcript to `out`; StepFailed if a step fails."""
+@contextlib.asynccontextmanager
+async def demo_shop(
+    workdir: Path,
+    plan: DemoPlan = USD_DEMO,
+    *,
+    db_path: Path | None = None,
+    catalog_path: Path | None = None,
+) -> AsyncIterator[ShopHarness]:
+    """The plan's shop running against a fresh stand-in, where the shopper and admin have chats."""
+    async with BotApiStandIn() as standin:
+        # Both have opened a chat with the bot before, so the admin gets the admin menu.
+        standin.user(SHOPPER_ID, SHOPPER_NAME)
+        standin.user(ADMIN_ID, ADMIN_NAME)
+        async with contextlib.AsyncExitStack() as stack:
+            harness = ShopHarness(
+                workdir,
+                database_url=database_url(db_path, workdir),
+                catalog_path=catalog_path or plan.catalog_path,
+                standin=standin,
+                **demo_settings(plan=plan),
+            )
+            try:
+                await stack.enter_async_context(harness)
+            except Exception as exc:
+                raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
+            yield harness
+
+
+async def play_journey(harness: ShopHarness, out: TextIO, plan: DemoPlan = USD_DEMO) -> DemoResult:
+    """The scripted purchase in a running demo shop; StepFailed if a step fails."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="shopbot-demo-") as tmp:
-        async with BotApiStandIn() as standin:
-            # Both have opened a chat with the bot before, so the admin gets the admin menu.
-            shopper = standin.user(SHOPPER_ID, SHOPPER_NAME)
-            admin = standin.user(ADMIN_ID, ADMIN_NAME)
-            async with contextlib.AsyncExitStack() as stack:
-                harness = ShopHarness(
-                    Path(tmp),
-                    database_url=database_url(db_path, Path(tmp)),
-                    catalog_path=catalog_path,
-                    standin=standin,
-                    **demo_settings(),
-                )
-                try:
-                    await stack.enter_async_context(harness)
-                except Exception as exc:
-                    raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
-                print(
-                    f"{SHOPPER_NAME} shops in a chat with the bot. Telegram is played by a local "
-                    "stand-in; the bot, its database and the payment flow are real.",
-                    file=out,
-                )
-                stock_before = await _stock(harness, PRODUCT_SKU)
-                script = ShopperScript(harness, shopper)
-                printers = [
-                    TranscriptPrinter(out, shopper, SHOPPER_NAME),
-                    TranscriptPrinter(out, admin, ADMIN_NAME, prefix=f"  [to {ADMIN_NAME}] "),
-                ]
-                await script.run(script.steps(), printers)
-                order_id, status, total = await _latest_order(harness, SHOPPER_ID)
-                if status != OrderStatus.PAID:
-                    raise StepFailed("check the order", f"order #{order_id} is {status}, not paid")
-                stock_after = await _stock(harness, PRODUCT_SKU)
+    shopper = harness.user(SHOPPER_ID, SHOPPER_NAME)
+    admin = harness.user(ADMIN_ID, ADMIN_NAME)
+    paying = ", paying in Telegram Stars" if plan.stars else ""
+    print(
+        f"{SHOPPER_NAME} shops in a chat with the bot{paying}. Telegram is played by a local "
+        "stand-in; the bot, its database and the payment flow are real.",
+        file=out,
+    )
+    stock_before = await _stock(harness, plan.product_sku)
+    script = ShopperScript(harness, shopper, plan)
+    printers = [
+        TranscriptPrinter(out, shopper, SHOPPER_NAME),
+        TranscriptPrinter(out, admin, ADMIN_NAME, prefix=f"  [to {ADMIN_NAME}] "),
+    ]
+    await script.run(script.steps(), printers)
+    order_id, status, total = await _latest_order(harness, SHOPPER_ID)
+    if status != OrderStatus.PAID:
+        raise StepFailed("check the order", f"order #{order_id} is {status}, not paid")
+    stock_after = await _stock(harness, plan.product_sku)
     return DemoResult(
         order_id=order_id,
         order_status=status,
         total=total,
-        sku=PRODUCT_SKU,
+        sku=plan.product_sku,
         stock_before=stock_before,
         stock_after=stock_after,
         messages=len(shopper.chat.messages),
         seconds=time.perf_counter() - started,
     )
+
+
+async def run_demo(
+    out: TextIO,
+    *,
+    db_path: Path | None = None,
+    catalog_path: Path | None = None,
+    plan: DemoPlan = USD_DEMO,
+) -> DemoResult:
+    """Start the shop, play the whole journey printing the transcript to `out`, stop."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="shopbot-demo-") as tmp:
+        async with demo_shop(
+            Path(tmp), plan, db_path=db_path, catalog_path=catalog_path
+        ) as harness:
+            result = await play_journey(harness, out, plan)
+    return replace(result, seconds=time.perf_counter() - started)
 
 
 def quiet_logging() -> None:
@@ -404,13 +507,21 @@ def quiet_logging() -> None:
 
 
 def main(
-    db_path: Path | None = None, out: TextIO | None = None, catalog_path: Path = DEFAULT_CATALOG
+    db_path: Path | None = None,
+    out: TextIO | None = None,
+    catalog_path: Path | None = None,
+    *,
+    stars: bool = False,
 ) -> int:
-    """The `demo` command: 0 when the order was paid and stock went down, else 1."""
+    """The `demo` command (`--stars`: a Telegram Stars shop): 0 when the order was paid and
+    stock went down, else 1."""
     stream = out or sys.stdout
+    plan = STARS_DEMO if stars else USD_DEMO
     quiet_logging()
     try:
-        result = asyncio.run(run_demo(stream, db_path=db_path, catalog_path=catalog_path))
+        result = asyncio.run(
+            run_demo(stream, db_path=db_path, catalog_path=catalog_path, plan=plan)
+        )
     except StepFailed as exc:
         print(f"\nDemo failed at step {exc.step!r}: {exc.reason}", file=sys.stderr)
         return 1

@@ -27,12 +27,15 @@ from bot.demo import (
     BOT_NAME,
     SHOPPER_ID,
     SHOPPER_NAME,
+    STARS_DEMO,
+    USD_DEMO,
+    DemoPlan,
     database_url,
     demo_settings,
     format_event,
     quiet_logging,
 )
-from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
+from bot.standin.harness import ShopHarness
 from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
@@ -366,9 +369,10 @@ async def run_sandbox(
     *,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
-    catalog_path: Path = DEFAULT_CATALOG,
+    catalog_path: Path | None = None,
+    plan: DemoPlan = USD_DEMO,
 ) -> None:
-    """Start the stand-in and the bot, then chat until the person leaves."""
+    """Start the stand-in and the bot (the plan's shop), then chat until the person leaves."""
     with tempfile.TemporaryDirectory(prefix="shopbot-sandbox-") as tmp:
         workdir = Path(tmp)
         async with BotApiStandIn() as standin:
@@ -378,19 +382,19 @@ async def run_sandbox(
             async with ShopHarness(
                 workdir,
                 database_url=database_url(db_path, workdir),
-                catalog_path=catalog_path,
+                catalog_path=catalog_path or plan.catalog_path,
                 standin=standin,
-                **demo_settings(),
+                **demo_settings(plan=plan),
             ) as harness:
                 terminal = TerminalInput(stdin or sys.stdin)
                 await Sandbox(harness, terminal, out or sys.stdout).run()
 
 
-def main(db_path: Path | None = None) -> int:
-    """The `sandbox` command; leaving by quit, Ctrl-D or Ctrl-C is a normal exit."""
+def main(db_path: Path | None = None, *, stars: bool = False) -> int:
+    """The `sandbox` command (`--stars`: a Telegram Stars shop); quit, Ctrl-D or Ctrl-C leave."""
     quiet_logging()
     try:
-        asyncio.run(run_sandbox(db_path))
+        asyncio.run(run_sandbox(db_path, plan=STARS_DEMO if stars else USD_DEMO))
     except KeyboardInterrupt:
         print("\nBye.")
     return 0

@@ -30,6 +30,7 @@ from bot.conversation.screens import (
     Screen,
     SearchHintScreen,
 )
+from bot.money import format_money
 from bot.services import cart as carts
 from bot.services import catalog
 from bot.services.cart import CartError, EmptyCart, NotEnoughStock, NotInCart, OutOfStock
@@ -208,9 +209,23 @@ async def add(shop: Shop, who: Shopper, product_id: int, quantity: int) -> Scree
             return await _listing(v, notice=GONE)
         except CartError as error:
             return await _product(v, product_id, 1, notice=_refusal(error))
-        v.quote(product_id, change.unit_price)
+        shown = _shown_price(v, product_id)
+        # Quote the price the shopper saw on the button: if it has changed since, checkout
+        # says so and asks to confirm (see bot.services.checkout).
+        v.quote(product_id, shown if shown is not None else change.unit_price)
         notice = f"Added {quantity} × {change.title} to your cart."
+        if shown is not None and shown != change.unit_price:
+            now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
+            notice += f" Note: its price has just changed from {was} to {now}."
         return await _product(v, product_id, 1, notice=notice)
+
+
+def _shown_price(v: Visit, product_id: int) -> int | None:
+    """The price of `product_id` on the product screen the shopper is looking at, if any."""
+    price = v.memory.get("price")
+    if v.memory.get("product_id") != product_id or not isinstance(price, int):
+        return None
+    return price
 
 
 async def show_cart(shop: Shop, who: Shopper, notice: str | None = None) -> Screen:
@@ -446,7 +461,7 @@ async def _product(v: Visit, product_id: int, quantity: int, notice: str | None 
         notice = f"Only {card.available} left."
     quantity = min(max(quantity, 1), most)
     basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
-    await v.fire("view", product_id=product_id, quantity=quantity)
+    await v.fire("view", product_id=product_id, quantity=quantity, price=card.price)
     return ProductScreen(
         card=card,
         quantity=quantity,

@@ -132,16 +132,24 @@ class ChatSession:
             self.memory["listing"] = dict(listing)
 
     def remember_product(
-        self, *, product_id: int | None = None, quantity: int = 1, **_: Any
+        self,
+        *,
+        product_id: int | None = None,
+        quantity: int = 1,
+        price: int | None = None,
+        **_: Any,
     ) -> None:
+        """The product on screen and the price it shows: Add quotes that price, not a newer one."""
         if product_id is not None:
             self.memory["product_id"] = product_id
             self.memory["quantity"] = quantity
+            self.memory["price"] = price
 
     def forget_listing(self, **_: Any) -> None:
         self.memory.pop("listing", None)
         self.memory.pop("product_id", None)
         self.memory.pop("quantity", None)
+        self.memory.pop("price", None)
 
 
 def build_machine() -> AsyncMachine:

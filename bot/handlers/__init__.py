@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.context import AnyApplication
-from bot.handlers import admin, cart, errors, fallback, orders, payments, shop, text
+from bot.handlers import admin, cart, errors, fallback, gate, orders, payments, shop, text
 
-# Order matters: earlier modules win; `fallback` answers whatever nobody else handled.
-FEATURES = [admin, shop, cart, orders, payments, text, fallback]
+# Order matters: earlier modules win; `gate` turns away groups and edits before anyone;
+# `fallback` answers whatever nobody else handled.
+FEATURES = [gate, admin, shop, cart, orders, payments, text, fallback]
 
 
 def register_handlers(app: AnyApplication) -> None:

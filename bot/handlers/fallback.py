@@ -21,6 +21,28 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
         await message.reply_text(f"I don't know {command}. Send /help to see what I can do.")
 
 
+UNREADABLE = (
+    "I can only read text and button taps, so I can't use that. "
+    "Type what you're looking for (e.g. “mug”), or send /help to see what I can do."
+)
+
+# A shopper's sticker, photo, voice, file, location, contact...: anything sent that is not
+# text, a command or a service notice (pinned message, payment) would otherwise get silence.
+CONTENT_NOT_TEXT = (
+    filters.ChatType.PRIVATE
+    & filters.UpdateType.MESSAGE
+    & ~filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.StatusUpdate.ALL
+    & ~filters.SUCCESSFUL_PAYMENT
+)
+
+
+async def unreadable_message(update: Update, context: ShopContext) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(UNREADABLE)
+
+
 async def unknown_button(update: Update, context: ShopContext) -> None:
     """A forged, stale or unknown payload: say so, and show where the chat stands now."""
     if update.callback_query:
@@ -29,4 +51,5 @@ async def unknown_button(update: Update, context: ShopContext) -> None:
 
 def register(app: AnyApplication) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(CONTENT_NOT_TEXT, unreadable_message))
     app.add_handler(CallbackQueryHandler(unknown_button))

@@ -193,10 +193,11 @@ class PendingQuery:
 
 @dataclass
 class ChatState:
-    """One private chat: the user, whether they blocked the bot, and every message."""
+    """One chat: a private chat with the user, or (with a title) a group the user writes in."""
 
     chat_id: int
     user: dict[str, Any]
+    group_title: str | None = None
     blocked: bool = False
     messages: list[Message] = field(default_factory=list)
     transcript: list[TranscriptEvent] = field(default_factory=list)
@@ -217,6 +218,8 @@ class ChatState:
     @property
     def chat_json(self) -> dict[str, Any]:
         """The Chat object Telegram puts in every message of this chat."""
+        if self.group_title is not None:
+            return {"id": self.chat_id, "type": "group", "title": self.group_title}
         chat: dict[str, Any] = {
             "id": self.chat_id,
             "type": "private",
@@ -483,6 +486,15 @@ class BotApiStandIn:
             self.chats[user_id] = ChatState(chat_id=user_id, user=user_json)
             self._users[user_id] = FakeUser(self, self.chats[user_id])
         return self._users[user_id]
+
+    def group(self, chat_id: int, title: str, member: FakeUser) -> FakeUser:
+        """`member` writing in a group chat (negative id) that has the bot in it; the stand-in
+        keeps one writing member per group, so give each member its own group id."""
+        if chat_id not in self.chats:
+            self.chats[chat_id] = ChatState(
+                chat_id=chat_id, user=member.chat.user, group_title=title
+            )
+        return FakeUser(self, self.chats[chat_id])
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every logged call of one method (case-insensitive, like Telegram)."""

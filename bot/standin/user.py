@@ -7,6 +7,7 @@ condition (notified on each bot call), so tests never sleep.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -56,8 +57,8 @@ class FakeUser:
 
     @property
     def user_id(self) -> int:
-        """The user's id, also the private chat's id."""
-        return self.chat.chat_id
+        """The user's id (in a private chat, also the chat's id)."""
+        return int(self.chat.user["id"])
 
     @property
     def user_json(self) -> dict[str, Any]:
@@ -116,6 +117,28 @@ class FakeUser:
         self.chat.transcript.append(TranscriptEvent("user", "sent", text))
         message, _ = await self.standin.add_user_message(self.chat, content)
         return message
+
+    async def edit(self, message: Message, text: str) -> None:
+        """Edit a message the user sent earlier; the bot gets an edited_message update."""
+        self._begin()
+        message.text = text
+        self.chat.transcript.append(TranscriptEvent("user", "edited", text))
+        now = int(time.time())
+        content: dict[str, Any] = {"text": text}
+        entities = self.standin.command_entity(text)
+        if entities:
+            content["entities"] = entities
+        await self.standin.push_update(
+            "edited_message",
+            {
+                "message_id": message.message_id,
+                "from": self.user_json,
+                "chat": self.chat.chat_json,
+                "date": message.date,
+                "edit_date": now,
+                **content,
+            },
+        )
 
     async def send_photo(self, data: bytes | None = None, caption: str | None = None) -> Message:
         """Send a photo; its file_id works with getFile and downloads."""

@@ -159,6 +159,25 @@ async def test_checkout_reports_changes_and_asks_to_confirm(harness: ShopHarness
     assert summary.all_buttons[0].label == "💳 Pay $36.00"
 
 
+async def test_a_price_raised_while_the_product_is_on_screen_is_not_added_silently(
+    harness: ShopHarness,
+) -> None:
+    """The shopper taps "Add to cart · $16.00" after an admin raised the price to $18.00."""
+    await _open_kitchen_mug(harness)
+    alice = harness.user(1001, "Alice")
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.price = 1800
+    await alice.press("Add to cart · $16.00")
+    assert "its price has just changed from $16.00 to $18.00" in shown(alice)
+    await alice.send("checkout")
+    changes = await alice.wait_for("Some things changed")
+    assert "the price changed from $16.00 to $18.00" in (changes.text or "")
+    await alice.press("Continue to checkout")
+    assert "Order summary" in shown(alice)
+
+
 async def test_checkout_of_an_empty_cart_says_so(harness: ShopHarness) -> None:
     alice = harness.user(1001, "Alice")
     await alice.send("checkout")

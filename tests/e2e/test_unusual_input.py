@@ -1,0 +1,111 @@
+"""Input a store bot gets in real life besides commands and taps: stickers, files, edits,
+group chats. Each gets a clear answer (or, in a group, deliberate quiet), never silence."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.handlers.fallback import UNREADABLE
+from bot.handlers.gate import EDIT_IGNORED
+from bot.standin.harness import ShopHarness
+from bot.store.models import Product
+from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.shopper import shown
+
+STICKER = {
+    "file_id": "CAACAgIAAxkBAAEB",
+    "file_unique_id": "AgADsticker",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
+
+
+async def stock_of(harness: ShopHarness, sku: str) -> int:
+    async with harness.store.uow() as uow:
+        stock = await uow.session.scalar(select(Product.stock).where(Product.sku == sku))
+    assert stock is not None
+    return stock
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"sticker": STICKER},
+        {"voice": {"file_id": "AwACAgIAAxkBAAEB", "file_unique_id": "AgADvoice", "duration": 3}},
+        {"location": {"latitude": 51.5, "longitude": -0.12}},
+        {"contact": {"phone_number": "+15555550100", "first_name": "Bob"}},
+    ],
+    ids=["sticker", "voice", "location", "contact"],
+)
+async def test_a_shopper_sending_something_other_than_text_is_told_what_works(
+    harness: ShopHarness, content: dict[str, object]
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await harness.standin.add_user_message(alice.chat, content)
+    await alice.wait_for(UNREADABLE)
+
+
+async def test_a_shoppers_photo_or_file_is_not_met_with_silence(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send_photo(caption="do you have this?")
+    await alice.wait_for(UNREADABLE)
+    await alice.send_document("list.csv", b"sku,title\nX,Y\n", "text/csv")
+    await alice.wait_for(UNREADABLE)
+
+
+async def test_an_edited_admin_command_is_not_run_a_second_time(harness: ShopHarness) -> None:
+    ada = harness.user(ADMIN_ID, "Ada")
+    before = await stock_of(harness, "KIT-MUG-CER")
+    command = await ada.send("/stock KIT-MUG-CER +5")
+    await ada.wait_for(f"{before} → {before + 5}")
+
+    await ada.edit(command, "/stock KIT-MUG-CER +6")
+    await ada.wait_for(EDIT_IGNORED)
+    await harness.until_idle()
+    assert await stock_of(harness, "KIT-MUG-CER") == before + 5
+
+
+async def test_an_edited_search_says_to_send_it_again(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    typo = await alice.send("keetle")
+    await harness.until_idle()
+    await alice.edit(typo, "kettle")
+    await alice.wait_for(EDIT_IGNORED)
+    await harness.until_idle()
+    assert shown(alice) == EDIT_IGNORED
+
+
+async def test_in_a_group_the_bot_points_to_its_private_chat_and_is_otherwise_quiet(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    ada = harness.user(ADMIN_ID, "Ada")
+    group = harness.standin.group(-100500, "Coffee lovers", alice)
+    pointer = "I work in private chats only. Open https://t.me/shop_test_bot"
+
+    await harness.standin.add_user_message(
+        group.chat, {"new_chat_members": [harness.standin.bot_user]}
+    )
+    await group.wait_for(pointer)
+    await group.send("/start")
+    await group.wait_for(pointer)
+    await group.send("/cart@shop_test_bot")
+    await group.wait_for(pointer)
+
+    answered = len(group.messages)
+    await group.send("anyone tried the kettle?")
+    await group.send("/start@some_other_bot")
+    await harness.until_idle()
+    assert len(group.messages) == answered
+
+    # Admin commands do not run in a group either: the shop's answers are not for everyone.
+    before = await stock_of(harness, "KIT-MUG-CER")
+    admin_in_group = harness.standin.group(-100501, "Shop team", ada)
+    await admin_in_group.send("/stock KIT-MUG-CER 0")
+    await admin_in_group.wait_for(pointer)
+    await harness.until_idle()
+    assert await stock_of(harness, "KIT-MUG-CER") == before
