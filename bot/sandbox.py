@@ -49,8 +49,9 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   /start, /catalog, hello ...  anything else you type is sent to the bot as a message
   3                            press button number 3 of the messages shown last
   say 10                       send this text as it is (e.g. a number the bot asked for)
-  pay                          pay the last invoice (Telegram's form: address in the US,
-                               first shipping option); `pay express` picks an option by id
+  pay                          pay the last invoice (Telegram's form; for physical goods a
+                               US address and the first shipping option, `pay express`
+                               picks another option by id)
   file PATH                    send a file to the bot (e.g. a catalog CSV, as the admin)
   /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
   buttons                      show the numbered buttons again

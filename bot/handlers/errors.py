@@ -18,6 +18,8 @@ async def on_error(update: object, context: ShopContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    if update.effective_chat is not None and update.effective_chat.type != "private":
+        return  # the shop works in private chats; never apologise to a whole group
     try:
         if update.callback_query:
             await update.callback_query.answer(SORRY, show_alert=True)

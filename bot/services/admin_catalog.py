@@ -25,6 +25,7 @@ from bot.store.catalog_file import (
 )
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
+from bot.wording import plural
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 CATALOG_EXTENSIONS = (".csv", ".json")
@@ -273,8 +274,9 @@ async def change_stock(
     if not done:
         wanted = before + change.amount if change.delta else change.amount
         raise AdminInputError(
-            f"{fresh.sku} cannot go to {wanted}: {fresh.reserved} unit(s) are held by unpaid "
-            f"invoices and stock is {fresh.stock}. Send a number of at least {fresh.reserved}."
+            f"{fresh.sku} cannot go to {wanted}: "
+            f"{plural(fresh.reserved, 'unit is', 'units are')} held by unpaid invoices"
+            f" and stock is {fresh.stock}. Send a number of at least {fresh.reserved}."
         )
     await uow.audit.record(
         actor,

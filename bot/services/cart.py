@@ -53,6 +53,7 @@ class CartLineView:
     quantity: int
     available: int
     is_active: bool
+    is_digital: bool = False
 
     @property
     def line_total(self) -> int:
@@ -71,6 +72,11 @@ class CartView:
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def needs_shipping(self) -> bool:
+        """Anything physical in it: the payment form will ask for an address."""
+        return any(not line.is_digital for line in self.lines)
 
     @property
     def is_empty(self) -> bool:
@@ -178,6 +184,7 @@ def _view(cart: Cart, currency: str) -> CartView:
             quantity=ln.quantity,
             available=ln.product.available,
             is_active=ln.product.is_active,
+            is_digital=ln.product.is_digital,
         )
         for ln in cart.lines
     )

@@ -250,8 +250,9 @@ def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
         return View("\n".join(lines), _markup(rows))
     lines = ["🧾 <b>Order summary</b>", ""]
     lines += _summary_lines(screen)
-    lines.append("")
-    lines.append("Shipping, if any, is chosen in the payment form.")
+    if basket.needs_shipping:
+        lines.append("")
+        lines.append("Shipping address and method are chosen in the payment form.")
     total = format_money(basket.total, basket.currency)
     rows = [[_button(f"💳 Pay {total}", "pay")], [_button("🛒 Edit cart", "cart")]]
     return View("\n".join(lines), _markup(rows))

@@ -88,7 +88,9 @@ async def test_admin_ships_and_delivers_and_the_shopper_hears_each_step(
     listing = await admin.wait_for(f"#{order_id} · ✅ Paid · $37.00 · ")
     await admin.press("Shipped")  # filter: no shipped orders yet
     await admin.wait_for("(no orders)")
-    await admin.press("All")
+    await admin.press("Admin menu")  # an empty list is no dead end
+    await admin.wait_for("Admin menu")
+    await admin.press("Orders")  # the menu's Orders: all of them again
     await admin.wait_for(f"#{order_id} · ✅ Paid")
     await admin.press(f"#{order_id} · $37.00")
     detail = await admin.wait_for(f"Order #{order_id} · ✅ Paid")

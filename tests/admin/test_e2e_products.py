@@ -62,7 +62,7 @@ async def test_stock_is_set_adjusted_never_below_reserved_and_alerts_admins(
         assert mug is not None
         assert await uow.products.reserve(mug.id, 4)
     await admin.send("/stock KIT-MUG-CER 3")
-    await admin.wait_for("4 unit(s) are held by unpaid invoices")
+    await admin.wait_for("4 units are held by unpaid invoices")
     await admin.send("/stock KIT-MUG-CER -12")
     await admin.wait_for("cannot go to 3")
     assert (await product(shop, "KIT-MUG-CER")).stock == 15
@@ -182,7 +182,7 @@ async def test_stats_and_export_from_the_menu(shop: ShopHarness, admin: FakeUser
     await admin.send("/stats")
     report = await admin.wait_for("Shop report")
     text = report.text or ""
-    assert "Today: $0.00 revenue, 0 order(s)" in text and "30 days:" in text
+    assert "Today: $0.00 revenue, 0 orders" in text and "30 days:" in text
     assert "KIT-MUG-CER · Stoneware Mug 350ml: 1 left" in text
     await admin.send("/admin")
     await admin.wait_for("Admin menu")

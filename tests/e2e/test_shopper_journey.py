@@ -246,3 +246,22 @@ async def test_double_tap_is_not_an_error(harness: ShopHarness) -> None:
     assert edits and all("not modified" in str(c.result_or_error) for c in edits)
     assert not [c for c in calls if c.method == "sendMessage"]  # no new message for it
     assert alice.last_message is not None and alice.last_message.message_id == catalog.message_id
+
+
+async def test_the_summary_mentions_shipping_only_for_physical_goods(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_DIG-GDE-BRW")
+    await alice.wait_for("Home Brewing Guide")
+    await alice.press("Add to cart")
+    await alice.send("checkout")
+    summary = await alice.wait_for("Order summary")
+    assert "Shipping" not in (summary.text or "")
+
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Stoneware Mug")
+    await alice.press("Add to cart")
+    await alice.send("checkout")
+    summary = await alice.wait_for("Order summary")
+    assert "Shipping address and method are chosen in the payment form." in (summary.text or "")

@@ -13,6 +13,7 @@ from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.services import broadcast as service
 from bot.services.admin_flows import Flow, new_flow
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,8 @@ async def begin(update: Update, context: ShopContext) -> None:
     count = len(await service.audience(context.shop.store))
     await reply(
         update,
-        f"Send the text to broadcast to {count} customer(s) (those who have not blocked the "
-        "bot). You will see a preview first.",
+        f"Send the text to broadcast to {plural(count, 'customer')} (those who have not "
+        "blocked the bot). You will see a preview first.",
         flow_buttons(flow),
     )
 
@@ -55,7 +56,7 @@ async def on_input(update: Update, context: ShopContext, flow: Flow) -> None:
     count = len(await service.audience(context.shop.store))
     flow.update(step="preview", text=text)
     await save_flow(update, context, flow)
-    await reply(update, f"Preview: this goes to {count} customer(s).")
+    await reply(update, f"Preview: this goes to {plural(count, 'customer')}.")
     await reply(update, text, flow_buttons(flow, confirm=f"📣 Send to {count}"))
 
 

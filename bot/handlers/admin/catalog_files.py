@@ -12,6 +12,7 @@ from bot.services.admin_catalog import AdminInputError
 from bot.services.alerts import low_stock_alerts
 from bot.store.catalog_file import CatalogError
 from bot.store.models import utcnow
+from bot.wording import plural
 
 
 async def import_document(update: Update, context: ShopContext) -> None:
@@ -33,7 +34,7 @@ async def import_document(update: Update, context: ShopContext) -> None:
         problems = "\n".join("• " + line for line in catalog.describe_catalog_errors(exc))
         await reply(
             update,
-            f"Nothing was imported: {name} has {len(exc.errors)} problem(s). "
+            f"Nothing was imported: {name} has {plural(len(exc.errors), 'problem')}. "
             f"Fix them and send the file again.\n\n{problems}",
         )
         return

@@ -17,7 +17,7 @@ from bot.context import ShopContext
 from bot.handlers.admin.common import Rows, actor, button, flow_buttons, reply, save_flow, show
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
-from bot.money import format_money
+from bot.money import STARS, format_money
 from bot.services import admin_orders
 from bot.services.admin_catalog import AdminInputError, parse_price
 from bot.services.admin_flows import Flow, new_flow
@@ -80,6 +80,7 @@ async def order_list(update: Update, context: ShopContext, status: str | None, p
         for s in OrderStatus
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    rows.append([button("⬅️ Admin menu", "AM", "menu")])
     await show(update, "\n".join(lines), rows)
 
 
@@ -318,9 +319,13 @@ async def _ask_amount(update: Update, flow: Flow, problem: str = "") -> None:
     most = format_money(int(flow["refundable"]), str(flow["currency"]))
     rows: Rows = [[button(f"↩️ Full refund ({most})", "AFR", flow["id"])]]
     rows += flow_buttons(flow)
-    text = (
-        f"Send the amount to refund for order #{flow['order_id']} (up to {most}), or refund it all."
-    )
+    if flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
+        text = f"Order #{flow['order_id']} was paid in Telegram Stars: it can be refunded in full."
+    else:
+        text = (
+            f"Send the amount to refund for order #{flow['order_id']} (up to {most}), "
+            "or refund it all."
+        )
     await reply(update, f"{problem}\n\n{text}" if problem else text, rows)
 
 
@@ -329,6 +334,9 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
     assert message is not None
     if flow.get("step") == "preview":
         await reply(update, "Press Refund to confirm, or Cancel.")
+        return
+    if flow["currency"] == STARS:
+        await _ask_amount(update, flow, "Telegram Stars payments are refunded in full only.")
         return
     if message.text is None:
         await _ask_amount(update, flow, "I need the amount as text, e.g. 5.00.")

@@ -10,6 +10,7 @@ from bot.handlers.admin.guard import admin_only
 from bot.money import format_money
 from bot.services.alerts import low_stock_line
 from bot.services.reports import StoreStats, store_stats
+from bot.wording import plural
 
 
 def render_stats(stats: StoreStats) -> str:
@@ -23,7 +24,7 @@ def render_stats(stats: StoreStats) -> str:
         )
         lines.append(
             f"{period.label}: {format_money(period.net, c)} revenue{refunds}, "
-            f"{period.orders} order(s), average {format_money(period.average_order, c)}"
+            f"{plural(period.orders, 'order')}, average {format_money(period.average_order, c)}"
         )
     lines += ["", "Top products (30 days):"]
     lines += [
