@@ -30,6 +30,7 @@ from bot.conversation.screens import (
     SearchHintScreen,
 )
 from bot.money import format_money
+from bot.services.cart import CartLineView
 from bot.services.checkout import ChangeKind, LineChange
 from bot.services.photos import PhotoSource, resolve_photo
 
@@ -212,6 +213,9 @@ def _cart(screen: CartScreen, settings: Settings) -> View:
         unit = format_money(line.unit_price, line.currency)
         total = format_money(line.line_total, line.currency)
         lines.append(f"{n}. {escape(line.title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
+        warning = cart_line_warning(line)
+        if warning:
+            lines.append(f"    ⚠️ {warning}")
         rows.append(
             [
                 _button("➖", "dec", line.product_id),
@@ -311,6 +315,17 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
 
 
 # ---------------------------------------------------------------- pieces
+
+
+def cart_line_warning(line: CartLineView) -> str | None:
+    """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
+    if not line.is_active:
+        return "no longer sold; it will be removed at checkout"
+    if line.available <= 0:
+        return "sold out; it will be removed at checkout"
+    if line.available < line.quantity:
+        return f"only {line.available} left; checkout will lower the quantity"
+    return None
 
 
 def stock_label(available: int, low_stock_threshold: int, is_digital: bool = False) -> str:

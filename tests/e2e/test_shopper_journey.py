@@ -265,3 +265,26 @@ async def test_the_summary_mentions_shipping_only_for_physical_goods(
     await alice.send("checkout")
     summary = await alice.wait_for("Order summary")
     assert "Shipping address and method are chosen in the payment form." in (summary.text or "")
+
+
+async def test_the_cart_warns_about_lines_that_changed_since_they_were_added(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    for sku in ("HOM-CSH-LIN", "KIT-MUG-CER"):
+        await alice.send(f"/start product_{sku}")
+        await alice.wait_for("Add to cart")
+        await alice.press("➕")
+        await alice.press("Add to cart")
+    async with harness.store.uow() as uow:
+        cushion = await uow.products.get_by_sku("HOM-CSH-LIN")
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert cushion is not None and mug is not None
+        assert await uow.products.set_stock(cushion.id, 1)
+        mug.is_active = False
+
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    text = cart.text or ""
+    assert "⚠️ only 1 left; checkout will lower the quantity" in text
+    assert "⚠️ no longer sold; it will be removed at checkout" in text
