@@ -42,9 +42,11 @@ class Settings:
     shipping_countries: frozenset[str] = frozenset(
         {"US", "CA", "GB", "IE", "DE", "FR", "NL", "BE", "ES", "IT", "AT", "SE", "DK", "PL"}
     )
+    shipping_home_country: str = "US"
     shipping_standard: int = 500
     shipping_express: int = 1500
     free_shipping_over: int = 5000
+    shipping_international_extra: int = 1000
     broadcast_rate: float = 25.0
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
@@ -141,6 +143,10 @@ def _parse(env: Mapping[str, str]) -> Settings:
         if len(code) != 2 or not code.isalpha():
             raise ConfigError(f"SHIPPING_COUNTRIES: {code!r} is not a two-letter country code")
 
+    home = get("SHIPPING_HOME_COUNTRY", "US").upper()
+    if len(home) != 2 or not home.isalpha():
+        raise ConfigError(f"SHIPPING_HOME_COUNTRY: {home!r} is not a two-letter country code")
+
     defaults = Settings(bot_token=token)
     return Settings(
         bot_token=token,
@@ -156,10 +162,14 @@ def _parse(env: Mapping[str, str]) -> Settings:
         catalog_path=Path(get("CATALOG_PATH", "data/catalog.json")),
         reservation_minutes=_positive_int(env, "RESERVATION_MINUTES", 15),
         low_stock_threshold=_positive_int(env, "LOW_STOCK_THRESHOLD", 3, allow_zero=True),
-        shipping_countries=countries or defaults.shipping_countries,
+        shipping_countries=(countries or defaults.shipping_countries) | {home},
+        shipping_home_country=home,
         shipping_standard=_amount(env, "SHIPPING_STANDARD", currency, "5.00"),
         shipping_express=_amount(env, "SHIPPING_EXPRESS", currency, "15.00"),
         free_shipping_over=_amount(env, "FREE_SHIPPING_OVER", currency, "50.00"),
+        shipping_international_extra=_amount(
+            env, "SHIPPING_INTERNATIONAL_EXTRA", currency, "10.00"
+        ),
         broadcast_rate=_positive_float(env, "BROADCAST_RATE", 25.0),
         webhook_url=get("WEBHOOK_URL"),
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),

@@ -25,12 +25,22 @@ class ShippingChoice:
 def shipping_options(
     settings: Settings, *, goods_total: int, country_code: str
 ) -> list[ShippingChoice]:
-    """Standard (free from `free_shipping_over`) and express, or ShippingRefused."""
+    """Standard and express to where we ship, or ShippingRefused.
+
+    At home, standard is free from `free_shipping_over`; abroad both options cost
+    `shipping_international_extra` more and standard is never free.
+    """
     country = (country_code or "").strip().upper()
     if country not in settings.shipping_countries:
         where = ", ".join(sorted(settings.shipping_countries))
         shown = country or "that address"
         raise ShippingRefused(f"Sorry, we don't ship to {shown} yet. We ship to: {where}.")
+    if country != settings.shipping_home_country:
+        extra = settings.shipping_international_extra
+        return [
+            ShippingChoice(STANDARD, "Standard, international", settings.shipping_standard + extra),
+            ShippingChoice(EXPRESS, "Express, international", settings.shipping_express + extra),
+        ]
     free = goods_total >= settings.free_shipping_over
     standard = 0 if free else settings.shipping_standard
     standard_title = "Standard (free)" if free else "Standard"

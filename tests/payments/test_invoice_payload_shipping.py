@@ -102,8 +102,11 @@ def test_shipping_is_free_over_the_threshold_and_refused_where_we_do_not_ship() 
     small = shipping_options(settings, goods_total=4999, country_code="us")
     assert [(o.id, o.price) for o in small] == [("standard", 500), ("express", 1500)]
     assert "free from $50.00" in small[0].title
-    big = shipping_options(settings, goods_total=5000, country_code="DE")
+    big = shipping_options(settings, goods_total=5000, country_code="US")
     assert [(o.id, o.price) for o in big] == [("standard", 0), ("express", 1500)]
+    abroad = shipping_options(settings, goods_total=5000, country_code="DE")
+    assert [(o.id, o.price) for o in abroad] == [("standard", 1500), ("express", 2500)]
+    assert abroad[0].title == "Standard, international"
     with pytest.raises(ShippingRefused, match=r"don't ship to BR yet\. We ship to: AT, BE"):
         shipping_options(settings, goods_total=100, country_code="BR")
     with pytest.raises(ShippingRefused, match="not available"):

@@ -67,3 +67,13 @@ def test_an_unreadable_env_file_is_a_clear_error(tmp_path: Path) -> None:
     env_file.write_bytes(b"BOT_TOKEN=\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match=r"cannot read .*\.env"):
         load_settings({}, env_file=env_file)
+
+
+def test_the_home_country_is_always_served_and_international_shipping_costs_extra() -> None:
+    env = {"BOT_TOKEN": TOKEN, "SHIPPING_COUNTRIES": "DE,FR", "SHIPPING_HOME_COUNTRY": "nl"}
+    settings = load_settings({**env, "SHIPPING_INTERNATIONAL_EXTRA": "7.50"}, env_file=None)
+    assert settings.shipping_home_country == "NL"
+    assert settings.shipping_countries == frozenset({"DE", "FR", "NL"})
+    assert settings.shipping_international_extra == 750
+    with pytest.raises(ConfigError, match="SHIPPING_HOME_COUNTRY"):
+        load_settings({**env, "SHIPPING_HOME_COUNTRY": "Holland"}, env_file=None)
