@@ -38,6 +38,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "pay": (),  # pay the verified order summary
     "ords": (),  # my orders
     "ord": ("i",),  # one of my orders
+    "dl": ("i", "i"),  # send a digital line again: order id, order line id
     # admin (bot/handlers/admin): menu, product list, flow steps, orders
     "AM": ("s",),  # admin menu section
     "APL": ("i",),  # product list page

@@ -59,6 +59,10 @@ class DemoPlan:
     second_item: str  # how the step names it: "a bag of Espresso Roast Beans"
     second_unit: tuple[str, str] | None = None
     """(what, cart total shown after it): the cart step takes a second unit of the product."""
+    documents: int = 0
+    """Digital items sent as documents right after the payment."""
+    final_status: str = OrderStatus.PAID
+    """Where the order ends: paid (goods to ship), or delivered (all digital, all sent)."""
 
     @property
     def stars(self) -> bool:
@@ -90,6 +94,8 @@ STARS_DEMO = DemoPlan(
     second_category="Templates",
     second_product="Café Menu Templates",
     second_item="the Café Menu Templates",
+    documents=2,
+    final_status=OrderStatus.DELIVERED,
 )
 
 
@@ -381,6 +387,11 @@ class ShopperScript:
             raise AssertionError(f"payment refused at {result.stage}: {result.error_message}")
         await self.settle()
         self.expect("#")
+        documents = [m for m in self.changed() if m.document is not None]
+        if len(documents) != self.plan.documents:
+            raise AssertionError(
+                f"expected {self.plan.documents} document(s) after paying, got {len(documents)}"
+            )
 
     async def list_orders(self) -> None:
         await self.send("/orders")
@@ -467,8 +478,10 @@ async def play_journey(harness: ShopHarness, out: TextIO, plan: DemoPlan = USD_D
     ]
     await script.run(script.steps(), printers)
     order_id, status, total = await _latest_order(harness, SHOPPER_ID)
-    if status != OrderStatus.PAID:
-        raise StepFailed("check the order", f"order #{order_id} is {status}, not paid")
+    if status != plan.final_status:
+        raise StepFailed(
+            "check the order", f"order #{order_id} is {status}, not {plan.final_status}"
+        )
     stock_after = await _stock(harness, plan.product_sku)
     return DemoResult(
         order_id=order_id,

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from bot.context import AnyApplication
-from bot.handlers import admin, cart, errors, fallback, gate, orders, payments, shop, text
+from bot.handlers import (
+    admin,
+    cart,
+    errors,
+    fallback,
+    gate,
+    inline,
+    orders,
+    payments,
+    shop,
+    text,
+)
 
 # Order matters: earlier modules win; `gate` turns away groups and edits before anyone;
 # `fallback` answers whatever nobody else handled.
-FEATURES = [gate, admin, shop, cart, orders, payments, text, fallback]
+FEATURES = [gate, admin, shop, cart, orders, payments, text, inline, fallback]
 
 
 def register_handlers(app: AnyApplication) -> None:

@@ -1,16 +1,19 @@
-"""/orders: the shopper's order history, and one order's lines."""
+"""/orders: the shopper's order history, one order's lines, and its digital items again."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import CallbackQueryLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.callback_data import ButtonData
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
-from bot.conversation.journey import Shopper
+from bot.conversation.journey import EXPIRED, Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import button_handler, shopper_of
+from bot.services import downloads
+from bot.services.orders import send_quietly
 from bot.views.display import present
 
 
@@ -27,6 +30,27 @@ async def on_order(update: Update, context: ShopContext, who: Shopper, data: But
     return await journey.order(context.shop, who, data.int_arg(0))
 
 
+async def on_download(
+    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+) -> Screen | None:
+    """⬇️ on an order: send that digital line again (only the presser's own paid order)."""
+    order_id, line_id = data.int_arg(0), data.int_arg(1)
+    try:
+        item = await downloads.find_download(context.shop, who.user_id, order_id, line_id)
+    except downloads.DownloadUnavailable:
+        return await journey.current(context.shop, who, EXPIRED)
+    if update.callback_query:
+        toast = f"Sending {item.title}…"[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH]
+        await update.callback_query.answer(toast)
+    if not await downloads.send_download(context.bot, context.shop, who.chat_id, item):
+        await send_quietly(
+            context.bot,
+            who.chat_id,
+            f"Sorry, I could not send {item.title} just now. Please try again in a while.",
+        )
+    return None
+
+
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("orders", orders_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(button_handler({"ords": on_orders, "ord": on_order}))
+    app.add_handler(button_handler({"ords": on_orders, "ord": on_order, "dl": on_download}))

@@ -29,6 +29,7 @@ from bot.payments.service import (
 )
 from bot.payments.shipping import ShippingRefused
 from bot.payments.verification import verify_payment, verify_pending
+from bot.services import downloads
 from bot.services.alerts import low_stock_alerts
 from bot.services.orders import alert_admins, send_quietly
 
@@ -146,8 +147,18 @@ async def on_successful_payment(update: Update, context: ShopContext) -> None:
                 review_reason = verdict.note
         except TimeoutError:
             log.warning("Stripe check of order %s timed out; retried later", order.order_id)
-    await message.reply_text(messages.receipt_text(order, under_review=review_reason is not None))
+    # Digital items go out only for a payment nobody needs to look at first.
+    plan = await downloads.plan_delivery(shop, order.order_id) if review_reason is None else None
+    await message.reply_text(
+        messages.receipt_text(
+            order,
+            under_review=review_reason is not None,
+            downloads_follow=plan is not None and bool(plan.downloads),
+        )
+    )
     await conversation.fire(shop.store, chat_id, "paid")
+    if plan is not None and plan.downloads:
+        await downloads.deliver(bot, shop, chat_id, plan)
     await low_stock_alerts(bot, shop, [line.product_id for line in order.lines])
     if review_reason is not None:
         await alert_admins(bot, admins, messages.admin_review_text(order.order_id, review_reason))

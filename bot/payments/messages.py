@@ -7,15 +7,25 @@ from typing import Any
 from bot.services.orders import OrderSummary, lines_text
 
 
-def receipt_text(order: OrderSummary, *, under_review: bool = False) -> str:
-    """The shopper's confirmation: order number, lines, total, and what happens next."""
+def receipt_text(
+    order: OrderSummary, *, under_review: bool = False, downloads_follow: bool = False
+) -> str:
+    """The shopper's confirmation: order number, lines, total, and what happens next.
+
+    `downloads_follow`: the order's digital items are sent right after this message.
+    """
     if order.needs_shipping:
         nxt = "We're packing your order and will message you here when it ships."
+        if downloads_follow:
+            nxt += " Your digital items follow below."
+    elif downloads_follow:
+        nxt = "Your digital items follow below."
     else:
         nxt = "The shop will send your digital items here shortly."
     text = (
         f"✅ Payment received, thank you!\n\nOrder #{order.order_id}\n{lines_text(order)}\n\n"
-        f"What happens next: {nxt}\n/orders shows its status any time."
+        f"What happens next: {nxt}\n/orders shows its status any time"
+        + (" and sends the downloads again." if downloads_follow else ".")
     )
     if under_review:
         text += (

@@ -17,6 +17,8 @@ from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
 SEARCH_LIMIT = 48  # results kept for one search (6 pages)
+SHARE_LIMIT = 200  # matches kept for one inline query (four answers of 50)
+FEATURED_COUNT = 10  # in-stock products offered for an empty inline query
 
 # Words that carry no meaning in "I want a mug for tea": they never have to match.
 _STOPWORDS_TEXT = (
@@ -126,6 +128,31 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     return ProductPage(f"“{query.strip()}”", _items(chosen), page, pages, total)
 
 
+@dataclass(frozen=True, slots=True)
+class SharePage:
+    """One answer to an inline query; `next_offset` is where the next answer starts (None: no
+    more)."""
+
+    cards: tuple[ProductCard, ...]
+    next_offset: int | None
+
+
+async def shareable(uow: UnitOfWork, query: str, offset: int, page_size: int) -> SharePage:
+    """Products a shopper can post into any chat (inline mode): the search's matches, best
+    first, or a few in-stock products when the query has no words. Reads only: inline queries
+    come from anyone, including people who never opened the shop.
+    """
+    words = query_words(query)
+    products = await uow.products.list_active()
+    if words:
+        found = rank_products(products, words, limit=SHARE_LIMIT)
+    else:
+        found = [p for p in products if p.available > 0][:FEATURED_COUNT]
+    start = max(offset, 0)
+    end = start + page_size
+    return SharePage(tuple(_card(p) for p in found[start:end]), end if end < len(found) else None)
+
+
 async def product_card(uow: UnitOfWork, product_id: int) -> ProductCard:
     product = await uow.products.get(product_id)
     if product is None or not product.is_active:
@@ -164,7 +191,9 @@ def word_score(query_word: str, product_words: Iterable[str]) -> float:
     return best
 
 
-def rank_products(products: Sequence[Product], words: Sequence[str]) -> list[Product]:
+def rank_products(
+    products: Sequence[Product], words: Sequence[str], limit: int = SEARCH_LIMIT
+) -> list[Product]:
     """Products matching most query words best, ties by title; non-matching left out."""
     scored: list[tuple[int, float, str, Product]] = []
     for product in products:
@@ -178,7 +207,7 @@ def rank_products(products: Sequence[Product], words: Sequence[str]) -> list[Pro
     most = max(matched for matched, *_ in scored)
     scored = [row for row in scored if row[0] == most]
     scored.sort(key=lambda row: (-row[1], row[2]))
-    return [product for *_, product in scored[:SEARCH_LIMIT]]
+    return [product for *_, product in scored[:limit]]
 
 
 def _typo_threshold(word: str) -> float:

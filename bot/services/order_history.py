@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services.downloads import downloadable_lines
 from bot.store.models import Order
 from bot.store.order_states import STATUS_LABELS, OrderStatus
 from bot.store.uow import UnitOfWork
@@ -22,6 +23,8 @@ class OrderLineView:
     quantity: int
     unit_price: int
     currency: str
+    line_id: int = 0
+    downloadable: bool = False  # a digital line of a paid order: /orders can send it again
 
     @property
     def line_total(self) -> int:
@@ -69,10 +72,10 @@ async def get_order(uow: UnitOfWork, customer_id: int, order_id: int) -> OrderVi
     order = await uow.orders.get(order_id, full=False)
     if order is None or order.customer_id != customer_id:
         raise OrderNotFound(order_id)
-    return _view(order)
+    return _view(order, await downloadable_lines(uow, order))
 
 
-def _view(order: Order) -> OrderView:
+def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -> OrderView:
     return OrderView(
         id=order.id,
         status=order.status,
@@ -85,7 +88,14 @@ def _view(order: Order) -> OrderView:
         created_at=order.created_at,
         tracking_number=order.tracking_number,
         lines=tuple(
-            OrderLineView(line.title, line.quantity, line.unit_price, line.currency)
+            OrderLineView(
+                line.title,
+                line.quantity,
+                line.unit_price,
+                line.currency,
+                line_id=line.id,
+                downloadable=line.id in downloadable,
+            )
             for line in order.lines
         ),
     )

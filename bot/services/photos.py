@@ -41,19 +41,30 @@ def resolve_photo(photo: str, photo_file_id: str | None, catalog_path: Path) -> 
 
 def resolve_original(photo: str, catalog_path: Path) -> PhotoSource | None:
     """The catalog's own reference, ignoring any cached file_id."""
-    photo = photo.strip()
-    if not photo:
+    return resolve_reference(photo, catalog_path, _IMAGE_SUFFIXES)
+
+
+def resolve_reference(
+    reference: str, catalog_path: Path, suffixes: tuple[str, ...]
+) -> PhotoSource | None:
+    """A catalog's file reference (photo or download): URL, file path or Telegram file_id.
+
+    A path is relative to the catalog file's folder and must stay inside it; a missing file
+    gives None (logged), so the caller falls back instead of failing the whole message.
+    """
+    reference = reference.strip()
+    if not reference:
         return None
-    if photo.startswith(("http://", "https://")):
-        return PhotoSource(PhotoKind.URL, photo)
-    if "/" in photo or "\\" in photo or photo.lower().endswith(_IMAGE_SUFFIXES):
+    if reference.startswith(("http://", "https://")):
+        return PhotoSource(PhotoKind.URL, reference)
+    if "/" in reference or "\\" in reference or reference.lower().endswith(suffixes):
         folder = catalog_path.resolve().parent
-        path = (folder / photo).resolve()
+        path = (folder / reference).resolve()
         if not path.is_relative_to(folder) or not path.is_file():
-            log.warning("product photo %s not found under %s", photo, folder)
+            log.warning("catalog file %s not found under %s", reference, folder)
             return None
         return PhotoSource(PhotoKind.PATH, str(path))
-    return PhotoSource(PhotoKind.FILE_ID, photo)
+    return PhotoSource(PhotoKind.FILE_ID, reference)
 
 
 async def remember_file_id(uow: UnitOfWork, product_id: int, file_id: str | None) -> None:

@@ -56,6 +56,16 @@ CHARGE_NOT_FOUND = "Bad Request: CHARGE_NOT_FOUND"
 
 BOT_COMMAND_INVALID = "Bad Request: BOT_COMMAND_INVALID"
 
+# Inline mode. The last three are the MTProto error names, the closest texts known.
+QUERY_ID_INVALID = "Bad Request: QUERY_ID_INVALID"
+RESULTS_TOO_MUCH = "Bad Request: RESULTS_TOO_MUCH"
+RESULT_ID_DUPLICATE = "Bad Request: RESULT_ID_DUPLICATE"
+RESULT_ID_INVALID = "Bad Request: RESULT_ID_INVALID"
+INLINE_RESULTS_UNPARSABLE = "Bad Request: can't parse inline query results JSON object"
+NEXT_OFFSET_INVALID = "Bad Request: NEXT_OFFSET_INVALID"
+START_PARAM_INVALID = "Bad Request: START_PARAM_INVALID"
+RESULT_TYPE_INVALID = "Bad Request: RESULT_TYPE_INVALID"
+
 GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
     "is running"

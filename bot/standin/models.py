@@ -122,6 +122,40 @@ class CallbackAnswer:
 
 
 @dataclass(frozen=True)
+class InlineResult:
+    """One result of the bot's answerInlineQuery, as the list under the input field shows it.
+
+    ``type`` is Telegram's ("article", "photo": a cached photo too); ``text`` is what choosing
+    it posts (message text or photo caption); ``photo`` the cached photo's file_id or the URL.
+    """
+
+    id: str
+    type: str
+    title: str | None
+    description: str | None
+    text: str | None
+    photo: str | None
+    buttons: list[list[Button]]
+    raw: dict[str, Any]
+
+    @property
+    def all_buttons(self) -> list[Button]:
+        return [button for row in self.buttons for button in row]
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    """The bot's answerInlineQuery: the results, the offset of the next page ("" for none) and
+    the button above the results (``{"text", "start_parameter"}`` or ``{"text", "web_app"}``)."""
+
+    results: list[InlineResult]
+    next_offset: str
+    button: dict[str, Any] | None
+    cache_time: int | None
+    is_personal: bool
+
+
+@dataclass(frozen=True)
 class PaymentResult:
     """How a payment attempt ended, as Telegram's payment form would report it."""
 

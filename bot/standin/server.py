@@ -5,6 +5,14 @@ getUpdates exactly as it polls Telegram, or sets a webhook and gets each update 
 The stand-in keeps every private chat in memory, answers in Telegram's envelope with
 Telegram's error texts, and lets a :class:`FakeUser` play the human side (messages, button
 taps, payments).
+
+Inline mode: ``await user.inline_query("mug", offset="")`` delivers an ``inline_query`` update
+and returns the bot's answerInlineQuery as an :class:`InlineAnswer` (results, next_offset,
+button). The answer is checked as Telegram checks it: at most 50 results, result ids of 1-64
+bytes and unique (``RESULT_ID_DUPLICATE``), photo/article fields present, and an unknown or
+already answered query id gets ``QUERY_ID_INVALID``. ``user.choose_inline_result(result)``
+gives the message that choosing a result posts (the stand-in has no other chats to put it
+in, and sends no ``chosen_inline_result``: that needs BotFather's /setinlinefeedback).
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from bot.standin.models import (
     CallbackAnswer,
     Charge,
     Document,
+    InlineAnswer,
+    InlineResult,
     Message,
     StarRefund,
     TranscriptEvent,
@@ -51,6 +61,10 @@ MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_INVOICE_TITLE = 32
 MAX_INVOICE_DESCRIPTION = 255
 MAX_INVOICE_PAYLOAD_BYTES = 128
+MAX_INLINE_RESULTS = 50
+MAX_INLINE_RESULT_ID_BYTES = 64
+MAX_NEXT_OFFSET_BYTES = 64
+_START_PARAMETER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PRE_CHECKOUT_ANSWER_SECONDS = 10.0
 STARS = "XTR"
 SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -106,6 +120,8 @@ _JSON_FIELDS = frozenset(
         "link_preview_options",
         "reply_parameters",
         "menu_button",
+        "results",
+        "button",
     }
 )
 _JSON_FIELD_ERRORS = {
@@ -148,6 +164,7 @@ _BOOL_FIELDS = frozenset(
         "has_spoiler",
         "show_caption_above_media",
         "allow_paid_broadcast",
+        "is_personal",
     }
 )
 _SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendInvoice"})
@@ -360,10 +377,14 @@ class BotApiStandIn:
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.flood_limit_per_second: float | None = None
+        self.supports_inline_queries = True
+        """getMe's flag: inline mode switched on with BotFather's /setinline."""
         self.calls: list[ApiCall] = []
         self.commands_by_scope: dict[str, dict[str, list[dict[str, str]]]] = {}
         """Commands per serialised scope, then per language code ("" for all languages)."""
         self.star_refunds: list[StarRefund] = []
+        self.scripted_failures: dict[str, list[ApiError]] = {}
+        """Test-only: errors the next calls of a method get instead of running (fail_next)."""
         self.charges: dict[str, Charge] = {}
         self.webhook_url = ""
         """Set by setWebhook: updates are then POSTed there instead of waiting for getUpdates."""
@@ -495,6 +516,12 @@ class BotApiStandIn:
                 chat_id=chat_id, user=member.chat.user, group_title=title
             )
         return FakeUser(self, self.chats[chat_id])
+
+    def fail_next(
+        self, method: str, description: str = errors.BOT_BLOCKED, code: int = 403
+    ) -> None:
+        """Make the next call of `method` (e.g. "sendDocument") fail with this error."""
+        self.scripted_failures.setdefault(method.lower(), []).append(ApiError(description, code))
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every logged call of one method (case-insensitive, like Telegram)."""
@@ -685,6 +712,8 @@ class BotApiStandIn:
             name, handler = entry
             parsed = await self._read_params(request)
             params = {**parsed.values, **parsed.files}
+            if failures := self.scripted_failures.get(name.lower()):
+                raise failures.pop(0)
             if name in _SEND_METHODS:
                 self._check_flood()
             result = await handler(parsed)
@@ -892,6 +921,7 @@ class BotApiStandIn:
             "sendInvoice": self._send_invoice,
             "answerShippingQuery": self._answer_shipping_query,
             "answerPreCheckoutQuery": self._answer_pre_checkout_query,
+            "answerInlineQuery": self._answer_inline_query,
             "refundStarPayment": self._refund_star_payment,
             "getFile": self._get_file,
             "sendChatAction": self._send_chat_action,
@@ -911,7 +941,7 @@ class BotApiStandIn:
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.supports_inline_queries,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1409,6 +1439,85 @@ class BotApiStandIn:
         query.answered, query.answer = True, answer
         return True
 
+    async def _answer_inline_query(self, params: Params) -> bool:
+        query = self.queries.get(params.text("inline_query_id") or "")
+        if query is None or query.kind != "inline_query" or query.answered:
+            raise ApiError(errors.QUERY_ID_INVALID)
+        results = params.json("results")
+        if results is None:
+            raise ApiError(errors.parameter_required("results"))
+        if not isinstance(results, list):
+            raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+        if len(results) > MAX_INLINE_RESULTS:
+            raise ApiError(errors.RESULTS_TOO_MUCH)
+        seen: set[str] = set()
+        for result in results:
+            self._check_inline_result(result, seen)
+        next_offset = params.text("next_offset") or ""
+        if len(next_offset.encode("utf-8")) > MAX_NEXT_OFFSET_BYTES:
+            raise ApiError(errors.NEXT_OFFSET_INVALID)
+        button = params.json("button")
+        if button is not None:
+            if not isinstance(button, dict) or not button.get("text"):
+                raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+            start = button.get("start_parameter")
+            if "web_app" not in button and not (
+                isinstance(start, str) and _START_PARAMETER_RE.match(start)
+            ):
+                raise ApiError(errors.START_PARAM_INVALID)
+        query.answered = True
+        query.answer = {
+            "results": results,
+            "next_offset": next_offset,
+            "button": button,
+            "cache_time": params.integer("cache_time"),
+            "is_personal": params.flag("is_personal"),
+        }
+        return True
+
+    def _check_inline_result(self, result: Any, seen: set[str]) -> None:
+        """One result as Telegram checks it: id, type, required fields, texts, buttons."""
+        if not isinstance(result, dict):
+            raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+        result_id = result.get("id")
+        if not isinstance(result_id, str) or not result_id:
+            raise ApiError(errors.RESULT_ID_INVALID)
+        if len(result_id.encode("utf-8")) > MAX_INLINE_RESULT_ID_BYTES:
+            raise ApiError(errors.RESULT_ID_INVALID)
+        if result_id in seen:
+            raise ApiError(errors.RESULT_ID_DUPLICATE)
+        seen.add(result_id)
+        kind = result.get("type")
+        if kind == "article":
+            content = result.get("input_message_content")
+            if not result.get("title") or not isinstance(content, dict):
+                raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+            text = content.get("message_text")
+            if not isinstance(text, str) or not text.strip():
+                raise ApiError(errors.MESSAGE_TEXT_EMPTY)
+            self._formatted(
+                Params(content, {}), "message_text", MAX_TEXT_LENGTH, errors.MESSAGE_TOO_LONG
+            )
+        elif kind == "photo":  # a cached photo is type "photo" too, with photo_file_id
+            cached = "photo_file_id" in result
+            photo = result.get("photo_file_id" if cached else "photo_url")
+            if not isinstance(photo, str) or not photo:
+                raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+            if not cached and not result.get("thumbnail_url"):
+                raise ApiError(errors.INLINE_RESULTS_UNPARSABLE)
+            if cached:
+                stored = self.files.get(photo)
+                if stored is None:
+                    raise ApiError(errors.WRONG_FILE_ID)
+                if stored.kind != "photo":
+                    raise ApiError(errors.FILE_TYPE_MISMATCH)
+            self._formatted(
+                Params(result, {}), "caption", MAX_CAPTION_LENGTH, errors.CAPTION_TOO_LONG
+            )
+        else:
+            raise ApiError(errors.RESULT_TYPE_INVALID)
+        self._markup(Params({"reply_markup": result.get("reply_markup")}, {}), None)
+
     async def _refund_star_payment(self, params: Params) -> bool:
         user_id = params.integer("user_id")
         charge_id = params.required_text("telegram_payment_charge_id")
@@ -1477,6 +1586,39 @@ class BotApiStandIn:
             text=query.answer.get("text"),
             show_alert=bool(query.answer.get("show_alert")),
             url=query.answer.get("url"),
+        )
+
+    def inline_answer(self, query: PendingQuery) -> InlineAnswer | None:
+        """The bot's answer to an inline query, once it has answered."""
+        if not query.answered or query.answer is None:
+            return None
+        answer = query.answer
+        return InlineAnswer(
+            results=[self.inline_result(result) for result in answer["results"]],
+            next_offset=str(answer["next_offset"]),
+            button=answer["button"],
+            cache_time=answer["cache_time"],
+            is_personal=bool(answer["is_personal"]),
+        )
+
+    def inline_result(self, result: dict[str, Any]) -> InlineResult:
+        """One answered result as the user sees it; its text is what choosing it would post."""
+        content = result.get("input_message_content") or {}
+        kind = str(result["type"])
+        source = content if kind == "article" else result
+        raw_text = source.get("message_text" if kind == "article" else "caption")
+        params = Params({"text": raw_text, "parse_mode": source.get("parse_mode")}, {})
+        text, _ = self._formatted(params, "text", MAX_TEXT_LENGTH, errors.MESSAGE_TOO_LONG)
+        _, buttons = self._markup(Params({"reply_markup": result.get("reply_markup")}, {}), None)
+        return InlineResult(
+            id=str(result["id"]),
+            type=kind,
+            title=result.get("title"),
+            description=result.get("description"),
+            text=text,
+            photo=result.get("photo_file_id") or result.get("photo_url"),
+            buttons=buttons,
+            raw=result,
         )
 
     def command_entity(self, text: str) -> list[dict[str, Any]]:

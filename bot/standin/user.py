@@ -16,6 +16,8 @@ from bot.standin.models import (
     Button,
     CallbackAnswer,
     Charge,
+    InlineAnswer,
+    InlineResult,
     Message,
     PaymentResult,
     TranscriptEvent,
@@ -233,6 +235,42 @@ class FakeUser:
             lambda: self.standin.callback_answer(query),
             timeout,
             f"an answerCallbackQuery for data {data!r}",
+        )
+
+    async def inline_query(
+        self, query: str, offset: str = "", *, timeout: float = 10.0
+    ) -> InlineAnswer:
+        """Type "@bot <query>" in any chat and wait for the bot's answerInlineQuery.
+
+        ``offset`` is the ``next_offset`` of the previous answer, as the app sends it when the
+        user scrolls to the end of the list. The query is delivered as given (a real client
+        cuts it at 256 characters), so a bot can be tested with longer ones.
+        """
+        self._begin()
+        pending = await self.standin.open_query(
+            "inline_query",
+            self.chat,
+            {"from": self.user_json, "query": query, "offset": offset, "chat_type": "sender"},
+        )
+        return await self._wait_answer(
+            pending,
+            lambda: self.standin.inline_answer(pending),
+            timeout,
+            f"an answerInlineQuery for {query!r}",
+        )
+
+    def choose_inline_result(self, result: InlineResult, chat_id: int | None = None) -> Message:
+        """The message that choosing ``result`` posts "via @bot" in a chat (by default the
+        user's chat with the bot): its text or caption, photo and buttons."""
+        return Message(
+            chat_id=self.chat.chat_id if chat_id is None else chat_id,
+            message_id=0,
+            from_bot=False,
+            date=int(time.time()),
+            text=result.text,
+            photo=result.photo,
+            buttons=result.buttons,
+            reply_markup=result.raw.get("reply_markup"),
         )
 
     async def replay(self, update: dict[str, Any]) -> dict[str, Any]:

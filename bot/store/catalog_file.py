@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,13 @@ from bot.store.models import Product
 from bot.store.uow import UnitOfWork
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
-OPTIONAL_FIELDS = ("active", "digital")
+OPTIONAL_FIELDS = ("active", "digital", "download")
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
+GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
+_FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class CatalogRow:
     photo: str
     active: bool = True
     digital: bool = False
+    download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             flags[field] = text in _TRUE if text else default
         else:
             bad(field, f"must be true or false, got {raw!r}")
+    download = _check_download(item.get("download"), flags.get("digital", False), bad)
     if errors:
         return None, errors
     return (
@@ -207,9 +211,32 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             photo=str(item.get("photo") or "").strip(),
             active=flags["active"],
             digital=flags["digital"],
+            download=download,
         ),
         [],
     )
+
+
+def _check_download(raw: Any, digital: bool, bad: Callable[[str, str], None]) -> str | None:
+    """A digital product's download: "giftcode", an https URL, a Telegram file_id, or a file
+    path relative to the catalog file's folder (which must stay inside it)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        bad("download", f"must be a file path, an https URL or a file_id, got {raw!r}")
+        return None
+    value = raw.strip()
+    if not digital:
+        bad("download", "only digital products have a download (set digital to true)")
+    elif len(value) > 512:
+        bad("download", "longer than 512 characters")
+    elif value.startswith("http://"):
+        bad("download", "use an https:// URL")
+    elif value.startswith("https://") or value == GIFT_CODE or _FILE_ID_RE.match(value):
+        return value
+    elif value.startswith(("/", "\\")) or ".." in Path(value).parts or "." not in value:
+        bad("download", "use a path relative to the catalog file, such as downloads/guide.pdf")
+    return value
 
 
 def slugify(title: str) -> str:
@@ -232,6 +259,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             "photo": row.photo,
             "is_active": row.active,
             "is_digital": row.digital,
+            "download": row.download,
         }
         if product is None:
             await uow.products.add(Product(sku=row.sku, **values))
@@ -247,6 +275,8 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             )
         if "photo" in changed:
             product.photo_file_id = None
+        if "download" in changed:
+            product.download_file_id = None
         for key, value in changed.items():
             setattr(product, key, value)
         report.updated.append(row.sku)
@@ -272,6 +302,7 @@ def rows_to_csv(products: Iterable[Product]) -> bytes:
                 p.photo_file_id or p.photo,
                 str(p.is_active).lower(),
                 str(p.is_digital).lower(),
+                p.download or "",
             ]
         )
     return out.getvalue().encode()

@@ -90,6 +90,10 @@ class Product(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     photo: Mapped[str] = mapped_column(String(512), default="")
     photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+    # Digital goods: what the shopper gets after paying (a path relative to the catalog file,
+    # an https URL, a Telegram file_id, or "giftcode"), and its file_id once uploaded.
+    download: Mapped[str | None] = mapped_column(String(512), default=None)
+    download_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
     is_digital: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -201,6 +205,8 @@ class OrderLine(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
+    # Gift cards: one code per unit, made when the line is first delivered.
+    gift_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
 

@@ -1,6 +1,7 @@
 """The order lifecycle as one table, separate from the chat flow (after Sylius' order machine).
 
 awaiting_payment --pay--> paid --ship--> shipped --deliver--> delivered
+paid --deliver_digital--> delivered (every line digital and sent into the chat)
 awaiting_payment --cancel/expire--> cancelled
 paid/shipped/delivered --refund (part)--> partially_refunded --refund (rest)--> refunded
 paid --cancel--> cancelled (stock back, money refunded)
@@ -28,6 +29,7 @@ ORDER_TRANSITIONS: list[tuple[str, tuple[OrderStatus, ...], OrderStatus]] = [
     ("pay", (S.AWAITING_PAYMENT, S.CANCELLED), S.PAID),
     ("ship", (S.PAID, S.PARTIALLY_REFUNDED), S.SHIPPED),
     ("deliver", (S.SHIPPED,), S.DELIVERED),
+    ("deliver_digital", (S.PAID,), S.DELIVERED),
     ("cancel", (S.AWAITING_PAYMENT, S.PAID, S.PARTIALLY_REFUNDED), S.CANCELLED),
     ("refund_part", (S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED), S.PARTIALLY_REFUNDED),
     ("refund", (S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.CANCELLED), S.REFUNDED),

@@ -310,7 +310,12 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
         lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
     if order.tracking_number:
         lines.append(f"Tracking number: <code>{escape(order.tracking_number)}</code>")
-    rows = [[_button("⬅ My orders", "ords")], _home_row()]
+    rows = [
+        [_button(f"⬇️ {line.title}", "dl", order.id, line.line_id)]
+        for line in order.lines
+        if line.downloadable
+    ]
+    rows += [[_button("⬅ My orders", "ords")], _home_row()]
     return View("\n".join(lines), _markup(rows))
 
 

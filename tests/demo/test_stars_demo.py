@@ -46,10 +46,10 @@ async def test_the_stars_demo_pays_in_stars_and_an_admin_refunds_the_stars(
         before = await _stock(h)
         result = await play_journey(h, out, STARS_DEMO)
 
-        # The journey: paid in Stars, two digital products, one of each.
-        assert result.order_status == OrderStatus.PAID
+        # The journey: paid in Stars, two digital products, one of each, both delivered.
+        assert result.order_status == OrderStatus.DELIVERED
         assert result.total == "⭐ 150"
-        assert "Demo finished: order #1 paid, ⭐ 150, stock of STR-GDE-ESP 9999 → 9998" in (
+        assert "Demo finished: order #1 delivered, ⭐ 150, stock of STR-GDE-ESP 9999 → 9998" in (
             result.summary()
         )
         order = await _order(h, result.order_id)
@@ -69,6 +69,9 @@ async def test_the_stars_demo_pays_in_stars_and_an_admin_refunds_the_stars(
         transcript = out.getvalue()
         assert "enters a shipping address" not in transcript
         assert "Alice pays 150 XTR 💳" in transcript
+        assert "What happens next: Your digital items follow below." in transcript
+        assert "Shop: [document str-gde-esp.pdf (" in transcript
+        assert "Shop: [document str-tpl-mnu.pdf (" in transcript
 
         # Digital goods count stock like any other (large numbers): each sold one went down.
         assert before == {GUIDE: (9999, 0), TEMPLATES: (9999, 0)}
@@ -107,5 +110,5 @@ def test_the_stars_demo_command_exits_0_with_the_stars_total(
     assert demo.main(out=out, stars=True) == 0, capsys.readouterr().err
     lines = out.getvalue().strip().splitlines()
     assert lines[0].startswith("Alice shops in a chat with the bot, paying in Telegram Stars")
-    assert lines[-1].startswith("Demo finished: order #1 paid, ⭐ 150, stock of STR-GDE-ESP")
+    assert lines[-1].startswith("Demo finished: order #1 delivered, ⭐ 150, stock of STR-GDE-ESP")
     assert "Traceback" not in capsys.readouterr().err

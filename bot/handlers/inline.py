@@ -1,0 +1,76 @@
+"""Inline mode: "@shopbot mug" in any chat lists products; the chosen one is posted as a card
+with a link back to the shop. Thin: parse, one catalog read, present.
+
+Inline queries come from anyone, also from people who never opened the shop, so nothing is
+written for them (no customer, no chat state).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineQuery, Update
+from telegram.constants import InlineQueryLimit
+from telegram.error import BadRequest
+from telegram.ext import InlineQueryHandler
+
+from bot.context import AnyApplication, ShopContext
+from bot.services import catalog
+from bot.views import sharing
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 30  # short: prices and stock change; not personal, so shared by all users
+PAGE_SIZE = InlineQueryLimit.RESULTS  # Telegram shows at most 50 results per answer
+_MAX_OFFSET_DIGITS = 6
+
+
+async def on_inline_query(update: Update, context: ShopContext) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH]
+    offset = parse_offset(query.offset)
+    async with context.shop.store.uow() as uow:
+        page = await catalog.shareable(uow, text, offset, PAGE_SIZE)
+    try:
+        await _answer(query, context, page, offset, photos=True)
+    except BadRequest as error:
+        if "query_id_invalid" in error.message.lower():  # too late: nobody to answer
+            raise
+        # A cached photo file_id Telegram no longer knows (a new bot token) fails the whole
+        # answer: answer with articles. Nothing is written here; the next private view of the
+        # product uploads the photo again and caches the new file_id.
+        log.warning("inline answer refused (%s); answering without photos", error.message)
+        await _answer(query, context, page, offset, photos=False)
+
+
+async def _answer(
+    query: InlineQuery,
+    context: ShopContext,
+    page: catalog.SharePage,
+    offset: int,
+    *,
+    photos: bool,
+) -> None:
+    results = sharing.inline_results(
+        page.cards, context.shop.settings, context.bot.username, photos=photos
+    )
+    await query.answer(
+        results,
+        cache_time=CACHE_SECONDS,
+        is_personal=False,
+        next_offset="" if page.next_offset is None else str(page.next_offset),
+        button=sharing.open_shop_button() if not results and offset == 0 else None,
+    )
+
+
+def parse_offset(offset: str) -> int:
+    """The offset we handed out as `next_offset`; anything else starts from the top."""
+    if offset.isascii() and offset.isdigit() and len(offset) <= _MAX_OFFSET_DIGITS:
+        return int(offset)
+    return 0
+
+
+def register(app: AnyApplication) -> None:
+    app.add_handler(InlineQueryHandler(on_inline_query))

@@ -1,0 +1,110 @@
+"""Products as inline query results: the cards a shopper posts into any chat (inline mode).
+
+Each card carries an "Open in shop" URL button, a deep link (`/start product_<SKU>`) that the
+private chat already understands. A photo Telegram already has (a cached file_id) or an https
+URL makes a photo result; a photo that only exists on the bot's disk cannot be shown inline
+without uploading it first, so those products are articles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InlineQueryResultPhoto,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+)
+from telegram.constants import MessageLimit
+
+from bot.config import Settings
+from bot.money import format_money
+from bot.services.catalog import ProductCard
+from bot.services.photos import PhotoKind, resolve_photo
+from bot.views.shopper import stock_label
+
+OPEN_IN_SHOP = "🛍 Open in shop"
+OPEN_THE_SHOP = "🛍 Open the shop"
+SHOP_START_PARAMETER = "inline"  # `/start inline`: the normal welcome
+PRODUCT_START_PREFIX = "product_"
+# Telegram's rule for a start parameter: 1-64 characters of A-Z, a-z, 0-9, _ and -.
+_START_PARAMETER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def open_shop_button() -> InlineQueryResultsButton:
+    """Shown above an empty result list: one tap opens the private chat with `/start inline`."""
+    return InlineQueryResultsButton(OPEN_THE_SHOP, start_parameter=SHOP_START_PARAMETER)
+
+
+def inline_results(
+    cards: tuple[ProductCard, ...], settings: Settings, bot_username: str, *, photos: bool = True
+) -> list[InlineQueryResult]:
+    """One result per card; `photos=False` makes every one an article (no photo to fail)."""
+    return [_result(card, settings, bot_username, photos) for card in cards]
+
+
+def product_link(bot_username: str, sku: str) -> str:
+    """The deep link that opens the product in the bot's private chat; a SKU a start parameter
+    cannot carry (a dot, too long) opens the shop instead."""
+    parameter = PRODUCT_START_PREFIX + sku
+    if not _START_PARAMETER_RE.match(parameter):
+        parameter = SHOP_START_PARAMETER
+    return f"https://t.me/{bot_username}?start={parameter}"
+
+
+def card_text(card: ProductCard, settings: Settings, limit: int) -> str:
+    """Title, price and stock first; the description fills what is left of `limit`."""
+    stock = stock_label(card.available, settings.low_stock_threshold, card.is_digital)
+    head = f"🛍 {card.title}\n{format_money(card.price, card.currency)} · {stock}"
+    description = card.description.strip()
+    room = limit - len(head) - 2
+    if not description or room < 20:
+        return head[:limit]
+    if len(description) > room:
+        description = description[: room - 1].rstrip() + "…"
+    return f"{head}\n\n{description}"
+
+
+def _result(
+    card: ProductCard, settings: Settings, bot_username: str, photos: bool
+) -> InlineQueryResult:
+    result_id = f"p{card.id}"  # unique per product, far below the 64-byte cap
+    summary = (
+        f"{format_money(card.price, card.currency)} · "
+        f"{stock_label(card.available, settings.low_stock_threshold, card.is_digital)}"
+    )
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(OPEN_IN_SHOP, url=product_link(bot_username, card.sku))]]
+    )
+    photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path) if photos else None
+    if photo is not None and photo.kind is PhotoKind.FILE_ID:
+        return InlineQueryResultCachedPhoto(
+            result_id,
+            photo.value,
+            title=card.title,
+            description=summary,
+            caption=card_text(card, settings, MessageLimit.CAPTION_LENGTH),
+            reply_markup=markup,
+        )
+    if photo is not None and photo.kind is PhotoKind.URL and photo.value.startswith("https://"):
+        return InlineQueryResultPhoto(
+            result_id,
+            photo.value,
+            photo.value,
+            title=card.title,
+            description=summary,
+            caption=card_text(card, settings, MessageLimit.CAPTION_LENGTH),
+            reply_markup=markup,
+        )
+    return InlineQueryResultArticle(
+        result_id,
+        card.title,
+        InputTextMessageContent(card_text(card, settings, MessageLimit.MAX_TEXT_LENGTH)),
+        reply_markup=markup,
+        description=summary,
+    )
