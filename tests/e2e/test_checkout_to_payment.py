@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.shopper import open_invoice
 
 CUSHION = "HOM-CSH-LIN"  # the seed catalog has 2 of them; the low-stock threshold is 3
 
@@ -17,15 +18,7 @@ async def _stock(harness: ShopHarness, sku: str) -> tuple[int, int]:
 
 
 async def _checkout_one_cushion(alice: FakeUser) -> None:
-    await alice.send(f"/start product_{CUSHION}")
-    await alice.wait_for("Linen Cushion Cover")
-    await alice.press("Add to cart")
-    await alice.send("/cart")
-    await alice.wait_for("Your cart")
-    await alice.press("Checkout")
-    await alice.wait_for("Order summary", include_existing=True)
-    await alice.press("Pay")
-    await alice.wait_for(lambda m: m.invoice is not None)
+    await open_invoice(alice, CUSHION)
 
 
 async def test_cancel_lets_the_held_stock_go_at_once(harness: ShopHarness) -> None:

@@ -13,6 +13,7 @@ from bot.standin import FakeUser, Message
 from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
 from bot.store.models import Order
 from bot.store.order_states import OrderStatus
+from tests.e2e.shopper import open_invoice
 
 DATA = DEFAULT_CATALOG.parent
 GUIDE_PDF = DATA / "downloads" / "dig-gde-brw.pdf"
@@ -29,14 +30,7 @@ async def stars_shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
 
 async def _buy(user: FakeUser, *skus: str) -> None:
     """Put one of each product in the cart, check out and pay the invoice."""
-    for sku in skus:
-        await user.send(f"/start product_{sku}")
-        await user.wait_for("Add to cart")
-        await user.press("Add to cart")
-    await user.press("Cart")
-    await user.press("Checkout")
-    await user.press("Pay")
-    await user.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    await open_invoice(user, *skus)
     result = await user.pay()
     assert result.ok, result
 

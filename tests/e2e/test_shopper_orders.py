@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.standin.harness import ShopHarness
-from tests.e2e.shopper import shown
+from tests.e2e.shopper import open_invoice, shown
 
 
 async def _checkout_mug(harness: ShopHarness) -> None:
     alice = harness.user(1001, "Alice")
-    await alice.send("/start product_KIT-MUG-CER")
-    await alice.wait_for("Stoneware Mug")
-    await alice.press("Add to cart")
-    await alice.press("Cart")
-    await alice.press("Checkout")
-    await alice.press("Pay")
-    await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    await open_invoice(alice, "KIT-MUG-CER")
 
 
 async def test_paying_moves_the_chat_to_paid_and_lists_the_order(harness: ShopHarness) -> None:

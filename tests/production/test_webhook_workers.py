@@ -31,6 +31,7 @@ from bot.standin.server import SECRET_TOKEN_HEADER
 from bot.store.models import Order, Payment, Product
 from bot.store.uow import Store
 from tests.conftest import PROJECT_ROOT
+from tests.e2e.shopper import add_to_cart, open_order_summary
 from tests.test_cli import TOKEN, run_bot
 
 MUG = "KIT-MUG-CER"  # 24 in the seed catalog
@@ -358,13 +359,8 @@ async def test_a_journey_hops_between_workers_and_a_double_delivered_payment_cou
 
 
 async def _to_order_summary(user: FakeUser) -> None:
-    await user.send(f"/start product_{MUG}")
-    await user.wait_for("Stoneware Mug")
-    await user.press("Add to cart")
-    await user.send("/cart")
-    await user.wait_for("Your cart")
-    await user.press("Checkout")
-    await user.wait_for("Order summary", include_existing=True)
+    await add_to_cart(user, MUG)
+    await open_order_summary(user)
 
 
 async def test_eight_shoppers_race_for_three_mugs_across_two_workers(
