@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from bot.money import MoneyError, format_money, parse_amount, to_decimal_string
@@ -17,6 +17,7 @@ from bot.store.catalog_file import (
     CatalogError,
     ImportReport,
     RowError,
+    check_download_files,
     parse_csv,
     parse_json,
     rows_to_csv,
@@ -400,15 +401,17 @@ class ImportOutcome:
 
 
 async def import_catalog(
-    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int
+    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int, files_dir: Path
 ) -> ImportOutcome:
     """Validate the whole file, then upsert every row in this one unit of work.
 
+    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
     Raises CatalogError (every bad row with its line) or AdminInputError; the caller's unit of
     work then rolls back, so nothing is half-applied.
     """
     kind = check_upload(file_name, len(data))
     rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
+    check_download_files(rows, files_dir, file_name)
     report = await upsert_rows(uow, rows)
     updated = [p.id for p in (await uow.products.list_all()) if p.sku in set(report.updated)]
     await uow.audit.record(

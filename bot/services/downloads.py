@@ -32,8 +32,16 @@ from bot.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Orders whose digital lines may be sent (again). Refunded or cancelled ones may not.
-DOWNLOADABLE_STATUSES = frozenset({OrderStatus.PAID.value, OrderStatus.DELIVERED.value})
+# Orders whose digital lines may be sent (again): paid ones, also after their physical goods
+# shipped or part of the money came back. Fully refunded or cancelled ones may not.
+DOWNLOADABLE_STATUSES = frozenset(
+    {
+        OrderStatus.PAID.value,
+        OrderStatus.SHIPPED.value,
+        OrderStatus.DELIVERED.value,
+        OrderStatus.PARTIALLY_REFUNDED.value,
+    }
+)
 # Names that mark a catalog `download` as a file path rather than a Telegram file_id.
 _FILE_SUFFIXES = (".pdf", ".zip", ".epub", ".txt", ".csv", ".xlsx", ".docx", ".mp3", ".png")
 # Telegram fetches documents by URL only for these; any other URL is sent as a link.

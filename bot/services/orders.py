@@ -15,7 +15,7 @@ from datetime import datetime
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
-from bot.money import format_money
+from bot.money import STARS, format_money
 from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import STATUS_LABELS, OrderStatus, next_status
@@ -290,7 +290,10 @@ async def refund_order(
         text = f"↩️ We refunded {money} of order #{order_id}."
     if reason:
         text += f"\nReason: {reason}"
-    text += "\nIt can take a few days to show on your statement."
+    if result.info.currency == STARS:
+        text += "\nThe Stars are back in your Telegram balance."
+    else:
+        text += "\nIt can take a few days to show on your statement."
     return OrderChange(
         order_id,
         result.customer_telegram_id,

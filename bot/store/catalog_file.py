@@ -50,6 +50,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.line == 0:  # a problem found after parsing, named by its product
+            return f"{self.sku or 'the file'}, {self.field}: {self.message}"
         where = f"line {self.line}" + (f" ({self.sku})" if self.sku else "")
         return f"{where}, {self.field}: {self.message}"
 
@@ -239,6 +241,31 @@ def _check_download(raw: Any, digital: bool, bad: Callable[[str, str], None]) ->
     return value
 
 
+def is_download_file(download: str | None) -> bool:
+    """A `download` naming a file beside the catalog (not a URL, file_id or gift code)."""
+    if not download or download == GIFT_CODE or download.startswith("https://"):
+        return False
+    return _FILE_ID_RE.match(download) is None
+
+
+def check_download_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog") -> None:
+    """Refuse rows whose download file is not in `folder` (the catalog file's folder): the
+    shop would take money for something it cannot deliver."""
+    root = folder.resolve()
+
+    def present(name: str) -> bool:
+        path = (root / name).resolve()
+        return path.is_relative_to(root) and path.is_file()
+
+    errors = [
+        RowError(0, row.sku, "download", f"no file {row.download} in {folder}")
+        for row in rows
+        if row.download and is_download_file(row.download) and not present(row.download)
+    ]
+    if errors:
+        raise CatalogError(errors, source)
+
+
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "general"
 
@@ -265,6 +292,8 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             await uow.products.add(Product(sku=row.sku, **values))
             report.created.append(row.sku)
             continue
+        if product.photo_file_id and row.photo == product.photo_file_id:
+            values["photo"] = product.photo  # an older export named the cached file_id
         changed = {k: v for k, v in values.items() if getattr(product, k) != v}
         if not changed:
             report.unchanged.append(row.sku)
@@ -299,7 +328,7 @@ def rows_to_csv(products: Iterable[Product]) -> bytes:
                 to_decimal_string(p.price, p.currency),
                 p.currency,
                 p.stock,
-                p.photo_file_id or p.photo,
+                p.photo or p.photo_file_id or "",
                 str(p.is_active).lower(),
                 str(p.is_digital).lower(),
                 p.download or "",

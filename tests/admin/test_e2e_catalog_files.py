@@ -103,3 +103,59 @@ async def test_wrong_kinds_and_sizes_of_file_are_refused(
     await admin.wait_for("the limit is 1 MB")
     await admin.send_document("broken.json", b"{not json", "application/json")
     await admin.wait_for("not valid JSON")
+
+
+async def test_export_after_shoppers_saw_the_photos_still_imports_unchanged(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Showing a product caches its photo's file_id; the export keeps the catalog's own path."""
+    alice = shop.user(1001, "Alice")
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Add to cart")
+    await shop.until_idle()
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None and mug.photo_file_id  # cached by the upload
+
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None)
+    assert exported.document is not None
+    rows = list(csv.DictReader(io.StringIO(exported.document.data.decode())))
+    assert next(r for r in rows if r["sku"] == "KIT-MUG-CER")["photo"] == "photos/kit-mug-cer.png"
+    await admin.send_document("catalog.csv", exported.document.data, "text/csv")
+    await admin.wait_for("0 created, 0 updated, 28 unchanged")
+
+    older_export = (
+        HEADER + f"KIT-MUG-CER,Stoneware Mug 350ml,{mug.description},Kitchen,16.00,USD,24,"
+        f"{mug.photo_file_id}\n"
+    ).encode()  # exports used to name the cached file_id: that is no change either
+    await admin.send_document("older.csv", older_export, "text/csv")
+    await admin.wait_for("0 created, 0 updated, 1 unchanged")
+
+
+async def test_a_download_file_missing_from_the_catalog_folder_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    row = {
+        "sku": "DIG-NEW-1",
+        "title": "New Guide",
+        "description": "",
+        "category": "Digital",
+        "price": "3.00",
+        "currency": "USD",
+        "stock": 100,
+        "photo": "",
+        "digital": True,
+    }
+    rows = [
+        {**row, "download": "downloads/not-there.pdf"},
+        {**row, "sku": "DIG-NEW-2", "download": "downloads/weekly-planner.pdf"},
+    ]
+    await admin.send_document("guides.json", json.dumps(rows).encode(), "application/json")
+    answer = await admin.wait_for("Nothing was imported")
+    assert "DIG-NEW-1, download: no file downloads/not-there.pdf in" in (answer.text or "")
+    assert "DIG-NEW-2" not in (answer.text or "")
+    assert "DIG-NEW-1" not in await prices(shop)
+
+    await admin.send_document("guides.json", json.dumps(rows[1:]).encode(), "application/json")
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")

@@ -14,6 +14,7 @@ from bot.services.reports import store_stats
 from bot.store.catalog_file import CatalogError
 from bot.store.models import Order, OrderLine, Payment, Product, Refund
 from bot.store.uow import Store
+from tests.conftest import CATALOG_PATH
 
 ADMIN = 9001
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
@@ -43,11 +44,15 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
 
     with pytest.raises(CatalogError) as caught:
         async with store.uow() as uow:
-            await catalog.import_catalog(uow, "bad.csv", bad, actor=ADMIN)
+            await catalog.import_catalog(
+                uow, "bad.csv", bad, actor=ADMIN, files_dir=CATALOG_PATH.parent
+            )
     assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "OOPS", "price")]
 
     async with store.uow() as uow:
-        outcome = await catalog.import_catalog(uow, "good.csv", good, actor=ADMIN)
+        outcome = await catalog.import_catalog(
+            uow, "good.csv", good, actor=ADMIN, files_dir=CATALOG_PATH.parent
+        )
     assert (outcome.report.created, outcome.report.updated) == (["NEW"], ["MUG"])
     async with store.uow() as uow:
         mug = await uow.products.get_by_sku("MUG")
@@ -62,7 +67,9 @@ async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store
     data = (HEADER + "NEW,New,,Kitchen,1.00,USD,1,\nMUG,Mug,,Kitchen,9.00,USD,2,\n").encode()
     with pytest.raises(CatalogError, match="held by invoices"):
         async with store.uow() as uow:
-            await catalog.import_catalog(uow, "x.csv", data, actor=ADMIN)
+            await catalog.import_catalog(
+                uow, "x.csv", data, actor=ADMIN, files_dir=CATALOG_PATH.parent
+            )
     async with store.uow() as uow:
         assert await uow.products.get_by_sku("NEW") is None
         assert await uow.audit.list_recent() == []

@@ -9,6 +9,7 @@ import pytest
 
 from bot.conversation.journey import EXPIRED
 from bot.demo import STARS_CATALOG
+from bot.services.orders import refund_order, ship_order
 from bot.standin import FakeUser, Message
 from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
 from bot.store.models import Order
@@ -181,3 +182,36 @@ async def test_a_gift_card_sends_one_code_per_unit_and_the_same_codes_again(
     again = await alice.wait_for("Your codes")
     assert again.message_id != codes_message.message_id
     assert all(code in (again.text or "") for code in line.gift_codes)
+
+
+async def test_the_guide_can_still_be_downloaded_after_the_mug_shipped(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await _buy(alice, "DIG-GDE-BRW", "KIT-MUG-CER")
+    await alice.wait_for(lambda m: m.document is not None, include_existing=True)
+    await harness.until_idle()
+    assert harness.shop is not None
+    await ship_order(harness.shop, 1, actor="admin:9001", tracking="TRACK-1")
+    assert (await _order(harness)).status == OrderStatus.SHIPPED
+
+    detail = await _open_order(alice)
+    assert "Shipped" in (detail.text or "")
+    await alice.press("⬇️ Home Brewing Guide (PDF)")
+    again = await alice.wait_for(lambda m: m.document is not None and m is not detail)
+    assert again.document is not None and again.document.data == GUIDE_PDF.read_bytes()
+    assert len(_documents(alice)) == 2
+
+
+async def test_a_stars_refund_says_the_stars_are_back_not_on_a_statement(
+    stars_shop: ShopHarness,
+) -> None:
+    alice = stars_shop.user(1001, "Alice")
+    await _buy(alice, "STR-GDE-ESP")
+    await alice.wait_for(lambda m: m.document is not None, include_existing=True)
+    await stars_shop.until_idle()
+    assert stars_shop.shop is not None
+    change = await refund_order(stars_shop.shop, 1, actor="admin:1", bot=stars_shop.app.bot)
+    assert change.new_status == OrderStatus.REFUNDED
+    assert "Stars are back in your Telegram balance" in change.message_for_shopper
+    assert "statement" not in change.message_for_shopper

@@ -21,12 +21,15 @@ async def import_document(update: Update, context: ShopContext) -> None:
     assert message is not None and message.document is not None
     document = message.document
     name = document.file_name or "catalog"
+    files_dir = context.shop.settings.catalog_path.parent  # where download files live
     try:
         catalog.check_upload(document.file_name, document.file_size)
         telegram_file = await document.get_file()
         data = bytes(await telegram_file.download_as_bytearray())
         async with context.shop.store.uow() as uow:
-            outcome = await catalog.import_catalog(uow, name, data, actor=actor(update))
+            outcome = await catalog.import_catalog(
+                uow, name, data, actor=actor(update), files_dir=files_dir
+            )
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
