@@ -55,6 +55,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "AOC": ("i",),  # cancel: ask to confirm
     "AOY": ("i",),  # cancel: confirmed
     "AOR": ("i",),  # refund (asks for an amount)
+    "AOA": ("i",),  # approve a flagged payment: ask to confirm
+    "AOP": ("i",),  # approve a flagged payment: confirmed
 }
 
 

@@ -7,7 +7,8 @@ that id. A gift card gets one random code per unit, made on its first delivery a
 the order line, so a re-download shows the same codes instead of minting new ones.
 
 Delivery never decides whether a payment stands: a send that fails (the shopper blocked the
-bot, a file went missing) is logged and the order stays paid; /orders offers it again.
+bot, a file went missing) is logged, the admins get one alert for the order naming what did
+not go out, and the order stays paid; /orders offers it again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from telegram import Bot, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot.services.orders import alert_admins
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.shop import Shop
 from bot.store.catalog_file import GIFT_CODE
@@ -167,16 +169,29 @@ async def mark_delivered(shop: Shop, order_id: int) -> bool:
 
 async def deliver(bot: Bot, shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
     """Send every download of a paid order; a fully digital order that got all of them is
-    delivered. True if everything was sent."""
-    sent = [await send_download(bot, shop, chat_id, item) for item in plan.downloads]
-    if not all(sent):
+    delivered. True if everything was sent; otherwise the admins hear once which items failed."""
+    failed = [
+        item.title for item in plan.downloads if not await send_download(bot, shop, chat_id, item)
+    ]
+    if failed:
         log.warning(
-            "order %s: %d of %d downloads failed", plan.order_id, sent.count(False), len(sent)
+            "order %s: %d of %d downloads failed", plan.order_id, len(failed), len(plan.downloads)
+        )
+        await alert_admins(
+            bot, shop.settings.admin_ids, failed_delivery_text(plan.order_id, failed)
         )
         return False
     if plan.completes_order:
         await mark_delivered(shop, plan.order_id)
     return True
+
+
+def failed_delivery_text(order_id: int, titles: list[str]) -> str:
+    return (
+        f"⚠️ Order #{order_id}: could not send {', '.join(titles)} to the shopper. "
+        "The order stays paid and /orders lets them download it again; you may want to "
+        "contact them."
+    )
 
 
 async def send_download(bot: Bot, shop: Shop, chat_id: int, item: Download) -> bool:

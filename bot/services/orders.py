@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
@@ -20,6 +21,9 @@ from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import STATUS_LABELS, OrderStatus, next_status
 from bot.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.services.downloads import DeliveryPlan
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +137,20 @@ class OrderUnderReview(OrderError):
         )
 
 
+class NotUnderReview(OrderError):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(
+            f"Order #{order_id} is not flagged for review: there is nothing to approve."
+        )
+
+
+class NotApprovable(OrderError):
+    def __init__(self, order_id: int, status: str) -> None:
+        super().__init__(
+            f"Order #{order_id} is {status_label(status)}: only a paid order can be approved."
+        )
+
+
 class RefundTooLarge(OrderError):
     def __init__(self, order_id: int, requested: int, refundable: int, currency: str) -> None:
         super().__init__(
@@ -176,6 +194,8 @@ class OrderChange:
     message_for_shopper: str
     refund: RefundInfo | None = None
     refund_error: str | None = None
+    delivery: DeliveryPlan | None = None
+    """Digital items to send after the shopper's message (an approved payment)."""
 
 
 # -- Use cases -------------------------------------------------------------------------------
@@ -302,6 +322,36 @@ async def refund_order(
         text,
         refund=result.info,
     )
+
+
+APPROVABLE_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
+async def approve_order(
+    shop: Shop, order_id: int, *, actor: str, note: str | None = None
+) -> OrderChange:
+    """An admin checked a flagged payment at the provider and accepts it: the flag goes, the
+    reason stays in the history, and the order's digital items are planned for sending."""
+    from bot.services import downloads  # downloads alerts admins through this module
+
+    async with shop.store.uow() as uow:
+        order = await _load(uow, order_id)
+        if not order.needs_review:
+            raise NotUnderReview(order.id)
+        if order.status not in APPROVABLE_STATUSES:
+            raise NotApprovable(order.id, order.status)
+        reason = order.review_reason or "payment check"
+        history = f"review cleared by {actor}: {reason}" + (f" ({note})" if note else "")
+        if not await uow.orders.clear_review(order, actor=actor, note=history):
+            raise NotUnderReview(order.id)
+        status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping
+    plan = await downloads.plan_delivery(shop, order_id)
+    text = f"✅ Your payment for order #{order_id} is confirmed, thank you!"
+    if ships:
+        text += " We're preparing your order and will message you here when it ships."
+    if plan.downloads:
+        text += " Your digital items follow below."
+    return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
 
 
 async def flag_for_review(shop: Shop, order_id: int, reason: str) -> None:

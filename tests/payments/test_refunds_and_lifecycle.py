@@ -11,12 +11,16 @@ from bot.payments.service import place_order, settle_stock_gone
 from bot.payments.stripe_gateway import StripeGateway
 from bot.payments.verification import verify_payment, verify_pending
 from bot.services.orders import (
+    NotApprovable,
+    NotUnderReview,
     OrderUnderReview,
     RefundFailed,
     RefundNotPossible,
     RefundTooLarge,
+    approve_order,
     cancel_order,
     deliver_order,
+    flag_for_review,
     refund_order,
     ship_order,
 )
@@ -91,6 +95,38 @@ async def test_an_order_under_review_is_not_shipped(shop: Shop) -> None:
     await pay(shop, placed, total=1)  # paid less than the goods: flagged
     with pytest.raises(OrderUnderReview, match="flagged for review"):
         await ship_order(shop, placed.order.order_id, actor=ADMIN)
+
+
+async def test_an_approved_review_can_ship_and_only_flagged_paid_orders_are_approved(
+    shop: Shop,
+) -> None:
+    mug = await add_product(shop, "MUG", stock=5)
+    await fill_cart(shop, ALICE, {mug: 2})
+    placed = await place_order(shop, telegram_id=ALICE)
+    order_id = placed.order.order_id
+    await pay(shop, placed, total=1)  # paid less than the goods: flagged
+
+    change = await approve_order(shop, order_id, actor=ADMIN, note="checked at the bank")
+    assert (change.old_status, change.new_status) == ("paid", "paid")
+    assert "is confirmed" in change.message_for_shopper and change.customer_telegram_id == ALICE
+    assert change.delivery is not None and not change.delivery.downloads  # a mug: nothing to send
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and not order.needs_review and order.review_reason is None
+        last = order.events[-1]
+        assert (last.from_status, last.to_status, last.actor) == ("paid", "paid", ADMIN)
+        assert last.note and "review cleared by admin:9001: " in last.note
+        assert "goods cost" in last.note and "(checked at the bank)" in last.note
+    with pytest.raises(NotUnderReview, match="not flagged for review"):
+        await approve_order(shop, order_id, actor=ADMIN)
+    assert (await ship_order(shop, order_id, actor=ADMIN)).new_status == "shipped"
+
+    await fill_cart(shop, ALICE, {mug: 1})
+    unpaid = await place_order(shop, telegram_id=ALICE)
+    await cancel_order(shop, unpaid.order.order_id, actor=ADMIN)
+    await flag_for_review(shop, unpaid.order.order_id, "odd")
+    with pytest.raises(NotApprovable, match="only a paid order can be approved"):
+        await approve_order(shop, unpaid.order.order_id, actor=ADMIN)
 
 
 async def test_cancelling_an_unpaid_order_releases_its_stock(shop: Shop) -> None:

@@ -67,6 +67,8 @@ BUTTONS: dict[str, ButtonHandler] = {
     "AOC": orders.on_cancel_ask,
     "AOY": orders.on_cancel,
     "AOR": orders.on_refund,
+    "AOA": orders.on_approve_ask,
+    "AOP": orders.on_approve,
 }
 
 

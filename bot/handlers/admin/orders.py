@@ -1,8 +1,8 @@
 """/orders_admin: recent orders by status, one order in full, and its lifecycle buttons.
 
-Ship (optional tracking number), Delivered, Cancel (confirmed first) and Refund (full or an
-amount) call the order use cases in bot.services.orders; each change is audited and the
-shopper is told.
+Ship (optional tracking number), Delivered, Cancel (confirmed first), Refund (full or an
+amount) and Approve payment (an order flagged for review, confirmed first) call the order use
+cases in bot.services.orders; each change is audited and the shopper is told.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from bot.handlers.admin.common import Rows, actor, button, flow_buttons, reply, 
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.money import STARS, format_money
-from bot.services import admin_orders
+from bot.services import admin_orders, downloads
 from bot.services.admin_catalog import AdminInputError, parse_price
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.orders import (
     OrderChange,
     OrderError,
+    approve_order,
     cancel_order,
     deliver_order,
     notify_shopper,
@@ -148,6 +149,8 @@ async def open_order(update: Update, context: ShopContext, order_id: int) -> Non
         for e in detail.events
     ]
     actions = []
+    if s.needs_review:
+        actions.append(button("✅ Approve payment", "AOA", s.order_id))
     if "ship" in detail.triggers:
         actions.append(button("🚚 Ship", "AOS", s.order_id))
     if "deliver" in detail.triggers:
@@ -187,7 +190,22 @@ async def apply_change(
         return False
     await admin_orders.record_change(shop.store, actor(update), action, change)
     told = await notify_shopper(context.bot, change)
-    text = f"Order #{change.order_id}: {status_label(change.new_status)}."
+    status = change.new_status
+    sent_note = ""
+    plan = change.delivery
+    if plan is not None and plan.downloads:  # after the shopper's message, as after a payment
+        sent = await downloads.deliver(context.bot, shop, change.customer_telegram_id, plan)
+        if sent and plan.completes_order:
+            status = OrderStatus.DELIVERED
+        sent_note = (
+            " Digital items sent."
+            if sent
+            else " ⚠️ Some digital items could not be sent (admins were alerted)."
+        )
+    text = f"Order #{change.order_id}: {status_label(status)}."
+    if action == "order.approve":
+        text += " Payment approved."
+    text += sent_note
     if change.refund is not None:
         text += f" Refunded {format_money(change.refund.amount, change.refund.currency)}."
     if change.refund_error:
@@ -287,6 +305,31 @@ async def on_cancel(update: Update, context: ShopContext, data: ButtonData) -> N
         lambda: cancel_order(
             context.shop, order_id, actor=_actor_name(update), reason=None, bot=context.bot
         ),
+    )
+
+
+async def on_approve_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    order_id = data.int_arg(0)
+    await reply(
+        update,
+        f"Approve the payment of order #{order_id}? Check the payment at the provider first: "
+        "the order can then be shipped, and its digital items are sent.",
+        [[button("✅ Yes, approve", "AOP", order_id), button("⬅️ Back", "AOO", order_id)]],
+    )
+
+
+async def on_approve(update: Update, context: ShopContext, data: ButtonData) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    order_id = data.int_arg(0)
+    await apply_change(
+        update,
+        context,
+        "order.approve",
+        order_id,
+        lambda: approve_order(context.shop, order_id, actor=_actor_name(update)),
     )
 
 

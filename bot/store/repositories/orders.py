@@ -122,6 +122,31 @@ class OrderRepository:
                 set_committed_value(order, "hold_status", new_hold_status)
         return moved
 
+    async def clear_review(self, order: Order, *, actor: str, note: str) -> bool:
+        """Drop the review flag and record why in the history (status unchanged); False if
+        someone else cleared it first (compare-and-set, like transition)."""
+        result = await self.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.needs_review.is_(True))
+            .values(needs_review=False, review_reason=None, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return False
+        set_committed_value(order, "needs_review", False)
+        set_committed_value(order, "review_reason", None)
+        self.session.add(
+            OrderEvent(
+                order_id=order.id,
+                from_status=order.status,
+                to_status=order.status,
+                actor=actor,
+                note=note,
+            )
+        )
+        await self.session.flush()
+        return True
+
     async def transition(
         self, order: Order, trigger: str, *, actor: str = "system", note: str | None = None
     ) -> str:

@@ -1,0 +1,183 @@
+"""Approving a payment flagged for review, and hearing about digital items that did not go out.
+
+Flagged orders are paid for real through the stand-in: a Stripe charge id localstripe does not
+know puts the order under review, as a forged or mistyped charge would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.callback_data import encode
+from bot.demo import STARS_CATALOG
+from bot.standin import BotApiStandIn, FakeUser, Message
+from bot.standin.harness import ShopHarness
+from bot.store.models import Order
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.e2e.shopper import open_invoice
+from tests.payments.conftest import STRIPE_KEY, localstripe  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+    """The demo catalog (mugs and a PDF guide), paid by card and checked with localstripe."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path,
+            standin=standin,
+            admin_ids=frozenset({ADMIN_ID}),
+            payment_provider_token="TEST:provider",
+            stripe_api_key=STRIPE_KEY,
+            stripe_api_base=localstripe,
+        ) as harness:
+            yield harness
+
+
+async def flagged_order(h: ShopHarness, shopper: FakeUser, admin: FakeUser, sku: str) -> int:
+    """The shopper pays for one `sku` with a charge Stripe does not know: flagged, admin told."""
+    await open_invoice(shopper, sku)
+    result = await shopper.pay(provider_payment_charge_id="ch_forged")
+    assert result.ok, result
+    await shopper.wait_for("double-checking the payment", include_existing=True)
+    alert = await admin.wait_for("needs review")
+    order_id = int((alert.text or "").split("#", 1)[1].split(" ", 1)[0])
+    order = await load(h, order_id)
+    assert order.needs_review and order.status == "paid"
+    return order_id
+
+
+async def load(h: ShopHarness, order_id: int) -> Order:
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+    assert order is not None
+    return order
+
+
+async def open_detail(admin: FakeUser, order_id: int) -> Message:
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"#{order_id} · ")
+    (button,) = [
+        b
+        for b in (admin.last_message or admin.messages[-1]).all_buttons
+        if b.label.startswith(f"#{order_id} ")
+    ]
+    await admin.press(button.label)
+    return await admin.wait_for(f"Order #{order_id} · ")
+
+
+async def audit_actions(h: ShopHarness) -> list[tuple[int | None, str, str | None]]:
+    async with h.store.uow() as uow:
+        return [(e.actor_telegram_id, e.action, e.target) for e in await uow.audit.list_recent()]
+
+
+def documents(user: FakeUser) -> list[Message]:
+    return [m for m in user.messages if m.document is not None]
+
+
+async def test_admin_approves_a_flagged_mug_then_ships_it(h: ShopHarness) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id = await flagged_order(h, shopper, admin, "KIT-MUG-CER")
+
+    detail = await open_detail(admin, order_id)
+    assert "⚠️ Needs review: payment check: Stripe does not know charge ch_forged" in (
+        detail.text or ""
+    )
+    await admin.press("🚚 Ship")  # shipping is still refused while it is flagged
+    await admin.wait_for("Send the tracking number")
+    await admin.press("🚚 Ship without tracking")
+    await admin.wait_for("is flagged for review")
+    assert (await load(h, order_id)).status == "paid"
+
+    detail = await open_detail(admin, order_id)
+    await admin.press("✅ Approve payment", message=detail)
+    confirm = await admin.wait_for("Check the payment at the provider first")
+    assert (await load(h, order_id)).needs_review  # nothing before the confirmation
+    await admin.press("✅ Yes, approve", message=confirm)
+    await admin.wait_for(f"Order #{order_id}: ✅ Paid. Payment approved. The shopper was notified.")
+    told = await shopper.wait_for("is confirmed")
+    assert "preparing your order" in (told.text or "")
+    order = await load(h, order_id)
+    assert not order.needs_review and order.review_reason is None
+    last = order.events[-1]
+    assert (last.from_status, last.to_status, last.actor) == ("paid", "paid", f"admin:{ADMIN_ID}")
+    assert (
+        f"review cleared by admin:{ADMIN_ID}: payment check: Stripe does not know charge ch_forged"
+        in (last.note or "")
+    )
+    assert (ADMIN_ID, "order.approve", f"order:{order_id}") in await audit_actions(h)
+
+    reopened = await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    assert "Approve payment" not in str([b.label for b in reopened.all_buttons])
+    await admin.press("🚚 Ship", message=reopened)
+    await admin.wait_for("Send the tracking number")
+    await admin.press("🚚 Ship without tracking")
+    await admin.wait_for(f"Order #{order_id}: 🚚 Shipped.")
+    await shopper.wait_for("is on its way")
+
+    # A second "Yes, approve" (a stale confirmation, another admin): nothing is under review.
+    latest = admin.last_message
+    assert latest is not None
+    await admin.press_data(latest, encode("AOP", order_id))
+    await admin.wait_for("is not flagged for review")
+    assert (ADMIN_ID, "order.approve.refused", f"order:{order_id}") in await audit_actions(h)
+
+
+async def test_approving_a_flagged_guide_sends_the_pdf_and_delivers_it(h: ShopHarness) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id = await flagged_order(h, shopper, admin, "DIG-GDE-BRW")
+    await h.until_idle()
+    assert not documents(shopper)  # nothing goes out while the payment is in doubt
+
+    detail = await open_detail(admin, order_id)
+    await admin.press("✅ Approve payment", message=detail)
+    await admin.wait_for("Check the payment at the provider first")
+    await admin.press("✅ Yes, approve")
+    await admin.wait_for(f"Order #{order_id}: 📦 Delivered. Payment approved. Digital items sent.")
+    await shopper.wait_for("Your digital items follow below.")
+    document = await shopper.wait_for(lambda m: m.document is not None, include_existing=True)
+    assert document.document is not None
+    assert document.document.file_name == "dig-gde-brw.pdf"
+    order = await load(h, order_id)
+    assert order.status == "delivered" and not order.needs_review
+    assert (order.events[-1].from_status, order.events[-1].to_status) == ("paid", "delivered")
+
+
+async def test_a_shopper_pressing_a_forged_approve_button_is_refused(h: ShopHarness) -> None:
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id = await flagged_order(h, shopper, admin, "KIT-MUG-CER")
+    own = shopper.last_message
+    assert own is not None
+    for action in ("AOA", "AOP"):
+        answer = await shopper.press_data(own, encode(action, order_id))
+        assert answer.text and "admins only" in answer.text
+    order = await load(h, order_id)
+    assert order.needs_review and order.status == "paid"
+    assert not [m for m in shopper.messages if "is confirmed" in (m.text or "")]
+
+
+async def test_a_failed_download_alerts_the_admins_once(tmp_path: Path) -> None:
+    async with ShopHarness(
+        tmp_path,
+        catalog_path=STARS_CATALOG,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+        await admin.send("/start")
+        h.standin.fail_next("sendDocument")  # the shopper blocked the bot meanwhile
+        h.standin.fail_next("sendDocument")
+        await open_invoice(shopper, "STR-GDE-ESP", "STR-TPL-MNU")
+        assert (await shopper.pay()).ok
+        alert = await admin.wait_for("could not send")
+        await h.until_idle()
+        text = alert.text or ""
+        assert "Order #1" in text and "Espresso Dial-In Guide (PDF)" in text
+        assert "Café Menu Templates" in text  # the second product is named in the same alert
+        alerts = [m for m in admin.messages if "could not send" in (m.text or "")]
+        assert len(alerts) == 1
+        assert (await load(h, 1)).status == "paid"
