@@ -281,15 +281,28 @@ async def on_deliver(update: Update, context: ShopContext, data: ButtonData) -> 
     )
 
 
-async def on_cancel_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def _ask_first(
+    update: Update, data: ButtonData, question: str, yes_label: str, yes_action: str
+) -> None:
+    """A yes/back question before an order action that cannot be undone."""
     assert update.callback_query is not None
     await update.callback_query.answer()
     order_id = data.int_arg(0)
     await reply(
         update,
-        f"Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded "
+        question.format(order_id=order_id),
+        [[button(yes_label, yes_action, order_id), button("⬅️ Back", "AOO", order_id)]],
+    )
+
+
+async def on_cancel_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
+    await _ask_first(
+        update,
+        data,
+        "Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded "
         "in full.",
-        [[button("✖️ Yes, cancel it", "AOY", order_id), button("⬅️ Back", "AOO", order_id)]],
+        "✖️ Yes, cancel it",
+        "AOY",
     )
 
 
@@ -309,14 +322,13 @@ async def on_cancel(update: Update, context: ShopContext, data: ButtonData) -> N
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    await reply(
+    await _ask_first(
         update,
-        f"Approve the payment of order #{order_id}? Check the payment at the provider first: "
+        data,
+        "Approve the payment of order #{order_id}? Check the payment at the provider first: "
         "the order can then be shipped, and its digital items are sent.",
-        [[button("✅ Yes, approve", "AOP", order_id), button("⬅️ Back", "AOO", order_id)]],
+        "✅ Yes, approve",
+        "AOP",
     )
 
 
