@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.models import Product
 from bot.store.uow import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +118,34 @@ async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
         yield store
     finally:
         await store.close()
+
+
+async def add_product(
+    store: Store,
+    sku: str = "MUG",
+    *,
+    price: int = 1600,
+    stock: int = 10,
+    currency: str = "USD",
+    title: str | None = None,
+    description: str = "",
+    photo: str = "",
+    digital: bool = False,
+) -> int:
+    """One product in the "Kitchen" category, straight into the store; returns its id."""
+    async with store.uow() as uow:
+        category = await uow.categories.get_or_create("kitchen", "Kitchen")
+        product = await uow.products.add(
+            Product(
+                sku=sku,
+                title=title or f"{sku} title",
+                description=description,
+                category_id=category.id,
+                price=price,
+                currency=currency,
+                stock=stock,
+                photo=photo,
+                is_digital=digital,
+            )
+        )
+        return product.id

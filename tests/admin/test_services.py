@@ -12,29 +12,16 @@ from bot.services.admin_catalog import AdminInputError, StockChange
 from bot.services.broadcast import Pacer
 from bot.services.reports import store_stats
 from bot.store.catalog_file import CatalogError
-from bot.store.models import Order, OrderLine, Payment, Product, Refund
+from bot.store.models import Order, OrderLine, Payment, Refund
 from bot.store.uow import Store
-from tests.conftest import CATALOG_PATH
+from tests.conftest import CATALOG_PATH, add_product
 
 ADMIN = 9001
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
 
 
 async def _product(store: Store, sku: str = "MUG", stock: int = 10, price: int = 1600) -> int:
-    async with store.uow() as uow:
-        category = await uow.categories.get_or_create("kitchen", "Kitchen")
-        product = await uow.products.add(
-            Product(
-                sku=sku,
-                title=f"{sku} title",
-                description="",
-                category_id=category.id,
-                price=price,
-                currency="USD",
-                stock=stock,
-            )
-        )
-        return product.id
+    return await add_product(store, sku, stock=stock, price=price)
 
 
 async def test_import_applies_all_rows_or_none(store: Store) -> None:

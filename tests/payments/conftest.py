@@ -20,8 +20,8 @@ from bot.config import Settings
 from bot.payments.service import IncomingPayment, PaymentOutcome, PlacedOrder, record_payment
 from bot.payments.stripe_gateway import StripeGateway
 from bot.shop import Shop
-from bot.store.models import Product
 from bot.store.uow import Store
+from tests.conftest import add_product as shared_add_product
 
 STRIPE_KEY = "sk_test_localstripe"
 ADMIN_ID = 9001
@@ -152,22 +152,16 @@ async def add_product(
     digital: bool = False,
     title: str | None = None,
 ) -> int:
-    async with shop.store.uow() as uow:
-        category = await uow.categories.get_or_create("kitchen", "Kitchen")
-        product = await uow.products.add(
-            Product(
-                sku=sku,
-                title=title or f"{sku.title()} item",
-                description="",
-                category_id=category.id,
-                price=price,
-                currency=currency,
-                stock=stock,
-                photo="https://example.com/mug.png",
-                is_digital=digital,
-            )
-        )
-        return product.id
+    return await shared_add_product(
+        shop.store,
+        sku,
+        price=price,
+        stock=stock,
+        currency=currency,
+        title=title or f"{sku.title()} item",
+        photo="https://example.com/mug.png",
+        digital=digital,
+    )
 
 
 async def fill_cart(shop: Shop, telegram_id: int, quantities: dict[int, int]) -> None:

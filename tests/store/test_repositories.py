@@ -7,26 +7,14 @@ import asyncio
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import Order, OrderLine, Payment, Product, Refund
+from bot.store.models import Order, OrderLine, Payment, Refund
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.uow import Store
+from tests.conftest import add_product
 
 
 async def _product(store: Store, sku: str = "MUG", stock: int = 5, price: int = 1250) -> int:
-    async with store.uow() as uow:
-        category = await uow.categories.get_or_create("kitchen", "Kitchen")
-        product = await uow.products.add(
-            Product(
-                sku=sku,
-                title=f"{sku} title",
-                description="Stoneware mug",
-                category_id=category.id,
-                price=price,
-                currency="USD",
-                stock=stock,
-            )
-        )
-        return product.id
+    return await add_product(store, sku, stock=stock, price=price, description="Stoneware mug")
 
 
 async def _customer(store: Store, telegram_id: int = 1001) -> int:
