@@ -98,8 +98,13 @@ class CartChange:
 
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
     """The cart with current prices; `currency` is the shop's, used when the cart is empty."""
-    cart = await uow.carts.get_for_customer(customer_id)
-    return _view(cart, currency)
+    cart = await uow.carts.find_for_customer(customer_id)
+    return _view(cart, currency) if cart is not None else CartView((), currency)
+
+
+async def counts(uow: UnitOfWork, customer_id: int, product_id: int) -> tuple[int, int]:
+    """How many of `product_id` the cart holds, and how many items in all (one query)."""
+    return await uow.carts.counts(customer_id, product_id)
 
 
 async def add_to_cart(

@@ -1,4 +1,9 @@
-"""Unit of work: one session, one transaction; commits on success, rolls back on error."""
+"""Unit of work: one session, one transaction; commits on success, rolls back on error.
+
+Two kinds: `Store.uow()` writes (on SQLite it queues for the one writer and begins IMMEDIATE),
+`Store.reading()` only reads (a plain transaction beside the writer; any write raises
+`WriteWhileReading`, so work that turns out to write can be run again in a writing unit).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store.db import create_engine, create_sessionmaker
+from bot.store.db import WriteWhileReading, create_engine, create_sessionmaker
 from bot.store.repositories import (
     AuditRepository,
     CartRepository,
@@ -36,10 +41,15 @@ class UnitOfWork:
     audit: AuditRepository
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], write_lock: asyncio.Lock | None = None
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        write_lock: asyncio.Lock | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._write_lock = write_lock
+        self.reading = reading
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -87,6 +97,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessionmaker = create_sessionmaker(engine)
+        self._reading_sessionmaker = create_sessionmaker(engine, reading=True)
         # SQLite has one writer at a time and every unit of work begins IMMEDIATE. Queueing them
         # here, in order, beats letting SQLite's busy handler sleep and retry (measured: about
         # twice the concurrent reservations per second; see README "Benchmarks").
@@ -100,6 +111,10 @@ class Store:
         """A new unit of work; never open one inside another (on SQLite it would wait forever)."""
         return UnitOfWork(self.sessionmaker, self._write_lock)
 
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads: it waits for no writer (WAL on SQLite)."""
+        return UnitOfWork(self._reading_sessionmaker, reading=True)
+
     async def migrate(self) -> None:
         from bot.store.migrate import upgrade_to_head
 
@@ -107,3 +122,6 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+__all__ = ["Store", "UnitOfWork", "WriteWhileReading"]

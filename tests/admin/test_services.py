@@ -119,7 +119,7 @@ def test_stock_changes_parse() -> None:
 
 async def test_flow_state_keeps_the_conversation_state_and_other_keys(store: Store) -> None:
     async with store.uow() as uow:
-        await uow.chat_states.save(ADMIN, "browsing", {"cart_page": 2})
+        await uow.chat_states.save(ADMIN, "browsing", {"cart_page": 2}, version=None)
     await admin_flows.save(store, ADMIN, admin_flows.new_flow("add", step="title"))
     async with store.uow() as uow:
         row = await uow.chat_states.get(ADMIN)

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from bot.store.models import Cart, CartLine
+
+# Built once: these run on nearly every update, and building a statement costs more than
+# running it (see README "Benchmarks").
+_CART_WITH_LINES = (
+    select(Cart)
+    .where(Cart.customer_id == bindparam("customer_id"))
+    .options(joinedload(Cart.lines).joinedload(CartLine.product))
+    .execution_options(populate_existing=True)
+)
+_COUNTS = (
+    select(
+        func.coalesce(
+            func.sum(
+                case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)
+            ),
+            0,
+        ),
+        func.coalesce(func.sum(CartLine.quantity), 0),
+    )
+    .join(Cart, Cart.id == CartLine.cart_id)
+    .where(Cart.customer_id == bindparam("customer_id"))
+)
 
 
 class CartRepository:
@@ -15,19 +37,27 @@ class CartRepository:
 
     async def get_for_customer(self, customer_id: int) -> Cart:
         """The customer's cart with its lines and their products loaded (created if missing)."""
-        stmt = (
-            select(Cart)
-            .where(Cart.customer_id == customer_id)
-            .options(selectinload(Cart.lines).selectinload(CartLine.product))
-            .execution_options(populate_existing=True)
-        )
-        cart = await self.session.scalar(stmt)
+        cart = await self.find_for_customer(customer_id)
         if cart is None:
             self.session.add(Cart(customer_id=customer_id))
             await self.session.flush()
-            cart = await self.session.scalar(stmt)
+            cart = await self.find_for_customer(customer_id)
             assert cart is not None
         return cart
+
+    async def find_for_customer(self, customer_id: int) -> Cart | None:
+        """The customer's cart with its lines and their products, in one query; None if the
+        customer never had one."""
+        found = await self.session.scalars(_CART_WITH_LINES, {"customer_id": customer_id})
+        return found.unique().first()
+
+    async def counts(self, customer_id: int, product_id: int) -> tuple[int, int]:
+        """Units of `product_id` in the customer's cart, and units of everything."""
+        found = await self.session.execute(
+            _COUNTS, {"customer_id": customer_id, "product_id": product_id}
+        )
+        row = found.one()
+        return int(row[0]), int(row[1])
 
     async def set_quantity(self, cart: Cart, product_id: int, quantity: int) -> None:
         """Set a line's quantity; zero or less removes the line."""
