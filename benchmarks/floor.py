@@ -187,21 +187,25 @@ async def run(
 ) -> None:
     print("Round trips against the framework's floor (each bot in its own process):")
     for chats in chat_counts:
-        echo = await measure(workdir, "echo", chats, rounds)
-        shop = await measure(workdir, "shop", chats, rounds)
-        print(echo.line())
-        print(shop.line())
-        print(
-            f"  ratio at {chats} chats: shop/echo round trips/s {shop.per_second / echo.per_second:.2f} x, "
-            f"p50 {shop.p50 / echo.p50:.2f} x"
+        compare(
+            await measure(workdir, "echo", chats, rounds),
+            await measure(workdir, "shop", chats, rounds),
+            f"{chats} chats",
         )
     if postgres_url:
         chats = chat_counts[0]
-        echo = await measure(workdir, "echo", chats, rounds)
-        shop = await measure(workdir, "shop", chats, rounds, database_url=postgres_url)
-        print(echo.line())
-        print(shop.line())
-        print(
-            f"  ratio at {chats} chats on PostgreSQL: shop/echo round trips/s "
-            f"{shop.per_second / echo.per_second:.2f} x, p50 {shop.p50 / echo.p50:.2f} x"
+        compare(
+            await measure(workdir, "echo", chats, rounds),
+            await measure(workdir, "shop", chats, rounds, database_url=postgres_url),
+            f"{chats} chats on PostgreSQL",
         )
+
+
+def compare(echo: Figures, shop: Figures, where: str) -> None:
+    """Both lines, then the ratios on a line of their own."""
+    print(echo.line())
+    print(shop.line())
+    print(
+        f"  ratio at {where}: shop/echo round trips/s "
+        f"{shop.per_second / echo.per_second:.2f} x, p50 {shop.p50 / echo.p50:.2f} x"
+    )

@@ -4,12 +4,14 @@ A visit records the customer, loads the chat, calls a service, fires the machine
 chat; no Telegram call happens inside it. Handlers call exactly one of these and render what
 comes back.
 
-Most visits only look (`@looking`): they read in a transaction that waits for no writer, and
-if the chat moved, save it with a compare-and-set on its version. Visits that change the cart
-or check out (`@changing`) run in one writing transaction that holds the chat (and on SQLite
-the single writer) from the start. A looking visit that turns out to write anything else (a
-new customer, say), or finds its chat saved by someone else meanwhile, is simply run again as
-a changing one: use cases here touch only the database, so running one twice is safe.
+Most visits only look (`@looking`): they read in a transaction that waits for no writer, keep
+their few writes (a cart line, the chat's new state) as compare-and-set statements, and then
+make them all at once in one short transaction (`Store.apply`), so SQLite's single writer is
+held for one trip to the database. Checkout and payment (`@changing`) run in one writing
+transaction that holds the chat (and on SQLite the writer) from the start. A looking visit
+that turns out to write anything else (a new customer, say), or whose compare-and-set finds
+the cart or chat changed by someone else meanwhile, is simply run again as a changing one:
+use cases here touch only the database, so running one twice is safe.
 """
 
 from __future__ import annotations
@@ -41,7 +43,15 @@ from bot.conversation.screens import (
 from bot.money import format_money
 from bot.services import cart as carts
 from bot.services import catalog
-from bot.services.cart import CartError, EmptyCart, NotEnoughStock, NotInCart, OutOfStock
+from bot.services.cart import (
+    CartChanged,
+    CartError,
+    CartView,
+    EmptyCart,
+    NotEnoughStock,
+    NotInCart,
+    OutOfStock,
+)
 from bot.services.catalog import CategoryNotFound, ProductUnavailable
 from bot.services.checkout import CheckoutReview, review_cart
 from bot.services.order_history import OrderNotFound, get_order, list_orders
@@ -117,16 +127,13 @@ def looking(use_case: UseCase[P, T]) -> Entry[P, T]:
     @functools.wraps(use_case)
     async def entry(shop: Shop, who: Shopper, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            async with shop.store.reading() as uow:
+            async with shop.store.reading(deferring=True) as uow:
                 v = await _arrive(shop, uow, who)
                 result = await use_case(v, *args, **kwargs)
-            if not v.chat.changed:
+                await engine.save(uow, v.chat)  # kept with the other writes, if it moved
+            if not uow.deferred or await shop.store.apply(uow.deferred, chat_id=who.chat_id):
                 return result
-            async with shop.store.uow() as uow:
-                await uow.chat_states.lock(who.chat_id)
-                if await engine.save(uow, v.chat):
-                    return result
-            log.debug("chat %s was saved meanwhile: visiting again", who.chat_id)
+            log.debug("chat %s changed meanwhile: visiting again", who.chat_id)
         except WriteWhileReading:
             pass
         return await _change(shop, who, lambda v: use_case(v, *args, **kwargs))
@@ -264,7 +271,7 @@ async def view(v: Visit, product_id: int, quantity: int) -> Screen:
 # ---------------------------------------------------------------- cart
 
 
-@changing
+@looking
 async def add(v: Visit, product_id: int, quantity: int) -> Screen:
     quantity = min(max(quantity, 1), MAX_QUANTITY)
     try:
@@ -281,7 +288,8 @@ async def add(v: Visit, product_id: int, quantity: int) -> Screen:
     if shown is not None and shown != change.unit_price:
         now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
         notice += f" Note: its price has just changed from {was} to {now}."
-    return await _product(v, product_id, 1, notice=notice)
+    counts = (change.quantity, change.cart_items)
+    return await _product(v, product_id, 1, notice=notice, counts=counts)
 
 
 def _shown_price(v: Visit, product_id: int) -> int | None:
@@ -297,22 +305,22 @@ async def show_cart(v: Visit, notice: str | None = None) -> Screen:
     return await _cart(v, notice=notice)
 
 
-@changing
+@looking
 async def change_line(v: Visit, product_id: int, delta: int) -> Screen:
     """+1 / -1 on a cart line."""
     return await _edit_cart(v, carts.change_quantity(v.uow, v.customer_id, product_id, delta))
 
 
-@changing
+@looking
 async def remove_line(v: Visit, product_id: int) -> Screen:
     return await _edit_cart(v, carts.remove_line(v.uow, v.customer_id, product_id))
 
 
-@changing
+@looking
 async def clear_cart(v: Visit) -> Screen:
     await carts.clear_cart(v.uow, v.customer_id)
     v.set_quotes({})
-    return await _cart(v, notice="Your cart is now empty.")
+    return await _cart(v, notice="Your cart is now empty.", cart=CartView((), v.currency))
 
 
 async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
@@ -324,9 +332,9 @@ async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
         return await _cart(v, notice=_refusal(error))
     if done.quantity == 0:
         v.quote(done.product_id, None)
-        return await _cart(v, notice=f"Removed {done.title}.")
+        return await _cart(v, notice=f"Removed {done.title}.", cart=done.cart)
     v.quote(done.product_id, done.unit_price)
-    return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.")
+    return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.", cart=done.cart)
 
 
 # ---------------------------------------------------------------- checkout
@@ -516,8 +524,10 @@ async def _product(
     notice: str | None = None,
     *,
     card: catalog.ProductCard | None = None,
+    counts: tuple[int, int] | None = None,
 ) -> Screen:
-    """The product's screen; `card` when the visit has just read it."""
+    """The product's screen; `card` when the visit has just read it, `counts` (this product's
+    units in the cart, all units) when it has just changed the cart."""
     if card is None:
         try:
             card = await catalog.product_card(v.uow, product_id)
@@ -528,7 +538,9 @@ async def _product(
     if quantity > most and card.available > 0 and notice is None:
         notice = f"Only {card.available} left."
     quantity = min(max(quantity, 1), most)
-    in_cart, cart_items = await carts.counts(v.uow, v.customer_id, product_id)
+    if counts is None:
+        counts = await carts.counts(v.uow, v.customer_id, product_id)
+    in_cart, cart_items = counts
     await v.fire("view", product_id=product_id, quantity=quantity, price=card.price)
     return ProductScreen(
         card=card,
@@ -541,9 +553,15 @@ async def _product(
     )
 
 
-async def _cart(v: Visit, notice: str | None = None) -> Screen:
+async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = None) -> Screen:
+    """The cart's screen; `cart` when the visit has just changed it (its writes may not be
+    made yet, so reading the cart again would show it as it was)."""
     await v.fire("open_cart")
-    return CartScreen(cart=await carts.view_cart(v.uow, v.customer_id, v.currency), notice=notice)
+    if cart is None:
+        cart = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    elif cart.is_empty:
+        cart = CartView((), v.currency)
+    return CartScreen(cart=cart, notice=notice)
 
 
 def _refusal(error: Exception) -> str:
@@ -556,4 +574,6 @@ def _refusal(error: Exception) -> str:
         return f"Sorry, only {error.available} left."
     if isinstance(error, ProductUnavailable):
         return GONE
+    if isinstance(error, CartChanged):
+        return "Your cart changed just now (on another device?). Please try again."
     return "Sorry, that did not work. Please try again."

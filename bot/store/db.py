@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -90,3 +92,20 @@ def create_sessionmaker(
 ) -> async_sessionmaker[AsyncSession]:
     bind = engine.execution_options(**{READING: True}) if reading else engine
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def rowcount(result: object) -> int:
+    """Rows an INSERT, UPDATE or DELETE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class Writer(Protocol):
+    """`UnitOfWork.write`: run a compare-and-set statement now, or keep it for later."""
+
+    async def __call__(self, statement: Executable, *, rows: int | None = 1) -> bool: ...
+
+
+def insert_or_ignore(session: AsyncSession, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in this session's dialect (SQLite or PostgreSQL)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    return (postgresql_insert if postgresql else sqlite_insert)(table).on_conflict_do_nothing()

@@ -11,7 +11,8 @@ rows; SQLAlchemy gets it through its documented `async_creator_fn` hook.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import aiosqlite
@@ -42,6 +43,45 @@ def _execute_many(
         cursor.close()
 
 
+def _execute_batch(
+    connection: sqlite3.Connection,
+    statements: Sequence[tuple[str, Sequence[Any]]],
+    expected: Sequence[int | None],
+) -> bool:
+    """Runs on the connection's thread: every statement, each checked for the rows it must
+    touch, then COMMIT; ROLLBACK (and False) at the first that does not."""
+    cursor = connection.cursor()
+    try:
+        for (sql, parameters), rows in zip(statements, expected, strict=True):
+            cursor.execute(sql, parameters)
+            if rows is not None and cursor.rowcount != rows:
+                connection.rollback()
+                return False
+        connection.commit()
+        return True
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
+    finally:
+        cursor.close()
+
+
+class Batch:
+    """Statements kept by a connection in batch mode, to run in one trip."""
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self.connection = connection
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    async def run(self, expected: Sequence[int | None]) -> bool:
+        """All kept statements, checked against `expected` rows each, then COMMIT."""
+        self.connection._batch = None
+        applied = bool(await self.connection.on_thread(_execute_batch, self.statements, expected))
+        self.connection._transaction_ended = True
+        return applied
+
+
 class OneTripCursor:
     """The subset of aiosqlite's Cursor that SQLAlchemy's adapter uses, one trip per statement."""
 
@@ -61,6 +101,11 @@ class OneTripCursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> OneTripCursor:
+        batch = self._connection._batch
+        if batch is not None:
+            batch.statements.append((sql, parameters or ()))
+            self._keep((None, -1, None, []))
+            return self
         outcome = await self._connection.on_thread(_execute, sql, parameters or ())
         self._keep(outcome)
         return self
@@ -89,10 +134,36 @@ class OneTripCursor:
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """An aiosqlite connection handing out one-trip cursors."""
+    """An aiosqlite connection handing out one-trip cursors, and running batches."""
+
+    _batch: Batch | None = None
+    _transaction_ended = False
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Keep the statements executed inside (BEGIN included) for `Batch.run`; any not run
+        by then are dropped. Only for write statements: their rows are not fetched."""
+        self._batch = Batch(self)
+        try:
+            yield self._batch
+        finally:
+            self._batch = None
+
+    async def commit(self) -> None:
+        if not self._end_without_trip():
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if not self._end_without_trip():
+            await super().rollback()
+
+    def _end_without_trip(self) -> bool:
+        """A batch has committed or rolled back already: nothing left to end."""
+        ended, self._transaction_ended = self._transaction_ended, False
+        return ended
 
     async def on_thread(self, function: Any, *args: Any) -> Any:
         """Run `function(sqlite3_connection, *args)` on this connection's thread."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, case, delete, func, select
+from typing import Any
+
+from sqlalchemy import bindparam, case, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.store.models import Cart, CartLine
+from bot.store.db import Writer, insert_or_ignore
+from bot.store.models import Cart, CartLine, utcnow
 
 # Built once: these run on nearly every update, and building a statement costs more than
 # running it (see README "Benchmarks").
@@ -32,8 +35,9 @@ _COUNTS = (
 
 
 class CartRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
         self.session = session
+        self._write = write
 
     async def get_for_customer(self, customer_id: int) -> Cart:
         """The customer's cart with its lines and their products loaded (created if missing)."""
@@ -59,6 +63,40 @@ class CartRepository:
         row = found.one()
         return int(row[0]), int(row[1])
 
+    async def set_line(self, customer_id: int, product_id: int, was: int, now: int) -> bool:
+        """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
+        compare-and-set, so a change computed from an older read is refused (False)."""
+        line = (CartLine.cart_id == _cart_of(customer_id)) & (CartLine.product_id == product_id)
+        if was == 0:
+            await self._write(
+                insert_or_ignore(self.session, Cart).values(
+                    customer_id=customer_id, updated_at=utcnow()
+                ),
+                rows=None,
+            )
+            return await self._write(
+                insert_or_ignore(self.session, CartLine).from_select(
+                    ["cart_id", "product_id", "quantity", "added_at"],
+                    select(
+                        Cart.id, literal(product_id), literal(now), literal(utcnow(), _STAMP)
+                    ).where(Cart.customer_id == customer_id),
+                )
+            )
+        if now == 0:
+            return await self._write(delete(CartLine).where(line, CartLine.quantity == was))
+        return await self._write(
+            update(CartLine)
+            .where(line, CartLine.quantity == was)
+            .values(quantity=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def empty(self, customer_id: int) -> None:
+        """Remove every line of the customer's cart."""
+        await self._write(
+            delete(CartLine).where(CartLine.cart_id == _cart_of(customer_id)), rows=None
+        )
+
     async def set_quantity(self, cart: Cart, product_id: int, quantity: int) -> None:
         """Set a line's quantity; zero or less removes the line."""
         line = next((ln for ln in cart.lines if ln.product_id == product_id), None)
@@ -75,3 +113,10 @@ class CartRepository:
         await self.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
         await self.session.flush()
         self.session.expire(cart, ["lines"])
+
+
+_STAMP = CartLine.__table__.c.added_at.type
+
+
+def _cart_of(customer_id: int) -> Any:
+    return select(Cart.id).where(Cart.customer_id == customer_id).scalar_subquery()

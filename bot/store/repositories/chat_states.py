@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.db import Writer, insert_or_ignore
 from bot.store.models import ChatState, utcnow
 
 
 class ChatStateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
         self.session = session
+        self._write = write
 
     async def lock(self, chat_id: int) -> None:
         """Hold this chat until the transaction ends, so workers handle its updates one by one.
@@ -40,11 +40,8 @@ class ChatStateRepository:
         """
         statement: Any
         if version is None:
-            postgresql = self.session.get_bind().dialect.name == "postgresql"
-            statement = (
-                (postgresql_insert if postgresql else sqlite_insert)(ChatState)
-                .values(chat_id=chat_id, state=state, data=dict(data), version=1)
-                .on_conflict_do_nothing()
+            statement = insert_or_ignore(self.session, ChatState).values(
+                chat_id=chat_id, state=state, data=dict(data), version=1, updated_at=utcnow()
             )
         else:
             statement = (
@@ -53,5 +50,4 @@ class ChatStateRepository:
                 .values(state=state, data=dict(data), version=version + 1, updated_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
-        result = await self.session.execute(statement)
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return await self._write(statement)
