@@ -26,7 +26,8 @@ from bot.standin.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.standin.server import BotApiStandIn, ChatState, PendingQuery
+    from bot.standin.chats import ChatState, PendingQuery
+    from bot.standin.server import BotApiStandIn
 
 MessagePredicate = Callable[[Message], bool]
 T = TypeVar("T")

@@ -1,0 +1,345 @@
+"""The stand-in's core: HTTP plumbing, the method registry, chats, the update queue, waiting.
+
+Each Bot API area (messages, payments, inline, files, profile, polling, webhook) is a class
+built on :class:`StandInCore` whose handlers carry ``@api_method("sendMessage")``; the core
+finds them when it starts, so a method is registered where it is defined.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import secrets
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from aiohttp import web
+
+from bot.standin import errors
+from bot.standin.chats import ChatState, PendingQuery
+from bot.standin.errors import ApiError
+from bot.standin.models import ApiCall
+from bot.standin.params import Params, read_params
+
+T = TypeVar("T")
+Handler = Callable[[Params], Awaitable[Any]]
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
+
+ALL_UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "message_reaction",
+        "message_reaction_count",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+    }
+)
+# Telegram's default when allowed_updates was never set or set to an empty list.
+DEFAULT_UPDATE_TYPES = ALL_UPDATE_TYPES - {
+    "chat_member",
+    "message_reaction",
+    "message_reaction_count",
+}
+
+_API_METHOD_SPEC = "__bot_api_method__"
+
+
+def api_method(*names: str, rate_limited: bool = False) -> Callable[[H], H]:
+    """Register the decorated handler as the Bot API method(s) ``names``.
+
+    Telegram matches method names without regard to case, and so does the stand-in.
+    ``rate_limited`` marks sends that count toward :attr:`StandInCore.flood_limit_per_second`.
+    """
+
+    def register(handler: H) -> H:
+        setattr(handler, _API_METHOD_SPEC, (names, rate_limited))
+        return handler
+
+    return register
+
+
+@dataclass(frozen=True)
+class ApiMethod:
+    """One registered Bot API method."""
+
+    name: str
+    handler: Handler
+    rate_limited: bool
+
+
+def update_kind(update: dict[str, Any]) -> str:
+    """ "message", "callback_query", ...: the one field of an update besides its id."""
+    return next(key for key in update if key != "update_id")
+
+
+def allowed_update_types(value: Any) -> frozenset[str] | None:
+    """The update types an ``allowed_updates`` parameter asks for (None: left as it was)."""
+    if not isinstance(value, list):
+        return None
+    return frozenset(map(str, value)) & ALL_UPDATE_TYPES or DEFAULT_UPDATE_TYPES
+
+
+class StandInCore:
+    """State every area shares, the HTTP server, and the fake client side's entry points."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        host: str,
+        port: int,
+        bot_id: int,
+        bot_username: str,
+        bot_first_name: str,
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port = port
+        self.bot_id = bot_id
+        self.bot_username = bot_username
+        self.bot_first_name = bot_first_name
+        self.flood_limit_per_second: float | None = None
+        self.calls: list[ApiCall] = []
+        self.scripted_failures: dict[str, list[ApiError]] = {}
+        """Test-only: errors the next calls of a method get instead of running (fail_next)."""
+        self.chats: dict[int, ChatState] = {}
+        self.queries: dict[str, PendingQuery] = {}
+        self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
+        self.webhook_url = ""
+        """Set by setWebhook: updates are then POSTed there instead of waiting for getUpdates."""
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1000)
+        self._revisions = itertools.count(1)
+        self.revision = 0
+        self._closing = False
+        self._changed = asyncio.Condition()
+        self._send_times: deque[float] = deque()
+        self._runner: web.AppRunner | None = None
+        self._methods = self._registered_methods()
+
+    def _registered_methods(self) -> dict[str, ApiMethod]:
+        """Every handler marked with :func:`api_method`, by lower-cased method name."""
+        table: dict[str, ApiMethod] = {}
+        for attribute in dir(type(self)):
+            spec = getattr(getattr(type(self), attribute, None), _API_METHOD_SPEC, None)
+            if spec is None:
+                continue
+            names, rate_limited = spec
+            for name in names:
+                if name.lower() in table:
+                    raise TypeError(f"Bot API method {name} is registered twice")
+                table[name.lower()] = ApiMethod(name, getattr(self, attribute), rate_limited)
+        return table
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Listen on loopback; with port 0 the OS picks a free port (see :attr:`base_url`)."""
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        self._add_routes(app)
+        self._closing = False
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        for address in self._runner.addresses:
+            if isinstance(address, tuple):
+                self.port = int(address[1])
+                break
+
+    def _add_routes(self, app: web.Application) -> None:
+        """The Bot API's method URLs; areas with URLs of their own add them too."""
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+
+    async def stop(self) -> None:
+        """Wake pending long polls, end background work and close the server."""
+        self._closing = True
+        await self._notify()
+        await self._end_background_work()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _end_background_work(self) -> None:
+        """Areas that run tasks of their own (webhook deliveries) end them here."""
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """For ``ApplicationBuilder().base_url(...)``; PTB appends the token."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """For ``ApplicationBuilder().base_file_url(...)``; PTB appends the token."""
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot's User object, as in ``from`` of its messages."""
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.bot_first_name,
+            "username": self.bot_username,
+        }
+
+    # ------------------------------------------------------------------ inspection
+
+    def fail_next(
+        self, method: str, description: str = errors.BOT_BLOCKED, code: int = 403
+    ) -> None:
+        """Make the next call of `method` (e.g. "sendDocument") fail with this error."""
+        self.scripted_failures.setdefault(method.lower(), []).append(ApiError(description, code))
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        """Every logged call of one method (case-insensitive, like Telegram)."""
+        return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates not yet confirmed by a getUpdates offset, or not yet accepted by the webhook."""
+        return list(self._updates)
+
+    # ------------------------------------------------------------------ the fake client side
+
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update of ``kind`` (e.g. "message") for getUpdates; returns it."""
+        update = {"update_id": next(self._update_ids), kind: payload}
+        self._updates.append(update)
+        self._dispatch(update)
+        await self._notify()
+        return update
+
+    def _dispatch(self, update: dict[str, Any]) -> None:
+        """Send a queued update on its way; with polling it waits for getUpdates."""
+
+    async def open_query(self, kind: str, chat: ChatState, payload: dict[str, Any]) -> PendingQuery:
+        """Register a query (callback/shipping/pre-checkout) that awaits the bot's answer."""
+        query_id = str(secrets.randbits(63))
+        query = PendingQuery(
+            query_id=query_id,
+            kind=kind,
+            chat_id=chat.chat_id,
+            created_at=time.monotonic(),
+            payload={"id": query_id, **payload},
+        )
+        self.queries[query_id] = query
+        await self.push_update(kind, query.payload)
+        return query
+
+    async def wait_until(self, predicate: Callable[[], T | None], timeout: float | None) -> T:
+        """Wait, without polling, until ``predicate`` returns something truthy (None: forever)."""
+        async with self._changed:
+            async with asyncio.timeout(timeout):
+                result = await self._changed.wait_for(predicate)
+            assert result is not None
+            return result
+
+    # ------------------------------------------------------------------ HTTP plumbing
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        started = time.monotonic()
+        name = request.match_info["method"]
+        logged: dict[str, Any] = {}
+        try:
+            if request.match_info["token"] != self.token:
+                raise ApiError(errors.UNAUTHORIZED, 401)
+            method = self._methods.get(name.lower())
+            if method is None:
+                raise ApiError(errors.NOT_FOUND, 404)
+            name = method.name
+            params = await read_params(request)
+            logged = params.logged()
+            if failures := self.scripted_failures.get(name.lower()):
+                raise failures.pop(0)
+            if method.rate_limited:
+                self._check_flood()
+            result = await method.handler(params)
+        except ApiError as err:
+            self.calls.append(
+                ApiCall(name, logged, started, False, err.description, error_code=err.code)
+            )
+            await self._notify()
+            return web.json_response(err.envelope(), status=err.code)
+        self.calls.append(ApiCall(name, logged, started, True, result))
+        await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _next_revision(self) -> int:
+        self.revision = next(self._revisions)
+        return self.revision
+
+    def _check_flood(self) -> None:
+        limit = self.flood_limit_per_second
+        if limit is None:
+            return
+        now = time.monotonic()
+        while self._send_times and now - self._send_times[0] >= 1.0:
+            self._send_times.popleft()
+        if len(self._send_times) >= limit:
+            wait = max(1, math.ceil(1.0 - (now - self._send_times[0])))
+            raise ApiError(errors.retry_after(wait), 429, {"retry_after": wait})
+        self._send_times.append(now)
+
+    # ------------------------------------------------------------------ shared validation
+
+    def _chat(self, params: Params, *, sending: bool) -> ChatState:
+        chat_id = params.values.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise ApiError(errors.CHAT_ID_EMPTY)
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            raise ApiError(errors.CHAT_NOT_FOUND)
+        if sending and chat.blocked:
+            raise ApiError(errors.BOT_BLOCKED, 403)
+        return chat
+
+    def _take_query(
+        self, params: Params, id_field: str, kind: str, max_age: float | None = None
+    ) -> PendingQuery:
+        """The open query an answer refers to; answered, unknown or too old ones are refused."""
+        query = self.queries.get(params.text(id_field) or "")
+        if query is None or query.kind != kind or query.answered:
+            raise ApiError(errors.QUERY_TOO_OLD)
+        if max_age is not None and time.monotonic() - query.created_at > max_age:
+            raise ApiError(errors.QUERY_TOO_OLD)
+        return query
