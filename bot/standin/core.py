@@ -3,11 +3,15 @@
 Each Bot API area (messages, payments, inline, files, profile, polling, webhook) is a class
 built on :class:`StandInCore` whose handlers carry ``@api_method("sendMessage")``; the core
 finds them when it starts, so a method is registered where it is defined.
+
+Waiting is by :class:`~bot.standin.signals.Signal`: each chat announces its own changes (a
+message sent, edited or deleted, a query answered), the call log and the update queue theirs,
+and all of them reach one stand-in wide signal that :meth:`StandInCore.wait_until` uses for
+arbitrary predicates. A shopper waiting for a reply wakes only when their chat changes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import secrets
@@ -23,46 +27,14 @@ from aiohttp import web
 from bot.standin import errors
 from bot.standin.chats import ChatState, PendingQuery
 from bot.standin.errors import ApiError
-from bot.standin.models import ApiCall
+from bot.standin.models import ApiCall, Message
 from bot.standin.params import Params, read_params
+from bot.standin.signals import Signal
+from bot.standin.updates import DEFAULT_UPDATE_TYPES, Update, UpdateQueue
 
 T = TypeVar("T")
 Handler = Callable[[Params], Awaitable[Any]]
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
-
-ALL_UPDATE_TYPES = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "business_connection",
-        "business_message",
-        "edited_business_message",
-        "deleted_business_messages",
-        "message_reaction",
-        "message_reaction_count",
-        "inline_query",
-        "chosen_inline_result",
-        "callback_query",
-        "shipping_query",
-        "pre_checkout_query",
-        "purchased_paid_media",
-        "poll",
-        "poll_answer",
-        "my_chat_member",
-        "chat_member",
-        "chat_join_request",
-        "chat_boost",
-        "removed_chat_boost",
-    }
-)
-# Telegram's default when allowed_updates was never set or set to an empty list.
-DEFAULT_UPDATE_TYPES = ALL_UPDATE_TYPES - {
-    "chat_member",
-    "message_reaction",
-    "message_reaction_count",
-}
 
 _API_METHOD_SPEC = "__bot_api_method__"
 
@@ -88,18 +60,6 @@ class ApiMethod:
     name: str
     handler: Handler
     rate_limited: bool
-
-
-def update_kind(update: dict[str, Any]) -> str:
-    """ "message", "callback_query", ...: the one field of an update besides its id."""
-    return next(key for key in update if key != "update_id")
-
-
-def allowed_update_types(value: Any) -> frozenset[str] | None:
-    """The update types an ``allowed_updates`` parameter asks for (None: left as it was)."""
-    if not isinstance(value, list):
-        return None
-    return frozenset(map(str, value)) & ALL_UPDATE_TYPES or DEFAULT_UPDATE_TYPES
 
 
 class StandInCore:
@@ -130,12 +90,14 @@ class StandInCore:
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self.webhook_url = ""
         """Set by setWebhook: updates are then POSTed there instead of waiting for getUpdates."""
-        self._updates: list[dict[str, Any]] = []
+        self._changes = Signal()
+        """Every change anywhere: for :meth:`wait_until` and its arbitrary predicates."""
+        self._calls_changed = Signal(parent=self._changes)
+        self._updates = UpdateQueue(Signal(parent=self._changes))
         self._update_ids = itertools.count(1000)
         self._revisions = itertools.count(1)
         self.revision = 0
         self._closing = False
-        self._changed = asyncio.Condition()
         self._send_times: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self._methods = self._registered_methods()
@@ -177,7 +139,7 @@ class StandInCore:
     async def stop(self) -> None:
         """Wake pending long polls, end background work and close the server."""
         self._closing = True
-        await self._notify()
+        self._updates.changed.notify()
         await self._end_background_work()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -240,12 +202,11 @@ class StandInCore:
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update of ``kind`` (e.g. "message") for getUpdates; returns it."""
         update = {"update_id": next(self._update_ids), kind: payload}
-        self._updates.append(update)
+        self._updates.push(update)
         self._dispatch(update)
-        await self._notify()
         return update
 
-    def _dispatch(self, update: dict[str, Any]) -> None:
+    def _dispatch(self, update: Update) -> None:
         """Send a queued update on its way; with polling it waits for getUpdates."""
 
     async def open_query(self, kind: str, chat: ChatState, payload: dict[str, Any]) -> PendingQuery:
@@ -263,12 +224,34 @@ class StandInCore:
         return query
 
     async def wait_until(self, predicate: Callable[[], T | None], timeout: float | None) -> T:
-        """Wait, without polling, until ``predicate`` returns something truthy (None: forever)."""
-        async with self._changed:
-            async with asyncio.timeout(timeout):
-                result = await self._changed.wait_for(predicate)
-            assert result is not None
-            return result
+        """Wait, without polling, until ``predicate`` returns something truthy (None: forever).
+
+        The predicate is checked again after every change: any call, update or delivery.
+        """
+        return await self._changes.wait_until(predicate, timeout)
+
+    async def wait_for_call(
+        self, matches: Callable[[ApiCall], bool], *, since: int = 0, timeout: float | None
+    ) -> ApiCall:
+        """The first call logged from position ``since`` of :attr:`calls` on that ``matches``,
+        waiting for it if it has not been made yet. Each call is looked at once."""
+        looked_at = since
+
+        def found() -> ApiCall | None:
+            nonlocal looked_at
+            while looked_at < len(self.calls):
+                call = self.calls[looked_at]
+                looked_at += 1
+                if matches(call):
+                    return call
+            return None
+
+        return await self._calls_changed.wait_until(found, timeout)
+
+    async def wait_delivered(self, timeout: float | None) -> None:
+        """Wait until every queued update has been confirmed by getUpdates or taken by the
+        webhook (the bot has fetched them; handling them may still go on)."""
+        await self._updates.changed.wait_until(lambda: not self._updates, timeout)
 
     # ------------------------------------------------------------------ HTTP plumbing
 
@@ -291,22 +274,40 @@ class StandInCore:
                 self._check_flood()
             result = await method.handler(params)
         except ApiError as err:
-            self.calls.append(
+            self._log_call(
                 ApiCall(name, logged, started, False, err.description, error_code=err.code)
             )
-            await self._notify()
             return web.json_response(err.envelope(), status=err.code)
-        self.calls.append(ApiCall(name, logged, started, True, result))
-        await self._notify()
+        self._log_call(ApiCall(name, logged, started, True, result))
         return web.json_response({"ok": True, "result": result})
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+    def _log_call(self, call: ApiCall) -> None:
+        self.calls.append(call)
+        self._calls_changed.notify()
 
-    def _next_revision(self) -> int:
+    # ------------------------------------------------------------------ chats
+
+    def _new_chat(
+        self, chat_id: int, user: dict[str, Any], group_title: str | None = None
+    ) -> ChatState:
+        chat = ChatState(
+            chat_id=chat_id,
+            user=user,
+            group_title=group_title,
+            changed=Signal(parent=self._changes),
+        )
+        self.chats[chat_id] = chat
+        return chat
+
+    def _touch(self, chat: ChatState, message: Message) -> None:
+        """The message was sent, edited or deleted: give it the next stand-in wide revision."""
         self.revision = next(self._revisions)
-        return self.revision
+        chat.record_change(message, self.revision)
+
+    def _answer(self, query: PendingQuery, answer: dict[str, Any]) -> None:
+        """The bot answered an open query; whoever waits in its chat gets to see it."""
+        query.answered, query.answer = True, answer
+        self.chats[query.chat_id].changed.notify()
 
     def _check_flood(self) -> None:
         limit = self.flood_limit_per_second

@@ -62,14 +62,16 @@ class InlineArea(MessagesArea):
                 isinstance(start, str) and _START_PARAMETER_RE.match(start)
             ):
                 raise ApiError(errors.START_PARAM_INVALID)
-        query.answered = True
-        query.answer = {
-            "results": results,
-            "next_offset": next_offset,
-            "button": button,
-            "cache_time": params.integer("cache_time"),
-            "is_personal": params.flag("is_personal"),
-        }
+        self._answer(
+            query,
+            {
+                "results": results,
+                "next_offset": next_offset,
+                "button": button,
+                "cache_time": params.integer("cache_time"),
+                "is_personal": params.flag("is_personal"),
+            },
+        )
         return True
 
     def _check_inline_result(self, result: Any, seen: set[str]) -> None:

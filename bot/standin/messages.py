@@ -90,7 +90,6 @@ class MessagesArea(FilesArea):
             date=date,
             text=content.get("text", content.get("caption")),
             successful_payment=content.get("successful_payment"),
-            revision=self._next_revision(),
         )
         if "photo" in content:
             message.photo = content["photo"][-1]["file_id"]
@@ -101,7 +100,8 @@ class MessagesArea(FilesArea):
             message.document = Document(
                 doc["file_id"], doc.get("file_name"), doc.get("mime_type"), stored.data
             )
-        chat.messages.append(message)
+        chat.add(message)
+        self._touch(chat, message)
         return message, await self.push_update("message", payload)
 
     def message_json(self, chat: ChatState, message: Message) -> dict[str, Any]:
@@ -269,8 +269,8 @@ class MessagesArea(FilesArea):
         )
 
     def _post(self, chat: ChatState, message: Message) -> dict[str, Any]:
-        message.revision = self._next_revision()
-        chat.messages.append(message)
+        chat.add(message)
+        self._touch(chat, message)
         chat.transcript.append(TranscriptEvent("bot", "sent", render(message), message.message_id))
         return self.message_json(chat, message)
 
@@ -291,7 +291,7 @@ class MessagesArea(FilesArea):
 
     def _edited(self, chat: ChatState, message: Message) -> dict[str, Any]:
         message.edited = True
-        message.revision = self._next_revision()
+        self._touch(chat, message)
         chat.transcript.append(
             TranscriptEvent("bot", "edited", render(message), message.message_id)
         )
@@ -400,7 +400,7 @@ class MessagesArea(FilesArea):
         if message is None or message.deleted:
             raise ApiError(errors.MESSAGE_TO_DELETE_NOT_FOUND)
         message.deleted = True
-        message.revision = self._next_revision()
+        self._touch(chat, message)
         chat.transcript.append(
             TranscriptEvent(
                 "bot", "deleted", (message.text or render(message))[:60], message.message_id
@@ -419,13 +419,11 @@ class MessagesArea(FilesArea):
         if text is not None and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise ApiError(errors.CALLBACK_ANSWER_TOO_LONG)
         query = self._take_query(params, "callback_query_id", "callback_query")
-        query.answered = True
-        query.answer = {
-            "text": text,
-            "show_alert": params.flag("show_alert"),
-            "url": params.text("url"),
-        }
         if text:
             kind = "alert" if params.flag("show_alert") else "toast"
             self.chats[query.chat_id].transcript.append(TranscriptEvent("bot", kind, text))
+        self._answer(
+            query,
+            {"text": text, "show_alert": params.flag("show_alert"), "url": params.text("url")},
+        )
         return True

@@ -131,7 +131,7 @@ class PaymentsArea(MessagesArea):
             answer["shipping_options"] = parsed
         else:
             answer["error_message"] = params.required_text("error_message")
-        query.answered, query.answer = True, answer
+        self._answer(query, answer)
         return True
 
     @api_method("answerPreCheckoutQuery")
@@ -143,7 +143,7 @@ class PaymentsArea(MessagesArea):
         answer: dict[str, Any] = {"ok": ok}
         if not ok:
             answer["error_message"] = params.required_text("error_message")
-        query.answered, query.answer = True, answer
+        self._answer(query, answer)
         return True
 
     @api_method("refundStarPayment")

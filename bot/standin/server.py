@@ -80,15 +80,11 @@ class BotApiStandIn(WebhookArea, PollingArea, PaymentsArea, InlineArea, ProfileA
                 user_json["username"] = username
             if language_code:
                 user_json["language_code"] = language_code
-            self.chats[user_id] = ChatState(chat_id=user_id, user=user_json)
-            self._users[user_id] = FakeUser(self, self.chats[user_id])
+            self._users[user_id] = FakeUser(self, self._new_chat(user_id, user_json))
         return self._users[user_id]
 
     def group(self, chat_id: int, title: str, member: FakeUser) -> FakeUser:
         """`member` writing in a group chat (negative id) that has the bot in it; the stand-in
         keeps one writing member per group, so give each member its own group id."""
-        if chat_id not in self.chats:
-            self.chats[chat_id] = ChatState(
-                chat_id=chat_id, user=member.chat.user, group_title=title
-            )
-        return FakeUser(self, self.chats[chat_id])
+        chat = self.chats.get(chat_id) or self._new_chat(chat_id, member.chat.user, title)
+        return FakeUser(self, chat)

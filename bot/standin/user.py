@@ -1,7 +1,8 @@
 """The human side of a private chat with the bot, played against the stand-in.
 
-Every action produces the update Telegram would deliver, and every wait is on the stand-in's
-condition (notified on each bot call), so tests never sleep.
+Every action produces the update Telegram would deliver, and every wait is on a signal the
+stand-in gives when what it waits for may have changed (this chat's messages and answers, or
+the call log), so tests never sleep and fifty waiting shoppers do not wake each other.
 """
 
 from __future__ import annotations
@@ -76,8 +77,7 @@ class FakeUser:
     @property
     def last_message(self) -> Message | None:
         """The bot's newest visible message."""
-        visible = self.messages
-        return visible[-1] if visible else None
+        return next(self.chat.visible_newest_first(), None)
 
     @property
     def sent_messages(self) -> list[Message]:
@@ -181,13 +181,14 @@ class FakeUser:
 
     def find_button(self, label: str, message: Message | None = None) -> tuple[Message, Button]:
         """The button whose label is ``label`` (or contains it) on the newest message having one."""
-        candidates = [message] if message is not None else list(reversed(self.messages))
+        candidates = [message] if message is not None else self.chat.visible_newest_first()
         for candidate in candidates:
             buttons = [b for b in candidate.all_buttons if b.callback_data is not None]
             exact = [b for b in buttons if b.label == label]
             partial = [b for b in buttons if label in b.label]
             if exact or partial:
                 return candidate, (exact or partial)[0]
+        candidates = [message] if message is not None else list(reversed(self.messages))
         visible = [
             f"#{m.message_id}: " + " ".join(f"[{b.label}]" for b in m.all_buttons)
             for m in candidates
@@ -289,7 +290,10 @@ class FakeUser:
         *,
         include_existing: bool = False,
     ) -> Message:
-        """A bot message, sent or edited since the last action, containing text or matching."""
+        """A bot message, sent or edited since the last action, containing text or matching.
+
+        With several, the one changed last; a predicate should depend on the message only.
+        """
         matches: MessagePredicate
         if isinstance(predicate_or_text, str):
             needle = predicate_or_text
@@ -302,14 +306,22 @@ class FakeUser:
         else:
             matches = predicate_or_text
             description = getattr(predicate_or_text, "__name__", "predicate")
-        mark = 0 if include_existing else self._revision_mark
+        # Messages changed up to this revision were looked at; one is looked at again only
+        # once it changes again, so each wake-up costs what changed since the last one.
+        looked_at = 0 if include_existing else self._revision_mark
 
         def found() -> Message | None:
-            changed = [m for m in self.messages if m.revision > mark and matches(m)]
-            return max(changed, key=lambda m: m.revision) if changed else None
+            nonlocal looked_at
+            newest = looked_at
+            for message in self.chat.changed_since(looked_at):
+                newest = max(newest, message.revision)
+                if message.from_bot and not message.deleted and matches(message):
+                    return message
+            looked_at = newest
+            return None
 
         try:
-            return await self.standin.wait_until(found, timeout)
+            return await self.chat.changed.wait_until(found, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for a bot message matching {description}.\n"
@@ -323,16 +335,14 @@ class FakeUser:
         timeout: float = 10.0,
     ) -> ApiCall:
         """A call the bot made since the last action, e.g. ``wait_for_call("sendInvoice")``."""
-        mark = self._calls_mark
 
-        def found() -> ApiCall | None:
-            for call in self.standin.calls[mark:]:
-                if call.method.lower() == method.lower() and (predicate is None or predicate(call)):
-                    return call
-            return None
+        def matches(call: ApiCall) -> bool:
+            return call.method.lower() == method.lower() and (predicate is None or predicate(call))
 
         try:
-            return await self.standin.wait_until(found, timeout)
+            return await self.standin.wait_for_call(
+                matches, since=self._calls_mark, timeout=timeout
+            )
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for a {method} call.\n" + self._diagnostics()
@@ -346,7 +356,7 @@ class FakeUser:
         what: str,
     ) -> T:
         try:
-            return await self.standin.wait_until(answered, timeout)
+            return await self.chat.changed.wait_until(answered, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for {what} (query {query.query_id}).\n"
@@ -373,7 +383,7 @@ class FakeUser:
             if invoice_message.invoice is None:
                 raise LookupError(f"Message #{invoice_message.message_id} is not an invoice")
             return invoice_message
-        for message in reversed(self.messages):
+        for message in self.chat.visible_newest_first():
             if message.invoice is not None:
                 return message
         raise LookupError("The bot has not sent an invoice in this chat")

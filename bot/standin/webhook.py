@@ -16,16 +16,17 @@ from typing import Any
 import aiohttp
 
 from bot.standin import errors
-from bot.standin.core import StandInCore, allowed_update_types, api_method, update_kind
+from bot.standin.core import StandInCore, api_method
 from bot.standin.errors import ApiError
 from bot.standin.models import WebhookDelivery
 from bot.standin.params import Params
+from bot.standin.updates import Update, allowed_update_types, update_kind
 
 SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-def _ordering_key(update: dict[str, Any]) -> int:
+def _ordering_key(update: Update) -> int:
     """The chat (or, for queries, the user) whose updates go out one after another."""
     payload = update[update_kind(update)]
     chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
@@ -76,6 +77,7 @@ class WebhookArea(StandInCore):
         self.webhook_url, self.webhook_secret = "", None
         if params.flag("drop_pending_updates"):
             self._updates.clear()
+        self._updates.changed.notify()  # a long poll may go on now
         return True
 
     @api_method("setWebhook")
@@ -97,6 +99,7 @@ class WebhookArea(StandInCore):
         if params.flag("drop_pending_updates"):
             self._updates.clear()
         self.webhook_url, self.webhook_secret = url, secret
+        self._updates.changed.notify()  # a waiting long poll ends with 409
         for update in self._updates:  # what waited for getUpdates goes out now
             self._dispatch(update)
         return True
@@ -119,7 +122,7 @@ class WebhookArea(StandInCore):
 
     # ------------------------------------------------------------------ delivery
 
-    def _dispatch(self, update: dict[str, Any]) -> None:
+    def _dispatch(self, update: Update) -> None:
         """Make sure the update's chat has a delivery task; it sends the chat's updates in order.
 
         Different chats are delivered side by side, as Telegram does over several connections.
@@ -141,12 +144,11 @@ class WebhookArea(StandInCore):
                 delivered = allowed and await self._deliver(update)
                 if not delivered and allowed and (not self.webhook_url or self._closing):
                     return  # the webhook went away: the update waits for getUpdates
-                self._updates = [u for u in self._updates if u is not update]  # done or dropped
-                await self._notify()
+                self._updates.remove(update)  # done or dropped
         finally:
             self._delivery_tasks.pop(key, None)
 
-    async def _deliver(self, update: dict[str, Any]) -> bool:
+    async def _deliver(self, update: Update) -> bool:
         """POST one update until a 2xx answer; False if every attempt failed (it is dropped)."""
         if self._http is None:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
@@ -175,7 +177,7 @@ class WebhookArea(StandInCore):
                     error,
                 )
             )
-            await self._notify()
+            self._changes.notify()
             if error is None:
                 return True
             if attempt == self.webhook_attempts or not self.webhook_url or self._closing:
