@@ -12,6 +12,8 @@ arbitrary predicates. A shopper waiting for a reply wakes only when their chat c
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import itertools
 import math
 import secrets
@@ -27,6 +29,7 @@ from aiohttp import web
 from bot.standin import errors
 from bot.standin.chats import ChatState, PendingQuery
 from bot.standin.errors import ApiError
+from bot.standin.faults import Fault, FaultPlan
 from bot.standin.models import ApiCall, Message
 from bot.standin.params import Params, read_params
 from bot.standin.signals import Signal
@@ -83,8 +86,8 @@ class StandInCore:
         self.bot_first_name = bot_first_name
         self.flood_limit_per_second: float | None = None
         self.calls: list[ApiCall] = []
-        self.scripted_failures: dict[str, list[ApiError]] = {}
-        """Test-only: errors the next calls of a method get instead of running (fail_next)."""
+        self.faults = FaultPlan()
+        """Test-only: 429s, 5xx answers, timeouts and dropped connections to inject."""
         self.chats: dict[int, ChatState] = {}
         self.queries: dict[str, PendingQuery] = {}
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
@@ -98,6 +101,7 @@ class StandInCore:
         self._revisions = itertools.count(1)
         self.revision = 0
         self._closing = False
+        self._stopped = asyncio.Event()
         self._send_times: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self._methods = self._registered_methods()
@@ -123,6 +127,7 @@ class StandInCore:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         self._add_routes(app)
         self._closing = False
+        self._stopped.clear()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -139,6 +144,7 @@ class StandInCore:
     async def stop(self) -> None:
         """Wake pending long polls, end background work and close the server."""
         self._closing = True
+        self._stopped.set()  # held requests let go
         self._updates.changed.notify()
         await self._end_background_work()
         if self._runner is not None:
@@ -186,7 +192,7 @@ class StandInCore:
         self, method: str, description: str = errors.BOT_BLOCKED, code: int = 403
     ) -> None:
         """Make the next call of `method` (e.g. "sendDocument") fail with this error."""
-        self.scripted_failures.setdefault(method.lower(), []).append(ApiError(description, code))
+        self.faults.error(method, description, code)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every logged call of one method (case-insensitive, like Telegram)."""
@@ -259,6 +265,7 @@ class StandInCore:
         started = time.monotonic()
         name = request.match_info["method"]
         logged: dict[str, Any] = {}
+        fault: Fault | None = None
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(errors.UNAUTHORIZED, 401)
@@ -268,18 +275,38 @@ class StandInCore:
             name = method.name
             params = await read_params(request)
             logged = params.logged()
-            if failures := self.scripted_failures.get(name.lower()):
-                raise failures.pop(0)
-            if method.rate_limited:
-                self._check_flood()
-            result = await method.handler(params)
+            fault = self.faults.take(name)
+            if fault is None or fault.executed:
+                if method.rate_limited:
+                    self._check_flood()
+                result = await method.handler(params)
+                call = ApiCall(name, logged, started, True, result)
+                response = web.json_response({"ok": True, "result": result})
+            else:
+                call = ApiCall(
+                    name, logged, started, False, fault.description, error_code=fault.status
+                )
+                response = fault.response() if not fault.loses_answer else web.Response()
         except ApiError as err:
-            self._log_call(
-                ApiCall(name, logged, started, False, err.description, error_code=err.code)
-            )
-            return web.json_response(err.envelope(), status=err.code)
-        self._log_call(ApiCall(name, logged, started, True, result))
-        return web.json_response({"ok": True, "result": result})
+            call = ApiCall(name, logged, started, False, err.description, error_code=err.code)
+            response = web.json_response(err.envelope(), status=err.code)
+        if fault is not None:
+            call = dataclasses.replace(call, fault=fault.kind)
+        self._log_call(call)
+        if fault is not None and fault.loses_answer:
+            await self._lose_answer(request, fault)
+        return response
+
+    async def _lose_answer(self, request: web.Request, fault: Fault) -> None:
+        """Hold the request (a timeout) and close its connection: no answer ever arrives."""
+        if fault.hold > 0:
+            try:
+                async with asyncio.timeout(fault.hold):
+                    await self._stopped.wait()
+            except TimeoutError:
+                pass
+        if request.transport is not None:
+            request.transport.close()
 
     def _log_call(self, call: ApiCall) -> None:
         self.calls.append(call)

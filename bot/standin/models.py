@@ -93,6 +93,9 @@ class ApiCall:
     ok: bool
     result_or_error: Any
     error_code: int | None = None
+    fault: str | None = None
+    """The fault the stand-in injected into this call ("flood", "server_error", "timeout",
+    "disconnect", "error"; see :mod:`bot.standin.faults`), if any."""
 
 
 @dataclass(frozen=True)
