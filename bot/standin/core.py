@@ -207,10 +207,14 @@ class StandInCore:
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update of ``kind`` (e.g. "message") for getUpdates; returns it."""
-        update = {"update_id": next(self._update_ids), kind: payload}
+        update = self._new_update(kind, payload)
         self._updates.push(update)
         self._dispatch(update)
         return update
+
+    def _new_update(self, kind: str, payload: dict[str, Any]) -> Update:
+        """An update with the next update_id, not queued (yet)."""
+        return {"update_id": next(self._update_ids), kind: payload}
 
     def _dispatch(self, update: Update) -> None:
         """Send a queued update on its way; with polling it waits for getUpdates."""

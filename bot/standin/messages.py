@@ -71,9 +71,12 @@ class MessagesArea(FilesArea):
     # ------------------------------------------------------------------ the fake client side
 
     async def add_user_message(
-        self, chat: ChatState, content: dict[str, Any]
+        self, chat: ChatState, content: dict[str, Any], *, deliver: bool = True
     ) -> tuple[Message, dict[str, Any]]:
-        """A message from the user: stored in the chat and queued as an update."""
+        """A message from the user: stored in the chat and queued as an update.
+
+        ``deliver=False``: the update is made but lost on the way, never sent to the bot.
+        """
         message_id = chat.next_message_id()
         date = int(time.time())
         payload = {
@@ -102,6 +105,8 @@ class MessagesArea(FilesArea):
             )
         chat.add(message)
         self._touch(chat, message)
+        if not deliver:
+            return message, self._new_update("message", payload)
         return message, await self.push_update("message", payload)
 
     def message_json(self, chat: ChatState, message: Message) -> dict[str, Any]:

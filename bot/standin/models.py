@@ -194,6 +194,34 @@ class Charge:
 
 
 @dataclass(frozen=True)
+class StarTransaction:
+    """A Telegram Stars transaction as getStarTransactions returns it: an incoming payment
+    (``source``: the paying user and the invoice payload) or an outgoing refund (``receiver``).
+
+    ``id`` is the payment's telegram_payment_charge_id, for a refund too, as in the Bot API.
+    """
+
+    id: str
+    amount: int
+    date: int
+    source: dict[str, Any] | None = None
+    receiver: dict[str, Any] | None = None
+
+    @property
+    def incoming(self) -> bool:
+        return self.source is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The StarTransaction object of the Bot API."""
+        data: dict[str, Any] = {"id": self.id, "amount": self.amount, "date": self.date}
+        if self.source is not None:
+            data["source"] = self.source
+        if self.receiver is not None:
+            data["receiver"] = self.receiver
+        return data
+
+
+@dataclass(frozen=True)
 class TranscriptEvent:
     """One line of the chat story: who did what, ready to print."""
 

@@ -1,15 +1,20 @@
-"""Payments: invoices, shipping and pre-checkout answers, and Telegram Stars refunds."""
+"""Payments: invoices, shipping and pre-checkout answers, Telegram Stars refunds and history.
+
+Every Stars payment a :class:`FakeUser` makes is kept as an incoming :class:`StarTransaction`
+and every refundStarPayment as an outgoing one, so getStarTransactions can reconcile them.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from bot.standin import errors
 from bot.standin.core import api_method
 from bot.standin.errors import ApiError
 from bot.standin.messages import MessagesArea
-from bot.standin.models import Charge, StarRefund
+from bot.standin.models import Charge, StarRefund, StarTransaction
 from bot.standin.params import Params
 
 MAX_INVOICE_TITLE = 32
@@ -17,6 +22,7 @@ MAX_INVOICE_DESCRIPTION = 255
 MAX_INVOICE_PAYLOAD_BYTES = 128
 PRE_CHECKOUT_ANSWER_SECONDS = 10.0
 STARS = "XTR"
+MAX_STAR_TRANSACTIONS = 100
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -39,6 +45,16 @@ def _prices(value: Any, name: str) -> list[dict[str, Any]]:
     return prices
 
 
+def _invoice_partner(user: dict[str, Any], payload: str) -> dict[str, Any]:
+    """The TransactionPartnerUser of a Stars payment for an invoice (or of its refund)."""
+    return {
+        "type": "user",
+        "transaction_type": "invoice_payment",
+        "user": dict(user),
+        "invoice_payload": payload,
+    }
+
+
 class PaymentsArea(MessagesArea):
     """Invoices the bot sends and the payments and refunds Telegram keeps track of."""
 
@@ -46,6 +62,22 @@ class PaymentsArea(MessagesArea):
         super().__init__(*args, **kwargs)
         self.charges: dict[str, Charge] = {}
         self.star_refunds: list[StarRefund] = []
+        self.star_transactions: list[StarTransaction] = []
+        """The bot's Stars history, oldest first: payments in, refunds out."""
+
+    def record_payment(self, payer: dict[str, Any], charge: Charge) -> None:
+        """Telegram took the user's money: the charge can be refunded, and a Stars payment
+        shows in getStarTransactions."""
+        self.charges[charge.telegram_payment_charge_id] = charge
+        if charge.currency == STARS:
+            self.star_transactions.append(
+                StarTransaction(
+                    charge.telegram_payment_charge_id,
+                    charge.total_amount,
+                    int(time.time()),
+                    source=_invoice_partner(payer, charge.payload),
+                )
+            )
 
     def _invoice(self, params: Params) -> dict[str, Any]:
         """The invoice a sendInvoice describes, checked as Telegram checks it."""
@@ -157,4 +189,19 @@ class PaymentsArea(MessagesArea):
             raise ApiError(errors.CHARGE_ALREADY_REFUNDED)
         charge.refunded = True
         self.star_refunds.append(StarRefund(charge.user_id, charge_id))
+        payer = self.chats[charge.user_id].user if charge.user_id in self.chats else {}
+        receiver = _invoice_partner({"id": charge.user_id, **payer}, charge.payload)
+        self.star_transactions.append(
+            StarTransaction(charge_id, charge.total_amount, int(time.time()), receiver=receiver)
+        )
         return True
+
+    @api_method("getStarTransactions")
+    async def _get_star_transactions(self, params: Params) -> dict[str, Any]:
+        """The bot's Stars transactions in chronological order, as the Bot API documents."""
+        offset = max(params.integer("offset") or 0, 0)
+        limit = min(
+            max(params.integer("limit", MAX_STAR_TRANSACTIONS) or 1, 1), MAX_STAR_TRANSACTIONS
+        )
+        page = self.star_transactions[offset : offset + limit]
+        return {"transactions": [transaction.to_json() for transaction in page]}

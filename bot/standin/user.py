@@ -402,12 +402,16 @@ class FakeUser:
         currency: str | None = None,
         payload: str | None = None,
         timeout: float = 10.0,
+        lose_update: bool = False,
     ) -> PaymentResult:
         """Pay an invoice the way Telegram's payment form does.
 
         Shipping query (flexible invoices), then pre-checkout query, then the
         successful_payment message. ``total_amount``/``currency``/``payload`` override what
-        the form would send, to test that the bot checks them.
+        the form would send, to test that the bot checks them. ``lose_update``: Telegram
+        takes the money (the charge, a Stars transaction, the message in the chat) but the
+        successful_payment update never reaches the bot, as when an update is lost; the
+        result's ``successful_payment_update`` is the update that was never delivered.
         """
         message = self._find_invoice(invoice_message)
         invoice = message.invoice
@@ -517,7 +521,7 @@ class FakeUser:
             paid["shipping_option_id"] = chosen_option
         if info:
             paid["order_info"] = info
-        self.standin.charges[charge_id] = Charge(
+        charge = Charge(
             user_id=self.user_id,
             telegram_payment_charge_id=charge_id,
             provider_payment_charge_id=provider_payment_charge_id,
@@ -525,10 +529,13 @@ class FakeUser:
             total_amount=final_amount,
             payload=invoice_payload,
         )
+        self.standin.record_payment(self.user_json, charge)
         self.chat.transcript.append(
             TranscriptEvent("user", "paid", format_amount(final_amount, final_currency))
         )
-        _, update = await self.standin.add_user_message(self.chat, {"successful_payment": paid})
+        _, update = await self.standin.add_user_message(
+            self.chat, {"successful_payment": paid}, deliver=not lose_update
+        )
         return PaymentResult(
             ok=True,
             stage="paid",
