@@ -22,8 +22,9 @@ from bot.standin.models import (
     format_amount,
     render,
 )
+from bot.standin.payment_form import DEFAULT_SHIPPING_ADDRESS, PaymentChoices
 from bot.standin.server import BotApiStandIn, scope_key
-from bot.standin.user import DEFAULT_SHIPPING_ADDRESS, FakeUser
+from bot.standin.user import FakeUser
 
 __all__ = [
     "DEFAULT_SHIPPING_ADDRESS",
@@ -38,6 +39,7 @@ __all__ = [
     "InlineAnswer",
     "InlineResult",
     "Message",
+    "PaymentChoices",
     "PaymentResult",
     "StarRefund",
     "StarTransaction",

@@ -40,6 +40,19 @@ def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _web_app_url(button: dict[str, Any]) -> str | None:
+    """The URL of the Mini App an inline button opens; as on Telegram it must be https."""
+    if "web_app" not in button:
+        return None
+    web_app = button["web_app"]
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str):
+        raise ApiError(errors.REPLY_MARKUP_UNPARSABLE)
+    if not url.startswith("https://"):
+        raise ApiError(errors.web_app_url_invalid("inline keyboard button", url))
+    return url
+
+
 @dataclass(frozen=True)
 class MessageBody:
     """What a send or edit asks a message to show: its text or caption (as read and as sent),
@@ -212,7 +225,8 @@ class MessagesArea(FilesArea):
                         or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
                     ):
                         raise ApiError(errors.BUTTON_DATA_INVALID)
-                    parsed_row.append(Button(str(button["text"]), data, button.get("url")))
+                    web_app = _web_app_url(button)
+                    parsed_row.append(Button(str(button["text"]), data, button.get("url"), web_app))
                 buttons.append(parsed_row)
             return {"inline_keyboard": rows}, buttons
         if chat is not None:

@@ -19,6 +19,8 @@ class Button:
     label: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None
+    """The Mini App's URL, for a button that opens one."""
 
 
 @dataclass

@@ -39,6 +39,7 @@ _JSON_FIELD_ERRORS = {
     "reply_markup": errors.REPLY_MARKUP_UNPARSABLE,
     "prices": errors.PRICES_UNPARSABLE,
     "shipping_options": errors.SHIPPING_OPTIONS_UNPARSABLE,
+    "menu_button": errors.MENU_BUTTON_UNPARSABLE,
 }
 _INT_FIELDS = frozenset(
     {

@@ -7,6 +7,7 @@ and every refundStarPayment as an outgoing one, so getStarTransactions can recon
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from typing import Any
 
@@ -23,6 +24,9 @@ MAX_INVOICE_PAYLOAD_BYTES = 128
 PRE_CHECKOUT_ANSWER_SECONDS = 10.0
 STARS = "XTR"
 MAX_STAR_TRANSACTIONS = 100
+SUBSCRIPTION_PERIOD_SECONDS = 30 * 24 * 60 * 60
+"""The only subscription period the Bot API accepts (30 days)."""
+INVOICE_LINK_PREFIX = "https://t.me/$"
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -64,23 +68,35 @@ class PaymentsArea(MessagesArea):
         self.star_refunds: list[StarRefund] = []
         self.star_transactions: list[StarTransaction] = []
         """The bot's Stars history, oldest first: payments in, refunds out."""
+        self.invoice_links: dict[str, dict[str, Any]] = {}
+        """Invoices created with createInvoiceLink, by the slug after ``https://t.me/$``."""
 
-    def record_payment(self, payer: dict[str, Any], charge: Charge) -> None:
+    def record_payment(
+        self, payer: dict[str, Any], charge: Charge, *, subscription_period: int | None = None
+    ) -> None:
         """Telegram took the user's money: the charge can be refunded, and a Stars payment
         shows in getStarTransactions."""
         self.charges[charge.telegram_payment_charge_id] = charge
         if charge.currency == STARS:
+            source = _invoice_partner(payer, charge.payload)
+            if subscription_period:
+                source["subscription_period"] = subscription_period
             self.star_transactions.append(
                 StarTransaction(
                     charge.telegram_payment_charge_id,
                     charge.total_amount,
                     int(time.time()),
-                    source=_invoice_partner(payer, charge.payload),
+                    source=source,
                 )
             )
 
+    def invoice_link(self, link: str) -> dict[str, Any] | None:
+        """The invoice behind a link createInvoiceLink returned (``https://t.me/$...``)."""
+        return self.invoice_links.get(link.rpartition("$")[2])
+
     def _invoice(self, params: Params) -> dict[str, Any]:
-        """The invoice a sendInvoice describes, checked as Telegram checks it."""
+        """The invoice a sendInvoice or createInvoiceLink describes, checked as Telegram
+        checks it."""
         title = params.required_text("title")
         if len(title) > MAX_INVOICE_TITLE:
             raise ApiError(errors.INVOICE_TITLE_INVALID)
@@ -137,6 +153,22 @@ class PaymentsArea(MessagesArea):
         message.invoice = invoice
         message.reply_markup, message.buttons = markup, buttons
         return self._post(chat, message)
+
+    @api_method("createInvoiceLink")
+    async def _create_invoice_link(self, params: Params) -> str:
+        """A link that opens the payment form, for a Mini App's openInvoice (or any chat).
+
+        The invoice is checked as sendInvoice's; a subscription is Stars only, 30 days.
+        """
+        invoice = self._invoice(params)
+        period = params.integer("subscription_period")
+        if period:
+            if period != SUBSCRIPTION_PERIOD_SECONDS or invoice["currency"] != STARS:
+                raise ApiError(errors.SUBSCRIPTION_PERIOD_INVALID)
+            invoice["subscription_period"] = period
+        slug = secrets.token_urlsafe(21)
+        self.invoice_links[slug] = invoice
+        return f"{INVOICE_LINK_PREFIX}{slug}"
 
     @api_method("answerShippingQuery")
     async def _answer_shipping_query(self, params: Params) -> bool:

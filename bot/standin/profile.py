@@ -1,4 +1,8 @@
-"""The bot's profile: getMe, its commands per scope and language, menu buttons, descriptions."""
+"""The bot's profile: getMe, its commands per scope and language, menu buttons, descriptions.
+
+A menu button may open a Mini App (``{"type": "web_app", "text": ..., "web_app": {"url"}}``);
+as on Telegram its URL must be https. ``FakeUser.menu_button`` is what the user sees.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,38 @@ def scope_key(scope: dict[str, Any] | None) -> str:
     if kind == "chat_member":
         return f"chat_member:{scope.get('chat_id')}:{scope.get('user_id')}"
     return kind
+
+
+def _menu_button(value: Any) -> dict[str, Any]:
+    """A MenuButton checked as the Bot API server reads it (absent: the default button)."""
+    if value is None:
+        return {"type": "default"}
+    if not isinstance(value, dict):
+        raise ApiError(errors.menu_button_invalid("MenuButton must be an Object"))
+    kind = _string_field(value, "type")
+    if kind in ("default", "commands"):
+        return {"type": kind}
+    if kind != "web_app":
+        raise ApiError(errors.menu_button_invalid("MenuButton has unsupported type"))
+    text = _string_field(value, "text")
+    web_app = value.get("web_app")
+    if web_app is None:
+        raise ApiError(errors.menu_button_invalid(errors.missing_field("web_app")))
+    if not isinstance(web_app, dict):
+        raise ApiError(errors.menu_button_invalid(errors.wrong_field_type("web_app", "Object")))
+    url = _string_field(web_app, "url")
+    if not url.startswith("https://"):
+        raise ApiError(errors.web_app_url_invalid("menu button", url))
+    return {"type": "web_app", "text": text, "web_app": {"url": url}}
+
+
+def _string_field(value: dict[str, Any], name: str) -> str:
+    field = value.get(name)
+    if field is None:
+        raise ApiError(errors.menu_button_invalid(errors.missing_field(name)))
+    if not isinstance(field, str):
+        raise ApiError(errors.menu_button_invalid(errors.wrong_field_type(name, "String")))
+    return field
 
 
 class ProfileArea(StandInCore):
@@ -98,12 +134,11 @@ class ProfileArea(StandInCore):
 
     @api_method("setChatMenuButton")
     async def _set_chat_menu_button(self, params: Params) -> bool:
+        button = _menu_button(params.json("menu_button"))
         chat_id = params.values.get("chat_id")
         if chat_id is not None and chat_id not in self.chats:
             raise ApiError(errors.CHAT_NOT_FOUND)
-        self.menu_buttons[str(chat_id or "default")] = params.json("menu_button") or {
-            "type": "default"
-        }
+        self.menu_buttons[str(chat_id or "default")] = button
         return True
 
     @api_method("getChatMenuButton")
@@ -113,6 +148,15 @@ class ProfileArea(StandInCore):
             str(chat_id or "default"),
             self.menu_buttons.get("default", {"type": "commands"}),
         )
+
+    def menu_button_for(self, chat_id: int) -> dict[str, Any]:
+        """The button a user sees beside the input field in this chat: the chat's own, else
+        the bot's default, else the list of commands."""
+        for key in (str(chat_id), "default"):
+            button = self.menu_buttons.get(key)
+            if button is not None and button["type"] != "default":
+                return dict(button)
+        return {"type": "commands"}
 
     # ------------------------------------------------------------------ descriptions
 

@@ -7,24 +7,22 @@ the call log), so tests never sleep and fifty waiting shoppers do not wake each 
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from bot.standin.models import (
     ApiCall,
     Button,
     CallbackAnswer,
-    Charge,
     InlineAnswer,
     InlineResult,
     Message,
     PaymentResult,
     TranscriptEvent,
-    format_amount,
     render,
 )
+from bot.standin.payment_form import PaymentChoices, PaymentForm
 
 if TYPE_CHECKING:
     from bot.standin.chats import ChatState, PendingQuery
@@ -33,14 +31,6 @@ if TYPE_CHECKING:
 MessagePredicate = Callable[[Message], bool]
 T = TypeVar("T")
 
-DEFAULT_SHIPPING_ADDRESS: dict[str, str] = {
-    "country_code": "US",
-    "state": "CA",
-    "city": "San Francisco",
-    "street_line1": "1 Market St",
-    "street_line2": "",
-    "post_code": "94105",
-}
 # A 1x1 PNG, so "a photo" is real image bytes.
 _TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -78,6 +68,12 @@ class FakeUser:
     def last_message(self) -> Message | None:
         """The bot's newest visible message."""
         return next(self.chat.visible_newest_first(), None)
+
+    @property
+    def menu_button(self) -> dict[str, Any]:
+        """The button beside the input field, as setChatMenuButton left it: ``{"type":
+        "commands"}``, or ``{"type": "web_app", "text": ..., "web_app": {"url": ...}}``."""
+        return self.standin.menu_button_for(self.chat.chat_id)
 
     @property
     def sent_messages(self) -> list[Message]:
@@ -232,7 +228,7 @@ class FakeUser:
                 "data": data,
             },
         )
-        return await self._wait_answer(
+        return await self.wait_for_answer(
             query,
             lambda: self.standin.callback_answer(query),
             timeout,
@@ -254,7 +250,7 @@ class FakeUser:
             self.chat,
             {"from": self.user_json, "query": query, "offset": offset, "chat_type": "sender"},
         )
-        return await self._wait_answer(
+        return await self.wait_for_answer(
             pending,
             lambda: self.standin.inline_answer(pending),
             timeout,
@@ -348,15 +344,18 @@ class FakeUser:
                 f"Timed out after {timeout}s waiting for a {method} call.\n" + self._diagnostics()
             ) from None
 
-    async def _wait_answer(
+    async def wait_for_answer(
         self,
         query: PendingQuery,
         answered: Callable[[], T | None],
         timeout: float,
         what: str,
     ) -> T:
+        """The bot's answer to a query this user opened, e.g. ``lambda: query.answer``;
+        ``what`` names the awaited answer in the error if it never comes."""
         try:
-            return await self.chat.changed.wait_until(answered, timeout)
+            chat = self.standin.chats[query.chat_id]
+            return await chat.changed.wait_until(answered, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for {what} (query {query.query_id}).\n"
@@ -378,182 +377,37 @@ class FakeUser:
 
     # ------------------------------------------------------------------ payments
 
-    def _find_invoice(self, invoice_message: Message | None) -> Message:
+    def _find_invoice(self, invoice_message: Message | None) -> dict[str, Any]:
+        """The invoice of this message, or else of the newest invoice message."""
         if invoice_message is not None:
             if invoice_message.invoice is None:
                 raise LookupError(f"Message #{invoice_message.message_id} is not an invoice")
-            return invoice_message
+            return invoice_message.invoice
         for message in self.chat.visible_newest_first():
             if message.invoice is not None:
-                return message
+                return message.invoice
         raise LookupError("The bot has not sent an invoice in this chat")
 
     async def pay(
-        self,
-        invoice_message: Message | None = None,
-        *,
-        shipping_address: dict[str, str] | None = None,
-        shipping_option_id: str | None = None,
-        tip_amount: int = 0,
-        provider_payment_charge_id: str | None = None,
-        telegram_payment_charge_id: str | None = None,
-        order_info: dict[str, Any] | None = None,
-        total_amount: int | None = None,
-        currency: str | None = None,
-        payload: str | None = None,
-        timeout: float = 10.0,
-        lose_update: bool = False,
+        self, invoice_message: Message | None = None, **choices: Unpack[PaymentChoices]
     ) -> PaymentResult:
-        """Pay an invoice the way Telegram's payment form does.
+        """Pay an invoice (by default the newest) the way Telegram's payment form does.
 
         Shipping query (flexible invoices), then pre-checkout query, then the
-        successful_payment message. ``total_amount``/``currency``/``payload`` override what
-        the form would send, to test that the bot checks them. ``lose_update``: Telegram
-        takes the money (the charge, a Stars transaction, the message in the chat) but the
-        successful_payment update never reaches the bot, as when an update is lost; the
-        result's ``successful_payment_update`` is the update that was never delivered.
+        successful_payment message; see :class:`PaymentChoices` for what can be chosen,
+        overridden (to test that the bot checks it) or lost (``lose_update``).
         """
-        message = self._find_invoice(invoice_message)
-        invoice = message.invoice
-        assert invoice is not None
+        invoice = self._find_invoice(invoice_message)
         self._begin()
-        # Telegram always sends all six address fields, empty when not filled in.
-        address = {key: "" for key in DEFAULT_SHIPPING_ADDRESS}
-        address.update(shipping_address or DEFAULT_SHIPPING_ADDRESS)
-        info: dict[str, Any] | None = order_info
-        if info is None:
-            info = self._order_info(invoice, address)
-        invoice_payload = payload if payload is not None else str(invoice["payload"])
-        amount = sum(int(price["amount"]) for price in invoice["prices"]) + tip_amount
-        if tip_amount and tip_amount > int(invoice.get("max_tip_amount") or 0):
-            raise ValueError("The payment form does not allow a tip above max_tip_amount")
+        return await PaymentForm(self, invoice, self.chat, choices).submit()
 
-        chosen_option: str | None = None
-        if invoice.get("is_flexible") and invoice.get("need_shipping_address"):
-            self.chat.transcript.append(
-                TranscriptEvent("user", "entered shipping address", address["country_code"])
-            )
-            query = await self.standin.open_query(
-                "shipping_query",
-                self.chat,
-                {
-                    "from": self.user_json,
-                    "invoice_payload": invoice_payload,
-                    "shipping_address": address,
-                },
-            )
-            answer: dict[str, Any] = await self._wait_answer(
-                query, lambda: query.answer, timeout, "an answerShippingQuery"
-            )
-            if not answer["ok"]:
-                return PaymentResult(
-                    ok=False, stage="shipping", error_message=answer.get("error_message")
-                )
-            options: list[dict[str, Any]] = answer["shipping_options"]
-            option = next(
-                (o for o in options if shipping_option_id in (None, o["id"])),
-                None,
-            )
-            if option is None:
-                raise LookupError(f"The bot offered no shipping option {shipping_option_id!r}")
-            chosen_option = str(option["id"])
-            option_amount = sum(int(price["amount"]) for price in option["prices"])
-            amount += option_amount
-            currency_code = str(invoice["currency"])
-            offered = "; ".join(
-                f"{o['title'] or o['id']} "
-                f"{format_amount(sum(int(p['amount']) for p in o['prices']), currency_code)}"
-                for o in options
-            )
-            self.chat.transcript.append(TranscriptEvent("bot", "offered shipping", offered))
-            self.chat.transcript.append(
-                TranscriptEvent(
-                    "user",
-                    "chose shipping",
-                    f"{option['title'] or option['id']} "
-                    f"{format_amount(option_amount, currency_code)}",
-                )
-            )
-
-        final_amount = total_amount if total_amount is not None else amount
-        final_currency = currency if currency is not None else str(invoice["currency"])
-        checkout: dict[str, Any] = {
-            "from": self.user_json,
-            "currency": final_currency,
-            "total_amount": final_amount,
-            "invoice_payload": invoice_payload,
-        }
-        if chosen_option is not None:
-            checkout["shipping_option_id"] = chosen_option
-        if info:
-            checkout["order_info"] = info
-        self.chat.transcript.append(
-            TranscriptEvent(
-                "user", "confirmed payment", format_amount(final_amount, final_currency)
-            )
-        )
-        query = await self.standin.open_query("pre_checkout_query", self.chat, checkout)
-        answer = await self._wait_answer(
-            query, lambda: query.answer, timeout, "an answerPreCheckoutQuery"
-        )
-        if not answer["ok"]:
-            self.chat.transcript.append(
-                TranscriptEvent("bot", "declined payment", str(answer.get("error_message")))
-            )
-            return PaymentResult(
-                ok=False, stage="pre_checkout", error_message=answer.get("error_message")
-            )
-
-        self.chat.transcript.append(TranscriptEvent("bot", "accepted payment", ""))
-        charge_id = telegram_payment_charge_id or f"stxn_{secrets.token_hex(12)}"
-        if provider_payment_charge_id is None:
-            provider_payment_charge_id = (
-                "" if final_currency == "XTR" else f"ch_{secrets.token_hex(12)}"
-            )
-        paid: dict[str, Any] = {
-            "currency": final_currency,
-            "total_amount": final_amount,
-            "invoice_payload": invoice_payload,
-            "telegram_payment_charge_id": charge_id,
-            "provider_payment_charge_id": provider_payment_charge_id,
-        }
-        if chosen_option is not None:
-            paid["shipping_option_id"] = chosen_option
-        if info:
-            paid["order_info"] = info
-        charge = Charge(
-            user_id=self.user_id,
-            telegram_payment_charge_id=charge_id,
-            provider_payment_charge_id=provider_payment_charge_id,
-            currency=final_currency,
-            total_amount=final_amount,
-            payload=invoice_payload,
-        )
-        self.standin.record_payment(self.user_json, charge)
-        self.chat.transcript.append(
-            TranscriptEvent("user", "paid", format_amount(final_amount, final_currency))
-        )
-        _, update = await self.standin.add_user_message(
-            self.chat, {"successful_payment": paid}, deliver=not lose_update
-        )
-        return PaymentResult(
-            ok=True,
-            stage="paid",
-            telegram_payment_charge_id=charge_id,
-            provider_payment_charge_id=provider_payment_charge_id,
-            total_amount=final_amount,
-            currency=final_currency,
-            successful_payment_update=update,
-        )
-
-    def _order_info(self, invoice: dict[str, Any], address: dict[str, str]) -> dict[str, Any]:
-        info: dict[str, Any] = {}
-        if invoice.get("need_name"):
-            info["name"] = self.chat.user["first_name"]
-        if invoice.get("need_phone_number"):
-            info["phone_number"] = "15555550100"
-        if invoice.get("need_email"):
-            info["email"] = f"user{self.user_id}@example.com"
-        if invoice.get("need_shipping_address"):
-            info["shipping_address"] = address
-        return info
+    async def pay_invoice_link(self, link: str, **choices: Unpack[PaymentChoices]) -> PaymentResult:
+        """Pay an invoice link from createInvoiceLink, as a Mini App's
+        ``Telegram.WebApp.openInvoice(link)`` does: the same queries as for an invoice
+        message, and the payment message in the user's private chat with the bot."""
+        invoice = self.standin.invoice_link(link)
+        if invoice is None:
+            raise LookupError(f"The bot has created no invoice link {link!r}")
+        self._begin()
+        private_chat = self.standin.chats[self.user_id]
+        return await PaymentForm(self, invoice, private_chat, choices).submit()
