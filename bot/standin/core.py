@@ -37,19 +37,19 @@ from bot.standin.updates import DEFAULT_UPDATE_TYPES, Update, UpdateQueue
 
 T = TypeVar("T")
 Handler = Callable[[Params], Awaitable[Any]]
-H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
+HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable[Any]])
 
 _API_METHOD_SPEC = "__bot_api_method__"
 
 
-def api_method(*names: str, rate_limited: bool = False) -> Callable[[H], H]:
+def api_method(*names: str, rate_limited: bool = False) -> Callable[[HandlerT], HandlerT]:
     """Register the decorated handler as the Bot API method(s) ``names``.
 
     Telegram matches method names without regard to case, and so does the stand-in.
     ``rate_limited`` marks sends that count toward :attr:`StandInCore.flood_limit_per_second`.
     """
 
-    def register(handler: H) -> H:
+    def register(handler: HandlerT) -> HandlerT:
         setattr(handler, _API_METHOD_SPEC, (names, rate_limited))
         return handler
 

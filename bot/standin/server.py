@@ -6,15 +6,21 @@ The stand-in keeps every private chat in memory, answers in Telegram's envelope 
 Telegram's error texts, and lets a :class:`FakeUser` play the human side (messages, button
 taps, payments).
 
-It is assembled from one class per Bot API area, each registering its own methods:
+It is assembled from one class per Bot API area, each registering its own methods with
+``@api_method``:
 
 - :mod:`~bot.standin.core`: HTTP plumbing, the method registry, chats, the update queue, waits
-- :mod:`~bot.standin.messages`: sends, edits, deletes, photos, documents, callback answers
 - :mod:`~bot.standin.files`: hosted files, getFile, downloads
-- :mod:`~bot.standin.payments`: invoices, shipping and pre-checkout answers, Stars refunds
+- :mod:`~bot.standin.messages`: sends, edits, deletes, photos, documents, callback answers
+- :mod:`~bot.standin.payments`: invoices and invoice links, shipping and pre-checkout
+  answers, Stars refunds and getStarTransactions
 - :mod:`~bot.standin.inline`: answerInlineQuery
 - :mod:`~bot.standin.profile`: getMe, commands, menu buttons, descriptions
 - :mod:`~bot.standin.polling` and :mod:`~bot.standin.webhook`: the two ways updates go out
+
+Beside them: :mod:`~bot.standin.faults` (429s, 5xx, timeouts and dropped connections on
+demand), :mod:`~bot.standin.signals` (waits that wake only for their own chat),
+:mod:`~bot.standin.payment_form` (Telegram's payment form as the fake user fills it in).
 """
 
 from __future__ import annotations
