@@ -143,7 +143,7 @@ class ShopHarness:
         assert self.app is not None, "the harness is not running"
         deadline = time.monotonic() + timeout
         try:
-            await self.standin.wait_until(lambda: not self.standin.pending_updates, timeout)
+            await self.standin.wait_delivered(timeout)
             async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
                 await self.app.update_queue.join()
         except TimeoutError:
