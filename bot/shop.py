@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.config import Settings
+from bot.inbox import Inbox
+from bot.metrics import Metrics
 from bot.payments.stripe_gateway import StripeGateway
 from bot.store.uow import Store
 
@@ -18,6 +21,16 @@ class Shop:
     store: Store
     extras: dict[str, Any] = field(default_factory=dict)
     stripe: StripeGateway | None = None  # set when STRIPE_API_KEY is (charge checks, refunds)
+    metrics: Metrics = field(default_factory=Metrics)
+    inbox: Inbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.inbox = Inbox(
+            self.store,
+            self.metrics,
+            lease=timedelta(seconds=self.settings.inbox_lease_seconds),
+            keep=timedelta(hours=self.settings.inbox_keep_hours),
+        )
 
     @classmethod
     def create(cls, settings: Settings) -> Shop:
