@@ -457,7 +457,7 @@ async def words(v: Visit, text: str) -> Screen:
 
 
 @looking
-async def current(v: Visit, notice: str = EXPIRED) -> Screen:
+async def current(v: Visit, notice: str | None = EXPIRED) -> Screen:
     """What the chat should show now, for a button we no longer understand."""
     return await _current(v, notice=notice)
 

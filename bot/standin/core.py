@@ -212,6 +212,13 @@ class StandInCore:
         self._dispatch(update)
         return update
 
+    async def redeliver(self, update: dict[str, Any]) -> None:
+        """Deliver this very update again, same ``update_id``: what Telegram does when a
+        webhook answered too late, or a poller restarted before confirming it."""
+        copy: Update = dict(update)
+        self._updates.push(copy)
+        self._dispatch(copy)
+
     def _new_update(self, kind: str, payload: dict[str, Any]) -> Update:
         """An update with the next update_id, not queued (yet)."""
         return {"update_id": next(self._update_ids), kind: payload}
