@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from bot.config import Settings
 from bot.inbox import Inbox
@@ -19,7 +18,6 @@ class Shop:
 
     settings: Settings
     store: Store
-    extras: dict[str, Any] = field(default_factory=dict)
     stripe: StripeGateway | None = None  # set when STRIPE_API_KEY is (charge checks, refunds)
     metrics: Metrics = field(default_factory=Metrics)
     inbox: Inbox = field(init=False)

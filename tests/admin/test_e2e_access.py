@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.callback_data import encode
+from bot.services import admin_flows
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.admin.conftest import ADMIN_ID
@@ -90,4 +91,6 @@ async def test_an_admin_command_outside_a_flow_keeps_the_flow(
     await admin.wait_for("Shop report")
     await admin.send("Mug")
     await admin.wait_for("Send the description")
-    assert admin.user_id == ADMIN_ID
+    async with shop.store.uow() as uow:
+        flow = await admin_flows.read_flow(uow, ADMIN_ID)
+    assert flow is not None and flow["values"] == {"title": "Mug"}
