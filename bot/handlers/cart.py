@@ -8,12 +8,12 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AddOne, Checkout, ClearCart, Pay, RemoveLine, ShowCart, TakeOne
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import CheckoutScreen, Screen
-from bot.handlers.shopper import button_handler, shopper_of
+from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.payments.checkout import start_payment
 from bot.views.display import present
 
@@ -23,35 +23,31 @@ async def cart_command(update: Update, context: ShopContext) -> None:
         await present(update, context, await journey.show_cart(context.shop, who))
 
 
-async def on_cart(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_cart(update: Update, context: ShopContext, who: Shopper, data: ShowCart) -> Screen:
     return await journey.show_cart(context.shop, who)
 
 
-async def on_plus(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.change_line(context.shop, who, data.int_arg(0), +1)
+async def on_plus(update: Update, context: ShopContext, who: Shopper, data: AddOne) -> Screen:
+    return await journey.change_line(context.shop, who, data.product_id, +1)
 
 
-async def on_minus(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.change_line(context.shop, who, data.int_arg(0), -1)
+async def on_minus(update: Update, context: ShopContext, who: Shopper, data: TakeOne) -> Screen:
+    return await journey.change_line(context.shop, who, data.product_id, -1)
 
 
-async def on_remove(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.remove_line(context.shop, who, data.int_arg(0))
+async def on_remove(update: Update, context: ShopContext, who: Shopper, data: RemoveLine) -> Screen:
+    return await journey.remove_line(context.shop, who, data.product_id)
 
 
-async def on_clear(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_clear(update: Update, context: ShopContext, who: Shopper, data: ClearCart) -> Screen:
     return await journey.clear_cart(context.shop, who)
 
 
-async def on_checkout(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
-) -> Screen:
+async def on_checkout(update: Update, context: ShopContext, who: Shopper, data: Checkout) -> Screen:
     return await journey.checkout(context.shop, who)
 
 
-async def on_pay(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
-) -> Screen | None:
+async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
     """Verify once more, then hand over to payments; the chat waits only if an invoice went out.
 
     The button is answered last, so its spinner turns until the invoice is in the chat.
@@ -75,14 +71,12 @@ def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cart", cart_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
         button_handler(
-            {
-                "cart": on_cart,
-                "inc": on_plus,
-                "dec": on_minus,
-                "rm": on_remove,
-                "clr": on_clear,
-                "co": on_checkout,
-                "pay": on_pay,
-            }
+            Route(ShowCart, on_cart),
+            Route(AddOne, on_plus),
+            Route(TakeOne, on_minus),
+            Route(RemoveLine, on_remove),
+            Route(ClearCart, on_clear),
+            Route(Checkout, on_checkout),
+            Route(Pay, on_pay),
         )
     )

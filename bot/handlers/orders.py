@@ -6,12 +6,12 @@ from telegram import Update
 from telegram.constants import CallbackQueryLimit
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import ButtonData
+from bot.callback_data import DownloadAgain, MyOrder, MyOrders
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
 from bot.conversation.screens import Screen
-from bot.handlers.shopper import button_handler, shopper_of
+from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services import downloads
 from bot.services.orders import send_quietly
 from bot.views.display import present
@@ -22,19 +22,19 @@ async def orders_command(update: Update, context: ShopContext) -> None:
         await present(update, context, await journey.orders(context.shop, who))
 
 
-async def on_orders(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_orders(update: Update, context: ShopContext, who: Shopper, data: MyOrders) -> Screen:
     return await journey.orders(context.shop, who)
 
 
-async def on_order(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.order(context.shop, who, data.int_arg(0))
+async def on_order(update: Update, context: ShopContext, who: Shopper, data: MyOrder) -> Screen:
+    return await journey.order(context.shop, who, data.order_id)
 
 
 async def on_download(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: DownloadAgain
 ) -> Screen | None:
     """⬇️ on an order: send that digital line again (only the presser's own paid order)."""
-    order_id, line_id = data.int_arg(0), data.int_arg(1)
+    order_id, line_id = data.order_id, data.line_id
     try:
         item = await downloads.find_download(context.shop, who.user_id, order_id, line_id)
     except downloads.DownloadUnavailable:
@@ -53,4 +53,8 @@ async def on_download(
 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("orders", orders_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(button_handler({"ords": on_orders, "ord": on_order, "dl": on_download}))
+    app.add_handler(
+        button_handler(
+            Route(MyOrders, on_orders), Route(MyOrder, on_order), Route(DownloadAgain, on_download)
+        )
+    )

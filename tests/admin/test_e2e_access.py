@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.callback_data import encode
+from bot import callback_data as cd
 from bot.services import admin_flows
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -56,10 +56,10 @@ async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(
     own = await shopper.wait_for("Welcome")
     # The shopper presses buttons copied from the admin's menu (a forwarded message keeps them).
     for data in [b.callback_data for b in menu.all_buttons] + [
-        encode("AOY", 1),
-        encode("AOR", 1),
-        encode("APL", 1),
-        encode("AFC", "abc123"),
+        cd.CancelOrder(1).encode(),
+        cd.RefundOrder(1).encode(),
+        cd.AdminProducts(1).encode(),
+        cd.FlowConfirm("abc123").encode(),
     ]:
         assert data is not None
         answer = await shopper.press_data(own, data)

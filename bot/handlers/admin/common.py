@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
-from bot.callback_data import encode
+from bot.callback_data import FlowCancel, FlowConfirm, FlowSkip, button
 from bot.context import ShopContext
 from bot.services import admin_flows
 from bot.services.admin_flows import Flow
@@ -16,10 +16,6 @@ from bot.services.admin_flows import Flow
 log = logging.getLogger(__name__)
 
 Rows = list[list[InlineKeyboardButton]]
-
-
-def button(label: str, action: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(action, *args))
 
 
 def markup(rows: Rows | None) -> InlineKeyboardMarkup | None:
@@ -76,8 +72,8 @@ def flow_buttons(flow: Flow, *, confirm: str | None = None, skip: str | None = N
     """The usual row under a flow's prompt: confirm and/or skip, and cancel."""
     row = []
     if confirm:
-        row.append(button(confirm, "AFC", flow["id"]))
+        row.append(button(confirm, FlowConfirm(flow["id"])))
     if skip:
-        row.append(button(skip, "AFS", flow["id"]))
-    row.append(button("✖️ Cancel", "AFX", flow["id"]))
+        row.append(button(skip, FlowSkip(flow["id"])))
+    row.append(button("✖️ Cancel", FlowCancel(flow["id"])))
     return [row]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
 from bot.context import ShopContext
 from bot.handlers.admin.common import load_flow, reply, save_flow
 from bot.handlers.admin.guard import is_admin, run_consuming
@@ -22,7 +22,7 @@ from bot.services.admin_flows import Flow
 log = logging.getLogger(__name__)
 
 FlowStep = Callable[[Update, ShopContext, Flow], Awaitable[None]]
-FlowButton = Callable[[Update, ShopContext, Flow, ButtonData], Awaitable[None]]
+FlowButton = Callable[[Update, ShopContext, Flow, FlowAction], Awaitable[None]]
 STALE = "This step is over. Start again from the command or /admin."
 
 
@@ -85,21 +85,21 @@ async def cancel_flow(update: Update, context: ShopContext) -> None:
     await reply(update, "Cancelled. Nothing was changed.")
 
 
-async def on_flow_button(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_flow_button(update: Update, context: ShopContext, data: FlowAction) -> None:
     """AFC confirm, AFX cancel and each flow's own buttons; stale buttons say so."""
     query = update.callback_query
     assert query is not None
     flow = await load_flow(update, context)
-    if flow is None or flow.get("id") != data.str_arg(0) or flow.get("kind") not in FLOWS:
+    if flow is None or flow.get("id") != data.flow_id or flow.get("kind") not in FLOWS:
         await query.answer(STALE, show_alert=True)
         return
     kind = FLOWS[flow["kind"]]
-    if data.action == "AFX":
+    if isinstance(data, FlowCancel):
         await query.answer("Cancelled")
         await cancel_flow(update, context)
         return
     await query.answer()
-    if data.action == "AFC":
+    if isinstance(data, FlowConfirm):
         await kind.on_confirm(update, context, flow)
     elif kind.on_button is not None:
         await kind.on_button(update, context, flow, data)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, button, reply, show
+from bot.handlers.admin.common import Rows, reply, show
 from bot.handlers.admin.guard import admin_only
 
 MENU_TEXT = (
@@ -18,9 +18,12 @@ MENU_TEXT = (
 
 def menu_rows() -> Rows:
     return [
-        [button("📦 Products", "AM", "products"), button("🧾 Orders", "AM", "orders")],
-        [button("📊 Reports", "AM", "reports"), button("📣 Broadcast", "AM", "broadcast")],
-        [button("⬇️ Export catalog", "AM", "export")],
+        [button("📦 Products", AdminMenu("products")), button("🧾 Orders", AdminMenu("orders"))],
+        [
+            button("📊 Reports", AdminMenu("reports")),
+            button("📣 Broadcast", AdminMenu("broadcast")),
+        ],
+        [button("⬇️ Export catalog", AdminMenu("export"))],
     ]
 
 
@@ -29,12 +32,12 @@ async def admin_menu(update: Update, context: ShopContext) -> None:
     await reply(update, MENU_TEXT, menu_rows())
 
 
-async def on_menu(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:
     from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
 
     query = update.callback_query
     assert query is not None
-    section = data.str_arg(0)
+    section = data.section
     await query.answer()
     if section == "products":
         await products.product_list(update, context)

@@ -12,9 +12,25 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import (
+    AdminMenu,
+    AdminOrders,
+    ApproveOrder,
+    AskApproveOrder,
+    AskCancelOrder,
+    CancelOrder,
+    DeliverOrder,
+    FlowAction,
+    FlowFullRefund,
+    FlowSkip,
+    OpenOrder,
+    OrderAction,
+    RefundOrder,
+    ShipOrder,
+    button,
+)
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, actor, button, flow_buttons, reply, save_flow, show
+from bot.handlers.admin.common import Rows, actor, flow_buttons, reply, save_flow, show
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.money import STARS, format_money
@@ -67,33 +83,36 @@ async def order_list(update: Update, context: ShopContext, status: str | None, p
             f"#{row.order_id} · {status_label(row.status)} · {money} · {row.customer} · "
             f"{row.created_at:%Y-%m-%d}{flag}"
         )
-        rows.append([button(f"#{row.order_id} · {money}{flag}", "AOO", row.order_id)])
+        rows.append([button(f"#{row.order_id} · {money}{flag}", OpenOrder(row.order_id))])
     code = status or "all"
     nav = []
     if listing.page > 0:
-        nav.append(button("◀️ Previous", "AOL", code, listing.page - 1))
+        nav.append(button("◀️ Previous", AdminOrders(code, listing.page - 1)))
     if listing.page < listing.pages - 1:
-        nav.append(button("Next ▶️", "AOL", code, listing.page + 1))
+        nav.append(button("Next ▶️", AdminOrders(code, listing.page + 1)))
     if nav:
         rows.append(nav)
-    filters = [button("All" + (" •" if status is None else ""), "AOL", "all", 0)] + [
-        button(s.value.replace("_", " ").capitalize() + (" •" if s == status else ""), "AOL", s, 0)
+    filters = [button("All" + (" •" if status is None else ""), AdminOrders("all", 0))] + [
+        button(
+            s.value.replace("_", " ").capitalize() + (" •" if s == status else ""),
+            AdminOrders(s, 0),
+        )
         for s in OrderStatus
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    rows.append([button("⬅️ Admin menu", "AM", "menu")])
+    rows.append([button("⬅️ Admin menu", AdminMenu("menu"))])
     await show(update, "\n".join(lines), rows)
 
 
-async def on_list(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> None:
     assert update.callback_query is not None
     try:
-        status = admin_orders.parse_status(data.str_arg(0))
+        status = admin_orders.parse_status(data.status)
     except ValueError:
         await update.callback_query.answer("This button has expired.")
         return
     await update.callback_query.answer()
-    await order_list(update, context, status, data.int_arg(1))
+    await order_list(update, context, status, data.page)
 
 
 # ----------------------------------------------------------------------------- one order
@@ -150,24 +169,24 @@ async def open_order(update: Update, context: ShopContext, order_id: int) -> Non
     ]
     actions = []
     if s.needs_review:
-        actions.append(button("✅ Approve payment", "AOA", s.order_id))
+        actions.append(button("✅ Approve payment", AskApproveOrder(s.order_id)))
     if "ship" in detail.triggers:
-        actions.append(button("🚚 Ship", "AOS", s.order_id))
+        actions.append(button("🚚 Ship", ShipOrder(s.order_id)))
     if "deliver" in detail.triggers:
-        actions.append(button("📦 Delivered", "AOD", s.order_id))
+        actions.append(button("📦 Delivered", DeliverOrder(s.order_id)))
     if "cancel" in detail.triggers:
-        actions.append(button("✖️ Cancel", "AOC", s.order_id))
+        actions.append(button("✖️ Cancel", AskCancelOrder(s.order_id)))
     if detail.refundable and ("refund" in detail.triggers or "refund_part" in detail.triggers):
-        actions.append(button("↩️ Refund", "AOR", s.order_id))
+        actions.append(button("↩️ Refund", RefundOrder(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
-    rows.append([button("⬅️ Orders", "AOL", "all", 0)])
+    rows.append([button("⬅️ Orders", AdminOrders("all", 0))])
     await show(update, "\n".join(lines), rows)
 
 
-async def on_open(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    await open_order(update, context, data.int_arg(0))
+    await open_order(update, context, data.order_id)
 
 
 # ----------------------------------------------------------------------------- changes
@@ -220,10 +239,10 @@ def _actor_name(update: Update) -> str:
     return f"admin:{actor(update)}"
 
 
-async def on_ship(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_ship(update: Update, context: ShopContext, data: ShipOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     flow = new_flow("ship", order_id=order_id)
     await save_flow(update, context, flow)
     await reply(
@@ -263,15 +282,15 @@ async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
     await _ship(update, context, flow, text)
 
 
-async def ship_button(update: Update, context: ShopContext, flow: Flow, data: ButtonData) -> None:
-    if data.action == "AFS":
+async def ship_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
+    if isinstance(data, FlowSkip):
         await _ship(update, context, flow, None)
 
 
-async def on_deliver(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     await apply_change(
         update,
         context,
@@ -282,34 +301,34 @@ async def on_deliver(update: Update, context: ShopContext, data: ButtonData) -> 
 
 
 async def _ask_first(
-    update: Update, data: ButtonData, question: str, yes_label: str, yes_action: str
+    update: Update, data: OrderAction, question: str, yes_label: str, yes: type[OrderAction]
 ) -> None:
     """A yes/back question before an order action that cannot be undone."""
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     await reply(
         update,
         question.format(order_id=order_id),
-        [[button(yes_label, yes_action, order_id), button("⬅️ Back", "AOO", order_id)]],
+        [[button(yes_label, yes(order_id)), button("⬅️ Back", OpenOrder(order_id))]],
     )
 
 
-async def on_cancel_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
     await _ask_first(
         update,
         data,
         "Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded "
         "in full.",
         "✖️ Yes, cancel it",
-        "AOY",
+        CancelOrder,
     )
 
 
-async def on_cancel(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     await apply_change(
         update,
         context,
@@ -321,21 +340,21 @@ async def on_cancel(update: Update, context: ShopContext, data: ButtonData) -> N
     )
 
 
-async def on_approve_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
     await _ask_first(
         update,
         data,
         "Approve the payment of order #{order_id}? Check the payment at the provider first: "
         "the order can then be shipped, and its digital items are sent.",
         "✅ Yes, approve",
-        "AOP",
+        ApproveOrder,
     )
 
 
-async def on_approve(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     await apply_change(
         update,
         context,
@@ -348,10 +367,10 @@ async def on_approve(update: Update, context: ShopContext, data: ButtonData) -> 
 # ----------------------------------------------------------------------------- refunds
 
 
-async def on_refund(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    order_id = data.int_arg(0)
+    order_id = data.order_id
     try:
         async with context.shop.store.uow() as uow:
             detail = await admin_orders.order_detail(uow, order_id)
@@ -372,7 +391,7 @@ async def on_refund(update: Update, context: ShopContext, data: ButtonData) -> N
 
 async def _ask_amount(update: Update, flow: Flow, problem: str = "") -> None:
     most = format_money(int(flow["refundable"]), str(flow["currency"]))
-    rows: Rows = [[button(f"↩️ Full refund ({most})", "AFR", flow["id"])]]
+    rows: Rows = [[button(f"↩️ Full refund ({most})", FlowFullRefund(flow["id"]))]]
     rows += flow_buttons(flow)
     if flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
         text = f"Order #{flow['order_id']} was paid in Telegram Stars: it can be refunded in full."
@@ -423,8 +442,8 @@ async def _refund_preview(
     )
 
 
-async def refund_button(update: Update, context: ShopContext, flow: Flow, data: ButtonData) -> None:
-    if data.action == "AFR":
+async def refund_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
+    if isinstance(data, FlowFullRefund):
         await _refund_preview(update, context, flow, None)
 
 

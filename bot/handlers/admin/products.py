@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AdminMenu, AdminProducts, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, actor, button, reply, show
+from bot.handlers.admin.common import Rows, actor, reply, show
 from bot.handlers.admin.guard import admin_only
 from bot.money import format_money
 from bot.services import admin_catalog as catalog
@@ -105,15 +105,15 @@ async def product_list(update: Update, context: ShopContext, page: int = 0) -> N
     )
     nav = []
     if page > 0:
-        nav.append(button("◀️ Previous", "APL", page - 1))
+        nav.append(button("◀️ Previous", AdminProducts(page - 1)))
     if page < pages - 1:
-        nav.append(button("Next ▶️", "APL", page + 1))
+        nav.append(button("Next ▶️", AdminProducts(page + 1)))
     rows: Rows = [nav] if nav else []
-    rows.append([button("⬅️ Admin menu", "AM", "menu")])
+    rows.append([button("⬅️ Admin menu", AdminMenu("menu"))])
     await show(update, "\n".join(lines), rows)
 
 
-async def on_page(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_page(update: Update, context: ShopContext, data: AdminProducts) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    await product_list(update, context, data.int_arg(0))
+    await product_list(update, context, data.page)

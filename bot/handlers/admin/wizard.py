@@ -10,12 +10,11 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import FlowAction, FlowPickCategory, FlowPickField, FlowSkip, button
 from bot.context import ShopContext
 from bot.handlers.admin.common import (
     Rows,
     actor,
-    button,
     chat_id,
     flow_buttons,
     markup,
@@ -67,7 +66,7 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     await save_flow(update, context, flow)
     rows: Rows = [
         [
-            button(f.label, "AFE", flow["id"], f.name)
+            button(f.label, FlowPickField(flow["id"], f.name))
             for f in list(PRODUCT_FIELDS.values())[i : i + 3]
         ]
         for i in range(0, len(PRODUCT_FIELDS), 3)
@@ -111,7 +110,10 @@ async def ask(update: Update, context: ShopContext, flow: Flow, problem: str = "
         async with context.shop.store.uow() as uow:
             categories = await catalog.category_titles(uow)
         rows = [
-            [button(title, "AFK", flow["id"], cid) for cid, title in categories[i : i + 2]]
+            [
+                button(title, FlowPickCategory(flow["id"], cid))
+                for cid, title in categories[i : i + 2]
+            ]
             for i in range(0, len(categories), 2)
         ]
     rows += flow_buttons(flow, skip="Skip" if field.name in SKIPPABLE else None)
@@ -178,24 +180,24 @@ async def accept(update: Update, context: ShopContext, flow: Flow, name: str, va
         await ask(update, context, flow)
 
 
-async def on_button(update: Update, context: ShopContext, flow: Flow, data: ButtonData) -> None:
+async def on_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
     field = current_field(flow)
-    if data.action == "AFE" and flow["kind"] == "edit" and flow.get("step") == "field":
-        name = data.str_arg(1)
+    if isinstance(data, FlowPickField) and flow["kind"] == "edit" and flow.get("step") == "field":
+        name = data.field
         if name not in PRODUCT_FIELDS:
             return
         flow.update(step="value", field=name)
         await save_flow(update, context, flow)
         await ask(update, context, flow)
-    elif data.action == "AFK" and field is not None and field.name == "category":
+    elif isinstance(data, FlowPickCategory) and field is not None and field.name == "category":
         async with context.shop.store.uow() as uow:
             try:
-                title = await catalog.category_title(uow, data.int_arg(1))
+                title = await catalog.category_title(uow, data.category_id)
             except AdminInputError as exc:
                 await ask(update, context, flow, str(exc))
                 return
         await accept(update, context, flow, "category", title)
-    elif data.action == "AFS" and field is not None and field.name in SKIPPABLE:
+    elif isinstance(data, FlowSkip) and field is not None and field.name in SKIPPABLE:
         await accept(update, context, flow, field.name, "")
     else:
         await ask(update, context, flow, "That button does not belong to this step.")
