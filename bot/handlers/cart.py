@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
 from bot.callback_data import AddOne, Checkout, ClearCart, Pay, RemoveLine, ShowCart, TakeOne
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
-from bot.conversation.screens import CheckoutScreen, Screen
+from bot.conversation.screens import (
+    InvoiceScreen,
+    InvoiceSentScreen,
+    PaymentRefusedScreen,
+    Screen,
+)
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.payments.checkout import start_payment
+from bot.views import payments as payment_views
 from bot.views.display import present
 
 
@@ -48,23 +50,15 @@ async def on_checkout(update: Update, context: ShopContext, who: Shopper, data: 
 
 
 async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
-    """Verify once more, then hand over to payments; the chat waits only if an invoice went out.
-
-    The button is answered last, so its spinner turns until the invoice is in the chat.
-    """
-    screen = await journey.prepare_payment(context.shop, who)
-    if not isinstance(screen, CheckoutScreen) or not screen.proceed:
-        return screen  # something changed, or nothing to pay: show it instead
-    sent = False
-    try:
-        sent = await start_payment(update, context)
-        if sent:
-            await journey.payment_started(context.shop, who, screen.review)
-    finally:
-        if update.callback_query:
-            with contextlib.suppress(BadRequest):
-                await update.callback_query.answer("Invoice sent below." if sent else None)
-    return None
+    """Verify once more, hold the stock, send the invoice; the button spins until it is out."""
+    screen = await journey.pay(context.shop, who)
+    if isinstance(screen, InvoiceScreen):
+        message_id = await payment_views.send_invoice(context, who.chat_id, screen)
+        screen = await journey.invoice_sent(context.shop, who, screen, message_id)
+    if isinstance(screen, InvoiceSentScreen | PaymentRefusedScreen):
+        await payment_views.show_payment_step(update, context, who.chat_id, screen)
+        return None
+    return screen  # something changed, or nothing to pay: shown instead of the summary
 
 
 def register(app: AnyApplication) -> None:

@@ -23,7 +23,7 @@ from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.payments import checkout as payments_checkout
+from bot.views import payments as payment_views
 from bot.views.display import present
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -52,14 +52,11 @@ async def search_command(update: Update, context: ShopContext) -> None:
 
 
 async def cancel_command(update: Update, context: ShopContext) -> None:
-    """Back to the menu; a waiting invoice is handed to the payments feature to cancel."""
-    who = shopper_of(update)
-    if who is None:
-        return
-    shop = context.shop
-    # An invoice may still wait even if the shopper browsed on since: release it either way.
-    await payments_checkout.on_cancel_during_payment(update, context)
-    await present(update, context, await journey.cancel(shop, who))
+    """Back to the menu; an open invoice is cancelled and taken out of the chat."""
+    if who := shopper_of(update):
+        screen = await journey.cancel(context.shop, who)
+        await payment_views.retire_invoices(context, who.chat_id, screen.cancelled_invoices)
+        await present(update, context, screen)
 
 
 # ---- buttons

@@ -52,8 +52,8 @@ from bot.conversation.screens import (
     SearchHintScreen,
 )
 from bot.money import format_money
-from bot.services.cart import CartLineView
-from bot.services.checkout import ChangeKind, LineChange
+from bot.services.cart import CartLineView, LineProblem, line_problems
+from bot.services.checkout import LineChange
 from bot.services.photos import PhotoSource, resolve_photo
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -352,14 +352,20 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
 # ---------------------------------------------------------------- pieces
 
 
+# How the cart screen words a line's problem. A new price is not among them: the cart shows
+# today's price itself, and checkout asks the shopper to confirm it.
+CART_WARNINGS: dict[LineProblem, str] = {
+    LineProblem.OFF_SALE: "no longer sold; it will be removed at checkout",
+    LineProblem.SOLD_OUT: "sold out; it will be removed at checkout",
+    LineProblem.FEWER_LEFT: "only {available} left; checkout will lower the quantity",
+}
+
+
 def cart_line_warning(line: CartLineView) -> str | None:
     """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
-    if not line.is_active:
-        return "no longer sold; it will be removed at checkout"
-    if line.available <= 0:
-        return "sold out; it will be removed at checkout"
-    if line.available < line.quantity:
-        return f"only {line.available} left; checkout will lower the quantity"
+    for problem in line_problems(line):
+        if problem in CART_WARNINGS:
+            return CART_WARNINGS[problem].format(available=line.available)
     return None
 
 
@@ -374,13 +380,13 @@ def stock_label(available: int, low_stock_threshold: int, is_digital: bool = Fal
 
 def change_text(change: LineChange) -> str:
     title = escape(change.title)
-    if change.kind is ChangeKind.PRICE:
+    if change.problem is LineProblem.PRICE_CHANGED:
         before = format_money(change.before, change.currency)
         after = format_money(change.after, change.currency)
         return f"{title}: the price changed from {before} to {after}"
-    if change.kind is ChangeKind.STOCK:
+    if change.problem is LineProblem.FEWER_LEFT:
         return f"{title}: only {change.after} left, quantity lowered from {change.before}"
-    if change.kind is ChangeKind.SOLD_OUT:
+    if change.problem is LineProblem.SOLD_OUT:
         return f"{title}: sold out, removed from your cart"
     return f"{title}: no longer available, removed from your cart"
 

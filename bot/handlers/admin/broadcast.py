@@ -8,12 +8,13 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, chat_id, flow_buttons, reply, save_flow
+from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.pacing import ShopBot
 from bot.services import broadcast as service
 from bot.services.admin_flows import Flow, new_flow
+from bot.views.admin import flow_buttons, reply
 from bot.wording import plural
 
 log = logging.getLogger(__name__)

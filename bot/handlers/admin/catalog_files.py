@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, reply
+from bot.handlers.admin.common import actor
 from bot.handlers.admin.guard import admin_only
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import AdminInputError
-from bot.services.alerts import low_stock_alerts
 from bot.store.catalog_file import CatalogError
 from bot.store.models import utcnow
+from bot.usecases.alerts import low_stock_alerts
+from bot.views.admin import reply
 from bot.wording import plural
 
 
@@ -48,7 +49,7 @@ async def import_document(update: Update, context: ShopContext) -> None:
     if report.updated:
         lines.append("Updated: " + ", ".join(report.updated))
     await reply(update, "\n".join(lines))
-    await low_stock_alerts(context.bot, context.shop, outcome.updated_product_ids)
+    await low_stock_alerts(context.shop, outcome.updated_product_ids)
 
 
 async def send_export(update: Update, context: ShopContext) -> None:

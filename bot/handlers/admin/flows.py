@@ -15,9 +15,11 @@ from telegram import Update
 
 from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
 from bot.context import ShopContext
-from bot.handlers.admin.common import load_flow, reply, save_flow
+from bot.handlers.admin.catalog_files import import_document
+from bot.handlers.admin.common import load_flow, save_flow
 from bot.handlers.admin.guard import is_admin, run_consuming
 from bot.services.admin_flows import Flow
+from bot.views.admin import reply
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,6 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
         if message.document is not None:
-            from bot.handlers.admin.catalog_files import import_document
-
             await run_consuming(import_document, update, context)
         return
     command = command_of(message.text)

@@ -6,8 +6,9 @@ from telegram import Update
 
 from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, reply, show
+from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
 from bot.handlers.admin.guard import admin_only
+from bot.views.admin import Rows, reply, show
 
 MENU_TEXT = (
     "Admin menu. Commands: /addproduct, /edit SKU, /price SKU 12.50, /stock SKU 10|+5|-2, "
@@ -33,8 +34,6 @@ async def admin_menu(update: Update, context: ShopContext) -> None:
 
 
 async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:
-    from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
-
     query = update.callback_query
     assert query is not None
     section = data.section
@@ -42,7 +41,7 @@ async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None
     if section == "products":
         await products.product_list(update, context)
     elif section == "orders":
-        await orders.order_list(update, context, None, 0)
+        await orders.show_orders(update, context)
     elif section == "reports":
         await stats.send_stats(update, context)
     elif section == "broadcast":

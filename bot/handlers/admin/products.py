@@ -6,12 +6,13 @@ from telegram import Update
 
 from bot.callback_data import AdminMenu, AdminProducts, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, actor, reply, show
+from bot.handlers.admin.common import actor
 from bot.handlers.admin.guard import admin_only
 from bot.money import format_money
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import AdminInputError, StockChange
-from bot.services.alerts import low_stock_alerts
+from bot.usecases.alerts import low_stock_alerts
+from bot.views.admin import Rows, reply, show
 
 PAGE_SIZE = 15
 
@@ -61,7 +62,7 @@ async def stock(update: Update, context: ShopContext) -> None:
         f"{result.available} available.",
     )
     if result.decreased:
-        await low_stock_alerts(context.bot, context.shop, [result.product_id])
+        await low_stock_alerts(context.shop, [result.product_id])
 
 
 async def _visibility(update: Update, context: ShopContext, active: bool) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import ShopContext
-from bot.handlers.admin.common import reply
 from bot.handlers.admin.guard import admin_only
 from bot.money import format_money
-from bot.services.alerts import low_stock_line
+from bot.notices import low_stock_line
 from bot.services.reports import StoreStats, store_stats
+from bot.views.admin import reply
 from bot.wording import plural
 
 

@@ -12,15 +12,7 @@ from telegram import Message, Update
 
 from bot.callback_data import FlowAction, FlowPickCategory, FlowPickField, FlowSkip, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import (
-    Rows,
-    actor,
-    chat_id,
-    flow_buttons,
-    markup,
-    reply,
-    save_flow,
-)
+from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.money import format_money
@@ -33,7 +25,8 @@ from bot.services.admin_catalog import (
     StockResult,
 )
 from bot.services.admin_flows import Flow, new_flow, write_flow
-from bot.services.alerts import low_stock_alerts
+from bot.usecases.alerts import low_stock_alerts
+from bot.views.admin import Rows, flow_buttons, markup, reply
 
 SKIPPABLE = {"description", "photo"}
 
@@ -268,7 +261,7 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
         return
     await reply(update, done)
     if stock_result is not None and stock_result.decreased:
-        await low_stock_alerts(context.bot, shop, [stock_result.product_id])
+        await low_stock_alerts(shop, [stock_result.product_id])
 
 
 register_flow("add", FlowKind(on_input=on_input, on_confirm=on_confirm, on_button=on_button))

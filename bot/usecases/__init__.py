@@ -1,0 +1,7 @@
+"""The admin's and the payment flow's use cases (the shopper's are in bot.conversation.journey).
+
+Each takes the Shop and plain values, runs its units of work, calls the services for the rules
+and the adapters on the Shop (Stripe, Stars, the notifier) for the outside world, and returns
+plain data or raises a domain error (bot.services.errors). Handlers call one of them and hand
+what comes back to a view; nothing here imports `telegram`.
+"""
