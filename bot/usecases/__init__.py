@@ -1,4 +1,5 @@
-"""The admin's and the payment flow's use cases (the shopper's are in bot.conversation.journey).
+"""The use cases beside the shopper's chat (bot.conversation.journey): the admin's, the
+payment flow's, inline sharing, and the notices and deliveries they cause.
 
 Each takes the Shop and plain values, runs its units of work, calls the services for the rules
 and the adapters on the Shop (Stripe, Stars, the notifier) for the outside world, and returns

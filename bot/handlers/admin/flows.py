@@ -8,8 +8,9 @@ bot.services.admin_flows); this module only routes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 
@@ -23,7 +24,7 @@ from bot.views.admin import reply
 
 log = logging.getLogger(__name__)
 
-FlowStep = Callable[[Update, ShopContext, Flow], Awaitable[None]]
+FlowStep = Callable[[Update, ShopContext, Flow], Coroutine[Any, Any, None]]
 FlowButton = Callable[[Update, ShopContext, Flow, FlowAction], Awaitable[None]]
 STALE = "This step is over. Start again from the command or /admin."
 
@@ -57,10 +58,8 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     Anything else (shoppers, admins without a flow, other commands) returns without stopping,
     so the shopper's handlers still see it.
     """
-    if not is_admin(update, context) or update.effective_chat is None:
-        return
     message = update.effective_message
-    if message is None:
+    if not is_admin(update, context) or update.effective_chat is None or message is None:
         return
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
@@ -73,11 +72,7 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     if command not in (None, "skip"):
         return  # other commands work as usual; the flow waits where it was
     step = FLOWS[flow["kind"]].on_input
-
-    async def answer(update: Update, context: ShopContext) -> None:
-        await step(update, context, flow)
-
-    await run_consuming(answer, update, context)
+    await run_consuming(lambda update, context: step(update, context, flow), update, context)
 
 
 async def cancel_flow(update: Update, context: ShopContext) -> None:
@@ -94,12 +89,10 @@ async def on_flow_button(update: Update, context: ShopContext, data: FlowAction)
         await query.answer(STALE, show_alert=True)
         return
     kind = FLOWS[flow["kind"]]
+    await query.answer("Cancelled" if isinstance(data, FlowCancel) else None)
     if isinstance(data, FlowCancel):
-        await query.answer("Cancelled")
         await cancel_flow(update, context)
-        return
-    await query.answer()
-    if isinstance(data, FlowConfirm):
+    elif isinstance(data, FlowConfirm):
         await kind.on_confirm(update, context, flow)
     elif kind.on_button is not None:
         await kind.on_button(update, context, flow, data)

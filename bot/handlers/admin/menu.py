@@ -7,14 +7,23 @@ from telegram import Update
 from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
-from bot.handlers.admin.guard import admin_only
+from bot.handlers.admin.guard import Handler, admin_only
 from bot.views.admin import Rows, reply, show
+from bot.views.replies import answer_button
 
 MENU_TEXT = (
     "Admin menu. Commands: /addproduct, /edit SKU, /price SKU 12.50, /stock SKU 10|+5|-2, "
     "/hide SKU, /show SKU, /export, /orders_admin, /stats, /broadcast.\n"
     "Send a .csv or .json catalog file to import it."
 )
+
+SECTIONS: dict[str, Handler] = {
+    "products": products.product_list,
+    "orders": orders.show_orders,
+    "reports": stats.send_stats,
+    "broadcast": broadcast.begin,
+    "export": catalog_files.send_export,
+}
 
 
 def menu_rows() -> Rows:
@@ -34,19 +43,9 @@ async def admin_menu(update: Update, context: ShopContext) -> None:
 
 
 async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:
-    query = update.callback_query
-    assert query is not None
-    section = data.section
-    await query.answer()
-    if section == "products":
-        await products.product_list(update, context)
-    elif section == "orders":
-        await orders.show_orders(update, context)
-    elif section == "reports":
-        await stats.send_stats(update, context)
-    elif section == "broadcast":
-        await broadcast.begin(update, context)
-    elif section == "export":
-        await catalog_files.send_export(update, context)
-    else:
+    await answer_button(update)
+    section = SECTIONS.get(data.section)
+    if section is None:
         await show(update, MENU_TEXT, menu_rows())
+        return
+    await section(update, context)
