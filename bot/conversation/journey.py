@@ -113,7 +113,7 @@ class Visit:
         return self.shop.settings.currency
 
     async def fire(self, trigger: str, **facts: Any) -> bool:
-        return await engine.trigger(self.chat, trigger, **facts)
+        return await engine.fire(self.chat, trigger, **facts)
 
 
 UseCase = Callable[Concatenate[Visit, P], Awaitable[T]]

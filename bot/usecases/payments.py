@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot import conversation, notices
+from bot import notices
+from bot.conversation import engine
 from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
@@ -354,7 +355,7 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
     order_id = outcome.order.order_id
     if outcome.kind == "stock_gone":
         apology = await settle_stock_gone(shop, order_id)
-        await conversation.fire(shop.store, chat_id, "payment_cancelled")
+        await _tell_chat(shop, chat_id, "payment_cancelled")
         return TakenPayment(incoming, outcome, apology=apology)
     review_reason = outcome.note if outcome.kind == "review" else None
     if outcome.verify and outcome.payment_id is not None:
@@ -367,7 +368,7 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
             log.warning("Stripe check of order %s timed out; retried later", order_id)
     # Digital items go out only for a payment nobody needs to look at first.
     plan = await deliveries.plan(shop, order_id) if review_reason is None else None
-    await conversation.fire(shop.store, chat_id, "paid")
+    await _tell_chat(shop, chat_id, "paid")
     return TakenPayment(incoming, outcome, review_reason, plan)
 
 
@@ -396,6 +397,19 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         await alert(notices.new_order(order, incoming.payer_name, incoming.shipping_address))
 
 
+async def _tell_chat(shop: Shop, chat_id: int, trigger: str) -> None:
+    """Move the shopper's chat on ("paid", "payment_cancelled") in a unit of work of its own;
+    a move the table refuses (the chat is elsewhere by now) changes nothing."""
+    async with shop.store.uow() as uow:
+        chat = await engine.load(uow, chat_id)
+        moved = await engine.fire(chat, trigger)
+        if moved and not await engine.save(uow, chat):
+            raise RuntimeError(f"chat {chat_id} was written while this worker held its lock")
+    log.debug(
+        "chat %s: %s -> %s (%s)", chat_id, trigger, chat.state, "moved" if moved else "refused"
+    )
+
+
 # ---------------------------------------------------------------- the jobs
 
 
@@ -408,7 +422,7 @@ async def release_expired_holds(shop: Shop, *, now: datetime | None = None) -> l
         if hold.invoice_message_id:
             await shop.notifier.remove_message(chat_id, hold.invoice_message_id)
         await shop.notifier.notify(chat_id, notices.invoice_expired(hold.order_id))
-        await conversation.fire(shop.store, chat_id, "payment_cancelled")
+        await _tell_chat(shop, chat_id, "payment_cancelled")
     return released
 
 
