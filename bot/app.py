@@ -101,6 +101,7 @@ def build_application(
     )
     app = builder.build()
     app.bot_data[SHOP_KEY] = shop
+    shop.connect(app.bot)  # notices, deliveries and Stars refunds go through this bot
     register_handlers(app)
     if app.job_queue is not None:
         if mode == "webhook":  # several workers: take over what a crashed one left, in time

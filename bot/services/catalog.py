@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.services.errors import CategoryNotFound, ProductUnavailable
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
 
@@ -27,14 +28,6 @@ _STOPWORDS_TEXT = (
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-class ProductUnavailable(LookupError):
-    """The product does not exist, or is hidden from shoppers."""
-
-
-class CategoryNotFound(LookupError):
-    """The category does not exist or has nothing to show."""
 
 
 @dataclass(frozen=True, slots=True)

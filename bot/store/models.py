@@ -143,6 +143,8 @@ class CartLine(Base):
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+    # The price the shopper was shown for this line; checkout asks again if it has changed.
+    quoted_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cart: Mapped[Cart] = relationship(back_populates="lines", lazy="raise")

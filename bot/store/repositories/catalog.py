@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -98,20 +98,6 @@ class ProductRepository:
             .offset(offset)
             .limit(limit)
         )
-        return (await self.session.scalars(stmt)).all()
-
-    async def search(self, words: Sequence[str], *, limit: int = 50) -> Sequence[Product]:
-        """Active products whose title or description contains every word (case-insensitive)."""
-        stmt = select(Product).where(Product.is_active.is_(True))
-        for word in words:
-            pattern = f"%{word.lower()}%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(Product.title).like(pattern),
-                    func.lower(Product.description).like(pattern),
-                )
-            )
-        stmt = stmt.order_by(Product.title, Product.id).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
     async def low_stock(self, threshold: int) -> Sequence[Product]:
