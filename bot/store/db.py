@@ -105,7 +105,8 @@ class Writer(Protocol):
     async def __call__(self, statement: Executable, *, rows: int | None = 1) -> bool: ...
 
 
-def insert_or_ignore(session: AsyncSession, table: Any) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING in this session's dialect (SQLite or PostgreSQL)."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
+def insert_or_ignore(session: AsyncSession | AsyncEngine, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in this session's (or engine's) dialect."""
+    bind = session.get_bind() if isinstance(session, AsyncSession) else session
+    postgresql = bind.dialect.name == "postgresql"
     return (postgresql_insert if postgresql else sqlite_insert)(table).on_conflict_do_nothing()
