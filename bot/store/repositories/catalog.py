@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.models import Category, Product
+from bot.store.repositories.search import ProductSearch
 
 
 class CategoryRepository:
@@ -68,10 +69,6 @@ class ProductRepository:
         stmt = select(Product).options(selectinload(Product.category)).order_by(Product.sku)
         return (await self.session.scalars(stmt)).all()
 
-    async def list_active(self) -> Sequence[Product]:
-        stmt = select(Product).where(Product.is_active.is_(True)).order_by(Product.id)
-        return (await self.session.scalars(stmt)).all()
-
     async def count_in_category(self, category_id: int) -> int:
         stmt = select(func.count(Product.id)).where(
             Product.category_id == category_id, Product.is_active.is_(True)
@@ -90,18 +87,23 @@ class ProductRepository:
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def search(self, words: Sequence[str], *, limit: int = 50) -> Sequence[Product]:
-        """Active products whose title or description contains every word (case-insensitive)."""
-        stmt = select(Product).where(Product.is_active.is_(True))
-        for word in words:
-            pattern = f"%{word.lower()}%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(Product.title).like(pattern),
-                    func.lower(Product.description).like(pattern),
-                )
-            )
-        stmt = stmt.order_by(Product.title, Product.id).limit(limit)
+    async def search(
+        self, words: Sequence[str], *, limit: int = 50, offset: int = 0
+    ) -> list[Product]:
+        """Active products matching the words, best first (see bot.store.repositories.search):
+        each word exactly, as the start of a word, or within a typo."""
+        ids = await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    async def list_in_stock(self, limit: int) -> Sequence[Product]:
+        """The first active products (in catalog order) that can be bought now."""
+        stmt = (
+            select(Product)
+            .where(Product.is_active.is_(True), Product.stock > Product.reserved)
+            .order_by(Product.id)
+            .limit(limit)
+        )
         return (await self.session.scalars(stmt)).all()
 
     async def low_stock(self, threshold: int) -> Sequence[Product]:

@@ -1,0 +1,150 @@
+"""search index: the database's own text index over products, kept in step by triggers;
+an index for browsing categories page by page
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01 10:00:00.000000
+
+SQLite: `search_products`, an FTS5 table (contentless, no positions) of each active
+product's title and description; `search_terms`, every word seen; `search_trigrams`, each
+term's trigrams for typo candidates. PostgreSQL: a GIN index over the words of each active
+product (`search_words`, the same split as bot.store.search_index.words) and `search_terms`
+with a pg_trgm GiST index. Triggers on `products` keep all of it in step with every insert,
+edit, hide and import, whichever code path writes.
+
+Later migrations: a batch migration that recreates `products` on SQLite drops its triggers;
+create them again (SQLITE_TRIGGERS) or the index goes stale.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_TEXT = "{row}.title || ' ' || {row}.description"
+
+SQLITE_TABLES = (
+    # Contentless: the words live in `products`; the triggers hand FTS5 the old text to delete.
+    "CREATE VIRTUAL TABLE search_products USING fts5(words, content='', detail='none', "
+    "tokenize='unicode61 remove_diacritics 0', prefix='3')",
+    "CREATE TABLE search_terms (term TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE search_trigrams (trigram TEXT NOT NULL, length INTEGER NOT NULL, "
+    "term TEXT NOT NULL, PRIMARY KEY (trigram, length, term)) WITHOUT ROWID",
+)
+SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER search_products_after_insert AFTER INSERT ON products BEGIN
+        INSERT INTO search_products (rowid, words)
+            SELECT new.id, {_TEXT.format(row="new")} WHERE new.is_active;
+        INSERT OR IGNORE INTO search_terms (term)
+            SELECT value FROM json_each(search_words({_TEXT.format(row="new")}));
+    END""",
+    f"""CREATE TRIGGER search_products_after_update
+    AFTER UPDATE OF title, description, is_active ON products BEGIN
+        INSERT INTO search_products (search_products, rowid, words)
+            SELECT 'delete', old.id, {_TEXT.format(row="old")} WHERE old.is_active;
+        INSERT INTO search_products (rowid, words)
+            SELECT new.id, {_TEXT.format(row="new")} WHERE new.is_active;
+        INSERT OR IGNORE INTO search_terms (term)
+            SELECT value FROM json_each(search_words({_TEXT.format(row="new")}))
+            WHERE new.title IS NOT old.title OR new.description IS NOT old.description;
+    END""",
+    f"""CREATE TRIGGER search_products_after_delete AFTER DELETE ON products
+    WHEN old.is_active BEGIN
+        INSERT INTO search_products (search_products, rowid, words)
+            VALUES ('delete', old.id, {_TEXT.format(row="old")});
+    END""",
+    """CREATE TRIGGER search_terms_after_insert AFTER INSERT ON search_terms BEGIN
+        INSERT OR IGNORE INTO search_trigrams (trigram, length, term)
+            SELECT value, length(new.term), new.term FROM json_each(search_trigrams(new.term));
+    END""",
+)
+SQLITE_BACKFILL = (
+    f"INSERT INTO search_products (rowid, words) "
+    f"SELECT id, {_TEXT.format(row='products')} FROM products WHERE is_active",
+    f"INSERT OR IGNORE INTO search_terms (term) SELECT value "
+    f"FROM products, json_each(search_words({_TEXT.format(row='products')}))",
+)
+
+POSTGRES_UP = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    r"""CREATE FUNCTION search_words(text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_agg(DISTINCT word), '{}')
+        FROM regexp_split_to_table(lower($1), '[^[:alnum:]]+') AS word WHERE word <> ''
+    $$""",
+    "CREATE INDEX ix_search_products ON products "
+    "USING gin (array_to_tsvector(search_words(title || ' ' || description))) WHERE is_active",
+    "CREATE TABLE search_terms (term text PRIMARY KEY)",
+    "CREATE INDEX ix_search_terms_trigrams ON search_terms USING gist (term gist_trgm_ops)",
+    # In term order, so two transactions adding the same new words never deadlock.
+    """CREATE FUNCTION search_terms_from_new_products() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO search_terms (term)
+        SELECT DISTINCT unnest(search_words(title || ' ' || description)) FROM new_products
+        ORDER BY 1 ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_terms_after_insert AFTER INSERT ON products
+    REFERENCING NEW TABLE AS new_products
+    FOR EACH STATEMENT EXECUTE FUNCTION search_terms_from_new_products()""",
+    """CREATE FUNCTION search_terms_from_edited_product() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO search_terms (term)
+        SELECT unnest(search_words(NEW.title || ' ' || NEW.description))
+        ORDER BY 1 ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_terms_after_edit AFTER UPDATE OF title, description ON products
+    FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title
+                       OR OLD.description IS DISTINCT FROM NEW.description)
+    EXECUTE FUNCTION search_terms_from_edited_product()""",
+    "INSERT INTO search_terms (term) "
+    "SELECT DISTINCT unnest(search_words(title || ' ' || description)) FROM products",
+)
+POSTGRES_DOWN = (
+    "DROP TRIGGER IF EXISTS search_terms_after_edit ON products",
+    "DROP TRIGGER IF EXISTS search_terms_after_insert ON products",
+    "DROP FUNCTION IF EXISTS search_terms_from_edited_product()",
+    "DROP FUNCTION IF EXISTS search_terms_from_new_products()",
+    "DROP TABLE IF EXISTS search_terms",
+    "DROP INDEX IF EXISTS ix_search_products",
+    "DROP FUNCTION IF EXISTS search_words(text)",
+)
+SQLITE_DOWN = (
+    "DROP TRIGGER IF EXISTS search_terms_after_insert",
+    "DROP TRIGGER IF EXISTS search_products_after_delete",
+    "DROP TRIGGER IF EXISTS search_products_after_update",
+    "DROP TRIGGER IF EXISTS search_products_after_insert",
+    "DROP TABLE IF EXISTS search_trigrams",
+    "DROP TABLE IF EXISTS search_terms",
+    "DROP TABLE IF EXISTS search_products",
+)
+
+
+def upgrade() -> None:
+    # Browsing: a category's visible products in title order, counted and paged by index.
+    with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_index("ix_products_category_id")
+        batch_op.create_index(
+            "ix_products_category_browse", ["category_id", "is_active", "title", "id"]
+        )
+    if op.get_bind().dialect.name == "postgresql":
+        statements: Sequence[str] = POSTGRES_UP
+    else:
+        statements = (*SQLITE_TABLES, *SQLITE_TRIGGERS, *SQLITE_BACKFILL)
+    for statement in statements:
+        op.execute(sa.text(statement))
+
+
+def downgrade() -> None:
+    down = POSTGRES_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN
+    for statement in down:
+        op.execute(sa.text(statement))
+    with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_index("ix_products_category_browse")
+        batch_op.create_index("ix_products_category_id", ["category_id"], unique=False)
