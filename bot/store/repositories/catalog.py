@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.store.models import Category, Product
+from bot.store.models import Category, Product, utcnow
 from bot.store.repositories.search import ProductSearch
 
 
@@ -30,6 +31,17 @@ class CategoryRepository:
             self.session.add(category)
             await self.session.flush()
         return category
+
+    async def ensure(self, titles_by_slug: dict[str, str]) -> dict[str, int]:
+        """The id of each category named (slug -> title), creating the missing ones in order."""
+        ids = {c.slug: c.id for c in await self.list_all()}
+        missing = [slug for slug in titles_by_slug if slug not in ids]
+        for position, slug in enumerate(missing, start=len(ids)):
+            category = Category(slug=slug, title=titles_by_slug[slug], position=position)
+            self.session.add(category)
+            await self.session.flush()
+            ids[slug] = category.id
+        return ids
 
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
@@ -54,6 +66,29 @@ class ProductRepository:
         self.session.add(product)
         await self.session.flush()
         return product
+
+    async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert products given as column values, in batched multi-row INSERTs.
+
+        (RETURNING makes SQLAlchemy batch the rows into a few statements; on SQLite that also
+        lets the search index take each batch at once instead of row by row.)
+        """
+        if rows:
+            table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
+            await self.session.execute(insert(table).returning(table.c.id), list(rows))
+
+    async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Update products by id; each dict names an `id` and the columns that change."""
+        if changes:
+            now = utcnow()
+            await self.session.execute(
+                update(Product), [change | {"updated_at": now} for change in changes]
+            )
+
+    async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
+        """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""
+        rows = await self.session.execute(select(*Product.__table__.c).where(Product.sku.in_(skus)))
+        return {row.sku: row for row in rows}
 
     async def get(self, product_id: int) -> Product | None:
         return await self.session.get(Product, product_id, populate_existing=True)

@@ -1,10 +1,10 @@
 """Searching products through the database's own text index (migration 0003).
 
 Two steps, each bounded whatever the catalog's size. First each query word is resolved to
-index terms: itself, its prefix, and a few typo candidates (terms sharing trigrams with it,
-judged by bot.store.search_index.term_score). Then one query over the index scores products
-(per word, its best-matching form; per product, the sum) and returns one page of ids, ranked
-in the database. No product is loaded unless it is on that page.
+its forms: itself, its prefix, and a few typo terms (index terms sharing trigrams with it,
+judged by bot.store.search_index.term_score). Then one query finds the products matching the
+forms in the text index, scores each (per word its best form, per product the sum), orders
+them in the database and returns one page of ids. No product is loaded unless it is shown.
 """
 
 from __future__ import annotations
@@ -29,13 +29,21 @@ from bot.store.search_index import (
 )
 
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
-TYPO_CANDIDATES = 40  # nearest terms (by trigrams) judged per word
-TYPOS_PER_WORD = 8  # best typo matches kept per word
+TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
+TYPOS_PER_WORD = 8  # best typo terms kept per word
+
+# Terms sharing the most trigrams with the word, of a length a typo can have; terms the word
+# begins are left to the prefix form.
+_TYPO_CANDIDATES = text(
+    "SELECT term FROM search_trigrams WHERE trigram IN :trigrams "
+    "AND length BETWEEN :shortest AND :longest AND substr(term, 1, :length) <> :word "
+    "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit"
+).bindparams(bindparam("trigrams", expanding=True))
 
 
 @dataclass(frozen=True, slots=True)
 class _Form:
-    """One way a query word can match: an index term (or a prefix of terms) and its score."""
+    """One way a query word can match: an index term (or every term it begins) and a score."""
 
     term: str
     prefix: bool
@@ -44,19 +52,14 @@ class _Form:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    word: str
     weight: int  # how often the query has it: "mug mug kettle" counts mugs twice
-    forms: tuple[_Form, ...]
+    forms: tuple[_Form, ...]  # best score first
 
 
 class _Dialect:
-    """How one database spells a term query, an OR and an AND, and finds matching products."""
+    """How one database writes a text-index expression and tests products against one."""
 
-    # FROM ... WHERE of active products matching the search expression bound to :{param}
-    matching: str
-    product_id: str
-    title_order: str
-    typo_candidates: Any  # a text() of terms near :word, at most :limit of them
+    title_order = "lower(p.title)"
 
     def term(self, form: _Form) -> str:
         raise NotImplementedError
@@ -67,27 +70,16 @@ class _Dialect:
     def all_of(self, parts: Sequence[str]) -> str:
         raise NotImplementedError
 
-    def typo_params(self, word: str) -> dict[str, Any]:
-        return {
-            "word": word,
-            "length": len(word),
-            "shortest": len(word) - TYPO_LENGTH_SLACK,
-            "longest": len(word) + TYPO_LENGTH_SLACK,
-            "limit": TYPO_CANDIDATES,
-        }
+    def matches(self, param: str) -> str:
+        """A condition on product `p`: it matches the expression bound to :param."""
+        raise NotImplementedError
+
+    def candidates(self, param: str) -> str:
+        """The same, as the WHERE clause that finds the products to score."""
+        return self.matches(param)
 
 
 class _SQLite(_Dialect):
-    matching = "search_products WHERE search_products MATCH :{param}"
-    product_id = "rowid"
-    title_order = "lower(p.title)"
-    # Terms sharing the most trigrams with the word (prefixes of it are found by MATCH).
-    typo_candidates = text(
-        "SELECT term FROM search_trigrams WHERE trigram IN :trigrams "
-        "AND length BETWEEN :shortest AND :longest AND substr(term, 1, :length) <> :word "
-        "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit"
-    ).bindparams(bindparam("trigrams", expanding=True))
-
     def term(self, form: _Form) -> str:
         quoted = '"' + form.term.replace('"', '""') + '"'
         return quoted + "*" if form.prefix else quoted
@@ -98,22 +90,12 @@ class _SQLite(_Dialect):
     def all_of(self, parts: Sequence[str]) -> str:
         return " AND ".join(parts)
 
-    def typo_params(self, word: str) -> dict[str, Any]:
-        return super().typo_params(word) | {"trigrams": trigrams(word)}
+    def matches(self, param: str) -> str:
+        return f"p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :{param})"
 
 
 class _PostgreSQL(_Dialect):
-    matching = (
-        "products WHERE is_active AND "
-        "array_to_tsvector(search_words(title || ' ' || description)) @@ CAST(:{param} AS tsquery)"
-    )
-    product_id = "id"
     title_order = 'lower(p.title) COLLATE "C"'
-    # The nearest terms by pg_trgm distance, from its GiST index.
-    typo_candidates = text(
-        "SELECT term FROM search_terms WHERE length(term) BETWEEN :shortest AND :longest "
-        "AND substr(term, 1, :length) <> :word ORDER BY term <-> :word, term LIMIT :limit"
-    )
 
     def term(self, form: _Form) -> str:
         quoted = "'" + form.term.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -124,6 +106,15 @@ class _PostgreSQL(_Dialect):
 
     def all_of(self, parts: Sequence[str]) -> str:
         return " & ".join(parts)
+
+    def matches(self, param: str) -> str:
+        return (
+            "p.id IN (SELECT id FROM products WHERE is_active "
+            f"AND search_vector @@ CAST(:{param} AS tsquery))"
+        )
+
+    def candidates(self, param: str) -> str:
+        return f"p.is_active AND p.search_vector @@ CAST(:{param} AS tsquery)"
 
 
 class ProductSearch:
@@ -140,16 +131,16 @@ class ProductSearch:
         """Products matching every word first, best scores first, ties by title; when none
         matches every word, only those matching the most. Inactive products are not indexed.
         """
-        counted = Counter(w for text_ in query_words for w in words(text_))
+        counted = Counter(w for phrase in query_words for w in words(phrase))
         chosen = list(counted.items())[:MAX_QUERY_WORDS]
         if not chosen or limit <= 0:
             return []
-        resolved = [_Word(word, weight, await self._forms(word)) for word, weight in chosen]
+        resolved = [_Word(weight, await self._forms(word)) for word, weight in chosen]
         # Usually some product has every word: then only those are scored (a small set).
-        ids = await self._rank(resolved, limit, offset, require_all=True)
-        if ids or len(resolved) == 1:
-            return ids
-        return await self._rank(resolved, limit, offset, require_all=False)
+        ids = await self._ranked(resolved, offset + limit, require_all=True)
+        if not ids and len(resolved) > 1:
+            ids = await self._ranked(resolved, offset + limit, require_all=False)
+        return ids[offset:]
 
     async def _forms(self, word: str) -> tuple[_Form, ...]:
         forms = [_Form(word, prefix=False, score=EXACT)]
@@ -160,46 +151,62 @@ class ProductSearch:
         return tuple(forms)
 
     async def _typos(self, word: str) -> list[_Form]:
-        dialect = self.dialect
-        terms = await self.session.scalars(dialect.typo_candidates, dialect.typo_params(word))
+        terms = await self.session.scalars(
+            _TYPO_CANDIDATES,
+            {
+                "trigrams": trigrams(word),
+                "word": word,
+                "length": len(word),
+                "shortest": len(word) - TYPO_LENGTH_SLACK,
+                "longest": len(word) + TYPO_LENGTH_SLACK,
+                "limit": TYPO_CANDIDATES,
+            },
+        )
         scored = sorted((-term_score(word, term), term) for term in terms)
-        return [
-            _Form(term, prefix=False, score=-negative)
-            for negative, term in scored
-            if 0 < -negative < PREFIX
-        ][:TYPOS_PER_WORD]
+        typos = [_Form(term, False, -negative) for negative, term in scored if -negative < PREFIX]
+        return [form for form in typos if form.score > 0][:TYPOS_PER_WORD]
 
-    async def _rank(
-        self, resolved: Sequence[_Word], limit: int, offset: int, *, require_all: bool
+    async def _ranked(
+        self, resolved: Sequence[_Word], rows: int, *, require_all: bool
     ) -> list[int]:
+        """The first `rows` product ids in rank order, those matching the most words only."""
         d = self.dialect
+        params: dict[str, Any] = {"rows": rows}
+
+        def bind(expression: str) -> str:
+            name = f"q{len(params)}"
+            params[name] = expression
+            return name
+
         any_form = [d.any_of([d.term(f) for f in w.forms]) for w in resolved]
-        hits: list[str] = []
-        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        scores = []
         for i, word in enumerate(resolved):
+            # With every word required, each form's set holds only the candidates, and a
+            # candidate matching none of the better forms must match the last one.
             others = [any_form[j] for j in range(len(resolved)) if j != i] if require_all else []
-            for form in word.forms:
-                param = f"m{len(hits)}"
-                params[param] = d.all_of([d.term(form), *others])
-                hits.append(
-                    f"SELECT {d.product_id} AS product_id, {i} AS word, "
-                    f"{word.weight} AS weight, {form.score} AS score "
-                    f"FROM {d.matching.format(param=param)}"
-                )
-        sql = f"""
-            WITH hits AS ({" UNION ALL ".join(hits)}),
-            per_word AS (
-                SELECT product_id, max(weight) AS weight, max(score) AS score
-                FROM hits GROUP BY product_id, word
-            ),
-            per_product AS (
-                SELECT product_id, sum(weight) AS matched, sum(weight * score) AS score,
-                       max(sum(weight)) OVER () AS most
-                FROM per_word GROUP BY product_id
+            tested = word.forms[:-1] if require_all else word.forms
+            cases = " ".join(
+                f"WHEN {d.matches(bind(d.all_of([d.term(form), *others])))} THEN {form.score}"
+                for form in tested
             )
-            SELECT pp.product_id FROM per_product pp JOIN products p ON p.id = pp.product_id
-            WHERE pp.matched = pp.most
-            ORDER BY pp.score DESC, {d.title_order}, p.id
-            LIMIT :limit OFFSET :offset
+            otherwise = word.forms[-1].score if require_all else 0
+            scores.append(
+                f"CASE {cases} ELSE {otherwise} END AS s{i}" if cases else f"{otherwise} AS s{i}"
+            )
+        wanted = (d.all_of if require_all else d.any_of)(any_form)
+        matched = " + ".join(
+            f"CASE WHEN s{i} > 0 THEN {w.weight} ELSE 0 END" for i, w in enumerate(resolved)
+        )
+        score = " + ".join(f"s{i} * {w.weight}" for i, w in enumerate(resolved))
+        sql = f"""
+            WITH scored AS MATERIALIZED (
+                SELECT p.id, p.title, {", ".join(scores)}
+                FROM products p WHERE {d.candidates(bind(wanted))}
+            )
+            SELECT p.id, {matched} AS matched FROM scored p
+            ORDER BY matched DESC, {score} DESC, {d.title_order}, p.id
+            LIMIT :rows
         """
-        return list((await self.session.scalars(text(sql), params)).all())
+        ranked = (await self.session.execute(text(sql), params)).all()
+        most = ranked[0].matched if ranked else 0
+        return [row.id for row in ranked if row.matched == most]

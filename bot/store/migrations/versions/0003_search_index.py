@@ -6,10 +6,11 @@ Revises: 0002
 Create Date: 2026-12-01 10:00:00.000000
 
 SQLite: `search_products`, an FTS5 table (contentless, no positions) of each active
-product's title and description; `search_terms`, every word seen; `search_trigrams`, each
-term's trigrams for typo candidates. PostgreSQL: a GIN index over the words of each active
-product (`search_words`, the same split as bot.store.search_index.words) and `search_terms`
-with a pg_trgm GiST index. Triggers on `products` keep all of it in step with every insert,
+product's title and description. PostgreSQL: `products.search_vector`, a generated column of
+each product's words (`search_words`, the same split as bot.store.search_index.words), and a
+GIN full-text index over it for active products. Both:
+`search_terms`, every word ever seen, and `search_trigrams`, each term's trigrams, where typo
+candidates are looked up. Triggers on `products` keep all of it in step with every insert,
 edit, hide and import, whichever code path writes.
 
 Later migrations: a batch migration that recreates `products` on SQLite drops its triggers;
@@ -71,22 +72,37 @@ SQLITE_BACKFILL = (
 )
 
 POSTGRES_UP = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # The words of a text (repeats included): split at anything but letters and digits.
     r"""CREATE FUNCTION search_words(text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_agg(DISTINCT word), '{}')
-        FROM regexp_split_to_table(lower($1), '[^[:alnum:]]+') AS word WHERE word <> ''
+        SELECT array_remove(
+            string_to_array(regexp_replace(lower($1), '[^[:alnum:]]+', ' ', 'g'), ' '), '')
     $$""",
-    "CREATE INDEX ix_search_products ON products "
-    "USING gin (array_to_tsvector(search_words(title || ' ' || description))) WHERE is_active",
+    # The words once per row (not per query), and the full-text index over them.
+    "ALTER TABLE products ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+    "(array_to_tsvector(search_words(title || ' ' || description))) STORED",
+    "CREATE INDEX ix_search_products ON products USING gin (search_vector) WHERE is_active",
     "CREATE TABLE search_terms (term text PRIMARY KEY)",
-    "CREATE INDEX ix_search_terms_trigrams ON search_terms USING gist (term gist_trgm_ops)",
-    # In term order, so two transactions adding the same new words never deadlock.
+    "CREATE TABLE search_trigrams (trigram text NOT NULL, length integer NOT NULL, "
+    "term text NOT NULL, PRIMARY KEY (trigram, length, term))",
+    # New words and their trigrams (padded by a space, as bot.store.search_index.trigrams).
+    # Known words are skipped before inserting (cheaper than conflicting); new ones go in
+    # in term order, so two transactions adding the same new words never deadlock.
+    """CREATE FUNCTION search_terms_add(words text[]) RETURNS void LANGUAGE sql AS $$
+        WITH added AS (
+            INSERT INTO search_terms (term)
+            SELECT word FROM (SELECT DISTINCT unnest(words) AS word) AS distinct_words
+            WHERE NOT EXISTS (SELECT FROM search_terms WHERE term = word)
+            ORDER BY 1 ON CONFLICT DO NOTHING RETURNING term
+        )
+        INSERT INTO search_trigrams (trigram, length, term)
+        SELECT DISTINCT substr(' ' || term || ' ', i, 3), length(term), term
+        FROM added, generate_series(1, length(term)) AS i
+    $$""",
     """CREATE FUNCTION search_terms_from_new_products() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO search_terms (term)
-        SELECT DISTINCT unnest(search_words(title || ' ' || description)) FROM new_products
-        ORDER BY 1 ON CONFLICT DO NOTHING;
+        PERFORM search_terms_add(ARRAY(
+            SELECT unnest(tsvector_to_array(search_vector)) FROM new_products));
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER search_terms_after_insert AFTER INSERT ON products
@@ -94,25 +110,25 @@ POSTGRES_UP = (
     FOR EACH STATEMENT EXECUTE FUNCTION search_terms_from_new_products()""",
     """CREATE FUNCTION search_terms_from_edited_product() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO search_terms (term)
-        SELECT unnest(search_words(NEW.title || ' ' || NEW.description))
-        ORDER BY 1 ON CONFLICT DO NOTHING;
+        PERFORM search_terms_add(tsvector_to_array(NEW.search_vector));
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER search_terms_after_edit AFTER UPDATE OF title, description ON products
     FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title
                        OR OLD.description IS DISTINCT FROM NEW.description)
     EXECUTE FUNCTION search_terms_from_edited_product()""",
-    "INSERT INTO search_terms (term) "
-    "SELECT DISTINCT unnest(search_words(title || ' ' || description)) FROM products",
+    "SELECT search_terms_add(ARRAY(SELECT unnest(tsvector_to_array(search_vector)) FROM products))",
 )
 POSTGRES_DOWN = (
     "DROP TRIGGER IF EXISTS search_terms_after_edit ON products",
     "DROP TRIGGER IF EXISTS search_terms_after_insert ON products",
     "DROP FUNCTION IF EXISTS search_terms_from_edited_product()",
     "DROP FUNCTION IF EXISTS search_terms_from_new_products()",
+    "DROP FUNCTION IF EXISTS search_terms_add(text[])",
+    "DROP TABLE IF EXISTS search_trigrams",
     "DROP TABLE IF EXISTS search_terms",
     "DROP INDEX IF EXISTS ix_search_products",
+    "ALTER TABLE products DROP COLUMN IF EXISTS search_vector",
     "DROP FUNCTION IF EXISTS search_words(text)",
 )
 SQLITE_DOWN = (
