@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from benchmarks import search
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.store.uow import Store
@@ -218,6 +219,8 @@ async def main(args: argparse.Namespace) -> None:
             await bench_chat(chat_dir, args.chat_shoppers, args.rounds, rate_limit=rate_limit)
         (workdir / "checkout").mkdir()
         await bench_checkout(workdir / "checkout", args.buyers)
+    if args.search:
+        await search.run(getattr(args, "quick", False), args.postgres)
 
 
 def cli() -> int:
@@ -228,6 +231,7 @@ def cli() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--buyers", type=int, default=20)
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
     asyncio.run(main(parser.parse_args()))
     return 0
 
