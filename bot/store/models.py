@@ -65,6 +65,9 @@ class Category(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of its products shoppers can see: kept by triggers on products (migration
+    # 0003), so listing categories does not count a big catalog each time.
+    active_products: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
 

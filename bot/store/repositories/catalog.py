@@ -48,14 +48,13 @@ class CategoryRepository:
 
     async def list_with_active_products(self) -> list[tuple[Category, int]]:
         """Categories a shopper can browse, with how many visible products each has."""
-        rows = await self.session.execute(
-            select(Category, func.count(Product.id))
-            .join(Product, Product.category_id == Category.id)
-            .where(Product.is_active.is_(True))
-            .group_by(Category.id)
+        rows = await self.session.scalars(
+            select(Category)
+            .where(Category.active_products > 0)
             .order_by(Category.position, Category.id)
+            .execution_options(populate_existing=True)  # the count is kept by the database
         )
-        return [(category, count) for category, count in rows]
+        return [(category, category.active_products) for category in rows]
 
 
 class ProductRepository:
@@ -105,22 +104,24 @@ class ProductRepository:
         return (await self.session.scalars(stmt)).all()
 
     async def count_in_category(self, category_id: int) -> int:
-        stmt = select(func.count(Product.id)).where(
-            Product.category_id == category_id, Product.is_active.is_(True)
-        )
+        stmt = select(Category.active_products).where(Category.id == category_id)
         return int(await self.session.scalar(stmt) or 0)
 
     async def list_in_category(
         self, category_id: int, *, offset: int = 0, limit: int = 8
     ) -> Sequence[Product]:
-        stmt = (
-            select(Product)
+        """One page in title order. The page's ids come from the browse index alone (deep
+        pages skip index entries, not rows), then only those products are read."""
+        page = (
+            select(Product.id)
             .where(Product.category_id == category_id, Product.is_active.is_(True))
             .order_by(Product.title, Product.id)
             .offset(offset)
             .limit(limit)
         )
-        return (await self.session.scalars(stmt)).all()
+        ids = list((await self.session.scalars(page)).all())
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
 
     async def search(
         self, words: Sequence[str], *, limit: int = 50, offset: int = 0

@@ -1,5 +1,5 @@
 """search index: the database's own text index over products, kept in step by triggers;
-an index for browsing categories page by page
+browsing: categories count their visible products, an index pages a category by title
 
 Revision ID: 0003
 Revises: 0002
@@ -12,6 +12,8 @@ GIN full-text index over it for active products. Both:
 `search_terms`, every word ever seen, and `search_trigrams`, each term's trigrams, where typo
 candidates are looked up. Triggers on `products` keep all of it in step with every insert,
 edit, hide and import, whichever code path writes.
+
+`categories.active_products` counts each category's active products, also kept by triggers.
 
 Later migrations: a batch migration that recreates `products` on SQLite drops its triggers;
 create them again (SQLITE_TRIGGERS) or the index goes stale.
@@ -64,6 +66,23 @@ SQLITE_TRIGGERS = (
             SELECT value, length(new.term), new.term FROM json_each(search_trigrams(new.term));
     END""",
 )
+SQLITE_COUNT_TRIGGERS = (
+    """CREATE TRIGGER categories_count_after_insert AFTER INSERT ON products
+    WHEN new.is_active BEGIN
+        UPDATE categories SET active_products = active_products + 1 WHERE id = new.category_id;
+    END""",
+    """CREATE TRIGGER categories_count_after_update AFTER UPDATE OF category_id, is_active
+    ON products WHEN old.is_active IS NOT new.is_active OR old.category_id IS NOT new.category_id
+    BEGIN
+        UPDATE categories SET active_products = active_products
+            - (id = old.category_id AND old.is_active) + (id = new.category_id AND new.is_active)
+        WHERE id IN (old.category_id, new.category_id);
+    END""",
+    """CREATE TRIGGER categories_count_after_delete AFTER DELETE ON products
+    WHEN old.is_active BEGIN
+        UPDATE categories SET active_products = active_products - 1 WHERE id = old.category_id;
+    END""",
+)
 SQLITE_BACKFILL = (
     f"INSERT INTO search_products (rowid, words) "
     f"SELECT id, {_TEXT.format(row='products')} FROM products WHERE is_active",
@@ -71,6 +90,40 @@ SQLITE_BACKFILL = (
     f"FROM products, json_each(search_words({_TEXT.format(row='products')}))",
 )
 
+POSTGRES_COUNT_TRIGGERS = (
+    """CREATE FUNCTION categories_count_new_products() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE categories SET active_products = active_products + added.count
+        FROM (SELECT category_id, count(*) FROM new_products WHERE is_active
+              GROUP BY category_id) AS added
+        WHERE categories.id = added.category_id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER categories_count_after_insert AFTER INSERT ON products
+    REFERENCING NEW TABLE AS new_products
+    FOR EACH STATEMENT EXECUTE FUNCTION categories_count_new_products()""",
+    # One UPDATE for both categories of a move, so two moves never lock them in turn.
+    """CREATE FUNCTION categories_count_changed_product() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE categories SET active_products = active_products
+            - CASE WHEN id = OLD.category_id AND OLD.is_active THEN 1 ELSE 0 END
+            + CASE WHEN TG_OP = 'UPDATE' AND id = NEW.category_id AND NEW.is_active
+                   THEN 1 ELSE 0 END
+        WHERE id = OLD.category_id OR (TG_OP = 'UPDATE' AND id = NEW.category_id);
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER categories_count_after_update AFTER UPDATE OF category_id, is_active
+    ON products FOR EACH ROW
+    WHEN (OLD.is_active IS DISTINCT FROM NEW.is_active
+          OR OLD.category_id IS DISTINCT FROM NEW.category_id)
+    EXECUTE FUNCTION categories_count_changed_product()""",
+    """CREATE TRIGGER categories_count_after_delete AFTER DELETE ON products
+    FOR EACH ROW WHEN (OLD.is_active) EXECUTE FUNCTION categories_count_changed_product()""",
+)
+COUNT_BACKFILL = (
+    "UPDATE categories SET active_products = (SELECT count(*) FROM products "
+    "WHERE products.category_id = categories.id AND products.is_active)"
+)
 POSTGRES_UP = (
     # The words of a text (repeats included): split at anything but letters and digits.
     r"""CREATE FUNCTION search_words(text) RETURNS text[]
@@ -120,6 +173,11 @@ POSTGRES_UP = (
     "SELECT search_terms_add(ARRAY(SELECT unnest(tsvector_to_array(search_vector)) FROM products))",
 )
 POSTGRES_DOWN = (
+    "DROP TRIGGER IF EXISTS categories_count_after_delete ON products",
+    "DROP TRIGGER IF EXISTS categories_count_after_update ON products",
+    "DROP TRIGGER IF EXISTS categories_count_after_insert ON products",
+    "DROP FUNCTION IF EXISTS categories_count_changed_product()",
+    "DROP FUNCTION IF EXISTS categories_count_new_products()",
     "DROP TRIGGER IF EXISTS search_terms_after_edit ON products",
     "DROP TRIGGER IF EXISTS search_terms_after_insert ON products",
     "DROP FUNCTION IF EXISTS search_terms_from_edited_product()",
@@ -132,6 +190,9 @@ POSTGRES_DOWN = (
     "DROP FUNCTION IF EXISTS search_words(text)",
 )
 SQLITE_DOWN = (
+    "DROP TRIGGER IF EXISTS categories_count_after_delete",
+    "DROP TRIGGER IF EXISTS categories_count_after_update",
+    "DROP TRIGGER IF EXISTS categories_count_after_insert",
     "DROP TRIGGER IF EXISTS search_terms_after_insert",
     "DROP TRIGGER IF EXISTS search_products_after_delete",
     "DROP TRIGGER IF EXISTS search_products_after_update",
@@ -143,16 +204,26 @@ SQLITE_DOWN = (
 
 
 def upgrade() -> None:
-    # Browsing: a category's visible products in title order, counted and paged by index.
+    # Browsing: a category's visible products in title order, paged from the index.
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index("ix_products_category_id")
         batch_op.create_index(
             "ix_products_category_browse", ["category_id", "is_active", "title", "id"]
         )
+    with op.batch_alter_table("categories", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("active_products", sa.Integer(), server_default="0", nullable=False)
+        )
     if op.get_bind().dialect.name == "postgresql":
-        statements: Sequence[str] = POSTGRES_UP
+        statements: Sequence[str] = (*POSTGRES_COUNT_TRIGGERS, COUNT_BACKFILL, *POSTGRES_UP)
     else:
-        statements = (*SQLITE_TABLES, *SQLITE_TRIGGERS, *SQLITE_BACKFILL)
+        statements = (
+            *SQLITE_COUNT_TRIGGERS,
+            COUNT_BACKFILL,
+            *SQLITE_TABLES,
+            *SQLITE_TRIGGERS,
+            *SQLITE_BACKFILL,
+        )
     for statement in statements:
         op.execute(sa.text(statement))
 
@@ -161,6 +232,8 @@ def downgrade() -> None:
     down = POSTGRES_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN
     for statement in down:
         op.execute(sa.text(statement))
+    # Not a batch: on SQLite that would copy `categories`, which products point to.
+    op.execute(sa.text("ALTER TABLE categories DROP COLUMN active_products"))
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index("ix_products_category_browse")
         batch_op.create_index("ix_products_category_id", ["category_id"], unique=False)
