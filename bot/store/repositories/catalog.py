@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, func, insert, select, update
+from sqlalchemy import Row, Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -83,6 +83,13 @@ class ProductRepository:
             await self.session.execute(
                 update(Product), [change | {"updated_at": now} for change in changes]
             )
+
+    async def refresh_statistics(self) -> None:
+        """After a bulk load, tell PostgreSQL's planner what the catalog holds now (search
+        chooses by it between walking titles and sorting matches). SQLite chooses in code."""
+        bind = self.session.bind
+        if bind is not None and bind.dialect.name == "postgresql":
+            await self.session.execute(text("ANALYZE products"))
 
     async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
         """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""

@@ -31,6 +31,8 @@ from bot.store.search_index import (
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
 TYPOS_PER_WORD = 8  # best typo terms kept per word
+COUNT_CAP = 5_000  # SQLite: matches counted at most when choosing how to read them
+WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
 
 # Terms sharing the most trigrams with the word, of a length a typo can have; terms the word
 # begins are left to the prefix form.
@@ -78,8 +80,32 @@ class _Dialect:
         """The same, as the WHERE clause that finds the products to score."""
         return self.matches(param)
 
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        """The first `rows` products matching `expression`, by title; None if fewer match."""
+        raise NotImplementedError
+
 
 class _SQLite(_Dialect):
+    # How many matches to count at most, and the title walk: for a common word the titles in
+    # order meet `rows` matches long before sorting every match would finish.
+    _count = text(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_products "
+        "WHERE search_products MATCH :q LIMIT :cap)) AS hits, "
+        "(SELECT coalesce(sum(active_products), 0) FROM categories) AS products"
+    )
+    _walk = text(
+        "SELECT p.id FROM products p INDEXED BY ix_search_products_title "
+        "WHERE +p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
+        "ORDER BY lower(p.title), p.id LIMIT :rows"
+    )
+    _sort = text(
+        "SELECT p.id FROM products p "
+        "WHERE p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
+        "ORDER BY lower(p.title), p.id LIMIT :rows"
+    )
+
     def term(self, form: _Form) -> str:
         quoted = '"' + form.term.replace('"', '""') + '"'
         return quoted + "*" if form.prefix else quoted
@@ -92,6 +118,21 @@ class _SQLite(_Dialect):
 
     def matches(self, param: str) -> str:
         return f"p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :{param})"
+
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        counted = await session.execute(self._count, {"q": expression, "cap": COUNT_CAP})
+        hits, products = counted.one()
+        if hits < rows:
+            return None
+        # Walking titles reads about rows * products / hits index entries; sorting reads
+        # every hit. Walk when that is the smaller (a word in a good share of the catalog).
+        walk = hits * hits >= WALK_FACTOR * products
+        found = await session.scalars(
+            self._walk if walk else self._sort, {"q": expression, "rows": rows}
+        )
+        return list(found)
 
 
 class _PostgreSQL(_Dialect):
@@ -116,6 +157,20 @@ class _PostgreSQL(_Dialect):
     def candidates(self, param: str) -> str:
         return f"p.is_active AND p.search_vector @@ CAST(:{param} AS tsquery)"
 
+    # The planner walks ix_search_products_title or sorts the matches, as its statistics
+    # on search_vector say is cheaper.
+    _first = text(
+        "SELECT p.id FROM products p "
+        "WHERE p.is_active AND p.search_vector @@ CAST(:q AS tsquery) "
+        'ORDER BY lower(p.title) COLLATE "C", p.id LIMIT :rows'
+    )
+
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        found = list(await session.scalars(self._first, {"q": expression, "rows": rows}))
+        return found if len(found) == rows else None
+
 
 class ProductSearch:
     """Ranked product ids for the words of a query; reads only."""
@@ -136,10 +191,17 @@ class ProductSearch:
         if not chosen or limit <= 0:
             return []
         resolved = [_Word(weight, await self._forms(word)) for word, weight in chosen]
-        # Usually some product has every word: then only those are scored (a small set).
-        ids = await self._ranked(resolved, offset + limit, require_all=True)
+        rows = offset + limit
+        # Products with every word exactly score highest: when there are enough of them to
+        # fill the page, they are the page, by title (a common word: no need to score all).
+        d = self.dialect
+        exact = d.all_of([d.term(word.forms[0]) for word in resolved])
+        ids = await d.first_by_title(self.session, exact, rows)
+        # Else usually some product has every word in some form: only those are scored.
+        if ids is None:
+            ids = await self._ranked(resolved, rows, require_all=True)
         if not ids and len(resolved) > 1:
-            ids = await self._ranked(resolved, offset + limit, require_all=False)
+            ids = await self._ranked(resolved, rows, require_all=False)
         return ids[offset:]
 
     async def _forms(self, word: str) -> tuple[_Form, ...]:

@@ -35,6 +35,7 @@ SQLITE_TABLES = (
     # Contentless: the words live in `products`; the triggers hand FTS5 the old text to delete.
     "CREATE VIRTUAL TABLE search_products USING fts5(words, content='', detail='none', "
     "tokenize='unicode61 remove_diacritics 0', prefix='3')",
+    "CREATE INDEX ix_search_products_title ON products (lower(title), id)",
     "CREATE TABLE search_terms (term TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE search_trigrams (trigram TEXT NOT NULL, length INTEGER NOT NULL, "
     "term TEXT NOT NULL, PRIMARY KEY (trigram, length, term)) WITHOUT ROWID",
@@ -135,6 +136,9 @@ POSTGRES_UP = (
     "ALTER TABLE products ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
     "(array_to_tsvector(search_words(title || ' ' || description))) STORED",
     "CREATE INDEX ix_search_products ON products USING gin (search_vector) WHERE is_active",
+    # Matches in title order: for a common word, walking titles beats sorting every match.
+    'CREATE INDEX ix_search_products_title ON products (lower(title) COLLATE "C", id) '
+    "WHERE is_active",
     "CREATE TABLE search_terms (term text PRIMARY KEY)",
     "CREATE TABLE search_trigrams (trigram text NOT NULL, length integer NOT NULL, "
     "term text NOT NULL, PRIMARY KEY (trigram, length, term))",
@@ -185,6 +189,7 @@ POSTGRES_DOWN = (
     "DROP FUNCTION IF EXISTS search_terms_add(text[])",
     "DROP TABLE IF EXISTS search_trigrams",
     "DROP TABLE IF EXISTS search_terms",
+    "DROP INDEX IF EXISTS ix_search_products_title",
     "DROP INDEX IF EXISTS ix_search_products",
     "ALTER TABLE products DROP COLUMN IF EXISTS search_vector",
     "DROP FUNCTION IF EXISTS search_words(text)",
@@ -200,6 +205,7 @@ SQLITE_DOWN = (
     "DROP TABLE IF EXISTS search_trigrams",
     "DROP TABLE IF EXISTS search_terms",
     "DROP TABLE IF EXISTS search_products",
+    "DROP INDEX IF EXISTS ix_search_products_title",
 )
 
 
