@@ -72,11 +72,11 @@ async def bench_reservations(url: str, label: str, shoppers: int, units: int) ->
     )
 
 
-async def bench_chat(workdir: Path, shoppers: int, rounds: int, *, rate_limit: bool) -> None:
+async def bench_chat(workdir: Path, shoppers: int, rounds: int) -> None:
     """Shoppers chat with the real bot over HTTP: reply latency and throughput."""
     from bot.standin.harness import ShopHarness
 
-    async with ShopHarness(workdir, rate_limit=rate_limit) as harness:
+    async with ShopHarness(workdir) as harness:
         users = [harness.user(5000 + i, f"Shopper{i}") for i in range(shoppers)]
         latencies: list[float] = []
 
@@ -90,9 +90,8 @@ async def bench_chat(workdir: Path, shoppers: int, rounds: int, *, rate_limit: b
         began = time.perf_counter()
         await asyncio.gather(*(converse(u) for u in users))
         elapsed = time.perf_counter() - began
-    limiter = "with" if rate_limit else "without"
     print(
-        f"  {limiter} the ~30 calls/s limiter, {shoppers} shoppers x {rounds} rounds x "
+        f"  {shoppers} shoppers x {rounds} rounds x "
         f"{len(JOURNEY)} steps: "
         f"{len(latencies) / elapsed:,.1f} replies/s, reply latency {_fmt(latencies)}"
     )
@@ -213,10 +212,8 @@ async def main(args: argparse.Namespace) -> None:
                 finally:
                     await _drop_pg(pg[0])
         print("Chat round trips through the real Application and the Bot API stand-in:")
-        for rate_limit in (True, False):
-            chat_dir = workdir / f"chat-{rate_limit}"
-            chat_dir.mkdir()
-            await bench_chat(chat_dir, args.chat_shoppers, args.rounds, rate_limit=rate_limit)
+        (workdir / "chat").mkdir()
+        await bench_chat(workdir / "chat", args.chat_shoppers, args.rounds)
         (workdir / "checkout").mkdir()
         await bench_checkout(workdir / "checkout", args.buyers)
     if args.search:

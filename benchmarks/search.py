@@ -2,9 +2,9 @@
 
 For 1,000, 10,000 and 100,000 generated products (benchmarks/catalog_gen.py) on SQLite and
 PostgreSQL: the time `python -m bot seed --file` takes to load them, and search latency
-measured in-process (one unit of work per search, as the bot does it) over a mix of shopper
-queries: names, single words, typos, several words. At the largest size a separate process
-holding a Store searches 1,000 times and reports its own RSS before and after.
+measured in-process (one reading unit of work per search, as the bot does it) over a mix of
+shopper queries: names, single words, typos, several words. At the largest size a separate
+process holding a Store searches 1,000 times and reports its own RSS before and after.
 
     python -m benchmarks.search [--quick] [--no-postgres]
 """
@@ -59,7 +59,7 @@ EVERYWHERE = "model"
 
 async def run(quick: bool, postgres: bool) -> None:
     sizes = QUICK_SIZES if quick else SIZES
-    print("Search through the database's text index (in-process, a unit of work per search):")
+    print("Search through the text index (in-process, one reading unit of work per search):")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for size in sizes:
@@ -121,7 +121,7 @@ def _seed_with_cli(url: str, catalog_file: Path) -> float:
 
 async def _latencies(store: Store, queries: Sequence[str], rounds: int) -> list[float]:
     async def search(query: str) -> None:
-        async with store.uow() as uow:
+        async with store.reading() as uow:
             page = await catalog.search(uow, query)
         assert query == EVERYWHERE or page.total or query == "zebra xylophone", query
 
@@ -157,11 +157,11 @@ def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:
 async def _measure_rss(url: str, searches: int) -> dict[str, float]:
     store = Store.from_url(url)
     try:
-        async with store.uow() as uow:  # connected and ready, nothing searched yet
+        async with store.reading() as uow:  # connected and ready, nothing searched yet
             await uow.categories.list_all()
         before = _rss_mb()
         for n in range(searches):
-            async with store.uow() as uow:
+            async with store.reading() as uow:
                 await catalog.search(uow, QUERIES[n % len(QUERIES)], page=n % 3)
         return {"before": before, "after": _rss_mb(), "peak": _peak_rss_mb()}
     finally:

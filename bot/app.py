@@ -7,13 +7,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
 from bot.context import SHOP_KEY, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.menu import publish_commands
+from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 
 ALLOWED_UPDATES = Update.ALL_TYPES  # shipping and pre-checkout queries must be included
@@ -63,7 +64,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def build_application(
-    settings: Settings, shop: Shop | None = None, *, rate_limit: bool = True
+    settings: Settings, shop: Shop | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot's Application; the Shop is created (or adopted) and closed with it."""
 
@@ -86,9 +87,8 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(PerChatUpdateProcessor())
+        .rate_limiter(ShopRateLimiter(settings.broadcast_rate))
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     app = builder.build()
     if shop is not None:
         app.bot_data[SHOP_KEY] = shop

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext
 
+from bot.pacing import ShopBot
 from bot.shop import Shop
 
 SHOP_KEY = "shop"
 
 
-class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class ShopContext(CallbackContext[ShopBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     @property
     def shop(self) -> Shop:
         shop = self.bot_data.get(SHOP_KEY)

@@ -13,6 +13,7 @@ from typing import Any
 from transitions import MachineError
 
 from bot.conversation.machine import TRIGGERS, ChatSession, Step, build_machine
+from bot.store.models import ChatState
 from bot.store.uow import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -21,18 +22,26 @@ _MACHINE = build_machine()  # pure data and behaviour: no connections, safe to s
 
 
 async def load(uow: UnitOfWork, chat_id: int) -> ChatSession:
-    """The chat as saved (a new chat starts idle), locked until the unit of work ends."""
-    await uow.chat_states.lock(chat_id)
-    row = await uow.chat_states.get(chat_id)
+    """The chat as saved (a new chat starts idle), locked until a writing unit of work ends."""
+    if not uow.reading:
+        await uow.chat_states.lock(chat_id)
+    return session_of(chat_id, await uow.chat_states.get(chat_id))
+
+
+def session_of(chat_id: int, row: ChatState | None) -> ChatSession:
+    """The machine's model of a saved chat row (a new chat starts idle)."""
     if row is None:
         return ChatSession(chat_id, Step.IDLE)
     state = row.state if row.state in _MACHINE.states else Step.IDLE
-    return ChatSession(chat_id, state, row.data)
+    return ChatSession(chat_id, state, row.data, version=row.version)
 
 
-async def save(uow: UnitOfWork, chat: ChatSession) -> None:
-    """Persist state and data (keys owned by other features are written back unchanged)."""
-    await uow.chat_states.save(chat.chat_id, chat.state, chat.data)
+async def save(uow: UnitOfWork, chat: ChatSession) -> bool:
+    """Persist state and data if changed (keys owned by other features are written back
+    unchanged); False if the chat was written by someone else since it was loaded."""
+    if not chat.changed:
+        return True
+    return await uow.chat_states.save(chat.chat_id, chat.state, chat.data, version=chat.version)
 
 
 async def trigger(chat: ChatSession, name: str, **facts: Any) -> bool:
@@ -63,13 +72,13 @@ async def fire(store: Store, chat_id: int, name: str, **facts: Any) -> bool:
     async with store.uow() as uow:
         chat = await load(uow, chat_id)
         moved = await trigger(chat, name, **facts)
-        if moved:
-            await save(uow, chat)
+        if moved and not await save(uow, chat):
+            raise RuntimeError(f"chat {chat_id} was written while this worker held its lock")
     log.debug("chat %s: %s -> %s (%s)", chat_id, name, chat.state, "moved" if moved else "refused")
     return moved
 
 
 async def state_of(store: Store, chat_id: int) -> str:
     """Where the chat stands now, e.g. "awaiting_payment"."""
-    async with store.uow() as uow:
+    async with store.reading() as uow:
         return (await load(uow, chat_id)).state

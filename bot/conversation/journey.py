@@ -1,17 +1,27 @@
-"""The shopper's use cases: one unit of work each, returning the screen to show.
+"""The shopper's use cases: one visit each, returning the screen to show.
 
-Each function records the customer, loads the chat, calls a service, fires the machine and
-saves the chat, all in one short transaction; no Telegram call happens inside it. Handlers
-call exactly one of these and render what comes back.
+A visit records the customer, loads the chat, calls a service, fires the machine and saves the
+chat; no Telegram call happens inside it. Handlers call exactly one of these and render what
+comes back.
+
+Most visits only look (`@looking`): they read in a transaction that waits for no writer, keep
+their few writes (a cart line, the chat's new state) as compare-and-set statements, and then
+make them all at once in one short transaction (`Store.apply`), so SQLite's single writer is
+held for one trip to the database. Checkout and payment (`@changing`) run in one writing
+transaction that holds the chat (and on SQLite the writer) from the start. A looking visit
+that turns out to write anything else (a new customer, say), or whose compare-and-set finds
+the cart or chat changed by someone else meanwhile, is simply run again as a changing one:
+use cases here touch only the database, so running one twice is safe.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
@@ -33,12 +43,25 @@ from bot.conversation.screens import (
 from bot.money import format_money
 from bot.services import cart as carts
 from bot.services import catalog
-from bot.services.cart import CartError, EmptyCart, NotEnoughStock, NotInCart, OutOfStock
+from bot.services.cart import (
+    CartChanged,
+    CartError,
+    CartView,
+    EmptyCart,
+    NotEnoughStock,
+    NotInCart,
+    OutOfStock,
+)
 from bot.services.catalog import CategoryNotFound, ProductUnavailable
 from bot.services.checkout import CheckoutReview, review_cart
 from bot.services.order_history import OrderNotFound, get_order, list_orders
 from bot.shop import Shop
-from bot.store.uow import UnitOfWork
+from bot.store.repositories.customers import refresh
+from bot.store.uow import UnitOfWork, WriteWhileReading
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 EXPIRED = "This button has expired, here is the current view."
 GONE = "Sorry, that product is no longer available."
@@ -94,130 +117,179 @@ class Visit:
         self.set_quotes(quotes)
 
 
-@asynccontextmanager
-async def visit(shop: Shop, who: Shopper) -> AsyncIterator[Visit]:
+UseCase = Callable[Concatenate[Visit, P], Awaitable[T]]
+Entry = Callable[Concatenate[Shop, Shopper, P], Awaitable[T]]
+
+
+def looking(use_case: UseCase[P, T]) -> Entry[P, T]:
+    """A visit that reads, and at most moves the chat (see the module docstring)."""
+
+    @functools.wraps(use_case)
+    async def entry(shop: Shop, who: Shopper, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            async with shop.store.reading(deferring=True) as uow:
+                v = await _arrive(shop, uow, who)
+                result = await use_case(v, *args, **kwargs)
+                await engine.save(uow, v.chat)  # kept with the other writes, if it moved
+            if not uow.deferred or await shop.store.apply(uow.deferred, chat_id=who.chat_id):
+                return result
+            log.debug("chat %s changed meanwhile: visiting again", who.chat_id)
+        except WriteWhileReading:
+            pass
+        return await _change(shop, who, lambda v: use_case(v, *args, **kwargs))
+
+    return entry
+
+
+def changing(use_case: UseCase[P, T]) -> Entry[P, T]:
+    """A visit that writes: one transaction holding the chat from the start."""
+
+    @functools.wraps(use_case)
+    async def entry(shop: Shop, who: Shopper, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await _change(shop, who, lambda v: use_case(v, *args, **kwargs))
+
+    return entry
+
+
+async def _change(shop: Shop, who: Shopper, use_case: Callable[[Visit], Awaitable[T]]) -> T:
     async with shop.store.uow() as uow:
-        chat = await engine.load(uow, who.chat_id)  # first: it serialises the chat's updates
+        await uow.chat_states.lock(who.chat_id)  # first: it serialises the chat's updates
+        v = await _arrive(shop, uow, who)
+        result = await use_case(v)
+        if not await engine.save(uow, v.chat):
+            raise RuntimeError(f"chat {who.chat_id} was written while its lock was held")
+    return result
+
+
+async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
+    """The customer (created on first contact, refreshed when Telegram says something new)
+    and the chat, read together."""
+    customer, row = await uow.customers.with_chat(who.user_id, who.chat_id)
+    if customer is None:
         customer = await uow.customers.get_or_create(
             who.user_id,
             first_name=who.first_name,
             username=who.username,
             language_code=who.language_code,
         )
-        yield Visit(shop, uow, customer.id, chat, who)
-        await engine.save(uow, chat)
+    elif refresh(
+        customer, first_name=who.first_name, username=who.username, language_code=who.language_code
+    ):
+        await uow.session.flush()  # while reading, this is what sends the visit to _change
+    return Visit(shop, uow, customer.id, engine.session_of(who.chat_id, row), who)
 
 
 # ---------------------------------------------------------------- menu, help, search hints
 
 
-async def start(shop: Shop, who: Shopper, payload: str = "") -> Screen:
+@looking
+async def start(v: Visit, payload: str = "") -> Screen:
     """/start, optionally with a deep link: `product_<SKU>` opens that product."""
-    async with visit(shop, who) as v:
-        if payload.startswith("product_"):
-            sku = payload.removeprefix("product_")
-            try:
-                card = await catalog.product_card_by_sku(v.uow, sku)
-            except ProductUnavailable:
-                await v.fire("open_menu")
-                return MenuScreen(
-                    first_name=who.first_name,
-                    welcome=True,
-                    notice=f"Sorry, I can't find the product “{sku}”. Have a look around instead.",
-                )
-            return await _product(v, card.id, 1)
-        await v.fire("open_menu")
-        return MenuScreen(first_name=who.first_name, welcome=True)
+    if payload.startswith("product_"):
+        sku = payload.removeprefix("product_")
+        try:
+            card = await catalog.product_card_by_sku(v.uow, sku)
+        except ProductUnavailable:
+            await v.fire("open_menu")
+            return MenuScreen(
+                first_name=v.who.first_name,
+                welcome=True,
+                notice=f"Sorry, I can't find the product “{sku}”. Have a look around instead.",
+            )
+        return await _product(v, card.id, 1, card=card)
+    await v.fire("open_menu")
+    return MenuScreen(first_name=v.who.first_name, welcome=True)
 
 
-async def menu(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who) as v:
-        await v.fire("open_menu")
-        return MenuScreen(first_name=who.first_name)
+@looking
+async def menu(v: Visit) -> Screen:
+    await v.fire("open_menu")
+    return MenuScreen(first_name=v.who.first_name)
 
 
-async def help_screen(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who):
-        return HelpScreen()
+@looking
+async def help_screen(v: Visit) -> Screen:
+    return HelpScreen()
 
 
-async def search_hint(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who):
-        return SearchHintScreen()
+@looking
+async def search_hint(v: Visit) -> Screen:
+    return SearchHintScreen()
 
 
-async def cancel(shop: Shop, who: Shopper) -> Screen:
+@changing
+async def cancel(v: Visit) -> Screen:
     """/cancel: back to the menu (a waiting payment ends as cancelled)."""
-    async with visit(shop, who) as v:
-        was_paying = v.chat.state == Step.AWAITING_PAYMENT
-        await v.fire("cancel")
-        notice = "Payment cancelled." if was_paying else "Cancelled."
-        return MenuScreen(first_name=who.first_name, notice=notice + " Back to the main menu.")
+    was_paying = v.chat.state == Step.AWAITING_PAYMENT
+    await v.fire("cancel")
+    notice = "Payment cancelled." if was_paying else "Cancelled."
+    return MenuScreen(first_name=v.who.first_name, notice=notice + " Back to the main menu.")
 
 
 # ---------------------------------------------------------------- browsing
 
 
-async def categories(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who) as v:
-        return await _categories(v)
+@looking
+async def categories(v: Visit) -> Screen:
+    return await _categories(v)
 
 
-async def category(shop: Shop, who: Shopper, category_id: int, page: int) -> Screen:
-    async with visit(shop, who) as v:
-        return await _category(v, category_id, page)
+@looking
+async def category(v: Visit, category_id: int, page: int) -> Screen:
+    return await _category(v, category_id, page)
 
 
-async def search(shop: Shop, who: Shopper, query: str) -> Screen:
+@looking
+async def search(v: Visit, query: str) -> Screen:
     """/search <words>; no words asks what to look for."""
-    async with visit(shop, who) as v:
-        if not catalog.query_words(query):
-            return SearchHintScreen()
-        found = await _search(v, query, 0)
-        if found is None:
-            return SearchHintScreen(notice=f"Nothing found for “{query.strip()}”.")
-        return found
+    if not catalog.query_words(query):
+        return SearchHintScreen()
+    found = await _search(v, query, 0)
+    if found is None:
+        return SearchHintScreen(notice=f"Nothing found for “{query.strip()}”.")
+    return found
 
 
-async def search_page(shop: Shop, who: Shopper, page: int) -> Screen:
-    async with visit(shop, who) as v:
-        query = str(v.memory.get("search") or "")
-        found = await _search(v, query, page) if query else None
-        return found or await _current(v, notice=EXPIRED)
+@looking
+async def search_page(v: Visit, page: int) -> Screen:
+    query = str(v.memory.get("search") or "")
+    found = await _search(v, query, page) if query else None
+    return found or await _current(v, notice=EXPIRED)
 
 
-async def back(shop: Shop, who: Shopper) -> Screen:
+@looking
+async def back(v: Visit) -> Screen:
     """Back from a product to the list it was opened from, on the same page."""
-    async with visit(shop, who) as v:
-        return await _listing(v)
+    return await _listing(v)
 
 
-async def view(shop: Shop, who: Shopper, product_id: int, quantity: int) -> Screen:
-    async with visit(shop, who) as v:
-        return await _product(v, product_id, quantity)
+@looking
+async def view(v: Visit, product_id: int, quantity: int) -> Screen:
+    return await _product(v, product_id, quantity)
 
 
 # ---------------------------------------------------------------- cart
 
 
-async def add(shop: Shop, who: Shopper, product_id: int, quantity: int) -> Screen:
-    async with visit(shop, who) as v:
-        quantity = min(max(quantity, 1), MAX_QUANTITY)
-        try:
-            change = await carts.add_to_cart(v.uow, v.customer_id, product_id, quantity)
-        except ProductUnavailable:
-            return await _listing(v, notice=GONE)
-        except CartError as error:
-            return await _product(v, product_id, 1, notice=_refusal(error))
-        shown = _shown_price(v, product_id)
-        # Quote the price the shopper saw on the button: if it has changed since, checkout
-        # says so and asks to confirm (see bot.services.checkout).
-        v.quote(product_id, shown if shown is not None else change.unit_price)
-        notice = f"Added {quantity} × {change.title} to your cart."
-        if shown is not None and shown != change.unit_price:
-            now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
-            notice += f" Note: its price has just changed from {was} to {now}."
-        return await _product(v, product_id, 1, notice=notice)
+@looking
+async def add(v: Visit, product_id: int, quantity: int) -> Screen:
+    quantity = min(max(quantity, 1), MAX_QUANTITY)
+    try:
+        change = await carts.add_to_cart(v.uow, v.customer_id, product_id, quantity)
+    except ProductUnavailable:
+        return await _listing(v, notice=GONE)
+    except CartError as error:
+        return await _product(v, product_id, 1, notice=_refusal(error))
+    shown = _shown_price(v, product_id)
+    # Quote the price the shopper saw on the button: if it has changed since, checkout
+    # says so and asks to confirm (see bot.services.checkout).
+    v.quote(product_id, shown if shown is not None else change.unit_price)
+    notice = f"Added {quantity} × {change.title} to your cart."
+    if shown is not None and shown != change.unit_price:
+        now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
+        notice += f" Note: its price has just changed from {was} to {now}."
+    counts = (change.quantity, change.cart_items)
+    return await _product(v, product_id, 1, notice=notice, counts=counts)
 
 
 def _shown_price(v: Visit, product_id: int) -> int | None:
@@ -228,76 +300,71 @@ def _shown_price(v: Visit, product_id: int) -> int | None:
     return price
 
 
-async def show_cart(shop: Shop, who: Shopper, notice: str | None = None) -> Screen:
-    async with visit(shop, who) as v:
-        return await _cart(v, notice=notice)
+@looking
+async def show_cart(v: Visit, notice: str | None = None) -> Screen:
+    return await _cart(v, notice=notice)
 
 
-async def change_line(shop: Shop, who: Shopper, product_id: int, delta: int) -> Screen:
+@looking
+async def change_line(v: Visit, product_id: int, delta: int) -> Screen:
     """+1 / -1 on a cart line."""
-    return await _edit_cart(
-        shop, who, lambda v: carts.change_quantity(v.uow, v.customer_id, product_id, delta)
-    )
+    return await _edit_cart(v, carts.change_quantity(v.uow, v.customer_id, product_id, delta))
 
 
-async def remove_line(shop: Shop, who: Shopper, product_id: int) -> Screen:
-    return await _edit_cart(
-        shop, who, lambda v: carts.remove_line(v.uow, v.customer_id, product_id)
-    )
+@looking
+async def remove_line(v: Visit, product_id: int) -> Screen:
+    return await _edit_cart(v, carts.remove_line(v.uow, v.customer_id, product_id))
 
 
-async def clear_cart(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who) as v:
-        await carts.clear_cart(v.uow, v.customer_id)
-        v.set_quotes({})
-        return await _cart(v, notice="Your cart is now empty.")
+@looking
+async def clear_cart(v: Visit) -> Screen:
+    await carts.clear_cart(v.uow, v.customer_id)
+    v.set_quotes({})
+    return await _cart(v, notice="Your cart is now empty.", cart=CartView((), v.currency))
 
 
-async def _edit_cart(
-    shop: Shop, who: Shopper, change: Callable[[Visit], Awaitable[carts.CartChange]]
-) -> Screen:
-    async with visit(shop, who) as v:
-        try:
-            done = await change(v)
-        except NotInCart:
-            return await _cart(v, notice="That item is no longer in your cart.")
-        except (CartError, ProductUnavailable) as error:
-            return await _cart(v, notice=_refusal(error))
-        if done.quantity == 0:
-            v.quote(done.product_id, None)
-            return await _cart(v, notice=f"Removed {done.title}.")
-        v.quote(done.product_id, done.unit_price)
-        return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.")
+async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
+    try:
+        done = await change
+    except NotInCart:
+        return await _cart(v, notice="That item is no longer in your cart.")
+    except (CartError, ProductUnavailable) as error:
+        return await _cart(v, notice=_refusal(error))
+    if done.quantity == 0:
+        v.quote(done.product_id, None)
+        return await _cart(v, notice=f"Removed {done.title}.", cart=done.cart)
+    v.quote(done.product_id, done.unit_price)
+    return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.", cart=done.cart)
 
 
 # ---------------------------------------------------------------- checkout
 
 
-async def checkout(shop: Shop, who: Shopper) -> Screen:
+@changing
+async def checkout(v: Visit) -> Screen:
     """Verify the cart; show what changed, or the order summary with a Pay button."""
-    async with visit(shop, who) as v:
-        return await _checkout(v)
+    return await _checkout(v)
 
 
-async def prepare_payment(shop: Shop, who: Shopper) -> Screen:
+@changing
+async def prepare_payment(v: Visit) -> Screen:
     """ "Pay" pressed: verify once more; `proceed` says the summary still holds."""
-    async with visit(shop, who) as v:
-        screen = await _checkout(v)
-        if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
-            return screen
-        lines = len(screen.review.cart.lines)
-        ready = await engine.may(v.chat, "pay", cart_lines=lines, changes=0)
-        return CheckoutScreen(review=screen.review, proceed=ready)
+    screen = await _checkout(v)
+    if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
+        return screen
+    lines = len(screen.review.cart.lines)
+    ready = await engine.may(v.chat, "pay", cart_lines=lines, changes=0)
+    return CheckoutScreen(review=screen.review, proceed=ready)
 
 
-async def payment_started(shop: Shop, who: Shopper, review: CheckoutReview) -> bool:
+@changing
+async def payment_started(v: Visit, review: CheckoutReview) -> bool:
     """The invoice for the verified `review` is out: the chat now waits for payment.
 
     The facts come from that verification: the payment feature may already have turned
     the cart into an order.
     """
-    async with visit(shop, who) as v:
-        return await v.fire("pay", cart_lines=len(review.cart.lines), changes=len(review.changes))
+    return await v.fire("pay", cart_lines=len(review.cart.lines), changes=len(review.changes))
 
 
 async def _invoice_open(v: Visit) -> bool:
@@ -328,20 +395,20 @@ async def _checkout(v: Visit) -> Screen:
 # ---------------------------------------------------------------- orders
 
 
-async def orders(shop: Shop, who: Shopper) -> Screen:
-    async with visit(shop, who) as v:
-        await v.fire("open_orders")
-        return OrdersScreen(orders=tuple(await list_orders(v.uow, v.customer_id)))
+@looking
+async def orders(v: Visit) -> Screen:
+    await v.fire("open_orders")
+    return OrdersScreen(orders=tuple(await list_orders(v.uow, v.customer_id)))
 
 
-async def order(shop: Shop, who: Shopper, order_id: int) -> Screen:
-    async with visit(shop, who) as v:
-        await v.fire("open_orders")
-        try:
-            return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
-        except OrderNotFound:
-            found = tuple(await list_orders(v.uow, v.customer_id))
-            return OrdersScreen(orders=found, notice="That order is not in your history.")
+@looking
+async def order(v: Visit, order_id: int) -> Screen:
+    await v.fire("open_orders")
+    try:
+        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
+    except OrderNotFound:
+        found = tuple(await list_orders(v.uow, v.customer_id))
+        return OrdersScreen(orders=found, notice="That order is not in your history.")
 
 
 # ---------------------------------------------------------------- plain words
@@ -376,23 +443,23 @@ def phrase_intent(text: str) -> str | None:
     return _PHRASES.get(normal)
 
 
-async def words(shop: Shop, who: Shopper, text: str) -> Screen:
+@looking
+async def words(v: Visit, text: str) -> Screen:
     """A text message that is not a phrase: search the catalog for its words."""
-    async with visit(shop, who) as v:
-        if catalog.query_words(text):
-            found = await _search(v, text, 0)
-            if found is not None:
-                return found
-        return NotUnderstoodScreen(text=text.strip()[:60])
+    if catalog.query_words(text):
+        found = await _search(v, text, 0)
+        if found is not None:
+            return found
+    return NotUnderstoodScreen(text=text.strip()[:60])
 
 
 # ---------------------------------------------------------------- stale buttons
 
 
-async def current(shop: Shop, who: Shopper, notice: str = EXPIRED) -> Screen:
+@looking
+async def current(v: Visit, notice: str = EXPIRED) -> Screen:
     """What the chat should show now, for a button we no longer understand."""
-    async with visit(shop, who) as v:
-        return await _current(v, notice=notice)
+    return await _current(v, notice=notice)
 
 
 # ---------------------------------------------------------------- internals
@@ -450,32 +517,51 @@ async def _listing(v: Visit, notice: str | None = None) -> Screen:
     return await _categories(v, notice)
 
 
-async def _product(v: Visit, product_id: int, quantity: int, notice: str | None = None) -> Screen:
-    try:
-        card = await catalog.product_card(v.uow, product_id)
-    except ProductUnavailable:
-        return await _listing(v, notice=GONE)
+async def _product(
+    v: Visit,
+    product_id: int,
+    quantity: int,
+    notice: str | None = None,
+    *,
+    card: catalog.ProductCard | None = None,
+    counts: tuple[int, int] | None = None,
+) -> Screen:
+    """The product's screen; `card` when the visit has just read it, `counts` (this product's
+    units in the cart, all units) when it has just changed the cart."""
+    if card is None:
+        try:
+            card = await catalog.product_card(v.uow, product_id)
+        except ProductUnavailable:
+            return await _listing(v, notice=GONE)
     same_media = v.chat.state == Step.VIEWING and v.memory.get("product_id") == product_id
     most = max(1, min(card.available, MAX_QUANTITY))
     if quantity > most and card.available > 0 and notice is None:
         notice = f"Only {card.available} left."
     quantity = min(max(quantity, 1), most)
-    basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    if counts is None:
+        counts = await carts.counts(v.uow, v.customer_id, product_id)
+    in_cart, cart_items = counts
     await v.fire("view", product_id=product_id, quantity=quantity, price=card.price)
     return ProductScreen(
         card=card,
         quantity=quantity,
-        in_cart=basket.quantity_of(product_id),
-        cart_items=basket.item_count,
+        in_cart=in_cart,
+        cart_items=cart_items,
         low_stock_threshold=v.shop.settings.low_stock_threshold,
         same_media=same_media,
         notice=notice,
     )
 
 
-async def _cart(v: Visit, notice: str | None = None) -> Screen:
+async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = None) -> Screen:
+    """The cart's screen; `cart` when the visit has just changed it (its writes may not be
+    made yet, so reading the cart again would show it as it was)."""
     await v.fire("open_cart")
-    return CartScreen(cart=await carts.view_cart(v.uow, v.customer_id, v.currency), notice=notice)
+    if cart is None:
+        cart = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    elif cart.is_empty:
+        cart = CartView((), v.currency)
+    return CartScreen(cart=cart, notice=notice)
 
 
 def _refusal(error: Exception) -> str:
@@ -488,4 +574,6 @@ def _refusal(error: Exception) -> str:
         return f"Sorry, only {error.available} left."
     if isinstance(error, ProductUnavailable):
         return GONE
+    if isinstance(error, CartChanged):
+        return "Your cart changed just now (on another device?). Please try again."
     return "Sorry, that did not work. Please try again."

@@ -31,6 +31,7 @@ loads and saves the chat around it.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Final
 
 from transitions.extensions.asyncio import AsyncMachine
@@ -103,12 +104,27 @@ class ChatSession:
 
     state: str
 
-    def __init__(self, chat_id: int, state: str, data: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        chat_id: int,
+        state: str,
+        data: dict[str, Any] | None = None,
+        *,
+        version: int | None = None,
+    ) -> None:
         self.chat_id = chat_id
         self.state = state
         self.data: dict[str, Any] = dict(data or {})
         memory = self.data.get(SHOPPER_KEY)
         self.data[SHOPPER_KEY] = dict(memory) if isinstance(memory, dict) else {}
+        self.version = version
+        """The saved row's version (None: never saved): the chat is written only if unchanged."""
+        self._saved = (state, copy.deepcopy(self.data)) if version is not None else None
+
+    @property
+    def changed(self) -> bool:
+        """Is there anything to write: a new chat, or a state or data unlike the saved ones?"""
+        return self._saved != (self.state, self.data)
 
     @property
     def memory(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ async def on_inline_query(update: Update, context: ShopContext) -> None:
         return
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH]
     offset = parse_offset(query.offset)
-    async with context.shop.store.uow() as uow:
+    async with context.shop.store.reading() as uow:  # waits for no writer
         page = await catalog.shareable(uow, text, offset, PAGE_SIZE)
     try:
         await _answer(query, context, page, offset, photos=True)

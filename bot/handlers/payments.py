@@ -177,7 +177,9 @@ async def release_expired_holds(context: ShopContext) -> None:
         if hold.invoice_message_id:
             with contextlib.suppress(TelegramError):
                 await bot.delete_message(hold.customer_telegram_id, hold.invoice_message_id)
-        await send_quietly(bot, hold.customer_telegram_id, messages.expired_text(hold.order_id))
+        await send_quietly(
+            bot, hold.customer_telegram_id, messages.expired_text(hold.order_id), bulk=True
+        )
         await conversation.fire(shop.store, hold.customer_telegram_id, "payment_cancelled")
 
 

@@ -47,7 +47,9 @@ async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
     if row is None:
         if flow is None:
             return
-        await uow.chat_states.save(chat_id, DEFAULT_STATE, {ADMIN_KEY: _stamped(flow)})
+        await uow.chat_states.save(
+            chat_id, DEFAULT_STATE, {ADMIN_KEY: _stamped(flow)}, version=None
+        )
         return
     data = dict(row.data or {})
     if flow is None:
@@ -56,7 +58,7 @@ async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
         data.pop(ADMIN_KEY)
     else:
         data[ADMIN_KEY] = _stamped(flow)
-    await uow.chat_states.save(chat_id, row.state, data)
+    await uow.chat_states.save(chat_id, row.state, data, version=row.version)
 
 
 def _stamped(flow: Flow) -> Flow:
@@ -64,7 +66,7 @@ def _stamped(flow: Flow) -> Flow:
 
 
 async def load(store: Store, chat_id: int) -> Flow | None:
-    async with store.uow() as uow:
+    async with store.reading() as uow:
         return await read_flow(uow, chat_id)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.pacing import BULK, ShopBot
 from bot.shop import Shop
 from bot.store.models import Product
 
@@ -25,7 +25,7 @@ def low_stock_line(product: Product) -> str:
     )
 
 
-async def low_stock_alerts(bot: Bot, shop: Shop, product_ids: Iterable[int]) -> list[str]:
+async def low_stock_alerts(bot: ShopBot, shop: Shop, product_ids: Iterable[int]) -> list[str]:
     """Notify admins of the products at or below the threshold; returns the SKUs alerted."""
     ids = sorted(set(product_ids))
     if not ids or not shop.settings.admin_ids:
@@ -44,7 +44,7 @@ async def low_stock_alerts(bot: Bot, shop: Shop, product_ids: Iterable[int]) -> 
     )
     for admin_id in sorted(shop.settings.admin_ids):
         try:
-            await bot.send_message(admin_id, text)
+            await bot.send_message(admin_id, text, rate_limit_args=BULK)
         except TelegramError as exc:  # the admin never opened the chat, or blocked the bot
             log.warning("low-stock alert to admin %s failed: %s", admin_id, exc)
     return [p.sku for p in low]

@@ -1,29 +1,26 @@
 """Broadcast a message to every customer who has not blocked the bot, paced under the limits.
 
-Telegram allows about 30 messages per second overall; `settings.broadcast_rate` (25 by
-default) keeps us under it. A 403 (the customer blocked the bot) marks the customer so the
-next broadcast skips them. The sending runs outside any unit of work: only the short reads
-and writes around it touch the database.
+Every message is a bulk send (`bot.pacing.BULK`): the bot's rate limiter paces all bulk sends
+together at `settings.broadcast_rate` (Telegram allows about 30 bulk messages a second) and
+waits out any 429. A 403 (the customer blocked the bot) marks the customer so the next
+broadcast skips them. The sending runs outside any unit of work: only the short reads and
+writes around it touch the database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Bot
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import Forbidden, TelegramError
 
+from bot.pacing import BULK, ShopBot
 from bot.store.uow import Store
 
 log = logging.getLogger(__name__)
 
-WINDOW_MARGIN = 0.05  # seconds of slack per window, so HTTP jitter never squeezes rate+1 sends in
 MAX_TEXT = 4096
 
 
@@ -45,37 +42,6 @@ class BroadcastReport:
 ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
 
 
-class Pacer:
-    """Spaces sends evenly at `rate` per second and never lets more than `rate` into any second."""
-
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
-        self.burst = max(1, math.floor(rate))
-        self._clock = clock
-        self._recent: deque[float] = deque(maxlen=self.burst)
-        self._next = 0.0
-
-    def delay(self) -> float:
-        """Seconds to wait before the next send may start."""
-        now = self._clock()
-        start = max(now, self._next)
-        if len(self._recent) == self.burst:
-            start = max(start, self._recent[0] + 1.0 + WINDOW_MARGIN)
-        return start - now
-
-    def sent_at(self, moment: float) -> None:
-        self._recent.append(moment)
-        self._next = moment + self.interval
-
-    async def wait(self) -> None:
-        delay = self.delay()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        self.sent_at(self._clock())
-
-
 async def audience(store: Store) -> list[int]:
     """Telegram ids of customers who have not blocked the bot."""
     async with store.uow() as uow:
@@ -94,11 +60,10 @@ def check_text(text: str) -> str:
 
 
 async def run_broadcast(
-    bot: Bot,
+    bot: ShopBot,
     store: Store,
     text: str,
     *,
-    rate: float,
     actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
@@ -108,11 +73,9 @@ async def run_broadcast(
     report = BroadcastReport(total=len(recipients))
     async with store.uow() as uow:
         await uow.audit.record(actor, "broadcast.start", None, {"recipients": len(recipients)})
-    pacer = Pacer(rate)
     last_progress = time.monotonic()
     for chat_id in recipients:
-        await pacer.wait()
-        outcome = await _send(bot, chat_id, text, pacer)
+        outcome = await _send(bot, chat_id, text)
         if outcome == "blocked":
             report.blocked += 1
             async with store.uow() as uow:
@@ -134,20 +97,12 @@ async def run_broadcast(
     return report
 
 
-async def _send(bot: Bot, chat_id: int, text: str, pacer: Pacer) -> str:
-    for attempt in range(2):
-        try:
-            await bot.send_message(chat_id, text)
-            return "sent"
-        except Forbidden:
-            return "blocked"
-        except RetryAfter as exc:  # the rate limiter's own retries ran out: wait and try again
-            if attempt == 1:
-                break
-            retry = exc.retry_after
-            await asyncio.sleep(retry if isinstance(retry, int | float) else retry.total_seconds())
-            await pacer.wait()
-        except TelegramError as exc:
-            log.warning("broadcast to %s failed: %s", chat_id, exc)
-            return "failed"
-    return "failed"
+async def _send(bot: ShopBot, chat_id: int, text: str) -> str:
+    try:
+        await bot.send_message(chat_id, text, rate_limit_args=BULK)
+    except Forbidden:
+        return "blocked"
+    except TelegramError as exc:  # including a 429 that outlasted the limiter's retries
+        log.warning("broadcast to %s failed: %s", chat_id, exc)
+        return "failed"
+    return "sent"

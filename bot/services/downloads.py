@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from telegram import Bot, InputFile, Message
+from telegram import InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot.pacing import ShopBot
 from bot.services.orders import alert_admins
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.shop import Shop
@@ -167,7 +168,7 @@ async def mark_delivered(shop: Shop, order_id: int) -> bool:
 # -- Sending ---------------------------------------------------------------------------------
 
 
-async def deliver(bot: Bot, shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
+async def deliver(bot: ShopBot, shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
     """Send every download of a paid order; a fully digital order that got all of them is
     delivered. True if everything was sent; otherwise the admins hear once which items failed."""
     failed = [
@@ -194,7 +195,7 @@ def failed_delivery_text(order_id: int, titles: list[str]) -> str:
     )
 
 
-async def send_download(bot: Bot, shop: Shop, chat_id: int, item: Download) -> bool:
+async def send_download(bot: ShopBot, shop: Shop, chat_id: int, item: Download) -> bool:
     """Send one download; False (logged) if Telegram refused or there is nothing to send."""
     try:
         if item.gift_codes:
@@ -208,7 +209,7 @@ async def send_download(bot: Bot, shop: Shop, chat_id: int, item: Download) -> b
         return False
 
 
-async def _send_file(bot: Bot, shop: Shop, chat_id: int, item: Download) -> bool:
+async def _send_file(bot: ShopBot, shop: Shop, chat_id: int, item: Download) -> bool:
     source = item.source
     while source is not None:
         if source.kind is PhotoKind.URL and not _by_url(source.value):

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.money import STARS, format_money
+from bot.pacing import BULK, ShopBot
 from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import STATUS_LABELS, OrderStatus, next_status
@@ -243,7 +243,7 @@ async def cancel_order(
     *,
     actor: str,
     reason: str | None = None,
-    bot: Bot | None = None,
+    bot: ShopBot | None = None,
 ) -> OrderChange:
     """Cancel an order: an unpaid one releases its held stock; a paid one is restocked and
     refunded in full (what is left of it). A failed refund leaves the order cancelled and
@@ -290,7 +290,7 @@ async def refund_order(
     amount: int | None = None,
     actor: str,
     reason: str | None = None,
-    bot: Bot | None = None,
+    bot: ShopBot | None = None,
 ) -> OrderChange:
     """Refund `amount` minor units (None = everything not yet refunded) at the provider.
 
@@ -368,23 +368,29 @@ async def flag_for_review(shop: Shop, order_id: int, reason: str) -> None:
 # -- Telling people --------------------------------------------------------------------------
 
 
-async def notify_shopper(bot: Bot, change: OrderChange) -> bool:
+async def notify_shopper(bot: ShopBot, change: OrderChange) -> bool:
     """Send the shopper the change's message; False if they cannot be reached (blocked...)."""
-    return await send_quietly(bot, change.customer_telegram_id, change.message_for_shopper)
+    return await send_quietly(
+        bot, change.customer_telegram_id, change.message_for_shopper, bulk=True
+    )
 
 
-async def alert_admins(bot: Bot, admin_ids: Iterable[int], text: str) -> int:
+async def alert_admins(bot: ShopBot, admin_ids: Iterable[int], text: str) -> int:
     """Send `text` to every admin; how many got it."""
     sent = 0
     for admin_id in sorted(admin_ids):
-        sent += await send_quietly(bot, admin_id, text)
+        sent += await send_quietly(bot, admin_id, text, bulk=True)
     return sent
 
 
-async def send_quietly(bot: Bot, chat_id: int, text: str) -> bool:
-    """A notification must never break the use case that caused it: log and go on."""
+async def send_quietly(bot: ShopBot, chat_id: int, text: str, *, bulk: bool = False) -> bool:
+    """A notification must never break the use case that caused it: log and go on.
+
+    `bulk`: nobody asked for this message (an alert, a notice), so it queues with the other
+    bulk sends at BROADCAST_RATE (bot.pacing).
+    """
     try:
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, rate_limit_args=BULK if bulk else None)
     except Forbidden:
         log.info("chat %s has blocked the bot; notification dropped", chat_id)
         return False

@@ -56,13 +56,11 @@ class ShopHarness:
         seed: bool = True,
         catalog_path: Path = DEFAULT_CATALOG,
         standin: BotApiStandIn | None = None,
-        rate_limit: bool = True,
         mode: Literal["polling", "webhook"] = "polling",
         webhook_port: int = 0,
         **overrides: Any,
     ) -> None:
         self.workdir = workdir
-        self.rate_limit = rate_limit  # False: no AIORateLimiter (benchmarks of the bot itself)
         self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'shop.db'}"
         self.seed = seed
         self.catalog_path = catalog_path
@@ -164,7 +162,7 @@ class ShopHarness:
     async def _start_bot(self) -> None:
         assert self.settings is not None
         self.shop = Shop.create(self.settings)
-        self.app = build_application(self.settings, self.shop, rate_limit=self.rate_limit)
+        self.app = build_application(self.settings, self.shop)
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store import sqlite_driver
 from bot.store.search_index import register_sqlite_functions
 
 
@@ -21,20 +24,39 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+READING = "shopbot_reading"
+"""Execution option of a reading unit of work: plain BEGIN on SQLite, and no writes at all."""
+
+
+class WriteWhileReading(RuntimeError):
+    """A reading unit of work tried to write; the caller reruns its work in a writing one."""
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine; on SQLite turn on WAL, foreign keys and BEGIN IMMEDIATE, and
     add the functions the search index's triggers call.
 
     SQLite ignores SELECT ... FOR UPDATE, and a deferred transaction that reads before it writes
-    can fail to upgrade its lock; taking the write lock at BEGIN makes every unit of work safe.
+    can fail to upgrade its lock; taking the write lock at BEGIN makes every writing unit of
+    work safe. A reading unit of work (execution option READING) begins a plain deferred
+    transaction instead, which WAL lets run beside the writer, and may not write.
     """
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        _refuse_writes_while_reading(engine)
+        return engine
 
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": 30, "async_creator_fn": sqlite_driver.connect},
+        # Sessions always end their transaction (commit, or rollback on close), so the pool's
+        # own rollback on check-in would only add a trip to the database thread per unit.
+        pool_reset_on_return=None,
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -49,10 +71,44 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = conn.get_execution_options().get(READING)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
+    _refuse_writes_while_reading(engine)
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+_READ_STATEMENTS = ("SELECT", "BEGIN", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def _refuse_writes_while_reading(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _check(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if conn.get_execution_options().get(READING) and not statement.lstrip().upper().startswith(
+            _READ_STATEMENTS
+        ):
+            raise WriteWhileReading(statement.split(None, 2)[:2])
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, *, reading: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    bind = engine.execution_options(**{READING: True}) if reading else engine
+    return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def rowcount(result: object) -> int:
+    """Rows an INSERT, UPDATE or DELETE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class Writer(Protocol):
+    """`UnitOfWork.write`: run a compare-and-set statement now, or keep it for later."""
+
+    async def __call__(self, statement: Executable, *, rows: int | None = 1) -> bool: ...
+
+
+def insert_or_ignore(session: AsyncSession, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in this session's dialect (SQLite or PostgreSQL)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    return (postgresql_insert if postgresql else sqlite_insert)(table).on_conflict_do_nothing()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -66,7 +67,7 @@ class Category(Base):
     title: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
     # How many of its products shoppers can see: kept by triggers on products (migration
-    # 0003), so listing categories does not count a big catalog each time.
+    # 0004), so listing categories does not count a big catalog each time.
     active_products: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
@@ -285,6 +286,8 @@ class ChatState(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     state: Mapped[str] = mapped_column(String(32), default="idle")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Bumped by every write: a chat read without a lock is saved only if nobody wrote it since.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

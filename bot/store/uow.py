@@ -1,13 +1,27 @@
-"""Unit of work: one session, one transaction; commits on success, rolls back on error."""
+"""Unit of work: one session, one transaction; commits on success, rolls back on error.
+
+Two kinds: `Store.uow()` writes (on SQLite it queues for the one writer and begins IMMEDIATE),
+`Store.reading()` only reads (a plain transaction beside the writer; any write raises
+`WriteWhileReading`, so work that turns out to write can be run again in a writing unit).
+
+A reading unit may also *defer* writes (`Store.reading(deferring=True)`): repositories hand
+their compare-and-set statements to `UnitOfWork.write`, which keeps them, and `Store.apply`
+later makes them all or none in one short transaction. SQLite's single writer is then held
+for one trip to the database instead of for the whole visit.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
 from types import TracebackType
 
+from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store.db import create_engine, create_sessionmaker
+from bot.store import sqlite_driver
+from bot.store.db import WriteWhileReading, create_engine, create_sessionmaker, rowcount
 from bot.store.repositories import (
     AuditRepository,
     CartRepository,
@@ -19,6 +33,14 @@ from bot.store.repositories import (
     ProductRepository,
     RefundRepository,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """A statement and how many rows it must touch to count as done (None: any number)."""
+
+    statement: Executable
+    rows: int | None = 1
 
 
 class UnitOfWork:
@@ -36,10 +58,18 @@ class UnitOfWork:
     audit: AuditRepository
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], write_lock: asyncio.Lock | None = None
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        write_lock: asyncio.Lock | None = None,
+        *,
+        reading: bool = False,
+        deferring: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._write_lock = write_lock
+        self.reading = reading
+        self.deferring = deferring
+        self.deferred: list[Write] = []
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -54,13 +84,22 @@ class UnitOfWork:
         self.categories = CategoryRepository(session)
         self.products = ProductRepository(session)
         self.customers = CustomerRepository(session)
-        self.carts = CartRepository(session)
+        self.carts = CartRepository(session, self.write)
         self.orders = OrderRepository(session)
         self.payments = PaymentRepository(session)
         self.refunds = RefundRepository(session)
-        self.chat_states = ChatStateRepository(session)
+        self.chat_states = ChatStateRepository(session, self.write)
         self.audit = AuditRepository(session)
         return self
+
+    async def write(self, statement: Executable, *, rows: int | None = 1) -> bool:
+        """Run a compare-and-set write now: True if it touched `rows` rows. A deferring unit
+        keeps it for `Store.apply` instead and answers True (the apply checks it later)."""
+        if self.deferring:
+            self.deferred.append(Write(statement, rows))
+            return True
+        result = await self.session.execute(statement)
+        return rows is None or rowcount(result) == rows
 
     async def __aexit__(
         self,
@@ -87,6 +126,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessionmaker = create_sessionmaker(engine)
+        self._reading_sessionmaker = create_sessionmaker(engine, reading=True)
         # SQLite has one writer at a time and every unit of work begins IMMEDIATE. Queueing them
         # here, in order, beats letting SQLite's busy handler sleep and retry (measured: about
         # twice the concurrent reservations per second; see README "Benchmarks").
@@ -100,6 +140,37 @@ class Store:
         """A new unit of work; never open one inside another (on SQLite it would wait forever)."""
         return UnitOfWork(self.sessionmaker, self._write_lock)
 
+    def reading(self, *, deferring: bool = False) -> UnitOfWork:
+        """A unit of work that only reads: it waits for no writer (WAL on SQLite). With
+        `deferring`, repositories' compare-and-set writes are kept for `apply`."""
+        return UnitOfWork(self._reading_sessionmaker, reading=True, deferring=deferring)
+
+    async def apply(self, writes: Sequence[Write], *, chat_id: int) -> bool:
+        """Make `writes` all or none, in one short transaction holding `chat_id`'s lock.
+
+        False (and nothing written) if any touched another number of rows than it expects:
+        someone changed what they were computed from, and the work must be done again. On
+        SQLite the statements, their checks and the COMMIT make a single trip to the database
+        thread while this process's one writer is held.
+        """
+        if self._write_lock is None:
+            async with self.uow() as uow:
+                await uow.chat_states.lock(chat_id)
+                for write in writes:
+                    if not await uow.write(write.statement, rows=write.rows):
+                        await uow.session.rollback()
+                        return False
+            return True
+        async with self._write_lock, self.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert isinstance(driver, sqlite_driver.OneTripConnection)
+            with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
+                for write in writes:
+                    await connection.execute(write.statement)
+                applied = await batch.run([None] + [write.rows for write in writes])
+            await connection.rollback()  # for SQLAlchemy's sake: the batch already ended it
+        return applied
+
     async def migrate(self) -> None:
         from bot.store.migrate import upgrade_to_head
 
@@ -107,3 +178,6 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+__all__ = ["Store", "UnitOfWork", "WriteWhileReading"]

@@ -11,7 +11,7 @@ from bot.store.uow import Store
 
 async def test_fire_persists_the_state_and_keeps_other_features_data(store: Store) -> None:
     async with store.uow() as uow:
-        await uow.chat_states.save(7, "checkout", {"admin": {"step": "price"}})
+        await uow.chat_states.save(7, "checkout", {"admin": {"step": "price"}}, version=None)
     assert await conversation.fire(store, 7, "pay", cart_lines=1) is True
     assert await conversation.state_of(store, 7) == "awaiting_payment"
     assert await conversation.fire(store, 7, "paid") is True
@@ -45,5 +45,5 @@ async def test_a_new_process_sees_the_same_chat(store: Store, database_url: str)
 
 async def test_an_unknown_saved_state_starts_over_at_idle(store: Store) -> None:
     async with store.uow() as uow:
-        await uow.chat_states.save(10, "teleporting", {})
+        await uow.chat_states.save(10, "teleporting", {}, version=None)
     assert await conversation.state_of(store, 10) == "idle"

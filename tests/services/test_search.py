@@ -20,7 +20,7 @@ ADMIN = 9001
 
 
 async def _titles(store: Store, query: str, page: int = 0) -> list[str]:
-    async with store.uow() as uow:
+    async with store.reading() as uow:  # which refuses any write
         return [item.title for item in (await catalog.search(uow, query, page)).items]
 
 
@@ -107,9 +107,10 @@ async def test_an_imported_product_is_found_at_once(shopfront: Shopfront, tmp_pa
     assert await _titles(shopfront.store, "spices mortar") == ["Marble Mortar and Pestle"]
 
 
-async def test_a_search_writes_nothing(shopfront: Shopfront) -> None:
-    async with shopfront.store.uow() as uow:
-        await catalog.search(uow, "gooseneck kettle")
+async def test_a_search_and_an_inline_answer_write_nothing(shopfront: Shopfront) -> None:
+    async with shopfront.store.reading() as uow:  # a write here would raise WriteWhileReading
+        await catalog.search(uow, "gosneck kettel")
+        await catalog.shareable(uow, "steel xylophone", 0, 50)
         assert not uow.session.new and not uow.session.dirty and not uow.session.deleted
 
 
@@ -170,7 +171,7 @@ async def test_a_generated_catalog_ranks_as_the_python_search_did(
         brand.lower()[:-1],
         "zebra xylophone",
     ):
-        async with store.uow() as uow:
+        async with store.reading() as uow:
             pages = (await catalog.search(uow, query)).pages
         found = [title for page in range(pages) for title in await _titles(store, query, page)]
         assert found == _reference_ranking(rows, query), query

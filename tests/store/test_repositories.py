@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store.models import Order, OrderLine, Payment, Refund
 from bot.store.order_states import IllegalOrderTransition
-from bot.store.uow import Store
+from bot.store.uow import Store, WriteWhileReading
 from tests.conftest import add_product
 
 
@@ -226,7 +226,7 @@ async def test_a_payment_is_recorded_once_per_telegram_charge(store: Store) -> N
 
 async def test_chat_state_and_audit_entries_persist(store: Store) -> None:
     async with store.uow() as uow:
-        await uow.chat_states.save(42, "browsing", {"category": 3, "page": 1})
+        await uow.chat_states.save(42, "browsing", {"category": 3, "page": 1}, version=None)
         await uow.audit.record(7, "price", "MUG", {"from": 100, "to": 200})
     async with store.uow() as uow:
         state = await uow.chat_states.get(42)
@@ -234,7 +234,7 @@ async def test_chat_state_and_audit_entries_persist(store: Store) -> None:
             "browsing",
             {"category": 3, "page": 1},
         )
-        await uow.chat_states.save(42, "cart", {"page": 2})
+        assert await uow.chat_states.save(42, "cart", {"page": 2}, version=state.version)
         (entry,) = await uow.audit.list_recent()
         assert (entry.actor_telegram_id, entry.action, entry.details) == (
             7,
@@ -244,6 +244,33 @@ async def test_chat_state_and_audit_entries_persist(store: Store) -> None:
     async with store.uow() as uow:
         state = await uow.chat_states.get(42)
         assert state is not None and (state.state, state.data) == ("cart", {"page": 2})
+
+
+async def test_a_chat_saved_by_someone_else_since_it_was_read_is_not_overwritten(
+    store: Store,
+) -> None:
+    async with store.uow() as uow:
+        assert await uow.chat_states.save(43, "viewing", {"shopper": {}}, version=None)
+        assert not await uow.chat_states.save(43, "idle", {}, version=None)  # a second "new" row
+    async with store.reading() as uow:
+        read = await uow.chat_states.get(43)
+        assert read is not None and read.version == 1
+    async with store.uow() as uow:  # someone else moves the chat meanwhile
+        assert await uow.chat_states.save(43, "cart", {"admin": {"x": 1}}, version=1)
+    async with store.uow() as uow:
+        assert not await uow.chat_states.save(43, "browsing", {}, version=read.version)
+    async with store.reading() as uow:
+        state = await uow.chat_states.get(43)
+        assert state is not None
+        assert (state.state, state.data, state.version) == ("cart", {"admin": {"x": 1}}, 2)
+
+
+async def test_a_reading_unit_of_work_refuses_to_write(store: Store) -> None:
+    with pytest.raises(WriteWhileReading):
+        async with store.reading() as uow:
+            await uow.customers.get_or_create(556)
+    async with store.reading() as uow:
+        assert await uow.customers.get_by_telegram_id(556) is None
 
 
 async def test_a_failing_unit_of_work_leaves_nothing_behind(store: Store) -> None:

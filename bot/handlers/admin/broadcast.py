@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id, flow_buttons, reply, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
+from bot.pacing import ShopBot
 from bot.services import broadcast as service
 from bot.services.admin_flows import Flow, new_flow
 from bot.wording import plural
@@ -77,7 +78,7 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
 
 
 async def _run(
-    bot: Bot, context: ShopContext, text: str, admin: int, chat: int, progress_id: int
+    bot: ShopBot, context: ShopContext, text: str, admin: int, chat: int, progress_id: int
 ) -> None:
     async def on_progress(report: service.BroadcastReport) -> None:
         await _edit(bot, chat, progress_id, f"📣 Broadcasting… {report.done}/{report.total}")
@@ -86,7 +87,6 @@ async def _run(
         bot,
         context.shop.store,
         text,
-        rate=context.shop.settings.broadcast_rate,
         actor=admin,
         on_progress=on_progress,
     )
@@ -94,7 +94,7 @@ async def _run(
     await bot.send_message(chat, f"📣 Broadcast finished: {report.summary()}.")
 
 
-async def _edit(bot: Bot, chat: int, message_id: int, text: str) -> None:
+async def _edit(bot: ShopBot, chat: int, message_id: int, text: str) -> None:
     try:
         await bot.edit_message_text(text, chat_id=chat, message_id=message_id)
     except BadRequest as exc:

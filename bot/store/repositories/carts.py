@@ -2,32 +2,100 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from typing import Any
 
-from bot.store.models import Cart, CartLine
+from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from bot.store.db import Writer, insert_or_ignore
+from bot.store.models import Cart, CartLine, utcnow
+
+# Built once: these run on nearly every update, and building a statement costs more than
+# running it (see README "Benchmarks").
+_CART_WITH_LINES = (
+    select(Cart)
+    .where(Cart.customer_id == bindparam("customer_id"))
+    .options(joinedload(Cart.lines).joinedload(CartLine.product))
+    .execution_options(populate_existing=True)
+)
+_COUNTS = (
+    select(
+        func.coalesce(
+            func.sum(
+                case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)
+            ),
+            0,
+        ),
+        func.coalesce(func.sum(CartLine.quantity), 0),
+    )
+    .join(Cart, Cart.id == CartLine.cart_id)
+    .where(Cart.customer_id == bindparam("customer_id"))
+)
 
 
 class CartRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
         self.session = session
+        self._write = write
 
     async def get_for_customer(self, customer_id: int) -> Cart:
         """The customer's cart with its lines and their products loaded (created if missing)."""
-        stmt = (
-            select(Cart)
-            .where(Cart.customer_id == customer_id)
-            .options(selectinload(Cart.lines).selectinload(CartLine.product))
-            .execution_options(populate_existing=True)
-        )
-        cart = await self.session.scalar(stmt)
+        cart = await self.find_for_customer(customer_id)
         if cart is None:
             self.session.add(Cart(customer_id=customer_id))
             await self.session.flush()
-            cart = await self.session.scalar(stmt)
+            cart = await self.find_for_customer(customer_id)
             assert cart is not None
         return cart
+
+    async def find_for_customer(self, customer_id: int) -> Cart | None:
+        """The customer's cart with its lines and their products, in one query; None if the
+        customer never had one."""
+        found = await self.session.scalars(_CART_WITH_LINES, {"customer_id": customer_id})
+        return found.unique().first()
+
+    async def counts(self, customer_id: int, product_id: int) -> tuple[int, int]:
+        """Units of `product_id` in the customer's cart, and units of everything."""
+        found = await self.session.execute(
+            _COUNTS, {"customer_id": customer_id, "product_id": product_id}
+        )
+        row = found.one()
+        return int(row[0]), int(row[1])
+
+    async def set_line(self, customer_id: int, product_id: int, was: int, now: int) -> bool:
+        """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
+        compare-and-set, so a change computed from an older read is refused (False)."""
+        line = (CartLine.cart_id == _cart_of(customer_id)) & (CartLine.product_id == product_id)
+        if was == 0:
+            await self._write(
+                insert_or_ignore(self.session, Cart).values(
+                    customer_id=customer_id, updated_at=utcnow()
+                ),
+                rows=None,
+            )
+            return await self._write(
+                insert_or_ignore(self.session, CartLine).from_select(
+                    ["cart_id", "product_id", "quantity", "added_at"],
+                    select(
+                        Cart.id, literal(product_id), literal(now), literal(utcnow(), _STAMP)
+                    ).where(Cart.customer_id == customer_id),
+                )
+            )
+        if now == 0:
+            return await self._write(delete(CartLine).where(line, CartLine.quantity == was))
+        return await self._write(
+            update(CartLine)
+            .where(line, CartLine.quantity == was)
+            .values(quantity=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def empty(self, customer_id: int) -> None:
+        """Remove every line of the customer's cart."""
+        await self._write(
+            delete(CartLine).where(CartLine.cart_id == _cart_of(customer_id)), rows=None
+        )
 
     async def set_quantity(self, cart: Cart, product_id: int, quantity: int) -> None:
         """Set a line's quantity; zero or less removes the line."""
@@ -45,3 +113,10 @@ class CartRepository:
         await self.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
         await self.session.flush()
         self.session.expire(cart, ["lines"])
+
+
+_STAMP = CartLine.__table__.c.added_at.type
+
+
+def _cart_of(customer_id: int) -> Any:
+    return select(Cart.id).where(Cart.customer_id == customer_id).scalar_subquery()

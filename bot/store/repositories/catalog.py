@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, func, insert, select, text, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -57,6 +57,16 @@ class CategoryRepository:
         return [(category, category.active_products) for category in rows]
 
 
+# Built once: a product is read by id or SKU on nearly every update. Always read afresh, since
+# stock moves by UPDATE statements the session's copies do not see.
+_PRODUCT_BY_ID = (
+    select(Product)
+    .where(Product.id == bindparam("product_id"))
+    .execution_options(populate_existing=True)
+)
+_PRODUCT_BY_SKU = select(Product).where(Product.sku == bindparam("sku"))
+
+
 class ProductRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -97,10 +107,10 @@ class ProductRepository:
         return {row.sku: row for row in rows}
 
     async def get(self, product_id: int) -> Product | None:
-        return await self.session.get(Product, product_id, populate_existing=True)
+        return await self.session.scalar(_PRODUCT_BY_ID, {"product_id": product_id})
 
     async def get_by_sku(self, sku: str) -> Product | None:
-        return await self.session.scalar(select(Product).where(Product.sku == sku))
+        return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
 
     async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
         rows = await self.session.scalars(select(Product).where(Product.id.in_(product_ids)))

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import ChatState
+from bot.store.db import Writer, insert_or_ignore
+from bot.store.models import ChatState, utcnow
 
 
 class ChatStateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
         self.session = session
+        self._write = write
 
     async def lock(self, chat_id: int) -> None:
         """Hold this chat until the transaction ends, so workers handle its updates one by one.
 
         On PostgreSQL a transaction-scoped advisory lock keyed by the chat id (it works before
-        the chat's row exists); on SQLite every transaction already holds the write lock.
+        the chat's row exists); on SQLite every writing transaction already holds the write lock.
         """
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(
@@ -28,13 +30,24 @@ class ChatStateRepository:
     async def get(self, chat_id: int) -> ChatState | None:
         return await self.session.get(ChatState, chat_id)
 
-    async def save(self, chat_id: int, state: str, data: dict[str, Any]) -> ChatState:
-        row = await self.get(chat_id)
-        if row is None:
-            row = ChatState(chat_id=chat_id, state=state, data=dict(data))
-            self.session.add(row)
+    async def save(
+        self, chat_id: int, state: str, data: dict[str, Any], *, version: int | None
+    ) -> bool:
+        """Write the chat's state if it is still at `version` (None: it had no row yet).
+
+        False when someone wrote the chat since it was read (nothing is changed then): a chat
+        read without a lock is saved with this compare-and-set instead.
+        """
+        statement: Any
+        if version is None:
+            statement = insert_or_ignore(self.session, ChatState).values(
+                chat_id=chat_id, state=state, data=dict(data), version=1, updated_at=utcnow()
+            )
         else:
-            row.state = state
-            row.data = dict(data)  # a new object so the JSON column is seen as changed
-        await self.session.flush()
-        return row
+            statement = (
+                update(ChatState)
+                .where(ChatState.chat_id == chat_id, ChatState.version == version)
+                .values(state=state, data=dict(data), version=version + 1, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        return await self._write(statement)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Customer, utcnow
+from bot.store.models import ChatState, Customer, utcnow
+
+SEEN_RESOLUTION = timedelta(hours=1)
+"""`last_seen_at` is kept to this precision, so an ordinary update writes nothing."""
+
+_WITH_CHAT = (  # built once: it starts every visit
+    select(Customer, ChatState)
+    .outerjoin(ChatState, ChatState.chat_id == bindparam("chat_id"))
+    .where(Customer.telegram_id == bindparam("telegram_id"))
+)
 
 
 class CustomerRepository:
@@ -42,12 +52,20 @@ class CustomerRepository:
             self.session.add(customer)
             await self.session.flush()
             return customer
-        customer.first_name = first_name or customer.first_name
-        customer.username = username or customer.username
-        customer.language_code = language_code or customer.language_code
-        customer.last_seen_at = utcnow()
-        customer.blocked_bot = False  # they wrote to us, so they have not blocked the bot
+        refresh(customer, first_name=first_name, username=username, language_code=language_code)
         return customer
+
+    async def with_chat(
+        self, telegram_id: int, chat_id: int
+    ) -> tuple[Customer | None, ChatState | None]:
+        """The customer and their chat's saved state, in one query (the start of every visit)."""
+        found = await self.session.execute(
+            _WITH_CHAT, {"telegram_id": telegram_id, "chat_id": chat_id}
+        )
+        row = found.first()
+        if row is None:
+            return None, await self.session.get(ChatState, chat_id)
+        return row[0], row[1]
 
     async def mark_blocked(self, telegram_id: int, blocked: bool = True) -> None:
         await self.session.execute(
@@ -58,3 +76,31 @@ class CustomerRepository:
         """Customers who have not blocked the bot, for broadcasts."""
         stmt = select(Customer).where(Customer.blocked_bot.is_(False)).order_by(Customer.id)
         return (await self.session.scalars(stmt)).all()
+
+
+def refresh(
+    customer: Customer,
+    *,
+    first_name: str = "",
+    username: str | None = None,
+    language_code: str | None = None,
+) -> bool:
+    """Take in what Telegram says about the customer now; True if anything is to be written.
+
+    They wrote to us, so they have not blocked the bot; `last_seen_at` moves by the hour.
+    """
+    changes: dict[str, object] = {}
+    if first_name and first_name != customer.first_name:
+        changes["first_name"] = first_name
+    if username and username != customer.username:
+        changes["username"] = username
+    if language_code and language_code != customer.language_code:
+        changes["language_code"] = language_code
+    if customer.blocked_bot:
+        changes["blocked_bot"] = False
+    now = utcnow()
+    if now - customer.last_seen_at >= SEEN_RESOLUTION:
+        changes["last_seen_at"] = now
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    return bool(changes)

@@ -1,4 +1,4 @@
-"""Searching products through the database's own text index (migration 0003).
+"""Searching products through the database's own text index (migration 0004).
 
 Two steps, each bounded whatever the catalog's size. First each query word is resolved to
 its forms: itself, its prefix, and a few typo terms (index terms sharing trigrams with it,

@@ -1,0 +1,62 @@
+"""The framework's floor: the smallest bot on the shop's own stack, for `python -m benchmarks`.
+
+Same python-telegram-bot `Application`, same per-chat update processor, same rate limiter,
+same HTTP client, same polling as the shop: it replies to a message with one inline button,
+and on a press edits that message and answers the query (the shop's Add to cart does the same
+two calls). Whatever the shop costs beyond this bot is the shop's own work.
+
+Run: BOT_TOKEN=... TELEGRAM_API_BASE_URL=... python -m benchmarks.echo_bot
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import ALLOWED_UPDATES
+from bot.concurrency import PerChatUpdateProcessor
+from bot.pacing import ShopRateLimiter
+
+BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("Again", callback_data="again")]])
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            update.effective_message.text or "?", reply_markup=BUTTON
+        )
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    await query.edit_message_text(f"pressed {query.id}", reply_markup=BUTTON)
+    await query.answer("ok")
+
+
+def main() -> None:
+    app: Any = (
+        ApplicationBuilder()
+        .token(os.environ["BOT_TOKEN"])
+        .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .concurrent_updates(PerChatUpdateProcessor())
+        .rate_limiter(ShopRateLimiter(25.0))
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(CallbackQueryHandler(pressed))
+    app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""aiosqlite connections whose statements make one trip to the database thread, not four.
+
+aiosqlite runs every call on the connection's own thread; SQLAlchemy's adapter makes four such
+calls per statement (open a cursor, execute, fetch all rows, close), and each trip costs a GIL
+hand-over and a wake-up of the event loop. Profiled, those trips were the largest part of the
+shop's database time, and under load every one of them waits its turn in the event loop while
+a writer holds SQLite's lock. `OneTripCursor` does the four steps in one trip and keeps the
+rows; SQLAlchemy gets it through its documented `async_creator_fn` hook.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import aiosqlite
+
+Description = tuple[tuple[Any, ...], ...] | None
+Outcome = tuple[Description, int, int | None, list[Any]]
+
+
+def _execute(connection: sqlite3.Connection, sql: str, parameters: Sequence[Any]) -> Outcome:
+    """Runs on the connection's thread: the statement, its rows and what the cursor says."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+def _execute_many(
+    connection: sqlite3.Connection, sql: str, parameters: Iterable[Sequence[Any]]
+) -> Outcome:
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(sql, parameters)
+        return cursor.description, cursor.rowcount, cursor.lastrowid, []
+    finally:
+        cursor.close()
+
+
+def _execute_batch(
+    connection: sqlite3.Connection,
+    statements: Sequence[tuple[str, Sequence[Any]]],
+    expected: Sequence[int | None],
+) -> bool:
+    """Runs on the connection's thread: every statement, each checked for the rows it must
+    touch, then COMMIT; ROLLBACK (and False) at the first that does not."""
+    cursor = connection.cursor()
+    try:
+        for (sql, parameters), rows in zip(statements, expected, strict=True):
+            cursor.execute(sql, parameters)
+            if rows is not None and cursor.rowcount != rows:
+                connection.rollback()
+                return False
+        connection.commit()
+        return True
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
+    finally:
+        cursor.close()
+
+
+class Batch:
+    """Statements kept by a connection in batch mode, to run in one trip."""
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self.connection = connection
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    async def run(self, expected: Sequence[int | None]) -> bool:
+        """All kept statements, checked against `expected` rows each, then COMMIT."""
+        self.connection._batch = None
+        applied = bool(await self.connection.on_thread(_execute_batch, self.statements, expected))
+        self.connection._transaction_ended = True
+        return applied
+
+
+class OneTripCursor:
+    """The subset of aiosqlite's Cursor that SQLAlchemy's adapter uses, one trip per statement."""
+
+    arraysize = 1
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self._connection = connection
+        self.description: Description = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self._rows: list[Any] = []
+
+    async def __aenter__(self) -> OneTripCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> OneTripCursor:
+        batch = self._connection._batch
+        if batch is not None:
+            batch.statements.append((sql, parameters or ()))
+            self._keep((None, -1, None, []))
+            return self
+        outcome = await self._connection.on_thread(_execute, sql, parameters or ())
+        self._keep(outcome)
+        return self
+
+    async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> OneTripCursor:
+        self._keep(await self._connection.on_thread(_execute_many, sql, parameters))
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = size or self.arraysize
+        rows, self._rows = self._rows[:count], self._rows[count:]
+        return rows
+
+    async def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    async def close(self) -> None:
+        self._rows = []
+
+    def _keep(self, outcome: Outcome) -> None:
+        self.description, self.rowcount, self.lastrowid, self._rows = outcome
+
+
+class OneTripConnection(aiosqlite.Connection):
+    """An aiosqlite connection handing out one-trip cursors, and running batches."""
+
+    _batch: Batch | None = None
+    _transaction_ended = False
+
+    def cursor(self) -> OneTripCursor:  # type: ignore[override]
+        return OneTripCursor(self)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Keep the statements executed inside (BEGIN included) for `Batch.run`; any not run
+        by then are dropped. Only for write statements: their rows are not fetched."""
+        self._batch = Batch(self)
+        try:
+            yield self._batch
+        finally:
+            self._batch = None
+
+    async def commit(self) -> None:
+        if not self._end_without_trip():
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if not self._end_without_trip():
+            await super().rollback()
+
+    def _end_without_trip(self) -> bool:
+        """A batch has committed or rolled back already: nothing left to end."""
+        ended, self._transaction_ended = self._transaction_ended, False
+        return ended
+
+    async def on_thread(self, function: Any, *args: Any) -> Any:
+        """Run `function(sqlite3_connection, *args)` on this connection's thread."""
+        return await self._execute(lambda: function(self._conn, *args))
+
+
+def connect(database: str, **kwargs: Any) -> OneTripConnection:
+    """For `connect_args={"async_creator_fn": connect}`: awaited by SQLAlchemy, like
+    `aiosqlite.connect`."""
+
+    def connector() -> sqlite3.Connection:
+        return sqlite3.connect(database, **kwargs)
+
+    return OneTripConnection(connector, iter_chunk_size=64)

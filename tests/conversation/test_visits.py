@@ -1,0 +1,108 @@
+"""Visits read without locks and write at the end, all or none; a clash means doing it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from bot.config import Settings
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import CartScreen, ProductScreen
+from bot.shop import Shop
+from bot.store.models import ChatState, Product
+from bot.store.uow import Store, Write
+from tests.conftest import add_product
+
+ALICE = Shopper(chat_id=1001, user_id=1001, first_name="Alice")
+
+
+@pytest.fixture
+def shop(store: Store) -> Shop:
+    return Shop(settings=Settings(bot_token="123456:TEST-TOKEN"), store=store)
+
+
+async def quantity_in_cart(store: Store, product_id: int) -> int:
+    async with store.reading() as uow:
+        return (await uow.carts.counts(1, product_id))[0]
+
+
+async def test_writes_are_applied_all_or_none(store: Store) -> None:
+    mug = await add_product(store, "MUG", stock=5)
+    raise_price = update(Product).where(Product.id == mug).values(price=2000)
+    no_such_product = update(Product).where(Product.id == -1).values(price=1)
+    assert not await store.apply(
+        [Write(raise_price), Write(no_such_product)], chat_id=ALICE.chat_id
+    )
+    async with store.reading() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None and product.price == 1600  # the first write was undone
+    assert await store.apply([Write(raise_price)], chat_id=ALICE.chat_id)
+    async with store.reading() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None and product.price == 2000
+
+
+async def test_a_shopper_who_only_looks_writes_nothing(shop: Shop) -> None:
+    mug = await add_product(shop.store, "MUG")
+    await journey.view(shop, ALICE, mug, 1)  # the first visit records the customer and chat
+    async with shop.store.reading() as uow:
+        before = await uow.chat_states.get(ALICE.chat_id)
+    screen = await journey.view(shop, ALICE, mug, 1)  # the same screen again
+    async with shop.store.reading() as uow:
+        after = await uow.chat_states.get(ALICE.chat_id)
+    assert isinstance(screen, ProductScreen) and screen.card.id == mug
+    assert before is not None and after is not None and after.version == before.version
+
+
+async def test_an_add_that_clashes_with_another_change_is_done_again_and_counts_both(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shopper's second device adds a mug between this visit's reading and its writing:
+    the compare-and-set refuses the stale write, and the visit runs again on fresh data."""
+    mug = await add_product(shop.store, "MUG", stock=10)
+    await journey.add(shop, ALICE, mug, 1)
+    apply = shop.store.apply
+    clashes: list[bool] = []
+
+    async def apply_after_another_device(writes: Any, *, chat_id: int) -> bool:
+        if not clashes:
+            async with shop.store.uow() as uow:
+                assert await uow.carts.set_line(1, mug, 1, 3)  # the other device: 1 -> 3
+        applied = await apply(writes, chat_id=chat_id)
+        clashes.append(applied)
+        return applied
+
+    monkeypatch.setattr(shop.store, "apply", apply_after_another_device)
+    screen = await journey.add(shop, ALICE, mug, 1)
+    assert clashes == [False]  # refused once, then done in one writing transaction
+    assert isinstance(screen, ProductScreen) and screen.in_cart == 4
+    assert await quantity_in_cart(shop.store, mug) == 4
+
+
+async def test_a_chat_moved_by_someone_else_meanwhile_is_not_overwritten(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mug = await add_product(shop.store, "MUG")
+    await journey.view(shop, ALICE, mug, 1)
+    apply = shop.store.apply
+
+    async def apply_after_a_payment_job(writes: Any, *, chat_id: int) -> bool:
+        async with shop.store.uow() as uow:  # e.g. a job marks the chat paid meanwhile
+            await uow.session.execute(
+                update(ChatState)
+                .where(ChatState.chat_id == chat_id)
+                .values(data={"shopper": {}, "admin": {"step": "x"}}, version=ChatState.version + 1)
+            )
+        monkeypatch.setattr(shop.store, "apply", apply)
+        return await apply(writes, chat_id=chat_id)
+
+    monkeypatch.setattr(shop.store, "apply", apply_after_a_payment_job)
+    screen = await journey.show_cart(shop, ALICE)
+    assert isinstance(screen, CartScreen)
+    async with shop.store.reading() as uow:
+        chat = await uow.chat_states.get(ALICE.chat_id)
+    assert chat is not None and chat.state == "cart"
+    assert chat.data["admin"] == {"step": "x"}  # the other writer's key survived
