@@ -16,7 +16,7 @@ async def seed_catalog(store: Store, path: Path) -> ImportReport:
     rows = load_file(path)
     async with store.uow() as uow:
         report = await upsert_rows(uow, rows)
-        await uow.products.refresh_statistics()
+        await uow.products.after_bulk_load()
         return report
 
 

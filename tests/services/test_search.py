@@ -52,6 +52,8 @@ async def test_products_with_every_word_come_first_and_alone(shopfront: Shopfron
         "French Press 600ml",
         "Insulated Bottle 750ml",
     ]
+    # No product has all three: the one with two of them.
+    assert await _titles(shopfront.store, "steel bottle xylophone") == ["Insulated Bottle 750ml"]
 
 
 async def test_hidden_products_are_not_found_and_come_back_when_shown(
@@ -166,6 +168,9 @@ async def test_a_generated_catalog_ranks_as_the_python_search_did(
         "lantren",
         "notebok journal",
         "polished copper pan",
+        "copper pan 1l",
+        "speckled oat mug 350ml",
+        "mug mug kettle",
         "I want a scented candle please",
         brand.lower(),
         brand.lower()[:-1],

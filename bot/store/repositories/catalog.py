@@ -94,11 +94,13 @@ class ProductRepository:
                 update(Product), [change | {"updated_at": now} for change in changes]
             )
 
-    async def refresh_statistics(self) -> None:
-        """After a bulk load, tell PostgreSQL's planner what the catalog holds now (search
-        chooses by it between walking titles and sorting matches). SQLite chooses in code."""
+    async def after_bulk_load(self) -> None:
+        """On PostgreSQL, after many products arrive at once: move the full-text index's
+        pending entries into the index proper (searches scan a pending list one by one) and
+        tell the planner what the catalog holds now. SQLite needs neither."""
         bind = self.session.bind
         if bind is not None and bind.dialect.name == "postgresql":
+            await self.session.execute(text("SELECT gin_clean_pending_list('ix_search_products')"))
             await self.session.execute(text("ANALYZE products"))
 
     async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:

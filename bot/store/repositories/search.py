@@ -1,10 +1,12 @@
 """Searching products through the database's own text index (migration 0004).
 
-Two steps, each bounded whatever the catalog's size. First each query word is resolved to
-its forms: itself, its prefix, and a few typo terms (index terms sharing trigrams with it,
-judged by bot.store.search_index.term_score). Then one query finds the products matching the
-forms in the text index, scores each (per word its best form, per product the sum), orders
-them in the database and returns one page of ids. No product is loaded unless it is shown.
+First each query word is resolved to its forms: itself, its prefix, and a few typo terms
+(index terms sharing trigrams with it, judged by bot.store.search_index.term_score), in one
+statement for all the words. Then the index finds the products: when enough have every word
+exactly, the page is the first of them by title; else one query scores those with every word
+in some form (per word its best form, per product the sum) and orders them in the database,
+or, if there are none, those with all words but one, and so on. Each step reads a bounded
+part of the index; no product is loaded unless it is on the page.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
+from math import comb
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -31,16 +35,17 @@ from bot.store.search_index import (
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
 TYPOS_PER_WORD = 8  # best typo terms kept per word
+MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
 COUNT_CAP = 5_000  # SQLite: matches counted at most when choosing how to read them
 WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
 
-# Terms sharing the most trigrams with the word, of a length a typo can have; terms the word
-# begins are left to the prefix form.
-_TYPO_CANDIDATES = text(
-    "SELECT term FROM search_trigrams WHERE trigram IN :trigrams "
-    "AND length BETWEEN :shortest AND :longest AND substr(term, 1, :length) <> :word "
-    "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit"
-).bindparams(bindparam("trigrams", expanding=True))
+# For each word, the terms sharing the most trigrams with it, of a length a typo can have;
+# terms the word begins are left to its prefix form. One statement for all the words.
+_TYPO_CANDIDATES = (
+    "SELECT * FROM (SELECT {i} AS word, term FROM search_trigrams WHERE trigram IN :trigrams{i} "
+    "AND length BETWEEN :shortest{i} AND :longest{i} AND substr(term, 1, :length{i}) <> :word{i} "
+    "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit) AS candidates{i}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,10 @@ class _Dialect:
 
     def all_of(self, parts: Sequence[str]) -> str:
         raise NotImplementedError
+
+    # Whether `matches` reads a set of products from the index (then each form's set is kept
+    # small by requiring the query's other words too) or tests the candidate row itself.
+    reads_sets = True
 
     def matches(self, param: str) -> str:
         """A condition on product `p`: it matches the expression bound to :param."""
@@ -148,17 +157,18 @@ class _PostgreSQL(_Dialect):
     def all_of(self, parts: Sequence[str]) -> str:
         return " & ".join(parts)
 
+    # Each candidate's words are stored (search_vector): testing a form against the row is
+    # cheaper, and steadier to plan, than reading the form's products from the index.
+    reads_sets = False
+
     def matches(self, param: str) -> str:
-        return (
-            "p.id IN (SELECT id FROM products WHERE is_active "
-            f"AND search_vector @@ CAST(:{param} AS tsquery))"
-        )
+        return f"p.search_vector @@ CAST(:{param} AS tsquery)"
 
     def candidates(self, param: str) -> str:
-        return f"p.is_active AND p.search_vector @@ CAST(:{param} AS tsquery)"
+        return f"p.is_active AND {self.matches(param)}"
 
     # The planner walks ix_search_products_title or sorts the matches, as its statistics
-    # on search_vector say is cheaper.
+    # on search_vector say is cheaper (a seed refreshes them: ProductRepository.after_bulk_load).
     _first = text(
         "SELECT p.id FROM products p "
         "WHERE p.is_active AND p.search_vector @@ CAST(:q AS tsquery) "
@@ -190,49 +200,68 @@ class ProductSearch:
         chosen = list(counted.items())[:MAX_QUERY_WORDS]
         if not chosen or limit <= 0:
             return []
-        resolved = [_Word(weight, await self._forms(word)) for word, weight in chosen]
+        typos = await self._typos([word for word, _ in chosen])
+        resolved = [_Word(weight, self._forms(word, typos[word])) for word, weight in chosen]
         rows = offset + limit
         # Products with every word exactly score highest: when there are enough of them to
         # fill the page, they are the page, by title (a common word: no need to score all).
         d = self.dialect
         exact = d.all_of([d.term(word.forms[0]) for word in resolved])
         ids = await d.first_by_title(self.session, exact, rows)
-        # Else usually some product has every word in some form: only those are scored.
-        if ids is None:
-            ids = await self._ranked(resolved, rows, require_all=True)
-        if not ids and len(resolved) > 1:
-            ids = await self._ranked(resolved, rows, require_all=False)
+        # Else usually some product has every word in some form: only those are scored. If
+        # none has, those with all words but one, and so on: the first such set is small.
+        # (A query repeating a word weighs it more, so then any word counts at once.)
+        at_least = len(resolved)
+        while ids is None or (not ids and at_least > 0):
+            ids = await self._ranked(resolved, rows, at_least=at_least)
+            repeats = any(word.weight > 1 for word in resolved)
+            at_least -= 1
+            if repeats or comb(len(resolved), at_least) > MAX_COMBINATIONS:
+                at_least = min(at_least, 1)
         return ids[offset:]
 
-    async def _forms(self, word: str) -> tuple[_Form, ...]:
+    @staticmethod
+    def _forms(word: str, typos: Sequence[_Form]) -> tuple[_Form, ...]:
         forms = [_Form(word, prefix=False, score=EXACT)]
         if len(word) >= PREFIX_MIN:
             forms.append(_Form(word, prefix=True, score=PREFIX))
-        if len(word) >= TYPO_MIN:
-            forms.extend(await self._typos(word))
-        return tuple(forms)
+        return (*forms, *typos)
 
-    async def _typos(self, word: str) -> list[_Form]:
-        terms = await self.session.scalars(
-            _TYPO_CANDIDATES,
-            {
-                "trigrams": trigrams(word),
-                "word": word,
-                "length": len(word),
-                "shortest": len(word) - TYPO_LENGTH_SLACK,
-                "longest": len(word) + TYPO_LENGTH_SLACK,
-                "limit": TYPO_CANDIDATES,
-            },
-        )
-        scored = sorted((-term_score(word, term), term) for term in terms)
-        typos = [_Form(term, False, -negative) for negative, term in scored if -negative < PREFIX]
-        return [form for form in typos if form.score > 0][:TYPOS_PER_WORD]
+    async def _typos(self, query_words: Sequence[str]) -> dict[str, list[_Form]]:
+        """Each word's best typo forms (none for words under TYPO_MIN letters)."""
+        found: dict[str, list[_Form]] = {word: [] for word in query_words}
+        long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
+        if not long_enough:
+            return found
+        params: dict[str, Any] = {"limit": TYPO_CANDIDATES}
+        for i, word in enumerate(long_enough):
+            params |= {
+                f"trigrams{i}": trigrams(word),
+                f"word{i}": word,
+                f"length{i}": len(word),
+                f"shortest{i}": len(word) - TYPO_LENGTH_SLACK,
+                f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
+            }
+        statement = text(
+            " UNION ALL ".join(_TYPO_CANDIDATES.format(i=i) for i in range(len(long_enough)))
+        ).bindparams(*(bindparam(f"trigrams{i}", expanding=True) for i in range(len(long_enough))))
+        candidates: dict[str, list[str]] = {word: [] for word in long_enough}
+        for i, term in await self.session.execute(statement, params):
+            candidates[long_enough[i]].append(term)
+        for word, terms in candidates.items():
+            scored = sorted((-term_score(word, term), term) for term in terms)
+            found[word] = [
+                _Form(term, prefix=False, score=-negative)
+                for negative, term in scored
+                if 0 < -negative < PREFIX
+            ][:TYPOS_PER_WORD]
+        return found
 
-    async def _ranked(
-        self, resolved: Sequence[_Word], rows: int, *, require_all: bool
-    ) -> list[int]:
-        """The first `rows` product ids in rank order, those matching the most words only."""
+    async def _ranked(self, resolved: Sequence[_Word], rows: int, *, at_least: int) -> list[int]:
+        """The first `rows` product ids in rank order, of those matching `at_least` of the
+        words (in any form); of them, those matching the most words only."""
         d = self.dialect
+        require_all = at_least == len(resolved)
         params: dict[str, Any] = {"rows": rows}
 
         def bind(expression: str) -> str:
@@ -241,21 +270,22 @@ class ProductSearch:
             return name
 
         any_form = [d.any_of([d.term(f) for f in w.forms]) for w in resolved]
+        wanted = d.any_of([d.all_of(some) for some in combinations(any_form, at_least)])
         scores = []
         for i, word in enumerate(resolved):
-            # With every word required, each form's set holds only the candidates, and a
-            # candidate matching none of the better forms must match the last one.
-            others = [any_form[j] for j in range(len(resolved)) if j != i] if require_all else []
+            # A set read for a form holds only candidates; with every word required, one
+            # matching none of a word's better forms must match its last one.
+            others = [any_form[j] for j in range(len(resolved)) if j != i]
+            narrowing = (others if require_all else [wanted]) if d.reads_sets else []
             tested = word.forms[:-1] if require_all else word.forms
             cases = " ".join(
-                f"WHEN {d.matches(bind(d.all_of([d.term(form), *others])))} THEN {form.score}"
+                f"WHEN {d.matches(bind(d.all_of([d.term(form), *narrowing])))} THEN {form.score}"
                 for form in tested
             )
             otherwise = word.forms[-1].score if require_all else 0
             scores.append(
                 f"CASE {cases} ELSE {otherwise} END AS s{i}" if cases else f"{otherwise} AS s{i}"
             )
-        wanted = (d.all_of if require_all else d.any_of)(any_form)
         matched = " + ".join(
             f"CASE WHEN s{i} > 0 THEN {w.weight} ELSE 0 END" for i, w in enumerate(resolved)
         )
