@@ -77,10 +77,6 @@ class _Dialect:
     def all_of(self, parts: Sequence[str]) -> str:
         raise NotImplementedError
 
-    # Whether `matches` reads a set of products from the index (then each form's set is kept
-    # small by requiring the query's other words too) or tests the candidate row itself.
-    reads_sets = True
-
     def matches(self, param: str) -> str:
         """A condition on product `p`: it matches the expression bound to :param."""
         raise NotImplementedError
@@ -159,8 +155,6 @@ class _PostgreSQL(_Dialect):
 
     # Each candidate's words are stored (search_vector): testing a form against the row is
     # cheaper, and steadier to plan, than reading the form's products from the index.
-    reads_sets = False
-
     def matches(self, param: str) -> str:
         return f"p.search_vector @@ CAST(:{param} AS tsquery)"
 
@@ -273,14 +267,11 @@ class ProductSearch:
         wanted = d.any_of([d.all_of(some) for some in combinations(any_form, at_least)])
         scores = []
         for i, word in enumerate(resolved):
-            # A set read for a form holds only candidates; with every word required, one
-            # matching none of a word's better forms must match its last one.
-            others = [any_form[j] for j in range(len(resolved)) if j != i]
-            narrowing = (others if require_all else [wanted]) if d.reads_sets else []
+            # With every word required, a candidate matching none of a word's better forms
+            # must match its last one.
             tested = word.forms[:-1] if require_all else word.forms
             cases = " ".join(
-                f"WHEN {d.matches(bind(d.all_of([d.term(form), *narrowing])))} THEN {form.score}"
-                for form in tested
+                f"WHEN {d.matches(bind(d.term(form)))} THEN {form.score}" for form in tested
             )
             otherwise = word.forms[-1].score if require_all else 0
             scores.append(
