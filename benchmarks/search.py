@@ -3,8 +3,10 @@
 For 1,000, 10,000 and 100,000 generated products (benchmarks/catalog_gen.py) on SQLite and
 PostgreSQL: the time `python -m bot seed --file` takes to load them, and search latency
 measured in-process (one reading unit of work per search, as the bot does it) over a mix of
-shopper queries: names, single words, typos, several words. At the largest size a separate
-process holding a Store searches 1,000 times and reports its own RSS before and after.
+shopper queries: names, single words, typos, several words. At the largest size also round
+trips through the real bot and the Bot API stand-in (/search against /help, and /help while
+three other chats search), and a separate process holding a Store searches 1,000 times and
+reports its own RSS before and after.
 
     python -m benchmarks.search [--quick] [--no-postgres]
 """
@@ -88,7 +90,13 @@ async def _bench(
         f"  {backend:<10} {size:>7,} products: seed {seconds:5.1f} s; search {_fmt(mix)} "
         f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}"
     )
-    if rss:
+    if rss:  # the largest size: through the chat too, and the bot's memory
+        alone, search, busy = await _chat_round_trips(url, catalog_file.parent, quick=quick)
+        print(
+            f"  {backend:<10} through the chat: /help {_fmt(alone)}; /search {_fmt(search)} "
+            f"({_p95(search) / _p95(alone):.1f} x /help); /help while 3 chats search "
+            f"{_fmt(busy)} ({_p95(busy) / _p95(alone):.1f} x alone)"
+        )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
             f"  {backend:<10} RSS of a process holding the store: {before:.0f} MB, after "
@@ -136,10 +144,53 @@ async def _latencies(store: Store, queries: Sequence[str], rounds: int) -> list[
     return timings
 
 
-def _fmt(values: list[float]) -> str:
+def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def _fmt(values: list[float]) -> str:
+    return f"p50 {statistics.median(values) * 1000:.1f} ms, p95 {_p95(values) * 1000:.1f} ms"
+
+
+async def _chat_round_trips(
+    url: str, workdir: Path, *, quick: bool
+) -> tuple[list[float], list[float], list[float]]:
+    """Round trips through the real bot and the Bot API stand-in: /help alone, /search alone,
+    and /help while three other chats search without pause."""
+    from bot.standin.harness import ShopHarness
+    from bot.standin.user import FakeUser
+
+    rounds = 5 if quick else 40
+
+    async def round_trip(user: FakeUser, text: str) -> float:
+        started = time.perf_counter()
+        await user.send(text)
+        await user.wait_for(lambda message: True)  # the bot's reply
+        return time.perf_counter() - started
+
+    chat_dir = workdir / f"chat-{uuid.uuid4().hex[:6]}"
+    chat_dir.mkdir()
+    async with ShopHarness(chat_dir, database_url=url, seed=False) as harness:
+        alice = harness.user(8001, "Alice")
+        await round_trip(alice, "/start")
+        alone = [await round_trip(alice, "/help") for _ in range(rounds)]
+        searches = [f"/search {QUERIES[n % len(QUERIES)]}" for n in range(rounds)]
+        search = [await round_trip(alice, text) for text in searches]
+        done = asyncio.Event()
+
+        async def keep_searching(user: FakeUser) -> None:
+            n = 0
+            while not done.is_set():
+                await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
+                n += 1
+
+        others = [harness.user(8100 + i, f"Searcher{i}") for i in range(3)]
+        searching = [asyncio.create_task(keep_searching(user)) for user in others]
+        busy = [await round_trip(alice, "/help") for _ in range(rounds)]
+        done.set()
+        await asyncio.gather(*searching)
+    return alone, search, busy
 
 
 def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:
