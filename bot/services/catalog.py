@@ -119,11 +119,11 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     products whatever the catalog's size, and writes nothing.
     """
     words = query_words(query)
-    found = await uow.products.search(words, limit=SEARCH_LIMIT) if words else []
+    found = await uow.products.search_ids(words, limit=SEARCH_LIMIT) if words else []
     total = len(found)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    chosen = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    chosen = await uow.products.get_ordered(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     return ProductPage(f"“{query.strip()}”", _items(chosen), page, pages, total)
 
 

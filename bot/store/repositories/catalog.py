@@ -138,18 +138,27 @@ class ProductRepository:
             .offset(offset)
             .limit(limit)
         )
-        ids = list((await self.session.scalars(page)).all())
-        found = await self.get_many(ids)
-        return [found[i] for i in ids if i in found]
+        return await self.get_ordered(list(await self.session.scalars(page)))
+
+    async def search_ids(
+        self, words: Sequence[str], *, limit: int = 50, offset: int = 0
+    ) -> list[int]:
+        """Ids of active products matching the words, best first (see
+        bot.store.repositories.search): each word exactly, as a word's start, or within a typo."""
+        return await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
 
     async def search(
         self, words: Sequence[str], *, limit: int = 50, offset: int = 0
     ) -> list[Product]:
-        """Active products matching the words, best first (see bot.store.repositories.search):
-        each word exactly, as the start of a word, or within a typo."""
-        ids = await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
-        found = await self.get_many(ids)
-        return [found[i] for i in ids if i in found]
+        """The products of `search_ids`, in that order."""
+        return await self.get_ordered(await self.search_ids(words, limit=limit, offset=offset))
+
+    async def get_ordered(self, product_ids: Sequence[int]) -> list[Product]:
+        """These products in this order (any that no longer exist left out)."""
+        if not product_ids:
+            return []
+        found = await self.get_many(product_ids)
+        return [found[i] for i in product_ids if i in found]
 
     async def list_in_stock(self, limit: int) -> Sequence[Product]:
         """The first active products (in catalog order) that can be bought now."""
