@@ -13,10 +13,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from benchmarks import search
+from benchmarks import floor, search
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.store.uow import Store
@@ -70,73 +69,6 @@ async def bench_reservations(url: str, label: str, shoppers: int, units: int) ->
         f"{shoppers / elapsed:,.0f} reservations/s, {_fmt(latencies)}, {won} won, "
         f"reserved={fresh.reserved} stock={fresh.stock}"
     )
-
-
-async def bench_chat(workdir: Path, shoppers: int, rounds: int) -> None:
-    """Shoppers chat with the real bot over HTTP: reply latency and throughput."""
-    from bot.standin.harness import ShopHarness
-
-    async with ShopHarness(workdir) as harness:
-        users = [harness.user(5000 + i, f"Shopper{i}") for i in range(shoppers)]
-        latencies: list[float] = []
-
-        async def converse(user: FakeUser) -> None:
-            for _ in range(rounds):
-                for step in JOURNEY:
-                    start = time.perf_counter()
-                    await step(user)
-                    latencies.append(time.perf_counter() - start)
-
-        began = time.perf_counter()
-        await asyncio.gather(*(converse(u) for u in users))
-        elapsed = time.perf_counter() - began
-    print(
-        f"  {shoppers} shoppers x {rounds} rounds x "
-        f"{len(JOURNEY)} steps: "
-        f"{len(latencies) / elapsed:,.1f} replies/s, reply latency {_fmt(latencies)}"
-    )
-
-
-async def _start(user: FakeUser) -> None:
-    await user.send("/start")
-    await user.wait_for("Welcome")
-
-
-async def _catalog(user: FakeUser) -> None:
-    await user.press("Catalog")
-
-
-async def _category(user: FakeUser) -> None:
-    await user.press("Kitchen")
-
-
-async def _product(user: FakeUser) -> None:
-    await user.press("Stoneware Mug")
-
-
-async def _add(user: FakeUser) -> None:
-    await user.press("Add to cart")
-
-
-async def _cart(user: FakeUser) -> None:
-    await user.send("/cart")
-    await user.wait_for("Your cart")
-
-
-async def _clear(user: FakeUser) -> None:
-    await user.press("Clear cart")
-
-
-# One round: a typical browse-and-add session, by buttons and commands (7 bot replies).
-JOURNEY: list[Callable[[FakeUser], Awaitable[None]]] = [
-    _start,
-    _catalog,
-    _category,
-    _product,
-    _add,
-    _cart,
-    _clear,
-]
 
 
 async def bench_checkout(workdir: Path, shoppers: int) -> None:
@@ -200,6 +132,7 @@ async def _drop_pg(name: str) -> None:
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        print(f"python -m benchmarks {' '.join(sys.argv[1:])}".rstrip())
         print("Stock reservations (atomic conditional UPDATE):")
         await bench_reservations(
             f"sqlite+aiosqlite:///{workdir / 'bench.db'}", "SQLite", args.shoppers, args.units
@@ -211,25 +144,43 @@ async def main(args: argparse.Namespace) -> None:
                     await bench_reservations(pg[1], "PostgreSQL", args.shoppers, args.units)
                 finally:
                     await _drop_pg(pg[0])
-        print("Chat round trips through the real Application and the Bot API stand-in:")
-        (workdir / "chat").mkdir()
-        await bench_chat(workdir / "chat", args.chat_shoppers, args.rounds)
+        (workdir / "floor").mkdir()
+        pg = await _pg_url() if args.postgres else None
+        try:
+            await floor.run(
+                workdir / "floor",
+                [int(n) for n in args.chats.split(",")],
+                args.rounds,
+                args.repeats,
+                postgres_url=pg[1] if pg else None,
+            )
+        finally:
+            if pg:
+                await _drop_pg(pg[0])
         (workdir / "checkout").mkdir()
         await bench_checkout(workdir / "checkout", args.buyers)
     if args.search:
-        await search.run(getattr(args, "quick", False), args.postgres)
+        await search.run(args.quick, args.postgres)
 
 
 def cli() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--shoppers", type=int, default=200)
-    parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--chat-shoppers", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--buyers", type=int, default=20)
+    parser.add_argument("--shoppers", type=int, default=200, help="concurrent reservations")
+    parser.add_argument("--units", type=int, default=50, help="units to reserve")
+    parser.add_argument("--chats", default="1,10,50", help="concurrent chats, comma-separated")
+    parser.add_argument("--rounds", type=int, default=20, help="rounds per chat and turn")
+    parser.add_argument("--repeats", type=int, default=3, help="turns of echo and shop each")
+    parser.add_argument("--buyers", type=int, default=20, help="shoppers paying at once")
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: a smoke test that everything runs"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.shoppers, args.units, args.chats = 10, 5, "2"
+        args.rounds, args.repeats, args.buyers = 2, 1, 2
+    asyncio.run(main(args))
     return 0
 
 

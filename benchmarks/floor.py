@@ -15,6 +15,7 @@ callback answer that follows the edit). Ratios are shop / echo from the same run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -63,6 +64,8 @@ class Figures:
 def bench_catalog(workdir: Path) -> Path:
     """The seed catalog with plenty of stock, so every Add to cart really adds."""
     folder = workdir / "catalog"
+    if (folder / "catalog.json").exists():
+        return folder / "catalog.json"
     shutil.copytree(CATALOG.parent / "photos", folder / "photos")
     products = json.loads(CATALOG.read_text())
     for product in products:
@@ -152,60 +155,100 @@ async def drive(
     return Figures(label, len(users), len(latencies), elapsed, tuple(latencies))
 
 
-async def measure(
-    workdir: Path, subject: str, chats: int, rounds: int, database_url: str | None = None
-) -> Figures:
-    """One bot, `chats` shoppers at once, on a fresh stand-in."""
-    async with BotApiStandIn() as standin:
-        if subject == "echo":
-            args, env, steps = (
-                ["-m", "benchmarks.echo_bot"],
-                bot_env(standin),
-                [
-                    echo_send,
-                    echo_press,
-                ],
-            )
-            label = "echo bot (floor)"
-        else:
-            url = database_url or f"sqlite+aiosqlite:///{workdir / f'shop-{chats}.db'}"
-            env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(bench_catalog_path(workdir)))
-            args, steps = ["-m", "bot", "run"], [shop_open, shop_add]
-            label = "shop" if database_url is None else "shop (PostgreSQL)"
-        users = [standin.user(20_000 + i, f"Shopper{i}") for i in range(chats)]
-        async with BotProcess(args, env, workdir / f"{subject}-{chats}.log"):
-            return await drive(label, users, steps, rounds)
+def pooled(runs: list[Figures]) -> Figures:
+    """Several runs of one bot as one: all their trips over all their time."""
+    first = runs[0]
+    return Figures(
+        first.label,
+        first.chats,
+        sum(r.trips for r in runs),
+        sum(r.seconds for r in runs),
+        tuple(t for r in runs for t in r.latencies),
+    )
 
 
-def bench_catalog_path(workdir: Path) -> Path:
-    path = workdir / "catalog" / "catalog.json"
-    return path if path.exists() else bench_catalog(workdir)
+class Subject:
+    """A bot running in its own process against its own stand-in, ready to be driven."""
+
+    def __init__(
+        self,
+        label: str,
+        steps: list[Step],
+        args: list[str],
+        extra_env: dict[str, str],
+        log_path: Path,
+    ) -> None:
+        self.label, self.steps, self.args = label, steps, args
+        self.extra_env, self.log_path = extra_env, log_path
+        self.standin = BotApiStandIn()
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> Subject:
+        await self._stack.enter_async_context(self.standin)
+        env = bot_env(self.standin, **self.extra_env)
+        await self._stack.enter_async_context(BotProcess(self.args, env, self.log_path))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+    async def drive(self, chats: int, rounds: int) -> Figures:
+        users = [self.standin.user(20_000 + i, f"Shopper{i}") for i in range(chats)]
+        return await drive(self.label, users, self.steps, rounds)
+
+
+def echo_bot(workdir: Path) -> Subject:
+    return Subject(
+        "echo bot (floor)",
+        [echo_send, echo_press],
+        ["-m", "benchmarks.echo_bot"],
+        {},
+        workdir / "echo.log",
+    )
+
+
+def shop_bot(workdir: Path, database_url: str | None = None) -> Subject:
+    url = database_url or f"sqlite+aiosqlite:///{workdir / 'shop.db'}"
+    name = "shop" if database_url is None else "shop (PostgreSQL)"
+    return Subject(
+        name,
+        [shop_open, shop_add],
+        ["-m", "bot", "run"],
+        {"DATABASE_URL": url, "CATALOG_PATH": str(bench_catalog(workdir))},
+        workdir / f"{name.split()[0]}-{'pg' if database_url else 'sqlite'}.log",
+    )
+
+
+async def compare_at(
+    echo: Subject, shop: Subject, chats: int, rounds: int, repeats: int, where: str
+) -> tuple[Figures, Figures]:
+    """Echo and shop take turns, `repeats` times each, so both meet the same machine."""
+    echo_runs, shop_runs = [], []
+    for _ in range(repeats):
+        echo_runs.append(await echo.drive(chats, rounds))
+        shop_runs.append(await shop.drive(chats, rounds))
+    floor, ours = pooled(echo_runs), pooled(shop_runs)
+    print(floor.line())
+    print(ours.line())
+    print(
+        f"  ratio at {where}: shop/echo round trips/s "
+        f"{ours.per_second / floor.per_second:.2f} x, p50 {ours.p50 / floor.p50:.2f} x"
+    )
+    return floor, ours
 
 
 async def run(
-    workdir: Path, chat_counts: list[int], rounds: int, postgres_url: str | None = None
+    workdir: Path,
+    chat_counts: list[int],
+    rounds: int,
+    repeats: int,
+    postgres_url: str | None = None,
 ) -> None:
     print("Round trips against the framework's floor (each bot in its own process):")
-    for chats in chat_counts:
-        compare(
-            await measure(workdir, "echo", chats, rounds),
-            await measure(workdir, "shop", chats, rounds),
-            f"{chats} chats",
-        )
+    async with echo_bot(workdir) as echo, shop_bot(workdir) as shop:
+        for chats in chat_counts:
+            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats")
     if postgres_url:
-        chats = chat_counts[0]
-        compare(
-            await measure(workdir, "echo", chats, rounds),
-            await measure(workdir, "shop", chats, rounds, database_url=postgres_url),
-            f"{chats} chats on PostgreSQL",
-        )
-
-
-def compare(echo: Figures, shop: Figures, where: str) -> None:
-    """Both lines, then the ratios on a line of their own."""
-    print(echo.line())
-    print(shop.line())
-    print(
-        f"  ratio at {where}: shop/echo round trips/s "
-        f"{shop.per_second / echo.per_second:.2f} x, p50 {shop.p50 / echo.p50:.2f} x"
-    )
+        chats = chat_counts[min(1, len(chat_counts) - 1)]
+        async with echo_bot(workdir) as echo, shop_bot(workdir, postgres_url) as shop:
+            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats on PostgreSQL")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
-from bot.context import SHOP_KEY, ShopContext
+from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.menu import publish_commands
+from bot.inbox import InboxUpdateProcessor, JournalingRequest
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 
@@ -63,20 +63,29 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+Mode = Literal["polling", "webhook"]
+
+
 def build_application(
-    settings: Settings, shop: Shop | None = None
+    settings: Settings, shop: Shop | None = None, *, mode: Mode = "polling"
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot's Application; the Shop is created (or adopted) and closed with it."""
+    """The bot's Application; the Shop is created (or adopted) and closed with it (if created).
+
+    Updates come through the shop's inbox (bot.inbox): journaled by the getUpdates request in
+    polling mode, by bot.web in webhook mode; the processor marks each one done.
+    """
+    owned = shop is None
+    shop = shop if shop is not None else Shop.create(settings)
+    limiter = ShopRateLimiter(settings.broadcast_rate)
+    limiter.on_fault = shop.metrics.api_fault
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if SHOP_KEY not in app.bot_data:
-            app.bot_data[SHOP_KEY] = Shop.create(settings)
         await publish_commands(app, settings)
 
     async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        owned: Shop | None = app.bot_data.pop(SHOP_KEY, None)
-        if owned is not None and shop is None:
-            await owned.close()
+        app.bot_data.pop(SHOP_KEY, None)
+        if owned:
+            await shop.close()
 
     builder = (
         ApplicationBuilder()
@@ -86,11 +95,38 @@ def build_application(
         .context_types(ContextTypes(context=ShopContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(PerChatUpdateProcessor())
-        .rate_limiter(ShopRateLimiter(settings.broadcast_rate))
+        .concurrent_updates(InboxUpdateProcessor(shop.inbox))
+        .get_updates_request(JournalingRequest(shop.inbox, connection_pool_size=1))
+        .rate_limiter(limiter)
     )
     app = builder.build()
-    if shop is not None:
-        app.bot_data[SHOP_KEY] = shop
+    app.bot_data[SHOP_KEY] = shop
+    shop.connect(app.bot)  # notices, deliveries and Stars refunds go through this bot
     register_handlers(app)
+    if app.job_queue is not None:
+        if mode == "webhook":  # several workers: take over what a crashed one left, in time
+            app.job_queue.run_repeating(
+                recover_abandoned, interval=max(settings.inbox_lease_seconds / 2, 1), first=1
+            )
+        app.job_queue.run_repeating(prune_inbox, interval=3600, first=60)
     return app
+
+
+async def recover_updates(app: AnyApplication, *, everything: bool = False) -> int:
+    """Queue the updates a crash left unfinished (with `everything`: all unfinished ones, which
+    only a polling bot, the only consumer, may take at start-up)."""
+    shop: Shop = app.bot_data[SHOP_KEY]
+    taken = await shop.inbox.recover(everything=everything)
+    for payload in taken:
+        await app.update_queue.put(Update.de_json(payload, app.bot))
+    return len(taken)
+
+
+async def recover_abandoned(context: ShopContext) -> None:
+    """Job: updates whose worker crashed mid-way are handled by this one."""
+    await recover_updates(context.application)
+
+
+async def prune_inbox(context: ShopContext) -> None:
+    """Job: forget updates finished longer ago than INBOX_KEEP_HOURS."""
+    await context.shop.inbox.prune()

@@ -1,125 +1,324 @@
-"""Every inline button's callback_data is encoded and parsed here, and only here.
+"""Every inline button's callback_data: one small class per action, encoded and parsed here only.
 
-Format: "<version>:<action>:<arg>:<arg>..." in ASCII, at most 64 bytes (Telegram's limit).
-A payload with another version, an unknown action or arguments of the wrong shape decodes to
-None, so handlers answer "this button has expired" instead of raising.
+A button asks for an action with named fields, e.g. `ShowProduct(product_id=7, quantity=2)`.
+On the wire it is "<version>:<code>:<field>:<field>..." in ASCII, at most 64 bytes (Telegram's
+limit), fields in the order the class declares them: "1:p:7:2". The codes are short on purpose
+and never change meaning (buttons already in chats keep working); shopper codes are lower
+case, admin codes upper case. A payload with another version, an unknown code or fields of the
+wrong shape decodes to None, so handlers answer "this button has expired" instead of raising.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from telegram import InlineKeyboardButton
 from telegram.constants import InlineKeyboardButtonLimit
 
 VERSION = "1"
 SEPARATOR = ":"
 MAX_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
-
-# action code -> kinds of its arguments ("i" whole number >= 0, "s" short token, "z" signed int).
-# Codes are short on purpose; add new actions here (shopper: lower case, admin: upper case).
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "home": (),
-    "noop": (),
-    # shopper (bot/handlers/shop.py, cart.py, orders.py): catalog, product, cart, checkout
-    "help": (),
-    "find": (),  # how to search
-    "cats": (),  # categories
-    "cat": ("i", "i"),  # category id, page
-    "sp": ("i",),  # page of the chat's last search
-    "p": ("i", "i"),  # product id, chosen quantity
-    "add": ("i", "i"),  # add product id, quantity
-    "back": (),  # back to the list the product was opened from
-    "cart": (),
-    "inc": ("i",),  # cart line +1 (product id)
-    "dec": ("i",),  # cart line -1
-    "rm": ("i",),  # remove the line
-    "clr": (),  # clear the cart
-    "co": (),  # checkout (verify the cart)
-    "pay": (),  # pay the verified order summary
-    "ords": (),  # my orders
-    "ord": ("i",),  # one of my orders
-    "dl": ("i", "i"),  # send a digital line again: order id, order line id
-    # admin (bot/handlers/admin): menu, product list, flow steps, orders
-    "AM": ("s",),  # admin menu section
-    "APL": ("i",),  # product list page
-    "AFC": ("s",),  # confirm the admin flow with this id
-    "AFX": ("s",),  # cancel the admin flow
-    "AFS": ("s",),  # skip the current step
-    "AFE": ("s", "s"),  # /edit: pick the field
-    "AFK": ("s", "i"),  # pick a category
-    "AFR": ("s",),  # refund flow: refund everything left
-    "AOL": ("s", "i"),  # orders list: status filter ("all") and page
-    "AOO": ("i",),  # open an order
-    "AOS": ("i",),  # ship (asks for a tracking number)
-    "AOD": ("i",),  # mark delivered
-    "AOC": ("i",),  # cancel: ask to confirm
-    "AOY": ("i",),  # cancel: confirmed
-    "AOR": ("i",),  # refund (asks for an amount)
-    "AOA": ("i",),  # approve a flagged payment: ask to confirm
-    "AOP": ("i",),  # approve a flagged payment: confirmed
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ButtonData:
-    action: str
-    args: tuple[int | str, ...] = ()
-
-    def int_arg(self, index: int) -> int:
-        value = self.args[index]
-        assert isinstance(value, int)
-        return value
-
-    def str_arg(self, index: int) -> str:
-        return str(self.args[index])
+MAX_DIGITS = 12  # an id or page number
+MAX_TOKEN = 24  # a short word: a menu section, an order status, a flow id (two fit in 64)
 
 
 class CallbackDataError(ValueError):
     """Raised when *we* try to build a payload that is invalid or too long (a bug, not input)."""
 
 
-def encode(action: str, *args: int | str) -> str:
-    kinds = ACTIONS.get(action)
-    if kinds is None:
-        raise CallbackDataError(f"unknown button action {action!r}")
-    if len(kinds) != len(args):
-        raise CallbackDataError(f"{action!r} takes {len(kinds)} argument(s), got {len(args)}")
-    parts = [VERSION, action]
-    for kind, arg in zip(kinds, args, strict=True):
-        text = str(arg)
-        if not _valid(kind, text):
-            raise CallbackDataError(f"argument {arg!r} does not fit kind {kind!r} of {action!r}")
-        parts.append(text)
-    data = SEPARATOR.join(parts)
-    if len(data.encode()) > MAX_BYTES:
-        raise CallbackDataError(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
-    return data
+_ACTIONS: dict[str, type[Action]] = {}
 
 
-def decode(data: str | None) -> ButtonData | None:
-    """Parse a payload from Telegram; None for anything stale, forged or malformed."""
+class Action:
+    """What a button asks for. Subclasses are frozen dataclasses of int and str fields, declared
+    with their wire code: `class ShowCart(Action, code="cart")`."""
+
+    code: ClassVar[str] = ""
+
+    def __init_subclass__(cls, code: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not code:
+            return  # a base for actions that share fields (FlowAction)
+        if code in _ACTIONS or SEPARATOR in code or not code.isascii():
+            raise CallbackDataError(f"button code {code!r} is taken or malformed")
+        cls.code = code
+        _ACTIONS[code] = cls
+
+    @property
+    def is_admin(self) -> bool:
+        return self.code[:1].isupper()
+
+    def encode(self) -> str:
+        """The callback_data of this button; CallbackDataError if it cannot be one."""
+        if not self.code:
+            raise CallbackDataError(f"{type(self).__name__} has no button code")
+        parts = [VERSION, self.code]
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            text = str(value)
+            if not _fits(_kind(field), text) or isinstance(value, bool):
+                raise CallbackDataError(f"{field.name}={value!r} does not fit {self.code!r}")
+            parts.append(text)
+        data = SEPARATOR.join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise CallbackDataError(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
+        return data
+
+
+def decode(data: str | None) -> Action | None:
+    """The action a payload from Telegram asks for; None for anything stale, forged or malformed."""
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     parts = data.split(SEPARATOR)
     if len(parts) < 2 or parts[0] != VERSION:
         return None
-    action, raw_args = parts[1], parts[2:]
-    kinds = ACTIONS.get(action)
-    if kinds is None or len(kinds) != len(raw_args):
+    action = _ACTIONS.get(parts[1])
+    if action is None:
         return None
-    args: list[int | str] = []
-    for kind, raw in zip(kinds, raw_args, strict=True):
-        if not _valid(kind, raw):
+    fields = dataclasses.fields(action)  # type: ignore[arg-type]
+    raw = parts[2:]
+    if len(raw) != len(fields):
+        return None
+    values: dict[str, int | str] = {}
+    for field, text in zip(fields, raw, strict=True):
+        kind = _kind(field)
+        if not _fits(kind, text):
             return None
-        args.append(int(raw) if kind in ("i", "z") else raw)
-    return ButtonData(action, tuple(args))
+        values[field.name] = int(text) if kind == "int" else text
+    return action(**values)
 
 
-def _valid(kind: str, text: str) -> bool:
-    if kind == "i":
-        return text.isdigit() and len(text) <= 12
-    if kind == "z":
-        return text.lstrip("-").isdigit() and len(text) <= 12
-    if kind == "s":
-        return 0 < len(text) <= 32 and SEPARATOR not in text and text.isascii()
-    return False
+def _kind(field: dataclasses.Field[Any]) -> str:
+    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    if kind not in ("int", "str"):
+        raise CallbackDataError(f"button field {field.name} must be int or str, not {kind}")
+    return kind
+
+
+def _fits(kind: str, text: str) -> bool:
+    if kind == "int":
+        return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
+    return 0 < len(text) <= MAX_TOKEN and SEPARATOR not in text and text.isascii()
+
+
+# ---------------------------------------------------------------- shopper
+
+
+@dataclass(frozen=True)
+class Home(Action, code="home"):
+    """The main menu."""
+
+
+@dataclass(frozen=True)
+class Noop(Action, code="noop"):
+    """A label-only button (page number, quantity)."""
+
+
+@dataclass(frozen=True)
+class ShowHelp(Action, code="help"):
+    pass
+
+
+@dataclass(frozen=True)
+class SearchHint(Action, code="find"):
+    """How to search."""
+
+
+@dataclass(frozen=True)
+class ShowCategories(Action, code="cats"):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowCategory(Action, code="cat"):
+    category_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class ShowSearchPage(Action, code="sp"):
+    """A page of the chat's last search."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class ShowProduct(Action, code="p"):
+    product_id: int
+    quantity: int  # the quantity chosen on the product screen
+
+
+@dataclass(frozen=True)
+class AddToCart(Action, code="add"):
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Back(Action, code="back"):
+    """Back to the list the product was opened from."""
+
+
+@dataclass(frozen=True)
+class ShowCart(Action, code="cart"):
+    pass
+
+
+@dataclass(frozen=True)
+class AddOne(Action, code="inc"):
+    product_id: int
+
+
+@dataclass(frozen=True)
+class TakeOne(Action, code="dec"):
+    product_id: int
+
+
+@dataclass(frozen=True)
+class RemoveLine(Action, code="rm"):
+    product_id: int
+
+
+@dataclass(frozen=True)
+class ClearCart(Action, code="clr"):
+    pass
+
+
+@dataclass(frozen=True)
+class Checkout(Action, code="co"):
+    """Verify the cart and show the order summary."""
+
+
+@dataclass(frozen=True)
+class Pay(Action, code="pay"):
+    """Pay the verified order summary."""
+
+
+@dataclass(frozen=True)
+class MyOrders(Action, code="ords"):
+    pass
+
+
+@dataclass(frozen=True)
+class MyOrder(Action, code="ord"):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class DownloadAgain(Action, code="dl"):
+    """Send a digital line of a paid order again."""
+
+    order_id: int
+    line_id: int
+
+
+# ---------------------------------------------------------------- admin
+
+
+@dataclass(frozen=True)
+class AdminMenu(Action, code="AM"):
+    section: str  # products, orders, reports, broadcast, export; anything else: the menu
+
+
+@dataclass(frozen=True)
+class AdminProducts(Action, code="APL"):
+    page: int
+
+
+@dataclass(frozen=True)
+class FlowAction(Action):
+    """A button under an admin flow's prompt; `flow_id` ties it to that very flow."""
+
+    flow_id: str
+
+
+@dataclass(frozen=True)
+class FlowConfirm(FlowAction, code="AFC"):
+    pass
+
+
+@dataclass(frozen=True)
+class FlowCancel(FlowAction, code="AFX"):
+    pass
+
+
+@dataclass(frozen=True)
+class FlowSkip(FlowAction, code="AFS"):
+    """Skip the current step."""
+
+
+@dataclass(frozen=True)
+class FlowPickField(FlowAction, code="AFE"):
+    """/edit: the field to change."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class FlowPickCategory(FlowAction, code="AFK"):
+    category_id: int
+
+
+@dataclass(frozen=True)
+class FlowFullRefund(FlowAction, code="AFR"):
+    """Refund flow: refund everything that is left."""
+
+
+@dataclass(frozen=True)
+class AdminOrders(Action, code="AOL"):
+    status: str  # an order status, or "all"
+    page: int
+
+
+@dataclass(frozen=True)
+class OrderAction(Action):
+    """A button on one order in the admin's order screen."""
+
+    order_id: int
+
+
+@dataclass(frozen=True)
+class OpenOrder(OrderAction, code="AOO"):
+    pass
+
+
+@dataclass(frozen=True)
+class ShipOrder(OrderAction, code="AOS"):
+    """Asks for a tracking number first."""
+
+
+@dataclass(frozen=True)
+class DeliverOrder(OrderAction, code="AOD"):
+    pass
+
+
+@dataclass(frozen=True)
+class AskCancelOrder(OrderAction, code="AOC"):
+    pass
+
+
+@dataclass(frozen=True)
+class CancelOrder(OrderAction, code="AOY"):
+    """Cancel, confirmed."""
+
+
+@dataclass(frozen=True)
+class RefundOrder(OrderAction, code="AOR"):
+    """Asks for an amount first."""
+
+
+@dataclass(frozen=True)
+class AskApproveOrder(OrderAction, code="AOA"):
+    """Approve a payment flagged for review: ask to confirm."""
+
+
+@dataclass(frozen=True)
+class ApproveOrder(OrderAction, code="AOP"):
+    """Approve, confirmed."""
+
+
+def button(label: str, action: Action) -> InlineKeyboardButton:
+    """An inline keyboard button that asks for `action`."""
+    return InlineKeyboardButton(label, callback_data=action.encode())

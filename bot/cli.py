@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -105,25 +106,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
-
     settings = _settings(args)
     asyncio.run(prepare_database(settings))
-    app = build_application(settings)
     log.info("starting long polling against %s", settings.bot_api_base_url)
-    app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    asyncio.run(serve(settings, "polling"))
     log.info("stopped")
     return 0
 
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """One worker behind the webhook; run several on one database behind a load balancer."""
-    from bot.app import build_application, webhook_options
+    from bot.app import webhook_options
 
     settings = _settings(args)
     options = webhook_options(settings)  # a bad WEBHOOK_* is one clear line before any work
     asyncio.run(prepare_database(settings))
-    app = build_application(settings)
     log.info(
         "serving the webhook on %s:%s/%s for %s",
         options["listen"],
@@ -131,9 +128,28 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         options["url_path"],
         options["webhook_url"],
     )
-    app.run_webhook(**options)
+    asyncio.run(serve(settings, "webhook"))
     log.info("stopped")
     return 0
+
+
+async def serve(settings: Settings, mode: Literal["polling", "webhook"]) -> None:
+    """Run until SIGTERM or SIGINT (Ctrl-C), then stop cleanly."""
+    from bot.runner import Runner
+    from bot.shop import Shop
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    shop = Shop.create(settings)
+    runner = Runner(settings, shop, mode)
+    try:
+        await runner.start()
+        await stop.wait()
+    finally:
+        await runner.stop()
+        await shop.close()
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

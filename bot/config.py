@@ -52,6 +52,9 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str = field(default="", repr=False)
+    inbox_lease_seconds: int = 30
+    inbox_keep_hours: int = 24
+    metrics_port: int = 0  # polling mode: serve /healthz and /metrics here (0: off)
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -175,6 +178,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_positive_int(env, "WEBHOOK_PORT", 8443),
         webhook_secret=get("WEBHOOK_SECRET"),
+        inbox_lease_seconds=_positive_int(env, "INBOX_LEASE_SECONDS", 30),
+        inbox_keep_hours=_positive_int(env, "INBOX_KEEP_HOURS", 24),
+        metrics_port=_positive_int(env, "METRICS_PORT", 0, allow_zero=True),
     )
 
 

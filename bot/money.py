@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # ISO 4217 exponents that differ from the usual two decimals; XTR is Telegram Stars.
 _EXPONENTS: dict[str, int] = {
@@ -90,22 +89,3 @@ def format_money(amount: int, currency: str) -> str:
     if plain.startswith("-"):
         return f"-{symbol}{plain[1:]}"
     return f"{symbol}{plain}"
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An exact amount: integer minor units and the currency they are counted in."""
-
-    amount: int
-    currency: str
-
-    def __add__(self, other: Money) -> Money:
-        if other.currency != self.currency:
-            raise MoneyError(f"cannot add {other.currency} to {self.currency}")
-        return Money(self.amount + other.amount, self.currency)
-
-    def __mul__(self, times: int) -> Money:
-        return Money(self.amount * times, self.currency)
-
-    def __str__(self) -> str:
-        return format_money(self.amount, self.currency)

@@ -10,7 +10,14 @@ to a tenth of what the framework can do. So:
 - bulk sends pass `rate_limit_args=BULK` and queue, in order, for one `Pacer` at
   `BROADCAST_RATE`;
 - any request answered with 429 waits `retry_after` and is tried again; until then the same
-  chat's other requests wait too (a bulk 429 holds the whole bulk queue), other chats go on.
+  chat's other requests wait too (a bulk 429 holds the whole bulk queue), other chats go on;
+- a request that meets a fault of Telegram's (a 5xx answer, a timeout, a dropped connection)
+  is tried again after a short, growing pause, within a deadline: 8 s for the answers to
+  shipping and pre-checkout queries, which Telegram waits 10 s for, 20 s for the rest. A
+  request the Bot API refuses (400 Bad Request, 403) is never repeated.
+
+A retried send whose first try did reach Telegram (the answer was what got lost) shows twice:
+for a shop, a message twice is better than a receipt or an invoice never.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any, Final
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
@@ -37,10 +44,15 @@ BULK: Final[dict[str, Any]] = {"bulk": True}
 ShopBot = ExtBot[dict[str, Any]]
 """The bot as handlers and services get it: its methods take `rate_limit_args=BULK`."""
 
-MAX_RETRIES = 3  # 429s tolerated for one request before its error reaches the caller
+MAX_RETRIES = 5  # tries after the first, before a fault reaches the caller
+BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)  # seconds before each retry after a fault
+DEADLINE = 20.0  # seconds from the first try after which no retry starts
+QUERY_DEADLINE = 8.0  # answers to queries Telegram waits 10 s for
+QUERY_ANSWERS = frozenset({"answerPreCheckoutQuery", "answerShippingQuery"})
 WINDOW_MARGIN = 0.05  # seconds of slack per window, so HTTP jitter never squeezes rate+1 sends in
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+FaultListener = Callable[[str, Exception, bool], None]
 
 
 class Pacer:
@@ -83,6 +95,8 @@ class ShopRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._bulk_pacer = Pacer(bulk_rate)
         self._bulk_queue = asyncio.Lock()  # FIFO: bulk sends leave in the order they came
         self._paused_until: dict[Any, float] = {}  # chat id -> monotonic time Telegram set
+        self.on_fault: FaultListener = lambda endpoint, error, retried: None
+        """Told of every fault met (for /metrics): the method, the error, whether retried."""
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -115,21 +129,41 @@ class ShopRateLimiter(BaseRateLimiter[dict[str, Any]]):
         *,
         bulk: bool,
     ) -> JSONResult:
+        deadline = time.monotonic() + (QUERY_DEADLINE if endpoint in QUERY_ANSWERS else DEADLINE)
         for attempt in range(self.max_retries + 1):
             await self._wait_for_chat(chat_id)
             if bulk:
                 await self._bulk_pacer.wait()
+            if endpoint in QUERY_ANSWERS:  # leave time for another try within Telegram's wait
+                left = deadline - time.monotonic()
+                kwargs = {**kwargs, "read_timeout": max(min(left / 2, 4.0), 0.5)}
             try:
                 return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                if attempt == self.max_retries:
+            except BadRequest:
+                raise  # refused for what it says: the same request would be refused again
+            except (RetryAfter, TimedOut, NetworkError) as error:
+                pause = (
+                    retry_after_seconds(error)
+                    if isinstance(error, RetryAfter)
+                    else BACKOFF[min(attempt, len(BACKOFF) - 1)]
+                )
+                last_try = attempt == self.max_retries or time.monotonic() + pause > deadline
+                self.on_fault(endpoint, error, not last_try)
+                if last_try:
                     log.warning(
-                        "%s to chat %s: still 429 after %s retries", endpoint, chat_id, attempt
+                        "%s to chat %s failed after %s tries: %r",
+                        endpoint,
+                        chat_id,
+                        attempt + 1,
+                        error,
                     )
                     raise
-                pause = retry_after_seconds(error)
-                log.info("%s to chat %s: 429, retrying in %.1f s", endpoint, chat_id, pause)
-                self._pause(chat_id, pause)
+                log.info("%s to chat %s: %r; retrying in %.2f s", endpoint, chat_id, error, pause)
+                flood = isinstance(error, RetryAfter) and chat_id is not None
+            if flood:
+                self._pause(chat_id, pause)  # Telegram asked this chat to wait: all of it waits
+            else:
+                await asyncio.sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _pause(self, chat_id: Any, seconds: float) -> None:

@@ -1,11 +1,16 @@
-"""The composition root: everything handlers need, built once at start-up."""
+"""The composition root: everything use cases need, built once at start-up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
 
 from bot.config import Settings
+from bot.inbox import Inbox
+from bot.metrics import Metrics
+from bot.notifier import Notifier
+from bot.pacing import ShopBot
+from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
 from bot.store.uow import Store
 from bot.throttle import TokenBuckets
@@ -17,15 +22,30 @@ INLINE_QUERY_BURST = 8
 
 @dataclass
 class Shop:
-    """Services shared by all handlers; reached through `context.shop` (see bot.context)."""
+    """Services shared by all handlers; reached through `context.shop` (see bot.context).
+
+    The parts that talk to Telegram (the notifier, Stars refunds) need the application's bot,
+    so they arrive with `connect`, when the application is built (bot.app).
+    """
 
     settings: Settings
     store: Store
-    extras: dict[str, Any] = field(default_factory=dict)
     stripe: StripeGateway | None = None  # set when STRIPE_API_KEY is (charge checks, refunds)
+    stars: StarsGateway | None = None
+    _notifier: Notifier | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    inbox: Inbox = field(init=False)
     inline_queries: TokenBuckets = field(
         default_factory=lambda: TokenBuckets(INLINE_QUERY_RATE, INLINE_QUERY_BURST)
     )
+
+    def __post_init__(self) -> None:
+        self.inbox = Inbox(
+            self.store,
+            self.metrics,
+            lease=timedelta(seconds=self.settings.inbox_lease_seconds),
+            keep=timedelta(hours=self.settings.inbox_keep_hours),
+        )
 
     @classmethod
     def create(cls, settings: Settings) -> Shop:
@@ -34,6 +54,17 @@ class Shop:
             store=Store.from_url(settings.database_url),
             stripe=StripeGateway.from_settings(settings),
         )
+
+    def connect(self, bot: ShopBot) -> None:
+        """Send through this bot: notices and alerts, deliveries, Stars refunds."""
+        self._notifier = Notifier(bot, self.settings.admin_ids)
+        self.stars = StarsGateway(bot)
+
+    @property
+    def notifier(self) -> Notifier:
+        if self._notifier is None:
+            raise RuntimeError("the shop has no bot to send with: call Shop.connect(bot) first")
+        return self._notifier
 
     async def close(self) -> None:
         if self.stripe is not None:

@@ -7,7 +7,6 @@ serve the same bot, and a restart resumes where each chat was.
 from __future__ import annotations
 
 import copy
-import logging
 from typing import Any
 
 from transitions import MachineError
@@ -15,8 +14,6 @@ from transitions import MachineError
 from bot.conversation.machine import TRIGGERS, ChatSession, Step, build_machine
 from bot.store.models import ChatState
 from bot.store.uow import Store, UnitOfWork
-
-log = logging.getLogger(__name__)
 
 _MACHINE = build_machine()  # pure data and behaviour: no connections, safe to share
 
@@ -44,8 +41,11 @@ async def save(uow: UnitOfWork, chat: ChatSession) -> bool:
     return await uow.chat_states.save(chat.chat_id, chat.state, chat.data, version=chat.version)
 
 
-async def trigger(chat: ChatSession, name: str, **facts: Any) -> bool:
+async def fire(chat: ChatSession, name: str, **facts: Any) -> bool:
     """Fire `name` on this chat; False (state unchanged) if the table refuses the move.
+
+    The one way to fire a trigger: a journey step uses it through `Visit.fire`, other
+    features between `load` and `save` in a unit of work of their own.
 
     The event is fired with the chat as its model (`Event.trigger(model)`), rather than by
     `add_model` binding trigger methods onto each short-lived chat object and removing them.
@@ -61,21 +61,7 @@ async def trigger(chat: ChatSession, name: str, **facts: Any) -> bool:
 async def may(chat: ChatSession, name: str, **facts: Any) -> bool:
     """Would `name` be accepted now (guards included)? Tried on a copy: nothing changes."""
     trial = ChatSession(chat.chat_id, chat.state, copy.deepcopy(chat.data))
-    return await trigger(trial, name, **facts)
-
-
-async def fire(store: Store, chat_id: int, name: str, **facts: Any) -> bool:
-    """Public entry for other features: move `chat_id` by `name` in its own transaction.
-
-    Returns True if the chat moved, False if the move is not allowed from where it is.
-    """
-    async with store.uow() as uow:
-        chat = await load(uow, chat_id)
-        moved = await trigger(chat, name, **facts)
-        if moved and not await save(uow, chat):
-            raise RuntimeError(f"chat {chat_id} was written while this worker held its lock")
-    log.debug("chat %s: %s -> %s (%s)", chat_id, name, chat.state, "moved" if moved else "refused")
-    return moved
+    return await fire(trial, name, **facts)
 
 
 async def state_of(store: Store, chat_id: int) -> str:

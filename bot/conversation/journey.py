@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from bot import notices
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
 from bot.conversation.screens import (
@@ -30,11 +31,14 @@ from bot.conversation.screens import (
     CategoriesScreen,
     CheckoutScreen,
     HelpScreen,
+    InvoiceScreen,
+    InvoiceSentScreen,
     ListScreen,
     MenuScreen,
     NotUnderstoodScreen,
     OrderScreen,
     OrdersScreen,
+    PaymentRefusedScreen,
     PaymentWaitingScreen,
     ProductScreen,
     Screen,
@@ -43,19 +47,27 @@ from bot.conversation.screens import (
 from bot.money import format_money
 from bot.services import cart as carts
 from bot.services import catalog
-from bot.services.cart import (
+from bot.services.cart import CartView
+from bot.services.checkout import (
+    place_order,
+    release_hold,
+    release_open_holds,
+    review_cart,
+)
+from bot.services.errors import (
     CartChanged,
     CartError,
-    CartView,
+    CategoryNotFound,
     EmptyCart,
-    NotEnoughStock,
     NotInCart,
+    OrderNotFound,
     OutOfStock,
+    ProductUnavailable,
+    WrongCurrency,
 )
-from bot.services.catalog import CategoryNotFound, ProductUnavailable
-from bot.services.checkout import CheckoutReview, review_cart
-from bot.services.order_history import OrderNotFound, get_order, list_orders
+from bot.services.order_history import get_order, list_orders
 from bot.shop import Shop
+from bot.store.models import utcnow
 from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
 
@@ -66,6 +78,8 @@ T = TypeVar("T")
 EXPIRED = "This button has expired, here is the current view."
 GONE = "Sorry, that product is no longer available."
 WAITING = "Your invoice is waiting above: pay it there, or send /cancel to cancel it."
+NO_PAYMENTS = "Payments are not set up in this shop yet. Sorry!"
+INVOICE_FAILED = "Sorry, we couldn't create your invoice just now. Please try again."
 MAX_QUANTITY = 99
 
 
@@ -99,22 +113,7 @@ class Visit:
         return self.shop.settings.currency
 
     async def fire(self, trigger: str, **facts: Any) -> bool:
-        return await engine.trigger(self.chat, trigger, **facts)
-
-    def quotes(self) -> dict[int, int]:
-        raw = self.memory.get("quotes") or {}
-        return {int(pid): int(price) for pid, price in raw.items()}
-
-    def set_quotes(self, quotes: dict[int, int]) -> None:
-        self.memory["quotes"] = {str(pid): price for pid, price in quotes.items()}
-
-    def quote(self, product_id: int, price: int | None) -> None:
-        quotes = self.quotes()
-        if price is None:
-            quotes.pop(product_id, None)
-        else:
-            quotes[product_id] = price
-        self.set_quotes(quotes)
+        return await engine.fire(self.chat, trigger, **facts)
 
 
 UseCase = Callable[Concatenate[Visit, P], Awaitable[T]]
@@ -218,12 +217,20 @@ async def search_hint(v: Visit) -> Screen:
 
 
 @changing
-async def cancel(v: Visit) -> Screen:
-    """/cancel: back to the menu (a waiting payment ends as cancelled)."""
+async def cancel(v: Visit) -> MenuScreen:
+    """/cancel: back to the menu. An open invoice is cancelled too, also if the shopper browsed
+    on since: its stock is free for others at once instead of when the hold expires."""
+    released = await release_open_holds(
+        v.uow, v.customer_id, v.who.user_id, "cancelled by the shopper", actor="shopper"
+    )
     was_paying = v.chat.state == Step.AWAITING_PAYMENT
     await v.fire("cancel")
     notice = "Payment cancelled." if was_paying else "Cancelled."
-    return MenuScreen(first_name=v.who.first_name, notice=notice + " Back to the main menu.")
+    return MenuScreen(
+        first_name=v.who.first_name,
+        notice=notice + " Back to the main menu.",
+        cancelled_invoices=tuple(h.invoice_message_id for h in released if h.invoice_message_id),
+    )
 
 
 # ---------------------------------------------------------------- browsing
@@ -274,16 +281,17 @@ async def view(v: Visit, product_id: int, quantity: int) -> Screen:
 @looking
 async def add(v: Visit, product_id: int, quantity: int) -> Screen:
     quantity = min(max(quantity, 1), MAX_QUANTITY)
+    # Quote the price the shopper saw on the button: if it has changed since, checkout
+    # says so and asks to confirm (see bot.services.checkout).
+    shown = _shown_price(v, product_id)
     try:
-        change = await carts.add_to_cart(v.uow, v.customer_id, product_id, quantity)
+        change = await carts.add_to_cart(
+            v.uow, v.customer_id, product_id, quantity, quoted_price=shown
+        )
     except ProductUnavailable:
         return await _listing(v, notice=GONE)
     except CartError as error:
         return await _product(v, product_id, 1, notice=_refusal(error))
-    shown = _shown_price(v, product_id)
-    # Quote the price the shopper saw on the button: if it has changed since, checkout
-    # says so and asks to confirm (see bot.services.checkout).
-    v.quote(product_id, shown if shown is not None else change.unit_price)
     notice = f"Added {quantity} × {change.title} to your cart."
     if shown is not None and shown != change.unit_price:
         now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
@@ -319,7 +327,6 @@ async def remove_line(v: Visit, product_id: int) -> Screen:
 @looking
 async def clear_cart(v: Visit) -> Screen:
     await carts.clear_cart(v.uow, v.customer_id)
-    v.set_quotes({})
     return await _cart(v, notice="Your cart is now empty.", cart=CartView((), v.currency))
 
 
@@ -331,9 +338,7 @@ async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
     except (CartError, ProductUnavailable) as error:
         return await _cart(v, notice=_refusal(error))
     if done.quantity == 0:
-        v.quote(done.product_id, None)
         return await _cart(v, notice=f"Removed {done.title}.", cart=done.cart)
-    v.quote(done.product_id, done.unit_price)
     return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.", cart=done.cart)
 
 
@@ -346,25 +351,60 @@ async def checkout(v: Visit) -> Screen:
     return await _checkout(v)
 
 
+async def pay(shop: Shop, who: Shopper) -> Screen:
+    """ "Pay" pressed: verify once more; if the summary still holds, the cart becomes an order
+    holding its stock and its invoice goes out next (InvoiceScreen, then `invoice_sent`)."""
+    screen, customer_id = await _verify_for_payment(shop, who)
+    if customer_id is None:
+        return screen  # something changed, or nothing to pay: show it instead
+    settings = shop.settings
+    if not settings.uses_stars and not settings.payment_provider_token:
+        return PaymentRefusedScreen(reason=NO_PAYMENTS)
+    try:
+        async with shop.store.uow() as uow:
+            placed = await place_order(uow, customer_id, who.user_id, settings, utcnow())
+    except CartError as error:
+        if isinstance(error, WrongCurrency):
+            alert = notices.not_in_shop_currency(error.titles, error.currency)
+            await shop.notifier.alert_admins(alert)
+        return PaymentRefusedScreen(reason=str(error))
+    replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
+    return InvoiceScreen(order=placed.order, photo_url=placed.photo_url, replaced_invoices=replaced)
+
+
 @changing
-async def prepare_payment(v: Visit) -> Screen:
-    """ "Pay" pressed: verify once more; `proceed` says the summary still holds."""
+async def _verify_for_payment(v: Visit) -> tuple[Screen, int | None]:
+    """The checkout screen, and the customer to place the order for if it may be paid now."""
     screen = await _checkout(v)
     if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
-        return screen
+        return screen, None
     lines = len(screen.review.cart.lines)
     ready = await engine.may(v.chat, "pay", cart_lines=lines, changes=0)
-    return CheckoutScreen(review=screen.review, proceed=ready)
+    return screen, v.customer_id if ready else None
+
+
+async def invoice_sent(
+    shop: Shop, who: Shopper, invoice: InvoiceScreen, message_id: int | None
+) -> Screen:
+    """The invoice went out as `message_id` and the chat now waits for payment; or Telegram
+    refused it (None) and the order is cancelled, its stock back on the shelf."""
+    order_id = invoice.order.order_id
+    if message_id is None:
+        async with shop.store.uow() as uow:
+            order = await uow.orders.get(order_id)
+            if order is not None:
+                await release_hold(uow, order, who.user_id, "invoice not sent")
+        return PaymentRefusedScreen(reason=INVOICE_FAILED)
+    await _waiting_for_payment(shop, who, invoice, message_id)
+    return InvoiceSentScreen(order_id=order_id, hold_minutes=shop.settings.reservation_minutes)
 
 
 @changing
-async def payment_started(v: Visit, review: CheckoutReview) -> bool:
-    """The invoice for the verified `review` is out: the chat now waits for payment.
-
-    The facts come from that verification: the payment feature may already have turned
-    the cart into an order.
-    """
-    return await v.fire("pay", cart_lines=len(review.cart.lines), changes=len(review.changes))
+async def _waiting_for_payment(v: Visit, invoice: InvoiceScreen, message_id: int) -> None:
+    order = await v.uow.orders.get(invoice.order.order_id, full=False)
+    if order is not None:
+        order.invoice_message_id = message_id
+    await v.fire("pay", cart_lines=len(invoice.order.lines), changes=0)
 
 
 async def _invoice_open(v: Visit) -> bool:
@@ -381,10 +421,9 @@ async def _checkout(v: Visit) -> Screen:
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=WAITING)
     try:
-        review = await review_cart(v.uow, v.customer_id, v.quotes(), v.currency)
+        review = await review_cart(v.uow, v.customer_id, v.currency)
     except EmptyCart:
         return await _cart(v, notice="Your cart is empty: add something first.")
-    v.set_quotes(review.quotes)
     if review.cart.is_empty:
         await v.fire("open_cart")
         return CheckoutScreen(review=review)
@@ -457,7 +496,7 @@ async def words(v: Visit, text: str) -> Screen:
 
 
 @looking
-async def current(v: Visit, notice: str = EXPIRED) -> Screen:
+async def current(v: Visit, notice: str | None = EXPIRED) -> Screen:
     """What the chat should show now, for a button we no longer understand."""
     return await _current(v, notice=notice)
 
@@ -567,11 +606,12 @@ async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = 
 def _refusal(error: Exception) -> str:
     """A cart refusal in the shopper's words."""
     if isinstance(error, OutOfStock):
-        return f"Sorry, {error.title} is out of stock."
-    if isinstance(error, NotEnoughStock):
-        if error.in_cart:
-            return f"Sorry, only {error.available} left and {error.in_cart} already in your cart."
-        return f"Sorry, only {error.available} left."
+        short = error.shortages[0]
+        if not short.available:
+            return f"Sorry, {short.title} is out of stock."
+        if short.in_cart:
+            return f"Sorry, only {short.available} left and {short.in_cart} already in your cart."
+        return f"Sorry, only {short.available} left."
     if isinstance(error, ProductUnavailable):
         return GONE
     if isinstance(error, CartChanged):

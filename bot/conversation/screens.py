@@ -13,6 +13,7 @@ from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderView
+from bot.services.order_summary import OrderSummary
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +25,7 @@ class Screen:
 class MenuScreen(Screen):
     first_name: str = ""
     welcome: bool = False
+    cancelled_invoices: tuple[int, ...] = ()  # invoice messages /cancel made unpayable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +82,33 @@ class CheckoutScreen(Screen):
     """The verified order summary (with a Pay button), or the changes to confirm."""
 
     review: CheckoutReview
-    proceed: bool = False  # the summary was verified again just now: hand over to payment
+
+
+# Paying: these go out as new messages under the order summary, which stays as it was.
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceScreen(Screen):
+    """The cart is now an order holding its stock: its invoice goes out next."""
+
+    order: OrderSummary
+    photo_url: str | None = None
+    replaced_invoices: tuple[int, ...] = ()  # older invoice messages that can no longer be paid
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceSentScreen(Screen):
+    """The invoice is in the chat; the chat waits for the payment."""
+
+    order_id: int
+    hold_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRefusedScreen(Screen):
+    """No invoice: why (payments not set up, a cart problem, Telegram refused to send it)."""
+
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

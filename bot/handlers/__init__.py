@@ -12,13 +12,15 @@ from bot.handlers import (
     inline,
     orders,
     payments,
+    replay,
     shop,
     text,
 )
 
-# Order matters: earlier modules win; `gate` turns away groups and edits before anyone;
-# `fallback` answers whatever nobody else handled.
-FEATURES = [gate, admin, shop, cart, orders, payments, text, inline, fallback]
+# Order matters: earlier modules win; `gate` turns away groups and edits before anyone,
+# `replay` answers an update a crash interrupted after its change was made; `fallback`
+# answers whatever nobody else handled.
+FEATURES = [gate, replay, admin, shop, cart, orders, payments, text, inline, fallback]
 
 
 def register_handlers(app: AnyApplication) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AddOne, Checkout, ClearCart, Pay, RemoveLine, ShowCart, TakeOne
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
-from bot.conversation.screens import CheckoutScreen, Screen
-from bot.handlers.shopper import button_handler, shopper_of
-from bot.payments.checkout import start_payment
+from bot.conversation.screens import (
+    InvoiceScreen,
+    InvoiceSentScreen,
+    PaymentRefusedScreen,
+    Screen,
+)
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.views import payments as payment_views
 from bot.views.display import present
 
 
@@ -23,66 +25,52 @@ async def cart_command(update: Update, context: ShopContext) -> None:
         await present(update, context, await journey.show_cart(context.shop, who))
 
 
-async def on_cart(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_cart(update: Update, context: ShopContext, who: Shopper, data: ShowCart) -> Screen:
     return await journey.show_cart(context.shop, who)
 
 
-async def on_plus(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.change_line(context.shop, who, data.int_arg(0), +1)
+async def on_plus(update: Update, context: ShopContext, who: Shopper, data: AddOne) -> Screen:
+    return await journey.change_line(context.shop, who, data.product_id, +1)
 
 
-async def on_minus(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.change_line(context.shop, who, data.int_arg(0), -1)
+async def on_minus(update: Update, context: ShopContext, who: Shopper, data: TakeOne) -> Screen:
+    return await journey.change_line(context.shop, who, data.product_id, -1)
 
 
-async def on_remove(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.remove_line(context.shop, who, data.int_arg(0))
+async def on_remove(update: Update, context: ShopContext, who: Shopper, data: RemoveLine) -> Screen:
+    return await journey.remove_line(context.shop, who, data.product_id)
 
 
-async def on_clear(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_clear(update: Update, context: ShopContext, who: Shopper, data: ClearCart) -> Screen:
     return await journey.clear_cart(context.shop, who)
 
 
-async def on_checkout(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
-) -> Screen:
+async def on_checkout(update: Update, context: ShopContext, who: Shopper, data: Checkout) -> Screen:
     return await journey.checkout(context.shop, who)
 
 
-async def on_pay(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
-) -> Screen | None:
-    """Verify once more, then hand over to payments; the chat waits only if an invoice went out.
-
-    The button is answered last, so its spinner turns until the invoice is in the chat.
-    """
-    screen = await journey.prepare_payment(context.shop, who)
-    if not isinstance(screen, CheckoutScreen) or not screen.proceed:
-        return screen  # something changed, or nothing to pay: show it instead
-    sent = False
-    try:
-        sent = await start_payment(update, context)
-        if sent:
-            await journey.payment_started(context.shop, who, screen.review)
-    finally:
-        if update.callback_query:
-            with contextlib.suppress(BadRequest):
-                await update.callback_query.answer("Invoice sent below." if sent else None)
-    return None
+async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
+    """Verify once more, hold the stock, send the invoice; the button spins until it is out."""
+    screen = await journey.pay(context.shop, who)
+    if isinstance(screen, InvoiceScreen):
+        message_id = await payment_views.send_invoice(context, who.chat_id, screen)
+        screen = await journey.invoice_sent(context.shop, who, screen, message_id)
+    if isinstance(screen, InvoiceSentScreen | PaymentRefusedScreen):
+        await payment_views.show_payment_step(update, context, who.chat_id, screen)
+        return None
+    return screen  # something changed, or nothing to pay: shown instead of the summary
 
 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cart", cart_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
         button_handler(
-            {
-                "cart": on_cart,
-                "inc": on_plus,
-                "dec": on_minus,
-                "rm": on_remove,
-                "clr": on_clear,
-                "co": on_checkout,
-                "pay": on_pay,
-            }
+            Route(ShowCart, on_cart),
+            Route(AddOne, on_plus),
+            Route(TakeOne, on_minus),
+            Route(RemoveLine, on_remove),
+            Route(ClearCart, on_clear),
+            Route(Checkout, on_checkout),
+            Route(Pay, on_pay),
         )
     )

@@ -1,13 +1,19 @@
-"""The error handler: log the failure once, and tell the person something went wrong."""
+"""The error handler: log the failure once, and tell the person something went wrong.
+
+A fault of Telegram's (5xx, timeouts, dropped connections, 429) has been retried already
+(bot.pacing) and has outlasted the retries: it is logged with the update's id and nobody is
+told, since the apology would meet the same fault. The update is marked failed in the inbox.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.context import ShopContext
+from bot.store import handling
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +21,14 @@ SORRY = "Sorry, something went wrong on our side. Please try again, or send /sta
 
 
 async def on_error(update: object, context: ShopContext) -> None:
-    log.error("error while handling an update", exc_info=context.error)
+    update_id = update.update_id if isinstance(update, Update) else None
+    current = handling.current.get()
+    if current is not None:
+        current.error = repr(context.error)[:2000]
+    if _telegram_fault(context.error):
+        log.error("update %s: Telegram kept failing: %r", update_id, context.error)
+        return
+    log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
     if update.effective_chat is not None and update.effective_chat.type != "private":
@@ -31,3 +44,8 @@ async def on_error(update: object, context: ShopContext) -> None:
             await update.effective_message.reply_text(SORRY)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
+
+
+def _telegram_fault(error: BaseException | None) -> bool:
+    """Telegram's side failed (not a request it refused: those are bugs to hear about)."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)

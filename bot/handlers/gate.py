@@ -1,4 +1,4 @@
-"""What the shop does not serve, answered before any feature sees it (handler group -2).
+"""What the shop does not serve, answered before any feature sees it (handler group -3).
 
 - Group chats: carts, invoices and admin replies are personal, so the shop lives in private
   chats only. In a group the bot answers a command meant for it, and being added, with one
@@ -16,7 +16,7 @@ from telegram.ext import TypeHandler
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.guard import run_consuming
 
-GATE_GROUP = -2
+GATE_GROUP = -3
 
 PRIVATE_ONLY = "🛍 I work in private chats only. Open https://t.me/{username} and press Start."
 EDIT_IGNORED = (

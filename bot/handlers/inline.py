@@ -16,8 +16,9 @@ from telegram.error import BadRequest
 from telegram.ext import InlineQueryHandler
 
 from bot.context import AnyApplication, ShopContext
-from bot.services import catalog
-from bot.views import sharing
+from bot.services.catalog import SharePage
+from bot.usecases import sharing
+from bot.views import sharing as cards
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ async def on_inline_query(update: Update, context: ShopContext) -> None:
         return
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH]
     offset = parse_offset(query.offset)
-    async with context.shop.store.reading() as uow:  # waits for no writer
-        page = await catalog.shareable(uow, text, offset, PAGE_SIZE)
+    page = await sharing.shareable(context.shop, text, offset, PAGE_SIZE)
     try:
         await _answer(query, context, page, offset, photos=True)
     except BadRequest as error:
@@ -54,12 +54,12 @@ async def on_inline_query(update: Update, context: ShopContext) -> None:
 async def _answer(
     query: InlineQuery,
     context: ShopContext,
-    page: catalog.SharePage,
+    page: SharePage,
     offset: int,
     *,
     photos: bool,
 ) -> None:
-    results = sharing.inline_results(
+    results = cards.inline_results(
         page.cards, context.shop.settings, context.bot.username, photos=photos
     )
     await query.answer(
@@ -67,7 +67,7 @@ async def _answer(
         cache_time=CACHE_SECONDS,
         is_personal=False,
         next_offset="" if page.next_offset is None else str(page.next_offset),
-        button=sharing.open_shop_button() if not results and offset == 0 else None,
+        button=cards.open_shop_button() if not results and offset == 0 else None,
     )
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import CallbackQueryLimit
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import ButtonData
+from bot.callback_data import DownloadAgain, MyOrder, MyOrders
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
 from bot.conversation.screens import Screen
-from bot.handlers.shopper import button_handler, shopper_of
-from bot.services import downloads
-from bot.services.orders import send_quietly
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.services.errors import DownloadUnavailable
+from bot.usecases import deliveries
 from bot.views.display import present
+from bot.views.replies import answer_button, say
 
 
 async def orders_command(update: Update, context: ShopContext) -> None:
@@ -22,35 +22,33 @@ async def orders_command(update: Update, context: ShopContext) -> None:
         await present(update, context, await journey.orders(context.shop, who))
 
 
-async def on_orders(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_orders(update: Update, context: ShopContext, who: Shopper, data: MyOrders) -> Screen:
     return await journey.orders(context.shop, who)
 
 
-async def on_order(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.order(context.shop, who, data.int_arg(0))
+async def on_order(update: Update, context: ShopContext, who: Shopper, data: MyOrder) -> Screen:
+    return await journey.order(context.shop, who, data.order_id)
 
 
 async def on_download(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: DownloadAgain
 ) -> Screen | None:
     """⬇️ on an order: send that digital line again (only the presser's own paid order)."""
-    order_id, line_id = data.int_arg(0), data.int_arg(1)
     try:
-        item = await downloads.find_download(context.shop, who.user_id, order_id, line_id)
-    except downloads.DownloadUnavailable:
+        item = await deliveries.find(context.shop, who.user_id, data.order_id, data.line_id)
+    except DownloadUnavailable:
         return await journey.current(context.shop, who, EXPIRED)
-    if update.callback_query:
-        toast = f"Sending {item.title}…"[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH]
-        await update.callback_query.answer(toast)
-    if not await downloads.send_download(context.bot, context.shop, who.chat_id, item):
-        await send_quietly(
-            context.bot,
-            who.chat_id,
-            f"Sorry, I could not send {item.title} just now. Please try again in a while.",
-        )
+    await answer_button(update, f"Sending {item.title}…")
+    if not await deliveries.send(context.shop, who.chat_id, item):
+        sorry = f"Sorry, I could not send {item.title} just now. Please try again in a while."
+        await say(context, who.chat_id, sorry)
     return None
 
 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("orders", orders_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(button_handler({"ords": on_orders, "ord": on_order, "dl": on_download}))
+    app.add_handler(
+        button_handler(
+            Route(MyOrders, on_orders), Route(MyOrder, on_order), Route(DownloadAgain, on_download)
+        )
+    )

@@ -6,13 +6,24 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import ButtonData
+from bot.callback_data import (
+    AddToCart,
+    Back,
+    Home,
+    Noop,
+    SearchHint,
+    ShowCategories,
+    ShowCategory,
+    ShowHelp,
+    ShowProduct,
+    ShowSearchPage,
+)
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
-from bot.handlers.shopper import button_handler, shopper_of
-from bot.payments import checkout as payments_checkout
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.views import payments as payment_views
 from bot.views.display import present
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -41,66 +52,61 @@ async def search_command(update: Update, context: ShopContext) -> None:
 
 
 async def cancel_command(update: Update, context: ShopContext) -> None:
-    """Back to the menu; a waiting invoice is handed to the payments feature to cancel."""
-    who = shopper_of(update)
-    if who is None:
-        return
-    shop = context.shop
-    # An invoice may still wait even if the shopper browsed on since: release it either way.
-    await payments_checkout.on_cancel_during_payment(update, context)
-    await present(update, context, await journey.cancel(shop, who))
+    """Back to the menu; an open invoice is cancelled and taken out of the chat."""
+    if who := shopper_of(update):
+        screen = await journey.cancel(context.shop, who)
+        await payment_views.retire_invoices(context, who.chat_id, screen.cancelled_invoices)
+        await present(update, context, screen)
 
 
 # ---- buttons
 
 
-async def on_home(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_home(update: Update, context: ShopContext, who: Shopper, data: Home) -> Screen:
     return await journey.menu(context.shop, who)
 
 
-async def on_help(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_help(update: Update, context: ShopContext, who: Shopper, data: ShowHelp) -> Screen:
     return await journey.help_screen(context.shop, who)
 
 
-async def on_find(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_find(update: Update, context: ShopContext, who: Shopper, data: SearchHint) -> Screen:
     return await journey.search_hint(context.shop, who)
 
 
 async def on_categories(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: ShowCategories
 ) -> Screen:
     return await journey.categories(context.shop, who)
 
 
 async def on_category(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: ShowCategory
 ) -> Screen:
-    return await journey.category(context.shop, who, data.int_arg(0), data.int_arg(1))
+    return await journey.category(context.shop, who, data.category_id, data.page)
 
 
 async def on_search_page(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: ShowSearchPage
 ) -> Screen:
-    return await journey.search_page(context.shop, who, data.int_arg(0))
+    return await journey.search_page(context.shop, who, data.page)
 
 
 async def on_product(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
+    update: Update, context: ShopContext, who: Shopper, data: ShowProduct
 ) -> Screen:
-    return await journey.view(context.shop, who, data.int_arg(0), data.int_arg(1))
+    return await journey.view(context.shop, who, data.product_id, data.quantity)
 
 
-async def on_add(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
-    return await journey.add(context.shop, who, data.int_arg(0), data.int_arg(1))
+async def on_add(update: Update, context: ShopContext, who: Shopper, data: AddToCart) -> Screen:
+    return await journey.add(context.shop, who, data.product_id, data.quantity)
 
 
-async def on_back(update: Update, context: ShopContext, who: Shopper, data: ButtonData) -> Screen:
+async def on_back(update: Update, context: ShopContext, who: Shopper, data: Back) -> Screen:
     return await journey.back(context.shop, who)
 
 
-async def on_noop(
-    update: Update, context: ShopContext, who: Shopper, data: ButtonData
-) -> Screen | None:
+async def on_noop(update: Update, context: ShopContext, who: Shopper, data: Noop) -> Screen | None:
     """A label-only button (page number, quantity): nothing to do, but stop the spinner."""
     if update.callback_query:
         await update.callback_query.answer()
@@ -115,17 +121,15 @@ def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cancel", cancel_command, filters=PRIVATE))
     app.add_handler(
         button_handler(
-            {
-                "home": on_home,
-                "help": on_help,
-                "find": on_find,
-                "cats": on_categories,
-                "cat": on_category,
-                "sp": on_search_page,
-                "p": on_product,
-                "add": on_add,
-                "back": on_back,
-                "noop": on_noop,
-            }
+            Route(Home, on_home),
+            Route(ShowHelp, on_help),
+            Route(SearchHint, on_find),
+            Route(ShowCategories, on_categories),
+            Route(ShowCategory, on_category),
+            Route(ShowSearchPage, on_search_page),
+            Route(ShowProduct, on_product),
+            Route(AddToCart, on_add),
+            Route(Back, on_back),
+            Route(Noop, on_noop),
         )
     )

@@ -16,7 +16,7 @@ from telegram.constants import InvoiceLimit
 from bot.config import Settings
 from bot.money import STARS
 from bot.payments.payload import sign_payload
-from bot.services.orders import OrderSummary
+from bot.services.order_summary import OrderSummary
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
 

@@ -41,6 +41,37 @@ class AdminInputError(ValueError):
     """The admin sent something we cannot use; the message says what to send instead."""
 
 
+@dataclass(frozen=True)
+class ProductFacts:
+    """A product as the admin's screens show it (plain data, no ORM object)."""
+
+    id: int
+    sku: str
+    title: str
+    description: str
+    price: int
+    currency: str
+    stock: int
+    reserved: int
+    is_active: bool
+    has_photo: bool
+
+    @classmethod
+    def of(cls, product: Product) -> ProductFacts:
+        return cls(
+            product.id,
+            product.sku,
+            product.title,
+            product.description,
+            product.price,
+            product.currency,
+            product.stock,
+            product.reserved,
+            product.is_active,
+            bool(product.photo or product.photo_file_id),
+        )
+
+
 class UnknownSku(AdminInputError):
     def __init__(self, sku: str) -> None:
         super().__init__(f"There is no product with SKU {sku!r}. Send /export to see every SKU.")
@@ -258,6 +289,11 @@ class StockResult:
     @property
     def decreased(self) -> bool:
         return self.after < self.before
+
+    @property
+    def lowered(self) -> list[int]:
+        """The product, if its stock went down (for the low-stock alert)."""
+        return [self.product_id] if self.decreased else []
 
 
 async def change_stock(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.models import utcnow
-from bot.store.uow import Store, UnitOfWork
+from bot.store.uow import UnitOfWork
 
 ADMIN_KEY = "admin"
 DEFAULT_STATE = "idle"  # the ChatState column default, used only when the row does not exist
@@ -63,13 +63,3 @@ async def write_flow(uow: UnitOfWork, chat_id: int, flow: Flow | None) -> None:
 
 def _stamped(flow: Flow) -> Flow:
     return {**flow, "touched": utcnow().isoformat()}
-
-
-async def load(store: Store, chat_id: int) -> Flow | None:
-    async with store.reading() as uow:
-        return await read_flow(uow, chat_id)
-
-
-async def save(store: Store, chat_id: int, flow: Flow | None) -> None:
-    async with store.uow() as uow:
-        await write_flow(uow, chat_id, flow)

@@ -1,6 +1,7 @@
-"""What admins read about orders (lists, one order in full), and the audit of their changes.
+"""What admins read about orders: a page of them by status, and one order in full.
 
-The changes themselves are the order lifecycle use cases in bot.services.orders.
+The changes are the lifecycle use cases (bot.usecases.orders), run for admins by
+bot.usecases.admin_orders.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.orders import OrderChange, OrderNotFound, OrderSummary, summarize
+from bot.services.errors import OrderNotFound
+from bot.services.order_summary import OrderSummary, summarize
+from bot.services.refunds import refundable
 from bot.store.order_states import OrderStatus, allowed_triggers
-from bot.store.uow import Store, UnitOfWork
+from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8
 
@@ -63,11 +66,7 @@ class OrderDetail:
     payments: list[PaymentView]
     events: list[EventView]
     triggers: list[str]
-
-    @property
-    def refundable(self) -> int:
-        paid = sum(p.amount for p in self.payments)
-        return max(0, min(paid, self.summary.total) - self.summary.refunded_amount)
+    refundable: int  # what can still be refunded (bot.services.refunds.refundable)
 
 
 def parse_status(text: str | None) -> str | None:
@@ -132,21 +131,5 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
             for e in order.events
         ],
         triggers=allowed_triggers(order.status),
+        refundable=refundable(order),
     )
-
-
-async def record_change(store: Store, actor: int, action: str, change: OrderChange) -> None:
-    """The audit line for an admin's order change (who, what, when)."""
-    details: dict[str, Any] = {"from": change.old_status, "to": change.new_status}
-    if change.refund is not None:
-        details["refund"] = change.refund.amount
-        details["currency"] = change.refund.currency
-    if change.refund_error:
-        details["refund_error"] = change.refund_error
-    async with store.uow() as uow:
-        await uow.audit.record(actor, action, f"order:{change.order_id}", details)
-
-
-async def record_failure(store: Store, actor: int, action: str, order_id: int, error: str) -> None:
-    async with store.uow() as uow:
-        await uow.audit.record(actor, action + ".refused", f"order:{order_id}", {"error": error})

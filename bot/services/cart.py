@@ -1,46 +1,27 @@
 """The shopper's cart: add, change and remove lines within what is actually available.
 
-Available means stock minus what unpaid invoices hold (Product.available). Every refusal is a
-domain error the handlers turn into a clear message; nothing here knows about Telegram.
+Available means stock minus what unpaid invoices hold (Product.available). What is wrong
+with a line (off sale, sold out, fewer left, a new price) is decided once, by `line_problems`.
+Every refusal is a domain error (bot.services.errors); nothing here knows about Telegram.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
-from bot.services.catalog import ProductUnavailable
-from bot.store.models import Cart, Product
+from bot.services.errors import CartChanged, NotInCart, OutOfStock, ProductUnavailable, Shortage
+from bot.store.models import Cart, CartLine, Product
 from bot.store.uow import UnitOfWork
 
 
-class CartError(Exception):
-    """A cart change that cannot be made."""
+class LineProblem(StrEnum):
+    """What can stand between a cart line and buying it exactly as it stands."""
 
-
-class OutOfStock(CartError):
-    def __init__(self, title: str) -> None:
-        super().__init__(f"{title} is out of stock")
-        self.title = title
-
-
-class NotEnoughStock(CartError):
-    """More than available was asked for; `in_cart` is what the cart already holds."""
-
-    def __init__(self, title: str, available: int, in_cart: int) -> None:
-        super().__init__(f"only {available} of {title} available ({in_cart} in the cart)")
-        self.title = title
-        self.available = available
-        self.in_cart = in_cart
-
-
-class EmptyCart(CartError):
-    def __init__(self) -> None:
-        super().__init__("the cart is empty")
-
-
-class NotInCart(CartError):
-    def __init__(self) -> None:
-        super().__init__("that product is not in the cart")
+    OFF_SALE = "off_sale"  # taken off sale: the line goes
+    SOLD_OUT = "sold_out"  # nothing left: the line goes
+    FEWER_LEFT = "fewer_left"  # less left than the line asks for: its quantity comes down
+    PRICE_CHANGED = "price_changed"  # not the price the shopper was quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +35,39 @@ class CartLineView:
     available: int
     is_active: bool
     is_digital: bool = False
+    quoted_price: int | None = None  # the price the shopper saw when the line was last set
 
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+
+def line_problems(line: CartLineView) -> tuple[LineProblem, ...]:
+    """Why this line cannot be bought exactly as it stands, worst first; () if it can.
+
+    The one rule for a line's stock and price, used by the cart screen, the checkout review
+    and the cart's own changes. A line without a quote counts as quoted at today's price.
+    """
+    if not line.is_active:
+        return (LineProblem.OFF_SALE,)
+    if line.available <= 0:
+        return (LineProblem.SOLD_OUT,)
+    problems = []
+    if line.quantity > line.available:
+        problems.append(LineProblem.FEWER_LEFT)
+    if line.quoted_price is not None and line.quoted_price != line.unit_price:
+        problems.append(LineProblem.PRICE_CHANGED)
+    return tuple(problems)
+
+
+def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
+    """The line's stock problem as OutOfStock reports it; None if there is enough."""
+    problems = line_problems(line)
+    if LineProblem.OFF_SALE in problems or LineProblem.SOLD_OUT in problems:
+        return Shortage(line.title, line.quantity - in_cart, 0, in_cart)
+    if LineProblem.FEWER_LEFT in problems:
+        return Shortage(line.title, line.quantity - in_cart, line.available, in_cart)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +108,6 @@ class CartView:
         return CartView(lines, self.currency)
 
 
-class CartChanged(CartError):
-    """The cart changed between reading it and writing the change (another device, say)."""
-
-    def __init__(self) -> None:
-        super().__init__("the cart changed meanwhile")
-
-
 @dataclass(frozen=True, slots=True)
 class CartChange:
     """What a change did: the product's title and price now, its new quantity, and how many
@@ -121,7 +124,7 @@ class CartChange:
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
     """The cart with current prices; `currency` is the shop's, used when the cart is empty."""
     cart = await uow.carts.find_for_customer(customer_id)
-    return _view(cart, currency) if cart is not None else CartView((), currency)
+    return cart_view(cart, currency) if cart is not None else CartView((), currency)
 
 
 async def counts(uow: UnitOfWork, customer_id: int, product_id: int) -> tuple[int, int]:
@@ -134,18 +137,27 @@ async def counts(uow: UnitOfWork, customer_id: int, product_id: int) -> tuple[in
 
 
 async def add_to_cart(
-    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int = 1
+    uow: UnitOfWork,
+    customer_id: int,
+    product_id: int,
+    quantity: int = 1,
+    *,
+    quoted_price: int | None = None,
 ) -> CartChange:
-    """Add `quantity` units (on top of what the cart holds), refused beyond availability."""
+    """Add `quantity` units (on top of what the cart holds), refused beyond availability.
+
+    `quoted_price` is the price the shopper was shown (today's price if not given): if it is
+    not today's, checkout says so and asks to confirm.
+    """
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     product = await _sellable(uow, product_id)
     in_cart, items = await uow.carts.counts(customer_id, product_id)
-    if product.available <= 0:
-        raise OutOfStock(product.title)
-    if in_cart + quantity > product.available:
-        raise NotEnoughStock(product.title, product.available, in_cart)
-    if not await uow.carts.set_line(customer_id, product_id, in_cart, in_cart + quantity):
+    _check_stock(product, in_cart + quantity, in_cart)
+    quote = product.price if quoted_price is None else quoted_price
+    if not await uow.carts.set_line(
+        customer_id, product_id, in_cart, in_cart + quantity, quoted_price=quote
+    ):
         raise CartChanged()
     return CartChange(
         product_id, product.title, product.price, in_cart + quantity, items + quantity
@@ -188,12 +200,11 @@ async def _set_line(
     else:
         product = await _sellable(uow, product_id)
         if quantity > in_cart:
-            if product.available <= 0:
-                raise OutOfStock(product.title)
-            if quantity > product.available:
-                raise NotEnoughStock(product.title, product.available, in_cart)
+            _check_stock(product, quantity, in_cart)
         title, price = product.title, product.price
-    if not await uow.carts.set_line(customer_id, product_id, in_cart, quantity):
+    # The cart screen shows today's price, so the new quantity is quoted at it.
+    quote = price if quantity > 0 else None
+    if not await uow.carts.set_line(customer_id, product_id, in_cart, quantity, quoted_price=quote):
         raise CartChanged()
     items = cart.item_count - in_cart + quantity
     after = cart.with_quantity(product_id, quantity) if line is not None else None
@@ -207,19 +218,35 @@ async def _sellable(uow: UnitOfWork, product_id: int) -> Product:
     return product
 
 
-def _view(cart: Cart, currency: str) -> CartView:
-    lines = tuple(
-        CartLineView(
-            product_id=ln.product_id,
-            sku=ln.product.sku,
-            title=ln.product.title,
-            unit_price=ln.product.price,
-            currency=ln.product.currency,
-            quantity=ln.quantity,
-            available=ln.product.available,
-            is_active=ln.product.is_active,
-            is_digital=ln.product.is_digital,
-        )
-        for ln in cart.lines
+def _check_stock(product: Product, quantity: int, in_cart: int) -> None:
+    """OutOfStock unless `quantity` units of the product can go in the cart."""
+    wanted = _line_view(product, quantity)
+    missing = shortage(wanted, in_cart)
+    if missing is not None:
+        raise OutOfStock([missing])
+
+
+def _line_view(product: Product, quantity: int, quoted_price: int | None = None) -> CartLineView:
+    return CartLineView(
+        product_id=product.id,
+        sku=product.sku,
+        title=product.title,
+        unit_price=product.price,
+        currency=product.currency,
+        quantity=quantity,
+        available=product.available,
+        is_active=product.is_active,
+        is_digital=product.is_digital,
+        quoted_price=quoted_price,
     )
+
+
+def line_view(line: CartLine) -> CartLineView:
+    """A loaded cart line (with its product) as plain data."""
+    return _line_view(line.product, line.quantity, line.quoted_price)
+
+
+def cart_view(cart: Cart, currency: str) -> CartView:
+    """A loaded cart as plain data; `currency` is the shop's, used when the cart is empty."""
+    lines = tuple(line_view(line) for line in cart.lines)
     return CartView(lines, lines[0].currency if lines else currency)

@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.services.errors import CategoryNotFound, ProductUnavailable
 from bot.store import search_index
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
@@ -24,14 +25,6 @@ _STOPWORDS_TEXT = (
     "with you your need looking find buy what where how can get there this that"
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
-class ProductUnavailable(LookupError):
-    """The product does not exist, or is hidden from shoppers."""
-
-
-class CategoryNotFound(LookupError):
-    """The category does not exist or has nothing to show."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,46 +1,55 @@
-"""Check the cart against the shop as it is now, just before the shopper pays.
+"""Checkout's rules: the cart checked against the shop as it is now, then turned into an order.
 
-Between adding to the cart and checking out, prices may change, stock may run low, a product
-may be hidden. `review_cart` puts the cart right (lowers or removes lines) and reports each
-change so the shopper confirms the new order before paying.
+Between adding to the cart and paying, prices may change, stock may run low, a product may be
+hidden. `review_cart` puts the cart right (lowers or removes lines, quotes today's prices)
+and reports each change, so the shopper confirms the new order before paying; what is wrong
+with a line is decided by `bot.services.cart.line_problems`.
 
-Prices are compared with the prices the shopper was quoted (shown when they added the line),
-which the conversation keeps per chat: cart lines themselves do not store a price.
+`place_order` then turns the cart into an order awaiting payment and holds its stock while
+the invoice is open (`Product.reserved`). A hold becomes a sale when the payment arrives and
+is given back when the invoice expires, is cancelled or is replaced by a new checkout. Every
+stock change is one conditional UPDATE (see ProductRepository). Each function works in the
+caller's unit of work and never waits on Telegram.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from bot.services.cart import CartView, EmptyCart, view_cart
+from bot.config import Settings
+from bot.services.cart import CartView, LineProblem, cart_view, line_problems, line_view, shortage
+from bot.services.errors import (
+    EmptyCart,
+    NeedsShippingInStars,
+    OutOfStock,
+    Shortage,
+    WrongCurrency,
+)
+from bot.services.order_summary import OrderSummary, summarize
+from bot.store.models import Order, OrderLine
+from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
-
-
-class ChangeKind(StrEnum):
-    PRICE = "price"  # the price is not what the shopper was quoted
-    STOCK = "stock"  # fewer available than in the cart: quantity lowered
-    SOLD_OUT = "sold_out"  # nothing available: line removed
-    GONE = "gone"  # product hidden from the shop: line removed
 
 
 @dataclass(frozen=True, slots=True)
 class LineChange:
-    kind: ChangeKind
+    """One thing review_cart put right: `before`/`after` are prices (PRICE_CHANGED) or
+    quantities (the others)."""
+
+    problem: LineProblem
     title: str
     currency: str
-    before: int  # price (PRICE) or quantity (STOCK, SOLD_OUT, GONE)
+    before: int
     after: int
 
 
 @dataclass(frozen=True, slots=True)
 class CheckoutReview:
-    """The cart after verification, what changed, and the prices now quoted."""
+    """The cart after verification, and what changed in it."""
 
     cart: CartView
     changes: tuple[LineChange, ...]
-    quotes: dict[int, int] = field(default_factory=dict)
 
     @property
     def ready(self) -> bool:
@@ -48,42 +57,136 @@ class CheckoutReview:
         return not self.changes and not self.cart.is_empty
 
 
-async def review_cart(
-    uow: UnitOfWork, customer_id: int, quoted: Mapping[int, int], currency: str
-) -> CheckoutReview:
-    """Re-verify every line; adjust the cart to what can be sold, and say what changed.
+@dataclass(frozen=True)
+class ReleasedHold:
+    """An open invoice whose stock went back on the shelf."""
 
-    A line without a quote counts as quoted at today's price. Raises EmptyCart if there is
-    nothing to check out.
-    """
-    before = await view_cart(uow, customer_id, currency)
+    order_id: int
+    customer_telegram_id: int
+    invoice_message_id: int | None
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: OrderSummary
+    photo_url: str | None
+    released: list[ReleasedHold]
+
+
+async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CheckoutReview:
+    """Re-verify every line; adjust the cart to what can be sold, quote today's prices, and
+    say what changed. Raises EmptyCart if there is nothing to check out."""
+    cart = await uow.carts.get_for_customer(customer_id)
+    before = cart_view(cart, currency)
     if before.is_empty:
         raise EmptyCart()
-    cart = await uow.carts.get_for_customer(customer_id)
     changes: list[LineChange] = []
     for line in before.lines:
-        if not line.is_active:
-            changes.append(LineChange(ChangeKind.GONE, line.title, line.currency, line.quantity, 0))
-            await uow.carts.set_quantity(cart, line.product_id, 0)
-            continue
-        if line.available <= 0:
-            changes.append(
-                LineChange(ChangeKind.SOLD_OUT, line.title, line.currency, line.quantity, 0)
+        problems = line_problems(line)
+        quantity = line.quantity
+        if LineProblem.OFF_SALE in problems or LineProblem.SOLD_OUT in problems:
+            quantity = 0
+        elif LineProblem.FEWER_LEFT in problems:
+            quantity = line.available
+        for problem in problems:
+            price = problem is LineProblem.PRICE_CHANGED
+            was, now = (
+                (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
             )
-            await uow.carts.set_quantity(cart, line.product_id, 0)
-            continue
-        if line.quantity > line.available:
-            changes.append(
-                LineChange(
-                    ChangeKind.STOCK, line.title, line.currency, line.quantity, line.available
-                )
+            changes.append(LineChange(problem, line.title, line.currency, was, now))
+        await uow.carts.set_quantity(cart, line.product_id, quantity, quoted_price=line.unit_price)
+    return CheckoutReview(cart_view(cart, currency), tuple(changes))
+
+
+async def place_order(
+    uow: UnitOfWork, customer_id: int, telegram_id: int, settings: Settings, now: datetime
+) -> PlacedOrder:
+    """Turn the customer's cart into an order awaiting payment and hold its stock.
+
+    The customer's previous open invoice is released first, then every line is reserved; if
+    any line is short, OutOfStock names each one and the caller's unit of work rolls back.
+    """
+    released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
+    cart = await uow.carts.get_for_customer(customer_id)
+    lines = [line for line in cart.lines if line.quantity > 0]
+    if not lines:
+        raise EmptyCart()
+    foreign = [line.product.title for line in lines if line.product.currency != settings.currency]
+    if foreign:
+        raise WrongCurrency(foreign, settings.currency)
+    physical = [line.product.title for line in lines if not line.product.is_digital]
+    if settings.uses_stars and physical:
+        raise NeedsShippingInStars(physical)
+
+    shortages: list[Shortage] = []
+    for line in lines:
+        if not await uow.products.reserve(line.product_id, line.quantity):
+            await uow.products.get(line.product_id)  # refreshes line.product: what is left now
+            missing = shortage(line_view(line))
+            shortages.append(missing or Shortage(line.product.title, line.quantity, 0))
+    if shortages:
+        raise OutOfStock(shortages)
+
+    items_total = sum(line.product.price * line.quantity for line in lines)
+    order = Order(
+        customer_id=customer_id,
+        status=OrderStatus.AWAITING_PAYMENT.value,
+        currency=settings.currency,
+        items_total=items_total,
+        discount_total=0,
+        shipping_total=0,
+        total=items_total,
+        needs_shipping=bool(physical),
+        hold_status="held",
+        hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
+        created_at=now,
+        lines=[
+            OrderLine(
+                product_id=line.product_id,
+                sku=line.product.sku,
+                title=line.product.title,
+                unit_price=line.product.price,
+                currency=line.product.currency,
+                quantity=line.quantity,
             )
-            await uow.carts.set_quantity(cart, line.product_id, line.available)
-        quote = quoted.get(line.product_id, line.unit_price)
-        if quote != line.unit_price:
-            changes.append(
-                LineChange(ChangeKind.PRICE, line.title, line.currency, quote, line.unit_price)
-            )
-    after = await view_cart(uow, customer_id, currency)
-    quotes = {line.product_id: line.unit_price for line in after.lines}
-    return CheckoutReview(after, tuple(changes), quotes)
+            for line in lines
+        ],
+    )
+    await uow.orders.add(order)
+    loaded = await uow.orders.get(order.id)
+    assert loaded is not None
+    photo = next((line.product.photo for line in lines if line.product.photo), None)
+    return PlacedOrder(summarize(loaded), photo, released)
+
+
+async def release_hold(
+    uow: UnitOfWork, order: Order, telegram_id: int, why: str, actor: str = "system"
+) -> ReleasedHold | None:
+    """Give an open invoice's stock back and cancel it; None if it was no longer held."""
+    if not await uow.orders.claim_hold(order.id, "released"):
+        return None
+    for line in order.lines:
+        await uow.products.release(line.product_id, line.quantity)
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        await uow.orders.transition(order, "cancel", actor=actor, note=why)
+    return ReleasedHold(order.id, telegram_id, order.invoice_message_id)
+
+
+async def release_open_holds(
+    uow: UnitOfWork, customer_id: int, telegram_id: int, why: str, actor: str = "system"
+) -> list[ReleasedHold]:
+    """Every open invoice of the customer cancelled, its stock released (/cancel, checkout)."""
+    return [
+        hold
+        for order in await uow.orders.open_holds_for_customer(customer_id)
+        if (hold := await release_hold(uow, order, telegram_id, why, actor))
+    ]
+
+
+async def release_expired_holds(uow: UnitOfWork, now: datetime) -> list[ReleasedHold]:
+    """Every hold past its expiry released and its order cancelled."""
+    return [
+        hold
+        for order in await uow.orders.expired_holds(now)
+        if (hold := await release_hold(uow, order, order.customer.telegram_id, "invoice expired"))
+    ]

@@ -6,15 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.downloads import downloadable_lines
+from bot.services.errors import OrderNotFound
 from bot.store.models import Order
-from bot.store.order_states import STATUS_LABELS, OrderStatus
+from bot.store.order_states import status_label
 from bot.store.uow import UnitOfWork
 
 HISTORY_LIMIT = 10
-
-
-class OrderNotFound(LookupError):
-    """No such order for this shopper (someone else's orders count as not found)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +49,6 @@ class OrderView:
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
-
-
-def status_label(status: str) -> str:
-    try:
-        return STATUS_LABELS[OrderStatus(status)]
-    except ValueError:
-        return status.replace("_", " ")
 
 
 async def list_orders(

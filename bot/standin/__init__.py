@@ -16,13 +16,15 @@ from bot.standin.models import (
     Message,
     PaymentResult,
     StarRefund,
+    StarTransaction,
     TranscriptEvent,
     WebhookDelivery,
     format_amount,
     render,
 )
+from bot.standin.payment_form import DEFAULT_SHIPPING_ADDRESS, PaymentChoices
 from bot.standin.server import BotApiStandIn, scope_key
-from bot.standin.user import DEFAULT_SHIPPING_ADDRESS, FakeUser
+from bot.standin.user import FakeUser
 
 __all__ = [
     "DEFAULT_SHIPPING_ADDRESS",
@@ -37,8 +39,10 @@ __all__ = [
     "InlineAnswer",
     "InlineResult",
     "Message",
+    "PaymentChoices",
     "PaymentResult",
     "StarRefund",
+    "StarTransaction",
     "TranscriptEvent",
     "WebhookDelivery",
     "format_amount",

@@ -50,11 +50,36 @@ TOTAL_NOT_POSITIVE = "Bad Request: Total price must be positive"
 PAYMENT_PROVIDER_INVALID = "Bad Request: PAYMENT_PROVIDER_INVALID"
 STARS_INVOICE_INVALID = "Bad Request: STARS_INVOICE_INVALID"
 SHIPPING_OPTIONS_UNPARSABLE = "Bad Request: can't parse shipping options JSON object"
+SUBSCRIPTION_PERIOD_INVALID = "Bad Request: SUBSCRIPTION_PERIOD_INVALID"  # the MTProto name
 
 CHARGE_ALREADY_REFUNDED = "Bad Request: CHARGE_ALREADY_REFUNDED"
 CHARGE_NOT_FOUND = "Bad Request: CHARGE_NOT_FOUND"
 
 BOT_COMMAND_INVALID = "Bad Request: BOT_COMMAND_INVALID"
+
+# Menu buttons and Web App buttons: the Bot API server's texts around TDLib's JSON errors.
+MENU_BUTTON_UNPARSABLE = "Bad Request: can't parse menu button JSON object"
+
+
+def menu_button_invalid(reason: str) -> str:
+    """A menu button that parses as JSON but not as a MenuButton."""
+    return f"Bad Request: can't parse menu button: {reason}"
+
+
+def web_app_url_invalid(where: str, url: str) -> str:
+    """A Web App URL that is not https (``where``: "menu button", "inline keyboard button")."""
+    return f"Bad Request: {where} Web App URL '{url}' is invalid: Only HTTPS links are allowed"
+
+
+def missing_field(name: str) -> str:
+    """TDLib's JSON parser on a required field that is absent."""
+    return f'Can\'t find field "{name}"'
+
+
+def wrong_field_type(name: str, kind: str) -> str:
+    """TDLib's JSON parser on a field of the wrong JSON type ("String", "Object")."""
+    return f'Field "{name}" must be of type {kind}'
+
 
 # Inline mode. The last three are the MTProto error names, the closest texts known.
 QUERY_ID_INVALID = "Bad Request: QUERY_ID_INVALID"

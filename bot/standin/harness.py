@@ -16,8 +16,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
-from bot.app import ALLOWED_UPDATES, build_application, webhook_options
+from bot.app import webhook_options
 from bot.config import Settings
+from bot.runner import Runner
 from bot.shop import Shop
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
@@ -72,6 +73,7 @@ class ShopHarness:
         self.settings: Settings | None = None
         self.shop: Shop | None = None
         self.app: Any = None
+        self.runner: Runner | None = None
 
     @property
     def store(self) -> Store:
@@ -143,7 +145,7 @@ class ShopHarness:
         assert self.app is not None, "the harness is not running"
         deadline = time.monotonic() + timeout
         try:
-            await self.standin.wait_until(lambda: not self.standin.pending_updates, timeout)
+            await self.standin.wait_delivered(timeout)
             async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
                 await self.app.update_queue.join()
         except TimeoutError:
@@ -162,26 +164,15 @@ class ShopHarness:
     async def _start_bot(self) -> None:
         assert self.settings is not None
         self.shop = Shop.create(self.settings)
-        self.app = build_application(self.settings, self.shop)
-        await self.app.initialize()
-        if self.app.post_init:
-            await self.app.post_init(self.app)
-        await self.app.start()
-        if self.mode == "webhook":
-            await self.app.updater.start_webhook(**webhook_options(self.settings))
-        else:
-            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=5)
+        self.runner = Runner(self.settings, self.shop, self.mode, poll_timeout=5)
+        await self.runner.start()
+        self.app = self.runner.app
 
     async def _stop_bot(self) -> None:
-        app, self.app = self.app, None
-        if app is not None:
-            if app.updater and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
-            if app.post_shutdown:
-                await app.post_shutdown(app)
+        runner, self.runner = self.runner, None
+        self.app = None
+        if runner is not None:
+            await runner.stop()
         shop, self.shop = self.shop, None
         if shop is not None:
             await shop.close()

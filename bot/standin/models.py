@@ -19,6 +19,8 @@ class Button:
     label: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None
+    """The Mini App's URL, for a button that opens one."""
 
 
 @dataclass
@@ -93,6 +95,9 @@ class ApiCall:
     ok: bool
     result_or_error: Any
     error_code: int | None = None
+    fault: str | None = None
+    """The fault the stand-in injected into this call ("flood", "server_error", "timeout",
+    "disconnect", "error"; see :mod:`bot.standin.faults`), if any."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,34 @@ class Charge:
     total_amount: int
     payload: str
     refunded: bool = False
+
+
+@dataclass(frozen=True)
+class StarTransaction:
+    """A Telegram Stars transaction as getStarTransactions returns it: an incoming payment
+    (``source``: the paying user and the invoice payload) or an outgoing refund (``receiver``).
+
+    ``id`` is the payment's telegram_payment_charge_id, for a refund too, as in the Bot API.
+    """
+
+    id: str
+    amount: int
+    date: int
+    source: dict[str, Any] | None = None
+    receiver: dict[str, Any] | None = None
+
+    @property
+    def incoming(self) -> bool:
+        return self.source is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The StarTransaction object of the Bot API."""
+        data: dict[str, Any] = {"id": self.id, "amount": self.amount, "date": self.date}
+        if self.source is not None:
+            data["source"] = self.source
+        if self.receiver is not None:
+            data["receiver"] = self.receiver
+        return data
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,36 @@
 """The human side of a private chat with the bot, played against the stand-in.
 
-Every action produces the update Telegram would deliver, and every wait is on the stand-in's
-condition (notified on each bot call), so tests never sleep.
+Every action produces the update Telegram would deliver, and every wait is on a signal the
+stand-in gives when what it waits for may have changed (this chat's messages and answers, or
+the call log), so tests never sleep and fifty waiting shoppers do not wake each other.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from bot.standin.models import (
     ApiCall,
     Button,
     CallbackAnswer,
-    Charge,
     InlineAnswer,
     InlineResult,
     Message,
     PaymentResult,
     TranscriptEvent,
-    format_amount,
     render,
 )
+from bot.standin.payment_form import PaymentChoices, PaymentForm
 
 if TYPE_CHECKING:
-    from bot.standin.server import BotApiStandIn, ChatState, PendingQuery
+    from bot.standin.chats import ChatState, PendingQuery
+    from bot.standin.server import BotApiStandIn
 
 MessagePredicate = Callable[[Message], bool]
 T = TypeVar("T")
 
-DEFAULT_SHIPPING_ADDRESS: dict[str, str] = {
-    "country_code": "US",
-    "state": "CA",
-    "city": "San Francisco",
-    "street_line1": "1 Market St",
-    "street_line2": "",
-    "post_code": "94105",
-}
 # A 1x1 PNG, so "a photo" is real image bytes.
 _TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -75,8 +67,13 @@ class FakeUser:
     @property
     def last_message(self) -> Message | None:
         """The bot's newest visible message."""
-        visible = self.messages
-        return visible[-1] if visible else None
+        return next(self.chat.visible_newest_first(), None)
+
+    @property
+    def menu_button(self) -> dict[str, Any]:
+        """The button beside the input field, as setChatMenuButton left it: ``{"type":
+        "commands"}``, or ``{"type": "web_app", "text": ..., "web_app": {"url": ...}}``."""
+        return self.standin.menu_button_for(self.chat.chat_id)
 
     @property
     def sent_messages(self) -> list[Message]:
@@ -180,13 +177,14 @@ class FakeUser:
 
     def find_button(self, label: str, message: Message | None = None) -> tuple[Message, Button]:
         """The button whose label is ``label`` (or contains it) on the newest message having one."""
-        candidates = [message] if message is not None else list(reversed(self.messages))
+        candidates = [message] if message is not None else self.chat.visible_newest_first()
         for candidate in candidates:
             buttons = [b for b in candidate.all_buttons if b.callback_data is not None]
             exact = [b for b in buttons if b.label == label]
             partial = [b for b in buttons if label in b.label]
             if exact or partial:
                 return candidate, (exact or partial)[0]
+        candidates = [message] if message is not None else list(reversed(self.messages))
         visible = [
             f"#{m.message_id}: " + " ".join(f"[{b.label}]" for b in m.all_buttons)
             for m in candidates
@@ -230,7 +228,7 @@ class FakeUser:
                 "data": data,
             },
         )
-        return await self._wait_answer(
+        return await self.wait_for_answer(
             query,
             lambda: self.standin.callback_answer(query),
             timeout,
@@ -252,7 +250,7 @@ class FakeUser:
             self.chat,
             {"from": self.user_json, "query": query, "offset": offset, "chat_type": "sender"},
         )
-        return await self._wait_answer(
+        return await self.wait_for_answer(
             pending,
             lambda: self.standin.inline_answer(pending),
             timeout,
@@ -288,7 +286,10 @@ class FakeUser:
         *,
         include_existing: bool = False,
     ) -> Message:
-        """A bot message, sent or edited since the last action, containing text or matching."""
+        """A bot message, sent or edited since the last action, containing text or matching.
+
+        With several, the one changed last; a predicate should depend on the message only.
+        """
         matches: MessagePredicate
         if isinstance(predicate_or_text, str):
             needle = predicate_or_text
@@ -301,14 +302,22 @@ class FakeUser:
         else:
             matches = predicate_or_text
             description = getattr(predicate_or_text, "__name__", "predicate")
-        mark = 0 if include_existing else self._revision_mark
+        # Messages changed up to this revision were looked at; one is looked at again only
+        # once it changes again, so each wake-up costs what changed since the last one.
+        looked_at = 0 if include_existing else self._revision_mark
 
         def found() -> Message | None:
-            changed = [m for m in self.messages if m.revision > mark and matches(m)]
-            return max(changed, key=lambda m: m.revision) if changed else None
+            nonlocal looked_at
+            newest = looked_at
+            for message in self.chat.changed_since(looked_at):
+                newest = max(newest, message.revision)
+                if message.from_bot and not message.deleted and matches(message):
+                    return message
+            looked_at = newest
+            return None
 
         try:
-            return await self.standin.wait_until(found, timeout)
+            return await self.chat.changed.wait_until(found, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for a bot message matching {description}.\n"
@@ -322,30 +331,31 @@ class FakeUser:
         timeout: float = 10.0,
     ) -> ApiCall:
         """A call the bot made since the last action, e.g. ``wait_for_call("sendInvoice")``."""
-        mark = self._calls_mark
 
-        def found() -> ApiCall | None:
-            for call in self.standin.calls[mark:]:
-                if call.method.lower() == method.lower() and (predicate is None or predicate(call)):
-                    return call
-            return None
+        def matches(call: ApiCall) -> bool:
+            return call.method.lower() == method.lower() and (predicate is None or predicate(call))
 
         try:
-            return await self.standin.wait_until(found, timeout)
+            return await self.standin.wait_for_call(
+                matches, since=self._calls_mark, timeout=timeout
+            )
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for a {method} call.\n" + self._diagnostics()
             ) from None
 
-    async def _wait_answer(
+    async def wait_for_answer(
         self,
         query: PendingQuery,
         answered: Callable[[], T | None],
         timeout: float,
         what: str,
     ) -> T:
+        """The bot's answer to a query this user opened, e.g. ``lambda: query.answer``;
+        ``what`` names the awaited answer in the error if it never comes."""
         try:
-            return await self.standin.wait_until(answered, timeout)
+            chat = self.standin.chats[query.chat_id]
+            return await chat.changed.wait_until(answered, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"Timed out after {timeout}s waiting for {what} (query {query.query_id}).\n"
@@ -367,175 +377,37 @@ class FakeUser:
 
     # ------------------------------------------------------------------ payments
 
-    def _find_invoice(self, invoice_message: Message | None) -> Message:
+    def _find_invoice(self, invoice_message: Message | None) -> dict[str, Any]:
+        """The invoice of this message, or else of the newest invoice message."""
         if invoice_message is not None:
             if invoice_message.invoice is None:
                 raise LookupError(f"Message #{invoice_message.message_id} is not an invoice")
-            return invoice_message
-        for message in reversed(self.messages):
+            return invoice_message.invoice
+        for message in self.chat.visible_newest_first():
             if message.invoice is not None:
-                return message
+                return message.invoice
         raise LookupError("The bot has not sent an invoice in this chat")
 
     async def pay(
-        self,
-        invoice_message: Message | None = None,
-        *,
-        shipping_address: dict[str, str] | None = None,
-        shipping_option_id: str | None = None,
-        tip_amount: int = 0,
-        provider_payment_charge_id: str | None = None,
-        telegram_payment_charge_id: str | None = None,
-        order_info: dict[str, Any] | None = None,
-        total_amount: int | None = None,
-        currency: str | None = None,
-        payload: str | None = None,
-        timeout: float = 10.0,
+        self, invoice_message: Message | None = None, **choices: Unpack[PaymentChoices]
     ) -> PaymentResult:
-        """Pay an invoice the way Telegram's payment form does.
+        """Pay an invoice (by default the newest) the way Telegram's payment form does.
 
         Shipping query (flexible invoices), then pre-checkout query, then the
-        successful_payment message. ``total_amount``/``currency``/``payload`` override what
-        the form would send, to test that the bot checks them.
+        successful_payment message; see :class:`PaymentChoices` for what can be chosen,
+        overridden (to test that the bot checks it) or lost (``lose_update``).
         """
-        message = self._find_invoice(invoice_message)
-        invoice = message.invoice
-        assert invoice is not None
+        invoice = self._find_invoice(invoice_message)
         self._begin()
-        # Telegram always sends all six address fields, empty when not filled in.
-        address = {key: "" for key in DEFAULT_SHIPPING_ADDRESS}
-        address.update(shipping_address or DEFAULT_SHIPPING_ADDRESS)
-        info: dict[str, Any] | None = order_info
-        if info is None:
-            info = self._order_info(invoice, address)
-        invoice_payload = payload if payload is not None else str(invoice["payload"])
-        amount = sum(int(price["amount"]) for price in invoice["prices"]) + tip_amount
-        if tip_amount and tip_amount > int(invoice.get("max_tip_amount") or 0):
-            raise ValueError("The payment form does not allow a tip above max_tip_amount")
+        return await PaymentForm(self, invoice, self.chat, choices).submit()
 
-        chosen_option: str | None = None
-        if invoice.get("is_flexible") and invoice.get("need_shipping_address"):
-            self.chat.transcript.append(
-                TranscriptEvent("user", "entered shipping address", address["country_code"])
-            )
-            query = await self.standin.open_query(
-                "shipping_query",
-                self.chat,
-                {
-                    "from": self.user_json,
-                    "invoice_payload": invoice_payload,
-                    "shipping_address": address,
-                },
-            )
-            answer: dict[str, Any] = await self._wait_answer(
-                query, lambda: query.answer, timeout, "an answerShippingQuery"
-            )
-            if not answer["ok"]:
-                return PaymentResult(
-                    ok=False, stage="shipping", error_message=answer.get("error_message")
-                )
-            options: list[dict[str, Any]] = answer["shipping_options"]
-            option = next(
-                (o for o in options if shipping_option_id in (None, o["id"])),
-                None,
-            )
-            if option is None:
-                raise LookupError(f"The bot offered no shipping option {shipping_option_id!r}")
-            chosen_option = str(option["id"])
-            option_amount = sum(int(price["amount"]) for price in option["prices"])
-            amount += option_amount
-            currency_code = str(invoice["currency"])
-            offered = "; ".join(
-                f"{o['title'] or o['id']} "
-                f"{format_amount(sum(int(p['amount']) for p in o['prices']), currency_code)}"
-                for o in options
-            )
-            self.chat.transcript.append(TranscriptEvent("bot", "offered shipping", offered))
-            self.chat.transcript.append(
-                TranscriptEvent(
-                    "user",
-                    "chose shipping",
-                    f"{option['title'] or option['id']} "
-                    f"{format_amount(option_amount, currency_code)}",
-                )
-            )
-
-        final_amount = total_amount if total_amount is not None else amount
-        final_currency = currency if currency is not None else str(invoice["currency"])
-        checkout: dict[str, Any] = {
-            "from": self.user_json,
-            "currency": final_currency,
-            "total_amount": final_amount,
-            "invoice_payload": invoice_payload,
-        }
-        if chosen_option is not None:
-            checkout["shipping_option_id"] = chosen_option
-        if info:
-            checkout["order_info"] = info
-        self.chat.transcript.append(
-            TranscriptEvent(
-                "user", "confirmed payment", format_amount(final_amount, final_currency)
-            )
-        )
-        query = await self.standin.open_query("pre_checkout_query", self.chat, checkout)
-        answer = await self._wait_answer(
-            query, lambda: query.answer, timeout, "an answerPreCheckoutQuery"
-        )
-        if not answer["ok"]:
-            self.chat.transcript.append(
-                TranscriptEvent("bot", "declined payment", str(answer.get("error_message")))
-            )
-            return PaymentResult(
-                ok=False, stage="pre_checkout", error_message=answer.get("error_message")
-            )
-
-        self.chat.transcript.append(TranscriptEvent("bot", "accepted payment", ""))
-        charge_id = telegram_payment_charge_id or f"stxn_{secrets.token_hex(12)}"
-        if provider_payment_charge_id is None:
-            provider_payment_charge_id = (
-                "" if final_currency == "XTR" else f"ch_{secrets.token_hex(12)}"
-            )
-        paid: dict[str, Any] = {
-            "currency": final_currency,
-            "total_amount": final_amount,
-            "invoice_payload": invoice_payload,
-            "telegram_payment_charge_id": charge_id,
-            "provider_payment_charge_id": provider_payment_charge_id,
-        }
-        if chosen_option is not None:
-            paid["shipping_option_id"] = chosen_option
-        if info:
-            paid["order_info"] = info
-        self.standin.charges[charge_id] = Charge(
-            user_id=self.user_id,
-            telegram_payment_charge_id=charge_id,
-            provider_payment_charge_id=provider_payment_charge_id,
-            currency=final_currency,
-            total_amount=final_amount,
-            payload=invoice_payload,
-        )
-        self.chat.transcript.append(
-            TranscriptEvent("user", "paid", format_amount(final_amount, final_currency))
-        )
-        _, update = await self.standin.add_user_message(self.chat, {"successful_payment": paid})
-        return PaymentResult(
-            ok=True,
-            stage="paid",
-            telegram_payment_charge_id=charge_id,
-            provider_payment_charge_id=provider_payment_charge_id,
-            total_amount=final_amount,
-            currency=final_currency,
-            successful_payment_update=update,
-        )
-
-    def _order_info(self, invoice: dict[str, Any], address: dict[str, str]) -> dict[str, Any]:
-        info: dict[str, Any] = {}
-        if invoice.get("need_name"):
-            info["name"] = self.chat.user["first_name"]
-        if invoice.get("need_phone_number"):
-            info["phone_number"] = "15555550100"
-        if invoice.get("need_email"):
-            info["email"] = f"user{self.user_id}@example.com"
-        if invoice.get("need_shipping_address"):
-            info["shipping_address"] = address
-        return info
+    async def pay_invoice_link(self, link: str, **choices: Unpack[PaymentChoices]) -> PaymentResult:
+        """Pay an invoice link from createInvoiceLink, as a Mini App's
+        ``Telegram.WebApp.openInvoice(link)`` does: the same queries as for an invoice
+        message, and the payment message in the user's private chat with the bot."""
+        invoice = self.standin.invoice_link(link)
+        if invoice is None:
+            raise LookupError(f"The bot has created no invoice link {link!r}")
+        self._begin()
+        private_chat = self.standin.chats[self.user_id]
+        return await PaymentForm(self, invoice, private_chat, choices).submit()

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SEARCH_INDEX_PREFIXES = ("search_", "ix_search_")  # made by migration 0004, not by the models
+SEARCH_INDEX_PREFIXES = ("search_", "ix_search_")  # made by migration 0008, not by the models
 
 
 def is_model_object(name: str | None, type_: str, parent_names: object) -> bool:

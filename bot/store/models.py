@@ -67,7 +67,7 @@ class Category(Base):
     title: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
     # How many of its products shoppers can see: kept by triggers on products (migration
-    # 0004), so listing categories does not count a big catalog each time.
+    # 0008), so listing categories does not count a big catalog each time.
     active_products: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
@@ -148,6 +148,8 @@ class CartLine(Base):
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+    # The price the shopper was shown for this line; checkout asks again if it has changed.
+    quoted_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cart: Mapped[Cart] = relationship(back_populates="lines", lazy="raise")
@@ -302,3 +304,28 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(128), default=None)
     details: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class InboxEntry(Base):
+    """An update from Telegram, stored before Telegram is told it arrived (bot.inbox).
+
+    `lease_until` is how long the worker that took it may take; an entry still "handling"
+    after that was dropped by a crash and is taken again. `applied_at` is set in the same
+    transaction as the first change the update made, so handling it again repeats no change.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_lease", "status", "lease_until"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="handling")  # handling/done/failed
+    claim: Mapped[str] = mapped_column(String(32))  # who handles it now (one token per take)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    lease_until: Mapped[datetime] = mapped_column()
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -46,6 +46,14 @@ STATUS_LABELS: dict[OrderStatus, str] = {
 }
 
 
+def status_label(status: str) -> str:
+    """ "✅ Paid" for "paid"; a status this table does not know reads as its words."""
+    try:
+        return STATUS_LABELS[OrderStatus(status)]
+    except ValueError:
+        return status.replace("_", " ")
+
+
 class IllegalOrderTransition(Exception):
     """The order cannot make that move from where it is."""
 

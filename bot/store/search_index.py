@@ -1,6 +1,6 @@
 """How words match in the catalog's text index: one definition for the database and Python.
 
-Products are found through the database's own index (migration 0004): SQLite FTS5 or a
+Products are found through the database's own index (migration 0008): SQLite FTS5 or a
 PostgreSQL GIN index over the words of title and description, kept in step by triggers. A
 query word matches a product word exactly (score 1000), as its start ("mug" finds "mugs",
 900) or within a typo ("kettel" finds "kettle", below 800). Typo candidates come from the
@@ -30,7 +30,7 @@ def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, in order: letters and digits, split at anything else.
 
     The SQLite index's triggers call this through `search_words` (see below); PostgreSQL's
-    `search_words` (migration 0004) splits at `[^[:alnum:]]+`, the same rule.
+    `search_words` (migration 0008) splits at `[^[:alnum:]]+`, the same rule.
     """
     return _WORD_RE.findall(text.lower())
 

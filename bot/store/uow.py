@@ -16,12 +16,14 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store import sqlite_driver
+from bot.store import handling, sqlite_driver
 from bot.store.db import WriteWhileReading, create_engine, create_sessionmaker, rowcount
+from bot.store.models import utcnow
 from bot.store.repositories import (
     AuditRepository,
     CartRepository,
@@ -33,6 +35,8 @@ from bot.store.repositories import (
     ProductRepository,
     RefundRepository,
 )
+from bot.store.repositories.chat_states import LOCK_CHAT
+from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,20 @@ class Write:
 
     statement: Executable
     rows: int | None = 1
+    params: dict[str, Any] | None = None
+
+
+class _Refused(Exception):
+    """A write touched another number of rows than it expects: undo them all."""
+
+
+def _applied_mark() -> tuple[handling.Handling | None, Write | None]:
+    """The update being handled, and the write that marks it applied if not marked yet."""
+    current = handling.current.get()
+    if current is None or current.applied:
+        return None, None
+    params = {"applied_update": current.update_id, "applied_now": utcnow()}
+    return current, Write(MARK_APPLIED, rows=None, params=params)
 
 
 class UnitOfWork:
@@ -56,6 +74,7 @@ class UnitOfWork:
     refunds: RefundRepository
     chat_states: ChatStateRepository
     audit: AuditRepository
+    inbox: InboxRepository
 
     def __init__(
         self,
@@ -90,6 +109,7 @@ class UnitOfWork:
         self.refunds = RefundRepository(session)
         self.chat_states = ChatStateRepository(session, self.write)
         self.audit = AuditRepository(session)
+        self.inbox = InboxRepository(session)
         return self
 
     async def write(self, statement: Executable, *, rows: int | None = 1) -> bool:
@@ -109,7 +129,12 @@ class UnitOfWork:
     ) -> None:
         try:
             if exc_type is None:
+                marked, mark = _applied_mark() if not self.reading else (None, None)
+                if mark is not None:
+                    await self.session.execute(mark.statement, mark.params)
                 await self.session.commit()
+                if marked is not None:
+                    marked.applied = True
             else:
                 await self.session.rollback()
         finally:
@@ -153,22 +178,31 @@ class Store:
         SQLite the statements, their checks and the COMMIT make a single trip to the database
         thread while this process's one writer is held.
         """
+        marked, mark = _applied_mark()
+        if mark is not None:
+            writes = [*writes, mark]
         if self._write_lock is None:
-            async with self.uow() as uow:
-                await uow.chat_states.lock(chat_id)
-                for write in writes:
-                    if not await uow.write(write.statement, rows=write.rows):
-                        await uow.session.rollback()
-                        return False
-            return True
-        async with self._write_lock, self.engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
-            assert isinstance(driver, sqlite_driver.OneTripConnection)
-            with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
-                for write in writes:
-                    await connection.execute(write.statement)
-                applied = await batch.run([None] + [write.rows for write in writes])
-            await connection.rollback()  # for SQLAlchemy's sake: the batch already ended it
+            try:
+                async with self.engine.begin() as connection:
+                    await connection.execute(LOCK_CHAT, {"chat_id": chat_id})
+                    for write in writes:
+                        result = await connection.execute(write.statement, write.params)
+                        if write.rows is not None and rowcount(result) != write.rows:
+                            raise _Refused
+            except _Refused:
+                return False
+            applied = True
+        else:
+            async with self._write_lock, self.engine.connect() as connection:
+                driver = (await connection.get_raw_connection()).driver_connection
+                assert isinstance(driver, sqlite_driver.OneTripConnection)
+                with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
+                    for write in writes:
+                        await connection.execute(write.statement, write.params)
+                    applied = await batch.run([None] + [write.rows for write in writes])
+                await connection.rollback()  # for SQLAlchemy's sake: the batch already ended it
+        if applied and marked is not None:
+            marked.applied = True
         return applied
 
     async def migrate(self) -> None:

@@ -22,8 +22,9 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import ShopContext
 from bot.conversation.screens import Screen
-from bot.services.photos import PhotoKind, PhotoSource, remember_file_id, resolve_original
+from bot.services.photos import PhotoKind, PhotoSource
 from bot.shop import Shop
+from bot.usecases import photos
 from bot.views.shopper import View, render
 
 log = logging.getLogger(__name__)
@@ -141,12 +142,7 @@ async def _fallback_photo(shop: Shop, view: View, failed: PhotoSource) -> PhotoS
     """After a failed send: a stale cached file_id gives way to the catalog's own photo."""
     if not failed.cached or view.product_id is None:
         return None
-    async with shop.store.uow() as uow:
-        await remember_file_id(uow, view.product_id, None)
-        product = await uow.products.get(view.product_id)
-    if product is None:
-        return None
-    return resolve_original(product.photo, shop.settings.catalog_path)
+    return await photos.forget_photo(shop, view.product_id)
 
 
 async def _photo_input(photo: PhotoSource) -> str | InputFile:
@@ -164,8 +160,7 @@ async def _remember_upload(
         return
     if source.kind is PhotoKind.FILE_ID:
         return  # nothing new to learn
-    async with shop.store.uow() as uow:
-        await remember_file_id(uow, view.product_id, message.photo[-1].file_id)
+    await photos.remember_photo(shop, view.product_id, message.photo[-1].file_id)
 
 
 def _not_modified(error: BadRequest) -> bool:

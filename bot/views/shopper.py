@@ -12,7 +12,29 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot.callback_data import encode
+from bot.callback_data import (
+    AddOne,
+    AddToCart,
+    Back,
+    Checkout,
+    ClearCart,
+    DownloadAgain,
+    Home,
+    MyOrder,
+    MyOrders,
+    Noop,
+    Pay,
+    RemoveLine,
+    SearchHint,
+    ShowCart,
+    ShowCategories,
+    ShowCategory,
+    ShowHelp,
+    ShowProduct,
+    ShowSearchPage,
+    TakeOne,
+    button,
+)
 from bot.config import Settings
 from bot.conversation.screens import (
     CartScreen,
@@ -30,8 +52,8 @@ from bot.conversation.screens import (
     SearchHintScreen,
 )
 from bot.money import format_money
-from bot.services.cart import CartLineView
-from bot.services.checkout import ChangeKind, LineChange
+from bot.services.cart import CartLineView, LineProblem, line_problems
+from bot.services.checkout import LineChange
 from bot.services.photos import PhotoSource, resolve_photo
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -109,7 +131,7 @@ def _help(screen: HelpScreen, settings: Settings) -> View:
 def _search_hint(screen: SearchHintScreen, settings: Settings) -> View:
     return View(
         "🔎 " + SEARCH_HINT,
-        _markup([[_button("🛍 Catalog", "cats"), _button("🏠 Menu", "home")]]),
+        _markup([[button("🛍 Catalog", ShowCategories()), button("🏠 Menu", Home())]]),
     )
 
 
@@ -126,8 +148,10 @@ def _not_understood(screen: NotUnderstoodScreen, settings: Settings) -> View:
 def _categories(screen: CategoriesScreen, settings: Settings) -> View:
     if not screen.categories:
         return View("The shop is empty right now. Please come back soon!", _markup([_home_row()]))
-    rows = [[_button(f"{c.title} ({c.product_count})", "cat", c.id, 0)] for c in screen.categories]
-    rows.append([_button("🔎 Search", "find"), _button("🛒 Cart", "cart")])
+    rows = [
+        [button(f"{c.title} ({c.product_count})", ShowCategory(c.id, 0))] for c in screen.categories
+    ]
+    rows.append([button("🔎 Search", SearchHint()), button("🛒 Cart", ShowCart())])
     rows.append(_home_row())
     return View("🛍 <b>Catalog</b>\nPick a category:", _markup(rows))
 
@@ -146,17 +170,21 @@ def _list(screen: ListScreen, settings: Settings) -> View:
         label = f"{item.title} · {format_money(item.price, item.currency)}"
         if item.available <= 0:
             label += " · sold out"
-        rows.append([_button(label, "p", item.id, 1)])
+        rows.append([button(label, ShowProduct(item.id, 1))])
     if page.pages > 1:
         nav: list[InlineKeyboardButton] = []
         if page.has_prev:
             nav.append(_page_button(screen, "◀ Prev", page.page - 1))
-        nav.append(_button(f"{page.page + 1}/{page.pages}", "noop"))
+        nav.append(button(f"{page.page + 1}/{page.pages}", Noop()))
         if page.has_next:
             nav.append(_page_button(screen, "Next ▶", page.page + 1))
         rows.append(nav)
-    back = _button("⬅ Categories", "cats") if not screen.is_search else _button("🏠 Menu", "home")
-    rows.append([back, _button("🛒 Cart", "cart")])
+    back = (
+        button("⬅ Categories", ShowCategories())
+        if not screen.is_search
+        else button("🏠 Menu", Home())
+    )
+    rows.append([back, button("🛒 Cart", ShowCart())])
     return View(head + "\nTap a product to see it:", _markup(rows))
 
 
@@ -178,23 +206,21 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
         qty = screen.quantity
         rows.append(
             [
-                _button("➖", "p", card.id, max(qty - 1, 1)),
-                _button(f"{qty} pc", "noop"),
-                _button("➕", "p", card.id, qty + 1),
+                button("➖", ShowProduct(card.id, max(qty - 1, 1))),
+                button(f"{qty} pc", Noop()),
+                button("➕", ShowProduct(card.id, qty + 1)),
             ]
         )
         rows.append(
             [
-                _button(
+                button(
                     f"🛍 Add to cart · {format_money(card.price * qty, card.currency)}",
-                    "add",
-                    card.id,
-                    qty,
+                    AddToCart(card.id, qty),
                 )
             ]
         )
     cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
-    rows.append([_button("⬅ Back", "back"), _button(cart_label, "cart")])
+    rows.append([button("⬅ Back", Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
     return View(text, _markup(rows), photo=photo, product_id=card.id, same_media=screen.same_media)
 
@@ -205,7 +231,7 @@ def _cart(screen: CartScreen, settings: Settings) -> View:
     if basket.is_empty:
         return View(
             "🛒 Your cart is empty.\nHave a look at the catalog!",
-            _markup([[_button("🛍 Catalog", "cats")], _home_row()]),
+            _markup([[button("🛍 Catalog", ShowCategories())], _home_row()]),
         )
     lines = ["🛒 <b>Your cart</b>", ""]
     rows: Keyboard = []
@@ -218,16 +244,20 @@ def _cart(screen: CartScreen, settings: Settings) -> View:
             lines.append(f"    ⚠️ {warning}")
         rows.append(
             [
-                _button("➖", "dec", line.product_id),
-                _button(f"{n}. {_short(line.title)} ×{line.quantity}", "p", line.product_id, 1),
-                _button("➕", "inc", line.product_id),
-                _button("✖", "rm", line.product_id),
+                button("➖", TakeOne(line.product_id)),
+                button(
+                    f"{n}. {_short(line.title)} ×{line.quantity}", ShowProduct(line.product_id, 1)
+                ),
+                button("➕", AddOne(line.product_id)),
+                button("✖", RemoveLine(line.product_id)),
             ]
         )
     lines.append("")
     lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
-    rows.append([_button(f"✅ Checkout · {format_money(basket.total, basket.currency)}", "co")])
-    rows.append([_button("🛍 Continue shopping", "back"), _button("🗑 Clear cart", "clr")])
+    rows.append(
+        [button(f"✅ Checkout · {format_money(basket.total, basket.currency)}", Checkout())]
+    )
+    rows.append([button("🛍 Continue shopping", Back()), button("🗑 Clear cart", ClearCart())])
     return View("\n".join(lines), _markup(rows))
 
 
@@ -241,15 +271,15 @@ def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
         lines.append("")
         if basket.is_empty:
             lines.append("Your cart is now empty.")
-            rows = [[_button("🛍 Catalog", "cats")], _home_row()]
+            rows = [[button("🛍 Catalog", ShowCategories())], _home_row()]
             return View("\n".join(lines), _markup(rows))
         lines.append("Your cart is updated:")
         lines += _summary_lines(screen)
         lines.append("")
         lines.append("Continue to checkout with these changes?")
         rows = [
-            [_button("✅ Continue to checkout", "co")],
-            [_button("🛒 Edit cart", "cart")],
+            [button("✅ Continue to checkout", Checkout())],
+            [button("🛒 Edit cart", ShowCart())],
         ]
         return View("\n".join(lines), _markup(rows))
     lines = ["🧾 <b>Order summary</b>", ""]
@@ -258,7 +288,7 @@ def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
         lines.append("")
         lines.append("Shipping address and method are chosen in the payment form.")
     total = format_money(basket.total, basket.currency)
-    rows = [[_button(f"💳 Pay {total}", "pay")], [_button("🛒 Edit cart", "cart")]]
+    rows = [[button(f"💳 Pay {total}", Pay())], [button("🛒 Edit cart", ShowCart())]]
     return View("\n".join(lines), _markup(rows))
 
 
@@ -268,7 +298,7 @@ def _waiting(screen: PaymentWaitingScreen, settings: Settings) -> View:
         "💳 Your invoice is waiting for payment in this chat.\n"
         "Pay it there, or send /cancel to cancel it."
     )
-    return View(text, _markup([[_button("🛒 Cart", "cart"), _button("🏠 Menu", "home")]]))
+    return View(text, _markup([[button("🛒 Cart", ShowCart()), button("🏠 Menu", Home())]]))
 
 
 @_render.register
@@ -276,14 +306,14 @@ def _orders(screen: OrdersScreen, settings: Settings) -> View:
     if not screen.orders:
         return View(
             "📦 You have no orders yet. Everything you buy will be listed here.",
-            _markup([[_button("🛍 Catalog", "cats")], _home_row()]),
+            _markup([[button("🛍 Catalog", ShowCategories())], _home_row()]),
         )
     rows: Keyboard = []
     for order in screen.orders:
         total = format_money(order.total, order.currency)
         day = order.created_at.strftime("%d %b")
         rows.append(
-            [_button(f"#{order.id} · {order.status_label} · {total} · {day}", "ord", order.id)]
+            [button(f"#{order.id} · {order.status_label} · {total} · {day}", MyOrder(order.id))]
         )
     rows.append(_home_row())
     return View("📦 <b>Your orders</b>, newest first. Tap one to see it:", _markup(rows))
@@ -311,25 +341,31 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
     if order.tracking_number:
         lines.append(f"Tracking number: <code>{escape(order.tracking_number)}</code>")
     rows = [
-        [_button(f"⬇️ {line.title}", "dl", order.id, line.line_id)]
+        [button(f"⬇️ {line.title}", DownloadAgain(order.id, line.line_id))]
         for line in order.lines
         if line.downloadable
     ]
-    rows += [[_button("⬅ My orders", "ords")], _home_row()]
+    rows += [[button("⬅ My orders", MyOrders())], _home_row()]
     return View("\n".join(lines), _markup(rows))
 
 
 # ---------------------------------------------------------------- pieces
 
 
+# How the cart screen words a line's problem. A new price is not among them: the cart shows
+# today's price itself, and checkout asks the shopper to confirm it.
+CART_WARNINGS: dict[LineProblem, str] = {
+    LineProblem.OFF_SALE: "no longer sold; it will be removed at checkout",
+    LineProblem.SOLD_OUT: "sold out; it will be removed at checkout",
+    LineProblem.FEWER_LEFT: "only {available} left; checkout will lower the quantity",
+}
+
+
 def cart_line_warning(line: CartLineView) -> str | None:
     """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
-    if not line.is_active:
-        return "no longer sold; it will be removed at checkout"
-    if line.available <= 0:
-        return "sold out; it will be removed at checkout"
-    if line.available < line.quantity:
-        return f"only {line.available} left; checkout will lower the quantity"
+    for problem in line_problems(line):
+        if problem in CART_WARNINGS:
+            return CART_WARNINGS[problem].format(available=line.available)
     return None
 
 
@@ -344,13 +380,13 @@ def stock_label(available: int, low_stock_threshold: int, is_digital: bool = Fal
 
 def change_text(change: LineChange) -> str:
     title = escape(change.title)
-    if change.kind is ChangeKind.PRICE:
+    if change.problem is LineProblem.PRICE_CHANGED:
         before = format_money(change.before, change.currency)
         after = format_money(change.after, change.currency)
         return f"{title}: the price changed from {before} to {after}"
-    if change.kind is ChangeKind.STOCK:
+    if change.problem is LineProblem.FEWER_LEFT:
         return f"{title}: only {change.after} left, quantity lowered from {change.before}"
-    if change.kind is ChangeKind.SOLD_OUT:
+    if change.problem is LineProblem.SOLD_OUT:
         return f"{title}: sold out, removed from your cart"
     return f"{title}: no longer available, removed from your cart"
 
@@ -367,24 +403,20 @@ def _summary_lines(screen: CheckoutScreen) -> list[str]:
 
 def _menu_rows() -> Keyboard:
     return [
-        [_button("🛍 Catalog", "cats"), _button("🔎 Search", "find")],
-        [_button("🛒 Cart", "cart"), _button("📦 My orders", "ords")],
-        [_button("❓ Help", "help")],
+        [button("🛍 Catalog", ShowCategories()), button("🔎 Search", SearchHint())],
+        [button("🛒 Cart", ShowCart()), button("📦 My orders", MyOrders())],
+        [button("❓ Help", ShowHelp())],
     ]
 
 
 def _home_row() -> list[InlineKeyboardButton]:
-    return [_button("🏠 Menu", "home")]
+    return [button("🏠 Menu", Home())]
 
 
 def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:
     if screen.is_search:
-        return _button(label, "sp", page)
-    return _button(label, "cat", int(screen.listing["id"]), page)
-
-
-def _button(label: str, action: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+        return button(label, ShowSearchPage(page))
+    return button(label, ShowCategory(int(screen.listing["id"]), page))
 
 
 def _markup(rows: Keyboard) -> InlineKeyboardMarkup:

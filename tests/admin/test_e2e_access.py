@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from bot.callback_data import encode
+from bot import callback_data as cd
+from bot.services import admin_flows
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.admin.conftest import ADMIN_ID
@@ -55,10 +56,10 @@ async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(
     own = await shopper.wait_for("Welcome")
     # The shopper presses buttons copied from the admin's menu (a forwarded message keeps them).
     for data in [b.callback_data for b in menu.all_buttons] + [
-        encode("AOY", 1),
-        encode("AOR", 1),
-        encode("APL", 1),
-        encode("AFC", "abc123"),
+        cd.CancelOrder(1).encode(),
+        cd.RefundOrder(1).encode(),
+        cd.AdminProducts(1).encode(),
+        cd.FlowConfirm("abc123").encode(),
     ]:
         assert data is not None
         answer = await shopper.press_data(own, data)
@@ -90,4 +91,6 @@ async def test_an_admin_command_outside_a_flow_keeps_the_flow(
     await admin.wait_for("Shop report")
     await admin.send("Mug")
     await admin.wait_for("Send the description")
-    assert admin.user_id == ADMIN_ID
+    async with shop.store.uow() as uow:
+        flow = await admin_flows.read_flow(uow, ADMIN_ID)
+    assert flow is not None and flow["values"] == {"title": "Mug"}

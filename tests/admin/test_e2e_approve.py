@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.callback_data import encode
+from bot.callback_data import ApproveOrder, AskApproveOrder
 from bot.demo import STARS_CATALOG
 from bot.standin import BotApiStandIn, FakeUser, Message
 from bot.standin.harness import ShopHarness
@@ -121,7 +121,7 @@ async def test_admin_approves_a_flagged_mug_then_ships_it(h: ShopHarness) -> Non
     # A second "Yes, approve" (a stale confirmation, another admin): nothing is under review.
     latest = admin.last_message
     assert latest is not None
-    await admin.press_data(latest, encode("AOP", order_id))
+    await admin.press_data(latest, ApproveOrder(order_id).encode())
     await admin.wait_for("is not flagged for review")
     assert (ADMIN_ID, "order.approve.refused", f"order:{order_id}") in await audit_actions(h)
 
@@ -151,8 +151,8 @@ async def test_a_shopper_pressing_a_forged_approve_button_is_refused(h: ShopHarn
     order_id = await flagged_order(h, shopper, admin, "KIT-MUG-CER")
     own = shopper.last_message
     assert own is not None
-    for action in ("AOA", "AOP"):
-        answer = await shopper.press_data(own, encode(action, order_id))
+    for action in (AskApproveOrder(order_id), ApproveOrder(order_id)):
+        answer = await shopper.press_data(own, action.encode())
         assert answer.text and "admins only" in answer.text
     order = await load(h, order_id)
     assert order.needs_review and order.status == "paid"

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.payments.invoice import build_invoice
-from bot.payments.service import mark_invoice_sent, place_order
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -23,6 +22,8 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     add_product,
     fill_cart,
     localstripe,
+    mark_invoice_sent,
+    place_order,
     stripe_account,
 )
 

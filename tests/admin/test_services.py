@@ -117,19 +117,25 @@ def test_stock_changes_parse() -> None:
             StockChange.parse(bad)
 
 
+async def _save_flow(store: Store, chat_id: int, flow: admin_flows.Flow | None) -> None:
+    async with store.uow() as uow:
+        await admin_flows.write_flow(uow, chat_id, flow)
+
+
 async def test_flow_state_keeps_the_conversation_state_and_other_keys(store: Store) -> None:
     async with store.uow() as uow:
         await uow.chat_states.save(ADMIN, "browsing", {"cart_page": 2}, version=None)
-    await admin_flows.save(store, ADMIN, admin_flows.new_flow("add", step="title"))
+    await _save_flow(store, ADMIN, admin_flows.new_flow("add", step="title"))
     async with store.uow() as uow:
         row = await uow.chat_states.get(ADMIN)
         assert row is not None and row.state == "browsing"
         assert row.data["cart_page"] == 2 and row.data["admin"]["step"] == "title"
-    await admin_flows.save(store, ADMIN, None)
+    await _save_flow(store, ADMIN, None)
     async with store.uow() as uow:
         row = await uow.chat_states.get(ADMIN)
         assert row is not None and row.state == "browsing" and row.data == {"cart_page": 2}
-    assert await admin_flows.load(store, 4242) is None
+    async with store.uow() as uow:
+        assert await admin_flows.read_flow(uow, 4242) is None
 
 
 async def test_a_flow_left_alone_for_half_an_hour_is_over(store: Store) -> None:
@@ -137,7 +143,7 @@ async def test_a_flow_left_alone_for_half_an_hour_is_over(store: Store) -> None:
 
     from bot.store.models import utcnow
 
-    await admin_flows.save(store, ADMIN, admin_flows.new_flow("add", step="price"))
+    await _save_flow(store, ADMIN, admin_flows.new_flow("add", step="price"))
     async with store.uow() as uow:
         soon = utcnow() + timedelta(minutes=29)
         later = utcnow() + timedelta(minutes=31)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.engine import may, trigger
+from bot.conversation.engine import fire, may
 from bot.conversation.machine import (
     SHOPPER_KEY,
     STATES,
@@ -50,45 +50,45 @@ def test_every_state_is_reachable_and_every_state_can_be_left() -> None:
 @pytest.mark.parametrize(("name", "dest"), NAVIGATION.items())
 async def test_navigation_is_allowed_from_every_state(state: str, name: str, dest: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, name) is True
+    assert await fire(chat, name) is True
     assert chat.state == dest
 
 
 async def test_browse_remembers_the_list_to_come_back_to() -> None:
     chat = chat_in(Step.VIEWING)
-    assert await trigger(chat, "browse", listing=LISTING)
+    assert await fire(chat, "browse", listing=LISTING)
     assert chat.memory["listing"] == LISTING
 
 
 async def test_view_remembers_product_and_quantity() -> None:
     chat = chat_in(Step.BROWSING, {SHOPPER_KEY: {"listing": LISTING}})
-    assert await trigger(chat, "view", product_id=7, quantity=2)
+    assert await fire(chat, "view", product_id=7, quantity=2)
     assert (chat.memory["product_id"], chat.memory["quantity"]) == (7, 2)
     assert chat.memory["listing"] == LISTING  # Back still knows the page
 
 
 async def test_menu_forgets_the_listing() -> None:
     chat = chat_in(Step.VIEWING, {SHOPPER_KEY: {"listing": LISTING, "product_id": 7}})
-    assert await trigger(chat, "open_menu")
+    assert await fire(chat, "open_menu")
     assert "listing" not in chat.memory and "product_id" not in chat.memory
 
 
 @pytest.mark.parametrize("state", [s for s in STATES if s != Step.AWAITING_PAYMENT])
 async def test_checkout_with_items_from_anywhere_but_a_waiting_invoice(state: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, "checkout", cart_lines=1)
+    assert await fire(chat, "checkout", cart_lines=1)
     assert chat.state == Step.CHECKOUT
 
 
 async def test_checkout_of_an_empty_cart_is_refused() -> None:
     chat = chat_in(Step.CART)
-    assert await trigger(chat, "checkout", cart_lines=0) is False
+    assert await fire(chat, "checkout", cart_lines=0) is False
     assert chat.state == Step.CART
 
 
 async def test_checkout_while_an_invoice_waits_is_refused() -> None:
     chat = chat_in(Step.AWAITING_PAYMENT)
-    assert await trigger(chat, "checkout", cart_lines=3) is False
+    assert await fire(chat, "checkout", cart_lines=3) is False
     assert chat.state == Step.AWAITING_PAYMENT
 
 
@@ -96,7 +96,7 @@ async def test_pay_moves_a_verified_checkout_to_awaiting_payment() -> None:
     chat = chat_in(Step.CHECKOUT)
     assert await may(chat, "pay", cart_lines=2, changes=0)
     assert chat.state == Step.CHECKOUT  # asking changes nothing
-    assert await trigger(chat, "pay", cart_lines=2, changes=0)
+    assert await fire(chat, "pay", cart_lines=2, changes=0)
     assert chat.state == Step.AWAITING_PAYMENT
 
 
@@ -106,68 +106,68 @@ async def test_pay_moves_a_verified_checkout_to_awaiting_payment() -> None:
 )
 async def test_pay_is_refused_by_its_guards(facts: dict[str, int], why: str) -> None:
     chat = chat_in(Step.CHECKOUT)
-    assert await trigger(chat, "pay", **facts) is False, why
+    assert await fire(chat, "pay", **facts) is False, why
     assert chat.state == Step.CHECKOUT
 
 
 @pytest.mark.parametrize("state", [s for s in STATES if s != Step.CHECKOUT])
 async def test_pay_only_follows_a_checkout(state: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, "pay", cart_lines=2, changes=0) is False
+    assert await fire(chat, "pay", cart_lines=2, changes=0) is False
     assert chat.state == state
 
 
 @pytest.mark.parametrize("state", STATES)
 async def test_a_payment_is_a_fact_from_any_state(state: str) -> None:
     chat = chat_in(state, {SHOPPER_KEY: {"listing": LISTING}})
-    assert await trigger(chat, "paid")
+    assert await fire(chat, "paid")
     assert chat.state == Step.PAID
     assert "listing" not in chat.memory
 
 
 async def test_a_cancelled_payment_ends_the_wait() -> None:
     chat = chat_in(Step.AWAITING_PAYMENT)
-    assert await trigger(chat, "payment_cancelled")
+    assert await fire(chat, "payment_cancelled")
     assert chat.state == Step.CANCELLED
 
 
 @pytest.mark.parametrize("state", [s for s in STATES if s != Step.AWAITING_PAYMENT])
 async def test_payment_cancelled_is_refused_when_nothing_waits(state: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, "payment_cancelled") is False
+    assert await fire(chat, "payment_cancelled") is False
     assert chat.state == state
 
 
 async def test_cancel_while_paying_cancels_the_payment() -> None:
     chat = chat_in(Step.AWAITING_PAYMENT)
-    assert await trigger(chat, "cancel")
+    assert await fire(chat, "cancel")
     assert chat.state == Step.CANCELLED
 
 
 @pytest.mark.parametrize("state", [s for s in STATES if s != Step.AWAITING_PAYMENT])
 async def test_cancel_elsewhere_goes_back_to_the_menu(state: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, "cancel")
+    assert await fire(chat, "cancel")
     assert chat.state == Step.IDLE
 
 
 @pytest.mark.parametrize("state", [Step.PAID, Step.CANCELLED])
 async def test_after_paid_or_cancelled_the_next_action_moves_on(state: str) -> None:
     chat = chat_in(state)
-    assert await trigger(chat, "browse", listing=LISTING)
+    assert await fire(chat, "browse", listing=LISTING)
     assert chat.state == Step.BROWSING
 
 
 async def test_other_features_data_is_kept() -> None:
     chat = chat_in(Step.IDLE, {"admin": {"editing": "KIT-MUG-CER"}})
-    await trigger(chat, "browse", listing=LISTING)
-    await trigger(chat, "open_menu")
+    await fire(chat, "browse", listing=LISTING)
+    await fire(chat, "open_menu")
     assert chat.data["admin"] == {"editing": "KIT-MUG-CER"}
 
 
 async def test_an_unknown_trigger_is_a_bug_not_a_refusal() -> None:
     with pytest.raises(ValueError, match="unknown conversation trigger"):
-        await trigger(chat_in(Step.IDLE), "teleport")
+        await fire(chat_in(Step.IDLE), "teleport")
 
 
 def test_the_table_names_only_known_triggers_and_states() -> None:

@@ -9,11 +9,11 @@ import pytest
 
 from bot.conversation.journey import EXPIRED
 from bot.demo import STARS_CATALOG
-from bot.services.orders import refund_order, ship_order
 from bot.standin import FakeUser, Message
 from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
 from bot.store.models import Order
 from bot.store.order_states import OrderStatus
+from bot.usecases.orders import refund_order, ship_order
 from tests.e2e.shopper import open_invoice
 
 DATA = DEFAULT_CATALOG.parent
@@ -211,7 +211,7 @@ async def test_a_stars_refund_says_the_stars_are_back_not_on_a_statement(
     await alice.wait_for(lambda m: m.document is not None, include_existing=True)
     await stars_shop.until_idle()
     assert stars_shop.shop is not None
-    change = await refund_order(stars_shop.shop, 1, actor="admin:1", bot=stars_shop.app.bot)
+    change = await refund_order(stars_shop.shop, 1, actor="admin:1")
     assert change.new_status == OrderStatus.REFUNDED
     assert "Stars are back in your Telegram balance" in change.message_for_shopper
     assert "statement" not in change.message_for_shopper

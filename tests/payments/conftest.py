@@ -17,10 +17,13 @@ import pytest
 import stripe
 
 from bot.config import Settings
-from bot.payments.service import IncomingPayment, PaymentOutcome, PlacedOrder, record_payment
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services import checkout
+from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
+from bot.store.models import utcnow
 from bot.store.uow import Store
+from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
 from tests.conftest import add_product as shared_add_product
 
 STRIPE_KEY = "sk_test_localstripe"
@@ -170,6 +173,38 @@ async def fill_cart(shop: Shop, telegram_id: int, quantities: dict[int, int]) ->
         cart = await uow.carts.get_for_customer(customer.id)
         for product_id, quantity in quantities.items():
             await uow.carts.set_quantity(cart, product_id, quantity)
+
+
+async def place_order(shop: Shop, *, telegram_id: int, now: datetime | None = None) -> PlacedOrder:
+    """Check out the customer's cart as the chat's Pay button does, without the chat."""
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id)
+        return await checkout.place_order(
+            uow, customer.id, telegram_id, shop.settings, now or utcnow()
+        )
+
+
+async def mark_invoice_sent(shop: Shop, order_id: int, message_id: int) -> None:
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id, full=False)
+        assert order is not None
+        order.invoice_message_id = message_id
+
+
+async def cancel_open_invoices(shop: Shop, *, telegram_id: int) -> list[ReleasedHold]:
+    """The shopper's /cancel, without the chat."""
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        if customer is None:
+            return []
+        why = "cancelled by the shopper"
+        return await checkout.release_open_holds(uow, customer.id, telegram_id, why, "shopper")
+
+
+async def expire_holds(shop: Shop, *, now: datetime | None = None) -> list[ReleasedHold]:
+    """The expiry job's bookkeeping, without its messages."""
+    async with shop.store.uow() as uow:
+        return await checkout.release_expired_holds(uow, now or utcnow())
 
 
 async def stock_of(shop: Shop, product_id: int) -> tuple[int, int]:

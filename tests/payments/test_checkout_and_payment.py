@@ -9,21 +9,20 @@ import pytest
 
 from bot.payments.invoice import build_invoice
 from bot.payments.payload import sign_payload
-from bot.payments.service import (
-    EmptyCart,
-    NeedsShippingInStars,
-    OutOfStock,
-    PaymentRefused,
-    WrongCurrency,
-    cancel_open_invoices,
-    check_pre_checkout,
-    expire_holds,
-    place_order,
-    record_payment,
-)
+from bot.services.errors import EmptyCart, NeedsShippingInStars, OutOfStock, WrongCurrency
 from bot.shop import Shop
 from bot.store.models import utcnow
-from tests.payments.conftest import add_product, fill_cart, incoming_for, pay, stock_of
+from bot.usecases.payments import PaymentRefused, check_pre_checkout, record_payment
+from tests.payments.conftest import (
+    add_product,
+    cancel_open_invoices,
+    expire_holds,
+    fill_cart,
+    incoming_for,
+    pay,
+    place_order,
+    stock_of,
+)
 
 ALICE, BOB = 1001, 1002
 

@@ -2,7 +2,7 @@
 
 The invoice is sent by the payments feature for an order placed from the shopper's cart;
 the stand-in then plays Telegram's side: shipping query, pre-checkout query, successful
-payment. (The "Pay" button of the chat's checkout calls the same start_payment.)
+payment. (The "Pay" button of the chat's checkout places the order the same way.)
 """
 
 from __future__ import annotations
@@ -13,17 +13,18 @@ from pathlib import Path
 import pytest
 
 from bot.payments.invoice import build_invoice
-from bot.payments.service import mark_invoice_sent, place_order
-from bot.services.orders import refund_order
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.standin.user import FakeUser
+from bot.usecases.orders import refund_order
 from tests.payments.conftest import (
     ADMIN_ID,
     STRIPE_KEY,
     StripeTestAccount,
     add_product,
     fill_cart,
+    mark_invoice_sent,
+    place_order,
 )
 
 ALICE, BOB = 1001, 1002
@@ -96,7 +97,7 @@ async def test_shopper_pays_with_stripe_end_to_end_and_a_replay_counts_once(
         product = await uow.products.get(mug)
         assert product is not None and (product.stock, product.reserved) == (1, 0)
 
-    change = await refund_order(h.shop, 1, amount=700, actor="admin:9001", bot=h.app.bot)
+    change = await refund_order(h.shop, 1, amount=700, actor="admin:9001")
     assert change.new_status == "partially_refunded"
     assert (await stripe_account.charge_info(charge)).amount_refunded == 700
 
@@ -177,7 +178,7 @@ async def test_shopper_pays_in_stars_and_gets_a_star_refund(tmp_path: Path) -> N
         await admin.wait_for("New paid order")
         assert await _order_row(h, ALICE) == ("paid", 1, ["skipped"])
 
-        change = await refund_order(h.shop, 1, actor="admin:9001", bot=h.app.bot)
+        change = await refund_order(h.shop, 1, actor="admin:9001")
         assert change.new_status == "refunded"
         assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [
             result.telegram_payment_charge_id

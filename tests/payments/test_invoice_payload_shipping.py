@@ -10,7 +10,7 @@ from telegram.constants import InvoiceLimit
 from bot.payments.invoice import build_invoice
 from bot.payments.payload import InvalidPayload, sign_payload, verify_payload
 from bot.payments.shipping import ShippingRefused, shipping_options, shipping_price
-from bot.services.orders import LineSummary, OrderSummary
+from bot.services.order_summary import LineSummary, OrderSummary
 from tests.payments.conftest import make_settings
 
 SECRET = "s3cret"

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
-from bot.payments.service import place_order, settle_stock_gone
+from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
-from bot.payments.verification import verify_payment, verify_pending
-from bot.services.orders import (
+from bot.services.errors import (
     NotApprovable,
     NotUnderReview,
     OrderUnderReview,
     RefundFailed,
     RefundNotPossible,
     RefundTooLarge,
+)
+from bot.shop import Shop
+from bot.store.order_states import IllegalOrderTransition
+from bot.usecases.orders import (
     approve_order,
     cancel_order,
     deliver_order,
@@ -24,14 +26,16 @@ from bot.services.orders import (
     refund_order,
     ship_order,
 )
-from bot.shop import Shop
-from bot.store.order_states import IllegalOrderTransition
+from bot.usecases.payments import settle_stock_gone
+from bot.usecases.verification import verify_payment, verify_pending
 from tests.payments.conftest import (
     FakeStarsBot,
     StripeTestAccount,
     add_product,
+    expire_holds,
     fill_cart,
     pay,
+    place_order,
     stock_of,
 )
 
@@ -204,7 +208,6 @@ async def test_sold_out_late_payment_is_refunded_automatically(
 ) -> None:
     from datetime import timedelta
 
-    from bot.payments.service import expire_holds
     from bot.store.models import utcnow
 
     mug = await add_product(stripe_shop, "MUG", price=1600, stock=1)
@@ -238,11 +241,12 @@ async def test_stars_refunds_are_full_only_and_go_through_refund_star_payment(
     placed = await place_order(stars_shop, telegram_id=ALICE)
     outcome = await pay(stars_shop, placed, charge="stxn-1")
     assert outcome.kind == "paid" and not outcome.verify
-    bot: Any = FakeStarsBot()
+    bot = FakeStarsBot()
+    stars_shop.stars = StarsGateway(bot)
 
     with pytest.raises(RefundNotPossible, match="only be refunded in full"):
-        await refund_order(stars_shop, placed.order.order_id, amount=50, actor=ADMIN, bot=bot)
-    change = await refund_order(stars_shop, placed.order.order_id, actor=ADMIN, bot=bot)
+        await refund_order(stars_shop, placed.order.order_id, amount=50, actor=ADMIN)
+    change = await refund_order(stars_shop, placed.order.order_id, actor=ADMIN)
 
     assert change.new_status == "refunded"
     assert bot.star_refunds == [(ALICE, "stxn-1")]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services import cart
-from bot.services.cart import NotEnoughStock, NotInCart, OutOfStock
-from bot.services.catalog import ProductUnavailable
+from bot.services.errors import NotInCart, OutOfStock, ProductUnavailable, Shortage
 from tests.services.conftest import Shopfront
 
 
@@ -31,10 +30,10 @@ async def test_adding_beyond_stock_is_refused_and_changes_nothing(shopfront: Sho
     cushion = await shopfront.product_id("HOM-CSH-LIN")  # 2 in stock
     async with shopfront.store.uow() as uow:
         await cart.add_to_cart(uow, shopfront.customer_id, cushion, 2)
-    with pytest.raises(NotEnoughStock) as refused:
+    with pytest.raises(OutOfStock) as refused:
         async with shopfront.store.uow() as uow:
             await cart.add_to_cart(uow, shopfront.customer_id, cushion, 1)
-    assert (refused.value.available, refused.value.in_cart) == (2, 2)
+    assert refused.value.shortages == [Shortage("Linen Cushion Cover", 1, 2, in_cart=2)]
     async with shopfront.store.uow() as uow:
         assert (await cart.view_cart(uow, shopfront.customer_id, "USD")).quantity_of(cushion) == 2
 
@@ -43,19 +42,20 @@ async def test_reserved_units_are_not_available(shopfront: Shopfront) -> None:
     kettle = await shopfront.product_id("KIT-KTL-GOO")  # 6 in stock
     async with shopfront.store.uow() as uow:
         assert await uow.products.reserve(kettle, 5)
-    with pytest.raises(NotEnoughStock) as refused:
+    with pytest.raises(OutOfStock) as refused:
         async with shopfront.store.uow() as uow:
             await cart.add_to_cart(uow, shopfront.customer_id, kettle, 2)
-    assert refused.value.available == 1
+    assert [s.available for s in refused.value.shortages] == [1]
 
 
 async def test_out_of_stock_and_hidden_products_cannot_be_added(shopfront: Shopfront) -> None:
     knife = await shopfront.product_id("OUT-KNF-FLD")  # stock 0
     mug = await shopfront.product_id("KIT-MUG-CER")
     await shopfront.update_product("KIT-MUG-CER", is_active=False)
-    with pytest.raises(OutOfStock):
+    with pytest.raises(OutOfStock) as refused:
         async with shopfront.store.uow() as uow:
             await cart.add_to_cart(uow, shopfront.customer_id, knife)
+    assert [s.available for s in refused.value.shortages] == [0]  # sold out
     with pytest.raises(ProductUnavailable):
         async with shopfront.store.uow() as uow:
             await cart.add_to_cart(uow, shopfront.customer_id, mug)
@@ -71,7 +71,7 @@ async def test_plus_minus_set_and_remove(shopfront: Shopfront) -> None:
         await cart.add_to_cart(uow, who, lantern)
         assert (await cart.change_quantity(uow, who, lantern, +1)).quantity == 2
         assert (await cart.set_quantity(uow, who, lantern, 11)).quantity == 11
-        with pytest.raises(NotEnoughStock):
+        with pytest.raises(OutOfStock):
             await cart.change_quantity(uow, who, lantern, +1)
         assert (await cart.change_quantity(uow, who, lantern, -1)).quantity == 10
         assert (await cart.remove_line(uow, who, lantern)).quantity == 0

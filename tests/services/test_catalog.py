@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.services import catalog
-from bot.services.catalog import PAGE_SIZE, CategoryNotFound, ProductUnavailable
+from bot.services.catalog import PAGE_SIZE
+from bot.services.errors import CategoryNotFound, ProductUnavailable
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront, add_products
 

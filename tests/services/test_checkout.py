@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.services import cart
-from bot.services.cart import EmptyCart
-from bot.services.checkout import ChangeKind, review_cart
+from bot.services.cart import LineProblem
+from bot.services.checkout import review_cart
+from bot.services.errors import EmptyCart
 from tests.services.conftest import Shopfront
 
 
 async def _fill(shopfront: Shopfront, *lines: tuple[str, int]) -> dict[int, int]:
-    """Add lines; returns the quotes (product id -> price shown when added)."""
+    """Add lines, quoted at the price shown when added; returns those quotes by product id."""
     quotes = {}
     async with shopfront.store.uow() as uow:
         for sku, quantity in lines:
@@ -25,14 +26,14 @@ async def _fill(shopfront: Shopfront, *lines: tuple[str, int]) -> dict[int, int]
 async def test_an_unchanged_cart_is_ready_to_pay(shopfront: Shopfront) -> None:
     quotes = await _fill(shopfront, ("KIT-MUG-CER", 2), ("STA-PEN-FTN", 1))
     async with shopfront.store.uow() as uow:
-        review = await review_cart(uow, shopfront.customer_id, quotes, "USD")
+        review = await review_cart(uow, shopfront.customer_id, "USD")
     assert review.ready and review.changes == ()
     assert review.cart.total == 2 * 1600 + 3400
-    assert review.quotes == quotes
+    assert {line.product_id: line.quoted_price for line in review.cart.lines} == quotes
 
 
 async def test_changes_are_reported_and_the_cart_is_put_right(shopfront: Shopfront) -> None:
-    quotes = await _fill(
+    await _fill(
         shopfront,
         ("KIT-MUG-CER", 2),  # price goes up
         ("OUT-LAM-LED", 5),  # stock falls to 3
@@ -45,13 +46,13 @@ async def test_changes_are_reported_and_the_cart_is_put_right(shopfront: Shopfro
     await shopfront.update_product("STA-PEN-FTN", stock=0)
     await shopfront.update_product("HOM-CND-CED", is_active=False)
     async with shopfront.store.uow() as uow:
-        review = await review_cart(uow, shopfront.customer_id, quotes, "USD")
-    found = {(c.kind, c.title, c.before, c.after) for c in review.changes}
+        review = await review_cart(uow, shopfront.customer_id, "USD")
+    found = {(c.problem, c.title, c.before, c.after) for c in review.changes}
     assert found == {
-        (ChangeKind.PRICE, "Stoneware Mug 350ml", 1600, 1800),
-        (ChangeKind.STOCK, "Rechargeable Lantern", 5, 3),
-        (ChangeKind.SOLD_OUT, "Fountain Pen, Fine Nib", 1, 0),
-        (ChangeKind.GONE, "Cedar & Smoke Candle", 1, 0),
+        (LineProblem.PRICE_CHANGED, "Stoneware Mug 350ml", 1600, 1800),
+        (LineProblem.FEWER_LEFT, "Rechargeable Lantern", 5, 3),
+        (LineProblem.SOLD_OUT, "Fountain Pen, Fine Nib", 1, 0),
+        (LineProblem.OFF_SALE, "Cedar & Smoke Candle", 1, 0),
     }
     assert not review.ready
     lines = [(ln.title, ln.quantity, ln.unit_price) for ln in review.cart.lines]
@@ -60,9 +61,9 @@ async def test_changes_are_reported_and_the_cart_is_put_right(shopfront: Shopfro
         ("Rechargeable Lantern", 3, 3500),
         ("A5 Dotted Notebook", 1, 1800),
     ]
-    # the database holds the corrected cart; a second review with the new quotes is clean
+    # the database holds the corrected cart, quoted at today's prices: a second review is clean
     async with shopfront.store.uow() as uow:
-        again = await review_cart(uow, shopfront.customer_id, review.quotes, "USD")
+        again = await review_cart(uow, shopfront.customer_id, "USD")
     assert again.ready
     assert [(ln.title, ln.quantity) for ln in again.cart.lines] == [(t, q) for t, q, _ in lines]
 
@@ -73,19 +74,21 @@ async def test_reserved_stock_counts_at_checkout(shopfront: Shopfront) -> None:
     async with shopfront.store.uow() as uow:
         assert await uow.products.reserve(kettle, 3)  # someone else's open invoice
     async with shopfront.store.uow() as uow:
-        review = await review_cart(uow, shopfront.customer_id, quotes, "USD")
-    assert [(c.kind, c.before, c.after) for c in review.changes] == [(ChangeKind.STOCK, 4, 3)]
+        review = await review_cart(uow, shopfront.customer_id, "USD")
+    assert [(c.problem, c.before, c.after) for c in review.changes] == [
+        (LineProblem.FEWER_LEFT, 4, 3)
+    ]
 
 
 async def test_an_empty_cart_cannot_be_checked_out(shopfront: Shopfront) -> None:
     with pytest.raises(EmptyCart):
         async with shopfront.store.uow() as uow:
-            await review_cart(uow, shopfront.customer_id, {}, "USD")
+            await review_cart(uow, shopfront.customer_id, "USD")
 
 
 async def test_a_cart_emptied_by_changes_is_not_ready(shopfront: Shopfront) -> None:
-    quotes = await _fill(shopfront, ("STA-PEN-FTN", 1))
+    await _fill(shopfront, ("STA-PEN-FTN", 1))
     await shopfront.update_product("STA-PEN-FTN", stock=0)
     async with shopfront.store.uow() as uow:
-        review = await review_cart(uow, shopfront.customer_id, quotes, "USD")
+        review = await review_cart(uow, shopfront.customer_id, "USD")
     assert review.cart.is_empty and not review.ready

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.order_history import OrderNotFound, get_order, list_orders
+from bot.services.errors import OrderNotFound
+from bot.services.order_history import get_order, list_orders
 from bot.store.models import Order, OrderLine
 from tests.services.conftest import Shopfront
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LabeledPrice,
@@ -243,3 +244,12 @@ async def app(standin: BotApiStandIn) -> AsyncIterator[Application]:
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
+    """The bot's side alone: python-telegram-bot's Bot, no Application polling."""
+    async with Bot(
+        standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
+    ) as client:
+        yield client

@@ -22,11 +22,6 @@ async def _query_id(standin: BotApiStandIn, text: str = "mug") -> str:
     return query.query_id
 
 
-@pytest.fixture
-async def bot(standin: BotApiStandIn) -> Bot:
-    return Bot(standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url)
-
-
 async def test_an_answer_is_kept_with_its_offset_and_button(
     standin: BotApiStandIn, bot: Bot
 ) -> None:

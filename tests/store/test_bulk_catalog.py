@@ -1,5 +1,5 @@
 """Big catalog files load in batches, still all or nothing; the search index and the category
-counts follow every change; migration 0004 builds both for a shop that already has products.
+counts follow every change; migration 0008 builds both for a shop that already has products.
 Each test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ async def test_migrating_a_shop_with_products_builds_the_index_and_the_counts(
 ) -> None:
     store = Store.from_url(database_url)
     try:
-        await _alembic(store, "upgrade", "0003")
-        async with store.engine.begin() as conn:  # the tables as they were at 0003
+        await _alembic(store, "upgrade", "0004")
+        async with store.engine.begin() as conn:  # the tables as they were at 0004
             await conn.execute(text(OLD_CATEGORY))
             for sku, title, active in [
                 ("KTL", "Gooseneck Kettle", True),
@@ -140,7 +140,7 @@ async def test_migrating_a_shop_with_products_builds_the_index_and_the_counts(
         assert await _titles(store, "kettel") == ["Gooseneck Kettle"]
         assert await _counts_are_true(store) == {"Kitchen": 1}
 
-        await _alembic(store, "downgrade", "0003")
+        await _alembic(store, "downgrade", "0004")
         await store.migrate()
         assert await _titles(store, "gooseneck") == ["Gooseneck Kettle"]
     finally:

@@ -22,7 +22,7 @@ async def _customer(store: Store, telegram_id: int = 1001) -> int:
         return (await uow.customers.get_or_create(telegram_id, first_name="Alice")).id
 
 
-async def test_categories_and_products_are_listed_paged_and_searched(store: Store) -> None:
+async def test_categories_and_products_are_listed_and_paged(store: Store) -> None:
     for i in range(10):
         await _product(store, f"SKU-{i:02d}")
     async with store.uow() as uow:
@@ -31,14 +31,13 @@ async def test_categories_and_products_are_listed_paged_and_searched(store: Stor
         assert await uow.products.count_in_category(category.id) == 10
         page2 = await uow.products.list_in_category(category.id, offset=8, limit=8)
         assert [p.sku for p in page2] == ["SKU-08", "SKU-09"]
-        assert len(await uow.products.search(["STONEWARE", "mug"])) == 10
-        assert await uow.products.search(["teapot"]) == []
+        assert len(await uow.products.list_in_category(category.id, limit=20)) == 10
         hidden = await uow.products.get_by_sku("SKU-00")
         assert hidden is not None
         hidden.is_active = False
     async with store.uow() as uow:
         assert await uow.products.count_in_category(category.id) == 9
-        assert len(await uow.products.search(["mug"])) == 9
+        assert len(await uow.products.list_in_category(category.id, limit=20)) == 9
         assert len(await uow.products.get_many([hidden.id])) == 1
 
 
@@ -77,18 +76,34 @@ async def test_stock_can_never_fall_below_what_is_reserved(store: Store) -> None
             product.stock = 1
 
 
-async def test_concurrent_reservations_never_oversell(store: Store) -> None:
-    pid = await _product(store, stock=5)
+SHOPPERS = 12  # within the engine's pool (5 + 10 overflow): every one holds a connection at once
 
-    async def one_shopper() -> bool:
+
+@pytest.mark.postgres
+async def test_concurrent_reservations_never_oversell(pg_url: str) -> None:
+    """Twelve shoppers on their own PostgreSQL connections all read "5 available", then
+    reserve at the same moment: only the conditional UPDATE stands between them and selling
+    twelve. (SQLite units of work queue one after another, so only PostgreSQL can race.)"""
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    try:
+        pid = await _product(store, stock=5)
+        everyone_has_read = asyncio.Barrier(SHOPPERS)
+
+        async def one_shopper() -> bool:
+            async with store.uow() as uow:
+                product = await uow.products.get(pid)
+                assert product is not None and product.available == 5
+                await everyone_has_read.wait()
+                return await uow.products.reserve(pid, 1)
+
+        results = await asyncio.gather(*(one_shopper() for _ in range(SHOPPERS)))
+        assert results.count(True) == 5
         async with store.uow() as uow:
-            return await uow.products.reserve(pid, 1)
-
-    results = await asyncio.gather(*(one_shopper() for _ in range(20)))
-    assert results.count(True) == 5
-    async with store.uow() as uow:
-        product = await uow.products.get(pid)
-        assert product is not None and (product.stock, product.reserved) == (5, 5)
+            product = await uow.products.get(pid)
+            assert product is not None and (product.stock, product.reserved) == (5, 5)
+    finally:
+        await store.close()
 
 
 async def test_customers_are_created_once_and_can_be_marked_blocked(store: Store) -> None:
@@ -100,7 +115,6 @@ async def test_customers_are_created_once_and_can_be_marked_blocked(store: Store
         await uow.customers.mark_blocked(1002)
     async with store.uow() as uow:
         assert [c.telegram_id for c in await uow.customers.list_reachable()] == [1001]
-        assert (await uow.customers.get(first)) is not None
         bob = await uow.customers.get_by_telegram_id(1002)
         assert bob is not None and bob.blocked_bot
 
@@ -220,8 +234,7 @@ async def test_a_payment_is_recorded_once_per_telegram_charge(store: Store) -> N
             Refund(order_id=order_id, payment_id=found.id, amount=500, currency="USD")
         )
     async with store.uow() as uow:
-        assert await uow.refunds.total_for_order(order_id) == 1500
-        assert len(await uow.refunds.for_order(order_id)) == 2
+        assert [r.amount for r in await uow.refunds.for_order(order_id)] == [1000, 500]
 
 
 async def test_chat_state_and_audit_entries_persist(store: Store) -> None:

@@ -9,6 +9,8 @@ so the shopper's handlers in group 0 still see everything else.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from telegram import Update
 from telegram.ext import (
@@ -19,7 +21,28 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callback_data import VERSION, ButtonData, decode
+from bot.callback_data import (
+    VERSION,
+    Action,
+    AdminMenu,
+    AdminOrders,
+    AdminProducts,
+    ApproveOrder,
+    AskApproveOrder,
+    AskCancelOrder,
+    CancelOrder,
+    DeliverOrder,
+    FlowCancel,
+    FlowConfirm,
+    FlowFullRefund,
+    FlowPickCategory,
+    FlowPickField,
+    FlowSkip,
+    OpenOrder,
+    RefundOrder,
+    ShipOrder,
+    decode,
+)
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin import (
     broadcast,
@@ -50,25 +73,38 @@ COMMANDS: dict[str, Handler] = {
     "broadcast": broadcast.broadcast_command,
 }
 
-ButtonHandler = Callable[[Update, ShopContext, ButtonData], Awaitable[None]]
-BUTTONS: dict[str, ButtonHandler] = {
-    "AM": menu.on_menu,
-    "APL": products.on_page,
-    "AFC": flows.on_flow_button,
-    "AFX": flows.on_flow_button,
-    "AFS": flows.on_flow_button,
-    "AFE": flows.on_flow_button,
-    "AFK": flows.on_flow_button,
-    "AFR": flows.on_flow_button,
-    "AOL": orders.on_list,
-    "AOO": orders.on_open,
-    "AOS": orders.on_ship,
-    "AOD": orders.on_deliver,
-    "AOC": orders.on_cancel_ask,
-    "AOY": orders.on_cancel,
-    "AOR": orders.on_refund,
-    "AOA": orders.on_approve_ask,
-    "AOP": orders.on_approve,
+A = TypeVar("A", bound=Action)
+
+
+@dataclass(frozen=True)
+class AdminRoute(Generic[A]):
+    """The function that answers one kind of admin button."""
+
+    action: type[A]
+    answer: Callable[[Update, ShopContext, A], Awaitable[None]]
+
+
+BUTTONS: dict[type[Action], AdminRoute[Any]] = {
+    route.action: route
+    for route in (
+        AdminRoute(AdminMenu, menu.on_menu),
+        AdminRoute(AdminProducts, products.on_page),
+        AdminRoute(FlowConfirm, flows.on_flow_button),
+        AdminRoute(FlowCancel, flows.on_flow_button),
+        AdminRoute(FlowSkip, flows.on_flow_button),
+        AdminRoute(FlowPickField, flows.on_flow_button),
+        AdminRoute(FlowPickCategory, flows.on_flow_button),
+        AdminRoute(FlowFullRefund, flows.on_flow_button),
+        AdminRoute(AdminOrders, orders.on_list),
+        AdminRoute(OpenOrder, orders.on_open),
+        AdminRoute(ShipOrder, orders.on_ship),
+        AdminRoute(DeliverOrder, orders.on_deliver),
+        AdminRoute(AskCancelOrder, orders.on_cancel_ask),
+        AdminRoute(CancelOrder, orders.on_cancel),
+        AdminRoute(RefundOrder, orders.on_refund),
+        AdminRoute(AskApproveOrder, orders.on_approve_ask),
+        AdminRoute(ApproveOrder, orders.on_approve),
+    )
 }
 
 
@@ -79,13 +115,13 @@ async def on_admin_button(update: Update, context: ShopContext) -> None:
     data = decode(query.data)
     if not is_admin(update, context):
         await refuse(update, f"button {query.data}")
-    elif data is None or data.action not in BUTTONS:
+    elif data is None or type(data) not in BUTTONS:
         await query.answer("This button has expired. Send /admin to start again.")
     else:
-        handler = BUTTONS[data.action]
+        route = BUTTONS[type(data)]
 
         async def pressed(update: Update, context: ShopContext) -> None:
-            await handler(update, context, data)
+            await route.answer(update, context, data)
 
         await run_consuming(pressed, update, context)
     raise ApplicationHandlerStop

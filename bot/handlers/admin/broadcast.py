@@ -4,31 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Message, Update
 
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, chat_id, flow_buttons, reply, save_flow
+from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
-from bot.pacing import ShopBot
-from bot.services import broadcast as service
-from bot.services.admin_flows import Flow, new_flow
-from bot.wording import plural
+from bot.services.admin_flows import Flow
+from bot.usecases import broadcast
+from bot.usecases.broadcast import BroadcastReport, NotBroadcastable
+from bot.views import admin_broadcast as views
+from bot.views.admin import reply
 
 log = logging.getLogger(__name__)
 
 
 async def begin(update: Update, context: ShopContext) -> None:
-    flow = new_flow("broadcast", step="text")
-    await save_flow(update, context, flow)
-    count = len(await service.audience(context.shop.store))
-    await reply(
-        update,
-        f"Send the text to broadcast to {plural(count, 'customer')} (those who have not "
-        "blocked the bot). You will see a preview first.",
-        flow_buttons(flow),
-    )
+    await reply(update, views.ask_text(await broadcast.start(context.shop, chat_id(update))))
 
 
 @admin_only("/broadcast")
@@ -37,28 +29,18 @@ async def broadcast_command(update: Update, context: ShopContext) -> None:
 
 
 async def on_input(update: Update, context: ShopContext, flow: Flow) -> None:
-    message = update.effective_message
-    assert message is not None
     if flow.get("step") == "preview":
         await reply(update, "Press Send to broadcast the text above, or Cancel.")
         return
-    if message.text is None or message.text.startswith("/"):
-        await reply(
-            update,
-            "I can broadcast only text. Send the message as text, or /cancel.",
-            flow_buttons(flow),
-        )
-        return
+    message = update.effective_message
+    text = message.text if message is not None else None
     try:
-        text = service.check_text(message.text)
-    except ValueError as exc:
-        await reply(update, str(exc), flow_buttons(flow))
+        draft = await broadcast.preview(context.shop, chat_id(update), flow, text)
+    except NotBroadcastable as exc:
+        await reply(update, views.refused(flow, exc))
         return
-    count = len(await service.audience(context.shop.store))
-    flow.update(step="preview", text=text)
-    await save_flow(update, context, flow)
-    await reply(update, f"Preview: this goes to {plural(count, 'customer')}.")
-    await reply(update, text, flow_buttons(flow, confirm=f"📣 Send to {count}"))
+    for view in views.preview(draft):
+        await reply(update, view)
 
 
 async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -66,42 +48,19 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
         await reply(update, "Send the text first.")
         return
     await save_flow(update, context, None)  # a second tap on Send finds no flow: sent once
-    progress = await reply(update, "📣 Broadcast starting…")
+    progress = await reply(update, views.STARTING)
     assert progress is not None
-    settings = context.shop.settings
-    context.application.create_task(
-        _run(context.bot, context, flow["text"], actor(update), chat_id(update), progress.id),
-        update=update,
-        name=f"broadcast-{flow['id']}",
-    )
-    log.info("broadcast started by %s at %s/s", actor(update), settings.broadcast_rate)
+    run = _run(context, flow["text"], actor(update), progress)
+    context.application.create_task(run, update=update, name=f"broadcast-{flow['id']}")
+    log.info("broadcast started by %s at %s/s", actor(update), context.shop.settings.broadcast_rate)
 
 
-async def _run(
-    bot: ShopBot, context: ShopContext, text: str, admin: int, chat: int, progress_id: int
-) -> None:
-    async def on_progress(report: service.BroadcastReport) -> None:
-        await _edit(bot, chat, progress_id, f"📣 Broadcasting… {report.done}/{report.total}")
+async def _run(context: ShopContext, text: str, admin: int, progress: Message) -> None:
+    async def on_progress(report: BroadcastReport) -> None:
+        await views.show_progress(context, progress, report)
 
-    report = await service.run_broadcast(
-        bot,
-        context.shop.store,
-        text,
-        actor=admin,
-        on_progress=on_progress,
-    )
-    await _edit(bot, chat, progress_id, f"📣 Broadcast done: {report.done}/{report.total}")
-    await bot.send_message(chat, f"📣 Broadcast finished: {report.summary()}.")
-
-
-async def _edit(bot: ShopBot, chat: int, message_id: int, text: str) -> None:
-    try:
-        await bot.edit_message_text(text, chat_id=chat, message_id=message_id)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            log.warning("broadcast progress edit failed: %s", exc)
-    except TelegramError as exc:
-        log.warning("broadcast progress edit failed: %s", exc)
+    report = await broadcast.run_broadcast(context.shop, text, actor=admin, on_progress=on_progress)
+    await views.show_done(context, progress, report)
 
 
 register_flow("broadcast", FlowKind(on_input=on_input, on_confirm=on_confirm))

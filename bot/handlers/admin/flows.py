@@ -8,21 +8,24 @@ bot.services.admin_flows); this module only routes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
 from bot.context import ShopContext
-from bot.handlers.admin.common import load_flow, reply, save_flow
+from bot.handlers.admin.catalog_files import import_document
+from bot.handlers.admin.common import load_flow, save_flow
 from bot.handlers.admin.guard import is_admin, run_consuming
 from bot.services.admin_flows import Flow
+from bot.views.admin import reply
 
 log = logging.getLogger(__name__)
 
-FlowStep = Callable[[Update, ShopContext, Flow], Awaitable[None]]
-FlowButton = Callable[[Update, ShopContext, Flow, ButtonData], Awaitable[None]]
+FlowStep = Callable[[Update, ShopContext, Flow], Coroutine[Any, Any, None]]
+FlowButton = Callable[[Update, ShopContext, Flow, FlowAction], Awaitable[None]]
 STALE = "This step is over. Start again from the command or /admin."
 
 
@@ -55,16 +58,12 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     Anything else (shoppers, admins without a flow, other commands) returns without stopping,
     so the shopper's handlers still see it.
     """
-    if not is_admin(update, context) or update.effective_chat is None:
-        return
     message = update.effective_message
-    if message is None:
+    if not is_admin(update, context) or update.effective_chat is None or message is None:
         return
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
         if message.document is not None:
-            from bot.handlers.admin.catalog_files import import_document
-
             await run_consuming(import_document, update, context)
         return
     command = command_of(message.text)
@@ -73,11 +72,7 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     if command not in (None, "skip"):
         return  # other commands work as usual; the flow waits where it was
     step = FLOWS[flow["kind"]].on_input
-
-    async def answer(update: Update, context: ShopContext) -> None:
-        await step(update, context, flow)
-
-    await run_consuming(answer, update, context)
+    await run_consuming(lambda update, context: step(update, context, flow), update, context)
 
 
 async def cancel_flow(update: Update, context: ShopContext) -> None:
@@ -85,21 +80,19 @@ async def cancel_flow(update: Update, context: ShopContext) -> None:
     await reply(update, "Cancelled. Nothing was changed.")
 
 
-async def on_flow_button(update: Update, context: ShopContext, data: ButtonData) -> None:
+async def on_flow_button(update: Update, context: ShopContext, data: FlowAction) -> None:
     """AFC confirm, AFX cancel and each flow's own buttons; stale buttons say so."""
     query = update.callback_query
     assert query is not None
     flow = await load_flow(update, context)
-    if flow is None or flow.get("id") != data.str_arg(0) or flow.get("kind") not in FLOWS:
+    if flow is None or flow.get("id") != data.flow_id or flow.get("kind") not in FLOWS:
         await query.answer(STALE, show_alert=True)
         return
     kind = FLOWS[flow["kind"]]
-    if data.action == "AFX":
-        await query.answer("Cancelled")
+    await query.answer("Cancelled" if isinstance(data, FlowCancel) else None)
+    if isinstance(data, FlowCancel):
         await cancel_flow(update, context)
-        return
-    await query.answer()
-    if data.action == "AFC":
+    elif isinstance(data, FlowConfirm):
         await kind.on_confirm(update, context, flow)
     elif kind.on_button is not None:
         await kind.on_button(update, context, flow, data)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, button, reply, show
-from bot.handlers.admin.guard import admin_only
+from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
+from bot.handlers.admin.guard import Handler, admin_only
+from bot.views.admin import Rows, reply, show
+from bot.views.replies import answer_button
 
 MENU_TEXT = (
     "Admin menu. Commands: /addproduct, /edit SKU, /price SKU 12.50, /stock SKU 10|+5|-2, "
@@ -15,12 +17,23 @@ MENU_TEXT = (
     "Send a .csv or .json catalog file to import it."
 )
 
+SECTIONS: dict[str, Handler] = {
+    "products": products.product_list,
+    "orders": orders.show_orders,
+    "reports": stats.send_stats,
+    "broadcast": broadcast.begin,
+    "export": catalog_files.send_export,
+}
+
 
 def menu_rows() -> Rows:
     return [
-        [button("📦 Products", "AM", "products"), button("🧾 Orders", "AM", "orders")],
-        [button("📊 Reports", "AM", "reports"), button("📣 Broadcast", "AM", "broadcast")],
-        [button("⬇️ Export catalog", "AM", "export")],
+        [button("📦 Products", AdminMenu("products")), button("🧾 Orders", AdminMenu("orders"))],
+        [
+            button("📊 Reports", AdminMenu("reports")),
+            button("📣 Broadcast", AdminMenu("broadcast")),
+        ],
+        [button("⬇️ Export catalog", AdminMenu("export"))],
     ]
 
 
@@ -29,22 +42,10 @@ async def admin_menu(update: Update, context: ShopContext) -> None:
     await reply(update, MENU_TEXT, menu_rows())
 
 
-async def on_menu(update: Update, context: ShopContext, data: ButtonData) -> None:
-    from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
-
-    query = update.callback_query
-    assert query is not None
-    section = data.str_arg(0)
-    await query.answer()
-    if section == "products":
-        await products.product_list(update, context)
-    elif section == "orders":
-        await orders.order_list(update, context, None, 0)
-    elif section == "reports":
-        await stats.send_stats(update, context)
-    elif section == "broadcast":
-        await broadcast.begin(update, context)
-    elif section == "export":
-        await catalog_files.send_export(update, context)
-    else:
+async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:
+    await answer_button(update)
+    section = SECTIONS.get(data.section)
+    if section is None:
         await show(update, MENU_TEXT, menu_rows())
+        return
+    await section(update, context)

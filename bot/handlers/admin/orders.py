@@ -1,462 +1,220 @@
 """/orders_admin: recent orders by status, one order in full, and its lifecycle buttons.
 
 Ship (optional tracking number), Delivered, Cancel (confirmed first), Refund (full or an
-amount) and Approve payment (an order flagged for review, confirmed first) call the order use
-cases in bot.services.orders; each change is audited and the shopper is told.
+amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
+order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import (
+    AdminOrders,
+    ApproveOrder,
+    AskApproveOrder,
+    AskCancelOrder,
+    CancelOrder,
+    DeliverOrder,
+    FlowAction,
+    FlowFullRefund,
+    FlowSkip,
+    OpenOrder,
+    RefundOrder,
+    ShipOrder,
+)
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, actor, button, flow_buttons, reply, save_flow, show
+from bot.handlers.admin.common import actor, message_text, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
-from bot.money import STARS, format_money
-from bot.services import admin_orders, downloads
 from bot.services.admin_catalog import AdminInputError, parse_price
 from bot.services.admin_flows import Flow, new_flow
-from bot.services.orders import (
-    OrderChange,
-    OrderError,
-    approve_order,
-    cancel_order,
-    deliver_order,
-    notify_shopper,
-    refund_order,
-    ship_order,
-    status_label,
-)
-from bot.store.order_states import IllegalOrderTransition, OrderStatus
+from bot.services.admin_orders import parse_status
+from bot.services.errors import OrderError, ShopError
+from bot.usecases import admin_orders
+from bot.usecases.admin_orders import BadTracking, OrderChanged
+from bot.views import admin_orders as views
+from bot.views.admin import reply, show
+from bot.views.replies import answer_button
 
-log = logging.getLogger(__name__)
-MAX_TRACKING = 128
+SKIP_WORDS = ("/skip", "skip")
 
 
-# ----------------------------------------------------------------------------- list
+# ----------------------------------------------------------------------------- list, one order
 
 
 @admin_only("/orders_admin")
 async def orders_command(update: Update, context: ShopContext) -> None:
     args = context.args or []
     try:
-        status = admin_orders.parse_status(args[0] if args else None)
+        status = parse_status(args[0] if args else None)
     except ValueError as exc:
         await reply(update, str(exc))
         return
-    await order_list(update, context, status, 0)
+    await show_orders(update, context, status)
 
 
-async def order_list(update: Update, context: ShopContext, status: str | None, page: int) -> None:
-    async with context.shop.store.uow() as uow:
-        listing = await admin_orders.order_page(uow, status, page)
-    title = status_label(status) if status else "All orders"
-    lines = [f"🧾 {title}: {listing.count}, page {listing.page + 1}/{listing.pages}"]
-    if not listing.rows:
-        lines.append("(no orders)")
-    rows: Rows = []
-    for row in listing.rows:
-        flag = " ⚠️" if row.needs_review else ""
-        money = format_money(row.total, row.currency)
-        lines.append(
-            f"#{row.order_id} · {status_label(row.status)} · {money} · {row.customer} · "
-            f"{row.created_at:%Y-%m-%d}{flag}"
-        )
-        rows.append([button(f"#{row.order_id} · {money}{flag}", "AOO", row.order_id)])
-    code = status or "all"
-    nav = []
-    if listing.page > 0:
-        nav.append(button("◀️ Previous", "AOL", code, listing.page - 1))
-    if listing.page < listing.pages - 1:
-        nav.append(button("Next ▶️", "AOL", code, listing.page + 1))
-    if nav:
-        rows.append(nav)
-    filters = [button("All" + (" •" if status is None else ""), "AOL", "all", 0)] + [
-        button(s.value.replace("_", " ").capitalize() + (" •" if s == status else ""), "AOL", s, 0)
-        for s in OrderStatus
-    ]
-    rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    rows.append([button("⬅️ Admin menu", "AM", "menu")])
-    await show(update, "\n".join(lines), rows)
+async def show_orders(
+    update: Update, context: ShopContext, status: str | None = None, page: int = 0
+) -> None:
+    await show(update, views.order_list(await admin_orders.order_page(context.shop, status, page)))
 
 
-async def on_list(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
+async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> None:
     try:
-        status = admin_orders.parse_status(data.str_arg(0))
+        status = parse_status(data.status)
     except ValueError:
-        await update.callback_query.answer("This button has expired.")
+        await answer_button(update, "This button has expired.")
         return
-    await update.callback_query.answer()
-    await order_list(update, context, status, data.int_arg(1))
+    await answer_button(update)
+    await show_orders(update, context, status, data.page)
 
 
-# ----------------------------------------------------------------------------- one order
-
-
-def _address(address: dict[str, object] | None) -> str:
-    if not address:
-        return "none"
-    parts = [address.get(k) for k in ("street_line1", "street_line2", "city", "state", "post_code")]
-    place = ", ".join(str(p) for p in parts if p)
-    return f"{place}, {address.get('country_code', '')}".strip(", ")
-
-
-async def open_order(update: Update, context: ShopContext, order_id: int) -> None:
+async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:
+    await answer_button(update)
     try:
-        async with context.shop.store.uow() as uow:
-            detail = await admin_orders.order_detail(uow, order_id)
+        detail = await admin_orders.order_detail(context.shop, data.order_id)
     except OrderError as exc:
         await reply(update, str(exc))
         return
-    s = detail.summary
-    lines = [
-        f"Order #{s.order_id} · {s.status_label}",
-        f"Shopper: {detail.customer}",
-        f"Created: {s.created_at:%Y-%m-%d %H:%M} UTC"
-        + (f" · paid {s.paid_at:%Y-%m-%d %H:%M}" if s.paid_at else ""),
-        "",
-        *[
-            f"{line.quantity} × {line.sku} {line.title} — {s.money(line.line_total)}"
-            for line in s.lines
-        ],
-        f"Items {s.money(s.items_total)} · shipping {s.money(s.shipping_total)}"
-        + (f" · discount −{s.money(s.discount_total)}" if s.discount_total else ""),
-        f"Total: {s.money(s.total)}"
-        + (f" · refunded {s.money(s.refunded_amount)}" if s.refunded_amount else ""),
-        "",
-        f"Shipping: {s.shipping_option or ('none' if not s.needs_shipping else 'not chosen')}"
-        f" · address: {_address(detail.shipping_address)}",
-    ]
-    if s.tracking_number:
-        lines.append(f"Tracking: {s.tracking_number}")
-    if s.needs_review:
-        lines.append(f"⚠️ Needs review: {detail.review_reason or 'check the payment'}")
-    lines.append("\nPayments:")
-    lines += [
-        f"• {p.provider} {format_money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
-        for p in detail.payments
-    ] or ["(none)"]
-    lines.append("\nHistory:")
-    lines += [
-        f"• {e.at:%Y-%m-%d %H:%M} {e.from_status or 'new'} → {e.to_status} by {e.actor}"
-        + (f" ({e.note})" if e.note else "")
-        for e in detail.events
-    ]
-    actions = []
-    if s.needs_review:
-        actions.append(button("✅ Approve payment", "AOA", s.order_id))
-    if "ship" in detail.triggers:
-        actions.append(button("🚚 Ship", "AOS", s.order_id))
-    if "deliver" in detail.triggers:
-        actions.append(button("📦 Delivered", "AOD", s.order_id))
-    if "cancel" in detail.triggers:
-        actions.append(button("✖️ Cancel", "AOC", s.order_id))
-    if detail.refundable and ("refund" in detail.triggers or "refund_part" in detail.triggers):
-        actions.append(button("↩️ Refund", "AOR", s.order_id))
-    rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
-    rows.append([button("⬅️ Orders", "AOL", "all", 0)])
-    await show(update, "\n".join(lines), rows)
-
-
-async def on_open(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await open_order(update, context, data.int_arg(0))
+    await show(update, views.order_screen(detail))
 
 
 # ----------------------------------------------------------------------------- changes
 
 
-async def apply_change(
-    update: Update,
-    context: ShopContext,
-    action: str,
-    order_id: int,
-    use_case: Callable[[], Awaitable[OrderChange]],
-) -> bool:
-    """Run one lifecycle use case, audit it, tell the shopper and show the order again."""
-    shop = context.shop
+async def present_change(update: Update, change: Awaitable[OrderChanged]) -> None:
+    """Run an order change; say what it did and show the order as it is now, or why not."""
     try:
-        change = await use_case()
-    except (OrderError, IllegalOrderTransition) as exc:
-        await admin_orders.record_failure(shop.store, actor(update), action, order_id, str(exc))
-        await reply(update, f"Order #{order_id} was not changed: {exc}")
-        return False
-    await admin_orders.record_change(shop.store, actor(update), action, change)
-    told = await notify_shopper(context.bot, change)
-    status = change.new_status
-    sent_note = ""
-    plan = change.delivery
-    if plan is not None and plan.downloads:  # after the shopper's message, as after a payment
-        sent = await downloads.deliver(context.bot, shop, change.customer_telegram_id, plan)
-        if sent and plan.completes_order:
-            status = OrderStatus.DELIVERED
-        sent_note = (
-            " Digital items sent."
-            if sent
-            else " ⚠️ Some digital items could not be sent (admins were alerted)."
-        )
-    text = f"Order #{change.order_id}: {status_label(status)}."
-    if action == "order.approve":
-        text += " Payment approved."
-    text += sent_note
-    if change.refund is not None:
-        text += f" Refunded {format_money(change.refund.amount, change.refund.currency)}."
-    if change.refund_error:
-        text += f"\n⚠️ The refund failed and the order is flagged for review: {change.refund_error}"
-    text += " The shopper was notified." if told else " The shopper could not be reached."
-    await reply(update, text)
-    await open_order(update, context, order_id)
-    return True
-
-
-def _actor_name(update: Update) -> str:
-    return f"admin:{actor(update)}"
-
-
-async def on_ship(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    flow = new_flow("ship", order_id=order_id)
-    await save_flow(update, context, flow)
-    await reply(
-        update,
-        f"Shipping order #{order_id}. Send the tracking number, or ship without one.",
-        flow_buttons(flow, skip="🚚 Ship without tracking"),
-    )
-
-
-async def _ship(update: Update, context: ShopContext, flow: Flow, tracking: str | None) -> None:
-    await save_flow(update, context, None)
-    order_id = int(flow["order_id"])
-    await apply_change(
-        update,
-        context,
-        "order.ship",
-        order_id,
-        lambda: ship_order(context.shop, order_id, actor=_actor_name(update), tracking=tracking),
-    )
-
-
-async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
-    message = update.effective_message
-    assert message is not None
-    text = (message.text or "").strip()
-    if text.lower() in ("/skip", "skip"):
-        await _ship(update, context, flow, None)
-        return
-    if not text or len(text) > MAX_TRACKING or "\n" in text:
-        await reply(
-            update,
-            f"A tracking number is one line of text (up to {MAX_TRACKING} characters). "
-            "Send it, or ship without one.",
-            flow_buttons(flow, skip="🚚 Ship without tracking"),
-        )
-        return
-    await _ship(update, context, flow, text)
-
-
-async def ship_button(update: Update, context: ShopContext, flow: Flow, data: ButtonData) -> None:
-    if data.action == "AFS":
-        await _ship(update, context, flow, None)
-
-
-async def on_deliver(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    await apply_change(
-        update,
-        context,
-        "order.deliver",
-        order_id,
-        lambda: deliver_order(context.shop, order_id, actor=_actor_name(update)),
-    )
-
-
-async def _ask_first(
-    update: Update, data: ButtonData, question: str, yes_label: str, yes_action: str
-) -> None:
-    """A yes/back question before an order action that cannot be undone."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    await reply(
-        update,
-        question.format(order_id=order_id),
-        [[button(yes_label, yes_action, order_id), button("⬅️ Back", "AOO", order_id)]],
-    )
-
-
-async def on_cancel_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
-    await _ask_first(
-        update,
-        data,
-        "Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded "
-        "in full.",
-        "✖️ Yes, cancel it",
-        "AOY",
-    )
-
-
-async def on_cancel(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    await apply_change(
-        update,
-        context,
-        "order.cancel",
-        order_id,
-        lambda: cancel_order(
-            context.shop, order_id, actor=_actor_name(update), reason=None, bot=context.bot
-        ),
-    )
-
-
-async def on_approve_ask(update: Update, context: ShopContext, data: ButtonData) -> None:
-    await _ask_first(
-        update,
-        data,
-        "Approve the payment of order #{order_id}? Check the payment at the provider first: "
-        "the order can then be shipped, and its digital items are sent.",
-        "✅ Yes, approve",
-        "AOP",
-    )
-
-
-async def on_approve(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    await apply_change(
-        update,
-        context,
-        "order.approve",
-        order_id,
-        lambda: approve_order(context.shop, order_id, actor=_actor_name(update)),
-    )
-
-
-# ----------------------------------------------------------------------------- refunds
-
-
-async def on_refund(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    order_id = data.int_arg(0)
-    try:
-        async with context.shop.store.uow() as uow:
-            detail = await admin_orders.order_detail(uow, order_id)
+        done = await change
     except OrderError as exc:
         await reply(update, str(exc))
         return
-    currency = detail.summary.currency
+    await reply(update, views.changed(done))
+    await show(update, views.order_screen(done.detail))
+
+
+async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -> None:
+    await answer_button(update)
+    await present_change(update, admin_orders.deliver(context.shop, actor(update), data.order_id))
+
+
+async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+    await answer_button(update)
+    await reply(update, views.ask_cancel(data.order_id))
+
+
+async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
+    await answer_button(update)
+    await present_change(update, admin_orders.cancel(context.shop, actor(update), data.order_id))
+
+
+async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
+    await answer_button(update)
+    await reply(update, views.ask_approve(data.order_id))
+
+
+async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
+    await answer_button(update)
+    await present_change(update, admin_orders.approve(context.shop, actor(update), data.order_id))
+
+
+# ----------------------------------------------------------------------------- ship flow
+
+
+async def on_ship(update: Update, context: ShopContext, data: ShipOrder) -> None:
+    await answer_button(update)
+    flow = new_flow("ship", order_id=data.order_id)
+    await save_flow(update, context, flow)
+    await reply(update, views.ask_tracking(flow))
+
+
+async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str | None) -> None:
+    try:
+        admin_orders.check_tracking(tracking)
+    except BadTracking as exc:
+        await reply(update, views.ask_tracking(flow, str(exc)))
+        return
+    await save_flow(update, context, None)
+    order_id = int(flow["order_id"])
+    await present_change(update, admin_orders.ship(context.shop, actor(update), order_id, tracking))
+
+
+async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
+    text = message_text(update).strip()
+    await ship(update, context, flow, None if text.lower() in SKIP_WORDS else text)
+
+
+async def ship_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
+    if isinstance(data, FlowSkip):
+        await ship(update, context, flow, None)
+
+
+async def ship_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
+    await ship(update, context, flow, None)
+
+
+# ----------------------------------------------------------------------------- refund flow
+
+
+async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> None:
+    await answer_button(update)
+    try:
+        offer = await admin_orders.refund_offer(context.shop, data.order_id)
+    except OrderError as exc:
+        await reply(update, str(exc))
+        return
     flow = new_flow(
         "refund",
-        order_id=order_id,
+        order_id=offer.order_id,
         step="amount",
-        refundable=detail.refundable,
-        currency=currency,
+        refundable=offer.refundable,
+        currency=offer.currency,
     )
     await save_flow(update, context, flow)
-    await _ask_amount(update, flow)
-
-
-async def _ask_amount(update: Update, flow: Flow, problem: str = "") -> None:
-    most = format_money(int(flow["refundable"]), str(flow["currency"]))
-    rows: Rows = [[button(f"↩️ Full refund ({most})", "AFR", flow["id"])]]
-    rows += flow_buttons(flow)
-    if flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
-        text = f"Order #{flow['order_id']} was paid in Telegram Stars: it can be refunded in full."
-    else:
-        text = (
-            f"Send the amount to refund for order #{flow['order_id']} (up to {most}), "
-            "or refund it all."
-        )
-    await reply(update, f"{problem}\n\n{text}" if problem else text, rows)
+    await reply(update, views.ask_refund_amount(flow))
 
 
 async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None:
-    message = update.effective_message
-    assert message is not None
     if flow.get("step") == "preview":
         await reply(update, "Press Refund to confirm, or Cancel.")
         return
-    if flow["currency"] == STARS:
-        await _ask_amount(update, flow, "Telegram Stars payments are refunded in full only.")
-        return
-    if message.text is None:
-        await _ask_amount(update, flow, "I need the amount as text, e.g. 5.00.")
-        return
     try:
-        amount = parse_price(message.text, str(flow["currency"]))
-    except AdminInputError as exc:
-        await _ask_amount(update, flow, str(exc))
+        text = message_text(update, missing="I need the amount as text, e.g. 5.00.")
+        amount = parse_price(text, flow["currency"])
+        await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
+    except (AdminInputError, ShopError) as exc:
+        await reply(update, views.ask_refund_amount(flow, exc))
         return
-    if amount > int(flow["refundable"]):
-        most = format_money(int(flow["refundable"]), str(flow["currency"]))
-        await _ask_amount(update, flow, f"That is more than the {most} that can be refunded.")
-        return
-    await _refund_preview(update, context, flow, amount)
+    await refund_preview(update, context, flow, amount)
 
 
-async def _refund_preview(
+async def refund_preview(
     update: Update, context: ShopContext, flow: Flow, amount: int | None
 ) -> None:
     flow.update(step="preview", amount=amount)
     await save_flow(update, context, flow)
-    shown = format_money(
-        amount if amount is not None else int(flow["refundable"]), flow["currency"]
-    )
-    await reply(
-        update,
-        f"Refund {shown} of order #{flow['order_id']}?",
-        flow_buttons(flow, confirm=f"↩️ Refund {shown}"),
-    )
+    await reply(update, views.confirm_refund(flow, amount))
 
 
-async def refund_button(update: Update, context: ShopContext, flow: Flow, data: ButtonData) -> None:
-    if data.action == "AFR":
-        await _refund_preview(update, context, flow, None)
+async def refund_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
+    if isinstance(data, FlowFullRefund):
+        await refund_preview(update, context, flow, None)
 
 
 async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") != "preview":
-        await _ask_amount(update, flow, "Send the amount first.")
+        await reply(update, views.ask_refund_amount(flow, "Send the amount first."))
         return
     await save_flow(update, context, None)
+    amount = None if flow.get("amount") is None else int(flow["amount"])
     order_id = int(flow["order_id"])
-    amount = flow.get("amount")
-    await apply_change(
-        update,
-        context,
-        "order.refund",
-        order_id,
-        lambda: refund_order(
-            context.shop,
-            order_id,
-            amount=None if amount is None else int(amount),
-            actor=_actor_name(update),
-            bot=context.bot,
-        ),
-    )
+    await present_change(update, admin_orders.refund(context.shop, actor(update), order_id, amount))
 
 
-async def _ship_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
-    await _ship(update, context, flow, None)
-
-
-register_flow(
-    "ship", FlowKind(on_input=ship_input, on_confirm=_ship_confirm, on_button=ship_button)
-)
+register_flow("ship", FlowKind(on_input=ship_input, on_confirm=ship_confirm, on_button=ship_button))
 register_flow(
     "refund", FlowKind(on_input=refund_input, on_confirm=refund_confirm, on_button=refund_button)
 )

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import ButtonData
+from bot.callback_data import AdminProducts
 from bot.context import ShopContext
-from bot.handlers.admin.common import Rows, actor, button, reply, show
+from bot.handlers.admin.common import actor
 from bot.handlers.admin.guard import admin_only
-from bot.money import format_money
-from bot.services import admin_catalog as catalog
-from bot.services.admin_catalog import AdminInputError, StockChange
-from bot.services.alerts import low_stock_alerts
-
-PAGE_SIZE = 15
+from bot.services.admin_catalog import AdminInputError
+from bot.usecases import admin_catalog
+from bot.usecases.alerts import low_stock_alerts
+from bot.views import admin_catalog as views
+from bot.views.admin import reply, show
+from bot.views.replies import answer_button
 
 USAGE = {
     "price": "Send /price SKU AMOUNT, e.g. /price KIT-MUG-CER 14.50",
@@ -33,48 +33,34 @@ def _args(context: ShopContext, count: int, command: str) -> list[str]:
 @admin_only("/price")
 async def price(update: Update, context: ShopContext) -> None:
     try:
-        sku, amount_text = _args(context, 2, "price")
-        async with context.shop.store.uow() as uow:
-            product = await catalog.product_by_sku(uow, sku)
-            amount = catalog.parse_price(amount_text, product.currency)
-            product = await catalog.set_price(uow, sku, amount, actor=actor(update))
+        sku, amount = _args(context, 2, "price")
+        product = await admin_catalog.set_price(context.shop, actor(update), sku, amount)
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
-    await reply(update, f"{product.sku} now costs {format_money(product.price, product.currency)}.")
+    await reply(update, views.price_set(product))
 
 
 @admin_only("/stock")
 async def stock(update: Update, context: ShopContext) -> None:
     try:
-        sku, change_text = _args(context, 2, "stock")
-        change = StockChange.parse(change_text)
-        async with context.shop.store.uow() as uow:
-            result = await catalog.change_stock(uow, sku, change, actor=actor(update))
+        sku, change = _args(context, 2, "stock")
+        result = await admin_catalog.change_stock(context.shop, actor(update), sku, change)
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
-    held = f", {result.reserved} held by unpaid invoices" if result.reserved else ""
-    await reply(
-        update,
-        f"{result.sku} stock: {result.before} → {result.after}{held}; "
-        f"{result.available} available.",
-    )
-    if result.decreased:
-        await low_stock_alerts(context.bot, context.shop, [result.product_id])
+    await reply(update, views.stock_changed(result))
+    await low_stock_alerts(context.shop, result.lowered)
 
 
 async def _visibility(update: Update, context: ShopContext, active: bool) -> None:
-    command = "show" if active else "hide"
     try:
-        (sku,) = _args(context, 1, command)
-        async with context.shop.store.uow() as uow:
-            product = await catalog.set_visibility(uow, sku, active, actor=actor(update))
+        (sku,) = _args(context, 1, "show" if active else "hide")
+        product = await admin_catalog.set_visibility(context.shop, actor(update), sku, active)
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
-    where = "is back in the catalog" if active else "is hidden from shoppers"
-    await reply(update, f"{product.sku} ({product.title}) {where}.")
+    await reply(update, views.visibility_set(product))
 
 
 @admin_only("/hide")
@@ -88,32 +74,9 @@ async def show_product(update: Update, context: ShopContext) -> None:
 
 
 async def product_list(update: Update, context: ShopContext, page: int = 0) -> None:
-    async with context.shop.store.uow() as uow:
-        products = await catalog.list_products(uow)
-    pages = max(1, -(-len(products) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    lines = [f"Products ({len(products)}), page {page + 1}/{pages}:"]
-    for p in products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        held = f" ({p.reserved} held)" if p.reserved else ""
-        hidden = " · hidden" if not p.is_active else ""
-        lines.append(
-            f"{p.sku} · {p.title} · {format_money(p.price, p.currency)} · "
-            f"stock {p.stock}{held}{hidden}"
-        )
-    lines.append(
-        "\n/addproduct · /edit SKU · /price SKU 12.50 · /stock SKU 10|+5|-2 · /hide SKU · /show SKU"
-    )
-    nav = []
-    if page > 0:
-        nav.append(button("◀️ Previous", "APL", page - 1))
-    if page < pages - 1:
-        nav.append(button("Next ▶️", "APL", page + 1))
-    rows: Rows = [nav] if nav else []
-    rows.append([button("⬅️ Admin menu", "AM", "menu")])
-    await show(update, "\n".join(lines), rows)
+    await show(update, views.product_list(await admin_catalog.product_page(context.shop, page)))
 
 
-async def on_page(update: Update, context: ShopContext, data: ButtonData) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await product_list(update, context, data.int_arg(0))
+async def on_page(update: Update, context: ShopContext, data: AdminProducts) -> None:
+    await answer_button(update)
+    await product_list(update, context, data.page)

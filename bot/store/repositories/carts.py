@@ -63,9 +63,18 @@ class CartRepository:
         row = found.one()
         return int(row[0]), int(row[1])
 
-    async def set_line(self, customer_id: int, product_id: int, was: int, now: int) -> bool:
+    async def set_line(
+        self,
+        customer_id: int,
+        product_id: int,
+        was: int,
+        now: int,
+        *,
+        quoted_price: int | None = None,
+    ) -> bool:
         """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
-        compare-and-set, so a change computed from an older read is refused (False)."""
+        compare-and-set, so a change computed from an older read is refused (False). The line
+        is quoted at `quoted_price` (the price the shopper was shown) when one is given."""
         line = (CartLine.cart_id == _cart_of(customer_id)) & (CartLine.product_id == product_id)
         if was == 0:
             await self._write(
@@ -76,18 +85,23 @@ class CartRepository:
             )
             return await self._write(
                 insert_or_ignore(self.session, CartLine).from_select(
-                    ["cart_id", "product_id", "quantity", "added_at"],
+                    ["cart_id", "product_id", "quantity", "quoted_price", "added_at"],
                     select(
-                        Cart.id, literal(product_id), literal(now), literal(utcnow(), _STAMP)
+                        Cart.id,
+                        literal(product_id),
+                        literal(now),
+                        literal(quoted_price, _PRICE),
+                        literal(utcnow(), _STAMP),
                     ).where(Cart.customer_id == customer_id),
                 )
             )
         if now == 0:
             return await self._write(delete(CartLine).where(line, CartLine.quantity == was))
+        quote = {} if quoted_price is None else {"quoted_price": quoted_price}
         return await self._write(
             update(CartLine)
             .where(line, CartLine.quantity == was)
-            .values(quantity=now)
+            .values(quantity=now, **quote)
             .execution_options(synchronize_session=False)
         )
 
@@ -97,16 +111,27 @@ class CartRepository:
             delete(CartLine).where(CartLine.cart_id == _cart_of(customer_id)), rows=None
         )
 
-    async def set_quantity(self, cart: Cart, product_id: int, quantity: int) -> None:
-        """Set a line's quantity; zero or less removes the line."""
+    async def set_quantity(
+        self, cart: Cart, product_id: int, quantity: int, *, quoted_price: int | None = None
+    ) -> None:
+        """Set a line's quantity (and, if given, the price quoted for it); zero removes it."""
         line = next((ln for ln in cart.lines if ln.product_id == product_id), None)
         if quantity <= 0:
             if line is not None:
                 cart.lines.remove(line)
         elif line is None:
-            cart.lines.append(CartLine(cart_id=cart.id, product_id=product_id, quantity=quantity))
+            cart.lines.append(
+                CartLine(
+                    cart_id=cart.id,
+                    product_id=product_id,
+                    quantity=quantity,
+                    quoted_price=quoted_price,
+                )
+            )
         else:
             line.quantity = quantity
+            if quoted_price is not None:
+                line.quoted_price = quoted_price
         await self.session.flush()
 
     async def clear(self, cart: Cart) -> None:
@@ -116,6 +141,7 @@ class CartRepository:
 
 
 _STAMP = CartLine.__table__.c.added_at.type
+_PRICE = CartLine.__table__.c.quoted_price.type
 
 
 def _cart_of(customer_id: int) -> Any:

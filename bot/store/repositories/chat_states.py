@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.db import Writer, insert_or_ignore
 from bot.store.models import ChatState, utcnow
 
+LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:chat_id)")
+"""PostgreSQL: hold a chat until the transaction ends (works before the chat's row exists)."""
+
 
 class ChatStateRepository:
     def __init__(self, session: AsyncSession, write: Writer) -> None:
@@ -23,9 +26,7 @@ class ChatStateRepository:
         the chat's row exists); on SQLite every writing transaction already holds the write lock.
         """
         if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:chat_id)"), {"chat_id": chat_id}
-            )
+            await self.session.execute(LOCK_CHAT, {"chat_id": chat_id})
 
     async def get(self, chat_id: int) -> ChatState | None:
         return await self.session.get(ChatState, chat_id)

@@ -24,9 +24,6 @@ class CustomerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, customer_id: int) -> Customer | None:
-        return await self.session.get(Customer, customer_id)
-
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         return await self.session.scalar(
             select(Customer).where(Customer.telegram_id == telegram_id)

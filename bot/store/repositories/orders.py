@@ -122,6 +122,11 @@ class OrderRepository:
                 set_committed_value(order, "hold_status", new_hold_status)
         return moved
 
+    def flag_for_review(self, order: Order, reason: str) -> None:
+        """Ask for an admin's eyes (a payment mismatch, a failed refund); reasons add up."""
+        order.needs_review = True
+        order.review_reason = f"{order.review_reason}; {reason}" if order.review_reason else reason
+
     async def clear_review(self, order: Order, *, actor: str, note: str) -> bool:
         """Drop the review flag and record why in the history (status unchanged); False if
         someone else cleared it first (compare-and-set, like transition)."""

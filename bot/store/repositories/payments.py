@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,9 +59,3 @@ class RefundRepository:
     async def for_order(self, order_id: int) -> Sequence[Refund]:
         stmt = select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)
         return (await self.session.scalars(stmt)).all()
-
-    async def total_for_order(self, order_id: int) -> int:
-        stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.order_id == order_id, Refund.status == "succeeded"
-        )
-        return int(await self.session.scalar(stmt) or 0)

@@ -1,4 +1,4 @@
-"""Searching products through the database's own text index (migration 0004).
+"""Searching products through the database's own text index (migration 0008).
 
 First each query word is resolved to its forms: itself, its prefix, and a few typo terms
 (index terms sharing trigrams with it, judged by bot.store.search_index.term_score), in one

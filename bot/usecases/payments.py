@@ -1,105 +1,53 @@
-"""Payment use cases: place an order from the cart, answer Telegram's queries, take the money.
+"""Telegram's payment updates as use cases: the shipping query, the pre-checkout query, the
+successful payment, and the two jobs beside them (expired holds, Stripe checks to retry).
 
-Stock is held while an invoice is open (`Product.reserved`), turned into a sale when the
-payment arrives, and given back when the invoice expires, is cancelled or is replaced by a new
-checkout. Every stock change is one conditional UPDATE (see ProductRepository); each use case
-here is one unit of work and never waits on Telegram or Stripe inside it.
+Stock held by an open invoice (bot.services.checkout) turns into a sale when the payment
+arrives. Each step is one short unit of work and never waits on Telegram or Stripe inside
+it; what people must hear goes out through the notifier afterwards.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bot import notices
+from bot.conversation import engine
 from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
-from bot.payments.verification import initial_status
-from bot.services.orders import OrderError, OrderSummary, flag_for_review, summarize
+from bot.services import checkout
+from bot.services.checkout import ReleasedHold
+from bot.services.downloads import DeliveryPlan
+from bot.services.errors import OrderError
+from bot.services.order_summary import OrderSummary, summarize
 from bot.shop import Shop
-from bot.store.models import Order, OrderLine, Payment, utcnow
+from bot.store.models import Order, Payment, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
+from bot.usecases import deliveries
+from bot.usecases.alerts import low_stock_alerts
+from bot.usecases.orders import flag_for_review
+from bot.usecases.refunds import refund_payment
+from bot.usecases.verification import initial_status, verify_payment, verify_pending
 
 log = logging.getLogger(__name__)
 
 # After the shopper confirms in the payment form, keep the hold a little longer so the
 # expiry job cannot release stock under a payment that is already on its way.
 PAYMENT_IN_FLIGHT_GRACE = timedelta(minutes=2)
+# Telegram cancels the payment if pre-checkout is not answered within 10 seconds.
+PRE_CHECKOUT_BUDGET_SECONDS = 7.0
+# The shopper's confirmation waits at most this long for Stripe; the job retries later.
+VERIFY_BUDGET_SECONDS = 6.0
+SORRY = "Something went wrong on our side and you have not been charged. Please try again."
 
 
-# -- Errors the shopper sees -----------------------------------------------------------------
-
-
-class CheckoutRefused(Exception):
-    """Checkout cannot go on; str(error) tells the shopper why and what to do."""
-
-
-class EmptyCart(CheckoutRefused):
-    def __init__(self) -> None:
-        super().__init__("Your cart is empty. Add something from /catalog first.")
-
-
-@dataclass(frozen=True)
-class Shortage:
-    title: str
-    wanted: int
-    available: int
-
-
-class OutOfStock(CheckoutRefused):
-    def __init__(self, shortages: list[Shortage]) -> None:
-        parts = [
-            f"{s.title}: only {s.available} left (you asked for {s.wanted})"
-            if s.available > 0
-            else f"{s.title}: sold out"
-            for s in shortages
-        ]
-        super().__init__(
-            "Sorry, not enough stock for your order:\n"
-            + "\n".join(f"• {part}" for part in parts)
-            + "\nPlease adjust your cart and check out again."
-        )
-        self.shortages = shortages
-
-
-class WrongCurrency(CheckoutRefused):
-    def __init__(self, titles: list[str], currency: str) -> None:
-        shown = "Telegram Stars" if currency == STARS else currency
-        super().__init__(
-            f"{', '.join(titles)} can't be paid in {shown}, the currency this shop takes. "
-            "Please remove it from your cart; the shop has been told."
-        )
-        self.titles = titles
-
-
-class NeedsShippingInStars(CheckoutRefused):
-    def __init__(self, titles: list[str]) -> None:
-        super().__init__(
-            f"{', '.join(titles)} must be shipped, and Telegram Stars invoices cannot ask for "
-            "a shipping address. Please remove it from your cart."
-        )
-
-
-# -- Results ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReleasedHold:
-    """An open invoice whose stock went back on the shelf."""
-
-    order_id: int
-    customer_telegram_id: int
-    invoice_message_id: int | None
-
-
-@dataclass(frozen=True)
-class PlacedOrder:
-    order: OrderSummary
-    photo_url: str | None
-    released: list[ReleasedHold]
+class PaymentRefused(Exception):
+    """The shipping or pre-checkout query must be answered ok=False with this message."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +62,7 @@ class IncomingPayment:
     provider_payment_charge_id: str
     shipping_option_id: str | None = None
     shipping_address: dict[str, Any] | None = None
+    payer_name: str = ""  # how admins read who paid: "Alice (id 1001)"
 
 
 PaymentKind = Literal["paid", "duplicate", "stock_gone", "review", "unknown_order"]
@@ -136,136 +85,18 @@ class PaymentOutcome:
     verify: bool = False
 
 
-# -- Checkout --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TakenPayment:
+    """A successful payment after the shop took it: what to answer, and what comes next."""
+
+    incoming: IncomingPayment
+    outcome: PaymentOutcome
+    review_reason: str | None = None  # set: an admin must look before anything ships
+    delivery: DeliveryPlan | None = None  # digital items to send after the receipt
+    apology: str | None = None  # stock_gone: what the shopper is told about their refund
 
 
-async def place_order(shop: Shop, *, telegram_id: int, now: datetime | None = None) -> PlacedOrder:
-    """Turn the shopper's cart into an order awaiting payment and hold its stock.
-
-    One unit of work: the shopper's previous open invoice is released first, then every line
-    is reserved; if any line is short, everything rolls back and OutOfStock names each one.
-    """
-    settings = shop.settings
-    now = now or utcnow()
-    async with shop.store.uow() as uow:
-        customer = await uow.customers.get_or_create(telegram_id)
-        released = [
-            hold
-            for order in await uow.orders.open_holds_for_customer(customer.id)
-            if (hold := await _release(uow, order, telegram_id, "replaced by a new checkout"))
-        ]
-        cart = await uow.carts.get_for_customer(customer.id)
-        lines = [line for line in cart.lines if line.quantity > 0]
-        if not lines:
-            raise EmptyCart()
-        foreign = [
-            line.product.title for line in lines if line.product.currency != settings.currency
-        ]
-        if foreign:
-            raise WrongCurrency(foreign, settings.currency)
-        physical = [line.product.title for line in lines if not line.product.is_digital]
-        if settings.uses_stars and physical:
-            raise NeedsShippingInStars(physical)
-
-        items_total = sum(line.product.price * line.quantity for line in lines)
-        order = Order(
-            customer_id=customer.id,
-            status=OrderStatus.AWAITING_PAYMENT.value,
-            currency=settings.currency,
-            items_total=items_total,
-            discount_total=0,
-            shipping_total=0,
-            total=items_total,
-            needs_shipping=bool(physical),
-            hold_status="held",
-            hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
-            created_at=now,
-            lines=[
-                OrderLine(
-                    product_id=line.product_id,
-                    sku=line.product.sku,
-                    title=line.product.title,
-                    unit_price=line.product.price,
-                    currency=line.product.currency,
-                    quantity=line.quantity,
-                )
-                for line in lines
-            ],
-        )
-        shortages = []
-        for line in lines:
-            if not await uow.products.reserve(line.product_id, line.quantity):
-                product = await uow.products.get(line.product_id)
-                available = product.available if product and product.is_active else 0
-                shortages.append(Shortage(line.product.title, line.quantity, max(available, 0)))
-        if shortages:
-            raise OutOfStock(shortages)
-        await uow.orders.add(order)
-        loaded = await uow.orders.get(order.id)
-        assert loaded is not None
-        photo = next((line.product.photo for line in lines if line.product.photo), None)
-        return PlacedOrder(summarize(loaded), photo, released)
-
-
-async def _release(
-    uow: UnitOfWork, order: Order, telegram_id: int, why: str, actor: str = "system"
-) -> ReleasedHold | None:
-    """Give an open invoice's stock back and cancel it; None if it was no longer held."""
-    if not await uow.orders.claim_hold(order.id, "released"):
-        return None
-    for line in order.lines:
-        await uow.products.release(line.product_id, line.quantity)
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        await uow.orders.transition(order, "cancel", actor=actor, note=why)
-    return ReleasedHold(order.id, telegram_id, order.invoice_message_id)
-
-
-async def mark_invoice_sent(shop: Shop, order_id: int, message_id: int) -> None:
-    async with shop.store.uow() as uow:
-        order = await uow.orders.get(order_id, full=False)
-        if order is not None:
-            order.invoice_message_id = message_id
-
-
-async def release_order(shop: Shop, order_id: int, *, why: str) -> ReleasedHold | None:
-    """Cancel one open invoice (e.g. sendInvoice failed), giving its stock back."""
-    async with shop.store.uow() as uow:
-        order = await uow.orders.get(order_id)
-        if order is None:
-            return None
-        return await _release(uow, order, order.customer.telegram_id, why)
-
-
-async def cancel_open_invoices(
-    shop: Shop, *, telegram_id: int, actor: str = "shopper"
-) -> list[ReleasedHold]:
-    """The shopper's /cancel: every open invoice of theirs is cancelled, its stock released."""
-    async with shop.store.uow() as uow:
-        customer = await uow.customers.get_by_telegram_id(telegram_id)
-        if customer is None:
-            return []
-        return [
-            hold
-            for order in await uow.orders.open_holds_for_customer(customer.id)
-            if (hold := await _release(uow, order, telegram_id, "cancelled by the shopper", actor))
-        ]
-
-
-async def expire_holds(shop: Shop, *, now: datetime | None = None) -> list[ReleasedHold]:
-    """Release every hold past its expiry and cancel those orders (the periodic job's body)."""
-    async with shop.store.uow() as uow:
-        return [
-            hold
-            for order in await uow.orders.expired_holds(now or utcnow())
-            if (hold := await _release(uow, order, order.customer.telegram_id, "invoice expired"))
-        ]
-
-
-# -- Telegram's queries ----------------------------------------------------------------------
-
-
-class PaymentRefused(Exception):
-    """The shipping or pre-checkout query must be answered ok=False with this message."""
+# ---------------------------------------------------------------- Telegram's queries
 
 
 async def _payable_order(
@@ -362,7 +193,24 @@ async def check_pre_checkout(
         order.hold_expires_at = max(expires, now + PAYMENT_IN_FLIGHT_GRACE)
 
 
-# -- The money arrives -----------------------------------------------------------------------
+async def pre_checkout_answer(shop: Shop, **query: Any) -> str | None:
+    """The error to answer pre-checkout with, or None to let the payment go ahead.
+
+    Answered within Telegram's 10 seconds whatever happens: a check that fails or takes too
+    long refuses the payment (nothing is charged) instead of leaving the form spinning.
+    """
+    try:
+        async with asyncio.timeout(PRE_CHECKOUT_BUDGET_SECONDS):
+            await check_pre_checkout(shop, **query)
+    except PaymentRefused as exc:
+        return str(exc)
+    except Exception:
+        log.exception("pre-checkout check failed")
+        return SORRY
+    return None
+
+
+# ---------------------------------------------------------------- the money arrives
 
 
 class _SoldOut(Exception):
@@ -409,14 +257,13 @@ async def record_payment(
         if payment is None:
             return PaymentOutcome("duplicate")
 
-        problems = _payment_problems(shop, order, ids, incoming)
+        problems = _payment_problems(order, ids, incoming)
         if order.status not in (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED):
             # Paid twice (another charge got here first): keep the money on record, ask admins.
             note = (
                 f"a second payment {incoming.telegram_payment_charge_id} for a {order.status} order"
             )
-            order.needs_review = True
-            order.review_reason = note
+            uow.orders.flag_for_review(order, note)
             return PaymentOutcome("review", summarize(order), payment.id, note)
 
         order.shipping_option = incoming.shipping_option_id
@@ -430,8 +277,7 @@ async def record_payment(
         )
         await _remove_bought_from_cart(uow, order)
         if problems:
-            order.needs_review = True
-            order.review_reason = "; ".join(problems)
+            uow.orders.flag_for_review(order, "; ".join(problems))
         summary = summarize(order)
         if sold_out:
             return PaymentOutcome("stock_gone", summary, payment.id, f"{sold_out} sold out")
@@ -440,9 +286,7 @@ async def record_payment(
         return PaymentOutcome(kind, summary, payment.id, "; ".join(problems) or None, verify)
 
 
-def _payment_problems(
-    shop: Shop, order: Order, ids: InvoicePayload, incoming: IncomingPayment
-) -> list[str]:
+def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayment) -> list[str]:
     """Things pre-checkout should have stopped; if they got through, an admin must look."""
     problems = []
     if incoming.user_id != ids.user_id or incoming.user_id != order.customer.telegram_id:
@@ -489,19 +333,101 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
 
 async def settle_stock_gone(shop: Shop, order_id: int) -> str:
     """Refund a payment whose goods sold out; the sentence the shopper gets."""
-    from bot.payments.refunds import refund_payment
-
     reason = "sold out while the invoice was open"
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
     except OrderError as exc:
         await flag_for_review(shop, order_id, f"automatic refund failed: {exc}")
-        return (
-            f"😔 Sorry: the hold on order #{order_id} expired and the items sold out before "
-            "your payment arrived. We'll refund you in full; the shop has been alerted."
+        return notices.stock_gone(order_id, None)
+    return notices.stock_gone(order_id, format_money(refund.info.amount, refund.info.currency))
+
+
+async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> TakenPayment:
+    """Everything a successful payment sets off before the shopper's receipt: record it once,
+    check it at Stripe (within a budget), refund it if the goods sold out meanwhile, plan the
+    digital items, and move the chat on."""
+    outcome = await record_payment(shop, incoming)
+    if outcome.kind == "duplicate":
+        log.info("payment %s delivered again; ignored", incoming.telegram_payment_charge_id)
+        return TakenPayment(incoming, outcome)
+    if outcome.kind == "unknown_order" or outcome.order is None:
+        return TakenPayment(incoming, outcome)
+    order_id = outcome.order.order_id
+    if outcome.kind == "stock_gone":
+        apology = await settle_stock_gone(shop, order_id)
+        await _tell_chat(shop, chat_id, "payment_cancelled")
+        return TakenPayment(incoming, outcome, apology=apology)
+    review_reason = outcome.note if outcome.kind == "review" else None
+    if outcome.verify and outcome.payment_id is not None:
+        try:
+            async with asyncio.timeout(VERIFY_BUDGET_SECONDS):
+                verdict = await verify_payment(shop, outcome.payment_id)
+            if verdict.flagged:
+                review_reason = verdict.note
+        except TimeoutError:
+            log.warning("Stripe check of order %s timed out; retried later", order_id)
+    # Digital items go out only for a payment nobody needs to look at first.
+    plan = await deliveries.plan(shop, order_id) if review_reason is None else None
+    await _tell_chat(shop, chat_id, "paid")
+    return TakenPayment(incoming, outcome, review_reason, plan)
+
+
+async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
+    """What follows the receipt: the digital items, then the admins' alerts."""
+    incoming, outcome, order = taken.incoming, taken.outcome, taken.outcome.order
+    alert = shop.notifier.alert_admins
+    if outcome.kind == "duplicate":
+        return
+    if outcome.kind == "unknown_order" or order is None:
+        charge = incoming.telegram_payment_charge_id
+        amount, currency = incoming.total_amount, incoming.currency
+        await alert(
+            notices.unmatched_payment(incoming.payer_name, amount, currency, charge, outcome.note)
         )
-    money = format_money(refund.info.amount, refund.info.currency)
-    return (
-        f"😔 Sorry: the hold on order #{order_id} expired and the items sold out before "
-        f"your payment arrived. We refunded {money} in full."
+        return
+    if outcome.kind == "stock_gone":
+        await alert(notices.refunded_automatically(order.order_id, outcome.note))
+        return
+    if taken.delivery is not None and taken.delivery.downloads:
+        await deliveries.deliver(shop, chat_id, taken.delivery)
+    await low_stock_alerts(shop, [line.product_id for line in order.lines])
+    if taken.review_reason is not None:
+        await alert(notices.needs_review(order.order_id, taken.review_reason))
+    else:
+        await alert(notices.new_order(order, incoming.payer_name, incoming.shipping_address))
+
+
+async def _tell_chat(shop: Shop, chat_id: int, trigger: str) -> None:
+    """Move the shopper's chat on ("paid", "payment_cancelled") in a unit of work of its own;
+    a move the table refuses (the chat is elsewhere by now) changes nothing."""
+    async with shop.store.uow() as uow:
+        chat = await engine.load(uow, chat_id)
+        moved = await engine.fire(chat, trigger)
+        if moved and not await engine.save(uow, chat):
+            raise RuntimeError(f"chat {chat_id} was written while this worker held its lock")
+    log.debug(
+        "chat %s: %s -> %s (%s)", chat_id, trigger, chat.state, "moved" if moved else "refused"
     )
+
+
+# ---------------------------------------------------------------- the jobs
+
+
+async def release_expired_holds(shop: Shop, *, now: datetime | None = None) -> list[ReleasedHold]:
+    """Give back the stock of invoices nobody paid in time, and tell their shoppers."""
+    async with shop.store.uow() as uow:
+        released = await checkout.release_expired_holds(uow, now or utcnow())
+    for hold in released:
+        chat_id = hold.customer_telegram_id
+        if hold.invoice_message_id:
+            await shop.notifier.remove_message(chat_id, hold.invoice_message_id)
+        await shop.notifier.notify(chat_id, notices.invoice_expired(hold.order_id))
+        await _tell_chat(shop, chat_id, "payment_cancelled")
+    return released
+
+
+async def retry_payment_checks(shop: Shop) -> None:
+    """Check payments Stripe could not confirm at payment time; alert admins on a flag."""
+    for outcome in await verify_pending(shop):
+        if outcome.flagged:
+            await shop.notifier.alert_admins(notices.needs_review(outcome.order_id, outcome.note))

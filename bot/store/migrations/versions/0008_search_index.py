@@ -1,8 +1,8 @@
 """search index: the database's own text index over products, kept in step by triggers;
 browsing: categories count their visible products, an index pages a category by title
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0008
+Revises: 0004
 Create Date: 2026-12-01 10:00:00.000000
 
 SQLite: `search_products`, an FTS5 table (contentless, no positions) of each active
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0008"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,27 +1,28 @@
 """Broadcast a message to every customer who has not blocked the bot, paced under the limits.
 
-Every message is a bulk send (`bot.pacing.BULK`): the bot's rate limiter paces all bulk sends
-together at `settings.broadcast_rate` (Telegram allows about 30 bulk messages a second) and
-waits out any 429. A 403 (the customer blocked the bot) marks the customer so the next
+Every message goes out through the notifier as a bulk send: the bot's rate limiter paces all
+bulk sends together at `settings.broadcast_rate` (Telegram allows about 30 bulk messages a
+second) and waits out any 429. A customer who blocked the bot (403) is marked so the next
 broadcast skips them. The sending runs outside any unit of work: only the short reads and
-writes around it touch the database.
+writes around it touch the database. The flow (text, preview, Send) is the admin's.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram.error import Forbidden, TelegramError
-
-from bot.pacing import BULK, ShopBot
-from bot.store.uow import Store
-
-log = logging.getLogger(__name__)
+from bot.notifier import Sent
+from bot.services.admin_flows import Flow, new_flow
+from bot.shop import Shop
+from bot.usecases import admin_flows
 
 MAX_TEXT = 4096
+
+
+class NotBroadcastable(ValueError):
+    """The admin's message cannot be broadcast; the message says what to send instead."""
 
 
 @dataclass
@@ -39,29 +40,47 @@ class BroadcastReport:
         return f"{self.sent} sent, {self.blocked} blocked the bot, {self.failed} failed"
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A broadcast flow and how many customers it would reach now."""
+
+    flow: Flow
+    audience: int
+
+
 ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
 
 
-async def audience(store: Store) -> list[int]:
+async def audience(shop: Shop) -> list[int]:
     """Telegram ids of customers who have not blocked the bot."""
-    async with store.uow() as uow:
+    async with shop.store.uow() as uow:
         return [c.telegram_id for c in await uow.customers.list_reachable()]
 
 
-def check_text(text: str) -> str:
+async def start(shop: Shop, chat_id: int) -> Draft:
+    flow = new_flow("broadcast", step="text")
+    await admin_flows.save(shop, chat_id, flow)
+    return Draft(flow, len(await audience(shop)))
+
+
+async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Draft:
+    """The admin's text, checked and kept for Send; NotBroadcastable says what is wrong."""
+    if text is None or text.startswith("/"):
+        raise NotBroadcastable("I can broadcast only text. Send the message as text, or /cancel.")
     cleaned = text.strip()
     if not cleaned:
-        raise ValueError("The broadcast text is empty. Send the text to broadcast.")
+        raise NotBroadcastable("The broadcast text is empty. Send the text to broadcast.")
     if len(cleaned) > MAX_TEXT:
-        raise ValueError(
+        raise NotBroadcastable(
             f"That text has {len(cleaned)} characters; a message can hold {MAX_TEXT}. Shorten it."
         )
-    return cleaned
+    flow.update(step="preview", text=cleaned)
+    await admin_flows.save(shop, chat_id, flow)
+    return Draft(flow, len(await audience(shop)))
 
 
 async def run_broadcast(
-    bot: ShopBot,
-    store: Store,
+    shop: Shop,
     text: str,
     *,
     actor: int,
@@ -69,25 +88,25 @@ async def run_broadcast(
     progress_every: float = 1.0,
 ) -> BroadcastReport:
     """Send `text` to every reachable customer; returns how many were sent, blocked, failed."""
-    recipients = await audience(store)
+    recipients = await audience(shop)
     report = BroadcastReport(total=len(recipients))
-    async with store.uow() as uow:
+    async with shop.store.uow() as uow:
         await uow.audit.record(actor, "broadcast.start", None, {"recipients": len(recipients)})
     last_progress = time.monotonic()
     for chat_id in recipients:
-        outcome = await _send(bot, chat_id, text)
-        if outcome == "blocked":
+        outcome = await shop.notifier.notify(chat_id, text)
+        if outcome is Sent.BLOCKED:
             report.blocked += 1
-            async with store.uow() as uow:
+            async with shop.store.uow() as uow:
                 await uow.customers.mark_blocked(chat_id)
-        elif outcome == "failed":
+        elif outcome is Sent.FAILED:
             report.failed += 1
         else:
             report.sent += 1
         if on_progress and time.monotonic() - last_progress >= progress_every:
             last_progress = time.monotonic()
             await on_progress(report)
-    async with store.uow() as uow:
+    async with shop.store.uow() as uow:
         await uow.audit.record(
             actor,
             "broadcast.done",
@@ -95,14 +114,3 @@ async def run_broadcast(
             {"sent": report.sent, "blocked": report.blocked, "failed": report.failed},
         )
     return report
-
-
-async def _send(bot: ShopBot, chat_id: int, text: str) -> str:
-    try:
-        await bot.send_message(chat_id, text, rate_limit_args=BULK)
-    except Forbidden:
-        return "blocked"
-    except TelegramError as exc:  # including a 429 that outlasted the limiter's retries
-        log.warning("broadcast to %s failed: %s", chat_id, exc)
-        return "failed"
-    return "sent"

@@ -114,8 +114,7 @@ async def _record(
         if outcome.flagged:
             order = await uow.orders.get(payment.order_id, full=False)
             assert order is not None
-            order.needs_review = True
-            order.review_reason = f"payment check: {note}"
+            uow.orders.flag_for_review(order, f"payment check: {note}")
         return outcome
 
 

@@ -1,0 +1,227 @@
+"""The durable inbox: nothing Telegram sends is lost to a crash, and nothing is handled twice.
+
+- Arrival: every update is stored (unique by `update_id`) before Telegram is told it arrived:
+  in polling mode inside getUpdates (`JournalingRequest`), before the next offset confirms it;
+  in webhook mode before the 200 (bot.webhook). Storing takes the update for this worker for a
+  lease; a redelivered update that someone holds or finished is dropped.
+- Handling: `InboxUpdateProcessor` runs each taken update's handlers (each chat's in order,
+  chats side by side) and then marks it done, or failed with the error.
+- Exactly once: the first change an update makes commits together with its inbox entry's
+  `applied_at` (bot.store.handling). An update handled again after a crash knows its change is
+  made: the handlers answer from what is stored instead of making it again (bot.handlers.replay).
+- Recovery: an entry still being handled when its lease runs out was dropped by a crash; a
+  job takes it again. A polling bot is the only consumer, so at start-up it takes every
+  unfinished entry at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.request import HTTPXRequest
+
+from bot.concurrency import PerChatUpdateProcessor
+from bot.metrics import Metrics
+from bot.store import handling
+from bot.store.models import InboxEntry, utcnow
+from bot.store.uow import Store
+
+log = logging.getLogger(__name__)
+
+UPDATE_KINDS = frozenset(Update.ALL_TYPES)
+_FOREVER = timedelta(days=3650)
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """An update this worker holds: its claim token, and whether a change of it was made."""
+
+    claim: str
+    kind: str
+    applied: bool
+    attempts: int
+
+
+class Inbox:
+    def __init__(
+        self, store: Store, metrics: Metrics, *, lease: timedelta, keep: timedelta
+    ) -> None:
+        self.store = store
+        self.metrics = metrics
+        self.lease = lease
+        self.keep = keep
+        self._taken: dict[int, Taken] = {}
+        self._dropped: set[int] = set()
+
+    async def receive(self, updates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store these updates; the ones this worker is to handle (new, or abandoned by a
+        crashed holder), oldest first."""
+        if not updates:
+            return []
+        claim, now = secrets.token_hex(16), utcnow()
+        lease_until = now + self.lease
+        by_id = {int(u["update_id"]): u for u in updates}
+        async with self.store.uow() as uow:
+            await uow.inbox.add_new([_entry(u, claim, now, lease_until) for u in by_id.values()])
+            await uow.inbox.take_over(list(by_id), claim, now, lease_until)
+            held = await uow.inbox.held_by(list(by_id), claim)
+        self._hold(held, claim)
+        for entry in held:
+            self.metrics.received.labels(entry.kind).inc()
+        dropped = set(by_id) - {entry.update_id for entry in held}
+        if dropped:
+            self._dropped |= dropped
+            self.metrics.duplicates.inc(len(dropped))
+            log.info(
+                "redelivered update(s) %s already handled or being handled: dropped",
+                ", ".join(map(str, sorted(dropped))),
+            )
+        return [entry.payload for entry in held]
+
+    def is_duplicate(self, update_id: int) -> bool:
+        """Was this update dropped on arrival (someone handles or handled it)? Asked once."""
+        if update_id in self._dropped:
+            self._dropped.discard(update_id)
+            return True
+        return False
+
+    async def recover(self, *, everything: bool = False, limit: int = 100) -> list[dict[str, Any]]:
+        """Take updates whose holder crashed (their lease ran out; with `everything`, all
+        unfinished ones: for a polling bot, which is the only consumer), oldest first."""
+        now = utcnow()
+        cutoff = now + _FOREVER if everything else now
+        async with self.store.reading() as uow:
+            abandoned = await uow.inbox.abandoned(cutoff, limit)
+        if not abandoned:
+            return []
+        claim = secrets.token_hex(16)
+        async with self.store.uow() as uow:
+            await uow.inbox.take_over(abandoned, claim, cutoff, now + self.lease)
+            held = await uow.inbox.held_by(abandoned, claim)
+        self._hold(held, claim)
+        if held:
+            log.warning(
+                "handling %s update(s) again after a crash: %s",
+                len(held),
+                ", ".join(str(entry.update_id) for entry in held),
+            )
+        return [entry.payload for entry in held]
+
+    def _hold(self, entries: Sequence[InboxEntry], claim: str) -> None:
+        for entry in entries:
+            self._taken[entry.update_id] = Taken(
+                claim, entry.kind, entry.applied_at is not None, entry.attempts
+            )
+
+    def taken(self, update_id: int) -> Taken | None:
+        return self._taken.get(update_id)
+
+    async def finish(self, update_id: int, error: str | None = None) -> None:
+        taken = self._taken.pop(update_id, None)
+        if taken is None:
+            return
+        async with self.store.uow() as uow:
+            await uow.inbox.finish(update_id, taken.claim, utcnow(), error)
+        (self.metrics.failed if error else self.metrics.handled).labels(taken.kind).inc()
+
+    async def prune(self) -> int:
+        async with self.store.uow() as uow:
+            return await uow.inbox.prune(utcnow() - self.keep)
+
+
+class InboxUpdateProcessor(PerChatUpdateProcessor):
+    """Each chat's updates in order, chats side by side; an update from the inbox is marked
+    done (or failed) once its handlers ran, and its changes are tied to it (module docstring).
+    """
+
+    def __init__(self, inbox: Inbox, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self.inbox = inbox
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await super().do_process_update(update, self._handle(update, coroutine))
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        if self.inbox.is_duplicate(update.update_id):
+            _discard(coroutine)
+            return
+        taken = self.inbox.taken(update.update_id)
+        if taken is None:  # not from the inbox (a test feeding the queue directly)
+            await coroutine
+            return
+        current = handling.Handling(update.update_id, applied=taken.applied, replay=taken.applied)
+        token = handling.current.set(current)
+        began = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            handling.current.reset(token)
+            self.inbox.metrics.latency.labels(taken.kind).observe(time.perf_counter() - began)
+            await self.inbox.finish(update.update_id, current.error)
+
+
+def _discard(coroutine: Awaitable[Any]) -> None:
+    close = getattr(coroutine, "close", None)
+    if close is not None:
+        close()
+
+
+class JournalingRequest(HTTPXRequest):
+    """The getUpdates connection: updates go into the inbox before the Updater sees them, so
+    the next offset (which tells Telegram they arrived) never passes an unstored update."""
+
+    def __init__(self, inbox: Inbox, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.inbox = inbox
+
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        code, payload = await super().do_request(url, method, *args, **kwargs)
+        if not url.endswith("/getUpdates") or code != 200:
+            return code, payload
+        body = json.loads(payload)
+        if not body.get("ok") or not body.get("result"):
+            return code, payload
+        try:
+            await self.inbox.receive(body["result"])
+        except Exception as error:  # not stored: Telegram must keep them, so no offset moves
+            raise NetworkError(f"the inbox could not store updates: {error!r}") from error
+        return code, payload  # all of them: the offset moves past duplicates too
+
+
+def _entry(update: dict[str, Any], claim: str, now: Any, lease_until: Any) -> dict[str, Any]:
+    kind = next((k for k in update if k in UPDATE_KINDS), "unknown")
+    return {
+        "update_id": int(update["update_id"]),
+        "chat_id": _chat_of(update.get(kind)),
+        "kind": kind,
+        "payload": update,
+        "status": "handling",
+        "claim": claim,
+        "attempts": 1,
+        "received_at": now,
+        "lease_until": lease_until,
+    }
+
+
+def _chat_of(body: Any) -> int | None:
+    if not isinstance(body, dict):
+        return None
+    chat = body.get("chat") or (body.get("message") or {}).get("chat") or body.get("from")
+    return int(chat["id"]) if isinstance(chat, dict) and "id" in chat else None
+
+
+__all__ = ["Inbox", "InboxUpdateProcessor", "JournalingRequest", "Taken"]

@@ -1,0 +1,137 @@
+"""The one way the shop sends Telegram messages nobody asked for at that moment.
+
+Admin alerts, notices to shoppers (an order shipped, an invoice expired), broadcasts and the
+delivery of digital goods all go out here, so use cases never import `telegram`. Sends that
+nobody asked for are bulk sends (`bot.pacing.BULK`): they queue together at BROADCAST_RATE.
+Deliveries answer the shopper's own payment, so they go out at once like any reply.
+
+A failed send never breaks the use case that caused it: it is logged and reported as an
+outcome (sent, blocked, failed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from html import escape
+from pathlib import Path
+
+from telegram import InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.pacing import BULK, ShopBot
+from bot.services.downloads import Download
+from bot.services.photos import PhotoKind, PhotoSource
+
+log = logging.getLogger(__name__)
+
+# Telegram fetches documents by URL only for these; any other URL is sent as a link.
+_SENDABLE_BY_URL = (".pdf", ".zip")
+
+
+class Sent(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot (403)
+    FAILED = "failed"  # anything else Telegram refused, a 429 that outlasted the retries...
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadSent:
+    """How one download went, and what to remember about its file for next time."""
+
+    ok: bool
+    file_id: str | None = None  # Telegram's id for a file we uploaded: send that next time
+    stale_file_id: bool = False  # the kept file_id did not work: forget it
+
+
+class Notifier:
+    """Sends through the application's bot (and so through its rate limiter)."""
+
+    def __init__(self, bot: ShopBot, admin_ids: Iterable[int]) -> None:
+        self.bot = bot
+        self.admin_ids = tuple(sorted(admin_ids))
+
+    async def notify(self, chat_id: int, text: str) -> Sent:
+        """A notice to one person (an order moved, a broadcast): a bulk send."""
+        try:
+            await self.bot.send_message(chat_id, text, rate_limit_args=BULK)
+        except Forbidden:
+            log.info("chat %s has blocked the bot; notification dropped", chat_id)
+            return Sent.BLOCKED
+        except TelegramError as exc:  # including a 429 that outlasted the limiter's retries
+            log.warning("could not notify chat %s: %s", chat_id, exc)
+            return Sent.FAILED
+        return Sent.SENT
+
+    async def alert_admins(self, text: str) -> int:
+        """Send `text` to every admin; how many got it."""
+        outcomes = [await self.notify(admin_id, text) for admin_id in self.admin_ids]
+        return outcomes.count(Sent.SENT)
+
+    async def remove_message(self, chat_id: int, message_id: int) -> None:
+        """Take a message of ours away (an invoice that can no longer be paid), if still there."""
+        with contextlib.suppress(TelegramError):
+            await self.bot.delete_message(chat_id, message_id)
+
+    async def send_download(self, chat_id: int, item: Download) -> DownloadSent:
+        """Send one digital item: gift codes as text, a file (by file_id, upload or URL) or a
+        link. A kept file_id Telegram no longer knows gives way to the catalog's own file."""
+        try:
+            if item.gift_codes:
+                await self.bot.send_message(chat_id, _gift_text(item), parse_mode=ParseMode.HTML)
+                return DownloadSent(ok=True)
+            return await self._send_file(chat_id, item)
+        except TelegramError as error:
+            log.warning(
+                "order %s: could not send %s to %s: %s", item.order_id, item.title, chat_id, error
+            )
+            return DownloadSent(ok=False)
+
+    async def _send_file(self, chat_id: int, item: Download) -> DownloadSent:
+        source, fallback, stale = item.source, item.fallback, False
+        while source is not None:
+            if source.kind is PhotoKind.URL and not _by_url(source.value):
+                await self.bot.send_message(chat_id, f"{item.caption}\n{source.value}")
+                return DownloadSent(ok=True, stale_file_id=stale)
+            try:
+                sent = await self.bot.send_document(
+                    chat_id, await _input(source), caption=item.caption
+                )
+            except BadRequest as error:
+                log.warning(
+                    "order %s: %s (%s) failed: %s", item.order_id, item.title, source.kind, error
+                )
+                if source.kind is PhotoKind.URL:  # Telegram could not fetch it: the link will do
+                    await self.bot.send_message(chat_id, f"{item.caption}\n{source.value}")
+                    return DownloadSent(ok=True, stale_file_id=stale)
+                if not source.cached:
+                    break
+                source, fallback, stale = fallback, None, True
+                continue
+            uploaded = source.kind is not PhotoKind.FILE_ID and sent.document is not None
+            new_id = sent.document.file_id if uploaded and sent.document else None
+            return DownloadSent(ok=True, file_id=new_id, stale_file_id=stale)
+        log.warning("order %s: %s has no file to send", item.order_id, item.title)
+        return DownloadSent(ok=False, stale_file_id=stale)
+
+
+def _by_url(url: str) -> bool:
+    return url.lower().split("?", 1)[0].endswith(_SENDABLE_BY_URL)
+
+
+async def _input(source: PhotoSource) -> str | InputFile:
+    if source.kind is PhotoKind.PATH:
+        path = Path(source.value)
+        return InputFile(await asyncio.to_thread(path.read_bytes), filename=path.name)
+    return source.value
+
+
+def _gift_text(item: Download) -> str:
+    codes = "\n".join(f"<code>{code}</code>" for code in item.gift_codes)
+    label = "Your code" if len(item.gift_codes) == 1 else "Your codes"
+    return f"🎁 <b>{escape(item.title)}</b>\nOrder #{item.order_id}\n{label}:\n{codes}"

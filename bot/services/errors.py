@@ -1,0 +1,169 @@
+"""Every refusal of the shop's rules, in one hierarchy: what went wrong, in words people read.
+
+`str(error)` is a sentence fit for the person who asked (an admin's chat, a shopper's
+message); a screen that words it its own way reads the error's fields instead. Nothing here
+knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.money import STARS, format_money
+from bot.store.order_states import status_label
+
+
+class ShopError(Exception):
+    """A use case refused to do what was asked."""
+
+
+# ---------------------------------------------------------------- catalog
+
+
+class ProductUnavailable(ShopError, LookupError):
+    """The product does not exist, or is hidden from shoppers."""
+
+
+class CategoryNotFound(ShopError, LookupError):
+    """The category does not exist or has nothing to show."""
+
+
+# ---------------------------------------------------------------- cart and checkout
+
+
+class CartError(ShopError):
+    """A cart change, or a checkout, that cannot go on as asked."""
+
+
+class EmptyCart(CartError):
+    def __init__(self) -> None:
+        super().__init__("Your cart is empty. Add something from /catalog first.")
+
+
+class CartChanged(CartError):
+    """The cart changed between reading it and writing the change (another device, say)."""
+
+    def __init__(self) -> None:
+        super().__init__("The cart changed meanwhile.")
+
+
+class NotInCart(CartError):
+    def __init__(self) -> None:
+        super().__init__("That product is not in the cart.")
+
+
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    """One line asking for more than is left; `available` 0 means sold out or off sale."""
+
+    title: str
+    wanted: int
+    available: int
+    in_cart: int = 0  # what the cart already held (adding to it)
+
+
+class OutOfStock(CartError):
+    """Not enough left for one or more lines; nothing was held or changed."""
+
+    def __init__(self, shortages: list[Shortage]) -> None:
+        parts = [
+            f"{s.title}: only {s.available} left (you asked for {s.wanted})"
+            if s.available > 0
+            else f"{s.title}: sold out"
+            for s in shortages
+        ]
+        super().__init__(
+            "Sorry, not enough stock for your order:\n"
+            + "\n".join(f"• {part}" for part in parts)
+            + "\nPlease adjust your cart and check out again."
+        )
+        self.shortages = shortages
+
+
+class WrongCurrency(CartError):
+    def __init__(self, titles: list[str], currency: str) -> None:
+        shown = "Telegram Stars" if currency == STARS else currency
+        super().__init__(
+            f"{', '.join(titles)} can't be paid in {shown}, the currency this shop takes. "
+            "Please remove it from your cart; the shop has been told."
+        )
+        self.titles = titles
+        self.currency = currency
+
+
+class NeedsShippingInStars(CartError):
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__(
+            f"{', '.join(titles)} must be shipped, and Telegram Stars invoices cannot ask for "
+            "a shipping address. Please remove it from your cart."
+        )
+
+
+# ---------------------------------------------------------------- orders
+
+
+class OrderError(ShopError):
+    """An order use case refused."""
+
+
+class OrderNotFound(OrderError, LookupError):
+    """No such order (for a shopper: none of theirs; someone else's counts as not found)."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__(f"There is no order #{order_id}.")
+        self.order_id = order_id
+
+
+class OrderUnderReview(OrderError):
+    def __init__(self, order_id: int, reason: str | None) -> None:
+        super().__init__(
+            f"Order #{order_id} is flagged for review ({reason or 'payment check'}): "
+            "check the payment before fulfilling it."
+        )
+
+
+class NotUnderReview(OrderError):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(
+            f"Order #{order_id} is not flagged for review: there is nothing to approve."
+        )
+
+
+class NotApprovable(OrderError):
+    def __init__(self, order_id: int, status: str) -> None:
+        super().__init__(
+            f"Order #{order_id} is {status_label(status)}: only a paid order can be approved."
+        )
+
+
+class RefundTooLarge(OrderError):
+    def __init__(self, order_id: int, requested: int, refundable: int, currency: str) -> None:
+        super().__init__(
+            f"Order #{order_id} can be refunded at most {format_money(refundable, currency)} "
+            f"more; {format_money(requested, currency)} is too much."
+        )
+        self.requested = requested
+        self.refundable = refundable
+        self.currency = currency
+
+
+class RefundNotPossible(OrderError):
+    """Nothing was paid, a zero amount, no way to reach the provider."""
+
+
+class StarsRefundIsWhole(RefundNotPossible):
+    """refundStarPayment gives back the whole payment: a part cannot be refunded."""
+
+    def __init__(self, amount: int) -> None:
+        super().__init__(
+            f"Stars payments can only be refunded in full ({format_money(amount, STARS)})."
+        )
+        self.amount = amount
+
+
+class RefundFailed(OrderError):
+    """The provider refused or could not be reached; nothing was counted as refunded."""
+
+
+class DownloadUnavailable(OrderError):
+    """No download for this button: not the presser's order, not paid, or not digital."""

@@ -1,0 +1,88 @@
+"""An order as plain data, for screens, invoices and messages: no ORM object leaves a service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.money import format_money
+from bot.store.models import Order
+from bot.store.order_states import status_label
+
+
+@dataclass(frozen=True)
+class LineSummary:
+    product_id: int
+    sku: str
+    title: str
+    unit_price: int
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    order_id: int
+    customer_telegram_id: int
+    status: str
+    currency: str
+    lines: tuple[LineSummary, ...]
+    items_total: int
+    discount_total: int
+    shipping_total: int
+    total: int
+    refunded_amount: int
+    needs_shipping: bool
+    shipping_option: str | None
+    tracking_number: str | None
+    needs_review: bool
+    created_at: datetime
+    paid_at: datetime | None
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.currency)
+
+
+def summarize(order: Order) -> OrderSummary:
+    """A plain snapshot of an order loaded with its lines and customer."""
+    return OrderSummary(
+        order_id=order.id,
+        customer_telegram_id=order.customer.telegram_id,
+        status=order.status,
+        currency=order.currency,
+        lines=tuple(
+            LineSummary(line.product_id, line.sku, line.title, line.unit_price, line.quantity)
+            for line in order.lines
+        ),
+        items_total=order.items_total,
+        discount_total=order.discount_total,
+        shipping_total=order.shipping_total,
+        total=order.total,
+        refunded_amount=order.refunded_amount,
+        needs_shipping=order.needs_shipping,
+        shipping_option=order.shipping_option,
+        tracking_number=order.tracking_number,
+        needs_review=order.needs_review,
+        created_at=order.created_at,
+        paid_at=order.paid_at,
+    )
+
+
+def lines_text(order: OrderSummary) -> str:
+    """ "2 × Stoneware Mug — $32.00" per line, then discount, shipping and total."""
+    rows = [
+        f"{line.quantity} × {line.title} — {order.money(line.line_total)}" for line in order.lines
+    ]
+    if order.discount_total:
+        rows.append(f"Discount: −{order.money(order.discount_total)}")
+    if order.needs_shipping and order.shipping_option:
+        rows.append(f"Shipping ({order.shipping_option}): {order.money(order.shipping_total)}")
+    rows.append(f"Total: {order.money(order.total)}")
+    return "\n".join(rows)

@@ -1,0 +1,166 @@
+"""How much of an order can still be refunded, and the books kept while money goes back.
+
+`refundable` is the one rule for "how much can still go back": the refund itself, the admin's
+order screen and its Refund button all ask it. A refund is kept in three steps so money and
+books agree even if something fails half way (bot.usecases.refunds runs them):
+1. `claim` the amount in one unit of work: a conditional UPDATE keeps refunded ≤ total, even
+   for concurrent refunds, and a pending Refund row is recorded;
+2. the provider call, outside any transaction;
+3. `record_refund` marks it succeeded and moves the order (partially_)refunded, or
+   `give_back` marks it failed and returns the claimed amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.money import format_money
+from bot.services.errors import (
+    OrderNotFound,
+    RefundNotPossible,
+    RefundTooLarge,
+    StarsRefundIsWhole,
+)
+from bot.store.models import Order, Refund
+from bot.store.order_states import allowed_triggers, next_status
+from bot.store.uow import UnitOfWork
+
+REFUND_TRIGGERS = ("refund", "refund_part")
+
+
+@dataclass(frozen=True)
+class RefundInfo:
+    amount: int
+    currency: str
+    provider_refund_id: str | None
+    refunded_total: int
+
+    def describe(self) -> str:
+        return format_money(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class RefundClaim:
+    """An amount set aside for a refund that the provider has not made yet."""
+
+    refund_id: int
+    order_id: int
+    amount: int
+    provider: str  # "stripe" or "stars"
+    payer_telegram_id: int
+    telegram_payment_charge_id: str
+    provider_payment_charge_id: str | None
+    customer_telegram_id: int
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    info: RefundInfo
+    customer_telegram_id: int
+    old_status: str
+    new_status: str
+
+
+def refundable(order: Order) -> int:
+    """What can still go back: what the order's payment brought in (never more than the order's
+    total) minus what was refunded; 0 if nothing was paid or the order's status allows no
+    refund. The order must be loaded with its payments."""
+    if not order.payments or not set(REFUND_TRIGGERS) & set(allowed_triggers(order.status)):
+        return 0
+    paid = min(order.payments[0].amount, order.total)
+    return max(paid - order.refunded_amount, 0)
+
+
+def check_refund(order: Order, amount: int | None) -> int:
+    """The amount to refund (None: all that is left), or the error that says why not."""
+    if not order.payments:
+        raise RefundNotPossible(
+            f"Order #{order.id} has not been paid, so there is nothing to refund."
+        )
+    most = refundable(order)
+    if most <= 0:
+        raise RefundTooLarge(order.id, amount or 0, 0, order.currency)
+    wanted = most if amount is None else amount
+    if wanted <= 0:
+        raise RefundNotPossible("A refund must be more than zero.")
+    if wanted > most:
+        raise RefundTooLarge(order.id, wanted, most, order.currency)
+    payment = order.payments[0]
+    if payment.provider == "stars" and wanted != payment.amount:
+        raise StarsRefundIsWhole(payment.amount)
+    return wanted
+
+
+async def claim(
+    uow: UnitOfWork, order_id: int, amount: int | None, actor: str, reason: str | None
+) -> RefundClaim:
+    """Set the amount aside (refused beyond `refundable`) and record a pending Refund."""
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise OrderNotFound(order_id)
+    wanted = check_refund(order, amount)
+    full = order.refunded_amount + wanted >= order.total
+    next_status(order.status, "refund" if full else "refund_part")  # refuse early
+    if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
+        raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
+    payment = order.payments[0]
+    refund = await uow.refunds.add(
+        Refund(
+            order_id=order.id,
+            payment_id=payment.id,
+            amount=wanted,
+            currency=order.currency,
+            status="pending",
+            reason=reason,
+            requested_by=actor,
+        )
+    )
+    return RefundClaim(
+        refund_id=refund.id,
+        order_id=order.id,
+        amount=wanted,
+        provider=payment.provider,
+        payer_telegram_id=payment.payer_telegram_id,
+        telegram_payment_charge_id=payment.telegram_payment_charge_id,
+        provider_payment_charge_id=payment.provider_payment_charge_id,
+        customer_telegram_id=order.customer.telegram_id,
+    )
+
+
+async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
+    """The provider said no: the claimed amount is no longer counted as refunded."""
+    await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
+    refund = await uow.session.get(Refund, claimed.refund_id)
+    if refund is not None:
+        refund.status = "failed"
+
+
+async def record_refund(
+    uow: UnitOfWork,
+    claimed: RefundClaim,
+    provider_refund_id: str | None,
+    actor: str,
+    reason: str | None,
+) -> RefundResult:
+    """The refund happened: mark it succeeded and move the order (partially_)refunded.
+
+    IllegalOrderTransition if a concurrent move changed the order's status meanwhile (the
+    caller tries again in a new unit of work).
+    """
+    refund = await uow.session.get(Refund, claimed.refund_id)
+    assert refund is not None
+    refund.status = "succeeded"
+    refund.provider_refund_id = provider_refund_id
+    order = await uow.orders.get(claimed.order_id)
+    assert order is not None
+    full = order.refunded_amount >= order.total
+    money = format_money(claimed.amount, order.currency)
+    note = f"{money}: {reason}" if reason else money
+    old = order.status
+    await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
+    return RefundResult(
+        info=RefundInfo(claimed.amount, order.currency, provider_refund_id, order.refunded_amount),
+        customer_telegram_id=claimed.customer_telegram_id,
+        old_status=old,
+        new_status=order.status,
+    )

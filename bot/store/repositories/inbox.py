@@ -1,0 +1,100 @@
+"""The inbox table: updates stored on arrival, taken by one worker at a time, marked done."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.db import insert_or_ignore, rowcount
+from bot.store.models import InboxEntry
+
+HANDLING, DONE, FAILED = "handling", "done", "failed"
+
+MARK_APPLIED = (
+    update(InboxEntry)
+    .where(InboxEntry.update_id == bindparam("applied_update"), InboxEntry.applied_at.is_(None))
+    .values(applied_at=bindparam("applied_now"))
+    .execution_options(synchronize_session=False)
+)
+"""Run in the transaction of an update's first change: handling it again changes nothing."""
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_new(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Insert entries whose update_id is not stored yet; the others are left as they are."""
+        if entries:
+            await self.session.execute(insert_or_ignore(self.session, InboxEntry), list(entries))
+
+    async def held_by(self, update_ids: Sequence[int], claim: str) -> list[InboxEntry]:
+        """Of these updates, the ones `claim` holds, oldest first."""
+        stmt = (
+            select(InboxEntry)
+            .where(InboxEntry.update_id.in_(update_ids), InboxEntry.claim == claim)
+            .order_by(InboxEntry.update_id)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def take_over(
+        self, update_ids: Sequence[int], claim: str, now: datetime, lease_until: datetime
+    ) -> int:
+        """Take updates whose holder's lease ran out (it crashed) without finishing them."""
+        if not update_ids:
+            return 0
+        result = await self.session.execute(
+            update(InboxEntry)
+            .where(
+                InboxEntry.update_id.in_(update_ids),
+                InboxEntry.status == HANDLING,
+                InboxEntry.lease_until < now,
+            )
+            .values(claim=claim, lease_until=lease_until, attempts=InboxEntry.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def abandoned(self, now: datetime, limit: int) -> list[int]:
+        """Updates still being handled by a lease that ran out, oldest first."""
+        stmt = (
+            select(InboxEntry.update_id)
+            .where(InboxEntry.status == HANDLING, InboxEntry.lease_until < now)
+            .order_by(InboxEntry.update_id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def finish(
+        self, update_id: int, claim: str, now: datetime, error: str | None = None
+    ) -> bool:
+        """Done (or failed, with `error`), if `claim` still holds it."""
+        result = await self.session.execute(
+            update(InboxEntry)
+            .where(InboxEntry.update_id == update_id, InboxEntry.claim == claim)
+            .values(status=FAILED if error else DONE, finished_at=now, error=error)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def prune(self, before: datetime) -> int:
+        """Forget finished updates older than `before`."""
+        result = await self.session.execute(
+            delete(InboxEntry).where(InboxEntry.status != HANDLING, InboxEntry.finished_at < before)
+        )
+        return rowcount(result)
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many updates are not finished, and when the oldest of them arrived."""
+        row = (
+            await self.session.execute(
+                select(func.count(), func.min(InboxEntry.received_at)).where(
+                    InboxEntry.status == HANDLING
+                )
+            )
+        ).one()
+        return int(row[0]), row[1]

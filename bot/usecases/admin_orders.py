@@ -1,0 +1,162 @@
+"""The admin's order screens, and the order changes made from them.
+
+A change runs its lifecycle move (bot.usecases.orders), records who did it in the audit log,
+tells the shopper, sends the digital items an approval frees, and reads the order back: the
+admin sees what the database holds now, not what the change was expected to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.notifier import Sent
+from bot.services import admin_orders, refunds
+from bot.services.admin_orders import OrderDetail, OrderPage
+from bot.services.errors import OrderError, OrderNotFound
+from bot.shop import Shop
+from bot.store.order_states import IllegalOrderTransition
+from bot.usecases import deliveries
+from bot.usecases.orders import (
+    OrderChange,
+    approve_order,
+    cancel_order,
+    deliver_order,
+    refund_order,
+    ship_order,
+)
+
+MAX_TRACKING = 128
+
+
+class OrderNotChanged(OrderError):
+    """A change the lifecycle (or the provider) refused; recorded in the audit log."""
+
+    def __init__(self, order_id: int, why: Exception) -> None:
+        super().__init__(f"Order #{order_id} was not changed: {why}")
+
+
+class BadTracking(OrderError):
+    def __init__(self) -> None:
+        super().__init__(
+            f"A tracking number is one line of text (up to {MAX_TRACKING} characters). "
+            "Send it, or ship without one."
+        )
+
+
+@dataclass(frozen=True)
+class OrderChanged:
+    """A change as it ended: `detail` is the order as stored afterwards."""
+
+    action: str
+    change: OrderChange
+    detail: OrderDetail
+    shopper_told: bool
+    delivered: bool | None = None  # digital items sent (True), some failed (False), none (None)
+
+
+@dataclass(frozen=True)
+class RefundOffer:
+    order_id: int
+    refundable: int
+    currency: str
+
+
+async def order_page(shop: Shop, status: str | None, page: int) -> OrderPage:
+    async with shop.store.uow() as uow:
+        return await admin_orders.order_page(uow, status, page)
+
+
+async def order_detail(shop: Shop, order_id: int) -> OrderDetail:
+    async with shop.store.uow() as uow:
+        return await admin_orders.order_detail(uow, order_id)
+
+
+def check_tracking(tracking: str | None) -> None:
+    """A tracking number is one line of text, or none at all (None)."""
+    if tracking is not None and (not tracking or len(tracking) > MAX_TRACKING or "\n" in tracking):
+        raise BadTracking()
+
+
+async def ship(shop: Shop, admin_id: int, order_id: int, tracking: str | None) -> OrderChanged:
+    """Ship, with a tracking number or without one (None)."""
+    check_tracking(tracking)
+    move = ship_order(shop, order_id, actor=_actor(admin_id), tracking=tracking)
+    return await _change(shop, admin_id, "order.ship", order_id, move)
+
+
+async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
+    move = deliver_order(shop, order_id, actor=_actor(admin_id))
+    return await _change(shop, admin_id, "order.deliver", order_id, move)
+
+
+async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
+    move = cancel_order(shop, order_id, actor=_actor(admin_id))
+    return await _change(shop, admin_id, "order.cancel", order_id, move)
+
+
+async def refund(shop: Shop, admin_id: int, order_id: int, amount: int | None) -> OrderChanged:
+    """Refund `amount` (None: all that is left) after the admin confirmed it."""
+    move = refund_order(shop, order_id, amount=amount, actor=_actor(admin_id))
+    return await _change(shop, admin_id, "order.refund", order_id, move)
+
+
+async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
+    move = approve_order(shop, order_id, actor=_actor(admin_id))
+    return await _change(shop, admin_id, "order.approve", order_id, move)
+
+
+async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
+    """How much the admin may refund now (the Refund button's question)."""
+    detail = await order_detail(shop, order_id)
+    return RefundOffer(order_id, detail.refundable, detail.summary.currency)
+
+
+async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
+    """Refuse an amount before the admin is asked to confirm it (the same rule the refund
+    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible."""
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound(order_id)
+        refunds.check_refund(order, amount)
+
+
+def _actor(admin_id: int) -> str:
+    return f"admin:{admin_id}"
+
+
+async def _change(
+    shop: Shop,
+    admin_id: int,
+    action: str,
+    order_id: int,
+    move: Awaitable[OrderChange],
+) -> OrderChanged:
+    try:
+        change = await move
+    except (OrderError, IllegalOrderTransition) as exc:
+        await _audit(shop, admin_id, action + ".refused", order_id, {"error": str(exc)})
+        raise OrderNotChanged(order_id, exc) from exc
+    details: dict[str, Any] = {"from": change.old_status, "to": change.new_status}
+    if change.refund is not None:
+        details["refund"] = change.refund.amount
+        details["currency"] = change.refund.currency
+    if change.refund_error:
+        details["refund_error"] = change.refund_error
+    await _audit(shop, admin_id, action, order_id, details)
+    told = await shop.notifier.notify(change.customer_telegram_id, change.message_for_shopper)
+    delivered = None
+    plan = change.delivery
+    if plan is not None and plan.downloads:  # after the shopper's message, as after a payment
+        delivered = await deliveries.deliver(shop, change.customer_telegram_id, plan)
+    detail = await order_detail(shop, order_id)
+    return OrderChanged(action, change, detail, told is Sent.SENT, delivered)
+
+
+async def _audit(
+    shop: Shop, admin_id: int, action: str, order_id: int, details: dict[str, Any]
+) -> None:
+    async with shop.store.uow() as uow:
+        await uow.audit.record(admin_id, action, f"order:{order_id}", details)

@@ -1,0 +1,56 @@
+"""Digital goods into the chat: after a payment, after an approval, and again from /orders.
+
+Delivery never decides whether a payment stands: a send that fails (the shopper blocked the
+bot, a file went missing) is logged, the admins get one alert for the order naming what did
+not go out, and the order stays paid; /orders offers it again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import notices
+from bot.services import downloads
+from bot.services.downloads import DeliveryPlan, Download
+from bot.shop import Shop
+
+log = logging.getLogger(__name__)
+
+
+async def plan(shop: Shop, order_id: int) -> DeliveryPlan:
+    """What a just-paid order has to send (gift codes minted now); empty if nothing."""
+    async with shop.store.uow() as uow:
+        return await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
+
+
+async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
+    """Send every download of a paid order; a fully digital order that got all of them is
+    delivered. True if everything was sent; otherwise the admins hear once which items failed."""
+    failed = [item.title for item in plan.downloads if not await send(shop, chat_id, item)]
+    if failed:
+        log.warning(
+            "order %s: %d of %d downloads failed", plan.order_id, len(failed), len(plan.downloads)
+        )
+        await shop.notifier.alert_admins(notices.failed_delivery(plan.order_id, failed))
+        return False
+    if plan.completes_order:
+        async with shop.store.uow() as uow:
+            await downloads.mark_delivered(uow, plan.order_id)
+    return True
+
+
+async def find(shop: Shop, telegram_id: int, order_id: int, line_id: int) -> Download:
+    """A download the shopper asked for again; DownloadUnavailable if it is not theirs to get."""
+    async with shop.store.uow() as uow:
+        return await downloads.find_download(
+            uow, telegram_id, order_id, line_id, shop.settings.catalog_path
+        )
+
+
+async def send(shop: Shop, chat_id: int, item: Download) -> bool:
+    """Send one download, and keep (or forget) the file_id Telegram told us about."""
+    sent = await shop.notifier.send_download(chat_id, item)
+    if sent.file_id is not None or sent.stale_file_id:
+        async with shop.store.uow() as uow:
+            await downloads.remember_file_id(uow, item.product_id, sent.file_id)
+    return sent.ok

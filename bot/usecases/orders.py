@@ -1,0 +1,185 @@
+"""The order's lifecycle moves: ship, deliver, cancel, refund, approve a flagged payment.
+
+Each is one move on the order table in bot/store/order_states.py. It returns an `OrderChange`
+(what moved, what the shopper should be told) and raises domain errors that carry a message
+fit for an admin's chat (bot.services.errors). Telling the shopper is the caller's: see
+bot.usecases.admin_orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.money import STARS
+from bot.services import downloads
+from bot.services.downloads import DeliveryPlan
+from bot.services.errors import (
+    NotApprovable,
+    NotUnderReview,
+    OrderError,
+    OrderNotFound,
+    OrderUnderReview,
+)
+from bot.services.refunds import RefundInfo, refundable
+from bot.shop import Shop
+from bot.store.models import Order
+from bot.store.order_states import OrderStatus, next_status
+from bot.store.uow import UnitOfWork
+from bot.usecases.refunds import refund_payment
+
+APPROVABLE_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """What a lifecycle move did, and the message the shopper gets about it."""
+
+    order_id: int
+    customer_telegram_id: int
+    old_status: str
+    new_status: str
+    message_for_shopper: str
+    refund: RefundInfo | None = None
+    refund_error: str | None = None
+    delivery: DeliveryPlan | None = None
+    """Digital items to send after the shopper's message (an approved payment)."""
+
+
+async def _load(uow: UnitOfWork, order_id: int) -> Order:
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise OrderNotFound(order_id)
+    return order
+
+
+async def ship_order(
+    shop: Shop, order_id: int, *, actor: str, tracking: str | None = None
+) -> OrderChange:
+    """Paid → shipped, with an optional tracking number. Orders under review are refused."""
+    async with shop.store.uow() as uow:
+        order = await _load(uow, order_id)
+        next_status(order.status, "ship")  # refuse early, with the lifecycle's own error
+        if order.needs_review:
+            raise OrderUnderReview(order.id, order.review_reason)
+        old = order.status
+        tracking = (tracking or "").strip() or None
+        order.tracking_number = tracking
+        await uow.orders.transition(order, "ship", actor=actor, note=tracking)
+        text = f"🚚 Your order #{order.id} is on its way."
+        if tracking:
+            text += f"\nTracking number: {tracking}"
+        return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
+
+
+async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange:
+    """Shipped → delivered."""
+    async with shop.store.uow() as uow:
+        order = await _load(uow, order_id)
+        old = order.status
+        await uow.orders.transition(order, "deliver", actor=actor)
+        text = f"📦 Your order #{order.id} has been delivered. Enjoy, and thank you!"
+        return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
+
+
+async def cancel_order(
+    shop: Shop, order_id: int, *, actor: str, reason: str | None = None
+) -> OrderChange:
+    """Cancel an order: an unpaid one releases its held stock; a paid one is restocked and
+    refunded in full (what is left of it). A failed refund leaves the order cancelled and
+    flagged for review; the change says so in `refund_error`.
+    """
+    async with shop.store.uow() as uow:
+        order = await _load(uow, order_id)
+        old = order.status
+        owed = refundable(order)
+        await uow.orders.transition(order, "cancel", actor=actor, note=reason)
+        if await uow.orders.claim_hold(order.id, "released"):
+            for line in order.lines:
+                await uow.products.release(line.product_id, line.quantity)
+        elif await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
+            for line in order.lines:
+                await uow.products.restock(line.product_id, line.quantity)
+        customer_id = order.customer.telegram_id
+
+    because = f" ({reason})" if reason else ""
+    text = f"✖️ Your order #{order_id} has been cancelled{because}."
+    if not owed:
+        return OrderChange(order_id, customer_id, old, OrderStatus.CANCELLED, text)
+    try:
+        refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
+    except OrderError as exc:
+        await flag_for_review(shop, order_id, f"refund after cancel failed: {exc}")
+        text += " Your refund is being processed; we'll message you when it's done."
+        return OrderChange(
+            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
+        )
+    text += f" We refunded {refund.info.describe()}."
+    return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
+
+
+async def refund_order(
+    shop: Shop,
+    order_id: int,
+    *,
+    amount: int | None = None,
+    actor: str,
+    reason: str | None = None,
+) -> OrderChange:
+    """Refund `amount` minor units (None = everything not yet refunded) at the provider.
+
+    Raises RefundTooLarge beyond what can still be refunded, RefundNotPossible (nothing paid,
+    a partial Stars refund), RefundFailed when the provider says no, IllegalOrderTransition.
+    """
+    result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+    money = result.info.describe()
+    if result.new_status == OrderStatus.REFUNDED:
+        text = f"↩️ Order #{order_id} has been refunded: {money}."
+    else:
+        text = f"↩️ We refunded {money} of order #{order_id}."
+    if reason:
+        text += f"\nReason: {reason}"
+    if result.info.currency == STARS:
+        text += "\nThe Stars are back in your Telegram balance."
+    else:
+        text += "\nIt can take a few days to show on your statement."
+    return OrderChange(
+        order_id,
+        result.customer_telegram_id,
+        result.old_status,
+        result.new_status,
+        text,
+        refund=result.info,
+    )
+
+
+async def approve_order(
+    shop: Shop, order_id: int, *, actor: str, note: str | None = None
+) -> OrderChange:
+    """An admin checked a flagged payment at the provider and accepts it: the flag goes, the
+    reason stays in the history, and the order's digital items are planned for sending."""
+    async with shop.store.uow() as uow:
+        order = await _load(uow, order_id)
+        if not order.needs_review:
+            raise NotUnderReview(order.id)
+        if order.status not in APPROVABLE_STATUSES:
+            raise NotApprovable(order.id, order.status)
+        reason = order.review_reason or "payment check"
+        history = f"review cleared by {actor}: {reason}" + (f" ({note})" if note else "")
+        if not await uow.orders.clear_review(order, actor=actor, note=history):
+            raise NotUnderReview(order.id)
+        status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping
+        plan = await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
+    text = f"✅ Your payment for order #{order_id} is confirmed, thank you!"
+    if ships:
+        text += " We're preparing your order and will message you here when it ships."
+    if plan.downloads:
+        text += " Your digital items follow below."
+    return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
+
+
+async def flag_for_review(shop: Shop, order_id: int, reason: str) -> None:
+    """Mark the order for an admin's attention (payment mismatch, failed refund...)."""
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id, full=False)
+        if order is not None:
+            uow.orders.flag_for_review(order, reason)

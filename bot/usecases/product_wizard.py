@@ -1,0 +1,217 @@
+"""/addproduct and /edit <sku>: one field per message, a preview, then Save.
+
+The flow is kept in the admin's chat state (bot.services.admin_flows); each answer is checked
+by the field's own parser (bot.services.admin_catalog.PRODUCT_FIELDS) and moves the flow on.
+Every function returns the `WizardStep` to show next: a question, the preview, or the same
+question again with what was wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services import admin_catalog as catalog
+from bot.services.admin_catalog import (
+    ADD_STEPS,
+    PRODUCT_FIELDS,
+    AdminInputError,
+    ProductFacts,
+    ProductField,
+    StockResult,
+)
+from bot.services.admin_flows import Flow, new_flow, write_flow
+from bot.shop import Shop
+from bot.usecases import admin_flows
+
+SKIPPABLE = {"description", "photo"}
+PREVIEW = "preview"
+PICK_FIELD = "field"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the admin sent for a step: text, a photo (its file_id), or something else."""
+
+    text: str | None = None
+    photo: str | None = None
+    other: str = "that"  # "a file", "a sticker"...: how to name what we cannot use
+
+
+@dataclass(frozen=True)
+class WizardStep:
+    """What to show next; `problem` says what was wrong with the last answer."""
+
+    flow: Flow
+    currency: str
+    problem: str = ""
+    categories: tuple[tuple[int, str], ...] = ()  # to pick from, when the field is a category
+    show_preview: bool = False  # the last answer completed the product: show what it will be
+
+    @property
+    def field(self) -> ProductField | None:
+        """The field asked for now; None while picking a field or at the preview."""
+        return current_field(self.flow)
+
+    @property
+    def picking_field(self) -> bool:
+        return self.flow.get("step") == PICK_FIELD
+
+    @property
+    def skippable(self) -> bool:
+        field = self.field
+        return field is not None and field.name in SKIPPABLE
+
+
+@dataclass(frozen=True)
+class EditCard:
+    """The product /edit opens, and the flow whose buttons pick the field to change."""
+
+    flow: Flow
+    product: ProductFacts
+    category: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The product as saved; `field` is the one an /edit changed (None for a new product)."""
+
+    product: ProductFacts
+    currency: str
+    field: ProductField | None = None
+    value: Any = None
+    stock: StockResult | None = None
+
+    @property
+    def lowered(self) -> list[int]:
+        return self.stock.lowered if self.stock is not None else []
+
+
+def current_field(flow: Flow) -> ProductField | None:
+    name = flow.get("field") if flow["kind"] == "edit" else flow.get("step")
+    return PRODUCT_FIELDS.get(str(name)) if flow.get("step") not in (PREVIEW, PICK_FIELD) else None
+
+
+async def start_add(shop: Shop, chat_id: int) -> WizardStep:
+    flow = new_flow("add", step=ADD_STEPS[0], values={})
+    await admin_flows.save(shop, chat_id, flow)
+    return await _step(shop, flow)
+
+
+async def start_edit(shop: Shop, chat_id: int, sku: str) -> EditCard:
+    async with shop.store.uow() as uow:
+        product = await catalog.product_by_sku(uow, sku)
+        category = await catalog.category_title(uow, product.category_id)
+        flow = new_flow("edit", step=PICK_FIELD, sku=product.sku)
+        await write_flow(uow, chat_id, flow)
+    return EditCard(flow, ProductFacts.of(product), category)
+
+
+async def ask_again(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:
+    return await _step(shop, flow, problem)
+
+
+async def answer(shop: Shop, chat_id: int, flow: Flow, sent: Answer) -> WizardStep:
+    """The admin's message for the current step: stored if it is valid, asked again if not."""
+    field = current_field(flow)
+    if field is None:
+        return await _step(shop, flow)
+    try:
+        value = _read(sent, field, _currency(shop, flow))
+    except AdminInputError as exc:
+        return await _step(shop, flow, str(exc))
+    return await _accept(shop, chat_id, flow, field.name, value)
+
+
+async def pick_field(shop: Shop, chat_id: int, flow: Flow, name: str) -> WizardStep | None:
+    """/edit: the field to change (None: not a field, nothing to do)."""
+    if flow["kind"] != "edit" or flow.get("step") != PICK_FIELD:
+        return await _step(shop, flow, "That button does not belong to this step.")
+    if name not in PRODUCT_FIELDS:
+        return None
+    flow.update(step="value", field=name)
+    await admin_flows.save(shop, chat_id, flow)
+    return await _step(shop, flow)
+
+
+async def pick_category(shop: Shop, chat_id: int, flow: Flow, category_id: int) -> WizardStep:
+    field = current_field(flow)
+    if field is None or field.name != "category":
+        return await _step(shop, flow, "That button does not belong to this step.")
+    try:
+        async with shop.store.uow() as uow:
+            title = await catalog.category_title(uow, category_id)
+    except AdminInputError as exc:
+        return await _step(shop, flow, str(exc))
+    return await _accept(shop, chat_id, flow, "category", title)
+
+
+async def skip(shop: Shop, chat_id: int, flow: Flow) -> WizardStep:
+    field = current_field(flow)
+    if field is None or field.name not in SKIPPABLE:
+        return await _step(shop, flow, "That button does not belong to this step.")
+    return await _accept(shop, chat_id, flow, field.name, "")
+
+
+async def save(shop: Shop, admin_id: int, chat_id: int, flow: Flow) -> Saved | WizardStep:
+    """Save the previewed product, and end the flow; the step again if it cannot be saved."""
+    if flow.get("step") != PREVIEW:
+        return await _step(shop, flow, "Answer this step first.")
+    currency = _currency(shop, flow)
+    try:
+        async with shop.store.uow() as uow:
+            if flow["kind"] == "add":
+                product = await catalog.create_product(
+                    uow, flow["values"], currency=currency, actor=admin_id
+                )
+                saved = Saved(ProductFacts.of(product), currency)
+            else:
+                field = PRODUCT_FIELDS[flow["field"]]
+                product, stock = await catalog.edit_product(
+                    uow, flow["sku"], field.name, flow["value"], actor=admin_id
+                )
+                saved = Saved(ProductFacts.of(product), currency, field, flow["value"], stock)
+            await write_flow(uow, chat_id, None)
+    except AdminInputError as exc:
+        return await _step(shop, flow, str(exc))
+    return saved
+
+
+async def _accept(shop: Shop, chat_id: int, flow: Flow, name: str, value: Any) -> WizardStep:
+    """Store a valid answer and move on: the next question, or the preview."""
+    if flow["kind"] == "add":
+        flow["values"] = {**flow.get("values", {}), name: value}
+        following = ADD_STEPS.index(name) + 1
+        flow["step"] = ADD_STEPS[following] if following < len(ADD_STEPS) else PREVIEW
+    else:
+        flow["value"] = value
+        flow["step"] = PREVIEW
+    await admin_flows.save(shop, chat_id, flow)
+    if flow["step"] == PREVIEW:
+        return WizardStep(flow, _currency(shop, flow), show_preview=True)
+    return await _step(shop, flow)
+
+
+async def _step(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:
+    categories: tuple[tuple[int, str], ...] = ()
+    field = current_field(flow)
+    if field is not None and field.name == "category":
+        async with shop.store.uow() as uow:
+            categories = tuple(await catalog.category_titles(uow))
+    return WizardStep(flow, _currency(shop, flow), problem, categories)
+
+
+def _read(sent: Answer, field: ProductField, currency: str) -> Any:
+    """The field's value from the admin's message; AdminInputError says what to send instead."""
+    if sent.photo:
+        if field.wants_photo:
+            return sent.photo
+        raise AdminInputError(f"That is a photo, but I need the {field.label.lower()} as text.")
+    if sent.text is None:
+        kind = "a photo" if field.wants_photo else f"the {field.label.lower()} as text"
+        raise AdminInputError(f"I cannot use {sent.other} here; I need {kind}.")
+    return field.parse(sent.text, currency)
+
+
+def _currency(shop: Shop, flow: Flow) -> str:
+    return str(flow.get("currency") or shop.settings.currency)

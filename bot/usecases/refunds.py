@@ -1,0 +1,55 @@
+"""Money back at the provider (Stripe by charge id, or refundStarPayment), never beyond what
+was paid, each refund recorded: the three steps of bot.services.refunds around the call."""
+
+from __future__ import annotations
+
+from bot.payments.stripe_gateway import ProviderRejected, ProviderUnreachable
+from bot.services import refunds
+from bot.services.errors import RefundFailed, RefundNotPossible
+from bot.services.refunds import RefundClaim, RefundResult
+from bot.shop import Shop
+from bot.store.order_states import IllegalOrderTransition
+
+RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
+
+
+async def refund_payment(
+    shop: Shop, order_id: int, *, amount: int | None, actor: str, reason: str | None = None
+) -> RefundResult:
+    """Refund `amount` (None = all that is left) of the order's payment at its provider.
+
+    Refused up front (RefundTooLarge, RefundNotPossible, IllegalOrderTransition) or, when the
+    provider says no, RefundFailed with nothing counted as refunded.
+    """
+    async with shop.store.uow() as uow:
+        claimed = await refunds.claim(uow, order_id, amount, actor, reason)
+    try:
+        provider_refund_id = await _refund_at_provider(shop, claimed)
+    except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
+        async with shop.store.uow() as uow:
+            await refunds.give_back(uow, claimed)
+        raise RefundFailed(f"The refund of order #{order_id} did not go through: {exc}") from exc
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            async with shop.store.uow() as uow:
+                return await refunds.record_refund(uow, claimed, provider_refund_id, actor, reason)
+        except IllegalOrderTransition:
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
+    """The provider's refund id (Stars refunds have none)."""
+    if claimed.provider == "stars":
+        if shop.stars is None:
+            raise RefundNotPossible("the shop has no bot to refund Telegram Stars with")
+        await shop.stars.refund(claimed.payer_telegram_id, claimed.telegram_payment_charge_id)
+        return None
+    if not claimed.provider_payment_charge_id:
+        raise RefundNotPossible("the payment has no provider charge id")
+    if shop.stripe is None:
+        raise RefundNotPossible(
+            "STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead"
+        )
+    return await shop.stripe.refund(claimed.provider_payment_charge_id, claimed.amount)

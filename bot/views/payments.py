@@ -1,0 +1,120 @@
+"""Paying, as the shopper sees it: the invoice, the notes under the order summary, the receipt.
+
+These are new messages, not edits: the order summary with its Pay button stays as it was, and
+an invoice must be a message of its own. Shipping options are worded here too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import LabeledPrice, ShippingOption, Update
+from telegram.error import TelegramError
+
+from bot.context import ShopContext
+from bot.conversation.screens import InvoiceScreen, InvoiceSentScreen, PaymentRefusedScreen
+from bot.payments.invoice import build_invoice
+from bot.payments.shipping import ShippingChoice
+from bot.services.order_summary import OrderSummary, lines_text
+from bot.usecases.payments import TakenPayment
+from bot.views.replies import answer_button, say
+
+log = logging.getLogger(__name__)
+
+UNMATCHED = (
+    "We received your payment but could not match it to an order. "
+    "The shop has been alerted and will sort it out with you."
+)
+
+
+async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen) -> int | None:
+    """Take older invoices away, then send this one; its message id, or None if Telegram
+    refused it."""
+    await retire_invoices(context, chat_id, screen.replaced_invoices)
+    invoice = build_invoice(screen.order, context.shop.settings, photo_url=screen.photo_url)
+    try:
+        message = await invoice.send(context.bot, chat_id)
+    except TelegramError as exc:
+        log.warning("sendInvoice for order %s failed: %s", screen.order.order_id, exc)
+        return None
+    return message.message_id
+
+
+async def retire_invoices(context: ShopContext, chat_id: int, message_ids: tuple[int, ...]) -> None:
+    """Invoices that can no longer be paid leave the chat (already gone: fine)."""
+    for message_id in message_ids:
+        with contextlib.suppress(TelegramError):
+            await context.bot.delete_message(chat_id, message_id)
+
+
+async def show_payment_step(
+    update: Update,
+    context: ShopContext,
+    chat_id: int,
+    screen: InvoiceSentScreen | PaymentRefusedScreen,
+) -> None:
+    """A note under the order summary, then the Pay button stops spinning."""
+    toast = None
+    if isinstance(screen, InvoiceSentScreen):
+        text = reserved_text(screen.order_id, screen.hold_minutes)
+        toast = "Invoice sent below."
+    else:
+        text = screen.reason
+    await say(context, chat_id, text)
+    await answer_button(update, toast)
+
+
+async def acknowledge_payment(update: Update, taken: TakenPayment) -> None:
+    """The shopper's answer to a successful payment: the receipt, or what went wrong."""
+    message = update.effective_message
+    outcome = taken.outcome
+    if message is None or outcome.kind == "duplicate":
+        return
+    if outcome.kind == "unknown_order" or outcome.order is None:
+        await message.reply_text(UNMATCHED)
+    elif taken.apology is not None:
+        await message.reply_text(taken.apology)
+    else:
+        downloads = taken.delivery is not None and bool(taken.delivery.downloads)
+        under_review = taken.review_reason is not None
+        await message.reply_text(receipt_text(outcome.order, under_review, downloads))
+
+
+def shipping_options(choices: list[ShippingChoice]) -> list[ShippingOption]:
+    return [ShippingOption(c.id, c.title, [LabeledPrice(c.title, c.price)]) for c in choices]
+
+
+def receipt_text(
+    order: OrderSummary, under_review: bool = False, downloads_follow: bool = False
+) -> str:
+    """The shopper's confirmation: order number, lines, total, and what happens next.
+
+    `downloads_follow`: the order's digital items are sent right after this message.
+    """
+    if order.needs_shipping:
+        nxt = "We're packing your order and will message you here when it ships."
+        if downloads_follow:
+            nxt += " Your digital items follow below."
+    elif downloads_follow:
+        nxt = "Your digital items follow below."
+    else:
+        nxt = "The shop will send your digital items here shortly."
+    text = (
+        f"✅ Payment received, thank you!\n\nOrder #{order.order_id}\n{lines_text(order)}\n\n"
+        f"What happens next: {nxt}\n/orders shows its status any time"
+        + (" and sends the downloads again." if downloads_follow else ".")
+    )
+    if under_review:
+        text += (
+            "\n\nWe're double-checking the payment with our provider "
+            "and will message you if anything is needed."
+        )
+    return text
+
+
+def reserved_text(order_id: int, minutes: int) -> str:
+    return (
+        f"⏳ The items of order #{order_id} are held for you for {minutes} minutes. "
+        "Tap Pay on the invoice to finish; /cancel lets them go."
+    )

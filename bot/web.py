@@ -1,0 +1,109 @@
+"""The bot's own HTTP server (aiohttp): Telegram's webhook, /healthz and /metrics.
+
+- `POST /telegram` (webhook mode): a request without the secret token header, or with a wrong
+  one, gets 403; a body that is not JSON, or not an update, gets 400; neither is handled. An
+  update is stored in the inbox *before* the 200, so a crash after it loses nothing; if the
+  database cannot store it the answer is 500 and Telegram delivers it again later.
+- `GET /healthz`: 200 when the database answers within two seconds, 503 when it does not.
+- `GET /metrics`: Prometheus text (bot.metrics).
+
+In polling mode the same server, without the webhook route, listens on METRICS_PORT when set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from telegram import Update
+
+from bot.inbox import UPDATE_KINDS
+from bot.metrics import CONTENT_TYPE
+from bot.shop import Shop
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_TIMEOUT = 2.0
+MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller; anything bigger is not one
+
+
+def build_server(
+    shop: Shop,
+    application: Any,
+    *,
+    webhook_path: str | None = None,
+    secret: str = "",
+) -> web.Application:
+    """The aiohttp app: health and metrics always, the webhook route when `webhook_path`."""
+    server = web.Application(client_max_size=MAX_BODY)
+    server.router.add_get("/healthz", _health(shop))
+    server.router.add_get("/metrics", _metrics(shop))
+    if webhook_path is not None:
+        server.router.add_post(f"/{webhook_path}", _webhook(shop, application, secret))
+    return server
+
+
+def _webhook(shop: Shop, application: Any, secret: str) -> Any:
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook request without the right secret token from %s", request.remote)
+            return web.Response(status=403, text="Forbidden: wrong or missing secret token")
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.Response(status=400, text="Bad Request: the body is not JSON")
+        if not _is_update(body):
+            return web.Response(status=400, text="Bad Request: the body is not a Telegram update")
+        try:
+            taken = await shop.inbox.receive([body])
+        except Exception:
+            log.exception(
+                "could not store update %s: Telegram will send it again", body["update_id"]
+            )
+            return web.Response(status=500, text="Internal Server Error: not stored, send again")
+        for payload in taken:
+            await application.update_queue.put(Update.de_json(payload, application.bot))
+        return web.Response(text="ok")
+
+    return receive
+
+
+def _is_update(body: Any) -> bool:
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("update_id"), int)
+        and not isinstance(body.get("update_id"), bool)
+        and any(isinstance(body.get(kind), dict) for kind in UPDATE_KINDS)
+    )
+
+
+def _health(shop: Shop) -> Any:
+    async def health(request: web.Request) -> web.Response:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT), shop.store.reading() as uow:
+                await uow.session.execute(text("SELECT 1"))
+        except Exception as error:
+            log.warning("health check: the database does not answer: %r", error)
+            return web.json_response({"status": "down", "database": "unreachable"}, status=503)
+        return web.json_response({"status": "ok", "database": "ok"})
+
+    return health
+
+
+def _metrics(shop: Shop) -> Any:
+    async def metrics(request: web.Request) -> web.Response:
+        try:
+            body = await shop.metrics.render(shop.store)
+        except Exception:
+            log.exception("metrics: the database does not answer")
+            return web.Response(status=503, text="database unreachable")
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+    return metrics

@@ -1,0 +1,177 @@
+"""Every update handled once: redelivered, delivered to two workers at once, or cut by a crash.
+
+A redelivered update has the same update_id as the first delivery (Telegram retrying a
+webhook that answered late, a poller that restarted before confirming). The inbox stores
+each update once: a second delivery of one that is handled, or being handled, is dropped.
+A crash after an update's change committed leaves its inbox entry unfinished; handled again,
+it answers from what is stored and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select, update
+
+from bot.standin.harness import ShopHarness
+from bot.standin.server import SECRET_TOKEN_HEADER
+from bot.standin.user import FakeUser
+from bot.store.models import InboxEntry, utcnow
+from bot.store.uow import Store
+from tests.production.test_webhook_workers import all_idle, two_workers
+
+MUG = "KIT-MUG-CER"
+ADMIN_ID = 9001
+
+
+async def mugs_in_cart(store: Store, telegram_id: int = 1001) -> int:
+    async with store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        assert customer is not None
+        product = await uow.products.get_by_sku(MUG)
+        assert product is not None
+        return (await uow.carts.counts(customer.id, product.id))[0]
+
+
+async def last_update(store: Store, kind: str) -> InboxEntry:
+    async with store.reading() as uow:
+        found = await uow.session.scalars(
+            select(InboxEntry)
+            .where(InboxEntry.kind == kind)
+            .order_by(InboxEntry.update_id.desc())
+            .limit(1)
+        )
+        entry = found.one()
+    return entry
+
+
+async def add_a_mug(user: FakeUser) -> None:
+    await user.send(f"/start product_{MUG}")
+    await user.wait_for("Add to cart")
+    await user.press("Add to cart")
+
+
+async def test_a_redelivered_add_to_cart_is_handled_once(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_a_mug(alice)
+        await h.until_idle()
+        tap = await last_update(h.store, "callback_query")
+        answers = len(h.standin.calls_to("answerCallbackQuery"))
+
+        await h.standin.redeliver(tap.payload)  # the poller restarted before confirming it
+        await h.until_idle()
+
+        assert await mugs_in_cart(h.store) == 1
+        assert len(h.standin.calls_to("answerCallbackQuery")) == answers  # not answered again
+        assert (await last_update(h.store, "callback_query")).status == "done"
+
+
+async def test_an_admin_stock_change_delivered_twice_adds_once(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, admin_ids=frozenset({ADMIN_ID})) as h:
+        ada = h.user(ADMIN_ID, "Ada")
+        await ada.send(f"/stock {MUG} +5")
+        await ada.wait_for("29")
+        await h.until_idle()
+        command = await last_update(h.store, "message")
+
+        await h.standin.redeliver(command.payload)
+        await h.until_idle()
+
+        async with h.store.reading() as uow:
+            mug = await uow.products.get_by_sku(MUG)
+        assert mug is not None and mug.stock == 29  # 24 + 5, once
+
+
+async def test_the_same_tap_posted_to_two_workers_at_once_counts_once(
+    tmp_path: Path, pg_url: str
+) -> None:
+    async with two_workers(tmp_path, pg_url) as workers:
+        alice = workers[0].user(1001, "Alice")
+        await add_a_mug(alice)
+        await all_idle(workers)
+        await alice.send("/cart")
+        cart = await alice.wait_for("Your cart")
+        await alice.press("➕", message=cart)
+        await all_idle(workers)
+        tap = await last_update(workers[0].store, "callback_query")
+        assert await mugs_in_cart(workers[0].store) == 2
+
+        # Telegram thought the first answer too late and sends the tap again, to both.
+        again = {**tap.payload, "update_id": tap.update_id + 10_000}  # a fresh one, twice
+        async with aiohttp.ClientSession() as http:
+            statuses = await asyncio.gather(
+                *(post(http, worker, again) for worker in workers),
+                *(post(http, worker, tap.payload) for worker in workers),
+            )
+        await all_idle(workers)
+
+        assert statuses == [200, 200, 200, 200]
+        assert await mugs_in_cart(workers[0].store) == 3  # the fresh one once, the old none
+
+
+async def post(http: aiohttp.ClientSession, worker: ShopHarness, body: dict[str, Any]) -> int:
+    assert worker.settings is not None
+    headers = {SECRET_TOKEN_HEADER: worker.settings.webhook_secret}
+    async with http.post(worker.webhook_url, json=body, headers=headers) as response:
+        return response.status
+
+
+async def crash_after(store: Store, entry: InboxEntry, *, changed: bool) -> None:
+    """Make the inbox look as a crash mid-way through `entry` leaves it: still being
+    handled, by a worker whose lease ran out, with its change made or not."""
+    async with store.uow() as uow:
+        await uow.session.execute(
+            update(InboxEntry)
+            .where(InboxEntry.update_id == entry.update_id)
+            .values(
+                status="handling",
+                finished_at=None,
+                lease_until=utcnow() - timedelta(seconds=1),
+                applied_at=utcnow() if changed else None,
+            )
+        )
+
+
+async def test_a_tap_whose_change_was_made_before_a_crash_is_answered_not_repeated(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_a_mug(alice)
+        await h.until_idle()
+        tap = await last_update(h.store, "callback_query")
+        await crash_after(h.store, tap, changed=True)  # the cart line was written, then: crash
+
+        await h.restart()  # a polling bot takes back every unfinished update at start-up
+        await h.until_idle()
+
+        assert await mugs_in_cart(h.store) == 1
+        entry = await last_update(h.store, "callback_query")
+        assert (entry.status, entry.attempts) == ("done", 2)
+        assert "In your cart: 1" in (alice.last_message.text or "")  # type: ignore[union-attr]
+
+
+async def test_a_tap_a_crash_cut_before_its_change_is_handled_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_a_mug(alice)
+        await h.until_idle()
+        tap = await last_update(h.store, "callback_query")
+        async with h.store.uow() as uow:  # the change never committed: undo it
+            customer = await uow.customers.get_by_telegram_id(1001)
+            assert customer is not None
+            await uow.carts.empty(customer.id)
+        await crash_after(h.store, tap, changed=False)
+
+        await h.restart()
+        await h.until_idle()
+
+        assert await mugs_in_cart(h.store) == 1  # added by the second try, once
+        assert (await last_update(h.store, "callback_query")).status == "done"

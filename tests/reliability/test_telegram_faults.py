@@ -1,0 +1,118 @@
+"""Telegram misbehaves (429, 5xx, dropped connections, timeouts): the shopper never notices.
+
+Each fault is planned on the stand-in for the next call of one Bot API method; the bot's
+rate limiter tries again after a short pause (bot.pacing), so the reply still arrives and no
+"something went wrong" is sent. Faults that outlast the retries are logged with the update.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.handlers.errors import SORRY
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.e2e.shopper import add_to_cart, open_invoice
+
+MUG = "KIT-MUG-CER"
+
+Plan = Callable[[BotApiStandIn, str], object]
+FAULTS: dict[str, Plan] = {
+    "429": lambda s, method: s.faults.flood(method, retry_after=1),
+    "502": lambda s, method: s.faults.server_error(method, 502),
+    "500": lambda s, method: s.faults.server_error(method, 500),
+    "dropped": lambda s, method: s.faults.drop_connection(method),
+}
+
+
+FAULTS_NAME = {
+    "429": "flood",
+    "502": "server_error",
+    "500": "server_error",
+    "dropped": "disconnect",
+}
+
+
+def no_apology(user: FakeUser) -> bool:
+    return all(SORRY not in (m.text or "") for m in user.messages)
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_help_and_a_product_card_arrive_through_a_fault(tmp_path: Path, fault: str) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        FAULTS[fault](h.standin, "sendMessage")
+        await alice.send("/help")
+        await alice.wait_for("/search", timeout=15)
+        FAULTS[fault](h.standin, "sendPhoto")
+        await alice.send(f"/start product_{MUG}")
+        await alice.wait_for("Stoneware Mug", timeout=15)
+        assert [c.fault for c in h.standin.calls if c.fault] == [FAULTS_NAME[fault]] * 2
+        assert no_apology(alice)
+
+
+FAULTS_NAME = {
+    "429": "flood",
+    "502": "server_error",
+    "500": "server_error",
+    "dropped": "disconnect",
+}
+
+
+@pytest.mark.parametrize("fault", ["502", "dropped"])
+async def test_add_to_cart_edits_and_answers_through_faults(tmp_path: Path, fault: str) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send(f"/start product_{MUG}")
+        await alice.wait_for("Add to cart")
+        FAULTS[fault](h.standin, "editMessageCaption")
+        FAULTS[fault](h.standin, "answerCallbackQuery")
+        answer = await alice.press("Add to cart", timeout=15)
+        assert answer.text and "Added 1" in answer.text
+        assert "In your cart: 1" in (alice.last_message.text or "")  # type: ignore[union-attr]
+        assert no_apology(alice)
+
+
+async def test_the_invoice_and_the_payment_go_through_faults(tmp_path: Path) -> None:
+    """A 502 on sendInvoice, and an answer to the pre-checkout query that times out once: the
+    answer is tried again within Telegram's ten seconds, and the payment succeeds."""
+    async with ShopHarness(tmp_path, payment_provider_token="TEST:provider") as h:
+        alice = h.user(1001, "Alice")
+        h.standin.faults.server_error("sendInvoice", 502)
+        invoice = await open_invoice(alice, MUG)
+        h.standin.faults.time_out("answerPreCheckoutQuery", hold=30)
+        paid = await alice.pay(invoice, shipping_option_id="standard")
+        assert paid.ok, paid.error_message
+        await alice.wait_for("Payment received", timeout=15)
+        faults = [c.fault for c in h.standin.calls if c.fault]
+        assert faults == ["server_error", "timeout"]
+        assert no_apology(alice)
+
+
+async def test_a_fault_that_outlasts_the_retries_is_logged_with_the_update(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_to_cart(alice, MUG)
+        await h.until_idle()
+        h.standin.faults.server_error("sendMessage", 503, times=6)  # every try of one reply
+        with caplog.at_level(logging.ERROR):
+            await alice.send("/help")
+            await h.until_idle(timeout=30)
+        assert any(
+            "Telegram kept failing" in r.getMessage() and "update" in r.getMessage()
+            for r in caplog.records
+        )
+        assert no_apology(alice)
+        async with h.store.reading() as uow:
+            count, _ = await uow.inbox.backlog()
+        assert count == 0  # marked failed, not left handling
+        h.standin.faults.clear()
+        await alice.send("/help")  # Telegram is back: the shop answers as usual
+        await alice.wait_for("/search")

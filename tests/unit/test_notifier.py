@@ -1,0 +1,88 @@
+"""The notifier: messages nobody asked for are bulk sends, deliveries are replies, and a failed
+send is an outcome, never an exception that breaks the use case behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, TimedOut
+
+from bot.notifier import DownloadSent, Notifier, Sent
+from bot.pacing import BULK
+from bot.services.downloads import Download
+from bot.services.photos import PhotoKind, PhotoSource
+
+
+class RecordingBot:
+    """Records each send with its rate-limit arguments; some chats or files refuse."""
+
+    def __init__(self, refusals: dict[Any, Exception] | None = None) -> None:
+        self.sent: list[tuple[str, Any, Any]] = []
+        self.refusals = refusals or {}
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        self.sent.append(("message", chat_id, kwargs.get("rate_limit_args")))
+        if chat_id in self.refusals:
+            raise self.refusals[chat_id]
+
+    async def send_document(self, chat_id: int, document: Any, **kwargs: Any) -> Any:
+        self.sent.append(("document", chat_id, kwargs.get("rate_limit_args")))
+        if isinstance(document, str) and document in self.refusals:
+            raise self.refusals[document]
+        return SimpleNamespace(document=SimpleNamespace(file_id="NEW-FILE-ID"))
+
+
+async def test_notices_and_admin_alerts_queue_as_bulk_sends() -> None:
+    bot = RecordingBot()
+    notifier = Notifier(bot, admin_ids={9002, 9001})  # type: ignore[arg-type]
+
+    assert await notifier.notify(1001, "Your order shipped") is Sent.SENT
+    assert await notifier.alert_admins("Low stock") == 2
+
+    assert bot.sent == [
+        ("message", 1001, BULK),
+        ("message", 9001, BULK),
+        ("message", 9002, BULK),
+    ]
+
+
+async def test_a_blocked_or_failing_chat_is_an_outcome_not_an_error() -> None:
+    bot = RecordingBot({1001: Forbidden("blocked"), 1002: TimedOut()})
+    notifier = Notifier(bot, admin_ids={1001, 1002, 1003})  # type: ignore[arg-type]
+
+    assert await notifier.notify(1001, "hi") is Sent.BLOCKED
+    assert await notifier.notify(1002, "hi") is Sent.FAILED
+    assert await notifier.alert_admins("Low stock") == 1
+
+
+async def test_a_delivery_answers_the_payment_so_it_is_not_queued_as_bulk() -> None:
+    bot = RecordingBot()
+    notifier = Notifier(bot, admin_ids=set())  # type: ignore[arg-type]
+    codes = Download(1, 1, 1, "Gift card", gift_codes=("AAAA-BBBB-CCCC",))
+
+    assert await notifier.send_download(1001, codes) == DownloadSent(ok=True)
+    assert bot.sent == [("message", 1001, None)]
+
+
+async def test_a_kept_file_id_telegram_forgot_gives_way_to_the_catalog_file(
+    tmp_path: Path,
+) -> None:
+    guide = tmp_path / "guide.pdf"
+    guide.write_bytes(b"%PDF-1.4")
+    bot = RecordingBot({"OLD-FILE-ID": BadRequest("wrong file identifier")})
+    notifier = Notifier(bot, admin_ids=set())  # type: ignore[arg-type]
+    item = Download(
+        1,
+        1,
+        1,
+        "Guide",
+        source=PhotoSource(PhotoKind.FILE_ID, "OLD-FILE-ID", cached=True),
+        fallback=PhotoSource(PhotoKind.PATH, str(guide)),
+    )
+
+    sent = await notifier.send_download(1001, item)
+
+    assert sent == DownloadSent(ok=True, file_id="NEW-FILE-ID", stale_file_id=True)
+    assert [kind for kind, *_ in bot.sent] == ["document", "document"]
