@@ -14,13 +14,11 @@ from bot.standin.user import FakeUser
 from bot.webapp.init_data import sign_init_data
 
 WEBAPP_URL = "https://shop.example/shop/"
-ADMIN_ID = 9001
 
 
 def storefront_settings(**overrides: Any) -> dict[str, Any]:
     """A shop whose storefront is on, served on a free loopback port (polling mode)."""
     return {
-        "admin_ids": frozenset({ADMIN_ID}),
         "payment_provider_token": "TEST:provider",
         "webapp_url": WEBAPP_URL,
         "webapp_port": free_port(),

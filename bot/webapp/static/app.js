@@ -106,6 +106,7 @@
   async function draw() {
     const [name, arg] = top();
     const ticket = ++state.drawn;
+    $('toast').hidden = true;
     setBack(state.stack.length > 1);
     updateBar();
     try {
@@ -411,10 +412,10 @@
         return;
       }
       haptic.notify('warning');
-      toast(answer.notice);
       state.changes = answer.changes || null;
       if (answer.cart) setCart(answer.cart);
-      if (top()[0] === 'cart') drawCart(state.drawn); else go('cart');
+      if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
+      toast(answer.notice);
     } catch (error) {
       haptic.notify('error');
       toast(error.message);
@@ -450,7 +451,7 @@
     const open = o.status === 'awaiting_payment';
     let note;
     if (!open && o.status !== 'cancelled') {
-      note = '✅ Paid, thank you! Your receipt is in the chat with the shop.';
+      note = 'Thank you! Your receipt is in the chat with the shop.';
     } else if (open && arg.waiting) {
       note = 'Payment sent: waiting for the shop to confirm it…';
     } else if (open && arg.link) {
