@@ -53,8 +53,8 @@ def build_server(
     if webhook_path is not None:
         server.router.add_post(f"/{webhook_path}", _webhook(shop, application, secret))
     if shop.settings.storefront_on:
-        server.add_subapp(MOUNT, Storefront(shop, application.bot).app())
         server.router.add_get(MOUNT, _to_storefront)
+        server.add_subapp(MOUNT, Storefront(shop, application.bot).app())
     return server
 
 

@@ -8,9 +8,11 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.user import FakeUser
+from bot.store.models import Product
 from bot.webapp.init_data import sign_init_data
 
 WEBAPP_URL = "https://shop.example/shop/"
@@ -36,6 +38,26 @@ def storefront_url(h: ShopHarness) -> str:
 def init_data_for(h: ShopHarness, user: FakeUser, **signing: Any) -> str:
     """initData as Telegram signs it for `user` opening this bot's Mini App."""
     return sign_init_data(h.standin.token, user.user_json, **signing)
+
+
+async def product_id(h: ShopHarness, sku: str) -> int:
+    async with h.store.reading() as uow:
+        return await product_id_in(uow, sku)
+
+
+async def change_product(h: ShopHarness, sku: str, **values: Any) -> None:
+    """What an admin would do meanwhile: a new price, less stock, off sale."""
+    async with h.store.uow() as uow:
+        product = await uow.products.get(await product_id_in(uow, sku))
+        assert product is not None
+        for name, value in values.items():
+            setattr(product, name, value)
+
+
+async def product_id_in(uow: Any, sku: str) -> int:
+    found = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
+    assert found is not None, sku
+    return int(found)
 
 
 class Page:

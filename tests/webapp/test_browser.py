@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.standin.harness import ShopHarness
-from bot.store.models import Order, Payment, Product
+from bot.store.models import Order, Payment
 from tests.webapp.browser import THEME, Browser, chromium_missing, screenshot_folder
-from tests.webapp.conftest import init_data_for, storefront_url
+from tests.webapp.conftest import init_data_for, product_id, storefront_url
 
 
 @pytest.fixture
@@ -37,13 +37,6 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
         await session.close()
 
 
-async def _product_id(shop: ShopHarness, sku: str) -> int:
-    async with shop.store.reading() as uow:
-        product_id = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
-    assert product_id is not None
-    return int(product_id)
-
-
 async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
     shop: ShopHarness, browser: Browser
 ) -> None:
@@ -51,8 +44,8 @@ async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
     await alice.send("/start")
     welcome = await alice.wait_for("Welcome to the shop")
     assert welcome.all_buttons[0].web_app == "https://shop.example/shop/"  # "Open the shop"
-    mug = await _product_id(shop, "KIT-MUG-CER")
-    beans = await _product_id(shop, "COF-ESP-250")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    beans = await product_id(shop, "COF-ESP-250")
 
     # Alice opens the Mini App: the first category's photo grid, in Telegram's colours.
     await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
