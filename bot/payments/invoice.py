@@ -39,18 +39,7 @@ class InvoiceRequest:
 
     async def send(self, bot: Bot, chat_id: int) -> Message:
         return await bot.send_invoice(
-            chat_id=chat_id,
-            title=self.title,
-            description=self.description,
-            payload=self.payload,
-            provider_token=self.provider_token or None,
-            currency=self.currency,
-            prices=self.prices,
-            start_parameter=self.start_parameter,
-            need_shipping_address=self.need_shipping_address or None,
-            is_flexible=self.is_flexible or None,
-            photo_url=self.photo_url,
-            **self.extra,
+            chat_id=chat_id, start_parameter=self.start_parameter, **self._fields()
         )
 
     async def create_link(self, bot: Bot) -> str:
@@ -58,19 +47,23 @@ class InvoiceRequest:
 
         A link has no start parameter: whoever opens it, pre-checkout pays it only for the
         shopper the payload names."""
-        link: str = await bot.create_invoice_link(
-            title=self.title,
-            description=self.description,
-            payload=self.payload,
-            provider_token=self.provider_token or None,
-            currency=self.currency,
-            prices=self.prices,
-            need_shipping_address=self.need_shipping_address or None,
-            is_flexible=self.is_flexible or None,
-            photo_url=self.photo_url,
-            **self.extra,
-        )
+        link: str = await bot.create_invoice_link(**self._fields())
         return link
+
+    def _fields(self) -> dict[str, Any]:
+        """What an invoice message and an invoice link share."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "payload": self.payload,
+            "provider_token": self.provider_token or None,
+            "currency": self.currency,
+            "prices": self.prices,
+            "need_shipping_address": self.need_shipping_address or None,
+            "is_flexible": self.is_flexible or None,
+            "photo_url": self.photo_url,
+            **self.extra,
+        }
 
 
 def _clip(text: str, limit: int) -> str:

@@ -22,7 +22,7 @@ from bot.conversation.screens import (
 from bot.conversation.storefront import CartUpdate, ProductView
 from bot.money import format_money
 from bot.services.cart import CartView
-from bot.services.catalog import CategoryItem, ProductItem, ProductPage
+from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderView
 from bot.views.shopper import cart_line_warning, change_text, stock_label
 
@@ -56,7 +56,8 @@ def product_page(page: ProductPage) -> Json:
     }
 
 
-def _item(item: ProductItem) -> Json:
+def _item(item: ProductItem | ProductCard) -> Json:
+    """A product as a list shows it; its own page adds to this."""
     return {
         "id": item.id,
         "sku": item.sku,
@@ -72,19 +73,12 @@ def _item(item: ProductItem) -> Json:
 def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> Json:
     card = view.card
     return {
-        "id": card.id,
-        "sku": card.sku,
-        "title": card.title,
+        **_item(card),
         "description": card.description,
-        "price": card.price,
-        "currency": card.currency,
-        "price_text": format_money(card.price, card.currency),
-        "available": max(card.available, 0),
         "stock_text": stock_label(card.available, low_stock_threshold, card.is_digital),
         "max_quantity": max(0, min(card.available, max_quantity)),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
-        "photo": photo_path(card.id),
         "variants": [],  # filled when the catalog has variants (issue 12)
     }
 

@@ -135,6 +135,7 @@ class Browser:
 
     def __init__(self, shots: Path) -> None:
         self.shots = shots
+        self.readme_shots = readme_folder(shots)
         self.profile = tempfile.mkdtemp(prefix="shopbot-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
@@ -216,14 +217,15 @@ class Browser:
         except TimeoutException:
             raise AssertionError(f"the page never got to: {what}") from None
 
-    async def screenshot(self, name: str) -> Path:
-        path = self.shots / name
+    async def screenshot(self, name: str, *, in_readme: bool = False) -> Path:
+        """A picture of the page; the README's pair go to STOREFRONT_SCREENSHOTS when set."""
+        path = (self.readme_shots if in_readme else self.shots) / name
         await self._run(lambda: self.driver.save_screenshot(str(path)))
         return path
 
 
-def screenshot_folder(default: Path) -> Path:
-    """STOREFRONT_SCREENSHOTS=docs keeps the pictures for the README; else a temporary folder."""
+def readme_folder(default: Path) -> Path:
+    """STOREFRONT_SCREENSHOTS=docs draws the README's pictures again; else `default`."""
     folder = Path(os.environ.get("STOREFRONT_SCREENSHOTS") or default)
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -19,6 +19,7 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment, Product
 from bot.webapp import api
 from bot.webapp.init_data import sign_init_data
+from tests.e2e.shopper import add_to_cart, open_order_summary
 from tests.webapp.conftest import (
     Page,
     change_product,
@@ -120,9 +121,7 @@ async def test_the_page_and_the_chat_share_one_cart(shop: ShopHarness, page_of: 
     await alice.send("/cart")
     await alice.wait_for("2 × $16.00 = $32.00")
 
-    await alice.send("/start product_COF-ESP-250")
-    await alice.wait_for("Add to cart")
-    await alice.press("Add to cart")
+    await add_to_cart(alice, "COF-ESP-250")
     await alice.wait_for("Added 1 × Espresso Roast Beans")
     basket = await page.cart()
     assert [(line["sku"], line["quantity"]) for line in basket["lines"]] == [
@@ -182,9 +181,7 @@ async def test_stock_and_sale_refusals_are_worded_as_in_the_chat(
     assert refused["notice"] == "Sorry, only 2 left and 1 already in your cart."
     assert refused["cart"]["lines"][0]["quantity"] == 1
     # The chat says the very same thing for the very same cart.
-    await alice.send("/start product_KIT-KTL-GOO")
-    await alice.wait_for("Add to cart")
-    await alice.press("Add to cart")
+    await add_to_cart(alice, "KIT-KTL-GOO")
     await alice.wait_for("1 × Gooseneck Kettle")
     sold_out = await page.add(kettle, 1)
     assert sold_out["notice"] == "Sorry, only 2 left and 2 already in your cart."
@@ -270,10 +267,7 @@ async def test_an_invoice_waiting_in_the_chat_comes_first(shop: ShopHarness, pag
     alice = shop.user(1001, "Alice")
     page: Page = page_of(alice)
     await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
-    await alice.send("/cart")
-    await alice.wait_for("Your cart")
-    await alice.press("Checkout")
-    await alice.wait_for("Order summary")
+    await open_order_summary(alice)
     await alice.press("Pay")
     await alice.wait_for(lambda m: m.invoice is not None)
 

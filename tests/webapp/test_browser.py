@@ -5,7 +5,8 @@ object stubbed (tests/webapp/browser.py) and initData signed for Alice. One brow
 tells the whole story: browse, search, open a product, add to the cart (the chat sees it), add
 in the chat (the page sees it), check out with Telegram's MainButton, pay the invoice link in
 the stand-in, and find the order paid once, the receipt in the chat and the cart empty.
-Screenshots of the main pages are written on the way (STOREFRONT_SCREENSHOTS=docs keeps them).
+Screenshots of the main pages are written on the way; STOREFRONT_SCREENSHOTS=docs draws the
+README's two again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy import func, select
 
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment
-from tests.webapp.browser import THEME, Browser, chromium_missing, screenshot_folder
+from tests.e2e.shopper import add_to_cart
+from tests.webapp.browser import THEME, Browser, chromium_missing
 from tests.webapp.conftest import init_data_for, product_id, storefront_url
 
 
@@ -30,7 +32,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail(f"the browser test must run in CI: {missing}")
         pytest.skip(missing)
-    session = await Browser.start(screenshot_folder(tmp_path))
+    session = await Browser.start(tmp_path)
     try:
         yield session
     finally:
@@ -58,7 +60,7 @@ async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
         == "rgb(51, 144, 236)"
     )  # THEME's button_color, through --tg-theme-button-color
     assert THEME["button_color"] == "#3390ec"
-    await browser.screenshot("storefront-catalog.png")
+    await browser.screenshot("storefront-catalog.png", in_readme=True)
 
     # The chat's search: a typo still finds the kettle.
     await browser.type(".search input", "kettel\n")
@@ -81,9 +83,7 @@ async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
     # The chat's /cart is the same cart; what Alice adds in the chat shows in the page.
     await alice.send("/cart")
     await alice.wait_for("2 × $16.00")
-    await alice.send("/start product_COF-ESP-250")
-    await alice.wait_for("Add to cart")
-    await alice.press("Add to cart")
+    await add_to_cart(alice, "COF-ESP-250")
     await alice.wait_for("Added 1 × Espresso Roast Beans")
     await shop.until_idle()
 
@@ -92,7 +92,7 @@ async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
     await browser.find(f".line[data-product-id='{beans}']", "Espresso Roast Beans")
     await browser.find("#cart-total", "$43.90")
     await browser.find("#tg-main-button", "Checkout · $43.90")
-    await browser.screenshot("storefront-cart.png")
+    await browser.screenshot("storefront-cart.png", in_readme=True)
 
     # Checkout: the MainButton asks the bot for an invoice link; the stand-in pays it.
     await browser.click("#tg-main-button", "Checkout")
