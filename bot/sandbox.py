@@ -38,6 +38,7 @@ from bot.demo import (
 )
 from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.models import Message, TranscriptEvent, render
+from bot.standin.payments import INVOICE_LINK_PREFIX
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
 from bot.webapp.init_data import sign_init_data
@@ -61,6 +62,7 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   pay                          pay the last invoice (Telegram's form; for physical goods a
                                US address and the first shipping option, `pay express`
                                picks another option by id)
+  pay LINK                     pay an invoice link the shop page made (its order page shows it)
   file PATH                    send a file to the bot (e.g. a catalog CSV, as the admin)
   page                         the link to the shop page (the Mini App) for whoever you are:
                                open it in a browser, it shares the cart with this chat
@@ -372,7 +374,13 @@ class Sandbox:
         await button.user.press(button.label, message=message, timeout=ACTION_TIMEOUT)
 
     async def pay(self, option: str | None) -> None:
-        result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
+        if option is not None and option.startswith(INVOICE_LINK_PREFIX):
+            link, _, option = option.partition(" ")
+            result = await self.current.user.pay_invoice_link(
+                link, shipping_option_id=option or None, timeout=ACTION_TIMEOUT
+            )
+        else:
+            result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
         if not result.ok:
             self.write(f"The payment did not go through ({result.stage}): {result.error_message}")
 

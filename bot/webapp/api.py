@@ -175,10 +175,10 @@ class Storefront:
         instead of an invoice message. Only successful_payment fulfils the order."""
         screen = await journey.pay(self.shop, who)
         if isinstance(screen, InvoiceScreen):
+            for message_id in screen.replaced_invoices:  # the chat's older, now unpayable
+                await self.shop.notifier.remove_message(who.chat_id, message_id)
             link = await payment_views.invoice_link(self.bot, self.shop.settings, screen)
             if link is not None:
-                for message_id in screen.replaced_invoices:  # the chat's older invoices
-                    await self.shop.notifier.remove_message(who.chat_id, message_id)
                 return _json(views.invoice(screen, link))
             screen = await journey.invoice_sent(self.shop, who, screen, None)
         return _json(views.checkout(screen))

@@ -31,6 +31,7 @@ class Screen(io.StringIO):
 
 
 async def test_the_sandbox_link_opens_alices_storefront_on_her_chat_cart() -> None:
+    """The page adds to Alice's cart and checks out; the terminal shows the cart and pays."""
     read_fd, write_fd = os.pipe()
     screen = Screen()
     with os.fdopen(read_fd) as stdin:
@@ -47,7 +48,11 @@ async def test_the_sandbox_link_opens_alices_storefront_on_her_chat_cart() -> No
             first = (await page.ok("GET", "categories"))["categories"][0]["id"]
             product = (await page.ok("GET", f"categories/{first}"))["items"][0]
             await page.add(product["id"], 2)
-        os.write(write_fd, b"/cart\nquit\n")
+            link = (await page.ok("POST", "checkout"))["invoice_link"]
+        # The page's checkout made an invoice link: the terminal pays it, as Telegram would.
+        os.write(write_fd, f"/cart\npay {link}\n/cart\nquit\n".encode())
         os.close(write_fd)
         await asyncio.wait_for(sandbox, 30)
-    assert f"2 × {product['price_text']}" in screen.getvalue()  # Alice's /cart in the terminal
+    shown = screen.getvalue()
+    in_cart = shown.index(f"2 × {product['price_text']}")  # Alice's /cart in the terminal
+    assert in_cart < shown.index("Payment received") < shown.index("Your cart is empty")

@@ -429,7 +429,7 @@
     if (native && tg.openInvoice) {
       tg.openInvoice(answer.invoice_link, (status) => afterInvoice(answer.order_id, status));
     } else {
-      go('order', { id: answer.order_id, link: answer.invoice_link });
+      go('order', { id: answer.order_id, link: answer.invoice_link, polls: 0 });
     }
   }
 
@@ -455,7 +455,7 @@
     } else if (open && arg.waiting) {
       note = 'Payment sent: waiting for the shop to confirm it…';
     } else if (open && arg.link) {
-      note = 'This page is open outside Telegram: the invoice can be paid only in Telegram.';
+      note = 'This page is open outside Telegram, where invoices cannot be paid. Its invoice link:';
     } else {
       note = o.status === 'cancelled' ? 'This order was cancelled.' : 'Waiting for payment.';
     }
@@ -466,7 +466,7 @@
       o.shipping_text ? h('div', { class: 'sum', text: `Shipping: ${o.shipping_text}` }) : null,
       h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { text: o.total_text })),
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
-    if (shown && open && arg.waiting && arg.polls < 40) {
+    if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {
       setTimeout(() => {
         if (ticket !== state.drawn) return;
         arg.polls += 1;
