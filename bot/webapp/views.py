@@ -34,6 +34,7 @@ WAITING_IN_CHAT = (
 )
 CART_EMPTY = "Your cart is empty: add something first."
 CHANGED = "Some things changed since you added them. Check your cart, then check out again."
+AGAIN = "Your cart changed just now. Please check out again."
 
 
 def photo_path(product_id: int) -> str:
@@ -140,7 +141,7 @@ def checkout(screen: Screen) -> Json:
         return {"status": "waiting", "notice": WAITING_IN_CHAT}
     if isinstance(screen, CartScreen):
         return {"status": "empty", "notice": CART_EMPTY, "cart": cart(screen.cart)}
-    return {"status": "refused", "notice": screen.notice or CART_EMPTY}
+    return {"status": "refused", "notice": screen.notice or AGAIN}
 
 
 def order(view: OrderView) -> Json:
