@@ -55,6 +55,7 @@ class Settings:
     inbox_lease_seconds: int = 30
     inbox_keep_hours: int = 24
     metrics_port: int = 0  # polling mode: serve /healthz and /metrics here (0: off)
+    stars_reconcile_seconds: int = 300  # Stars shops: how often getStarTransactions is read
     webapp_url: str = ""  # the storefront's public https address ("": the storefront is off)
     webapp_port: int = 8080  # polling mode: where the storefront is served
     webapp_auth_max_age: int = 3600  # seconds a Mini App's initData stays good after auth_date
@@ -197,6 +198,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         inbox_lease_seconds=_positive_int(env, "INBOX_LEASE_SECONDS", 30),
         inbox_keep_hours=_positive_int(env, "INBOX_KEEP_HOURS", 24),
         metrics_port=_positive_int(env, "METRICS_PORT", 0, allow_zero=True),
+        stars_reconcile_seconds=_positive_int(env, "STARS_RECONCILE_SECONDS", 300),
         webapp_url=webapp_url,
         webapp_port=_positive_int(env, "WEBAPP_PORT", 8080),
         webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
