@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -62,6 +63,9 @@ class Inbox:
         self.keep = keep
         self._taken: dict[int, Taken] = {}
         self._dropped: set[int] = set()
+        self._finished: list[tuple[int, str, str | None]] = []  # update, claim, error
+        self._marked: asyncio.Future[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
 
     async def receive(self, updates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store these updates; the ones this worker is to handle (new, or abandoned by a
@@ -134,12 +138,38 @@ class Inbox:
         return self._taken.get(update_id)
 
     async def finish(self, update_id: int, error: str | None = None) -> None:
+        """Mark the update done (or failed with `error`) once its handlers ran.
+
+        Marks are written together (group commit): the first one starts a write, and those
+        that come while it runs go into the next, so under load many updates share one trip.
+        Waits until its own mark is written.
+        """
         taken = self._taken.pop(update_id, None)
         if taken is None:
             return
-        params = finish_params(update_id, taken.claim, utcnow(), error)
-        await self.store.apply([Write(FINISH, rows=None, params=params)], chat_id=None)
         (self.metrics.failed if error else self.metrics.handled).labels(taken.kind).inc()
+        if self._marked is None:
+            self._marked = asyncio.get_running_loop().create_future()
+        marked = self._marked
+        self._finished.append((update_id, taken.claim, error))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_marks())
+        try:
+            await asyncio.shield(marked)
+        except Exception:  # left "handling": after the lease it is answered again, not lost
+            log.warning("could not mark update %s done", update_id, exc_info=True)
+
+    async def _write_marks(self) -> None:
+        while self._finished:
+            batch, self._finished = self._finished, []
+            marked, self._marked = self._marked, None
+            assert marked is not None
+            try:
+                await self.store.apply(_marks(batch), chat_id=None)
+            except Exception as error:
+                marked.set_exception(error)
+            else:
+                marked.set_result(None)
 
     async def prune(self) -> int:
         async with self.store.uow() as uow:
@@ -178,6 +208,22 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
             handling.current.reset(token)
             self.inbox.metrics.latency.labels(taken.kind).observe(time.perf_counter() - began)
             await self.inbox.finish(update.update_id, current.error)
+
+
+def _marks(finished: Sequence[tuple[int, str, str | None]]) -> list[Write]:
+    """One write per claim for the done ones, one per failed update (each has its error)."""
+    now = utcnow()
+    done: dict[str, list[int]] = {}
+    writes = []
+    for update_id, claim, error in finished:
+        if error is None:
+            done.setdefault(claim, []).append(update_id)
+        else:
+            params = finish_params([update_id], claim, now, error)
+            writes.append(Write(FINISH, rows=None, params=params))
+    for claim, update_ids in done.items():
+        writes.append(Write(FINISH, rows=None, params=finish_params(update_ids, claim, now)))
+    return writes
 
 
 def _discard(coroutine: Awaitable[Any]) -> None:

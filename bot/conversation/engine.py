@@ -53,7 +53,7 @@ async def fire(chat: ChatSession, name: str, **facts: Any) -> bool:
     if name not in TRIGGERS:
         raise ValueError(f"unknown conversation trigger {name!r}")
     try:
-        return bool(await _MACHINE.events[name].trigger(chat, **facts))
+        return bool(_MACHINE.events[name].trigger(chat, **facts))
     except MachineError:
         return False
 

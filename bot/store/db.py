@@ -38,8 +38,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     SQLite ignores SELECT ... FOR UPDATE, and a deferred transaction that reads before it writes
     can fail to upgrade its lock; taking the write lock at BEGIN makes every writing unit of
-    work safe. A reading unit of work (execution option READING) begins a plain deferred
-    transaction instead, which WAL lets run beside the writer, and may not write.
+    work safe. A reading unit of work (execution option READING) begins no transaction at all
+    (each SELECT is atomic in WAL mode, beside the writer; PostgreSQL reads in AUTOCOMMIT) and
+    may not write: its writes are compare-and-set statements applied later (Store.apply).
     """
     if not is_sqlite(url):
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
@@ -71,8 +72,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        reading = conn.get_execution_options().get(READING)
-        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        if not conn.get_execution_options().get(READING):  # a reader needs no transaction
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     _refuse_writes_while_reading(engine)
     return engine
@@ -93,7 +94,10 @@ def _refuse_writes_while_reading(engine: AsyncEngine) -> None:
 def create_sessionmaker(
     engine: AsyncEngine, *, reading: bool = False
 ) -> async_sessionmaker[AsyncSession]:
-    bind = engine.execution_options(**{READING: True}) if reading else engine
+    if reading:
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT", **{READING: True})
+    else:
+        bind = engine
     return async_sessionmaker(bind, expire_on_commit=False)
 
 
@@ -105,7 +109,13 @@ def rowcount(result: object) -> int:
 class Writer(Protocol):
     """`UnitOfWork.write`: run a compare-and-set statement now, or keep it for later."""
 
-    async def __call__(self, statement: Executable, *, rows: int | None = 1) -> bool: ...
+    async def __call__(
+        self,
+        statement: Executable,
+        *,
+        rows: int | None = 1,
+        params: dict[str, Any] | None = None,
+    ) -> bool: ...
 
 
 def insert_or_ignore(session: AsyncSession | AsyncEngine, table: Any) -> Any:

@@ -5,7 +5,9 @@ calls per statement (open a cursor, execute, fetch all rows, close), and each tr
 hand-over and a wake-up of the event loop. Profiled, those trips were the largest part of the
 shop's database time, and under load every one of them waits its turn in the event loop while
 a writer holds SQLite's lock. `OneTripCursor` does the four steps in one trip and keeps the
-rows; SQLAlchemy gets it through its documented `async_creator_fn` hook.
+rows; SQLAlchemy gets it through its documented `async_creator_fn` hook. A reader runs with no
+transaction (each SELECT sees a consistent database on its own, in WAL mode), so it costs no
+trips for BEGIN and COMMIT either.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class Batch:
         """All kept statements, checked against `expected` rows each, then COMMIT."""
         self.connection._batch = None
         applied = bool(await self.connection.on_thread(_execute_batch, self.statements, expected))
-        self.connection._transaction_ended = True
+        self.connection.in_transaction = False  # the batch committed or rolled back
         return applied
 
 
@@ -108,6 +110,8 @@ class OneTripCursor:
             return self
         outcome = await self._connection.on_thread(_execute, sql, parameters or ())
         self._keep(outcome)
+        if sql.lstrip()[:5].upper() in ("BEGIN", "SAVEP"):
+            self._connection.in_transaction = True
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> OneTripCursor:
@@ -137,7 +141,8 @@ class OneTripConnection(aiosqlite.Connection):
     """An aiosqlite connection handing out one-trip cursors, and running batches."""
 
     _batch: Batch | None = None
-    _transaction_ended = False
+    in_transaction = False
+    """A transaction is open (the connection runs in autocommit mode otherwise: readers)."""
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
@@ -153,17 +158,16 @@ class OneTripConnection(aiosqlite.Connection):
             self._batch = None
 
     async def commit(self) -> None:
-        if not self._end_without_trip():
+        """COMMIT, without a trip to the thread when there is nothing to end (a reader, or a
+        batch that ended its own transaction)."""
+        if self.in_transaction:
             await super().commit()
+            self.in_transaction = False
 
     async def rollback(self) -> None:
-        if not self._end_without_trip():
+        if self.in_transaction:
             await super().rollback()
-
-    def _end_without_trip(self) -> bool:
-        """A batch has committed or rolled back already: nothing left to end."""
-        ended, self._transaction_ended = self._transaction_ended, False
-        return ended
+            self.in_transaction = False
 
     async def on_thread(self, function: Any, *args: Any) -> Any:
         """Run `function(sqlite3_connection, *args)` on this connection's thread."""

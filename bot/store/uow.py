@@ -112,13 +112,19 @@ class UnitOfWork:
         self.inbox = InboxRepository(session)
         return self
 
-    async def write(self, statement: Executable, *, rows: int | None = 1) -> bool:
+    async def write(
+        self,
+        statement: Executable,
+        *,
+        rows: int | None = 1,
+        params: dict[str, Any] | None = None,
+    ) -> bool:
         """Run a compare-and-set write now: True if it touched `rows` rows. A deferring unit
         keeps it for `Store.apply` instead and answers True (the apply checks it later)."""
         if self.deferring:
-            self.deferred.append(Write(statement, rows))
+            self.deferred.append(Write(statement, rows, params))
             return True
-        result = await self.session.execute(statement)
+        result = await self.session.execute(statement, params)
         return rows is None or rowcount(result) == rows
 
     async def __aexit__(

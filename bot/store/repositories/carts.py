@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.store.db import Writer, insert_or_ignore
+from bot.store.db import Writer
 from bot.store.models import Cart, CartLine, utcnow
 
 # Built once: these run on nearly every update, and building a statement costs more than
@@ -75,35 +79,17 @@ class CartRepository:
         """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
         compare-and-set, so a change computed from an older read is refused (False). The line
         is quoted at `quoted_price` (the price the shopper was shown) when one is given."""
-        line = (CartLine.cart_id == _cart_of(customer_id)) & (CartLine.product_id == product_id)
+        moves = _line_moves(self.session.get_bind().dialect.name)
+        params = {"of": customer_id, "item": product_id, "was": was, "now": now}
         if was == 0:
-            await self._write(
-                insert_or_ignore(self.session, Cart).values(
-                    customer_id=customer_id, updated_at=utcnow()
-                ),
-                rows=None,
-            )
-            return await self._write(
-                insert_or_ignore(self.session, CartLine).from_select(
-                    ["cart_id", "product_id", "quantity", "quoted_price", "added_at"],
-                    select(
-                        Cart.id,
-                        literal(product_id),
-                        literal(now),
-                        literal(quoted_price, _PRICE),
-                        literal(utcnow(), _STAMP),
-                    ).where(Cart.customer_id == customer_id),
-                )
-            )
+            stamp = {"added": utcnow(), "quote": quoted_price}
+            await self._write(moves.new_cart, rows=None, params={**params, "touched": utcnow()})
+            return await self._write(moves.new_line, params={**params, **stamp})
         if now == 0:
-            return await self._write(delete(CartLine).where(line, CartLine.quantity == was))
-        quote = {} if quoted_price is None else {"quoted_price": quoted_price}
-        return await self._write(
-            update(CartLine)
-            .where(line, CartLine.quantity == was)
-            .values(quantity=now, **quote)
-            .execution_options(synchronize_session=False)
-        )
+            return await self._write(moves.drop_line, params=params)
+        if quoted_price is None:
+            return await self._write(moves.set_quantity, params=params)
+        return await self._write(moves.set_quoted, params={**params, "quote": quoted_price})
 
     async def empty(self, customer_id: int) -> None:
         """Remove every line of the customer's cart."""
@@ -140,9 +126,59 @@ class CartRepository:
         self.session.expire(cart, ["lines"])
 
 
-_STAMP = CartLine.__table__.c.added_at.type
-_PRICE = CartLine.__table__.c.quoted_price.type
-
-
-def _cart_of(customer_id: int) -> Any:
+def _cart_of(customer_id: Any) -> Any:
     return select(Cart.id).where(Cart.customer_id == customer_id).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class _LineMoves:
+    """The compare-and-set statements of `set_line`, built once per database dialect."""
+
+    new_cart: Any
+    new_line: Any
+    drop_line: Any
+    set_quantity: Any
+    set_quoted: Any
+
+
+def _table(model: Any) -> Table:
+    """The model's table: Core statements with parameters run as one statement, where the
+    ORM would take a dict of parameters for a bulk insert."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+@functools.cache
+def _line_moves(dialect: str) -> _LineMoves:
+    bind = bindparam
+    line = (CartLine.cart_id == _cart_of(bind("of"))) & (CartLine.product_id == bind("item"))
+    was = CartLine.quantity == bind("was")
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # Core: one row
+    columns = CartLine.__table__.c
+    return _LineMoves(
+        new_cart=insert(_table(Cart))
+        .values(customer_id=bind("of"), updated_at=bind("touched"))
+        .on_conflict_do_nothing(),
+        new_line=insert(_table(CartLine))
+        .from_select(
+            ["cart_id", "product_id", "quantity", "quoted_price", "added_at"],
+            select(
+                Cart.id,
+                bind("item", type_=columns.product_id.type),
+                bind("now", type_=columns.quantity.type),
+                bind("quote", type_=columns.quoted_price.type),
+                bind("added", type_=columns.added_at.type),
+            ).where(Cart.customer_id == bind("of")),
+        )
+        .on_conflict_do_nothing(),
+        drop_line=delete(CartLine).where(line, was),
+        set_quantity=update(CartLine)
+        .where(line, was)
+        .values(quantity=bind("now"))
+        .execution_options(synchronize_session=False),
+        set_quoted=update(CartLine)
+        .where(line, was)
+        .values(quantity=bind("now"), quoted_price=bind("quote"))
+        .execution_options(synchronize_session=False),
+    )

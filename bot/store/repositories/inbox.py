@@ -25,7 +25,7 @@ MARK_APPLIED = (
 FINISH = (
     update(InboxEntry)
     .where(
-        InboxEntry.update_id == bindparam("finished_update"),
+        InboxEntry.update_id.in_(bindparam("finished_updates", expanding=True)),
         InboxEntry.claim == bindparam("held_by"),
     )
     .values(
@@ -35,7 +35,7 @@ FINISH = (
     )
     .execution_options(synchronize_session=False)
 )
-"""Done (or failed, with an error), if the claim still holds the update."""
+"""Done (or failed, with an error), those of the updates that the claim still holds."""
 
 
 class InboxRepository:
@@ -109,10 +109,10 @@ def new_entries(bind: AsyncSession | AsyncEngine, entries: Sequence[dict[str, An
 
 
 def finish_params(
-    update_id: int, claim: str, now: datetime, error: str | None = None
+    update_ids: Sequence[int], claim: str, now: datetime, error: str | None = None
 ) -> dict[str, Any]:
     return {
-        "finished_update": update_id,
+        "finished_updates": list(update_ids),
         "held_by": claim,
         "outcome": FAILED if error else DONE,
         "finished_now": now,
