@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy import bindparam, case, delete, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.store.db import Writer, insert_or_ignore
-from bot.store.models import Cart, CartLine, utcnow
+from bot.store.db import Writer, insert_or_ignore, rowcount
+from bot.store.models import Cart, CartLine, Customer, Order, utcnow
 
 # Built once: these run on nearly every update, and building a statement costs more than
 # running it (see README "Benchmarks").
@@ -74,7 +76,15 @@ class CartRepository:
     ) -> bool:
         """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
         compare-and-set, so a change computed from an older read is refused (False). The line
-        is quoted at `quoted_price` (the price the shopper was shown) when one is given."""
+        is quoted at `quoted_price` (the price the shopper was shown) when one is given.
+        The cart counts as changed now (its reminder, if any, is for this change)."""
+        if not await self._set_line(customer_id, product_id, was, now, quoted_price):
+            return False
+        return await self._changed(customer_id)
+
+    async def _set_line(
+        self, customer_id: int, product_id: int, was: int, now: int, quoted_price: int | None
+    ) -> bool:
         line = (CartLine.cart_id == _cart_of(customer_id)) & (CartLine.product_id == product_id)
         if was == 0:
             await self._write(
@@ -110,6 +120,65 @@ class CartRepository:
         await self._write(
             delete(CartLine).where(CartLine.cart_id == _cart_of(customer_id)), rows=None
         )
+        await self._changed(customer_id)
+
+    async def _changed(self, customer_id: int) -> bool:
+        """The shopper changed the cart just now."""
+        return await self._write(
+            update(Cart)
+            .where(Cart.customer_id == customer_id)
+            .values(changed_at=utcnow())
+            .execution_options(synchronize_session=False),
+            rows=None,
+        )
+
+    # -- cart reminders: one per change of a cart left alone (bot.usecases.reminders) --
+
+    async def due_for_reminder(self, cutoff: datetime, limit: int = 100) -> Sequence[int]:
+        """Carts to remind of: items in them, last changed by the shopper before `cutoff`,
+        not reminded of since that change, whose shopper takes reminders, has not blocked
+        the bot, is not paying an invoice and has not paid since the change. Oldest first."""
+        paid_or_paying = exists(
+            select(Order.id).where(
+                Order.customer_id == Cart.customer_id,
+                or_(Order.paid_at >= Cart.changed_at, Order.hold_status == "held"),
+            )
+        )
+        found = await self.session.scalars(
+            select(Cart.id)
+            .join(Customer, Customer.id == Cart.customer_id)
+            .where(
+                _REMINDABLE,
+                Cart.changed_at <= cutoff,
+                exists(select(CartLine.id).where(CartLine.cart_id == Cart.id)),
+                Customer.cart_reminders.is_(True),
+                Customer.blocked_bot.is_(False),
+                ~paid_or_paying,
+            )
+            .order_by(Cart.changed_at)
+            .limit(limit)
+        )
+        return found.all()
+
+    async def claim_reminder(self, cart_id: int, cutoff: datetime, now: datetime) -> bool:
+        """Mark the cart reminded of, once per change: of two workers, one wins (the other
+        finds it reminded, or changed since it looked)."""
+        result = await self.session.execute(
+            update(Cart)
+            .where(Cart.id == cart_id, _REMINDABLE, Cart.changed_at <= cutoff)
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def get(self, cart_id: int) -> Cart | None:
+        """A cart with its lines and their products, by its own id."""
+        found = await self.session.scalars(
+            select(Cart)
+            .where(Cart.id == cart_id)
+            .options(joinedload(Cart.lines).joinedload(CartLine.product))
+        )
+        return found.unique().first()
 
     async def set_quantity(
         self, cart: Cart, product_id: int, quantity: int, *, quoted_price: int | None = None
@@ -140,6 +209,9 @@ class CartRepository:
         self.session.expire(cart, ["lines"])
 
 
+_REMINDABLE = Cart.changed_at.is_not(None) & or_(
+    Cart.reminded_at.is_(None), Cart.reminded_at < Cart.changed_at
+)
 _STAMP = CartLine.__table__.c.added_at.type
 _PRICE = CartLine.__table__.c.quoted_price.type
 
