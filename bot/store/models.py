@@ -129,10 +129,11 @@ class Cart(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), unique=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # When the shopper last changed a line (None: before reminders existed), and when the
-    # cart was last reminded of: one reminder per change (bot.usecases.reminders).
+    # When the shopper last changed a line (None: before reminders existed), and which of
+    # those changes the cart was last reminded of: one reminder per change
+    # (bot.usecases.reminders).
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
-    reminded_at: Mapped[datetime | None] = mapped_column(default=None)
+    reminded_for: Mapped[datetime | None] = mapped_column(default=None)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"

@@ -3,10 +3,10 @@
 Who gets one is decided in one query (CartRepository.due_for_reminder): items in the cart,
 last changed by the shopper before the cutoff, not reminded of since that change, reminders
 on, not blocked, no invoice being paid and nothing paid since the change. Each cart is then
-claimed by a conditional UPDATE that sets `reminded_at` (of several workers exactly one
-wins), and only then is the reminder sent, a bulk send through the notifier: a crash after
-the claim loses that reminder rather than sending it twice. A change to the cart makes it
-due again after another CART_REMINDER_HOURS.
+claimed by a conditional UPDATE that sets `reminded_for` to the change it reminds of (of
+several workers exactly one wins), and only then is the reminder sent, a bulk send through
+the notifier: a crash after the claim loses that reminder rather than sending it twice. A
+change to the cart makes it due again after another CART_REMINDER_HOURS.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
             return sent
         for cart_id in due:
             async with shop.store.uow() as uow:
-                if not await uow.carts.claim_reminder(cart_id, cutoff, now):
+                if not await uow.carts.claim_reminder(cart_id, cutoff):
                     continue  # another worker reminded it, or the shopper changed it since
                 cart = await uow.carts.get(cart_id)
                 if cart is None:

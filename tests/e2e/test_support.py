@@ -3,18 +3,21 @@ shopper, in order, across a restart; threads close; nobody available is said so.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
+from bot.services import support as conversations
 from bot.standin import BotApiStandIn, FakeUser
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
-from bot.store.models import SupportMessage
+from bot.store.models import SupportMessage, SupportRelay, utcnow
 from bot.usecases import support
 from tests.e2e.shopper import open_invoice
+from tests.reliability.test_exactly_once import crash_after, last_update
 
 ADMIN_ID = 9001
 PROVIDER_TOKEN = "TEST:provider"
@@ -90,6 +93,67 @@ async def test_messages_keep_their_order_both_ways(shop: ShopHarness) -> None:
     await shop.until_idle()
     answers = [m.text for m in alice.messages if m.text and "The shop answers" in m.text]
     assert [a.split("\n")[1] for a in answers] == ["answer 1", "answer 2", "answer 3"]
+
+
+async def test_a_message_kept_while_another_worker_sends_the_thread_goes_out_after_it(
+    shop: ShopHarness,
+) -> None:
+    """Two relays of one thread at once (as two workers would run them): the second finds the
+    thread taken and leaves; the first sends the new message too, after its own."""
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+    assert shop.shop is not None
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(1001)
+        assert customer is not None
+        thread_id = await conversations.add_question(
+            uow, customer.id, None, author=1001, text="first"
+        )
+    shop.standin.faults.flood("sendMessage", retry_after=1)  # the first send waits a second
+    mark = len(shop.standin.calls)
+    first = asyncio.create_task(support.relay(shop.shop, thread_id))
+    await shop.standin.wait_for_call(lambda c: c.fault == "flood", since=mark, timeout=5)
+
+    async with shop.store.uow() as uow:
+        await conversations.add_question(uow, customer.id, thread_id, author=1001, text="second")
+    await support.relay(shop.shop, thread_id)  # the thread is being sent: back at once
+    assert not [m for m in ada.messages if "second" in (m.text or "")]
+    await first
+    relayed = [(m.text or "").split("\n")[1] for m in ada.messages]
+    assert relayed == ["first", "second"]
+
+
+async def test_a_question_kept_before_a_crash_is_relayed_once_after_the_restart(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+    await ask(alice, ada, "Is the grinder adjustable?")
+    await shop.until_idle()
+    # As a crash right after the question was kept leaves things: kept, not relayed, and its
+    # update unfinished with its change made.
+    question = await last_update(shop.store, "message")
+    async with shop.store.uow() as uow:
+        await uow.session.execute(update(SupportMessage).values(delivery="waiting"))
+        await uow.session.execute(delete(SupportRelay))
+    await crash_after(shop.store, question, changed=True)
+
+    await shop.restart()
+    await alice.wait_for("You are writing to the shop")  # the update, answered, not re-kept
+    await shop.until_idle()
+    assert shop.shop is not None
+    assert await support.relay_stalled(shop.shop) == 0  # too fresh: its sender may be busy
+    later = utcnow() + support.STALLED_AFTER * 2
+    assert await support.relay_stalled(shop.shop, now=later) == 1
+    copies = [m for m in ada.messages if "Is the grinder adjustable?" in (m.text or "")]
+    assert len(copies) == 2  # the one before the crash (in this test), and the relay after it
+    async with shop.store.uow() as uow:
+        kept = (await uow.session.scalars(select(SupportMessage))).all()
+    assert [(m.text, m.delivery) for m in kept] == [("Is the grinder adjustable?", "sent")]
+    await ada.send("Yes, 18 steps.", reply_to=copies[-1])
+    await alice.wait_for("Yes, 18 steps.")
 
 
 async def test_photos_go_both_ways(shop: ShopHarness) -> None:

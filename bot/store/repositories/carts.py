@@ -160,13 +160,13 @@ class CartRepository:
         )
         return found.all()
 
-    async def claim_reminder(self, cart_id: int, cutoff: datetime, now: datetime) -> bool:
-        """Mark the cart reminded of, once per change: of two workers, one wins (the other
+    async def claim_reminder(self, cart_id: int, cutoff: datetime) -> bool:
+        """Mark the cart's last change reminded of, once: of two workers, one wins (the other
         finds it reminded, or changed since it looked)."""
         result = await self.session.execute(
             update(Cart)
             .where(Cart.id == cart_id, _REMINDABLE, Cart.changed_at <= cutoff)
-            .values(reminded_at=now)
+            .values(reminded_for=Cart.changed_at)
             .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1
@@ -210,7 +210,7 @@ class CartRepository:
 
 
 _REMINDABLE = Cart.changed_at.is_not(None) & or_(
-    Cart.reminded_at.is_(None), Cart.reminded_at < Cart.changed_at
+    Cart.reminded_for.is_(None), Cart.reminded_for < Cart.changed_at
 )
 _STAMP = CartLine.__table__.c.added_at.type
 _PRICE = CartLine.__table__.c.quoted_price.type

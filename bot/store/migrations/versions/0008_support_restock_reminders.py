@@ -5,7 +5,7 @@
   (replying to one answers its thread);
 - restock_subscriptions: shoppers waiting for a sold-out product, one row per shopper and
   product;
-- carts.changed_at / carts.reminded_at and customers.cart_reminders: one reminder per cart
+- carts.changed_at / carts.reminded_for and customers.cart_reminders: one reminder per cart
   change, never to a shopper who turned them off. Existing carts get no changed_at, so they
   are not reminded of until their shopper changes them again.
 
@@ -32,7 +32,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("carts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("reminded_for", sa.DateTime(timezone=True), nullable=True))
 
     op.create_table(
         "support_threads",
@@ -141,7 +141,7 @@ def downgrade() -> None:
     op.drop_index("ix_support_threads_customer_status", table_name="support_threads")
     op.drop_table("support_threads")
     with op.batch_alter_table("carts", schema=None) as batch_op:
-        batch_op.drop_column("reminded_at")
+        batch_op.drop_column("reminded_for")
         batch_op.drop_column("changed_at")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_column("cart_reminders")
