@@ -100,3 +100,11 @@ async def test_no_reminders_when_cart_reminder_hours_is_zero(tmp_path: Path) -> 
         await alice.send("/settings")
         settings = await alice.wait_for("This shop sends no cart reminders")
         assert "Turn cart reminders" not in alice.render(settings)
+
+
+async def test_every_worker_runs_the_jobs_that_send_reminders_notices_and_answers(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        jobs = {job.name for job in h.app.job_queue.jobs()}
+        assert {"remind-carts", "tell-back-in-stock", "relay-stalled-support-messages"} <= jobs
