@@ -56,6 +56,7 @@ class Settings:
     inbox_lease_seconds: int = 30
     inbox_keep_hours: int = 24
     metrics_port: int = 0  # polling mode: serve /healthz and /metrics here (0: off)
+    stars_reconcile_seconds: int = 300  # Stars shops: how often getStarTransactions is read
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -183,6 +184,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         inbox_lease_seconds=_positive_int(env, "INBOX_LEASE_SECONDS", 30),
         inbox_keep_hours=_positive_int(env, "INBOX_KEEP_HOURS", 24),
         metrics_port=_positive_int(env, "METRICS_PORT", 0, allow_zero=True),
+        stars_reconcile_seconds=_positive_int(env, "STARS_RECONCILE_SECONDS", 300),
     )
 
 

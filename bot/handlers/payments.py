@@ -1,23 +1,30 @@
 """Telegram's payment updates: shipping query, pre-checkout query, successful payment.
 
 Thin: each handler parses the update, makes one call into bot.usecases.payments and renders
-the answer. Two jobs run beside them: releasing expired stock holds and retrying Stripe
-checks that could not be made at payment time.
+the answer. Jobs run beside them: releasing expired stock holds, retrying Stripe checks
+that could not be made at payment time, and (in a Stars shop) taking Stars payments whose
+successful_payment update never arrived, found in getStarTransactions.
 """
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import MessageHandler, PreCheckoutQueryHandler, ShippingQueryHandler, filters
 
-from bot.context import AnyApplication, ShopContext
+from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.payments.shipping import ShippingRefused
+from bot.payments.stars import recent_star_payments
 from bot.usecases import payments
 from bot.usecases.payments import IncomingPayment, PaymentRefused
 from bot.views import payments as views
 
+log = logging.getLogger(__name__)
+
 HOLD_EXPIRY_INTERVAL_SECONDS = 30.0
 VERIFY_RETRY_INTERVAL_SECONDS = 120.0
+STARS_PAGES = 10  # the latest 1,000 Stars transactions are compared with the payments
 
 
 async def on_shipping_query(update: Update, context: ShopContext) -> None:
@@ -93,6 +100,22 @@ async def retry_payment_checks(context: ShopContext) -> None:
     await payments.retry_payment_checks(context.shop)
 
 
+async def reconcile_stars(context: ShopContext) -> None:
+    """Job: Stars payments Telegram took but whose successful_payment never arrived are taken
+    exactly as that update would have been; one matching no order is told to the admins once."""
+    shop = context.shop
+    found = await recent_star_payments(context.bot, pages=STARS_PAGES)
+    for incoming in await payments.lost_star_payments(shop, found):
+        charge = incoming.telegram_payment_charge_id
+        log.warning("Stars payment %s never reached the bot as an update: taking it now", charge)
+        taken = await payments.take_payment(shop, incoming, chat_id=incoming.user_id)
+        if (text := views.payment_answer(taken)) is not None:
+            await shop.notifier.notify(incoming.user_id, text)
+        await payments.after_receipt(shop, taken, chat_id=incoming.user_id)
+        if taken.outcome.kind == "unknown_order":
+            await payments.note_unmatched(shop, incoming)
+
+
 def register(app: AnyApplication) -> None:
     app.add_handler(ShippingQueryHandler(on_shipping_query))
     app.add_handler(PreCheckoutQueryHandler(on_pre_checkout))
@@ -104,6 +127,14 @@ def register(app: AnyApplication) -> None:
             first=HOLD_EXPIRY_INTERVAL_SECONDS,
             name="release-expired-holds",
         )
+        settings = app.bot_data[SHOP_KEY].settings
+        if settings.uses_stars:
+            app.job_queue.run_repeating(
+                reconcile_stars,
+                interval=settings.stars_reconcile_seconds,
+                first=settings.stars_reconcile_seconds,
+                name="reconcile-stars",
+            )
         app.job_queue.run_repeating(
             retry_payment_checks,
             interval=VERIFY_RETRY_INTERVAL_SECONDS,

@@ -1,12 +1,17 @@
-"""Telegram Stars refunds: refundStarPayment gives a Stars payment back, always in full."""
+"""Telegram Stars: refunds (refundStarPayment gives a payment back, always in full), and the
+bot's Stars transactions (getStarTransactions), read to find payments whose update was lost."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+from telegram import TransactionPartnerUser
 from telegram.error import TelegramError
 
 from bot.payments.stripe_gateway import ProviderRejected
+
+PAGE = 100  # getStarTransactions' largest page
 
 
 class StarRefunder(Protocol):
@@ -27,3 +32,37 @@ class StarsGateway:
             await self._bot.refund_star_payment(user_id, telegram_payment_charge_id)
         except TelegramError as exc:
             raise ProviderRejected(str(exc)) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class StarPayment:
+    """An incoming Stars payment as Telegram's transaction list shows it."""
+
+    telegram_payment_charge_id: str
+    user_id: int
+    payer_name: str
+    amount: int
+    invoice_payload: str
+
+
+async def recent_star_payments(bot: Any, pages: int) -> list[StarPayment]:
+    """Incoming Stars payments for invoices, from the last `pages` pages of the transaction
+    list (refunds and other transactions left out). The order of the list is not relied on."""
+    found: list[StarPayment] = []
+    for page in range(pages):
+        batch = (await bot.get_star_transactions(offset=page * PAGE, limit=PAGE)).transactions
+        for transaction in batch:
+            source = transaction.source
+            if isinstance(source, TransactionPartnerUser) and source.invoice_payload:
+                found.append(
+                    StarPayment(
+                        telegram_payment_charge_id=transaction.id,
+                        user_id=source.user.id,
+                        payer_name=f"{source.user.full_name} (id {source.user.id})",
+                        amount=transaction.amount,
+                        invoice_payload=source.invoice_payload,
+                    )
+                )
+        if len(batch) < PAGE:
+            break
+    return found

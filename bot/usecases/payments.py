@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from bot.conversation import engine
 from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
+from bot.payments.stars import StarPayment
 from bot.services import checkout
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
@@ -431,3 +433,39 @@ async def retry_payment_checks(shop: Shop) -> None:
     for outcome in await verify_pending(shop):
         if outcome.flagged:
             await shop.notifier.alert_admins(notices.needs_review(outcome.order_id, outcome.note))
+
+
+UNMATCHED_STARS = "stars.unmatched"
+
+
+async def lost_star_payments(shop: Shop, found: Sequence[StarPayment]) -> list[IncomingPayment]:
+    """Stars payments Telegram took whose successful_payment never reached the shop: not
+    recorded, and not already reported to the admins as matching no order."""
+    charge_ids = [p.telegram_payment_charge_id for p in found]
+    async with shop.store.reading() as uow:
+        known = await uow.payments.charge_ids_among(charge_ids)
+        reported = await uow.audit.targets_of(UNMATCHED_STARS, charge_ids)
+    return [
+        IncomingPayment(
+            user_id=p.user_id,
+            payload=p.invoice_payload,
+            currency=STARS,
+            total_amount=p.amount,
+            telegram_payment_charge_id=p.telegram_payment_charge_id,
+            provider_payment_charge_id="",
+            payer_name=p.payer_name,
+        )
+        for p in found
+        if p.telegram_payment_charge_id not in known | reported
+    ]
+
+
+async def note_unmatched(shop: Shop, incoming: IncomingPayment) -> None:
+    """Remember that the admins heard of this unmatched Stars payment, so they hear it once."""
+    async with shop.store.uow() as uow:
+        await uow.audit.record(
+            None,
+            UNMATCHED_STARS,
+            incoming.telegram_payment_charge_id,
+            {"user": incoming.user_id, "amount": incoming.total_amount},
+        )

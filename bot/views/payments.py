@@ -68,17 +68,23 @@ async def show_payment_step(
 async def acknowledge_payment(update: Update, taken: TakenPayment) -> None:
     """The shopper's answer to a successful payment: the receipt, or what went wrong."""
     message = update.effective_message
+    text = payment_answer(taken)
+    if message is not None and text is not None:
+        await message.reply_text(text)
+
+
+def payment_answer(taken: TakenPayment) -> str | None:
+    """What the shopper is told of a payment: the receipt, or what went wrong (None for a
+    payment delivered twice: the first delivery answered)."""
     outcome = taken.outcome
-    if message is None or outcome.kind == "duplicate":
-        return
+    if outcome.kind == "duplicate":
+        return None
     if outcome.kind == "unknown_order" or outcome.order is None:
-        await message.reply_text(UNMATCHED)
-    elif taken.apology is not None:
-        await message.reply_text(taken.apology)
-    else:
-        downloads = taken.delivery is not None and bool(taken.delivery.downloads)
-        under_review = taken.review_reason is not None
-        await message.reply_text(receipt_text(outcome.order, under_review, downloads))
+        return UNMATCHED
+    if taken.apology is not None:
+        return taken.apology
+    downloads = taken.delivery is not None and bool(taken.delivery.downloads)
+    return receipt_text(outcome.order, taken.review_reason is not None, downloads)
 
 
 def shipping_options(choices: list[ShippingChoice]) -> list[ShippingOption]:

@@ -32,3 +32,12 @@ class AuditRepository:
     async def list_recent(self, limit: int = 50) -> Sequence[AuditEntry]:
         stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         return (await self.session.scalars(stmt)).all()
+
+    async def targets_of(self, action: str, targets: Sequence[str]) -> set[str]:
+        """Which of `targets` already have an entry for `action`."""
+        if not targets:
+            return set()
+        stmt = select(AuditEntry.target).where(
+            AuditEntry.action == action, AuditEntry.target.in_(targets)
+        )
+        return {t for t in (await self.session.scalars(stmt)).all() if t is not None}

@@ -21,6 +21,15 @@ class PaymentRepository:
         )
         return await self.session.scalar(stmt)
 
+    async def charge_ids_among(self, charge_ids: Sequence[str]) -> set[str]:
+        """Which of these Telegram charge ids are recorded."""
+        if not charge_ids:
+            return set()
+        stmt = select(Payment.telegram_payment_charge_id).where(
+            Payment.telegram_payment_charge_id.in_(charge_ids)
+        )
+        return set((await self.session.scalars(stmt)).all())
+
     async def add_once(self, payment: Payment) -> Payment | None:
         """Insert the payment; None if this charge id was already recorded (a replay)."""
         if await self.get_by_charge_id(payment.telegram_payment_charge_id) is not None:
