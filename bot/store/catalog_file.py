@@ -97,7 +97,10 @@ def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow
     except UnicodeDecodeError:
         raise CatalogError([RowError(0, "", "file", "not UTF-8 text")], source) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:  # e.g. a stray carriage return in the header line
+        raise CatalogError([RowError(1, "", "header", str(exc))], source) from None
     missing = [f for f in REQUIRED_FIELDS if f not in header]
     if missing:
         message = f"header lacks column(s): {', '.join(missing)}"
