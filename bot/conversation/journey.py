@@ -76,6 +76,7 @@ from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
+from bot.texts import support as support_texts
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -226,7 +227,11 @@ async def search_hint(v: Visit) -> Screen:
 @changing
 async def cancel(v: Visit) -> MenuScreen:
     """/cancel: back to the menu. An open invoice is cancelled too, also if the shopper browsed
-    on since: its stock is free for others at once instead of when the hold expires."""
+    on since: its stock is free for others at once instead of when the hold expires. While
+    writing to the shop, /cancel only stops that (an invoice asked about stays payable)."""
+    if v.chat.state == Step.SUPPORT:
+        await v.fire("cancel")
+        return MenuScreen(first_name=v.who.first_name, notice=support_texts.DONE_WRITING)
     released = await release_open_holds(
         v.uow, v.customer_id, v.who.user_id, "cancelled by the shopper", actor="shopper"
     )
@@ -463,26 +468,27 @@ async def order(v: Visit, order_id: int) -> Screen:
 @looking
 async def watch(v: Visit, product_id: int) -> Screen:
     """Notify me: the shopper waits for a sold-out product (once, however often pressed)."""
-    try:
-        card = await catalog.product_card(v.uow, product_id)
-    except ProductUnavailable:
-        return await _listing(v, notice=GONE)
-    if card.available > 0:
-        return await _product(v, product_id, 1, notice=restock_texts.IN_STOCK_NOW, card=card)
-    await v.uow.restock.watch(v.customer_id, product_id)
-    notice = restock_texts.watching(card.title)
-    return await _product(v, product_id, 1, notice=notice, card=card, watching=True)
+    return await _wait_for(v, product_id, True)
 
 
 @looking
 async def unwatch(v: Visit, product_id: int) -> Screen:
+    return await _wait_for(v, product_id, False)
+
+
+async def _wait_for(v: Visit, product_id: int, waiting: bool) -> Screen:
     try:
         card = await catalog.product_card(v.uow, product_id)
     except ProductUnavailable:
         return await _listing(v, notice=GONE)
-    await v.uow.restock.unwatch(v.customer_id, product_id)
-    notice = restock_texts.stopped(card.title)
-    return await _product(v, product_id, 1, notice=notice, card=card, watching=False)
+    if waiting and card.available > 0:
+        return await _product(v, product_id, 1, notice=restock_texts.IN_STOCK_NOW, card=card)
+    if waiting:
+        await v.uow.restock.watch(v.customer_id, product_id)
+    else:
+        await v.uow.restock.unwatch(v.customer_id, product_id)
+    said = restock_texts.watching if waiting else restock_texts.stopped
+    return await _product(v, product_id, 1, notice=said(card.title), card=card, watching=waiting)
 
 
 # ---------------------------------------------------------------- talk to the shop

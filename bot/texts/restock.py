@@ -11,6 +11,7 @@ from bot.store.repositories.restock import Waiting
 NOTIFY_ME = "🔔 Notify me when it's back"
 STOP = "🔕 Don't notify me"
 WAITING_LINE = "🔔 I'll message you when it's back."
+IN_STOCK_NOW = "Good news: it's in stock right now!"
 
 
 def watching(title: str) -> str:
@@ -19,9 +20,6 @@ def watching(title: str) -> str:
 
 def stopped(title: str) -> str:
     return f"🔕 OK, no message about {title}."
-
-
-IN_STOCK_NOW = "Good news: it's in stock right now!"
 
 
 def back_in_stock(waiting: Waiting) -> Notice:

@@ -25,6 +25,7 @@ NOBODY_AVAILABLE = (
     "meanwhile /help shows what I can do."
 )
 SENT = "📨 Sent to the shop. The answer will come here."
+DONE_WRITING = "You are no longer writing to the shop; answers still come here."
 ASK_ABOUT_ORDER = "💬 Ask about this order"
 REPLY = "✍️ Reply"
 ANSWER_HEAD = "💬 The shop answers:"

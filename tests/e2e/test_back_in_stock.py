@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,29 +14,17 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, RestockSubscription
 from bot.usecases import restock
 from tests.admin.test_e2e_broadcast import busiest_second
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import open_invoice
 
-ADMIN_ID = 9001
 MUG = "KIT-MUG-CER"
 BACK = "🔔 Good news: Stoneware Mug 350ml is back in stock!"
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as server:
-        server.user(ADMIN_ID, "Ada")
-        yield server
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, standin: BotApiStandIn) -> AsyncIterator[ShopHarness]:
-    async with ShopHarness(
-        tmp_path,
-        standin=standin,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-    ) as h:
-        yield h
+def shop(harness: ShopHarness) -> ShopHarness:
+    """A seeded shop with one admin, Ada (tests/e2e/conftest.py)."""
+    return harness
 
 
 async def set_stock(shop: ShopHarness, sku: str, stock: int) -> None:
@@ -173,3 +160,22 @@ async def test_every_waiting_shopper_is_told_at_the_bulk_pace(tmp_path: Path) ->
         times = sorted(c.at for c in sends)
         assert times[-1] - times[0] >= (shoppers - 1) / rate * 0.95  # paced...
         assert busiest_second(times) <= rate  # ...never more than BROADCAST_RATE in a second
+
+
+@pytest.mark.parametrize(
+    ("data", "answer"),
+    [
+        ("1:nm:999999", "Sorry, that product is no longer available."),
+        ("1:nmx:999999", "Sorry, that product is no longer available."),
+        ("1:ask:999999", "This button has expired, here is the current view."),
+        ("1:crm:7", "Cart reminders are on."),
+        ("1:ASX:1", "Sorry, that is for the shop's admins only."),
+    ],
+)
+async def test_forged_buttons_get_a_clear_answer(shop: ShopHarness, data: str, answer: str) -> None:
+    alice = shop.user(1001, "Alice")
+    await alice.send("/start")
+    welcome = await alice.wait_for("Welcome")
+    pressed = await alice.press_data(welcome, data)
+    assert (pressed.text or "").startswith(answer)
+    assert await waiting(shop) == 0

@@ -4,41 +4,26 @@ shopper, in order, across a restart; threads close; nobody available is said so.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from bot.services import support as conversations
-from bot.standin import BotApiStandIn, FakeUser
+from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.store.models import SupportMessage, SupportRelay, utcnow
 from bot.usecases import support
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import open_invoice
 from tests.reliability.test_exactly_once import crash_after, last_update
 
-ADMIN_ID = 9001
-PROVIDER_TOKEN = "TEST:provider"
-
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as server:
-        server.user(ADMIN_ID, "Ada")  # the admin has opened a chat with the bot
-        yield server
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, standin: BotApiStandIn) -> AsyncIterator[ShopHarness]:
-    async with ShopHarness(
-        tmp_path,
-        standin=standin,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token=PROVIDER_TOKEN,
-    ) as h:
-        yield h
+def shop(harness: ShopHarness) -> ShopHarness:
+    """A seeded shop with one admin, Ada (tests/e2e/conftest.py)."""
+    return harness
 
 
 async def ask(alice: FakeUser, admin: FakeUser, question: str) -> Message:
@@ -189,6 +174,12 @@ async def test_asking_about_an_order_names_the_order_for_the_admin(shop: ShopHar
     relayed = await ask(alice, ada, "Can I change the colour?")
     assert (relayed.text or "").startswith("💬 Alice (id 1001) about order #1:\n")
 
+    await alice.send("/cancel")  # stops writing to the shop; the invoice asked about stays
+    await alice.wait_for("You are no longer writing to the shop")
+    async with shop.store.reading() as uow:
+        order = await uow.orders.get(1, full=False)
+    assert order is not None and (order.status, order.hold_status) == ("awaiting_payment", "held")
+
 
 async def test_someone_elses_order_cannot_be_asked_about(shop: ShopHarness) -> None:
     mallory = shop.user(666, "Mallory")
@@ -205,7 +196,7 @@ async def test_cancel_stops_writing_to_the_shop(shop: ShopHarness) -> None:
     await alice.send("/support")
     await alice.wait_for("Write your question")
     await alice.send("/cancel")
-    await alice.wait_for("Back to the main menu")
+    await alice.wait_for("You are no longer writing to the shop")
     await alice.send("kettle")
     await alice.wait_for("Results for")
     await shop.until_idle()
@@ -276,3 +267,13 @@ async def test_nobody_available_is_said_so_when_no_admins_are_configured(
         await alice.wait_for("Main menu")  # "hello" is a greeting: no conversation was opened
         async with h.store.uow() as uow:
             assert not (await uow.session.scalars(select(SupportMessage))).all()
+
+
+async def test_closing_a_conversation_that_does_not_exist_says_it_is_closed(
+    shop: ShopHarness,
+) -> None:
+    ada = shop.user(ADMIN_ID, "Ada")
+    await ada.send("/admin")
+    menu = await ada.wait_for("Admin")
+    pressed = await ada.press_data(menu, "1:ASX:424242")
+    assert pressed.text == "This conversation was closed already."
