@@ -9,8 +9,9 @@ restart loses nothing. Then `relay` sends what the thread has waiting, oldest fi
   then, that one sends the new message too, since it looks again before letting go. So a
   shopper's messages reach the admins, and the admins' answers the shopper, in the order
   they were written, also when they land on different workers;
-- each message is marked sent (or blocked, or failed) right after its send; a job
-  (`relay_stalled`) picks up threads whose sender crashed once their claim has run out;
+- each message is marked sent (or blocked, or failed) right after its send, and the claim is
+  renewed; a job (`relay_stalled`) picks up threads whose sender crashed once their claim has
+  run out;
 - a question goes to every admin as a notice; each admin's copy is remembered, so replying
   to it answers the thread; an answer or the closing goes to the shopper. All are bulk
   sends through the notifier. A shopper who blocked the bot is marked so, the admin who
@@ -36,9 +37,10 @@ from bot.texts import support as texts
 
 log = logging.getLogger(__name__)
 
-SENDING_LEASE = timedelta(minutes=10)
-"""How long a worker may take to send a thread's waiting messages before another takes over
-(bulk sends can queue behind a broadcast)."""
+SENDING_LEASE = timedelta(minutes=2)
+"""How long a worker may take to send one of a thread's messages before another may take the
+thread over (renewed after each message). A bulk send queued behind a broadcast of more than
+about 3,000 messages can outlast it; then that message may be sent twice."""
 STALLED_AFTER = timedelta(seconds=10)
 """A message still waiting this long after it was written, with nobody sending, is stalled."""
 
@@ -119,7 +121,8 @@ async def relay(shop: Shop, thread_id: int) -> None:
             thread = ThreadFacts.of(row)
             waiting = [MessageFacts.of(m) for m in await uow.support.waiting(thread_id)]
         for message in waiting:
-            await _send(shop, thread, message)
+            if not await _send(shop, thread, message, claim):
+                return  # took too long: another worker has taken the thread over
         async with shop.store.uow() as uow:
             await uow.support.let_go_sending(thread_id, claim)
             if not await uow.support.waiting(thread_id):
@@ -137,8 +140,9 @@ async def relay_stalled(shop: Shop, *, now: datetime | None = None) -> int:
     return len(stalled)
 
 
-async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts) -> None:
-    """Send one message, and record how it went (and what replying to it means)."""
+async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts, claim: str) -> bool:
+    """Send one message and record how it went (and what replying to it means); False if the
+    thread is no longer this sender's."""
     notifier = shop.notifier
     copies: list[tuple[int, int]] = []
     if message.kind == QUESTION:
@@ -151,14 +155,23 @@ async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts) -> None:
     else:
         notice = texts.answer(message) if message.kind == ANSWER else texts.closed()
         outcome = (await notifier.send(thread.telegram_id, notice)).outcome
+    now = utcnow()
     async with shop.store.uow() as uow:
-        await uow.support.mark_delivered(message.message_id, outcome.value, utcnow())
+        await uow.support.mark_delivered(message.message_id, outcome.value, now)
         if copies:
             await uow.support.add_relays(thread.thread_id, copies)
         if outcome is Sent.BLOCKED:
             await uow.customers.mark_blocked(thread.telegram_id)
-    if outcome is Sent.SENT:
-        return
+        still_ours = await uow.support.keep_sending(
+            thread.thread_id, claim, until=now + SENDING_LEASE
+        )
+    if outcome is not Sent.SENT:
+        await _report(shop, thread, message, outcome)
+    return still_ours
+
+
+async def _report(shop: Shop, thread: ThreadFacts, message: MessageFacts, outcome: Sent) -> None:
+    """A message that could not go out: logged; the admin whose answer it was is told."""
     log.warning(
         "support message %s (%s) of thread %s: %s",
         message.message_id,
@@ -168,4 +181,4 @@ async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts) -> None:
     )
     if message.kind == ANSWER and message.author is not None:
         problem = texts.answer_blocked if outcome is Sent.BLOCKED else texts.answer_failed
-        await notifier.notify(message.author, problem(thread))
+        await shop.notifier.notify(message.author, problem(thread))

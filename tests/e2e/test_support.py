@@ -4,6 +4,7 @@ shopper, in order, across a restart; threads close; nobody available is said so.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bot.services import support as conversations
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
-from bot.store.models import SupportMessage, SupportRelay, utcnow
+from bot.store.models import SupportMessage, SupportRelay, SupportThread, utcnow
 from bot.usecases import support
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import open_invoice
@@ -139,6 +140,34 @@ async def test_a_question_kept_before_a_crash_is_relayed_once_after_the_restart(
     assert [(m.text, m.delivery) for m in kept] == [("Is the grinder adjustable?", "sent")]
     await ada.send("Yes, 18 steps.", reply_to=copies[-1])
     await alice.wait_for("Yes, 18 steps.")
+
+
+async def test_a_thread_whose_sender_crashed_mid_send_is_taken_over_when_its_claim_runs_out(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(1001)
+        assert customer is not None
+        thread_id = await conversations.add_question(
+            uow, customer.id, None, author=1001, text="Anyone there?"
+        )
+        now = utcnow()  # a worker took the thread to send it, then died
+        assert await uow.support.take_sending(
+            thread_id, "crashed", now=now, until=now + support.SENDING_LEASE
+        )
+    assert shop.shop is not None
+    soon = utcnow() + support.STALLED_AFTER * 2
+    assert await support.relay_stalled(shop.shop, now=soon) == 0  # its claim still runs
+    async with shop.store.uow() as uow:  # ...until it has run out
+        await uow.session.execute(
+            update(SupportThread).values(sending_until=utcnow() - timedelta(seconds=1))
+        )
+    assert await support.relay_stalled(shop.shop, now=soon) == 1
+    await ada.wait_for("Anyone there?")
+    assert len([m for m in ada.messages if "Anyone there?" in (m.text or "")]) == 1
 
 
 async def test_photos_go_both_ways(shop: ShopHarness) -> None:

@@ -91,6 +91,16 @@ class SupportRepository:
         )
         return rowcount(result) == 1
 
+    async def keep_sending(self, thread_id: int, claim: str, *, until: datetime) -> bool:
+        """Stay the thread's sender until `until`; False if another has taken over."""
+        result = await self.session.execute(
+            update(SupportThread)
+            .where(SupportThread.id == thread_id, SupportThread.sending_claim == claim)
+            .values(sending_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
     async def let_go_sending(self, thread_id: int, claim: str) -> None:
         await self.session.execute(
             update(SupportThread)
