@@ -511,12 +511,6 @@ async def ask_shop(v: Visit, order_id: int | None = None) -> Screen:
 
 
 @looking
-async def writing_to_shop(v: Visit) -> bool:
-    """Is the shopper writing to the shop (so a phrase such as "hi" is for the shop)?"""
-    return v.chat.state == Step.SUPPORT
-
-
-@looking
 async def photo(v: Visit, file_id: str, caption: str | None) -> Screen | None:
     """A photo: for the shop while the shopper writes to it; None otherwise (not readable)."""
     if v.chat.state != Step.SUPPORT:
@@ -600,11 +594,19 @@ def phrase_intent(text: str) -> str | None:
 
 
 @looking
-async def words(v: Visit, text: str) -> Screen:
-    """A text message that is not a phrase: search the catalog for its words; while the
-    shopper is writing to the shop, it goes to the shop instead."""
+async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
+    """A message the shopper typed: for the shop while the shopper writes to it (also "hi"
+    or "help"); otherwise a search for its words, unless it is a `phrase` the caller handles
+    ("cart", "my orders": None is returned for those)."""
     if v.chat.state == Step.SUPPORT:
         return await _question(v, text=text)
+    if phrase:
+        return None
+    return await _words(v, text)
+
+
+async def _words(v: Visit, text: str) -> Screen:
+    """A text message that is not a phrase: search the catalog for its words."""
     if catalog.query_words(text):
         found = await _search(v, text, 0)
         if found is not None:

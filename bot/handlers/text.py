@@ -43,13 +43,12 @@ async def plain_text(update: Update, context: ShopContext) -> None:
     if intent == "cancel":
         await shop.cancel_command(update, context)
         return
-    # While the shopper writes to the shop, "hi" or "help" is for the shop, not a phrase.
-    if intent is not None and not await journey.writing_to_shop(context.shop, who):
+    screen = await journey.typed(context.shop, who, message.text, phrase=intent is not None)
+    if screen is None and intent is not None:  # not for the shop: the phrase does what it says
         screen = await INTENTS[intent](context.shop, who)
-    else:
-        screen = await journey.words(context.shop, who, message.text)
-    await present(update, context, screen)
-    await support.relay_question(context, screen)
+    if screen is not None:
+        await present(update, context, screen)
+        await support.relay_question(context, screen)
 
 
 def register(app: AnyApplication) -> None:
