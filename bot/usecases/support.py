@@ -8,7 +8,7 @@ restart loses nothing. Then `relay` sends what the thread has waiting, oldest fi
   whoever stores a message calls `relay`, and if another worker is sending the thread just
   then, that one sends the new message too, since it looks again before letting go. So a
   shopper's messages reach the admins, and the admins' answers the shopper, in the order
-  they were written, also when they land on different workers;
+  they were stored, also when they are handled by different workers;
 - each message is marked sent (or blocked, or failed) right after its send, and the claim is
   renewed; a job (`relay_stalled`) picks up threads whose sender crashed once their claim has
   run out;

@@ -27,6 +27,14 @@ def shop(harness: ShopHarness) -> ShopHarness:
     return harness
 
 
+async def writing_to_the_shop(shop: ShopHarness) -> tuple[FakeUser, FakeUser]:
+    """Alice has sent /support; Ada is the admin."""
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+    return alice, ada
+
+
 async def ask(alice: FakeUser, admin: FakeUser, question: str) -> Message:
     """Alice writes to the shop; the question as the admin got it."""
     await alice.send(question)
@@ -60,9 +68,7 @@ async def test_a_question_reaches_the_admin_and_the_reply_comes_back_after_a_res
 
 
 async def test_messages_keep_their_order_both_ways(shop: ShopHarness) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     for n in range(1, 5):
         await alice.send(f"part {n}")  # one after another, without waiting for "Sent"
     await shop.until_idle()
@@ -86,9 +92,7 @@ async def test_a_message_kept_while_another_worker_sends_the_thread_goes_out_aft
 ) -> None:
     """Two relays of one thread at once (as two workers would run them): the second finds the
     thread taken and leaves; the first sends the new message too, after its own."""
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    _, ada = await writing_to_the_shop(shop)
     assert shop.shop is not None
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(1001)
@@ -113,9 +117,7 @@ async def test_a_message_kept_while_another_worker_sends_the_thread_goes_out_aft
 async def test_a_question_kept_before_a_crash_is_relayed_once_after_the_restart(
     shop: ShopHarness,
 ) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     await ask(alice, ada, "Is the grinder adjustable?")
     await shop.until_idle()
     # As a crash right after the question was kept leaves things: kept, not relayed, and its
@@ -145,9 +147,7 @@ async def test_a_question_kept_before_a_crash_is_relayed_once_after_the_restart(
 async def test_a_thread_whose_sender_crashed_mid_send_is_taken_over_when_its_claim_runs_out(
     shop: ShopHarness,
 ) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    _, ada = await writing_to_the_shop(shop)
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(1001)
         assert customer is not None
@@ -171,9 +171,7 @@ async def test_a_thread_whose_sender_crashed_mid_send_is_taken_over_when_its_cla
 
 
 async def test_photos_go_both_ways(shop: ShopHarness) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     await alice.send_photo(caption="The handle came off")
     await alice.wait_for("Sent to the shop")
     relayed = await ada.wait_for("The handle came off")
@@ -221,9 +219,7 @@ async def test_someone_elses_order_cannot_be_asked_about(shop: ShopHarness) -> N
 
 
 async def test_cancel_stops_writing_to_the_shop(shop: ShopHarness) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     await alice.send("/cancel")
     await alice.wait_for("You are no longer writing to the shop")
     await alice.send("kettle")
@@ -235,9 +231,7 @@ async def test_cancel_stops_writing_to_the_shop(shop: ShopHarness) -> None:
 async def test_an_admin_closes_the_conversation_and_the_shopper_is_told(
     shop: ShopHarness,
 ) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     relayed = await ask(alice, ada, "Thanks, that's all!")
 
     await ada.press("Close conversation", message=relayed)
@@ -257,9 +251,7 @@ async def test_an_admin_closes_the_conversation_and_the_shopper_is_told(
 async def test_an_answer_to_a_shopper_who_blocked_the_bot_is_reported_not_retried(
     shop: ShopHarness,
 ) -> None:
-    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
-    await alice.send("/support")
-    await alice.wait_for("Write your question")
+    alice, ada = await writing_to_the_shop(shop)
     relayed = await ask(alice, ada, "Where is my parcel?")
     alice.block()
 
