@@ -15,7 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks import floor
+from benchmarks import floor, search
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.store.uow import Store
@@ -159,6 +159,8 @@ async def main(args: argparse.Namespace) -> None:
                 await _drop_pg(pg[0])
         (workdir / "checkout").mkdir()
         await bench_checkout(workdir / "checkout", args.buyers)
+    if args.search:
+        await search.run(args.quick, args.postgres)
 
 
 def cli() -> int:
@@ -170,6 +172,7 @@ def cli() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="turns of echo and shop each")
     parser.add_argument("--buyers", type=int, default=20, help="shoppers paying at once")
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: a smoke test that everything runs"
     )

@@ -12,7 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.config import ConfigError, Settings
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
-from bot.handlers.menu import publish_commands
+from bot.handlers.menu import publish_commands, publish_storefront
 from bot.inbox import InboxUpdateProcessor, JournalingRequest
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
@@ -81,6 +81,7 @@ def build_application(
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await publish_commands(app, settings)
+        await publish_storefront(app, settings)
 
     async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.bot_data.pop(SHOP_KEY, None)

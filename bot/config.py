@@ -57,6 +57,9 @@ class Settings:
     inbox_keep_hours: int = 24
     metrics_port: int = 0  # polling mode: serve /healthz and /metrics here (0: off)
     stars_reconcile_seconds: int = 300  # Stars shops: how often getStarTransactions is read
+    webapp_url: str = ""  # the storefront's public https address ("": the storefront is off)
+    webapp_port: int = 8080  # polling mode: where the storefront is served
+    webapp_auth_max_age: int = 3600  # seconds a Mini App's initData stays good after auth_date
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -75,6 +78,11 @@ class Settings:
     def bot_api_file_url(self) -> str:
         """File download base URL, derived from the API base URL."""
         return _api_root(self.telegram_api_base_url) + "/file/bot"
+
+    @property
+    def storefront_on(self) -> bool:
+        """The Mini App storefront is served (WEBAPP_URL is set)."""
+        return bool(self.webapp_url)
 
     @property
     def uses_stars(self) -> bool:
@@ -152,6 +160,14 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if len(home) != 2 or not home.isalpha():
         raise ConfigError(f"SHIPPING_HOME_COUNTRY: {home!r} is not a two-letter country code")
 
+    webapp_url = get("WEBAPP_URL")
+    if webapp_url and not (webapp_url.startswith("https://") and len(webapp_url) > 8):
+        raise ConfigError(
+            f"WEBAPP_URL must be the storefront's public https:// address: {webapp_url!r}"
+        )
+    if webapp_url and not webapp_url.endswith("/") and not any(c in webapp_url for c in "?#"):
+        webapp_url += "/"  # the page's own addresses are relative to its folder
+
     defaults = Settings(bot_token=token)
     return Settings(
         bot_token=token,
@@ -185,6 +201,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
         inbox_keep_hours=_positive_int(env, "INBOX_KEEP_HOURS", 24),
         metrics_port=_positive_int(env, "METRICS_PORT", 0, allow_zero=True),
         stars_reconcile_seconds=_positive_int(env, "STARS_RECONCILE_SECONDS", 300),
+        webapp_url=webapp_url,
+        webapp_port=_positive_int(env, "WEBAPP_PORT", 8080),
+        webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
     )
 
 

@@ -33,7 +33,8 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.metrics import Metrics
 from bot.store import handling
 from bot.store.models import InboxEntry, utcnow
-from bot.store.uow import Store
+from bot.store.repositories.inbox import FINISH, finish_params, new_entries
+from bot.store.uow import Store, Write
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,18 @@ class Inbox:
             return []
         claim, now = secrets.token_hex(16), utcnow()
         lease_until = now + self.lease
-        by_id = {int(u["update_id"]): u for u in updates}
-        async with self.store.uow() as uow:
-            await uow.inbox.add_new([_entry(u, claim, now, lease_until) for u in by_id.values()])
-            await uow.inbox.take_over(list(by_id), claim, now, lease_until)
-            held = await uow.inbox.held_by(list(by_id), claim)
+        by_id = {int(u["update_id"]): u for u in sorted(updates, key=lambda u: u["update_id"])}
+        entries = [_entry(u, claim, now, lease_until) for u in by_id.values()]
+        # Nearly always every update is new: one trip stores them all. Otherwise, take what
+        # a crashed worker left and see which of them this worker now holds.
+        every_one_new = Write(new_entries(self.store.engine, entries), rows=len(entries))
+        if await self.store.apply([every_one_new], chat_id=None):
+            held = [InboxEntry(**entry) for entry in entries]
+        else:
+            async with self.store.uow() as uow:
+                await uow.inbox.add_new(entries)
+                await uow.inbox.take_over(list(by_id), claim, now, lease_until)
+                held = await uow.inbox.held_by(list(by_id), claim)
         self._hold(held, claim)
         for entry in held:
             self.metrics.received.labels(entry.kind).inc()
@@ -129,8 +137,8 @@ class Inbox:
         taken = self._taken.pop(update_id, None)
         if taken is None:
             return
-        async with self.store.uow() as uow:
-            await uow.inbox.finish(update_id, taken.claim, utcnow(), error)
+        params = finish_params(update_id, taken.claim, utcnow(), error)
+        await self.store.apply([Write(FINISH, rows=None, params=params)], chat_id=None)
         (self.metrics.failed if error else self.metrics.handled).labels(taken.kind).inc()
 
     async def prune(self) -> int:

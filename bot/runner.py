@@ -65,12 +65,11 @@ class Runner:
         await app.updater.start_polling(
             allowed_updates=ALLOWED_UPDATES, timeout=self.poll_timeout, drop_pending_updates=False
         )
-        if self.settings.metrics_port:
-            await self._serve(
-                build_server(self.shop, app),
-                self.settings.webhook_listen,
-                self.settings.metrics_port,
-            )
+        ports = {self.settings.metrics_port} - {0}
+        if self.settings.storefront_on:
+            ports.add(self.settings.webapp_port)
+        if ports:
+            await self._serve(build_server(self.shop, app), self.settings.webhook_listen, *ports)
 
     async def stop(self) -> None:
         site_runner, self._site_runner = self._site_runner, None
@@ -87,19 +86,23 @@ class Runner:
         if app.post_shutdown:
             await app.post_shutdown(app)
 
-    async def _serve(self, server: web.Application, host: str, port: int) -> None:
+    async def _serve(self, server: web.Application, host: str, *ports: int) -> None:
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
-        await web.TCPSite(runner, host, port).start()
         self._site_runner = runner
-        log.info("serving HTTP on %s:%s", host, port)
+        for port in sorted(ports):
+            await web.TCPSite(runner, host, port).start()
+            log.info("serving HTTP on %s:%s", host, port)
 
     @property
     def port(self) -> int | None:
-        """The port the HTTP server listens on (useful with port 0 in tests)."""
+        """The port the HTTP server listens on (the lowest, if several)."""
+        ports = self.ports
+        return ports[0] if ports else None
+
+    @property
+    def ports(self) -> list[int]:
+        """Every port the HTTP server listens on (useful with port 0 in tests)."""
         if self._site_runner is None:
-            return None
-        for address in self._site_runner.addresses:
-            if isinstance(address, tuple):
-                return int(address[1])
-        return None
+            return []
+        return sorted(int(a[1]) for a in self._site_runner.addresses if isinstance(a, tuple))

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlencode
 
 from bot.demo import (
     ADMIN_ID,
@@ -35,13 +36,22 @@ from bot.demo import (
     format_event,
     quiet_logging,
 )
-from bot.standin.harness import ShopHarness
+from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.models import Message, TranscriptEvent, render
+from bot.standin.payments import INVOICE_LINK_PREFIX
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
 from bot.texts.support import QUESTION_FOOT
+from bot.webapp.init_data import sign_init_data
 
 ACTION_TIMEOUT = 15.0
+# The storefront, served on loopback: its public address (https, as Telegram requires) is only
+# a name here, and a signed link stays good for the whole session.
+STOREFRONT: dict[str, Any] = {
+    "webapp_url": "https://shop.sandbox.invalid/shop/",
+    "webhook_listen": LOOPBACK,
+    "webapp_auth_max_age": 24 * 60 * 60,
+}
 
 HELP = f"""\
 You are chatting with the shop bot through a local stand-in for Telegram (nothing leaves
@@ -53,9 +63,12 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   pay                          pay the last invoice (Telegram's form; for physical goods a
                                US address and the first shipping option, `pay express`
                                picks another option by id)
+  pay LINK                     pay an invoice link the shop page made (its order page shows it)
   file PATH                    send a file to the bot (e.g. a catalog CSV, as the admin)
   reply TEXT                   as the admin: answer the newest question a shopper sent
                                through /support (Telegram's Reply to the relayed message)
+  page                         the link to the shop page (the Mini App) for whoever you are:
+                               open it in a browser, it shares the cart with this chat
   /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
   buttons                      show the numbered buttons again
   help                         this help
@@ -224,6 +237,9 @@ class Sandbox:
         for row in message.buttons:
             cells = []
             for button in row:
+                if button.web_app is not None:
+                    cells.append(f"[{button.label} → type `page` for its link]")
+                    continue
                 if button.callback_data is None:
                     cells.append(f"[{button.label} → {button.url}]")
                     continue
@@ -252,6 +268,7 @@ class Sandbox:
 
     async def run(self) -> None:
         self.write(HELP)
+        self.show_page_link()
         self.terminal.start()
         read: asyncio.Task[str | None] | None = None
         try:
@@ -292,6 +309,9 @@ class Sandbox:
         if line.lower() == "buttons":
             self.show_buttons()
             return True
+        if line.lower() == "page":
+            self.show_page_link()
+            return True
         if command == "/as":
             self.switch(rest.strip().lower())
             return True
@@ -315,6 +335,19 @@ class Sandbox:
             return True
         self.show_new()
         return True
+
+    def show_page_link(self) -> None:
+        """The storefront as the current person would open it from the chat: Telegram hands
+        the page signed initData in its URL's fragment, and so does this link."""
+        settings = self.h.settings
+        if settings is None or not settings.storefront_on:
+            self.write("This shop has no shop page (WEBAPP_URL is not set).")
+            return
+        self.write(
+            f"The shop page for {self.current.name}, in any browser on this machine "
+            f"(it shares {self.current.name}'s cart with this chat):\n"
+            f"  {storefront_link(self.h, self.current.user)}"
+        )
 
     def switch(self, role: str) -> None:
         identity = self.identities.get(role)
@@ -346,7 +379,13 @@ class Sandbox:
         await button.user.press(button.label, message=message, timeout=ACTION_TIMEOUT)
 
     async def pay(self, option: str | None) -> None:
-        result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
+        if option is not None and option.startswith(INVOICE_LINK_PREFIX):
+            link, _, option = option.partition(" ")
+            result = await self.current.user.pay_invoice_link(
+                link, shipping_option_id=option or None, timeout=ACTION_TIMEOUT
+            )
+        else:
+            result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
         if not result.ok:
             self.write(f"The payment did not go through ({result.stage}): {result.error_message}")
 
@@ -368,6 +407,14 @@ class Sandbox:
         if path.suffix.lower() == ".json":
             mime = "application/json"
         await self.current.user.send_document(path.name, data, mime)
+
+
+def storefront_link(harness: ShopHarness, user: FakeUser) -> str:
+    """The local storefront's address with initData signed for `user`, as Telegram opens it."""
+    assert harness.settings is not None
+    init_data = sign_init_data(harness.standin.token, user.user_json)
+    fragment = urlencode({"tgWebAppData": init_data, "tgWebAppVersion": "8.0"})
+    return f"http://{LOOPBACK}:{harness.settings.webapp_port}/shop/#{fragment}"
 
 
 def _without_buttons(message: Message) -> Message:
@@ -402,6 +449,8 @@ async def run_sandbox(
                 catalog_path=catalog_path or plan.catalog_path,
                 standin=standin,
                 **demo_settings(plan=plan),
+                **STOREFRONT,
+                webapp_port=free_port(),
             ) as harness:
                 terminal = TerminalInput(stdin or sys.stdin)
                 await Sandbox(harness, terminal, out or sys.stdout).run()

@@ -13,6 +13,11 @@ from bot.pacing import ShopBot
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
 from bot.store.uow import Store
+from bot.throttle import TokenBuckets
+
+# Inline queries come from anyone, one per keystroke: a burst of 8, then 2 a second per user.
+INLINE_QUERY_RATE = 2.0
+INLINE_QUERY_BURST = 8
 
 
 @dataclass
@@ -30,6 +35,9 @@ class Shop:
     _notifier: Notifier | None = None
     metrics: Metrics = field(default_factory=Metrics)
     inbox: Inbox = field(init=False)
+    inline_queries: TokenBuckets = field(
+        default_factory=lambda: TokenBuckets(INLINE_QUERY_RATE, INLINE_QUERY_BURST)
+    )
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

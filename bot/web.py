@@ -1,4 +1,4 @@
-"""The bot's own HTTP server (aiohttp): Telegram's webhook, /healthz and /metrics.
+"""The bot's own HTTP server (aiohttp): Telegram's webhook, /healthz, /metrics, the storefront.
 
 - `POST /telegram` (webhook mode): a request without the secret token header, or with a wrong
   one, gets 403; a body that is not JSON, or not an update, gets 400; neither is handled. An
@@ -7,7 +7,11 @@
 - `GET /healthz`: 200 when the database answers within two seconds, 503 when it does not.
 - `GET /metrics`: Prometheus text (bot.metrics).
 
-In polling mode the same server, without the webhook route, listens on METRICS_PORT when set.
+- `/shop/` (when WEBAPP_URL is set): the Mini App storefront, its photos and JSON API
+  (bot.webapp.api); `/shop` redirects there, so the page's relative addresses resolve.
+
+In polling mode the same server, without the webhook route, listens on METRICS_PORT when set
+and on WEBAPP_PORT when the storefront is on (one port if they are the same).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from telegram import Update
 from bot.inbox import UPDATE_KINDS
 from bot.metrics import CONTENT_TYPE
 from bot.shop import Shop
+from bot.webapp.api import MOUNT, Storefront
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +45,21 @@ def build_server(
     webhook_path: str | None = None,
     secret: str = "",
 ) -> web.Application:
-    """The aiohttp app: health and metrics always, the webhook route when `webhook_path`."""
+    """The aiohttp app: health and metrics always, the webhook route when `webhook_path`, the
+    storefront when WEBAPP_URL is set."""
     server = web.Application(client_max_size=MAX_BODY)
     server.router.add_get("/healthz", _health(shop))
     server.router.add_get("/metrics", _metrics(shop))
     if webhook_path is not None:
         server.router.add_post(f"/{webhook_path}", _webhook(shop, application, secret))
+    if shop.settings.storefront_on:
+        server.router.add_get(MOUNT, _to_storefront)
+        server.add_subapp(MOUNT, Storefront(shop, application.bot).app())
     return server
+
+
+async def _to_storefront(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently(f"{MOUNT}/")
 
 
 def _webhook(shop: Shop, application: Any, secret: str) -> Any:

@@ -45,6 +45,7 @@ from bot.conversation.screens import (
     Screen,
     SearchHintScreen,
     SettingsScreen,
+    StorefrontScreen,
     SupportScreen,
 )
 from bot.money import format_money
@@ -87,6 +88,7 @@ GONE = "Sorry, that product is no longer available."
 WAITING = "Your invoice is waiting above: pay it there, or send /cancel to cancel it."
 NO_PAYMENTS = "Payments are not set up in this shop yet. Sorry!"
 INVOICE_FAILED = "Sorry, we couldn't create your invoice just now. Please try again."
+NOT_IN_CART = "That item is no longer in your cart."
 MAX_QUANTITY = 99
 SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
@@ -224,6 +226,12 @@ async def search_hint(v: Visit) -> Screen:
     return SearchHintScreen()
 
 
+@looking
+async def storefront(v: Visit) -> Screen:
+    """/shop: the storefront page opens on the same cart (bot.conversation.storefront)."""
+    return StorefrontScreen()
+
+
 @changing
 async def cancel(v: Visit) -> MenuScreen:
     """/cancel: back to the menu. An open invoice is cancelled too, also if the shopper browsed
@@ -303,13 +311,19 @@ async def add(v: Visit, product_id: int, quantity: int) -> Screen:
     except ProductUnavailable:
         return await _listing(v, notice=GONE)
     except CartError as error:
-        return await _product(v, product_id, 1, notice=_refusal(error))
-    notice = f"Added {quantity} × {change.title} to your cart."
-    if shown is not None and shown != change.unit_price:
-        now, was = (format_money(p, v.currency) for p in (change.unit_price, shown))
-        notice += f" Note: its price has just changed from {was} to {now}."
+        return await _product(v, product_id, 1, notice=refusal(error))
+    notice = added_notice(change, quantity, shown, v.currency)
     counts = (change.quantity, change.cart_items)
     return await _product(v, product_id, 1, notice=notice, counts=counts)
+
+
+def added_notice(change: carts.CartChange, quantity: int, shown: int | None, currency: str) -> str:
+    """What the shopper is told after adding: a new price since they saw it is pointed out."""
+    notice = f"Added {quantity} × {change.title} to your cart."
+    if shown is not None and shown != change.unit_price:
+        now, was = (format_money(p, currency) for p in (change.unit_price, shown))
+        notice += f" Note: its price has just changed from {was} to {now}."
+    return notice
 
 
 def _shown_price(v: Visit, product_id: int) -> int | None:
@@ -346,12 +360,17 @@ async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
     try:
         done = await change
     except NotInCart:
-        return await _cart(v, notice="That item is no longer in your cart.")
+        return await _cart(v, notice=NOT_IN_CART)
     except (CartError, ProductUnavailable) as error:
-        return await _cart(v, notice=_refusal(error))
+        return await _cart(v, notice=refusal(error))
+    return await _cart(v, notice=changed_notice(done), cart=done.cart)
+
+
+def changed_notice(done: carts.CartChange) -> str:
+    """What the shopper is told after changing a cart line."""
     if done.quantity == 0:
-        return await _cart(v, notice=f"Removed {done.title}.", cart=done.cart)
-    return await _cart(v, notice=f"{done.title}: {done.quantity} in your cart.", cart=done.cart)
+        return f"Removed {done.title}."
+    return f"{done.title}: {done.quantity} in your cart."
 
 
 # ---------------------------------------------------------------- checkout
@@ -734,7 +753,7 @@ async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = 
     return CartScreen(cart=cart, notice=notice)
 
 
-def _refusal(error: Exception) -> str:
+def refusal(error: Exception) -> str:
     """A cart refusal in the shopper's words."""
     if isinstance(error, OutOfStock):
         short = error.shortages[0]

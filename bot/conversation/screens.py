@@ -39,6 +39,11 @@ class SearchHintScreen(Screen):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StorefrontScreen(Screen):
+    """/shop: the button that opens the storefront page (or why there is none)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class NotUnderstoodScreen(Screen):
     """Plain text that is neither a phrase we know nor words of a product."""
 

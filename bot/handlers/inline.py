@@ -2,7 +2,8 @@
 with a link back to the shop. Thin: parse, one catalog read, present.
 
 Inline queries come from anyone, also from people who never opened the shop, so nothing is
-written for them (no customer, no chat state).
+written for them (no customer, no chat state), and each user gets only a few a second
+(bot.throttle): past that, an empty answer that costs the database nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.views import sharing as cards
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 30  # short: prices and stock change; not personal, so shared by all users
+THROTTLED_CACHE_SECONDS = 5  # an over-the-limit user's empty answer, kept for them alone
 PAGE_SIZE = InlineQueryLimit.RESULTS  # Telegram shows at most 50 results per answer
 _MAX_OFFSET_DIGITS = 6
 
@@ -29,6 +31,10 @@ _MAX_OFFSET_DIGITS = 6
 async def on_inline_query(update: Update, context: ShopContext) -> None:
     query = update.inline_query
     if query is None:
+        return
+    if not context.shop.inline_queries.take(query.from_user.id):
+        # Too many from this user: an empty answer costs the database nothing.
+        await query.answer([], cache_time=THROTTLED_CACHE_SECONDS, is_personal=True)
         return
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH]
     offset = parse_offset(query.offset)

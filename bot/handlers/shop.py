@@ -1,4 +1,4 @@
-"""The shop's front: /start (with deep links), /help, /catalog, /search, /cancel, and the
+"""The shop's front: /start (with deep links), /help, /shop, /catalog, /search, /cancel, and the
 buttons for browsing and viewing products. Thin: parse, one journey call, present."""
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ async def start(update: Update, context: ShopContext) -> None:
 async def help_command(update: Update, context: ShopContext) -> None:
     if who := shopper_of(update):
         await present(update, context, await journey.help_screen(context.shop, who))
+
+
+async def shop_command(update: Update, context: ShopContext) -> None:
+    """/shop: a button that opens the storefront page on the same cart."""
+    if who := shopper_of(update):
+        await present(update, context, await journey.storefront(context.shop, who))
 
 
 async def catalog_command(update: Update, context: ShopContext) -> None:
@@ -117,6 +123,7 @@ def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("catalog", catalog_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("shop", shop_command, filters=PRIVATE))
     app.add_handler(CommandHandler("search", search_command, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", cancel_command, filters=PRIVATE))
     app.add_handler(

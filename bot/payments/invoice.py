@@ -1,4 +1,4 @@
-"""The sendInvoice parameters for an order, within Telegram's limits.
+"""The sendInvoice (or createInvoiceLink) parameters for an order, within Telegram's limits.
 
 Stripe mode: one LabeledPrice per line plus a discount line, shipping asked for physical goods
 (`need_shipping_address` + `is_flexible`, options come from the shipping query).
@@ -39,19 +39,31 @@ class InvoiceRequest:
 
     async def send(self, bot: Bot, chat_id: int) -> Message:
         return await bot.send_invoice(
-            chat_id=chat_id,
-            title=self.title,
-            description=self.description,
-            payload=self.payload,
-            provider_token=self.provider_token or None,
-            currency=self.currency,
-            prices=self.prices,
-            start_parameter=self.start_parameter,
-            need_shipping_address=self.need_shipping_address or None,
-            is_flexible=self.is_flexible or None,
-            photo_url=self.photo_url,
-            **self.extra,
+            chat_id=chat_id, start_parameter=self.start_parameter, **self._fields()
         )
+
+    async def create_link(self, bot: Bot) -> str:
+        """The same invoice as a link (createInvoiceLink), for a Mini App's openInvoice.
+
+        A link has no start parameter: whoever opens it, pre-checkout pays it only for the
+        shopper the payload names."""
+        link: str = await bot.create_invoice_link(**self._fields())
+        return link
+
+    def _fields(self) -> dict[str, Any]:
+        """What an invoice message and an invoice link share."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "payload": self.payload,
+            "provider_token": self.provider_token or None,
+            "currency": self.currency,
+            "prices": self.prices,
+            "need_shipping_address": self.need_shipping_address or None,
+            "is_flexible": self.is_flexible or None,
+            "photo_url": self.photo_url,
+            **self.extra,
+        }
 
 
 def _clip(text: str, limit: int) -> str:

@@ -449,14 +449,13 @@ async def import_catalog(
     rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
     check_download_files(rows, files_dir, file_name)
     report = await upsert_rows(uow, rows)
-    updated = [p.id for p in (await uow.products.list_all()) if p.sku in set(report.updated)]
     await uow.audit.record(
         actor,
         "catalog.import",
         file_name,
         {"created": report.created, "updated": report.updated, "unchanged": len(report.unchanged)},
     )
-    return ImportOutcome(report, updated)
+    return ImportOutcome(report, report.updated_ids)
 
 
 def describe_catalog_errors(error: CatalogError, limit: int = 40) -> list[str]:

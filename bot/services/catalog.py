@@ -6,13 +6,11 @@ Everything returned is plain data (no ORM objects), ready for the views.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from bot.services.errors import CategoryNotFound, ProductUnavailable
+from bot.store import search_index
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
 
@@ -27,7 +25,6 @@ _STOPWORDS_TEXT = (
     "with you your need looking find buy what where how can get there this that"
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +107,16 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
 
     Each query word must match a word of the title or description: exactly, as its start
     ("mug" finds "mugs"), or within a typo ("kettel" finds "kettle"). Products matching every
-    word come first; when none does, those matching most words are shown.
+    word come first; when none does, those matching most words are shown. The database's
+    text index does the work (bot.store.search_index), so a search reads one page of
+    products whatever the catalog's size, and writes nothing.
     """
     words = query_words(query)
-    found = rank_products(await uow.products.list_active(), words) if words else []
+    found = await uow.products.search_ids(words, limit=SEARCH_LIMIT) if words else []
     total = len(found)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    chosen = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    chosen = await uow.products.get_ordered(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     return ProductPage(f"“{query.strip()}”", _items(chosen), page, pages, total)
 
 
@@ -136,14 +135,19 @@ async def shareable(uow: UnitOfWork, query: str, offset: int, page_size: int) ->
     come from anyone, including people who never opened the shop.
     """
     words = query_words(query)
-    products = await uow.products.list_active()
-    if words:
-        found = rank_products(products, words, limit=SHARE_LIMIT)
-    else:
-        found = [p for p in products if p.available > 0][:FEATURED_COUNT]
+    listed = SHARE_LIMIT if words else FEATURED_COUNT
     start = max(offset, 0)
-    end = start + page_size
-    return SharePage(tuple(_card(p) for p in found[start:end]), end if end < len(found) else None)
+    end = min(start + page_size, listed)
+    if start >= end:
+        return SharePage((), None)
+    # One more than the page is read, to know whether another page follows.
+    if words:
+        found = await uow.products.search(words, limit=end - start + 1, offset=start)
+    else:
+        found = list(await uow.products.list_in_stock(end + 1))[start:]
+    page = found[: end - start]
+    more = end < listed and len(found) > len(page)
+    return SharePage(tuple(_card(p) for p in page), end if more else None)
 
 
 async def product_card(uow: UnitOfWork, product_id: int) -> ProductCard:
@@ -166,49 +170,7 @@ async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
 
 def query_words(text: str) -> list[str]:
     """The meaningful words of a query, lower-cased, stopwords dropped."""
-    return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
-
-
-def word_score(query_word: str, product_words: Iterable[str]) -> float:
-    """How well one query word matches a product (1 exact, 0.9 prefix, < 0.9 typo, 0 none)."""
-    best = 0.0
-    for word in product_words:
-        if word == query_word:
-            return 1.0
-        if len(query_word) >= 3 and word.startswith(query_word):
-            best = max(best, 0.9)
-        elif len(query_word) >= 4 and abs(len(word) - len(query_word)) <= 2:
-            ratio = fuzz.ratio(query_word, word)
-            if ratio >= _typo_threshold(query_word):
-                best = max(best, 0.8 * ratio / 100)
-    return best
-
-
-def rank_products(
-    products: Sequence[Product], words: Sequence[str], limit: int = SEARCH_LIMIT
-) -> list[Product]:
-    """Products matching most query words best, ties by title; non-matching left out."""
-    scored: list[tuple[int, float, str, Product]] = []
-    for product in products:
-        vocabulary = set(_WORD_RE.findall(f"{product.title} {product.description}".lower()))
-        scores = [word_score(word, vocabulary) for word in words]
-        matched = sum(1 for s in scores if s > 0)
-        if matched:
-            scored.append((matched, sum(scores), product.title.lower(), product))
-    if not scored:
-        return []
-    most = max(matched for matched, *_ in scored)
-    scored = [row for row in scored if row[0] == most]
-    scored.sort(key=lambda row: (-row[1], row[2]))
-    return [product for *_, product in scored[:limit]]
-
-
-def _typo_threshold(word: str) -> float:
-    """Four-letter words tolerate a missing or extra letter only, longer ones a wrong one too.
-
-    (rapidfuzz ratio, 0-100: one wrong letter in four scores 75, as "what" against "that".)
-    """
-    return 85.0 if len(word) <= 4 else 75.0
+    return [w for w in search_index.words(text) if w not in STOPWORDS]
 
 
 def _items(products: Iterable[Product]) -> tuple[ProductItem, ...]:

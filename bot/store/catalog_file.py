@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product
@@ -71,6 +72,7 @@ class ImportReport:
     created: list[str]
     updated: list[str]
     unchanged: list[str]
+    updated_ids: list[int] = dataclasses.field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -273,47 +275,76 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "general"
 
 
+IMPORT_CHUNK = 1000  # rows read or written per statement
+T = TypeVar("T")
+
+
 async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
-    """Create or update products by SKU inside the caller's unit of work."""
+    """Create or update products by SKU inside the caller's unit of work.
+
+    Every row is compared with what is stored before anything is written (reading by SKU in
+    chunks, while the table is as the planner knows it), then new products go in as batched
+    multi-row INSERTs and changes as batched UPDATEs: 100,000 rows take seconds, not minutes.
+    """
     report = ImportReport([], [], [])
-    for row in rows:
-        category = await uow.categories.get_or_create(slugify(row.category), row.category)
-        product = await uow.products.get_by_sku(row.sku)
-        values: dict[str, Any] = {
-            "title": row.title,
-            "description": row.description,
-            "category_id": category.id,
-            "price": row.price,
-            "currency": row.currency,
-            "stock": row.stock,
-            "photo": row.photo,
-            "is_active": row.active,
-            "is_digital": row.digital,
-            "download": row.download,
-        }
-        if product is None:
-            await uow.products.add(Product(sku=row.sku, **values))
-            report.created.append(row.sku)
-            continue
-        if product.photo_file_id and row.photo == product.photo_file_id:
-            values["photo"] = product.photo  # an older export named the cached file_id
-        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
-        if not changed:
-            report.unchanged.append(row.sku)
-            continue
-        if "stock" in changed and changed["stock"] < product.reserved:
-            raise CatalogError(
-                [RowError(0, row.sku, "stock", f"below the {product.reserved} held by invoices")]
-            )
-        if "photo" in changed:
-            product.photo_file_id = None
-        if "download" in changed:
-            product.download_file_id = None
-        for key, value in changed.items():
-            setattr(product, key, value)
-        report.updated.append(row.sku)
-    await uow.session.flush()
+    category_ids = await uow.categories.ensure({slugify(r.category): r.category for r in rows})
+    created: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
+    for chunk in _chunks(rows):
+        existing = await uow.products.current_by_sku([row.sku for row in chunk])
+        for row in chunk:
+            values = _product_values(row, category_ids[slugify(row.category)])
+            current = existing.get(row.sku)
+            if current is None:
+                created.append({"sku": row.sku, **values})
+                report.created.append(row.sku)
+            elif changed := _changes(current, values):
+                updated.append({"id": current.id, **changed})
+                report.updated.append(row.sku)
+                report.updated_ids.append(current.id)
+            else:
+                report.unchanged.append(row.sku)
+    for batch in _chunks(created):
+        await uow.products.add_many(batch)
+    for batch in _chunks(updated):
+        await uow.products.update_many(batch)
     return report
+
+
+def _chunks(items: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(items), IMPORT_CHUNK):
+        yield items[start : start + IMPORT_CHUNK]
+
+
+def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
+    return {
+        "title": row.title,
+        "description": row.description,
+        "category_id": category_id,
+        "price": row.price,
+        "currency": row.currency,
+        "stock": row.stock,
+        "photo": row.photo,
+        "is_active": row.active,
+        "is_digital": row.digital,
+        "download": row.download,
+    }
+
+
+def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """What the row changes in an existing product (nothing: an empty dict)."""
+    if current.photo_file_id and values["photo"] == current.photo_file_id:
+        values = values | {"photo": current.photo}  # an older export named the cached file_id
+    changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+    if "stock" in changed and changed["stock"] < current.reserved:
+        raise CatalogError(
+            [RowError(0, current.sku, "stock", f"below the {current.reserved} held by invoices")]
+        )
+    if "photo" in changed:
+        changed["photo_file_id"] = None
+    if "download" in changed:
+        changed["download_file_id"] = None
+    return changed
 
 
 def rows_to_csv(products: Iterable[Product]) -> bytes:

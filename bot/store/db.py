@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.store import sqlite_driver
+from bot.store.search_index import register_sqlite_functions
 
 
 def is_sqlite(url: str) -> bool:
@@ -32,7 +33,8 @@ class WriteWhileReading(RuntimeError):
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the async engine; on SQLite turn on WAL, foreign keys and BEGIN IMMEDIATE.
+    """Create the async engine; on SQLite turn on WAL, foreign keys and BEGIN IMMEDIATE, and
+    add the functions the search index's triggers call.
 
     SQLite ignores SELECT ... FOR UPDATE, and a deferred transaction that reads before it writes
     can fail to upgrade its lock; taking the write lock at BEGIN makes every writing unit of
@@ -65,6 +67,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -105,7 +108,8 @@ class Writer(Protocol):
     async def __call__(self, statement: Executable, *, rows: int | None = 1) -> bool: ...
 
 
-def insert_or_ignore(session: AsyncSession, table: Any) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING in this session's dialect (SQLite or PostgreSQL)."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
+def insert_or_ignore(session: AsyncSession | AsyncEngine, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in this session's (or engine's) dialect."""
+    bind = session.get_bind() if isinstance(session, AsyncSession) else session
+    postgresql = bind.dialect.name == "postgresql"
     return (postgresql_insert if postgresql else sqlite_insert)(table).on_conflict_do_nothing()

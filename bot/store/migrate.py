@@ -10,6 +10,13 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SEARCH_INDEX_PREFIXES = ("search_", "ix_search_")  # made by migration 0008, not by the models
+
+
+def is_model_object(name: str | None, type_: str, parent_names: object) -> bool:
+    """For autogenerate: the search index's tables and indexes are not described by the models
+    (FTS5 and GIN machinery), so comparing must not propose dropping them."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIXES)
 
 
 def alembic_config(database_url: str | None = None) -> Config:

@@ -67,6 +67,9 @@ class Category(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of its products shoppers can see: kept by triggers on products (migration
+    # 0008), so listing categories does not count a big catalog each time.
+    active_products: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
 
@@ -79,13 +82,15 @@ class Product(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
+        # A category's visible products in title order: counted and paged from the index.
+        Index("ix_products_category_browse", "category_id", "is_active", "title", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,7 +15,9 @@ async def seed_catalog(store: Store, path: Path) -> ImportReport:
     """Upsert every product of the file by SKU in one transaction (validated first)."""
     rows = load_file(path)
     async with store.uow() as uow:
-        return await upsert_rows(uow, rows)
+        report = await upsert_rows(uow, rows)
+        await uow.products.after_bulk_load()
+        return report
 
 
 async def seed_if_empty(store: Store, path: Path) -> ImportReport | None:

@@ -176,8 +176,9 @@ class Store:
         `deferring`, repositories' compare-and-set writes are kept for `apply`."""
         return UnitOfWork(self._reading_sessionmaker, reading=True, deferring=deferring)
 
-    async def apply(self, writes: Sequence[Write], *, chat_id: int) -> bool:
-        """Make `writes` all or none, in one short transaction holding `chat_id`'s lock.
+    async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
+        """Make `writes` all or none, in one short transaction holding `chat_id`'s lock (None:
+        writes that belong to no chat).
 
         False (and nothing written) if any touched another number of rows than it expects:
         someone changed what they were computed from, and the work must be done again. On
@@ -190,7 +191,8 @@ class Store:
         if self._write_lock is None:
             try:
                 async with self.engine.begin() as connection:
-                    await connection.execute(LOCK_CHAT, {"chat_id": chat_id})
+                    if chat_id is not None:
+                        await connection.execute(LOCK_CHAT, {"chat_id": chat_id})
                     for write in writes:
                         result = await connection.execute(write.statement, write.params)
                         if write.rows is not None and rowcount(result) != write.rows:

@@ -9,5 +9,5 @@ from bot.shop import Shop
 
 
 async def shareable(shop: Shop, query: str, offset: int, page_size: int) -> SharePage:
-    async with shop.store.uow() as uow:
+    async with shop.store.reading() as uow:  # waits for no writer
         return await catalog.shareable(uow, query, offset, page_size)

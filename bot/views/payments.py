@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import LabeledPrice, ShippingOption, Update
+from telegram import Bot, LabeledPrice, ShippingOption, Update
 from telegram.error import TelegramError
 
+from bot.config import Settings
 from bot.context import ShopContext
 from bot.conversation.screens import InvoiceScreen, InvoiceSentScreen, PaymentRefusedScreen
 from bot.payments.invoice import build_invoice
@@ -39,6 +40,17 @@ async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen
         log.warning("sendInvoice for order %s failed: %s", screen.order.order_id, exc)
         return None
     return message.message_id
+
+
+async def invoice_link(bot: Bot, settings: Settings, screen: InvoiceScreen) -> str | None:
+    """The order's invoice as a link for the storefront's openInvoice; None if Telegram
+    refused it (the caller lets the hold go, as for an invoice that could not be sent)."""
+    invoice = build_invoice(screen.order, settings, photo_url=screen.photo_url)
+    try:
+        return await invoice.create_link(bot)
+    except TelegramError as exc:
+        log.warning("createInvoiceLink for order %s failed: %s", screen.order.order_id, exc)
+        return None
 
 
 async def retire_invoices(context: ShopContext, chat_id: int, message_ids: tuple[int, ...]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import singledispatch
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.constants import MessageLimit
 
 from bot.callback_data import (
@@ -56,6 +56,7 @@ from bot.conversation.screens import (
     Screen,
     SearchHintScreen,
     SettingsScreen,
+    StorefrontScreen,
     SupportScreen,
 )
 from bot.money import format_money
@@ -81,6 +82,12 @@ HELP_TEXT = (
     "Or type what you are looking for (“kettle”, “green tea”), or “cart”, “checkout”, "
     "“my orders”."
 )
+STOREFRONT_HELP = "\n\n/shop opens the whole shop as a page, with photos: the same cart as here."
+STOREFRONT_TEXT = (
+    "🛍 The whole shop on one page, with photos and search. Your cart is the same as here, "
+    "and so is checkout."
+)
+STOREFRONT_OFF = "This shop has no shop page yet: /catalog shows everything right here."
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
 SEARCH_HINT = (
     "What are you looking for? Send /search followed by a few words, e.g. <code>/search mug"
@@ -131,12 +138,20 @@ def _menu(screen: MenuScreen, settings: Settings) -> View:
         )
     else:
         text = "🏠 Main menu. What would you like to do?"
-    return View(text, _markup(_menu_rows()))
+    return View(text, _markup([_storefront_row(settings), *_menu_rows()]))
 
 
 @_render.register
 def _help(screen: HelpScreen, settings: Settings) -> View:
-    return View(escape(HELP_TEXT), _markup(_menu_rows()))
+    text = HELP_TEXT + (STOREFRONT_HELP if settings.storefront_on else "")
+    return View(escape(text), _markup([_storefront_row(settings), *_menu_rows()]))
+
+
+@_render.register
+def _storefront(screen: StorefrontScreen, settings: Settings) -> View:
+    if not settings.storefront_on:
+        return View(STOREFRONT_OFF, _markup(_menu_rows()))
+    return View(STOREFRONT_TEXT, _markup([_storefront_row(settings), [button("🏠 Menu", Home())]]))
 
 
 @_render.register
@@ -460,6 +475,13 @@ def _menu_rows() -> Keyboard:
         [button("🛒 Cart", ShowCart()), button("📦 My orders", MyOrders())],
         [button("❓ Help", ShowHelp())],
     ]
+
+
+def _storefront_row(settings: Settings) -> list[InlineKeyboardButton]:
+    """The button that opens the storefront inside Telegram (none when it is off)."""
+    if not settings.storefront_on:
+        return []
+    return [InlineKeyboardButton("🛍 Open the shop", web_app=WebAppInfo(settings.webapp_url))]
 
 
 def _home_row() -> list[InlineKeyboardButton]:

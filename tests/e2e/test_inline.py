@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.standin import InlineResult
 from bot.standin.harness import ShopHarness
 from bot.store.models import ChatState, Customer
+from bot.throttle import TokenBuckets
 
 BOT_LINK = "https://t.me/shop_test_bot?start="
 
@@ -191,3 +192,20 @@ async def test_a_stale_cached_photo_falls_back_to_an_article(harness: ShopHarnes
         "Bad Request: wrong file identifier/HTTP URL specified",
     )
     assert second.ok
+
+
+async def test_a_flood_of_queries_from_one_user_gets_empty_answers_while_others_are_served(
+    harness: ShopHarness,
+) -> None:
+    assert harness.shop is not None
+    harness.shop.inline_queries = TokenBuckets(rate=0.0, burst=3)  # no refill: deterministic
+    mallory, alice = harness.user(666, "Mallory"), harness.user(1001, "Alice")
+
+    answers = [await mallory.inline_query("mug") for _ in range(5)]
+    served = await alice.inline_query("kettle")
+
+    assert [len(a.results) for a in answers] == [1, 1, 1, 0, 0]
+    # Over the limit: nothing, cached a few seconds for Mallory alone, no error.
+    assert [(a.cache_time, a.is_personal) for a in answers[3:]] == [(5, True), (5, True)]
+    assert [r.title for r in served.results] == ["Gooseneck Kettle 1L"]
+    assert all(call.ok for call in harness.standin.calls_to("answerInlineQuery"))

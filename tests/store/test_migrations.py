@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.migrate import current_revision
+from bot.store.migrate import current_revision, is_model_object
 from bot.store.models import Base
 from bot.store.uow import Store
 
@@ -40,8 +41,11 @@ async def test_migrating_twice_changes_nothing(database_url: str) -> None:
         await store.close()
 
 
+# SQLAlchemy cannot reflect the search index's expression index on SQLite; it is not a model's.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 async def test_schema_matches_the_models_so_no_migration_is_missing(database_url: str) -> None:
-    """Autogenerate against the migrated database finds nothing to add: models == migrations."""
+    """Autogenerate against the migrated database finds nothing to add: models == migrations
+    (the search index's own tables and indexes aside, as in bot/store/migrations/env.py)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
@@ -50,7 +54,10 @@ async def test_schema_matches_the_models_so_no_migration_is_missing(database_url
         await store.migrate()
         async with store.engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"include_name": is_model_object}),
+                    Base.metadata,
+                )
             )
         assert diff == []
     finally:

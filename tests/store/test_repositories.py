@@ -31,13 +31,13 @@ async def test_categories_and_products_are_listed_and_paged(store: Store) -> Non
         assert await uow.products.count_in_category(category.id) == 10
         page2 = await uow.products.list_in_category(category.id, offset=8, limit=8)
         assert [p.sku for p in page2] == ["SKU-08", "SKU-09"]
-        assert len(await uow.products.list_active()) == 10
+        assert len(await uow.products.list_in_category(category.id, limit=20)) == 10
         hidden = await uow.products.get_by_sku("SKU-00")
         assert hidden is not None
         hidden.is_active = False
     async with store.uow() as uow:
         assert await uow.products.count_in_category(category.id) == 9
-        assert len(await uow.products.list_active()) == 9
+        assert len(await uow.products.list_in_category(category.id, limit=20)) == 9
         assert len(await uow.products.get_many([hidden.id])) == 1
 
 

@@ -6,8 +6,9 @@ import asyncio
 
 from alembic import context
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.store.db import create_engine
+from bot.store.migrate import is_model_object
 from bot.store.models import Base
 
 config = context.config
@@ -20,13 +21,14 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_model_object,
     )
     with context.begin_transaction():
         context.run_migrations()
 
 
 async def _run_with_url(url: str) -> None:
-    engine = create_async_engine(url)
+    engine = create_engine(url)  # with the functions the search index's triggers call
     async with engine.begin() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.store.models import Category, Product
+from bot.store.models import Category, Product, utcnow
+from bot.store.repositories.search import ProductSearch
 
 
 class CategoryRepository:
@@ -30,19 +32,29 @@ class CategoryRepository:
             await self.session.flush()
         return category
 
+    async def ensure(self, titles_by_slug: dict[str, str]) -> dict[str, int]:
+        """The id of each category named (slug -> title), creating the missing ones in order."""
+        ids = {c.slug: c.id for c in await self.list_all()}
+        missing = [slug for slug in titles_by_slug if slug not in ids]
+        for position, slug in enumerate(missing, start=len(ids)):
+            category = Category(slug=slug, title=titles_by_slug[slug], position=position)
+            self.session.add(category)
+            await self.session.flush()
+            ids[slug] = category.id
+        return ids
+
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 
     async def list_with_active_products(self) -> list[tuple[Category, int]]:
         """Categories a shopper can browse, with how many visible products each has."""
-        rows = await self.session.execute(
-            select(Category, func.count(Product.id))
-            .join(Product, Product.category_id == Category.id)
-            .where(Product.is_active.is_(True))
-            .group_by(Category.id)
+        rows = await self.session.scalars(
+            select(Category)
+            .where(Category.active_products > 0)
             .order_by(Category.position, Category.id)
+            .execution_options(populate_existing=True)  # the count is kept by the database
         )
-        return [(category, count) for category, count in rows]
+        return [(category, category.active_products) for category in rows]
 
 
 # Built once: a product is read by id or SKU on nearly every update. Always read afresh, since
@@ -64,6 +76,38 @@ class ProductRepository:
         await self.session.flush()
         return product
 
+    async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert products given as column values, in batched multi-row INSERTs.
+
+        (RETURNING makes SQLAlchemy batch the rows into a few statements; on SQLite that also
+        lets the search index take each batch at once instead of row by row.)
+        """
+        if rows:
+            table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
+            await self.session.execute(insert(table).returning(table.c.id), list(rows))
+
+    async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Update products by id; each dict names an `id` and the columns that change."""
+        if changes:
+            now = utcnow()
+            await self.session.execute(
+                update(Product), [change | {"updated_at": now} for change in changes]
+            )
+
+    async def after_bulk_load(self) -> None:
+        """On PostgreSQL, after many products arrive at once: move the full-text index's
+        pending entries into the index proper (searches scan a pending list one by one) and
+        tell the planner what the catalog holds now. SQLite needs neither."""
+        bind = self.session.bind
+        if bind is not None and bind.dialect.name == "postgresql":
+            await self.session.execute(text("SELECT gin_clean_pending_list('ix_search_products')"))
+            await self.session.execute(text("ANALYZE products"))
+
+    async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
+        """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""
+        rows = await self.session.execute(select(*Product.__table__.c).where(Product.sku.in_(skus)))
+        return {row.sku: row for row in rows}
+
     async def get(self, product_id: int) -> Product | None:
         return await self.session.scalar(_PRODUCT_BY_ID, {"product_id": product_id})
 
@@ -78,24 +122,50 @@ class ProductRepository:
         stmt = select(Product).options(selectinload(Product.category)).order_by(Product.sku)
         return (await self.session.scalars(stmt)).all()
 
-    async def list_active(self) -> Sequence[Product]:
-        stmt = select(Product).where(Product.is_active.is_(True)).order_by(Product.id)
-        return (await self.session.scalars(stmt)).all()
-
     async def count_in_category(self, category_id: int) -> int:
-        stmt = select(func.count(Product.id)).where(
-            Product.category_id == category_id, Product.is_active.is_(True)
-        )
+        stmt = select(Category.active_products).where(Category.id == category_id)
         return int(await self.session.scalar(stmt) or 0)
 
     async def list_in_category(
         self, category_id: int, *, offset: int = 0, limit: int = 8
     ) -> Sequence[Product]:
-        stmt = (
-            select(Product)
+        """One page in title order. The page's ids come from the browse index alone (deep
+        pages skip index entries, not rows), then only those products are read."""
+        page = (
+            select(Product.id)
             .where(Product.category_id == category_id, Product.is_active.is_(True))
             .order_by(Product.title, Product.id)
             .offset(offset)
+            .limit(limit)
+        )
+        return await self.get_ordered(list(await self.session.scalars(page)))
+
+    async def search_ids(
+        self, words: Sequence[str], *, limit: int = 50, offset: int = 0
+    ) -> list[int]:
+        """Ids of active products matching the words, best first (see
+        bot.store.repositories.search): each word exactly, as a word's start, or within a typo."""
+        return await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
+
+    async def search(
+        self, words: Sequence[str], *, limit: int = 50, offset: int = 0
+    ) -> list[Product]:
+        """The products of `search_ids`, in that order."""
+        return await self.get_ordered(await self.search_ids(words, limit=limit, offset=offset))
+
+    async def get_ordered(self, product_ids: Sequence[int]) -> list[Product]:
+        """These products in this order (any that no longer exist left out)."""
+        if not product_ids:
+            return []
+        found = await self.get_many(product_ids)
+        return [found[i] for i in product_ids if i in found]
+
+    async def list_in_stock(self, limit: int) -> Sequence[Product]:
+        """The first active products (in catalog order) that can be bought now."""
+        stmt = (
+            select(Product)
+            .where(Product.is_active.is_(True), Product.stock > Product.reserved)
+            .order_by(Product.id)
             .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()

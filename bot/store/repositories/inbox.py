@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.store.db import insert_or_ignore, rowcount
 from bot.store.models import InboxEntry
@@ -22,6 +22,21 @@ MARK_APPLIED = (
 )
 """Run in the transaction of an update's first change: handling it again changes nothing."""
 
+FINISH = (
+    update(InboxEntry)
+    .where(
+        InboxEntry.update_id == bindparam("finished_update"),
+        InboxEntry.claim == bindparam("held_by"),
+    )
+    .values(
+        status=bindparam("outcome"),
+        finished_at=bindparam("finished_now"),
+        error=bindparam("failure"),
+    )
+    .execution_options(synchronize_session=False)
+)
+"""Done (or failed, with an error), if the claim still holds the update."""
+
 
 class InboxRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -30,7 +45,7 @@ class InboxRepository:
     async def add_new(self, entries: Sequence[dict[str, Any]]) -> None:
         """Insert entries whose update_id is not stored yet; the others are left as they are."""
         if entries:
-            await self.session.execute(insert_or_ignore(self.session, InboxEntry), list(entries))
+            await self.session.execute(new_entries(self.session, entries))
 
     async def held_by(self, update_ids: Sequence[int], claim: str) -> list[InboxEntry]:
         """Of these updates, the ones `claim` holds, oldest first."""
@@ -69,18 +84,6 @@ class InboxRepository:
         )
         return list((await self.session.scalars(stmt)).all())
 
-    async def finish(
-        self, update_id: int, claim: str, now: datetime, error: str | None = None
-    ) -> bool:
-        """Done (or failed, with `error`), if `claim` still holds it."""
-        result = await self.session.execute(
-            update(InboxEntry)
-            .where(InboxEntry.update_id == update_id, InboxEntry.claim == claim)
-            .values(status=FAILED if error else DONE, finished_at=now, error=error)
-            .execution_options(synchronize_session=False)
-        )
-        return rowcount(result) == 1
-
     async def prune(self, before: datetime) -> int:
         """Forget finished updates older than `before`."""
         result = await self.session.execute(
@@ -98,3 +101,20 @@ class InboxRepository:
             )
         ).one()
         return int(row[0]), row[1]
+
+
+def new_entries(bind: AsyncSession | AsyncEngine, entries: Sequence[dict[str, Any]]) -> Any:
+    """INSERT of entries not stored yet (an update stored before is left as it is)."""
+    return insert_or_ignore(bind, InboxEntry).values(list(entries))
+
+
+def finish_params(
+    update_id: int, claim: str, now: datetime, error: str | None = None
+) -> dict[str, Any]:
+    return {
+        "finished_update": update_id,
+        "held_by": claim,
+        "outcome": FAILED if error else DONE,
+        "finished_now": now,
+        "failure": error,
+    }

@@ -9,8 +9,8 @@
   change, never to a shopper who turned them off. Existing carts get no changed_at, so they
   are not reminded of until their shopper changes them again.
 
-Revision ID: 0008_support_restock_reminders
-Revises: 0004
+Revision ID: 0009_support_restock_reminders
+Revises: 0008
 Create Date: 2026-12-10 09:00:00.000000
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_support_restock_reminders"
-down_revision: str | None = "0004"
+revision: str = "0009_support_restock_reminders"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,272 @@
+"""Search and bulk seeding with big catalogs: `await run(quick, postgres)` prints the figures.
+
+For 1,000, 10,000 and 100,000 generated products (benchmarks/catalog_gen.py) on SQLite and
+PostgreSQL: the time `python -m bot seed --file` takes to load them, and search latency
+measured in-process (one reading unit of work per search, as the bot does it) over a mix of
+shopper queries: names, single words, typos, several words. At the largest size also round
+trips through the real bot and the Bot API stand-in (/search against /help, and /help while
+three other chats search), and a separate process holding a Store searches 1,000 times and
+reports its own RSS before and after.
+
+    python -m benchmarks.search [--quick] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from benchmarks import catalog_gen
+from bot.services import catalog
+from bot.store.uow import Store
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (500,)
+ROUNDS = 5  # times each query of the mix is timed per size and database
+RSS_SEARCHES = 1_000
+# What shoppers type: product names, single words, typos, several words, a sentence.
+QUERIES = (
+    "gooseneck kettle",
+    "kettel",
+    "mug",
+    "stoneware mug",
+    "ceramik mug",
+    "lantren",
+    "expresso beans",
+    "black",
+    "merino wool throw",
+    "fountain pen",
+    "notebok",
+    "copper pan",
+    "speckled oat mug 350ml",
+    "I want a hammock please",
+    "zebra xylophone",
+)
+# A word in every generated product: the most a single search can have to rank.
+EVERYWHERE = "model"
+
+
+async def run(quick: bool, postgres: bool) -> None:
+    sizes = QUICK_SIZES if quick else SIZES
+    print("Search through the text index (in-process, one reading unit of work per search):")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for size in sizes:
+            catalog_file = catalog_gen.write(workdir / f"catalog-{size}.json", size)
+            for backend in ("SQLite", "PostgreSQL") if postgres else ("SQLite",):
+                async with _database(backend, workdir / f"{size}.db") as url:
+                    if url is None:
+                        continue
+                    await _bench(
+                        url, backend, size, catalog_file, quick=quick, rss=size == sizes[-1]
+                    )
+
+
+async def _bench(
+    url: str, backend: str, size: int, catalog_file: Path, *, quick: bool, rss: bool
+) -> None:
+    seconds = _seed_with_cli(url, catalog_file)
+    store = Store.from_url(url)
+    try:
+        rounds = 1 if quick else ROUNDS
+        mix = await _latencies(store, QUERIES, rounds)
+        everywhere = await _latencies(store, (EVERYWHERE,), rounds)
+    finally:
+        await store.close()
+    print(
+        f"  {backend:<10} {size:>7,} products: seed {seconds:5.1f} s; search {_fmt(mix)} "
+        f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}"
+    )
+    if rss:  # the largest size: through the chat too, and the bot's memory
+        alone, search, busy = await _chat_round_trips(url, catalog_file.parent, quick=quick)
+        print(
+            f"  {backend:<10} through the chat: /help {_fmt(alone)}; /search {_fmt(search)} "
+            f"({_p95(search) / _p95(alone):.1f} x /help); /help while 3 chats search "
+            f"{_fmt(busy)} ({_p95(busy) / _p95(alone):.1f} x alone)"
+        )
+        before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
+        print(
+            f"  {backend:<10} RSS of a process holding the store: {before:.0f} MB, after "
+            f"{100 if quick else RSS_SEARCHES:,} searches {after:.0f} MB "
+            f"({after - before:+.0f} MB)"
+        )
+
+
+def _seed_with_cli(url: str, catalog_file: Path) -> float:
+    """`python -m bot seed --file` in its own process, as an admin runs it: wall seconds."""
+    env = os.environ | {"DATABASE_URL": url, "BOT_TOKEN": "123456:benchmark"}
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--env-file",
+            os.devnull,
+            "seed",
+            "--file",
+            str(catalog_file),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+async def _latencies(store: Store, queries: Sequence[str], rounds: int) -> list[float]:
+    async def search(query: str) -> None:
+        async with store.reading() as uow:
+            page = await catalog.search(uow, query)
+        assert query == EVERYWHERE or page.total or query == "zebra xylophone", query
+
+    for query in queries:  # warm up: connections, statement caches
+        await search(query)
+    timings = []
+    for _ in range(rounds):
+        for query in queries:
+            started = time.perf_counter()
+            await search(query)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def _fmt(values: list[float]) -> str:
+    return f"p50 {statistics.median(values) * 1000:.1f} ms, p95 {_p95(values) * 1000:.1f} ms"
+
+
+async def _chat_round_trips(
+    url: str, workdir: Path, *, quick: bool
+) -> tuple[list[float], list[float], list[float]]:
+    """Round trips through the real bot and the Bot API stand-in: /help alone, /search alone,
+    and /help while three other chats search without pause."""
+    from bot.standin.harness import ShopHarness
+    from bot.standin.user import FakeUser
+
+    rounds = 5 if quick else 40
+
+    async def round_trip(user: FakeUser, text: str) -> float:
+        started = time.perf_counter()
+        await user.send(text)
+        await user.wait_for(lambda message: True)  # the bot's reply
+        return time.perf_counter() - started
+
+    chat_dir = workdir / f"chat-{uuid.uuid4().hex[:6]}"
+    chat_dir.mkdir()
+    async with ShopHarness(chat_dir, database_url=url, seed=False) as harness:
+        alice = harness.user(8001, "Alice")
+        await round_trip(alice, "/start")
+        alone = [await round_trip(alice, "/help") for _ in range(rounds)]
+        searches = [f"/search {QUERIES[n % len(QUERIES)]}" for n in range(rounds)]
+        search = [await round_trip(alice, text) for text in searches]
+        done = asyncio.Event()
+
+        async def keep_searching(user: FakeUser) -> None:
+            n = 0
+            while not done.is_set():
+                await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
+                n += 1
+
+        others = [harness.user(8100 + i, f"Searcher{i}") for i in range(3)]
+        searching = [asyncio.create_task(keep_searching(user)) for user in others]
+        busy = [await round_trip(alice, "/help") for _ in range(rounds)]
+        done.set()
+        await asyncio.gather(*searching)
+    return alone, search, busy
+
+
+def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:
+    """RSS (MB) of a fresh process holding a Store, before and after `searches` searches."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.search", "--rss", url, "--searches", str(searches)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    return figures["before"], figures["after"]
+
+
+async def _measure_rss(url: str, searches: int) -> dict[str, float]:
+    store = Store.from_url(url)
+    try:
+        async with store.reading() as uow:  # connected and ready, nothing searched yet
+            await uow.categories.list_all()
+        before = _rss_mb()
+        for n in range(searches):
+            async with store.reading() as uow:
+                await catalog.search(uow, QUERIES[n % len(QUERIES)], page=n % 3)
+        return {"before": before, "after": _rss_mb(), "peak": _peak_rss_mb()}
+    finally:
+        await store.close()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return _peak_rss_mb()  # not Linux: the peak is the best there is
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@asynccontextmanager
+async def _database(backend: str, sqlite_path: Path) -> AsyncIterator[str | None]:
+    """A fresh empty database: a SQLite file, or a PostgreSQL database dropped afterwards."""
+    if backend == "SQLite":
+        yield f"sqlite+aiosqlite:///{sqlite_path}"
+        return
+    import asyncpg
+
+    name = f"shopbot_search_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN, timeout=3)
+    except Exception as exc:
+        print(f"  (PostgreSQL skipped: {exc})")
+        yield None
+        return
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield f"postgresql+asyncpg://{PG_ADMIN.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="one small catalog, for CI")
+    parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--rss", metavar="URL", help=argparse.SUPPRESS)  # the measured process
+    parser.add_argument("--searches", type=int, default=RSS_SEARCHES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss:
+        print(json.dumps(asyncio.run(_measure_rss(args.rss, args.searches))))
+    else:
+        asyncio.run(run(args.quick, args.postgres))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The storefront's use cases (the Mini App page): the chat's catalog, cart and orders as data.
+
+The page and the chat share one cart and one order history: these visits are the chat's own
+kind (`journey.looking`: lock-free reads, compare-and-set writes made at the end), on the same
+services, with refusals worded once (`journey.refusal`). Unlike the chat's visits they do not
+move the chat's flow: browsing in the page leaves the chat's screen where it was. Checkout is
+not here at all: the page pays through the chat's own `journey.pay`, so an order placed from
+the page follows exactly the chat's rules (re-verification, stock holds, shipping, Stars).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.conversation.journey import (
+    MAX_QUANTITY,
+    NOT_IN_CART,
+    Shopper,
+    Visit,
+    added_notice,
+    changed_notice,
+    looking,
+    refusal,
+)
+from bot.services import cart as carts
+from bot.services import catalog
+from bot.services.cart import CartView
+from bot.services.catalog import CategoryItem, ProductCard, ProductPage
+from bot.services.errors import CartError, NotInCart, ProductUnavailable
+from bot.services.order_history import OrderView, get_order, list_orders
+from bot.services.photos import PhotoKind, PhotoSource, resolve_original
+from bot.shop import Shop
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    """A product's page: the card, and how many of it the shopper's cart holds."""
+
+    card: ProductCard
+    in_cart: int
+
+
+@dataclass(frozen=True, slots=True)
+class CartUpdate:
+    """The cart after a change the page asked for; `done` False: refused, `notice` says why."""
+
+    cart: CartView
+    notice: str
+    done: bool = True
+
+
+# ---------------------------------------------------------------- the catalog (anyone's)
+
+
+async def categories(shop: Shop) -> list[CategoryItem]:
+    async with shop.store.reading() as uow:
+        return await catalog.list_categories(uow)
+
+
+async def category_page(shop: Shop, category_id: int, page: int) -> ProductPage:
+    """One page of a category; CategoryNotFound if it has nothing to show."""
+    async with shop.store.reading() as uow:
+        return await catalog.category_page(uow, category_id, page)
+
+
+async def search(shop: Shop, query: str, page: int) -> ProductPage:
+    """The chat's search (same words, same ranking, same typo tolerance)."""
+    async with shop.store.reading() as uow:
+        return await catalog.search(uow, query, page)
+
+
+async def photo(shop: Shop, product_id: int) -> PhotoSource | None:
+    """Where an active product's photo is: the catalog's file or URL first (a browser can
+    load those), else the file_id Telegram keeps for it."""
+    async with shop.store.reading() as uow:
+        card = await catalog.product_card(uow, product_id)
+    source = resolve_original(card.photo, shop.settings.catalog_path)
+    if source is None and card.photo_file_id:
+        return PhotoSource(PhotoKind.FILE_ID, card.photo_file_id, cached=True)
+    return source
+
+
+# ---------------------------------------------------------------- the shopper's own
+
+
+@looking
+async def product(v: Visit, product_id: int) -> ProductView:
+    """ProductUnavailable if it is hidden or gone."""
+    card = await catalog.product_card(v.uow, product_id)
+    in_cart, _ = await carts.counts(v.uow, v.customer_id, product_id)
+    return ProductView(card, in_cart)
+
+
+@looking
+async def cart(v: Visit) -> CartView:
+    return await carts.view_cart(v.uow, v.customer_id, v.currency)
+
+
+async def add(
+    shop: Shop, who: Shopper, product_id: int, quantity: int, shown_price: int | None
+) -> CartUpdate:
+    """Add to the chat's cart; `shown_price` is the price the page showed (checkout asks the
+    shopper to confirm if it is no longer today's)."""
+    quantity = min(max(quantity, 1), MAX_QUANTITY)
+    notice, done = await _add(shop, who, product_id, quantity, shown_price)
+    return CartUpdate(await cart(shop, who), notice, done)
+
+
+@looking
+async def _add(
+    v: Visit, product_id: int, quantity: int, shown_price: int | None
+) -> tuple[str, bool]:
+    try:
+        change = await carts.add_to_cart(
+            v.uow, v.customer_id, product_id, quantity, quoted_price=shown_price
+        )
+    except (CartError, ProductUnavailable) as error:
+        return refusal(error), False
+    return added_notice(change, quantity, shown_price, v.currency), True
+
+
+@looking
+async def set_quantity(v: Visit, product_id: int, quantity: int) -> CartUpdate:
+    """A line to `quantity` (0 removes it), within what is available."""
+    quantity = min(max(quantity, 0), MAX_QUANTITY)
+    try:
+        done = await carts.set_quantity(v.uow, v.customer_id, product_id, quantity)
+    except NotInCart:
+        return await _refused(v, NOT_IN_CART)
+    except (CartError, ProductUnavailable) as error:
+        return await _refused(v, refusal(error))
+    after = done.cart or await carts.view_cart(v.uow, v.customer_id, v.currency)
+    return CartUpdate(after if after.lines else CartView((), v.currency), changed_notice(done))
+
+
+@looking
+async def clear(v: Visit) -> CartUpdate:
+    await carts.clear_cart(v.uow, v.customer_id)
+    return CartUpdate(CartView((), v.currency), "Your cart is now empty.")
+
+
+async def _refused(v: Visit, notice: str) -> CartUpdate:
+    return CartUpdate(await carts.view_cart(v.uow, v.customer_id, v.currency), notice, False)
+
+
+@looking
+async def order(v: Visit, order_id: int) -> OrderView:
+    """One of the shopper's own orders; OrderNotFound for anyone else's."""
+    return await get_order(v.uow, v.customer_id, order_id)
+
+
+@looking
+async def orders(v: Visit) -> list[OrderView]:
+    return await list_orders(v.uow, v.customer_id)

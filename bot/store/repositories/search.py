@@ -1,0 +1,295 @@
+"""Searching products through the database's own text index (migration 0008).
+
+First each query word is resolved to its forms: itself, its prefix, and a few typo terms
+(index terms sharing trigrams with it, judged by bot.store.search_index.term_score), in one
+statement for all the words. Then the index finds the products: when enough have every word
+exactly, the page is the first of them by title; else one query scores those with every word
+in some form (per word its best form, per product the sum) and orders them in the database,
+or, if there are none, those with all words but one, and so on. Each step reads a bounded
+part of the index; no product is loaded unless it is on the page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from math import comb
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.search_index import (
+    EXACT,
+    PREFIX,
+    PREFIX_MIN,
+    TYPO_LENGTH_SLACK,
+    TYPO_MIN,
+    term_score,
+    trigrams,
+    words,
+)
+
+MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
+TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
+TYPOS_PER_WORD = 8  # best typo terms kept per word
+MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
+COUNT_CAP = 5_000  # SQLite: matches counted at most when choosing how to read them
+WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
+
+# For each word, the terms sharing the most trigrams with it, of a length a typo can have;
+# terms the word begins are left to its prefix form. One statement for all the words.
+_TYPO_CANDIDATES = (
+    "SELECT * FROM (SELECT {i} AS word, term FROM search_trigrams WHERE trigram IN :trigrams{i} "
+    "AND length BETWEEN :shortest{i} AND :longest{i} AND substr(term, 1, :length{i}) <> :word{i} "
+    "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit) AS candidates{i}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One way a query word can match: an index term (or every term it begins) and a score."""
+
+    term: str
+    prefix: bool
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    weight: int  # how often the query has it: "mug mug kettle" counts mugs twice
+    forms: tuple[_Form, ...]  # best score first
+
+
+class _Dialect:
+    """How one database writes a text-index expression and tests products against one."""
+
+    title_order = "lower(p.title)"
+
+    def term(self, form: _Form) -> str:
+        raise NotImplementedError
+
+    def any_of(self, parts: Sequence[str]) -> str:
+        raise NotImplementedError
+
+    def all_of(self, parts: Sequence[str]) -> str:
+        raise NotImplementedError
+
+    def matches(self, param: str) -> str:
+        """A condition on product `p`: it matches the expression bound to :param."""
+        raise NotImplementedError
+
+    def candidates(self, param: str) -> str:
+        """The same, as the WHERE clause that finds the products to score."""
+        return self.matches(param)
+
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        """The first `rows` products matching `expression`, by title; None if fewer match."""
+        raise NotImplementedError
+
+
+class _SQLite(_Dialect):
+    # How many matches to count at most, and the title walk: for a common word the titles in
+    # order meet `rows` matches long before sorting every match would finish.
+    _count = text(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_products "
+        "WHERE search_products MATCH :q LIMIT :cap)) AS hits, "
+        "(SELECT coalesce(sum(active_products), 0) FROM categories) AS products"
+    )
+    _walk = text(
+        "SELECT p.id FROM products p INDEXED BY ix_search_products_title "
+        "WHERE +p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
+        "ORDER BY lower(p.title), p.id LIMIT :rows"
+    )
+    _sort = text(
+        "SELECT p.id FROM products p "
+        "WHERE p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
+        "ORDER BY lower(p.title), p.id LIMIT :rows"
+    )
+
+    def term(self, form: _Form) -> str:
+        quoted = '"' + form.term.replace('"', '""') + '"'
+        return quoted + "*" if form.prefix else quoted
+
+    def any_of(self, parts: Sequence[str]) -> str:
+        return "(" + " OR ".join(parts) + ")"
+
+    def all_of(self, parts: Sequence[str]) -> str:
+        return " AND ".join(parts)
+
+    def matches(self, param: str) -> str:
+        return f"p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :{param})"
+
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        counted = await session.execute(self._count, {"q": expression, "cap": COUNT_CAP})
+        hits, products = counted.one()
+        if hits < rows:
+            return None
+        # Walking titles reads about rows * products / hits index entries; sorting reads
+        # every hit. Walk when that is the smaller (a word in a good share of the catalog).
+        walk = hits * hits >= WALK_FACTOR * products
+        found = await session.scalars(
+            self._walk if walk else self._sort, {"q": expression, "rows": rows}
+        )
+        return list(found)
+
+
+class _PostgreSQL(_Dialect):
+    title_order = 'lower(p.title) COLLATE "C"'
+
+    def term(self, form: _Form) -> str:
+        quoted = "'" + form.term.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + ":*" if form.prefix else quoted
+
+    def any_of(self, parts: Sequence[str]) -> str:
+        return "(" + " | ".join(parts) + ")"
+
+    def all_of(self, parts: Sequence[str]) -> str:
+        return " & ".join(parts)
+
+    # Each candidate's words are stored (search_vector): testing a form against the row is
+    # cheaper, and steadier to plan, than reading the form's products from the index.
+    def matches(self, param: str) -> str:
+        return f"p.search_vector @@ CAST(:{param} AS tsquery)"
+
+    def candidates(self, param: str) -> str:
+        return f"p.is_active AND {self.matches(param)}"
+
+    # The planner walks ix_search_products_title or sorts the matches, as its statistics
+    # on search_vector say is cheaper (a seed refreshes them: ProductRepository.after_bulk_load).
+    _first = text(
+        "SELECT p.id FROM products p "
+        "WHERE p.is_active AND p.search_vector @@ CAST(:q AS tsquery) "
+        'ORDER BY lower(p.title) COLLATE "C", p.id LIMIT :rows'
+    )
+
+    async def first_by_title(
+        self, session: AsyncSession, expression: str, rows: int
+    ) -> list[int] | None:
+        found = list(await session.scalars(self._first, {"q": expression, "rows": rows}))
+        return found if len(found) == rows else None
+
+
+class ProductSearch:
+    """Ranked product ids for the words of a query; reads only."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        name = session.bind.dialect.name if session.bind is not None else "sqlite"
+        self.dialect: _Dialect = _PostgreSQL() if name == "postgresql" else _SQLite()
+
+    async def ranked_ids(
+        self, query_words: Sequence[str], *, limit: int, offset: int = 0
+    ) -> list[int]:
+        """Products matching every word first, best scores first, ties by title; when none
+        matches every word, only those matching the most. Inactive products are not indexed.
+        """
+        counted = Counter(w for phrase in query_words for w in words(phrase))
+        chosen = list(counted.items())[:MAX_QUERY_WORDS]
+        if not chosen or limit <= 0:
+            return []
+        typos = await self._typos([word for word, _ in chosen])
+        resolved = [_Word(weight, self._forms(word, typos[word])) for word, weight in chosen]
+        rows = offset + limit
+        # Products with every word exactly score highest: when there are enough of them to
+        # fill the page, they are the page, by title (a common word: no need to score all).
+        d = self.dialect
+        exact = d.all_of([d.term(word.forms[0]) for word in resolved])
+        ids = await d.first_by_title(self.session, exact, rows)
+        # Else usually some product has every word in some form: only those are scored. If
+        # none has, those with all words but one, and so on: the first such set is small.
+        # (A query repeating a word weighs it more, so then any word counts at once.)
+        at_least = len(resolved)
+        while ids is None or (not ids and at_least > 0):
+            ids = await self._ranked(resolved, rows, at_least=at_least)
+            repeats = any(word.weight > 1 for word in resolved)
+            at_least -= 1
+            if repeats or comb(len(resolved), at_least) > MAX_COMBINATIONS:
+                at_least = min(at_least, 1)
+        return ids[offset:]
+
+    @staticmethod
+    def _forms(word: str, typos: Sequence[_Form]) -> tuple[_Form, ...]:
+        forms = [_Form(word, prefix=False, score=EXACT)]
+        if len(word) >= PREFIX_MIN:
+            forms.append(_Form(word, prefix=True, score=PREFIX))
+        return (*forms, *typos)
+
+    async def _typos(self, query_words: Sequence[str]) -> dict[str, list[_Form]]:
+        """Each word's best typo forms (none for words under TYPO_MIN letters)."""
+        found: dict[str, list[_Form]] = {word: [] for word in query_words}
+        long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
+        if not long_enough:
+            return found
+        params: dict[str, Any] = {"limit": TYPO_CANDIDATES}
+        for i, word in enumerate(long_enough):
+            params |= {
+                f"trigrams{i}": trigrams(word),
+                f"word{i}": word,
+                f"length{i}": len(word),
+                f"shortest{i}": len(word) - TYPO_LENGTH_SLACK,
+                f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
+            }
+        statement = text(
+            " UNION ALL ".join(_TYPO_CANDIDATES.format(i=i) for i in range(len(long_enough)))
+        ).bindparams(*(bindparam(f"trigrams{i}", expanding=True) for i in range(len(long_enough))))
+        candidates: dict[str, list[str]] = {word: [] for word in long_enough}
+        for i, term in await self.session.execute(statement, params):
+            candidates[long_enough[i]].append(term)
+        for word, terms in candidates.items():
+            scored = sorted((-term_score(word, term), term) for term in terms)
+            found[word] = [
+                _Form(term, prefix=False, score=-negative)
+                for negative, term in scored
+                if 0 < -negative < PREFIX
+            ][:TYPOS_PER_WORD]
+        return found
+
+    async def _ranked(self, resolved: Sequence[_Word], rows: int, *, at_least: int) -> list[int]:
+        """The first `rows` product ids in rank order, of those matching `at_least` of the
+        words (in any form); of them, those matching the most words only."""
+        d = self.dialect
+        require_all = at_least == len(resolved)
+        params: dict[str, Any] = {"rows": rows}
+
+        def bind(expression: str) -> str:
+            name = f"q{len(params)}"
+            params[name] = expression
+            return name
+
+        any_form = [d.any_of([d.term(f) for f in w.forms]) for w in resolved]
+        wanted = d.any_of([d.all_of(some) for some in combinations(any_form, at_least)])
+        scores = []
+        for i, word in enumerate(resolved):
+            # With every word required, a candidate matching none of a word's better forms
+            # must match its last one.
+            tested = word.forms[:-1] if require_all else word.forms
+            cases = " ".join(
+                f"WHEN {d.matches(bind(d.term(form)))} THEN {form.score}" for form in tested
+            )
+            otherwise = word.forms[-1].score if require_all else 0
+            scores.append(
+                f"CASE {cases} ELSE {otherwise} END AS s{i}" if cases else f"{otherwise} AS s{i}"
+            )
+        matched = " + ".join(
+            f"CASE WHEN s{i} > 0 THEN {w.weight} ELSE 0 END" for i, w in enumerate(resolved)
+        )
+        score = " + ".join(f"s{i} * {w.weight}" for i, w in enumerate(resolved))
+        sql = f"""
+            WITH scored AS MATERIALIZED (
+                SELECT p.id, p.title, {", ".join(scores)}
+                FROM products p WHERE {d.candidates(bind(wanted))}
+            )
+            SELECT p.id, {matched} AS matched FROM scored p
+            ORDER BY matched DESC, {score} DESC, {d.title_order}, p.id
+            LIMIT :rows
+        """
+        ranked = (await self.session.execute(text(sql), params)).all()
+        most = ranked[0].matched if ranked else 0
+        return [row.id for row in ranked if row.matched == most]

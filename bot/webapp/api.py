@@ -1,0 +1,324 @@
+"""The storefront over HTTP: the page itself, product photos, and a small JSON API.
+
+Mounted by bot.web at /shop/ of the bot's own server (beside the webhook, or on WEBAPP_PORT
+when polling). Every API call must carry the Mini App's initData (`Authorization: tma
+<initData>`): the shopper is whoever Telegram signed it for, never anything the page says,
+so a shopper reaches only their own cart and orders. Missing, tampered or expired initData
+gets 401 with the reason; more than a shopper's share of requests gets 429.
+
+Handlers are thin, as in bot/handlers: parse the request, call one use case (the chat's cart
+and checkout, bot.conversation.storefront and journey.pay), answer with bot.webapp.views.
+Photos are public (an <img> sends no headers), and only those of products on sale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import mimetypes
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.conversation import journey, storefront
+from bot.conversation.journey import MAX_QUANTITY, Shopper
+from bot.conversation.screens import InvoiceScreen
+from bot.services.errors import CategoryNotFound, OrderNotFound, ProductUnavailable
+from bot.services.photos import PhotoKind
+from bot.shop import Shop
+from bot.views import payments as payment_views
+from bot.webapp import views
+from bot.webapp.init_data import InitDataError, validate_init_data
+from bot.webapp.limits import RateLimiter
+
+log = logging.getLogger(__name__)
+
+MOUNT = "/shop"
+STATIC = Path(__file__).parent / "static"
+ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
+AUTH_SCHEME = "tma "
+RATE_PER_SECOND = 5.0  # a shopper's steady pace of API calls...
+RATE_BURST = 30  # ...after a first burst this big (opening the page makes four at once)
+MAX_BODY = 4096  # the API's JSON bodies are a few numbers
+PHOTO_CACHE_ITEMS = 64  # photos fetched from Telegram by file_id, kept in memory
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' https://telegram.org; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+GONE = journey.GONE
+NO_CATEGORY = "That category is empty now."
+NO_ORDER = "That order is not in your history."
+SORRY = "Something went wrong on our side. Please try again."
+
+Handler = Callable[[web.Request, Shopper], Awaitable[web.Response]]
+
+
+class BadInput(Exception):
+    """A request the API cannot read; the message says what to send instead (400)."""
+
+
+class Storefront:
+    """The storefront's routes, around the shop and the bot that creates invoice links."""
+
+    def __init__(self, shop: Shop, bot: Bot, limiter: RateLimiter | None = None) -> None:
+        self.shop = shop
+        self.bot = bot
+        self.limiter = limiter or RateLimiter(RATE_PER_SECOND, RATE_BURST)
+        self.assets = Assets(STATIC)
+        self._photos: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[_answers])
+        add = app.router
+        add.add_get("/", self.assets.index)
+        add.add_get("/static/{name}", self.assets.asset)
+        add.add_get(r"/photos/{product_id:\d+}", self.photo)
+        api: list[tuple[str, str, Handler]] = [
+            ("GET", "/api/categories", self.categories),
+            ("GET", r"/api/categories/{category_id:\d+}", self.category),
+            ("GET", "/api/search", self.search),
+            ("GET", r"/api/products/{product_id:\d+}", self.product),
+            ("GET", "/api/cart", self.cart),
+            ("POST", "/api/cart/lines", self.add),
+            ("PUT", r"/api/cart/lines/{product_id:\d+}", self.set_quantity),
+            ("DELETE", "/api/cart", self.clear),
+            ("POST", "/api/checkout", self.checkout),
+            ("GET", "/api/orders", self.orders),
+            ("GET", r"/api/orders/{order_id:\d+}", self.order),
+        ]
+        for method, path, handler in api:
+            add.add_route(method, path, self._signed_in(handler))
+        return app
+
+    # ------------------------------------------------------------ who is asking
+
+    def _signed_in(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
+        settings = self.shop.settings
+
+        async def checked(request: web.Request) -> web.Response:
+            header = request.headers.get("Authorization", "")
+            init_data = header[len(AUTH_SCHEME) :] if header.startswith(AUTH_SCHEME) else ""
+            try:
+                user = validate_init_data(
+                    init_data, settings.bot_token, max_age=settings.webapp_auth_max_age
+                )
+            except InitDataError as refused:
+                return _json(views.error(str(refused)), status=401)
+            wait = self.limiter.wait_needed(user.id)
+            if wait:
+                headers = {"Retry-After": str(math.ceil(wait))}
+                message = "Too many requests: please wait a moment."
+                return _json(views.error(message), status=429, headers=headers)
+            who = Shopper(user.id, user.id, user.first_name, user.username, user.language_code)
+            return await handler(request, who)
+
+        return checked
+
+    # ------------------------------------------------------------ the catalog
+
+    async def categories(self, request: web.Request, who: Shopper) -> web.Response:
+        return _json(views.categories(await storefront.categories(self.shop)))
+
+    async def category(self, request: web.Request, who: Shopper) -> web.Response:
+        category_id = int(request.match_info["category_id"])
+        page = await storefront.category_page(self.shop, category_id, _page(request))
+        return _json(views.product_page(page))
+
+    async def search(self, request: web.Request, who: Shopper) -> web.Response:
+        query = request.query.get("q", "")[:200]
+        return _json(views.product_page(await storefront.search(self.shop, query, _page(request))))
+
+    async def product(self, request: web.Request, who: Shopper) -> web.Response:
+        product_id = int(request.match_info["product_id"])
+        view = await storefront.product(self.shop, who, product_id)
+        threshold = self.shop.settings.low_stock_threshold
+        return _json(views.product(view, threshold, MAX_QUANTITY))
+
+    # ------------------------------------------------------------ the cart (the chat's)
+
+    async def cart(self, request: web.Request, who: Shopper) -> web.Response:
+        return _json(views.cart(await storefront.cart(self.shop, who)))
+
+    async def add(self, request: web.Request, who: Shopper) -> web.Response:
+        body = await _body(request)
+        product_id = _number(body, "product_id")
+        quantity = _number(body, "quantity", default=1)
+        shown = _number(body, "shown_price", default=None)
+        update = await storefront.add(self.shop, who, product_id, quantity, shown)
+        return _json(views.cart_update(update))
+
+    async def set_quantity(self, request: web.Request, who: Shopper) -> web.Response:
+        quantity = _number(await _body(request), "quantity")
+        product_id = int(request.match_info["product_id"])
+        update = await storefront.set_quantity(self.shop, who, product_id, quantity)
+        return _json(views.cart_update(update))
+
+    async def clear(self, request: web.Request, who: Shopper) -> web.Response:
+        return _json(views.cart_update(await storefront.clear(self.shop, who)))
+
+    # ------------------------------------------------------------ checkout (the chat's Pay)
+
+    async def checkout(self, request: web.Request, who: Shopper) -> web.Response:
+        """The chat's Pay: verify, place the order holding its stock, then an invoice link
+        instead of an invoice message. Only successful_payment fulfils the order."""
+        screen = await journey.pay(self.shop, who)
+        if isinstance(screen, InvoiceScreen):
+            for message_id in screen.replaced_invoices:  # the chat's older, now unpayable
+                await self.shop.notifier.remove_message(who.chat_id, message_id)
+            link = await payment_views.invoice_link(self.bot, self.shop.settings, screen)
+            if link is not None:
+                return _json(views.invoice(screen, link))
+            screen = await journey.invoice_sent(self.shop, who, screen, None)
+        return _json(views.checkout(screen))
+
+    async def orders(self, request: web.Request, who: Shopper) -> web.Response:
+        return _json(views.orders(await storefront.orders(self.shop, who)))
+
+    async def order(self, request: web.Request, who: Shopper) -> web.Response:
+        order_id = int(request.match_info["order_id"])
+        return _json(views.order(await storefront.order(self.shop, who, order_id)))
+
+    # ------------------------------------------------------------ photos
+
+    async def photo(self, request: web.Request) -> web.StreamResponse:
+        try:
+            source = await storefront.photo(self.shop, int(request.match_info["product_id"]))
+        except ProductUnavailable:
+            source = None
+        cache = {"Cache-Control": "public, max-age=3600", **SECURITY_HEADERS}
+        if source is None:
+            raise web.HTTPNotFound(text="no photo")
+        if source.kind is PhotoKind.URL:
+            raise web.HTTPFound(source.value, headers=cache)
+        if source.kind is PhotoKind.PATH:
+            return web.FileResponse(source.value, headers=cache)
+        body, content_type = await self._telegram_file(source.value)
+        return web.Response(body=body, content_type=content_type, headers=cache)
+
+    async def _telegram_file(self, file_id: str) -> tuple[bytes, str]:
+        """A photo Telegram keeps (an admin sent it): fetched once, then served from memory."""
+        if file_id in self._photos:
+            self._photos.move_to_end(file_id)
+            return self._photos[file_id]
+        try:
+            file = await self.bot.get_file(file_id)
+            body = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("storefront photo %s: Telegram did not give it: %s", file_id, exc)
+            raise web.HTTPNotFound(text="no photo") from None
+        content_type = mimetypes.guess_type(file.file_path or "")[0] or "image/jpeg"
+        self._photos[file_id] = (body, content_type)
+        while len(self._photos) > PHOTO_CACHE_ITEMS:
+            self._photos.popitem(last=False)
+        return body, content_type
+
+
+class Assets:
+    """The page and its two files, read once; the page names them with a content hash so a
+    new version is fetched at once and an old one can be cached for long."""
+
+    def __init__(self, folder: Path) -> None:
+        self.files = {name: (folder / name).read_bytes() for name in ASSET_TYPES}
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        for name, data in self.files.items():
+            page = page.replace(f"{{{{{name}}}}}", hashlib.sha256(data).hexdigest()[:12])
+        self.page = page.encode()
+
+    async def index(self, request: web.Request) -> web.Response:
+        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
+        return web.Response(
+            body=self.page,
+            content_type="text/html",
+            charset="utf-8",
+            headers={**headers, **SECURITY_HEADERS},
+        )
+
+    async def asset(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in self.files:
+            raise web.HTTPNotFound()
+        headers = {"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS}
+        return web.Response(
+            body=self.files[name], content_type=ASSET_TYPES[name], charset="utf-8", headers=headers
+        )
+
+
+# ---------------------------------------------------------------- reading requests
+
+
+@web.middleware
+async def _answers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Domain refusals and bad input as JSON the page can show; never a traceback."""
+    try:
+        return await handler(request)
+    except BadInput as bad:
+        return _json(views.error(str(bad)), status=400)
+    except ProductUnavailable:
+        return _json(views.error(GONE), status=404)
+    except CategoryNotFound:
+        return _json(views.error(NO_CATEGORY), status=404)
+    except OrderNotFound:
+        return _json(views.error(NO_ORDER), status=404)
+    except web.HTTPException as http:
+        if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
+            raise
+        return _json(views.error(http.reason), status=http.status)
+    except Exception:
+        log.exception("storefront: %s %s failed", request.method, request.path)
+        return _json(views.error(SORRY), status=500)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise BadInput("The body is too large.")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise BadInput("The body must be a JSON object.") from None
+    if not isinstance(body, dict):
+        raise BadInput("The body must be a JSON object.")
+    return body
+
+
+_REQUIRED: Any = object()
+
+
+def _number(body: dict[str, Any], name: str, default: Any = _REQUIRED) -> Any:
+    """A whole number from the body (or `default` when it is absent or null)."""
+    value = body.get(name)
+    if value is None:
+        if default is _REQUIRED:
+            raise BadInput(f"{name} is required.")
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
+        raise BadInput(f"{name} must be a whole number.")
+    return value
+
+
+def _page(request: web.Request) -> int:
+    raw = request.query.get("page", "0")
+    if not raw.isdigit() or len(raw) > 6:
+        raise BadInput("page must be a whole number from 0.")
+    return int(raw)
+
+
+def _json(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    headers = {"Cache-Control": "no-store", **SECURITY_HEADERS, **(headers or {})}
+    return web.json_response(body, status=status, headers=headers)

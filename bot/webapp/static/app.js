@@ -1,0 +1,520 @@
+/* The storefront page: the chat's catalog, cart and checkout inside Telegram (or, for
+   development, any browser). Plain JavaScript, no build step. Every API call carries the
+   initData Telegram signed; the server alone decides who the shopper is and what things cost,
+   and words every message, so this file holds no shop rules. */
+(() => {
+  'use strict';
+
+  const tg = window.Telegram && window.Telegram.WebApp;
+  const hashData = new URLSearchParams(location.hash.slice(1)).get('tgWebAppData');
+  const initData = (tg && tg.initData) || hashData || '';
+  // Inside a Telegram client its own buttons are used; elsewhere the page draws them.
+  const native = Boolean(tg && tg.initData && tg.platform && tg.platform !== 'unknown');
+
+  const $ = (id) => document.getElementById(id);
+  const view = $('view');
+  const state = {
+    stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
+    changes: null, mainAction: null, busy: false, drawn: 0,
+  };
+
+  // ------------------------------------------------------------------ small helpers
+
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'class') el.className = value;
+      else if (key === 'text') el.textContent = value;
+      else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) {
+        el.append(child instanceof Node ? child : String(child));
+      }
+    }
+    return el;
+  }
+
+  function photo(src, alt) {
+    const img = h('img', { class: 'photo', src, alt: alt || '', loading: 'lazy' });
+    img.addEventListener('error', () => img.classList.add('none'));
+    return img;
+  }
+
+  let toastTimer = 0;
+  function toast(text) {
+    if (!text) return;
+    const el = $('toast');
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { el.hidden = true; }, 2800);
+  }
+
+  const haptic = {
+    impact(style) { tg && tg.HapticFeedback && tg.HapticFeedback.impactOccurred(style); },
+    notify(type) { tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred(type); },
+    select() { tg && tg.HapticFeedback && tg.HapticFeedback.selectionChanged(); },
+  };
+
+  class ApiError extends Error {
+    constructor(status, message) { super(message); this.status = status; }
+  }
+
+  async function api(method, path, body) {
+    const headers = { Authorization: 'tma ' + initData };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch('api/' + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (_) {
+      throw new ApiError(0, 'The shop cannot be reached. Check your connection and try again.');
+    }
+    let data = {};
+    try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
+    if (!response.ok) {
+      throw new ApiError(response.status, data.error || `The shop answered ${response.status}.`);
+    }
+    return data;
+  }
+
+  // ------------------------------------------------------------------ navigation
+
+  const screens = { home, product, cart, order };
+  const top = () => state.stack[state.stack.length - 1] || ['home'];
+
+  function go(name, arg) {
+    state.stack.push([name, arg]);
+    return draw();
+  }
+
+  function back() {
+    if (state.stack.length < 2) return;
+    state.stack.pop();
+    draw();
+  }
+
+  function goHome() {
+    state.stack = [['home']];
+    draw();
+  }
+
+  async function draw() {
+    const [name, arg] = top();
+    const ticket = ++state.drawn;
+    $('toast').hidden = true;
+    setBack(state.stack.length > 1);
+    updateBar();
+    try {
+      await screens[name](arg, ticket);
+    } catch (error) {
+      if (ticket === state.drawn) failed(error);
+    }
+    updateBar();
+  }
+
+  /** Put a screen's nodes on the page, unless the shopper has moved on meanwhile. */
+  function show(ticket, title, ...nodes) {
+    if (ticket !== state.drawn) return false;
+    $('title').textContent = title;
+    view.replaceChildren(...nodes.flat().filter(Boolean));
+    window.scrollTo(0, 0);
+    return true;
+  }
+
+  function failed(error) {
+    haptic.notify('error');
+    const message = error instanceof ApiError ? error.message : 'Something went wrong.';
+    const again = h('button', { type: 'button', class: 'link', onclick: () => draw() }, 'Try again');
+    const reopen = error instanceof ApiError && error.status === 401;
+    view.replaceChildren(h('div', { class: 'section' },
+      h('p', { text: message }),
+      reopen ? h('p', { class: 'hint', text: 'Close the shop and open it again from the chat.' }) : again));
+  }
+
+  // ------------------------------------------------------------------ Telegram's buttons
+
+  const bar = native ? {
+    set(text) {
+      if (!text) { tg.MainButton.hide(); return; }
+      tg.MainButton.setText(text);
+      tg.MainButton.show();
+    },
+    progress(on) { on ? tg.MainButton.showProgress() : tg.MainButton.hideProgress(); },
+  } : {
+    set(text) {
+      $('bar').hidden = !text;
+      $('bar-button').textContent = text || '';
+    },
+    progress(on) { $('bar-button').disabled = on; },
+  };
+
+  function setBack(visible) {
+    if (native) {
+      visible ? tg.BackButton.show() : tg.BackButton.hide();
+    } else {
+      $('back').hidden = !visible;
+    }
+  }
+
+  function updateBar() {
+    const [name] = top();
+    const basket = state.cart;
+    const full = basket && basket.item_count > 0;
+    let text = '';
+    state.mainAction = null;
+    if (name === 'cart' && full) {
+      text = `Checkout · ${basket.total_text}`;
+      state.mainAction = checkout;
+    } else if (name === 'order') {
+      text = 'Continue shopping';
+      state.mainAction = goHome;
+    } else if (full) {
+      const items = basket.item_count === 1 ? '1 item' : `${basket.item_count} items`;
+      text = `View cart · ${items} · ${basket.total_text}`;
+      state.mainAction = () => go('cart');
+    }
+    bar.set(text);
+  }
+
+  function setCart(basket) {
+    state.cart = basket;
+    $('cart-count').textContent = basket.item_count;
+    updateBar();
+  }
+
+  // ------------------------------------------------------------------ the catalog
+
+  async function home(_, ticket) {
+    if (!state.categories.length) {
+      state.categories = (await api('GET', 'categories')).categories;
+    }
+    if (!state.query && state.category === null && state.categories.length) {
+      state.category = state.categories[0].id;
+    }
+    if (!state.list && (state.query || state.category !== null)) await loadPage(0);
+    show(ticket, 'Shop', searchForm(), chips(), listing());
+  }
+
+  async function loadPage(page) {
+    const list = state.query
+      ? await api('GET', `search?q=${encodeURIComponent(state.query)}&page=${page}`)
+      : await api('GET', `categories/${state.category}?page=${page}`);
+    state.items = page === 0 ? list.items : state.items.concat(list.items);
+    state.list = list;
+  }
+
+  function searchForm() {
+    const input = h('input', {
+      type: 'search', name: 'q', placeholder: 'Search the shop', value: state.query,
+      enterkeyhint: 'search', 'aria-label': 'Search',
+    });
+    return h('form', {
+      class: 'search', role: 'search',
+      onsubmit: (event) => {
+        event.preventDefault();
+        input.blur();
+        state.query = input.value.trim();
+        state.list = null;
+        draw();
+      },
+    }, input, h('button', { type: 'submit', class: 'chip' }, 'Search'));
+  }
+
+  function chips() {
+    if (!state.categories.length) return null;
+    return h('nav', { class: 'chips' }, state.categories.map((category) => h('button', {
+      type: 'button',
+      class: !state.query && category.id === state.category ? 'chip on' : 'chip',
+      onclick: () => {
+        haptic.select();
+        state.query = '';
+        state.category = category.id;
+        state.list = null;
+        draw();
+      },
+    }, category.title)));
+  }
+
+  function listing() {
+    if (!state.categories.length && !state.query) {
+      return h('p', { class: 'hint', text: 'The shop is empty right now. Please come back soon!' });
+    }
+    if (!state.items.length) {
+      return h('p', { class: 'hint', text: `Nothing found for “${state.query}”.` });
+    }
+    const cards = state.items.map((item) => h('button', {
+      type: 'button', class: item.available > 0 ? 'card' : 'card sold',
+      'data-product-id': item.id, onclick: () => go('product', item.id),
+    }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
+    h('span', { class: 'price', text: item.price_text })));
+    const head = state.query
+      ? h('p', { class: 'hint', text: `${state.list.total} found for “${state.query}”` }) : null;
+    const more = state.list && state.list.has_next ? h('button', {
+      type: 'button', class: 'more',
+      onclick: async (event) => {
+        event.target.disabled = true;
+        try {
+          await loadPage(state.list.page + 1);
+          draw();
+        } catch (error) { failed(error); }
+      },
+    }, 'Show more') : null;
+    return [head, h('div', { class: 'grid' }, cards), more];
+  }
+
+  // ------------------------------------------------------------------ one product
+
+  async function product(id, ticket) {
+    const p = await api('GET', `products/${id}`);
+    const variants = p.variants || [];
+    let variant = variants.find((v) => v.available > 0) || variants[0] || null;
+    let quantity = 1;
+    let inCart = p.in_cart;
+
+    const price = h('div', { class: 'price' });
+    const stock = h('div', { class: 'stock' });
+    const count = h('span', { text: '1' });
+    const add = h('button', { type: 'button', id: 'add', class: 'primary', onclick: addToCart });
+    const inCartLine = h('div', { class: 'in-cart' });
+    const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
+
+    const now = () => variant || p;
+    const most = () => Math.max(0, Math.min(now().available, p.max_quantity || now().available));
+
+    function refresh() {
+      const item = now();
+      price.textContent = item.price_text;
+      stock.textContent = item.stock_text || (item.available > 0 ? 'In stock' : 'Out of stock');
+      stock.className = /^only/i.test(stock.textContent) ? 'stock low' : 'stock';
+      quantity = Math.max(1, Math.min(quantity, most() || 1));
+      count.textContent = quantity;
+      const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
+      add.textContent = most() > 0 ? `Add to cart${total}` : 'Out of stock';
+      add.disabled = most() <= 0;
+      inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
+      if (options) {
+        options.replaceChildren(...variants.map((v) => h('button', {
+          type: 'button', role: 'radio', 'aria-checked': String(v === variant),
+          'data-variant-id': v.id,
+          class: `chip${v === variant ? ' on' : ''}${v.available > 0 ? '' : ' off'}`,
+          onclick: () => { haptic.select(); variant = v; refresh(); },
+        }, v.title)));
+      }
+    }
+
+    async function addToCart() {
+      const item = now();
+      const body = { product_id: p.id, quantity, shown_price: item.price };
+      if (variant) body.variant_id = variant.id;
+      add.disabled = true;
+      haptic.impact('medium');
+      try {
+        const answer = await api('POST', 'cart/lines', body);
+        setCart(answer.cart);
+        const line = answer.cart.lines.find((l) => l.product_id === p.id);
+        inCart = line ? line.quantity : inCart;
+        haptic.notify(answer.done ? 'success' : 'error');
+        toast(answer.notice);
+        if (answer.done) bump();
+      } catch (error) {
+        haptic.notify('error');
+        toast(error.message);
+      }
+      refresh();
+    }
+
+    const stepper = h('div', { class: 'stepper' },
+      h('button', { type: 'button', 'aria-label': 'One less', onclick: () => { quantity -= 1; haptic.select(); refresh(); } }, '−'),
+      count,
+      h('button', { type: 'button', 'aria-label': 'One more', onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+'));
+    refresh();
+    show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
+      photo(p.photo, p.title), h('h2', { text: p.title }), price, stock, options,
+      h('div', { class: 'buy' }, stepper, add), inCartLine,
+      p.description ? h('p', { class: 'desc', text: p.description }) : null));
+  }
+
+  function bump() {
+    const button = $('to-cart');
+    button.classList.remove('bump');
+    void button.offsetWidth;
+    button.classList.add('bump');
+  }
+
+  // ------------------------------------------------------------------ the cart
+
+  async function cart(_, ticket) {
+    setCart(await api('GET', 'cart'));
+    drawCart(ticket);
+  }
+
+  function drawCart(ticket) {
+    const basket = state.cart;
+    const changes = state.changes && state.changes.length ? h('div', { class: 'section changes' },
+      h('b', { text: 'Some things changed since you added them:' }),
+      h('ul', {}, state.changes.map((change) => h('li', { text: change }))),
+      basket.lines.length ? h('p', { class: 'hint', text: 'Your cart is updated. Check out again to pay for it as it is now.' }) : null) : null;
+    if (!basket.lines.length) {
+      show(ticket, 'Your cart', changes, h('div', { class: 'section' },
+        h('p', { text: 'Your cart is empty.' }),
+        h('button', { type: 'button', class: 'link', onclick: goHome }, 'Browse the shop')));
+      return;
+    }
+    const lines = basket.lines.map((line) => h('div', { class: 'line', 'data-product-id': line.product_id },
+      photo(line.photo, line.title),
+      h('div', { class: 'what' },
+        h('b', { text: line.title }),
+        h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text} = ${line.line_total_text}` }),
+        line.warning ? h('div', { class: 'warn', text: line.warning }) : null),
+      h('div', { class: 'stepper' },
+        h('button', { type: 'button', 'aria-label': 'One less', onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
+        h('span', { text: line.quantity }),
+        h('button', { type: 'button', 'aria-label': 'One more', onclick: () => setQuantity(line, line.quantity + 1) }, '+')),
+      h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${line.title}`, onclick: () => setQuantity(line, 0) }, '✕')));
+    const shipping = basket.needs_shipping
+      ? h('p', { class: 'hint', text: 'Shipping address and method are chosen in the payment form.' }) : null;
+    show(ticket, 'Your cart', changes, h('div', { class: 'section' }, lines,
+      h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { id: 'cart-total', text: basket.total_text })),
+      shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, 'Clear cart')));
+  }
+
+  async function changeCart(method, path, body) {
+    try {
+      const answer = await api(method, path, body);
+      setCart(answer.cart);
+      if (answer.done) haptic.select(); else { haptic.notify('error'); toast(answer.notice); }
+    } catch (error) {
+      toast(error.message);
+    }
+    state.changes = null;
+    if (top()[0] === 'cart') drawCart(state.drawn);
+  }
+
+  const setQuantity = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`, { quantity });
+  const clearCart = () => changeCart('DELETE', 'cart');
+
+  // ------------------------------------------------------------------ checkout and paying
+
+  async function checkout() {
+    if (state.busy) return;
+    state.busy = true;
+    bar.progress(true);
+    try {
+      const answer = await api('POST', 'checkout');
+      if (answer.status === 'invoice') {
+        state.changes = null;
+        pay(answer);
+        return;
+      }
+      haptic.notify('warning');
+      state.changes = answer.changes || null;
+      if (answer.cart) setCart(answer.cart);
+      if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
+      toast(answer.notice);
+    } catch (error) {
+      haptic.notify('error');
+      toast(error.message);
+    } finally {
+      state.busy = false;
+      bar.progress(false);
+    }
+  }
+
+  function pay(answer) {
+    if (native && tg.openInvoice) {
+      tg.openInvoice(answer.invoice_link, (status) => afterInvoice(answer.order_id, status));
+    } else {
+      go('order', { id: answer.order_id, link: answer.invoice_link, polls: 0 });
+    }
+  }
+
+  /** Telegram's word on the invoice is for show only: the order's own status is the truth. */
+  function afterInvoice(orderId, status) {
+    if (status === 'paid' || status === 'pending') {
+      haptic.notify('success');
+      go('order', { id: orderId, waiting: true, polls: 0 });
+    } else if (status === 'cancelled') {
+      toast('Payment cancelled. Your items are still in your cart.');
+    } else {
+      haptic.notify('error');
+      toast('The payment did not go through. Please try again.');
+    }
+  }
+
+  async function order(arg, ticket) {
+    const o = await api('GET', `orders/${arg.id}`);
+    const open = o.status === 'awaiting_payment';
+    let note;
+    if (!open && o.status !== 'cancelled') {
+      note = 'Thank you! Your receipt is in the chat with the shop.';
+    } else if (open && arg.waiting) {
+      note = 'Payment sent: waiting for the shop to confirm it…';
+    } else if (open && arg.link) {
+      note = 'This page is open outside Telegram, where invoices cannot be paid. Its invoice link:';
+    } else {
+      note = o.status === 'cancelled' ? 'This order was cancelled.' : 'Waiting for payment.';
+    }
+    const shown = show(ticket, `Order #${o.id}`, h('div', { class: 'section', id: 'order', 'data-status': o.status },
+      h('div', { class: `status${open || o.status === 'cancelled' ? '' : ' paid'}`, text: o.status_label }),
+      h('p', { text: note }),
+      o.lines.map((line) => h('div', { class: 'sum', text: `${line.quantity} × ${line.title} — ${line.line_total_text}` })),
+      o.shipping_text ? h('div', { class: 'sum', text: `Shipping: ${o.shipping_text}` }) : null,
+      h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { text: o.total_text })),
+      arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
+    if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {
+      setTimeout(() => {
+        if (ticket !== state.drawn) return;
+        arg.polls += 1;
+        draw();
+      }, 1500);
+    } else if (shown && !open) {
+      api('GET', 'cart').then(setCart, () => {});
+    }
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function applyTheme() {
+    const params = (tg && tg.themeParams) || {};
+    for (const [key, value] of Object.entries(params)) {
+      document.documentElement.style.setProperty(`--tg-theme-${key.replace(/_/g, '-')}`, value);
+    }
+  }
+
+  function outsideTelegram() {
+    $('title').textContent = 'Shop';
+    $('to-cart').hidden = true;
+    view.replaceChildren(h('div', { class: 'section' },
+      h('p', { text: 'This is the shop’s page for Telegram.' }),
+      h('p', { class: 'hint', text: 'Open it from the shop’s bot: the menu button beside the message field, or /shop in the chat.' })));
+  }
+
+  function start() {
+    applyTheme();
+    if (tg) {
+      tg.ready();
+      if (tg.expand) tg.expand();
+      if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
+    }
+    if (native) {
+      tg.MainButton.onClick(() => state.mainAction && state.mainAction());
+      tg.BackButton.onClick(back);
+    }
+    $('bar-button').addEventListener('click', () => state.mainAction && state.mainAction());
+    $('back').addEventListener('click', back);
+    $('to-cart').addEventListener('click', () => { if (top()[0] !== 'cart') go('cart'); });
+    if (!initData) {
+      outsideTelegram();
+      return;
+    }
+    api('GET', 'cart').then(setCart, () => {});
+    goHome();
+  }
+
+  start();
+})();

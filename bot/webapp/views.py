@@ -1,0 +1,174 @@
+"""The storefront's answers as JSON: plain data from the use cases, worded as the chat words it.
+
+Money leaves the server already formatted (`*_text`, bot.money) beside its minor units, and
+stock, cart warnings and checkout changes use the chat's own sentences (bot.views.shopper), so
+the page has no rules or wording of its own to drift from the chat's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import unescape
+from typing import Any
+
+from bot.conversation.screens import (
+    CartScreen,
+    CheckoutScreen,
+    InvoiceScreen,
+    PaymentRefusedScreen,
+    PaymentWaitingScreen,
+    Screen,
+)
+from bot.conversation.storefront import CartUpdate, ProductView
+from bot.money import format_money
+from bot.services.cart import CartView
+from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
+from bot.services.order_history import OrderView
+from bot.views.shopper import cart_line_warning, change_text, stock_label
+
+Json = dict[str, Any]
+
+WAITING_IN_CHAT = (
+    "An invoice is already waiting in your chat with the shop: pay it there, "
+    "or send /cancel in the chat to start again."
+)
+CART_EMPTY = "Your cart is empty: add something first."
+CHANGED = "Some things changed since you added them. Check your cart, then check out again."
+AGAIN = "Your cart changed just now. Please check out again."
+
+
+def photo_path(product_id: int) -> str:
+    """Relative to the page, like every address the page uses."""
+    return f"photos/{product_id}"
+
+
+def categories(items: Iterable[CategoryItem]) -> Json:
+    return {"categories": [{"id": c.id, "title": c.title, "count": c.product_count} for c in items]}
+
+
+def product_page(page: ProductPage) -> Json:
+    return {
+        "title": page.title,
+        "page": page.page,
+        "pages": page.pages,
+        "total": page.total,
+        "has_next": page.has_next,
+        "items": [_item(item) for item in page.items],
+    }
+
+
+def _item(item: ProductItem | ProductCard) -> Json:
+    """A product as a list shows it; its own page adds to this."""
+    return {
+        "id": item.id,
+        "sku": item.sku,
+        "title": item.title,
+        "price": item.price,
+        "currency": item.currency,
+        "price_text": format_money(item.price, item.currency),
+        "available": max(item.available, 0),
+        "photo": photo_path(item.id),
+    }
+
+
+def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> Json:
+    card = view.card
+    return {
+        **_item(card),
+        "description": card.description,
+        "stock_text": stock_label(card.available, low_stock_threshold, card.is_digital),
+        "max_quantity": max(0, min(card.available, max_quantity)),
+        "is_digital": card.is_digital,
+        "in_cart": view.in_cart,
+        "variants": [],  # filled when the catalog has variants (issue 12)
+    }
+
+
+def cart(basket: CartView) -> Json:
+    return {
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "sku": line.sku,
+                "title": line.title,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "unit_price_text": format_money(line.unit_price, line.currency),
+                "line_total": line.line_total,
+                "line_total_text": format_money(line.line_total, line.currency),
+                "available": max(line.available, 0),
+                "warning": cart_line_warning(line),
+                "photo": photo_path(line.product_id),
+            }
+            for line in basket.lines
+        ],
+        "item_count": basket.item_count,
+        "total": basket.total,
+        "total_text": format_money(basket.total, basket.currency),
+        "currency": basket.currency,
+        "needs_shipping": basket.needs_shipping,
+    }
+
+
+def cart_update(update: CartUpdate) -> Json:
+    return {"done": update.done, "notice": update.notice, "cart": cart(update.cart)}
+
+
+def invoice(screen: InvoiceScreen, link: str) -> Json:
+    """Checkout went through: the order holds its stock and this link pays it."""
+    order = screen.order
+    return {
+        "status": "invoice",
+        "order_id": order.order_id,
+        "invoice_link": link,
+        "total_text": format_money(order.total, order.currency),
+        "needs_shipping": order.needs_shipping,
+    }
+
+
+def checkout(screen: Screen) -> Json:
+    """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
+    if isinstance(screen, CheckoutScreen) and screen.review.changes:
+        return {
+            "status": "changed",
+            "notice": CHANGED,
+            "changes": [unescape(change_text(change)) for change in screen.review.changes],
+            "cart": cart(screen.review.cart),
+        }
+    if isinstance(screen, PaymentRefusedScreen):
+        return {"status": "refused", "notice": screen.reason}
+    if isinstance(screen, PaymentWaitingScreen):
+        return {"status": "waiting", "notice": WAITING_IN_CHAT}
+    if isinstance(screen, CartScreen):
+        return {"status": "empty", "notice": CART_EMPTY, "cart": cart(screen.cart)}
+    return {"status": "refused", "notice": screen.notice or AGAIN}
+
+
+def order(view: OrderView) -> Json:
+    return {
+        "id": view.id,
+        "status": view.status,
+        "status_label": view.status_label,
+        "created_at": view.created_at.isoformat(),
+        "lines": [
+            {
+                "title": line.title,
+                "quantity": line.quantity,
+                "line_total_text": format_money(line.line_total, line.currency),
+            }
+            for line in view.lines
+        ],
+        "shipping_text": format_money(view.shipping_total, view.currency)
+        if view.shipping_total
+        else None,
+        "total_text": format_money(view.total, view.currency),
+        "item_count": view.item_count,
+    }
+
+
+def orders(views: Iterable[OrderView]) -> Json:
+    return {"orders": [order(view) for view in views]}
+
+
+def error(message: str) -> Json:
+    return {"error": message}

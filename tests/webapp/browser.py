@@ -1,0 +1,231 @@
+"""Headless Chromium (Debian's package) driven by Selenium, with Telegram's WebApp object stubbed.
+
+Telegram's own script cannot load here (no internet, and it is blocked so it never races the
+stub): the stub gives the page what a Telegram client would, `initData` signed for the
+shopper, theme colours, and a MainButton drawn like the client draws it under the page. It
+records what the page asks of Telegram (haptics, openInvoice) in `window.__tg`.
+
+Selenium blocks, so every call runs in a worker thread while the bot serves on the test's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# What Chromium needs here: no sandbox as root, and no calls home (the network is closed).
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+)
+PHONE = (390, 844)
+WAIT_SECONDS = 10.0
+THEME = {
+    "bg_color": "#ffffff",
+    "text_color": "#000000",
+    "hint_color": "#999999",
+    "link_color": "#2481cc",
+    "button_color": "#3390ec",
+    "button_text_color": "#ffffff",
+    "secondary_bg_color": "#efeff4",
+    "section_bg_color": "#ffffff",
+}
+T = TypeVar("T")
+
+STUB = """
+(() => {
+  const record = { haptics: [], invoices: [], invoiceCallbacks: [] };
+  const mainClicks = [], backClicks = [];
+  const main = {
+    text: '', isVisible: false, isProgressVisible: false,
+    setText(text) { this.text = text; draw(); return this; },
+    show() { this.isVisible = true; draw(); return this; },
+    hide() { this.isVisible = false; draw(); return this; },
+    showProgress() { this.isProgressVisible = true; return this; },
+    hideProgress() { this.isProgressVisible = false; return this; },
+    onClick(fn) { mainClicks.push(fn); return this; },
+    offClick(fn) {
+      const i = mainClicks.indexOf(fn);
+      if (i >= 0) mainClicks.splice(i, 1);
+      return this;
+    },
+  };
+  function draw() {
+    // Telegram draws its MainButton under the page; here it is drawn over the page's foot.
+    let el = document.getElementById('tg-main-button');
+    if (!el && document.body) {
+      el = document.createElement('button');
+      el.id = 'tg-main-button';
+      el.addEventListener('click', () => mainClicks.forEach((fn) => fn()));
+      Object.assign(el.style, {
+        position: 'fixed', left: '0', right: '0', bottom: '0', height: '56px', border: '0',
+        font: '600 16px sans-serif', background: THEME.button_color, color: THEME.button_text_color,
+        zIndex: '100',
+      });
+      document.body.appendChild(el);
+    }
+    if (el) { el.textContent = main.text; el.style.display = main.isVisible ? 'block' : 'none'; }
+  }
+  document.addEventListener('DOMContentLoaded', draw);
+  const back = {
+    isVisible: false,
+    show() { this.isVisible = true; return this; },
+    hide() { this.isVisible = false; return this; },
+    onClick(fn) { backClicks.push(fn); return this; },
+    offClick() { return this; },
+  };
+  window.__tg = Object.assign(record, {
+    main, back,
+    pressBack() { backClicks.forEach((fn) => fn()); },
+    invoiceClosed(status) { record.invoiceCallbacks.shift()(status); },
+  });
+  window.Telegram = { WebApp: {
+    initData: INIT_DATA, initDataUnsafe: {}, version: '8.0', platform: 'android',
+    colorScheme: 'light', themeParams: THEME, isExpanded: true,
+    ready() {}, expand() {}, onEvent() {}, offEvent() {},
+    MainButton: main, BackButton: back,
+    HapticFeedback: {
+      impactOccurred(style) { record.haptics.push('impact:' + style); },
+      notificationOccurred(type) { record.haptics.push('notification:' + type); },
+      selectionChanged() { record.haptics.push('selection'); },
+    },
+    openInvoice(url, callback) {
+      record.invoices.push(url);
+      record.invoiceCallbacks.push(callback);
+    },
+  } };
+})();
+"""
+
+
+def chromium_missing() -> str | None:
+    """Why the browser test cannot run here, or None."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            return f"{path} is not installed (apt-get install chromium chromium-driver)"
+    return None
+
+
+class Browser:
+    """One headless Chromium session, as a shopper's phone with the Mini App open."""
+
+    def __init__(self, shots: Path) -> None:
+        self.shots = shots
+        self.readme_shots = readme_folder(shots)
+        self.profile = tempfile.mkdtemp(prefix="shopbot-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        width, height = PHONE
+        for flag in (*FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}"):
+            options.add_argument(flag)
+        self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+    @classmethod
+    async def start(cls, shots: Path) -> Browser:
+        return await asyncio.to_thread(cls, shots)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.driver.quit)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    async def _run(self, call: Callable[[], T]) -> T:
+        return await asyncio.to_thread(call)
+
+    async def open_mini_app(self, url: str, init_data: str) -> None:
+        """Open the page as Telegram would, with the stub in place before any script runs."""
+        stub = STUB.replace("INIT_DATA", json.dumps(init_data)).replace("THEME", json.dumps(THEME))
+
+        def open_page() -> None:
+            self.driver.execute_cdp_cmd("Network.enable", {})
+            self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*telegram.org*"]})
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stub})
+            width, height = PHONE
+            self.driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+            )
+            self.driver.get(url)
+
+        await self._run(open_page)
+
+    async def js(self, script: str, *args: Any) -> Any:
+        return await self._run(lambda: self.driver.execute_script(script, *args))
+
+    async def find(self, css: str, text: str | None = None) -> WebElement:
+        """The first element matching `css` (and containing `text`), once it is shown."""
+        return await self._when_shown(css, text, lambda element: element)
+
+    async def click(self, css: str, text: str | None = None) -> None:
+        await self._when_shown(css, text, lambda element: element.click() or element)
+
+    async def type(self, css: str, text: str) -> None:
+        await self._when_shown(css, None, lambda element: element.send_keys(text) or element)
+
+    async def _when_shown(
+        self, css: str, text: str | None, act: Callable[[WebElement], WebElement]
+    ) -> WebElement:
+        """Wait for the element, then act on it; a page that redraws meanwhile (the element
+        went stale) is simply looked at again."""
+
+        def shown(driver: Any) -> WebElement | bool:
+            try:
+                for element in driver.find_elements(By.CSS_SELECTOR, css):
+                    if element.is_displayed() and (text is None or text in element.text):
+                        return act(element)
+            except StaleElementReferenceException:
+                pass
+            return False
+
+        try:
+            return await self._run(lambda: WebDriverWait(self.driver, WAIT_SECONDS).until(shown))
+        except TimeoutException:
+            page = await self._run(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
+            raise AssertionError(f"no {css!r} showing {text!r}; the page shows:\n{page}") from None
+
+    async def until(self, script: str, what: str) -> Any:
+        """Wait until `script` (a JS expression) is truthy; its value."""
+        try:
+            return await self._run(
+                lambda: WebDriverWait(self.driver, WAIT_SECONDS).until(
+                    lambda driver: driver.execute_script(f"return {script};")
+                )
+            )
+        except TimeoutException:
+            raise AssertionError(f"the page never got to: {what}") from None
+
+    async def screenshot(self, name: str, *, in_readme: bool = False) -> Path:
+        """A picture of the page; the README's pair go to STOREFRONT_SCREENSHOTS when set."""
+        path = (self.readme_shots if in_readme else self.shots) / name
+        await self._run(lambda: self.driver.save_screenshot(str(path)))
+        return path
+
+
+def readme_folder(default: Path) -> Path:
+    """STOREFRONT_SCREENSHOTS=docs draws the README's pictures again; else `default`."""
+    folder = Path(os.environ.get("STOREFRONT_SCREENSHOTS") or default)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

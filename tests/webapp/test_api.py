@@ -1,0 +1,406 @@
+"""The storefront's API: signed shoppers only, one cart with the chat, the chat's checkout rules.
+
+Each test runs the real bot against the stand-in with the storefront on, and calls the API as
+the page does (tests/webapp/conftest.py: Page), beside the shopper's chat.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot.standin.errors import INVOICE_PAYLOAD_INVALID
+from bot.standin.harness import ShopHarness
+from bot.store.models import Order, Payment, Product
+from bot.webapp import api
+from bot.webapp.init_data import sign_init_data
+from tests.e2e.shopper import add_to_cart, open_order_summary
+from tests.webapp.conftest import (
+    Page,
+    change_product,
+    init_data_for,
+    product_id,
+    storefront_settings,
+    storefront_url,
+)
+
+HOUR = 3600
+PHOTO = Path(__file__).resolve().parents[2] / "data" / "photos" / "kit-mug-cer.png"
+
+
+async def _stock(h: ShopHarness, sku: str) -> tuple[int, int]:
+    async with h.store.reading() as uow:
+        row = (
+            await uow.session.execute(
+                select(Product.stock, Product.reserved).where(Product.sku == sku)
+            )
+        ).one()
+    return int(row[0]), int(row[1])
+
+
+async def _orders(h: ShopHarness) -> list[tuple[int, str]]:
+    async with h.store.reading() as uow:
+        rows = await uow.session.execute(select(Order.id, Order.status).order_by(Order.id))
+    return [(int(i), str(s)) for i, s in rows]
+
+
+# ---------------------------------------------------------------- who may call
+
+
+async def test_every_call_needs_fresh_initdata_signed_for_this_bot(
+    shop: ShopHarness, http: aiohttp.ClientSession, page_of: Any
+) -> None:
+    alice = shop.user(1001, "Alice")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    signed = init_data_for(shop, alice)
+    refused = {
+        "missing": (None, "no initData"),
+        "tampered": (signed.replace("Alice", "Mallory"), "not signed by Telegram"),
+        "another bot's": (sign_init_data("654321:OTHER", alice.user_json), "not signed by"),
+        "expired": (
+            init_data_for(shop, alice, auth_date=int(time.time()) - 2 * HOUR),
+            "expired",
+        ),
+    }
+    calls: list[tuple[str, str, Any]] = [
+        ("GET", "categories", None),
+        ("GET", "cart", None),
+        ("POST", "cart/lines", {"product_id": mug, "quantity": 1}),
+        ("POST", "checkout", None),
+        ("GET", "orders/1", None),
+    ]
+    for init_data, reason in refused.values():
+        page = Page(http, storefront_url(shop), init_data)
+        for method, path, body in calls:
+            status, answer = await page.call(method, path, body)
+            assert status == 401 and reason in answer["error"], (method, path, answer)
+    assert (await page_of(alice).cart())["lines"] == []  # nothing got through
+    assert await _orders(shop) == []
+
+
+async def test_the_page_is_small_has_no_secrets_and_names_its_files_by_content(
+    shop: ShopHarness, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(storefront_url(shop).rstrip("/"), allow_redirects=False) as moved:
+        assert moved.status == 301 and moved.headers["Location"] == "/shop/"
+    async with http.get(storefront_url(shop)) as response:
+        page = await response.text()
+        assert response.status == 200 and "frame-ancestors" not in response.headers.get(
+            "Content-Security-Policy", ""
+        )
+        assert "connect-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "telegram-web-app.js" in page
+    assert shop.standin.token not in page and shop.standin.token.split(":")[1] not in page
+    size = 0
+    for name in ("app.js", "app.css"):
+        assert f"static/{name}?v=" in page and "{{" not in page
+        async with http.get(storefront_url(shop) + f"static/{name}") as asset:
+            body = await asset.read()
+            assert asset.status == 200 and shop.standin.token.split(":")[1].encode() not in body
+        size += len(body)
+    assert size < 100 * 1024, f"the storefront's JavaScript and CSS weigh {size} bytes"
+    async with http.get(storefront_url(shop) + "static/../../config.py") as escape:
+        assert escape.status == 404
+
+
+# ---------------------------------------------------------------- one cart with the chat
+
+
+async def test_the_page_and_the_chat_share_one_cart(shop: ShopHarness, page_of: Any) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    mug = await product_id(shop, "KIT-MUG-CER")
+
+    added = await page.add(mug, 2, shown_price=1600)
+    assert added["done"] and added["notice"] == "Added 2 × Stoneware Mug 350ml to your cart."
+    await alice.send("/cart")
+    await alice.wait_for("2 × $16.00 = $32.00")
+
+    await add_to_cart(alice, "COF-ESP-250")
+    await alice.wait_for("Added 1 × Espresso Roast Beans")
+    basket = await page.cart()
+    assert [(line["sku"], line["quantity"]) for line in basket["lines"]] == [
+        ("KIT-MUG-CER", 2),
+        ("COF-ESP-250", 1),
+    ]
+    assert (basket["total_text"], basket["item_count"]) == ("$43.90", 3)
+
+    fewer = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 1})
+    assert fewer["notice"] == "Stoneware Mug 350ml: 1 in your cart."
+    await alice.send("/cart")
+    await alice.wait_for("1 × $16.00 = $16.00")
+    cleared = await page.ok("DELETE", "cart")
+    assert cleared["cart"]["lines"] == [] and cleared["notice"] == "Your cart is now empty."
+    await alice.send("/cart")
+    await alice.wait_for("Your cart is empty")
+
+
+async def test_a_shopper_reaches_only_their_own_cart_and_orders(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    alice, bob = shop.user(1001, "Alice"), shop.user(1002, "Bob")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await page_of(alice).add(mug, 1)
+    invoice = await page_of(alice).ok("POST", "checkout")
+    bobs: Page = page_of(bob)
+
+    assert (await bobs.cart())["lines"] == []
+    status, answer = await bobs.call("GET", f"orders/{invoice['order_id']}")
+    assert (status, answer["error"]) == (404, "That order is not in your history.")
+    assert (await bobs.ok("GET", "orders"))["orders"] == []
+    taken = await bobs.ok("PUT", f"cart/lines/{mug}", {"quantity": 0})
+    assert (taken["done"], taken["notice"]) == (False, "That item is no longer in your cart.")
+    # Alice's order is untouched, and hers alone to pay.
+    mine = await page_of(alice).ok("GET", f"orders/{invoice['order_id']}")
+    assert mine["status"] == "awaiting_payment"
+    stolen = await bob.pay_invoice_link(invoice["invoice_link"])
+    assert not stolen.ok and "made for someone else" in (stolen.error_message or "")
+
+
+# ---------------------------------------------------------------- the chat's rules
+
+
+async def test_stock_and_sale_refusals_are_worded_as_in_the_chat(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    kettle = await product_id(shop, "KIT-KTL-GOO")
+    await change_product(shop, "KIT-KTL-GOO", stock=2)
+
+    product = await page.ok("GET", f"products/{kettle}")
+    assert (product["stock_text"], product["max_quantity"]) == ("Only 2 left", 2)
+    assert (await page.add(kettle, 1))["done"]
+    refused = await page.add(kettle, 2)
+    assert not refused["done"]
+    assert refused["notice"] == "Sorry, only 2 left and 1 already in your cart."
+    assert refused["cart"]["lines"][0]["quantity"] == 1
+    # The chat says the very same thing for the very same cart.
+    await add_to_cart(alice, "KIT-KTL-GOO")
+    await alice.wait_for("1 × Gooseneck Kettle")
+    sold_out = await page.add(kettle, 1)
+    assert sold_out["notice"] == "Sorry, only 2 left and 2 already in your cart."
+
+    await change_product(shop, "KIT-KTL-GOO", is_active=False)
+    status, gone = await page.call("GET", f"products/{kettle}")
+    assert (status, gone["error"]) == (404, "Sorry, that product is no longer available.")
+    assert (await page.add(kettle, 1))["notice"] == "Sorry, that product is no longer available."
+    assert (await page.cart())["lines"][0]["warning"] == (
+        "no longer sold; it will be removed at checkout"
+    )
+
+
+async def test_checkout_asks_again_when_the_price_changed_since_the_page_showed_it(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    mug, beans = await product_id(shop, "KIT-MUG-CER"), await product_id(shop, "COF-ESP-250")
+    await page.add(mug, 2, shown_price=1600)
+    await change_product(shop, "KIT-MUG-CER", price=1800)
+    await change_product(shop, "COF-ESP-250", price=1290)
+    stale = await page.add(beans, 1, shown_price=1190)  # the page still showed the old price
+    assert stale["notice"] == (
+        "Added 1 × Espresso Roast Beans 250g to your cart. "
+        "Note: its price has just changed from $11.90 to $12.90."
+    )
+
+    changed = await page.ok("POST", "checkout")
+    assert changed["status"] == "changed"
+    assert changed["changes"] == [
+        "Stoneware Mug 350ml: the price changed from $16.00 to $18.00",
+        "Espresso Roast Beans 250g: the price changed from $11.90 to $12.90",
+    ]
+    assert changed["cart"]["total_text"] == "$48.90"
+    assert await _orders(shop) == []  # nothing held until the shopper has seen the new price
+    again = await page.ok("POST", "checkout")
+    assert again["status"] == "invoice" and again["total_text"] == "$48.90"
+
+
+async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await page.add(mug, 2)
+    stock_before, _ = await _stock(shop, "KIT-MUG-CER")
+
+    invoice = await page.ok("POST", "checkout")
+    assert invoice["status"] == "invoice" and invoice["invoice_link"].startswith("https://t.me/$")
+    assert await _stock(shop, "KIT-MUG-CER") == (stock_before, 2)  # held, not sold
+    link = shop.standin.invoice_link(invoice["invoice_link"])
+    assert link is not None and link["need_shipping_address"] and link["is_flexible"]
+    assert [p["amount"] for p in link["prices"]] == [3200]
+    assert not [m for m in alice.messages if m.invoice is not None]  # no invoice in the chat
+    order_id = invoice["order_id"]
+    assert (await page.ok("GET", f"orders/{order_id}"))["status"] == "awaiting_payment"
+
+    paid = await alice.pay_invoice_link(invoice["invoice_link"], shipping_option_id="express")
+    assert paid.ok and paid.total_amount == 3200 + 1500
+    receipt = await alice.wait_for("Payment received, thank you!")
+    assert f"Order #{order_id}" in (receipt.text or "")
+    await shop.until_idle()
+    order = await page.ok("GET", f"orders/{order_id}")
+    assert (order["status"], order["total_text"], order["shipping_text"]) == (
+        "paid",
+        "$47.00",
+        "$15.00",
+    )
+    assert await _stock(shop, "KIT-MUG-CER") == (stock_before - 2, 0)
+    assert (await page.cart())["lines"] == []
+    again = await page.ok("POST", "checkout")
+    assert (again["status"], again["notice"]) == (
+        "empty",
+        "Your cart is empty: add something first.",
+    )
+    async with shop.store.reading() as uow:
+        assert await uow.session.scalar(select(func.count(Payment.id))) == 1
+
+
+async def test_an_invoice_waiting_in_the_chat_comes_first(shop: ShopHarness, page_of: Any) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    await open_order_summary(alice)
+    await alice.press("Pay")
+    await alice.wait_for(lambda m: m.invoice is not None)
+
+    waiting = await page.ok("POST", "checkout")
+    assert waiting["status"] == "waiting" and "/cancel" in waiting["notice"]
+
+    # Once the chat has moved on, a checkout in the page replaces the chat's invoice.
+    await alice.send("/catalog")
+    await alice.wait_for("Pick a category")
+    replaced = await page.ok("POST", "checkout")
+    assert replaced["status"] == "invoice"
+    assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
+    await shop.until_idle()
+    assert not [m for m in alice.messages if m.invoice is not None]  # taken out of the chat
+
+
+async def test_an_invoice_link_telegram_refuses_lets_the_stock_go(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    shop.standin.faults.error("createInvoiceLink", INVOICE_PAYLOAD_INVALID, times=1)
+    refused = await page.ok("POST", "checkout")
+    assert refused == {
+        "status": "refused",
+        "notice": "Sorry, we couldn't create your invoice just now. Please try again.",
+    }
+    assert await _orders(shop) == [(1, "cancelled")]
+    assert (await _stock(shop, "KIT-MUG-CER"))[1] == 0
+    assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+
+
+async def test_a_stars_shop_sells_digital_goods_through_the_page(tmp_path: Path) -> None:
+    from bot.demo import STARS_DEMO
+
+    settings = storefront_settings(currency="XTR", payment_provider_token="")
+    async with (
+        ShopHarness(tmp_path, catalog_path=STARS_DEMO.catalog_path, **settings) as shop,
+        aiohttp.ClientSession() as http,
+    ):
+        alice = shop.user(1001, "Alice")
+        page = Page(http, storefront_url(shop), init_data_for(shop, alice))
+        guide = await product_id(shop, "STR-GDE-ESP")
+        added = await page.add(guide, 1)
+        assert added["cart"]["total_text"].startswith("⭐") and not added["cart"]["needs_shipping"]
+        invoice = await page.ok("POST", "checkout")
+        link = shop.standin.invoice_link(invoice["invoice_link"])
+        assert link is not None and link["currency"] == "XTR" and len(link["prices"]) == 1
+        assert link["provider_token"] == ""
+        paid = await alice.pay_invoice_link(invoice["invoice_link"])
+        assert paid.ok
+        await alice.wait_for("Payment received")
+        await alice.wait_for(lambda m: m.document is not None)  # the guide, in the chat
+        await shop.until_idle()
+        assert (await page.ok("GET", f"orders/{invoice['order_id']}"))["status"] == "delivered"
+
+
+# ---------------------------------------------------------------- bad requests, too many
+
+
+async def test_requests_the_api_cannot_read_get_a_clear_400(
+    shop: ShopHarness, page_of: Any, http: aiohttp.ClientSession
+) -> None:
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    cases: list[tuple[str, str, Any, str]] = [
+        ("POST", "cart/lines", {"quantity": 1}, "product_id is required."),
+        ("POST", "cart/lines", {"product_id": "mug"}, "product_id must be a whole number."),
+        ("POST", "cart/lines", ["not", "an", "object"], "The body must be a JSON object."),
+        ("PUT", "cart/lines/1", {"quantity": 1.5}, "quantity must be a whole number."),
+        ("GET", "categories/1?page=-1", None, "page must be a whole number from 0."),
+    ]
+    for method, path, body, message in cases:
+        assert await page.call(method, path, body) == (400, {"error": message})
+    headers = {"Authorization": f"tma {page.init_data}", "Content-Type": "application/json"}
+    url = storefront_url(shop) + "api/cart/lines"
+    async with http.post(url, data=b"{not json", headers=headers) as response:
+        assert response.status == 400
+        assert await response.json() == {"error": "The body must be a JSON object."}
+    async with http.post(url, data=b"[" * 5000, headers=headers) as response:
+        assert (response.status, await response.json()) == (
+            400,
+            {"error": "The body is too large."},
+        )
+    status, answer = await page.call("GET", "no-such-thing")
+    assert status == 404 and "error" in answer
+    status, answer = await page.call("GET", "categories/999")
+    assert (status, answer["error"]) == (404, "That category is empty now.")
+
+
+async def test_a_shopper_calling_too_fast_is_asked_to_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "RATE_BURST", 3)
+    monkeypatch.setattr(api, "RATE_PER_SECOND", 0.01)
+    async with (
+        ShopHarness(tmp_path, **storefront_settings()) as shop,
+        aiohttp.ClientSession() as http,
+    ):
+        alice, bob = shop.user(1001, "Alice"), shop.user(1002, "Bob")
+        page = Page(http, storefront_url(shop), init_data_for(shop, alice))
+        assert [(await page.call("GET", "cart"))[0] for _ in range(3)] == [200, 200, 200]
+        headers = {"Authorization": f"tma {page.init_data}"}
+        async with http.get(storefront_url(shop) + "api/cart", headers=headers) as response:
+            assert response.status == 429 and int(response.headers["Retry-After"]) >= 1
+            assert (await response.json())["error"].startswith("Too many requests")
+        bobs = Page(http, storefront_url(shop), init_data_for(shop, bob))
+        assert (await bobs.call("GET", "cart"))[0] == 200  # each shopper has their own share
+
+
+# ---------------------------------------------------------------- photos
+
+
+async def test_photos_are_served_for_products_on_sale(
+    shop: ShopHarness, http: aiohttp.ClientSession
+) -> None:
+    mug = await product_id(shop, "KIT-MUG-CER")
+    photo = PHOTO.read_bytes()
+    async with http.get(storefront_url(shop) + f"photos/{mug}") as response:
+        assert (response.status, response.content_type) == (200, "image/png")
+        assert await response.read() == photo
+
+    # A photo an admin sent in the chat lives at Telegram: fetched by its file_id.
+    alice = shop.user(1001, "Alice")
+    sent = await shop.app.bot.send_photo(alice.user_id, photo=b"\x89PNG\r\n\x1a\nfake-photo")
+    await change_product(shop, "KIT-MUG-CER", photo=sent.photo[-1].file_id, photo_file_id=None)
+    async with http.get(storefront_url(shop) + f"photos/{mug}") as response:
+        assert response.status == 200 and await response.read() == b"\x89PNG\r\n\x1a\nfake-photo"
+
+    await change_product(shop, "KIT-MUG-CER", photo="https://cdn.example/mug.jpg")
+    async with http.get(storefront_url(shop) + f"photos/{mug}", allow_redirects=False) as moved:
+        assert (moved.status, moved.headers["Location"]) == (302, "https://cdn.example/mug.jpg")
+    await change_product(shop, "KIT-MUG-CER", is_active=False)
+    async with http.get(storefront_url(shop) + f"photos/{mug}") as response:
+        assert response.status == 404
