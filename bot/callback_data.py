@@ -214,6 +214,37 @@ class DownloadAgain(Action, code="dl"):
     line_id: int
 
 
+@dataclass(frozen=True)
+class AskShop(Action, code="ask"):
+    """Write to the shop (/support); about an order when `order_id` is not 0."""
+
+    order_id: int
+
+
+@dataclass(frozen=True)
+class NotifyMe(Action, code="nm"):
+    """Tell me when this sold-out product is back."""
+
+    product_id: int
+
+
+@dataclass(frozen=True)
+class StopNotifying(Action, code="nmx"):
+    product_id: int
+
+
+@dataclass(frozen=True)
+class ShowSettings(Action, code="set"):
+    pass
+
+
+@dataclass(frozen=True)
+class CartReminders(Action, code="crm"):
+    """Turn cart reminders on (1) or off (0)."""
+
+    on: int
+
+
 # ---------------------------------------------------------------- admin
 
 
@@ -317,6 +348,13 @@ class AskApproveOrder(OrderAction, code="AOA"):
 @dataclass(frozen=True)
 class ApproveOrder(OrderAction, code="AOP"):
     """Approve, confirmed."""
+
+
+@dataclass(frozen=True)
+class CloseThread(Action, code="ASX"):
+    """Close a support conversation (on each question an admin receives)."""
+
+    thread_id: int
 
 
 def button(label: str, action: Action) -> InlineKeyboardButton:

@@ -48,6 +48,7 @@ class Settings:
     free_shipping_over: int = 5000
     shipping_international_extra: int = 1000
     broadcast_rate: float = 25.0
+    cart_reminder_hours: int = 24  # 0: no cart reminders
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -191,6 +192,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
             env, "SHIPPING_INTERNATIONAL_EXTRA", currency, "10.00"
         ),
         broadcast_rate=_positive_float(env, "BROADCAST_RATE", 25.0),
+        cart_reminder_hours=_positive_int(env, "CART_REMINDER_HOURS", 24, allow_zero=True),
         webhook_url=get("WEBHOOK_URL"),
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_positive_int(env, "WEBHOOK_PORT", 8443),

@@ -20,10 +20,11 @@ from enum import StrEnum
 from html import escape
 from pathlib import Path
 
-from telegram import InputFile
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup, InputFile
+from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.callback_data import Action, button
 from bot.pacing import BULK, ShopBot
 from bot.services.downloads import Download
 from bot.services.photos import PhotoKind, PhotoSource
@@ -38,6 +39,28 @@ class Sent(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # the person blocked the bot (403)
     FAILED = "failed"  # anything else Telegram refused, a 429 that outlasted the retries...
+
+
+Buttons = tuple[tuple[tuple[str, Action], ...], ...]
+"""Rows of (label, what pressing it asks for)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message nobody asked for: plain text, buttons under it, and a photo (a Telegram
+    file_id) to show it under, the text then being the caption."""
+
+    text: str
+    buttons: Buttons = ()
+    photo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """How a notice went, and the message it became (to know a reply to it later)."""
+
+    outcome: Sent
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +81,35 @@ class Notifier:
 
     async def notify(self, chat_id: int, text: str) -> Sent:
         """A notice to one person (an order moved, a broadcast): a bulk send."""
+        return (await self.send(chat_id, Notice(text))).outcome
+
+    async def send(self, chat_id: int, notice: Notice) -> Delivered:
+        """A notice with buttons or a photo: a bulk send, like `notify`."""
+        markup = _markup(notice.buttons)
         try:
-            await self.bot.send_message(chat_id, text, rate_limit_args=BULK)
+            if notice.photo is not None:
+                caption = _clip(notice.text, MessageLimit.CAPTION_LENGTH)
+                sent = await self.bot.send_photo(
+                    chat_id,
+                    notice.photo,
+                    caption=caption,
+                    reply_markup=markup,
+                    rate_limit_args=BULK,
+                )
+            else:
+                sent = await self.bot.send_message(
+                    chat_id,
+                    _clip(notice.text, MessageLimit.MAX_TEXT_LENGTH),
+                    reply_markup=markup,
+                    rate_limit_args=BULK,
+                )
         except Forbidden:
             log.info("chat %s has blocked the bot; notification dropped", chat_id)
-            return Sent.BLOCKED
+            return Delivered(Sent.BLOCKED)
         except TelegramError as exc:  # including a 429 that outlasted the limiter's retries
             log.warning("could not notify chat %s: %s", chat_id, exc)
-            return Sent.FAILED
-        return Sent.SENT
+            return Delivered(Sent.FAILED)
+        return Delivered(Sent.SENT, getattr(sent, "message_id", None))
 
     async def alert_admins(self, text: str) -> int:
         """Send `text` to every admin; how many got it."""
@@ -118,6 +161,15 @@ class Notifier:
             return DownloadSent(ok=True, file_id=new_id, stale_file_id=stale)
         log.warning("order %s: %s has no file to send", item.order_id, item.title)
         return DownloadSent(ok=False, stale_file_id=stale)
+
+
+def _markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    rows = [[button(label, action) for label, action in row] for row in buttons if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _by_url(url: str) -> bool:

@@ -41,6 +41,7 @@ from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.payments import INVOICE_LINK_PREFIX
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
+from bot.texts.support import QUESTION_FOOT
 from bot.webapp.init_data import sign_init_data
 
 ACTION_TIMEOUT = 15.0
@@ -64,6 +65,8 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
                                picks another option by id)
   pay LINK                     pay an invoice link the shop page made (its order page shows it)
   file PATH                    send a file to the bot (e.g. a catalog CSV, as the admin)
+  reply TEXT                   as the admin: answer the newest question a shopper sent
+                               through /support (Telegram's Reply to the relayed message)
   page                         the link to the shop page (the Mini App) for whoever you are:
                                open it in a browser, it shares the cart with this chat
   /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
@@ -206,7 +209,7 @@ class Sandbox:
         last_event_of = {e.message_id: i for i, e in enumerate(events) if e.message_id}
         numbered: dict[int, NumberedButton] = {}
         for index, event in enumerate(events):
-            if event.actor == "user" and event.action in ("sent", "pressed"):
+            if event.actor == "user" and event.action in ("sent", "replied", "pressed"):
                 continue  # the person just typed it
             message = user.chat.find(event.message_id) if event.message_id else None
             if message is None or event.action == "deleted":
@@ -321,6 +324,8 @@ class Sandbox:
                 await self.current.user.send(rest.strip())
             elif command.lower() == "file" and rest.strip():
                 await self.send_file(rest.strip())
+            elif command.lower() == "reply" and rest.strip():
+                await self.reply(rest.strip())
             else:
                 await self.current.user.send(line)
             await self.h.until_idle(ACTION_TIMEOUT)
@@ -383,6 +388,17 @@ class Sandbox:
             result = await self.current.user.pay(shipping_option_id=option, timeout=ACTION_TIMEOUT)
         if not result.ok:
             self.write(f"The payment did not go through ({result.stage}): {result.error_message}")
+
+    async def reply(self, text: str) -> None:
+        """Reply to the newest relayed /support question in this chat."""
+        user = self.current.user
+        question = next(
+            (m for m in user.chat.visible_newest_first() if QUESTION_FOOT in (m.text or "")),
+            None,
+        )
+        if question is None:
+            raise LookupError("There is no question to reply to in this chat (try /as admin).")
+        await user.send(text, reply_to=question)
 
     async def send_file(self, name: str) -> None:
         path = await asyncio.to_thread(lambda: Path(name).expanduser())

@@ -41,13 +41,17 @@ from bot.conversation.screens import (
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     ProductScreen,
+    QuestionSentScreen,
     Screen,
     SearchHintScreen,
+    SettingsScreen,
     StorefrontScreen,
+    SupportScreen,
 )
 from bot.money import format_money
 from bot.services import cart as carts
 from bot.services import catalog
+from bot.services import support as conversations
 from bot.services.cart import CartView
 from bot.services.checkout import (
     place_order,
@@ -71,6 +75,9 @@ from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
+from bot.texts import restock as restock_texts
+from bot.texts import settings as settings_texts
+from bot.texts import support as support_texts
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -83,6 +90,7 @@ NO_PAYMENTS = "Payments are not set up in this shop yet. Sorry!"
 INVOICE_FAILED = "Sorry, we couldn't create your invoice just now. Please try again."
 NOT_IN_CART = "That item is no longer in your cart."
 MAX_QUANTITY = 99
+SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +235,11 @@ async def storefront(v: Visit) -> Screen:
 @changing
 async def cancel(v: Visit) -> MenuScreen:
     """/cancel: back to the menu. An open invoice is cancelled too, also if the shopper browsed
-    on since: its stock is free for others at once instead of when the hold expires."""
+    on since: its stock is free for others at once instead of when the hold expires. While
+    writing to the shop, /cancel only stops that (an invoice asked about stays payable)."""
+    if v.chat.state == Step.SUPPORT:
+        await v.fire("cancel")
+        return MenuScreen(first_name=v.who.first_name, notice=support_texts.DONE_WRITING)
     released = await release_open_holds(
         v.uow, v.customer_id, v.who.user_id, "cancelled by the shopper", actor="shopper"
     )
@@ -469,6 +481,105 @@ async def order(v: Visit, order_id: int) -> Screen:
         return OrdersScreen(orders=found, notice="That order is not in your history.")
 
 
+# ---------------------------------------------------------------- back in stock
+
+
+@looking
+async def watch(v: Visit, product_id: int) -> Screen:
+    """Notify me: the shopper waits for a sold-out product (once, however often pressed)."""
+    return await _wait_for(v, product_id, True)
+
+
+@looking
+async def unwatch(v: Visit, product_id: int) -> Screen:
+    return await _wait_for(v, product_id, False)
+
+
+async def _wait_for(v: Visit, product_id: int, waiting: bool) -> Screen:
+    try:
+        card = await catalog.product_card(v.uow, product_id)
+    except ProductUnavailable:
+        return await _listing(v, notice=GONE)
+    if waiting and card.available > 0:
+        return await _product(v, product_id, 1, notice=restock_texts.IN_STOCK_NOW, card=card)
+    if waiting:
+        await v.uow.restock.watch(v.customer_id, product_id)
+    else:
+        await v.uow.restock.unwatch(v.customer_id, product_id)
+    said = restock_texts.watching if waiting else restock_texts.stopped
+    return await _product(v, product_id, 1, notice=said(card.title), card=card, watching=waiting)
+
+
+# ---------------------------------------------------------------- talk to the shop
+
+
+@changing
+async def ask_shop(v: Visit, order_id: int | None = None) -> Screen:
+    """/support, or "Ask about this order": what the shopper sends next goes to the shop."""
+    if not v.shop.settings.admin_ids:
+        return SupportScreen(available=False)
+    if order_id is not None:
+        try:
+            await get_order(v.uow, v.customer_id, order_id)  # only the shopper's own orders
+        except OrderNotFound:
+            return await _current(v, notice=EXPIRED)
+    thread_id = await conversations.open_thread(v.uow, v.customer_id, order_id)
+    v.chat.data[SUPPORT_KEY] = {"thread": thread_id}
+    await v.fire("ask")
+    return SupportScreen(order_id=order_id)
+
+
+@looking
+async def photo(v: Visit, file_id: str, caption: str | None) -> Screen | None:
+    """A photo: for the shop while the shopper writes to it; None otherwise (not readable)."""
+    if v.chat.state != Step.SUPPORT:
+        return None
+    return await _question(v, text=caption, photo=file_id)
+
+
+async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> Screen:
+    """Keep the shopper's message for the shop; it is sent once the visit is over."""
+    if not v.shop.settings.admin_ids:
+        await v.fire("cancel")
+        return SupportScreen(available=False)
+    memory = v.chat.data.get(SUPPORT_KEY)
+    thread_id = memory.get("thread") if isinstance(memory, dict) else None
+    thread_id = await conversations.add_question(
+        v.uow,
+        v.customer_id,
+        thread_id if isinstance(thread_id, int) else None,
+        author=v.who.user_id,
+        text=text,
+        photo=photo,
+    )
+    v.chat.data[SUPPORT_KEY] = {"thread": thread_id}
+    return QuestionSentScreen(thread_id=thread_id)
+
+
+# ---------------------------------------------------------------- settings
+
+
+@looking
+async def settings(v: Visit, notice: str | None = None) -> Screen:
+    customer = await v.uow.customers.get_by_telegram_id(v.who.user_id)
+    return SettingsScreen(
+        cart_reminders=customer is None or customer.cart_reminders,
+        reminders_used=v.shop.settings.cart_reminder_hours > 0,
+        notice=notice,
+    )
+
+
+@looking
+async def cart_reminders(v: Visit, on: bool) -> Screen:
+    """Turn cart reminders on or off (/settings, or the button on a reminder)."""
+    await v.uow.customers.set_cart_reminders(v.customer_id, on)
+    return SettingsScreen(
+        cart_reminders=on,
+        reminders_used=v.shop.settings.cart_reminder_hours > 0,
+        notice=settings_texts.TURNED_ON if on else settings_texts.TURNED_OFF,
+    )
+
+
 # ---------------------------------------------------------------- plain words
 
 _PHRASES: dict[str, str] = {
@@ -502,7 +613,18 @@ def phrase_intent(text: str) -> str | None:
 
 
 @looking
-async def words(v: Visit, text: str) -> Screen:
+async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
+    """A message the shopper typed: for the shop while the shopper writes to it (also "hi"
+    or "help"); otherwise a search for its words, unless it is a `phrase` the caller handles
+    ("cart", "my orders": None is returned for those)."""
+    if v.chat.state == Step.SUPPORT:
+        return await _question(v, text=text)
+    if phrase:
+        return None
+    return await _words(v, text)
+
+
+async def _words(v: Visit, text: str) -> Screen:
     """A text message that is not a phrase: search the catalog for its words."""
     if catalog.query_words(text):
         found = await _search(v, text, 0)
@@ -532,6 +654,8 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
         return await _product(v, product_id, int(v.memory.get("quantity") or 1), notice=notice)
     if state in (Step.CART, Step.CHECKOUT):
         return await _cart(v, notice=notice)
+    if state == Step.SUPPORT:
+        return SupportScreen(writing=True, notice=notice)
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=notice)
     await v.fire("open_menu")
@@ -583,9 +707,11 @@ async def _product(
     *,
     card: catalog.ProductCard | None = None,
     counts: tuple[int, int] | None = None,
+    watching: bool | None = None,
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
-    units in the cart, all units) when it has just changed the cart."""
+    units in the cart, all units) when it has just changed the cart, `watching` when it has
+    just changed whether the shopper waits for it (sold out: read otherwise)."""
     if card is None:
         try:
             card = await catalog.product_card(v.uow, product_id)
@@ -599,6 +725,10 @@ async def _product(
     if counts is None:
         counts = await carts.counts(v.uow, v.customer_id, product_id)
     in_cart, cart_items = counts
+    if watching is None:
+        watching = card.available <= 0 and await v.uow.restock.is_watching(
+            v.customer_id, product_id
+        )
     await v.fire("view", product_id=product_id, quantity=quantity, price=card.price)
     return ProductScreen(
         card=card,
@@ -607,6 +737,7 @@ async def _product(
         cart_items=cart_items,
         low_stock_threshold=v.shop.settings.low_stock_threshold,
         same_media=same_media,
+        watching=watching,
         notice=notice,
     )
 

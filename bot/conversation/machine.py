@@ -16,6 +16,8 @@ stateDiagram-v2
     paid --> browsing: browse, view, open_cart ...
     cancelled --> idle: open_menu, cancel ...
     browsing --> idle: cancel / open_menu / open_orders
+    browsing --> support: ask (/support, from any state)
+    support --> idle: support_closed (an admin closed it) / cancel
 ```
 
 Every navigation trigger (`open_menu`, `open_orders`, `browse`, `view`, `open_cart`) is allowed
@@ -23,6 +25,10 @@ from every state: a shopper may always look around, also while an invoice waits 
 payable until its stock hold expires). What the table refuses is the money path: `checkout`
 needs items and is not taken while an invoice waits, `pay` only follows a checkout whose
 re-verification found nothing changed, `payment_cancelled` only ends a waiting payment.
+
+`support` is writing to the shop (/support): while the chat is there, what the shopper types
+or sends as a photo goes to the shop's admins instead of searching the catalog. Any
+navigation leaves it (the conversation stays open and answers still arrive).
 
 Facts the guards need (how many cart lines, how many changes) are passed as keyword arguments
 of the trigger, so the machine never touches the database; the engine (bot.conversation.engine)
@@ -51,6 +57,7 @@ class Step:
     AWAITING_PAYMENT: Final = "awaiting_payment"
     PAID: Final = "paid"
     CANCELLED: Final = "cancelled"
+    SUPPORT: Final = "support"
 
 
 S = Step
@@ -63,6 +70,7 @@ STATES: tuple[str, ...] = (
     S.AWAITING_PAYMENT,
     S.PAID,
     S.CANCELLED,
+    S.SUPPORT,
 )
 ANYWHERE = "*"
 NOT_WHILE_PAYING = [state for state in STATES if state != S.AWAITING_PAYMENT]
@@ -90,6 +98,8 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "payment_cancelled", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
     {"trigger": "cancel", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
     {"trigger": "cancel", "source": NOT_WHILE_PAYING, "dest": S.IDLE, "after": "forget_listing"},
+    {"trigger": "ask", "source": ANYWHERE, "dest": S.SUPPORT},
+    {"trigger": "support_closed", "source": S.SUPPORT, "dest": S.IDLE},
 ]
 
 TRIGGERS: frozenset[str] = frozenset(t["trigger"] for t in TRANSITIONS)

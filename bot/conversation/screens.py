@@ -75,6 +75,7 @@ class ProductScreen(Screen):
     cart_items: int
     low_stock_threshold: int
     same_media: bool = False  # the photo on screen is already this product's
+    watching: bool = False  # sold out, and the shopper waits to be told when it is back
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,3 +130,27 @@ class OrdersScreen(Screen):
 @dataclass(frozen=True, kw_only=True)
 class OrderScreen(Screen):
     order: OrderView
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupportScreen(Screen):
+    """Writing to the shop (/support): what to do, or that nobody can answer now."""
+
+    available: bool = True
+    order_id: int | None = None
+    writing: bool = False  # a reminder that the chat is in a conversation (not its start)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionSentScreen(Screen):
+    """The shopper's message is kept for the shop; it goes out next (bot.usecases.support)."""
+
+    thread_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingsScreen(Screen):
+    """/settings: what the shopper chose about the shop's messages."""
+
+    cart_reminders: bool
+    reminders_used: bool = True  # False: CART_REMINDER_HOURS=0, the shop sends none

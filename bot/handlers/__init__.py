@@ -10,17 +10,32 @@ from bot.handlers import (
     fallback,
     gate,
     inline,
+    notifications,
     orders,
     payments,
     replay,
     shop,
+    support,
     text,
 )
 
 # Order matters: earlier modules win; `gate` turns away groups and edits before anyone,
 # `replay` answers an update a crash interrupted after its change was made; `fallback`
 # answers whatever nobody else handled.
-FEATURES = [gate, replay, admin, shop, cart, orders, payments, text, inline, fallback]
+FEATURES = [
+    gate,
+    replay,
+    admin,
+    shop,
+    cart,
+    orders,
+    payments,
+    support,
+    notifications,
+    text,
+    inline,
+    fallback,
+]
 
 
 def register_handlers(app: AnyApplication) -> None:

@@ -25,6 +25,8 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("search", "Find products, e.g. /search mug"),
     ("cart", "Your cart"),
     ("orders", "Your orders"),
+    ("support", "Ask the shop a question"),
+    ("settings", "Cart reminders on or off"),
     ("help", "What I can do"),
     ("cancel", "Cancel the current step"),
 ]

@@ -1,5 +1,6 @@
 """Plain words in a private chat: phrases ("cart", "my orders") do what they say, anything
-else searches the catalog (typo tolerant), and what finds nothing gets a short hint.
+else searches the catalog (typo tolerant), and what finds nothing gets a short hint. While
+the shopper writes to the shop (/support), every word but "cancel" goes to the shop.
 
 Registered after every feature that reads free text of its own (admin input steps), since a
 text handler here takes every non-command message that reaches group 0.
@@ -16,7 +17,7 @@ from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
-from bot.handlers import shop
+from bot.handlers import shop, support
 from bot.handlers.shopper import shopper_of
 from bot.shop import Shop
 from bot.views.display import present
@@ -42,11 +43,12 @@ async def plain_text(update: Update, context: ShopContext) -> None:
     if intent == "cancel":
         await shop.cancel_command(update, context)
         return
-    if intent is not None:
+    screen = await journey.typed(context.shop, who, message.text, phrase=intent is not None)
+    if screen is None and intent is not None:  # not for the shop: the phrase does what it says
         screen = await INTENTS[intent](context.shop, who)
-    else:
-        screen = await journey.words(context.shop, who, message.text)
-    await present(update, context, screen)
+    if screen is not None:
+        await present(update, context, screen)
+        await support.relay_question(context, screen)
 
 
 def register(app: AnyApplication) -> None:

@@ -106,14 +106,18 @@ class FakeUser:
         self._revision_mark = self.standin.revision
         self._calls_mark = len(self.standin.calls)
 
-    async def send(self, text: str) -> Message:
-        """Type and send a message; commands get a bot_command entity like real clients add."""
+    async def send(self, text: str, *, reply_to: Message | None = None) -> Message:
+        """Type and send a message; commands get a bot_command entity like real clients add.
+
+        ``reply_to``: sent as a reply to that message of the chat (Telegram's "Reply")."""
         self._begin()
-        content: dict[str, Any] = {"text": text}
+        content: dict[str, Any] = {"text": text, **self._replying(reply_to)}
         entities = self.standin.command_entity(text)
         if entities:
             content["entities"] = entities
-        self.chat.transcript.append(TranscriptEvent("user", "sent", text))
+        self.chat.transcript.append(
+            TranscriptEvent("user", "replied" if reply_to else "sent", text)
+        )
         message, _ = await self.standin.add_user_message(self.chat, content)
         return message
 
@@ -139,11 +143,20 @@ class FakeUser:
             },
         )
 
-    async def send_photo(self, data: bytes | None = None, caption: str | None = None) -> Message:
+    async def send_photo(
+        self,
+        data: bytes | None = None,
+        caption: str | None = None,
+        *,
+        reply_to: Message | None = None,
+    ) -> Message:
         """Send a photo; its file_id works with getFile and downloads."""
         self._begin()
         stored = self.standin.store_file("photo", data if data is not None else _TINY_PNG)
-        content: dict[str, Any] = {"photo": self.standin.photo_sizes(stored)}
+        content: dict[str, Any] = {
+            "photo": self.standin.photo_sizes(stored),
+            **self._replying(reply_to),
+        }
         if caption:
             content["caption"] = caption
         self.chat.transcript.append(TranscriptEvent("user", "sent photo", caption or ""))
@@ -174,6 +187,14 @@ class FakeUser:
         self.chat.transcript.append(TranscriptEvent("user", "sent document", filename))
         message, _ = await self.standin.add_user_message(self.chat, content)
         return message
+
+    def _replying(self, message: Message | None) -> dict[str, Any]:
+        """The reply_to_message Telegram adds to a reply: the replied message as it is now."""
+        if message is None:
+            return {}
+        if message.chat_id != self.chat.chat_id or message.deleted:
+            raise ValueError("a reply must be to a message still in this chat")
+        return {"reply_to_message": self.standin.message_json(self.chat, message)}
 
     def find_button(self, label: str, message: Message | None = None) -> tuple[Message, Button]:
         """The button whose label is ``label`` (or contains it) on the newest message having one."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -121,6 +122,8 @@ class Customer(Base):
     username: Mapped[str | None] = mapped_column(String(64), default=None)
     language_code: Mapped[str | None] = mapped_column(String(16), default=None)
     blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One friendly reminder about a cart left untouched (bot.usecases.reminders); /settings.
+    cart_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -131,6 +134,11 @@ class Cart(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), unique=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the shopper last changed a line (None: before reminders existed), and which of
+    # those changes the cart was last reminded of: one reminder per change
+    # (bot.usecases.reminders).
+    changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    reminded_for: Mapped[datetime | None] = mapped_column(default=None)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"
@@ -329,3 +337,78 @@ class InboxEntry(Base):
     applied_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SupportThread(Base):
+    """A conversation between a shopper and the shop's admins (/support), kept until closed.
+
+    `sending_claim`/`sending_until`: the worker sending the thread's waiting messages now, so
+    they go out one at a time in the order they were written (bot.usecases.support).
+    """
+
+    __tablename__ = "support_threads"
+    __table_args__ = (Index("ix_support_threads_customer_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open / closed
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    sending_claim: Mapped[str | None] = mapped_column(String(32), default=None)
+    sending_until: Mapped[datetime | None] = mapped_column(default=None)
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+
+
+class SupportMessage(Base):
+    """One message of a thread, in the order written: the shopper's question, an admin's
+    answer, or the shop closing it. `delivery` is waiting until it went out (or could not)."""
+
+    __tablename__ = "support_messages"
+    __table_args__ = (Index("ix_support_messages_delivery", "delivery", "thread_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("support_threads.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # question / answer / closed
+    author_telegram_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivery: Mapped[str] = mapped_column(String(16), default="waiting")  # sent/blocked/failed
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SupportRelay(Base):
+    """A question as an admin received it: replying to this message answers its thread."""
+
+    __tablename__ = "support_relays"
+
+    admin_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("support_threads.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RestockSubscription(Base):
+    """A shopper waiting for a sold-out product (Notify me); dropped once they are told.
+
+    `claim`/`claimed_until`: the worker telling them now (bot.usecases.restock).
+    """
+
+    __tablename__ = "restock_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "product_id", name="uq_restock_subscriptions_customer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claim: Mapped[str | None] = mapped_column(String(32), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)

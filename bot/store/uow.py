@@ -34,6 +34,8 @@ from bot.store.repositories import (
     PaymentRepository,
     ProductRepository,
     RefundRepository,
+    RestockRepository,
+    SupportRepository,
 )
 from bot.store.repositories.chat_states import LOCK_CHAT
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
@@ -75,6 +77,8 @@ class UnitOfWork:
     chat_states: ChatStateRepository
     audit: AuditRepository
     inbox: InboxRepository
+    support: SupportRepository
+    restock: RestockRepository
 
     def __init__(
         self,
@@ -102,7 +106,7 @@ class UnitOfWork:
             raise
         self.categories = CategoryRepository(session)
         self.products = ProductRepository(session)
-        self.customers = CustomerRepository(session)
+        self.customers = CustomerRepository(session, self.write)
         self.carts = CartRepository(session, self.write)
         self.orders = OrderRepository(session)
         self.payments = PaymentRepository(session)
@@ -110,6 +114,8 @@ class UnitOfWork:
         self.chat_states = ChatStateRepository(session, self.write)
         self.audit = AuditRepository(session)
         self.inbox = InboxRepository(session)
+        self.support = SupportRepository(session)
+        self.restock = RestockRepository(session, self.write)
         return self
 
     async def write(

@@ -15,7 +15,9 @@ from telegram.constants import MessageLimit
 from bot.callback_data import (
     AddOne,
     AddToCart,
+    AskShop,
     Back,
+    CartReminders,
     Checkout,
     ClearCart,
     DownloadAgain,
@@ -23,6 +25,7 @@ from bot.callback_data import (
     MyOrder,
     MyOrders,
     Noop,
+    NotifyMe,
     Pay,
     RemoveLine,
     SearchHint,
@@ -32,6 +35,7 @@ from bot.callback_data import (
     ShowHelp,
     ShowProduct,
     ShowSearchPage,
+    StopNotifying,
     TakeOne,
     button,
 )
@@ -48,14 +52,20 @@ from bot.conversation.screens import (
     OrdersScreen,
     PaymentWaitingScreen,
     ProductScreen,
+    QuestionSentScreen,
     Screen,
     SearchHintScreen,
+    SettingsScreen,
     StorefrontScreen,
+    SupportScreen,
 )
 from bot.money import format_money
 from bot.services.cart import CartLineView, LineProblem, line_problems
 from bot.services.checkout import LineChange
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.texts import restock as restock_texts
+from bot.texts import settings as settings_texts
+from bot.texts import support as support_texts
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -65,6 +75,8 @@ HELP_TEXT = (
     "/search <words> - find products, e.g. /search mug\n"
     "/cart - your cart\n"
     "/orders - your orders\n"
+    "/support - ask the shop a question\n"
+    "/settings - cart reminders\n"
     "/cancel - cancel the current step\n"
     "/help - this message\n\n"
     "Or type what you are looking for (“kettle”, “green tea”), or “cart”, “checkout”, "
@@ -212,6 +224,8 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
     lines.append(f"{price} · {stock}")
     if screen.in_cart:
         lines.append(f"🛒 In your cart: {screen.in_cart}")
+    if screen.watching:
+        lines.append(restock_texts.WAITING_LINE)
     head = "\n".join(lines)
     room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
     description = escape(_fit(card.description, max(room, 0)))
@@ -234,6 +248,10 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
                 )
             ]
         )
+    elif screen.watching:
+        rows.append([button(restock_texts.STOP, StopNotifying(card.id))])
+    else:
+        rows.append([button(restock_texts.NOTIFY_ME, NotifyMe(card.id))])
     cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
     rows.append([button("⬅ Back", Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
@@ -360,8 +378,43 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
         for line in order.lines
         if line.downloadable
     ]
+    rows.append([button(support_texts.ASK_ABOUT_ORDER, AskShop(order.id))])
     rows += [[button("⬅ My orders", MyOrders())], _home_row()]
     return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _support(screen: SupportScreen, settings: Settings) -> View:
+    if not screen.available:
+        text = support_texts.NOBODY_AVAILABLE
+    elif screen.writing:
+        text = support_texts.STILL_WRITING
+    elif screen.order_id is not None:
+        text = support_texts.PROMPT_ABOUT_ORDER.format(order_id=screen.order_id)
+    else:
+        text = support_texts.PROMPT
+    return View(escape(text), _markup([_home_row()]))
+
+
+@_render.register
+def _question_sent(screen: QuestionSentScreen, settings: Settings) -> View:
+    return View(escape(support_texts.SENT))
+
+
+@_render.register
+def _settings(screen: SettingsScreen, settings: Settings) -> View:
+    t = settings_texts
+    rows: Keyboard = []
+    if not screen.reminders_used:
+        state = t.REMINDERS_NOT_USED
+    elif screen.cart_reminders:
+        state = t.REMINDERS_ON
+        rows.append([button(t.TURN_OFF, CartReminders(0))])
+    else:
+        state = t.REMINDERS_OFF
+        rows.append([button(t.TURN_ON, CartReminders(1))])
+    rows.append(_home_row())
+    return View(f"<b>{escape(t.TITLE)}</b>\n\n{escape(state)}", _markup(rows))
 
 
 # ---------------------------------------------------------------- pieces

@@ -32,7 +32,7 @@ def chat_in(state: str, data: dict[str, object] | None = None) -> ChatSession:
 def test_the_machine_knows_every_state_and_no_automatic_moves() -> None:
     machine = build_machine()
     assert set(machine.states) == set(STATES)
-    assert len(STATES) == 8
+    assert len(STATES) == 9
     chat = chat_in(Step.IDLE)
     machine.add_model(chat, initial=Step.IDLE)
     assert not hasattr(chat, "to_paid")  # auto_transitions=False: no shortcut to any state
@@ -176,3 +176,23 @@ def test_the_table_names_only_known_triggers_and_states() -> None:
         assert t["dest"] in STATES
         sources = [t["source"]] if isinstance(t["source"], str) else t["source"]
         assert all(s == "*" or s in STATES for s in sources)
+
+
+@pytest.mark.parametrize("state", STATES)
+async def test_a_shopper_can_write_to_the_shop_from_anywhere_and_leave_by_any_way_out(
+    state: str,
+) -> None:
+    chat = chat_in(state)
+    assert await fire(chat, "ask") is True
+    assert chat.state == Step.SUPPORT
+    assert await fire(chat_in(Step.SUPPORT), "cancel") and await fire(
+        chat_in(Step.SUPPORT), "browse"
+    )
+    closed = chat_in(Step.SUPPORT)
+    assert await fire(closed, "support_closed") and closed.state == Step.IDLE
+
+
+async def test_closing_a_conversation_does_not_move_a_chat_that_left_it() -> None:
+    chat = chat_in(Step.CART)
+    assert await fire(chat, "support_closed") is False
+    assert chat.state == Step.CART

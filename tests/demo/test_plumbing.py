@@ -115,3 +115,17 @@ async def test_sandbox_shows_what_the_bot_sends_on_its_own(tmp_path: Path) -> No
     assert "Shop: Your order #1 has shipped" in output
     assert "[in Ada's chat] Shop: Low stock: KIT-MUG-CER" in output
     assert output.index("has shipped") < output.index("I don't know /frobnicate")
+
+
+async def test_in_the_sandbox_the_admin_answers_a_support_question_with_reply(
+    tmp_path: Path,
+) -> None:
+    output = await run_sandbox_with(
+        tmp_path,
+        "reply too early\n/support\nDo you ship to Canada?\n/as admin\nreply Yes, in a week.\n"
+        "/as shopper\nquit\n",
+    )
+    assert "There is no question to reply to in this chat" in output
+    assert "[in Ada's chat] Shop: 💬 Alice (id 1001):\n        Do you ship to Canada?" in output
+    assert "[in Alice's chat] Shop: 💬 The shop answers:\n        Yes, in a week." in output
+    assert "Shop: ✅ Sent to Alice." in output

@@ -272,8 +272,11 @@ async def test_failed_deliveries_are_retried_then_dropped_and_delete_webhook_ret
 
 
 @asynccontextmanager
-async def two_workers(tmp_path: Path, database_url: str) -> AsyncIterator[list[ShopHarness]]:
-    """Two webhook workers on one database behind the stand-in's round-robin balancer."""
+async def two_workers(
+    tmp_path: Path, database_url: str, **overrides: Any
+) -> AsyncIterator[list[ShopHarness]]:
+    """Two webhook workers on one database behind the stand-in's round-robin balancer;
+    `overrides` are Settings fields of both."""
     async with AsyncExitStack() as stack:
         standin = await stack.enter_async_context(BotApiStandIn(TEST_TOKEN))
         workers = [
@@ -284,6 +287,7 @@ async def two_workers(tmp_path: Path, database_url: str) -> AsyncIterator[list[S
                     standin=standin,
                     database_url=database_url,
                     payment_provider_token=PROVIDER_TOKEN,
+                    **overrides,
                 )
             )
             for _ in range(2)

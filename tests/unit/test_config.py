@@ -20,6 +20,13 @@ def test_the_token_alone_gives_working_defaults(tmp_path: Path) -> None:
     assert settings.admin_ids == frozenset()
     assert settings.payload_secret and TOKEN not in settings.payload_secret
     assert settings.shipping_standard == 500
+    assert settings.cart_reminder_hours == 24
+
+
+def test_cart_reminders_wait_the_hours_given_and_zero_turns_them_off() -> None:
+    for hours in ("48", "0"):
+        env = {"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": hours}
+        assert load_settings(env, env_file=None).cart_reminder_hours == int(hours)
 
 
 def test_a_local_bot_api_server_gets_matching_file_url(tmp_path: Path) -> None:
@@ -55,6 +62,7 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "SHIPPING_STANDARD": "4.999"}, "SHIPPING_STANDARD"),
         ({"BOT_TOKEN": TOKEN, "SHIPPING_COUNTRIES": "US,USA"}, "SHIPPING_COUNTRIES"),
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
+        ({"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": "1.5"}, "CART_REMINDER_HOURS"),
     ],
 )
 def test_malformed_values_name_the_variable(env: dict[str, str], names: str) -> None:

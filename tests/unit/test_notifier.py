@@ -9,7 +9,8 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, TimedOut
 
-from bot.notifier import DownloadSent, Notifier, Sent
+from bot.callback_data import ShowProduct
+from bot.notifier import Delivered, DownloadSent, Notice, Notifier, Sent
 from bot.pacing import BULK
 from bot.services.downloads import Download
 from bot.services.photos import PhotoKind, PhotoSource
@@ -20,12 +21,20 @@ class RecordingBot:
 
     def __init__(self, refusals: dict[Any, Exception] | None = None) -> None:
         self.sent: list[tuple[str, Any, Any]] = []
+        self.markups: list[Any] = []
         self.refusals = refusals or {}
 
-    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
         self.sent.append(("message", chat_id, kwargs.get("rate_limit_args")))
+        self.markups.append(kwargs.get("reply_markup"))
         if chat_id in self.refusals:
             raise self.refusals[chat_id]
+        return SimpleNamespace(message_id=len(self.sent))
+
+    async def send_photo(self, chat_id: int, photo: str, **kwargs: Any) -> Any:
+        self.sent.append(("photo", chat_id, kwargs.get("rate_limit_args")))
+        self.markups.append(kwargs.get("reply_markup"))
+        return SimpleNamespace(message_id=len(self.sent))
 
     async def send_document(self, chat_id: int, document: Any, **kwargs: Any) -> Any:
         self.sent.append(("document", chat_id, kwargs.get("rate_limit_args")))
@@ -46,6 +55,21 @@ async def test_notices_and_admin_alerts_queue_as_bulk_sends() -> None:
         ("message", 9001, BULK),
         ("message", 9002, BULK),
     ]
+
+
+async def test_a_notice_with_buttons_or_a_photo_is_a_bulk_send_that_names_its_message() -> None:
+    bot = RecordingBot({1002: Forbidden("blocked")})
+    notifier = Notifier(bot, admin_ids=set())  # type: ignore[arg-type]
+    back = Notice("Back in stock!", buttons=((("Open", ShowProduct(7, 1)),),))
+
+    assert await notifier.send(1001, back) == Delivered(Sent.SENT, 1)
+    assert await notifier.send(1001, Notice("Look", photo="PHOTO-ID")) == Delivered(Sent.SENT, 2)
+    assert await notifier.send(1002, back) == Delivered(Sent.BLOCKED)
+
+    assert bot.sent == [("message", 1001, BULK), ("photo", 1001, BULK), ("message", 1002, BULK)]
+    (row,) = bot.markups[0].inline_keyboard
+    assert [(b.text, b.callback_data) for b in row] == [("Open", "1:p:7:1")]
+    assert bot.markups[1] is None
 
 
 async def test_a_blocked_or_failing_chat_is_an_outcome_not_an_error() -> None:

@@ -1,9 +1,10 @@
-"""Store admin in the chat: products, catalog files, orders, reports and broadcasts.
+"""Store admin in the chat: products, catalog files, orders, reports, broadcasts, support.
 
 Everything is registered in an early handler group (-1). Admin commands and admin buttons
 (upper-case action codes) are always consumed there, refusing non-admins. An admin's plain
 messages are consumed only while an admin flow is open (or when they carry a catalog file),
-so the shopper's handlers in group 0 still see everything else.
+so the shopper's handlers in group 0 still see everything else. An admin's reply to a
+relayed support question is the answer to it (bot.handlers.admin.support).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.callback_data import (
     AskApproveOrder,
     AskCancelOrder,
     CancelOrder,
+    CloseThread,
     DeliverOrder,
     FlowCancel,
     FlowConfirm,
@@ -52,6 +54,7 @@ from bot.handlers.admin import (
     orders,
     products,
     stats,
+    support,
     wizard,
 )
 from bot.handlers.admin.guard import Handler, is_admin, refuse, run_consuming
@@ -104,6 +107,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(RefundOrder, orders.on_refund),
         AdminRoute(AskApproveOrder, orders.on_approve_ask),
         AdminRoute(ApproveOrder, orders.on_approve),
+        AdminRoute(CloseThread, support.on_close),
     )
 }
 
@@ -131,4 +135,6 @@ def register(app: AnyApplication) -> None:
     for name, callback in COMMANDS.items():
         app.add_handler(CommandHandler(name, callback), group=ADMIN_GROUP)
     app.add_handler(CallbackQueryHandler(on_admin_button, pattern=ADMIN_BUTTONS), group=ADMIN_GROUP)
+    replies = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.PHOTO)
+    app.add_handler(MessageHandler(replies, support.on_reply), group=ADMIN_GROUP)  # answers
     app.add_handler(MessageHandler(filters.ALL, flows.on_admin_message), group=ADMIN_GROUP)

@@ -7,6 +7,8 @@ from bot.store.repositories.chat_states import ChatStateRepository
 from bot.store.repositories.customers import CustomerRepository
 from bot.store.repositories.orders import OrderRepository
 from bot.store.repositories.payments import PaymentRepository, RefundRepository
+from bot.store.repositories.restock import RestockRepository
+from bot.store.repositories.support import SupportRepository
 
 __all__ = [
     "AuditRepository",
@@ -18,4 +20,6 @@ __all__ = [
     "PaymentRepository",
     "ProductRepository",
     "RefundRepository",
+    "RestockRepository",
+    "SupportRepository",
 ]

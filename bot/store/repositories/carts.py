@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, delete, func, select, update
+from sqlalchemy import Table, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.store.db import Writer
-from bot.store.models import Cart, CartLine, utcnow
+from bot.store.db import Writer, rowcount
+from bot.store.models import Cart, CartLine, Customer, Order, utcnow
 
 # Built once: these run on nearly every update, and building a statement costs more than
 # running it (see README "Benchmarks").
@@ -78,24 +80,83 @@ class CartRepository:
     ) -> bool:
         """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
         compare-and-set, so a change computed from an older read is refused (False). The line
-        is quoted at `quoted_price` (the price the shopper was shown) when one is given."""
+        is quoted at `quoted_price` (the price the shopper was shown) when one is given.
+        The cart counts as changed now (its reminder, if any, is for this change)."""
         moves = _line_moves(self.session.get_bind().dialect.name)
         params = {"of": customer_id, "item": product_id, "was": was, "now": now}
         if was == 0:
             stamp = {"added": utcnow(), "quote": quoted_price}
             await self._write(moves.new_cart, rows=None, params={**params, "touched": utcnow()})
-            return await self._write(moves.new_line, params={**params, **stamp})
-        if now == 0:
-            return await self._write(moves.drop_line, params=params)
-        if quoted_price is None:
-            return await self._write(moves.set_quantity, params=params)
-        return await self._write(moves.set_quoted, params={**params, "quote": quoted_price})
+            moved = await self._write(moves.new_line, params={**params, **stamp})
+        elif now == 0:
+            moved = await self._write(moves.drop_line, params=params)
+        elif quoted_price is None:
+            moved = await self._write(moves.set_quantity, params=params)
+        else:
+            moved = await self._write(moves.set_quoted, params={**params, "quote": quoted_price})
+        return moved and await self._changed(customer_id)
 
     async def empty(self, customer_id: int) -> None:
         """Remove every line of the customer's cart."""
         await self._write(
             delete(CartLine).where(CartLine.cart_id == _cart_of(customer_id)), rows=None
         )
+        await self._changed(customer_id)
+
+    async def _changed(self, customer_id: int) -> bool:
+        """The shopper changed the cart just now."""
+        moves = _line_moves(self.session.get_bind().dialect.name)
+        return await self._write(
+            moves.touch_cart, rows=None, params={"of": customer_id, "touched": utcnow()}
+        )
+
+    # -- cart reminders: one per change of a cart left alone (bot.usecases.reminders) --
+
+    async def due_for_reminder(self, cutoff: datetime, limit: int = 100) -> Sequence[int]:
+        """Carts to remind of: items in them, last changed by the shopper before `cutoff`,
+        not reminded of since that change, whose shopper takes reminders, has not blocked
+        the bot, is not paying an invoice and has not paid since the change. Oldest first."""
+        paid_or_paying = exists(
+            select(Order.id).where(
+                Order.customer_id == Cart.customer_id,
+                or_(Order.paid_at >= Cart.changed_at, Order.hold_status == "held"),
+            )
+        )
+        found = await self.session.scalars(
+            select(Cart.id)
+            .join(Customer, Customer.id == Cart.customer_id)
+            .where(
+                _REMINDABLE,
+                Cart.changed_at <= cutoff,
+                exists(select(CartLine.id).where(CartLine.cart_id == Cart.id)),
+                Customer.cart_reminders.is_(True),
+                Customer.blocked_bot.is_(False),
+                ~paid_or_paying,
+            )
+            .order_by(Cart.changed_at)
+            .limit(limit)
+        )
+        return found.all()
+
+    async def claim_reminder(self, cart_id: int, cutoff: datetime) -> bool:
+        """Mark the cart's last change reminded of, once: of two workers, one wins (the other
+        finds it reminded, or changed since it looked)."""
+        result = await self.session.execute(
+            update(Cart)
+            .where(Cart.id == cart_id, _REMINDABLE, Cart.changed_at <= cutoff)
+            .values(reminded_for=Cart.changed_at)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def get(self, cart_id: int) -> Cart | None:
+        """A cart with its lines and their products, by its own id."""
+        found = await self.session.scalars(
+            select(Cart)
+            .where(Cart.id == cart_id)
+            .options(joinedload(Cart.lines).joinedload(CartLine.product))
+        )
+        return found.unique().first()
 
     async def set_quantity(
         self, cart: Cart, product_id: int, quantity: int, *, quoted_price: int | None = None
@@ -126,6 +187,11 @@ class CartRepository:
         self.session.expire(cart, ["lines"])
 
 
+_REMINDABLE = Cart.changed_at.is_not(None) & or_(
+    Cart.reminded_for.is_(None), Cart.reminded_for < Cart.changed_at
+)
+
+
 def _cart_of(customer_id: Any) -> Any:
     return select(Cart.id).where(Cart.customer_id == customer_id).scalar_subquery()
 
@@ -139,6 +205,7 @@ class _LineMoves:
     drop_line: Any
     set_quantity: Any
     set_quoted: Any
+    touch_cart: Any
 
 
 def _table(model: Any) -> Table:
@@ -181,4 +248,7 @@ def _line_moves(dialect: str) -> _LineMoves:
         .where(line, was)
         .values(quantity=bind("now"), quoted_price=bind("quote"))
         .execution_options(synchronize_session=False),
+        touch_cart=update(_table(Cart))
+        .where(Cart.customer_id == bind("of"))
+        .values(changed_at=bind("touched")),
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.db import Writer
 from bot.store.models import ChatState, Customer, utcnow
 
 SEEN_RESOLUTION = timedelta(hours=1)
@@ -21,8 +22,12 @@ _WITH_CHAT = (  # built once: it starts every visit
 
 
 class CustomerRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
         self.session = session
+        self._write = write
+
+    async def get_by_id(self, customer_id: int) -> Customer | None:
+        return await self.session.get(Customer, customer_id)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         return await self.session.scalar(
@@ -67,6 +72,16 @@ class CustomerRepository:
     async def mark_blocked(self, telegram_id: int, blocked: bool = True) -> None:
         await self.session.execute(
             update(Customer).where(Customer.telegram_id == telegram_id).values(blocked_bot=blocked)
+        )
+
+    async def set_cart_reminders(self, customer_id: int, on: bool) -> None:
+        """The shopper's choice about cart reminders (/settings, or the reminder's button)."""
+        await self._write(
+            update(Customer)
+            .where(Customer.id == customer_id)
+            .values(cart_reminders=on)
+            .execution_options(synchronize_session=False),
+            rows=None,
         )
 
     async def list_reachable(self) -> Sequence[Customer]:

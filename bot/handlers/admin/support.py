@@ -1,0 +1,57 @@
+"""Talk to the shop, the admins' side: replying to a relayed question answers the shopper,
+and ✅ Close conversation under a question closes its thread (bot.usecases.support)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callback_data import CloseThread
+from bot.context import ShopContext
+from bot.handlers.admin.common import actor, chat_id
+from bot.handlers.admin.flows import on_admin_message
+from bot.handlers.admin.guard import is_admin, run_consuming
+from bot.texts import support as texts
+from bot.usecases import support
+from bot.views.admin import reply
+from bot.views.replies import answer_button
+
+ACKNOWLEDGEMENTS = {"sent": texts.answer_sent, "waiting": texts.answer_queued}
+
+
+async def on_reply(update: Update, context: ShopContext) -> None:
+    """An admin's reply (text or photo): to a relayed question it is the answer; to anything
+    else it is ordinary admin input (an open flow's answer, say)."""
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or not is_admin(update, context):
+        await on_admin_message(update, context)
+        return
+    if not await support.is_question(context.shop, chat_id(update), replied.message_id):
+        await on_admin_message(update, context)
+        return
+    await run_consuming(answer, update, context)
+
+
+async def answer(update: Update, context: ShopContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    outcome = await support.answer(
+        context.shop,
+        admin_chat_id=chat_id(update),
+        replied_to=message.reply_to_message.message_id,
+        author=actor(update),
+        text=message.text or message.caption,
+        photo=message.photo[-1].file_id if message.photo else None,
+    )
+    acknowledgement = ACKNOWLEDGEMENTS.get(outcome.delivery) if outcome else None
+    if outcome is not None and acknowledgement is not None:  # blocked, failed: told already
+        await reply(update, acknowledgement(outcome.thread))
+
+
+async def on_close(update: Update, context: ShopContext, data: CloseThread) -> None:
+    closed = await support.close(context.shop, data.thread_id, admin_id=actor(update))
+    if closed is None:
+        await answer_button(update, texts.ALREADY_CLOSED)
+        return
+    await answer_button(update, texts.thread_closed(closed))
+    await reply(update, texts.thread_closed(closed))

@@ -1,0 +1,86 @@
+"""Messages the shopper asked for in advance: "Notify me" on a sold-out product, cart
+reminders and /settings (where reminders are turned off or on), and the two jobs that send
+them: back-in-stock notices and cart reminders (bot.usecases.restock, bot.usecases.reminders).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot.callback_data import CartReminders, NotifyMe, ShowSettings, StopNotifying
+from bot.context import AnyApplication, ShopContext
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import Screen
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.usecases import reminders, restock
+from bot.views.display import present
+
+RESTOCK_CHECK_INTERVAL_SECONDS = 15.0
+REMINDER_CHECK_INTERVAL_SECONDS = 300.0
+
+
+async def settings_command(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        await present(update, context, await journey.settings(context.shop, who))
+
+
+async def on_settings(
+    update: Update, context: ShopContext, who: Shopper, data: ShowSettings
+) -> Screen:
+    return await journey.settings(context.shop, who)
+
+
+async def on_reminders(
+    update: Update, context: ShopContext, who: Shopper, data: CartReminders
+) -> Screen:
+    return await journey.cart_reminders(context.shop, who, bool(data.on))
+
+
+async def on_notify_me(
+    update: Update, context: ShopContext, who: Shopper, data: NotifyMe
+) -> Screen:
+    return await journey.watch(context.shop, who, data.product_id)
+
+
+async def on_stop_notifying(
+    update: Update, context: ShopContext, who: Shopper, data: StopNotifying
+) -> Screen:
+    return await journey.unwatch(context.shop, who, data.product_id)
+
+
+async def tell_back_in_stock(context: ShopContext) -> None:
+    """Job: shoppers waiting for a product that is available again are told, once."""
+    await restock.tell_waiting_shoppers(context.shop)
+
+
+async def remind_carts(context: ShopContext) -> None:
+    """Job: carts left alone for CART_REMINDER_HOURS get their one reminder."""
+    await reminders.send_due(context.shop)
+
+
+def register(app: AnyApplication) -> None:
+    app.add_handler(CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(
+        button_handler(
+            Route(ShowSettings, on_settings),
+            Route(CartReminders, on_reminders),
+            Route(NotifyMe, on_notify_me),
+            Route(StopNotifying, on_stop_notifying),
+        )
+    )
+    if app.job_queue is None:
+        return
+    app.job_queue.run_repeating(
+        tell_back_in_stock,
+        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
+        first=RESTOCK_CHECK_INTERVAL_SECONDS,
+        name="tell-back-in-stock",
+    )
+    app.job_queue.run_repeating(  # does nothing while CART_REMINDER_HOURS is 0
+        remind_carts,
+        interval=REMINDER_CHECK_INTERVAL_SECONDS,
+        first=REMINDER_CHECK_INTERVAL_SECONDS,
+        name="remind-carts",
+    )

@@ -1,0 +1,105 @@
+"""Shoppers waiting for a sold-out product to come back ("Notify me")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.db import Writer, insert_or_ignore, rowcount
+from bot.store.models import Customer, Product, RestockSubscription, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A subscription taken for telling: who waits, and for what (as it is now)."""
+
+    subscription_id: int
+    telegram_id: int
+    product_id: int
+    title: str
+    price: int
+    currency: str
+
+
+class RestockRepository:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
+        self.session = session
+        self._write = write
+
+    async def watch(self, customer_id: int, product_id: int) -> None:
+        """Wait for the product; waiting already is fine (one row per shopper and product)."""
+        await self._write(
+            insert_or_ignore(self.session, RestockSubscription).values(
+                customer_id=customer_id, product_id=product_id, created_at=utcnow()
+            ),
+            rows=None,
+        )
+
+    async def unwatch(self, customer_id: int, product_id: int) -> None:
+        await self._write(
+            delete(RestockSubscription).where(
+                RestockSubscription.customer_id == customer_id,
+                RestockSubscription.product_id == product_id,
+            ),
+            rows=None,
+        )
+
+    async def is_watching(self, customer_id: int, product_id: int) -> bool:
+        found = await self.session.scalar(
+            select(RestockSubscription.id).where(
+                RestockSubscription.customer_id == customer_id,
+                RestockSubscription.product_id == product_id,
+            )
+        )
+        return found is not None
+
+    async def take_back_in_stock(
+        self, claim: str, *, now: datetime, until: datetime, limit: int
+    ) -> Sequence[Waiting]:
+        """Take up to `limit` subscriptions whose product is on sale with units available and
+        that nobody is telling now: one conditional UPDATE, so two workers never take the
+        same one (on PostgreSQL the loser of a row re-checks the claim and skips it)."""
+        free = or_(
+            RestockSubscription.claimed_until.is_(None), RestockSubscription.claimed_until < now
+        )
+        due = (
+            select(RestockSubscription.id)
+            .join(Product, Product.id == RestockSubscription.product_id)
+            .where(free, Product.is_active.is_(True), Product.stock - Product.reserved > 0)
+            .order_by(RestockSubscription.id)
+            .limit(limit)
+        )
+        await self.session.execute(
+            update(RestockSubscription)
+            .where(RestockSubscription.id.in_(due.scalar_subquery()), free)
+            .values(claim=claim, claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self.session.execute(
+            select(
+                RestockSubscription.id,
+                Customer.telegram_id,
+                Product.id,
+                Product.title,
+                Product.price,
+                Product.currency,
+            )
+            .join(Customer, Customer.id == RestockSubscription.customer_id)
+            .join(Product, Product.id == RestockSubscription.product_id)
+            .where(RestockSubscription.claim == claim)
+            .order_by(RestockSubscription.id)
+        )
+        return [Waiting(*row) for row in rows.all()]
+
+    async def drop(self, subscription_id: int, claim: str) -> bool:
+        """The shopper was told (or cannot be): the subscription goes, if still ours."""
+        result = await self.session.execute(
+            delete(RestockSubscription).where(
+                RestockSubscription.id == subscription_id, RestockSubscription.claim == claim
+            )
+        )
+        return rowcount(result) == 1

@@ -1,0 +1,57 @@
+"""Cart reminders: one friendly message about a cart left alone for CART_REMINDER_HOURS.
+
+Who gets one is decided in one query (CartRepository.due_for_reminder): items in the cart,
+last changed by the shopper before the cutoff, not reminded of since that change, reminders
+on, not blocked, no invoice being paid and nothing paid since the change. Each cart is then
+claimed by a conditional UPDATE that sets `reminded_for` to the change it reminds of (of
+several workers exactly one wins), and only then is the reminder sent, a bulk send through
+the notifier: a crash after the claim loses that reminder rather than sending it twice. A
+change to the cart makes it due again after another CART_REMINDER_HOURS.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.notifier import Sent
+from bot.services.cart import cart_view
+from bot.shop import Shop
+from bot.store.models import utcnow
+from bot.texts import reminders as texts
+
+log = logging.getLogger(__name__)
+
+
+async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
+    """Job: remind every cart that is due (see the module docstring); how many were sent."""
+    hours = shop.settings.cart_reminder_hours
+    if hours <= 0:
+        return 0
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=hours)
+    sent = 0
+    while True:
+        async with shop.store.reading() as uow:
+            due = await uow.carts.due_for_reminder(cutoff)
+        if not due:
+            return sent
+        for cart_id in due:
+            async with shop.store.uow() as uow:
+                if not await uow.carts.claim_reminder(cart_id, cutoff):
+                    continue  # another worker reminded it, or the shopper changed it since
+                cart = await uow.carts.get(cart_id)
+                if cart is None:
+                    continue
+                customer = await uow.customers.get_by_id(cart.customer_id)
+                view = cart_view(cart, shop.settings.currency)
+            if customer is None or view.is_empty:
+                continue
+            outcome = (await shop.notifier.send(customer.telegram_id, texts.reminder(view))).outcome
+            if outcome is Sent.SENT:
+                sent += 1
+                continue
+            log.info("cart reminder to %s: %s", customer.telegram_id, outcome.value)
+            if outcome is Sent.BLOCKED:
+                async with shop.store.uow() as uow:
+                    await uow.customers.mark_blocked(customer.telegram_id)

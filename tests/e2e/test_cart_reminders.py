@@ -1,0 +1,110 @@
+"""Cart reminders: a cart left alone for CART_REMINDER_HOURS gets one friendly reminder with
+a Checkout button; the shopper can turn them off on the reminder or in /settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.standin.harness import ShopHarness
+from bot.store.models import utcnow
+from bot.usecases import reminders
+from tests.e2e.shopper import add_to_cart
+
+REMINDER = "Still thinking it over? Your cart is waiting for you"
+
+
+def later(hours: float = 25) -> datetime:
+    return utcnow() + timedelta(hours=hours)
+
+
+async def remind(h: ShopHarness, now: datetime) -> int:
+    """One run of the reminder job at `now`, as each worker runs it every few minutes."""
+    assert h.shop is not None
+    return await reminders.send_due(h.shop, now=now)
+
+
+async def test_a_cart_left_alone_is_reminded_of_once_and_checkout_is_one_tap(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path, payment_provider_token="TEST:provider") as h:
+        alice = h.user(1001, "Alice")
+        await add_to_cart(alice, "KIT-MUG-CER")
+        await add_to_cart(alice, "KIT-MUG-CER")
+        assert await remind(h, later(23)) == 0  # not a day yet
+
+        assert await remind(h, later(25)) == 1
+        reminder = await alice.wait_for(REMINDER)
+        assert alice.render(reminder) == (
+            "🛒 Still thinking it over? Your cart is waiting for you:\n"
+            "• 2 × Stoneware Mug 350ml\nTotal: $32.00\n\n"
+            "Check out whenever you're ready.\n"
+            "[✅ Checkout · $32.00] [🛒 Open cart]\n[🔕 No more reminders]"
+        )
+        assert await remind(h, later(49)) == 0  # one per cart change, however long it waits
+
+        await alice.press("Checkout", message=reminder)
+        await alice.wait_for("Order summary", include_existing=True)
+
+        await add_to_cart(alice, "KIT-FRP-600")  # a new change: due again a day after it
+        assert await remind(h, later(1)) == 0
+        assert await remind(h, later(25)) == 1
+        again = await alice.wait_for(REMINDER)
+        assert "• 1 × French Press 600ml" in (again.text or "")
+
+
+async def test_no_more_reminders_on_the_reminder_and_in_settings(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_to_cart(alice, "KIT-MUG-CER")
+        assert await remind(h, later()) == 1
+        reminder = await alice.wait_for(REMINDER)
+
+        toast = await alice.press("No more reminders", message=reminder)
+        assert toast.text == "Cart reminders are off. You can turn them back on here in /settings."
+        settings = await alice.wait_for("Settings", include_existing=True)
+        assert "[🔔 Turn cart reminders on]" in alice.render(settings)
+        await add_to_cart(alice, "KIT-MUG-CER")
+        assert await remind(h, later()) == 0
+
+        await alice.send("/settings")
+        await alice.wait_for("Cart reminders are off")
+        await alice.press("Turn cart reminders on")
+        await alice.wait_for("Cart reminders are on", include_existing=True)
+        assert await remind(h, later()) == 1
+
+
+async def test_a_shopper_who_blocked_the_bot_is_marked_and_not_tried_again(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        await add_to_cart(alice, "KIT-MUG-CER")
+        alice.block()
+        assert await remind(h, later()) == 0
+        async with h.store.uow() as uow:
+            customer = await uow.customers.get_by_telegram_id(1001)
+        assert customer is not None and customer.blocked_bot
+        alice.unblock()
+        await add_to_cart(alice, "KIT-MUG-CER")  # writing again: not blocked any more
+        assert await remind(h, later()) == 1
+        refused = [c for c in h.standin.calls_to("sendMessage") if c.error_code == 403]
+        assert len(refused) == 1
+
+
+async def test_no_reminders_when_cart_reminder_hours_is_zero(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, cart_reminder_hours=0) as h:
+        alice = h.user(1001, "Alice")
+        await add_to_cart(alice, "KIT-MUG-CER")
+        assert await remind(h, later(24 * 30)) == 0
+        await alice.send("/settings")
+        settings = await alice.wait_for("This shop sends no cart reminders")
+        assert "Turn cart reminders" not in alice.render(settings)
+
+
+async def test_every_worker_runs_the_jobs_that_send_reminders_notices_and_answers(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path) as h:
+        jobs = {job.name for job in h.app.job_queue.jobs()}
+        assert {"remind-carts", "tell-back-in-stock", "relay-stalled-support-messages"} <= jobs
