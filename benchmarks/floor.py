@@ -207,15 +207,22 @@ def echo_bot(workdir: Path) -> Subject:
     )
 
 
-def shop_bot(workdir: Path, database_url: str | None = None) -> Subject:
-    url = database_url or f"sqlite+aiosqlite:///{workdir / 'shop.db'}"
+def shop_bot(
+    workdir: Path, database_url: str | None = None, *, without_inbox: bool = False
+) -> Subject:
+    url = (
+        database_url or f"sqlite+aiosqlite:///{workdir / ('bare' if without_inbox else 'shop')}.db"
+    )
     name = "shop" if database_url is None else "shop (PostgreSQL)"
+    module = "bot"
+    if without_inbox:
+        name, module = "shop without its inbox", "benchmarks.shop_without_inbox"
     return Subject(
         name,
         [shop_open, shop_add],
-        ["-m", "bot", "run"],
+        ["-m", module, "run"],
         {"DATABASE_URL": url, "CATALOG_PATH": str(bench_catalog(workdir))},
-        workdir / f"{name.split()[0]}-{'pg' if database_url else 'sqlite'}.log",
+        workdir / f"{module}-{'pg' if database_url else 'sqlite'}.log",
     )
 
 
@@ -248,6 +255,21 @@ async def run(
     async with echo_bot(workdir) as echo, shop_bot(workdir) as shop:
         for chats in chat_counts:
             await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats")
+    chats = chat_counts[min(1, len(chat_counts) - 1)]
+    print(f"What the durable inbox costs ({chats} chats, the shop with and without it):")
+    async with shop_bot(workdir) as shop, shop_bot(workdir, without_inbox=True) as bare:
+        runs: dict[str, list[Figures]] = {"with": [], "without": []}
+        for _ in range(repeats):
+            runs["without"].append(await bare.drive(chats, rounds))
+            runs["with"].append(await shop.drive(chats, rounds))
+        with_inbox, without = pooled(runs["with"]), pooled(runs["without"])
+        print(without.line())
+        print(with_inbox.line())
+        print(
+            f"  inbox cost at {chats} chats: round trips/s "
+            f"{with_inbox.per_second / without.per_second:.2f} x, "
+            f"p50 {with_inbox.p50 / without.p50:.2f} x"
+        )
     if postgres_url:
         chats = chat_counts[min(1, len(chat_counts) - 1)]
         async with echo_bot(workdir) as echo, shop_bot(workdir, postgres_url) as shop:

@@ -91,7 +91,9 @@ async def _bench(
         f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
-        alone, search, busy = await _chat_round_trips(url, catalog_file.parent, quick=quick)
+        alone, search, busy = await _chat_round_trips(
+            url, catalog_file.parent, catalog_file, quick=quick
+        )
         print(
             f"  {backend:<10} through the chat: /help {_fmt(alone)}; /search {_fmt(search)} "
             f"({_p95(search) / _p95(alone):.1f} x /help); /help while 3 chats search "
@@ -154,42 +156,44 @@ def _fmt(values: list[float]) -> str:
 
 
 async def _chat_round_trips(
-    url: str, workdir: Path, *, quick: bool
+    url: str, workdir: Path, catalog_file: Path, *, quick: bool
 ) -> tuple[list[float], list[float], list[float]]:
-    """Round trips through the real bot and the Bot API stand-in: /help alone, /search alone,
-    and /help while three other chats search without pause."""
-    from bot.standin.harness import ShopHarness
-    from bot.standin.user import FakeUser
+    """Round trips through the real bot (`python -m bot run` in its own process, as in the
+    floor benchmark) and the Bot API stand-in: /help alone, /search alone, and /help while
+    three other chats search without pause."""
+    from benchmarks.floor import BotProcess, bot_env
+    from bot.standin import BotApiStandIn, FakeUser
 
     rounds = 5 if quick else 40
 
     async def round_trip(user: FakeUser, text: str) -> float:
         started = time.perf_counter()
         await user.send(text)
-        await user.wait_for(lambda message: True)  # the bot's reply
+        await user.wait_for(lambda message: True, timeout=60)  # the bot's reply
         return time.perf_counter() - started
 
-    chat_dir = workdir / f"chat-{uuid.uuid4().hex[:6]}"
-    chat_dir.mkdir()
-    async with ShopHarness(chat_dir, database_url=url, seed=False) as harness:
-        alice = harness.user(8001, "Alice")
-        await round_trip(alice, "/start")
-        alone = [await round_trip(alice, "/help") for _ in range(rounds)]
-        searches = [f"/search {QUERIES[n % len(QUERIES)]}" for n in range(rounds)]
-        search = [await round_trip(alice, text) for text in searches]
-        done = asyncio.Event()
+    async with BotApiStandIn() as standin:
+        env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(catalog_file))
+        log = workdir / f"search-bot-{uuid.uuid4().hex[:6]}.log"
+        async with BotProcess(["-m", "bot", "run"], env, log):
+            alice = standin.user(8001, "Alice")
+            await round_trip(alice, "/start")
+            alone = [await round_trip(alice, "/help") for _ in range(rounds)]
+            searches = [f"/search {QUERIES[n % len(QUERIES)]}" for n in range(rounds)]
+            search = [await round_trip(alice, text) for text in searches]
+            done = asyncio.Event()
 
-        async def keep_searching(user: FakeUser) -> None:
-            n = 0
-            while not done.is_set():
-                await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
-                n += 1
+            async def keep_searching(user: FakeUser) -> None:
+                n = 0
+                while not done.is_set():
+                    await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
+                    n += 1
 
-        others = [harness.user(8100 + i, f"Searcher{i}") for i in range(3)]
-        searching = [asyncio.create_task(keep_searching(user)) for user in others]
-        busy = [await round_trip(alice, "/help") for _ in range(rounds)]
-        done.set()
-        await asyncio.gather(*searching)
+            others = [standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
+            searching = [asyncio.create_task(keep_searching(user)) for user in others]
+            busy = [await round_trip(alice, "/help") for _ in range(rounds)]
+            done.set()
+            await asyncio.gather(*searching)
     return alone, search, busy
 
 

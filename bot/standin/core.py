@@ -97,7 +97,10 @@ class StandInCore:
         """Every change anywhere: for :meth:`wait_until` and its arbitrary predicates."""
         self._calls_changed = Signal(parent=self._changes)
         self._updates = UpdateQueue(Signal(parent=self._changes))
-        self._update_ids = itertools.count(1000)
+        # Telegram numbers a bot's updates on from where it left off, never reusing one; a bot
+        # that keeps its database across stand-ins (the sandbox's --db) must never meet an
+        # old number again, so each stand-in starts from the clock (microseconds).
+        self._update_ids = itertools.count(int(time.time() * 1_000_000))
         self._revisions = itertools.count(1)
         self.revision = 0
         self._closing = False

@@ -175,3 +175,13 @@ async def test_a_tap_a_crash_cut_before_its_change_is_handled_after_the_restart(
 
         assert await mugs_in_cart(h.store) == 1  # added by the second try, once
         assert (await last_update(h.store, "callback_query")).status == "done"
+
+
+async def test_a_shop_kept_across_stand_ins_still_answers_new_updates(tmp_path: Path) -> None:
+    """The sandbox's --db keeps a shop across runs; a new Telegram stand-in must not reuse
+    update ids the inbox has seen (they would be dropped as redeliveries)."""
+    for _ in range(2):
+        async with ShopHarness(tmp_path) as h:
+            alice = h.user(1001, "Alice")
+            await alice.send("/help")
+            await alice.wait_for("/search")
