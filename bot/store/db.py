@@ -57,6 +57,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # Sessions always end their transaction (commit, or rollback on close), so the pool's
         # own rollback on check-in would only add a trip to the database thread per unit.
         pool_reset_on_return=None,
+        # Each connection is a thread; the one writer and short readers need few, and every
+        # extra thread competes for the GIL with the event loop (measured: ~10% of a visit).
+        pool_size=4,
+        max_overflow=4,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
