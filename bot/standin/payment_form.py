@@ -15,7 +15,7 @@ from bot.standin.models import Charge, PaymentResult, TranscriptEvent, format_am
 
 if TYPE_CHECKING:
     from bot.standin.chats import ChatState
-    from bot.standin.user import FakeUser
+    from bot.standin.roles import Payer
 
 DEFAULT_SHIPPING_ADDRESS: dict[str, str] = {
     "country_code": "US",
@@ -59,7 +59,7 @@ class PaymentForm:
 
     def __init__(
         self,
-        user: FakeUser,
+        user: Payer,
         invoice: dict[str, Any],
         chat: ChatState,
         choices: PaymentChoices,

@@ -26,7 +26,7 @@ from bot.standin.payment_form import PaymentChoices, PaymentForm
 
 if TYPE_CHECKING:
     from bot.standin.chats import ChatState, PendingQuery
-    from bot.standin.server import BotApiStandIn
+    from bot.standin.roles import StandInForUser
 
 MessagePredicate = Callable[[Message], bool]
 T = TypeVar("T")
@@ -41,7 +41,7 @@ _TINY_PNG = bytes.fromhex(
 class FakeUser:
     """A Telegram user in a private chat with the bot: send, tap, pay, and watch."""
 
-    def __init__(self, standin: BotApiStandIn, chat: ChatState) -> None:
+    def __init__(self, standin: StandInForUser, chat: ChatState) -> None:
         self.standin = standin
         self.chat = chat
         self._revision_mark = 0
