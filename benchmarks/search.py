@@ -84,11 +84,13 @@ async def _bench(
         rounds = 1 if quick else ROUNDS
         mix = await _latencies(store, QUERIES, rounds)
         everywhere = await _latencies(store, (EVERYWHERE,), rounds)
+        browse = await _browsing(store, rounds)
     finally:
         await store.close()
     print(
         f"  {backend:<10} {size:>7,} products: seed {seconds:5.1f} s; search {_fmt(mix)} "
-        f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}"
+        f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}; "
+        f"categories and a page (first, middle, last) {_fmt(browse)}"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
         alone, search, busy = await _chat_round_trips(
@@ -144,6 +146,26 @@ async def _latencies(store: Store, queries: Sequence[str], rounds: int) -> list[
             await search(query)
             timings.append(time.perf_counter() - started)
     return timings
+
+
+async def _browsing(store: Store, rounds: int) -> list[float]:
+    """The category list, then the first, a middle and the last page of the largest category:
+    what a shopper browsing a big catalog waits for."""
+    async with store.reading() as uow:
+        largest = max(await catalog.list_categories(uow), key=lambda c: c.product_count)
+    last = (largest.product_count - 1) // catalog.PAGE_SIZE
+    timings = []
+    for _ in range(rounds + 1):
+        for page in (None, 0, last // 2, last):
+            started = time.perf_counter()
+            async with store.reading() as uow:
+                if page is None:
+                    await catalog.list_categories(uow)
+                else:
+                    shown = await catalog.category_page(uow, largest.id, page)
+                    assert shown.items, (largest.title, page)
+            timings.append(time.perf_counter() - started)
+    return timings[4:]  # the first round warms up
 
 
 def _p95(values: list[float]) -> float:
