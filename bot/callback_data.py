@@ -245,6 +245,13 @@ class CartReminders(Action, code="crm"):
     on: int
 
 
+@dataclass(frozen=True)
+class ChooseLanguage(Action, code="lng"):
+    """Read the shop in this language ("en", "ru", "es"); "menu": show the choice."""
+
+    language: str
+
+
 # ---------------------------------------------------------------- admin
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.i18n import LANGUAGES, normalize
 from bot.money import MoneyError, check_currency, exponent, parse_amount
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -31,6 +32,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     admin_ids: frozenset[int] = frozenset()
     currency: str = "USD"
+    default_language: str = "en"  # for readers whose Telegram language the shop does not speak
     payment_provider_token: str = ""
     stripe_api_key: str = ""
     stripe_api_base: str = DEFAULT_STRIPE_API_BASE
@@ -175,6 +177,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         database_url=database_url,
         admin_ids=_int_set(env.get("ADMIN_IDS", ""), "ADMIN_IDS"),
         currency=currency,
+        default_language=_language(get("DEFAULT_LANGUAGE", "en")),
         payment_provider_token=get("PAYMENT_PROVIDER_TOKEN"),
         stripe_api_key=get("STRIPE_API_KEY"),
         stripe_api_base=stripe_base,
@@ -205,6 +208,15 @@ def _parse(env: Mapping[str, str]) -> Settings:
         webapp_port=_positive_int(env, "WEBAPP_PORT", 8080),
         webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
     )
+
+
+def _language(raw: str) -> str:
+    language = normalize(raw)
+    if language is None:
+        raise ConfigError(
+            f"DEFAULT_LANGUAGE: {raw!r} is not a language of the shop ({', '.join(LANGUAGES)})"
+        )
+    return language
 
 
 def _int_set(raw: str, name: str) -> frozenset[int]:

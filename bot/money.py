@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
 
 # ISO 4217 exponents that differ from the usual two decimals; XTR is Telegram Stars.
 _EXPONENTS: dict[str, int] = {
@@ -19,21 +24,8 @@ _EXPONENTS: dict[str, int] = {
     "OMR": 3,
     "TND": 3,
 }
-_SYMBOLS: dict[str, str] = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "JPY": "¥",
-    "INR": "₹",
-    "RUB": "₽",
-    "UAH": "₴",
-    "KRW": "₩",
-    "BRL": "R$",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "XTR": "⭐",
-}
 _DECIMAL_RE = re.compile(r"^\s*(?P<int>\d+)(?:\.(?P<frac>\d+))?\s*$")
+_CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 STARS = "XTR"
@@ -78,14 +70,16 @@ def to_decimal_string(amount: int, currency: str) -> str:
     return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
 
 
-def format_money(amount: int, currency: str) -> str:
-    """Human form for chat messages: "$12.50", "€3.00", "⭐ 120", "12.500 KWD"."""
-    plain = to_decimal_string(amount, currency)
+def format_money(amount: int, currency: str, language: str = "en") -> str:
+    """Human form for a reader of `language` (CLDR rules, by Babel): "$1,234.50" in English,
+    "1 234,50 €" in Russian, "1.234,50 €" in Spanish; Stars as "⭐ 120"."""
+    locale = _locale(language)
     if currency == STARS:
-        return f"⭐ {plain}"
-    symbol = _SYMBOLS.get(currency)
-    if symbol is None:
-        return f"{plain} {currency}"
-    if plain.startswith("-"):
-        return f"-{symbol}{plain[1:]}"
-    return f"{symbol}{plain}"
+        return f"⭐ {format_decimal(amount, locale=locale)}"
+    text = format_currency(Decimal(to_decimal_string(amount, currency)), currency, locale=locale)
+    return _CODE_TOUCHING_DIGIT.sub("\u00a0", text)  # CLDR currency spacing: "CHF 15.00"
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from bot import notices
+from bot import i18n, notices
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
 from bot.conversation.screens import (
@@ -33,6 +33,7 @@ from bot.conversation.screens import (
     HelpScreen,
     InvoiceScreen,
     InvoiceSentScreen,
+    LanguageScreen,
     ListScreen,
     MenuScreen,
     NotUnderstoodScreen,
@@ -48,7 +49,7 @@ from bot.conversation.screens import (
     StorefrontScreen,
     SupportScreen,
 )
-from bot.money import format_money
+from bot.i18n import N_, Translator
 from bot.services import cart as carts
 from bot.services import catalog
 from bot.services import support as conversations
@@ -83,12 +84,13 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-EXPIRED = "This button has expired, here is the current view."
-GONE = "Sorry, that product is no longer available."
-WAITING = "Your invoice is waiting above: pay it there, or send /cancel to cancel it."
-NO_PAYMENTS = "Payments are not set up in this shop yet. Sorry!"
-INVOICE_FAILED = "Sorry, we couldn't create your invoice just now. Please try again."
-NOT_IN_CART = "That item is no longer in your cart."
+# Texts in English (the catalogs' msgids); a visit says them in its reader's language, v.tr.
+EXPIRED = N_("This button has expired, here is the current view.")
+GONE = N_("Sorry, that product is no longer available.")
+WAITING = N_("Your invoice is waiting above: pay it there, or send /cancel to cancel it.")
+NO_PAYMENTS = N_("Payments are not set up in this shop yet. Sorry!")
+INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try again.")
+NOT_IN_CART = N_("That item is no longer in your cart.")
 MAX_QUANTITY = 99
 SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
@@ -113,6 +115,7 @@ class Visit:
     customer_id: int
     chat: ChatSession
     who: Shopper
+    tr: Translator  # the shopper's language
 
     @property
     def memory(self) -> dict[str, Any]:
@@ -185,7 +188,9 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
         customer, first_name=who.first_name, username=who.username, language_code=who.language_code
     ):
         await uow.session.flush()  # while reading, this is what sends the visit to _change
-    return Visit(shop, uow, customer.id, engine.session_of(who.chat_id, row), who)
+    language = i18n.choose(customer.language, who.language_code, shop.settings.default_language)
+    tr = i18n.use(language)  # the rest of this update speaks it (bot.views renders with it)
+    return Visit(shop, uow, customer.id, engine.session_of(who.chat_id, row), who, tr)
 
 
 # ---------------------------------------------------------------- menu, help, search hints
@@ -203,7 +208,10 @@ async def start(v: Visit, payload: str = "") -> Screen:
             return MenuScreen(
                 first_name=v.who.first_name,
                 welcome=True,
-                notice=f"Sorry, I can't find the product “{sku}”. Have a look around instead.",
+                notice=v.tr._(
+                    "Sorry, I can't find the product “{sku}”. Have a look around instead.",
+                    sku=sku,
+                ),
             )
         return await _product(v, card.id, 1, card=card)
     await v.fire("open_menu")
@@ -239,16 +247,20 @@ async def cancel(v: Visit) -> MenuScreen:
     writing to the shop, /cancel only stops that (an invoice asked about stays payable)."""
     if v.chat.state == Step.SUPPORT:
         await v.fire("cancel")
-        return MenuScreen(first_name=v.who.first_name, notice=support_texts.DONE_WRITING)
+        return MenuScreen(first_name=v.who.first_name, notice=v.tr._(support_texts.DONE_WRITING))
     released = await release_open_holds(
         v.uow, v.customer_id, v.who.user_id, "cancelled by the shopper", actor="shopper"
     )
     was_paying = v.chat.state == Step.AWAITING_PAYMENT
     await v.fire("cancel")
-    notice = "Payment cancelled." if was_paying else "Cancelled."
+    notice = (
+        v.tr._("Payment cancelled. Back to the main menu.")
+        if was_paying
+        else v.tr._("Cancelled. Back to the main menu.")
+    )
     return MenuScreen(
         first_name=v.who.first_name,
-        notice=notice + " Back to the main menu.",
+        notice=notice,
         cancelled_invoices=tuple(h.invoice_message_id for h in released if h.invoice_message_id),
     )
 
@@ -273,7 +285,7 @@ async def search(v: Visit, query: str) -> Screen:
         return SearchHintScreen()
     found = await _search(v, query, 0)
     if found is None:
-        return SearchHintScreen(notice=f"Nothing found for “{query.strip()}”.")
+        return SearchHintScreen(notice=v.tr._("Nothing found for “{query}”.", query=query.strip()))
     return found
 
 
@@ -281,7 +293,7 @@ async def search(v: Visit, query: str) -> Screen:
 async def search_page(v: Visit, page: int) -> Screen:
     query = str(v.memory.get("search") or "")
     found = await _search(v, query, page) if query else None
-    return found or await _current(v, notice=EXPIRED)
+    return found or await _current(v, notice=v.tr._(EXPIRED))
 
 
 @looking
@@ -309,20 +321,24 @@ async def add(v: Visit, product_id: int, quantity: int) -> Screen:
             v.uow, v.customer_id, product_id, quantity, quoted_price=shown
         )
     except ProductUnavailable:
-        return await _listing(v, notice=GONE)
+        return await _listing(v, notice=v.tr._(GONE))
     except CartError as error:
-        return await _product(v, product_id, 1, notice=refusal(error))
-    notice = added_notice(change, quantity, shown, v.currency)
+        return await _product(v, product_id, 1, notice=refusal(v.tr, error))
+    notice = added_notice(v.tr, change, quantity, shown, v.currency)
     counts = (change.quantity, change.cart_items)
     return await _product(v, product_id, 1, notice=notice, counts=counts)
 
 
-def added_notice(change: carts.CartChange, quantity: int, shown: int | None, currency: str) -> str:
+def added_notice(
+    tr: Translator, change: carts.CartChange, quantity: int, shown: int | None, currency: str
+) -> str:
     """What the shopper is told after adding: a new price since they saw it is pointed out."""
-    notice = f"Added {quantity} × {change.title} to your cart."
+    notice = tr._("Added {quantity} × {title} to your cart.", quantity=quantity, title=change.title)
     if shown is not None and shown != change.unit_price:
-        now, was = (format_money(p, currency) for p in (change.unit_price, shown))
-        notice += f" Note: its price has just changed from {was} to {now}."
+        now, was = (tr.money(p, currency) for p in (change.unit_price, shown))
+        notice += " " + tr._(
+            "Note: its price has just changed from {was} to {now}.", was=was, now=now
+        )
     return notice
 
 
@@ -353,24 +369,24 @@ async def remove_line(v: Visit, product_id: int) -> Screen:
 @looking
 async def clear_cart(v: Visit) -> Screen:
     await carts.clear_cart(v.uow, v.customer_id)
-    return await _cart(v, notice="Your cart is now empty.", cart=CartView((), v.currency))
+    return await _cart(v, notice=v.tr._("Your cart is now empty."), cart=CartView((), v.currency))
 
 
 async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
     try:
         done = await change
     except NotInCart:
-        return await _cart(v, notice=NOT_IN_CART)
+        return await _cart(v, notice=v.tr._(NOT_IN_CART))
     except (CartError, ProductUnavailable) as error:
-        return await _cart(v, notice=refusal(error))
-    return await _cart(v, notice=changed_notice(done), cart=done.cart)
+        return await _cart(v, notice=refusal(v.tr, error))
+    return await _cart(v, notice=changed_notice(v.tr, done), cart=done.cart)
 
 
-def changed_notice(done: carts.CartChange) -> str:
+def changed_notice(tr: Translator, done: carts.CartChange) -> str:
     """What the shopper is told after changing a cart line."""
     if done.quantity == 0:
-        return f"Removed {done.title}."
-    return f"{done.title}: {done.quantity} in your cart."
+        return tr._("Removed {title}.", title=done.title)
+    return tr._("{title}: {quantity} in your cart.", title=done.title, quantity=done.quantity)
 
 
 # ---------------------------------------------------------------- checkout
@@ -390,7 +406,7 @@ async def pay(shop: Shop, who: Shopper) -> Screen:
         return screen  # something changed, or nothing to pay: show it instead
     settings = shop.settings
     if not settings.uses_stars and not settings.payment_provider_token:
-        return PaymentRefusedScreen(reason=NO_PAYMENTS)
+        return PaymentRefusedScreen(reason=i18n.current()._(NO_PAYMENTS))
     try:
         async with shop.store.uow() as uow:
             placed = await place_order(uow, customer_id, who.user_id, settings, utcnow())
@@ -398,7 +414,7 @@ async def pay(shop: Shop, who: Shopper) -> Screen:
         if isinstance(error, WrongCurrency):
             alert = notices.not_in_shop_currency(error.titles, error.currency)
             await shop.notifier.alert_admins(alert)
-        return PaymentRefusedScreen(reason=str(error))
+        return PaymentRefusedScreen(reason=error.said(i18n.current()))
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
     return InvoiceScreen(order=placed.order, photo_url=placed.photo_url, replaced_invoices=replaced)
 
@@ -425,7 +441,7 @@ async def invoice_sent(
             order = await uow.orders.get(order_id)
             if order is not None:
                 await release_hold(uow, order, who.user_id, "invoice not sent")
-        return PaymentRefusedScreen(reason=INVOICE_FAILED)
+        return PaymentRefusedScreen(reason=i18n.current()._(INVOICE_FAILED))
     await _waiting_for_payment(shop, who, invoice, message_id)
     return InvoiceSentScreen(order_id=order_id, hold_minutes=shop.settings.reservation_minutes)
 
@@ -450,11 +466,11 @@ async def _invoice_open(v: Visit) -> bool:
 
 async def _checkout(v: Visit) -> Screen:
     if await _invoice_open(v):
-        return PaymentWaitingScreen(notice=WAITING)
+        return PaymentWaitingScreen(notice=v.tr._(WAITING))
     try:
         review = await review_cart(v.uow, v.customer_id, v.currency)
     except EmptyCart:
-        return await _cart(v, notice="Your cart is empty: add something first.")
+        return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     if review.cart.is_empty:
         await v.fire("open_cart")
         return CheckoutScreen(review=review)
@@ -478,7 +494,7 @@ async def order(v: Visit, order_id: int) -> Screen:
         return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
     except OrderNotFound:
         found = tuple(await list_orders(v.uow, v.customer_id))
-        return OrdersScreen(orders=found, notice="That order is not in your history.")
+        return OrdersScreen(orders=found, notice=v.tr._("That order is not in your history."))
 
 
 # ---------------------------------------------------------------- back in stock
@@ -499,15 +515,18 @@ async def _wait_for(v: Visit, product_id: int, waiting: bool) -> Screen:
     try:
         card = await catalog.product_card(v.uow, product_id)
     except ProductUnavailable:
-        return await _listing(v, notice=GONE)
+        return await _listing(v, notice=v.tr._(GONE))
     if waiting and card.available > 0:
-        return await _product(v, product_id, 1, notice=restock_texts.IN_STOCK_NOW, card=card)
+        return await _product(
+            v, product_id, 1, notice=v.tr._(restock_texts.IN_STOCK_NOW), card=card
+        )
     if waiting:
         await v.uow.restock.watch(v.customer_id, product_id)
     else:
         await v.uow.restock.unwatch(v.customer_id, product_id)
     said = restock_texts.watching if waiting else restock_texts.stopped
-    return await _product(v, product_id, 1, notice=said(card.title), card=card, watching=waiting)
+    notice = said(v.tr, card.title)
+    return await _product(v, product_id, 1, notice=notice, card=card, watching=waiting)
 
 
 # ---------------------------------------------------------------- talk to the shop
@@ -522,7 +541,7 @@ async def ask_shop(v: Visit, order_id: int | None = None) -> Screen:
         try:
             await get_order(v.uow, v.customer_id, order_id)  # only the shopper's own orders
         except OrderNotFound:
-            return await _current(v, notice=EXPIRED)
+            return await _current(v, notice=v.tr._(EXPIRED))
     thread_id = await conversations.open_thread(v.uow, v.customer_id, order_id)
     v.chat.data[SUPPORT_KEY] = {"thread": thread_id}
     await v.fire("ask")
@@ -576,7 +595,26 @@ async def cart_reminders(v: Visit, on: bool) -> Screen:
     return SettingsScreen(
         cart_reminders=on,
         reminders_used=v.shop.settings.cart_reminder_hours > 0,
-        notice=settings_texts.TURNED_ON if on else settings_texts.TURNED_OFF,
+        notice=v.tr._(settings_texts.TURNED_ON if on else settings_texts.TURNED_OFF),
+    )
+
+
+@looking
+async def languages(v: Visit) -> Screen:
+    """/language: the choice of languages."""
+    return LanguageScreen()
+
+
+@looking
+async def choose_language(v: Visit, language: str) -> Screen:
+    """The shopper reads the shop in `language` from now on (kept with the customer)."""
+    if i18n.normalize(language) != language:
+        return LanguageScreen(notice=v.tr._(EXPIRED))
+    await v.uow.customers.set_language(v.customer_id, language)
+    v.tr = i18n.use(language)
+    return MenuScreen(
+        first_name=v.who.first_name,
+        notice=v.tr._("🌐 From now on I speak {language}.", language=i18n.LANGUAGES[language]),
     )
 
 
@@ -638,8 +676,9 @@ async def _words(v: Visit, text: str) -> Screen:
 
 @looking
 async def current(v: Visit, notice: str | None = EXPIRED) -> Screen:
-    """What the chat should show now, for a button we no longer understand."""
-    return await _current(v, notice=notice)
+    """What the chat should show now, for a button we no longer understand (`notice`: an
+    English text of the catalogs, said in the shopper's language)."""
+    return await _current(v, notice=v.tr._(notice) if notice else None)
 
 
 # ---------------------------------------------------------------- internals
@@ -671,7 +710,7 @@ async def _category(v: Visit, category_id: int, page: int, notice: str | None = 
     try:
         found = await catalog.category_page(v.uow, category_id, page)
     except CategoryNotFound:
-        return await _categories(v, notice=notice or "That category is empty now.")
+        return await _categories(v, notice=notice or v.tr._("That category is empty now."))
     listing = {"kind": "c", "id": category_id, "page": found.page}
     await v.fire("browse", listing=listing)
     return ListScreen(page=found, listing=listing, notice=notice)
@@ -716,11 +755,13 @@ async def _product(
         try:
             card = await catalog.product_card(v.uow, product_id)
         except ProductUnavailable:
-            return await _listing(v, notice=GONE)
+            return await _listing(v, notice=v.tr._(GONE))
     same_media = v.chat.state == Step.VIEWING and v.memory.get("product_id") == product_id
     most = max(1, min(card.available, MAX_QUANTITY))
     if quantity > most and card.available > 0 and notice is None:
-        notice = f"Only {card.available} left."
+        notice = v.tr.ngettext(
+            "Only {count} left.", "Only {count} left.", card.available, count=card.available
+        )
     quantity = min(max(quantity, 1), most)
     if counts is None:
         counts = await carts.counts(v.uow, v.customer_id, product_id)
@@ -753,17 +794,28 @@ async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = 
     return CartScreen(cart=cart, notice=notice)
 
 
-def refusal(error: Exception) -> str:
+def refusal(tr: Translator, error: Exception) -> str:
     """A cart refusal in the shopper's words."""
     if isinstance(error, OutOfStock):
         short = error.shortages[0]
         if not short.available:
-            return f"Sorry, {short.title} is out of stock."
+            return tr._("Sorry, {title} is out of stock.", title=short.title)
         if short.in_cart:
-            return f"Sorry, only {short.available} left and {short.in_cart} already in your cart."
-        return f"Sorry, only {short.available} left."
+            return tr.ngettext(
+                "Sorry, only {count} left and {in_cart} already in your cart.",
+                "Sorry, only {count} left and {in_cart} already in your cart.",
+                short.available,
+                count=short.available,
+                in_cart=short.in_cart,
+            )
+        return tr.ngettext(
+            "Sorry, only {count} left.",
+            "Sorry, only {count} left.",
+            short.available,
+            count=short.available,
+        )
     if isinstance(error, ProductUnavailable):
-        return GONE
+        return tr._(GONE)
     if isinstance(error, CartChanged):
-        return "Your cart changed just now (on another device?). Please try again."
-    return "Sorry, that did not work. Please try again."
+        return tr._("Your cart changed just now (on another device?). Please try again.")
+    return tr._("Sorry, that did not work. Please try again.")

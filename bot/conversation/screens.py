@@ -154,3 +154,8 @@ class SettingsScreen(Screen):
 
     cart_reminders: bool
     reminders_used: bool = True  # False: CART_REMINDER_HOURS=0, the shop sends none
+
+
+@dataclass(frozen=True, kw_only=True)
+class LanguageScreen(Screen):
+    """/language: the languages the shop speaks, the reader's own marked."""

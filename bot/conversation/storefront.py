@@ -115,8 +115,8 @@ async def _add(
             v.uow, v.customer_id, product_id, quantity, quoted_price=shown_price
         )
     except (CartError, ProductUnavailable) as error:
-        return refusal(error), False
-    return added_notice(change, quantity, shown_price, v.currency), True
+        return refusal(v.tr, error), False
+    return added_notice(v.tr, change, quantity, shown_price, v.currency), True
 
 
 @looking
@@ -126,17 +126,19 @@ async def set_quantity(v: Visit, product_id: int, quantity: int) -> CartUpdate:
     try:
         done = await carts.set_quantity(v.uow, v.customer_id, product_id, quantity)
     except NotInCart:
-        return await _refused(v, NOT_IN_CART)
+        return await _refused(v, v.tr._(NOT_IN_CART))
     except (CartError, ProductUnavailable) as error:
-        return await _refused(v, refusal(error))
+        return await _refused(v, refusal(v.tr, error))
     after = done.cart or await carts.view_cart(v.uow, v.customer_id, v.currency)
-    return CartUpdate(after if after.lines else CartView((), v.currency), changed_notice(done))
+    return CartUpdate(
+        after if after.lines else CartView((), v.currency), changed_notice(v.tr, done)
+    )
 
 
 @looking
 async def clear(v: Visit) -> CartUpdate:
     await carts.clear_cart(v.uow, v.customer_id)
-    return CartUpdate(CartView((), v.currency), "Your cart is now empty.")
+    return CartUpdate(CartView((), v.currency), v.tr._("Your cart is now empty."))
 
 
 async def _refused(v: Visit, notice: str) -> CartUpdate:

@@ -14,54 +14,72 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from bot import i18n
 from bot.config import Settings
 from bot.context import AnyApplication
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
 SHOPPER_COMMANDS: list[tuple[str, str]] = [
-    ("start", "Welcome and main menu"),
-    ("catalog", "Browse the catalog"),
-    ("search", "Find products, e.g. /search mug"),
-    ("cart", "Your cart"),
-    ("orders", "Your orders"),
-    ("support", "Ask the shop a question"),
-    ("settings", "Cart reminders on or off"),
-    ("help", "What I can do"),
-    ("cancel", "Cancel the current step"),
+    ("start", N_("Welcome and main menu")),
+    ("catalog", N_("Browse the catalog")),
+    ("search", N_("Find products, e.g. /search mug")),
+    ("cart", N_("Your cart")),
+    ("orders", N_("Your orders")),
+    ("support", N_("Ask the shop a question")),
+    ("settings", N_("Cart reminders on or off")),
+    ("language", N_("Choose your language")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Cancel the current step")),
 ]
 
-STOREFRONT_COMMAND = ("shop", "The shop as a page, with photos")
-MENU_BUTTON_TEXT = "Shop"
+STOREFRONT_COMMAND = ("shop", N_("The shop as a page, with photos"))
+MENU_BUTTON_TEXT = N_("Shop")
 
 ADMIN_COMMANDS: list[tuple[str, str]] = [
-    ("admin", "Admin menu"),
-    ("addproduct", "Add a product step by step"),
-    ("edit", "Edit a product: /edit SKU"),
-    ("price", "Set a price: /price SKU 12.50"),
-    ("stock", "Set or adjust stock: /stock SKU 10 | +5 | -2"),
-    ("hide", "Hide a product: /hide SKU"),
-    ("show", "Show a hidden product: /show SKU"),
-    ("export", "Download the catalog as CSV"),
-    ("orders_admin", "Orders: /orders_admin [status]"),
-    ("stats", "Revenue, orders, top products, low stock"),
-    ("broadcast", "Message every customer"),
+    ("admin", N_("Admin menu")),
+    ("addproduct", N_("Add a product step by step")),
+    ("edit", N_("Edit a product: /edit SKU")),
+    ("price", N_("Set a price: /price SKU 12.50")),
+    ("stock", N_("Set or adjust stock: /stock SKU 10 | +5 | -2")),
+    ("hide", N_("Hide a product: /hide SKU")),
+    ("show", N_("Show a hidden product: /show SKU")),
+    ("export", N_("Download the catalog as CSV")),
+    ("orders_admin", N_("Orders: /orders_admin [status]")),
+    ("stats", N_("Revenue, orders, top products, low stock")),
+    ("broadcast", N_("Message every customer")),
 ]
 
 
-async def publish_commands(app: AnyApplication, settings: Settings) -> None:
-    """Shoppers see the shop's commands; each admin's own chat also shows the admin ones."""
+def shopper_commands(settings: Settings, tr: i18n.Translator) -> list[BotCommand]:
     commands = list(SHOPPER_COMMANDS)
     if settings.storefront_on:
         commands.insert(1, STOREFRONT_COMMAND)
-    shopper = [BotCommand(name, text) for name, text in commands]
-    await app.bot.set_my_commands(shopper, scope=BotCommandScopeDefault())
-    admin = shopper + [BotCommand(name, text) for name, text in ADMIN_COMMANDS]
-    for admin_id in sorted(settings.admin_ids):
-        try:
-            await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(chat_id=admin_id))
-        except TelegramError as exc:  # the admin has not opened a chat with the bot yet
-            log.warning("could not set admin commands for %s: %s", admin_id, exc)
+    return [BotCommand(name, tr._(text)) for name, text in commands]
+
+
+async def publish_commands(app: AnyApplication, settings: Settings) -> None:
+    """Shoppers see the shop's commands, each in their Telegram language (one list per
+    language the shop speaks, and DEFAULT_LANGUAGE's for everyone else); each admin's own
+    chat also shows the admin ones."""
+    unreachable: set[int] = set()  # admins who have not opened a chat with the bot yet
+    languages: list[str | None] = [None, *i18n.LANGUAGES]
+    for language in languages:
+        tr = i18n.translator(language or settings.default_language)
+        shopper = shopper_commands(settings, tr)
+        await app.bot.set_my_commands(
+            shopper, scope=BotCommandScopeDefault(), language_code=language
+        )
+        admin = shopper + [BotCommand(name, tr._(text)) for name, text in ADMIN_COMMANDS]
+        for admin_id in sorted(settings.admin_ids - unreachable):
+            try:
+                await app.bot.set_my_commands(
+                    admin, scope=BotCommandScopeChat(chat_id=admin_id), language_code=language
+                )
+            except TelegramError as exc:
+                log.warning("could not set admin commands for %s: %s", admin_id, exc)
+                unreachable.add(admin_id)
 
 
 async def publish_storefront(app: AnyApplication, settings: Settings) -> None:
@@ -70,7 +88,8 @@ async def publish_storefront(app: AnyApplication, settings: Settings) -> None:
     if not settings.storefront_on:
         log.info("the storefront (Mini App) is off: set WEBAPP_URL to serve it")
         return
-    button = MenuButtonWebApp(MENU_BUTTON_TEXT, WebAppInfo(settings.webapp_url))
+    label = i18n.translator(settings.default_language)._(MENU_BUTTON_TEXT)
+    button = MenuButtonWebApp(label, WebAppInfo(settings.webapp_url))
     try:
         await app.bot.set_chat_menu_button(menu_button=button)
     except TelegramError as exc:

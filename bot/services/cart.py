@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from bot.services.errors import CartChanged, NotInCart, OutOfStock, ProductUnavailable, Shortage
 from bot.store.models import Cart, CartLine, Product
@@ -36,6 +37,7 @@ class CartLineView:
     is_active: bool
     is_digital: bool = False
     quoted_price: int | None = None  # the price the shopper saw when the line was last set
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
     def line_total(self) -> int:
@@ -238,6 +240,7 @@ def _line_view(product: Product, quantity: int, quoted_price: int | None = None)
         is_active=product.is_active,
         is_digital=product.is_digital,
         quoted_price=quoted_price,
+        translations=product.translations,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.services.errors import CategoryNotFound, ProductUnavailable
 from bot.store import search_index
@@ -32,6 +33,7 @@ class CategoryItem:
     id: int
     title: str
     product_count: int
+    translations: dict[str, Any] | None = None  # {"ru": "Кухня"}: see Translator.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class ProductItem:
     price: int
     currency: str
     available: int
+    translations: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class ProductPage:
     page: int
     pages: int
     total: int
+    translations: dict[str, Any] | None = None  # the category's title in other languages
 
     @property
     def has_prev(self) -> bool:
@@ -79,12 +83,16 @@ class ProductCard:
     photo: str
     photo_file_id: str | None
     is_digital: bool
+    translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
 
 
 async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
     """Categories that have something to show, in the shop's order."""
     rows = await uow.categories.list_with_active_products()
-    return [CategoryItem(category.id, category.title, count) for category, count in rows]
+    return [
+        CategoryItem(category.id, category.title, count, category.translations)
+        for category, count in rows
+    ]
 
 
 async def category_page(uow: UnitOfWork, category_id: int, page: int) -> ProductPage:
@@ -99,7 +107,7 @@ async def category_page(uow: UnitOfWork, category_id: int, page: int) -> Product
     products = await uow.products.list_in_category(
         category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
     )
-    return ProductPage(category.title, _items(products), page, pages, total)
+    return ProductPage(category.title, _items(products), page, pages, total, category.translations)
 
 
 async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
@@ -175,7 +183,8 @@ def query_words(text: str) -> list[str]:
 
 def _items(products: Iterable[Product]) -> tuple[ProductItem, ...]:
     return tuple(
-        ProductItem(p.id, p.sku, p.title, p.price, p.currency, p.available) for p in products
+        ProductItem(p.id, p.sku, p.title, p.price, p.currency, p.available, p.translations)
+        for p in products
     )
 
 
@@ -191,4 +200,5 @@ def _card(p: Product) -> ProductCard:
         photo=p.photo,
         photo_file_id=p.photo_file_id,
         is_digital=p.is_digital,
+        translations=p.translations,
     )

@@ -8,13 +8,37 @@ knows about Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from bot.i18n import N_
 from bot.money import STARS, format_money
 from bot.store.order_states import status_label
 
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+
 
 class ShopError(Exception):
-    """A use case refused to do what was asked."""
+    """A use case refused to do what was asked.
+
+    `text` is the English sentence (a msgid of the catalogs) with `{placeholders}` filled from
+    `params`; `said(tr)` is the same sentence in the reader's language."""
+
+    text: str = ""
+    params: dict[str, Any]
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.params = {}
+
+    def _words(self, text: str, **params: Any) -> None:
+        self.text, self.params = text, params
+        self.args = (text.format(**params) if params else text,)
+
+    def said(self, tr: Translator) -> str:
+        if not self.text:
+            return str(self)
+        return tr._(self.text, **self.params)
 
 
 # ---------------------------------------------------------------- catalog
@@ -37,19 +61,22 @@ class CartError(ShopError):
 
 class EmptyCart(CartError):
     def __init__(self) -> None:
-        super().__init__("Your cart is empty. Add something from /catalog first.")
+        super().__init__()
+        self._words(N_("Your cart is empty. Add something from /catalog first."))
 
 
 class CartChanged(CartError):
     """The cart changed between reading it and writing the change (another device, say)."""
 
     def __init__(self) -> None:
-        super().__init__("The cart changed meanwhile.")
+        super().__init__()
+        self._words(N_("The cart changed meanwhile."))
 
 
 class NotInCart(CartError):
     def __init__(self) -> None:
-        super().__init__("That product is not in the cart.")
+        super().__init__()
+        self._words(N_("That product is not in the cart."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +93,48 @@ class OutOfStock(CartError):
     """Not enough left for one or more lines; nothing was held or changed."""
 
     def __init__(self, shortages: list[Shortage]) -> None:
-        parts = [
-            f"{s.title}: only {s.available} left (you asked for {s.wanted})"
-            if s.available > 0
-            else f"{s.title}: sold out"
-            for s in shortages
-        ]
-        super().__init__(
-            "Sorry, not enough stock for your order:\n"
-            + "\n".join(f"• {part}" for part in parts)
-            + "\nPlease adjust your cart and check out again."
-        )
         self.shortages = shortages
+        super().__init__()
+        self.args = (self._sentence(None),)
+
+    def _sentence(self, tr: Translator | None) -> str:
+        def say(text: str, **params: Any) -> str:
+            return tr._(text, **params) if tr is not None else text.format(**params)
+
+        parts = [
+            say(
+                "{title}: only {available} left (you asked for {wanted})",
+                title=s.title,
+                available=s.available,
+                wanted=s.wanted,
+            )
+            if s.available > 0
+            else say("{title}: sold out", title=s.title)
+            for s in self.shortages
+        ]
+        return (
+            say("Sorry, not enough stock for your order:")
+            + "\n"
+            + "\n".join(f"• {part}" for part in parts)
+            + "\n"
+            + say("Please adjust your cart and check out again.")
+        )
+
+    def said(self, tr: Translator) -> str:
+        return self._sentence(tr)
 
 
 class WrongCurrency(CartError):
     def __init__(self, titles: list[str], currency: str) -> None:
         shown = "Telegram Stars" if currency == STARS else currency
-        super().__init__(
-            f"{', '.join(titles)} can't be paid in {shown}, the currency this shop takes. "
-            "Please remove it from your cart; the shop has been told."
+        super().__init__()
+        self._words(
+            N_(
+                "{titles} can't be paid in {currency}, the currency this shop takes. "
+                "Please remove it from your cart; the shop has been told."
+            ),
+            titles=", ".join(titles),
+            currency=shown,
         )
         self.titles = titles
         self.currency = currency
@@ -93,9 +142,13 @@ class WrongCurrency(CartError):
 
 class NeedsShippingInStars(CartError):
     def __init__(self, titles: list[str]) -> None:
-        super().__init__(
-            f"{', '.join(titles)} must be shipped, and Telegram Stars invoices cannot ask for "
-            "a shipping address. Please remove it from your cart."
+        super().__init__()
+        self._words(
+            N_(
+                "{titles} must be shipped, and Telegram Stars invoices cannot ask for "
+                "a shipping address. Please remove it from your cart."
+            ),
+            titles=", ".join(titles),
         )
 
 
@@ -110,7 +163,8 @@ class OrderNotFound(OrderError, LookupError):
     """No such order (for a shopper: none of theirs; someone else's counts as not found)."""
 
     def __init__(self, order_id: int) -> None:
-        super().__init__(f"There is no order #{order_id}.")
+        super().__init__()
+        self._words(N_("There is no order #{order_id}."), order_id=order_id)
         self.order_id = order_id
 
 

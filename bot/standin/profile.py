@@ -78,6 +78,18 @@ class ProfileArea(StandInCore):
         stored = self.commands_by_scope.get(scope, {}).get(language_code, [])
         return [command["command"] for command in stored]
 
+    def menu_of(self, chat_id: int, language_code: str | None) -> list[tuple[str, str]]:
+        """The command menu a user sees in their private chat, resolved as Telegram does: the
+        chat's own scope, then all private chats, then the default; in each, the list for
+        the user's language, then the one for all languages. (command, description) pairs."""
+        language = (language_code or "").split("-")[0]
+        for scope in (f"chat:{chat_id}", "all_private_chats", "default"):
+            by_language = self.commands_by_scope.get(scope, {})
+            for code in (language, ""):
+                if code in by_language:
+                    return [(c["command"], c["description"]) for c in by_language[code]]
+        return []
+
     @api_method("getMe")
     async def _get_me(self, params: Params) -> dict[str, Any]:
         return {

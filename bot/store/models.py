@@ -70,6 +70,8 @@ class Category(Base):
     # How many of its products shoppers can see: kept by triggers on products (migration
     # 0008), so listing categories does not count a big catalog each time.
     active_products: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Its title in other languages, from the catalog file: {"ru": "Кухня"} (migration 0012).
+    translations: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
 
     products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
 
@@ -105,6 +107,10 @@ class Product(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Title and description in other languages, from the catalog file:
+    # {"ru": {"title": ..., "description": ...}} (migration 0012); their words, for search.
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON, default=None)
+    translated_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
 
@@ -121,6 +127,8 @@ class Customer(Base):
     first_name: Mapped[str] = mapped_column(String(128), default="")
     username: Mapped[str | None] = mapped_column(String(64), default=None)
     language_code: Mapped[str | None] = mapped_column(String(16), default=None)
+    # The language chosen with /language (None: language_code, else DEFAULT_LANGUAGE).
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
     blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     # One friendly reminder about a cart left untouched (bot.usecases.reminders); /settings.
     cart_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.i18n import N_
+
 
 class OrderStatus(StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
@@ -36,13 +38,13 @@ ORDER_TRANSITIONS: list[tuple[str, tuple[OrderStatus, ...], OrderStatus]] = [
 ]
 
 STATUS_LABELS: dict[OrderStatus, str] = {
-    S.AWAITING_PAYMENT: "⏳ Awaiting payment",
-    S.PAID: "✅ Paid",
-    S.SHIPPED: "🚚 Shipped",
-    S.DELIVERED: "📦 Delivered",
-    S.CANCELLED: "✖️ Cancelled",
-    S.PARTIALLY_REFUNDED: "↩️ Partially refunded",
-    S.REFUNDED: "↩️ Refunded",
+    S.AWAITING_PAYMENT: N_("⏳ Awaiting payment"),
+    S.PAID: N_("✅ Paid"),
+    S.SHIPPED: N_("🚚 Shipped"),
+    S.DELIVERED: N_("📦 Delivered"),
+    S.CANCELLED: N_("✖️ Cancelled"),
+    S.PARTIALLY_REFUNDED: N_("↩️ Partially refunded"),
+    S.REFUNDED: N_("↩️ Refunded"),
 }
 
 

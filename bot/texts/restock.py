@@ -4,6 +4,7 @@ waiting shopper gets when the product is back."""
 from __future__ import annotations
 
 from bot.callback_data import ShowProduct
+from bot.i18n import Translator
 from bot.money import format_money
 from bot.notifier import Notice
 from bot.store.repositories.restock import Waiting
@@ -14,12 +15,12 @@ WAITING_LINE = "🔔 I'll message you when it's back."
 IN_STOCK_NOW = "Good news: it's in stock right now!"
 
 
-def watching(title: str) -> str:
-    return f"🔔 I'll message you as soon as {title} is back in stock."
+def watching(tr: Translator, title: str) -> str:
+    return tr._("🔔 I'll message you as soon as {title} is back in stock.", title=title)
 
 
-def stopped(title: str) -> str:
-    return f"🔕 OK, no message about {title}."
+def stopped(tr: Translator, title: str) -> str:
+    return tr._("🔕 OK, no message about {title}.", title=title)
 
 
 def back_in_stock(waiting: Waiting) -> Notice:

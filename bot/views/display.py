@@ -20,6 +20,7 @@ from telegram import InputFile, InputMediaPhoto, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot import i18n
 from bot.context import ShopContext
 from bot.conversation.screens import Screen
 from bot.services.photos import PhotoKind, PhotoSource
@@ -38,7 +39,7 @@ async def present(update: Update, context: ShopContext, screen: Screen) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    view = render(screen, context.shop.settings)
+    view = render(screen, context.shop.settings, i18n.current())
     query = update.callback_query
     editing = query.message if query is not None and isinstance(query.message, Message) else None
     try:

@@ -22,13 +22,14 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 
+from bot import i18n
 from bot.config import Settings
-from bot.money import format_money
+from bot.i18n import N_
 from bot.services.catalog import ProductCard
 from bot.services.photos import PhotoKind, resolve_photo
 from bot.views.shopper import stock_label
 
-OPEN_IN_SHOP = "🛍 Open in shop"
+OPEN_IN_SHOP = N_("🛍 Open in shop")
 OPEN_THE_SHOP = "🛍 Open the shop"
 SHOP_START_PARAMETER = "inline"  # `/start inline`: the normal welcome
 PRODUCT_START_PREFIX = "product_"
@@ -59,9 +60,11 @@ def product_link(bot_username: str, sku: str) -> str:
 
 def card_text(card: ProductCard, settings: Settings, limit: int) -> str:
     """Title, price and stock first; the description fills what is left of `limit`."""
-    stock = stock_label(card.available, settings.low_stock_threshold, card.is_digital)
-    head = f"🛍 {card.title}\n{format_money(card.price, card.currency)} · {stock}"
-    description = card.description.strip()
+    tr = i18n.translator(settings.default_language)  # shared cards: the shop's language
+    stock = stock_label(tr, card.available, settings.low_stock_threshold, card.is_digital)
+    title = tr.name(card.title, card.translations)
+    head = f"🛍 {title}\n{tr.money(card.price, card.currency)} · {stock}"
+    description = tr.name(card.description, card.translations, "description").strip()
     room = limit - len(head) - 2
     if not description or room < 20:
         return head[:limit]
@@ -74,12 +77,13 @@ def _result(
     card: ProductCard, settings: Settings, bot_username: str, photos: bool
 ) -> InlineQueryResult:
     result_id = f"p{card.id}"  # unique per product, far below the 64-byte cap
+    tr = i18n.translator(settings.default_language)
     summary = (
-        f"{format_money(card.price, card.currency)} · "
-        f"{stock_label(card.available, settings.low_stock_threshold, card.is_digital)}"
+        f"{tr.money(card.price, card.currency)} · "
+        f"{stock_label(tr, card.available, settings.low_stock_threshold, card.is_digital)}"
     )
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(OPEN_IN_SHOP, url=product_link(bot_username, card.sku))]]
+        [[InlineKeyboardButton(tr._(OPEN_IN_SHOP), url=product_link(bot_username, card.sku))]]
     )
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path) if photos else None
     if photo is not None and photo.kind is PhotoKind.FILE_ID:

@@ -19,6 +19,7 @@ from bot.callback_data import (
     Back,
     CartReminders,
     Checkout,
+    ChooseLanguage,
     ClearCart,
     DownloadAgain,
     Home,
@@ -45,6 +46,7 @@ from bot.conversation.screens import (
     CategoriesScreen,
     CheckoutScreen,
     HelpScreen,
+    LanguageScreen,
     ListScreen,
     MenuScreen,
     NotUnderstoodScreen,
@@ -59,7 +61,7 @@ from bot.conversation.screens import (
     StorefrontScreen,
     SupportScreen,
 )
-from bot.money import format_money
+from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.services.cart import CartLineView, LineProblem, line_problems
 from bot.services.checkout import LineChange
 from bot.services.photos import PhotoSource, resolve_photo
@@ -69,7 +71,7 @@ from bot.texts import support as support_texts
 
 Keyboard = list[list[InlineKeyboardButton]]
 
-HELP_TEXT = (
+HELP_TEXT = N_(
     "I am the shop's assistant. You can tap the buttons, or just write to me.\n\n"
     "/catalog - browse the catalog\n"
     "/search <words> - find products, e.g. /search mug\n"
@@ -77,22 +79,14 @@ HELP_TEXT = (
     "/orders - your orders\n"
     "/support - ask the shop a question\n"
     "/settings - cart reminders\n"
+    "/language - choose your language\n"
     "/cancel - cancel the current step\n"
     "/help - this message\n\n"
     "Or type what you are looking for (“kettle”, “green tea”), or “cart”, “checkout”, "
     "“my orders”."
 )
-STOREFRONT_HELP = "\n\n/shop opens the whole shop as a page, with photos: the same cart as here."
-STOREFRONT_TEXT = (
-    "🛍 The whole shop on one page, with photos and search. Your cart is the same as here, "
-    "and so is checkout."
-)
-STOREFRONT_OFF = "This shop has no shop page yet: /catalog shows everything right here."
+STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
-SEARCH_HINT = (
-    "What are you looking for? Send /search followed by a few words, e.g. <code>/search mug"
-    "</code>, or simply type them, e.g. “kettle”."
-)
 
 
 @dataclass(frozen=True)
@@ -107,8 +101,9 @@ class View:
     toast: str | None = None
 
 
-def render(screen: Screen, settings: Settings) -> View:
-    view = _render(screen, settings)
+def render(screen: Screen, settings: Settings, tr: Translator) -> View:
+    """The screen in the reader's language (`tr`); a notice comes worded already."""
+    view = _render(screen, settings, tr)
     notice = screen.notice
     if notice:
         notice = _fit(notice, NOTICE_LENGTH)
@@ -124,111 +119,139 @@ def render(screen: Screen, settings: Settings) -> View:
 
 
 @singledispatch
-def _render(screen: Screen, settings: Settings) -> View:
+def _render(screen: Screen, settings: Settings, tr: Translator) -> View:
     raise TypeError(f"no view for {type(screen).__name__}")
 
 
 @_render.register
-def _menu(screen: MenuScreen, settings: Settings) -> View:
-    name = escape(screen.first_name) if screen.first_name else "there"
-    if screen.welcome:
-        text = (
-            f"👋 Welcome to the shop, {name}!\n\n"
+def _menu(screen: MenuScreen, settings: Settings, tr: Translator) -> View:
+    if screen.welcome and screen.first_name:
+        text = tr._(
+            "👋 Welcome to the shop, {name}!\n\n"
+            "Browse the catalog, search for something, or type what you need.",
+            name=escape(screen.first_name),
+        )
+    elif screen.welcome:
+        text = tr._(
+            "👋 Welcome to the shop!\n\n"
             "Browse the catalog, search for something, or type what you need."
         )
     else:
-        text = "🏠 Main menu. What would you like to do?"
-    return View(text, _markup([_storefront_row(settings), *_menu_rows()]))
+        text = tr._("🏠 Main menu. What would you like to do?")
+    return View(text, _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
 
 
 @_render.register
-def _help(screen: HelpScreen, settings: Settings) -> View:
-    text = HELP_TEXT + (STOREFRONT_HELP if settings.storefront_on else "")
-    return View(escape(text), _markup([_storefront_row(settings), *_menu_rows()]))
+def _help(screen: HelpScreen, settings: Settings, tr: Translator) -> View:
+    text = tr._(HELP_TEXT)
+    if settings.storefront_on:
+        text += "\n\n" + tr._(STOREFRONT_HELP)
+    return View(escape(text), _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
 
 
 @_render.register
-def _storefront(screen: StorefrontScreen, settings: Settings) -> View:
+def _storefront(screen: StorefrontScreen, settings: Settings, tr: Translator) -> View:
     if not settings.storefront_on:
-        return View(STOREFRONT_OFF, _markup(_menu_rows()))
-    return View(STOREFRONT_TEXT, _markup([_storefront_row(settings), [button("🏠 Menu", Home())]]))
+        text = tr._("This shop has no shop page yet: /catalog shows everything right here.")
+        return View(text, _markup(_menu_rows(tr)))
+    text = tr._(
+        "🛍 The whole shop on one page, with photos and search. Your cart is the same as here, "
+        "and so is checkout."
+    )
+    return View(text, _markup([_storefront_row(settings, tr), _home_row(tr)]))
 
 
 @_render.register
-def _search_hint(screen: SearchHintScreen, settings: Settings) -> View:
+def _search_hint(screen: SearchHintScreen, settings: Settings, tr: Translator) -> View:
+    hint = tr._(
+        "🔎 What are you looking for? Send /search followed by a few words, e.g. {example}, "
+        "or simply type them, e.g. “kettle”.",
+        example="<code>" + escape(tr._("/search mug")) + "</code>",
+    )
     return View(
-        "🔎 " + SEARCH_HINT,
-        _markup([[button("🛍 Catalog", ShowCategories()), button("🏠 Menu", Home())]]),
+        hint,
+        _markup([[button(tr._("🛍 Catalog"), ShowCategories()), button(tr._("🏠 Menu"), Home())]]),
     )
 
 
 @_render.register
-def _not_understood(screen: NotUnderstoodScreen, settings: Settings) -> View:
-    text = (
-        f"I didn't find anything for “{escape(screen.text)}”.\n"
-        "Try other words, browse the /catalog, or send /help to see what I can do."
+def _not_understood(screen: NotUnderstoodScreen, settings: Settings, tr: Translator) -> View:
+    text = tr._(
+        "I didn't find anything for “{text}”.\n"
+        "Try other words, browse the /catalog, or send /help to see what I can do.",
+        text=escape(screen.text),
     )
-    return View(text, _markup(_menu_rows()))
+    return View(text, _markup(_menu_rows(tr)))
 
 
 @_render.register
-def _categories(screen: CategoriesScreen, settings: Settings) -> View:
+def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) -> View:
     if not screen.categories:
-        return View("The shop is empty right now. Please come back soon!", _markup([_home_row()]))
+        text = tr._("The shop is empty right now. Please come back soon!")
+        return View(text, _markup([_home_row(tr)]))
     rows = [
-        [button(f"{c.title} ({c.product_count})", ShowCategory(c.id, 0))] for c in screen.categories
+        [button(f"{tr.name(c.title, c.translations)} ({c.product_count})", ShowCategory(c.id, 0))]
+        for c in screen.categories
     ]
-    rows.append([button("🔎 Search", SearchHint()), button("🛒 Cart", ShowCart())])
-    rows.append(_home_row())
-    return View("🛍 <b>Catalog</b>\nPick a category:", _markup(rows))
+    rows.append([button(tr._("🔎 Search"), SearchHint()), button(tr._("🛒 Cart"), ShowCart())])
+    rows.append(_home_row(tr))
+    return View(tr._("🛍 <b>Catalog</b>\nPick a category:"), _markup(rows))
 
 
 @_render.register
-def _list(screen: ListScreen, settings: Settings) -> View:
+def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
     page = screen.page
     if screen.is_search:
-        head = f"🔎 Results for {escape(page.title)}: {page.total} found"
+        head = tr.ngettext(
+            "🔎 Results for {query}: {count} found",
+            "🔎 Results for {query}: {count} found",
+            page.total,
+            query=escape(page.title),
+            count=page.total,
+        )
     else:
-        head = f"🛍 <b>{escape(page.title)}</b>"
+        head = f"🛍 <b>{escape(tr.name(page.title, page.translations))}</b>"
     if page.pages > 1:
-        head += f"\nPage {page.page + 1} of {page.pages}"
+        head += "\n" + tr._("Page {page} of {pages}", page=page.page + 1, pages=page.pages)
     rows: Keyboard = []
     for item in page.items:
-        label = f"{item.title} · {format_money(item.price, item.currency)}"
+        title = tr.name(item.title, item.translations)
+        label = f"{title} · {tr.money(item.price, item.currency)}"
         if item.available <= 0:
-            label += " · sold out"
+            label += " · " + tr._("sold out")
         rows.append([button(label, ShowProduct(item.id, 1))])
     if page.pages > 1:
         nav: list[InlineKeyboardButton] = []
         if page.has_prev:
-            nav.append(_page_button(screen, "◀ Prev", page.page - 1))
+            nav.append(_page_button(screen, tr._("◀ Prev"), page.page - 1))
         nav.append(button(f"{page.page + 1}/{page.pages}", Noop()))
         if page.has_next:
-            nav.append(_page_button(screen, "Next ▶", page.page + 1))
+            nav.append(_page_button(screen, tr._("Next ▶"), page.page + 1))
         rows.append(nav)
     back = (
-        button("⬅ Categories", ShowCategories())
+        button(tr._("⬅ Categories"), ShowCategories())
         if not screen.is_search
-        else button("🏠 Menu", Home())
+        else button(tr._("🏠 Menu"), Home())
     )
-    rows.append([back, button("🛒 Cart", ShowCart())])
-    return View(head + "\nTap a product to see it:", _markup(rows))
+    rows.append([back, button(tr._("🛒 Cart"), ShowCart())])
+    return View(head + "\n" + tr._("Tap a product to see it:"), _markup(rows))
 
 
 @_render.register
-def _product(screen: ProductScreen, settings: Settings) -> View:
+def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     card = screen.card
-    lines = [f"<b>{escape(card.title)}</b>"]
-    price = format_money(card.price, card.currency)
-    stock = stock_label(card.available, screen.low_stock_threshold, card.is_digital)
+    lines = [f"<b>{escape(tr.name(card.title, card.translations))}</b>"]
+    price = tr.money(card.price, card.currency)
+    stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
     if screen.in_cart:
-        lines.append(f"🛒 In your cart: {screen.in_cart}")
+        lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.watching:
-        lines.append(restock_texts.WAITING_LINE)
+        lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
     room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
-    description = escape(_fit(card.description, max(room, 0)))
+    words = tr.name(card.description, card.translations, "description")
+    description = escape(_fit(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
     rows: Keyboard = []
     if card.available > 0:
@@ -236,185 +259,212 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
         rows.append(
             [
                 button("➖", ShowProduct(card.id, max(qty - 1, 1))),
-                button(f"{qty} pc", Noop()),
+                button(tr.ngettext("{count} pc", "{count} pc", qty, count=qty), Noop()),
                 button("➕", ShowProduct(card.id, qty + 1)),
             ]
         )
         rows.append(
             [
                 button(
-                    f"🛍 Add to cart · {format_money(card.price * qty, card.currency)}",
+                    tr._(
+                        "🛍 Add to cart · {price}", price=tr.money(card.price * qty, card.currency)
+                    ),
                     AddToCart(card.id, qty),
                 )
             ]
         )
     elif screen.watching:
-        rows.append([button(restock_texts.STOP, StopNotifying(card.id))])
+        rows.append([button(tr._(restock_texts.STOP), StopNotifying(card.id))])
     else:
-        rows.append([button(restock_texts.NOTIFY_ME, NotifyMe(card.id))])
-    cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
-    rows.append([button("⬅ Back", Back()), button(cart_label, ShowCart())])
+        rows.append([button(tr._(restock_texts.NOTIFY_ME), NotifyMe(card.id))])
+    cart_label = (
+        tr._("🛒 Cart ({count})", count=screen.cart_items) if screen.cart_items else tr._("🛒 Cart")
+    )
+    rows.append([button(tr._("⬅ Back"), Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
     return View(text, _markup(rows), photo=photo, product_id=card.id, same_media=screen.same_media)
 
 
 @_render.register
-def _cart(screen: CartScreen, settings: Settings) -> View:
+def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     basket = screen.cart
     if basket.is_empty:
         return View(
-            "🛒 Your cart is empty.\nHave a look at the catalog!",
-            _markup([[button("🛍 Catalog", ShowCategories())], _home_row()]),
+            tr._("🛒 Your cart is empty.\nHave a look at the catalog!"),
+            _markup([[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]),
         )
-    lines = ["🛒 <b>Your cart</b>", ""]
+    lines = [tr._("🛒 <b>Your cart</b>"), ""]
     rows: Keyboard = []
     for n, line in enumerate(basket.lines, 1):
-        unit = format_money(line.unit_price, line.currency)
-        total = format_money(line.line_total, line.currency)
-        lines.append(f"{n}. {escape(line.title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
-        warning = cart_line_warning(line)
+        unit = tr.money(line.unit_price, line.currency)
+        total = tr.money(line.line_total, line.currency)
+        title = tr.name(line.title, line.translations)
+        lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
+        warning = cart_line_warning(tr, line)
         if warning:
             lines.append(f"    ⚠️ {warning}")
         rows.append(
             [
                 button("➖", TakeOne(line.product_id)),
-                button(
-                    f"{n}. {_short(line.title)} ×{line.quantity}", ShowProduct(line.product_id, 1)
-                ),
+                button(f"{n}. {_short(title)} ×{line.quantity}", ShowProduct(line.product_id, 1)),
                 button("➕", AddOne(line.product_id)),
                 button("✖", RemoveLine(line.product_id)),
             ]
         )
     lines.append("")
-    lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
+    total = tr.money(basket.total, basket.currency)
+    lines.append(tr._("Total: <b>{total}</b>", total=total))
+    rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
     rows.append(
-        [button(f"✅ Checkout · {format_money(basket.total, basket.currency)}", Checkout())]
+        [
+            button(tr._("🛍 Continue shopping"), Back()),
+            button(tr._("🗑 Clear cart"), ClearCart()),
+        ]
     )
-    rows.append([button("🛍 Continue shopping", Back()), button("🗑 Clear cart", ClearCart())])
     return View("\n".join(lines), _markup(rows))
 
 
 @_render.register
-def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
+def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> View:
     review = screen.review
     basket = review.cart
     if review.changes:
-        lines = ["⚠️ <b>Some things changed since you added them:</b>"]
-        lines += [f"• {change_text(change)}" for change in review.changes]
+        lines = [tr._("⚠️ <b>Some things changed since you added them:</b>")]
+        lines += [f"• {change_text(tr, change)}" for change in review.changes]
         lines.append("")
         if basket.is_empty:
-            lines.append("Your cart is now empty.")
-            rows = [[button("🛍 Catalog", ShowCategories())], _home_row()]
+            lines.append(tr._("Your cart is now empty."))
+            rows = [[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]
             return View("\n".join(lines), _markup(rows))
-        lines.append("Your cart is updated:")
-        lines += _summary_lines(screen)
+        lines.append(tr._("Your cart is updated:"))
+        lines += _summary_lines(screen, tr)
         lines.append("")
-        lines.append("Continue to checkout with these changes?")
+        lines.append(tr._("Continue to checkout with these changes?"))
         rows = [
-            [button("✅ Continue to checkout", Checkout())],
-            [button("🛒 Edit cart", ShowCart())],
+            [button(tr._("✅ Continue to checkout"), Checkout())],
+            [button(tr._("🛒 Edit cart"), ShowCart())],
         ]
         return View("\n".join(lines), _markup(rows))
-    lines = ["🧾 <b>Order summary</b>", ""]
-    lines += _summary_lines(screen)
+    lines = [tr._("🧾 <b>Order summary</b>"), ""]
+    lines += _summary_lines(screen, tr)
     if basket.needs_shipping:
         lines.append("")
-        lines.append("Shipping address and method are chosen in the payment form.")
-    total = format_money(basket.total, basket.currency)
-    rows = [[button(f"💳 Pay {total}", Pay())], [button("🛒 Edit cart", ShowCart())]]
+        lines.append(tr._("Shipping address and method are chosen in the payment form."))
+    total = tr.money(basket.total, basket.currency)
+    rows = [
+        [button(tr._("💳 Pay {total}", total=total), Pay())],
+        [button(tr._("🛒 Edit cart"), ShowCart())],
+    ]
     return View("\n".join(lines), _markup(rows))
 
 
 @_render.register
-def _waiting(screen: PaymentWaitingScreen, settings: Settings) -> View:
-    text = (
+def _waiting(screen: PaymentWaitingScreen, settings: Settings, tr: Translator) -> View:
+    text = tr._(
         "💳 Your invoice is waiting for payment in this chat.\n"
         "Pay it there, or send /cancel to cancel it."
     )
-    return View(text, _markup([[button("🛒 Cart", ShowCart()), button("🏠 Menu", Home())]]))
+    rows = [[button(tr._("🛒 Cart"), ShowCart()), button(tr._("🏠 Menu"), Home())]]
+    return View(text, _markup(rows))
 
 
 @_render.register
-def _orders(screen: OrdersScreen, settings: Settings) -> View:
+def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
     if not screen.orders:
         return View(
-            "📦 You have no orders yet. Everything you buy will be listed here.",
-            _markup([[button("🛍 Catalog", ShowCategories())], _home_row()]),
+            tr._("📦 You have no orders yet. Everything you buy will be listed here."),
+            _markup([[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]),
         )
     rows: Keyboard = []
     for order in screen.orders:
-        total = format_money(order.total, order.currency)
-        day = order.created_at.strftime("%d %b")
-        rows.append(
-            [button(f"#{order.id} · {order.status_label} · {total} · {day}", MyOrder(order.id))]
-        )
-    rows.append(_home_row())
-    return View("📦 <b>Your orders</b>, newest first. Tap one to see it:", _markup(rows))
+        total = tr.money(order.total, order.currency)
+        day = tr.date(order.created_at)
+        status = tr._(order.status_label)
+        rows.append([button(f"#{order.id} · {status} · {total} · {day}", MyOrder(order.id))])
+    rows.append(_home_row(tr))
+    return View(tr._("📦 <b>Your orders</b>, newest first. Tap one to see it:"), _markup(rows))
 
 
 @_render.register
-def _order(screen: OrderScreen, settings: Settings) -> View:
+def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     order = screen.order
     lines = [
-        f"📦 <b>Order #{order.id}</b> · {escape(order.status_label)}",
-        f"Placed {order.created_at.strftime('%d %b %Y, %H:%M')} UTC",
+        tr._("📦 <b>Order #{order_id}</b>", order_id=order.id)
+        + f" · {escape(tr._(order.status_label))}",
+        tr._("Placed {moment} UTC", moment=tr.datetime(order.created_at)),
         "",
     ]
     for line in order.lines:
-        total = format_money(line.line_total, line.currency)
+        total = tr.money(line.line_total, line.currency)
         lines.append(f"{line.quantity} × {escape(line.title)} = {total}")
     lines.append("")
     if order.shipping_total:
-        lines.append(f"Shipping: {format_money(order.shipping_total, order.currency)}")
+        lines.append(
+            tr._("Shipping: {amount}", amount=tr.money(order.shipping_total, order.currency))
+        )
     if order.discount_total:
-        lines.append(f"Discount: −{format_money(order.discount_total, order.currency)}")
-    lines.append(f"Total: <b>{format_money(order.total, order.currency)}</b>")
+        discount = tr.money(order.discount_total, order.currency)
+        lines.append(tr._("Discount: −{amount}", amount=discount))
+    lines.append(tr._("Total: <b>{total}</b>", total=tr.money(order.total, order.currency)))
     if order.refunded_amount:
-        lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
+        refunded = tr.money(order.refunded_amount, order.currency)
+        lines.append(tr._("Refunded: {amount}", amount=refunded))
     if order.tracking_number:
-        lines.append(f"Tracking number: <code>{escape(order.tracking_number)}</code>")
+        number = f"<code>{escape(order.tracking_number)}</code>"
+        lines.append(tr._("Tracking number: {number}", number=number))
     rows = [
         [button(f"⬇️ {line.title}", DownloadAgain(order.id, line.line_id))]
         for line in order.lines
         if line.downloadable
     ]
-    rows.append([button(support_texts.ASK_ABOUT_ORDER, AskShop(order.id))])
-    rows += [[button("⬅ My orders", MyOrders())], _home_row()]
+    rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
+    rows += [[button(tr._("⬅ My orders"), MyOrders())], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
 
 
 @_render.register
-def _support(screen: SupportScreen, settings: Settings) -> View:
+def _support(screen: SupportScreen, settings: Settings, tr: Translator) -> View:
     if not screen.available:
-        text = support_texts.NOBODY_AVAILABLE
+        text = tr._(support_texts.NOBODY_AVAILABLE)
     elif screen.writing:
-        text = support_texts.STILL_WRITING
+        text = tr._(support_texts.STILL_WRITING)
     elif screen.order_id is not None:
-        text = support_texts.PROMPT_ABOUT_ORDER.format(order_id=screen.order_id)
+        text = tr._(support_texts.PROMPT_ABOUT_ORDER, order_id=screen.order_id)
     else:
-        text = support_texts.PROMPT
-    return View(escape(text), _markup([_home_row()]))
+        text = tr._(support_texts.PROMPT)
+    return View(escape(text), _markup([_home_row(tr)]))
 
 
 @_render.register
-def _question_sent(screen: QuestionSentScreen, settings: Settings) -> View:
-    return View(escape(support_texts.SENT))
+def _question_sent(screen: QuestionSentScreen, settings: Settings, tr: Translator) -> View:
+    return View(escape(tr._(support_texts.SENT)))
 
 
 @_render.register
-def _settings(screen: SettingsScreen, settings: Settings) -> View:
+def _settings(screen: SettingsScreen, settings: Settings, tr: Translator) -> View:
     t = settings_texts
     rows: Keyboard = []
     if not screen.reminders_used:
-        state = t.REMINDERS_NOT_USED
+        state = tr._(t.REMINDERS_NOT_USED)
     elif screen.cart_reminders:
-        state = t.REMINDERS_ON
-        rows.append([button(t.TURN_OFF, CartReminders(0))])
+        state = tr._(t.REMINDERS_ON)
+        rows.append([button(tr._(t.TURN_OFF), CartReminders(0))])
     else:
-        state = t.REMINDERS_OFF
-        rows.append([button(t.TURN_ON, CartReminders(1))])
-    rows.append(_home_row())
-    return View(f"<b>{escape(t.TITLE)}</b>\n\n{escape(state)}", _markup(rows))
+        state = tr._(t.REMINDERS_OFF)
+        rows.append([button(tr._(t.TURN_ON), CartReminders(1))])
+    rows.append([button(tr._("🌐 Language"), ChooseLanguage(LANGUAGE_MENU))])
+    rows.append(_home_row(tr))
+    return View(f"<b>{escape(tr._(t.TITLE))}</b>\n\n{escape(state)}", _markup(rows))
+
+
+@_render.register
+def _languages(screen: LanguageScreen, settings: Settings, tr: Translator) -> View:
+    rows: Keyboard = [
+        [button(("✅ " if code == tr.language else "") + name, ChooseLanguage(code))]
+        for code, name in LANGUAGES.items()
+    ]
+    rows.append(_home_row(tr))
+    return View(tr._("🌐 Choose your language:"), _markup(rows))
 
 
 # ---------------------------------------------------------------- pieces
@@ -423,69 +473,83 @@ def _settings(screen: SettingsScreen, settings: Settings) -> View:
 # How the cart screen words a line's problem. A new price is not among them: the cart shows
 # today's price itself, and checkout asks the shopper to confirm it.
 CART_WARNINGS: dict[LineProblem, str] = {
-    LineProblem.OFF_SALE: "no longer sold; it will be removed at checkout",
-    LineProblem.SOLD_OUT: "sold out; it will be removed at checkout",
-    LineProblem.FEWER_LEFT: "only {available} left; checkout will lower the quantity",
+    LineProblem.OFF_SALE: N_("no longer sold; it will be removed at checkout"),
+    LineProblem.SOLD_OUT: N_("sold out; it will be removed at checkout"),
+    LineProblem.FEWER_LEFT: N_("only {available} left; checkout will lower the quantity"),
 }
 
 
-def cart_line_warning(line: CartLineView) -> str | None:
+def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
     """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
     for problem in line_problems(line):
         if problem in CART_WARNINGS:
-            return CART_WARNINGS[problem].format(available=line.available)
+            return tr._(CART_WARNINGS[problem], available=line.available)
     return None
 
 
-def stock_label(available: int, low_stock_threshold: int, is_digital: bool = False) -> str:
+def stock_label(
+    tr: Translator, available: int, low_stock_threshold: int, is_digital: bool = False
+) -> str:
     """ "In stock", "Only 2 left" (at or below LOW_STOCK_THRESHOLD), "Out of stock"."""
     if available <= 0:
-        return "Out of stock"
+        return tr._("Out of stock")
     if not is_digital and available <= low_stock_threshold:
-        return f"Only {available} left"
-    return "In stock"
+        return tr.ngettext("Only {count} left", "Only {count} left", available, count=available)
+    return tr._("In stock")
 
 
-def change_text(change: LineChange) -> str:
+def change_text(tr: Translator, change: LineChange) -> str:
     title = escape(change.title)
     if change.problem is LineProblem.PRICE_CHANGED:
-        before = format_money(change.before, change.currency)
-        after = format_money(change.after, change.currency)
-        return f"{title}: the price changed from {before} to {after}"
+        before = tr.money(change.before, change.currency)
+        after = tr.money(change.after, change.currency)
+        return tr._(
+            "{title}: the price changed from {before} to {after}",
+            title=title,
+            before=before,
+            after=after,
+        )
     if change.problem is LineProblem.FEWER_LEFT:
-        return f"{title}: only {change.after} left, quantity lowered from {change.before}"
+        return tr._(
+            "{title}: only {after} left, quantity lowered from {before}",
+            title=title,
+            after=change.after,
+            before=change.before,
+        )
     if change.problem is LineProblem.SOLD_OUT:
-        return f"{title}: sold out, removed from your cart"
-    return f"{title}: no longer available, removed from your cart"
+        return tr._("{title}: sold out, removed from your cart", title=title)
+    return tr._("{title}: no longer available, removed from your cart", title=title)
 
 
-def _summary_lines(screen: CheckoutScreen) -> list[str]:
+def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
     basket = screen.review.cart
     lines = [
-        f"{line.quantity} × {escape(line.title)} = {format_money(line.line_total, line.currency)}"
+        f"{line.quantity} × {escape(tr.name(line.title, line.translations))} = "
+        f"{tr.money(line.line_total, line.currency)}"
         for line in basket.lines
     ]
-    lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
+    lines.append(tr._("Total: <b>{total}</b>", total=tr.money(basket.total, basket.currency)))
     return lines
 
 
-def _menu_rows() -> Keyboard:
+def _menu_rows(tr: Translator) -> Keyboard:
     return [
-        [button("🛍 Catalog", ShowCategories()), button("🔎 Search", SearchHint())],
-        [button("🛒 Cart", ShowCart()), button("📦 My orders", MyOrders())],
-        [button("❓ Help", ShowHelp())],
+        [button(tr._("🛍 Catalog"), ShowCategories()), button(tr._("🔎 Search"), SearchHint())],
+        [button(tr._("🛒 Cart"), ShowCart()), button(tr._("📦 My orders"), MyOrders())],
+        [button(tr._("❓ Help"), ShowHelp())],
     ]
 
 
-def _storefront_row(settings: Settings) -> list[InlineKeyboardButton]:
+def _storefront_row(settings: Settings, tr: Translator) -> list[InlineKeyboardButton]:
     """The button that opens the storefront inside Telegram (none when it is off)."""
     if not settings.storefront_on:
         return []
-    return [InlineKeyboardButton("🛍 Open the shop", web_app=WebAppInfo(settings.webapp_url))]
+    label = tr._("🛍 Open the shop")
+    return [InlineKeyboardButton(label, web_app=WebAppInfo(settings.webapp_url))]
 
 
-def _home_row() -> list[InlineKeyboardButton]:
-    return [button("🏠 Menu", Home())]
+def _home_row(tr: Translator) -> list[InlineKeyboardButton]:
+    return [button(tr._("🏠 Menu"), Home())]
 
 
 def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:

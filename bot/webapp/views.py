@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from html import unescape
 from typing import Any
 
+from bot import i18n
 from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
@@ -76,7 +77,9 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
     return {
         **_item(card),
         "description": card.description,
-        "stock_text": stock_label(card.available, low_stock_threshold, card.is_digital),
+        "stock_text": stock_label(
+            i18n.current(), card.available, low_stock_threshold, card.is_digital
+        ),
         "max_quantity": max(0, min(card.available, max_quantity)),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
@@ -97,7 +100,7 @@ def cart(basket: CartView) -> Json:
                 "line_total": line.line_total,
                 "line_total_text": format_money(line.line_total, line.currency),
                 "available": max(line.available, 0),
-                "warning": cart_line_warning(line),
+                "warning": cart_line_warning(i18n.current(), line),
                 "photo": photo_path(line.product_id),
             }
             for line in basket.lines
@@ -132,7 +135,9 @@ def checkout(screen: Screen) -> Json:
         return {
             "status": "changed",
             "notice": CHANGED,
-            "changes": [unescape(change_text(change)) for change in screen.review.changes],
+            "changes": [
+                unescape(change_text(i18n.current(), change)) for change in screen.review.changes
+            ],
             "cart": cart(screen.review.cart),
         }
     if isinstance(screen, PaymentRefusedScreen):

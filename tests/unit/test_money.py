@@ -43,5 +43,5 @@ def test_amounts_are_shown_with_the_currency_symbol() -> None:
     assert format_money(1250, "USD") == "$12.50"
     assert format_money(300, "EUR") == "€3.00"
     assert format_money(120, "XTR") == "⭐ 120"
-    assert format_money(1200, "JPY") == "¥1200"
-    assert format_money(1500, "CHF") == "15.00 CHF"
+    assert format_money(1200, "JPY") == "¥1,200"
+    assert format_money(1500, "CHF") == "CHF\u00a015.00"

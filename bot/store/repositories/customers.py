@@ -74,6 +74,16 @@ class CustomerRepository:
             update(Customer).where(Customer.telegram_id == telegram_id).values(blocked_bot=blocked)
         )
 
+    async def set_language(self, customer_id: int, language: str | None) -> None:
+        """The shopper's choice of language (/language); None: follow Telegram's."""
+        await self._write(
+            update(Customer)
+            .where(Customer.id == customer_id)
+            .values(language=language)
+            .execution_options(synchronize_session=False),
+            rows=None,
+        )
+
     async def set_cart_reminders(self, customer_id: int, on: bool) -> None:
         """The shopper's choice about cart reminders (/settings, or the reminder's button)."""
         await self._write(

@@ -1,0 +1,48 @@
+"""Which language each update is answered in, and /language, where the shopper chooses.
+
+Before any other handler (group -4) the reader is set from the update's Telegram
+`language_code` (else DEFAULT_LANGUAGE): gates, errors and admin replies speak it. A shopper's
+visit then refines it with the choice kept in customers.language (bot.conversation.journey).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, TypeHandler, filters
+
+from bot import i18n
+from bot.callback_data import ChooseLanguage
+from bot.context import AnyApplication, ShopContext
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import Screen
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.views.display import present
+
+READER_GROUP = -4  # before the gate (-3): its answers are worded too
+
+
+async def reader(update: Update, context: ShopContext) -> None:
+    """This update is answered in its sender's Telegram language, until a visit knows better."""
+    user = update.effective_user
+    code = user.language_code if user is not None else None
+    i18n.use(i18n.choose(None, code, context.shop.settings.default_language))
+
+
+async def language_command(update: Update, context: ShopContext) -> None:
+    if who := shopper_of(update):
+        await present(update, context, await journey.languages(context.shop, who))
+
+
+async def on_language(
+    update: Update, context: ShopContext, who: Shopper, data: ChooseLanguage
+) -> Screen:
+    if data.language == i18n.LANGUAGE_MENU:
+        return await journey.languages(context.shop, who)
+    return await journey.choose_language(context.shop, who, data.language)
+
+
+def register(app: AnyApplication) -> None:
+    app.add_handler(TypeHandler(Update, reader), group=READER_GROUP)
+    app.add_handler(CommandHandler("language", language_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(button_handler(Route(ChooseLanguage, on_language)))

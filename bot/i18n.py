@@ -1,0 +1,166 @@
+"""Languages: message catalogs (gettext, via Babel), and who reads in which language.
+
+Every text the bot sends goes through a `Translator` bound to its reader's language:
+``tr._("Added {quantity} × {title} to your cart.", quantity=2, title=...)``,
+``tr.ngettext("{count} item", "{count} items", n, count=n)``, ``tr.money(1250, "EUR")``.
+Placeholders are `str.format` names, filled after translation, so a translator may move them.
+
+The catalogs are the text files bot/locale/<lang>/LC_MESSAGES/messages.po (English is the
+source language: its msgids are the texts). Each is parsed once per process, on first use,
+and kept (no file is read per update). `N_()` marks a text for extraction where it is
+defined and translated where it is shown.
+
+Who reads in which language: the customer's choice (/language, customers.language), else
+their Telegram `language_code` (es-AR reads Spanish), else the shop's DEFAULT_LANGUAGE. The
+reader of the update being handled is `current()` (set once per update, then refined by the
+visit that loads the customer); a message to someone else (an admin alert, a back-in-stock
+notice) uses `translator(their language)`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from contextvars import ContextVar
+from datetime import datetime
+from gettext import c2py
+from importlib import resources
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from bot.money import format_money
+
+log = logging.getLogger(__name__)
+
+SOURCE_LANGUAGE = "en"
+LANGUAGES: dict[str, str] = {  # code -> its own name, as the /language buttons show it
+    "en": "English",
+    "ru": "Русский",
+    "es": "Español",
+}
+LANGUAGE_MENU = "menu"  # the /language button's value that shows the choice itself
+
+
+def N_(message: str) -> str:
+    """Mark a text for extraction; it is translated where it is shown."""
+    return message
+
+
+def normalize(code: str | None) -> str | None:
+    """A language we speak for a Telegram `language_code` ("es-AR" -> "es"), else None."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-", 1)[0].strip().lower()
+    return base if base in LANGUAGES else None
+
+
+def choose(chosen: str | None, telegram_code: str | None, default: str) -> str:
+    """The reader's language: their own choice, their Telegram language, the shop's default."""
+    return normalize(chosen) or normalize(telegram_code) or normalize(default) or SOURCE_LANGUAGE
+
+
+class Translator:
+    """Texts, plurals, money and dates in one language."""
+
+    def __init__(self, language: str, catalog: Catalog | None) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._messages: dict[str, Any] = {}
+        for message in catalog or ():
+            if not message.id or message.fuzzy:
+                continue
+            key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            forms = message.string if isinstance(message.string, tuple) else [message.string]
+            if any(forms):
+                self._messages[str(key)] = message.string
+        self._plural = catalog.plural_expr if catalog is not None else "(n != 1)"
+        self._plural_of = c2py(self._plural)
+
+    def __repr__(self) -> str:
+        return f"Translator({self.language!r})"
+
+    def _(self, message: str, **params: Any) -> str:
+        """The text in this language (the English text when it has no translation)."""
+        found = self._messages.get(message)
+        text = found if isinstance(found, str) and found else message
+        return text.format(**params) if params else text
+
+    gettext = _
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        """The form for `n` under this language's plural rules (Russian has three)."""
+        found = self._messages.get(singular)
+        if isinstance(found, tuple) and all(found):
+            index = self._plural_of(n)
+            text = found[min(index, len(found) - 1)]
+        else:
+            text = singular if n == 1 else plural
+        return text.format(**params) if params else text
+
+    def name(self, text: str, translations: dict[str, Any] | None, field: str = "title") -> str:
+        """Product data in this language when the catalog file gives it, else as written:
+        a product's {"ru": {"title": ..., "description": ...}}, a category's {"ru": "..."}."""
+        if not translations:
+            return text
+        found = translations.get(self.language)
+        if isinstance(found, dict):
+            found = found.get(field)
+        elif field != "title":
+            found = None
+        return found if isinstance(found, str) and found else text
+
+    def money(self, amount: int, currency: str) -> str:
+        """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
+        return format_money(amount, currency, self.language)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, moment: datetime, form: str = "d MMM") -> str:
+        return format_date(moment, form, locale=self.locale)
+
+    def datetime(self, moment: datetime, form: str = "d MMM y, HH:mm") -> str:
+        return format_datetime(moment, form, tzinfo=None, locale=self.locale)
+
+
+def catalog_path(language: str) -> Any:
+    return resources.files("bot") / "locale" / language / "LC_MESSAGES" / "messages.po"
+
+
+def load_catalog(language: str) -> Catalog | None:
+    """The parsed messages.po of a language (None for English or a missing file)."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    path = catalog_path(language)
+    if not path.is_file():
+        log.warning("no message catalog for %s: its readers get English", language)
+        return None
+    with path.open("rb") as file:
+        return read_po(file, locale=language, domain="messages")
+
+
+@functools.cache
+def translator(language: str | None) -> Translator:
+    """The translator of a language we speak (anything else: English). Parsed once."""
+    code = normalize(language) or SOURCE_LANGUAGE
+    return Translator(code, load_catalog(code))
+
+
+_current: ContextVar[Translator | None] = ContextVar("reader", default=None)
+
+
+def current() -> Translator:
+    """The translator of the person whose update is being handled (English if none is set)."""
+    return _current.get() or translator(SOURCE_LANGUAGE)
+
+
+def use(language: str | None) -> Translator:
+    """From here on (this update), the reader speaks `language`."""
+    tr = translator(language)
+    _current.set(tr)
+    return tr
