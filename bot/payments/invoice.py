@@ -14,6 +14,7 @@ from telegram import Bot, LabeledPrice, Message
 from telegram.constants import InvoiceLimit
 
 from bot.config import Settings
+from bot.i18n import Translator, translator
 from bot.money import STARS
 from bot.payments.payload import sign_payload
 from bot.services.order_summary import OrderSummary
@@ -71,24 +72,35 @@ def _clip(text: str, limit: int) -> str:
 
 
 def build_invoice(
-    order: OrderSummary, settings: Settings, *, photo_url: str | None = None
+    order: OrderSummary,
+    settings: Settings,
+    tr: Translator | None = None,
+    *,
+    photo_url: str | None = None,
 ) -> InvoiceRequest:
-    """The invoice for an order that is awaiting payment."""
+    """The invoice for an order that is awaiting payment, in the shopper's language (`tr`)."""
+    tr = tr or translator(None)
     stars = order.currency == STARS
-    title = _clip(f"Order #{order.order_id}", InvoiceLimit.MAX_TITLE_LENGTH)
+    title = _clip(tr._("Order #{order_id}", order_id=order.order_id), InvoiceLimit.MAX_TITLE_LENGTH)
     items = ", ".join(f"{line.quantity} × {line.title}" for line in order.lines)
-    description = _clip(items or "Your order", InvoiceLimit.MAX_DESCRIPTION_LENGTH)
+    description = _clip(items or tr._("Your order"), InvoiceLimit.MAX_DESCRIPTION_LENGTH)
     if stars:
         count = sum(line.quantity for line in order.lines)
-        noun = "item" if count == 1 else "items"
-        prices = [LabeledPrice(f"Order #{order.order_id} ({count} {noun})", order.total)]
+        label = tr.ngettext(
+            "Order #{order_id} ({count} item)",
+            "Order #{order_id} ({count} items)",
+            count,
+            order_id=order.order_id,
+            count=count,
+        )
+        prices = [LabeledPrice(label, order.total)]
     else:
         prices = [
             LabeledPrice(_clip(f"{line.title} × {line.quantity}", MAX_LABEL), line.line_total)
             for line in order.lines
         ]
         if order.discount_total:
-            prices.append(LabeledPrice("Discount", -order.discount_total))
+            prices.append(LabeledPrice(tr._("Discount"), -order.discount_total))
     shipping = order.needs_shipping and not stars
     return InvoiceRequest(
         title=title,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import i18n
 from bot.config import Settings
-from bot.money import format_money
 
 STANDARD = "standard"
 EXPRESS = "express"
@@ -33,23 +33,35 @@ def shipping_options(
     country = (country_code or "").strip().upper()
     if country not in settings.shipping_countries:
         where = ", ".join(sorted(settings.shipping_countries))
-        shown = country or "that address"
-        raise ShippingRefused(f"Sorry, we don't ship to {shown} yet. We ship to: {where}.")
+        tr = i18n.current()
+        shown = country or tr._("that address")
+        raise ShippingRefused(
+            tr._(
+                "Sorry, we don't ship to {country} yet. We ship to: {where}.",
+                country=shown,
+                where=where,
+            )
+        )
+    tr = i18n.current()  # the shopper filling in the payment form
     if country != settings.shipping_home_country:
         extra = settings.shipping_international_extra
         return [
-            ShippingChoice(STANDARD, "Standard, international", settings.shipping_standard + extra),
-            ShippingChoice(EXPRESS, "Express, international", settings.shipping_express + extra),
+            ShippingChoice(
+                STANDARD, tr._("Standard, international"), settings.shipping_standard + extra
+            ),
+            ShippingChoice(
+                EXPRESS, tr._("Express, international"), settings.shipping_express + extra
+            ),
         ]
     free = goods_total >= settings.free_shipping_over
     standard = 0 if free else settings.shipping_standard
-    standard_title = "Standard (free)" if free else "Standard"
+    standard_title = tr._("Standard (free)") if free else tr._("Standard")
     if not free:
-        threshold = format_money(settings.free_shipping_over, settings.currency)
-        standard_title = f"Standard (free from {threshold})"
+        threshold = tr.money(settings.free_shipping_over, settings.currency)
+        standard_title = tr._("Standard (free from {threshold})", threshold=threshold)
     return [
         ShippingChoice(STANDARD, standard_title, standard),
-        ShippingChoice(EXPRESS, "Express", settings.shipping_express),
+        ShippingChoice(EXPRESS, tr._("Express"), settings.shipping_express),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import Translator, translator
 from bot.money import format_money
 from bot.store.models import Order
 from bot.store.order_states import status_label
@@ -75,14 +76,24 @@ def summarize(order: Order) -> OrderSummary:
     )
 
 
-def lines_text(order: OrderSummary) -> str:
-    """ "2 × Stoneware Mug — $32.00" per line, then discount, shipping and total."""
-    rows = [
-        f"{line.quantity} × {line.title} — {order.money(line.line_total)}" for line in order.lines
-    ]
+def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
+    """ "2 × Stoneware Mug — $32.00" per line, then discount, shipping and total, in the
+    reader's language (`tr`; English without one)."""
+    tr = tr or translator(None)
+
+    def money(amount: int) -> str:
+        return tr.money(amount, order.currency)
+
+    rows = [f"{line.quantity} × {line.title} — {money(line.line_total)}" for line in order.lines]
     if order.discount_total:
-        rows.append(f"Discount: −{order.money(order.discount_total)}")
+        rows.append(tr._("Discount: −{amount}", amount=money(order.discount_total)))
     if order.needs_shipping and order.shipping_option:
-        rows.append(f"Shipping ({order.shipping_option}): {order.money(order.shipping_total)}")
-    rows.append(f"Total: {order.money(order.total)}")
+        rows.append(
+            tr._(
+                "Shipping ({option}): {amount}",
+                option=order.shipping_option,
+                amount=money(order.shipping_total),
+            )
+        )
+    rows.append(tr._("Total: {total}", total=money(order.total)))
     return "\n".join(rows)

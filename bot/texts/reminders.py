@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 from bot.callback_data import CartReminders, Checkout, ShowCart
-from bot.money import format_money
+from bot.i18n import N_, Translator
 from bot.notifier import Notice
 from bot.services.cart import CartView
 
 MOST_LINES = 5  # lines named in a reminder; the rest are counted
-NO_MORE = "🔕 No more reminders"
-OPEN_CART = "🛒 Open cart"
+NO_MORE = N_("🔕 No more reminders")
+OPEN_CART = N_("🛒 Open cart")
 
 
-def reminder(cart: CartView) -> Notice:
-    lines = [f"• {line.quantity} × {line.title}" for line in cart.lines[:MOST_LINES]]
+def reminder(tr: Translator, cart: CartView) -> Notice:
+    """The reminder in its shopper's language (`tr`)."""
+    lines = [
+        f"• {line.quantity} × {tr.name(line.title, line.translations)}"
+        for line in cart.lines[:MOST_LINES]
+    ]
     if len(cart.lines) > MOST_LINES:
-        lines.append(f"• … and {len(cart.lines) - MOST_LINES} more")
-    total = format_money(cart.total, cart.currency)
+        more = len(cart.lines) - MOST_LINES
+        lines.append(
+            "• " + tr.ngettext("… and {count} more", "… and {count} more", more, count=more)
+        )
+    total = tr.money(cart.total, cart.currency)
     text = (
-        "🛒 Still thinking it over? Your cart is waiting for you:\n"
+        tr._("🛒 Still thinking it over? Your cart is waiting for you:")
+        + "\n"
         + "\n".join(lines)
-        + f"\nTotal: {total}\n\nCheck out whenever you're ready."
+        + "\n"
+        + tr._("Total: {total}", total=total)
+        + "\n\n"
+        + tr._("Check out whenever you're ready.")
     )
     return Notice(
         text,
         buttons=(
-            ((f"✅ Checkout · {total}", Checkout()), (OPEN_CART, ShowCart())),
-            ((NO_MORE, CartReminders(0)),),
+            (
+                (tr._("✅ Checkout · {total}", total=total), Checkout()),
+                (tr._(OPEN_CART), ShowCart()),
+            ),
+            ((tr._(NO_MORE), CartReminders(0)),),
         ),
     )

@@ -4,15 +4,14 @@ waiting shopper gets when the product is back."""
 from __future__ import annotations
 
 from bot.callback_data import ShowProduct
-from bot.i18n import Translator
-from bot.money import format_money
+from bot.i18n import N_, Translator
 from bot.notifier import Notice
 from bot.store.repositories.restock import Waiting
 
-NOTIFY_ME = "🔔 Notify me when it's back"
-STOP = "🔕 Don't notify me"
-WAITING_LINE = "🔔 I'll message you when it's back."
-IN_STOCK_NOW = "Good news: it's in stock right now!"
+NOTIFY_ME = N_("🔔 Notify me when it's back")
+STOP = N_("🔕 Don't notify me")
+WAITING_LINE = N_("🔔 I'll message you when it's back.")
+IN_STOCK_NOW = N_("Good news: it's in stock right now!")
 
 
 def watching(tr: Translator, title: str) -> str:
@@ -23,10 +22,11 @@ def stopped(tr: Translator, title: str) -> str:
     return tr._("🔕 OK, no message about {title}.", title=title)
 
 
-def back_in_stock(waiting: Waiting) -> Notice:
-    """One message per waiting shopper, with a button to the product."""
-    price = format_money(waiting.price, waiting.currency)
+def back_in_stock(tr: Translator, waiting: Waiting) -> Notice:
+    """One message per waiting shopper (in their language), with a button to the product."""
+    price = tr.money(waiting.price, waiting.currency)
+    title = tr.name(waiting.title, waiting.translations)
     return Notice(
-        f"🔔 Good news: {waiting.title} is back in stock!",
-        buttons=(((f"🛍 {waiting.title} · {price}", ShowProduct(waiting.product_id, 1)),),),
+        tr._("🔔 Good news: {title} is back in stock!", title=title),
+        buttons=(((f"🛍 {title} · {price}", ShowProduct(waiting.product_id, 1)),),),
     )

@@ -4,39 +4,44 @@ between them (questions relayed to admins, answers relayed to the shopper)."""
 from __future__ import annotations
 
 from bot.callback_data import AskShop, CloseThread
+from bot.i18n import N_
 from bot.notifier import Notice
 from bot.services.support import MessageFacts, ThreadFacts
 
 # ---- the shopper
 
-PROMPT = (
+PROMPT = N_(
     "💬 Write your question and I'll pass it on to the shop: text or photos, as many "
     "messages as you like. The answer comes here, in this chat.\n"
     "Send /cancel when you're done."
 )
-PROMPT_ABOUT_ORDER = (
+PROMPT_ABOUT_ORDER = N_(
     "💬 Your question about order #{order_id}: write it and I'll pass it on to the shop "
     "(text or photos). The answer comes here, in this chat.\n"
     "Send /cancel when you're done."
 )
-STILL_WRITING = "💬 You are writing to the shop: what you send goes to them. Send /cancel to stop."
-NOBODY_AVAILABLE = (
+STILL_WRITING = N_(
+    "💬 You are writing to the shop: what you send goes to them. Send /cancel to stop."
+)
+NOBODY_AVAILABLE = N_(
     "😔 Sorry, nobody is available to answer questions right now. Please try again later; "
     "meanwhile /help shows what I can do."
 )
-SENT = "📨 Sent to the shop. The answer will come here."
-DONE_WRITING = "You are no longer writing to the shop; answers still come here."
-ASK_ABOUT_ORDER = "💬 Ask about this order"
-REPLY = "✍️ Reply"
-ANSWER_HEAD = "💬 The shop answers:"
-CLOSED = "✅ The shop has closed this conversation. Send /support whenever you need anything else."
+SENT = N_("📨 Sent to the shop. The answer will come here.")
+DONE_WRITING = N_("You are no longer writing to the shop; answers still come here.")
+ASK_ABOUT_ORDER = N_("💬 Ask about this order")
+REPLY = N_("✍️ Reply")
+ANSWER_HEAD = N_("💬 The shop answers:")
+CLOSED = N_(
+    "✅ The shop has closed this conversation. Send /support whenever you need anything else."
+)
 
 # ---- the admins
 
-QUESTION_FOOT = "↩️ Reply to this message to answer."
-PHOTO = "(a photo)"
-CLOSE = "✅ Close conversation"
-ALREADY_CLOSED = "This conversation was closed already."
+QUESTION_FOOT = N_("↩️ Reply to this message to answer.")
+PHOTO = N_("(a photo)")
+CLOSE = N_("✅ Close conversation")
+ALREADY_CLOSED = N_("This conversation was closed already.")
 
 
 def who(thread: ThreadFacts) -> str:

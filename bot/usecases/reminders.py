@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot import i18n
 from bot.notifier import Sent
 from bot.services.cart import cart_view
 from bot.shop import Shop
@@ -47,7 +48,11 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                 view = cart_view(cart, shop.settings.currency)
             if customer is None or view.is_empty:
                 continue
-            outcome = (await shop.notifier.send(customer.telegram_id, texts.reminder(view))).outcome
+            language = i18n.choose(
+                customer.language, customer.language_code, shop.settings.default_language
+            )
+            notice = texts.reminder(i18n.translator(language), view)
+            outcome = (await shop.notifier.send(customer.telegram_id, notice)).outcome
             if outcome is Sent.SENT:
                 sent += 1
                 continue

@@ -16,6 +16,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from bot import i18n
 from bot.notifier import Sent
 from bot.shop import Shop
 from bot.store.models import utcnow
@@ -41,7 +42,17 @@ async def tell_waiting_shoppers(shop: Shop) -> int:
         if not taken:
             return told
         for waiting in taken:
-            sent = await shop.notifier.send(waiting.telegram_id, texts.back_in_stock(waiting))
+            sent = await shop.notifier.send(
+                waiting.telegram_id,
+                texts.back_in_stock(
+                    i18n.translator(
+                        i18n.choose(
+                            waiting.language, waiting.language_code, shop.settings.default_language
+                        )
+                    ),
+                    waiting,
+                ),
+            )
             async with shop.store.uow() as uow:
                 await uow.restock.drop(waiting.subscription_id, claim)
                 if sent.outcome is Sent.BLOCKED:

@@ -12,9 +12,11 @@ import logging
 from telegram import Bot, LabeledPrice, ShippingOption, Update
 from telegram.error import TelegramError
 
+from bot import i18n
 from bot.config import Settings
 from bot.context import ShopContext
 from bot.conversation.screens import InvoiceScreen, InvoiceSentScreen, PaymentRefusedScreen
+from bot.i18n import N_, Translator
 from bot.payments.invoice import build_invoice
 from bot.payments.shipping import ShippingChoice
 from bot.services.order_summary import OrderSummary, lines_text
@@ -23,7 +25,7 @@ from bot.views.replies import answer_button, say
 
 log = logging.getLogger(__name__)
 
-UNMATCHED = (
+UNMATCHED = N_(
     "We received your payment but could not match it to an order. "
     "The shop has been alerted and will sort it out with you."
 )
@@ -33,7 +35,9 @@ async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen
     """Take older invoices away, then send this one; its message id, or None if Telegram
     refused it."""
     await retire_invoices(context, chat_id, screen.replaced_invoices)
-    invoice = build_invoice(screen.order, context.shop.settings, photo_url=screen.photo_url)
+    invoice = build_invoice(
+        screen.order, context.shop.settings, i18n.current(), photo_url=screen.photo_url
+    )
     try:
         message = await invoice.send(context.bot, chat_id)
     except TelegramError as exc:
@@ -45,7 +49,7 @@ async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen
 async def invoice_link(bot: Bot, settings: Settings, screen: InvoiceScreen) -> str | None:
     """The order's invoice as a link for the storefront's openInvoice; None if Telegram
     refused it (the caller lets the hold go, as for an invoice that could not be sent)."""
-    invoice = build_invoice(screen.order, settings, photo_url=screen.photo_url)
+    invoice = build_invoice(screen.order, settings, i18n.current(), photo_url=screen.photo_url)
     try:
         return await invoice.create_link(bot)
     except TelegramError as exc:
@@ -68,9 +72,10 @@ async def show_payment_step(
 ) -> None:
     """A note under the order summary, then the Pay button stops spinning."""
     toast = None
+    tr = i18n.current()
     if isinstance(screen, InvoiceSentScreen):
-        text = reserved_text(screen.order_id, screen.hold_minutes)
-        toast = "Invoice sent below."
+        text = reserved_text(tr, screen.order_id, screen.hold_minutes)
+        toast = tr._("Invoice sent below.")
     else:
         text = screen.reason
     await say(context, chat_id, text)
@@ -89,14 +94,15 @@ def payment_answer(taken: TakenPayment) -> str | None:
     """What the shopper is told of a payment: the receipt, or what went wrong (None for a
     payment delivered twice: the first delivery answered)."""
     outcome = taken.outcome
+    tr = i18n.current()
     if outcome.kind == "duplicate":
         return None
     if outcome.kind == "unknown_order" or outcome.order is None:
-        return UNMATCHED
+        return tr._(UNMATCHED)
     if taken.apology is not None:
         return taken.apology
     downloads = taken.delivery is not None and bool(taken.delivery.downloads)
-    return receipt_text(outcome.order, taken.review_reason is not None, downloads)
+    return receipt_text(tr, outcome.order, taken.review_reason is not None, downloads)
 
 
 def shipping_options(choices: list[ShippingChoice]) -> list[ShippingOption]:
@@ -104,35 +110,48 @@ def shipping_options(choices: list[ShippingChoice]) -> list[ShippingOption]:
 
 
 def receipt_text(
-    order: OrderSummary, under_review: bool = False, downloads_follow: bool = False
+    tr: Translator, order: OrderSummary, under_review: bool = False, downloads_follow: bool = False
 ) -> str:
     """The shopper's confirmation: order number, lines, total, and what happens next.
 
     `downloads_follow`: the order's digital items are sent right after this message.
     """
     if order.needs_shipping:
-        nxt = "We're packing your order and will message you here when it ships."
+        nxt = tr._("We're packing your order and will message you here when it ships.")
         if downloads_follow:
-            nxt += " Your digital items follow below."
+            nxt += " " + tr._("Your digital items follow below.")
     elif downloads_follow:
-        nxt = "Your digital items follow below."
+        nxt = tr._("Your digital items follow below.")
     else:
-        nxt = "The shop will send your digital items here shortly."
+        nxt = tr._("The shop will send your digital items here shortly.")
+    status = (
+        tr._("/orders shows its status any time and sends the downloads again.")
+        if downloads_follow
+        else tr._("/orders shows its status any time.")
+    )
     text = (
-        f"✅ Payment received, thank you!\n\nOrder #{order.order_id}\n{lines_text(order)}\n\n"
-        f"What happens next: {nxt}\n/orders shows its status any time"
-        + (" and sends the downloads again." if downloads_follow else ".")
+        tr._("✅ Payment received, thank you!")
+        + "\n\n"
+        + tr._("Order #{order_id}", order_id=order.order_id)
+        + f"\n{lines_text(order, tr)}\n\n"
+        + tr._("What happens next: {next}", next=nxt)
+        + f"\n{status}"
     )
     if under_review:
-        text += (
-            "\n\nWe're double-checking the payment with our provider "
+        text += "\n\n" + tr._(
+            "We're double-checking the payment with our provider "
             "and will message you if anything is needed."
         )
     return text
 
 
-def reserved_text(order_id: int, minutes: int) -> str:
-    return (
-        f"⏳ The items of order #{order_id} are held for you for {minutes} minutes. "
-        "Tap Pay on the invoice to finish; /cancel lets them go."
+def reserved_text(tr: Translator, order_id: int, minutes: int) -> str:
+    return tr.ngettext(
+        "⏳ The items of order #{order_id} are held for you for {count} minute. "
+        "Tap Pay on the invoice to finish; /cancel lets them go.",
+        "⏳ The items of order #{order_id} are held for you for {count} minutes. "
+        "Tap Pay on the invoice to finish; /cancel lets them go.",
+        minutes,
+        order_id=order_id,
+        count=minutes,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,9 @@ class Waiting:
     title: str
     price: int
     currency: str
+    language: str | None = None  # the shopper's choice (/language)
+    language_code: str | None = None  # their Telegram language
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
 
 class RestockRepository:
@@ -87,6 +91,9 @@ class RestockRepository:
                 Product.title,
                 Product.price,
                 Product.currency,
+                Customer.language,
+                Customer.language_code,
+                Product.translations,
             )
             .join(Customer, Customer.id == RestockSubscription.customer_id)
             .join(Product, Product.id == RestockSubscription.product_id)
