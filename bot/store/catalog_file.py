@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.i18n import LANGUAGES
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
 OPTIONAL_FIELDS = ("active", "digital", "download")
-CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+# Title, description and category in the shop's other languages: title_ru, description_ru, ...
+TRANSLATED_FIELDS = tuple(
+    f"{field}_{language}"
+    for language in LANGUAGES
+    if language != "en"
+    for field in ("title", "description", "category")
+)
+CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *TRANSLATED_FIELDS)
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
@@ -41,6 +49,17 @@ class CatalogRow:
     active: bool = True
     digital: bool = False
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
+    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...}
+    # None: the row says nothing of translations (kept as they are); {}: it gives none.
+    translations: dict[str, dict[str, str]] | None = None
+    category_translations: dict[str, str] | None = None
+
+    @property
+    def translated_text(self) -> str:
+        """The words of the translations, for the search index."""
+        return " ".join(
+            text for fields in (self.translations or {}).values() for text in fields.values()
+        )
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,7 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
     def bad(field: str, message: str) -> None:
         errors.append(RowError(line, sku, field, message))
 
+    item, translations = _split_languages(item)
     for field in REQUIRED_FIELDS:
         value = item.get(field)
         blank = isinstance(value, str) and not value.strip() and field != "photo"
@@ -219,9 +239,64 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             active=flags["active"],
             digital=flags["digital"],
             download=download,
+            translations=_product_texts(translations),
+            category_translations=_category_texts(translations),
         ),
         [],
     )
+
+
+_TRANSLATED = ("title", "description", "category")
+
+
+def _product_texts(
+    translations: dict[str, dict[str, str]] | None,
+) -> dict[str, dict[str, str]] | None:
+    """A product's own translations ({} : the row gives none; None: it says nothing of them)."""
+    if translations is None:
+        return None
+    found = {
+        language: {k: v for k, v in fields.items() if k != "category"}
+        for language, fields in translations.items()
+    }
+    return {language: fields for language, fields in found.items() if fields}
+
+
+def _category_texts(translations: dict[str, dict[str, str]] | None) -> dict[str, str] | None:
+    if translations is None:
+        return None
+    return {
+        language: fields["category"]
+        for language, fields in translations.items()
+        if "category" in fields
+    }
+
+
+def _split_languages(
+    item: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, dict[str, str]] | None]:
+    """Title, description and category per language, given as {"en": ..., "ru": ...} or as
+    title_ru / description_es / category_ru columns: the plain value (English, or the first
+    given) stays the product's own, the others become its translations. None: the row has no
+    such field at all (an older file), so what is stored is kept."""
+    plain = dict(item)
+    translations: dict[str, dict[str, str]] = {}
+    given = any(column in item for column in TRANSLATED_FIELDS)
+    for field in _TRANSLATED:
+        value = item.get(field)
+        if isinstance(value, Mapping):
+            given = True
+            texts = {str(k).lower(): str(v).strip() for k, v in value.items() if v}
+            base = texts.pop("en", None) or next(iter(texts.values()), "")
+            plain[field] = base
+            for language, text in texts.items():
+                if text != base:
+                    translations.setdefault(language, {})[field] = text
+        for language in LANGUAGES:
+            text = str(item.get(f"{field}_{language}") or "").strip()
+            if text and language != "en":
+                translations.setdefault(language, {})[field] = text
+    return plain, translations if given else None
 
 
 def _check_download(raw: Any, digital: bool, bad: Callable[[str, str], None]) -> str | None:
@@ -288,6 +363,13 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
     """
     report = ImportReport([], [], [])
     category_ids = await uow.categories.ensure({slugify(r.category): r.category for r in rows})
+    await uow.categories.translate(
+        {
+            slugify(r.category): r.category_translations
+            for r in rows
+            if r.category_translations is not None
+        }
+    )
     created: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
     for chunk in _chunks(rows):
@@ -296,7 +378,8 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             values = _product_values(row, category_ids[slugify(row.category)])
             current = existing.get(row.sku)
             if current is None:
-                created.append({"sku": row.sku, **values})
+                new = {"translations": None, "translated_text": ""} | values  # one shape
+                created.append({"sku": row.sku, **new})
                 report.created.append(row.sku)
             elif changed := _changes(current, values):
                 updated.append({"id": current.id, **changed})
@@ -317,7 +400,7 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
 
 
 def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "title": row.title,
         "description": row.description,
         "category_id": category_id,
@@ -329,6 +412,10 @@ def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
         "is_digital": row.digital,
         "download": row.download,
     }
+    if row.translations is not None:
+        values["translations"] = row.translations or None
+        values["translated_text"] = row.translated_text
+    return values
 
 
 def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -345,6 +432,18 @@ def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
     if "download" in changed:
         changed["download_file_id"] = None
     return changed
+
+
+def _translated_columns(product: Product) -> list[str]:
+    """The TRANSLATED_FIELDS of a product (its category loaded), in their order."""
+    values: list[str] = []
+    for column in TRANSLATED_FIELDS:
+        field, language = column.rsplit("_", 1)
+        if field == "category":
+            values.append((product.category.translations or {}).get(language, ""))
+        else:
+            values.append((product.translations or {}).get(language, {}).get(field, ""))
+    return values
 
 
 def rows_to_csv(products: Iterable[Product]) -> bytes:
@@ -366,6 +465,7 @@ def rows_to_csv(products: Iterable[Product]) -> bytes:
                 str(p.is_active).lower(),
                 str(p.is_digital).lower(),
                 p.download or "",
+                *_translated_columns(p),
             ]
         )
     return out.getvalue().encode()

@@ -180,3 +180,32 @@ async def test_a_generated_catalog_ranks_as_the_python_search_did(
             pages = (await catalog.search(uow, query)).pages
         found = [title for page in range(pages) for title in await _titles(store, query, page)]
         assert found == _reference_ranking(rows, query), query
+
+
+async def test_products_are_found_by_their_names_in_every_language(shopfront: Shopfront) -> None:
+    """data/catalog.json names its products in Russian and Spanish too (title_ru, title_es):
+    those words are in the text index, typos forgiven as in English."""
+    assert await _titles(shopfront.store, "кружка") == ["Stoneware Mug 350ml"]
+    assert await _titles(shopfront.store, "taza gres") == ["Stoneware Mug 350ml"]
+    assert await _titles(shopfront.store, "чайнек") == ["Gooseneck Kettle 1L"]  # a typo
+    assert "Gooseneck Kettle 1L" in await _titles(shopfront.store, "hervidor")
+
+
+SEED_ROWS = json.loads(Path("data/catalog.json").read_text(encoding="utf-8"))
+
+
+async def test_a_new_translation_is_found_at_once(shopfront: Shopfront, tmp_path: Path) -> None:
+    rows = [dict(row) for row in SEED_ROWS]
+    mug = next(row for row in rows if row["sku"] == "KIT-MUG-CER")
+    mug["title"] = {"en": mug["title"], "ru": "Фарфоровая кружка", "es": "Jarra de barro"}
+    del mug["title_ru"], mug["title_es"]
+    await seed_catalog(shopfront.store, rows_from(mug, tmp_path))
+    assert await _titles(shopfront.store, "фарфоровая") == ["Stoneware Mug 350ml"]
+    assert await _titles(shopfront.store, "jarra") == ["Stoneware Mug 350ml"]
+    assert await _titles(shopfront.store, "taza") == []  # the old Spanish name is gone
+
+
+def rows_from(row: dict[str, object], folder: Path) -> Path:
+    path = folder / "one.json"
+    path.write_text(json.dumps([row]), encoding="utf-8")
+    return path

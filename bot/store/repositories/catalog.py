@@ -43,6 +43,17 @@ class CategoryRepository:
             ids[slug] = category.id
         return ids
 
+    async def translate(self, translations_by_slug: dict[str, dict[str, str]]) -> None:
+        """Category titles in other languages, from the catalog file."""
+        if not translations_by_slug:
+            return
+        for category in await self.list_all():
+            if category.slug not in translations_by_slug:
+                continue
+            found = translations_by_slug[category.slug] or None
+            if category.translations != found:
+                category.translations = found
+
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 

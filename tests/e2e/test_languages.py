@@ -1,0 +1,114 @@
+"""The shop in Russian and Spanish: the language is the shopper's, chosen or from Telegram."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import catalog_path
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+
+# English words of the catalogs' texts (msgids): none may show in a Russian or Spanish reply.
+# Product data (titles from the catalog file) is not among them.
+ALLOWED = {"SKU", "UTC", "CSV", "Telegram", "Stars"}
+
+
+def _english_words() -> set[str]:
+    template = catalog_path("en").parent.parent.parent / "messages.pot"
+    with Path(template).open("rb") as file:
+        ids = [m.id for m in read_po(file) if m.id]
+    words: set[str] = set()
+    for msgid in ids:
+        for text in msgid if isinstance(msgid, tuple) else (msgid,):
+            text = re.sub(r"\{\w+\}|<[^>]+>|/\w+", " ", text)
+            words |= {w for w in re.findall(r"[A-Za-z]{4,}", text)}
+    return words - ALLOWED
+
+
+ENGLISH = _english_words()
+
+
+def _english_in(user: FakeUser, language: str) -> set[str]:
+    """English words of the catalogs in what the bot wrote: texts, captions, buttons and the
+    invoice's title and description (commands such as /orders aside)."""
+    parts: list[str] = []
+    for m in user.messages:
+        parts += [m.text or ""] + [b.label for b in m.all_buttons]
+        if m.invoice is not None:
+            parts += [str(m.invoice.get("title")), str(m.invoice.get("description"))]
+    said = re.sub(r"/\w+", " ", "\n".join(parts))
+    same = {"es": {"Total"}}.get(language, set())  # spelt alike in Spanish
+    return {w for w in re.findall(r"[A-Za-z]{4,}", said) if w in ENGLISH - same}
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("ru", ("Каталог", "Кухня", "Кружка", "В корзину", "Корзина (2)", "Оформить", "Оплатить")),
+        (
+            "es",
+            ("Catálogo", "Cocina", "Taza", "Añadir al carrito", "Carrito (2)", "Pagar ·", "Pagar "),
+        ),
+    ],
+)
+async def test_the_whole_purchase_in_another_language_has_no_english_left(
+    harness: ShopHarness, language: str, labels: tuple[str, ...]
+) -> None:
+    catalog, kitchen, mug, add, cart, checkout, pay = labels
+    alice = harness.user(1201, "Alice", language_code=language)
+    await alice.send("/start")
+    await alice.wait_for("Alice")
+    await alice.press(catalog)
+    await alice.press(kitchen)
+    await alice.press(mug)
+    await alice.press("➕")
+    await alice.press(add)
+    await alice.press(cart)
+    await alice.press(checkout)
+    await alice.press(pay)
+    await alice.wait_for(lambda m: m.invoice is not None)
+    await alice.pay()
+    receipt = await alice.wait_for("✅")
+    assert ("Оплата получена" if language == "ru" else "Pago recibido") in (receipt.text or "")
+    await alice.send("/orders")
+    await alice.wait_for("📦")
+    assert _english_in(alice, language) == set()
+
+
+async def test_an_unknown_telegram_language_gets_the_shops_default(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, default_language="es") as h:
+        bob = h.user(1301, "Bob", language_code="pt-BR")
+        await bob.send("/start")
+        assert "Bienvenido a la tienda, Bob" in ((await bob.wait_for("Bob")).text or "")
+        carla = h.user(1302, "Carla", language_code="ru")
+        await carla.send("/start")
+        await carla.wait_for("Добро пожаловать в магазин, Carla")
+
+
+async def test_language_lets_the_shopper_choose_and_it_is_kept(harness: ShopHarness) -> None:
+    alice = harness.user(1401, "Alice", language_code="en")
+    await alice.send("/language")
+    await alice.wait_for("Choose your language")
+    await alice.press("Русский")
+    await alice.wait_for("Теперь я говорю")
+    await alice.send("/cart")
+    await alice.wait_for("Ваша корзина пуста")
+    await alice.send("/language")
+    await alice.wait_for("Выберите язык")
+    await alice.press("Español")
+    await alice.send("/help")
+    await alice.wait_for("Soy el asistente de la tienda")
+
+
+async def test_the_command_menu_is_published_in_each_language(harness: ShopHarness) -> None:
+    standin = harness.standin
+    menus = {code: dict(standin.menu_of(1501, code)) for code in ("en", "ru", "es", "pt")}
+    assert menus["en"]["cart"] == "Your cart"
+    assert menus["ru"]["cart"] == "Ваша корзина"
+    assert menus["es"]["cart"] == "Tu carrito"
+    assert menus["pt"]["cart"] == "Your cart"  # everyone else: DEFAULT_LANGUAGE's
+    assert "language" in menus["ru"]

@@ -1,0 +1,97 @@
+"""Message catalogs: every text translated, plural forms right, money per locale."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+from bot.i18n import catalog_path, choose, translator
+from bot.money import format_money
+
+TEMPLATE = catalog_path("en").parent.parent.parent / "messages.pot"
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def _template_ids() -> list[str | tuple[str, ...]]:
+    with TEMPLATE.open("rb") as file:
+        return [m.id for m in read_po(file) if m.id]
+
+
+@pytest.mark.parametrize("language", ["ru", "es"])
+def test_every_text_of_the_template_is_translated(language: str) -> None:
+    """A text added to the code and extracted (pybabel extract) but not translated fails
+    here: every msgid of messages.pot has a non-empty msgstr, every plural form filled,
+    with the same placeholders as the English."""
+    with catalog_path(language).open("rb") as file:
+        catalog = read_po(file, locale=language)
+    missing, broken = [], []
+    for msgid in _template_ids():
+        message = catalog.get(msgid)
+        forms = (
+            list(message.string)
+            if message and isinstance(message.string, tuple)
+            else [message.string if message else ""]
+        )
+        if message is None or message.fuzzy or not all(forms):
+            missing.append(msgid)
+            continue
+        if isinstance(msgid, tuple) and len(forms) != catalog.num_plurals:
+            broken.append(msgid)
+        english = set(PLACEHOLDER.findall(msgid[0] if isinstance(msgid, tuple) else msgid))
+        if any(set(PLACEHOLDER.findall(form)) - english for form in forms):
+            broken.append(msgid)
+    assert missing == []
+    assert broken == []
+
+
+def test_the_template_holds_every_text_of_the_code() -> None:
+    """messages.pot is up to date: extracting again finds no text it lacks."""
+    from babel.messages.extract import extract_from_dir
+
+    root = catalog_path("en").parent.parent.parent.parent
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    found = {
+        m[2] if isinstance(m[2], str) else m[2][0]
+        for m in extract_from_dir(str(root), keywords=keywords, method_map=[("**.py", "python")])
+    }
+    known = {m if isinstance(m, str) else m[0] for m in _template_ids()}
+    assert found - known == set()
+
+
+@pytest.mark.parametrize(
+    ("count", "word"), [(1, "товар"), (2, "товара"), (5, "товаров"), (21, "товар"), (11, "товаров")]
+)
+def test_russian_plural_forms(count: int, word: str) -> None:
+    tr = translator("ru")
+    label = tr.ngettext(
+        "Order #{order_id} ({count} item)",
+        "Order #{order_id} ({count} items)",
+        count,
+        order_id=7,
+        count=count,
+    )
+    assert label == f"Заказ №7 ({count} {word})"
+
+
+def test_money_is_written_as_each_language_writes_it() -> None:
+    assert format_money(123450, "EUR", "en") == "€1,234.50"
+    assert format_money(123450, "EUR", "ru") == "1\xa0234,50\xa0€"
+    assert format_money(123450, "EUR", "es") == "1.234,50\xa0€"
+    assert format_money(1250, "USD", "ru") == "12,50\xa0$"
+    assert translator("es").money(150, "XTR") == "⭐ 150"
+
+
+def test_the_language_is_the_choice_then_telegrams_then_the_shops() -> None:
+    assert choose("es", "ru", "en") == "es"
+    assert choose(None, "es-AR", "en") == "es"
+    assert choose(None, "pt-BR", "ru") == "ru"  # not a language of the shop: the default
+    assert choose(None, None, "en") == "en"
+    assert i18n.normalize("RU") == "ru"
+
+
+def test_a_text_without_translation_reads_in_english() -> None:
+    assert translator("ru")._("Not a catalog text {n}", n=3) == "Not a catalog text 3"
+    assert translator("pt")._("🛒 Cart") == "🛒 Cart"  # pt: English
