@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import Translator
 from bot.services.order_summary import OrderSummary, lines_text
 from bot.store.models import Product
 
@@ -62,10 +63,12 @@ def failed_delivery(order_id: int, titles: list[str]) -> str:
     )
 
 
-def invoice_expired(order_id: int) -> str:
-    return (
-        f"⌛ The invoice for order #{order_id} expired and the items went back on the shelf. "
-        "Your /cart is still there whenever you want to check out again."
+def invoice_expired(tr: Translator, order_id: int) -> str:
+    """To the shopper, in their language."""
+    return tr._(
+        "⌛ The invoice for order #{order_id} expired and the items went back on the shelf. "
+        "Your /cart is still there whenever you want to check out again.",
+        order_id=order_id,
     )
 
 
@@ -82,12 +85,13 @@ def low_stock(threshold: int, products: list[Product]) -> str:
     )
 
 
-def stock_gone(order_id: int, refunded: str | None) -> str:
+def stock_gone(tr: Translator, order_id: int, refunded: str | None) -> str:
     """The shopper's apology when a late payment found the goods sold out."""
-    opening = (
-        f"😔 Sorry: the hold on order #{order_id} expired and the items sold out before "
-        "your payment arrived."
+    opening = tr._(
+        "😔 Sorry: the hold on order #{order_id} expired and the items sold out before "
+        "your payment arrived.",
+        order_id=order_id,
     )
     if refunded is None:
-        return opening + " We'll refund you in full; the shop has been alerted."
-    return opening + f" We refunded {refunded} in full."
+        return opening + " " + tr._("We'll refund you in full; the shop has been alerted.")
+    return opening + " " + tr._("We refunded {amount} in full.", amount=refunded)

@@ -12,12 +12,14 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot import i18n
 from bot.context import ShopContext
+from bot.i18n import N_
 from bot.store import handling
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on our side. Please try again, or send /start."
+SORRY = N_("Sorry, something went wrong on our side. Please try again, or send /start.")
 
 
 async def on_error(update: object, context: ShopContext) -> None:
@@ -33,15 +35,16 @@ async def on_error(update: object, context: ShopContext) -> None:
         return
     if update.effective_chat is not None and update.effective_chat.type != "private":
         return  # the shop works in private chats; never apologise to a whole group
+    sorry = i18n.current()._(SORRY)
     try:
         if update.callback_query:
-            await update.callback_query.answer(SORRY, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.pre_checkout_query:
-            await update.pre_checkout_query.answer(ok=False, error_message=SORRY)
+            await update.pre_checkout_query.answer(ok=False, error_message=sorry)
         elif update.shipping_query:
-            await update.shipping_query.answer(ok=False, error_message=SORRY)
+            await update.shipping_query.answer(ok=False, error_message=sorry)
         elif update.effective_message and update.effective_chat:
-            await update.effective_message.reply_text(SORRY)
+            await update.effective_message.reply_text(sorry)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
 

@@ -9,19 +9,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot import i18n
 from bot.context import AnyApplication, ShopContext
 from bot.conversation.journey import EXPIRED
 from bot.handlers.shopper import show_current_view
+from bot.i18n import N_
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     if message and message.text:
         command = message.text.split()[0]
-        await message.reply_text(f"I don't know {command}. Send /help to see what I can do.")
+        await message.reply_text(
+            i18n.current()._(
+                "I don't know {command}. Send /help to see what I can do.", command=command
+            )
+        )
 
 
-UNREADABLE = (
+UNREADABLE = N_(
     "I can only read text and button taps, so I can't use that. "
     "Type what you're looking for (e.g. “mug”), or send /help to see what I can do."
 )
@@ -40,7 +46,7 @@ CONTENT_NOT_TEXT = (
 
 async def unreadable_message(update: Update, context: ShopContext) -> None:
     if update.effective_message:
-        await update.effective_message.reply_text(UNREADABLE)
+        await update.effective_message.reply_text(i18n.current()._(UNREADABLE))
 
 
 async def unknown_button(update: Update, context: ShopContext) -> None:

@@ -13,13 +13,15 @@ from __future__ import annotations
 from telegram import Chat, Message, Update
 from telegram.ext import TypeHandler
 
+from bot import i18n
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.guard import run_consuming
+from bot.i18n import N_
 
 GATE_GROUP = -3
 
-PRIVATE_ONLY = "🛍 I work in private chats only. Open https://t.me/{username} and press Start."
-EDIT_IGNORED = (
+PRIVATE_ONLY = N_("🛍 I work in private chats only. Open https://t.me/{username} and press Start.")
+EDIT_IGNORED = N_(
     "✏️ I only act on new messages, so I did nothing with that edit. "
     "Send it again as a new message if you meant it."
 )
@@ -39,11 +41,11 @@ async def gate(update: Update, context: ShopContext) -> None:
 
 async def _edit_ignored(update: Update, context: ShopContext) -> None:
     if update.edited_message is not None:
-        await update.edited_message.reply_text(EDIT_IGNORED)
+        await update.edited_message.reply_text(i18n.current()._(EDIT_IGNORED))
 
 
 async def _outside_private_chat(update: Update, context: ShopContext) -> None:
-    pointer = PRIVATE_ONLY.format(username=context.bot.username)
+    pointer = i18n.current()._(PRIVATE_ONLY, username=context.bot.username)
     if update.callback_query is not None:
         await update.callback_query.answer(pointer, show_alert=True)
     elif update.message is not None and _speaks_to_bot(update.message, context):

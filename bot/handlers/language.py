@@ -3,6 +3,9 @@
 Before any other handler (group -4) the reader is set from the update's Telegram
 `language_code` (else DEFAULT_LANGUAGE): gates, errors and admin replies speak it. A shopper's
 visit then refines it with the choice kept in customers.language (bot.conversation.journey).
+Payment updates (shipping and pre-checkout queries, the successful payment) have no visit
+before they answer, so for them the choice is read here: one small query, a few times per
+order, instead of one per update.
 """
 
 from __future__ import annotations
@@ -26,7 +29,18 @@ async def reader(update: Update, context: ShopContext) -> None:
     """This update is answered in its sender's Telegram language, until a visit knows better."""
     user = update.effective_user
     code = user.language_code if user is not None else None
-    i18n.use(i18n.choose(None, code, context.shop.settings.default_language))
+    chosen = None
+    if user is not None and _is_payment(update):
+        async with context.shop.store.reading() as uow:
+            customer = await uow.customers.get_by_telegram_id(user.id)
+        chosen = customer.language if customer is not None else None
+    i18n.use(i18n.choose(chosen, code, context.shop.settings.default_language))
+
+
+def _is_payment(update: Update) -> bool:
+    message = update.message
+    paid = message is not None and message.successful_payment is not None
+    return paid or update.shipping_query is not None or update.pre_checkout_query is not None
 
 
 async def language_command(update: Update, context: ShopContext) -> None:

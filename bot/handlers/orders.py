@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
+from bot import i18n
 from bot.callback_data import DownloadAgain, MyOrder, MyOrders
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
@@ -38,9 +39,13 @@ async def on_download(
         item = await deliveries.find(context.shop, who.user_id, data.order_id, data.line_id)
     except DownloadUnavailable:
         return await journey.current(context.shop, who, EXPIRED)
-    await answer_button(update, f"Sending {item.title}…")
+    tr = i18n.current()
+    await answer_button(update, tr._("Sending {title}…", title=item.title))
     if not await deliveries.send(context.shop, who.chat_id, item):
-        sorry = f"Sorry, I could not send {item.title} just now. Please try again in a while."
+        sorry = tr._(
+            "Sorry, I could not send {title} just now. Please try again in a while.",
+            title=item.title,
+        )
         await say(context, who.chat_id, sorry)
     return None
 

@@ -24,6 +24,9 @@ FEATURED_COUNT = 10  # in-stock products offered for an empty inline query
 _STOPWORDS_TEXT = (
     "a an and any are do for have i in is it me my of on or please show some the to want "
     "with you your need looking find buy what where how can get there this that"
+    # Russian and Spanish ("хочу купить кружку для чая", "busco una taza para té")
+    " и в во на для с со мне я хочу купить нужен нужна нужно найти покажите есть ищу"
+    " el la los las un una unos unas de del y o para con por quiero busco comprar necesito"
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 

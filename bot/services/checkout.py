@@ -14,7 +14,7 @@ caller's unit of work and never waits on Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import Settings
@@ -64,6 +64,8 @@ class ReleasedHold:
     order_id: int
     customer_telegram_id: int
     invoice_message_id: int | None
+    language: str | None = None  # the shopper's /language choice (known for expired holds)
+    language_code: str | None = None  # and their Telegram language
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ async def release_open_holds(
 async def release_expired_holds(uow: UnitOfWork, now: datetime) -> list[ReleasedHold]:
     """Every hold past its expiry released and its order cancelled."""
     return [
-        hold
+        replace(hold, language=order.customer.language, language_code=order.customer.language_code)
         for order in await uow.orders.expired_holds(now)
         if (hold := await release_hold(uow, order, order.customer.telegram_id, "invoice expired"))
     ]

@@ -29,6 +29,8 @@ class ThreadFacts:
     username: str | None
     order_id: int | None
     is_open: bool
+    language: str | None = None  # the shopper's /language choice
+    language_code: str | None = None  # and their Telegram language
 
     @classmethod
     def of(cls, thread: SupportThread) -> ThreadFacts:
@@ -40,6 +42,8 @@ class ThreadFacts:
             customer.username,
             thread.order_id,
             thread.status == OPEN,
+            customer.language,
+            customer.language_code,
         )
 
 

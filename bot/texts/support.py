@@ -4,7 +4,7 @@ between them (questions relayed to admins, answers relayed to the shopper)."""
 from __future__ import annotations
 
 from bot.callback_data import AskShop, CloseThread
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.notifier import Notice
 from bot.services.support import MessageFacts, ThreadFacts
 
@@ -44,55 +44,71 @@ CLOSE = N_("✅ Close conversation")
 ALREADY_CLOSED = N_("This conversation was closed already.")
 
 
-def who(thread: ThreadFacts) -> str:
+def who(tr: Translator, thread: ThreadFacts) -> str:
     """'Alice (@alice, id 1001)': enough to find the shopper."""
-    handle = f"@{thread.username}, " if thread.username else ""
-    return f"{thread.first_name or 'A shopper'} ({handle}id {thread.telegram_id})"
+    name = thread.first_name or tr._("A shopper")
+    if thread.username:
+        return tr._(
+            "{name} (@{username}, id {id})",
+            name=name,
+            username=thread.username,
+            id=thread.telegram_id,
+        )
+    return tr._("{name} (id {id})", name=name, id=thread.telegram_id)
 
 
-def question_head(thread: ThreadFacts) -> str:
-    about = f" about order #{thread.order_id}" if thread.order_id else ""
-    return f"💬 {who(thread)}{about}:"
+def question_head(tr: Translator, thread: ThreadFacts) -> str:
+    if thread.order_id:
+        return tr._(
+            "💬 {who} about order #{order_id}:", who=who(tr, thread), order_id=thread.order_id
+        )
+    return f"💬 {who(tr, thread)}:"
 
 
-def question(thread: ThreadFacts, message: MessageFacts) -> Notice:
+def question(tr: Translator, thread: ThreadFacts, message: MessageFacts) -> Notice:
     """A shopper's message as each admin gets it; replying to it answers the shopper."""
-    said = message.text or (PHOTO if message.photo else "")
+    said = message.text or (tr._(PHOTO) if message.photo else "")
     return Notice(
-        f"{question_head(thread)}\n{said}\n\n{QUESTION_FOOT}",
-        buttons=(((CLOSE, CloseThread(thread.thread_id)),),),
+        f"{question_head(tr, thread)}\n{said}\n\n{tr._(QUESTION_FOOT)}",
+        buttons=(((tr._(CLOSE), CloseThread(thread.thread_id)),),),
         photo=message.photo,
     )
 
 
-def answer(message: MessageFacts) -> Notice:
-    """An admin's answer as the shopper gets it."""
-    text = f"{ANSWER_HEAD}\n{message.text}" if message.text else ANSWER_HEAD
-    return Notice(text, buttons=(((REPLY, AskShop(0)),),), photo=message.photo)
+def answer(tr: Translator, message: MessageFacts) -> Notice:
+    """An admin's answer as the shopper gets it (in the shopper's language, `tr`)."""
+    head = tr._(ANSWER_HEAD)
+    text = f"{head}\n{message.text}" if message.text else head
+    return Notice(text, buttons=(((tr._(REPLY), AskShop(0)),),), photo=message.photo)
 
 
-def closed() -> Notice:
-    return Notice(CLOSED)
+def closed(tr: Translator) -> Notice:
+    return Notice(tr._(CLOSED))
 
 
-def answer_sent(thread: ThreadFacts) -> str:
-    return f"✅ Sent to {thread.first_name or 'the shopper'}."
+def _name(tr: Translator, thread: ThreadFacts) -> str:
+    return thread.first_name or tr._("the shopper")
 
 
-def answer_queued(thread: ThreadFacts) -> str:
-    return f"✉️ Your answer to {thread.first_name or 'the shopper'} is on its way."
+def answer_sent(tr: Translator, thread: ThreadFacts) -> str:
+    return tr._("✅ Sent to {name}.", name=_name(tr, thread))
 
 
-def answer_blocked(thread: ThreadFacts) -> str:
-    return f"⚠️ {who(thread)} has blocked the bot: your answer did not reach them."
+def answer_queued(tr: Translator, thread: ThreadFacts) -> str:
+    return tr._("✉️ Your answer to {name} is on its way.", name=_name(tr, thread))
 
 
-def answer_failed(thread: ThreadFacts) -> str:
-    return (
-        f"⚠️ Your answer could not be delivered to {who(thread)}: Telegram refused it. "
-        "Please try again in a while."
+def answer_blocked(tr: Translator, thread: ThreadFacts) -> str:
+    return tr._("⚠️ {who} has blocked the bot: your answer did not reach them.", who=who(tr, thread))
+
+
+def answer_failed(tr: Translator, thread: ThreadFacts) -> str:
+    return tr._(
+        "⚠️ Your answer could not be delivered to {who}: Telegram refused it. "
+        "Please try again in a while.",
+        who=who(tr, thread),
     )
 
 
-def thread_closed(thread: ThreadFacts) -> str:
-    return f"✅ Conversation with {who(thread)} closed; they have been told."
+def thread_closed(tr: Translator, thread: ThreadFacts) -> str:
+    return tr._("✅ Conversation with {who} closed; they have been told.", who=who(tr, thread))

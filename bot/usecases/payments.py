@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot import notices
+from bot import i18n, notices
 from bot.conversation import engine
+from bot.i18n import N_
 from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
@@ -45,7 +46,7 @@ PAYMENT_IN_FLIGHT_GRACE = timedelta(minutes=2)
 PRE_CHECKOUT_BUDGET_SECONDS = 7.0
 # The shopper's confirmation waits at most this long for Stripe; the job retries later.
 VERIFY_BUDGET_SECONDS = 6.0
-SORRY = "Something went wrong on our side and you have not been charged. Please try again."
+SORRY = N_("Something went wrong on our side and you have not been charged. Please try again.")
 
 
 class PaymentRefused(Exception):
@@ -104,26 +105,34 @@ class TakenPayment:
 async def _payable_order(
     uow: UnitOfWork, shop: Shop, *, user_id: int, payload: str
 ) -> tuple[InvoicePayload, Order]:
+    tr = i18n.current()  # the payer (bot.handlers.language reads their choice for payments)
     try:
         ids = verify_payload(payload, shop.settings.payload_secret)
     except InvalidPayload:
         raise PaymentRefused(
-            "This invoice is not valid. Please open your /cart and check out again."
+            tr._("This invoice is not valid. Please open your /cart and check out again.")
         ) from None
     if ids.user_id != user_id:
         raise PaymentRefused(
-            "This invoice was made for someone else. Open your own /cart to check out."
+            tr._("This invoice was made for someone else. Open your own /cart to check out.")
         )
     order = await uow.orders.get(ids.order_id)
     if order is None or order.customer.telegram_id != user_id:
-        raise PaymentRefused("We can't find this order. Please check out again from your /cart.")
+        raise PaymentRefused(
+            tr._("We can't find this order. Please check out again from your /cart.")
+        )
     if order.status != OrderStatus.AWAITING_PAYMENT:
         if order.status == OrderStatus.CANCELLED:
             raise PaymentRefused(
-                f"Order #{order.id} has expired or was cancelled. "
-                "Please check out again from your /cart."
+                tr._(
+                    "Order #{order_id} has expired or was cancelled. "
+                    "Please check out again from your /cart.",
+                    order_id=order.id,
+                )
             )
-        raise PaymentRefused(f"Order #{order.id} is already paid. See /orders.")
+        raise PaymentRefused(
+            tr._("Order #{order_id} is already paid. See /orders.", order_id=order.id)
+        )
     return ids, order
 
 
@@ -161,15 +170,21 @@ async def check_pre_checkout(
     now = now or utcnow()
     async with shop.store.uow() as uow:
         _, order = await _payable_order(uow, shop, user_id=user_id, payload=payload)
+        tr = i18n.current()
         if currency != order.currency:
             raise PaymentRefused(
-                f"This payment is in {currency}, but order #{order.id} is in {order.currency}. "
-                "Please check out again."
+                tr._(
+                    "This payment is in {currency}, but order #{order_id} is in {expected}. "
+                    "Please check out again.",
+                    currency=currency,
+                    order_id=order.id,
+                    expected=order.currency,
+                )
             )
         expected = _goods_total(order)
         if order.needs_shipping and order.currency != STARS:
             if not shipping_option_id:
-                raise PaymentRefused("Please choose a shipping option.")
+                raise PaymentRefused(tr._("Please choose a shipping option."))
             try:
                 choice = shipping_price(
                     shop.settings,
@@ -182,15 +197,27 @@ async def check_pre_checkout(
             expected += choice.price
         if total_amount != expected:
             raise PaymentRefused(
-                f"The amount {format_money(total_amount, currency)} does not match order "
-                f"#{order.id} ({format_money(expected, order.currency)}). Please check out again."
+                tr._(
+                    "The amount {amount} does not match order #{order_id} ({expected}). "
+                    "Please check out again.",
+                    amount=tr.money(total_amount, currency),
+                    order_id=order.id,
+                    expected=tr.money(expected, order.currency),
+                )
             )
         expires = order.hold_expires_at
         if order.hold_status != "held" or expires is None or expires <= now:
+            minutes = shop.settings.reservation_minutes
             raise PaymentRefused(
-                f"The items of order #{order.id} were held for you for "
-                f"{shop.settings.reservation_minutes} minutes and the hold has expired. "
-                "Please check out again from your /cart."
+                tr.ngettext(
+                    "The items of order #{order_id} were held for you for {count} minute and "
+                    "the hold has expired. Please check out again from your /cart.",
+                    "The items of order #{order_id} were held for you for {count} minutes and "
+                    "the hold has expired. Please check out again from your /cart.",
+                    minutes,
+                    order_id=order.id,
+                    count=minutes,
+                )
             )
         order.hold_expires_at = max(expires, now + PAYMENT_IN_FLIGHT_GRACE)
 
@@ -208,7 +235,7 @@ async def pre_checkout_answer(shop: Shop, **query: Any) -> str | None:
         return str(exc)
     except Exception:
         log.exception("pre-checkout check failed")
-        return SORRY
+        return i18n.current()._(SORRY)
     return None
 
 
@@ -340,8 +367,9 @@ async def settle_stock_gone(shop: Shop, order_id: int) -> str:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
     except OrderError as exc:
         await flag_for_review(shop, order_id, f"automatic refund failed: {exc}")
-        return notices.stock_gone(order_id, None)
-    return notices.stock_gone(order_id, format_money(refund.info.amount, refund.info.currency))
+        return notices.stock_gone(i18n.current(), order_id, None)
+    tr = i18n.current()
+    return notices.stock_gone(tr, order_id, tr.money(refund.info.amount, refund.info.currency))
 
 
 async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> TakenPayment:
@@ -423,7 +451,9 @@ async def release_expired_holds(shop: Shop, *, now: datetime | None = None) -> l
         chat_id = hold.customer_telegram_id
         if hold.invoice_message_id:
             await shop.notifier.remove_message(chat_id, hold.invoice_message_id)
-        await shop.notifier.notify(chat_id, notices.invoice_expired(hold.order_id))
+        language = i18n.choose(hold.language, hold.language_code, shop.settings.default_language)
+        expired = notices.invoice_expired(i18n.translator(language), hold.order_id)
+        await shop.notifier.notify(chat_id, expired)
         await _tell_chat(shop, chat_id, "payment_cancelled")
     return released
 

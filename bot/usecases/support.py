@@ -25,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import i18n
 from bot.conversation import engine
 from bot.conversation.machine import Step
 from bot.notifier import Sent
@@ -146,14 +147,18 @@ async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts, claim: s
     notifier = shop.notifier
     copies: list[tuple[int, int]] = []
     if message.kind == QUESTION:
-        notice = texts.question(thread, message)
+        notice = texts.question(i18n.translator(shop.settings.default_language), thread, message)
         for admin_id in notifier.admin_ids:
             sent = await notifier.send(admin_id, notice)
             if sent.outcome is Sent.SENT and sent.message_id is not None:
                 copies.append((admin_id, sent.message_id))
         outcome = Sent.SENT if copies else Sent.FAILED
     else:
-        notice = texts.answer(message) if message.kind == ANSWER else texts.closed()
+        language = i18n.choose(
+            thread.language, thread.language_code, shop.settings.default_language
+        )
+        tr = i18n.translator(language)  # the shopper's
+        notice = texts.answer(tr, message) if message.kind == ANSWER else texts.closed(tr)
         outcome = (await notifier.send(thread.telegram_id, notice)).outcome
     now = utcnow()
     async with shop.store.uow() as uow:
@@ -181,4 +186,5 @@ async def _report(shop: Shop, thread: ThreadFacts, message: MessageFacts, outcom
     )
     if message.kind == ANSWER and message.author is not None:
         problem = texts.answer_blocked if outcome is Sent.BLOCKED else texts.answer_failed
-        await shop.notifier.notify(message.author, problem(thread))
+        tr = i18n.translator(shop.settings.default_language)
+        await shop.notifier.notify(message.author, problem(tr, thread))

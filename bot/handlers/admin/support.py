@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import CloseThread
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
@@ -45,13 +46,14 @@ async def answer(update: Update, context: ShopContext) -> None:
     )
     acknowledgement = ACKNOWLEDGEMENTS.get(outcome.delivery) if outcome else None
     if outcome is not None and acknowledgement is not None:  # blocked, failed: told already
-        await reply(update, acknowledgement(outcome.thread))
+        await reply(update, acknowledgement(i18n.current(), outcome.thread))
 
 
 async def on_close(update: Update, context: ShopContext, data: CloseThread) -> None:
     closed = await support.close(context.shop, data.thread_id, admin_id=actor(update))
     if closed is None:
-        await answer_button(update, texts.ALREADY_CLOSED)
+        await answer_button(update, i18n.current()._(texts.ALREADY_CLOSED))
         return
-    await answer_button(update, texts.thread_closed(closed))
-    await reply(update, texts.thread_closed(closed))
+    said = texts.thread_closed(i18n.current(), closed)
+    await answer_button(update, said)
+    await reply(update, said)
