@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import LANGUAGES
 from bot.logging_setup import configure_logging
 from bot.store.catalog_file import CatalogError
 
@@ -181,13 +182,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    return demo.main(db_path=Path(args.db) if args.db else None, stars=args.stars)
+    return demo.main(
+        db_path=Path(args.db) if args.db else None, stars=args.stars, language=args.lang
+    )
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot import sandbox
 
-    return sandbox.main(db_path=Path(args.db) if args.db else None, stars=args.stars)
+    return sandbox.main(
+        db_path=Path(args.db) if args.db else None, stars=args.stars, language=args.lang
+    )
 
 
 def _demo_arguments(parser: argparse.ArgumentParser) -> None:
@@ -198,6 +203,12 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
         "--stars",
         action="store_true",
         help="a Telegram Stars shop (CURRENCY=XTR, data/catalog-stars.json, no provider token)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default="en",
+        help="the shopper's Telegram language: the bot answers in it (default: en)",
     )
 
 

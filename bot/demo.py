@@ -19,12 +19,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.i18n import LANGUAGES, Translator, translator
 from bot.logging_setup import configure_logging
 from bot.money import STARS, format_money
 from bot.standin.harness import DEFAULT_CATALOG, TEST_TOKEN, ShopHarness
 from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
+from bot.store.catalog_file import CatalogRow, load_file
 from bot.store.order_states import OrderStatus
 
 SHOPPER_ID, SHOPPER_NAME = 1001, "Alice"
@@ -63,10 +65,55 @@ class DemoPlan:
     """Digital items sent as documents right after the payment."""
     final_status: str = OrderStatus.PAID
     """Where the order ends: paid (goods to ship), or delivered (all digital, all sent)."""
+    language: str = "en"
+    """The shopper's Telegram language: the bot answers in it (en, ru, es)."""
 
     @property
     def stars(self) -> bool:
         return self.currency == STARS
+
+    @property
+    def tr(self) -> Translator:
+        return translator(self.language)
+
+    def label(self, message: str) -> str:
+        """A button's label in the shopper's language, up to its first placeholder: what the
+        script looks for ("🛍 Add to cart · {price}" -> "🛍 Add to cart")."""
+        text = self.tr._(message)
+        return text.split("{", 1)[0].rstrip(" ·").strip()
+
+    def in_language(self, language: str) -> DemoPlan:
+        """The same purchase for a shopper who reads `language`: the names the catalog file
+        gives in it, and prices as that language writes them."""
+        if language == self.language:
+            return self
+        tr = translator(language)
+        rows = load_file(self.catalog_path)
+
+        def named(english: str) -> tuple[str, CatalogRow]:
+            row = next(r for r in rows if r.title.startswith(english))
+            return tr.name(row.title, row.translations), row
+
+        def category(english: str) -> str:
+            row = next(r for r in rows if r.category == english)
+            return (row.category_translations or {}).get(language, english)
+
+        product, first = named(self.product)
+        second_product, _ = named(self.second_product)
+        unit = None
+        if self.second_unit is not None:
+            unit = (self.second_unit[0], tr.money(first.price * 2, first.currency))
+        return replace(
+            self,
+            language=language,
+            category=category(self.category),
+            product=product,
+            product_price=tr.money(first.price, first.currency),
+            second_category=category(self.second_category),
+            second_product=second_product,
+            second_item=second_product if language != "en" else self.second_item,
+            second_unit=unit,
+        )
 
 
 USD_DEMO = DemoPlan(
@@ -295,8 +342,9 @@ class ShopperScript:
         self.expect_reply()
 
     async def open_catalog(self) -> None:
-        if self.has_button("Catalog"):
-            await self.tap("Catalog")
+        catalog = self.plan.label("🛍 Catalog")
+        if self.has_button(catalog):
+            await self.tap(catalog)
         else:
             await self.send("/catalog")
         self.expect(self.plan.category)
@@ -314,7 +362,7 @@ class ShopperScript:
             raise AssertionError("the product view has no photo")
 
     async def add_product(self) -> None:
-        await self.tap("Add to cart")
+        await self.tap(self.plan.label("🛍 Add to cart · {price}"))
         self.expect_reply_or_toast()
 
     def expect_reply_or_toast(self) -> None:
@@ -331,7 +379,7 @@ class ShopperScript:
         await self.tap(self.plan.second_product)
         self.expect(self.plan.second_product)
         self.begin()
-        await self.tap("Add to cart")
+        await self.tap(self.plan.label("🛍 Add to cart · {price}"))
         self.expect_reply_or_toast()
 
     async def tap_in_row(self, message: Message, row_label: str, *labels: str) -> None:
@@ -353,14 +401,15 @@ class ShopperScript:
         if self.plan.second_unit is None:
             return
         self.begin()
-        await self.tap_in_row(cart, self.plan.product, "➕", "+")
+        # The cart's line buttons shorten long titles: the title's start finds the row.
+        await self.tap_in_row(cart, self.plan.product[:12], "➕", "+")
         self.expect(self.plan.second_unit[1])
 
     async def checkout(self) -> None:
-        await self.tap("Checkout")
+        await self.tap(self.plan.label("✅ Checkout · {total}"))
         if self.last_invoice() is None:
             self.begin()
-            await self.tap("Pay")
+            await self.tap(self.plan.label("💳 Pay {total}"))
         message = self.last_invoice()
         if message is None or message.invoice is None:
             raise AssertionError("no invoice arrived after Checkout and Pay")
@@ -386,7 +435,7 @@ class ShopperScript:
         if not result.ok:
             raise AssertionError(f"payment refused at {result.stage}: {result.error_message}")
         await self.settle()
-        self.expect("#")
+        self.expect(self.plan.label("Order #{order_id}"))
         documents = [m for m in self.changed() if m.document is not None]
         if len(documents) != self.plan.documents:
             raise AssertionError(
@@ -442,7 +491,7 @@ async def demo_shop(
     """The plan's shop running against a fresh stand-in, where the shopper and admin have chats."""
     async with BotApiStandIn() as standin:
         # Both have opened a chat with the bot before, so the admin gets the admin menu.
-        standin.user(SHOPPER_ID, SHOPPER_NAME)
+        standin.user(SHOPPER_ID, SHOPPER_NAME, language_code=plan.language)
         standin.user(ADMIN_ID, ADMIN_NAME)
         async with contextlib.AsyncExitStack() as stack:
             harness = ShopHarness(
@@ -525,11 +574,15 @@ def main(
     catalog_path: Path | None = None,
     *,
     stars: bool = False,
+    language: str = "en",
 ) -> int:
-    """The `demo` command (`--stars`: a Telegram Stars shop): 0 when the order was paid and
-    stock went down, else 1."""
+    """The `demo` command (`--stars`: a Telegram Stars shop; `--lang ru`: the shopper reads
+    Russian): 0 when the order was paid and stock went down, else 1."""
     stream = out or sys.stdout
-    plan = STARS_DEMO if stars else USD_DEMO
+    if language not in LANGUAGES:
+        print(f"--lang: one of {', '.join(LANGUAGES)}", file=sys.stderr)
+        return 2
+    plan = (STARS_DEMO if stars else USD_DEMO).in_language(language)
     quiet_logging()
     try:
         result = asyncio.run(

@@ -70,6 +70,8 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   page                         the link to the shop page (the Mini App) for whoever you are:
                                open it in a browser, it shares the cart with this chat
   /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
+  lang ru                      your Telegram app's language from now on: en, ru, es, or any
+                               other (the shop's DEFAULT_LANGUAGE); /language chooses in the bot
   buttons                      show the numbered buttons again
   help                         this help
   quit                         leave (Ctrl-D and Ctrl-C work too)
@@ -324,6 +326,8 @@ class Sandbox:
                 await self.current.user.send(rest.strip())
             elif command.lower() == "file" and rest.strip():
                 await self.send_file(rest.strip())
+            elif command.lower() == "lang" and rest.strip():
+                self.set_language(rest.strip())
             elif command.lower() == "reply" and rest.strip():
                 await self.reply(rest.strip())
             else:
@@ -347,6 +351,14 @@ class Sandbox:
             f"The shop page for {self.current.name}, in any browser on this machine "
             f"(it shares {self.current.name}'s cart with this chat):\n"
             f"  {storefront_link(self.h, self.current.user)}"
+        )
+
+    def set_language(self, code: str) -> None:
+        """What Telegram will say is the current person's language (`language_code`)."""
+        self.current.user.chat.user["language_code"] = code
+        self.write(
+            f"{self.current.name}'s Telegram is in {code!r} now "
+            "(a choice made with /language still wins)."
         )
 
     def switch(self, role: str) -> None:
@@ -436,12 +448,13 @@ async def run_sandbox(
     catalog_path: Path | None = None,
     plan: DemoPlan = USD_DEMO,
 ) -> None:
-    """Start the stand-in and the bot (the plan's shop), then chat until the person leaves."""
+    """Start the stand-in and the bot (the plan's shop), then chat until the person leaves;
+    the shopper's Telegram speaks the plan's language."""
     with tempfile.TemporaryDirectory(prefix="shopbot-sandbox-") as tmp:
         workdir = Path(tmp)
         async with BotApiStandIn() as standin:
             # Both people have opened a chat with the bot, so the admin gets the admin menu.
-            standin.user(SHOPPER_ID, SHOPPER_NAME)
+            standin.user(SHOPPER_ID, SHOPPER_NAME, language_code=plan.language)
             standin.user(ADMIN_ID, ADMIN_NAME)
             async with ShopHarness(
                 workdir,
@@ -456,11 +469,13 @@ async def run_sandbox(
                 await Sandbox(harness, terminal, out or sys.stdout).run()
 
 
-def main(db_path: Path | None = None, *, stars: bool = False) -> int:
-    """The `sandbox` command (`--stars`: a Telegram Stars shop); quit, Ctrl-D or Ctrl-C leave."""
+def main(db_path: Path | None = None, *, stars: bool = False, language: str = "en") -> int:
+    """The `sandbox` command (`--stars`: a Telegram Stars shop, `--lang ru`: the shopper's
+    Telegram is in Russian); quit, Ctrl-D or Ctrl-C leave."""
     quiet_logging()
+    plan = (STARS_DEMO if stars else USD_DEMO).in_language(language)
     try:
-        asyncio.run(run_sandbox(db_path, plan=STARS_DEMO if stars else USD_DEMO))
+        asyncio.run(run_sandbox(db_path, plan=plan))
     except KeyboardInterrupt:
         print("\nBye.")
     return 0

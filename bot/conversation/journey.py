@@ -333,7 +333,8 @@ def added_notice(
     tr: Translator, change: carts.CartChange, quantity: int, shown: int | None, currency: str
 ) -> str:
     """What the shopper is told after adding: a new price since they saw it is pointed out."""
-    notice = tr._("Added {quantity} × {title} to your cart.", quantity=quantity, title=change.title)
+    title = tr.name(change.title, change.translations)
+    notice = tr._("Added {quantity} × {title} to your cart.", quantity=quantity, title=title)
     if shown is not None and shown != change.unit_price:
         now, was = (tr.money(p, currency) for p in (change.unit_price, shown))
         notice += " " + tr._(
@@ -384,9 +385,10 @@ async def _edit_cart(v: Visit, change: Awaitable[carts.CartChange]) -> Screen:
 
 def changed_notice(tr: Translator, done: carts.CartChange) -> str:
     """What the shopper is told after changing a cart line."""
+    title = tr.name(done.title, done.translations)
     if done.quantity == 0:
-        return tr._("Removed {title}.", title=done.title)
-    return tr._("{title}: {quantity} in your cart.", title=done.title, quantity=done.quantity)
+        return tr._("Removed {title}.", title=title)
+    return tr._("{title}: {quantity} in your cart.", title=title, quantity=done.quantity)
 
 
 # ---------------------------------------------------------------- checkout
@@ -525,7 +527,7 @@ async def _wait_for(v: Visit, product_id: int, waiting: bool) -> Screen:
     else:
         await v.uow.restock.unwatch(v.customer_id, product_id)
     said = restock_texts.watching if waiting else restock_texts.stopped
-    notice = said(v.tr, card.title)
+    notice = said(v.tr, v.tr.name(card.title, card.translations))
     return await _product(v, product_id, 1, notice=notice, card=card, watching=waiting)
 
 

@@ -121,6 +121,7 @@ class CartChange:
     quantity: int
     cart_items: int
     cart: CartView | None = None
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
 
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
@@ -162,7 +163,12 @@ async def add_to_cart(
     ):
         raise CartChanged()
     return CartChange(
-        product_id, product.title, product.price, in_cart + quantity, items + quantity
+        product_id,
+        product.title,
+        product.price,
+        in_cart + quantity,
+        items + quantity,
+        translations=product.translations,
     )
 
 
@@ -198,19 +204,19 @@ async def _set_line(
     if quantity <= 0:
         if line is None:
             raise NotInCart()
-        quantity, title, price = 0, line.title, line.unit_price
+        quantity, title, price, names = 0, line.title, line.unit_price, line.translations
     else:
         product = await _sellable(uow, product_id)
         if quantity > in_cart:
             _check_stock(product, quantity, in_cart)
-        title, price = product.title, product.price
+        title, price, names = product.title, product.price, product.translations
     # The cart screen shows today's price, so the new quantity is quoted at it.
     quote = price if quantity > 0 else None
     if not await uow.carts.set_line(customer_id, product_id, in_cart, quantity, quoted_price=quote):
         raise CartChanged()
     items = cart.item_count - in_cart + quantity
     after = cart.with_quantity(product_id, quantity) if line is not None else None
-    return CartChange(product_id, title, price, quantity, items, after)
+    return CartChange(product_id, title, price, quantity, items, after, names)
 
 
 async def _sellable(uow: UnitOfWork, product_id: int) -> Product:

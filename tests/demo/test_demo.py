@@ -95,3 +95,24 @@ def test_demo_and_sandbox_are_listed_and_need_no_settings() -> None:
     help_text = build_parser().format_help()
     assert "demo" in help_text and "sandbox" in help_text
     assert not COMMANDS["demo"].needs_settings and not COMMANDS["sandbox"].needs_settings
+
+
+@pytest.mark.parametrize(
+    ("language", "seen"),
+    [
+        ("ru", ["Кухня", "Кружка керамическая 350 мл", "В корзину", "Оформить", "Оплата получена"]),
+        ("es", ["Cocina", "Taza de gres 350 ml", "Añadir al carrito", "Pagar", "Pago recibido"]),
+    ],
+)
+async def test_the_demo_plays_the_purchase_in_the_shoppers_language(
+    tmp_path: Path, language: str, seen: list[str]
+) -> None:
+    """`python -m bot demo --lang ru`: the same purchase, every bot text in Russian."""
+    out = io.StringIO()
+    plan = demo.USD_DEMO.in_language(language)
+    result = await run_demo(out, plan=plan)
+    transcript = out.getvalue()
+    assert result.order_status == OrderStatus.PAID
+    positions = [transcript.find(text) for text in seen]
+    assert -1 not in positions, dict(zip(seen, positions, strict=True))
+    assert "Add to cart" not in transcript and "Payment received" not in transcript
