@@ -82,7 +82,9 @@ def build_invoice(
     tr = tr or translator(None)
     stars = order.currency == STARS
     title = _clip(tr._("Order #{order_id}", order_id=order.order_id), InvoiceLimit.MAX_TITLE_LENGTH)
-    items = ", ".join(f"{line.quantity} × {line.title}" for line in order.lines)
+    items = ", ".join(
+        f"{line.quantity} × {tr.name(line.title, line.translations)}" for line in order.lines
+    )
     description = _clip(items or tr._("Your order"), InvoiceLimit.MAX_DESCRIPTION_LENGTH)
     if stars:
         count = sum(line.quantity for line in order.lines)
@@ -96,7 +98,10 @@ def build_invoice(
         prices = [LabeledPrice(label, order.total)]
     else:
         prices = [
-            LabeledPrice(_clip(f"{line.title} × {line.quantity}", MAX_LABEL), line.line_total)
+            LabeledPrice(
+                _clip(f"{tr.name(line.title, line.translations)} × {line.quantity}", MAX_LABEL),
+                line.line_total,
+            )
             for line in order.lines
         ]
         if order.discount_total:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
@@ -22,6 +23,7 @@ class OrderLineView:
     currency: str
     line_id: int = 0
     downloadable: bool = False  # a digital line of a paid order: /orders can send it again
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
     def line_total(self) -> int:
@@ -85,6 +87,7 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
                 line.currency,
                 line_id=line.id,
                 downloadable=line.id in downloadable,
+                translations=line.translations,
             )
             for line in order.lines
         ),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.store.models import Order
 from bot.store.order_states import status_label
@@ -18,6 +19,7 @@ class LineSummary:
     title: str
     unit_price: int
     quantity: int
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
     def line_total(self) -> int:
@@ -59,7 +61,14 @@ def summarize(order: Order) -> OrderSummary:
         status=order.status,
         currency=order.currency,
         lines=tuple(
-            LineSummary(line.product_id, line.sku, line.title, line.unit_price, line.quantity)
+            LineSummary(
+                line.product_id,
+                line.sku,
+                line.title,
+                line.unit_price,
+                line.quantity,
+                line.translations,
+            )
             for line in order.lines
         ),
         items_total=order.items_total,
@@ -76,6 +85,10 @@ def summarize(order: Order) -> OrderSummary:
     )
 
 
+# The names of the shipping options an order stores by id (bot.payments.shipping).
+SHIPPING_OPTIONS = {"standard": N_("standard"), "express": N_("express")}
+
+
 def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
     """ "2 × Stoneware Mug — $32.00" per line, then discount, shipping and total, in the
     reader's language (`tr`; English without one)."""
@@ -84,14 +97,18 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
     def money(amount: int) -> str:
         return tr.money(amount, order.currency)
 
-    rows = [f"{line.quantity} × {line.title} — {money(line.line_total)}" for line in order.lines]
+    rows = [
+        f"{line.quantity} × {tr.name(line.title, line.translations)} — {money(line.line_total)}"
+        for line in order.lines
+    ]
     if order.discount_total:
         rows.append(tr._("Discount: −{amount}", amount=money(order.discount_total)))
     if order.needs_shipping and order.shipping_option:
+        option = SHIPPING_OPTIONS.get(order.shipping_option)
         rows.append(
             tr._(
                 "Shipping ({option}): {amount}",
-                option=order.shipping_option,
+                option=tr._(option) if option else order.shipping_option,
                 amount=money(order.shipping_total),
             )
         )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
     text,
     true,
 )
@@ -233,10 +234,19 @@ class OrderLine(Base):
     gift_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
+    # Read for its names in other languages (Product.translations) where orders are shown.
+    product: Mapped[Product] = relationship(lazy="raise", viewonly=True)
 
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    @property
+    def translations(self) -> dict[str, Any] | None:
+        """The product's title in other languages, if the product was loaded with the line."""
+        if "product" in inspect(self).unloaded:
+            return None
+        return self.product.translations
 
 
 class OrderEvent(Base):

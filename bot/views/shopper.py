@@ -396,7 +396,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     ]
     for line in order.lines:
         total = tr.money(line.line_total, line.currency)
-        lines.append(f"{line.quantity} × {escape(line.title)} = {total}")
+        title = tr.name(line.title, line.translations)
+        lines.append(f"{line.quantity} × {escape(title)} = {total}")
     lines.append("")
     if order.shipping_total:
         lines.append(
@@ -413,7 +414,12 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         number = f"<code>{escape(order.tracking_number)}</code>"
         lines.append(tr._("Tracking number: {number}", number=number))
     rows = [
-        [button(f"⬇️ {line.title}", DownloadAgain(order.id, line.line_id))]
+        [
+            button(
+                f"⬇️ {tr.name(line.title, line.translations)}",
+                DownloadAgain(order.id, line.line_id),
+            )
+        ]
         for line in order.lines
         if line.downloadable
     ]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.store.models import Order, OrderEvent, utcnow
+from bot.store.models import Order, OrderEvent, OrderLine, utcnow
 from bot.store.order_states import IllegalOrderTransition, next_status
 
 
@@ -27,7 +27,7 @@ class OrderRepository:
 
     async def get(self, order_id: int, *, full: bool = True) -> Order | None:
         """The order with lines (and, if `full`, payments, events and customer) loaded."""
-        options = [selectinload(Order.lines)]
+        options = [selectinload(Order.lines).selectinload(OrderLine.product)]
         if full:
             options += [
                 selectinload(Order.payments),
