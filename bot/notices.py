@@ -27,39 +27,60 @@ def address_text(address: dict[str, Any] | None) -> str:
     return ", ".join(str(part) for part in parts if part)
 
 
-def new_order(order: OrderSummary, payer: str, address: dict[str, Any] | None) -> str:
-    text = f"🛒 New paid order #{order.order_id} from {payer}\n{lines_text(order)}"
+# Alerts to the admins take `tr`, the admins' language (Shop.admin_words).
+
+
+def new_order(
+    tr: Translator, order: OrderSummary, payer: str, address: dict[str, Any] | None
+) -> str:
+    text = tr._("🛒 New paid order #{order_id} from {payer}", order_id=order.order_id, payer=payer)
+    text += f"\n{lines_text(order, tr)}"
     if order.needs_shipping:
-        text += f"\nShip to: {address_text(address)}"
+        text += "\n" + tr._("Ship to: {address}", address=address_text(address))
     return text
 
 
-def needs_review(order_id: int, reason: str | None) -> str:
-    return (
-        f"⚠️ Order #{order_id} needs review: {reason or 'payment check failed'}.\n"
-        "Do not ship it until the payment is sorted out."
+def needs_review(tr: Translator, order_id: int, reason: str | None) -> str:
+    return tr._(
+        "⚠️ Order #{order_id} needs review: {reason}.\n"
+        "Do not ship it until the payment is sorted out.",
+        order_id=order_id,
+        reason=reason or tr._("payment check failed"),
     )
 
 
 def unmatched_payment(
-    payer: str, amount: int, currency: str, charge_id: str, note: str | None
+    tr: Translator, payer: str, amount: int, currency: str, charge_id: str, note: str | None
 ) -> str:
-    return f"⚠️ Unmatched payment from {payer}: {amount} {currency}, charge {charge_id} ({note})."
+    return tr._(
+        "⚠️ Unmatched payment from {payer}: {amount} {currency}, charge {charge_id} ({note}).",
+        payer=payer,
+        amount=amount,
+        currency=currency,
+        charge_id=charge_id,
+        note=note,
+    )
 
 
-def refunded_automatically(order_id: int, note: str | None) -> str:
-    return f"↩️ Order #{order_id} refunded automatically: {note}."
+def refunded_automatically(tr: Translator, order_id: int, note: str | None) -> str:
+    return tr._("↩️ Order #{order_id} refunded automatically: {note}.", order_id=order_id, note=note)
 
 
-def not_in_shop_currency(titles: list[str], currency: str) -> str:
-    return f"⚠️ {', '.join(titles)} is not priced in {currency}: shoppers cannot check it out."
+def not_in_shop_currency(tr: Translator, titles: list[str], currency: str) -> str:
+    return tr._(
+        "⚠️ {titles} is not priced in {currency}: shoppers cannot check it out.",
+        titles=", ".join(titles),
+        currency=currency,
+    )
 
 
-def failed_delivery(order_id: int, titles: list[str]) -> str:
-    return (
-        f"⚠️ Order #{order_id}: could not send {', '.join(titles)} to the shopper. "
+def failed_delivery(tr: Translator, order_id: int, titles: list[str]) -> str:
+    return tr._(
+        "⚠️ Order #{order_id}: could not send {titles} to the shopper. "
         "The order stays paid and /orders lets them download it again; you may want to "
-        "contact them."
+        "contact them.",
+        order_id=order_id,
+        titles=", ".join(titles),
     )
 
 
@@ -72,16 +93,23 @@ def invoice_expired(tr: Translator, order_id: int) -> str:
     )
 
 
-def low_stock_line(product: Product) -> str:
-    left = product.available
-    return f"{product.sku} · {product.title}: {left} left" + (
-        f" ({product.reserved} held)" if product.reserved else ""
+def low_stock_line(tr: Translator, product: Product) -> str:
+    left = tr._(
+        "{sku} · {title}: {count} left",
+        sku=product.sku,
+        title=product.title,
+        count=product.available,
     )
+    if product.reserved:
+        left += " " + tr._("({count} held)", count=product.reserved)
+    return left
 
 
-def low_stock(threshold: int, products: list[Product]) -> str:
-    return f"⚠️ Low stock (threshold {threshold}):\n" + "\n".join(
-        "• " + low_stock_line(p) for p in products
+def low_stock(tr: Translator, threshold: int, products: list[Product]) -> str:
+    return (
+        tr._("⚠️ Low stock (threshold {threshold}):", threshold=threshold)
+        + "\n"
+        + "\n".join("• " + low_stock_line(tr, p) for p in products)
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Settings
+from bot.i18n import Translator, translator
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.notifier import Notifier
@@ -54,6 +55,11 @@ class Shop:
             store=Store.from_url(settings.database_url),
             stripe=StripeGateway.from_settings(settings),
         )
+
+    @property
+    def admin_words(self) -> Translator:
+        """The language of alerts to the admins: the shop's DEFAULT_LANGUAGE."""
+        return translator(self.settings.default_language)
 
     def connect(self, bot: ShopBot) -> None:
         """Send through this bot: notices and alerts, deliveries, Stars refunds."""

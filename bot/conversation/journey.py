@@ -414,7 +414,7 @@ async def pay(shop: Shop, who: Shopper) -> Screen:
             placed = await place_order(uow, customer_id, who.user_id, settings, utcnow())
     except CartError as error:
         if isinstance(error, WrongCurrency):
-            alert = notices.not_in_shop_currency(error.titles, error.currency)
+            alert = notices.not_in_shop_currency(shop.admin_words, error.titles, error.currency)
             await shop.notifier.alert_admins(alert)
         return PaymentRefusedScreen(reason=error.said(i18n.current()))
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)

@@ -25,5 +25,5 @@ async def low_stock_alerts(shop: Shop, product_ids: Iterable[int]) -> list[str]:
         key=lambda p: p.sku,
     )
     if low:
-        await shop.notifier.alert_admins(notices.low_stock(threshold, low))
+        await shop.notifier.alert_admins(notices.low_stock(shop.admin_words, threshold, low))
     return [p.sku for p in low]

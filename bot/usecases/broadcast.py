@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot import i18n
 from bot.notifier import Sent
 from bot.services.admin_flows import Flow, new_flow
 from bot.shop import Shop
@@ -37,7 +38,12 @@ class BroadcastReport:
         return self.sent + self.blocked + self.failed
 
     def summary(self) -> str:
-        return f"{self.sent} sent, {self.blocked} blocked the bot, {self.failed} failed"
+        return i18n.current()._(
+            "{sent} sent, {blocked} blocked the bot, {failed} failed",
+            sent=self.sent,
+            blocked=self.blocked,
+            failed=self.failed,
+        )
 
 
 @dataclass(frozen=True)
@@ -65,14 +71,21 @@ async def start(shop: Shop, chat_id: int) -> Draft:
 
 async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Draft:
     """The admin's text, checked and kept for Send; NotBroadcastable says what is wrong."""
+    tr = i18n.current()
     if text is None or text.startswith("/"):
-        raise NotBroadcastable("I can broadcast only text. Send the message as text, or /cancel.")
+        raise NotBroadcastable(
+            tr._("I can broadcast only text. Send the message as text, or /cancel.")
+        )
     cleaned = text.strip()
     if not cleaned:
-        raise NotBroadcastable("The broadcast text is empty. Send the text to broadcast.")
+        raise NotBroadcastable(tr._("The broadcast text is empty. Send the text to broadcast."))
     if len(cleaned) > MAX_TEXT:
         raise NotBroadcastable(
-            f"That text has {len(cleaned)} characters; a message can hold {MAX_TEXT}. Shorten it."
+            tr._(
+                "That text has {count} characters; a message can hold {most}. Shorten it.",
+                count=len(cleaned),
+                most=MAX_TEXT,
+            )
         )
     flow.update(step="preview", text=cleaned)
     await admin_flows.save(shop, chat_id, flow)

@@ -31,7 +31,9 @@ async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
         log.warning(
             "order %s: %d of %d downloads failed", plan.order_id, len(failed), len(plan.downloads)
         )
-        await shop.notifier.alert_admins(notices.failed_delivery(plan.order_id, failed))
+        await shop.notifier.alert_admins(
+            notices.failed_delivery(shop.admin_words, plan.order_id, failed)
+        )
         return False
     if plan.completes_order:
         async with shop.store.uow() as uow:

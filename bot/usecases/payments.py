@@ -412,19 +412,25 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         charge = incoming.telegram_payment_charge_id
         amount, currency = incoming.total_amount, incoming.currency
         await alert(
-            notices.unmatched_payment(incoming.payer_name, amount, currency, charge, outcome.note)
+            notices.unmatched_payment(
+                shop.admin_words, incoming.payer_name, amount, currency, charge, outcome.note
+            )
         )
         return
     if outcome.kind == "stock_gone":
-        await alert(notices.refunded_automatically(order.order_id, outcome.note))
+        await alert(notices.refunded_automatically(shop.admin_words, order.order_id, outcome.note))
         return
     if taken.delivery is not None and taken.delivery.downloads:
         await deliveries.deliver(shop, chat_id, taken.delivery)
     await low_stock_alerts(shop, [line.product_id for line in order.lines])
     if taken.review_reason is not None:
-        await alert(notices.needs_review(order.order_id, taken.review_reason))
+        await alert(notices.needs_review(shop.admin_words, order.order_id, taken.review_reason))
     else:
-        await alert(notices.new_order(order, incoming.payer_name, incoming.shipping_address))
+        await alert(
+            notices.new_order(
+                shop.admin_words, order, incoming.payer_name, incoming.shipping_address
+            )
+        )
 
 
 async def _tell_chat(shop: Shop, chat_id: int, trigger: str) -> None:
@@ -462,7 +468,9 @@ async def retry_payment_checks(shop: Shop) -> None:
     """Check payments Stripe could not confirm at payment time; alert admins on a flag."""
     for outcome in await verify_pending(shop):
         if outcome.flagged:
-            await shop.notifier.alert_admins(notices.needs_review(outcome.order_id, outcome.note))
+            await shop.notifier.alert_admins(
+                notices.needs_review(shop.admin_words, outcome.order_id, outcome.note)
+            )
 
 
 UNMATCHED_STARS = "stars.unmatched"

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
+from bot import i18n
 from bot.callback_data import FlowCancel, FlowConfirm, FlowSkip, button
 from bot.services.admin_flows import Flow
 
@@ -68,5 +69,5 @@ def flow_buttons(flow: Flow, *, confirm: str | None = None, skip: str | None = N
         row.append(button(confirm, FlowConfirm(flow["id"])))
     if skip:
         row.append(button(skip, FlowSkip(flow["id"])))
-    row.append(button("✖️ Cancel", FlowCancel(flow["id"])))
+    row.append(button(i18n.current()._("✖️ Cancel"), FlowCancel(flow["id"])))
     return [row]

@@ -7,21 +7,28 @@ import logging
 from telegram import Message
 from telegram.error import BadRequest, TelegramError
 
+from bot import i18n
 from bot.context import ShopContext
+from bot.i18n import N_
 from bot.services.admin_flows import Flow
 from bot.usecases.broadcast import BroadcastReport, Draft
 from bot.views.admin import AdminView, flow_buttons
-from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
-STARTING = "📣 Broadcast starting…"
+STARTING = N_("📣 Broadcast starting…")
 
 
 def ask_text(draft: Draft) -> AdminView:
     return AdminView(
-        f"Send the text to broadcast to {plural(draft.audience, 'customer')} (those who have "
-        "not blocked the bot). You will see a preview first.",
+        i18n.current().ngettext(
+            "Send the text to broadcast to {count} customer (those who have not blocked the "
+            "bot). You will see a preview first.",
+            "Send the text to broadcast to {count} customers (those who have not blocked the "
+            "bot). You will see a preview first.",
+            draft.audience,
+            count=draft.audience,
+        ),
         flow_buttons(draft.flow),
     )
 
@@ -32,20 +39,36 @@ def refused(flow: Flow, problem: Exception) -> AdminView:
 
 def preview(draft: Draft) -> list[AdminView]:
     """A line saying who it goes to, then the text itself exactly as shoppers will see it."""
+    tr = i18n.current()
     count = draft.audience
+    confirm = tr._("📣 Send to {count}", count=count)
     return [
-        AdminView(f"Preview: this goes to {plural(count, 'customer')}."),
-        AdminView(draft.flow["text"], flow_buttons(draft.flow, confirm=f"📣 Send to {count}")),
+        AdminView(
+            tr.ngettext(
+                "Preview: this goes to {count} customer.",
+                "Preview: this goes to {count} customers.",
+                count,
+                count=count,
+            )
+        ),
+        AdminView(draft.flow["text"], flow_buttons(draft.flow, confirm=confirm)),
     ]
 
 
 async def show_progress(context: ShopContext, progress: Message, report: BroadcastReport) -> None:
-    await _edit(context, progress, f"📣 Broadcasting… {report.done}/{report.total}")
+    text = i18n.current()._("📣 Broadcasting… {done}/{total}", done=report.done, total=report.total)
+    await _edit(context, progress, text)
 
 
 async def show_done(context: ShopContext, progress: Message, report: BroadcastReport) -> None:
-    await _edit(context, progress, f"📣 Broadcast done: {report.done}/{report.total}")
-    await context.bot.send_message(progress.chat_id, f"📣 Broadcast finished: {report.summary()}.")
+    tr = i18n.current()
+    await _edit(
+        context,
+        progress,
+        tr._("📣 Broadcast done: {done}/{total}", done=report.done, total=report.total),
+    )
+    finished = tr._("📣 Broadcast finished: {summary}.", summary=report.summary())
+    await context.bot.send_message(progress.chat_id, finished)
 
 
 async def _edit(context: ShopContext, progress: Message, text: str) -> None:

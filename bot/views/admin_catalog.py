@@ -3,6 +3,7 @@ and previews, catalog file reports and the shop report."""
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.callback_data import AdminMenu, AdminProducts, FlowPickCategory, FlowPickField, button
 from bot.money import format_money
 from bot.notices import low_stock_line
@@ -183,7 +184,7 @@ def shop_report(stats: StoreStats) -> str:
         for i, t in enumerate(stats.top_products, 1)
     ] or ["(no sales yet)"]
     lines += ["", f"Low stock (≤ {stats.threshold} available):"]
-    lines += ["• " + low_stock_line(p) for p in stats.low_stock] or ["(none)"]
+    lines += ["• " + low_stock_line(i18n.current(), p) for p in stats.low_stock] or ["(none)"]
     if stats.other_currencies:
         lines += ["", "Not counted above: orders in " + ", ".join(stats.other_currencies)]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.callback_data import (
     AdminMenu,
     AdminOrders,
@@ -17,63 +18,85 @@ from bot.callback_data import (
     ShipOrder,
     button,
 )
-from bot.money import STARS, format_money
+from bot.i18n import N_
+from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
-from bot.services.errors import RefundTooLarge, StarsRefundIsWhole
+from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.store.order_states import OrderStatus, status_label
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
 
-SHIP_PROMPT = "Shipping order #{order_id}. Send the tracking number, or ship without one."
-SHIP_WITHOUT = "🚚 Ship without tracking"
-ASK_CANCEL = (
+SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
+SHIP_WITHOUT = N_("🚚 Ship without tracking")
+ASK_CANCEL = N_(
     "Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded in full."
 )
-ASK_APPROVE = (
+ASK_APPROVE = N_(
     "Approve the payment of order #{order_id}? Check the payment at the provider first: "
     "the order can then be shipped, and its digital items are sent."
 )
 
 
 def order_list(listing: OrderPage) -> AdminView:
+    tr = i18n.current()
     status = listing.status
-    title = status_label(status) if status else "All orders"
-    lines = [f"🧾 {title}: {listing.count}, page {listing.page + 1}/{listing.pages}"]
+    title = tr._(status_label(status)) if status else tr._("All orders")
+    lines = [
+        tr._(
+            "🧾 {title}: {count}, page {page}/{pages}",
+            title=title,
+            count=listing.count,
+            page=listing.page + 1,
+            pages=listing.pages,
+        )
+    ]
     if not listing.rows:
-        lines.append("(no orders)")
+        lines.append(tr._("(no orders)"))
     rows: Rows = []
     for row in listing.rows:
         flag = " ⚠️" if row.needs_review else ""
-        money = format_money(row.total, row.currency)
+        money = tr.money(row.total, row.currency)
         lines.append(
-            f"#{row.order_id} · {status_label(row.status)} · {money} · {row.customer} · "
+            f"#{row.order_id} · {tr._(status_label(row.status))} · {money} · {row.customer} · "
             f"{row.created_at:%Y-%m-%d}{flag}"
         )
         rows.append([button(f"#{row.order_id} · {money}{flag}", OpenOrder(row.order_id))])
     code = status or "all"
     nav = []
     if listing.page > 0:
-        nav.append(button("◀️ Previous", AdminOrders(code, listing.page - 1)))
+        nav.append(button(tr._("◀️ Previous"), AdminOrders(code, listing.page - 1)))
     if listing.page < listing.pages - 1:
-        nav.append(button("Next ▶️", AdminOrders(code, listing.page + 1)))
+        nav.append(button(tr._("Next ▶️"), AdminOrders(code, listing.page + 1)))
     if nav:
         rows.append(nav)
-    filters = [button("All" + (" •" if status is None else ""), AdminOrders("all", 0))] + [
+    filters = [button(tr._("All") + (" •" if status is None else ""), AdminOrders("all", 0))] + [
         button(
-            s.value.replace("_", " ").capitalize() + (" •" if s == status else ""),
+            tr._(STATUS_FILTERS[s]) + (" •" if s == status else ""),
             AdminOrders(s, 0),
         )
         for s in OrderStatus
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    rows.append([button("⬅️ Admin menu", AdminMenu("menu"))])
+    rows.append([button(tr._("⬅️ Admin menu"), AdminMenu("menu"))])
     return AdminView("\n".join(lines), rows)
+
+
+# The order list's filter buttons.
+STATUS_FILTERS: dict[OrderStatus, str] = {
+    OrderStatus.AWAITING_PAYMENT: N_("Awaiting payment"),
+    OrderStatus.PAID: N_("Paid"),
+    OrderStatus.SHIPPED: N_("Shipped"),
+    OrderStatus.DELIVERED: N_("Delivered"),
+    OrderStatus.CANCELLED: N_("Cancelled"),
+    OrderStatus.PARTIALLY_REFUNDED: N_("Partially refunded"),
+    OrderStatus.REFUNDED: N_("Refunded"),
+}
 
 
 def _address(address: dict[str, object] | None) -> str:
     if not address:
-        return "none"
+        return i18n.current()._("none")
     parts = [address.get(k) for k in ("street_line1", "street_line2", "city", "state", "post_code")]
     place = ", ".join(str(p) for p in parts if p)
     return f"{place}, {address.get('country_code', '')}".strip(", ")
@@ -81,108 +104,152 @@ def _address(address: dict[str, object] | None) -> str:
 
 def order_screen(detail: OrderDetail) -> AdminView:
     """One order in full, with the buttons of the moves it can make now."""
+    tr = i18n.current()
     s = detail.summary
+
+    def money(amount: int) -> str:
+        return tr.money(amount, s.currency)
+
+    unset = tr._("not chosen") if s.needs_shipping else tr._("none")
+    shipping = s.shipping_option or unset
+    created = tr._("Created: {moment} UTC", moment=f"{s.created_at:%Y-%m-%d %H:%M}")
+    if s.paid_at:
+        created += " · " + tr._("paid {moment}", moment=f"{s.paid_at:%Y-%m-%d %H:%M}")
+    amounts = tr._(
+        "Items {items} · shipping {shipping}",
+        items=money(s.items_total),
+        shipping=money(s.shipping_total),
+    )
+    if s.discount_total:
+        amounts += " · " + tr._("discount −{amount}", amount=money(s.discount_total))
+    total = tr._("Total: {total}", total=money(s.total))
+    if s.refunded_amount:
+        total += " · " + tr._("refunded {amount}", amount=money(s.refunded_amount))
     lines = [
-        f"Order #{s.order_id} · {s.status_label}",
-        f"Shopper: {detail.customer}",
-        f"Created: {s.created_at:%Y-%m-%d %H:%M} UTC"
-        + (f" · paid {s.paid_at:%Y-%m-%d %H:%M}" if s.paid_at else ""),
+        tr._("Order #{order_id}", order_id=s.order_id) + f" · {tr._(s.status_label)}",
+        tr._("Shopper: {who}", who=detail.customer),
+        created,
         "",
         *[
-            f"{line.quantity} × {line.sku} {line.title} — {s.money(line.line_total)}"
+            f"{line.quantity} × {line.sku} {line.title} — {money(line.line_total)}"
             for line in s.lines
         ],
-        f"Items {s.money(s.items_total)} · shipping {s.money(s.shipping_total)}"
-        + (f" · discount −{s.money(s.discount_total)}" if s.discount_total else ""),
-        f"Total: {s.money(s.total)}"
-        + (f" · refunded {s.money(s.refunded_amount)}" if s.refunded_amount else ""),
+        amounts,
+        total,
         "",
-        f"Shipping: {s.shipping_option or ('none' if not s.needs_shipping else 'not chosen')}"
-        f" · address: {_address(detail.shipping_address)}",
+        tr._(
+            "Shipping: {option} · address: {address}",
+            option=shipping,
+            address=_address(detail.shipping_address),
+        ),
     ]
     if s.tracking_number:
-        lines.append(f"Tracking: {s.tracking_number}")
+        lines.append(tr._("Tracking: {number}", number=s.tracking_number))
     if s.needs_review:
-        lines.append(f"⚠️ Needs review: {detail.review_reason or 'check the payment'}")
-    lines.append("\nPayments:")
+        why = detail.review_reason or tr._("check the payment")
+        lines.append(tr._("⚠️ Needs review: {why}", why=why))
+    lines.append("\n" + tr._("Payments:"))
     lines += [
-        f"• {p.provider} {format_money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
+        f"• {p.provider} {tr.money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
         for p in detail.payments
-    ] or ["(none)"]
-    lines.append("\nHistory:")
+    ] or [tr._("(none)")]
+    lines.append("\n" + tr._("History:"))
     lines += [
-        f"• {e.at:%Y-%m-%d %H:%M} {e.from_status or 'new'} → {e.to_status} by {e.actor}"
+        "• "
+        + tr._(
+            "{moment} {before} → {after} by {actor}",
+            moment=f"{e.at:%Y-%m-%d %H:%M}",
+            before=e.from_status or tr._("new"),
+            after=e.to_status,
+            actor=e.actor,
+        )
         + (f" ({e.note})" if e.note else "")
         for e in detail.events
     ]
     actions = []
     if s.needs_review:
-        actions.append(button("✅ Approve payment", AskApproveOrder(s.order_id)))
+        actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(s.order_id)))
     if "ship" in detail.triggers:
-        actions.append(button("🚚 Ship", ShipOrder(s.order_id)))
+        actions.append(button(tr._("🚚 Ship"), ShipOrder(s.order_id)))
     if "deliver" in detail.triggers:
-        actions.append(button("📦 Delivered", DeliverOrder(s.order_id)))
+        actions.append(button(tr._("📦 Delivered"), DeliverOrder(s.order_id)))
     if "cancel" in detail.triggers:
-        actions.append(button("✖️ Cancel", AskCancelOrder(s.order_id)))
+        actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))
     if detail.refundable:
-        actions.append(button("↩️ Refund", RefundOrder(s.order_id)))
+        actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
-    rows.append([button("⬅️ Orders", AdminOrders("all", 0))])
+    rows.append([button(tr._("⬅️ Orders"), AdminOrders("all", 0))])
     return AdminView("\n".join(lines), rows)
 
 
 def changed(result: OrderChanged) -> str:
     """What the change did, in a line for the admin who made it."""
+    tr = i18n.current()
     change = result.change
-    text = f"Order #{change.order_id}: {status_label(result.detail.summary.status)}."
+    status = tr._(status_label(result.detail.summary.status))
+    text = tr._("Order #{order_id}: {status}.", order_id=change.order_id, status=status)
     if result.action == "order.approve":
-        text += " Payment approved."
+        text += " " + tr._("Payment approved.")
     if result.delivered is True:
-        text += " Digital items sent."
+        text += " " + tr._("Digital items sent.")
     elif result.delivered is False:
-        text += " ⚠️ Some digital items could not be sent (admins were alerted)."
+        text += " " + tr._("⚠️ Some digital items could not be sent (admins were alerted).")
     if change.refund is not None:
-        text += f" Refunded {format_money(change.refund.amount, change.refund.currency)}."
+        refunded = tr.money(change.refund.amount, change.refund.currency)
+        text += " " + tr._("Refunded {amount}.", amount=refunded)
     if change.refund_error:
-        text += f"\n⚠️ The refund failed and the order is flagged for review: {change.refund_error}"
-    text += (
-        " The shopper was notified."
+        text += "\n" + tr._(
+            "⚠️ The refund failed and the order is flagged for review: {error}",
+            error=change.refund_error,
+        )
+    text += " " + (
+        tr._("The shopper was notified.")
         if result.shopper_told
-        else " The shopper could not be reached."
+        else tr._("The shopper could not be reached.")
     )
     return text
 
 
 def ask_first(order_id: int, question: str, yes_label: str, yes: type[OrderAction]) -> AdminView:
     """A yes/back question before an order action that cannot be undone."""
-    back = button("⬅️ Back", OpenOrder(order_id))
-    return AdminView(question.format(order_id=order_id), [[button(yes_label, yes(order_id)), back]])
+    tr = i18n.current()
+    back = button(tr._("⬅️ Back"), OpenOrder(order_id))
+    text = tr._(question, order_id=order_id)
+    return AdminView(text, [[button(tr._(yes_label), yes(order_id)), back]])
 
 
 def ask_cancel(order_id: int) -> AdminView:
-    return ask_first(order_id, ASK_CANCEL, "✖️ Yes, cancel it", CancelOrder)
+    return ask_first(order_id, ASK_CANCEL, N_("✖️ Yes, cancel it"), CancelOrder)
 
 
 def ask_approve(order_id: int) -> AdminView:
-    return ask_first(order_id, ASK_APPROVE, "✅ Yes, approve", ApproveOrder)
+    return ask_first(order_id, ASK_APPROVE, N_("✅ Yes, approve"), ApproveOrder)
 
 
 def ask_tracking(flow: Flow, problem: str = "") -> AdminView:
-    text = problem or SHIP_PROMPT.format(order_id=flow["order_id"])
-    return AdminView(text, flow_buttons(flow, skip=SHIP_WITHOUT))
+    tr = i18n.current()
+    text = problem or tr._(SHIP_PROMPT, order_id=flow["order_id"])
+    return AdminView(text, flow_buttons(flow, skip=tr._(SHIP_WITHOUT)))
 
 
 def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> AdminView:
     """The refund flow's question: how much (up to what is left), or refund it all."""
-    most = format_money(int(flow["refundable"]), str(flow["currency"]))
-    rows: Rows = [[button(f"↩️ Full refund ({most})", FlowFullRefund(flow["id"]))]]
+    tr = i18n.current()
+    most = tr.money(int(flow["refundable"]), str(flow["currency"]))
+    rows: Rows = [
+        [button(tr._("↩️ Full refund ({amount})", amount=most), FlowFullRefund(flow["id"]))]
+    ]
     rows += flow_buttons(flow)
     if flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
-        text = f"Order #{flow['order_id']} was paid in Telegram Stars: it can be refunded in full."
+        text = tr._(
+            "Order #{order_id} was paid in Telegram Stars: it can be refunded in full.",
+            order_id=flow["order_id"],
+        )
     else:
-        text = (
-            f"Send the amount to refund for order #{flow['order_id']} (up to {most}), "
-            "or refund it all."
+        text = tr._(
+            "Send the amount to refund for order #{order_id} (up to {amount}), or refund it all.",
+            order_id=flow["order_id"],
+            amount=most,
         )
     if problem:
         text = f"{refund_refusal(problem)}\n\n{text}"
@@ -191,19 +258,21 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
 
 def refund_refusal(problem: Exception | str) -> str:
     """Why an amount the admin typed cannot be refunded, in the refund flow's words."""
+    tr = i18n.current()
     if isinstance(problem, StarsRefundIsWhole):
-        return "Telegram Stars payments are refunded in full only."
+        return tr._("Telegram Stars payments are refunded in full only.")
     if isinstance(problem, RefundTooLarge):
-        most = format_money(problem.refundable, problem.currency)
-        return f"That is more than the {most} that can be refunded."
-    return str(problem)
+        most = tr.money(problem.refundable, problem.currency)
+        return tr._("That is more than the {amount} that can be refunded.", amount=most)
+    return problem.said(tr) if isinstance(problem, ShopError) else str(problem)
 
 
 def confirm_refund(flow: Flow, amount: int | None) -> AdminView:
-    shown = format_money(
+    tr = i18n.current()
+    shown = tr.money(
         amount if amount is not None else int(flow["refundable"]), str(flow["currency"])
     )
     return AdminView(
-        f"Refund {shown} of order #{flow['order_id']}?",
-        flow_buttons(flow, confirm=f"↩️ Refund {shown}"),
+        tr._("Refund {amount} of order #{order_id}?", amount=shown, order_id=flow["order_id"]),
+        flow_buttons(flow, confirm=tr._("↩️ Refund {amount}", amount=shown)),
     )

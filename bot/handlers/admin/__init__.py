@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import i18n
 from bot.callback_data import (
     VERSION,
     Action,
@@ -120,7 +121,7 @@ async def on_admin_button(update: Update, context: ShopContext) -> None:
     if not is_admin(update, context):
         await refuse(update, f"button {query.data}")
     elif data is None or type(data) not in BUTTONS:
-        await query.answer("This button has expired. Send /admin to start again.")
+        await query.answer(i18n.current()._("This button has expired. Send /admin to start again."))
     else:
         route = BUTTONS[type(data)]
 

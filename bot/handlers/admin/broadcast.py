@@ -6,6 +6,7 @@ import logging
 
 from telegram import Message, Update
 
+from bot import i18n
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
@@ -30,7 +31,7 @@ async def broadcast_command(update: Update, context: ShopContext) -> None:
 
 async def on_input(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") == "preview":
-        await reply(update, "Press Send to broadcast the text above, or Cancel.")
+        await reply(update, i18n.current()._("Press Send to broadcast the text above, or Cancel."))
         return
     message = update.effective_message
     text = message.text if message is not None else None
@@ -45,10 +46,10 @@ async def on_input(update: Update, context: ShopContext, flow: Flow) -> None:
 
 async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") != "preview":
-        await reply(update, "Send the text first.")
+        await reply(update, i18n.current()._("Send the text first."))
         return
     await save_flow(update, context, None)  # a second tap on Send finds no flow: sent once
-    progress = await reply(update, views.STARTING)
+    progress = await reply(update, i18n.current()._(views.STARTING))
     assert progress is not None
     run = _run(context, flow["text"], actor(update), progress)
     context.application.create_task(run, update=update, name=f"broadcast-{flow['id']}")

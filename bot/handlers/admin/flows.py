@@ -14,11 +14,13 @@ from typing import Any
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
 from bot.context import ShopContext
 from bot.handlers.admin.catalog_files import import_document
 from bot.handlers.admin.common import load_flow, save_flow
 from bot.handlers.admin.guard import is_admin, run_consuming
+from bot.i18n import N_
 from bot.services.admin_flows import Flow
 from bot.views.admin import reply
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 
 FlowStep = Callable[[Update, ShopContext, Flow], Coroutine[Any, Any, None]]
 FlowButton = Callable[[Update, ShopContext, Flow, FlowAction], Awaitable[None]]
-STALE = "This step is over. Start again from the command or /admin."
+STALE = N_("This step is over. Start again from the command or /admin.")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
 
 async def cancel_flow(update: Update, context: ShopContext) -> None:
     await save_flow(update, context, None)
-    await reply(update, "Cancelled. Nothing was changed.")
+    await reply(update, i18n.current()._("Cancelled. Nothing was changed."))
 
 
 async def on_flow_button(update: Update, context: ShopContext, data: FlowAction) -> None:
@@ -86,10 +88,10 @@ async def on_flow_button(update: Update, context: ShopContext, data: FlowAction)
     assert query is not None
     flow = await load_flow(update, context)
     if flow is None or flow.get("id") != data.flow_id or flow.get("kind") not in FLOWS:
-        await query.answer(STALE, show_alert=True)
+        await query.answer(i18n.current()._(STALE), show_alert=True)
         return
     kind = FLOWS[flow["kind"]]
-    await query.answer("Cancelled" if isinstance(data, FlowCancel) else None)
+    await query.answer(i18n.current()._("Cancelled") if isinstance(data, FlowCancel) else None)
     if isinstance(data, FlowCancel):
         await cancel_flow(update, context)
     elif isinstance(data, FlowConfirm):

@@ -14,11 +14,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot import i18n
 from bot.context import ShopContext
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "Sorry, that is for the shop's admins only. Send /help to see what I can do for you."
+REFUSAL = N_("Sorry, that is for the shop's admins only. Send /help to see what I can do for you.")
 
 Handler = Callable[[Update, ShopContext], Coroutine[Any, Any, None]]
 
@@ -33,9 +35,9 @@ async def refuse(update: Update, what: str) -> None:
     user = update.effective_user
     log.warning("refused admin action %r from user %s", what, user.id if user else None)
     if update.callback_query is not None:
-        await update.callback_query.answer(REFUSAL, show_alert=True)
+        await update.callback_query.answer(i18n.current()._(REFUSAL), show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(REFUSAL)
+        await update.effective_message.reply_text(i18n.current()._(REFUSAL))
 
 
 def admin_only(what: str) -> Callable[[Handler], Handler]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
 from bot.handlers.admin.guard import Handler, admin_only
+from bot.i18n import N_
 from bot.views.admin import Rows, reply, show
 from bot.views.replies import answer_button
 
-MENU_TEXT = (
+MENU_TEXT = N_(
     "Admin menu. Commands: /addproduct, /edit SKU, /price SKU 12.50, /stock SKU 10|+5|-2, "
     "/hide SKU, /show SKU, /export, /orders_admin, /stats, /broadcast.\n"
     "Send a .csv or .json catalog file to import it."
@@ -27,25 +29,29 @@ SECTIONS: dict[str, Handler] = {
 
 
 def menu_rows() -> Rows:
+    tr = i18n.current()
     return [
-        [button("📦 Products", AdminMenu("products")), button("🧾 Orders", AdminMenu("orders"))],
         [
-            button("📊 Reports", AdminMenu("reports")),
-            button("📣 Broadcast", AdminMenu("broadcast")),
+            button(tr._("📦 Products"), AdminMenu("products")),
+            button(tr._("🧾 Orders"), AdminMenu("orders")),
         ],
-        [button("⬇️ Export catalog", AdminMenu("export"))],
+        [
+            button(tr._("📊 Reports"), AdminMenu("reports")),
+            button(tr._("📣 Broadcast"), AdminMenu("broadcast")),
+        ],
+        [button(tr._("⬇️ Export catalog"), AdminMenu("export"))],
     ]
 
 
 @admin_only("/admin")
 async def admin_menu(update: Update, context: ShopContext) -> None:
-    await reply(update, MENU_TEXT, menu_rows())
+    await reply(update, i18n.current()._(MENU_TEXT), menu_rows())
 
 
 async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:
     await answer_button(update)
     section = SECTIONS.get(data.section)
     if section is None:
-        await show(update, MENU_TEXT, menu_rows())
+        await show(update, i18n.current()._(MENU_TEXT), menu_rows())
         return
     await section(update, context)

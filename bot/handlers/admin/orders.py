@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import (
     AdminOrders,
     ApproveOrder,
@@ -66,7 +67,7 @@ async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> No
     try:
         status = parse_status(data.status)
     except ValueError:
-        await answer_button(update, "This button has expired.")
+        await answer_button(update, i18n.current()._("This button has expired."))
         return
     await answer_button(update)
     await show_orders(update, context, status, data.page)
@@ -179,10 +180,12 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
 
 async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") == "preview":
-        await reply(update, "Press Refund to confirm, or Cancel.")
+        await reply(update, i18n.current()._("Press Refund to confirm, or Cancel."))
         return
     try:
-        text = message_text(update, missing="I need the amount as text, e.g. 5.00.")
+        text = message_text(
+            update, missing=i18n.current()._("I need the amount as text, e.g. 5.00.")
+        )
         amount = parse_price(text, flow["currency"])
         await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
     except (AdminInputError, ShopError) as exc:
@@ -206,7 +209,9 @@ async def refund_button(update: Update, context: ShopContext, flow: Flow, data: 
 
 async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") != "preview":
-        await reply(update, views.ask_refund_amount(flow, "Send the amount first."))
+        await reply(
+            update, views.ask_refund_amount(flow, i18n.current()._("Send the amount first."))
+        )
         return
     await save_flow(update, context, None)
     amount = None if flow.get("amount") is None else int(flow["amount"])

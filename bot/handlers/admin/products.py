@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import AdminProducts
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor
 from bot.handlers.admin.guard import admin_only
+from bot.i18n import N_
 from bot.services.admin_catalog import AdminInputError
 from bot.usecases import admin_catalog
 from bot.usecases.alerts import low_stock_alerts
@@ -16,17 +18,17 @@ from bot.views.admin import reply, show
 from bot.views.replies import answer_button
 
 USAGE = {
-    "price": "Send /price SKU AMOUNT, e.g. /price KIT-MUG-CER 14.50",
-    "stock": "Send /stock SKU QTY to set stock, or /stock SKU +5 / -2 to adjust it.",
-    "hide": "Send /hide SKU to take a product out of the catalog.",
-    "show": "Send /show SKU to put a product back in the catalog.",
+    "price": N_("Send /price SKU AMOUNT, e.g. /price KIT-MUG-CER 14.50"),
+    "stock": N_("Send /stock SKU QTY to set stock, or /stock SKU +5 / -2 to adjust it."),
+    "hide": N_("Send /hide SKU to take a product out of the catalog."),
+    "show": N_("Send /show SKU to put a product back in the catalog."),
 }
 
 
 def _args(context: ShopContext, count: int, command: str) -> list[str]:
     args = context.args or []
     if len(args) != count:
-        raise AdminInputError(USAGE[command])
+        raise AdminInputError(i18n.current()._(USAGE[command]))
     return args
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot import i18n
 from bot.callback_data import FlowAction, FlowPickCategory, FlowPickField, FlowSkip
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
+from bot.i18n import N_
 from bot.services.admin_catalog import AdminInputError
 from bot.services.admin_flows import Flow
 from bot.usecases import product_wizard as wizard
@@ -21,13 +23,13 @@ from bot.usecases.product_wizard import Answer, Saved
 from bot.views import admin_catalog as views
 from bot.views.admin import reply
 
-EDIT_USAGE = "Send /edit and the product's SKU, e.g. /edit KIT-MUG-CER."
+EDIT_USAGE = N_("Send /edit and the product's SKU, e.g. /edit KIT-MUG-CER.")
 
 
 @admin_only("/addproduct")
 async def add_product(update: Update, context: ShopContext) -> None:
     step = await wizard.start_add(context.shop, chat_id(update))
-    await reply(update, "New product. Send /cancel at any time to stop.")
+    await reply(update, i18n.current()._("New product. Send /cancel at any time to stop."))
     await reply(update, views.wizard_step(step))
 
 
@@ -36,7 +38,7 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     args = context.args or []
     try:
         if len(args) != 1:
-            raise AdminInputError(EDIT_USAGE)
+            raise AdminInputError(i18n.current()._(EDIT_USAGE))
         card = await wizard.start_edit(context.shop, chat_id(update), args[0])
     except AdminInputError as exc:
         await reply(update, str(exc))
@@ -60,7 +62,9 @@ async def on_button(update: Update, context: ShopContext, flow: Flow, data: Flow
     elif isinstance(data, FlowSkip):
         step = await wizard.skip(shop, chat, flow)
     else:
-        step = await wizard.ask_again(shop, flow, "That button does not belong to this step.")
+        step = await wizard.ask_again(
+            shop, flow, i18n.current()._("That button does not belong to this step.")
+        )
     if step is not None:
         await reply(update, views.wizard_step(step))
 
