@@ -24,6 +24,7 @@ from telegram import InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot import i18n
 from bot.callback_data import Action, button
 from bot.pacing import BULK, ShopBot
 from bot.services.downloads import Download
@@ -184,6 +185,9 @@ async def _input(source: PhotoSource) -> str | InputFile:
 
 
 def _gift_text(item: Download) -> str:
+    tr = i18n.current()  # the payer's (or, from /orders, the shopper's) language
     codes = "\n".join(f"<code>{code}</code>" for code in item.gift_codes)
-    label = "Your code" if len(item.gift_codes) == 1 else "Your codes"
-    return f"🎁 <b>{escape(item.title)}</b>\nOrder #{item.order_id}\n{label}:\n{codes}"
+    count = len(item.gift_codes)
+    label = tr.ngettext("Your code:", "Your codes:", count)
+    order = tr._("Order #{order_id}", order_id=item.order_id)
+    return f"🎁 <b>{escape(item.title)}</b>\n{order}\n{label}\n{codes}"

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import i18n
 from bot.services.errors import DownloadUnavailable
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.store.catalog_file import GIFT_CODE
@@ -56,7 +57,9 @@ class Download:
 
     @property
     def caption(self) -> str:
-        return f"⬇️ {self.title}\nOrder #{self.order_id}"
+        """In the language of the update being handled: the payer's, or theirs in /orders."""
+        order = i18n.current()._("Order #{order_id}", order_id=self.order_id)
+        return f"⬇️ {self.title}\n{order}"
 
 
 @dataclass(frozen=True, slots=True)
