@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from bot.money import MoneyError, format_money, parse_amount, to_decimal_string
+from bot import i18n
+from bot.i18n import N_, Translator
+from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
     CatalogError,
     ImportReport,
@@ -158,9 +160,12 @@ class ProductField:
     """One field the /addproduct and /edit flows ask for."""
 
     name: str
-    label: str
-    prompt: str
+    label: str  # msgids: the views say them in the admin's language
+    prompt: str  # "{most}": the longest title
     parse: FieldParser  # (text, currency) -> stored value; raises AdminInputError
+
+    def asked(self, tr: Translator) -> str:
+        return tr._(self.prompt, most=MAX_TITLE)
 
     @property
     def wants_photo(self) -> bool:
@@ -178,38 +183,38 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
     for f in (
         ProductField(
             "title",
-            "Title",
-            f"Send the product title (up to {MAX_TITLE} characters).",
+            N_("Title"),
+            N_("Send the product title (up to {most} characters)."),
             lambda text, _: parse_text_field("title", text, MAX_TITLE),
         ),
         ProductField(
             "description",
-            "Description",
-            "Send the description (or /skip for none).",
+            N_("Description"),
+            N_("Send the description (or /skip for none)."),
             lambda text, _: parse_description(text),
         ),
         ProductField(
             "category",
-            "Category",
-            "Pick a category below, or send the name of a new one.",
+            N_("Category"),
+            N_("Pick a category below, or send the name of a new one."),
             lambda text, _: parse_text_field("category", text, MAX_CATEGORY),
         ),
         ProductField(
             "price",
-            "Price",
-            "Send the price, e.g. 12.50.",
+            N_("Price"),
+            N_("Send the price, e.g. 12.50."),
             lambda text, currency: parse_price(text, currency),
         ),
         ProductField(
             "stock",
-            "Stock",
-            "Send how many units are in stock, e.g. 20.",
+            N_("Stock"),
+            N_("Send how many units are in stock, e.g. 20."),
             lambda text, _: parse_quantity(text),
         ),
         ProductField(
             "photo",
-            "Photo",
-            "Send the product photo (as a picture), or /skip for none.",
+            N_("Photo"),
+            N_("Send the product photo (as a picture), or /skip for none."),
             _photo_from_text,
         ),
     )
@@ -219,12 +224,13 @@ ADD_STEPS: tuple[str, ...] = ("title", "description", "category", "price", "stoc
 
 def describe_value(field: str, value: Any, currency: str) -> str:
     """A field's value as the admin reads it in a preview."""
+    tr = i18n.current()
     if field == "price":
-        return format_money(int(value), currency)
+        return tr.money(int(value), currency)
     if field == "photo":
-        return "a photo" if value else "no photo"
+        return tr._("a photo") if value else tr._("no photo")
     if field == "description" and not value:
-        return "(none)"
+        return tr._("(none)")
     return str(value)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.i18n import N_
 from bot.store.models import Order, OrderLine, Product, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
@@ -66,9 +67,9 @@ def period_starts(now: datetime) -> list[tuple[str, datetime]]:
     """Today (since midnight UTC), the last 7 days and the last 30 days."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return [
-        ("Today", midnight),
-        ("7 days", now - timedelta(days=7)),
-        ("30 days", now - timedelta(days=30)),
+        (N_("Today"), midnight),
+        (N_("7 days"), now - timedelta(days=7)),
+        (N_("30 days"), now - timedelta(days=30)),
     ]
 
 

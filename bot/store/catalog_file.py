@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
@@ -93,10 +93,12 @@ class ImportReport:
     unchanged: list[str]
     updated_ids: list[int] = dataclasses.field(default_factory=list)
 
-    def summary(self) -> str:
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged"
+    def summary(self, tr: Translator | None = None) -> str:
+        return (tr or translator(None))._(
+            "{created} created, {updated} updated, {unchanged} unchanged",
+            created=len(self.created),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import i18n
 from bot.callback_data import AdminMenu, AdminProducts, FlowPickCategory, FlowPickField, button
-from bot.money import format_money
+from bot.i18n import Translator
 from bot.notices import low_stock_line
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import ADD_STEPS, PRODUCT_FIELDS, ProductFacts, StockResult
@@ -14,7 +14,6 @@ from bot.store.catalog_file import CatalogError, ImportReport
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
 from bot.views.admin import AdminView, Rows, flow_buttons
-from bot.wording import plural
 
 COMMANDS_LINE = (
     "/addproduct · /edit SKU · /price SKU 12.50 · /stock SKU 10|+5|-2 · /hide SKU · /show SKU"
@@ -22,62 +21,88 @@ COMMANDS_LINE = (
 
 
 def product_list(listing: ProductList) -> AdminView:
-    lines = [f"Products ({listing.total}), page {listing.page + 1}/{listing.pages}:"]
+    tr = i18n.current()
+    lines = [
+        tr._(
+            "Products ({count}), page {page}/{pages}:",
+            count=listing.total,
+            page=listing.page + 1,
+            pages=listing.pages,
+        )
+    ]
     for p in listing.products:
-        held = f" ({p.reserved} held)" if p.reserved else ""
-        hidden = " · hidden" if not p.is_active else ""
+        held = " " + tr._("({count} held)", count=p.reserved) if p.reserved else ""
+        hidden = " · " + tr._("hidden") if not p.is_active else ""
+        stock = tr._("stock {count}", count=p.stock)
         lines.append(
-            f"{p.sku} · {p.title} · {format_money(p.price, p.currency)} · "
-            f"stock {p.stock}{held}{hidden}"
+            f"{p.sku} · {p.title} · {tr.money(p.price, p.currency)} · {stock}{held}{hidden}"
         )
     lines.append("\n" + COMMANDS_LINE)
     nav = []
     if listing.page > 0:
-        nav.append(button("◀️ Previous", AdminProducts(listing.page - 1)))
+        nav.append(button(tr._("◀️ Previous"), AdminProducts(listing.page - 1)))
     if listing.page < listing.pages - 1:
-        nav.append(button("Next ▶️", AdminProducts(listing.page + 1)))
+        nav.append(button(tr._("Next ▶️"), AdminProducts(listing.page + 1)))
     rows: Rows = [nav] if nav else []
-    rows.append([button("⬅️ Admin menu", AdminMenu("menu"))])
+    rows.append([button(tr._("⬅️ Admin menu"), AdminMenu("menu"))])
     return AdminView("\n".join(lines), rows)
 
 
 def price_set(product: ProductFacts) -> str:
-    return f"{product.sku} now costs {format_money(product.price, product.currency)}."
+    tr = i18n.current()
+    price = tr.money(product.price, product.currency)
+    return tr._("{sku} now costs {price}.", sku=product.sku, price=price)
 
 
 def stock_changed(result: StockResult) -> str:
-    held = f", {result.reserved} held by unpaid invoices" if result.reserved else ""
-    return (
-        f"{result.sku} stock: {result.before} → {result.after}{held}; {result.available} available."
+    tr = i18n.current()
+    text = tr._(
+        "{sku} stock: {before} → {after}", sku=result.sku, before=result.before, after=result.after
     )
+    if result.reserved:
+        text += tr._(", {count} held by unpaid invoices", count=result.reserved)
+    return text + "; " + tr._("{count} available.", count=result.available)
 
 
 def visibility_set(product: ProductFacts) -> str:
-    where = "is back in the catalog" if product.is_active else "is hidden from shoppers"
-    return f"{product.sku} ({product.title}) {where}."
+    tr = i18n.current()
+    if product.is_active:
+        return tr._("{sku} ({title}) is back in the catalog.", sku=product.sku, title=product.title)
+    return tr._("{sku} ({title}) is hidden from shoppers.", sku=product.sku, title=product.title)
 
 
 # ----------------------------------------------------------------------------- product flows
 
 
+def _yes_no(tr: Translator, yes: bool) -> str:
+    return tr._("yes") if yes else tr._("no")
+
+
 def edit_card(card: EditCard) -> AdminView:
     """/edit: the product as it is, and a button per field."""
+    tr = i18n.current()
     product, fields = card.product, list(PRODUCT_FIELDS.values())
     rows: Rows = [
-        [button(f.label, FlowPickField(card.flow["id"], f.name)) for f in fields[i : i + 3]]
+        [button(tr._(f.label), FlowPickField(card.flow["id"], f.name)) for f in fields[i : i + 3]]
         for i in range(0, len(fields), 3)
     ]
     rows += flow_buttons(card.flow)
-    text = (
-        f"Editing {product.sku}\n"
-        f"Title: {product.title}\n"
-        f"Description: {product.description or '(none)'}\n"
-        f"Category: {card.category}\n"
-        f"Price: {format_money(product.price, product.currency)}\n"
-        f"Stock: {product.stock} ({product.reserved} held)\n"
-        f"Photo: {'yes' if product.has_photo else 'none'}\n"
-        f"Visible: {'yes' if product.is_active else 'no (/show ' + product.sku + ')'}\n\n"
-        "Which field do you want to change?"
+    visible = (
+        _yes_no(tr, True) if product.is_active else f"{_yes_no(tr, False)} (/show {product.sku})"
+    )
+    text = "\n".join(
+        [
+            tr._("Editing {sku}", sku=product.sku),
+            tr._("Title: {value}", value=product.title),
+            tr._("Description: {value}", value=product.description or tr._("(none)")),
+            tr._("Category: {value}", value=card.category),
+            tr._("Price: {value}", value=tr.money(product.price, product.currency)),
+            tr._("Stock: {count} ({held} held)", count=product.stock, held=product.reserved),
+            tr._("Photo: {value}", value=_yes_no(tr, True) if product.has_photo else tr._("none")),
+            tr._("Visible: {value}", value=visible),
+            "",
+            tr._("Which field do you want to change?"),
+        ]
     )
     return AdminView(text, rows)
 
@@ -86,12 +111,13 @@ def wizard_step(step: WizardStep) -> AdminView:
     """The question for the flow's current step (after what was wrong, if anything)."""
     if step.show_preview:
         return _preview(step)
+    tr = i18n.current()
     before = step.problem + "\n\n" if step.problem else ""
     if step.picking_field:
-        return AdminView(before + "Pick a field with the buttons.")
+        return AdminView(before + tr._("Pick a field with the buttons."))
     field = step.field
     if field is None:
-        return AdminView(before + "Press Save, or Cancel.")
+        return AdminView(before + tr._("Press Save, or Cancel."))
     flow = step.flow
     rows: Rows = [
         [
@@ -100,91 +126,152 @@ def wizard_step(step: WizardStep) -> AdminView:
         ]
         for i in range(0, len(step.categories), 2)
     ]
-    rows += flow_buttons(flow, skip="Skip" if step.skippable else None)
+    rows += flow_buttons(flow, skip=tr._("Skip") if step.skippable else None)
     number = (
         f"({ADD_STEPS.index(field.name) + 1}/{len(ADD_STEPS)}) " if flow["kind"] == "add" else ""
     )
-    text = f"{step.problem}\n\n{field.prompt}" if step.problem else f"{number}{field.prompt}"
+    prompt = field.asked(tr)
+    text = f"{step.problem}\n\n{prompt}" if step.problem else f"{number}{prompt}"
     return AdminView(text, rows)
 
 
 def _preview(step: WizardStep) -> AdminView:
+    tr = i18n.current()
     flow, currency = step.flow, step.currency
-    rows = flow_buttons(flow, confirm="✅ Save")
+    rows = flow_buttons(flow, confirm=tr._("✅ Save"))
     if flow["kind"] == "edit":
         field = PRODUCT_FIELDS[flow["field"]]
         shown = catalog.describe_value(field.name, flow["value"], currency)
-        text = f"Change the {field.label.lower()} of {flow['sku']} to: {shown}?"
+        text = tr._(
+            "Change the {field} of {sku} to: {value}?",
+            field=tr._(field.label).lower(),
+            sku=flow["sku"],
+            value=shown,
+        )
         photo = flow["value"] if field.wants_photo and flow["value"] else None
         return AdminView(text, rows, photo)
     values = flow["values"]
-    text = (
-        "Preview of the new product:\n\n"
-        f"{values['title']}\n{values['description']}\n\n"
-        f"Category: {values['category']}\n"
-        f"Price: {format_money(int(values['price']), currency)}\n"
-        f"Stock: {values['stock']}\n"
-        f"Photo: {catalog.describe_value('photo', values['photo'], currency)}\n\n"
-        "Save it?"
+    text = "\n".join(
+        [
+            tr._("Preview of the new product:"),
+            "",
+            f"{values['title']}\n{values['description']}",
+            "",
+            tr._("Category: {value}", value=values["category"]),
+            tr._("Price: {value}", value=tr.money(int(values["price"]), currency)),
+            tr._("Stock: {value}", value=values["stock"]),
+            tr._(
+                "Photo: {value}",
+                value=catalog.describe_value("photo", values["photo"], currency),
+            ),
+            "",
+            tr._("Save it?"),
+        ]
     )
     return AdminView(text, rows, values["photo"] or None)
 
 
 def saved(done: Saved) -> str:
+    tr = i18n.current()
     product = done.product
     if done.field is None:
-        money = format_money(product.price, done.currency)
-        return f"Saved {product.sku}: {product.title}, {money}, stock {product.stock}."
+        return tr._(
+            "Saved {sku}: {title}, {price}, stock {count}.",
+            sku=product.sku,
+            title=product.title,
+            price=tr.money(product.price, done.currency),
+            count=product.stock,
+        )
     shown = catalog.describe_value(done.field.name, done.value, done.currency)
-    return f"Saved: the {done.field.label.lower()} of {product.sku} is now {shown}."
+    return tr._(
+        "Saved: the {field} of {sku} is now {value}.",
+        field=tr._(done.field.label).lower(),
+        sku=product.sku,
+        value=shown,
+    )
 
 
 # ----------------------------------------------------------------------------- files, report
 
 
 def imported(file_name: str, report: ImportReport) -> str:
-    lines = [f"Imported {file_name}: {report.summary()}."]
+    tr = i18n.current()
+    lines = [tr._("Imported {file}: {summary}.", file=file_name, summary=report.summary(tr))]
     if report.created:
-        lines.append("Created: " + ", ".join(report.created))
+        lines.append(tr._("Created: {skus}", skus=", ".join(report.created)))
     if report.updated:
-        lines.append("Updated: " + ", ".join(report.updated))
+        lines.append(tr._("Updated: {skus}", skus=", ".join(report.updated)))
     return "\n".join(lines)
 
 
 def import_refused(file_name: str, error: Exception) -> str:
     if not isinstance(error, CatalogError):
         return str(error)
+    tr = i18n.current()
     problems = "\n".join("• " + line for line in catalog.describe_catalog_errors(error))
+    count = len(error.errors)
     return (
-        f"Nothing was imported: {file_name} has {plural(len(error.errors), 'problem')}. "
-        f"Fix them and send the file again.\n\n{problems}"
+        tr.ngettext(
+            "Nothing was imported: {file} has {count} problem. Fix them and send the file again.",
+            "Nothing was imported: {file} has {count} problems. Fix them and send the file again.",
+            count,
+            file=file_name,
+            count=count,
+        )
+        + f"\n\n{problems}"
     )
 
 
 def export_caption(count: int) -> str:
-    return f"{count} products. Edit and send the file back to import it."
+    return i18n.current().ngettext(
+        "{count} product. Edit and send the file back to import it.",
+        "{count} products. Edit and send the file back to import it.",
+        count,
+        count=count,
+    )
 
 
 def shop_report(stats: StoreStats) -> str:
-    lines = [f"📊 Shop report ({stats.now:%Y-%m-%d %H:%M} UTC)", ""]
+    tr = i18n.current()
+    lines = [tr._("📊 Shop report ({moment} UTC)", moment=f"{stats.now:%Y-%m-%d %H:%M}"), ""]
     for period in stats.periods:
         c = period.currency
         refunds = (
-            f" (gross {format_money(period.gross, c)}, refunds {format_money(period.refunds, c)})"
+            " "
+            + tr._(
+                "(gross {gross}, refunds {refunds})",
+                gross=tr.money(period.gross, c),
+                refunds=tr.money(period.refunds, c),
+            )
             if period.refunds
             else ""
         )
+        orders = tr.ngettext("{count} order", "{count} orders", period.orders, count=period.orders)
         lines.append(
-            f"{period.label}: {format_money(period.net, c)} revenue{refunds}, "
-            f"{plural(period.orders, 'order')}, average {format_money(period.average_order, c)}"
+            tr._(
+                "{period}: {net} revenue{refunds}, {orders}, average {average}",
+                period=tr._(period.label),
+                net=tr.money(period.net, c),
+                refunds=refunds,
+                orders=orders,
+                average=tr.money(period.average_order, c),
+            )
         )
-    lines += ["", "Top products (30 days):"]
+    lines += ["", tr._("Top products (30 days):")]
     lines += [
-        f"{i}. {t.sku} · {t.title}: {t.quantity} sold, {format_money(t.revenue, t.currency)}"
+        tr._(
+            "{rank}. {sku} · {title}: {count} sold, {revenue}",
+            rank=i,
+            sku=t.sku,
+            title=t.title,
+            count=t.quantity,
+            revenue=tr.money(t.revenue, t.currency),
+        )
         for i, t in enumerate(stats.top_products, 1)
-    ] or ["(no sales yet)"]
-    lines += ["", f"Low stock (≤ {stats.threshold} available):"]
-    lines += ["• " + low_stock_line(i18n.current(), p) for p in stats.low_stock] or ["(none)"]
+    ] or [tr._("(no sales yet)")]
+    lines += ["", tr._("Low stock (≤ {threshold} available):", threshold=stats.threshold)]
+    lines += ["• " + low_stock_line(tr, p) for p in stats.low_stock] or [tr._("(none)")]
     if stats.other_currencies:
-        lines += ["", "Not counted above: orders in " + ", ".join(stats.other_currencies)]
+        others = ", ".join(stats.other_currencies)
+        lines += ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
     return "\n".join(lines)
