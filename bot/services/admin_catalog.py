@@ -28,7 +28,6 @@ from bot.store.catalog_file import (
 )
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
-from bot.wording import plural
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 CATALOG_EXTENSIONS = (".csv", ".json")
@@ -37,6 +36,16 @@ MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price
 MAX_CATEGORY = 64
 MAX_STOCK = 1_000_000
 SKIP_WORDS = {"skip", "/skip", "-"}
+
+
+def wrong(message: str, **params: Any) -> AdminInputError:
+    """An AdminInputError saying `message` (a catalog msgid) in the admin's language."""
+    return AdminInputError(i18n.current()._(message, **params))
+
+
+def _field_name(name: str) -> str:
+    field = PRODUCT_FIELDS.get(name)
+    return i18n.current()._(field.label).lower() if field else name
 
 
 class AdminInputError(ValueError):
@@ -87,13 +96,15 @@ def parse_price(text: str, currency: str) -> int:
     """A positive price in minor units, from "12.50"; refuses signs, words and extra decimals."""
     cleaned = text.strip().lstrip("$€£¥").strip()
     if cleaned.startswith("-"):
-        raise AdminInputError(f"A price cannot be negative ({text.strip()!r}). Send e.g. 12.50")
+        raise wrong("A price cannot be negative ({text}). Send e.g. 12.50", text=repr(text.strip()))
     try:
         amount = parse_amount(cleaned, currency)
     except MoneyError as exc:
-        raise AdminInputError(f"{exc}. Send the price like {_example(currency)}.") from None
+        raise wrong(
+            "{problem}. Send the price like {example}.", problem=exc, example=_example(currency)
+        ) from None
     if amount <= 0:
-        raise AdminInputError(f"A price must be more than 0. Send e.g. {_example(currency)}.")
+        raise wrong("A price must be more than 0. Send e.g. {example}.", example=_example(currency))
     return amount
 
 
@@ -101,12 +112,14 @@ def parse_quantity(text: str) -> int:
     """A whole number of units, 0 or more."""
     cleaned = text.strip()
     if cleaned.startswith("-") and cleaned[1:].isdigit():
-        raise AdminInputError(f"Stock cannot be negative ({cleaned}). Send a number like 12.")
+        raise wrong("Stock cannot be negative ({text}). Send a number like 12.", text=cleaned)
     if not cleaned.isdigit():
-        raise AdminInputError(f"{cleaned!r} is not a whole number. Send a number like 12.")
+        raise wrong("{text} is not a whole number. Send a number like 12.", text=repr(cleaned))
     quantity = int(cleaned)
     if quantity > MAX_STOCK:
-        raise AdminInputError(f"{quantity} is more than {MAX_STOCK}; send a smaller number.")
+        raise wrong(
+            "{count} is more than {most}; send a smaller number.", count=quantity, most=MAX_STOCK
+        )
     return quantity
 
 
@@ -124,18 +137,22 @@ class StockChange:
             return cls(int(cleaned), delta=True)
         if cleaned.isdigit():
             return cls(parse_quantity(cleaned), delta=False)
-        raise AdminInputError(
-            f"{cleaned!r} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust."
+        raise wrong(
+            "{text} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust.",
+            text=repr(cleaned),
         )
 
 
 def parse_text_field(name: str, text: str, limit: int) -> str:
     value = text.strip()
     if not value:
-        raise AdminInputError(f"The {name} cannot be empty. Send some text.")
+        raise wrong("The {field} cannot be empty. Send some text.", field=_field_name(name))
     if len(value) > limit:
-        raise AdminInputError(
-            f"That {name} has {len(value)} characters; the limit is {limit}. Send a shorter one."
+        raise wrong(
+            "That {field} has {count} characters; the limit is {most}. Send a shorter one.",
+            field=_field_name(name),
+            count=len(value),
+            most=limit,
         )
     return value
 
@@ -175,7 +192,7 @@ class ProductField:
 def _photo_from_text(text: str, currency: str) -> str:
     if text.strip().lower() in SKIP_WORDS:
         return ""
-    raise AdminInputError("I need a photo here: send the product photo as a picture, or /skip.")
+    raise wrong("I need a photo here: send the product photo as a picture, or /skip.")
 
 
 PRODUCT_FIELDS: dict[str, ProductField] = {
@@ -258,7 +275,7 @@ async def category_titles(uow: UnitOfWork) -> list[tuple[int, str]]:
 async def category_title(uow: UnitOfWork, category_id: int) -> str:
     category = await uow.categories.get(category_id)
     if category is None:
-        raise AdminInputError("That category no longer exists. Send a category name instead.")
+        raise wrong("That category no longer exists. Send a category name instead.")
     return category.title
 
 
@@ -317,9 +334,17 @@ async def change_stock(
     if not done:
         wanted = before + change.amount if change.delta else change.amount
         raise AdminInputError(
-            f"{fresh.sku} cannot go to {wanted}: "
-            f"{plural(fresh.reserved, 'unit is', 'units are')} held by unpaid invoices"
-            f" and stock is {fresh.stock}. Send a number of at least {fresh.reserved}."
+            i18n.current().ngettext(
+                "{sku} cannot go to {wanted}: {count} unit is held by unpaid invoices and stock "
+                "is {stock}. Send a number of at least {count}.",
+                "{sku} cannot go to {wanted}: {count} units are held by unpaid invoices and stock "
+                "is {stock}. Send a number of at least {count}.",
+                fresh.reserved,
+                sku=fresh.sku,
+                wanted=wanted,
+                count=fresh.reserved,
+                stock=fresh.stock,
+            )
         )
     await uow.audit.record(
         actor,
@@ -360,8 +385,8 @@ async def create_product(
     """Create the product the /addproduct flow collected."""
     missing = [name for name in ADD_STEPS if name not in values]
     if missing:
-        raise AdminInputError(
-            f"The product lacks {', '.join(missing)}; start again with /addproduct."
+        raise wrong(
+            "The product lacks {fields}; start again with /addproduct.", fields=", ".join(missing)
         )
     photo = str(values["photo"] or "")
     product = await uow.products.add(
@@ -391,7 +416,7 @@ async def edit_product(
 ) -> tuple[Product, StockResult | None]:
     """Apply one /edit change; stock goes through the atomic stock rule."""
     if field not in PRODUCT_FIELDS:
-        raise AdminInputError(f"{field!r} is not a field I can edit.")
+        raise wrong("{field} is not a field I can edit.", field=repr(field))
     if field == "stock":
         result = await change_stock(uow, sku, StockChange(int(value), delta=False), actor=actor)
         product = await product_by_sku(uow, result.sku)
@@ -423,15 +448,15 @@ def check_upload(file_name: str | None, size: int | None) -> str:
     """The upload's kind ("csv" or "json"), or AdminInputError saying what to send instead."""
     suffix = PurePath(file_name or "").suffix.lower()
     if suffix not in CATALOG_EXTENSIONS:
-        shown = file_name or "that file"
-        raise AdminInputError(
-            f"I can import only .csv or .json catalog files, and {shown!r} is neither. "
-            "Send the catalog as CSV (get a template with /export) or JSON."
+        raise wrong(
+            "I can import only .csv or .json catalog files, and {file} is neither. "
+            "Send the catalog as CSV (get a template with /export) or JSON.",
+            file=repr(file_name) if file_name else i18n.current()._("that file"),
         )
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise AdminInputError(
-            f"That file is {size / 1024 / 1024:.1f} MB; the limit is 1 MB. "
-            "Split the catalog into smaller files."
+        raise wrong(
+            "That file is {size} MB; the limit is 1 MB. Split the catalog into smaller files.",
+            size=f"{size / 1024 / 1024:.1f}",
         )
     return suffix[1:]
 
@@ -468,13 +493,16 @@ def describe_catalog_errors(error: CatalogError, limit: int = 40) -> list[str]:
     """Every bad row as one line for the admin ("line 3 (MUG-1), price: ...")."""
     lines = [_row_error_line(e) for e in error.errors[:limit]]
     if len(error.errors) > limit:
-        lines.append(f"... and {len(error.errors) - limit} more")
+        more = len(error.errors) - limit
+        lines.append(
+            i18n.current().ngettext("… and {count} more", "… and {count} more", more, count=more)
+        )
     return lines
 
 
 def _row_error_line(error: RowError) -> str:
     if error.line == 0 and error.field == "file":
-        return f"the file: {error.message}"
+        return i18n.current()._("the file: {problem}", problem=error.message)
     if error.line == 0:
         return f"{error.sku}, {error.field}: {error.message}"
     return str(error)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot import i18n
 from bot.services.errors import OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
@@ -77,7 +78,13 @@ def parse_status(text: str | None) -> str | None:
         return OrderStatus(text.lower()).value
     except ValueError:
         known = ", ".join(s.value for s in OrderStatus)
-        raise ValueError(f"{text!r} is not an order status. Use one of: all, {known}.") from None
+        raise ValueError(
+            i18n.current()._(
+                "{text} is not an order status. Use one of: all, {known}.",
+                text=repr(text),
+                known=known,
+            )
+        ) from None
 
 
 def customer_name(first_name: str, username: str | None, telegram_id: int) -> str:

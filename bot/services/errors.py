@@ -170,24 +170,38 @@ class OrderNotFound(OrderError, LookupError):
 
 class OrderUnderReview(OrderError):
     def __init__(self, order_id: int, reason: str | None) -> None:
-        super().__init__(
-            f"Order #{order_id} is flagged for review ({reason or 'payment check'}): "
-            "check the payment before fulfilling it."
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} is flagged for review ({reason}): "
+                "check the payment before fulfilling it."
+            ),
+            order_id=order_id,
+            reason=reason or "payment check",
         )
 
 
 class NotUnderReview(OrderError):
     def __init__(self, order_id: int) -> None:
-        super().__init__(
-            f"Order #{order_id} is not flagged for review: there is nothing to approve."
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} is not flagged for review: there is nothing to approve."),
+            order_id=order_id,
         )
 
 
 class NotApprovable(OrderError):
     def __init__(self, order_id: int, status: str) -> None:
-        super().__init__(
-            f"Order #{order_id} is {status_label(status)}: only a paid order can be approved."
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} is {status}: only a paid order can be approved."),
+            order_id=order_id,
+            status=status_label(status),
         )
+        self.status = status
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, **(self.params | {"status": tr._(status_label(self.status))}))
 
 
 class RefundTooLarge(OrderError):

@@ -11,10 +11,11 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import N_, Translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
-from bot.services.errors import OrderError, OrderNotFound
+from bot.services.errors import OrderError, OrderNotFound, ShopError
 from bot.shop import Shop
 from bot.store.order_states import IllegalOrderTransition
 from bot.usecases import deliveries
@@ -34,14 +35,24 @@ class OrderNotChanged(OrderError):
     """A change the lifecycle (or the provider) refused; recorded in the audit log."""
 
     def __init__(self, order_id: int, why: Exception) -> None:
-        super().__init__(f"Order #{order_id} was not changed: {why}")
+        super().__init__()
+        self._words(N_("Order #{order_id} was not changed: {why}"), order_id=order_id, why=why)
+        self.why = why
+
+    def said(self, tr: Translator) -> str:
+        why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
+        return tr._(self.text, order_id=self.params["order_id"], why=why)
 
 
 class BadTracking(OrderError):
     def __init__(self) -> None:
-        super().__init__(
-            f"A tracking number is one line of text (up to {MAX_TRACKING} characters). "
-            "Send it, or ship without one."
+        super().__init__()
+        self._words(
+            N_(
+                "A tracking number is one line of text (up to {most} characters). "
+                "Send it, or ship without one."
+            ),
+            most=MAX_TRACKING,
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot import i18n
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
     ADD_STEPS,
@@ -19,6 +20,7 @@ from bot.services.admin_catalog import (
     ProductFacts,
     ProductField,
     StockResult,
+    wrong,
 )
 from bot.services.admin_flows import Flow, new_flow, write_flow
 from bot.shop import Shop
@@ -203,13 +205,21 @@ async def _step(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:
 
 def _read(sent: Answer, field: ProductField, currency: str) -> Any:
     """The field's value from the admin's message; AdminInputError says what to send instead."""
+    tr = i18n.current()
     if sent.photo:
         if field.wants_photo:
             return sent.photo
-        raise AdminInputError(f"That is a photo, but I need the {field.label.lower()} as text.")
+        raise wrong(
+            "That is a photo, but I need the {field} as text.", field=tr._(field.label).lower()
+        )
     if sent.text is None:
-        kind = "a photo" if field.wants_photo else f"the {field.label.lower()} as text"
-        raise AdminInputError(f"I cannot use {sent.other} here; I need {kind}.")
+        if field.wants_photo:
+            raise wrong("I cannot use {what} here; I need a photo.", what=sent.other)
+        raise wrong(
+            "I cannot use {what} here; I need the {field} as text.",
+            what=sent.other,
+            field=tr._(field.label).lower(),
+        )
     return field.parse(sent.text, currency)
 
 

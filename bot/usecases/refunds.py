@@ -3,6 +3,7 @@ was paid, each refund recorded: the three steps of bot.services.refunds around t
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.payments.stripe_gateway import ProviderRejected, ProviderUnreachable
 from bot.services import refunds
 from bot.services.errors import RefundFailed, RefundNotPossible
@@ -28,7 +29,12 @@ async def refund_payment(
     except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
         async with shop.store.uow() as uow:
             await refunds.give_back(uow, claimed)
-        raise RefundFailed(f"The refund of order #{order_id} did not go through: {exc}") from exc
+        said = i18n.current()._(
+            "The refund of order #{order_id} did not go through: {problem}",
+            order_id=order_id,
+            problem=exc,
+        )
+        raise RefundFailed(said) from exc
     for attempt in range(RECORD_ATTEMPTS):
         try:
             async with shop.store.uow() as uow:

@@ -52,7 +52,8 @@ def test_the_template_holds_every_text_of_the_code() -> None:
     from babel.messages.extract import extract_from_dir
 
     root = catalog_path("en").parent.parent.parent.parent
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    # As README "Languages" extracts: N_ marks constants, wrong() words admins' input errors.
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "wrong": None}
     found = {
         m[2] if isinstance(m[2], str) else m[2][0]
         for m in extract_from_dir(str(root), keywords=keywords, method_map=[("**.py", "python")])

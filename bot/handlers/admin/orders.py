@@ -78,7 +78,7 @@ async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None
     try:
         detail = await admin_orders.order_detail(context.shop, data.order_id)
     except OrderError as exc:
-        await reply(update, str(exc))
+        await reply(update, exc.said(i18n.current()))
         return
     await show(update, views.order_screen(detail))
 
@@ -91,7 +91,7 @@ async def present_change(update: Update, change: Awaitable[OrderChanged]) -> Non
     try:
         done = await change
     except OrderError as exc:
-        await reply(update, str(exc))
+        await reply(update, exc.said(i18n.current()))
         return
     await reply(update, views.changed(done))
     await show(update, views.order_screen(done.detail))
@@ -136,7 +136,7 @@ async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str |
     try:
         admin_orders.check_tracking(tracking)
     except BadTracking as exc:
-        await reply(update, views.ask_tracking(flow, str(exc)))
+        await reply(update, views.ask_tracking(flow, exc.said(i18n.current())))
         return
     await save_flow(update, context, None)
     order_id = int(flow["order_id"])
@@ -165,7 +165,7 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
     try:
         offer = await admin_orders.refund_offer(context.shop, data.order_id)
     except OrderError as exc:
-        await reply(update, str(exc))
+        await reply(update, exc.said(i18n.current()))
         return
     flow = new_flow(
         "refund",
