@@ -22,6 +22,7 @@ from bot.conversation.journey import (
     looking,
     refusal,
 )
+from bot.i18n import Translator
 from bot.services import cart as carts
 from bot.services import catalog
 from bot.services.cart import CartView
@@ -81,6 +82,12 @@ async def photo(shop: Shop, product_id: int) -> PhotoSource | None:
 
 
 # ---------------------------------------------------------------- the shopper's own
+
+
+@looking
+async def reader(v: Visit) -> Translator:
+    """The shopper's language, their /language choice included (the page's words follow it)."""
+    return v.tr
 
 
 @looking

@@ -27,9 +27,11 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot import i18n
 from bot.conversation import journey, storefront
 from bot.conversation.journey import MAX_QUANTITY, Shopper
 from bot.conversation.screens import InvoiceScreen
+from bot.i18n import N_
 from bot.services.errors import CategoryNotFound, OrderNotFound, ProductUnavailable
 from bot.services.photos import PhotoKind
 from bot.shop import Shop
@@ -37,6 +39,7 @@ from bot.views import payments as payment_views
 from bot.webapp import views
 from bot.webapp.init_data import InitDataError, validate_init_data
 from bot.webapp.limits import RateLimiter
+from bot.webapp.texts import page_texts
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,9 @@ PAGE_POLICY = (
     "object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 GONE = journey.GONE
-NO_CATEGORY = "That category is empty now."
-NO_ORDER = "That order is not in your history."
-SORRY = "Something went wrong on our side. Please try again."
+NO_CATEGORY = N_("That category is empty now.")
+NO_ORDER = N_("That order is not in your history.")
+SORRY = N_("Something went wrong on our side. Please try again.")
 
 Handler = Callable[[web.Request, Shopper], Awaitable[web.Response]]
 
@@ -86,6 +89,7 @@ class Storefront:
         add.add_get("/static/{name}", self.assets.asset)
         add.add_get(r"/photos/{product_id:\d+}", self.photo)
         api: list[tuple[str, str, Handler]] = [
+            ("GET", "/api/texts", self.texts),
             ("GET", "/api/categories", self.categories),
             ("GET", r"/api/categories/{category_id:\d+}", self.category),
             ("GET", "/api/search", self.search),
@@ -116,10 +120,12 @@ class Storefront:
                 )
             except InitDataError as refused:
                 return _json(views.error(str(refused)), status=401)
+            # The shopper's Telegram language until a visit reads their /language choice.
+            tr = i18n.use(i18n.choose(None, user.language_code, settings.default_language))
             wait = self.limiter.wait_needed(user.id)
             if wait:
                 headers = {"Retry-After": str(math.ceil(wait))}
-                message = "Too many requests: please wait a moment."
+                message = tr._("Too many requests: please wait a moment.")
                 return _json(views.error(message), status=429, headers=headers)
             who = Shopper(user.id, user.id, user.first_name, user.username, user.language_code)
             return await handler(request, who)
@@ -127,6 +133,11 @@ class Storefront:
         return checked
 
     # ------------------------------------------------------------ the catalog
+
+    async def texts(self, request: web.Request, who: Shopper) -> web.Response:
+        """The page's words in the shopper's language (their /language choice included)."""
+        tr = await storefront.reader(self.shop, who)
+        return _json({"language": tr.language, "texts": page_texts(tr)})
 
     async def categories(self, request: web.Request, who: Shopper) -> web.Response:
         return _json(views.categories(await storefront.categories(self.shop)))
@@ -268,18 +279,18 @@ async def _answers(
     except BadInput as bad:
         return _json(views.error(str(bad)), status=400)
     except ProductUnavailable:
-        return _json(views.error(GONE), status=404)
+        return _json(views.error(i18n.current()._(GONE)), status=404)
     except CategoryNotFound:
-        return _json(views.error(NO_CATEGORY), status=404)
+        return _json(views.error(i18n.current()._(NO_CATEGORY)), status=404)
     except OrderNotFound:
-        return _json(views.error(NO_ORDER), status=404)
+        return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
     except web.HTTPException as http:
         if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
             raise
         return _json(views.error(http.reason), status=http.status)
     except Exception:
         log.exception("storefront: %s %s failed", request.method, request.path)
-        return _json(views.error(SORRY), status=500)
+        return _json(views.error(i18n.current()._(SORRY)), status=500)
 
 
 async def _body(request: web.Request) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from bot.conversation.screens import (
     Screen,
 )
 from bot.conversation.storefront import CartUpdate, ProductView
-from bot.money import format_money
+from bot.i18n import N_
 from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderView
@@ -33,9 +33,9 @@ WAITING_IN_CHAT = (
     "An invoice is already waiting in your chat with the shop: pay it there, "
     "or send /cancel in the chat to start again."
 )
-CART_EMPTY = "Your cart is empty: add something first."
-CHANGED = "Some things changed since you added them. Check your cart, then check out again."
-AGAIN = "Your cart changed just now. Please check out again."
+CART_EMPTY = N_("Your cart is empty: add something first.")
+CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
+AGAIN = N_("Your cart changed just now. Please check out again.")
 
 
 def photo_path(product_id: int) -> str:
@@ -44,12 +44,17 @@ def photo_path(product_id: int) -> str:
 
 
 def categories(items: Iterable[CategoryItem]) -> Json:
-    return {"categories": [{"id": c.id, "title": c.title, "count": c.product_count} for c in items]}
+    return {
+        "categories": [
+            {"id": c.id, "title": _name(c.title, c.translations), "count": c.product_count}
+            for c in items
+        ]
+    }
 
 
 def product_page(page: ProductPage) -> Json:
     return {
-        "title": page.title,
+        "title": _name(page.title, page.translations),
         "page": page.page,
         "pages": page.pages,
         "total": page.total,
@@ -58,15 +63,23 @@ def product_page(page: ProductPage) -> Json:
     }
 
 
+def _money(amount: int, currency: str) -> str:
+    return i18n.current().money(amount, currency)
+
+
+def _name(text: str, translations: dict[str, Any] | None, field: str = "title") -> str:
+    return i18n.current().name(text, translations, field)
+
+
 def _item(item: ProductItem | ProductCard) -> Json:
     """A product as a list shows it; its own page adds to this."""
     return {
         "id": item.id,
         "sku": item.sku,
-        "title": item.title,
+        "title": _name(item.title, item.translations),
         "price": item.price,
         "currency": item.currency,
-        "price_text": format_money(item.price, item.currency),
+        "price_text": _money(item.price, item.currency),
         "available": max(item.available, 0),
         "photo": photo_path(item.id),
     }
@@ -76,7 +89,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
     card = view.card
     return {
         **_item(card),
-        "description": card.description,
+        "description": _name(card.description, card.translations, "description"),
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital
         ),
@@ -93,12 +106,12 @@ def cart(basket: CartView) -> Json:
             {
                 "product_id": line.product_id,
                 "sku": line.sku,
-                "title": line.title,
+                "title": _name(line.title, line.translations),
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
-                "unit_price_text": format_money(line.unit_price, line.currency),
+                "unit_price_text": _money(line.unit_price, line.currency),
                 "line_total": line.line_total,
-                "line_total_text": format_money(line.line_total, line.currency),
+                "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
                 "warning": cart_line_warning(i18n.current(), line),
                 "photo": photo_path(line.product_id),
@@ -107,7 +120,7 @@ def cart(basket: CartView) -> Json:
         ],
         "item_count": basket.item_count,
         "total": basket.total,
-        "total_text": format_money(basket.total, basket.currency),
+        "total_text": _money(basket.total, basket.currency),
         "currency": basket.currency,
         "needs_shipping": basket.needs_shipping,
     }
@@ -124,7 +137,7 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
         "status": "invoice",
         "order_id": order.order_id,
         "invoice_link": link,
-        "total_text": format_money(order.total, order.currency),
+        "total_text": _money(order.total, order.currency),
         "needs_shipping": order.needs_shipping,
     }
 
@@ -134,7 +147,7 @@ def checkout(screen: Screen) -> Json:
     if isinstance(screen, CheckoutScreen) and screen.review.changes:
         return {
             "status": "changed",
-            "notice": CHANGED,
+            "notice": i18n.current()._(CHANGED),
             "changes": [
                 unescape(change_text(i18n.current(), change)) for change in screen.review.changes
             ],
@@ -145,28 +158,29 @@ def checkout(screen: Screen) -> Json:
     if isinstance(screen, PaymentWaitingScreen):
         return {"status": "waiting", "notice": WAITING_IN_CHAT}
     if isinstance(screen, CartScreen):
-        return {"status": "empty", "notice": CART_EMPTY, "cart": cart(screen.cart)}
-    return {"status": "refused", "notice": screen.notice or AGAIN}
+        notice = i18n.current()._(CART_EMPTY)
+        return {"status": "empty", "notice": notice, "cart": cart(screen.cart)}
+    return {"status": "refused", "notice": screen.notice or i18n.current()._(AGAIN)}
 
 
 def order(view: OrderView) -> Json:
     return {
         "id": view.id,
         "status": view.status,
-        "status_label": view.status_label,
+        "status_label": i18n.current()._(view.status_label),
         "created_at": view.created_at.isoformat(),
         "lines": [
             {
-                "title": line.title,
+                "title": _name(line.title, line.translations),
                 "quantity": line.quantity,
-                "line_total_text": format_money(line.line_total, line.currency),
+                "line_total_text": _money(line.line_total, line.currency),
             }
             for line in view.lines
         ],
-        "shipping_text": format_money(view.shipping_total, view.currency)
+        "shipping_text": _money(view.shipping_total, view.currency)
         if view.shipping_total
         else None,
-        "total_text": format_money(view.total, view.currency),
+        "total_text": _money(view.total, view.currency),
         "item_count": view.item_count,
     }
 

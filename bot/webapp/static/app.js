@@ -59,6 +59,15 @@
     select() { tg && tg.HapticFeedback && tg.HapticFeedback.selectionChanged(); },
   };
 
+  // The page's words in the shopper's language: GET api/texts gives the translations of
+  // bot/webapp/texts.py (English, the msgids, when there are none); {name} is filled in.
+  let words = {};
+  function t(text, params) {
+    let said = words[text] || text;
+    for (const [key, value] of Object.entries(params || {})) said = said.split(`{${key}}`).join(value);
+    return said;
+  }
+
   class ApiError extends Error {
     constructor(status, message) { super(message); this.status = status; }
   }
@@ -72,12 +81,12 @@
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (_) {
-      throw new ApiError(0, 'The shop cannot be reached. Check your connection and try again.');
+      throw new ApiError(0, t('The shop cannot be reached. Check your connection and try again.'));
     }
     let data = {};
     try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
     if (!response.ok) {
-      throw new ApiError(response.status, data.error || `The shop answered ${response.status}.`);
+      throw new ApiError(response.status, data.error || t('The shop answered {status}.', { status: response.status }));
     }
     return data;
   }
@@ -128,12 +137,12 @@
 
   function failed(error) {
     haptic.notify('error');
-    const message = error instanceof ApiError ? error.message : 'Something went wrong.';
-    const again = h('button', { type: 'button', class: 'link', onclick: () => draw() }, 'Try again');
+    const message = error instanceof ApiError ? error.message : t('Something went wrong.');
+    const again = h('button', { type: 'button', class: 'link', onclick: () => draw() }, t('Try again'));
     const reopen = error instanceof ApiError && error.status === 401;
     view.replaceChildren(h('div', { class: 'section' },
       h('p', { text: message }),
-      reopen ? h('p', { class: 'hint', text: 'Close the shop and open it again from the chat.' }) : again));
+      reopen ? h('p', { class: 'hint', text: t('Close the shop and open it again from the chat.') }) : again));
   }
 
   // ------------------------------------------------------------------ Telegram's buttons
@@ -168,14 +177,14 @@
     let text = '';
     state.mainAction = null;
     if (name === 'cart' && full) {
-      text = `Checkout · ${basket.total_text}`;
+      text = t('Checkout · {total}', { total: basket.total_text });
       state.mainAction = checkout;
     } else if (name === 'order') {
-      text = 'Continue shopping';
+      text = t('Continue shopping');
       state.mainAction = goHome;
     } else if (full) {
       const items = basket.item_count === 1 ? '1 item' : `${basket.item_count} items`;
-      text = `View cart · ${items} · ${basket.total_text}`;
+      text = t('View cart · {items} · {total}', { items, total: basket.total_text });
       state.mainAction = () => go('cart');
     }
     bar.set(text);
@@ -197,7 +206,7 @@
       state.category = state.categories[0].id;
     }
     if (!state.list && (state.query || state.category !== null)) await loadPage(0);
-    show(ticket, 'Shop', searchForm(), chips(), listing());
+    show(ticket, t('Shop'), searchForm(), chips(), listing());
   }
 
   async function loadPage(page) {
@@ -210,8 +219,8 @@
 
   function searchForm() {
     const input = h('input', {
-      type: 'search', name: 'q', placeholder: 'Search the shop', value: state.query,
-      enterkeyhint: 'search', 'aria-label': 'Search',
+      type: 'search', name: 'q', placeholder: t('Search the shop'), value: state.query,
+      enterkeyhint: 'search', 'aria-label': t('Search'),
     });
     return h('form', {
       class: 'search', role: 'search',
@@ -222,7 +231,7 @@
         state.list = null;
         draw();
       },
-    }, input, h('button', { type: 'submit', class: 'chip' }, 'Search'));
+    }, input, h('button', { type: 'submit', class: 'chip' }, t('Search')));
   }
 
   function chips() {
@@ -242,10 +251,10 @@
 
   function listing() {
     if (!state.categories.length && !state.query) {
-      return h('p', { class: 'hint', text: 'The shop is empty right now. Please come back soon!' });
+      return h('p', { class: 'hint', text: t('The shop is empty right now. Please come back soon!') });
     }
     if (!state.items.length) {
-      return h('p', { class: 'hint', text: `Nothing found for “${state.query}”.` });
+      return h('p', { class: 'hint', text: t('Nothing found for “{query}”.', { query: state.query }) });
     }
     const cards = state.items.map((item) => h('button', {
       type: 'button', class: item.available > 0 ? 'card' : 'card sold',
@@ -263,7 +272,7 @@
           draw();
         } catch (error) { failed(error); }
       },
-    }, 'Show more') : null;
+    }, t('Show more')) : null;
     return [head, h('div', { class: 'grid' }, cards), more];
   }
 
@@ -289,12 +298,12 @@
     function refresh() {
       const item = now();
       price.textContent = item.price_text;
-      stock.textContent = item.stock_text || (item.available > 0 ? 'In stock' : 'Out of stock');
+      stock.textContent = item.stock_text || (item.available > 0 ? t('In stock') : t('Out of stock'));
       stock.className = /^only/i.test(stock.textContent) ? 'stock low' : 'stock';
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
-      add.textContent = most() > 0 ? `Add to cart${total}` : 'Out of stock';
+      add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
       add.disabled = most() <= 0;
       inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
       if (options) {
@@ -329,9 +338,9 @@
     }
 
     const stepper = h('div', { class: 'stepper' },
-      h('button', { type: 'button', 'aria-label': 'One less', onclick: () => { quantity -= 1; haptic.select(); refresh(); } }, '−'),
+      h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => { quantity -= 1; haptic.select(); refresh(); } }, '−'),
       count,
-      h('button', { type: 'button', 'aria-label': 'One more', onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+'));
+      h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+'));
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       photo(p.photo, p.title), h('h2', { text: p.title }), price, stock, options,
@@ -356,13 +365,13 @@
   function drawCart(ticket) {
     const basket = state.cart;
     const changes = state.changes && state.changes.length ? h('div', { class: 'section changes' },
-      h('b', { text: 'Some things changed since you added them:' }),
+      h('b', { text: t('Some things changed since you added them:') }),
       h('ul', {}, state.changes.map((change) => h('li', { text: change }))),
-      basket.lines.length ? h('p', { class: 'hint', text: 'Your cart is updated. Check out again to pay for it as it is now.' }) : null) : null;
+      basket.lines.length ? h('p', { class: 'hint', text: t('Your cart is updated. Check out again to pay for it as it is now.') }) : null) : null;
     if (!basket.lines.length) {
-      show(ticket, 'Your cart', changes, h('div', { class: 'section' },
-        h('p', { text: 'Your cart is empty.' }),
-        h('button', { type: 'button', class: 'link', onclick: goHome }, 'Browse the shop')));
+      show(ticket, t('Your cart'), changes, h('div', { class: 'section' },
+        h('p', { text: t('Your cart is empty.') }),
+        h('button', { type: 'button', class: 'link', onclick: goHome }, t('Browse the shop'))));
       return;
     }
     const lines = basket.lines.map((line) => h('div', { class: 'line', 'data-product-id': line.product_id },
@@ -372,15 +381,15 @@
         h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text} = ${line.line_total_text}` }),
         line.warning ? h('div', { class: 'warn', text: line.warning }) : null),
       h('div', { class: 'stepper' },
-        h('button', { type: 'button', 'aria-label': 'One less', onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
+        h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
         h('span', { text: line.quantity }),
-        h('button', { type: 'button', 'aria-label': 'One more', onclick: () => setQuantity(line, line.quantity + 1) }, '+')),
-      h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${line.title}`, onclick: () => setQuantity(line, 0) }, '✕')));
+        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => setQuantity(line, line.quantity + 1) }, '+')),
+      h('button', { type: 'button', class: 'remove', 'aria-label': t('Remove {title}', { title: line.title }), onclick: () => setQuantity(line, 0) }, '✕')));
     const shipping = basket.needs_shipping
-      ? h('p', { class: 'hint', text: 'Shipping address and method are chosen in the payment form.' }) : null;
-    show(ticket, 'Your cart', changes, h('div', { class: 'section' }, lines,
-      h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { id: 'cart-total', text: basket.total_text })),
-      shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, 'Clear cart')));
+      ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
+    show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
+      h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
+      shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
   }
 
   async function changeCart(method, path, body) {
@@ -439,10 +448,10 @@
       haptic.notify('success');
       go('order', { id: orderId, waiting: true, polls: 0 });
     } else if (status === 'cancelled') {
-      toast('Payment cancelled. Your items are still in your cart.');
+      toast(t('Payment cancelled. Your items are still in your cart.'));
     } else {
       haptic.notify('error');
-      toast('The payment did not go through. Please try again.');
+      toast(t('The payment did not go through. Please try again.'));
     }
   }
 
@@ -451,20 +460,20 @@
     const open = o.status === 'awaiting_payment';
     let note;
     if (!open && o.status !== 'cancelled') {
-      note = 'Thank you! Your receipt is in the chat with the shop.';
+      note = t('Thank you! Your receipt is in the chat with the shop.');
     } else if (open && arg.waiting) {
-      note = 'Payment sent: waiting for the shop to confirm it…';
+      note = t('Payment sent: waiting for the shop to confirm it…');
     } else if (open && arg.link) {
-      note = 'This page is open outside Telegram, where invoices cannot be paid. Its invoice link:';
+      note = t('This page is open outside Telegram, where invoices cannot be paid. Its invoice link:');
     } else {
-      note = o.status === 'cancelled' ? 'This order was cancelled.' : 'Waiting for payment.';
+      note = o.status === 'cancelled' ? t('This order was cancelled.') : t('Waiting for payment.');
     }
-    const shown = show(ticket, `Order #${o.id}`, h('div', { class: 'section', id: 'order', 'data-status': o.status },
+    const shown = show(ticket, t('Order #{order_id}', { order_id: o.id }), h('div', { class: 'section', id: 'order', 'data-status': o.status },
       h('div', { class: `status${open || o.status === 'cancelled' ? '' : ' paid'}`, text: o.status_label }),
       h('p', { text: note }),
       o.lines.map((line) => h('div', { class: 'sum', text: `${line.quantity} × ${line.title} — ${line.line_total_text}` })),
-      o.shipping_text ? h('div', { class: 'sum', text: `Shipping: ${o.shipping_text}` }) : null,
-      h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { text: o.total_text })),
+      o.shipping_text ? h('div', { class: 'sum', text: t('Shipping: {amount}', { amount: o.shipping_text }) }) : null,
+      h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
     if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {
       setTimeout(() => {
@@ -512,8 +521,15 @@
       outsideTelegram();
       return;
     }
-    api('GET', 'cart').then(setCart, () => {});
-    goHome();
+    api('GET', 'texts').then((answer) => {
+      words = answer.texts || {};
+      document.documentElement.lang = answer.language || 'en';
+      $('title').textContent = t('Shop');
+      $('to-cart').setAttribute('aria-label', t('Your cart'));
+    }, () => {}).finally(() => {
+      api('GET', 'cart').then(setCart, () => {});
+      goHome();
+    });
   }
 
   start();

@@ -1,0 +1,52 @@
+"""Every text of the storefront page (static/app.js says them through `t('...')`), as msgids
+of the message catalogs: GET api/texts gives the page their translations for its shopper.
+tests/webapp/test_page_texts.py keeps this list and the page in step."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, Translator
+
+PAGE_TEXTS: tuple[str, ...] = (
+    N_("Add to cart"),
+    N_("Browse the shop"),
+    N_("Checkout · {total}"),
+    N_("Clear cart"),
+    N_("Close the shop and open it again from the chat."),
+    N_("Continue shopping"),
+    N_("In stock"),
+    N_("Nothing found for “{query}”."),
+    N_("One less"),
+    N_("One more"),
+    N_("Order #{order_id}"),
+    N_("Out of stock"),
+    N_("Payment cancelled. Your items are still in your cart."),
+    N_("Payment sent: waiting for the shop to confirm it…"),
+    N_("Remove {title}"),
+    N_("Search"),
+    N_("Search the shop"),
+    N_("Shipping address and method are chosen in the payment form."),
+    N_("Shipping: {amount}"),
+    N_("Shop"),
+    N_("Show more"),
+    N_("Some things changed since you added them:"),
+    N_("Something went wrong."),
+    N_("Thank you! Your receipt is in the chat with the shop."),
+    N_("The payment did not go through. Please try again."),
+    N_("The shop answered {status}."),
+    N_("The shop cannot be reached. Check your connection and try again."),
+    N_("The shop is empty right now. Please come back soon!"),
+    N_("This order was cancelled."),
+    N_("This page is open outside Telegram, where invoices cannot be paid. Its invoice link:"),
+    N_("Total"),
+    N_("Try again"),
+    N_("View cart · {items} · {total}"),
+    N_("Waiting for payment."),
+    N_("Your cart"),
+    N_("Your cart is empty."),
+    N_("Your cart is updated. Check out again to pay for it as it is now."),
+)
+
+
+def page_texts(tr: Translator) -> dict[str, str]:
+    """The page's texts in the reader's language (English ones are left out: the page has them)."""
+    return {text: said for text in PAGE_TEXTS if (said := tr._(text)) != text}
