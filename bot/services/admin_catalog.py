@@ -501,11 +501,11 @@ def describe_catalog_errors(error: CatalogError, limit: int = 40) -> list[str]:
 
 
 def _row_error_line(error: RowError) -> str:
+    tr = i18n.current()
     if error.line == 0 and error.field == "file":
-        return i18n.current()._("the file: {problem}", problem=error.message)
-    if error.line == 0:
-        return f"{error.sku}, {error.field}: {error.message}"
-    return str(error)
+        message = tr._(error.template, **dict(error.params)) if error.template else error.message
+        return tr._("the file: {problem}", problem=message)
+    return error.said(tr)
 
 
 async def export_catalog(uow: UnitOfWork) -> bytes:

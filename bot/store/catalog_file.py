@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.i18n import LANGUAGES, Translator, translator
+from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product
 from bot.store.uow import UnitOfWork
@@ -67,13 +67,27 @@ class RowError:
     line: int  # 1-based: the JSON list position or the CSV line number
     sku: str
     field: str
-    message: str
+    message: str  # in English
+    template: str = ""  # the message as a catalog msgid, filled from `params`, if it is one
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def worded(cls, line: int, sku: str, field: str, template: str, **params: Any) -> RowError:
+        """A problem whose words are a catalog text, so an admin reads them in their language."""
+        shown = tuple((name, str(value)) for name, value in params.items())
+        return cls(line, sku, field, template.format(**params), template, shown)
+
+    def said(self, tr: Translator) -> str:
+        """The problem in `tr`'s language: "line 3 (MUG-1), price: ..."."""
+        message = tr._(self.template, **dict(self.params)) if self.template else self.message
+        if self.line == 0:
+            named = self.sku or tr._("the file")
+            return f"{named}, {self.field}: {message}"
+        where = tr._("line {line}", line=self.line) + (f" ({self.sku})" if self.sku else "")
+        return f"{where}, {self.field}: {message}"
 
     def __str__(self) -> str:
-        if self.line == 0:  # a problem found after parsing, named by its product
-            return f"{self.sku or 'the file'}, {self.field}: {self.message}"
-        where = f"line {self.line}" + (f" ({self.sku})" if self.sku else "")
-        return f"{where}, {self.field}: {self.message}"
+        return self.said(translator(None))
 
 
 class CatalogError(Exception):
@@ -110,7 +124,8 @@ def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogR
     if isinstance(raw, dict) and isinstance(raw.get("products"), list):
         raw = raw["products"]
     if not isinstance(raw, list):
-        raise CatalogError([RowError(0, "", "file", "expected a list of products")], source)
+        refused = RowError.worded(0, "", "file", N_("expected a list of products"))
+        raise CatalogError([refused], source)
     return validate_rows(((i + 1, item) for i, item in enumerate(raw)), source)
 
 
@@ -118,7 +133,8 @@ def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
-        raise CatalogError([RowError(0, "", "file", "not UTF-8 text")], source) from None
+        refused = RowError.worded(0, "", "file", N_("not UTF-8 text"))
+        raise CatalogError([refused], source) from None
     reader = csv.DictReader(io.StringIO(text))
     try:
         header = [h.strip() for h in reader.fieldnames or []]
@@ -164,55 +180,60 @@ def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> l
     if errors:
         raise CatalogError(errors, source)
     if not result:
-        raise CatalogError([RowError(0, "", "file", "no products in it")], source)
+        raise CatalogError([RowError.worded(0, "", "file", N_("no products in it"))], source)
     return result
 
 
 def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowError]]:
     if not isinstance(item, Mapping):
-        return None, [RowError(line, "", "row", "expected an object with product fields")]
+        wrong = RowError.worded(line, "", "row", N_("expected an object with product fields"))
+        return None, [wrong]
     sku = str(item.get("sku") or "").strip()
     errors: list[RowError] = []
 
-    def bad(field: str, message: str) -> None:
-        errors.append(RowError(line, sku, field, message))
+    def bad(field: str, message: str, **params: Any) -> None:
+        errors.append(RowError.worded(line, sku, field, message, **params))
 
     item, translations = _split_languages(item)
     for field in REQUIRED_FIELDS:
         value = item.get(field)
         blank = isinstance(value, str) and not value.strip() and field != "photo"
         if (value is None or blank) and field != "description":
-            bad(field, "missing")
+            bad(field, N_("missing"))
     if sku and not _SKU_RE.match(sku):
-        bad("sku", "use letters, digits, '-', '_' or '.', at most 64 characters")
+        bad("sku", N_("use letters, digits, '-', '_' or '.', at most 64 characters"))
     title = str(item.get("title") or "").strip()
     if len(title) > 128:
-        bad("title", "longer than 128 characters")
+        bad("title", N_("longer than 128 characters"))
     category = str(item.get("category") or "").strip()
     if len(category) > 64:
-        bad("category", "longer than 64 characters")
+        bad("category", N_("longer than 64 characters"))
     currency = ""
     try:
         if item.get("currency") is not None:
             currency = check_currency(str(item["currency"]))
     except MoneyError as exc:
-        bad("currency", str(exc))
+        bad("currency", "{problem}", problem=exc)
     price = 0
     raw_price = item.get("price")
     if raw_price is not None and currency:
         if isinstance(raw_price, float | bool):
-            bad("price", 'write the price as a decimal string such as "12.50"')
+            bad("price", N_('write the price as a decimal string such as "12.50"'))
         else:
             try:
                 price = parse_amount(str(raw_price), currency)
             except MoneyError as exc:
-                bad("price", str(exc))
+                bad("price", "{problem}", problem=exc)
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
         text = str(raw_stock).strip()
         if isinstance(raw_stock, bool) or not text.isdigit():
-            bad("stock", f"must be a whole number of 0 or more, got {raw_stock!r}")
+            bad(
+                "stock",
+                N_("must be a whole number of 0 or more, got {value}"),
+                value=repr(raw_stock),
+            )
         else:
             stock = int(text)
     flags: dict[str, bool] = {}
@@ -224,7 +245,7 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
         elif text in _TRUE or text in _FALSE:
             flags[field] = text in _TRUE if text else default
         else:
-            bad(field, f"must be true or false, got {raw!r}")
+            bad(field, N_("must be true or false, got {value}"), value=repr(raw))
     download = _check_download(item.get("download"), flags.get("digital", False), bad)
     if errors:
         return None, errors
@@ -301,25 +322,29 @@ def _split_languages(
     return plain, translations if given else None
 
 
-def _check_download(raw: Any, digital: bool, bad: Callable[[str, str], None]) -> str | None:
+def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
     """A digital product's download: "giftcode", an https URL, a Telegram file_id, or a file
     path relative to the catalog file's folder (which must stay inside it)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if not isinstance(raw, str):
-        bad("download", f"must be a file path, an https URL or a file_id, got {raw!r}")
+        bad(
+            "download",
+            N_("must be a file path, an https URL or a file_id, got {value}"),
+            value=repr(raw),
+        )
         return None
     value = raw.strip()
     if not digital:
-        bad("download", "only digital products have a download (set digital to true)")
+        bad("download", N_("only digital products have a download (set digital to true)"))
     elif len(value) > 512:
-        bad("download", "longer than 512 characters")
+        bad("download", N_("longer than 512 characters"))
     elif value.startswith("http://"):
-        bad("download", "use an https:// URL")
+        bad("download", N_("use an https:// URL"))
     elif value.startswith("https://") or value == GIFT_CODE or _FILE_ID_RE.match(value):
         return value
     elif value.startswith(("/", "\\")) or ".." in Path(value).parts or "." not in value:
-        bad("download", "use a path relative to the catalog file, such as downloads/guide.pdf")
+        bad("download", N_("use a path relative to the catalog file, such as downloads/guide.pdf"))
     return value
 
 
@@ -340,7 +365,14 @@ def check_download_files(rows: Iterable[CatalogRow], folder: Path, source: str =
         return path.is_relative_to(root) and path.is_file()
 
     errors = [
-        RowError(0, row.sku, "download", f"no file {row.download} in {folder}")
+        RowError.worded(
+            0,
+            row.sku,
+            "download",
+            N_("no file {file} in {folder}"),
+            file=row.download,
+            folder=folder,
+        )
         for row in rows
         if row.download and is_download_file(row.download) and not present(row.download)
     ]
@@ -427,7 +459,15 @@ def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
     changed = {k: v for k, v in values.items() if getattr(current, k) != v}
     if "stock" in changed and changed["stock"] < current.reserved:
         raise CatalogError(
-            [RowError(0, current.sku, "stock", f"below the {current.reserved} held by invoices")]
+            [
+                RowError.worded(
+                    0,
+                    current.sku,
+                    "stock",
+                    N_("below the {count} held by invoices"),
+                    count=current.reserved,
+                )
+            ]
         )
     if "photo" in changed:
         changed["photo_file_id"] = None
