@@ -190,4 +190,5 @@ def _gift_text(item: Download) -> str:
     count = len(item.gift_codes)
     label = tr.ngettext("Your code:", "Your codes:", count)
     order = tr._("Order #{order_id}", order_id=item.order_id)
-    return f"🎁 <b>{escape(item.title)}</b>\n{order}\n{label}\n{codes}"
+    title = tr.name(item.title, item.translations)
+    return f"🎁 <b>{escape(title)}</b>\n{order}\n{label}\n{codes}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot import i18n
 from bot.services.errors import DownloadUnavailable
@@ -54,12 +55,14 @@ class Download:
     source: PhotoSource | None = None
     fallback: PhotoSource | None = None
     gift_codes: tuple[str, ...] = ()
+    translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
     def caption(self) -> str:
         """In the language of the update being handled: the payer's, or theirs in /orders."""
-        order = i18n.current()._("Order #{order_id}", order_id=self.order_id)
-        return f"⬇️ {self.title}\n{order}"
+        tr = i18n.current()
+        order = tr._("Order #{order_id}", order_id=self.order_id)
+        return f"⬇️ {tr.name(self.title, self.translations)}\n{order}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +130,29 @@ def _download(order: Order, line_id: int, product: Product, catalog_path: Path) 
         if len(codes) < line.quantity:
             codes += [new_gift_code() for _ in range(line.quantity - len(codes))]
             line.gift_codes = codes  # a new list, so the JSON column is written
-        return Download(order.id, line.id, product.id, line.title, gift_codes=tuple(codes))
+        return Download(
+            order.id,
+            line.id,
+            product.id,
+            line.title,
+            gift_codes=tuple(codes),
+            translations=product.translations,
+        )
     original = resolve_reference(product.download or "", catalog_path, _FILE_SUFFIXES)
     if product.download_file_id:
         kept = PhotoSource(PhotoKind.FILE_ID, product.download_file_id, cached=True)
-        return Download(order.id, line.id, product.id, line.title, kept, fallback=original)
-    return Download(order.id, line.id, product.id, line.title, original)
+        return Download(
+            order.id,
+            line.id,
+            product.id,
+            line.title,
+            kept,
+            fallback=original,
+            translations=product.translations,
+        )
+    return Download(
+        order.id, line.id, product.id, line.title, original, translations=product.translations
+    )
 
 
 async def remember_file_id(uow: UnitOfWork, product_id: int, file_id: str | None) -> None:
