@@ -318,6 +318,13 @@ class FlowFullRefund(FlowAction, code="AFR"):
 
 
 @dataclass(frozen=True)
+class EndPromo(Action, code="APX"):
+    """/promo: end this code now."""
+
+    promo_id: int
+
+
+@dataclass(frozen=True)
 class AdminOrders(Action, code="AOL"):
     status: str  # an order status, or "all"
     page: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,9 @@ class PromoRepository:
         self.session.add(promo)
         await self.session.flush()
         return promo
+
+    async def get(self, promo_id: int) -> PromoCode | None:
+        return await self.session.get(PromoCode, promo_id)
 
     async def by_code(self, code: str) -> PromoCode | None:
         return await self.session.scalar(select(PromoCode).where(PromoCode.code == code.upper()))
@@ -131,11 +135,19 @@ class PromoRepository:
         )
         return rowcount(result) == 1
 
-    async def top_codes(self, paid_statuses: Sequence[str], limit: int = 5) -> list[CodeFigures]:
-        """Codes by the discount they gave on paid orders, largest first."""
+    async def top_codes(
+        self, *, since: datetime, currency: str, not_sold: Sequence[str], limit: int = 5
+    ) -> list[CodeFigures]:
+        """Codes by the discount they gave on orders paid since `since`, largest first."""
         stmt = (
             select(Order.promo_code, func.count(Order.id), func.sum(Order.discount_total))
-            .where(Order.promo_code.is_not(None), Order.status.in_(paid_statuses))
+            .where(
+                Order.promo_code.is_not(None),
+                Order.paid_at.is_not(None),
+                Order.paid_at >= since,
+                Order.currency == currency,
+                Order.status.not_in(not_sold),
+            )
             .group_by(Order.promo_code)
             .order_by(func.sum(Order.discount_total).desc(), Order.promo_code)
             .limit(limit)
