@@ -195,7 +195,8 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
     else:
         text = (
             f"Send the amount to refund for order #{flow['order_id']} (up to {most}), "
-            "or refund it all."
+            "or a SKU (and how many) to refund a line at what it cost after its share of "
+            "the discount, or refund it all."
         )
     if problem:
         text = f"{refund_refusal(problem)}\n\n{text}"

@@ -183,12 +183,25 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
         return
     try:
         text = message_text(update, missing="I need the amount as text, e.g. 5.00.")
-        amount = parse_price(text, flow["currency"])
+        amount = await _refund_amount(context, flow, text)
         await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
     except (AdminInputError, ShopError) as exc:
         await reply(update, views.ask_refund_amount(flow, exc))
         return
     await refund_preview(update, context, flow, amount)
+
+
+async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
+    """An amount ("5.00"), or a line: "SKU" or "SKU 2" (units) at what it cost."""
+    words = text.split()
+    if words and not words[0][:1].isdigit() and words[0][:1] not in "$€£¥-.":
+        units = words[1] if len(words) == 2 else None
+        if len(words) > 2 or (units is not None and not units.isdigit()):
+            raise AdminInputError("Send an amount like 5.00, or a SKU and a quantity: SKU 1.")
+        order_id = int(flow["order_id"])
+        count = int(units) if units is not None else None
+        return await admin_orders.line_refund_amount(context.shop, order_id, words[0], count)
+    return parse_price(text, flow["currency"])
 
 
 async def refund_preview(
