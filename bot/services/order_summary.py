@@ -99,7 +99,7 @@ def lines_text(order: OrderSummary) -> str:
     if order.needs_shipping and order.shipping_option:
         rows.append(f"Shipping ({order.shipping_option}): {order.money(order.shipping_total)}")
     if order.tip_amount:
-        rows.append(f"Tip: {order.money(order.tip_amount)} (thank you!)")
+        rows.append(f"Tip: {order.money(order.tip_amount)}")
     rows.append(f"Total: {order.money(order.total)}")
     return "\n".join(rows)
 
