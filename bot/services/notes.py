@@ -16,9 +16,9 @@ _SPACES = re.compile(r"[ \t]+")
 def clean_note(text: str) -> str:
     """The note as it is kept, or NoteRefused saying what to send instead."""
     kept = "".join(
-        ch if ch == "\n" else " " if ch == "\t" else ch
+        " " if ch == "\t" else ch
         for ch in text
-        if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     lines = [_SPACES.sub(" ", line).strip() for line in kept.splitlines()]
     note = "\n".join(line for line in lines if line)
