@@ -111,9 +111,18 @@ async def test_code_from_a_link_note_and_tip_paid_refunded_and_reported(
     assert "discounts $5.00; tips $2.00" in (stats.text or "")
     assert "1. WELCOME10: 1 order, $5.00 off" in (stats.text or "")
 
-    # The pen back: its price less its share of the discount; then the rest, tip included.
-    first = await refund_order(shop.shop, 1, amount=3060, actor="admin:9001")
-    assert first.new_status == "partially_refunded"
+    # The pen back, named by its SKU: its price less its share of the discount; then the
+    # rest, tip included.
+    await admin.send("/orders_admin")
+    await admin.wait_for("All orders")
+    await admin.press("#1")
+    await admin.wait_for(lambda m: "Order #1 ·" in (m.text or ""))
+    await admin.press("Refund")
+    await admin.wait_for("or a SKU (and how many)")
+    await admin.send("sta-pen-ftn")
+    await admin.wait_for("Refund $30.60 of order #1?")
+    await admin.press("Refund $30.60")
+    await admin.wait_for(lambda m: "Partially refunded" in (m.text or ""))
     rest = await refund_order(shop.shop, 1, amount=None, actor="admin:9001")
     assert rest.new_status == "refunded"
     assert (await stripe_account.charge_info(charge)).amount_refunded == 5200
