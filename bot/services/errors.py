@@ -176,6 +176,10 @@ class RefundNotPossible(OrderError):
     """Nothing was paid, a zero amount, no way to reach the provider."""
 
 
+class LineNotInOrder(RefundNotPossible):
+    """A refund by SKU names a product the order does not have."""
+
+
 class StarsRefundIsWhole(RefundNotPossible):
     """refundStarPayment gives back the whole payment: a part cannot be refunded."""
 

@@ -123,10 +123,15 @@ async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
     return promo
 
 
-async def check_customer(uow: UnitOfWork, promo: PromoCode, customer_id: int) -> None:
+async def check_customer(
+    uow: UnitOfWork, promo: PromoCode, customer_id: int, *, held: bool = False
+) -> None:
+    """PromoRefused if the customer has had the code as often as it allows. Paid uses count;
+    a use held by the customer's open invoice counts only when `held` (placing the order,
+    after that invoice was released): a new checkout replaces that invoice anyway."""
     if promo.per_customer is None:
         return
-    if await uow.promos.customer_uses(promo.id, customer_id) >= promo.per_customer:
+    if await uow.promos.customer_uses(promo.id, customer_id, held=held) >= promo.per_customer:
         times = "once" if promo.per_customer == 1 else f"{promo.per_customer} times"
         raise PromoRefused(
             promo.code, f"You have already used the code {promo.code} ({times} per customer)."
@@ -206,7 +211,7 @@ async def hold_use(uow: UnitOfWork, promo: PromoQuote, customer_id: int, order_i
         raise PromoRefused(promo.code, f"The code {promo.code} has just been used up, sorry.")
     found = await uow.promos.by_code(promo.code)  # after take_use: its row is ours until commit
     assert found is not None
-    await check_customer(uow, found, customer_id)
+    await check_customer(uow, found, customer_id, held=True)
     await uow.promos.redeem(promo.promo_id, order_id, customer_id, promo.discount)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.money import format_money
 from bot.services.errors import (
+    LineNotInOrder,
     OrderNotFound,
     RefundNotPossible,
     RefundTooLarge,
@@ -79,7 +80,7 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     `refundable` (check_refund)."""
     line = next((ln for ln in order.lines if ln.sku.upper() == sku.strip().upper()), None)
     if line is None:
-        raise RefundNotPossible(f"Order #{order.id} has no line {sku.strip()[:64]}.")
+        raise LineNotInOrder(f"Order #{order.id} has no line {sku.strip()[:64]}.")
     wanted = line.quantity if units is None else units
     if not 0 < wanted <= line.quantity:
         raise RefundNotPossible(

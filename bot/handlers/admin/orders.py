@@ -32,7 +32,7 @@ from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import AdminInputError, parse_price
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.admin_orders import parse_status
-from bot.services.errors import OrderError, ShopError
+from bot.services.errors import LineNotInOrder, OrderError, ShopError
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadTracking, OrderChanged
 from bot.views import admin_orders as views
@@ -192,16 +192,20 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
 
 
 async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
-    """An amount ("5.00"), or a line: "SKU" or "SKU 2" (units) at what it cost."""
-    words = text.split()
-    if words and not words[0][:1].isdigit() and words[0][:1] not in "$€£¥-.":
-        units = words[1] if len(words) == 2 else None
-        if len(words) > 2 or (units is not None and not units.isdigit()):
-            raise AdminInputError("Send an amount like 5.00, or a SKU and a quantity: SKU 1.")
-        order_id = int(flow["order_id"])
-        count = int(units) if units is not None else None
-        return await admin_orders.line_refund_amount(context.shop, order_id, words[0], count)
-    return parse_price(text, flow["currency"])
+    """An amount ("5.00"), or a line of the order: "SKU" or "SKU 2" (units) at what it cost."""
+    try:
+        return parse_price(text, flow["currency"])
+    except AdminInputError as not_an_amount:
+        words = text.split()
+        if not 1 <= len(words) <= 2 or (len(words) == 2 and not words[1].isdigit()):
+            raise
+        units = int(words[1]) if len(words) == 2 else None
+        try:
+            return await admin_orders.line_refund_amount(
+                context.shop, int(flow["order_id"]), words[0], units
+            )
+        except LineNotInOrder:
+            raise not_an_amount from None
 
 
 async def refund_preview(

@@ -55,12 +55,12 @@ class PromoRepository:
         )
         return {int(pid): (str(t), str(s)) for pid, t, s in (await self.session.execute(stmt))}
 
-    async def customer_uses(self, promo_id: int, customer_id: int) -> int:
-        """This customer's uses of the code, held or paid."""
+    async def customer_uses(self, promo_id: int, customer_id: int, *, held: bool = True) -> int:
+        """This customer's uses of the code: paid, and (`held`) held by open invoices."""
         stmt = select(func.count(PromoRedemption.id)).where(
             PromoRedemption.promo_id == promo_id,
             PromoRedemption.customer_id == customer_id,
-            PromoRedemption.status.in_(LIVE),
+            PromoRedemption.status.in_(LIVE if held else ("used",)),
         )
         return int(await self.session.scalar(stmt) or 0)
 
