@@ -214,3 +214,31 @@ def test_a_discount_is_split_over_lines_to_the_last_cent(
 ) -> None:
     assert promos.split_exactly(amount, weights) == shares
     assert sum(shares) == amount
+
+
+async def test_one_shopper_checking_out_twice_at_once_holds_a_once_per_customer_code_once(
+    shopfront: Shopfront,
+) -> None:
+    """The chat and the storefront page at the same moment: whichever order comes second
+    either replaces the first (its use given back) or is refused; never two uses."""
+    store = shopfront.store
+    await _code(store, "SOLO 10% per=1")
+    await _fill(shopfront, ("STA-NTB-A5D", 1))
+    async with store.uow() as uow:
+        (await uow.carts.get_for_customer(shopfront.customer_id)).promo_code = "SOLO"
+
+    async def check_out() -> str:
+        try:
+            async with store.uow() as uow:
+                await checkout.place_order(uow, shopfront.customer_id, 1001, SETTINGS, NOW)
+        except PromoRefused as refused:
+            return str(refused)
+        return "placed"
+
+    results = await asyncio.gather(check_out(), check_out())
+    assert "placed" in results
+    async with store.uow() as uow:
+        promo = await uow.promos.by_code("SOLO")
+        assert promo is not None
+        live = await uow.promos.customer_uses(promo.id, shopfront.customer_id)
+    assert (promo.uses, live) == (1, 1)
