@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.logging_setup import configure_logging
 from bot.money import STARS, format_money
+from bot.services import promos
 from bot.standin.harness import DEFAULT_CATALOG, TEST_TOKEN, ShopHarness
 from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.server import BotApiStandIn
@@ -67,6 +68,13 @@ class DemoPlan:
     """Where the order ends: paid (goods to ship), or delivered (all digital, all sent)."""
     language: str = "en"
     """The shopper's Telegram language: the bot answers in it (en, ru, es)."""
+
+    promo: str | None = None
+    """A promo code the demo shop has (`/promo new` arguments); the shopper applies it from a
+    newsletter link (/start promo_CODE)."""
+    tips: tuple[int, ...] = ()
+    """Card shops: the tips the payment form offers (the last is TIP_MAX); the shopper picks
+    the first."""
 
     @property
     def stars(self) -> bool:
@@ -115,6 +123,10 @@ class DemoPlan:
             second_unit=unit,
         )
 
+    @property
+    def promo_code(self) -> str | None:
+        return self.promo.split()[0] if self.promo else None
+
 
 USD_DEMO = DemoPlan(
     catalog_path=DEFAULT_CATALOG,
@@ -128,6 +140,8 @@ USD_DEMO = DemoPlan(
     second_product=SECOND_PRODUCT,
     second_item=f"a bag of {SECOND_PRODUCT}",
     second_unit=("mug", "$32.00"),
+    promo="WELCOME10 10%",
+    tips=(100, 200, 500),
 )
 # A Telegram Stars shop (data/catalog-stars.json): a guide and a template pack, ⭐ 150 in all.
 STARS_DEMO = DemoPlan(
@@ -147,14 +161,27 @@ STARS_DEMO = DemoPlan(
 
 
 def demo_settings(admin_id: int = ADMIN_ID, plan: DemoPlan = USD_DEMO) -> dict[str, Any]:
-    """Settings overrides for an offline shop: a test provider or Stars, no Stripe calls."""
+    """Settings overrides for an offline shop: a test provider or Stars, no Stripe calls,
+    and the plan's tips."""
     return {
         "admin_ids": frozenset({admin_id}),
         "currency": plan.currency,
         "payment_provider_token": plan.provider_token,
         "stripe_api_key": "",
         "log_level": "WARNING",
+        "tip_max": plan.tips[-1] if plan.tips else 0,
+        "tip_suggested": plan.tips[:-1] if len(plan.tips) > 1 else (),
     }
+
+
+async def seed_promo(harness: ShopHarness, plan: DemoPlan) -> None:
+    """The plan's promo code, in the demo shop's database (kept if it is there already)."""
+    if plan.promo is None:
+        return
+    draft = promos.parse_new(plan.promo.split(), plan.currency)
+    async with harness.store.uow() as uow:
+        if await uow.promos.by_code(draft.code) is None:
+            await uow.promos.add(draft.to_model())
 
 
 def database_url(db_path: Path | None, workdir: Path) -> str:
@@ -171,6 +198,7 @@ _USER_ACTIONS = {
     "sent document": "{who} sends the file {text}",
     "entered shipping address": "{who} enters a shipping address in {text}",
     "chose shipping": "{who} chooses shipping: {text}",
+    "added a tip": "{who} adds a tip of {text}",
     "confirmed payment": "{who} confirms the payment of {text}",
     "paid": "{who} pays {text} 💳",
 }
@@ -325,8 +353,10 @@ class ShopperScript:
     def steps(self) -> list[Step]:
         plan = self.plan
         cart = f"view the cart and take a second {plan.second_unit[0]}" if plan.second_unit else ""
+        code = [(f"open a newsletter link with the code {plan.promo_code}", self.apply_code)]
         return [
             ("say hello with /start", self.say_hello),
+            *(code if plan.promo_code else []),
             (f"browse the {plan.category} category", self.browse_category),
             (f"open the {plan.product}", self.open_product),
             (f"add the {plan.product} to the cart", self.add_product),
@@ -340,6 +370,15 @@ class ShopperScript:
     async def say_hello(self) -> None:
         await self.send("/start")
         self.expect_reply()
+
+    async def apply_code(self) -> None:
+        await self.send(f"/start promo_{self.plan.promo_code}")
+        saved = self.plan.tr._(
+            "🏷 Code {code} is saved: {label}. It comes off at checkout.",
+            code=self.plan.promo_code,
+            label="",
+        )
+        self.expect(saved.split(":")[0])
 
     async def open_catalog(self) -> None:
         catalog = self.plan.label("🛍 Catalog")
@@ -407,6 +446,8 @@ class ShopperScript:
 
     async def checkout(self) -> None:
         await self.tap(self.plan.label("✅ Checkout · {total}"))
+        if self.plan.promo_code:
+            self.expect(self.plan.tr._("Discount ({code})", code=self.plan.promo_code))
         if self.last_invoice() is None:
             self.begin()
             await self.tap(self.plan.label("💳 Pay {total}"))
@@ -431,11 +472,15 @@ class ShopperScript:
         return next((m for m in reversed(self.changed()) if m.invoice is not None), None)
 
     async def pay(self) -> None:
-        result = await self.shopper.pay(timeout=STEP_TIMEOUT)
+        tip = self.plan.tips[0] if self.plan.tips else 0
+        result = await self.shopper.pay(timeout=STEP_TIMEOUT, tip_amount=tip)
         if not result.ok:
             raise AssertionError(f"payment refused at {result.stage}: {result.error_message}")
         await self.settle()
-        self.expect(self.plan.label("Order #{order_id}"))
+        receipt = self.plan.label("Order #{order_id}")
+        self.expect(receipt, self.plan.label("Tip: {amount}")) if self.plan.tips else self.expect(
+            receipt
+        )
         documents = [m for m in self.changed() if m.document is not None]
         if len(documents) != self.plan.documents:
             raise AssertionError(
@@ -503,6 +548,7 @@ async def demo_shop(
             )
             try:
                 await stack.enter_async_context(harness)
+                await seed_promo(harness, plan)
             except Exception as exc:
                 raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
             yield harness

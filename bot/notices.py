@@ -37,6 +37,8 @@ def new_order(
     text += f"\n{lines_text(order, tr)}"
     if order.needs_shipping:
         text += "\n" + tr._("Ship to: {address}", address=address_text(address))
+    if order.note:
+        text += "\n" + tr._("📝 Note from the shopper: {note}", note=order.note)
     return text
 
 

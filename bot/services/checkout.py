@@ -17,17 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot import i18n
 from bot.config import Settings
+from bot.services import promos
 from bot.services.cart import CartView, LineProblem, cart_view, line_problems, line_view, shortage
 from bot.services.errors import (
     EmptyCart,
     NeedsShippingInStars,
     OutOfStock,
+    PromoRefused,
     Shortage,
     WrongCurrency,
 )
 from bot.services.order_summary import OrderSummary, summarize
-from bot.store.models import Order, OrderLine
+from bot.services.promos import PricedLine, PromoQuote
+from bot.store.models import Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -50,11 +54,23 @@ class CheckoutReview:
 
     cart: CartView
     changes: tuple[LineChange, ...]
+    promo: PromoQuote | None = None
+    promo_dropped: str | None = None  # the attached code no longer applies: why (it was removed)
+    note: str | None = None
 
     @property
     def ready(self) -> bool:
         """Nothing changed and something to pay for."""
-        return not self.changes and not self.cart.is_empty
+        return not self.changes and not self.promo_dropped and not self.cart.is_empty
+
+    @property
+    def discount(self) -> int:
+        return self.promo.discount if self.promo else 0
+
+    @property
+    def total(self) -> int:
+        """What the invoice will ask for the goods."""
+        return self.cart.total - self.discount
 
 
 @dataclass(frozen=True)
@@ -75,9 +91,13 @@ class PlacedOrder:
     released: list[ReleasedHold]
 
 
-async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CheckoutReview:
+async def review_cart(
+    uow: UnitOfWork, customer_id: int, currency: str, at: datetime | None = None
+) -> CheckoutReview:
     """Re-verify every line; adjust the cart to what can be sold, quote today's prices, and
-    say what changed. Raises EmptyCart if there is nothing to check out."""
+    say what changed. An attached promo code is checked against the cart as it is now (and
+    taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
+    nothing to check out."""
     cart = await uow.carts.get_for_customer(customer_id)
     before = cart_view(cart, currency)
     if before.is_empty:
@@ -97,7 +117,18 @@ async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> Check
             )
             changes.append(LineChange(problem, line.title, line.currency, was, now))
         await uow.carts.set_quantity(cart, line.product_id, quantity, quoted_price=line.unit_price)
-    return CheckoutReview(cart_view(cart, currency), tuple(changes))
+    after = cart_view(cart, currency)
+    promo, dropped = None, None
+    if cart.promo_code and not after.is_empty:
+        try:
+            promo = await promos.quote(
+                uow, cart.promo_code, customer_id, promos.priced(after), currency, at or utcnow()
+            )
+        except PromoRefused as refused:
+            taken_off = i18n.current()._("The code was taken off your order.")
+            dropped = f"{refused} {taken_off}"
+            cart.promo_code = None
+    return CheckoutReview(after, tuple(changes), promo, dropped, cart.note)
 
 
 async def place_order(
@@ -130,14 +161,28 @@ async def place_order(
         raise OutOfStock(shortages)
 
     items_total = sum(line.product.price * line.quantity for line in lines)
+    priced = [
+        PricedLine(ln.product_id, ln.product.sku, ln.product.price * ln.quantity) for ln in lines
+    ]
+    promo = None
+    if cart.promo_code:
+        promo = await promos.quote(
+            uow, cart.promo_code, customer_id, priced, settings.currency, now
+        )
+    shares = promo.shares if promo else (0,) * len(lines)
+    discount = promo.discount if promo else 0
+    if discount:
+        promos.check_minimum(items_total - discount, settings.currency)
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,
         currency=settings.currency,
         items_total=items_total,
-        discount_total=0,
+        discount_total=discount,
+        promo_code=promo.code if promo else None,
+        note=cart.note,
         shipping_total=0,
-        total=items_total,
+        total=items_total - discount,
         needs_shipping=bool(physical),
         hold_status="held",
         hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
@@ -150,11 +195,14 @@ async def place_order(
                 unit_price=line.product.price,
                 currency=line.product.currency,
                 quantity=line.quantity,
+                discount=share,
             )
-            for line in lines
+            for line, share in zip(lines, shares, strict=True)
         ],
     )
     await uow.orders.add(order)
+    if promo is not None:
+        await promos.hold_use(uow, promo, customer_id, order.id)
     loaded = await uow.orders.get(order.id)
     assert loaded is not None
     photo = next((line.product.photo for line in lines if line.product.photo), None)
@@ -169,6 +217,7 @@ async def release_hold(
         return None
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity)
+    await promos.release_use(uow, order.id)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
     return ReleasedHold(order.id, telegram_id, order.invoice_message_id)

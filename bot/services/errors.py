@@ -152,6 +152,43 @@ class NeedsShippingInStars(CartError):
         )
 
 
+class PromoRefused(CartError):
+    """A promo code that cannot be used on this cart; the message says why in plain words."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class BelowPaymentMinimum(CartError):
+    """Telegram refuses invoices below a minimum per currency: say so instead of sending one."""
+
+    def __init__(self, total: int, minimum: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "The total would be {total}, less than the smallest payment Telegram accepts "
+                "({least}). Please add something to your cart."
+            ),
+            total=format_money(total, currency),
+            least=format_money(minimum, currency),
+        )
+        self.total = total
+        self.minimum = minimum
+        self.currency = currency
+
+    def said(self, tr: Translator) -> str:
+        return tr._(
+            self.text,
+            total=tr.money(self.total, self.currency),
+            least=tr.money(self.minimum, self.currency),
+        )
+
+
+class NoteRefused(CartError):
+    """A note for the shop that is empty or too long."""
+
+
 # ---------------------------------------------------------------- orders
 
 
@@ -217,6 +254,10 @@ class RefundTooLarge(OrderError):
 
 class RefundNotPossible(OrderError):
     """Nothing was paid, a zero amount, no way to reach the provider."""
+
+
+class LineNotInOrder(RefundNotPossible):
+    """A refund by SKU names a product the order does not have."""
 
 
 class StarsRefundIsWhole(RefundNotPossible):

@@ -19,6 +19,7 @@ class LineSummary:
     title: str
     unit_price: int
     quantity: int
+    discount: int = 0  # the line's share of the order's discount
     translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
@@ -44,6 +45,9 @@ class OrderSummary:
     needs_review: bool
     created_at: datetime
     paid_at: datetime | None
+    promo_code: str | None = None
+    tip_amount: int = 0
+    note: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -67,6 +71,7 @@ def summarize(order: Order) -> OrderSummary:
                 line.title,
                 line.unit_price,
                 line.quantity,
+                line.discount,
                 line.translations,
             )
             for line in order.lines
@@ -82,6 +87,9 @@ def summarize(order: Order) -> OrderSummary:
         needs_review=order.needs_review,
         created_at=order.created_at,
         paid_at=order.paid_at,
+        promo_code=order.promo_code,
+        tip_amount=order.tip_amount,
+        note=order.note,
     )
 
 
@@ -102,7 +110,8 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         for line in order.lines
     ]
     if order.discount_total:
-        rows.append(tr._("Discount: −{amount}", amount=money(order.discount_total)))
+        label = discount_label(order.promo_code, tr)
+        rows.append(f"{label}: −{money(order.discount_total)}")
     if order.needs_shipping and order.shipping_option:
         option = SHIPPING_OPTIONS.get(order.shipping_option)
         rows.append(
@@ -112,5 +121,13 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
                 amount=money(order.shipping_total),
             )
         )
+    if order.tip_amount:
+        rows.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
     rows.append(tr._("Total: {total}", total=money(order.total)))
     return "\n".join(rows)
+
+
+def discount_label(code: str | None, tr: Translator | None = None) -> str:
+    """ "Discount (WELCOME10)": how every screen names the discount line (in `tr`'s language)."""
+    tr = tr or translator(None)
+    return tr._("Discount ({code})", code=code) if code else tr._("Discount")

@@ -247,6 +247,13 @@ def shop_report(stats: StoreStats) -> str:
             else ""
         )
         orders = tr.ngettext("{count} order", "{count} orders", period.orders, count=period.orders)
+        extras = [
+            tr._("discounts {amount}", amount=tr.money(period.discounts, c))
+            if period.discounts
+            else "",
+            tr._("tips {amount}", amount=tr.money(period.tips, c)) if period.tips else "",
+        ]
+        given = "; ".join(part for part in extras if part)
         lines.append(
             tr._(
                 "{period}: {net} revenue{refunds}, {orders}, average {average}",
@@ -256,6 +263,7 @@ def shop_report(stats: StoreStats) -> str:
                 orders=orders,
                 average=tr.money(period.average_order, c),
             )
+            + (f"; {given}" if given else "")
         )
     lines += ["", tr._("Top products (30 days):")]
     lines += [
@@ -269,6 +277,21 @@ def shop_report(stats: StoreStats) -> str:
         )
         for i, t in enumerate(stats.top_products, 1)
     ] or [tr._("(no sales yet)")]
+    if stats.top_codes:
+        currency = stats.periods[0].currency if stats.periods else ""
+        lines += ["", tr._("Top promo codes (30 days):")]
+        lines += [
+            tr._(
+                "{rank}. {code}: {orders}, {amount} off",
+                rank=i,
+                code=code.code,
+                orders=tr.ngettext(
+                    "{count} order", "{count} orders", code.orders, count=code.orders
+                ),
+                amount=tr.money(code.discount, currency),
+            )
+            for i, code in enumerate(stats.top_codes, 1)
+        ]
     lines += ["", tr._("Low stock (≤ {threshold} available):", threshold=stats.threshold)]
     lines += ["• " + low_stock_line(tr, p) for p in stats.low_stock] or [tr._("(none)")]
     if stats.other_currencies:

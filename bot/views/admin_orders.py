@@ -23,6 +23,7 @@ from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
+from bot.services.order_summary import discount_label
 from bot.store.order_states import OrderStatus, status_label
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -121,7 +122,9 @@ def order_screen(detail: OrderDetail) -> AdminView:
         shipping=money(s.shipping_total),
     )
     if s.discount_total:
-        amounts += " · " + tr._("discount −{amount}", amount=money(s.discount_total))
+        amounts += f" · {discount_label(s.promo_code, tr).lower()} −{money(s.discount_total)}"
+    if s.tip_amount:
+        amounts += " · " + tr._("tip {amount}", amount=money(s.tip_amount))
     total = tr._("Total: {total}", total=money(s.total))
     if s.refunded_amount:
         total += " · " + tr._("refunded {amount}", amount=money(s.refunded_amount))
@@ -132,6 +135,11 @@ def order_screen(detail: OrderDetail) -> AdminView:
         "",
         *[
             f"{line.quantity} × {line.sku} {line.title} — {money(line.line_total)}"
+            + (
+                f" (−{money(line.discount)}: {money(line.line_total - line.discount)})"
+                if line.discount
+                else ""
+            )
             for line in s.lines
         ],
         amounts,
@@ -143,6 +151,8 @@ def order_screen(detail: OrderDetail) -> AdminView:
             address=_address(detail.shipping_address),
         ),
     ]
+    if s.note:
+        lines.append(tr._("📝 Note from the shopper: {note}", note=s.note))
     if s.tracking_number:
         lines.append(tr._("Tracking: {number}", number=s.tracking_number))
     if s.needs_review:
@@ -247,7 +257,9 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
         )
     else:
         text = tr._(
-            "Send the amount to refund for order #{order_id} (up to {amount}), or refund it all.",
+            "Send the amount to refund for order #{order_id} (up to {amount}), or a SKU (and "
+            "how many) to refund a line at what it cost after its share of the discount, or "
+            "refund it all.",
             order_id=flow["order_id"],
             amount=most,
         )

@@ -15,6 +15,8 @@ from telegram.constants import MessageLimit
 from bot.callback_data import (
     AddOne,
     AddToCart,
+    AskNote,
+    AskPromoCode,
     AskShop,
     Back,
     CartReminders,
@@ -29,6 +31,8 @@ from bot.callback_data import (
     NotifyMe,
     Pay,
     RemoveLine,
+    RemoveNote,
+    RemovePromoCode,
     SearchHint,
     ShowCart,
     ShowCategories,
@@ -49,11 +53,13 @@ from bot.conversation.screens import (
     LanguageScreen,
     ListScreen,
     MenuScreen,
+    NotePromptScreen,
     NotUnderstoodScreen,
     OrderScreen,
     OrdersScreen,
     PaymentWaitingScreen,
     ProductScreen,
+    PromoPromptScreen,
     QuestionSentScreen,
     Screen,
     SearchHintScreen,
@@ -64,7 +70,10 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.services.cart import CartLineView, LineProblem, line_problems
 from bot.services.checkout import LineChange
+from bot.services.notes import NOTE_MAX
+from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
@@ -346,16 +355,48 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
         ]
         return View("\n".join(lines), _markup(rows))
     lines = [tr._("🧾 <b>Order summary</b>"), ""]
+    if review.promo_dropped:
+        lines = [f"⚠️ {escape(review.promo_dropped)}", "", *lines]
     lines += _summary_lines(screen, tr)
+    if review.note:
+        lines.append("")
+        lines.append(tr._("📝 Note for the shop: {note}", note=escape(review.note)))
     if basket.needs_shipping:
         lines.append("")
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
-    total = tr.money(basket.total, basket.currency)
+    total = tr.money(review.total, basket.currency)
+    promo = review.promo
     rows = [
         [button(tr._("💳 Pay {total}", total=total), Pay())],
-        [button(tr._("🛒 Edit cart"), ShowCart())],
+        [
+            button(tr._(checkout_texts.PROMO_REMOVE, code=promo.code), RemovePromoCode())
+            if promo
+            else button(tr._(checkout_texts.PROMO_BUTTON), AskPromoCode()),
+            button(
+                tr._(checkout_texts.NOTE_EDIT if review.note else checkout_texts.NOTE_BUTTON),
+                AskNote(),
+            ),
+        ],
     ]
+    if review.note:
+        rows.append([button(tr._(checkout_texts.NOTE_REMOVE), RemoveNote())])
+    rows.append([button(tr._("🛒 Edit cart"), ShowCart())])
     return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _promo_prompt(screen: PromoPromptScreen, settings: Settings, tr: Translator) -> View:
+    rows = [[button(tr._(checkout_texts.BACK_TO_SUMMARY), Checkout())], _home_row(tr)]
+    return View(escape(tr._(checkout_texts.PROMO_PROMPT)), _markup(rows))
+
+
+@_render.register
+def _note_prompt(screen: NotePromptScreen, settings: Settings, tr: Translator) -> View:
+    text = escape(tr._(checkout_texts.NOTE_PROMPT, limit=NOTE_MAX))
+    if screen.note:
+        text += "\n\n" + escape(tr._(checkout_texts.NOTE_NOW, note=screen.note))
+    rows = [[button(tr._(checkout_texts.BACK_TO_SUMMARY), Checkout())], _home_row(tr)]
+    return View(text, _markup(rows))
 
 
 @_render.register
@@ -404,8 +445,10 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
             tr._("Shipping: {amount}", amount=tr.money(order.shipping_total, order.currency))
         )
     if order.discount_total:
-        discount = tr.money(order.discount_total, order.currency)
-        lines.append(tr._("Discount: −{amount}", amount=discount))
+        label = escape(discount_label(order.promo_code, tr))
+        lines.append(f"{label}: −{tr.money(order.discount_total, order.currency)}")
+    if order.tip_amount:
+        lines.append(tr._("Tip: {amount}", amount=tr.money(order.tip_amount, order.currency)))
     lines.append(tr._("Total: <b>{total}</b>", total=tr.money(order.total, order.currency)))
     if order.refunded_amount:
         refunded = tr.money(order.refunded_amount, order.currency)
@@ -534,7 +577,13 @@ def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
         f"{tr.money(line.line_total, line.currency)}"
         for line in basket.lines
     ]
-    lines.append(tr._("Total: <b>{total}</b>", total=tr.money(basket.total, basket.currency)))
+    promo = screen.review.promo
+    if promo:
+        label = escape(f"{discount_label(promo.code, tr)}, {promo.label}")
+        lines.append(f"{label}: −{tr.money(promo.discount, basket.currency)}")
+    lines.append(
+        tr._("Total: <b>{total}</b>", total=tr.money(screen.review.total, basket.currency))
+    )
     return lines
 
 

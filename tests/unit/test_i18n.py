@@ -40,7 +40,7 @@ def test_every_text_of_the_template_is_translated(language: str) -> None:
             continue
         if isinstance(msgid, tuple) and len(forms) != catalog.num_plurals:
             broken.append(msgid)
-        english = set(PLACEHOLDER.findall(msgid[0] if isinstance(msgid, tuple) else msgid))
+        english = set(PLACEHOLDER.findall(" ".join(msgid if isinstance(msgid, tuple) else [msgid])))
         if any(set(PLACEHOLDER.findall(form)) - english for form in forms):
             broken.append(msgid)
     assert missing == []

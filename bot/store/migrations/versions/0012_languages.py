@@ -9,7 +9,7 @@
   (PostgreSQL) now take this column in too, and the index is rebuilt.
 
 Revision ID: 0012_languages
-Revises: 0009_support_restock_reminders
+Revises: 0011_promo_tips_notes
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_languages"
-down_revision: str | None = "0009_support_restock_reminders"
+down_revision: str | None = "0011_promo_tips_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
