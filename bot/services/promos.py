@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from bot import i18n
+from bot.i18n import N_
 from bot.money import MoneyError, parse_amount, telegram_minimum
 from bot.services.cart import CartView
 from bot.services.errors import BelowPaymentMinimum, PromoRefused
@@ -95,16 +96,17 @@ def _day(moment: datetime) -> str:
 
 
 def state_of(promo: PromoCode, now: datetime) -> str:
-    """active / ended / scheduled / expired / used up, for the admin's list."""
+    """active / ended / scheduled / expired / used up, for the admin's list (msgids: the view
+    says them in the admin's language)."""
     if not promo.is_active:
-        return "ended"
+        return N_("ended")
     if promo.starts_at and now < promo.starts_at:
-        return f"from {_day(promo.starts_at)}"
+        return N_("scheduled")
     if promo.ends_at and now >= promo.ends_at:
-        return "expired"
+        return N_("expired")
     if promo.max_uses is not None and promo.uses >= promo.max_uses:
-        return "used up"
-    return "active"
+        return N_("used up")
+    return N_("active")
 
 
 async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
@@ -305,7 +307,7 @@ class PromoDraft:
         )
 
 
-PROMO_USAGE = (
+PROMO_USAGE = N_(
     "Send /promo new CODE 10% or /promo new CODE 5.00, then any of: min=20.00 "
     "from=2026-12-01 until=2026-12-31 uses=100 per=1 cat=Mugs sku=MUG-1,MUG-2"
 )

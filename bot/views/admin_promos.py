@@ -2,39 +2,47 @@
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.callback_data import EndPromo, button
-from bot.money import format_money
+from bot.i18n import Translator
 from bot.services.promos import PROMO_USAGE
 from bot.usecases.admin_promos import PromoRow
 from bot.views.admin import AdminView, Rows
 
 
-def _line(row: PromoRow) -> str:
+def _line(tr: Translator, row: PromoRow) -> str:
     uses = f"{row.uses}/{row.max_uses}" if row.max_uses is not None else f"{row.uses}"
-    rules = [f"used {uses}"]
+    rules = [tr._("used {uses}", uses=uses)]
     if row.per_customer is not None:
-        rules.append(f"{row.per_customer} per customer")
+        rules.append(tr._("{count} per customer", count=row.per_customer))
     if row.min_order:
-        rules.append(f"min {format_money(row.min_order, row.currency)}")
+        rules.append(tr._("min {amount}", amount=tr.money(row.min_order, row.currency)))
     if row.starts_at:
-        rules.append(f"from {row.starts_at:%Y-%m-%d}")
+        rules.append(tr._("from {day}", day=f"{row.starts_at:%Y-%m-%d}"))
     if row.ends_at:
-        rules.append(f"ends {row.ends_at:%Y-%m-%d %H:%M} UTC")
-    return f"• {row.code}: {row.label} · {row.state} · " + ", ".join(rules)
+        rules.append(tr._("ends {moment} UTC", moment=f"{row.ends_at:%Y-%m-%d %H:%M}"))
+    return f"• {row.code}: {row.label} · {tr._(row.state)} · " + ", ".join(rules)
 
 
 def promo_list(rows: list[PromoRow]) -> AdminView:
+    tr = i18n.current()
+    usage = tr._(PROMO_USAGE)
     if not rows:
-        return AdminView(f"🏷 No promo codes yet.\n\n{PROMO_USAGE}")
-    text = "\n".join(["🏷 Promo codes", "", *(_line(r) for r in rows), "", PROMO_USAGE])
+        return AdminView(tr._("🏷 No promo codes yet.") + f"\n\n{usage}")
+    text = "\n".join([tr._("🏷 Promo codes"), "", *(_line(tr, r) for r in rows), "", usage])
     ending = [r for r in rows if r.state != "ended"][:8]
-    buttons: Rows = [[button(f"✖ End {r.code}", EndPromo(r.promo_id))] for r in ending]
+    buttons: Rows = [
+        [button(tr._("✖ End {code}", code=r.code), EndPromo(r.promo_id))] for r in ending
+    ]
     return AdminView(text, buttons)
 
 
 def created(row: PromoRow) -> str:
-    return f"✅ Created {row.code}: {row.label}.\n{_line(row)}\nDeep link: /start promo_{row.code}"
+    tr = i18n.current()
+    head = tr._("✅ Created {code}: {label}.", code=row.code, label=row.label)
+    link = tr._("Deep link: {link}", link=f"/start promo_{row.code}")
+    return f"{head}\n{_line(tr, row)}\n{link}"
 
 
 def ended(code: str) -> str:
-    return f"Code {code} ended: shoppers can no longer use it."
+    return i18n.current()._("Code {code} ended: shoppers can no longer use it.", code=code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import i18n
 from bot.callback_data import EndPromo
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor
@@ -30,7 +31,9 @@ async def promo_command(update: Update, context: ShopContext) -> None:
                 update, views.ended(await admin_promos.end(context.shop, actor(update), args[1]))
             )
         else:
-            await reply(update, PROMO_USAGE + "\n/promo lists the codes; /promo off CODE ends one.")
+            tr = i18n.current()
+            more = tr._("/promo lists the codes; /promo off CODE ends one.")
+            await reply(update, f"{tr._(PROMO_USAGE)}\n{more}")
     except PromoInputError as exc:
         await reply(update, str(exc))
 
