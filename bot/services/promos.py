@@ -28,7 +28,7 @@ from bot.store.models import PromoCode
 from bot.store.uow import UnitOfWork
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
-CODE_RULE = "2-32 letters, digits, - or _"
+CODE_RULE = N_("2-32 letters, digits, - or _")
 
 
 class PromoInputError(ValueError):
@@ -315,33 +315,40 @@ PROMO_USAGE = N_(
 
 def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
     """`CODE 10%` or `CODE 5.00` and key=value options, every problem named at once."""
+    tr = i18n.current()  # the admin's
     if len(args) < 2:
-        raise PromoInputError(PROMO_USAGE)
+        raise PromoInputError(tr._(PROMO_USAGE))
     problems: list[str] = []
     code = normal_code(args[0])
     if not CODE_RE.match(code):
-        problems.append(f"“{args[0][:40]}” is not a code: use {CODE_RULE}.")
+        problems.append(
+            tr._("“{text}” is not a code: use {rule}.", text=args[0][:40], rule=tr._(CODE_RULE))
+        )
     kind, value = "amount", 0
     raw = args[1].strip()
     try:
         if raw.endswith("%"):
             kind, value = "percent", int(raw[:-1]) if raw[:-1].isdigit() else -1
             if not 1 <= value <= 100:
-                problems.append(f"“{raw}”: a percentage is a whole number from 1% to 100%.")
+                problems.append(
+                    tr._("“{text}”: a percentage is a whole number from 1% to 100%.", text=raw)
+                )
         else:
             value = parse_amount(raw, currency)
             if value <= 0:
-                problems.append("The amount off must be more than zero.")
+                problems.append(tr._("The amount off must be more than zero."))
     except MoneyError as exc:
-        problems.append(f"{exc} (or a percentage such as 10%).")
+        problems.append(tr._("{problem} (or a percentage such as 10%).", problem=exc))
     options: dict[str, object] = {}
     for arg in args[2:]:
         key, sep, val = arg.partition("=")
         key = key.strip().lower()
         if not sep or not val.strip():
-            problems.append(f"“{arg[:40]}”: write options as key=value, e.g. min=20.00.")
+            problems.append(
+                tr._("“{text}”: write options as key=value, e.g. min=20.00.", text=arg[:40])
+            )
         elif key in options:
-            problems.append(f"{key}= is given twice.")
+            problems.append(tr._("{key}= is given twice.", key=key))
         else:
             try:
                 options[key] = _option(key, val.strip(), currency)
@@ -350,9 +357,10 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
     starts = options.get("from")
     ends = options.get("until")
     if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
-        problems.append("until= must be on or after from=.")
+        problems.append(tr._("until= must be on or after from=."))
     if problems:
-        raise PromoInputError("\n".join(["Nothing was created:", *(f"• {p}" for p in problems)]))
+        nothing = tr._("Nothing was created:")
+        raise PromoInputError("\n".join([nothing, *(f"• {p}" for p in problems)]))
     return PromoDraft(
         code=code,
         kind=kind,
@@ -375,11 +383,15 @@ def _option(key: str, value: str, currency: str) -> object:
         try:
             day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
-            raise PromoInputError(f"“{value[:20]}” is not a date like 2026-12-31.") from None
+            raise PromoInputError(
+                i18n.current()._("“{text}” is not a date like 2026-12-31.", text=value[:20])
+            ) from None
         return day if key == "from" else day + timedelta(days=1)  # until: the whole day
     if key in ("uses", "per"):
         if not value.isdigit() or int(value) <= 0 or int(value) > 1_000_000:
-            raise PromoInputError(f"“{value[:20]}” is not a whole number from 1.")
+            raise PromoInputError(
+                i18n.current()._("“{text}” is not a whole number from 1.", text=value[:20])
+            )
         return int(value)
     if key in ("cat", "sku"):
         names = [part.strip() for part in value.split(",") if part.strip()]

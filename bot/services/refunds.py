@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import i18n
 from bot.money import format_money
 from bot.services.errors import (
     LineNotInOrder,
@@ -80,11 +81,20 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     `refundable` (check_refund)."""
     line = next((ln for ln in order.lines if ln.sku.upper() == sku.strip().upper()), None)
     if line is None:
-        raise LineNotInOrder(f"Order #{order.id} has no line {sku.strip()[:64]}.")
+        raise LineNotInOrder(
+            i18n.current()._(
+                "Order #{order_id} has no line {sku}.", order_id=order.id, sku=sku.strip()[:64]
+            )
+        )
     wanted = line.quantity if units is None else units
     if not 0 < wanted <= line.quantity:
         raise RefundNotPossible(
-            f"Order #{order.id} has {line.quantity} × {line.sku}: refund 1 to {line.quantity}."
+            i18n.current()._(
+                "Order #{order_id} has {count} × {sku}: refund 1 to {count}.",
+                order_id=order.id,
+                count=line.quantity,
+                sku=line.sku,
+            )
         )
     return sum(split_exactly(line.net_total, [1] * line.quantity)[:wanted])
 
@@ -100,7 +110,7 @@ def check_refund(order: Order, amount: int | None) -> int:
         raise RefundTooLarge(order.id, amount or 0, 0, order.currency)
     wanted = most if amount is None else amount
     if wanted <= 0:
-        raise RefundNotPossible("A refund must be more than zero.")
+        raise RefundNotPossible(i18n.current()._("A refund must be more than zero."))
     if wanted > most:
         raise RefundTooLarge(order.id, wanted, most, order.currency)
     payment = order.payments[0]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import i18n
 from bot.services import promos
 from bot.services.promos import PromoInputError, parse_new
 from bot.shop import Shop
@@ -57,8 +58,11 @@ async def create(shop: Shop, admin_id: int, args: Sequence[str]) -> PromoRow:
     async with shop.store.uow() as uow:
         if await uow.promos.by_code(draft.code) is not None:
             raise PromoInputError(
-                f"The code {draft.code} exists already. End it with /promo off {draft.code} "
-                "or choose another code."
+                i18n.current()._(
+                    "The code {code} exists already. End it with /promo off {code} "
+                    "or choose another code.",
+                    code=draft.code,
+                )
             )
         promo = await uow.promos.add(draft.to_model())
         row = PromoRow.of(promo, utcnow())
@@ -80,8 +84,13 @@ async def end(shop: Shop, admin_id: int, code: str | None = None, promo_id: int 
     async with shop.store.uow() as uow:
         promo = await uow.promos.by_code(code) if code else await uow.promos.get(promo_id)
         if promo is None:
-            raise PromoInputError(f"There is no code {(code or '').upper()[:32]}. See /promo.")
+            shown = (code or "").upper()[:32]
+            raise PromoInputError(
+                i18n.current()._("There is no code {code}. See /promo.", code=shown)
+            )
         if not await uow.promos.set_active(promo.code, False):
-            raise PromoInputError(f"The code {promo.code} has already ended.")
+            raise PromoInputError(
+                i18n.current()._("The code {code} has already ended.", code=promo.code)
+            )
         await uow.audit.record(admin_id, "promo.end", promo.code, {"uses": promo.uses})
         return promo.code
