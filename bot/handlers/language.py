@@ -3,9 +3,9 @@
 Before any other handler (group -4) the reader is set from the update's Telegram
 `language_code` (else DEFAULT_LANGUAGE): gates, errors and admin replies speak it. A shopper's
 visit then refines it with the choice kept in customers.language (bot.conversation.journey).
-Payment updates (shipping and pre-checkout queries, the successful payment) have no visit
-before they answer, so for them the choice is read here: one small query, a few times per
-order, instead of one per update.
+Payment updates (shipping and pre-checkout queries, the successful payment) and admins'
+updates have no shopper visit before they answer, so for them the choice is read here: one
+small query, for a few updates per order and for the admins, instead of one per update.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ async def reader(update: Update, context: ShopContext) -> None:
     user = update.effective_user
     code = user.language_code if user is not None else None
     chosen = None
-    if user is not None and _is_payment(update):
+    settings = context.shop.settings
+    if user is not None and (_is_payment(update) or settings.is_admin(user.id)):
         async with context.shop.store.reading() as uow:
             customer = await uow.customers.get_by_telegram_id(user.id)
         chosen = customer.language if customer is not None else None
-    i18n.use(i18n.choose(chosen, code, context.shop.settings.default_language))
+    i18n.use(i18n.choose(chosen, code, settings.default_language))
 
 
 def _is_payment(update: Update) -> bool:

@@ -112,3 +112,16 @@ async def test_the_command_menu_is_published_in_each_language(harness: ShopHarne
     assert menus["es"]["cart"] == "Tu carrito"
     assert menus["pt"]["cart"] == "Your cart"  # everyone else: DEFAULT_LANGUAGE's
     assert "language" in menus["ru"]
+
+
+async def test_an_admin_reads_the_admin_screens_in_the_language_they_chose(
+    harness: ShopHarness,
+) -> None:
+    ada = harness.user(9001, "Ada", language_code="en")  # ADMIN_ID of tests/e2e/conftest.py
+    await ada.send("/language")
+    await ada.wait_for("Choose your language")
+    await ada.press("Español")
+    await ada.wait_for("A partir de ahora hablo")
+    await ada.send("/admin")
+    menu = await ada.wait_for("Menú de administración")
+    assert "📦 Productos" in [b.label for b in menu.all_buttons]
