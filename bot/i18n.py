@@ -31,7 +31,6 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 
 from bot.money import format_money
 
@@ -118,9 +117,6 @@ class Translator:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
         return format_money(amount, currency, self.language)
 
-    def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.locale)
-
     def date(self, moment: datetime, form: str = "d MMM") -> str:
         return format_date(moment, form, locale=self.locale)
 
@@ -144,10 +140,14 @@ def load_catalog(language: str) -> Catalog | None:
         return read_po(file, locale=language, domain="messages")
 
 
-@functools.cache
 def translator(language: str | None) -> Translator:
-    """The translator of a language we speak (anything else: English). Parsed once."""
-    code = normalize(language) or SOURCE_LANGUAGE
+    """The translator of a language we speak (anything else: English)."""
+    return _translator(normalize(language) or SOURCE_LANGUAGE)
+
+
+@functools.cache
+def _translator(code: str) -> Translator:
+    """One per language for the process: its catalog is parsed here, once."""
     return Translator(code, load_catalog(code))
 
 
