@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.services.cart import CartView, LineProblem, cart_view, line_problems, line_view, shortage
+from bot.services.cart import (
+    CartView,
+    LineProblem,
+    cart_view,
+    line_problems,
+    line_unit,
+    line_view,
+    shortage,
+)
 from bot.services.errors import (
     EmptyCart,
     NeedsShippingInStars,
@@ -94,7 +102,13 @@ async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> Check
                 (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
             )
             changes.append(LineChange(problem, line.title, line.currency, was, now))
-        await uow.carts.set_quantity(cart, line.product_id, quantity, quoted_price=line.unit_price)
+        await uow.carts.set_quantity(
+            cart,
+            line.product_id,
+            quantity,
+            quoted_price=line.unit_price,
+            variant_id=line.variant_id,
+        )
     return CheckoutReview(cart_view(cart, currency), tuple(changes))
 
 
@@ -111,23 +125,29 @@ async def place_order(
     lines = [line for line in cart.lines if line.quantity > 0]
     if not lines:
         raise EmptyCart()
-    foreign = [line.product.title for line in lines if line.product.currency != settings.currency]
+    units = [line_unit(line) for line in lines]
+    foreign = [unit.title for unit in units if unit.currency != settings.currency]
     if foreign:
         raise WrongCurrency(foreign, settings.currency)
-    physical = [line.product.title for line in lines if not line.product.is_digital]
+    physical = [unit.title for unit in units if not unit.is_digital]
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
 
     shortages: list[Shortage] = []
-    for line in lines:
-        if not await uow.products.reserve(line.product_id, line.quantity):
-            await uow.products.get(line.product_id)  # refreshes line.product: what is left now
+    for line, unit in zip(lines, units, strict=True):
+        if not unit.is_active or not await uow.products.reserve(
+            line.product_id, line.quantity, line.variant_id
+        ):
+            # Refreshes line.product / line.variant: what is left now.
+            await uow.products.get(line.product_id)
+            if line.variant_id:
+                await uow.products.get_variant(line.variant_id)
             missing = shortage(line_view(line))
-            shortages.append(missing or Shortage(line.product.title, line.quantity, 0))
+            shortages.append(missing or Shortage(unit.title, line.quantity, 0))
     if shortages:
         raise OutOfStock(shortages)
 
-    items_total = sum(line.product.price * line.quantity for line in lines)
+    items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,
@@ -143,19 +163,20 @@ async def place_order(
         lines=[
             OrderLine(
                 product_id=line.product_id,
-                sku=line.product.sku,
-                title=line.product.title,
-                unit_price=line.product.price,
-                currency=line.product.currency,
+                variant_id=line.variant_id,
+                sku=unit.sku,
+                title=unit.title,
+                unit_price=unit.price,
+                currency=unit.currency,
                 quantity=line.quantity,
             )
-            for line in lines
+            for line, unit in zip(lines, units, strict=True)
         ],
     )
     await uow.orders.add(order)
     loaded = await uow.orders.get(order.id)
     assert loaded is not None
-    photo = next((line.product.photo for line in lines if line.product.photo), None)
+    photo = next((unit.photo for unit in units if unit.photo), None)
     return PlacedOrder(summarize(loaded), photo, released)
 
 
@@ -166,7 +187,7 @@ async def release_hold(
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
-        await uow.products.release(line.product_id, line.quantity)
+        await uow.products.release(line.product_id, line.quantity, line.variant_id)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
     return ReleasedHold(order.id, telegram_id, order.invoice_message_id)

@@ -307,14 +307,18 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
     """Sell the order's goods; the title that sold out, or None if all of it was taken."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
-            if not await uow.products.sell_reserved(line.product_id, line.quantity):
+            if not await uow.products.sell_reserved(
+                line.product_id, line.quantity, line.variant_id
+            ):
                 raise RuntimeError(f"order #{order.id} held {line.sku} but the hold is gone")
         return None
     # The hold expired (or was released by a new checkout): sell from free stock, all or none.
     try:
         async with uow.session.begin_nested():
             for line in order.lines:
-                if not await uow.products.sell_unreserved(line.product_id, line.quantity):
+                if not await uow.products.sell_unreserved(
+                    line.product_id, line.quantity, line.variant_id
+                ):
                     raise _SoldOut(line.title)
     except _SoldOut as exc:
         return str(exc)
@@ -325,11 +329,12 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
 async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
     """Take what was bought out of the cart, leaving anything added since."""
     cart = await uow.carts.get_for_customer(order.customer_id)
-    bought = {line.product_id: line.quantity for line in order.lines}
+    bought = {(line.product_id, line.variant_id): line.quantity for line in order.lines}
     for line in list(cart.lines):
-        if line.product_id in bought:
+        key = (line.product_id, line.variant_id)
+        if key in bought:
             await uow.carts.set_quantity(
-                cart, line.product_id, line.quantity - bought[line.product_id]
+                cart, line.product_id, line.quantity - bought[key], variant_id=line.variant_id
             )
 
 
