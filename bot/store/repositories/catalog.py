@@ -119,7 +119,11 @@ class ProductRepository:
         return {p.id: p for p in rows}
 
     async def list_all(self) -> Sequence[Product]:
-        stmt = select(Product).options(selectinload(Product.category)).order_by(Product.sku)
+        stmt = (
+            select(Product)
+            .options(selectinload(Product.category), selectinload(Product.variants))
+            .order_by(Product.sku)
+        )
         return (await self.session.scalars(stmt)).all()
 
     async def count_in_category(self, category_id: int) -> int:
@@ -329,6 +333,15 @@ class ProductRepository:
             .where(ProductVariant.id == variant_id)
             .execution_options(populate_existing=True)
         )
+
+    async def variant_skus(self, skus: Sequence[str]) -> set[str]:
+        """Which of these SKUs are variants' (SKUs are unique across products and variants)."""
+        if not skus:
+            return set()
+        found = await self.session.scalars(
+            select(ProductVariant.sku).where(ProductVariant.sku.in_(skus))
+        )
+        return set(found)
 
     async def get_variant_by_sku(self, sku: str) -> ProductVariant | None:
         return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
