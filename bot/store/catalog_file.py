@@ -234,7 +234,8 @@ def _skus_of(item: Any) -> list[str]:
     """The product's SKU and its variants' (as written), to find one used twice."""
     if not isinstance(item, Mapping):
         return []
-    variants = item.get("variants") if isinstance(item.get("variants"), list) else []
+    raw = item.get("variants")
+    variants: list[Any] = raw if isinstance(raw, list) else []
     return [str(x.get("sku") or "").strip() for x in [item, *variants] if isinstance(x, Mapping)]
 
 

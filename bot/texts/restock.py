@@ -14,6 +14,11 @@ WAITING_LINE = "🔔 I'll message you when it's back."
 IN_STOCK_NOW = "Good news: it's in stock right now!"
 
 
+def variant_sold_out(label: str) -> str:
+    """The toast when a shopper picks a sold-out option: it cannot go in the cart."""
+    return f"Sorry, {label} is sold out. Tap “Notify me” to hear when it's back."
+
+
 def watching(title: str) -> str:
     return f"🔔 I'll message you as soon as {title} is back in stock."
 
@@ -27,5 +32,12 @@ def back_in_stock(waiting: Waiting) -> Notice:
     price = format_money(waiting.price, waiting.currency)
     return Notice(
         f"🔔 Good news: {waiting.title} is back in stock!",
-        buttons=(((f"🛍 {waiting.title} · {price}", ShowProduct(waiting.product_id, 1)),),),
+        buttons=(
+            (
+                (
+                    f"🛍 {waiting.title} · {price}",
+                    ShowProduct(waiting.product_id, 1, waiting.variant_id),
+                ),
+            ),
+        ),
     )

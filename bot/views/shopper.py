@@ -61,6 +61,7 @@ from bot.conversation.screens import (
 )
 from bot.money import format_money
 from bot.services.cart import CartLineView, LineProblem, line_problems
+from bot.services.catalog import ProductCard
 from bot.services.checkout import LineChange
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.texts import restock as restock_texts
@@ -219,6 +220,8 @@ def _list(screen: ListScreen, settings: Settings) -> View:
 def _product(screen: ProductScreen, settings: Settings) -> View:
     card = screen.card
     lines = [f"<b>{escape(card.title)}</b>"]
+    if card.variant_label:
+        lines.append(escape(card.variant_label))
     price = format_money(card.price, card.currency)
     stock = stock_label(card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
@@ -230,32 +233,58 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
     room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
     description = escape(_fit(card.description, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
-    rows: Keyboard = []
+    rows: Keyboard = _option_rows(card, screen.quantity)
+    chosen = card.variant_id
     if card.available > 0:
         qty = screen.quantity
         rows.append(
             [
-                button("➖", ShowProduct(card.id, max(qty - 1, 1))),
+                button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen)),
                 button(f"{qty} pc", Noop()),
-                button("➕", ShowProduct(card.id, qty + 1)),
+                button("➕", ShowProduct(card.id, qty + 1, chosen)),
             ]
         )
         rows.append(
             [
                 button(
                     f"🛍 Add to cart · {format_money(card.price * qty, card.currency)}",
-                    AddToCart(card.id, qty),
+                    AddToCart(card.id, qty, chosen),
                 )
             ]
         )
     elif screen.watching:
-        rows.append([button(restock_texts.STOP, StopNotifying(card.id))])
+        rows.append([button(restock_texts.STOP, StopNotifying(card.id, chosen))])
     else:
-        rows.append([button(restock_texts.NOTIFY_ME, NotifyMe(card.id))])
+        rows.append([button(restock_texts.NOTIFY_ME, NotifyMe(card.id, chosen))])
     cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
     rows.append([button("⬅ Back", Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
-    return View(text, _markup(rows), photo=photo, product_id=card.id, same_media=screen.same_media)
+    # A variant's own photo is not the product's: its file_id is not kept on the product.
+    keeps_file_id = None if card.variant_photo else card.id
+    return View(
+        text, _markup(rows), photo=photo, product_id=keeps_file_id, same_media=screen.same_media
+    )
+
+
+OPTIONS_PER_ROW = 4
+
+
+def _option_rows(card: ProductCard, quantity: int) -> Keyboard:
+    """A product's options as buttons, a row (or more) per option: the chosen value marked
+    "• M", a sold-out one "S ✕" (pressing it shows that it is sold out, with Notify me)."""
+    rows: Keyboard = []
+    for option in card.options:
+        buttons = [
+            button(
+                f"{'• ' if choice.chosen else ''}{choice.value}{' ✕' if choice.sold_out else ''}",
+                ShowProduct(card.id, quantity, choice.variant_id),
+            )
+            for choice in option.choices
+        ]
+        rows.extend(
+            buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)
+        )
+    return rows
 
 
 @_render.register
@@ -277,12 +306,13 @@ def _cart(screen: CartScreen, settings: Settings) -> View:
             lines.append(f"    ⚠️ {warning}")
         rows.append(
             [
-                button("➖", TakeOne(line.product_id)),
+                button("➖", TakeOne(line.product_id, line.variant_id)),
                 button(
-                    f"{n}. {_short(line.title)} ×{line.quantity}", ShowProduct(line.product_id, 1)
+                    f"{n}. {_short(line.title)} ×{line.quantity}",
+                    ShowProduct(line.product_id, 1, line.variant_id),
                 ),
-                button("➕", AddOne(line.product_id)),
-                button("✖", RemoveLine(line.product_id)),
+                button("➕", AddOne(line.product_id, line.variant_id)),
+                button("✖", RemoveLine(line.product_id, line.variant_id)),
             ]
         )
     lines.append("")
