@@ -6,10 +6,11 @@ Replies (a receipt, a screen) are worded by bot.views; these go out through the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.services.order_summary import OrderSummary, lines_text
-from bot.store.models import Product
+from bot.services.sellable import StockLine
 
 
 def address_text(address: dict[str, Any] | None) -> str:
@@ -69,14 +70,14 @@ def invoice_expired(order_id: int) -> str:
     )
 
 
-def low_stock_line(product: Product) -> str:
+def low_stock_line(product: StockLine) -> str:
     left = product.available
     return f"{product.sku} · {product.title}: {left} left" + (
         f" ({product.reserved} held)" if product.reserved else ""
     )
 
 
-def low_stock(threshold: int, products: list[Product]) -> str:
+def low_stock(threshold: int, products: Sequence[StockLine]) -> str:
     return f"⚠️ Low stock (threshold {threshold}):\n" + "\n".join(
         "• " + low_stock_line(p) for p in products
     )

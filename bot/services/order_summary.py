@@ -17,6 +17,7 @@ class LineSummary:
     title: str
     unit_price: int
     quantity: int
+    variant_id: int = 0  # the variant sold (sku and title are its own); 0: the product
 
     @property
     def line_total(self) -> int:
@@ -58,7 +59,14 @@ def summarize(order: Order) -> OrderSummary:
         status=order.status,
         currency=order.currency,
         lines=tuple(
-            LineSummary(line.product_id, line.sku, line.title, line.unit_price, line.quantity)
+            LineSummary(
+                line.product_id,
+                line.sku,
+                line.title,
+                line.unit_price,
+                line.quantity,
+                line.variant_id,
+            )
             for line in order.lines
         ),
         items_total=order.items_total,

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.store.models import Order, OrderLine, Product, Refund, utcnow
+from bot.services.sellable import StockLine, low_stock_lines
+from bot.store.models import Order, OrderLine, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -57,7 +58,7 @@ class StoreStats:
     now: datetime
     periods: list[PeriodStats]
     top_products: list[TopProduct]
-    low_stock: Sequence[Product]
+    low_stock: Sequence[StockLine]
     threshold: int
     other_currencies: list[str] = field(default_factory=list)
 
@@ -114,7 +115,7 @@ async def store_stats(
         now=now,
         periods=periods,
         top_products=top_products,
-        low_stock=await uow.products.low_stock(threshold),
+        low_stock=await low_stock_lines(uow.products, threshold),
         threshold=threshold,
         other_currencies=sorted(others.all()),
     )

@@ -8,9 +8,11 @@ has them (else the product's). A variant is named "Organic Tee - M / Oat".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.store.models import Product, ProductVariant
+from bot.store.repositories.catalog import ProductRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +61,60 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.is_digital,
         variant.photo or product.photo,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StockLine:
+    """A unit's stock as admins see it (low-stock alerts, the report): a product without
+    variants, or one variant ("Organic Tee - M / Oat")."""
+
+    sku: str
+    title: str
+    stock: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.stock - self.reserved
+
+
+def stock_line(product: Product, variant: ProductVariant | None = None) -> StockLine:
+    if variant is None:
+        return StockLine(product.sku, product.title, product.stock, product.reserved)
+    title = variant_title(product.title, variant.label)
+    return StockLine(variant.sku, title, variant.stock, variant.reserved)
+
+
+async def low_stock_lines(
+    products: ProductRepository,
+    threshold: int,
+    product_ids: Iterable[int] | None = None,
+    variant_ids: Iterable[int] = (),
+) -> list[StockLine]:
+    """Units on sale with at most `threshold` available, by SKU: of the products named (a
+    product sold as variants stands for all its variants) and of the variants named; of the
+    whole shop when `product_ids` is None."""
+    if product_ids is None:
+        lines = [stock_line(p) for p in await products.low_stock(threshold)]
+        lines += [stock_line(v.product, v) for v in await products.low_stock_variants(threshold)]
+        return sorted(lines, key=lambda line: (line.available, line.sku))
+    named, wanted = set(product_ids), set(variant_ids)
+    owners = set(named)
+    for variant_id in wanted:
+        variant = await products.get_variant(variant_id)
+        if variant is not None:
+            owners.add(variant.product_id)
+    found = await products.get_many(sorted(owners))
+    on_sale = [p for p in found.values() if p.is_active]
+    variants = await products.variants_of_many([p.id for p in on_sale if p.has_variants])
+    lines = []
+    for product in on_sale:
+        if not product.has_variants:
+            lines.append(stock_line(product))
+        else:
+            lines += [
+                stock_line(product, v)
+                for v in variants.get(product.id, [])
+                if product.id in named or v.id in wanted
+            ]
+    return sorted((line for line in lines if line.available <= threshold), key=lambda x: x.sku)

@@ -397,7 +397,10 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         return
     if taken.delivery is not None and taken.delivery.downloads:
         await deliveries.deliver(shop, chat_id, taken.delivery)
-    await low_stock_alerts(shop, [line.product_id for line in order.lines])
+    plain = [line.product_id for line in order.lines if not line.variant_id]
+    await low_stock_alerts(
+        shop, plain, [line.variant_id for line in order.lines if line.variant_id]
+    )
     if taken.review_reason is not None:
         await alert(notices.needs_review(order.order_id, taken.review_reason))
     else:

@@ -25,9 +25,10 @@ def product_list(listing: ProductList) -> AdminView:
     for p in listing.products:
         held = f" ({p.reserved} held)" if p.reserved else ""
         hidden = " · hidden" if not p.is_active else ""
+        kinds = f" in {plural(p.variants, 'variant')}" if p.variants else ""
         lines.append(
             f"{p.sku} · {p.title} · {format_money(p.price, p.currency)} · "
-            f"stock {p.stock}{held}{hidden}"
+            f"stock {p.stock}{kinds}{held}{hidden}"
         )
     lines.append("\n" + COMMANDS_LINE)
     nav = []
