@@ -35,7 +35,9 @@ async def test_the_demo_pays_an_order_and_the_stock_goes_down(tmp_path: Path) ->
     assert -1 not in positions, dict(zip(steps, positions, strict=True))
     assert positions == sorted(positions)
     # The invoice shows an amount per line and the total, in the payment form's notation.
-    assert re.search(r"🧾 .*\n(.*\n)*?\s+.*: 32\.00 USD\n(.*\n)*?\s+Total: 43\.90 USD", transcript)
+    assert re.search(r"🧾 .*\n(.*\n)*?\s+.*: 32\.00 USD\n(.*\n)*?\s+Total: 56\.00 USD", transcript)
+    # The T-shirt is bought in the size the shopper picked, and named so.
+    assert "Alice taps [M]" in transcript and "Organic Tee - M / Oat × 1: 24.00 USD" in transcript
     assert f"order #{result.order_id}" in result.summary()
     assert f"{PRODUCT_SKU} {result.stock_before} → {result.stock_after}" in result.summary()
 
