@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.services import cart as carts
+from bot.services import catalog
 from bot.services.errors import OutOfStock, VariantUnavailable
 from bot.store.catalog_file import (
     CatalogError,
@@ -292,3 +293,23 @@ async def test_a_hidden_product_holds_none_of_its_variants(store: Store) -> None
     await _import(store, [_tee(active=False)])
     async with store.uow() as uow:
         assert not await uow.products.reserve(tee, 1, variants["TEE-M-OAT"])
+
+
+async def test_search_finds_a_product_by_its_variants_values_and_follows_reimports(
+    store: Store,
+) -> None:
+    await _import(store, [MUG, TEE])
+
+    async def titles(query: str) -> list[str]:
+        async with store.uow() as uow:
+            return [item.title for item in (await catalog.search(uow, query)).items]
+
+    assert await titles("tee charcoal") == ["Organic Tee"]
+    assert await titles("oat") == ["Organic Tee"]
+    only_oat = [v for v in TEE["variants"] if v["values"]["Colour"] == "Oat"]
+    await _import(store, [_tee(variants=only_oat)])
+    assert await titles("charcoal") == []  # no Charcoal variant left: the index follows
+    assert await titles("tee oat") == ["Organic Tee"]
+    async with store.uow() as uow:
+        page = await catalog.search(uow, "tee")
+    assert [(i.title, i.available) for i in page.items] == [("Organic Tee", 5)]  # summed
