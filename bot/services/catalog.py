@@ -78,6 +78,18 @@ class OptionChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantItem:
+    """One variant of a product, as the storefront page lists them."""
+
+    id: int
+    sku: str
+    label: str  # "M / Oat"
+    price: int
+    available: int
+    own_photo: bool
+
+
+@dataclass(frozen=True, slots=True)
 class OptionRow:
     name: str
     choices: tuple[OptionChoice, ...]
@@ -102,6 +114,7 @@ class ProductCard:
     variant_label: str = ""
     options: tuple[OptionRow, ...] = ()
     variant_photo: bool = False  # the photo is the variant's own, not the product's
+    variants: tuple[VariantItem, ...] = ()  # all of them, in catalog order
 
 
 async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
@@ -256,6 +269,17 @@ def _variant_card(
         variant_label=chosen.label,
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
+        variants=tuple(
+            VariantItem(
+                v.id,
+                v.sku,
+                v.label,
+                product.price if v.price is None else v.price,
+                v.available,
+                bool(v.photo),
+            )
+            for v in variants
+        ),
     )
 
 
