@@ -72,9 +72,8 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.order_history import get_order, list_orders
-from bot.services.sellable import variant_title
 from bot.shop import Shop
-from bot.store.models import utcnow
+from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import restock as restock_texts

@@ -13,7 +13,6 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from bot.money import MoneyError, format_money, parse_amount, to_decimal_string
-from bot.services.sellable import variant_title
 from bot.store.catalog_file import (
     CatalogError,
     ImportReport,
@@ -25,7 +24,7 @@ from bot.store.catalog_file import (
     slugify,
     upsert_rows,
 )
-from bot.store.models import Product, ProductVariant
+from bot.store.models import Product, ProductVariant, variant_title
 from bot.store.uow import UnitOfWork
 from bot.wording import plural
 

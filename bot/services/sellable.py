@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.store.models import Product, ProductVariant
-from bot.store.repositories.catalog import ProductRepository
+from bot.store.models import Product, ProductVariant, variant_title
+
+if TYPE_CHECKING:
+    from bot.store.repositories.catalog import ProductRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +30,6 @@ class Unit:
     is_active: bool
     is_digital: bool
     photo: str
-
-
-def variant_title(title: str, label: str) -> str:
-    """ "Organic Tee - M / Oat"."""
-    return f"{title} - {label}" if label else title
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:

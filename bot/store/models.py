@@ -163,7 +163,17 @@ class ProductVariant(Base):
     @property
     def label(self) -> str:
         """ "M / Oat": the values in option order."""
-        return " / ".join(str(v) for v in self.values.values())
+        return variant_label(self.values)
+
+
+def variant_label(values: dict[str, Any] | None) -> str:
+    """A variant's option values in order: "M / Oat"."""
+    return " / ".join(str(v) for v in (values or {}).values())
+
+
+def variant_title(title: str, label: str) -> str:
+    """A variant named with its product: "Organic Tee - M / Oat"."""
+    return f"{title} - {label}" if label else title
 
 
 class Customer(Base):

@@ -9,9 +9,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sellable import variant_title
 from bot.store.db import Writer, insert_or_ignore, rowcount
-from bot.store.models import Customer, Product, ProductVariant, RestockSubscription, utcnow
+from bot.store.models import (
+    Customer,
+    Product,
+    ProductVariant,
+    RestockSubscription,
+    utcnow,
+    variant_label,
+    variant_title,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +109,7 @@ class RestockRepository:
                 subscription_id=row[0],
                 telegram_id=row[1],
                 product_id=row[2],
-                title=variant_title(row[3], " / ".join(map(str, (row[7] or {}).values()))),
+                title=variant_title(row[3], variant_label(row[7])),
                 price=row[4],
                 currency=row[5],
                 variant_id=row[6],
