@@ -240,6 +240,14 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
         # SKUs are stored as typed; let admins type them in any case.
         product = await uow.products.get_by_sku(sku.strip().upper())
     if product is None:
+        variant = await _variant_by_sku(uow, sku)
+        if variant is not None:
+            owner = await uow.products.get(variant.product_id)
+            assert owner is not None
+            raise AdminInputError(
+                f"{variant.sku} is a variant of {owner.sku} ({owner.title}): this command works "
+                f"on {owner.sku}; /stock {variant.sku} changes the variant's stock."
+            )
         raise UnknownSku(sku.strip())
     return product
 

@@ -263,7 +263,7 @@ def _variant_card(
         currency=unit.currency,
         available=unit.available,
         photo=unit.photo,
-        photo_file_id=None if chosen.photo else product.photo_file_id,
+        photo_file_id=chosen.photo_file_id if chosen.photo else product.photo_file_id,
         is_digital=product.is_digital,
         variant_id=chosen.id,
         variant_label=chosen.label,

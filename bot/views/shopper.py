@@ -104,6 +104,7 @@ class View:
     keyboard: InlineKeyboardMarkup | None = None
     photo: PhotoSource | None = None
     product_id: int | None = None  # whose photo it is (to remember Telegram's file_id)
+    variant_id: int = 0  # the photo is this variant's own (its file_id is kept on it)
     same_media: bool = False
     toast: str | None = None
 
@@ -118,6 +119,7 @@ def render(screen: Screen, settings: Settings) -> View:
             keyboard=view.keyboard,
             photo=view.photo,
             product_id=view.product_id,
+            variant_id=view.variant_id,
             same_media=view.same_media,
             toast=notice,
         )
@@ -259,10 +261,13 @@ def _product(screen: ProductScreen, settings: Settings) -> View:
     cart_label = f"🛒 Cart ({screen.cart_items})" if screen.cart_items else "🛒 Cart"
     rows.append([button("⬅ Back", Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
-    # A variant's own photo is not the product's: its file_id is not kept on the product.
-    keeps_file_id = None if card.variant_photo else card.id
     return View(
-        text, _markup(rows), photo=photo, product_id=keeps_file_id, same_media=screen.same_media
+        text,
+        _markup(rows),
+        photo=photo,
+        product_id=card.id,
+        variant_id=card.variant_id if card.variant_photo else 0,
+        same_media=screen.same_media,
     )
 
 

@@ -163,3 +163,29 @@ async def test_search_finds_a_product_by_its_variants_values(harness: ShopHarnes
     await alice.send("navy")
     found = await alice.wait_for("Enamel Tumbler")
     assert "Organic Tee" not in alice.render(found)
+
+
+async def test_a_variants_own_photo_is_uploaded_once_and_kept_on_the_variant(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await _open_tee(alice, "APP-TEE-ORG-L-CHA")  # the Charcoal variants have their own photo
+    await harness.until_idle()
+    async with harness.store.uow() as uow:
+        charcoal = await uow.products.get_variant_by_sku("APP-TEE-ORG-L-CHA")
+        tee = await uow.products.get_by_sku(TEE)
+        assert charcoal is not None and tee is not None
+        assert charcoal.photo_file_id is not None  # remembered on the variant...
+        assert tee.photo_file_id is None  # ...not on the product, whose photo it is not
+    await alice.press("Oat")  # L in Oat: the product's own photo
+    await alice.wait_for("L / Oat")
+    await harness.until_idle()
+    async with harness.store.uow() as uow:
+        tee = await uow.products.get_by_sku(TEE)
+        assert tee is not None and tee.photo_file_id not in (None, charcoal.photo_file_id)
+
+
+async def test_admin_commands_on_a_variant_sku_say_what_to_do(harness: ShopHarness) -> None:
+    ada = harness.user(ADMIN_ID, "Ada")
+    await ada.send("/price APP-TEE-ORG-M-OAT 30.00")
+    await ada.wait_for("APP-TEE-ORG-M-OAT is a variant of APP-TEE-ORG (Organic Tee)")
