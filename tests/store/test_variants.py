@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.services import cart as carts
 from bot.services import catalog
@@ -22,6 +23,7 @@ from bot.store.catalog_file import (
     upsert_rows,
 )
 from bot.store.uow import Store
+from tests.store.test_bulk_catalog import _alembic
 
 TEE: dict[str, Any] = {
     "sku": "TEE",
@@ -313,3 +315,22 @@ async def test_search_finds_a_product_by_its_variants_values_and_follows_reimpor
     async with store.uow() as uow:
         page = await catalog.search(uow, "tee")
     assert [(i.title, i.available) for i in page.items] == [("Organic Tee", 5)]  # summed
+
+
+async def test_migration_0010_goes_down_and_up_again(store: Store) -> None:
+    """Down to 0009 (variants and variant ids go) and back: plain products keep selling and
+    searching, and a catalog with variants imports again."""
+    await _import(store, [MUG, TEE])
+    await _alembic(store, "downgrade", "0009_support_restock_reminders")
+    async with store.engine.connect() as conn:
+        await conn.execute(text("SELECT sku, stock FROM products"))  # still there
+    await store.migrate()
+    async with store.uow() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and await uow.products.reserve(mug.id, 1)
+        assert [item.title for item in (await catalog.search(uow, "mug")).items] == ["Mug"]
+    await _import(store, [MUG, TEE])
+    async with store.uow() as uow:
+        assert [item.title for item in (await catalog.search(uow, "charcoal")).items] == [
+            "Organic Tee"
+        ]
