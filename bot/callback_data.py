@@ -218,6 +218,26 @@ class Pay(Action, code="pay"):
 
 
 @dataclass(frozen=True)
+class AskPromoCode(Action, code="pc"):
+    """Type a promo code for the order summary."""
+
+
+@dataclass(frozen=True)
+class RemovePromoCode(Action, code="pcx"):
+    pass
+
+
+@dataclass(frozen=True)
+class AskNote(Action, code="nt"):
+    """Type a note for the shop."""
+
+
+@dataclass(frozen=True)
+class RemoveNote(Action, code="ntx"):
+    pass
+
+
+@dataclass(frozen=True)
 class MyOrders(Action, code="ords"):
     pass
 
@@ -318,6 +338,13 @@ class FlowPickCategory(FlowAction, code="AFK"):
 @dataclass(frozen=True)
 class FlowFullRefund(FlowAction, code="AFR"):
     """Refund flow: refund everything that is left."""
+
+
+@dataclass(frozen=True)
+class EndPromo(Action, code="APX"):
+    """/promo: end this code now."""
+
+    promo_id: int
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from telegram.constants import InvoiceLimit
 
 from bot.money import MoneyError, check_currency, exponent, parse_amount
 
@@ -60,6 +61,8 @@ class Settings:
     webapp_url: str = ""  # the storefront's public https address ("": the storefront is off)
     webapp_port: int = 8080  # polling mode: where the storefront is served
     webapp_auth_max_age: int = 3600  # seconds a Mini App's initData stays good after auth_date
+    tip_max: int = 0  # card invoices: the largest tip the payment form allows (0: no tips)
+    tip_suggested: tuple[int, ...] = ()  # up to four tip buttons, ascending, each <= tip_max
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -83,6 +86,11 @@ class Settings:
     def storefront_on(self) -> bool:
         """The Mini App storefront is served (WEBAPP_URL is set)."""
         return bool(self.webapp_url)
+
+    @property
+    def tips_on(self) -> bool:
+        """Card invoices offer a tip (Stars invoices never do)."""
+        return self.tip_max > 0 and not self.uses_stars
 
     @property
     def uses_stars(self) -> bool:
@@ -168,6 +176,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if webapp_url and not webapp_url.endswith("/") and not any(c in webapp_url for c in "?#"):
         webapp_url += "/"  # the page's own addresses are relative to its folder
 
+    tip_max = _amount(env, "TIP_MAX", currency, "0")
+    tip_suggested = _tip_suggestions(env.get("TIP_SUGGESTED", ""), currency, tip_max)
+
     defaults = Settings(bot_token=token)
     return Settings(
         bot_token=token,
@@ -204,7 +215,30 @@ def _parse(env: Mapping[str, str]) -> Settings:
         webapp_url=webapp_url,
         webapp_port=_positive_int(env, "WEBAPP_PORT", 8080),
         webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
+        tip_max=tip_max,
+        tip_suggested=tip_suggested,
     )
+
+
+def _tip_suggestions(raw: str, currency: str, tip_max: int) -> tuple[int, ...]:
+    """TIP_SUGGESTED as Telegram takes it: at most four amounts, ascending, none above
+    TIP_MAX (and TIP_MAX set)."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts:
+        return ()
+    if tip_max <= 0:
+        raise ConfigError("TIP_SUGGESTED needs TIP_MAX: set the largest tip first")
+    if len(parts) > InvoiceLimit.MAX_TIP_AMOUNTS:
+        raise ConfigError(f"TIP_SUGGESTED: at most {InvoiceLimit.MAX_TIP_AMOUNTS} amounts")
+    try:
+        amounts = tuple(parse_amount(part, currency) for part in parts)
+    except MoneyError as exc:
+        raise ConfigError(f"TIP_SUGGESTED: {exc}") from None
+    if any(a <= 0 for a in amounts) or list(amounts) != sorted(set(amounts)):
+        raise ConfigError("TIP_SUGGESTED: amounts above zero, each larger than the one before")
+    if amounts[-1] > tip_max:
+        raise ConfigError("TIP_SUGGESTED: no suggested tip may be larger than TIP_MAX")
+    return amounts
 
 
 def _int_set(raw: str, name: str) -> frozenset[int]:

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from bot.logging_setup import configure_logging
 from bot.money import STARS, format_money
+from bot.services import promos
 from bot.standin.harness import DEFAULT_CATALOG, TEST_TOKEN, ShopHarness
 from bot.standin.models import Message, TranscriptEvent, render
 from bot.standin.server import BotApiStandIn
@@ -66,10 +67,20 @@ class DemoPlan:
     """Digital items sent as documents right after the payment."""
     final_status: str = OrderStatus.PAID
     """Where the order ends: paid (goods to ship), or delivered (all digital, all sent)."""
+    promo: str | None = None
+    """A promo code the demo shop has (`/promo new` arguments); the shopper applies it from a
+    newsletter link (/start promo_CODE)."""
+    tips: tuple[int, ...] = ()
+    """Card shops: the tips the payment form offers (the last is TIP_MAX); the shopper picks
+    the first."""
 
     @property
     def stars(self) -> bool:
         return self.currency == STARS
+
+    @property
+    def promo_code(self) -> str | None:
+        return self.promo.split()[0] if self.promo else None
 
 
 USD_DEMO = DemoPlan(
@@ -85,6 +96,8 @@ USD_DEMO = DemoPlan(
     second_item=f"an {SECOND_PRODUCT} in size {SECOND_OPTION}",
     second_option=SECOND_OPTION,
     second_unit=("mug", "$32.00"),
+    promo="WELCOME10 10%",
+    tips=(100, 200, 500),
 )
 # A Telegram Stars shop (data/catalog-stars.json): a guide and a template pack, ⭐ 150 in all.
 STARS_DEMO = DemoPlan(
@@ -104,14 +117,27 @@ STARS_DEMO = DemoPlan(
 
 
 def demo_settings(admin_id: int = ADMIN_ID, plan: DemoPlan = USD_DEMO) -> dict[str, Any]:
-    """Settings overrides for an offline shop: a test provider or Stars, no Stripe calls."""
+    """Settings overrides for an offline shop: a test provider or Stars, no Stripe calls,
+    and the plan's tips."""
     return {
         "admin_ids": frozenset({admin_id}),
         "currency": plan.currency,
         "payment_provider_token": plan.provider_token,
         "stripe_api_key": "",
         "log_level": "WARNING",
+        "tip_max": plan.tips[-1] if plan.tips else 0,
+        "tip_suggested": plan.tips[:-1] if len(plan.tips) > 1 else (),
     }
+
+
+async def seed_promo(harness: ShopHarness, plan: DemoPlan) -> None:
+    """The plan's promo code, in the demo shop's database (kept if it is there already)."""
+    if plan.promo is None:
+        return
+    draft = promos.parse_new(plan.promo.split(), plan.currency)
+    async with harness.store.uow() as uow:
+        if await uow.promos.by_code(draft.code) is None:
+            await uow.promos.add(draft.to_model())
 
 
 def database_url(db_path: Path | None, workdir: Path) -> str:
@@ -128,6 +154,7 @@ _USER_ACTIONS = {
     "sent document": "{who} sends the file {text}",
     "entered shipping address": "{who} enters a shipping address in {text}",
     "chose shipping": "{who} chooses shipping: {text}",
+    "added a tip": "{who} adds a tip of {text}",
     "confirmed payment": "{who} confirms the payment of {text}",
     "paid": "{who} pays {text} 💳",
 }
@@ -282,8 +309,10 @@ class ShopperScript:
     def steps(self) -> list[Step]:
         plan = self.plan
         cart = f"view the cart and take a second {plan.second_unit[0]}" if plan.second_unit else ""
+        code = [(f"open a newsletter link with the code {plan.promo_code}", self.apply_code)]
         return [
             ("say hello with /start", self.say_hello),
+            *(code if plan.promo_code else []),
             (f"browse the {plan.category} category", self.browse_category),
             (f"open the {plan.product}", self.open_product),
             (f"add the {plan.product} to the cart", self.add_product),
@@ -297,6 +326,10 @@ class ShopperScript:
     async def say_hello(self) -> None:
         await self.send("/start")
         self.expect_reply()
+
+    async def apply_code(self) -> None:
+        await self.send(f"/start promo_{self.plan.promo_code}")
+        self.expect(f"code {self.plan.promo_code} is saved")
 
     async def open_catalog(self) -> None:
         if self.has_button("Catalog"):
@@ -366,6 +399,8 @@ class ShopperScript:
 
     async def checkout(self) -> None:
         await self.tap("Checkout")
+        if self.plan.promo_code:
+            self.expect(f"Discount ({self.plan.promo_code})")
         if self.last_invoice() is None:
             self.begin()
             await self.tap("Pay")
@@ -390,11 +425,12 @@ class ShopperScript:
         return next((m for m in reversed(self.changed()) if m.invoice is not None), None)
 
     async def pay(self) -> None:
-        result = await self.shopper.pay(timeout=STEP_TIMEOUT)
+        tip = self.plan.tips[0] if self.plan.tips else 0
+        result = await self.shopper.pay(timeout=STEP_TIMEOUT, tip_amount=tip)
         if not result.ok:
             raise AssertionError(f"payment refused at {result.stage}: {result.error_message}")
         await self.settle()
-        self.expect("#")
+        self.expect("#", "Tip") if self.plan.tips else self.expect("#")
         documents = [m for m in self.changed() if m.document is not None]
         if len(documents) != self.plan.documents:
             raise AssertionError(
@@ -462,6 +498,7 @@ async def demo_shop(
             )
             try:
                 await stack.enter_async_context(harness)
+                await seed_promo(harness, plan)
             except Exception as exc:
                 raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
             yield harness

@@ -38,6 +38,27 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 STARS = "XTR"
 
+# The smallest invoice total Telegram accepts, in minor units. Telegram publishes the
+# figures (core.telegram.org/bots/payments/currencies.json, about US$1 in each currency, and
+# they follow exchange rates); these are at or above them. Other currencies: one whole unit.
+_TELEGRAM_MINIMUMS: dict[str, int] = {
+    "USD": 100,
+    "EUR": 100,
+    "GBP": 100,
+    "CAD": 150,
+    "AUD": 200,
+    "CHF": 100,
+    "JPY": 200,
+    "INR": 10000,
+    "RUB": 10000,
+    "UAH": 5000,
+    "BRL": 600,
+    "SEK": 1200,
+    "DKK": 800,
+    "PLN": 500,
+    "XTR": 1,
+}
+
 
 class MoneyError(ValueError):
     """An amount or currency that cannot be represented exactly."""
@@ -54,6 +75,12 @@ def check_currency(code: str) -> str:
 def exponent(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit."""
     return _EXPONENTS.get(currency.upper(), 2)
+
+
+def telegram_minimum(currency: str) -> int:
+    """The smallest total an invoice in `currency` may have (see _TELEGRAM_MINIMUMS)."""
+    upper = currency.upper()
+    return _TELEGRAM_MINIMUMS.get(upper, 10 ** exponent(upper))
 
 
 def parse_amount(text: str, currency: str) -> int:

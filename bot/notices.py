@@ -31,6 +31,8 @@ def new_order(order: OrderSummary, payer: str, address: dict[str, Any] | None) -
     text = f"🛒 New paid order #{order.order_id} from {payer}\n{lines_text(order)}"
     if order.needs_shipping:
         text += f"\nShip to: {address_text(address)}"
+    if order.note:
+        text += f"\n📝 Note from the shopper: {order.note}"
     return text
 
 

@@ -35,6 +35,7 @@ from bot.demo import (
     demo_settings,
     format_event,
     quiet_logging,
+    seed_promo,
 )
 from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.models import Message, TranscriptEvent, render
@@ -452,6 +453,7 @@ async def run_sandbox(
                 **STOREFRONT,
                 webapp_port=free_port(),
             ) as harness:
+                await seed_promo(harness, plan)
                 terminal = TerminalInput(stdin or sys.stdin)
                 await Sandbox(harness, terminal, out or sys.stdout).run()
 

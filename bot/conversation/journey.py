@@ -35,12 +35,14 @@ from bot.conversation.screens import (
     InvoiceSentScreen,
     ListScreen,
     MenuScreen,
+    NotePromptScreen,
     NotUnderstoodScreen,
     OrderScreen,
     OrdersScreen,
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     ProductScreen,
+    PromoPromptScreen,
     QuestionSentScreen,
     Screen,
     SearchHintScreen,
@@ -50,10 +52,11 @@ from bot.conversation.screens import (
 )
 from bot.money import format_money
 from bot.services import cart as carts
-from bot.services import catalog
+from bot.services import catalog, promos
 from bot.services import support as conversations
 from bot.services.cart import CartView
 from bot.services.checkout import (
+    CheckoutReview,
     place_order,
     release_hold,
     release_open_holds,
@@ -64,18 +67,22 @@ from bot.services.errors import (
     CartError,
     CategoryNotFound,
     EmptyCart,
+    NoteRefused,
     NotInCart,
     OrderNotFound,
     OutOfStock,
     ProductUnavailable,
+    PromoRefused,
     VariantUnavailable,
     WrongCurrency,
 )
+from bot.services.notes import clean_note
 from bot.services.order_history import get_order, list_orders
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
+from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
@@ -195,7 +202,10 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
 
 @looking
 async def start(v: Visit, payload: str = "") -> Screen:
-    """/start, optionally with a deep link: `product_<SKU>` opens that product."""
+    """/start, optionally with a deep link: `product_<SKU>` opens that product, `promo_<CODE>`
+    (a link in a newsletter) attaches the code to the cart."""
+    if payload.startswith("promo_"):
+        return await _attach_code(v, payload.removeprefix("promo_"))
     if payload.startswith("product_"):
         sku = payload.removeprefix("product_")
         try:
@@ -457,18 +467,106 @@ async def _invoice_open(v: Visit) -> bool:
     return False
 
 
-async def _checkout(v: Visit) -> Screen:
+async def _checkout(v: Visit, notice: str | None = None) -> Screen:
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=WAITING)
     try:
-        review = await review_cart(v.uow, v.customer_id, v.currency)
+        review: CheckoutReview = await review_cart(v.uow, v.customer_id, v.currency)
     except EmptyCart:
         return await _cart(v, notice="Your cart is empty: add something first.")
     if review.cart.is_empty:
         await v.fire("open_cart")
-        return CheckoutScreen(review=review)
+        return CheckoutScreen(review=review, notice=notice)
     await v.fire("checkout", cart_lines=len(review.cart.lines))
-    return CheckoutScreen(review=review)
+    return CheckoutScreen(review=review, notice=notice)
+
+
+# ---------------------------------------------------------------- promo code and note
+
+
+@changing
+async def ask_code(v: Visit) -> Screen:
+    """ "Promo code" on the order summary: the next text typed is the code."""
+    return await _ask(v, "ask_code", PromoPromptScreen())
+
+
+@changing
+async def ask_note(v: Visit) -> Screen:
+    """ "Note for the shop" on the order summary: the next text typed is the note."""
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    return await _ask(v, "ask_note", NotePromptScreen(note=cart.note))
+
+
+async def _ask(v: Visit, trigger: str, prompt: Screen) -> Screen:
+    if not await engine.may(v.chat, trigger):
+        screen = await _checkout(v)  # from an older message: the summary first
+        if not await engine.may(v.chat, trigger):
+            return screen
+    await v.fire(trigger)
+    return prompt
+
+
+@changing
+async def remove_code(v: Visit) -> Screen:
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    code, cart.promo_code = cart.promo_code, None
+    notice = checkout_texts.PROMO_REMOVED.format(code=code) if code else None
+    return await _checkout(v, notice=notice)
+
+
+@changing
+async def remove_note(v: Visit) -> Screen:
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    had, cart.note = cart.note, None
+    return await _checkout(v, notice=checkout_texts.NOTE_REMOVED if had else None)
+
+
+async def _typed_code(v: Visit, text: str) -> Screen:
+    """The code typed on the order summary: applied, or the reason it cannot be."""
+    try:
+        review = await review_cart(v.uow, v.customer_id, v.currency)
+    except EmptyCart:
+        return await _cart(v, notice="Your cart is empty: add something first.")
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    try:
+        quote = await promos.quote(
+            v.uow, text, v.customer_id, promos.priced(review.cart), v.currency, utcnow()
+        )
+    except PromoRefused as refused:
+        return PromoPromptScreen(notice=str(refused))
+    cart.promo_code = quote.code
+    await v.uow.session.flush()
+    applied = checkout_texts.PROMO_APPLIED.format(
+        code=quote.code, label=quote.label, amount=format_money(quote.discount, v.currency)
+    )
+    return await _checkout(v, notice=applied)
+
+
+async def _typed_note(v: Visit, text: str) -> Screen:
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    try:
+        cart.note = clean_note(text)
+    except NoteRefused as refused:
+        return NotePromptScreen(note=cart.note, notice=str(refused))
+    await v.uow.session.flush()
+    return await _checkout(v, notice=checkout_texts.NOTE_KEPT)
+
+
+async def _attach_code(v: Visit, text: str) -> Screen:
+    """A code from a deep link: kept on the cart if it can be used at all (the cart's
+    own rules, such as a minimum, are checked at checkout)."""
+    await v.fire("open_menu")
+    try:
+        promo = await promos.find(v.uow, text, utcnow())
+        await promos.check_customer(v.uow, promo, v.customer_id)
+    except PromoRefused as refused:
+        return MenuScreen(first_name=v.who.first_name, welcome=True, notice=str(refused))
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    if cart.promo_code != promo.code:
+        cart.promo_code = promo.code
+        await v.uow.session.flush()
+    saved = checkout_texts.PROMO_SAVED.format(code=promo.code, label=promos.describe(promo))
+    return MenuScreen(first_name=v.who.first_name, welcome=True, notice=saved)
 
 
 # ---------------------------------------------------------------- orders
@@ -636,6 +734,10 @@ async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
     ("cart", "my orders": None is returned for those)."""
     if v.chat.state == Step.SUPPORT:
         return await _question(v, text=text)
+    if v.chat.state == Step.ENTERING_CODE:
+        return await _typed_code(v, text)
+    if v.chat.state == Step.WRITING_NOTE:
+        return await _typed_note(v, text)
     if phrase:
         return None
     return await _words(v, text)
@@ -671,7 +773,7 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
         quantity = int(v.memory.get("quantity") or 1)
         variant_id = int(v.memory.get("variant_id") or 0)
         return await _product(v, product_id, quantity, notice=notice, variant_id=variant_id)
-    if state in (Step.CART, Step.CHECKOUT):
+    if state in (Step.CART, Step.CHECKOUT, Step.ENTERING_CODE, Step.WRITING_NOTE):
         return await _cart(v, notice=notice)
     if state == Step.SUPPORT:
         return SupportScreen(writing=True, notice=notice)

@@ -11,6 +11,10 @@ stateDiagram-v2
     cart --> checkout: checkout [cart_has_items]
     checkout --> checkout: checkout [cart_has_items]
     checkout --> awaiting_payment: pay [cart_has_items, nothing_changed]
+    checkout --> entering_code: ask_code (Promo code)
+    checkout --> writing_note: ask_note (Note for the shop)
+    entering_code --> checkout: checkout (code applied, or refused with the reason)
+    writing_note --> checkout: checkout (note kept, or refused with the reason)
     awaiting_payment --> paid: paid
     awaiting_payment --> cancelled: payment_cancelled / cancel
     paid --> browsing: browse, view, open_cart ...
@@ -25,6 +29,10 @@ from every state: a shopper may always look around, also while an invoice waits 
 payable until its stock hold expires). What the table refuses is the money path: `checkout`
 needs items and is not taken while an invoice waits, `pay` only follows a checkout whose
 re-verification found nothing changed, `payment_cancelled` only ends a waiting payment.
+
+`entering_code` and `writing_note` wait for one typed answer on the order summary (a promo
+code, a note for the shop); the answer fires `checkout` back to the summary, and any
+navigation leaves them as it leaves everything else.
 
 `support` is writing to the shop (/support): while the chat is there, what the shopper types
 or sends as a photo goes to the shop's admins instead of searching the catalog. Any
@@ -58,6 +66,8 @@ class Step:
     PAID: Final = "paid"
     CANCELLED: Final = "cancelled"
     SUPPORT: Final = "support"
+    ENTERING_CODE: Final = "entering_code"
+    WRITING_NOTE: Final = "writing_note"
 
 
 S = Step
@@ -71,6 +81,8 @@ STATES: tuple[str, ...] = (
     S.PAID,
     S.CANCELLED,
     S.SUPPORT,
+    S.ENTERING_CODE,
+    S.WRITING_NOTE,
 )
 ANYWHERE = "*"
 NOT_WHILE_PAYING = [state for state in STATES if state != S.AWAITING_PAYMENT]
@@ -94,6 +106,8 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": S.AWAITING_PAYMENT,
         "conditions": ["cart_has_items", "nothing_changed"],
     },
+    {"trigger": "ask_code", "source": S.CHECKOUT, "dest": S.ENTERING_CODE},
+    {"trigger": "ask_note", "source": S.CHECKOUT, "dest": S.WRITING_NOTE},
     {"trigger": "paid", "source": ANYWHERE, "dest": S.PAID, "after": "forget_listing"},
     {"trigger": "payment_cancelled", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
     {"trigger": "cancel", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},

@@ -90,6 +90,18 @@ class CheckoutScreen(Screen):
     review: CheckoutReview
 
 
+@dataclass(frozen=True, kw_only=True)
+class PromoPromptScreen(Screen):
+    """The order summary waits for a promo code to be typed."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotePromptScreen(Screen):
+    """The order summary waits for a note for the shop; `note` is the one kept so far."""
+
+    note: str | None = None
+
+
 # Paying: these go out as new messages under the order summary, which stays as it was.
 
 

@@ -1,11 +1,23 @@
-"""/cart and the cart's buttons, checkout and the hand-over to payment."""
+"""/cart and the cart's buttons, checkout (promo code, note) and the hand-over to payment."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import AddOne, Checkout, ClearCart, Pay, RemoveLine, ShowCart, TakeOne
+from bot.callback_data import (
+    AddOne,
+    AskNote,
+    AskPromoCode,
+    Checkout,
+    ClearCart,
+    Pay,
+    RemoveLine,
+    RemoveNote,
+    RemovePromoCode,
+    ShowCart,
+    TakeOne,
+)
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
@@ -49,6 +61,28 @@ async def on_checkout(update: Update, context: ShopContext, who: Shopper, data: 
     return await journey.checkout(context.shop, who)
 
 
+async def on_ask_code(
+    update: Update, context: ShopContext, who: Shopper, data: AskPromoCode
+) -> Screen:
+    return await journey.ask_code(context.shop, who)
+
+
+async def on_remove_code(
+    update: Update, context: ShopContext, who: Shopper, data: RemovePromoCode
+) -> Screen:
+    return await journey.remove_code(context.shop, who)
+
+
+async def on_ask_note(update: Update, context: ShopContext, who: Shopper, data: AskNote) -> Screen:
+    return await journey.ask_note(context.shop, who)
+
+
+async def on_remove_note(
+    update: Update, context: ShopContext, who: Shopper, data: RemoveNote
+) -> Screen:
+    return await journey.remove_note(context.shop, who)
+
+
 async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
     """Verify once more, hold the stock, send the invoice; the button spins until it is out."""
     screen = await journey.pay(context.shop, who)
@@ -72,5 +106,9 @@ def register(app: AnyApplication) -> None:
             Route(ClearCart, on_clear),
             Route(Checkout, on_checkout),
             Route(Pay, on_pay),
+            Route(AskPromoCode, on_ask_code),
+            Route(RemovePromoCode, on_remove_code),
+            Route(AskNote, on_ask_note),
+            Route(RemoveNote, on_remove_note),
         )
     )

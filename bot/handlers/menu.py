@@ -44,7 +44,8 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("show", "Show a hidden product: /show SKU"),
     ("export", "Download the catalog as CSV"),
     ("orders_admin", "Orders: /orders_admin [status]"),
-    ("stats", "Revenue, orders, top products, low stock"),
+    ("promo", "Promo codes: /promo new CODE 10%, /promo off CODE"),
+    ("stats", "Revenue, orders, discounts, tips, top products"),
     ("broadcast", "Message every customer"),
 ]
 

@@ -1,8 +1,10 @@
 """The sendInvoice (or createInvoiceLink) parameters for an order, within Telegram's limits.
 
-Stripe mode: one LabeledPrice per line plus a discount line, shipping asked for physical goods
-(`need_shipping_address` + `is_flexible`, options come from the shipping query).
-Stars mode: currency XTR, empty provider token, exactly one price item, no shipping.
+Stripe mode: one LabeledPrice per line plus a (negative) discount line, shipping asked for
+physical goods (`need_shipping_address` + `is_flexible`, options come from the shipping
+query), and a tip when the shop offers them (TIP_MAX, TIP_SUGGESTED).
+Stars mode: currency XTR, empty provider token, exactly one price item (the discounted total),
+no shipping, no tips.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from telegram.constants import InvoiceLimit
 from bot.config import Settings
 from bot.money import STARS
 from bot.payments.payload import sign_payload
-from bot.services.order_summary import OrderSummary
+from bot.services.order_summary import OrderSummary, discount_label
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
 
@@ -88,8 +90,14 @@ def build_invoice(
             for line in order.lines
         ]
         if order.discount_total:
-            prices.append(LabeledPrice("Discount", -order.discount_total))
+            label = _clip(discount_label(order.promo_code), MAX_LABEL)
+            prices.append(LabeledPrice(label, -order.discount_total))
     shipping = order.needs_shipping and not stars
+    tips: dict[str, Any] = {}
+    if settings.tips_on and not stars:
+        tips["max_tip_amount"] = settings.tip_max
+        if settings.tip_suggested:
+            tips["suggested_tip_amounts"] = list(settings.tip_suggested)
     return InvoiceRequest(
         title=title,
         description=description,
@@ -104,4 +112,5 @@ def build_invoice(
         photo_url=photo_url
         if photo_url and photo_url.startswith(("http://", "https://"))
         else None,
+        extra=tips,
     )

@@ -45,6 +45,7 @@ class CartLineView:
     is_digital: bool = False
     quoted_price: int | None = None  # the price the shopper saw when the line was last set
     variant_id: int = 0  # the variant bought (0: the product itself); title names it
+    product_sku: str = ""  # the product's SKU (`sku` is the variant's)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -281,6 +282,7 @@ def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> Ca
         is_digital=unit.is_digital,
         quoted_price=quoted_price,
         variant_id=unit.variant_id,
+        product_sku=unit.product_sku,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
+from bot.services import promos
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -31,11 +32,13 @@ from bot.services.errors import (
     EmptyCart,
     NeedsShippingInStars,
     OutOfStock,
+    PromoRefused,
     Shortage,
     WrongCurrency,
 )
 from bot.services.order_summary import OrderSummary, summarize
-from bot.store.models import Order, OrderLine
+from bot.services.promos import PricedLine, PromoQuote
+from bot.store.models import Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -58,11 +61,23 @@ class CheckoutReview:
 
     cart: CartView
     changes: tuple[LineChange, ...]
+    promo: PromoQuote | None = None
+    promo_dropped: str | None = None  # the attached code no longer applies: why (it was removed)
+    note: str | None = None
 
     @property
     def ready(self) -> bool:
         """Nothing changed and something to pay for."""
-        return not self.changes and not self.cart.is_empty
+        return not self.changes and not self.promo_dropped and not self.cart.is_empty
+
+    @property
+    def discount(self) -> int:
+        return self.promo.discount if self.promo else 0
+
+    @property
+    def total(self) -> int:
+        """What the invoice will ask for the goods."""
+        return self.cart.total - self.discount
 
 
 @dataclass(frozen=True)
@@ -81,9 +96,13 @@ class PlacedOrder:
     released: list[ReleasedHold]
 
 
-async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CheckoutReview:
+async def review_cart(
+    uow: UnitOfWork, customer_id: int, currency: str, at: datetime | None = None
+) -> CheckoutReview:
     """Re-verify every line; adjust the cart to what can be sold, quote today's prices, and
-    say what changed. Raises EmptyCart if there is nothing to check out."""
+    say what changed. An attached promo code is checked against the cart as it is now (and
+    taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
+    nothing to check out."""
     cart = await uow.carts.get_for_customer(customer_id)
     before = cart_view(cart, currency)
     if before.is_empty:
@@ -109,7 +128,17 @@ async def review_cart(uow: UnitOfWork, customer_id: int, currency: str) -> Check
             quoted_price=line.unit_price,
             variant_id=line.variant_id,
         )
-    return CheckoutReview(cart_view(cart, currency), tuple(changes))
+    after = cart_view(cart, currency)
+    promo, dropped = None, None
+    if cart.promo_code and not after.is_empty:
+        try:
+            promo = await promos.quote(
+                uow, cart.promo_code, customer_id, promos.priced(after), currency, at or utcnow()
+            )
+        except PromoRefused as refused:
+            dropped = f"{refused} The code was taken off your order."
+            cart.promo_code = None
+    return CheckoutReview(after, tuple(changes), promo, dropped, cart.note)
 
 
 async def place_order(
@@ -148,14 +177,29 @@ async def place_order(
         raise OutOfStock(shortages)
 
     items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
+    priced = [
+        PricedLine(unit.product_id, unit.sku, unit.price * line.quantity, unit.product_sku)
+        for line, unit in zip(lines, units, strict=True)
+    ]
+    promo = None
+    if cart.promo_code:
+        promo = await promos.quote(
+            uow, cart.promo_code, customer_id, priced, settings.currency, now
+        )
+    shares = promo.shares if promo else (0,) * len(lines)
+    discount = promo.discount if promo else 0
+    if discount:
+        promos.check_minimum(items_total - discount, settings.currency)
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,
         currency=settings.currency,
         items_total=items_total,
-        discount_total=0,
+        discount_total=discount,
+        promo_code=promo.code if promo else None,
+        note=cart.note,
         shipping_total=0,
-        total=items_total,
+        total=items_total - discount,
         needs_shipping=bool(physical),
         hold_status="held",
         hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
@@ -169,11 +213,14 @@ async def place_order(
                 unit_price=unit.price,
                 currency=unit.currency,
                 quantity=line.quantity,
+                discount=share,
             )
-            for line, unit in zip(lines, units, strict=True)
+            for line, unit, share in zip(lines, units, shares, strict=True)
         ],
     )
     await uow.orders.add(order)
+    if promo is not None:
+        await promos.hold_use(uow, promo, customer_id, order.id)
     loaded = await uow.orders.get(order.id)
     assert loaded is not None
     photo = next((unit.photo for unit in units if unit.photo), None)
@@ -188,6 +235,7 @@ async def release_hold(
         return None
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
+    await promos.release_use(uow, order.id)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
     return ReleasedHold(order.id, telegram_id, order.invoice_message_id)

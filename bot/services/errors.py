@@ -104,6 +104,31 @@ class NeedsShippingInStars(CartError):
         )
 
 
+class PromoRefused(CartError):
+    """A promo code that cannot be used on this cart; the message says why in plain words."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class BelowPaymentMinimum(CartError):
+    """Telegram refuses invoices below a minimum per currency: say so instead of sending one."""
+
+    def __init__(self, total: int, minimum: int, currency: str) -> None:
+        super().__init__(
+            f"The total would be {format_money(total, currency)}, less than the smallest "
+            f"payment Telegram accepts ({format_money(minimum, currency)}). "
+            "Please add something to your cart."
+        )
+        self.total = total
+        self.minimum = minimum
+
+
+class NoteRefused(CartError):
+    """A note for the shop that is empty or too long."""
+
+
 # ---------------------------------------------------------------- orders
 
 
@@ -154,6 +179,10 @@ class RefundTooLarge(OrderError):
 
 class RefundNotPossible(OrderError):
     """Nothing was paid, a zero amount, no way to reach the provider."""
+
+
+class LineNotInOrder(RefundNotPossible):
+    """A refund by SKU names a product the order does not have."""
 
 
 class StarsRefundIsWhole(RefundNotPossible):

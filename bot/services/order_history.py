@@ -41,6 +41,8 @@ class OrderView:
     created_at: datetime
     tracking_number: str | None
     lines: tuple[OrderLineView, ...]
+    promo_code: str | None = None
+    tip_amount: int = 0
 
     @property
     def status_label(self) -> str:
@@ -77,6 +79,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         refunded_amount=order.refunded_amount,
         created_at=order.created_at,
         tracking_number=order.tracking_number,
+        promo_code=order.promo_code,
+        tip_amount=order.tip_amount,
         lines=tuple(
             OrderLineView(
                 line.title,

@@ -17,6 +17,7 @@ class LineSummary:
     title: str
     unit_price: int
     quantity: int
+    discount: int = 0  # the line's share of the order's discount
     variant_id: int = 0  # the variant sold (sku and title are its own); 0: the product
 
     @property
@@ -42,6 +43,9 @@ class OrderSummary:
     needs_review: bool
     created_at: datetime
     paid_at: datetime | None
+    promo_code: str | None = None
+    tip_amount: int = 0
+    note: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -65,6 +69,7 @@ def summarize(order: Order) -> OrderSummary:
                 line.title,
                 line.unit_price,
                 line.quantity,
+                line.discount,
                 line.variant_id,
             )
             for line in order.lines
@@ -80,6 +85,9 @@ def summarize(order: Order) -> OrderSummary:
         needs_review=order.needs_review,
         created_at=order.created_at,
         paid_at=order.paid_at,
+        promo_code=order.promo_code,
+        tip_amount=order.tip_amount,
+        note=order.note,
     )
 
 
@@ -89,8 +97,15 @@ def lines_text(order: OrderSummary) -> str:
         f"{line.quantity} × {line.title} — {order.money(line.line_total)}" for line in order.lines
     ]
     if order.discount_total:
-        rows.append(f"Discount: −{order.money(order.discount_total)}")
+        rows.append(f"{discount_label(order.promo_code)}: −{order.money(order.discount_total)}")
     if order.needs_shipping and order.shipping_option:
         rows.append(f"Shipping ({order.shipping_option}): {order.money(order.shipping_total)}")
+    if order.tip_amount:
+        rows.append(f"Tip: {order.money(order.tip_amount)}")
     rows.append(f"Total: {order.money(order.total)}")
     return "\n".join(rows)
+
+
+def discount_label(code: str | None) -> str:
+    """ "Discount (WELCOME10)": how every screen names the discount line."""
+    return f"Discount ({code})" if code else "Discount"

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from bot.money import format_money
 from bot.services.errors import (
+    LineNotInOrder,
     OrderNotFound,
     RefundNotPossible,
     RefundTooLarge,
     StarsRefundIsWhole,
 )
+from bot.services.promos import split_exactly
 from bot.store.models import Order, Refund
 from bot.store.order_states import allowed_triggers, next_status
 from bot.store.uow import UnitOfWork
@@ -69,6 +71,22 @@ def refundable(order: Order) -> int:
         return 0
     paid = min(order.payments[0].amount, order.total)
     return max(paid - order.refunded_amount, 0)
+
+
+def line_amount(order: Order, sku: str, units: int | None = None) -> int:
+    """What `units` (None: all) of one line cost the shopper: the line's price less its share
+    of the discount, itself split over the units by largest remainder, so refunding every
+    line unit by unit gives back the goods to the cent. What may go back is still capped by
+    `refundable` (check_refund)."""
+    line = next((ln for ln in order.lines if ln.sku.upper() == sku.strip().upper()), None)
+    if line is None:
+        raise LineNotInOrder(f"Order #{order.id} has no line {sku.strip()[:64]}.")
+    wanted = line.quantity if units is None else units
+    if not 0 < wanted <= line.quantity:
+        raise RefundNotPossible(
+            f"Order #{order.id} has {line.quantity} × {line.sku}: refund 1 to {line.quantity}."
+        )
+    return sum(split_exactly(line.net_total, [1] * line.quantity)[:wanted])
 
 
 def check_refund(order: Order, amount: int | None) -> int:

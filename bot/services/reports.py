@@ -1,4 +1,5 @@
-"""Store reports for admins: revenue and orders per period, top products, low stock.
+"""Store reports for admins: revenue and orders per period (with the discounts given and the
+tips received), top products, top promo codes, low stock.
 
 Revenue counts orders when they were paid (`paid_at`), minus refunds when they were made, so
 a period's number does not change after the fact except by new refunds.
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from bot.services.sellable import StockLine, low_stock_lines
 from bot.store.models import Order, OrderLine, Refund, utcnow
 from bot.store.order_states import OrderStatus
+from bot.store.repositories.promos import CodeFigures
 from bot.store.uow import UnitOfWork
 
 # Paid orders whose goods did not go out do not count among the top products.
@@ -33,6 +35,8 @@ class PeriodStats:
     orders: int
     gross: int
     refunds: int
+    discounts: int = 0  # given by promo codes on the orders paid in the period
+    tips: int = 0  # received with them (part of gross)
 
     @property
     def net(self) -> int:
@@ -61,6 +65,7 @@ class StoreStats:
     low_stock: Sequence[StockLine]
     threshold: int
     other_currencies: list[str] = field(default_factory=list)
+    top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
 
 
 def period_starts(now: datetime) -> list[tuple[str, datetime]]:
@@ -118,15 +123,21 @@ async def store_stats(
         low_stock=await low_stock_lines(uow.products, threshold),
         threshold=threshold,
         other_currencies=sorted(others.all()),
+        top_codes=await uow.promos.top_codes(
+            since=month, currency=currency, not_sold=NOT_SOLD, limit=top
+        ),
     )
 
 
 async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -> PeriodStats:
-    orders, gross = (
+    orders, gross, discounts, tips = (
         await uow.session.execute(
-            select(func.count(Order.id), func.coalesce(func.sum(Order.total), 0)).where(
-                Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == currency
-            )
+            select(
+                func.count(Order.id),
+                func.coalesce(func.sum(Order.total), 0),
+                func.coalesce(func.sum(Order.discount_total), 0),
+                func.coalesce(func.sum(Order.tip_amount), 0),
+            ).where(Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == currency)
         )
     ).one()
     refunds = await uow.session.scalar(
@@ -134,4 +145,13 @@ async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -
             Refund.status == "succeeded", Refund.created_at >= since, Refund.currency == currency
         )
     )
-    return PeriodStats(label, since, currency, int(orders or 0), int(gross or 0), int(refunds or 0))
+    return PeriodStats(
+        label,
+        since,
+        currency,
+        int(orders or 0),
+        int(gross or 0),
+        int(refunds or 0),
+        int(discounts or 0),
+        int(tips or 0),
+    )

@@ -30,6 +30,7 @@ class Unit:
     is_active: bool
     is_digital: bool
     photo: str
+    product_sku: str  # the product's own SKU (the same as `sku` without a variant)
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
@@ -46,6 +47,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.is_active,
             product.is_digital,
             product.photo,
+            product.sku,
         )
     return Unit(
         product.id,
@@ -58,6 +60,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.is_active,
         product.is_digital,
         variant.photo or product.photo,
+        product.sku,
     )
 
 

@@ -84,6 +84,8 @@ class PaymentForm:
         if tip and tip > int(self.invoice.get("max_tip_amount") or 0):
             raise ValueError("The payment form does not allow a tip above max_tip_amount")
         amount = _total(self.invoice["prices"]) + tip
+        if tip:
+            self._tell("user", "added a tip", format_amount(tip, self.currency))
         option: dict[str, Any] | None = None
         if self.invoice.get("is_flexible") and self.invoice.get("need_shipping_address"):
             shipping = await self._ask_shipping()

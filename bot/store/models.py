@@ -202,6 +202,10 @@ class Cart(Base):
     # (bot.usecases.reminders).
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     reminded_for: Mapped[datetime | None] = mapped_column(default=None)
+    # What checkout takes along: a promo code the shopper attached (checked again at
+    # checkout, bot.services.promos) and a note for the shop (bot.services.notes).
+    promo_code: Mapped[str | None] = mapped_column(String(32), default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"
@@ -254,6 +258,11 @@ class Order(Base):
     items_total: Mapped[int] = mapped_column(BigInteger, default=0)
     shipping_total: Mapped[int] = mapped_column(BigInteger, default=0)
     discount_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The promo code the discount came from; the tip the shopper added in the payment form
+    # (part of `total`, so it is refundable with the rest); the shopper's note for the shop.
+    promo_code: Mapped[str | None] = mapped_column(String(32), default=None)
+    tip_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    note: Mapped[str | None] = mapped_column(Text, default=None)
     total: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     needs_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -297,6 +306,9 @@ class OrderLine(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
+    # This line's share of the order's discount (largest remainder, bot.services.promos):
+    # the shares add up to the discount exactly, so a line is refunded at what it cost.
+    discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Gift cards: one code per unit, made when the line is first delivered.
     gift_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
@@ -305,6 +317,11 @@ class OrderLine(Base):
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    @property
+    def net_total(self) -> int:
+        """What the line cost after its share of the discount."""
+        return self.line_total - self.discount
 
 
 class OrderEvent(Base):
@@ -491,3 +508,48 @@ class RestockSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claim: Mapped[str | None] = mapped_column(String(32), default=None)
     claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PromoCode(Base):
+    """A discount code (/promo). `uses` counts redemptions held or used, moved only by
+    conditional UPDATEs (bot.store.repositories.promos), so it never passes `max_uses`."""
+
+    __tablename__ = "promo_codes"
+    __table_args__ = (
+        CheckConstraint("value > 0", name="value_positive"),
+        CheckConstraint("uses >= 0", name="uses_not_negative"),
+        CheckConstraint("max_uses IS NULL OR uses <= max_uses", name="uses_within_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # upper case
+    kind: Mapped[str] = mapped_column(String(8))  # "percent" (value 1-100) or "amount"
+    value: Mapped[int] = mapped_column(BigInteger)  # percent, or minor units of `currency`
+    currency: Mapped[str] = mapped_column(String(3))
+    min_order: Mapped[int] = mapped_column(BigInteger, default=0)
+    starts_at: Mapped[datetime | None] = mapped_column(default=None)
+    ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    max_uses: Mapped[int | None] = mapped_column(Integer, default=None)
+    per_customer: Mapped[int | None] = mapped_column(Integer, default=None)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    # Scope: category titles and/or SKUs the discount applies to (none: the whole cart).
+    categories: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    skus: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PromoRedemption(Base):
+    """One order's use of a code: `held` while its invoice is open, then `used` or
+    `released` (the hold went, and with it the use). One per order."""
+
+    __tablename__ = "promo_redemptions"
+    __table_args__ = (Index("ix_promo_redemptions_promo_customer", "promo_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promo_id: Mapped[int] = mapped_column(ForeignKey("promo_codes.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[str] = mapped_column(String(16), default="held")
+    discount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

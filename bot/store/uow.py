@@ -33,6 +33,7 @@ from bot.store.repositories import (
     OrderRepository,
     PaymentRepository,
     ProductRepository,
+    PromoRepository,
     RefundRepository,
     RestockRepository,
     SupportRepository,
@@ -79,6 +80,7 @@ class UnitOfWork:
     inbox: InboxRepository
     support: SupportRepository
     restock: RestockRepository
+    promos: PromoRepository
 
     def __init__(
         self,
@@ -116,6 +118,7 @@ class UnitOfWork:
         self.inbox = InboxRepository(session)
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)
+        self.promos = PromoRepository(session)
         return self
 
     async def write(

@@ -123,6 +123,16 @@ async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
         refunds.check_refund(order, amount)
 
 
+async def line_refund_amount(shop: Shop, order_id: int, sku: str, units: int | None) -> int:
+    """A line (or some of its units) at what it cost after the discount: the amount the
+    refund flow then checks and confirms like a typed one."""
+    async with shop.store.reading() as uow:
+        order = await uow.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound(order_id)
+        return refunds.line_amount(order, sku, units)
+
+
 def _actor(admin_id: int) -> str:
     return f"admin:{admin_id}"
 

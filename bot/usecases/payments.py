@@ -21,7 +21,7 @@ from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
-from bot.services import checkout
+from bot.services import checkout, promos
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError
@@ -180,7 +180,8 @@ async def check_pre_checkout(
             except ShippingRefused as exc:
                 raise PaymentRefused(str(exc)) from None
             expected += choice.price
-        if total_amount != expected:
+        tip = total_amount - expected
+        if tip and not (shop.settings.tips_on and 0 < tip <= shop.settings.tip_max):
             raise PaymentRefused(
                 f"The amount {format_money(total_amount, currency)} does not match order "
                 f"#{order.id} ({format_money(expected, order.currency)}). Please check out again."
@@ -270,8 +271,8 @@ async def record_payment(
 
         order.shipping_option = incoming.shipping_option_id
         order.shipping_address = incoming.shipping_address
-        order.shipping_total = max(incoming.total_amount - _goods_total(order), 0)
-        order.total = _goods_total(order) + order.shipping_total
+        order.shipping_total, order.tip_amount = _shipping_and_tip(shop, order, incoming)
+        order.total = _goods_total(order) + order.shipping_total + order.tip_amount
         order.paid_at = now
         sold_out = await _take_stock(uow, order)
         await uow.orders.transition(
@@ -286,6 +287,29 @@ async def record_payment(
         kind: PaymentKind = "review" if problems else "paid"
         verify = payment.verification_status == "pending"
         return PaymentOutcome(kind, summary, payment.id, "; ".join(problems) or None, verify)
+
+
+def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tuple[int, int]:
+    """What of the payment above the goods was shipping, and what was a tip: shipping is
+    priced as it was offered for the chosen option and address, the rest is the tip (only
+    when the shop offers tips; otherwise all of it counts as shipping, as before tips)."""
+    extra = max(incoming.total_amount - _goods_total(order), 0)
+    if not shop.settings.tips_on or incoming.currency == STARS:
+        return extra, 0
+    shipping = 0
+    if order.needs_shipping and incoming.shipping_option_id:
+        country = str((incoming.shipping_address or {}).get("country_code") or "")
+        try:
+            shipping = shipping_price(
+                shop.settings,
+                option_id=incoming.shipping_option_id,
+                goods_total=_goods_total(order),
+                country_code=country,
+            ).price
+        except ShippingRefused:
+            return extra, 0
+    shipping = min(shipping, extra)
+    return shipping, extra - shipping
 
 
 def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayment) -> list[str]:
@@ -311,6 +335,7 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
                 line.product_id, line.quantity, line.variant_id
             ):
                 raise RuntimeError(f"order #{order.id} held {line.sku} but the hold is gone")
+        await promos.use_for_payment(uow, order.id, hold_was_released=False)
         return None
     # The hold expired (or was released by a new checkout): sell from free stock, all or none.
     try:
@@ -323,12 +348,17 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
     except _SoldOut as exc:
         return str(exc)
     order.hold_status = "sold"
+    await promos.use_for_payment(uow, order.id, hold_was_released=True)
     return None
 
 
 async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
     """Take what was bought out of the cart, leaving anything added since."""
     cart = await uow.carts.get_for_customer(order.customer_id)
+    if order.promo_code and cart.promo_code == order.promo_code:
+        cart.promo_code = None  # used: a code is not carried on to the next order
+    if order.note and cart.note == order.note:
+        cart.note = None
     bought = {(line.product_id, line.variant_id): line.quantity for line in order.lines}
     for line in list(cart.lines):
         key = (line.product_id, line.variant_id)

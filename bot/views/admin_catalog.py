@@ -174,15 +174,29 @@ def shop_report(stats: StoreStats) -> str:
             if period.refunds
             else ""
         )
+        extras = [
+            f"discounts {format_money(period.discounts, c)}" if period.discounts else "",
+            f"tips {format_money(period.tips, c)}" if period.tips else "",
+        ]
+        given = "; ".join(part for part in extras if part)
         lines.append(
             f"{period.label}: {format_money(period.net, c)} revenue{refunds}, "
             f"{plural(period.orders, 'order')}, average {format_money(period.average_order, c)}"
+            + (f"; {given}" if given else "")
         )
     lines += ["", "Top products (30 days):"]
     lines += [
         f"{i}. {t.sku} · {t.title}: {t.quantity} sold, {format_money(t.revenue, t.currency)}"
         for i, t in enumerate(stats.top_products, 1)
     ] or ["(no sales yet)"]
+    if stats.top_codes:
+        currency = stats.periods[0].currency if stats.periods else ""
+        lines += ["", "Top promo codes (30 days):"]
+        lines += [
+            f"{i}. {code.code}: {plural(code.orders, 'order')}, "
+            f"{format_money(code.discount, currency)} off"
+            for i, code in enumerate(stats.top_codes, 1)
+        ]
     lines += ["", f"Low stock (≤ {stats.threshold} available):"]
     lines += ["• " + low_stock_line(p) for p in stats.low_stock] or ["(none)"]
     if stats.other_currencies:

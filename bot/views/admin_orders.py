@@ -21,6 +21,7 @@ from bot.money import STARS, format_money
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import RefundTooLarge, StarsRefundIsWhole
+from bot.services.order_summary import discount_label
 from bot.store.order_states import OrderStatus, status_label
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -90,16 +91,28 @@ def order_screen(detail: OrderDetail) -> AdminView:
         "",
         *[
             f"{line.quantity} × {line.sku} {line.title} — {s.money(line.line_total)}"
+            + (
+                f" (−{s.money(line.discount)}: {s.money(line.line_total - line.discount)})"
+                if line.discount
+                else ""
+            )
             for line in s.lines
         ],
         f"Items {s.money(s.items_total)} · shipping {s.money(s.shipping_total)}"
-        + (f" · discount −{s.money(s.discount_total)}" if s.discount_total else ""),
+        + (
+            f" · {discount_label(s.promo_code).lower()} −{s.money(s.discount_total)}"
+            if s.discount_total
+            else ""
+        )
+        + (f" · tip {s.money(s.tip_amount)}" if s.tip_amount else ""),
         f"Total: {s.money(s.total)}"
         + (f" · refunded {s.money(s.refunded_amount)}" if s.refunded_amount else ""),
         "",
         f"Shipping: {s.shipping_option or ('none' if not s.needs_shipping else 'not chosen')}"
         f" · address: {_address(detail.shipping_address)}",
     ]
+    if s.note:
+        lines.append(f"📝 Note from the shopper: {s.note}")
     if s.tracking_number:
         lines.append(f"Tracking: {s.tracking_number}")
     if s.needs_review:
@@ -182,7 +195,8 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
     else:
         text = (
             f"Send the amount to refund for order #{flow['order_id']} (up to {most}), "
-            "or refund it all."
+            "or a SKU (and how many) to refund a line at what it cost after its share of "
+            "the discount, or refund it all."
         )
     if problem:
         text = f"{refund_refusal(problem)}\n\n{text}"

@@ -15,6 +15,8 @@ from telegram.constants import MessageLimit
 from bot.callback_data import (
     AddOne,
     AddToCart,
+    AskNote,
+    AskPromoCode,
     AskShop,
     Back,
     CartReminders,
@@ -28,6 +30,8 @@ from bot.callback_data import (
     NotifyMe,
     Pay,
     RemoveLine,
+    RemoveNote,
+    RemovePromoCode,
     SearchHint,
     ShowCart,
     ShowCategories,
@@ -47,11 +51,13 @@ from bot.conversation.screens import (
     HelpScreen,
     ListScreen,
     MenuScreen,
+    NotePromptScreen,
     NotUnderstoodScreen,
     OrderScreen,
     OrdersScreen,
     PaymentWaitingScreen,
     ProductScreen,
+    PromoPromptScreen,
     QuestionSentScreen,
     Screen,
     SearchHintScreen,
@@ -63,7 +69,10 @@ from bot.money import format_money
 from bot.services.cart import CartLineView, LineProblem, line_problems
 from bot.services.catalog import ProductCard
 from bot.services.checkout import LineChange
+from bot.services.notes import NOTE_MAX
+from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
@@ -351,13 +360,47 @@ def _checkout(screen: CheckoutScreen, settings: Settings) -> View:
         ]
         return View("\n".join(lines), _markup(rows))
     lines = ["🧾 <b>Order summary</b>", ""]
+    if review.promo_dropped:
+        lines = [f"⚠️ {escape(review.promo_dropped)}", "", *lines]
     lines += _summary_lines(screen)
+    if review.note:
+        lines.append("")
+        lines.append(f"📝 Note for the shop: {escape(review.note)}")
     if basket.needs_shipping:
         lines.append("")
         lines.append("Shipping address and method are chosen in the payment form.")
-    total = format_money(basket.total, basket.currency)
-    rows = [[button(f"💳 Pay {total}", Pay())], [button("🛒 Edit cart", ShowCart())]]
+    total = format_money(review.total, basket.currency)
+    promo = review.promo
+    rows = [
+        [button(f"💳 Pay {total}", Pay())],
+        [
+            button(checkout_texts.PROMO_REMOVE.format(code=promo.code), RemovePromoCode())
+            if promo
+            else button(checkout_texts.PROMO_BUTTON, AskPromoCode()),
+            button(
+                checkout_texts.NOTE_EDIT if review.note else checkout_texts.NOTE_BUTTON, AskNote()
+            ),
+        ],
+    ]
+    if review.note:
+        rows.append([button(checkout_texts.NOTE_REMOVE, RemoveNote())])
+    rows.append([button("🛒 Edit cart", ShowCart())])
     return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _promo_prompt(screen: PromoPromptScreen, settings: Settings) -> View:
+    rows = [[button(checkout_texts.BACK_TO_SUMMARY, Checkout())], _home_row()]
+    return View(escape(checkout_texts.PROMO_PROMPT), _markup(rows))
+
+
+@_render.register
+def _note_prompt(screen: NotePromptScreen, settings: Settings) -> View:
+    text = escape(checkout_texts.NOTE_PROMPT.format(limit=NOTE_MAX))
+    if screen.note:
+        text += "\n\n" + escape(checkout_texts.NOTE_NOW.format(note=screen.note))
+    rows = [[button(checkout_texts.BACK_TO_SUMMARY, Checkout())], _home_row()]
+    return View(text, _markup(rows))
 
 
 @_render.register
@@ -402,7 +445,10 @@ def _order(screen: OrderScreen, settings: Settings) -> View:
     if order.shipping_total:
         lines.append(f"Shipping: {format_money(order.shipping_total, order.currency)}")
     if order.discount_total:
-        lines.append(f"Discount: −{format_money(order.discount_total, order.currency)}")
+        label = escape(discount_label(order.promo_code))
+        lines.append(f"{label}: −{format_money(order.discount_total, order.currency)}")
+    if order.tip_amount:
+        lines.append(f"Tip: {format_money(order.tip_amount, order.currency)}")
     lines.append(f"Total: <b>{format_money(order.total, order.currency)}</b>")
     if order.refunded_amount:
         lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
@@ -500,7 +546,11 @@ def _summary_lines(screen: CheckoutScreen) -> list[str]:
         f"{line.quantity} × {escape(line.title)} = {format_money(line.line_total, line.currency)}"
         for line in basket.lines
     ]
-    lines.append(f"Total: <b>{format_money(basket.total, basket.currency)}</b>")
+    promo = screen.review.promo
+    if promo:
+        label = escape(f"{discount_label(promo.code)}, {promo.label}")
+        lines.append(f"{label}: −{format_money(promo.discount, basket.currency)}")
+    lines.append(f"Total: <b>{format_money(screen.review.total, basket.currency)}</b>")
     return lines
 
 

@@ -146,13 +146,18 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
 
 def checkout(screen: Screen) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
-    if isinstance(screen, CheckoutScreen) and screen.review.changes:
-        return {
-            "status": "changed",
-            "notice": CHANGED,
-            "changes": [unescape(change_text(change)) for change in screen.review.changes],
-            "cart": cart(screen.review.cart),
-        }
+    if isinstance(screen, CheckoutScreen) and not screen.review.ready:
+        review = screen.review
+        changes = [unescape(change_text(change)) for change in review.changes]
+        if review.promo_dropped:  # the code no longer applies: paying again goes without it
+            changes.append(review.promo_dropped)
+        if changes:
+            return {
+                "status": "changed",
+                "notice": CHANGED,
+                "changes": changes,
+                "cart": cart(review.cart),
+            }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}
     if isinstance(screen, PaymentWaitingScreen):
@@ -179,6 +184,10 @@ def order(view: OrderView) -> Json:
         "shipping_text": format_money(view.shipping_total, view.currency)
         if view.shipping_total
         else None,
+        "discount_text": f"−{format_money(view.discount_total, view.currency)}"
+        if view.discount_total
+        else None,
+        "tip_text": format_money(view.tip_amount, view.currency) if view.tip_amount else None,
         "total_text": format_money(view.total, view.currency),
         "item_count": view.item_count,
     }

@@ -24,6 +24,9 @@ ADMIN_COMMANDS = [
     "/orders_admin",
     "/stats",
     "/broadcast",
+    "/promo",
+    "/promo new FREE 100%",
+    "/promo off WELCOME10",
 ]
 
 
@@ -45,6 +48,7 @@ async def test_every_admin_command_is_refused_to_a_shopper_and_logged(
         mug = await uow.products.get_by_sku("KIT-MUG-CER")
         assert mug is not None and mug.price == 1600 and mug.stock == 24 and mug.is_active
         assert await uow.audit.list_recent() == []
+        assert await uow.promos.list_all() == []
 
 
 async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(

@@ -32,7 +32,7 @@ def chat_in(state: str, data: dict[str, object] | None = None) -> ChatSession:
 def test_the_machine_knows_every_state_and_no_automatic_moves() -> None:
     machine = build_machine()
     assert set(machine.states) == set(STATES)
-    assert len(STATES) == 9
+    assert len(STATES) == 11
     chat = chat_in(Step.IDLE)
     machine.add_model(chat, initial=Step.IDLE)
     assert not hasattr(chat, "to_paid")  # auto_transitions=False: no shortcut to any state
@@ -196,3 +196,15 @@ async def test_closing_a_conversation_does_not_move_a_chat_that_left_it() -> Non
     chat = chat_in(Step.CART)
     assert await fire(chat, "support_closed") is False
     assert chat.state == Step.CART
+
+
+async def test_promo_code_and_note_are_asked_from_the_summary_only() -> None:
+    """The order summary asks for a code or a note; the answer goes back to the summary."""
+    for trigger, waiting in (("ask_code", Step.ENTERING_CODE), ("ask_note", Step.WRITING_NOTE)):
+        assert not await may(chat_in(Step.CART), trigger)
+        assert not await may(chat_in(Step.AWAITING_PAYMENT), trigger)
+        chat = chat_in(Step.CHECKOUT)
+        assert await fire(chat, trigger)
+        assert chat.state == waiting
+        assert await fire(chat, "checkout", cart_lines=1)
+        assert chat.state == Step.CHECKOUT

@@ -167,7 +167,7 @@ async def test_shopper_commands_with_any_arguments_get_an_answer(
 
 @EXAMPLES
 @given(
-    command=st.sampled_from(["price", "stock", "hide", "show", "edit", "orders_admin"]),
+    command=st.sampled_from(["price", "stock", "hide", "show", "edit", "orders_admin", "promo"]),
     arguments=st.lists(argument, max_size=3),
 )
 async def test_admin_commands_with_any_quantities_and_prices_get_an_answer(
@@ -180,6 +180,33 @@ async def test_admin_commands_with_any_quantities_and_prices_get_an_answer(
     await answered_without_errors(shop, ADMIN_ID, before, caplog)
     await ada.send("/cancel")  # leave no half-made edit behind for the next example
     await shop.until_idle()
+
+
+@EXAMPLES
+@given(text=free_text, asking=st.sampled_from(["🏷", "📝"]), prefix=st.sampled_from(["", "new "]))
+async def test_a_promo_code_or_a_note_typed_as_anything_gets_an_answer(
+    shop: ShopHarness, caplog: pytest.LogCaptureFixture, text: str, asking: str, prefix: str
+) -> None:
+    """On the order summary, Promo code or Note for the shop, then anything at all typed (and
+    the admin's /promo new with it as the arguments)."""
+    caplog.clear()
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    if alice.last_message is None:
+        await alice.send(f"/start product_{MUG}")
+        await alice.wait_for("Add to cart")
+        await alice.press("Add to cart")
+    await alice.send("/cart")
+    await alice.wait_for("Checkout")
+    await alice.press("Checkout")
+    await alice.wait_for("Order summary", include_existing=True)
+    await alice.press(asking)
+    await alice.wait_for("Type", include_existing=True)
+    before = len(shop.standin.calls)
+    await alice.send(text)
+    await answered_without_errors(shop, alice.user_id, before, caplog)
+    before = len(shop.standin.calls)
+    await ada.send(f"/promo {prefix}{text}"[:4096])
+    await answered_without_errors(shop, ADMIN_ID, before, caplog)
 
 
 @EXAMPLES

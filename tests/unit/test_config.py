@@ -85,3 +85,26 @@ def test_the_home_country_is_always_served_and_international_shipping_costs_extr
     assert settings.shipping_international_extra == 750
     with pytest.raises(ConfigError, match="SHIPPING_HOME_COUNTRY"):
         load_settings({**env, "SHIPPING_HOME_COUNTRY": "Holland"}, env_file=None)
+
+
+def test_tips_are_off_until_tip_max_is_set_and_suggestions_follow_telegrams_rules() -> None:
+    plain = load_settings({"BOT_TOKEN": TOKEN}, env_file=None)
+    assert (plain.tip_max, plain.tip_suggested, plain.tips_on) == (0, (), False)
+    env = {"BOT_TOKEN": TOKEN, "TIP_MAX": "5.00", "TIP_SUGGESTED": "1.00, 2.00,3.00"}
+    tipping = load_settings(env, env_file=None)
+    assert (tipping.tip_max, tipping.tip_suggested, tipping.tips_on) == (500, (100, 200, 300), True)
+    stars = load_settings({**env, "CURRENCY": "XTR", "TIP_MAX": "5", "TIP_SUGGESTED": "1"}, None)
+    assert not stars.tips_on  # Stars invoices have no tips
+    for suggested, why in [
+        ("1.00,2.00,3.00,4.00,5.00", "at most 4"),
+        ("2.00,1.00", "each larger than the one before"),
+        ("1.00,1.00", "each larger than the one before"),
+        ("6.00", "larger than TIP_MAX"),
+        ("1.005", "TIP_SUGGESTED"),
+    ]:
+        with pytest.raises(ConfigError, match=why):
+            load_settings({**env, "TIP_SUGGESTED": suggested}, env_file=None)
+    with pytest.raises(ConfigError, match="needs TIP_MAX"):
+        load_settings({"BOT_TOKEN": TOKEN, "TIP_SUGGESTED": "1.00"}, env_file=None)
+    with pytest.raises(ConfigError, match="TIP_MAX"):
+        load_settings({"BOT_TOKEN": TOKEN, "TIP_MAX": "five"}, env_file=None)

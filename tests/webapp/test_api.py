@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.services.promos import parse_new
 from bot.standin.errors import INVOICE_PAYLOAD_INVALID
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment, Product
@@ -404,3 +405,37 @@ async def test_photos_are_served_for_products_on_sale(
     await change_product(shop, "KIT-MUG-CER", is_active=False)
     async with http.get(storefront_url(shop) + f"photos/{mug}") as response:
         assert response.status == 404
+
+
+async def test_a_code_kept_from_a_link_comes_off_what_the_page_pays(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """The page pays through the chat's checkout: a code the shopper brought from a link is
+    on the invoice, and one that stopped applying is named as a change before anything is
+    held."""
+    alice = shop.user(1001, "Alice")
+    async with shop.store.uow() as uow:
+        await uow.promos.add(parse_new(["TEN", "10%", "min=30.00"], "USD").to_model())
+    await alice.send("/start promo_TEN")
+    await alice.wait_for("Code TEN is saved")
+    page: Page = page_of(alice)
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await page.add(mug, 1)  # $16.00: below the code's minimum
+
+    changed = await page.ok("POST", "checkout")
+    assert changed["status"] == "changed"
+    assert changed["changes"] == [
+        "The code TEN needs an order of at least $30.00 (yours is $16.00). "
+        "The code was taken off your order."
+    ]
+    assert await _orders(shop) == []
+
+    await alice.send("/start promo_TEN")
+    await alice.wait_for("Code TEN is saved")
+    await page.add(mug, 2)  # three mugs, $48.00, now
+    invoice = await page.ok("POST", "checkout")
+    assert invoice["status"] == "invoice" and invoice["total_text"] == "$43.20"
+    link = shop.standin.invoice_link(invoice["invoice_link"])
+    assert link is not None and [p["amount"] for p in link["prices"]] == [4800, -480]
+    order = await page.ok("GET", f"orders/{invoice['order_id']}")
+    assert (order["discount_text"], order["total_text"]) == ("−$4.80", "$43.20")

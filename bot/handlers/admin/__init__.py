@@ -1,4 +1,5 @@
-"""Store admin in the chat: products, catalog files, orders, reports, broadcasts, support.
+"""Store admin in the chat: products, catalog files, orders, promo codes, reports, broadcasts,
+support.
 
 Everything is registered in an early handler group (-1). Admin commands and admin buttons
 (upper-case action codes) are always consumed there, refusing non-admins. An admin's plain
@@ -34,6 +35,7 @@ from bot.callback_data import (
     CancelOrder,
     CloseThread,
     DeliverOrder,
+    EndPromo,
     FlowCancel,
     FlowConfirm,
     FlowFullRefund,
@@ -53,6 +55,7 @@ from bot.handlers.admin import (
     menu,
     orders,
     products,
+    promos,
     stats,
     support,
     wizard,
@@ -74,6 +77,7 @@ COMMANDS: dict[str, Handler] = {
     "orders_admin": orders.orders_command,
     "stats": stats.stats_command,
     "broadcast": broadcast.broadcast_command,
+    "promo": promos.promo_command,
 }
 
 A = TypeVar("A", bound=Action)
@@ -108,6 +112,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(AskApproveOrder, orders.on_approve_ask),
         AdminRoute(ApproveOrder, orders.on_approve),
         AdminRoute(CloseThread, support.on_close),
+        AdminRoute(EndPromo, promos.on_end),
     )
 }
 

@@ -32,7 +32,7 @@ from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import AdminInputError, parse_price
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.admin_orders import parse_status
-from bot.services.errors import OrderError, ShopError
+from bot.services.errors import LineNotInOrder, OrderError, ShopError
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadTracking, OrderChanged
 from bot.views import admin_orders as views
@@ -183,12 +183,29 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
         return
     try:
         text = message_text(update, missing="I need the amount as text, e.g. 5.00.")
-        amount = parse_price(text, flow["currency"])
+        amount = await _refund_amount(context, flow, text)
         await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
     except (AdminInputError, ShopError) as exc:
         await reply(update, views.ask_refund_amount(flow, exc))
         return
     await refund_preview(update, context, flow, amount)
+
+
+async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
+    """An amount ("5.00"), or a line of the order: "SKU" or "SKU 2" (units) at what it cost."""
+    try:
+        return parse_price(text, flow["currency"])
+    except AdminInputError as not_an_amount:
+        words = text.split()
+        if not 1 <= len(words) <= 2 or (len(words) == 2 and not words[1].isdigit()):
+            raise
+        units = int(words[1]) if len(words) == 2 else None
+        try:
+            return await admin_orders.line_refund_amount(
+                context.shop, int(flow["order_id"]), words[0], units
+            )
+        except LineNotInOrder:
+            raise not_an_amount from None
 
 
 async def refund_preview(

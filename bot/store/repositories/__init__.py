@@ -7,6 +7,7 @@ from bot.store.repositories.chat_states import ChatStateRepository
 from bot.store.repositories.customers import CustomerRepository
 from bot.store.repositories.orders import OrderRepository
 from bot.store.repositories.payments import PaymentRepository, RefundRepository
+from bot.store.repositories.promos import PromoRepository
 from bot.store.repositories.restock import RestockRepository
 from bot.store.repositories.support import SupportRepository
 
@@ -19,6 +20,7 @@ __all__ = [
     "OrderRepository",
     "PaymentRepository",
     "ProductRepository",
+    "PromoRepository",
     "RefundRepository",
     "RestockRepository",
     "SupportRepository",

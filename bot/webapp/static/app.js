@@ -472,7 +472,9 @@
       h('div', { class: `status${open || o.status === 'cancelled' ? '' : ' paid'}`, text: o.status_label }),
       h('p', { text: note }),
       o.lines.map((line) => h('div', { class: 'sum', text: `${line.quantity} × ${line.title} — ${line.line_total_text}` })),
+      o.discount_text ? h('div', { class: 'sum', text: `Discount: ${o.discount_text}` }) : null,
       o.shipping_text ? h('div', { class: 'sum', text: `Shipping: ${o.shipping_text}` }) : null,
+      o.tip_text ? h('div', { class: 'sum', text: `Tip: ${o.tip_text}` }) : null,
       h('div', { class: 'total' }, h('span', { text: 'Total' }), h('span', { text: o.total_text })),
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
     if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {

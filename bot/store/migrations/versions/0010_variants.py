@@ -9,7 +9,7 @@
   subscription stays a plain constraint); order_lines.title grows to hold "Title - M / Oat".
 
 Revision ID: 0010_variants
-Revises: 0009_support_restock_reminders
+Revises: 0011_promo_tips_notes (re-chained after main's promo codes; written on 0009)
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_variants"
-down_revision: str | None = "0009_support_restock_reminders"
+down_revision: str | None = "0011_promo_tips_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

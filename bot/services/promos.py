@@ -1,0 +1,354 @@
+"""Promo codes: the rules a code must pass on a cart, the discount it gives, and its uses.
+
+A code is checked when the shopper attaches it, on the order summary and once more when the
+order is placed; only then is a use taken, by one conditional UPDATE (`take_use`) in the
+order's unit of work, and a redemption row records it (held while the invoice is open, then
+used, or released with the hold). So a code with three uses left gives three discounts
+however many shoppers race for it, and an unpaid invoice gives its use back.
+
+The discount is split over the lines it applies to by largest remainder (`split_exactly`):
+the shares add up to the discount to the minor unit, so each line can be refunded at what
+it really cost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from bot.money import MoneyError, format_money, parse_amount, telegram_minimum
+from bot.services.cart import CartView
+from bot.services.errors import BelowPaymentMinimum, PromoRefused
+from bot.store.models import PromoCode
+from bot.store.uow import UnitOfWork
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
+CODE_RULE = "2-32 letters, digits, - or _"
+
+
+class PromoInputError(ValueError):
+    """An admin's /promo that cannot be used; the message says what to send instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    """What a rule needs of a cart or order line."""
+
+    product_id: int
+    sku: str
+    line_total: int
+    product_sku: str = ""  # a variant's product's SKU (a code for the product covers it)
+
+
+@dataclass(frozen=True, slots=True)
+class PromoQuote:
+    """A code that applies to this cart, and what it takes off (`shares`: per line, in the
+    order of the lines given, adding up to `discount`)."""
+
+    promo_id: int
+    code: str
+    label: str  # "10% off", "$5.00 off Mugs"
+    discount: int
+    shares: tuple[int, ...]
+
+
+def priced(cart: CartView) -> list[PricedLine]:
+    return [
+        PricedLine(line.product_id, line.sku, line.line_total, line.product_sku)
+        for line in cart.lines
+    ]
+
+
+def normal_code(text: str) -> str:
+    return text.strip().upper()
+
+
+def split_exactly(amount: int, weights: Sequence[int]) -> list[int]:
+    """`amount` split in proportion to `weights`, in whole minor units adding up to it:
+    each share rounded down, then the units left over go to the largest remainders (the
+    earlier line on a tie). Lines of weight 0 get nothing."""
+    total = sum(weights)
+    if amount <= 0 or total <= 0:
+        return [0] * len(weights)
+    shares = [amount * w // total for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
+    for i in remainders[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def describe(promo: PromoCode) -> str:
+    """ "10% off", "$5.00 off Mugs", as the shopper and the admin read it."""
+    off = (
+        f"{promo.value}% off"
+        if promo.kind == "percent"
+        else f"{format_money(promo.value, promo.currency)} off"
+    )
+    scope = [*(promo.categories or []), *(promo.skus or [])]
+    return f"{off} {', '.join(scope)}" if scope else off
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%d %b %Y")
+
+
+def state_of(promo: PromoCode, now: datetime) -> str:
+    """active / ended / scheduled / expired / used up, for the admin's list."""
+    if not promo.is_active:
+        return "ended"
+    if promo.starts_at and now < promo.starts_at:
+        return f"from {_day(promo.starts_at)}"
+    if promo.ends_at and now >= promo.ends_at:
+        return "expired"
+    if promo.max_uses is not None and promo.uses >= promo.max_uses:
+        return "used up"
+    return "active"
+
+
+async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
+    """The code the shopper typed, if it can be used at all today (the cart aside)."""
+    code = normal_code(text)
+    promo = await uow.promos.by_code(code) if CODE_RE.match(code) else None
+    shown = code[:32]
+    if promo is None:
+        raise PromoRefused(shown, f"There is no promo code “{shown}”. Check the spelling?")
+    if not promo.is_active:
+        raise PromoRefused(code, f"The code {code} has ended.")
+    if promo.starts_at and now < promo.starts_at:
+        raise PromoRefused(code, f"The code {code} can be used from {_day(promo.starts_at)}.")
+    if promo.ends_at and now >= promo.ends_at:
+        last = promo.ends_at - timedelta(seconds=1)
+        raise PromoRefused(code, f"The code {code} expired on {_day(last)}.")
+    if promo.max_uses is not None and promo.uses >= promo.max_uses:
+        raise PromoRefused(code, f"The code {code} has been used up, sorry.")
+    return promo
+
+
+async def check_customer(
+    uow: UnitOfWork, promo: PromoCode, customer_id: int, *, held: bool = False
+) -> None:
+    """PromoRefused if the customer has had the code as often as it allows. Paid uses count;
+    a use held by the customer's open invoice counts only when `held` (placing the order,
+    after that invoice was released): a new checkout replaces that invoice anyway."""
+    if promo.per_customer is None:
+        return
+    if await uow.promos.customer_uses(promo.id, customer_id, held=held) >= promo.per_customer:
+        times = "once" if promo.per_customer == 1 else f"{promo.per_customer} times"
+        raise PromoRefused(
+            promo.code, f"You have already used the code {promo.code} ({times} per customer)."
+        )
+
+
+async def quote(
+    uow: UnitOfWork,
+    text: str,
+    customer_id: int,
+    lines: Sequence[PricedLine],
+    currency: str,
+    now: datetime,
+) -> PromoQuote:
+    """What the code takes off these lines, or PromoRefused saying why it cannot."""
+    promo = await find(uow, text, now)
+    await check_customer(uow, promo, customer_id)
+    code = promo.code
+    if promo.currency != currency:
+        raise PromoRefused(code, f"The code {code} is not for this shop's currency.")
+    items = sum(line.line_total for line in lines)
+    if items < promo.min_order:
+        raise PromoRefused(
+            code,
+            f"The code {code} needs an order of at least {format_money(promo.min_order, currency)}"
+            f" (yours is {format_money(items, currency)}).",
+        )
+    eligible = await _eligible(uow, promo, lines)
+    weights = [line.line_total if ok else 0 for line, ok in zip(lines, eligible, strict=True)]
+    base = sum(weights)
+    if base <= 0:
+        raise PromoRefused(code, f"The code {code} is for {_scope(promo)} only, not in your cart.")
+    discount = base * promo.value // 100 if promo.kind == "percent" else min(promo.value, base)
+    minimum = telegram_minimum(currency)
+    if discount and items >= minimum and items - discount < minimum:
+        raise PromoRefused(
+            code,
+            f"With the code {code} your total would be {format_money(items - discount, currency)}"
+            f", less than the smallest payment Telegram accepts "
+            f"({format_money(minimum, currency)}). Add something to your cart to use it.",
+        )
+    return PromoQuote(
+        promo.id, code, describe(promo), discount, tuple(split_exactly(discount, weights))
+    )
+
+
+def _scope(promo: PromoCode) -> str:
+    return ", ".join([*(promo.categories or []), *(promo.skus or [])])
+
+
+async def _eligible(uow: UnitOfWork, promo: PromoCode, lines: Sequence[PricedLine]) -> list[bool]:
+    if not promo.categories and not promo.skus:
+        return [True] * len(lines)
+    skus = {s.upper() for s in promo.skus or []}
+    wanted = {c.casefold() for c in promo.categories or []}
+    categories = (
+        await uow.promos.categories_of([line.product_id for line in lines]) if wanted else {}
+    )
+    return [
+        line.sku.upper() in skus
+        or line.product_sku.upper() in skus
+        or any(name.casefold() in wanted for name in categories.get(line.product_id, ()))
+        for line in lines
+    ]
+
+
+def check_minimum(total: int, currency: str) -> None:
+    """BelowPaymentMinimum if Telegram would refuse an invoice of `total`."""
+    minimum = telegram_minimum(currency)
+    if total < minimum:
+        raise BelowPaymentMinimum(total, minimum, currency)
+
+
+async def hold_use(uow: UnitOfWork, promo: PromoQuote, customer_id: int, order_id: int) -> None:
+    """Take one use of the code for this order, atomically, or PromoRefused (used up, or
+    used up by this customer). The caller's unit of work rolls back on the error."""
+    if not await uow.promos.take_use(promo.promo_id):
+        raise PromoRefused(promo.code, f"The code {promo.code} has just been used up, sorry.")
+    found = await uow.promos.by_code(promo.code)  # after take_use: its row is ours until commit
+    assert found is not None
+    await check_customer(uow, found, customer_id, held=True)
+    await uow.promos.redeem(promo.promo_id, order_id, customer_id, promo.discount)
+
+
+async def release_use(uow: UnitOfWork, order_id: int) -> None:
+    """The order's hold went: its use of a code goes back (once, however often asked)."""
+    promo_id = await uow.promos.settle(order_id, "released")
+    if promo_id is not None:
+        await uow.promos.give_back_use(promo_id)
+
+
+async def use_for_payment(uow: UnitOfWork, order_id: int, *, hold_was_released: bool) -> None:
+    """The order is paid: its use counts for good (taken again if its hold had gone)."""
+    if not hold_was_released:
+        await uow.promos.settle(order_id, "used")
+    elif (
+        promo_id := await uow.promos.settle(order_id, "used", from_status="released")
+    ) is not None:
+        await uow.promos.force_use(promo_id)
+
+
+# ---------------------------------------------------------------- the admin's /promo
+
+
+@dataclass(frozen=True)
+class PromoDraft:
+    code: str
+    kind: str
+    value: int
+    currency: str
+    min_order: int = 0
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    max_uses: int | None = None
+    per_customer: int | None = None
+    categories: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+
+    def to_model(self) -> PromoCode:
+        return PromoCode(
+            code=self.code,
+            kind=self.kind,
+            value=self.value,
+            currency=self.currency,
+            min_order=self.min_order,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            max_uses=self.max_uses,
+            per_customer=self.per_customer,
+            uses=0,
+            categories=list(self.categories) or None,
+            skus=list(self.skus) or None,
+            is_active=True,
+        )
+
+
+PROMO_USAGE = (
+    "Send /promo new CODE 10% or /promo new CODE 5.00, then any of: min=20.00 "
+    "from=2026-12-01 until=2026-12-31 uses=100 per=1 cat=Mugs sku=MUG-1,MUG-2"
+)
+
+
+def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
+    """`CODE 10%` or `CODE 5.00` and key=value options, every problem named at once."""
+    if len(args) < 2:
+        raise PromoInputError(PROMO_USAGE)
+    problems: list[str] = []
+    code = normal_code(args[0])
+    if not CODE_RE.match(code):
+        problems.append(f"“{args[0][:40]}” is not a code: use {CODE_RULE}.")
+    kind, value = "amount", 0
+    raw = args[1].strip()
+    try:
+        if raw.endswith("%"):
+            kind, value = "percent", int(raw[:-1]) if raw[:-1].isdigit() else -1
+            if not 1 <= value <= 100:
+                problems.append(f"“{raw}”: a percentage is a whole number from 1% to 100%.")
+        else:
+            value = parse_amount(raw, currency)
+            if value <= 0:
+                problems.append("The amount off must be more than zero.")
+    except MoneyError as exc:
+        problems.append(f"{exc} (or a percentage such as 10%).")
+    options: dict[str, object] = {}
+    for arg in args[2:]:
+        key, sep, val = arg.partition("=")
+        key = key.strip().lower()
+        if not sep or not val.strip():
+            problems.append(f"“{arg[:40]}”: write options as key=value, e.g. min=20.00.")
+        elif key in options:
+            problems.append(f"{key}= is given twice.")
+        else:
+            try:
+                options[key] = _option(key, val.strip(), currency)
+            except (MoneyError, PromoInputError) as exc:
+                problems.append(f"{key}=: {exc}")
+    starts = options.get("from")
+    ends = options.get("until")
+    if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
+        problems.append("until= must be on or after from=.")
+    if problems:
+        raise PromoInputError("\n".join(["Nothing was created:", *(f"• {p}" for p in problems)]))
+    return PromoDraft(
+        code=code,
+        kind=kind,
+        value=value,
+        currency=currency,
+        min_order=cast(int, options.get("min", 0)),
+        starts_at=starts if isinstance(starts, datetime) else None,
+        ends_at=ends if isinstance(ends, datetime) else None,
+        max_uses=cast(int | None, options.get("uses")),
+        per_customer=cast(int | None, options.get("per")),
+        categories=tuple(cast(list[str], options.get("cat", []))),
+        skus=tuple(cast(list[str], options.get("sku", []))),
+    )
+
+
+def _option(key: str, value: str, currency: str) -> object:
+    if key == "min":
+        return parse_amount(value, currency)
+    if key in ("from", "until"):
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            raise PromoInputError(f"“{value[:20]}” is not a date like 2026-12-31.") from None
+        return day if key == "from" else day + timedelta(days=1)  # until: the whole day
+    if key in ("uses", "per"):
+        if not value.isdigit() or int(value) <= 0 or int(value) > 1_000_000:
+            raise PromoInputError(f"“{value[:20]}” is not a whole number from 1.")
+        return int(value)
+    if key in ("cat", "sku"):
+        names = [part.strip() for part in value.split(",") if part.strip()]
+        if not names or any(len(n) > 64 for n in names):
+            raise PromoInputError("list names separated by commas.")
+        return [n.upper() for n in names] if key == "sku" else names
+    raise PromoInputError("unknown option; use min, from, until, uses, per, cat or sku.")

@@ -1,0 +1,48 @@
+"""/promo through the stand-in: an admin lists, creates in one line and ends codes (audited);
+a wrong line gets every problem named and creates nothing."""
+
+from __future__ import annotations
+
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.admin.conftest import ADMIN_ID
+
+
+async def test_an_admin_creates_lists_and_ends_a_code(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/promo")
+    await admin.wait_for("No promo codes yet")
+
+    await admin.send("/promo new spring 10% min=20.00 until=2026-12-31 uses=100 per=1 cat=Kitchen")
+    created = await admin.wait_for("Created SPRING")
+    assert "10% off Kitchen" in (created.text or "")
+    assert "used 0/100, 1 per customer, min $20.00" in (created.text or "")
+    assert "/start promo_SPRING" in (created.text or "")
+
+    await admin.send("/promo new SPRING 5.00")
+    await admin.wait_for("The code SPRING exists already")
+
+    await admin.send("/promo")
+    listing = await admin.wait_for("Promo codes")
+    assert "• SPRING: 10% off Kitchen · " in (listing.text or "")
+    await admin.press("End SPRING")
+    await admin.wait_for(lambda m: "SPRING: 10% off Kitchen · ended" in (m.text or ""))
+
+    await admin.send("/promo off spring")
+    await admin.wait_for("The code SPRING has already ended.")
+    async with shop.store.uow() as uow:
+        audit = [(e.action, e.target, e.actor_telegram_id) for e in await uow.audit.list_recent()]
+    assert audit == [("promo.end", "SPRING", ADMIN_ID), ("promo.create", "SPRING", ADMIN_ID)]
+
+
+async def test_a_wrong_line_names_every_problem_and_creates_nothing(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/promo new x 120% uses=0 from=tomorrow")
+    refused = await admin.wait_for("Nothing was created")
+    for problem in ("“x” is not a code", "1% to 100%", "uses=", "from="):
+        assert problem in (refused.text or "")
+    await admin.send("/promo new")
+    await admin.wait_for("Send /promo new CODE 10%")
+    async with shop.store.uow() as uow:
+        assert await uow.promos.list_all() == []
+        assert await uow.audit.list_recent() == []
