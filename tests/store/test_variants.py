@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from bot.config import Settings
 from bot.services import cart as carts
-from bot.services import catalog
+from bot.services import catalog, checkout
 from bot.services.errors import OutOfStock, VariantUnavailable
 from bot.store.catalog_file import (
     CatalogError,
@@ -334,3 +336,45 @@ async def test_migration_0010_goes_down_and_up_again(store: Store) -> None:
         assert [item.title for item in (await catalog.search(uow, "charcoal")).items] == [
             "Organic Tee"
         ]
+
+
+async def test_an_order_holds_each_variant_and_a_released_hold_gives_each_back(
+    store: Store,
+) -> None:
+    """Checkout holds the variants' own stock (the product's stays 0) and names them on the
+    order's lines; cancelling the invoice gives each variant its units back, and a variant
+    that sold out meanwhile is named when checking out again."""
+    tee, variants, (customer,) = await _shop_with_tee(store)
+    medium, large = variants["TEE-M-OAT"], variants["TEE-L-CHA"]
+    settings = Settings(bot_token="1:test", payment_provider_token="TEST")
+    async with store.uow() as uow:
+        await carts.add_to_cart(uow, customer, tee, 2, variant_id=medium)
+        await carts.add_to_cart(uow, customer, tee, 2, variant_id=large)
+        placed = await checkout.place_order(uow, customer, 5000, settings, datetime.now(UTC))
+    assert [(line.sku, line.title, line.quantity) for line in placed.order.lines] == [
+        ("TEE-M-OAT", "Organic Tee - M / Oat", 2),
+        ("TEE-L-CHA", "Organic Tee - L / Charcoal", 2),
+    ]
+    assert placed.order.items_total == 2 * 2500 + 2 * 2700
+    assert placed.photo_url == "photos/tee.png"
+
+    async def held() -> dict[str, tuple[int, int]]:
+        async with store.uow() as uow:
+            product = await uow.products.get(tee)
+            assert product is not None and (product.stock, product.reserved) == (0, 0)
+            return {v.sku: (v.stock, v.reserved) for v in await uow.products.variants_of(tee)}
+
+    assert (await held())["TEE-M-OAT"] == (5, 2) and (await held())["TEE-L-CHA"] == (2, 2)
+    async with store.uow() as uow:
+        released = await checkout.release_open_holds(uow, customer, 5000, "cancelled")
+    assert len(released) == 1
+    assert (await held())["TEE-M-OAT"] == (5, 0) and (await held())["TEE-L-CHA"] == (2, 0)
+
+    async with store.uow() as uow:
+        assert await uow.products.set_stock(tee, 1, large)  # one left of the two in the cart
+    async with store.uow() as uow:
+        with pytest.raises(OutOfStock) as caught:
+            await checkout.place_order(uow, customer, 5000, settings, datetime.now(UTC))
+    assert [(s.title, s.available) for s in caught.value.shortages] == [
+        ("Organic Tee - L / Charcoal", 1)
+    ]
