@@ -84,6 +84,14 @@ async def test_shopper_picks_a_size_and_colour_buys_it_and_the_admin_sees_which(
     detail = await ada.wait_for("Order #1 · ✅ Paid")
     assert "Organic Tee - M / Oat" in (detail.text or "")
 
+    # Cancelled, the order puts its unit back on that variant's shelf.
+    await ada.press("✖️ Cancel")
+    await ada.wait_for("a paid order is refunded in full")
+    await ada.press("Yes, cancel it")
+    await alice.wait_for("has been cancelled")
+    assert await _variant_stock(harness, "APP-TEE-ORG-M-OAT") == (8, 0)
+    assert await _variant_stock(harness, "APP-TEE-ORG-M-CHA") == (5, 0)
+
 
 async def test_a_deep_link_to_a_variant_sku_opens_the_product_with_it_chosen(
     harness: ShopHarness,
