@@ -204,29 +204,35 @@ async def product_card(uow: UnitOfWork, product_id: int, variant_id: int = 0) ->
     product = await uow.products.get(product_id)
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
-    if not product.has_variants:
-        if variant_id:
-            raise VariantUnavailable(product_id, variant_id)
-        return _card(product)
-    variants = await uow.products.variants_of(product_id)
-    chosen = _choose(variants, variant_id)
-    if chosen is None:
-        raise VariantUnavailable(product_id, variant_id)
-    return _variant_card(product, variants, chosen)
+    return await _card_of(uow, product, variant_id)
 
 
 async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
     """For deep links: SKUs are matched as written, then upper-cased; a variant's SKU opens
     its product with that variant chosen."""
-    for text in dict.fromkeys((sku, sku.upper())):
-        product = await uow.products.get_by_sku(text)
-        if product is not None:
-            return await product_card(uow, product.id)
+    product = await uow.products.get_by_sku(sku) or await uow.products.get_by_sku(sku.upper())
+    if product is not None:
+        if not product.is_active:
+            raise ProductUnavailable(sku)
+        return await _card_of(uow, product)
     for text in dict.fromkeys((sku, sku.upper())):
         variant = await uow.products.get_variant_by_sku(text)
         if variant is not None:
             return await product_card(uow, variant.product_id, variant.id)
     raise ProductUnavailable(sku)
+
+
+async def _card_of(uow: UnitOfWork, product: Product, variant_id: int = 0) -> ProductCard:
+    """The card of a product on sale (its variants read only if it has them)."""
+    if not product.has_variants:
+        if variant_id:
+            raise VariantUnavailable(product.id, variant_id)
+        return _card(product)
+    variants = await uow.products.variants_of(product.id)
+    chosen = _choose(variants, variant_id)
+    if chosen is None:
+        raise VariantUnavailable(product.id, variant_id)
+    return _variant_card(product, variants, chosen)
 
 
 def _choose(variants: list[ProductVariant], variant_id: int) -> ProductVariant | None:
