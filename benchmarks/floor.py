@@ -69,7 +69,8 @@ def bench_catalog(workdir: Path) -> Path:
     shutil.copytree(CATALOG.parent / "photos", folder / "photos")
     products = json.loads(CATALOG.read_text())
     for product in products:
-        product["stock"] = 1_000_000
+        for unit in product.get("variants") or [product]:  # a variant keeps its own stock
+            unit["stock"] = 1_000_000
     path = folder / "catalog.json"
     path.write_text(json.dumps(products))
     return path

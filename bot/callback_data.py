@@ -6,6 +6,8 @@ limit), fields in the order the class declares them: "1:p:7:2". The codes are sh
 and never change meaning (buttons already in chats keep working); shopper codes are lower
 case, admin codes upper case. A payload with another version, an unknown code or fields of the
 wrong shape decodes to None, so handlers answer "this button has expired" instead of raising.
+A trailing field with a default (a variant id, 0 for none) is left off the wire while it
+holds its default, so buttons made before the field existed still decode, to the default.
 """
 
 from __future__ import annotations
@@ -55,7 +57,14 @@ class Action:
         if not self.code:
             raise CallbackDataError(f"{type(self).__name__} has no button code")
         parts = [VERSION, self.code]
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+        fields = list(dataclasses.fields(self))  # type: ignore[arg-type]
+        while (
+            fields
+            and _optional(fields[-1])
+            and getattr(self, fields[-1].name) == fields[-1].default
+        ):
+            fields.pop()
+        for field in fields:
             value = getattr(self, field.name)
             text = str(value)
             if not _fits(_kind(field), text) or isinstance(value, bool):
@@ -79,15 +88,22 @@ def decode(data: str | None) -> Action | None:
         return None
     fields = dataclasses.fields(action)  # type: ignore[arg-type]
     raw = parts[2:]
-    if len(raw) != len(fields):
+    required = len(fields)
+    while required and _optional(fields[required - 1]):
+        required -= 1
+    if not required <= len(raw) <= len(fields):
         return None
     values: dict[str, int | str] = {}
-    for field, text in zip(fields, raw, strict=True):
+    for field, text in zip(fields, raw, strict=False):
         kind = _kind(field)
         if not _fits(kind, text):
             return None
         values[field.name] = int(text) if kind == "int" else text
     return action(**values)
+
+
+def _optional(field: dataclasses.Field[Any]) -> bool:
+    return field.default is not dataclasses.MISSING
 
 
 def _kind(field: dataclasses.Field[Any]) -> str:
@@ -148,12 +164,14 @@ class ShowSearchPage(Action, code="sp"):
 class ShowProduct(Action, code="p"):
     product_id: int
     quantity: int  # the quantity chosen on the product screen
+    variant_id: int = 0  # the variant chosen (an option button); 0: the product's default
 
 
 @dataclass(frozen=True)
 class AddToCart(Action, code="add"):
     product_id: int
     quantity: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -169,16 +187,19 @@ class ShowCart(Action, code="cart"):
 @dataclass(frozen=True)
 class AddOne(Action, code="inc"):
     product_id: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)
 class TakeOne(Action, code="dec"):
     product_id: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)
 class RemoveLine(Action, code="rm"):
     product_id: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,14 +264,16 @@ class AskShop(Action, code="ask"):
 
 @dataclass(frozen=True)
 class NotifyMe(Action, code="nm"):
-    """Tell me when this sold-out product is back."""
+    """Tell me when this sold-out product (this variant of it) is back."""
 
     product_id: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)
 class StopNotifying(Action, code="nmx"):
     product_id: int
+    variant_id: int = 0
 
 
 @dataclass(frozen=True)

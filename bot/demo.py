@@ -36,9 +36,10 @@ BOT_NAME = "Shop"
 # Shaped like a BotFather test-mode provider token; the stand-in accepts any non-empty one.
 DEMO_PROVIDER_TOKEN = "284685063:TEST:offline-demo"
 STEP_TIMEOUT = 15.0
-# The catalog items the script buys (data/catalog.json): two mugs, then one bag of beans.
+# The catalog items the script buys (data/catalog.json): two mugs, then a T-shirt in size M
+# (a product sold as variants: the shopper picks the size on its card).
 CATEGORY, PRODUCT, PRODUCT_SKU = "Kitchen", "Stoneware Mug", "KIT-MUG-CER"
-SECOND_CATEGORY, SECOND_PRODUCT = "Coffee & Tea", "Espresso Roast Beans"
+SECOND_CATEGORY, SECOND_PRODUCT, SECOND_OPTION = "Merch", "Organic Tee", "M"
 STARS_CATALOG = DEFAULT_CATALOG.with_name("catalog-stars.json")
 
 
@@ -59,7 +60,9 @@ class DemoPlan:
     product_price: str  # as the product card shows it
     second_category: str
     second_product: str
-    second_item: str  # how the step names it: "a bag of Espresso Roast Beans"
+    second_item: str  # how the step names it: "an Organic Tee in size M"
+    second_option: str | None = None
+    """An option value to pick on the second product's card (a variant: size "M")."""
     second_unit: tuple[str, str] | None = None
     """(what, cart total shown after it): the cart step takes a second unit of the product."""
     documents: int = 0
@@ -138,7 +141,8 @@ USD_DEMO = DemoPlan(
     product_price="$16.00",
     second_category=SECOND_CATEGORY,
     second_product=SECOND_PRODUCT,
-    second_item=f"a bag of {SECOND_PRODUCT}",
+    second_item=f"an {SECOND_PRODUCT} in size {SECOND_OPTION}",
+    second_option=SECOND_OPTION,
     second_unit=("mug", "$32.00"),
     promo="WELCOME10 10%",
     tips=(100, 200, 500),
@@ -417,6 +421,10 @@ class ShopperScript:
         self.begin()
         await self.tap(self.plan.second_product)
         self.expect(self.plan.second_product)
+        if self.plan.second_option:
+            self.begin()
+            await self.tap(self.plan.second_option)
+            self.expect(f"{self.plan.second_option} / ")  # the chosen variant: "M / Oat"
         self.begin()
         await self.tap(self.plan.label("🛍 Add to cart · {price}"))
         self.expect_reply_or_toast()

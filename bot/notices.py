@@ -6,11 +6,12 @@ Replies (a receipt, a screen) are worded by bot.views; these go out through the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import Translator
 from bot.services.order_summary import OrderSummary, lines_text
-from bot.store.models import Product
+from bot.services.sellable import StockLine
 
 
 def address_text(address: dict[str, Any] | None) -> str:
@@ -95,7 +96,7 @@ def invoice_expired(tr: Translator, order_id: int) -> str:
     )
 
 
-def low_stock_line(tr: Translator, product: Product) -> str:
+def low_stock_line(tr: Translator, product: StockLine) -> str:
     left = tr._(
         "{sku} · {title}: {count} left",
         sku=product.sku,
@@ -107,7 +108,7 @@ def low_stock_line(tr: Translator, product: Product) -> str:
     return left
 
 
-def low_stock(tr: Translator, threshold: int, products: list[Product]) -> str:
+def low_stock(tr: Translator, threshold: int, products: Sequence[StockLine]) -> str:
     return (
         tr._("⚠️ Low stock (threshold {threshold}):", threshold=threshold)
         + "\n"

@@ -74,12 +74,13 @@ from bot.services.errors import (
     OutOfStock,
     ProductUnavailable,
     PromoRefused,
+    VariantUnavailable,
     WrongCurrency,
 )
 from bot.services.notes import clean_note
 from bot.services.order_history import get_order, list_orders
 from bot.shop import Shop
-from bot.store.models import utcnow
+from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import refresh
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
@@ -94,6 +95,7 @@ T = TypeVar("T")
 # Texts in English (the catalogs' msgids); a visit says them in its reader's language, v.tr.
 EXPIRED = N_("This button has expired, here is the current view.")
 GONE = N_("Sorry, that product is no longer available.")
+OPTION_GONE = N_("Sorry, that option is no longer available. Here are the ones we have.")
 WAITING = N_("Your invoice is waiting above: pay it there, or send /cancel to cancel it.")
 NO_PAYMENTS = N_("Payments are not set up in this shop yet. Sorry!")
 INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try again.")
@@ -223,7 +225,7 @@ async def start(v: Visit, payload: str = "") -> Screen:
                     sku=sku,
                 ),
             )
-        return await _product(v, card.id, 1, card=card)
+        return await _product(v, card.id, 1, card=card, variant_id=card.variant_id)
     await v.fire("open_menu")
     return MenuScreen(first_name=v.who.first_name, welcome=True)
 
@@ -313,30 +315,33 @@ async def back(v: Visit) -> Screen:
 
 
 @looking
-async def view(v: Visit, product_id: int, quantity: int) -> Screen:
-    return await _product(v, product_id, quantity)
+async def view(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> Screen:
+    """A product's card; `variant_id` when the shopper chose one of its options."""
+    return await _product(v, product_id, quantity, variant_id=variant_id, chose=bool(variant_id))
 
 
 # ---------------------------------------------------------------- cart
 
 
 @looking
-async def add(v: Visit, product_id: int, quantity: int) -> Screen:
+async def add(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> Screen:
     quantity = min(max(quantity, 1), MAX_QUANTITY)
     # Quote the price the shopper saw on the button: if it has changed since, checkout
     # says so and asks to confirm (see bot.services.checkout).
-    shown = _shown_price(v, product_id)
+    shown = _shown_price(v, product_id, variant_id)
     try:
         change = await carts.add_to_cart(
-            v.uow, v.customer_id, product_id, quantity, quoted_price=shown
+            v.uow, v.customer_id, product_id, quantity, quoted_price=shown, variant_id=variant_id
         )
+    except VariantUnavailable:
+        return await _product(v, product_id, 1, notice=v.tr._(OPTION_GONE))
     except ProductUnavailable:
         return await _listing(v, notice=v.tr._(GONE))
     except CartError as error:
-        return await _product(v, product_id, 1, notice=refusal(v.tr, error))
+        return await _product(v, product_id, 1, notice=refusal(v.tr, error), variant_id=variant_id)
     notice = added_notice(v.tr, change, quantity, shown, v.currency)
     counts = (change.quantity, change.cart_items)
-    return await _product(v, product_id, 1, notice=notice, counts=counts)
+    return await _product(v, product_id, 1, notice=notice, counts=counts, variant_id=variant_id)
 
 
 def added_notice(
@@ -353,10 +358,13 @@ def added_notice(
     return notice
 
 
-def _shown_price(v: Visit, product_id: int) -> int | None:
-    """The price of `product_id` on the product screen the shopper is looking at, if any."""
+def _shown_price(v: Visit, product_id: int, variant_id: int = 0) -> int | None:
+    """The price of `product_id` (that variant) on the product screen the shopper is
+    looking at, if any."""
     price = v.memory.get("price")
     if v.memory.get("product_id") != product_id or not isinstance(price, int):
+        return None
+    if v.memory.get("variant_id", 0) != variant_id:
         return None
     return price
 
@@ -367,14 +375,15 @@ async def show_cart(v: Visit, notice: str | None = None) -> Screen:
 
 
 @looking
-async def change_line(v: Visit, product_id: int, delta: int) -> Screen:
+async def change_line(v: Visit, product_id: int, delta: int, variant_id: int = 0) -> Screen:
     """+1 / -1 on a cart line."""
-    return await _edit_cart(v, carts.change_quantity(v.uow, v.customer_id, product_id, delta))
+    change = carts.change_quantity(v.uow, v.customer_id, product_id, delta, variant_id)
+    return await _edit_cart(v, change)
 
 
 @looking
-async def remove_line(v: Visit, product_id: int) -> Screen:
-    return await _edit_cart(v, carts.remove_line(v.uow, v.customer_id, product_id))
+async def remove_line(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
+    return await _edit_cart(v, carts.remove_line(v.uow, v.customer_id, product_id, variant_id))
 
 
 @looking
@@ -604,32 +613,37 @@ async def order(v: Visit, order_id: int) -> Screen:
 
 
 @looking
-async def watch(v: Visit, product_id: int) -> Screen:
-    """Notify me: the shopper waits for a sold-out product (once, however often pressed)."""
-    return await _wait_for(v, product_id, True)
+async def watch(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
+    """Notify me: the shopper waits for a sold-out product, or a sold-out variant of it
+    (once, however often pressed)."""
+    return await _wait_for(v, product_id, variant_id, True)
 
 
 @looking
-async def unwatch(v: Visit, product_id: int) -> Screen:
-    return await _wait_for(v, product_id, False)
+async def unwatch(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
+    return await _wait_for(v, product_id, variant_id, False)
 
 
-async def _wait_for(v: Visit, product_id: int, waiting: bool) -> Screen:
+async def _wait_for(v: Visit, product_id: int, variant_id: int, waiting: bool) -> Screen:
     try:
-        card = await catalog.product_card(v.uow, product_id)
+        card = await catalog.product_card(v.uow, product_id, variant_id)
+    except VariantUnavailable:
+        return await _product(v, product_id, 1, notice=v.tr._(OPTION_GONE))
     except ProductUnavailable:
         return await _listing(v, notice=v.tr._(GONE))
+    chosen = card.variant_id
     if waiting and card.available > 0:
-        return await _product(
-            v, product_id, 1, notice=v.tr._(restock_texts.IN_STOCK_NOW), card=card
-        )
+        notice = v.tr._(restock_texts.IN_STOCK_NOW)
+        return await _product(v, product_id, 1, notice=notice, card=card, variant_id=chosen)
     if waiting:
-        await v.uow.restock.watch(v.customer_id, product_id)
+        await v.uow.restock.watch(v.customer_id, product_id, card.variant_id)
     else:
-        await v.uow.restock.unwatch(v.customer_id, product_id)
+        await v.uow.restock.unwatch(v.customer_id, product_id, card.variant_id)
     said = restock_texts.watching if waiting else restock_texts.stopped
-    notice = said(v.tr, v.tr.name(card.title, card.translations))
-    return await _product(v, product_id, 1, notice=notice, card=card, watching=waiting)
+    title = _card_title(v.tr, card)
+    return await _product(
+        v, product_id, 1, notice=said(v.tr, title), card=card, watching=waiting, variant_id=chosen
+    )
 
 
 # ---------------------------------------------------------------- talk to the shop
@@ -821,7 +835,9 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
         return await _listing(v, notice=notice)
     if state == Step.VIEWING and v.memory.get("product_id"):
         product_id = int(v.memory["product_id"])
-        return await _product(v, product_id, int(v.memory.get("quantity") or 1), notice=notice)
+        quantity = int(v.memory.get("quantity") or 1)
+        variant_id = int(v.memory.get("variant_id") or 0)
+        return await _product(v, product_id, quantity, notice=notice, variant_id=variant_id)
     if state in (Step.CART, Step.CHECKOUT, Step.ENTERING_CODE, Step.WRITING_NOTE):
         return await _cart(v, notice=notice)
     if state == Step.SUPPORT:
@@ -878,30 +894,49 @@ async def _product(
     card: catalog.ProductCard | None = None,
     counts: tuple[int, int] | None = None,
     watching: bool | None = None,
+    variant_id: int = 0,
+    chose: bool = False,
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
     units in the cart, all units) when it has just changed the cart, `watching` when it has
-    just changed whether the shopper waits for it (sold out: read otherwise)."""
+    just changed whether the shopper waits for it (sold out: read otherwise). `variant_id`
+    is the variant to show (0: the product's first in stock); `chose` when the shopper has
+    just picked it, so a sold-out one is said to be."""
     if card is None:
         try:
+            card = await catalog.product_card(v.uow, product_id, variant_id)
+        except VariantUnavailable:
             card = await catalog.product_card(v.uow, product_id)
+            notice = notice or OPTION_GONE
         except ProductUnavailable:
             return await _listing(v, notice=v.tr._(GONE))
-    same_media = v.chat.state == Step.VIEWING and v.memory.get("product_id") == product_id
+    same_media = (
+        v.chat.state == Step.VIEWING
+        and v.memory.get("product_id") == product_id
+        and v.memory.get("variant_id", 0) == card.variant_id
+    )
     most = max(1, min(card.available, MAX_QUANTITY))
     if quantity > most and card.available > 0 and notice is None:
         notice = v.tr.ngettext(
             "Only {count} left.", "Only {count} left.", card.available, count=card.available
         )
+    if chose and card.available <= 0 and notice is None:
+        notice = restock_texts.variant_sold_out(v.tr, card.variant_label)
     quantity = min(max(quantity, 1), most)
     if counts is None:
-        counts = await carts.counts(v.uow, v.customer_id, product_id)
+        counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
     in_cart, cart_items = counts
     if watching is None:
         watching = card.available <= 0 and await v.uow.restock.is_watching(
-            v.customer_id, product_id
+            v.customer_id, product_id, card.variant_id
         )
-    await v.fire("view", product_id=product_id, quantity=quantity, price=card.price)
+    await v.fire(
+        "view",
+        product_id=product_id,
+        quantity=quantity,
+        price=card.price,
+        variant_id=card.variant_id,
+    )
     return ProductScreen(
         card=card,
         quantity=quantity,
@@ -925,6 +960,11 @@ async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = 
     return CartScreen(cart=cart, notice=notice)
 
 
+def _card_title(tr: Translator, card: catalog.ProductCard) -> str:
+    """ "Organic Tee - M / Oat" for a variant, the title otherwise (in `tr`'s language)."""
+    return variant_title(tr.name(card.title, card.translations), card.variant_label)
+
+
 def refusal(tr: Translator, error: Exception) -> str:
     """A cart refusal in the shopper's words."""
     if isinstance(error, OutOfStock):
@@ -945,6 +985,8 @@ def refusal(tr: Translator, error: Exception) -> str:
             short.available,
             count=short.available,
         )
+    if isinstance(error, VariantUnavailable):
+        return tr._(OPTION_GONE)
     if isinstance(error, ProductUnavailable):
         return tr._(GONE)
     if isinstance(error, CartChanged):

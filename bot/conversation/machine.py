@@ -177,19 +177,26 @@ class ChatSession:
         product_id: int | None = None,
         quantity: int = 1,
         price: int | None = None,
+        variant_id: int = 0,
         **_: Any,
     ) -> None:
-        """The product on screen and the price it shows: Add quotes that price, not a newer one."""
+        """The product on screen (the variant chosen, if any) and the price it shows: Add
+        quotes that price, not a newer one."""
         if product_id is not None:
             self.memory["product_id"] = product_id
             self.memory["quantity"] = quantity
             self.memory["price"] = price
+            if variant_id:
+                self.memory["variant_id"] = variant_id
+            else:
+                self.memory.pop("variant_id", None)
 
     def forget_listing(self, **_: Any) -> None:
         self.memory.pop("listing", None)
         self.memory.pop("product_id", None)
         self.memory.pop("quantity", None)
         self.memory.pop("price", None)
+        self.memory.pop("variant_id", None)
 
 
 def build_machine() -> Machine:

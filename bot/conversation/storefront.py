@@ -10,7 +10,7 @@ the page follows exactly the chat's rules (re-verification, stock holds, shippin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.conversation.journey import (
     MAX_QUANTITY,
@@ -35,10 +35,12 @@ from bot.shop import Shop
 
 @dataclass(frozen=True, slots=True)
 class ProductView:
-    """A product's page: the card, and how many of it the shopper's cart holds."""
+    """A product's page: the card, and how many of it the shopper's cart holds (of each
+    variant, by id, for a product sold as variants)."""
 
     card: ProductCard
     in_cart: int
+    in_cart_by_variant: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,11 @@ async def search(shop: Shop, query: str, page: int) -> ProductPage:
         return await catalog.search(uow, query, page)
 
 
-async def photo(shop: Shop, product_id: int) -> PhotoSource | None:
-    """Where an active product's photo is: the catalog's file or URL first (a browser can
-    load those), else the file_id Telegram keeps for it."""
+async def photo(shop: Shop, product_id: int, variant_id: int = 0) -> PhotoSource | None:
+    """Where an active product's photo (or its variant's) is: the catalog's file or URL first
+    (a browser can load those), else the file_id Telegram keeps for it."""
     async with shop.store.reading() as uow:
-        card = await catalog.product_card(uow, product_id)
+        card = await catalog.product_card(uow, product_id, variant_id)
     source = resolve_original(card.photo, shop.settings.catalog_path)
     if source is None and card.photo_file_id:
         return PhotoSource(PhotoKind.FILE_ID, card.photo_file_id, cached=True)
@@ -94,8 +96,14 @@ async def reader(v: Visit) -> Translator:
 async def product(v: Visit, product_id: int) -> ProductView:
     """ProductUnavailable if it is hidden or gone."""
     card = await catalog.product_card(v.uow, product_id)
-    in_cart, _ = await carts.counts(v.uow, v.customer_id, product_id)
-    return ProductView(card, in_cart)
+    if not card.variants:
+        in_cart, _ = await carts.counts(v.uow, v.customer_id, product_id)
+        return ProductView(card, in_cart)
+    basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    by_variant = {
+        line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
+    }
+    return ProductView(card, by_variant.get(card.variant_id, 0), by_variant)
 
 
 @looking
@@ -104,22 +112,32 @@ async def cart(v: Visit) -> CartView:
 
 
 async def add(
-    shop: Shop, who: Shopper, product_id: int, quantity: int, shown_price: int | None
+    shop: Shop,
+    who: Shopper,
+    product_id: int,
+    quantity: int,
+    shown_price: int | None,
+    variant_id: int = 0,
 ) -> CartUpdate:
-    """Add to the chat's cart; `shown_price` is the price the page showed (checkout asks the
-    shopper to confirm if it is no longer today's)."""
+    """Add to the chat's cart (that variant of the product); `shown_price` is the price the
+    page showed (checkout asks the shopper to confirm if it is no longer today's)."""
     quantity = min(max(quantity, 1), MAX_QUANTITY)
-    notice, done = await _add(shop, who, product_id, quantity, shown_price)
+    notice, done = await _add(shop, who, product_id, quantity, shown_price, variant_id)
     return CartUpdate(await cart(shop, who), notice, done)
 
 
 @looking
 async def _add(
-    v: Visit, product_id: int, quantity: int, shown_price: int | None
+    v: Visit, product_id: int, quantity: int, shown_price: int | None, variant_id: int
 ) -> tuple[str, bool]:
     try:
         change = await carts.add_to_cart(
-            v.uow, v.customer_id, product_id, quantity, quoted_price=shown_price
+            v.uow,
+            v.customer_id,
+            product_id,
+            quantity,
+            quoted_price=shown_price,
+            variant_id=variant_id,
         )
     except (CartError, ProductUnavailable) as error:
         return refusal(v.tr, error), False
@@ -127,11 +145,11 @@ async def _add(
 
 
 @looking
-async def set_quantity(v: Visit, product_id: int, quantity: int) -> CartUpdate:
-    """A line to `quantity` (0 removes it), within what is available."""
+async def set_quantity(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> CartUpdate:
+    """A line (of that variant) to `quantity` (0 removes it), within what is available."""
     quantity = min(max(quantity, 0), MAX_QUANTITY)
     try:
-        done = await carts.set_quantity(v.uow, v.customer_id, product_id, quantity)
+        done = await carts.set_quantity(v.uow, v.customer_id, product_id, quantity, variant_id)
     except NotInCart:
         return await _refused(v, v.tr._(NOT_IN_CART))
     except (CartError, ProductUnavailable) as error:

@@ -42,15 +42,15 @@ async def on_cart(update: Update, context: ShopContext, who: Shopper, data: Show
 
 
 async def on_plus(update: Update, context: ShopContext, who: Shopper, data: AddOne) -> Screen:
-    return await journey.change_line(context.shop, who, data.product_id, +1)
+    return await journey.change_line(context.shop, who, data.product_id, +1, data.variant_id)
 
 
 async def on_minus(update: Update, context: ShopContext, who: Shopper, data: TakeOne) -> Screen:
-    return await journey.change_line(context.shop, who, data.product_id, -1)
+    return await journey.change_line(context.shop, who, data.product_id, -1, data.variant_id)
 
 
 async def on_remove(update: Update, context: ShopContext, who: Shopper, data: RemoveLine) -> Screen:
-    return await journey.remove_line(context.shop, who, data.product_id)
+    return await journey.remove_line(context.shop, who, data.product_id, data.variant_id)
 
 
 async def on_clear(update: Update, context: ShopContext, who: Shopper, data: ClearCart) -> Screen:

@@ -41,13 +41,13 @@ async def on_reminders(
 async def on_notify_me(
     update: Update, context: ShopContext, who: Shopper, data: NotifyMe
 ) -> Screen:
-    return await journey.watch(context.shop, who, data.product_id)
+    return await journey.watch(context.shop, who, data.product_id, data.variant_id)
 
 
 async def on_stop_notifying(
     update: Update, context: ShopContext, who: Shopper, data: StopNotifying
 ) -> Screen:
-    return await journey.unwatch(context.shop, who, data.product_id)
+    return await journey.unwatch(context.shop, who, data.product_id, data.variant_id)
 
 
 async def tell_back_in_stock(context: ShopContext) -> None:

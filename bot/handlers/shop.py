@@ -101,11 +101,11 @@ async def on_search_page(
 async def on_product(
     update: Update, context: ShopContext, who: Shopper, data: ShowProduct
 ) -> Screen:
-    return await journey.view(context.shop, who, data.product_id, data.quantity)
+    return await journey.view(context.shop, who, data.product_id, data.quantity, data.variant_id)
 
 
 async def on_add(update: Update, context: ShopContext, who: Shopper, data: AddToCart) -> Screen:
-    return await journey.add(context.shop, who, data.product_id, data.quantity)
+    return await journey.add(context.shop, who, data.product_id, data.quantity, data.variant_id)
 
 
 async def on_back(update: Update, context: ShopContext, who: Shopper, data: Back) -> Screen:

@@ -26,7 +26,7 @@ from bot.store.catalog_file import (
     slugify,
     upsert_rows,
 )
-from bot.store.models import Product
+from bot.store.models import Product, ProductVariant, variant_title
 from bot.store.uow import UnitOfWork
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -66,9 +66,11 @@ class ProductFacts:
     reserved: int
     is_active: bool
     has_photo: bool
+    variants: int = 0  # how many; the stock is then theirs, summed
 
     @classmethod
-    def of(cls, product: Product) -> ProductFacts:
+    def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
+        """`variants`: the product's, when it is sold as variants (and they were read)."""
         return cls(
             product.id,
             product.sku,
@@ -76,10 +78,11 @@ class ProductFacts:
             product.description,
             product.price,
             product.currency,
-            product.stock,
-            product.reserved,
+            sum(v.stock for v in variants) if variants else product.stock,
+            sum(v.reserved for v in variants) if variants else product.reserved,
             product.is_active,
             bool(product.photo or product.photo_file_id),
+            len(variants),
         )
 
 
@@ -260,6 +263,14 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
         # SKUs are stored as typed; let admins type them in any case.
         product = await uow.products.get_by_sku(sku.strip().upper())
     if product is None:
+        variant = await _variant_by_sku(uow, sku)
+        if variant is not None:
+            owner = await uow.products.get(variant.product_id)
+            assert owner is not None
+            raise AdminInputError(
+                f"{variant.sku} is a variant of {owner.sku} ({owner.title}): this command works "
+                f"on {owner.sku}; /stock {variant.sku} changes the variant's stock."
+            )
         raise UnknownSku(sku.strip())
     return product
 
@@ -304,6 +315,7 @@ class StockResult:
     before: int
     after: int
     reserved: int
+    variant_id: int = 0  # the variant whose stock changed (its sku and title); 0: the product
 
     @property
     def available(self) -> int:
@@ -315,15 +327,34 @@ class StockResult:
 
     @property
     def lowered(self) -> list[int]:
-        """The product, if its stock went down (for the low-stock alert)."""
-        return [self.product_id] if self.decreased else []
+        """The product, if its own stock went down (for the low-stock alert)."""
+        return [self.product_id] if self.decreased and not self.variant_id else []
+
+    @property
+    def lowered_variants(self) -> list[int]:
+        """The variant, if its stock went down (for the low-stock alert)."""
+        return [self.variant_id] if self.decreased and self.variant_id else []
 
 
 async def change_stock(
     uow: UnitOfWork, sku: str, change: StockChange, *, actor: int
 ) -> StockResult:
-    """Set or adjust on-hand stock atomically; never below what unpaid invoices hold."""
+    """Set or adjust on-hand stock atomically; never below what unpaid invoices hold. A
+    variant's SKU changes that variant's stock; a product sold as variants has none of its
+    own, so its SKU is answered with its variants' SKUs."""
+    variant = await _variant_by_sku(uow, sku)
+    if variant is not None:
+        return await _change_variant_stock(uow, variant, change, actor=actor)
     product = await product_by_sku(uow, sku)
+    if product.has_variants:
+        variants = await uow.products.variants_of(product.id)
+        listed = ", ".join(f"{v.sku} ({v.label}: {v.stock})" for v in variants)
+        raise AdminInputError(
+            f"{product.sku} is sold as variants, each with its own stock: {listed}. "
+            f"Send /stock with a variant's SKU, e.g. /stock {variants[0].sku} 10."
+            if variants
+            else f"{product.sku} is sold as variants and has none yet: import them first."
+        )
     before = product.stock
     if change.delta:
         done = await uow.products.adjust_stock(product.id, change.amount)
@@ -332,20 +363,7 @@ async def change_stock(
     fresh = await uow.products.get(product.id)
     assert fresh is not None
     if not done:
-        wanted = before + change.amount if change.delta else change.amount
-        raise AdminInputError(
-            i18n.current().ngettext(
-                "{sku} cannot go to {wanted}: {count} unit is held by unpaid invoices and stock "
-                "is {stock}. Send a number of at least {count}.",
-                "{sku} cannot go to {wanted}: {count} units are held by unpaid invoices and stock "
-                "is {stock}. Send a number of at least {count}.",
-                fresh.reserved,
-                sku=fresh.sku,
-                wanted=wanted,
-                count=fresh.reserved,
-                stock=fresh.stock,
-            )
-        )
+        raise _held(fresh.sku, before, change, fresh.stock, fresh.reserved)
     await uow.audit.record(
         actor,
         "product.stock",
@@ -353,6 +371,54 @@ async def change_stock(
         {"from": before, "to": fresh.stock, "reserved": fresh.reserved},
     )
     return StockResult(fresh.id, fresh.sku, fresh.title, before, fresh.stock, fresh.reserved)
+
+
+async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
+    text = sku.strip()
+    found = await uow.products.get_variant_by_sku(text)
+    return found or await uow.products.get_variant_by_sku(text.upper())
+
+
+async def _change_variant_stock(
+    uow: UnitOfWork, variant: ProductVariant, change: StockChange, *, actor: int
+) -> StockResult:
+    before, product_id = variant.stock, variant.product_id
+    if change.delta:
+        done = await uow.products.adjust_stock(product_id, change.amount, variant.id)
+    else:
+        done = await uow.products.set_stock(product_id, change.amount, variant.id)
+    fresh = await uow.products.get_variant(variant.id)
+    product = await uow.products.get(product_id)
+    assert fresh is not None and product is not None
+    if not done:
+        raise _held(fresh.sku, before, change, fresh.stock, fresh.reserved)
+    await uow.audit.record(
+        actor,
+        "variant.stock",
+        fresh.sku,
+        {"from": before, "to": fresh.stock, "reserved": fresh.reserved},
+    )
+    title = variant_title(product.title, fresh.label)
+    return StockResult(
+        product_id, fresh.sku, title, before, fresh.stock, fresh.reserved, variant_id=fresh.id
+    )
+
+
+def _held(sku: str, before: int, change: StockChange, stock: int, reserved: int) -> AdminInputError:
+    wanted = before + change.amount if change.delta else change.amount
+    return AdminInputError(
+        i18n.current().ngettext(
+            "{sku} cannot go to {wanted}: {count} unit is held by unpaid invoices and stock "
+            "is {stock}. Send a number of at least {count}.",
+            "{sku} cannot go to {wanted}: {count} units are held by unpaid invoices and stock "
+            "is {stock}. Send a number of at least {count}.",
+            reserved,
+            sku=sku,
+            wanted=wanted,
+            count=reserved,
+            stock=stock,
+        )
+    )
 
 
 async def set_visibility(uow: UnitOfWork, sku: str, active: bool, *, actor: int) -> Product:
@@ -374,7 +440,10 @@ async def unique_sku(uow: UnitOfWork, title: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", title.upper())
     base = "-".join(words)[:40].strip("-") or "ITEM"
     sku, n = base, 2
-    while await uow.products.get_by_sku(sku) is not None:
+    while (
+        await uow.products.get_by_sku(sku) is not None
+        or await uow.products.get_variant_by_sku(sku) is not None
+    ):
         sku, n = f"{base}-{n}", n + 1
     return sku
 

@@ -11,8 +11,16 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.services.errors import CartChanged, NotInCart, OutOfStock, ProductUnavailable, Shortage
-from bot.store.models import Cart, CartLine, Product
+from bot.services.errors import (
+    CartChanged,
+    NotInCart,
+    OutOfStock,
+    ProductUnavailable,
+    Shortage,
+    VariantUnavailable,
+)
+from bot.services.sellable import Unit, unit_of
+from bot.store.models import Cart, CartLine
 from bot.store.uow import UnitOfWork
 
 
@@ -37,7 +45,13 @@ class CartLineView:
     is_active: bool
     is_digital: bool = False
     quoted_price: int | None = None  # the price the shopper saw when the line was last set
-    translations: dict[str, Any] | None = None  # the product's title in other languages
+    variant_id: int = 0  # the variant bought (0: the product itself); title names it
+    product_sku: str = ""  # the product's SKU (`sku` is the variant's)
+    translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.product_id, self.variant_id)
 
     @property
     def line_total(self) -> int:
@@ -94,18 +108,21 @@ class CartView:
     def is_empty(self) -> bool:
         return not self.lines
 
-    def quantity_of(self, product_id: int) -> int:
-        return next((ln.quantity for ln in self.lines if ln.product_id == product_id), 0)
+    def quantity_of(self, product_id: int, variant_id: int = 0) -> int:
+        line = self.line(product_id, variant_id)
+        return line.quantity if line is not None else 0
 
-    def line(self, product_id: int) -> CartLineView | None:
-        return next((ln for ln in self.lines if ln.product_id == product_id), None)
+    def line(self, product_id: int, variant_id: int = 0) -> CartLineView | None:
+        key = (product_id, variant_id)
+        return next((ln for ln in self.lines if ln.key == key), None)
 
-    def with_quantity(self, product_id: int, quantity: int) -> CartView:
+    def with_quantity(self, product_id: int, quantity: int, variant_id: int = 0) -> CartView:
         """This cart with one of its lines at `quantity` (0 drops the line)."""
+        key = (product_id, variant_id)
         lines = tuple(
-            replace(ln, quantity=quantity) if ln.product_id == product_id else ln
+            replace(ln, quantity=quantity) if ln.key == key else ln
             for ln in self.lines
-            if ln.product_id != product_id or quantity > 0
+            if ln.key != key or quantity > 0
         )
         return CartView(lines, self.currency)
 
@@ -121,7 +138,8 @@ class CartChange:
     quantity: int
     cart_items: int
     cart: CartView | None = None
-    translations: dict[str, Any] | None = None  # the product's title in other languages
+    variant_id: int = 0
+    translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
 
 
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
@@ -130,9 +148,12 @@ async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartVie
     return cart_view(cart, currency) if cart is not None else CartView((), currency)
 
 
-async def counts(uow: UnitOfWork, customer_id: int, product_id: int) -> tuple[int, int]:
-    """How many of `product_id` the cart holds, and how many items in all (one query)."""
-    return await uow.carts.counts(customer_id, product_id)
+async def counts(
+    uow: UnitOfWork, customer_id: int, product_id: int, variant_id: int = 0
+) -> tuple[int, int]:
+    """How many of `product_id` (that variant of it) the cart holds, and how many items in
+    all (one query)."""
+    return await uow.carts.counts(customer_id, product_id, variant_id)
 
 
 # Changes read what they need, decide, and write one compare-and-set on the line
@@ -146,50 +167,56 @@ async def add_to_cart(
     quantity: int = 1,
     *,
     quoted_price: int | None = None,
+    variant_id: int = 0,
 ) -> CartChange:
     """Add `quantity` units (on top of what the cart holds), refused beyond availability.
 
     `quoted_price` is the price the shopper was shown (today's price if not given): if it is
-    not today's, checkout says so and asks to confirm.
+    not today's, checkout says so and asks to confirm. A product sold as variants is added
+    as one of them (`variant_id`).
     """
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    product = await _sellable(uow, product_id)
-    in_cart, items = await uow.carts.counts(customer_id, product_id)
-    _check_stock(product, in_cart + quantity, in_cart)
-    quote = product.price if quoted_price is None else quoted_price
+    unit = await sellable(uow, product_id, variant_id)
+    in_cart, items = await uow.carts.counts(customer_id, product_id, variant_id)
+    _check_stock(unit, in_cart + quantity, in_cart)
+    quote = unit.price if quoted_price is None else quoted_price
     if not await uow.carts.set_line(
-        customer_id, product_id, in_cart, in_cart + quantity, quoted_price=quote
+        customer_id, product_id, in_cart, in_cart + quantity, quoted_price=quote, variant=variant_id
     ):
         raise CartChanged()
     return CartChange(
         product_id,
-        product.title,
-        product.price,
+        unit.title,
+        unit.price,
         in_cart + quantity,
         items + quantity,
-        translations=product.translations,
+        variant_id=variant_id,
+        translations=unit.translations,
     )
 
 
 async def set_quantity(
-    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int
+    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, variant_id: int = 0
 ) -> CartChange:
     """Set a line to `quantity`; zero removes it. Lowering is always allowed."""
     cart = await view_cart(uow, customer_id, "")
-    return await _set_line(uow, customer_id, cart, product_id, quantity)
+    return await _set_line(uow, customer_id, cart, (product_id, variant_id), quantity)
 
 
 async def change_quantity(
-    uow: UnitOfWork, customer_id: int, product_id: int, delta: int
+    uow: UnitOfWork, customer_id: int, product_id: int, delta: int, variant_id: int = 0
 ) -> CartChange:
     """+1 / -1 from the cart view; going below one removes the line."""
     cart = await view_cart(uow, customer_id, "")
-    return await _set_line(uow, customer_id, cart, product_id, cart.quantity_of(product_id) + delta)
+    quantity = cart.quantity_of(product_id, variant_id) + delta
+    return await _set_line(uow, customer_id, cart, (product_id, variant_id), quantity)
 
 
-async def remove_line(uow: UnitOfWork, customer_id: int, product_id: int) -> CartChange:
-    return await set_quantity(uow, customer_id, product_id, 0)
+async def remove_line(
+    uow: UnitOfWork, customer_id: int, product_id: int, variant_id: int = 0
+) -> CartChange:
+    return await set_quantity(uow, customer_id, product_id, 0, variant_id)
 
 
 async def clear_cart(uow: UnitOfWork, customer_id: int) -> None:
@@ -197,62 +224,87 @@ async def clear_cart(uow: UnitOfWork, customer_id: int) -> None:
 
 
 async def _set_line(
-    uow: UnitOfWork, customer_id: int, cart: CartView, product_id: int, quantity: int
+    uow: UnitOfWork, customer_id: int, cart: CartView, key: tuple[int, int], quantity: int
 ) -> CartChange:
-    line = cart.line(product_id)
+    product_id, variant_id = key
+    line = cart.line(product_id, variant_id)
     in_cart = line.quantity if line is not None else 0
     if quantity <= 0:
         if line is None:
             raise NotInCart()
         quantity, title, price, names = 0, line.title, line.unit_price, line.translations
     else:
-        product = await _sellable(uow, product_id)
+        unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:
-            _check_stock(product, quantity, in_cart)
-        title, price, names = product.title, product.price, product.translations
+            _check_stock(unit, quantity, in_cart)
+        title, price, names = unit.title, unit.price, unit.translations
     # The cart screen shows today's price, so the new quantity is quoted at it.
     quote = price if quantity > 0 else None
-    if not await uow.carts.set_line(customer_id, product_id, in_cart, quantity, quoted_price=quote):
+    if not await uow.carts.set_line(
+        customer_id, product_id, in_cart, quantity, quoted_price=quote, variant=variant_id
+    ):
         raise CartChanged()
     items = cart.item_count - in_cart + quantity
-    after = cart.with_quantity(product_id, quantity) if line is not None else None
-    return CartChange(product_id, title, price, quantity, items, after, names)
+    after = cart.with_quantity(product_id, quantity, variant_id) if line is not None else None
+    return CartChange(product_id, title, price, quantity, items, after, variant_id, names)
 
 
-async def _sellable(uow: UnitOfWork, product_id: int) -> Product:
+async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Unit:
+    """The unit a shopper may put in the cart: the product on sale, or its variant.
+
+    ProductUnavailable if the product is gone or hidden; VariantUnavailable if the variant is
+    not the product's (a stale or forged button) or the product is sold as variants and none
+    was named."""
     product = await uow.products.get(product_id)
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
-    return product
+    if not variant_id and not product.has_variants:
+        return unit_of(product)
+    variant = await uow.products.get_variant(variant_id) if variant_id else None
+    if variant is None or variant.product_id != product_id or not product.has_variants:
+        raise VariantUnavailable(product_id, variant_id)
+    return unit_of(product, variant)
 
 
-def _check_stock(product: Product, quantity: int, in_cart: int) -> None:
-    """OutOfStock unless `quantity` units of the product can go in the cart."""
-    wanted = _line_view(product, quantity)
-    missing = shortage(wanted, in_cart)
+def _check_stock(unit: Unit, quantity: int, in_cart: int) -> None:
+    """OutOfStock unless `quantity` units can go in the cart."""
+    missing = shortage(_line_view(unit, quantity), in_cart)
     if missing is not None:
         raise OutOfStock([missing])
 
 
-def _line_view(product: Product, quantity: int, quoted_price: int | None = None) -> CartLineView:
+def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> CartLineView:
     return CartLineView(
-        product_id=product.id,
-        sku=product.sku,
-        title=product.title,
-        unit_price=product.price,
-        currency=product.currency,
+        product_id=unit.product_id,
+        sku=unit.sku,
+        title=unit.title,
+        unit_price=unit.price,
+        currency=unit.currency,
         quantity=quantity,
-        available=product.available,
-        is_active=product.is_active,
-        is_digital=product.is_digital,
+        available=unit.available,
+        is_active=unit.is_active,
+        is_digital=unit.is_digital,
         quoted_price=quoted_price,
-        translations=product.translations,
+        variant_id=unit.variant_id,
+        product_sku=unit.product_sku,
+        translations=unit.translations,
     )
 
 
+def line_unit(line: CartLine) -> Unit:
+    """What a loaded cart line (with its product and variant) sells. A line naming a variant
+    that is gone, or a product sold as variants without naming one, is off sale."""
+    if line.variant_id and line.variant is not None and line.variant.product_id == line.product_id:
+        return unit_of(line.product, line.variant)
+    unit = unit_of(line.product)
+    if line.variant_id or line.product.has_variants:
+        return replace(unit, variant_id=line.variant_id, is_active=False)
+    return unit
+
+
 def line_view(line: CartLine) -> CartLineView:
-    """A loaded cart line (with its product) as plain data."""
-    return _line_view(line.product, line.quantity, line.quoted_price)
+    """A loaded cart line (with its product and variant) as plain data."""
+    return _line_view(line_unit(line), line.quantity, line.quoted_price)
 
 
 def cart_view(cart: Cart, currency: str) -> CartView:

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.errors import CategoryNotFound, ProductUnavailable
+from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
+from bot.services.sellable import unit_of
 from bot.store import search_index
-from bot.store.models import Product
+from bot.store.models import Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
@@ -73,8 +74,38 @@ class ProductPage:
 
 
 @dataclass(frozen=True, slots=True)
+class OptionChoice:
+    """One value of an option on the product card, and the variant pressing it shows: the
+    one that keeps the other values chosen, else the first with this value."""
+
+    value: str
+    variant_id: int
+    chosen: bool
+    sold_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VariantItem:
+    """One variant of a product, as the storefront page lists them."""
+
+    id: int
+    sku: str
+    label: str  # "M / Oat"
+    price: int
+    available: int
+    own_photo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRow:
+    name: str
+    choices: tuple[OptionChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProductCard:
-    """Everything the product view shows."""
+    """Everything the product view shows. For a product sold as variants, the SKU, price,
+    stock and photo are the chosen variant's (`variant_id`, `variant_label` "M / Oat")."""
 
     id: int
     sku: str
@@ -86,6 +117,11 @@ class ProductCard:
     photo: str
     photo_file_id: str | None
     is_digital: bool
+    variant_id: int = 0
+    variant_label: str = ""
+    options: tuple[OptionRow, ...] = ()
+    variant_photo: bool = False  # the photo is the variant's own, not the product's
+    variants: tuple[VariantItem, ...] = ()  # all of them, in catalog order
     translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
 
 
@@ -96,6 +132,13 @@ async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
         CategoryItem(category.id, category.title, count, category.translations)
         for category, count in rows
     ]
+
+
+async def _with_variant_stock(uow: UnitOfWork, products: Iterable[Product]) -> dict[int, int]:
+    """What each product sold as variants has available across them (no query when the
+    list has none): a list shows a product's stock as the sum of its variants'."""
+    with_variants = [p.id for p in products if p.has_variants]
+    return await uow.products.variant_stock(with_variants) if with_variants else {}
 
 
 async def category_page(uow: UnitOfWork, category_id: int, page: int) -> ProductPage:
@@ -110,7 +153,10 @@ async def category_page(uow: UnitOfWork, category_id: int, page: int) -> Product
     products = await uow.products.list_in_category(
         category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
     )
-    return ProductPage(category.title, _items(products), page, pages, total, category.translations)
+    stock = await _with_variant_stock(uow, products)
+    return ProductPage(
+        category.title, _items(products, stock), page, pages, total, category.translations
+    )
 
 
 async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
@@ -128,7 +174,8 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chosen = await uow.products.get_ordered(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
-    return ProductPage(f"“{query.strip()}”", _items(chosen), page, pages, total)
+    stock = await _with_variant_stock(uow, chosen)
+    return ProductPage(f"“{query.strip()}”", _items(chosen, stock), page, pages, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,22 +205,101 @@ async def shareable(uow: UnitOfWork, query: str, offset: int, page_size: int) ->
         found = list(await uow.products.list_in_stock(end + 1))[start:]
     page = found[: end - start]
     more = end < listed and len(found) > len(page)
-    return SharePage(tuple(_card(p) for p in page), end if more else None)
+    stock = await _with_variant_stock(uow, page)
+    cards = tuple(_card(p, available=stock.get(p.id)) for p in page)
+    return SharePage(cards, end if more else None)
 
 
-async def product_card(uow: UnitOfWork, product_id: int) -> ProductCard:
+async def product_card(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> ProductCard:
+    """The product's card; for a product sold as variants, with `variant_id` chosen (0: the
+    first in stock, else the first). VariantUnavailable if `variant_id` is not one of its
+    variants (a stale or forged button)."""
     product = await uow.products.get(product_id)
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
-    return _card(product)
+    return await _card_of(uow, product, variant_id)
 
 
 async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
-    """For deep links: SKUs are matched as written, then upper-cased."""
+    """For deep links: SKUs are matched as written, then upper-cased; a variant's SKU opens
+    its product with that variant chosen."""
     product = await uow.products.get_by_sku(sku) or await uow.products.get_by_sku(sku.upper())
-    if product is None or not product.is_active:
-        raise ProductUnavailable(sku)
-    return _card(product)
+    if product is not None:
+        if not product.is_active:
+            raise ProductUnavailable(sku)
+        return await _card_of(uow, product)
+    for text in dict.fromkeys((sku, sku.upper())):
+        variant = await uow.products.get_variant_by_sku(text)
+        if variant is not None:
+            return await product_card(uow, variant.product_id, variant.id)
+    raise ProductUnavailable(sku)
+
+
+async def _card_of(uow: UnitOfWork, product: Product, variant_id: int = 0) -> ProductCard:
+    """The card of a product on sale (its variants read only if it has them)."""
+    if not product.has_variants:
+        if variant_id:
+            raise VariantUnavailable(product.id, variant_id)
+        return _card(product)
+    variants = await uow.products.variants_of(product.id)
+    chosen = _choose(variants, variant_id)
+    if chosen is None:
+        raise VariantUnavailable(product.id, variant_id)
+    return _variant_card(product, variants, chosen)
+
+
+def _choose(variants: list[ProductVariant], variant_id: int) -> ProductVariant | None:
+    if variant_id:
+        return next((v for v in variants if v.id == variant_id), None)
+    return next((v for v in variants if v.available > 0), variants[0] if variants else None)
+
+
+def _variant_card(
+    product: Product, variants: list[ProductVariant], chosen: ProductVariant
+) -> ProductCard:
+    """The card with `chosen` on show, and a row of choices per option."""
+    rows = []
+    for option in product.options or ():
+        name = option["name"]
+        choices = []
+        for value in option["values"]:
+            wanted = {**chosen.values, name: value}
+            having = [v for v in variants if v.values.get(name) == value]
+            target = next((v for v in having if v.values == wanted), None) or next(
+                (v for v in having if v.available > 0), having[0] if having else None
+            )
+            if target is not None:
+                chosen_here = chosen.values.get(name) == value
+                choices.append(OptionChoice(value, target.id, chosen_here, target.available <= 0))
+        rows.append(OptionRow(name, tuple(choices)))
+    unit = unit_of(product, chosen)
+    return ProductCard(
+        id=product.id,
+        sku=unit.sku,
+        title=product.title,
+        description=product.description,
+        price=unit.price,
+        currency=unit.currency,
+        available=unit.available,
+        photo=unit.photo,
+        photo_file_id=chosen.photo_file_id if chosen.photo else product.photo_file_id,
+        is_digital=product.is_digital,
+        variant_id=chosen.id,
+        variant_label=chosen.label,
+        options=tuple(rows),
+        variant_photo=bool(chosen.photo),
+        variants=tuple(
+            VariantItem(
+                v.id,
+                v.sku,
+                v.label,
+                product.price if v.price is None else v.price,
+                v.available,
+                bool(v.photo),
+            )
+            for v in variants
+        ),
+    )
 
 
 # ---------------------------------------------------------------- search internals
@@ -184,14 +310,22 @@ def query_words(text: str) -> list[str]:
     return [w for w in search_index.words(text) if w not in STOPWORDS]
 
 
-def _items(products: Iterable[Product]) -> tuple[ProductItem, ...]:
+def _items(products: Iterable[Product], stock: dict[int, int]) -> tuple[ProductItem, ...]:
     return tuple(
-        ProductItem(p.id, p.sku, p.title, p.price, p.currency, p.available, p.translations)
+        ProductItem(
+            p.id,
+            p.sku,
+            p.title,
+            p.price,
+            p.currency,
+            stock.get(p.id, p.available),
+            p.translations,
+        )
         for p in products
     )
 
 
-def _card(p: Product) -> ProductCard:
+def _card(p: Product, available: int | None = None) -> ProductCard:
     return ProductCard(
         id=p.id,
         sku=p.sku,
@@ -199,7 +333,7 @@ def _card(p: Product) -> ProductCard:
         description=p.description,
         price=p.price,
         currency=p.currency,
-        available=p.available,
+        available=p.available if available is None else available,
         photo=p.photo,
         photo_file_id=p.photo_file_id,
         is_digital=p.is_digital,

@@ -20,7 +20,15 @@ from datetime import datetime, timedelta
 from bot import i18n
 from bot.config import Settings
 from bot.services import promos
-from bot.services.cart import CartView, LineProblem, cart_view, line_problems, line_view, shortage
+from bot.services.cart import (
+    CartView,
+    LineProblem,
+    cart_view,
+    line_problems,
+    line_unit,
+    line_view,
+    shortage,
+)
 from bot.services.errors import (
     EmptyCart,
     NeedsShippingInStars,
@@ -116,7 +124,13 @@ async def review_cart(
                 (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
             )
             changes.append(LineChange(problem, line.title, line.currency, was, now))
-        await uow.carts.set_quantity(cart, line.product_id, quantity, quoted_price=line.unit_price)
+        await uow.carts.set_quantity(
+            cart,
+            line.product_id,
+            quantity,
+            quoted_price=line.unit_price,
+            variant_id=line.variant_id,
+        )
     after = cart_view(cart, currency)
     promo, dropped = None, None
     if cart.promo_code and not after.is_empty:
@@ -144,25 +158,32 @@ async def place_order(
     lines = [line for line in cart.lines if line.quantity > 0]
     if not lines:
         raise EmptyCart()
-    foreign = [line.product.title for line in lines if line.product.currency != settings.currency]
+    units = [line_unit(line) for line in lines]
+    foreign = [unit.title for unit in units if unit.currency != settings.currency]
     if foreign:
         raise WrongCurrency(foreign, settings.currency)
-    physical = [line.product.title for line in lines if not line.product.is_digital]
+    physical = [unit.title for unit in units if not unit.is_digital]
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
 
     shortages: list[Shortage] = []
-    for line in lines:
-        if not await uow.products.reserve(line.product_id, line.quantity):
-            await uow.products.get(line.product_id)  # refreshes line.product: what is left now
+    for line, unit in zip(lines, units, strict=True):
+        if not unit.is_active or not await uow.products.reserve(
+            line.product_id, line.quantity, line.variant_id
+        ):
+            # Refreshes line.product / line.variant: what is left now.
+            await uow.products.get(line.product_id)
+            if line.variant_id:
+                await uow.products.get_variant(line.variant_id)
             missing = shortage(line_view(line))
-            shortages.append(missing or Shortage(line.product.title, line.quantity, 0))
+            shortages.append(missing or Shortage(unit.title, line.quantity, 0))
     if shortages:
         raise OutOfStock(shortages)
 
-    items_total = sum(line.product.price * line.quantity for line in lines)
+    items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
     priced = [
-        PricedLine(ln.product_id, ln.product.sku, ln.product.price * ln.quantity) for ln in lines
+        PricedLine(unit.product_id, unit.sku, unit.price * line.quantity, unit.product_sku)
+        for line, unit in zip(lines, units, strict=True)
     ]
     promo = None
     if cart.promo_code:
@@ -190,14 +211,15 @@ async def place_order(
         lines=[
             OrderLine(
                 product_id=line.product_id,
-                sku=line.product.sku,
-                title=line.product.title,
-                unit_price=line.product.price,
-                currency=line.product.currency,
+                variant_id=line.variant_id,
+                sku=unit.sku,
+                title=unit.title,
+                unit_price=unit.price,
+                currency=unit.currency,
                 quantity=line.quantity,
                 discount=share,
             )
-            for line, share in zip(lines, shares, strict=True)
+            for line, unit, share in zip(lines, units, shares, strict=True)
         ],
     )
     await uow.orders.add(order)
@@ -205,7 +227,7 @@ async def place_order(
         await promos.hold_use(uow, promo, customer_id, order.id)
     loaded = await uow.orders.get(order.id)
     assert loaded is not None
-    photo = next((line.product.photo for line in lines if line.product.photo), None)
+    photo = next((unit.photo for unit in units if unit.photo), None)
     return PlacedOrder(summarize(loaded), photo, released)
 
 
@@ -216,7 +238,7 @@ async def release_hold(
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
-        await uow.products.release(line.product_id, line.quantity)
+        await uow.products.release(line.product_id, line.quantity, line.variant_id)
     await promos.release_use(uow, order.id)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)

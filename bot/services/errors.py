@@ -48,6 +48,11 @@ class ProductUnavailable(ShopError, LookupError):
     """The product does not exist, or is hidden from shoppers."""
 
 
+class VariantUnavailable(ProductUnavailable):
+    """The product is sold as variants and this one is not among them (stale or forged), or
+    none was chosen."""
+
+
 class CategoryNotFound(ShopError, LookupError):
     """The category does not exist or has nothing to show."""
 

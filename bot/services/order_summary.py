@@ -20,6 +20,7 @@ class LineSummary:
     unit_price: int
     quantity: int
     discount: int = 0  # the line's share of the order's discount
+    variant_id: int = 0  # the variant sold (sku and title are its own); 0: the product
     translations: dict[str, Any] | None = None  # the product's title in other languages
 
     @property
@@ -72,6 +73,7 @@ def summarize(order: Order) -> OrderSummary:
                 line.unit_price,
                 line.quantity,
                 line.discount,
+                line.variant_id,
                 line.translations,
             )
             for line in order.lines

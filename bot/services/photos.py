@@ -67,8 +67,16 @@ def resolve_reference(
     return PhotoSource(PhotoKind.FILE_ID, reference)
 
 
-async def remember_file_id(uow: UnitOfWork, product_id: int, file_id: str | None) -> None:
-    """Keep (or with None, forget) the file_id Telegram gave us for the product's photo."""
+async def remember_file_id(
+    uow: UnitOfWork, product_id: int, file_id: str | None, variant_id: int = 0
+) -> None:
+    """Keep (or with None, forget) the file_id Telegram gave us for the product's photo, or
+    for its variant's own photo (`variant_id`)."""
+    if variant_id:
+        variant = await uow.products.get_variant(variant_id)
+        if variant is not None and variant.product_id == product_id:
+            variant.photo_file_id = file_id
+        return
     product = await uow.products.get(product_id)
     if product is not None:
         product.photo_file_id = file_id

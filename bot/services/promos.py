@@ -42,6 +42,7 @@ class PricedLine:
     product_id: int
     sku: str
     line_total: int
+    product_sku: str = ""  # a variant's product's SKU (a code for the product covers it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,10 @@ class PromoQuote:
 
 
 def priced(cart: CartView) -> list[PricedLine]:
-    return [PricedLine(line.product_id, line.sku, line.line_total) for line in cart.lines]
+    return [
+        PricedLine(line.product_id, line.sku, line.line_total, line.product_sku)
+        for line in cart.lines
+    ]
 
 
 def normal_code(text: str) -> str:
@@ -229,6 +233,7 @@ async def _eligible(uow: UnitOfWork, promo: PromoCode, lines: Sequence[PricedLin
     )
     return [
         line.sku.upper() in skus
+        or line.product_sku.upper() in skus
         or any(name.casefold() in wanted for name in categories.get(line.product_id, ()))
         for line in lines
     ]

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.i18n import N_
-from bot.store.models import Order, OrderLine, Product, Refund, utcnow
+from bot.services.sellable import StockLine, low_stock_lines
+from bot.store.models import Order, OrderLine, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.uow import UnitOfWork
@@ -62,7 +63,7 @@ class StoreStats:
     now: datetime
     periods: list[PeriodStats]
     top_products: list[TopProduct]
-    low_stock: Sequence[Product]
+    low_stock: Sequence[StockLine]
     threshold: int
     other_currencies: list[str] = field(default_factory=list)
     top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
@@ -120,7 +121,7 @@ async def store_stats(
         now=now,
         periods=periods,
         top_products=top_products,
-        low_stock=await uow.products.low_stock(threshold),
+        low_stock=await low_stock_lines(uow.products, threshold),
         threshold=threshold,
         other_currencies=sorted(others.all()),
         top_codes=await uow.promos.top_codes(

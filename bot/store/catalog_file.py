@@ -14,11 +14,15 @@ from typing import Any, TypeVar
 
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
-from bot.store.models import Product
+from bot.store.models import Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
 OPTIONAL_FIELDS = ("active", "digital", "download")
+# Variants in CSV: the product's row declares `options` ("Size: S|M|L; Colour: Oat|Charcoal"),
+# then one row per variant names its product in `variant_of` and its `values`
+# ("Size: M; Colour: Oat") with its own sku and stock, and price and photo when its own.
+VARIANT_FIELDS = ("options", "variant_of", "values")
 # Title, description and category in the shop's other languages: title_ru, description_ru, ...
 TRANSLATED_FIELDS = tuple(
     f"{field}_{language}"
@@ -26,12 +30,27 @@ TRANSLATED_FIELDS = tuple(
     if language != "en"
     for field in ("title", "description", "category")
 )
-CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *TRANSLATED_FIELDS)
+CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
+MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
+MAX_OPTION_VALUES = 20  # values per option
+_OPTION_TEXT_RE = re.compile(r"^[^;:|\n]{1,32}$")  # a name or value: short, no separators
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
 GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """One variant of a product: its option values (in the product's option order), its own
+    SKU and stock, and its own price (minor units) and photo if it has them."""
+
+    sku: str
+    values: tuple[tuple[str, str], ...]
+    stock: int
+    price: int | None = None
+    photo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,8 @@ class CatalogRow:
     active: bool = True
     digital: bool = False
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
+    variants: tuple[VariantRow, ...] = ()
     # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...}
     # None: the row says nothing of translations (kept as they are); {}: it gives none.
     translations: dict[str, dict[str, str]] | None = None
@@ -75,7 +96,8 @@ class RowError:
     def worded(cls, line: int, sku: str, field: str, template: str, **params: Any) -> RowError:
         """A problem whose words are a catalog text, so an admin reads them in their language."""
         shown = tuple((name, str(value)) for name, value in params.items())
-        return cls(line, sku, field, template.format(**params), template, shown)
+        message = template.format(**params) if params else template
+        return cls(line, sku, field, message, template, shown)
 
     def said(self, tr: Translator) -> str:
         """The problem in `tr`'s language: "line 3 (MUG-1), price: ..."."""
@@ -148,7 +170,65 @@ def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow
         rows = [(reader.line_num, {k.strip(): v for k, v in row.items() if k}) for row in reader]
     except csv.Error as exc:
         raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
-    return validate_rows(rows, source)
+    return validate_rows(_csv_products(rows), source)
+
+
+def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    """CSV rows as JSON-shaped products: each variant row (`variant_of` set) goes into its
+    product's `variants`; `options` and `values` become mappings. Text that does not read
+    as options is passed on as it is, for validation to name."""
+    products: list[tuple[int, Any]] = []
+    by_sku: dict[str, dict[str, Any]] = {}
+    variant_rows: list[tuple[int, str, dict[str, Any]]] = []
+    for line, row in rows:
+        parent = str(row.get("variant_of") or "").strip()
+        if parent:
+            variant = {
+                "sku": row.get("sku"),
+                "values": _csv_pairs(row.get("values"), split=False),
+                "stock": row.get("stock"),
+                "price": row.get("price") or None,
+                "photo": row.get("photo") or None,
+            }
+            variant_rows.append((line, parent, variant))
+            continue
+        item: dict[str, Any] = {k: v for k, v in row.items() if k not in VARIANT_FIELDS}
+        if str(row.get("options") or "").strip():
+            item["options"] = _csv_pairs(row["options"], split=True)
+            item["variants"] = []
+            if not str(row.get("stock") or "").strip():
+                del item["stock"]  # a product sold as variants has no stock of its own
+        products.append((line, item))
+        by_sku[str(row.get("sku") or "").strip()] = item
+    for line, parent, variant in variant_rows:
+        owner = by_sku.get(parent)
+        if owner is None or "variants" not in owner:
+            products.append((line, {"sku": variant["sku"], "variant_of": parent}))
+        else:
+            owner["variants"].append(variant)
+    return products
+
+
+def _csv_pairs(text: Any, *, split: bool) -> Any:
+    """ "Size: M; Colour: Oat" as {"Size": "M", "Colour": "Oat"} (with `split`, "Size: S|M"
+    as {"Size": ["S", "M"]}); text that is not such pairs is returned as it is."""
+    if not text or not text.strip():
+        return text
+    pairs: dict[str, Any] = {}
+    for part in text.split(";"):
+        name, colon, rest = part.partition(":")
+        if not colon:
+            return text
+        pairs[name.strip()] = [v.strip() for v in rest.split("|")] if split else rest.strip()
+    return pairs
+
+
+def _options_text(options: Iterable[tuple[str, tuple[str, ...]]]) -> str:
+    return "; ".join(f"{name}: {'|'.join(values)}" for name, values in options)
+
+
+def _values_text(values: Iterable[tuple[str, str]]) -> str:
+    return "; ".join(f"{name}: {value}" for name, value in values)
 
 
 def load_file(path: Path) -> list[CatalogRow]:
@@ -170,18 +250,31 @@ def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> l
     seen: dict[str, int] = {}
     for line, item in rows:
         row, row_errors = _validate_row(line, item)
-        if row is not None and row.sku in seen:
-            message = f"duplicate SKU, first seen on line {seen[row.sku]}"
-            row_errors.append(RowError(line, row.sku, "sku", message))
+        skus = _skus_of(item)
+        for n, sku in enumerate(skus):
+            first = seen.get(sku) or (line if sku in skus[:n] else None)
+            if sku and first is not None and (n or row is not None):
+                where = "variants" if n else "sku"
+                message = f"duplicate SKU {sku}, first seen on line {first}"
+                row_errors.append(RowError(line, skus[0], where, message))
         errors.extend(row_errors)
         if row is not None and not row_errors:
-            seen[row.sku] = line
+            seen.update({sku: line for sku in skus if sku not in seen})
             result.append(row)
     if errors:
         raise CatalogError(errors, source)
     if not result:
         raise CatalogError([RowError.worded(0, "", "file", N_("no products in it"))], source)
     return result
+
+
+def _skus_of(item: Any) -> list[str]:
+    """The product's SKU and its variants' (as written), to find one used twice."""
+    if not isinstance(item, Mapping):
+        return []
+    raw = item.get("variants")
+    variants: list[Any] = raw if isinstance(raw, list) else []
+    return [str(x.get("sku") or "").strip() for x in [item, *variants] if isinstance(x, Mapping)]
 
 
 def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowError]]:
@@ -195,7 +288,13 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
         errors.append(RowError.worded(line, sku, field, message, **params))
 
     item, translations = _split_languages(item)
+    if item.get("variant_of") is not None:
+        bad("variant_of", f"no product {item['variant_of']} with options before it in the file")
+        return None, errors
+    has_variants = item.get("options") is not None or item.get("variants") is not None
     for field in REQUIRED_FIELDS:
+        if field == "stock" and has_variants:
+            continue  # kept on each variant
         value = item.get(field)
         blank = isinstance(value, str) and not value.strip() and field != "photo"
         if (value is None or blank) and field != "description":
@@ -247,6 +346,12 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
         else:
             bad(field, N_("must be true or false, got {value}"), value=repr(raw))
     download = _check_download(item.get("download"), flags.get("digital", False), bad)
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    variants: tuple[VariantRow, ...] = ()
+    if has_variants:
+        if stock:
+            bad("stock", "a product with variants keeps its stock on each variant")
+        options, variants = _check_variants(item, currency, bad)
     if errors:
         return None, errors
     return (
@@ -262,6 +367,8 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             active=flags["active"],
             digital=flags["digital"],
             download=download,
+            options=options,
+            variants=variants,
             translations=_product_texts(translations),
             category_translations=_category_texts(translations),
         ),
@@ -320,6 +427,102 @@ def _split_languages(
             if text and language != "en":
                 translations.setdefault(language, {})[field] = text
     return plain, translations if given else None
+
+
+def _check_variants(
+    item: Mapping[str, Any], currency: str, bad: Callable[[str, str], None]
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[VariantRow, ...]]:
+    """A product's `options` ({"Size": ["S", "M"], ...}) and `variants` (one per combination
+    sold, each naming a value of every option), every problem named."""
+    raw_options, raw_variants = item.get("options"), item.get("variants")
+    options: list[tuple[str, tuple[str, ...]]] = []
+    if not isinstance(raw_options, Mapping) or not raw_options:
+        bad("options", 'declare them as {"Size": ["S", "M", "L"], "Colour": ["Oat"]}')
+    elif len(raw_options) > MAX_OPTIONS:
+        bad("options", f"at most {MAX_OPTIONS} options")
+    else:
+        for name, values in raw_options.items():
+            name = str(name).strip()
+            texts = [str(v).strip() for v in values] if isinstance(values, list) else []
+            if not _OPTION_TEXT_RE.match(name):
+                bad("options", f"option name {name!r}: 1-32 characters, none of ; : |")
+            elif not texts or len(texts) > MAX_OPTION_VALUES:
+                bad("options", f"{name}: give a list of 1 to {MAX_OPTION_VALUES} values")
+            elif bad_value := next((v for v in texts if not _OPTION_TEXT_RE.match(v)), None):
+                bad("options", f"{name}: value {bad_value!r}: 1-32 characters, none of ; : |")
+            elif len(set(texts)) != len(texts):
+                bad("options", f"{name}: a value is listed twice")
+            else:
+                options.append((name, tuple(texts)))
+    if not isinstance(raw_variants, list) or not raw_variants:
+        bad("variants", "a product with options needs a list of variants (one per combination)")
+        return tuple(options), ()
+    declared = dict(options)
+    variants: list[VariantRow] = []
+    combos: dict[tuple[tuple[str, str], ...], str] = {}
+    for n, raw in enumerate(raw_variants, 1):
+        variant = _check_variant(n, raw, declared, currency, bad)
+        if variant is None:
+            continue
+        if variant.values in combos:
+            label = _values_text(variant.values)
+            bad("variants", f"{variant.sku}: {label} repeats variant {combos[variant.values]}")
+            continue
+        combos[variant.values] = variant.sku
+        variants.append(variant)
+    return tuple(options), tuple(variants)
+
+
+def _check_variant(
+    n: int,
+    raw: Any,
+    declared: dict[str, tuple[str, ...]],
+    currency: str,
+    bad: Callable[[str, str], None],
+) -> VariantRow | None:
+    if not isinstance(raw, Mapping):
+        bad("variants", f"variant {n}: expected an object with sku, values and stock")
+        return None
+    sku = str(raw.get("sku") or "").strip()
+    name = sku or f"variant {n}"
+    problems: list[str] = []
+    if not _SKU_RE.match(sku):
+        problems.append("sku: use letters, digits, '-', '_' or '.', at most 64 characters")
+    values = raw.get("values")
+    chosen: list[tuple[str, str]] = []
+    if not isinstance(values, Mapping):
+        problems.append('values: name a value of each option, as {"Size": "M"}')
+    else:
+        unknown = [str(k) for k in values if str(k).strip() not in declared]
+        if unknown:
+            problems.append(f"no option {', '.join(unknown)} (declared: {', '.join(declared)})")
+        for option, allowed in declared.items():
+            value = str(values.get(option, "")).strip()
+            if not value:
+                problems.append(f"no value for {option}")
+            elif value not in allowed:
+                problems.append(f"{option} {value!r} is not one of {', '.join(allowed)}")
+            else:
+                chosen.append((option, value))
+    stock_text = str(raw.get("stock", "")).strip()
+    if isinstance(raw.get("stock"), bool) or not stock_text.isdigit():
+        problems.append(f"stock must be a whole number of 0 or more, got {raw.get('stock')!r}")
+    price: int | None = None
+    raw_price = raw.get("price")
+    if raw_price is not None and currency:
+        if isinstance(raw_price, float | bool):
+            problems.append('write the price as a decimal string such as "12.50"')
+        else:
+            try:
+                price = parse_amount(str(raw_price), currency)
+            except MoneyError as exc:
+                problems.append(f"price: {exc}")
+    photo = str(raw.get("photo") or "").strip() or None
+    for problem in problems:
+        bad("variants", f"{name}: {problem}")
+    if problems:
+        return None
+    return VariantRow(sku, tuple(chosen), int(stock_text), price, photo)
 
 
 def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
@@ -406,11 +609,18 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
     )
     created: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
+    with_variants: list[CatalogRow] = []
     for chunk in _chunks(rows):
         existing = await uow.products.current_by_sku([row.sku for row in chunk])
+        new_skus = [row.sku for row in chunk if row.sku not in existing]
+        if taken := await uow.products.variant_skus(new_skus):
+            message = "SKU already used by a variant"
+            raise CatalogError([RowError(0, sku, "sku", message) for sku in sorted(taken)])
         for row in chunk:
             values = _product_values(row, category_ids[slugify(row.category)])
             current = existing.get(row.sku)
+            if row.options or (current is not None and current.options):
+                with_variants.append(row)  # variants to write, or to remove
             if current is None:
                 new = {"translations": None, "translated_text": ""} | values  # one shape
                 created.append({"sku": row.sku, **new})
@@ -425,7 +635,86 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
         await uow.products.add_many(batch)
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
+    if with_variants:
+        await _upsert_variants(uow, with_variants, report)
     return report
+
+
+async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: ImportReport) -> None:
+    """Create, update or remove the variants of these products (stored already) to match
+    the file; a product whose variants changed counts as updated. SKUs stay unique across
+    products and variants, and no variant's stock falls below what invoices hold."""
+    stored = await uow.products.current_by_sku([row.sku for row in rows])
+    ids = {row.sku: stored[row.sku].id for row in rows}
+    current = await uow.products.variants_of_many(list(ids.values()))
+    variant_skus = [v.sku for row in rows for v in row.variants]
+    errors = [
+        RowError(0, sku, "variants", "SKU already used by a product")
+        for sku in (await uow.products.current_by_sku(variant_skus))
+    ]
+    owners = {v.sku: v.product_id for vs in current.values() for v in vs}
+    for row in rows:
+        for variant in row.variants:
+            other = await uow.products.get_variant_by_sku(variant.sku)
+            if other is not None and other.product_id != ids[row.sku]:
+                owners[variant.sku] = other.product_id
+                errors.append(
+                    RowError(
+                        0,
+                        variant.sku,
+                        "variants",
+                        "SKU already used by a variant of another product",
+                    )
+                )
+    changed: set[str] = set()
+    for row in rows:
+        product_id = ids[row.sku]
+        mine = {v.sku: v for v in current[product_id]}
+        if not row.options and any(v.reserved for v in mine.values()):
+            message = "its variants are held by invoices: keep its options"
+            errors.append(RowError(0, row.sku, "options", message))
+        wanted = {v.sku for v in row.variants}
+        for gone in (v for sku, v in mine.items() if sku not in wanted):
+            if gone.reserved:
+                errors.append(
+                    RowError(
+                        0, gone.sku, "variants", f"left out, but {gone.reserved} held by invoices"
+                    )
+                )
+            else:
+                await uow.session.delete(gone)
+                changed.add(row.sku)
+        for position, variant in enumerate(row.variants):
+            values = {
+                "values": dict(variant.values),
+                "position": position,
+                "stock": variant.stock,
+                "price": variant.price,
+                "photo": variant.photo,
+            }
+            existing = mine.get(variant.sku)
+            if existing is None:
+                uow.session.add(ProductVariant(product_id=product_id, sku=variant.sku, **values))
+                changed.add(row.sku)
+                continue
+            differs = {k: v for k, v in values.items() if getattr(existing, k) != v}
+            if "stock" in differs and variant.stock < existing.reserved:
+                message = f"stock below the {existing.reserved} held by invoices"
+                errors.append(RowError(0, variant.sku, "variants", message))
+            if "photo" in differs:
+                differs["photo_file_id"] = None
+            for key, value in differs.items():
+                setattr(existing, key, value)
+            if differs:
+                changed.add(row.sku)
+    if errors:
+        raise CatalogError(errors)
+    await uow.session.flush()
+    for sku in changed:
+        if sku in report.unchanged:
+            report.unchanged.remove(sku)
+            report.updated.append(sku)
+            report.updated_ids.append(ids[sku])
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
@@ -434,7 +723,10 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
 
 
 def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
+    words = dict.fromkeys(value for variant in row.variants for _, value in variant.values)
     values: dict[str, Any] = {
+        "options": [{"name": name, "values": list(values)} for name, values in row.options] or None,
+        "option_words": " ".join(words),
         "title": row.title,
         "description": row.description,
         "category_id": category_id,
@@ -489,11 +781,13 @@ def _translated_columns(product: Product) -> list[str]:
 
 
 def rows_to_csv(products: Iterable[Product]) -> bytes:
-    """The catalog as CSV with the same columns an import accepts."""
+    """The catalog as CSV with the same columns an import accepts: a product sold as variants
+    is its row (with `options`) followed by one row per variant."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for p in products:
+        options = _stored_options(p)
         writer.writerow(
             [
                 p.sku,
@@ -502,12 +796,77 @@ def rows_to_csv(products: Iterable[Product]) -> bytes:
                 p.category.title,
                 to_decimal_string(p.price, p.currency),
                 p.currency,
-                p.stock,
+                "" if options else p.stock,
                 p.photo or p.photo_file_id or "",
                 str(p.is_active).lower(),
                 str(p.is_digital).lower(),
                 p.download or "",
+                _options_text(options),
+                "",
+                "",
                 *_translated_columns(p),
             ]
         )
+        for v in p.variants if options else ():
+            price = "" if v.price is None else to_decimal_string(v.price, p.currency)
+            writer.writerow(
+                [
+                    v.sku,
+                    "",
+                    "",
+                    "",
+                    price,
+                    "",
+                    v.stock,
+                    v.photo or "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    p.sku,
+                    _values_text(v.values.items()),
+                    *("" for _ in TRANSLATED_FIELDS),
+                ]
+            )
     return out.getvalue().encode()
+
+
+def rows_to_json(products: Iterable[Product]) -> bytes:
+    """The catalog as a JSON file an import accepts (variants under their product)."""
+    items: list[dict[str, Any]] = []
+    for p in products:
+        item: dict[str, Any] = {
+            "sku": p.sku,
+            "title": p.title,
+            "description": p.description,
+            "category": p.category.title,
+            "price": to_decimal_string(p.price, p.currency),
+            "currency": p.currency,
+            "stock": p.stock,
+            "photo": p.photo or p.photo_file_id or "",
+            "active": p.is_active,
+            "digital": p.is_digital,
+        }
+        if p.download:
+            item["download"] = p.download
+        if options := _stored_options(p):
+            del item["stock"]
+            item["options"] = {name: list(values) for name, values in options}
+            item["variants"] = [_variant_json(v, p.currency) for v in p.variants]
+        names = zip(TRANSLATED_FIELDS, _translated_columns(p), strict=True)
+        item.update({column: text for column, text in names if text})
+        items.append(item)
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _variant_json(v: ProductVariant, currency: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"sku": v.sku, "values": dict(v.values), "stock": v.stock}
+    if v.price is not None:
+        item["price"] = to_decimal_string(v.price, currency)
+    if v.photo:
+        item["photo"] = v.photo
+    return item
+
+
+def _stored_options(product: Product) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((o["name"], tuple(o["values"])) for o in product.options or ())

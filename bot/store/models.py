@@ -106,6 +106,14 @@ class Product(Base):
     download_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
     is_digital: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Variants: the options a shopper picks ([{"name": "Size", "values": ["S", "M"]}, ...]),
+    # None for a product sold as one unit. A product with options is sold only as its
+    # variants (ProductVariant); its own stock and reserved stay 0.
+    options: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
+    # The variants' option values as words, so search finds "tee charcoal" (migration 0010).
+    option_words: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Title and description in other languages, from the catalog file:
@@ -114,10 +122,65 @@ class Product(Base):
     translated_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
+    variants: Mapped[list[ProductVariant]] = relationship(
+        back_populates="product", lazy="raise", order_by="ProductVariant.position"
+    )
 
     @property
     def available(self) -> int:
         return self.stock - self.reserved
+
+    @property
+    def has_variants(self) -> bool:
+        return bool(self.options)
+
+
+class ProductVariant(Base):
+    """One combination of a product's options that is sold (Size M / Colour Oat), with its
+    own SKU, stock and holds, and optionally its own price and photo (else the product's).
+    SKUs are unique across products and variants (checked where they are written)."""
+
+    __tablename__ = "product_variants"
+    __table_args__ = (
+        CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
+        CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    # Option name -> value, in the product's option order: {"Size": "M", "Colour": "Oat"}.
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    price: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    photo: Mapped[str | None] = mapped_column(String(512), default=None)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+
+    product: Mapped[Product] = relationship(back_populates="variants", lazy="raise")
+
+    @property
+    def available(self) -> int:
+        return self.stock - self.reserved
+
+    @property
+    def label(self) -> str:
+        """ "M / Oat": the values in option order."""
+        return variant_label(self.values)
+
+
+def variant_label(values: dict[str, Any] | None) -> str:
+    """A variant's option values in order: "M / Oat"."""
+    return " / ".join(str(v) for v in (values or {}).values())
+
+
+def variant_title(title: str, label: str) -> str:
+    """A variant named with its product: "Organic Tee - M / Oat"."""
+    return f"{title} - {label}" if label else title
 
 
 class Customer(Base):
@@ -161,13 +224,18 @@ class Cart(Base):
 class CartLine(Base):
     __tablename__ = "cart_lines"
     __table_args__ = (
-        UniqueConstraint("cart_id", "product_id", name="uq_cart_lines_cart_product"),
+        UniqueConstraint(
+            "cart_id", "product_id", "variant_id", name="uq_cart_lines_cart_product_variant"
+        ),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # The ProductVariant bought, 0 for a product without variants (0, not NULL, so the line
+    # stays unique per cart, product and variant).
+    variant_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     quantity: Mapped[int] = mapped_column(Integer)
     # The price the shopper was shown for this line; checkout asks again if it has changed.
     quoted_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -175,6 +243,11 @@ class CartLine(Base):
 
     cart: Mapped[Cart] = relationship(back_populates="lines", lazy="raise")
     product: Mapped[Product] = relationship(lazy="raise")
+    variant: Mapped[ProductVariant | None] = relationship(
+        lazy="raise",
+        primaryjoin="foreign(CartLine.variant_id) == ProductVariant.id",
+        viewonly=True,
+    )
 
 
 class Order(Base):
@@ -234,8 +307,11 @@ class OrderLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # The variant sold (its stock was held and sold), 0 for a product without variants;
+    # `sku` and `title` are then the variant's ("Organic Tee - M / Oat").
+    variant_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sku: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(160))
     unit_price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
@@ -438,12 +514,15 @@ class RestockSubscription(Base):
 
     __tablename__ = "restock_subscriptions"
     __table_args__ = (
-        UniqueConstraint("customer_id", "product_id", name="uq_restock_subscriptions_customer"),
+        UniqueConstraint(
+            "customer_id", "product_id", "variant_id", name="uq_restock_subscriptions_variant"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0: none
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claim: Mapped[str | None] = mapped_column(String(32), default=None)
     claimed_until: Mapped[datetime | None] = mapped_column(default=None)

@@ -14,6 +14,11 @@ WAITING_LINE = N_("🔔 I'll message you when it's back.")
 IN_STOCK_NOW = N_("Good news: it's in stock right now!")
 
 
+def variant_sold_out(tr: Translator, label: str) -> str:
+    """The toast when a shopper picks a sold-out option: it cannot go in the cart."""
+    return tr._("Sorry, {label} is sold out. Tap “Notify me” to hear when it's back.", label=label)
+
+
 def watching(tr: Translator, title: str) -> str:
     return tr._("🔔 I'll message you as soon as {title} is back in stock.", title=title)
 
@@ -25,8 +30,16 @@ def stopped(tr: Translator, title: str) -> str:
 def back_in_stock(tr: Translator, waiting: Waiting) -> Notice:
     """One message per waiting shopper (in their language), with a button to the product."""
     price = tr.money(waiting.price, waiting.currency)
-    title = tr.name(waiting.title, waiting.translations)
+    # A variant's title carries its options ("Organic Tee - M"): kept as it is.
+    title = waiting.title if waiting.variant_id else tr.name(waiting.title, waiting.translations)
     return Notice(
         tr._("🔔 Good news: {title} is back in stock!", title=title),
-        buttons=(((f"🛍 {title} · {price}", ShowProduct(waiting.product_id, 1)),),),
+        buttons=(
+            (
+                (
+                    f"🛍 {title} · {price}",
+                    ShowProduct(waiting.product_id, 1, waiting.variant_id),
+                ),
+            ),
+        ),
     )

@@ -36,7 +36,10 @@ class CatalogExport:
 
 async def product_page(shop: Shop, page: int) -> ProductList:
     async with shop.store.uow() as uow:
-        products = [ProductFacts.of(p) for p in await catalog.list_products(uow)]
+        products = [
+            ProductFacts.of(p, p.variants if p.has_variants else ())
+            for p in await catalog.list_products(uow)
+        ]
     pages = max(1, math.ceil(len(products) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]

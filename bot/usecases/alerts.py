@@ -9,21 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot import notices
+from bot.services.sellable import low_stock_lines
 from bot.shop import Shop
 
 
-async def low_stock_alerts(shop: Shop, product_ids: Iterable[int]) -> list[str]:
-    """Notify admins of the products at or below the threshold; returns the SKUs alerted."""
-    ids = sorted(set(product_ids))
-    if not ids or not shop.settings.admin_ids:
+async def low_stock_alerts(
+    shop: Shop, product_ids: Iterable[int], variant_ids: Iterable[int] = ()
+) -> list[str]:
+    """Notify admins of the units at or below the threshold; returns the SKUs alerted. A
+    product sold as variants stands for all its variants; `variant_ids` name single ones."""
+    ids, variants = set(product_ids), set(variant_ids)
+    if not (ids or variants) or not shop.settings.admin_ids:
         return []
     threshold = shop.settings.low_stock_threshold
     async with shop.store.uow() as uow:
-        products = await uow.products.get_many(ids)
-    low = sorted(
-        (p for p in products.values() if p.is_active and p.available <= threshold),
-        key=lambda p: p.sku,
-    )
+        low = await low_stock_lines(uow.products, threshold, ids, variants)
     if low:
         await shop.notifier.alert_admins(notices.low_stock(shop.admin_words, threshold, low))
-    return [p.sku for p in low]
+    return [line.sku for line in low]

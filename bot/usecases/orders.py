@@ -95,10 +95,10 @@ async def cancel_order(
         await uow.orders.transition(order, "cancel", actor=actor, note=reason)
         if await uow.orders.claim_hold(order.id, "released"):
             for line in order.lines:
-                await uow.products.release(line.product_id, line.quantity)
+                await uow.products.release(line.product_id, line.quantity, line.variant_id)
         elif await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
-                await uow.products.restock(line.product_id, line.quantity)
+                await uow.products.restock(line.product_id, line.quantity, line.variant_id)
         customer_id = order.customer.telegram_id
 
     because = f" ({reason})" if reason else ""

@@ -358,7 +358,9 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
     """Sell the order's goods; the title that sold out, or None if all of it was taken."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
-            if not await uow.products.sell_reserved(line.product_id, line.quantity):
+            if not await uow.products.sell_reserved(
+                line.product_id, line.quantity, line.variant_id
+            ):
                 raise RuntimeError(f"order #{order.id} held {line.sku} but the hold is gone")
         await promos.use_for_payment(uow, order.id, hold_was_released=False)
         return None
@@ -366,7 +368,9 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
     try:
         async with uow.session.begin_nested():
             for line in order.lines:
-                if not await uow.products.sell_unreserved(line.product_id, line.quantity):
+                if not await uow.products.sell_unreserved(
+                    line.product_id, line.quantity, line.variant_id
+                ):
                     raise _SoldOut(line.title)
     except _SoldOut as exc:
         return str(exc)
@@ -382,11 +386,12 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
         cart.promo_code = None  # used: a code is not carried on to the next order
     if order.note and cart.note == order.note:
         cart.note = None
-    bought = {line.product_id: line.quantity for line in order.lines}
+    bought = {(line.product_id, line.variant_id): line.quantity for line in order.lines}
     for line in list(cart.lines):
-        if line.product_id in bought:
+        key = (line.product_id, line.variant_id)
+        if key in bought:
             await uow.carts.set_quantity(
-                cart, line.product_id, line.quantity - bought[line.product_id]
+                cart, line.product_id, line.quantity - bought[key], variant_id=line.variant_id
             )
 
 
@@ -452,7 +457,10 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         return
     if taken.delivery is not None and taken.delivery.downloads:
         await deliveries.deliver(shop, chat_id, taken.delivery)
-    await low_stock_alerts(shop, [line.product_id for line in order.lines])
+    plain = [line.product_id for line in order.lines if not line.variant_id]
+    await low_stock_alerts(
+        shop, plain, [line.variant_id for line in order.lines if line.variant_id]
+    )
     if taken.review_reason is not None:
         await alert(notices.needs_review(shop.admin_words, order.order_id, taken.review_reason))
     else:

@@ -7,16 +7,19 @@ from bot.services.photos import PhotoSource, remember_file_id, resolve_original
 from bot.shop import Shop
 
 
-async def remember_photo(shop: Shop, product_id: int, file_id: str) -> None:
+async def remember_photo(shop: Shop, product_id: int, file_id: str, variant_id: int = 0) -> None:
+    """`variant_id`: the photo is that variant's own."""
     async with shop.store.uow() as uow:
-        await remember_file_id(uow, product_id, file_id)
+        await remember_file_id(uow, product_id, file_id, variant_id)
 
 
-async def forget_photo(shop: Shop, product_id: int) -> PhotoSource | None:
+async def forget_photo(shop: Shop, product_id: int, variant_id: int = 0) -> PhotoSource | None:
     """A kept file_id Telegram no longer knows is dropped; the catalog's own photo instead."""
     async with shop.store.uow() as uow:
-        await remember_file_id(uow, product_id, None)
+        await remember_file_id(uow, product_id, None, variant_id)
         product = await uow.products.get(product_id)
+        variant = await uow.products.get_variant(variant_id) if variant_id else None
     if product is None:
         return None
-    return resolve_original(product.photo, shop.settings.catalog_path)
+    own = variant.photo if variant is not None and variant.product_id == product_id else None
+    return resolve_original(own or product.photo, shop.settings.catalog_path)

@@ -33,9 +33,15 @@ def product_list(listing: ProductList) -> AdminView:
     for p in listing.products:
         held = " " + tr._("({count} held)", count=p.reserved) if p.reserved else ""
         hidden = " · " + tr._("hidden") if not p.is_active else ""
+        kinds = (
+            " "
+            + tr.ngettext("in {count} variant", "in {count} variants", p.variants, count=p.variants)
+            if p.variants
+            else ""
+        )
         stock = tr._("stock {count}", count=p.stock)
         lines.append(
-            f"{p.sku} · {p.title} · {tr.money(p.price, p.currency)} · {stock}{held}{hidden}"
+            f"{p.sku} · {p.title} · {tr.money(p.price, p.currency)} · {stock}{kinds}{held}{hidden}"
         )
     lines.append("\n" + COMMANDS_LINE)
     nav = []

@@ -143,7 +143,7 @@ async def _fallback_photo(shop: Shop, view: View, failed: PhotoSource) -> PhotoS
     """After a failed send: a stale cached file_id gives way to the catalog's own photo."""
     if not failed.cached or view.product_id is None:
         return None
-    return await photos.forget_photo(shop, view.product_id)
+    return await photos.forget_photo(shop, view.product_id, view.variant_id)
 
 
 async def _photo_input(photo: PhotoSource) -> str | InputFile:
@@ -161,7 +161,8 @@ async def _remember_upload(
         return
     if source.kind is PhotoKind.FILE_ID:
         return  # nothing new to learn
-    await photos.remember_photo(shop, view.product_id, message.photo[-1].file_id)
+    file_id = message.photo[-1].file_id
+    await photos.remember_photo(shop, view.product_id, file_id, view.variant_id)
 
 
 def _not_modified(error: BadRequest) -> bool:

@@ -69,6 +69,7 @@ from bot.conversation.screens import (
 )
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.services.cart import CartLineView, LineProblem, line_problems
+from bot.services.catalog import ProductCard
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_summary import discount_label
@@ -106,6 +107,7 @@ class View:
     keyboard: InlineKeyboardMarkup | None = None
     photo: PhotoSource | None = None
     product_id: int | None = None  # whose photo it is (to remember Telegram's file_id)
+    variant_id: int = 0  # the photo is this variant's own (its file_id is kept on it)
     same_media: bool = False
     toast: str | None = None
 
@@ -121,6 +123,7 @@ def render(screen: Screen, settings: Settings, tr: Translator) -> View:
             keyboard=view.keyboard,
             photo=view.photo,
             product_id=view.product_id,
+            variant_id=view.variant_id,
             same_media=view.same_media,
             toast=notice,
         )
@@ -250,6 +253,8 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
 def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     card = screen.card
     lines = [f"<b>{escape(tr.name(card.title, card.translations))}</b>"]
+    if card.variant_label:
+        lines.append(escape(card.variant_label))
     price = tr.money(card.price, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
@@ -262,14 +267,15 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     words = tr.name(card.description, card.translations, "description")
     description = escape(_fit(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
-    rows: Keyboard = []
+    rows: Keyboard = _option_rows(card, screen.quantity)
+    chosen = card.variant_id
     if card.available > 0:
         qty = screen.quantity
         rows.append(
             [
-                button("➖", ShowProduct(card.id, max(qty - 1, 1))),
+                button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen)),
                 button(tr.ngettext("{count} pc", "{count} pc", qty, count=qty), Noop()),
-                button("➕", ShowProduct(card.id, qty + 1)),
+                button("➕", ShowProduct(card.id, qty + 1, chosen)),
             ]
         )
         rows.append(
@@ -278,20 +284,48 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
                     tr._(
                         "🛍 Add to cart · {price}", price=tr.money(card.price * qty, card.currency)
                     ),
-                    AddToCart(card.id, qty),
+                    AddToCart(card.id, qty, chosen),
                 )
             ]
         )
     elif screen.watching:
-        rows.append([button(tr._(restock_texts.STOP), StopNotifying(card.id))])
+        rows.append([button(tr._(restock_texts.STOP), StopNotifying(card.id, chosen))])
     else:
-        rows.append([button(tr._(restock_texts.NOTIFY_ME), NotifyMe(card.id))])
+        rows.append([button(tr._(restock_texts.NOTIFY_ME), NotifyMe(card.id, chosen))])
     cart_label = (
         tr._("🛒 Cart ({count})", count=screen.cart_items) if screen.cart_items else tr._("🛒 Cart")
     )
     rows.append([button(tr._("⬅ Back"), Back()), button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
-    return View(text, _markup(rows), photo=photo, product_id=card.id, same_media=screen.same_media)
+    return View(
+        text,
+        _markup(rows),
+        photo=photo,
+        product_id=card.id,
+        variant_id=card.variant_id if card.variant_photo else 0,
+        same_media=screen.same_media,
+    )
+
+
+OPTIONS_PER_ROW = 4
+
+
+def _option_rows(card: ProductCard, quantity: int) -> Keyboard:
+    """A product's options as buttons, a row (or more) per option: the chosen value marked
+    "• M", a sold-out one "S ✕" (pressing it shows that it is sold out, with Notify me)."""
+    rows: Keyboard = []
+    for option in card.options:
+        buttons = [
+            button(
+                f"{'• ' if choice.chosen else ''}{choice.value}{' ✕' if choice.sold_out else ''}",
+                ShowProduct(card.id, quantity, choice.variant_id),
+            )
+            for choice in option.choices
+        ]
+        rows.extend(
+            buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)
+        )
+    return rows
 
 
 @_render.register
@@ -314,10 +348,13 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
             lines.append(f"    ⚠️ {warning}")
         rows.append(
             [
-                button("➖", TakeOne(line.product_id)),
-                button(f"{n}. {_short(title)} ×{line.quantity}", ShowProduct(line.product_id, 1)),
-                button("➕", AddOne(line.product_id)),
-                button("✖", RemoveLine(line.product_id)),
+                button("➖", TakeOne(line.product_id, line.variant_id)),
+                button(
+                    f"{n}. {_short(title)} ×{line.quantity}",
+                    ShowProduct(line.product_id, 1, line.variant_id),
+                ),
+                button("➕", AddOne(line.product_id, line.variant_id)),
+                button("✖", RemoveLine(line.product_id, line.variant_id)),
             ]
         )
     lines.append("")

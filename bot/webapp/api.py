@@ -13,6 +13,7 @@ Photos are public (an <img> sends no headers), and only those of products on sal
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -167,13 +168,15 @@ class Storefront:
         product_id = _number(body, "product_id")
         quantity = _number(body, "quantity", default=1)
         shown = _number(body, "shown_price", default=None)
-        update = await storefront.add(self.shop, who, product_id, quantity, shown)
+        variant_id = _number(body, "variant_id", default=0)
+        update = await storefront.add(self.shop, who, product_id, quantity, shown, variant_id)
         return _json(views.cart_update(update))
 
     async def set_quantity(self, request: web.Request, who: Shopper) -> web.Response:
-        quantity = _number(await _body(request), "quantity")
+        body = await _body(request)
+        quantity, variant_id = _number(body, "quantity"), _number(body, "variant_id", default=0)
         product_id = int(request.match_info["product_id"])
-        update = await storefront.set_quantity(self.shop, who, product_id, quantity)
+        update = await storefront.set_quantity(self.shop, who, product_id, quantity, variant_id)
         return _json(views.cart_update(update))
 
     async def clear(self, request: web.Request, who: Shopper) -> web.Response:
@@ -204,10 +207,12 @@ class Storefront:
     # ------------------------------------------------------------ photos
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
-        try:
-            source = await storefront.photo(self.shop, int(request.match_info["product_id"]))
-        except ProductUnavailable:
-            source = None
+        variant = request.query.get("variant", "0")  # a variant's own photo
+        source = None
+        if variant.isascii() and variant.isdigit() and len(variant) <= 12:
+            product_id = int(request.match_info["product_id"])
+            with contextlib.suppress(ProductUnavailable):  # VariantUnavailable too
+                source = await storefront.photo(self.shop, product_id, int(variant))
         cache = {"Cache-Control": "public, max-age=3600", **SECURITY_HEADERS}
         if source is None:
             raise web.HTTPNotFound(text="no photo")

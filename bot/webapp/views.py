@@ -25,6 +25,7 @@ from bot.i18n import N_
 from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderView
+from bot.texts.restock import variant_sold_out
 from bot.views.shopper import cart_line_warning, change_text, stock_label
 
 Json = dict[str, Any]
@@ -38,9 +39,10 @@ CHANGED = N_("Some things changed since you added them. Check your cart, then ch
 AGAIN = N_("Your cart changed just now. Please check out again.")
 
 
-def photo_path(product_id: int) -> str:
-    """Relative to the page, like every address the page uses."""
-    return f"photos/{product_id}"
+def photo_path(product_id: int, variant_id: int = 0) -> str:
+    """Relative to the page, like every address the page uses; a variant's own photo is
+    asked for by its id."""
+    return f"photos/{product_id}?variant={variant_id}" if variant_id else f"photos/{product_id}"
 
 
 def categories(items: Iterable[CategoryItem]) -> Json:
@@ -96,7 +98,26 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "max_quantity": max(0, min(card.available, max_quantity)),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
-        "variants": [],  # filled when the catalog has variants (issue 12)
+        "variant_id": card.variant_id or None,  # the one to show first
+        "variants": [
+            {
+                "id": v.id,
+                "sku": v.sku,
+                "title": v.label,
+                "price": v.price,
+                "price_text": _money(v.price, card.currency),
+                "available": max(v.available, 0),
+                "stock_text": stock_label(
+                    i18n.current(), v.available, low_stock_threshold, card.is_digital
+                ),
+                "in_cart": view.in_cart_by_variant.get(v.id, 0),
+                "sold_out_text": variant_sold_out(i18n.current(), v.label)
+                if v.available <= 0
+                else None,
+                "photo": photo_path(card.id, v.id) if v.own_photo else photo_path(card.id),
+            }
+            for v in card.variants
+        ],
     }
 
 
@@ -105,6 +126,7 @@ def cart(basket: CartView) -> Json:
         "lines": [
             {
                 "product_id": line.product_id,
+                "variant_id": line.variant_id or None,
                 "sku": line.sku,
                 "title": _name(line.title, line.translations),
                 "quantity": line.quantity,

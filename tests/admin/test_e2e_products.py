@@ -24,8 +24,8 @@ async def test_admin_menu_opens_products_list(admin: FakeUser) -> None:
     await admin.send("/admin")
     await admin.wait_for("Admin menu")
     await admin.press("📦 Products")
-    listing = await admin.wait_for("Products (28)")
-    assert "KIT-MUG-CER" in (listing.text or "")
+    listing = await admin.wait_for("Products (30)")
+    assert "COF-ESP-250" in (listing.text or "")
     await admin.press("Next ▶️")
     await admin.wait_for("page 2/2")
 

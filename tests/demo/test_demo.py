@@ -37,13 +37,15 @@ async def test_the_demo_pays_an_order_and_the_stock_goes_down(tmp_path: Path) ->
     # The invoice shows an amount per line, the code's discount and the total, in the payment
     # form's notation; the shopper came with WELCOME10 from a newsletter link and tips $1.00.
     assert re.search(
-        r"🧾 .*\n(.*\n)*?\s+.*: 32\.00 USD\n(.*\n)*?\s+Discount \(WELCOME10\): -4\.39 USD\n"
-        r"\s+Total: 39\.51 USD",
+        r"🧾 .*\n(.*\n)*?\s+.*: 32\.00 USD\n(.*\n)*?\s+Discount \(WELCOME10\): -5\.60 USD\n"
+        r"\s+Total: 50\.40 USD",
         transcript,
     )
     assert "Alice: /start promo_WELCOME10" in transcript
     assert "Alice adds a tip of 1.00 USD" in transcript
-    assert "Tip: $1.00" in transcript and "Total: $45.51" in transcript
+    assert "Tip: $1.00" in transcript and "Total: $51.40" in transcript
+    # The T-shirt is bought in the size the shopper picked, and named so.
+    assert "Alice taps [M]" in transcript and "Organic Tee - M / Oat × 1: 24.00 USD" in transcript
     assert f"order #{result.order_id}" in result.summary()
     assert f"{PRODUCT_SKU} {result.stock_before} → {result.stock_after}" in result.summary()
 
@@ -56,7 +58,11 @@ async def test_the_demo_pays_an_order_and_the_stock_goes_down(tmp_path: Path) ->
     finally:
         await store.close()
     assert order is not None and order.status == OrderStatus.PAID
-    assert (order.promo_code, order.discount_total, order.tip_amount) == ("WELCOME10", 439, 100)
+    assert (order.promo_code, order.discount_total, order.tip_amount) == (
+        "WELCOME10",
+        560,
+        100,
+    )  # 10% of $56.00
     assert {line.sku: line.quantity for line in order.lines}[PRODUCT_SKU] == 2
     assert mug is not None and mug.stock == result.stock_after
 

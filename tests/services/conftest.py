@@ -33,7 +33,7 @@ class Shopfront:
 
 @pytest.fixture
 async def shopfront(store: Store) -> Shopfront:
-    """The seed catalog (28 products) and one customer, on SQLite and PostgreSQL."""
+    """The seed catalog (30 products) and one customer, on SQLite and PostgreSQL."""
     await seed_catalog(store, CATALOG_PATH)
     async with store.uow() as uow:
         customer = await uow.customers.get_or_create(1001, first_name="Alice")

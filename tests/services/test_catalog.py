@@ -18,7 +18,7 @@ async def test_categories_are_listed_with_their_product_counts(shopfront: Shopfr
         ("Coffee & Tea", 5),
         ("Kitchen", 5),
     ]
-    assert len(categories) == 6
+    assert len(categories) == 7
 
 
 async def test_a_category_of_twenty_pages_by_eight_and_clamps_the_page(store: Store) -> None:

@@ -242,3 +242,24 @@ async def test_one_shopper_checking_out_twice_at_once_holds_a_once_per_customer_
         assert promo is not None
         live = await uow.promos.customer_uses(promo.id, shopfront.customer_id)
     assert (promo.uses, live) == (1, 1)
+
+
+async def test_a_code_for_a_product_covers_its_variants_and_a_code_for_a_variant_only_it(
+    shopfront: Shopfront,
+) -> None:
+    """The seed's Organic Tee is sold as variants: a code naming the product's SKU takes off
+    every variant of it, a code naming one variant's SKU only that one."""
+    await _code(shopfront.store, "TEE 10% sku=APP-TEE-ORG")
+    await _code(shopfront.store, "LARGE 5.00 sku=APP-TEE-ORG-L-CHA")
+    async with shopfront.store.uow() as uow:
+        tee = await uow.products.get_by_sku("APP-TEE-ORG")
+        assert tee is not None
+        variants = {v.sku: v.id for v in await uow.products.variants_of(tee.id)}
+        for sku in ("APP-TEE-ORG-M-OAT", "APP-TEE-ORG-L-CHA"):
+            await cart.add_to_cart(uow, shopfront.customer_id, tee.id, 1, variant_id=variants[sku])
+        basket = await cart.view_cart(uow, shopfront.customer_id, "USD")
+        priced = promos.priced(basket)  # $24.00 and $26.00
+        tee_code = await promos.quote(uow, "TEE", shopfront.customer_id, priced, "USD", NOW)
+        large = await promos.quote(uow, "LARGE", shopfront.customer_id, priced, "USD", NOW)
+    assert (tee_code.discount, tee_code.shares) == (500, (240, 260))
+    assert (large.discount, large.shares) == (500, (0, 500))

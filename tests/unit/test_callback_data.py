@@ -54,3 +54,16 @@ def test_every_action_fits_the_64_byte_limit_at_its_largest() -> None:
             for f in dataclasses.fields(action)  # type: ignore[arg-type]
         }
         assert len(action(**values).encode()) <= cd.MAX_BYTES
+
+
+def test_a_variant_id_rides_along_only_when_there_is_one() -> None:
+    """Products without variants keep today's payloads; a variant adds one trailing field,
+    and payloads made before variants existed decode to "no variant"."""
+    assert cd.ShowProduct(7, 2).encode() == "1:p:7:2"
+    assert cd.ShowProduct(7, 2, 15).encode() == "1:p:7:2:15"
+    assert cd.decode("1:p:7:2:15") == cd.ShowProduct(7, 2, variant_id=15)
+    assert cd.decode("1:add:7:1") == cd.AddToCart(7, 1, variant_id=0)
+    assert cd.decode("1:rm:7:15") == cd.RemoveLine(7, variant_id=15)
+    assert cd.decode("1:nm:7") == cd.NotifyMe(7)
+    assert cd.decode("1:p:7:2:15:1") is None  # one field too many
+    assert cd.decode("1:p:7:2:x") is None

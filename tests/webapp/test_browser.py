@@ -114,3 +114,39 @@ async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(
     assert (orders, payments) == (["paid"], 1)
     await alice.send("/cart")
     await alice.wait_for("Your cart is empty")
+
+
+async def test_a_shopper_picks_a_variant_in_the_storefront(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    alice = shop.user(1001, "Alice")
+    await alice.send("/start")
+    await alice.wait_for("Welcome to the shop")
+    tee = await product_id(shop, "APP-TEE-ORG")
+    async with shop.store.reading() as uow:
+        medium = await uow.products.get_variant_by_sku("APP-TEE-ORG-M-OAT")
+        assert medium is not None
+
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
+    await browser.click(".chip", "Merch")
+    await browser.click(f".card[data-product-id='{tee}']")
+    await browser.find(".product h2", "Organic Tee")
+    await browser.find("[data-variant-id].on", "S / Oat")  # the first in stock
+    await browser.click("[data-variant-id]", "L / Oat ✕")  # sold out: said, not addable
+    await browser.find("#toast", "Sorry, L / Oat is sold out.")
+    assert await browser.js("return document.getElementById('add').disabled")
+    await browser.click("[data-variant-id]", "L / Charcoal")
+    await browser.find(".product .price", "$26.00")
+    await browser.find(".product .stock", "Only 3 left")
+    assert "variant=" in await browser.js("return document.querySelector('.product img').src")
+    await browser.click(f"[data-variant-id='{medium.id}']")
+    await browser.click("#add", "Add to cart · $24.00")
+    await browser.find("#toast", "Added 1 × Organic Tee - M / Oat to your cart.")
+    await browser.find(".in-cart", "In your cart: 1")
+
+    await alice.send("/cart")
+    await alice.wait_for("Organic Tee - M / Oat\n    1 × $24.00")
+    await browser.click("#to-cart")
+    await browser.find(f".line[data-variant-id='{medium.id}']", "Organic Tee - M / Oat")
+    await browser.click(".line .stepper button[aria-label='One more']")
+    await browser.find("#cart-total", "$48.00")

@@ -52,7 +52,7 @@ async def stock(update: Update, context: ShopContext) -> None:
         await reply(update, str(exc))
         return
     await reply(update, views.stock_changed(result))
-    await low_stock_alerts(context.shop, result.lowered)
+    await low_stock_alerts(context.shop, result.lowered, result.lowered_variants)
 
 
 async def _visibility(update: Update, context: ShopContext, active: bool) -> None:

@@ -22,14 +22,24 @@ from bot.store.models import Cart, CartLine, Customer, Order, utcnow
 _CART_WITH_LINES = (
     select(Cart)
     .where(Cart.customer_id == bindparam("customer_id"))
-    .options(joinedload(Cart.lines).joinedload(CartLine.product))
+    .options(
+        joinedload(Cart.lines).joinedload(CartLine.product),
+        joinedload(Cart.lines).joinedload(CartLine.variant),
+    )
     .execution_options(populate_existing=True)
 )
 _COUNTS = (
     select(
         func.coalesce(
             func.sum(
-                case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)
+                case(
+                    (
+                        (CartLine.product_id == bindparam("product_id"))
+                        & (CartLine.variant_id == bindparam("variant_id")),
+                        CartLine.quantity,
+                    ),
+                    else_=0,
+                )
             ),
             0,
         ),
@@ -61,10 +71,14 @@ class CartRepository:
         found = await self.session.scalars(_CART_WITH_LINES, {"customer_id": customer_id})
         return found.unique().first()
 
-    async def counts(self, customer_id: int, product_id: int) -> tuple[int, int]:
-        """Units of `product_id` in the customer's cart, and units of everything."""
+    async def counts(
+        self, customer_id: int, product_id: int, variant_id: int = 0
+    ) -> tuple[int, int]:
+        """Units of `product_id` (that variant of it) in the customer's cart, and units of
+        everything."""
         found = await self.session.execute(
-            _COUNTS, {"customer_id": customer_id, "product_id": product_id}
+            _COUNTS,
+            {"customer_id": customer_id, "product_id": product_id, "variant_id": variant_id},
         )
         row = found.one()
         return int(row[0]), int(row[1])
@@ -77,13 +91,14 @@ class CartRepository:
         now: int,
         *,
         quoted_price: int | None = None,
+        variant: int = 0,
     ) -> bool:
         """Move a line from `was` units to `now` (0: no line) if it still holds `was`: a
         compare-and-set, so a change computed from an older read is refused (False). The line
         is quoted at `quoted_price` (the price the shopper was shown) when one is given.
         The cart counts as changed now (its reminder, if any, is for this change)."""
         moves = _line_moves(self.session.get_bind().dialect.name)
-        params = {"of": customer_id, "item": product_id, "was": was, "now": now}
+        params = {"of": customer_id, "item": product_id, "kind": variant, "was": was, "now": now}
         if was == 0:
             stamp = {"added": utcnow(), "quote": quoted_price}
             await self._write(moves.new_cart, rows=None, params={**params, "touched": utcnow()})
@@ -154,15 +169,25 @@ class CartRepository:
         found = await self.session.scalars(
             select(Cart)
             .where(Cart.id == cart_id)
-            .options(joinedload(Cart.lines).joinedload(CartLine.product))
+            .options(
+                joinedload(Cart.lines).joinedload(CartLine.product),
+                joinedload(Cart.lines).joinedload(CartLine.variant),
+            )
         )
         return found.unique().first()
 
     async def set_quantity(
-        self, cart: Cart, product_id: int, quantity: int, *, quoted_price: int | None = None
+        self,
+        cart: Cart,
+        product_id: int,
+        quantity: int,
+        *,
+        quoted_price: int | None = None,
+        variant_id: int = 0,
     ) -> None:
         """Set a line's quantity (and, if given, the price quoted for it); zero removes it."""
-        line = next((ln for ln in cart.lines if ln.product_id == product_id), None)
+        key = (product_id, variant_id)
+        line = next((ln for ln in cart.lines if (ln.product_id, ln.variant_id) == key), None)
         if quantity <= 0:
             if line is not None:
                 cart.lines.remove(line)
@@ -171,6 +196,7 @@ class CartRepository:
                 CartLine(
                     cart_id=cart.id,
                     product_id=product_id,
+                    variant_id=variant_id,
                     quantity=quantity,
                     quoted_price=quoted_price,
                 )
@@ -219,7 +245,11 @@ def _table(model: Any) -> Table:
 @functools.cache
 def _line_moves(dialect: str) -> _LineMoves:
     bind = bindparam
-    line = (CartLine.cart_id == _cart_of(bind("of"))) & (CartLine.product_id == bind("item"))
+    line = (
+        (CartLine.cart_id == _cart_of(bind("of")))
+        & (CartLine.product_id == bind("item"))
+        & (CartLine.variant_id == bind("kind"))
+    )
     was = CartLine.quantity == bind("was")
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # Core: one row
     columns = CartLine.__table__.c
@@ -229,10 +259,11 @@ def _line_moves(dialect: str) -> _LineMoves:
         .on_conflict_do_nothing(),
         new_line=insert(_table(CartLine))
         .from_select(
-            ["cart_id", "product_id", "quantity", "quoted_price", "added_at"],
+            ["cart_id", "product_id", "variant_id", "quantity", "quoted_price", "added_at"],
             select(
                 Cart.id,
                 bind("item", type_=columns.product_id.type),
+                bind("kind", type_=columns.variant_id.type),
                 bind("now", type_=columns.quantity.type),
                 bind("quote", type_=columns.quoted_price.type),
                 bind("added", type_=columns.added_at.type),

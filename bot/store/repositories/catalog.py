@@ -9,7 +9,7 @@ from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.store.models import Category, Product, utcnow
+from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.repositories.search import ProductSearch
 
 
@@ -130,7 +130,11 @@ class ProductRepository:
         return {p.id: p for p in rows}
 
     async def list_all(self) -> Sequence[Product]:
-        stmt = select(Product).options(selectinload(Product.category)).order_by(Product.sku)
+        stmt = (
+            select(Product)
+            .options(selectinload(Product.category), selectinload(Product.variants))
+            .order_by(Product.sku)
+        )
         return (await self.session.scalars(stmt)).all()
 
     async def count_in_category(self, category_id: int) -> int:
@@ -175,7 +179,16 @@ class ProductRepository:
         """The first active products (in catalog order) that can be bought now."""
         stmt = (
             select(Product)
-            .where(Product.is_active.is_(True), Product.stock > Product.reserved)
+            .where(
+                Product.is_active.is_(True),
+                (Product.stock > Product.reserved)
+                | select(ProductVariant.id)
+                .where(
+                    ProductVariant.product_id == Product.id,
+                    ProductVariant.stock > ProductVariant.reserved,
+                )
+                .exists(),
+            )
             .order_by(Product.id)
             .limit(limit)
         )
@@ -184,85 +197,201 @@ class ProductRepository:
     async def low_stock(self, threshold: int) -> Sequence[Product]:
         stmt = (
             select(Product)
-            .where(Product.is_active.is_(True), Product.stock - Product.reserved <= threshold)
+            .where(
+                Product.is_active.is_(True),
+                Product.options.is_(None),  # sold as variants: see low_stock_variants
+                Product.stock - Product.reserved <= threshold,
+            )
             .order_by(Product.stock - Product.reserved, Product.sku)
         )
         return (await self.session.scalars(stmt)).all()
 
     # -- Stock: every change is one conditional UPDATE; the row count says if it happened. --
+    # `variant_id` names the variant whose stock moves (0: the product's own stock).
 
-    async def reserve(self, product_id: int, quantity: int) -> bool:
+    async def reserve(self, product_id: int, quantity: int, variant_id: int = 0) -> bool:
         """Hold `quantity` units if that many are available; False if not (nothing changes)."""
-        result = await self.session.execute(
-            update(Product)
-            .where(
-                Product.id == product_id,
-                Product.is_active.is_(True),
-                Product.stock - Product.reserved >= quantity,
+        if variant_id:
+            on_sale = (
+                select(Product.id)
+                .where(Product.id == product_id, Product.is_active.is_(True))
+                .exists()
             )
-            .values(reserved=Product.reserved + quantity)
-            .execution_options(synchronize_session=False)
+            return await self._move_variant(
+                variant_id,
+                ProductVariant.stock - ProductVariant.reserved >= quantity,
+                on_sale,
+                ProductVariant.product_id == product_id,
+                reserved=ProductVariant.reserved + quantity,
+            )
+        return await self._move(
+            product_id,
+            Product.is_active.is_(True),
+            Product.stock - Product.reserved >= quantity,
+            reserved=Product.reserved + quantity,
         )
-        return _rowcount(result) == 1
 
-    async def release(self, product_id: int, quantity: int) -> bool:
+    async def release(self, product_id: int, quantity: int, variant_id: int = 0) -> bool:
         """Give back units held by an invoice that will not be paid."""
-        result = await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id, Product.reserved >= quantity)
-            .values(reserved=Product.reserved - quantity)
-            .execution_options(synchronize_session=False)
+        if variant_id:
+            return await self._move_variant(
+                variant_id,
+                ProductVariant.reserved >= quantity,
+                reserved=ProductVariant.reserved - quantity,
+            )
+        return await self._move(
+            product_id, Product.reserved >= quantity, reserved=Product.reserved - quantity
         )
-        return _rowcount(result) == 1
 
-    async def sell_reserved(self, product_id: int, quantity: int) -> bool:
+    async def sell_reserved(self, product_id: int, quantity: int, variant_id: int = 0) -> bool:
         """Turn held units into a sale: they leave stock and the hold."""
-        result = await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id, Product.reserved >= quantity)
-            .values(stock=Product.stock - quantity, reserved=Product.reserved - quantity)
-            .execution_options(synchronize_session=False)
+        if variant_id:
+            return await self._move_variant(
+                variant_id,
+                ProductVariant.reserved >= quantity,
+                stock=ProductVariant.stock - quantity,
+                reserved=ProductVariant.reserved - quantity,
+            )
+        return await self._move(
+            product_id,
+            Product.reserved >= quantity,
+            stock=Product.stock - quantity,
+            reserved=Product.reserved - quantity,
         )
-        return _rowcount(result) == 1
 
-    async def sell_unreserved(self, product_id: int, quantity: int) -> bool:
+    async def sell_unreserved(self, product_id: int, quantity: int, variant_id: int = 0) -> bool:
         """Sell units that were not held (a late payment after the hold expired), if available."""
-        result = await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id, Product.stock - Product.reserved >= quantity)
-            .values(stock=Product.stock - quantity)
-            .execution_options(synchronize_session=False)
+        if variant_id:
+            return await self._move_variant(
+                variant_id,
+                ProductVariant.stock - ProductVariant.reserved >= quantity,
+                stock=ProductVariant.stock - quantity,
+            )
+        return await self._move(
+            product_id,
+            Product.stock - Product.reserved >= quantity,
+            stock=Product.stock - quantity,
         )
-        return _rowcount(result) == 1
 
-    async def restock(self, product_id: int, quantity: int) -> None:
+    async def restock(self, product_id: int, quantity: int, variant_id: int = 0) -> None:
         """Put units back on hand (a cancelled paid order)."""
-        await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(stock=Product.stock + quantity)
-            .execution_options(synchronize_session=False)
-        )
+        if variant_id:
+            await self._move_variant(variant_id, stock=ProductVariant.stock + quantity)
+        else:
+            await self._move(product_id, stock=Product.stock + quantity)
 
-    async def set_stock(self, product_id: int, stock: int) -> bool:
+    async def set_stock(self, product_id: int, stock: int, variant_id: int = 0) -> bool:
         """Set on-hand stock, refused (False) if it would fall below what invoices hold."""
+        if variant_id:
+            return await self._move_variant(
+                variant_id, ProductVariant.reserved <= stock, stock=stock
+            )
+        return await self._move(product_id, Product.reserved <= stock, stock=stock)
+
+    async def adjust_stock(self, product_id: int, delta: int, variant_id: int = 0) -> bool:
+        """Add or remove units, refused (False) if stock would fall below what is held."""
+        if variant_id:
+            return await self._move_variant(
+                variant_id,
+                ProductVariant.stock + delta >= ProductVariant.reserved,
+                stock=ProductVariant.stock + delta,
+            )
+        return await self._move(
+            product_id, Product.stock + delta >= Product.reserved, stock=Product.stock + delta
+        )
+
+    async def _move(self, product_id: int, *conditions: Any, **values: Any) -> bool:
         result = await self.session.execute(
             update(Product)
-            .where(Product.id == product_id, Product.reserved <= stock)
-            .values(stock=stock)
+            .where(Product.id == product_id, *conditions)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return _rowcount(result) == 1
 
-    async def adjust_stock(self, product_id: int, delta: int) -> bool:
-        """Add or remove units, refused (False) if stock would fall below what is held."""
+    async def _move_variant(self, variant_id: int, *conditions: Any, **values: Any) -> bool:
         result = await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id, Product.stock + delta >= Product.reserved)
-            .values(stock=Product.stock + delta)
+            update(ProductVariant)
+            .where(ProductVariant.id == variant_id, *conditions)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return _rowcount(result) == 1
+
+    # -- Variants --
+
+    async def variants_of(self, product_id: int) -> list[ProductVariant]:
+        """The product's variants in catalog order, read afresh (stock moves by UPDATE)."""
+        found = await self.session.scalars(_VARIANTS_OF, {"product_id": product_id})
+        return list(found)
+
+    async def variants_of_many(self, product_ids: Sequence[int]) -> dict[int, list[ProductVariant]]:
+        """The variants of these products, by product, in catalog order."""
+        by_product: dict[int, list[ProductVariant]] = {i: [] for i in product_ids}
+        if product_ids:
+            found = await self.session.scalars(
+                select(ProductVariant)
+                .where(ProductVariant.product_id.in_(product_ids))
+                .order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
+            )
+            for variant in found:
+                by_product[variant.product_id].append(variant)
+        return by_product
+
+    async def get_variant(self, variant_id: int) -> ProductVariant | None:
+        return await self.session.scalar(
+            select(ProductVariant)
+            .where(ProductVariant.id == variant_id)
+            .execution_options(populate_existing=True)
+        )
+
+    async def variant_skus(self, skus: Sequence[str]) -> set[str]:
+        """Which of these SKUs are variants' (SKUs are unique across products and variants)."""
+        if not skus:
+            return set()
+        found = await self.session.scalars(
+            select(ProductVariant.sku).where(ProductVariant.sku.in_(skus))
+        )
+        return set(found)
+
+    async def get_variant_by_sku(self, sku: str) -> ProductVariant | None:
+        return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
+
+    async def variant_stock(self, product_ids: Sequence[int]) -> dict[int, int]:
+        """Units available across each product's variants (for products sold as variants)."""
+        if not product_ids:
+            return {}
+        rows = await self.session.execute(
+            select(
+                ProductVariant.product_id,
+                func.sum(ProductVariant.stock - ProductVariant.reserved),
+            )
+            .where(ProductVariant.product_id.in_(product_ids))
+            .group_by(ProductVariant.product_id)
+        )
+        return {int(product_id): int(units or 0) for product_id, units in rows.all()}
+
+    async def low_stock_variants(self, threshold: int) -> Sequence[ProductVariant]:
+        """Variants of products on sale with at most `threshold` units available."""
+        stmt = (
+            select(ProductVariant)
+            .join(Product, Product.id == ProductVariant.product_id)
+            .options(selectinload(ProductVariant.product))
+            .where(
+                Product.is_active.is_(True),
+                ProductVariant.stock - ProductVariant.reserved <= threshold,
+            )
+            .order_by(ProductVariant.stock - ProductVariant.reserved, ProductVariant.sku)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+
+_VARIANTS_OF = (
+    select(ProductVariant)
+    .where(ProductVariant.product_id == bindparam("product_id"))
+    .order_by(ProductVariant.position, ProductVariant.id)
+    .execution_options(populate_existing=True)
+)
 
 
 def _rowcount(result: object) -> int:

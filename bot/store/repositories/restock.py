@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer, insert_or_ignore, rowcount
-from bot.store.models import Customer, Product, RestockSubscription, utcnow
+from bot.store.models import (
+    Customer,
+    Product,
+    ProductVariant,
+    RestockSubscription,
+    utcnow,
+    variant_label,
+    variant_title,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +29,10 @@ class Waiting:
     subscription_id: int
     telegram_id: int
     product_id: int
-    title: str
+    title: str  # "Organic Tee - M / Oat" for a variant
     price: int
     currency: str
+    variant_id: int = 0
     language: str | None = None  # the shopper's choice (/language)
     language_code: str | None = None  # their Telegram language
     translations: dict[str, Any] | None = None  # the product's title in other languages
@@ -34,30 +43,28 @@ class RestockRepository:
         self.session = session
         self._write = write
 
-    async def watch(self, customer_id: int, product_id: int) -> None:
-        """Wait for the product; waiting already is fine (one row per shopper and product)."""
+    async def watch(self, customer_id: int, product_id: int, variant_id: int = 0) -> None:
+        """Wait for the product (that variant of it); waiting already is fine (one row per
+        shopper, product and variant)."""
         await self._write(
             insert_or_ignore(self.session, RestockSubscription).values(
-                customer_id=customer_id, product_id=product_id, created_at=utcnow()
+                customer_id=customer_id,
+                product_id=product_id,
+                variant_id=variant_id,
+                created_at=utcnow(),
             ),
             rows=None,
         )
 
-    async def unwatch(self, customer_id: int, product_id: int) -> None:
+    async def unwatch(self, customer_id: int, product_id: int, variant_id: int = 0) -> None:
         await self._write(
-            delete(RestockSubscription).where(
-                RestockSubscription.customer_id == customer_id,
-                RestockSubscription.product_id == product_id,
-            ),
+            delete(RestockSubscription).where(_one(customer_id, product_id, variant_id)),
             rows=None,
         )
 
-    async def is_watching(self, customer_id: int, product_id: int) -> bool:
+    async def is_watching(self, customer_id: int, product_id: int, variant_id: int = 0) -> bool:
         found = await self.session.scalar(
-            select(RestockSubscription.id).where(
-                RestockSubscription.customer_id == customer_id,
-                RestockSubscription.product_id == product_id,
-            )
+            select(RestockSubscription.id).where(_one(customer_id, product_id, variant_id))
         )
         return found is not None
 
@@ -73,7 +80,8 @@ class RestockRepository:
         due = (
             select(RestockSubscription.id)
             .join(Product, Product.id == RestockSubscription.product_id)
-            .where(free, Product.is_active.is_(True), Product.stock - Product.reserved > 0)
+            .outerjoin(ProductVariant, _ITS_VARIANT)
+            .where(free, Product.is_active.is_(True), _AVAILABLE > 0)
             .order_by(RestockSubscription.id)
             .limit(limit)
         )
@@ -89,18 +97,35 @@ class RestockRepository:
                 Customer.telegram_id,
                 Product.id,
                 Product.title,
-                Product.price,
+                func.coalesce(ProductVariant.price, Product.price),
                 Product.currency,
+                RestockSubscription.variant_id,
+                ProductVariant.values,
                 Customer.language,
                 Customer.language_code,
                 Product.translations,
             )
             .join(Customer, Customer.id == RestockSubscription.customer_id)
             .join(Product, Product.id == RestockSubscription.product_id)
+            .outerjoin(ProductVariant, _ITS_VARIANT)
             .where(RestockSubscription.claim == claim)
             .order_by(RestockSubscription.id)
         )
-        return [Waiting(*row) for row in rows.all()]
+        return [
+            Waiting(
+                subscription_id=row[0],
+                telegram_id=row[1],
+                product_id=row[2],
+                title=variant_title(row[3], variant_label(row[7])),
+                price=row[4],
+                currency=row[5],
+                variant_id=row[6],
+                language=row[8],
+                language_code=row[9],
+                translations=row[10],
+            )
+            for row in rows.all()
+        ]
 
     async def drop(self, subscription_id: int, claim: str) -> bool:
         """The shopper was told (or cannot be): the subscription goes, if still ours."""
@@ -110,3 +135,23 @@ class RestockRepository:
             )
         )
         return rowcount(result) == 1
+
+
+def _one(customer_id: int, product_id: int, variant_id: int) -> ColumnElement[bool]:
+    return and_(
+        RestockSubscription.customer_id == customer_id,
+        RestockSubscription.product_id == product_id,
+        RestockSubscription.variant_id == variant_id,
+    )
+
+
+# A subscription waits for its variant when it names one, else for the product itself.
+_ITS_VARIANT = and_(
+    RestockSubscription.variant_id != 0,
+    ProductVariant.id == RestockSubscription.variant_id,
+    ProductVariant.product_id == RestockSubscription.product_id,
+)
+_AVAILABLE = case(
+    (RestockSubscription.variant_id == 0, Product.stock - Product.reserved),
+    else_=func.coalesce(ProductVariant.stock - ProductVariant.reserved, 0),
+)

@@ -281,9 +281,10 @@
   async function product(id, ticket) {
     const p = await api('GET', `products/${id}`);
     const variants = p.variants || [];
-    let variant = variants.find((v) => v.available > 0) || variants[0] || null;
+    let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
     let inCart = p.in_cart;
+    const picture = photo((variant || p).photo, p.title);
 
     const price = h('div', { class: 'price' });
     const stock = h('div', { class: 'stock' });
@@ -305,14 +306,19 @@
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
       add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
       add.disabled = most() <= 0;
+      inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
+      if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
           type: 'button', role: 'radio', 'aria-checked': String(v === variant),
           'data-variant-id': v.id,
           class: `chip${v === variant ? ' on' : ''}${v.available > 0 ? '' : ' off'}`,
-          onclick: () => { haptic.select(); variant = v; refresh(); },
-        }, v.title)));
+          onclick: () => {
+            haptic.select(); variant = v; refresh();
+            toast(v.sold_out_text);
+          },
+        }, v.available > 0 ? v.title : `${v.title} ✕`)));
       }
     }
 
@@ -325,8 +331,10 @@
       try {
         const answer = await api('POST', 'cart/lines', body);
         setCart(answer.cart);
-        const line = answer.cart.lines.find((l) => l.product_id === p.id);
+        const line = answer.cart.lines.find((l) => l.product_id === p.id
+          && (l.variant_id || null) === (variant ? variant.id : null));
         inCart = line ? line.quantity : inCart;
+        if (variant) variant.in_cart = inCart;
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
         if (answer.done) bump();
@@ -343,7 +351,7 @@
       h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+'));
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
-      photo(p.photo, p.title), h('h2', { text: p.title }), price, stock, options,
+      picture, h('h2', { text: p.title }), price, stock, options,
       h('div', { class: 'buy' }, stepper, add), inCartLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));
   }
@@ -374,7 +382,7 @@
         h('button', { type: 'button', class: 'link', onclick: goHome }, t('Browse the shop'))));
       return;
     }
-    const lines = basket.lines.map((line) => h('div', { class: 'line', 'data-product-id': line.product_id },
+    const lines = basket.lines.map((line) => h('div', { class: 'line', 'data-product-id': line.product_id, 'data-variant-id': line.variant_id || '' },
       photo(line.photo, line.title),
       h('div', { class: 'what' },
         h('b', { text: line.title }),
@@ -404,7 +412,8 @@
     if (top()[0] === 'cart') drawCart(state.drawn);
   }
 
-  const setQuantity = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`, { quantity });
+  const setQuantity = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`,
+    line.variant_id ? { quantity, variant_id: line.variant_id } : { quantity });
   const clearCart = () => changeCart('DELETE', 'cart');
 
   // ------------------------------------------------------------------ checkout and paying

@@ -6,10 +6,11 @@
   the catalog file ({"ru": {"title": ..., "description": ...}}, {"ru": "Кухня"});
 - products.translated_text: those translations' words, so the search index (migration 0008)
   finds a product by its name in any language. Its triggers (SQLite) and generated column
-  (PostgreSQL) now take this column in too, and the index is rebuilt.
+  (PostgreSQL), as 0010_variants left them (title, description, option words), now take this
+  column in too, and the index is rebuilt.
 
 Revision ID: 0012_languages
-Revises: 0011_promo_tips_notes
+Revises: 0010_variants
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -19,12 +20,13 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_languages"
-down_revision: str | None = "0011_promo_tips_notes"
+down_revision: str | None = "0010_variants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BEFORE = "{row}.title || ' ' || {row}.description"
-_AFTER = "{row}.title || ' ' || {row}.description || ' ' || {row}.translated_text"
+# What 0010_variants left: the title, the description and the variants' option values.
+_BEFORE = "{row}.title || ' ' || {row}.description || ' ' || {row}.option_words"
+_AFTER = _BEFORE + " || ' ' || {row}.translated_text"
 
 
 def _sqlite_triggers(text: str, watched: str) -> tuple[str, ...]:
@@ -97,7 +99,7 @@ def upgrade() -> None:
         "products",
         sa.Column("translated_text", sa.Text(), server_default="", nullable=False),
     )
-    watched = "title, description, translated_text"
+    watched = "title, description, option_words, translated_text"
     if op.get_bind().dialect.name == "postgresql":
         statements: Sequence[str] = _postgres(_AFTER, watched)
     else:
@@ -111,7 +113,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    watched = "title, description"
+    watched = "title, description, option_words"
     if op.get_bind().dialect.name == "postgresql":
         statements: Sequence[str] = _postgres(_BEFORE, watched)
     else:

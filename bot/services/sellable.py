@@ -1,0 +1,123 @@
+"""What is sold on a line: a product, or one of its variants. The one place that answers a
+line's SKU, label, price, stock and photo, so carts, orders, invoices and receipts agree.
+
+A product without options is sold as itself (variant id 0); a product with options is sold
+only as its variants, each with its own SKU and stock, and its own price and photo when it
+has them (else the product's). A variant is named "Organic Tee - M / Oat".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.store.models import Product, ProductVariant, variant_title
+
+if TYPE_CHECKING:
+    from bot.store.repositories.catalog import ProductRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    product_id: int
+    variant_id: int  # 0: the product itself
+    sku: str
+    title: str  # the product's title, with the variant's values when it is one
+    price: int
+    currency: str
+    available: int
+    is_active: bool
+    is_digital: bool
+    photo: str
+    product_sku: str  # the product's own SKU (the same as `sku` without a variant)
+    translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
+
+
+def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
+    """The unit sold: `variant` of `product`, or the product itself when None."""
+    if variant is None:
+        return Unit(
+            product.id,
+            0,
+            product.sku,
+            product.title,
+            product.price,
+            product.currency,
+            product.available,
+            product.is_active,
+            product.is_digital,
+            product.photo,
+            product.sku,
+            product.translations,
+        )
+    return Unit(
+        product.id,
+        variant.id,
+        variant.sku,
+        variant_title(product.title, variant.label),
+        product.price if variant.price is None else variant.price,
+        product.currency,
+        variant.available,
+        product.is_active,
+        product.is_digital,
+        variant.photo or product.photo,
+        product.sku,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StockLine:
+    """A unit's stock as admins see it (low-stock alerts, the report): a product without
+    variants, or one variant ("Organic Tee - M / Oat")."""
+
+    sku: str
+    title: str
+    stock: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.stock - self.reserved
+
+
+def stock_line(product: Product, variant: ProductVariant | None = None) -> StockLine:
+    if variant is None:
+        return StockLine(product.sku, product.title, product.stock, product.reserved)
+    title = variant_title(product.title, variant.label)
+    return StockLine(variant.sku, title, variant.stock, variant.reserved)
+
+
+async def low_stock_lines(
+    products: ProductRepository,
+    threshold: int,
+    product_ids: Iterable[int] | None = None,
+    variant_ids: Iterable[int] = (),
+) -> list[StockLine]:
+    """Units on sale with at most `threshold` available, by SKU: of the products named (a
+    product sold as variants stands for all its variants) and of the variants named; of the
+    whole shop when `product_ids` is None."""
+    if product_ids is None:
+        lines = [stock_line(p) for p in await products.low_stock(threshold)]
+        lines += [stock_line(v.product, v) for v in await products.low_stock_variants(threshold)]
+        return sorted(lines, key=lambda line: (line.available, line.sku))
+    named, wanted = set(product_ids), set(variant_ids)
+    owners = set(named)
+    for variant_id in wanted:
+        variant = await products.get_variant(variant_id)
+        if variant is not None:
+            owners.add(variant.product_id)
+    found = await products.get_many(sorted(owners))
+    on_sale = [p for p in found.values() if p.is_active]
+    variants = await products.variants_of_many([p.id for p in on_sale if p.has_variants])
+    lines = []
+    for product in on_sale:
+        if not product.has_variants:
+            lines.append(stock_line(product))
+        else:
+            lines += [
+                stock_line(product, v)
+                for v in variants.get(product.id, [])
+                if product.id in named or v.id in wanted
+            ]
+    return sorted((line for line in lines if line.available <= threshold), key=lambda x: x.sku)

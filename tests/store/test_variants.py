@@ -1,0 +1,380 @@
+"""Products with variants: catalog files (JSON and CSV) and per-variant stock on a real
+database. A variant has its own SKU, stock and holds; its product is sold only through it."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import Settings
+from bot.services import cart as carts
+from bot.services import catalog, checkout
+from bot.services.errors import OutOfStock, VariantUnavailable
+from bot.store.catalog_file import (
+    CatalogError,
+    parse_csv,
+    parse_json,
+    rows_to_csv,
+    rows_to_json,
+    upsert_rows,
+)
+from bot.store.uow import Store
+from tests.store.test_bulk_catalog import _alembic
+
+TEE: dict[str, Any] = {
+    "sku": "TEE",
+    "title": "Organic Tee",
+    "description": "Soft cotton",
+    "category": "Clothing",
+    "price": "25.00",
+    "currency": "USD",
+    "photo": "photos/tee.png",
+    "options": {"Size": ["S", "M", "L"], "Colour": ["Oat", "Charcoal"]},
+    "variants": [
+        {"sku": "TEE-S-OAT", "values": {"Size": "S", "Colour": "Oat"}, "stock": 0},
+        {"sku": "TEE-M-OAT", "values": {"Size": "M", "Colour": "Oat"}, "stock": 5},
+        {
+            "sku": "TEE-L-CHA",
+            "values": {"Size": "L", "Colour": "Charcoal"},
+            "stock": 2,
+            "price": "27.00",
+            "photo": "photos/tee-charcoal.png",
+        },
+    ],
+}
+MUG: dict[str, Any] = {
+    "sku": "MUG",
+    "title": "Mug",
+    "description": "A mug",
+    "category": "Kitchen",
+    "price": "12.50",
+    "currency": "USD",
+    "stock": 3,
+    "photo": "",
+}
+
+
+def _tee(**changes: Any) -> dict[str, Any]:
+    tee = copy.deepcopy(TEE)
+    tee.update(changes)
+    return tee
+
+
+async def _import(store: Store, items: list[dict[str, Any]]) -> Any:
+    async with store.uow() as uow:
+        return await upsert_rows(uow, parse_json(json.dumps(items)))
+
+
+def test_a_product_declares_options_and_lists_its_variants() -> None:
+    tee, mug = parse_json(json.dumps([TEE, MUG]))
+    assert tee.options == (("Size", ("S", "M", "L")), ("Colour", ("Oat", "Charcoal")))
+    assert [(v.sku, v.values, v.stock, v.price) for v in tee.variants] == [
+        ("TEE-S-OAT", (("Size", "S"), ("Colour", "Oat")), 0, None),
+        ("TEE-M-OAT", (("Size", "M"), ("Colour", "Oat")), 5, None),
+        ("TEE-L-CHA", (("Size", "L"), ("Colour", "Charcoal")), 2, 2700),
+    ]
+    assert tee.variants[2].photo == "photos/tee-charcoal.png"
+    assert mug.options == () and mug.variants == ()
+
+
+def test_every_problem_with_variants_is_named_at_once() -> None:
+    variants = copy.deepcopy(TEE["variants"])
+    variants[0]["values"] = {"Size": "XXL", "Colour": "Oat"}  # unknown value
+    variants[1]["values"] = {"Size": "L", "Colour": "Charcoal"}  # repeats TEE-L-CHA
+    variants.append({"sku": "TEE-X", "values": {"Size": "M", "Fit": "Slim"}, "stock": 1})
+    variants.append({"sku": "MUG", "values": {"Size": "S", "Colour": "Charcoal"}, "stock": 1})
+    variants.append({"sku": "TEE-Y", "values": {"Size": "S", "Colour": "Oat"}, "stock": -2})
+    with pytest.raises(CatalogError) as caught:
+        parse_json(json.dumps([MUG, _tee(variants=variants)]))
+    text = str(caught.value)
+    assert "TEE-S-OAT: Size 'XXL' is not one of S, M, L" in text
+    assert "Size: L; Colour: Charcoal repeats variant" in text
+    assert "TEE-X: no option Fit" in text and "TEE-X: no value for Colour" in text
+    assert "duplicate SKU MUG, first seen on line 1" in text
+    assert "TEE-Y: stock must be a whole number" in text
+    assert all(e.line == 2 and e.sku == "TEE" for e in caught.value.errors)
+
+
+def test_a_variant_sku_used_twice_across_products_is_refused() -> None:
+    other = _tee(sku="TEE2", variants=[dict(TEE["variants"][1])])
+    with pytest.raises(CatalogError, match="duplicate SKU TEE-M-OAT, first seen on line 1"):
+        parse_json(json.dumps([TEE, other]))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"options": {"Size": "S, M"}}, "give a list of 1 to 20 values"),
+        ({"options": {"Size": ["S", "S"]}}, "a value is listed twice"),
+        ({"options": {"Si;ze": ["S"]}}, "none of ; : |"),
+        ({"variants": []}, "needs a list of variants"),
+        ({"stock": 4}, "keeps its stock on each variant"),
+    ],
+)
+def test_bad_options_are_named(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(CatalogError, match=message):
+        parse_json(json.dumps([_tee(**change)]))
+
+
+CSV = (
+    "sku,title,description,category,price,currency,stock,photo,active,digital,download,"
+    "options,variant_of,values\n"
+    "MUG,Mug,A mug,Kitchen,12.50,USD,3,,,,,,,\n"
+    "TEE,Organic Tee,Soft cotton,Clothing,25.00,USD,,photos/tee.png,,,,"
+    "Size: S|M|L; Colour: Oat|Charcoal,,\n"
+    "TEE-M-OAT,,,,,,5,,,,,,TEE,Size: M; Colour: Oat\n"
+    "TEE-L-CHA,,,,27.00,,2,photos/tee-charcoal.png,,,,,TEE,Size: L; Colour: Charcoal\n"
+)
+
+
+def test_csv_has_one_row_per_variant_after_its_product() -> None:
+    mug, tee = parse_csv(CSV)
+    assert mug.variants == ()
+    assert tee.options == (("Size", ("S", "M", "L")), ("Colour", ("Oat", "Charcoal")))
+    assert [(v.sku, v.stock, v.price, v.photo) for v in tee.variants] == [
+        ("TEE-M-OAT", 5, None, None),
+        ("TEE-L-CHA", 2, 2700, "photos/tee-charcoal.png"),
+    ]
+
+
+def test_csv_variant_rows_are_checked_like_json() -> None:
+    bad = CSV.replace("TEE,Size: M; Colour: Oat", "TEE,Size: XL; Colour: Oat")
+    bad += "LOST-1,,,,,,1,,,,,,NOPE,Size: M\n"
+    with pytest.raises(CatalogError) as caught:
+        parse_csv(bad)
+    text = str(caught.value)
+    assert "TEE-M-OAT: Size 'XL' is not one of S, M, L" in text
+    assert "line 6 (LOST-1), variant_of: no product NOPE with options" in text
+
+
+async def test_import_stores_variants_and_export_round_trips(store: Store) -> None:
+    report = await _import(store, [MUG, TEE])
+    assert sorted(report.created) == ["MUG", "TEE"]
+    async with store.uow() as uow:
+        tee = await uow.products.get_by_sku("TEE")
+        assert tee is not None and tee.has_variants and tee.stock == 0
+        variants = await uow.products.variants_of(tee.id)
+        assert [(v.sku, v.label, v.stock, v.price) for v in variants] == [
+            ("TEE-S-OAT", "S / Oat", 0, None),
+            ("TEE-M-OAT", "M / Oat", 5, None),
+            ("TEE-L-CHA", "L / Charcoal", 2, 2700),
+        ]
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    assert parse_csv(as_csv) == parse_json(json.dumps([MUG, TEE]))
+    assert parse_json(as_json) == parse_json(json.dumps([MUG, TEE]))
+    for exported in (parse_csv(as_csv), parse_json(as_json)):
+        async with store.uow() as uow:
+            again = await upsert_rows(uow, exported)
+        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
+    async with store.uow() as uow:
+        assert rows_to_csv(await uow.products.list_all()) == as_csv
+
+
+async def test_reimport_updates_adds_and_removes_variants(store: Store) -> None:
+    await _import(store, [TEE])
+    variants = copy.deepcopy(TEE["variants"][1:])
+    variants[0]["stock"] = 9
+    variants.append({"sku": "TEE-S-CHA", "values": {"Size": "S", "Colour": "Charcoal"}, "stock": 1})
+    report = await _import(store, [_tee(variants=variants)])
+    assert report.updated == ["TEE"]
+    async with store.uow() as uow:
+        tee = await uow.products.get_by_sku("TEE")
+        assert tee is not None
+        found = await uow.products.variants_of(tee.id)
+        assert [(v.sku, v.stock) for v in found] == [
+            ("TEE-M-OAT", 9),
+            ("TEE-L-CHA", 2),
+            ("TEE-S-CHA", 1),
+        ]
+
+
+async def test_skus_stay_unique_across_products_and_variants_in_the_shop(store: Store) -> None:
+    await _import(store, [MUG, TEE])
+    clash = dict(MUG, sku="TEE-M-OAT")
+    with pytest.raises(CatalogError, match="TEE-M-OAT, sku: SKU already used by a variant"):
+        await _import(store, [clash])
+    steal = _tee(sku="TEE2", variants=[dict(TEE["variants"][1])])
+    with pytest.raises(CatalogError, match="used by a variant of another product"):
+        await _import(store, [steal])
+    mug_variant = _tee(sku="TEE3", variants=[dict(TEE["variants"][1], sku="MUG")])
+    with pytest.raises(CatalogError, match="MUG, variants: SKU already used by a product"):
+        await _import(store, [mug_variant])
+
+
+async def _shop_with_tee(store: Store, customers: int = 1) -> tuple[int, dict[str, int], list[int]]:
+    await _import(store, [TEE])
+    async with store.uow() as uow:
+        tee = await uow.products.get_by_sku("TEE")
+        assert tee is not None
+        variants = {v.sku: v.id for v in await uow.products.variants_of(tee.id)}
+        ids = []
+        for n in range(customers):
+            customer = await uow.customers.get_or_create(5000 + n, first_name=f"Shopper {n}")
+            ids.append(customer.id)
+    return tee.id, variants, ids
+
+
+async def test_a_variant_is_added_and_checked_against_its_own_stock(store: Store) -> None:
+    tee, variants, (customer,) = await _shop_with_tee(store)
+    async with store.uow() as uow:
+        change = await carts.add_to_cart(uow, customer, tee, 2, variant_id=variants["TEE-M-OAT"])
+        assert (change.title, change.unit_price) == ("Organic Tee - M / Oat", 2500)
+        big = await carts.add_to_cart(uow, customer, tee, 1, variant_id=variants["TEE-L-CHA"])
+        assert (big.title, big.unit_price) == ("Organic Tee - L / Charcoal", 2700)
+    async with store.uow() as uow:
+        with pytest.raises(OutOfStock) as caught:
+            await carts.add_to_cart(uow, customer, tee, 1, variant_id=variants["TEE-S-OAT"])
+        assert caught.value.shortages[0].title == "Organic Tee - S / Oat"
+        with pytest.raises(VariantUnavailable):
+            await carts.add_to_cart(uow, customer, tee, 1)  # no variant chosen
+        with pytest.raises(VariantUnavailable):
+            await carts.add_to_cart(uow, customer, tee, 1, variant_id=99999)  # forged
+    async with store.uow() as uow:
+        cart = await carts.view_cart(uow, customer, "USD")
+    assert [(ln.title, ln.quantity, ln.sku) for ln in cart.lines] == [
+        ("Organic Tee - M / Oat", 2, "TEE-M-OAT"),
+        ("Organic Tee - L / Charcoal", 1, "TEE-L-CHA"),
+    ]
+    assert cart.total == 2 * 2500 + 2700
+
+
+async def test_shoppers_racing_for_a_variant_never_oversell_it(store: Store) -> None:
+    """Twelve shoppers each reserve one "M / Oat" (five in stock) at once: five succeed, on
+    SQLite (writers queue) and on PostgreSQL (they race in the conditional UPDATE)."""
+    tee, variants, _ = await _shop_with_tee(store)
+    medium, large = variants["TEE-M-OAT"], variants["TEE-L-CHA"]
+
+    async def one_shopper() -> bool:
+        async with store.uow() as uow:
+            return await uow.products.reserve(tee, 1, medium)
+
+    results = await asyncio.gather(*(one_shopper() for _ in range(12)))
+    assert results.count(True) == 5
+    async with store.uow() as uow:
+        found = {v.id: v for v in await uow.products.variants_of(tee)}
+        assert (found[medium].stock, found[medium].reserved) == (5, 5)
+        assert (found[large].stock, found[large].reserved) == (2, 0)  # untouched
+        assert not await uow.products.sell_unreserved(tee, 1, medium)
+        assert await uow.products.sell_reserved(tee, 5, medium)
+        assert not await uow.products.release(tee, 1, medium)
+
+
+@pytest.mark.postgres
+async def test_variant_reservations_race_on_postgres(pg_url: str) -> None:
+    """Everyone reads "5 available" first, then all reserve at the same moment."""
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    try:
+        tee, variants, _ = await _shop_with_tee(store)
+        medium = variants["TEE-M-OAT"]
+        everyone_has_read = asyncio.Barrier(12)
+
+        async def one_shopper() -> bool:
+            async with store.uow() as uow:
+                variant = await uow.products.get_variant(medium)
+                assert variant is not None and variant.available == 5
+                await everyone_has_read.wait()
+                return await uow.products.reserve(tee, 1, medium)
+
+        results = await asyncio.gather(*(one_shopper() for _ in range(12)))
+        assert results.count(True) == 5
+        async with store.uow() as uow:
+            variant = await uow.products.get_variant(medium)
+            assert variant is not None and (variant.stock, variant.reserved) == (5, 5)
+    finally:
+        await store.close()
+
+
+async def test_a_hidden_product_holds_none_of_its_variants(store: Store) -> None:
+    tee, variants, _ = await _shop_with_tee(store)
+    await _import(store, [_tee(active=False)])
+    async with store.uow() as uow:
+        assert not await uow.products.reserve(tee, 1, variants["TEE-M-OAT"])
+
+
+async def test_search_finds_a_product_by_its_variants_values_and_follows_reimports(
+    store: Store,
+) -> None:
+    await _import(store, [MUG, TEE])
+
+    async def titles(query: str) -> list[str]:
+        async with store.uow() as uow:
+            return [item.title for item in (await catalog.search(uow, query)).items]
+
+    assert await titles("tee charcoal") == ["Organic Tee"]
+    assert await titles("oat") == ["Organic Tee"]
+    only_oat = [v for v in TEE["variants"] if v["values"]["Colour"] == "Oat"]
+    await _import(store, [_tee(variants=only_oat)])
+    assert await titles("charcoal") == []  # no Charcoal variant left: the index follows
+    assert await titles("tee oat") == ["Organic Tee"]
+    async with store.uow() as uow:
+        page = await catalog.search(uow, "tee")
+    assert [(i.title, i.available) for i in page.items] == [("Organic Tee", 5)]  # summed
+
+
+async def test_migration_0010_goes_down_and_up_again(store: Store) -> None:
+    """One step down (variants and variant ids go) and back: plain products keep selling and
+    searching, and a catalog with variants imports again."""
+    await _import(store, [MUG, TEE])
+    await _alembic(store, "downgrade", "-1")
+    async with store.engine.connect() as conn:
+        await conn.execute(text("SELECT sku, stock FROM products"))  # still there
+    await store.migrate()
+    async with store.uow() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and await uow.products.reserve(mug.id, 1)
+        assert [item.title for item in (await catalog.search(uow, "mug")).items] == ["Mug"]
+    await _import(store, [MUG, TEE])
+    async with store.uow() as uow:
+        assert [item.title for item in (await catalog.search(uow, "charcoal")).items] == [
+            "Organic Tee"
+        ]
+
+
+async def test_an_order_holds_each_variant_and_a_released_hold_gives_each_back(
+    store: Store,
+) -> None:
+    """Checkout holds the variants' own stock (the product's stays 0) and names them on the
+    order's lines; cancelling the invoice gives each variant its units back, and a variant
+    that sold out meanwhile is named when checking out again."""
+    tee, variants, (customer,) = await _shop_with_tee(store)
+    medium, large = variants["TEE-M-OAT"], variants["TEE-L-CHA"]
+    settings = Settings(bot_token="1:test", payment_provider_token="TEST")
+    async with store.uow() as uow:
+        await carts.add_to_cart(uow, customer, tee, 2, variant_id=medium)
+        await carts.add_to_cart(uow, customer, tee, 2, variant_id=large)
+        placed = await checkout.place_order(uow, customer, 5000, settings, datetime.now(UTC))
+    assert [(line.sku, line.title, line.quantity) for line in placed.order.lines] == [
+        ("TEE-M-OAT", "Organic Tee - M / Oat", 2),
+        ("TEE-L-CHA", "Organic Tee - L / Charcoal", 2),
+    ]
+    assert placed.order.items_total == 2 * 2500 + 2 * 2700
+    assert placed.photo_url == "photos/tee.png"
+
+    async def held() -> dict[str, tuple[int, int]]:
+        async with store.uow() as uow:
+            product = await uow.products.get(tee)
+            assert product is not None and (product.stock, product.reserved) == (0, 0)
+            return {v.sku: (v.stock, v.reserved) for v in await uow.products.variants_of(tee)}
+
+    assert (await held())["TEE-M-OAT"] == (5, 2) and (await held())["TEE-L-CHA"] == (2, 2)
+    async with store.uow() as uow:
+        released = await checkout.release_open_holds(uow, customer, 5000, "cancelled")
+    assert len(released) == 1
+    assert (await held())["TEE-M-OAT"] == (5, 0) and (await held())["TEE-L-CHA"] == (2, 0)
+
+    async with store.uow() as uow:
+        assert await uow.products.set_stock(tee, 1, large)  # one left of the two in the cart
+    async with store.uow() as uow:
+        with pytest.raises(OutOfStock) as caught:
+            await checkout.place_order(uow, customer, 5000, settings, datetime.now(UTC))
+    assert [(s.title, s.available) for s in caught.value.shortages] == [
+        ("Organic Tee - L / Charcoal", 1)
+    ]
