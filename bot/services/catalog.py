@@ -286,6 +286,7 @@ def _variant_card(
         is_digital=product.is_digital,
         variant_id=chosen.id,
         variant_label=chosen.label,
+        translations=product.translations,
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(

@@ -63,6 +63,12 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.is_digital,
         variant.photo or product.photo,
         product.sku,
+        {  # "Футболка - M / Oat": the product's title per language, with the variant's values
+            language: {"title": variant_title(fields["title"], variant.label)}
+            for language, fields in (product.translations or {}).items()
+            if fields.get("title")
+        }
+        or None,
     )
 
 
