@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -167,7 +168,11 @@ async def test_import_stores_variants_and_export_round_trips(store: Store) -> No
         ]
         products = await uow.products.list_all()
         as_csv, as_json = rows_to_csv(products), rows_to_json(products)
-    assert parse_csv(as_csv) == parse_json(json.dumps([MUG, TEE]))
+    from_csv = parse_csv(as_csv)
+    # A CSV always has the translation columns: "none given" ({}), where the JSON says nothing.
+    assert all(r.translations == {} and r.category_translations == {} for r in from_csv)
+    untranslated = [replace(r, translations=None, category_translations=None) for r in from_csv]
+    assert untranslated == parse_json(json.dumps([MUG, TEE]))
     assert parse_json(as_json) == parse_json(json.dumps([MUG, TEE]))
     for exported in (parse_csv(as_csv), parse_json(as_json)):
         async with store.uow() as uow:
