@@ -112,7 +112,7 @@ class Product(Base):
     options: Mapped[list[dict[str, Any]] | None] = mapped_column(
         JSON(none_as_null=True), default=None
     )
-    # The variants' option values as words, so search finds "tee charcoal" (migration 0010).
+    # The variants' option values as words, so search finds "tee charcoal" (migration 0011).
     option_words: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

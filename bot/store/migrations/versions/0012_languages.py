@@ -6,11 +6,11 @@
   the catalog file ({"ru": {"title": ..., "description": ...}}, {"ru": "Кухня"});
 - products.translated_text: those translations' words, so the search index (migration 0008)
   finds a product by its name in any language. Its triggers (SQLite) and generated column
-  (PostgreSQL), as 0010_variants left them (title, description, option words), now take this
+  (PostgreSQL), as 0011_variants left them (title, description, option words), now take this
   column in too, and the index is rebuilt.
 
 Revision ID: 0012_languages
-Revises: 0010_variants
+Revises: 0011_variants
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_languages"
-down_revision: str | None = "0010_variants"
+down_revision: str | None = "0011_variants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# What 0010_variants left: the title, the description and the variants' option values.
+# What 0011_variants left: the title, the description and the variants' option values.
 _BEFORE = "{row}.title || ' ' || {row}.description || ' ' || {row}.option_words"
 _AFTER = _BEFORE + " || ' ' || {row}.translated_text"
 

@@ -8,7 +8,7 @@
 - orders.promo_code / orders.tip_amount / orders.note, order_lines.discount: the discount's
   code and each line's exact share of it, the tip paid with the order, the shopper's note.
 
-Revision ID: 0011_promo_tips_notes
+Revision ID: 0010_promo_tips_notes
 Revises: 0009_support_restock_reminders
 Create Date: 2026-11-30 07:00:00.000000
 """
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_promo_tips_notes"
+revision: str = "0010_promo_tips_notes"
 down_revision: str | None = "0009_support_restock_reminders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -8,8 +8,8 @@
   for, 0 for a product without variants (0, not NULL, so uniqueness per cart line and per
   subscription stays a plain constraint); order_lines.title grows to hold "Title - M / Oat".
 
-Revision ID: 0010_variants
-Revises: 0011_promo_tips_notes (re-chained after main's promo codes; written on 0009)
+Revision ID: 0011_variants
+Revises: 0010_promo_tips_notes
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_variants"
-down_revision: str | None = "0011_promo_tips_notes"
+revision: str = "0011_variants"
+down_revision: str | None = "0010_promo_tips_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
