@@ -273,6 +273,8 @@ def _skus_of(item: Any) -> list[str]:
     if not isinstance(item, Mapping):
         return []
     raw = item.get("variants")
+    if raw is None:
+        return [str(item.get("sku") or "").strip()]
     variants: list[Any] = raw if isinstance(raw, list) else []
     return [str(x.get("sku") or "").strip() for x in [item, *variants] if isinstance(x, Mapping)]
 
@@ -377,6 +379,7 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
 
 
 _TRANSLATED = ("title", "description", "category")
+_TRANSLATED_COLUMNS = frozenset(TRANSLATED_FIELDS)
 
 
 def _product_texts(
@@ -404,11 +407,15 @@ def _category_texts(translations: dict[str, dict[str, str]] | None) -> dict[str,
 
 def _split_languages(
     item: Mapping[str, Any],
-) -> tuple[dict[str, Any], dict[str, dict[str, str]] | None]:
+) -> tuple[Mapping[str, Any], dict[str, dict[str, str]] | None]:
     """Title, description and category per language, given as {"en": ..., "ru": ...} or as
     title_ru / description_es / category_ru columns: the plain value (English, or the first
     given) stays the product's own, the others become its translations. None: the row has no
     such field at all (an older file), so what is stored is kept."""
+    if _TRANSLATED_COLUMNS.isdisjoint(item) and not any(
+        isinstance(item.get(field), Mapping) for field in _TRANSLATED
+    ):
+        return item, None  # most rows of a big file: read as they are, no copy
     plain = dict(item)
     translations: dict[str, dict[str, str]] = {}
     given = any(column in item for column in TRANSLATED_FIELDS)
