@@ -331,10 +331,21 @@ class OrderLine(Base):
 
     @property
     def translations(self) -> dict[str, Any] | None:
-        """The product's title in other languages, if the product was loaded with the line."""
+        """The line's title in other languages, if the product was loaded with the line: the
+        product's translated title, followed by the variant as the line names it (" - M / Oat")."""
         if "product" in inspect(self).unloaded:
             return None
-        return self.product.translations
+        translations = self.product.translations
+        base = self.product.title
+        if not translations or self.title == base or not self.title.startswith(base):
+            return translations
+        variant = self.title[len(base) :]
+        return {
+            language: fields | {"title": fields["title"] + variant}
+            if isinstance(fields, dict) and fields.get("title")
+            else fields
+            for language, fields in translations.items()
+        }
 
     @property
     def net_total(self) -> int:
