@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.store.models import Product, ProductVariant, variant_title
+from bot.store.models import Product, ProductVariant, translated_variant_titles, variant_title
 
 if TYPE_CHECKING:
     from bot.store.repositories.catalog import ProductRepository
@@ -63,12 +63,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.is_digital,
         variant.photo or product.photo,
         product.sku,
-        {  # "Футболка - M / Oat": the product's title per language, with the variant's values
-            language: {"title": variant_title(fields["title"], variant.label)}
-            for language, fields in (product.translations or {}).items()
-            if fields.get("title")
-        }
-        or None,
+        translated_variant_titles(product.translations, variant.label),
     )
 
 

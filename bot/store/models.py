@@ -183,6 +183,18 @@ def variant_title(title: str, label: str) -> str:
     return f"{title} - {label}" if label else title
 
 
+def translated_variant_titles(
+    translations: dict[str, Any] | None, label: str
+) -> dict[str, dict[str, str]] | None:
+    """A variant's title per language: its product's translated title with the variant's
+    values ("Футболка - M / Oat"); None where the product has no translated title."""
+    return {
+        language: {"title": variant_title(fields["title"], label)}
+        for language, fields in (translations or {}).items()
+        if isinstance(fields, dict) and fields.get("title")
+    } or None
+
+
 class Customer(Base):
     __tablename__ = "customers"
 
@@ -332,20 +344,13 @@ class OrderLine(Base):
     @property
     def translations(self) -> dict[str, Any] | None:
         """The line's title in other languages, if the product was loaded with the line: the
-        product's translated title, followed by the variant as the line names it (" - M / Oat")."""
+        product's translated title, with the variant as the line names it ("Футболка - M / Oat")."""
         if "product" in inspect(self).unloaded:
             return None
-        translations = self.product.translations
-        base = self.product.title
-        if not translations or self.title == base or not self.title.startswith(base):
-            return translations
-        variant = self.title[len(base) :]
-        return {
-            language: fields | {"title": fields["title"] + variant}
-            if isinstance(fields, dict) and fields.get("title")
-            else fields
-            for language, fields in translations.items()
-        }
+        prefix = variant_title(self.product.title, "") + " - "
+        if not self.title.startswith(prefix):
+            return self.product.translations  # no variant
+        return translated_variant_titles(self.product.translations, self.title[len(prefix) :])
 
     @property
     def net_total(self) -> int:
