@@ -1,0 +1,43 @@
+"""A PostgreSQL connection the server closed (a restart, an administrator) never reaches a
+shopper's visit: the pool replaces it when it is checked out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from bot.store.uow import Store
+from tests.conftest import PG_ADMIN_URL
+
+
+@pytest.mark.postgres
+async def test_a_connection_the_server_closed_is_replaced_before_a_visit_uses_it(
+    pg_url: str,
+) -> None:
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    try:
+        closed = asyncio.Event()
+        async with store.reading() as uow:  # leaves one connection in the pool
+            connection = await uow.session.connection()
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None
+            driver.add_termination_listener(lambda _connection: closed.set())
+            assert await uow.categories.list_all() == []
+
+        admin = await asyncpg.connect(PG_ADMIN_URL)
+        try:  # the server ends every session of this database
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                pg_url.rsplit("/", 1)[1],
+            )
+        finally:
+            await admin.close()
+        await asyncio.wait_for(closed.wait(), timeout=10)  # the client has seen it go
+
+        async with store.reading() as uow:  # served by a new connection, no error
+            assert await uow.categories.list_all() == []
+    finally:
+        await store.close()
