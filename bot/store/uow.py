@@ -64,6 +64,10 @@ def _applied_mark() -> tuple[handling.Handling | None, Write | None]:
     return current, Write(MARK_APPLIED, rows=None, params=params)
 
 
+def _one_unchecked(writes: Sequence[Write], chat_id: int | None) -> bool:
+    return len(writes) == 1 and writes[0].rows is None and chat_id is None
+
+
 class UnitOfWork:
     """`async with store.uow() as uow:` gives repositories sharing one transaction."""
 
@@ -197,7 +201,14 @@ class Store:
         marked, mark = _applied_mark()
         if mark is not None:
             writes = [*writes, mark]
-        if self._write_lock is None:
+        if self._write_lock is None and _one_unchecked(writes, chat_id):
+            # One statement that any outcome satisfies is atomic on its own: no BEGIN and
+            # COMMIT round trips (the inbox's done marks, after every update).
+            async with self.engine.connect() as connection:
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await autocommit.execute(writes[0].statement, writes[0].params)
+            applied = True
+        elif self._write_lock is None:
             try:
                 async with self.engine.begin() as connection:
                     if chat_id is not None:
