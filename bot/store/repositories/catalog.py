@@ -106,13 +106,20 @@ class ProductRepository:
             )
 
     async def after_bulk_load(self) -> None:
-        """On PostgreSQL, after many products arrive at once: move the full-text index's
-        pending entries into the index proper (searches scan a pending list one by one) and
-        tell the planner what the catalog holds now. SQLite needs neither."""
+        """After many products arrive at once. PostgreSQL: move the full-text index's pending
+        entries into the index proper (searches scan a pending list one by one) and tell the
+        planner what the catalog holds now. SQLite: merge the FTS5 index's segments (a bulk
+        load leaves dozens) into one, so a search reads each word's list once, not once per
+        segment: checking one product against a word, as the title walk of a common word
+        does (bot.store.repositories.search), is several times cheaper. 0.2 s at 100k."""
         bind = self.session.bind
         if bind is not None and bind.dialect.name == "postgresql":
             await self.session.execute(text("SELECT gin_clean_pending_list('ix_search_products')"))
             await self.session.execute(text("ANALYZE products"))
+        else:
+            await self.session.execute(
+                text("INSERT INTO search_products (search_products) VALUES ('optimize')")
+            )
 
     async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
         """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""
