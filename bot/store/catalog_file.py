@@ -638,8 +638,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    for batch in _chunks(created):
-        await uow.products.add_many(batch)
+    await uow.products.add_many(created)  # in batches of rows, each one statement
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
     if with_variants:

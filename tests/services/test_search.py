@@ -228,6 +228,7 @@ async def test_a_new_translation_is_found_at_once(shopfront: Shopfront, tmp_path
     del mug["title_ru"], mug["title_es"]
     await seed_catalog(shopfront.store, rows_from(mug, tmp_path))
     assert await _titles(shopfront.store, "фарфоровая") == ["Stoneware Mug 350ml"]
+    assert await _titles(shopfront.store, "фарфоровоя") == ["Stoneware Mug 350ml"]  # a typo
     assert await _titles(shopfront.store, "jarra") == ["Stoneware Mug 350ml"]
     assert await _titles(shopfront.store, "taza") == []  # the old Spanish name is gone
 
