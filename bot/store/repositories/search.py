@@ -145,9 +145,9 @@ class _SQLite(_Dialect):
         # the first titles: then read as below).
         if hits * COMMON_SHARE >= products:
             params = {"q": expression, "rows": rows, "scan": rows * PROBE_FACTOR}
-            found = list(await session.scalars(self._probe, params))
-            if len(found) == rows:
-                return found
+            probed = list(await session.scalars(self._probe, params))
+            if len(probed) == rows:
+                return probed
         # Walking titles reads about rows * products / hits index entries; sorting reads
         # every hit. Walk when that is the smaller (a word in a good share of the catalog).
         walk = hits * hits >= WALK_FACTOR * products
