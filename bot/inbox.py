@@ -78,7 +78,8 @@ class Inbox:
         entries = [_entry(u, claim, now, lease_until) for u in by_id.values()]
         # Nearly always every update is new: one trip stores them all. Otherwise, take what
         # a crashed worker left and see which of them this worker now holds.
-        every_one_new = Write(new_entries(self.store.engine, entries), rows=len(entries))
+        insert, params = new_entries(entries)
+        every_one_new = Write(insert, rows=len(entries), params=params)
         if await self.store.apply([every_one_new], chat_id=None):
             held = [InboxEntry(**entry) for entry in entries]
         else:
