@@ -639,7 +639,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    await uow.products.add_many(created)  # in batches of rows, each one statement
+    await uow.products.add_many(created)  # in batches of rows, a statement each
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
     if with_variants:

@@ -15,6 +15,7 @@ from bot.store.repositories.search import ProductSearch
 from bot.store.search_index import WordCollector, register_sqlite_functions
 from bot.store.sqlite_driver import OneTripConnection
 
+ADD_MANY_CHUNK = 1000  # rows handed to SQLAlchemy at once by add_many
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
 _ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
 
@@ -102,7 +103,9 @@ class ProductRepository:
         if rows:
             table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
             async with self._new_words_at_once():
-                await self.session.execute(insert(table).returning(table.c.id), list(rows))
+                for start in range(0, len(rows), ADD_MANY_CHUNK):  # memory stays flat
+                    chunk = list(rows[start : start + ADD_MANY_CHUNK])
+                    await self.session.execute(insert(table).returning(table.c.id), chunk)
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
