@@ -38,7 +38,7 @@ TYPOS_PER_WORD = 8  # best typo terms kept per word
 MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
 COUNT_CAP = 25_000  # SQLite: matches counted at most when choosing how to read them
 WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
-COMMON_SHARE = 4  # SQLite: a word in at least 1/4 of the products is checked title by title
+COMMON_SHARE = 4  # SQLite: a word in COUNT_CAP products and 1/4 of all: checked title by title
 PROBE_FACTOR = 8  # SQLite: ... for at most this × rows titles (see first_by_title)
 
 # For each word, the terms sharing the most trigrams with it, of a length a typo can have;
@@ -140,10 +140,12 @@ class _SQLite(_Dialect):
         hits, products = counted.one()
         if hits < rows:
             return None
-        # A word in a large share of the catalog: the first titles nearly all match, so
-        # check them one by one, a bounded number (a common word can still be rare among
-        # the first titles: then read as below).
-        if hits * COMMON_SHARE >= products:
+        # A word in many products, and in a large share of the catalog: the first titles
+        # nearly all match, so check them one by one, a bounded number (a common word can
+        # still be rare among the first titles: then read as below). Checking one product
+        # pays only against a long list of matches (FTS5 indexes long lists for seeking,
+        # and short ones are cheap to read whole), hence the count reaching the cap.
+        if hits >= COUNT_CAP and hits * COMMON_SHARE >= products:
             params = {"q": expression, "rows": rows, "scan": rows * PROBE_FACTOR}
             probed = list(await session.scalars(self._probe, params))
             if len(probed) == rows:
