@@ -107,7 +107,7 @@ class UnitOfWork:
                 self._write_lock.release()
             raise
         self.categories = CategoryRepository(session)
-        self.products = ProductRepository(session)
+        self.products = ProductRepository(session, reading=self.reading)
         self.customers = CustomerRepository(session, self.write)
         self.carts = CartRepository(session, self.write)
         self.orders = OrderRepository(session)

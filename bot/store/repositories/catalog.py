@@ -86,8 +86,10 @@ _PRODUCT_BY_SKU = select(Product).where(Product.sku == bindparam("sku"))
 
 
 class ProductRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, reading: bool = False) -> None:
         self.session = session
+        self._reading = reading
+        self._read: dict[int, Product] = {}  # a reading unit's products, by id (see `get`)
 
     async def add(self, product: Product) -> Product:
         self.session.add(product)
@@ -158,7 +160,16 @@ class ProductRepository:
         return {row.sku: row for row in rows}
 
     async def get(self, product_id: int) -> Product | None:
-        return await self.session.scalar(_PRODUCT_BY_ID, {"product_id": product_id})
+        """The product as stored now. A reading unit changes no product, so a product it has
+        read already is given again without asking the database (adding to the cart reads
+        it, and then the card shows it); a writing unit reads it afresh, since a stock
+        change it made in SQL is not on the loaded object."""
+        if self._reading and product_id in self._read:
+            return self._read[product_id]
+        product = await self.session.scalar(_PRODUCT_BY_ID, {"product_id": product_id})
+        if self._reading and product is not None:
+            self._read[product_id] = product
+        return product
 
     async def get_by_sku(self, sku: str) -> Product | None:
         return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
