@@ -17,7 +17,8 @@ async def seed_catalog(store: Store, path: Path) -> ImportReport:
     async with store.uow() as uow:
         report = await upsert_rows(uow, rows)
         await uow.products.after_bulk_load()
-        return report
+    await store.vacuum_products()
+    return report
 
 
 async def seed_if_empty(store: Store, path: Path) -> ImportReport | None:
