@@ -606,10 +606,11 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
     multi-row INSERTs and changes as batched UPDATEs: 100,000 rows take seconds, not minutes.
     """
     report = ImportReport([], [], [])
-    category_ids = await uow.categories.ensure({slugify(r.category): r.category for r in rows})
+    slugs = {title: slugify(title) for title in {r.category for r in rows}}  # few categories
+    category_ids = await uow.categories.ensure({slugs[r.category]: r.category for r in rows})
     await uow.categories.translate(
         {
-            slugify(r.category): r.category_translations
+            slugs[r.category]: r.category_translations
             for r in rows
             if r.category_translations is not None
         }
@@ -624,7 +625,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             message = "SKU already used by a variant"
             raise CatalogError([RowError(0, sku, "sku", message) for sku in sorted(taken)])
         for row in chunk:
-            values = _product_values(row, category_ids[slugify(row.category)])
+            values = _product_values(row, category_ids[slugs[row.category]])
             current = existing.get(row.sku)
             if row.options or (current is not None and current.options):
                 with_variants.append(row)  # variants to write, or to remove
@@ -638,8 +639,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    for batch in _chunks(created):
-        await uow.products.add_many(batch)
+    await uow.products.add_many(created)  # in batches of rows, a statement each
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
     if with_variants:

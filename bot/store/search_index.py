@@ -73,6 +73,28 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     dbapi_connection.create_function("search_trigrams", 1, _trigrams_json, deterministic=True)
 
 
+class WordCollector:
+    """`search_words` for a bulk write on SQLite: keeps the words of every row the triggers
+    pass it and gives them none, so they are added to `search_terms` once at the end
+    (`words_json`) instead of row by row: a 100,000-product seed probes that table some
+    2,000,000 times the other way. The triggers, their text and the words stay the same."""
+
+    def __init__(self) -> None:
+        # Split at white space only, here: most pieces recur from row to row, so each
+        # distinct piece is split into words once, at the end (no word spans white space).
+        self.pieces: set[str] = set()
+
+    def __call__(self, text: str | None) -> str:
+        self.pieces.update((text or "").split())
+        return "[]"
+
+    def words_json(self) -> str:
+        return json.dumps(sorted({word for piece in self.pieces for word in words(piece)}))
+
+    def install(self, dbapi_connection: Any) -> None:
+        dbapi_connection.create_function("search_words", 1, self)
+
+
 def _distinct_words_json(text: str | None) -> str:
     return json.dumps(sorted(set(words(text or ""))))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
@@ -11,6 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.repositories.search import ProductSearch
+from bot.store.search_index import WordCollector, register_sqlite_functions
+from bot.store.sqlite_driver import OneTripConnection
+
+ADD_MANY_CHUNK = 1000  # rows handed to SQLAlchemy at once by add_many
+# The words a bulk write kept (a JSON list), added as the triggers would have added them.
+_ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
 
 
 class CategoryRepository:
@@ -97,24 +104,55 @@ class ProductRepository:
         """
         if rows:
             table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
-            await self.session.execute(insert(table).returning(table.c.id), list(rows))
+            async with self._new_words_at_once():
+                for start in range(0, len(rows), ADD_MANY_CHUNK):  # memory stays flat
+                    chunk = list(rows[start : start + ADD_MANY_CHUNK])
+                    await self.session.execute(insert(table).returning(table.c.id), chunk)
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
         if changes:
             now = utcnow()
-            await self.session.execute(
-                update(Product), [change | {"updated_at": now} for change in changes]
-            )
+            async with self._new_words_at_once():
+                await self.session.execute(
+                    update(Product), [change | {"updated_at": now} for change in changes]
+                )
+
+    @asynccontextmanager
+    async def _new_words_at_once(self) -> AsyncIterator[None]:
+        """On SQLite, the search index's new words of the products written inside are added
+        once, after them, rather than by the triggers row by row (search_index.WordCollector).
+        PostgreSQL's triggers take a statement's rows at once already."""
+        bind = self.session.bind
+        if bind is None or bind.dialect.name != "sqlite":
+            yield
+            return
+        connection = await self.session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert isinstance(driver, OneTripConnection)
+        collector = WordCollector()
+        await driver.on_thread(collector.install)
+        try:
+            yield
+        finally:
+            await driver.on_thread(register_sqlite_functions)
+        await self.session.execute(_ADD_TERMS, {"terms": collector.words_json()})
 
     async def after_bulk_load(self) -> None:
-        """On PostgreSQL, after many products arrive at once: move the full-text index's
-        pending entries into the index proper (searches scan a pending list one by one) and
-        tell the planner what the catalog holds now. SQLite needs neither."""
+        """After many products arrive at once. PostgreSQL: move the full-text index's pending
+        entries into the index proper (searches scan a pending list one by one) and tell the
+        planner what the catalog holds now. SQLite: merge the FTS5 index's segments (a bulk
+        load leaves dozens) into one, so a search reads each word's list once, not once per
+        segment: checking one product against a word, as the title walk of a common word
+        does (bot.store.repositories.search), is several times cheaper. 0.2 s at 100k."""
         bind = self.session.bind
         if bind is not None and bind.dialect.name == "postgresql":
             await self.session.execute(text("SELECT gin_clean_pending_list('ix_search_products')"))
             await self.session.execute(text("ANALYZE products"))
+        else:
+            await self.session.execute(
+                text("INSERT INTO search_products (search_products) VALUES ('optimize')")
+            )
 
     async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
         """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""

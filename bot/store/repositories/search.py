@@ -36,8 +36,10 @@ MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ign
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
 TYPOS_PER_WORD = 8  # best typo terms kept per word
 MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
-COUNT_CAP = 5_000  # SQLite: matches counted at most when choosing how to read them
+COUNT_CAP = 25_000  # SQLite: matches counted at most when choosing how to read them
 WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
+COMMON_SHARE = 4  # SQLite: a word in COUNT_CAP products and 1/4 of all: checked title by title
+PROBE_FACTOR = 8  # SQLite: ... for at most this × rows titles (see first_by_title)
 
 # For each word, the terms sharing the most trigrams with it, of a length a typo can have;
 # terms the word begins are left to its prefix form. One statement for all the words.
@@ -110,6 +112,13 @@ class _SQLite(_Dialect):
         "WHERE p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
         "ORDER BY lower(p.title), p.id LIMIT :rows"
     )
+    # The first :scan titles, each checked against the index on its own: no list of every
+    # match is built (for a word in every product, that list is most of the walk's cost).
+    _probe = text(
+        "SELECT p.id FROM (SELECT id FROM products INDEXED BY ix_search_products_title "
+        "ORDER BY lower(title), id LIMIT :scan) AS p WHERE EXISTS (SELECT 1 FROM "
+        "search_products WHERE search_products MATCH :q AND rowid = p.id) LIMIT :rows"
+    )
 
     def term(self, form: _Form) -> str:
         quoted = '"' + form.term.replace('"', '""') + '"'
@@ -131,6 +140,16 @@ class _SQLite(_Dialect):
         hits, products = counted.one()
         if hits < rows:
             return None
+        # A word in many products, and in a large share of the catalog: the first titles
+        # nearly all match, so check them one by one, a bounded number (a common word can
+        # still be rare among the first titles: then read as below). Checking one product
+        # pays only against a long list of matches (FTS5 indexes long lists for seeking,
+        # and short ones are cheap to read whole), hence the count reaching the cap.
+        if hits >= COUNT_CAP and hits * COMMON_SHARE >= products:
+            params = {"q": expression, "rows": rows, "scan": rows * PROBE_FACTOR}
+            probed = list(await session.scalars(self._probe, params))
+            if len(probed) == rows:
+                return probed
         # Walking titles reads about rows * products / hits index entries; sorting reads
         # every hit. Walk when that is the smaller (a word in a good share of the catalog).
         walk = hits * hits >= WALK_FACTOR * products
