@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,6 +20,10 @@ from bot.throttle import TokenBuckets
 # Inline queries come from anyone, one per keystroke: a burst of 8, then 2 a second per user.
 INLINE_QUERY_RATE = 2.0
 INLINE_QUERY_BURST = 8
+# Searches take turns: one at a time per process, so a burst of searches queues behind
+# itself, and shoppers doing anything else (/help, the cart, checkout) wait behind one
+# search at most, not behind all of them.
+SEARCHES_AT_ONCE = 1
 
 
 @dataclass
@@ -39,6 +44,11 @@ class Shop:
     inline_queries: TokenBuckets = field(
         default_factory=lambda: TokenBuckets(INLINE_QUERY_RATE, INLINE_QUERY_BURST)
     )
+    searching: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(SEARCHES_AT_ONCE)
+    )
+    """Held by a search (the chat's, a page of results, a typed message, an inline query)
+    from before its unit of work opens: one waiting holds no database connection."""
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

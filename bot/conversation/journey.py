@@ -162,6 +162,17 @@ def looking(use_case: UseCase[P, T]) -> Entry[P, T]:
     return entry
 
 
+def searching(entry: Entry[P, T]) -> Entry[P, T]:
+    """A visit that may search the catalog takes its turn first (`Shop.searching`)."""
+
+    @functools.wraps(entry)
+    async def in_turn(shop: Shop, who: Shopper, *args: P.args, **kwargs: P.kwargs) -> T:
+        async with shop.searching:
+            return await entry(shop, who, *args, **kwargs)
+
+    return in_turn
+
+
 def changing(use_case: UseCase[P, T]) -> Entry[P, T]:
     """A visit that writes: one transaction holding the chat from the start."""
 
@@ -290,6 +301,7 @@ async def category(v: Visit, category_id: int, page: int) -> Screen:
     return await _category(v, category_id, page)
 
 
+@searching
 @looking
 async def search(v: Visit, query: str) -> Screen:
     """/search <words>; no words asks what to look for."""
@@ -301,6 +313,7 @@ async def search(v: Visit, query: str) -> Screen:
     return found
 
 
+@searching
 @looking
 async def search_page(v: Visit, page: int) -> Screen:
     query = str(v.memory.get("search") or "")
@@ -791,6 +804,7 @@ def phrase_intent(text: str) -> str | None:
     return _PHRASES.get(normal)
 
 
+@searching
 @looking
 async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
     """A message the shopper typed: for the shop while the shopper writes to it (also "hi"

@@ -67,8 +67,8 @@ async def category_page(shop: Shop, category_id: int, page: int) -> ProductPage:
 
 
 async def search(shop: Shop, query: str, page: int) -> ProductPage:
-    """The chat's search (same words, same ranking, same typo tolerance)."""
-    async with shop.store.reading() as uow:
+    """The chat's search (same words, same ranking, same typo tolerance), in its turn."""
+    async with shop.searching, shop.store.reading() as uow:
         return await catalog.search(uow, query, page)
 
 

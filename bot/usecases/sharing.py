@@ -9,5 +9,5 @@ from bot.shop import Shop
 
 
 async def shareable(shop: Shop, query: str, offset: int, page_size: int) -> SharePage:
-    async with shop.store.reading() as uow:  # waits for no writer
+    async with shop.searching, shop.store.reading() as uow:  # searches take turns
         return await catalog.shareable(uow, query, offset, page_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import update
 from bot.config import Settings
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
-from bot.conversation.screens import CartScreen, ProductScreen
+from bot.conversation.screens import CartScreen, ListScreen, ProductScreen
 from bot.shop import Shop
 from bot.store.models import ChatState, Product
 from bot.store.uow import Store, Write
@@ -106,3 +107,26 @@ async def test_a_chat_moved_by_someone_else_meanwhile_is_not_overwritten(
         chat = await uow.chat_states.get(ALICE.chat_id)
     assert chat is not None and chat.state == "cart"
     assert chat.data["admin"] == {"step": "x"}  # the other writer's key survived
+
+
+def awaited_by(task: asyncio.Task[Any]) -> list[str]:
+    """The coroutines a task is suspended in, outermost first."""
+    names, awaited = [], task.get_coro()
+    while awaited is not None and hasattr(awaited, "cr_code"):
+        names.append(awaited.cr_code.co_name)
+        awaited = awaited.cr_await
+    return names
+
+
+async def test_searches_take_turns_and_other_shoppers_do_not_wait_for_them(shop: Shop) -> None:
+    """While a search runs, the next search waits for its turn, holding no database
+    connection; a shopper who is not searching is served at once."""
+    await add_product(shop.store, "MUG", title="Stoneware Mug")
+    bob = Shopper(chat_id=1002, user_id=1002, first_name="Bob")
+    async with shop.searching:  # a search is running
+        waiting = asyncio.create_task(journey.search(shop, bob, "mug"))
+        helped = await journey.help_screen(shop, ALICE)  # not a search: no wait
+        assert helped is not None
+        assert "acquire" in awaited_by(waiting)  # still waiting for its turn
+    found = await waiting
+    assert isinstance(found, ListScreen) and found.page.total == 1
