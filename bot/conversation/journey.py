@@ -148,7 +148,7 @@ def looking(use_case: UseCase[P, T]) -> Entry[P, T]:
     @functools.wraps(use_case)
     async def entry(shop: Shop, who: Shopper, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            async with shop.store.reading(deferring=True) as uow:
+            async with shop.store.reading(deferring=True, by_key=True) as uow:
                 v = await _arrive(shop, uow, who)
                 result = await use_case(v, *args, **kwargs)
                 await engine.save(uow, v.chat)  # kept with the other writes, if it moved

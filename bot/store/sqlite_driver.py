@@ -8,6 +8,15 @@ a writer holds SQLite's lock. `OneTripCursor` does the four steps in one trip an
 rows; SQLAlchemy gets it through its documented `async_creator_fn` hook. A reader runs with no
 transaction (each SELECT sees a consistent database on its own, in WAL mode), so it costs no
 trips for BEGIN and COMMIT either.
+
+A shopper's visit reads a handful of rows by key (the customer and chat, a product, the
+cart's counts): microseconds for SQLite, while a trip to the thread and back (waking it,
+handing the GIL over, waking the event loop) cost more than the reads themselves and about
+half of a visit's CPU (profiled). Inside `point_reads()` such SELECTs run on the event loop's
+own thread. Only SELECTs outside a transaction do: in WAL mode a reader waits for no writer,
+so none of them can block the loop on a lock. Writes, BEGIN and COMMIT, and reads that may
+take long (searches: `heavy_reads()`; everything an admin runs, which is outside
+`point_reads()`) keep going to the thread.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import Enum
 from typing import Any
 
 import aiosqlite
@@ -69,6 +80,46 @@ def _execute_batch(
         cursor.close()
 
 
+class _Reads(Enum):
+    ON_THREAD = "thread"
+    ON_LOOP = "loop"  # short reads by key: run where they are asked for
+    HEAVY = "heavy"  # reads that may take long, even inside a visit: on the thread
+
+
+_reads: ContextVar[_Reads] = ContextVar("sqlite_reads", default=_Reads.ON_THREAD)
+
+
+@contextmanager
+def point_reads() -> Iterator[None]:
+    """Reads by key in here run on the event loop's thread (not inside `heavy_reads`)."""
+    if _reads.get() is _Reads.HEAVY:
+        yield
+        return
+    token = _reads.set(_Reads.ON_LOOP)
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+@contextmanager
+def heavy_reads() -> Iterator[None]:
+    """Reads in here go to the connection's thread, even inside `point_reads`."""
+    token = _reads.set(_Reads.HEAVY)
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def _on_the_loop(connection: OneTripConnection, sql: str) -> bool:
+    return (
+        _reads.get() is _Reads.ON_LOOP
+        and not connection.in_transaction
+        and sql.lstrip()[:6].upper() == "SELECT"
+    )
+
+
 class Batch:
     """Statements kept by a connection in batch mode, to run in one trip."""
 
@@ -108,7 +159,10 @@ class OneTripCursor:
             batch.statements.append((sql, parameters or ()))
             self._keep((None, -1, None, []))
             return self
-        outcome = await self._connection.on_thread(_execute, sql, parameters or ())
+        if _on_the_loop(self._connection, sql):
+            outcome = _execute(self._connection.sqlite, sql, parameters or ())
+        else:
+            outcome = await self._connection.on_thread(_execute, sql, parameters or ())
         self._keep(outcome)
         if sql.lstrip()[:5].upper() in ("BEGIN", "SAVEP"):
             self._connection.in_transaction = True
@@ -169,6 +223,11 @@ class OneTripConnection(aiosqlite.Connection):
             await super().rollback()
             self.in_transaction = False
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (made without its same-thread check)."""
+        return self._conn
+
     async def on_thread(self, function: Any, *args: Any) -> Any:
         """Run `function(sqlite3_connection, *args)` on this connection's thread."""
         return await self._execute(lambda: function(self._conn, *args))
@@ -178,7 +237,9 @@ def connect(database: str, **kwargs: Any) -> OneTripConnection:
     """For `connect_args={"async_creator_fn": connect}`: awaited by SQLAlchemy, like
     `aiosqlite.connect`."""
 
+    options = {**kwargs, "check_same_thread": False}  # point reads use it on the loop's thread
+
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **kwargs)
+        return sqlite3.connect(database, **options)
 
     return OneTripConnection(connector, iter_chunk_size=64)

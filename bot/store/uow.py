@@ -13,6 +13,7 @@ for one trip to the database instead of for the whole visit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -93,12 +94,14 @@ class UnitOfWork:
         *,
         reading: bool = False,
         deferring: bool = False,
+        by_key: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._write_lock = write_lock
         self.reading = reading
         self.deferring = deferring
         self.deferred: list[Write] = []
+        self._reads = sqlite_driver.point_reads() if by_key else contextlib.nullcontext()
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -123,6 +126,7 @@ class UnitOfWork:
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)
         self.promos = PromoRepository(session)
+        self._reads.__enter__()
         return self
 
     async def write(
@@ -157,6 +161,7 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
+            self._reads.__exit__(None, None, None)
             try:
                 await self.session.close()
             finally:
@@ -184,10 +189,15 @@ class Store:
         """A new unit of work; never open one inside another (on SQLite it would wait forever)."""
         return UnitOfWork(self.sessionmaker, self._write_lock)
 
-    def reading(self, *, deferring: bool = False) -> UnitOfWork:
+    def reading(self, *, deferring: bool = False, by_key: bool = False) -> UnitOfWork:
         """A unit of work that only reads: it waits for no writer (WAL on SQLite). With
-        `deferring`, repositories' compare-and-set writes are kept for `apply`."""
-        return UnitOfWork(self._reading_sessionmaker, reading=True, deferring=deferring)
+        `deferring`, repositories' compare-and-set writes are kept for `apply`. With
+        `by_key` (a shopper's visit: a few rows by key), SQLite reads run on the event loop's
+        thread, not the connection's (bot.store.sqlite_driver); reads that may take long,
+        like searches, still go to the thread."""
+        return UnitOfWork(
+            self._reading_sessionmaker, reading=True, deferring=deferring, by_key=by_key
+        )
 
     async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
         """Make `writes` all or none, in one short transaction holding `chat_id`'s lock (None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.repositories.search import ProductSearch
 from bot.store.search_index import WordCollector, register_sqlite_functions
-from bot.store.sqlite_driver import OneTripConnection
+from bot.store.sqlite_driver import OneTripConnection, heavy_reads
 
 ADD_MANY_CHUNK = 1000  # rows handed to SQLAlchemy at once by add_many
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
@@ -209,7 +209,8 @@ class ProductRepository:
     ) -> list[int]:
         """Ids of active products matching the words, best first (see
         bot.store.repositories.search): each word exactly, as a word's start, or within a typo."""
-        return await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
+        with heavy_reads():  # never on the event loop's thread: it may take a while
+            return await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
 
     async def search(
         self, words: Sequence[str], *, limit: int = 50, offset: int = 0
