@@ -202,7 +202,9 @@ class ProductRepository:
             .offset(offset)
             .limit(limit)
         )
-        return await self.get_ordered(list(await self.session.scalars(page)))
+        with heavy_reads():  # a deep page walks the index up to its offset
+            ids = list(await self.session.scalars(page))
+        return await self.get_ordered(ids)
 
     async def search_ids(
         self, words: Sequence[str], *, limit: int = 50, offset: int = 0
