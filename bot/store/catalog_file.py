@@ -639,9 +639,11 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    await uow.products.add_many(created)  # in batches of rows, a statement each
-    for batch in _chunks(updated):
-        await uow.products.update_many(batch)
+    async with uow.products.new_words_at_once():  # one collector for every batch
+        for batch in _chunks(created):
+            await uow.products.add_many(batch)
+        for batch in _chunks(updated):
+            await uow.products.update_many(batch)
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
     return report

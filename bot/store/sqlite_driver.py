@@ -112,12 +112,9 @@ def heavy_reads() -> Iterator[None]:
         _reads.reset(token)
 
 
-def _on_the_loop(connection: OneTripConnection, sql: str) -> bool:
-    return (
-        _reads.get() is _Reads.ON_LOOP
-        and not connection.in_transaction
-        and sql.lstrip()[:6].upper() == "SELECT"
-    )
+def _on_the_loop(connection: OneTripConnection, head: str) -> bool:
+    """Run here, not on the thread? `head`: the statement's first six characters, upper-cased."""
+    return _reads.get() is _Reads.ON_LOOP and not connection.in_transaction and head == "SELECT"
 
 
 class Batch:
@@ -159,12 +156,13 @@ class OneTripCursor:
             batch.statements.append((sql, parameters or ()))
             self._keep((None, -1, None, []))
             return self
-        if _on_the_loop(self._connection, sql):
+        head = sql.lstrip()[:6].upper()
+        if _on_the_loop(self._connection, head):
             outcome = _execute(self._connection.sqlite, sql, parameters or ())
         else:
             outcome = await self._connection.on_thread(_execute, sql, parameters or ())
         self._keep(outcome)
-        if sql.lstrip()[:5].upper() in ("BEGIN", "SAVEP"):
+        if head[:5] in ("BEGIN", "SAVEP"):
             self._connection.in_transaction = True
         return self
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store import handling, sqlite_driver
 from bot.store.db import WriteWhileReading, create_engine, create_sessionmaker, rowcount
@@ -214,9 +214,8 @@ class Store:
         if self._write_lock is None and _one_unchecked(writes, chat_id):
             # One statement that any outcome satisfies is atomic on its own: no BEGIN and
             # COMMIT round trips (the inbox's done marks, after every update).
-            async with self.engine.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await autocommit.execute(writes[0].statement, writes[0].params)
+            async with self._autocommit() as connection:
+                await connection.execute(writes[0].statement, writes[0].params)
             applied = True
         elif self._write_lock is None:
             try:
@@ -251,9 +250,14 @@ class Store:
         SQLite needs nothing. VACUUM runs outside any transaction."""
         if self.engine.dialect.name != "postgresql":
             return
+        async with self._autocommit() as connection:
+            await connection.exec_driver_sql("VACUUM products")
+
+    @contextlib.asynccontextmanager
+    async def _autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose every statement commits on its own (PostgreSQL)."""
         async with self.engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql("VACUUM products")
+            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
     async def migrate(self) -> None:
         from bot.store.migrate import upgrade_to_head

@@ -15,7 +15,6 @@ from bot.store.repositories.search import ProductSearch
 from bot.store.search_index import WordCollector, register_sqlite_functions
 from bot.store.sqlite_driver import OneTripConnection, heavy_reads
 
-ADD_MANY_CHUNK = 1000  # rows handed to SQLAlchemy at once by add_many
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
 _ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
 
@@ -104,25 +103,22 @@ class ProductRepository:
         """
         if rows:
             table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
-            async with self._new_words_at_once():
-                for start in range(0, len(rows), ADD_MANY_CHUNK):  # memory stays flat
-                    chunk = list(rows[start : start + ADD_MANY_CHUNK])
-                    await self.session.execute(insert(table).returning(table.c.id), chunk)
+            await self.session.execute(insert(table).returning(table.c.id), list(rows))
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
         if changes:
             now = utcnow()
-            async with self._new_words_at_once():
-                await self.session.execute(
-                    update(Product), [change | {"updated_at": now} for change in changes]
-                )
+            await self.session.execute(
+                update(Product), [change | {"updated_at": now} for change in changes]
+            )
 
     @asynccontextmanager
-    async def _new_words_at_once(self) -> AsyncIterator[None]:
-        """On SQLite, the search index's new words of the products written inside are added
-        once, after them, rather than by the triggers row by row (search_index.WordCollector).
-        PostgreSQL's triggers take a statement's rows at once already."""
+    async def new_words_at_once(self) -> AsyncIterator[None]:
+        """For bulk writes (`add_many`, `update_many`): on SQLite, the search index's new
+        words of the products written inside are added once, at the end, rather than by the
+        triggers row by row (search_index.WordCollector). PostgreSQL's triggers take a
+        statement's rows at once already."""
         bind = self.session.bind
         if bind is None or bind.dialect.name != "sqlite":
             yield
