@@ -356,21 +356,38 @@ async def change_stock(
             else f"{product.sku} is sold as variants and has none yet: import them first."
         )
     before = product.stock
-    if change.delta:
-        done = await uow.products.adjust_stock(product.id, change.amount)
-    else:
-        done = await uow.products.set_stock(product.id, change.amount)
+    done = await _move_stock(uow, product.id, change)
     fresh = await uow.products.get(product.id)
     assert fresh is not None
+    await _record_stock(uow, fresh, before, change, done, actor=actor, action="product.stock")
+    return StockResult(fresh.id, fresh.sku, fresh.title, before, fresh.stock, fresh.reserved)
+
+
+async def _move_stock(
+    uow: UnitOfWork, product_id: int, change: StockChange, variant_id: int = 0
+) -> bool:
+    """Add to the stock (`change.delta`) or set it: one conditional UPDATE either way."""
+    if change.delta:
+        return await uow.products.adjust_stock(product_id, change.amount, variant_id)
+    return await uow.products.set_stock(product_id, change.amount, variant_id)
+
+
+async def _record_stock(
+    uow: UnitOfWork,
+    fresh: Product | ProductVariant,
+    before: int,
+    change: StockChange,
+    done: bool,
+    *,
+    actor: int,
+    action: str,
+) -> None:
+    """Refuse a change that held units forbid (with what stands now), else audit it."""
     if not done:
         raise _held(fresh.sku, before, change, fresh.stock, fresh.reserved)
     await uow.audit.record(
-        actor,
-        "product.stock",
-        fresh.sku,
-        {"from": before, "to": fresh.stock, "reserved": fresh.reserved},
+        actor, action, fresh.sku, {"from": before, "to": fresh.stock, "reserved": fresh.reserved}
     )
-    return StockResult(fresh.id, fresh.sku, fresh.title, before, fresh.stock, fresh.reserved)
 
 
 async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
@@ -383,21 +400,11 @@ async def _change_variant_stock(
     uow: UnitOfWork, variant: ProductVariant, change: StockChange, *, actor: int
 ) -> StockResult:
     before, product_id = variant.stock, variant.product_id
-    if change.delta:
-        done = await uow.products.adjust_stock(product_id, change.amount, variant.id)
-    else:
-        done = await uow.products.set_stock(product_id, change.amount, variant.id)
+    done = await _move_stock(uow, product_id, change, variant.id)
     fresh = await uow.products.get_variant(variant.id)
     product = await uow.products.get(product_id)
     assert fresh is not None and product is not None
-    if not done:
-        raise _held(fresh.sku, before, change, fresh.stock, fresh.reserved)
-    await uow.audit.record(
-        actor,
-        "variant.stock",
-        fresh.sku,
-        {"from": before, "to": fresh.stock, "reserved": fresh.reserved},
-    )
+    await _record_stock(uow, fresh, before, change, done, actor=actor, action="variant.stock")
     title = variant_title(product.title, fresh.label)
     return StockResult(
         product_id, fresh.sku, title, before, fresh.stock, fresh.reserved, variant_id=fresh.id
