@@ -83,6 +83,7 @@ class Shop:
         return self._notifier
 
     async def close(self) -> None:
+        await self.inbox.settle()  # updates handled are marked so: not handled again
         if self.stripe is not None:
             await self.stripe.close()
         await self.store.close()

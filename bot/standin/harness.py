@@ -148,6 +148,8 @@ class ShopHarness:
             await self.standin.wait_delivered(timeout)
             async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
                 await self.app.update_queue.join()
+                if self.shop is not None:
+                    await self.shop.inbox.settle()  # the handled updates' marks written
         except TimeoutError:
             raise TimeoutError(f"the bot was still busy after {timeout:g} s") from None
 

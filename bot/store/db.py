@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Executable, event
+from sqlalchemy import Engine, Executable, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -46,7 +46,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if not is_sqlite(url):
         engine = create_async_engine(url, echo=echo)
         _drop_closed_connections(engine)
-        _refuse_writes_while_reading(engine)
+        refuse_writes_while_reading(engine)
         return engine
 
     database = make_url(url).database
@@ -83,7 +83,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if not conn.get_execution_options().get(READING):  # a reader needs no transaction
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    _refuse_writes_while_reading(engine)
+    refuse_writes_while_reading(engine)
     return engine
 
 
@@ -106,8 +106,10 @@ def _drop_closed_connections(engine: AsyncEngine) -> None:
 _READ_STATEMENTS = ("SELECT", "BEGIN", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
-def _refuse_writes_while_reading(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+def refuse_writes_while_reading(engine: AsyncEngine | Engine) -> None:
+    sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
     def _check(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         if conn.get_execution_options().get(READING) and not statement.lstrip().upper().startswith(
             _READ_STATEMENTS

@@ -9,14 +9,9 @@ rows; SQLAlchemy gets it through its documented `async_creator_fn` hook. A reade
 transaction (each SELECT sees a consistent database on its own, in WAL mode), so it costs no
 trips for BEGIN and COMMIT either.
 
-A shopper's visit reads a handful of rows by key (the customer and chat, a product, the
-cart's counts): microseconds for SQLite, while a trip to the thread and back (waking it,
-handing the GIL over, waking the event loop) cost more than the reads themselves and about
-half of a visit's CPU (profiled). Inside `point_reads()` such SELECTs run on the event loop's
-own thread. Only SELECTs outside a transaction do: in WAL mode a reader waits for no writer,
-so none of them can block the loop on a lock. Writes, BEGIN and COMMIT, and reads that may
-take long (searches: `heavy_reads()`; everything an admin runs, which is outside
-`point_reads()`) keep going to the thread.
+A shopper's visit does not come here: its reads and short writes run on the event loop's own
+thread (bot.store.inline). What does: writing units of work, admins' reads, and reads that may
+take long even inside a visit (`heavy_reads()`: searches, deep catalog pages).
 """
 
 from __future__ import annotations
@@ -25,7 +20,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from enum import Enum
 from typing import Any
 
 import aiosqlite
@@ -80,41 +74,22 @@ def _execute_batch(
         cursor.close()
 
 
-class _Reads(Enum):
-    ON_THREAD = "thread"
-    ON_LOOP = "loop"  # short reads by key: run where they are asked for
-    HEAVY = "heavy"  # reads that may take long, even inside a visit: on the thread
-
-
-_reads: ContextVar[_Reads] = ContextVar("sqlite_reads", default=_Reads.ON_THREAD)
-
-
-@contextmanager
-def point_reads() -> Iterator[None]:
-    """Reads by key in here run on the event loop's thread (not inside `heavy_reads`)."""
-    if _reads.get() is _Reads.HEAVY:
-        yield
-        return
-    token = _reads.set(_Reads.ON_LOOP)
-    try:
-        yield
-    finally:
-        _reads.reset(token)
+_heavy: ContextVar[bool] = ContextVar("sqlite_heavy_reads", default=False)
 
 
 @contextmanager
 def heavy_reads() -> Iterator[None]:
-    """Reads in here go to the connection's thread, even inside `point_reads`."""
-    token = _reads.set(_Reads.HEAVY)
+    """Reads in here may take long (a search, a deep page): even inside a visit, whose reads
+    run on the event loop's thread (bot.store.inline), they go to a connection's thread."""
+    token = _heavy.set(True)
     try:
         yield
     finally:
-        _reads.reset(token)
+        _heavy.reset(token)
 
 
-def _on_the_loop(connection: OneTripConnection, head: str) -> bool:
-    """Run here, not on the thread? `head`: the statement's first six characters, upper-cased."""
-    return _reads.get() is _Reads.ON_LOOP and not connection.in_transaction and head == "SELECT"
+def reading_heavily() -> bool:
+    return _heavy.get()
 
 
 class Batch:
@@ -156,13 +131,9 @@ class OneTripCursor:
             batch.statements.append((sql, parameters or ()))
             self._keep((None, -1, None, []))
             return self
-        head = sql.lstrip()[:6].upper()
-        if _on_the_loop(self._connection, head):
-            outcome = _execute(self._connection.sqlite, sql, parameters or ())
-        else:
-            outcome = await self._connection.on_thread(_execute, sql, parameters or ())
+        outcome = await self._connection.on_thread(_execute, sql, parameters or ())
         self._keep(outcome)
-        if head[:5] in ("BEGIN", "SAVEP"):
+        if sql.lstrip()[:5].upper() in ("BEGIN", "SAVEP"):
             self._connection.in_transaction = True
         return self
 
@@ -221,11 +192,6 @@ class OneTripConnection(aiosqlite.Connection):
             await super().rollback()
             self.in_transaction = False
 
-    @property
-    def sqlite(self) -> sqlite3.Connection:
-        """The sqlite3 connection itself (made without its same-thread check)."""
-        return self._conn
-
     async def on_thread(self, function: Any, *args: Any) -> Any:
         """Run `function(sqlite3_connection, *args)` on this connection's thread."""
         return await self._execute(lambda: function(self._conn, *args))
@@ -235,9 +201,7 @@ def connect(database: str, **kwargs: Any) -> OneTripConnection:
     """For `connect_args={"async_creator_fn": connect}`: awaited by SQLAlchemy, like
     `aiosqlite.connect`."""
 
-    options = {**kwargs, "check_same_thread": False}  # point reads use it on the loop's thread
-
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **options)
+        return sqlite3.connect(database, **kwargs)
 
     return OneTripConnection(connector, iter_chunk_size=64)

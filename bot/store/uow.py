@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from bot.store import handling, sqlite_driver
-from bot.store.db import WriteWhileReading, create_engine, create_sessionmaker, rowcount
+from bot.store import handling, inline, sqlite_driver
+from bot.store.db import (
+    READING,
+    WriteWhileReading,
+    create_engine,
+    create_sessionmaker,
+    rowcount,
+)
 from bot.store.models import utcnow
 from bot.store.repositories import (
     AuditRepository,
@@ -41,6 +47,10 @@ from bot.store.repositories import (
 )
 from bot.store.repositories.chat_states import LOCK_CHAT
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
+
+CHECKPOINT_EVERY = 500
+"""Commits on the event loop's connection between two WAL checkpoints (a few pages each:
+SQLite's own default is a checkpoint per 1,000 pages)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +99,17 @@ class UnitOfWork:
 
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        sessionmaker: Callable[[], AsyncSession],
         write_lock: asyncio.Lock | None = None,
         *,
         reading: bool = False,
         deferring: bool = False,
-        by_key: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._write_lock = write_lock
         self.reading = reading
         self.deferring = deferring
         self.deferred: list[Write] = []
-        self._reads = sqlite_driver.point_reads() if by_key else contextlib.nullcontext()
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -126,7 +134,6 @@ class UnitOfWork:
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)
         self.promos = PromoRepository(session)
-        self._reads.__enter__()
         return self
 
     async def write(
@@ -161,7 +168,6 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
-            self._reads.__exit__(None, None, None)
             try:
                 await self.session.close()
             finally:
@@ -180,6 +186,12 @@ class Store:
         # here, in order, beats letting SQLite's busy handler sleep and retry (measured: about
         # twice the concurrent reservations per second; see README "Benchmarks").
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # A SQLite file also gets a connection used on the event loop's own thread, for
+        # shoppers' visits and short writes (bot.store.inline).
+        self._inline = inline.create_inline_engine(engine.url.render_as_string(False))
+        self._inline_reader = inline.reader(self._inline) if self._inline else None
+        self._commits_since_checkpoint = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -193,11 +205,13 @@ class Store:
         """A unit of work that only reads: it waits for no writer (WAL on SQLite). With
         `deferring`, repositories' compare-and-set writes are kept for `apply`. With
         `by_key` (a shopper's visit: a few rows by key), SQLite reads run on the event loop's
-        thread, not the connection's (bot.store.sqlite_driver); reads that may take long,
-        like searches, still go to the thread."""
-        return UnitOfWork(
-            self._reading_sessionmaker, reading=True, deferring=deferring, by_key=by_key
-        )
+        own thread (bot.store.inline); reads that may take long, like searches
+        (`heavy_reads()`), still go to a connection's thread."""
+        sessions: Callable[[], AsyncSession] = self._reading_sessionmaker
+        if by_key and self._inline_reader is not None:
+            reader, heavy = self._inline_reader, self._reading_sessionmaker
+            sessions = lambda: inline.InlineSession(reader, self.engine, heavy)  # noqa: E731
+        return UnitOfWork(sessions, reading=True, deferring=deferring)
 
     async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
         """Make `writes` all or none, in one short transaction holding `chat_id`'s lock (None:
@@ -230,17 +244,47 @@ class Store:
                 return False
             applied = True
         else:
-            async with self._write_lock, self.engine.connect() as connection:
-                driver = (await connection.get_raw_connection()).driver_connection
-                assert isinstance(driver, sqlite_driver.OneTripConnection)
-                with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
-                    for write in writes:
-                        await connection.execute(write.statement, write.params)
-                    applied = await batch.run([None] + [write.rows for write in writes])
-                await connection.rollback()  # for SQLAlchemy's sake: the batch already ended it
+            async with self._write_lock:
+                applied = await self._apply_sqlite(writes)
         if applied and marked is not None:
             marked.applied = True
         return applied
+
+    async def _apply_sqlite(self, writes: Sequence[Write]) -> bool:
+        """`apply` on SQLite, with the writer lock held: on the event loop's thread, unless
+        another process is writing (then on a connection's thread, which may wait)."""
+        if self._inline is not None:
+            try:
+                applied = inline.apply_writes(self._inline, writes)
+            except inline.Busy:
+                pass
+            else:
+                self._after_commit()
+                return applied
+        async with self.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert isinstance(driver, sqlite_driver.OneTripConnection)
+            with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
+                for write in writes:
+                    await connection.execute(write.statement, write.params)
+                applied = await batch.run([None] + [write.rows for write in writes])
+            await connection.rollback()  # for SQLAlchemy's sake: the batch already ended it
+        return applied
+
+    def _after_commit(self) -> None:
+        """The loop's connection never checkpoints the WAL itself (it may take a while):
+        every CHECKPOINT_EVERY of its commits, a connection's thread does, without waiting
+        for readers or writers (PASSIVE)."""
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint < CHECKPOINT_EVERY:
+            return
+        if self._checkpoint is None or self._checkpoint.done():
+            self._commits_since_checkpoint = 0
+            self._checkpoint = asyncio.create_task(self._checkpoint_wal())
+
+    async def _checkpoint_wal(self) -> None:
+        async with self.engine.execution_options(**{READING: True}).connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def vacuum_products(self) -> None:
         """On PostgreSQL, after many products arrived at once: VACUUM the products table, so
@@ -265,6 +309,10 @@ class Store:
         await upgrade_to_head(self.engine)
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            await self._checkpoint
+        if self._inline is not None:
+            self._inline.dispose()
         await self.engine.dispose()
 
 

@@ -17,6 +17,8 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select, update
 
+from bot.inbox import Inbox
+from bot.metrics import Metrics
 from bot.standin.harness import ShopHarness
 from bot.standin.server import SECRET_TOKEN_HEADER
 from bot.standin.user import FakeUser
@@ -185,3 +187,43 @@ async def test_a_shop_kept_across_stand_ins_still_answers_new_updates(tmp_path: 
             alice = h.user(1001, "Alice")
             await alice.send("/help")
             await alice.wait_for("/search")
+
+
+def a_message(update_id: int, chat_id: int) -> dict[str, Any]:
+    chat = {"id": chat_id, "type": "private", "first_name": "Alice"}
+    return {
+        "update_id": update_id,
+        "message": {"message_id": update_id, "date": 0, "chat": chat, "text": "/help"},
+    }
+
+
+async def statuses(store: Store) -> list[str]:
+    async with store.reading() as uow:
+        return list(await uow.session.scalars(select(InboxEntry.status)))
+
+
+async def test_handled_updates_are_marked_done_together_and_a_clean_stop_loses_no_mark(
+    sqlite_store: Store,
+) -> None:
+    """Ten chats' updates finish at once: their marks wait a moment and go in one write (each
+    its own write cost a sixth of a round trip's CPU); the chats do not wait for them. A stop
+    writes the marks still waiting, so a restart handles none of them again."""
+    inbox = Inbox(sqlite_store, Metrics(), lease=timedelta(minutes=1), keep=timedelta(hours=1))
+    await inbox.receive([a_message(100 + chat, chat) for chat in range(10)])
+    writes: list[int] = []
+    apply = sqlite_store.apply
+
+    async def counted(batch: Any, *, chat_id: int | None) -> bool:
+        writes.append(len(batch))
+        return await apply(batch, chat_id=chat_id)
+
+    sqlite_store.apply = counted  # type: ignore[method-assign]
+
+    for chat in range(10):
+        await inbox.finish(100 + chat)  # returns at once: the mark is not written yet
+    assert await statuses(sqlite_store) == ["handling"] * 10
+
+    await inbox.settle()  # what a stop does (Shop.close)
+
+    assert await statuses(sqlite_store) == ["done"] * 10
+    assert len(writes) == 1

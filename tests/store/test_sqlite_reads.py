@@ -1,47 +1,156 @@
-"""Where SQLite statements run: a visit's reads by key on the event loop's own thread (no trip
-to the connection's thread), everything that may wait or take long on the connection's thread."""
+"""Where SQLite work runs: a visit's reads by key and the short writes that follow on the event
+loop's own thread (bot.store.inline), everything that may wait or take long on a connection's
+thread; and the loop's connection never waits for another process, nor checkpoints itself."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import text, update
 
-from bot.store.sqlite_driver import OneTripConnection, heavy_reads
-from bot.store.uow import Store, UnitOfWork
+from bot.store import uow as uow_module
+from bot.store.inline import InlineSession
+from bot.store.models import ChatState
+from bot.store.sqlite_driver import heavy_reads
+from bot.store.uow import Store, UnitOfWork, Write
 
 LOOP_THREAD = threading.get_ident
+RUNNING_THREAD = text("SELECT running_thread()")
+AUTOCHECKPOINT = text("PRAGMA wal_autocheckpoint")
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Every connection the store opens can tell the thread a statement runs on, and
+    records (thread, statement) of everything it runs."""
+    from bot.store import db, inline
+
+    ran: list[tuple[int, str]] = []
+
+    def with_thread_function(register: object) -> object:
+        def register_too(connection: Any) -> None:
+            register(connection)  # type: ignore[operator]
+            connection.create_function("running_thread", 0, threading.get_ident)
+            driver = getattr(connection, "driver_connection", None)  # aiosqlite's, or sqlite3's
+            raw: sqlite3.Connection = driver._conn if driver is not None else connection
+            raw.set_trace_callback(lambda sql: ran.append((threading.get_ident(), sql)))
+
+        return register_too
+
+    for module in (db, inline):
+        monkeypatch.setattr(
+            module,
+            "register_sqlite_functions",
+            with_thread_function(module.register_sqlite_functions),
+        )
+    return ran
 
 
 async def thread_of_a_select(uow: UnitOfWork) -> int:
-    """The thread a SELECT of this unit runs on, told by a function SQLite calls back."""
-    connection = await uow.session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert isinstance(driver, OneTripConnection)
-    driver.sqlite.create_function("running_thread", 0, threading.get_ident)
-    return int((await uow.session.execute(text("SELECT running_thread()"))).scalar_one())
+    return int((await uow.session.execute(RUNNING_THREAD)).scalar_one())
 
 
-async def test_a_visits_reads_by_key_run_on_the_event_loops_thread(sqlite_store: Store) -> None:
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+@pytest.fixture
+async def store(tmp_path: Path, statements: list[tuple[int, str]]) -> Store:
+    store = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}")
+    await store.migrate()
+    yield store  # type: ignore[misc]
+    await store.close()
+
+
+async def test_a_visits_reads_by_key_run_on_the_event_loops_thread(store: Store) -> None:
+    async with store.reading(deferring=True, by_key=True) as uow:
+        assert isinstance(uow.session, InlineSession)
         assert await thread_of_a_select(uow) == LOOP_THREAD()
 
 
-async def test_reads_that_may_take_long_go_to_the_connections_thread(sqlite_store: Store) -> None:
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+async def test_reads_that_may_take_long_go_to_a_connections_thread(store: Store) -> None:
+    async with store.reading(deferring=True, by_key=True) as uow:
         with heavy_reads():  # a search, inside a visit
             assert await thread_of_a_select(uow) != LOOP_THREAD()
         assert await thread_of_a_select(uow) == LOOP_THREAD()  # and back after it
 
 
-async def test_other_readers_and_every_writer_use_the_connections_thread(
-    sqlite_store: Store,
+async def test_other_readers_and_writing_units_use_a_connections_thread(store: Store) -> None:
+    async with store.reading() as uow:  # an admin's report, a job
+        assert await thread_of_a_select(uow) != LOOP_THREAD()
+    async with store.uow() as uow:  # in a transaction: BEGIN IMMEDIATE may wait
+        assert await thread_of_a_select(uow) != LOOP_THREAD()
+
+
+async def chat_version(store: Store, chat_id: int) -> int | None:
+    async with store.reading() as uow:
+        state = await uow.chat_states.get(chat_id)
+    return None if state is None else state.version
+
+
+async def a_chat(store: Store, chat_id: int) -> Write:
+    """A chat, and a compare-and-set write that moves its version from 1 to 2."""
+    async with store.uow() as uow:
+        uow.session.add(ChatState(chat_id=chat_id, state="menu", data={}, version=1))
+    return Write(
+        update(ChatState)
+        .where(ChatState.chat_id == chat_id, ChatState.version == 1)
+        .values(version=2)
+    )
+
+
+async def test_a_visits_writes_commit_on_the_event_loops_thread(store: Store) -> None:
+    move = await a_chat(store, 1)
+    threads: list[int] = []
+    told = Write(text("INSERT INTO audit_log_threads VALUES (running_thread())"), rows=1)
+    async with store.uow() as uow:
+        await uow.session.execute(text("CREATE TABLE audit_log_threads (thread INTEGER)"))
+
+    assert await store.apply([move, told], chat_id=1)
+
+    async with store.reading() as uow:
+        threads = list(await uow.session.scalars(text("SELECT thread FROM audit_log_threads")))
+    assert threads == [LOOP_THREAD()]
+    assert await chat_version(store, 1) == 2
+    assert not await store.apply([move], chat_id=1)  # the version moved: refused, nothing done
+
+
+async def test_another_process_writing_never_blocks_the_event_loop(
+    store: Store, tmp_path: Path, statements: list[tuple[int, str]]
 ) -> None:
-    async with sqlite_store.reading() as uow:  # an admin's report, a job
-        assert await thread_of_a_select(uow) != LOOP_THREAD()
-    async with sqlite_store.uow() as uow:  # in a transaction: BEGIN IMMEDIATE may wait
-        assert await thread_of_a_select(uow) != LOOP_THREAD()
-    async with sqlite_store.reading(by_key=True):
-        pass
-    async with sqlite_store.reading() as uow:  # a visit's mode ends with the visit
-        assert await thread_of_a_select(uow) != LOOP_THREAD()
+    """An import in another process holds SQLite's write lock: the loop's BEGIN gives up at
+    once (no busy wait), the visit's write waits for the lock on a connection's thread, and
+    the loop goes on meanwhile (here: it ends that import, which it could not if blocked)."""
+    move = await a_chat(store, 1)
+    other = sqlite3.connect(tmp_path / "shop.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    asyncio.get_running_loop().call_soon(other.execute, "COMMIT")
+    statements.clear()
+
+    assert await store.apply([move], chat_id=1)
+
+    assert await chat_version(store, 1) == 2
+    on_loop = [sql for thread, sql in statements if thread == LOOP_THREAD()]
+    assert on_loop[:2] == ["PRAGMA busy_timeout=0", "BEGIN IMMEDIATE"]
+    assert not any(sql.startswith("UPDATE") for sql in on_loop)
+    other.close()
+
+
+async def test_the_write_ahead_log_is_checkpointed_off_the_event_loop(
+    store: Store, statements: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's connection never checkpoints on its own (a checkpoint copies pages and
+    syncs the file); every CHECKPOINT_EVERY of its commits, a connection's thread does."""
+    monkeypatch.setattr(uow_module, "CHECKPOINT_EVERY", 3)
+    for chat_id in range(1, 4):
+        assert await store.apply([await a_chat(store, chat_id)], chat_id=chat_id)
+    assert store._checkpoint is not None
+    await store._checkpoint
+
+    checkpoints = [thread for thread, sql in statements if "wal_checkpoint" in sql]
+    assert len(checkpoints) == 1 and checkpoints[0] != LOOP_THREAD()
+    async with store.reading(by_key=True) as uow:
+        assert (await uow.session.execute(AUTOCHECKPOINT)).scalar_one() == 0  # the loop's
+    async with store.reading() as uow:
+        assert (await uow.session.execute(AUTOCHECKPOINT)).scalar_one() == 1000  # SQLite's

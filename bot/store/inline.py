@@ -1,0 +1,217 @@
+"""SQLite on the event loop's own thread: a shopper's visit, and the short writes that follow.
+
+A visit reads a handful of rows by key, and its writes (the cart, the chat, the inbox's
+marks) are a few compare-and-set statements: microseconds of SQLite each. Done the asyncio
+way, each statement also cost a greenlet (SQLAlchemy's bridge from async to its sync core),
+a trip to the connection's thread and back, and the wake-ups in between: profiled at 10
+chats, that was the largest part of the shop's own CPU beyond the framework's (about 220 µs
+per ORM read through AsyncSession against about 85 µs through a plain Session, on this
+machine). So on SQLite a file database gets one more connection, used synchronously on the
+loop's thread, for:
+
+- a visit's reads (`InlineSession`): a plain `Session` under the `AsyncSession` the
+  repositories know; reads that may take long (`sqlite_driver.heavy_reads()`: searches, deep
+  catalog pages) still go to a connection's thread, through an ordinary session;
+- `apply_writes`: BEGIN IMMEDIATE, the statements, COMMIT, with nothing awaited in between,
+  so no other coroutine ever sees the connection inside a transaction. The store's writer
+  lock is held around it, so no writer of this process is in the way; a writer of another
+  process (a `python -m bot import` beside the bot) is: BEGIN then fails at once
+  (`Busy`) instead of waiting, and the caller writes through a connection's thread.
+
+Nothing here waits: the connection's busy timeout is zero for BEGIN (a short one for reads,
+which in WAL mode wait for nobody but a crash recovery), and it never checkpoints the WAL
+itself (the store runs checkpoints on a connection's thread, `Store._after_commit`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+import sqlalchemy
+from sqlalchemy import Engine, Executable, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import StaticPool
+
+from bot.store import sqlite_driver
+from bot.store.db import READING, refuse_writes_while_reading
+from bot.store.search_index import register_sqlite_functions
+
+READ_BUSY_MS = 100
+"""How long an inline read may wait for a lock: only a crash recovery makes a WAL reader wait."""
+
+_BUFFERED = {"prebuffer_rows": True}  # every row fetched now: no cursor outlives its call
+
+
+class Busy(Exception):
+    """Another process holds SQLite's write lock: write through a connection's thread."""
+
+
+class PendingWrite(Protocol):
+    """`bot.store.uow.Write`: a statement, the rows it must touch (None: any), parameters."""
+
+    @property
+    def statement(self) -> Executable: ...
+    @property
+    def rows(self) -> int | None: ...
+    @property
+    def params(self) -> dict[str, Any] | None: ...
+
+
+def create_inline_engine(url: str) -> Engine | None:
+    """The loop-thread connection for a SQLite file database (None for anything else: an
+    in-memory database is private to each connection, and PostgreSQL is reached over the
+    network, where waiting is the loop's own job)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    engine = sqlalchemy.create_engine(
+        parsed.set(drivername="sqlite"),
+        poolclass=StaticPool,  # one connection: nothing on it ever waits, so one is enough
+        pool_reset_on_return=None,  # every use ends its own transaction
+        connect_args={"check_same_thread": False, "timeout": READ_BUSY_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # BEGIN is ours to say
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # the store checkpoints
+        register_sqlite_functions(dbapi_connection)
+
+    refuse_writes_while_reading(engine)
+    return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """The inline engine as `InlineSession` wants it: a reader, refused any write."""
+    return engine.execution_options(**{READING: True})
+
+
+def apply_writes(engine: Engine, writes: Sequence[PendingWrite]) -> bool:
+    """All of `writes` or none, in one transaction on this thread: False (nothing written) if
+    one touched another number of rows than it expects. Raises `Busy` if another process
+    holds the write lock; hold the store's writer lock around it."""
+    with engine.connect() as connection:
+        dbapi = connection.connection.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        _begin_immediately(dbapi)
+        try:
+            for write in writes:
+                result = connection.execute(write.statement, write.params)
+                if write.rows is not None and result.rowcount != write.rows:
+                    dbapi.rollback()
+                    return False
+            dbapi.commit()
+        except BaseException:
+            if dbapi.in_transaction:
+                dbapi.rollback()
+            raise
+        finally:
+            connection.rollback()  # SQLAlchemy's own bookkeeping; the DBAPI one ended above
+    return True
+
+
+def _begin_immediately(dbapi: sqlite3.Connection) -> None:
+    dbapi.execute("PRAGMA busy_timeout=0")
+    try:
+        dbapi.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise Busy(str(error)) from error
+        raise
+    finally:
+        dbapi.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
+
+
+class InlineSession(AsyncSession):
+    """An `AsyncSession` whose work runs on a plain `Session` on this thread, with no
+    greenlet in between. Reads inside `heavy_reads()` go to `heavy()`'s session instead (a
+    connection's thread). Meant for reading units: writes would run inline too (a reading
+    unit refuses them: `WriteWhileReading`)."""
+
+    def __init__(
+        self, inline: Engine, bind: AsyncEngine, heavy: Callable[[], AsyncSession]
+    ) -> None:
+        """`inline`: `reader(engine)`; `bind`: the store's engine; `heavy`: a reading session
+        of it."""
+        super().__init__(expire_on_commit=False)
+        self.sync_session.bind = inline
+        self._store_bind = bind
+        self._heavy_session_of = heavy
+        self._heavy: AsyncSession | None = None
+
+    def _on_thread(self) -> AsyncSession | None:
+        if not sqlite_driver.reading_heavily():
+            return None
+        if self._heavy is None:
+            self._heavy = self._heavy_session_of()
+        return self._heavy
+
+    async def execute(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        heavy = self._on_thread()
+        if heavy is not None:
+            return await heavy.execute(statement, params, **kwargs)
+        options = {**_BUFFERED, **kwargs.pop("execution_options", {})}
+        try:
+            return self.sync_session.execute(statement, params, execution_options=options, **kwargs)
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+        # a crash recovery outlasted READ_BUSY_MS: wait for it on a connection's thread
+        self._heavy = self._heavy or self._heavy_session_of()
+        return await self._heavy.execute(statement, params, **kwargs)
+
+    async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return (await self.execute(statement, params, **kwargs)).scalar()
+
+    async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return (await self.execute(statement, params, **kwargs)).scalars()
+
+    async def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        return self.sync_session.get(entity, ident, **kwargs)
+
+    async def flush(self, objects: Sequence[Any] | None = None) -> None:
+        self.sync_session.flush(objects)
+
+    @property
+    def bind(self) -> AsyncEngine:
+        """The store's engine: what repositories ask for the dialect."""
+        return self._store_bind
+
+    @bind.setter
+    def bind(self, bind: AsyncEngine) -> None:
+        self._store_bind = bind
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self._store_bind
+
+    def begin(self) -> Any:
+        """Nothing to start: the plain session begins at its first statement."""
+        return _Started()
+
+    async def commit(self) -> None:
+        if self.sync_session.in_transaction():
+            self.sync_session.commit()
+
+    async def rollback(self) -> None:
+        if self.sync_session.in_transaction():
+            self.sync_session.rollback()
+
+    async def close(self) -> None:
+        try:
+            self.sync_session.close()
+        finally:
+            if self._heavy is not None:
+                await self._heavy.close()
+
+
+class _Started:
+    """`await session.begin()` on an `InlineSession`: done at once."""
+
+    def __await__(self) -> Iterator[None]:
+        return iter(())
