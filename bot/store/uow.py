@@ -188,8 +188,7 @@ class Store:
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # A SQLite file also gets a connection used on the event loop's own thread, for
         # shoppers' visits and short writes (bot.store.inline).
-        self._inline = inline.create_inline_engine(engine.url.render_as_string(False))
-        self._inline_reader = inline.reader(self._inline) if self._inline else None
+        self._loop = inline.LoopConnection.for_url(engine.url.render_as_string(False))
         self._commits_since_checkpoint = 0
         self._checkpoint: asyncio.Task[None] | None = None
 
@@ -208,9 +207,9 @@ class Store:
         own thread (bot.store.inline); reads that may take long, like searches
         (`heavy_reads()`), still go to a connection's thread."""
         sessions: Callable[[], AsyncSession] = self._reading_sessionmaker
-        if by_key and self._inline_reader is not None:
-            reader, heavy = self._inline_reader, self._reading_sessionmaker
-            sessions = lambda: inline.InlineSession(reader, self.engine, heavy)  # noqa: E731
+        if by_key and self._loop is not None:
+            loop, heavy = self._loop, self._reading_sessionmaker
+            sessions = lambda: inline.InlineSession(loop.reads, self.engine, heavy)  # noqa: E731
         return UnitOfWork(sessions, reading=True, deferring=deferring)
 
     async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
@@ -253,9 +252,9 @@ class Store:
     async def _apply_sqlite(self, writes: Sequence[Write]) -> bool:
         """`apply` on SQLite, with the writer lock held: on the event loop's thread, unless
         another process is writing (then on a connection's thread, which may wait)."""
-        if self._inline is not None:
+        if self._loop is not None:
             try:
-                applied = inline.apply_writes(self._inline, writes)
+                applied = self._loop.apply(writes)
             except inline.Busy:
                 pass
             else:
@@ -311,8 +310,8 @@ class Store:
     async def close(self) -> None:
         if self._checkpoint is not None:
             await self._checkpoint
-        if self._inline is not None:
-            self._inline.dispose()
+        if self._loop is not None:
+            self._loop.close()
         await self.engine.dispose()
 
 
