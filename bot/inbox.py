@@ -23,8 +23,8 @@ import secrets
 import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from telegram import Update
 from telegram.error import NetworkError
@@ -33,7 +33,7 @@ from telegram.request import HTTPXRequest
 from bot.concurrency import PerChatUpdateProcessor
 from bot.metrics import Metrics
 from bot.store import handling
-from bot.store.models import InboxEntry, utcnow
+from bot.store.models import utcnow
 from bot.store.repositories.inbox import FINISH, finish_params, new_entries
 from bot.store.uow import Store, Write
 
@@ -52,6 +52,17 @@ class Taken:
     claim: str
     kind: str
     applied: bool
+    attempts: int
+
+
+class _Held(NamedTuple):
+    """What this worker needs of an inbox entry it holds (a stored row, or one it just
+    stored: no ORM object is built for those, the common case)."""
+
+    update_id: int
+    kind: str
+    payload: dict[str, Any]
+    applied_at: datetime | None
     attempts: int
 
 
@@ -83,12 +94,13 @@ class Inbox:
         insert, params = new_entries(entries)
         every_one_new = Write(insert, rows=len(entries), params=params)
         if await self.store.apply([every_one_new], chat_id=None):
-            held = [InboxEntry(**entry) for entry in entries]
+            held = [_Held(e["update_id"], e["kind"], e["payload"], None, 1) for e in entries]
         else:
             async with self.store.uow() as uow:
                 await uow.inbox.add_new(entries)
                 await uow.inbox.take_over(list(by_id), claim, now, lease_until)
-                held = await uow.inbox.held_by(list(by_id), claim)
+                stored = await uow.inbox.held_by(list(by_id), claim)
+            held = [_Held(e.update_id, e.kind, e.payload, e.applied_at, e.attempts) for e in stored]
         self._hold(held, claim)
         for entry in held:
             self.metrics.received.labels(entry.kind).inc()
@@ -121,7 +133,8 @@ class Inbox:
         claim = secrets.token_hex(16)
         async with self.store.uow() as uow:
             await uow.inbox.take_over(abandoned, claim, cutoff, now + self.lease)
-            held = await uow.inbox.held_by(abandoned, claim)
+            stored = await uow.inbox.held_by(abandoned, claim)
+        held = [_Held(e.update_id, e.kind, e.payload, e.applied_at, e.attempts) for e in stored]
         self._hold(held, claim)
         if held:
             log.warning(
@@ -131,7 +144,7 @@ class Inbox:
             )
         return [entry.payload for entry in held]
 
-    def _hold(self, entries: Sequence[InboxEntry], claim: str) -> None:
+    def _hold(self, entries: Sequence[_Held], claim: str) -> None:
         for entry in entries:
             self._taken[entry.update_id] = Taken(
                 claim, entry.kind, entry.applied_at is not None, entry.attempts

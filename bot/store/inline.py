@@ -18,9 +18,10 @@ loop's thread, for:
   process (a `python -m bot import` beside the bot) is: BEGIN then fails at once
   (`Busy`) instead of waiting, and the caller writes through a connection's thread.
 
-Nothing here waits: the connection's busy timeout is zero for BEGIN (a short one for reads,
-which in WAL mode wait for nobody but a crash recovery), and it never checkpoints the WAL
-itself (the store runs checkpoints on a connection's thread, `Store._after_commit`).
+Nothing here waits: the connection's busy timeout is zero (a read that finds the database
+locked, which in WAL mode only a crash recovery does, is made on a connection's thread), and
+it never checkpoints the WAL itself (the store runs checkpoints on a connection's thread,
+`Store._after_commit`).
 """
 
 from __future__ import annotations
@@ -39,9 +40,6 @@ from sqlalchemy.pool import StaticPool
 from bot.store import sqlite_driver
 from bot.store.db import READING, refuse_writes_while_reading
 from bot.store.search_index import register_sqlite_functions
-
-READ_BUSY_MS = 100
-"""How long an inline read may wait for a lock: only a crash recovery makes a WAL reader wait."""
 
 _BUFFERED = {"prebuffer_rows": True}  # every row fetched now: no cursor outlives its call
 
@@ -72,7 +70,7 @@ def create_inline_engine(url: str) -> Engine | None:
         parsed.set(drivername="sqlite"),
         poolclass=StaticPool,  # one connection: nothing on it ever waits, so one is enough
         pool_reset_on_return=None,  # every use ends its own transaction
-        connect_args={"check_same_thread": False, "timeout": READ_BUSY_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": 0},  # it never waits
     )
 
     @event.listens_for(engine, "connect")
@@ -142,15 +140,12 @@ class LoopConnection:
 
 
 def _begin_immediately(dbapi: sqlite3.Connection) -> None:
-    dbapi.execute("PRAGMA busy_timeout=0")
     try:
         dbapi.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise Busy(str(error)) from error
         raise
-    finally:
-        dbapi.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
 
 
 class InlineSession(AsyncSession):
@@ -187,7 +182,7 @@ class InlineSession(AsyncSession):
         except OperationalError as error:
             if "locked" not in str(error):
                 raise
-        # a crash recovery outlasted READ_BUSY_MS: wait for it on a connection's thread
+        # a WAL reader waits only for a crash recovery: let a connection's thread wait for it
         self._heavy = self._heavy or self._heavy_session_of()
         return await self._heavy.execute(statement, params, **kwargs)
 
