@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
 from pathlib import Path
 
 from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
 from tests.conftest import CATALOG_PATH, PROJECT_ROOT
 
 
@@ -50,3 +52,16 @@ async def test_the_polling_runner_serves_a_shopper_and_stops_cleanly_on_sigterm(
         assert "seeded the empty shop" in log and "stopped" in log
         assert "Traceback" not in log
         assert standin.token not in log and standin.token.split(":")[1] not in log
+
+
+async def test_what_start_up_made_is_kept_out_of_the_garbage_collectors_walks(
+    tmp_path: Path,
+) -> None:
+    """A full collection walks only what came after start-up (one pause of every chat was
+    89 ms at 10 chats when it walked the modules, the ORM's mappings and the Application)."""
+    gc.unfreeze()
+    async with ShopHarness(tmp_path) as h:
+        await h.user(1001, "Alice").send("/help")
+        await h.until_idle()
+        assert gc.get_freeze_count() > 10_000
+    gc.unfreeze()
