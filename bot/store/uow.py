@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -47,6 +48,8 @@ from bot.store.repositories import (
 )
 from bot.store.repositories.chat_states import LOCK_CHAT
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
+
+log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY = 500
 """Commits on the event loop's connection between two WAL checkpoints (a few pages each:
@@ -282,8 +285,11 @@ class Store:
             self._checkpoint = asyncio.create_task(self._checkpoint_wal())
 
     async def _checkpoint_wal(self) -> None:
-        async with self.engine.execution_options(**{READING: True}).connect() as connection:
-            await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            async with self.engine.execution_options(**{READING: True}).connect() as connection:
+                await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # the next one, or any writing unit's commit, checkpoints instead
+            log.warning("could not checkpoint the write-ahead log", exc_info=True)
 
     async def vacuum_products(self) -> None:
         """On PostgreSQL, after many products arrived at once: VACUUM the products table, so
