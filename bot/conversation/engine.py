@@ -13,6 +13,7 @@ from transitions import MachineError
 
 from bot.conversation.machine import TRIGGERS, ChatSession, Step, build_machine
 from bot.store.models import ChatState
+from bot.store.repositories.customers import SavedChat
 from bot.store.uow import Store, UnitOfWork
 
 _MACHINE = build_machine()  # pure data and behaviour: no connections, safe to share
@@ -25,7 +26,7 @@ async def load(uow: UnitOfWork, chat_id: int) -> ChatSession:
     return session_of(chat_id, await uow.chat_states.get(chat_id))
 
 
-def session_of(chat_id: int, row: ChatState | None) -> ChatSession:
+def session_of(chat_id: int, row: ChatState | SavedChat | None) -> ChatSession:
     """The machine's model of a saved chat row (a new chat starts idle)."""
     if row is None:
         return ChatSession(chat_id, Step.IDLE)

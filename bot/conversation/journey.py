@@ -81,7 +81,7 @@ from bot.services.notes import clean_note
 from bot.services.order_history import get_order, list_orders
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
-from bot.store.repositories.customers import refresh
+from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
@@ -196,21 +196,25 @@ async def _change(shop: Shop, who: Shopper, use_case: Callable[[Visit], Awaitabl
 async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
     """The customer (created on first contact, refreshed when Telegram says something new)
     and the chat, read together."""
-    customer, row = await uow.customers.with_chat(who.user_id, who.chat_id)
-    if customer is None:
+    known, chat = await uow.customers.with_chat(who.user_id, who.chat_id)
+    if known is None:  # first contact: while reading, the flush sends the visit to _change
         customer = await uow.customers.get_or_create(
             who.user_id,
             first_name=who.first_name,
             username=who.username,
             language_code=who.language_code,
         )
-    elif refresh(
-        customer, first_name=who.first_name, username=who.username, language_code=who.language_code
-    ):
-        await uow.session.flush()  # while reading, this is what sends the visit to _change
-    language = i18n.choose(customer.language, who.language_code, shop.settings.default_language)
+        customer_id, chosen = customer.id, customer.language
+    else:
+        news = changes_for(
+            known, first_name=who.first_name, username=who.username, language_code=who.language_code
+        )
+        if news:
+            await uow.customers.take_in(known.id, news)
+        customer_id, chosen = known.id, known.language
+    language = i18n.choose(chosen, who.language_code, shop.settings.default_language)
     tr = i18n.use(language)  # the rest of this update speaks it (bot.views renders with it)
-    return Visit(shop, uow, customer.id, engine.session_of(who.chat_id, row), who, tr)
+    return Visit(shop, uow, customer_id, engine.session_of(who.chat_id, chat), who, tr)
 
 
 # ---------------------------------------------------------------- menu, help, search hints

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +15,8 @@ from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import CartScreen, ListScreen, ProductScreen
 from bot.shop import Shop
-from bot.store.models import ChatState, Product
+from bot.store.models import ChatState, Customer, Product, utcnow
+from bot.store.repositories.customers import changes_for
 from bot.store.uow import Store, Write
 from tests.conftest import add_product
 
@@ -130,3 +133,30 @@ async def test_searches_take_turns_and_other_shoppers_do_not_wait_for_them(shop:
         assert "acquire" in awaited_by(waiting)  # still waiting for its turn
     found = await waiting
     assert isinstance(found, ListScreen) and found.page.total == 1
+
+
+async def test_a_visit_takes_in_what_telegram_says_about_the_shopper_now(shop: Shop) -> None:
+    """Alice renamed herself, had blocked the bot and was last seen two hours ago: her next
+    visit stores the new name, unblocks her and moves her last visit; the one after writes
+    nothing about her."""
+    mug = await add_product(shop.store, "MUG")
+    await journey.view(shop, ALICE, mug, 1)  # first contact: Alice is created
+    async with shop.store.uow() as uow:
+        await uow.session.execute(
+            update(Customer)
+            .where(Customer.telegram_id == ALICE.user_id)
+            .values(blocked_bot=True, last_seen_at=utcnow() - timedelta(hours=2))
+        )
+    renamed = dataclasses.replace(ALICE, first_name="Alicia", username="alicia")
+
+    await journey.view(shop, renamed, mug, 1)
+
+    async with shop.store.reading() as uow:
+        alice = await uow.customers.get_by_telegram_id(ALICE.user_id)
+    assert alice is not None
+    assert (alice.first_name, alice.username, alice.blocked_bot) == ("Alicia", "alicia", False)
+    assert utcnow() - alice.last_seen_at < timedelta(minutes=1)
+    async with shop.store.reading(deferring=True) as uow:
+        known, _ = await uow.customers.with_chat(ALICE.user_id, ALICE.chat_id)
+        assert known is not None
+        assert not changes_for(known, first_name="Alicia", username="alicia")

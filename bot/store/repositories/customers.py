@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,11 +15,38 @@ from bot.store.models import ChatState, Customer, utcnow
 SEEN_RESOLUTION = timedelta(hours=1)
 """`last_seen_at` is kept to this precision, so an ordinary update writes nothing."""
 
+
+class Known(NamedTuple):
+    """What a visit needs of a customer it knows: a plain row, since building the ORM
+    object (and the chat's) cost two thirds of the read that starts every visit (profiled:
+    160 -> 58 µs for a visit's unit of work with it on this machine)."""
+
+    id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+    language: str | None
+    blocked_bot: bool
+    last_seen_at: datetime
+
+
+class SavedChat(NamedTuple):
+    """A chat's saved state, as the conversation engine reads it."""
+
+    state: str
+    data: dict[str, Any]
+    version: int
+
+
+_customer, _chat = Customer.__table__.c, ChatState.__table__.c
 _WITH_CHAT = (  # built once: it starts every visit
-    select(Customer, ChatState)
-    .outerjoin(ChatState, ChatState.chat_id == bindparam("chat_id"))
-    .where(Customer.telegram_id == bindparam("telegram_id"))
+    select(*(_customer[name] for name in Known._fields), _chat.state, _chat.data, _chat.version)
+    .select_from(
+        Customer.__table__.outerjoin(ChatState.__table__, _chat.chat_id == bindparam("chat_id"))
+    )
+    .where(_customer.telegram_id == bindparam("telegram_id"))
 )
+_CHAT = select(_chat.state, _chat.data, _chat.version).where(_chat.chat_id == bindparam("chat_id"))
 
 
 class CustomerRepository:
@@ -59,15 +87,28 @@ class CustomerRepository:
 
     async def with_chat(
         self, telegram_id: int, chat_id: int
-    ) -> tuple[Customer | None, ChatState | None]:
+    ) -> tuple[Known | None, SavedChat | None]:
         """The customer and their chat's saved state, in one query (the start of every visit)."""
         found = await self.session.execute(
             _WITH_CHAT, {"telegram_id": telegram_id, "chat_id": chat_id}
         )
         row = found.first()
         if row is None:
-            return None, await self.session.get(ChatState, chat_id)
-        return row[0], row[1]
+            chat = (await self.session.execute(_CHAT, {"chat_id": chat_id})).first()
+            return None, None if chat is None else SavedChat(*chat)
+        known, saved = Known(*row[: len(Known._fields)]), row[len(Known._fields) :]
+        return known, None if saved[0] is None else SavedChat(*saved)
+
+    async def take_in(self, customer_id: int, changes: dict[str, object]) -> None:
+        """Write what Telegram says about the customer now (`changes_for`); kept with a
+        reading visit's other writes."""
+        await self._write(
+            update(Customer)
+            .where(Customer.id == customer_id)
+            .values(**changes)
+            .execution_options(synchronize_session=False),
+            rows=None,
+        )
 
     async def mark_blocked(self, telegram_id: int, blocked: bool = True) -> None:
         await self.session.execute(
@@ -107,7 +148,23 @@ def refresh(
     username: str | None = None,
     language_code: str | None = None,
 ) -> bool:
-    """Take in what Telegram says about the customer now; True if anything is to be written.
+    """Take in what Telegram says about the customer now; True if anything is to be written."""
+    changes = changes_for(
+        customer, first_name=first_name, username=username, language_code=language_code
+    )
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    return bool(changes)
+
+
+def changes_for(
+    customer: Customer | Known,
+    *,
+    first_name: str = "",
+    username: str | None = None,
+    language_code: str | None = None,
+) -> dict[str, object]:
+    """What Telegram says about the customer now that we do not have (none: no write).
 
     They wrote to us, so they have not blocked the bot; `last_seen_at` moves by the hour.
     """
@@ -123,6 +180,4 @@ def refresh(
     now = utcnow()
     if now - customer.last_seen_at >= SEEN_RESOLUTION:
         changes["last_seen_at"] = now
-    for name, value in changes.items():
-        setattr(customer, name, value)
-    return bool(changes)
+    return changes
