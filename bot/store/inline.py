@@ -12,11 +12,15 @@ loop's thread, for:
 - a visit's reads (`InlineSession`): a plain `Session` under the `AsyncSession` the
   repositories know; reads that may take long (`sqlite_driver.heavy_reads()`: searches, deep
   catalog pages) still go to a connection's thread, through an ordinary session;
-- `LoopConnection.apply`: BEGIN IMMEDIATE, the statements, COMMIT, with nothing awaited in between,
-  so no other coroutine ever sees the connection inside a transaction. The store's writer
-  lock is held around it, so no writer of this process is in the way; a writer of another
-  process (a `python -m bot import` beside the bot) is: BEGIN then fails at once
-  (`Busy`) instead of waiting, and the caller writes through a connection's thread.
+- `LoopConnection.apply`: BEGIN IMMEDIATE, the statements, COMMIT, with nothing awaited in
+  between, so no other coroutine ever sees the connection inside a transaction. The store's
+  writer lock is held around it, so no writer of this process is in the way; a writer of
+  another process (an import beside the bot) is: BEGIN then fails at once (`Busy`) instead
+  of waiting, and the caller writes through a connection's thread.
+
+Reads never begin a transaction on SQLite (each SELECT is atomic in WAL mode), so sessions
+of visits that interleave (one waits for its search on a thread while another runs) can
+share the reader's connection: nothing is held between their statements.
 
 Nothing here waits: the connection's busy timeout is zero (a read that finds the database
 locked, which in WAL mode only a crash recovery does, is made on a connection's thread), and

@@ -156,3 +156,41 @@ async def test_the_write_ahead_log_is_checkpointed_off_the_event_loop(
         assert (await uow.session.execute(AUTOCHECKPOINT)).scalar_one() == 0  # the loop's
     async with store.reading() as uow:
         assert (await uow.session.execute(AUTOCHECKPOINT)).scalar_one() == 1000  # SQLite's
+
+
+async def test_visits_that_interleave_around_their_searches_each_read_what_is_stored(
+    store: Store,
+) -> None:
+    """Visit A reads, waits for its search on a thread; visit B starts meanwhile on the same
+    loop connection, outlives A, sees a write made after A ended, and the next visit too."""
+    move = await a_chat(store, 1)
+    seen: list[str] = []
+    a_ended = asyncio.Event()
+
+    async def visit_a() -> None:
+        async with store.reading(deferring=True, by_key=True) as uow:
+            seen.append(f"A {await chat_version_in(uow, 1)}")
+            with heavy_reads():
+                await uow.session.execute(text("SELECT 1"))
+        a_ended.set()
+
+    async def visit_b() -> None:
+        async with store.reading(deferring=True, by_key=True) as uow:
+            seen.append(f"B {await chat_version_in(uow, 1)}")
+            with heavy_reads():
+                await uow.session.execute(text("SELECT 1"))
+            await a_ended.wait()
+            assert await store.apply([move], chat_id=1)
+            seen.append(f"B {await chat_version_in(uow, 1)}")
+
+    await asyncio.gather(visit_a(), visit_b())
+    async with store.reading(deferring=True, by_key=True) as uow:
+        seen.append(f"next {await chat_version_in(uow, 1)}")
+    assert seen == ["A 1", "B 1", "B 2", "next 2"]
+
+
+async def chat_version_in(uow: UnitOfWork, chat_id: int) -> int:
+    found = await uow.session.execute(
+        text("SELECT version FROM chat_states WHERE chat_id = :chat"), {"chat": chat_id}
+    )
+    return int(found.scalar_one())
