@@ -57,6 +57,7 @@ QUERIES = (
 )
 # A word in every generated product: the most a single search can have to rank.
 EVERYWHERE = "model"
+PHASE = 20  # /help round trips alone, then beside the searchers, in turns (_chat_round_trips)
 
 
 async def run(quick: bool, postgres: bool) -> None:
@@ -93,13 +94,13 @@ async def _bench(
         f"categories and a page (first, middle, last) {_fmt(browse)}"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
-        alone, search, busy = await _chat_round_trips(
+        alone, search, quiet, busy = await _chat_round_trips(
             url, catalog_file.parent, catalog_file, quick=quick
         )
         print(
-            f"  {backend:<10} through the chat: /help {_fmt(alone)}; /search {_fmt(search)} "
-            f"({_p95(search) / _p95(alone):.1f} x /help); /help while 3 chats search "
-            f"{_fmt(busy)} ({_p95(busy) / _p95(alone):.1f} x alone)"
+            f"  {backend:<10} through the chat, in turns: /help {_fmt(alone)}; /search "
+            f"{_fmt(search)} ({_p95(search) / _p95(alone):.1f} x /help); /help alone "
+            f"{_fmt(quiet)}, while 3 chats search {_fmt(busy)} ({_p95(busy) / _p95(quiet):.1f} x)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
@@ -179,10 +180,15 @@ def _fmt(values: list[float]) -> str:
 
 async def _chat_round_trips(
     url: str, workdir: Path, catalog_file: Path, *, quick: bool
-) -> tuple[list[float], list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float], list[float]]:
     """Round trips through the real bot (`python -m bot run` in its own process, as in the
     floor benchmark) and the Bot API stand-in: /help alone, /search alone, and /help while
-    three other chats search without pause."""
+    three other chats search without pause.
+
+    What a ratio compares is measured side by side, so that the machine's drift during a run
+    (runs of this test alone moved /help's p95 by a third) weighs on both: /help and /search
+    take turns, one round trip each, and the /help rounds alone and beside the searchers
+    take turns in phases of PHASE round trips."""
     from benchmarks.floor import BotProcess, bot_env
     from bot.standin import BotApiStandIn, FakeUser
 
@@ -194,29 +200,35 @@ async def _chat_round_trips(
         await user.wait_for(lambda message: True, timeout=60)  # the bot's reply
         return time.perf_counter() - started
 
+    async def keep_searching(user: FakeUser, done: asyncio.Event) -> None:
+        n = 0
+        while not done.is_set():
+            await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
+            n += 1
+
+    alone: list[float] = []  # /help, taking turns with /search
+    search: list[float] = []
+    quiet: list[float] = []  # /help alone, in the phases between the busy ones
+    busy: list[float] = []
+    phase = min(PHASE, rounds)
     async with BotApiStandIn() as standin:
         env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(catalog_file))
         log = workdir / f"search-bot-{uuid.uuid4().hex[:6]}.log"
         async with BotProcess(["-m", "bot", "run"], env, log):
             alice = standin.user(8001, "Alice")
-            await round_trip(alice, "/start")
-            alone = [await round_trip(alice, "/help") for _ in range(rounds)]
-            searches = [f"/search {QUERIES[n % len(QUERIES)]}" for n in range(rounds)]
-            search = [await round_trip(alice, text) for text in searches]
-            done = asyncio.Event()
-
-            async def keep_searching(user: FakeUser) -> None:
-                n = 0
-                while not done.is_set():
-                    await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
-                    n += 1
-
             others = [standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
-            searching = [asyncio.create_task(keep_searching(user)) for user in others]
-            busy = [await round_trip(alice, "/help") for _ in range(rounds)]
-            done.set()
-            await asyncio.gather(*searching)
-    return alone, search, busy
+            await round_trip(alice, "/start")
+            for n in range(rounds):
+                alone.append(await round_trip(alice, "/help"))
+                search.append(await round_trip(alice, f"/search {QUERIES[n % len(QUERIES)]}"))
+            for _ in range(0, rounds, phase):
+                quiet.extend([await round_trip(alice, "/help") for _ in range(phase)])
+                done = asyncio.Event()
+                searching = [asyncio.create_task(keep_searching(u, done)) for u in others]
+                busy.extend([await round_trip(alice, "/help") for _ in range(phase)])
+                done.set()
+                await asyncio.gather(*searching)
+    return alone, search, quiet, busy
 
 
 def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:
