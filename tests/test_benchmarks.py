@@ -25,7 +25,8 @@ def test_the_benchmarks_run_in_quick_mode() -> None:
         "ratio at 2 chats: shop/echo round trips/s",
         "inbox cost at 2 chats",
         "products: seed",
-        "through the chat: /help",
+        "through the chat, in turns: /help",
+        "while 3 chats search",
         "RSS of a process holding the store",
         "shoppers check out and pay at once",
     ):
