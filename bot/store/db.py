@@ -69,14 +69,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-        register_sqlite_functions(dbapi_connection)
+        prepare_sqlite_connection(dbapi_connection, busy_timeout_ms=30_000)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -85,6 +78,27 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     refuse_writes_while_reading(engine)
     return engine
+
+
+def prepare_sqlite_connection(
+    dbapi_connection: Any, *, busy_timeout_ms: int, checkpoints: bool = True
+) -> None:
+    """What every SQLite connection of the bot is set up with: BEGIN is ours to emit, WAL,
+    foreign keys, NORMAL syncing, how long to wait for a lock, and the functions the search
+    index's triggers call. `checkpoints=False`: it never checkpoints the WAL itself."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        f"busy_timeout={busy_timeout_ms}",
+        "synchronous=NORMAL",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    if not checkpoints:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+    register_sqlite_functions(dbapi_connection)
 
 
 def _drop_closed_connections(engine: AsyncEngine) -> None:

@@ -42,8 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import StaticPool
 
 from bot.store import sqlite_driver
-from bot.store.db import READING, refuse_writes_while_reading
-from bot.store.search_index import register_sqlite_functions
+from bot.store.db import READING, prepare_sqlite_connection, refuse_writes_while_reading
 
 _BUFFERED = {"prebuffer_rows": True}  # every row fetched now: no cursor outlives its call
 
@@ -74,16 +73,13 @@ def create_inline_engine(url: str) -> Engine | None:
         parsed.set(drivername="sqlite"),
         poolclass=StaticPool,  # one connection: nothing on it ever waits, so one is enough
         pool_reset_on_return=None,  # every use ends its own transaction
-        connect_args={"check_same_thread": False, "timeout": 0},  # it never waits
+        connect_args={"check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # BEGIN is ours to say
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
-            dbapi_connection.execute(f"PRAGMA {pragma}")
-        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # the store checkpoints
-        register_sqlite_functions(dbapi_connection)
+        # It never waits, and the store checkpoints for it.
+        prepare_sqlite_connection(dbapi_connection, busy_timeout_ms=0, checkpoints=False)
 
     refuse_writes_while_reading(engine)
     return engine
@@ -169,17 +165,15 @@ class InlineSession(AsyncSession):
         self._heavy_session_of = heavy
         self._heavy: AsyncSession | None = None
 
-    def _on_thread(self) -> AsyncSession | None:
-        if not sqlite_driver.reading_heavily():
-            return None
+    def _on_thread(self) -> AsyncSession:
+        """The session whose statements run on a connection's thread, made when first needed."""
         if self._heavy is None:
             self._heavy = self._heavy_session_of()
         return self._heavy
 
     async def execute(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        heavy = self._on_thread()
-        if heavy is not None:
-            return await heavy.execute(statement, params, **kwargs)
+        if sqlite_driver.reading_heavily():
+            return await self._on_thread().execute(statement, params, **kwargs)
         options = {**_BUFFERED, **kwargs.pop("execution_options", {})}
         try:
             return self.sync_session.execute(statement, params, execution_options=options, **kwargs)
@@ -187,8 +181,7 @@ class InlineSession(AsyncSession):
             if "locked" not in str(error):
                 raise
         # a WAL reader waits only for a crash recovery: let a connection's thread wait for it
-        self._heavy = self._heavy or self._heavy_session_of()
-        return await self._heavy.execute(statement, params, **kwargs)
+        return await self._on_thread().execute(statement, params, **kwargs)
 
     async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         return (await self.execute(statement, params, **kwargs)).scalar()

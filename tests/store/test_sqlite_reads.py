@@ -28,7 +28,7 @@ AUTOCHECKPOINT = text("PRAGMA wal_autocheckpoint")
 def statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     """Every connection the store opens can tell the thread a statement runs on, and
     records (thread, statement) of everything it runs."""
-    from bot.store import db, inline
+    from bot.store import db
 
     ran: list[tuple[int, str]] = []
 
@@ -42,12 +42,9 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
 
         return register_too
 
-    for module in (db, inline):
-        monkeypatch.setattr(
-            module,
-            "register_sqlite_functions",
-            with_thread_function(module.register_sqlite_functions),
-        )
+    monkeypatch.setattr(
+        db, "register_sqlite_functions", with_thread_function(db.register_sqlite_functions)
+    )
     return ran
 
 
