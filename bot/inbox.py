@@ -33,7 +33,7 @@ from telegram.request import HTTPXRequest
 from bot.concurrency import PerChatUpdateProcessor
 from bot.metrics import Metrics
 from bot.store import handling
-from bot.store.models import utcnow
+from bot.store.models import InboxEntry, utcnow
 from bot.store.repositories.inbox import FINISH, finish_params, new_entries
 from bot.store.uow import Store, Write
 
@@ -56,8 +56,8 @@ class Taken:
 
 
 class _Held(NamedTuple):
-    """What this worker needs of an inbox entry it holds (a stored row, or one it just
-    stored: no ORM object is built for those, the common case)."""
+    """What this worker needs of an inbox entry it has just stored (the common case: no
+    ORM object is built for it); entries read back from the table are `InboxEntry`s."""
 
     update_id: int
     kind: str
@@ -93,14 +93,14 @@ class Inbox:
         # a crashed worker left and see which of them this worker now holds.
         insert, params = new_entries(entries)
         every_one_new = Write(insert, rows=len(entries), params=params)
+        held: Sequence[_Held | InboxEntry]
         if await self.store.apply([every_one_new], chat_id=None):
             held = [_Held(e["update_id"], e["kind"], e["payload"], None, 1) for e in entries]
         else:
             async with self.store.uow() as uow:
                 await uow.inbox.add_new(entries)
                 await uow.inbox.take_over(list(by_id), claim, now, lease_until)
-                stored = await uow.inbox.held_by(list(by_id), claim)
-            held = [_Held(e.update_id, e.kind, e.payload, e.applied_at, e.attempts) for e in stored]
+                held = await uow.inbox.held_by(list(by_id), claim)
         self._hold(held, claim)
         for entry in held:
             self.metrics.received.labels(entry.kind).inc()
@@ -133,8 +133,7 @@ class Inbox:
         claim = secrets.token_hex(16)
         async with self.store.uow() as uow:
             await uow.inbox.take_over(abandoned, claim, cutoff, now + self.lease)
-            stored = await uow.inbox.held_by(abandoned, claim)
-        held = [_Held(e.update_id, e.kind, e.payload, e.applied_at, e.attempts) for e in stored]
+            held = await uow.inbox.held_by(abandoned, claim)
         self._hold(held, claim)
         if held:
             log.warning(
@@ -144,7 +143,7 @@ class Inbox:
             )
         return [entry.payload for entry in held]
 
-    def _hold(self, entries: Sequence[_Held], claim: str) -> None:
+    def _hold(self, entries: Sequence[_Held | InboxEntry], claim: str) -> None:
         for entry in entries:
             self._taken[entry.update_id] = Taken(
                 claim, entry.kind, entry.applied_at is not None, entry.attempts
