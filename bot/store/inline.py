@@ -18,6 +18,9 @@ loop's thread, for:
   another process (an import beside the bot) is: BEGIN then fails at once (`Busy`) instead
   of waiting, and the caller writes through a connection's thread.
 
+Statements marked `prepared` (bot.store.prepared: the few every round trip runs) skip
+SQLAlchemy's execution here: compiled once, they go straight to the DBAPI connection.
+
 Reads never begin a transaction on SQLite (each SELECT is atomic in WAL mode), so sessions
 of visits that interleave (one waits for its search on a thread while another runs) can
 share the reader's connection: nothing is held between their statements.
@@ -43,6 +46,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.store import sqlite_driver
 from bot.store.db import READING, prepare_sqlite_connection, refuse_writes_while_reading
+from bot.store.prepared import prepared_form
 
 _BUFFERED = {"prebuffer_rows": True}  # every row fetched now: no cursor outlives its call
 
@@ -115,11 +119,16 @@ class LoopConnection:
         connection = self._writes
         dbapi = connection.connection.dbapi_connection
         assert isinstance(dbapi, sqlite3.Connection)
+        dialect = self.engine.dialect
         _begin_immediately(dbapi)
         try:
             for write in writes:
-                result = connection.execute(write.statement, write.params)
-                if write.rows is not None and result.rowcount != write.rows:
+                form = prepared_form(write.statement, dialect)
+                if form is not None:
+                    touched = form.run(dbapi, write.params).rowcount
+                else:
+                    touched = connection.execute(write.statement, write.params).rowcount
+                if write.rows is not None and touched != write.rows:
                     dbapi.rollback()
                     return False
             dbapi.commit()
@@ -128,7 +137,8 @@ class LoopConnection:
                 dbapi.rollback()
             raise
         finally:
-            connection.rollback()  # SQLAlchemy's own bookkeeping; the DBAPI one ended above
+            if connection.in_transaction():  # SQLAlchemy's bookkeeping; the DBAPI's ended
+                connection.rollback()
         return True
 
     def close(self) -> None:
@@ -161,6 +171,8 @@ class InlineSession(AsyncSession):
         session of it."""
         super().__init__(expire_on_commit=False)
         self.sync_session.bind = inline
+        self._dbapi = inline.connection.dbapi_connection
+        self._dialect = inline.dialect
         self._store_bind = bind
         self._heavy_session_of = heavy
         self._heavy: AsyncSession | None = None
@@ -174,10 +186,13 @@ class InlineSession(AsyncSession):
     async def execute(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         if sqlite_driver.reading_heavily():
             return await self._on_thread().execute(statement, params, **kwargs)
-        options = {**_BUFFERED, **kwargs.pop("execution_options", {})}
+        form = None if kwargs else prepared_form(statement, self._dialect)
         try:
+            if form is not None and form.is_select:  # a write goes the way that refuses it
+                return form.run(self._dbapi, params)  # type: ignore[arg-type]
+            options = {**_BUFFERED, **kwargs.pop("execution_options", {})}
             return self.sync_session.execute(statement, params, execution_options=options, **kwargs)
-        except OperationalError as error:
+        except (OperationalError, sqlite3.OperationalError) as error:
             if "locked" not in str(error):
                 raise
         # a WAL reader waits only for a crash recovery: let a connection's thread wait for it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from bot.store.db import Writer, rowcount
 from bot.store.models import Cart, CartLine, Customer, Order, utcnow
+from bot.store.prepared import prepared
 
 # Built once: these run on nearly every update, and building a statement costs more than
 # running it (see README "Benchmarks").
@@ -28,7 +30,7 @@ _CART_WITH_LINES = (
     )
     .execution_options(populate_existing=True)
 )
-_COUNTS = (
+_COUNTS = prepared(
     select(
         func.coalesce(
             func.sum(
@@ -253,9 +255,10 @@ def _line_moves(dialect: str) -> _LineMoves:
     was = CartLine.quantity == bind("was")
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # Core: one row
     columns = CartLine.__table__.c
-    return _LineMoves(
+    # Every value is a parameter (no column default computed at each run): see db.prepared.
+    moves = _LineMoves(
         new_cart=insert(_table(Cart))
-        .values(customer_id=bind("of"), updated_at=bind("touched"))
+        .values(customer_id=bind("of"), updated_at=bind("touched"), changed_at=bind("touched"))
         .on_conflict_do_nothing(),
         new_line=insert(_table(CartLine))
         .from_select(
@@ -281,5 +284,6 @@ def _line_moves(dialect: str) -> _LineMoves:
         .execution_options(synchronize_session=False),
         touch_cart=update(_table(Cart))
         .where(Cart.customer_id == bind("of"))
-        .values(changed_at=bind("touched")),
+        .values(changed_at=bind("touched"), updated_at=bind("touched")),
     )
+    return _LineMoves(*(prepared(getattr(moves, f.name)) for f in dataclasses.fields(moves)))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.models import Category, Product, ProductVariant, utcnow
+from bot.store.prepared import prepared
 from bot.store.repositories.search import ProductSearch
 from bot.store.search_index import WordCollector, register_sqlite_functions
 from bot.store.sqlite_driver import OneTripConnection, heavy_reads
@@ -76,12 +77,12 @@ class CategoryRepository:
 
 # Built once: a product is read by id or SKU on nearly every update. Always read afresh, since
 # stock moves by UPDATE statements the session's copies do not see.
-_PRODUCT_BY_ID = (
+_PRODUCT_BY_ID = prepared(
     select(Product)
     .where(Product.id == bindparam("product_id"))
     .execution_options(populate_existing=True)
 )
-_PRODUCT_BY_SKU = select(Product).where(Product.sku == bindparam("sku"))
+_PRODUCT_BY_SKU = prepared(select(Product).where(Product.sku == bindparam("sku")))
 
 
 class ProductRepository:

@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer, insert_or_ignore
 from bot.store.models import ChatState, utcnow
+from bot.store.prepared import prepared
 
 LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:chat_id)")
 """PostgreSQL: hold a chat until the transaction ends (works before the chat's row exists)."""
 
 _columns = ChatState.__table__.c
-_SAVE = (  # built once: a statement built per save cost more than running it (profiled)
+_SAVE = prepared(  # built once: a statement built per save cost more than running it
     update(ChatState)
     .where(ChatState.chat_id == bindparam("chat"), ChatState.version == bindparam("seen"))
     .values(

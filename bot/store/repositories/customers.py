@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
 from bot.store.models import ChatState, Customer, utcnow
+from bot.store.prepared import prepared
 
 SEEN_RESOLUTION = timedelta(hours=1)
 """`last_seen_at` is kept to this precision, so an ordinary update writes nothing."""
@@ -39,14 +40,16 @@ class SavedChat(NamedTuple):
 
 
 _customer, _chat = Customer.__table__.c, ChatState.__table__.c
-_WITH_CHAT = (  # built once: it starts every visit
+_WITH_CHAT = prepared(  # it starts every visit
     select(*(_customer[name] for name in Known._fields), _chat.state, _chat.data, _chat.version)
     .select_from(
         Customer.__table__.outerjoin(ChatState.__table__, _chat.chat_id == bindparam("chat_id"))
     )
     .where(_customer.telegram_id == bindparam("telegram_id"))
 )
-_CHAT = select(_chat.state, _chat.data, _chat.version).where(_chat.chat_id == bindparam("chat_id"))
+_CHAT = prepared(
+    select(_chat.state, _chat.data, _chat.version).where(_chat.chat_id == bindparam("chat_id"))
+)
 
 
 class CustomerRepository:

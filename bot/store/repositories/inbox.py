@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import rowcount
 from bot.store.models import InboxEntry
+from bot.store.prepared import prepared
 
 HANDLING, DONE, FAILED = "handling", "done", "failed"
 
-MARK_APPLIED = (
+MARK_APPLIED = prepared(
     update(InboxEntry)
     .where(InboxEntry.update_id == bindparam("applied_update"), InboxEntry.applied_at.is_(None))
     .values(applied_at=bindparam("applied_now"))
@@ -140,7 +141,7 @@ def _insert_of(count: int) -> TextClause:
         "(" + ", ".join(f":{column}_{i}" for column in _COLUMNS) + ")" for i in range(count)
     )
     columns = InboxEntry.__table__.c
-    return text(
+    statement = text(
         f"INSERT INTO inbox ({', '.join(_COLUMNS)}) VALUES {rows} ON CONFLICT DO NOTHING"
     ).bindparams(
         *(
@@ -149,6 +150,7 @@ def _insert_of(count: int) -> TextClause:
             for column in _COLUMNS
         )
     )
+    return prepared(statement)
 
 
 def finish_params(

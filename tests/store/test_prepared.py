@@ -1,0 +1,151 @@
+"""Statements a shopper's every round trip runs, prepared once (bot.store.prepared): on the
+event loop's SQLite connection they run straight through the DBAPI, and what they read and
+write is exactly what SQLAlchemy's own execution reads and writes."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import pytest
+from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import selectinload
+
+from bot.store.models import Cart, ChatState, Product
+from bot.store.prepared import Prepared, PreparedResult, prepared
+from bot.store.repositories.inbox import FINISH
+from bot.store.uow import Store
+from tests.conftest import add_product
+
+SQLITE = sqlite.dialect()
+
+
+@pytest.fixture
+def prepared_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL of every prepared statement run, in order."""
+    ran: list[str] = []
+    run = Prepared.run
+
+    def recording(self: Prepared, dbapi: Any, params: Any) -> PreparedResult:
+        ran.append(self.sql.split()[0])
+        return run(self, dbapi, params)
+
+    monkeypatch.setattr(Prepared, "run", recording)
+    return ran
+
+
+async def a_shopper_with_a_chat(store: Store, telegram_id: int = 7) -> int:
+    async with store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id, first_name="Ann")
+        uow.session.add(
+            ChatState(chat_id=telegram_id, state="viewing", data={"product": 3}, version=4)
+        )
+    return customer.id
+
+
+async def test_a_visit_reads_the_customer_and_chat_as_sqlalchemy_does(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    await a_shopper_with_a_chat(sqlite_store)
+    async with sqlite_store.reading() as uow:  # SQLAlchemy's execution, on a thread
+        expected = await uow.customers.with_chat(7, 7)
+    assert prepared_runs == []
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        known, chat = await uow.customers.with_chat(7, 7)
+
+    assert prepared_runs == ["SELECT"]
+    assert (known, chat) == expected
+    assert known is not None and chat is not None
+    assert known.first_name == "Ann" and known.blocked_bot is False
+    assert known.last_seen_at.tzinfo is UTC  # the column's own type made it aware
+    assert chat.data == {"product": 3} and chat.version == 4  # JSON read back as a dict
+
+
+async def test_a_product_read_in_a_visit_is_the_stored_product_detached(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    product_id = await add_product(sqlite_store, "MUG", price=1600, stock=5)
+    async with sqlite_store.reading() as uow:
+        stored = await uow.products.get(product_id)
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        by_sku = await uow.products.get_by_sku("MUG")
+        by_id = await uow.products.get(product_id)
+        missing = await uow.products.get_by_sku("NOPE")
+
+    assert prepared_runs == ["SELECT", "SELECT", "SELECT"]
+    assert missing is None
+    columns = [attribute.key for attribute in inspect(Product).column_attrs]
+    for found in (by_sku, by_id):
+        assert isinstance(found, Product)
+        assert {c: getattr(found, c) for c in columns} == {c: getattr(stored, c) for c in columns}
+        assert inspect(found).detached and inspect(found).identity == (product_id,)
+        with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+            _ = found.variants  # not loaded: it still says so, as a session's product does
+
+
+async def test_counts_use_the_statements_own_literal_values(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    customer_id = await a_shopper_with_a_chat(sqlite_store)
+    mug = await add_product(sqlite_store, "MUG")
+    pen = await add_product(sqlite_store, "PEN")
+    async with sqlite_store.uow() as uow:
+        assert await uow.carts.set_line(customer_id, mug, 0, 2)
+        assert await uow.carts.set_line(customer_id, pen, 0, 3)
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        assert await uow.carts.counts(customer_id, mug) == (2, 5)
+        assert await uow.carts.counts(customer_id, 999) == (0, 5)  # COALESCE(..., 0)
+    assert prepared_runs == ["SELECT", "SELECT"]
+
+
+async def test_a_visits_cart_change_is_written_by_prepared_statements_all_or_nothing(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    customer_id = await a_shopper_with_a_chat(sqlite_store)
+    mug = await add_product(sqlite_store, "MUG")
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        await uow.carts.set_line(customer_id, mug, 0, 1)
+    assert await sqlite_store.apply(uow.deferred, chat_id=None)
+    assert prepared_runs == ["INSERT", "INSERT", "UPDATE"]  # the cart, its line, touched
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        await uow.carts.set_line(customer_id, mug, 1, 2)
+        stale = list(uow.deferred)
+    assert await sqlite_store.apply(stale, chat_id=None)
+    assert not await sqlite_store.apply(stale, chat_id=None)  # 1 -> 2 again: it holds 2
+
+    async with sqlite_store.reading() as uow:
+        cart = await uow.carts.get_for_customer(customer_id)
+        assert cart is not None and [line.quantity for line in cart.lines] == [2]
+        assert cart.changed_at is not None and cart.updated_at == cart.changed_at
+
+
+def test_a_statement_that_cannot_be_prepared_is_refused_when_first_run() -> None:
+    with pytest.raises(TypeError, match="not a statement to prepare"):
+        Prepared(FINISH, SQLITE)  # a list of updates: expanded at each run
+    touched_by_default = update(Cart).values(changed_at=bindparam("now"))  # and updated_at?
+    with pytest.raises(TypeError, match="not a statement to prepare"):
+        Prepared(touched_by_default, SQLITE)  # its onupdate default: computed per run
+    with pytest.raises(TypeError, match="loader options"):
+        Prepared(select(Product).options(selectinload(Product.variants)), SQLITE)
+
+
+def test_a_missing_parameter_is_named() -> None:
+    by_sku = Prepared(select(Product).where(Product.sku == bindparam("sku")), SQLITE)
+    with pytest.raises(KeyError, match="'sku'"):
+        by_sku.run(None, {})  # type: ignore[arg-type]
+
+
+async def test_elsewhere_the_mark_changes_nothing(store: Store) -> None:
+    """PostgreSQL, and SQLite's writing units, run a marked statement as SQLAlchemy does."""
+    await add_product(store, "MUG", price=1234)
+    by_sku = prepared(select(Product).where(Product.sku == bindparam("sku")))
+    async with store.uow() as uow:
+        product = await uow.session.scalar(by_sku, {"sku": "MUG"})
+        assert product is not None and product in uow.session and product.price == 1234
