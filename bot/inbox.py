@@ -264,6 +264,14 @@ class JournalingRequest(HTTPXRequest):
     def __init__(self, inbox: Inbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.inbox = inbox
+        self._parsed: tuple[bytes, Any] | None = None  # the last answer, as read here
+
+    def parse_json_payload(self, payload: bytes) -> Any:  # type: ignore[override]
+        """The answer just read for the inbox is not parsed a second time."""
+        parsed, self._parsed = self._parsed, None
+        if parsed is not None and parsed[0] is payload:
+            return parsed[1]
+        return super().parse_json_payload(payload)
 
     async def do_request(
         self, url: str, method: str, *args: Any, **kwargs: Any
@@ -274,6 +282,7 @@ class JournalingRequest(HTTPXRequest):
         body = json.loads(payload)
         if not body.get("ok") or not body.get("result"):
             return code, payload
+        self._parsed = (payload, body)
         try:
             await self.inbox.receive(body["result"])
         except Exception as error:  # not stored: Telegram must keep them, so no offset moves
