@@ -40,7 +40,8 @@ class Prepared:
     time) and an ORM read of a product about 250 µs, against about 15 µs of SQLite's own
     work: a round trip runs five to eight of them. Here what the statement needs is worked
     out once: its SQL, the order of its parameters with their defaults and conversions, and
-    how a row is made of what SQLite returns.
+    how a row is made of what SQLite returns. A list parameter (`IN`) gets as many places
+    as its list has items, at each run.
 
     `select(Model)` gives detached `Model` objects, as a session gives them once closed:
     a reading unit changes nothing it reads, and a relationship not loaded still raises.
@@ -50,9 +51,10 @@ class Prepared:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         names = compiled.positiontup
+        lists = {bind.key for bind in compiled.post_compile_params if bind.expanding}
         if (
             names is None
-            or compiled.post_compile_params  # a list parameter, expanded at each run
+            or len(lists) != len(compiled.post_compile_params)
             or compiled.literal_execute_params
             or compiled.insert_prefetch  # a column default computed at each run
             or compiled.update_prefetch
@@ -62,7 +64,8 @@ class Prepared:
         self.sql = compiled.string
         self.is_select = bool(getattr(statement, "is_select", False))
         self._parameters = [
-            (name, _default_of(compiled.binds[name]), to_driver.get(name)) for name in names
+            (name, _default_of(compiled.binds[name]), to_driver.get(name), name in lists)
+            for name in names
         ]
         columns = compiled._result_columns or []
         from_driver = [c.type._cached_result_processor(dialect, None) for c in columns]
@@ -71,11 +74,16 @@ class Prepared:
 
     def run(self, dbapi: sqlite3.Connection, params: dict[str, Any] | None) -> PreparedResult:
         given = params or {}
-        values = []
-        for name, default, convert in self._parameters:
+        sql, values = self.sql, []
+        for name, default, convert, is_list in self._parameters:
             value = given[name] if name in given else default()
-            values.append(value if convert is None else convert(value))
-        cursor = dbapi.execute(self.sql, values)
+            if is_list:  # `IN (...)`: as many places as the list has items
+                items = [item if convert is None else convert(item) for item in value]
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(items)))
+                values.extend(items)
+            else:
+                values.append(value if convert is None else convert(value))
+        cursor = dbapi.execute(sql, values)
         if not self.is_select:
             return PreparedResult([], cursor.rowcount)
         make, converts = self._make, self._from_driver

@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.models import Cart, ChatState, Product
 from bot.store.prepared import Prepared, PreparedResult, prepared
-from bot.store.repositories.inbox import FINISH
 from bot.store.uow import Store
 from tests.conftest import add_product
 
@@ -87,6 +86,18 @@ async def test_a_product_read_in_a_visit_is_the_stored_product_detached(
             _ = found.variants  # not loaded: it still says so, as a session's product does
 
 
+async def test_a_list_parameter_gets_a_place_per_item(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    mug, pen = await add_product(sqlite_store, "MUG"), await add_product(sqlite_store, "PEN")
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        in_order = await uow.products.get_ordered([pen, 999, mug])
+        nothing = await uow.products.get_many([])
+    assert [product.sku for product in in_order] == ["PEN", "MUG"]
+    assert nothing == {}  # IN (): nothing, not an error
+    assert prepared_runs == ["SELECT", "SELECT"]
+
+
 async def test_counts_use_the_statements_own_literal_values(
     sqlite_store: Store, prepared_runs: list[str]
 ) -> None:
@@ -127,8 +138,9 @@ async def test_a_visits_cart_change_is_written_by_prepared_statements_all_or_not
 
 
 def test_a_statement_that_cannot_be_prepared_is_refused_when_first_run() -> None:
+    rendered_each_run = select(Product.id).limit(bindparam("n", literal_execute=True))
     with pytest.raises(TypeError, match="not a statement to prepare"):
-        Prepared(FINISH, SQLITE)  # a list of updates: expanded at each run
+        Prepared(rendered_each_run, SQLITE)  # its value is written into the SQL
     touched_by_default = update(Cart).values(changed_at=bindparam("now"))  # and updated_at?
     with pytest.raises(TypeError, match="not a statement to prepare"):
         Prepared(touched_by_default, SQLITE)  # its onupdate default: computed per run

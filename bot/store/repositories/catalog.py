@@ -83,6 +83,9 @@ _PRODUCT_BY_ID = prepared(
     .execution_options(populate_existing=True)
 )
 _PRODUCT_BY_SKU = prepared(select(Product).where(Product.sku == bindparam("sku")))
+_PRODUCTS_BY_ID = prepared(
+    select(Product).where(Product.id.in_(bindparam("product_ids", expanding=True)))
+)
 
 
 class ProductRepository:
@@ -172,7 +175,7 @@ class ProductRepository:
         return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
 
     async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
-        rows = await self.session.scalars(select(Product).where(Product.id.in_(product_ids)))
+        rows = await self.session.scalars(_PRODUCTS_BY_ID, {"product_ids": list(product_ids)})
         return {p.id: p for p in rows}
 
     async def list_all(self) -> Sequence[Product]:

@@ -24,7 +24,7 @@ MARK_APPLIED = prepared(
 )
 """Run in the transaction of an update's first change: handling it again changes nothing."""
 
-FINISH = (
+FINISH = prepared(
     update(InboxEntry)
     .where(
         InboxEntry.update_id.in_(bindparam("finished_updates", expanding=True)),
