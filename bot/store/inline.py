@@ -98,6 +98,7 @@ class LoopConnection:
         self.engine = engine
         self._reads: Connection | None = None
         self._writes: Connection | None = None
+        self.reads_dbapi: sqlite3.Connection | None = None  # the one connection, for `Prepared`
 
     @classmethod
     def for_url(cls, url: str) -> LoopConnection | None:
@@ -108,6 +109,9 @@ class LoopConnection:
     def reads(self) -> Connection:
         if self._reads is None:
             self._reads = self.engine.connect().execution_options(**{READING: True})
+            dbapi = self._reads.connection.dbapi_connection
+            assert isinstance(dbapi, sqlite3.Connection)
+            self.reads_dbapi = dbapi
         return self._reads
 
     def apply(self, writes: Sequence[PendingWrite]) -> bool:
@@ -165,13 +169,13 @@ class InlineSession(AsyncSession):
     unit refuses them: `WriteWhileReading`)."""
 
     def __init__(
-        self, inline: Connection, bind: AsyncEngine, heavy: Callable[[], AsyncSession]
+        self, loop: LoopConnection, bind: AsyncEngine, heavy: Callable[[], AsyncSession]
     ) -> None:
-        """`inline`: `LoopConnection.reads`; `bind`: the store's engine; `heavy`: a reading
-        session of it."""
+        """`loop`: whose reader's connection it reads on; `bind`: the store's engine;
+        `heavy`: a reading session of it."""
         super().__init__(expire_on_commit=False)
-        self.sync_session.bind = inline
-        self._dbapi = inline.connection.dbapi_connection
+        self.sync_session.bind = inline = loop.reads
+        self._dbapi = loop.reads_dbapi
         self._dialect = inline.dialect
         self._store_bind = bind
         self._heavy_session_of = heavy

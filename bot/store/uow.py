@@ -212,7 +212,7 @@ class Store:
         sessions: Callable[[], AsyncSession] = self._reading_sessionmaker
         if by_key and self._loop is not None:
             loop, heavy = self._loop, self._reading_sessionmaker
-            sessions = lambda: inline.InlineSession(loop.reads, self.engine, heavy)  # noqa: E731
+            sessions = lambda: inline.InlineSession(loop, self.engine, heavy)  # noqa: E731
         return UnitOfWork(sessions, reading=True, deferring=deferring)
 
     async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
