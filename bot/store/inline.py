@@ -98,7 +98,7 @@ class LoopConnection:
         self.engine = engine
         self._reads: Connection | None = None
         self._writes: Connection | None = None
-        self.reads_dbapi: sqlite3.Connection | None = None  # the one connection, for `Prepared`
+        self._dbapi: sqlite3.Connection | None = None
 
     @classmethod
     def for_url(cls, url: str) -> LoopConnection | None:
@@ -109,10 +109,17 @@ class LoopConnection:
     def reads(self) -> Connection:
         if self._reads is None:
             self._reads = self.engine.connect().execution_options(**{READING: True})
-            dbapi = self._reads.connection.dbapi_connection
-            assert isinstance(dbapi, sqlite3.Connection)
-            self.reads_dbapi = dbapi
         return self._reads
+
+    @property
+    def dbapi(self) -> sqlite3.Connection:
+        """The one sqlite3 connection under both (a static pool), for what runs on it
+        directly: found once, not through SQLAlchemy's pool proxy at each use."""
+        if self._dbapi is None:
+            dbapi = self.reads.connection.dbapi_connection
+            assert isinstance(dbapi, sqlite3.Connection)
+            self._dbapi = dbapi
+        return self._dbapi
 
     def apply(self, writes: Sequence[PendingWrite]) -> bool:
         """All of `writes` or none, in one transaction on this thread: False (nothing
@@ -120,10 +127,7 @@ class LoopConnection:
         another process holds the write lock; hold the store's writer lock around it."""
         if self._writes is None:
             self._writes = self.engine.connect()
-        connection = self._writes
-        dbapi = connection.connection.dbapi_connection
-        assert isinstance(dbapi, sqlite3.Connection)
-        dialect = self.engine.dialect
+        connection, dbapi, dialect = self._writes, self.dbapi, self.engine.dialect
         _begin_immediately(dbapi)
         try:
             for write in writes:
@@ -149,7 +153,7 @@ class LoopConnection:
         for connection in (self._reads, self._writes):
             if connection is not None:
                 connection.close()
-        self._reads = self._writes = None
+        self._reads = self._writes = self._dbapi = None
         self.engine.dispose()
 
 
@@ -175,7 +179,7 @@ class InlineSession(AsyncSession):
         `heavy`: a reading session of it."""
         super().__init__(expire_on_commit=False)
         self.sync_session.bind = inline = loop.reads
-        self._dbapi = loop.reads_dbapi
+        self._dbapi = loop.dbapi
         self._dialect = inline.dialect
         self._store_bind = bind
         self._heavy_session_of = heavy
@@ -193,7 +197,7 @@ class InlineSession(AsyncSession):
         form = None if kwargs else prepared_form(statement, self._dialect)
         try:
             if form is not None and form.is_select:  # a write goes the way that refuses it
-                return form.run(self._dbapi, params)  # type: ignore[arg-type]
+                return form.run(self._dbapi, params)
             options = {**_BUFFERED, **kwargs.pop("execution_options", {})}
             return self.sync_session.execute(statement, params, execution_options=options, **kwargs)
         except (OperationalError, sqlite3.OperationalError) as error:

@@ -34,7 +34,7 @@ def prepared(statement: _Statement) -> _Statement:
 
 
 class Prepared:
-    """A statement marked `db.prepared`, compiled once for SQLite and run on the DBAPI
+    """A statement marked `prepared`, compiled once for SQLite and run on the DBAPI
     connection. Through SQLAlchemy, a statement by key cost 60-150 µs on this machine (an
     execution context, its events, a cursor result, the rows' processing set up anew each
     time) and an ORM read of a product about 250 µs, against about 15 µs of SQLite's own
@@ -188,9 +188,9 @@ _PREPARED_MOST = 1024  # marked statements are built once: this many means somet
 
 
 def prepared_form(statement: Any, dialect: Dialect) -> Prepared | None:
-    """The statement's prepared form if it is marked `db.prepared` (None otherwise)."""
+    """The statement's prepared form if it is marked `prepared` (None otherwise)."""
     found = _PREPARED.get(id(statement))
-    if found is not None and found[0] is statement:
+    if found is not None:  # the statement is held below: its id is not another's
         return found[1]
     options = getattr(statement, "_execution_options", None)
     if not options or not options.get(PREPARED):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -255,35 +254,44 @@ def _line_moves(dialect: str) -> _LineMoves:
     was = CartLine.quantity == bind("was")
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # Core: one row
     columns = CartLine.__table__.c
-    # Every value is a parameter (no column default computed at each run): see db.prepared.
-    moves = _LineMoves(
-        new_cart=insert(_table(Cart))
-        .values(customer_id=bind("of"), updated_at=bind("touched"), changed_at=bind("touched"))
-        .on_conflict_do_nothing(),
-        new_line=insert(_table(CartLine))
-        .from_select(
-            ["cart_id", "product_id", "variant_id", "quantity", "quoted_price", "added_at"],
-            select(
-                Cart.id,
-                bind("item", type_=columns.product_id.type),
-                bind("kind", type_=columns.variant_id.type),
-                bind("now", type_=columns.quantity.type),
-                bind("quote", type_=columns.quoted_price.type),
-                bind("added", type_=columns.added_at.type),
-            ).where(Cart.customer_id == bind("of")),
-        )
-        .on_conflict_do_nothing(),
-        drop_line=delete(CartLine).where(line, was),
-        set_quantity=update(CartLine)
-        .where(line, was)
-        .values(quantity=bind("now"))
-        .execution_options(synchronize_session=False),
-        set_quoted=update(CartLine)
-        .where(line, was)
-        .values(quantity=bind("now"), quoted_price=bind("quote"))
-        .execution_options(synchronize_session=False),
-        touch_cart=update(_table(Cart))
-        .where(Cart.customer_id == bind("of"))
-        .values(changed_at=bind("touched"), updated_at=bind("touched")),
+    # Every value is a parameter (no column default computed at each run): each is prepared.
+    return _LineMoves(
+        new_cart=prepared(
+            insert(_table(Cart))
+            .values(customer_id=bind("of"), updated_at=bind("touched"), changed_at=bind("touched"))
+            .on_conflict_do_nothing()
+        ),
+        new_line=prepared(
+            insert(_table(CartLine))
+            .from_select(
+                ["cart_id", "product_id", "variant_id", "quantity", "quoted_price", "added_at"],
+                select(
+                    Cart.id,
+                    bind("item", type_=columns.product_id.type),
+                    bind("kind", type_=columns.variant_id.type),
+                    bind("now", type_=columns.quantity.type),
+                    bind("quote", type_=columns.quoted_price.type),
+                    bind("added", type_=columns.added_at.type),
+                ).where(Cart.customer_id == bind("of")),
+            )
+            .on_conflict_do_nothing()
+        ),
+        drop_line=prepared(delete(CartLine).where(line, was)),
+        set_quantity=prepared(
+            update(CartLine)
+            .where(line, was)
+            .values(quantity=bind("now"))
+            .execution_options(synchronize_session=False)
+        ),
+        set_quoted=prepared(
+            update(CartLine)
+            .where(line, was)
+            .values(quantity=bind("now"), quoted_price=bind("quote"))
+            .execution_options(synchronize_session=False)
+        ),
+        touch_cart=prepared(
+            update(_table(Cart))
+            .where(Cart.customer_id == bind("of"))
+            .values(changed_at=bind("touched"), updated_at=bind("touched"))
+        ),
     )
-    return _LineMoves(*(prepared(getattr(moves, f.name)) for f in dataclasses.fields(moves)))
