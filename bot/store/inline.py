@@ -206,6 +206,13 @@ class InlineSession(AsyncSession):
         # a WAL reader waits only for a crash recovery: let a connection's thread wait for it
         return await self._on_thread().execute(statement, params, **kwargs)
 
+    async def connection(self, *args: Any, **kwargs: Any) -> Any:
+        """Under `heavy_reads()`, the connection of the session on a connection's thread
+        (for work run there in one trip); a visit's own reads have none to give."""
+        if not sqlite_driver.reading_heavily():
+            raise NotImplementedError("a visit's reads run on the loop's thread: no connection")
+        return await self._on_thread().connection(*args, **kwargs)
+
     async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         return (await self.execute(statement, params, **kwargs)).scalar()
 

@@ -20,9 +20,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[Description, int, int | None, list[Any]]
@@ -195,6 +198,15 @@ class OneTripConnection(aiosqlite.Connection):
     async def on_thread(self, function: Any, *args: Any) -> Any:
         """Run `function(sqlite3_connection, *args)` on this connection's thread."""
         return await self._execute(lambda: function(self._conn, *args))
+
+
+async def one_trip_connection(session: AsyncSession) -> OneTripConnection:
+    """The aiosqlite connection under a SQLite session, for work run on its thread in one
+    trip (`on_thread`); a writing session begins its transaction first, as any read would."""
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert isinstance(driver, OneTripConnection)
+    return driver
 
 
 def connect(database: str, **kwargs: Any) -> OneTripConnection:

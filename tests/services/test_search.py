@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
@@ -14,6 +15,7 @@ from benchmarks.catalog_gen import generate
 from bot.services import admin_catalog, catalog
 from bot.store.repositories import search as search_repository
 from bot.store.seed import seed_catalog
+from bot.store.sqlite_driver import OneTripConnection
 from bot.store.uow import Store
 from tests.conftest import add_product
 from tests.services.conftest import Shopfront
@@ -38,6 +40,51 @@ async def test_a_word_finds_itself_first_then_the_words_it_begins(shopfront: Sho
         "Stoneware Mug 350ml",
         "Enamel Camp Mugs, set of 2",
     ]
+
+
+@pytest.mark.parametrize("spelled_out", [8, 1], ids=["few-words-it-begins", "many"])
+async def test_a_longer_word_finds_the_words_it_begins_however_many(
+    shopfront: Shopfront, monkeypatch: pytest.MonkeyPatch, spelled_out: int
+) -> None:
+    # On SQLite a word's prefix form names the few terms it begins (the vocabulary's), and
+    # past PREFIX_TERMS of them asks the index for the prefix: the same products either way.
+    monkeypatch.setattr(search_repository, "PREFIX_TERMS", spelled_out)
+    await add_product(shopfront.store, "KETTLES", title="Camp Kettles, pair")
+    await add_product(shopfront.store, "KETTLEDRUM", title="Toy Kettledrum")
+    assert await _titles(shopfront.store, "kettle") == [
+        "Gooseneck Kettle 1L",
+        "Camp Kettles, pair",
+        "Toy Kettledrum",
+    ]
+    assert await _titles(shopfront.store, "gooseneck kettles") == ["Gooseneck Kettle 1L"]
+    # the word it begins first, then the kettles, within a typo of it
+    assert await _titles(shopfront.store, "kettled") == [
+        "Toy Kettledrum",
+        "Gooseneck Kettle 1L",
+        "Camp Kettles, pair",
+    ]
+
+
+async def test_a_search_on_sqlite_is_one_trip_to_the_database_thread(
+    shopfront: Shopfront, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each trip there and back is a hand-over between threads and an event-loop wake-up:
+    # a search's statements go together, whichever path it takes (here: typos, sets of
+    # fewer words).
+    if shopfront.store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's driver is asynchronous: no thread to go to")
+    trips: list[object] = []
+    on_thread = OneTripConnection.on_thread
+
+    async def counted(self: OneTripConnection, function: Any, *args: Any) -> Any:
+        trips.append(function)
+        return await on_thread(self, function, *args)
+
+    monkeypatch.setattr(OneTripConnection, "on_thread", counted)
+    async with shopfront.store.reading(by_key=True) as uow:  # a shopper's visit
+        page = await catalog.search(uow, "steel bottle xylophone please")
+    assert [item.title for item in page.items] == ["Insulated Bottle 750ml"]
+    assert len(trips) == 1
 
 
 async def test_typos_are_forgiven_in_each_word(shopfront: Shopfront) -> None:

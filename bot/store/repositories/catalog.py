@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.prepared import prepared
-from bot.store.repositories.search import ProductSearch
+from bot.store.repositories.search import ranked_ids
 from bot.store.search_index import WordCollector, register_sqlite_functions
-from bot.store.sqlite_driver import OneTripConnection, heavy_reads
+from bot.store.sqlite_driver import heavy_reads, one_trip_connection
 
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
 _ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
@@ -127,9 +127,7 @@ class ProductRepository:
         if bind is None or bind.dialect.name != "sqlite":
             yield
             return
-        connection = await self.session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert isinstance(driver, OneTripConnection)
+        driver = await one_trip_connection(self.session)
         collector = WordCollector()
         await driver.on_thread(collector.install)
         try:
@@ -212,7 +210,7 @@ class ProductRepository:
         """Ids of active products matching the words, best first (see
         bot.store.repositories.search): each word exactly, as a word's start, or within a typo."""
         with heavy_reads():  # never on the event loop's thread: it may take a while
-            return await ProductSearch(self.session).ranked_ids(words, limit=limit, offset=offset)
+            return await ranked_ids(self.session, words, limit=limit, offset=offset)
 
     async def search(
         self, words: Sequence[str], *, limit: int = 50, offset: int = 0

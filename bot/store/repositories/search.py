@@ -7,18 +7,27 @@ exactly, the page is the first of them by title; else one query scores those wit
 in some form (per word its best form, per product the sum) and orders them in the database,
 or, if there are none, those with all words but one, and so on. Each step reads a bounded
 part of the index; no product is loaded unless it is on the page.
+
+The steps are a plan (`ProductSearch.plan`): a generator that yields each statement and is
+sent its rows, so the same logic runs two ways. On SQLite the whole plan runs on the
+connection's thread in one trip, straight through sqlite3 (`run_on_thread`): a search's
+three or four statements each cost a trip there and back through SQLAlchemy's asyncio bridge
+otherwise, about a third of the event loop's time per search. Elsewhere each statement is
+awaited through the session (`run_awaiting`).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from math import comb
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.search_index import (
@@ -31,10 +40,12 @@ from bot.store.search_index import (
     trigrams,
     words,
 )
+from bot.store.sqlite_driver import one_trip_connection
 
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
 TYPOS_PER_WORD = 8  # best typo terms kept per word
+PREFIX_TERMS = 8  # SQLite: a word's prefix form names the terms it begins, up to this many
 MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
 COUNT_CAP = 25_000  # SQLite: matches counted at most when choosing how to read them
 WALK_FACTOR = 8  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
@@ -42,12 +53,31 @@ COMMON_SHARE = 4  # SQLite: a word in COUNT_CAP products and 1/4 of all: checked
 PROBE_FACTOR = 8  # SQLite: ... for at most this × rows titles (see first_by_title)
 
 # For each word, the terms sharing the most trigrams with it, of a length a typo can have;
-# terms the word begins are left to its prefix form. One statement for all the words.
+# terms the word begins are left to its prefix form. One statement for all the words, with
+# (on SQLite) the terms each word begins: char(1114111) is the last character there is.
 _TYPO_CANDIDATES = (
-    "SELECT * FROM (SELECT {i} AS word, term FROM search_trigrams WHERE trigram IN :trigrams{i} "
+    "SELECT * FROM (SELECT {i} AS word, term FROM search_trigrams WHERE trigram IN ({places}) "
     "AND length BETWEEN :shortest{i} AND :longest{i} AND substr(term, 1, :length{i}) <> :word{i} "
     "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit) AS candidates{i}"
 )
+_LONGER_TERMS = (
+    "SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term > :word{i} "
+    "AND term < :word{i} || char(1114111) ORDER BY term LIMIT :longer) AS longer{i}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One statement of a search: SQL with `:named` parameters (no lists), and their values."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+Rows = list[tuple[Any, ...]]
+Steps = Generator[Query, Rows, Any]  # yields statements, is sent their rows
+Plan = Generator[Query, Rows, list[int]]  # ... and returns the ranked product ids
+Found = Generator[Query, Rows, list[int] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +90,14 @@ class _Form:
 
 
 @dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """What the index's vocabulary says of a query's words (for those looked up)."""
+
+    typos: dict[str, list[_Form]]  # the best typo terms, best first
+    longer: dict[str, list[str]]  # the terms a word begins, at most PREFIX_TERMS + 1 of them
+
+
+@dataclass(frozen=True, slots=True)
 class _Word:
     weight: int  # how often the query has it: "mug mug kettle" counts mugs twice
     forms: tuple[_Form, ...]  # best score first
@@ -69,6 +107,7 @@ class _Dialect:
     """How one database writes a text-index expression and tests products against one."""
 
     title_order = "lower(p.title)"
+    spells_out_prefixes = False  # a prefix form names the terms a word begins (see _SQLite)
 
     def term(self, form: _Form) -> str:
         raise NotImplementedError
@@ -92,34 +131,37 @@ class _Dialect:
         until the first match (None: this database cannot tell that cheaply)."""
         return None
 
-    async def first_by_title(
-        self, session: AsyncSession, expression: str, rows: int
-    ) -> list[int] | None:
+    def first_by_title(self, expression: str, rows: int) -> Found:
         """The first `rows` products matching `expression`, by title; None if fewer match."""
         raise NotImplementedError
 
 
 class _SQLite(_Dialect):
+    # FTS5 reads a prefix query ("speckled"*) by merging the lists of every term it begins
+    # into a new one, unless the prefix is exactly three letters long (prefix='3' indexes
+    # those): "speckled"* cost ten times "speckled", though no other term begins with it.
+    # So a longer word's prefix form names the few terms it begins, from the vocabulary.
+    spells_out_prefixes = True
     # How many matches to count at most, and the title walk: for a common word the titles in
     # order meet `rows` matches long before sorting every match would finish.
-    _count = text(
+    _count = (
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_products "
         "WHERE search_products MATCH :q LIMIT :cap)) AS hits, "
         "(SELECT coalesce(sum(active_products), 0) FROM categories) AS products"
     )
-    _walk = text(
+    _walk = (
         "SELECT p.id FROM products p INDEXED BY ix_search_products_title "
         "WHERE +p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
         "ORDER BY lower(p.title), p.id LIMIT :rows"
     )
-    _sort = text(
+    _sort = (
         "SELECT p.id FROM products p "
         "WHERE p.id IN (SELECT rowid FROM search_products WHERE search_products MATCH :q) "
         "ORDER BY lower(p.title), p.id LIMIT :rows"
     )
     # The first :scan titles, each checked against the index on its own: no list of every
     # match is built (for a word in every product, that list is most of the walk's cost).
-    _probe = text(
+    _probe = (
         "SELECT p.id FROM (SELECT id FROM products INDEXED BY ix_search_products_title "
         "ORDER BY lower(title), id LIMIT :scan) AS p WHERE EXISTS (SELECT 1 FROM "
         "search_products WHERE search_products MATCH :q AND rowid = p.id) LIMIT :rows"
@@ -141,11 +183,8 @@ class _SQLite(_Dialect):
     def found(self, param: str) -> str:
         return f"EXISTS (SELECT 1 FROM search_products WHERE search_products MATCH :{param})"
 
-    async def first_by_title(
-        self, session: AsyncSession, expression: str, rows: int
-    ) -> list[int] | None:
-        counted = await session.execute(self._count, {"q": expression, "cap": COUNT_CAP})
-        hits, products = counted.one()
+    def first_by_title(self, expression: str, rows: int) -> Found:
+        [(hits, products)] = yield Query(self._count, {"q": expression, "cap": COUNT_CAP})
         if hits < rows:
             return None
         # A word in many products, and in a large share of the catalog: the first titles
@@ -155,16 +194,14 @@ class _SQLite(_Dialect):
         # and short ones are cheap to read whole), hence the count reaching the cap.
         if hits >= COUNT_CAP and hits * COMMON_SHARE >= products:
             params = {"q": expression, "rows": rows, "scan": rows * PROBE_FACTOR}
-            probed = list(await session.scalars(self._probe, params))
+            probed = [id_ for (id_,) in (yield Query(self._probe, params))]
             if len(probed) == rows:
                 return probed
         # Walking titles reads about rows * products / hits index entries; sorting reads
         # every hit. Walk when that is the smaller (a word in a good share of the catalog).
         walk = hits * hits >= WALK_FACTOR * products
-        found = await session.scalars(
-            self._walk if walk else self._sort, {"q": expression, "rows": rows}
-        )
-        return list(found)
+        found = yield Query(self._walk if walk else self._sort, {"q": expression, "rows": rows})
+        return [id_ for (id_,) in found]
 
 
 class _PostgreSQL(_Dialect):
@@ -193,30 +230,24 @@ class _PostgreSQL(_Dialect):
 
     # The planner walks ix_search_products_title or sorts the matches, as its statistics
     # on search_vector say is cheaper (a seed refreshes them: ProductRepository.after_bulk_load).
-    _first = text(
+    _first = (
         "SELECT p.id FROM products p "
         "WHERE p.is_active AND p.search_vector @@ CAST(:q AS tsquery) "
         'ORDER BY lower(p.title) COLLATE "C", p.id LIMIT :rows'
     )
 
-    async def first_by_title(
-        self, session: AsyncSession, expression: str, rows: int
-    ) -> list[int] | None:
-        found = list(await session.scalars(self._first, {"q": expression, "rows": rows}))
+    def first_by_title(self, expression: str, rows: int) -> Found:
+        found = [id_ for (id_,) in (yield Query(self._first, {"q": expression, "rows": rows}))]
         return found if len(found) == rows else None
 
 
 class ProductSearch:
     """Ranked product ids for the words of a query; reads only."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        name = session.bind.dialect.name if session.bind is not None else "sqlite"
-        self.dialect: _Dialect = _PostgreSQL() if name == "postgresql" else _SQLite()
+    def __init__(self, dialect_name: str) -> None:
+        self.dialect: _Dialect = _PostgreSQL() if dialect_name == "postgresql" else _SQLite()
 
-    async def ranked_ids(
-        self, query_words: Sequence[str], *, limit: int, offset: int = 0
-    ) -> list[int]:
+    def plan(self, query_words: Sequence[str], *, limit: int, offset: int = 0) -> Plan:
         """Products matching every word first, best scores first, ties by title; when none
         matches every word, only those matching the most. Inactive products are not indexed.
         """
@@ -224,34 +255,34 @@ class ProductSearch:
         chosen = list(counted.items())[:MAX_QUERY_WORDS]
         if not chosen or limit <= 0:
             return []
-        typos = await self._typos([word for word, _ in chosen])
-        resolved = [_Word(weight, self._forms(word, typos[word])) for word, weight in chosen]
+        vocabulary = yield from self._vocabulary([word for word, _ in chosen])
+        resolved = [_Word(weight, self._forms(word, vocabulary)) for word, weight in chosen]
         rows = offset + limit
         # Products with every word exactly score highest: when there are enough of them to
         # fill the page, they are the page, by title (a common word: no need to score all).
         d = self.dialect
         exact = d.all_of([d.term(word.forms[0]) for word in resolved])
-        ids = await d.first_by_title(self.session, exact, rows)
+        ids = yield from d.first_by_title(exact, rows)
         # Else usually some product has every word in some form: only those are scored. If
         # none has, those with all words but one, and so on: the first such set is small.
         # (A query repeating a word weighs it more, so then any word counts at once.)
         if ids is None:
-            ids = await self._ranked(resolved, rows, at_least=len(resolved))
+            ids = yield from self._ranked(resolved, rows, at_least=len(resolved))
         if not ids and len(resolved) > 1:
             # A word found nowhere, in any form ("please" in "a hammock please"), is in none
             # of the sets tried below: leave it out before trying them. Without it, the sets
             # of a long query were many and large (a pair of common words: 17 ms at 100,000).
-            resolved = await self._found_anywhere(resolved)
+            resolved = yield from self._found_anywhere(resolved)
             at_least = len(resolved)
             while not ids and at_least > 0:
-                ids = await self._ranked(resolved, rows, at_least=at_least)
+                ids = yield from self._ranked(resolved, rows, at_least=at_least)
                 repeats = any(word.weight > 1 for word in resolved)
                 at_least -= 1
                 if repeats or comb(len(resolved), at_least) > MAX_COMBINATIONS:
                     at_least = min(at_least, 1)
         return ids[offset:]
 
-    async def _found_anywhere(self, resolved: Sequence[_Word]) -> list[_Word]:
+    def _found_anywhere(self, resolved: Sequence[_Word]) -> Steps:
         """The words some product has in some form, in one statement (all of them where the
         database cannot tell cheaply)."""
         d = self.dialect
@@ -260,47 +291,58 @@ class ProductSearch:
         if None in checks:
             return list(resolved)
         columns = ", ".join(f"{check} AS found{i}" for i, check in enumerate(checks))
-        found = (await self.session.execute(text(f"SELECT {columns}"), params)).one()
+        [found] = yield Query(f"SELECT {columns}", params)
         return [word for word, here in zip(resolved, found, strict=True) if here]
 
-    @staticmethod
-    def _forms(word: str, typos: Sequence[_Form]) -> tuple[_Form, ...]:
+    def _forms(self, word: str, vocabulary: _Vocabulary) -> tuple[_Form, ...]:
         forms = [_Form(word, prefix=False, score=EXACT)]
         if len(word) >= PREFIX_MIN:
-            forms.append(_Form(word, prefix=True, score=PREFIX))
-        return (*forms, *typos)
+            longer = vocabulary.longer.get(word)
+            if longer is None or len(longer) > PREFIX_TERMS:
+                forms.append(_Form(word, prefix=True, score=PREFIX))
+            else:  # the few words it begins, each as itself (none: no prefix form at all)
+                forms.extend(_Form(term, prefix=False, score=PREFIX) for term in longer)
+        return (*forms, *vocabulary.typos.get(word, ()))
 
-    async def _typos(self, query_words: Sequence[str]) -> dict[str, list[_Form]]:
-        """Each word's best typo forms (none for words under TYPO_MIN letters)."""
-        found: dict[str, list[_Form]] = {word: [] for word in query_words}
+    def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
+        """Each word's best typo forms (none for words under TYPO_MIN letters) and, where
+        the database looks them up, the index's terms it begins; one statement for all."""
+        vocabulary = _Vocabulary({}, {})
         long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
         if not long_enough:
-            return found
-        params: dict[str, Any] = {"limit": TYPO_CANDIDATES}
+            return vocabulary
+        params: dict[str, Any] = {"limit": TYPO_CANDIDATES, "longer": PREFIX_TERMS + 1}
+        selects = []
         for i, word in enumerate(long_enough):
+            places = []
+            for j, trigram in enumerate(trigrams(word)):
+                params[f"t{i}_{j}"] = trigram
+                places.append(f":t{i}_{j}")
             params |= {
-                f"trigrams{i}": trigrams(word),
                 f"word{i}": word,
                 f"length{i}": len(word),
                 f"shortest{i}": len(word) - TYPO_LENGTH_SLACK,
                 f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
             }
-        statement = text(
-            " UNION ALL ".join(_TYPO_CANDIDATES.format(i=i) for i in range(len(long_enough)))
-        ).bindparams(*(bindparam(f"trigrams{i}", expanding=True) for i in range(len(long_enough))))
+            selects.append(_TYPO_CANDIDATES.format(i=i, places=", ".join(places)))
+            if self.dialect.spells_out_prefixes:
+                selects.append(_LONGER_TERMS.format(i=i))
+                vocabulary.longer[word] = []
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
-        for i, term in await self.session.execute(statement, params):
-            candidates[long_enough[i]].append(term)
+        for i, term in (yield Query(" UNION ALL ".join(selects), params)):
+            word = long_enough[i]
+            # Typo candidates never begin with the word: what does is a longer term.
+            (vocabulary.longer[word] if term.startswith(word) else candidates[word]).append(term)
         for word, terms in candidates.items():
             scored = sorted((-term_score(word, term), term) for term in terms)
-            found[word] = [
+            vocabulary.typos[word] = [
                 _Form(term, prefix=False, score=-negative)
                 for negative, term in scored
                 if 0 < -negative < PREFIX
             ][:TYPOS_PER_WORD]
-        return found
+        return vocabulary
 
-    async def _ranked(self, resolved: Sequence[_Word], rows: int, *, at_least: int) -> list[int]:
+    def _ranked(self, resolved: Sequence[_Word], rows: int, *, at_least: int) -> Steps:
         """The first `rows` product ids in rank order, of those matching `at_least` of the
         words (in any form); of them, those matching the most words only."""
         d = self.dialect
@@ -339,6 +381,50 @@ class ProductSearch:
             ORDER BY matched DESC, {score} DESC, {d.title_order}, p.id
             LIMIT :rows
         """
-        ranked = (await self.session.execute(text(sql), params)).all()
-        most = ranked[0].matched if ranked else 0
-        return [row.id for row in ranked if row.matched == most]
+        ranked = yield Query(sql, params)
+        most = ranked[0][1] if ranked else 0
+        return [id_ for id_, matched in ranked if matched == most]
+
+
+async def ranked_ids(
+    session: AsyncSession, query_words: Sequence[str], *, limit: int, offset: int = 0
+) -> list[int]:
+    """`ProductSearch.plan`'s ids: on SQLite in one trip to a connection's thread (under
+    `heavy_reads()`, a visit's session gives one), elsewhere statement by statement."""
+    name = session.bind.dialect.name if session.bind is not None else "sqlite"
+    plan = ProductSearch(name).plan(query_words, limit=limit, offset=offset)
+    if name == "sqlite":
+        connection = await one_trip_connection(session)
+        found: list[int] = await connection.on_thread(run_on_connection, plan)
+        return found
+    return await run_awaiting(plan, session)
+
+
+def run_on_connection(connection: sqlite3.Connection, plan: Plan) -> list[int]:
+    """Every statement of `plan` on this sqlite3 connection, here and now (on its thread)."""
+    try:
+        query = next(plan)
+        while True:
+            query = plan.send(connection.execute(query.sql, query.params).fetchall())
+    except StopIteration as done:
+        result: list[int] = done.value
+        return result
+
+
+async def run_awaiting(plan: Plan, session: AsyncSession) -> list[int]:
+    """Every statement of `plan` through the session, each awaited."""
+    try:
+        query = next(plan)
+        while True:
+            rows = (await session.execute(_text(query.sql), query.params)).all()
+            query = plan.send(cast(Rows, rows))  # a Row is a tuple
+    except StopIteration as done:
+        result: list[int] = done.value
+        return result
+
+
+@lru_cache(maxsize=256)
+def _text(sql: str) -> TextClause:
+    """The statement as SQLAlchemy's text, made once per distinct SQL (parsing it for its
+    parameters is most of making it)."""
+    return text(sql)
