@@ -57,7 +57,7 @@ QUERIES = (
 )
 # A word in every generated product: the most a single search can have to rank.
 EVERYWHERE = "model"
-PHASE = 20  # /help round trips alone, then beside the searchers, in turns (_chat_round_trips)
+PHASE = 20  # /help round trips alone, beside searchers, beside /help senders (_chat_round_trips)
 
 
 async def run(quick: bool, postgres: bool) -> None:
@@ -94,13 +94,15 @@ async def _bench(
         f"categories and a page (first, middle, last) {_fmt(browse)}"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
-        alone, search, quiet, busy = await _chat_round_trips(
+        alone, search, quiet, busy, helped = await _chat_round_trips(
             url, catalog_file.parent, catalog_file, quick=quick
         )
         print(
             f"  {backend:<10} through the chat, in turns: /help {_fmt(alone)}; /search "
             f"{_fmt(search)} ({_p95(search) / _p95(alone):.1f} x /help); /help alone "
-            f"{_fmt(quiet)}, while 3 chats search {_fmt(busy)} ({_p95(busy) / _p95(quiet):.1f} x)"
+            f"{_fmt(quiet)}, while 3 chats search {_fmt(busy)} ({_p95(busy) / _p95(quiet):.1f} x),"
+            f" while 3 chats ask for /help {_fmt(helped)} (beside searches "
+            f"{_p95(busy) / _p95(helped):.2f} x beside /help)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
@@ -180,15 +182,16 @@ def _fmt(values: list[float]) -> str:
 
 async def _chat_round_trips(
     url: str, workdir: Path, catalog_file: Path, *, quick: bool
-) -> tuple[list[float], list[float], list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
     """Round trips through the real bot (`python -m bot run` in its own process, as in the
     floor benchmark) and the Bot API stand-in: /help alone, /search alone, and /help while
-    three other chats search without pause.
+    three other chats search without pause, or (the same load without a search: what any
+    three busy chats cost a fourth on the bot's one event loop) ask for /help without pause.
 
     What a ratio compares is measured side by side, so that the machine's drift during a run
     (runs of this test alone moved /help's p95 by a third) weighs on both: /help and /search
-    take turns, one round trip each, and the /help rounds alone and beside the searchers
-    take turns in phases of PHASE round trips."""
+    take turns, one round trip each, and the /help rounds alone, beside the searchers and
+    beside the /help senders take turns in phases of PHASE round trips."""
     from benchmarks.floor import BotProcess, bot_env
     from bot.standin import BotApiStandIn, FakeUser
 
@@ -200,16 +203,26 @@ async def _chat_round_trips(
         await user.wait_for(lambda message: True, timeout=60)  # the bot's reply
         return time.perf_counter() - started
 
-    async def keep_searching(user: FakeUser, done: asyncio.Event) -> None:
+    async def keep_sending(user: FakeUser, done: asyncio.Event, search: bool) -> None:
         n = 0
         while not done.is_set():
-            await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}")
+            await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}" if search else "/help")
             n += 1
+
+    async def beside_others(search: bool) -> list[float]:
+        """PHASE /help round trips while the other chats search (or ask for /help)."""
+        done = asyncio.Event()
+        others_busy = [asyncio.create_task(keep_sending(u, done, search)) for u in others]
+        found = [await round_trip(alice, "/help") for _ in range(phase)]
+        done.set()
+        await asyncio.gather(*others_busy)
+        return found
 
     alone: list[float] = []  # /help, taking turns with /search
     search: list[float] = []
     quiet: list[float] = []  # /help alone, in the phases between the busy ones
-    busy: list[float] = []
+    busy: list[float] = []  # /help while three chats search
+    helped: list[float] = []  # /help while three chats ask for /help: the same load, no search
     phase = min(PHASE, rounds)
     async with BotApiStandIn() as standin:
         env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(catalog_file))
@@ -223,12 +236,9 @@ async def _chat_round_trips(
                 search.append(await round_trip(alice, f"/search {QUERIES[n % len(QUERIES)]}"))
             for _ in range(0, rounds, phase):
                 quiet.extend([await round_trip(alice, "/help") for _ in range(phase)])
-                done = asyncio.Event()
-                searching = [asyncio.create_task(keep_searching(u, done)) for u in others]
-                busy.extend([await round_trip(alice, "/help") for _ in range(phase)])
-                done.set()
-                await asyncio.gather(*searching)
-    return alone, search, quiet, busy
+                busy.extend(await beside_others(search=True))
+                helped.extend(await beside_others(search=False))
+    return alone, search, quiet, busy, helped
 
 
 def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:

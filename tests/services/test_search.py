@@ -200,9 +200,20 @@ def _reference_ranking(rows: list[dict[str, str]], query: str) -> list[str]:
     return [title for *_, title in best[: catalog.SEARCH_LIMIT]]
 
 
+# How SQLite reads a query's candidates (bot.store.repositories.search: LISTED, ONE_BY_ONE):
+# as shipped, listed first and the few tested one by one; never listed; all one by one.
+_CANDIDATE_READS = {"as-shipped": (200, 8), "never-listed": (0, 0), "one-by-one": (10**6, 10**6)}
+
+
+@pytest.mark.parametrize("reads", list(_CANDIDATE_READS))
 async def test_a_generated_catalog_ranks_as_the_python_search_did(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: str
 ) -> None:
+    if reads != "as-shipped" and store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL tests each candidate against its stored words: one way")
+    listed, one_by_one = _CANDIDATE_READS[reads]
+    monkeypatch.setattr(search_repository, "LISTED", listed)
+    monkeypatch.setattr(search_repository, "ONE_BY_ONE", one_by_one)
     rows = generate(600, seed=3)
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(rows))
