@@ -46,8 +46,8 @@ async def test_a_word_finds_itself_first_then_the_words_it_begins(shopfront: Sho
 async def test_a_longer_word_finds_the_words_it_begins_however_many(
     shopfront: Shopfront, monkeypatch: pytest.MonkeyPatch, spelled_out: int
 ) -> None:
-    # On SQLite a word's prefix form names the few terms it begins (the vocabulary's), and
-    # past PREFIX_TERMS of them asks the index for the prefix: the same products either way.
+    # A word's prefix form names the few terms it begins (the vocabulary's), and past
+    # PREFIX_TERMS of them asks the index for the prefix: the same products either way.
     monkeypatch.setattr(search_repository, "PREFIX_TERMS", spelled_out)
     await add_product(shopfront.store, "KETTLES", title="Camp Kettles, pair")
     await add_product(shopfront.store, "KETTLEDRUM", title="Toy Kettledrum")

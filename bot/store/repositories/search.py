@@ -47,7 +47,7 @@ from bot.store.sqlite_driver import one_trip_connection
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
 TYPOS_PER_WORD = 8  # best typo terms kept per word
-PREFIX_TERMS = 8  # SQLite: a word's prefix form names the terms it begins, up to this many
+PREFIX_TERMS = 8  # a word's prefix form names the terms it begins, up to this many
 MAX_COMBINATIONS = 16  # "all words but k" tried word set by word set up to this many sets
 COUNT_CAP = 25_000  # SQLite: matches counted at most when choosing how to read them
 WALK_FACTOR = 5  # SQLite: walk titles when hits² ≥ this × products (see first_by_title)
@@ -58,15 +58,11 @@ ONE_BY_ONE = 8  # ... and tested form by form when at most this many (see _SQLit
 
 # For each word, the terms sharing the most trigrams with it, of a length a typo can have;
 # terms the word begins are left to its prefix form. One statement for all the words, with
-# (on SQLite) the terms each word begins: char(1114111) is the last character there is.
+# the terms each word begins (the dialect's `longer_terms`).
 _TYPO_CANDIDATES = (
     "SELECT * FROM (SELECT {i} AS word, term FROM search_trigrams WHERE trigram IN ({places}) "
     "AND length BETWEEN :shortest{i} AND :longest{i} AND substr(term, 1, :length{i}) <> :word{i} "
     "GROUP BY term ORDER BY count(*) DESC, term LIMIT :limit) AS candidates{i}"
-)
-_LONGER_TERMS = (
-    "SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term > :word{i} "
-    "AND term < :word{i} || char(1114111) ORDER BY term LIMIT :longer) AS longer{i}"
 )
 
 
@@ -111,7 +107,14 @@ class _Dialect:
     """How one database writes a text-index expression and tests products against one."""
 
     title_order = "lower(p.title)"
-    spells_out_prefixes = False  # a prefix form names the terms a word begins (see _SQLite)
+    # A text index reads a prefix query ("speckled"*) by merging the lists of every term it
+    # begins into a new one (FTS5, unless the prefix is exactly three letters long: prefix='3'
+    # indexes those; PostgreSQL's GIN index always): "speckled"* cost ten times "speckled",
+    # though no other term begins with it. So a word's prefix form names the few terms it
+    # begins, read from the vocabulary by this statement (the last character there is bounds
+    # the range).
+    longer_terms: str
+    one_form_at_a_time = False  # one word's forms are read in turn (ProductSearch._by_form)
 
     def term(self, form: _Form) -> str:
         raise NotImplementedError
@@ -155,11 +158,13 @@ class _Dialect:
 
 
 class _SQLite(_Dialect):
-    # FTS5 reads a prefix query ("speckled"*) by merging the lists of every term it begins
-    # into a new one, unless the prefix is exactly three letters long (prefix='3' indexes
-    # those): "speckled"* cost ten times "speckled", though no other term begins with it.
-    # So a longer word's prefix form names the few terms it begins, from the vocabulary.
-    spells_out_prefixes = True
+    longer_terms = (
+        "SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term > :word{i} "
+        "AND term < :word{i} || char(1114111) ORDER BY term LIMIT :longer) AS longer{i}"
+    )
+    # (On PostgreSQL the reads by form came out slower than scoring the word's candidates:
+    # "lantren" 13 -> 21 ms at 100,000, so it scores them.)
+    one_form_at_a_time = True
     # How many matches to count at most, and the title walk: for a common word the titles in
     # order meet `rows` matches long before sorting every match would finish.
     _count = (
@@ -207,7 +212,7 @@ class _SQLite(_Dialect):
     # A query's candidates are read once, when they are not many, rather than matched again
     # inside the scoring statement; a few are then tested form by form, each a seek in the
     # form's list, rather than against each form's whole list ("speckled oat mug 350ml", one
-    # candidate: 5.0 -> 1.5 ms at 100,000).
+    # candidate: 3.2 -> 1.9 ms at 100,000).
     _listed = "SELECT rowid FROM search_products WHERE search_products MATCH :q LIMIT :most"
 
     def matches_one(self, param: str) -> str:
@@ -245,6 +250,11 @@ class _SQLite(_Dialect):
 
 class _PostgreSQL(_Dialect):
     title_order = 'lower(p.title) COLLATE "C"'
+    longer_terms = (  # bytewise, as ix_search_terms_bytewise keeps them (migration 0013)
+        'SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term COLLATE "C" > '
+        ':word{i} AND term COLLATE "C" < :word{i} || chr(1114111) ORDER BY term COLLATE "C" '
+        "LIMIT :longer) AS longer{i}"
+    )
 
     def term(self, form: _Form) -> str:
         quoted = "'" + form.term.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -308,7 +318,7 @@ class ProductSearch:
         # Else usually some product has every word in some form: only those are scored. If
         # none has, those with all words but one, and so on: the first such set is small.
         # (A query repeating a word weighs it more, so then any word counts at once.)
-        if ids is None and len(resolved) == 1:
+        if ids is None and len(resolved) == 1 and d.one_form_at_a_time:
             ids = yield from self._by_form(resolved[0], rows)
         elif ids is None:
             ids = yield from self._ranked(resolved, rows, at_least=len(resolved))
@@ -330,7 +340,7 @@ class ProductSearch:
         """One word's products, rows of them: each form's by title, best forms first (a
         product counts for the best form it has). The same order as `_ranked` gives, without
         scoring every candidate: a typo with many products ("lantren") reads one title walk
-        or sort instead of all of them (5.6 -> 2.5 ms at 100,000)."""
+        or sort instead of all of them (4.7 -> 2.7 ms at 100,000 on SQLite)."""
         d = self.dialect
         found: list[int] = []
         better: list[str] = []
@@ -389,9 +399,8 @@ class ProductSearch:
                 f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
             }
             selects.append(_TYPO_CANDIDATES.format(i=i, places=", ".join(places)))
-            if self.dialect.spells_out_prefixes:
-                selects.append(_LONGER_TERMS.format(i=i))
-                vocabulary.longer[word] = []
+            selects.append(self.dialect.longer_terms.format(i=i))
+            vocabulary.longer[word] = []
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
         for i, term in (yield Query(" UNION ALL ".join(selects), params)):
             word = long_enough[i]
