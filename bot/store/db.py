@@ -117,7 +117,16 @@ def _drop_closed_connections(engine: AsyncEngine) -> None:
             raise DisconnectionError("the server closed this connection")
 
 
-_READ_STATEMENTS = ("SELECT", "BEGIN", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK")
+_READ_STATEMENTS = (
+    "SELECT",
+    "BEGIN",
+    "WITH",
+    "PRAGMA",
+    "SAVEPOINT",
+    "RELEASE",
+    "ROLLBACK",
+    "EXPLAIN (FORMAT JSON) SELECT",  # a plan's estimates: nothing runs
+)
 
 
 def refuse_writes_while_reading(engine: AsyncEngine | Engine) -> None:

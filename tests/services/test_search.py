@@ -245,19 +245,25 @@ async def test_a_generated_catalog_ranks_as_the_python_search_did(
         assert found == _reference_ranking(rows, query), query
 
 
+@pytest.mark.parametrize("titles", ["as-shipped", "walked", "sorted"])
 async def test_a_word_in_many_products_lists_them_by_title_wherever_they_are(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: str
 ) -> None:
     # "kit" is in most products and "widget" in a quarter of them, all at the end of the
-    # title order: both are read in title order, whichever way the index is read. (On
-    # SQLite a word in COUNT_CAP products is first checked title by title: made small here.)
+    # title order (and the first added): both are read in title order, whichever way the
+    # index is read (titles walked, or the matches sorted: the factors choose). (On SQLite
+    # a word in COUNT_CAP products is first checked title by title: made small here.)
     monkeypatch.setattr(search_repository, "COUNT_CAP", 140)
+    if titles != "as-shipped":
+        factor = 0 if titles == "walked" else 10**9
+        monkeypatch.setattr(search_repository, "WALK_FACTOR", factor)
+        monkeypatch.setattr(search_repository, "WALK_FACTOR_PG", factor)
     rows = [
-        {"sku": f"A-{n:03d}", "title": f"Alpha kit {n:03d}", "description": "A kit."}
-        for n in range(400)
-    ] + [
         {"sku": f"Z-{n:03d}", "title": f"Zulu widget kit {n:03d}", "description": "One."}
         for n in range(150)
+    ] + [  # added last, listed first: the order is the titles', not the rows'
+        {"sku": f"A-{n:03d}", "title": f"Alpha kit {n:03d}", "description": "A kit."}
+        for n in range(400)
     ]
     common = {"category": "Kits", "price": "1.00", "currency": "USD", "stock": 1, "photo": ""}
     path = tmp_path / "kits.json"
