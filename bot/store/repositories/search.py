@@ -127,6 +127,7 @@ class _Dialect:
         raise NotImplementedError
 
     def but_not(self, wanted: str, unwanted: str) -> str:
+        """Matching `wanted` but not `unwanted` (for `one_form_at_a_time`)."""
         raise NotImplementedError
 
     def matches(self, param: str) -> str:
@@ -266,9 +267,6 @@ class _PostgreSQL(_Dialect):
 
     def all_of(self, parts: Sequence[str]) -> str:
         return " & ".join(parts)
-
-    def but_not(self, wanted: str, unwanted: str) -> str:
-        return f"{wanted} & !{unwanted}"
 
     # Each candidate's words are stored (search_vector): testing a form against the row is
     # cheaper, and steadier to plan, than reading the form's products from the index.
