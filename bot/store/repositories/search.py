@@ -397,8 +397,8 @@ class ProductSearch:
         return (*forms, *vocabulary.typos.get(word, ()))
 
     def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
-        """Each word's best typo forms (none for words under TYPO_MIN letters) and, where
-        the database looks them up, the index's terms it begins; one statement for all."""
+        """Each word's best typo forms and the index's terms it begins, up to one more than
+        PREFIX_TERMS (neither for words under TYPO_MIN letters); one statement for all."""
         vocabulary = _Vocabulary({}, {})
         long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
         if not long_enough:
