@@ -20,12 +20,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiosqlite
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[Description, int, int | None, list[Any]]
@@ -200,10 +198,11 @@ class OneTripConnection(aiosqlite.Connection):
         return await self._execute(lambda: function(self._conn, *args))
 
 
-async def one_trip_connection(session: AsyncSession) -> OneTripConnection:
-    """The aiosqlite connection under a SQLite session, for work run on its thread in one
-    trip (`on_thread`); a writing session begins its transaction first, as any read would."""
-    connection = await session.connection()
+async def one_trip_connection(under: AsyncSession | AsyncConnection) -> OneTripConnection:
+    """The aiosqlite connection under a SQLite session or connection, for work run on its
+    thread in one trip (`on_thread`); a writing session begins its transaction first, as
+    any read would."""
+    connection = await under.connection() if isinstance(under, AsyncSession) else under
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, OneTripConnection)
     return driver

@@ -264,8 +264,7 @@ class Store:
                 self._after_commit()
                 return applied
         async with self.engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
-            assert isinstance(driver, sqlite_driver.OneTripConnection)
+            driver = await sqlite_driver.one_trip_connection(connection)
             with driver.batch() as batch:  # BEGIN IMMEDIATE and the writes are kept, not run
                 for write in writes:
                     await connection.execute(write.statement, write.params)
