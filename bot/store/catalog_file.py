@@ -640,8 +640,7 @@ async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
             else:
                 report.unchanged.append(row.sku)
     async with uow.products.new_words_at_once():  # one collector for every batch
-        for batch in _chunks(created):
-            await uow.products.add_many(batch)
+        await uow.products.add_many(created)
         for batch in _chunks(updated):
             await uow.products.update_many(batch)
     if with_variants:

@@ -5,7 +5,7 @@ Each test runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,54 @@ async def test_category_counts_follow_hiding_moving_and_deleting(store: Store) -
     async with store.uow() as uow:
         await uow.session.execute(delete(Product).where(Product.id == mug))
     assert await _counts_are_true(store) == {"Tableware": 1}
+
+
+async def test_products_added_in_bulk_read_back_as_the_orm_writes_them(store: Store) -> None:
+    """`add_many` (COPY on PostgreSQL, multi-row INSERTs on SQLite) stores what an ORM add
+    stores: the columns' defaults, JSON as JSON, and the index and counts kept by triggers."""
+    async with store.uow() as uow:
+        tableware = (await uow.categories.ensure({"tableware": "Tableware"}))["tableware"]
+        given = {"category_id": tableware, "price": 1250, "currency": "USD", "stock": 4}
+        uow.session.add(Product(sku="ORM-1", title="Glazed Teapot", description="blue", **given))
+        await uow.session.flush()
+        await uow.products.add_many(
+            [
+                {
+                    "sku": "BULK-1",
+                    "title": "Glazed Teacup",
+                    "description": "blue",
+                    **given,
+                    "options": None,  # every row names the same columns
+                    "translations": None,
+                },
+                {
+                    "sku": "BULK-2",
+                    "title": "Linen Apron",
+                    "description": "",
+                    **given,
+                    "options": [{"name": "Size", "values": ["S", "M"]}],
+                    "translations": {"ru": {"title": "Льняной фартук"}},
+                },
+            ]
+        )
+    written = ("ORM-1", "BULK-1", "BULK-2")
+    async with store.uow() as uow:
+        products = {
+            p.sku: p
+            for p in await uow.session.scalars(select(Product).where(Product.sku.in_(written)))
+        }
+    orm, bulk, apron = (products[sku] for sku in written)
+    for column in ("reserved", "photo", "photo_file_id", "is_digital", "is_active", "options"):
+        assert getattr(bulk, column) == getattr(orm, column), column
+    assert bulk.translations is orm.translations is None
+    assert bulk.option_words == orm.option_words == ""
+    assert bulk.created_at.tzinfo is not None
+    assert timedelta(0) <= bulk.updated_at - orm.created_at < timedelta(minutes=1)
+    assert apron.options == [{"name": "Size", "values": ["S", "M"]}]
+    assert apron.translations == {"ru": {"title": "Льняной фартук"}}
+    assert await _titles(store, "glazed") == ["Glazed Teacup", "Glazed Teapot"]
+    assert await _titles(store, "aprn") == ["Linen Apron"]  # a typo: the new word is known
+    assert await _counts_are_true(store) == {"Tableware": 3}
 
 
 async def test_migrating_a_shop_with_products_builds_the_index_and_the_counts(

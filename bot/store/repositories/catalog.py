@@ -6,11 +6,25 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Mapped, selectinload
 
 from bot.store.models import Category, Product, ProductVariant, utcnow
+from bot.store.postgres_driver import copy_rows
 from bot.store.prepared import prepared
 from bot.store.repositories.search import ranked_ids
 from bot.store.search_index import WordCollector, register_sqlite_functions
@@ -100,13 +114,15 @@ class ProductRepository:
         return product
 
     async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert products given as column values, in batched multi-row INSERTs.
-
-        (RETURNING makes SQLAlchemy batch the rows into a few statements; on SQLite that also
-        lets the search index take each batch at once instead of row by row.)
-        """
-        if rows:
-            table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
+        """Insert products given as column values: by COPY on PostgreSQL, in batched
+        multi-row INSERTs on SQLite (RETURNING makes SQLAlchemy batch the rows into a few
+        statements, which also lets the search index take each batch at once)."""
+        if not rows:
+            return
+        table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
+        if self.session.get_bind().dialect.name == "postgresql":
+            await copy_rows(self.session, table, rows)
+        else:
             await self.session.execute(insert(table).returning(table.c.id), list(rows))
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
@@ -152,9 +168,19 @@ class ProductRepository:
                 text("INSERT INTO search_products (search_products) VALUES ('optimize')")
             )
 
+    def _one_of(self, column: Mapped[str], values: Sequence[str]) -> ColumnElement[bool]:
+        """`column IN values` for an import's chunks of SKUs: on PostgreSQL one array
+        parameter (SQLAlchemy renders and casts each value of an IN list: 2.9 s of Python in
+        a 100,000-product seed), on SQLite the IN list."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return column == any_(bindparam("values", list(values), type_=ARRAY(String)))
+        return column.in_(values)
+
     async def current_by_sku(self, skus: Sequence[str]) -> dict[str, Row[Any]]:
         """The stored columns of the products with these SKUs (plain rows: cheap to compare)."""
-        rows = await self.session.execute(select(*Product.__table__.c).where(Product.sku.in_(skus)))
+        rows = await self.session.execute(
+            select(*Product.__table__.c).where(self._one_of(Product.sku, skus))
+        )
         return {row.sku: row for row in rows}
 
     async def get(self, product_id: int) -> Product | None:
@@ -400,7 +426,7 @@ class ProductRepository:
         if not skus:
             return set()
         found = await self.session.scalars(
-            select(ProductVariant.sku).where(ProductVariant.sku.in_(skus))
+            select(ProductVariant.sku).where(self._one_of(ProductVariant.sku, skus))
         )
         return set(found)
 
