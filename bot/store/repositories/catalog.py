@@ -14,7 +14,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
-    insert,
     select,
     text,
     update,
@@ -28,7 +27,7 @@ from bot.store.postgres_driver import copy_rows
 from bot.store.prepared import prepared
 from bot.store.repositories.search import ranked_ids
 from bot.store.search_index import WordCollector, register_sqlite_functions
-from bot.store.sqlite_driver import heavy_reads, one_trip_connection
+from bot.store.sqlite_driver import heavy_reads, insert_rows, one_trip_connection
 
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
 _ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
@@ -114,16 +113,13 @@ class ProductRepository:
         return product
 
     async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert products given as column values: by COPY on PostgreSQL, in batched
-        multi-row INSERTs on SQLite (RETURNING makes SQLAlchemy batch the rows into a few
-        statements, which also lets the search index take each batch at once)."""
-        if not rows:
-            return
-        table = cast(Table, Product.__table__)  # Core: no ORM bookkeeping per row
+        """Insert products given as column values (every row naming the same columns),
+        straight through the driver: COPY on PostgreSQL, one executemany on SQLite."""
+        table = cast(Table, Product.__table__)
         if self.session.get_bind().dialect.name == "postgresql":
             await copy_rows(self.session, table, rows)
         else:
-            await self.session.execute(insert(table).returning(table.c.id), list(rows))
+            await insert_rows(self.session, table, rows)
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
