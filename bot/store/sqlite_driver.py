@@ -31,7 +31,6 @@ from bot.store.bulk import stored_values
 
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[Description, int, int | None, list[Any]]
-MAX_PARAMETERS = 32766  # SQLite's default limit on a statement's parameters (since 3.32)
 
 
 def _execute(connection: sqlite3.Connection, sql: str, parameters: Sequence[Any]) -> Outcome:
@@ -217,36 +216,33 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     """Insert `rows` (column values by name, every row naming the same columns) in one trip
     to the connection's thread, inside the session's transaction, as an INSERT through
     SQLAlchemy would store them (bot.store.bulk). Each statement names as many rows as
-    SQLite's limit on parameters allows: FTS5 writes what a statement gave it as a segment
-    of its own, so row by row (executemany) a seed left 100,000 segments to merge and took
-    twice as long."""
-    if not rows:
-        return
-    columns, records = stored_values(table, rows, session.get_bind().dialect)
-    per_statement = MAX_PARAMETERS // len(columns)
-    row_marks = f"({', '.join('?' for _ in columns)})"
-    statements = [
-        (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-            + ", ".join([row_marks] * len(batch)),
-            list(chain.from_iterable(batch)),
-        )
-        for batch in (
-            records[start : start + per_statement]
-            for start in range(0, len(records), per_statement)
-        )
-    ]
-    driver = await one_trip_connection(session)
-    await driver.on_thread(_execute_each, statements)
+    SQLite's limit on parameters allows: row by row (executemany) a seed's inserts took
+    twice as long, FTS5 writing out what it holds at the end of each statement."""
+    if rows:
+        columns, records = stored_values(table, rows, session.get_bind().dialect)
+        driver = await one_trip_connection(session)
+        await driver.on_thread(_insert_many, table.name, columns, records)
 
 
-def _execute_each(
-    connection: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]]
+def _insert_many(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    records: Sequence[tuple[Any, ...]],
 ) -> None:
+    # SQLite's default limit on parameters since 3.32 (more gained nothing), or this build's
+    parameters = min(32766, connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    per_statement = parameters // len(columns)
+    row_marks = f"({', '.join('?' for _ in columns)})"
     cursor = connection.cursor()
     try:
-        for sql, parameters in statements:
-            cursor.execute(sql, parameters)
+        for start in range(0, len(records), per_statement):
+            batch = records[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                + ", ".join([row_marks] * len(batch)),
+                list(chain.from_iterable(batch)),
+            )
     finally:
         cursor.close()
 

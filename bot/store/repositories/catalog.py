@@ -114,7 +114,8 @@ class ProductRepository:
 
     async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert products given as column values (every row naming the same columns),
-        straight through the driver: COPY on PostgreSQL, one executemany on SQLite."""
+        straight through the driver (bot.store.bulk): COPY on PostgreSQL, multi-row INSERTs in
+        one trip on SQLite."""
         table = cast(Table, Product.__table__)
         if self.session.get_bind().dialect.name == "postgresql":
             await copy_rows(self.session, table, rows)
