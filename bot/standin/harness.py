@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import random
 import socket
 import time
 from pathlib import Path
@@ -30,11 +31,22 @@ TEST_TOKEN = "123456:TEST-TOKEN"
 LOOPBACK = "127.0.0.1"
 
 
+# Below Linux's ephemeral range (32768-60999), from which every outgoing connection takes
+# its own port: a port from that range, free when probed, could be an outgoing connection's
+# by the time the server binds it (a suite run failed so, "address already in use").
+_PORTS = range(20_000, 32_000)
+
+
 def free_port() -> int:
     """A TCP port on loopback nobody listens on now (PTB's webhook server needs a number)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
+    for port in random.sample(_PORTS, 50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((LOOPBACK, port))
+            except OSError:
+                continue  # someone listens there
+            return port
+    raise OSError(f"no free port on {LOOPBACK} in {_PORTS}")
 
 
 class ShopHarness:

@@ -21,6 +21,7 @@ from bot.payments.stripe_gateway import StripeGateway
 from bot.services import checkout
 from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
+from bot.standin.harness import free_port
 from bot.store.models import utcnow
 from bot.store.uow import Store
 from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
@@ -38,16 +39,10 @@ ADDRESS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A localstripe server on loopback for the session; its base URL."""
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("localstripe")
     exe = Path(sys.executable).with_name("localstripe")
     proc = subprocess.Popen(
