@@ -87,6 +87,40 @@ async def test_a_search_on_sqlite_is_one_trip_to_the_database_thread(
     assert len(trips) == 1
 
 
+async def test_words_no_product_has_cost_no_statement_that_cannot_match(
+    shopfront: Shopfront, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The vocabulary read first says which words are no product's word: no product has
+    # every word exactly then (two statements saved on PostgreSQL), and a word in no form
+    # at all is left out without asking the index about it.
+    statements: list[Any] = []
+    plan = search_repository.ProductSearch.plan
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        steps = plan(self, *args, **kwargs)
+        query = next(steps)
+        try:
+            while True:
+                statements.append(query)
+                query = steps.send((yield query))
+        except StopIteration as done:
+            return done.value
+
+    monkeypatch.setattr(search_repository.ProductSearch, "plan", counted)
+    assert await _titles(shopfront.store, "gosneck kettel") == ["Gooseneck Kettle 1L"]
+    # the vocabulary, then the products with both words in some form (on SQLite listed
+    # first, then scored)
+    sqlite = shopfront.store.engine.dialect.name == "sqlite"
+    assert len(statements) == (3 if sqlite else 2)
+    statements.clear()
+    assert await _titles(shopfront.store, "zebra xylophone") == []
+    assert len(statements) == 1  # the vocabulary only
+    statements.clear()
+    assert await _titles(shopfront.store, "gooseneck kettle") == ["Gooseneck Kettle 1L"]
+    # known words: the products with every word exactly are asked for first
+    assert "gooseneck" in str(statements[1].params) and "kettle" in str(statements[1].params)
+
+
 async def test_typos_are_forgiven_in_each_word(shopfront: Shopfront) -> None:
     assert await _titles(shopfront.store, "gosneck kettel") == ["Gooseneck Kettle 1L"]
     assert await _titles(shopfront.store, "rechargable lantren") == ["Rechargeable Lantern"]

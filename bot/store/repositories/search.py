@@ -97,6 +97,7 @@ class _Vocabulary:
 
     typos: dict[str, list[_Form]]  # the best typo terms, best first
     longer: dict[str, list[str]]  # the terms a word begins, at most PREFIX_TERMS + 1 of them
+    unknown: set[str]  # words no product has as a word ("kettel"): their exact form is left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,8 @@ class _Dialect:
     # begins into a new one (FTS5, unless the prefix is exactly three letters long: prefix='3'
     # indexes those; PostgreSQL's GIN index always): "speckled"* cost ten times "speckled",
     # though no other term begins with it. So a word's prefix form names the few terms it
-    # begins, read from the vocabulary by this statement (the last character there is bounds
-    # the range).
+    # begins, read from the vocabulary by this statement (the last character there bounds
+    # the range), and whether the word itself is a term (the first row, if it is).
     longer_terms: str
     one_form_at_a_time = False  # one word's forms are read in turn (ProductSearch._by_form)
 
@@ -162,7 +163,7 @@ class _Dialect:
 
 class _SQLite(_Dialect):
     longer_terms = (
-        "SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term > :word{i} "
+        "SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term >= :word{i} "
         "AND term < :word{i} || char(1114111) ORDER BY term LIMIT :longer) AS longer{i}"
     )
     # (On PostgreSQL the reads by form came out slower than scoring the word's candidates:
@@ -254,7 +255,7 @@ class _SQLite(_Dialect):
 class _PostgreSQL(_Dialect):
     title_order = 'lower(p.title) COLLATE "C"'
     longer_terms = (  # bytewise, as ix_search_terms_bytewise keeps them (migration 0013)
-        'SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term COLLATE "C" > '
+        'SELECT * FROM (SELECT {i} AS word, term FROM search_terms WHERE term COLLATE "C" >= '
         ':word{i} AND term COLLATE "C" < :word{i} || chr(1114111) ORDER BY term COLLATE "C" '
         "LIMIT :longer) AS longer{i}"
     )
@@ -327,13 +328,22 @@ class ProductSearch:
         if not chosen or limit <= 0:
             return []
         vocabulary = yield from self._vocabulary([word for word, _ in chosen])
-        resolved = [_Word(weight, self._forms(word, vocabulary)) for word, weight in chosen]
+        every_word = [_Word(weight, self._forms(word, vocabulary)) for word, weight in chosen]
+        # A word in no product in any form ("zebra" in "zebra mug") can match nothing: the
+        # products with the most words are found without it.
+        resolved = [word for word in every_word if word.forms]
+        if not resolved:
+            return []
         rows = offset + limit
         # Products with every word exactly score highest: when there are enough of them to
         # fill the page, they are the page, by title (a common word: no need to score all).
+        # A word that is no product's word ("kettel") has no exact form: no product has
+        # every word exactly, and asking would cost two statements on PostgreSQL.
         d = self.dialect
-        exact = d.all_of([d.term(word.forms[0]) for word in resolved])
-        ids = yield from d.first_by_title(exact, rows)
+        ids = None
+        if len(resolved) == len(every_word) and all(w.forms[0].score == EXACT for w in resolved):
+            exact = d.all_of([d.term(word.forms[0]) for word in resolved])
+            ids = yield from d.first_by_title(exact, rows)
         # Else usually some product has every word in some form: only those are scored. If
         # none has, those with all words but one, and so on: the first such set is small.
         # (A query repeating a word weighs it more, so then any word counts at once.)
@@ -342,9 +352,10 @@ class ProductSearch:
         elif ids is None:
             ids = yield from self._ranked(resolved, rows, at_least=len(resolved))
         if not ids and len(resolved) > 1:
-            # A word found nowhere, in any form ("please" in "a hammock please"), is in none
-            # of the sets tried below: leave it out before trying them. Without it, the sets
-            # of a long query were many and large (a pair of common words: 17 ms at 100,000).
+            # A word found nowhere, in any form (a short one, not looked up: "a" in "a
+            # hammock"), is in none of the sets tried below: leave it out before trying them.
+            # Without it, the sets of a long query were many and large (a pair of common
+            # words: 17 ms at 100,000).
             resolved = yield from self._found_anywhere(resolved)
             at_least = len(resolved)
             while not ids and at_least > 0:
@@ -388,7 +399,9 @@ class ProductSearch:
         return [word for word, here in zip(resolved, found, strict=True) if here]
 
     def _forms(self, word: str, vocabulary: _Vocabulary) -> tuple[_Form, ...]:
-        forms = [_Form(word, prefix=False, score=EXACT)]
+        """The ways `word` can match, best first: itself, its prefix, its typos (none, for a
+        word the vocabulary knows in no form)."""
+        forms = [] if word in vocabulary.unknown else [_Form(word, prefix=False, score=EXACT)]
         if len(word) >= PREFIX_MIN:
             longer = vocabulary.longer.get(word)
             if longer is None or len(longer) > PREFIX_TERMS:
@@ -398,13 +411,16 @@ class ProductSearch:
         return (*forms, *vocabulary.typos.get(word, ()))
 
     def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
-        """Each word's best typo forms and the index's terms it begins, up to one more than
-        PREFIX_TERMS (neither for words under TYPO_MIN letters); one statement for all."""
-        vocabulary = _Vocabulary({}, {})
+        """Each word's best typo forms, the index's terms it begins, up to one more than
+        PREFIX_TERMS, and whether it is a term itself (none of this for words under TYPO_MIN
+        letters); one statement for all. `search_terms` holds every word ever indexed, so a
+        word missing there is in no product."""
         long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
+        vocabulary = _Vocabulary({}, {}, set(long_enough))
         if not long_enough:
             return vocabulary
-        params: dict[str, Any] = {"limit": TYPO_CANDIDATES, "longer": PREFIX_TERMS + 1}
+        # The word itself, if a term, takes one row of the terms it begins (`longer_terms`).
+        params: dict[str, Any] = {"limit": TYPO_CANDIDATES, "longer": PREFIX_TERMS + 2}
         selects = []
         for i, word in enumerate(long_enough):
             places = []
@@ -423,8 +439,13 @@ class ProductSearch:
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
         for i, term in (yield Query(" UNION ALL ".join(selects), params)):
             word = long_enough[i]
-            # Typo candidates never begin with the word: what does is a longer term.
-            (vocabulary.longer[word] if term.startswith(word) else candidates[word]).append(term)
+            # Typo candidates never begin with the word: what does is a longer term, or itself.
+            if term == word:
+                vocabulary.unknown.discard(word)
+            else:
+                (vocabulary.longer[word] if term.startswith(word) else candidates[word]).append(
+                    term
+                )
         for word, terms in candidates.items():
             scored = sorted((-term_score(word, term), term) for term in terms)
             vocabulary.typos[word] = [
