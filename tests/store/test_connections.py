@@ -7,6 +7,7 @@ import asyncio
 
 import asyncpg
 import pytest
+from sqlalchemy import event
 
 from bot.store.uow import Store
 from tests.conftest import PG_ADMIN_URL
@@ -39,5 +40,36 @@ async def test_a_connection_the_server_closed_is_replaced_before_a_visit_uses_it
 
         async with store.reading() as uow:  # served by a new connection, no error
             assert await uow.categories.list_all() == []
+    finally:
+        await store.close()
+
+
+@pytest.mark.postgres
+async def test_ten_visits_at_once_again_and_again_open_no_new_connection(pg_url: str) -> None:
+    """Connections opened for a burst of visits stay for the next one: opening one costs a
+    server process and a startup (with SQLAlchemy's default pool of five, every burst past
+    five opened and closed the rest again)."""
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    opened: list[object] = []
+    event.listen(store.engine.sync_engine, "connect", lambda *_: opened.append(object()))
+    try:
+
+        async def burst(visits: int) -> None:
+            all_in = asyncio.Barrier(visits)
+
+            async def visit() -> None:
+                async with store.reading() as uow:
+                    await uow.categories.list_all()  # each holds a connection ...
+                    await all_in.wait()  # ... until every one of them does
+
+            await asyncio.gather(*(visit() for _ in range(visits)))
+
+        await burst(10)
+        first = len(opened)
+        for _ in range(3):
+            await burst(10)
+        assert len(opened) == first
+        assert store.engine.pool.checkedin() == 10  # all kept for the next burst
     finally:
         await store.close()
