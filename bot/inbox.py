@@ -90,9 +90,10 @@ class Inbox:
         by_id = {int(u["update_id"]): u for u in sorted(updates, key=lambda u: u["update_id"])}
         entries = [_entry(u, claim, now, lease_until) for u in by_id.values()]
         # Nearly always every update is new: one trip stores them all. Otherwise, take what
-        # a crashed worker left and see which of them this worker now holds.
+        # a crashed worker left and see which of them this worker now holds (the new ones
+        # stored by that trip included).
         insert, params = new_entries(entries)
-        every_one_new = Write(insert, rows=len(entries), params=params)
+        every_one_new = Write(insert, rows=len(entries), params=params, kept_if_refused=True)
         held: Sequence[_Held | InboxEntry]
         if await self.store.apply([every_one_new], chat_id=None):
             held = [_Held(e["update_id"], e["kind"], e["payload"], None, 1) for e in entries]

@@ -63,6 +63,9 @@ class Write:
     statement: Executable
     rows: int | None = 1
     params: dict[str, Any] | None = None
+    # Refused, it may stay written where it stands alone: its caller reads back what it
+    # did (the inbox's insert of new updates). On PostgreSQL it then needs no transaction.
+    kept_if_refused: bool = False
 
 
 class _Refused(Exception):
@@ -78,8 +81,11 @@ def _applied_mark() -> tuple[handling.Handling | None, Write | None]:
     return current, Write(MARK_APPLIED, rows=None, params=params)
 
 
-def _one_unchecked(writes: Sequence[Write], chat_id: int | None) -> bool:
-    return len(writes) == 1 and writes[0].rows is None and chat_id is None
+def _stands_alone(writes: Sequence[Write], chat_id: int | None) -> bool:
+    """One statement needing no lock, that nothing need undo whatever rows it touches."""
+    if len(writes) != 1 or chat_id is not None:
+        return False
+    return writes[0].rows is None or writes[0].kept_if_refused
 
 
 class UnitOfWork:
@@ -219,20 +225,22 @@ class Store:
         """Make `writes` all or none, in one short transaction holding `chat_id`'s lock (None:
         writes that belong to no chat).
 
-        False (and nothing written) if any touched another number of rows than it expects:
-        someone changed what they were computed from, and the work must be done again. On
+        False (and nothing written, but for a lone write `kept_if_refused`) if any touched
+        another number of rows than it expects: someone changed what they were computed
+        from, and the work must be done again. On
         SQLite the statements, their checks and the COMMIT make a single trip to the database
         thread while this process's one writer is held.
         """
         marked, mark = _applied_mark()
         if mark is not None:
             writes = [*writes, mark]
-        if self._write_lock is None and _one_unchecked(writes, chat_id):
-            # One statement that any outcome satisfies is atomic on its own: no BEGIN and
-            # COMMIT round trips (the inbox's done marks, after every update).
+        if self._write_lock is None and _stands_alone(writes, chat_id):
+            # One statement is atomic on its own: no BEGIN and COMMIT round trips (the
+            # inbox's insert before every update and its done marks after).
+            [write] = writes
             async with self._autocommit() as connection:
-                await connection.execute(writes[0].statement, writes[0].params)
-            applied = True
+                result = await connection.execute(write.statement, write.params)
+            applied = write.rows is None or rowcount(result) == write.rows
         elif self._write_lock is None:
             try:
                 async with self.engine.begin() as connection:
