@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import catalog_gen
@@ -94,15 +95,18 @@ async def _bench(
         f"categories and a page (first, middle, last) {_fmt(browse)}"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
-        alone, search, quiet, busy, helped = await _chat_round_trips(
-            url, catalog_file.parent, catalog_file, quick=quick
+        t = await _chat_round_trips(url, catalog_file.parent, catalog_file, quick=quick)
+        print(
+            f"  {backend:<10} through the chat, in turns: /help {_fmt(t.alone)}; /search "
+            f"{_fmt(t.search)} ({_p95(t.search) / _p95(t.alone):.1f} x /help); /help alone "
+            f"{_fmt(t.quiet)}, while 3 chats search {_fmt(t.busy)} "
+            f"({_p95(t.busy) / _p95(t.quiet):.1f} x), while 3 chats ask for /help "
+            f"{_fmt(t.helped)} (beside searches {_p95(t.busy) / _p95(t.helped):.2f} x beside /help)"
         )
         print(
-            f"  {backend:<10} through the chat, in turns: /help {_fmt(alone)}; /search "
-            f"{_fmt(search)} ({_p95(search) / _p95(alone):.1f} x /help); /help alone "
-            f"{_fmt(quiet)}, while 3 chats search {_fmt(busy)} ({_p95(busy) / _p95(quiet):.1f} x),"
-            f" while 3 chats ask for /help {_fmt(helped)} (beside searches "
-            f"{_p95(busy) / _p95(helped):.2f} x beside /help)"
+            f"  {backend:<10} the echo bot in the same phases (the framework's floor): /help "
+            f"alone {_fmt(t.echo_quiet)}, while 3 chats send it the searches "
+            f"{_fmt(t.echo_busy)} ({_p95(t.echo_busy) / _p95(t.echo_quiet):.1f} x)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
@@ -180,18 +184,34 @@ def _fmt(values: list[float]) -> str:
     return f"p50 {statistics.median(values) * 1000:.1f} ms, p95 {_p95(values) * 1000:.1f} ms"
 
 
+@dataclass
+class ChatRoundTrips:
+    """Round trip times (seconds) through the bot, and the echo bot's in the same phases."""
+
+    alone: list[float] = field(default_factory=list)  # /help, taking turns with /search
+    search: list[float] = field(default_factory=list)
+    quiet: list[float] = field(default_factory=list)  # /help alone, between the busy phases
+    busy: list[float] = field(default_factory=list)  # /help while three chats search
+    helped: list[float] = field(default_factory=list)  # ... while three chats ask for /help
+    echo_quiet: list[float] = field(default_factory=list)  # the echo bot, alone
+    echo_busy: list[float] = field(default_factory=list)  # ... while three chats send to it
+
+
 async def _chat_round_trips(
     url: str, workdir: Path, catalog_file: Path, *, quick: bool
-) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
+) -> ChatRoundTrips:
     """Round trips through the real bot (`python -m bot run` in its own process, as in the
     floor benchmark) and the Bot API stand-in: /help alone, /search alone, and /help while
     three other chats search without pause, or (the same load without a search: what any
     three busy chats cost a fourth on the bot's one event loop) ask for /help without pause.
+    And the framework's floor of that ratio: the echo bot (benchmarks/echo_bot.py) on its own
+    stand-in, answering /help alone and while three chats send it the same searches.
 
     What a ratio compares is measured side by side, so that the machine's drift during a run
     (runs of this test alone moved /help's p95 by a third) weighs on both: /help and /search
     take turns, one round trip each, and the /help rounds alone, beside the searchers and
-    beside the /help senders take turns in phases of PHASE round trips."""
+    beside the /help senders (then the echo bot's, alone and beside senders) take turns in
+    phases of PHASE round trips."""
     from benchmarks.floor import BotProcess, bot_env
     from bot.standin import BotApiStandIn, FakeUser
 
@@ -209,36 +229,46 @@ async def _chat_round_trips(
             await round_trip(user, f"/search {QUERIES[n % len(QUERIES)]}" if search else "/help")
             n += 1
 
-    async def beside_others(search: bool) -> list[float]:
+    async def beside_others(asker: FakeUser, others: list[FakeUser], search: bool) -> list[float]:
         """PHASE /help round trips while the other chats search (or ask for /help)."""
         done = asyncio.Event()
         others_busy = [asyncio.create_task(keep_sending(u, done, search)) for u in others]
-        found = [await round_trip(alice, "/help") for _ in range(phase)]
+        found = [await round_trip(asker, "/help") for _ in range(phase)]
         done.set()
         await asyncio.gather(*others_busy)
         return found
 
-    alone: list[float] = []  # /help, taking turns with /search
-    search: list[float] = []
-    quiet: list[float] = []  # /help alone, in the phases between the busy ones
-    busy: list[float] = []  # /help while three chats search
-    helped: list[float] = []  # /help while three chats ask for /help: the same load, no search
+    trips = ChatRoundTrips()
     phase = min(PHASE, rounds)
-    async with BotApiStandIn() as standin:
+    tag = uuid.uuid4().hex[:6]
+    async with BotApiStandIn() as standin, BotApiStandIn() as echo_standin:
         env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(catalog_file))
-        log = workdir / f"search-bot-{uuid.uuid4().hex[:6]}.log"
-        async with BotProcess(["-m", "bot", "run"], env, log):
+        async with (
+            BotProcess(["-m", "bot", "run"], env, workdir / f"search-bot-{tag}.log"),
+            BotProcess(
+                ["-m", "benchmarks.echo_bot"],
+                bot_env(echo_standin),
+                workdir / f"search-echo-{tag}.log",
+            ),
+        ):
             alice = standin.user(8001, "Alice")
             others = [standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
+            echo_alice = echo_standin.user(8001, "Alice")
+            echo_others = [echo_standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
             await round_trip(alice, "/start")
+            await round_trip(echo_alice, "/start")
             for n in range(rounds):
-                alone.append(await round_trip(alice, "/help"))
-                search.append(await round_trip(alice, f"/search {QUERIES[n % len(QUERIES)]}"))
+                trips.alone.append(await round_trip(alice, "/help"))
+                trips.search.append(await round_trip(alice, f"/search {QUERIES[n % len(QUERIES)]}"))
             for _ in range(0, rounds, phase):
-                quiet.extend([await round_trip(alice, "/help") for _ in range(phase)])
-                busy.extend(await beside_others(search=True))
-                helped.extend(await beside_others(search=False))
-    return alone, search, quiet, busy, helped
+                trips.quiet.extend([await round_trip(alice, "/help") for _ in range(phase)])
+                trips.busy.extend(await beside_others(alice, others, search=True))
+                trips.helped.extend(await beside_others(alice, others, search=False))
+                trips.echo_quiet.extend(
+                    [await round_trip(echo_alice, "/help") for _ in range(phase)]
+                )
+                trips.echo_busy.extend(await beside_others(echo_alice, echo_others, search=True))
+    return trips
 
 
 def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:
