@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 import sqlalchemy
@@ -99,6 +100,7 @@ class LoopConnection:
         self._reads: Connection | None = None
         self._writes: Connection | None = None
         self._dbapi: sqlite3.Connection | None = None
+        self._searcher: sqlite_driver.OneTripConnection | None = None
 
     @classmethod
     def for_url(cls, url: str) -> LoopConnection | None:
@@ -149,12 +151,28 @@ class LoopConnection:
                 connection.rollback()
         return True
 
-    def close(self) -> None:
+    async def searcher(self) -> sqlite_driver.OneTripConnection:
+        """A connection of its own on its own thread, for a visit's searches (they take
+        turns: `Shop.searching`), opened when first needed and kept: taking one from the
+        store's pool and giving it back cost a search 0.2 ms of the event loop's time."""
+        if self._searcher is None:
+            database = self.engine.url.database
+            assert database is not None
+            searcher = sqlite_driver.connect(database, check_same_thread=False)
+            await searcher  # its thread started, connected
+            await searcher.on_thread(partial(prepare_sqlite_connection, busy_timeout_ms=30_000))
+            self._searcher = searcher
+        return self._searcher
+
+    async def close(self) -> None:
         for connection in (self._reads, self._writes):
             if connection is not None:
                 connection.close()
         self._reads = self._writes = self._dbapi = None
         self.engine.dispose()
+        if self._searcher is not None:
+            searcher, self._searcher = self._searcher, None
+            await searcher.close()
 
 
 def _begin_immediately(dbapi: sqlite3.Connection) -> None:
@@ -179,11 +197,16 @@ class InlineSession(AsyncSession):
         `heavy`: a reading session of it."""
         super().__init__(expire_on_commit=False)
         self.sync_session.bind = inline = loop.reads
+        self._loop = loop
         self._dbapi = loop.dbapi
         self._dialect = inline.dialect
         self._store_bind = bind
         self._heavy_session_of = heavy
         self._heavy: AsyncSession | None = None
+
+    async def one_trip(self) -> sqlite_driver.OneTripConnection:
+        """The connection a visit's search runs on, on its own thread, in one trip."""
+        return await self._loop.searcher()
 
     def _on_thread(self) -> AsyncSession:
         """The session whose statements run on a connection's thread, made when first needed."""

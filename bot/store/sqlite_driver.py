@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import chain
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import aiosqlite
 from sqlalchemy import Table
@@ -202,10 +202,20 @@ class OneTripConnection(aiosqlite.Connection):
         return await self._execute(lambda: function(self._conn, *args))
 
 
+@runtime_checkable
+class HasOneTripConnection(Protocol):
+    """A session with a connection of its own for work in one trip (a visit's session,
+    bot.store.inline, keeps one for searches)."""
+
+    async def one_trip(self) -> OneTripConnection: ...
+
+
 async def one_trip_connection(under: AsyncSession | AsyncConnection) -> OneTripConnection:
     """The aiosqlite connection under a SQLite session or connection, for work run on its
     thread in one trip (`on_thread`); a writing session begins its transaction first, as
     any read would."""
+    if isinstance(under, HasOneTripConnection):
+        return await under.one_trip()
     connection = await under.connection() if isinstance(under, AsyncSession) else under
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, OneTripConnection)

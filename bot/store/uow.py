@@ -324,7 +324,7 @@ class Store:
         if self._checkpoint is not None:
             await self._checkpoint
         if self._loop is not None:
-            self._loop.close()
+            await self._loop.close()
         await self.engine.dispose()
 
 

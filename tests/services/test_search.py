@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
+from sqlalchemy import event
 
 from benchmarks.catalog_gen import generate
 from bot.services import admin_catalog, catalog
@@ -81,10 +82,16 @@ async def test_a_search_on_sqlite_is_one_trip_to_the_database_thread(
         return await on_thread(self, function, *args)
 
     monkeypatch.setattr(OneTripConnection, "on_thread", counted)
+    checkouts: list[object] = []
+    event.listen(shopfront.store.engine.sync_engine, "checkout", lambda *_: checkouts.append(1))
+    async with shopfront.store.reading(by_key=True) as uow:  # the first search opens ...
+        await catalog.search(uow, "mug")  # ... the connection visits search on, then keeps it
+    trips.clear()
     async with shopfront.store.reading(by_key=True) as uow:  # a shopper's visit
         page = await catalog.search(uow, "steel bottle xylophone please")
     assert [item.title for item in page.items] == ["Insulated Bottle 750ml"]
     assert len(trips) == 1
+    assert checkouts == []  # no connection taken from the store's pool and given back
 
 
 async def test_words_no_product_has_cost_no_statement_that_cannot_match(
