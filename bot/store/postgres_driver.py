@@ -1,5 +1,6 @@
 """PostgreSQL through its asyncpg connection, for the few jobs SQLAlchemy's execution costs
-too much in: a search's plan (bot.store.repositories.search) and bulk inserts by COPY.
+too much in: a search's plan (bot.store.repositories.search), bulk inserts by COPY, and the
+BEGIN of `Store.apply`'s short transactions.
 
 Both run on the connection a session already holds, inside its transaction: what they write
 commits or rolls back with the rest of the unit of work.
@@ -7,14 +8,43 @@ commits or rolls back with the rest of the unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from asyncpg import Connection as AsyncpgConnection
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.bulk import stored_values
+
+
+@asynccontextmanager
+async def transaction(connection: AsyncConnection, *, first: str | None) -> AsyncIterator[None]:
+    """A transaction on an AUTOCOMMIT connection, begun together with statement `first`
+    (plain SQL: a chat's lock) in one trip, where SQLAlchemy's own took two (BEGIN, then the
+    statement): committed at the end, rolled back if the body raises. The connection is
+    invalidated if that cannot be done, so it never goes back to the pool inside a
+    transaction."""
+    raw = await connection.get_raw_connection()
+    driver: AsyncpgConnection = raw.driver_connection
+    begin = "BEGIN ISOLATION LEVEL READ COMMITTED"
+    await driver.execute(f"{begin}; {first}" if first else begin)  # one simple query
+    try:
+        yield
+    except BaseException:
+        try:
+            await driver.execute("ROLLBACK")
+        except BaseException:
+            await connection.invalidate()
+            raise
+        raise
+    try:
+        await driver.execute("COMMIT")
+    except BaseException:
+        if driver.is_in_transaction():
+            await connection.invalidate()
+        raise
 
 
 async def asyncpg_connection(session: AsyncSession) -> AsyncpgConnection:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from bot.store import handling, inline, sqlite_driver
+from bot.store import handling, inline, postgres_driver, sqlite_driver
 from bot.store.db import (
     READING,
     WriteWhileReading,
@@ -46,7 +46,7 @@ from bot.store.repositories import (
     RestockRepository,
     SupportRepository,
 )
-from bot.store.repositories.chat_states import LOCK_CHAT
+from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 
 log = logging.getLogger(__name__)
@@ -243,9 +243,11 @@ class Store:
             applied = write.rows is None or rowcount(result) == write.rows
         elif self._write_lock is None:
             try:
-                async with self.engine.begin() as connection:
-                    if chat_id is not None:
-                        await connection.execute(LOCK_CHAT, {"chat_id": chat_id})
+                holding = None if chat_id is None else lock_chat_sql(chat_id)
+                async with (
+                    self._autocommit() as connection,
+                    postgres_driver.transaction(connection, first=holding),
+                ):
                     for write in writes:
                         result = await connection.execute(write.statement, write.params)
                         if write.rows is not None and rowcount(result) != write.rows:

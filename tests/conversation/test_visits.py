@@ -7,8 +7,10 @@ import dataclasses
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, text, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.conversation import journey
@@ -47,6 +49,52 @@ async def test_writes_are_applied_all_or_none(store: Store) -> None:
     async with store.reading() as uow:
         product = await uow.products.get(mug)
         assert product is not None and product.price == 2000
+
+
+async def test_a_write_that_fails_undoes_the_others_and_leaves_no_transaction_open(
+    store: Store,
+) -> None:
+    mug = await add_product(store, "MUG", stock=5)
+    raise_price = update(Product).where(Product.id == mug).values(price=2000)
+    same_sku = insert(Product).values(sku="MUG", title="Mug again", price=1, currency="EUR")
+    with pytest.raises(IntegrityError):
+        await store.apply([Write(raise_price), Write(same_sku, rows=None)], chat_id=1001)
+    async with store.reading() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None and product.price == 1600  # the first write was undone
+    if store.engine.dialect.name == "postgresql":  # no connection went back mid-transaction
+        async with store.engine.connect() as connection:
+            stuck = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state LIKE 'idle in transaction%'"
+                )
+            )
+        assert stuck == 0
+    assert await store.apply([Write(raise_price)], chat_id=1001)
+
+
+@pytest.mark.postgres
+async def test_a_write_for_a_chat_waits_while_another_holds_the_chat(pg_url: str) -> None:
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    holder = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        mug = await add_product(store, "MUG", stock=5)
+        raise_price = update(Product).where(Product.id == mug).values(price=2000)
+        await holder.execute("BEGIN")
+        await holder.execute("SELECT pg_advisory_xact_lock(1001)")  # a visit changing chat 1001
+        applying = asyncio.create_task(store.apply([Write(raise_price)], chat_id=1001))
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        while await holder.fetchval(waiting) == 0:  # until the apply waits for the chat
+            assert not applying.done()
+        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 1600
+        await holder.execute("COMMIT")
+        assert await applying
+        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 2000
+    finally:
+        await holder.close()
+        await store.close()
 
 
 async def test_a_shopper_who_only_looks_writes_nothing(shop: Shop) -> None:

@@ -14,6 +14,13 @@ from bot.store.prepared import prepared
 LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:chat_id)")
 """PostgreSQL: hold a chat until the transaction ends (works before the chat's row exists)."""
 
+
+def lock_chat_sql(chat_id: int) -> str:
+    """LOCK_CHAT as plain SQL, to go in one trip with the BEGIN before it (an integer: no
+    quoting to get wrong)."""
+    return f"SELECT pg_advisory_xact_lock({int(chat_id)})"
+
+
 _columns = ChatState.__table__.c
 _SAVE = prepared(  # built once: a statement built per save cost more than running it
     update(ChatState)
