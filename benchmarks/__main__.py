@@ -169,7 +169,7 @@ def cli() -> int:
     parser.add_argument("--units", type=int, default=50, help="units to reserve")
     parser.add_argument("--chats", default="1,10,50", help="concurrent chats, comma-separated")
     parser.add_argument("--rounds", type=int, default=20, help="rounds per chat and turn")
-    parser.add_argument("--repeats", type=int, default=3, help="turns of echo and shop each")
+    parser.add_argument("--repeats", type=int, default=6, help="turns of echo and shop each")
     parser.add_argument("--buyers", type=int, default=20, help="shoppers paying at once")
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)

@@ -215,7 +215,7 @@ async def _chat_round_trips(
     from benchmarks.floor import BotProcess, bot_env
     from bot.standin import BotApiStandIn, FakeUser
 
-    rounds = 5 if quick else 100  # a p95 of fewer moves by a fifth between runs
+    rounds = 5 if quick else 300  # a p95 of 100 moved by a fifth between runs
 
     async def round_trip(user: FakeUser, text: str) -> float:
         started = time.perf_counter()
