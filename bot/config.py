@@ -31,6 +31,7 @@ class Settings:
     bot_token: str
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int | None = None  # PostgreSQL connections a worker keeps (None: 20)
     admin_ids: frozenset[int] = frozenset()
     currency: str = "USD"
     default_language: str = "en"  # for readers whose Telegram language the shop does not speak
@@ -195,6 +196,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         log_level=level,
         payload_secret=get("PAYLOAD_SECRET"),
         catalog_path=Path(get("CATALOG_PATH", "data/catalog.json")),
+        database_pool_size=_positive_int(env, "DATABASE_POOL_SIZE", 0) or None,
         reservation_minutes=_positive_int(env, "RESERVATION_MINUTES", 15),
         low_stock_threshold=_positive_int(env, "LOW_STOCK_THRESHOLD", 3, allow_zero=True),
         shipping_countries=(countries or defaults.shipping_countries) | {home},

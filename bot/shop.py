@@ -62,7 +62,7 @@ class Shop:
     def create(cls, settings: Settings) -> Shop:
         return cls(
             settings=settings,
-            store=Store.from_url(settings.database_url),
+            store=Store.from_url(settings.database_url, pool_size=settings.database_pool_size),
             stripe=StripeGateway.from_settings(settings),
         )
 

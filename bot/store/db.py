@@ -40,10 +40,11 @@ new server process, TLS offered and refused, a startup): a sixth of the bot's CP
 chats (profiled), and 0.33 -> 0.43 x the echo bot's round trips."""
 POSTGRES_OVERFLOW = 10
 """Opened beyond the pool in a burst and closed after it: a worker holds at most 30 (three
-workers fit PostgreSQL's default max_connections of 100)."""
+workers fit PostgreSQL's default max_connections of 100; DATABASE_POOL_SIZE sets the pool's
+size for more workers, or a bigger server)."""
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -> AsyncEngine:
     """Create the async engine; on SQLite turn on WAL, foreign keys and BEGIN IMMEDIATE, and
     add the functions the search index's triggers call.
 
@@ -55,7 +56,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """
     if not is_sqlite(url):
         engine = create_async_engine(
-            url, echo=echo, pool_size=POSTGRES_POOL_SIZE, max_overflow=POSTGRES_OVERFLOW
+            url,
+            echo=echo,
+            pool_size=pool_size or POSTGRES_POOL_SIZE,
+            max_overflow=POSTGRES_OVERFLOW,
         )
         _drop_closed_connections(engine)
         refuse_writes_while_reading(engine)

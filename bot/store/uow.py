@@ -202,8 +202,9 @@ class Store:
         self._checkpoint: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_url(cls, url: str) -> Store:
-        return cls(create_engine(url))
+    def from_url(cls, url: str, *, pool_size: int | None = None) -> Store:
+        """`pool_size`: PostgreSQL connections kept open (None: POSTGRES_POOL_SIZE)."""
+        return cls(create_engine(url, pool_size=pool_size))
 
     def uow(self) -> UnitOfWork:
         """A new unit of work; never open one inside another (on SQLite it would wait forever)."""

@@ -9,6 +9,8 @@ import asyncpg
 import pytest
 from sqlalchemy import event
 
+from bot.config import load_settings
+from bot.shop import Shop
 from bot.store.uow import Store
 from tests.conftest import PG_ADMIN_URL
 
@@ -73,3 +75,18 @@ async def test_ten_visits_at_once_again_and_again_open_no_new_connection(pg_url:
         assert store.engine.pool.checkedin() == 10  # all kept for the next burst
     finally:
         await store.close()
+
+
+@pytest.mark.postgres
+async def test_a_worker_keeps_as_many_connections_as_database_pool_size_says(
+    pg_url: str,
+) -> None:
+    env = {"BOT_TOKEN": "123456:TEST-TOKEN", "DATABASE_URL": pg_url}
+    default = Shop.create(load_settings(env, env_file=None))
+    sized = Shop.create(load_settings({**env, "DATABASE_POOL_SIZE": "3"}, env_file=None))
+    try:
+        assert default.store.engine.pool.size() == 20  # type: ignore[attr-defined]
+        assert sized.store.engine.pool.size() == 3  # type: ignore[attr-defined]
+    finally:
+        await default.store.close()
+        await sized.store.close()

@@ -63,6 +63,7 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "SHIPPING_COUNTRIES": "US,USA"}, "SHIPPING_COUNTRIES"),
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
         ({"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": "1.5"}, "CART_REMINDER_HOURS"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
     ],
 )
 def test_malformed_values_name_the_variable(env: dict[str, str], names: str) -> None:
