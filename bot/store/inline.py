@@ -33,6 +33,7 @@ it never checkpoints the WAL itself (the store runs checkpoints on a connection'
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -101,6 +102,7 @@ class LoopConnection:
         self._writes: Connection | None = None
         self._dbapi: sqlite3.Connection | None = None
         self._searcher: sqlite_driver.OneTripConnection | None = None
+        self._opening_searcher = asyncio.Lock()  # two first searches open one connection
 
     @classmethod
     def for_url(cls, url: str) -> LoopConnection | None:
@@ -155,14 +157,15 @@ class LoopConnection:
         """A connection of its own on its own thread, for a visit's searches (they take
         turns: `Shop.searching`), opened when first needed and kept: taking one from the
         store's pool and giving it back cost a search 0.2 ms of the event loop's time."""
-        if self._searcher is None:
-            database = self.engine.url.database
-            assert database is not None
-            searcher = sqlite_driver.connect(database, check_same_thread=False)
-            await searcher  # its thread started, connected
-            await searcher.on_thread(partial(prepare_sqlite_connection, busy_timeout_ms=30_000))
-            self._searcher = searcher
-        return self._searcher
+        async with self._opening_searcher:
+            if self._searcher is None:
+                database = self.engine.url.database
+                assert database is not None
+                searcher = sqlite_driver.connect(database, check_same_thread=False)
+                await searcher  # its thread started, connected
+                await searcher.on_thread(partial(prepare_sqlite_connection, busy_timeout_ms=30_000))
+                self._searcher = searcher
+            return self._searcher
 
     async def close(self) -> None:
         for connection in (self._reads, self._writes):

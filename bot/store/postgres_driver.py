@@ -2,8 +2,9 @@
 too much in: a search's plan (bot.store.repositories.search), bulk inserts by COPY, and the
 BEGIN of `Store.apply`'s short transactions.
 
-Both run on the connection a session already holds, inside its transaction: what they write
-commits or rolls back with the rest of the unit of work.
+The first two run on the connection a session already holds, inside its transaction: what
+they write commits or rolls back with the rest of the unit of work. `transaction` begins its
+own, on a connection of its own.
 """
 
 from __future__ import annotations

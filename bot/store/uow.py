@@ -228,9 +228,9 @@ class Store:
 
         False (and nothing written, but for a lone write `kept_if_refused`) if any touched
         another number of rows than it expects: someone changed what they were computed
-        from, and the work must be done again. On
-        SQLite the statements, their checks and the COMMIT make a single trip to the database
-        thread while this process's one writer is held.
+        from, and the work must be done again. On SQLite the statements, their checks and
+        the COMMIT run on the event loop's connection while this process's one writer is
+        held; on PostgreSQL the BEGIN and the chat's lock go in one trip.
         """
         marked, mark = _applied_mark()
         if mark is not None:
