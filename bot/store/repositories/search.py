@@ -353,7 +353,8 @@ class ProductSearch:
             ids = yield from self._ranked(resolved, rows, at_least=len(resolved))
         if not ids and len(resolved) > 1:
             # A word found nowhere, in any form (a short one, not looked up: "a" in "a
-            # hammock"), is in none of the sets tried below: leave it out before trying them.
+            # hammock"; or one whose forms only hidden products have), is in none of the sets
+            # tried below: leave it out before trying them.
             # Without it, the sets of a long query were many and large (a pair of common
             # words: 17 ms at 100,000).
             resolved = yield from self._found_anywhere(resolved)
