@@ -30,16 +30,15 @@ async def transaction(connection: AsyncConnection, *, first: str | None) -> Asyn
     raw = await connection.get_raw_connection()
     driver: AsyncpgConnection = raw.driver_connection
     begin = "BEGIN ISOLATION LEVEL READ COMMITTED"
-    await driver.execute(f"{begin}; {first}" if first else begin)  # one simple query
-    try:
+    try:  # a BEGIN cut short (a cancelled task) is undone like the rest
+        await driver.execute(f"{begin}; {first}" if first else begin)  # one simple query
         yield
     except BaseException:
         try:
             await driver.execute("ROLLBACK")
         except BaseException:
             await connection.invalidate()
-            raise
-        raise
+        raise  # what the body (or the BEGIN) raised
     try:
         await driver.execute("COMMIT")
     except BaseException:

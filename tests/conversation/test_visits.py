@@ -97,6 +97,39 @@ async def test_a_write_for_a_chat_waits_while_another_holds_the_chat(pg_url: str
         await store.close()
 
 
+@pytest.mark.postgres
+async def test_a_write_cancelled_while_it_waits_for_the_chat_leaves_nothing_behind(
+    pg_url: str,
+) -> None:
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    holder = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        mug = await add_product(store, "MUG", stock=5)
+        raise_price = update(Product).where(Product.id == mug).values(price=2000)
+        await holder.execute("BEGIN")
+        await holder.execute("SELECT pg_advisory_xact_lock(1001)")
+        applying = asyncio.create_task(store.apply([Write(raise_price)], chat_id=1001))
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        while await holder.fetchval(waiting) == 0:
+            assert not applying.done()
+        applying.cancel()  # a worker stopping, say
+        with pytest.raises(asyncio.CancelledError):
+            await applying
+        await holder.execute("COMMIT")
+        stuck = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND state LIKE 'idle in transaction%'"
+        )
+        assert await holder.fetchval(stuck) == 0
+        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 1600
+        assert await store.apply([Write(raise_price)], chat_id=1001)  # the pool still serves
+        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 2000
+    finally:
+        await holder.close()
+        await store.close()
+
+
 async def test_a_shopper_who_only_looks_writes_nothing(shop: Shop) -> None:
     mug = await add_product(shop.store, "MUG")
     await journey.view(shop, ALICE, mug, 1)  # the first visit records the customer and chat
