@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -74,60 +75,65 @@ async def test_a_write_that_fails_undoes_the_others_and_leaves_no_transaction_op
     assert await store.apply([Write(raise_price)], chat_id=1001)
 
 
-@pytest.mark.postgres
-async def test_a_write_for_a_chat_waits_while_another_holds_the_chat(pg_url: str) -> None:
-    store = Store.from_url(pg_url)
-    await store.migrate()
-    holder = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+@pytest.fixture
+async def holder(store: Store) -> AsyncIterator[asyncpg.Connection]:
+    """Another PostgreSQL session, in a transaction holding chat 1001 (a visit changing it)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no chat lock to hold")
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(url)
     try:
-        mug = await add_product(store, "MUG", stock=5)
-        raise_price = update(Product).where(Product.id == mug).values(price=2000)
-        await holder.execute("BEGIN")
-        await holder.execute("SELECT pg_advisory_xact_lock(1001)")  # a visit changing chat 1001
-        applying = asyncio.create_task(store.apply([Write(raise_price)], chat_id=1001))
-        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-        while await holder.fetchval(waiting) == 0:  # until the apply waits for the chat
-            assert not applying.done()
-        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 1600
-        await holder.execute("COMMIT")
-        assert await applying
-        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 2000
+        await connection.execute("BEGIN")
+        await connection.execute("SELECT pg_advisory_xact_lock(1001)")
+        yield connection
     finally:
-        await holder.close()
-        await store.close()
+        await connection.close()
 
 
-@pytest.mark.postgres
-async def test_a_write_cancelled_while_it_waits_for_the_chat_leaves_nothing_behind(
-    pg_url: str,
+async def _raising_a_price_for_the_chat(
+    store: Store, holder: asyncpg.Connection
+) -> tuple[int, Write, Any]:
+    """A mug at 16.00, a write for chat 1001 raising it to 20.00, and its apply, started and
+    seen waiting for the holder's lock."""
+    mug = await add_product(store, "MUG", stock=5)
+    write = Write(update(Product).where(Product.id == mug).values(price=2000))
+    applying = asyncio.create_task(store.apply([write], chat_id=1001))
+    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    while await holder.fetchval(waiting) == 0:
+        assert not applying.done()
+    return mug, write, applying
+
+
+async def _price(holder: asyncpg.Connection, product_id: int) -> int:
+    return int(await holder.fetchval("SELECT price FROM products WHERE id = $1", product_id))
+
+
+async def test_a_write_for_a_chat_waits_while_another_holds_the_chat(
+    store: Store, holder: asyncpg.Connection
 ) -> None:
-    store = Store.from_url(pg_url)
-    await store.migrate()
-    holder = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        mug = await add_product(store, "MUG", stock=5)
-        raise_price = update(Product).where(Product.id == mug).values(price=2000)
-        await holder.execute("BEGIN")
-        await holder.execute("SELECT pg_advisory_xact_lock(1001)")
-        applying = asyncio.create_task(store.apply([Write(raise_price)], chat_id=1001))
-        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-        while await holder.fetchval(waiting) == 0:
-            assert not applying.done()
-        applying.cancel()  # a worker stopping, say
-        with pytest.raises(asyncio.CancelledError):
-            await applying
-        await holder.execute("COMMIT")
-        stuck = (
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND state LIKE 'idle in transaction%'"
-        )
-        assert await holder.fetchval(stuck) == 0
-        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 1600
-        assert await store.apply([Write(raise_price)], chat_id=1001)  # the pool still serves
-        assert await holder.fetchval("SELECT price FROM products WHERE id = $1", mug) == 2000
-    finally:
-        await holder.close()
-        await store.close()
+    mug, _, applying = await _raising_a_price_for_the_chat(store, holder)
+    assert await _price(holder, mug) == 1600
+    await holder.execute("COMMIT")
+    assert await applying
+    assert await _price(holder, mug) == 2000
+
+
+async def test_a_write_cancelled_while_it_waits_for_the_chat_leaves_nothing_behind(
+    store: Store, holder: asyncpg.Connection
+) -> None:
+    mug, raise_price, applying = await _raising_a_price_for_the_chat(store, holder)
+    applying.cancel()  # a worker stopping, say
+    with pytest.raises(asyncio.CancelledError):
+        await applying
+    await holder.execute("COMMIT")
+    stuck = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND state LIKE 'idle in transaction%'"
+    )
+    assert await holder.fetchval(stuck) == 0
+    assert await _price(holder, mug) == 1600
+    assert await store.apply([raise_price], chat_id=1001)  # the pool still serves
+    assert await _price(holder, mug) == 2000
 
 
 async def test_a_shopper_who_only_looks_writes_nothing(shop: Shop) -> None:
