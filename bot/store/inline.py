@@ -233,11 +233,9 @@ class InlineSession(AsyncSession):
         return await self._on_thread().execute(statement, params, **kwargs)
 
     async def connection(self, *args: Any, **kwargs: Any) -> Any:
-        """Under `heavy_reads()`, the connection of the session on a connection's thread
-        (for work run there in one trip); a visit's own reads have none to give."""
-        if not sqlite_driver.reading_heavily():
-            raise NotImplementedError("a visit's reads run on the loop's thread: no connection")
-        return await self._on_thread().connection(*args, **kwargs)
+        """None to give: a visit's reads run on the loop's thread, and work in one trip on a
+        connection's thread goes to `one_trip` (sqlite_driver.one_trip_connection)."""
+        raise NotImplementedError("a visit's reads run on the loop's thread: see one_trip")
 
     async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         return (await self.execute(statement, params, **kwargs)).scalar()
