@@ -31,7 +31,8 @@ class Settings:
     bot_token: str
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     database_url: str = DEFAULT_DATABASE_URL
-    database_pool_size: int | None = None  # PostgreSQL connections a worker keeps (None: 20)
+    # PostgreSQL connections a worker keeps (None: bot.store.db.POSTGRES_POOL_SIZE)
+    database_pool_size: int | None = None
     admin_ids: frozenset[int] = frozenset()
     currency: str = "USD"
     default_language: str = "en"  # for readers whose Telegram language the shop does not speak
