@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callback_data as cd
 
@@ -67,3 +69,26 @@ def test_a_variant_id_rides_along_only_when_there_is_one() -> None:
     assert cd.decode("1:nm:7") == cd.NotifyMe(7)
     assert cd.decode("1:p:7:2:15:1") is None  # one field too many
     assert cd.decode("1:p:7:2:x") is None
+
+
+def test_a_button_is_sent_as_ptb_would_send_it_and_stays_so() -> None:
+    """The shop's buttons work out their Bot API form once: it is PTB's own, and what a
+    caller does with one copy does not reach the next."""
+    made = cd.button("🛍 Add to cart", cd.AddToCart(6, 2))
+    plain = InlineKeyboardButton("🛍 Add to cart", callback_data=cd.AddToCart(6, 2).encode())
+    assert made == plain
+    assert made.to_dict() == plain.to_dict()
+    back = InlineKeyboardButton("⬅ Back", callback_data=cd.Back().encode())
+    markup = InlineKeyboardMarkup([[made, cd.button("⬅ Back", cd.Back())]])
+    assert markup.to_dict() == InlineKeyboardMarkup([[plain, back]]).to_dict()
+    assert copy.deepcopy(markup).to_dict() == markup.to_dict()
+    assert markup.to_dict() == {
+        "inline_keyboard": [
+            [
+                {"text": "🛍 Add to cart", "callback_data": "1:add:6:2"},
+                {"text": "⬅ Back", "callback_data": "1:back"},
+            ]
+        ]
+    }
+    made.to_dict()["text"] = "changed"
+    assert made.to_dict()["text"] == "🛍 Add to cart"
