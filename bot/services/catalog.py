@@ -14,6 +14,7 @@ from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUna
 from bot.services.sellable import unit_of
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
+from bot.store.repositories.catalog import ListedProduct
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
@@ -134,7 +135,9 @@ async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
     ]
 
 
-async def _with_variant_stock(uow: UnitOfWork, products: Iterable[Product]) -> dict[int, int]:
+async def _with_variant_stock(
+    uow: UnitOfWork, products: Iterable[Product | ListedProduct]
+) -> dict[int, int]:
     """What each product sold as variants has available across them (no query when the
     list has none): a list shows a product's stock as the sum of its variants'."""
     with_variants = [p.id for p in products if p.has_variants]
@@ -173,7 +176,7 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     total = len(found)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    chosen = await uow.products.get_ordered(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    chosen = await uow.products.listed(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     stock = await _with_variant_stock(uow, chosen)
     return ProductPage(f"“{query.strip()}”", _items(chosen, stock), page, pages, total)
 
@@ -311,7 +314,7 @@ def query_words(text: str) -> list[str]:
     return [w for w in search_index.words(text) if w not in STOPWORDS]
 
 
-def _items(products: Iterable[Product], stock: dict[int, int]) -> tuple[ProductItem, ...]:
+def _items(products: Iterable[ListedProduct], stock: dict[int, int]) -> tuple[ProductItem, ...]:
     return tuple(
         ProductItem(
             p.id,

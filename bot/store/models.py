@@ -22,6 +22,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -126,8 +127,9 @@ class Product(Base):
         back_populates="product", lazy="raise", order_by="ProductVariant.position"
     )
 
-    @property
+    @hybrid_property
     def available(self) -> int:
+        """Units that can still be bought (in SQL too: a list reads it as a column)."""
         return self.stock - self.reserved
 
     @property

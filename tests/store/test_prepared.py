@@ -86,6 +86,35 @@ async def test_a_product_read_in_a_visit_is_the_stored_product_detached(
             _ = found.variants  # not loaded: it still says so, as a session's product does
 
 
+async def test_a_page_lists_its_products_as_sqlalchemy_reads_them(
+    sqlite_store: Store, prepared_runs: list[str]
+) -> None:
+    mug = await add_product(sqlite_store, "MUG", price=1600, stock=5)
+    pen = await add_product(sqlite_store, "PEN", price=250, stock=0)
+    async with sqlite_store.uow() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None
+        product.reserved, product.translations = 2, {"ru": {"title": "Кружка"}}
+        product.options = [{"name": "Size", "values": ["S", "M"]}]
+    async with sqlite_store.reading() as uow:  # SQLAlchemy's execution, on a thread
+        expected = await uow.products.listed([pen, 999, mug])
+        whole = await uow.products.get_ordered([pen, mug])
+    assert prepared_runs == []
+
+    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+        listed = await uow.products.listed([pen, 999, mug])
+
+    assert prepared_runs == ["SELECT"]
+    assert listed == expected
+    assert [(p.sku, p.available, p.has_variants, p.translations) for p in listed] == [
+        ("PEN", 0, False, None),
+        ("MUG", 3, True, {"ru": {"title": "Кружка"}}),  # stock 5, 2 held
+    ]
+    assert [(p.id, p.title, p.price, p.currency) for p in listed] == [
+        (p.id, p.title, p.price, p.currency) for p in whole
+    ]
+
+
 async def test_a_list_parameter_gets_a_place_per_item(
     sqlite_store: Store, prepared_runs: list[str]
 ) -> None:
