@@ -157,7 +157,7 @@ def refuse_writes_while_reading(engine: AsyncEngine | Engine) -> None:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, *, reading: bool = False
+    engine: AsyncEngine, *, reading: bool = False, session: type[AsyncSession] = AsyncSession
 ) -> async_sessionmaker[AsyncSession]:
     if reading and is_sqlite(str(engine.url)):
         # Every SQLite connection already runs in autocommit mode (the "connect" hook), and
@@ -168,7 +168,7 @@ def create_sessionmaker(
         bind = engine.execution_options(isolation_level="AUTOCOMMIT", **{READING: True})
     else:
         bind = engine
-    return async_sessionmaker(bind, expire_on_commit=False)
+    return async_sessionmaker(bind, class_=session, expire_on_commit=False)
 
 
 def rowcount(result: object) -> int:

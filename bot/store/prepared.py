@@ -1,19 +1,22 @@
-"""Statements a shopper's every round trip runs, prepared once for SQLite's DBAPI.
+"""Statements a shopper's every round trip runs, prepared once for the database's driver.
 
-A statement built once at import, with named parameters, is marked `prepared(...)`; on the
-event loop's SQLite connection (bot.store.inline) it then runs as `Prepared`: compiled once,
-straight through the DBAPI. Everywhere else (PostgreSQL, SQLite's connections on threads)
-the mark changes nothing and SQLAlchemy runs the statement as ever.
+A statement built once at import, with named parameters, is marked `prepared(...)`; in a
+shopper's visit and `Store.apply` it then runs as `Prepared`: compiled once, straight
+through the driver: on the event loop's SQLite connection (bot.store.inline), and on the
+asyncpg connection of a visit's session or of an apply on PostgreSQL (bot.store.direct).
+Everywhere else (SQLite's connections on threads, other units of work) the mark changes
+nothing and SQLAlchemy runs the statement as ever.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy
+from asyncpg import Connection as AsyncpgConnection
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
@@ -34,14 +37,15 @@ def prepared(statement: _Statement) -> _Statement:
 
 
 class Prepared:
-    """A statement marked `prepared`, compiled once for SQLite and run on the DBAPI
-    connection. Through SQLAlchemy, a statement by key cost 60-150 µs on this machine (an
-    execution context, its events, a cursor result, the rows' processing set up anew each
-    time) and an ORM read of a product about 250 µs, against about 15 µs of SQLite's own
-    work: a round trip runs five to eight of them. Here what the statement needs is worked
-    out once: its SQL, the order of its parameters with their defaults and conversions, and
-    how a row is made of what SQLite returns. A list parameter (`IN`) gets as many places
-    as its list has items, at each run.
+    """A statement marked `prepared`, compiled once for a dialect and run on the driver's
+    connection (sqlite3's, or asyncpg's). Through SQLAlchemy, a statement by key cost 60-150
+    µs on SQLite (an execution context, its events, a cursor result, the rows' processing set
+    up anew each time; on PostgreSQL a greenlet too) and an ORM read of a product about
+    250 µs, against about 15 µs of SQLite's own work: a round trip runs five to eight of
+    them. Here what the statement needs is worked out once: its SQL, the order of its
+    parameters with their defaults and conversions, and how a row is made of what the driver
+    returns. On SQLite a list parameter (`IN`) gets as many places as its list has items, at
+    each run.
 
     `select(Model)` gives detached `Model` objects, as a session gives them once closed:
     a reading unit changes nothing it reads, and a relationship not loaded still raises.
@@ -68,6 +72,7 @@ class Prepared:
         to_driver: dict[str, Any] = dict(compiled._bind_processors)
         self.sql = compiled.string
         self.is_select = bool(getattr(statement, "is_select", False))
+        self.has_lists = bool(lists)
         self._parameters = [
             (name, _default_of(compiled.binds[name]), to_driver.get(name), name in lists)
             for name in names
@@ -78,26 +83,45 @@ class Prepared:
         self._make = _row_maker(statement, columns)
 
     def run(self, dbapi: sqlite3.Connection, params: dict[str, Any] | None) -> PreparedResult:
+        """On a sqlite3 connection."""
+        sql, values = self._bound(params)
+        cursor = dbapi.execute(sql, values)
+        if not self.is_select:
+            return PreparedResult([], cursor.rowcount)
+        return self._result(cursor)
+
+    async def run_on_asyncpg(
+        self, driver: AsyncpgConnection, params: dict[str, Any] | None
+    ) -> PreparedResult:
+        """On an asyncpg connection (compiled for PostgreSQL: no list parameter)."""
+        sql, values = self._bound(params)
+        if not self.is_select:
+            status = await driver.execute(sql, *values)  # "UPDATE 1"
+            return PreparedResult([], int(status.rsplit(" ", 1)[-1]))
+        return self._result(await driver.fetch(sql, *values))
+
+    def _bound(self, params: dict[str, Any] | None) -> tuple[str, list[Any]]:
+        """The SQL to run and its parameters' values, in order, as the driver takes them."""
         given = params or {}
         sql, values = self.sql, []
         for name, default, convert, is_list in self._parameters:
             value = given[name] if name in given else default()
-            if is_list:  # `IN (...)`: as many places as the list has items
+            if is_list:  # `IN (...)`: as many places as the list has items (SQLite's `?`)
                 items = [item if convert is None else convert(item) for item in value]
                 sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(items)))
                 values.extend(items)
             else:
                 values.append(value if convert is None else convert(value))
-        cursor = dbapi.execute(sql, values)
-        if not self.is_select:
-            return PreparedResult([], cursor.rowcount)
+        return sql, values
+
+    def _result(self, rows: Iterable[Sequence[Any]]) -> PreparedResult:
         make, converts = self._make, self._from_driver
         if converts is None:
-            return PreparedResult([make(row) for row in cursor], -1)
+            return PreparedResult([make(row) for row in rows], -1)
         return PreparedResult(
             [
                 make([v if c is None else c(v) for v, c in zip(row, converts, strict=True)])
-                for row in cursor
+                for row in rows
             ],
             -1,
         )
@@ -183,13 +207,16 @@ class PreparedResult:
         return None if row is None else row[0]
 
 
-_PREPARED: dict[int, tuple[Executable, Prepared]] = {}
+_PREPARED: dict[tuple[int, str], tuple[Executable, Prepared | None]] = {}
 _PREPARED_MOST = 1024  # marked statements are built once: this many means something is not
 
 
 def prepared_form(statement: Any, dialect: Dialect) -> Prepared | None:
-    """The statement's prepared form if it is marked `prepared` (None otherwise)."""
-    found = _PREPARED.get(id(statement))
+    """The statement's prepared form for this dialect if it is marked `prepared` (None
+    otherwise, and on PostgreSQL for a statement with a list parameter: SQLAlchemy numbers
+    the places of its items at each run)."""
+    key = (id(statement), dialect.name)
+    found = _PREPARED.get(key)
     if found is not None:  # the statement is held below: its id is not another's
         return found[1]
     options = getattr(statement, "_execution_options", None)
@@ -197,6 +224,8 @@ def prepared_form(statement: Any, dialect: Dialect) -> Prepared | None:
         return None
     if len(_PREPARED) >= _PREPARED_MOST:
         _PREPARED.clear()
-    form = Prepared(statement, dialect)
-    _PREPARED[id(statement)] = (statement, form)  # held, so its id is not reused
+    form: Prepared | None = Prepared(statement, dialect)
+    if dialect.name != "sqlite" and form is not None and form.has_lists:
+        form = None
+    _PREPARED[key] = (statement, form)  # held, so its id is not reused
     return form

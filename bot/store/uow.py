@@ -191,6 +191,12 @@ class Store:
         self.engine = engine
         self.sessionmaker = create_sessionmaker(engine)
         self._reading_sessionmaker = create_sessionmaker(engine, reading=True)
+        # A shopper's visit on PostgreSQL runs the reads marked `prepared` on asyncpg itself.
+        self._visit_sessionmaker = (
+            create_sessionmaker(engine, reading=True, session=postgres_driver.VisitSession)
+            if engine.dialect.name == "postgresql"
+            else self._reading_sessionmaker
+        )
         # SQLite has one writer at a time and every unit of work begins IMMEDIATE. Queueing them
         # here, in order, beats letting SQLite's busy handler sleep and retry (measured: about
         # twice the concurrent reservations per second; see README "Benchmarks").
@@ -216,7 +222,9 @@ class Store:
         `by_key` (a shopper's visit: a few rows by key), SQLite reads run on the event loop's
         own thread (bot.store.inline); reads that may take long, like searches
         (`heavy_reads()`), still go to a connection's thread."""
-        sessions: Callable[[], AsyncSession] = self._reading_sessionmaker
+        sessions: Callable[[], AsyncSession] = (
+            self._visit_sessionmaker if by_key else self._reading_sessionmaker
+        )
         if by_key and self._loop is not None:
             loop, heavy = self._loop, self._reading_sessionmaker
             sessions = lambda: inline.InlineSession(loop, self.engine, heavy)  # noqa: E731
@@ -240,18 +248,19 @@ class Store:
             # inbox's insert before every update and its done marks after).
             [write] = writes
             async with self._autocommit() as connection:
-                result = await connection.execute(write.statement, write.params)
-            applied = write.rows is None or rowcount(result) == write.rows
+                touched = await postgres_driver.write(connection, write.statement, write.params)
+            applied = write.rows is None or touched == write.rows
         elif self._write_lock is None:
             try:
                 holding = None if chat_id is None else lock_chat_sql(chat_id)
                 async with (
                     self._autocommit() as connection,
-                    postgres_driver.transaction(connection, first=holding),
+                    postgres_driver.transaction(connection, first=holding) as driver,
                 ):
                     for write in writes:
-                        result = await connection.execute(write.statement, write.params)
-                        if write.rows is not None and rowcount(result) != write.rows:
+                        statement, params = write.statement, write.params
+                        touched = await postgres_driver.write(connection, statement, params, driver)
+                        if write.rows is not None and touched != write.rows:
                             raise _Refused
             except _Refused:
                 return False

@@ -1,6 +1,7 @@
 """Statements a shopper's every round trip runs, prepared once (bot.store.prepared): on the
-event loop's SQLite connection they run straight through the DBAPI, and what they read and
-write is exactly what SQLAlchemy's own execution reads and writes."""
+event loop's SQLite connection, and on a visit's or an apply's asyncpg connection on
+PostgreSQL, they run straight through the driver, and what they read and write is exactly
+what SQLAlchemy's own execution reads and writes."""
 
 from __future__ import annotations
 
@@ -23,15 +24,20 @@ SQLITE = sqlite.dialect()
 
 @pytest.fixture
 def prepared_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SQL of every prepared statement run, in order."""
+    """The SQL of every prepared statement run, in order, on either driver."""
     ran: list[str] = []
-    run = Prepared.run
+    run, run_on_asyncpg = Prepared.run, Prepared.run_on_asyncpg
 
     def recording(self: Prepared, dbapi: Any, params: Any) -> PreparedResult:
         ran.append(self.sql.split()[0])
         return run(self, dbapi, params)
 
+    async def recording_on_asyncpg(self: Prepared, driver: Any, params: Any) -> PreparedResult:
+        ran.append(self.sql.split()[0])
+        return await run_on_asyncpg(self, driver, params)
+
     monkeypatch.setattr(Prepared, "run", recording)
+    monkeypatch.setattr(Prepared, "run_on_asyncpg", recording_on_asyncpg)
     return ran
 
 
@@ -45,14 +51,14 @@ async def a_shopper_with_a_chat(store: Store, telegram_id: int = 7) -> int:
 
 
 async def test_a_visit_reads_the_customer_and_chat_as_sqlalchemy_does(
-    sqlite_store: Store, prepared_runs: list[str]
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    await a_shopper_with_a_chat(sqlite_store)
-    async with sqlite_store.reading() as uow:  # SQLAlchemy's execution, on a thread
+    await a_shopper_with_a_chat(store)
+    async with store.reading() as uow:  # SQLAlchemy's execution, on a thread
         expected = await uow.customers.with_chat(7, 7)
     assert prepared_runs == []
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         known, chat = await uow.customers.with_chat(7, 7)
 
     assert prepared_runs == ["SELECT"]
@@ -64,13 +70,13 @@ async def test_a_visit_reads_the_customer_and_chat_as_sqlalchemy_does(
 
 
 async def test_a_product_read_in_a_visit_is_the_stored_product_detached(
-    sqlite_store: Store, prepared_runs: list[str]
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    product_id = await add_product(sqlite_store, "MUG", price=1600, stock=5)
-    async with sqlite_store.reading() as uow:
+    product_id = await add_product(store, "MUG", price=1600, stock=5)
+    async with store.reading() as uow:
         stored = await uow.products.get(product_id)
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         by_sku = await uow.products.get_by_sku("MUG")
         by_id = await uow.products.get(product_id)
         missing = await uow.products.get_by_sku("NOPE")
@@ -128,39 +134,39 @@ async def test_a_list_parameter_gets_a_place_per_item(
 
 
 async def test_counts_use_the_statements_own_literal_values(
-    sqlite_store: Store, prepared_runs: list[str]
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    customer_id = await a_shopper_with_a_chat(sqlite_store)
-    mug = await add_product(sqlite_store, "MUG")
-    pen = await add_product(sqlite_store, "PEN")
-    async with sqlite_store.uow() as uow:
+    customer_id = await a_shopper_with_a_chat(store)
+    mug = await add_product(store, "MUG")
+    pen = await add_product(store, "PEN")
+    async with store.uow() as uow:
         assert await uow.carts.set_line(customer_id, mug, 0, 2)
         assert await uow.carts.set_line(customer_id, pen, 0, 3)
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         assert await uow.carts.counts(customer_id, mug) == (2, 5)
         assert await uow.carts.counts(customer_id, 999) == (0, 5)  # COALESCE(..., 0)
     assert prepared_runs == ["SELECT", "SELECT"]
 
 
 async def test_a_visits_cart_change_is_written_by_prepared_statements_all_or_nothing(
-    sqlite_store: Store, prepared_runs: list[str]
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    customer_id = await a_shopper_with_a_chat(sqlite_store)
-    mug = await add_product(sqlite_store, "MUG")
+    customer_id = await a_shopper_with_a_chat(store)
+    mug = await add_product(store, "MUG")
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         await uow.carts.set_line(customer_id, mug, 0, 1)
-    assert await sqlite_store.apply(uow.deferred, chat_id=None)
+    assert await store.apply(uow.deferred, chat_id=None)
     assert prepared_runs == ["INSERT", "INSERT", "UPDATE"]  # the cart, its line, touched
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         await uow.carts.set_line(customer_id, mug, 1, 2)
         stale = list(uow.deferred)
-    assert await sqlite_store.apply(stale, chat_id=None)
-    assert not await sqlite_store.apply(stale, chat_id=None)  # 1 -> 2 again: it holds 2
+    assert await store.apply(stale, chat_id=None)
+    assert not await store.apply(stale, chat_id=None)  # 1 -> 2 again: it holds 2
 
-    async with sqlite_store.reading() as uow:
+    async with store.reading() as uow:
         cart = await uow.carts.get_for_customer(customer_id)
         assert cart is not None and [line.quantity for line in cart.lines] == [2]
         assert cart.changed_at is not None and cart.updated_at == cart.changed_at
@@ -184,7 +190,7 @@ def test_a_missing_parameter_is_named() -> None:
 
 
 async def test_elsewhere_the_mark_changes_nothing(store: Store) -> None:
-    """PostgreSQL, and SQLite's writing units, run a marked statement as SQLAlchemy does."""
+    """A writing unit runs a marked statement as SQLAlchemy does (a session's product)."""
     await add_product(store, "MUG", price=1234)
     by_sku = prepared(select(Product).where(Product.sku == bindparam("sku")))
     async with store.uow() as uow:
