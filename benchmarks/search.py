@@ -98,15 +98,15 @@ async def _bench(
         t = await _chat_round_trips(url, catalog_file.parent, catalog_file, quick=quick)
         print(
             f"  {backend:<10} through the chat, in turns: /help {_fmt(t.alone)}; /search "
-            f"{_fmt(t.search)} ({_p95(t.search) / _p95(t.alone):.1f} x /help); /help alone "
+            f"{_fmt(t.search)} ({_p95(t.search) / _p95(t.alone):.2f} x /help); /help alone "
             f"{_fmt(t.quiet)}, while 3 chats search {_fmt(t.busy)} "
-            f"({_p95(t.busy) / _p95(t.quiet):.1f} x), while 3 chats ask for /help "
+            f"({_p95(t.busy) / _p95(t.quiet):.2f} x), while 3 chats ask for /help "
             f"{_fmt(t.helped)} (beside searches {_p95(t.busy) / _p95(t.helped):.2f} x beside /help)"
         )
         print(
             f"  {backend:<10} the echo bot in the same phases (the framework's floor): /help "
             f"alone {_fmt(t.echo_quiet)}, while 3 chats send it the searches "
-            f"{_fmt(t.echo_busy)} ({_p95(t.echo_busy) / _p95(t.echo_quiet):.1f} x)"
+            f"{_fmt(t.echo_busy)} ({_p95(t.echo_busy) / _p95(t.echo_quiet):.2f} x)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
