@@ -3,7 +3,7 @@
 A statement built once at import, with named parameters, is marked `prepared(...)`; in a
 shopper's visit and `Store.apply` it then runs as `Prepared`: compiled once, straight
 through the driver: on the event loop's SQLite connection (bot.store.inline), and on the
-asyncpg connection of a visit's session or of an apply on PostgreSQL (bot.store.direct).
+asyncpg connection of a visit's session or of an apply on PostgreSQL (postgres_driver).
 Everywhere else (SQLite's connections on threads, other units of work) the mark changes
 nothing and SQLAlchemy runs the statement as ever.
 """
@@ -13,16 +13,18 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy
-from asyncpg import Connection as AsyncpgConnection
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+
+if TYPE_CHECKING:
+    from asyncpg import Connection as AsyncpgConnection
 
 PREPARED = "shopbot_prepared"
 """Execution option of a statement marked `prepared`."""

@@ -221,7 +221,8 @@ class Store:
         `deferring`, repositories' compare-and-set writes are kept for `apply`. With
         `by_key` (a shopper's visit: a few rows by key), SQLite reads run on the event loop's
         own thread (bot.store.inline); reads that may take long, like searches
-        (`heavy_reads()`), still go to a connection's thread."""
+        (`heavy_reads()`), still go to a connection's thread. On PostgreSQL such a visit's
+        reads marked `prepared` run straight on asyncpg (postgres_driver.VisitSession)."""
         sessions: Callable[[], AsyncSession] = (
             self._visit_sessionmaker if by_key else self._reading_sessionmaker
         )
