@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -23,10 +24,17 @@ def spawn_sandbox(cwd: Path) -> pexpect.spawn:
         encoding="utf-8",
         timeout=30,
         dimensions=(50, 200),
+        preexec_fn=_as_at_a_terminal,
     )
     child.expect("You are chatting with the shop bot")
     child.expect(PROMPT)
     return child
+
+
+def _as_at_a_terminal() -> None:
+    """Ctrl-C interrupts, as at a person's terminal, even when the tests themselves were
+    started in the background (a shell then has them, and so this child, ignore SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_ctrl_d_leaves_cleanly(tmp_path: Path) -> None:
