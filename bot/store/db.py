@@ -171,6 +171,18 @@ def create_sessionmaker(
     return async_sessionmaker(bind, class_=session, expire_on_commit=False)
 
 
+class ExecutingSession(AsyncSession):
+    """An `AsyncSession` whose `scalar` and `scalars` go through its own `execute` (the base
+    class runs them on a path of their own): a subclass that runs some statements its own
+    way (a visit's session: bot.store.inline, postgres_driver) overrides `execute` alone."""
+
+    async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return (await self.execute(statement, params, **kwargs)).scalar()
+
+    async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return (await self.execute(statement, params, **kwargs)).scalars()
+
+
 def rowcount(result: object) -> int:
     """Rows an INSERT, UPDATE or DELETE touched."""
     return int(getattr(result, "rowcount", 0) or 0)

@@ -47,7 +47,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import StaticPool
 
 from bot.store import sqlite_driver
-from bot.store.db import READING, prepare_sqlite_connection, refuse_writes_while_reading
+from bot.store.db import (
+    READING,
+    ExecutingSession,
+    prepare_sqlite_connection,
+    refuse_writes_while_reading,
+)
 from bot.store.prepared import prepared_form
 
 _BUFFERED = {"prebuffer_rows": True}  # every row fetched now: no cursor outlives its call
@@ -187,7 +192,7 @@ def _begin_immediately(dbapi: sqlite3.Connection) -> None:
         raise
 
 
-class InlineSession(AsyncSession):
+class InlineSession(ExecutingSession):
     """An `AsyncSession` whose work runs on a plain `Session` on this thread, with no
     greenlet in between. Reads inside `heavy_reads()` go to `heavy()`'s session instead (a
     connection's thread). Meant for reading units: writes would run inline too (a reading
@@ -236,12 +241,6 @@ class InlineSession(AsyncSession):
         """None to give: a visit's reads run on the loop's thread, and work in one trip on a
         connection's thread goes to `one_trip` (sqlite_driver.one_trip_connection)."""
         raise NotImplementedError("a visit's reads run on the loop's thread: see one_trip")
-
-    async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return (await self.execute(statement, params, **kwargs)).scalar()
-
-    async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return (await self.execute(statement, params, **kwargs)).scalars()
 
     async def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         return self.sync_session.get(entity, ident, **kwargs)

@@ -20,7 +20,7 @@ from sqlalchemy import Executable, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.bulk import stored_values
-from bot.store.db import rowcount
+from bot.store.db import ExecutingSession, rowcount
 from bot.store.prepared import prepared_form
 
 
@@ -77,7 +77,7 @@ async def write(
     return (await form.run_on_asyncpg(driver or await _driver_of(connection), params)).rowcount
 
 
-class VisitSession(AsyncSession):
+class VisitSession(ExecutingSession):
     """The session of a shopper's visit on PostgreSQL (AUTOCOMMIT, as every reading unit's
     there: each read is atomic, and the visit's writes are compare-and-set, made later by
     `Store.apply`). A read marked `prepared` goes straight to the asyncpg connection the
@@ -96,12 +96,6 @@ class VisitSession(AsyncSession):
         if self._driver is None:
             self._driver = await asyncpg_connection(self)
         return await form.run_on_asyncpg(self._driver, params)
-
-    async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return (await self.execute(statement, params, **kwargs)).scalar()
-
-    async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return (await self.execute(statement, params, **kwargs)).scalars()
 
     async def commit(self) -> None:
         self._driver = None  # the session may give its connection back
