@@ -46,8 +46,8 @@ class Prepared:
     250 µs, against about 15 µs of SQLite's own work: a round trip runs five to eight of
     them. Here what the statement needs is worked out once: its SQL, the order of its
     parameters with their defaults and conversions, and how a row is made of what the driver
-    returns. On SQLite a list parameter (`IN`) gets as many places as its list has items, at
-    each run.
+    returns. A list parameter (`IN`) gets as many places as its list has items at each run
+    on SQLite, and is one array on PostgreSQL (`= ANY($n)`).
 
     `select(Model)` gives detached `Model` objects, as a session gives them once closed:
     a reading unit changes nothing it reads, and a relationship not loaded still raises.
@@ -74,7 +74,21 @@ class Prepared:
         to_driver: dict[str, Any] = dict(compiled._bind_processors)
         self.sql = compiled.string
         self.is_select = bool(getattr(statement, "is_select", False))
-        self.has_lists = bool(lists)
+        self._expands = dialect.paramstyle == "qmark"  # SQLite: a `?` per item, at each run
+        if lists and not self._expands:
+            # PostgreSQL: `IN (list)` becomes `= ANY($n)`, one array parameter, so the SQL
+            # stays the same whatever the list's length. SQLAlchemy numbered the other
+            # parameters in order ($1, $2, ...) leaving the lists out: they come last.
+            names = [name for name in names if name not in lists] + [
+                name for name in names if name in lists
+            ]
+            for number, name in enumerate(
+                names[len(names) - len(lists) :], len(names) - len(lists) + 1
+            ):
+                place = f"IN (__[POSTCOMPILE_{name}])"
+                if self.sql.count(place) != 1 or f"NOT {place}" in self.sql:
+                    raise TypeError(f"a list parameter only in one `IN`: {compiled}")
+                self.sql = self.sql.replace(place, f"= ANY(${number})")
         self._parameters = [
             (name, _default_of(compiled.binds[name]), to_driver.get(name), name in lists)
             for name in names
@@ -95,7 +109,7 @@ class Prepared:
     async def run_on_asyncpg(
         self, driver: AsyncpgConnection, params: dict[str, Any] | None
     ) -> PreparedResult:
-        """On an asyncpg connection (compiled for PostgreSQL: no list parameter)."""
+        """On an asyncpg connection (compiled for PostgreSQL)."""
         sql, values = self._bound(params)
         if not self.is_select:
             status = await driver.execute(sql, *values)  # "UPDATE 1"
@@ -108,10 +122,13 @@ class Prepared:
         sql, values = self.sql, []
         for name, default, convert, is_list in self._parameters:
             value = given[name] if name in given else default()
-            if is_list:  # `IN (...)`: as many places as the list has items (SQLite's `?`)
+            if is_list:
                 items = [item if convert is None else convert(item) for item in value]
-                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(items)))
-                values.extend(items)
+                if self._expands:  # `IN (...)`: as many places as the list has items
+                    sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(items)))
+                    values.extend(items)
+                else:  # `= ANY($n)`: the list is one array
+                    values.append(items)
             else:
                 values.append(value if convert is None else convert(value))
         return sql, values
@@ -215,8 +232,7 @@ _PREPARED_MOST = 1024  # marked statements are built once: this many means somet
 
 def prepared_form(statement: Any, dialect: Dialect) -> Prepared | None:
     """The statement's prepared form for this dialect if it is marked `prepared` (None
-    otherwise, and on PostgreSQL for a statement with a list parameter: SQLAlchemy numbers
-    the places of its items at each run)."""
+    otherwise)."""
     key = (id(statement), dialect.name)
     found = _PREPARED.get(key)
     if found is not None:  # the statement is held below: its id is not another's
@@ -226,8 +242,6 @@ def prepared_form(statement: Any, dialect: Dialect) -> Prepared | None:
         return None
     if len(_PREPARED) >= _PREPARED_MOST:
         _PREPARED.clear()
-    form: Prepared | None = Prepared(statement, dialect)
-    if dialect.name != "sqlite" and form is not None and form.has_lists:
-        form = None
+    form = Prepared(statement, dialect)
     _PREPARED[key] = (statement, form)  # held, so its id is not reused
     return form

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +21,7 @@ from bot.store.uow import Store
 from tests.conftest import add_product
 
 SQLITE = sqlite.dialect()
+POSTGRESQL = asyncpg_dialect()
 
 
 @pytest.fixture
@@ -93,21 +95,21 @@ async def test_a_product_read_in_a_visit_is_the_stored_product_detached(
 
 
 async def test_a_page_lists_its_products_as_sqlalchemy_reads_them(
-    sqlite_store: Store, prepared_runs: list[str]
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    mug = await add_product(sqlite_store, "MUG", price=1600, stock=5)
-    pen = await add_product(sqlite_store, "PEN", price=250, stock=0)
-    async with sqlite_store.uow() as uow:
+    mug = await add_product(store, "MUG", price=1600, stock=5)
+    pen = await add_product(store, "PEN", price=250, stock=0)
+    async with store.uow() as uow:
         product = await uow.products.get(mug)
         assert product is not None
         product.reserved, product.translations = 2, {"ru": {"title": "Кружка"}}
         product.options = [{"name": "Size", "values": ["S", "M"]}]
-    async with sqlite_store.reading() as uow:  # SQLAlchemy's execution, on a thread
+    async with store.reading() as uow:  # SQLAlchemy's execution, on a thread
         expected = await uow.products.listed([pen, 999, mug])
         whole = await uow.products.get_ordered([pen, mug])
     assert prepared_runs == []
 
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    async with store.reading(deferring=True, by_key=True) as uow:
         listed = await uow.products.listed([pen, 999, mug])
 
     assert prepared_runs == ["SELECT"]
@@ -121,16 +123,19 @@ async def test_a_page_lists_its_products_as_sqlalchemy_reads_them(
     ]
 
 
-async def test_a_list_parameter_gets_a_place_per_item(
-    sqlite_store: Store, prepared_runs: list[str]
+async def test_a_list_parameter_reads_every_item_listed_however_many(
+    store: Store, prepared_runs: list[str]
 ) -> None:
-    mug, pen = await add_product(sqlite_store, "MUG"), await add_product(sqlite_store, "PEN")
-    async with sqlite_store.reading(deferring=True, by_key=True) as uow:
+    mug, pen = await add_product(store, "MUG"), await add_product(store, "PEN")
+    async with store.reading(deferring=True, by_key=True) as uow:
         in_order = await uow.products.get_ordered([pen, 999, mug])
+        one = await uow.products.get_many([mug])
         nothing = await uow.products.get_many([])
     assert [product.sku for product in in_order] == ["PEN", "MUG"]
-    assert nothing == {}  # IN (): nothing, not an error
-    assert prepared_runs == ["SELECT", "SELECT"]
+    assert [product.sku for product in one.values()] == ["MUG"]
+    assert nothing == {}  # an empty list: nothing, not an error
+    # A place per item on SQLite, one array on PostgreSQL: prepared either way.
+    assert prepared_runs == ["SELECT", "SELECT", "SELECT"]
 
 
 async def test_counts_use_the_statements_own_literal_values(
@@ -181,6 +186,17 @@ def test_a_statement_that_cannot_be_prepared_is_refused_when_first_run() -> None
         Prepared(touched_by_default, SQLITE)  # its onupdate default: computed per run
     with pytest.raises(TypeError, match="loader options"):
         Prepared(select(Product).options(selectinload(Product.variants)), SQLITE)
+    ids = bindparam("ids", expanding=True)
+    with pytest.raises(TypeError, match="only in one `IN`"):
+        Prepared(select(Product.id).where(Product.id.not_in(ids)), POSTGRESQL)
+
+
+def test_on_postgresql_a_list_is_one_array_after_the_other_parameters() -> None:
+    ids = bindparam("ids", expanding=True)
+    some = select(Product.id).where(Product.id.in_(ids), Product.sku == bindparam("sku"))
+    form = Prepared(some, POSTGRESQL)
+    assert "products.id = ANY($2)" in form.sql and "products.sku = $1" in form.sql
+    assert form._bound({"ids": [3, 1], "sku": "MUG"}) == (form.sql, ["MUG", [3, 1]])
 
 
 def test_a_missing_parameter_is_named() -> None:
