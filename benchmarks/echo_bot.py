@@ -1,9 +1,9 @@
 """The framework's floor: the smallest bot on the shop's own stack, for `python -m benchmarks`.
 
 Same python-telegram-bot `Application`, same per-chat update processor, same rate limiter,
-same HTTP client, same polling as the shop: it replies to a message with one inline button,
-and on a press edits that message and answers the query (the shop's Add to cart does the same
-two calls). Whatever the shop costs beyond this bot is the shop's own work.
+same HTTP client (bot.transport), same polling as the shop: it replies to a message with one
+inline button, and on a press edits that message and answers the query (the shop's Add to cart
+does the same two calls). Whatever the shop costs beyond this bot is the shop's own work.
 
 Run: BOT_TOKEN=... TELEGRAM_API_BASE_URL=... python -m benchmarks.echo_bot
 """
@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot.app import ALLOWED_UPDATES
 from bot.concurrency import PerChatUpdateProcessor
 from bot.pacing import ShopRateLimiter
+from bot.transport import AiohttpRequest
 
 BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("Again", callback_data="again")]])
 
@@ -49,6 +50,8 @@ def main() -> None:
         ApplicationBuilder()
         .token(os.environ["BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(PerChatUpdateProcessor())
         .rate_limiter(ShopRateLimiter(25.0))
         .build()

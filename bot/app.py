@@ -17,6 +17,7 @@ from bot.handlers.menu import publish_commands, publish_storefront
 from bot.inbox import InboxUpdateProcessor, JournalingRequest
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
+from bot.transport import AiohttpRequest
 
 ALLOWED_UPDATES = Update.ALL_TYPES  # shipping and pre-checkout queries must be included
 WEBHOOK_PATH = "telegram"
@@ -102,6 +103,7 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(InboxUpdateProcessor(shop.inbox))
+        .request(AiohttpRequest())
         .get_updates_request(JournalingRequest(shop.inbox, connection_pool_size=1))
         .rate_limiter(limiter)
     )

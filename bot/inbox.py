@@ -28,7 +28,6 @@ from typing import Any, NamedTuple
 
 from telegram import Update
 from telegram.error import NetworkError
-from telegram.request import HTTPXRequest
 
 from bot.concurrency import PerChatUpdateProcessor
 from bot.metrics import Metrics
@@ -36,6 +35,7 @@ from bot.store import handling
 from bot.store.models import InboxEntry, utcnow
 from bot.store.repositories.inbox import FINISH, finish_params, new_entries
 from bot.store.uow import Store, Write
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ def _discard(coroutine: Awaitable[Any]) -> None:
         close()
 
 
-class JournalingRequest(HTTPXRequest):
+class JournalingRequest(AiohttpRequest):
     """The getUpdates connection: updates go into the inbox before the Updater sees them, so
     the next offset (which tells Telegram they arrived) never passes an unstored update."""
 

@@ -1,7 +1,8 @@
 """Telegram misbehaving on purpose: 429s, 5xx pages, held requests and dropped connections.
 
 Each test plans a fault on the stand-in and calls it with python-telegram-bot's own Bot, so
-the assertions are on what the shop bot will see: RetryAfter, NetworkError, TimedOut.
+the assertions are on what the shop bot will see: RetryAfter, NetworkError, TimedOut; through
+PTB's own HTTP client and through the shop's (bot.transport), which must see them alike.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from telegram.request import HTTPXRequest
 
 from bot.standin import BotApiStandIn
 from bot.standin import errors as tg
+from bot.transport import AiohttpRequest
 
 CLIENT_WAIT = 0.3  # seconds the test's bot waits for an answer before it gives up
 
 
-@pytest.fixture
-async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
-    request = HTTPXRequest(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
-    async with Bot(standin.token, base_url=standin.base_url, request=request) as client:
+@pytest.fixture(params=[HTTPXRequest, AiohttpRequest])
+async def bot(standin: BotApiStandIn, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    transport = request.param(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
+    async with Bot(standin.token, base_url=standin.base_url, request=transport) as client:
         yield client
 
 
@@ -121,7 +123,7 @@ async def test_a_dropped_connection_gets_no_answer(standin: BotApiStandIn, bot: 
     standin.faults.drop_connection("sendMessage")
     standin.faults.drop_connection("sendMessage", executed=True)
     for _ in range(2):
-        with pytest.raises(NetworkError, match=r"(?i)disconnected without sending a response"):
+        with pytest.raises(NetworkError, match=r"(?i)server disconnected"):
             await bot.send_message(alice.user_id, "receipt")
     assert [m.text for m in alice.messages] == ["receipt"]  # only the second took effect
     assert [c.fault for c in standin.calls_to("sendMessage")] == ["disconnect", "disconnect"]

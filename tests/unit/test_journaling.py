@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from telegram.request import HTTPXRequest
 
 from bot.inbox import Inbox, JournalingRequest
 from bot.metrics import Metrics
 from bot.store.uow import Store
+from bot.transport import AiohttpRequest
 
 UPDATES = {"ok": True, "result": [{"update_id": 5, "message": {"chat": {"id": 7}}}]}
 SENT = {"ok": True, "result": {"message_id": 3}}
@@ -28,7 +28,7 @@ async def test_the_answer_stored_in_the_inbox_is_parsed_once_and_only_for_itself
     async def from_telegram(self: Any, url: str, method: str, *a: Any, **k: Any) -> Any:
         return 200, answers[url.rsplit("/", 1)[1]]
 
-    monkeypatch.setattr(HTTPXRequest, "do_request", from_telegram)
+    monkeypatch.setattr(AiohttpRequest, "do_request", from_telegram)
     parsed = json.loads
     parses: list[bytes] = []
     monkeypatch.setattr(json, "loads", lambda text, **k: parses.append(text) or parsed(text, **k))

@@ -1,0 +1,89 @@
+"""The shop's HTTP client for the Bot API (bot.transport), against the stand-in over loopback:
+what PTB asks of a transport (parameters, files both ways, long polling's timeouts) arrives
+as it would through PTB's own. Its faults are in tests/standin/test_faults.py, run through
+both clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot, InputFile, ReplyKeyboardMarkup
+from telegram.error import NetworkError, TimedOut
+
+from bot.standin import BotApiStandIn
+from bot.transport import AiohttpRequest
+
+CLIENT_WAIT = 0.3  # seconds the bot waits for an answer before it gives up
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
+    transport = AiohttpRequest(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
+    async with Bot(
+        standin.token,
+        base_url=standin.base_url,
+        base_file_url=standin.base_file_url,
+        request=transport,
+    ) as client:
+        yield client
+
+
+async def test_a_message_with_a_keyboard_arrives_as_sent(standin: BotApiStandIn, bot: Bot) -> None:
+    alice = standin.user(3001)
+    keyboard = ReplyKeyboardMarkup([["Catalog", "Cart"]])
+    sent = await bot.send_message(alice.user_id, "Hello, “Alice” 👋 & co.", reply_markup=keyboard)
+    assert sent.text == "Hello, “Alice” 👋 & co." and sent.chat.id == alice.user_id
+    assert alice.last_message is not None and alice.last_message.text == sent.text
+    assert standin.calls_to("sendMessage")[-1].params["reply_markup"] == {
+        "keyboard": [[{"text": "Catalog"}, {"text": "Cart"}]]
+    }
+
+
+async def test_a_file_goes_up_whole_with_its_name_and_comes_back_down(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    alice = standin.user(3002)
+    content = b"sku;price\nMUG;1600\n" + bytes(range(256)) * 64  # not only text
+    upload = InputFile(content, filename="price list.csv")
+    sent = await bot.send_document(alice.user_id, upload, caption="Prices")
+    assert sent.document is not None and sent.document.file_name == "price list.csv"
+    assert sent.caption == "Prices"
+    stored = standin.files[sent.document.file_id]
+    assert stored.data == content and stored.mime_type == "text/csv"
+
+    downloaded = await (await bot.get_file(sent.document.file_id)).download_as_bytearray()
+    assert bytes(downloaded) == content
+
+
+async def test_a_long_poll_may_wait_longer_than_the_read_timeout(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    """PTB adds the poll's own timeout to the read timeout: an empty poll of 1 s is an empty
+    answer, not a TimedOut after 0.3 s."""
+    assert await bot.get_updates(timeout=1) == ()
+    standin.faults.time_out("getUpdates", hold=5)
+    with pytest.raises(TimedOut):
+        await bot.get_updates(timeout=0)
+
+
+async def test_it_refuses_calls_before_it_is_initialized_and_after_shutdown(
+    standin: BotApiStandIn,
+) -> None:
+    transport = AiohttpRequest()
+    with pytest.raises(NetworkError, match="not initialized"):
+        await transport.post(f"{standin.base_url}{standin.token}/getMe")
+    await transport.initialize()
+    assert (await transport.post(f"{standin.base_url}{standin.token}/getMe"))["is_bot"]
+    await transport.shutdown()
+    with pytest.raises(NetworkError, match="not initialized"):
+        await transport.post(f"{standin.base_url}{standin.token}/getMe")
+    await transport.initialize()  # PTB may start an Application again
+    assert (await transport.post(f"{standin.base_url}{standin.token}/getMe"))["is_bot"]
+    await transport.shutdown()
