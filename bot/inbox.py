@@ -34,6 +34,7 @@ from bot.metrics import Metrics
 from bot.store import handling
 from bot.store.models import InboxEntry, utcnow
 from bot.store.repositories.inbox import FINISH, finish_params, new_entries
+from bot.store.sqlite_driver import others_waiting
 from bot.store.uow import Store, Write
 from bot.transport import AiohttpRequest
 
@@ -211,6 +212,10 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self.inbox = inbox
 
+    def _others_in_flight(self) -> bool:
+        """Another update is being handled (or waits for its chat's turn) besides this one."""
+        return self.current_concurrent_updates > 1
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await super().do_process_update(update, self._handle(update, coroutine))
 
@@ -229,7 +234,8 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
         token = handling.current.set(current)
         began = time.perf_counter()
         try:
-            await coroutine
+            with others_waiting(self._others_in_flight):
+                await coroutine
         finally:
             handling.current.reset(token)
             self.inbox.metrics.latency.labels(taken.kind).observe(time.perf_counter() - began)

@@ -104,7 +104,7 @@ class StandInCore:
         self._revisions = itertools.count(1)
         self.revision = 0
         self._closing = False
-        self._stopped = asyncio.Event()
+        self._let_go = asyncio.Event()  # requests held now (a `time_out` fault) end when set
         self._send_times: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self._methods = self._registered_methods()
@@ -130,7 +130,6 @@ class StandInCore:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         self._add_routes(app)
         self._closing = False
-        self._stopped.clear()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -147,7 +146,7 @@ class StandInCore:
     async def stop(self) -> None:
         """Wake pending long polls, end background work and close the server."""
         self._closing = True
-        self._stopped.set()  # held requests let go
+        self.let_held_requests_go()
         self._updates.changed.notify()
         await self._end_background_work()
         if self._runner is not None:
@@ -311,12 +310,18 @@ class StandInCore:
             await self._lose_answer(request, fault)
         return response
 
+    def let_held_requests_go(self) -> None:
+        """End the requests a `time_out` fault holds now: their connections close without an
+        answer, as after the hold (later ones are held again)."""
+        self._let_go.set()
+        self._let_go = asyncio.Event()
+
     async def _lose_answer(self, request: web.Request, fault: Fault) -> None:
         """Hold the request (a timeout) and close its connection: no answer ever arrives."""
-        if fault.hold > 0:
+        if fault.hold > 0 and not self._closing:
             try:
                 async with asyncio.timeout(fault.hold):
-                    await self._stopped.wait()
+                    await self._let_go.wait()
             except TimeoutError:
                 pass
         if request.transport is not None:

@@ -216,6 +216,10 @@ class InlineSession(ExecutingSession):
         """The connection a visit's search runs on, on its own thread, in one trip."""
         return await self._loop.searcher()
 
+    def loop_connection(self) -> sqlite3.Connection:
+        """The sqlite3 connection this session reads on, on the event loop's thread."""
+        return self._dbapi
+
     def _on_thread(self) -> AsyncSession:
         """The session whose statements run on a connection's thread, made when first needed."""
         if self._heavy is None:

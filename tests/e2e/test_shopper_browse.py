@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.standin.harness import ShopHarness
+from bot.store.repositories import search as search_repository
 from tests.e2e.shopper import shown
 
 
@@ -153,3 +158,33 @@ async def test_cancel_goes_back_to_the_menu(harness: ShopHarness) -> None:
     await alice.send("/cancel")
     done = await alice.wait_for("Cancelled. Back to the main menu.")
     assert "Catalog" in alice.render(done)
+
+
+async def test_a_lone_shoppers_search_stays_on_the_event_loops_thread(
+    harness: ShopHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alone, a search runs where the shopper's other reads do (no trip to a thread and
+    back); while another chat's update is in flight, it goes to a connection's thread, so
+    that update is not kept waiting by it."""
+    on_loop_thread: list[bool] = []
+    run = search_repository.run_on_connection
+
+    def recorded(connection: Any, plan: Any) -> Any:
+        on_loop_thread.append(threading.current_thread() is threading.main_thread())
+        return run(connection, plan)
+
+    monkeypatch.setattr(search_repository, "run_on_connection", recorded)
+    alice, bob = harness.user(1001, "Alice"), harness.user(1002, "Bob")
+    await alice.send("/help")  # known to the shop: her visits only read
+    await alice.wait_for("/search")
+    await alice.send("/search kettle")
+    assert "Gooseneck Kettle 1L" in alice.render(await alice.wait_for("Results"))
+    assert on_loop_thread == [True]
+
+    harness.standin.faults.time_out("sendMessage", hold=30)  # Bob's answer does not come
+    await bob.send("/help")
+    await harness.standin.wait_for_call(lambda call: call.fault == "timeout", timeout=10)
+    await alice.send("/search kettle")  # while Bob's update waits for Telegram
+    assert "Gooseneck Kettle 1L" in alice.render(await alice.wait_for("Results"))
+    assert on_loop_thread == [True, False]
+    harness.standin.let_held_requests_go()

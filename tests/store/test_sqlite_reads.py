@@ -16,7 +16,7 @@ from sqlalchemy import text, update
 from bot.store import uow as uow_module
 from bot.store.inline import InlineSession
 from bot.store.models import ChatState
-from bot.store.sqlite_driver import heavy_reads
+from bot.store.sqlite_driver import heavy_reads, others_waiting
 from bot.store.uow import Store, UnitOfWork, Write
 
 LOOP_THREAD = threading.get_ident
@@ -71,6 +71,17 @@ async def test_reads_that_may_take_long_go_to_a_connections_thread(store: Store)
         with heavy_reads():  # a search, inside a visit
             assert await thread_of_a_select(uow) != LOOP_THREAD()
         assert await thread_of_a_select(uow) == LOOP_THREAD()  # and back after it
+
+
+async def test_when_no_other_update_waits_for_the_loop_long_reads_stay_on_its_thread(
+    store: Store,
+) -> None:
+    others = [False]
+    async with store.reading(deferring=True, by_key=True) as uow:
+        with others_waiting(lambda: others[0]), heavy_reads():
+            assert await thread_of_a_select(uow) == LOOP_THREAD()  # a lone shopper's search
+            others[0] = True  # another chat's update came in meanwhile
+            assert await thread_of_a_select(uow) != LOOP_THREAD()
 
 
 async def test_other_readers_and_writing_units_use_a_connections_thread(store: Store) -> None:

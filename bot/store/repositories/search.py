@@ -43,7 +43,7 @@ from bot.store.search_index import (
     trigrams,
     words,
 )
-from bot.store.sqlite_driver import one_trip_connection
+from bot.store.sqlite_driver import here_if_alone, one_trip_connection
 
 MAX_QUERY_WORDS = 10  # distinct words of one query that count; the rest are ignored
 TYPO_CANDIDATES = 40  # index terms sharing the most trigrams with a word, judged for typos
@@ -512,15 +512,24 @@ async def ranked_ids(
     session: AsyncSession, query_words: Sequence[str], *, limit: int, offset: int = 0
 ) -> list[int]:
     """`ProductSearch.plan`'s ids, straight through the session's driver: on SQLite in one
-    trip to a connection's thread (under `heavy_reads()`, a visit's session gives one), on
-    PostgreSQL statement by statement on its asyncpg connection."""
+    trip to a connection's thread (under `heavy_reads()`, a visit's session gives one), or
+    on the event loop's own when nothing else waits for it (`here_if_alone`); on PostgreSQL
+    statement by statement on its asyncpg connection."""
     name = session.bind.dialect.name if session.bind is not None else "sqlite"
     plan = ProductSearch(name).plan(query_words, limit=limit, offset=offset)
-    if name == "sqlite":
-        connection = await one_trip_connection(session)
-        found: list[int] = await connection.on_thread(run_on_connection, plan)
-        return found
-    return await run_on_asyncpg(plan, session)
+    if name != "sqlite":
+        return await run_on_asyncpg(plan, session)
+    here = here_if_alone(session)
+    if here is not None:  # nothing else waits for the loop: no trip to a thread
+        try:
+            return run_on_connection(here, plan)
+        except sqlite3.OperationalError as error:  # a WAL reader waits only for a crash
+            if "locked" not in str(error):  # recovery: let a connection's thread wait
+                raise
+            plan = ProductSearch(name).plan(query_words, limit=limit, offset=offset)
+    connection = await one_trip_connection(session)
+    found: list[int] = await connection.on_thread(run_on_connection, plan)
+    return found
 
 
 def run_on_connection(connection: sqlite3.Connection, plan: Plan) -> list[int]:
