@@ -1,11 +1,12 @@
 """The framework's floor: the smallest bot on the shop's own stack, for `python -m benchmarks`.
 
 Same python-telegram-bot `Application`, same per-chat update processor, same rate limiter,
-same HTTP client (bot.transport), same polling as the shop: it replies to a message with one
-inline button, and on a press edits that message and answers the query (the shop's Add to cart
-does the same two calls). Whatever the shop costs beyond this bot is the shop's own work.
+same polling as the shop: it replies to a message with one inline button, and on a press edits
+that message and answers the query (the shop's Add to cart does the same two calls). Its HTTP
+client is PTB's own (httpx), as PTB ships, or with ECHO_HTTP=aiohttp the shop's
+(bot.transport): against that one, whatever the shop costs beyond this bot is its own work.
 
-Run: BOT_TOKEN=... TELEGRAM_API_BASE_URL=... python -m benchmarks.echo_bot
+Run: BOT_TOKEN=... TELEGRAM_API_BASE_URL=... [ECHO_HTTP=aiohttp] python -m benchmarks.echo_bot
 """
 
 from __future__ import annotations
@@ -46,16 +47,18 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    app: Any = (
+    builder: Any = (
         ApplicationBuilder()
         .token(os.environ["BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(PerChatUpdateProcessor())
         .rate_limiter(ShopRateLimiter(25.0))
-        .build()
     )
+    if os.environ.get("ECHO_HTTP") == "aiohttp":
+        builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.add_handler(CallbackQueryHandler(pressed))
     app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

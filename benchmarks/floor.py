@@ -1,9 +1,11 @@
 """The shop against the framework's floor: round trips per second and latency, in one run.
 
-Two bots take turns against one Bot API stand-in: the echo bot (benchmarks/echo_bot.py, the
-smallest bot on the same stack) and the shop (`python -m bot run`, default settings). Each
-runs in its own process, as a bot runs apart from Telegram's servers; the stand-in and the
-simulated shoppers share this process. Every chat does the same round over and over:
+Bots take turns, each against its own Bot API stand-in: the echo bot (benchmarks/echo_bot.py,
+the smallest bot on the same stack, with PTB's own HTTP client as PTB ships), the same echo
+bot on the shop's HTTP client (bot.transport), and the shop (`python -m bot run`, default
+settings). Each runs in its own process, as a bot runs apart from Telegram's servers; the
+stand-ins and the simulated shoppers share this process. Every chat does the same round over
+and over:
 
 - shop: `/start product_<SKU>` (a deep link: the product card, with photo) then Add to cart;
 - echo: a text message (a reply with a button) then a press (an edit and a callback answer).
@@ -198,13 +200,14 @@ class Subject:
         return await drive(self.label, users, self.steps, rounds)
 
 
-def echo_bot(workdir: Path) -> Subject:
+def echo_bot(workdir: Path, *, shops_http: bool = False) -> Subject:
+    """The floor: PTB's own HTTP client, as PTB ships; or (`shops_http`) the shop's."""
     return Subject(
-        "echo bot (floor)",
+        "echo, shop's HTTP client" if shops_http else "echo bot (floor)",
         [echo_send, echo_press],
         ["-m", "benchmarks.echo_bot"],
-        {},
-        workdir / "echo.log",
+        {"ECHO_HTTP": "aiohttp"} if shops_http else {},
+        workdir / f"echo{'-aiohttp' if shops_http else ''}.log",
     )
 
 
@@ -228,20 +231,37 @@ def shop_bot(
 
 
 async def compare_at(
-    echo: Subject, shop: Subject, chats: int, rounds: int, repeats: int, where: str
+    echo: Subject,
+    shop: Subject,
+    chats: int,
+    rounds: int,
+    repeats: int,
+    where: str,
+    same_http: Subject | None = None,
 ) -> tuple[Figures, Figures]:
-    """Echo and shop take turns, `repeats` times each, so both meet the same machine."""
-    echo_runs, shop_runs = [], []
+    """Echo and shop (and the echo on the shop's HTTP client, if given) take turns,
+    `repeats` times each, so all meet the same machine."""
+    echo_runs, shop_runs, same_runs = [], [], []
     for _ in range(repeats):
         echo_runs.append(await echo.drive(chats, rounds))
+        if same_http is not None:
+            same_runs.append(await same_http.drive(chats, rounds))
         shop_runs.append(await shop.drive(chats, rounds))
     floor, ours = pooled(echo_runs), pooled(shop_runs)
     print(floor.line())
+    if same_http is not None:
+        print(pooled(same_runs).line())
     print(ours.line())
     print(
         f"  ratio at {where}: shop/echo round trips/s "
         f"{ours.per_second / floor.per_second:.2f} x, p50 {ours.p50 / floor.p50:.2f} x"
     )
+    if same_http is not None:
+        same = pooled(same_runs)
+        print(
+            f"  ... against the echo on the shop's HTTP client: round trips/s "
+            f"{ours.per_second / same.per_second:.2f} x, p50 {ours.p50 / same.p50:.2f} x"
+        )
     return floor, ours
 
 
@@ -253,9 +273,13 @@ async def run(
     postgres_url: str | None = None,
 ) -> None:
     print("Round trips against the framework's floor (each bot in its own process):")
-    async with echo_bot(workdir) as echo, shop_bot(workdir) as shop:
+    async with (
+        echo_bot(workdir) as echo,
+        echo_bot(workdir, shops_http=True) as same_http,
+        shop_bot(workdir) as shop,
+    ):
         for chats in chat_counts:
-            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats")
+            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats", same_http)
     chats = chat_counts[min(1, len(chat_counts) - 1)]
     print(f"What the durable inbox costs ({chats} chats, the shop with and without it):")
     async with shop_bot(workdir) as shop, shop_bot(workdir, without_inbox=True) as bare:
@@ -273,5 +297,11 @@ async def run(
         )
     if postgres_url:
         chats = chat_counts[min(1, len(chat_counts) - 1)]
-        async with echo_bot(workdir) as echo, shop_bot(workdir, postgres_url) as shop:
-            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats on PostgreSQL")
+        async with (
+            echo_bot(workdir) as echo,
+            echo_bot(workdir, shops_http=True) as same_http,
+            shop_bot(workdir, postgres_url) as shop,
+        ):
+            await compare_at(
+                echo, shop, chats, rounds, repeats, f"{chats} chats on PostgreSQL", same_http
+            )

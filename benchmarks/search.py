@@ -104,8 +104,8 @@ async def _bench(
             f"{_fmt(t.helped)} (beside searches {_p95(t.busy) / _p95(t.helped):.2f} x beside /help)"
         )
         print(
-            f"  {backend:<10} the echo bot in the same phases (the framework's floor): /help "
-            f"alone {_fmt(t.echo_quiet)}, while 3 chats send it the searches "
+            f"  {backend:<10} the echo bot in the same phases (the floor, PTB's own HTTP "
+            f"client): /help alone {_fmt(t.echo_quiet)}, while 3 chats send it the searches "
             f"{_fmt(t.echo_busy)} ({_p95(t.echo_busy) / _p95(t.echo_quiet):.2f} x)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
