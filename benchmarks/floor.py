@@ -58,7 +58,7 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"  {self.label:<22} {self.chats:>3} chats: {self.per_second:7.1f} round trips/s, "
+            f"  {self.label:<26} {self.chats:>3} chats: {self.per_second:7.1f} round trips/s, "
             f"p50 {self.p50 * 1000:6.1f} ms, p95 {self.percentile(0.95) * 1000:6.1f} ms"
         )
 

@@ -14,9 +14,11 @@ a timeout is `TimedOut`, any other client error `NetworkError`, as with httpx.
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -54,10 +56,15 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # As PTB's httpx client does: certificates checked against certifi's bundle (a
+            # slim image may have no system one), and proxies taken from the environment
+            # (HTTPS_PROXY).
+            tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
                 headers={"User-Agent": self.USER_AGENT},
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
