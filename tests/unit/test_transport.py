@@ -87,3 +87,21 @@ async def test_it_refuses_calls_before_it_is_initialized_and_after_shutdown(
     await transport.initialize()  # PTB may start an Application again
     assert (await transport.post(f"{standin.base_url}{standin.token}/getMe"))["is_bot"]
     await transport.shutdown()
+
+
+async def test_it_goes_through_the_environments_proxy_unless_no_proxy_names_the_server(
+    standin: BotApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As PTB's own client does. The stand-in is the proxy here: it answers a request for
+    a server that does not exist, so the answer proves the proxy was used."""
+    monkeypatch.setenv("HTTP_PROXY", standin.base_url.rsplit("/bot", 1)[0])
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    transport = AiohttpRequest(connect_timeout=CLIENT_WAIT)
+    await transport.initialize()
+    try:
+        me = await transport.post(f"http://api.telegram.invalid/bot{standin.token}/getMe")
+        assert me["is_bot"]
+        with pytest.raises(NetworkError):  # named in NO_PROXY: straight to a name that is not
+            await transport.post(f"http://direct.invalid/bot{standin.token}/getMe")
+    finally:
+        await transport.shutdown()
