@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.standin import BotApiStandIn
 from bot.store.models import Product
 from bot.store.uow import Store
 
@@ -149,3 +150,10 @@ async def add_product(
             )
         )
         return product.id
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    """A Bot API stand-in on loopback, for tests that talk to it with a bot of their own."""
+    async with BotApiStandIn() as server:
+        yield server

@@ -226,12 +226,6 @@ def build_app(standin: BotApiStandIn) -> Application:
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(standin: BotApiStandIn) -> AsyncIterator[Application]:
     application = build_app(standin)
     await application.initialize()

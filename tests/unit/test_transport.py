@@ -18,12 +18,6 @@ CLIENT_WAIT = 0.3  # seconds the bot waits for an answer before it gives up
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
     transport = AiohttpRequest(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
     async with Bot(
