@@ -109,8 +109,9 @@ def others_waiting(probe: Callable[[], bool]) -> Iterator[None]:
     """Inside, `probe()` says whether other work (other shoppers' updates) may be waiting
     for the event loop. When none is, a visit's heavy reads stay on the loop's thread: the
     trip to a connection's thread and back cost a lone shopper's search about 0.4 ms, and
-    the other thread's colder caches about as much again (a search's statements 0.8 ->
-    1.1 ms at 100,000 products). Outside (tests, tools), other work is assumed."""
+    the other thread's colder caches about 0.3 ms more (a search's statements took 0.8-0.95
+    ms on the loop's thread, 1.05-1.17 ms on the other, at 100,000 products). Outside
+    (tests, tools), other work is assumed."""
     token = _others_waiting.set(probe)
     try:
         yield

@@ -5,11 +5,14 @@ both clients."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InputFile, ReplyKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.standin import BotApiStandIn
 from bot.transport import AiohttpRequest
@@ -19,12 +22,15 @@ CLIENT_WAIT = 0.3  # seconds the bot waits for an answer before it gives up
 
 @pytest.fixture
 async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
-    transport = AiohttpRequest(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
+    def transport() -> AiohttpRequest:
+        return AiohttpRequest(read_timeout=CLIENT_WAIT, connect_timeout=CLIENT_WAIT)
+
     async with Bot(
         standin.token,
         base_url=standin.base_url,
         base_file_url=standin.base_file_url,
-        request=transport,
+        request=transport(),
+        get_updates_request=transport(),  # PTB keeps a client of its own for getUpdates
     ) as client:
         yield client
 
@@ -99,3 +105,38 @@ async def test_it_goes_through_the_environments_proxy_unless_no_proxy_names_the_
             await transport.post(f"http://direct.invalid/bot{standin.token}/getMe")
     finally:
         await transport.shutdown()
+
+
+async def test_a_send_that_stalls_times_out() -> None:
+    """A server that takes the connection but never reads: an upload bigger than the
+    sockets' buffers stalls, and the call ends as TimedOut, not never (aiohttp has no write
+    timeout of its own: the call's whole time is capped)."""
+    never_read = asyncio.Event()
+
+    async def take_and_ignore(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await never_read.wait()
+        writer.close()
+
+    server = await asyncio.start_server(take_and_ignore, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    transport = AiohttpRequest(
+        read_timeout=CLIENT_WAIT,
+        write_timeout=CLIENT_WAIT,
+        connect_timeout=CLIENT_WAIT,
+        pool_timeout=CLIENT_WAIT,
+    )
+    await transport.initialize()
+    upload = RequestData([RequestParameter.from_input("document", InputFile(bytes(64 << 20)))])
+    try:
+        async with asyncio.timeout(30):  # the test's own limit, far above the call's
+            with pytest.raises(TimedOut):
+                await transport.post(
+                    f"http://127.0.0.1:{port}/bot1:x/sendDocument",
+                    request_data=upload,
+                    write_timeout=CLIENT_WAIT,
+                )
+    finally:
+        never_read.set()
+        await transport.shutdown()
+        server.close()
+        await server.wait_closed()
