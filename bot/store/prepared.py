@@ -79,12 +79,10 @@ class Prepared:
             # PostgreSQL: `IN (list)` becomes `= ANY($n)`, one array parameter, so the SQL
             # stays the same whatever the list's length. SQLAlchemy numbered the other
             # parameters in order ($1, $2, ...) leaving the lists out: they come last.
-            names = [name for name in names if name not in lists] + [
-                name for name in names if name in lists
-            ]
-            for number, name in enumerate(
-                names[len(names) - len(lists) :], len(names) - len(lists) + 1
-            ):
+            plain = [name for name in names if name not in lists]
+            listed = [name for name in names if name in lists]
+            names = plain + listed
+            for number, name in enumerate(listed, len(plain) + 1):
                 place = f"IN (__[POSTCOMPILE_{name}])"
                 if self.sql.count(place) != 1 or f"NOT {place}" in self.sql:
                     raise TypeError(f"a list parameter only in one `IN`: {compiled}")
