@@ -11,6 +11,7 @@ import pytest
 
 from bot.standin import BotApiStandIn
 from bot.store.models import Product
+from bot.store.repositories import search
 from bot.store.uow import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
-    """A migrated, empty store on each backend."""
+    """A migrated, empty store on each backend (and no planner counts remembered from
+    another test's database: they would choose other ways to read it)."""
+    search.forget_estimates()
     store = Store.from_url(database_url)
     await store.migrate()
     try:

@@ -1,8 +1,8 @@
 """PostgreSQL through its asyncpg connection, for the few jobs SQLAlchemy's execution costs
 too much in: a search's plan (bot.store.repositories.search), bulk inserts by COPY, the
-BEGIN of `Store.apply`'s short transactions, and the statements a shopper's every round
-trip runs (marked `prepared`: bot.store.prepared), in a visit (`VisitSession`) and in
-`Store.apply` (`write`).
+BEGIN of `Store.apply`'s short transactions, a visit's writes as one statement
+(`apply_as_one`), and the statements a shopper's every round trip runs (marked
+`prepared`: bot.store.prepared), in a visit (`VisitSession`) and in `Store.apply` (`write`).
 
 The search and COPY run on the connection a session already holds, inside its transaction:
 what they write commits or rolls back with the rest of the unit of work. `transaction`
@@ -11,17 +11,24 @@ begins its own, on a connection of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from asyncpg import Connection as AsyncpgConnection
-from sqlalchemy import Executable, Table
+from asyncpg import PostgresError
+from sqlalchemy import Executable, Table, Update, exists, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.bulk import stored_values
 from bot.store.db import ExecutingSession, rowcount
-from bot.store.prepared import prepared_form
+from bot.store.prepared import Prepared, prepared_form
+
+REFUSED = "SHOP1"  # the SQLSTATE writes_refused() raises (migration 0015)
+_AFTER_LOCK = exists(select(literal_column("1")).select_from(table("held")))
+_PLACE = re.compile(r"\$(\d+)")
+_AS_ONE: dict[int, tuple[Executable, Prepared]] = {}  # by id(statement), which it holds
 
 
 @asynccontextmanager
@@ -119,3 +126,69 @@ async def copy_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str
     columns, records = stored_values(table, rows, session.get_bind().dialect)
     driver = await asyncpg_connection(session)
     await driver.copy_records_to_table(table.name, records=records, columns=columns)
+
+
+async def apply_as_one(
+    connection: AsyncConnection,
+    writes: Sequence[tuple[Executable, dict[str, Any] | None, int | None]],
+    *,
+    chat_id: int | None,
+) -> bool | None:
+    """Make `writes` (statement, parameters, rows it must touch or None) all or none in one
+    statement, on an AUTOCOMMIT connection, holding `chat_id`'s lock before any of them
+    writes: True if done, False if one touched another number of rows (nothing written).
+    None, and nothing done, if they cannot go as one: only `prepared` UPDATEs, each of
+    another table, can (the parts of one statement see the same snapshot: a later write
+    would not see an earlier one's rows).
+
+    Where a transaction took four trips (BEGIN with the lock, each write, COMMIT), this is
+    one: each write is a data-modifying WITH query that waits for the lock first (a chat
+    changed meanwhile then fails its compare-and-set as it would after a BEGIN), and the
+    last step checks what each touched, calling writes_refused() (migration 0015) to undo
+    them all if one is off."""
+    tables = [getattr(statement, "table", None) for statement, _, _ in writes]
+    if len(set(map(id, tables))) != len(writes):
+        return None
+    forms = [_as_one_form(statement, connection.dialect) for statement, _, _ in writes]
+    if None in forms:
+        return None
+    parts: list[str] = []
+    values: list[Any] = []
+    checks: list[str] = []
+    for i, (form, (_, params, rows)) in enumerate(zip(forms, writes, strict=True)):
+        assert form is not None
+        sql, own = form.bound(params)
+        parts.append(f"w{i} AS ({_PLACE.sub(lambda m: f'${int(m[1]) + len(values)}', sql)})")
+        values.extend(own)
+        if rows is not None:
+            checks.append(f"(SELECT count(*) FROM w{i}) = {int(rows)}")
+    if chat_id is None:  # writes that belong to no chat: no lock to wait for
+        held = "held AS MATERIALIZED (SELECT 1)"
+    else:
+        held = f"held AS MATERIALIZED (SELECT pg_advisory_xact_lock(${len(values) + 1}::bigint))"
+        values.append(chat_id)
+    verdict = (
+        f"CASE WHEN {' AND '.join(checks)} THEN 0 ELSE writes_refused() END" if checks else "0"
+    )
+    sql = f"WITH {held}, {', '.join(parts)} SELECT {verdict}"
+    driver = await _driver_of(connection)
+    try:
+        await driver.fetchval(sql, *values)
+    except PostgresError as error:
+        if getattr(error, "sqlstate", None) == REFUSED:
+            return False
+        raise
+    return True
+
+
+def _as_one_form(statement: Executable, dialect: Any) -> Prepared | None:
+    """A `prepared` UPDATE as `apply_as_one` runs it: after the chat's lock (`held`), and
+    returning a row for each it touched. Made once per statement."""
+    found = _AS_ONE.get(id(statement))
+    if found is not None:
+        return found[1]
+    if not isinstance(statement, Update) or prepared_form(statement, dialect) is None:
+        return None
+    form = Prepared(statement.where(_AFTER_LOCK).returning(literal_column("1")), dialect)
+    _AS_ONE[id(statement)] = (statement, form)
+    return form

@@ -98,7 +98,7 @@ class Prepared:
 
     def run(self, dbapi: sqlite3.Connection, params: dict[str, Any] | None) -> PreparedResult:
         """On a sqlite3 connection."""
-        sql, values = self._bound(params)
+        sql, values = self.bound(params)
         cursor = dbapi.execute(sql, values)
         if not self.is_select:
             return PreparedResult([], cursor.rowcount)
@@ -108,13 +108,13 @@ class Prepared:
         self, driver: AsyncpgConnection, params: dict[str, Any] | None
     ) -> PreparedResult:
         """On an asyncpg connection (compiled for PostgreSQL)."""
-        sql, values = self._bound(params)
+        sql, values = self.bound(params)
         if not self.is_select:
             status = await driver.execute(sql, *values)  # "UPDATE 1"
             return PreparedResult([], int(status.rsplit(" ", 1)[-1]))
         return self._result(await driver.fetch(sql, *values))
 
-    def _bound(self, params: dict[str, Any] | None) -> tuple[str, list[Any]]:
+    def bound(self, params: dict[str, Any] | None) -> tuple[str, list[Any]]:
         """The SQL to run and its parameters' values, in order, as the driver takes them."""
         given = params or {}
         sql, values = self.sql, []

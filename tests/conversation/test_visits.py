@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import insert, text, update
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -18,12 +18,28 @@ from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import CartScreen, ListScreen, ProductScreen
 from bot.shop import Shop
+from bot.store import postgres_driver
 from bot.store.models import ChatState, Customer, Product, utcnow
+from bot.store.prepared import prepared
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import Store, Write
 from tests.conftest import add_product
 
 ALICE = Shopper(chat_id=1001, user_id=1001, first_name="Alice")
+# Built once, as the writes a shopper's visits make are: on PostgreSQL such writes go as one
+# statement (bot.store.postgres_driver.apply_as_one).
+SET_PRICE = prepared(
+    update(Product)
+    .where(Product.id == bindparam("product"))
+    .values(price=bindparam("price"), updated_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+RENAME = prepared(
+    update(Customer)
+    .where(Customer.id == bindparam("customer"))
+    .values(first_name=bindparam("name"))
+    .execution_options(synchronize_session=False)
+)
 
 
 @pytest.fixture
@@ -75,6 +91,50 @@ async def test_a_write_that_fails_undoes_the_others_and_leaves_no_transaction_op
     assert await store.apply([Write(raise_price)], chat_id=1001)
 
 
+async def _chat_moved_to_cart(store: Store) -> list[Write]:
+    """Chat 1001, at version 1, and the write a visit defers to move it on (version 2)."""
+    async with store.uow() as uow:
+        await uow.chat_states.save(1001, "menu", {}, version=None)
+    async with store.reading(deferring=True) as uow:
+        await uow.chat_states.save(1001, "cart", {}, version=1)
+    return list(uow.deferred)
+
+
+async def _price_and_name(store: Store, product_id: int, customer_id: int) -> tuple[int, str]:
+    async with store.reading() as uow:
+        product = await uow.products.get(product_id)
+        customer = await uow.session.get(Customer, customer_id)
+        assert product is not None and customer is not None
+        return product.price, customer.first_name
+
+
+async def test_a_visits_writes_go_as_one_statement_all_or_none(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL no transaction is begun for them: one statement, one trip.
+    def no_transaction(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a transaction for writes that go as one statement")
+
+    monkeypatch.setattr(postgres_driver, "transaction", no_transaction)
+    mug = await add_product(store, "MUG", stock=5)
+    async with store.uow() as uow:
+        alice = await uow.customers.get_or_create(1001, first_name="Alice")
+    move = await _chat_moved_to_cart(store)
+    price = Write(SET_PRICE, params={"product": mug, "price": 2000, "now": utcnow()})
+    nobody = Write(RENAME, params={"customer": -1, "name": "Bob"})
+    assert not await store.apply([*move, price, nobody], chat_id=1001)
+    assert await _price_and_name(store, mug, alice.id) == (1600, "Alice")  # all undone
+    async with store.reading() as uow:
+        chat = await uow.chat_states.get(1001)
+        assert chat is not None and (chat.state, chat.version) == ("menu", 1)
+    rename = Write(RENAME, params={"customer": alice.id, "name": "Alicia"})
+    assert await store.apply([*move, price, rename], chat_id=1001)
+    assert await _price_and_name(store, mug, alice.id) == (2000, "Alicia")
+    async with store.reading() as uow:
+        chat = await uow.chat_states.get(1001)
+        assert chat is not None and (chat.state, chat.version) == ("cart", 2)
+
+
 @pytest.fixture
 async def holder(store: Store) -> AsyncIterator[asyncpg.Connection]:
     """Another PostgreSQL session, in a transaction holding chat 1001 (a visit changing it)."""
@@ -97,11 +157,18 @@ async def _raising_a_price_for_the_chat(
     seen waiting for the holder's lock."""
     mug = await add_product(store, "MUG", stock=5)
     write = Write(update(Product).where(Product.id == mug).values(price=2000))
-    applying = asyncio.create_task(store.apply([write], chat_id=1001))
+    return mug, write, await _waiting_for_the_chat(store, holder, [write])
+
+
+async def _waiting_for_the_chat(
+    store: Store, holder: asyncpg.Connection, writes: list[Write]
+) -> asyncio.Task[bool]:
+    """`writes` applied for chat 1001, started and seen waiting for the holder's lock."""
+    applying = asyncio.create_task(store.apply(writes, chat_id=1001))
     waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
     while await holder.fetchval(waiting) == 0:
         assert not applying.done()
-    return mug, write, applying
+    return applying
 
 
 async def _price(holder: asyncpg.Connection, product_id: int) -> int:
@@ -134,6 +201,64 @@ async def test_a_write_cancelled_while_it_waits_for_the_chat_leaves_nothing_behi
     assert await _price(holder, mug) == 1600
     assert await store.apply([raise_price], chat_id=1001)  # the pool still serves
     assert await _price(holder, mug) == 2000
+
+
+async def test_writes_as_one_wait_for_the_chat_and_fail_if_its_holder_moved_it(
+    store: Store, holder: asyncpg.Connection
+) -> None:
+    # The holder (a visit changing the chat, its lock held) moves the chat while a visit's
+    # writes, computed from the chat as it was, wait for the lock: they are refused, all of
+    # them, and the visit is done again; the holder's change stands.
+    mug, price, applying = await _moving_the_chat_and_a_price(store, holder)
+    await holder.execute("UPDATE chat_states SET state = 'checkout', version = 2")
+    await holder.execute("COMMIT")
+    assert not await applying
+    assert await _price(holder, mug) == 1600
+    assert await holder.fetchval("SELECT state FROM chat_states") == "checkout"
+    move_on = await _chat_moved_from(store, version=2)
+    assert await store.apply([*move_on, price], chat_id=1001)  # done again, on what is now
+    assert await _price(holder, mug) == 2000
+
+
+async def test_writes_as_one_cancelled_while_they_wait_for_the_chat_are_all_or_none(
+    store: Store, holder: asyncpg.Connection
+) -> None:
+    # Sent as one statement, they are done whole or not at all, as a COMMIT whose answer
+    # never came: the update's applied mark goes with them, so handling it again (the
+    # inbox's redelivery) sees that. No connection is left waiting or in a transaction.
+    mug, price, applying = await _moving_the_chat_and_a_price(store, holder)
+    applying.cancel()  # a worker stopping, say
+    with pytest.raises(asyncio.CancelledError):
+        await applying
+    await holder.execute("COMMIT")
+    busy = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND (state = 'active' OR state LIKE 'idle in transaction%')"
+    )
+    while await holder.fetchval(busy):  # the statement, if the server had it, ends
+        pass
+    version = await holder.fetchval("SELECT version FROM chat_states")
+    assert (await _price(holder, mug), version) in {(1600, 1), (2000, 2)}
+    again = await _chat_moved_from(store, version=version)
+    assert await store.apply([*again, price], chat_id=1001)  # the pool still serves
+    assert await _price(holder, mug) == 2000
+
+
+async def _moving_the_chat_and_a_price(
+    store: Store, holder: asyncpg.Connection
+) -> tuple[int, Write, asyncio.Task[bool]]:
+    """A mug at 16.00; a visit's writes moving chat 1001 on and raising the mug to 20.00
+    (they go as one statement), started and seen waiting for the holder's lock."""
+    mug = await add_product(store, "MUG", stock=5)
+    move = await _chat_moved_to_cart(store)
+    price = Write(SET_PRICE, params={"product": mug, "price": 2000, "now": utcnow()})
+    return mug, price, await _waiting_for_the_chat(store, holder, [*move, price])
+
+
+async def _chat_moved_from(store: Store, *, version: int) -> list[Write]:
+    async with store.reading(deferring=True) as uow:
+        await uow.chat_states.save(1001, "cart", {}, version=version)
+    return list(uow.deferred)
 
 
 async def test_a_shopper_who_only_looks_writes_nothing(shop: Shop) -> None:

@@ -196,7 +196,7 @@ def test_on_postgresql_a_list_is_one_array_after_the_other_parameters() -> None:
     some = select(Product.id).where(Product.id.in_(ids), Product.sku == bindparam("sku"))
     form = Prepared(some, POSTGRESQL)
     assert "products.id = ANY($2)" in form.sql and "products.sku = $1" in form.sql
-    assert form._bound({"ids": [3, 1], "sku": "MUG"}) == (form.sql, ["MUG", [3, 1]])
+    assert form.bound({"ids": [3, 1], "sku": "MUG"}) == (form.sql, ["MUG", [3, 1]])
 
 
 def test_a_missing_parameter_is_named() -> None:
