@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, selectinload
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.postgres_driver import copy_rows
 from bot.store.prepared import prepared
-from bot.store.repositories.search import forget_estimates, ranked_ids
+from bot.store.repositories.search import ranked_ids
 from bot.store.search_index import WordCollector, register_sqlite_functions
 from bot.store.sqlite_driver import heavy_reads, insert_rows, one_trip_connection
 
@@ -190,15 +190,14 @@ class ProductRepository:
     async def after_bulk_load(self) -> None:
         """After many products arrive at once. PostgreSQL: move the full-text index's pending
         entries into the index proper (searches scan a pending list one by one) and tell the
-        planner what the catalog holds now (and forget the counts searches were
-        given before). SQLite: merge the FTS5 index's segments (a bulk load leaves dozens)
-        into one, so a search reads each word's list once, not once per segment: checking
-        one product against a word, as the title walk of a common word does
-        (bot.store.repositories.search), is several times cheaper. 0.2 s at 100k."""
+        planner what the catalog holds now (searches then ask for its counts again). SQLite:
+        merge the FTS5 index's segments (a bulk load leaves dozens) into one, so a search
+        reads each word's list once, not once per segment: checking one product against a
+        word, as the title walk of a common word does (bot.store.repositories.search), is
+        several times cheaper. 0.2 s at 100k."""
         if self._dialect == "postgresql":
             await self.session.execute(text("SELECT gin_clean_pending_list('ix_search_products')"))
             await self.session.execute(text("ANALYZE products"))
-            forget_estimates()
         else:
             await self.session.execute(
                 text("INSERT INTO search_products (search_products) VALUES ('optimize')")

@@ -19,6 +19,7 @@ awaited on the asyncpg connection (`run_on_asyncpg`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -101,6 +102,7 @@ class _Vocabulary:
     typos: dict[str, list[_Form]]  # the best typo terms, best first
     longer: dict[str, list[str]]  # the terms a word begins, at most PREFIX_TERMS + 1 of them
     unknown: set[str]  # words no product has as a word ("kettel"): their exact form is left out
+    statistics: str | None = None  # PostgreSQL: what the planner knows of products, as of now
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,9 @@ class _Dialect:
     # begins, read from the vocabulary by this statement (the last character there bounds
     # the range), and whether the word itself is a term (the first row, if it is).
     longer_terms: str
+    # A row (-1, text) read with the vocabulary that changes whenever the planner's
+    # statistics on products do (None: this database has no planner counts to remember).
+    statistics: str | None = None
 
     def term(self, form: _Form) -> str:
         raise NotImplementedError
@@ -157,9 +162,11 @@ class _Dialect:
         until the first match (None: this database cannot tell that cheaply)."""
         return None
 
-    def first_by_title(self, expression: str, rows: int, *, or_fewer: bool = False) -> Found:
+    def first_by_title(
+        self, expression: str, rows: int, *, or_fewer: bool = False, statistics: str | None = None
+    ) -> Found:
         """The first `rows` products matching `expression`, by title; if fewer match, None
-        (or, `or_fewer`, all of them)."""
+        (or, `or_fewer`, all of them). `statistics`: the `statistics` row's, if it was read."""
         raise NotImplementedError
 
 
@@ -228,7 +235,9 @@ class _SQLite(_Dialect):
         found = yield Query(self._listed, {"q": expression, "most": LISTED + 1})
         return [id_ for (id_,) in found] if len(found) <= LISTED else None
 
-    def first_by_title(self, expression: str, rows: int, *, or_fewer: bool = False) -> Found:
+    def first_by_title(
+        self, expression: str, rows: int, *, or_fewer: bool = False, statistics: str | None = None
+    ) -> Found:
         [(hits, products)] = yield Query(self._count, {"q": expression, "cap": COUNT_CAP})
         if hits < rows and not or_fewer:
             return None
@@ -310,18 +319,30 @@ class _PostgreSQL(_Dialect):
         "SELECT id FROM hits ORDER BY title, id LIMIT :rows"
     )
 
-    def first_by_title(self, expression: str, rows: int, *, or_fewer: bool = False) -> Found:
-        estimate = _estimates.get(expression)
+    # When products were last analysed and the row count that gave: an ANALYZE (a seed's,
+    # autovacuum's) changes it, and with it the planner's counts (`_Estimates`).
+    statistics = (
+        "SELECT -1 AS word, concat_ws(' ', reltuples, pg_stat_get_last_analyze_time(oid), "
+        "pg_stat_get_last_autoanalyze_time(oid)) FROM pg_class "
+        "WHERE oid = 'products'::regclass"
+    )
+
+    def first_by_title(
+        self, expression: str, rows: int, *, or_fewer: bool = False, statistics: str | None = None
+    ) -> Found:
+        key = (statistics, expression) if statistics is not None else None
+        estimate = _estimates.get(key) if key is not None else None
         if estimate is None:
             [(plan,)] = yield Query(self._estimate, {"q": expression})
             parts = (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plans"]
             hits, products = (part["Plan Rows"] for part in parts)
             estimate = _Estimate(hits, products)
-            _estimates.put(expression, estimate)
+            if key is not None:
+                _estimates.put(key, estimate)
         if estimate.hits < rows and not or_fewer:
             # Too few to fill the page by the planner's count: the caller scores the
             # candidates instead, which it would do after reading these (the same order when
-            # they do fill it, so a low count costs time, never a different answer).
+            # they do fill it).
             return None
         walk = estimate.hits * estimate.hits >= WALK_FACTOR_PG * estimate.products
         found = yield Query(self._first if walk else self._sorted, {"q": expression, "rows": rows})
@@ -338,24 +359,27 @@ class _Estimate:
 
 
 class _Estimates:
-    """The planner's counts by text expression, each kept for ESTIMATE_SECONDS, the oldest
-    forgotten past ESTIMATES_KEPT. Asking is a trip of its own (a third of a popular query's
-    trips), and a count only picks how the same rows are read: one out of date after an
-    import costs time for a while, never a different answer."""
+    """The planner's counts by its statistics on products and the text expression, each
+    kept for ESTIMATE_SECONDS, the oldest forgotten past ESTIMATES_KEPT. Asking is a trip of
+    its own (a third of a popular query's trips). Its statistics change with each ANALYZE,
+    and so does the key: a count is never taken from other statistics (a seed's, or
+    another database's), so it is the one EXPLAIN would give (unless an ANALYZE left the
+    row count and its times alike, for at most ESTIMATE_SECONDS). A count only picks how
+    the same rows are read, never the answer."""
 
     def __init__(self, kept: int, seconds: float) -> None:
         self._kept, self._seconds = kept, seconds
-        self._estimates: dict[str, tuple[float, _Estimate]] = {}  # oldest first
+        self._estimates: dict[tuple[str, str], tuple[float, _Estimate]] = {}  # oldest first
 
-    def get(self, expression: str) -> _Estimate | None:
-        made = self._estimates.get(expression)
+    def get(self, key: tuple[str, str]) -> _Estimate | None:
+        made = self._estimates.get(key)
         if made is None or time.monotonic() - made[0] > self._seconds:
             return None
         return made[1]
 
-    def put(self, expression: str, estimate: _Estimate) -> None:
-        self._estimates.pop(expression, None)
-        self._estimates[expression] = (time.monotonic(), estimate)
+    def put(self, key: tuple[str, str], estimate: _Estimate) -> None:
+        self._estimates.pop(key, None)
+        self._estimates[key] = (time.monotonic(), estimate)
         if len(self._estimates) > self._kept:
             del self._estimates[next(iter(self._estimates))]
 
@@ -367,8 +391,8 @@ _estimates = _Estimates(ESTIMATES_KEPT, ESTIMATE_SECONDS)
 
 
 def forget_estimates() -> None:
-    """After a bulk load the planner's statistics are new: ask again (in this process;
-    another's counts age out in ESTIMATE_SECONDS)."""
+    """Forget every count (a process that moves between databases whose products were
+    never analysed, as tests do: their statistics look alike)."""
     _estimates.clear()
 
 
@@ -402,12 +426,12 @@ class ProductSearch:
         ids = None
         if len(resolved) == len(every_word) and all(w.forms[0].score == EXACT for w in resolved):
             exact = d.all_of([d.term(word.forms[0]) for word in resolved])
-            ids = yield from d.first_by_title(exact, rows)
+            ids = yield from d.first_by_title(exact, rows, statistics=vocabulary.statistics)
         # Else usually some product has every word in some form: only those are scored. If
         # none has, those with all words but one, and so on: the first such set is small.
         # (A query repeating a word weighs it more, so then any word counts at once.)
         if ids is None and len(resolved) == 1:
-            ids = yield from self._by_form(resolved[0], rows)
+            ids = yield from self._by_form(resolved[0], rows, vocabulary.statistics)
         elif ids is None:
             ids = yield from self._ranked(resolved, rows, at_least=len(resolved))
         if not ids and len(resolved) > 1:
@@ -426,7 +450,9 @@ class ProductSearch:
                     at_least = min(at_least, 1)
         return ids[offset:]
 
-    def _by_form(self, word: _Word, rows: int) -> Generator[Query, Rows, list[int]]:
+    def _by_form(
+        self, word: _Word, rows: int, statistics: str | None
+    ) -> Generator[Query, Rows, list[int]]:
         """One word's products, rows of them: each form's by title, best forms first (a
         product counts for the best form it has). The same order as `_ranked` gives, without
         scoring every candidate: a typo with many products ("lantren") reads one title walk
@@ -439,7 +465,9 @@ class ProductSearch:
             wanted = d.any_of(terms)
             expression = d.but_not(wanted, d.any_of(better)) if better else wanted
             found += (
-                yield from d.first_by_title(expression, rows - len(found), or_fewer=True)
+                yield from d.first_by_title(
+                    expression, rows - len(found), or_fewer=True, statistics=statistics
+                )
             ) or []
             if len(found) == rows:
                 break
@@ -473,8 +501,9 @@ class ProductSearch:
     def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
         """Each word's best typo forms, the index's terms it begins, up to one more than
         PREFIX_TERMS, and whether it is a term itself (none of this for words under TYPO_MIN
-        letters); one statement for all. `search_terms` holds every word ever indexed, so a
-        word missing there is in no product."""
+        letters); one statement for all, with the planner's `statistics` where the database
+        has them. `search_terms` holds every word ever indexed, so a word missing there is
+        in no product."""
         long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
         vocabulary = _Vocabulary({}, {}, set(long_enough))
         if not long_enough:
@@ -496,8 +525,14 @@ class ProductSearch:
             selects.append(_TYPO_CANDIDATES.format(i=i, places=", ".join(places)))
             selects.append(self.dialect.longer_terms.format(i=i))
             vocabulary.longer[word] = []
+        if self.dialect.statistics is not None:
+            selects.append(self.dialect.statistics)
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
+        statistics = None
         for i, term in (yield Query(" UNION ALL ".join(selects), params)):
+            if i < 0:
+                statistics = term
+                continue
             word = long_enough[i]
             # Typo candidates never begin with the word: what does is a longer term, or itself.
             if term == word:
@@ -513,7 +548,7 @@ class ProductSearch:
                 for negative, term in scored
                 if 0 < -negative < PREFIX
             ][:TYPOS_PER_WORD]
-        return vocabulary
+        return dataclasses.replace(vocabulary, statistics=statistics)
 
     def _ranked(self, resolved: Sequence[_Word], rows: int, *, at_least: int) -> Steps:
         """The first `rows` product ids in rank order, of those matching `at_least` of the
