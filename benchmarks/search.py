@@ -211,7 +211,12 @@ async def _chat_round_trips(
     (runs of this test alone moved /help's p95 by a third) weighs on both: /help and /search
     take turns, one round trip each, and the /help rounds alone, beside the searchers and
     beside the /help senders (then the echo bot's, alone and beside senders) take turns in
-    phases of PHASE round trips."""
+    phases of PHASE round trips.
+
+    Before any is timed, each chat searches for each query once, untimed: the steady state
+    of a shop that has been running. A query's first search on a new database connection
+    has its statements planned there (on PostgreSQL 5-10 ms, against 1-2 after), and the
+    bot's pool has several: 15 such firsts among 300 searches were the p95."""
     from benchmarks.floor import BotProcess, bot_env
     from bot.standin import BotApiStandIn, FakeUser
 
@@ -257,6 +262,9 @@ async def _chat_round_trips(
             echo_others = [echo_standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
             await round_trip(alice, "/start")
             await round_trip(echo_alice, "/start")
+            for user in (alice, *others):  # warm, as a shop that has been running is
+                for query in QUERIES:
+                    await round_trip(user, f"/search {query}")
             for n in range(rounds):
                 trips.alone.append(await round_trip(alice, "/help"))
                 trips.search.append(await round_trip(alice, f"/search {QUERIES[n % len(QUERIES)]}"))
