@@ -3,6 +3,7 @@ in what order, and that every change to the catalog is found at once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -41,6 +42,26 @@ async def test_a_word_finds_itself_first_then_the_words_it_begins(shopfront: Sho
         "Stoneware Mug 350ml",
         "Enamel Camp Mugs, set of 2",
     ]
+
+
+def test_a_three_letter_word_names_the_few_words_it_begins() -> None:
+    # "mug"* would have PostgreSQL's index merge the lists of every word it begins before
+    # anything else (a four-word query with "oat" and "mug": 2.3 -> 0.5 ms at 100,000). The
+    # vocabulary says which they are, in the statement it reads anyway.
+    plan = search_repository.ProductSearch("postgresql").plan(["oat", "mug"], limit=8)
+    vocabulary = next(plan)
+    assert {vocabulary.params["word0"], vocabulary.params["word1"]} == {"oat", "mug"}
+    oat, mug = (0, 1) if vocabulary.params["word0"] == "oat" else (1, 0)
+    rows = [(oat, "oat"), (oat, "oatmeal"), (mug, "mug"), (mug, "mugs"), (-1, "statistics")]
+    few = [{"Plan": {"Plans": [{"Plan Rows": 1}, {"Plan Rows": 1000}]}}]  # what EXPLAIN says
+    expressions: list[str] = []
+    with contextlib.suppress(StopIteration):
+        statement = plan.send(rows)
+        while True:
+            expressions += [value for value in statement.params.values() if isinstance(value, str)]
+            statement = plan.send([(few,)] if statement.sql.startswith("EXPLAIN") else [])
+    assert any("'mugs'" in expression for expression in expressions)
+    assert not any(":*" in expression for expression in expressions)
 
 
 @pytest.mark.parametrize("spelled_out", [8, 1], ids=["few-words-it-begins", "many"])

@@ -499,32 +499,35 @@ class ProductSearch:
         return (*forms, *vocabulary.typos.get(word, ()))
 
     def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
-        """Each word's best typo forms, the index's terms it begins, up to one more than
-        PREFIX_TERMS, and whether it is a term itself (none of this for words under TYPO_MIN
-        letters); one statement for all, with the planner's `statistics` where the database
-        has them. `search_terms` holds every word ever indexed, so a word missing there is
-        in no product."""
-        long_enough = [word for word in query_words if len(word) >= TYPO_MIN]
-        vocabulary = _Vocabulary({}, {}, set(long_enough))
-        if not long_enough:
+        """Each word's best typo forms (for words of TYPO_MIN letters or more), the index's
+        terms it begins, up to one more than PREFIX_TERMS, and whether it is a term itself
+        (for words of PREFIX_MIN letters or more); one statement for all, with the planner's
+        `statistics` where the database has them. `search_terms` holds every word ever
+        indexed, so a word missing there is in no product."""
+        looked_up = [word for word in query_words if len(word) >= PREFIX_MIN]
+        long_enough = [word for word in looked_up if len(word) >= TYPO_MIN]
+        vocabulary = _Vocabulary({}, {}, set(looked_up))
+        if not looked_up:
             return vocabulary
         # The word itself, if a term, takes one row of the terms it begins (`longer_terms`).
         params: dict[str, Any] = {"limit": TYPO_CANDIDATES, "longer": PREFIX_TERMS + 2}
         selects = []
-        for i, word in enumerate(long_enough):
+        for i, word in enumerate(looked_up):
+            params[f"word{i}"] = word
+            selects.append(self.dialect.longer_terms.format(i=i))
+            vocabulary.longer[word] = []
+            if len(word) < TYPO_MIN:
+                continue
             places = []
             for j, trigram in enumerate(trigrams(word)):
                 params[f"t{i}_{j}"] = trigram
                 places.append(f":t{i}_{j}")
             params |= {
-                f"word{i}": word,
                 f"length{i}": len(word),
                 f"shortest{i}": len(word) - TYPO_LENGTH_SLACK,
                 f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
             }
             selects.append(_TYPO_CANDIDATES.format(i=i, places=", ".join(places)))
-            selects.append(self.dialect.longer_terms.format(i=i))
-            vocabulary.longer[word] = []
         if self.dialect.statistics is not None:
             selects.append(self.dialect.statistics)
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
@@ -533,7 +536,7 @@ class ProductSearch:
             if i < 0:
                 statistics = term
                 continue
-            word = long_enough[i]
+            word = looked_up[i]
             # Typo candidates never begin with the word: what does is a longer term, or itself.
             if term == word:
                 vocabulary.unknown.discard(word)
