@@ -58,7 +58,7 @@ COMMON_SHARE = 4  # SQLite: a word in COUNT_CAP products and 1/4 of all: checked
 PROBE_FACTOR = 8  # SQLite: ... for at most this × rows titles (see first_by_title)
 WALK_FACTOR_PG = 40  # PostgreSQL: let the planner walk titles from hits² ≥ this × products
 ESTIMATES_KEPT = 4096  # PostgreSQL: the planner's counts remembered, one per expression ...
-ESTIMATE_SECONDS = 600.0  # ... each for this long (its statistics move as slowly)
+ESTIMATE_SECONDS = 600.0  # ... each for this long at most (an ANALYZE has them asked sooner)
 LISTED = 200  # SQLite: a query's candidates are listed first when at most this many ...
 ONE_BY_ONE = 8  # ... and tested form by form when at most this many (see _SQLite)
 
@@ -122,9 +122,9 @@ class _Dialect:
     # begins, read from the vocabulary by this statement (the last character there bounds
     # the range), and whether the word itself is a term (the first row, if it is).
     longer_terms: str
-    # A row (-1, text) read with the vocabulary that changes whenever the planner's
-    # statistics on products do (None: this database has no planner counts to remember).
-    statistics: str | None = None
+    # A statement giving a row (-1, text) that changes whenever the planner's statistics on
+    # products do, read with the vocabulary (None: this database has no counts to remember).
+    statistics_sql: str | None = None
 
     def term(self, form: _Form) -> str:
         raise NotImplementedError
@@ -166,7 +166,7 @@ class _Dialect:
         self, expression: str, rows: int, *, or_fewer: bool = False, statistics: str | None = None
     ) -> Found:
         """The first `rows` products matching `expression`, by title; if fewer match, None
-        (or, `or_fewer`, all of them). `statistics`: the `statistics` row's, if it was read."""
+        (or, `or_fewer`, all of them). `statistics`: what `statistics_sql` read, if it was."""
         raise NotImplementedError
 
 
@@ -321,7 +321,7 @@ class _PostgreSQL(_Dialect):
 
     # When products were last analysed and the row count that gave: an ANALYZE (a seed's,
     # autovacuum's) changes it, and with it the planner's counts (`_Estimates`).
-    statistics = (
+    statistics_sql = (
         "SELECT -1 AS word, concat_ws(' ', reltuples, pg_stat_get_last_analyze_time(oid), "
         "pg_stat_get_last_autoanalyze_time(oid)) FROM pg_class "
         "WHERE oid = 'products'::regclass"
@@ -501,8 +501,8 @@ class ProductSearch:
     def _vocabulary(self, query_words: Sequence[str]) -> Generator[Query, Rows, _Vocabulary]:
         """Each word's best typo forms (for words of TYPO_MIN letters or more), the index's
         terms it begins, up to one more than PREFIX_TERMS, and whether it is a term itself
-        (for words of PREFIX_MIN letters or more); one statement for all, with the planner's
-        `statistics` where the database has them. `search_terms` holds every word ever
+        (for words of PREFIX_MIN letters or more); one statement for all, with the row of
+        `statistics_sql` where the database has one. `search_terms` holds every word ever
         indexed, so a word missing there is in no product."""
         looked_up = [word for word in query_words if len(word) >= PREFIX_MIN]
         long_enough = [word for word in looked_up if len(word) >= TYPO_MIN]
@@ -528,8 +528,8 @@ class ProductSearch:
                 f"longest{i}": len(word) + TYPO_LENGTH_SLACK,
             }
             selects.append(_TYPO_CANDIDATES.format(i=i, places=", ".join(places)))
-        if self.dialect.statistics is not None:
-            selects.append(self.dialect.statistics)
+        if self.dialect.statistics_sql is not None:
+            selects.append(self.dialect.statistics_sql)
         candidates: dict[str, list[str]] = {word: [] for word in long_enough}
         statistics = None
         for i, term in (yield Query(" UNION ALL ".join(selects), params)):
