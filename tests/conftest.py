@@ -103,7 +103,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
     """A migrated, empty store on each backend (and no planner counts remembered from
-    another test's database: they would choose other ways to read it)."""
+    another test's database: products never analysed look alike in every one)."""
     search.forget_estimates()
     store = Store.from_url(database_url)
     await store.migrate()
