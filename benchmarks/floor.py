@@ -232,36 +232,32 @@ def shop_bot(
 
 async def compare_at(
     echo: Subject,
+    same_http: Subject,
     shop: Subject,
     chats: int,
     rounds: int,
     repeats: int,
     where: str,
-    same_http: Subject | None = None,
 ) -> tuple[Figures, Figures]:
-    """Echo and shop (and the echo on the shop's HTTP client, if given) take turns,
-    `repeats` times each, so all meet the same machine."""
-    echo_runs, shop_runs, same_runs = [], [], []
+    """The echo bot, the echo on the shop's HTTP client and the shop take turns, `repeats`
+    times each, so all meet the same machine."""
+    echo_runs, same_runs, shop_runs = [], [], []
     for _ in range(repeats):
         echo_runs.append(await echo.drive(chats, rounds))
-        if same_http is not None:
-            same_runs.append(await same_http.drive(chats, rounds))
+        same_runs.append(await same_http.drive(chats, rounds))
         shop_runs.append(await shop.drive(chats, rounds))
-    floor, ours = pooled(echo_runs), pooled(shop_runs)
+    floor, same, ours = pooled(echo_runs), pooled(same_runs), pooled(shop_runs)
     print(floor.line())
-    if same_http is not None:
-        print(pooled(same_runs).line())
+    print(same.line())
     print(ours.line())
     print(
         f"  ratio at {where}: shop/echo round trips/s "
         f"{ours.per_second / floor.per_second:.2f} x, p50 {ours.p50 / floor.p50:.2f} x"
     )
-    if same_http is not None:
-        same = pooled(same_runs)
-        print(
-            f"  ... against the echo on the shop's HTTP client: round trips/s "
-            f"{ours.per_second / same.per_second:.2f} x, p50 {ours.p50 / same.p50:.2f} x"
-        )
+    print(
+        f"  ... against the echo on the shop's HTTP client: round trips/s "
+        f"{ours.per_second / same.per_second:.2f} x, p50 {ours.p50 / same.p50:.2f} x"
+    )
     return floor, ours
 
 
@@ -279,7 +275,7 @@ async def run(
         shop_bot(workdir) as shop,
     ):
         for chats in chat_counts:
-            await compare_at(echo, shop, chats, rounds, repeats, f"{chats} chats", same_http)
+            await compare_at(echo, same_http, shop, chats, rounds, repeats, f"{chats} chats")
     chats = chat_counts[min(1, len(chat_counts) - 1)]
     print(f"What the durable inbox costs ({chats} chats, the shop with and without it):")
     async with shop_bot(workdir) as shop, shop_bot(workdir, without_inbox=True) as bare:
@@ -303,5 +299,5 @@ async def run(
             shop_bot(workdir, postgres_url) as shop,
         ):
             await compare_at(
-                echo, shop, chats, rounds, repeats, f"{chats} chats on PostgreSQL", same_http
+                echo, same_http, shop, chats, rounds, repeats, f"{chats} chats on PostgreSQL"
             )

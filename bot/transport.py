@@ -94,16 +94,10 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        write = (
-            (self._media_write_timeout if files else self._write_timeout)
-            if isinstance(write_timeout, DefaultValue)
-            else write_timeout
-        )
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        )
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = _given(read_timeout, self._read_timeout)
+        write = _given(write_timeout, self._media_write_timeout if files else self._write_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
+        pool = _given(pool_timeout, self._pool_timeout)
         timeout = aiohttp.ClientTimeout(
             total=_sum(pool, connect, write, read),
             connect=_sum(pool, connect),  # a free connection, connected
@@ -131,6 +125,11 @@ class AiohttpRequest(BaseRequest):
             bypass = proxy is None or proxy_bypass(parts.hostname or "")
             self._proxy_of[origin] = None if bypass else proxy
         return self._proxy_of[origin]
+
+
+def _given(timeout: ODVInput[float], own: float | None) -> float | None:
+    """The call's timeout, or this client's own where PTB passes its default marker."""
+    return own if isinstance(timeout, DefaultValue) else timeout
 
 
 def _sum(*parts: float | None) -> float | None:

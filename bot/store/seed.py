@@ -17,7 +17,7 @@ async def seed_catalog(store: Store, path: Path) -> ImportReport:
     async with store.uow() as uow:
         report = await upsert_rows(uow, rows)
         await uow.products.after_bulk_load()
-    await store.vacuum_products()
+    await store.vacuum_catalog()
     return report
 
 

@@ -318,7 +318,7 @@ class Store:
         except Exception:  # the next one, or any writing unit's commit, checkpoints instead
             log.warning("could not checkpoint the write-ahead log", exc_info=True)
 
-    async def vacuum_products(self) -> None:
+    async def vacuum_catalog(self) -> None:
         """On PostgreSQL, after many products arrived at once: VACUUM the products table and
         the search vocabulary's, so their visibility maps let a catalog page be read from
         the browse index alone, and a word's typo candidates from the trigram index alone.

@@ -30,6 +30,6 @@ async def test_a_seed_leaves_the_catalog_readable_from_its_indexes(pg_url: str) 
 
 async def test_vacuum_is_a_no_op_on_sqlite(sqlite_store: Store) -> None:
     await seed_catalog(sqlite_store, CATALOG_PATH)
-    await sqlite_store.vacuum_products()  # nothing to do, nothing raised
+    await sqlite_store.vacuum_catalog()  # nothing to do, nothing raised
     async with sqlite_store.reading() as uow:
         assert await uow.products.get_by_sku("KIT-MUG-CER") is not None
