@@ -169,8 +169,9 @@ async def read_params(request: web.Request) -> Params:
         values[key] = _decode_field(key, raw)
     if request.content_type == "application/json":
         body = await request.json()
-        if isinstance(body, dict):
-            values.update(body)
+        if isinstance(body, dict):  # a string is read as a form field's text, as Telegram does
+            for key, value in body.items():
+                values[key] = _decode_field(key, value) if isinstance(value, str) else value
     elif request.body_exists:
         form = await request.post()
         for key, item in form.items():

@@ -311,6 +311,13 @@ async def test_raw_http_envelope(standin: BotApiStandIn) -> None:
         ) as response:
             result = (await response.json())["result"]
             assert result["reply_markup"] == markup and result["chat"]["type"] == "private"
+        as_text = {
+            "chat_id": str(alice.user_id),
+            "text": "strings",
+            "reply_markup": json.dumps(markup),
+        }
+        async with http.post(url, json=as_text) as response:  # read as a form's fields are
+            assert (await response.json())["result"]["reply_markup"] == markup
         async with http.get(url, params={"chat_id": str(alice.user_id), "text": "query"}) as r:
             assert (await r.json())["result"]["text"] == "query"
         form = {"chat_id": str(alice.user_id), "text": "form", "reply_markup": json.dumps(markup)}
@@ -322,7 +329,7 @@ async def test_raw_http_envelope(standin: BotApiStandIn) -> None:
                 "error_code": 400,
                 "description": tg.MESSAGE_TEXT_EMPTY,
             }
-    assert [m.text for m in alice.messages] == ["json", "query", "form"]
+    assert [m.text for m in alice.messages] == ["json", "strings", "query", "form"]
 
 
 async def test_long_poll_waits_and_respects_allowed_updates(standin: BotApiStandIn) -> None:

@@ -6,9 +6,11 @@ both clients."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 from telegram import Bot, InputFile, ReplyKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
@@ -140,3 +142,44 @@ async def test_a_send_that_stalls_times_out() -> None:
         await transport.shutdown()
         server.close()
         await server.wait_closed()
+
+
+async def test_a_call_without_files_goes_as_json_that_telegram_reads_as_the_form() -> None:
+    """One JSON object: the Bot API server reads a string value as a form field's text and
+    keeps any other value's JSON text, which is what PTB's form would have said (a number
+    as its digits, a keyboard as its JSON). Text goes as UTF-8, emoji and all."""
+    seen: list[tuple[str, bytes]] = []
+
+    async def telegram(request: web.Request) -> web.Response:
+        seen.append((request.content_type, await request.read()))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/bot1:x/sendMessage", telegram)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    transport = AiohttpRequest()
+    await transport.initialize()
+    keyboard = {"inline_keyboard": [[{"text": "Next ▶", "callback_data": "sp:1"}]]}
+    call = RequestData(
+        [
+            RequestParameter.from_input("chat_id", 42),
+            RequestParameter.from_input("text", "Mugs & “cups” 👋"),
+            RequestParameter.from_input("reply_markup", keyboard),
+        ]
+    )
+    try:
+        assert await transport.post(f"http://127.0.0.1:{port}/bot1:x/sendMessage", call) is True
+    finally:
+        await transport.shutdown()
+        await runner.cleanup()
+    [(content_type, body)] = seen
+    assert content_type == "application/json"
+    sent = json.loads(body)
+    assert sent == {"chat_id": 42, "text": "Mugs & “cups” 👋", "reply_markup": keyboard}
+    for name, as_form in call.json_parameters.items():  # what Telegram reads: the same
+        assert sent[name] == (as_form if isinstance(sent[name], str) else json.loads(as_form))
+    assert "👋".encode() in body  # UTF-8, not \\u escapes
