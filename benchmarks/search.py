@@ -28,10 +28,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks import catalog_gen
 from bot.services import catalog
 from bot.store.uow import Store
+
+if TYPE_CHECKING:
+    from bot.standin import BotApiStandIn, FakeUser
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 SIZES = (1_000, 10_000, 100_000)
@@ -107,6 +111,11 @@ async def _bench(
             f"  {backend:<10} the echo bot in the same phases (the floor, PTB's own HTTP "
             f"client): /help alone {_fmt(t.echo_quiet)}, while 3 chats send it the searches "
             f"{_fmt(t.echo_busy)} ({_p95(t.echo_busy) / _p95(t.echo_quiet):.2f} x)"
+        )
+        print(
+            f"  {backend:<10} a bot with no framework in the same phases (the machine's floor): "
+            f"/help alone {_fmt(t.bare_quiet)}, while 3 chats send it the searches "
+            f"{_fmt(t.bare_busy)} ({_p95(t.bare_busy) / _p95(t.bare_quiet):.2f} x)"
         )
         before, after = _rss_in_subprocess(url, 100 if quick else RSS_SEARCHES)
         print(
@@ -195,6 +204,8 @@ class ChatRoundTrips:
     helped: list[float] = field(default_factory=list)  # ... while three chats ask for /help
     echo_quiet: list[float] = field(default_factory=list)  # the echo bot, alone
     echo_busy: list[float] = field(default_factory=list)  # ... while three chats send to it
+    bare_quiet: list[float] = field(default_factory=list)  # the bot with no framework, alone
+    bare_busy: list[float] = field(default_factory=list)  # ... while three chats send to it
 
 
 async def _chat_round_trips(
@@ -204,21 +215,23 @@ async def _chat_round_trips(
     floor benchmark) and the Bot API stand-in: /help alone, /search alone, and /help while
     three other chats search without pause, or (the same load without a search: what any
     three busy chats cost a fourth on the bot's one event loop) ask for /help without pause.
-    And the framework's floor of that ratio: the echo bot (benchmarks/echo_bot.py) on its own
-    stand-in, answering /help alone and while three chats send it the same searches.
+    And the floors of that ratio, each bot on its own stand-in answering /help alone and while
+    three chats send it the same searches: the framework's (the echo bot,
+    benchmarks/echo_bot.py) and the machine's (a bot with no framework at all,
+    benchmarks/bare_bot.py).
 
     What a ratio compares is measured side by side, so that the machine's drift during a run
     (runs of this test alone moved /help's p95 by a third) weighs on both: /help and /search
     take turns, one round trip each, and the /help rounds alone, beside the searchers and
-    beside the /help senders (then the echo bot's, alone and beside senders) take turns in
-    phases of PHASE round trips.
+    beside the /help senders (then each floor bot's, alone and beside senders) take turns
+    in phases of PHASE round trips.
 
     Before any is timed, each chat searches for each query once, untimed: the steady state
     of a shop that has been running. A query's first search on a new database connection
     has its statements planned there (on PostgreSQL 5-10 ms, against 1-2 after), and the
     bot's pool has several: 15 such firsts among 300 searches were the p95."""
     from benchmarks.floor import BotProcess, bot_env
-    from bot.standin import BotApiStandIn, FakeUser
+    from bot.standin import BotApiStandIn
 
     rounds = 5 if quick else 300  # a p95 of 100 moved by a fifth between runs
 
@@ -246,7 +259,7 @@ async def _chat_round_trips(
     trips = ChatRoundTrips()
     phase = min(PHASE, rounds)
     tag = uuid.uuid4().hex[:6]
-    async with BotApiStandIn() as standin, BotApiStandIn() as echo_standin:
+    async with BotApiStandIn() as standin, BotApiStandIn() as echo_standin, BotApiStandIn() as bare:
         env = bot_env(standin, DATABASE_URL=url, CATALOG_PATH=str(catalog_file))
         async with (
             BotProcess(["-m", "bot", "run"], env, workdir / f"search-bot-{tag}.log"),
@@ -255,13 +268,15 @@ async def _chat_round_trips(
                 bot_env(echo_standin),
                 workdir / f"search-echo-{tag}.log",
             ),
+            BotProcess(
+                ["-m", "benchmarks.bare_bot"], bot_env(bare), workdir / f"search-bare-{tag}.log"
+            ),
         ):
-            alice = standin.user(8001, "Alice")
-            others = [standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
-            echo_alice = echo_standin.user(8001, "Alice")
-            echo_others = [echo_standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
-            await round_trip(alice, "/start")
-            await round_trip(echo_alice, "/start")
+            alice, others = _chats(standin)
+            echo_alice, echo_others = _chats(echo_standin)
+            bare_alice, bare_others = _chats(bare)
+            for user in (alice, echo_alice, bare_alice):
+                await round_trip(user, "/start")
             for user in (alice, *others):  # warm, as a shop that has been running is
                 for query in QUERIES:
                     await round_trip(user, f"/search {query}")
@@ -276,7 +291,16 @@ async def _chat_round_trips(
                     [await round_trip(echo_alice, "/help") for _ in range(phase)]
                 )
                 trips.echo_busy.extend(await beside_others(echo_alice, echo_others, search=True))
+                trips.bare_quiet.extend(
+                    [await round_trip(bare_alice, "/help") for _ in range(phase)]
+                )
+                trips.bare_busy.extend(await beside_others(bare_alice, bare_others, search=True))
     return trips
+
+
+def _chats(standin: BotApiStandIn) -> tuple[FakeUser, list[FakeUser]]:
+    """Alice, and the three chats kept busy beside her."""
+    return standin.user(8001, "Alice"), [standin.user(8100 + i, f"Searcher{i}") for i in range(3)]
 
 
 def _rss_in_subprocess(url: str, searches: int) -> tuple[float, float]:

@@ -28,6 +28,7 @@ def test_the_benchmarks_run_in_quick_mode() -> None:
         "through the chat, in turns: /help",
         "while 3 chats search",
         "the echo bot in the same phases",
+        "a bot with no framework in the same phases",
         "RSS of a process holding the store",
         "shoppers check out and pay at once",
     ):
