@@ -9,7 +9,9 @@ or a callback answer), so this is the largest single part of a reply the shop ca
 It is a `BaseRequest`, the interface PTB keeps for other HTTP clients: PTB still builds every
 call, reads every answer and turns Telegram's refusals into its exceptions
 (`BaseRequest._request_wrapper`); only the transport differs. Its own failures become PTB's:
-a timeout is `TimedOut`, any other client error `NetworkError`, as with httpx.
+a timeout is `TimedOut`, any other client error `NetworkError`, as with httpx. A call
+without files goes as a JSON body, which Telegram reads as the form PTB would send
+(`_json_body`); files go as multipart.
 """
 
 from __future__ import annotations
