@@ -106,7 +106,9 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        data, headers = _form(request_data, files) if files else _json_body(request_data)
+        data, headers = (
+            _form(request_data, files) if request_data and files else _json_body(request_data)
+        )
         try:
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout, proxy=self._proxy(url)
@@ -156,11 +158,11 @@ def _json_body(call: RequestData | None) -> tuple[bytes | None, dict[str, str] |
     return body.encode(), _JSON
 
 
-def _form(call: RequestData | None, files: dict[str, Any]) -> tuple[aiohttp.FormData, None]:
+def _form(call: RequestData, files: dict[str, Any]) -> tuple[aiohttp.FormData, None]:
     """A multipart body: the call's parameters, then its files (PTB gives each as
     `(file name, content, MIME type)`, or its bare content)."""
     form = aiohttp.FormData(quote_fields=False)
-    for name, value in (call.json_parameters if call else {}).items():
+    for name, value in call.json_parameters.items():
         form.add_field(name, value)
     for name, file in files.items():
         if isinstance(file, tuple):
