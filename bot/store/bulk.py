@@ -2,7 +2,7 @@
 
 A 100,000-product seed spent about 5 s of Python in SQLAlchemy's multi-row INSERTs, on
 parameters (each rendered, cast and processed one by one). The drivers take plain tuples
-faster: PostgreSQL's COPY (bot.store.postgres_driver.copy_rows) and SQLite's multi-row
+faster: PostgreSQL's COPY (bot.store.postgres_driver.CopyFeed) and SQLite's multi-row
 INSERTs in one trip to its thread (bot.store.sqlite_driver.insert_rows). What SQLAlchemy
 would have done to the values is done here once: the columns' Python-side defaults fill
 what the rows leave out, and each value goes through its type's bind processor (JSON to

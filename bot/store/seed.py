@@ -6,14 +6,15 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.store.catalog_file import ImportReport, load_file, upsert_rows
+from bot.store.catalog_file import ImportReport, read_file, upsert_rows
 from bot.store.models import Product
 from bot.store.uow import Store
 
 
 async def seed_catalog(store: Store, path: Path) -> ImportReport:
-    """Upsert every product of the file by SKU in one transaction (validated first)."""
-    rows = load_file(path)
+    """Upsert every product of the file by SKU in one transaction, all or nothing: rows
+    are written as they are checked, and a bad row anywhere rolls back every one."""
+    rows = read_file(path)  # a file that cannot be read or parsed raises here
     async with store.uow() as uow:
         report = await upsert_rows(uow, rows)
         await uow.products.after_bulk_load()

@@ -88,6 +88,46 @@ async def test_a_bad_row_deep_in_a_big_file_writes_nothing(store: Store, tmp_pat
     assert await _product_count(store) == 0
     assert await _titles(store, "kettle") == []
 
+    rows[2 * IMPORT_CHUNK]["price"] = "12.00"  # the admin fixes it and seeds again
+    report = await seed_catalog(store, _write(tmp_path, rows))
+    assert len(report.created) == len(rows) == await _product_count(store)
+
+
+async def test_a_file_mixing_new_and_known_products_and_late_categories_loads_whole(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = generate(2 * IMPORT_CHUNK + 500)
+    await seed_catalog(store, _write(tmp_path, rows[IMPORT_CHUNK + 500 :]))
+    start = IMPORT_CHUNK + 200  # new products, after a first chunk of new ones went in
+    late = [{**row, "category": "Haberdashery"} for row in rows[start : start + 100]]
+    rows[start : start + 100] = late  # a category first seen mid-file
+    rows[-1] = {**rows[-1], "price": "1.00"}
+    report = await seed_catalog(store, _write(tmp_path, rows))
+    assert len(report.created) == IMPORT_CHUNK + 500
+    assert report.updated == [rows[-1]["sku"]]
+    assert len(rows) == await _product_count(store)
+    counts = await _counts_are_true(store)
+    assert counts["Haberdashery"] == 100
+    assert sum(counts.values()) == len(rows)
+    assert late[0]["title"] in await _titles(store, late[0]["title"])
+
+
+async def test_a_new_sku_that_a_variant_has_refuses_the_file_after_rows_went_in(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = generate(2 * IMPORT_CHUNK)
+    tee = {
+        **{key: value for key, value in rows[0].items() if key != "stock"},
+        "sku": "TEE",
+        "options": {"Size": ["M"]},
+        "variants": [{"sku": "TEE-M", "values": {"Size": "M"}, "stock": 3}],
+    }
+    await seed_catalog(store, _write(tmp_path, [tee]))
+    rows[-1] = {**rows[-1], "sku": "TEE-M"}  # its chunk comes after two went to the database
+    with pytest.raises(CatalogError, match="TEE-M, sku: SKU already used by a variant"):
+        await seed_catalog(store, _write(tmp_path, rows))
+    assert await _product_count(store) == 1
+
 
 async def test_stock_below_what_invoices_hold_refuses_the_whole_file(
     store: Store, tmp_path: Path

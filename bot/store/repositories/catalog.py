@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
 from bot.store.models import Category, Product, ProductVariant, utcnow
-from bot.store.postgres_driver import copy_rows
+from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
 from bot.store.repositories.search import ranked_ids
 from bot.store.search_index import WordCollector, register_sqlite_functions
@@ -31,6 +31,33 @@ from bot.store.sqlite_driver import heavy_reads, insert_rows, one_trip_connectio
 
 # The words a bulk write kept (a JSON list), added as the triggers would have added them.
 _ADD_TERMS = text("INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(:terms)")
+
+
+class ProductFeed(Protocol):
+    """New products going into the database in batches (`ProductRepository.adding`)."""
+
+    async def send(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    async def end(self) -> None: ...
+    async def abort(self) -> None: ...
+
+
+class _InsertsAtEnd:
+    """SQLite's feed: the rows wait for `end`, then go in as few statements as its limit on
+    parameters allows (FTS5 writes out what it holds at the end of each statement)."""
+
+    def __init__(self, session: AsyncSession, table: Table) -> None:
+        self.session, self.table = session, table
+        self._rows: list[dict[str, Any]] = []
+
+    async def send(self, rows: Sequence[dict[str, Any]]) -> None:
+        self._rows.extend(rows)
+
+    async def end(self) -> None:
+        rows, self._rows = self._rows, []
+        await insert_rows(self.session, self.table, rows)
+
+    async def abort(self) -> None:
+        self._rows = []
 
 
 class CategoryRepository:
@@ -155,11 +182,35 @@ class ProductRepository:
         """Insert products given as column values (every row naming the same columns),
         straight through the driver (bot.store.bulk): COPY on PostgreSQL, multi-row INSERTs in
         one trip on SQLite."""
+        async with self.adding() as feed:
+            await feed.send(rows)
+
+    @asynccontextmanager
+    async def adding(self) -> AsyncIterator[ProductFeed]:
+        """A feed for many new products sent in batches as they are made (`add_many`'s
+        rows): on PostgreSQL one COPY, which the server writes while the next batch is made;
+        on SQLite the batches wait for the end, as few multi-row INSERTs as SQLite's limit
+        allows. Every row is stored on leaving (or at the feed's `end`, before any other
+        statement of this unit); none if the body raises."""
         table = cast(Table, Product.__table__)
+        feed: ProductFeed
         if self._dialect == "postgresql":
-            await copy_rows(self.session, table, rows)
+            feed = CopyFeed(self.session, table)
         else:
-            await insert_rows(self.session, table, rows)
+            feed = _InsertsAtEnd(self.session, table)
+        try:
+            yield feed
+        except BaseException:
+            await feed.abort()
+            raise
+        await feed.end()
+
+    async def all_skus(self) -> tuple[set[str], set[str]]:
+        """Every product's SKU, and every variant's: a bulk write tells new rows from known
+        ones without asking for each batch (its COPY holds the connection meanwhile)."""
+        products = await self.session.scalars(select(Product.sku))
+        variants = await self.session.scalars(select(ProductVariant.sku))
+        return set(products), set(variants)
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
