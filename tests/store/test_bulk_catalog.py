@@ -208,6 +208,43 @@ async def test_products_added_in_bulk_read_back_as_the_orm_writes_them(store: St
     assert await _counts_are_true(store) == {"Tableware": 3}
 
 
+async def test_rows_the_database_refuses_mid_feed_are_reported_and_nothing_stays(
+    store: Store,
+) -> None:
+    """A batch sent while the COPY runs that the database refuses (here a SKU taken by an
+    earlier batch, as a writer beside the seed could cause) raises from the feed; the unit
+    of work rolls back and the next one finds the connection ready."""
+
+    def batch(first: int, category_id: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "sku": f"FEED-{n}",
+                "title": f"Feed Lamp {n}",
+                "description": "",
+                "category_id": category_id,
+                "price": 900,
+                "currency": "USD",
+                "stock": 1,
+                "options": None,
+                "translations": None,
+            }
+            for n in range(first, first + 10)
+        ]
+
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        async with store.uow() as uow:
+            lamps = (await uow.categories.ensure({"lamps": "Lamps"}))["lamps"]
+            async with uow.products.adding() as feed:
+                await feed.send(batch(0, lamps))
+                await feed.send(batch(5, lamps))  # FEED-5 .. FEED-9 again
+    assert await _product_count(store) == 0
+    async with store.uow() as uow:
+        lamps = (await uow.categories.ensure({"lamps": "Lamps"}))["lamps"]
+        await uow.products.add_many(batch(0, lamps))
+    assert await _product_count(store) == 10
+    assert await _counts_are_true(store) == {"Lamps": 10}
+
+
 async def test_migrating_a_shop_with_products_builds_the_index_and_the_counts(
     database_url: str,
 ) -> None:
