@@ -636,40 +636,42 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     """
     report = ImportReport([], [], [])
     products, variants = await uow.products.all_skus()
-    category_ids: dict[str, int] = {}
+    slugs: dict[str, str] = {}  # category titles as they come, few
+    category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
     known: list[CatalogRow] = []
     with_variants: list[CatalogRow] = []
-    taken: list[str] = []
-    async with uow.products.new_words_at_once(), uow.products.adding() as feed:
-        for chunk in _chunks(rows):
-            slugs = {row.category: slugify(row.category) for row in chunk}
-            if new_categories := {
-                slug: title for title, slug in slugs.items() if slug not in category_ids
-            }:
-                await feed.end()  # the connection is the COPY's until then
-                category_ids.update(await uow.categories.ensure(new_categories))
-            created: list[dict[str, Any]] = []
-            for row in chunk:
-                if row.category_translations is not None:
-                    category_translations[slugs[row.category]] = row.category_translations
-                if row.sku in products:
-                    known.append(row)
-                elif row.sku in variants:
-                    taken.append(row.sku)
-                else:
+    async with uow.products.new_words_at_once():  # one collector for every batch
+        async with uow.products.adding() as feed:
+            for chunk in _chunks(rows):
+                for title in {row.category for row in chunk} - slugs.keys():
+                    slugs[title] = slugify(title)
+                if new_categories := {
+                    slugs[row.category]: row.category
+                    for row in chunk
+                    if slugs[row.category] not in category_ids
+                }:
+                    await feed.end()  # the connection is the COPY's until then
+                    category_ids.update(await uow.categories.ensure(new_categories))
+                if taken := sorted(row.sku for row in chunk if row.sku in variants):
+                    message = "SKU already used by a variant"
+                    raise CatalogError([RowError(0, sku, "sku", message) for sku in taken])
+                created: list[dict[str, Any]] = []
+                for row in chunk:
+                    if row.category_translations is not None:
+                        category_translations[slugs[row.category]] = row.category_translations
+                    if row.sku in products:
+                        known.append(row)
+                        continue
                     values = _product_values(row, category_ids[slugs[row.category]])
                     one_shape = {"translations": None, "translated_text": ""} | values
                     created.append({"sku": row.sku, **one_shape})
                     report.created.append(row.sku)
                     if row.options:
                         with_variants.append(row)
-            if taken:
-                message = "SKU already used by a variant"
-                raise CatalogError([RowError(0, sku, "sku", message) for sku in sorted(taken)])
-            await feed.send(created)
-    await uow.categories.translate(category_translations)
-    await _update_known(uow, known, category_ids, report, with_variants)
+                await feed.send(created)
+        await uow.categories.translate(category_translations)
+        await _update_known(uow, known, category_ids, slugs, report, with_variants)
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
     return report
@@ -679,11 +681,12 @@ async def _update_known(
     uow: UnitOfWork,
     rows: list[CatalogRow],
     category_ids: dict[str, int],
+    slugs: dict[str, str],
     report: ImportReport,
     with_variants: list[CatalogRow],
 ) -> None:
     """Compare the rows of products the shop has with what is stored (read by SKU in
-    chunks) and update what changed, in batches."""
+    chunks) and update what changed, in batches (inside `upsert_rows`'s word collector)."""
     updated: list[dict[str, Any]] = []
     for chunk in _chunks(rows):
         stored = await uow.products.current_by_sku([row.sku for row in chunk])
@@ -691,16 +694,15 @@ async def _update_known(
             current = stored[row.sku]
             if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
-            values = _product_values(row, category_ids[slugify(row.category)])
+            values = _product_values(row, category_ids[slugs[row.category]])
             if changed := _changes(current, values):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
-    async with uow.products.new_words_at_once():
-        for batch in _chunks(updated):
-            await uow.products.update_many(batch)
+    for batch in _chunks(updated):
+        await uow.products.update_many(batch)
 
 
 async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: ImportReport) -> None:

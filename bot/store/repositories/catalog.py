@@ -516,15 +516,6 @@ class ProductRepository:
             .execution_options(populate_existing=True)
         )
 
-    async def variant_skus(self, skus: Sequence[str]) -> set[str]:
-        """Which of these SKUs are variants' (SKUs are unique across products and variants)."""
-        if not skus:
-            return set()
-        found = await self.session.scalars(
-            select(ProductVariant.sku).where(self._one_of(ProductVariant.sku, skus))
-        )
-        return set(found)
-
     async def get_variant_by_sku(self, sku: str) -> ProductVariant | None:
         return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
 
