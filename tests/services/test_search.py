@@ -334,6 +334,11 @@ async def test_a_word_in_many_products_lists_them_by_title_wherever_they_are(
     widgets = [title for title in titles if "widget" in title]
     assert await _titles(store, "widget") == widgets[: catalog.PAGE_SIZE]
     assert await _titles(store, "widget", 5) == widgets[40:48]
+    # Renamed, the last widget is listed first at once (the titles' indexes keep up).
+    async with store.uow() as uow:
+        await admin_catalog.edit_product(uow, "Z-149", "title", "Aardvark widget kit", actor=ADMIN)
+    renamed = ["Aardvark widget kit", *widgets[: catalog.PAGE_SIZE - 1]]
+    assert await _titles(store, "widget") == renamed
 
 
 async def test_a_popular_search_asks_the_planner_once_per_analyze_and_a_wrong_count_changes_nothing(
