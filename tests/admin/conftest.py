@@ -10,6 +10,7 @@ import pytest
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.conftest import seeded_shop_in
 
 ADMIN_ID = 9001
 SHOPPER_ID = 1001
@@ -23,7 +24,10 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, standin: BotApiStandIn) -> AsyncIterator[ShopHarness]:
+async def shop(
+    tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
+) -> AsyncIterator[ShopHarness]:
+    seeded_shop_in(tmp_path, seeded_sqlite)
     async with ShopHarness(
         tmp_path,
         standin=standin,

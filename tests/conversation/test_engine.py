@@ -40,12 +40,12 @@ async def test_a_refused_move_changes_nothing(store: Store) -> None:
         await fire_in_chat(store, 8, "nonsense")
 
 
-async def test_a_new_process_sees_the_same_chat(store: Store, database_url: str) -> None:
+async def test_a_new_process_sees_the_same_chat(store: Store, migrated_database_url: str) -> None:
     async with store.uow() as uow:
         chat = await load(uow, 9)
         await fire(chat, "browse", listing={"kind": "c", "id": 2, "page": 1})
         await save(uow, chat)
-    other_worker = Store.from_url(database_url)
+    other_worker = Store.from_url(migrated_database_url)
     try:
         async with other_worker.uow() as uow:
             again = await load(uow, 9)

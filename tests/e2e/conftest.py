@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.standin.harness import ShopHarness
+from tests.conftest import seeded_shop_in
 
 ADMIN_ID = 9001
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+async def harness(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarness]:
     """A seeded shop (USD, Stripe-style provider token) with one admin."""
+    seeded_shop_in(tmp_path, seeded_sqlite)
     async with ShopHarness(
         tmp_path, admin_ids=frozenset({ADMIN_ID}), payment_provider_token="TEST:provider"
     ) as h:

@@ -14,6 +14,7 @@ from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.webapp.init_data import sign_init_data
+from tests.conftest import seeded_shop_in
 
 WEBAPP_URL = "https://shop.example/shop/"
 
@@ -89,7 +90,8 @@ class Page:
 
 
 @pytest.fixture
-async def shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+async def shop(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarness]:
+    seeded_shop_in(tmp_path, seeded_sqlite)
     async with ShopHarness(tmp_path, **storefront_settings()) as h:
         yield h
 
