@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import resource
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks import catalog_gen
-from bot.services import catalog
+from bot.services import admin_catalog, catalog
 from bot.store.uow import Store
 
 if TYPE_CHECKING:
@@ -91,12 +92,19 @@ async def _bench(
         mix = await _latencies(store, QUERIES, rounds)
         everywhere = await _latencies(store, (EVERYWHERE,), rounds)
         browse = await _browsing(store, rounds)
+        admin = await _admin(store, rounds)
     finally:
         await store.close()
     print(
         f"  {backend:<10} {size:>7,} products: seed {seconds:5.1f} s; search {_fmt(mix)} "
         f"({len(mix)} searches); a word in every product: {_fmt(everywhere)}; "
         f"categories and a page (first, middle, last) {_fmt(browse)}"
+    )
+    print(
+        f"  {backend:<10} {size:>7,} products, the admin's: product list (first, middle, last "
+        f"page) {_fmt(admin.pages)}, the event loop's longest wait {admin.pages_stall * 1000:.0f}"
+        f" ms; export {admin.export:.2f} s ({admin.export_mb:.1f} MB of CSV), the event loop's "
+        f"longest wait {admin.export_stall * 1000:.0f} ms"
     )
     if rss:  # the largest size: through the chat too, and the bot's memory
         t = await _chat_round_trips(url, catalog_file.parent, catalog_file, quick=quick)
@@ -182,6 +190,66 @@ async def _browsing(store: Store, rounds: int) -> list[float]:
                     assert shown.items, (largest.title, page)
             timings.append(time.perf_counter() - started)
     return timings[4:]  # the first round warms up
+
+
+@dataclass
+class AdminFigures:
+    pages: list[float]  # seconds per page of the admin's product list
+    pages_stall: float  # the event loop's longest wait meanwhile, seconds
+    export: float  # seconds for the catalog's CSV
+    export_mb: float
+    export_stall: float
+
+
+async def _admin(store: Store, rounds: int) -> AdminFigures:
+    """The admin's product list (first, middle, last page) and catalog export, as the bot
+    reads them, with the longest the event loop waited meanwhile: what every chat would wait
+    for. Start-up's objects are frozen out of the collector's sight first, as the bot does
+    (bot/app.py), or a full collection of the benchmark's own objects would be timed too."""
+    gc.freeze()
+    async with store.reading() as uow:
+        total = await uow.products.count_all()
+    last = max(total - 1, 0) // 15
+    pages: list[float] = []
+    async with _loop_watch() as pages_stall:
+        for _ in range(rounds + 1):
+            for page in (0, last // 2, last):
+                started = time.perf_counter()
+                async with store.reading() as uow:
+                    shown, _, _ = await admin_catalog.products_page(uow, page, 15)
+                assert shown, page
+                pages.append(time.perf_counter() - started)
+    async with _loop_watch() as export_stall:
+        started = time.perf_counter()
+        async with store.reading() as uow:
+            data, count = await admin_catalog.export_catalog(uow)
+        export = time.perf_counter() - started
+    assert count == total, (count, total)
+    return AdminFigures(pages[3:], pages_stall[0], export, len(data) / 2**20, export_stall[0])
+
+
+@asynccontextmanager
+async def _loop_watch() -> AsyncIterator[list[float]]:
+    """Yields a list that holds, after the block, the longest gap between the event loop's
+    turns to a task that asks for one every millisecond."""
+    worst: list[float] = []
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        longest, before = 0.0, time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            longest, before = max(longest, now - before), now
+        worst.append(longest)
+
+    watcher = asyncio.create_task(watch())
+    await asyncio.sleep(0)
+    try:
+        yield worst
+    finally:
+        stop.set()
+        await watcher
 
 
 def _p95(values: list[float]) -> float:

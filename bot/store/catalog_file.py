@@ -846,13 +846,27 @@ def _translated_columns(product: Product) -> list[str]:
     return values
 
 
-def rows_to_csv(products: Iterable[Product]) -> bytes:
+class CatalogCsv:
     """The catalog as CSV with the same columns an import accepts: a product sold as variants
-    is its row (with `options`) followed by one row per variant."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_FIELDS)
-    for p in products:
+    is its row (with `options`) followed by one row per variant. Products are added a batch
+    at a time (`add`), so a big catalog need not be in memory at once, only its text."""
+
+    def __init__(self) -> None:
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out)
+        self._writer.writerow(CSV_FIELDS)
+        self.products = 0
+
+    def add(self, products: Iterable[Product]) -> None:
+        for p in products:
+            self._add(p)
+
+    def data(self) -> bytes:
+        return self._out.getvalue().encode()
+
+    def _add(self, p: Product) -> None:
+        self.products += 1
+        writer = self._writer
         options = _stored_options(p)
         writer.writerow(
             [
@@ -894,7 +908,13 @@ def rows_to_csv(products: Iterable[Product]) -> bytes:
                     *("" for _ in TRANSLATED_FIELDS),
                 ]
             )
-    return out.getvalue().encode()
+
+
+def rows_to_csv(products: Iterable[Product]) -> bytes:
+    """`products` as a catalog CSV file (`CatalogCsv`)."""
+    out = CatalogCsv()
+    out.add(products)
+    return out.data()
 
 
 def rows_to_json(products: Iterable[Product]) -> bytes:

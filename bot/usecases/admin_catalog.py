@@ -35,15 +35,10 @@ class CatalogExport:
 
 
 async def product_page(shop: Shop, page: int) -> ProductList:
-    async with shop.store.uow() as uow:
-        products = [
-            ProductFacts.of(p, p.variants if p.has_variants else ())
-            for p in await catalog.list_products(uow)
-        ]
-    pages = max(1, math.ceil(len(products) / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    return ProductList(shown, page, pages, len(products))
+    """A reading unit: the list waits for no writer, and no shopper waits for it."""
+    async with shop.store.reading() as uow:
+        products, page, total = await catalog.products_page(uow, page, PAGE_SIZE)
+    return ProductList(products, page, max(1, math.ceil(total / PAGE_SIZE)), total)
 
 
 async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> ProductFacts:
@@ -79,9 +74,10 @@ async def import_file(shop: Shop, admin_id: int, file_name: str, data: bytes) ->
 
 
 async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
-    async with shop.store.uow() as uow:
-        data = await catalog.export_catalog(uow)
-        count = len(await catalog.list_products(uow))
+    """A reading unit: read beside the shop's writes, a chunk at a time, so a product
+    changed while the file is made is in it as it was when its chunk was read."""
+    async with shop.store.reading() as uow:
+        data, count = await catalog.export_catalog(uow)
     return CatalogExport(data, f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv", count)
 
 

