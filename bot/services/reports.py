@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.i18n import N_
-from bot.services.sellable import StockLine, low_stock_lines
+from bot.services.sellable import StockLine, lowest_stock
 from bot.store.models import Order, OrderLine, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.uow import UnitOfWork
+
+LOW_STOCK_SHOWN = 20  # the report's low-stock lines; the rest are counted (/export has all)
 
 # Paid orders whose goods did not go out do not count among the top products.
 NOT_SOLD = (
@@ -63,8 +65,9 @@ class StoreStats:
     now: datetime
     periods: list[PeriodStats]
     top_products: list[TopProduct]
-    low_stock: Sequence[StockLine]
+    low_stock: Sequence[StockLine]  # the fewest available first, at most LOW_STOCK_SHOWN
     threshold: int
+    low_stock_count: int = 0  # in all, shown or not
     other_currencies: list[str] = field(default_factory=list)
     top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
 
@@ -117,12 +120,14 @@ async def store_stats(
         .where(Order.paid_at.is_not(None), Order.currency != currency)
         .distinct()
     )
+    low_stock, low_stock_count = await lowest_stock(uow.products, threshold, LOW_STOCK_SHOWN)
     return StoreStats(
         now=now,
         periods=periods,
         top_products=top_products,
-        low_stock=await low_stock_lines(uow.products, threshold),
+        low_stock=low_stock,
         threshold=threshold,
+        low_stock_count=low_stock_count,
         other_currencies=sorted(others.all()),
         top_codes=await uow.promos.top_codes(
             since=month, currency=currency, not_sold=NOT_SOLD, limit=top

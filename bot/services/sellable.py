@@ -89,19 +89,28 @@ def stock_line(product: Product, variant: ProductVariant | None = None) -> Stock
     return StockLine(variant.sku, title, variant.stock, variant.reserved)
 
 
+async def lowest_stock(
+    products: ProductRepository, threshold: int, most: int
+) -> tuple[list[StockLine], int]:
+    """The shop's `most` units on sale with the fewest available (at most `threshold`),
+    fewest first, and how many such units there are in all: a big shop may have thousands,
+    more than a message holds."""
+    lines = [stock_line(p) for p in await products.low_stock(threshold, limit=most)]
+    lines += [
+        stock_line(v.product, v) for v in await products.low_stock_variants(threshold, limit=most)
+    ]
+    lines.sort(key=lambda line: (line.available, line.sku))
+    return lines[:most], await products.count_low_stock(threshold)
+
+
 async def low_stock_lines(
     products: ProductRepository,
     threshold: int,
-    product_ids: Iterable[int] | None = None,
+    product_ids: Iterable[int],
     variant_ids: Iterable[int] = (),
 ) -> list[StockLine]:
     """Units on sale with at most `threshold` available, by SKU: of the products named (a
-    product sold as variants stands for all its variants) and of the variants named; of the
-    whole shop when `product_ids` is None."""
-    if product_ids is None:
-        lines = [stock_line(p) for p in await products.low_stock(threshold)]
-        lines += [stock_line(v.product, v) for v in await products.low_stock_variants(threshold)]
-        return sorted(lines, key=lambda line: (line.available, line.sku))
+    product sold as variants stands for all its variants) and of the variants named."""
     named, wanted = set(product_ids), set(variant_ids)
     owners = set(named)
     for variant_id in wanted:

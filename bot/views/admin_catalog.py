@@ -300,6 +300,15 @@ def shop_report(stats: StoreStats) -> str:
         ]
     lines += ["", tr._("Low stock (≤ {threshold} available):", threshold=stats.threshold)]
     lines += ["• " + low_stock_line(tr, p) for p in stats.low_stock] or [tr._("(none)")]
+    if (more := stats.low_stock_count - len(stats.low_stock)) > 0:
+        lines.append(
+            tr.ngettext(
+                "… and {count} more (/export lists every product's stock)",
+                "… and {count} more (/export lists every product's stock)",
+                more,
+                count=more,
+            )
+        )
     if stats.other_currencies:
         others = ", ".join(stats.other_currencies)
         lines += ["", tr._("Not counted above: orders in {currencies}", currencies=others)]

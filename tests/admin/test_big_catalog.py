@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import event
 
 from bot.services import admin_catalog as catalog
+from bot.services.reports import LOW_STOCK_SHOWN, store_stats
 from bot.store.catalog_file import parse_csv, parse_json, rows_to_csv, upsert_rows
 from bot.store.models import Product
 from bot.store.uow import Store
+from bot.views.admin_catalog import shop_report
 
 TEE: dict[str, Any] = {
     "sku": "P-TEE",
@@ -112,3 +114,22 @@ async def test_the_export_read_in_chunks_is_the_whole_catalog_as_one_read_made_i
     rows = parse_csv(data)
     assert [r.sku for r in rows] == sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
     assert [v.sku for v in rows[-1].variants] == ["P-TEE-S", "P-TEE-M"]
+
+
+async def test_the_report_lists_the_lowest_stock_first_and_counts_the_rest(store: Store) -> None:
+    """A shop with more low-stock units than a message holds lists the fewest available and
+    says how many more there are, instead of losing the report's end to the length limit."""
+    await _catalog(store)  # P-001..P-034 have 1..34 in stock (some hidden); the tee's sizes 4, 5
+    threshold = 30
+    async with store.reading() as uow:
+        stats = await store_stats(uow, currency="USD", threshold=threshold)
+    on_sale_and_low = [n for n in range(1, threshold + 1) if n % 7] + [4, 5]
+    assert stats.low_stock_count == len(on_sale_and_low) == 28
+    assert len(stats.low_stock) == LOW_STOCK_SHOWN == 20
+    assert [line.available for line in stats.low_stock] == sorted(on_sale_and_low)[:20]
+    assert [line.sku for line in stats.low_stock][:6] == [
+        "P-001", "P-002", "P-003", "P-004", "P-TEE-S", "P-005",
+    ]  # fmt: skip
+    report = shop_report(stats)
+    assert "… and 8 more (/export lists every product's stock)" in report
+    assert len(report) < 4096

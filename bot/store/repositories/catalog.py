@@ -401,17 +401,29 @@ class ProductRepository:
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def low_stock(self, threshold: int) -> Sequence[Product]:
+    async def low_stock(self, threshold: int, *, limit: int) -> Sequence[Product]:
+        """The `limit` products on sale (not sold as variants) with the fewest available, at
+        most `threshold`."""
         stmt = (
             select(Product)
-            .where(
-                Product.is_active.is_(True),
-                Product.options.is_(None),  # sold as variants: see low_stock_variants
-                Product.stock - Product.reserved <= threshold,
-            )
+            .where(*_low_product(threshold))
             .order_by(Product.stock - Product.reserved, Product.sku)
+            .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()
+
+    async def count_low_stock(self, threshold: int) -> int:
+        """How many products and variants on sale have at most `threshold` available."""
+        products = select(func.count()).select_from(Product).where(*_low_product(threshold))
+        variants = (
+            select(func.count())
+            .select_from(ProductVariant)
+            .join(Product, Product.id == ProductVariant.product_id)
+            .where(*_low_variant(threshold))
+        )
+        return int(await self.session.scalar(products) or 0) + int(
+            await self.session.scalar(variants) or 0
+        )
 
     # -- Stock: every change is one conditional UPDATE; the row count says if it happened. --
     # `variant_id` names the variant whose stock moves (0: the product's own stock).
@@ -569,19 +581,36 @@ class ProductRepository:
         )
         return {int(product_id): int(units or 0) for product_id, units in rows.all()}
 
-    async def low_stock_variants(self, threshold: int) -> Sequence[ProductVariant]:
-        """Variants of products on sale with at most `threshold` units available."""
+    async def low_stock_variants(self, threshold: int, *, limit: int) -> Sequence[ProductVariant]:
+        """The `limit` variants of products on sale with the fewest available, at most
+        `threshold`."""
         stmt = (
             select(ProductVariant)
             .join(Product, Product.id == ProductVariant.product_id)
             .options(selectinload(ProductVariant.product))
-            .where(
-                Product.is_active.is_(True),
-                ProductVariant.stock - ProductVariant.reserved <= threshold,
-            )
+            .where(*_low_variant(threshold))
             .order_by(ProductVariant.stock - ProductVariant.reserved, ProductVariant.sku)
+            .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()
+
+
+def _low_product(threshold: int) -> tuple[ColumnElement[bool], ...]:
+    """A product on sale, not sold as variants (see _low_variant), with at most `threshold`
+    available."""
+    return (
+        Product.is_active.is_(True),
+        Product.options.is_(None),
+        Product.stock - Product.reserved <= threshold,
+    )
+
+
+def _low_variant(threshold: int) -> tuple[ColumnElement[bool], ...]:
+    """A variant of a product on sale with at most `threshold` available (joined to it)."""
+    return (
+        Product.is_active.is_(True),
+        ProductVariant.stock - ProductVariant.reserved <= threshold,
+    )
 
 
 _VARIANTS_OF = (
