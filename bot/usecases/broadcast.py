@@ -59,14 +59,19 @@ ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
 
 async def audience(shop: Shop) -> list[int]:
     """Telegram ids of customers who have not blocked the bot."""
-    async with shop.store.uow() as uow:
-        return [c.telegram_id for c in await uow.customers.list_reachable()]
+    async with shop.store.reading() as uow:
+        return await uow.customers.reachable_ids()
+
+
+async def audience_size(shop: Shop) -> int:
+    async with shop.store.reading() as uow:
+        return await uow.customers.count_reachable()
 
 
 async def start(shop: Shop, chat_id: int) -> Draft:
     flow = new_flow("broadcast", step="text")
     await admin_flows.save(shop, chat_id, flow)
-    return Draft(flow, len(await audience(shop)))
+    return Draft(flow, await audience_size(shop))
 
 
 async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Draft:
@@ -89,7 +94,7 @@ async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Dra
         )
     flow.update(step="preview", text=cleaned)
     await admin_flows.save(shop, chat_id, flow)
-    return Draft(flow, len(await audience(shop)))
+    return Draft(flow, await audience_size(shop))
 
 
 async def run_broadcast(

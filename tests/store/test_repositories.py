@@ -114,7 +114,11 @@ async def test_customers_are_created_once_and_can_be_marked_blocked(store: Store
         await uow.customers.get_or_create(1002, first_name="Bob")
         await uow.customers.mark_blocked(1002)
     async with store.uow() as uow:
-        assert [c.telegram_id for c in await uow.customers.list_reachable()] == [1001]
+        await uow.customers.get_or_create(1003, first_name="Cleo")
+    async with store.reading() as uow:
+        assert await uow.customers.reachable_ids() == [1001, 1003]  # in the order they came
+        assert await uow.customers.count_reachable() == 2
+    async with store.uow() as uow:
         bob = await uow.customers.get_by_telegram_id(1002)
         assert bob is not None and bob.blocked_bot
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
@@ -138,10 +137,20 @@ class CustomerRepository:
             rows=None,
         )
 
-    async def list_reachable(self) -> Sequence[Customer]:
-        """Customers who have not blocked the bot, for broadcasts."""
-        stmt = select(Customer).where(Customer.blocked_bot.is_(False)).order_by(Customer.id)
-        return (await self.session.scalars(stmt)).all()
+    async def reachable_ids(self) -> list[int]:
+        """The Telegram ids of customers who have not blocked the bot, for a broadcast: one
+        column, not a customer object each (at 100,000 customers seconds of the event loop)."""
+        stmt = (
+            select(Customer.telegram_id)
+            .where(Customer.blocked_bot.is_(False))
+            .order_by(Customer.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def count_reachable(self) -> int:
+        """How many customers a broadcast would reach now."""
+        stmt = select(func.count()).select_from(Customer).where(Customer.blocked_bot.is_(False))
+        return int(await self.session.scalar(stmt) or 0)
 
 
 def refresh(
