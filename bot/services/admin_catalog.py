@@ -600,7 +600,7 @@ async def export_catalog(uow: UnitOfWork, *, chunk: int = EXPORT_CHUNK) -> tuple
     """The whole catalog as a CSV file an import accepts, and how many products it holds.
     Read `chunk` products at a time in SKU order: memory holds one chunk of products besides
     the file's text, and making each chunk's objects keeps the event loop a few
-    milliseconds, not seconds (at 100,000 products: 12.7 s and +110 MB in one read)."""
+    milliseconds, not seconds (at 100,000 products, read at once, 8.4-10.9 s and +260 MB)."""
     out, last = CatalogCsv(), None
     while products := await uow.products.after_sku(last, limit=chunk):
         out.add(products)
