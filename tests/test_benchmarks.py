@@ -25,6 +25,8 @@ def test_the_benchmarks_run_in_quick_mode() -> None:
         "ratio at 2 chats: shop/echo round trips/s",
         "inbox cost at 2 chats",
         "products: seed",
+        "the admin's: product list (first, middle, last page)",
+        "export",
         "through the chat, in turns: /help",
         "while 3 chats search",
         "the echo bot in the same phases",
