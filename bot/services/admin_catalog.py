@@ -19,6 +19,7 @@ from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
     CatalogCsv,
     CatalogError,
+    CatalogRow,
     ImportReport,
     RowError,
     check_download_files,
@@ -30,7 +31,7 @@ from bot.store.catalog_file import (
 from bot.store.models import Product, ProductVariant, variant_title
 from bot.store.uow import UnitOfWork
 
-MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
 CATALOG_EXTENSIONS = (".csv", ".json")
 MAX_TITLE = 128
 MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
@@ -540,8 +541,10 @@ def check_upload(file_name: str | None, size: int | None) -> str:
         )
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise wrong(
-            "That file is {size} MB; the limit is 1 MB. Split the catalog into smaller files.",
+            "That file is {size} MB; Telegram lets a bot download at most {limit} MB. Split "
+            "the catalog into smaller files, or load it with python -m bot seed --file.",
             size=f"{size / 1024 / 1024:.1f}",
+            limit=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
     return suffix[1:]
 
@@ -552,18 +555,31 @@ class ImportOutcome:
     updated_product_ids: list[int]
 
 
-async def import_catalog(
-    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int, files_dir: Path
-) -> ImportOutcome:
-    """Validate the whole file, then upsert every row in this one unit of work.
-
-    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
-    Raises CatalogError (every bad row with its line) or AdminInputError; the caller's unit of
-    work then rolls back, so nothing is half-applied.
-    """
+def read_catalog_file(file_name: str, data: bytes, files_dir: Path) -> list[CatalogRow]:
+    """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
+    its line) or AdminInputError otherwise. Download files are looked up in `files_dir` (the
+    catalog file's folder, as for seeding). Plain work on the file, no database: a big file
+    can be read on a worker thread before any unit of work begins."""
     kind = check_upload(file_name, len(data))
     rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
     check_download_files(rows, files_dir, file_name)
+    return rows
+
+
+async def import_catalog(
+    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int, files_dir: Path
+) -> ImportOutcome:
+    """Validate the whole file, then upsert every row in this one unit of work; raises as
+    `read_catalog_file` does, and the caller's unit of work then rolls back."""
+    return await import_rows(
+        uow, file_name, read_catalog_file(file_name, data, files_dir), actor=actor
+    )
+
+
+async def import_rows(
+    uow: UnitOfWork, file_name: str, rows: Sequence[CatalogRow], *, actor: int
+) -> ImportOutcome:
+    """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing."""
     report = await upsert_rows(uow, rows)
     await uow.audit.record(
         actor,

@@ -4,6 +4,7 @@ function here is one unit of work and returns plain data."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,13 +65,15 @@ async def set_visibility(shop: Shop, admin_id: int, sku: str, active: bool) -> P
 async def import_file(shop: Shop, admin_id: int, file_name: str, data: bytes) -> ImportOutcome:
     """Validate the whole file, then apply every row, or nothing (CatalogError, AdminInputError).
 
-    Download files are looked up beside the catalog file, as when seeding.
+    The file is read and checked on a worker thread before the unit of work begins: a file of
+    up to 20 MB (some 90,000 products) takes seconds to check, which neither the event loop
+    nor, on SQLite, every shopper's write (the unit's writer lock) should wait for. Download
+    files are looked up beside the catalog file, as when seeding.
     """
     files_dir = shop.settings.catalog_path.parent
+    rows = await asyncio.to_thread(catalog.read_catalog_file, file_name, data, files_dir)
     async with shop.store.uow() as uow:
-        return await catalog.import_catalog(
-            uow, file_name, data, actor=admin_id, files_dir=files_dir
-        )
+        return await catalog.import_rows(uow, file_name, rows, actor=admin_id)
 
 
 async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:

@@ -66,7 +66,7 @@ async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store
     [
         ("a.txt", 10, "only .csv or .json"),
         ("a.xlsx", 10, "only .csv"),
-        ("a.csv", 2**20 + 1, "1 MB"),
+        ("a.csv", 20 * 2**20 + 1, "at most 20 MB"),
     ],
 )
 def test_uploads_of_the_wrong_kind_or_size_are_refused(name: str, size: int, message: str) -> None:
