@@ -566,16 +566,6 @@ def read_catalog_file(file_name: str, data: bytes, files_dir: Path) -> list[Cata
     return rows
 
 
-async def import_catalog(
-    uow: UnitOfWork, file_name: str, data: bytes, *, actor: int, files_dir: Path
-) -> ImportOutcome:
-    """Validate the whole file, then upsert every row in this one unit of work; raises as
-    `read_catalog_file` does, and the caller's unit of work then rolls back."""
-    return await import_rows(
-        uow, file_name, read_catalog_file(file_name, data, files_dir), actor=actor
-    )
-
-
 async def import_rows(
     uow: UnitOfWork, file_name: str, rows: Sequence[CatalogRow], *, actor: int
 ) -> ImportOutcome:

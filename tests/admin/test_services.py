@@ -30,14 +30,20 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
 
     with pytest.raises(CatalogError) as caught:
         async with store.uow() as uow:
-            await catalog.import_catalog(
-                uow, "bad.csv", bad, actor=ADMIN, files_dir=CATALOG_PATH.parent
+            await catalog.import_rows(
+                uow,
+                "bad.csv",
+                catalog.read_catalog_file("bad.csv", bad, CATALOG_PATH.parent),
+                actor=ADMIN,
             )
     assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "OOPS", "price")]
 
     async with store.uow() as uow:
-        outcome = await catalog.import_catalog(
-            uow, "good.csv", good, actor=ADMIN, files_dir=CATALOG_PATH.parent
+        outcome = await catalog.import_rows(
+            uow,
+            "good.csv",
+            catalog.read_catalog_file("good.csv", good, CATALOG_PATH.parent),
+            actor=ADMIN,
         )
     assert (outcome.report.created, outcome.report.updated) == (["NEW"], ["MUG"])
     async with store.uow() as uow:
@@ -53,8 +59,11 @@ async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store
     data = (HEADER + "NEW,New,,Kitchen,1.00,USD,1,\nMUG,Mug,,Kitchen,9.00,USD,2,\n").encode()
     with pytest.raises(CatalogError, match="held by invoices"):
         async with store.uow() as uow:
-            await catalog.import_catalog(
-                uow, "x.csv", data, actor=ADMIN, files_dir=CATALOG_PATH.parent
+            await catalog.import_rows(
+                uow,
+                "x.csv",
+                catalog.read_catalog_file("x.csv", data, CATALOG_PATH.parent),
+                actor=ADMIN,
             )
     async with store.uow() as uow:
         assert await uow.products.get_by_sku("NEW") is None

@@ -214,8 +214,11 @@ async def test_an_imported_product_is_found_at_once(shopfront: Shopfront, tmp_pa
         }
     ]
     async with shopfront.store.uow() as uow:
-        await admin_catalog.import_catalog(
-            uow, "more.json", json.dumps(rows).encode(), actor=ADMIN, files_dir=tmp_path
+        await admin_catalog.import_rows(
+            uow,
+            "more.json",
+            admin_catalog.read_catalog_file("more.json", json.dumps(rows).encode(), tmp_path),
+            actor=ADMIN,
         )
     assert await _titles(shopfront.store, "pestel") == ["Marble Mortar and Pestle"]
     assert await _titles(shopfront.store, "spices mortar") == ["Marble Mortar and Pestle"]
