@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -99,18 +100,35 @@ async def pg_url(pg_server: str) -> AsyncIterator[str]:
         await drop_pg_database(pg_server, name)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """Each test using this runs twice: on SQLite and on a fresh PostgreSQL database."""
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextlib.asynccontextmanager
+async def _fresh_database(
+    request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+) -> AsyncIterator[str]:
+    """A new database of the test's backend (`request.param`): empty, or with `migrated` a
+    copy of the run's migrated one (`migrated_sqlite`, `migrated_pg`)."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+        path = tmp_path / "shop.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite+aiosqlite:///{path}"
         return
     admin_dsn = request.getfixturevalue("pg_server")
-    name, url = await create_pg_database(admin_dsn)
+    template = request.getfixturevalue("migrated_pg") if migrated else None
+    name, url = await create_pg_database(admin_dsn, template)
     try:
         yield url
     finally:
         await drop_pg_database(admin_dsn, name)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each test using this runs twice: on SQLite and on a fresh PostgreSQL database."""
+    async with _fresh_database(request, tmp_path, migrated=False) as url:
+        yield url
 
 
 async def _prepare(url: str, *, seed: Path | None = None) -> None:
@@ -162,23 +180,14 @@ def migrated_pg(pg_server: str) -> Iterator[str]:
         _run_aside(drop_pg_database(pg_server, name))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 async def migrated_database_url(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[str]:
     """Like `database_url`, but the database already has the newest schema (a copy of the
     run's migrated one)."""
-    if request.param == "sqlite":
-        path = tmp_path / "shop.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    admin_dsn = request.getfixturevalue("pg_server")
-    name, url = await create_pg_database(admin_dsn, request.getfixturevalue("migrated_pg"))
-    try:
+    async with _fresh_database(request, tmp_path, migrated=True) as url:
         yield url
-    finally:
-        await drop_pg_database(admin_dsn, name)
 
 
 @pytest.fixture
