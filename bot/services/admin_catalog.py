@@ -543,7 +543,7 @@ def check_upload(file_name: str | None, size: int | None) -> str:
         raise wrong(
             "That file is {size} MB; Telegram lets a bot download at most {limit} MB. Split "
             "the catalog into smaller files, or load it with python -m bot seed --file.",
-            size=f"{size / 1024 / 1024:.1f}",
+            size=f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}",  # up: never "20.0" for 20.0001
             limit=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
     return suffix[1:]

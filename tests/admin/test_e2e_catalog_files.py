@@ -101,7 +101,8 @@ async def test_wrong_kinds_and_sizes_of_file_are_refused(
     await admin.wait_for("only .csv or .json")
     too_big = HEADER.encode() + b"x" * (20 * 1024 * 1024 + 1)  # more than a bot may download
     await admin.send_document("huge.csv", too_big, "text/csv")
-    await admin.wait_for("Telegram lets a bot download at most 20 MB")
+    refusal = await admin.wait_for("Telegram lets a bot download at most 20 MB")
+    assert "That file is 20.1 MB" in (refusal.text or "")  # rounded up: never "20.0 MB" here
     await admin.send_document("broken.json", b"{not json", "application/json")
     await admin.wait_for("not valid JSON")
 
