@@ -364,8 +364,7 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
     if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
         problems.append(tr._("until= must be on or after from=."))
     if problems:
-        nothing = tr._("Nothing was created:")
-        raise PromoInputError("\n".join([nothing, *(f"• {p}" for p in problems)]))
+        raise nothing_created(problems)
     return PromoDraft(
         code=code,
         kind=kind,
@@ -379,6 +378,30 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
         categories=tuple(cast(list[str], options.get("cat", []))),
         skus=tuple(cast(list[str], options.get("sku", []))),
     )
+
+
+def nothing_created(problems: Sequence[str]) -> PromoInputError:
+    """The admin's refusal of a /promo new line: every problem, one per line."""
+    nothing = i18n.current()._("Nothing was created:")
+    return PromoInputError("\n".join([nothing, *(f"• {p}" for p in problems)]))
+
+
+async def shop_problems(uow: UnitOfWork, draft: PromoDraft, now: datetime) -> list[str]:
+    """What the line alone cannot show: a code that would end before it is made, and a
+    scope naming no category or product of this shop (a typo in cat= or sku= would make a
+    code that applies to nothing, and shoppers would be told it does not fit their cart)."""
+    tr = i18n.current()
+    problems = []
+    if draft.ends_at is not None and draft.ends_at <= now:
+        problems.append(tr._("until= is in the past: the code would never work."))
+    missing_categories, missing_skus = await uow.promos.unknown_scope(draft.categories, draft.skus)
+    if missing_categories:
+        problems.append(
+            tr._("cat=: no category {names}.", names=", ".join(missing_categories)[:200])
+        )
+    if missing_skus:
+        problems.append(tr._("sku=: no product {names}.", names=", ".join(missing_skus)[:200]))
+    return problems
 
 
 def _option(key: str, value: str, currency: str) -> object:
@@ -401,6 +424,10 @@ def _option(key: str, value: str, currency: str) -> object:
     if key in ("cat", "sku"):
         names = [part.strip() for part in value.split(",") if part.strip()]
         if not names or any(len(n) > 64 for n in names):
-            raise PromoInputError("list names separated by commas.")
+            raise PromoInputError(
+                i18n.current()._("list names of at most 64 characters, separated by commas.")
+            )
         return [n.upper() for n in names] if key == "sku" else names
-    raise PromoInputError("unknown option; use min, from, until, uses, per, cat or sku.")
+    raise PromoInputError(
+        i18n.current()._("unknown option; use min, from, until, uses, per, cat or sku.")
+    )

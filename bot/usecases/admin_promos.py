@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.services import promos
-from bot.services.promos import PromoInputError, parse_new
+from bot.services.promos import PromoInputError, nothing_created, parse_new, shop_problems
 from bot.shop import Shop
 from bot.store.models import PromoCode, utcnow
 
@@ -56,6 +56,9 @@ async def create(shop: Shop, admin_id: int, args: Sequence[str]) -> PromoRow:
     """/promo new CODE 10% [options]; PromoInputError naming every problem, or a taken code."""
     draft = parse_new(args, shop.settings.currency)
     async with shop.store.uow() as uow:
+        problems = await shop_problems(uow, draft, utcnow())
+        if problems:
+            raise nothing_created(problems)
         if await uow.promos.by_code(draft.code) is not None:
             raise PromoInputError(
                 i18n.current()._(

@@ -12,7 +12,7 @@ async def test_an_admin_creates_lists_and_ends_a_code(shop: ShopHarness, admin: 
     await admin.send("/promo")
     await admin.wait_for("No promo codes yet")
 
-    await admin.send("/promo new spring 10% min=20.00 until=2026-12-31 uses=100 per=1 cat=Kitchen")
+    await admin.send("/promo new spring 10% min=20.00 until=2099-12-31 uses=100 per=1 cat=Kitchen")
     created = await admin.wait_for("Created SPRING")
     assert "10% off Kitchen" in (created.text or "")
     assert "used 0/100, 1 per customer, min $20.00" in (created.text or "")
@@ -46,3 +46,21 @@ async def test_a_wrong_line_names_every_problem_and_creates_nothing(
     async with shop.store.uow() as uow:
         assert await uow.promos.list_all() == []
         assert await uow.audit.list_recent() == []
+
+
+async def test_a_code_that_could_never_apply_is_refused(shop: ShopHarness, admin: FakeUser) -> None:
+    """An end day already gone, or a scope naming what the shop does not have (a typo), would
+    make a code no shopper can use: the admin is told, and nothing is created."""
+    await admin.send("/promo new OLD 10% until=2020-01-01")
+    refused = await admin.wait_for("Nothing was created")
+    assert "until= is in the past" in (refused.text or "")
+
+    await admin.send("/promo new TYPO 10% cat=Kitchen,Kitchn sku=kit-mug-cer,MUG-NOPE")
+    refused = await admin.wait_for("Nothing was created")
+    assert "cat=: no category Kitchn." in (refused.text or "")
+    assert "sku=: no product MUG-NOPE." in (refused.text or "")  # the mug's SKU, any case, is
+
+    await admin.send("/promo new WIDE 10% cat=kitchen sku=kit-mug-cer,APP-TEE-ORG-M-OAT")
+    await admin.wait_for("Created WIDE")  # a category by any case, a variant's SKU
+    async with shop.store.uow() as uow:
+        assert [p.code for p in await uow.promos.list_all()] == ["WIDE"]

@@ -11,7 +11,14 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import rowcount
-from bot.store.models import Category, Order, Product, PromoCode, PromoRedemption
+from bot.store.models import (
+    Category,
+    Order,
+    Product,
+    ProductVariant,
+    PromoCode,
+    PromoRedemption,
+)
 
 LIVE = ("held", "used")  # redemptions that count as a use
 
@@ -39,6 +46,37 @@ class PromoRepository:
 
     async def by_code(self, code: str) -> PromoCode | None:
         return await self.session.scalar(select(PromoCode).where(PromoCode.code == code.upper()))
+
+    async def unknown_scope(
+        self, categories: Sequence[str], skus: Sequence[str]
+    ) -> tuple[list[str], list[str]]:
+        """The names of a code's scope that match nothing in the shop, as `_eligible` in
+        bot.services.promos matches them: a category by title or slug, without case; a
+        product's or a variant's SKU, without case."""
+        missing_categories: list[str] = []
+        if categories:
+            known = {
+                name.casefold()
+                for title, slug in await self.session.execute(select(Category.title, Category.slug))
+                for name in (title, slug)
+            }
+            missing_categories = [c for c in categories if c.casefold() not in known]
+        missing_skus: list[str] = []
+        if skus:
+            wanted = [s.upper() for s in skus]
+            found = set(
+                await self.session.scalars(
+                    select(func.upper(Product.sku))
+                    .where(func.upper(Product.sku).in_(wanted))
+                    .union(
+                        select(func.upper(ProductVariant.sku)).where(
+                            func.upper(ProductVariant.sku).in_(wanted)
+                        )
+                    )
+                )
+            )
+            missing_skus = [s for s, upper in zip(skus, wanted, strict=True) if upper not in found]
+        return missing_categories, missing_skus
 
     async def list_all(self) -> Sequence[PromoCode]:
         stmt = select(PromoCode).order_by(PromoCode.is_active.desc(), PromoCode.code)
