@@ -555,13 +555,17 @@ class ImportOutcome:
     updated_product_ids: list[int]
 
 
-def read_catalog_file(file_name: str, data: bytes, files_dir: Path) -> list[CatalogRow]:
+def read_catalog_file(
+    file_name: str, data: bytes, files_dir: Path, *, currency: str
+) -> list[CatalogRow]:
     """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
-    its line) or AdminInputError otherwise. Download files are looked up in `files_dir` (the
-    catalog file's folder, as for seeding). Plain work on the file, no database: a big file
-    can be read on a worker thread before any unit of work begins."""
+    its line) or AdminInputError otherwise. Every row must be in `currency`, the shop's.
+    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
+    Plain work on the file, no database: a big file can be read on a worker thread before
+    any unit of work begins."""
     kind = check_upload(file_name, len(data))
-    rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
+    parse = parse_csv if kind == "csv" else parse_json
+    rows = parse(data, file_name, currency=currency)
     check_download_files(rows, files_dir, file_name)
     return rows
 

@@ -139,8 +139,10 @@ class ImportReport:
         )
 
 
-def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogRow]:
-    return validate_rows(_json_items(data, source), source)
+def parse_json(
+    data: bytes | str, source: str = "catalog.json", *, currency: str | None = None
+) -> list[CatalogRow]:
+    return validate_rows(_json_items(data, source), source, currency=currency)
 
 
 def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
@@ -157,8 +159,10 @@ def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
     return list(enumerate(raw, start=1))
 
 
-def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow]:
-    return validate_rows(_csv_items(data, source), source)
+def parse_csv(
+    data: bytes | str, source: str = "catalog.csv", *, currency: str | None = None
+) -> list[CatalogRow]:
+    return validate_rows(_csv_items(data, source), source, currency=currency)
 
 
 def _csv_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
@@ -242,11 +246,11 @@ def _values_text(values: Iterable[tuple[str, str]]) -> str:
     return "; ".join(f"{name}: {value}" for name, value in values)
 
 
-def load_file(path: Path) -> list[CatalogRow]:
-    return list(read_file(path))
+def load_file(path: Path, *, currency: str | None = None) -> list[CatalogRow]:
+    return list(read_file(path, currency=currency))
 
 
-def read_file(path: Path) -> Iterator[CatalogRow]:
+def read_file(path: Path, *, currency: str | None = None) -> Iterator[CatalogRow]:
     """The file's rows, checked as they are taken (`check_rows`); a file that cannot be read
     or parsed raises at once."""
     try:
@@ -256,25 +260,32 @@ def read_file(path: Path) -> Iterator[CatalogRow]:
             [RowError(0, "", "file", f"cannot read: {exc.strerror}")], str(path)
         ) from None
     items = _csv_items if path.suffix.lower() == ".csv" else _json_items
-    return check_rows(items(data, str(path)), str(path))
+    return check_rows(items(data, str(path)), str(path), currency=currency)
 
 
-def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> list[CatalogRow]:
+def validate_rows(
+    rows: Iterable[tuple[int, Any]], source: str = "catalog", *, currency: str | None = None
+) -> list[CatalogRow]:
     """Check every row and collect every problem before anything is applied."""
-    return list(check_rows(rows, source))
+    return list(check_rows(rows, source, currency=currency))
 
 
-def check_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> Iterator[CatalogRow]:
+def check_rows(
+    rows: Iterable[tuple[int, Any]], source: str = "catalog", *, currency: str | None = None
+) -> Iterator[CatalogRow]:
     """Each good row as soon as it is checked, while every row so far was good; after a bad
     one, the rest are checked but none given, and the end raises `CatalogError` with every
     problem found. So a caller writing rows as they come (a seed's COPY, which the server
     works on while later rows are checked) has nothing to keep when the end raises: its
-    transaction rolls back."""
+    transaction rolls back.
+
+    `currency`: the shop's; a row in another is refused (a cart cannot add euros to
+    dollars, nor pay for them)."""
     errors: list[RowError] = []
     found = False
     seen: dict[str, int] = {}
     for line, item in rows:
-        row, row_errors = _validate_row(line, item)
+        row, row_errors = _validate_row(line, item, currency)
         skus = _skus_of(item)
         for n, sku in enumerate(skus):
             first = seen.get(sku) or (line if sku in skus[:n] else None)
@@ -305,7 +316,9 @@ def _skus_of(item: Any) -> list[str]:
     return [str(x.get("sku") or "").strip() for x in [item, *variants] if isinstance(x, Mapping)]
 
 
-def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowError]]:
+def _validate_row(
+    line: int, item: Any, shop_currency: str | None = None
+) -> tuple[CatalogRow | None, list[RowError]]:
     if not isinstance(item, Mapping):
         wrong = RowError.worded(line, "", "row", N_("expected an object with product fields"))
         return None, [wrong]
@@ -341,6 +354,13 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             currency = check_currency(str(item["currency"]))
     except MoneyError as exc:
         bad("currency", "{problem}", problem=exc)
+    if currency and shop_currency and currency != shop_currency:
+        bad(
+            "currency",
+            N_("{currency}, but this shop sells in {shop}"),
+            currency=currency,
+            shop=shop_currency,
+        )
     price = 0
     raw_price = item.get("price")
     if raw_price is not None and currency:

@@ -94,6 +94,26 @@ async def test_a_bad_file_lists_every_bad_row_and_applies_nothing(
     assert await prices(shop) == before
 
 
+async def test_a_file_in_another_currency_is_refused_naming_the_shops(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A USD shop: a cart of EUR and USD products would add euros to dollars."""
+    before = await prices(shop)
+    data = (
+        HEADER
+        + "KIT-MUG-CER,Mug,Mug,Kitchen,1.00,USD,2,\n"
+        + "E-1,Euro thing,,Kitchen,5.00,EUR,3,\n"
+        + "J-1,Yen thing,,Kitchen,500,JPY,3,\n"
+        + "X-1,Star thing,,Kitchen,50,XTR,3,\n"
+    ).encode()
+    await admin.send_document("euro.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "3 problems" in text
+    assert "line 3 (E-1), currency: EUR, but this shop sells in USD" in text
+    assert "line 4 (J-1), currency: JPY" in text and "line 5 (X-1), currency: XTR" in text
+    assert await prices(shop) == before
+
+
 async def test_wrong_kinds_and_sizes_of_file_are_refused(
     shop: ShopHarness, admin: FakeUser
 ) -> None:

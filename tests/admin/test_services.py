@@ -33,7 +33,7 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
             await catalog.import_rows(
                 uow,
                 "bad.csv",
-                catalog.read_catalog_file("bad.csv", bad, CATALOG_PATH.parent),
+                catalog.read_catalog_file("bad.csv", bad, CATALOG_PATH.parent, currency="USD"),
                 actor=ADMIN,
             )
     assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "OOPS", "price")]
@@ -42,7 +42,7 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
         outcome = await catalog.import_rows(
             uow,
             "good.csv",
-            catalog.read_catalog_file("good.csv", good, CATALOG_PATH.parent),
+            catalog.read_catalog_file("good.csv", good, CATALOG_PATH.parent, currency="USD"),
             actor=ADMIN,
         )
     assert (outcome.report.created, outcome.report.updated) == (["NEW"], ["MUG"])
@@ -62,7 +62,7 @@ async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store
             await catalog.import_rows(
                 uow,
                 "x.csv",
-                catalog.read_catalog_file("x.csv", data, CATALOG_PATH.parent),
+                catalog.read_catalog_file("x.csv", data, CATALOG_PATH.parent, currency="USD"),
                 actor=ADMIN,
             )
     async with store.uow() as uow:
