@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.catalog_rules import OutOfRange, check_price, check_stock
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -368,21 +369,26 @@ def _validate_row(
             bad("price", N_('write the price as a decimal string such as "12.50"'))
         else:
             try:
-                price = parse_amount(str(raw_price), currency)
+                price = check_price(parse_amount(str(raw_price), currency), currency)
+            except OutOfRange as exc:
+                bad("price", exc.template, **exc.params)
             except MoneyError as exc:
                 bad("price", "{problem}", problem=exc)
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
         text = str(raw_stock).strip()
-        if isinstance(raw_stock, bool) or not text.isdigit():
+        if isinstance(raw_stock, bool) or not text.isdecimal():
             bad(
                 "stock",
                 N_("must be a whole number of 0 or more, got {value}"),
                 value=repr(raw_stock),
             )
         else:
-            stock = int(text)
+            try:
+                stock = check_stock(text)
+            except OutOfRange as exc:
+                bad("stock", exc.template, **exc.params)
     flags: dict[str, bool] = {}
     for field, default in (("active", True), ("digital", False)):
         raw = item.get(field, default)
@@ -558,8 +564,14 @@ def _check_variant(
             else:
                 chosen.append((option, value))
     stock_text = str(raw.get("stock", "")).strip()
-    if isinstance(raw.get("stock"), bool) or not stock_text.isdigit():
+    stock = 0
+    if isinstance(raw.get("stock"), bool) or not stock_text.isdecimal():
         problems.append(f"stock must be a whole number of 0 or more, got {raw.get('stock')!r}")
+    else:
+        try:
+            stock = check_stock(stock_text)
+        except OutOfRange as exc:
+            problems.append(f"stock: {exc}")
     price: int | None = None
     raw_price = raw.get("price")
     if raw_price is not None and currency:
@@ -567,15 +579,15 @@ def _check_variant(
             problems.append('write the price as a decimal string such as "12.50"')
         else:
             try:
-                price = parse_amount(str(raw_price), currency)
-            except MoneyError as exc:
+                price = check_price(parse_amount(str(raw_price), currency), currency)
+            except (MoneyError, OutOfRange) as exc:
                 problems.append(f"price: {exc}")
     photo = str(raw.get("photo") or "").strip() or None
     for problem in problems:
         bad("variants", f"{name}: {problem}")
     if problems:
         return None
-    return VariantRow(sku, tuple(chosen), int(stock_text), price, photo)
+    return VariantRow(sku, tuple(chosen), stock, price, photo)
 
 
 def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
