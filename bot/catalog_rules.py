@@ -25,6 +25,12 @@ class OutOfRange(ValueError):
         self.params = params
 
 
+def sku_key(sku: str) -> str:
+    """An SKU as it compares: without case (admins type kit-mug-cer for KIT-MUG-CER, and a
+    file's row in any case is the same product). Stored SKUs keep the case they were given."""
+    return sku.strip().upper()
+
+
 def max_price(currency: str) -> int:
     """The highest price in minor units of `currency`."""
     return MAX_PRICE_UNITS * 10 ** exponent(currency)

@@ -19,6 +19,7 @@ from bot.catalog_rules import (
     check_price,
     check_stock,
     check_stock_after,
+    sku_key,
 )
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
@@ -275,8 +276,8 @@ def describe_value(field: str, value: Any, currency: str) -> str:
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
     product = await uow.products.get_by_sku(sku.strip())
     if product is None:
-        # SKUs are stored as typed; let admins type them in any case.
-        product = await uow.products.get_by_sku(sku.strip().upper())
+        # SKUs are stored as given; let admins type them in any case (`sku_key`).
+        product = await uow.products.get_by_sku(sku_key(sku))
     if product is None:
         variant = await _variant_by_sku(uow, sku)
         if variant is not None:
@@ -422,7 +423,7 @@ async def _record_stock(
 async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
     text = sku.strip()
     found = await uow.products.get_variant_by_sku(text)
-    return found or await uow.products.get_variant_by_sku(text.upper())
+    return found or await uow.products.get_variant_by_sku(sku_key(text))
 
 
 async def _change_variant_stock(

@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.catalog_rules import OutOfRange, check_price, check_stock
+from bot.catalog_rules import OutOfRange, check_price, check_stock, sku_key
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -288,15 +288,16 @@ def check_rows(
     for line, item in rows:
         row, row_errors = _validate_row(line, item, currency)
         skus = _skus_of(item)
+        keys = [sku_key(sku) for sku in skus]
         for n, sku in enumerate(skus):
-            first = seen.get(sku) or (line if sku in skus[:n] else None)
+            first = seen.get(keys[n]) or (line if keys[n] in keys[:n] else None)
             if sku and first is not None and (n or row is not None):
                 where = "variants" if n else "sku"
                 message = f"duplicate SKU {sku}, first seen on line {first}"
                 row_errors.append(RowError(line, skus[0], where, message))
         errors.extend(row_errors)
         if row is not None and not row_errors:
-            seen.update({sku: line for sku in skus if sku not in seen})
+            seen.update({key: line for key in keys if key not in seen})
             found = True
             if not errors:
                 yield row
@@ -667,7 +668,9 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     of work to roll everything back.
     """
     report = ImportReport([], [], [])
-    products, variants = await uow.products.all_skus()
+    product_skus, variant_skus = await uow.products.all_skus()
+    products = {sku_key(sku): sku for sku in product_skus}  # a row's SKU in any case is known
+    variants = {sku_key(sku): sku for sku in variant_skus}
     slugs: dict[str, str] = {}  # category titles as they come, few
     category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
@@ -685,14 +688,15 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                 }:
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
-                if taken := sorted(row.sku for row in chunk if row.sku in variants):
+                chunk = [_as_stored(row, products, variants) for row in chunk]
+                if taken := sorted(row.sku for row in chunk if sku_key(row.sku) in variants):
                     message = "SKU already used by a variant"
                     raise CatalogError([RowError(0, sku, "sku", message) for sku in taken])
                 created: list[dict[str, Any]] = []
                 for row in chunk:
                     if row.category_translations is not None:
                         category_translations[slugs[row.category]] = row.category_translations
-                    if row.sku in products:
+                    if sku_key(row.sku) in products:
                         known.append(row)
                         continue
                     values = _product_values(row, category_ids[slugs[row.category]])
@@ -707,6 +711,20 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
     return report
+
+
+def _as_stored(row: CatalogRow, products: dict[str, str], variants: dict[str, str]) -> CatalogRow:
+    """The row with its SKU, and its variants', spelt as the shop stores them (compared
+    by `sku_key`), so a row differing only in case updates the product it names."""
+    stored = products.get(sku_key(row.sku), row.sku)
+    renamed = tuple(
+        dataclasses.replace(v, sku=variants.get(key) or products.get(key) or v.sku)
+        for v in row.variants
+        for key in [sku_key(v.sku)]
+    )
+    if stored == row.sku and renamed == row.variants:
+        return row
+    return dataclasses.replace(row, sku=stored, variants=renamed)
 
 
 async def _update_known(

@@ -174,6 +174,40 @@ async def test_numbers_past_the_limits_are_refused_naming_value_and_limit(
     assert await prices(shop) == before
 
 
+async def test_skus_in_a_file_are_the_same_in_any_case_as_in_commands(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """/price kit-mug-cer is the mug; so is kit-mug-cer in a file: no twin beside it."""
+    data = (HEADER + "kit-mug-cer,Lower mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("lower.csv", data, "text/csv")
+    await admin.wait_for("0 created, 1 updated, 0 unchanged")
+    assert "kit-mug-cer" not in await prices(shop)
+    assert (await prices(shop))["KIT-MUG-CER"] == 1750
+
+    twins = (HEADER + "DUPC-1,A,,Kitchen,5.00,USD,1,\ndupc-1,B,,Kitchen,6.00,USD,1,\n").encode()
+    await admin.send_document("twins.csv", twins, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 3 (dupc-1), sku: duplicate SKU dupc-1, first seen on line 2" in text
+    tee = {
+        "sku": "V-8",
+        "title": "Tee",
+        "description": "",
+        "category": "Merch",
+        "price": "5.00",
+        "currency": "USD",
+        "photo": "",
+        "options": {"Size": ["S", "M"]},
+        "variants": [
+            {"sku": "V-8-S", "values": {"Size": "S"}, "stock": 1},
+            {"sku": "v-8-s", "values": {"Size": "M"}, "stock": 1},
+        ],
+    }
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (V-8), variants: duplicate SKU v-8-s, first seen on line 1" in text
+    assert not {"DUPC-1", "dupc-1", "V-8"} & set(await prices(shop))
+
+
 async def test_wrong_kinds_and_sizes_of_file_are_refused(
     shop: ShopHarness, admin: FakeUser
 ) -> None:

@@ -106,6 +106,27 @@ async def test_seeding_is_idempotent_and_updates_by_sku(store: Store, tmp_path: 
         assert product is not None and product.price == 9999
 
 
+async def test_a_seed_row_whose_sku_differs_only_in_case_updates_the_product(
+    store: Store, tmp_path: Path
+) -> None:
+    await seed_catalog(store, CATALOG_PATH)
+    rows = json.loads(CATALOG_PATH.read_text())
+    tee = next(row for row in rows if row.get("variants"))
+    sku = tee["sku"]
+    tee["sku"] = sku.lower()
+    tee["variants"][0]["sku"] = tee["variants"][0]["sku"].lower()
+    tee["variants"][0]["stock"] = 77
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    report = await seed_catalog(store, path)
+    assert (report.created, report.updated) == ([], [sku])
+    async with store.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None and await uow.products.get_by_sku(sku.lower()) is None
+        stocks = [v.stock for v in await uow.products.variants_of(product.id)]
+        assert stocks[0] == 77 and len(stocks) == len(tee["variants"])
+
+
 async def test_a_corrupt_catalog_writes_nothing(store: Store, tmp_path: Path) -> None:
     rows = json.loads(CATALOG_PATH.read_text())
     rows[5]["price"] = "cheap"
