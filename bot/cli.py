@@ -81,7 +81,9 @@ async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
             except Exception as exc:
                 raise _unusable(settings, exc) from None
             if seed:
-                report = await seed_if_empty(store, settings.catalog_path)
+                report = await seed_if_empty(
+                    store, settings.catalog_path, currency=settings.currency
+                )
                 if report:
                     log.info(
                         "seeded the empty shop from %s: %s",
@@ -164,7 +166,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         await prepare_database(settings, seed=False)
         store = Store.from_url(settings.database_url)
         try:
-            return (await seed_catalog(store, path)).summary()
+            return (await seed_catalog(store, path, currency=settings.currency)).summary()
         finally:
             await store.close()
 

@@ -27,6 +27,7 @@ _EXPONENTS: dict[str, int] = {
 _DECIMAL_RE = re.compile(r"^\s*(?P<int>\d+)(?:\.(?P<frac>\d+))?\s*$")
 _CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_MOST_DIGITS = 30  # before the point: far more than any price, far less than int() takes
 
 STARS = "XTR"
 
@@ -80,6 +81,8 @@ def parse_amount(text: str, currency: str) -> int:
     match = _DECIMAL_RE.match(str(text))
     if not match:
         raise MoneyError(f"'{text}' is not an amount; write it like 12.50")
+    if len(match.group("int")) > _MOST_DIGITS:
+        raise MoneyError(f"'{str(text).strip()[:_MOST_DIGITS]}…' is too large an amount")
     digits = exponent(currency)
     frac = match.group("frac") or ""
     if len(frac) > digits:

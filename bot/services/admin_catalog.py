@@ -14,6 +14,13 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from bot import i18n
+from bot.catalog_rules import (
+    OutOfRange,
+    check_price,
+    check_stock,
+    check_stock_after,
+    sku_key,
+)
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
@@ -36,7 +43,6 @@ CATALOG_EXTENSIONS = (".csv", ".json")
 MAX_TITLE = 128
 MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
 MAX_CATEGORY = 64
-MAX_STOCK = 1_000_000
 SKIP_WORDS = {"skip", "/skip", "-"}
 
 
@@ -97,35 +103,38 @@ class UnknownSku(AdminInputError):
 # ----------------------------------------------------------------------------- parsing input
 
 
+def refused(exc: OutOfRange) -> AdminInputError:
+    """A rule's refusal (bot.catalog_rules) in the admin's language."""
+    return wrong(exc.template, **exc.params)
+
+
 def parse_price(text: str, currency: str) -> int:
-    """A positive price in minor units, from "12.50"; refuses signs, words and extra decimals."""
+    """A price in minor units, from "12.50", that a shopper could pay (`check_price`);
+    refuses signs, words and extra decimals."""
     cleaned = text.strip().lstrip("$€£¥").strip()
     if cleaned.startswith("-"):
         raise wrong("A price cannot be negative ({text}). Send e.g. 12.50", text=repr(text.strip()))
     try:
-        amount = parse_amount(cleaned, currency)
+        return check_price(parse_amount(cleaned, currency), currency)
+    except OutOfRange as exc:
+        raise refused(exc) from None
     except MoneyError as exc:
         raise wrong(
             "{problem}. Send the price like {example}.", problem=exc, example=_example(currency)
         ) from None
-    if amount <= 0:
-        raise wrong("A price must be more than 0. Send e.g. {example}.", example=_example(currency))
-    return amount
 
 
 def parse_quantity(text: str) -> int:
-    """A whole number of units, 0 or more."""
+    """A whole number of units, 0 to MAX_STOCK."""
     cleaned = text.strip()
-    if cleaned.startswith("-") and cleaned[1:].isdigit():
+    if cleaned.startswith("-") and cleaned[1:].isdecimal():
         raise wrong("Stock cannot be negative ({text}). Send a number like 12.", text=cleaned)
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         raise wrong("{text} is not a whole number. Send a number like 12.", text=repr(cleaned))
-    quantity = int(cleaned)
-    if quantity > MAX_STOCK:
-        raise wrong(
-            "{count} is more than {most}; send a smaller number.", count=quantity, most=MAX_STOCK
-        )
-    return quantity
+    try:
+        return check_stock(cleaned)
+    except OutOfRange as exc:
+        raise refused(exc) from None
 
 
 @dataclass(frozen=True)
@@ -137,10 +146,15 @@ class StockChange:
 
     @classmethod
     def parse(cls, text: str) -> StockChange:
+        """A change of more than MAX_STOCK either way can never leave a stock in range."""
         cleaned = text.strip()
-        if cleaned[:1] in "+-" and cleaned[1:].isdigit():
-            return cls(int(cleaned), delta=True)
-        if cleaned.isdigit():
+        if cleaned[:1] in "+-" and cleaned[1:].isdecimal():
+            try:
+                amount = check_stock(cleaned[1:])
+            except OutOfRange as exc:
+                raise refused(exc) from None
+            return cls(-amount if cleaned[0] == "-" else amount, delta=True)
+        if cleaned.isdecimal():
             return cls(parse_quantity(cleaned), delta=False)
         raise wrong(
             "{text} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust.",
@@ -262,8 +276,8 @@ def describe_value(field: str, value: Any, currency: str) -> str:
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
     product = await uow.products.get_by_sku(sku.strip())
     if product is None:
-        # SKUs are stored as typed; let admins type them in any case.
-        product = await uow.products.get_by_sku(sku.strip().upper())
+        # SKUs are stored as given; let admins type them in any case (`sku_key`).
+        product = await uow.products.get_by_sku(sku_key(sku))
     if product is None:
         variant = await _variant_by_sku(uow, sku)
         if variant is not None:
@@ -392,8 +406,14 @@ async def _record_stock(
     actor: int,
     action: str,
 ) -> None:
-    """Refuse a change that held units forbid (with what stands now), else audit it."""
+    """Refuse a change that the cap or held units forbid (with what stands now), else
+    audit it."""
     if not done:
+        if change.delta:
+            try:
+                check_stock_after(fresh.stock, change.amount)
+            except OutOfRange as exc:
+                raise refused(exc) from None
         raise _held(fresh.sku, before, change, fresh.stock, fresh.reserved)
     await uow.audit.record(
         actor, action, fresh.sku, {"from": before, "to": fresh.stock, "reserved": fresh.reserved}
@@ -403,7 +423,7 @@ async def _record_stock(
 async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
     text = sku.strip()
     found = await uow.products.get_variant_by_sku(text)
-    return found or await uow.products.get_variant_by_sku(text.upper())
+    return found or await uow.products.get_variant_by_sku(sku_key(text))
 
 
 async def _change_variant_stock(
@@ -555,13 +575,17 @@ class ImportOutcome:
     updated_product_ids: list[int]
 
 
-def read_catalog_file(file_name: str, data: bytes, files_dir: Path) -> list[CatalogRow]:
+def read_catalog_file(
+    file_name: str, data: bytes, files_dir: Path, *, currency: str
+) -> list[CatalogRow]:
     """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
-    its line) or AdminInputError otherwise. Download files are looked up in `files_dir` (the
-    catalog file's folder, as for seeding). Plain work on the file, no database: a big file
-    can be read on a worker thread before any unit of work begins."""
+    its line) or AdminInputError otherwise. Every row must be in `currency`, the shop's.
+    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
+    Plain work on the file, no database: a big file can be read on a worker thread before
+    any unit of work begins."""
     kind = check_upload(file_name, len(data))
-    rows = parse_csv(data, file_name) if kind == "csv" else parse_json(data, file_name)
+    parse = parse_csv if kind == "csv" else parse_json
+    rows = parse(data, file_name, currency=currency)
     check_download_files(rows, files_dir, file_name)
     return rows
 

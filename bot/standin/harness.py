@@ -125,7 +125,7 @@ class ShopHarness:
             try:
                 await store.migrate()
                 if self.seed:
-                    await seed_if_empty(store, self.catalog_path)
+                    await seed_if_empty(store, self.catalog_path, currency=self.settings.currency)
             finally:
                 await store.close()
             await self._start_bot()

@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.catalog_rules import OutOfRange, check_price, check_stock, sku_key
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -139,8 +140,10 @@ class ImportReport:
         )
 
 
-def parse_json(data: bytes | str, source: str = "catalog.json") -> list[CatalogRow]:
-    return validate_rows(_json_items(data, source), source)
+def parse_json(
+    data: bytes | str, source: str = "catalog.json", *, currency: str | None = None
+) -> list[CatalogRow]:
+    return validate_rows(_json_items(data, source), source, currency=currency)
 
 
 def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
@@ -157,8 +160,10 @@ def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
     return list(enumerate(raw, start=1))
 
 
-def parse_csv(data: bytes | str, source: str = "catalog.csv") -> list[CatalogRow]:
-    return validate_rows(_csv_items(data, source), source)
+def parse_csv(
+    data: bytes | str, source: str = "catalog.csv", *, currency: str | None = None
+) -> list[CatalogRow]:
+    return validate_rows(_csv_items(data, source), source, currency=currency)
 
 
 def _csv_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
@@ -242,11 +247,11 @@ def _values_text(values: Iterable[tuple[str, str]]) -> str:
     return "; ".join(f"{name}: {value}" for name, value in values)
 
 
-def load_file(path: Path) -> list[CatalogRow]:
-    return list(read_file(path))
+def load_file(path: Path, *, currency: str | None = None) -> list[CatalogRow]:
+    return list(read_file(path, currency=currency))
 
 
-def read_file(path: Path) -> Iterator[CatalogRow]:
+def read_file(path: Path, *, currency: str | None = None) -> Iterator[CatalogRow]:
     """The file's rows, checked as they are taken (`check_rows`); a file that cannot be read
     or parsed raises at once."""
     try:
@@ -256,35 +261,43 @@ def read_file(path: Path) -> Iterator[CatalogRow]:
             [RowError(0, "", "file", f"cannot read: {exc.strerror}")], str(path)
         ) from None
     items = _csv_items if path.suffix.lower() == ".csv" else _json_items
-    return check_rows(items(data, str(path)), str(path))
+    return check_rows(items(data, str(path)), str(path), currency=currency)
 
 
-def validate_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> list[CatalogRow]:
+def validate_rows(
+    rows: Iterable[tuple[int, Any]], source: str = "catalog", *, currency: str | None = None
+) -> list[CatalogRow]:
     """Check every row and collect every problem before anything is applied."""
-    return list(check_rows(rows, source))
+    return list(check_rows(rows, source, currency=currency))
 
 
-def check_rows(rows: Iterable[tuple[int, Any]], source: str = "catalog") -> Iterator[CatalogRow]:
+def check_rows(
+    rows: Iterable[tuple[int, Any]], source: str = "catalog", *, currency: str | None = None
+) -> Iterator[CatalogRow]:
     """Each good row as soon as it is checked, while every row so far was good; after a bad
     one, the rest are checked but none given, and the end raises `CatalogError` with every
     problem found. So a caller writing rows as they come (a seed's COPY, which the server
     works on while later rows are checked) has nothing to keep when the end raises: its
-    transaction rolls back."""
+    transaction rolls back.
+
+    `currency`: the shop's; a row in another is refused (a cart cannot add euros to
+    dollars, nor pay for them)."""
     errors: list[RowError] = []
     found = False
     seen: dict[str, int] = {}
     for line, item in rows:
-        row, row_errors = _validate_row(line, item)
+        row, row_errors = _validate_row(line, item, currency)
         skus = _skus_of(item)
+        keys = [sku_key(sku) for sku in skus]
         for n, sku in enumerate(skus):
-            first = seen.get(sku) or (line if sku in skus[:n] else None)
+            first = seen.get(keys[n]) or (line if keys[n] in keys[:n] else None)
             if sku and first is not None and (n or row is not None):
                 where = "variants" if n else "sku"
                 message = f"duplicate SKU {sku}, first seen on line {first}"
                 row_errors.append(RowError(line, skus[0], where, message))
         errors.extend(row_errors)
         if row is not None and not row_errors:
-            seen.update({sku: line for sku in skus if sku not in seen})
+            seen.update({key: line for key in keys if key not in seen})
             found = True
             if not errors:
                 yield row
@@ -305,7 +318,9 @@ def _skus_of(item: Any) -> list[str]:
     return [str(x.get("sku") or "").strip() for x in [item, *variants] if isinstance(x, Mapping)]
 
 
-def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowError]]:
+def _validate_row(
+    line: int, item: Any, shop_currency: str | None = None
+) -> tuple[CatalogRow | None, list[RowError]]:
     if not isinstance(item, Mapping):
         wrong = RowError.worded(line, "", "row", N_("expected an object with product fields"))
         return None, [wrong]
@@ -341,6 +356,13 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             currency = check_currency(str(item["currency"]))
     except MoneyError as exc:
         bad("currency", "{problem}", problem=exc)
+    if currency and shop_currency and currency != shop_currency:
+        bad(
+            "currency",
+            N_("{currency}, but this shop sells in {shop}"),
+            currency=currency,
+            shop=shop_currency,
+        )
     price = 0
     raw_price = item.get("price")
     if raw_price is not None and currency:
@@ -348,21 +370,26 @@ def _validate_row(line: int, item: Any) -> tuple[CatalogRow | None, list[RowErro
             bad("price", N_('write the price as a decimal string such as "12.50"'))
         else:
             try:
-                price = parse_amount(str(raw_price), currency)
+                price = check_price(parse_amount(str(raw_price), currency), currency)
+            except OutOfRange as exc:
+                bad("price", exc.template, **exc.params)
             except MoneyError as exc:
                 bad("price", "{problem}", problem=exc)
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
         text = str(raw_stock).strip()
-        if isinstance(raw_stock, bool) or not text.isdigit():
+        if isinstance(raw_stock, bool) or not text.isdecimal():
             bad(
                 "stock",
                 N_("must be a whole number of 0 or more, got {value}"),
                 value=repr(raw_stock),
             )
         else:
-            stock = int(text)
+            try:
+                stock = check_stock(text)
+            except OutOfRange as exc:
+                bad("stock", exc.template, **exc.params)
     flags: dict[str, bool] = {}
     for field, default in (("active", True), ("digital", False)):
         raw = item.get(field, default)
@@ -538,8 +565,14 @@ def _check_variant(
             else:
                 chosen.append((option, value))
     stock_text = str(raw.get("stock", "")).strip()
-    if isinstance(raw.get("stock"), bool) or not stock_text.isdigit():
+    stock = 0
+    if isinstance(raw.get("stock"), bool) or not stock_text.isdecimal():
         problems.append(f"stock must be a whole number of 0 or more, got {raw.get('stock')!r}")
+    else:
+        try:
+            stock = check_stock(stock_text)
+        except OutOfRange as exc:
+            problems.append(f"stock: {exc}")
     price: int | None = None
     raw_price = raw.get("price")
     if raw_price is not None and currency:
@@ -547,15 +580,15 @@ def _check_variant(
             problems.append('write the price as a decimal string such as "12.50"')
         else:
             try:
-                price = parse_amount(str(raw_price), currency)
-            except MoneyError as exc:
+                price = check_price(parse_amount(str(raw_price), currency), currency)
+            except (MoneyError, OutOfRange) as exc:
                 problems.append(f"price: {exc}")
     photo = str(raw.get("photo") or "").strip() or None
     for problem in problems:
         bad("variants", f"{name}: {problem}")
     if problems:
         return None
-    return VariantRow(sku, tuple(chosen), int(stock_text), price, photo)
+    return VariantRow(sku, tuple(chosen), stock, price, photo)
 
 
 def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
@@ -635,7 +668,9 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     of work to roll everything back.
     """
     report = ImportReport([], [], [])
-    products, variants = await uow.products.all_skus()
+    product_skus, variant_skus = await uow.products.all_skus()
+    products = {sku_key(sku): sku for sku in product_skus}  # a row's SKU in any case is known
+    variants = {sku_key(sku): sku for sku in variant_skus}
     slugs: dict[str, str] = {}  # category titles as they come, few
     category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
@@ -653,14 +688,15 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                 }:
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
-                if taken := sorted(row.sku for row in chunk if row.sku in variants):
+                chunk = [_as_stored(row, products, variants) for row in chunk]
+                if taken := sorted(row.sku for row in chunk if sku_key(row.sku) in variants):
                     message = "SKU already used by a variant"
                     raise CatalogError([RowError(0, sku, "sku", message) for sku in taken])
                 created: list[dict[str, Any]] = []
                 for row in chunk:
                     if row.category_translations is not None:
                         category_translations[slugs[row.category]] = row.category_translations
-                    if row.sku in products:
+                    if sku_key(row.sku) in products:
                         known.append(row)
                         continue
                     values = _product_values(row, category_ids[slugs[row.category]])
@@ -675,6 +711,20 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
     return report
+
+
+def _as_stored(row: CatalogRow, products: dict[str, str], variants: dict[str, str]) -> CatalogRow:
+    """The row with its SKU, and its variants', spelt as the shop stores them (compared
+    by `sku_key`), so a row differing only in case updates the product it names."""
+    stored = products.get(sku_key(row.sku), row.sku)
+    renamed = tuple(
+        dataclasses.replace(v, sku=variants.get(key) or products.get(key) or v.sku)
+        for v in row.variants
+        for key in [sku_key(v.sku)]
+    )
+    if stored == row.sku and renamed == row.variants:
+        return row
+    return dataclasses.replace(row, sku=stored, variants=renamed)
 
 
 async def _update_known(

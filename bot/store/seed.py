@@ -11,10 +11,11 @@ from bot.store.models import Product
 from bot.store.uow import Store
 
 
-async def seed_catalog(store: Store, path: Path) -> ImportReport:
+async def seed_catalog(store: Store, path: Path, *, currency: str | None = None) -> ImportReport:
     """Upsert every product of the file by SKU in one transaction, all or nothing: rows
-    are written as they are checked, and a bad row anywhere rolls back every one."""
-    rows = read_file(path)  # a file that cannot be read or parsed raises here
+    are written as they are checked, and a bad row anywhere rolls back every one.
+    `currency`: the shop's, which every row must be in."""
+    rows = read_file(path, currency=currency)  # a file that cannot be read or parsed raises here
     async with store.uow() as uow:
         report = await upsert_rows(uow, rows)
         await uow.products.after_bulk_load()
@@ -22,10 +23,12 @@ async def seed_catalog(store: Store, path: Path) -> ImportReport:
     return report
 
 
-async def seed_if_empty(store: Store, path: Path) -> ImportReport | None:
+async def seed_if_empty(
+    store: Store, path: Path, *, currency: str | None = None
+) -> ImportReport | None:
     """Seed an empty shop; leave a shop that has products alone."""
     async with store.uow() as uow:
         count = await uow.session.scalar(select(func.count(Product.id)))
     if count:
         return None
-    return await seed_catalog(store, path)
+    return await seed_catalog(store, path, currency=currency)

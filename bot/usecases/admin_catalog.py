@@ -71,7 +71,9 @@ async def import_file(shop: Shop, admin_id: int, file_name: str, data: bytes) ->
     files are looked up beside the catalog file, as when seeding.
     """
     files_dir = shop.settings.catalog_path.parent
-    rows = await asyncio.to_thread(catalog.read_catalog_file, file_name, data, files_dir)
+    rows = await asyncio.to_thread(
+        catalog.read_catalog_file, file_name, data, files_dir, currency=shop.settings.currency
+    )
     async with shop.store.uow() as uow:
         return await catalog.import_rows(uow, file_name, rows, actor=admin_id)
 

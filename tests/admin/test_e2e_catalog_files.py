@@ -94,6 +94,120 @@ async def test_a_bad_file_lists_every_bad_row_and_applies_nothing(
     assert await prices(shop) == before
 
 
+async def test_a_file_in_another_currency_is_refused_naming_the_shops(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A USD shop: a cart of EUR and USD products would add euros to dollars."""
+    before = await prices(shop)
+    data = (
+        HEADER
+        + "KIT-MUG-CER,Mug,Mug,Kitchen,1.00,USD,2,\n"
+        + "E-1,Euro thing,,Kitchen,5.00,EUR,3,\n"
+        + "J-1,Yen thing,,Kitchen,500,JPY,3,\n"
+        + "X-1,Star thing,,Kitchen,50,XTR,3,\n"
+    ).encode()
+    await admin.send_document("euro.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "3 problems" in text
+    assert "line 3 (E-1), currency: EUR, but this shop sells in USD" in text
+    assert "line 4 (J-1), currency: JPY" in text and "line 5 (X-1), currency: XTR" in text
+    assert await prices(shop) == before
+
+
+async def test_a_price_of_nothing_is_refused_as_price_refuses_it(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A shopper could not pay for it ("Total price must be positive")."""
+    before = await prices(shop)
+    tee = {
+        "sku": "V-6",
+        "title": "Tee",
+        "description": "",
+        "category": "Merch",
+        "price": "5.00",
+        "currency": "USD",
+        "photo": "",
+        "options": {"Size": ["S"]},
+        "variants": [{"sku": "V-6-S", "values": {"Size": "S"}, "stock": 1, "price": "0.00"}],
+    }
+    free = {**tee, "sku": "Z-1", "price": "0", "stock": 3}
+    del free["options"], free["variants"]
+    await admin.send_document("free.json", json.dumps([free, tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (Z-1), price: A price must be more than 0." in text
+    assert "line 2 (V-6), variants: V-6-S: price: A price must be more than 0." in text
+    assert await prices(shop) == before
+
+
+async def test_numbers_past_the_limits_are_refused_naming_value_and_limit(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Not a traceback from the database: each line, its value and the most it may be."""
+    before = await prices(shop)
+    data = (
+        HEADER
+        + "S-1,Huge stock,,Kitchen,5.00,USD,99999999999999999999,\n"
+        + "S-2,Big stock,,Kitchen,5.00,USD,5000000,\n"
+        + "P-1,Huge price,,Kitchen,99999999999999999999999.00,USD,1,\n"
+        + "P-2,Big price,,Kitchen,92233720368547758.07,USD,1,\n"
+    ).encode()
+    await admin.send_document("huge.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 2 (S-1), stock: 99999999999999999999 is more than 1000000" in text
+    assert "line 3 (S-2), stock: 5000000 is more than 1000000" in text
+    assert "line 4 (P-1), price: A price can be at most 1000000.00 USD" in text
+    assert "line 5 (P-2), price: A price can be at most 1000000.00 USD" in text
+    tee = {
+        "sku": "V-7",
+        "title": "Tee",
+        "description": "",
+        "category": "Merch",
+        "price": "5.00",
+        "currency": "USD",
+        "photo": "",
+        "options": {"Size": ["S"]},
+        "variants": [{"sku": "V-7-S", "values": {"Size": "S"}, "stock": 10**30}],
+    }
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert f"line 1 (V-7), variants: V-7-S: stock: {10**30} is more than 1000000" in text
+    assert await prices(shop) == before
+
+
+async def test_skus_in_a_file_are_the_same_in_any_case_as_in_commands(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """/price kit-mug-cer is the mug; so is kit-mug-cer in a file: no twin beside it."""
+    data = (HEADER + "kit-mug-cer,Lower mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("lower.csv", data, "text/csv")
+    await admin.wait_for("0 created, 1 updated, 0 unchanged")
+    assert "kit-mug-cer" not in await prices(shop)
+    assert (await prices(shop))["KIT-MUG-CER"] == 1750
+
+    twins = (HEADER + "DUPC-1,A,,Kitchen,5.00,USD,1,\ndupc-1,B,,Kitchen,6.00,USD,1,\n").encode()
+    await admin.send_document("twins.csv", twins, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 3 (dupc-1), sku: duplicate SKU dupc-1, first seen on line 2" in text
+    tee = {
+        "sku": "V-8",
+        "title": "Tee",
+        "description": "",
+        "category": "Merch",
+        "price": "5.00",
+        "currency": "USD",
+        "photo": "",
+        "options": {"Size": ["S", "M"]},
+        "variants": [
+            {"sku": "V-8-S", "values": {"Size": "S"}, "stock": 1},
+            {"sku": "v-8-s", "values": {"Size": "M"}, "stock": 1},
+        ],
+    }
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (V-8), variants: duplicate SKU v-8-s, first seen on line 1" in text
+    assert not {"DUPC-1", "dupc-1", "V-8"} & set(await prices(shop))
+
+
 async def test_wrong_kinds_and_sizes_of_file_are_refused(
     shop: ShopHarness, admin: FakeUser
 ) -> None:

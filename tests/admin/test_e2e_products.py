@@ -43,6 +43,9 @@ async def test_price_is_set_and_bad_prices_are_explained(
         ("/price KIT-MUG-CER 1.234", "more than 2 decimals"),
         ("/price NOPE-1 3.00", "no product with SKU 'NOPE-1'"),
         ("/price KIT-MUG-CER", "Send /price SKU AMOUNT"),
+        ("/price KIT-MUG-CER 0", "must be more than 0"),
+        ("/price KIT-MUG-CER 99999999999999999999999", "can be at most 1000000.00 USD"),
+        ("/price KIT-MUG-CER 92233720368547758.07", "can be at most 1000000.00 USD"),
     ]:
         await admin.send(bad)
         await admin.wait_for(expected)
@@ -68,6 +71,10 @@ async def test_stock_is_set_adjusted_never_below_reserved_and_alerts_admins(
     assert (await product(shop, "KIT-MUG-CER")).stock == 15
     await admin.send("/stock KIT-MUG-CER -x")
     await admin.wait_for("is not a quantity")
+    await admin.send("/stock KIT-MUG-CER +99999999999999999999")  # no traceback
+    await admin.wait_for("99999999999999999999 is more than 1000000")
+    await admin.send("/stock KIT-MUG-CER +999999")
+    await admin.wait_for("15 + 999999 would be 1000014, more than 1000000")
 
     await admin.send("/stock KIT-MUG-CER 6")  # 6 on hand, 4 held: 2 available ≤ threshold 3
     await admin.wait_for("stock: 15 → 6")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,7 +34,7 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
             await catalog.import_rows(
                 uow,
                 "bad.csv",
-                catalog.read_catalog_file("bad.csv", bad, CATALOG_PATH.parent),
+                catalog.read_catalog_file("bad.csv", bad, CATALOG_PATH.parent, currency="USD"),
                 actor=ADMIN,
             )
     assert [(e.line, e.sku, e.field) for e in caught.value.errors] == [(3, "OOPS", "price")]
@@ -42,7 +43,7 @@ async def test_import_applies_all_rows_or_none(store: Store) -> None:
         outcome = await catalog.import_rows(
             uow,
             "good.csv",
-            catalog.read_catalog_file("good.csv", good, CATALOG_PATH.parent),
+            catalog.read_catalog_file("good.csv", good, CATALOG_PATH.parent, currency="USD"),
             actor=ADMIN,
         )
     assert (outcome.report.created, outcome.report.updated) == (["NEW"], ["MUG"])
@@ -62,7 +63,7 @@ async def test_import_that_would_drop_stock_below_reserved_applies_nothing(store
             await catalog.import_rows(
                 uow,
                 "x.csv",
-                catalog.read_catalog_file("x.csv", data, CATALOG_PATH.parent),
+                catalog.read_catalog_file("x.csv", data, CATALOG_PATH.parent, currency="USD"),
                 actor=ADMIN,
             )
     async with store.uow() as uow:
@@ -107,6 +108,11 @@ async def test_stock_never_goes_below_what_is_reserved(store: Store) -> None:
     [
         ("-1", "cannot be negative"),
         ("0", "more than 0"),
+        ("0.00", "more than 0"),
+        ("99999999999999999999999", "at most 1000000.00 USD"),
+        ("92233720368547758.07", "at most 1000000.00 USD"),
+        ("1000000.01", "at most 1000000.00 USD"),
+        ("9" * 5000, "too large an amount"),
         ("1.234", "more than 2 decimals"),
         ("ten", "is not an amount"),
         ("", "is not an amount"),
@@ -124,6 +130,27 @@ def test_stock_changes_parse() -> None:
     for bad in ("x", "1.5", "--2", ""):
         with pytest.raises(AdminInputError):
             StockChange.parse(bad)
+
+
+async def test_stock_stops_at_the_cap_however_it_is_changed(store: Store) -> None:
+    """Set, +N and an import: never more than 1,000,000 units, and never an overflow of
+    the stock column (32 bits on PostgreSQL)."""
+    await _product(store, "MUG", stock=24)
+    for change, message in [
+        ("+999999999999999", "999999999999999 is more than 1000000"),
+        ("+99999999999999999999", "99999999999999999999 is more than 1000000"),
+        ("-99999999999999999999", "99999999999999999999 is more than 1000000"),
+        ("+999990", "24 + 999990 would be 1000014, more than 1000000"),
+    ]:
+        with pytest.raises(AdminInputError, match=re.escape(message)):
+            async with store.uow() as uow:
+                await catalog.change_stock(uow, "MUG", StockChange.parse(change), actor=ADMIN)
+    async with store.uow() as uow:
+        result = await catalog.change_stock(uow, "MUG", StockChange.parse("+999976"), actor=ADMIN)
+    assert result.after == 1_000_000
+    data = (HEADER + "MUG,Mug,,Kitchen,9.00,USD,5000000,\n").encode()
+    with pytest.raises(CatalogError, match="line 2 \\(MUG\\), stock: 5000000 is more than 1000000"):
+        catalog.read_catalog_file("big.csv", data, CATALOG_PATH.parent, currency="USD")
 
 
 async def _save_flow(store: Store, chat_id: int, flow: admin_flows.Flow | None) -> None:

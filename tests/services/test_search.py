@@ -217,7 +217,9 @@ async def test_an_imported_product_is_found_at_once(shopfront: Shopfront, tmp_pa
         await admin_catalog.import_rows(
             uow,
             "more.json",
-            admin_catalog.read_catalog_file("more.json", json.dumps(rows).encode(), tmp_path),
+            admin_catalog.read_catalog_file(
+                "more.json", json.dumps(rows).encode(), tmp_path, currency="USD"
+            ),
             actor=ADMIN,
         )
     assert await _titles(shopfront.store, "pestel") == ["Marble Mortar and Pestle"]

@@ -42,6 +42,9 @@ def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
         ({"price": "12.505"}, "price", "more than 2 decimals"),
         ({"price": 12.5}, "price", "decimal string"),
         ({"price": "free"}, "price", "not an amount"),
+        ({"price": "0.00"}, "price", "more than 0"),
+        ({"price": "1000000.01"}, "price", "at most 1000000.00 USD"),
+        ({"stock": 1_000_001}, "stock", "1000001 is more than 1000000"),
         ({"stock": -1}, "stock", "whole number"),
         ({"currency": "US"}, "currency", "three-letter"),
         ({"title": ""}, "title", "missing"),
@@ -101,6 +104,27 @@ async def test_seeding_is_idempotent_and_updates_by_sku(store: Store, tmp_path: 
     async with store.uow() as uow:
         product = await uow.products.get_by_sku(edited[0]["sku"])
         assert product is not None and product.price == 9999
+
+
+async def test_a_seed_row_whose_sku_differs_only_in_case_updates_the_product(
+    store: Store, tmp_path: Path
+) -> None:
+    await seed_catalog(store, CATALOG_PATH)
+    rows = json.loads(CATALOG_PATH.read_text())
+    tee = next(row for row in rows if row.get("variants"))
+    sku = tee["sku"]
+    tee["sku"] = sku.lower()
+    tee["variants"][0]["sku"] = tee["variants"][0]["sku"].lower()
+    tee["variants"][0]["stock"] = 77
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    report = await seed_catalog(store, path)
+    assert (report.created, report.updated) == ([], [sku])
+    async with store.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None and await uow.products.get_by_sku(sku.lower()) is None
+        stocks = [v.stock for v in await uow.products.variants_of(product.id)]
+        assert stocks[0] == 77 and len(stocks) == len(tee["variants"])
 
 
 async def test_a_corrupt_catalog_writes_nothing(store: Store, tmp_path: Path) -> None:

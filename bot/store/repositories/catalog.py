@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
+from bot.catalog_rules import MAX_STOCK
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
@@ -508,16 +509,15 @@ class ProductRepository:
         return await self._move(product_id, Product.reserved <= stock, stock=stock)
 
     async def adjust_stock(self, product_id: int, delta: int, variant_id: int = 0) -> bool:
-        """Add or remove units, refused (False) if stock would fall below what is held."""
+        """Add or remove units, refused (False) if stock would fall below what is held or
+        an addition would take it above MAX_STOCK (checked in the one UPDATE: two additions
+        at once cannot pass it together)."""
+        table: type[Product] | type[ProductVariant] = ProductVariant if variant_id else Product
+        after = table.stock + delta
+        conditions = [after >= table.reserved] + ([after <= MAX_STOCK] if delta > 0 else [])
         if variant_id:
-            return await self._move_variant(
-                variant_id,
-                ProductVariant.stock + delta >= ProductVariant.reserved,
-                stock=ProductVariant.stock + delta,
-            )
-        return await self._move(
-            product_id, Product.stock + delta >= Product.reserved, stock=Product.stock + delta
-        )
+            return await self._move_variant(variant_id, *conditions, stock=after)
+        return await self._move(product_id, *conditions, stock=after)
 
     async def _move(self, product_id: int, *conditions: Any, **values: Any) -> bool:
         result = await self.session.execute(

@@ -1,0 +1,72 @@
+"""What a product's price and stock may be: one rule each, for /price, /stock, /addproduct,
+/edit, catalog imports and seeding alike. A refusal carries its words as a catalog msgid, so
+each entry point says it in the admin's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import N_
+from bot.money import exponent, to_decimal_string
+
+MAX_STOCK = 1_000_000  # units on hand; the stock column is a 32-bit integer on PostgreSQL
+# Whole units of the shop's currency ($1,000,000.00, ⭐ 1,000,000): one unit at this price
+# fits a Telegram invoice's amount (a 32-bit integer of minor units) and, times the most a
+# cart line holds, the price columns on both databases.
+MAX_PRICE_UNITS = 1_000_000
+
+
+class OutOfRange(ValueError):
+    """A value a rule refuses; `template` (a catalog msgid) filled from `params` says why."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        super().__init__(template.format(**params))
+        self.template = template
+        self.params = params
+
+
+def sku_key(sku: str) -> str:
+    """An SKU as it compares: without case (admins type kit-mug-cer for KIT-MUG-CER, and a
+    file's row in any case is the same product). Stored SKUs keep the case they were given."""
+    return sku.strip().upper()
+
+
+def max_price(currency: str) -> int:
+    """The highest price in minor units of `currency`."""
+    return MAX_PRICE_UNITS * 10 ** exponent(currency)
+
+
+def check_price(amount: int, currency: str) -> int:
+    """`amount` (minor units) if a shopper could pay it: more than 0, at most `max_price`."""
+    if amount <= 0:
+        raise OutOfRange(N_("A price must be more than 0."))
+    if amount > max_price(currency):
+        raise OutOfRange(
+            N_("A price can be at most {most} {currency}; {price} is more."),
+            most=to_decimal_string(max_price(currency), currency),
+            currency=currency,
+            price=to_decimal_string(amount, currency),
+        )
+    return amount
+
+
+def check_stock(digits: str) -> int:
+    """A stock (or a change of it) written as ASCII digits, at most MAX_STOCK. Read from
+    text so that a number of thousands of digits is refused, not converted."""
+    if len(digits.lstrip("0")) > len(str(MAX_STOCK)) or int(digits) > MAX_STOCK:
+        raise OutOfRange(N_("{count} is more than {most}."), count=digits, most=MAX_STOCK)
+    return int(digits)
+
+
+def check_stock_after(before: int, change: int) -> int:
+    """The stock `change` leaves, if at most MAX_STOCK."""
+    after = before + change
+    if after > MAX_STOCK:
+        raise OutOfRange(
+            N_("{before} + {change} would be {after}, more than {most}."),
+            before=before,
+            change=change,
+            after=after,
+            most=MAX_STOCK,
+        )
+    return after
