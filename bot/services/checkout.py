@@ -152,7 +152,12 @@ async def place_order(
 
     The customer's previous open invoice is released first, then every line is reserved; if
     any line is short, OutOfStock names each one and the caller's unit of work rolls back.
+    The customer is held first (`CustomerRepository.hold`; the caller's unit of work must not
+    have written yet): checkouts of one cart at once, from the chat, the storefront or
+    several workers, take turns, and each finds the one before it committed and replaces it,
+    so a customer never has two orders holding stock.
     """
+    await uow.customers.hold(customer_id)
     released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
     cart = await uow.carts.get_for_customer(customer_id)
     lines = [line for line in cart.lines if line.quantity > 0]

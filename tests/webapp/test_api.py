@@ -6,6 +6,7 @@ the page does (tests/webapp/conftest.py: Page), beside the shopper's chat.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -283,6 +284,30 @@ async def test_an_invoice_waiting_in_the_chat_comes_first(shop: ShopHarness, pag
     assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
     await shop.until_idle()
     assert not [m for m in alice.messages if m.invoice is not None]  # taken out of the chat
+
+
+async def test_a_double_tap_on_checkout_holds_the_cart_once_and_only_one_link_pays(
+    tmp_path: Path, migrated_database_url: str, http: aiohttp.ClientSession
+) -> None:
+    """Two checkouts of one cart at once (on PostgreSQL they used to be both held and both
+    payable: the shopper charged twice, the stock taken twice)."""
+    settings = storefront_settings()
+    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as shop:
+        alice = shop.user(1001, "Alice")
+        page = Page(http, storefront_url(shop), init_data_for(shop, alice))
+        await page.add(await product_id(shop, "KIT-MUG-CER"), 2)
+
+        answers = await asyncio.gather(page.ok("POST", "checkout"), page.ok("POST", "checkout"))
+
+        assert [a["status"] for a in answers] == ["invoice", "invoice"]  # the later replaced...
+        assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
+        assert await _stock(shop, "KIT-MUG-CER") == (24, 2)  # ...the other: held once
+        paid = [await alice.pay_invoice_link(a["invoice_link"]) for a in answers]
+        await shop.until_idle()
+        assert sorted(p.ok for p in paid) == [False, True]
+        assert "Order #1 has expired or was cancelled" in str([p.error_message for p in paid])
+        assert await _orders(shop) == [(1, "cancelled"), (2, "paid")]
+        assert await _stock(shop, "KIT-MUG-CER") == (22, 0)  # sold once
 
 
 async def test_an_invoice_link_telegram_refuses_lets_the_stock_go(
