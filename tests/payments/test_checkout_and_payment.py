@@ -12,7 +12,14 @@ from bot.conversation.journey import Shopper
 from bot.conversation.screens import InvoiceScreen
 from bot.payments.invoice import build_invoice
 from bot.payments.payload import sign_payload
-from bot.services.errors import EmptyCart, NeedsShippingInStars, OutOfStock, WrongCurrency
+from bot.services import checkout
+from bot.services.errors import (
+    CartChanged,
+    EmptyCart,
+    NeedsShippingInStars,
+    OutOfStock,
+    WrongCurrency,
+)
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.usecases.payments import PaymentRefused, check_pre_checkout, record_payment
@@ -160,6 +167,27 @@ async def test_two_pay_taps_at_once_hold_the_cart_once(shop: Shop) -> None:
         ("cancelled", "released"),
     ]
     assert await stock_of(shop, mug) == (5, 2)  # ...so the stock is held once
+
+
+async def test_an_order_is_placed_only_for_the_cart_the_shopper_last_saw(shop: Shop) -> None:
+    """Between the summary's last check and the order, the cart changed on another device:
+    no order, nothing held, and the invoice already waiting stays payable."""
+    mug = await add_product(shop, "MUG", stock=5)
+    beans = await add_product(shop, "BEANS", price=1190, stock=5)
+    await fill_cart(shop, ALICE, {mug: 1})
+    waiting = await place_order(shop, telegram_id=ALICE)
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(ALICE)
+        seen = await checkout.review_cart(uow, customer.id, "USD")
+    await fill_cart(shop, ALICE, {beans: 1})
+
+    with pytest.raises(CartChanged):
+        async with shop.store.uow() as uow:
+            await checkout.place_order(uow, customer.id, ALICE, shop.settings, utcnow(), shown=seen)
+
+    assert await _orders_of(shop, ALICE) == [("awaiting_payment", "held")]
+    assert (await stock_of(shop, mug), await stock_of(shop, beans)) == ((5, 1), (5, 0))
+    await _pre_checkout(shop, waiting)
 
 
 async def test_shopper_cancel_releases_the_hold(shop: Shop) -> None:

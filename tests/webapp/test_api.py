@@ -224,6 +224,28 @@ async def test_checkout_asks_again_when_the_price_changed_since_the_page_showed_
     assert again["status"] == "invoice" and again["total_text"] == "$48.90"
 
 
+async def test_checkout_pays_only_the_cart_the_page_showed(shop: ShopHarness, page_of: Any) -> None:
+    """The page sends back the fingerprint of the cart it showed: a cart changed meanwhile
+    (in the chat, here) comes back to be looked at instead of an invoice for it."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    shown = await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    await add_to_cart(alice, "KIT-FRP-600")  # in the chat, while the page shows $16.00
+    await shop.until_idle()
+
+    changed = await page.ok("POST", "checkout", {"fingerprint": shown["cart"]["fingerprint"]})
+    assert (changed["status"], changed["notice"], changed["changes"]) == (
+        "changed",
+        "Your cart changed just now. Please check out again.",
+        [],
+    )
+    assert changed["cart"]["total_text"] == "$45.00"
+    assert await _orders(shop) == []
+    again = {"fingerprint": changed["cart"]["fingerprint"]}
+    invoice = await page.ok("POST", "checkout", again)
+    assert (invoice["status"], invoice["total_text"]) == ("invoice", "$45.00")
+
+
 async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
     shop: ShopHarness, page_of: Any
 ) -> None:
