@@ -558,7 +558,7 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         await v.fire("open_cart")
         return CheckoutScreen(review=review, notice=notice)
     await v.fire("checkout", cart_lines=len(review.cart.lines))
-    last_paid = await v.uow.orders.last_paid_id(v.customer_id) if review.ready else 0
+    last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
     return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.standin.models import render
 from bot.standin.user import FakeUser
@@ -113,3 +114,48 @@ async def test_pay_on_the_summary_of_an_order_paid_since_says_so(harness: ShopHa
     assert "Order #1 is already paid. See /orders." in render(summary)
     assert len([m for m in alice.messages if m.invoice is not None]) == 1  # no second one
     assert await _orders(harness) == [(1, "paid")]
+
+
+async def test_a_code_brought_after_the_summary_shows_the_new_total_before_paying(
+    harness: ShopHarness,
+) -> None:
+    """The same lines, another total: the summary's Pay said $48.00, the order would be $43.20."""
+    async with harness.store.uow() as uow:
+        await uow.promos.add(parse_new(["TEN", "10%", "min=30.00"], "USD").to_model())
+    alice = harness.user(1001, "Alice")
+    for _ in range(3):
+        await add_to_cart(alice, MUG)
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None and "💳 Pay $48.00" in render(summary)
+    await alice.send("/start promo_TEN")  # a newsletter link, opened meanwhile
+    await alice.wait_for("Code TEN is saved")
+
+    await alice.press("Pay", message=summary)
+    await harness.until_idle()
+
+    assert "Your cart has changed since that summary" in render(summary)
+    assert "💳 Pay $43.20" in render(summary)
+    assert await _orders(harness) == []
+
+
+async def test_pay_under_a_code_that_came_off_works_for_a_shopper_who_paid_before(
+    harness: ShopHarness,
+) -> None:
+    """A summary that says the code was taken off still has its Pay button, and it pays."""
+    async with harness.store.uow() as uow:
+        await uow.promos.add(parse_new(["TEN", "10%", "min=30.00"], "USD").to_model())
+    alice = harness.user(1001, "Alice")
+    await open_invoice(alice, MUG)
+    assert (await alice.pay(shipping_option_id="standard")).ok
+    await alice.wait_for("Payment received")
+    await alice.send("/start promo_TEN")
+    await alice.wait_for("Code TEN is saved")
+    await add_to_cart(alice, MUG)  # $16.00: below the code's minimum
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None and "The code was taken off your order." in render(summary)
+
+    await alice.press("Pay", message=summary)
+    invoice = await alice.wait_for(lambda m: m.invoice is not None and m is not summary)
+    assert invoice.invoice is not None and "Order #2" in invoice.invoice["title"]
