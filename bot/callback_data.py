@@ -215,7 +215,14 @@ class Checkout(Action, code="co"):
 
 @dataclass(frozen=True)
 class Pay(Action, code="pay"):
-    """Pay the verified order summary."""
+    """Pay the verified order summary this button is on, as it showed it: `cart` is its
+    lines' CartView.fingerprint, `total` the amount the button says, `paid` the shopper's
+    newest paid order then (0: none). A button from before these fields (cart 0) matches no
+    cart: it shows the summary again."""
+
+    cart: int = 0
+    total: int = 0
+    paid: int = 0
 
 
 @dataclass(frozen=True)

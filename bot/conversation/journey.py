@@ -20,7 +20,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot import i18n, notices
@@ -100,6 +100,8 @@ WAITING = N_("Your invoice is waiting above: pay it there, or send /cancel to ca
 NO_PAYMENTS = N_("Payments are not set up in this shop yet. Sorry!")
 INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try again.")
 NOT_IN_CART = N_("That item is no longer in your cart.")
+OUTDATED = N_("Your cart has changed since that summary. Here it is now: check it, then tap Pay.")
+ALREADY_PAID = N_("Order #{order_id} is already paid. See /orders.")
 MAX_QUANTITY = 99
 SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
@@ -113,6 +115,21 @@ class Shopper:
     first_name: str = ""
     username: str | None = None
     language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the shopper had in front of them when they asked to pay: the cart's lines
+    (`CartView.fingerprint`; 0 for a Pay button from before buttons said), and where the
+    summary's Pay button said them, its total and the shopper's newest paid order then
+    (`CheckoutScreen.last_paid`). Only a cart that still matches is paid."""
+
+    cart: int
+    total: int | None = None
+    last_paid: int | None = None
+
+    def matches(self, review: CheckoutReview) -> bool:
+        return self.cart == review.cart.fingerprint and self.total in (None, review.total)
 
 
 @dataclass
@@ -436,18 +453,25 @@ async def checkout(v: Visit) -> Screen:
     return await _checkout(v)
 
 
-async def pay(shop: Shop, who: Shopper) -> Screen:
-    """ "Pay" pressed: verify once more; if the summary still holds, the cart becomes an order
-    holding its stock and its invoice goes out next (InvoiceScreen, then `invoice_sent`)."""
-    screen, customer_id = await _verify_for_payment(shop, who)
+async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
+    """ "Pay" pressed: verify once more; if the cart is still what the shopper was `shown`
+    (None: not known) and nothing changed, the cart becomes an order holding its stock and
+    its invoice goes out next (InvoiceScreen, then `invoice_sent`). Otherwise the summary as
+    it is now comes back instead, or the order the old summary was paid as."""
+    screen, customer_id = await _verify_for_payment(shop, who, shown)
     if customer_id is None:
         return screen  # something changed, or nothing to pay: show it instead
+    assert isinstance(screen, CheckoutScreen)
     settings = shop.settings
     if not settings.uses_stars and not settings.payment_provider_token:
         return PaymentRefusedScreen(reason=i18n.current()._(NO_PAYMENTS))
     try:
         async with shop.store.uow() as uow:
-            placed = await place_order(uow, customer_id, who.user_id, settings, utcnow())
+            placed = await place_order(
+                uow, customer_id, who.user_id, settings, utcnow(), shown=screen.review
+            )
+    except CartChanged:  # between the check and the order: the summary of the cart now
+        return await _outdated_summary(shop, who)
     except CartError as error:
         if isinstance(error, WrongCurrency):
             alert = notices.not_in_shop_currency(shop.admin_words, error.titles, error.currency)
@@ -458,14 +482,35 @@ async def pay(shop: Shop, who: Shopper) -> Screen:
 
 
 @changing
-async def _verify_for_payment(v: Visit) -> tuple[Screen, int | None]:
-    """The checkout screen, and the customer to place the order for if it may be paid now."""
+async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, int | None]:
+    """The checkout screen, and the customer to place the order for if it may be paid now:
+    not if the summary Pay was pressed on was paid since, or shows another cart."""
+    if shown is not None and shown.last_paid is not None and not await _invoice_open(v):
+        paid = await v.uow.orders.last_paid_id(v.customer_id)
+        if paid > shown.last_paid:
+            await v.fire("open_orders")
+            order = await get_order(v.uow, v.customer_id, paid)
+            return OrderScreen(order=order, notice=v.tr._(ALREADY_PAID, order_id=paid)), None
     screen = await _checkout(v)
     if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
         return screen, None
+    if shown is not None and not shown.matches(screen.review):
+        return _outdated(v, screen), None
     lines = len(screen.review.cart.lines)
     ready = await engine.may(v.chat, "pay", cart_lines=lines, changes=0)
     return screen, v.customer_id if ready else None
+
+
+@changing
+async def _outdated_summary(v: Visit) -> Screen:
+    return _outdated(v, await _checkout(v))
+
+
+def _outdated(v: Visit, screen: Screen) -> Screen:
+    """The summary of the cart as it is now, instead of the older one Pay was pressed on."""
+    if not isinstance(screen, CheckoutScreen):
+        return screen
+    return replace(screen, notice=v.tr._(OUTDATED), stale=True)
 
 
 async def invoice_sent(
@@ -513,7 +558,8 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         await v.fire("open_cart")
         return CheckoutScreen(review=review, notice=notice)
     await v.fire("checkout", cart_lines=len(review.cart.lines))
-    return CheckoutScreen(review=review, notice=notice)
+    last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
+    return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
 
 
 # ---------------------------------------------------------------- promo code and note

@@ -85,9 +85,13 @@ class CartScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class CheckoutScreen(Screen):
-    """The verified order summary (with a Pay button), or the changes to confirm."""
+    """The verified order summary (with a Pay button), or the changes to confirm. `last_paid`
+    is the shopper's newest paid order (0: none), so a Pay pressed after it knows it was
+    paid; `stale` when Pay was pressed on an older summary than this cart's."""
 
     review: CheckoutReview
+    last_paid: int = 0
+    stale: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

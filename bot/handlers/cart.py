@@ -20,7 +20,7 @@ from bot.callback_data import (
 )
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
-from bot.conversation.journey import Shopper
+from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import (
     InvoiceScreen,
     InvoiceSentScreen,
@@ -84,8 +84,10 @@ async def on_remove_note(
 
 
 async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
-    """Verify once more, hold the stock, send the invoice; the button spins until it is out."""
-    screen = await journey.pay(context.shop, who)
+    """Verify once more, hold the stock, send the invoice; the button spins until it is out.
+    Only the cart the summary showed is paid (a button from before it said: shown again)."""
+    shown = Shown(data.cart, data.total, data.paid) if data.cart else Shown(0)
+    screen = await journey.pay(context.shop, who, shown)
     if isinstance(screen, InvoiceScreen):
         message_id = await payment_views.send_invoice(context, who.chat_id, screen)
         screen = await journey.invoice_sent(context.shop, who, screen, message_id)

@@ -7,6 +7,7 @@ Every refusal is a domain error (bot.services.errors); nothing here knows about 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,9 @@ from bot.services.errors import (
 from bot.services.sellable import Unit, unit_of
 from bot.store.models import Cart, CartLine
 from bot.store.uow import UnitOfWork
+
+FINGERPRINTS = 10**12 - 1
+"""How many fingerprints a cart may have (1 to this): each fits a button's 12 digits."""
 
 
 class LineProblem(StrEnum):
@@ -107,6 +111,18 @@ class CartView:
     @property
     def is_empty(self) -> bool:
         return not self.lines
+
+    @property
+    def fingerprint(self) -> int:
+        """A number for exactly these lines: what, which option, how many, at what price
+        (never 0; another cart gets another number but for a chance in 10**12). The order
+        summary's Pay button and the storefront's checkout carry the fingerprint of the cart
+        they showed, and checkout pays only a cart that still has it."""
+        what = sorted(
+            (ln.product_id, ln.variant_id, ln.quantity, ln.unit_price) for ln in self.lines
+        )
+        digest = hashlib.blake2b(repr((self.currency, what)).encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % FINGERPRINTS + 1
 
     def quantity_of(self, product_id: int, variant_id: int = 0) -> int:
         line = self.line(product_id, variant_id)

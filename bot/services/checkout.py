@@ -30,6 +30,7 @@ from bot.services.cart import (
     shortage,
 )
 from bot.services.errors import (
+    CartChanged,
     EmptyCart,
     NeedsShippingInStars,
     OutOfStock,
@@ -146,18 +147,36 @@ async def review_cart(
 
 
 async def place_order(
-    uow: UnitOfWork, customer_id: int, telegram_id: int, settings: Settings, now: datetime
+    uow: UnitOfWork,
+    customer_id: int,
+    telegram_id: int,
+    settings: Settings,
+    now: datetime,
+    *,
+    shown: CheckoutReview | None = None,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order awaiting payment and hold its stock.
 
     The customer's previous open invoice is released first, then every line is reserved; if
     any line is short, OutOfStock names each one and the caller's unit of work rolls back.
+    The customer is held first (`CustomerRepository.hold`; the caller's unit of work must not
+    have written yet): checkouts of one cart at once, from the chat, the storefront or
+    several workers, take turns, and each finds the one before it committed and replaces it,
+    so a customer never has two orders holding stock.
+
+    `shown` is the review the shopper last saw: if the cart's lines or the total no longer
+    match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
     """
+    await uow.customers.hold(customer_id)
     released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
     cart = await uow.carts.get_for_customer(customer_id)
     lines = [line for line in cart.lines if line.quantity > 0]
     if not lines:
         raise EmptyCart()
+    if shown is not None and cart_view(cart, settings.currency).fingerprint != (
+        shown.cart.fingerprint
+    ):
+        raise CartChanged()
     units = [line_unit(line) for line in lines]
     foreign = [unit.title for unit in units if unit.currency != settings.currency]
     if foreign:
@@ -194,6 +213,8 @@ async def place_order(
     discount = promo.discount if promo else 0
     if discount:
         promos.check_minimum(items_total - discount, settings.currency)
+    if shown is not None and items_total - discount != shown.total:
+        raise CartChanged()  # the same lines, but the code came off or its discount changed
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,

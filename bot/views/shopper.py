@@ -404,7 +404,12 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     total = tr.money(review.total, basket.currency)
     promo = review.promo
     rows = [
-        [button(tr._("💳 Pay {total}", total=total), Pay())],
+        [
+            button(
+                tr._("💳 Pay {total}", total=total),
+                Pay(basket.fingerprint, review.total, screen.last_paid),
+            )
+        ],
         [
             button(tr._(checkout_texts.PROMO_REMOVE, code=promo.code), RemovePromoCode())
             if promo

@@ -30,7 +30,7 @@ from telegram.error import TelegramError
 
 from bot import i18n
 from bot.conversation import journey, storefront
-from bot.conversation.journey import MAX_QUANTITY, Shopper
+from bot.conversation.journey import MAX_QUANTITY, Shopper, Shown
 from bot.conversation.screens import InvoiceScreen
 from bot.i18n import N_
 from bot.services.errors import CategoryNotFound, OrderNotFound, ProductUnavailable
@@ -186,8 +186,14 @@ class Storefront:
 
     async def checkout(self, request: web.Request, who: Shopper) -> web.Response:
         """The chat's Pay: verify, place the order holding its stock, then an invoice link
-        instead of an invoice message. Only successful_payment fulfils the order."""
-        screen = await journey.pay(self.shop, who)
+        instead of an invoice message. Only successful_payment fulfils the order. The body's
+        `fingerprint` is that of the cart the page showed (views.cart): another cart is not
+        paid but sent back ("changed"). Without one (a page from before), the cart is paid
+        as it is."""
+        body = await _body(request) if request.can_read_body else {}
+        fingerprint = _number(body, "fingerprint", default=None)
+        shown = Shown(fingerprint) if fingerprint is not None else None
+        screen = await journey.pay(self.shop, who, shown)
         if isinstance(screen, InvoiceScreen):
             for message_id in screen.replaced_invoices:  # the chat's older, now unpayable
                 await self.shop.notifier.remove_message(who.chat_id, message_id)

@@ -145,6 +145,7 @@ def cart(basket: CartView) -> Json:
         "total_text": _money(basket.total, basket.currency),
         "currency": basket.currency,
         "needs_shipping": basket.needs_shipping,
+        "fingerprint": basket.fingerprint,  # checkout sends it back: pay for this cart only
     }
 
 
@@ -179,6 +180,14 @@ def checkout(screen: Screen) -> Json:
                 "changes": changes,
                 "cart": cart(review.cart),
             }
+    if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
+        notice = i18n.current()._(AGAIN)
+        return {
+            "status": "changed",
+            "notice": notice,
+            "changes": [],
+            "cart": cart(screen.review.cart),
+        }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}
     if isinstance(screen, PaymentWaitingScreen):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
+from bot.standin.models import render
 from bot.standin.user import FakeUser
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import open_invoice
+from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary
 
 CUSHION = "HOM-CSH-LIN"  # the seed catalog has 2 of them; the low-stock threshold is 3
+MUG, PRESS = "KIT-MUG-CER", "KIT-FRP-600"  # $16.00 and $29.00
 
 
 async def _stock(harness: ShopHarness, sku: str) -> tuple[int, int]:
@@ -57,3 +60,102 @@ async def test_paying_through_the_chat_sells_alerts_low_stock_and_lists_the_orde
     orders = [b.label for b in listing.all_buttons if b.label.startswith("#")]
     assert len(orders) == 1 and orders[0].startswith("#1 · ✅ Paid · $24.00 · ")
     assert await _stock(harness, CUSHION) == (1, 0)  # the replay changed nothing
+
+
+async def _orders(harness: ShopHarness) -> list[tuple[int, str]]:
+    async with harness.store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(1001)
+        assert customer is not None
+        found = await uow.orders.list_for_customer(customer.id)
+        return sorted((o.id, o.status) for o in found)
+
+
+async def test_pay_on_an_older_summary_shows_the_cart_as_it_is_now_instead_of_an_invoice(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, MUG)
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None and "💳 Pay $16.00" in render(summary)
+    await add_to_cart(alice, PRESS)  # in another message: the summary still says $16.00
+
+    await alice.press("Pay", message=summary)
+    await harness.until_idle()
+
+    assert not [m for m in alice.messages if m.invoice is not None]
+    assert await _orders(harness) == []  # nothing held for a cart she did not see
+    shown = render(summary)
+    assert "Your cart has changed since that summary. Here it is now" in shown
+    assert "1 × Stoneware Mug 350ml = $16.00" in shown
+    assert "1 × French Press 600ml = $29.00" in shown
+    assert "💳 Pay $45.00" in shown
+    await alice.press("Pay", message=summary)  # the summary she sees now
+    invoice = await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    assert invoice.invoice is not None
+    assert [price["amount"] for price in invoice.invoice["prices"]] == [1600, 2900]
+
+
+async def test_pay_on_the_summary_of_an_order_paid_since_says_so(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, MUG)
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None
+    await alice.press("Pay", message=summary)
+    await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    assert (await alice.pay(shipping_option_id="standard")).ok
+    await alice.wait_for("Payment received")
+    await add_to_cart(alice, MUG)  # the very same cart again
+
+    await alice.press("Pay", message=summary)
+    await harness.until_idle()
+
+    assert "Order #1 is already paid. See /orders." in render(summary)
+    assert len([m for m in alice.messages if m.invoice is not None]) == 1  # no second one
+    assert await _orders(harness) == [(1, "paid")]
+
+
+async def test_a_code_brought_after_the_summary_shows_the_new_total_before_paying(
+    harness: ShopHarness,
+) -> None:
+    """The same lines, another total: the summary's Pay said $48.00, the order would be $43.20."""
+    async with harness.store.uow() as uow:
+        await uow.promos.add(parse_new(["TEN", "10%", "min=30.00"], "USD").to_model())
+    alice = harness.user(1001, "Alice")
+    for _ in range(3):
+        await add_to_cart(alice, MUG)
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None and "💳 Pay $48.00" in render(summary)
+    await alice.send("/start promo_TEN")  # a newsletter link, opened meanwhile
+    await alice.wait_for("Code TEN is saved")
+
+    await alice.press("Pay", message=summary)
+    await harness.until_idle()
+
+    assert "Your cart has changed since that summary" in render(summary)
+    assert "💳 Pay $43.20" in render(summary)
+    assert await _orders(harness) == []
+
+
+async def test_pay_under_a_code_that_came_off_works_for_a_shopper_who_paid_before(
+    harness: ShopHarness,
+) -> None:
+    """A summary that says the code was taken off still has its Pay button, and it pays."""
+    async with harness.store.uow() as uow:
+        await uow.promos.add(parse_new(["TEN", "10%", "min=30.00"], "USD").to_model())
+    alice = harness.user(1001, "Alice")
+    await open_invoice(alice, MUG)
+    assert (await alice.pay(shipping_option_id="standard")).ok
+    await alice.wait_for("Payment received")
+    await alice.send("/start promo_TEN")
+    await alice.wait_for("Code TEN is saved")
+    await add_to_cart(alice, MUG)  # $16.00: below the code's minimum
+    await open_order_summary(alice)
+    summary = alice.last_message
+    assert summary is not None and "The code was taken off your order." in render(summary)
+
+    await alice.press("Pay", message=summary)
+    invoice = await alice.wait_for(lambda m: m.invoice is not None and m is not summary)
+    assert invoice.invoice is not None and "Order #2" in invoice.invoice["title"]

@@ -7,9 +7,19 @@ from datetime import timedelta
 
 import pytest
 
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import InvoiceScreen
 from bot.payments.invoice import build_invoice
 from bot.payments.payload import sign_payload
-from bot.services.errors import EmptyCart, NeedsShippingInStars, OutOfStock, WrongCurrency
+from bot.services import checkout
+from bot.services.errors import (
+    CartChanged,
+    EmptyCart,
+    NeedsShippingInStars,
+    OutOfStock,
+    WrongCurrency,
+)
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.usecases.payments import PaymentRefused, check_pre_checkout, record_payment
@@ -115,6 +125,69 @@ async def test_a_new_checkout_releases_the_previous_hold(shop: Shop) -> None:
         ("awaiting_payment", "held"),
         ("cancelled", "released"),
     ]
+
+
+async def test_checkouts_of_one_cart_at_once_hold_it_once(shop: Shop) -> None:
+    """A double tap, the chat and the page at once, or two workers: however many checkouts of
+    one cart start together, one order holds the stock and each earlier one is replaced
+    (cancelled, its invoice no longer payable)."""
+    mug = await add_product(shop, "MUG", stock=5)
+    await fill_cart(shop, ALICE, {mug: 2})
+
+    placed = await asyncio.gather(*(place_order(shop, telegram_id=ALICE) for _ in range(4)))
+
+    replaced = sorted(hold.order_id for p in placed for hold in p.released)
+    assert replaced == sorted(p.order.order_id for p in placed)[:-1]  # each by the next
+    assert sorted(await _orders_of(shop, ALICE)) == [
+        ("awaiting_payment", "held"),
+        *[("cancelled", "released")] * 3,
+    ]
+    assert await stock_of(shop, mug) == (5, 2)  # held once
+    payable = []
+    for p in placed:
+        try:
+            await _pre_checkout(shop, p)
+            payable.append(p.order.order_id)
+        except PaymentRefused as refused:
+            assert "expired or was cancelled" in str(refused)
+    assert len(payable) == 1
+
+
+async def test_two_pay_taps_at_once_hold_the_cart_once(shop: Shop) -> None:
+    """The chat's Pay, tapped twice and handled at the same moment (two webhook workers)."""
+    mug = await add_product(shop, "MUG", stock=5)
+    await fill_cart(shop, ALICE, {mug: 2})
+    alice = Shopper(chat_id=ALICE, user_id=ALICE, first_name="Alice")
+
+    screens = await asyncio.gather(journey.pay(shop, alice), journey.pay(shop, alice))
+
+    assert all(isinstance(s, InvoiceScreen) for s in screens)  # the later replaced the other...
+    assert sorted(await _orders_of(shop, ALICE)) == [
+        ("awaiting_payment", "held"),
+        ("cancelled", "released"),
+    ]
+    assert await stock_of(shop, mug) == (5, 2)  # ...so the stock is held once
+
+
+async def test_an_order_is_placed_only_for_the_cart_the_shopper_last_saw(shop: Shop) -> None:
+    """Between the summary's last check and the order, the cart changed on another device:
+    no order, nothing held, and the invoice already waiting stays payable."""
+    mug = await add_product(shop, "MUG", stock=5)
+    beans = await add_product(shop, "BEANS", price=1190, stock=5)
+    await fill_cart(shop, ALICE, {mug: 1})
+    waiting = await place_order(shop, telegram_id=ALICE)
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(ALICE)
+        seen = await checkout.review_cart(uow, customer.id, "USD")
+    await fill_cart(shop, ALICE, {beans: 1})
+
+    with pytest.raises(CartChanged):
+        async with shop.store.uow() as uow:
+            await checkout.place_order(uow, customer.id, ALICE, shop.settings, utcnow(), shown=seen)
+
+    assert await _orders_of(shop, ALICE) == [("awaiting_payment", "held")]
+    assert (await stock_of(shop, mug), await stock_of(shop, beans)) == ((5, 1), (5, 0))
+    await _pre_checkout(shop, waiting)
 
 
 async def test_shopper_cancel_releases_the_hold(shop: Shop) -> None:

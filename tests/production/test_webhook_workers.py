@@ -422,3 +422,34 @@ async def test_a_double_tap_landing_on_two_workers_counts_twice(
             assert customer is not None
             (line,) = (await uow.carts.get_for_customer(customer.id)).lines
         assert line.quantity == 5  # 1 added + 4 taps, none lost
+
+
+async def test_pay_tapped_twice_landing_on_two_workers_holds_the_cart_once(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Both taps may place an order; the later replaces the earlier, whose invoice is refused."""
+    async with two_workers(tmp_path, pg_url) as workers:
+        alice = workers[0].user(1001, "Alice")
+        await _to_order_summary(alice)
+        summary = alice.last_message
+        assert summary is not None
+
+        await asyncio.gather(*(alice.press("Pay", message=summary) for _ in range(2)))
+        await all_idle(workers)
+
+        deliveries = workers[0].standin.webhook_deliveries[-2:]
+        assert {_worker_of(d, workers) for d in deliveries} == {"a", "b"}
+        store = workers[0].store
+        async with store.uow() as uow:
+            held = await uow.session.scalar(
+                select(func.count()).select_from(Order).where(Order.hold_status == "held")
+            )
+        assert held == 1
+        mug = await _product(store, MUG)
+        assert (mug.stock, mug.reserved) == (24, 1)  # held once
+        invoices = [m for m in alice.messages if m.invoice is not None]
+        paid = [await alice.pay(m) for m in invoices]
+        assert [p.ok for p in paid].count(True) == 1
+        await all_idle(workers)
+        mug = await _product(store, MUG)
+        assert (mug.stock, mug.reserved) == (23, 0)  # sold once

@@ -71,6 +71,14 @@ def test_a_variant_id_rides_along_only_when_there_is_one() -> None:
     assert cd.decode("1:p:7:2:x") is None
 
 
+def test_pay_carries_what_its_summary_showed_and_an_older_pay_decodes_to_zeros() -> None:
+    """The order summary's Pay carries its cart's fingerprint, its total and the newest paid
+    order; a Pay from before that decodes with all three 0 (a summary to show again)."""
+    assert cd.Pay(987654321012, 4500, 17).encode() == "1:pay:987654321012:4500:17"
+    assert cd.decode("1:pay:987654321012:4500") == cd.Pay(987654321012, 4500, paid=0)
+    assert cd.decode("1:pay") == cd.Pay(cart=0, total=0, paid=0)
+
+
 def test_a_button_is_sent_as_ptb_would_send_it_and_stays_so() -> None:
     """The shop's buttons work out their Bot API form once: it is PTB's own, and what a
     caller does with one copy does not reach the next."""

@@ -6,6 +6,7 @@ the page does (tests/webapp/conftest.py: Page), beside the shopper's chat.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,28 @@ async def test_checkout_asks_again_when_the_price_changed_since_the_page_showed_
     assert again["status"] == "invoice" and again["total_text"] == "$48.90"
 
 
+async def test_checkout_pays_only_the_cart_the_page_showed(shop: ShopHarness, page_of: Any) -> None:
+    """The page sends back the fingerprint of the cart it showed: a cart changed meanwhile
+    (in the chat, here) comes back to be looked at instead of an invoice for it."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    shown = await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    await add_to_cart(alice, "KIT-FRP-600")  # in the chat, while the page shows $16.00
+    await shop.until_idle()
+
+    changed = await page.ok("POST", "checkout", {"fingerprint": shown["cart"]["fingerprint"]})
+    assert (changed["status"], changed["notice"], changed["changes"]) == (
+        "changed",
+        "Your cart changed just now. Please check out again.",
+        [],
+    )
+    assert changed["cart"]["total_text"] == "$45.00"
+    assert await _orders(shop) == []
+    again = {"fingerprint": changed["cart"]["fingerprint"]}
+    invoice = await page.ok("POST", "checkout", again)
+    assert (invoice["status"], invoice["total_text"]) == ("invoice", "$45.00")
+
+
 async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
     shop: ShopHarness, page_of: Any
 ) -> None:
@@ -283,6 +306,30 @@ async def test_an_invoice_waiting_in_the_chat_comes_first(shop: ShopHarness, pag
     assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
     await shop.until_idle()
     assert not [m for m in alice.messages if m.invoice is not None]  # taken out of the chat
+
+
+async def test_a_double_tap_on_checkout_holds_the_cart_once_and_only_one_link_pays(
+    tmp_path: Path, migrated_database_url: str, http: aiohttp.ClientSession
+) -> None:
+    """Two checkouts of one cart at once (on PostgreSQL they used to be both held and both
+    payable: the shopper charged twice, the stock taken twice)."""
+    settings = storefront_settings()
+    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as shop:
+        alice = shop.user(1001, "Alice")
+        page = Page(http, storefront_url(shop), init_data_for(shop, alice))
+        await page.add(await product_id(shop, "KIT-MUG-CER"), 2)
+
+        answers = await asyncio.gather(page.ok("POST", "checkout"), page.ok("POST", "checkout"))
+
+        assert [a["status"] for a in answers] == ["invoice", "invoice"]  # the later replaced...
+        assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
+        assert await _stock(shop, "KIT-MUG-CER") == (24, 2)  # ...the other: held once
+        paid = [await alice.pay_invoice_link(a["invoice_link"]) for a in answers]
+        await shop.until_idle()
+        assert sorted(p.ok for p in paid) == [False, True]
+        assert "Order #1 has expired or was cancelled" in str([p.error_message for p in paid])
+        assert await _orders(shop) == [(1, "cancelled"), (2, "paid")]
+        assert await _stock(shop, "KIT-MUG-CER") == (22, 0)  # sold once
 
 
 async def test_an_invoice_link_telegram_refuses_lets_the_stock_go(

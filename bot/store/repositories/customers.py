@@ -101,6 +101,18 @@ class CustomerRepository:
         known, saved = Known(*row[: len(Known._fields)]), row[len(Known._fields) :]
         return known, None if saved[0] is None else SavedChat(*saved)
 
+    async def hold(self, customer_id: int) -> None:
+        """Hold the customer until the transaction ends: another transaction holding them
+        waits, and then reads what this one committed (on SQLite every writing transaction
+        holds the one writer already). NO KEY UPDATE: rows that merely refer to the customer
+        (an order, a cart) can still be written meanwhile."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                select(Customer.id)
+                .where(Customer.id == customer_id)
+                .with_for_update(key_share=True)
+            )
+
     async def take_in(self, customer_id: int, changes: dict[str, object]) -> None:
         """Write what Telegram says about the customer now (`changes_for`); kept with a
         reading visit's other writes."""

@@ -67,6 +67,15 @@ class OrderRepository:
             stmt = stmt.where(Order.status == status)
         return int(await self.session.scalar(stmt) or 0)
 
+    async def last_paid_id(self, customer_id: int) -> int:
+        """The id of the customer's newest paid order (whatever became of it since); 0: none."""
+        found = await self.session.scalar(
+            select(func.max(Order.id)).where(
+                Order.customer_id == customer_id, Order.paid_at.is_not(None)
+            )
+        )
+        return int(found or 0)
+
     async def open_holds_for_customer(self, customer_id: int) -> Sequence[Order]:
         stmt = (
             select(Order)

@@ -423,7 +423,9 @@
     state.busy = true;
     bar.progress(true);
     try {
-      const answer = await api('POST', 'checkout');
+      // The cart this page shows: a cart changed meanwhile (in the chat, say) is sent back.
+      const shown = state.cart ? { fingerprint: state.cart.fingerprint } : undefined;
+      const answer = await api('POST', 'checkout', shown);
       if (answer.status === 'invoice') {
         state.changes = null;
         pay(answer);
