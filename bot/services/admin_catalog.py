@@ -97,19 +97,40 @@ class UnknownSku(AdminInputError):
 # ----------------------------------------------------------------------------- parsing input
 
 
-def parse_price(text: str, currency: str) -> int:
-    """A positive price in minor units, from "12.50"; refuses signs, words and extra decimals."""
+@dataclass(frozen=True)
+class AmountWords:
+    """What an amount parser says when the text is no positive amount (catalog msgids)."""
+
+    negative: str
+    not_an_amount: str
+    not_positive: str
+
+
+PRICE_WORDS = AmountWords(
+    N_("A price cannot be negative ({text}). Send e.g. 12.50"),
+    N_("{problem}. Send the price like {example}."),
+    N_("A price must be more than 0. Send e.g. {example}."),
+)
+REFUND_WORDS = AmountWords(
+    N_("A refund amount cannot be negative ({text}). Send e.g. {example}"),
+    N_("{problem}. Send the refund amount like {example}."),
+    N_("A refund amount must be more than 0. Send e.g. {example}."),
+)
+
+
+def parse_price(text: str, currency: str, words: AmountWords = PRICE_WORDS) -> int:
+    """A positive price in minor units, from "12.50"; refuses signs, words and extra decimals.
+    `words` name what is asked for (REFUND_WORDS: the refund amount)."""
     cleaned = text.strip().lstrip("$€£¥").strip()
+    example = _example(currency)
     if cleaned.startswith("-"):
-        raise wrong("A price cannot be negative ({text}). Send e.g. 12.50", text=repr(text.strip()))
+        raise wrong(words.negative, text=repr(text.strip()), example=example)
     try:
         amount = parse_amount(cleaned, currency)
     except MoneyError as exc:
-        raise wrong(
-            "{problem}. Send the price like {example}.", problem=exc, example=_example(currency)
-        ) from None
+        raise wrong(words.not_an_amount, problem=exc, example=example) from None
     if amount <= 0:
-        raise wrong("A price must be more than 0. Send e.g. {example}.", example=_example(currency))
+        raise wrong(words.not_positive, example=example)
     return amount
 
 
