@@ -312,6 +312,11 @@ class AdminMenu(Action, code="AM"):
 
 
 @dataclass(frozen=True)
+class StopBroadcast(Action, code="ABS"):
+    """The Stop button under a broadcast's progress: stop the one this admin chat sends."""
+
+
+@dataclass(frozen=True)
 class AdminProducts(Action, code="APL"):
     page: int
 

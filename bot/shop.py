@@ -49,6 +49,9 @@ class Shop:
     )
     """Held by a search (the chat's, a page of results, a typed message, an inline query)
     from before its unit of work opens: one waiting holds no database connection."""
+    broadcasts: dict[int, asyncio.Event] = field(default_factory=dict)
+    """The broadcasts being sent, by the admin chat that started them: set to stop one
+    before its next recipient (bot.usecases.broadcast)."""
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

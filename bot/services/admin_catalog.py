@@ -108,20 +108,50 @@ def refused(exc: OutOfRange) -> AdminInputError:
     return wrong(exc.template, **exc.params)
 
 
+@dataclass(frozen=True)
+class AmountWords:
+    """What an amount parser says when the text is no positive amount (catalog msgids)."""
+
+    negative: str
+    not_an_amount: str
+    not_positive: str
+
+
+PRICE_WORDS = AmountWords(
+    N_("A price cannot be negative ({text}). Send e.g. 12.50"),
+    N_("{problem}. Send the price like {example}."),
+    N_("A price must be more than 0."),
+)
+REFUND_WORDS = AmountWords(
+    N_("A refund amount cannot be negative ({text}). Send e.g. {example}"),
+    N_("{problem}. Send the refund amount like {example}."),
+    N_("A refund amount must be more than 0. Send e.g. {example}."),
+)
+
+
 def parse_price(text: str, currency: str) -> int:
     """A price in minor units, from "12.50", that a shopper could pay (`check_price`);
     refuses signs, words and extra decimals."""
-    cleaned = text.strip().lstrip("$€£¥").strip()
-    if cleaned.startswith("-"):
-        raise wrong("A price cannot be negative ({text}). Send e.g. 12.50", text=repr(text.strip()))
     try:
-        return check_price(parse_amount(cleaned, currency), currency)
+        return check_price(parse_positive_amount(text, currency, PRICE_WORDS), currency)
     except OutOfRange as exc:
         raise refused(exc) from None
+
+
+def parse_positive_amount(text: str, currency: str, words: AmountWords) -> int:
+    """A positive amount in minor units, from "12.50"; refuses signs, words and extra
+    decimals, in `words` (what is asked for: PRICE_WORDS, REFUND_WORDS)."""
+    cleaned = text.strip().lstrip("$€£¥").strip()
+    example = _example(currency)
+    if cleaned.startswith("-"):
+        raise wrong(words.negative, text=repr(text.strip()), example=example)
+    try:
+        amount = parse_amount(cleaned, currency)
     except MoneyError as exc:
-        raise wrong(
-            "{problem}. Send the price like {example}.", problem=exc, example=_example(currency)
-        ) from None
+        raise wrong(words.not_an_amount, problem=exc, example=example) from None
+    if amount <= 0:
+        raise wrong(words.not_positive, example=example)
+    return amount
 
 
 def parse_quantity(text: str) -> int:

@@ -14,7 +14,7 @@ from bot import i18n
 from bot.services.errors import OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
-from bot.store.order_states import OrderStatus, allowed_triggers
+from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, allowed_triggers
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8
@@ -29,6 +29,7 @@ class OrderRow:
     customer: str
     created_at: datetime
     needs_review: bool
+    refunded_amount: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,16 @@ class OrderDetail:
 
 
 def parse_status(text: str | None) -> str | None:
-    """None for "all"; ValueError naming the statuses for anything unknown."""
+    """None for "all"; ValueError naming the statuses for anything unknown. "partially_refunded"
+    is a filter, not a status: paid, shipped or delivered orders with part of the money back."""
     if not text or text.lower() == "all":
         return None
+    if text.lower() == PARTLY_REFUNDED:
+        return PARTLY_REFUNDED
     try:
         return OrderStatus(text.lower()).value
     except ValueError:
-        known = ", ".join(s.value for s in OrderStatus)
+        known = ", ".join([*(s.value for s in OrderStatus), PARTLY_REFUNDED])
         raise ValueError(
             i18n.current()._(
                 "{text} is not an order status. Use one of: all, {known}.",
@@ -106,6 +110,7 @@ async def order_page(uow: UnitOfWork, status: str | None, page: int) -> OrderPag
             o.customer.first_name or str(o.customer.telegram_id),
             o.created_at,
             o.needs_review,
+            o.refunded_amount,
         )
         for o in orders
     ]

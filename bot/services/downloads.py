@@ -26,13 +26,13 @@ from bot.store.order_states import IllegalOrderTransition, OrderStatus
 from bot.store.uow import UnitOfWork
 
 # Orders whose digital lines may be sent (again): paid ones, also after their physical goods
-# shipped or part of the money came back. Fully refunded or cancelled ones may not.
+# shipped or part of the money came back (a partial refund keeps the status). Fully refunded
+# or cancelled ones may not.
 DOWNLOADABLE_STATUSES = frozenset(
     {
         OrderStatus.PAID.value,
         OrderStatus.SHIPPED.value,
         OrderStatus.DELIVERED.value,
-        OrderStatus.PARTIALLY_REFUNDED.value,
     }
 )
 # Names that mark a catalog `download` as a file path rather than a Telegram file_id.

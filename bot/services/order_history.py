@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import Translator
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
 from bot.store.models import Order
-from bot.store.order_states import status_label
+from bot.store.order_states import status_label, status_text
 from bot.store.uow import UnitOfWork
 
 HISTORY_LIMIT = 10
@@ -49,6 +50,10 @@ class OrderView:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    def status_text(self, tr: Translator) -> str:
+        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund."""
+        return status_text(tr, self.status, self.refunded_amount)
 
     @property
     def item_count(self) -> int:

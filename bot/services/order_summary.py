@@ -9,7 +9,7 @@ from typing import Any
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.store.models import Order
-from bot.store.order_states import status_label
+from bot.store.order_states import status_label, status_text
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ class OrderSummary:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    def status_text(self, tr: Translator) -> str:
+        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund."""
+        return status_text(tr, self.status, self.refunded_amount)
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency)

@@ -6,7 +6,8 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
 1. `claim` the amount in one unit of work: a conditional UPDATE keeps refunded ≤ total, even
    for concurrent refunds, and a pending Refund row is recorded;
 2. the provider call, outside any transaction;
-3. `record_refund` marks it succeeded and moves the order (partially_)refunded, or
+3. `record_refund` marks it succeeded and records the move: refunded once all of it is back,
+   else the order keeps its status (a partial refund is the amount beside it), or
    `give_back` marks it failed and returns the claimed amount.
 """
 
@@ -170,7 +171,8 @@ async def record_refund(
     actor: str,
     reason: str | None,
 ) -> RefundResult:
-    """The refund happened: mark it succeeded and move the order (partially_)refunded.
+    """The refund happened: mark it succeeded and move the order to refunded, or record the
+    partial refund in its history where it stays (paid, shipped or delivered).
 
     IllegalOrderTransition if a concurrent move changed the order's status meanwhile (the
     caller tries again in a new unit of work).
@@ -182,8 +184,8 @@ async def record_refund(
     order = await uow.orders.get(claimed.order_id)
     assert order is not None
     full = order.refunded_amount >= order.total
-    money = format_money(claimed.amount, order.currency)
-    note = f"{money}: {reason}" if reason else money
+    refunded = "refunded " + format_money(claimed.amount, order.currency)
+    note = f"{refunded}: {reason}" if reason else refunded
     old = order.status
     await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
     return RefundResult(

@@ -3,15 +3,27 @@
 awaiting_payment --pay--> paid --ship--> shipped --deliver--> delivered
 paid --deliver_digital--> delivered (every line digital and sent into the chat)
 awaiting_payment --cancel/expire--> cancelled
-paid/shipped/delivered --refund (part)--> partially_refunded --refund (rest)--> refunded
+paid/shipped/delivered --refund (part)--> the same status, orders.refunded_amount grows
+paid/shipped/delivered/cancelled --refund (all that is left)--> refunded
 paid --cancel--> cancelled (stock back, money refunded)
+
+A partial refund is an amount kept beside the status (orders.refunded_amount), not a status:
+the status still says how far the goods went, so a delivered order that got $5 back is still
+delivered and can be neither shipped again nor cancelled with a restock, while a paid one
+can. "Partially refunded" is what such an order reads as (`status_labels`), and the admin's
+order list filters on it (`PARTLY_REFUNDED`); databases from before this rule are moved by
+migration 0017.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
 
 
 class OrderStatus(StrEnum):
@@ -20,40 +32,61 @@ class OrderStatus(StrEnum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
-    PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
 
 S = OrderStatus
 
-# (trigger, sources, destination)
+# Not a status any more: what a paid, shipped or delivered order with part of its money back
+# reads as, and the admin's order-list filter for such orders. Old order histories name it.
+PARTLY_REFUNDED = "partially_refunded"
+
+# (trigger, sources, destination). A partial refund leaves the order where it is.
 ORDER_TRANSITIONS: list[tuple[str, tuple[OrderStatus, ...], OrderStatus]] = [
     ("pay", (S.AWAITING_PAYMENT, S.CANCELLED), S.PAID),
-    ("ship", (S.PAID, S.PARTIALLY_REFUNDED), S.SHIPPED),
+    ("ship", (S.PAID,), S.SHIPPED),
     ("deliver", (S.SHIPPED,), S.DELIVERED),
     ("deliver_digital", (S.PAID,), S.DELIVERED),
-    ("cancel", (S.AWAITING_PAYMENT, S.PAID, S.PARTIALLY_REFUNDED), S.CANCELLED),
-    ("refund_part", (S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED), S.PARTIALLY_REFUNDED),
-    ("refund", (S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.CANCELLED), S.REFUNDED),
+    ("cancel", (S.AWAITING_PAYMENT, S.PAID), S.CANCELLED),
+    ("refund_part", (S.PAID,), S.PAID),
+    ("refund_part", (S.SHIPPED,), S.SHIPPED),
+    ("refund_part", (S.DELIVERED,), S.DELIVERED),
+    ("refund", (S.PAID, S.SHIPPED, S.DELIVERED, S.CANCELLED), S.REFUNDED),
 ]
 
-STATUS_LABELS: dict[OrderStatus, str] = {
+STATUS_LABELS: dict[str, str] = {
     S.AWAITING_PAYMENT: N_("⏳ Awaiting payment"),
     S.PAID: N_("✅ Paid"),
     S.SHIPPED: N_("🚚 Shipped"),
     S.DELIVERED: N_("📦 Delivered"),
     S.CANCELLED: N_("✖️ Cancelled"),
-    S.PARTIALLY_REFUNDED: N_("↩️ Partially refunded"),
+    PARTLY_REFUNDED: N_("↩️ Partially refunded"),
     S.REFUNDED: N_("↩️ Refunded"),
 }
 
 
 def status_label(status: str) -> str:
     """ "✅ Paid" for "paid"; a status this table does not know reads as its words."""
-    try:
-        return STATUS_LABELS[OrderStatus(status)]
-    except ValueError:
-        return status.replace("_", " ")
+    return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+
+
+def partly_refunded(status: str, refunded_amount: int) -> bool:
+    """Part of the money came back and the order can still give back more of it while it
+    stays where it is (the statuses `refund_part` leaves unchanged)."""
+    return refunded_amount > 0 and status in PARTLY_REFUNDABLE
+
+
+def status_labels(status: str, refunded_amount: int = 0) -> tuple[str, ...]:
+    """What an order reads as, untranslated: ("📦 Delivered", "↩️ Partially refunded") for a
+    delivered order with part of its money back, ("✅ Paid",) for a paid one."""
+    if partly_refunded(status, refunded_amount):
+        return (status_label(status), status_label(PARTLY_REFUNDED))
+    return (status_label(status),)
+
+
+def status_text(tr: Translator, status: str, refunded_amount: int = 0) -> str:
+    """`status_labels` in the reader's language: "📦 Delivered · ↩️ Partially refunded"."""
+    return " · ".join(tr._(label) for label in status_labels(status, refunded_amount))
 
 
 class IllegalOrderTransition(Exception):
@@ -75,3 +108,11 @@ def next_status(status: str, trigger: str) -> OrderStatus:
 
 def allowed_triggers(status: str) -> list[str]:
     return [name for name, sources, _ in ORDER_TRANSITIONS if status in sources]
+
+
+PARTLY_REFUNDABLE: frozenset[str] = frozenset(
+    str(source)
+    for name, sources, _ in ORDER_TRANSITIONS
+    if name == "refund_part"
+    for source in sources
+)

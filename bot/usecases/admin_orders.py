@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from bot.i18n import N_, Translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
-from bot.services.errors import OrderError, OrderNotFound, ShopError
+from bot.services.errors import OrderError, OrderNotFound, OrderUnderReview, ShopError
 from bot.shop import Shop
-from bot.store.order_states import IllegalOrderTransition
+from bot.store.order_states import IllegalOrderTransition, status_labels, status_text
 from bot.usecases import deliveries
 from bot.usecases.orders import (
     OrderChange,
@@ -54,6 +54,28 @@ class BadTracking(OrderError):
             ),
             most=MAX_TRACKING,
         )
+
+
+class NotNow(OrderError):
+    """A button of an older screen of the order (or forged): the move it offers cannot be made
+    now, said before the admin is asked anything for it."""
+
+    TEXTS: ClassVar[dict[str, str]] = {
+        "ship": N_("Order #{order_id} cannot be shipped now: it is {status}."),
+        "cancel": N_("Order #{order_id} cannot be cancelled now: it is {status}."),
+        "refund": N_("Order #{order_id} has nothing left to refund: it is {status}."),
+    }
+
+    def __init__(self, order_id: int, move: str, status: str, refunded_amount: int) -> None:
+        super().__init__()
+        english = " · ".join(status_labels(status, refunded_amount))
+        self._words(self.TEXTS[move], order_id=order_id, status=english)
+        self.status = status
+        self.refunded_amount = refunded_amount
+
+    def said(self, tr: Translator) -> str:
+        status = status_text(tr, self.status, self.refunded_amount)
+        return tr._(self.text, **(self.params | {"status": status}))
 
 
 @dataclass(frozen=True)
@@ -118,10 +140,25 @@ async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     return await _change(shop, admin_id, "order.approve", order_id, move)
 
 
-async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
-    """How much the admin may refund now (the Refund button's question)."""
+async def offer(shop: Shop, order_id: int, move: Literal["ship", "cancel"]) -> OrderDetail:
+    """The order, if `move` can be made now (asked when its button is pressed, before any
+    question): OrderNotFound, NotNow, or OrderUnderReview for a ship under review."""
     detail = await order_detail(shop, order_id)
-    return RefundOffer(order_id, detail.refundable, detail.summary.currency)
+    s = detail.summary
+    if move not in detail.triggers:
+        raise NotNow(order_id, move, s.status, s.refunded_amount)
+    if move == "ship" and s.needs_review:
+        raise OrderUnderReview(order_id, detail.review_reason)
+    return detail
+
+
+async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
+    """How much the admin may refund now (the Refund button's question); NotNow if nothing."""
+    detail = await order_detail(shop, order_id)
+    s = detail.summary
+    if detail.refundable <= 0:
+        raise NotNow(order_id, "refund", s.status, s.refunded_amount)
+    return RefundOffer(order_id, detail.refundable, s.currency)
 
 
 async def check_refund(shop: Shop, order_id: int, amount: int) -> None:

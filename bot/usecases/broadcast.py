@@ -9,8 +9,10 @@ writes around it touch the database. The flow (text, preview, Send) is the admin
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot import i18n
@@ -32,6 +34,7 @@ class BroadcastReport:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    stopped: bool = False  # the admin stopped it before everyone got it
 
     @property
     def done(self) -> int:
@@ -97,6 +100,27 @@ async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Dra
     return Draft(flow, await audience_size(shop))
 
 
+@asynccontextmanager
+async def sending(shop: Shop, chat_id: int) -> AsyncIterator[asyncio.Event]:
+    """While a broadcast started from `chat_id` is sent: the event that stops it (`stop`)."""
+    stop = asyncio.Event()
+    shop.broadcasts[chat_id] = stop
+    try:
+        yield stop
+    finally:
+        if shop.broadcasts.get(chat_id) is stop:
+            del shop.broadcasts[chat_id]
+
+
+def stop(shop: Shop, chat_id: int) -> bool:
+    """Stop the broadcast `chat_id` is sending before its next recipient; False if none."""
+    event = shop.broadcasts.get(chat_id)
+    if event is None:
+        return False
+    event.set()
+    return True
+
+
 async def run_broadcast(
     shop: Shop,
     text: str,
@@ -104,14 +128,19 @@ async def run_broadcast(
     actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
+    stop: asyncio.Event | None = None,
 ) -> BroadcastReport:
-    """Send `text` to every reachable customer; returns how many were sent, blocked, failed."""
+    """Send `text` to every reachable customer, until `stop` is set; returns how many were
+    sent, blocked, failed, and whether it was stopped."""
     recipients = await audience(shop)
     report = BroadcastReport(total=len(recipients))
     async with shop.store.uow() as uow:
         await uow.audit.record(actor, "broadcast.start", None, {"recipients": len(recipients)})
     last_progress = time.monotonic()
     for chat_id in recipients:
+        if stop is not None and stop.is_set():
+            report.stopped = True
+            break
         outcome = await shop.notifier.notify(chat_id, text)
         if outcome is Sent.BLOCKED:
             report.blocked += 1
@@ -127,7 +156,7 @@ async def run_broadcast(
     async with shop.store.uow() as uow:
         await uow.audit.record(
             actor,
-            "broadcast.done",
+            "broadcast.stopped" if report.stopped else "broadcast.done",
             None,
             {"sent": report.sent, "blocked": report.blocked, "failed": report.failed},
         )

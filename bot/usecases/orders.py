@@ -27,7 +27,7 @@ from bot.store.order_states import OrderStatus, next_status
 from bot.store.uow import UnitOfWork
 from bot.usecases.refunds import refund_payment
 
-APPROVABLE_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+APPROVABLE_STATUSES = (OrderStatus.PAID,)  # also after a partial refund, which keeps it paid
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
 from bot import i18n
+from bot.callback_data import StopBroadcast, button
 from bot.context import ShopContext
 from bot.i18n import N_
 from bot.services.admin_flows import Flow
@@ -55,26 +56,45 @@ def preview(draft: Draft) -> list[AdminView]:
     ]
 
 
+STOPPING = N_(
+    "Stopping the broadcast before its next message; you'll be told how many got it. "
+    "(/cancel here stops a broadcast being sent.)"
+)
+NOT_SENDING = N_("No broadcast is being sent.")
+
+
+def stop_button() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(i18n.current()._("⏹ Stop"), StopBroadcast())]])
+
+
 async def show_progress(context: ShopContext, progress: Message, report: BroadcastReport) -> None:
     text = i18n.current()._("📣 Broadcasting… {done}/{total}", done=report.done, total=report.total)
-    await _edit(context, progress, text)
+    await _edit(context, progress, text, stop_button())
 
 
 async def show_done(context: ShopContext, progress: Message, report: BroadcastReport) -> None:
     tr = i18n.current()
-    await _edit(
-        context,
-        progress,
-        tr._("📣 Broadcast done: {done}/{total}", done=report.done, total=report.total),
-    )
-    finished = tr._("📣 Broadcast finished: {summary}.", summary=report.summary())
+    if report.stopped:
+        shown = tr._("📣 Broadcast stopped: {done}/{total}", done=report.done, total=report.total)
+        finished = tr._(
+            "📣 Broadcast stopped: {sent} of {total} got it ({summary}).",
+            sent=report.sent,
+            total=report.total,
+            summary=report.summary(),
+        )
+    else:
+        shown = tr._("📣 Broadcast done: {done}/{total}", done=report.done, total=report.total)
+        finished = tr._("📣 Broadcast finished: {summary}.", summary=report.summary())
+    await _edit(context, progress, shown)
     await context.bot.send_message(progress.chat_id, finished)
 
 
-async def _edit(context: ShopContext, progress: Message, text: str) -> None:
+async def _edit(
+    context: ShopContext, progress: Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     try:
         await context.bot.edit_message_text(
-            text, chat_id=progress.chat_id, message_id=progress.message_id
+            text, chat_id=progress.chat_id, message_id=progress.message_id, reply_markup=markup
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():

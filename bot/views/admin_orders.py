@@ -24,7 +24,7 @@ from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.order_summary import discount_label
-from bot.store.order_states import OrderStatus, status_label
+from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, status_label, status_text
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
 
@@ -59,7 +59,8 @@ def order_list(listing: OrderPage) -> AdminView:
         flag = " ⚠️" if row.needs_review else ""
         money = tr.money(row.total, row.currency)
         lines.append(
-            f"#{row.order_id} · {tr._(status_label(row.status))} · {money} · {row.customer} · "
+            f"#{row.order_id} · {status_text(tr, row.status, row.refunded_amount)} · {money} · "
+            f"{row.customer} · "
             f"{row.created_at:%Y-%m-%d}{flag}"
         )
         rows.append([button(f"#{row.order_id} · {money}{flag}", OpenOrder(row.order_id))])
@@ -76,21 +77,22 @@ def order_list(listing: OrderPage) -> AdminView:
             tr._(STATUS_FILTERS[s]) + (" •" if s == status else ""),
             AdminOrders(s, 0),
         )
-        for s in OrderStatus
+        for s in STATUS_FILTERS
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
     rows.append([button(tr._("⬅️ Admin menu"), AdminMenu("menu"))])
     return AdminView("\n".join(lines), rows)
 
 
-# The order list's filter buttons.
-STATUS_FILTERS: dict[OrderStatus, str] = {
+# The order list's filter buttons ("Partially refunded": paid, shipped or delivered with part
+# of the money back, whatever their status).
+STATUS_FILTERS: dict[str, str] = {
     OrderStatus.AWAITING_PAYMENT: N_("Awaiting payment"),
     OrderStatus.PAID: N_("Paid"),
     OrderStatus.SHIPPED: N_("Shipped"),
     OrderStatus.DELIVERED: N_("Delivered"),
     OrderStatus.CANCELLED: N_("Cancelled"),
-    OrderStatus.PARTIALLY_REFUNDED: N_("Partially refunded"),
+    PARTLY_REFUNDED: N_("Partially refunded"),
     OrderStatus.REFUNDED: N_("Refunded"),
 }
 
@@ -129,7 +131,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
     if s.refunded_amount:
         total += " · " + tr._("refunded {amount}", amount=money(s.refunded_amount))
     lines = [
-        tr._("Order #{order_id}", order_id=s.order_id) + f" · {tr._(s.status_label)}",
+        tr._("Order #{order_id}", order_id=s.order_id) + f" · {s.status_text(tr)}",
         tr._("Shopper: {who}", who=detail.customer),
         created,
         "",
@@ -196,7 +198,7 @@ def changed(result: OrderChanged) -> str:
     """What the change did, in a line for the admin who made it."""
     tr = i18n.current()
     change = result.change
-    status = tr._(status_label(result.detail.summary.status))
+    status = result.detail.summary.status_text(tr)
     text = tr._("Order #{order_id}: {status}.", order_id=change.order_id, status=status)
     if result.action == "order.approve":
         text += " " + tr._("Payment approved.")

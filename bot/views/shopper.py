@@ -462,7 +462,7 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
     for order in screen.orders:
         total = tr.money(order.total, order.currency)
         day = tr.date(order.created_at)
-        status = tr._(order.status_label)
+        status = order.status_text(tr)
         rows.append([button(f"#{order.id} · {status} · {total} · {day}", MyOrder(order.id))])
     rows.append(_home_row(tr))
     return View(tr._("📦 <b>Your orders</b>, newest first. Tap one to see it:"), _markup(rows))
@@ -473,7 +473,7 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     order = screen.order
     lines = [
         tr._("📦 <b>Order #{order_id}</b>", order_id=order.id)
-        + f" · {escape(tr._(order.status_label))}",
+        + f" · {escape(order.status_text(tr))}",
         tr._("Placed {moment} UTC", moment=tr.datetime(order.created_at)),
         "",
     ]

@@ -202,7 +202,7 @@ def order(view: OrderView) -> Json:
     return {
         "id": view.id,
         "status": view.status,
-        "status_label": i18n.current()._(view.status_label),
+        "status_label": view.status_text(i18n.current()),
         "created_at": view.created_at.isoformat(),
         "lines": [
             {

@@ -86,10 +86,10 @@ async def test_admin_approves_a_flagged_mug_then_ships_it(h: ShopHarness) -> Non
     assert "⚠️ Needs review: payment check: Stripe does not know charge ch_forged" in (
         detail.text or ""
     )
-    await admin.press("🚚 Ship")  # shipping is still refused while it is flagged
-    await admin.wait_for("Send the tracking number")
-    await admin.press("🚚 Ship without tracking")
+    answer = await admin.press("🚚 Ship")  # refused while it is flagged, before any question
+    assert answer.text and "is flagged for review" in answer.text
     await admin.wait_for("is flagged for review")
+    assert not [m for m in admin.messages if "Send the tracking number" in (m.text or "")]
     assert (await load(h, order_id)).status == "paid"
 
     detail = await open_detail(admin, order_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.callback_data import StopBroadcast
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.store.models import Customer
@@ -101,3 +102,52 @@ async def test_a_broadcast_can_be_cancelled_before_sending(tmp_path: Path) -> No
             assert answer.text and "over" in answer.text
             await h.until_idle()
             assert all(not standin.user(i).messages for i in ids)
+
+
+async def _stopped_after_a_few(h: ShopHarness, standin: BotApiStandIn, stop_with: str) -> None:
+    """15 customers at 5 a second: the admin stops the broadcast once it is under way; no one
+    else gets it, and the admin is told how many did."""
+    ids = await add_customers(h, standin, 15)
+    admin = h.user(ADMIN_ID, "Ada")
+    await admin.send("/broadcast")
+    await admin.wait_for("Send the text")
+    await admin.send("Flash sale!")
+    await admin.wait_for("[📣 Send to 15]")
+    await admin.press("📣 Send to 15")
+    await admin.wait_for("📣 Broadcasting… ")  # the progress after its first second
+
+    if stop_with == "/cancel":
+        await admin.send("/cancel")
+    else:
+        await admin.press("⏹ Stop")
+    await admin.wait_for("Stopping the broadcast")
+    final = await admin.wait_for("got it (", timeout=10)
+    await h.until_idle()
+    got = [i for i in ids if standin.user(i).messages]
+    assert 0 < len(got) < 15
+    assert f"{len(got)} of 15 got it" in (final.text or "")
+    assert "Back to the main menu" not in " ".join(m.text or "" for m in admin.messages)
+    async with h.store.uow() as uow:
+        actions = [e.action for e in await uow.audit.list_recent()]
+    assert "broadcast.stopped" in actions and "broadcast.done" not in actions
+    assert not [b for m in admin.messages for b in m.all_buttons if "Stop" in b.label]
+    answer = await admin.press_data(final, StopBroadcast().encode())  # an old Stop
+    assert answer.text == "No broadcast is being sent."
+
+
+async def test_cancel_stops_a_broadcast_being_sent(tmp_path: Path) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), broadcast_rate=5.0
+        ) as h:
+            await _stopped_after_a_few(h, standin, "/cancel")
+
+
+async def test_the_stop_button_stops_a_broadcast_being_sent(tmp_path: Path) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), broadcast_rate=5.0
+        ) as h:
+            await _stopped_after_a_few(h, standin, "stop")

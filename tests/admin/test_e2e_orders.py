@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.callback_data import RefundOrder, ShipOrder
 from bot.payments.invoice import build_invoice
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
@@ -136,22 +137,24 @@ async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refus
     await admin.press("↩️ Refund")
     await admin.wait_for("up to $37.00")
     for bad, expected in [
-        ("-5", "cannot be negative"),
-        ("five", "is not an amount"),
-        ("5.001", "more than 2 decimals"),
+        ("-5", "A refund amount cannot be negative ('-5'). Send e.g. 12.50"),
+        ("five", "Send the refund amount like 12.50."),
+        ("5.001", "'5.001' has more than 2 decimals for USD. Send the refund amount like 12.50."),
+        ("0", "A refund amount must be more than 0."),
         ("40.00", "more than the $37.00"),
     ]:
         await admin.send(bad)
-        await admin.wait_for(expected)
+        said = await admin.wait_for(expected)
+        assert "price" not in (said.text or "")
     await admin.send("7.00")
     await admin.wait_for("Refund $7.00 of order")
     assert (await order_state(h, order_id))[1] == 0  # nothing before the confirmation
     await admin.press("↩️ Refund $7.00")
-    await admin.wait_for("↩️ Partially refunded. Refunded $7.00")
-    await admin.wait_for(f"Order #{order_id} · ↩️ Partially refunded")
+    await admin.wait_for("✅ Paid · ↩️ Partially refunded. Refunded $7.00")
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid · ↩️ Partially refunded")
     await shopper.wait_for("We refunded $7.00")
     assert (await stripe_account.charge_info(charge)).amount_refunded == 700
-    assert await order_state(h, order_id) == ("partially_refunded", 700, None)
+    assert await order_state(h, order_id) == ("paid", 700, None)
 
     await admin.press("↩️ Refund")
     await admin.wait_for("up to $30.00")
@@ -164,6 +167,58 @@ async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refus
     assert (await order_state(h, order_id))[:2] == ("refunded", 3700)
     refunds = [a for a in await audit(h) if a[1] == "order.refund"]
     assert len(refunds) == 2
+
+
+async def test_a_delivered_order_partly_refunded_offers_only_more_refund(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """The shopper has the mugs: after $5 back the order is still delivered, shows neither
+    Ship nor Cancel (a cancel would put the mugs back in stock), and can refund the rest."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    await admin.press("🚚 Ship")
+    await admin.wait_for("Send the tracking number")
+    await admin.send("TRACK1")
+    await admin.wait_for(f"Order #{order_id} · 🚚 Shipped")
+    await admin.press("📦 Delivered")
+    await admin.wait_for(f"Order #{order_id} · 📦 Delivered")
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $37.00")
+    await admin.send("5.00")
+    await admin.wait_for("Refund $5.00 of order")
+    await admin.press("↩️ Refund $5.00")
+    screen = await admin.wait_for(f"Order #{order_id} · 📦 Delivered · ↩️ Partially refunded")
+
+    labels = [b.label for b in screen.all_buttons]
+    assert "↩️ Refund" in labels
+    assert not [label for label in labels if "Ship" in label or "Cancel" in label], labels
+    assert "delivered → delivered by admin:9001 (refunded $5.00)" in (screen.text or "")
+    assert await order_state(h, order_id) == ("delivered", 500, "TRACK1")
+    mine = await shopper.wait_for("We refunded $5.00")
+    assert mine is not None
+    await shopper.send("/orders")
+    await shopper.wait_for("📦 Delivered · ↩️ Partially refunded")
+
+    await admin.send("/orders_admin partially_refunded")
+    await admin.wait_for(f"#{order_id} · 📦 Delivered · ↩️ Partially refunded · $37.00")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · 📦 Delivered")
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $32.00")
+    await admin.press("Full refund")
+    await admin.wait_for("Refund $32.00 of order")
+    await admin.press("↩️ Refund $32.00")
+    await admin.wait_for(f"Order #{order_id} · ↩️ Refunded")
+    async with h.store.uow() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and (mug.stock, mug.reserved) == (8, 0)  # never restocked
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    assert await order_state(h, order_id) == ("refunded", 3700, "TRACK1")
 
 
 async def test_cancelling_a_paid_order_asks_first_restocks_and_refunds(
@@ -187,6 +242,46 @@ async def test_cancelling_a_paid_order_asks_first_restocks_and_refunds(
         mug = await uow.products.get_by_sku("MUG")
         assert mug is not None and (mug.stock, mug.reserved) == (10, 0)
     assert (ADMIN_ID, "order.cancel", f"order:{order_id}") in await audit(h)
+
+
+async def test_an_older_screens_buttons_say_at_once_what_the_order_is_now(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """After a cancel, the order's earlier screen still has Ship, Cancel and Refund: each
+    says why not before asking anything, and the screen becomes the order as it is now."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    old = await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    stale = {b.label: b.callback_data or "" for b in old.all_buttons}
+    await admin.press("✖️ Cancel")
+    await admin.wait_for("a paid order is refunded in full")
+    await admin.press("Yes, cancel it")
+    await admin.wait_for(f"Order #{order_id}: ↩️ Refunded.")
+
+    answer = await admin.press_data(old, stale["🚚 Ship"])
+    assert answer.text == f"Order #{order_id} cannot be shipped now: it is ↩️ Refunded."
+    await admin.wait_for(f"Order #{order_id} cannot be shipped now: it is ↩️ Refunded.")
+    await admin.wait_for(lambda m: m.message_id == old.message_id and "· ↩️ Refunded" in m.text)
+    answer = await admin.press_data(old, stale["↩️ Refund"])
+    assert answer.text == f"Order #{order_id} has nothing left to refund: it is ↩️ Refunded."
+    answer = await admin.press_data(old, stale["✖️ Cancel"])
+    assert answer.text == f"Order #{order_id} cannot be cancelled now: it is ↩️ Refunded."
+    answer = await admin.press_data(old, ShipOrder(424242).encode())
+    assert answer.text == "There is no order #424242."
+    answer = await admin.press_data(old, RefundOrder(424242).encode())
+    assert answer.text == "There is no order #424242."
+    await h.until_idle()
+    texts = " ".join(m.text or "" for m in admin.messages)
+    assert "tracking number" not in texts.split("Yes, cancel it")[-1]
+    assert "Full refund ($0.00)" not in texts and "up to $0.00" not in texts
+
+    await admin.send("TRACK-X")  # no ship flow was started: nothing ships
+    await h.until_idle()
+    assert await order_state(h, order_id) == ("refunded", 3700, None)
 
 
 async def test_a_shopper_cannot_use_order_buttons(

@@ -157,7 +157,7 @@ async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped
     with pytest.raises(RefundTooLarge):
         await refund_order(stripe_shop, order_id, amount=1, actor=ADMIN)
 
-    assert (part.new_status, rest.new_status) == ("partially_refunded", "refunded")
+    assert (part.new_status, rest.new_status) == ("paid", "refunded")  # a part keeps "paid"
     assert "We refunded $10.00 of order" in part.message_for_shopper
     assert rest.refund is not None and rest.refund.amount == 2700
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
@@ -168,6 +168,65 @@ async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped
     async with stripe_shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None and order.refunded_amount == 3700
+
+
+async def test_a_delivered_order_partly_refunded_stays_delivered_and_is_never_restocked(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """The goods reached the shopper: a partial refund does not make them shippable or
+    cancellable (with a restock) again; only more of the money can go back."""
+    order_id, mug, charge = await _paid_order(stripe_shop, stripe_account, stock=10, qty=2)
+    await ship_order(stripe_shop, order_id, actor=ADMIN, tracking="1Z")
+    await deliver_order(stripe_shop, order_id, actor=ADMIN)
+
+    part = await refund_order(stripe_shop, order_id, amount=500, actor=ADMIN, reason="chipped")
+
+    assert (part.old_status, part.new_status) == ("delivered", "delivered")
+    with pytest.raises(IllegalOrderTransition):
+        await cancel_order(stripe_shop, order_id, actor=ADMIN)
+    with pytest.raises(IllegalOrderTransition):
+        await ship_order(stripe_shop, order_id, actor=ADMIN)
+    assert await stock_of(stripe_shop, mug) == (8, 0)  # the shopper has the two mugs
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 500
+    more = await refund_order(stripe_shop, order_id, amount=700, actor=ADMIN)
+    assert more.new_status == "delivered"
+    rest = await refund_order(stripe_shop, order_id, amount=None, actor=ADMIN)
+    assert rest.new_status == "refunded" and rest.refund is not None
+    assert rest.refund.amount == 3700 - 1200
+    assert await stock_of(stripe_shop, mug) == (8, 0)
+    assert [e[:2] for e in await _events(stripe_shop, order_id)][-4:] == [
+        ("shipped", "delivered"),
+        ("delivered", "delivered"),  # $5.00 back
+        ("delivered", "delivered"),  # $7.00 back
+        ("delivered", "refunded"),
+    ]
+    async with stripe_shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        assert [e.note for e in order.events][-3] == "refunded $5.00: chipped"
+
+
+async def test_a_paid_order_partly_refunded_can_still_ship(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account, stock=10, qty=1)
+    await refund_order(stripe_shop, order_id, amount=300, actor=ADMIN)
+    assert (await ship_order(stripe_shop, order_id, actor=ADMIN)).new_status == "shipped"
+
+
+async def test_a_paid_order_partly_refunded_can_still_be_cancelled_and_restocked(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Nothing went out yet: it is cancelled, restocked and refunded what is left."""
+    order_id, mug, charge = await _paid_order(stripe_shop, stripe_account, stock=10, qty=2)
+    assert await stock_of(stripe_shop, mug) == (8, 0)
+    await refund_order(stripe_shop, order_id, amount=500, actor=ADMIN)
+    change = await cancel_order(stripe_shop, order_id, actor=ADMIN)
+
+    assert change.new_status == "refunded" and change.refund is not None
+    assert change.refund.amount == 3200
+    assert await stock_of(stripe_shop, mug) == (10, 0)
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
 
 
 async def test_cancelling_a_paid_order_restocks_and_refunds_everything(

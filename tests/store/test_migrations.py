@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
-from sqlalchemy.ext.asyncio import AsyncConnection
+from alembic import command
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import selectinload
 
-from bot.store.migrate import current_revision, is_model_object
-from bot.store.models import Base
+from bot.store.migrate import alembic_config, current_revision, is_model_object
+from bot.store.models import Base, Customer, Order, OrderEvent
 from bot.store.uow import Store
 
 
@@ -60,5 +62,96 @@ async def test_schema_matches_the_models_so_no_migration_is_missing(database_url
                 )
             )
         assert diff == []
+    finally:
+        await store.close()
+
+
+async def _alembic(store: Store, direction: str, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)
+
+    async with store.engine.begin() as conn:
+        await conn.run_sync(run)
+
+
+async def _statuses(store: Store) -> dict[int, tuple[str, list[tuple[str | None, str]]]]:
+    async with AsyncSession(store.engine) as session:
+        orders = (await session.scalars(select(Order).options(selectinload(Order.events)))).all()
+        return {o.id: (o.status, [(e.from_status, e.to_status) for e in o.events]) for o in orders}
+
+
+async def test_0017_gives_partially_refunded_orders_back_the_status_they_had(
+    database_url: str,
+) -> None:
+    """A partial refund used to replace the status; the migration puts back the one before
+    it (from the order's history, else paid) and records the move; downgrading undoes it."""
+    store = Store.from_url(database_url)
+    histories: dict[str, tuple[str, int, list[tuple[str | None, str]]]] = {
+        "delivered": (
+            "partially_refunded",
+            500,
+            [
+                (None, "awaiting_payment"),
+                ("awaiting_payment", "paid"),
+                ("paid", "shipped"),
+                ("shipped", "delivered"),
+                ("delivered", "partially_refunded"),
+                ("partially_refunded", "partially_refunded"),  # a second part, or a review
+            ],
+        ),
+        "paid": ("partially_refunded", 300, [(None, "paid"), ("paid", "partially_refunded")]),
+        "no history": ("partially_refunded", 100, []),
+        "refunded": ("refunded", 3700, [(None, "paid"), ("paid", "refunded")]),
+        "shipped after a part": (
+            "shipped",
+            200,
+            [(None, "paid"), ("paid", "partially_refunded"), ("partially_refunded", "shipped")],
+        ),
+    }
+    try:
+        await _alembic(store, "upgrade", "0016_search_titles_by_id")
+        ids: dict[str, int] = {}
+        async with AsyncSession(store.engine) as session:  # the tables as they were at 0016
+            customer = Customer(telegram_id=1001, first_name="Sam")
+            session.add(customer)
+            await session.flush()
+            for name, (status, refunded, events) in histories.items():
+                order = Order(
+                    customer_id=customer.id,
+                    status=status,
+                    currency="USD",
+                    total=3700,
+                    refunded_amount=refunded,
+                )
+                session.add(order)
+                await session.flush()
+                ids[name] = order.id
+                session.add_all(
+                    OrderEvent(order_id=order.id, from_status=a, to_status=b) for a, b in events
+                )
+            await session.commit()
+
+        await store.migrate()
+        after = await _statuses(store)
+        moved = [("partially_refunded", "delivered")]
+        assert after[ids["delivered"]] == ("delivered", histories["delivered"][2] + moved)
+        assert after[ids["paid"]][0] == "paid"
+        assert after[ids["paid"]][1][-1] == ("partially_refunded", "paid")
+        assert after[ids["no history"]] == ("paid", [("partially_refunded", "paid")])
+        assert after[ids["refunded"]] == ("refunded", histories["refunded"][2])
+        assert after[ids["shipped after a part"]][0] == "shipped"
+        assert after[ids["shipped after a part"]][1] == histories["shipped after a part"][2]
+
+        await _alembic(store, "downgrade", "0016_search_titles_by_id")
+        before = {i: status for i, (status, _) in (await _statuses(store)).items()}
+        assert before == {
+            ids["delivered"]: "partially_refunded",
+            ids["paid"]: "partially_refunded",
+            ids["no history"]: "partially_refunded",
+            ids["refunded"]: "refunded",
+            ids["shipped after a part"]: "partially_refunded",
+        }
     finally:
         await store.close()

@@ -46,6 +46,7 @@ from bot.callback_data import (
     OpenOrder,
     RefundOrder,
     ShipOrder,
+    StopBroadcast,
     decode,
 )
 from bot.context import AnyApplication, ShopContext
@@ -114,6 +115,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(ApproveOrder, orders.on_approve),
         AdminRoute(CloseThread, support.on_close),
         AdminRoute(EndPromo, promos.on_end),
+        AdminRoute(StopBroadcast, broadcast.on_stop),
     )
 }
 

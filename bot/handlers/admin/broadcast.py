@@ -7,6 +7,7 @@ import logging
 from telegram import Message, Update
 
 from bot import i18n
+from bot.callback_data import StopBroadcast
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
@@ -16,6 +17,7 @@ from bot.usecases import broadcast
 from bot.usecases.broadcast import BroadcastReport, NotBroadcastable
 from bot.views import admin_broadcast as views
 from bot.views.admin import reply
+from bot.views.replies import answer_button
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     await save_flow(update, context, None)  # a second tap on Send finds no flow: sent once
     progress = await reply(update, i18n.current()._(views.STARTING))
     assert progress is not None
+    await progress.edit_reply_markup(views.stop_button())
     run = _run(context, flow["text"], actor(update), progress)
     context.application.create_task(run, update=update, name=f"broadcast-{flow['id']}")
     log.info("broadcast started by %s at %s/s", actor(update), context.shop.settings.broadcast_rate)
@@ -60,8 +63,21 @@ async def _run(context: ShopContext, text: str, admin: int, progress: Message) -
     async def on_progress(report: BroadcastReport) -> None:
         await views.show_progress(context, progress, report)
 
-    report = await broadcast.run_broadcast(context.shop, text, actor=admin, on_progress=on_progress)
+    async with broadcast.sending(context.shop, progress.chat_id) as stop:
+        report = await broadcast.run_broadcast(
+            context.shop, text, actor=admin, on_progress=on_progress, stop=stop
+        )
     await views.show_done(context, progress, report)
+
+
+async def on_stop(update: Update, context: ShopContext, data: StopBroadcast) -> None:
+    """Stop under the progress (or /cancel with no step open, bot.handlers.admin.flows): the
+    broadcast stops before its next message; the progress then says how many got it."""
+    if not broadcast.stop(context.shop, chat_id(update)):
+        await answer_button(update, i18n.current()._(views.NOT_SENDING))
+        return
+    await answer_button(update)
+    await reply(update, i18n.current()._(views.STOPPING))
 
 
 register_flow("broadcast", FlowKind(on_input=on_input, on_confirm=on_confirm))

@@ -22,6 +22,8 @@ from bot.handlers.admin.common import load_flow, save_flow
 from bot.handlers.admin.guard import is_admin, run_consuming
 from bot.i18n import N_
 from bot.services.admin_flows import Flow
+from bot.usecases import broadcast as broadcasts
+from bot.views import admin_broadcast as broadcast_views
 from bot.views.admin import reply
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,10 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
         return
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
+        # No step to cancel: /cancel stops a broadcast being sent, if there is one.
+        chat = update.effective_chat.id
+        if command_of(message.text) == "cancel" and broadcasts.stop(context.shop, chat):
+            await run_consuming(stopping_broadcast, update, context)
         if message.document is not None:
             await run_consuming(import_document, update, context)
         return
@@ -75,6 +81,10 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
         return  # other commands work as usual; the flow waits where it was
     step = FLOWS[flow["kind"]].on_input
     await run_consuming(lambda update, context: step(update, context, flow), update, context)
+
+
+async def stopping_broadcast(update: Update, context: ShopContext) -> None:
+    await reply(update, i18n.current()._(broadcast_views.STOPPING))
 
 
 async def cancel_flow(update: Update, context: ShopContext) -> None:

@@ -30,10 +30,10 @@ from bot.context import ShopContext
 from bot.handlers.admin.common import actor, message_text, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
-from bot.services.admin_catalog import AdminInputError, parse_price
+from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.admin_orders import parse_status
-from bot.services.errors import LineNotInOrder, OrderError, ShopError
+from bot.services.errors import LineNotInOrder, OrderError, OrderNotFound, ShopError
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadTracking, OrderChanged
 from bot.views import admin_orders as views
@@ -102,7 +102,29 @@ async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -
     await present_change(update, admin_orders.deliver(context.shop, actor(update), data.order_id))
 
 
+async def refuse_stale(
+    update: Update, context: ShopContext, order_id: int, why: OrderError
+) -> None:
+    """A button the order has outgrown (an older screen's, or forged): say why at once, and
+    put the order as it is now in place of the screen the button was on."""
+    text = why.said(i18n.current())
+    await answer_button(update, text)
+    await reply(update, text)
+    if isinstance(why, OrderNotFound):
+        return
+    try:
+        detail = await admin_orders.order_detail(context.shop, order_id)
+    except OrderError:
+        return
+    await show(update, views.order_screen(detail))
+
+
 async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+    try:
+        await admin_orders.offer(context.shop, data.order_id, "cancel")
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
     await answer_button(update)
     await reply(update, views.ask_cancel(data.order_id))
 
@@ -126,6 +148,11 @@ async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -
 
 
 async def on_ship(update: Update, context: ShopContext, data: ShipOrder) -> None:
+    try:
+        await admin_orders.offer(context.shop, data.order_id, "ship")
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
     await answer_button(update)
     flow = new_flow("ship", order_id=data.order_id)
     await save_flow(update, context, flow)
@@ -161,12 +188,12 @@ async def ship_confirm(update: Update, context: ShopContext, flow: Flow) -> None
 
 
 async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> None:
-    await answer_button(update)
     try:
         offer = await admin_orders.refund_offer(context.shop, data.order_id)
     except OrderError as exc:
-        await reply(update, exc.said(i18n.current()))
+        await refuse_stale(update, context, data.order_id, exc)
         return
+    await answer_button(update)
     flow = new_flow(
         "refund",
         order_id=offer.order_id,
@@ -197,7 +224,7 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
 async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
     """An amount ("5.00"), or a line of the order: "SKU" or "SKU 2" (units) at what it cost."""
     try:
-        return parse_price(text, flow["currency"])
+        return parse_positive_amount(text, flow["currency"], REFUND_WORDS)
     except AdminInputError as not_an_amount:
         words = text.split()
         if not 1 <= len(words) <= 2 or (len(words) == 2 and not words[1].isdigit()):

@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Order, OrderEvent, OrderLine, utcnow
-from bot.store.order_states import IllegalOrderTransition, next_status
+from bot.store.order_states import (
+    PARTLY_REFUNDABLE,
+    PARTLY_REFUNDED,
+    IllegalOrderTransition,
+    next_status,
+)
+
+
+def _status_is(status: str) -> ColumnElement[bool]:
+    """Orders in `status`; PARTLY_REFUNDED: those with part of their money back (a partial
+    refund leaves the status as it was, bot.store.order_states)."""
+    if status == PARTLY_REFUNDED:
+        return and_(Order.refunded_amount > 0, Order.status.in_(sorted(PARTLY_REFUNDABLE)))
+    return Order.status == status
 
 
 class OrderRepository:
@@ -57,14 +70,14 @@ class OrderRepository:
     ) -> Sequence[Order]:
         stmt = select(Order).options(selectinload(Order.customer), selectinload(Order.lines))
         if status:
-            stmt = stmt.where(Order.status == status)
+            stmt = stmt.where(_status_is(status))
         stmt = stmt.order_by(Order.id.desc()).offset(offset).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
     async def count(self, *, status: str | None = None) -> int:
         stmt = select(func.count(Order.id))
         if status:
-            stmt = stmt.where(Order.status == status)
+            stmt = stmt.where(_status_is(status))
         return int(await self.session.scalar(stmt) or 0)
 
     async def last_paid_id(self, customer_id: int) -> int:
