@@ -6,6 +6,7 @@ the page does (tests/webapp/conftest.py: Page), beside the shopper's chat.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -358,6 +359,35 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
     assert status == 404 and "error" in answer
     status, answer = await page.call("GET", "categories/999")
     assert (status, answer["error"]) == (404, "That category is empty now.")
+
+
+async def test_ids_beyond_the_database_are_unknown_and_a_page_is_plain_digits(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An id wider than the database's 64 bits names nothing (404, as an unknown one), and
+    "²" is no page number (400): neither leaves a traceback in the log, on either database.
+    Photos need no sign-in, so anyone could otherwise fill the log."""
+    caplog.set_level(logging.ERROR)
+    huge = "9" * 19  # > 2**63 - 1
+    async with (
+        ShopHarness(tmp_path, database_url=database_url, **storefront_settings()) as shop,
+        aiohttp.ClientSession() as http,
+    ):
+        page = Page(http, storefront_url(shop), init_data_for(shop, shop.user(1001, "Alice")))
+        async with http.get(storefront_url(shop) + f"photos/{huge}") as response:
+            assert response.status == 404
+        refusals = [
+            ("GET", f"products/{huge}", 404, "Sorry, that product is no longer available."),
+            ("GET", f"categories/{huge}", 404, "That category is empty now."),
+            ("GET", f"orders/{huge}", 404, "That order is not in your history."),
+            ("PUT", f"cart/lines/{huge}", 404, "Sorry, that product is no longer available."),
+            ("GET", "search?q=mug&page=%C2%B2", 400, "page must be a whole number from 0."),
+            ("GET", "categories/1?page=%C2%B2", 400, "page must be a whole number from 0."),
+        ]
+        for method, path, status, error in refusals:
+            body = {"quantity": 1} if method == "PUT" else None
+            assert await page.call(method, path, body) == (status, {"error": error}), path
+    assert not caplog.records
 
 
 async def test_a_shopper_calling_too_fast_is_asked_to_wait(
