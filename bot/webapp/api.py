@@ -167,15 +167,16 @@ class Storefront:
     async def add(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
         product_id = _number(body, "product_id")
-        quantity = _number(body, "quantity", default=1)
-        shown = _number(body, "shown_price", default=None)
+        quantity = _number(body, "quantity", default=1, least=1)
+        shown = _number(body, "shown_price", default=None, least=0)
         variant_id = _number(body, "variant_id", default=0)
         update = await storefront.add(self.shop, who, product_id, quantity, shown, variant_id)
         return _json(views.cart_update(update))
 
     async def set_quantity(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
-        quantity, variant_id = _number(body, "quantity"), _number(body, "variant_id", default=0)
+        quantity = _number(body, "quantity", least=0)  # 0 takes the line out
+        variant_id = _number(body, "variant_id", default=0)
         product_id = _path_id(request, "product_id", ProductUnavailable)
         update = await storefront.set_quantity(self.shop, who, product_id, quantity, variant_id)
         return _json(views.cart_update(update))
@@ -315,8 +316,11 @@ async def _body(request: web.Request) -> dict[str, Any]:
 _REQUIRED: Any = object()
 
 
-def _number(body: dict[str, Any], name: str, default: Any = _REQUIRED) -> Any:
-    """A whole number from the body (or `default` when it is absent or null)."""
+def _number(
+    body: dict[str, Any], name: str, default: Any = _REQUIRED, least: int | None = None
+) -> Any:
+    """A whole number from the body, at least `least` (or `default` when it is absent or
+    null): one out of range is refused, never quietly made into another."""
     value = body.get(name)
     if value is None:
         if default is _REQUIRED:
@@ -324,6 +328,8 @@ def _number(body: dict[str, Any], name: str, default: Any = _REQUIRED) -> Any:
         return default
     if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
         raise BadInput(f"{name} must be a whole number.")
+    if least is not None and value < least:
+        raise BadInput(f"{name} must be from {least}.")
     return value
 
 

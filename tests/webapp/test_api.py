@@ -142,6 +142,31 @@ async def test_the_page_and_the_chat_share_one_cart(shop: ShopHarness, page_of: 
     await alice.wait_for("Your cart is empty")
 
 
+async def test_a_line_the_chat_cleared_is_not_brought_back_by_the_pages_stepper(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice adds a mug in the page, clears the cart in the chat, then taps + on the mug line
+    the page still shows: refused as in the chat, and the answer shows the cart as stored."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await page.add(mug, 1)
+    await alice.send("/cart")
+    await alice.wait_for("Clear cart")
+    await alice.press("Clear cart")
+    await shop.until_idle()
+
+    answer = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 2})
+
+    assert not answer["done"] and answer["notice"] == "That item is no longer in your cart."
+    assert answer["cart"]["lines"] == [] and (await page.cart())["lines"] == []
+
+    await page.add(mug, 1)  # and a line that is there still changes, answered as stored
+    more = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 3})
+    assert more["notice"] == "Stoneware Mug 350ml: 3 in your cart."
+    assert more["cart"] == await page.cart()
+
+
 async def test_a_shopper_reaches_only_their_own_cart_and_orders(
     shop: ShopHarness, page_of: Any
 ) -> None:
@@ -341,6 +366,10 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
         ("POST", "cart/lines", {"product_id": "mug"}, "product_id must be a whole number."),
         ("POST", "cart/lines", ["not", "an", "object"], "The body must be a JSON object."),
         ("PUT", "cart/lines/1", {"quantity": 1.5}, "quantity must be a whole number."),
+        ("POST", "cart/lines", {"product_id": 1, "quantity": 0}, "quantity must be from 1."),
+        ("POST", "cart/lines", {"product_id": 1, "quantity": -5}, "quantity must be from 1."),
+        ("POST", "cart/lines", {"product_id": 1, "shown_price": -1}, "shown_price must be from 0."),
+        ("PUT", "cart/lines/1", {"quantity": -1}, "quantity must be from 0."),
         ("GET", "categories/1?page=-1", None, "page must be a whole number from 0."),
     ]
     for method, path, body, message in cases:
@@ -355,6 +384,7 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
             400,
             {"error": "The body is too large."},
         )
+    assert (await page.cart())["lines"] == []  # none of them added anything
     status, answer = await page.call("GET", "no-such-thing")
     assert status == 404 and "error" in answer
     status, answer = await page.call("GET", "categories/999")
