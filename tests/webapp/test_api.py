@@ -260,6 +260,7 @@ async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
 
     invoice = await page.ok("POST", "checkout")
     assert invoice["status"] == "invoice" and invoice["invoice_link"].startswith("https://t.me/$")
+    assert (invoice["total"], invoice["currency"], invoice["total_text"]) == (3200, "USD", "$32.00")
     assert await _stock(shop, "KIT-MUG-CER") == (stock_before, 2)  # held, not sold
     link = shop.standin.invoice_link(invoice["invoice_link"])
     assert link is not None and link["need_shipping_address"] and link["is_flexible"]
@@ -279,6 +280,10 @@ async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
         "$47.00",
         "$15.00",
     )
+    assert (order["total"], order["shipping_total"], order["currency"]) == (4700, 1500, "USD")
+    assert [(line["line_total"], line["line_total_text"]) for line in order["lines"]] == [
+        (3200, "$32.00")
+    ]
     assert await _stock(shop, "KIT-MUG-CER") == (stock_before - 2, 0)
     assert (await page.cart())["lines"] == []
     again = await page.ok("POST", "checkout")
