@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from bot.config import ConfigError, Settings
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.menu import publish_commands, publish_storefront
-from bot.inbox import InboxUpdateProcessor, JournalingRequest
+from bot.inbox import InboxUpdateProcessor, JournalingRequest, UnreadableUpdate, read_update
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 from bot.transport import AiohttpRequest
@@ -24,6 +25,8 @@ WEBHOOK_PATH = "telegram"
 TELEGRAM_API_HOST = "api.telegram.org"
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram's servers will call
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+log = logging.getLogger(__name__)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -126,7 +129,13 @@ async def recover_updates(app: AnyApplication, *, everything: bool = False) -> i
     shop: Shop = app.bot_data[SHOP_KEY]
     taken = await shop.inbox.recover(everything=everything)
     for payload in taken:
-        await app.update_queue.put(Update.de_json(payload, app.bot))
+        try:
+            update = read_update(payload, app.bot)
+        except UnreadableUpdate as error:  # never handled: it must not hold up the others
+            log.error("update %s cannot be handled: %s", payload.get("update_id"), error)
+            await shop.inbox.finish(payload["update_id"], str(error))
+            continue
+        await app.update_queue.put(update)
     return len(taken)
 
 

@@ -12,6 +12,9 @@
 - Recovery: an entry still being handled when its lease runs out was dropped by a crash; a
   job takes it again. A polling bot is the only consumer, so at start-up it takes every
   unfinished entry at once.
+- Unreadable updates (`read_update`): the webhook refuses them (400), a getUpdates answer
+  skips them, and one taken back after a crash is marked failed: none of them is handled, and
+  none holds up the updates after it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import NetworkError
 
 from bot.concurrency import PerChatUpdateProcessor
@@ -44,6 +47,42 @@ UPDATE_KINDS = frozenset(Update.ALL_TYPES)
 MARK_DELAY = 0.05
 """Seconds a done mark may wait to be written with others (see `Inbox.finish`)."""
 _FOREVER = timedelta(days=3650)
+_INT64 = range(-(2**63), 2**63)
+
+
+class UnreadableUpdate(ValueError):
+    """A body that is no update the bot can store and handle."""
+
+
+def read_update(body: Any, bot: Bot | None = None) -> Update:
+    """The update in `body`, or UnreadableUpdate saying why not: an int update_id and a known
+    kind, every number within 64 bits (Telegram's ids are; the database's integers are no
+    wider) and a shape python-telegram-bot reads."""
+    if not (
+        isinstance(body, dict)
+        and type(body.get("update_id")) is int
+        and any(isinstance(body.get(kind), dict) for kind in UPDATE_KINDS)
+    ):
+        raise UnreadableUpdate("not a Telegram update")
+    if not _within_64_bits(body):
+        raise UnreadableUpdate("a number in it is wider than 64 bits")
+    try:
+        return Update.de_json(body, bot)
+    except Exception as error:  # a field missing or of the wrong type, deep inside
+        raise UnreadableUpdate(f"python-telegram-bot cannot read it: {error!r}") from error
+
+
+def _within_64_bits(body: Any) -> bool:
+    pending = [body]
+    while pending:  # not recursive: nesting is the sender's to choose
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, int) and value not in _INT64:
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +155,13 @@ class Inbox:
             )
         return [entry.payload for entry in held]
 
-    def is_duplicate(self, update_id: int) -> bool:
-        """Was this update dropped on arrival (someone handles or handled it)? Asked once."""
+    def skip(self, update_id: int) -> None:
+        """Handle no update of this id that arrives now (an unreadable one, in getUpdates)."""
+        self._dropped.add(update_id)
+
+    def was_dropped(self, update_id: int) -> bool:
+        """Was this update dropped on arrival (someone handles or handled it, or it was
+        unreadable)? Asked once."""
         if update_id in self._dropped:
             self._dropped.discard(update_id)
             return True
@@ -223,7 +267,7 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
         if not isinstance(update, Update):
             await coroutine
             return
-        if self.inbox.is_duplicate(update.update_id):
+        if self.inbox.was_dropped(update.update_id):
             _discard(coroutine)
             return
         taken = self.inbox.taken(update.update_id)
@@ -289,12 +333,35 @@ class JournalingRequest(AiohttpRequest):
         body = json.loads(payload)
         if not body.get("ok") or not body.get("result"):
             return code, payload
+        readable, body["result"] = self._sift(body["result"])
         self._parsed = (payload, body)
         try:
-            await self.inbox.receive(body["result"])
+            await self.inbox.receive(readable)
         except Exception as error:  # not stored: Telegram must keep them, so no offset moves
             raise NetworkError(f"the inbox could not store updates: {error!r}") from error
         return code, payload  # all of them: the offset moves past duplicates too
+
+    def _sift(self, updates: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The readable updates, and the answer PTB is to read. An unreadable update is
+        neither stored nor handled; it stays in the answer as its bare update_id, so the
+        offset moves past it (else it would come first in every answer, and PTB would fail
+        to read each of them)."""
+        readable, answer = [], []
+        for update in updates:
+            try:
+                read_update(update)
+            except UnreadableUpdate as error:
+                log.error(
+                    "getUpdates: skipped an update the bot cannot read (%s): %.500r", error, update
+                )
+                update_id = update.get("update_id") if isinstance(update, dict) else None
+                if type(update_id) is int:
+                    self.inbox.skip(update_id)
+                    answer.append({"update_id": update_id})
+                continue
+            readable.append(update)
+            answer.append(update)
+        return readable, answer
 
 
 def _entry(update: dict[str, Any], claim: str, now: Any, lease_until: Any) -> dict[str, Any]:
@@ -319,4 +386,11 @@ def _chat_of(body: Any) -> int | None:
     return int(chat["id"]) if isinstance(chat, dict) and "id" in chat else None
 
 
-__all__ = ["Inbox", "InboxUpdateProcessor", "JournalingRequest", "Taken"]
+__all__ = [
+    "Inbox",
+    "InboxUpdateProcessor",
+    "JournalingRequest",
+    "Taken",
+    "UnreadableUpdate",
+    "read_update",
+]

@@ -1,7 +1,8 @@
 """The bot's own HTTP server (aiohttp): Telegram's webhook, /healthz, /metrics, the storefront.
 
 - `POST /telegram` (webhook mode): a request without the secret token header, or with a wrong
-  one, gets 403; a body that is not JSON, or not an update, gets 400; neither is handled. An
+  one, gets 403; a body that is not JSON, or not an update the bot can read and store
+  (bot.inbox.read_update), gets 400, which Telegram does not send again; neither is handled. An
   update is stored in the inbox *before* the 200, so a crash after it loses nothing; if the
   database cannot store it the answer is 500 and Telegram delivers it again later.
 - `GET /healthz`: 200 when the database answers within two seconds, 503 when it does not.
@@ -24,9 +25,8 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
-from telegram import Update
 
-from bot.inbox import UPDATE_KINDS
+from bot.inbox import UnreadableUpdate, read_update
 from bot.metrics import CONTENT_TYPE
 from bot.shop import Shop
 from bot.webapp.api import MOUNT, Storefront
@@ -72,8 +72,11 @@ def _webhook(shop: Shop, application: Any, secret: str) -> Any:
             body = json.loads(await request.read())
         except (ValueError, UnicodeDecodeError):
             return web.Response(status=400, text="Bad Request: the body is not JSON")
-        if not _is_update(body):
-            return web.Response(status=400, text="Bad Request: the body is not a Telegram update")
+        try:
+            update = read_update(body, application.bot)
+        except UnreadableUpdate as error:
+            log.warning("webhook: refused a body from %s: %s", request.remote, error)
+            return web.Response(status=400, text=f"Bad Request: {error}")
         try:
             taken = await shop.inbox.receive([body])
         except Exception:
@@ -81,20 +84,11 @@ def _webhook(shop: Shop, application: Any, secret: str) -> Any:
                 "could not store update %s: Telegram will send it again", body["update_id"]
             )
             return web.Response(status=500, text="Internal Server Error: not stored, send again")
-        for payload in taken:
-            await application.update_queue.put(Update.de_json(payload, application.bot))
+        if taken:  # else a redelivery, dropped
+            await application.update_queue.put(update)
         return web.Response(text="ok")
 
     return receive
-
-
-def _is_update(body: Any) -> bool:
-    return (
-        isinstance(body, dict)
-        and isinstance(body.get("update_id"), int)
-        and not isinstance(body.get("update_id"), bool)
-        and any(isinstance(body.get(kind), dict) for kind in UPDATE_KINDS)
-    )
 
 
 def _health(shop: Shop) -> Any:

@@ -119,9 +119,10 @@ async def add(
     shown_price: int | None,
     variant_id: int = 0,
 ) -> CartUpdate:
-    """Add to the chat's cart (that variant of the product); `shown_price` is the price the
-    page showed (checkout asks the shopper to confirm if it is no longer today's)."""
-    quantity = min(max(quantity, 1), MAX_QUANTITY)
+    """Add `quantity` (from 1; at most MAX_QUANTITY go in at once) to the chat's cart (that
+    variant of the product); `shown_price` is the price the page showed (checkout asks the
+    shopper to confirm if it is no longer today's)."""
+    quantity = min(quantity, MAX_QUANTITY)
     notice, done = await _add(shop, who, product_id, quantity, shown_price, variant_id)
     return CartUpdate(await cart(shop, who), notice, done)
 
@@ -147,17 +148,17 @@ async def _add(
 @looking
 async def set_quantity(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> CartUpdate:
     """A line (of that variant) to `quantity` (0 removes it), within what is available."""
-    quantity = min(max(quantity, 0), MAX_QUANTITY)
+    quantity = min(quantity, MAX_QUANTITY)
     try:
         done = await carts.set_quantity(v.uow, v.customer_id, product_id, quantity, variant_id)
     except NotInCart:
         return await _refused(v, v.tr._(NOT_IN_CART))
     except (CartError, ProductUnavailable) as error:
         return await _refused(v, refusal(v.tr, error))
-    after = done.cart or await carts.view_cart(v.uow, v.customer_id, v.currency)
-    return CartUpdate(
-        after if after.lines else CartView((), v.currency), changed_notice(v.tr, done)
-    )
+    # The line was there, so `done.cart` is the cart with the change, as it is stored once
+    # the visit's deferred writes are made (a read here would not see them yet).
+    after = done.cart if done.cart is not None and done.cart.lines else CartView((), v.currency)
+    return CartUpdate(after, changed_notice(v.tr, done))
 
 
 @looking

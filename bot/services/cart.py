@@ -215,8 +215,11 @@ async def add_to_cart(
 async def set_quantity(
     uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, variant_id: int = 0
 ) -> CartChange:
-    """Set a line to `quantity`; zero removes it. Lowering is always allowed."""
+    """Set a line of the cart to `quantity`; zero removes it. Lowering is always allowed.
+    NotInCart if the line is gone (a stale page): setting is no way to add."""
     cart = await view_cart(uow, customer_id, "")
+    if cart.line(product_id, variant_id) is None:
+        raise NotInCart()
     return await _set_line(uow, customer_id, cart, (product_id, variant_id), quantity)
 
 

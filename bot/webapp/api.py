@@ -51,6 +51,7 @@ AUTH_SCHEME = "tma "
 RATE_PER_SECOND = 5.0  # a shopper's steady pace of API calls...
 RATE_BURST = 30  # ...after a first burst this big (opening the page makes four at once)
 MAX_BODY = 4096  # the API's JSON bodies are a few numbers
+MAX_ID = 2**63 - 1  # the database's ids are 64-bit signed
 PHOTO_CACHE_ITEMS = 64  # photos fetched from Telegram by file_id, kept in memory
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -88,20 +89,20 @@ class Storefront:
         add = app.router
         add.add_get("/", self.assets.index)
         add.add_get("/static/{name}", self.assets.asset)
-        add.add_get(r"/photos/{product_id:\d+}", self.photo)
+        add.add_get(r"/photos/{product_id:[0-9]+}", self.photo)
         api: list[tuple[str, str, Handler]] = [
             ("GET", "/api/texts", self.texts),
             ("GET", "/api/categories", self.categories),
-            ("GET", r"/api/categories/{category_id:\d+}", self.category),
+            ("GET", r"/api/categories/{category_id:[0-9]+}", self.category),
             ("GET", "/api/search", self.search),
-            ("GET", r"/api/products/{product_id:\d+}", self.product),
+            ("GET", r"/api/products/{product_id:[0-9]+}", self.product),
             ("GET", "/api/cart", self.cart),
             ("POST", "/api/cart/lines", self.add),
-            ("PUT", r"/api/cart/lines/{product_id:\d+}", self.set_quantity),
+            ("PUT", r"/api/cart/lines/{product_id:[0-9]+}", self.set_quantity),
             ("DELETE", "/api/cart", self.clear),
             ("POST", "/api/checkout", self.checkout),
             ("GET", "/api/orders", self.orders),
-            ("GET", r"/api/orders/{order_id:\d+}", self.order),
+            ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
         ]
         for method, path, handler in api:
             add.add_route(method, path, self._signed_in(handler))
@@ -144,7 +145,7 @@ class Storefront:
         return _json(views.categories(await storefront.categories(self.shop)))
 
     async def category(self, request: web.Request, who: Shopper) -> web.Response:
-        category_id = int(request.match_info["category_id"])
+        category_id = _path_id(request, "category_id", CategoryNotFound)
         page = await storefront.category_page(self.shop, category_id, _page(request))
         return _json(views.product_page(page))
 
@@ -153,7 +154,7 @@ class Storefront:
         return _json(views.product_page(await storefront.search(self.shop, query, _page(request))))
 
     async def product(self, request: web.Request, who: Shopper) -> web.Response:
-        product_id = int(request.match_info["product_id"])
+        product_id = _path_id(request, "product_id", ProductUnavailable)
         view = await storefront.product(self.shop, who, product_id)
         threshold = self.shop.settings.low_stock_threshold
         return _json(views.product(view, threshold, MAX_QUANTITY))
@@ -166,16 +167,17 @@ class Storefront:
     async def add(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
         product_id = _number(body, "product_id")
-        quantity = _number(body, "quantity", default=1)
-        shown = _number(body, "shown_price", default=None)
+        quantity = _number(body, "quantity", default=1, least=1)
+        shown = _number(body, "shown_price", default=None, least=0)
         variant_id = _number(body, "variant_id", default=0)
         update = await storefront.add(self.shop, who, product_id, quantity, shown, variant_id)
         return _json(views.cart_update(update))
 
     async def set_quantity(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
-        quantity, variant_id = _number(body, "quantity"), _number(body, "variant_id", default=0)
-        product_id = int(request.match_info["product_id"])
+        quantity = _number(body, "quantity", least=0)  # 0 takes the line out
+        variant_id = _number(body, "variant_id", default=0)
+        product_id = _path_id(request, "product_id", ProductUnavailable)
         update = await storefront.set_quantity(self.shop, who, product_id, quantity, variant_id)
         return _json(views.cart_update(update))
 
@@ -207,7 +209,7 @@ class Storefront:
         return _json(views.orders(await storefront.orders(self.shop, who)))
 
     async def order(self, request: web.Request, who: Shopper) -> web.Response:
-        order_id = int(request.match_info["order_id"])
+        order_id = _path_id(request, "order_id", OrderNotFound)
         return _json(views.order(await storefront.order(self.shop, who, order_id)))
 
     # ------------------------------------------------------------ photos
@@ -216,7 +218,7 @@ class Storefront:
         variant = request.query.get("variant", "0")  # a variant's own photo
         source = None
         if variant.isascii() and variant.isdigit() and len(variant) <= 12:
-            product_id = int(request.match_info["product_id"])
+            product_id = _path_id(request, "product_id", ProductUnavailable)
             with contextlib.suppress(ProductUnavailable):  # VariantUnavailable too
                 source = await storefront.photo(self.shop, product_id, int(variant))
         cache = {"Cache-Control": "public, max-age=3600", **SECURITY_HEADERS}
@@ -320,8 +322,11 @@ async def _body(request: web.Request) -> dict[str, Any]:
 _REQUIRED: Any = object()
 
 
-def _number(body: dict[str, Any], name: str, default: Any = _REQUIRED) -> Any:
-    """A whole number from the body (or `default` when it is absent or null)."""
+def _number(
+    body: dict[str, Any], name: str, default: Any = _REQUIRED, least: int | None = None
+) -> Any:
+    """A whole number from the body, at least `least` (or `default` when it is absent or
+    null): one out of range is refused, never quietly made into another."""
     value = body.get(name)
     if value is None:
         if default is _REQUIRED:
@@ -329,12 +334,23 @@ def _number(body: dict[str, Any], name: str, default: Any = _REQUIRED) -> Any:
         return default
     if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
         raise BadInput(f"{name} must be a whole number.")
+    if least is not None and value < least:
+        raise BadInput(f"{name} must be from {least}.")
+    return value
+
+
+def _path_id(request: web.Request, name: str, unknown: Callable[[int], Exception]) -> int:
+    """The id in the path; one wider than the database's ids (64-bit signed) names nothing
+    there, so it is refused as an unknown one is, without asking the database."""
+    value = int(request.match_info[name])  # the route lets only ASCII digits through
+    if value > MAX_ID:
+        raise unknown(value)
     return value
 
 
 def _page(request: web.Request) -> int:
     raw = request.query.get("page", "0")
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # "²" is a digit, no number
         raise BadInput("page must be a whole number from 0.")
     return int(raw)
 

@@ -160,6 +160,8 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
         "status": "invoice",
         "order_id": order.order_id,
         "invoice_link": link,
+        "total": order.total,
+        "currency": order.currency,
         "total_text": _money(order.total, order.currency),
         "needs_shipping": order.needs_shipping,
     }
@@ -208,17 +210,23 @@ def order(view: OrderView) -> Json:
             {
                 "title": _name(line.title, line.translations),
                 "quantity": line.quantity,
+                "line_total": line.line_total,
                 "line_total_text": _money(line.line_total, line.currency),
             }
             for line in view.lines
         ],
+        "currency": view.currency,
+        "shipping_total": view.shipping_total,
         "shipping_text": _money(view.shipping_total, view.currency)
         if view.shipping_total
         else None,
+        "discount_total": view.discount_total,
         "discount_text": f"−{_money(view.discount_total, view.currency)}"
         if view.discount_total
         else None,
+        "tip_amount": view.tip_amount,
         "tip_text": _money(view.tip_amount, view.currency) if view.tip_amount else None,
+        "total": view.total,
         "total_text": _money(view.total, view.currency),
         "item_count": view.item_count,
     }

@@ -191,10 +191,9 @@ async def test_a_shop_kept_across_stand_ins_still_answers_new_updates(tmp_path: 
 
 def a_message(update_id: int, chat_id: int) -> dict[str, Any]:
     chat = {"id": chat_id, "type": "private", "first_name": "Alice"}
-    return {
-        "update_id": update_id,
-        "message": {"message_id": update_id, "date": 0, "chat": chat, "text": "/help"},
-    }
+    sender = {"id": chat_id, "is_bot": False, "first_name": "Alice"}
+    message = {"message_id": update_id, "date": 0, "chat": chat, "from": sender, "text": "/help"}
+    return {"update_id": update_id, "message": message}
 
 
 async def statuses(store: Store) -> list[str]:
@@ -242,5 +241,27 @@ async def test_a_redelivered_update_beside_a_new_one_drops_only_the_old_one(stor
     taken = await inbox.receive([a_message(7, 1), a_message(8, 2)])
 
     assert [u["update_id"] for u in taken] == [8]
-    assert inbox.is_duplicate(7)
+    assert inbox.was_dropped(7)
     assert sorted(await statuses(store)) == ["done", "handling"]
+
+
+async def test_an_unreadable_update_a_crash_left_is_marked_failed_and_the_rest_are_handled(
+    tmp_path: Path,
+) -> None:
+    """A crash left two updates unfinished, the older of them one the bot cannot read (stored
+    by a version that let it in): the restart marks it failed, with why, and still answers
+    Alice's /help, however often it is taken again."""
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        assert h.shop is not None
+        await h.shop.inbox.receive([{"update_id": 100, "message": {}}, a_message(200, 1001)])
+
+        await h.restart()  # a polling bot takes back every unfinished update at start-up
+        await h.until_idle()
+
+        assert "/search" in (alice.last_message.text or "")  # type: ignore[union-attr]
+        async with h.store.reading() as uow:
+            entries = {e.update_id: e for e in await uow.session.scalars(select(InboxEntry))}
+        assert entries[100].status == "failed"
+        assert "cannot read" in (entries[100].error or "")
+        assert entries[200].status == "done"

@@ -116,3 +116,19 @@ async def test_a_fault_that_outlasts_the_retries_is_logged_with_the_update(
         h.standin.faults.clear()
         await alice.send("/help")  # Telegram is back: the shop answers as usual
         await alice.wait_for("/search")
+
+
+async def test_an_update_the_bot_cannot_read_does_not_stop_the_ones_after_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """getUpdates hands over a message with nothing in it, then Alice's /help: the bot logs
+    the unreadable one, moves past it and answers Alice."""
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        broken = await h.standin.push_update("message", {})
+        await alice.send("/help")
+        await alice.wait_for("/search")
+        await h.until_idle()
+
+        assert not h.standin.pending_updates  # confirmed by the offset, not sent again
+        assert any(str(broken["update_id"]) in r.getMessage() for r in caplog.records)

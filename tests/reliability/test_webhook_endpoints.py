@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import asyncpg
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.standin.harness import ShopHarness, free_port
@@ -15,11 +19,29 @@ from tests.conftest import PG_ADMIN_URL
 MUG = "KIT-MUG-CER"
 
 
+def hello(update_id: int, user_id: int = 1001) -> bytes:
+    """A shopper's /help as Telegram posts it."""
+    person = {"id": user_id, "first_name": "Eve"}
+    message: dict[str, Any] = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {**person, "type": "private"},
+        "from": {**person, "is_bot": False},
+        "text": "/help",
+    }
+    return json.dumps({"update_id": update_id, "message": message}).encode()
+
+
 def base_of(h: ShopHarness) -> str:
     return h.webhook_url.rsplit("/", 1)[0]
 
 
-async def test_the_webhook_refuses_what_is_not_a_telegram_update(tmp_path: Path) -> None:
+async def test_the_webhook_refuses_what_is_not_a_telegram_update(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram would send a refused body again and again if it got a 500: a body that can
+    never be stored or handled gets 400, with no traceback in the log."""
+    caplog.set_level(logging.ERROR)
     async with ShopHarness(tmp_path, mode="webhook") as h, aiohttp.ClientSession() as http:
         assert h.settings is not None
         secret = {SECRET_TOKEN_HEADER: h.settings.webhook_secret}
@@ -32,6 +54,11 @@ async def test_the_webhook_refuses_what_is_not_a_telegram_update(tmp_path: Path)
             (secret, b'{"update_id": 7}', 400),  # an update of no known kind
             (secret, b'{"update_id": 7, "message": "text"}', 400),
             (secret, '{"update_id": 7, "message": {"text": "\u00e9"}'.encode()[:-3], 400),
+            (secret, b'{"update_id": 7, "message": {}}', 400),  # no date, no chat
+            (secret, b'{"update_id": 7, "callback_query": {"id": "1"}}', 400),  # from no one
+            (secret, hello(2**63), 400),  # the database's integers are 64-bit signed
+            (secret, hello(10**30), 400),
+            (secret, hello(8, user_id=2**70), 400),
         ]
         for headers, body, status in cases:
             async with http.post(h.webhook_url, data=body, headers=headers) as response:
@@ -40,6 +67,7 @@ async def test_the_webhook_refuses_what_is_not_a_telegram_update(tmp_path: Path)
         async with h.store.reading() as uow:
             assert await uow.inbox.backlog() == (0, None)  # nothing was stored or handled
         assert not h.standin.calls_to("sendMessage")
+    assert not caplog.records
 
 
 async def test_healthz_answers_200_while_the_database_answers_and_503_when_it_does_not(

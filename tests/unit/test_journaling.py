@@ -14,7 +14,11 @@ from bot.metrics import Metrics
 from bot.store.uow import Store
 from bot.transport import AiohttpRequest
 
-UPDATES = {"ok": True, "result": [{"update_id": 5, "message": {"chat": {"id": 7}}}]}
+CHAT = {"id": 7, "type": "private"}
+UPDATES = {
+    "ok": True,
+    "result": [{"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": CHAT}}],
+}
 SENT = {"ok": True, "result": {"message_id": 3}}
 
 

@@ -7,6 +7,7 @@ the page does (tests/webapp/conftest.py: Page), beside the shopper's chat.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,31 @@ async def test_the_page_and_the_chat_share_one_cart(shop: ShopHarness, page_of: 
     await alice.wait_for("Your cart is empty")
 
 
+async def test_a_line_the_chat_cleared_is_not_brought_back_by_the_pages_stepper(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice adds a mug in the page, clears the cart in the chat, then taps + on the mug line
+    the page still shows: refused as in the chat, and the answer shows the cart as stored."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await page.add(mug, 1)
+    await alice.send("/cart")
+    await alice.wait_for("Clear cart")
+    await alice.press("Clear cart")
+    await shop.until_idle()
+
+    answer = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 2})
+
+    assert not answer["done"] and answer["notice"] == "That item is no longer in your cart."
+    assert answer["cart"]["lines"] == [] and (await page.cart())["lines"] == []
+
+    await page.add(mug, 1)  # and a line that is there still changes, answered as stored
+    more = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 3})
+    assert more["notice"] == "Stoneware Mug 350ml: 3 in your cart."
+    assert more["cart"] == await page.cart()
+
+
 async def test_a_shopper_reaches_only_their_own_cart_and_orders(
     shop: ShopHarness, page_of: Any
 ) -> None:
@@ -257,6 +283,7 @@ async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
 
     invoice = await page.ok("POST", "checkout")
     assert invoice["status"] == "invoice" and invoice["invoice_link"].startswith("https://t.me/$")
+    assert (invoice["total"], invoice["currency"], invoice["total_text"]) == (3200, "USD", "$32.00")
     assert await _stock(shop, "KIT-MUG-CER") == (stock_before, 2)  # held, not sold
     link = shop.standin.invoice_link(invoice["invoice_link"])
     assert link is not None and link["need_shipping_address"] and link["is_flexible"]
@@ -276,6 +303,10 @@ async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(
         "$47.00",
         "$15.00",
     )
+    assert (order["total"], order["shipping_total"], order["currency"]) == (4700, 1500, "USD")
+    assert [(line["line_total"], line["line_total_text"]) for line in order["lines"]] == [
+        (3200, "$32.00")
+    ]
     assert await _stock(shop, "KIT-MUG-CER") == (stock_before - 2, 0)
     assert (await page.cart())["lines"] == []
     again = await page.ok("POST", "checkout")
@@ -387,6 +418,10 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
         ("POST", "cart/lines", {"product_id": "mug"}, "product_id must be a whole number."),
         ("POST", "cart/lines", ["not", "an", "object"], "The body must be a JSON object."),
         ("PUT", "cart/lines/1", {"quantity": 1.5}, "quantity must be a whole number."),
+        ("POST", "cart/lines", {"product_id": 1, "quantity": 0}, "quantity must be from 1."),
+        ("POST", "cart/lines", {"product_id": 1, "quantity": -5}, "quantity must be from 1."),
+        ("POST", "cart/lines", {"product_id": 1, "shown_price": -1}, "shown_price must be from 0."),
+        ("PUT", "cart/lines/1", {"quantity": -1}, "quantity must be from 0."),
         ("GET", "categories/1?page=-1", None, "page must be a whole number from 0."),
     ]
     for method, path, body, message in cases:
@@ -401,10 +436,40 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
             400,
             {"error": "The body is too large."},
         )
+    assert (await page.cart())["lines"] == []  # none of them added anything
     status, answer = await page.call("GET", "no-such-thing")
     assert status == 404 and "error" in answer
     status, answer = await page.call("GET", "categories/999")
     assert (status, answer["error"]) == (404, "That category is empty now.")
+
+
+async def test_ids_beyond_the_database_are_unknown_and_a_page_is_plain_digits(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An id wider than the database's 64 bits names nothing (404, as an unknown one), and
+    "²" is no page number (400): neither leaves a traceback in the log, on either database.
+    Photos need no sign-in, so anyone could otherwise fill the log."""
+    caplog.set_level(logging.ERROR)
+    huge = "9" * 19  # > 2**63 - 1
+    async with (
+        ShopHarness(tmp_path, database_url=database_url, **storefront_settings()) as shop,
+        aiohttp.ClientSession() as http,
+    ):
+        page = Page(http, storefront_url(shop), init_data_for(shop, shop.user(1001, "Alice")))
+        async with http.get(storefront_url(shop) + f"photos/{huge}") as response:
+            assert response.status == 404
+        refusals = [
+            ("GET", f"products/{huge}", 404, "Sorry, that product is no longer available."),
+            ("GET", f"categories/{huge}", 404, "That category is empty now."),
+            ("GET", f"orders/{huge}", 404, "That order is not in your history."),
+            ("PUT", f"cart/lines/{huge}", 404, "Sorry, that product is no longer available."),
+            ("GET", "search?q=mug&page=%C2%B2", 400, "page must be a whole number from 0."),
+            ("GET", "categories/1?page=%C2%B2", 400, "page must be a whole number from 0."),
+        ]
+        for method, path, status, error in refusals:
+            body = {"quantity": 1} if method == "PUT" else None
+            assert await page.call(method, path, body) == (status, {"error": error}), path
+    assert not caplog.records
 
 
 async def test_a_shopper_calling_too_fast_is_asked_to_wait(
