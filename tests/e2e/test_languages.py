@@ -77,6 +77,8 @@ async def test_the_whole_purchase_in_another_language_has_no_english_left(
     await alice.send("/orders")
     await alice.wait_for("📦")
     assert _english_in(alice, language) == set()
+    if language == "es":  # nor Russian: "Envío (estándar)", never "Envío (стандартная)"
+        assert not any(re.search("[а-яА-Я]", m.text or "") for m in alice.messages)
 
 
 async def test_an_unknown_telegram_language_gets_the_shops_default(tmp_path: Path) -> None:
