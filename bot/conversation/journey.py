@@ -752,6 +752,14 @@ async def choose_language(v: Visit, language: str) -> Screen:
     )
 
 
+async def chosen_language(shop: Shop, user_id: int) -> str | None:
+    """The language a person chose in /language (None: follow Telegram's), for an answer given
+    without a visit. One small read: only the updates that need it ask (bot.handlers.language)."""
+    async with shop.store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(user_id)
+    return customer.language if customer is not None else None
+
+
 # ---------------------------------------------------------------- plain words
 
 _PHRASES: dict[str, str] = {
