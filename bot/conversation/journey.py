@@ -78,7 +78,7 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.notes import clean_note
-from bot.services.order_history import get_order, list_orders
+from bot.services.order_history import get_order, order_page
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
@@ -611,9 +611,10 @@ async def _attach_code(v: Visit, text: str) -> Screen:
 
 
 @looking
-async def orders(v: Visit) -> Screen:
+async def orders(v: Visit, page: int = 0) -> Screen:
+    """/orders: a page of the shopper's orders (0: the newest)."""
     await v.fire("open_orders")
-    return OrdersScreen(orders=tuple(await list_orders(v.uow, v.customer_id)))
+    return OrdersScreen(history=await order_page(v.uow, v.customer_id, page))
 
 
 @looking
@@ -622,8 +623,8 @@ async def order(v: Visit, order_id: int) -> Screen:
     try:
         return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
     except OrderNotFound:
-        found = tuple(await list_orders(v.uow, v.customer_id))
-        return OrdersScreen(orders=found, notice=v.tr._("That order is not in your history."))
+        found = await order_page(v.uow, v.customer_id)
+        return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
 # ---------------------------------------------------------------- back in stock
