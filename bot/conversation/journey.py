@@ -835,7 +835,10 @@ async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
 
 
 async def _words(v: Visit, text: str) -> Screen:
-    """A text message that is not a phrase: search the catalog for its words."""
+    """A text message that is not a phrase: search the catalog for its words (nothing but
+    spaces: asked what to look for, as /search alone is)."""
+    if not text.strip():
+        return SearchHintScreen()
     if catalog.query_words(text):
         found = await _search(v, text, 0)
         if found is not None:
