@@ -247,7 +247,9 @@ class RemoveNote(Action, code="ntx"):
 
 @dataclass(frozen=True)
 class MyOrders(Action, code="ords"):
-    pass
+    """/orders: a page of the shopper's orders, 0 the newest."""
+
+    page: int = 0
 
 
 @dataclass(frozen=True)

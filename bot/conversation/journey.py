@@ -78,7 +78,7 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.notes import clean_note
-from bot.services.order_history import get_order, list_orders
+from bot.services.order_history import get_order, order_page
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
@@ -657,9 +657,10 @@ async def _attach_code(v: Visit, text: str) -> Screen:
 
 
 @looking
-async def orders(v: Visit) -> Screen:
+async def orders(v: Visit, page: int = 0) -> Screen:
+    """/orders: a page of the shopper's orders (0: the newest)."""
     await v.fire("open_orders")
-    return OrdersScreen(orders=tuple(await list_orders(v.uow, v.customer_id)))
+    return OrdersScreen(history=await order_page(v.uow, v.customer_id, page))
 
 
 @looking
@@ -668,8 +669,8 @@ async def order(v: Visit, order_id: int) -> Screen:
     try:
         return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
     except OrderNotFound:
-        found = tuple(await list_orders(v.uow, v.customer_id))
-        return OrdersScreen(orders=found, notice=v.tr._("That order is not in your history."))
+        found = await order_page(v.uow, v.customer_id)
+        return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
 # ---------------------------------------------------------------- back in stock
@@ -798,6 +799,14 @@ async def choose_language(v: Visit, language: str) -> Screen:
     )
 
 
+async def chosen_language(shop: Shop, user_id: int) -> str | None:
+    """The language a person chose in /language (None: follow Telegram's), for an answer given
+    without a visit. One small read: only the updates that need it ask (bot.handlers.language)."""
+    async with shop.store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(user_id)
+    return customer.language if customer is not None else None
+
+
 # ---------------------------------------------------------------- plain words
 
 _PHRASES: dict[str, str] = {
@@ -872,7 +881,10 @@ async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
 
 
 async def _words(v: Visit, text: str) -> Screen:
-    """A text message that is not a phrase: search the catalog for its words."""
+    """A text message that is not a phrase: search the catalog for its words (nothing but
+    spaces: asked what to look for, as /search alone is)."""
+    if not text.strip():
+        return SearchHintScreen()
     if catalog.query_words(text):
         found = await _search(v, text, 0)
         if found is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.checkout import CheckoutReview
-from bot.services.order_history import OrderView
+from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
 
 
@@ -140,7 +140,7 @@ class PaymentWaitingScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class OrdersScreen(Screen):
-    orders: tuple[OrderView, ...] = field(default_factory=tuple)
+    history: OrderPage = field(default_factory=OrderPage)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot import i18n
 from bot.context import ShopContext
+from bot.handlers.language import speak_chosen
 from bot.i18n import N_
 from bot.store import handling
 
@@ -35,7 +36,7 @@ async def on_error(update: object, context: ShopContext) -> None:
         return
     if update.effective_chat is not None and update.effective_chat.type != "private":
         return  # the shop works in private chats; never apologise to a whole group
-    sorry = i18n.current()._(SORRY)
+    sorry = (await _reader(update, context))._(SORRY)
     try:
         if update.callback_query:
             await update.callback_query.answer(sorry, show_alert=True)
@@ -47,6 +48,15 @@ async def on_error(update: object, context: ShopContext) -> None:
             await update.effective_message.reply_text(sorry)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
+
+
+async def _reader(update: Update, context: ShopContext) -> i18n.Translator:
+    """The sender's chosen language, unless the database (perhaps what failed) cannot say."""
+    try:
+        return await speak_chosen(update, context)
+    except Exception:
+        log.warning("could not read the language of update %s", update.update_id, exc_info=True)
+        return i18n.current()
 
 
 def _telegram_fault(error: BaseException | None) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import i18n
 from bot.context import AnyApplication, ShopContext
 from bot.conversation.journey import EXPIRED
+from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import show_current_view
 from bot.i18n import N_
 
@@ -20,10 +20,9 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     if message and message.text:
         command = message.text.split()[0]
+        tr = await speak_chosen(update, context)
         await message.reply_text(
-            i18n.current()._(
-                "I don't know {command}. Send /help to see what I can do.", command=command
-            )
+            tr._("I don't know {command}. Send /help to see what I can do.", command=command)
         )
 
 
@@ -46,7 +45,8 @@ CONTENT_NOT_TEXT = (
 
 async def unreadable_message(update: Update, context: ShopContext) -> None:
     if update.effective_message:
-        await update.effective_message.reply_text(i18n.current()._(UNREADABLE))
+        tr = await speak_chosen(update, context)
+        await update.effective_message.reply_text(tr._(UNREADABLE))
 
 
 async def unknown_button(update: Update, context: ShopContext) -> None:

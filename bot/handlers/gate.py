@@ -16,6 +16,7 @@ from telegram.ext import TypeHandler
 from bot import i18n
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.guard import run_consuming
+from bot.handlers.language import speak_chosen
 from bot.i18n import N_
 
 GATE_GROUP = -3
@@ -41,7 +42,8 @@ async def gate(update: Update, context: ShopContext) -> None:
 
 async def _edit_ignored(update: Update, context: ShopContext) -> None:
     if update.edited_message is not None:
-        await update.edited_message.reply_text(i18n.current()._(EDIT_IGNORED))
+        tr = await speak_chosen(update, context)
+        await update.edited_message.reply_text(tr._(EDIT_IGNORED))
 
 
 async def _outside_private_chat(update: Update, context: ShopContext) -> None:

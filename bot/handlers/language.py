@@ -6,6 +6,8 @@ visit then refines it with the choice kept in customers.language (bot.conversati
 Payment updates (shipping and pre-checkout queries, the successful payment) and admins'
 updates have no shopper visit before they answer, so for them the choice is read here: one
 small query, for a few updates per order and for the admins, instead of one per update.
+The other answers given without a visit (an unknown command, a sticker, an edit, an apology)
+are rare, so each reads the choice itself, just before answering (`speak_chosen`).
 """
 
 from __future__ import annotations
@@ -32,10 +34,18 @@ async def reader(update: Update, context: ShopContext) -> None:
     chosen = None
     settings = context.shop.settings
     if user is not None and (_is_payment(update) or settings.is_admin(user.id)):
-        async with context.shop.store.reading() as uow:
-            customer = await uow.customers.get_by_telegram_id(user.id)
-        chosen = customer.language if customer is not None else None
+        chosen = await journey.chosen_language(context.shop, user.id)
     i18n.use(i18n.choose(chosen, code, settings.default_language))
+
+
+async def speak_chosen(update: Update, context: ShopContext) -> i18n.Translator:
+    """The rest of this update speaks the sender's chosen language: for an answer given
+    without a visit, which would otherwise speak the Telegram language of `reader`."""
+    user = update.effective_user
+    if user is None:
+        return i18n.current()
+    chosen = await journey.chosen_language(context.shop, user.id)
+    return i18n.use(i18n.choose(chosen, user.language_code, context.shop.settings.default_language))
 
 
 def _is_payment(update: Update) -> bool:

@@ -24,7 +24,7 @@ async def orders_command(update: Update, context: ShopContext) -> None:
 
 
 async def on_orders(update: Update, context: ShopContext, who: Shopper, data: MyOrders) -> Screen:
-    return await journey.orders(context.shop, who)
+    return await journey.orders(context.shop, who, data.page)
 
 
 async def on_order(update: Update, context: ShopContext, who: Shopper, data: MyOrder) -> Screen:

@@ -1,4 +1,4 @@
-"""A shopper's own orders, newest first, with their status labels."""
+"""A shopper's own orders, newest first, a page at a time, with their status labels."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.store.models import Order
 from bot.store.order_states import status_label, status_text
 from bot.store.uow import UnitOfWork
 
-HISTORY_LIMIT = 10
+PAGE_SIZE = 10  # orders per /orders page: a screenful of buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,36 @@ class OrderView:
         return sum(line.quantity for line in self.lines)
 
 
-async def list_orders(
-    uow: UnitOfWork, customer_id: int, limit: int = HISTORY_LIMIT
-) -> list[OrderView]:
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    """One page of a shopper's orders, newest first; `page` is 0-based (0: the newest)."""
+
+    orders: tuple[OrderView, ...] = ()
+    page: int = 0
+    has_older: bool = False
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 0
+
+
+async def list_orders(uow: UnitOfWork, customer_id: int, limit: int = PAGE_SIZE) -> list[OrderView]:
     orders = await uow.orders.list_for_customer(customer_id, limit=limit)
     return [_view(order) for order in orders]
+
+
+async def order_page(uow: UnitOfWork, customer_id: int, page: int = 0) -> OrderPage:
+    """One page of the shopper's orders. One order more than a page is read: it tells whether
+    older ones exist without counting them all. A page past the end (a forged button) shows
+    the newest."""
+    page = max(page, 0)
+    found = await uow.orders.list_for_customer(
+        customer_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
+    )
+    if not found and page > 0:
+        return await order_page(uow, customer_id)
+    views = tuple(_view(order) for order in found[:PAGE_SIZE])
+    return OrderPage(views, page, has_older=len(found) > PAGE_SIZE)
 
 
 async def get_order(uow: UnitOfWork, customer_id: int, order_id: int) -> OrderView:

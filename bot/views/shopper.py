@@ -453,17 +453,25 @@ def _waiting(screen: PaymentWaitingScreen, settings: Settings, tr: Translator) -
 
 @_render.register
 def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
-    if not screen.orders:
+    history = screen.history
+    if not history.orders:
         return View(
             tr._("📦 You have no orders yet. Everything you buy will be listed here."),
             _markup([[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]),
         )
     rows: Keyboard = []
-    for order in screen.orders:
+    for order in history.orders:
         total = tr.money(order.total, order.currency)
         day = tr.date(order.created_at)
         status = order.status_text(tr)
         rows.append([button(f"#{order.id} · {status} · {total} · {day}", MyOrder(order.id))])
+    nav: list[InlineKeyboardButton] = []
+    if history.has_newer:
+        nav.append(button(tr._("◀ Newer"), MyOrders(history.page - 1)))
+    if history.has_older:
+        nav.append(button(tr._("Older ▶"), MyOrders(history.page + 1)))
+    if nav:
+        rows.append(nav)
     rows.append(_home_row(tr))
     return View(tr._("📦 <b>Your orders</b>, newest first. Tap one to see it:"), _markup(rows))
 

@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.conversation import journey
+from bot.handlers.errors import SORRY
+from bot.handlers.fallback import UNREADABLE
+from bot.handlers.gate import EDIT_IGNORED
 from bot.i18n import catalog_path
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.e2e.test_unusual_input import STICKER
 
 # English words of the catalogs' texts (msgids): none may show in a Russian or Spanish reply.
 # Product data (titles from the catalog file) is not among them.
@@ -77,6 +82,8 @@ async def test_the_whole_purchase_in_another_language_has_no_english_left(
     await alice.send("/orders")
     await alice.wait_for("📦")
     assert _english_in(alice, language) == set()
+    if language == "es":  # nor Russian: "Envío (estándar)", never "Envío (стандартная)"
+        assert not any(re.search("[а-яА-Я]", m.text or "") for m in alice.messages)
 
 
 async def test_an_unknown_telegram_language_gets_the_shops_default(tmp_path: Path) -> None:
@@ -102,6 +109,33 @@ async def test_language_lets_the_shopper_choose_and_it_is_kept(harness: ShopHarn
     await alice.press("Español")
     await alice.send("/help")
     await alice.wait_for("Soy el asistente de la tienda")
+
+
+async def test_replies_that_never_open_the_shop_speak_the_chosen_language_too(
+    harness: ShopHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram says Russian, Alice chose English: a command the bot does not know, a
+    sticker, an edited message and an apology for a fault all answer her in English."""
+    alice = harness.user(1451, "Alice", language_code="ru")
+    await alice.send("/language")
+    await alice.wait_for("Выберите язык")
+    await alice.press("English")
+    await alice.wait_for("From now on I speak English")
+    await alice.send("/foo")
+    await alice.wait_for("I don't know /foo. Send /help")
+    await harness.standin.add_user_message(alice.chat, {"sticker": STICKER})
+    await alice.wait_for(UNREADABLE)
+    sent = await alice.send("mug")
+    await alice.wait_for("Mug")
+    await alice.edit(sent, "tee")
+    await alice.wait_for(EDIT_IGNORED)
+
+    async def database_down(*args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(journey, "_arrive", database_down)
+    await alice.send("/help")
+    await alice.wait_for(SORRY)
 
 
 async def test_the_command_menu_is_published_in_each_language(harness: ShopHarness) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot import conversation
 from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
+from bot.store.models import Order, OrderLine, Product
 from tests.e2e.shopper import open_invoice, shown
 
 
@@ -57,3 +61,58 @@ async def test_someone_elses_order_is_not_shown(harness: ShopHarness) -> None:
     empty = await alice.wait_for("You have no orders yet")
     answer = await alice.press_data(empty, "1:ord:1")
     assert answer.text == "That order is not in your history."
+
+
+async def _paid_orders(harness: ShopHarness, telegram_id: int, count: int) -> list[int]:
+    """`count` paid mug orders of one shopper, oldest first (their ids)."""
+    async with harness.store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id)
+        mug = await uow.session.scalar(select(Product.id).where(Product.sku == "KIT-MUG-CER"))
+        assert mug is not None
+        ids = []
+        for _ in range(count):
+            line = OrderLine(
+                product_id=mug,
+                sku="KIT-MUG-CER",
+                title="Stoneware Mug 350ml",
+                unit_price=1600,
+                currency="USD",
+                quantity=1,
+            )
+            order = Order(
+                customer_id=customer.id,
+                status="paid",
+                currency="USD",
+                items_total=1600,
+                total=1600,
+                lines=[line],
+            )
+            ids.append((await uow.orders.add(order)).id)
+    return ids
+
+
+def _listed(message: Message) -> list[int]:
+    return [int(b.label[1:].split()[0]) for b in message.all_buttons if b.label.startswith("#")]
+
+
+async def test_a_shopper_with_25_orders_pages_back_to_her_first(harness: ShopHarness) -> None:
+    ids = await _paid_orders(harness, 1001, 25)
+    alice = harness.user(1001, "Alice")
+    await alice.send("/orders")
+    newest = await alice.wait_for("Your orders")
+    assert _listed(newest) == ids[:-11:-1]
+    assert "◀ Newer" not in [b.label for b in newest.all_buttons]
+    await alice.press("Older ▶")
+    middle = alice.last_message
+    assert middle is not None and _listed(middle) == ids[-11:-21:-1]
+    assert {"◀ Newer", "Older ▶"} <= {b.label for b in middle.all_buttons}
+    await alice.press("Older ▶")
+    oldest = alice.last_message
+    assert oldest is not None and _listed(oldest) == ids[4::-1]
+    assert "Older ▶" not in [b.label for b in oldest.all_buttons]
+    await alice.press(f"#{ids[0]} ")
+    assert f"Order #{ids[0]}" in shown(alice)
+    await alice.press("My orders")
+    await alice.press("Older ▶")
+    await alice.press("◀ Newer")
+    assert _listed(alice.last_message) == ids[:-11:-1]  # type: ignore[arg-type]

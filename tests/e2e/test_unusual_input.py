@@ -109,3 +109,10 @@ async def test_in_a_group_the_bot_points_to_its_private_chat_and_is_otherwise_qu
     await admin_in_group.wait_for(pointer)
     await harness.until_idle()
     assert await stock_of(harness, "KIT-MUG-CER") == before
+
+
+async def test_a_message_of_only_spaces_is_asked_what_to_look_for(harness: ShopHarness) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("   ")
+    hint = await alice.wait_for("What are you looking for?")
+    assert "“”" not in (hint.text or "")

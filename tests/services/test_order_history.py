@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services.errors import OrderNotFound
-from bot.services.order_history import get_order, list_orders
+from bot.services.order_history import get_order, list_orders, order_page
 from bot.store.models import Order, OrderLine
 from tests.services.conftest import Shopfront
 
@@ -60,3 +60,18 @@ async def test_someone_elses_order_is_not_found(shopfront: Shopfront) -> None:
         with pytest.raises(OrderNotFound):
             await get_order(uow, shopfront.customer_id, theirs)
         assert await list_orders(uow, shopfront.customer_id) == []
+
+
+async def test_twelve_orders_make_a_page_of_ten_and_an_older_one_of_two(
+    shopfront: Shopfront,
+) -> None:
+    ids = [await _order(shopfront, shopfront.customer_id, "paid", 1) for _ in range(12)]
+    async with shopfront.store.uow() as uow:
+        newest = await order_page(uow, shopfront.customer_id)
+        older = await order_page(uow, shopfront.customer_id, 1)
+        forged = await order_page(uow, shopfront.customer_id, 9)
+    assert [o.id for o in newest.orders] == ids[:1:-1]
+    assert (newest.has_newer, newest.has_older) == (False, True)
+    assert [o.id for o in older.orders] == [ids[1], ids[0]]
+    assert (older.has_newer, older.has_older) == (True, False)
+    assert forged == newest  # a page past the end: the newest

@@ -47,6 +47,42 @@ def test_every_text_of_the_template_is_translated(language: str) -> None:
     assert broken == []
 
 
+# What a translation may keep from the English: placeholders, HTML tags, /commands and
+# key=value examples, and words written alike in both languages (brands, codes, loanwords).
+NOT_WORDS = re.compile(r"\{\w+\}|<[^>]+>|/\w+|\b\w+=\S*")
+BOTH = {"id", "sku", "utc", "csv", "json", "telegram", "stars"}
+WRITTEN_ALIKE = {"ru": BOTH, "es": BOTH | {"stock", "total", "visible", "no"}}  # lower case
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", NOT_WORDS.sub(" ", text))
+
+
+@pytest.mark.parametrize("language", ["ru", "es"])
+def test_every_translation_is_written_in_its_own_language(language: str) -> None:
+    """A text pasted from another catalog or left in English fails here: no Cyrillic in
+    Spanish, no Russian text without Cyrillic, no Spanish text copied from the English,
+    except words written alike (WRITTEN_ALIKE)."""
+    with catalog_path(language).open("rb") as file:
+        catalog = read_po(file, locale=language)
+    foreign = []
+    for message in catalog:
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in forms:
+            words = [w for w in _words(form) if w.lower() not in WRITTEN_ALIKE[language]]
+            if language == "ru":
+                wrong = bool(words) and not CYRILLIC.search(form)
+            else:
+                wrong = bool(CYRILLIC.search(form)) or (form in english and bool(words))
+            if wrong:
+                foreign.append((english[0], form))
+    assert foreign == []
+
+
 def test_the_template_holds_every_text_of_the_code() -> None:
     """messages.pot is up to date: extracting again finds no text it lacks."""
     from babel.messages.extract import extract_from_dir

@@ -55,12 +55,15 @@ class OrderRepository:
         )
         return await self.session.scalar(stmt)
 
-    async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> Sequence[Order]:
+    async def list_for_customer(
+        self, customer_id: int, *, offset: int = 0, limit: int = 10
+    ) -> Sequence[Order]:
         stmt = (
             select(Order)
             .where(Order.customer_id == customer_id)
             .options(selectinload(Order.lines))
             .order_by(Order.id.desc())
+            .offset(offset)
             .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()
