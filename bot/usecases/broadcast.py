@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -124,15 +124,16 @@ def stop(shop: Shop, chat_id: int) -> bool:
 async def run_broadcast(
     shop: Shop,
     text: str,
+    recipients: Sequence[int],
     *,
     actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
     stop: asyncio.Event | None = None,
 ) -> BroadcastReport:
-    """Send `text` to every reachable customer, until `stop` is set; returns how many were
-    sent, blocked, failed, and whether it was stopped."""
-    recipients = await audience(shop)
+    """Send `text` to `recipients` (the `audience` when the admin pressed Send: those the
+    confirmation counted, not whoever arrives meanwhile), until `stop` is set; returns how many
+    were sent, blocked, failed, and whether it was stopped."""
     report = BroadcastReport(total=len(recipients))
     async with shop.store.uow() as uow:
         await uow.audit.record(actor, "broadcast.start", None, {"recipients": len(recipients)})

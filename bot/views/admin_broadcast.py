@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
 from bot import i18n
@@ -64,7 +64,16 @@ NOT_SENDING = N_("No broadcast is being sent.")
 
 
 def stop_button() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(i18n.current()._("⏹ Stop"), StopBroadcast())]])
+    return InlineKeyboardMarkup(_stop_rows())
+
+
+def _stop_rows() -> list[list[InlineKeyboardButton]]:
+    return [[button(i18n.current()._("⏹ Stop"), StopBroadcast())]]
+
+
+def starting() -> AdminView:
+    """The message the progress is shown in, with its Stop button from the start."""
+    return AdminView(i18n.current()._(STARTING), _stop_rows())
 
 
 async def show_progress(context: ShopContext, progress: Message, report: BroadcastReport) -> None:

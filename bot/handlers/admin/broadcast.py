@@ -51,21 +51,23 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
         await reply(update, i18n.current()._("Send the text first."))
         return
     await save_flow(update, context, None)  # a second tap on Send finds no flow: sent once
-    progress = await reply(update, i18n.current()._(views.STARTING))
+    recipients = await broadcast.audience(context.shop)  # who could be told, as Send is pressed
+    progress = await reply(update, views.starting())
     assert progress is not None
-    await progress.edit_reply_markup(views.stop_button())
-    run = _run(context, flow["text"], actor(update), progress)
+    run = _run(context, flow["text"], recipients, actor(update), progress)
     context.application.create_task(run, update=update, name=f"broadcast-{flow['id']}")
     log.info("broadcast started by %s at %s/s", actor(update), context.shop.settings.broadcast_rate)
 
 
-async def _run(context: ShopContext, text: str, admin: int, progress: Message) -> None:
+async def _run(
+    context: ShopContext, text: str, recipients: list[int], admin: int, progress: Message
+) -> None:
     async def on_progress(report: BroadcastReport) -> None:
         await views.show_progress(context, progress, report)
 
     async with broadcast.sending(context.shop, progress.chat_id) as stop:
         report = await broadcast.run_broadcast(
-            context.shop, text, actor=admin, on_progress=on_progress, stop=stop
+            context.shop, text, recipients, actor=admin, on_progress=on_progress, stop=stop
         )
     await views.show_done(context, progress, report)
 
