@@ -15,7 +15,13 @@ from bot.config import ConfigError, Settings
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.menu import publish_commands, publish_storefront
-from bot.inbox import InboxUpdateProcessor, JournalingRequest, UnreadableUpdate, read_update
+from bot.inbox import (
+    InboxUpdateProcessor,
+    JournalingRequest,
+    PollingBot,
+    UnreadableUpdate,
+    read_update,
+)
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 from bot.transport import AiohttpRequest
@@ -97,18 +103,21 @@ def build_application(
         if owned:
             await shop.close()
 
+    bot = PollingBot(
+        token=settings.bot_token,
+        base_url=settings.bot_api_base_url,
+        base_file_url=settings.bot_api_file_url,
+        request=AiohttpRequest(),
+        get_updates_request=JournalingRequest(shop.inbox, connection_pool_size=1),
+        rate_limiter=limiter,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.bot_token)
-        .base_url(settings.bot_api_base_url)
-        .base_file_url(settings.bot_api_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=ShopContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(InboxUpdateProcessor(shop.inbox))
-        .request(AiohttpRequest())
-        .get_updates_request(JournalingRequest(shop.inbox, connection_pool_size=1))
-        .rate_limiter(limiter)
     )
     app = builder.build()
     app.bot_data[SHOP_KEY] = shop

@@ -12,9 +12,9 @@
 - Recovery: an entry still being handled when its lease runs out was dropped by a crash; a
   job takes it again. A polling bot is the only consumer, so at start-up it takes every
   unfinished entry at once.
-- Unreadable updates (`read_update`): the webhook refuses them (400), a getUpdates answer
-  skips them, and one taken back after a crash is marked failed: none of them is handled, and
-  none holds up the updates after it.
+- Unreadable updates (`read_update`): the webhook refuses them (400); one in a getUpdates
+  answer (`PollingBot`), or taken back after a crash, is marked failed: none of them is
+  handled, and none holds up the updates after it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from telegram import Bot, Update
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import ExtBot
 
 from bot.concurrency import PerChatUpdateProcessor
 from bot.metrics import Metrics
@@ -155,9 +156,10 @@ class Inbox:
             )
         return [entry.payload for entry in held]
 
-    def skip(self, update_id: int) -> None:
-        """Handle no update of this id that arrives now (an unreadable one, in getUpdates)."""
+    async def give_up(self, update_id: int, error: str) -> None:
+        """Never handle this update (one that cannot be read): it is marked failed."""
         self._dropped.add(update_id)
+        await self.finish(update_id, error)
 
     def was_dropped(self, update_id: int) -> bool:
         """Was this update dropped on arrival (someone handles or handled it, or it was
@@ -316,6 +318,7 @@ class JournalingRequest(AiohttpRequest):
         super().__init__(**kwargs)
         self.inbox = inbox
         self._parsed: tuple[bytes, Any] | None = None  # the last answer, as read here
+        self._answered: list[dict[str, Any]] = []  # ... and its updates
 
     def parse_json_payload(self, payload: bytes) -> Any:  # type: ignore[override]
         """The answer just read for the inbox is not parsed a second time."""
@@ -333,35 +336,48 @@ class JournalingRequest(AiohttpRequest):
         body = json.loads(payload)
         if not body.get("ok") or not body.get("result"):
             return code, payload
-        readable, body["result"] = self._sift(body["result"])
         self._parsed = (payload, body)
+        self._answered = body["result"]
         try:
-            await self.inbox.receive(readable)
+            await self.inbox.receive(body["result"])
         except Exception as error:  # not stored: Telegram must keep them, so no offset moves
             raise NetworkError(f"the inbox could not store updates: {error!r}") from error
         return code, payload  # all of them: the offset moves past duplicates too
 
-    def _sift(self, updates: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The readable updates, and the answer PTB is to read. An unreadable update is
-        neither stored nor handled; it stays in the answer as its bare update_id, so the
-        offset moves past it (else it would come first in every answer, and PTB would fail
-        to read each of them)."""
-        readable, answer = [], []
-        for update in updates:
+    async def read_one_by_one(self, bot: Bot) -> tuple[Update, ...]:
+        """The last answer's updates, read one by one, after python-telegram-bot failed to read
+        it whole (so the common path reads each update once). One it cannot read is marked
+        failed, never handled, and stands in the answer as its bare update_id, so the offset
+        moves past it (else it would come first in every answer, and no update after it would
+        ever be read)."""
+        updates = []
+        for body in self._answered:
+            update_id = body["update_id"]  # stored by `receive`, so an int
             try:
-                read_update(update)
+                updates.append(read_update(body, bot))
             except UnreadableUpdate as error:
-                log.error(
-                    "getUpdates: skipped an update the bot cannot read (%s): %.500r", error, update
-                )
-                update_id = update.get("update_id") if isinstance(update, dict) else None
-                if type(update_id) is int:
-                    self.inbox.skip(update_id)
-                    answer.append({"update_id": update_id})
-                continue
-            readable.append(update)
-            answer.append(update)
-        return readable, answer
+                log.error("getUpdates: update %s cannot be handled: %s", update_id, error)
+                await self.inbox.give_up(update_id, str(error))
+                updates.append(Update(update_id))
+        return tuple(updates)
+
+
+class PollingBot(ExtBot[dict[str, Any]]):
+    """The bot the Updater polls: an answer python-telegram-bot cannot read whole (an update
+    Telegram should never send, as a message without a date) is read one by one instead of
+    failing every poll from then on (`JournalingRequest.read_one_by_one`)."""
+
+    def __init__(self, *, get_updates_request: JournalingRequest, **kwargs: Any) -> None:
+        super().__init__(get_updates_request=get_updates_request, **kwargs)
+        self._journal = get_updates_request
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:  # logged by python-telegram-bot with the answer it could not read
+            return await self._journal.read_one_by_one(self)
 
 
 def _entry(update: dict[str, Any], claim: str, now: Any, lease_until: Any) -> dict[str, Any]:
@@ -390,6 +406,7 @@ __all__ = [
     "Inbox",
     "InboxUpdateProcessor",
     "JournalingRequest",
+    "PollingBot",
     "Taken",
     "UnreadableUpdate",
     "read_update",

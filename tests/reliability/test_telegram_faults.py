@@ -12,11 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from bot.context import SHOP_KEY
 from bot.handlers.errors import SORRY
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.store.models import InboxEntry
 from tests.e2e.shopper import add_to_cart, open_invoice
 
 MUG = "KIT-MUG-CER"
@@ -121,14 +124,25 @@ async def test_a_fault_that_outlasts_the_retries_is_logged_with_the_update(
 async def test_an_update_the_bot_cannot_read_does_not_stop_the_ones_after_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """getUpdates hands over a message with nothing in it, then Alice's /help: the bot logs
-    the unreadable one, moves past it and answers Alice."""
+    """getUpdates hands over a message with nothing in it, then Alice's /help; later Bob's
+    /help, then another empty message, the last of its answer. The bot logs each unreadable
+    one, marks it failed, moves past it and answers both shoppers."""
     async with ShopHarness(tmp_path) as h:
-        alice = h.user(1001, "Alice")
-        broken = await h.standin.push_update("message", {})
+        alice, bob = h.user(1001, "Alice"), h.user(1002, "Bob")
+        first = await h.standin.push_update("message", {})
         await alice.send("/help")
         await alice.wait_for("/search")
+        await bob.send("/help")
+        last = await h.standin.push_update("message", {})
+        await bob.wait_for("/search")
         await h.until_idle()
+        await h.app.bot_data[SHOP_KEY].inbox.settle()
 
         assert not h.standin.pending_updates  # confirmed by the offset, not sent again
-        assert any(str(broken["update_id"]) in r.getMessage() for r in caplog.records)
+        logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        for broken in (first, last):
+            assert any(str(broken["update_id"]) in line for line in logged)
+        async with h.store.reading() as uow:
+            stored = {e.update_id: e for e in await uow.session.scalars(select(InboxEntry))}
+        assert [stored[b["update_id"]].status for b in (first, last)] == ["failed", "failed"]
+        assert {e.status for e in stored.values()} == {"done", "failed"}
