@@ -991,6 +991,13 @@ async def _product(
         and v.memory.get("product_id") == product_id
         and v.memory.get("variant_id", 0) == card.variant_id
     )
+    if counts is None:
+        counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
+    in_cart, cart_items = counts
+    held = None
+    if carts.looks_short(in_cart, card.available):  # held for her own invoice: still hers
+        holds = await carts.own_holds(v.uow, v.customer_id)
+        card, held = catalog.counting_holds(card, holds), holds.get((product_id, card.variant_id))
     most = max(1, min(card.available, MAX_QUANTITY))
     if quantity > most and card.available > 0 and notice is None:
         notice = v.tr.ngettext(
@@ -999,9 +1006,6 @@ async def _product(
     if chose and card.available <= 0 and notice is None:
         notice = restock_texts.variant_sold_out(v.tr, card.variant_label)
     quantity = min(max(quantity, 1), most)
-    if counts is None:
-        counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
-    in_cart, cart_items = counts
     if watching is None:
         watching = card.available <= 0 and await v.uow.restock.is_watching(
             v.customer_id, product_id, card.variant_id
@@ -1021,6 +1025,7 @@ async def _product(
         low_stock_threshold=v.shop.settings.low_stock_threshold,
         same_media=same_media,
         watching=watching,
+        held=held,
         notice=notice,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services.cart import CartView
+from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
@@ -76,6 +76,7 @@ class ProductScreen(Screen):
     low_stock_threshold: int
     same_media: bool = False  # the photo on screen is already this product's
     watching: bool = False  # sold out, and the shopper waits to be told when it is back
+    held: Held | None = None  # units of it her own open invoice holds (counted as hers)
 
 
 @dataclass(frozen=True, kw_only=True)

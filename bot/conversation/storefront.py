@@ -25,7 +25,7 @@ from bot.conversation.journey import (
 from bot.i18n import Translator
 from bot.services import cart as carts
 from bot.services import catalog
-from bot.services.cart import CartView
+from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.errors import CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderView, get_order, list_orders
@@ -36,11 +36,13 @@ from bot.shop import Shop
 @dataclass(frozen=True, slots=True)
 class ProductView:
     """A product's page: the card, and how many of it the shopper's cart holds (of each
-    variant, by id, for a product sold as variants)."""
+    variant, by id, for a product sold as variants); `held`: what her own open invoice holds
+    of it (by variant id, 0 for the product itself), counted in the card as hers."""
 
     card: ProductCard
     in_cart: int
     in_cart_by_variant: dict[int, int] = field(default_factory=dict)
+    held: dict[int, Held] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +100,21 @@ async def product(v: Visit, product_id: int) -> ProductView:
     card = await catalog.product_card(v.uow, product_id)
     if not card.variants:
         in_cart, _ = await carts.counts(v.uow, v.customer_id, product_id)
-        return ProductView(card, in_cart)
-    basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
-    by_variant = {
-        line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
-    }
-    return ProductView(card, by_variant.get(card.variant_id, 0), by_variant)
+        by_variant = {0: in_cart}
+    else:
+        basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
+        by_variant = {
+            line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
+        }
+    # As in the chat: her own held units are read only when what she sees looks short.
+    left = {item.id: item.available for item in card.variants} or {0: card.available}
+    short = carts.looks_short(by_variant.get(card.variant_id, 0), card.available) or any(
+        carts.looks_short(n, left.get(variant, 0)) for variant, n in by_variant.items()
+    )
+    holds = await carts.own_holds(v.uow, v.customer_id) if short else {}
+    held = {variant: h for (pid, variant), h in holds.items() if pid == product_id}
+    in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
+    return ProductView(catalog.counting_holds(card, holds), in_cart, of_variants, held)
 
 
 @looking

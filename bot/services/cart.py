@@ -1,7 +1,9 @@
 """The shopper's cart: add, change and remove lines within what is actually available.
 
-Available means stock minus what unpaid invoices hold (Product.available). What is wrong
-with a line (off sale, sold out, fewer left, a new price) is decided once, by `line_problems`.
+Available means stock minus what unpaid invoices hold (Product.available), except that what
+the shopper's own open invoice holds is still hers (`Held`): her next checkout gives it back
+before it takes stock. What is wrong with a line (off sale, sold out, fewer left, a new price)
+is decided once, by `line_problems`.
 Every refusal is a domain error (bot.services.errors); nothing here knows about Telegram.
 """
 
@@ -38,6 +40,18 @@ class LineProblem(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Held:
+    """Units of one product (variant) held for the shopper's own open invoice."""
+
+    order_id: int
+    quantity: int
+
+
+OwnHolds = dict[tuple[int, int], Held]
+"""The shopper's holds by (product id, variant id)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CartLineView:
     product_id: int
     sku: str
@@ -52,6 +66,7 @@ class CartLineView:
     variant_id: int = 0  # the variant bought (0: the product itself); title names it
     product_sku: str = ""  # the product's SKU (`sku` is the variant's)
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
+    held: Held | None = None  # held for her own open invoice (counted in `available`)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -88,6 +103,23 @@ def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
     if LineProblem.FEWER_LEFT in problems:
         return Shortage(line.title, line.quantity - in_cart, line.available, in_cart)
     return None
+
+
+def looks_short(quantity: int, available: int) -> bool:
+    """Fewer available than `quantity` (nothing, when 0): only then can her own hold change
+    what the shopper is told, so only then is it read (most screens cost no extra query)."""
+    return available < max(quantity, 1)
+
+
+async def own_holds(uow: UnitOfWork, customer_id: int) -> OwnHolds:
+    """What the shopper's own open invoice holds (one at most; see checkout.place_order)."""
+    holds: OwnHolds = {}
+    for order in await uow.orders.open_holds_for_customer(customer_id):
+        for line in order.lines:
+            key = (line.product_id, line.variant_id)
+            before = holds[key].quantity if key in holds else 0
+            holds[key] = Held(order.id, before + line.quantity)
+    return holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +191,32 @@ class CartChange:
 
 
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
-    """The cart with current prices; `currency` is the shop's, used when the cart is empty."""
+    """The cart with current prices, her own held units counted as hers; `currency` is the
+    shop's, used when the cart is empty."""
     cart = await uow.carts.find_for_customer(customer_id)
-    return cart_view(cart, currency) if cart is not None else CartView((), currency)
+    if cart is None:
+        return CartView((), currency)
+    seen = cart_view(cart, currency)
+    return counting_holds(seen, await holds_behind(uow, customer_id, seen))
+
+
+async def holds_behind(uow: UnitOfWork, customer_id: int, cart: CartView) -> OwnHolds:
+    """The shopper's own holds when a line of `cart` looks short; {} (no query) otherwise."""
+    short = any(ln.is_active and looks_short(ln.quantity, ln.available) for ln in cart.lines)
+    return await own_holds(uow, customer_id) if short else {}
+
+
+def counting_holds(cart: CartView, holds: OwnHolds) -> CartView:
+    """`cart` with the units her own open invoice holds counted as available to her."""
+    if not holds:
+        return cart
+    lines = tuple(
+        replace(ln, available=ln.available + held.quantity, held=held)
+        if (held := holds.get(ln.key))
+        else ln
+        for ln in cart.lines
+    )
+    return CartView(lines, cart.currency)
 
 
 async def counts(
@@ -195,7 +250,7 @@ async def add_to_cart(
         raise ValueError("quantity must be positive")
     unit = await sellable(uow, product_id, variant_id)
     in_cart, items = await uow.carts.counts(customer_id, product_id, variant_id)
-    _check_stock(unit, in_cart + quantity, in_cart)
+    await _check_stock(uow, customer_id, unit, in_cart + quantity, in_cart)
     quote = unit.price if quoted_price is None else quoted_price
     if not await uow.carts.set_line(
         customer_id, product_id, in_cart, in_cart + quantity, quoted_price=quote, variant=variant_id
@@ -255,7 +310,7 @@ async def _set_line(
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:
-            _check_stock(unit, quantity, in_cart)
+            await _check_stock(uow, customer_id, unit, quantity, in_cart)
         title, price, names = unit.title, unit.price, unit.translations
     # The cart screen shows today's price, so the new quantity is quoted at it.
     quote = price if quantity > 0 else None
@@ -285,9 +340,17 @@ async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Uni
     return unit_of(product, variant)
 
 
-def _check_stock(unit: Unit, quantity: int, in_cart: int) -> None:
-    """OutOfStock unless `quantity` units can go in the cart."""
+async def _check_stock(
+    uow: UnitOfWork, customer_id: int, unit: Unit, quantity: int, in_cart: int
+) -> None:
+    """OutOfStock unless `quantity` units can go in the cart (with what her own open invoice
+    holds of it, read only when it would be refused otherwise)."""
     missing = shortage(_line_view(unit, quantity), in_cart)
+    if missing is not None and unit.is_active:
+        held = (await own_holds(uow, customer_id)).get((unit.product_id, unit.variant_id))
+        if held is not None:
+            unit = replace(unit, available=unit.available + held.quantity)
+            missing = shortage(_line_view(unit, quantity), in_cart)
     if missing is not None:
         raise OutOfStock([missing])
 

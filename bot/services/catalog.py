@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.services.cart import OwnHolds
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.sellable import unit_of
 from bot.store import search_index
@@ -304,6 +305,25 @@ def _variant_card(
             for v in variants
         ),
     )
+
+
+def counting_holds(card: ProductCard, holds: OwnHolds) -> ProductCard:
+    """The card with the units the shopper's own open invoice holds (bot.services.cart.Held)
+    counted as available to her: on the card, on each variant, and on the option choices."""
+    more = {variant: held.quantity for (pid, variant), held in holds.items() if pid == card.id}
+    if not more:
+        return card
+    variants = tuple(replace(v, available=v.available + more.get(v.id, 0)) for v in card.variants)
+    left = {v.id: v.available for v in variants}
+    options = tuple(
+        replace(
+            row,
+            choices=tuple(replace(c, sold_out=left.get(c.variant_id, 0) <= 0) for c in row.choices),
+        )
+        for row in card.options
+    )
+    available = card.available + more.get(card.variant_id, 0)
+    return replace(card, available=available, variants=variants, options=options)
 
 
 # ---------------------------------------------------------------- search internals

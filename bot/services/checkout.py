@@ -24,6 +24,8 @@ from bot.services.cart import (
     CartView,
     LineProblem,
     cart_view,
+    counting_holds,
+    holds_behind,
     line_problems,
     line_unit,
     line_view,
@@ -108,7 +110,9 @@ async def review_cart(
     taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
     nothing to check out."""
     cart = await uow.carts.get_for_customer(customer_id)
-    before = cart_view(cart, currency)
+    seen = cart_view(cart, currency)
+    holds = await holds_behind(uow, customer_id, seen)  # hers: place_order gives them back
+    before = counting_holds(seen, holds)
     if before.is_empty:
         raise EmptyCart()
     changes: list[LineChange] = []
@@ -132,7 +136,7 @@ async def review_cart(
             quoted_price=line.unit_price,
             variant_id=line.variant_id,
         )
-    after = cart_view(cart, currency)
+    after = counting_holds(cart_view(cart, currency), holds)
     promo, dropped = None, None
     if cart.promo_code and not after.is_empty:
         try:

@@ -68,7 +68,7 @@ from bot.conversation.screens import (
     SupportScreen,
 )
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
-from bot.services.cart import CartLineView, LineProblem, line_problems
+from bot.services.cart import CartLineView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
@@ -260,6 +260,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     lines.append(f"{price} · {stock}")
     if screen.in_cart:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
+    if screen.held:
+        lines.append(escape(held_note(tr, screen.held)))
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
@@ -346,6 +348,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         warning = cart_line_warning(tr, line)
         if warning:
             lines.append(f"    ⚠️ {warning}")
+        if line.held:
+            lines.append(f"    {escape(held_note(tr, line.held))}")
         rows.append(
             [
                 button("➖", TakeOne(line.product_id, line.variant_id)),
@@ -584,6 +588,26 @@ def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
         if problem in CART_WARNINGS:
             return tr._(CART_WARNINGS[problem], available=line.available)
     return None
+
+
+def held_note(tr: Translator, held: Held, *, in_page: bool = False) -> str:
+    """Units held for her own open invoice: hers, not sold out (until it is paid or let go).
+    The storefront page (`in_page`) says where that invoice is."""
+    if in_page:
+        return tr.ngettext(
+            "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
+            "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
+            held.quantity,
+            count=held.quantity,
+            order_id=held.order_id,
+        )
+    return tr.ngettext(
+        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+        held.quantity,
+        count=held.quantity,
+        order_id=held.order_id,
+    )
 
 
 def stock_label(

@@ -26,7 +26,7 @@ from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderView
 from bot.texts.restock import variant_sold_out
-from bot.views.shopper import cart_line_warning, change_text, stock_label
+from bot.views.shopper import cart_line_warning, change_text, held_note, stock_label
 
 Json = dict[str, Any]
 
@@ -98,6 +98,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "max_quantity": max(0, min(card.available, max_quantity)),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
+        "held_text": _held(view, card.variant_id),
         "variant_id": card.variant_id or None,  # the one to show first
         "variants": [
             {
@@ -111,6 +112,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                     i18n.current(), v.available, low_stock_threshold, card.is_digital
                 ),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
+                "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(i18n.current(), v.label)
                 if v.available <= 0
                 else None,
@@ -119,6 +121,12 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
             for v in card.variants
         ],
     }
+
+
+def _held(view: ProductView, variant_id: int) -> str | None:
+    """What her own open invoice holds of this product (variant), as the page says it."""
+    held = view.held.get(variant_id)
+    return held_note(i18n.current(), held, in_page=True) if held else None
 
 
 def cart(basket: CartView) -> Json:
@@ -136,6 +144,9 @@ def cart(basket: CartView) -> Json:
                 "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
                 "warning": cart_line_warning(i18n.current(), line),
+                "held_text": held_note(i18n.current(), line.held, in_page=True)
+                if line.held
+                else None,
                 "photo": photo_path(line.product_id),
             }
             for line in basket.lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
-from bot.standin.models import render
+from bot.standin.models import Message, render
 from bot.standin.user import FakeUser
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary
@@ -159,3 +159,78 @@ async def test_pay_under_a_code_that_came_off_works_for_a_shopper_who_paid_befor
     await alice.press("Pay", message=summary)
     invoice = await alice.wait_for(lambda m: m.invoice is not None and m is not summary)
     assert invoice.invoice is not None and "Order #2" in invoice.invoice["title"]
+
+
+async def _hold_both_cushions(shopper: FakeUser) -> Message:
+    """Both cushions into the cart, check out, Pay: the invoice holding them."""
+    await _both_cushions_in_cart(shopper)
+    await open_order_summary(shopper)
+    await shopper.press("Pay")
+    return await shopper.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+
+async def _both_cushions_in_cart(shopper: FakeUser) -> None:
+    await shopper.send(f"/start product_{CUSHION}")
+    await shopper.wait_for("Add to cart")
+    await shopper.press("➕")
+    await shopper.press("Add to cart")
+
+
+async def test_her_own_held_cushions_are_hers_not_sold_out_while_the_invoice_is_open(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    first = await _hold_both_cushions(alice)
+    assert await _stock(harness, CUSHION) == (2, 2)
+
+    await alice.send("/cart")
+    cart = render(await alice.wait_for("Your cart"))
+    assert "sold out" not in cart
+    assert "🔒 2 held for your order #1 — pay the invoice above, or /cancel" in cart
+
+    await alice.send(f"/start product_{CUSHION}")
+    card = render(await alice.wait_for("Linen Cushion Cover"))
+    assert "Out of stock" not in card and "Notify me" not in card
+    assert "🛒 In your cart: 2" in card
+    assert "🔒 2 held for your order #1 — pay the invoice above, or /cancel" in card
+
+    await open_order_summary(alice)  # checking out again keeps both
+    summary = render(alice.messages[-1])
+    assert "sold out" not in summary and "2 × Linen Cushion Cover = $38.00" in summary
+    await alice.press("Pay")  # the new order takes over the hold of the first
+    second = await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    assert second.message_id != first.message_id
+    assert first.message_id not in [m.message_id for m in alice.messages]
+    assert await _stock(harness, CUSHION) == (2, 2)
+    assert await _orders(harness) == [(1, "cancelled"), (2, "awaiting_payment")]
+
+
+async def test_cushions_held_for_another_shopper_still_show_as_sold_out(
+    harness: ShopHarness,
+) -> None:
+    bob = harness.user(1002, "Bob")
+    await _both_cushions_in_cart(bob)
+    alice = harness.user(1001, "Alice")
+    await _hold_both_cushions(alice)
+
+    await bob.send("/cart")
+    cart = render(await bob.wait_for("Your cart"))
+    assert "sold out; it will be removed at checkout" in cart and "held" not in cart
+
+    await bob.send(f"/start product_{CUSHION}")
+    card = render(await bob.wait_for("Linen Cushion Cover"))
+    assert "Out of stock" in card and "Notify me" in card and "held" not in card
+
+
+async def test_she_adds_the_last_cushion_beside_the_one_her_invoice_holds(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await _checkout_one_cushion(alice)  # holds 1 of 2
+
+    await add_to_cart(alice, CUSHION)  # the free one, and the held one is still hers
+    card = render(await alice.wait_for("Added 1 × Linen Cushion Cover"))
+    assert "🛒 In your cart: 2" in card
+    assert "🔒 1 held for your order #1 — pay the invoice above, or /cancel" in card
+    await open_order_summary(alice)
+    assert "2 × Linen Cushion Cover = $38.00" in render(alice.messages[-1])

@@ -339,6 +339,32 @@ async def test_an_invoice_waiting_in_the_chat_comes_first(shop: ShopHarness, pag
     assert not [m for m in alice.messages if m.invoice is not None]  # taken out of the chat
 
 
+async def test_the_page_shows_her_own_held_cushions_as_hers_and_others_as_sold_out(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Both cushions held by Alice's invoice in the chat: on her page they are hers, on Bob's
+    (who has them in his cart too) they are sold out, as the chat says it."""
+    alice, bob = shop.user(1001, "Alice"), shop.user(1002, "Bob")
+    cushion = await product_id(shop, "HOM-CSH-LIN")  # 2 in stock
+    await page_of(bob).add(cushion, 2)
+    await page_of(alice).add(cushion, 2)
+    await open_order_summary(alice)
+    await alice.press("Pay")
+    await alice.wait_for(lambda m: m.invoice is not None)
+
+    held = "🔒 2 held for your order #1 — its invoice waits in the chat"
+    [line] = (await page_of(alice).cart())["lines"]
+    assert (line["warning"], line["held_text"], line["available"]) == (None, held, 2)
+    card = await page_of(alice).ok("GET", f"products/{cushion}")
+    assert (card["held_text"], card["available"], card["stock_text"]) == (held, 2, "Only 2 left")
+
+    [line] = (await page_of(bob).cart())["lines"]
+    assert line["warning"] == "sold out; it will be removed at checkout"
+    assert line["held_text"] is None
+    card = await page_of(bob).ok("GET", f"products/{cushion}")
+    assert (card["held_text"], card["available"], card["stock_text"]) == (None, 0, "Out of stock")
+
+
 async def test_a_double_tap_on_checkout_holds_the_cart_once_and_only_one_link_pays(
     tmp_path: Path, migrated_database_url: str, http: aiohttp.ClientSession
 ) -> None:

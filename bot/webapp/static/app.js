@@ -291,6 +291,7 @@
     const count = h('span', { text: '1' });
     const add = h('button', { type: 'button', id: 'add', class: 'primary', onclick: addToCart });
     const inCartLine = h('div', { class: 'in-cart' });
+    const heldLine = h('div', { class: 'in-cart' });
     const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
 
     const now = () => variant || p;
@@ -308,6 +309,7 @@
       add.disabled = most() <= 0;
       inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
+      heldLine.textContent = item.held_text || '';
       if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
@@ -352,7 +354,7 @@
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       picture, h('h2', { text: p.title }), price, stock, options,
-      h('div', { class: 'buy' }, stepper, add), inCartLine,
+      h('div', { class: 'buy' }, stepper, add), inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));
   }
 
@@ -387,7 +389,8 @@
       h('div', { class: 'what' },
         h('b', { text: line.title }),
         h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text} = ${line.line_total_text}` }),
-        line.warning ? h('div', { class: 'warn', text: line.warning }) : null),
+        line.warning ? h('div', { class: 'warn', text: line.warning }) : null,
+        line.held_text ? h('div', { class: 'hint', text: line.held_text }) : null),
       h('div', { class: 'stepper' },
         h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
         h('span', { text: line.quantity }),
