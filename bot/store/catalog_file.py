@@ -324,12 +324,19 @@ def _validate_row(
     if not isinstance(item, Mapping):
         wrong = RowError.worded(line, "", "row", N_("expected an object with product fields"))
         return None, [wrong]
-    sku = str(item.get("sku") or "").strip()
+    sku = str(item.get("sku") or "").strip() if _is_text(item.get("sku")) else ""
     errors: list[RowError] = []
 
     def bad(field: str, message: str, **params: Any) -> None:
         errors.append(RowError.worded(line, sku, field, message, **params))
 
+    for field in _TEXT_FIELDS:
+        value = item.get(field)
+        texts = value.values() if field in _TRANSLATED and isinstance(value, Mapping) else [value]
+        if not all(_is_text(text) for text in texts):
+            bad(field, N_("must be text"))
+    if errors:
+        return None, errors  # read as text, a list would be stored as "['a', 'b']"
     item, translations = _split_languages(item)
     if item.get("variant_of") is not None:
         bad("variant_of", f"no product {item['variant_of']} with options before it in the file")
@@ -433,6 +440,13 @@ def _validate_row(
 
 _TRANSLATED = ("title", "description", "category")
 _TRANSLATED_COLUMNS = frozenset(TRANSLATED_FIELDS)
+_TEXT_FIELDS = ("sku", *_TRANSLATED, "currency", "photo", *TRANSLATED_FIELDS)
+
+
+def _is_text(value: Any) -> bool:
+    """A value a text field may take: text, a number (an SKU of digits) or nothing; a list,
+    an object or true/false would be stored as Python spells it."""
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
 
 
 def _product_texts(
@@ -583,6 +597,8 @@ def _check_variant(
                 price = check_price(parse_amount(str(raw_price), currency), currency)
             except (MoneyError, OutOfRange) as exc:
                 problems.append(f"price: {exc}")
+    if not _is_text(raw.get("photo")):
+        problems.append("photo: must be text")
     photo = str(raw.get("photo") or "").strip() or None
     for problem in problems:
         bad("variants", f"{name}: {problem}")

@@ -295,3 +295,35 @@ async def test_a_catalog_of_thousands_of_products_imports_from_the_chat(
     await admin.wait_for("8000 created, 0 updated, 0 unchanged", timeout=60)
     stored = await prices(shop)
     assert (stored["BIG-00000"], stored["BIG-07999"]) == (125, 8025)
+
+
+GOOD_ROW = {
+    "sku": "JS-1",
+    "title": "From JSON",
+    "description": "",
+    "category": "Kitchen",
+    "price": "5.00",
+    "currency": "USD",
+    "stock": 1,
+    "photo": "",
+}
+
+
+async def test_a_list_or_object_where_text_belongs_is_refused_naming_line_and_field(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Not stored as the text "['a', 'b']"."""
+    rows = [
+        {**GOOD_ROW, "title": ["a", "b"]},
+        {**GOOD_ROW, "sku": "JS-2", "description": ["a", 1], "category": {"en": {"a": 1}}},
+        {**GOOD_ROW, "sku": "JS-3", "title": {"en": "Mug", "ru": ["Кружка"]}},
+        {**GOOD_ROW, "sku": ["JS-4"], "photo": True},
+    ]
+    await admin.send_document("shapes.json", json.dumps(rows).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (JS-1), title: must be text" in text
+    assert "line 2 (JS-2), description: must be text" in text
+    assert "line 2 (JS-2), category: must be text" in text
+    assert "line 3 (JS-3), title: must be text" in text
+    assert "line 4, sku: must be text" in text and "line 4, photo: must be text" in text
+    assert not {"JS-1", "JS-2", "JS-3"} & set(await prices(shop))
