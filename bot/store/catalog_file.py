@@ -140,6 +140,9 @@ class ImportReport:
         )
 
 
+_TOO_DEEP = RowError.worded(0, "", "file", N_("not a catalog: lists or objects nested too deeply"))
+
+
 def parse_json(
     data: bytes | str, source: str = "catalog.json", *, currency: str | None = None
 ) -> list[CatalogRow]:
@@ -152,6 +155,8 @@ def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CatalogError([RowError(0, "", "file", f"not valid JSON: {exc}")], source) from None
+    except RecursionError:  # no catalog nests that deep: refuse it, not crash on it
+        raise CatalogError([_TOO_DEEP], source) from None
     if isinstance(raw, dict) and isinstance(raw.get("products"), list):
         raw = raw["products"]
     if not isinstance(raw, list):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+
+import pytest
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -327,3 +330,20 @@ async def test_a_list_or_object_where_text_belongs_is_refused_naming_line_and_fi
     assert "line 3 (JS-3), title: must be text" in text
     assert "line 4, sku: must be text" in text and "line 4, photo: must be text" in text
     assert not {"JS-1", "JS-2", "JS-3"} & set(await prices(shop))
+
+
+async def test_a_json_file_nested_past_reading_is_refused_as_no_catalog(
+    shop: ShopHarness, admin: FakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not "Sorry, something went wrong" with a traceback in the log."""
+    deep = "[" * 100_000 + "]" * 100_000
+    await admin.send_document("deep.json", deep.encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "the file: not a catalog: lists or objects nested too deeply" in text
+
+    nested_stock = json.dumps([{**GOOD_ROW, "stock": "@"}]).replace('"@"', "[" * 900 + "]" * 900)
+    await admin.send_document("stock.json", nested_stock.encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "not a catalog" in text or "line 1 (JS-1), stock" in text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "JS-1" not in await prices(shop)
