@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.catalog_rules import OutOfRange, check_price, check_stock, sku_key
+from bot.catalog_rules import OutOfRange, check_price, check_stock, check_text, sku_key
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -356,12 +356,14 @@ def _validate_row(
             bad(field, N_("missing"))
     if sku and not _SKU_RE.match(sku):
         bad("sku", N_("use letters, digits, '-', '_' or '.', at most 64 characters"))
-    title = str(item.get("title") or "").strip()
-    if len(title) > 128:
-        bad("title", N_("longer than 128 characters"))
-    category = str(item.get("category") or "").strip()
-    if len(category) > 64:
-        bad("category", N_("longer than 64 characters"))
+    own = {field: str(item.get(field) or "").strip() for field in _TRANSLATED}
+    for language, fields in {"": own, **(translations or {})}.items():
+        for field, text in fields.items():
+            try:
+                check_text(field, text)
+            except OutOfRange as exc:
+                bad(f"{field}_{language}" if language else field, exc.template, **exc.params)
+    title, description, category = (own[field] for field in _TRANSLATED)
     currency = ""
     try:
         if item.get("currency") is not None:
@@ -425,7 +427,7 @@ def _validate_row(
         CatalogRow(
             sku=sku,
             title=title,
-            description=str(item.get("description") or "").strip(),
+            description=description,
             category=category,
             price=price,
             currency=currency,

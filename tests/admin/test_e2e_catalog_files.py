@@ -347,3 +347,26 @@ async def test_a_json_file_nested_past_reading_is_refused_as_no_catalog(
     assert "not a catalog" in text or "line 1 (JS-1), stock" in text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert "JS-1" not in await prices(shop)
+
+
+async def test_texts_longer_than_addproduct_takes_are_refused_with_line_and_limit(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """One limit per field, the file's as /addproduct's: a description fits a photo caption."""
+    header = HEADER.strip() + ",description_ru\n"
+    data = (
+        header
+        + f"LT-1,{'T' * 129},,Kitchen,5.00,USD,1,,\n"
+        + f"LD-1,Long text,{'word ' * 200},Kitchen,5.00,USD,1,,\n"
+        + f"LC-1,Long category,,{'C' * 65},5.00,USD,1,,\n"
+        + f"LR-1,Long Russian,,Kitchen,5.00,USD,1,,{'слово ' * 200}\n"
+        + f"OK-1,Just fits,{'d' * 800},Kitchen,5.00,USD,1,,\n"
+    ).encode()
+    await admin.send_document("long.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "4 problems" in text
+    assert "line 2 (LT-1), title: 129 characters; at most 128 are allowed." in text
+    assert "line 3 (LD-1), description: 999 characters; at most 800 are allowed." in text
+    assert "line 4 (LC-1), category: 65 characters; at most 64 are allowed." in text
+    assert "line 5 (LR-1), description_ru: 1199 characters; at most 800 are allowed." in text
+    assert not {"LT-1", "LD-1", "LC-1", "LR-1", "OK-1"} & set(await prices(shop))

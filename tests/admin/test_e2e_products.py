@@ -100,8 +100,12 @@ async def test_addproduct_walks_through_every_field_and_refuses_bad_input(
     await admin.wait_for("Send the product title")
     await admin.send_photo()
     await admin.wait_for("That is a photo, but I need the title as text")
+    await admin.send("A" * 129)
+    await admin.wait_for("129 characters; at most 128 are allowed.")
     await admin.send("Linen Apron")
     await admin.wait_for("Send the description")
+    await admin.send("word " * 200)  # a file's description may be no longer either
+    await admin.wait_for("999 characters; at most 800 are allowed.")
     await admin.send("Washed linen, one size.")
     category_prompt = await admin.wait_for("Pick a category")
     await admin.press("Kitchen", message=category_prompt)
