@@ -370,3 +370,27 @@ async def test_texts_longer_than_addproduct_takes_are_refused_with_line_and_limi
     assert "line 4 (LC-1), category: 65 characters; at most 64 are allowed." in text
     assert "line 5 (LR-1), description_ru: 1199 characters; at most 800 are allowed." in text
     assert not {"LT-1", "LD-1", "LC-1", "LR-1", "OK-1"} & set(await prices(shop))
+
+
+async def test_control_characters_in_titles_and_skus_are_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A NUL cannot be stored on PostgreSQL and others garble the chat; a description may
+    still have line breaks and tabs."""
+    rows = [
+        {**GOOD_ROW, "sku": "NU-1", "title": "Nul\x00char"},
+        {**GOOD_ROW, "sku": "NU-2", "category": "Kit\x07chen", "description": "bad\x1b[31m"},
+        {**GOOD_ROW, "sku": "NU-3\x00"},
+        {**GOOD_ROW, "sku": "NU-4", "description": "Two lines\n\tand a tab", "title_ru": "\x0b"},
+    ]
+    await admin.send_document("nul.json", json.dumps(rows).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "4 problems" in text
+    assert "line 1 (NU-1), title: Control characters such as U+0000 are not allowed." in text
+    assert "line 2 (NU-2), category: Control characters such as U+0007" in text
+    assert "line 2 (NU-2), description: Control characters such as U+001B" in text
+    assert "line 3 (NU-3\x00), sku: use letters, digits" in text
+    assert "line 4 (NU-4), title_ru" not in text  # blank: only spaces around it, stripped
+
+    await admin.send_document("nul.json", json.dumps(rows[3:]).encode(), "application/json")
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")

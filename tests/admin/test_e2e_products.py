@@ -102,6 +102,8 @@ async def test_addproduct_walks_through_every_field_and_refuses_bad_input(
     await admin.wait_for("That is a photo, but I need the title as text")
     await admin.send("A" * 129)
     await admin.wait_for("129 characters; at most 128 are allowed.")
+    await admin.send("Linen\x00Apron")
+    await admin.wait_for("Control characters such as U+0000 are not allowed.")
     await admin.send("Linen Apron")
     await admin.wait_for("Send the description")
     await admin.send("word " * 200)  # a file's description may be no longer either
