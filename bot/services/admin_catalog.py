@@ -31,7 +31,7 @@ from bot.store.catalog_file import (
     CatalogRow,
     ImportReport,
     RowError,
-    check_download_files,
+    check_files,
     parse_csv,
     parse_json,
     slugify,
@@ -605,13 +605,13 @@ def read_catalog_file(
 ) -> list[CatalogRow]:
     """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
     its line) or AdminInputError otherwise. Every row must be in `currency`, the shop's.
-    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
-    Plain work on the file, no database: a big file can be read on a worker thread before
-    any unit of work begins."""
+    Download and photo files are looked up in `files_dir` (the catalog file's folder, as for
+    seeding). Plain work on the file, no database: a big file can be read on a worker thread
+    before any unit of work begins."""
     kind = check_upload(file_name, len(data))
     parse = parse_csv if kind == "csv" else parse_json
     rows = parse(data, file_name, currency=currency)
-    check_download_files(rows, files_dir, file_name)
+    check_files(rows, files_dir, file_name)
     return rows
 
 

@@ -41,6 +41,7 @@ _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
 GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class CatalogRow:
     # None: the row says nothing of translations (kept as they are); {}: it gives none.
     translations: dict[str, dict[str, str]] | None = None
     category_translations: dict[str, str] | None = None
+    line: int = dataclasses.field(default=0, compare=False)  # in its file, for what it names
 
     @property
     def translated_text(self) -> str:
@@ -440,6 +442,7 @@ def _validate_row(
             variants=variants,
             translations=_product_texts(translations),
             category_translations=_category_texts(translations),
+            line=line,
         ),
         [],
     )
@@ -647,27 +650,40 @@ def is_download_file(download: str | None) -> bool:
     return _FILE_ID_RE.match(download) is None
 
 
-def check_download_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog") -> None:
-    """Refuse rows whose download file is not in `folder` (the catalog file's folder): the
-    shop would take money for something it cannot deliver."""
+def names_a_file(reference: str, suffixes: tuple[str, ...]) -> bool:
+    """A photo (or download) naming a file beside the catalog: it has a folder or a file's
+    suffix. Anything else but a URL is a Telegram file_id."""
+    reference = reference.strip()
+    if not reference or reference.startswith(("http://", "https://")):
+        return False
+    return "/" in reference or "\\" in reference or reference.lower().endswith(suffixes)
+
+
+def check_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog") -> None:
+    """Refuse rows whose download or photo file (a variant's too) is not in `folder` (the
+    catalog file's folder): the shop would take money for something it cannot deliver, or
+    show a product without its photo."""
     root = folder.resolve()
 
     def present(name: str) -> bool:
         path = (root / name).resolve()
         return path.is_relative_to(root) and path.is_file()
 
-    errors = [
-        RowError.worded(
-            0,
-            row.sku,
-            "download",
-            N_("no file {file} in {folder}"),
-            file=row.download,
-            folder=folder,
+    def missing(line: int, sku: str, field: str, name: str) -> RowError:
+        return RowError.worded(
+            line, sku, field, N_("no file {file} in {folder}"), file=name, folder=folder
         )
-        for row in rows
-        if row.download and is_download_file(row.download) and not present(row.download)
-    ]
+
+    errors: list[RowError] = []
+    for row in rows:
+        if row.download and is_download_file(row.download) and not present(row.download):
+            errors.append(missing(row.line, row.sku, "download", row.download))
+        photos = [(row.sku, row.photo), *((v.sku, v.photo or "") for v in row.variants)]
+        errors.extend(
+            missing(row.line, sku, "photo", photo)
+            for sku, photo in photos
+            if names_a_file(photo, PHOTO_SUFFIXES) and not present(photo.strip())
+        )
     if errors:
         raise CatalogError(errors, source)
 

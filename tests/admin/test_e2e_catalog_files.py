@@ -272,7 +272,7 @@ async def test_a_download_file_missing_from_the_catalog_folder_is_refused(
     ]
     await admin.send_document("guides.json", json.dumps(rows).encode(), "application/json")
     answer = await admin.wait_for("Nothing was imported")
-    assert "DIG-NEW-1, download: no file downloads/not-there.pdf in" in (answer.text or "")
+    assert "line 1 (DIG-NEW-1), download: no file downloads/not-there.pdf in" in (answer.text or "")
     assert "DIG-NEW-2" not in (answer.text or "")
     assert "DIG-NEW-1" not in await prices(shop)
 
@@ -394,3 +394,31 @@ async def test_control_characters_in_titles_and_skus_are_refused(
 
     await admin.send_document("nul.json", json.dumps(rows[3:]).encode(), "application/json")
     await admin.wait_for("1 created, 0 updated, 0 unchanged")
+
+
+async def test_a_photo_file_missing_from_the_catalog_folder_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """As a missing download is: else the product shows no photo and only a log says why. A
+    URL or a Telegram file_id is not a file to look for."""
+    data = (
+        HEADER
+        + "PH-1,Photo missing,,Kitchen,5.00,USD,1,photos/nope.png\n"
+        + "PH-2,Photo url,,Kitchen,5.00,USD,1,https://example.com/a.png\n"
+        + "PH-3,Photo file_id,,Kitchen,5.00,USD,1,AgACAgIAAxkBAAIBZ2Vb\n"
+        + "PH-4,Photo here,,Kitchen,5.00,USD,1,photos/kit-mug-cer.png\n"
+    ).encode()
+    await admin.send_document("photos.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "1 problem" in text
+    assert "line 2 (PH-1), photo: no file photos/nope.png in" in text
+    assert "PH-1" not in await prices(shop)
+
+    tee = {**GOOD_ROW, "sku": "V-1", "stock": None, "options": {"Size": ["S"]}}
+    tee["variants"] = [{"sku": "V-1-S", "values": {"Size": "S"}, "stock": 1, "photo": "s.jpg"}]
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (V-1-S), photo: no file s.jpg in" in text
+
+    await admin.send_document("photos.csv", HEADER.encode() + data.split(b"\n", 2)[2], "text/csv")
+    await admin.wait_for("3 created, 0 updated, 0 unchanged")
