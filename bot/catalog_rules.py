@@ -1,9 +1,10 @@
-"""What a product's price and stock may be: one rule each, for /price, /stock, /addproduct,
-/edit, catalog imports and seeding alike. A refusal carries its words as a catalog msgid, so
-each entry point says it in the admin's language."""
+"""What a product's price, stock and texts may be: one rule each, for /price, /stock,
+/addproduct, /edit, catalog imports and seeding alike. A refusal carries its words as a
+catalog msgid, so each entry point says it in the admin's language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.i18n import N_
@@ -14,6 +15,14 @@ MAX_STOCK = 1_000_000  # units on hand; the stock column is a 32-bit integer on 
 # fits a Telegram invoice's amount (a 32-bit integer of minor units) and, times the most a
 # cart line holds, the price columns on both databases.
 MAX_PRICE_UNITS = 1_000_000
+MAX_TITLE = 128
+MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
+MAX_CATEGORY = 64
+TEXT_LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION, "category": MAX_CATEGORY}
+# Control characters: a NUL cannot be stored in PostgreSQL text, the rest garble a chat. A
+# description may have line breaks and tabs; a title or category is one line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class OutOfRange(ValueError):
@@ -70,3 +79,21 @@ def check_stock_after(before: int, change: int) -> int:
             most=MAX_STOCK,
         )
     return after
+
+
+def check_text(field: str, text: str) -> str:
+    """`text` without the spaces around it, if it fits `field` ("title", "description" or
+    "category"; in any language): what a product card and its photo caption can show, with
+    no control characters."""
+    value = text.strip()
+    if control := (_CONTROL_IN_PROSE if field == "description" else _CONTROL).search(value):
+        raise OutOfRange(
+            N_("Control characters such as {char} are not allowed."),
+            char=f"U+{ord(control.group()):04X}",
+        )
+    most = TEXT_LIMITS[field]
+    if len(value) > most:
+        raise OutOfRange(
+            N_("{count} characters; at most {most} are allowed."), count=len(value), most=most
+        )
+    return value

@@ -15,10 +15,12 @@ from typing import Any
 
 from bot import i18n
 from bot.catalog_rules import (
+    MAX_TITLE,
     OutOfRange,
     check_price,
     check_stock,
     check_stock_after,
+    check_text,
     sku_key,
 )
 from bot.i18n import N_, Translator
@@ -29,7 +31,7 @@ from bot.store.catalog_file import (
     CatalogRow,
     ImportReport,
     RowError,
-    check_download_files,
+    check_files,
     parse_csv,
     parse_json,
     slugify,
@@ -40,9 +42,6 @@ from bot.store.uow import UnitOfWork
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
 CATALOG_EXTENSIONS = (".csv", ".json")
-MAX_TITLE = 128
-MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
-MAX_CATEGORY = 64
 SKIP_WORDS = {"skip", "/skip", "-"}
 
 
@@ -192,24 +191,20 @@ class StockChange:
         )
 
 
-def parse_text_field(name: str, text: str, limit: int) -> str:
-    value = text.strip()
-    if not value:
+def parse_text_field(name: str, text: str) -> str:
+    """A title, description or category as `check_text` takes it (as a catalog file's)."""
+    if not text.strip():
         raise wrong("The {field} cannot be empty. Send some text.", field=_field_name(name))
-    if len(value) > limit:
-        raise wrong(
-            "That {field} has {count} characters; the limit is {most}. Send a shorter one.",
-            field=_field_name(name),
-            count=len(value),
-            most=limit,
-        )
-    return value
+    try:
+        return check_text(name, text)
+    except OutOfRange as exc:
+        raise refused(exc) from None
 
 
 def parse_description(text: str) -> str:
     if text.strip().lower() in SKIP_WORDS:
         return ""
-    return parse_text_field("description", text, MAX_DESCRIPTION)
+    return parse_text_field("description", text)
 
 
 def _example(currency: str) -> str:
@@ -251,7 +246,7 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
             "title",
             N_("Title"),
             N_("Send the product title (up to {most} characters)."),
-            lambda text, _: parse_text_field("title", text, MAX_TITLE),
+            lambda text, _: parse_text_field("title", text),
         ),
         ProductField(
             "description",
@@ -263,7 +258,7 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
             "category",
             N_("Category"),
             N_("Pick a category below, or send the name of a new one."),
-            lambda text, _: parse_text_field("category", text, MAX_CATEGORY),
+            lambda text, _: parse_text_field("category", text),
         ),
         ProductField(
             "price",
@@ -610,13 +605,13 @@ def read_catalog_file(
 ) -> list[CatalogRow]:
     """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
     its line) or AdminInputError otherwise. Every row must be in `currency`, the shop's.
-    Download files are looked up in `files_dir` (the catalog file's folder, as for seeding).
-    Plain work on the file, no database: a big file can be read on a worker thread before
-    any unit of work begins."""
+    Download and photo files are looked up in `files_dir` (the catalog file's folder, as for
+    seeding). Plain work on the file, no database: a big file can be read on a worker thread
+    before any unit of work begins."""
     kind = check_upload(file_name, len(data))
     parse = parse_csv if kind == "csv" else parse_json
     rows = parse(data, file_name, currency=currency)
-    check_download_files(rows, files_dir, file_name)
+    check_files(rows, files_dir, file_name)
     return rows
 
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bot.store.catalog_file import PHOTO_SUFFIXES, names_a_file
 from bot.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 class PhotoKind(StrEnum):
@@ -41,7 +40,7 @@ def resolve_photo(photo: str, photo_file_id: str | None, catalog_path: Path) -> 
 
 def resolve_original(photo: str, catalog_path: Path) -> PhotoSource | None:
     """The catalog's own reference, ignoring any cached file_id."""
-    return resolve_reference(photo, catalog_path, _IMAGE_SUFFIXES)
+    return resolve_reference(photo, catalog_path, PHOTO_SUFFIXES)
 
 
 def resolve_reference(
@@ -57,7 +56,7 @@ def resolve_reference(
         return None
     if reference.startswith(("http://", "https://")):
         return PhotoSource(PhotoKind.URL, reference)
-    if "/" in reference or "\\" in reference or reference.lower().endswith(suffixes):
+    if names_a_file(reference, suffixes):
         folder = catalog_path.resolve().parent
         path = (folder / reference).resolve()
         if not path.is_relative_to(folder) or not path.is_file():

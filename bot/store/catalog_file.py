@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.catalog_rules import OutOfRange, check_price, check_stock, sku_key
+from bot.catalog_rules import OutOfRange, check_price, check_stock, check_text, sku_key
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -41,6 +41,7 @@ _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
 GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class CatalogRow:
     # None: the row says nothing of translations (kept as they are); {}: it gives none.
     translations: dict[str, dict[str, str]] | None = None
     category_translations: dict[str, str] | None = None
+    line: int = dataclasses.field(default=0, compare=False)  # in its file, for what it names
 
     @property
     def translated_text(self) -> str:
@@ -140,6 +142,9 @@ class ImportReport:
         )
 
 
+_TOO_DEEP = RowError.worded(0, "", "file", N_("not a catalog: lists or objects nested too deeply"))
+
+
 def parse_json(
     data: bytes | str, source: str = "catalog.json", *, currency: str | None = None
 ) -> list[CatalogRow]:
@@ -152,6 +157,8 @@ def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CatalogError([RowError(0, "", "file", f"not valid JSON: {exc}")], source) from None
+    except RecursionError:  # no catalog nests that deep: refuse it, not crash on it
+        raise CatalogError([_TOO_DEEP], source) from None
     if isinstance(raw, dict) and isinstance(raw.get("products"), list):
         raw = raw["products"]
     if not isinstance(raw, list):
@@ -324,12 +331,19 @@ def _validate_row(
     if not isinstance(item, Mapping):
         wrong = RowError.worded(line, "", "row", N_("expected an object with product fields"))
         return None, [wrong]
-    sku = str(item.get("sku") or "").strip()
+    sku = str(item.get("sku") or "").strip() if _is_text(item.get("sku")) else ""
     errors: list[RowError] = []
 
     def bad(field: str, message: str, **params: Any) -> None:
         errors.append(RowError.worded(line, sku, field, message, **params))
 
+    for field in _TEXT_FIELDS:
+        value = item.get(field)
+        texts = value.values() if field in _TRANSLATED and isinstance(value, Mapping) else [value]
+        if not all(_is_text(text) for text in texts):
+            bad(field, N_("must be text"))
+    if errors:
+        return None, errors  # read as text, a list would be stored as "['a', 'b']"
     item, translations = _split_languages(item)
     if item.get("variant_of") is not None:
         bad("variant_of", f"no product {item['variant_of']} with options before it in the file")
@@ -344,12 +358,14 @@ def _validate_row(
             bad(field, N_("missing"))
     if sku and not _SKU_RE.match(sku):
         bad("sku", N_("use letters, digits, '-', '_' or '.', at most 64 characters"))
-    title = str(item.get("title") or "").strip()
-    if len(title) > 128:
-        bad("title", N_("longer than 128 characters"))
-    category = str(item.get("category") or "").strip()
-    if len(category) > 64:
-        bad("category", N_("longer than 64 characters"))
+    own = {field: str(item.get(field) or "").strip() for field in _TRANSLATED}
+    for language, fields in {"": own, **(translations or {})}.items():
+        for field, text in fields.items():
+            try:
+                check_text(field, text)
+            except OutOfRange as exc:
+                bad(f"{field}_{language}" if language else field, exc.template, **exc.params)
+    title, description, category = (own[field] for field in _TRANSLATED)
     currency = ""
     try:
         if item.get("currency") is not None:
@@ -413,7 +429,7 @@ def _validate_row(
         CatalogRow(
             sku=sku,
             title=title,
-            description=str(item.get("description") or "").strip(),
+            description=description,
             category=category,
             price=price,
             currency=currency,
@@ -426,6 +442,7 @@ def _validate_row(
             variants=variants,
             translations=_product_texts(translations),
             category_translations=_category_texts(translations),
+            line=line,
         ),
         [],
     )
@@ -433,6 +450,13 @@ def _validate_row(
 
 _TRANSLATED = ("title", "description", "category")
 _TRANSLATED_COLUMNS = frozenset(TRANSLATED_FIELDS)
+_TEXT_FIELDS = ("sku", *_TRANSLATED, "currency", "photo", *TRANSLATED_FIELDS)
+
+
+def _is_text(value: Any) -> bool:
+    """A value a text field may take: text, a number (an SKU of digits) or nothing; a list,
+    an object or true/false would be stored as Python spells it."""
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
 
 
 def _product_texts(
@@ -583,6 +607,8 @@ def _check_variant(
                 price = check_price(parse_amount(str(raw_price), currency), currency)
             except (MoneyError, OutOfRange) as exc:
                 problems.append(f"price: {exc}")
+    if not _is_text(raw.get("photo")):
+        problems.append("photo: must be text")
     photo = str(raw.get("photo") or "").strip() or None
     for problem in problems:
         bad("variants", f"{name}: {problem}")
@@ -624,27 +650,40 @@ def is_download_file(download: str | None) -> bool:
     return _FILE_ID_RE.match(download) is None
 
 
-def check_download_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog") -> None:
-    """Refuse rows whose download file is not in `folder` (the catalog file's folder): the
-    shop would take money for something it cannot deliver."""
+def names_a_file(reference: str, suffixes: tuple[str, ...]) -> bool:
+    """A photo (or download) naming a file beside the catalog: it has a folder or a file's
+    suffix. Anything else but a URL is a Telegram file_id."""
+    reference = reference.strip()
+    if not reference or reference.startswith(("http://", "https://")):
+        return False
+    return "/" in reference or "\\" in reference or reference.lower().endswith(suffixes)
+
+
+def check_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog") -> None:
+    """Refuse rows whose download or photo file (a variant's too) is not in `folder` (the
+    catalog file's folder): the shop would take money for something it cannot deliver, or
+    show a product without its photo."""
     root = folder.resolve()
 
     def present(name: str) -> bool:
         path = (root / name).resolve()
         return path.is_relative_to(root) and path.is_file()
 
-    errors = [
-        RowError.worded(
-            0,
-            row.sku,
-            "download",
-            N_("no file {file} in {folder}"),
-            file=row.download,
-            folder=folder,
+    def missing(line: int, sku: str, field: str, name: str) -> RowError:
+        return RowError.worded(
+            line, sku, field, N_("no file {file} in {folder}"), file=name, folder=folder
         )
-        for row in rows
-        if row.download and is_download_file(row.download) and not present(row.download)
-    ]
+
+    errors: list[RowError] = []
+    for row in rows:
+        if row.download and is_download_file(row.download) and not present(row.download):
+            errors.append(missing(row.line, row.sku, "download", row.download))
+        photos = [(row.sku, row.photo), *((v.sku, v.photo or "") for v in row.variants)]
+        errors.extend(
+            missing(row.line, sku, "photo", photo)
+            for sku, photo in photos
+            if names_a_file(photo, PHOTO_SUFFIXES) and not present(photo.strip())
+        )
     if errors:
         raise CatalogError(errors, source)
 

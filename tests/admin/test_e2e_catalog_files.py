@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+
+import pytest
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -269,7 +272,7 @@ async def test_a_download_file_missing_from_the_catalog_folder_is_refused(
     ]
     await admin.send_document("guides.json", json.dumps(rows).encode(), "application/json")
     answer = await admin.wait_for("Nothing was imported")
-    assert "DIG-NEW-1, download: no file downloads/not-there.pdf in" in (answer.text or "")
+    assert "line 1 (DIG-NEW-1), download: no file downloads/not-there.pdf in" in (answer.text or "")
     assert "DIG-NEW-2" not in (answer.text or "")
     assert "DIG-NEW-1" not in await prices(shop)
 
@@ -295,3 +298,127 @@ async def test_a_catalog_of_thousands_of_products_imports_from_the_chat(
     await admin.wait_for("8000 created, 0 updated, 0 unchanged", timeout=60)
     stored = await prices(shop)
     assert (stored["BIG-00000"], stored["BIG-07999"]) == (125, 8025)
+
+
+GOOD_ROW = {
+    "sku": "JS-1",
+    "title": "From JSON",
+    "description": "",
+    "category": "Kitchen",
+    "price": "5.00",
+    "currency": "USD",
+    "stock": 1,
+    "photo": "",
+}
+
+
+async def test_a_list_or_object_where_text_belongs_is_refused_naming_line_and_field(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Not stored as the text "['a', 'b']"."""
+    rows = [
+        {**GOOD_ROW, "title": ["a", "b"]},
+        {**GOOD_ROW, "sku": "JS-2", "description": ["a", 1], "category": {"en": {"a": 1}}},
+        {**GOOD_ROW, "sku": "JS-3", "title": {"en": "Mug", "ru": ["Кружка"]}},
+        {**GOOD_ROW, "sku": ["JS-4"], "photo": True},
+    ]
+    await admin.send_document("shapes.json", json.dumps(rows).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (JS-1), title: must be text" in text
+    assert "line 2 (JS-2), description: must be text" in text
+    assert "line 2 (JS-2), category: must be text" in text
+    assert "line 3 (JS-3), title: must be text" in text
+    assert "line 4, sku: must be text" in text and "line 4, photo: must be text" in text
+    assert not {"JS-1", "JS-2", "JS-3"} & set(await prices(shop))
+
+
+async def test_a_json_file_nested_past_reading_is_refused_as_no_catalog(
+    shop: ShopHarness, admin: FakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not "Sorry, something went wrong" with a traceback in the log."""
+    deep = "[" * 100_000 + "]" * 100_000
+    await admin.send_document("deep.json", deep.encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "the file: not a catalog: lists or objects nested too deeply" in text
+
+    nested_stock = json.dumps([{**GOOD_ROW, "stock": "@"}]).replace('"@"', "[" * 900 + "]" * 900)
+    await admin.send_document("stock.json", nested_stock.encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "not a catalog" in text or "line 1 (JS-1), stock" in text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "JS-1" not in await prices(shop)
+
+
+async def test_texts_longer_than_addproduct_takes_are_refused_with_line_and_limit(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """One limit per field, the file's as /addproduct's: a description fits a photo caption."""
+    header = HEADER.strip() + ",description_ru\n"
+    data = (
+        header
+        + f"LT-1,{'T' * 129},,Kitchen,5.00,USD,1,,\n"
+        + f"LD-1,Long text,{'word ' * 200},Kitchen,5.00,USD,1,,\n"
+        + f"LC-1,Long category,,{'C' * 65},5.00,USD,1,,\n"
+        + f"LR-1,Long Russian,,Kitchen,5.00,USD,1,,{'слово ' * 200}\n"
+        + f"OK-1,Just fits,{'d' * 800},Kitchen,5.00,USD,1,,\n"
+    ).encode()
+    await admin.send_document("long.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "4 problems" in text
+    assert "line 2 (LT-1), title: 129 characters; at most 128 are allowed." in text
+    assert "line 3 (LD-1), description: 999 characters; at most 800 are allowed." in text
+    assert "line 4 (LC-1), category: 65 characters; at most 64 are allowed." in text
+    assert "line 5 (LR-1), description_ru: 1199 characters; at most 800 are allowed." in text
+    assert not {"LT-1", "LD-1", "LC-1", "LR-1", "OK-1"} & set(await prices(shop))
+
+
+async def test_control_characters_in_titles_and_skus_are_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A NUL cannot be stored on PostgreSQL and others garble the chat; a description may
+    still have line breaks and tabs."""
+    rows = [
+        {**GOOD_ROW, "sku": "NU-1", "title": "Nul\x00char"},
+        {**GOOD_ROW, "sku": "NU-2", "category": "Kit\x07chen", "description": "bad\x1b[31m"},
+        {**GOOD_ROW, "sku": "NU-3\x00"},
+        {**GOOD_ROW, "sku": "NU-4", "description": "Two lines\n\tand a tab", "title_ru": "\x0b"},
+    ]
+    await admin.send_document("nul.json", json.dumps(rows).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "4 problems" in text
+    assert "line 1 (NU-1), title: Control characters such as U+0000 are not allowed." in text
+    assert "line 2 (NU-2), category: Control characters such as U+0007" in text
+    assert "line 2 (NU-2), description: Control characters such as U+001B" in text
+    assert "line 3 (NU-3\x00), sku: use letters, digits" in text
+    assert "line 4 (NU-4), title_ru" not in text  # blank: only spaces around it, stripped
+
+    await admin.send_document("nul.json", json.dumps(rows[3:]).encode(), "application/json")
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")
+
+
+async def test_a_photo_file_missing_from_the_catalog_folder_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """As a missing download is: else the product shows no photo and only a log says why. A
+    URL or a Telegram file_id is not a file to look for."""
+    data = (
+        HEADER
+        + "PH-1,Photo missing,,Kitchen,5.00,USD,1,photos/nope.png\n"
+        + "PH-2,Photo url,,Kitchen,5.00,USD,1,https://example.com/a.png\n"
+        + "PH-3,Photo file_id,,Kitchen,5.00,USD,1,AgACAgIAAxkBAAIBZ2Vb\n"
+        + "PH-4,Photo here,,Kitchen,5.00,USD,1,photos/kit-mug-cer.png\n"
+    ).encode()
+    await admin.send_document("photos.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "1 problem" in text
+    assert "line 2 (PH-1), photo: no file photos/nope.png in" in text
+    assert "PH-1" not in await prices(shop)
+
+    tee = {**GOOD_ROW, "sku": "V-1", "stock": None, "options": {"Size": ["S"]}}
+    tee["variants"] = [{"sku": "V-1-S", "values": {"Size": "S"}, "stock": 1, "photo": "s.jpg"}]
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (V-1-S), photo: no file s.jpg in" in text
+
+    await admin.send_document("photos.csv", HEADER.encode() + data.split(b"\n", 2)[2], "text/csv")
+    await admin.wait_for("3 created, 0 updated, 0 unchanged")
