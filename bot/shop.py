@@ -50,8 +50,9 @@ class Shop:
     """Held by a search (the chat's, a page of results, a typed message, an inline query)
     from before its unit of work opens: one waiting holds no database connection."""
     broadcasts: dict[int, asyncio.Event] = field(default_factory=dict)
-    """The broadcasts being sent, by the admin chat that started them: set to stop one
-    before its next recipient (bot.usecases.broadcast)."""
+    """The broadcasts this process sends, by id: set when a Stop is handled here, to stop one
+    before its next recipient at once (other workers' Stops reach it through its row,
+    bot.usecases.broadcast)."""
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

@@ -443,6 +443,40 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class Broadcast(Base):
+    """One /broadcast, so every worker knows whether one is being sent and can stop it.
+
+    `status` goes sending -> done, or sending -> stopping (a Stop, from any worker) -> stopped.
+    The sending worker writes its counts and `updated_at` about once a second and stops when
+    it finds its row no longer sending (bot.usecases.broadcast). A row whose `updated_at` has
+    not moved for a while lost its worker to a crash: it counts as not sending. At most one
+    row is sending at once (a partial unique index), even when two Sends race.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        Index(
+            "uq_broadcasts_one_sending",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'sending'"),
+            postgresql_where=text("status = 'sending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_by: Mapped[int] = mapped_column(BigInteger)  # the admin's Telegram id
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # where its progress and report show
+    total: Mapped[int] = mapped_column(Integer)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="sending")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class InboxEntry(Base):
     """An update from Telegram, stored before Telegram is told it arrived (bot.inbox).
 

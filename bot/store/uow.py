@@ -34,6 +34,7 @@ from bot.store.db import (
 from bot.store.models import utcnow
 from bot.store.repositories import (
     AuditRepository,
+    BroadcastRepository,
     CartRepository,
     CategoryRepository,
     ChatStateRepository,
@@ -101,6 +102,7 @@ class UnitOfWork:
     refunds: RefundRepository
     chat_states: ChatStateRepository
     audit: AuditRepository
+    broadcasts: BroadcastRepository
     inbox: InboxRepository
     support: SupportRepository
     restock: RestockRepository
@@ -139,6 +141,7 @@ class UnitOfWork:
         self.refunds = RefundRepository(session)
         self.chat_states = ChatStateRepository(session, self.write)
         self.audit = AuditRepository(session)
+        self.broadcasts = BroadcastRepository(session)
         self.inbox = InboxRepository(session)
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)

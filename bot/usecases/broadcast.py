@@ -5,27 +5,52 @@ bulk sends together at `settings.broadcast_rate` (Telegram allows about 30 bulk 
 second) and waits out any 429. A customer who blocked the bot (403) is marked so the next
 broadcast skips them. The sending runs outside any unit of work: only the short reads and
 writes around it touch the database. The flow (text, preview, Send) is the admin's.
+
+Each broadcast is a row (bot.store.repositories.broadcasts), since any worker may handle the
+admin's next press: one is sent at a time, a Stop from any worker marks the row, and the
+sending worker reads it back with its counts about once a second (no read per recipient).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot import i18n
 from bot.notifier import Sent
-from bot.services.admin_flows import Flow, new_flow
+from bot.services.admin_flows import Flow, new_flow, write_flow
 from bot.shop import Shop
+from bot.store.models import Broadcast, utcnow
 from bot.usecases import admin_flows
 
 MAX_TEXT = 4096
 
 
+STALLED_AFTER = timedelta(minutes=5)
+"""A broadcast whose progress has not moved for this long lost its worker (a crash): it counts
+as not sending, so it neither refuses a new broadcast nor answers a Stop."""
+
+
 class NotBroadcastable(ValueError):
     """The admin's message cannot be broadcast; the message says what to send instead."""
+
+
+class BroadcastUnderWay(Exception):
+    """Another broadcast is being sent: one at a time, so customers get one at a time."""
+
+    def __init__(self, under_way: Broadcast | None) -> None:
+        done = 0 if under_way is None else under_way.sent + under_way.blocked + under_way.failed
+        total = 0 if under_way is None else under_way.total
+        super().__init__(
+            i18n.current()._(
+                "A broadcast is being sent ({done}/{total}): stop it first or wait.",
+                done=done,
+                total=total,
+            )
+        )
 
 
 @dataclass
@@ -71,7 +96,16 @@ async def audience_size(shop: Shop) -> int:
         return await uow.customers.count_reachable()
 
 
+def _alive_since(now: datetime) -> datetime:
+    return now - STALLED_AFTER
+
+
 async def start(shop: Shop, chat_id: int) -> Draft:
+    """A new flow; BroadcastUnderWay if one is being sent (asked again at Send)."""
+    async with shop.store.reading() as uow:
+        under_way = await uow.broadcasts.under_way(alive_since=_alive_since(utcnow()))
+    if under_way is not None:
+        raise BroadcastUnderWay(under_way)
     flow = new_flow("broadcast", step="text")
     await admin_flows.save(shop, chat_id, flow)
     return Draft(flow, await audience_size(shop))
@@ -100,61 +134,97 @@ async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Dra
     return Draft(flow, await audience_size(shop))
 
 
-@asynccontextmanager
-async def sending(shop: Shop, chat_id: int) -> AsyncIterator[asyncio.Event]:
-    """While a broadcast started from `chat_id` is sent: the event that stops it (`stop`)."""
-    stop = asyncio.Event()
-    shop.broadcasts[chat_id] = stop
-    try:
-        yield stop
-    finally:
-        if shop.broadcasts.get(chat_id) is stop:
-            del shop.broadcasts[chat_id]
+async def begin_sending(shop: Shop, chat_id: int, actor: int, recipients: int) -> int:
+    """Record the broadcast as sending and close the admin's flow, in one transaction: its
+    id, or BroadcastUnderWay if another is sending. One whose worker died (no progress for
+    STALLED_AFTER) does not count: it is marked stopped where it got to."""
+    now = utcnow()
+    async with shop.store.uow() as uow:
+        under_way = await uow.broadcasts.under_way(alive_since=_alive_since(now))
+        if under_way is not None:
+            raise BroadcastUnderWay(under_way)
+        await uow.broadcasts.give_up_stalled(alive_since=_alive_since(now), now=now)
+        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients)
+        if broadcast is None:  # another Send, on another worker, won the race
+            raise BroadcastUnderWay(await uow.broadcasts.under_way(alive_since=_alive_since(now)))
+        await write_flow(uow, chat_id, None)  # a second tap on Send finds no flow: sent once
+        await uow.audit.record(actor, "broadcast.start", None, {"recipients": recipients})
+        return broadcast.id
 
 
-def stop(shop: Shop, chat_id: int) -> bool:
-    """Stop the broadcast `chat_id` is sending before its next recipient; False if none."""
-    event = shop.broadcasts.get(chat_id)
-    if event is None:
-        return False
-    event.set()
-    return True
+async def stop(shop: Shop) -> int | None:
+    """Stop the broadcast being sent before its next message, whichever worker sends it:
+    the chat its report will go to, or None if none is being sent."""
+    async with shop.store.uow() as uow:
+        stopping = await uow.broadcasts.stop(alive_since=_alive_since(utcnow()))
+    if stopping is None:
+        return None
+    broadcast_id, chat_id = stopping
+    event = shop.broadcasts.get(broadcast_id)
+    if event is not None:
+        event.set()  # sent from this process: no need to wait for its next progress
+    return chat_id
+
+
+async def _keep_sending(shop: Shop, broadcast_id: int, report: BroadcastReport) -> bool:
+    """Record the progress; False if the broadcast was stopped meanwhile (from any worker)."""
+    async with shop.store.uow() as uow:
+        return await uow.broadcasts.keep_sending(
+            broadcast_id,
+            sent=report.sent,
+            blocked=report.blocked,
+            failed=report.failed,
+            now=utcnow(),
+        )
 
 
 async def run_broadcast(
     shop: Shop,
+    broadcast_id: int,
     text: str,
     recipients: Sequence[int],
     *,
     actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
-    stop: asyncio.Event | None = None,
 ) -> BroadcastReport:
     """Send `text` to `recipients` (the `audience` when the admin pressed Send: those the
-    confirmation counted, not whoever arrives meanwhile), until `stop` is set; returns how many
-    were sent, blocked, failed, and whether it was stopped."""
+    confirmation counted, not whoever arrives meanwhile) until the broadcast is stopped;
+    returns how many were sent, blocked, failed, and whether it was stopped."""
     report = BroadcastReport(total=len(recipients))
+    stopped = shop.broadcasts[broadcast_id] = asyncio.Event()
+    try:
+        last_progress = time.monotonic()
+        for chat_id in recipients:
+            if stopped.is_set():
+                report.stopped = True
+                break
+            outcome = await shop.notifier.notify(chat_id, text)
+            if outcome is Sent.BLOCKED:
+                report.blocked += 1
+                async with shop.store.uow() as uow:
+                    await uow.customers.mark_blocked(chat_id)
+            elif outcome is Sent.FAILED:
+                report.failed += 1
+            else:
+                report.sent += 1
+            if time.monotonic() - last_progress >= progress_every:
+                last_progress = time.monotonic()
+                if not await _keep_sending(shop, broadcast_id, report):
+                    stopped.set()
+                elif on_progress:
+                    await on_progress(report)
+    finally:
+        del shop.broadcasts[broadcast_id]
     async with shop.store.uow() as uow:
-        await uow.audit.record(actor, "broadcast.start", None, {"recipients": len(recipients)})
-    last_progress = time.monotonic()
-    for chat_id in recipients:
-        if stop is not None and stop.is_set():
-            report.stopped = True
-            break
-        outcome = await shop.notifier.notify(chat_id, text)
-        if outcome is Sent.BLOCKED:
-            report.blocked += 1
-            async with shop.store.uow() as uow:
-                await uow.customers.mark_blocked(chat_id)
-        elif outcome is Sent.FAILED:
-            report.failed += 1
-        else:
-            report.sent += 1
-        if on_progress and time.monotonic() - last_progress >= progress_every:
-            last_progress = time.monotonic()
-            await on_progress(report)
-    async with shop.store.uow() as uow:
+        await uow.broadcasts.finish(
+            broadcast_id,
+            stopped=report.stopped,
+            sent=report.sent,
+            blocked=report.blocked,
+            failed=report.failed,
+            now=utcnow(),
+        )
         await uow.audit.record(
             actor,
             "broadcast.stopped" if report.stopped else "broadcast.done",

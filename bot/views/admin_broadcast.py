@@ -60,7 +60,16 @@ STOPPING = N_(
     "Stopping the broadcast before its next message; you'll be told how many got it. "
     "(/cancel here stops a broadcast being sent.)"
 )
+STOPPING_FOR_ANOTHER = N_(
+    "Stopping the broadcast before its next message; the admin who started it will be told "
+    "how many got it."
+)
 NOT_SENDING = N_("No broadcast is being sent.")
+
+
+def stopping(reporting_to: int, chat_id: int) -> str:
+    """What the admin who pressed Stop (or sent /cancel) in `chat_id` hears."""
+    return i18n.current()._(STOPPING if reporting_to == chat_id else STOPPING_FOR_ANOTHER)
 
 
 def stop_button() -> InlineKeyboardMarkup:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy import select, update
 
 from bot.callback_data import StopBroadcast
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
-from bot.store.models import Customer
+from bot.store.models import Broadcast, Customer, utcnow
 from tests.admin.conftest import ADMIN_ID
 
 RATE = 50.0
@@ -151,3 +154,108 @@ async def test_the_stop_button_stops_a_broadcast_being_sent(tmp_path: Path) -> N
             tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), broadcast_rate=5.0
         ) as h:
             await _stopped_after_a_few(h, standin, "stop")
+
+
+OTHER_ADMIN = 9002
+
+
+async def test_a_second_broadcast_while_one_is_sent_is_refused_until_it_is_over(
+    tmp_path: Path,
+) -> None:
+    """Ada sends a broadcast; Bea, with her own preview open, is told it is under way and
+    keeps her preview; once Ada's is over, Bea's Send goes out."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        standin.user(OTHER_ADMIN, "Bea")
+        admins = frozenset({ADMIN_ID, OTHER_ADMIN})
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=admins, broadcast_rate=4.0
+        ) as h:
+            await add_customers(h, standin, 8)
+            ada, bea = h.user(ADMIN_ID, "Ada"), h.user(OTHER_ADMIN, "Bea")
+            for admin, text in ((ada, "Flash sale!"), (bea, "New mugs in")):
+                await admin.send("/broadcast")
+                await admin.wait_for("Send the text")
+                await admin.send(text)
+                await admin.wait_for("[📣 Send to 8]")
+            await ada.press("📣 Send to 8")
+            await ada.wait_for("📣 Broadcasting… ")
+
+            await bea.press("📣 Send to 8")
+            refusal = await bea.wait_for("A broadcast is being sent (")
+            assert (refusal.text or "").endswith("/8): stop it first or wait.")
+            await bea.send("/broadcast")  # a new one is refused before its text is asked
+            await bea.wait_for("stop it first or wait")
+
+            await ada.wait_for("Broadcast finished", timeout=10)
+            await bea.press("📣 Send to 8")  # the preview she kept
+            await bea.wait_for("Broadcast finished", timeout=10)
+            async with h.store.uow() as uow:
+                rows = (await uow.session.scalars(select(Broadcast).order_by(Broadcast.id))).all()
+            assert [(b.started_by, b.status, b.sent) for b in rows] == [
+                (ADMIN_ID, "done", 8),
+                (OTHER_ADMIN, "done", 8),
+            ]
+
+
+async def test_a_broadcast_whose_worker_died_does_not_block_the_next(tmp_path: Path) -> None:
+    """A worker crashed mid-broadcast: its row says sending, 37 of 120. While its progress is
+    recent it refuses a new broadcast; five minutes without progress and it counts as dead:
+    no Stop finds it, a new broadcast goes out, and the old one is marked stopped."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+            await add_customers(h, standin, 3)
+            async with h.store.uow() as uow:
+                dead = Broadcast(started_by=ADMIN_ID, chat_id=ADMIN_ID, total=120, sent=37)
+                dead.updated_at = utcnow() - timedelta(minutes=1)
+                uow.session.add(dead)
+            admin = h.user(ADMIN_ID, "Ada")
+            await admin.send("/broadcast")
+            refusal = await admin.wait_for(
+                "A broadcast is being sent (37/120): stop it first or wait."
+            )
+
+            async with h.store.uow() as uow:
+                await uow.session.execute(
+                    update(Broadcast).values(updated_at=utcnow() - timedelta(minutes=6))
+                )
+            answer = await admin.press_data(refusal, StopBroadcast().encode())
+            assert answer.text == "No broadcast is being sent."
+            await admin.send("/broadcast")
+            await admin.wait_for("Send the text")
+            await admin.send("Back in business")
+            await admin.wait_for("[📣 Send to 3]")
+            await admin.press("📣 Send to 3")
+            await admin.wait_for("Broadcast finished: 3 sent")
+            async with h.store.uow() as uow:
+                rows = (await uow.session.scalars(select(Broadcast).order_by(Broadcast.id))).all()
+            assert [(b.status, b.sent, b.total) for b in rows] == [
+                ("stopped", 37, 120),
+                ("done", 3, 3),
+            ]
+            assert rows[0].finished_at is not None
+
+
+async def test_another_admins_cancel_stops_the_broadcast_and_its_starter_gets_the_report(
+    tmp_path: Path,
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        standin.user(OTHER_ADMIN, "Bea")
+        admins = frozenset({ADMIN_ID, OTHER_ADMIN})
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=admins, broadcast_rate=5.0
+        ) as h:
+            await add_customers(h, standin, 15)
+            ada, bea = h.user(ADMIN_ID, "Ada"), h.user(OTHER_ADMIN, "Bea")
+            await ada.send("/broadcast")
+            await ada.wait_for("Send the text")
+            await ada.send("Flash sale!")
+            await ada.press("📣 Send to 15", message=await ada.wait_for("[📣 Send to 15]"))
+            await ada.wait_for("📣 Broadcasting… ")
+
+            await bea.send("/cancel")
+            await bea.wait_for("the admin who started it will be told how many got it")
+            await ada.wait_for("📣 Broadcast stopped: ", timeout=10)
+            assert not [m for m in bea.messages if "got it (" in (m.text or "")]

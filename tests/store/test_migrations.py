@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import Connection, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Customer, Order, OrderEvent
+from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent
 from bot.store.uow import Store
 
 
@@ -153,5 +154,32 @@ async def test_0017_gives_partially_refunded_orders_back_the_status_they_had(
             ids["refunded"]: "refunded",
             ids["shipped after a part"]: "partially_refunded",
         }
+    finally:
+        await store.close()
+
+
+async def test_0018_records_broadcasts_and_lets_one_at_most_be_sending(database_url: str) -> None:
+    """Each broadcast is a row; a second sending one is refused by the database itself (two
+    Sends racing on two workers), finished ones are kept; downgrading drops the table."""
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0017_partial_refund_keeps_status")
+        async with store.engine.connect() as conn:
+            assert "broadcasts" not in await _tables(conn)
+        await store.migrate()
+
+        async with AsyncSession(store.engine) as session:
+            session.add_all(
+                Broadcast(started_by=9001, chat_id=9001, total=10, status=status)
+                for status in ("done", "stopped", "done", "sending")
+            )
+            await session.commit()
+            session.add(Broadcast(started_by=9002, chat_id=9002, total=5, status="sending"))
+            with pytest.raises(IntegrityError):
+                await session.commit()
+
+        await _alembic(store, "downgrade", "0017_partial_refund_keeps_status")
+        async with store.engine.connect() as conn:
+            assert "broadcasts" not in await _tables(conn)
     finally:
         await store.close()

@@ -9,12 +9,12 @@ from telegram import Message, Update
 from bot import i18n
 from bot.callback_data import StopBroadcast
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, chat_id, save_flow
+from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.handlers.admin.guard import admin_only
 from bot.services.admin_flows import Flow
 from bot.usecases import broadcast
-from bot.usecases.broadcast import BroadcastReport, NotBroadcastable
+from bot.usecases.broadcast import BroadcastReport, BroadcastUnderWay, NotBroadcastable
 from bot.views import admin_broadcast as views
 from bot.views.admin import reply
 from bot.views.replies import answer_button
@@ -23,7 +23,12 @@ log = logging.getLogger(__name__)
 
 
 async def begin(update: Update, context: ShopContext) -> None:
-    await reply(update, views.ask_text(await broadcast.start(context.shop, chat_id(update))))
+    try:
+        draft = await broadcast.start(context.shop, chat_id(update))
+    except BroadcastUnderWay as exc:
+        await reply(update, str(exc))
+        return
+    await reply(update, views.ask_text(draft))
 
 
 @admin_only("/broadcast")
@@ -50,36 +55,48 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     if flow.get("step") != "preview":
         await reply(update, i18n.current()._("Send the text first."))
         return
-    await save_flow(update, context, None)  # a second tap on Send finds no flow: sent once
     recipients = await broadcast.audience(context.shop)  # who could be told, as Send is pressed
+    try:
+        broadcast_id = await broadcast.begin_sending(
+            context.shop, chat_id(update), actor(update), len(recipients)
+        )
+    except BroadcastUnderWay as exc:
+        await reply(update, str(exc))  # the flow stays: Send again once that one is over
+        return
     progress = await reply(update, views.starting())
     assert progress is not None
-    run = _run(context, flow["text"], recipients, actor(update), progress)
-    context.application.create_task(run, update=update, name=f"broadcast-{flow['id']}")
+    run = _run(context, broadcast_id, flow["text"], recipients, actor(update), progress)
+    context.application.create_task(run, update=update, name=f"broadcast-{broadcast_id}")
     log.info("broadcast started by %s at %s/s", actor(update), context.shop.settings.broadcast_rate)
 
 
 async def _run(
-    context: ShopContext, text: str, recipients: list[int], admin: int, progress: Message
+    context: ShopContext,
+    broadcast_id: int,
+    text: str,
+    recipients: list[int],
+    admin: int,
+    progress: Message,
 ) -> None:
     async def on_progress(report: BroadcastReport) -> None:
         await views.show_progress(context, progress, report)
 
-    async with broadcast.sending(context.shop, progress.chat_id) as stop:
-        report = await broadcast.run_broadcast(
-            context.shop, text, recipients, actor=admin, on_progress=on_progress, stop=stop
-        )
+    report = await broadcast.run_broadcast(
+        context.shop, broadcast_id, text, recipients, actor=admin, on_progress=on_progress
+    )
     await views.show_done(context, progress, report)
 
 
 async def on_stop(update: Update, context: ShopContext, data: StopBroadcast) -> None:
     """Stop under the progress (or /cancel with no step open, bot.handlers.admin.flows): the
-    broadcast stops before its next message; the progress then says how many got it."""
-    if not broadcast.stop(context.shop, chat_id(update)):
+    broadcast stops before its next message, whichever worker sends it; the progress then
+    says how many got it."""
+    reporting_to = await broadcast.stop(context.shop)
+    if reporting_to is None:
         await answer_button(update, i18n.current()._(views.NOT_SENDING))
         return
     await answer_button(update)
-    await reply(update, i18n.current()._(views.STOPPING))
+    await reply(update, views.stopping(reporting_to, chat_id(update)))
 
 
 register_flow("broadcast", FlowKind(on_input=on_input, on_confirm=on_confirm))

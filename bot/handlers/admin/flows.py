@@ -68,9 +68,11 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
         # No step to cancel: /cancel stops a broadcast being sent, if there is one.
-        chat = update.effective_chat.id
-        if command_of(message.text) == "cancel" and broadcasts.stop(context.shop, chat):
-            await run_consuming(stopping_broadcast, update, context)
+        if command_of(message.text) == "cancel":
+            reporting_to = await broadcasts.stop(context.shop)
+            if reporting_to is not None:
+                said = broadcast_views.stopping(reporting_to, update.effective_chat.id)
+                await run_consuming(lambda update, context: _answer(update, said), update, context)
         if message.document is not None:
             await run_consuming(import_document, update, context)
         return
@@ -83,8 +85,8 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     await run_consuming(lambda update, context: step(update, context, flow), update, context)
 
 
-async def stopping_broadcast(update: Update, context: ShopContext) -> None:
-    await reply(update, i18n.current()._(broadcast_views.STOPPING))
+async def _answer(update: Update, text: str) -> None:
+    await reply(update, text)
 
 
 async def cancel_flow(update: Update, context: ShopContext) -> None:

@@ -1,6 +1,7 @@
 """Repositories add, get and list; they never commit (the unit of work does)."""
 
 from bot.store.repositories.audit import AuditRepository
+from bot.store.repositories.broadcasts import BroadcastRepository
 from bot.store.repositories.carts import CartRepository
 from bot.store.repositories.catalog import CategoryRepository, ProductRepository
 from bot.store.repositories.chat_states import ChatStateRepository
@@ -13,6 +14,7 @@ from bot.store.repositories.support import SupportRepository
 
 __all__ = [
     "AuditRepository",
+    "BroadcastRepository",
     "CartRepository",
     "CategoryRepository",
     "ChatStateRepository",
