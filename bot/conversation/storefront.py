@@ -28,7 +28,7 @@ from bot.services import catalog
 from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.errors import CartError, NotInCart, ProductUnavailable
-from bot.services.order_history import OrderView, get_order, list_orders
+from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
 from bot.shop import Shop
 
@@ -189,5 +189,6 @@ async def order(v: Visit, order_id: int) -> OrderView:
 
 
 @looking
-async def orders(v: Visit) -> list[OrderView]:
-    return await list_orders(v.uow, v.customer_id)
+async def orders(v: Visit, page: int = 0) -> OrderPage:
+    """A page of the shopper's own orders, newest first, as /orders pages them."""
+    return await order_page(v.uow, v.customer_id, page)

@@ -73,11 +73,6 @@ class OrderPage:
         return self.page > 0
 
 
-async def list_orders(uow: UnitOfWork, customer_id: int, limit: int = PAGE_SIZE) -> list[OrderView]:
-    orders = await uow.orders.list_for_customer(customer_id, limit=limit)
-    return [_view(order) for order in orders]
-
-
 async def order_page(uow: UnitOfWork, customer_id: int, page: int = 0) -> OrderPage:
     """One page of the shopper's orders. One order more than a page is read: it tells whether
     older ones exist without counting them all. A page past the end (a forged button) shows

@@ -206,7 +206,7 @@ class Storefront:
         return _json(views.checkout(screen))
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:
-        return _json(views.orders(await storefront.orders(self.shop, who)))
+        return _json(views.orders(await storefront.orders(self.shop, who, _page(request))))
 
     async def order(self, request: web.Request, who: Shopper) -> web.Response:
         order_id = _path_id(request, "order_id", OrderNotFound)

@@ -24,7 +24,7 @@ from bot.conversation.storefront import CartUpdate, ProductView
 from bot.i18n import N_
 from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
-from bot.services.order_history import OrderView
+from bot.services.order_history import OrderPage, OrderView
 from bot.texts.restock import variant_sold_out
 from bot.views.shopper import cart_line_warning, change_text, held_note, stock_label
 
@@ -243,8 +243,13 @@ def order(view: OrderView) -> Json:
     }
 
 
-def orders(views: Iterable[OrderView]) -> Json:
-    return {"orders": [order(view) for view in views]}
+def orders(page: OrderPage) -> Json:
+    """A page of orders, newest first; `has_older`: ask for page + 1."""
+    return {
+        "orders": [order(view) for view in page.orders],
+        "page": page.page,
+        "has_older": page.has_older,
+    }
 
 
 def error(message: str) -> Json:

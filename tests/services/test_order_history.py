@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services.errors import OrderNotFound
-from bot.services.order_history import get_order, list_orders, order_page
+from bot.services.order_history import get_order, order_page
 from bot.store.models import Order, OrderLine
 from tests.services.conftest import Shopfront
 
@@ -41,7 +41,7 @@ async def test_orders_newest_first_with_labels_and_lines(shopfront: Shopfront) -
         other = await uow.customers.get_or_create(2002)
     await _order(shopfront, other.id, "paid", 3)
     async with shopfront.store.uow() as uow:
-        orders = await list_orders(uow, shopfront.customer_id)
+        orders = (await order_page(uow, shopfront.customer_id)).orders
         detail = await get_order(uow, shopfront.customer_id, first)
     assert [(o.id, o.status_label, o.total) for o in orders] == [
         (second, "🚚 Shipped", 3700),
@@ -59,7 +59,7 @@ async def test_someone_elses_order_is_not_found(shopfront: Shopfront) -> None:
     async with shopfront.store.uow() as uow:
         with pytest.raises(OrderNotFound):
             await get_order(uow, shopfront.customer_id, theirs)
-        assert await list_orders(uow, shopfront.customer_id) == []
+        assert (await order_page(uow, shopfront.customer_id)).orders == ()
 
 
 async def test_twelve_orders_make_a_page_of_ten_and_an_older_one_of_two(

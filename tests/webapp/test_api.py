@@ -190,6 +190,26 @@ async def test_a_shopper_reaches_only_their_own_cart_and_orders(
     assert not stolen.ok and "made for someone else" in (stolen.error_message or "")
 
 
+async def test_the_order_history_comes_a_page_of_ten_at_a_time(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice checked out twelve times (each checkout replaces the order before it): the page
+    gets her ten newest orders and is told older ones exist, then her first two."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    await page.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    placed = [(await page.ok("POST", "checkout"))["order_id"] for _ in range(12)]
+
+    newest = await page.ok("GET", "orders")
+    assert [o["id"] for o in newest["orders"]] == placed[::-1][:10]
+    assert (newest["page"], newest["has_older"]) == (0, True)
+    older = await page.ok("GET", "orders?page=1")
+    assert [o["id"] for o in older["orders"]] == [placed[1], placed[0]]
+    assert (older["page"], older["has_older"]) == (1, False)
+    status, answer = await page.call("GET", "orders?page=-1")
+    assert status == 400 and "page" in answer["error"]
+
+
 # ---------------------------------------------------------------- the chat's rules
 
 
