@@ -78,7 +78,7 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.notes import clean_note
-from bot.services.order_history import get_order, order_page
+from bot.services.order_history import fingerprint_of_order, get_order, order_page
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
@@ -484,10 +484,11 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
 @changing
 async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, int | None]:
     """The checkout screen, and the customer to place the order for if it may be paid now:
-    not if the summary Pay was pressed on was paid since, or shows another cart."""
+    not if the summary Pay was pressed on was paid since (an order paid since for the very
+    cart it showed), or shows another cart."""
     if shown is not None and shown.last_paid is not None and not await _invoice_open(v):
         paid = await v.uow.orders.last_paid_id(v.customer_id)
-        if paid > shown.last_paid:
+        if paid > shown.last_paid and await fingerprint_of_order(v.uow, paid) == shown.cart:
             await v.fire("open_orders")
             order = await get_order(v.uow, v.customer_id, paid)
             return OrderScreen(order=order, notice=v.tr._(ALREADY_PAID, order_id=paid)), None

@@ -10,6 +10,7 @@ Every refusal is a domain error (bot.services.errors); nothing here knows about 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -27,6 +28,16 @@ from bot.store.models import Cart, CartLine
 from bot.store.uow import UnitOfWork
 
 FINGERPRINTS = 10**12 - 1
+
+
+def fingerprint_of(currency: str, lines: Iterable[tuple[int, int, int, int]]) -> int:
+    """`CartView.fingerprint` of lines given as (product, variant, quantity, unit price): a
+    cart's, or an order's, whose lines were its cart's."""
+    what = sorted(lines)
+    digest = hashlib.blake2b(repr((currency, what)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % FINGERPRINTS + 1
+
+
 """How many fingerprints a cart may have (1 to this): each fits a button's 12 digits."""
 
 
@@ -150,11 +161,10 @@ class CartView:
         (never 0; another cart gets another number but for a chance in 10**12). The order
         summary's Pay button and the storefront's checkout carry the fingerprint of the cart
         they showed, and checkout pays only a cart that still has it."""
-        what = sorted(
-            (ln.product_id, ln.variant_id, ln.quantity, ln.unit_price) for ln in self.lines
+        return fingerprint_of(
+            self.currency,
+            ((ln.product_id, ln.variant_id, ln.quantity, ln.unit_price) for ln in self.lines),
         )
-        digest = hashlib.blake2b(repr((self.currency, what)).encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "big") % FINGERPRINTS + 1
 
     def quantity_of(self, product_id: int, variant_id: int = 0) -> int:
         line = self.line(product_id, variant_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.i18n import Translator
+from bot.services.cart import fingerprint_of
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
 from bot.store.models import Order
@@ -85,6 +86,16 @@ async def order_page(uow: UnitOfWork, customer_id: int, page: int = 0) -> OrderP
         return await order_page(uow, customer_id)
     views = tuple(_view(order) for order in found[:PAGE_SIZE])
     return OrderPage(views, page, has_older=len(found) > PAGE_SIZE)
+
+
+async def fingerprint_of_order(uow: UnitOfWork, order_id: int) -> int:
+    """The `CartView.fingerprint` of the cart the order was placed for (0: no such order):
+    an old summary's Pay tells by it whether that summary is this order, paid since."""
+    order = await uow.orders.get(order_id)
+    if order is None:
+        return 0
+    lines = ((ln.product_id, ln.variant_id, ln.quantity, ln.unit_price) for ln in order.lines)
+    return fingerprint_of(order.currency, lines)
 
 
 async def get_order(uow: UnitOfWork, customer_id: int, order_id: int) -> OrderView:

@@ -116,6 +116,34 @@ async def test_pay_on_the_summary_of_an_order_paid_since_says_so(harness: ShopHa
     assert await _orders(harness) == [(1, "paid")]
 
 
+async def test_an_older_summary_whose_cart_was_never_paid_is_paid_as_it_showed(
+    harness: ShopHarness,
+) -> None:
+    """Alice's cushion summary waits while she buys a mug instead; she then puts the cushion
+    back and taps that summary's Pay. The mug order paid since is not what it showed: the
+    cushion is invoiced, not refused as "already paid"."""
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, CUSHION)
+    await open_order_summary(alice)
+    cushion_summary = alice.last_message
+    assert cushion_summary is not None and "💳 Pay $19.00" in render(cushion_summary)
+    await alice.send("/cart")
+    await alice.wait_for("Your cart")
+    await alice.press("Clear cart")
+    mug_invoice = await open_invoice(alice, MUG)
+    assert (await alice.pay(shipping_option_id="standard")).ok
+    await alice.wait_for("Payment received")
+    await add_to_cart(alice, CUSHION)
+
+    await alice.press("Pay", message=cushion_summary)
+    invoice = await alice.wait_for(lambda m: m.invoice is not None and m is not mug_invoice)
+
+    assert "already paid" not in render(cushion_summary)
+    assert invoice.invoice is not None
+    assert [price["amount"] for price in invoice.invoice["prices"]] == [1900]  # the cushion
+    assert await _orders(harness) == [(1, "paid"), (2, "awaiting_payment")]
+
+
 async def test_a_code_brought_after_the_summary_shows_the_new_total_before_paying(
     harness: ShopHarness,
 ) -> None:
