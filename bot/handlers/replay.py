@@ -14,16 +14,18 @@ import logging
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot import i18n
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.handlers.shopper import shopper_of
+from bot.i18n import N_
 from bot.store import handling
 from bot.views.display import present
 
 log = logging.getLogger(__name__)
 
 REPLAY_GROUP = -2  # after the gate (-3), before the admin group (-1)
-ALREADY_DONE = "✅ Done. (The shop restarted while answering you; nothing was done twice.)"
+ALREADY_DONE = N_("✅ Done. (The shop restarted while answering you; nothing was done twice.)")
 
 
 async def replay(update: Update, context: ShopContext) -> None:
@@ -35,10 +37,11 @@ async def replay(update: Update, context: ShopContext) -> None:
     if who is None:
         return
     if context.shop.settings.is_admin(who.user_id):
+        done = i18n.current()._(ALREADY_DONE)
         if update.callback_query is not None:
-            await update.callback_query.answer(ALREADY_DONE)
+            await update.callback_query.answer(done)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(ALREADY_DONE)
+            await update.effective_message.reply_text(done)
     else:
         await present(update, context, await journey.current(context.shop, who, notice=None))
     raise ApplicationHandlerStop

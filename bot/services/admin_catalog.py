@@ -316,6 +316,50 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
     return product
 
 
+class SoldAsVariants(AdminInputError):
+    """The product's stock was asked for, but it is sold as variants, each with its own."""
+
+
+async def sold_as_variants(uow: UnitOfWork, product: Product) -> SoldAsVariants:
+    """The refusal of a product-level stock change, naming the variants' SKUs and stock."""
+    tr = i18n.current()
+    variants = await uow.products.variants_of(product.id)
+    if not variants:
+        return SoldAsVariants(
+            tr._("{sku} is sold as variants and has none yet: import them first.", sku=product.sku)
+        )
+    return SoldAsVariants(
+        tr._(
+            "{sku} is sold as variants, each with its own stock: {listed}. "
+            "Send /stock with a variant's SKU, e.g. /stock {example} 10.",
+            sku=product.sku,
+            listed=", ".join(f"{v.sku} ({v.label}: {v.stock})" for v in variants),
+            example=variants[0].sku,
+        )
+    )
+
+
+def editable_fields(product: Product) -> list[ProductField]:
+    """The fields /edit offers: a product sold as variants has no stock of its own."""
+    return [f for f in PRODUCT_FIELDS.values() if f.name != "stock" or not product.has_variants]
+
+
+async def check_editable(uow: UnitOfWork, product: Product, field: str) -> None:
+    """AdminInputError (SoldAsVariants for its stock) unless /edit may change this field."""
+    if field not in PRODUCT_FIELDS:
+        raise wrong("{field} is not a field I can edit.", field=repr(field))
+    if field == "stock" and product.has_variants:
+        raise await sold_as_variants(uow, product)
+
+
+async def own_prices(uow: UnitOfWork, product: Product) -> list[tuple[str, int]]:
+    """The variants priced on their own (SKU, price): the product's price is the others'."""
+    if not product.has_variants:
+        return []
+    variants = await uow.products.variants_of(product.id)
+    return [(v.sku, v.price) for v in variants if v.price is not None]
+
+
 async def products_page(
     uow: UnitOfWork, page: int, size: int
 ) -> tuple[list[ProductFacts], int, int]:
@@ -396,14 +440,7 @@ async def change_stock(
         return await _change_variant_stock(uow, variant, change, actor=actor)
     product = await product_by_sku(uow, sku)
     if product.has_variants:
-        variants = await uow.products.variants_of(product.id)
-        listed = ", ".join(f"{v.sku} ({v.label}: {v.stock})" for v in variants)
-        raise AdminInputError(
-            f"{product.sku} is sold as variants, each with its own stock: {listed}. "
-            f"Send /stock with a variant's SKU, e.g. /stock {variants[0].sku} 10."
-            if variants
-            else f"{product.sku} is sold as variants and has none yet: import them first."
-        )
+        raise await sold_as_variants(uow, product)
     before = product.stock
     done = await _move_stock(uow, product.id, change)
     fresh = await uow.products.get(product.id)
@@ -546,8 +583,7 @@ async def edit_product(
     uow: UnitOfWork, sku: str, field: str, value: Any, *, actor: int
 ) -> tuple[Product, StockResult | None]:
     """Apply one /edit change; stock goes through the atomic stock rule."""
-    if field not in PRODUCT_FIELDS:
-        raise wrong("{field} is not a field I can edit.", field=repr(field))
+    await check_editable(uow, await product_by_sku(uow, sku), field)
     if field == "stock":
         result = await change_stock(uow, sku, StockChange(int(value), delta=False), actor=actor)
         product = await product_by_sku(uow, result.sku)

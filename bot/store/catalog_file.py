@@ -95,17 +95,25 @@ class RowError:
     message: str  # in English
     template: str = ""  # the message as a catalog msgid, filled from `params`, if it is one
     params: tuple[tuple[str, str], ...] = ()
+    within: str = ""  # where in the field, named in the file's own words: "TEE-S-OAT: stock"
 
     @classmethod
-    def worded(cls, line: int, sku: str, field: str, template: str, **params: Any) -> RowError:
-        """A problem whose words are a catalog text, so an admin reads them in their language."""
+    def worded(
+        cls, line: int, sku: str, field: str, template: str, /, within: str = "", **params: Any
+    ) -> RowError:
+        """A problem whose words are a catalog text, so an admin reads them in their language;
+        `within`: the part of the field it is in (a variant's SKU, and its own field)."""
         shown = tuple((name, str(value)) for name, value in params.items())
         message = template.format(**params) if params else template
-        return cls(line, sku, field, message, template, shown)
+        if within:
+            message = f"{within}: {message}"
+        return cls(line, sku, field, message, template, shown, within)
 
     def said(self, tr: Translator) -> str:
         """The problem in `tr`'s language: "line 3 (MUG-1), price: ..."."""
         message = tr._(self.template, **dict(self.params)) if self.template else self.message
+        if self.template and self.within:
+            message = f"{self.within}: {message}"
         if self.line == 0:
             named = self.sku or tr._("the file")
             return f"{named}, {self.field}: {message}"
@@ -300,8 +308,10 @@ def check_rows(
             first = seen.get(keys[n]) or (line if keys[n] in keys[:n] else None)
             if sku and first is not None and (n or row is not None):
                 where = "variants" if n else "sku"
-                message = f"duplicate SKU {sku}, first seen on line {first}"
-                row_errors.append(RowError(line, skus[0], where, message))
+                message = N_("duplicate SKU {sku}, first seen on line {first}")
+                row_errors.append(
+                    RowError.worded(line, skus[0], where, message, sku=sku, first=first)
+                )
         errors.extend(row_errors)
         if row is not None and not row_errors:
             seen.update({key: line for key in keys if key not in seen})
@@ -334,8 +344,8 @@ def _validate_row(
     sku = str(item.get("sku") or "").strip() if _is_text(item.get("sku")) else ""
     errors: list[RowError] = []
 
-    def bad(field: str, message: str, **params: Any) -> None:
-        errors.append(RowError.worded(line, sku, field, message, **params))
+    def bad(field: str, message: str, /, within: str = "", **params: Any) -> None:
+        errors.append(RowError.worded(line, sku, field, message, within, **params))
 
     for field in _TEXT_FIELDS:
         value = item.get(field)
@@ -346,7 +356,11 @@ def _validate_row(
         return None, errors  # read as text, a list would be stored as "['a', 'b']"
     item, translations = _split_languages(item)
     if item.get("variant_of") is not None:
-        bad("variant_of", f"no product {item['variant_of']} with options before it in the file")
+        bad(
+            "variant_of",
+            N_("no product {sku} with options before it in the file"),
+            sku=item["variant_of"],
+        )
         return None, errors
     has_variants = item.get("options") is not None or item.get("variants") is not None
     for field in REQUIRED_FIELDS:
@@ -421,7 +435,7 @@ def _validate_row(
     variants: tuple[VariantRow, ...] = ()
     if has_variants:
         if stock:
-            bad("stock", "a product with variants keeps its stock on each variant")
+            bad("stock", N_("a product with variants keeps its stock on each variant"))
         options, variants = _check_variants(item, currency, bad)
     if errors:
         return None, errors
@@ -514,32 +528,39 @@ def _split_languages(
 
 
 def _check_variants(
-    item: Mapping[str, Any], currency: str, bad: Callable[[str, str], None]
+    item: Mapping[str, Any], currency: str, bad: Callable[..., None]
 ) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[VariantRow, ...]]:
     """A product's `options` ({"Size": ["S", "M"], ...}) and `variants` (one per combination
     sold, each naming a value of every option), every problem named."""
     raw_options, raw_variants = item.get("options"), item.get("variants")
     options: list[tuple[str, tuple[str, ...]]] = []
     if not isinstance(raw_options, Mapping) or not raw_options:
-        bad("options", 'declare them as {"Size": ["S", "M", "L"], "Colour": ["Oat"]}')
+        bad("options", N_('declare them as {"Size": ["S", "M", "L"], "Colour": ["Oat"]}'))
     elif len(raw_options) > MAX_OPTIONS:
-        bad("options", f"at most {MAX_OPTIONS} options")
+        bad("options", N_("at most {count} options"), count=MAX_OPTIONS)
     else:
         for name, values in raw_options.items():
             name = str(name).strip()
             texts = [str(v).strip() for v in values] if isinstance(values, list) else []
             if not _OPTION_TEXT_RE.match(name):
-                bad("options", f"option name {name!r}: 1-32 characters, none of ; : |")
+                bad(
+                    "options",
+                    N_("option name {name}: 1-32 characters, none of ; : |"),
+                    name=repr(name),
+                )
             elif not texts or len(texts) > MAX_OPTION_VALUES:
-                bad("options", f"{name}: give a list of 1 to {MAX_OPTION_VALUES} values")
+                bad(
+                    "options", N_("give a list of 1 to {most} values"), name, most=MAX_OPTION_VALUES
+                )
             elif bad_value := next((v for v in texts if not _OPTION_TEXT_RE.match(v)), None):
-                bad("options", f"{name}: value {bad_value!r}: 1-32 characters, none of ; : |")
+                message = N_("value {value}: 1-32 characters, none of ; : |")
+                bad("options", message, name, value=repr(bad_value))
             elif len(set(texts)) != len(texts):
-                bad("options", f"{name}: a value is listed twice")
+                bad("options", N_("a value is listed twice"), name)
             else:
                 options.append((name, tuple(texts)))
     if not isinstance(raw_variants, list) or not raw_variants:
-        bad("variants", "a product with options needs a list of variants (one per combination)")
+        bad("variants", N_("a product with options needs a list of variants (one per combination)"))
         return tuple(options), ()
     declared = dict(options)
     variants: list[VariantRow] = []
@@ -550,7 +571,14 @@ def _check_variants(
             continue
         if variant.values in combos:
             label = _values_text(variant.values)
-            bad("variants", f"{variant.sku}: {label} repeats variant {combos[variant.values]}")
+            other = combos[variant.values]
+            bad(
+                "variants",
+                N_("{values} repeats variant {other}"),
+                variant.sku,
+                values=label,
+                other=other,
+            )
             continue
         combos[variant.values] = variant.sku
         variants.append(variant)
@@ -562,56 +590,77 @@ def _check_variant(
     raw: Any,
     declared: dict[str, tuple[str, ...]],
     currency: str,
-    bad: Callable[[str, str], None],
+    bad: Callable[..., None],
 ) -> VariantRow | None:
+    """The `n`th variant of a product, or None with every problem named (each within the
+    variant: its SKU, or #n without one) in the row's own words."""
     if not isinstance(raw, Mapping):
-        bad("variants", f"variant {n}: expected an object with sku, values and stock")
+        bad("variants", N_("expected an object with sku, values and stock"), f"#{n}")
         return None
     sku = str(raw.get("sku") or "").strip()
-    name = sku or f"variant {n}"
-    problems: list[str] = []
+    name = sku or f"#{n}"
+    problems = 0
+
+    def fault(message: str, within: str = name, **params: Any) -> None:
+        nonlocal problems
+        problems += 1
+        bad("variants", message, within, **params)
+
     if not _SKU_RE.match(sku):
-        problems.append("sku: use letters, digits, '-', '_' or '.', at most 64 characters")
+        fault(N_("use letters, digits, '-', '_' or '.', at most 64 characters"), f"{name}: sku")
     values = raw.get("values")
     chosen: list[tuple[str, str]] = []
     if not isinstance(values, Mapping):
-        problems.append('values: name a value of each option, as {"Size": "M"}')
+        fault(N_('name a value of each option, as {"Size": "M"}'), f"{name}: values")
     else:
         unknown = [str(k) for k in values if str(k).strip() not in declared]
         if unknown:
-            problems.append(f"no option {', '.join(unknown)} (declared: {', '.join(declared)})")
+            fault(
+                N_("no option {names} (declared: {declared})"),
+                names=", ".join(unknown),
+                declared=", ".join(declared),
+            )
         for option, allowed in declared.items():
             value = str(values.get(option, "")).strip()
             if not value:
-                problems.append(f"no value for {option}")
+                fault(N_("no value for {option}"), option=option)
             elif value not in allowed:
-                problems.append(f"{option} {value!r} is not one of {', '.join(allowed)}")
+                fault(
+                    N_("{option} {value} is not one of {allowed}"),
+                    option=option,
+                    value=repr(value),
+                    allowed=", ".join(allowed),
+                )
             else:
                 chosen.append((option, value))
     stock_text = str(raw.get("stock", "")).strip()
     stock = 0
     if isinstance(raw.get("stock"), bool) or not stock_text.isdecimal():
-        problems.append(f"stock must be a whole number of 0 or more, got {raw.get('stock')!r}")
+        fault(
+            N_("must be a whole number of 0 or more, got {value}"),
+            f"{name}: stock",
+            value=repr(raw.get("stock")),
+        )
     else:
         try:
             stock = check_stock(stock_text)
         except OutOfRange as exc:
-            problems.append(f"stock: {exc}")
+            fault(exc.template, f"{name}: stock", **exc.params)
     price: int | None = None
     raw_price = raw.get("price")
     if raw_price is not None and currency:
         if isinstance(raw_price, float | bool):
-            problems.append('write the price as a decimal string such as "12.50"')
+            fault(N_('write the price as a decimal string such as "12.50"'), f"{name}: price")
         else:
             try:
                 price = check_price(parse_amount(str(raw_price), currency), currency)
-            except (MoneyError, OutOfRange) as exc:
-                problems.append(f"price: {exc}")
+            except OutOfRange as exc:
+                fault(exc.template, f"{name}: price", **exc.params)
+            except MoneyError as exc:
+                fault("{problem}", f"{name}: price", problem=exc)
     if not _is_text(raw.get("photo")):
-        problems.append("photo: must be text")
+        fault(N_("must be text"), f"{name}: photo")
     photo = str(raw.get("photo") or "").strip() or None
-    for problem in problems:
-        bad("variants", f"{name}: {problem}")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo)
@@ -729,8 +778,8 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                     category_ids.update(await uow.categories.ensure(new_categories))
                 chunk = [_as_stored(row, products, variants) for row in chunk]
                 if taken := sorted(row.sku for row in chunk if sku_key(row.sku) in variants):
-                    message = "SKU already used by a variant"
-                    raise CatalogError([RowError(0, sku, "sku", message) for sku in taken])
+                    message = N_("SKU already used by a variant")
+                    raise CatalogError([RowError.worded(0, sku, "sku", message) for sku in taken])
                 created: list[dict[str, Any]] = []
                 for row in chunk:
                     if row.category_translations is not None:
@@ -803,7 +852,7 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
     current = await uow.products.variants_of_many(list(ids.values()))
     variant_skus = [v.sku for row in rows for v in row.variants]
     errors = [
-        RowError(0, sku, "variants", "SKU already used by a product")
+        RowError.worded(0, sku, "variants", N_("SKU already used by a product"))
         for sku in (await uow.products.current_by_sku(variant_skus))
     ]
     owners = {v.sku: v.product_id for vs in current.values() for v in vs}
@@ -812,28 +861,21 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
             other = await uow.products.get_variant_by_sku(variant.sku)
             if other is not None and other.product_id != ids[row.sku]:
                 owners[variant.sku] = other.product_id
-                errors.append(
-                    RowError(
-                        0,
-                        variant.sku,
-                        "variants",
-                        "SKU already used by a variant of another product",
-                    )
-                )
+                message = N_("SKU already used by a variant of another product")
+                errors.append(RowError.worded(0, variant.sku, "variants", message))
     changed: set[str] = set()
     for row in rows:
         product_id = ids[row.sku]
         mine = {v.sku: v for v in current[product_id]}
         if not row.options and any(v.reserved for v in mine.values()):
-            message = "its variants are held by invoices: keep its options"
-            errors.append(RowError(0, row.sku, "options", message))
+            message = N_("its variants are held by invoices: keep its options")
+            errors.append(RowError.worded(0, row.sku, "options", message))
         wanted = {v.sku for v in row.variants}
         for gone in (v for sku, v in mine.items() if sku not in wanted):
             if gone.reserved:
+                message = N_("left out, but {count} held by invoices")
                 errors.append(
-                    RowError(
-                        0, gone.sku, "variants", f"left out, but {gone.reserved} held by invoices"
-                    )
+                    RowError.worded(0, gone.sku, "variants", message, count=gone.reserved)
                 )
             else:
                 await uow.session.delete(gone)
@@ -853,8 +895,10 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
                 continue
             differs = {k: v for k, v in values.items() if getattr(existing, k) != v}
             if "stock" in differs and variant.stock < existing.reserved:
-                message = f"stock below the {existing.reserved} held by invoices"
-                errors.append(RowError(0, variant.sku, "variants", message))
+                message = N_("below the {count} held by invoices")
+                errors.append(
+                    RowError.worded(0, variant.sku, "stock", message, count=existing.reserved)
+                )
             if "photo" in differs:
                 differs["photo_file_id"] = None
             for key, value in differs.items():

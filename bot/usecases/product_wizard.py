@@ -3,7 +3,8 @@
 The flow is kept in the admin's chat state (bot.services.admin_flows); each answer is checked
 by the field's own parser (bot.services.admin_catalog.PRODUCT_FIELDS) and moves the flow on.
 Every function returns the `WizardStep` to show next: a question, the preview, or the same
-question again with what was wrong.
+question again with what was wrong. Nothing leaves the admin stuck: a Save that is refused goes
+back to where another answer can succeed (the value, or the field), or ends the flow.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import i18n
+from bot.i18n import N_
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
     ADD_STEPS,
@@ -19,7 +21,9 @@ from bot.services.admin_catalog import (
     AdminInputError,
     ProductFacts,
     ProductField,
+    SoldAsVariants,
     StockResult,
+    UnknownSku,
     wrong,
 )
 from bot.services.admin_flows import Flow, new_flow, write_flow
@@ -29,6 +33,7 @@ from bot.usecases import admin_flows
 SKIPPABLE = {"description", "photo"}
 PREVIEW = "preview"
 PICK_FIELD = "field"
+NOT_THIS_STEP = N_("That button does not belong to this step.")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,13 @@ class WizardStep:
     problem: str = ""
     categories: tuple[tuple[int, str], ...] = ()  # to pick from, when the field is a category
     show_preview: bool = False  # the last answer completed the product: show what it will be
+    own_prices: tuple[tuple[str, int], ...] = ()  # variants a new price leaves as they are
+    ended: bool = False  # the flow is over, nothing saved: `problem` says why
+
+    @property
+    def fields(self) -> list[ProductField]:
+        """/edit: the fields to pick from (the card's buttons)."""
+        return fields_of(self.flow)
 
     @property
     def field(self) -> ProductField | None:
@@ -72,6 +84,16 @@ class EditCard:
     flow: Flow
     product: ProductFacts
     category: str
+    variant_sku: str = ""  # one of its variants, for the /stock example (if sold as variants)
+    own_prices: tuple[tuple[str, int], ...] = ()  # variants priced on their own: (SKU, price)
+
+    @property
+    def fields(self) -> list[ProductField]:
+        return fields_of(self.flow)
+
+    @property
+    def sold_as_variants(self) -> bool:
+        return all(f.name != "stock" for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,12 @@ class Saved:
         return self.stock.lowered if self.stock is not None else []
 
 
+def fields_of(flow: Flow) -> list[ProductField]:
+    """The fields an /edit offers (a flow from before they were kept offers every field)."""
+    names = flow.get("fields") or list(PRODUCT_FIELDS)
+    return [PRODUCT_FIELDS[name] for name in names if name in PRODUCT_FIELDS]
+
+
 def current_field(flow: Flow) -> ProductField | None:
     name = flow.get("field") if flow["kind"] == "edit" else flow.get("step")
     return PRODUCT_FIELDS.get(str(name)) if flow.get("step") not in (PREVIEW, PICK_FIELD) else None
@@ -104,9 +132,14 @@ async def start_edit(shop: Shop, chat_id: int, sku: str) -> EditCard:
     async with shop.store.uow() as uow:
         product = await catalog.product_by_sku(uow, sku)
         category = await catalog.category_title(uow, product.category_id)
-        flow = new_flow("edit", step=PICK_FIELD, sku=product.sku)
+        variants = await uow.products.variants_of(product.id) if product.has_variants else []
+        own_prices = await catalog.own_prices(uow, product)
+        fields = [f.name for f in catalog.editable_fields(product)]
+        flow = new_flow("edit", step=PICK_FIELD, sku=product.sku, fields=fields)
         await write_flow(uow, chat_id, flow)
-    return EditCard(flow, ProductFacts.of(product), category)
+    example = variants[0].sku if variants else ""
+    facts = ProductFacts.of(product, variants)
+    return EditCard(flow, facts, category, example, tuple(own_prices))
 
 
 async def ask_again(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:
@@ -126,11 +159,20 @@ async def answer(shop: Shop, chat_id: int, flow: Flow, sent: Answer) -> WizardSt
 
 
 async def pick_field(shop: Shop, chat_id: int, flow: Flow, name: str) -> WizardStep | None:
-    """/edit: the field to change (None: not a field, nothing to do)."""
+    """/edit: the field to change (None: not a field, nothing to do). A field the product
+    does not have (a stale or forged button) is refused, and the fields it has are offered."""
     if flow["kind"] != "edit" or flow.get("step") != PICK_FIELD:
-        return await _step(shop, flow, "That button does not belong to this step.")
+        return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
     if name not in PRODUCT_FIELDS:
         return None
+    try:
+        async with shop.store.reading() as uow:
+            product = await catalog.product_by_sku(uow, flow["sku"])
+            await catalog.check_editable(uow, product, name)
+    except UnknownSku as exc:
+        return await _end(shop, chat_id, flow, str(exc))
+    except SoldAsVariants as exc:
+        return await _back_to_fields(shop, chat_id, flow, str(exc))
     flow.update(step="value", field=name)
     await admin_flows.save(shop, chat_id, flow)
     return await _step(shop, flow)
@@ -139,7 +181,7 @@ async def pick_field(shop: Shop, chat_id: int, flow: Flow, name: str) -> WizardS
 async def pick_category(shop: Shop, chat_id: int, flow: Flow, category_id: int) -> WizardStep:
     field = current_field(flow)
     if field is None or field.name != "category":
-        return await _step(shop, flow, "That button does not belong to this step.")
+        return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
     try:
         async with shop.store.uow() as uow:
             title = await catalog.category_title(uow, category_id)
@@ -151,14 +193,16 @@ async def pick_category(shop: Shop, chat_id: int, flow: Flow, category_id: int) 
 async def skip(shop: Shop, chat_id: int, flow: Flow) -> WizardStep:
     field = current_field(flow)
     if field is None or field.name not in SKIPPABLE:
-        return await _step(shop, flow, "That button does not belong to this step.")
+        return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
     return await _accept(shop, chat_id, flow, field.name, "")
 
 
 async def save(shop: Shop, admin_id: int, chat_id: int, flow: Flow) -> Saved | WizardStep:
-    """Save the previewed product, and end the flow; the step again if it cannot be saved."""
+    """Save the previewed product, and end the flow. If it cannot be saved, never the same
+    preview again (its Save would fail again): the value is asked again, or the field if the
+    product no longer has it (sold as variants); the flow ends if there is nothing to edit."""
     if flow.get("step") != PREVIEW:
-        return await _step(shop, flow, "Answer this step first.")
+        return await _step(shop, flow, i18n.current()._("Answer this step first."))
     currency = _currency(shop, flow)
     try:
         async with shop.store.uow() as uow:
@@ -174,7 +218,13 @@ async def save(shop: Shop, admin_id: int, chat_id: int, flow: Flow) -> Saved | W
                 )
                 saved = Saved(ProductFacts.of(product), currency, field, flow["value"], stock)
             await write_flow(uow, chat_id, None)
+    except SoldAsVariants as exc:
+        return await _back_to_fields(shop, chat_id, flow, str(exc))
     except AdminInputError as exc:
+        if flow["kind"] == "add" or isinstance(exc, UnknownSku):
+            return await _end(shop, chat_id, flow, str(exc))
+        flow.update(step="value", value=None)
+        await admin_flows.save(shop, chat_id, flow)
         return await _step(shop, flow, str(exc))
     return saved
 
@@ -189,9 +239,35 @@ async def _accept(shop: Shop, chat_id: int, flow: Flow, name: str, value: Any) -
         flow["value"] = value
         flow["step"] = PREVIEW
     await admin_flows.save(shop, chat_id, flow)
-    if flow["step"] == PREVIEW:
-        return WizardStep(flow, _currency(shop, flow), show_preview=True)
-    return await _step(shop, flow)
+    if flow["step"] != PREVIEW:
+        return await _step(shop, flow)
+    kept: list[tuple[str, int]] = []
+    if flow["kind"] == "edit" and name == "price":
+        async with shop.store.reading() as uow:
+            product = await uow.products.get_by_sku(flow["sku"])
+            kept = await catalog.own_prices(uow, product) if product is not None else []
+    return WizardStep(flow, _currency(shop, flow), show_preview=True, own_prices=tuple(kept))
+
+
+async def _back_to_fields(shop: Shop, chat_id: int, flow: Flow, problem: str) -> WizardStep:
+    """/edit: back to picking a field, among those the product has now."""
+    try:
+        async with shop.store.reading() as uow:
+            product = await catalog.product_by_sku(uow, flow["sku"])
+            fields = [f.name for f in catalog.editable_fields(product)]
+    except UnknownSku as exc:
+        return await _end(shop, chat_id, flow, str(exc))
+    flow.update(step=PICK_FIELD, fields=fields)
+    flow.pop("field", None)
+    flow.pop("value", None)
+    await admin_flows.save(shop, chat_id, flow)
+    return await _step(shop, flow, problem)
+
+
+async def _end(shop: Shop, chat_id: int, flow: Flow, problem: str) -> WizardStep:
+    """Nothing can be saved from this flow: end it, saying why."""
+    await admin_flows.save(shop, chat_id, None)
+    return WizardStep(flow, _currency(shop, flow), problem, ended=True)
 
 
 async def _step(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:

@@ -8,7 +8,14 @@ from bot.callback_data import AdminMenu, AdminProducts, FlowPickCategory, FlowPi
 from bot.i18n import Translator
 from bot.notices import low_stock_line
 from bot.services import admin_catalog as catalog
-from bot.services.admin_catalog import ADD_STEPS, PRODUCT_FIELDS, ProductFacts, StockResult
+from bot.services.admin_catalog import (
+    ADD_STEPS,
+    PRODUCT_FIELDS,
+    ProductFacts,
+    ProductField,
+    StockResult,
+)
+from bot.services.admin_flows import Flow
 from bot.services.reports import StoreStats
 from bot.store.catalog_file import CatalogError, ImportReport
 from bot.usecases.admin_catalog import ProductList
@@ -84,15 +91,54 @@ def _yes_no(tr: Translator, yes: bool) -> str:
     return tr._("yes") if yes else tr._("no")
 
 
-def edit_card(card: EditCard) -> AdminView:
-    """/edit: the product as it is, and a button per field."""
+def _field_buttons(flow: Flow, fields: list[ProductField]) -> Rows:
+    """A button per field the /edit offers, three a row, and Cancel."""
     tr = i18n.current()
-    product, fields = card.product, list(PRODUCT_FIELDS.values())
     rows: Rows = [
-        [button(tr._(f.label), FlowPickField(card.flow["id"], f.name)) for f in fields[i : i + 3]]
+        [button(tr._(f.label), FlowPickField(flow["id"], f.name)) for f in fields[i : i + 3]]
         for i in range(0, len(fields), 3)
     ]
-    rows += flow_buttons(card.flow)
+    return rows + flow_buttons(flow)
+
+
+def _own_prices(tr: Translator, prices: tuple[tuple[str, int], ...], currency: str) -> str:
+    """ "APP-TEE-ORG-L-CHA: $26.00": the variants priced on their own."""
+    return ", ".join(f"{sku}: {tr.money(price, currency)}" for sku, price in prices)
+
+
+def _stock_line(tr: Translator, card: EditCard) -> str:
+    """A product sold as variants has no stock of its own: their total, and how to change one."""
+    product = card.product
+    if not card.sold_as_variants:
+        return tr._("Stock: {count} ({held} held)", count=product.stock, held=product.reserved)
+    if not card.variant_sku:
+        return tr._("Stock: none; it is sold as variants and has none yet (import them).")
+    return tr.ngettext(
+        "Stock: {count} in {variants} variant ({held} held); change a variant's stock with "
+        "/stock VARIANT-SKU, e.g. /stock {example} 10",
+        "Stock: {count} in {variants} variants ({held} held); change a variant's stock with "
+        "/stock VARIANT-SKU, e.g. /stock {example} 10",
+        product.variants,
+        count=product.stock,
+        variants=product.variants,
+        held=product.reserved,
+        example=card.variant_sku,
+    )
+
+
+def edit_card(card: EditCard) -> AdminView:
+    """/edit: the product as it is, and a button per field it has."""
+    tr = i18n.current()
+    product = card.product
+    rows = _field_buttons(card.flow, card.fields)
+    price = tr.money(product.price, product.currency)
+    if card.own_prices:
+        price += " " + tr.ngettext(
+            "(a variant priced on its own: {prices})",
+            "(variants priced on their own: {prices})",
+            len(card.own_prices),
+            prices=_own_prices(tr, card.own_prices, product.currency),
+        )
     visible = (
         _yes_no(tr, True) if product.is_active else f"{_yes_no(tr, False)} (/show {product.sku})"
     )
@@ -102,8 +148,8 @@ def edit_card(card: EditCard) -> AdminView:
             tr._("Title: {value}", value=product.title),
             tr._("Description: {value}", value=product.description or tr._("(none)")),
             tr._("Category: {value}", value=card.category),
-            tr._("Price: {value}", value=tr.money(product.price, product.currency)),
-            tr._("Stock: {count} ({held} held)", count=product.stock, held=product.reserved),
+            tr._("Price: {value}", value=price),
+            _stock_line(tr, card),
             tr._("Photo: {value}", value=_yes_no(tr, True) if product.has_photo else tr._("none")),
             tr._("Visible: {value}", value=visible),
             "",
@@ -119,8 +165,11 @@ def wizard_step(step: WizardStep) -> AdminView:
         return _preview(step)
     tr = i18n.current()
     before = step.problem + "\n\n" if step.problem else ""
+    if step.ended:
+        return AdminView(before + tr._("Nothing was saved."))
     if step.picking_field:
-        return AdminView(before + tr._("Pick a field with the buttons."))
+        picks = _field_buttons(step.flow, step.fields)
+        return AdminView(before + tr._("Pick a field with the buttons."), picks)
     field = step.field
     if field is None:
         return AdminView(before + tr._("Press Save, or Cancel."))
@@ -154,6 +203,15 @@ def _preview(step: WizardStep) -> AdminView:
             sku=flow["sku"],
             value=shown,
         )
+        if step.own_prices:
+            text += "\n" + tr.ngettext(
+                "{prices} keeps its own price (a catalog file changes it).",
+                "{prices} keep their own prices (a catalog file changes them).",
+                len(step.own_prices),
+                prices=", ".join(
+                    f"{sku} ({tr.money(price, currency)})" for sku, price in step.own_prices
+                ),
+            )
         photo = flow["value"] if field.wants_photo and flow["value"] else None
         return AdminView(text, rows, photo)
     values = flow["values"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bot.callback_data import FlowConfirm, FlowPickField, decode
+from bot.services.admin_flows import new_flow, write_flow
 from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from tests.admin.conftest import ADMIN_ID
@@ -203,3 +206,81 @@ async def test_stats_and_export_from_the_menu(shop: ShopHarness, admin: FakeUser
     await admin.wait_for("Shop report")
     await admin.press("⬇️ Export catalog")
     await admin.wait_for(lambda m: m.document is not None)
+
+
+def labels(message: Message) -> list[str]:
+    return [b.label for b in message.all_buttons]
+
+
+async def test_edit_of_a_tee_sold_in_sizes_offers_no_stock_and_says_where_each_size_is_stocked(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/edit APP-TEE-ORG")
+    card = await admin.wait_for("Which field")
+    text = card.text or ""
+    assert "Stock: 26 in 6 variants (0 held)" in text and "/stock APP-TEE-ORG-S-OAT 10" in text
+    assert "APP-TEE-ORG-L-CHA: $26.00" in text  # the one size priced on its own
+    assert "Stock" not in labels(card) and "Price" in labels(card)
+
+    flow_id = decode(card.all_buttons[0].callback_data)
+    assert isinstance(flow_id, FlowPickField)
+    await admin.press_data(card, FlowPickField(flow_id.flow_id, "stock").encode())  # forged
+    refusal = await admin.wait_for("sold as variants, each with its own stock")
+    assert "/stock APP-TEE-ORG-S-OAT 10" in (refusal.text or "")
+    assert "Stock" not in labels(refusal) and "Price" in labels(refusal)
+
+    await admin.press("Price", message=refusal)
+    await admin.send("20")
+    preview = await admin.wait_for("Change the price of APP-TEE-ORG to: $20.00?")
+    assert "APP-TEE-ORG-L-CHA ($26.00) keeps its own price" in (preview.text or "")
+    await admin.press("✅ Save")
+    await admin.wait_for("is now $20.00")
+    assert (await product(shop, "APP-TEE-ORG")).price == 2000
+
+
+async def test_a_stock_edit_left_open_on_a_tee_sold_in_sizes_is_refused_at_save_not_looped(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    async with shop.store.uow() as uow:  # an edit opened before the tee was sold in sizes
+        flow = new_flow("edit", step="value", field="stock", sku="APP-TEE-ORG")
+        await write_flow(uow, ADMIN_ID, flow)
+    await admin.send("5")
+    await admin.wait_for("Change the stock of APP-TEE-ORG to: 5?")
+    await admin.press("✅ Save")
+    refusal = await admin.wait_for("sold as variants, each with its own stock")
+    assert "Press Save" not in (refusal.text or "") and "Pick a field" in (refusal.text or "")
+    assert "Stock" not in labels(refusal) and "Title" in labels(refusal)
+    await admin.press("Title", message=refusal)
+    await admin.send("Organic Tee, heavyweight")
+    await admin.wait_for("Change the title")
+    await admin.press("✅ Save")
+    await admin.wait_for("is now Organic Tee, heavyweight")
+    tee = await product(shop, "APP-TEE-ORG")
+    async with shop.store.uow() as uow:
+        sizes = await uow.products.variants_of(tee.id)
+        assert [v.stock for v in sizes] == [6, 8, 0, 4, 5, 3]
+
+
+async def test_a_refusal_at_save_asks_again_or_ends_the_edit(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/edit KIT-MUG-CER")
+    await admin.press("Stock", message=await admin.wait_for("Which field"))
+    await admin.send("10")
+    await admin.wait_for("Change the stock of KIT-MUG-CER to: 10?")
+    mug = await product(shop, "KIT-MUG-CER")
+    async with shop.store.uow() as uow:  # meanwhile shoppers' invoices hold 15 of the 24
+        assert await uow.products.reserve(mug.id, 15)
+    await admin.press("✅ Save")
+    await admin.wait_for("15 units are held by unpaid invoices")
+    await admin.send("20")
+    await admin.press("✅ Save", message=await admin.wait_for("to: 20?"))
+    saved = await admin.wait_for("is now 20")
+
+    async with shop.store.uow() as uow:  # an edit whose product is gone by the time of Save
+        flow = new_flow("edit", step="preview", field="title", value="Gone", sku="GONE-1")
+        await write_flow(uow, ADMIN_ID, flow)
+    await admin.press_data(saved, FlowConfirm(flow["id"]).encode())
+    await admin.wait_for("There is no product with SKU 'GONE-1'")
+    answer = await admin.press_data(saved, FlowConfirm(flow["id"]).encode())
+    assert answer.text and "over" in answer.text

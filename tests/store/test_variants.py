@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.i18n import translator
 from bot.services import cart as carts
 from bot.services import catalog, checkout
 from bot.services.errors import OutOfStock, VariantUnavailable
@@ -98,8 +99,11 @@ def test_every_problem_with_variants_is_named_at_once() -> None:
     assert "Size: L; Colour: Charcoal repeats variant" in text
     assert "TEE-X: no option Fit" in text and "TEE-X: no value for Colour" in text
     assert "duplicate SKU MUG, first seen on line 1" in text
-    assert "TEE-Y: stock must be a whole number" in text
+    assert "TEE-Y: stock: must be a whole number" in text
     assert all(e.line == 2 and e.sku == "TEE" for e in caught.value.errors)
+    russian = "\n".join(e.said(translator("ru")) for e in caught.value.errors)  # an admin's
+    assert "TEE-X: нет значения для Colour" in russian and "TEE-Y: stock: должно быть" in russian
+    assert "повторяется SKU MUG, впервые в строке 1" in russian
 
 
 def test_a_variant_sku_used_twice_across_products_is_refused() -> None:

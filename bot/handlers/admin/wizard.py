@@ -62,9 +62,7 @@ async def on_button(update: Update, context: ShopContext, flow: Flow, data: Flow
     elif isinstance(data, FlowSkip):
         step = await wizard.skip(shop, chat, flow)
     else:
-        step = await wizard.ask_again(
-            shop, flow, i18n.current()._("That button does not belong to this step.")
-        )
+        step = await wizard.ask_again(shop, flow, i18n.current()._(wizard.NOT_THIS_STEP))
     if step is not None:
         await reply(update, views.wizard_step(step))
 
