@@ -23,11 +23,9 @@ from bot.services.errors import (
 from bot.services.refunds import RefundInfo, refundable
 from bot.shop import Shop
 from bot.store.models import Order
-from bot.store.order_states import OrderStatus, next_status
+from bot.store.order_states import APPROVABLE, OrderStatus, next_status
 from bot.store.uow import UnitOfWork
 from bot.usecases.refunds import refund_payment
-
-APPROVABLE_STATUSES = (OrderStatus.PAID,)  # also after a partial refund, which keeps it paid
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,7 @@ async def approve_order(
         order = await _load(uow, order_id)
         if not order.needs_review:
             raise NotUnderReview(order.id)
-        if order.status not in APPROVABLE_STATUSES:
+        if order.status not in APPROVABLE:
             raise NotApprovable(order.id, order.status)
         reason = order.review_reason or "payment check"
         history = f"review cleared by {actor}: {reason}" + (f" ({note})" if note else "")
