@@ -220,7 +220,7 @@ def changed(result: OrderChanged) -> str:
             "⚠️ The refund failed and the order is flagged for review: {error}",
             error=change.refund_error,
         )
-    text += " " + (
+    text += ("\n" if change.refund_error else " ") + (  # the error ends as the provider said
         tr._("The shopper was notified.")
         if result.shopper_told
         else tr._("The shopper could not be reached.")

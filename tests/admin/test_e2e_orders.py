@@ -328,7 +328,8 @@ async def test_a_cancelled_order_whose_refund_failed_is_refunded_in_full_then_ne
     await admin.press("✖️ Cancel")
     await admin.wait_for("a paid order is refunded in full")
     await admin.press("Yes, cancel it")
-    await admin.wait_for("⚠️ The refund failed and the order is flagged for review")
+    failed = await admin.wait_for("⚠️ The refund failed and the order is flagged for review")
+    assert (failed.text or "").endswith("dashboard instead\nThe shopper was notified.")
     h.shop.stripe = stripe
     flagged = await admin.wait_for(f"Order #{order_id} · ✖️ Cancelled")
     assert "⚠️ Needs review: refund after cancel failed" in (flagged.text or "")
