@@ -43,6 +43,14 @@ class RefundInfo:
     def describe(self) -> str:
         return format_money(self.amount, self.currency)
 
+    def describe_all(self) -> str:
+        """The refund that gave back the rest, for the shopper who got some back before:
+        "the remaining $27.00; $37.00 refunded in all" (just "$27.00" if this is all of it)."""
+        if self.refunded_total <= self.amount:
+            return self.describe()
+        in_all = format_money(self.refunded_total, self.currency)
+        return f"the remaining {self.describe()}; {in_all} refunded in all"
+
 
 @dataclass(frozen=True)
 class RefundClaim:

@@ -111,7 +111,7 @@ async def cancel_order(
         return OrderChange(
             order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
         )
-    text += f" We refunded {refund.info.describe()}."
+    text += f" We refunded {refund.info.describe_all()}."
     return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
 
 
@@ -129,11 +129,10 @@ async def refund_order(
     a partial Stars refund), RefundFailed when the provider says no, IllegalOrderTransition.
     """
     result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
-    money = result.info.describe()
     if result.new_status == OrderStatus.REFUNDED:
-        text = f"↩️ Order #{order_id} has been refunded: {money}."
+        text = f"↩️ Order #{order_id} has been refunded: {result.info.describe_all()}."
     else:
-        text = f"↩️ We refunded {money} of order #{order_id}."
+        text = f"↩️ We refunded {result.info.describe()} of order #{order_id}."
     if reason:
         text += f"\nReason: {reason}"
     if result.info.currency == STARS:

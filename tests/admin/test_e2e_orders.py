@@ -162,7 +162,9 @@ async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refus
     await admin.wait_for("Refund $30.00 of order")
     await admin.press("↩️ Refund $30.00")
     await admin.wait_for("↩️ Refunded. Refunded $30.00")
-    await shopper.wait_for("has been refunded")
+    told = await shopper.wait_for("has been refunded")
+    said = f"Order #{order_id} has been refunded: the remaining $30.00; $37.00 refunded in all."
+    assert said in (told.text or "")
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
     assert (await order_state(h, order_id))[:2] == ("refunded", 3700)
     refunds = [a for a in await audit(h) if a[1] == "order.refund"]
