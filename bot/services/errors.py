@@ -248,13 +248,20 @@ class NotApprovable(OrderError):
 
 class RefundTooLarge(OrderError):
     def __init__(self, order_id: int, requested: int, refundable: int, currency: str) -> None:
-        super().__init__(
-            f"Order #{order_id} can be refunded at most {format_money(refundable, currency)} "
-            f"more; {format_money(requested, currency)} is too much."
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} can be refunded at most {most} more; {requested} is too much."),
+            order_id=order_id,
+            most=format_money(refundable, currency),
+            requested=format_money(requested, currency),
         )
         self.requested = requested
         self.refundable = refundable
         self.currency = currency
+
+    def said(self, tr: Translator) -> str:
+        most, requested = (tr.money(a, self.currency) for a in (self.refundable, self.requested))
+        return tr._(self.text, **(self.params | {"most": most, "requested": requested}))
 
 
 class RefundNotPossible(OrderError):
@@ -263,6 +270,28 @@ class RefundNotPossible(OrderError):
 
 class LineNotInOrder(RefundNotPossible):
     """A refund by SKU names a product the order does not have."""
+
+
+class WholeRefundOnly(RefundNotPossible):
+    """The order's status takes no partial refund (bot.store.order_states: a cancelled order
+    gives back all that is left, in one refund)."""
+
+    def __init__(self, order_id: int, status: str, refundable: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} is {status}: only all that is left ({amount}) can be refunded."),
+            order_id=order_id,
+            status=status_label(status),
+            amount=format_money(refundable, currency),
+        )
+        self.status = status
+        self.refundable = refundable
+        self.currency = currency
+
+    def said(self, tr: Translator) -> str:
+        status = tr._(status_label(self.status))
+        amount = tr.money(self.refundable, self.currency)
+        return tr._(self.text, **(self.params | {"status": status, "amount": amount}))
 
 
 class StarsRefundIsWhole(RefundNotPossible):

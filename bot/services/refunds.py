@@ -23,10 +23,11 @@ from bot.services.errors import (
     RefundNotPossible,
     RefundTooLarge,
     StarsRefundIsWhole,
+    WholeRefundOnly,
 )
 from bot.services.promos import split_exactly
 from bot.store.models import Order, Refund
-from bot.store.order_states import allowed_triggers, next_status
+from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
 
 REFUND_TRIGGERS = ("refund", "refund_part")
@@ -41,6 +42,14 @@ class RefundInfo:
 
     def describe(self) -> str:
         return format_money(self.amount, self.currency)
+
+    def describe_all(self) -> str:
+        """The refund that gave back the rest, for the shopper who got some back before:
+        "the remaining $27.00; $37.00 refunded in all" (just "$27.00" if this is all of it)."""
+        if self.refunded_total <= self.amount:
+            return self.describe()
+        in_all = format_money(self.refunded_total, self.currency)
+        return f"the remaining {self.describe()}; {in_all} refunded in all"
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,15 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     return sum(split_exactly(line.net_total, [1] * line.quantity)[:wanted])
 
 
+def refund_trigger(order: Order, amount: int) -> str:
+    """The move refunding `amount` makes: "refund" once all of the order's total is back,
+    else "refund_part" (which order_states allows only where the order stays as it is)."""
+    return "refund" if order.refunded_amount + amount >= order.total else "refund_part"
+
+
 def check_refund(order: Order, amount: int | None) -> int:
-    """The amount to refund (None: all that is left), or the error that says why not."""
+    """The amount to refund (None: all that is left), or the error that says why not: asked
+    before the admin confirms, and again when the refund is claimed."""
     if not order.payments:
         raise RefundNotPossible(
             f"Order #{order.id} has not been paid, so there is nothing to refund."
@@ -114,6 +130,8 @@ def check_refund(order: Order, amount: int | None) -> int:
         raise RefundNotPossible(i18n.current()._("A refund must be more than zero."))
     if wanted > most:
         raise RefundTooLarge(order.id, wanted, most, order.currency)
+    if not may(order.status, refund_trigger(order, wanted)):
+        raise WholeRefundOnly(order.id, order.status, most, order.currency)
     payment = order.payments[0]
     if payment.provider == "stars" and wanted != payment.amount:
         raise StarsRefundIsWhole(payment.amount)
@@ -128,8 +146,6 @@ async def claim(
     if order is None:
         raise OrderNotFound(order_id)
     wanted = check_refund(order, amount)
-    full = order.refunded_amount + wanted >= order.total
-    next_status(order.status, "refund" if full else "refund_part")  # refuse early
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -174,6 +190,10 @@ async def record_refund(
     """The refund happened: mark it succeeded and move the order to refunded, or record the
     partial refund in its history where it stays (paid, shipped or delivered).
 
+    Once all of the money is back, a review flag goes too (the history keeps its reason): a
+    refunded order has no payment left to approve, and a refund that failed before (a cancel's)
+    is the one just made.
+
     IllegalOrderTransition if a concurrent move changed the order's status meanwhile (the
     caller tries again in a new unit of work).
     """
@@ -188,6 +208,9 @@ async def record_refund(
     note = f"{refunded}: {reason}" if reason else refunded
     old = order.status
     await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
+    if full and order.needs_review:
+        why = f"review cleared, all refunded: {order.review_reason or 'payment check'}"
+        await uow.orders.clear_review(order, actor=actor, note=why)
     return RefundResult(
         info=RefundInfo(claimed.amount, order.currency, provider_refund_id, order.refunded_amount),
         customer_telegram_id=claimed.customer_telegram_id,

@@ -110,6 +110,17 @@ def allowed_triggers(status: str) -> list[str]:
     return [name for name, sources, _ in ORDER_TRANSITIONS if status in sources]
 
 
+def may(status: str, trigger: str) -> bool:
+    """Whether `trigger` can move an order in `status` (ask before offering the move)."""
+    return trigger in allowed_triggers(status)
+
+
+# Approving a flagged payment is no move (the status stays) but only a paid order has one to
+# approve: a shipped order was never flagged (ship is refused while it is), a cancelled or
+# refunded one owes its money back instead. Also after a partial refund, which keeps it paid.
+APPROVABLE: frozenset[str] = frozenset({S.PAID})
+
+
 PARTLY_REFUNDABLE: frozenset[str] = frozenset(
     str(source)
     for name, sources, _ in ORDER_TRANSITIONS

@@ -15,9 +15,23 @@ from bot.i18n import N_, Translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
-from bot.services.errors import OrderError, OrderNotFound, OrderUnderReview, ShopError
+from bot.services.errors import (
+    NotApprovable,
+    NotUnderReview,
+    OrderError,
+    OrderNotFound,
+    OrderUnderReview,
+    ShopError,
+)
 from bot.shop import Shop
-from bot.store.order_states import IllegalOrderTransition, status_labels, status_text
+from bot.store.order_states import (
+    APPROVABLE,
+    IllegalOrderTransition,
+    may,
+    status_label,
+    status_labels,
+    status_text,
+)
 from bot.usecases import deliveries
 from bot.usecases.orders import (
     OrderChange,
@@ -40,7 +54,10 @@ class OrderNotChanged(OrderError):
         self.why = why
 
     def said(self, tr: Translator) -> str:
-        why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
+        if isinstance(self.why, IllegalOrderTransition):  # another move got there first
+            why = tr._("it is {status} now.", status=tr._(status_label(self.why.status)))
+        else:
+            why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
         return tr._(self.text, order_id=self.params["order_id"], why=why)
 
 
@@ -94,6 +111,8 @@ class RefundOffer:
     order_id: int
     refundable: int
     currency: str
+    status: str
+    partial: bool  # whether less than all of `refundable` may go back (order_states)
 
 
 async def order_page(shop: Shop, status: str | None, page: int) -> OrderPage:
@@ -140,11 +159,20 @@ async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     return await _change(shop, admin_id, "order.approve", order_id, move)
 
 
-async def offer(shop: Shop, order_id: int, move: Literal["ship", "cancel"]) -> OrderDetail:
+async def offer(
+    shop: Shop, order_id: int, move: Literal["ship", "cancel", "approve"]
+) -> OrderDetail:
     """The order, if `move` can be made now (asked when its button is pressed, before any
-    question): OrderNotFound, NotNow, or OrderUnderReview for a ship under review."""
+    question): OrderNotFound, NotNow, OrderUnderReview for a ship under review, or
+    NotUnderReview / NotApprovable for an approval."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
+    if move == "approve":
+        if not s.needs_review:
+            raise NotUnderReview(order_id)
+        if s.status not in APPROVABLE:
+            raise NotApprovable(order_id, s.status)
+        return detail
     if move not in detail.triggers:
         raise NotNow(order_id, move, s.status, s.refunded_amount)
     if move == "ship" and s.needs_review:
@@ -158,7 +186,8 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     s = detail.summary
     if detail.refundable <= 0:
         raise NotNow(order_id, "refund", s.status, s.refunded_amount)
-    return RefundOffer(order_id, detail.refundable, s.currency)
+    partial = may(s.status, "refund_part")
+    return RefundOffer(order_id, detail.refundable, s.currency, s.status, partial)
 
 
 async def check_refund(shop: Shop, order_id: int, amount: int) -> None:

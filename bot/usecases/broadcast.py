@@ -24,14 +24,26 @@ from bot.notifier import Sent
 from bot.services.admin_flows import Flow, new_flow, write_flow
 from bot.shop import Shop
 from bot.store.models import Broadcast, utcnow
+from bot.store.repositories.broadcasts import STOPPING, Liveness
 from bot.usecases import admin_flows
 
 MAX_TEXT = 4096
 
 
 STALLED_AFTER = timedelta(minutes=5)
-"""A broadcast whose progress has not moved for this long lost its worker (a crash): it counts
-as not sending, so it neither refuses a new broadcast nor answers a Stop."""
+STOPPING_DEAD_AFTER = timedelta(seconds=10)
+"""When a broadcast counts as having lost its worker (a crash): it is then marked stopped, as
+far as it got, by whoever looks next (Stop, /broadcast, Send), and its admin is told.
+
+The progress tick writes `updated_at` between two messages, once a second has passed: so it
+moves about once a second only while messages go out faster than that. At a very low
+BROADCAST_RATE (or behind a long paced queue of other bulk sends) a live sender's row may not
+move for as long as one message takes, hence 5 minutes for a sending row. A stopping row
+waits for no more messages, only for the one in flight to end and the next tick to see the
+Stop (at once when the Stop was handled in the sending worker): 10 s, ten ticks, from the
+Stop. A sender slower than one message in 10 s may be taken for dead while stopping; it then
+finishes the row itself with its last counts, and its admin hears twice.
+"""
 
 
 class NotBroadcastable(ValueError):
@@ -65,6 +77,17 @@ class BroadcastReport:
     def done(self) -> int:
         return self.sent + self.blocked + self.failed
 
+    def outcome(self) -> str:
+        """The line the admin who started it reads once it is over."""
+        if not self.stopped:
+            return i18n.current()._("📣 Broadcast finished: {summary}.", summary=self.summary())
+        return i18n.current()._(
+            "📣 Broadcast stopped: {sent} of {total} got it ({summary}).",
+            sent=self.sent,
+            total=self.total,
+            summary=self.summary(),
+        )
+
     def summary(self) -> str:
         return i18n.current()._(
             "{sent} sent, {blocked} blocked the bot, {failed} failed",
@@ -96,14 +119,38 @@ async def audience_size(shop: Shop) -> int:
         return await uow.customers.count_reachable()
 
 
-def _alive_since(now: datetime) -> datetime:
-    return now - STALLED_AFTER
+@dataclass(frozen=True)
+class Stopping:
+    """A Stop that found a broadcast under way: the chat its report goes to, and whether an
+    earlier Stop had already asked it to stop."""
+
+    reporting_to: int
+    already: bool = False
+
+
+def _liveness(now: datetime) -> Liveness:
+    return Liveness(now - STALLED_AFTER, now - STOPPING_DEAD_AFTER)
+
+
+async def _give_up_dead(shop: Shop) -> None:
+    """Mark the broadcasts whose worker died stopped, and tell each one's admin how many got
+    it (the report its sender would have given)."""
+    now = utcnow()
+    async with shop.store.uow() as uow:
+        given_up = await uow.broadcasts.give_up_dead(_liveness(now), now=now)
+        for dead in given_up:
+            counts = {"sent": dead.sent, "blocked": dead.blocked, "failed": dead.failed}
+            await uow.audit.record(dead.started_by, "broadcast.stopped", None, counts)
+    for dead in given_up:
+        report = BroadcastReport(dead.total, dead.sent, dead.blocked, dead.failed, stopped=True)
+        await shop.notifier.notify(dead.chat_id, report.outcome())
 
 
 async def start(shop: Shop, chat_id: int) -> Draft:
     """A new flow; BroadcastUnderWay if one is being sent (asked again at Send)."""
+    await _give_up_dead(shop)
     async with shop.store.reading() as uow:
-        under_way = await uow.broadcasts.under_way(alive_since=_alive_since(utcnow()))
+        under_way = await uow.broadcasts.under_way(_liveness(utcnow()))
     if under_way is not None:
         raise BroadcastUnderWay(under_way)
     flow = new_flow("broadcast", step="text")
@@ -136,34 +183,39 @@ async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Dra
 
 async def begin_sending(shop: Shop, chat_id: int, actor: int, recipients: int) -> int:
     """Record the broadcast as sending and close the admin's flow, in one transaction: its
-    id, or BroadcastUnderWay if another is sending. One whose worker died (no progress for
-    STALLED_AFTER) does not count: it is marked stopped where it got to."""
-    now = utcnow()
+    id, or BroadcastUnderWay if another is sending. One whose worker died does not count: it
+    is marked stopped where it got to (STALLED_AFTER)."""
+    await _give_up_dead(shop)
+    live = _liveness(utcnow())
     async with shop.store.uow() as uow:
-        under_way = await uow.broadcasts.under_way(alive_since=_alive_since(now))
+        under_way = await uow.broadcasts.under_way(live)
         if under_way is not None:
             raise BroadcastUnderWay(under_way)
-        await uow.broadcasts.give_up_stalled(alive_since=_alive_since(now), now=now)
         broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients)
         if broadcast is None:  # another Send, on another worker, won the race
-            raise BroadcastUnderWay(await uow.broadcasts.under_way(alive_since=_alive_since(now)))
+            raise BroadcastUnderWay(await uow.broadcasts.under_way(live))
         await write_flow(uow, chat_id, None)  # a second tap on Send finds no flow: sent once
         await uow.audit.record(actor, "broadcast.start", None, {"recipients": recipients})
         return broadcast.id
 
 
-async def stop(shop: Shop) -> int | None:
-    """Stop the broadcast being sent before its next message, whichever worker sends it:
-    the chat its report will go to, or None if none is being sent."""
+async def stop(shop: Shop) -> Stopping | None:
+    """Stop the broadcast being sent before its next message, whichever worker sends it; None
+    if none is under way (one whose worker died is marked stopped and its admin told)."""
+    await _give_up_dead(shop)
+    now = utcnow()
     async with shop.store.uow() as uow:
-        stopping = await uow.broadcasts.stop(alive_since=_alive_since(utcnow()))
+        stopping = await uow.broadcasts.stop(_liveness(now), now=now)
+        under_way = None if stopping is not None else await uow.broadcasts.under_way(_liveness(now))
     if stopping is None:
+        if under_way is not None and under_way.status == STOPPING:
+            return Stopping(under_way.chat_id, already=True)
         return None
     broadcast_id, chat_id = stopping
     event = shop.broadcasts.get(broadcast_id)
     if event is not None:
         event.set()  # sent from this process: no need to wait for its next progress
-    return chat_id
+    return Stopping(chat_id)
 
 
 async def _keep_sending(shop: Shop, broadcast_id: int, report: BroadcastReport) -> bool:

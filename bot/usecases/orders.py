@@ -23,11 +23,9 @@ from bot.services.errors import (
 from bot.services.refunds import RefundInfo, refundable
 from bot.shop import Shop
 from bot.store.models import Order
-from bot.store.order_states import OrderStatus, next_status
+from bot.store.order_states import APPROVABLE, OrderStatus, next_status
 from bot.store.uow import UnitOfWork
 from bot.usecases.refunds import refund_payment
-
-APPROVABLE_STATUSES = (OrderStatus.PAID,)  # also after a partial refund, which keeps it paid
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,7 @@ async def cancel_order(
         return OrderChange(
             order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
         )
-    text += f" We refunded {refund.info.describe()}."
+    text += f" We refunded {refund.info.describe_all()}."
     return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
 
 
@@ -131,11 +129,10 @@ async def refund_order(
     a partial Stars refund), RefundFailed when the provider says no, IllegalOrderTransition.
     """
     result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
-    money = result.info.describe()
     if result.new_status == OrderStatus.REFUNDED:
-        text = f"↩️ Order #{order_id} has been refunded: {money}."
+        text = f"↩️ Order #{order_id} has been refunded: {result.info.describe_all()}."
     else:
-        text = f"↩️ We refunded {money} of order #{order_id}."
+        text = f"↩️ We refunded {result.info.describe()} of order #{order_id}."
     if reason:
         text += f"\nReason: {reason}"
     if result.info.currency == STARS:
@@ -161,7 +158,7 @@ async def approve_order(
         order = await _load(uow, order_id)
         if not order.needs_review:
             raise NotUnderReview(order.id)
-        if order.status not in APPROVABLE_STATUSES:
+        if order.status not in APPROVABLE:
             raise NotApprovable(order.id, order.status)
         reason = order.review_reason or "payment check"
         history = f"review cleared by {actor}: {reason}" + (f" ({note})" if note else "")

@@ -12,7 +12,7 @@ from bot.callback_data import StopBroadcast, button
 from bot.context import ShopContext
 from bot.i18n import N_
 from bot.services.admin_flows import Flow
-from bot.usecases.broadcast import BroadcastReport, Draft
+from bot.usecases.broadcast import BroadcastReport, Draft, Stopping
 from bot.views.admin import AdminView, flow_buttons
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,19 @@ STOPPING_FOR_ANOTHER = N_(
     "Stopping the broadcast before its next message; the admin who started it will be told "
     "how many got it."
 )
+ALREADY_STOPPING = N_("The broadcast is already stopping; you'll be told how many got it.")
+ALREADY_STOPPING_FOR_ANOTHER = N_(
+    "The broadcast is already stopping; the admin who started it will be told how many got it."
+)
 NOT_SENDING = N_("No broadcast is being sent.")
 
 
-def stopping(reporting_to: int, chat_id: int) -> str:
+def stopping(stop: Stopping, chat_id: int) -> str:
     """What the admin who pressed Stop (or sent /cancel) in `chat_id` hears."""
-    return i18n.current()._(STOPPING if reporting_to == chat_id else STOPPING_FOR_ANOTHER)
+    mine = stop.reporting_to == chat_id
+    if stop.already:
+        return i18n.current()._(ALREADY_STOPPING if mine else ALREADY_STOPPING_FOR_ANOTHER)
+    return i18n.current()._(STOPPING if mine else STOPPING_FOR_ANOTHER)
 
 
 def stop_button() -> InlineKeyboardMarkup:
@@ -94,17 +101,10 @@ async def show_done(context: ShopContext, progress: Message, report: BroadcastRe
     tr = i18n.current()
     if report.stopped:
         shown = tr._("📣 Broadcast stopped: {done}/{total}", done=report.done, total=report.total)
-        finished = tr._(
-            "📣 Broadcast stopped: {sent} of {total} got it ({summary}).",
-            sent=report.sent,
-            total=report.total,
-            summary=report.summary(),
-        )
     else:
         shown = tr._("📣 Broadcast done: {done}/{total}", done=report.done, total=report.total)
-        finished = tr._("📣 Broadcast finished: {summary}.", summary=report.summary())
     await _edit(context, progress, shown)
-    await context.bot.send_message(progress.chat_id, finished)
+    await context.bot.send_message(progress.chat_id, report.outcome())
 
 
 async def _edit(

@@ -24,7 +24,13 @@ from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.order_summary import discount_label
-from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, status_label, status_text
+from bot.store.order_states import (
+    APPROVABLE,
+    PARTLY_REFUNDED,
+    OrderStatus,
+    status_label,
+    status_text,
+)
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
 
@@ -179,7 +185,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
         for e in detail.events
     ]
     actions = []
-    if s.needs_review:
+    if s.needs_review and s.status in APPROVABLE:
         actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(s.order_id)))
     if "ship" in detail.triggers:
         actions.append(button(tr._("🚚 Ship"), ShipOrder(s.order_id)))
@@ -214,7 +220,7 @@ def changed(result: OrderChanged) -> str:
             "⚠️ The refund failed and the order is flagged for review: {error}",
             error=change.refund_error,
         )
-    text += " " + (
+    text += ("\n" if change.refund_error else " ") + (  # the error ends as the provider said
         tr._("The shopper was notified.")
         if result.shopper_told
         else tr._("The shopper could not be reached.")
@@ -256,6 +262,13 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
         text = tr._(
             "Order #{order_id} was paid in Telegram Stars: it can be refunded in full.",
             order_id=flow["order_id"],
+        )
+    elif not flow.get("partial", True):  # the order's status takes no partial refund
+        text = tr._(
+            "Order #{order_id} is {status}: it can be refunded in full only ({amount}).",
+            order_id=flow["order_id"],
+            status=tr._(status_label(str(flow.get("status", "")))),
+            amount=most,
         )
     else:
         text = tr._(

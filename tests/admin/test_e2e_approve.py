@@ -181,3 +181,34 @@ async def test_a_failed_download_alerts_the_admins_once(tmp_path: Path) -> None:
         alerts = [m for m in admin.messages if "could not send" in (m.text or "")]
         assert len(alerts) == 1
         assert (await load(h, 1)).status == "paid"
+
+
+async def test_a_flagged_guide_cancelled_offers_no_approve_and_no_part_refund(
+    h: ShopHarness,
+) -> None:
+    """Cancelling a flagged order whose charge Stripe does not know: the refund fails, the order
+    stays flagged (money is owed) but can no longer be approved, so no Approve is offered and
+    an older screen's Approve says why at once; a part of it cannot be refunded either."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id = await flagged_order(h, shopper, admin, "DIG-GDE-BRW")
+    detail = await open_detail(admin, order_id)
+    approve = next(b for b in detail.all_buttons if "Approve" in b.label)
+    await admin.press("✖️ Cancel", message=detail)
+    await admin.wait_for("a paid order is refunded in full")
+    await admin.press("✖️ Yes, cancel it")
+    done = await admin.wait_for(f"Order #{order_id} · ✖️ Cancelled")
+    assert "Needs review: " in (done.text or "")
+    assert "Approve payment" not in str([b.label for b in done.all_buttons])
+
+    answer = await admin.press_data(detail, approve.callback_data or "")
+    said = f"Order #{order_id} is ✖️ Cancelled: only a paid order can be approved."
+    assert answer.text == said
+    await h.until_idle()
+    assert not [m for m in admin.messages if "Check the payment at the provider" in (m.text or "")]
+
+    await admin.press("↩️ Refund")
+    await admin.wait_for("it can be refunded in full only")
+    await admin.send("1")
+    await admin.wait_for("only all that is left ($9.00) can be refunded.")
+    order = await load(h, order_id)
+    assert (order.status, order.refunded_amount, order.needs_review) == ("cancelled", 0, True)

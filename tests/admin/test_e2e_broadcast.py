@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -259,3 +261,57 @@ async def test_another_admins_cancel_stops_the_broadcast_and_its_starter_gets_th
             await bea.wait_for("the admin who started it will be told how many got it")
             await ada.wait_for("📣 Broadcast stopped: ", timeout=10)
             assert not [m for m in bea.messages if "got it (" in (m.text or "")]
+
+
+async def test_stopping_a_broadcast_whose_sender_died_reports_it_to_the_admin(
+    tmp_path: Path,
+) -> None:
+    """The task sending Ada's broadcast dies (as a crashed worker's would) a few messages in.
+    Her Stop marks it stopping; a second Stop says it is stopping. Ten seconds on, nothing has
+    finished it: the next look (here, Bea's /broadcast) marks it stopped as far as it got,
+    Ada hears how many got it, and Bea's broadcast may begin."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        standin.user(OTHER_ADMIN, "Bea")
+        admins = frozenset({ADMIN_ID, OTHER_ADMIN})
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=admins, broadcast_rate=5.0
+        ) as h:
+            ids = await add_customers(h, standin, 30)
+            ada, bea = h.user(ADMIN_ID, "Ada"), h.user(OTHER_ADMIN, "Bea")
+            await ada.send("/broadcast")
+            await ada.wait_for("Send the text")
+            await ada.send("Flash sale!")
+            await ada.press("📣 Send to 30", message=await ada.wait_for("[📣 Send to 30]"))
+            progress = await ada.wait_for("📣 Broadcasting… ")
+            (sender,) = [t for t in asyncio.all_tasks() if t.get_name().startswith("broadcast-")]
+            sender.cancel()  # the worker sending it dies
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            got = len([i for i in ids if standin.user(i).messages])
+
+            await ada.press("⏹ Stop", message=progress)
+            await ada.wait_for("Stopping the broadcast before its next message")
+            again = await ada.press_data(progress, StopBroadcast().encode())
+            assert (
+                again.text == "The broadcast is already stopping; you'll be told how many got it."
+            )
+            await bea.send("/broadcast")  # its sender may still finish it
+            await bea.wait_for("stop it first or wait")
+
+            async with h.store.uow() as uow:  # ten seconds on, nothing has finished it
+                await uow.session.execute(
+                    update(Broadcast).values(updated_at=utcnow() - timedelta(seconds=11))
+                )
+            await bea.send("/broadcast")
+            await bea.wait_for("Send the text")
+            told = await ada.wait_for("📣 Broadcast stopped: ")
+            assert f"{got} of 30 got it" in (told.text or "")
+            async with h.store.uow() as uow:
+                rows = (await uow.session.scalars(select(Broadcast))).all()
+            assert [(b.status, b.sent, b.total) for b in rows] == [("stopped", got, 30)]
+            assert rows[0].finished_at is not None
+            answer = await ada.press_data(progress, StopBroadcast().encode())
+            assert answer.text == "No broadcast is being sent."
+            await h.until_idle()
+            assert len([m for m in ada.messages if "Broadcast stopped: " in (m.text or "")]) == 1

@@ -162,7 +162,9 @@ async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refus
     await admin.wait_for("Refund $30.00 of order")
     await admin.press("↩️ Refund $30.00")
     await admin.wait_for("↩️ Refunded. Refunded $30.00")
-    await shopper.wait_for("has been refunded")
+    told = await shopper.wait_for("has been refunded")
+    said = f"Order #{order_id} has been refunded: the remaining $30.00; $37.00 refunded in all."
+    assert said in (told.text or "")
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
     assert (await order_state(h, order_id))[:2] == ("refunded", 3700)
     refunds = [a for a in await audit(h) if a[1] == "order.refund"]
@@ -301,3 +303,61 @@ async def test_a_shopper_cannot_use_order_buttons(
         answer = await shopper.press_data(own, button.callback_data)
         assert answer.text and "admins only" in answer.text
     assert (await order_state(h, order_id))[0] == "paid"
+
+
+async def test_a_cancelled_order_whose_refund_failed_is_refunded_in_full_then_needs_no_review(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """$5 went back, then the cancel's refund of the other $32 failed (Stripe out of reach):
+    a cancelled order can give back only all that is left, so the refund screens say so
+    before any preview; once it is back, the flag goes and no Approve is offered."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await paid_order(h, shopper, stripe_account)
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $37.00")
+    await admin.send("5.00")
+    await admin.wait_for("Refund $5.00 of order")
+    await admin.press("↩️ Refund $5.00")
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid · ↩️ Partially refunded")
+
+    assert h.shop is not None
+    stripe, h.shop.stripe = h.shop.stripe, None  # Stripe cannot be reached
+    await admin.press("✖️ Cancel")
+    await admin.wait_for("a paid order is refunded in full")
+    await admin.press("Yes, cancel it")
+    failed = await admin.wait_for("⚠️ The refund failed and the order is flagged for review")
+    assert (failed.text or "").endswith("dashboard instead\nThe shopper was notified.")
+    h.shop.stripe = stripe
+    flagged = await admin.wait_for(f"Order #{order_id} · ✖️ Cancelled")
+    assert "⚠️ Needs review: refund after cancel failed" in (flagged.text or "")
+    assert "Approve payment" not in str([b.label for b in flagged.all_buttons])
+
+    await admin.press("↩️ Refund", message=flagged)
+    await admin.wait_for(f"Order #{order_id} is ✖️ Cancelled: it can be refunded in full only")
+    for part in ("MUG 1", "16.00"):
+        await admin.send(part)
+        await admin.wait_for(
+            f"Order #{order_id} is ✖️ Cancelled: only all that is left ($32.00) can be refunded."
+        )
+    await h.until_idle()
+    texts = " ".join(m.text or "" for m in admin.messages)
+    assert "Refund $16.00 of order" not in texts and "was not changed" not in texts
+    await admin.press("Full refund")
+    await admin.wait_for("Refund $32.00 of order")
+    await admin.press("↩️ Refund $32.00")
+    done = await admin.wait_for(f"Order #{order_id} · ↩️ Refunded")
+    assert "Needs review" not in (done.text or "")
+    assert "Approve payment" not in str([b.label for b in done.all_buttons])
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and not order.needs_review and order.review_reason is None
+        assert "refund after cancel failed" in (order.events[-1].note or "")
+    await admin.send("/orders_admin")
+    listing = await admin.wait_for(f"#{order_id} · ↩️ Refunded")
+    assert "⚠️" not in (listing.text or "")

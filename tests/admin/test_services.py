@@ -7,13 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.i18n import translator
 from bot.services import admin_catalog as catalog
 from bot.services import admin_flows
 from bot.services.admin_catalog import AdminInputError, StockChange
+from bot.services.errors import RefundTooLarge
 from bot.services.reports import store_stats
 from bot.store.catalog_file import CatalogError
 from bot.store.models import Order, OrderLine, Payment, Refund
+from bot.store.order_states import IllegalOrderTransition
 from bot.store.uow import Store
+from bot.usecases.admin_orders import OrderNotChanged
 from tests.conftest import CATALOG_PATH, add_product
 
 ADMIN = 9001
@@ -263,3 +267,15 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
     assert (month.orders, month.gross, month.average_order) == (4, 10000, 2500)
     assert [(t.sku, t.quantity) for t in stats.top_products] == [("CUP", 6), ("MUG", 4)]
     assert [p.sku for p in stats.low_stock] == ["MUG"]
+
+
+def test_an_order_change_lost_to_another_move_is_said_in_the_admins_words() -> None:
+    """A refund whose order another admin cancelled meanwhile: the lifecycle's refusal reads
+    as the order's status now, in the admin's language, not the table's wording."""
+    lost = OrderNotChanged(1, IllegalOrderTransition("refund_part", "cancelled"))
+    assert lost.said(translator("en")) == "Order #1 was not changed: it is ✖️ Cancelled now."
+    russian = lost.said(translator("ru"))
+    assert "cannot" not in russian and "was not changed" not in russian
+    too_much = OrderNotChanged(1, RefundTooLarge(1, 4000, 3200, "USD"))
+    assert "more; $40.00 is too much" in too_much.said(translator("en"))
+    assert "too much" not in too_much.said(translator("es"))

@@ -246,6 +246,20 @@ async def test_cancelling_a_paid_order_restocks_and_refunds_everything(
     assert await stock_of(stripe_shop, mug) == (5, 0)  # not restocked twice
 
 
+async def test_cancelling_a_partly_refunded_order_tells_the_shopper_the_refund_in_all(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """$10 came back for a chipped mug; the cancel gives back the other $27 and says both."""
+    order_id, _, charge = await _paid_order(stripe_shop, stripe_account)  # $37.00
+    await refund_order(stripe_shop, order_id, amount=1000, actor=ADMIN, reason="chipped")
+
+    change = await cancel_order(stripe_shop, order_id, actor=ADMIN)
+
+    said = "We refunded the remaining $27.00; $37.00 refunded in all."
+    assert said in change.message_for_shopper
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+
+
 async def test_a_refund_stripe_rejects_is_not_counted(stripe_shop: Shop) -> None:
     order_id, _, _ = await _paid_order(stripe_shop)  # a charge id Stripe has never seen
     with pytest.raises(RefundFailed, match="did not go through"):

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.errors import RefundNotPossible, RefundTooLarge, StarsRefundIsWhole
+from bot.i18n import translator
+from bot.services.errors import (
+    RefundNotPossible,
+    RefundTooLarge,
+    StarsRefundIsWhole,
+    WholeRefundOnly,
+)
 from bot.services.refunds import check_refund, refundable
 from bot.store.models import Order, Payment
 
@@ -67,3 +73,17 @@ def test_a_stars_payment_goes_back_whole_or_not_at_all() -> None:
     assert check_refund(order, 150) == 150
     with pytest.raises(StarsRefundIsWhole):
         check_refund(order, 50)
+
+
+def test_a_cancelled_order_gives_back_all_that_is_left_or_nothing() -> None:
+    """$5 went back before the cancel, whose refund of the rest failed: the rest goes back
+    whole (the order table has no partial refund from cancelled), said in the admin's words."""
+    order = _order(status="cancelled", refunded=500)
+    assert check_refund(order, None) == 3200
+    assert check_refund(order, 3200) == 3200
+    with pytest.raises(WholeRefundOnly) as part:
+        check_refund(order, 1600)
+    said = "Order #7 is ✖️ Cancelled: only all that is left ($32.00) can be refunded."
+    assert str(part.value) == said
+    assert "Order" not in part.value.said(translator("ru"))
+    assert "32,00" in part.value.said(translator("es"))

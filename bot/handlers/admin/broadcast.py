@@ -91,12 +91,15 @@ async def on_stop(update: Update, context: ShopContext, data: StopBroadcast) -> 
     """Stop under the progress (or /cancel with no step open, bot.handlers.admin.flows): the
     broadcast stops before its next message, whichever worker sends it; the progress then
     says how many got it."""
-    reporting_to = await broadcast.stop(context.shop)
-    if reporting_to is None:
+    stopping = await broadcast.stop(context.shop)
+    if stopping is None:
         await answer_button(update, i18n.current()._(views.NOT_SENDING))
         return
+    if stopping.already:  # an earlier Stop is being carried out: the popup says so
+        await answer_button(update, views.stopping(stopping, chat_id(update)))
+        return
     await answer_button(update)
-    await reply(update, views.stopping(reporting_to, chat_id(update)))
+    await reply(update, views.stopping(stopping, chat_id(update)))
 
 
 register_flow("broadcast", FlowKind(on_input=on_input, on_confirm=on_confirm))

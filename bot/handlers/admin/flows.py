@@ -69,9 +69,9 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
     if flow is None or flow.get("kind") not in FLOWS:
         # No step to cancel: /cancel stops a broadcast being sent, if there is one.
         if command_of(message.text) == "cancel":
-            reporting_to = await broadcasts.stop(context.shop)
-            if reporting_to is not None:
-                said = broadcast_views.stopping(reporting_to, update.effective_chat.id)
+            stopping = await broadcasts.stop(context.shop)
+            if stopping is not None:
+                said = broadcast_views.stopping(stopping, update.effective_chat.id)
                 await run_consuming(lambda update, context: _answer(update, said), update, context)
         if message.document is not None:
             await run_consuming(import_document, update, context)

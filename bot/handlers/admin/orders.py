@@ -135,6 +135,11 @@ async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> 
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
+    try:
+        await admin_orders.offer(context.shop, data.order_id, "approve")
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
     await answer_button(update)
     await reply(update, views.ask_approve(data.order_id))
 
@@ -200,6 +205,8 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
         step="amount",
         refundable=offer.refundable,
         currency=offer.currency,
+        status=offer.status,
+        partial=offer.partial,
     )
     await save_flow(update, context, flow)
     await reply(update, views.ask_refund_amount(flow))

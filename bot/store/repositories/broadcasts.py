@@ -1,14 +1,17 @@
 """Broadcasts: the one being sent, its counts, and its stop, shared by every worker.
 
-`alive_since` is the rule for a crashed worker's broadcast: a row whose progress (`updated_at`)
-has not moved since then counts as not sending. The caller chooses it (bot.usecases.broadcast).
+`Liveness` is the rule for a dead sender's broadcast: a sending row whose progress
+(`updated_at`) has not moved since `sending_since`, or a stopping row not finished since
+`stopping_since` (the Stop's time), lost its worker and counts as not under way. The caller
+chooses both (bot.usecases.broadcast).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, and_, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,30 +25,62 @@ DONE = "done"
 UNDER_WAY = (SENDING, STOPPING)
 
 
-def _under_way(alive_since: datetime) -> ColumnElement[bool]:
-    return Broadcast.status.in_(UNDER_WAY) & (Broadcast.updated_at >= alive_since)
+@dataclass(frozen=True)
+class Liveness:
+    """A row under way is alive if it moved since: `sending_since` (sending) or
+    `stopping_since` (stopping)."""
+
+    sending_since: datetime
+    stopping_since: datetime
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    """A broadcast whose sender died, marked stopped as far as it got."""
+
+    started_by: int
+    chat_id: int
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+
+
+def _alive(live: Liveness) -> ColumnElement[bool]:
+    return or_(
+        and_(Broadcast.status == SENDING, Broadcast.updated_at >= live.sending_since),
+        and_(Broadcast.status == STOPPING, Broadcast.updated_at >= live.stopping_since),
+    )
 
 
 class BroadcastRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def under_way(self, *, alive_since: datetime) -> Broadcast | None:
-        """The broadcast being sent (or stopping) whose progress moved since `alive_since`."""
+    async def under_way(self, live: Liveness) -> Broadcast | None:
+        """The broadcast being sent (or stopping) that is alive."""
         return await self.session.scalar(
-            select(Broadcast).where(_under_way(alive_since)).order_by(Broadcast.id).limit(1)
+            select(Broadcast).where(_alive(live)).order_by(Broadcast.id).limit(1)
         )
 
-    async def give_up_stalled(self, *, alive_since: datetime, now: datetime) -> int:
-        """Rows still under way whose progress has not moved since `alive_since` (their
-        worker died) become stopped, as far as they got."""
+    async def give_up_dead(self, live: Liveness, *, now: datetime) -> list[GivenUp]:
+        """Rows still under way that are not alive (their worker died) become stopped, as far
+        as they got: what each reached, for telling the admin who started it."""
         result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.status.in_(UNDER_WAY), Broadcast.updated_at < alive_since)
+            .where(Broadcast.status.in_(UNDER_WAY), not_(_alive(live)))
             .values(status=STOPPED, finished_at=now)
+            .returning(
+                Broadcast.started_by,
+                Broadcast.chat_id,
+                Broadcast.total,
+                Broadcast.sent,
+                Broadcast.blocked,
+                Broadcast.failed,
+            )
             .execution_options(synchronize_session=False)
         )
-        return rowcount(result)
+        return [GivenUp(*row) for row in result.all()]
 
     async def add_sending(self, started_by: int, chat_id: int, total: int) -> Broadcast | None:
         """A new broadcast being sent; None if another one is sending (the unique index:
@@ -59,13 +94,13 @@ class BroadcastRepository:
             return None
         return broadcast
 
-    async def stop(self, *, alive_since: datetime) -> tuple[int, int] | None:
-        """Sending -> stopping, in one conditional UPDATE: (its id, the chat that started it),
-        or None if no live broadcast is sending."""
+    async def stop(self, live: Liveness, *, now: datetime) -> tuple[int, int] | None:
+        """Sending -> stopping, in one conditional UPDATE that dates the Stop: (its id, the
+        chat that started it), or None if no live broadcast is sending."""
         result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.status == SENDING, Broadcast.updated_at >= alive_since)
-            .values(status=STOPPING)
+            .where(Broadcast.status == SENDING, Broadcast.updated_at >= live.sending_since)
+            .values(status=STOPPING, updated_at=now)
             .returning(Broadcast.id, Broadcast.chat_id)
             .execution_options(synchronize_session=False)
         )
