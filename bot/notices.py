@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import Translator
+from bot.money import STARS
 from bot.services.order_summary import OrderSummary, lines_text
+from bot.services.refunds import RefundInfo
 from bot.services.sellable import StockLine
 
 
@@ -126,3 +128,73 @@ def stock_gone(tr: Translator, order_id: int, refunded: str | None) -> str:
     if refunded is None:
         return opening + " " + tr._("We'll refund you in full; the shop has been alerted.")
     return opening + " " + tr._("We refunded {amount} in full.", amount=refunded)
+
+
+# What a shopper is told when an admin moves her order take `tr`, the shopper's language
+# (bot.usecases.orders builds them; bot.usecases.admin_orders words them for her).
+
+
+def order_shipped(tr: Translator, order_id: int, tracking: str | None) -> str:
+    text = tr._("🚚 Your order #{order_id} is on its way.", order_id=order_id)
+    if tracking:
+        text += "\n" + tr._("Tracking number: {tracking}", tracking=tracking)
+    return text
+
+
+def order_delivered(tr: Translator, order_id: int) -> str:
+    return tr._(
+        "📦 Your order #{order_id} has been delivered. Enjoy, and thank you!", order_id=order_id
+    )
+
+
+def order_cancelled(
+    tr: Translator, order_id: int, reason: str | None, refund: RefundInfo | None, pending: bool
+) -> str:
+    """Cancelled; with what was refunded, or that the refund is on its way (`pending`)."""
+    if reason:
+        text = tr._(
+            "✖️ Your order #{order_id} has been cancelled ({reason}).",
+            order_id=order_id,
+            reason=reason,
+        )
+    else:
+        text = tr._("✖️ Your order #{order_id} has been cancelled.", order_id=order_id)
+    if pending:
+        text += " " + tr._("Your refund is being processed; we'll message you when it's done.")
+    elif refund is not None:
+        text += " " + tr._("We refunded {amount}.", amount=refund.words(tr))
+    return text
+
+
+def order_refunded(
+    tr: Translator, order_id: int, refund: RefundInfo, whole: bool, reason: str | None
+) -> str:
+    """A refund: of all that was left (`whole`) or of part; where the money shows."""
+    if whole:
+        text = tr._(
+            "↩️ Order #{order_id} has been refunded: {amount}.",
+            order_id=order_id,
+            amount=refund.words(tr),
+        )
+    else:
+        text = tr._(
+            "↩️ We refunded {amount} of order #{order_id}.",
+            order_id=order_id,
+            amount=tr.money(refund.amount, refund.currency),
+        )
+    if reason:
+        text += "\n" + tr._("Reason: {reason}", reason=reason)
+    if refund.currency == STARS:
+        text += "\n" + tr._("The Stars are back in your Telegram balance.")
+    else:
+        text += "\n" + tr._("It can take a few days to show on your statement.")
+    return text
+
+
+def payment_approved(tr: Translator, order_id: int, ships: bool, downloads: bool) -> str:
+    text = tr._("✅ Your payment for order #{order_id} is confirmed, thank you!", order_id=order_id)
+    if ships:
+        text += " " + tr._("We're preparing your order and will message you here when it ships.")
+    if downloads:
+        text += " " + tr._("Your digital items follow below.")
+    return text

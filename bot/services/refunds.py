@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import i18n
+from bot.i18n import Translator
 from bot.money import format_money
 from bot.services.errors import (
     LineNotInOrder,
@@ -43,13 +44,17 @@ class RefundInfo:
     def describe(self) -> str:
         return format_money(self.amount, self.currency)
 
-    def describe_all(self) -> str:
+    def words(self, tr: Translator) -> str:
         """The refund that gave back the rest, for the shopper who got some back before:
         "the remaining $27.00; $37.00 refunded in all" (just "$27.00" if this is all of it)."""
+        amount = tr.money(self.amount, self.currency)
         if self.refunded_total <= self.amount:
-            return self.describe()
-        in_all = format_money(self.refunded_total, self.currency)
-        return f"the remaining {self.describe()}; {in_all} refunded in all"
+            return amount
+        return tr._(
+            "the remaining {amount}; {in_all} refunded in all",
+            amount=amount,
+            in_all=tr.money(self.refunded_total, self.currency),
+        )
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ bot.usecases.admin_orders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from bot.money import STARS
+from bot import notices
+from bot.i18n import Translator
 from bot.services import downloads
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
@@ -27,6 +30,9 @@ from bot.store.order_states import APPROVABLE, OrderStatus, next_status
 from bot.store.uow import UnitOfWork
 from bot.usecases.refunds import refund_payment
 
+ShopperNotice = Callable[[Translator], str]
+"""What the shopper is told, worded in her language when it is sent (bot.notices)."""
+
 
 @dataclass(frozen=True)
 class OrderChange:
@@ -36,7 +42,7 @@ class OrderChange:
     customer_telegram_id: int
     old_status: str
     new_status: str
-    message_for_shopper: str
+    message_for_shopper: ShopperNotice
     refund: RefundInfo | None = None
     refund_error: str | None = None
     delivery: DeliveryPlan | None = None
@@ -63,9 +69,7 @@ async def ship_order(
         tracking = (tracking or "").strip() or None
         order.tracking_number = tracking
         await uow.orders.transition(order, "ship", actor=actor, note=tracking)
-        text = f"🚚 Your order #{order.id} is on its way."
-        if tracking:
-            text += f"\nTracking number: {tracking}"
+        text = partial(notices.order_shipped, order_id=order.id, tracking=tracking)
         return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
 
 
@@ -75,7 +79,7 @@ async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange
         order = await _load(uow, order_id)
         old = order.status
         await uow.orders.transition(order, "deliver", actor=actor)
-        text = f"📦 Your order #{order.id} has been delivered. Enjoy, and thank you!"
+        text = partial(notices.order_delivered, order_id=order.id)
         return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
 
 
@@ -99,19 +103,19 @@ async def cancel_order(
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
         customer_id = order.customer.telegram_id
 
-    because = f" ({reason})" if reason else ""
-    text = f"✖️ Your order #{order_id} has been cancelled{because}."
+    told = partial(notices.order_cancelled, order_id=order_id, reason=reason)
     if not owed:
+        text = partial(told, refund=None, pending=False)
         return OrderChange(order_id, customer_id, old, OrderStatus.CANCELLED, text)
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
     except OrderError as exc:
         await flag_for_review(shop, order_id, f"refund after cancel failed: {exc}")
-        text += " Your refund is being processed; we'll message you when it's done."
+        text = partial(told, refund=None, pending=True)
         return OrderChange(
             order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
         )
-    text += f" We refunded {refund.info.describe_all()}."
+    text = partial(told, refund=refund.info, pending=False)
     return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
 
 
@@ -129,16 +133,10 @@ async def refund_order(
     a partial Stars refund), RefundFailed when the provider says no, IllegalOrderTransition.
     """
     result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
-    if result.new_status == OrderStatus.REFUNDED:
-        text = f"↩️ Order #{order_id} has been refunded: {result.info.describe_all()}."
-    else:
-        text = f"↩️ We refunded {result.info.describe()} of order #{order_id}."
-    if reason:
-        text += f"\nReason: {reason}"
-    if result.info.currency == STARS:
-        text += "\nThe Stars are back in your Telegram balance."
-    else:
-        text += "\nIt can take a few days to show on your statement."
+    whole = result.new_status == OrderStatus.REFUNDED
+    text = partial(
+        notices.order_refunded, order_id=order_id, refund=result.info, whole=whole, reason=reason
+    )
     return OrderChange(
         order_id,
         result.customer_telegram_id,
@@ -166,11 +164,9 @@ async def approve_order(
             raise NotUnderReview(order.id)
         status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping
         plan = await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
-    text = f"✅ Your payment for order #{order_id} is confirmed, thank you!"
-    if ships:
-        text += " We're preparing your order and will message you here when it ships."
-    if plan.downloads:
-        text += " Your digital items follow below."
+    text = partial(
+        notices.payment_approved, order_id=order_id, ships=ships, downloads=bool(plan.downloads)
+    )
     return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
 
 

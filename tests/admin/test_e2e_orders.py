@@ -46,7 +46,11 @@ async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # 
 
 
 async def paid_order(
-    h: ShopHarness, shopper: FakeUser, account: StripeTestAccount, sku: str = "MUG"
+    h: ShopHarness,
+    shopper: FakeUser,
+    account: StripeTestAccount,
+    sku: str = "MUG",
+    receipt: str = "Payment received",  # as the shopper's language says it
 ) -> tuple[int, str]:
     """The shopper buys 2 mugs ($32 + $5 shipping) and pays; (order id, Stripe charge id)."""
     assert h.shop is not None
@@ -61,7 +65,7 @@ async def paid_order(
     charge = await account.charge(3700)
     result = await shopper.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
     assert result.ok, result
-    await shopper.wait_for("Payment received")
+    await shopper.wait_for(receipt)
     return placed.order.order_id, charge
 
 
@@ -121,6 +125,39 @@ async def test_admin_ships_and_delivers_and_the_shopper_hears_each_step(
 
     history = await admin.wait_for("History:", include_existing=True)
     assert "paid → shipped by admin:9001 (1Z999AA10123456784)" in (history.text or "")
+
+
+async def test_a_russian_shopper_hears_what_an_english_admin_does_in_russian(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """The notices of an order's moves are worded for the shopper, not in the language of
+    the admin who made the move."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sasha", language_code="ru")
+    order_id, _ = await paid_order(h, shopper, stripe_account, receipt="Оплата получена")
+
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"[#{order_id} · $37.00]")
+    await admin.press(f"#{order_id} · $37.00")
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    await admin.press("🚚 Ship")
+    await admin.wait_for("Send the tracking number")
+    await admin.send("1Z999AA10123456784")
+    await admin.wait_for("The shopper was notified.")  # the admin reads English
+    shipped = await shopper.wait_for(f"Ваш заказ №{order_id} в пути")
+    assert "Трек-номер: 1Z999AA10123456784" in (shipped.text or "")
+
+    await admin.wait_for(f"Order #{order_id} · 🚚 Shipped")
+    await admin.press("📦 Delivered")
+    await shopper.wait_for(f"Ваш заказ №{order_id} доставлен")
+    await admin.wait_for(f"Order #{order_id} · 📦 Delivered")
+    await admin.press("↩️ Refund")
+    await admin.wait_for("up to $37.00")
+    await admin.send("5.00")
+    await admin.wait_for("Refund $5.00 of order")
+    await admin.press("↩️ Refund $5.00")
+    refunded = await shopper.wait_for(f"за заказ №{order_id}")
+    assert "Мы вернули 5,00" in (refunded.text or "") and "выписке" in (refunded.text or "")
 
 
 async def test_partial_then_full_refund_reaches_stripe_and_bad_amounts_are_refused(

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.i18n import translator
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.errors import (
@@ -41,6 +42,8 @@ from tests.payments.conftest import (
 
 ALICE = 1001
 ADMIN = "admin:9001"
+
+ENGLISH = translator("en")  # the words a shopper with no other language reads
 
 
 async def _paid_order(
@@ -79,7 +82,9 @@ async def test_ship_and_deliver_tell_the_shopper_and_record_each_step(shop: Shop
     delivered = await deliver_order(shop, order_id, actor=ADMIN)
 
     assert (shipped.old_status, shipped.new_status) == ("paid", "shipped")
-    assert "on its way" in shipped.message_for_shopper and "1Z999" in shipped.message_for_shopper
+    assert "on its way" in shipped.message_for_shopper(
+        ENGLISH
+    ) and "1Z999" in shipped.message_for_shopper(ENGLISH)
     assert shipped.customer_telegram_id == ALICE
     assert delivered.new_status == "delivered"
     assert await _events(shop, order_id) == [
@@ -112,7 +117,10 @@ async def test_an_approved_review_can_ship_and_only_flagged_paid_orders_are_appr
 
     change = await approve_order(shop, order_id, actor=ADMIN, note="checked at the bank")
     assert (change.old_status, change.new_status) == ("paid", "paid")
-    assert "is confirmed" in change.message_for_shopper and change.customer_telegram_id == ALICE
+    assert (
+        "is confirmed" in change.message_for_shopper(ENGLISH)
+        and change.customer_telegram_id == ALICE
+    )
     assert change.delivery is not None and not change.delivery.downloads  # a mug: nothing to send
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
@@ -141,7 +149,7 @@ async def test_cancelling_an_unpaid_order_releases_its_stock(shop: Shop) -> None
     change = await cancel_order(shop, placed.order.order_id, actor=ADMIN, reason="duplicate")
 
     assert change.new_status == "cancelled" and change.refund is None
-    assert "cancelled (duplicate)" in change.message_for_shopper
+    assert "cancelled (duplicate)" in change.message_for_shopper(ENGLISH)
     assert await stock_of(shop, mug) == (5, 0)
 
 
@@ -158,7 +166,7 @@ async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped
         await refund_order(stripe_shop, order_id, amount=1, actor=ADMIN)
 
     assert (part.new_status, rest.new_status) == ("paid", "refunded")  # a part keeps "paid"
-    assert "We refunded $10.00 of order" in part.message_for_shopper
+    assert "We refunded $10.00 of order" in part.message_for_shopper(ENGLISH)
     assert rest.refund is not None and rest.refund.amount == 2700
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
     assert await _refunds(stripe_shop, order_id) == [
@@ -238,7 +246,7 @@ async def test_cancelling_a_paid_order_restocks_and_refunds_everything(
     change = await cancel_order(stripe_shop, order_id, actor=ADMIN, reason="customer asked")
 
     assert change.new_status == "refunded" and change.refund is not None
-    assert "We refunded $37.00" in change.message_for_shopper
+    assert "We refunded $37.00" in change.message_for_shopper(ENGLISH)
     assert await stock_of(stripe_shop, mug) == (5, 0)
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
     with pytest.raises(IllegalOrderTransition):
@@ -256,7 +264,7 @@ async def test_cancelling_a_partly_refunded_order_tells_the_shopper_the_refund_i
     change = await cancel_order(stripe_shop, order_id, actor=ADMIN)
 
     said = "We refunded the remaining $27.00; $37.00 refunded in all."
-    assert said in change.message_for_shopper
+    assert said in change.message_for_shopper(ENGLISH)
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
 
 
