@@ -996,7 +996,7 @@ async def _product(
         counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
     in_cart, cart_items = counts
     held = None
-    if carts.looks_short(in_cart, card.available):  # held for her own invoice: still hers
+    if catalog.holds_may_show(card, in_cart, cart_items):  # held for her own invoice: hers
         holds = await carts.own_holds(v.uow, v.customer_id)
         card, held = catalog.counting_holds(card, holds), holds.get((product_id, card.variant_id))
     most = max(1, min(card.available, MAX_QUANTITY))
