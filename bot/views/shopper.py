@@ -592,21 +592,40 @@ def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
 
 def held_note(tr: Translator, held: Held, *, in_page: bool = False) -> str:
     """Units held for her own open invoice: hers, not sold out (until it is paid or let go).
-    The storefront page (`in_page`) says where that invoice is."""
-    if in_page:
+    Says where that invoice is: in the chat, or (made by the storefront's checkout, from a
+    link) nowhere she can reopen it, so checking out again is how to pay; the storefront
+    page (`in_page`) has no /cancel."""
+    count, order_id = held.quantity, held.order_id
+    if held.in_chat and in_page:
         return tr.ngettext(
             "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
             "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
-            held.quantity,
-            count=held.quantity,
-            order_id=held.order_id,
+            count,
+            count=count,
+            order_id=order_id,
+        )
+    if held.in_chat:
+        return tr.ngettext(
+            "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+            "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+            count,
+            count=count,
+            order_id=order_id,
+        )
+    if in_page:
+        return tr.ngettext(
+            "🔒 {count} held for your unpaid order #{order_id} — check out again to pay",
+            "🔒 {count} held for your unpaid order #{order_id} — check out again to pay",
+            count,
+            count=count,
+            order_id=order_id,
         )
     return tr.ngettext(
-        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
-        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
-        held.quantity,
-        count=held.quantity,
-        order_id=held.order_id,
+        "🔒 {count} held for your unpaid order #{order_id} — check out again to pay, or /cancel",
+        "🔒 {count} held for your unpaid order #{order_id} — check out again to pay, or /cancel",
+        count,
+        count=count,
+        order_id=order_id,
     )
 
 
