@@ -665,12 +665,13 @@ async def orders(v: Visit, page: int = 0) -> Screen:
 
 
 @looking
-async def order(v: Visit, order_id: int) -> Screen:
+async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
+    """One of her orders, opened from `page` of /orders."""
     await v.fire("open_orders")
     try:
-        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
+        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
     except OrderNotFound:
-        found = await order_page(v.uow, v.customer_id)
+        found = await order_page(v.uow, v.customer_id, page)
         return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 

@@ -468,7 +468,8 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
         total = tr.money(order.total, order.currency)
         day = tr.date(order.created_at)
         status = order.status_text(tr)
-        rows.append([button(f"#{order.id} · {status} · {total} · {day}", MyOrder(order.id))])
+        label = f"#{order.id} · {status} · {total} · {day}"
+        rows.append([button(label, MyOrder(order.id, history.page))])
     nav: list[InlineKeyboardButton] = []
     if history.has_newer:
         nav.append(button(tr._("◀ Newer"), MyOrders(history.page - 1)))
@@ -521,7 +522,7 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         if line.downloadable
     ]
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
-    rows += [[button(tr._("⬅ My orders"), MyOrders())], _home_row(tr)]
+    rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
 
 
