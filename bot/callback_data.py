@@ -254,7 +254,10 @@ class MyOrders(Action, code="ords"):
 
 @dataclass(frozen=True)
 class MyOrder(Action, code="ord"):
+    """One of her orders; `page`: the /orders page it was opened from, for "⬅ My orders"."""
+
     order_id: int
+    page: int = 0
 
 
 @dataclass(frozen=True)

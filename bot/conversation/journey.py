@@ -665,12 +665,13 @@ async def orders(v: Visit, page: int = 0) -> Screen:
 
 
 @looking
-async def order(v: Visit, order_id: int) -> Screen:
+async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
+    """One of her orders, opened from `page` of /orders."""
     await v.fire("open_orders")
     try:
-        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id))
+        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
     except OrderNotFound:
-        found = await order_page(v.uow, v.customer_id)
+        found = await order_page(v.uow, v.customer_id, page)
         return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
@@ -996,7 +997,7 @@ async def _product(
         counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
     in_cart, cart_items = counts
     held = None
-    if carts.looks_short(in_cart, card.available):  # held for her own invoice: still hers
+    if catalog.holds_may_show(card, in_cart, cart_items):  # held for her own invoice: hers
         holds = await carts.own_holds(v.uow, v.customer_id)
         card, held = catalog.counting_holds(card, holds), holds.get((product_id, card.variant_id))
     most = max(1, min(card.available, MAX_QUANTITY))

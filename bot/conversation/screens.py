@@ -147,6 +147,7 @@ class OrdersScreen(Screen):
 @dataclass(frozen=True, kw_only=True)
 class OrderScreen(Screen):
     order: OrderView
+    page: int = 0  # the /orders page it was opened from, where "⬅ My orders" goes back
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,7 +28,7 @@ async def on_orders(update: Update, context: ShopContext, who: Shopper, data: My
 
 
 async def on_order(update: Update, context: ShopContext, who: Shopper, data: MyOrder) -> Screen:
-    return await journey.order(context.shop, who, data.order_id)
+    return await journey.order(context.shop, who, data.order_id, data.page)
 
 
 async def on_download(

@@ -52,10 +52,12 @@ class LineProblem(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Held:
-    """Units of one product (variant) held for the shopper's own open invoice."""
+    """Units of one product (variant) held for the shopper's own open invoice; `in_chat`: that
+    invoice is a message in the chat (the storefront's checkout opens its own from a link)."""
 
     order_id: int
     quantity: int
+    in_chat: bool = True
 
 
 OwnHolds = dict[tuple[int, int], Held]
@@ -129,7 +131,9 @@ async def own_holds(uow: UnitOfWork, customer_id: int) -> OwnHolds:
         for line in order.lines:
             key = (line.product_id, line.variant_id)
             before = holds[key].quantity if key in holds else 0
-            holds[key] = Held(order.id, before + line.quantity)
+            holds[key] = Held(
+                order.id, before + line.quantity, order.invoice_message_id is not None
+            )
     return holds
 
 

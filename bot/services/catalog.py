@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.services.cart import OwnHolds
+from bot.services.cart import OwnHolds, looks_short
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.sellable import unit_of
 from bot.store import search_index
@@ -304,6 +304,15 @@ def _variant_card(
             )
             for v in variants
         ),
+    )
+
+
+def holds_may_show(card: ProductCard, in_cart: int, cart_items: int) -> bool:
+    """Whether her own open invoice's holds could change what the card says, so are worth
+    a query: the shown one looks short, or, with something in her cart, a choice on it is
+    sold out (her held size or colour is hers, not sold out)."""
+    return looks_short(in_cart, card.available) or (
+        cart_items > 0 and any(c.sold_out for row in card.options for c in row.choices)
     )
 
 

@@ -468,7 +468,8 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
         total = tr.money(order.total, order.currency)
         day = tr.date(order.created_at)
         status = order.status_text(tr)
-        rows.append([button(f"#{order.id} · {status} · {total} · {day}", MyOrder(order.id))])
+        label = f"#{order.id} · {status} · {total} · {day}"
+        rows.append([button(label, MyOrder(order.id, history.page))])
     nav: list[InlineKeyboardButton] = []
     if history.has_newer:
         nav.append(button(tr._("◀ Newer"), MyOrders(history.page - 1)))
@@ -521,7 +522,7 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         if line.downloadable
     ]
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
-    rows += [[button(tr._("⬅ My orders"), MyOrders())], _home_row(tr)]
+    rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
 
 
@@ -592,21 +593,40 @@ def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
 
 def held_note(tr: Translator, held: Held, *, in_page: bool = False) -> str:
     """Units held for her own open invoice: hers, not sold out (until it is paid or let go).
-    The storefront page (`in_page`) says where that invoice is."""
-    if in_page:
+    Says where that invoice is: in the chat, or (made by the storefront's checkout, from a
+    link) nowhere she can reopen it, so checking out again is how to pay; the storefront
+    page (`in_page`) has no /cancel."""
+    count, order_id = held.quantity, held.order_id
+    if held.in_chat and in_page:
         return tr.ngettext(
             "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
             "🔒 {count} held for your order #{order_id} — its invoice waits in the chat",
-            held.quantity,
-            count=held.quantity,
-            order_id=held.order_id,
+            count,
+            count=count,
+            order_id=order_id,
+        )
+    if held.in_chat:
+        return tr.ngettext(
+            "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+            "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
+            count,
+            count=count,
+            order_id=order_id,
+        )
+    if in_page:
+        return tr.ngettext(
+            "🔒 {count} held for your unpaid order #{order_id} — check out again to pay",
+            "🔒 {count} held for your unpaid order #{order_id} — check out again to pay",
+            count,
+            count=count,
+            order_id=order_id,
         )
     return tr.ngettext(
-        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
-        "🔒 {count} held for your order #{order_id} — pay the invoice above, or /cancel",
-        held.quantity,
-        count=held.quantity,
-        order_id=held.order_id,
+        "🔒 {count} held for your unpaid order #{order_id} — check out again to pay, or /cancel",
+        "🔒 {count} held for your unpaid order #{order_id} — check out again to pay, or /cancel",
+        count,
+        count=count,
+        order_id=order_id,
     )
 
 

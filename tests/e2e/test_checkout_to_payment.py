@@ -262,3 +262,24 @@ async def test_she_adds_the_last_cushion_beside_the_one_her_invoice_holds(
     assert "🔒 1 held for your order #1 — pay the invoice above, or /cancel" in card
     await open_order_summary(alice)
     assert "2 × Linen Cushion Cover = $38.00" in render(alice.messages[-1])
+
+
+async def test_her_held_size_is_not_marked_sold_out_on_the_size_buttons(
+    harness: ShopHarness,
+) -> None:
+    alice, bob = harness.user(1001, "Alice"), harness.user(1002, "Bob")
+    await alice.send("/start product_APP-TEE-ORG-L-CHA")  # all 3 L / Charcoal tees
+    await alice.wait_for("L / Charcoal")
+    await alice.press("➕")
+    await alice.press("➕")
+    await alice.press("Add to cart")
+    await alice.wait_for("In your cart: 3", include_existing=True)
+    await open_order_summary(alice)
+    await alice.press("Pay")
+    await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+    await alice.send("/start product_APP-TEE-ORG-S-CHA")  # S shown: L is not short for her
+    card = render(await alice.wait_for("S / Charcoal"))
+    assert "[• S] [M] [L]" in card
+    await bob.send("/start product_APP-TEE-ORG-S-CHA")  # held for Alice, not for Bob
+    assert "[• S] [M] [L ✕]" in render(await bob.wait_for("S / Charcoal"))

@@ -112,7 +112,8 @@ async def test_a_shopper_with_25_orders_pages_back_to_her_first(harness: ShopHar
     assert "Older ▶" not in [b.label for b in oldest.all_buttons]
     await alice.press(f"#{ids[0]} ")
     assert f"Order #{ids[0]}" in shown(alice)
-    await alice.press("My orders")
-    await alice.press("Older ▶")
+    await alice.press("My orders")  # back to the page she opened it from
+    assert _listed(alice.last_message) == ids[4::-1]  # type: ignore[arg-type]
+    await alice.press("◀ Newer")
     await alice.press("◀ Newer")
     assert _listed(alice.last_message) == ids[:-11:-1]  # type: ignore[arg-type]

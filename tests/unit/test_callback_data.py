@@ -100,3 +100,11 @@ def test_a_button_is_sent_as_ptb_would_send_it_and_stays_so() -> None:
     }
     made.to_dict()["text"] = "changed"
     assert made.to_dict()["text"] == "🛍 Add to cart"
+
+
+def test_an_order_opened_from_a_page_of_orders_carries_that_page() -> None:
+    """So "⬅ My orders" goes back there; an order button from before decodes to the newest."""
+    assert cd.MyOrder(5).encode() == "1:ord:5"
+    assert cd.MyOrder(5, page=2).encode() == "1:ord:5:2"
+    assert cd.decode("1:ord:5:2") == cd.MyOrder(5, page=2)
+    assert cd.decode("1:ord:5") == cd.MyOrder(5, page=0)

@@ -385,6 +385,32 @@ async def test_the_page_shows_her_own_held_cushions_as_hers_and_others_as_sold_o
     assert (card["held_text"], card["available"], card["stock_text"]) == (None, 0, "Out of stock")
 
 
+async def test_cushions_held_by_the_pages_checkout_do_not_point_to_an_invoice_in_the_chat(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """The page's checkout opens its invoice from a link, so the chat has no invoice "above":
+    the page and the chat say her order is unpaid and how to pay it."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    cushion = await product_id(shop, "HOM-CSH-LIN")  # 2 in stock
+    await page.add(cushion, 2)
+    assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+
+    held = "🔒 2 held for your unpaid order #1 — check out again to pay"
+    [line] = (await page.cart())["lines"]
+    assert (line["held_text"], line["available"]) == (held, 2)
+    assert (await page.ok("GET", f"products/{cushion}"))["held_text"] == held
+
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    assert f"{held}, or /cancel" in (cart.text or "")
+    assert "invoice above" not in (cart.text or "")
+    await open_order_summary(alice)  # and checking out again in the chat does pay it
+    await alice.press("Pay")
+    await alice.wait_for(lambda m: m.invoice is not None)
+    assert await _orders(shop) == [(1, "cancelled"), (2, "awaiting_payment")]
+
+
 async def test_a_double_tap_on_checkout_holds_the_cart_once_and_only_one_link_pays(
     tmp_path: Path, migrated_database_url: str, http: aiohttp.ClientSession
 ) -> None:
