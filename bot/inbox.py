@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 UPDATE_KINDS = frozenset(Update.ALL_TYPES)
 MARK_DELAY = 0.05
 """Seconds a done mark may wait to be written with others (see `Inbox.finish`)."""
+MARK_RETRY_DELAY = 1.0
+"""Seconds before marks that could not be written are tried again."""
 _FOREVER = timedelta(days=3650)
 _INT64 = range(-(2**63), 2**63)
 
@@ -67,6 +69,7 @@ def read_update(body: Any, bot: Bot | None = None) -> Update:
         raise UnreadableUpdate("not a Telegram update")
     if not _within_64_bits(body):
         raise UnreadableUpdate("a number in it is wider than 64 bits")
+    unstorable(body)  # the chat id stored with it (raises)
     try:
         return Update.de_json(body, bot)
     except Exception as error:  # a field missing or of the wrong type, deep inside
@@ -121,9 +124,13 @@ class Inbox:
         self._timer: asyncio.TimerHandle | None = None
         self._writer: asyncio.Task[None] | None = None
 
-    async def receive(self, updates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    async def receive(
+        self, updates: Sequence[dict[str, Any]], *, polled: bool = False
+    ) -> list[dict[str, Any]]:
         """Store these updates; the ones this worker is to handle (new, or abandoned by a
-        crashed holder), oldest first."""
+        crashed holder), oldest first. The others are `polled` updates PTB will queue all the
+        same: they are remembered, to be dropped then (`was_dropped`); a webhook never queues
+        them, so nothing is kept for them."""
         if not updates:
             return []
         claim, now = secrets.token_hex(16), utcnow()
@@ -148,13 +155,18 @@ class Inbox:
             self.metrics.received.labels(entry.kind).inc()
         dropped = set(by_id) - {entry.update_id for entry in held}
         if dropped:
-            self._dropped |= dropped
+            if polled:
+                self._dropped |= dropped
             self.metrics.duplicates.inc(len(dropped))
             log.info(
                 "redelivered update(s) %s already handled or being handled: dropped",
                 ", ".join(map(str, sorted(dropped))),
             )
         return [entry.payload for entry in held]
+
+    def skip(self, update_id: int) -> None:
+        """Handle no update of this id that arrives now (one that cannot be stored)."""
+        self._dropped.add(update_id)
 
     async def give_up(self, update_id: int, error: str) -> None:
         """Never handle this update (one that cannot be read): it is marked failed."""
@@ -193,6 +205,7 @@ class Inbox:
 
     def _hold(self, entries: Sequence[_Held | InboxEntry], claim: str) -> None:
         for entry in entries:
+            self._dropped.discard(entry.update_id)  # held now: taken over since it was dropped
             self._taken[entry.update_id] = Taken(
                 claim, entry.kind, entry.applied_at is not None, entry.attempts
             )
@@ -228,12 +241,17 @@ class Inbox:
             batch, self._finished = self._finished, []
             try:
                 await self.store.apply(_marks(batch), chat_id=None)
-            except Exception:  # left "handling": after the lease they are answered again
+            except Exception:  # tried again shortly: else a restart would answer them again
                 log.warning(
-                    "could not mark update(s) %s done",
+                    "could not mark update(s) %s done; trying again",
                     ", ".join(str(update_id) for update_id, _, _ in batch),
                     exc_info=True,
                 )
+                self._finished[:0] = batch
+                if self._timer is None:
+                    loop = asyncio.get_running_loop()
+                    self._timer = loop.call_later(MARK_RETRY_DELAY, self._write_now)
+                return
 
     async def settle(self) -> None:
         """Write every mark still waiting, now (a clean stop; a test waiting for quiet)."""
@@ -243,6 +261,9 @@ class Inbox:
         if self._writer is not None:
             await self._writer
         await self._write_marks()
+        if self._timer is not None:  # they failed again: the lease (or a restart) answers them
+            self._timer.cancel()
+            self._timer = None
 
     async def prune(self) -> int:
         async with self.store.uow() as uow:
@@ -339,10 +360,27 @@ class JournalingRequest(AiohttpRequest):
         self._parsed = (payload, body)
         self._answered = body["result"]
         try:
-            await self.inbox.receive(body["result"])
+            await self.inbox.receive(self._storable(body["result"]), polled=True)
         except Exception as error:  # not stored: Telegram must keep them, so no offset moves
             raise NetworkError(f"the inbox could not store updates: {error!r}") from error
         return code, payload  # all of them: the offset moves past duplicates too
+
+    def _storable(self, updates: list[Any]) -> list[dict[str, Any]]:
+        """The updates the inbox can store. One it cannot (see `unstorable`: Telegram sends
+        none such) is logged and skipped, never handled: were the batch refused for it, no
+        offset would ever move past it."""
+        storable = []
+        for update in updates:
+            try:
+                unstorable(update)
+            except UnreadableUpdate as error:
+                update_id = update.get("update_id") if isinstance(update, dict) else None
+                log.error("getUpdates: update %.40r cannot be stored: %s", update_id, error)
+                if type(update_id) is int:
+                    self.inbox.skip(update_id)
+                continue
+            storable.append(update)
+        return storable
 
     async def read_one_by_one(self, bot: Bot) -> tuple[Update, ...]:
         """The last answer's updates, read one by one, after python-telegram-bot failed to read
@@ -396,10 +434,36 @@ def _entry(update: dict[str, Any], claim: str, now: Any, lease_until: Any) -> di
 
 
 def _chat_of(body: Any) -> int | None:
+    """The chat (or sender) id stored with an update of this body; UnreadableUpdate if it has
+    one that is no 64-bit integer."""
     if not isinstance(body, dict):
         return None
-    chat = body.get("chat") or (body.get("message") or {}).get("chat") or body.get("from")
-    return int(chat["id"]) if isinstance(chat, dict) and "id" in chat else None
+    message = body.get("message")
+    chat = (
+        body.get("chat")
+        or (message.get("chat") if isinstance(message, dict) else None)
+        or body.get("from")
+    )
+    if not isinstance(chat, dict) or "id" not in chat:
+        return None
+    chat_id = chat["id"]
+    if type(chat_id) is not int or chat_id not in _INT64:
+        raise UnreadableUpdate(f"its chat id {chat_id!r:.40} is no 64-bit integer")
+    return chat_id
+
+
+def unstorable(update: Any) -> None:
+    """UnreadableUpdate if the inbox cannot store `update` (its update_id, or the chat id
+    stored with it, is no 64-bit integer): checked before a batch is stored, so that one such
+    update never keeps the rest from being stored (and a poller from moving past them)."""
+    if not isinstance(update, dict):
+        raise UnreadableUpdate("not a Telegram update")
+    update_id = update.get("update_id")
+    if type(update_id) is not int or update_id not in _INT64:
+        raise UnreadableUpdate(f"its update_id {update_id!r:.40} is no 64-bit integer")
+    kind = next((k for k in update if k in UPDATE_KINDS), None)
+    if kind is not None:
+        _chat_of(update[kind])
 
 
 __all__ = [
@@ -410,4 +474,5 @@ __all__ = [
     "Taken",
     "UnreadableUpdate",
     "read_update",
+    "unstorable",
 ]

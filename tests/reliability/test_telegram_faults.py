@@ -7,12 +7,15 @@ rate limiter tries again after a short pause (bot.pacing), so the reply still ar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.context import SHOP_KEY
 from bot.handlers.errors import SORRY
@@ -146,3 +149,57 @@ async def test_an_update_the_bot_cannot_read_does_not_stop_the_ones_after_it(
             stored = {e.update_id: e for e in await uow.session.scalars(select(InboxEntry))}
         assert [stored[b["update_id"]].status for b in (first, last)] == ["failed", "failed"]
         assert {e.status for e in stored.values()} == {"done", "failed"}
+
+
+@pytest.mark.parametrize("chat_id", [2**64, "abc"])
+async def test_an_update_the_inbox_cannot_store_does_not_stop_the_poller(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, chat_id: object
+) -> None:
+    """getUpdates hands over a message whose chat id is no 64-bit integer, then Alice's
+    /help: the odd one is logged and skipped, the batch is stored without it, and Alice is
+    answered (a batch refused for it had kept the offset where it was, for ever)."""
+    async with ShopHarness(tmp_path) as h:
+        alice = h.user(1001, "Alice")
+        person = {"id": chat_id, "first_name": "Odd"}
+        odd = await h.standin.push_update(
+            "message",
+            {"message_id": 1, "date": 0, "chat": {**person, "type": "private"}, "text": "/help"},
+        )
+        await alice.send("/help")
+        await alice.wait_for("/search")
+        await h.until_idle()
+
+        assert not h.standin.pending_updates
+        logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        assert any(str(odd["update_id"]) in line and "cannot be stored" in line for line in logged)
+        async with h.store.reading() as uow:
+            stored = {e.update_id for e in await uow.session.scalars(select(InboxEntry))}
+        assert odd["update_id"] not in stored
+
+
+async def test_a_done_mark_that_could_not_be_written_is_written_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first write of done marks fails (the database was locked): the marks are written
+    on the next try, so a restart does not answer Alice's /help a second time."""
+    async with ShopHarness(tmp_path) as h:
+        assert h.shop is not None
+        store, failed = h.shop.store, asyncio.Event()
+        apply = store.apply
+
+        async def locked_once(writes: Any, **kwargs: Any) -> Any:
+            if not failed.is_set() and any("finished_at" in str(w.statement) for w in writes):
+                failed.set()
+                raise OperationalError("UPDATE inbox", {}, Exception("database is locked"))
+            return await apply(writes, **kwargs)
+
+        monkeypatch.setattr(store, "apply", locked_once)
+        alice = h.user(1001, "Alice")
+        await alice.send("/help")
+        await alice.wait_for("/search")
+        await failed.wait()
+        await h.shop.inbox.settle()
+
+        async with h.store.reading() as uow:
+            statuses = {e.status for e in await uow.session.scalars(select(InboxEntry))}
+        assert statuses == {"done"}

@@ -32,6 +32,13 @@ def hello(update_id: int, user_id: int = 1001) -> bytes:
     return json.dumps({"update_id": update_id, "message": message}).encode()
 
 
+def _with_chat_id(update_id: int, chat_id: object) -> bytes:
+    """A /help whose chat id is no integer."""
+    update = json.loads(hello(update_id))
+    update["message"]["chat"]["id"] = chat_id
+    return json.dumps(update).encode()
+
+
 def base_of(h: ShopHarness) -> str:
     return h.webhook_url.rsplit("/", 1)[0]
 
@@ -59,6 +66,9 @@ async def test_the_webhook_refuses_what_is_not_a_telegram_update(
             (secret, hello(2**63), 400),  # the database's integers are 64-bit signed
             (secret, hello(10**30), 400),
             (secret, hello(8, user_id=2**70), 400),
+            (secret, _with_chat_id(9, "abc"), 400),  # PTB reads it; the inbox cannot store it
+            (secret, _with_chat_id(10, None), 400),
+            (secret, _with_chat_id(11, 1.5), 400),
         ]
         for headers, body, status in cases:
             async with http.post(h.webhook_url, data=body, headers=headers) as response:
