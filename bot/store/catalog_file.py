@@ -13,7 +13,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.catalog_rules import OutOfRange, check_price, check_stock, check_text, sku_key
+from bot.catalog_rules import (
+    MAX_OPTION_TEXT,
+    OutOfRange,
+    check_price,
+    check_stock,
+    check_text,
+    sku_key,
+)
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -35,7 +42,7 @@ TRANSLATED_FIELDS = tuple(
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
 MAX_OPTION_VALUES = 20  # values per option
-_OPTION_TEXT_RE = re.compile(r"^[^;:|\n]{1,32}$")  # a name or value: short, no separators
+_OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` split on
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
@@ -358,14 +365,14 @@ def _validate_row(
             bad(field, N_("missing"))
     if sku and not _SKU_RE.match(sku):
         bad("sku", N_("use letters, digits, '-', '_' or '.', at most 64 characters"))
-    own = {field: str(item.get(field) or "").strip() for field in _TRANSLATED}
+    own = {field: str(item.get(field) or "").strip() for field in (*_TRANSLATED, "photo")}
     for language, fields in {"": own, **(translations or {})}.items():
         for field, text in fields.items():
             try:
                 check_text(field, text)
             except OutOfRange as exc:
                 bad(f"{field}_{language}" if language else field, exc.template, **exc.params)
-    title, description, category = (own[field] for field in _TRANSLATED)
+    title, description, category, photo = (own[field] for field in (*_TRANSLATED, "photo"))
     currency = ""
     try:
         if item.get("currency") is not None:
@@ -434,7 +441,7 @@ def _validate_row(
             price=price,
             currency=currency,
             stock=stock,
-            photo=str(item.get("photo") or "").strip(),
+            photo=photo,
             active=flags["active"],
             digital=flags["digital"],
             download=download,
@@ -528,12 +535,12 @@ def _check_variants(
         for name, values in raw_options.items():
             name = str(name).strip()
             texts = [str(v).strip() for v in values] if isinstance(values, list) else []
-            if not _OPTION_TEXT_RE.match(name):
-                bad("options", f"option name {name!r}: 1-32 characters, none of ; : |")
+            if problem := _option_text_problem(name):
+                bad("options", f"option name {name!r}: {problem}")
             elif not texts or len(texts) > MAX_OPTION_VALUES:
                 bad("options", f"{name}: give a list of 1 to {MAX_OPTION_VALUES} values")
-            elif bad_value := next((v for v in texts if not _OPTION_TEXT_RE.match(v)), None):
-                bad("options", f"{name}: value {bad_value!r}: 1-32 characters, none of ; : |")
+            elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
+                bad("options", f"{name}: value {wrong[0]!r}: {wrong[1]}")
             elif len(set(texts)) != len(texts):
                 bad("options", f"{name}: a value is listed twice")
             else:
@@ -555,6 +562,18 @@ def _check_variants(
         combos[variant.values] = variant.sku
         variants.append(variant)
     return tuple(options), tuple(variants)
+
+
+def _option_text_problem(text: str) -> str | None:
+    """Why `text` cannot be an option's name or value (None: it can): a CSV splits on the
+    separators, and the rest is `check_text`'s."""
+    if not text or _OPTION_SEPARATORS.search(text):
+        return f"1-{MAX_OPTION_TEXT} characters, none of ; : |"
+    try:
+        check_text("option", text)
+    except OutOfRange as exc:
+        return str(exc)
+    return None
 
 
 def _check_variant(
@@ -607,9 +626,14 @@ def _check_variant(
                 price = check_price(parse_amount(str(raw_price), currency), currency)
             except (MoneyError, OutOfRange) as exc:
                 problems.append(f"price: {exc}")
+    photo = str(raw.get("photo") or "").strip() or None
     if not _is_text(raw.get("photo")):
         problems.append("photo: must be text")
-    photo = str(raw.get("photo") or "").strip() or None
+    elif photo:
+        try:
+            check_text("photo", photo)
+        except OutOfRange as exc:
+            problems.append(f"photo: {exc}")
     for problem in problems:
         bad("variants", f"{name}: {problem}")
     if problems:
@@ -630,10 +654,13 @@ def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | 
         )
         return None
     value = raw.strip()
+    try:
+        check_text("download", value)
+    except OutOfRange as exc:
+        bad("download", exc.template, **exc.params)
+        return None
     if not digital:
         bad("download", N_("only digital products have a download (set digital to true)"))
-    elif len(value) > 512:
-        bad("download", N_("longer than 512 characters"))
     elif value.startswith("http://"):
         bad("download", N_("use an https:// URL"))
     elif value.startswith("https://") or value == GIFT_CODE or _FILE_ID_RE.match(value):
