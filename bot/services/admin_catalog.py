@@ -21,7 +21,6 @@ from bot.catalog_rules import (
     check_stock,
     check_stock_after,
     check_text,
-    sku_key,
 )
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
@@ -299,12 +298,10 @@ def describe_value(field: str, value: Any, currency: str) -> str:
 
 
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
-    product = await uow.products.get_by_sku(sku.strip())
+    """The product an admin names: SKUs are stored as given and typed in any case."""
+    product = await uow.products.find_by_sku(sku)
     if product is None:
-        # SKUs are stored as given; let admins type them in any case (`sku_key`).
-        product = await uow.products.get_by_sku(sku_key(sku))
-    if product is None:
-        variant = await _variant_by_sku(uow, sku)
+        variant = await uow.products.find_variant_by_sku(sku)
         if variant is not None:
             owner = await uow.products.get(variant.product_id)
             assert owner is not None
@@ -391,7 +388,7 @@ async def change_stock(
     """Set or adjust on-hand stock atomically; never below what unpaid invoices hold. A
     variant's SKU changes that variant's stock; a product sold as variants has none of its
     own, so its SKU is answered with its variants' SKUs."""
-    variant = await _variant_by_sku(uow, sku)
+    variant = await uow.products.find_variant_by_sku(sku)
     if variant is not None:
         return await _change_variant_stock(uow, variant, change, actor=actor)
     product = await product_by_sku(uow, sku)
@@ -443,12 +440,6 @@ async def _record_stock(
     await uow.audit.record(
         actor, action, fresh.sku, {"from": before, "to": fresh.stock, "reserved": fresh.reserved}
     )
-
-
-async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
-    text = sku.strip()
-    found = await uow.products.get_variant_by_sku(text)
-    return found or await uow.products.get_variant_by_sku(sku_key(text))
 
 
 async def _change_variant_stock(
@@ -503,8 +494,8 @@ async def unique_sku(uow: UnitOfWork, title: str) -> str:
     base = "-".join(words)[:40].strip("-") or "ITEM"
     sku, n = base, 2
     while (
-        await uow.products.get_by_sku(sku) is not None
-        or await uow.products.get_variant_by_sku(sku) is not None
+        await uow.products.find_by_sku(sku) is not None
+        or await uow.products.find_variant_by_sku(sku) is not None
     ):
         sku, n = f"{base}-{n}", n + 1
     return sku

@@ -203,3 +203,31 @@ async def test_stats_and_export_from_the_menu(shop: ShopHarness, admin: FakeUser
     await admin.wait_for("Shop report")
     await admin.press("⬇️ Export catalog")
     await admin.wait_for(lambda m: m.document is not None)
+
+
+async def test_commands_find_an_sku_stored_in_lower_case_typed_in_any_case(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A file matches SKUs without case, and so do /price, /stock, /hide, /show and /edit."""
+    data = (
+        b"sku,title,description,category,price,currency,stock,photo,options,variant_of,values\n"
+        b"Mug-Blue,Blue mug,,Kitchen,5.00,USD,3,,,,\n"
+        b"jp-tee,Tee,,Clothing,9.00,USD,,,Size: S,,\n"
+        b"jp-tee-s,,,,,,1,,,jp-tee,Size: S\n"
+    )
+    await admin.send_document("mixed.csv", data, "text/csv")
+    await admin.wait_for("2 created")
+    await admin.send("/price mug-blue 6")
+    await admin.wait_for("Mug-Blue now costs $6.00")
+    await admin.send("/stock MUG-BLUE 4")
+    await admin.wait_for("stock: 3 → 4")
+    await admin.send("/hide mug-BLUE")
+    await admin.wait_for("is hidden from shoppers")
+    await admin.send("/show Mug-blue")
+    await admin.wait_for("is back in the catalog")
+    await admin.send("/stock JP-TEE-S 7")
+    await admin.wait_for("stock: 1 → 7")
+    await admin.send("/edit mug-blue")
+    await admin.wait_for("Which field")
+    mug = await product(shop, "Mug-Blue")
+    assert (mug.price, mug.stock, mug.is_active) == (600, 4, True)

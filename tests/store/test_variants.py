@@ -383,3 +383,18 @@ async def test_an_order_holds_each_variant_and_a_released_hold_gives_each_back(
     assert [(s.title, s.available) for s in caught.value.shortages] == [
         ("Organic Tee - L / Charcoal", 1)
     ]
+
+
+async def test_a_product_or_variant_is_found_by_its_sku_in_any_case(store: Store) -> None:
+    """Stored as written (Mug-Blue, tee-s-oat); an admin types them as they like."""
+    tee = _tee(sku="Tee", variants=[{**TEE["variants"][0], "sku": "tee-s-oat"}])
+    await _import(store, [{**MUG, "sku": "Mug-Blue"}, tee])
+    async with store.uow() as uow:
+        for typed in ("Mug-Blue", "mug-blue", " MUG-BLUE "):
+            found = await uow.products.find_by_sku(typed)
+            assert found is not None and found.sku == "Mug-Blue", typed
+        for typed in ("tee-s-oat", "TEE-S-OAT", "Tee-S-Oat"):
+            variant = await uow.products.find_variant_by_sku(typed)
+            assert variant is not None and variant.sku == "tee-s-oat", typed
+        assert await uow.products.find_by_sku("mug-red") is None
+        assert await uow.products.find_variant_by_sku("mug-blue") is None
