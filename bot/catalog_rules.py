@@ -69,9 +69,15 @@ def check_price(amount: int, currency: str) -> int:
     return amount
 
 
+def is_count(text: str) -> bool:
+    """`text` is a whole number in the digits 0-9: what a stock is written in. Python's
+    isdecimal takes any script's digits too (Arabic-Indic ١٢ is 12 to int())."""
+    return text.isascii() and text.isdecimal()
+
+
 def check_stock(digits: str) -> int:
-    """A stock (or a change of it) written as ASCII digits, at most MAX_STOCK. Read from
-    text so that a number of thousands of digits is refused, not converted."""
+    """A stock (or a change of it) written as ASCII digits (`is_count`), at most MAX_STOCK.
+    Read from text so that a number of thousands of digits is refused, not converted."""
     if len(digits.lstrip("0")) > len(str(MAX_STOCK)) or int(digits) > MAX_STOCK:
         raise OutOfRange(N_("{count} is more than {most}."), count=digits, most=MAX_STOCK)
     return int(digits)

@@ -21,6 +21,7 @@ from bot.catalog_rules import (
     check_stock,
     check_stock_after,
     check_text,
+    is_count,
 )
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
@@ -155,9 +156,9 @@ def parse_positive_amount(text: str, currency: str, words: AmountWords) -> int:
 def parse_quantity(text: str) -> int:
     """A whole number of units, 0 to MAX_STOCK."""
     cleaned = text.strip()
-    if cleaned.startswith("-") and cleaned[1:].isdecimal():
+    if cleaned.startswith("-") and is_count(cleaned[1:]):
         raise wrong("Stock cannot be negative ({text}). Send a number like 12.", text=cleaned)
-    if not cleaned.isdecimal():
+    if not is_count(cleaned):
         raise wrong("{text} is not a whole number. Send a number like 12.", text=repr(cleaned))
     try:
         return check_stock(cleaned)
@@ -176,13 +177,13 @@ class StockChange:
     def parse(cls, text: str) -> StockChange:
         """A change of more than MAX_STOCK either way can never leave a stock in range."""
         cleaned = text.strip()
-        if cleaned[:1] in "+-" and cleaned[1:].isdecimal():
+        if cleaned[:1] in "+-" and is_count(cleaned[1:]):
             try:
                 amount = check_stock(cleaned[1:])
             except OutOfRange as exc:
                 raise refused(exc) from None
             return cls(-amount if cleaned[0] == "-" else amount, delta=True)
-        if cleaned.isdecimal():
+        if is_count(cleaned):
             return cls(parse_quantity(cleaned), delta=False)
         raise wrong(
             "{text} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust.",

@@ -19,6 +19,7 @@ from bot.catalog_rules import (
     check_price,
     check_stock,
     check_text,
+    is_count,
     sku_key,
 )
 from bot.i18n import LANGUAGES, N_, Translator, translator
@@ -402,7 +403,7 @@ def _validate_row(
     raw_stock = item.get("stock")
     if raw_stock is not None:
         text = str(raw_stock).strip()
-        if isinstance(raw_stock, bool) or not text.isdecimal():
+        if isinstance(raw_stock, bool) or not is_count(text):
             bad(
                 "stock",
                 N_("must be a whole number of 0 or more, got {value}"),
@@ -609,7 +610,7 @@ def _check_variant(
                 chosen.append((option, value))
     stock_text = str(raw.get("stock", "")).strip()
     stock = 0
-    if isinstance(raw.get("stock"), bool) or not stock_text.isdecimal():
+    if isinstance(raw.get("stock"), bool) or not is_count(stock_text):
         problems.append(f"stock must be a whole number of 0 or more, got {raw.get('stock')!r}")
     else:
         try:

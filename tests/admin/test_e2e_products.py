@@ -231,3 +231,14 @@ async def test_commands_find_an_sku_stored_in_lower_case_typed_in_any_case(
     await admin.wait_for("Which field")
     mug = await product(shop, "Mug-Blue")
     assert (mug.price, mug.stock, mug.is_active) == (600, 4, True)
+
+
+async def test_stock_in_digits_other_than_0_to_9_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Arabic-Indic ١٢ reads as 12 to Python; a stock is written in 0-9, here and in files."""
+    await admin.send("/stock KIT-MUG-CER \u0661\u0662")
+    await admin.wait_for("'\u0661\u0662' is not a quantity")
+    await admin.send("/stock KIT-MUG-CER +\u0661")
+    await admin.wait_for("is not a quantity")
+    assert (await product(shop, "KIT-MUG-CER")).stock == 24

@@ -27,6 +27,18 @@ GOOD = {
 }
 
 
+TEE = {
+    **{k: v for k, v in GOOD.items() if k != "stock"},
+    "sku": "TEE-1",
+    "options": {"Size": ["S"]},
+    "variants": [{"sku": "TEE-1-S", "values": {"Size": "S"}, "stock": 2}],
+}
+
+
+def _with_variant(**change: object) -> dict[str, object]:
+    return {**TEE, "variants": [{**TEE["variants"][0], **change}]}  # type: ignore[dict-item]
+
+
 def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
     rows = load_file(CATALOG_PATH)
     assert len(rows) >= 24
@@ -47,6 +59,7 @@ def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
         ({"price": "1000000.01"}, "price", "at most 1000000.00 USD"),
         ({"stock": 1_000_001}, "stock", "1000001 is more than 1000000"),
         ({"stock": -1}, "stock", "whole number"),
+        ({"stock": "\u0661\u0662"}, "stock", "whole number"),  # Arabic-Indic 12: not 0-9
         ({"currency": "US"}, "currency", "three-letter"),
         ({"title": ""}, "title", "missing"),
         ({"sku": "bad sku!"}, "sku", "letters, digits"),
@@ -76,6 +89,21 @@ def test_not_json_and_not_a_list_are_clear_errors() -> None:
         parse_json(b"{oops")
     with pytest.raises(CatalogError, match="list of products"):
         parse_json(b'{"sku": 1}')
+
+
+def test_a_stock_in_digits_other_than_0_to_9_is_refused_for_a_product_and_a_variant() -> None:
+    """Arabic-Indic ١٢ is 12 to Python's int(); an admin's file writes a stock in 0-9."""
+    data = (
+        "sku,title,description,category,price,currency,stock,photo,options,variant_of,values\n"
+        "MUG-1,Mug,,Kitchen,5.00,USD,\u0661\u0662,,,,\n"
+        "TEE,Tee,,Clothing,9.00,USD,,,Size: S,,\n"
+        "TEE-S,,,,,,\u0661,,,TEE,Size: S\n"
+    )
+    with pytest.raises(CatalogError) as caught:
+        parse_csv(data)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(2, "stock"), (3, "variants")]
+    assert "whole number" in caught.value.errors[0].message
+    assert "TEE-S: stock must be a whole number" in caught.value.errors[1].message
 
 
 def test_csv_reports_line_numbers_and_missing_columns() -> None:
@@ -149,18 +177,6 @@ async def test_export_round_trips_through_csv_import(store: Store) -> None:
 
 
 # ------------------------------------------------------ every text a file writes fits its column
-
-TEE = {
-    **{k: v for k, v in GOOD.items() if k != "stock"},
-    "sku": "TEE-1",
-    "options": {"Size": ["S"]},
-    "variants": [{"sku": "TEE-1-S", "values": {"Size": "S"}, "stock": 2}],
-}
-
-
-def _with_variant(**change: object) -> dict[str, object]:
-    return {**TEE, "variants": [{**TEE["variants"][0], **change}]}  # type: ignore[dict-item]
-
 
 # Each text column of a product, its variants and its category that a catalog file writes:
 # the field a refusal names, and a product whose column would hold `text`.
