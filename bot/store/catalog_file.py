@@ -756,9 +756,9 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
                 chunk = [_as_stored(row, products, variants) for row in chunk]
-                if taken := sorted(row.sku for row in chunk if sku_key(row.sku) in variants):
+                if taken := [row for row in chunk if sku_key(row.sku) in variants]:
                     message = "SKU already used by a variant"
-                    raise CatalogError([RowError(0, sku, "sku", message) for sku in taken])
+                    raise CatalogError([RowError(r.line, r.sku, "sku", message) for r in taken])
                 created: list[dict[str, Any]] = []
                 for row in chunk:
                     if row.category_translations is not None:
@@ -812,7 +812,7 @@ async def _update_known(
             if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
             values = _product_values(row, category_ids[slugs[row.category]])
-            if changed := _changes(current, values):
+            if changed := _changes(current, values, row.line):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
@@ -829,40 +829,31 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
     stored = await uow.products.current_by_sku([row.sku for row in rows])
     ids = {row.sku: stored[row.sku].id for row in rows}
     current = await uow.products.variants_of_many(list(ids.values()))
-    variant_skus = [v.sku for row in rows for v in row.variants]
-    errors = [
-        RowError(0, sku, "variants", "SKU already used by a product")
-        for sku in (await uow.products.current_by_sku(variant_skus))
-    ]
-    owners = {v.sku: v.product_id for vs in current.values() for v in vs}
+    products = await uow.products.current_by_sku([v.sku for row in rows for v in row.variants])
+    errors: list[RowError] = []
+
+    def bad(row: CatalogRow, message: str) -> None:
+        """A problem of a variant, named on its product's line as a file's others are."""
+        errors.append(RowError(row.line, row.sku, "variants", message))
+
     for row in rows:
         for variant in row.variants:
             other = await uow.products.get_variant_by_sku(variant.sku)
-            if other is not None and other.product_id != ids[row.sku]:
-                owners[variant.sku] = other.product_id
-                errors.append(
-                    RowError(
-                        0,
-                        variant.sku,
-                        "variants",
-                        "SKU already used by a variant of another product",
-                    )
-                )
+            if variant.sku in products:
+                bad(row, f"{variant.sku}: SKU already used by a product")
+            elif other is not None and other.product_id != ids[row.sku]:
+                bad(row, f"{variant.sku}: SKU already used by a variant of another product")
     changed: set[str] = set()
     for row in rows:
         product_id = ids[row.sku]
         mine = {v.sku: v for v in current[product_id]}
         if not row.options and any(v.reserved for v in mine.values()):
             message = "its variants are held by invoices: keep its options"
-            errors.append(RowError(0, row.sku, "options", message))
+            errors.append(RowError(row.line, row.sku, "options", message))
         wanted = {v.sku for v in row.variants}
         for gone in (v for sku, v in mine.items() if sku not in wanted):
             if gone.reserved:
-                errors.append(
-                    RowError(
-                        0, gone.sku, "variants", f"left out, but {gone.reserved} held by invoices"
-                    )
-                )
+                bad(row, f"{gone.sku}: left out, but {gone.reserved} held by invoices")
             else:
                 await uow.session.delete(gone)
                 changed.add(row.sku)
@@ -881,8 +872,7 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
                 continue
             differs = {k: v for k, v in values.items() if getattr(existing, k) != v}
             if "stock" in differs and variant.stock < existing.reserved:
-                message = f"stock below the {existing.reserved} held by invoices"
-                errors.append(RowError(0, variant.sku, "variants", message))
+                bad(row, f"{variant.sku}: stock below the {existing.reserved} held by invoices")
             if "photo" in differs:
                 differs["photo_file_id"] = None
             for key, value in differs.items():
@@ -927,8 +917,9 @@ def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
     return values
 
 
-def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """What the row changes in an existing product (nothing: an empty dict)."""
+def _changes(current: Any, values: dict[str, Any], line: int) -> dict[str, Any]:
+    """What the row (on `line` of its file) changes in an existing product (nothing: an
+    empty dict)."""
     if current.photo_file_id and values["photo"] == current.photo_file_id:
         values = values | {"photo": current.photo}  # an older export named the cached file_id
     changed = {k: v for k, v in values.items() if getattr(current, k) != v}
@@ -936,7 +927,7 @@ def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
         raise CatalogError(
             [
                 RowError.worded(
-                    0,
+                    line,
                     current.sku,
                     "stock",
                     N_("below the {count} held by invoices"),

@@ -201,15 +201,17 @@ async def test_reimport_updates_adds_and_removes_variants(store: Store) -> None:
 
 
 async def test_skus_stay_unique_across_products_and_variants_in_the_shop(store: Store) -> None:
+    """Each clash is named on its line of the file, as every other problem is."""
     await _import(store, [MUG, TEE])
     clash = dict(MUG, sku="TEE-M-OAT")
-    with pytest.raises(CatalogError, match="TEE-M-OAT, sku: SKU already used by a variant"):
-        await _import(store, [clash])
+    with pytest.raises(CatalogError, match=r"line 2 \(TEE-M-OAT\), sku: SKU already used by a"):
+        await _import(store, [MUG, clash])
     steal = _tee(sku="TEE2", variants=[dict(TEE["variants"][1])])
-    with pytest.raises(CatalogError, match="used by a variant of another product"):
-        await _import(store, [steal])
+    taken = r"line 2 \(TEE2\), variants: TEE-M-OAT: SKU already used by a variant of another"
+    with pytest.raises(CatalogError, match=taken):
+        await _import(store, [MUG, steal])
     mug_variant = _tee(sku="TEE3", variants=[dict(TEE["variants"][1], sku="MUG")])
-    with pytest.raises(CatalogError, match="MUG, variants: SKU already used by a product"):
+    with pytest.raises(CatalogError, match=r"line 1 \(TEE3\), variants: MUG: SKU already used"):
         await _import(store, [mug_variant])
 
 
