@@ -18,9 +18,19 @@ MAX_PRICE_UNITS = 1_000_000
 MAX_TITLE = 128
 MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
 MAX_CATEGORY = 64
-TEXT_LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION, "category": MAX_CATEGORY}
+MAX_REFERENCE = 512  # a photo or download: an https URL, a path beside the catalog or a file_id
+MAX_OPTION_TEXT = 32  # an option's name or value ("Size", "M"), shown on a button
+# The longest text of each field; a column of bot.store.models is at least as wide.
+TEXT_LIMITS = {
+    "title": MAX_TITLE,
+    "description": MAX_DESCRIPTION,
+    "category": MAX_CATEGORY,
+    "photo": MAX_REFERENCE,
+    "download": MAX_REFERENCE,
+    "option": MAX_OPTION_TEXT,
+}
 # Control characters: a NUL cannot be stored in PostgreSQL text, the rest garble a chat. A
-# description may have line breaks and tabs; a title or category is one line.
+# description may have line breaks and tabs; every other field is one line.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -59,9 +69,15 @@ def check_price(amount: int, currency: str) -> int:
     return amount
 
 
+def is_count(text: str) -> bool:
+    """`text` is a whole number in the digits 0-9: what a stock is written in. Python's
+    isdecimal takes any script's digits too (Arabic-Indic ١٢ is 12 to int())."""
+    return text.isascii() and text.isdecimal()
+
+
 def check_stock(digits: str) -> int:
-    """A stock (or a change of it) written as ASCII digits, at most MAX_STOCK. Read from
-    text so that a number of thousands of digits is refused, not converted."""
+    """A stock (or a change of it) written as ASCII digits (`is_count`), at most MAX_STOCK.
+    Read from text so that a number of thousands of digits is refused, not converted."""
     if len(digits.lstrip("0")) > len(str(MAX_STOCK)) or int(digits) > MAX_STOCK:
         raise OutOfRange(N_("{count} is more than {most}."), count=digits, most=MAX_STOCK)
     return int(digits)
@@ -82,9 +98,9 @@ def check_stock_after(before: int, change: int) -> int:
 
 
 def check_text(field: str, text: str) -> str:
-    """`text` without the spaces around it, if it fits `field` ("title", "description" or
-    "category"; in any language): what a product card and its photo caption can show, with
-    no control characters."""
+    """`text` without the spaces around it, if it fits `field` (a key of TEXT_LIMITS; a
+    title, description or category in any language): what its column stores and a product
+    card, its photo caption or an option button can show, with no control characters."""
     value = text.strip()
     if control := (_CONTROL_IN_PROSE if field == "description" else _CONTROL).search(value):
         raise OutOfRange(

@@ -21,7 +21,7 @@ from bot.catalog_rules import (
     check_stock,
     check_stock_after,
     check_text,
-    sku_key,
+    is_count,
 )
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
@@ -156,9 +156,9 @@ def parse_positive_amount(text: str, currency: str, words: AmountWords) -> int:
 def parse_quantity(text: str) -> int:
     """A whole number of units, 0 to MAX_STOCK."""
     cleaned = text.strip()
-    if cleaned.startswith("-") and cleaned[1:].isdecimal():
+    if cleaned.startswith("-") and is_count(cleaned[1:]):
         raise wrong("Stock cannot be negative ({text}). Send a number like 12.", text=cleaned)
-    if not cleaned.isdecimal():
+    if not is_count(cleaned):
         raise wrong("{text} is not a whole number. Send a number like 12.", text=repr(cleaned))
     try:
         return check_stock(cleaned)
@@ -177,13 +177,13 @@ class StockChange:
     def parse(cls, text: str) -> StockChange:
         """A change of more than MAX_STOCK either way can never leave a stock in range."""
         cleaned = text.strip()
-        if cleaned[:1] in "+-" and cleaned[1:].isdecimal():
+        if cleaned[:1] in "+-" and is_count(cleaned[1:]):
             try:
                 amount = check_stock(cleaned[1:])
             except OutOfRange as exc:
                 raise refused(exc) from None
             return cls(-amount if cleaned[0] == "-" else amount, delta=True)
-        if cleaned.isdecimal():
+        if is_count(cleaned):
             return cls(parse_quantity(cleaned), delta=False)
         raise wrong(
             "{text} is not a quantity. Send /stock SKU 12 to set, +5 or -2 to adjust.",
@@ -299,12 +299,10 @@ def describe_value(field: str, value: Any, currency: str) -> str:
 
 
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
-    product = await uow.products.get_by_sku(sku.strip())
+    """The product an admin names: SKUs are stored as given and typed in any case."""
+    product = await uow.products.find_by_sku(sku)
     if product is None:
-        # SKUs are stored as given; let admins type them in any case (`sku_key`).
-        product = await uow.products.get_by_sku(sku_key(sku))
-    if product is None:
-        variant = await _variant_by_sku(uow, sku)
+        variant = await uow.products.find_variant_by_sku(sku)
         if variant is not None:
             owner = await uow.products.get(variant.product_id)
             assert owner is not None
@@ -435,7 +433,7 @@ async def change_stock(
     """Set or adjust on-hand stock atomically; never below what unpaid invoices hold. A
     variant's SKU changes that variant's stock; a product sold as variants has none of its
     own, so its SKU is answered with its variants' SKUs."""
-    variant = await _variant_by_sku(uow, sku)
+    variant = await uow.products.find_variant_by_sku(sku)
     if variant is not None:
         return await _change_variant_stock(uow, variant, change, actor=actor)
     product = await product_by_sku(uow, sku)
@@ -480,12 +478,6 @@ async def _record_stock(
     await uow.audit.record(
         actor, action, fresh.sku, {"from": before, "to": fresh.stock, "reserved": fresh.reserved}
     )
-
-
-async def _variant_by_sku(uow: UnitOfWork, sku: str) -> ProductVariant | None:
-    text = sku.strip()
-    found = await uow.products.get_variant_by_sku(text)
-    return found or await uow.products.get_variant_by_sku(sku_key(text))
 
 
 async def _change_variant_stock(
@@ -540,8 +532,8 @@ async def unique_sku(uow: UnitOfWork, title: str) -> str:
     base = "-".join(words)[:40].strip("-") or "ITEM"
     sku, n = base, 2
     while (
-        await uow.products.get_by_sku(sku) is not None
-        or await uow.products.get_variant_by_sku(sku) is not None
+        await uow.products.find_by_sku(sku) is not None
+        or await uow.products.find_variant_by_sku(sku) is not None
     ):
         sku, n = f"{base}-{n}", n + 1
     return sku

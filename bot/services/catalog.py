@@ -225,17 +225,16 @@ async def product_card(uow: UnitOfWork, product_id: int, variant_id: int = 0) ->
 
 
 async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
-    """For deep links: SKUs are matched as written, then upper-cased; a variant's SKU opens
-    its product with that variant chosen."""
-    product = await uow.products.get_by_sku(sku) or await uow.products.get_by_sku(sku.upper())
+    """For deep links: SKUs are matched without case; a variant's SKU opens its product with
+    that variant chosen."""
+    product = await uow.products.find_by_sku(sku)
     if product is not None:
         if not product.is_active:
             raise ProductUnavailable(sku)
         return await _card_of(uow, product)
-    for text in dict.fromkeys((sku, sku.upper())):
-        variant = await uow.products.get_variant_by_sku(text)
-        if variant is not None:
-            return await product_card(uow, variant.product_id, variant.id)
+    variant = await uow.products.find_variant_by_sku(sku)
+    if variant is not None:
+        return await product_card(uow, variant.product_id, variant.id)
     raise ProductUnavailable(sku)
 
 

@@ -13,7 +13,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.catalog_rules import OutOfRange, check_price, check_stock, check_text, sku_key
+from bot.catalog_rules import (
+    MAX_OPTION_TEXT,
+    OutOfRange,
+    check_price,
+    check_stock,
+    check_text,
+    is_count,
+    sku_key,
+)
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
@@ -35,7 +43,7 @@ TRANSLATED_FIELDS = tuple(
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
 MAX_OPTION_VALUES = 20  # values per option
-_OPTION_TEXT_RE = re.compile(r"^[^;:|\n]{1,32}$")  # a name or value: short, no separators
+_OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` split on
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
@@ -372,14 +380,14 @@ def _validate_row(
             bad(field, N_("missing"))
     if sku and not _SKU_RE.match(sku):
         bad("sku", N_("use letters, digits, '-', '_' or '.', at most 64 characters"))
-    own = {field: str(item.get(field) or "").strip() for field in _TRANSLATED}
+    own = {field: str(item.get(field) or "").strip() for field in (*_TRANSLATED, "photo")}
     for language, fields in {"": own, **(translations or {})}.items():
         for field, text in fields.items():
             try:
                 check_text(field, text)
             except OutOfRange as exc:
                 bad(f"{field}_{language}" if language else field, exc.template, **exc.params)
-    title, description, category = (own[field] for field in _TRANSLATED)
+    title, description, category, photo = (own[field] for field in (*_TRANSLATED, "photo"))
     currency = ""
     try:
         if item.get("currency") is not None:
@@ -409,7 +417,7 @@ def _validate_row(
     raw_stock = item.get("stock")
     if raw_stock is not None:
         text = str(raw_stock).strip()
-        if isinstance(raw_stock, bool) or not text.isdecimal():
+        if isinstance(raw_stock, bool) or not is_count(text):
             bad(
                 "stock",
                 N_("must be a whole number of 0 or more, got {value}"),
@@ -448,7 +456,7 @@ def _validate_row(
             price=price,
             currency=currency,
             stock=stock,
-            photo=str(item.get("photo") or "").strip(),
+            photo=photo,
             active=flags["active"],
             digital=flags["digital"],
             download=download,
@@ -542,19 +550,15 @@ def _check_variants(
         for name, values in raw_options.items():
             name = str(name).strip()
             texts = [str(v).strip() for v in values] if isinstance(values, list) else []
-            if not _OPTION_TEXT_RE.match(name):
-                bad(
-                    "options",
-                    N_("option name {name}: 1-32 characters, none of ; : |"),
-                    name=repr(name),
-                )
+            if problem := _option_text_problem(name):
+                bad("options", problem.template, f"option name {name!r}", **problem.params)
             elif not texts or len(texts) > MAX_OPTION_VALUES:
                 bad(
                     "options", N_("give a list of 1 to {most} values"), name, most=MAX_OPTION_VALUES
                 )
-            elif bad_value := next((v for v in texts if not _OPTION_TEXT_RE.match(v)), None):
-                message = N_("value {value}: 1-32 characters, none of ; : |")
-                bad("options", message, name, value=repr(bad_value))
+            elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
+                value, problem = wrong
+                bad("options", problem.template, f"{name}: value {value!r}", **problem.params)
             elif len(set(texts)) != len(texts):
                 bad("options", N_("a value is listed twice"), name)
             else:
@@ -583,6 +587,18 @@ def _check_variants(
         combos[variant.values] = variant.sku
         variants.append(variant)
     return tuple(options), tuple(variants)
+
+
+def _option_text_problem(text: str) -> OutOfRange | None:
+    """Why `text` cannot be an option's name or value (None: it can): a CSV splits on the
+    separators, and the rest is `check_text`'s."""
+    if not text or _OPTION_SEPARATORS.search(text):
+        return OutOfRange(N_("1-{most} characters, none of ; : |"), most=MAX_OPTION_TEXT)
+    try:
+        check_text("option", text)
+    except OutOfRange as exc:
+        return exc
+    return None
 
 
 def _check_variant(
@@ -635,7 +651,7 @@ def _check_variant(
                 chosen.append((option, value))
     stock_text = str(raw.get("stock", "")).strip()
     stock = 0
-    if isinstance(raw.get("stock"), bool) or not stock_text.isdecimal():
+    if isinstance(raw.get("stock"), bool) or not is_count(stock_text):
         fault(
             N_("must be a whole number of 0 or more, got {value}"),
             f"{name}: stock",
@@ -658,9 +674,14 @@ def _check_variant(
                 fault(exc.template, f"{name}: price", **exc.params)
             except MoneyError as exc:
                 fault("{problem}", f"{name}: price", problem=exc)
+    photo = str(raw.get("photo") or "").strip() or None
     if not _is_text(raw.get("photo")):
         fault(N_("must be text"), f"{name}: photo")
-    photo = str(raw.get("photo") or "").strip() or None
+    elif photo:
+        try:
+            check_text("photo", photo)
+        except OutOfRange as exc:
+            fault(exc.template, f"{name}: photo", **exc.params)
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo)
@@ -679,10 +700,13 @@ def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | 
         )
         return None
     value = raw.strip()
+    try:
+        check_text("download", value)
+    except OutOfRange as exc:
+        bad("download", exc.template, **exc.params)
+        return None
     if not digital:
         bad("download", N_("only digital products have a download (set digital to true)"))
-    elif len(value) > 512:
-        bad("download", N_("longer than 512 characters"))
     elif value.startswith("http://"):
         bad("download", N_("use an https:// URL"))
     elif value.startswith("https://") or value == GIFT_CODE or _FILE_ID_RE.match(value):
@@ -777,9 +801,11 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
                 chunk = [_as_stored(row, products, variants) for row in chunk]
-                if taken := sorted(row.sku for row in chunk if sku_key(row.sku) in variants):
+                if taken := [row for row in chunk if sku_key(row.sku) in variants]:
                     message = N_("SKU already used by a variant")
-                    raise CatalogError([RowError.worded(0, sku, "sku", message) for sku in taken])
+                    raise CatalogError(
+                        [RowError.worded(r.line, r.sku, "sku", message) for r in taken]
+                    )
                 created: list[dict[str, Any]] = []
                 for row in chunk:
                     if row.category_translations is not None:
@@ -833,7 +859,7 @@ async def _update_known(
             if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
             values = _product_values(row, category_ids[slugs[row.category]])
-            if changed := _changes(current, values):
+            if changed := _changes(current, values, row.line):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
@@ -850,33 +876,34 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
     stored = await uow.products.current_by_sku([row.sku for row in rows])
     ids = {row.sku: stored[row.sku].id for row in rows}
     current = await uow.products.variants_of_many(list(ids.values()))
-    variant_skus = [v.sku for row in rows for v in row.variants]
-    errors = [
-        RowError.worded(0, sku, "variants", N_("SKU already used by a product"))
-        for sku in (await uow.products.current_by_sku(variant_skus))
-    ]
-    owners = {v.sku: v.product_id for vs in current.values() for v in vs}
+    products = await uow.products.current_by_sku([v.sku for row in rows for v in row.variants])
+    errors: list[RowError] = []
+
+    def bad(row: CatalogRow, within: str, field: str, message: str, **params: Any) -> None:
+        """A problem of a variant (`within`: its SKU), named on its product's line as a
+        file's others are."""
+        errors.append(RowError.worded(row.line, row.sku, field, message, within=within, **params))
+
     for row in rows:
         for variant in row.variants:
             other = await uow.products.get_variant_by_sku(variant.sku)
-            if other is not None and other.product_id != ids[row.sku]:
-                owners[variant.sku] = other.product_id
+            if variant.sku in products:
+                bad(row, variant.sku, "variants", N_("SKU already used by a product"))
+            elif other is not None and other.product_id != ids[row.sku]:
                 message = N_("SKU already used by a variant of another product")
-                errors.append(RowError.worded(0, variant.sku, "variants", message))
+                bad(row, variant.sku, "variants", message)
     changed: set[str] = set()
     for row in rows:
         product_id = ids[row.sku]
         mine = {v.sku: v for v in current[product_id]}
         if not row.options and any(v.reserved for v in mine.values()):
             message = N_("its variants are held by invoices: keep its options")
-            errors.append(RowError.worded(0, row.sku, "options", message))
+            errors.append(RowError.worded(row.line, row.sku, "options", message))
         wanted = {v.sku for v in row.variants}
         for gone in (v for sku, v in mine.items() if sku not in wanted):
             if gone.reserved:
                 message = N_("left out, but {count} held by invoices")
-                errors.append(
-                    RowError.worded(0, gone.sku, "variants", message, count=gone.reserved)
-                )
+                bad(row, gone.sku, "variants", message, count=gone.reserved)
             else:
                 await uow.session.delete(gone)
                 changed.add(row.sku)
@@ -896,9 +923,7 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
             differs = {k: v for k, v in values.items() if getattr(existing, k) != v}
             if "stock" in differs and variant.stock < existing.reserved:
                 message = N_("below the {count} held by invoices")
-                errors.append(
-                    RowError.worded(0, variant.sku, "stock", message, count=existing.reserved)
-                )
+                bad(row, f"{variant.sku}: stock", "variants", message, count=existing.reserved)
             if "photo" in differs:
                 differs["photo_file_id"] = None
             for key, value in differs.items():
@@ -943,8 +968,9 @@ def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
     return values
 
 
-def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """What the row changes in an existing product (nothing: an empty dict)."""
+def _changes(current: Any, values: dict[str, Any], line: int) -> dict[str, Any]:
+    """What the row (on `line` of its file) changes in an existing product (nothing: an
+    empty dict)."""
     if current.photo_file_id and values["photo"] == current.photo_file_id:
         values = values | {"photo": current.photo}  # an older export named the cached file_id
     changed = {k: v for k, v in values.items() if getattr(current, k) != v}
@@ -952,7 +978,7 @@ def _changes(current: Any, values: dict[str, Any]) -> dict[str, Any]:
         raise CatalogError(
             [
                 RowError.worded(
-                    0,
+                    line,
                     current.sku,
                     "stock",
                     N_("below the {count} held by invoices"),

@@ -422,3 +422,26 @@ async def test_a_photo_file_missing_from_the_catalog_folder_is_refused(
 
     await admin.send_document("photos.csv", HEADER.encode() + data.split(b"\n", 2)[2], "text/csv")
     await admin.wait_for("3 created, 0 updated, 0 unchanged")
+
+
+async def test_a_photo_too_long_or_an_option_with_a_control_character_is_named_on_its_line(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """PostgreSQL could store neither: the admin was told something went wrong on our side."""
+    base = {"title": "Tee", "category": "Kitchen", "price": "5", "currency": "USD"}
+    rows = [
+        {**base, "sku": "PH-1", "stock": 1, "photo": "https://example.com/" + "p" * 600},
+        {
+            **base,
+            "sku": "OPT-1",
+            "photo": "",
+            "options": {"Size": ["S\u001b"]},
+            "variants": [{"sku": "OPT-1-S", "values": {"Size": "S\u001b"}, "stock": 1}],
+        },
+    ]
+    before = await prices(shop)
+    await admin.send_document("odd.json", json.dumps(rows).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (PH-1), photo: 620 characters; at most 512 are allowed." in text
+    assert "line 2 (OPT-1), options: Size: value 'S\\x1b': Control characters" in text
+    assert await prices(shop) == before

@@ -284,3 +284,42 @@ async def test_a_refusal_at_save_asks_again_or_ends_the_edit(
     await admin.wait_for("There is no product with SKU 'GONE-1'")
     answer = await admin.press_data(saved, FlowConfirm(flow["id"]).encode())
     assert answer.text and "over" in answer.text
+
+
+async def test_commands_find_an_sku_stored_in_lower_case_typed_in_any_case(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A file matches SKUs without case, and so do /price, /stock, /hide, /show and /edit."""
+    data = (
+        b"sku,title,description,category,price,currency,stock,photo,options,variant_of,values\n"
+        b"Mug-Blue,Blue mug,,Kitchen,5.00,USD,3,,,,\n"
+        b"jp-tee,Tee,,Clothing,9.00,USD,,,Size: S,,\n"
+        b"jp-tee-s,,,,,,1,,,jp-tee,Size: S\n"
+    )
+    await admin.send_document("mixed.csv", data, "text/csv")
+    await admin.wait_for("2 created")
+    await admin.send("/price mug-blue 6")
+    await admin.wait_for("Mug-Blue now costs $6.00")
+    await admin.send("/stock MUG-BLUE 4")
+    await admin.wait_for("stock: 3 → 4")
+    await admin.send("/hide mug-BLUE")
+    await admin.wait_for("is hidden from shoppers")
+    await admin.send("/show Mug-blue")
+    await admin.wait_for("is back in the catalog")
+    await admin.send("/stock JP-TEE-S 7")
+    await admin.wait_for("stock: 1 → 7")
+    await admin.send("/edit mug-blue")
+    await admin.wait_for("Which field")
+    mug = await product(shop, "Mug-Blue")
+    assert (mug.price, mug.stock, mug.is_active) == (600, 4, True)
+
+
+async def test_stock_in_digits_other_than_0_to_9_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Arabic-Indic ١٢ reads as 12 to Python; a stock is written in 0-9, here and in files."""
+    await admin.send("/stock KIT-MUG-CER \u0661\u0662")
+    await admin.wait_for("'\u0661\u0662' is not a quantity")
+    await admin.send("/stock KIT-MUG-CER +\u0661")
+    await admin.wait_for("is not a quantity")
+    assert (await product(shop, "KIT-MUG-CER")).stock == 24

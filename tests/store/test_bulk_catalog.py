@@ -124,7 +124,8 @@ async def test_a_new_sku_that_a_variant_has_refuses_the_file_after_rows_went_in(
     }
     await seed_catalog(store, _write(tmp_path, [tee]))
     rows[-1] = {**rows[-1], "sku": "TEE-M"}  # its chunk comes after two went to the database
-    with pytest.raises(CatalogError, match="TEE-M, sku: SKU already used by a variant"):
+    line = rf"line {len(rows)} \(TEE-M\), sku: SKU already used by a variant"
+    with pytest.raises(CatalogError, match=line):
         await seed_catalog(store, _write(tmp_path, rows))
     assert await _product_count(store) == 1
 
@@ -139,7 +140,7 @@ async def test_stock_below_what_invoices_hold_refuses_the_whole_file(
         assert held is not None
         assert await uow.products.reserve(held.id, 2)
     rows[5] = {**rows[5], "stock": 1}  # a thousand new products come with it
-    with pytest.raises(CatalogError, match="below the 2 held by invoices"):
+    with pytest.raises(CatalogError, match=rf"line 6 \({rows[5]['sku']}\), stock: below the 2"):
         await seed_catalog(store, _write(tmp_path, rows))
     assert await _product_count(store) == 10
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from bot.store.catalog_file import CatalogError, load_file, parse_csv, parse_json, rows_to_csv
-from bot.store.models import Category, Product
+from bot.store.models import Category, Product, ProductVariant
 from bot.store.seed import seed_catalog, seed_if_empty
 from bot.store.uow import Store
 from tests.conftest import CATALOG_PATH
@@ -24,6 +25,18 @@ GOOD = {
     "stock": 3,
     "photo": "photos/mug.png",
 }
+
+
+TEE = {
+    **{k: v for k, v in GOOD.items() if k != "stock"},
+    "sku": "TEE-1",
+    "options": {"Size": ["S"]},
+    "variants": [{"sku": "TEE-1-S", "values": {"Size": "S"}, "stock": 2}],
+}
+
+
+def _with_variant(**change: object) -> dict[str, object]:
+    return {**TEE, "variants": [{**TEE["variants"][0], **change}]}  # type: ignore[dict-item]
 
 
 def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
@@ -46,6 +59,7 @@ def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
         ({"price": "1000000.01"}, "price", "at most 1000000.00 USD"),
         ({"stock": 1_000_001}, "stock", "1000001 is more than 1000000"),
         ({"stock": -1}, "stock", "whole number"),
+        ({"stock": "\u0661\u0662"}, "stock", "whole number"),  # Arabic-Indic 12: not 0-9
         ({"currency": "US"}, "currency", "three-letter"),
         ({"title": ""}, "title", "missing"),
         ({"sku": "bad sku!"}, "sku", "letters, digits"),
@@ -75,6 +89,21 @@ def test_not_json_and_not_a_list_are_clear_errors() -> None:
         parse_json(b"{oops")
     with pytest.raises(CatalogError, match="list of products"):
         parse_json(b'{"sku": 1}')
+
+
+def test_a_stock_in_digits_other_than_0_to_9_is_refused_for_a_product_and_a_variant() -> None:
+    """Arabic-Indic ١٢ is 12 to Python's int(); an admin's file writes a stock in 0-9."""
+    data = (
+        "sku,title,description,category,price,currency,stock,photo,options,variant_of,values\n"
+        "MUG-1,Mug,,Kitchen,5.00,USD,\u0661\u0662,,,,\n"
+        "TEE,Tee,,Clothing,9.00,USD,,,Size: S,,\n"
+        "TEE-S,,,,,,\u0661,,,TEE,Size: S\n"
+    )
+    with pytest.raises(CatalogError) as caught:
+        parse_csv(data)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(2, "stock"), (3, "variants")]
+    assert "whole number" in caught.value.errors[0].message
+    assert "TEE-S: stock: must be a whole number" in caught.value.errors[1].message
 
 
 def test_csv_reports_line_numbers_and_missing_columns() -> None:
@@ -145,3 +174,108 @@ async def test_export_round_trips_through_csv_import(store: Store) -> None:
         exported = rows_to_csv(await uow.products.list_all())
     rows = parse_csv(exported)
     assert {r.sku for r in rows} == {r.sku for r in load_file(CATALOG_PATH)}
+
+
+# ------------------------------------------------------ every text a file writes fits its column
+
+# Each text column of a product, its variants and its category that a catalog file writes:
+# the field a refusal names, and a product whose column would hold `text`.
+FILE_WRITES: dict[str, tuple[str, Callable[[str], dict[str, object]]]] = {
+    "products.sku": ("sku", lambda text: {**GOOD, "sku": text}),
+    "products.title": ("title", lambda text: {**GOOD, "title": text}),
+    "products.description": ("description", lambda text: {**GOOD, "description": text}),
+    "products.currency": ("currency", lambda text: {**GOOD, "currency": text}),
+    "products.photo": ("photo", lambda text: {**GOOD, "photo": text}),
+    "products.download": ("download", lambda text: {**GOOD, "digital": True, "download": text}),
+    "categories.title": ("category", lambda text: {**GOOD, "category": text}),
+    "product_variants.sku": ("variants", lambda text: _with_variant(sku=text)),
+    "product_variants.photo": ("variants", lambda text: _with_variant(photo=text)),
+}
+# The rest the bot fills: a file_id once Telegram has the file, a slug from the category's
+# title, the search words from option values and translations (each checked as written).
+FILLED_BY_THE_BOT = {
+    "products.photo_file_id",
+    "products.download_file_id",
+    "products.option_words",
+    "products.translated_text",
+    "product_variants.photo_file_id",
+    "categories.slug",
+}
+
+
+def _text_columns() -> dict[str, int | None]:
+    """Every String (and Text) column of the catalog's tables, with its width."""
+    return {
+        f"{table.name}.{column.name}": column.type.length
+        for model in (Product, ProductVariant, Category)
+        for table in [model.__table__]
+        for column in table.columns
+        if isinstance(column.type, String)
+    }
+
+
+def _long(width: int, prefix: str = "https://example.com/") -> str:
+    return prefix + "p" * (width - len(prefix))
+
+
+def test_every_text_column_of_the_catalog_is_one_a_file_writes_or_the_bot_fills() -> None:
+    """A new column is placed here, so a file cannot write what its column cannot hold."""
+    assert set(_text_columns()) == FILE_WRITES.keys() | FILLED_BY_THE_BOT
+
+
+@pytest.mark.parametrize("column", sorted(FILE_WRITES))
+def test_a_text_too_wide_for_its_column_or_with_a_nul_is_refused_on_its_line(column: str) -> None:
+    field, product = FILE_WRITES[column]
+    width = _text_columns()[column] or 800  # a description: what a photo caption shows
+    for text in (_long(width + 1), "https://example.com/a\x00.png", "A\x1bB"):
+        with pytest.raises(CatalogError) as caught:
+            parse_json(json.dumps([GOOD | {"sku": "OTHER"}, product(text)]))
+        (error,) = caught.value.errors
+        assert (error.line, error.field) == (2, field), text
+
+
+async def test_texts_as_wide_as_their_columns_are_stored_on_either_database(
+    store: Store, tmp_path: Path
+) -> None:
+    widths = _text_columns()
+    rows = [
+        {
+            **GOOD,
+            "sku": "D" * widths["products.sku"],  # type: ignore[operator]
+            "title": "t" * widths["products.title"],  # type: ignore[operator]
+            "category": "c" * widths["categories.title"],  # type: ignore[operator]
+            "photo": _long(widths["products.photo"]),  # type: ignore[arg-type]
+            "digital": True,
+            "download": _long(widths["products.download"]),  # type: ignore[arg-type]
+        },
+        _with_variant(
+            sku="V" * widths["product_variants.sku"],  # type: ignore[operator]
+            photo=_long(widths["product_variants.photo"]),  # type: ignore[arg-type]
+        ),
+    ]
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(rows))
+    assert len((await seed_catalog(store, path)).created) == 2
+
+
+@pytest.mark.parametrize(
+    ("product", "field"),
+    [
+        ({**GOOD, "photo": _long(600)}, "photo"),
+        ({**GOOD, "photo": "https://example.com/a\x00.png"}, "photo"),
+        (_with_variant(photo="https://example.com/a\x00.png"), "variants"),
+        ({**TEE, "options": {"Size": ["S\x00"]}}, "options"),
+        ({**TEE, "options": {"Si\x1bze": ["S"]}}, "options"),
+        ({**TEE, "options": {"Size": ["S" * 33]}}, "options"),
+    ],
+)
+async def test_a_file_the_database_could_not_store_is_refused_before_it_on_either_database(
+    store: Store, tmp_path: Path, product: dict[str, object], field: str
+) -> None:
+    """PostgreSQL refused a NUL or a photo longer than its column with a stack trace."""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([GOOD, {**product, "sku": "BAD-1"}]))
+    with pytest.raises(CatalogError, match=rf"line 2 \(BAD-1\), {field}: "):
+        await seed_catalog(store, path)
+    async with store.uow() as uow:
+        assert await uow.session.scalar(select(func.count(Product.id))) == 0

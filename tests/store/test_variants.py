@@ -205,15 +205,17 @@ async def test_reimport_updates_adds_and_removes_variants(store: Store) -> None:
 
 
 async def test_skus_stay_unique_across_products_and_variants_in_the_shop(store: Store) -> None:
+    """Each clash is named on its line of the file, as every other problem is."""
     await _import(store, [MUG, TEE])
     clash = dict(MUG, sku="TEE-M-OAT")
-    with pytest.raises(CatalogError, match="TEE-M-OAT, sku: SKU already used by a variant"):
-        await _import(store, [clash])
+    with pytest.raises(CatalogError, match=r"line 2 \(TEE-M-OAT\), sku: SKU already used by a"):
+        await _import(store, [MUG, clash])
     steal = _tee(sku="TEE2", variants=[dict(TEE["variants"][1])])
-    with pytest.raises(CatalogError, match="used by a variant of another product"):
-        await _import(store, [steal])
+    taken = r"line 2 \(TEE2\), variants: TEE-M-OAT: SKU already used by a variant of another"
+    with pytest.raises(CatalogError, match=taken):
+        await _import(store, [MUG, steal])
     mug_variant = _tee(sku="TEE3", variants=[dict(TEE["variants"][1], sku="MUG")])
-    with pytest.raises(CatalogError, match="MUG, variants: SKU already used by a product"):
+    with pytest.raises(CatalogError, match=r"line 1 \(TEE3\), variants: MUG: SKU already used"):
         await _import(store, [mug_variant])
 
 
@@ -387,3 +389,18 @@ async def test_an_order_holds_each_variant_and_a_released_hold_gives_each_back(
     assert [(s.title, s.available) for s in caught.value.shortages] == [
         ("Organic Tee - L / Charcoal", 1)
     ]
+
+
+async def test_a_product_or_variant_is_found_by_its_sku_in_any_case(store: Store) -> None:
+    """Stored as written (Mug-Blue, tee-s-oat); an admin types them as they like."""
+    tee = _tee(sku="Tee", variants=[{**TEE["variants"][0], "sku": "tee-s-oat"}])
+    await _import(store, [{**MUG, "sku": "Mug-Blue"}, tee])
+    async with store.uow() as uow:
+        for typed in ("Mug-Blue", "mug-blue", " MUG-BLUE "):
+            found = await uow.products.find_by_sku(typed)
+            assert found is not None and found.sku == "Mug-Blue", typed
+        for typed in ("tee-s-oat", "TEE-S-OAT", "Tee-S-Oat"):
+            variant = await uow.products.find_variant_by_sku(typed)
+            assert variant is not None and variant.sku == "tee-s-oat", typed
+        assert await uow.products.find_by_sku("mug-red") is None
+        assert await uow.products.find_variant_by_sku("mug-blue") is None

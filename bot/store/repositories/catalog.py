@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
-from bot.catalog_rules import MAX_STOCK
+from bot.catalog_rules import MAX_STOCK, sku_key
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
@@ -127,6 +127,12 @@ _PRODUCT_BY_SKU = prepared(select(Product).where(Product.sku == bindparam("sku")
 _PRODUCTS_BY_ID = prepared(
     select(Product).where(Product.id.in_(bindparam("product_ids", expanding=True)))
 )
+
+
+def _same_sku(column: Mapped[str], sku: str) -> ColumnElement[bool]:
+    """`column` equal to `sku` as `sku_key` compares them (SKUs are ASCII: SQL's upper
+    agrees with Python's on both databases)."""
+    return func.upper(column) == sku_key(sku)
 
 
 class ListedProduct(NamedTuple):
@@ -284,6 +290,17 @@ class ProductRepository:
 
     async def get_by_sku(self, sku: str) -> Product | None:
         return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
+
+    async def find_by_sku(self, sku: str) -> Product | None:
+        """The product whose SKU is `sku` as SKUs compare (`sku_key`: without case). The SKU
+        index answers the spelling typed and its upper case (how most are stored); only when
+        both miss is every SKU compared in upper case, a scan."""
+        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
+            if (product := await self.get_by_sku(spelling)) is not None:
+                return product
+        return await self.session.scalar(
+            select(Product).where(_same_sku(Product.sku, sku)).order_by(Product.id).limit(1)
+        )
 
     async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
         rows = await self.session.scalars(_PRODUCTS_BY_ID, {"product_ids": list(product_ids)})
@@ -566,6 +583,14 @@ class ProductRepository:
 
     async def get_variant_by_sku(self, sku: str) -> ProductVariant | None:
         return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
+
+    async def find_variant_by_sku(self, sku: str) -> ProductVariant | None:
+        """The variant whose SKU is `sku` as SKUs compare, as `find_by_sku` finds products."""
+        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
+            if (variant := await self.get_variant_by_sku(spelling)) is not None:
+                return variant
+        stmt = select(ProductVariant).where(_same_sku(ProductVariant.sku, sku))
+        return await self.session.scalar(stmt.order_by(ProductVariant.id).limit(1))
 
     async def variant_stock(self, product_ids: Sequence[int]) -> dict[int, int]:
         """Units available across each product's variants (for products sold as variants)."""
