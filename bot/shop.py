@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, choose, translator
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.notifier import Notifier
@@ -74,6 +74,15 @@ class Shop:
     def admin_words(self) -> Translator:
         """The language of alerts to the admins: the shop's DEFAULT_LANGUAGE."""
         return translator(self.settings.default_language)
+
+    async def words_of(self, telegram_id: int) -> Translator:
+        """The language a person reads what the shop sends them unasked (a notice about their
+        order, a report): their /language choice, else their Telegram language, else the
+        shop's DEFAULT_LANGUAGE."""
+        async with self.store.reading() as uow:
+            customer = await uow.customers.get_by_telegram_id(telegram_id)
+        chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
+        return translator(choose(chosen, telegram, self.settings.default_language))
 
     def connect(self, bot: ShopBot) -> None:
         """Send through this bot: notices and alerts, deliveries, Stars refunds."""

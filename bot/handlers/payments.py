@@ -13,6 +13,7 @@ import logging
 from telegram import Update
 from telegram.ext import MessageHandler, PreCheckoutQueryHandler, ShippingQueryHandler, filters
 
+from bot import i18n
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.payments.shipping import ShippingRefused
 from bot.payments.stars import recent_star_payments
@@ -108,6 +109,7 @@ async def reconcile_stars(context: ShopContext) -> None:
     for incoming in await payments.lost_star_payments(shop, found):
         charge = incoming.telegram_payment_charge_id
         log.warning("Stars payment %s never reached the bot as an update: taking it now", charge)
+        i18n.use((await shop.words_of(incoming.user_id)).language)  # the payer's, in this job
         taken = await payments.take_payment(shop, incoming, chat_id=incoming.user_id)
         if (text := views.payment_answer(taken)) is not None:
             await shop.notifier.notify(incoming.user_id, text)

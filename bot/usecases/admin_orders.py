@@ -11,7 +11,6 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from bot import i18n
 from bot.i18n import N_, Translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
@@ -234,7 +233,7 @@ async def _change(
     if change.refund_error:
         details["refund_error"] = change.refund_error
     await _audit(shop, admin_id, action, order_id, details)
-    tr = await _shoppers_words(shop, change.customer_telegram_id)
+    tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     told = await shop.notifier.notify(change.customer_telegram_id, change.message_for_shopper(tr))
     delivered = None
     plan = change.delivery
@@ -242,15 +241,6 @@ async def _change(
         delivered = await deliveries.deliver(shop, change.customer_telegram_id, plan)
     detail = await order_detail(shop, order_id)
     return OrderChanged(action, change, detail, told is Sent.SENT, delivered)
-
-
-async def _shoppers_words(shop: Shop, telegram_id: int) -> Translator:
-    """The language the shopper reads (her /language choice, else Telegram's, else the
-    shop's), not the admin's who moved the order."""
-    async with shop.store.reading() as uow:
-        customer = await uow.customers.get_by_telegram_id(telegram_id)
-    chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
-    return i18n.translator(i18n.choose(chosen, telegram, shop.settings.default_language))
 
 
 async def _audit(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import i18n
+from bot.i18n import Translator
 from bot.notifier import Sent
 from bot.services.admin_flows import Flow, new_flow, write_flow
 from bot.shop import Shop
@@ -77,19 +78,21 @@ class BroadcastReport:
     def done(self) -> int:
         return self.sent + self.blocked + self.failed
 
-    def outcome(self) -> str:
-        """The line the admin who started it reads once it is over."""
+    def outcome(self, tr: Translator | None = None) -> str:
+        """The line the admin who started it reads once it is over (in `tr`: theirs, when
+        someone else's press finds it over)."""
+        tr = tr or i18n.current()
         if not self.stopped:
-            return i18n.current()._("📣 Broadcast finished: {summary}.", summary=self.summary())
-        return i18n.current()._(
+            return tr._("📣 Broadcast finished: {summary}.", summary=self.summary(tr))
+        return tr._(
             "📣 Broadcast stopped: {sent} of {total} got it ({summary}).",
             sent=self.sent,
             total=self.total,
-            summary=self.summary(),
+            summary=self.summary(tr),
         )
 
-    def summary(self) -> str:
-        return i18n.current()._(
+    def summary(self, tr: Translator | None = None) -> str:
+        return (tr or i18n.current())._(
             "{sent} sent, {blocked} blocked the bot, {failed} failed",
             sent=self.sent,
             blocked=self.blocked,
@@ -143,7 +146,8 @@ async def _give_up_dead(shop: Shop) -> None:
             await uow.audit.record(dead.started_by, "broadcast.stopped", None, counts)
     for dead in given_up:
         report = BroadcastReport(dead.total, dead.sent, dead.blocked, dead.failed, stopped=True)
-        await shop.notifier.notify(dead.chat_id, report.outcome())
+        tr = await shop.words_of(dead.started_by)
+        await shop.notifier.notify(dead.chat_id, report.outcome(tr))
 
 
 async def start(shop: Shop, chat_id: int) -> Draft:

@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.models import StarTransaction
-from bot.store.models import Order, Payment
+from bot.store.models import Customer, Order, Payment
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.shopper import open_invoice
 
@@ -73,6 +73,23 @@ async def test_a_lost_stars_payment_is_recorded_fulfilled_and_receipted_once(
     assert order.status == "delivered"
     receipts = [m for m in alice.messages if "Payment received" in (m.text or "")]
     assert len(receipts) == 1  # ...changing nothing
+
+
+async def test_the_receipt_of_a_lost_payment_is_in_the_payers_language(
+    stars_shop: ShopHarness,
+) -> None:
+    """The job, not an update of hers, finds the payment: the receipt still speaks the
+    Spanish she chose (/language), not the shop's default English."""
+    lucia = stars_shop.user(1002, "Lucía")
+    invoice = await open_invoice(lucia, "STR-GDE-ESP")
+    async with stars_shop.store.uow() as uow:  # as /language → Español stores it
+        await uow.session.execute(
+            update(Customer).where(Customer.telegram_id == 1002).values(language="es")
+        )
+    assert (await lucia.pay(invoice, lose_update=True)).ok
+
+    receipt = await lucia.wait_for("Pago recibido", timeout=15)
+    assert "Payment received" not in (receipt.text or "")
 
 
 async def test_a_stars_payment_for_no_order_of_ours_is_told_to_the_admins_once(
