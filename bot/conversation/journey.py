@@ -102,6 +102,10 @@ INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try
 NOT_IN_CART = N_("That item is no longer in your cart.")
 OUTDATED = N_("Your cart has changed since that summary. Here it is now: check it, then tap Pay.")
 ALREADY_PAID = N_("Order #{order_id} is already paid. See /orders.")
+REPLACED = N_(
+    "Order #{order_id} was replaced by a newer checkout of your cart while its invoice was "
+    "being sent: pay the newer one."
+)
 MAX_QUANTITY = 99
 SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
@@ -526,16 +530,22 @@ async def invoice_sent(
             if order is not None:
                 await release_hold(uow, order, who.user_id, "invoice not sent")
         return PaymentRefusedScreen(reason=i18n.current()._(INVOICE_FAILED))
-    await _waiting_for_payment(shop, who, invoice, message_id)
+    if not await _waiting_for_payment(shop, who, invoice, message_id):
+        await shop.notifier.remove_message(who.chat_id, message_id)  # it could not be paid
+        return PaymentRefusedScreen(reason=i18n.current()._(REPLACED, order_id=order_id))
     return InvoiceSentScreen(order_id=order_id, hold_minutes=shop.settings.reservation_minutes)
 
 
 @changing
-async def _waiting_for_payment(v: Visit, invoice: InvoiceScreen, message_id: int) -> None:
+async def _waiting_for_payment(v: Visit, invoice: InvoiceScreen, message_id: int) -> bool:
+    """The chat waits for this invoice's payment; False if its order was released while it
+    went out (a second checkout at once, in the chat or the shop page, replaced it)."""
     order = await v.uow.orders.get(invoice.order.order_id, full=False)
-    if order is not None:
-        order.invoice_message_id = message_id
+    if order is None or order.hold_status != "held":
+        return False
+    order.invoice_message_id = message_id
     await v.fire("pay", cart_lines=len(invoice.order.lines), changes=0)
+    return True
 
 
 async def _invoice_open(v: Visit) -> bool:

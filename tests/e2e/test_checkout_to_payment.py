@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import InvoiceScreen, PaymentRefusedScreen
 from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message, render
@@ -283,3 +286,27 @@ async def test_her_held_size_is_not_marked_sold_out_on_the_size_buttons(
     assert "[• S] [M] [L]" in card
     await bob.send("/start product_APP-TEE-ORG-S-CHA")  # held for Alice, not for Bob
     assert "[• S] [M] [L ✕]" in render(await bob.wait_for("S / Charcoal"))
+
+
+async def test_an_invoice_whose_order_was_replaced_while_it_went_out_is_taken_back(
+    harness: ShopHarness,
+) -> None:
+    """Two checkouts of Alice's cart at once (a double tap, or the shop page beside the
+    chat): the first order's invoice arrives after the second checkout replaced it. It could
+    not be paid; it is taken out of the chat, and she is told to pay the newer one."""
+    assert harness.shop is not None
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, MUG)
+    who = Shopper(chat_id=1001, user_id=1001, first_name="Alice")
+    first = await journey.pay(harness.shop, who)
+    second = await journey.pay(harness.shop, who)  # replaces the first order
+    assert isinstance(first, InvoiceScreen) and isinstance(second, InvoiceScreen)
+    late = await harness.app.bot.send_message(1001, "the first order's invoice, arriving late")
+
+    screen = await journey.invoice_sent(harness.shop, who, first, late.message_id)
+
+    assert isinstance(screen, PaymentRefusedScreen)
+    assert f"Order #{first.order.order_id} was replaced" in screen.reason
+    deleted = [c.params.get("message_id") for c in harness.standin.calls_to("deleteMessage")]
+    assert late.message_id in deleted
+    assert await _orders(harness) == [(1, "cancelled"), (2, "awaiting_payment")]
