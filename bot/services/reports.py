@@ -98,7 +98,7 @@ async def store_stats(
             OrderLine.sku,
             func.max(OrderLine.title),
             func.sum(OrderLine.quantity),
-            func.sum(OrderLine.quantity * OrderLine.unit_price),
+            func.sum(OrderLine.quantity * OrderLine.unit_price - OrderLine.discount),
         )
         .join(Order, Order.id == OrderLine.order_id)
         .where(

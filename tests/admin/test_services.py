@@ -201,6 +201,7 @@ async def _order(
     qty: int,
     status: str = "paid",
     sku: str = "MUG",
+    discount: int = 0,
 ) -> int:
     async with store.uow() as uow:
         order = Order(
@@ -219,6 +220,7 @@ async def _order(
                 unit_price=1000,
                 currency="USD",
                 quantity=qty,
+                discount=discount,
             )
         ]
         await uow.orders.add(order)
@@ -235,7 +237,9 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
     today_refunded = await _order(
         store, customer, cup, paid_at=now - timedelta(hours=2), qty=1, sku="CUP"
     )
-    await _order(store, customer, cup, paid_at=now - timedelta(days=3), qty=5, sku="CUP")
+    await _order(
+        store, customer, cup, paid_at=now - timedelta(days=3), qty=5, sku="CUP", discount=750
+    )  # a code took $7.50 off these five cups
     await _order(store, customer, mug, paid_at=now - timedelta(days=20), qty=1)
     await _order(store, customer, mug, paid_at=now - timedelta(days=40), qty=9)  # too old
     await _order(store, customer, mug, paid_at=None, qty=7, status="awaiting_payment")
@@ -265,7 +269,10 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
     assert (today.orders, today.gross, today.refunds, today.net) == (2, 4000, 400, 3600)
     assert (week.orders, week.gross) == (3, 9000)
     assert (month.orders, month.gross, month.average_order) == (4, 10000, 2500)
-    assert [(t.sku, t.quantity) for t in stats.top_products] == [("CUP", 6), ("MUG", 4)]
+    assert [(t.sku, t.quantity, t.revenue) for t in stats.top_products] == [
+        ("CUP", 6, 6000 - 750),  # what the cups took: their share of the code comes off
+        ("MUG", 4, 4000),
+    ]
     assert [p.sku for p in stats.low_stock] == ["MUG"]
 
 
