@@ -41,7 +41,7 @@ async def on_download(
         return await journey.current(context.shop, who, EXPIRED)
     tr = i18n.current()
     await answer_button(update, tr._("Sending {title}…", title=item.title))
-    if not await deliveries.send(context.shop, who.chat_id, item):
+    if not await deliveries.send(context.shop, who.chat_id, item, tr):
         sorry = tr._(
             "Sorry, I could not send {title} just now. Please try again in a while.",
             title=item.title,
