@@ -190,5 +190,4 @@ def _gift_text(item: Download, tr: Translator) -> str:
     count = len(item.gift_codes)
     label = tr.ngettext("Your code:", "Your codes:", count)
     order = tr._("Order #{order_id}", order_id=item.order_id)
-    title = tr.name(item.title, item.translations)
-    return f"🎁 <b>{escape(title)}</b>\n{order}\n{label}\n{codes}"
+    return f"🎁 <b>{escape(item.name(tr))}</b>\n{order}\n{label}\n{codes}"

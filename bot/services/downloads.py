@@ -57,10 +57,13 @@ class Download:
     gift_codes: tuple[str, ...] = ()
     translations: dict[str, Any] | None = None  # the product's title in other languages
 
+    def name(self, tr: Translator) -> str:
+        return tr.name(self.title, self.translations)
+
     def caption(self, tr: Translator) -> str:
         """In the receiver's language, which is not the handled update's after an approval."""
         order = tr._("Order #{order_id}", order_id=self.order_id)
-        return f"⬇️ {tr.name(self.title, self.translations)}\n{order}"
+        return f"⬇️ {self.name(tr)}\n{order}"
 
 
 @dataclass(frozen=True, slots=True)
