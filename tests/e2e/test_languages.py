@@ -178,3 +178,21 @@ async def test_a_spanish_shopper_waiting_for_a_tee_size_hears_of_it_by_its_spani
     title = "Camiseta orgánica - L / Oat"
     assert back.text == f"🔔 ¡Buenas noticias: {title} vuelve a estar disponible!"
     assert back.all_buttons[0].label.startswith(f"🛍 {title} · ")
+
+
+async def test_a_spanish_shopper_told_a_price_changed_reads_the_mug_by_its_spanish_name(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1701, "Alice", language_code="es")
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Taza de gres 350 ml")
+    await alice.press("Añadir al carrito")
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.price = 1800
+    await alice.send("/cart")
+    await alice.wait_for("Tu carrito")
+    await alice.press("Pagar ·")
+    changes = await alice.wait_for("Algunas cosas cambiaron", include_existing=True)
+    assert "• Taza de gres 350 ml: el precio cambió de" in (changes.text or "")
