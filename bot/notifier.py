@@ -24,8 +24,8 @@ from telegram import InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import i18n
 from bot.callback_data import Action, button
+from bot.i18n import Translator
 from bot.pacing import BULK, ShopBot
 from bot.services.downloads import Download
 from bot.services.photos import PhotoKind, PhotoSource
@@ -122,36 +122,37 @@ class Notifier:
         with contextlib.suppress(TelegramError):
             await self.bot.delete_message(chat_id, message_id)
 
-    async def send_download(self, chat_id: int, item: Download) -> DownloadSent:
+    async def send_download(self, chat_id: int, item: Download, tr: Translator) -> DownloadSent:
         """Send one digital item: gift codes as text, a file (by file_id, upload or URL) or a
         link. A kept file_id Telegram no longer knows gives way to the catalog's own file."""
         try:
             if item.gift_codes:
-                await self.bot.send_message(chat_id, _gift_text(item), parse_mode=ParseMode.HTML)
+                text = _gift_text(item, tr)
+                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
                 return DownloadSent(ok=True)
-            return await self._send_file(chat_id, item)
+            return await self._send_file(chat_id, item, tr)
         except TelegramError as error:
             log.warning(
                 "order %s: could not send %s to %s: %s", item.order_id, item.title, chat_id, error
             )
             return DownloadSent(ok=False)
 
-    async def _send_file(self, chat_id: int, item: Download) -> DownloadSent:
+    async def _send_file(self, chat_id: int, item: Download, tr: Translator) -> DownloadSent:
         source, fallback, stale = item.source, item.fallback, False
         while source is not None:
             if source.kind is PhotoKind.URL and not _by_url(source.value):
-                await self.bot.send_message(chat_id, f"{item.caption}\n{source.value}")
+                await self.bot.send_message(chat_id, f"{item.caption(tr)}\n{source.value}")
                 return DownloadSent(ok=True, stale_file_id=stale)
             try:
                 sent = await self.bot.send_document(
-                    chat_id, await _input(source), caption=item.caption
+                    chat_id, await _input(source), caption=item.caption(tr)
                 )
             except BadRequest as error:
                 log.warning(
                     "order %s: %s (%s) failed: %s", item.order_id, item.title, source.kind, error
                 )
                 if source.kind is PhotoKind.URL:  # Telegram could not fetch it: the link will do
-                    await self.bot.send_message(chat_id, f"{item.caption}\n{source.value}")
+                    await self.bot.send_message(chat_id, f"{item.caption(tr)}\n{source.value}")
                     return DownloadSent(ok=True, stale_file_id=stale)
                 if not source.cached:
                     break
@@ -184,11 +185,9 @@ async def _input(source: PhotoSource) -> str | InputFile:
     return source.value
 
 
-def _gift_text(item: Download) -> str:
-    tr = i18n.current()  # the payer's (or, from /orders, the shopper's) language
+def _gift_text(item: Download, tr: Translator) -> str:
     codes = "\n".join(f"<code>{code}</code>" for code in item.gift_codes)
     count = len(item.gift_codes)
     label = tr.ngettext("Your code:", "Your codes:", count)
     order = tr._("Order #{order_id}", order_id=item.order_id)
-    title = tr.name(item.title, item.translations)
-    return f"🎁 <b>{escape(title)}</b>\n{order}\n{label}\n{codes}"
+    return f"🎁 <b>{escape(item.name(tr))}</b>\n{order}\n{label}\n{codes}"

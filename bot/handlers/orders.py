@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import i18n
 from bot.callback_data import DownloadAgain, MyOrder, MyOrders
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
 from bot.conversation.screens import Screen
+from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services.errors import DownloadUnavailable
 from bot.usecases import deliveries
@@ -39,12 +39,12 @@ async def on_download(
         item = await deliveries.find(context.shop, who.user_id, data.order_id, data.line_id)
     except DownloadUnavailable:
         return await journey.current(context.shop, who, EXPIRED)
-    tr = i18n.current()
-    await answer_button(update, tr._("Sending {title}…", title=item.title))
-    if not await deliveries.send(context.shop, who.chat_id, item):
+    tr = await speak_chosen(update, context)  # no visit read her /language choice
+    await answer_button(update, tr._("Sending {title}…", title=item.name(tr)))
+    if not await deliveries.send(context.shop, who.chat_id, item, tr):
         sorry = tr._(
             "Sorry, I could not send {title} just now. Please try again in a while.",
-            title=item.title,
+            title=item.name(tr),
         )
         await say(context, who.chat_id, sorry)
     return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import i18n
 from bot.config import Settings
@@ -57,6 +58,7 @@ class LineChange:
     currency: str
     before: int
     after: int
+    translations: dict[str, Any] | None = None  # the line's title in other languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,9 @@ async def review_cart(
             was, now = (
                 (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
             )
-            changes.append(LineChange(problem, line.title, line.currency, was, now))
+            changes.append(
+                LineChange(problem, line.title, line.currency, was, now, line.translations)
+            )
         await uow.carts.set_quantity(
             cart,
             line.product_id,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import i18n
+from bot.i18n import Translator
 from bot.services.errors import DownloadUnavailable
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.store.catalog_file import GIFT_CODE
@@ -57,12 +57,13 @@ class Download:
     gift_codes: tuple[str, ...] = ()
     translations: dict[str, Any] | None = None  # the product's title in other languages
 
-    @property
-    def caption(self) -> str:
-        """In the language of the update being handled: the payer's, or theirs in /orders."""
-        tr = i18n.current()
+    def name(self, tr: Translator) -> str:
+        return tr.name(self.title, self.translations)
+
+    def caption(self, tr: Translator) -> str:
+        """In the receiver's language, which is not the handled update's after an approval."""
         order = tr._("Order #{order_id}", order_id=self.order_id)
-        return f"⬇️ {tr.name(self.title, self.translations)}\n{order}"
+        return f"⬇️ {self.name(tr)}\n{order}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.callback_data import ShowProduct
 from bot.i18n import N_, Translator
 from bot.notifier import Notice
+from bot.store.models import variant_title
 from bot.store.repositories.restock import Waiting
 
 NOTIFY_ME = N_("🔔 Notify me when it's back")
@@ -30,8 +31,7 @@ def stopped(tr: Translator, title: str) -> str:
 def back_in_stock(tr: Translator, waiting: Waiting) -> Notice:
     """One message per waiting shopper (in their language), with a button to the product."""
     price = tr.money(waiting.price, waiting.currency)
-    # A variant's title carries its options ("Organic Tee - M"): kept as it is.
-    title = waiting.title if waiting.variant_id else tr.name(waiting.title, waiting.translations)
+    title = variant_title(tr.name(waiting.title, waiting.translations), waiting.variant_label)
     return Notice(
         tr._("🔔 Good news: {title} is back in stock!", title=title),
         buttons=(

@@ -238,7 +238,7 @@ async def _change(
     delivered = None
     plan = change.delivery
     if plan is not None and plan.downloads:  # after the shopper's message, as after a payment
-        delivered = await deliveries.deliver(shop, change.customer_telegram_id, plan)
+        delivered = await deliveries.deliver(shop, change.customer_telegram_id, plan, tr)
     detail = await order_detail(shop, order_id)
     return OrderChanged(action, change, detail, told is Sent.SENT, delivered)
 

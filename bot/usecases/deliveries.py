@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot import notices
+from bot.i18n import Translator
 from bot.services import downloads
 from bot.services.downloads import DeliveryPlan, Download
 from bot.shop import Shop
@@ -23,10 +24,11 @@ async def plan(shop: Shop, order_id: int) -> DeliveryPlan:
         return await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
 
 
-async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan) -> bool:
-    """Send every download of a paid order; a fully digital order that got all of them is
-    delivered. True if everything was sent; otherwise the admins hear once which items failed."""
-    failed = [item.title for item in plan.downloads if not await send(shop, chat_id, item)]
+async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan, tr: Translator) -> bool:
+    """Send every download of a paid order, worded by `tr` (the shopper's, also when an admin's
+    approval sends them); a fully digital order that got all of them is delivered. True if
+    everything was sent; otherwise the admins hear once which items failed."""
+    failed = [item.title for item in plan.downloads if not await send(shop, chat_id, item, tr)]
     if failed:
         log.warning(
             "order %s: %d of %d downloads failed", plan.order_id, len(failed), len(plan.downloads)
@@ -49,9 +51,9 @@ async def find(shop: Shop, telegram_id: int, order_id: int, line_id: int) -> Dow
         )
 
 
-async def send(shop: Shop, chat_id: int, item: Download) -> bool:
+async def send(shop: Shop, chat_id: int, item: Download, tr: Translator) -> bool:
     """Send one download, and keep (or forget) the file_id Telegram told us about."""
-    sent = await shop.notifier.send_download(chat_id, item)
+    sent = await shop.notifier.send_download(chat_id, item, tr)
     if sent.file_id is not None or sent.stale_file_id:
         async with shop.store.uow() as uow:
             await downloads.remember_file_id(uow, item.product_id, sent.file_id)

@@ -456,7 +456,7 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         await alert(notices.refunded_automatically(shop.admin_words, order.order_id, outcome.note))
         return
     if taken.delivery is not None and taken.delivery.downloads:
-        await deliveries.deliver(shop, chat_id, taken.delivery)
+        await deliveries.deliver(shop, chat_id, taken.delivery, i18n.current())  # the payer's
     plain = [line.product_id for line in order.lines if not line.variant_id]
     await low_stock_alerts(
         shop, plain, [line.variant_id for line in order.lines if line.variant_id]

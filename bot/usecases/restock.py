@@ -19,7 +19,7 @@ from datetime import timedelta
 from bot import i18n
 from bot.notifier import Sent
 from bot.shop import Shop
-from bot.store.models import utcnow
+from bot.store.models import utcnow, variant_title
 from bot.texts import restock as texts
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def tell_waiting_shoppers(shop: Shop) -> int:
             else:
                 log.info(
                     "back-in-stock notice for %s to %s: %s",
-                    waiting.title,
+                    variant_title(waiting.title, waiting.variant_label),
                     waiting.telegram_id,
                     sent.outcome.value,
                 )

@@ -642,7 +642,7 @@ def stock_label(
 
 
 def change_text(tr: Translator, change: LineChange) -> str:
-    title = escape(change.title)
+    title = escape(tr.name(change.title, change.translations))
     if change.problem is LineProblem.PRICE_CHANGED:
         before = tr.money(change.before, change.currency)
         after = tr.money(change.after, change.currency)

@@ -146,6 +146,27 @@ async def test_approving_a_flagged_guide_sends_the_pdf_and_delivers_it(h: ShopHa
     assert (order.events[-1].from_status, order.events[-1].to_status) == ("paid", "delivered")
 
 
+async def test_a_spanish_shopper_gets_the_approved_guide_in_spanish_from_an_english_admin(
+    h: ShopHarness,
+) -> None:
+    """Sam chose Spanish after paying; Ada approves in English. The guide's caption is Sam's."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id = await flagged_order(h, shopper, admin, "DIG-GDE-BRW")
+    await shopper.send("/language")
+    await shopper.wait_for("Choose your language")
+    await shopper.press("Español")
+    await shopper.wait_for("A partir de ahora hablo")
+
+    detail = await open_detail(admin, order_id)
+    await admin.press("✅ Approve payment", message=detail)
+    await admin.wait_for("Check the payment at the provider first")
+    await admin.press("✅ Yes, approve")
+    await shopper.wait_for("Tus artículos digitales llegan a continuación.")
+    document = await shopper.wait_for(lambda m: m.document is not None, include_existing=True)
+    guide = "Guía para preparar café en casa (PDF)"
+    assert document.text == f"⬇️ {guide}\nPedido n.º {order_id}"
+
+
 async def test_a_shopper_pressing_a_forged_approve_button_is_refused(h: ShopHarness) -> None:
     admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
     order_id = await flagged_order(h, shopper, admin, "KIT-MUG-CER")

@@ -122,6 +122,27 @@ async def test_the_order_sends_the_file_again_by_its_cached_file_id(
     assert product is not None and product.download_file_id == first.document.file_id
 
 
+async def test_a_spanish_shopper_asking_for_the_guide_again_reads_its_spanish_name(
+    stars_shop: ShopHarness,
+) -> None:
+    """The toast and the apology when the send fails name the guide as its button does."""
+    alice = stars_shop.user(1001, "Alice")
+    await _buy(alice, "STR-GDE-ESP")
+    await alice.wait_for(lambda m: m.document is not None, include_existing=True)
+    await alice.send("/language")
+    await alice.wait_for("Choose your language")
+    await alice.press("Español")
+    await alice.send("/orders")
+    listing = await alice.wait_for("Tus pedidos")
+    (order,) = [b for b in listing.all_buttons if b.label.startswith("#1 ")]
+    await alice.press(order.label)
+    guide = "Guía para ajustar el espresso (PDF)"
+    stars_shop.standin.fail_next("sendDocument")
+    answer = await alice.press(f"⬇️ {guide}")
+    assert answer.text == f"Enviando {guide}…"
+    await alice.wait_for(f"Lo siento, ahora no pude enviar {guide}.")
+
+
 async def test_someone_elses_download_button_is_refused(stars_shop: ShopHarness) -> None:
     alice = stars_shop.user(1001, "Alice")
     await _buy(alice, "STR-GDE-ESP")

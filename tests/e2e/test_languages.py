@@ -15,6 +15,7 @@ from bot.handlers.gate import EDIT_IGNORED
 from bot.i18n import catalog_path
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.usecases import restock
 from tests.e2e.test_unusual_input import STICKER
 
 # English words of the catalogs' texts (msgids): none may show in a Russian or Spanish reply.
@@ -159,3 +160,39 @@ async def test_an_admin_reads_the_admin_screens_in_the_language_they_chose(
     await ada.send("/admin")
     menu = await ada.wait_for("Menú de administración")
     assert "📦 Productos" in [b.label for b in menu.all_buttons]
+
+
+async def test_a_spanish_shopper_waiting_for_a_tee_size_hears_of_it_by_its_spanish_name(
+    harness: ShopHarness,
+) -> None:
+    alice, ada = harness.user(1601, "Alice", language_code="es"), harness.user(9001, "Ada")
+    await alice.send("/start product_APP-TEE-ORG-L-OAT")
+    await alice.wait_for("Camiseta orgánica")
+    await alice.press("Avísame cuando vuelva")
+    await alice.wait_for("Camiseta orgánica - L / Oat")
+    await ada.send("/stock APP-TEE-ORG-L-OAT 4")
+    await ada.wait_for("APP-TEE-ORG-L-OAT stock: 0 → 4")
+    assert harness.shop is not None
+    assert await restock.tell_waiting_shoppers(harness.shop) == 1
+    back = await alice.wait_for("vuelve a estar disponible")
+    title = "Camiseta orgánica - L / Oat"
+    assert back.text == f"🔔 ¡Buenas noticias: {title} vuelve a estar disponible!"
+    assert back.all_buttons[0].label.startswith(f"🛍 {title} · ")
+
+
+async def test_a_spanish_shopper_told_a_price_changed_reads_the_mug_by_its_spanish_name(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1701, "Alice", language_code="es")
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Taza de gres 350 ml")
+    await alice.press("Añadir al carrito")
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.price = 1800
+    await alice.send("/cart")
+    await alice.wait_for("Tu carrito")
+    await alice.press("Pagar ·")
+    changes = await alice.wait_for("Algunas cosas cambiaron", include_existing=True)
+    assert "• Taza de gres 350 ml: el precio cambió de" in (changes.text or "")

@@ -10,6 +10,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, TimedOut
 
 from bot.callback_data import ShowProduct
+from bot.i18n import translator
 from bot.notifier import Delivered, DownloadSent, Notice, Notifier, Sent
 from bot.pacing import BULK
 from bot.services.downloads import Download
@@ -86,7 +87,7 @@ async def test_a_delivery_answers_the_payment_so_it_is_not_queued_as_bulk() -> N
     notifier = Notifier(bot, admin_ids=set())  # type: ignore[arg-type]
     codes = Download(1, 1, 1, "Gift card", gift_codes=("AAAA-BBBB-CCCC",))
 
-    assert await notifier.send_download(1001, codes) == DownloadSent(ok=True)
+    assert await notifier.send_download(1001, codes, translator("en")) == DownloadSent(ok=True)
     assert bot.sent == [("message", 1001, None)]
 
 
@@ -106,7 +107,7 @@ async def test_a_kept_file_id_telegram_forgot_gives_way_to_the_catalog_file(
         fallback=PhotoSource(PhotoKind.PATH, str(guide)),
     )
 
-    sent = await notifier.send_download(1001, item)
+    sent = await notifier.send_download(1001, item, translator("en"))
 
     assert sent == DownloadSent(ok=True, file_id="NEW-FILE-ID", stale_file_id=True)
     assert [kind for kind, *_ in bot.sent] == ["document", "document"]

@@ -18,7 +18,6 @@ from bot.store.models import (
     RestockSubscription,
     utcnow,
     variant_label,
-    variant_title,
 )
 
 
@@ -29,13 +28,14 @@ class Waiting:
     subscription_id: int
     telegram_id: int
     product_id: int
-    title: str  # "Organic Tee - M / Oat" for a variant
+    title: str  # the product's, as written: "Organic Tee"
     price: int
     currency: str
     variant_id: int = 0
     language: str | None = None  # the shopper's choice (/language)
     language_code: str | None = None  # their Telegram language
     translations: dict[str, Any] | None = None  # the product's title in other languages
+    variant_label: str = ""  # "M / Oat" for a variant; it joins the title in the reader's words
 
 
 class RestockRepository:
@@ -116,13 +116,14 @@ class RestockRepository:
                 subscription_id=row[0],
                 telegram_id=row[1],
                 product_id=row[2],
-                title=variant_title(row[3], variant_label(row[7])),
+                title=row[3],
                 price=row[4],
                 currency=row[5],
                 variant_id=row[6],
                 language=row[8],
                 language_code=row[9],
                 translations=row[10],
+                variant_label=variant_label(row[7]),
             )
             for row in rows.all()
         ]
