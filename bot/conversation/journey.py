@@ -68,6 +68,7 @@ from bot.services.errors import (
     CartError,
     CategoryNotFound,
     EmptyCart,
+    MessageTooLong,
     NoteRefused,
     NotInCart,
     OrderNotFound,
@@ -756,14 +757,17 @@ async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> 
         return SupportScreen(available=False)
     memory = v.chat.data.get(SUPPORT_KEY)
     thread_id = memory.get("thread") if isinstance(memory, dict) else None
-    thread_id = await conversations.add_question(
-        v.uow,
-        v.customer_id,
-        thread_id if isinstance(thread_id, int) else None,
-        author=v.who.user_id,
-        text=text,
-        photo=photo,
-    )
+    try:
+        thread_id = await conversations.add_question(
+            v.uow,
+            v.customer_id,
+            thread_id if isinstance(thread_id, int) else None,
+            author=v.who.user_id,
+            text=text,
+            photo=photo,
+        )
+    except MessageTooLong as refused:
+        return SupportScreen(writing=True, notice=refused.said(v.tr))
     v.chat.data[SUPPORT_KEY] = {"thread": thread_id}
     return QuestionSentScreen(thread_id=thread_id)
 

@@ -108,6 +108,15 @@ def line_problems(line: CartLineView) -> tuple[LineProblem, ...]:
     return tuple(problems)
 
 
+def buyable_quantity(line: CartLineView) -> int:
+    """How many of the line can be bought now: none off sale or sold out, at most what is
+    left. Checkout brings the line to this; a reminder shows only this."""
+    problems = line_problems(line)
+    if LineProblem.OFF_SALE in problems or LineProblem.SOLD_OUT in problems:
+        return 0
+    return min(line.quantity, line.available)
+
+
 def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
     """The line's stock problem as OutOfStock reports it; None if there is enough."""
     problems = line_problems(line)
@@ -185,6 +194,16 @@ class CartView:
             replace(ln, quantity=quantity) if ln.key == key else ln
             for ln in self.lines
             if ln.key != key or quantity > 0
+        )
+        return CartView(lines, self.currency)
+
+    def buyable(self) -> CartView:
+        """This cart as checkout would sell it now (`buyable_quantity` of each line, at
+        today's price); empty if nothing in it can be bought."""
+        lines = tuple(
+            replace(ln, quantity=quantity, quoted_price=ln.unit_price)
+            for ln in self.lines
+            if (quantity := buyable_quantity(ln)) > 0
         )
         return CartView(lines, self.currency)
 

@@ -24,6 +24,7 @@ from bot.services import promos
 from bot.services.cart import (
     CartView,
     LineProblem,
+    buyable_quantity,
     cart_view,
     counting_holds,
     holds_behind,
@@ -120,11 +121,7 @@ async def review_cart(
     changes: list[LineChange] = []
     for line in before.lines:
         problems = line_problems(line)
-        quantity = line.quantity
-        if LineProblem.OFF_SALE in problems or LineProblem.SOLD_OUT in problems:
-            quantity = 0
-        elif LineProblem.FEWER_LEFT in problems:
-            quantity = line.available
+        quantity = buyable_quantity(line)
         for problem in problems:
             price = problem is LineProblem.PRICE_CHANGED
             was, now = (

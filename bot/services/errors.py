@@ -194,6 +194,26 @@ class NoteRefused(CartError):
     """A note for the shop that is empty or too long."""
 
 
+# ---------------------------------------------------------------- support
+
+
+class MessageTooLong(ShopError):
+    """A support message too long to relay whole with its header and footer: refused, never
+    clipped (bot.services.support.check_length); `length` and `most` in Telegram's units."""
+
+    def __init__(self, length: int, most: int) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "✂️ Your message is {length} characters; at most {most} fit in one message to "
+                "the shop. Nothing was sent: please send it in two or more parts."
+            ),
+            length=length,
+            most=most,
+        )
+        self.length, self.most = length, most
+
+
 # ---------------------------------------------------------------- orders
 
 

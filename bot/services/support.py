@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services.errors import MessageTooLong
 from bot.store.models import SupportMessage, SupportThread
 from bot.store.repositories.support import OPEN
 from bot.store.uow import UnitOfWork
@@ -17,6 +18,25 @@ from bot.store.uow import UnitOfWork
 QUESTION = "question"
 ANSWER = "answer"
 CLOSED = "closed"
+
+# What a person may write in one support message: it is relayed with a header (who, which
+# order) and a footer around it, and Telegram takes 4,096 characters in a message and 1,024
+# in a photo's caption. Longer is refused, never clipped: nothing a person wrote is lost.
+MOST_TEXT = 3800
+MOST_CAPTION = 800
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji may count as two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_length(text: str | None, photo: str | None) -> None:
+    """MessageTooLong unless `text` fits whole in its relay (a caption, with a photo)."""
+    most = MOST_CAPTION if photo else MOST_TEXT
+    length = telegram_length(text or "")
+    if length > most:
+        raise MessageTooLong(length, most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +115,8 @@ async def add_question(
     photo: str | None = None,
 ) -> int:
     """Keep the shopper's message for the shop; the thread it went to (a new one if theirs
-    was closed meanwhile)."""
+    was closed meanwhile). MessageTooLong if it could not be relayed whole."""
+    check_length(text, photo)
     thread = await uow.support.thread(thread_id) if thread_id is not None else None
     if thread is None or thread.status != OPEN or thread.customer_id != customer_id:
         thread_id = await open_thread(uow, customer_id)
@@ -116,7 +137,8 @@ async def add_answer(
 ) -> TakenAnswer | None:
     """Keep an admin's reply to their copy of a question as the answer to its thread; None
     if the message replied to is not such a copy. A closed thread is answered all the same:
-    the admin's words are never dropped."""
+    the admin's words are never dropped. MessageTooLong if it could not be relayed whole."""
+    check_length(text, photo)
     thread_id = await uow.support.thread_of_copy(admin_chat_id, replied_to)
     if thread_id is None:
         return None

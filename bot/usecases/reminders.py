@@ -7,6 +7,11 @@ claimed by a conditional UPDATE that sets `reminded_for` to the change it remind
 several workers exactly one wins), and only then is the reminder sent, a bulk send through
 the notifier: a crash after the claim loses that reminder rather than sending it twice. A
 change to the cart makes it due again after another CART_REMINDER_HOURS.
+
+The reminder shows the cart as checkout would sell it now (CartView.buyable: no hidden or
+sold-out lines, quantities down to what is left, today's prices, the true total). A cart with
+nothing buyable gets none, yet stays claimed: its change counts as reminded of, so it is not
+picked again on every run; stock coming back is the back-in-stock notice's business.
 """
 
 from __future__ import annotations
@@ -45,9 +50,9 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                 if cart is None:
                     continue
                 customer = await uow.customers.get_by_id(cart.customer_id)
-                view = cart_view(cart, shop.settings.currency)
+                view = cart_view(cart, shop.settings.currency).buyable()
             if customer is None or view.is_empty:
-                continue
+                continue  # nothing in it can be bought: this change stays reminded of
             language = i18n.choose(
                 customer.language, customer.language_code, shop.settings.default_language
             )

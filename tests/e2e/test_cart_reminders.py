@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
 from bot.usecases import reminders
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart
 
 REMINDER = "Still thinking it over? Your cart is waiting for you"
@@ -108,3 +109,49 @@ async def test_every_worker_runs_the_jobs_that_send_reminders_notices_and_answer
     async with ShopHarness(tmp_path) as h:
         jobs = {job.name for job in h.app.job_queue.jobs()}
         assert {"remind-carts", "tell-back-in-stock", "relay-stalled-support-messages"} <= jobs
+
+
+async def test_a_reminder_shows_only_what_can_be_bought_now_at_todays_prices(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await add_to_cart(alice, "KIT-FRP-600")
+    ada = harness.user(ADMIN_ID, "Ada")
+    await ada.send("/hide KIT-FRP-600")
+    await ada.wait_for("is hidden from shoppers")
+    await ada.send("/price KIT-MUG-CER 20.00")
+    await ada.wait_for("KIT-MUG-CER now costs $20.00")
+    await ada.send("/stock KIT-MUG-CER 1")
+    await ada.wait_for("→ 1")
+
+    assert await remind(harness, later()) == 1
+    reminder = await alice.wait_for(REMINDER)
+    assert alice.render(reminder) == (
+        "🛒 Still thinking it over? Your cart is waiting for you:\n"
+        "• 1 × Stoneware Mug 350ml\nTotal: $20.00\n\n"
+        "Check out whenever you're ready.\n"
+        "[✅ Checkout · $20.00] [🛒 Open cart]\n[🔕 No more reminders]"
+    )
+    await alice.press("Checkout", message=reminder)
+    changed = await alice.wait_for("Some things changed", include_existing=True)
+    assert "Total: $20.00" in (changed.text or "")  # the total the reminder showed
+
+
+async def test_a_cart_with_nothing_left_to_buy_gets_no_reminder_ever(
+    harness: ShopHarness,
+) -> None:
+    bob = harness.user(1002, "Bob")
+    carol = harness.user(1003, "Carol")
+    await add_to_cart(bob, "HOM-CSH-LIN")
+    await add_to_cart(carol, "STA-PEN-FTN")
+    ada = harness.user(ADMIN_ID, "Ada")
+    await ada.send("/stock HOM-CSH-LIN 0")
+    await ada.wait_for("→ 0")
+    await ada.send("/hide STA-PEN-FTN")
+    await ada.wait_for("is hidden from shoppers")
+
+    assert await remind(harness, later()) == 0
+    assert await remind(harness, later(49)) == 0  # this change counts as reminded of: not again
+    assert not [m for m in bob.messages + carol.messages if REMINDER in (m.text or "")]

@@ -298,3 +298,50 @@ async def test_closing_a_conversation_that_does_not_exist_says_it_is_closed(
     menu = await ada.wait_for("Admin")
     pressed = await ada.press_data(menu, "1:ASX:424242")
     assert pressed.text == "This conversation was closed already."
+
+
+async def test_a_question_too_long_to_relay_whole_is_refused_with_the_limit(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = await writing_to_the_shop(shop)
+    await alice.send("x" * 4090 + "END")
+    refused = await alice.wait_for("Your message is 4093 characters")
+    assert (refused.text or "").startswith(
+        "✂️ Your message is 4093 characters; at most 3800 fit in one message to the shop. "
+        "Nothing was sent: please send it in two or more parts."
+    )
+    assert not [m for m in ada.messages if "xxx" in (m.text or "")]
+
+    longest = "y" * 3797 + "END"
+    await alice.send(longest)
+    await alice.wait_for("Sent to the shop")
+    relayed = await ada.wait_for(longest)
+    assert relayed.text == f"💬 Alice (id 1001):\n{longest}\n\n↩️ Reply to this message to answer."
+
+
+async def test_a_photo_whose_caption_is_too_long_to_relay_whole_is_refused(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = await writing_to_the_shop(shop)
+    await alice.send_photo(caption="z" * 1001 + "END")
+    await alice.wait_for("Your message is 1004 characters; at most 800 fit")
+    assert not [m for m in ada.messages if m.photo is not None]
+
+    await alice.send_photo(caption="w" * 797 + "END")
+    relayed = await ada.wait_for("wwwEND")
+    assert (relayed.text or "").endswith("wwwEND\n\n↩️ Reply to this message to answer.")
+
+
+async def test_an_answer_too_long_to_relay_whole_is_refused_and_the_admin_told(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = await writing_to_the_shop(shop)
+    relayed = await ask(alice, ada, "Do you ship to Canada?")
+    await ada.send("a" * 4089 + "END", reply_to=relayed)
+    await ada.wait_for("Your message is 4092 characters; at most 3800 fit")
+    assert not [m for m in alice.messages if "The shop answers" in (m.text or "")]
+    assert not [m for m in ada.messages if "Sent to Alice" in (m.text or "")]
+
+    await ada.send("Yes, in parts.", reply_to=relayed)
+    await alice.wait_for("Yes, in parts.")
+    await ada.wait_for("✅ Sent to Alice.")

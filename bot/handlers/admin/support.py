@@ -11,6 +11,7 @@ from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import on_admin_message
 from bot.handlers.admin.guard import is_admin, run_consuming
+from bot.services.errors import MessageTooLong
 from bot.texts import support as texts
 from bot.usecases import support
 from bot.views.admin import reply
@@ -36,14 +37,18 @@ async def on_reply(update: Update, context: ShopContext) -> None:
 async def answer(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
-    outcome = await support.answer(
-        context.shop,
-        admin_chat_id=chat_id(update),
-        replied_to=message.reply_to_message.message_id,
-        author=actor(update),
-        text=message.text or message.caption,
-        photo=message.photo[-1].file_id if message.photo else None,
-    )
+    try:
+        outcome = await support.answer(
+            context.shop,
+            admin_chat_id=chat_id(update),
+            replied_to=message.reply_to_message.message_id,
+            author=actor(update),
+            text=message.text or message.caption,
+            photo=message.photo[-1].file_id if message.photo else None,
+        )
+    except MessageTooLong as refused:
+        await reply(update, refused.said(i18n.current()))
+        return
     acknowledgement = ACKNOWLEDGEMENTS.get(outcome.delivery) if outcome else None
     if outcome is not None and acknowledgement is not None:  # blocked, failed: told already
         await reply(update, acknowledgement(i18n.current(), outcome.thread))

@@ -131,7 +131,9 @@ class CartRepository:
     async def due_for_reminder(self, cutoff: datetime, limit: int = 100) -> Sequence[int]:
         """Carts to remind of: items in them, last changed by the shopper before `cutoff`,
         not reminded of since that change, whose shopper takes reminders, has not blocked
-        the bot, is not paying an invoice and has not paid since the change. Oldest first."""
+        the bot, is not paying an invoice and has not paid since the change. Oldest first.
+        Whether anything in them can still be bought is the cart service's rule
+        (CartView.buyable), applied to each cart claimed."""
         paid_or_paying = exists(
             select(Order.id).where(
                 Order.customer_id == Cart.customer_id,
