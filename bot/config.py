@@ -150,6 +150,11 @@ def _parse(env: Mapping[str, str]) -> Settings:
         raise ConfigError(
             "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
         )
+    if _in_memory(database_url):
+        raise ConfigError(
+            "DATABASE_URL: an in-memory SQLite database would lose the shop at every restart;"
+            " name a file, such as sqlite+aiosqlite:///data/shop.db"
+        )
 
     try:
         currency = check_currency(get("CURRENCY", "USD"))
@@ -227,6 +232,13 @@ def _parse(env: Mapping[str, str]) -> Settings:
         tip_max=tip_max,
         tip_suggested=tip_suggested,
     )
+
+
+def _in_memory(database_url: str) -> bool:
+    if not database_url.startswith("sqlite"):
+        return False
+    path, _, query = database_url.partition("://")[2].removeprefix("/").partition("?")
+    return path in ("", ":memory:") or "mode=memory" in query
 
 
 def _language(raw: str) -> str:
