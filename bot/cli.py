@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
@@ -73,6 +72,7 @@ async def one_at_a_time(store: Store) -> AsyncIterator[None]:
 
 async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
     """Apply migrations and seed an empty shop; errors become one clear StartupError line."""
+    from bot.store.db import DATABASE_ERRORS
     from bot.store.seed import seed_if_empty
     from bot.store.uow import Store
 
@@ -93,7 +93,7 @@ async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
                         settings.catalog_path,
                         report.summary(),
                     )
-    except (SQLAlchemyError, OSError) as exc:  # e.g. no connection for the start-up lock
+    except (*DATABASE_ERRORS, OSError) as exc:  # e.g. no connection for the start-up lock
         raise _unusable(settings, exc) from None
     finally:
         await store.close()
@@ -176,6 +176,7 @@ def _cannot_start(settings: Settings, exc: TelegramError | CannotListen) -> Star
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    from bot.store.db import DATABASE_ERRORS
     from bot.store.seed import seed_catalog
     from bot.store.uow import Store
 
@@ -187,6 +188,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         store = Store.from_url(settings.database_url)
         try:
             return (await seed_catalog(store, path, currency=settings.currency)).summary()
+        except DATABASE_ERRORS as exc:  # e.g. a read-only database file
+            raise _unusable(settings, exc) from None
         finally:
             await store.close()
 

@@ -245,3 +245,22 @@ def test_any_other_start_up_failure_is_one_line_without_the_token(
     assert capsys.readouterr().err == (
         "error: RuntimeError: cannot post to https://api.telegram.org/bot[REDACTED]/getMe\n"
     )
+
+
+def test_a_database_refusing_the_seeds_writes_is_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "shop.db"
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert run_bot("migrate", cwd=tmp_path, **env).returncode == 0
+    with sqlite3.connect(db) as conn:  # as a read-only file would, even for root
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON products"
+            " BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+        )
+    result = run_bot("seed", "--file", str(CATALOG_PATH), cwd=tmp_path, **env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: DATABASE_URL: cannot use the database at sqlite+aiosqlite:///{db}:"
+        " attempt to write a readonly database"
+    ]
