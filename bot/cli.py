@@ -93,7 +93,9 @@ async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
                         settings.catalog_path,
                         report.summary(),
                     )
-    except (*DATABASE_ERRORS, OSError) as exc:  # e.g. no connection for the start-up lock
+    except DATABASE_ERRORS as exc:
+        raise _unusable(settings, exc) from None
+    except OSError as exc:  # e.g. no connection for the start-up lock
         raise _unusable(settings, exc) from None
     finally:
         await store.close()
