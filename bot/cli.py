@@ -268,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="A shopping assistant that lives in Telegram.",
     )
-    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    parser.add_argument(
+        "--env-file", help="settings file (default: .env, if there is one)", metavar="PATH"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, command in COMMANDS.items():
         command.arguments(sub.add_parser(name, help=command.help, description=command.help))
@@ -293,7 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         if command.needs_settings:
-            settings = args.settings = load_settings(env_file=args.env_file)
+            if args.env_file is not None and not Path(args.env_file).exists():
+                raise ConfigError(f"--env-file {args.env_file}: no such file")
+            settings = args.settings = load_settings(env_file=args.env_file or ".env")
             configure_logging(settings.log_level, secrets_of(settings))
         return command.run(args)
     except (ConfigError, StartupError, CatalogError) as exc:

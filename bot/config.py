@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from dotenv.parser import parse_stream
 from telegram.constants import InvoiceLimit
 
 from bot.catalog_rules import is_count
@@ -122,9 +124,17 @@ def load_settings(
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).exists():
         try:
-            loaded = dotenv_values(env_file)
+            content = Path(env_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read {env_file}: {exc}") from None
+        # python-dotenv skips a line it cannot parse with a warning, and an unclosed quote
+        # would silently drop a setting (ADMIN_IDS="1,2: a shop with no admins).
+        for binding in parse_stream(io.StringIO(content)):
+            if binding.error:
+                raise ConfigError(
+                    f"{env_file}, line {binding.original.line}: cannot be read (an unclosed quote?)"
+                )
+        loaded = dotenv_values(stream=io.StringIO(content))
         values.update({k: v for k, v in loaded.items() if v is not None})
     values.update(os.environ if environ is None else environ)
     return _parse(values)

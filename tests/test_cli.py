@@ -49,6 +49,12 @@ def test_a_missing_token_is_one_clear_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_missing_env_file_is_refused(tmp_path: Path) -> None:
+    result = run_bot("--env-file", "typo.env", "migrate", cwd=tmp_path, BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --env-file typo.env: no such file"
+
+
 def test_an_unreachable_database_names_it_without_the_password(tmp_path: Path) -> None:
     url = "postgresql+asyncpg://shop:hunter2@127.0.0.1:1/shop"
     result = run_bot("migrate", cwd=tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=url)

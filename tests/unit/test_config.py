@@ -94,6 +94,13 @@ def test_ports_run_from_1_to_65535_and_admin_ids_may_be_negative() -> None:
     assert settings.admin_ids == frozenset({-5, 7})
 
 
+def test_an_unclosed_quote_in_the_env_file_names_its_line(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f'BOT_TOKEN={TOKEN}\nADMIN_IDS="1,2\nCURRENCY=EUR\n')
+    with pytest.raises(ConfigError, match=r"\.env, line 2: cannot be read"):
+        load_settings({}, env_file=env_file)
+
+
 def test_an_unreadable_env_file_is_a_clear_error(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_bytes(b"BOT_TOKEN=\xff\xfe\x00bad")
