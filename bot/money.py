@@ -24,7 +24,7 @@ _EXPONENTS: dict[str, int] = {
     "OMR": 3,
     "TND": 3,
 }
-_DECIMAL_RE = re.compile(r"^\s*(?P<int>\d+)(?:\.(?P<frac>\d+))?\s*$")
+_DECIMAL_RE = re.compile(r"^\s*(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?\s*$")  # ASCII digits only
 _CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _MOST_DIGITS = 30  # before the point: far more than any price, far less than int() takes

@@ -77,6 +77,7 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "METRICS_PORT": "70000"}, "METRICS_PORT"),
         ({"BOT_TOKEN": TOKEN, "WEBAPP_PORT": "0"}, "WEBAPP_PORT"),
         ({"BOT_TOKEN": TOKEN, "CURRENCY": "ZZZ"}, "CURRENCY"),
+        ({"BOT_TOKEN": TOKEN, "SHIPPING_EXPRESS": "١٥"}, "SHIPPING_EXPRESS"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite://"}, "DATABASE_URL"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite:///"}, "DATABASE_URL"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite:///:memory:"}, "DATABASE_URL"),
