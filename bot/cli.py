@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -15,14 +16,15 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import LANGUAGES
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, redact
 from bot.store.catalog_file import CatalogError
 
 if TYPE_CHECKING:
+    from bot.runner import CannotListen
     from bot.store.uow import Store
 
 log = logging.getLogger("bot")
@@ -70,6 +72,7 @@ async def one_at_a_time(store: Store) -> AsyncIterator[None]:
 
 async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
     """Apply migrations and seed an empty shop; errors become one clear StartupError line."""
+    from bot.store.db import DATABASE_ERRORS
     from bot.store.seed import seed_if_empty
     from bot.store.uow import Store
 
@@ -90,7 +93,9 @@ async def prepare_database(settings: Settings, *, seed: bool = True) -> None:
                         settings.catalog_path,
                         report.summary(),
                     )
-    except (SQLAlchemyError, OSError) as exc:  # e.g. no connection for the start-up lock
+    except DATABASE_ERRORS as exc:
+        raise _unusable(settings, exc) from None
+    except OSError as exc:  # e.g. no connection for the start-up lock
         raise _unusable(settings, exc) from None
     finally:
         await store.close()
@@ -138,7 +143,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
 
 async def serve(settings: Settings, mode: Literal["polling", "webhook"]) -> None:
     """Run until SIGTERM or SIGINT (Ctrl-C), then stop cleanly."""
-    from bot.runner import Runner
+    from bot.runner import CannotListen, Runner
     from bot.shop import Shop
 
     stop = asyncio.Event()
@@ -148,14 +153,32 @@ async def serve(settings: Settings, mode: Literal["polling", "webhook"]) -> None
     shop = Shop.create(settings)
     runner = Runner(settings, shop, mode)
     try:
-        await runner.start()
+        try:
+            await runner.start()
+        except (TelegramError, CannotListen) as exc:
+            raise _cannot_start(settings, exc) from None
         await stop.wait()
     finally:
         await runner.stop()
         await shop.close()
 
 
+def _cannot_start(settings: Settings, exc: TelegramError | CannotListen) -> StartupError:
+    """The one line for a start-up the Bot API or the network refused, naming the setting."""
+    if not isinstance(exc, TelegramError):
+        return StartupError(str(exc))
+    if isinstance(exc, InvalidToken):  # its message quotes the token
+        return StartupError("BOT_TOKEN was rejected by Telegram (getMe: Unauthorized)")
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return StartupError(
+            f"TELEGRAM_API_BASE_URL: cannot reach the Bot API at "
+            f"{settings.bot_api_base_url}: {exc.message}"
+        )
+    return StartupError(f"Telegram refused start-up: {exc.message}")
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
+    from bot.store.db import DATABASE_ERRORS
     from bot.store.seed import seed_catalog
     from bot.store.uow import Store
 
@@ -167,6 +190,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         store = Store.from_url(settings.database_url)
         try:
             return (await seed_catalog(store, path, currency=settings.currency)).summary()
+        except DATABASE_ERRORS as exc:  # e.g. a read-only database file
+            raise _unusable(settings, exc) from None
         finally:
             await store.close()
 
@@ -243,30 +268,49 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="A shopping assistant that lives in Telegram.",
     )
-    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    parser.add_argument(
+        "--env-file", help="settings file (default: .env, if there is one)", metavar="PATH"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, command in COMMANDS.items():
         command.arguments(sub.add_parser(name, help=command.help, description=command.help))
     return parser
 
 
+def secrets_of(settings: Settings | None) -> list[str]:
+    """What is never printed or logged: the token, the Stripe key, the database password."""
+    if settings is None:  # settings refused: what the environment holds
+        return [os.environ.get("BOT_TOKEN", "").strip(), os.environ.get("STRIPE_API_KEY", "")]
+    try:
+        password = make_url(settings.database_url).password or ""
+    except Exception:
+        password = ""
+    return [settings.bot_token, settings.stripe_api_key, str(password)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     name = args.command or "run"
     command = COMMANDS[name]
+    settings: Settings | None = None
     try:
         if command.needs_settings:
-            args.settings = load_settings(env_file=args.env_file)
-            configure_logging(
-                args.settings.log_level,
-                [args.settings.bot_token, args.settings.stripe_api_key],
-            )
+            if args.env_file is not None and not Path(args.env_file).exists():
+                raise ConfigError(f"--env-file {args.env_file}: no such file")
+            settings = args.settings = load_settings(env_file=args.env_file or ".env")
+            configure_logging(settings.log_level, secrets_of(settings))
         return command.run(args)
-    except (ConfigError, StartupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, StartupError, CatalogError) as exc:
+        _fail(str(exc), settings)
         return 2 if isinstance(exc, ConfigError) else 1
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a start-up the checks above missed: still one line
+        log.debug("start-up failed", exc_info=True)  # LOG_LEVEL=DEBUG: the traceback, redacted
+        first_line = (str(exc).splitlines() or [""])[0]
+        _fail(f"{type(exc).__name__}: {first_line}", settings)
+        return 1
+
+
+def _fail(message: str, settings: Settings | None) -> None:
+    print(f"error: {redact(message, secrets_of(settings))}", file=sys.stderr)

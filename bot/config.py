@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from dotenv.parser import parse_stream
 from telegram.constants import InvoiceLimit
 
+from bot.catalog_rules import is_count
 from bot.i18n import LANGUAGES, normalize
 from bot.money import MoneyError, check_currency, exponent, parse_amount
 
@@ -120,9 +124,17 @@ def load_settings(
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).exists():
         try:
-            loaded = dotenv_values(env_file)
+            content = Path(env_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read {env_file}: {exc}") from None
+        # python-dotenv skips a line it cannot parse with a warning, and an unclosed quote
+        # would silently drop a setting (ADMIN_IDS="1,2: a shop with no admins).
+        for binding in parse_stream(io.StringIO(content)):
+            if binding.error:
+                raise ConfigError(
+                    f"{env_file}, line {binding.original.line}: cannot be read (an unclosed quote?)"
+                )
+        loaded = dotenv_values(stream=io.StringIO(content))
         values.update({k: v for k, v in loaded.items() if v is not None})
     values.update(os.environ if environ is None else environ)
     return _parse(values)
@@ -135,7 +147,8 @@ def _parse(env: Mapping[str, str]) -> Settings:
     token = get("BOT_TOKEN")
     if not token:
         raise ConfigError("BOT_TOKEN is not set: put the token from @BotFather in it")
-    if ":" not in token or not token.split(":", 1)[0].isdigit():
+    bot_id, _, secret = token.partition(":")
+    if not is_count(bot_id) or not secret:
         raise ConfigError("BOT_TOKEN is malformed: expected '<digits>:<secret>' from @BotFather")
 
     base = get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
@@ -146,6 +159,11 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         raise ConfigError(
             "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if _in_memory(database_url):
+        raise ConfigError(
+            "DATABASE_URL: an in-memory SQLite database would lose the shop at every restart;"
+            " name a file, such as sqlite+aiosqlite:///data/shop.db"
         )
 
     try:
@@ -212,18 +230,25 @@ def _parse(env: Mapping[str, str]) -> Settings:
         cart_reminder_hours=_positive_int(env, "CART_REMINDER_HOURS", 24, allow_zero=True),
         webhook_url=get("WEBHOOK_URL"),
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
-        webhook_port=_positive_int(env, "WEBHOOK_PORT", 8443),
+        webhook_port=_port(env, "WEBHOOK_PORT", 8443),
         webhook_secret=get("WEBHOOK_SECRET"),
         inbox_lease_seconds=_positive_int(env, "INBOX_LEASE_SECONDS", 30),
         inbox_keep_hours=_positive_int(env, "INBOX_KEEP_HOURS", 24),
-        metrics_port=_positive_int(env, "METRICS_PORT", 0, allow_zero=True),
+        metrics_port=_port(env, "METRICS_PORT", 0, allow_zero=True),
         stars_reconcile_seconds=_positive_int(env, "STARS_RECONCILE_SECONDS", 300),
         webapp_url=webapp_url,
-        webapp_port=_positive_int(env, "WEBAPP_PORT", 8080),
+        webapp_port=_port(env, "WEBAPP_PORT", 8080),
         webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
         tip_max=tip_max,
         tip_suggested=tip_suggested,
     )
+
+
+def _in_memory(database_url: str) -> bool:
+    if not database_url.startswith("sqlite"):
+        return False
+    path, _, query = database_url.partition("://")[2].removeprefix("/").partition("?")
+    return path in ("", ":memory:") or "mode=memory" in query
 
 
 def _language(raw: str) -> str:
@@ -256,12 +281,23 @@ def _tip_suggestions(raw: str, currency: str, tip_max: int) -> tuple[int, ...]:
     return amounts
 
 
+_MOST_DIGITS = 18
+"""Digits a whole-number setting may have: more than any id or count, far fewer than int()
+refuses (4300), so a pasted blob is a ConfigError, not a ValueError."""
+
+
+def _whole_number(text: str) -> bool:
+    """ASCII digits only (`is_count`): int() also takes other scripts' digits, and
+    isdigit() takes superscripts that int() then refuses."""
+    return is_count(text) and len(text.lstrip("0")) <= _MOST_DIGITS
+
+
 def _int_set(raw: str, name: str) -> frozenset[int]:
     ids: set[int] = set()
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        if not _whole_number(part.removeprefix("-")):  # a group or channel id is negative
             raise ConfigError(f"{name} must be comma-separated Telegram user ids, got {part!r}")
         ids.add(int(part))
     return frozenset(ids)
@@ -271,9 +307,16 @@ def _positive_int(env: Mapping[str, str], name: str, default: int, allow_zero: b
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or (int(raw) == 0 and not allow_zero):
+    if not _whole_number(raw) or (int(raw) == 0 and not allow_zero):
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
     return int(raw)
+
+
+def _port(env: Mapping[str, str], name: str, default: int, allow_zero: bool = False) -> int:
+    port = _positive_int(env, name, default, allow_zero)
+    if port > 65535:
+        raise ConfigError(f"{name} must be a TCP port from 1 to 65535, got {port}")
+    return port
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -284,7 +327,7 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not (math.isfinite(value) and value > 0):
         raise ConfigError(f"{name} must be a positive number, got {raw!r}")
     return value
 

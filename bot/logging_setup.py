@@ -9,6 +9,15 @@ from collections.abc import Iterable
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each secret (six characters or more: shorter ones would hide ordinary words)
+    replaced, wherever it appears (URLs, exception messages)."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "[REDACTED]")
+    return text
+
+
 class RedactSecrets(logging.Filter):
     """Replace each secret in a record's final message, wherever a library put it (URLs too)."""
 
@@ -18,15 +27,13 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = message
-        for secret in self.secrets:
-            redacted = redacted.replace(secret, "[REDACTED]")
+        redacted = redact(message, self.secrets)
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and record.exc_text is None and self.secrets:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            for secret in self.secrets:
-                record.exc_text = record.exc_text.replace(secret, "[REDACTED]")
+            record.exc_text = redact(
+                logging.Formatter().formatException(record.exc_info), self.secrets
+            )
         return True
 
 

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, is_currency
 
 # ISO 4217 exponents that differ from the usual two decimals; XTR is Telegram Stars.
 _EXPONENTS: dict[str, int] = {
@@ -24,7 +24,7 @@ _EXPONENTS: dict[str, int] = {
     "OMR": 3,
     "TND": 3,
 }
-_DECIMAL_RE = re.compile(r"^\s*(?P<int>\d+)(?:\.(?P<frac>\d+))?\s*$")
+_DECIMAL_RE = re.compile(r"^\s*(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?\s*$")  # ASCII digits only
 _CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _MOST_DIGITS = 30  # before the point: far more than any price, far less than int() takes
@@ -62,6 +62,8 @@ def check_currency(code: str) -> str:
     upper = code.strip().upper()
     if not _CURRENCY_RE.match(upper):
         raise MoneyError(f"'{code}' is not a three-letter currency code such as USD or XTR")
+    if upper != STARS and not is_currency(upper):  # Babel holds the ISO 4217 list
+        raise MoneyError(f"'{code}' is not an ISO 4217 currency (such as USD), nor XTR for Stars")
     return upper
 
 

@@ -9,6 +9,7 @@ over each other's abandoned updates when their lease runs out (a job, bot.app).
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from aiohttp import web
@@ -26,6 +27,10 @@ from bot.shop import Shop
 from bot.web import build_server
 
 log = logging.getLogger(__name__)
+
+
+class CannotListen(Exception):
+    """The HTTP server cannot listen where the settings say; the message names the setting."""
 
 
 class Runner:
@@ -50,7 +55,7 @@ class Runner:
             server = build_server(
                 self.shop, app, webhook_path=WEBHOOK_PATH, secret=options["secret_token"]
             )
-            await self._serve(server, options["listen"], options["port"])
+            await self._serve(server, options["listen"], {options["port"]: "WEBHOOK_PORT"})
             await app.bot.set_webhook(
                 url=options["webhook_url"],
                 secret_token=options["secret_token"],
@@ -65,11 +70,11 @@ class Runner:
         await app.updater.start_polling(
             allowed_updates=ALLOWED_UPDATES, timeout=self.poll_timeout, drop_pending_updates=False
         )
-        ports = {self.settings.metrics_port} - {0}
+        ports = {self.settings.metrics_port: "METRICS_PORT"} if self.settings.metrics_port else {}
         if self.settings.storefront_on:
-            ports.add(self.settings.webapp_port)
+            ports.setdefault(self.settings.webapp_port, "WEBAPP_PORT")
         if ports:
-            await self._serve(build_server(self.shop, app), self.settings.webhook_listen, *ports)
+            await self._serve(build_server(self.shop, app), self.settings.webhook_listen, ports)
 
     async def stop(self) -> None:
         site_runner, self._site_runner = self._site_runner, None
@@ -85,13 +90,23 @@ class Runner:
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
+        # An Application whose initialize failed (getMe refused) skips its shutdown; the
+        # bot's HTTP sessions, opened before getMe, are closed here (a no-op otherwise).
+        await app.bot.shutdown()
 
-    async def _serve(self, server: web.Application, host: str, *ports: int) -> None:
+    async def _serve(self, server: web.Application, host: str, ports: dict[int, str]) -> None:
+        """Listen on each port of `ports` (port -> the setting that chose it)."""
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         self._site_runner = runner
-        for port in sorted(ports):
-            await web.TCPSite(runner, host, port).start()
+        for port, setting in sorted(ports.items()):
+            try:
+                await web.TCPSite(runner, host, port).start()
+            except OSError as exc:
+                if isinstance(exc, socket.gaierror):
+                    setting = "WEBHOOK_LISTEN"  # the host, not the port
+                reason = exc.strerror or str(exc)
+                raise CannotListen(f"{setting}: cannot listen on {host}:{port}: {reason}") from exc
             log.info("serving HTTP on %s:%s", host, port)
 
     @property

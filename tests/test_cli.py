@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CATALOG_PATH, PROJECT_ROOT
 
 TOKEN = "123456:SECRET-token-value"
@@ -45,6 +47,12 @@ def test_a_missing_token_is_one_clear_line(tmp_path: Path) -> None:
     assert (
         result.stderr.strip() == "error: BOT_TOKEN is not set: put the token from @BotFather in it"
     )
+
+
+def test_a_missing_env_file_is_refused(tmp_path: Path) -> None:
+    result = run_bot("--env-file", "typo.env", "migrate", cwd=tmp_path, BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --env-file typo.env: no such file"
 
 
 def test_an_unreachable_database_names_it_without_the_password(tmp_path: Path) -> None:
@@ -102,3 +110,163 @@ def test_the_token_never_reaches_the_logs(tmp_path: Path) -> None:
     RedactSecrets([TOKEN]).filter(record)
     assert TOKEN not in record.getMessage()
     assert "[REDACTED]" in record.getMessage()
+
+
+async def run_bot_async(*args: str, cwd: Path, **env: str) -> tuple[int, str]:
+    """`run_bot` for a test whose own event loop serves the Bot API stand-in meanwhile."""
+    import asyncio
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    base["PYTHONPATH"] = str(PROJECT_ROOT)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--env-file",
+        os.devnull,
+        *args,
+        cwd=cwd,
+        env={
+            **base,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{cwd / 'shop.db'}",
+            "CATALOG_PATH": str(CATALOG_PATH),
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_a_rejected_token_is_one_line_without_the_secret(tmp_path: Path) -> None:
+    from bot.standin import BotApiStandIn
+
+    async with BotApiStandIn("123456:RIGHTSECRET") as standin:
+        code, output = await run_bot_async(
+            "run",
+            cwd=tmp_path,
+            BOT_TOKEN="123456:WRONGSECRET",
+            TELEGRAM_API_BASE_URL=standin.base_url,
+        )
+    assert code == 1, output
+    assert output.strip().splitlines()[-1] == (
+        "error: BOT_TOKEN was rejected by Telegram (getMe: Unauthorized)"
+    )
+    assert "WRONGSECRET" not in output
+    assert "Traceback" not in output and "Unclosed" not in output
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+    result = run_bot(
+        "--env-file",
+        os.devnull,
+        "run",
+        cwd=tmp_path,
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+        CATALOG_PATH=str(CATALOG_PATH),
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "error: TELEGRAM_API_BASE_URL: cannot reach the Bot API at http://127.0.0.1:9/bot"
+    )
+    assert "Traceback" not in result.stderr and TOKEN.split(":")[1] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "extra"),
+    [
+        ("run", "METRICS_PORT", {}),
+        ("run", "WEBAPP_PORT", {"WEBAPP_URL": "https://shop.example/"}),
+        ("webhook", "WEBHOOK_PORT", {"WEBHOOK_URL": "https://shop.example/hook"}),
+    ],
+)
+async def test_a_port_in_use_is_one_line_naming_the_setting(
+    tmp_path: Path, command: str, setting: str, extra: dict[str, str]
+) -> None:
+    import socket
+
+    from bot.standin import BotApiStandIn
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        async with BotApiStandIn(TOKEN) as standin:
+            code, output = await run_bot_async(
+                command,
+                cwd=tmp_path,
+                BOT_TOKEN=TOKEN,
+                TELEGRAM_API_BASE_URL=standin.base_url,
+                WEBHOOK_LISTEN="127.0.0.1",
+                **{setting: str(port)},
+                **extra,
+            )
+    finally:
+        taken.close()
+    assert code == 1, output
+    assert (
+        output.strip()
+        .splitlines()[-1]
+        .startswith(f"error: {setting}: cannot listen on 127.0.0.1:{port}: ")
+    ), output
+    assert "Traceback" not in output and "Unclosed" not in output
+
+
+async def test_an_unresolvable_listen_address_is_one_line(tmp_path: Path) -> None:
+    from bot.standin import BotApiStandIn
+
+    async with BotApiStandIn(TOKEN) as standin:
+        code, output = await run_bot_async(
+            "webhook",
+            cwd=tmp_path,
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=standin.base_url,
+            WEBHOOK_URL="https://shop.example/hook",
+            WEBHOOK_LISTEN="999.1.1.1",
+        )
+    assert code == 1, output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("error: WEBHOOK_LISTEN: cannot listen on 999.1.1.1:"), output
+    assert "Traceback" not in output
+
+
+def test_any_other_start_up_failure_is_one_line_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+
+    def fails(_args: object) -> int:
+        raise RuntimeError(f"cannot post to https://api.telegram.org/bot{TOKEN}/getMe\nmore")
+
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setattr(cli, "configure_logging", lambda *args: None)
+    monkeypatch.setitem(cli.COMMANDS, "migrate", cli.Command("fails", fails))
+    assert cli.main(["--env-file", os.devnull, "migrate"]) == 1
+    assert capsys.readouterr().err == (
+        "error: RuntimeError: cannot post to https://api.telegram.org/bot[REDACTED]/getMe\n"
+    )
+
+
+def test_a_database_refusing_the_seeds_writes_is_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "shop.db"
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert run_bot("migrate", cwd=tmp_path, **env).returncode == 0
+    with sqlite3.connect(db) as conn:  # as a read-only file would, even for root
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON products"
+            " BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+        )
+    result = run_bot("seed", "--file", str(CATALOG_PATH), cwd=tmp_path, **env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: DATABASE_URL: cannot use the database at sqlite+aiosqlite:///{db}:"
+        " attempt to write a readonly database"
+    ]

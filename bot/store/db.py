@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
+from asyncpg import PostgresError
 from sqlalchemy import Engine, Executable, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +21,10 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.store import sqlite_driver
 from bot.store.search_index import register_sqlite_functions
+
+DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, sqlite3.Error, PostgresError)
+"""What a database's refusal can be raised as: SQLAlchemy's errors, and the drivers' own
+where the store talks to them directly (bot.store.sqlite_driver, postgres_driver)."""
 
 
 def is_sqlite(url: str) -> bool:

@@ -64,11 +64,42 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
         ({"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": "1.5"}, "CART_REMINDER_HOURS"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
+        ({"BOT_TOKEN": "²:abc"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "123:"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "nan"}, "BROADCAST_RATE"),
+        ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "inf"}, "BROADCAST_RATE"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "--5"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "²"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "١٢"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "RESERVATION_MINUTES": "²"}, "RESERVATION_MINUTES"),
+        ({"BOT_TOKEN": TOKEN, "WEBHOOK_PORT": "①"}, "WEBHOOK_PORT"),
+        ({"BOT_TOKEN": TOKEN, "WEBHOOK_PORT": "99999"}, "WEBHOOK_PORT"),
+        ({"BOT_TOKEN": TOKEN, "METRICS_PORT": "70000"}, "METRICS_PORT"),
+        ({"BOT_TOKEN": TOKEN, "WEBAPP_PORT": "0"}, "WEBAPP_PORT"),
+        ({"BOT_TOKEN": TOKEN, "CURRENCY": "ZZZ"}, "CURRENCY"),
+        ({"BOT_TOKEN": TOKEN, "SHIPPING_EXPRESS": "١٥"}, "SHIPPING_EXPRESS"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite://"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite:///"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite:///:memory:"}, "DATABASE_URL"),
     ],
 )
 def test_malformed_values_name_the_variable(env: dict[str, str], names: str) -> None:
     with pytest.raises(ConfigError, match=names):
         load_settings(env, env_file=None)
+
+
+def test_ports_run_from_1_to_65535_and_admin_ids_may_be_negative() -> None:
+    env = {"BOT_TOKEN": TOKEN, "WEBHOOK_PORT": "65535", "METRICS_PORT": "1", "ADMIN_IDS": "-5,7"}
+    settings = load_settings(env, env_file=None)
+    assert (settings.webhook_port, settings.metrics_port) == (65535, 1)
+    assert settings.admin_ids == frozenset({-5, 7})
+
+
+def test_an_unclosed_quote_in_the_env_file_names_its_line(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f'BOT_TOKEN={TOKEN}\nADMIN_IDS="1,2\nCURRENCY=EUR\n')
+    with pytest.raises(ConfigError, match=r"\.env, line 2: cannot be read"):
+        load_settings({}, env_file=env_file)
 
 
 def test_an_unreadable_env_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ def test_decimal_strings_become_exact_minor_units(text: str, currency: str, mino
         ("abc", "USD", "not an amount"),
         ("1.5", "XTR", "whole numbers"),
         ("1e3", "USD", "not an"),
+        ("٥.٠٠", "USD", "not an amount"),
+        ("5.٠٠", "USD", "not an amount"),
     ],
 )
 def test_inexact_or_malformed_amounts_are_refused(text: str, currency: str, complaint: str) -> None:
