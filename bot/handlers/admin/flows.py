@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import i18n
 from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
@@ -67,14 +67,7 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
         return
     flow = await load_flow(update, context)
     if flow is None or flow.get("kind") not in FLOWS:
-        # No step to cancel: /cancel stops a broadcast being sent, if there is one.
-        if command_of(message.text) == "cancel":
-            stopping = await broadcasts.stop(context.shop)
-            if stopping is not None:
-                said = broadcast_views.stopping(stopping, update.effective_chat.id)
-                await run_consuming(lambda update, context: _answer(update, said), update, context)
-        if message.document is not None:
-            await run_consuming(import_document, update, context)
+        await _without_flow(update, context, message)
         return
     command = command_of(message.text)
     if command == "cancel":
@@ -83,6 +76,18 @@ async def on_admin_message(update: Update, context: ShopContext) -> None:
         return  # other commands work as usual; the flow waits where it was
     step = FLOWS[flow["kind"]].on_input
     await run_consuming(lambda update, context: step(update, context, flow), update, context)
+
+
+async def _without_flow(update: Update, context: ShopContext, message: Message) -> None:
+    """No step open: /cancel stops a broadcast being sent, if there is one; a file is a
+    catalog to import. Anything else goes on to the shopper's handlers."""
+    if command_of(message.text) == "cancel":
+        stopping = await broadcasts.stop(context.shop)
+        if stopping is not None:
+            said = broadcast_views.stopping(stopping, message.chat_id)
+            await run_consuming(lambda update, context: _answer(update, said), update, context)
+    if message.document is not None:
+        await run_consuming(import_document, update, context)
 
 
 async def _answer(update: Update, text: str) -> None:
