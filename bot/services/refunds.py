@@ -41,9 +41,6 @@ class RefundInfo:
     provider_refund_id: str | None
     refunded_total: int
 
-    def describe(self) -> str:
-        return format_money(self.amount, self.currency)
-
     def words(self, tr: Translator) -> str:
         """The refund that gave back the rest, for the shopper who got some back before:
         "the remaining $27.00; $37.00 refunded in all" (just "$27.00" if this is all of it)."""
