@@ -1067,7 +1067,7 @@ def refusal(tr: Translator, error: Exception) -> str:
     if isinstance(error, OutOfStock):
         short = error.shortages[0]
         if not short.available:
-            return tr._("Sorry, {title} is out of stock.", title=short.title)
+            return tr._("Sorry, {title} is out of stock.", title=short.title_in(tr))
         if short.in_cart:
             return tr.ngettext(
                 "Sorry, only {count} left and {in_cart} already in your cart.",

@@ -121,9 +121,10 @@ def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
     """The line's stock problem as OutOfStock reports it; None if there is enough."""
     problems = line_problems(line)
     if LineProblem.OFF_SALE in problems or LineProblem.SOLD_OUT in problems:
-        return Shortage(line.title, line.quantity - in_cart, 0, in_cart)
+        return Shortage(line.title, line.quantity - in_cart, 0, in_cart, line.translations)
     if LineProblem.FEWER_LEFT in problems:
-        return Shortage(line.title, line.quantity - in_cart, line.available, in_cart)
+        wanted = line.quantity - in_cart
+        return Shortage(line.title, wanted, line.available, in_cart, line.translations)
     return None
 
 

@@ -200,7 +200,9 @@ async def place_order(
             if line.variant_id:
                 await uow.products.get_variant(line.variant_id)
             missing = shortage(line_view(line))
-            shortages.append(missing or Shortage(unit.title, line.quantity, 0))
+            shortages.append(
+                missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
+            )
     if shortages:
         raise OutOfStock(shortages)
 

@@ -7,7 +7,7 @@ knows about Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import N_
@@ -92,6 +92,11 @@ class Shortage:
     wanted: int
     available: int
     in_cart: int = 0  # what the cart already held (adding to it)
+    # The title in other languages: how it reads, not which line it is.
+    translations: dict[str, Any] | None = field(default=None, compare=False)
+
+    def title_in(self, tr: Translator | None) -> str:
+        return tr.name(self.title, self.translations) if tr is not None else self.title
 
 
 class OutOfStock(CartError):
@@ -108,21 +113,21 @@ class OutOfStock(CartError):
 
         parts = [
             say(
-                "{title}: only {available} left (you asked for {wanted})",
-                title=s.title,
+                N_("{title}: only {available} left (you asked for {wanted})"),
+                title=s.title_in(tr),
                 available=s.available,
                 wanted=s.wanted,
             )
             if s.available > 0
-            else say("{title}: sold out", title=s.title)
+            else say(N_("{title}: sold out"), title=s.title_in(tr))
             for s in self.shortages
         ]
         return (
-            say("Sorry, not enough stock for your order:")
+            say(N_("Sorry, not enough stock for your order:"))
             + "\n"
             + "\n".join(f"• {part}" for part in parts)
             + "\n"
-            + say("Please adjust your cart and check out again.")
+            + say(N_("Please adjust your cart and check out again."))
         )
 
     def said(self, tr: Translator) -> str:

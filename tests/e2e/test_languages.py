@@ -12,7 +12,8 @@ from bot.conversation import journey
 from bot.handlers.errors import SORRY
 from bot.handlers.fallback import UNREADABLE
 from bot.handlers.gate import EDIT_IGNORED
-from bot.i18n import catalog_path
+from bot.i18n import catalog_path, translator
+from bot.services.errors import OutOfStock, Shortage
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases import restock
@@ -196,3 +197,35 @@ async def test_a_spanish_shopper_told_a_price_changed_reads_the_mug_by_its_spani
     await alice.press("Pagar ·")
     changes = await alice.wait_for("Algunas cosas cambiaron", include_existing=True)
     assert "• Taza de gres 350 ml: el precio cambió de" in (changes.text or "")
+
+
+async def test_a_spanish_shopper_refused_a_sold_out_mug_reads_it_by_its_spanish_name(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1801, "Alice", language_code="es")
+    await alice.send("/start product_KIT-MUG-CER")
+    await alice.wait_for("Taza de gres 350 ml")
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.stock = mug.reserved
+    await alice.press("Añadir al carrito")
+    await alice.wait_for("Lo siento, Taza de gres 350 ml está agotado.")
+
+
+def test_a_russian_shopper_short_at_payment_reads_the_shortage_in_russian() -> None:
+    """The order-wide refusal (stock gone between the summary and Pay) names each line in
+    her language, product names included."""
+    short = OutOfStock(
+        [
+            Shortage("Ceramic Mug", 3, 1, translations={"ru": {"title": "Кружка"}}),
+            Shortage("Tea Towel", 1, 0, translations={"es": {"title": "Paño"}}),
+        ]
+    )
+    said = short.said(translator("ru"))
+    assert said == (
+        "Извините, для вашего заказа не хватает товара:\n"
+        "• Кружка: осталось 1 (вы просили 3)\n"
+        "• Tea Towel: распродано\n"
+        "Пожалуйста, измените корзину и оформите заказ снова."
+    )
