@@ -315,3 +315,28 @@ async def test_stopping_a_broadcast_whose_sender_died_reports_it_to_the_admin(
             assert answer.text == "No broadcast is being sent."
             await h.until_idle()
             assert len([m for m in ada.messages if "Broadcast stopped: " in (m.text or "")]) == 1
+
+
+async def test_an_admin_whose_broadcast_died_hears_of_it_in_her_own_language(
+    tmp_path: Path,
+) -> None:
+    """Ada reads the shop in Russian; her broadcast's worker died 37 messages in. Bea's
+    /broadcast, in English, finds it dead: Ada's report of it comes in Russian."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        standin.user(OTHER_ADMIN, "Bea")
+        admins = frozenset({ADMIN_ID, OTHER_ADMIN})
+        async with ShopHarness(tmp_path, standin=standin, admin_ids=admins) as h:
+            ada, bea = h.user(ADMIN_ID, "Ada"), h.user(OTHER_ADMIN, "Bea")
+            await ada.send("/language")
+            await ada.press("Русский", message=await ada.wait_for("Choose your language"))
+            await ada.wait_for("Теперь я говорю")
+            async with h.store.uow() as uow:
+                dead = Broadcast(started_by=ADMIN_ID, chat_id=ADMIN_ID, total=120, sent=37)
+                dead.updated_at = utcnow() - timedelta(minutes=6)
+                uow.session.add(dead)
+
+            await bea.send("/broadcast")
+            await bea.wait_for("Send the text")
+            report = await ada.wait_for("📣 Рассылка остановлена: получили 37 из 120")
+            assert "sent" not in (report.text or "")
