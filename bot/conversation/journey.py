@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot import i18n, notices
+from bot.clipping import echo
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
 from bot.conversation.screens import (
@@ -259,7 +260,7 @@ async def start(v: Visit, payload: str = "") -> Screen:
                 welcome=True,
                 notice=v.tr._(
                     "Sorry, I can't find the product “{sku}”. Have a look around instead.",
-                    sku=sku,
+                    sku=echo(sku),
                 ),
             )
         return await _product(v, card.id, 1, card=card, variant_id=card.variant_id)
@@ -335,7 +336,7 @@ async def search(v: Visit, query: str) -> Screen:
         return SearchHintScreen()
     found = await _search(v, query, 0)
     if found is None:
-        return SearchHintScreen(notice=v.tr._("Nothing found for “{query}”.", query=query.strip()))
+        return SearchHintScreen(notice=v.tr._("Nothing found for “{query}”.", query=echo(query)))
     return found
 
 
@@ -905,7 +906,7 @@ async def _words(v: Visit, text: str) -> Screen:
         found = await _search(v, text, 0)
         if found is not None:
             return found
-    return NotUnderstoodScreen(text=text.strip()[:60])
+    return NotUnderstoodScreen(text=echo(text))
 
 
 # ---------------------------------------------------------------- stale buttons

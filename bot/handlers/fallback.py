@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.clipping import echo
 from bot.context import AnyApplication, ShopContext
 from bot.conversation.journey import EXPIRED
 from bot.handlers.language import speak_chosen
@@ -19,7 +20,7 @@ from bot.i18n import N_
 async def unknown_command(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     if message and message.text:
-        command = message.text.split()[0]
+        command = echo(message.text.split()[0])
         tr = await speak_chosen(update, context)
         await message.reply_text(
             tr._("I don't know {command}. Send /help to see what I can do.", command=command)

@@ -116,3 +116,55 @@ async def test_a_message_of_only_spaces_is_asked_what_to_look_for(harness: ShopH
     await alice.send("   ")
     hint = await alice.wait_for("What are you looking for?")
     assert "“”" not in (hint.text or "")
+
+
+ECHO_MOST = 60  # of a shopper's own words, a reply quotes at most this many characters
+
+
+@pytest.mark.parametrize(
+    ("sent", "reply"),
+    [
+        ("/search " + "zq" * 2000, "Nothing found for"),
+        ("zq" * 2000, "I didn't find anything for"),
+        ("mug " * 1000, "mug mug"),
+        ("/" + "z" * 4000, "I don't know"),
+    ],
+    ids=["search-nothing", "words-nothing", "search-found", "unknown-command"],
+)
+async def test_a_very_long_message_is_quoted_back_clipped(
+    harness: ShopHarness, sent: str, reply: str
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send(sent)
+    answer = await alice.wait_for(reply)
+    text = answer.text or answer.caption or ""
+    assert "…" in text
+    assert sent.removeprefix("/search ")[: ECHO_MOST + 1] not in text
+
+
+HUGE = "Z" * 4000
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"/stock {HUGE} +5",
+        f"/price {HUGE} 3.00",
+        f"/hide {HUGE}",
+        f"/edit {HUGE}",
+        f"/orders_admin {HUGE}",
+        f"/promo new {HUGE} 10%",
+        f"/promo off {HUGE}",
+        f"/promo new SAVE10 10% from={HUGE}",
+    ],
+    ids=["stock", "price", "hide", "edit", "orders", "promo-new", "promo-off", "promo-option"],
+)
+async def test_an_admin_command_with_a_huge_argument_still_gets_its_explanation(
+    harness: ShopHarness, command: str
+) -> None:
+    ada = harness.user(ADMIN_ID, "Ada")
+    await ada.send(command)
+    answer = await ada.wait_for(lambda m: True)
+    text = answer.text or ""
+    assert "Z" * (ECHO_MOST + 1) not in text, text[:200]
+    assert len(text) < 1000, text[:200]
