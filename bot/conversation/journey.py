@@ -824,6 +824,13 @@ async def chosen_language(shop: Shop, user_id: int) -> str | None:
     return customer.language if customer is not None else None
 
 
+async def record_blocked(shop: Shop, user_id: int, blocked: bool) -> None:
+    """The shopper blocked the bot (or unblocked it): reminders, back-in-stock notices and
+    broadcasts skip a blocked customer instead of trying a send Telegram refuses (403)."""
+    async with shop.store.uow() as uow:
+        await uow.customers.mark_blocked(user_id, blocked)
+
+
 # ---------------------------------------------------------------- plain words
 
 _PHRASES: dict[str, str] = {

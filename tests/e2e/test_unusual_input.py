@@ -3,15 +3,19 @@ group chats. Each gets a clear answer (or, in a group, deliberate quiet), never 
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from bot.handlers.fallback import UNREADABLE
 from bot.handlers.gate import EDIT_IGNORED
 from bot.standin.harness import ShopHarness
-from bot.store.models import Product
+from bot.store.models import Customer, Product, utcnow
+from bot.usecases import reminders
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import shown
+from tests.e2e.shopper import add_to_cart, shown
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -168,3 +172,42 @@ async def test_an_admin_command_with_a_huge_argument_still_gets_its_explanation(
     text = answer.text or ""
     assert "Z" * (ECHO_MOST + 1) not in text, text[:200]
     assert len(text) < 1000, text[:200]
+
+
+async def has_blocked(harness: ShopHarness, telegram_id: int) -> bool:
+    async with harness.store.uow() as uow:
+        blocked = await uow.session.scalar(
+            select(Customer.blocked_bot).where(Customer.telegram_id == telegram_id)
+        )
+    return bool(blocked)
+
+
+async def test_a_shopper_who_blocks_the_bot_is_left_alone_until_she_unblocks_it(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    ada = harness.user(ADMIN_ID, "Ada")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await ada.send("/broadcast")
+    everyone = await ada.wait_for("Send the text to broadcast")
+    await ada.send("/cancel")
+    await harness.until_idle()
+
+    with caplog.at_level(logging.ERROR):
+        await alice.block_bot()
+        await harness.until_idle()
+    assert not caplog.records
+    assert await has_blocked(harness, alice.user_id)
+    tried = len(harness.standin.calls)
+    assert await reminders.send_due(harness.shop, now=utcnow() + timedelta(hours=25)) == 0
+    assert not [c for c in harness.standin.calls[tried:] if c.params.get("chat_id") == 1001]
+    await ada.send("/broadcast")
+    fewer = await ada.wait_for("Send the text to broadcast")
+    assert fewer.text != everyone.text  # she is no longer counted among those it reaches
+    await ada.send("/cancel")
+
+    await alice.unblock_bot()
+    await harness.until_idle()
+    assert not await has_blocked(harness, alice.user_id)
+    assert await reminders.send_due(harness.shop, now=utcnow() + timedelta(hours=25)) == 1
+    await alice.wait_for("Your cart is waiting for you")
