@@ -751,6 +751,15 @@ async def photo(v: Visit, file_id: str, caption: str | None) -> Screen | None:
     return await _question(v, text=caption, photo=file_id)
 
 
+@looking
+async def not_text(v: Visit) -> Screen | None:
+    """A sticker, file, voice message...: while the shopper writes to the shop, a plain word
+    that only text and photos reach it (the rest would be lost unseen); None otherwise."""
+    if v.chat.state != Step.SUPPORT:
+        return None
+    return SupportScreen(writing=True, notice=v.tr._(support_texts.ONLY_TEXT_AND_PHOTOS))
+
+
 async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> Screen:
     """Keep the shopper's message for the shop; it is sent once the visit is over."""
     if not v.shop.settings.admin_ids:

@@ -11,10 +11,12 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.clipping import echo
 from bot.context import AnyApplication, ShopContext
+from bot.conversation import journey
 from bot.conversation.journey import EXPIRED
 from bot.handlers.language import speak_chosen
-from bot.handlers.shopper import show_current_view
+from bot.handlers.shopper import shopper_of, show_current_view
 from bot.i18n import N_
+from bot.views.display import present
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:
@@ -45,9 +47,16 @@ CONTENT_NOT_TEXT = (
 
 
 async def unreadable_message(update: Update, context: ShopContext) -> None:
-    if update.effective_message:
-        tr = await speak_chosen(update, context)
-        await update.effective_message.reply_text(tr._(UNREADABLE))
+    """Said so, never silence; while writing to the shop, that it did not reach the shop."""
+    message, who = update.effective_message, shopper_of(update)
+    if message is None:
+        return
+    screen = await journey.not_text(context.shop, who) if who is not None else None
+    if screen is not None:
+        await present(update, context, screen)
+        return
+    tr = await speak_chosen(update, context)
+    await message.reply_text(tr._(UNREADABLE))
 
 
 async def unknown_button(update: Update, context: ShopContext) -> None:

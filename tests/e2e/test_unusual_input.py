@@ -26,6 +26,7 @@ STICKER = {
     "is_animated": False,
     "is_video": False,
 }
+VOICE = {"file_id": "AwACAgIAAxkBAAEB", "file_unique_id": "AgADvoice", "duration": 3}
 
 
 async def stock_of(harness: ShopHarness, sku: str) -> int:
@@ -39,7 +40,7 @@ async def stock_of(harness: ShopHarness, sku: str) -> int:
     "content",
     [
         {"sticker": STICKER},
-        {"voice": {"file_id": "AwACAgIAAxkBAAEB", "file_unique_id": "AgADvoice", "duration": 3}},
+        {"voice": VOICE},
         {"location": {"latitude": 51.5, "longitude": -0.12}},
         {"contact": {"phone_number": "+15555550100", "first_name": "Bob"}},
     ],
@@ -211,3 +212,23 @@ async def test_a_shopper_who_blocks_the_bot_is_left_alone_until_she_unblocks_it(
     assert not await has_blocked(harness, alice.user_id)
     assert await reminders.send_due(harness.shop, now=utcnow() + timedelta(hours=25)) == 1
     await alice.wait_for("Your cart is waiting for you")
+
+
+async def test_a_file_or_voice_message_sent_to_the_shop_is_said_not_to_reach_it(
+    harness: ShopHarness,
+) -> None:
+    alice, ada = harness.user(1001, "Alice"), harness.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+
+    await alice.send_document("receipt.pdf", b"%PDF-1.4", "application/pdf")
+    await alice.wait_for("I can pass only text and photos to the shop")
+    await harness.standin.add_user_message(alice.chat, {"voice": VOICE})
+    said = await alice.wait_for("I can pass only text and photos to the shop")
+    assert "You are writing to the shop" in (said.text or "")  # and she still is
+    await harness.until_idle()
+    assert not ada.messages
+
+    await alice.send("The parcel came damaged")
+    await alice.wait_for("Sent to the shop")
+    await ada.wait_for("The parcel came damaged")
