@@ -232,3 +232,25 @@ async def test_a_file_or_voice_message_sent_to_the_shop_is_said_not_to_reach_it(
     await alice.send("The parcel came damaged")
     await alice.wait_for("Sent to the shop")
     await ada.wait_for("The parcel came damaged")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ｍｕｇ", "m\u200bug", "\u200fmug\u200e", "mu\u00adg", "ＭＵＧ", "m\u2060u\u200dg"],
+    ids=["full-width", "zero-width-space", "direction-marks", "soft-hyphen", "wide-caps", "joiners"],
+)
+async def test_a_search_disguised_by_unicode_finds_what_plain_text_finds(
+    harness: ShopHarness, typed: str
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    plain = await alice.wait_for("found")
+    await alice.send(typed)
+    disguised = await alice.wait_for("found")
+    assert alice.render(disguised).split("\n")[1:] == alice.render(plain).split("\n")[1:]
+
+    shared = await alice.inline_query(typed)
+    assert [r.title for r in shared.results] == [
+        r.title for r in (await alice.inline_query("mug")).results
+    ]
+    assert shared.results
