@@ -80,8 +80,14 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.notes import clean_note
-from bot.services.order_history import fingerprint_of_order, get_order, order_page
+from bot.services.order_history import (
+    ORDER_START_PREFIX,
+    fingerprint_of_order,
+    get_order,
+    order_page,
+)
 from bot.shop import Shop
+from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
@@ -246,7 +252,11 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
 @looking
 async def start(v: Visit, payload: str = "") -> Screen:
     """/start, optionally with a deep link: `product_<SKU>` opens that product, `promo_<CODE>`
-    (a link in a newsletter) attaches the code to the cart."""
+    (a link in a newsletter) attaches the code to the cart, `order-<id>` (from an invoice or
+    receipt, forwarded perhaps) opens that order if it is hers."""
+    if payload.startswith(ORDER_START_PREFIX):
+        await v.fire("open_orders")
+        return await _order(v, row_id(payload.removeprefix(ORDER_START_PREFIX)))
     if payload.startswith("promo_"):
         return await _attach_code(v, payload.removeprefix("promo_"))
     if payload.startswith("product_"):
@@ -680,7 +690,15 @@ async def orders(v: Visit, page: int = 0) -> Screen:
 async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
     """One of her orders, opened from `page` of /orders."""
     await v.fire("open_orders")
+    return await _order(v, order_id if is_row_id(order_id) else None, page)
+
+
+async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
+    """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
+    history" over her list, never a hint that it exists."""
     try:
+        if order_id is None:
+            raise OrderNotFound(0)
         return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
     except OrderNotFound:
         found = await order_page(v.uow, v.customer_id, page)

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.money import STARS
 from bot.payments.payload import sign_payload
+from bot.services.order_history import ORDER_START_PREFIX
 from bot.services.order_summary import OrderSummary, discount_label
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
@@ -120,7 +121,7 @@ def build_invoice(
         prices=prices,
         provider_token="" if stars else settings.payment_provider_token,
         # A non-empty start parameter stops a forwarded copy from being payable by others.
-        start_parameter=f"order-{order.order_id}",
+        start_parameter=f"{ORDER_START_PREFIX}{order.order_id}",
         need_shipping_address=shipping,
         is_flexible=shipping,
         photo_url=photo_url

@@ -15,7 +15,7 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import add_to_cart, shown
+from tests.e2e.shopper import add_to_cart, open_invoice, shown
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -254,3 +254,23 @@ async def test_a_search_disguised_by_unicode_finds_what_plain_text_finds(
         r.title for r in (await alice.inline_query("mug")).results
     ]
     assert shared.results
+
+
+async def test_an_invoices_start_link_opens_the_order_for_its_shopper_only(
+    harness: ShopHarness,
+) -> None:
+    alice, bob = harness.user(1001, "Alice"), harness.user(1002, "Bob")
+    invoice = await open_invoice(alice, "KIT-MUG-CER")
+    assert (await alice.pay()).ok
+    await harness.until_idle()
+    link = invoice.invoice["start_parameter"] if invoice.invoice else ""
+    assert link.startswith("order-")
+
+    await alice.send(f"/start {link}")
+    mine = await alice.wait_for("1 × Stoneware Mug 350ml = $16.00")
+    assert "✅ Paid" in (mine.text or "")
+
+    for someone_elses in (link, "order-abc", "order-99999999999999999999", "order-0", "order-"):
+        await bob.send(f"/start {someone_elses}")
+        refused = await bob.wait_for("That order is not in your history.")
+        assert "Stoneware Mug" not in bob.render(refused)
