@@ -25,6 +25,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callback_data import Action, button
+from bot.clipping import clip
 from bot.i18n import Translator
 from bot.pacing import BULK, ShopBot
 from bot.services.downloads import Download
@@ -89,7 +90,7 @@ class Notifier:
         markup = _markup(notice.buttons)
         try:
             if notice.photo is not None:
-                caption = _clip(notice.text, MessageLimit.CAPTION_LENGTH)
+                caption = clip(notice.text, MessageLimit.CAPTION_LENGTH)
                 sent = await self.bot.send_photo(
                     chat_id,
                     notice.photo,
@@ -100,7 +101,7 @@ class Notifier:
             else:
                 sent = await self.bot.send_message(
                     chat_id,
-                    _clip(notice.text, MessageLimit.MAX_TEXT_LENGTH),
+                    clip(notice.text, MessageLimit.MAX_TEXT_LENGTH),
                     reply_markup=markup,
                     rate_limit_args=BULK,
                 )
@@ -168,10 +169,6 @@ class Notifier:
 def _markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
     rows = [[button(label, action) for label, action in row] for row in buttons if row]
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _by_url(url: str) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot import i18n, notices
+from bot.clipping import echo
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
 from bot.conversation.screens import (
@@ -79,8 +80,14 @@ from bot.services.errors import (
     WrongCurrency,
 )
 from bot.services.notes import clean_note
-from bot.services.order_history import fingerprint_of_order, get_order, order_page
+from bot.services.order_history import (
+    ORDER_START_PREFIX,
+    fingerprint_of_order,
+    get_order,
+    order_page,
+)
 from bot.shop import Shop
+from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
@@ -245,7 +252,11 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
 @looking
 async def start(v: Visit, payload: str = "") -> Screen:
     """/start, optionally with a deep link: `product_<SKU>` opens that product, `promo_<CODE>`
-    (a link in a newsletter) attaches the code to the cart."""
+    (a link in a newsletter) attaches the code to the cart, `order-<id>` (from an invoice or
+    receipt, forwarded perhaps) opens that order if it is hers."""
+    if payload.startswith(ORDER_START_PREFIX):
+        await v.fire("open_orders")
+        return await _order(v, row_id(payload.removeprefix(ORDER_START_PREFIX)))
     if payload.startswith("promo_"):
         return await _attach_code(v, payload.removeprefix("promo_"))
     if payload.startswith("product_"):
@@ -259,7 +270,7 @@ async def start(v: Visit, payload: str = "") -> Screen:
                 welcome=True,
                 notice=v.tr._(
                     "Sorry, I can't find the product “{sku}”. Have a look around instead.",
-                    sku=sku,
+                    sku=echo(sku),
                 ),
             )
         return await _product(v, card.id, 1, card=card, variant_id=card.variant_id)
@@ -335,7 +346,7 @@ async def search(v: Visit, query: str) -> Screen:
         return SearchHintScreen()
     found = await _search(v, query, 0)
     if found is None:
-        return SearchHintScreen(notice=v.tr._("Nothing found for “{query}”.", query=query.strip()))
+        return SearchHintScreen(notice=v.tr._("Nothing found for “{query}”.", query=echo(query)))
     return found
 
 
@@ -679,7 +690,15 @@ async def orders(v: Visit, page: int = 0) -> Screen:
 async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
     """One of her orders, opened from `page` of /orders."""
     await v.fire("open_orders")
+    return await _order(v, order_id if is_row_id(order_id) else None, page)
+
+
+async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
+    """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
+    history" over her list, never a hint that it exists."""
     try:
+        if order_id is None:
+            raise OrderNotFound(0)
         return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
     except OrderNotFound:
         found = await order_page(v.uow, v.customer_id, page)
@@ -748,6 +767,15 @@ async def photo(v: Visit, file_id: str, caption: str | None) -> Screen | None:
     if v.chat.state != Step.SUPPORT:
         return None
     return await _question(v, text=caption, photo=file_id)
+
+
+@looking
+async def not_text(v: Visit) -> Screen | None:
+    """A sticker, file, voice message...: while the shopper writes to the shop, a plain word
+    that only text and photos reach it (the rest would be lost unseen); None otherwise."""
+    if v.chat.state != Step.SUPPORT:
+        return None
+    return SupportScreen(writing=True, notice=v.tr._(support_texts.ONLY_TEXT_AND_PHOTOS))
 
 
 async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> Screen:
@@ -821,6 +849,13 @@ async def chosen_language(shop: Shop, user_id: int) -> str | None:
     async with shop.store.reading() as uow:
         customer = await uow.customers.get_by_telegram_id(user_id)
     return customer.language if customer is not None else None
+
+
+async def record_blocked(shop: Shop, user_id: int, blocked: bool) -> None:
+    """The shopper blocked the bot (or unblocked it): reminders, back-in-stock notices and
+    broadcasts skip a blocked customer instead of trying a send Telegram refuses (403)."""
+    async with shop.store.uow() as uow:
+        await uow.customers.mark_blocked(user_id, blocked)
 
 
 # ---------------------------------------------------------------- plain words
@@ -905,7 +940,7 @@ async def _words(v: Visit, text: str) -> Screen:
         found = await _search(v, text, 0)
         if found is not None:
             return found
-    return NotUnderstoodScreen(text=text.strip()[:60])
+    return NotUnderstoodScreen(text=echo(text))
 
 
 # ---------------------------------------------------------------- stale buttons

@@ -9,17 +9,20 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.clipping import echo
 from bot.context import AnyApplication, ShopContext
+from bot.conversation import journey
 from bot.conversation.journey import EXPIRED
 from bot.handlers.language import speak_chosen
-from bot.handlers.shopper import show_current_view
+from bot.handlers.shopper import shopper_of, show_current_view
 from bot.i18n import N_
+from bot.views.display import present
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     if message and message.text:
-        command = message.text.split()[0]
+        command = echo(message.text.split()[0])
         tr = await speak_chosen(update, context)
         await message.reply_text(
             tr._("I don't know {command}. Send /help to see what I can do.", command=command)
@@ -44,9 +47,16 @@ CONTENT_NOT_TEXT = (
 
 
 async def unreadable_message(update: Update, context: ShopContext) -> None:
-    if update.effective_message:
-        tr = await speak_chosen(update, context)
-        await update.effective_message.reply_text(tr._(UNREADABLE))
+    """Said so, never silence; while writing to the shop, that it did not reach the shop."""
+    message, who = update.effective_message, shopper_of(update)
+    if message is None:
+        return
+    screen = await journey.not_text(context.shop, who) if who is not None else None
+    if screen is not None:
+        await present(update, context, screen)
+        return
+    tr = await speak_chosen(update, context)
+    await message.reply_text(tr._(UNREADABLE))
 
 
 async def unknown_button(update: Update, context: ShopContext) -> None:

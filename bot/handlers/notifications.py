@@ -5,8 +5,8 @@ them: back-in-stock notices and cart reminders (bot.usecases.restock, bot.usecas
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram import Chat, ChatMember, Update
+from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
 from bot.callback_data import CartReminders, NotifyMe, ShowSettings, StopNotifying
 from bot.context import AnyApplication, ShopContext
@@ -50,6 +50,16 @@ async def on_stop_notifying(
     return await journey.unwatch(context.shop, who, data.product_id, data.variant_id)
 
 
+async def on_my_status(update: Update, context: ShopContext) -> None:
+    """Telegram says the shopper blocked the bot ("kicked") or unblocked it: no reply (a
+    blocked bot cannot send one), only the record of whom notices may reach."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != Chat.PRIVATE:
+        return
+    blocked = change.new_chat_member.status == ChatMember.BANNED
+    await journey.record_blocked(context.shop, change.from_user.id, blocked)
+
+
 async def tell_back_in_stock(context: ShopContext) -> None:
     """Job: shoppers waiting for a product that is available again are told, once."""
     await restock.tell_waiting_shoppers(context.shop)
@@ -70,6 +80,7 @@ def register(app: AnyApplication) -> None:
             Route(StopNotifying, on_stop_notifying),
         )
     )
+    app.add_handler(ChatMemberHandler(on_my_status, ChatMemberHandler.MY_CHAT_MEMBER))
     if app.job_queue is None:
         return
     app.job_queue.run_repeating(

@@ -15,10 +15,12 @@ from typing import Any
 from telegram import Bot, LabeledPrice, Message
 from telegram.constants import InvoiceLimit
 
+from bot.clipping import clip
 from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.money import STARS
 from bot.payments.payload import sign_payload
+from bot.services.order_history import ORDER_START_PREFIX
 from bot.services.order_summary import OrderSummary, discount_label
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
@@ -69,10 +71,6 @@ class InvoiceRequest:
         }
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def build_invoice(
     order: OrderSummary,
     settings: Settings,
@@ -83,11 +81,11 @@ def build_invoice(
     """The invoice for an order that is awaiting payment, in the shopper's language (`tr`)."""
     tr = tr or translator(None)
     stars = order.currency == STARS
-    title = _clip(tr._("Order #{order_id}", order_id=order.order_id), InvoiceLimit.MAX_TITLE_LENGTH)
+    title = clip(tr._("Order #{order_id}", order_id=order.order_id), InvoiceLimit.MAX_TITLE_LENGTH)
     items = ", ".join(
         f"{line.quantity} × {tr.name(line.title, line.translations)}" for line in order.lines
     )
-    description = _clip(items or tr._("Your order"), InvoiceLimit.MAX_DESCRIPTION_LENGTH)
+    description = clip(items or tr._("Your order"), InvoiceLimit.MAX_DESCRIPTION_LENGTH)
     if stars:
         count = sum(line.quantity for line in order.lines)
         label = tr.ngettext(
@@ -101,13 +99,13 @@ def build_invoice(
     else:
         prices = [
             LabeledPrice(
-                _clip(f"{tr.name(line.title, line.translations)} × {line.quantity}", MAX_LABEL),
+                clip(f"{tr.name(line.title, line.translations)} × {line.quantity}", MAX_LABEL),
                 line.line_total,
             )
             for line in order.lines
         ]
         if order.discount_total:
-            label = _clip(discount_label(order.promo_code, tr), MAX_LABEL)
+            label = clip(discount_label(order.promo_code, tr), MAX_LABEL)
             prices.append(LabeledPrice(label, -order.discount_total))
     shipping = order.needs_shipping and not stars
     tips: dict[str, Any] = {}
@@ -123,7 +121,7 @@ def build_invoice(
         prices=prices,
         provider_token="" if stars else settings.payment_provider_token,
         # A non-empty start parameter stops a forwarded copy from being payable by others.
-        start_parameter=f"order-{order.order_id}",
+        start_parameter=f"{ORDER_START_PREFIX}{order.order_id}",
         need_shipping_address=shipping,
         is_flexible=shipping,
         photo_url=photo_url

@@ -23,6 +23,7 @@ from bot.catalog_rules import (
     check_text,
     is_count,
 )
+from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
@@ -95,7 +96,12 @@ class ProductFacts:
 
 class UnknownSku(AdminInputError):
     def __init__(self, sku: str) -> None:
-        super().__init__(f"There is no product with SKU {sku!r}. Send /export to see every SKU.")
+        super().__init__(
+            i18n.current()._(
+                "There is no product with SKU '{sku}'. Send /export to see every SKU.",
+                sku=echo(sku),
+            )
+        )
         self.sku = sku
 
 

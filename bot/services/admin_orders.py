@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import i18n
+from bot.clipping import echo
 from bot.services.errors import OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
@@ -85,7 +86,7 @@ def parse_status(text: str | None) -> str | None:
         raise ValueError(
             i18n.current()._(
                 "{text} is not an order status. Use one of: all, {known}.",
-                text=repr(text),
+                text=repr(echo(text)),
                 known=known,
             )
         ) from None

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.clipping import echo
 from bot.services.cart import OwnHolds, looks_short
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.sellable import unit_of
@@ -179,7 +180,7 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     page = min(max(page, 0), pages - 1)
     chosen = await uow.products.listed(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     stock = await _with_variant_stock(uow, chosen)
-    return ProductPage(f"“{query.strip()}”", _items(chosen, stock), page, pages, total)
+    return ProductPage(f"“{echo(query)}”", _items(chosen, stock), page, pages, total)
 
 
 @dataclass(frozen=True, slots=True)

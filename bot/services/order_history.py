@@ -14,6 +14,10 @@ from bot.store.models import Order
 from bot.store.order_states import status_label, status_text
 from bot.store.uow import UnitOfWork
 
+# An invoice's start parameter (`t.me/<bot>?start=order-7`): a forwarded invoice or receipt
+# opens the order for its shopper (bot.conversation.journey.start), and for nobody else.
+ORDER_START_PREFIX = "order-"
+
 PAGE_SIZE = 10  # orders per /orders page: a screenful of buttons
 
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from bot import i18n
+from bot.clipping import echo
 from bot.i18n import N_
 from bot.money import MoneyError, parse_amount, telegram_minimum
 from bot.services.cart import CartView
@@ -118,7 +119,7 @@ async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
     tr = i18n.current()
     code = normal_code(text)
     promo = await uow.promos.by_code(code) if CODE_RE.match(code) else None
-    shown = code[:32]
+    shown = echo(code)
     if promo is None:
         raise PromoRefused(
             shown, tr._("There is no promo code “{code}”. Check the spelling?", code=shown)
@@ -327,7 +328,7 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
     code = normal_code(args[0])
     if not CODE_RE.match(code):
         problems.append(
-            tr._("“{text}” is not a code: use {rule}.", text=args[0][:40], rule=tr._(CODE_RULE))
+            tr._("“{text}” is not a code: use {rule}.", text=echo(args[0]), rule=tr._(CODE_RULE))
         )
     kind, value = "amount", 0
     raw = args[1].strip()
@@ -350,7 +351,7 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
         key = key.strip().lower()
         if not sep or not val.strip():
             problems.append(
-                tr._("“{text}”: write options as key=value, e.g. min=20.00.", text=arg[:40])
+                tr._("“{text}”: write options as key=value, e.g. min=20.00.", text=echo(arg))
             )
         elif key in options:
             problems.append(tr._("{key}= is given twice.", key=key))
@@ -412,13 +413,13 @@ def _option(key: str, value: str, currency: str) -> object:
             day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             raise PromoInputError(
-                i18n.current()._("“{text}” is not a date like 2026-12-31.", text=value[:20])
+                i18n.current()._("“{text}” is not a date like 2026-12-31.", text=echo(value))
             ) from None
         return day if key == "from" else day + timedelta(days=1)  # until: the whole day
     if key in ("uses", "per"):
         if not value.isdigit() or int(value) <= 0 or int(value) > 1_000_000:
             raise PromoInputError(
-                i18n.current()._("“{text}” is not a whole number from 1.", text=value[:20])
+                i18n.current()._("“{text}” is not a whole number from 1.", text=echo(value))
             )
         return int(value)
     if key in ("cat", "sku"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import i18n
+from bot.clipping import echo
 from bot.i18n import Translator
 from bot.money import format_money
 from bot.services.errors import (
@@ -95,7 +96,7 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     if line is None:
         raise LineNotInOrder(
             i18n.current()._(
-                "Order #{order_id} has no line {sku}.", order_id=order.id, sku=sku.strip()[:64]
+                "Order #{order_id} has no line {sku}.", order_id=order.id, sku=echo(sku)
             )
         )
     wanted = line.quantity if units is None else units

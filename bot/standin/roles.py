@@ -25,6 +25,9 @@ class StandInForUser(Protocol):
     calls: list[ApiCall]
     chats: dict[int, ChatState]
 
+    @property
+    def bot_user(self) -> dict[str, Any]: ...
+
     async def add_user_message(
         self, chat: ChatState, content: dict[str, Any], *, deliver: bool = True
     ) -> tuple[Message, dict[str, Any]]: ...

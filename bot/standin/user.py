@@ -99,6 +99,38 @@ class FakeUser:
         """Unblock the bot."""
         self.chat.blocked = False
 
+    async def block_bot(self) -> None:
+        """Block the bot in the app: its sends now fail with 403, and Telegram tells the bot
+        with a my_chat_member update (the bot's status in this chat becomes "kicked")."""
+        self.block()
+        await self._membership("member", "kicked")
+
+    async def unblock_bot(self) -> None:
+        """Unblock the bot (the app's Restart): a my_chat_member update back to "member"."""
+        self.unblock()
+        await self._membership("kicked", "member")
+
+    async def _membership(self, old: str, new: str) -> None:
+        self._begin()
+        self.chat.transcript.append(TranscriptEvent("user", "bot status", f"{old} → {new}"))
+        bot = self.standin.bot_user
+
+        def member(status: str) -> dict[str, Any]:
+            return {"status": status, "user": bot} | (
+                {"until_date": 0} if status == "kicked" else {}
+            )
+
+        await self.standin.push_update(
+            "my_chat_member",
+            {
+                "chat": self.chat.chat_json,
+                "from": self.user_json,
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
+
     # ------------------------------------------------------------------ actions
 
     def _begin(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -30,9 +31,21 @@ def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, in order: letters and digits, split at anything else.
 
     The SQLite index's triggers call this through `search_words` (see below); PostgreSQL's
-    `search_words` (migration 0008) splits at `[^[:alnum:]]+`, the same rule.
+    `search_words` (migration 0008) splits at `[^[:alnum:]]+`, the same rule. Every search
+    (the chat's, inline mode's, the storefront's) reads its query through here, so `plain`
+    applies to them all.
     """
-    return _WORD_RE.findall(text.lower())
+    return _WORD_RE.findall(plain(text).lower())
+
+
+def plain(text: str) -> str:
+    """`text` as it reads: NFKC-normalised (full-width "ｍｕｇ" is "mug", "ﬁ" is "fi") and
+    without format characters (zero-width spaces and joiners, direction marks, soft hyphens),
+    which are invisible yet would split or disguise a word. ASCII, most text, is left as is."""
+    if text.isascii():
+        return text
+    normal = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
 
 
 def trigrams(term: str) -> list[str]:

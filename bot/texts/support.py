@@ -27,6 +27,10 @@ NOBODY_AVAILABLE = N_(
     "😔 Sorry, nobody is available to answer questions right now. Please try again later; "
     "meanwhile /help shows what I can do."
 )
+ONLY_TEXT_AND_PHOTOS = N_(
+    "I can pass only text and photos to the shop, so that did not go to them. "
+    "Describe it in words, or send a photo."
+)
 SENT = N_("📨 Sent to the shop. The answer will come here.")
 DONE_WRITING = N_("You are no longer writing to the shop; answers still come here.")
 ASK_ABOUT_ORDER = N_("💬 Ask about this order")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import i18n
+from bot.clipping import echo
 from bot.services import promos
 from bot.services.promos import PromoInputError, nothing_created, parse_new, shop_problems
 from bot.shop import Shop
@@ -87,7 +88,7 @@ async def end(shop: Shop, admin_id: int, code: str | None = None, promo_id: int 
     async with shop.store.uow() as uow:
         promo = await uow.promos.by_code(code) if code else await uow.promos.get(promo_id)
         if promo is None:
-            shown = (code or "").upper()[:32]
+            shown = echo((code or "").upper())
             raise PromoInputError(
                 i18n.current()._("There is no code {code}. See /promo.", code=shown)
             )

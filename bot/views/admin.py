@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from bot import i18n
 from bot.callback_data import FlowCancel, FlowConfirm, FlowSkip, button
+from bot.clipping import clip
 from bot.services.admin_flows import Flow
 
 Rows = list[list[InlineKeyboardButton]]
@@ -25,12 +26,11 @@ class AdminView:
     photo: str | None = None
 
 
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+
+
 def markup(rows: Rows | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def clip(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> str:
-    return text if len(text) <= limit else text[: limit - 2] + " …"
 
 
 async def reply(update: Update, view: AdminView | str, rows: Rows | None = None) -> Message | None:
@@ -43,7 +43,7 @@ async def reply(update: Update, view: AdminView | str, rows: Rows | None = None)
     if view.photo:
         caption = clip(view.text, MessageLimit.CAPTION_LENGTH)
         return await chat.send_photo(view.photo, caption=caption, reply_markup=markup(view.rows))
-    return await chat.send_message(clip(view.text), reply_markup=markup(view.rows))
+    return await chat.send_message(clip(view.text, TEXT_LIMIT), reply_markup=markup(view.rows))
 
 
 async def show(update: Update, view: AdminView | str, rows: Rows | None = None) -> None:
@@ -54,7 +54,7 @@ async def show(update: Update, view: AdminView | str, rows: Rows | None = None) 
     message = query.message if query else None
     if isinstance(message, Message) and message.text is not None and not view.photo:
         try:
-            await message.edit_text(clip(view.text), reply_markup=markup(view.rows))
+            await message.edit_text(clip(view.text, TEXT_LIMIT), reply_markup=markup(view.rows))
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():  # a double tap: already showing this
                 raise

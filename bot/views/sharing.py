@@ -23,6 +23,7 @@ from telegram import (
 from telegram.constants import MessageLimit
 
 from bot import i18n
+from bot.clipping import clip
 from bot.config import Settings
 from bot.i18n import N_
 from bot.services.catalog import ProductCard
@@ -67,10 +68,8 @@ def card_text(card: ProductCard, settings: Settings, limit: int) -> str:
     description = tr.name(card.description, card.translations, "description").strip()
     room = limit - len(head) - 2
     if not description or room < 20:
-        return head[:limit]
-    if len(description) > room:
-        description = description[: room - 1].rstrip() + "…"
-    return f"{head}\n\n{description}"
+        return clip(head, limit)
+    return f"{head}\n\n{clip(description, room)}"
 
 
 def _result(

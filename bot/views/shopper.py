@@ -44,6 +44,7 @@ from bot.callback_data import (
     TakeOne,
     button,
 )
+from bot.clipping import clip
 from bot.config import Settings
 from bot.conversation.screens import (
     CartScreen,
@@ -96,6 +97,7 @@ HELP_TEXT = N_(
     "“my orders”."
 )
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
+CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
 
 
@@ -117,7 +119,7 @@ def render(screen: Screen, settings: Settings, tr: Translator) -> View:
     view = _render(screen, settings, tr)
     notice = screen.notice
     if notice:
-        notice = _fit(notice, NOTICE_LENGTH)
+        notice = clip(notice, NOTICE_LENGTH)
         view = View(
             text=f"<i>{escape(notice)}</i>\n\n{view.text}",
             keyboard=view.keyboard,
@@ -267,7 +269,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     head = "\n".join(lines)
     room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
     words = tr.name(card.description, card.translations, "description")
-    description = escape(_fit(words, max(room, 0)))
+    description = escape(clip(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
     rows: Keyboard = _option_rows(card, screen.quantity)
     chosen = card.variant_id
@@ -354,7 +356,7 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
             [
                 button("➖", TakeOne(line.product_id, line.variant_id)),
                 button(
-                    f"{n}. {_short(title)} ×{line.quantity}",
+                    f"{n}. {clip(title, CART_TITLE_WIDTH)} ×{line.quantity}",
                     ShowProduct(line.product_id, 1, line.variant_id),
                 ),
                 button("➕", AddOne(line.product_id, line.variant_id)),
@@ -709,11 +711,3 @@ def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardBut
 
 def _markup(rows: Keyboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
-
-
-def _short(title: str, width: int = 18) -> str:
-    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

@@ -3,15 +3,19 @@ group chats. Each gets a clear answer (or, in a group, deliberate quiet), never 
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from bot.handlers.fallback import UNREADABLE
 from bot.handlers.gate import EDIT_IGNORED
 from bot.standin.harness import ShopHarness
-from bot.store.models import Product
+from bot.store.models import Customer, Product, utcnow
+from bot.usecases import reminders
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import shown
+from tests.e2e.shopper import add_to_cart, open_invoice, shown
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -22,6 +26,7 @@ STICKER = {
     "is_animated": False,
     "is_video": False,
 }
+VOICE = {"file_id": "AwACAgIAAxkBAAEB", "file_unique_id": "AgADvoice", "duration": 3}
 
 
 async def stock_of(harness: ShopHarness, sku: str) -> int:
@@ -35,7 +40,7 @@ async def stock_of(harness: ShopHarness, sku: str) -> int:
     "content",
     [
         {"sticker": STICKER},
-        {"voice": {"file_id": "AwACAgIAAxkBAAEB", "file_unique_id": "AgADvoice", "duration": 3}},
+        {"voice": VOICE},
         {"location": {"latitude": 51.5, "longitude": -0.12}},
         {"contact": {"phone_number": "+15555550100", "first_name": "Bob"}},
     ],
@@ -116,3 +121,156 @@ async def test_a_message_of_only_spaces_is_asked_what_to_look_for(harness: ShopH
     await alice.send("   ")
     hint = await alice.wait_for("What are you looking for?")
     assert "“”" not in (hint.text or "")
+
+
+ECHO_MOST = 60  # of a shopper's own words, a reply quotes at most this many characters
+
+
+@pytest.mark.parametrize(
+    ("sent", "reply"),
+    [
+        ("/search " + "zq" * 2000, "Nothing found for"),
+        ("zq" * 2000, "I didn't find anything for"),
+        ("mug " * 1000, "mug mug"),
+        ("/" + "z" * 4000, "I don't know"),
+    ],
+    ids=["search-nothing", "words-nothing", "search-found", "unknown-command"],
+)
+async def test_a_very_long_message_is_quoted_back_clipped(
+    harness: ShopHarness, sent: str, reply: str
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send(sent)
+    answer = await alice.wait_for(reply)
+    text = answer.text or answer.caption or ""
+    assert "…" in text
+    assert sent.removeprefix("/search ")[: ECHO_MOST + 1] not in text
+
+
+HUGE = "Z" * 4000
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"/stock {HUGE} +5",
+        f"/price {HUGE} 3.00",
+        f"/hide {HUGE}",
+        f"/edit {HUGE}",
+        f"/orders_admin {HUGE}",
+        f"/promo new {HUGE} 10%",
+        f"/promo off {HUGE}",
+        f"/promo new SAVE10 10% from={HUGE}",
+    ],
+    ids=["stock", "price", "hide", "edit", "orders", "promo-new", "promo-off", "promo-option"],
+)
+async def test_an_admin_command_with_a_huge_argument_still_gets_its_explanation(
+    harness: ShopHarness, command: str
+) -> None:
+    ada = harness.user(ADMIN_ID, "Ada")
+    await ada.send(command)
+    answer = await ada.wait_for(lambda m: True)
+    text = answer.text or ""
+    assert "Z" * (ECHO_MOST + 1) not in text, text[:200]
+    assert len(text) < 1000, text[:200]
+
+
+async def has_blocked(harness: ShopHarness, telegram_id: int) -> bool:
+    async with harness.store.uow() as uow:
+        blocked = await uow.session.scalar(
+            select(Customer.blocked_bot).where(Customer.telegram_id == telegram_id)
+        )
+    return bool(blocked)
+
+
+async def test_a_shopper_who_blocks_the_bot_is_left_alone_until_she_unblocks_it(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    ada = harness.user(ADMIN_ID, "Ada")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await ada.send("/broadcast")
+    everyone = await ada.wait_for("Send the text to broadcast")
+    await ada.send("/cancel")
+    await harness.until_idle()
+
+    with caplog.at_level(logging.ERROR):
+        await alice.block_bot()
+        await harness.until_idle()
+    assert not caplog.records
+    assert await has_blocked(harness, alice.user_id)
+    tried = len(harness.standin.calls)
+    assert await reminders.send_due(harness.shop, now=utcnow() + timedelta(hours=25)) == 0
+    assert not [c for c in harness.standin.calls[tried:] if c.params.get("chat_id") == 1001]
+    await ada.send("/broadcast")
+    fewer = await ada.wait_for("Send the text to broadcast")
+    assert fewer.text != everyone.text  # she is no longer counted among those it reaches
+    await ada.send("/cancel")
+
+    await alice.unblock_bot()
+    await harness.until_idle()
+    assert not await has_blocked(harness, alice.user_id)
+    assert await reminders.send_due(harness.shop, now=utcnow() + timedelta(hours=25)) == 1
+    await alice.wait_for("Your cart is waiting for you")
+
+
+async def test_a_file_or_voice_message_sent_to_the_shop_is_said_not_to_reach_it(
+    harness: ShopHarness,
+) -> None:
+    alice, ada = harness.user(1001, "Alice"), harness.user(ADMIN_ID, "Ada")
+    await alice.send("/support")
+    await alice.wait_for("Write your question")
+
+    await alice.send_document("receipt.pdf", b"%PDF-1.4", "application/pdf")
+    await alice.wait_for("I can pass only text and photos to the shop")
+    await harness.standin.add_user_message(alice.chat, {"voice": VOICE})
+    said = await alice.wait_for("I can pass only text and photos to the shop")
+    assert "You are writing to the shop" in (said.text or "")  # and she still is
+    await harness.until_idle()
+    assert not ada.messages
+
+    await alice.send("The parcel came damaged")
+    await alice.wait_for("Sent to the shop")
+    await ada.wait_for("The parcel came damaged")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ｍｕｇ", "m\u200bug", "\u200fmug\u200e", "mu\u00adg", "ＭＵＧ", "m\u2060u\u200dg"],
+    ids=["full-width", "zero-width", "direction-marks", "soft-hyphen", "wide-caps", "joiners"],
+)
+async def test_a_search_disguised_by_unicode_finds_what_plain_text_finds(
+    harness: ShopHarness, typed: str
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    plain = await alice.wait_for("found")
+    await alice.send(typed)
+    disguised = await alice.wait_for("found")
+    assert alice.render(disguised).split("\n")[1:] == alice.render(plain).split("\n")[1:]
+
+    shared = await alice.inline_query(typed)
+    assert [r.title for r in shared.results] == [
+        r.title for r in (await alice.inline_query("mug")).results
+    ]
+    assert shared.results
+
+
+async def test_an_invoices_start_link_opens_the_order_for_its_shopper_only(
+    harness: ShopHarness,
+) -> None:
+    alice, bob = harness.user(1001, "Alice"), harness.user(1002, "Bob")
+    invoice = await open_invoice(alice, "KIT-MUG-CER")
+    assert (await alice.pay()).ok
+    await harness.until_idle()
+    link = invoice.invoice["start_parameter"] if invoice.invoice else ""
+    assert link.startswith("order-")
+
+    await alice.send(f"/start {link}")
+    mine = await alice.wait_for("1 × Stoneware Mug 350ml = $16.00")
+    assert "✅ Paid" in (mine.text or "")
+
+    for someone_elses in (link, "order-abc", "order-99999999999999999999", "order-0", "order-"):
+        await bob.send(f"/start {someone_elses}")
+        refused = await bob.wait_for("That order is not in your history.")
+        assert "Stoneware Mug" not in bob.render(refused)
