@@ -27,7 +27,7 @@ from bot.services.errors import (
     WholeRefundOnly,
 )
 from bot.services.promos import split_exactly
-from bot.store.models import Order, Refund
+from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
 
@@ -66,6 +66,9 @@ class RefundClaim:
     telegram_payment_charge_id: str
     provider_payment_charge_id: str | None
     customer_telegram_id: int
+    # False for a second payment of a paid order: its money was never the order's, so its
+    # refund is not counted in orders.refunded_amount.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,62 @@ async def claim(
     )
 
 
+async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) -> RefundClaim:
+    """Set all of a second payment of a paid order aside for refunding (a pending Refund).
+
+    The order's payment is its first (`refundable`); a later one is money the order never
+    asked for, so it goes back whole and the order's refunded amount stays as it is.
+    """
+    payment = await uow.session.get(Payment, payment_id)
+    if payment is None:
+        raise LookupError(f"no payment {payment_id}")
+    order = await uow.orders.get(payment.order_id)
+    assert order is not None
+    refund = await uow.refunds.add(
+        Refund(
+            order_id=payment.order_id,
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            status="pending",
+            reason=reason,
+            requested_by="system",
+        )
+    )
+    return RefundClaim(
+        refund_id=refund.id,
+        order_id=payment.order_id,
+        amount=payment.amount,
+        provider=payment.provider,
+        payer_telegram_id=payment.payer_telegram_id,
+        telegram_payment_charge_id=payment.telegram_payment_charge_id,
+        provider_payment_charge_id=payment.provider_payment_charge_id,
+        customer_telegram_id=order.customer.telegram_id,
+        counted=False,
+    )
+
+
+async def record_second_refund(
+    uow: UnitOfWork, claimed: RefundClaim, provider_refund_id: str | None
+) -> RefundInfo:
+    """The second payment went back: the refund succeeded, and the order's history says so
+    (its status and refunded amount stay: the order's own payment is untouched)."""
+    refund = await uow.session.get(Refund, claimed.refund_id)
+    assert refund is not None
+    refund.status = "succeeded"
+    refund.provider_refund_id = provider_refund_id
+    order = await uow.orders.get(claimed.order_id, full=False)
+    assert order is not None
+    amount = format_money(claimed.amount, refund.currency)
+    note = f"second payment {claimed.telegram_payment_charge_id} refunded: {amount}"
+    await uow.orders.record_event(order, actor="system", note=note)
+    return RefundInfo(claimed.amount, refund.currency, provider_refund_id, order.refunded_amount)
+
+
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
     """The provider said no: the claimed amount is no longer counted as refunded."""
-    await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
+    if claimed.counted:
+        await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
     refund = await uow.session.get(Refund, claimed.refund_id)
     if refund is not None:
         refund.status = "failed"
