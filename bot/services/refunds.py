@@ -32,6 +32,7 @@ from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
 
 REFUND_TRIGGERS = ("refund", "refund_part")
+ALREADY = " (the provider had refunded it already)"  # in the order's history
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class RefundInfo:
     currency: str
     provider_refund_id: str | None
     refunded_total: int
+    already: bool = False  # the provider had refunded it before (CHARGE_ALREADY_REFUNDED)
 
     def words(self, tr: Translator) -> str:
         """The refund that gave back the rest, for the shopper who got some back before:
@@ -213,7 +215,7 @@ async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) ->
 
 
 async def record_second_refund(
-    uow: UnitOfWork, claimed: RefundClaim, provider_refund_id: str | None
+    uow: UnitOfWork, claimed: RefundClaim, provider_refund_id: str | None, *, already: bool = False
 ) -> RefundInfo:
     """The second payment went back: the refund succeeded, and the order's history says so
     (its status and refunded amount stay: the order's own payment is untouched)."""
@@ -225,8 +227,10 @@ async def record_second_refund(
     assert order is not None
     amount = format_money(claimed.amount, refund.currency)
     note = f"second payment {claimed.telegram_payment_charge_id} refunded: {amount}"
-    await uow.orders.record_event(order, actor="system", note=note)
-    return RefundInfo(claimed.amount, refund.currency, provider_refund_id, order.refunded_amount)
+    await uow.orders.record_event(order, actor="system", note=note + (ALREADY if already else ""))
+    return RefundInfo(
+        claimed.amount, refund.currency, provider_refund_id, order.refunded_amount, already
+    )
 
 
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
@@ -244,6 +248,8 @@ async def record_refund(
     provider_refund_id: str | None,
     actor: str,
     reason: str | None,
+    *,
+    already: bool = False,
 ) -> RefundResult:
     """The refund happened: mark it succeeded and move the order to refunded, or record the
     partial refund in its history where it stays (paid, shipped or delivered).
@@ -251,6 +257,8 @@ async def record_refund(
     Once all of the money is back, a review flag goes too (the history keeps its reason): a
     refunded order has no payment left to approve, and a refund that failed before (a cancel's)
     is the one just made.
+
+    `already`: the provider had made this refund before (it said so instead of making it).
 
     IllegalOrderTransition if a concurrent move changed the order's status meanwhile (the
     caller tries again in a new unit of work).
@@ -263,14 +271,16 @@ async def record_refund(
     assert order is not None
     full = order.refunded_amount >= order.total
     refunded = "refunded " + format_money(claimed.amount, order.currency)
-    note = f"{refunded}: {reason}" if reason else refunded
+    note = (f"{refunded}: {reason}" if reason else refunded) + (ALREADY if already else "")
     old = order.status
     await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
     if full and order.needs_review:
         why = f"review cleared, all refunded: {order.review_reason or 'payment check'}"
         await uow.orders.clear_review(order, actor=actor, note=why)
     return RefundResult(
-        info=RefundInfo(claimed.amount, order.currency, provider_refund_id, order.refunded_amount),
+        info=RefundInfo(
+            claimed.amount, order.currency, provider_refund_id, order.refunded_amount, already
+        ),
         customer_telegram_id=claimed.customer_telegram_id,
         old_status=old,
         new_status=order.status,

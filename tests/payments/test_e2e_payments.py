@@ -301,3 +301,49 @@ async def test_a_second_payment_that_cannot_be_refunded_is_flagged_for_the_admin
         async with h.store.uow() as uow:
             order = await uow.orders.get(1)
             assert order is not None and order.needs_review and order.refunded_amount == 0
+
+
+async def test_a_stars_refund_telegram_had_made_already_is_recorded_as_done(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The Stars went back to Alice before the bot could record it (a refund made elsewhere,
+    or a crash right after refundStarPayment): Telegram answers CHARGE_ALREADY_REFUNDED, and
+    the admin's refund is recorded as done and said so plainly, with no error trace."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        guide = await add_product(
+            h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+        )
+        await fill_cart(h.shop, ALICE, {guide: 1})
+        await _invoice_for_cart(h, alice)
+        paid = await alice.pay()
+        await admin.wait_for("New paid order")
+        assert paid.telegram_payment_charge_id is not None
+        assert await h.app.bot.refund_star_payment(ALICE, paid.telegram_payment_charge_id)
+
+        await admin.send("/orders_admin")
+        await admin.wait_for("[#1 · ⭐ 150]")
+        await admin.press("#1 · ⭐ 150")
+        await admin.wait_for("Order #1 · ✅ Paid")
+        await admin.press("↩️ Refund")
+        await admin.wait_for("it can be refunded in full")
+        await admin.press("↩️ Full refund (⭐ 150)")
+        await admin.wait_for("Refund ⭐ 150 of order #1?")
+        await admin.press("↩️ Refund ⭐ 150")
+
+        done = await admin.wait_for("already refunded")
+        assert "Order #1: ↩️ Refunded." in (done.text or "")
+        assert "did not go through" not in (done.text or "")
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
+        assert await _order_row(h, ALICE) == ("refunded", 1, ["skipped"])
+        await alice.wait_for("has been refunded")
+        assert len(h.standin.star_refunds) == 1  # the one made before, none again
+        assert not [r for r in caplog.records if r.exc_info], "an error trace was logged"
