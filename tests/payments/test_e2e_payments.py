@@ -18,6 +18,7 @@ from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from bot.usecases.orders import refund_order
+from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (
     ADMIN_ID,
     STRIPE_KEY,
@@ -347,3 +348,37 @@ async def test_a_stars_refund_telegram_had_made_already_is_recorded_as_done(
         await alice.wait_for("has been refunded")
         assert len(h.standin.star_refunds) == 1  # the one made before, none again
         assert not [r for r in caplog.records if r.exc_info], "an error trace was logged"
+
+
+async def test_a_shop_in_uganda_prices_whole_shillings_as_telegram_counts_them(
+    tmp_path: Path,
+) -> None:
+    """Telegram reads a UGX amount in whole shillings (its currencies.json: exp 0). The admin
+    prices a guide at 5000 shillings; Alice sees UGX 5,000 and is asked for 5,000, not 500,000."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="UGX",
+        payment_provider_token="TEST:provider",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        await add_product(h.shop, "GUIDE", price=1, currency="UGX", digital=True, title="Guide")
+        await admin.send("/price GUIDE 5000")
+        await admin.wait_for("UGX\u00a05,000")
+
+        await alice.send("/start product_GUIDE")
+        card = await alice.wait_for("Add to cart")
+        assert "UGX\u00a05,000" in (card.text or card.caption or "")
+        await alice.press("Add to cart")
+        await open_order_summary(alice)
+        await alice.press("Pay")
+        invoice = await alice.wait_for(lambda m: m.invoice is not None)
+        assert invoice.invoice is not None
+        assert [p["amount"] for p in invoice.invoice["prices"]] == [5000]
+        assert (await alice.pay()).ok
+        receipt = await alice.wait_for("Payment received")
+        assert "Total: UGX\u00a05,000" in (receipt.text or "")
+        assert ".00" not in (receipt.text or "")
