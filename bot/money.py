@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from decimal import Decimal
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, is_currency
+from babel.numbers import NumberPattern, format_decimal, is_currency
 
-# ISO 4217 exponents that differ from the usual two decimals; XTR is Telegram Stars.
+# Digits after the decimal point where they are not the usual two. Telegram's own list
+# (core.telegram.org/bots/payments/currencies.json, its "exp") decides: an invoice amount is
+# read with it, so UGX and PYG count whole units there as JPY does. Currencies Telegram does
+# not list follow ISO 4217. XTR is Telegram Stars.
 _EXPONENTS: dict[str, int] = {
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
+    # exp 0 in Telegram's list
     "CLP": 0,
     "ISK": 0,
-    "HUF": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "UGX": 0,
+    "VND": 0,
     "XTR": 0,
+    # not in Telegram's list: ISO 4217
+    "BIF": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "KMF": 0,
+    "RWF": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
     "BHD": 3,
-    "KWD": 3,
+    "IQD": 3,
     "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
     "OMR": 3,
     "TND": 3,
 }
@@ -112,8 +130,21 @@ def format_money(amount: int, currency: str, language: str = "en") -> str:
     locale = _locale(language)
     if currency == STARS:
         return f"⭐ {format_decimal(amount, locale=locale)}"
-    text = format_currency(Decimal(to_decimal_string(amount, currency)), currency, locale=locale)
+    value = Decimal(to_decimal_string(amount, currency))
+    text = _currency_pattern(language, exponent(currency)).apply(
+        value, locale, currency=currency, currency_digits=False
+    )
     return _CODE_TOUCHING_DIGIT.sub("\u00a0", text)  # CLDR currency spacing: "CHF 15.00"
+
+
+@functools.cache
+def _currency_pattern(language: str, digits: int) -> NumberPattern:
+    """The language's currency pattern showing exactly `digits` decimals: the currency's own
+    (bot.money.exponent), where CLDR's idea of it would round HUF 123.45 to "HUF 123" or
+    show whole-unit UGX with two zeros."""
+    pattern = copy.copy(_locale(language).currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return pattern
 
 
 @functools.cache

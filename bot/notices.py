@@ -71,6 +71,33 @@ def refunded_automatically(tr: Translator, order_id: int, note: str | None) -> s
     return tr._("↩️ Order #{order_id} refunded automatically: {note}.", order_id=order_id, note=note)
 
 
+def second_payment_refunded(tr: Translator, order_id: int, amount: str, charge_id: str) -> str:
+    return tr._(
+        "↩️ Order #{order_id} was paid twice: the second payment ({amount}, charge "
+        "{charge_id}) was refunded automatically.",
+        order_id=order_id,
+        amount=amount,
+        charge_id=charge_id,
+    )
+
+
+def paid_twice(tr: Translator, order_id: int, amount: str, *, refunded: bool) -> str:
+    """The shopper paid one order twice (two payment forms, or a forwarded invoice)."""
+    opening = tr._(
+        "You paid for order #{order_id} twice. Your order is paid once.", order_id=order_id
+    )
+    if refunded:
+        return opening + " " + tr._("We refunded the second payment of {amount}.", amount=amount)
+    return (
+        opening
+        + " "
+        + tr._(
+            "The shop will refund the second payment of {amount}; it has been alerted.",
+            amount=amount,
+        )
+    )
+
+
 def not_in_shop_currency(tr: Translator, titles: list[str], currency: str) -> str:
     return tr._(
         "⚠️ {titles} is not priced in {currency}: shoppers cannot check it out.",

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from telegram import TransactionPartnerUser
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
-from bot.payments.stripe_gateway import ProviderRejected
+from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected
 
 PAGE = 100  # getStarTransactions' largest page
+ALREADY_REFUNDED = "CHARGE_ALREADY_REFUNDED"  # refundStarPayment's 400 for a refunded charge
 
 
 class StarRefunder(Protocol):
@@ -27,9 +28,14 @@ class StarsGateway:
         self._bot = bot
 
     async def refund(self, user_id: int, telegram_payment_charge_id: str) -> None:
-        """Give the whole payment back; ProviderRejected if Telegram says no."""
+        """Give the whole payment back; AlreadyRefunded if Telegram had done so before,
+        ProviderRejected if it says no."""
         try:
             await self._bot.refund_star_payment(user_id, telegram_payment_charge_id)
+        except BadRequest as exc:
+            if ALREADY_REFUNDED in exc.message.upper():
+                raise AlreadyRefunded(telegram_payment_charge_id) from None
+            raise ProviderRejected(str(exc)) from exc
         except TelegramError as exc:
             raise ProviderRejected(str(exc)) from exc
 

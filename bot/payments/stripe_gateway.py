@@ -19,6 +19,11 @@ class ProviderRejected(Exception):
     """Stripe answered and said no; the message says why."""
 
 
+class AlreadyRefunded(Exception):
+    """The provider had given this payment back already (Telegram: CHARGE_ALREADY_REFUNDED):
+    the money is with the payer, so the refund is done, not failed."""
+
+
 @dataclass(frozen=True)
 class ChargeInfo:
     id: str

@@ -28,11 +28,12 @@ from bot.services.errors import (
     WholeRefundOnly,
 )
 from bot.services.promos import split_exactly
-from bot.store.models import Order, Refund
+from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
 
 REFUND_TRIGGERS = ("refund", "refund_part")
+ALREADY = " (the provider had refunded it already)"  # in the order's history
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class RefundInfo:
     currency: str
     provider_refund_id: str | None
     refunded_total: int
+    already: bool = False  # the provider had refunded it before (CHARGE_ALREADY_REFUNDED)
 
     def words(self, tr: Translator) -> str:
         """The refund that gave back the rest, for the shopper who got some back before:
@@ -67,6 +69,9 @@ class RefundClaim:
     telegram_payment_charge_id: str
     provider_payment_charge_id: str | None
     customer_telegram_id: int
+    # False for a second payment of a paid order: its money was never the order's, so its
+    # refund is not counted in orders.refunded_amount.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -175,9 +180,64 @@ async def claim(
     )
 
 
+async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) -> RefundClaim:
+    """Set all of a second payment of a paid order aside for refunding (a pending Refund).
+
+    The order's payment is its first (`refundable`); a later one is money the order never
+    asked for, so it goes back whole and the order's refunded amount stays as it is.
+    """
+    payment = await uow.session.get(Payment, payment_id)
+    if payment is None:
+        raise LookupError(f"no payment {payment_id}")
+    order = await uow.orders.get(payment.order_id)
+    assert order is not None
+    refund = await uow.refunds.add(
+        Refund(
+            order_id=payment.order_id,
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            status="pending",
+            reason=reason,
+            requested_by="system",
+        )
+    )
+    return RefundClaim(
+        refund_id=refund.id,
+        order_id=payment.order_id,
+        amount=payment.amount,
+        provider=payment.provider,
+        payer_telegram_id=payment.payer_telegram_id,
+        telegram_payment_charge_id=payment.telegram_payment_charge_id,
+        provider_payment_charge_id=payment.provider_payment_charge_id,
+        customer_telegram_id=order.customer.telegram_id,
+        counted=False,
+    )
+
+
+async def record_second_refund(
+    uow: UnitOfWork, claimed: RefundClaim, provider_refund_id: str | None, *, already: bool = False
+) -> RefundInfo:
+    """The second payment went back: the refund succeeded, and the order's history says so
+    (its status and refunded amount stay: the order's own payment is untouched)."""
+    refund = await uow.session.get(Refund, claimed.refund_id)
+    assert refund is not None
+    refund.status = "succeeded"
+    refund.provider_refund_id = provider_refund_id
+    order = await uow.orders.get(claimed.order_id, full=False)
+    assert order is not None
+    amount = format_money(claimed.amount, refund.currency)
+    note = f"second payment {claimed.telegram_payment_charge_id} refunded: {amount}"
+    await uow.orders.record_event(order, actor="system", note=note + (ALREADY if already else ""))
+    return RefundInfo(
+        claimed.amount, refund.currency, provider_refund_id, order.refunded_amount, already
+    )
+
+
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
     """The provider said no: the claimed amount is no longer counted as refunded."""
-    await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
+    if claimed.counted:
+        await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
     refund = await uow.session.get(Refund, claimed.refund_id)
     if refund is not None:
         refund.status = "failed"
@@ -189,6 +249,8 @@ async def record_refund(
     provider_refund_id: str | None,
     actor: str,
     reason: str | None,
+    *,
+    already: bool = False,
 ) -> RefundResult:
     """The refund happened: mark it succeeded and move the order to refunded, or record the
     partial refund in its history where it stays (paid, shipped or delivered).
@@ -196,6 +258,8 @@ async def record_refund(
     Once all of the money is back, a review flag goes too (the history keeps its reason): a
     refunded order has no payment left to approve, and a refund that failed before (a cancel's)
     is the one just made.
+
+    `already`: the provider had made this refund before (it said so instead of making it).
 
     IllegalOrderTransition if a concurrent move changed the order's status meanwhile (the
     caller tries again in a new unit of work).
@@ -208,14 +272,16 @@ async def record_refund(
     assert order is not None
     full = order.refunded_amount >= order.total
     refunded = "refunded " + format_money(claimed.amount, order.currency)
-    note = f"{refunded}: {reason}" if reason else refunded
+    note = (f"{refunded}: {reason}" if reason else refunded) + (ALREADY if already else "")
     old = order.status
     await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
     if full and order.needs_review:
         why = f"review cleared, all refunded: {order.review_reason or 'payment check'}"
         await uow.orders.clear_review(order, actor=actor, note=why)
     return RefundResult(
-        info=RefundInfo(claimed.amount, order.currency, provider_refund_id, order.refunded_amount),
+        info=RefundInfo(
+            claimed.amount, order.currency, provider_refund_id, order.refunded_amount, already
+        ),
         customer_telegram_id=claimed.customer_telegram_id,
         old_status=old,
         new_status=order.status,

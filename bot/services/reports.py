@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.i18n import N_
 from bot.services.sellable import StockLine, lowest_stock
-from bot.store.models import Order, OrderLine, Refund, utcnow
+from bot.store.models import Order, OrderLine, Payment, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.uow import UnitOfWork
@@ -146,9 +146,17 @@ async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -
             ).where(Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == currency)
         )
     ).one()
+    # Only refunds of an order's own payment (its first): a second payment, refunded at once,
+    # was never counted in the order's total.
+    orders_payment = (
+        select(func.min(Payment.id)).where(Payment.order_id == Refund.order_id).scalar_subquery()
+    )
     refunds = await uow.session.scalar(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.status == "succeeded", Refund.created_at >= since, Refund.currency == currency
+            Refund.status == "succeeded",
+            Refund.created_at >= since,
+            Refund.currency == currency,
+            Refund.payment_id == orders_payment,
         )
     )
     return PeriodStats(

@@ -25,7 +25,7 @@ from bot.payments.stars import StarPayment
 from bot.services import checkout, promos
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
-from bot.services.errors import OrderError
+from bot.services.errors import OrderError, RefundFailed
 from bot.services.order_summary import OrderSummary, summarize
 from bot.shop import Shop
 from bot.store.models import Order, Payment, utcnow
@@ -34,8 +34,8 @@ from bot.store.uow import UnitOfWork
 from bot.usecases import deliveries
 from bot.usecases.alerts import low_stock_alerts
 from bot.usecases.orders import flag_for_review
-from bot.usecases.refunds import refund_payment
-from bot.usecases.verification import initial_status, verify_payment, verify_pending
+from bot.usecases.refunds import refund_payment, refund_second_payment
+from bot.usecases.verification import SKIPPED, initial_status, verify_payment, verify_pending
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ class IncomingPayment:
     payer_name: str = ""  # how admins read who paid: "Alice (id 1001)"
 
 
-PaymentKind = Literal["paid", "duplicate", "stock_gone", "review", "unknown_order"]
+PaymentKind = Literal["paid", "duplicate", "paid_twice", "stock_gone", "review", "unknown_order"]
+PAYABLE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED)  # a first payment finds these
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class PaymentOutcome:
     """What a successful_payment did: `paid` is the normal case.
 
     duplicate: the same charge was already recorded (a replayed update): nothing changed.
+    paid_twice: another charge for an order paid already: recorded, not the order's payment;
+    the caller refunds it (settle_paid_twice).
     stock_gone: the hold expired and the goods sold out; the payment must be refunded.
     review: recorded, but something is off (payer, amount, order state): admins decide.
     unknown_order: the payload names no order of ours; nothing recorded, admins alerted.
@@ -269,6 +272,8 @@ async def record_payment(
         if order is None:
             return PaymentOutcome("unknown_order", note=f"order #{ids.order_id} does not exist")
         provider = "stars" if incoming.currency == STARS else "stripe"
+        # Paid already (another charge got here first): this one is not the order's payment.
+        paid_twice = order.paid_at is not None or order.status not in PAYABLE
         payment = await uow.payments.add_once(
             Payment(
                 order_id=order.id,
@@ -280,21 +285,17 @@ async def record_payment(
                 currency=incoming.currency,
                 shipping_option=incoming.shipping_option_id,
                 shipping_address=incoming.shipping_address,
-                verification_status=initial_status(shop, provider),
+                verification_status=SKIPPED if paid_twice else initial_status(shop, provider),
                 created_at=now,
             )
         )
         if payment is None:
             return PaymentOutcome("duplicate")
 
+        if paid_twice:  # kept on record, and refunded by the caller (settle_paid_twice)
+            note = f"second payment {incoming.telegram_payment_charge_id} for a paid order"
+            return PaymentOutcome("paid_twice", summarize(order), payment.id, note)
         problems = _payment_problems(order, ids, incoming)
-        if order.status not in (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED):
-            # Paid twice (another charge got here first): keep the money on record, ask admins.
-            note = (
-                f"a second payment {incoming.telegram_payment_charge_id} for a {order.status} order"
-            )
-            uow.orders.flag_for_review(order, note)
-            return PaymentOutcome("review", summarize(order), payment.id, note)
 
         order.shipping_option = incoming.shipping_option_id
         order.shipping_address = incoming.shipping_address
@@ -407,6 +408,27 @@ async def settle_stock_gone(shop: Shop, order_id: int) -> str:
     return notices.stock_gone(tr, order_id, tr.money(refund.info.amount, refund.info.currency))
 
 
+async def settle_paid_twice(
+    shop: Shop, outcome: PaymentOutcome, incoming: IncomingPayment
+) -> tuple[str, str | None]:
+    """Give a second payment for a paid order back at once: what the shopper is told, and
+    the reason the admins must look (None when the refund went through)."""
+    assert outcome.order is not None and outcome.payment_id is not None
+    order_id, tr = outcome.order.order_id, i18n.current()
+    amount = tr.money(incoming.total_amount, incoming.currency)
+    try:
+        await refund_second_payment(shop, outcome.payment_id, "paid twice")
+    except RefundFailed as exc:
+        reason = (
+            f"paid twice: the second payment {incoming.telegram_payment_charge_id} "
+            f"({format_money(incoming.total_amount, incoming.currency)}) could not be "
+            f"refunded automatically: {exc.__cause__ or exc}"
+        )
+        await flag_for_review(shop, order_id, reason)
+        return notices.paid_twice(tr, order_id, amount, refunded=False), reason
+    return notices.paid_twice(tr, order_id, amount, refunded=True), None
+
+
 async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> TakenPayment:
     """Everything a successful payment sets off before the shopper's receipt: record it once,
     check it at Stripe (within a budget), refund it if the goods sold out meanwhile, plan the
@@ -418,6 +440,9 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
     if outcome.kind == "unknown_order" or outcome.order is None:
         return TakenPayment(incoming, outcome)
     order_id = outcome.order.order_id
+    if outcome.kind == "paid_twice":
+        apology, review_reason = await settle_paid_twice(shop, outcome, incoming)
+        return TakenPayment(incoming, outcome, review_reason, apology=apology)
     if outcome.kind == "stock_gone":
         apology = await settle_stock_gone(shop, order_id)
         await _tell_chat(shop, chat_id, "payment_cancelled")
@@ -455,6 +480,9 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
     if outcome.kind == "stock_gone":
         await alert(notices.refunded_automatically(shop.admin_words, order.order_id, outcome.note))
         return
+    if outcome.kind == "paid_twice":
+        await alert(_paid_twice_alert(shop, taken, order.order_id))
+        return
     if taken.delivery is not None and taken.delivery.downloads:
         await deliveries.deliver(shop, chat_id, taken.delivery, i18n.current())  # the payer's
     plain = [line.product_id for line in order.lines if not line.variant_id]
@@ -469,6 +497,19 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
                 shop.admin_words, order, incoming.payer_name, incoming.shipping_address
             )
         )
+
+
+def _paid_twice_alert(shop: Shop, taken: TakenPayment, order_id: int) -> str:
+    """The admins hear of a second payment: given back, or theirs to give back."""
+    if taken.review_reason is not None:
+        return notices.needs_review(shop.admin_words, order_id, taken.review_reason)
+    incoming = taken.incoming
+    return notices.second_payment_refunded(
+        shop.admin_words,
+        order_id,
+        shop.admin_words.money(incoming.total_amount, incoming.currency),
+        incoming.telegram_payment_charge_id,
+    )
 
 
 async def _tell_chat(shop: Shop, chat_id: int, trigger: str) -> None:

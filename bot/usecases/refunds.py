@@ -3,15 +3,26 @@ was paid, each refund recorded: the three steps of bot.services.refunds around t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import i18n
-from bot.payments.stripe_gateway import ProviderRejected, ProviderUnreachable
+from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds
 from bot.services.errors import RefundFailed, RefundNotPossible
-from bot.services.refunds import RefundClaim, RefundResult
+from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
 from bot.store.order_states import IllegalOrderTransition
 
 RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
+
+
+@dataclass(frozen=True)
+class AtProvider:
+    """A refund the provider made: its id (Stars refunds have none), and whether it had been
+    made before (Telegram answered CHARGE_ALREADY_REFUNDED: the money is back all the same)."""
+
+    refund_id: str | None
+    already: bool = False
 
 
 async def refund_payment(
@@ -24,25 +35,48 @@ async def refund_payment(
     """
     async with shop.store.uow() as uow:
         claimed = await refunds.claim(uow, order_id, amount, actor, reason)
+    made = await _refund_or_give_back(shop, claimed)
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            async with shop.store.uow() as uow:
+                return await refunds.record_refund(
+                    uow, claimed, made.refund_id, actor, reason, already=made.already
+                )
+        except IllegalOrderTransition:
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def refund_second_payment(shop: Shop, payment_id: int, reason: str) -> RefundInfo:
+    """Give back all of a second payment for an order that was paid already (Telegram
+    delivered two successful payments for one invoice); RefundFailed if the provider says no
+    or the shop cannot refund it itself (nothing is counted as refunded then)."""
+    async with shop.store.uow() as uow:
+        claimed = await refunds.claim_second_payment(uow, payment_id, reason)
+    made = await _refund_or_give_back(shop, claimed)
+    async with shop.store.uow() as uow:
+        return await refunds.record_second_refund(
+            uow, claimed, made.refund_id, already=made.already
+        )
+
+
+async def _refund_or_give_back(shop: Shop, claimed: RefundClaim) -> AtProvider:
+    """The refund at the provider; if it is refused, the claim is marked failed and given
+    back, and RefundFailed says why in the reader's words."""
     try:
-        provider_refund_id = await _refund_at_provider(shop, claimed)
+        return AtProvider(await _refund_at_provider(shop, claimed))
+    except AlreadyRefunded:
+        return AtProvider(None, already=True)
     except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
         async with shop.store.uow() as uow:
             await refunds.give_back(uow, claimed)
         said = i18n.current()._(
             "The refund of order #{order_id} did not go through: {problem}",
-            order_id=order_id,
+            order_id=claimed.order_id,
             problem=exc,
         )
         raise RefundFailed(said) from exc
-    for attempt in range(RECORD_ATTEMPTS):
-        try:
-            async with shop.store.uow() as uow:
-                return await refunds.record_refund(uow, claimed, provider_refund_id, actor, reason)
-        except IllegalOrderTransition:
-            if attempt == RECORD_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:

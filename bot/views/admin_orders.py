@@ -215,6 +215,10 @@ def changed(result: OrderChanged) -> str:
     if change.refund is not None:
         refunded = tr.money(change.refund.amount, change.refund.currency)
         text += " " + tr._("Refunded {amount}.", amount=refunded)
+        if change.refund.already:
+            text += " " + tr._(
+                "Telegram had already refunded this payment, so it is recorded as refunded."
+            )
     if change.refund_error:
         text += "\n" + tr._(
             "⚠️ The refund failed and the order is flagged for review: {error}",

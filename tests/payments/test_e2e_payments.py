@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from bot.payments.invoice import build_invoice
+from bot.services import reports
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from bot.usecases.orders import refund_order
+from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (
     ADMIN_ID,
     STRIPE_KEY,
@@ -183,3 +185,200 @@ async def test_shopper_pays_in_stars_and_gets_a_star_refund(tmp_path: Path) -> N
         assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [
             result.telegram_payment_charge_id
         ]
+
+
+async def _refunds_of(h: ShopHarness, order_id: int) -> list[tuple[int, str, str | None]]:
+    """(amount, status, provider refund id) of each refund recorded for the order."""
+    async with h.store.uow() as uow:
+        return [
+            (r.amount, r.status, r.provider_refund_id)
+            for r in await uow.refunds.for_order(order_id)
+        ]
+
+
+async def test_a_stars_order_paid_twice_gets_the_second_payment_refunded_at_once(
+    tmp_path: Path,
+) -> None:
+    """Alice pays, Telegram is slow to tell the bot, she pays again from the same invoice:
+    the late update is a second payment for a paid order, given back at once."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        guide = await add_product(
+            h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+        )
+        await fill_cart(h.shop, ALICE, {guide: 1})
+        await _invoice_for_cart(h, alice)
+        late = await alice.pay(lose_update=True)  # the Stars are taken, the update is late
+        assert (await alice.pay()).ok  # she pays again: this one reaches the bot first
+        await alice.wait_for("Payment received")
+        await admin.wait_for("New paid order")
+        assert late.successful_payment_update is not None
+
+        await alice.replay(late.successful_payment_update)
+
+        notice = await alice.wait_for("twice")
+        assert "order #1" in (notice.text or "") and "⭐ 150" in (notice.text or "")
+        assert "refunded" in (notice.text or "")
+        alert = await admin.wait_for("paid twice")
+        assert late.telegram_payment_charge_id in (alert.text or "")
+        assert [(r.user_id, r.telegram_payment_charge_id) for r in h.standin.star_refunds] == [
+            (ALICE, late.telegram_payment_charge_id)
+        ]
+        assert len([m for m in alice.messages if "Payment received" in (m.text or "")]) == 1
+        assert await _order_row(h, ALICE) == ("paid", 2, ["skipped", "skipped"])
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
+        async with h.store.uow() as uow:
+            order = await uow.orders.get(1)
+            assert order is not None
+            assert (order.total, order.refunded_amount, order.needs_review) == (150, 0, False)
+
+
+async def test_a_card_payment_made_twice_is_refunded_at_stripe(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    h = stripe_harness
+    assert h.shop is not None
+    admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+    mug = await add_product(h.shop, "MUG", price=1600, stock=3, title="Stoneware Mug")
+    await fill_cart(h.shop, ALICE, {mug: 2})
+    await _invoice_for_cart(h, alice)
+    first, second = await stripe_account.charge(3700), await stripe_account.charge(3700)
+    late = await alice.pay(provider_payment_charge_id=first, lose_update=True)
+    assert (await alice.pay(provider_payment_charge_id=second)).ok
+    await admin.wait_for("New paid order")
+    assert late.successful_payment_update is not None
+
+    await alice.replay(late.successful_payment_update)
+
+    notice = await alice.wait_for("twice")
+    assert "$37.00" in (notice.text or "") and "refunded" in (notice.text or "")
+    await admin.wait_for("paid twice")
+    assert (await stripe_account.charge_info(first)).amount_refunded == 3700
+    assert (await stripe_account.charge_info(second)).amount_refunded == 0
+    assert await _order_row(h, ALICE) == ("paid", 2, ["verified", "skipped"])
+    ((amount, status, stripe_refund),) = await _refunds_of(h, 1)
+    assert (amount, status) == (3700, "succeeded") and stripe_refund
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(1)
+        assert order is not None and (order.refunded_amount, order.needs_review) == (0, False)
+        stats = await reports.store_stats(uow, currency="USD", threshold=0)
+    assert (stats.periods[0].gross, stats.periods[0].refunds) == (3700, 0)
+
+
+async def test_a_second_payment_that_cannot_be_refunded_is_flagged_for_the_admins(
+    tmp_path: Path,
+) -> None:
+    """No STRIPE_API_KEY: the bot cannot give the money back itself, so the admins must."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        payment_provider_token="TEST:provider",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        mug = await add_product(h.shop, "MUG", price=1600, stock=3)
+        await fill_cart(h.shop, ALICE, {mug: 1})
+        await _invoice_for_cart(h, alice)
+        late = await alice.pay(lose_update=True)
+        assert (await alice.pay()).ok
+        await admin.wait_for("New paid order")
+        assert late.successful_payment_update is not None
+
+        await alice.replay(late.successful_payment_update)
+
+        notice = await alice.wait_for("twice")
+        assert "$21.00" in (notice.text or "") and "shop will refund" in (notice.text or "")
+        alert = await admin.wait_for("needs review")
+        assert "paid twice" in (alert.text or "") and "STRIPE_API_KEY" in (alert.text or "")
+        assert await _refunds_of(h, 1) == [(2100, "failed", None)]
+        async with h.store.uow() as uow:
+            order = await uow.orders.get(1)
+            assert order is not None and order.needs_review and order.refunded_amount == 0
+
+
+async def test_a_stars_refund_telegram_had_made_already_is_recorded_as_done(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The Stars went back to Alice before the bot could record it (a refund made elsewhere,
+    or a crash right after refundStarPayment): Telegram answers CHARGE_ALREADY_REFUNDED, and
+    the admin's refund is recorded as done and said so plainly, with no error trace."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        guide = await add_product(
+            h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+        )
+        await fill_cart(h.shop, ALICE, {guide: 1})
+        await _invoice_for_cart(h, alice)
+        paid = await alice.pay()
+        await admin.wait_for("New paid order")
+        assert paid.telegram_payment_charge_id is not None
+        assert await h.app.bot.refund_star_payment(ALICE, paid.telegram_payment_charge_id)
+
+        await admin.send("/orders_admin")
+        await admin.wait_for("[#1 · ⭐ 150]")
+        await admin.press("#1 · ⭐ 150")
+        await admin.wait_for("Order #1 · ✅ Paid")
+        await admin.press("↩️ Refund")
+        await admin.wait_for("it can be refunded in full")
+        await admin.press("↩️ Full refund (⭐ 150)")
+        await admin.wait_for("Refund ⭐ 150 of order #1?")
+        await admin.press("↩️ Refund ⭐ 150")
+
+        done = await admin.wait_for("already refunded")
+        assert "Order #1: ↩️ Refunded." in (done.text or "")
+        assert "did not go through" not in (done.text or "")
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
+        assert await _order_row(h, ALICE) == ("refunded", 1, ["skipped"])
+        await alice.wait_for("has been refunded")
+        assert len(h.standin.star_refunds) == 1  # the one made before, none again
+        assert not [r for r in caplog.records if r.exc_info], "an error trace was logged"
+
+
+async def test_a_shop_in_uganda_prices_whole_shillings_as_telegram_counts_them(
+    tmp_path: Path,
+) -> None:
+    """Telegram reads a UGX amount in whole shillings (its currencies.json: exp 0). The admin
+    prices a guide at 5000 shillings; Alice sees UGX 5,000 and is asked for 5,000, not 500,000."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="UGX",
+        payment_provider_token="TEST:provider",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        await add_product(h.shop, "GUIDE", price=1, currency="UGX", digital=True, title="Guide")
+        await admin.send("/price GUIDE 5000")
+        await admin.wait_for("UGX\u00a05,000")
+
+        await alice.send("/start product_GUIDE")
+        card = await alice.wait_for("Add to cart")
+        assert "UGX\u00a05,000" in (card.text or card.caption or "")
+        await alice.press("Add to cart")
+        await open_order_summary(alice)
+        await alice.press("Pay")
+        invoice = await alice.wait_for(lambda m: m.invoice is not None)
+        assert invoice.invoice is not None
+        assert [p["amount"] for p in invoice.invoice["prices"]] == [5000]
+        assert (await alice.pay()).ok
+        receipt = await alice.wait_for("Payment received")
+        assert "Total: UGX\u00a05,000" in (receipt.text or "")
+        assert ".00" not in (receipt.text or "")

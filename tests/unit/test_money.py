@@ -47,3 +47,36 @@ def test_amounts_are_shown_with_the_currency_symbol() -> None:
     assert format_money(120, "XTR") == "⭐ 120"
     assert format_money(1200, "JPY") == "¥1,200"
     assert format_money(1500, "CHF") == "CHF\u00a015.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [("5000", "UGX", 5000), ("5000", "PYG", 5000), ("990", "ISK", 990), ("1500", "CLP", 1500)],
+)
+def test_currencies_telegram_counts_in_whole_units_have_no_minor_unit(
+    text: str, currency: str, minor: int
+) -> None:
+    """Telegram's currencies.json gives UGX and PYG (like JPY) exp 0: an invoice amount of
+    5000 is 5,000 shillings, so a price of 5000 must be stored as 5000, not 500000."""
+    assert parse_amount(text, currency) == minor
+    with pytest.raises(MoneyError, match="whole numbers"):
+        parse_amount("5000.50", currency)
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "language", "shown"),
+    [
+        (5000, "UGX", "en", "UGX\u00a05,000"),
+        (5000, "PYG", "es", "5.000\u00a0PYG"),
+        (12345, "HUF", "en", "HUF\u00a0123.45"),  # CLDR would round it to HUF 123
+        (1050, "LBP", "en", "LBP\u00a010.50"),
+        (1050, "YER", "ru", "10,50\u00a0YER"),
+        (1234, "KWD", "en", "KWD\u00a01.234"),
+        (1200, "JPY", "en", "¥1,200"),
+        (1250, "USD", "es", "12,50\u00a0US$"),
+    ],
+)
+def test_amounts_show_exactly_the_decimals_of_their_currency(
+    minor: int, currency: str, language: str, shown: str
+) -> None:
+    assert format_money(minor, currency, language) == shown

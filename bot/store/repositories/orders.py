@@ -165,6 +165,11 @@ class OrderRepository:
             return False
         set_committed_value(order, "needs_review", False)
         set_committed_value(order, "review_reason", None)
+        await self.record_event(order, actor=actor, note=note)
+        return True
+
+    async def record_event(self, order: Order, *, actor: str, note: str) -> None:
+        """A line in the order's history that leaves its status as it is."""
         self.session.add(
             OrderEvent(
                 order_id=order.id,
@@ -175,7 +180,6 @@ class OrderRepository:
             )
         )
         await self.session.flush()
-        return True
 
     async def transition(
         self, order: Order, trigger: str, *, actor: str = "system", note: str | None = None
