@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import io
@@ -23,7 +24,7 @@ from bot.catalog_rules import (
     sku_key,
 )
 from bot.i18n import LANGUAGES, N_, Translator, translator
-from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
+from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
@@ -41,6 +42,8 @@ TRANSLATED_FIELDS = tuple(
     for field in ("title", "description", "category")
 )
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
+_CSV_COLUMNS = frozenset(CSV_FIELDS)
+_JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
 MAX_OPTION_VALUES = 20  # values per option
 _OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` split on
@@ -148,6 +151,7 @@ class ImportReport:
     updated: list[str]
     unchanged: list[str]
     updated_ids: list[int] = dataclasses.field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()  # the file's columns no catalog has
 
     def summary(self, tr: Translator | None = None) -> str:
         return (tr or translator(None))._(
@@ -189,27 +193,102 @@ def parse_csv(
     return validate_rows(_csv_items(data, source), source, currency=currency)
 
 
+@dataclass(frozen=True)
+class CatalogFile:
+    """An uploaded file's checked rows, and the columns (or JSON fields) it has that no
+    catalog has: ignored, but named in the report, so a misspelt column is not lost unseen."""
+
+    rows: list[CatalogRow]
+    ignored: tuple[str, ...] = ()
+
+
+def parse_upload(
+    data: bytes, kind: str, source: str, *, currency: str | None = None
+) -> CatalogFile:
+    """A .csv or .json (`kind`) file an admin sent, every row checked (CatalogError)."""
+    if kind == "csv":
+        items, ignored = _csv_read(data, source)
+    else:
+        items = _json_items(data, source)
+        found = {key for _, item in items if isinstance(item, Mapping) for key in item}
+        ignored = tuple(sorted(str(key) for key in found - _JSON_FIELDS))
+    return CatalogFile(validate_rows(items, source, currency=currency), ignored)
+
+
 def _csv_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
     """The file's products (a variant's rows folded into its product's), each with its line."""
+    return _csv_read(data, source)[0]
+
+
+def _csv_read(data: bytes | str, source: str) -> tuple[list[tuple[int, Any]], tuple[str, ...]]:
+    """The file's products, and the columns it has that no catalog has (ignored, but named
+    to the admin). A file as a spreadsheet saves it is read too: its separator (`,`, `;`
+    or a tab) is taken from the header line, and header names in any case, with spaces
+    ("Title RU"), are the columns they spell."""
+    text = _csv_text(data, source)
+    if not text.strip():
+        raise CatalogError([RowError.worded(0, "", "file", N_("it is empty"))], source)
+    first_line = text.lstrip().partition("\n")[0]
+    delimiter = max(_CSV_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        refused = RowError.worded(0, "", "file", N_("not UTF-8 text"))
-        raise CatalogError([refused], source) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in reader.fieldnames or []]
+        header = [_column_name(h) for h in next(reader, [])]
     except csv.Error as exc:  # e.g. a stray carriage return in the header line
         raise CatalogError([RowError(1, "", "header", str(exc))], source) from None
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        message = N_("column {name} appears twice")
+        raise CatalogError([RowError.worded(1, "", "header", message, name=n) for n in twice])
     missing = [f for f in REQUIRED_FIELDS if f not in header]
     if missing:
-        message = f"header lacks column(s): {', '.join(missing)}"
-        raise CatalogError([RowError(1, "", "header", message)], source)
+        message = N_("header lacks column(s): {columns}")
+        refused = RowError.worded(
+            reader.line_num, "", "header", message, columns=", ".join(missing)
+        )
+        raise CatalogError([refused], source)
     try:
-        rows = [(reader.line_num, {k.strip(): v for k, v in row.items() if k}) for row in reader]
+        rows = [
+            (reader.line_num, {k: v for k, v in zip(header, values, strict=False) if k})
+            for values in reader
+            if any(value.strip() for value in values)
+        ]
     except csv.Error as exc:
         raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
-    return _csv_products(rows)
+    ignored = tuple(h for h in header if h and h not in _CSV_COLUMNS)
+    return _csv_products(rows), ignored
+
+
+_CSV_DELIMITERS = (",", ";", "\t")  # the first wins a tie: a one-column line is a comma's
+_CYRILLIC_RUN = re.compile("[\u0400-\u04ff]{2,}")
+
+
+def _column_name(text: str) -> str:
+    """ "Title RU", " PRICE " or "variant-of" as the column it names (title_ru, price, ...)."""
+    return re.sub(r"[\s-]+", "_", text.strip().lstrip("\ufeff").strip().lower())
+
+
+def _csv_text(data: bytes | str, source: str) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark), UTF-16 with its mark (Excel's
+    "Unicode text"), or Windows-1251 (Russian Excel's CSV) when that reads as Russian words;
+    any other file is refused rather than read as the wrong letters."""
+    if isinstance(data, str):
+        return data
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251", errors="replace")
+            foreign = [c for c in text if ord(c) > 127]
+            in_words = sum(len(run) for run in _CYRILLIC_RUN.findall(text))
+            if in_words >= 0.9 * len(foreign):
+                return text
+    refused = RowError.worded(0, "", "file", N_('not UTF-8 text: save it as "CSV UTF-8"'))
+    raise CatalogError([refused], source) from None
 
 
 def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
@@ -408,7 +487,9 @@ def _validate_row(
             bad("price", N_('write the price as a decimal string such as "12.50"'))
         else:
             try:
-                price = check_price(parse_amount(str(raw_price), currency), currency)
+                price = check_price(
+                    parse_amount(_amount_text(raw_price, currency), currency), currency
+                )
             except OutOfRange as exc:
                 bad("price", exc.template, **exc.params)
             except MoneyError as exc:
@@ -473,6 +554,20 @@ def _validate_row(
 _TRANSLATED = ("title", "description", "category")
 _TRANSLATED_COLUMNS = frozenset(TRANSLATED_FIELDS)
 _TEXT_FIELDS = ("sku", *_TRANSLATED, "currency", "photo", *TRANSLATED_FIELDS)
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*([0-9]+),([0-9]+)\s*$")
+
+
+def _amount_text(raw: Any, currency: str) -> str:
+    """A price as spreadsheets in much of Europe write it ("5,50") read as "5.50"; a comma
+    with more digits after it than the currency has decimals ("1,000" dollars) stays as it
+    is, to be refused, never read as a thousand or as one."""
+    text = str(raw)
+    match = _DECIMAL_COMMA.match(text)
+    if match and len(match.group(2)) <= exponent(currency):
+        return f"{match.group(1)}.{match.group(2)}"
+    return text
 
 
 def _is_text(value: Any) -> bool:
@@ -669,7 +764,9 @@ def _check_variant(
             fault(N_('write the price as a decimal string such as "12.50"'), f"{name}: price")
         else:
             try:
-                price = check_price(parse_amount(str(raw_price), currency), currency)
+                price = check_price(
+                    parse_amount(_amount_text(raw_price, currency), currency), currency
+                )
             except OutOfRange as exc:
                 fault(exc.template, f"{name}: price", **exc.params)
             except MoneyError as exc:

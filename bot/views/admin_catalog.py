@@ -265,6 +265,9 @@ def imported(file_name: str, report: ImportReport) -> str:
         lines.append(tr._("Created: {skus}", skus=", ".join(report.created)))
     if report.updated:
         lines.append(tr._("Updated: {skus}", skus=", ".join(report.updated)))
+    if report.ignored_columns:
+        ignored = ", ".join(report.ignored_columns)
+        lines.append(tr._("Ignored columns (not catalog fields): {columns}", columns=ignored))
     return "\n".join(lines)
 
 
