@@ -42,6 +42,8 @@ TRANSLATED_FIELDS = tuple(
     for field in ("title", "description", "category")
 )
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
+# Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
+KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options"))
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
 _JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
@@ -84,18 +86,13 @@ class CatalogRow:
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
     variants: tuple[VariantRow, ...] = ()
-    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...}
-    # None: the row says nothing of translations (kept as they are); {}: it gives none.
+    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...},
+    # as the file gives them: a field it names changes ("": the translation goes), the others
+    # are kept as stored. None: the row says nothing of translations.
     translations: dict[str, dict[str, str]] | None = None
     category_translations: dict[str, str] | None = None
     line: int = dataclasses.field(default=0, compare=False)  # in its file, for what it names
-
-    @property
-    def translated_text(self) -> str:
-        """The words of the translations, for the search index."""
-        return " ".join(
-            text for fields in (self.translations or {}).values() for text in fields.values()
-        )
+    given: frozenset[str] = dataclasses.field(default=KEPT_UNLESS_GIVEN, compare=False)
 
 
 @dataclass(frozen=True)
@@ -248,7 +245,7 @@ def _csv_read(data: bytes | str, source: str) -> tuple[list[tuple[int, Any]], tu
         raise CatalogError([refused], source)
     try:
         rows = [
-            (reader.line_num, {k: v for k, v in zip(header, values, strict=False) if k})
+            (reader.line_num, dict(zip(header, [*values, *[""] * len(header)], strict=False)))
             for values in reader
             if any(value.strip() for value in values)
         ]
@@ -310,7 +307,9 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
             }
             variant_rows.append((line, parent, variant))
             continue
-        item: dict[str, Any] = {k: v for k, v in row.items() if k not in VARIANT_FIELDS}
+        item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
+        if "options" in row:
+            item["options"] = None  # the column is there: an empty one means no variants
         if str(row.get("options") or "").strip():
             item["options"] = _csv_pairs(row["options"], split=True)
             item["variants"] = []
@@ -546,6 +545,7 @@ def _validate_row(
             translations=_product_texts(translations),
             category_translations=_category_texts(translations),
             line=line,
+            given=KEPT_UNLESS_GIVEN.intersection(item),
         ),
         [],
     )
@@ -579,7 +579,7 @@ def _is_text(value: Any) -> bool:
 def _product_texts(
     translations: dict[str, dict[str, str]] | None,
 ) -> dict[str, dict[str, str]] | None:
-    """A product's own translations ({} : the row gives none; None: it says nothing of them)."""
+    """A product's own translations as the row gives them (None: it says nothing of them)."""
     if translations is None:
         return None
     found = {
@@ -604,8 +604,9 @@ def _split_languages(
 ) -> tuple[Mapping[str, Any], dict[str, dict[str, str]] | None]:
     """Title, description and category per language, given as {"en": ..., "ru": ...} or as
     title_ru / description_es / category_ru columns: the plain value (English, or the first
-    given) stays the product's own, the others become its translations. None: the row has no
-    such field at all (an older file), so what is stored is kept."""
+    given) stays the product's own, the others become its translations; a column left empty
+    (or a language given as the plain value) is "": that translation goes. None: the row has
+    no such field at all (an older file), so what is stored is kept."""
     if _TRANSLATED_COLUMNS.isdisjoint(item) and not any(
         isinstance(item.get(field), Mapping) for field in _TRANSLATED
     ):
@@ -617,15 +618,15 @@ def _split_languages(
         value = item.get(field)
         if isinstance(value, Mapping):
             given = True
-            texts = {str(k).lower(): str(v).strip() for k, v in value.items() if v}
-            base = texts.pop("en", None) or next(iter(texts.values()), "")
+            texts = {str(k).lower(): str(v or "").strip() for k, v in value.items()}
+            base = texts.pop("en", None) or next((text for text in texts.values() if text), "")
             plain[field] = base
             for language, text in texts.items():
-                if text != base:
-                    translations.setdefault(language, {})[field] = text
+                translations.setdefault(language, {})[field] = text if text != base else ""
         for language in LANGUAGES:
-            text = str(item.get(f"{field}_{language}") or "").strip()
-            if text and language != "en":
+            column = f"{field}_{language}"
+            if column in item and language != "en":
+                text = str(item.get(column) or "").strip()
                 translations.setdefault(language, {})[field] = text
     return plain, translations if given else None
 
@@ -949,21 +950,43 @@ async def _update_known(
     """Compare the rows of products the shop has with what is stored (read by SKU in
     chunks) and update what changed, in batches (inside `upsert_rows`'s word collector)."""
     updated: list[dict[str, Any]] = []
+    unsaid: list[tuple[CatalogRow, int]] = []  # products with variants, and no options column
     for chunk in _chunks(rows):
         stored = await uow.products.current_by_sku([row.sku for row in chunk])
         for row in chunk:
             current = stored[row.sku]
+            if current.options and "options" not in row.given:
+                unsaid.append((row, current.id))
+                continue
             if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
-            values = _product_values(row, category_ids[slugs[row.category]])
+            values = _product_values(row, category_ids[slugs[row.category]], current)
             if changed := _changes(current, values, row.line):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
+    if unsaid:
+        await _refuse_unsaid_variants(uow, unsaid)
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
+
+
+async def _refuse_unsaid_variants(uow: UnitOfWork, rows: list[tuple[CatalogRow, int]]) -> None:
+    """A file without the options column says nothing of variants: it must not wipe them,
+    nor turn such a product into one with a stock of its own."""
+    variants = await uow.products.variants_of_many([product_id for _, product_id in rows])
+    message = N_(
+        "the file has no options column, which would remove its variants ({count}): add the "
+        "column as /export writes it"
+    )
+    raise CatalogError(
+        [
+            RowError.worded(row.line, row.sku, "options", message, count=len(variants[pid]))
+            for row, pid in rows
+        ]
+    )
 
 
 async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: ImportReport) -> None:
@@ -1043,7 +1066,10 @@ def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
         yield chunk
 
 
-def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
+def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None) -> dict[str, Any]:
+    """The columns `row` writes; for a product the shop has (`stored`, its current row),
+    only the fields the file gives: translations merged into the stored ones, and no
+    visibility, digital flag or download unless the file has that column."""
     words = dict.fromkeys(value for variant in row.variants for _, value in variant.values)
     values: dict[str, Any] = {
         "options": [{"name": name, "values": list(values)} for name, values in row.options] or None,
@@ -1060,9 +1086,36 @@ def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
         "download": row.download,
     }
     if row.translations is not None:
-        values["translations"] = row.translations or None
-        values["translated_text"] = row.translated_text
+        translations = merged_translations(
+            stored.translations if stored else None, row.translations
+        )
+        values["translations"] = translations
+        values["translated_text"] = " ".join(
+            text for fields in (translations or {}).values() for text in fields.values()
+        )
+    if stored is not None:
+        for field, column in (("active", "is_active"), ("digital", "is_digital")):
+            if field not in row.given:
+                del values[column]
+        if "download" not in row.given:
+            del values["download"]
     return values
+
+
+def merged_translations(
+    stored: Mapping[str, Mapping[str, str]] | None, given: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]] | None:
+    """`stored` with what a file `given` names changed ("" removes), the rest kept: a file
+    with `title_ru` alone leaves `title_es` as it was."""
+    merged = {language: dict(fields) for language, fields in (stored or {}).items()}
+    for language, fields in given.items():
+        mine = merged.setdefault(language, {})
+        for field, text in fields.items():
+            if text:
+                mine[field] = text
+            else:
+                mine.pop(field, None)
+    return {language: fields for language, fields in merged.items() if fields} or None
 
 
 def _changes(current: Any, values: dict[str, Any], line: int) -> dict[str, Any]:

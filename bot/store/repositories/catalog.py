@@ -92,13 +92,15 @@ class CategoryRepository:
         return ids
 
     async def translate(self, translations_by_slug: dict[str, dict[str, str]]) -> None:
-        """Category titles in other languages, from the catalog file."""
+        """Category titles in other languages, from the catalog file: the languages it names
+        change ("": that one goes), the others stay."""
         if not translations_by_slug:
             return
         for category in await self.list_all():
             if category.slug not in translations_by_slug:
                 continue
-            found = translations_by_slug[category.slug] or None
+            named = {**(category.translations or {}), **translations_by_slug[category.slug]}
+            found = {language: text for language, text in named.items() if text} or None
             if category.translations != found:
                 category.translations = found
 
