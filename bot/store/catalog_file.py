@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -860,7 +861,13 @@ def check_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog
 
 
 def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "general"
+    """A category's key: its words in lower case, in any script, joined by "-" ("Coffee & Tea"
+    -> coffee-tea, "Самовары" -> самовары, "茶具" -> 茶具), so categories named in Cyrillic,
+    Greek or Chinese are each their own, not one shared key. A title of no letters or
+    digits (emoji) gets one from its hash. ASCII titles keep the keys they always had; a
+    category stored under an older key is still found by its title (`categories.ensure`)."""
+    slug = re.sub(r"[\W_]+", "-", title.strip().lower()).strip("-")[:64].strip("-")
+    return slug or "c-" + hashlib.sha1(title.strip().encode()).hexdigest()[:12]
 
 
 IMPORT_CHUNK = 1000  # rows read or written per statement
