@@ -145,7 +145,7 @@ class SearchHint(Action, code="find"):
 
 @dataclass(frozen=True)
 class ShowCategories(Action, code="cats"):
-    pass
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -358,6 +358,13 @@ class FlowPickField(FlowAction, code="AFE"):
 @dataclass(frozen=True)
 class FlowPickCategory(FlowAction, code="AFK"):
     category_id: int
+
+
+@dataclass(frozen=True)
+class FlowCategoryPage(FlowAction, code="AFP"):
+    """/addproduct: another page of the categories to pick from."""
+
+    page: int
 
 
 @dataclass(frozen=True)

@@ -329,8 +329,8 @@ async def cancel(v: Visit) -> MenuScreen:
 
 
 @looking
-async def categories(v: Visit) -> Screen:
-    return await _categories(v)
+async def categories(v: Visit, page: int = 0) -> Screen:
+    return await _categories(v, page=page)
 
 
 @looking
@@ -975,9 +975,10 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
     return MenuScreen(first_name=v.who.first_name, notice=notice)
 
 
-async def _categories(v: Visit, notice: str | None = None) -> Screen:
+async def _categories(v: Visit, notice: str | None = None, page: int = 0) -> Screen:
     await v.fire("browse", listing={"kind": "cats"})
-    return CategoriesScreen(categories=tuple(await catalog.list_categories(v.uow)), notice=notice)
+    shown, page, pages = catalog.page_of(await catalog.list_categories(v.uow), page)
+    return CategoriesScreen(categories=tuple(shown), page=page, pages=pages, notice=notice)
 
 
 async def _category(v: Visit, category_id: int, page: int, notice: str | None = None) -> Screen:

@@ -52,7 +52,11 @@ class NotUnderstoodScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class CategoriesScreen(Screen):
+    """One page of the categories (`catalog.CATEGORY_PAGE` a page)."""
+
     categories: tuple[CategoryItem, ...]
+    page: int = 0
+    pages: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -83,7 +83,7 @@ async def on_find(update: Update, context: ShopContext, who: Shopper, data: Sear
 async def on_categories(
     update: Update, context: ShopContext, who: Shopper, data: ShowCategories
 ) -> Screen:
-    return await journey.categories(context.shop, who)
+    return await journey.categories(context.shop, who, data.page)
 
 
 async def on_category(

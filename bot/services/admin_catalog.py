@@ -29,12 +29,11 @@ from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
     CatalogCsv,
     CatalogError,
-    CatalogRow,
+    CatalogFile,
     ImportReport,
     RowError,
     check_files,
-    parse_csv,
-    parse_json,
+    parse_upload,
     slugify,
     upsert_rows,
 )
@@ -636,24 +635,24 @@ class ImportOutcome:
 
 def read_catalog_file(
     file_name: str, data: bytes, files_dir: Path, *, currency: str
-) -> list[CatalogRow]:
+) -> CatalogFile:
     """Every row of an uploaded catalog file, each checked: CatalogError (every bad row with
     its line) or AdminInputError otherwise. Every row must be in `currency`, the shop's.
     Download and photo files are looked up in `files_dir` (the catalog file's folder, as for
     seeding). Plain work on the file, no database: a big file can be read on a worker thread
     before any unit of work begins."""
     kind = check_upload(file_name, len(data))
-    parse = parse_csv if kind == "csv" else parse_json
-    rows = parse(data, file_name, currency=currency)
-    check_files(rows, files_dir, file_name)
-    return rows
+    upload = parse_upload(data, kind, file_name, currency=currency)
+    check_files(upload.rows, files_dir, file_name)
+    return upload
 
 
 async def import_rows(
-    uow: UnitOfWork, file_name: str, rows: Sequence[CatalogRow], *, actor: int
+    uow: UnitOfWork, file_name: str, upload: CatalogFile, *, actor: int
 ) -> ImportOutcome:
     """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing."""
-    report = await upsert_rows(uow, rows)
+    report = await upsert_rows(uow, upload.rows)
+    report.ignored_columns = upload.ignored
     await uow.audit.record(
         actor,
         "catalog.import",

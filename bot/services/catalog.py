@@ -6,9 +6,9 @@ Everything returned is plain data (no ORM objects), ready for the views.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.clipping import echo
 from bot.services.cart import OwnHolds, looks_short
@@ -20,6 +20,9 @@ from bot.store.repositories.catalog import ListedProduct
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
+# Category buttons per page, for shoppers and for /addproduct: Telegram refuses a keyboard of
+# more than 100 buttons, and a shop may have hundreds of categories.
+CATEGORY_PAGE = 20
 SEARCH_LIMIT = 48  # results kept for one search (6 pages)
 SHARE_LIMIT = 200  # matches kept for one inline query (four answers of 50)
 FEATURED_COUNT = 10  # in-stock products offered for an empty inline query
@@ -126,6 +129,17 @@ class ProductCard:
     variant_photo: bool = False  # the photo is the variant's own, not the product's
     variants: tuple[VariantItem, ...] = ()  # all of them, in catalog order
     translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
+
+
+T = TypeVar("T")
+
+
+def page_of(items: Sequence[T], page: int, size: int = CATEGORY_PAGE) -> tuple[list[T], int, int]:
+    """The `page`th slice of `size` items (a page past either end is the nearest one), the
+    page it is, and how many pages there are (at least one)."""
+    pages = max(1, math.ceil(len(items) / size))
+    page = min(max(page, 0), pages - 1)
+    return list(items[page * size : (page + 1) * size]), page, pages
 
 
 async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:

@@ -30,6 +30,7 @@ NO_CAPTION_TO_EDIT = "Bad Request: there is no caption in the message to edit"
 NO_MEDIA_TO_EDIT = "Bad Request: there is no media in the message to edit"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
 REPLY_MARKUP_UNPARSABLE = "Bad Request: can't parse reply keyboard markup JSON object"
+REPLY_MARKUP_TOO_LONG = "Bad Request: reply markup is too long"
 
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 CALLBACK_ANSWER_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"

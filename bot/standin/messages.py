@@ -25,6 +25,7 @@ from bot.standin.params import Params, UploadedFile
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS = 100  # Telegram refuses a bigger inline keyboard: "reply markup is too long"
 MAX_CALLBACK_ANSWER_LENGTH = 200
 
 TextField = Literal["text", "caption"]
@@ -210,6 +211,8 @@ class MessagesArea(FilesArea):
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list):
                 raise ApiError(errors.REPLY_MARKUP_UNPARSABLE)
+            if sum(len(row) if isinstance(row, list) else 1 for row in rows) > MAX_INLINE_BUTTONS:
+                raise ApiError(errors.REPLY_MARKUP_TOO_LONG)
             buttons: list[list[Button]] = []
             for row in rows:
                 if not isinstance(row, list):

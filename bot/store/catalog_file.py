@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -23,7 +25,7 @@ from bot.catalog_rules import (
     sku_key,
 )
 from bot.i18n import LANGUAGES, N_, Translator, translator
-from bot.money import MoneyError, check_currency, parse_amount, to_decimal_string
+from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
@@ -41,6 +43,10 @@ TRANSLATED_FIELDS = tuple(
     for field in ("title", "description", "category")
 )
 CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
+# Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
+KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options"))
+_CSV_COLUMNS = frozenset(CSV_FIELDS)
+_JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
 MAX_OPTION_VALUES = 20  # values per option
 _OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` split on
@@ -81,18 +87,13 @@ class CatalogRow:
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
     variants: tuple[VariantRow, ...] = ()
-    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...}
-    # None: the row says nothing of translations (kept as they are); {}: it gives none.
+    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...},
+    # as the file gives them: a field it names changes ("": the translation goes), the others
+    # are kept as stored. None: the row says nothing of translations.
     translations: dict[str, dict[str, str]] | None = None
     category_translations: dict[str, str] | None = None
     line: int = dataclasses.field(default=0, compare=False)  # in its file, for what it names
-
-    @property
-    def translated_text(self) -> str:
-        """The words of the translations, for the search index."""
-        return " ".join(
-            text for fields in (self.translations or {}).values() for text in fields.values()
-        )
+    given: frozenset[str] = dataclasses.field(default=KEPT_UNLESS_GIVEN, compare=False)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class ImportReport:
     updated: list[str]
     unchanged: list[str]
     updated_ids: list[int] = dataclasses.field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()  # the file's columns no catalog has
 
     def summary(self, tr: Translator | None = None) -> str:
         return (tr or translator(None))._(
@@ -189,27 +191,102 @@ def parse_csv(
     return validate_rows(_csv_items(data, source), source, currency=currency)
 
 
+@dataclass(frozen=True)
+class CatalogFile:
+    """An uploaded file's checked rows, and the columns (or JSON fields) it has that no
+    catalog has: ignored, but named in the report, so a misspelt column is not lost unseen."""
+
+    rows: list[CatalogRow]
+    ignored: tuple[str, ...] = ()
+
+
+def parse_upload(
+    data: bytes, kind: str, source: str, *, currency: str | None = None
+) -> CatalogFile:
+    """A .csv or .json (`kind`) file an admin sent, every row checked (CatalogError)."""
+    if kind == "csv":
+        items, ignored = _csv_read(data, source)
+    else:
+        items = _json_items(data, source)
+        found = {key for _, item in items if isinstance(item, Mapping) for key in item}
+        ignored = tuple(sorted(str(key) for key in found - _JSON_FIELDS))
+    return CatalogFile(validate_rows(items, source, currency=currency), ignored)
+
+
 def _csv_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
     """The file's products (a variant's rows folded into its product's), each with its line."""
+    return _csv_read(data, source)[0]
+
+
+def _csv_read(data: bytes | str, source: str) -> tuple[list[tuple[int, Any]], tuple[str, ...]]:
+    """The file's products, and the columns it has that no catalog has (ignored, but named
+    to the admin). A file as a spreadsheet saves it is read too: its separator (`,`, `;`
+    or a tab) is taken from the header line, and header names in any case, with spaces
+    ("Title RU"), are the columns they spell."""
+    text = _csv_text(data, source)
+    if not text.strip():
+        raise CatalogError([RowError.worded(0, "", "file", N_("it is empty"))], source)
+    first_line = text.lstrip().partition("\n")[0]
+    delimiter = max(_CSV_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        refused = RowError.worded(0, "", "file", N_("not UTF-8 text"))
-        raise CatalogError([refused], source) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in reader.fieldnames or []]
+        header = [_column_name(h) for h in next(reader, [])]
     except csv.Error as exc:  # e.g. a stray carriage return in the header line
         raise CatalogError([RowError(1, "", "header", str(exc))], source) from None
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        message = N_("column {name} appears twice")
+        raise CatalogError([RowError.worded(1, "", "header", message, name=n) for n in twice])
     missing = [f for f in REQUIRED_FIELDS if f not in header]
     if missing:
-        message = f"header lacks column(s): {', '.join(missing)}"
-        raise CatalogError([RowError(1, "", "header", message)], source)
+        message = N_("header lacks column(s): {columns}")
+        refused = RowError.worded(
+            reader.line_num, "", "header", message, columns=", ".join(missing)
+        )
+        raise CatalogError([refused], source)
     try:
-        rows = [(reader.line_num, {k.strip(): v for k, v in row.items() if k}) for row in reader]
+        rows = [
+            (reader.line_num, dict(zip(header, [*values, *[""] * len(header)], strict=False)))
+            for values in reader
+            if any(value.strip() for value in values)
+        ]
     except csv.Error as exc:
         raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
-    return _csv_products(rows)
+    ignored = tuple(h for h in header if h and h not in _CSV_COLUMNS)
+    return _csv_products(rows), ignored
+
+
+_CSV_DELIMITERS = (",", ";", "\t")  # the first wins a tie: a one-column line is a comma's
+_CYRILLIC_RUN = re.compile("[\u0400-\u04ff]{2,}")
+
+
+def _column_name(text: str) -> str:
+    """ "Title RU", " PRICE " or "variant-of" as the column it names (title_ru, price, ...)."""
+    return re.sub(r"[\s-]+", "_", text.strip().lstrip("\ufeff").strip().lower())
+
+
+def _csv_text(data: bytes | str, source: str) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark), UTF-16 with its mark (Excel's
+    "Unicode text"), or Windows-1251 (Russian Excel's CSV) when that reads as Russian words;
+    any other file is refused rather than read as the wrong letters."""
+    if isinstance(data, str):
+        return data
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251", errors="replace")
+            foreign = [c for c in text if ord(c) > 127]
+            in_words = sum(len(run) for run in _CYRILLIC_RUN.findall(text))
+            if in_words >= 0.9 * len(foreign):
+                return text
+    refused = RowError.worded(0, "", "file", N_('not UTF-8 text: save it as "CSV UTF-8"'))
+    raise CatalogError([refused], source) from None
 
 
 def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
@@ -231,7 +308,9 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
             }
             variant_rows.append((line, parent, variant))
             continue
-        item: dict[str, Any] = {k: v for k, v in row.items() if k not in VARIANT_FIELDS}
+        item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
+        if "options" in row:
+            item["options"] = None  # the column is there: an empty one means no variants
         if str(row.get("options") or "").strip():
             item["options"] = _csv_pairs(row["options"], split=True)
             item["variants"] = []
@@ -408,7 +487,9 @@ def _validate_row(
             bad("price", N_('write the price as a decimal string such as "12.50"'))
         else:
             try:
-                price = check_price(parse_amount(str(raw_price), currency), currency)
+                price = check_price(
+                    parse_amount(_amount_text(raw_price, currency), currency), currency
+                )
             except OutOfRange as exc:
                 bad("price", exc.template, **exc.params)
             except MoneyError as exc:
@@ -465,6 +546,7 @@ def _validate_row(
             translations=_product_texts(translations),
             category_translations=_category_texts(translations),
             line=line,
+            given=KEPT_UNLESS_GIVEN.intersection(item),
         ),
         [],
     )
@@ -473,6 +555,20 @@ def _validate_row(
 _TRANSLATED = ("title", "description", "category")
 _TRANSLATED_COLUMNS = frozenset(TRANSLATED_FIELDS)
 _TEXT_FIELDS = ("sku", *_TRANSLATED, "currency", "photo", *TRANSLATED_FIELDS)
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*([0-9]+),([0-9]+)\s*$")
+
+
+def _amount_text(raw: Any, currency: str) -> str:
+    """A price as spreadsheets in much of Europe write it ("5,50") read as "5.50"; a comma
+    with more digits after it than the currency has decimals ("1,000" dollars) stays as it
+    is, to be refused, never read as a thousand or as one."""
+    text = str(raw)
+    match = _DECIMAL_COMMA.match(text)
+    if match and len(match.group(2)) <= exponent(currency):
+        return f"{match.group(1)}.{match.group(2)}"
+    return text
 
 
 def _is_text(value: Any) -> bool:
@@ -484,7 +580,7 @@ def _is_text(value: Any) -> bool:
 def _product_texts(
     translations: dict[str, dict[str, str]] | None,
 ) -> dict[str, dict[str, str]] | None:
-    """A product's own translations ({} : the row gives none; None: it says nothing of them)."""
+    """A product's own translations as the row gives them (None: it says nothing of them)."""
     if translations is None:
         return None
     found = {
@@ -509,8 +605,9 @@ def _split_languages(
 ) -> tuple[Mapping[str, Any], dict[str, dict[str, str]] | None]:
     """Title, description and category per language, given as {"en": ..., "ru": ...} or as
     title_ru / description_es / category_ru columns: the plain value (English, or the first
-    given) stays the product's own, the others become its translations. None: the row has no
-    such field at all (an older file), so what is stored is kept."""
+    given) stays the product's own, the others become its translations; a column left empty
+    (or a language given as the plain value) is "": that translation goes. None: the row has
+    no such field at all (an older file), so what is stored is kept."""
     if _TRANSLATED_COLUMNS.isdisjoint(item) and not any(
         isinstance(item.get(field), Mapping) for field in _TRANSLATED
     ):
@@ -522,15 +619,15 @@ def _split_languages(
         value = item.get(field)
         if isinstance(value, Mapping):
             given = True
-            texts = {str(k).lower(): str(v).strip() for k, v in value.items() if v}
-            base = texts.pop("en", None) or next(iter(texts.values()), "")
+            texts = {str(k).lower(): str(v or "").strip() for k, v in value.items()}
+            base = texts.pop("en", None) or next((text for text in texts.values() if text), "")
             plain[field] = base
             for language, text in texts.items():
-                if text != base:
-                    translations.setdefault(language, {})[field] = text
+                translations.setdefault(language, {})[field] = text if text != base else ""
         for language in LANGUAGES:
-            text = str(item.get(f"{field}_{language}") or "").strip()
-            if text and language != "en":
+            column = f"{field}_{language}"
+            if column in item and language != "en":
+                text = str(item.get(column) or "").strip()
                 translations.setdefault(language, {})[field] = text
     return plain, translations if given else None
 
@@ -669,7 +766,9 @@ def _check_variant(
             fault(N_('write the price as a decimal string such as "12.50"'), f"{name}: price")
         else:
             try:
-                price = check_price(parse_amount(str(raw_price), currency), currency)
+                price = check_price(
+                    parse_amount(_amount_text(raw_price, currency), currency), currency
+                )
             except OutOfRange as exc:
                 fault(exc.template, f"{name}: price", **exc.params)
             except MoneyError as exc:
@@ -762,7 +861,13 @@ def check_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog
 
 
 def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "general"
+    """A category's key: its words in lower case, in any script, joined by "-" ("Coffee & Tea"
+    -> coffee-tea, "Самовары" -> самовары, "茶具" -> 茶具), so categories named in Cyrillic,
+    Greek or Chinese are each their own, not one shared key. A title of no letters or
+    digits (emoji) gets one from its hash. ASCII titles keep the keys they always had; a
+    category stored under an older key is still found by its title (`categories.ensure`)."""
+    slug = re.sub(r"[\W_]+", "-", title.strip().lower()).strip("-")[:64].strip("-")
+    return slug or "c-" + hashlib.sha1(title.strip().encode()).hexdigest()[:12]
 
 
 IMPORT_CHUNK = 1000  # rows read or written per statement
@@ -852,21 +957,43 @@ async def _update_known(
     """Compare the rows of products the shop has with what is stored (read by SKU in
     chunks) and update what changed, in batches (inside `upsert_rows`'s word collector)."""
     updated: list[dict[str, Any]] = []
+    unsaid: list[tuple[CatalogRow, int]] = []  # products with variants, and no options column
     for chunk in _chunks(rows):
         stored = await uow.products.current_by_sku([row.sku for row in chunk])
         for row in chunk:
             current = stored[row.sku]
+            if current.options and "options" not in row.given:
+                unsaid.append((row, current.id))
+                continue
             if row.options or current.options:
                 with_variants.append(row)  # variants to write, or to remove
-            values = _product_values(row, category_ids[slugs[row.category]])
+            values = _product_values(row, category_ids[slugs[row.category]], current)
             if changed := _changes(current, values, row.line):
                 updated.append({"id": current.id, **changed})
                 report.updated.append(row.sku)
                 report.updated_ids.append(current.id)
             else:
                 report.unchanged.append(row.sku)
+    if unsaid:
+        await _refuse_unsaid_variants(uow, unsaid)
     for batch in _chunks(updated):
         await uow.products.update_many(batch)
+
+
+async def _refuse_unsaid_variants(uow: UnitOfWork, rows: list[tuple[CatalogRow, int]]) -> None:
+    """A file without the options column says nothing of variants: it must not wipe them,
+    nor turn such a product into one with a stock of its own."""
+    variants = await uow.products.variants_of_many([product_id for _, product_id in rows])
+    message = N_(
+        "the file has no options column, which would remove its variants ({count}): add the "
+        "column as /export writes it"
+    )
+    raise CatalogError(
+        [
+            RowError.worded(row.line, row.sku, "options", message, count=len(variants[pid]))
+            for row, pid in rows
+        ]
+    )
 
 
 async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: ImportReport) -> None:
@@ -946,7 +1073,10 @@ def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
         yield chunk
 
 
-def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
+def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None) -> dict[str, Any]:
+    """The columns `row` writes; for a product the shop has (`stored`, its current row),
+    only the fields the file gives: translations merged into the stored ones, and no
+    visibility, digital flag or download unless the file has that column."""
     words = dict.fromkeys(value for variant in row.variants for _, value in variant.values)
     values: dict[str, Any] = {
         "options": [{"name": name, "values": list(values)} for name, values in row.options] or None,
@@ -963,9 +1093,36 @@ def _product_values(row: CatalogRow, category_id: int) -> dict[str, Any]:
         "download": row.download,
     }
     if row.translations is not None:
-        values["translations"] = row.translations or None
-        values["translated_text"] = row.translated_text
+        translations = merged_translations(
+            stored.translations if stored else None, row.translations
+        )
+        values["translations"] = translations
+        values["translated_text"] = " ".join(
+            text for fields in (translations or {}).values() for text in fields.values()
+        )
+    if stored is not None:
+        for field, column in (("active", "is_active"), ("digital", "is_digital")):
+            if field not in row.given:
+                del values[column]
+        if "download" not in row.given:
+            del values["download"]
     return values
+
+
+def merged_translations(
+    stored: Mapping[str, Mapping[str, str]] | None, given: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]] | None:
+    """`stored` with what a file `given` names changed ("" removes), the rest kept: a file
+    with `title_ru` alone leaves `title_es` as it was."""
+    merged = {language: dict(fields) for language, fields in (stored or {}).items()}
+    for language, fields in given.items():
+        mine = merged.setdefault(language, {})
+        for field, text in fields.items():
+            if text:
+                mine[field] = text
+            else:
+                mine.pop(field, None)
+    return {language: fields for language, fields in merged.items() if fields} or None
 
 
 def _changes(current: Any, values: dict[str, Any], line: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from bot.services.admin_catalog import (
     wrong,
 )
 from bot.services.admin_flows import Flow, new_flow, write_flow
+from bot.services.catalog import page_of
 from bot.shop import Shop
 from bot.usecases import admin_flows
 
@@ -53,6 +54,8 @@ class WizardStep:
     currency: str
     problem: str = ""
     categories: tuple[tuple[int, str], ...] = ()  # to pick from, when the field is a category
+    category_page: int = 0  # of `category_pages`, CATEGORY_PAGE categories a page
+    category_pages: int = 1
     show_preview: bool = False  # the last answer completed the product: show what it will be
     own_prices: tuple[tuple[str, int], ...] = ()  # variants a new price leaves as they are
     ended: bool = False  # the flow is over, nothing saved: `problem` says why
@@ -190,6 +193,14 @@ async def pick_category(shop: Shop, chat_id: int, flow: Flow, category_id: int) 
     return await _accept(shop, chat_id, flow, "category", title)
 
 
+async def category_page(shop: Shop, flow: Flow, page: int) -> WizardStep:
+    """Another page of the categories to pick from (a shop may have hundreds)."""
+    field = current_field(flow)
+    if field is None or field.name != "category":
+        return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
+    return await _step(shop, flow, page=page)
+
+
 async def skip(shop: Shop, chat_id: int, flow: Flow) -> WizardStep:
     field = current_field(flow)
     if field is None or field.name not in SKIPPABLE:
@@ -270,13 +281,14 @@ async def _end(shop: Shop, chat_id: int, flow: Flow, problem: str) -> WizardStep
     return WizardStep(flow, _currency(shop, flow), problem, ended=True)
 
 
-async def _step(shop: Shop, flow: Flow, problem: str = "") -> WizardStep:
-    categories: tuple[tuple[int, str], ...] = ()
+async def _step(shop: Shop, flow: Flow, problem: str = "", page: int = 0) -> WizardStep:
+    categories: list[tuple[int, str]] = []
+    pages = 1
     field = current_field(flow)
     if field is not None and field.name == "category":
         async with shop.store.uow() as uow:
-            categories = tuple(await catalog.category_titles(uow))
-    return WizardStep(flow, _currency(shop, flow), problem, categories)
+            categories, page, pages = page_of(await catalog.category_titles(uow), page)
+    return WizardStep(flow, _currency(shop, flow), problem, tuple(categories), page, pages)
 
 
 def _read(sent: Answer, field: ProductField, currency: str) -> Any:

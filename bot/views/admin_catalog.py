@@ -3,8 +3,18 @@ and previews, catalog file reports and the shop report."""
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton
+
 from bot import i18n
-from bot.callback_data import AdminMenu, AdminProducts, FlowPickCategory, FlowPickField, button
+from bot.callback_data import (
+    AdminMenu,
+    AdminProducts,
+    FlowCategoryPage,
+    FlowPickCategory,
+    FlowPickField,
+    Noop,
+    button,
+)
 from bot.i18n import Translator
 from bot.notices import low_stock_line
 from bot.services import admin_catalog as catalog
@@ -181,6 +191,8 @@ def wizard_step(step: WizardStep) -> AdminView:
         ]
         for i in range(0, len(step.categories), 2)
     ]
+    if step.category_pages > 1:
+        rows.append(_category_pages(tr, flow, step.category_page, step.category_pages))
     rows += flow_buttons(flow, skip=tr._("Skip") if step.skippable else None)
     number = (
         f"({ADD_STEPS.index(field.name) + 1}/{len(ADD_STEPS)}) " if flow["kind"] == "add" else ""
@@ -188,6 +200,17 @@ def wizard_step(step: WizardStep) -> AdminView:
     prompt = field.asked(tr)
     text = f"{step.problem}\n\n{prompt}" if step.problem else f"{number}{prompt}"
     return AdminView(text, rows)
+
+
+def _category_pages(
+    tr: Translator, flow: Flow, page: int, pages: int
+) -> list[InlineKeyboardButton]:
+    """◀ Prev · 2/7 · Next ▶ under a page of the categories."""
+    nav = [button(tr._("◀ Prev"), FlowCategoryPage(flow["id"], page - 1))] if page > 0 else []
+    nav.append(button(f"{page + 1}/{pages}", Noop()))
+    if page < pages - 1:
+        nav.append(button(tr._("Next ▶"), FlowCategoryPage(flow["id"], page + 1)))
+    return nav
 
 
 def _preview(step: WizardStep) -> AdminView:
@@ -265,6 +288,9 @@ def imported(file_name: str, report: ImportReport) -> str:
         lines.append(tr._("Created: {skus}", skus=", ".join(report.created)))
     if report.updated:
         lines.append(tr._("Updated: {skus}", skus=", ".join(report.updated)))
+    if report.ignored_columns:
+        ignored = ", ".join(report.ignored_columns)
+        lines.append(tr._("Ignored columns (not catalog fields): {columns}", columns=ignored))
     return "\n".join(lines)
 
 

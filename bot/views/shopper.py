@@ -207,9 +207,19 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
         [button(f"{tr.name(c.title, c.translations)} ({c.product_count})", ShowCategory(c.id, 0))]
         for c in screen.categories
     ]
+    text = tr._("🛍 <b>Catalog</b>\nPick a category:")
+    if screen.pages > 1:
+        text += "\n" + tr._("Page {page} of {pages}", page=screen.page + 1, pages=screen.pages)
+        nav: list[InlineKeyboardButton] = []
+        if screen.page > 0:
+            nav.append(button(tr._("◀ Prev"), ShowCategories(screen.page - 1)))
+        nav.append(button(f"{screen.page + 1}/{screen.pages}", Noop()))
+        if screen.page < screen.pages - 1:
+            nav.append(button(tr._("Next ▶"), ShowCategories(screen.page + 1)))
+        rows.append(nav)
     rows.append([button(tr._("🔎 Search"), SearchHint()), button(tr._("🛒 Cart"), ShowCart())])
     rows.append(_home_row(tr))
-    return View(tr._("🛍 <b>Catalog</b>\nPick a category:"), _markup(rows))
+    return View(text, _markup(rows))
 
 
 @_render.register

@@ -9,7 +9,13 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import i18n
-from bot.callback_data import FlowAction, FlowPickCategory, FlowPickField, FlowSkip
+from bot.callback_data import (
+    FlowAction,
+    FlowCategoryPage,
+    FlowPickCategory,
+    FlowPickField,
+    FlowSkip,
+)
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
@@ -59,6 +65,8 @@ async def on_button(update: Update, context: ShopContext, flow: Flow, data: Flow
         step = await wizard.pick_field(shop, chat, flow, data.field)
     elif isinstance(data, FlowPickCategory):
         step = await wizard.pick_category(shop, chat, flow, data.category_id)
+    elif isinstance(data, FlowCategoryPage):
+        step = await wizard.category_page(shop, flow, data.page)
     elif isinstance(data, FlowSkip):
         step = await wizard.skip(shop, chat, flow)
     else:

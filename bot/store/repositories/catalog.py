@@ -73,6 +73,10 @@ class CategoryRepository:
 
     async def get_or_create(self, slug: str, title: str) -> Category:
         category = await self.get_by_slug(slug)
+        if category is None:  # stored under an older key (before non-Latin slugs): its title
+            category = await self.session.scalar(
+                select(Category).where(Category.title == title).order_by(Category.id).limit(1)
+            )
         if category is None:
             position = await self.session.scalar(select(func.count()).select_from(Category))
             category = Category(slug=slug, title=title, position=position or 0)
@@ -81,8 +85,15 @@ class CategoryRepository:
         return category
 
     async def ensure(self, titles_by_slug: dict[str, str]) -> dict[str, int]:
-        """The id of each category named (slug -> title), creating the missing ones in order."""
-        ids = {c.slug: c.id for c in await self.list_all()}
+        """The id of each category named (slug -> title), creating the missing ones in order.
+        A category stored under an older key (before slugs kept non-Latin letters, all such
+        titles had one) is found by its title."""
+        stored = await self.list_all()
+        ids = {c.slug: c.id for c in stored}
+        titles = {c.title: c.id for c in reversed(stored)}
+        for slug, title in titles_by_slug.items():
+            if slug not in ids and title in titles:
+                ids[slug] = titles[title]
         missing = [slug for slug in titles_by_slug if slug not in ids]
         for position, slug in enumerate(missing, start=len(ids)):
             category = Category(slug=slug, title=titles_by_slug[slug], position=position)
@@ -92,13 +103,15 @@ class CategoryRepository:
         return ids
 
     async def translate(self, translations_by_slug: dict[str, dict[str, str]]) -> None:
-        """Category titles in other languages, from the catalog file."""
+        """Category titles in other languages, from the catalog file: the languages it names
+        change ("": that one goes), the others stay."""
         if not translations_by_slug:
             return
         for category in await self.list_all():
             if category.slug not in translations_by_slug:
                 continue
-            found = translations_by_slug[category.slug] or None
+            named = {**(category.translations or {}), **translations_by_slug[category.slug]}
+            found = {language: text for language, text in named.items() if text} or None
             if category.translations != found:
                 category.translations = found
 
