@@ -15,8 +15,12 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    changes: null, mainAction: null, busy: false, drawn: 0,
+    changes: null, mainAction: null, busy: false, paying: false, drawn: 0,
+    pressed: -Infinity, queue: Promise.resolve(),
   };
+  // A double tap on the MainButton must not reach the action it turns into (View cart, then
+  // Checkout): after a tap it rests this long.
+  const MAIN_REST_MS = 600;
 
   // ------------------------------------------------------------------ small helpers
 
@@ -135,6 +139,24 @@
     return true;
   }
 
+  /** The MainButton's tap (Telegram's or the page's own): at most one per rest. */
+  function pressMain() {
+    const now = performance.now();
+    if (now - state.pressed < MAIN_REST_MS || !state.mainAction) return;
+    state.pressed = now;
+    bar.rest(true);
+    setTimeout(() => bar.rest(false), MAIN_REST_MS);
+    state.mainAction();
+  }
+
+  /** Cart changes one after another, each from the cart the one before left: two quick taps
+      on + make two more, never the same "one more" twice. */
+  function queued(task) {
+    const run = state.queue.then(task, task);
+    state.queue = run.catch(() => {});
+    return run;
+  }
+
   function failed(error) {
     haptic.notify('error');
     const message = error instanceof ApiError ? error.message : t('Something went wrong.');
@@ -154,12 +176,14 @@
       tg.MainButton.show();
     },
     progress(on) { on ? tg.MainButton.showProgress() : tg.MainButton.hideProgress(); },
+    rest(on) { on ? tg.MainButton.disable() : tg.MainButton.enable(); },
   } : {
     set(text) {
       $('bar').hidden = !text;
       $('bar-button').textContent = text || '';
     },
     progress(on) { $('bar-button').disabled = on; },
+    rest(on) { $('bar').classList.toggle('resting', on); },
   };
 
   function setBack(visible) {
@@ -284,6 +308,7 @@
     let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
     let inCart = p.in_cart;
+    let adding = false; // one Add at a time: a tap while it is on its way is not a second Add
     const picture = photo((variant || p).photo, p.title);
 
     const price = h('div', { class: 'price' });
@@ -306,7 +331,7 @@
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
       add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
-      add.disabled = most() <= 0;
+      add.disabled = adding || most() <= 0;
       inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
       heldLine.textContent = item.held_text || '';
@@ -325,6 +350,8 @@
     }
 
     async function addToCart() {
+      if (adding) return;
+      adding = true;
       const item = now();
       const body = { product_id: p.id, quantity, shown_price: item.price };
       if (variant) body.variant_id = variant.id;
@@ -344,6 +371,7 @@
         haptic.notify('error');
         toast(error.message);
       }
+      adding = false;
       refresh();
     }
 
@@ -392,9 +420,9 @@
         line.warning ? h('div', { class: 'warn', text: line.warning }) : null,
         line.held_text ? h('div', { class: 'hint', text: line.held_text }) : null),
       h('div', { class: 'stepper' },
-        h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
+        h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => step(line, -1) }, '−'),
         h('span', { text: line.quantity }),
-        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => setQuantity(line, line.quantity + 1) }, '+')),
+        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => step(line, +1) }, '+')),
       h('button', { type: 'button', class: 'remove', 'aria-label': t('Remove {title}', { title: line.title }), onclick: () => setQuantity(line, 0) }, '✕')));
     const shipping = basket.needs_shipping
       ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
@@ -415,14 +443,22 @@
     if (top()[0] === 'cart') drawCart(state.drawn);
   }
 
-  const setQuantity = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`,
+  const putLine = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`,
     line.variant_id ? { quantity, variant_id: line.variant_id } : { quantity });
-  const clearCart = () => changeCart('DELETE', 'cart');
+  const setQuantity = (line, quantity) => queued(() => putLine(line, quantity));
+  const clearCart = () => queued(() => changeCart('DELETE', 'cart'));
+
+  /** One more (or less) than the line holds when the tap's turn comes, not when it was drawn. */
+  const step = (line, by) => queued(() => {
+    const same = (l) => l.product_id === line.product_id && (l.variant_id || null) === (line.variant_id || null);
+    const now = state.cart && state.cart.lines.find(same);
+    return now ? putLine(line, now.quantity + by) : undefined; // taken out meanwhile: done
+  });
 
   // ------------------------------------------------------------------ checkout and paying
 
   async function checkout() {
-    if (state.busy) return;
+    if (state.busy || state.paying) return; // one invoice at a time
     state.busy = true;
     bar.progress(true);
     try {
@@ -450,7 +486,11 @@
 
   function pay(answer) {
     if (native && tg.openInvoice) {
-      tg.openInvoice(answer.invoice_link, (status) => afterInvoice(answer.order_id, status));
+      state.paying = true;
+      tg.openInvoice(answer.invoice_link, (status) => {
+        state.paying = false;
+        afterInvoice(answer.order_id, status);
+      });
     } else {
       go('order', { id: answer.order_id, link: answer.invoice_link, polls: 0 });
     }
@@ -527,10 +567,10 @@
       if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
     }
     if (native) {
-      tg.MainButton.onClick(() => state.mainAction && state.mainAction());
+      tg.MainButton.onClick(pressMain);
       tg.BackButton.onClick(back);
     }
-    $('bar-button').addEventListener('click', () => state.mainAction && state.mainAction());
+    $('bar-button').addEventListener('click', pressMain);
     $('back').addEventListener('click', back);
     $('to-cart').addEventListener('click', () => { if (top()[0] !== 'cart') go('cart'); });
     if (!initData) {
