@@ -207,8 +207,7 @@
       text = t('Continue shopping');
       state.mainAction = goHome;
     } else if (full) {
-      const items = basket.item_count === 1 ? '1 item' : `${basket.item_count} items`;
-      text = t('View cart · {items} · {total}', { items, total: basket.total_text });
+      text = t('View cart · {items} · {total}', { items: basket.items_text, total: basket.total_text });
       state.mainAction = () => go('cart');
     }
     bar.set(text);
@@ -286,7 +285,7 @@
     }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
     h('span', { class: 'price', text: item.price_text })));
     const head = state.query
-      ? h('p', { class: 'hint', text: `${state.list.total} found for “${state.query}”` }) : null;
+      ? h('p', { class: 'hint', text: state.list.found_text }) : null;
     const more = state.list && state.list.has_next ? h('button', {
       type: 'button', class: 'more',
       onclick: async (event) => {
@@ -326,14 +325,14 @@
       const item = now();
       price.textContent = item.price_text;
       stock.textContent = item.stock_text || (item.available > 0 ? t('In stock') : t('Out of stock'));
-      stock.className = /^only/i.test(stock.textContent) ? 'stock low' : 'stock';
+      stock.className = item.stock_low ? 'stock low' : 'stock';
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
       add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
       add.disabled = adding || most() <= 0;
       inCart = variant ? variant.in_cart : inCart;
-      inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
+      inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
       heldLine.textContent = item.held_text || '';
       if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
       if (options) {
@@ -551,12 +550,10 @@
     }
   }
 
+  /** Opened with no initData: the server worded this in the browser's language. */
   function outsideTelegram() {
-    $('title').textContent = 'Shop';
     $('to-cart').hidden = true;
-    view.replaceChildren(h('div', { class: 'section' },
-      h('p', { text: 'This is the shop’s page for Telegram.' }),
-      h('p', { class: 'hint', text: 'Open it from the shop’s bot: the menu button beside the message field, or /shop in the chat.' })));
+    view.replaceChildren($('outside').content.cloneNode(true));
   }
 
   function start() {
@@ -581,6 +578,7 @@
       words = answer.texts || {};
       document.documentElement.lang = answer.language || 'en';
       $('title').textContent = t('Shop');
+      $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
       api('GET', 'cart').then(setCart, () => {});
