@@ -213,6 +213,16 @@
     bar.set(text);
   }
 
+  /** Back in the page (Telegram's `activated`, or the tab shown again): the cart may have
+      changed in the chat meanwhile, so it is asked for again and shown at once. */
+  function cameBack() {
+    if (document.visibilityState === 'hidden' || !initData) return;
+    queued(async () => {
+      if (top()[0] === 'cart') await draw();
+      else setCart(await api('GET', 'cart'));
+    }).catch(() => {}); // offline for now: the next tap says so
+  }
+
   function setCart(basket) {
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
@@ -562,6 +572,7 @@
       tg.ready();
       if (tg.expand) tg.expand();
       if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
+      if (tg.onEvent) tg.onEvent('activated', cameBack);
     }
     if (native) {
       tg.MainButton.onClick(pressMain);
@@ -570,6 +581,7 @@
     $('bar-button').addEventListener('click', pressMain);
     $('back').addEventListener('click', back);
     $('to-cart').addEventListener('click', () => { if (top()[0] !== 'cart') go('cart'); });
+    document.addEventListener('visibilitychange', cameBack);
     if (!initData) {
       outsideTelegram();
       return;
