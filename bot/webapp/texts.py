@@ -19,6 +19,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Continue shopping"),
     N_("Discount: {amount}"),
     N_("In stock"),
+    N_("No longer on sale"),
     N_("Nothing found for “{query}”."),
     N_("One less"),
     N_("One more"),

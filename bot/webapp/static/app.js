@@ -15,7 +15,7 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    changes: null, mainAction: null, busy: false, paying: false, drawn: 0,
+    changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
     pressed: -Infinity, queue: Promise.resolve(),
   };
   // A double tap on the MainButton must not reach the action it turns into (View cart, then
@@ -218,8 +218,9 @@
   function cameBack() {
     if (document.visibilityState === 'hidden' || !initData) return;
     queued(async () => {
-      if (top()[0] === 'cart') await draw();
-      else setCart(await api('GET', 'cart'));
+      if (top()[0] === 'cart') return draw();
+      if (top()[0] === 'product' && state.revisit) await state.revisit();
+      return setCart(await api('GET', 'cart'));
     }).catch(() => {}); // offline for now: the next tap says so
   }
 
@@ -318,6 +319,7 @@
     let quantity = 1;
     let inCart = p.in_cart;
     let adding = false; // one Add at a time: a tap while it is on its way is not a second Add
+    let gone = false; // taken off sale since the page showed it
     const picture = photo((variant || p).photo, p.title);
 
     const price = h('div', { class: 'price' });
@@ -339,8 +341,9 @@
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
-      add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
-      add.disabled = adding || most() <= 0;
+      add.textContent = gone ? t('No longer on sale') : most() > 0 ? t('Add to cart') + total : t('Out of stock');
+      add.disabled = adding || gone || most() <= 0;
+      if (gone) stock.textContent = t('No longer on sale');
       inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
       heldLine.textContent = item.held_text || '';
@@ -357,6 +360,26 @@
         }, v.available > 0 ? v.title : `${v.title} ✕`)));
       }
     }
+
+    /** What the shop says of this product now: after a refused Add, or back in the page. */
+    async function recheck() {
+      let fresh;
+      try {
+        fresh = await api('GET', `products/${p.id}`);
+      } catch (error) {
+        gone = gone || error.status === 404;
+        return;
+      }
+      const { variants: now, ...card } = fresh;
+      Object.assign(p, card);
+      for (const v of variants) {
+        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, stock_text: null });
+      }
+    }
+    state.revisit = async () => {
+      await recheck();
+      if (ticket === state.drawn) refresh();
+    };
 
     async function addToCart() {
       if (adding) return;
@@ -375,7 +398,7 @@
         if (variant) variant.in_cart = inCart;
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
-        if (answer.done) bump();
+        if (answer.done) bump(); else await recheck(); // sold out or off sale meanwhile?
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
