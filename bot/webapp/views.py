@@ -125,6 +125,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                     i18n.current(), v.available, low_stock_threshold, card.is_digital
                 ),
                 "stock_low": low_stock(v.available, low_stock_threshold, card.is_digital),
+                "max_quantity": max(0, min(v.available, max_quantity)),  # the stepper's cap
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(i18n.current(), v.label)

@@ -331,7 +331,8 @@
     const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
 
     const now = () => variant || p;
-    const most = () => Math.max(0, Math.min(now().available, p.max_quantity || now().available));
+    // The stepper's cap: what is left of the chosen variant (or product), at most 99 at once.
+    const most = () => Math.max(0, Math.min(now().available, now().max_quantity));
 
     function refresh() {
       const item = now();
@@ -398,7 +399,9 @@
         if (variant) variant.in_cart = inCart;
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
-        if (answer.done) bump(); else await recheck(); // sold out or off sale meanwhile?
+        if (answer.done) bump();
+        // Refused (sold out, off sale) or at a new price: the page learns what the shop has now.
+        if (!answer.done || (line && line.unit_price !== item.price)) await recheck();
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
