@@ -648,9 +648,14 @@ def stock_label(
     """ "In stock", "Only 2 left" (at or below LOW_STOCK_THRESHOLD), "Out of stock"."""
     if available <= 0:
         return tr._("Out of stock")
-    if not is_digital and available <= low_stock_threshold:
+    if low_stock(available, low_stock_threshold, is_digital):
         return tr.ngettext("Only {count} left", "Only {count} left", available, count=available)
     return tr._("In stock")
+
+
+def low_stock(available: int, low_stock_threshold: int, is_digital: bool = False) -> bool:
+    """Few enough left to say how many ("Only 2 left"); digital goods never run low."""
+    return not is_digital and 0 < available <= low_stock_threshold
 
 
 def change_text(tr: Translator, change: LineChange) -> str:

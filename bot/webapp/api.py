@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import logging
 import math
 import mimetypes
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -62,6 +64,7 @@ PAGE_POLICY = (
     "style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'"
 )
+PAGE_WORD = re.compile(r"\{\{t:([^}]+)\}\}")  # index.html's own words
 GONE = journey.GONE
 NO_CATEGORY = N_("That category is empty now.")
 NO_ORDER = N_("That order is not in your history.")
@@ -81,7 +84,7 @@ class Storefront:
         self.shop = shop
         self.bot = bot
         self.limiter = limiter or RateLimiter(RATE_PER_SECOND, RATE_BURST)
-        self.assets = Assets(STATIC)
+        self.assets = Assets(STATIC, shop.settings.default_language)
         self._photos: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
 
     def app(self) -> web.Application:
@@ -151,7 +154,7 @@ class Storefront:
 
     async def search(self, request: web.Request, who: Shopper) -> web.Response:
         query = request.query.get("q", "")[:200]
-        return _json(views.product_page(await storefront.search(self.shop, query, _page(request))))
+        return _json(views.search_page(await storefront.search(self.shop, query, _page(request))))
 
     async def product(self, request: web.Request, who: Shopper) -> web.Response:
         product_id = _path_id(request, "product_id", ProductUnavailable)
@@ -251,19 +254,25 @@ class Storefront:
 
 class Assets:
     """The page and its two files, read once; the page names them with a content hash so a
-    new version is fetched at once and an old one can be cached for long."""
+    new version is fetched at once and an old one can be cached for long. The page's own
+    words (`{{t:...}}`, bot/webapp/texts.py) are in the browser's language (Accept-Language):
+    they show before the shopper's language is known, or when the page is opened outside
+    Telegram and never learns it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, default_language: str) -> None:
         self.files = {name: (folder / name).read_bytes() for name in ASSET_TYPES}
         page = (folder / "index.html").read_text(encoding="utf-8")
         for name, data in self.files.items():
             page = page.replace(f"{{{{{name}}}}}", hashlib.sha256(data).hexdigest()[:12])
-        self.page = page.encode()
+        self.pages = {language: _in_language(page, language) for language in i18n.LANGUAGES}
+        self.default_language = i18n.choose(None, None, default_language)
 
     async def index(self, request: web.Request) -> web.Response:
         headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
+        headers["Vary"] = "Accept-Language"
+        language = _browser_language(request.headers.get("Accept-Language", ""))
         return web.Response(
-            body=self.page,
+            body=self.pages[language or self.default_language],
             content_type="text/html",
             charset="utf-8",
             headers={**headers, **SECURITY_HEADERS},
@@ -280,6 +289,20 @@ class Assets:
 
 
 # ---------------------------------------------------------------- reading requests
+
+
+def _in_language(page: str, language: str) -> bytes:
+    tr = i18n.translator(language)
+    page = page.replace("{{language}}", tr.language)
+    return PAGE_WORD.sub(lambda found: html.escape(tr._(found[1])), page).encode()
+
+
+def _browser_language(accepted: str) -> str | None:
+    """The first language of an Accept-Language header that the shop speaks ("ru-RU,ru;q=0.9")."""
+    for tag in accepted.split(","):
+        if language := i18n.normalize(tag.split(";", 1)[0]):
+            return language
+    return None
 
 
 @web.middleware

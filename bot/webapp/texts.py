@@ -1,12 +1,16 @@
 """Every text of the storefront page (static/app.js says them through `t('...')`), as msgids
 of the message catalogs: GET api/texts gives the page their translations for its shopper.
-tests/webapp/test_page_texts.py keeps this list and the page in step."""
+index.html's own (`{{t:...}}`) are filled in by the server in the browser's language.
+Counted words ("2 товара") come worded from the API, which knows each language's plurals.
+tests/webapp/test_page_languages.py keeps these lists and the page in step."""
 
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
 
 PAGE_TEXTS: tuple[str, ...] = (
+    N_("‹ Back"),
+    N_("🛒 In your cart: {count}"),
     N_("Add to cart"),
     N_("Browse the shop"),
     N_("Checkout · {total}"),
@@ -15,6 +19,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Continue shopping"),
     N_("Discount: {amount}"),
     N_("In stock"),
+    N_("No longer on sale"),
     N_("Nothing found for “{query}”."),
     N_("One less"),
     N_("One more"),
@@ -46,6 +51,17 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Your cart"),
     N_("Your cart is empty."),
     N_("Your cart is updated. Check out again to pay for it as it is now."),
+)
+
+HTML_TEXTS: tuple[str, ...] = (
+    N_("Loading the shop…"),
+    N_(
+        "Open it from the shop’s bot: the menu button beside the message field, or /shop in the chat."  # noqa: E501
+    ),
+    N_("Shop"),
+    N_("This is the shop’s page for Telegram."),
+    N_("Your cart"),
+    N_("‹ Back"),
 )
 
 

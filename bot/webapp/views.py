@@ -26,11 +26,11 @@ from bot.services.cart import CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.texts.restock import variant_sold_out
-from bot.views.shopper import cart_line_warning, change_text, held_note, stock_label
+from bot.views.shopper import cart_line_warning, change_text, held_note, low_stock, stock_label
 
 Json = dict[str, Any]
 
-WAITING_IN_CHAT = (
+WAITING_IN_CHAT = N_(
     "An invoice is already waiting in your chat with the shop: pay it there, "
     "or send /cancel in the chat to start again."
 )
@@ -65,6 +65,18 @@ def product_page(page: ProductPage) -> Json:
     }
 
 
+def search_page(page: ProductPage) -> Json:
+    """Search results, headed as the chat heads them ("Results for kettle: 1 found")."""
+    found = i18n.current().ngettext(
+        "🔎 Results for {query}: {count} found",
+        "🔎 Results for {query}: {count} found",
+        page.total,
+        query=page.title,
+        count=page.total,
+    )
+    return {**product_page(page), "found_text": found}
+
+
 def _money(amount: int, currency: str) -> str:
     return i18n.current().money(amount, currency)
 
@@ -95,6 +107,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital
         ),
+        "stock_low": low_stock(card.available, low_stock_threshold, card.is_digital),
         "max_quantity": max(0, min(card.available, max_quantity)),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
@@ -111,6 +124,8 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                 "stock_text": stock_label(
                     i18n.current(), v.available, low_stock_threshold, card.is_digital
                 ),
+                "stock_low": low_stock(v.available, low_stock_threshold, card.is_digital),
+                "max_quantity": max(0, min(v.available, max_quantity)),  # the stepper's cap
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(i18n.current(), v.label)
@@ -152,6 +167,9 @@ def cart(basket: CartView) -> Json:
             for line in basket.lines
         ],
         "item_count": basket.item_count,
+        "items_text": i18n.current().ngettext(
+            "{count} item", "{count} items", basket.item_count, count=basket.item_count
+        ),
         "total": basket.total,
         "total_text": _money(basket.total, basket.currency),
         "currency": basket.currency,
@@ -204,7 +222,7 @@ def checkout(screen: Screen) -> Json:
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}
     if isinstance(screen, PaymentWaitingScreen):
-        return {"status": "waiting", "notice": WAITING_IN_CHAT}
+        return {"status": "waiting", "notice": i18n.current()._(WAITING_IN_CHAT)}
     if isinstance(screen, CartScreen):
         notice = i18n.current()._(CART_EMPTY)
         return {"status": "empty", "notice": notice, "cart": cart(screen.cart)}

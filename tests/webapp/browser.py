@@ -3,7 +3,9 @@
 Telegram's own script cannot load here (no internet, and it is blocked so it never races the
 stub): the stub gives the page what a Telegram client would, `initData` signed for the
 shopper, theme colours, and a MainButton drawn like the client draws it under the page. It
-records what the page asks of Telegram (haptics, openInvoice) in `window.__tg`.
+records what the page asks of Telegram (haptics, openInvoice) in `window.__tg`, fires the
+client's events (`window.__tg.fire('activated')`: the shopper came back to the app), and the API
+requests the page starts (`window.__tg.started('checkout')`), counted as they leave.
 
 Selenium blocks, so every call runs in a worker thread while the bot serves on the test's loop.
 """
@@ -58,10 +60,18 @@ T = TypeVar("T")
 
 STUB = """
 (() => {
-  const record = { haptics: [], invoices: [], invoiceCallbacks: [] };
+  const record = { haptics: [], invoices: [], invoiceCallbacks: [], requests: [] };
+  const events = {};
+  const fetchNow = window.fetch.bind(window);
+  window.fetch = (url, options) => {
+    record.requests.push(`${(options && options.method) || 'GET'} ${url}`);
+    return fetchNow(url, options);
+  };
   const mainClicks = [], backClicks = [];
   const main = {
-    text: '', isVisible: false, isProgressVisible: false,
+    text: '', isVisible: false, isProgressVisible: false, isActive: true,
+    enable() { this.isActive = true; return this; },
+    disable() { this.isActive = false; return this; },
     setText(text) { this.text = text; draw(); return this; },
     show() { this.isVisible = true; draw(); return this; },
     hide() { this.isVisible = false; draw(); return this; },
@@ -102,11 +112,15 @@ STUB = """
     main, back,
     pressBack() { backClicks.forEach((fn) => fn()); },
     invoiceClosed(status) { record.invoiceCallbacks.shift()(status); },
+    fire(name) { (events[name] || []).forEach((fn) => fn()); },
+    started(path) { return record.requests.filter((r) => r.includes(path)).length; },
   });
   window.Telegram = { WebApp: {
     initData: INIT_DATA, initDataUnsafe: {}, version: '8.0', platform: 'android',
     colorScheme: 'light', themeParams: THEME, isExpanded: true,
-    ready() {}, expand() {}, onEvent() {}, offEvent() {},
+    ready() {}, expand() {},
+    onEvent(name, fn) { (events[name] = events[name] || []).push(fn); },
+    offEvent(name, fn) { events[name] = (events[name] || []).filter((f) => f !== fn); },
     MainButton: main, BackButton: back,
     HapticFeedback: {
       impactOccurred(style) { record.haptics.push('impact:' + style); },

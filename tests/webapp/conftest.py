@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.webapp.init_data import sign_init_data
 from tests.conftest import seeded_shop_in
+from tests.webapp.browser import Browser, chromium_missing
 
 WEBAPP_URL = "https://shop.example/shop/"
 
@@ -110,3 +112,18 @@ def page_of(shop: ShopHarness, http: aiohttp.ClientSession) -> Any:
         return Page(http, storefront_url(shop), init_data_for(shop, user, **signing))
 
     return page
+
+
+@pytest.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
+    """A phone's headless Chromium; skipped where Chromium is missing, except in CI."""
+    missing = chromium_missing()
+    if missing is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser test must run in CI: {missing}")
+        pytest.skip(missing)
+    session = await Browser.start(tmp_path)
+    try:
+        yield session
+    finally:
+        await session.close()

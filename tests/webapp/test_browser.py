@@ -11,32 +11,13 @@ README's two again.
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import func, select
 
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment
 from tests.e2e.shopper import add_to_cart
-from tests.webapp.browser import THEME, Browser, chromium_missing
+from tests.webapp.browser import THEME, Browser
 from tests.webapp.conftest import init_data_for, product_id, storefront_url
-
-
-@pytest.fixture
-async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
-    missing = chromium_missing()
-    if missing is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test must run in CI: {missing}")
-        pytest.skip(missing)
-    session = await Browser.start(tmp_path)
-    try:
-        yield session
-    finally:
-        await session.close()
 
 
 async def test_a_shopper_buys_in_the_storefront_and_the_chat_agrees(

@@ -7,11 +7,17 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.standin.harness import ShopHarness
-from bot.webapp.texts import PAGE_TEXTS
-from tests.webapp.conftest import Page, product_id
+import aiohttp
 
-APP_JS = Path(__file__).resolve().parents[2] / "bot" / "webapp" / "static" / "app.js"
+from bot.standin.harness import ShopHarness
+from bot.webapp.texts import HTML_TEXTS, PAGE_TEXTS
+from tests.webapp.browser import Browser
+from tests.webapp.conftest import Page, init_data_for, product_id, storefront_url
+
+STATIC = Path(__file__).resolve().parents[2] / "bot" / "webapp" / "static"
+APP_JS = STATIC / "app.js"
+INDEX = STATIC / "index.html"
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
 def test_every_text_the_page_says_is_a_catalog_text() -> None:
@@ -19,6 +25,69 @@ def test_every_text_the_page_says_is_a_catalog_text() -> None:
     (and so in the catalogs, where tests/unit/test_i18n.py checks it is translated)."""
     said = set(re.findall(r"\bt\('((?:[^'\\]|\\.)*)'", APP_JS.read_text(encoding="utf-8")))
     assert said and said == set(PAGE_TEXTS)
+    in_html = set(re.findall(r"\{\{t:([^}]+)\}\}", INDEX.read_text(encoding="utf-8")))
+    assert in_html and in_html == set(HTML_TEXTS)
+
+
+async def test_the_page_opens_in_the_browsers_language(
+    shop: ShopHarness, http: aiohttp.ClientSession
+) -> None:
+    """Before it knows its shopper (or outside Telegram, where it never does), the page
+    speaks the browser's language."""
+    spanish = {"Accept-Language": "es-AR,es;q=0.9,en;q=0.8"}
+    async with http.get(storefront_url(shop), headers=spanish) as response:
+        page = await response.text()
+    assert '<html lang="es">' in page and "Cargando la tienda…" in page
+    assert "Esta es la página de la tienda para Telegram." in page
+    async with http.get(storefront_url(shop), headers={"Accept-Language": "pt-BR"}) as response:
+        page = await response.text()
+    assert '<html lang="en">' in page and "Loading the shop…" in page  # DEFAULT_LANGUAGE
+
+
+async def test_a_russian_shopper_reads_the_whole_page_in_russian(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    """Counted words come with Russian plurals (1 товар, 3 товара, 5 товаров), and nothing
+    the page shows is left in English."""
+    boris = shop.user(1601, "Boris", language_code="ru")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, boris))
+    await browser.click(".chip", "Кухня")
+    await browser.click(f".card[data-product-id='{mug}']")
+    await browser.click("#add", "В корзину")
+    await browser.find("#tg-main-button", "Корзина · 1 товар · 16,00")
+    await browser.click(".stepper button[aria-label='Ещё одну']")
+    await browser.click("#add", "В корзину · 2 ×")
+    await browser.find("#tg-main-button", "Корзина · 3 товара · 48,00")
+    await browser.click("#add", "В корзину · 2 ×")
+    await browser.find("#tg-main-button", "Корзина · 5 товаров · 80,00")
+    await browser.find(".in-cart", "В вашей корзине: 5")
+    assert await browser.js("return document.getElementById('back').textContent") == "‹ Назад"
+    await _no_english_on(browser)
+
+    # Few left: said in Russian and marked as few, as in English.
+    tee = await product_id(shop, "APP-TEE-ORG")
+    await browser.js("window.__tg.pressBack()")
+    await browser.click(".chip", "Мерч")
+    await browser.click(f".card[data-product-id='{tee}']")
+    await browser.click("[data-variant-id]", "L / Charcoal")
+    await browser.find(".product .stock.low", "Осталось всего 3 шт.")
+
+    await browser.js("window.__tg.pressBack()")
+    await browser.type(".search input", "кружка\n")
+    await browser.find(".hint", "Результаты по запросу “кружка”: найден 1")
+    await _no_english_on(browser)
+
+
+async def _no_english_on(browser: Browser) -> None:
+    """Product data aside (descriptions stay English; sizes such as "L / Charcoal"), no
+    English word shows."""
+    shown = await browser.js(
+        "document.querySelectorAll('.desc, [data-variant-id]').forEach((el) => el.remove());"
+        "return document.body.innerText + ' ' + [...document.querySelectorAll('[aria-label]')]"
+        ".map((el) => el.getAttribute('aria-label')).join(' ');"
+    )
+    assert not LATIN_WORD.findall(shown), shown
 
 
 async def test_the_page_speaks_the_shoppers_language(shop: ShopHarness, page_of: Any) -> None:

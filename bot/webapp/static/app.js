@@ -15,8 +15,12 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    changes: null, mainAction: null, busy: false, drawn: 0,
+    changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
+    pressed: -Infinity, queue: Promise.resolve(),
   };
+  // A double tap on the MainButton must not reach the action it turns into (View cart, then
+  // Checkout): after a tap it rests this long.
+  const MAIN_REST_MS = 600;
 
   // ------------------------------------------------------------------ small helpers
 
@@ -135,6 +139,24 @@
     return true;
   }
 
+  /** The MainButton's tap (Telegram's or the page's own): at most one per rest. */
+  function pressMain() {
+    const now = performance.now();
+    if (now - state.pressed < MAIN_REST_MS || !state.mainAction) return;
+    state.pressed = now;
+    bar.rest(true);
+    setTimeout(() => bar.rest(false), MAIN_REST_MS);
+    state.mainAction();
+  }
+
+  /** Cart changes one after another, each from the cart the one before left: two quick taps
+      on + make two more, never the same "one more" twice. */
+  function queued(task) {
+    const run = state.queue.then(task, task);
+    state.queue = run.catch(() => {});
+    return run;
+  }
+
   function failed(error) {
     haptic.notify('error');
     const message = error instanceof ApiError ? error.message : t('Something went wrong.');
@@ -154,12 +176,14 @@
       tg.MainButton.show();
     },
     progress(on) { on ? tg.MainButton.showProgress() : tg.MainButton.hideProgress(); },
+    rest(on) { on ? tg.MainButton.disable() : tg.MainButton.enable(); },
   } : {
     set(text) {
       $('bar').hidden = !text;
       $('bar-button').textContent = text || '';
     },
     progress(on) { $('bar-button').disabled = on; },
+    rest(on) { $('bar').classList.toggle('resting', on); },
   };
 
   function setBack(visible) {
@@ -183,11 +207,21 @@
       text = t('Continue shopping');
       state.mainAction = goHome;
     } else if (full) {
-      const items = basket.item_count === 1 ? '1 item' : `${basket.item_count} items`;
-      text = t('View cart · {items} · {total}', { items, total: basket.total_text });
+      text = t('View cart · {items} · {total}', { items: basket.items_text, total: basket.total_text });
       state.mainAction = () => go('cart');
     }
     bar.set(text);
+  }
+
+  /** Back in the page (Telegram's `activated`, or the tab shown again): the cart may have
+      changed in the chat meanwhile, so it is asked for again and shown at once. */
+  function cameBack() {
+    if (document.visibilityState === 'hidden' || !initData) return;
+    queued(async () => {
+      if (top()[0] === 'cart') return draw();
+      if (top()[0] === 'product' && state.revisit) await state.revisit();
+      return setCart(await api('GET', 'cart'));
+    }).catch(() => {}); // offline for now: the next tap says so
   }
 
   function setCart(basket) {
@@ -262,7 +296,7 @@
     }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
     h('span', { class: 'price', text: item.price_text })));
     const head = state.query
-      ? h('p', { class: 'hint', text: `${state.list.total} found for “${state.query}”` }) : null;
+      ? h('p', { class: 'hint', text: state.list.found_text }) : null;
     const more = state.list && state.list.has_next ? h('button', {
       type: 'button', class: 'more',
       onclick: async (event) => {
@@ -284,6 +318,8 @@
     let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
     let inCart = p.in_cart;
+    let adding = false; // one Add at a time: a tap while it is on its way is not a second Add
+    let gone = false; // taken off sale since the page showed it
     const picture = photo((variant || p).photo, p.title);
 
     const price = h('div', { class: 'price' });
@@ -295,20 +331,22 @@
     const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
 
     const now = () => variant || p;
-    const most = () => Math.max(0, Math.min(now().available, p.max_quantity || now().available));
+    // The stepper's cap: what is left of the chosen variant (or product), at most 99 at once.
+    const most = () => Math.max(0, Math.min(now().available, now().max_quantity));
 
     function refresh() {
       const item = now();
       price.textContent = item.price_text;
       stock.textContent = item.stock_text || (item.available > 0 ? t('In stock') : t('Out of stock'));
-      stock.className = /^only/i.test(stock.textContent) ? 'stock low' : 'stock';
+      stock.className = item.stock_low ? 'stock low' : 'stock';
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
-      add.textContent = most() > 0 ? t('Add to cart') + total : t('Out of stock');
-      add.disabled = most() <= 0;
+      add.textContent = gone ? t('No longer on sale') : most() > 0 ? t('Add to cart') + total : t('Out of stock');
+      add.disabled = adding || gone || most() <= 0;
+      if (gone) stock.textContent = t('No longer on sale');
       inCart = variant ? variant.in_cart : inCart;
-      inCartLine.textContent = inCart ? `🛒 In your cart: ${inCart}` : '';
+      inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
       heldLine.textContent = item.held_text || '';
       if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
       if (options) {
@@ -324,7 +362,29 @@
       }
     }
 
+    /** What the shop says of this product now: after a refused Add, or back in the page. */
+    async function recheck() {
+      let fresh;
+      try {
+        fresh = await api('GET', `products/${p.id}`);
+      } catch (error) {
+        gone = gone || error.status === 404;
+        return;
+      }
+      const { variants: now, ...card } = fresh;
+      Object.assign(p, card);
+      for (const v of variants) {
+        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, stock_text: null });
+      }
+    }
+    state.revisit = async () => {
+      await recheck();
+      if (ticket === state.drawn) refresh();
+    };
+
     async function addToCart() {
+      if (adding) return;
+      adding = true;
       const item = now();
       const body = { product_id: p.id, quantity, shown_price: item.price };
       if (variant) body.variant_id = variant.id;
@@ -340,10 +400,13 @@
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
         if (answer.done) bump();
+        // Refused (sold out, off sale) or at a new price: the page learns what the shop has now.
+        if (!answer.done || (line && line.unit_price !== item.price)) await recheck();
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
       }
+      adding = false;
       refresh();
     }
 
@@ -392,9 +455,9 @@
         line.warning ? h('div', { class: 'warn', text: line.warning }) : null,
         line.held_text ? h('div', { class: 'hint', text: line.held_text }) : null),
       h('div', { class: 'stepper' },
-        h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => setQuantity(line, line.quantity - 1) }, '−'),
+        h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => step(line, -1) }, '−'),
         h('span', { text: line.quantity }),
-        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => setQuantity(line, line.quantity + 1) }, '+')),
+        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => step(line, +1) }, '+')),
       h('button', { type: 'button', class: 'remove', 'aria-label': t('Remove {title}', { title: line.title }), onclick: () => setQuantity(line, 0) }, '✕')));
     const shipping = basket.needs_shipping
       ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
@@ -415,14 +478,22 @@
     if (top()[0] === 'cart') drawCart(state.drawn);
   }
 
-  const setQuantity = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`,
+  const putLine = (line, quantity) => changeCart('PUT', `cart/lines/${line.product_id}`,
     line.variant_id ? { quantity, variant_id: line.variant_id } : { quantity });
-  const clearCart = () => changeCart('DELETE', 'cart');
+  const setQuantity = (line, quantity) => queued(() => putLine(line, quantity));
+  const clearCart = () => queued(() => changeCart('DELETE', 'cart'));
+
+  /** One more (or less) than the line holds when the tap's turn comes, not when it was drawn. */
+  const step = (line, by) => queued(() => {
+    const same = (l) => l.product_id === line.product_id && (l.variant_id || null) === (line.variant_id || null);
+    const now = state.cart && state.cart.lines.find(same);
+    return now ? putLine(line, now.quantity + by) : undefined; // taken out meanwhile: done
+  });
 
   // ------------------------------------------------------------------ checkout and paying
 
   async function checkout() {
-    if (state.busy) return;
+    if (state.busy || state.paying) return; // one invoice at a time
     state.busy = true;
     bar.progress(true);
     try {
@@ -450,7 +521,11 @@
 
   function pay(answer) {
     if (native && tg.openInvoice) {
-      tg.openInvoice(answer.invoice_link, (status) => afterInvoice(answer.order_id, status));
+      state.paying = true;
+      tg.openInvoice(answer.invoice_link, (status) => {
+        state.paying = false;
+        afterInvoice(answer.order_id, status);
+      });
     } else {
       go('order', { id: answer.order_id, link: answer.invoice_link, polls: 0 });
     }
@@ -511,12 +586,10 @@
     }
   }
 
+  /** Opened with no initData: the server worded this in the browser's language. */
   function outsideTelegram() {
-    $('title').textContent = 'Shop';
     $('to-cart').hidden = true;
-    view.replaceChildren(h('div', { class: 'section' },
-      h('p', { text: 'This is the shop’s page for Telegram.' }),
-      h('p', { class: 'hint', text: 'Open it from the shop’s bot: the menu button beside the message field, or /shop in the chat.' })));
+    view.replaceChildren($('outside').content.cloneNode(true));
   }
 
   function start() {
@@ -525,14 +598,16 @@
       tg.ready();
       if (tg.expand) tg.expand();
       if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
+      if (tg.onEvent) tg.onEvent('activated', cameBack);
     }
     if (native) {
-      tg.MainButton.onClick(() => state.mainAction && state.mainAction());
+      tg.MainButton.onClick(pressMain);
       tg.BackButton.onClick(back);
     }
-    $('bar-button').addEventListener('click', () => state.mainAction && state.mainAction());
+    $('bar-button').addEventListener('click', pressMain);
     $('back').addEventListener('click', back);
     $('to-cart').addEventListener('click', () => { if (top()[0] !== 'cart') go('cart'); });
+    document.addEventListener('visibilitychange', cameBack);
     if (!initData) {
       outsideTelegram();
       return;
@@ -541,6 +616,7 @@
       words = answer.texts || {};
       document.documentElement.lang = answer.language || 'en';
       $('title').textContent = t('Shop');
+      $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
       api('GET', 'cart').then(setCart, () => {});
