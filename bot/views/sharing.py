@@ -1,7 +1,8 @@
 """Products as inline query results: the cards a shopper posts into any chat (inline mode).
 
 Each card carries an "Open in shop" URL button, a deep link (`/start product_<SKU>`) that the
-private chat already understands. A photo Telegram already has (a cached file_id) or an https
+private chat already understands; the card itself, or the link pasted, sent to the bot opens
+the product too (`link_in`). A photo Telegram already has (a cached file_id) or an https
 URL makes a photo result; a photo that only exists on the bot's disk cannot be shown inline
 without uploading it first, so those products are articles.
 """
@@ -19,6 +20,7 @@ from telegram import (
     InlineQueryResultPhoto,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    Message,
 )
 from telegram.constants import MessageLimit
 
@@ -36,6 +38,11 @@ SHOP_START_PARAMETER = "inline"  # `/start inline`: the normal welcome
 PRODUCT_START_PREFIX = "product_"
 # Telegram's rule for a start parameter: 1-64 characters of A-Z, a-z, 0-9, _ and -.
 _START_PARAMETER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_LINK_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?P<bot>[A-Za-z0-9_]{1,32})"
+    r"\?start=(?P<parameter>[A-Za-z0-9_-]{1,64})",
+    re.IGNORECASE,
+)
 
 
 def open_shop_button() -> InlineQueryResultsButton:
@@ -57,6 +64,23 @@ def product_link(bot_username: str, sku: str) -> str:
     if not _START_PARAMETER_RE.match(parameter):
         parameter = SHOP_START_PARAMETER
     return f"https://t.me/{bot_username}?start={parameter}"
+
+
+def link_in(message: Message, bot_username: str) -> str | None:
+    """The start parameter of a link to this bot that `message` is: a `t.me/<bot>?start=...`
+    link pasted on its own, or the Open in shop button of a card posted through this bot's
+    inline mode (into its own chat, say). None for anything else, links in a sentence too:
+    those are words to read."""
+    if message.via_bot is not None and message.via_bot.username == bot_username:
+        markup = message.reply_markup
+        urls = [b.url for row in markup.inline_keyboard for b in row if b.url] if markup else []
+    else:
+        urls = [(message.text or "").strip()]
+    for url in urls:
+        link = _LINK_RE.fullmatch(url)
+        if link and link["bot"].lower() == bot_username.lower():
+            return link["parameter"]
+    return None
 
 
 def card_text(card: ProductCard, settings: Settings, limit: int) -> str:

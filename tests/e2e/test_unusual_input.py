@@ -274,3 +274,42 @@ async def test_an_invoices_start_link_opens_the_order_for_its_shopper_only(
         await bob.send(f"/start {someone_elses}")
         refused = await bob.wait_for("That order is not in your history.")
         assert "Stoneware Mug" not in bob.render(refused)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://t.me/shop_test_bot?start=product_KIT-MUG-CER",
+        "  t.me/Shop_Test_Bot?start=product_KIT-MUG-CER\n",
+        "http://telegram.me/shop_test_bot?start=product_KIT-MUG-CER",
+    ],
+    ids=["https", "bare-any-case", "telegram.me"],
+)
+async def test_a_pasted_link_to_a_product_opens_it(harness: ShopHarness, pasted: str) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send(pasted)
+    card = await alice.wait_for("Add to cart")
+    assert "Stoneware Mug 350ml" in alice.render(card)
+
+
+async def test_a_link_to_another_bot_or_inside_a_sentence_is_just_words(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    for words in (
+        "https://t.me/other_bot?start=product_KIT-MUG-CER",
+        "is https://t.me/shop_test_bot?start=product_KIT-MUG-CER a mug",
+    ):
+        await alice.send(words)
+        searched = await alice.wait_for("found")  # searched, as any words are
+        assert "Add to cart" not in alice.render(searched)
+
+
+async def test_a_product_card_shared_into_the_bots_own_chat_opens_the_product(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    (result, *_) = (await alice.inline_query("french press")).results
+    await alice.post_inline_result(result)
+    card = await alice.wait_for("Add to cart")
+    assert (result.title or "") in alice.render(card)
