@@ -313,3 +313,122 @@ async def test_a_product_card_shared_into_the_bots_own_chat_opens_the_product(
     await alice.post_inline_result(result)
     card = await alice.wait_for("Add to cart")
     assert (result.title or "") in alice.render(card)
+
+
+async def test_a_shared_live_location_moving_is_not_answered_at_each_move(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    live = {"latitude": 51.5, "longitude": -0.12, "live_period": 900}
+    shared, _ = await harness.standin.add_user_message(alice.chat, {"location": live})
+    await alice.wait_for(UNREADABLE)
+    answered = len(alice.messages)
+    with caplog.at_level(logging.ERROR):
+        for step in range(1, 4):
+            moved = live | {"latitude": 51.5 + step / 1000}
+            await harness.standin.push_update(
+                "edited_message",
+                {
+                    "message_id": shared.message_id,
+                    "from": alice.user_json,
+                    "chat": alice.chat.chat_json,
+                    "date": shared.date,
+                    "edit_date": shared.date + step,
+                    "location": moved,
+                },
+            )
+        await harness.until_idle()
+    assert len(alice.messages) == answered
+    assert not caplog.records
+
+
+def business_message(alice_json: dict[str, object], chat_id: int) -> dict[str, object]:
+    return {
+        "message_id": 77,
+        "business_connection_id": "bc-1",
+        "from": alice_json,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Carol"},
+        "date": 1796280000,
+        "text": "mug",
+    }
+
+
+async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    await alice.wait_for("found")
+    answered, calls = len(alice.messages), len(harness.standin.calls)
+    chat, user, bot = alice.chat.chat_json, alice.user_json, harness.standin.bot_user
+    updates: list[tuple[str, dict[str, object]]] = [
+        (
+            "business_connection",
+            {
+                "id": "bc-1",
+                "user": user,
+                "user_chat_id": 1001,
+                "date": 1796280000,
+                "can_reply": True,
+                "is_enabled": True,
+            },
+        ),
+        ("business_message", business_message(user, 1001)),
+        ("business_message", business_message(user, 4242)),
+        ("edited_business_message", business_message(user, 4242) | {"edit_date": 1796280001}),
+        (
+            "deleted_business_messages",
+            {"business_connection_id": "bc-1", "chat": chat, "message_ids": [1]},
+        ),
+        (
+            "message_reaction",
+            {
+                "chat": chat,
+                "message_id": 2,
+                "user": user,
+                "date": 1796280000,
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+            },
+        ),
+        (
+            "message_reaction_count",
+            {
+                "chat": chat,
+                "message_id": 2,
+                "date": 1796280000,
+                "reactions": [{"type": {"type": "emoji", "emoji": "👍"}, "total_count": 1}],
+            },
+        ),
+        (
+            "poll_answer",
+            {"poll_id": "p1", "user": user, "option_ids": [0], "option_persistent_ids": ["a"]},
+        ),
+        (
+            "chat_join_request",
+            {
+                "chat": {"id": -100600, "type": "supergroup", "title": "Fans"},
+                "from": user,
+                "user_chat_id": 1001,
+                "date": 1796280000,
+            },
+        ),
+        (
+            "chat_member",
+            {
+                "chat": {"id": -100600, "type": "supergroup", "title": "Fans"},
+                "from": user,
+                "date": 1796280000,
+                "old_chat_member": {"status": "left", "user": bot},
+                "new_chat_member": {"status": "member", "user": bot},
+            },
+        ),
+    ]
+    with caplog.at_level(logging.ERROR):
+        for kind, payload in updates:
+            await harness.standin.push_update(kind, payload)
+        await harness.until_idle()
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert len(alice.messages) == answered
+    sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
+    assert not sent
