@@ -15,7 +15,7 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import add_to_cart, open_invoice, shown
+from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, shown
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -432,3 +432,33 @@ async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
     assert len(alice.messages) == answered
     sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
     assert not sent
+
+
+async def test_choosing_a_language_while_typing_a_code_or_a_note_keeps_her_place(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await open_order_summary(alice)
+    await alice.press("Promo code")
+    await alice.wait_for("Type your promo code")
+
+    await alice.send("/language")
+    await alice.wait_for("Choose your language")
+    await alice.press("Русский")
+    asked = await alice.wait_for("Теперь я говорю")
+    assert "Введите промокод" in (asked.text or "")  # asked again, in Russian
+    await alice.send("NOSUCHCODE")
+    await alice.wait_for("Промокода «NOSUCHCODE» нет")  # what she typed is still the code
+
+    await alice.press("⬅")  # back to the summary
+    await alice.wait_for(lambda m: any("📝" in b.label for b in m.all_buttons))
+    await alice.press("📝")
+    await alice.wait_for("📝")
+    await alice.send("/language")
+    await alice.wait_for("Выберите язык")
+    await alice.press("Español")
+    asked = await alice.wait_for("A partir de ahora hablo")
+    assert "nota" in (asked.text or "")
+    await alice.send("Leave it at the door")
+    await alice.wait_for("Tu nota se añadió al pedido.")
