@@ -33,7 +33,7 @@ from bot.services.photos import PhotoKind, resolve_photo
 from bot.views.shopper import stock_label
 
 OPEN_IN_SHOP = N_("🛍 Open in shop")
-OPEN_THE_SHOP = "🛍 Open the shop"
+OPEN_THE_SHOP = N_("🛍 Open the shop")
 SHOP_START_PARAMETER = "inline"  # `/start inline`: the normal welcome
 PRODUCT_START_PREFIX = "product_"
 # Telegram's rule for a start parameter: 1-64 characters of A-Z, a-z, 0-9, _ and -.
@@ -45,9 +45,11 @@ _LINK_RE = re.compile(
 )
 
 
-def open_shop_button() -> InlineQueryResultsButton:
-    """Shown above an empty result list: one tap opens the private chat with `/start inline`."""
-    return InlineQueryResultsButton(OPEN_THE_SHOP, start_parameter=SHOP_START_PARAMETER)
+def open_shop_button(settings: Settings) -> InlineQueryResultsButton:
+    """Shown above an empty result list: one tap opens the private chat with `/start inline`.
+    In the shop's language, as the cards are: an inline answer is cached for everyone."""
+    label = i18n.translator(settings.default_language)._(OPEN_THE_SHOP)
+    return InlineQueryResultsButton(label, start_parameter=SHOP_START_PARAMETER)
 
 
 def inline_results(
@@ -100,7 +102,8 @@ def _result(
     card: ProductCard, settings: Settings, bot_username: str, photos: bool
 ) -> InlineQueryResult:
     result_id = f"p{card.id}"  # unique per product, far below the 64-byte cap
-    tr = i18n.translator(settings.default_language)
+    tr = i18n.translator(settings.default_language)  # cached for everyone: the shop's language
+    title = tr.name(card.title, card.translations)
     summary = (
         f"{tr.money(card.price, card.currency)} · "
         f"{stock_label(tr, card.available, settings.low_stock_threshold, card.is_digital)}"
@@ -113,7 +116,7 @@ def _result(
         return InlineQueryResultCachedPhoto(
             result_id,
             photo.value,
-            title=card.title,
+            title=title,
             description=summary,
             caption=card_text(card, settings, MessageLimit.CAPTION_LENGTH),
             reply_markup=markup,
@@ -123,14 +126,14 @@ def _result(
             result_id,
             photo.value,
             photo.value,
-            title=card.title,
+            title=title,
             description=summary,
             caption=card_text(card, settings, MessageLimit.CAPTION_LENGTH),
             reply_markup=markup,
         )
     return InlineQueryResultArticle(
         result_id,
-        card.title,
+        title,
         InputTextMessageContent(card_text(card, settings, MessageLimit.MAX_TEXT_LENGTH)),
         reply_markup=markup,
         description=summary,

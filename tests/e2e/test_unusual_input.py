@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from bot.handlers.gate import EDIT_IGNORED
 from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
+from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, shown
 
@@ -462,3 +464,25 @@ async def test_choosing_a_language_while_typing_a_code_or_a_note_keeps_her_place
     assert "nota" in (asked.text or "")
     await alice.send("Leave it at the door")
     await alice.wait_for("Tu nota se añadió al pedido.")
+
+
+async def test_inline_answers_speak_the_shops_language_whoever_asks(
+    tmp_path: Path, seeded_sqlite: Path
+) -> None:
+    """An inline answer is cached by Telegram for everyone: all of it is in DEFAULT_LANGUAGE,
+    whatever the asker's own language (here Russian, in a Spanish shop)."""
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(tmp_path, default_language="es") as h:
+        async with h.store.uow() as uow:
+            mug = await uow.session.scalar(select(Product).where(Product.sku == "KIT-MUG-CER"))
+            assert mug is not None
+            mug.translations = {"es": {"title": "Taza de gres"}, "ru": {"title": "Кружка"}}
+        ivan = h.user(1001, "Ivan", language_code="ru")
+        (result,) = (await ivan.inline_query("stoneware mug")).results
+        assert result.title == "Taza de gres"
+        assert "$16.00" not in (result.description or "")  # Spanish money: 16,00 US$
+        assert "Disponible" in (result.description or "")  # "In stock"
+        assert (result.text or "").startswith("🛍 Taza de gres")
+        assert [b.label for b in result.all_buttons] == ["🛍 Abrir en la tienda"]
+        nothing = await ivan.inline_query("zzzqqq")
+        assert nothing.button is not None and nothing.button["text"] == "🛍 Abrir la tienda"
