@@ -16,6 +16,7 @@ use cases here touch only the database, so running one twice is safe.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -696,13 +697,11 @@ async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
 async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
     """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
     history" over her list, never a hint that it exists."""
-    try:
-        if order_id is None:
-            raise OrderNotFound(0)
-        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
-    except OrderNotFound:
-        found = await order_page(v.uow, v.customer_id, page)
-        return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
+    if order_id is not None:
+        with contextlib.suppress(OrderNotFound):
+            return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
+    found = await order_page(v.uow, v.customer_id, page)
+    return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
 # ---------------------------------------------------------------- back in stock
