@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from telegram import InlineKeyboardButton
 from telegram.constants import InlineKeyboardButtonLimit
 
+from bot.store.ids import MAX_ROW_ID
+
 VERSION = "1"
 SEPARATOR = ":"
 MAX_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
@@ -99,8 +101,15 @@ def decode(data: str | None) -> Action | None:
         kind = _kind(field)
         if not _fits(kind, text):
             return None
-        values[field.name] = int(text) if kind == "int" else text
+        value = values[field.name] = int(text) if kind == "int" else text
+        if isinstance(value, int) and _names_a_row(field) and value > MAX_ROW_ID:
+            return None  # no row has it: refused like any forged button, never asked of the db
     return action(**values)
+
+
+def _names_a_row(field: dataclasses.Field[Any]) -> bool:
+    """An id field (`order_id`, `product_id`...; `paid` is an order's id too)."""
+    return field.name.endswith("_id") or field.name == "paid"
 
 
 def _optional(field: dataclasses.Field[Any]) -> bool:

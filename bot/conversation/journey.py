@@ -16,6 +16,7 @@ use cases here touch only the database, so running one twice is safe.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -696,13 +697,11 @@ async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
 async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
     """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
     history" over her list, never a hint that it exists."""
-    try:
-        if order_id is None:
-            raise OrderNotFound(0)
-        return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
-    except OrderNotFound:
-        found = await order_page(v.uow, v.customer_id, page)
-        return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
+    if order_id is not None:
+        with contextlib.suppress(OrderNotFound):
+            return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
+    found = await order_page(v.uow, v.customer_id, page)
+    return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
 # ---------------------------------------------------------------- back in stock
@@ -837,10 +836,8 @@ async def choose_language(v: Visit, language: str) -> Screen:
         return LanguageScreen(notice=v.tr._(EXPIRED))
     await v.uow.customers.set_language(v.customer_id, language)
     v.tr = i18n.use(language)
-    return MenuScreen(
-        first_name=v.who.first_name,
-        notice=v.tr._("🌐 From now on I speak {language}.", language=i18n.LANGUAGES[language]),
-    )
+    said = v.tr._("🌐 From now on I speak {language}.", language=i18n.LANGUAGES[language])
+    return await _current(v, notice=said)  # back where she was, in her new language
 
 
 async def chosen_language(shop: Shop, user_id: int) -> str | None:
@@ -965,7 +962,12 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
         quantity = int(v.memory.get("quantity") or 1)
         variant_id = int(v.memory.get("variant_id") or 0)
         return await _product(v, product_id, quantity, notice=notice, variant_id=variant_id)
-    if state in (Step.CART, Step.CHECKOUT, Step.ENTERING_CODE, Step.WRITING_NOTE):
+    if state == Step.ENTERING_CODE:  # the step waits for typing: asked for again
+        return PromoPromptScreen(notice=notice)
+    if state == Step.WRITING_NOTE:
+        cart = await v.uow.carts.get_for_customer(v.customer_id)
+        return NotePromptScreen(note=cart.note, notice=notice)
+    if state in (Step.CART, Step.CHECKOUT):
         return await _cart(v, notice=notice)
     if state == Step.SUPPORT:
         return SupportScreen(writing=True, notice=notice)

@@ -62,12 +62,13 @@ async def _answer(
     results = cards.inline_results(
         page.cards, context.shop.settings, context.bot.username, photos=photos
     )
+    empty = not results and offset == 0
     await query.answer(
         results,
         cache_time=CACHE_SECONDS,
         is_personal=False,
         next_offset="" if page.next_offset is None else str(page.next_offset),
-        button=cards.open_shop_button() if not results and offset == 0 else None,
+        button=cards.open_shop_button(context.shop.settings) if empty else None,
     )
 
 

@@ -3,8 +3,8 @@ buttons for browsing and viewing products. Thin: parse, one journey call, presen
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram import Message, Update
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.callback_data import (
     AddToCart,
@@ -24,6 +24,7 @@ from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.views import payments as payment_views
+from bot.views import sharing
 from bot.views.display import present
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -33,6 +34,22 @@ async def start(update: Update, context: ShopContext) -> None:
     if who := shopper_of(update):
         payload = context.args[0] if context.args else ""
         await present(update, context, await journey.start(context.shop, who, payload))
+
+
+async def pasted_link(update: Update, context: ShopContext) -> None:
+    """A link to this bot sent as a message (or a product card shared through inline mode):
+    what the link would do, as if it had been tapped."""
+    message, who = update.effective_message, shopper_of(update)
+    if message is not None and who is not None:
+        payload = sharing.link_in(message, context.bot.username) or ""
+        await present(update, context, await journey.start(context.shop, who, payload))
+
+
+class _LinkToThisBot(filters.MessageFilter):
+    """A message that is only a link to this bot, or a card posted through its inline mode."""
+
+    def filter(self, message: Message) -> bool:
+        return sharing.link_in(message, message.get_bot().username) is not None
 
 
 async def help_command(update: Update, context: ShopContext) -> None:
@@ -126,6 +143,9 @@ def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("shop", shop_command, filters=PRIVATE))
     app.add_handler(CommandHandler("search", search_command, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", cancel_command, filters=PRIVATE))
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & _LinkToThisBot(), pasted_link)
+    )
     app.add_handler(
         button_handler(
             Route(Home, on_home),

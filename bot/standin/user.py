@@ -324,6 +324,23 @@ class FakeUser:
             reply_markup=result.raw.get("reply_markup"),
         )
 
+    async def post_inline_result(self, result: InlineResult) -> Message:
+        """Choose ``result`` in the user's own chat with the bot: the bot gets the posted card
+        as a message of the user's "via @bot", with the result's text (or photo and caption)
+        and its buttons, as Telegram delivers it."""
+        self._begin()
+        content: dict[str, Any] = {"via_bot": self.standin.bot_user}
+        if result.photo is not None:
+            size = {"file_id": result.photo, "file_unique_id": result.id, "width": 1, "height": 1}
+            content |= {"photo": [size], "caption": result.text or ""}
+        else:
+            content["text"] = result.text or ""
+        if result.raw.get("reply_markup"):
+            content["reply_markup"] = result.raw["reply_markup"]
+        self.chat.transcript.append(TranscriptEvent("user", "posted via bot", result.title or ""))
+        message, _ = await self.standin.add_user_message(self.chat, content)
+        return message
+
     async def replay(self, update: dict[str, Any]) -> dict[str, Any]:
         """Deliver a copy of an earlier update again, with a new update_id (a duplicate)."""
         self._begin()

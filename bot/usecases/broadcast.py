@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -111,10 +111,22 @@ class Draft:
 ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
 
 
-async def audience(shop: Shop) -> list[int]:
-    """Telegram ids of customers who have not blocked the bot."""
+@dataclass(frozen=True)
+class Audience:
+    """Whom a broadcast is for, as Send is pressed: the Telegram ids of customers who have not
+    blocked the bot, and how many have (skipped, never tried, and reported as blocked)."""
+
+    reachable: list[int]
+    blocked: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.reachable) + self.blocked
+
+
+async def audience(shop: Shop) -> Audience:
     async with shop.store.reading() as uow:
-        return await uow.customers.reachable_ids()
+        return Audience(await uow.customers.reachable_ids(), await uow.customers.count_blocked())
 
 
 async def audience_size(shop: Shop) -> int:
@@ -238,7 +250,7 @@ async def run_broadcast(
     shop: Shop,
     broadcast_id: int,
     text: str,
-    recipients: Sequence[int],
+    recipients: Audience,
     *,
     actor: int,
     on_progress: ProgressCallback | None = None,
@@ -246,12 +258,13 @@ async def run_broadcast(
 ) -> BroadcastReport:
     """Send `text` to `recipients` (the `audience` when the admin pressed Send: those the
     confirmation counted, not whoever arrives meanwhile) until the broadcast is stopped;
-    returns how many were sent, blocked, failed, and whether it was stopped."""
-    report = BroadcastReport(total=len(recipients))
+    returns how many were sent, blocked (those known to have blocked the bot included),
+    failed, and whether it was stopped."""
+    report = BroadcastReport(total=recipients.total, blocked=recipients.blocked)
     stopped = shop.broadcasts[broadcast_id] = asyncio.Event()
     try:
         last_progress = time.monotonic()
-        for chat_id in recipients:
+        for chat_id in recipients.reachable:
             if stopped.is_set():
                 report.stopped = True
                 break

@@ -35,9 +35,15 @@ from bot.conversation import journey, storefront
 from bot.conversation.journey import MAX_QUANTITY, Shopper, Shown
 from bot.conversation.screens import InvoiceScreen
 from bot.i18n import N_
-from bot.services.errors import CategoryNotFound, OrderNotFound, ProductUnavailable
+from bot.services.errors import (
+    CategoryNotFound,
+    OrderNotFound,
+    ProductUnavailable,
+    VariantUnavailable,
+)
 from bot.services.photos import PhotoKind
 from bot.shop import Shop
+from bot.store.ids import MAX_ROW_ID, row_id
 from bot.views import payments as payment_views
 from bot.webapp import views
 from bot.webapp.init_data import InitDataError, validate_init_data
@@ -53,7 +59,6 @@ AUTH_SCHEME = "tma "
 RATE_PER_SECOND = 5.0  # a shopper's steady pace of API calls...
 RATE_BURST = 30  # ...after a first burst this big (opening the page makes four at once)
 MAX_BODY = 4096  # the API's JSON bodies are a few numbers
-MAX_ID = 2**63 - 1  # the database's ids are 64-bit signed
 PHOTO_CACHE_ITEMS = 64  # photos fetched from Telegram by file_id, kept in memory
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -169,17 +174,17 @@ class Storefront:
 
     async def add(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
-        product_id = _number(body, "product_id")
+        product_id = _body_id(body, "product_id", ProductUnavailable)
         quantity = _number(body, "quantity", default=1, least=1)
         shown = _number(body, "shown_price", default=None, least=0)
-        variant_id = _number(body, "variant_id", default=0)
+        variant_id = _body_id(body, "variant_id", VariantUnavailable, default=0)
         update = await storefront.add(self.shop, who, product_id, quantity, shown, variant_id)
         return _json(views.cart_update(update))
 
     async def set_quantity(self, request: web.Request, who: Shopper) -> web.Response:
         body = await _body(request)
         quantity = _number(body, "quantity", least=0)  # 0 takes the line out
-        variant_id = _number(body, "variant_id", default=0)
+        variant_id = _body_id(body, "variant_id", VariantUnavailable, default=0)
         product_id = _path_id(request, "product_id", ProductUnavailable)
         update = await storefront.set_quantity(self.shop, who, product_id, quantity, variant_id)
         return _json(views.cart_update(update))
@@ -220,7 +225,7 @@ class Storefront:
     async def photo(self, request: web.Request) -> web.StreamResponse:
         variant = request.query.get("variant", "0")  # a variant's own photo
         source = None
-        if variant.isascii() and variant.isdigit() and len(variant) <= 12:
+        if row_id(variant) is not None or variant == "0":
             product_id = _path_id(request, "product_id", ProductUnavailable)
             with contextlib.suppress(ProductUnavailable):  # VariantUnavailable too
                 source = await storefront.photo(self.shop, product_id, int(variant))
@@ -363,10 +368,21 @@ def _number(
 
 
 def _path_id(request: web.Request, name: str, unknown: Callable[[int], Exception]) -> int:
-    """The id in the path; one wider than the database's ids (64-bit signed) names nothing
+    """The id in the path; one wider than the database's ids (bot.store.ids) names nothing
     there, so it is refused as an unknown one is, without asking the database."""
     value = int(request.match_info[name])  # the route lets only ASCII digits through
-    if value > MAX_ID:
+    if value > MAX_ROW_ID:
+        raise unknown(value)
+    return value
+
+
+def _body_id(
+    body: dict[str, Any], name: str, unknown: Callable[[int], Exception], default: Any = _REQUIRED
+) -> Any:
+    """`_number`, for an id: one no row can have (bot.store.ids) is refused as an unknown
+    one is, without asking the database."""
+    value = _number(body, name, default, least=0)
+    if value is not None and value > MAX_ROW_ID:
         raise unknown(value)
     return value
 

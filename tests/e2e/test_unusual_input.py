@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +15,9 @@ from bot.handlers.gate import EDIT_IGNORED
 from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
+from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import add_to_cart, open_invoice, shown
+from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, shown
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -205,7 +207,13 @@ async def test_a_shopper_who_blocks_the_bot_is_left_alone_until_she_unblocks_it(
     await ada.send("/broadcast")
     fewer = await ada.wait_for("Send the text to broadcast")
     assert fewer.text != everyone.text  # she is no longer counted among those it reaches
-    await ada.send("/cancel")
+    tried = len(harness.standin.calls)
+    await ada.send("Spring sale")
+    await ada.wait_for("📣 Send to")
+    await ada.press("📣 Send to")
+    report = await ada.wait_for("Broadcast finished", timeout=15)
+    assert "1 blocked the bot, 0 failed" in (report.text or "")  # skipped, and said so
+    assert not [c for c in harness.standin.calls[tried:] if c.params.get("chat_id") == 1001]
 
     await alice.unblock_bot()
     await harness.until_idle()
@@ -274,3 +282,213 @@ async def test_an_invoices_start_link_opens_the_order_for_its_shopper_only(
         await bob.send(f"/start {someone_elses}")
         refused = await bob.wait_for("That order is not in your history.")
         assert "Stoneware Mug" not in bob.render(refused)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://t.me/shop_test_bot?start=product_KIT-MUG-CER",
+        "  t.me/Shop_Test_Bot?start=product_KIT-MUG-CER\n",
+        "http://telegram.me/shop_test_bot?start=product_KIT-MUG-CER",
+    ],
+    ids=["https", "bare-any-case", "telegram.me"],
+)
+async def test_a_pasted_link_to_a_product_opens_it(harness: ShopHarness, pasted: str) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send(pasted)
+    card = await alice.wait_for("Add to cart")
+    assert "Stoneware Mug 350ml" in alice.render(card)
+
+
+async def test_a_link_to_another_bot_or_inside_a_sentence_is_just_words(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    for words in (
+        "https://t.me/other_bot?start=product_KIT-MUG-CER",
+        "is https://t.me/shop_test_bot?start=product_KIT-MUG-CER a mug",
+    ):
+        await alice.send(words)
+        searched = await alice.wait_for("found")  # searched, as any words are
+        assert "Add to cart" not in alice.render(searched)
+
+
+async def test_a_product_card_shared_into_the_bots_own_chat_opens_the_product(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    (result, *_) = (await alice.inline_query("french press")).results
+    await alice.post_inline_result(result)
+    card = await alice.wait_for("Add to cart")
+    assert (result.title or "") in alice.render(card)
+
+
+async def test_a_shared_live_location_moving_is_not_answered_at_each_move(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    live = {"latitude": 51.5, "longitude": -0.12, "live_period": 900}
+    shared, _ = await harness.standin.add_user_message(alice.chat, {"location": live})
+    await alice.wait_for(UNREADABLE)
+    answered = len(alice.messages)
+    with caplog.at_level(logging.ERROR):
+        for step in range(1, 4):
+            moved = live | {"latitude": 51.5 + step / 1000}
+            await harness.standin.push_update(
+                "edited_message",
+                {
+                    "message_id": shared.message_id,
+                    "from": alice.user_json,
+                    "chat": alice.chat.chat_json,
+                    "date": shared.date,
+                    "edit_date": shared.date + step,
+                    "location": moved,
+                },
+            )
+        await harness.until_idle()
+    assert len(alice.messages) == answered
+    assert not caplog.records
+
+
+def business_message(alice_json: dict[str, object], chat_id: int) -> dict[str, object]:
+    return {
+        "message_id": 77,
+        "business_connection_id": "bc-1",
+        "from": alice_json,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Carol"},
+        "date": 1796280000,
+        "text": "mug",
+    }
+
+
+async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    await alice.wait_for("found")
+    answered, calls = len(alice.messages), len(harness.standin.calls)
+    chat, user, bot = alice.chat.chat_json, alice.user_json, harness.standin.bot_user
+    updates: list[tuple[str, dict[str, object]]] = [
+        (
+            "business_connection",
+            {
+                "id": "bc-1",
+                "user": user,
+                "user_chat_id": 1001,
+                "date": 1796280000,
+                "can_reply": True,
+                "is_enabled": True,
+            },
+        ),
+        ("business_message", business_message(user, 1001)),
+        ("business_message", business_message(user, 4242)),
+        ("edited_business_message", business_message(user, 4242) | {"edit_date": 1796280001}),
+        (
+            "deleted_business_messages",
+            {"business_connection_id": "bc-1", "chat": chat, "message_ids": [1]},
+        ),
+        (
+            "message_reaction",
+            {
+                "chat": chat,
+                "message_id": 2,
+                "user": user,
+                "date": 1796280000,
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+            },
+        ),
+        (
+            "message_reaction_count",
+            {
+                "chat": chat,
+                "message_id": 2,
+                "date": 1796280000,
+                "reactions": [{"type": {"type": "emoji", "emoji": "👍"}, "total_count": 1}],
+            },
+        ),
+        (
+            "poll_answer",
+            {"poll_id": "p1", "user": user, "option_ids": [0], "option_persistent_ids": ["a"]},
+        ),
+        (
+            "chat_join_request",
+            {
+                "chat": {"id": -100600, "type": "supergroup", "title": "Fans"},
+                "from": user,
+                "user_chat_id": 1001,
+                "date": 1796280000,
+            },
+        ),
+        (
+            "chat_member",
+            {
+                "chat": {"id": -100600, "type": "supergroup", "title": "Fans"},
+                "from": user,
+                "date": 1796280000,
+                "old_chat_member": {"status": "left", "user": bot},
+                "new_chat_member": {"status": "member", "user": bot},
+            },
+        ),
+    ]
+    with caplog.at_level(logging.ERROR):
+        for kind, payload in updates:
+            await harness.standin.push_update(kind, payload)
+        await harness.until_idle()
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert len(alice.messages) == answered
+    sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
+    assert not sent
+
+
+async def test_choosing_a_language_while_typing_a_code_or_a_note_keeps_her_place(
+    harness: ShopHarness,
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await open_order_summary(alice)
+    await alice.press("Promo code")
+    await alice.wait_for("Type your promo code")
+
+    await alice.send("/language")
+    await alice.wait_for("Choose your language")
+    await alice.press("Русский")
+    asked = await alice.wait_for("Теперь я говорю")
+    assert "Введите промокод" in (asked.text or "")  # asked again, in Russian
+    await alice.send("NOSUCHCODE")
+    await alice.wait_for("Промокода «NOSUCHCODE» нет")  # what she typed is still the code
+
+    await alice.press("⬅")  # back to the summary
+    await alice.wait_for(lambda m: any("📝" in b.label for b in m.all_buttons))
+    await alice.press("📝")
+    await alice.wait_for("📝")
+    await alice.send("/language")
+    await alice.wait_for("Выберите язык")
+    await alice.press("Español")
+    asked = await alice.wait_for("A partir de ahora hablo")
+    assert "nota" in (asked.text or "")
+    await alice.send("Leave it at the door")
+    await alice.wait_for("Tu nota se añadió al pedido.")
+
+
+async def test_inline_answers_speak_the_shops_language_whoever_asks(
+    tmp_path: Path, seeded_sqlite: Path
+) -> None:
+    """An inline answer is cached by Telegram for everyone: all of it is in DEFAULT_LANGUAGE,
+    whatever the asker's own language (here Russian, in a Spanish shop)."""
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(tmp_path, default_language="es") as h:
+        async with h.store.uow() as uow:
+            mug = await uow.session.scalar(select(Product).where(Product.sku == "KIT-MUG-CER"))
+            assert mug is not None
+            mug.translations = {"es": {"title": "Taza de gres"}, "ru": {"title": "Кружка"}}
+        ivan = h.user(1001, "Ivan", language_code="ru")
+        (result,) = (await ivan.inline_query("stoneware mug")).results
+        assert result.title == "Taza de gres"
+        assert "$16.00" not in (result.description or "")  # Spanish money: 16,00 US$
+        assert "Disponible" in (result.description or "")  # "In stock"
+        assert (result.text or "").startswith("🛍 Taza de gres")
+        assert [b.label for b in result.all_buttons] == ["🛍 Abrir en la tienda"]
+        nothing = await ivan.inline_query("zzzqqq")
+        assert nothing.button is not None and nothing.button["text"] == "🛍 Abrir la tienda"

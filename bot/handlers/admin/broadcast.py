@@ -58,7 +58,7 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     recipients = await broadcast.audience(context.shop)  # who could be told, as Send is pressed
     try:
         broadcast_id = await broadcast.begin_sending(
-            context.shop, chat_id(update), actor(update), len(recipients)
+            context.shop, chat_id(update), actor(update), recipients.total
         )
     except BroadcastUnderWay as exc:
         await reply(update, str(exc))  # the flow stays: Send again once that one is over
@@ -74,7 +74,7 @@ async def _run(
     context: ShopContext,
     broadcast_id: int,
     text: str,
-    recipients: list[int],
+    recipients: broadcast.Audience,
     admin: int,
     progress: Message,
 ) -> None:

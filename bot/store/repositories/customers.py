@@ -159,6 +159,11 @@ class CustomerRepository:
         )
         return list(await self.session.scalars(stmt))
 
+    async def count_blocked(self) -> int:
+        """How many customers are known to have blocked the bot (a broadcast skips them)."""
+        stmt = select(func.count()).select_from(Customer).where(Customer.blocked_bot.is_(True))
+        return int(await self.session.scalar(stmt) or 0)
+
     async def count_reachable(self) -> int:
         """How many customers a broadcast would reach now."""
         stmt = select(func.count()).select_from(Customer).where(Customer.blocked_bot.is_(False))

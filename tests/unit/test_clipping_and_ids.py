@@ -1,0 +1,50 @@
+"""The two small rules every input passes through: how text is cut to fit (bot.clipping) and
+which ids can name a row (bot.store.ids). Properties over any input, by hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.clipping import ECHO_LENGTH, clip, echo
+from bot.store.ids import MAX_ROW_ID, row_id
+from bot.store.search_index import plain, words
+
+
+@given(st.text(max_size=300), st.integers(0, 200))
+def test_clipped_text_fits_and_says_it_was_cut(text: str, limit: int) -> None:
+    clipped = clip(text, limit)
+    assert len(clipped) <= max(limit, 1)
+    if len(text) <= limit:
+        assert clipped == text
+    else:
+        assert clipped.endswith("…")
+
+
+@given(st.text(max_size=5000))
+def test_an_echo_is_one_short_line(text: str) -> None:
+    quoted = echo(text)
+    assert len(quoted) <= ECHO_LENGTH
+    assert "\n" not in quoted
+
+
+@given(st.text(max_size=30))
+def test_a_row_id_is_plain_digits_within_the_databases_range(text: str) -> None:
+    found = row_id(text)
+    if found is not None:
+        assert 1 <= found <= MAX_ROW_ID
+        assert str(found) == text.strip().lstrip("0")
+
+
+def test_ids_at_the_edge_of_the_range() -> None:
+    assert row_id(str(MAX_ROW_ID)) == MAX_ROW_ID
+    assert row_id(str(MAX_ROW_ID + 1)) is None
+    assert row_id("0") is None
+    assert row_id("²") is None
+    assert row_id("٣") is None
+
+
+@given(st.text(max_size=100))
+def test_searching_plain_text_is_what_it_reads_as(text: str) -> None:
+    assert words(plain(text)) == words(text)  # normalising twice changes nothing
+    assert all("\u200b" not in word for word in words(text))
