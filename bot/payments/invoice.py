@@ -10,10 +10,12 @@ no shipping, no tips.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from telegram import Bot, LabeledPrice, Message
 from telegram.constants import InvoiceLimit
+from telegram.error import BadRequest, TelegramError
 
 from bot.config import Settings
 from bot.i18n import Translator, translator
@@ -22,6 +24,20 @@ from bot.payments.payload import sign_payload
 from bot.services.order_summary import OrderSummary, discount_label
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
+TOTAL_INVALID = "CURRENCY_TOTAL_AMOUNT_INVALID"  # below the currency's minimum or above its maximum
+
+
+class NotSent(Enum):
+    """Why Telegram refused an invoice (sendInvoice or createInvoiceLink)."""
+
+    FAILED = "failed"
+    TOTAL_OUT_OF_RANGE = "total"  # what the shopper can change: the cart
+
+    @classmethod
+    def because(cls, error: TelegramError) -> NotSent:
+        if isinstance(error, BadRequest) and TOTAL_INVALID in error.message.upper():
+            return cls.TOTAL_OUT_OF_RANGE
+        return cls.FAILED
 
 
 @dataclass(frozen=True)

@@ -382,3 +382,47 @@ async def test_a_shop_in_uganda_prices_whole_shillings_as_telegram_counts_them(
         receipt = await alice.wait_for("Payment received")
         assert "Total: UGX\u00a05,000" in (receipt.text or "")
         assert ".00" not in (receipt.text or "")
+
+
+async def test_an_invoice_above_telegrams_maximum_is_explained_and_lets_the_stock_go(
+    tmp_path: Path,
+) -> None:
+    """Seven espresso machines come to $10,500: Telegram refuses an invoice above $10,000
+    (CURRENCY_TOTAL_AMOUNT_INVALID). Alice is told why and what to do; the machines held for
+    her are back on the shelf at once, not when the hold would have expired."""
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        machine = await add_product(h.shop, "ESP", price=150000, stock=10, title="Espresso")
+        await fill_cart(h.shop, ALICE, {machine: 7})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("at most")
+        assert "$10,000.00" in (said.text or "") and "$10,500.00" in (said.text or "")
+        assert not [m for m in alice.messages if m.invoice is not None]
+        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
+        async with h.store.uow() as uow:
+            product = await uow.products.get(machine)
+            assert product is not None and (product.stock, product.reserved) == (10, 0)
+
+
+async def test_an_invoice_below_telegrams_minimum_names_the_minimum(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        sticker = await add_product(h.shop, "STK", price=50, stock=5, title="Sticker")
+        await fill_cart(h.shop, ALICE, {sticker: 1})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("Add something to your cart")
+        assert "from $1.00" in (said.text or "") and "$0.50" in (said.text or "")
+        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
+        async with h.store.uow() as uow:
+            product = await uow.products.get(sticker)
+            assert product is not None and (product.stock, product.reserved) == (5, 0)
