@@ -21,9 +21,11 @@ from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.money import STARS
 from bot.payments.payload import sign_payload
-from bot.services.order_summary import OrderSummary, discount_label
+from bot.services.order_summary import LineSummary, OrderSummary, discount_label
+from bot.store.models import VARIANT_SEPARATOR, split_variant_title
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
+MIN_NAME = 12  # of a price label's product name, kept when a variant's values are long
 TOTAL_INVALID = "CURRENCY_TOTAL_AMOUNT_INVALID"  # below the currency's minimum or above its maximum
 
 
@@ -89,6 +91,19 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _price_label(tr: Translator, line: LineSummary) -> str:
+    """ "Organic Tee - M / Oat × 2" in at most MAX_LABEL characters: a long name is shortened
+    first, so the line still says which variant and how many."""
+    name = tr.name(line.title, line.translations)
+    name, values = split_variant_title(name) if line.variant_id else (name, "")
+    count = f" × {line.quantity}"
+    if not values:
+        return _clip(name, MAX_LABEL - len(count)) + count
+    room = MAX_LABEL - len(count) - len(VARIANT_SEPARATOR)
+    values = _clip(values, room - min(len(name), MIN_NAME))
+    return _clip(name, room - len(values)) + VARIANT_SEPARATOR + values + count
+
+
 def build_invoice(
     order: OrderSummary,
     settings: Settings,
@@ -115,13 +130,7 @@ def build_invoice(
         )
         prices = [LabeledPrice(label, order.total)]
     else:
-        prices = [
-            LabeledPrice(
-                _clip(f"{tr.name(line.title, line.translations)} × {line.quantity}", MAX_LABEL),
-                line.line_total,
-            )
-            for line in order.lines
-        ]
+        prices = [LabeledPrice(_price_label(tr, line), line.line_total) for line in order.lines]
         if order.discount_total:
             label = _clip(discount_label(order.promo_code, tr), MAX_LABEL)
             prices.append(LabeledPrice(label, -order.discount_total))
