@@ -96,7 +96,7 @@ async def test_code_from_a_link_note_and_tip_paid_refunded_and_reported(
     detail = screen.text or ""
     assert "1 × KIT-MUG-CER Stoneware Mug 350ml — $16.00 (−$1.60: $14.40)" in detail
     assert "1 × STA-PEN-FTN Fountain Pen, Fine Nib — $34.00 (−$3.40: $30.60)" in detail
-    assert "discount (welcome10) −$5.00 · tip $2.00" in detail
+    assert "Discount (WELCOME10) −$5.00 · tip $2.00" in detail
     assert "Total: $52.00" in detail
     assert "📝 Note from the shopper: Please leave it with the neighbour at no. 12" in detail
 
