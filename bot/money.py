@@ -67,8 +67,31 @@ _TELEGRAM_MINIMUMS: dict[str, int] = {
     "SEK": 1200,
     "DKK": 800,
     "PLN": 500,
+    "PYG": 8000,
+    "UGX": 4000,
     "XTR": 1,
 }
+# The largest invoice total Telegram accepts (its max_amount, about US$10,000), at or below
+# its figures; other currencies: 99,999,999 minor units, the most that list gives any.
+_TELEGRAM_MAXIMUMS: dict[str, int] = {
+    "USD": 1_000_000,
+    "EUR": 890_000,
+    "GBP": 760_000,
+    "CAD": 1_350_000,
+    "AUD": 1_340_000,
+    "CHF": 970_000,
+    "JPY": 1_110_000,
+    "INR": 64_570_000,
+    "RUB": 57_040_000,
+    "UAH": 26_340_000,
+    "BRL": 3_280_000,
+    "SEK": 8_740_000,
+    "DKK": 6_640_000,
+    "PLN": 3_750_000,
+    "PYG": 55_770_000,
+    "UGX": 36_170_000,
+}
+_LARGEST_MAXIMUM = 99_999_999
 
 
 class MoneyError(ValueError):
@@ -94,6 +117,11 @@ def telegram_minimum(currency: str) -> int:
     """The smallest total an invoice in `currency` may have (see _TELEGRAM_MINIMUMS)."""
     upper = currency.upper()
     return _TELEGRAM_MINIMUMS.get(upper, 10 ** exponent(upper))
+
+
+def telegram_maximum(currency: str) -> int:
+    """The largest total an invoice in `currency` may have (see _TELEGRAM_MAXIMUMS)."""
+    return _TELEGRAM_MAXIMUMS.get(currency.upper(), _LARGEST_MAXIMUM)
 
 
 def parse_amount(text: str, currency: str) -> int:

@@ -81,6 +81,15 @@ def second_payment_refunded(tr: Translator, order_id: int, amount: str, charge_i
     )
 
 
+def pending_refund_finished(tr: Translator, order_id: int, amount: str) -> str:
+    return tr._(
+        "↩️ Order #{order_id}: a refund of {amount} left unfinished by a restart is done now; "
+        "the shopper was told.",
+        order_id=order_id,
+        amount=amount,
+    )
+
+
 def paid_twice(tr: Translator, order_id: int, amount: str, *, refunded: bool) -> str:
     """The shopper paid one order twice (two payment forms, or a forwarded invoice)."""
     opening = tr._(

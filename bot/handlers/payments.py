@@ -2,8 +2,9 @@
 
 Thin: each handler parses the update, makes one call into bot.usecases.payments and renders
 the answer. Jobs run beside them: releasing expired stock holds, retrying Stripe checks
-that could not be made at payment time, and (in a Stars shop) taking Stars payments whose
-successful_payment update never arrived, found in getStarTransactions.
+that could not be made at payment time, finishing refunds a crash left pending, and (in a
+Stars shop) taking Stars payments whose successful_payment update never arrived, found in
+getStarTransactions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot import i18n
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.payments.shipping import ShippingRefused
 from bot.payments.stars import recent_star_payments
-from bot.usecases import payments
+from bot.usecases import payments, refunds
 from bot.usecases.payments import IncomingPayment, PaymentRefused
 from bot.views import payments as views
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 HOLD_EXPIRY_INTERVAL_SECONDS = 30.0
 VERIFY_RETRY_INTERVAL_SECONDS = 120.0
+PENDING_REFUNDS_INTERVAL_SECONDS = 300.0
 STARS_PAGES = 10  # the latest 1,000 Stars transactions are compared with the payments
 
 
@@ -101,6 +103,11 @@ async def retry_payment_checks(context: ShopContext) -> None:
     await payments.retry_payment_checks(context.shop)
 
 
+async def resume_pending_refunds(context: ShopContext) -> None:
+    """Job: finish refunds a crash left between claiming them and recording them."""
+    await refunds.resume_pending_refunds(context.shop)
+
+
 async def reconcile_stars(context: ShopContext) -> None:
     """Job: Stars payments Telegram took but whose successful_payment never arrived are taken
     exactly as that update would have been; one matching no order is told to the admins once."""
@@ -137,6 +144,12 @@ def register(app: AnyApplication) -> None:
                 first=settings.stars_reconcile_seconds,
                 name="reconcile-stars",
             )
+        app.job_queue.run_repeating(
+            resume_pending_refunds,
+            interval=PENDING_REFUNDS_INTERVAL_SECONDS,
+            first=PENDING_REFUNDS_INTERVAL_SECONDS,
+            name="resume-pending-refunds",
+        )
         app.job_queue.run_repeating(
             retry_payment_checks,
             interval=VERIFY_RETRY_INTERVAL_SECONDS,

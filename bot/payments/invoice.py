@@ -10,10 +10,12 @@ no shipping, no tips.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from telegram import Bot, LabeledPrice, Message
 from telegram.constants import InvoiceLimit
+from telegram.error import BadRequest, TelegramError
 
 from bot.clipping import clip
 from bot.config import Settings
@@ -21,9 +23,25 @@ from bot.i18n import Translator, translator
 from bot.money import STARS
 from bot.payments.payload import sign_payload
 from bot.services.order_history import ORDER_START_PREFIX
-from bot.services.order_summary import OrderSummary, discount_label
+from bot.services.order_summary import LineSummary, OrderSummary, discount_label
+from bot.store.models import VARIANT_SEPARATOR, split_variant_title
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
+MIN_NAME = 12  # of a price label's product name, kept when a variant's values are long
+TOTAL_INVALID = "CURRENCY_TOTAL_AMOUNT_INVALID"  # below the currency's minimum or above its maximum
+
+
+class NotSent(Enum):
+    """Why Telegram refused an invoice (sendInvoice or createInvoiceLink)."""
+
+    FAILED = "failed"
+    TOTAL_OUT_OF_RANGE = "total"  # what the shopper can change: the cart
+
+    @classmethod
+    def because(cls, error: TelegramError) -> NotSent:
+        if isinstance(error, BadRequest) and TOTAL_INVALID in error.message.upper():
+            return cls.TOTAL_OUT_OF_RANGE
+        return cls.FAILED
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,19 @@ class InvoiceRequest:
         }
 
 
+def _price_label(tr: Translator, line: LineSummary) -> str:
+    """ "Organic Tee - M / Oat × 2" in at most MAX_LABEL characters: a long name is shortened
+    first, so the line still says which variant and how many."""
+    name = tr.name(line.title, line.translations)
+    name, values = split_variant_title(name) if line.variant_id else (name, "")
+    count = f" × {line.quantity}"
+    if not values:
+        return clip(name, MAX_LABEL - len(count)) + count
+    room = MAX_LABEL - len(count) - len(VARIANT_SEPARATOR)
+    values = clip(values, room - min(len(name), MIN_NAME))
+    return clip(name, room - len(values)) + VARIANT_SEPARATOR + values + count
+
+
 def build_invoice(
     order: OrderSummary,
     settings: Settings,
@@ -97,13 +128,7 @@ def build_invoice(
         )
         prices = [LabeledPrice(label, order.total)]
     else:
-        prices = [
-            LabeledPrice(
-                clip(f"{tr.name(line.title, line.translations)} × {line.quantity}", MAX_LABEL),
-                line.line_total,
-            )
-            for line in order.lines
-        ]
+        prices = [LabeledPrice(_price_label(tr, line), line.line_total) for line in order.lines]
         if order.discount_total:
             label = clip(discount_label(order.promo_code, tr), MAX_LABEL)
             prices.append(LabeledPrice(label, -order.discount_total))

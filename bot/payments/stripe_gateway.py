@@ -82,11 +82,13 @@ class StripeGateway:
             amount_refunded=int(charge.amount_refunded or 0),
         )
 
-    async def refund(self, charge_id: str, amount: int) -> str:
-        """Refund `amount` minor units of the charge; the Stripe refund id."""
+    async def refund(self, charge_id: str, amount: int, idempotency_key: str) -> str:
+        """Refund `amount` minor units of the charge; the Stripe refund id. Asked again with
+        the same key (after a crash), Stripe answers with the refund it made, not a second."""
         try:
             refund = await self.client.v1.refunds.create_async(
-                params={"charge": charge_id, "amount": amount}
+                params={"charge": charge_id, "amount": amount},
+                options={"idempotency_key": idempotency_key},
             )
         except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
             raise ProviderUnreachable(str(exc).splitlines()[0]) from exc

@@ -119,11 +119,10 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         label = discount_label(order.promo_code, tr)
         rows.append(f"{label}: −{money(order.discount_total)}")
     if order.needs_shipping and order.shipping_option:
-        option = SHIPPING_OPTIONS.get(order.shipping_option)
         rows.append(
             tr._(
                 "Shipping ({option}): {amount}",
-                option=tr._(option) if option else order.shipping_option,
+                option=shipping_option_name(order.shipping_option, tr),
                 amount=money(order.shipping_total),
             )
         )
@@ -131,6 +130,13 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         rows.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
     rows.append(tr._("Total: {total}", total=money(order.total)))
     return "\n".join(rows)
+
+
+def shipping_option_name(option_id: str, tr: Translator) -> str:
+    """A stored shipping option ("express") as `tr`'s reader calls it ("exprés"); an id this
+    shop no longer offers reads as it was stored."""
+    option = SHIPPING_OPTIONS.get(option_id)
+    return tr._(option) if option else option_id
 
 
 def discount_label(code: str | None, tr: Translator | None = None) -> str:

@@ -203,6 +203,17 @@ async def quote(
             ),
         )
     discount = base * promo.value // 100 if promo.kind == "percent" else min(promo.value, base)
+    if discount <= 0:  # a percentage of so little rounds down to nothing: no use applying it
+        raise PromoRefused(
+            code,
+            tr._(
+                "The code {code} ({label}) would take nothing off {amount}, so it is not "
+                "applied. It helps on a bigger order.",
+                code=code,
+                label=describe(promo),
+                amount=tr.money(base, currency),
+            ),
+        )
     minimum = telegram_minimum(currency)
     if discount and items >= minimum and items - discount < minimum:
         raise PromoRefused(

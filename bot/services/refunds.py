@@ -14,6 +14,9 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
 
 from bot import i18n
 from bot.clipping import echo
@@ -72,6 +75,13 @@ class RefundClaim:
     # False for a second payment of a paid order: its money was never the order's, so its
     # refund is not counted in orders.refunded_amount.
     counted: bool = True
+    actor: str = "system"  # who asked for it, and why: as the refund was claimed
+    reason: str | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        """One key per refund at the provider: made again (after a crash), it is not made twice."""
+        return f"shopbot-refund-{self.provider_payment_charge_id}-{self.refund_id}"
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,8 @@ async def claim(
         telegram_payment_charge_id=payment.telegram_payment_charge_id,
         provider_payment_charge_id=payment.provider_payment_charge_id,
         customer_telegram_id=order.customer.telegram_id,
+        actor=actor,
+        reason=reason,
     )
 
 
@@ -212,6 +224,7 @@ async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) ->
         provider_payment_charge_id=payment.provider_payment_charge_id,
         customer_telegram_id=order.customer.telegram_id,
         counted=False,
+        reason=reason,
     )
 
 
@@ -231,6 +244,52 @@ async def record_second_refund(
     await uow.orders.record_event(order, actor="system", note=note + (ALREADY if already else ""))
     return RefundInfo(
         claimed.amount, refund.currency, provider_refund_id, order.refunded_amount, already
+    )
+
+
+async def left_pending(uow: UnitOfWork, before: datetime, limit: int = 20) -> list[int]:
+    """Refunds still pending since before `before`: claimed, and then the worker making them
+    died before the provider call or before recording it."""
+    stmt = (
+        select(Refund.id)
+        .where(Refund.status == "pending", Refund.created_at < before)
+        .order_by(Refund.id)
+        .limit(limit)
+    )
+    return list((await uow.session.scalars(stmt)).all())
+
+
+async def take_over(
+    uow: UnitOfWork, refund_id: int, before: datetime, now: datetime
+) -> RefundClaim | None:
+    """The claim of a refund left pending, for this worker to finish; None if another worker
+    took it (or finished it) first. A compare-and-set on its status and time (moved to `now`,
+    when it is made), so one worker alone asks the provider."""
+    result = await uow.session.execute(
+        update(Refund)
+        .where(Refund.id == refund_id, Refund.status == "pending", Refund.created_at < before)
+        .values(created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return None
+    refund = await uow.session.get(Refund, refund_id, populate_existing=True)
+    assert refund is not None
+    order = await uow.orders.get(refund.order_id)
+    assert order is not None
+    payment = next(p for p in order.payments if p.id == refund.payment_id)
+    return RefundClaim(
+        refund_id=refund.id,
+        order_id=order.id,
+        amount=refund.amount,
+        provider=payment.provider,
+        payer_telegram_id=payment.payer_telegram_id,
+        telegram_payment_charge_id=payment.telegram_payment_charge_id,
+        provider_payment_charge_id=payment.provider_payment_charge_id,
+        customer_telegram_id=order.customer.telegram_id,
+        counted=payment is order.payments[0],  # the order's own payment (`refundable`)
+        actor=refund.requested_by,
+        reason=refund.reason,
     )
 
 

@@ -48,6 +48,8 @@ INVOICE_PAYLOAD_INVALID = "Bad Request: INVOICE_PAYLOAD_INVALID"
 CURRENCY_INVALID = "Bad Request: CURRENCY_INVALID"
 PRICES_UNPARSABLE = "Bad Request: can't parse prices JSON object"
 TOTAL_NOT_POSITIVE = "Bad Request: Total price must be positive"
+# A total below the currency's min_amount or above its max_amount (Telegram's currencies.json)
+CURRENCY_TOTAL_AMOUNT_INVALID = "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID"
 PAYMENT_PROVIDER_INVALID = "Bad Request: PAYMENT_PROVIDER_INVALID"
 STARS_INVOICE_INVALID = "Bad Request: STARS_INVOICE_INVALID"
 SHIPPING_OPTIONS_UNPARSABLE = "Bad Request: can't parse shipping options JSON object"

@@ -11,6 +11,7 @@ import secrets
 import time
 from typing import Any
 
+from bot.money import telegram_maximum, telegram_minimum
 from bot.standin import errors
 from bot.standin.core import api_method
 from bot.standin.errors import ApiError
@@ -110,8 +111,11 @@ class PaymentsArea(MessagesArea):
         if not _CURRENCY_RE.match(currency):
             raise ApiError(errors.CURRENCY_INVALID)
         prices = _prices(params.json("prices"), "prices")
-        if sum(price["amount"] for price in prices) <= 0:
+        total = sum(price["amount"] for price in prices)
+        if total <= 0:
             raise ApiError(errors.TOTAL_NOT_POSITIVE)
+        if not telegram_minimum(currency) <= total <= telegram_maximum(currency):
+            raise ApiError(errors.CURRENCY_TOTAL_AMOUNT_INVALID)
         provider_token = params.text("provider_token") or ""
         invoice: dict[str, Any] = {
             "title": title,

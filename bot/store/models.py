@@ -180,9 +180,18 @@ def variant_label(values: dict[str, Any] | None) -> str:
     return " / ".join(str(v) for v in (values or {}).values())
 
 
+VARIANT_SEPARATOR = " - "
+
+
 def variant_title(title: str, label: str) -> str:
     """A variant named with its product: "Organic Tee - M / Oat"."""
-    return f"{title} - {label}" if label else title
+    return f"{title}{VARIANT_SEPARATOR}{label}" if label else title
+
+
+def split_variant_title(title: str) -> tuple[str, str]:
+    """A variant's title as its product's name and its values: ("Organic Tee", "M / Oat")."""
+    name, separator, label = title.rpartition(VARIANT_SEPARATOR)
+    return (name, label) if separator else (title, "")
 
 
 def translated_variant_titles(

@@ -4,16 +4,21 @@ was paid, each refund recorded: the three steps of bot.services.refunds around t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from bot import i18n
+from bot import i18n, notices
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds
 from bot.services.errors import RefundFailed, RefundNotPossible
 from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
-from bot.store.order_states import IllegalOrderTransition
+from bot.store.models import utcnow
+from bot.store.order_states import IllegalOrderTransition, OrderStatus
 
 RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
+# A refund pending longer than this was left by a worker that died: far longer than a
+# provider call may take (Stripe's timeout, with its retry).
+PENDING_REFUND_GRACE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,22 @@ async def refund_payment(
     async with shop.store.uow() as uow:
         claimed = await refunds.claim(uow, order_id, amount, actor, reason)
     made = await _refund_or_give_back(shop, claimed)
+    return await _record(shop, claimed, made)
+
+
+async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundResult:
+    """The refund the provider made, in the books (a concurrent move of the order is met by
+    trying again)."""
     for attempt in range(RECORD_ATTEMPTS):
         try:
             async with shop.store.uow() as uow:
                 return await refunds.record_refund(
-                    uow, claimed, made.refund_id, actor, reason, already=made.already
+                    uow,
+                    claimed,
+                    made.refund_id,
+                    claimed.actor,
+                    claimed.reason,
+                    already=made.already,
                 )
         except IllegalOrderTransition:
             if attempt == RECORD_ATTEMPTS - 1:
@@ -92,4 +108,59 @@ async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
         raise RefundNotPossible(
             "STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead"
         )
-    return await shop.stripe.refund(claimed.provider_payment_charge_id, claimed.amount)
+    return await shop.stripe.refund(
+        claimed.provider_payment_charge_id, claimed.amount, claimed.idempotency_key
+    )
+
+
+async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> list[int]:
+    """Finish the refunds a crash left pending (claimed, then the worker died before the
+    provider call or before recording it); the orders whose refund was finished.
+
+    Asked again, the provider makes it or says it is made: refundStarPayment answers
+    CHARGE_ALREADY_REFUNDED, and Stripe returns the same refund for the same idempotency
+    key. The shopper and the admins hear of it then; one the provider refuses is given back
+    and the order flagged for the admins.
+    """
+    now = now or utcnow()
+    before = now - PENDING_REFUND_GRACE
+    async with shop.store.uow() as uow:
+        pending = await refunds.left_pending(uow, before)
+    finished = []
+    for refund_id in pending:
+        async with shop.store.uow() as uow:
+            claimed = await refunds.take_over(uow, refund_id, before, now)
+        if claimed is not None and await _finish(shop, claimed):
+            finished.append(claimed.order_id)
+    return finished
+
+
+async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
+    """Make and record one refund left pending, and tell the shopper and the admins."""
+    words, order_id = shop.admin_words, claimed.order_id
+    try:
+        made = await _refund_or_give_back(shop, claimed)
+    except RefundFailed as exc:
+        reason = f"a refund left pending by a restart failed: {exc.__cause__ or exc}"
+        async with shop.store.uow() as uow:
+            order = await uow.orders.get(order_id, full=False)
+            if order is not None:
+                uow.orders.flag_for_review(order, reason)
+        await shop.notifier.alert_admins(notices.needs_review(words, order_id, reason))
+        return False
+    tr = await shop.words_of(claimed.customer_telegram_id)
+    if claimed.counted:
+        result = await _record(shop, claimed, made)
+        whole = result.new_status == OrderStatus.REFUNDED
+        told = notices.order_refunded(tr, order_id, result.info, whole, claimed.reason)
+        info = result.info
+    else:
+        async with shop.store.uow() as uow:
+            info = await refunds.record_second_refund(
+                uow, claimed, made.refund_id, already=made.already
+            )
+        told = notices.paid_twice(tr, order_id, tr.money(info.amount, info.currency), refunded=True)
+    await shop.notifier.notify(claimed.customer_telegram_id, told)
+    amount = words.money(info.amount, info.currency)
+    await shop.notifier.alert_admins(notices.pending_refund_finished(words, order_id, amount))
+    return True

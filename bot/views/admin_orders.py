@@ -23,7 +23,7 @@ from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
-from bot.services.order_summary import discount_label
+from bot.services.order_summary import discount_label, shipping_option_name
 from bot.store.order_states import (
     APPROVABLE,
     PARTLY_REFUNDED,
@@ -120,7 +120,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
         return tr.money(amount, s.currency)
 
     unset = tr._("not chosen") if s.needs_shipping else tr._("none")
-    shipping = s.shipping_option or unset
+    shipping = shipping_option_name(s.shipping_option, tr) if s.shipping_option else unset
     created = tr._("Created: {moment} UTC", moment=f"{s.created_at:%Y-%m-%d %H:%M}")
     if s.paid_at:
         created += " · " + tr._("paid {moment}", moment=f"{s.paid_at:%Y-%m-%d %H:%M}")
@@ -130,7 +130,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
         shipping=money(s.shipping_total),
     )
     if s.discount_total:
-        amounts += f" · {discount_label(s.promo_code, tr).lower()} −{money(s.discount_total)}"
+        amounts += f" · {discount_label(s.promo_code, tr)} −{money(s.discount_total)}"
     if s.tip_amount:
         amounts += " · " + tr._("tip {amount}", amount=money(s.tip_amount))
     total = tr._("Total: {total}", total=money(s.total))

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.context import ShopContext
 from bot.conversation.screens import InvoiceScreen, InvoiceSentScreen, PaymentRefusedScreen
 from bot.i18n import N_, Translator
-from bot.payments.invoice import build_invoice
+from bot.payments.invoice import NotSent, build_invoice
 from bot.payments.shipping import ShippingChoice
 from bot.services.order_summary import OrderSummary, lines_text
 from bot.usecases.payments import TakenPayment
@@ -31,8 +31,8 @@ UNMATCHED = N_(
 )
 
 
-async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen) -> int | None:
-    """Take older invoices away, then send this one; its message id, or None if Telegram
+async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen) -> int | NotSent:
+    """Take older invoices away, then send this one; its message id, or why Telegram
     refused it."""
     await retire_invoices(context, chat_id, screen.replaced_invoices)
     invoice = build_invoice(
@@ -42,19 +42,19 @@ async def send_invoice(context: ShopContext, chat_id: int, screen: InvoiceScreen
         message = await invoice.send(context.bot, chat_id)
     except TelegramError as exc:
         log.warning("sendInvoice for order %s failed: %s", screen.order.order_id, exc)
-        return None
+        return NotSent.because(exc)
     return message.message_id
 
 
-async def invoice_link(bot: Bot, settings: Settings, screen: InvoiceScreen) -> str | None:
-    """The order's invoice as a link for the storefront's openInvoice; None if Telegram
+async def invoice_link(bot: Bot, settings: Settings, screen: InvoiceScreen) -> str | NotSent:
+    """The order's invoice as a link for the storefront's openInvoice; or why Telegram
     refused it (the caller lets the hold go, as for an invoice that could not be sent)."""
     invoice = build_invoice(screen.order, settings, i18n.current(), photo_url=screen.photo_url)
     try:
         return await invoice.create_link(bot)
     except TelegramError as exc:
         log.warning("createInvoiceLink for order %s failed: %s", screen.order.order_id, exc)
-        return None
+        return NotSent.because(exc)
 
 
 async def retire_invoices(context: ShopContext, chat_id: int, message_ids: tuple[int, ...]) -> None:

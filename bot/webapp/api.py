@@ -208,9 +208,9 @@ class Storefront:
             for message_id in screen.replaced_invoices:  # the chat's older, now unpayable
                 await self.shop.notifier.remove_message(who.chat_id, message_id)
             link = await payment_views.invoice_link(self.bot, self.shop.settings, screen)
-            if link is not None:
+            if isinstance(link, str):
                 return _json(views.invoice(screen, link))
-            screen = await journey.invoice_sent(self.shop, who, screen, None)
+            screen = await journey.invoice_sent(self.shop, who, screen, link)
         return _json(views.checkout(screen))
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:

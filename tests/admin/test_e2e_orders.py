@@ -13,10 +13,12 @@ import pytest
 
 from bot.callback_data import RefundOrder, ShipOrder
 from bot.payments.invoice import build_invoice
+from bot.services.promos import parse_new
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
@@ -398,3 +400,42 @@ async def test_a_cancelled_order_whose_refund_failed_is_refunded_in_full_then_ne
     await admin.send("/orders_admin")
     listing = await admin.wait_for(f"#{order_id} · ↩️ Refunded")
     assert "⚠️" not in (listing.text or "")
+
+
+async def test_a_spanish_admin_reads_the_shipping_option_in_spanish_and_the_code_as_stored(
+    tmp_path: Path,
+) -> None:
+    """Ada reads the bot in Spanish: Sam's order shows "Envío: exprés" (not the option's id,
+    "express") and the code WELCOME10 as it is stored, not lower-cased with its label."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada", language_code="es")
+        async with ShopHarness(
+            tmp_path,
+            standin=standin,
+            seed=False,
+            admin_ids=frozenset({ADMIN_ID}),
+            payment_provider_token="TEST:provider",
+        ) as h:
+            assert h.shop is not None
+            admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+            await shopper.send("/start")
+            async with h.store.uow() as uow:
+                await uow.promos.add(parse_new(["WELCOME10", "10%"], "USD").to_model())
+            mug = await add_product(h.shop, "MUG", price=1600, stock=10, title="Stoneware Mug")
+            await fill_cart(h.shop, SHOPPER_ID, {mug: 2})
+            await shopper.send("/start promo_welcome10")
+            await shopper.wait_for("Code WELCOME10 is saved")
+            await open_order_summary(shopper)
+            await shopper.press("Pay")
+            await shopper.wait_for(lambda m: m.invoice is not None)
+            assert (await shopper.pay(shipping_option_id="express")).ok
+            await shopper.wait_for("Payment received")
+
+            await admin.send("/orders_admin")
+            await admin.wait_for("[#1 · ")
+            await admin.press("#1 · ")
+            detail = await admin.wait_for("Pedido n.º 1")
+
+            text = detail.text or ""
+            assert "Envío: exprés" in text, text
+            assert "WELCOME10" in text and "welcome10" not in text, text

@@ -4,6 +4,7 @@ in sizes S/M/L and colours Oat/Charcoal, each combination with its own SKU and s
 
 from __future__ import annotations
 
+from bot.payments.invoice import MAX_LABEL
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases import restock
@@ -197,3 +198,34 @@ async def test_admin_commands_on_a_variant_sku_say_what_to_do(harness: ShopHarne
     ada = harness.user(ADMIN_ID, "Ada")
     await ada.send("/price APP-TEE-ORG-M-OAT 30.00")
     await ada.wait_for("APP-TEE-ORG-M-OAT is a variant of APP-TEE-ORG (Organic Tee)")
+
+
+async def test_a_long_name_on_the_invoice_gives_way_to_the_size_colour_and_quantity(
+    harness: ShopHarness,
+) -> None:
+    """The payment form shows each price line's label: with a long product name, the line
+    must still say which tee (M / Oat) and how many (× 2); the name is what gets shortened."""
+    async with harness.store.uow() as uow:
+        tee = await uow.products.get_by_sku(TEE)
+        assert tee is not None
+        tee.title = "Organic Tee in Heavyweight Relaxed-Fit Cotton Jersey"
+    alice = harness.user(1001, "Alice")
+    await _open_tee(alice)
+    await alice.press("M")
+    await alice.wait_for("M / Oat")
+    await alice.press("Add to cart")
+    await alice.wait_for("In your cart: 1", include_existing=True)
+    await alice.press("Add to cart")
+    await alice.wait_for("In your cart: 2")
+    await alice.send("/cart")
+    await alice.wait_for("Your cart")
+    await alice.press("Checkout")
+    await alice.wait_for("Order summary", include_existing=True)
+    await alice.press("Pay")
+
+    invoice = await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+    assert invoice.invoice is not None
+    (label, *_) = [price["label"] for price in invoice.invoice["prices"]]
+    assert label.startswith("Organic Tee in Heavy") and label.endswith("… - M / Oat × 2")
+    assert len(label) <= MAX_LABEL

@@ -8,16 +8,19 @@ payment. (The "Pay" button of the chat's checkout places the order the same way.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.payments.invoice import build_invoice
-from bot.services import reports
+from bot.services import refunds, reports
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.standin.user import FakeUser
+from bot.store.models import utcnow
 from bot.usecases.orders import refund_order
+from bot.usecases.refunds import PENDING_REFUND_GRACE, resume_pending_refunds
 from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (
     ADMIN_ID,
@@ -382,3 +385,98 @@ async def test_a_shop_in_uganda_prices_whole_shillings_as_telegram_counts_them(
         receipt = await alice.wait_for("Payment received")
         assert "Total: UGX\u00a05,000" in (receipt.text or "")
         assert ".00" not in (receipt.text or "")
+
+
+async def test_an_invoice_above_telegrams_maximum_is_explained_and_lets_the_stock_go(
+    tmp_path: Path,
+) -> None:
+    """Seven espresso machines come to $10,500: Telegram refuses an invoice above $10,000
+    (CURRENCY_TOTAL_AMOUNT_INVALID). Alice is told why and what to do; the machines held for
+    her are back on the shelf at once, not when the hold would have expired."""
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        machine = await add_product(h.shop, "ESP", price=150000, stock=10, title="Espresso")
+        await fill_cart(h.shop, ALICE, {machine: 7})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("at most")
+        assert "$10,000.00" in (said.text or "") and "$10,500.00" in (said.text or "")
+        assert not [m for m in alice.messages if m.invoice is not None]
+        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
+        async with h.store.uow() as uow:
+            product = await uow.products.get(machine)
+            assert product is not None and (product.stock, product.reserved) == (10, 0)
+
+
+async def test_an_invoice_below_telegrams_minimum_names_the_minimum(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        sticker = await add_product(h.shop, "STK", price=50, stock=5, title="Sticker")
+        await fill_cart(h.shop, ALICE, {sticker: 1})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("Add something to your cart")
+        assert "from $1.00" in (said.text or "") and "$0.50" in (said.text or "")
+        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
+        async with h.store.uow() as uow:
+            product = await uow.products.get(sticker)
+            assert product is not None and (product.stock, product.reserved) == (5, 0)
+
+
+async def _stars_order_with_a_pending_refund(h: ShopHarness, alice: FakeUser) -> str:
+    """Alice buys a ⭐ 150 guide; an admin's refund of it is claimed in the database, and
+    then the bot dies before it records the refund. The payment's charge id."""
+    assert h.shop is not None
+    guide = await add_product(
+        h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+    )
+    await fill_cart(h.shop, ALICE, {guide: 1})
+    await _invoice_for_cart(h, alice)
+    paid = await alice.pay()
+    await alice.wait_for("Payment received")
+    async with h.store.uow() as uow:
+        await refunds.claim(uow, 1, None, f"admin:{ADMIN_ID}", None)
+    assert paid.telegram_payment_charge_id is not None
+    return paid.telegram_payment_charge_id
+
+
+@pytest.mark.parametrize("stars_went_back", [False, True])
+async def test_a_refund_a_crash_left_pending_is_finished_after_the_restart(
+    tmp_path: Path, stars_went_back: bool
+) -> None:
+    """The bot died between claiming a refund and recording it: before refundStarPayment, or
+    right after it (Telegram then answers CHARGE_ALREADY_REFUNDED). After the restart the job
+    finishes it either way: the Stars go back once, the books say so, Alice and Ada hear."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        charge = await _stars_order_with_a_pending_refund(h, alice)
+        if stars_went_back:
+            assert await h.app.bot.refund_star_payment(ALICE, charge)
+        await h.restart()
+        assert h.shop is not None
+        assert await resume_pending_refunds(h.shop) == []  # not yet: it may still be under way
+
+        later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=later) == [1]
+
+        await alice.wait_for("has been refunded")
+        await admin.wait_for("left unfinished")
+        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [charge]
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
+        assert (await _order_row(h, ALICE))[0] == "refunded"
+        assert await resume_pending_refunds(h.shop, now=later) == []  # done: once

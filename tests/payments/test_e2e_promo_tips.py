@@ -12,8 +12,8 @@ import pytest
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases.orders import refund_order
-from tests.e2e.shopper import add_to_cart, open_order_summary, shown
-from tests.payments.conftest import ADMIN_ID, STRIPE_KEY, StripeTestAccount
+from tests.e2e.shopper import add_to_cart, open_order_summary, screen, shown
+from tests.payments.conftest import ADMIN_ID, STRIPE_KEY, StripeTestAccount, add_product, fill_cart
 
 ALICE, BOB = 1001, 1002
 
@@ -96,7 +96,7 @@ async def test_code_from_a_link_note_and_tip_paid_refunded_and_reported(
     detail = screen.text or ""
     assert "1 × KIT-MUG-CER Stoneware Mug 350ml — $16.00 (−$1.60: $14.40)" in detail
     assert "1 × STA-PEN-FTN Fountain Pen, Fine Nib — $34.00 (−$3.40: $30.60)" in detail
-    assert "discount (welcome10) −$5.00 · tip $2.00" in detail
+    assert "Discount (WELCOME10) −$5.00 · tip $2.00" in detail
     assert "Total: $52.00" in detail
     assert "📝 Note from the shopper: Please leave it with the neighbour at no. 12" in detail
 
@@ -178,3 +178,34 @@ async def test_codes_typed_on_the_summary_refused_applied_and_removed(shop: Shop
         assert customer is not None
         cart = await uow.carts.get_for_customer(customer.id)
         assert (cart.promo_code, cart.note) == (None, "A gift: no price tag, please")
+
+
+async def test_a_percent_code_that_takes_nothing_off_this_cart_is_refused(
+    tmp_path: Path,
+) -> None:
+    """10% of a ⭐ 9 template is less than one Star: the code would be applied for nothing,
+    so Alice is told why it does not help here and the summary stays without it."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        assert h.shop is not None
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await _new_code(admin, "TEN 10%")
+        template = await add_product(
+            h.shop, "TPL", price=9, currency="XTR", digital=True, title="Badge Template"
+        )
+        await fill_cart(h.shop, ALICE, {template: 1})
+        await open_order_summary(alice)
+        await alice.press("Promo code")
+        await alice.wait_for("code")
+
+        await alice.send("TEN")
+
+        said = await alice.wait_for("nothing off")
+        assert "TEN" in (said.text or "") and "10%" in (said.text or "")
+        await open_order_summary(alice)
+        assert "Discount" not in shown(alice) and "Pay ⭐ 9" in screen(alice)
