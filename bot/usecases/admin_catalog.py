@@ -83,7 +83,10 @@ async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
     changed while the file is made is in it as it was when its chunk was read."""
     async with shop.store.reading() as uow:
         data, count = await catalog.export_catalog(uow)
-    return CatalogExport(data, f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv", count)
+    name = f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv"
+    if len(data) > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
+        name, data = await asyncio.to_thread(catalog.zip_export, name, data)
+    return CatalogExport(data, name, count)
 
 
 async def report(shop: Shop) -> StoreStats:

@@ -32,7 +32,11 @@ async def import_document(update: Update, context: ShopContext) -> None:
 
 
 async def send_export(update: Update, context: ShopContext) -> None:
-    export = await admin_catalog.export_file(context.shop)
+    try:
+        export = await admin_catalog.export_file(context.shop)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
     await context.bot.send_document(
         chat_id(update),
         export.data,
