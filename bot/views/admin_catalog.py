@@ -301,6 +301,13 @@ def imported(file_name: str, report: ImportReport) -> str:
     return "\n".join([*lines, ignored] if ignored else lines)
 
 
+def import_waits(file_name: str) -> str:
+    return i18n.current()._(
+        "Another catalog import is being applied; {file} follows as soon as it is done.",
+        file=file_name,
+    )
+
+
 def import_refused(file_name: str, error: Exception) -> str:
     if not isinstance(error, CatalogError):
         return str(error)

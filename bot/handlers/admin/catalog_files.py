@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from bot.context import ShopContext
@@ -23,7 +25,8 @@ async def import_document(update: Update, context: ShopContext) -> None:
     try:
         check_upload(document.file_name, document.file_size)
         data = bytes(await (await document.get_file()).download_as_bytearray())
-        outcome = await admin_catalog.import_file(context.shop, actor(update), name, data)
+        waiting = partial(reply, update, views.import_waits(name))
+        outcome = await admin_catalog.import_file(context.shop, actor(update), name, data, waiting)
     except (AdminInputError, CatalogError) as exc:
         await reply(update, views.import_refused(name, exc))
         return
