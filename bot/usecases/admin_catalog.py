@@ -106,5 +106,8 @@ async def report(shop: Shop) -> StoreStats:
     settings = shop.settings
     async with shop.store.uow() as uow:
         return await store_stats(
-            uow, currency=settings.currency, threshold=settings.low_stock_threshold
+            uow,
+            currency=settings.currency,
+            threshold=settings.low_stock_threshold,
+            zone=settings.zone,
         )

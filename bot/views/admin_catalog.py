@@ -335,7 +335,11 @@ def export_caption(count: int) -> str:
 
 def shop_report(stats: StoreStats) -> str:
     tr = i18n.current()
-    lines = [tr._("📊 Shop report ({moment} UTC)", moment=f"{stats.now:%Y-%m-%d %H:%M}"), ""]
+    moment = f"{stats.now:%Y-%m-%d %H:%M}"
+    lines = [
+        tr._("📊 Shop report ({moment} {zone})", moment=moment, zone=str(stats.now.tzinfo)),
+        "",
+    ]
     for period in stats.periods:
         c = period.currency
         refunds = (
