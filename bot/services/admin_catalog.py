@@ -98,7 +98,12 @@ class ProductFacts:
 
 class UnknownSku(AdminInputError):
     def __init__(self, sku: str) -> None:
-        super().__init__(f"There is no product with SKU {sku!r}. Send /export to see every SKU.")
+        super().__init__(
+            i18n.current()._(
+                "There is no product with SKU {sku}. Send /export to see every SKU.",
+                sku=repr(sku),
+            )
+        )
         self.sku = sku
 
 
@@ -150,7 +155,9 @@ def parse_positive_amount(text: str, currency: str, words: AmountWords) -> int:
     try:
         amount = parse_amount(cleaned, currency)
     except MoneyError as exc:
-        raise wrong(words.not_an_amount, problem=exc, example=example) from None
+        raise wrong(
+            words.not_an_amount, problem=exc.said(i18n.current()), example=example
+        ) from None
     if amount <= 0:
         raise wrong(words.not_positive, example=example)
     return amount
@@ -309,9 +316,12 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
         if variant is not None:
             owner = await uow.products.get(variant.product_id)
             assert owner is not None
-            raise AdminInputError(
-                f"{variant.sku} is a variant of {owner.sku} ({owner.title}): this command works "
-                f"on {owner.sku}; /stock {variant.sku} changes the variant's stock."
+            raise wrong(
+                "{variant} is a variant of {sku} ({title}): this command works on {sku}; "
+                "/stock {variant} changes the variant's stock.",
+                variant=variant.sku,
+                sku=owner.sku,
+                title=owner.title,
             )
         raise UnknownSku(sku.strip())
     return product
