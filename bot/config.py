@@ -9,6 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
@@ -71,6 +72,7 @@ class Settings:
     webapp_auth_max_age: int = 3600  # seconds a Mini App's initData stays good after auth_date
     tip_max: int = 0  # card invoices: the largest tip the payment form allows (0: no tips)
     tip_suggested: tuple[int, ...] = ()  # up to four tip buttons, ascending, each <= tip_max
+    shop_timezone: str = "UTC"  # IANA name: where the shop's day begins (/stats "Today")
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -104,6 +106,11 @@ class Settings:
     def uses_stars(self) -> bool:
         """Invoices in Telegram Stars (no provider token needed)."""
         return self.currency == "XTR"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """SHOP_TIMEZONE as a time zone (checked when the settings were read)."""
+        return ZoneInfo(self.shop_timezone)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -241,7 +248,20 @@ def _parse(env: Mapping[str, str]) -> Settings:
         webapp_auth_max_age=_positive_int(env, "WEBAPP_AUTH_MAX_AGE", 3600),
         tip_max=tip_max,
         tip_suggested=tip_suggested,
+        shop_timezone=_timezone(get("SHOP_TIMEZONE", "UTC")),
     )
+
+
+def _timezone(raw: str) -> str:
+    """An IANA time zone name ("Europe/Madrid"); the tzdata package holds them where the
+    system has none."""
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"SHOP_TIMEZONE: {raw!r} is not a time zone name such as Europe/Madrid or UTC"
+        ) from None
+    return raw
 
 
 def _in_memory(database_url: str) -> bool:

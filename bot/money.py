@@ -6,6 +6,7 @@ import copy
 import functools
 import re
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_decimal, is_currency
@@ -94,17 +95,38 @@ _TELEGRAM_MAXIMUMS: dict[str, int] = {
 _LARGEST_MAXIMUM = 99_999_999
 
 
+def N_(message: str) -> str:
+    """Mark a text for extraction, as bot.i18n.N_ does (bot.i18n imports this module)."""
+    return message
+
+
 class MoneyError(ValueError):
-    """An amount or currency that cannot be represented exactly."""
+    """An amount or currency that cannot be represented exactly; `template` (a catalog msgid)
+    filled from `params` says why, in English as `str()` and in a reader's language by
+    `said`."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        super().__init__(template.format(**params))
+        self.template = template
+        self.params = params
+
+    def said(self, tr: Any) -> str:
+        """The problem in the language of `tr` (a bot.i18n.Translator)."""
+        return str(tr._(self.template, **self.params))
 
 
 def check_currency(code: str) -> str:
     """Return the upper-cased ISO 4217 code, or raise MoneyError."""
     upper = code.strip().upper()
     if not _CURRENCY_RE.match(upper):
-        raise MoneyError(f"'{code}' is not a three-letter currency code such as USD or XTR")
+        raise MoneyError(
+            N_("{code} is not a three-letter currency code such as USD or XTR"), code=repr(code)
+        )
     if upper != STARS and not is_currency(upper):  # Babel holds the ISO 4217 list
-        raise MoneyError(f"'{code}' is not an ISO 4217 currency (such as USD), nor XTR for Stars")
+        raise MoneyError(
+            N_("{code} is not an ISO 4217 currency (such as USD), nor XTR for Stars"),
+            code=repr(code),
+        )
     return upper
 
 
@@ -128,15 +150,25 @@ def parse_amount(text: str, currency: str) -> int:
     """Parse a decimal string such as "12.50" into minor units, refusing anything inexact."""
     match = _DECIMAL_RE.match(str(text))
     if not match:
-        raise MoneyError(f"'{text}' is not an amount; write it like 12.50")
+        raise MoneyError(N_("'{text}' is not an amount; write it like 12.50"), text=text)
     if len(match.group("int")) > _MOST_DIGITS:
-        raise MoneyError(f"'{str(text).strip()[:_MOST_DIGITS]}…' is too large an amount")
+        shown = str(text).strip()[:_MOST_DIGITS]
+        raise MoneyError(N_("'{text}…' is too large an amount"), text=shown)
     digits = exponent(currency)
     frac = match.group("frac") or ""
     if len(frac) > digits:
         if digits == 0:
-            raise MoneyError(f"'{text}' has decimals, but {currency} amounts are whole numbers")
-        raise MoneyError(f"'{text}' has more than {digits} decimals for {currency}")
+            raise MoneyError(
+                N_("'{text}' has decimals, but {currency} amounts are whole numbers"),
+                text=text,
+                currency=currency,
+            )
+        raise MoneyError(
+            N_("'{text}' has more than {digits} decimals for {currency}"),
+            text=text,
+            digits=digits,
+            currency=currency,
+        )
     return int(match.group("int")) * 10**digits + int(frac.ljust(digits, "0") or "0")
 
 

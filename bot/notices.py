@@ -9,11 +9,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from telegram.constants import MessageLimit
+
 from bot.i18n import Translator
 from bot.money import STARS
 from bot.services.order_summary import OrderSummary, lines_text
 from bot.services.refunds import RefundInfo
 from bot.services.sellable import StockLine
+
+MESSAGE_ROOM = int(MessageLimit.MAX_TEXT_LENGTH)
+
+
+def as_many_as_fit(tr: Translator, items: Sequence[str], room: int, sep: str = ", ") -> str:
+    """`items` joined by `sep`, as many as fit in `room` characters, then "… and N more": a
+    big import's report or a low-stock alert for hundreds of products stays one message
+    Telegram accepts (4,096 characters) and says what it left out, never cut mid-line."""
+    text = sep.join(items)
+    if len(text) <= room:
+        return text
+    reserve = len(sep) + len(tr.ngettext("… and {count} more", "… and {count} more", 2, count=0))
+    used, shown = 0, 0
+    for item in items:
+        if used + len(item) + len(sep) + len(str(len(items))) > room - reserve:
+            break
+        used += len(item) + len(sep)
+        shown += 1
+    more = len(items) - shown
+    left = tr.ngettext("… and {count} more", "… and {count} more", more, count=more)
+    return sep.join([*items[:shown], left])
 
 
 def address_text(address: dict[str, Any] | None) -> str:
@@ -147,11 +170,9 @@ def low_stock_line(tr: Translator, product: StockLine) -> str:
 
 
 def low_stock(tr: Translator, threshold: int, products: Sequence[StockLine]) -> str:
-    return (
-        tr._("⚠️ Low stock (threshold {threshold}):", threshold=threshold)
-        + "\n"
-        + "\n".join("• " + low_stock_line(tr, p) for p in products)
-    )
+    head = tr._("⚠️ Low stock (threshold {threshold}):", threshold=threshold)
+    lines = ["• " + low_stock_line(tr, p) for p in products]
+    return head + "\n" + as_many_as_fit(tr, lines, MESSAGE_ROOM - len(head) - 1, sep="\n")
 
 
 def stock_gone(tr: Translator, order_id: int, refunded: str | None) -> str:

@@ -6,8 +6,10 @@ what in the audit log and raises AdminInputError (a message the admin can act on
 
 from __future__ import annotations
 
+import io
 import math
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -41,7 +43,9 @@ from bot.store.models import Product, ProductVariant, variant_title
 from bot.store.uow import UnitOfWork
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
-CATALOG_EXTENSIONS = (".csv", ".json")
+MAX_SEND_BYTES = 50 * 1024 * 1024  # the most a bot may upload (sendDocument)
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a catalog in a .zip, unpacked: no zip bomb
+CATALOG_EXTENSIONS = (".csv", ".json", ".zip")
 SKIP_WORDS = {"skip", "/skip", "-"}
 
 
@@ -97,8 +101,8 @@ class UnknownSku(AdminInputError):
     def __init__(self, sku: str) -> None:
         super().__init__(
             i18n.current()._(
-                "There is no product with SKU '{sku}'. Send /export to see every SKU.",
-                sku=echo(sku),
+                "There is no product with SKU {sku}. Send /export to see every SKU.",
+                sku=repr(echo(sku)),
             )
         )
         self.sku = sku
@@ -152,7 +156,9 @@ def parse_positive_amount(text: str, currency: str, words: AmountWords) -> int:
     try:
         amount = parse_amount(cleaned, currency)
     except MoneyError as exc:
-        raise wrong(words.not_an_amount, problem=exc, example=example) from None
+        raise wrong(
+            words.not_an_amount, problem=exc.said(i18n.current()), example=example
+        ) from None
     if amount <= 0:
         raise wrong(words.not_positive, example=example)
     return amount
@@ -311,9 +317,12 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
         if variant is not None:
             owner = await uow.products.get(variant.product_id)
             assert owner is not None
-            raise AdminInputError(
-                f"{variant.sku} is a variant of {owner.sku} ({owner.title}): this command works "
-                f"on {owner.sku}; /stock {variant.sku} changes the variant's stock."
+            raise wrong(
+                "{variant} is a variant of {sku} ({title}): this command works on {sku}; "
+                "/stock {variant} changes the variant's stock.",
+                variant=variant.sku,
+                sku=owner.sku,
+                title=owner.title,
             )
         raise UnknownSku(sku.strip())
     return product
@@ -613,8 +622,9 @@ def check_upload(file_name: str | None, size: int | None) -> str:
     suffix = PurePath(file_name or "").suffix.lower()
     if suffix not in CATALOG_EXTENSIONS:
         raise wrong(
-            "I can import only .csv or .json catalog files, and {file} is neither. "
-            "Send the catalog as CSV (get a template with /export) or JSON.",
+            "I can import only .csv or .json catalog files (or one of them in a .zip), and "
+            "{file} is none of these. Send the catalog as CSV (get a template with /export) "
+            "or JSON.",
             file=repr(file_name) if file_name else i18n.current()._("that file"),
         )
     if size is not None and size > MAX_UPLOAD_BYTES:
@@ -625,6 +635,62 @@ def check_upload(file_name: str | None, size: int | None) -> str:
             limit=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
     return suffix[1:]
+
+
+def unzip_catalog(file_name: str, data: bytes) -> tuple[str, bytes]:
+    """The one .csv or .json catalog in a .zip (what /export sends past 50 MB) and its
+    name, unpacked up to MAX_UNZIPPED_BYTES; AdminInputError for any other archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            found = [
+                member
+                for member in archive.infolist()
+                if PurePath(member.filename).suffix.lower() in (".csv", ".json")
+                and not member.is_dir()
+            ]
+            if len(found) != 1:
+                if not found:
+                    raise wrong("{file} holds no .csv or .json catalog.", file=file_name)
+                raise wrong(
+                    "{file} holds {count} catalogs; put one .csv or .json file in it.",
+                    file=file_name,
+                    count=len(found),
+                )
+            (member,) = found
+            if member.file_size > MAX_UNZIPPED_BYTES:
+                raise wrong(
+                    "{file} unpacks to more than {limit} MB; split the catalog.",
+                    file=member.filename,
+                    limit=MAX_UNZIPPED_BYTES // (1024 * 1024),
+                )
+            with archive.open(member) as unpacked:
+                content = unpacked.read(MAX_UNZIPPED_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+        raise wrong("{file} is not a zip archive I can open.", file=file_name) from None
+    if len(content) > MAX_UNZIPPED_BYTES:  # the archive understated it
+        raise wrong(
+            "{file} unpacks to more than {limit} MB; split the catalog.",
+            file=member.filename,
+            limit=MAX_UNZIPPED_BYTES // (1024 * 1024),
+        )
+    return PurePath(member.filename).name, content
+
+
+def zip_export(file_name: str, data: bytes) -> tuple[str, bytes]:
+    """An export past the 50 MB a bot may send, as a .zip holding it (CSV packs some 5-10
+    times); AdminInputError if even that is too big to send."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(file_name, data)
+    zipped = out.getvalue()
+    if len(zipped) > MAX_SEND_BYTES:
+        raise wrong(
+            "The catalog is {size} MB even zipped, more than the {limit} MB Telegram lets a bot "
+            "send, so I cannot export it in the chat.",
+            size=math.ceil(len(zipped) / (1024 * 1024)),
+            limit=MAX_SEND_BYTES // (1024 * 1024),
+        )
+    return str(PurePath(file_name).with_suffix(".zip")), zipped
 
 
 @dataclass(frozen=True)
@@ -642,6 +708,9 @@ def read_catalog_file(
     seeding). Plain work on the file, no database: a big file can be read on a worker thread
     before any unit of work begins."""
     kind = check_upload(file_name, len(data))
+    if kind == "zip":
+        file_name, data = unzip_catalog(file_name, data)
+        kind = PurePath(file_name).suffix.lower()[1:]
     upload = parse_upload(data, kind, file_name, currency=currency)
     check_files(upload.rows, files_dir, file_name)
     return upload

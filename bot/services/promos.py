@@ -355,7 +355,7 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
             if value <= 0:
                 problems.append(tr._("The amount off must be more than zero."))
     except MoneyError as exc:
-        problems.append(tr._("{problem} (or a percentage such as 10%).", problem=exc))
+        problems.append(tr._("{problem} (or a percentage such as 10%).", problem=exc.said(tr)))
     options: dict[str, object] = {}
     for arg in args[2:]:
         key, sep, val = arg.partition("=")
@@ -369,7 +369,9 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
         else:
             try:
                 options[key] = _option(key, val.strip(), currency)
-            except (MoneyError, PromoInputError) as exc:
+            except MoneyError as exc:
+                problems.append(f"{key}=: {exc.said(tr)}")
+            except PromoInputError as exc:
                 problems.append(f"{key}=: {exc}")
     starts = options.get("from")
     ends = options.get("until")

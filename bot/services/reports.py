@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
 
@@ -62,7 +62,7 @@ class TopProduct:
 
 @dataclass(frozen=True)
 class StoreStats:
-    now: datetime
+    now: datetime  # in the shop's time zone
     periods: list[PeriodStats]
     top_products: list[TopProduct]
     low_stock: Sequence[StockLine]  # the fewest available first, at most LOW_STOCK_SHOWN
@@ -72,9 +72,11 @@ class StoreStats:
     top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
 
 
-def period_starts(now: datetime) -> list[tuple[str, datetime]]:
-    """Today (since midnight UTC), the last 7 days and the last 30 days."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+def period_starts(now: datetime, zone: tzinfo = UTC) -> list[tuple[str, datetime]]:
+    """Today (since the shop's midnight: `zone` is SHOP_TIMEZONE), the last 7 days and the
+    last 30 days."""
+    local = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = local.astimezone(UTC)
     return [
         (N_("Today"), midnight),
         (N_("7 days"), now - timedelta(days=7)),
@@ -89,9 +91,12 @@ async def store_stats(
     threshold: int,
     now: datetime | None = None,
     top: int = 5,
+    zone: tzinfo = UTC,
 ) -> StoreStats:
+    """`zone`: the shop's (SHOP_TIMEZONE): where its day begins, and how `now` is shown."""
     now = now or utcnow()
-    periods = [await _period(uow, label, since, currency) for label, since in period_starts(now)]
+    starts = period_starts(now, zone)
+    periods = [await _period(uow, label, since, currency) for label, since in starts]
     month = now - timedelta(days=30)
     top_rows = await uow.session.execute(
         select(
@@ -122,7 +127,7 @@ async def store_stats(
     )
     low_stock, low_stock_count = await lowest_stock(uow.products, threshold, LOW_STOCK_SHOWN)
     return StoreStats(
-        now=now,
+        now=now.astimezone(zone),
         periods=periods,
         top_products=top_products,
         low_stock=low_stock,

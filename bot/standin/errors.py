@@ -40,6 +40,8 @@ NO_DOCUMENT = "Bad Request: there is no document in the request"
 WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
 FILE_TYPE_MISMATCH = "Bad Request: type of file mismatch"
 INVALID_FILE_ID = "Bad Request: invalid file_id"
+FILE_TOO_BIG = "Bad Request: file is too big"  # getFile past the 20 MB a bot may download
+REQUEST_TOO_LARGE = "Request Entity Too Large"  # an upload past 50 MB (10 MB for a photo)
 
 # Invoices. INVOICE_TITLE_INVALID / INVOICE_DESCRIPTION_INVALID are best-known approximations.
 INVOICE_TITLE_INVALID = "Bad Request: INVOICE_TITLE_INVALID"

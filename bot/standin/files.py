@@ -33,6 +33,11 @@ class StoredFile:
         return Document(self.file_id, self.file_name, self.mime_type, self.data)
 
 
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile: the most a bot may download
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the most a bot may upload (a document)
+MAX_PHOTO_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
 def _new_file_id(prefix: str) -> tuple[str, str]:
     return f"{prefix}{secrets.token_urlsafe(24)}", secrets.token_urlsafe(8)
 
@@ -104,6 +109,9 @@ class FilesArea(StandInCore):
         if value is None:
             raise ApiError(missing)
         if isinstance(value, UploadedFile):
+            most = MAX_PHOTO_UPLOAD_BYTES if kind == "photo" else MAX_UPLOAD_BYTES
+            if len(value.data) > most:
+                raise ApiError(errors.REQUEST_TOO_LARGE, 413)
             return self.store_file(
                 kind, value.data, file_name=value.filename, mime_type=value.content_type
             )
@@ -121,6 +129,8 @@ class FilesArea(StandInCore):
         stored = self.files.get(params.text("file_id") or "")
         if stored is None:
             raise ApiError(errors.INVALID_FILE_ID)
+        if len(stored.data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(errors.FILE_TOO_BIG)
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -174,7 +174,8 @@ def _json_items(data: bytes | str, source: str) -> list[tuple[int, Any]]:
     try:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogError([RowError(0, "", "file", f"not valid JSON: {exc}")], source) from None
+        refused = RowError.worded(0, "", "file", N_("not valid JSON: {problem}"), problem=exc)
+        raise CatalogError([refused], source) from None
     except RecursionError:  # no catalog nests that deep: refuse it, not crash on it
         raise CatalogError([_TOO_DEEP], source) from None
     if isinstance(raw, dict) and isinstance(raw.get("products"), list):
@@ -232,7 +233,8 @@ def _csv_read(data: bytes | str, source: str) -> tuple[list[tuple[int, Any]], tu
     try:
         header = [_column_name(h) for h in next(reader, [])]
     except csv.Error as exc:  # e.g. a stray carriage return in the header line
-        raise CatalogError([RowError(1, "", "header", str(exc))], source) from None
+        refused = RowError.worded(1, "", "header", N_("not CSV I can read: {problem}"), problem=exc)
+        raise CatalogError([refused], source) from None
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
         message = N_("column {name} appears twice")
@@ -251,7 +253,9 @@ def _csv_read(data: bytes | str, source: str) -> tuple[list[tuple[int, Any]], tu
             if any(value.strip() for value in values)
         ]
     except csv.Error as exc:
-        raise CatalogError([RowError(reader.line_num, "", "file", str(exc))], source) from None
+        message = N_("not CSV I can read: {problem}")
+        refused = RowError.worded(reader.line_num, "", "file", message, problem=exc)
+        raise CatalogError([refused], source) from None
     ignored = tuple(h for h in header if h and h not in _CSV_COLUMNS)
     return _csv_products(rows), ignored
 
@@ -472,7 +476,7 @@ def _validate_row(
         if item.get("currency") is not None:
             currency = check_currency(str(item["currency"]))
     except MoneyError as exc:
-        bad("currency", "{problem}", problem=exc)
+        bad("currency", exc.template, **exc.params)
     if currency and shop_currency and currency != shop_currency:
         bad(
             "currency",
@@ -493,7 +497,7 @@ def _validate_row(
             except OutOfRange as exc:
                 bad("price", exc.template, **exc.params)
             except MoneyError as exc:
-                bad("price", "{problem}", problem=exc)
+                bad("price", exc.template, **exc.params)
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -772,7 +776,7 @@ def _check_variant(
             except OutOfRange as exc:
                 fault(exc.template, f"{name}: price", **exc.params)
             except MoneyError as exc:
-                fault("{problem}", f"{name}: price", problem=exc)
+                fault(exc.template, f"{name}: price", **exc.params)
     photo = str(raw.get("photo") or "").strip() or None
     if not _is_text(raw.get("photo")):
         fault(N_("must be text"), f"{name}: photo")

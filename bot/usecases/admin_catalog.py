@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,19 +63,30 @@ async def set_visibility(shop: Shop, admin_id: int, sku: str, active: bool) -> P
         return ProductFacts.of(await catalog.set_visibility(uow, sku, active, actor=admin_id))
 
 
-async def import_file(shop: Shop, admin_id: int, file_name: str, data: bytes) -> ImportOutcome:
+async def import_file(
+    shop: Shop,
+    admin_id: int,
+    file_name: str,
+    data: bytes,
+    waiting: Callable[[], Awaitable[object]] | None = None,
+) -> ImportOutcome:
     """Validate the whole file, then apply every row, or nothing (CatalogError, AdminInputError).
 
     The file is read and checked on a worker thread before the unit of work begins: a file of
     up to 20 MB (some 90,000 products) takes seconds to check, which neither the event loop
     nor, on SQLite, every shopper's write (the unit's writer lock) should wait for. Download
-    files are looked up beside the catalog file, as when seeding.
+    files are looked up beside the catalog file, as when seeding. Imports are applied one
+    at a time (`take_import_turn`): `waiting` is told when this one waits for another.
     """
     files_dir = shop.settings.catalog_path.parent
     rows = await asyncio.to_thread(
         catalog.read_catalog_file, file_name, data, files_dir, currency=shop.settings.currency
     )
     async with shop.store.uow() as uow:
+        if not await uow.products.take_import_turn(wait=False):
+            if waiting is not None:
+                await waiting()  # another admin's import is being applied: say so, then wait
+            await uow.products.take_import_turn(wait=True)
         return await catalog.import_rows(uow, file_name, rows, actor=admin_id)
 
 
@@ -83,7 +95,10 @@ async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
     changed while the file is made is in it as it was when its chunk was read."""
     async with shop.store.reading() as uow:
         data, count = await catalog.export_catalog(uow)
-    return CatalogExport(data, f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv", count)
+    name = f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv"
+    if len(data) > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
+        name, data = await asyncio.to_thread(catalog.zip_export, name, data)
+    return CatalogExport(data, name, count)
 
 
 async def report(shop: Shop) -> StoreStats:
@@ -91,5 +106,8 @@ async def report(shop: Shop) -> StoreStats:
     settings = shop.settings
     async with shop.store.uow() as uow:
         return await store_stats(
-            uow, currency=settings.currency, threshold=settings.low_stock_threshold
+            uow,
+            currency=settings.currency,
+            threshold=settings.low_stock_threshold,
+            zone=settings.zone,
         )

@@ -15,8 +15,8 @@ from bot.callback_data import (
     Noop,
     button,
 )
-from bot.i18n import Translator
-from bot.notices import low_stock_line
+from bot.i18n import N_, Translator
+from bot.notices import MESSAGE_ROOM, as_many_as_fit, low_stock_line
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
     ADD_STEPS,
@@ -282,34 +282,46 @@ def saved(done: Saved) -> str:
 
 
 def imported(file_name: str, report: ImportReport) -> str:
+    """The counts, the SKUs created and updated (as many as one message holds, each list
+    half of the room left), and the columns the file had that no catalog has."""
     tr = i18n.current()
-    lines = [tr._("Imported {file}: {summary}.", file=file_name, summary=report.summary(tr))]
-    if report.created:
-        lines.append(tr._("Created: {skus}", skus=", ".join(report.created)))
-    if report.updated:
-        lines.append(tr._("Updated: {skus}", skus=", ".join(report.updated)))
+    head = tr._("Imported {file}: {summary}.", file=file_name, summary=report.summary(tr))
+    ignored = ""
     if report.ignored_columns:
-        ignored = ", ".join(report.ignored_columns)
-        lines.append(tr._("Ignored columns (not catalog fields): {columns}", columns=ignored))
-    return "\n".join(lines)
+        columns = ", ".join(report.ignored_columns)
+        ignored = tr._("Ignored columns (not catalog fields): {columns}", columns=columns)
+    room = MESSAGE_ROOM - len(head) - len(ignored) - 64  # the labels and line breaks
+    lists = [(N_("Created: {skus}"), report.created), (N_("Updated: {skus}"), report.updated)]
+    lines = [head]
+    for n, (label, skus) in enumerate((label, skus) for label, skus in lists if skus):
+        share = room // 2 if n == 0 and report.created and report.updated else room
+        text = tr._(label, skus=as_many_as_fit(tr, skus, share))
+        lines.append(text)
+        room -= len(text)
+    return "\n".join([*lines, ignored] if ignored else lines)
+
+
+def import_waits(file_name: str) -> str:
+    return i18n.current()._(
+        "Another catalog import is being applied; {file} follows as soon as it is done.",
+        file=file_name,
+    )
 
 
 def import_refused(file_name: str, error: Exception) -> str:
     if not isinstance(error, CatalogError):
         return str(error)
     tr = i18n.current()
-    problems = "\n".join("• " + line for line in catalog.describe_catalog_errors(error))
     count = len(error.errors)
-    return (
-        tr.ngettext(
-            "Nothing was imported: {file} has {count} problem. Fix them and send the file again.",
-            "Nothing was imported: {file} has {count} problems. Fix them and send the file again.",
-            count,
-            file=file_name,
-            count=count,
-        )
-        + f"\n\n{problems}"
+    head = tr.ngettext(
+        "Nothing was imported: {file} has {count} problem. Fix them and send the file again.",
+        "Nothing was imported: {file} has {count} problems. Fix them and send the file again.",
+        count,
+        file=file_name,
+        count=count,
     )
+    lines = ["• " + line for line in catalog.describe_catalog_errors(error)]
+    return f"{head}\n\n" + as_many_as_fit(tr, lines, MESSAGE_ROOM - len(head) - 2, sep="\n")
 
 
 def export_caption(count: int) -> str:
@@ -323,7 +335,11 @@ def export_caption(count: int) -> str:
 
 def shop_report(stats: StoreStats) -> str:
     tr = i18n.current()
-    lines = [tr._("📊 Shop report ({moment} UTC)", moment=f"{stats.now:%Y-%m-%d %H:%M}"), ""]
+    moment = f"{stats.now:%Y-%m-%d %H:%M}"
+    lines = [
+        tr._("📊 Shop report ({moment} {zone})", moment=moment, zone=str(stats.now.tzinfo)),
+        "",
+    ]
     for period in stats.periods:
         c = period.currency
         refunds = (

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.standin import BotApiStandIn, render
@@ -225,6 +225,21 @@ async def test_bot_upload_gets_new_file_id(standin: BotApiStandIn, app: App) -> 
     await app.bot.delete_message(alice.user_id, url_photo.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await app.bot.delete_message(alice.user_id, url_photo.message_id)
+
+
+async def test_files_past_telegrams_limits_are_refused(standin: BotApiStandIn, app: App) -> None:
+    """A bot uploads at most 50 MB (a photo 10 MB) and downloads at most 20 MB."""
+    alice = standin.user(1015)
+    with pytest.raises(TelegramError, match="Request Entity Too Large"):
+        await app.bot.send_document(alice.user_id, b"x" * (50 * 1024 * 1024 + 1), filename="a.csv")
+    with pytest.raises(TelegramError, match="Request Entity Too Large"):
+        await app.bot.send_photo(alice.user_id, b"x" * (10 * 1024 * 1024 + 1))
+    fits = await app.bot.send_document(alice.user_id, b"x" * (20 * 1024 * 1024), filename="b.csv")
+    assert fits.document is not None
+    assert (await app.bot.get_file(fits.document.file_id)).file_size == 20 * 1024 * 1024
+    big = standin.store_file("document", b"x" * (20 * 1024 * 1024 + 1), file_name="c.csv")
+    with pytest.raises(BadRequest, match=r"(?i)file is too big"):
+        await app.bot.get_file(big.file_id)
 
 
 async def test_text_limits_and_button_data(standin: BotApiStandIn, app: App) -> None:

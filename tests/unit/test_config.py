@@ -29,6 +29,16 @@ def test_cart_reminders_wait_the_hours_given_and_zero_turns_them_off() -> None:
         assert load_settings(env, env_file=None).cart_reminder_hours == int(hours)
 
 
+def test_the_shop_timezone_is_an_iana_name_and_utc_by_default() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).zone.key == "UTC"
+    madrid = load_settings({**env, "SHOP_TIMEZONE": "Europe/Madrid"}, env_file=None)
+    assert madrid.zone.key == "Europe/Madrid"
+    for wrong in ("Mars/Olympus", "../etc/passwd", "+03:00"):
+        with pytest.raises(ConfigError, match="SHOP_TIMEZONE"):
+            load_settings({**env, "SHOP_TIMEZONE": wrong}, env_file=None)
+
+
 def test_a_local_bot_api_server_gets_matching_file_url(tmp_path: Path) -> None:
     env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/"}
     settings = load_settings(env, env_file=None)

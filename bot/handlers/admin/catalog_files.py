@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from bot.context import ShopContext
@@ -23,7 +25,8 @@ async def import_document(update: Update, context: ShopContext) -> None:
     try:
         check_upload(document.file_name, document.file_size)
         data = bytes(await (await document.get_file()).download_as_bytearray())
-        outcome = await admin_catalog.import_file(context.shop, actor(update), name, data)
+        waiting = partial(reply, update, views.import_waits(name))
+        outcome = await admin_catalog.import_file(context.shop, actor(update), name, data, waiting)
     except (AdminInputError, CatalogError) as exc:
         await reply(update, views.import_refused(name, exc))
         return
@@ -32,7 +35,11 @@ async def import_document(update: Update, context: ShopContext) -> None:
 
 
 async def send_export(update: Update, context: ShopContext) -> None:
-    export = await admin_catalog.export_file(context.shop)
+    try:
+        export = await admin_catalog.export_file(context.shop)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
     await context.bot.send_document(
         chat_id(update),
         export.data,

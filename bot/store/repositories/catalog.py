@@ -181,6 +181,11 @@ _LISTED_BY_ID = prepared(
 )
 
 
+_IMPORT_LOCK = {"space": 0x73686F70, "key": 1}  # "shop", 1: catalog imports
+_WAIT_FOR_IMPORTS = text("SELECT pg_advisory_xact_lock(:space, :key)")
+_TRY_IMPORTS = text("SELECT pg_try_advisory_xact_lock(:space, :key)")
+
+
 class ProductRepository:
     def __init__(self, session: AsyncSession, *, reading: bool = False) -> None:
         self.session = session
@@ -192,6 +197,18 @@ class ProductRepository:
         """The database's dialect ("sqlite", "postgresql"): bulk writes take its own way."""
         bind = self.session.bind
         return bind.dialect.name if bind is not None else None
+
+    async def take_import_turn(self, *, wait: bool) -> bool:
+        """The catalog import's turn, for the rest of this transaction: on PostgreSQL two
+        imports (two admins, on two workers) would interleave their new rows and collide,
+        so each holds an advisory lock (in the two-key space, apart from the chats' locks).
+        Without `wait`, False if another import holds it. SQLite has one writer anyway."""
+        if self._dialect != "postgresql":
+            return True
+        if wait:
+            await self.session.execute(_WAIT_FOR_IMPORTS, _IMPORT_LOCK)
+            return True
+        return bool(await self.session.scalar(_TRY_IMPORTS, _IMPORT_LOCK))
 
     async def add(self, product: Product) -> Product:
         self.session.add(product)

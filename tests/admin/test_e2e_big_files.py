@@ -1,0 +1,80 @@
+"""Catalog files past Telegram's limits: a bot uploads at most 50 MB and downloads at most
+20 MB. A bigger export goes zipped, and a zipped catalog imports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from bot.store.catalog_file import CatalogRow, upsert_rows
+
+MB = 1024 * 1024
+HEADER = "sku,title,description,category,price,currency,stock,photo\n"
+
+
+async def _fill(shop: ShopHarness, count: int) -> None:
+    """`count` products with every text as long as a catalog allows (Cyrillic: 2 bytes a
+    letter), each some 3.7 KB of CSV."""
+    title = ("Кружка керамическая " * 7)[:128]
+    about = ("Кружка ручной работы из керамики, глазурь овсяного цвета. " * 14)[:800]
+    words = {"title": title, "description": about}
+    rows = [
+        CatalogRow(
+            sku=f"HUGE-{n:05d}",
+            title=title,
+            description=about,
+            category="Посуда",
+            price=1600,
+            currency="USD",
+            stock=20,
+            photo="",
+            translations={"ru": words},
+            category_translations={},
+        )
+        for n in range(count)
+    ]
+    async with shop.store.uow() as uow:
+        await upsert_rows(uow, rows)
+
+
+async def test_an_export_past_50_mb_comes_zipped_and_imports_back(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await _fill(shop, 16_000)
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None, timeout=120)
+    assert exported.document is not None
+    assert (exported.document.file_name or "").endswith(".zip")
+    zipped = exported.document.data
+    assert len(zipped) < 50 * MB
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        (member,) = archive.infolist()
+        assert member.filename.endswith(".csv") and member.file_size > 50 * MB
+
+    await admin.send_document("catalog.zip", zipped, "application/zip")
+    await admin.wait_for("0 created, 0 updated, 16030 unchanged", timeout=120)
+
+
+def _zip(**members: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+async def test_a_zipped_csv_imports_and_a_zip_without_one_catalog_is_refused(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    row = b"ZIP-1,Zipped,,Kitchen,5.00,USD,3,\n"
+    await admin.send_document("new.zip", _zip(**{"new.csv": HEADER.encode() + row}))
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")
+
+    await admin.send_document("notes.zip", _zip(**{"notes.txt": b"hello"}))
+    await admin.wait_for("holds no .csv or .json catalog")
+    await admin.send_document("two.zip", _zip(**{"a.csv": b"x", "b.json": b"[]"}))
+    await admin.wait_for("holds 2 catalogs")
+    await admin.send_document("broken.zip", b"PK not really a zip")
+    await admin.wait_for("not a zip archive")
