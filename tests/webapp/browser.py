@@ -169,15 +169,18 @@ class Browser:
     async def _run(self, call: Callable[[], T]) -> T:
         return await asyncio.to_thread(call)
 
-    async def open_mini_app(self, url: str, init_data: str) -> None:
-        """Open the page as Telegram would, with the stub in place before any script runs."""
+    async def open_mini_app(
+        self, url: str, init_data: str, screen: tuple[int, int] = PHONE
+    ) -> None:
+        """Open the page as Telegram would, with the stub in place before any script runs,
+        on a phone's screen of `screen` (width, height) CSS pixels."""
         stub = STUB.replace("INIT_DATA", json.dumps(init_data)).replace("THEME", json.dumps(THEME))
 
         def open_page() -> None:
             self.driver.execute_cdp_cmd("Network.enable", {})
             self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*telegram.org*"]})
             self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stub})
-            width, height = PHONE
+            width, height = screen
             self.driver.execute_cdp_cmd(
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},

@@ -41,10 +41,23 @@
     return el;
   }
 
+  // A product without a photo (or one that does not load) shows a quiet picture frame.
+  const NO_PHOTO = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 24 24" fill="none" '
+    + 'stroke="#8a8a8e" stroke-width="1.4" stroke-linejoin="round"><rect x="3" y="5" width="18" '
+    + 'height="14" rx="2"/><circle cx="9" cy="10" r="1.6"/><path d="M21 16l-5-5-8 8"/></svg>');
+
   function photo(src, alt) {
-    const img = h('img', { class: 'photo', src, alt: alt || '', loading: 'lazy' });
-    img.addEventListener('error', () => img.classList.add('none'));
+    const img = h('img', { class: 'photo', alt: alt || '', loading: 'lazy' });
+    img.addEventListener('error', () => { img.src = NO_PHOTO; img.classList.add('placeholder'); });
+    setPhoto(img, src);
     return img;
+  }
+
+  function setPhoto(img, src) {
+    img.dataset.want = src || '';
+    img.classList.toggle('placeholder', !src);
+    img.src = src || NO_PHOTO;
   }
 
   let toastTimer = 0;
@@ -101,6 +114,7 @@
   const top = () => state.stack[state.stack.length - 1] || ['home'];
 
   function go(name, arg) {
+    if (state.stack.length) top()[2] = window.scrollY; // back here, back to this spot
     state.stack.push([name, arg]);
     return draw();
   }
@@ -135,7 +149,9 @@
     if (ticket !== state.drawn) return false;
     $('title').textContent = title;
     view.replaceChildren(...nodes.flat().filter(Boolean));
-    window.scrollTo(0, 0);
+    const here = top();
+    window.scrollTo(0, here[2] || 0);
+    here[2] = 0;
     return true;
   }
 
@@ -294,7 +310,8 @@
       type: 'button', class: item.available > 0 ? 'card' : 'card sold',
       'data-product-id': item.id, onclick: () => go('product', item.id),
     }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
-    h('span', { class: 'price', text: item.price_text })));
+    h('span', { class: 'price', text: item.price_text },
+      item.available > 0 ? null : h('span', { class: 'sold-out', text: ` · ${t('Out of stock')}` }))));
     const head = state.query
       ? h('p', { class: 'hint', text: state.list.found_text }) : null;
     const more = state.list && state.list.has_next ? h('button', {
@@ -348,7 +365,7 @@
       inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
       heldLine.textContent = item.held_text || '';
-      if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
+      if (picture.dataset.want !== (item.photo || '')) setPhoto(picture, item.photo);
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
           type: 'button', role: 'radio', 'aria-checked': String(v === variant),
