@@ -48,6 +48,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Try again"),
     N_("View cart · {items} · {total}"),
     N_("Waiting for payment."),
+    N_("Waiting for your payment for order #{order_id}…"),
     N_("Your cart"),
     N_("Your cart is empty."),
     N_("Your cart is updated. Check out again to pay for it as it is now."),

@@ -113,7 +113,20 @@
   const screens = { home, product, cart, order };
   const top = () => state.stack[state.stack.length - 1] || ['home'];
 
+  /** A word that stays (unlike a toast) until the shopper moves on: a payment's outcome. */
+  function notice(text, bad) {
+    $('notice').textContent = text || '';
+    $('notice').hidden = !text;
+    $('notice').classList.toggle('bad', Boolean(bad));
+  }
+
+  /** Moving on ends the last payment's word; an invoice still open keeps its own. */
+  function movedOn() {
+    if (!state.paying) notice('');
+  }
+
   function go(name, arg) {
+    movedOn();
     if (state.stack.length) top()[2] = window.scrollY; // back here, back to this spot
     state.stack.push([name, arg]);
     return draw();
@@ -121,11 +134,13 @@
 
   function back() {
     if (state.stack.length < 2) return;
+    movedOn();
     state.stack.pop();
     draw();
   }
 
   function goHome() {
+    movedOn();
     state.stack = [['home']];
     draw();
   }
@@ -539,8 +554,10 @@
   function pay(answer) {
     if (native && tg.openInvoice) {
       state.paying = true;
+      notice(t('Waiting for your payment for order #{order_id}…', { order_id: answer.order_id }));
       tg.openInvoice(answer.invoice_link, (status) => {
         state.paying = false;
+        notice('');
         afterInvoice(answer.order_id, status);
       });
     } else {
@@ -554,10 +571,10 @@
       haptic.notify('success');
       go('order', { id: orderId, waiting: true, polls: 0 });
     } else if (status === 'cancelled') {
-      toast(t('Payment cancelled. Your items are still in your cart.'));
+      notice(t('Payment cancelled. Your items are still in your cart.'));
     } else {
       haptic.notify('error');
-      toast(t('The payment did not go through. Please try again.'));
+      notice(t('The payment did not go through. Please try again.'), true);
     }
   }
 
