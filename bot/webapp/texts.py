@@ -41,6 +41,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("The shop answered {status}."),
     N_("The shop cannot be reached. Check your connection and try again."),
     N_("The shop is empty right now. Please come back soon!"),
+    N_("The shop is not answering. Please try again."),
     N_("This order was cancelled."),
     N_("This page is open outside Telegram, where invoices cannot be paid. Its invoice link:"),
     N_("Tip: {amount}"),

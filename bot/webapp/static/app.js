@@ -16,11 +16,13 @@
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
+    more: false,
     pressed: -Infinity, queue: Promise.resolve(),
   };
   // A double tap on the MainButton must not reach the action it turns into (View cart, then
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
+  const SLOW_MS = 20000; // an answer later than this is given up on
 
   // ------------------------------------------------------------------ small helpers
 
@@ -92,16 +94,25 @@
   async function api(method, path, body) {
     const headers = { Authorization: 'tma ' + initData };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A shop that does not answer is said so after a while, never a spinner forever.
+    const patience = new AbortController();
+    const timer = setTimeout(() => patience.abort(), SLOW_MS);
     let response;
+    let data = {};
     try {
       response = await fetch('api/' + path, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: patience.signal,
       });
+      try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
     } catch (_) {
-      throw new ApiError(0, t('The shop cannot be reached. Check your connection and try again.'));
+      throw new ApiError(0, patience.signal.aborted
+        ? t('The shop is not answering. Please try again.')
+        : t('The shop cannot be reached. Check your connection and try again.'));
+    } finally {
+      clearTimeout(timer);
     }
-    let data = {};
-    try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
+    if (patience.signal.aborted) throw new ApiError(0, t('The shop is not answering. Please try again.'));
     if (!response.ok) {
       throw new ApiError(response.status, data.error || t('The shop answered {status}.', { status: response.status }));
     }
@@ -274,13 +285,20 @@
     show(ticket, t('Shop'), searchForm(), chips(), listing());
   }
 
+  /** A page of the list on show; one for a list the shopper has left meanwhile is dropped,
+      and a product already shown (the catalog changed between pages) is not shown twice. */
   async function loadPage(page) {
+    const which = listName();
     const list = state.query
       ? await api('GET', `search?q=${encodeURIComponent(state.query)}&page=${page}`)
       : await api('GET', `categories/${state.category}?page=${page}`);
-    state.items = page === 0 ? list.items : state.items.concat(list.items);
+    if (which !== listName()) return;
+    const shown = new Set(page === 0 ? [] : state.items.map((item) => item.id));
+    state.items = (page === 0 ? [] : state.items).concat(list.items.filter((item) => !shown.has(item.id)));
     state.list = list;
   }
+
+  const listName = () => (state.query ? `search:${state.query}` : `category:${state.category}`);
 
   function searchForm() {
     const input = h('input', {
@@ -332,11 +350,17 @@
     const more = state.list && state.list.has_next ? h('button', {
       type: 'button', class: 'more',
       onclick: async (event) => {
-        event.target.disabled = true;
+        event.currentTarget.disabled = true;
+        if (state.more) return; // one "Show more" at a time
+        state.more = true;
         try {
           await loadPage(state.list.page + 1);
           draw();
-        } catch (error) { failed(error); }
+        } catch (error) {
+          failed(error);
+        } finally {
+          state.more = false;
+        }
       },
     }, t('Show more')) : null;
     return [head, h('div', { class: 'grid' }, cards), more];
