@@ -674,6 +674,7 @@
       words = answer.texts || {};
       document.documentElement.lang = answer.language || 'en';
       $('title').textContent = t('Shop');
+      document.title = t('Shop');
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
