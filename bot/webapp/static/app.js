@@ -202,7 +202,11 @@
   function failed(error) {
     haptic.notify('error');
     const message = error instanceof ApiError ? error.message : t('Something went wrong.');
-    const again = h('button', { type: 'button', class: 'link', onclick: () => draw() }, t('Try again'));
+    // Not there any more (a product taken off sale): trying again cannot help, going back can.
+    const gone = error instanceof ApiError && error.status === 404 && state.stack.length > 1;
+    const again = gone
+      ? h('button', { type: 'button', class: 'link', onclick: back }, t('‹ Back'))
+      : h('button', { type: 'button', class: 'link', onclick: () => draw() }, t('Try again'));
     const reopen = error instanceof ApiError && error.status === 401;
     view.replaceChildren(h('div', { class: 'section' },
       h('p', { text: message }),
@@ -369,7 +373,10 @@
   // ------------------------------------------------------------------ one product
 
   async function product(id, ticket) {
-    const p = await api('GET', `products/${id}`);
+    const p = await api('GET', `products/${id}`).catch((error) => {
+      if (error.status === 404) state.items = state.items.filter((item) => item.id !== id); // gone
+      throw error;
+    });
     const variants = p.variants || [];
     let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
