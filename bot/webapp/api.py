@@ -74,12 +74,22 @@ GONE = journey.GONE
 NO_CATEGORY = N_("That category is empty now.")
 NO_ORDER = N_("That order is not in your history.")
 SORRY = N_("Something went wrong on our side. Please try again.")
+NOT_AN_OBJECT = N_("The body must be a JSON object.")
 
 Handler = Callable[[web.Request, Shopper], Awaitable[web.Response]]
 
 
 class BadInput(Exception):
-    """A request the API cannot read; the message says what to send instead (400)."""
+    """A request the API cannot read; the message says what to send instead (400), in the
+    shopper's language when it is answered."""
+
+    def __init__(self, text: str, **params: Any) -> None:
+        super().__init__(text.format(**params))
+        self.text = text
+        self.params = params
+
+    def words(self, tr: i18n.Translator) -> str:
+        return tr._(self.text, **self.params)
 
 
 class Storefront:
@@ -318,7 +328,7 @@ async def _answers(
     try:
         return await handler(request)
     except BadInput as bad:
-        return _json(views.error(str(bad)), status=400)
+        return _json(views.error(bad.words(i18n.current())), status=400)
     except ProductUnavailable:
         return _json(views.error(i18n.current()._(GONE)), status=404)
     except CategoryNotFound:
@@ -337,13 +347,13 @@ async def _answers(
 async def _body(request: web.Request) -> dict[str, Any]:
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        raise BadInput("The body is too large.")
+        raise BadInput(N_("The body is too large."))
     try:
         body = json.loads(raw)
     except ValueError:
-        raise BadInput("The body must be a JSON object.") from None
+        raise BadInput(NOT_AN_OBJECT) from None
     if not isinstance(body, dict):
-        raise BadInput("The body must be a JSON object.")
+        raise BadInput(NOT_AN_OBJECT)
     return body
 
 
@@ -358,12 +368,12 @@ def _number(
     value = body.get(name)
     if value is None:
         if default is _REQUIRED:
-            raise BadInput(f"{name} is required.")
+            raise BadInput(N_("{name} is required."), name=name)
         return default
     if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
-        raise BadInput(f"{name} must be a whole number.")
+        raise BadInput(N_("{name} must be a whole number."), name=name)
     if least is not None and value < least:
-        raise BadInput(f"{name} must be from {least}.")
+        raise BadInput(N_("{name} must be from {least}."), name=name, least=least)
     return value
 
 
@@ -390,7 +400,7 @@ def _body_id(
 def _page(request: web.Request) -> int:
     raw = request.query.get("page", "0")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # "²" is a digit, no number
-        raise BadInput("page must be a whole number from 0.")
+        raise BadInput(N_("{name} must be a whole number from {least}."), name="page", least=0)
     return int(raw)
 
 

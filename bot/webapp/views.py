@@ -103,6 +103,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
     card = view.card
     return {
         **_item(card),
+        "photo": photo_path(card.id) if card.photo or card.photo_file_id else None,
         "description": _name(card.description, card.translations, "description"),
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital
@@ -162,7 +163,7 @@ def cart(basket: CartView) -> Json:
                 "held_text": held_note(i18n.current(), line.held, in_page=True)
                 if line.held
                 else None,
-                "photo": photo_path(line.product_id),
+                "photo": photo_path(line.product_id, line.variant_id),  # the variant's own
             }
             for line in basket.lines
         ],

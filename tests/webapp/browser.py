@@ -169,15 +169,20 @@ class Browser:
     async def _run(self, call: Callable[[], T]) -> T:
         return await asyncio.to_thread(call)
 
-    async def open_mini_app(self, url: str, init_data: str) -> None:
-        """Open the page as Telegram would, with the stub in place before any script runs."""
+    async def open_mini_app(
+        self, url: str, init_data: str, screen: tuple[int, int] = PHONE, phone: str = ""
+    ) -> None:
+        """Open the page as Telegram would, with the stub in place before any script runs,
+        on a phone's screen of `screen` (width, height) CSS pixels; `phone` is more script
+        to run before the page's own (a phone whose clock runs fast, say)."""
         stub = STUB.replace("INIT_DATA", json.dumps(init_data)).replace("THEME", json.dumps(THEME))
+        stub += phone
 
         def open_page() -> None:
             self.driver.execute_cdp_cmd("Network.enable", {})
             self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*telegram.org*"]})
             self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stub})
-            width, height = PHONE
+            width, height = screen
             self.driver.execute_cdp_cmd(
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
@@ -185,6 +190,10 @@ class Browser:
             self.driver.get(url)
 
         await self._run(open_page)
+
+    async def cdp(self, command: str, params: dict[str, Any]) -> Any:
+        """A DevTools command: what the phone's network does, for one."""
+        return await self._run(lambda: self.driver.execute_cdp_cmd(command, params))
 
     async def js(self, script: str, *args: Any) -> Any:
         return await self._run(lambda: self.driver.execute_script(script, *args))

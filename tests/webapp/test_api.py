@@ -513,6 +513,16 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
     assert status == 404 and "error" in answer
     status, answer = await page.call("GET", "categories/999")
     assert (status, answer["error"]) == (404, "That category is empty now.")
+    # Said in the shopper's language, as every other answer is.
+    boris: Page = page_of(shop.user(1601, "Boris", language_code="ru"))
+    assert await boris.call("POST", "cart/lines", {"quantity": 1}) == (
+        400,
+        {"error": "Нужно указать product_id."},
+    )
+    assert await boris.call("GET", "categories/1?page=x") == (
+        400,
+        {"error": "page: нужно целое число не меньше 0."},
+    )
 
 
 async def test_ids_beyond_the_database_are_unknown_and_a_page_is_plain_digits(

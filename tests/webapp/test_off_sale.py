@@ -14,8 +14,21 @@ async def test_a_product_gone_while_its_page_is_open_cannot_be_added(
     alice = shop.user(1001, "Alice")
     kettle = await product_id(shop, "KIT-KTL-GOO")
     mug = await product_id(shop, "KIT-MUG-CER")
+    grinder = await product_id(shop, "KIT-GRN-BUR")
     await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
     await browser.click(".chip", "Kitchen")
+
+    # The grinder goes off sale while the list shows it: its card says why, and leads back.
+    await change_product(shop, "KIT-GRN-BUR", is_active=False)
+    await browser.click(f".card[data-product-id='{grinder}']")
+    await browser.find("#view p", "Sorry, that product is no longer available.")
+    await browser.click("#view button", "‹ Back")
+    await browser.find(f".card[data-product-id='{kettle}']")
+    shown = await browser.js(
+        "return [...document.querySelectorAll('.card')].map((card) => card.dataset.productId)"
+    )
+    assert str(grinder) not in shown and str(kettle) in shown
+
     await browser.click(f".card[data-product-id='{kettle}']")
     await browser.find("#add", "Add to cart")
 

@@ -106,6 +106,8 @@ async def test_the_page_speaks_the_shoppers_language(shop: ShopHarness, page_of:
     basket = await page.cart()
     assert basket["lines"][0]["title"] == "Кружка керамическая 350 мл"
     assert basket["total_text"] == "32,00\xa0$"
+    assert basket["items_text"] == "2 товара"  # counted with Russian plurals
+    assert (await page.add(mug, 3))["cart"]["items_text"] == "5 товаров"
 
 
 async def test_a_language_chosen_in_the_chat_is_the_pages_too(
@@ -119,3 +121,6 @@ async def test_a_language_chosen_in_the_chat_is_the_pages_too(
     texts = await page_of(carla).ok("GET", "texts")
     assert texts["language"] == "es"
     assert texts["texts"]["Your cart is empty."] == "Tu carrito está vacío."
+    mug = await product_id(shop, "KIT-MUG-CER")
+    assert (await page_of(carla).add(mug, 1))["cart"]["items_text"] == "1 artículo"
+    assert (await page_of(carla).add(mug, 1))["cart"]["items_text"] == "2 artículos"

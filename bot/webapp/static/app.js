@@ -16,11 +16,13 @@
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
+    more: false,
     pressed: -Infinity, queue: Promise.resolve(),
   };
   // A double tap on the MainButton must not reach the action it turns into (View cart, then
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
+  const SLOW_MS = 20000; // an answer later than this is given up on
 
   // ------------------------------------------------------------------ small helpers
 
@@ -41,10 +43,23 @@
     return el;
   }
 
+  // A product without a photo (or one that does not load) shows a quiet picture frame.
+  const NO_PHOTO = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 24 24" fill="none" '
+    + 'stroke="#8a8a8e" stroke-width="1.4" stroke-linejoin="round"><rect x="3" y="5" width="18" '
+    + 'height="14" rx="2"/><circle cx="9" cy="10" r="1.6"/><path d="M21 16l-5-5-8 8"/></svg>');
+
   function photo(src, alt) {
-    const img = h('img', { class: 'photo', src, alt: alt || '', loading: 'lazy' });
-    img.addEventListener('error', () => img.classList.add('none'));
+    const img = h('img', { class: 'photo', alt: alt || '', loading: 'lazy' });
+    img.addEventListener('error', () => { img.src = NO_PHOTO; img.classList.add('placeholder'); });
+    setPhoto(img, src);
     return img;
+  }
+
+  function setPhoto(img, src) {
+    img.dataset.want = src || '';
+    img.classList.toggle('placeholder', !src);
+    img.src = src || NO_PHOTO;
   }
 
   let toastTimer = 0;
@@ -79,16 +94,25 @@
   async function api(method, path, body) {
     const headers = { Authorization: 'tma ' + initData };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A shop that does not answer is said so after a while, never a spinner forever.
+    const patience = new AbortController();
+    const timer = setTimeout(() => patience.abort(), SLOW_MS);
     let response;
+    let data = {};
     try {
       response = await fetch('api/' + path, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: patience.signal,
       });
+      try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
     } catch (_) {
-      throw new ApiError(0, t('The shop cannot be reached. Check your connection and try again.'));
+      throw new ApiError(0, patience.signal.aborted
+        ? t('The shop is not answering. Please try again.')
+        : t('The shop cannot be reached. Check your connection and try again.'));
+    } finally {
+      clearTimeout(timer);
     }
-    let data = {};
-    try { data = await response.json(); } catch (_) { /* not JSON: the status says enough */ }
+    if (patience.signal.aborted) throw new ApiError(0, t('The shop is not answering. Please try again.'));
     if (!response.ok) {
       throw new ApiError(response.status, data.error || t('The shop answered {status}.', { status: response.status }));
     }
@@ -100,18 +124,34 @@
   const screens = { home, product, cart, order };
   const top = () => state.stack[state.stack.length - 1] || ['home'];
 
+  /** A word that stays (unlike a toast) until the shopper moves on: a payment's outcome. */
+  function notice(text, bad) {
+    $('notice').textContent = text || '';
+    $('notice').hidden = !text;
+    $('notice').classList.toggle('bad', Boolean(bad));
+  }
+
+  /** Moving on ends the last payment's word; an invoice still open keeps its own. */
+  function movedOn() {
+    if (!state.paying) notice('');
+  }
+
   function go(name, arg) {
+    movedOn();
+    if (state.stack.length) top()[2] = window.scrollY; // back here, back to this spot
     state.stack.push([name, arg]);
     return draw();
   }
 
   function back() {
     if (state.stack.length < 2) return;
+    movedOn();
     state.stack.pop();
     draw();
   }
 
   function goHome() {
+    movedOn();
     state.stack = [['home']];
     draw();
   }
@@ -135,7 +175,9 @@
     if (ticket !== state.drawn) return false;
     $('title').textContent = title;
     view.replaceChildren(...nodes.flat().filter(Boolean));
-    window.scrollTo(0, 0);
+    const here = top();
+    window.scrollTo(0, here[2] || 0);
+    here[2] = 0;
     return true;
   }
 
@@ -160,7 +202,11 @@
   function failed(error) {
     haptic.notify('error');
     const message = error instanceof ApiError ? error.message : t('Something went wrong.');
-    const again = h('button', { type: 'button', class: 'link', onclick: () => draw() }, t('Try again'));
+    // Not there any more (a product taken off sale): trying again cannot help, going back can.
+    const gone = error instanceof ApiError && error.status === 404 && state.stack.length > 1;
+    const again = gone
+      ? h('button', { type: 'button', class: 'link', onclick: back }, t('‹ Back'))
+      : h('button', { type: 'button', class: 'link', onclick: () => draw() }, t('Try again'));
     const reopen = error instanceof ApiError && error.status === 401;
     view.replaceChildren(h('div', { class: 'section' },
       h('p', { text: message }),
@@ -243,13 +289,20 @@
     show(ticket, t('Shop'), searchForm(), chips(), listing());
   }
 
+  /** A page of the list on show; one for a list the shopper has left meanwhile is dropped,
+      and a product already shown (the catalog changed between pages) is not shown twice. */
   async function loadPage(page) {
+    const which = listName();
     const list = state.query
       ? await api('GET', `search?q=${encodeURIComponent(state.query)}&page=${page}`)
       : await api('GET', `categories/${state.category}?page=${page}`);
-    state.items = page === 0 ? list.items : state.items.concat(list.items);
+    if (which !== listName()) return;
+    const shown = new Set(page === 0 ? [] : state.items.map((item) => item.id));
+    state.items = (page === 0 ? [] : state.items).concat(list.items.filter((item) => !shown.has(item.id)));
     state.list = list;
   }
+
+  const listName = () => (state.query ? `search:${state.query}` : `category:${state.category}`);
 
   function searchForm() {
     const input = h('input', {
@@ -294,17 +347,24 @@
       type: 'button', class: item.available > 0 ? 'card' : 'card sold',
       'data-product-id': item.id, onclick: () => go('product', item.id),
     }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
-    h('span', { class: 'price', text: item.price_text })));
+    h('span', { class: 'price', text: item.price_text },
+      item.available > 0 ? null : h('span', { class: 'sold-out', text: ` · ${t('Out of stock')}` }))));
     const head = state.query
       ? h('p', { class: 'hint', text: state.list.found_text }) : null;
     const more = state.list && state.list.has_next ? h('button', {
       type: 'button', class: 'more',
       onclick: async (event) => {
-        event.target.disabled = true;
+        event.currentTarget.disabled = true;
+        if (state.more) return; // one "Show more" at a time
+        state.more = true;
         try {
           await loadPage(state.list.page + 1);
           draw();
-        } catch (error) { failed(error); }
+        } catch (error) {
+          failed(error);
+        } finally {
+          state.more = false;
+        }
       },
     }, t('Show more')) : null;
     return [head, h('div', { class: 'grid' }, cards), more];
@@ -313,7 +373,10 @@
   // ------------------------------------------------------------------ one product
 
   async function product(id, ticket) {
-    const p = await api('GET', `products/${id}`);
+    const p = await api('GET', `products/${id}`).catch((error) => {
+      if (error.status === 404) state.items = state.items.filter((item) => item.id !== id); // gone
+      throw error;
+    });
     const variants = p.variants || [];
     let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
@@ -348,7 +411,7 @@
       inCart = variant ? variant.in_cart : inCart;
       inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
       heldLine.textContent = item.held_text || '';
-      if (picture.getAttribute('src') !== item.photo) { picture.classList.remove('none'); picture.src = item.photo; }
+      if (picture.dataset.want !== (item.photo || '')) setPhoto(picture, item.photo);
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
           type: 'button', role: 'radio', 'aria-checked': String(v === variant),
@@ -522,8 +585,10 @@
   function pay(answer) {
     if (native && tg.openInvoice) {
       state.paying = true;
+      notice(t('Waiting for your payment for order #{order_id}…', { order_id: answer.order_id }));
       tg.openInvoice(answer.invoice_link, (status) => {
         state.paying = false;
+        notice('');
         afterInvoice(answer.order_id, status);
       });
     } else {
@@ -537,10 +602,10 @@
       haptic.notify('success');
       go('order', { id: orderId, waiting: true, polls: 0 });
     } else if (status === 'cancelled') {
-      toast(t('Payment cancelled. Your items are still in your cart.'));
+      notice(t('Payment cancelled. Your items are still in your cart.'));
     } else {
       haptic.notify('error');
-      toast(t('The payment did not go through. Please try again.'));
+      notice(t('The payment did not go through. Please try again.'), true);
     }
   }
 
@@ -616,6 +681,7 @@
       words = answer.texts || {};
       document.documentElement.lang = answer.language || 'en';
       $('title').textContent = t('Shop');
+      document.title = t('Shop');
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
