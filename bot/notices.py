@@ -116,7 +116,7 @@ def pending_refund_finished(tr: Translator, order_id: int, amount: str) -> str:
 def paid_twice(tr: Translator, order_id: int, amount: str, *, refunded: bool) -> str:
     """The shopper paid one order twice (two payment forms, or a forwarded invoice)."""
     opening = tr._(
-        "You paid for order #{order_id} twice. Your order is paid once.", order_id=order_id
+        "You paid for order #{order_id} twice; it needed paying only once.", order_id=order_id
     )
     if refunded:
         return opening + " " + tr._("We refunded the second payment of {amount}.", amount=amount)

@@ -49,6 +49,8 @@ class PaymentView:
     currency: str
     charge_id: str
     verification: str
+    second: bool = False  # not the order's own payment: paid twice (refunded at once)
+    returned: bool = False  # a second payment that went back
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     order = await uow.orders.get(order_id, full=True)
     if order is None:
         raise OrderNotFound(order_id)
+    returned = {
+        r.payment_id for r in await uow.refunds.for_order(order.id) if r.status == "succeeded"
+    }
     return OrderDetail(
         summary=summarize(order),
         customer=customer_name(
@@ -136,6 +141,8 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 p.currency,
                 p.telegram_payment_charge_id,
                 p.verification_status,
+                second=p is not order.payments[0],
+                returned=p is not order.payments[0] and p.id in returned,
             )
             for p in order.payments
         ],

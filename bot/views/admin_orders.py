@@ -18,10 +18,10 @@ from bot.callback_data import (
     ShipOrder,
     button,
 )
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.money import STARS
 from bot.services.admin_flows import Flow
-from bot.services.admin_orders import OrderDetail, OrderPage
+from bot.services.admin_orders import OrderDetail, OrderPage, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.order_summary import discount_label, shipping_option_name
 from bot.store.order_states import (
@@ -111,6 +111,15 @@ def _address(address: dict[str, object] | None) -> str:
     return f"{place}, {address.get('country_code', '')}".strip(", ")
 
 
+def _second_payment(tr: Translator, payment: PaymentView) -> str:
+    """After a payment that is not the order's own (paid twice): whether it went back."""
+    if not payment.second:
+        return ""
+    if payment.returned:
+        return " · " + tr._("↩️ second payment, refunded")
+    return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
+
+
 def order_screen(detail: OrderDetail) -> AdminView:
     """One order in full, with the buttons of the moves it can make now."""
     tr = i18n.current()
@@ -169,6 +178,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
     lines.append("\n" + tr._("Payments:"))
     lines += [
         f"• {p.provider} {tr.money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
+        + _second_payment(tr, p)
         for p in detail.payments
     ] or [tr._("(none)")]
     lines.append("\n" + tr._("History:"))

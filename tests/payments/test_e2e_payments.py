@@ -241,6 +241,13 @@ async def test_a_stars_order_paid_twice_gets_the_second_payment_refunded_at_once
             order = await uow.orders.get(1)
             assert order is not None
             assert (order.total, order.refunded_amount, order.needs_review) == (150, 0, False)
+        await admin.send("/orders_admin")
+        await admin.wait_for("[#1 · ⭐ 150]")
+        await admin.press("#1 · ⭐ 150")
+        detail = await admin.wait_for("Order #1 · ✅ Paid")
+        assert f"{late.telegram_payment_charge_id} · skipped · ↩️ second payment, refunded" in (
+            detail.text or ""
+        )
 
 
 async def test_a_card_payment_made_twice_is_refunded_at_stripe(
@@ -305,6 +312,11 @@ async def test_a_second_payment_that_cannot_be_refunded_is_flagged_for_the_admin
         async with h.store.uow() as uow:
             order = await uow.orders.get(1)
             assert order is not None and order.needs_review and order.refunded_amount == 0
+        await admin.send("/orders_admin")
+        await admin.wait_for("[#1 · ")
+        await admin.press("#1 · ")
+        detail = await admin.wait_for("Order #1 · ✅ Paid")
+        assert "second payment, not refunded: refund it at the provider" in (detail.text or "")
 
 
 async def test_a_stars_refund_telegram_had_made_already_is_recorded_as_done(
