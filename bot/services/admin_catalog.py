@@ -693,6 +693,15 @@ def zip_export(file_name: str, data: bytes) -> tuple[str, bytes]:
     return str(PurePath(file_name).with_suffix(".zip")), zipped
 
 
+def too_big_to_download() -> AdminInputError:
+    """A file Telegram refused to hand over (getFile's "file is too big")."""
+    return wrong(
+        "That file is bigger than the {limit} MB Telegram lets a bot download. Send it as a "
+        ".zip, split the catalog into smaller files, or load it with python -m bot seed --file.",
+        limit=MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     report: ImportReport

@@ -201,8 +201,11 @@ class FakeUser:
         data: bytes,
         mime_type: str = "application/octet-stream",
         caption: str | None = None,
+        *,
+        with_size: bool = True,
     ) -> Message:
-        """Send a file; its file_id works with getFile and downloads."""
+        """Send a file; its file_id works with getFile and downloads. `with_size=False`: the
+        update leaves out `file_size`, which the Bot API calls optional."""
         self._begin()
         stored = self.standin.store_file("document", data, file_name=filename, mime_type=mime_type)
         content: dict[str, Any] = {
@@ -211,9 +214,10 @@ class FakeUser:
                 "file_unique_id": stored.file_unique_id,
                 "file_name": filename,
                 "mime_type": mime_type,
-                "file_size": len(data),
             }
         }
+        if with_size:
+            content["document"]["file_size"] = len(data)
         if caption:
             content["caption"] = caption
         self.chat.transcript.append(TranscriptEvent("user", "sent document", filename))

@@ -652,14 +652,14 @@ def _check_variants(
             name = str(name).strip()
             texts = [str(v).strip() for v in values] if isinstance(values, list) else []
             if problem := _option_text_problem(name):
-                bad("options", problem.template, f"option name {name!r}", **problem.params)
+                bad("options", problem.template, repr(name), **problem.params)
             elif not texts or len(texts) > MAX_OPTION_VALUES:
                 bad(
                     "options", N_("give a list of 1 to {most} values"), name, most=MAX_OPTION_VALUES
                 )
             elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
                 value, problem = wrong
-                bad("options", problem.template, f"{name}: value {value!r}", **problem.params)
+                bad("options", problem.template, f"{name}: {value!r}", **problem.params)
             elif len(set(texts)) != len(texts):
                 bad("options", N_("a value is listed twice"), name)
             else:

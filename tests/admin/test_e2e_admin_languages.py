@@ -3,13 +3,16 @@ English left in refusals that used to be written in English only."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
-ENGLISH_WORDS = re.compile(r"\b(?:the|is|not|an|amount|there|product|variant|write|has)\b")
+ENGLISH_WORDS = re.compile(
+    r"\b(?:the|is|not|an|amount|there|product|variant|write|has|value|option|name)\b"
+)
 
 
 async def _russian(admin: FakeUser) -> None:
@@ -40,6 +43,20 @@ async def test_refusals_of_commands_and_files_speak_the_admins_language(
     await admin.send_document("bad.csv", bad.encode(), "text/csv")
     answer = await admin.wait_for("RU-2")
     _no_english((answer.text or "").replace("bad.csv", "").replace("EURO", ""))
+    tee = {
+        "sku": "RU-TEE",
+        "title": "Футболка",
+        "description": "",
+        "category": "Одежда",
+        "price": "5.00",
+        "currency": "USD",
+        "photo": "",
+        "options": {"Размер": ["S|M"], "Цвет;": ["Белый"]},
+        "variants": [{"sku": "RU-TEE-S", "values": {"Размер": "S"}, "stock": 1}],
+    }
+    await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
+    answer = await admin.wait_for("RU-TEE")
+    _no_english((answer.text or "").replace("tee.json", ""))
     await admin.send_document("broken.json", b"{not json", "application/json")
     answer = await admin.wait_for("broken.json")
     assert "JSON" in (answer.text or "") and "not valid" not in (answer.text or "")

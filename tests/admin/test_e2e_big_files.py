@@ -57,6 +57,16 @@ async def test_an_export_past_50_mb_comes_zipped_and_imports_back(
     await admin.wait_for("0 created, 0 updated, 16030 unchanged", timeout=120)
 
 
+async def test_a_file_past_20_mb_without_a_size_is_refused_when_telegram_refuses_it(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The size in the update is optional: getFile's refusal then says the file is too big."""
+    too_big = HEADER.encode() + b"x" * (20 * MB)
+    await admin.send_document("huge.csv", too_big, "text/csv", with_size=False)
+    answer = await admin.wait_for("bigger than the 20 MB")
+    assert ".zip" in (answer.text or "")
+
+
 def _zip(**members: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

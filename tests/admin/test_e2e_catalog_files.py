@@ -443,5 +443,5 @@ async def test_a_photo_too_long_or_an_option_with_a_control_character_is_named_o
     await admin.send_document("odd.json", json.dumps(rows).encode(), "application/json")
     text = (await admin.wait_for("Nothing was imported")).text or ""
     assert "line 1 (PH-1), photo: 620 characters; at most 512 are allowed." in text
-    assert "line 2 (OPT-1), options: Size: value 'S\\x1b': Control characters" in text
+    assert "line 2 (OPT-1), options: Size: 'S\\x1b': Control characters" in text
     assert await prices(shop) == before

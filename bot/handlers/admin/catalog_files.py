@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram import Update
+from telegram import Document, Update
+from telegram.error import BadRequest
 
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.guard import admin_only
-from bot.services.admin_catalog import AdminInputError, check_upload
+from bot.services.admin_catalog import AdminInputError, check_upload, too_big_to_download
 from bot.store.catalog_file import CatalogError
 from bot.usecases import admin_catalog
 from bot.usecases.alerts import low_stock_alerts
@@ -24,7 +25,7 @@ async def import_document(update: Update, context: ShopContext) -> None:
     document, name = message.document, message.document.file_name or "catalog"
     try:
         check_upload(document.file_name, document.file_size)
-        data = bytes(await (await document.get_file()).download_as_bytearray())
+        data = await _download(document)
         waiting = partial(reply, update, views.import_waits(name))
         outcome = await admin_catalog.import_file(context.shop, actor(update), name, data, waiting)
     except (AdminInputError, CatalogError) as exc:
@@ -32,6 +33,17 @@ async def import_document(update: Update, context: ShopContext) -> None:
         return
     await reply(update, views.imported(name, outcome.report))
     await low_stock_alerts(context.shop, outcome.updated_product_ids)
+
+
+async def _download(document: Document) -> bytes:
+    """The file's bytes; a file Telegram will not hand over (past 20 MB, its size not in the
+    update, which the Bot API makes optional) is refused as one too big."""
+    try:
+        return bytes(await (await document.get_file()).download_as_bytearray())
+    except BadRequest as exc:
+        if "too big" not in str(exc).lower():
+            raise
+        raise too_big_to_download() from None
 
 
 async def send_export(update: Update, context: ShopContext) -> None:
