@@ -124,3 +124,12 @@ async def test_a_language_chosen_in_the_chat_is_the_pages_too(
     mug = await product_id(shop, "KIT-MUG-CER")
     assert (await page_of(carla).add(mug, 1))["cart"]["items_text"] == "1 artículo"
     assert (await page_of(carla).add(mug, 1))["cart"]["items_text"] == "2 artículos"
+
+
+async def test_a_page_opened_outside_telegram_says_where_to_open_it(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    await browser.open_mini_app(storefront_url(shop), init_data="")
+    await browser.find("#view p", "This is the shop’s page for Telegram.")
+    await browser.find("#view .hint", "/shop in the chat")
+    assert not await browser.js("return window.__tg.started('api/')")  # nobody to ask for
