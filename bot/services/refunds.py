@@ -78,6 +78,25 @@ class RefundClaim:
     actor: str = "system"  # who asked for it, and why: as the refund was claimed
     reason: str | None = None
 
+    @classmethod
+    def of(
+        cls, refund: Refund, payment: Payment, customer_telegram_id: int, *, counted: bool = True
+    ) -> RefundClaim:
+        """The claim a stored pending refund of `payment` stands for."""
+        return cls(
+            refund_id=refund.id,
+            order_id=refund.order_id,
+            amount=refund.amount,
+            provider=payment.provider,
+            payer_telegram_id=payment.payer_telegram_id,
+            telegram_payment_charge_id=payment.telegram_payment_charge_id,
+            provider_payment_charge_id=payment.provider_payment_charge_id,
+            customer_telegram_id=customer_telegram_id,
+            counted=counted,
+            actor=refund.requested_by,
+            reason=refund.reason,
+        )
+
     @property
     def idempotency_key(self) -> str:
         """One key per refund at the provider: made again (after a crash), it is not made twice."""
@@ -178,18 +197,7 @@ async def claim(
             requested_by=actor,
         )
     )
-    return RefundClaim(
-        refund_id=refund.id,
-        order_id=order.id,
-        amount=wanted,
-        provider=payment.provider,
-        payer_telegram_id=payment.payer_telegram_id,
-        telegram_payment_charge_id=payment.telegram_payment_charge_id,
-        provider_payment_charge_id=payment.provider_payment_charge_id,
-        customer_telegram_id=order.customer.telegram_id,
-        actor=actor,
-        reason=reason,
-    )
+    return RefundClaim.of(refund, payment, order.customer.telegram_id)
 
 
 async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) -> RefundClaim:
@@ -214,18 +222,7 @@ async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) ->
             requested_by="system",
         )
     )
-    return RefundClaim(
-        refund_id=refund.id,
-        order_id=payment.order_id,
-        amount=payment.amount,
-        provider=payment.provider,
-        payer_telegram_id=payment.payer_telegram_id,
-        telegram_payment_charge_id=payment.telegram_payment_charge_id,
-        provider_payment_charge_id=payment.provider_payment_charge_id,
-        customer_telegram_id=order.customer.telegram_id,
-        counted=False,
-        reason=reason,
-    )
+    return RefundClaim.of(refund, payment, order.customer.telegram_id, counted=False)
 
 
 async def record_second_refund(
@@ -278,18 +275,9 @@ async def take_over(
     order = await uow.orders.get(refund.order_id)
     assert order is not None
     payment = next(p for p in order.payments if p.id == refund.payment_id)
-    return RefundClaim(
-        refund_id=refund.id,
-        order_id=order.id,
-        amount=refund.amount,
-        provider=payment.provider,
-        payer_telegram_id=payment.payer_telegram_id,
-        telegram_payment_charge_id=payment.telegram_payment_charge_id,
-        provider_payment_charge_id=payment.provider_payment_charge_id,
-        customer_telegram_id=order.customer.telegram_id,
-        counted=payment is order.payments[0],  # the order's own payment (`refundable`)
-        actor=refund.requested_by,
-        reason=refund.reason,
+    # counted: the order's own payment (`refundable`), not a second one
+    return RefundClaim.of(
+        refund, payment, order.customer.telegram_id, counted=payment is order.payments[0]
     )
 
 
