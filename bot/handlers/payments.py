@@ -129,30 +129,15 @@ def register(app: AnyApplication) -> None:
     app.add_handler(ShippingQueryHandler(on_shipping_query))
     app.add_handler(PreCheckoutQueryHandler(on_pre_checkout))
     app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, on_successful_payment))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            release_expired_holds,
-            interval=HOLD_EXPIRY_INTERVAL_SECONDS,
-            first=HOLD_EXPIRY_INTERVAL_SECONDS,
-            name="release-expired-holds",
-        )
-        settings = app.bot_data[SHOP_KEY].settings
-        if settings.uses_stars:
-            app.job_queue.run_repeating(
-                reconcile_stars,
-                interval=settings.stars_reconcile_seconds,
-                first=settings.stars_reconcile_seconds,
-                name="reconcile-stars",
-            )
-        app.job_queue.run_repeating(
-            resume_pending_refunds,
-            interval=PENDING_REFUNDS_INTERVAL_SECONDS,
-            first=PENDING_REFUNDS_INTERVAL_SECONDS,
-            name="resume-pending-refunds",
-        )
-        app.job_queue.run_repeating(
-            retry_payment_checks,
-            interval=VERIFY_RETRY_INTERVAL_SECONDS,
-            first=VERIFY_RETRY_INTERVAL_SECONDS,
-            name="retry-payment-checks",
-        )
+    if app.job_queue is None:
+        return
+    settings = app.bot_data[SHOP_KEY].settings
+    jobs = [
+        (release_expired_holds, HOLD_EXPIRY_INTERVAL_SECONDS, "release-expired-holds"),
+        (resume_pending_refunds, PENDING_REFUNDS_INTERVAL_SECONDS, "resume-pending-refunds"),
+        (retry_payment_checks, VERIFY_RETRY_INTERVAL_SECONDS, "retry-payment-checks"),
+    ]
+    if settings.uses_stars:
+        jobs.append((reconcile_stars, settings.stars_reconcile_seconds, "reconcile-stars"))
+    for job, seconds, name in jobs:
+        app.job_queue.run_repeating(job, interval=seconds, first=seconds, name=name)
