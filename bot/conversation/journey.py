@@ -605,7 +605,9 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=v.tr._(WAITING))
     try:
-        review: CheckoutReview = await review_cart(v.uow, v.customer_id, v.currency)
+        review: CheckoutReview = await review_cart(
+            v.uow, v.customer_id, v.currency, v.shop.settings.now()
+        )
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     if review.cart.is_empty:
@@ -659,13 +661,18 @@ async def remove_note(v: Visit) -> Screen:
 async def _typed_code(v: Visit, text: str) -> Screen:
     """The code typed on the order summary: applied, or the reason it cannot be."""
     try:
-        review = await review_cart(v.uow, v.customer_id, v.currency)
+        review = await review_cart(v.uow, v.customer_id, v.currency, v.shop.settings.now())
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     cart = await v.uow.carts.get_for_customer(v.customer_id)
     try:
         quote = await promos.quote(
-            v.uow, text, v.customer_id, promos.priced(review.cart), v.currency, utcnow()
+            v.uow,
+            text,
+            v.customer_id,
+            promos.priced(review.cart),
+            v.currency,
+            v.shop.settings.now(),
         )
     except PromoRefused as refused:
         return PromoPromptScreen(notice=str(refused))
@@ -695,7 +702,7 @@ async def _attach_code(v: Visit, text: str) -> Screen:
     own rules, such as a minimum, are checked at checkout)."""
     await v.fire("open_menu")
     try:
-        promo = await promos.find(v.uow, text, utcnow())
+        promo = await promos.find(v.uow, text, v.shop.settings.now())
         await promos.check_customer(v.uow, promo, v.customer_id)
     except PromoRefused as refused:
         return MenuScreen(first_name=v.who.first_name, welcome=True, notice=str(refused))

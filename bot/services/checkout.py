@@ -214,7 +214,12 @@ async def place_order(
     promo = None
     if cart.promo_code:
         promo = await promos.quote(
-            uow, cart.promo_code, customer_id, priced, settings.currency, now
+            uow,
+            cart.promo_code,
+            customer_id,
+            priced,
+            settings.currency,
+            now.astimezone(settings.zone),
         )
     shares = promo.shares if promo else (0,) * len(lines)
     discount = promo.discount if promo else 0
