@@ -54,7 +54,6 @@ from bot.conversation.screens import (
     SupportScreen,
 )
 from bot.i18n import N_, Translator
-from bot.money import telegram_maximum, telegram_minimum
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
 from bot.services import catalog, promos
@@ -79,6 +78,7 @@ from bot.services.errors import (
     OutOfStock,
     ProductUnavailable,
     PromoRefused,
+    TotalOutOfRange,
     VariantUnavailable,
     WrongCurrency,
 )
@@ -89,7 +89,6 @@ from bot.services.order_history import (
     get_order,
     order_page,
 )
-from bot.services.order_summary import OrderSummary
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
@@ -547,36 +546,13 @@ async def invoice_sent(
                 await release_hold(uow, order, who.user_id, f"invoice not sent ({message_id})")
         tr = i18n.current()
         if message_id is NotSent.TOTAL_OUT_OF_RANGE:
-            return PaymentRefusedScreen(reason=total_out_of_range(tr, invoice.order))
+            refused = TotalOutOfRange(invoice.order.total, invoice.order.currency)
+            return PaymentRefusedScreen(reason=refused.said(tr))
         return PaymentRefusedScreen(reason=tr._(INVOICE_FAILED))
     if not await _waiting_for_payment(shop, who, invoice, message_id):
         await shop.notifier.remove_message(who.chat_id, message_id)  # it could not be paid
         return PaymentRefusedScreen(reason=i18n.current()._(REPLACED, order_id=order_id))
     return InvoiceSentScreen(order_id=order_id, hold_minutes=shop.settings.reservation_minutes)
-
-
-def total_out_of_range(tr: Translator, order: OrderSummary) -> str:
-    """Why Telegram took no invoice for this total, naming its limit for the currency (the
-    figures of bot.money), and what the shopper can do about it."""
-    total, currency = tr.money(order.total, order.currency), order.currency
-    if order.total < telegram_minimum(currency):
-        return tr._(
-            "Telegram takes payments in {currency} from {minimum}, and order #{order_id} comes "
-            "to {total}. Add something to your cart, then check out again.",
-            currency=currency,
-            minimum=tr.money(telegram_minimum(currency), currency),
-            order_id=order.order_id,
-            total=total,
-        )
-    return tr._(
-        "Telegram takes at most {maximum} in one payment in {currency}, and order #{order_id} "
-        "comes to {total}. Take something out of your cart (you can buy the rest in a second "
-        "order), then check out again.",
-        maximum=tr.money(telegram_maximum(currency), currency),
-        currency=currency,
-        order_id=order.order_id,
-        total=total,
-    )
 
 
 @changing

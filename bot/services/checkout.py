@@ -41,6 +41,7 @@ from bot.services.errors import (
     PromoRefused,
     Shortage,
     WrongCurrency,
+    check_invoice_total,
 )
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
@@ -171,6 +172,7 @@ async def place_order(
 
     `shown` is the review the shopper last saw: if the cart's lines or the total no longer
     match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
+    A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold.
     """
     await uow.customers.hold(customer_id)
     released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
@@ -189,22 +191,6 @@ async def place_order(
     physical = [unit.title for unit in units if not unit.is_digital]
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
-
-    shortages: list[Shortage] = []
-    for line, unit in zip(lines, units, strict=True):
-        if not unit.is_active or not await uow.products.reserve(
-            line.product_id, line.quantity, line.variant_id
-        ):
-            # Refreshes line.product / line.variant: what is left now.
-            await uow.products.get(line.product_id)
-            if line.variant_id:
-                await uow.products.get_variant(line.variant_id)
-            missing = shortage(line_view(line))
-            shortages.append(
-                missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
-            )
-    if shortages:
-        raise OutOfStock(shortages)
 
     items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
     priced = [
@@ -227,6 +213,23 @@ async def place_order(
         promos.check_minimum(items_total - discount, settings.currency)
     if shown is not None and items_total - discount != shown.total:
         raise CartChanged()  # the same lines, but the code came off or its discount changed
+    check_invoice_total(items_total - discount, settings.currency)  # before holding stock
+    shortages: list[Shortage] = []
+    for line, unit in zip(lines, units, strict=True):
+        if not unit.is_active or not await uow.products.reserve(
+            line.product_id, line.quantity, line.variant_id
+        ):
+            # Refreshes line.product / line.variant: what is left now.
+            await uow.products.get(line.product_id)
+            if line.variant_id:
+                await uow.products.get_variant(line.variant_id)
+            missing = shortage(line_view(line))
+            shortages.append(
+                missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
+            )
+    if shortages:
+        raise OutOfStock(shortages)
+
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,
