@@ -337,8 +337,10 @@ async def categories(v: Visit, page: int = 0) -> Screen:
 
 
 @looking
-async def category(v: Visit, category_id: int, page: int) -> Screen:
-    return await _category(v, category_id, page)
+async def category(v: Visit, category_id: int, page: int, categories_page: int = 0) -> Screen:
+    """A page of a category opened from page `categories_page` of the category list, which
+    its ⬅ Categories goes back to."""
+    return await _category(v, category_id, page, categories_page=categories_page)
 
 
 @searching
@@ -996,12 +998,15 @@ async def _categories(v: Visit, notice: str | None = None, page: int = 0) -> Scr
     return CategoriesScreen(categories=tuple(shown), page=page, pages=pages, notice=notice)
 
 
-async def _category(v: Visit, category_id: int, page: int, notice: str | None = None) -> Screen:
+async def _category(
+    v: Visit, category_id: int, page: int, notice: str | None = None, categories_page: int = 0
+) -> Screen:
     try:
         found = await catalog.category_page(v.uow, category_id, page)
     except CategoryNotFound:
-        return await _categories(v, notice=notice or v.tr._("That category is empty now."))
-    listing = {"kind": "c", "id": category_id, "page": found.page}
+        empty = notice or v.tr._("That category is empty now.")
+        return await _categories(v, notice=empty, page=categories_page)
+    listing = {"kind": "c", "id": category_id, "page": found.page, "cats_page": categories_page}
     await v.fire("browse", listing=listing)
     return ListScreen(page=found, listing=listing, notice=notice)
 
@@ -1020,7 +1025,13 @@ async def _listing(v: Visit, notice: str | None = None) -> Screen:
     """The list remembered for Back (category page or search page), else the categories."""
     listing = v.memory.get("listing") or {}
     if listing.get("kind") == "c":
-        return await _category(v, int(listing["id"]), int(listing.get("page", 0)), notice)
+        return await _category(
+            v,
+            int(listing["id"]),
+            int(listing.get("page", 0)),
+            notice,
+            categories_page=int(listing.get("cats_page", 0)),
+        )
     if listing.get("kind") == "s" and v.memory.get("search"):
         found = await _search(v, str(v.memory["search"]), int(listing.get("page", 0)), notice)
         if found is not None:
