@@ -161,6 +161,7 @@ class ShowCategories(Action, code="cats"):
 class ShowCategory(Action, code="cat"):
     category_id: int
     page: int
+    categories_page: int = 0  # the page of the category list it was opened from (⬅ Categories)
 
 
 @dataclass(frozen=True)

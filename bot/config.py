@@ -8,6 +8,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,6 +112,10 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """SHOP_TIMEZONE as a time zone (checked when the settings were read)."""
         return ZoneInfo(self.shop_timezone)
+
+    def now(self) -> datetime:
+        """This moment on the shop's clock: a promo code's days are the shop's days."""
+        return datetime.now(self.zone)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from bot.config import Settings
 from bot.i18n import Translator, choose, translator
 from bot.inbox import Inbox
 from bot.metrics import Metrics
-from bot.notifier import Notifier
+from bot.notifier import Notifier, Sent
 from bot.pacing import ShopBot
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
@@ -83,6 +84,16 @@ class Shop:
             customer = await uow.customers.get_by_telegram_id(telegram_id)
         chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
         return translator(choose(chosen, telegram, self.settings.default_language))
+
+    async def alert_each_admin(self, worded: Callable[[Translator], str]) -> int:
+        """Send every admin the alert `worded` in their own language (`words_of`), as a
+        notice to a shopper is; how many got it."""
+        sent = 0
+        for admin_id in self.notifier.admin_ids:
+            text = worded(await self.words_of(admin_id))
+            if await self.notifier.notify(admin_id, text) is Sent.SENT:
+                sent += 1
+        return sent
 
     def connect(self, bot: ShopBot) -> None:
         """Send through this bot: notices and alerts, deliveries, Stars refunds."""

@@ -54,7 +54,6 @@ from bot.conversation.screens import (
     SupportScreen,
 )
 from bot.i18n import N_, Translator
-from bot.money import telegram_maximum, telegram_minimum
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
 from bot.services import catalog, promos
@@ -79,6 +78,7 @@ from bot.services.errors import (
     OutOfStock,
     ProductUnavailable,
     PromoRefused,
+    TotalOutOfRange,
     VariantUnavailable,
     WrongCurrency,
 )
@@ -89,7 +89,6 @@ from bot.services.order_history import (
     get_order,
     order_page,
 )
-from bot.services.order_summary import OrderSummary
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
@@ -338,8 +337,10 @@ async def categories(v: Visit, page: int = 0) -> Screen:
 
 
 @looking
-async def category(v: Visit, category_id: int, page: int) -> Screen:
-    return await _category(v, category_id, page)
+async def category(v: Visit, category_id: int, page: int, categories_page: int = 0) -> Screen:
+    """A page of a category opened from page `categories_page` of the category list, which
+    its ⬅ Categories goes back to."""
+    return await _category(v, category_id, page, categories_page=categories_page)
 
 
 @searching
@@ -547,36 +548,13 @@ async def invoice_sent(
                 await release_hold(uow, order, who.user_id, f"invoice not sent ({message_id})")
         tr = i18n.current()
         if message_id is NotSent.TOTAL_OUT_OF_RANGE:
-            return PaymentRefusedScreen(reason=total_out_of_range(tr, invoice.order))
+            refused = TotalOutOfRange(invoice.order.total, invoice.order.currency)
+            return PaymentRefusedScreen(reason=refused.said(tr))
         return PaymentRefusedScreen(reason=tr._(INVOICE_FAILED))
     if not await _waiting_for_payment(shop, who, invoice, message_id):
         await shop.notifier.remove_message(who.chat_id, message_id)  # it could not be paid
         return PaymentRefusedScreen(reason=i18n.current()._(REPLACED, order_id=order_id))
     return InvoiceSentScreen(order_id=order_id, hold_minutes=shop.settings.reservation_minutes)
-
-
-def total_out_of_range(tr: Translator, order: OrderSummary) -> str:
-    """Why Telegram took no invoice for this total, naming its limit for the currency (the
-    figures of bot.money), and what the shopper can do about it."""
-    total, currency = tr.money(order.total, order.currency), order.currency
-    if order.total < telegram_minimum(currency):
-        return tr._(
-            "Telegram takes payments in {currency} from {minimum}, and order #{order_id} comes "
-            "to {total}. Add something to your cart, then check out again.",
-            currency=currency,
-            minimum=tr.money(telegram_minimum(currency), currency),
-            order_id=order.order_id,
-            total=total,
-        )
-    return tr._(
-        "Telegram takes at most {maximum} in one payment in {currency}, and order #{order_id} "
-        "comes to {total}. Take something out of your cart (you can buy the rest in a second "
-        "order), then check out again.",
-        maximum=tr.money(telegram_maximum(currency), currency),
-        currency=currency,
-        order_id=order.order_id,
-        total=total,
-    )
 
 
 @changing
@@ -605,7 +583,9 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=v.tr._(WAITING))
     try:
-        review: CheckoutReview = await review_cart(v.uow, v.customer_id, v.currency)
+        review: CheckoutReview = await review_cart(
+            v.uow, v.customer_id, v.currency, v.shop.settings.now()
+        )
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     if review.cart.is_empty:
@@ -659,13 +639,18 @@ async def remove_note(v: Visit) -> Screen:
 async def _typed_code(v: Visit, text: str) -> Screen:
     """The code typed on the order summary: applied, or the reason it cannot be."""
     try:
-        review = await review_cart(v.uow, v.customer_id, v.currency)
+        review = await review_cart(v.uow, v.customer_id, v.currency, v.shop.settings.now())
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     cart = await v.uow.carts.get_for_customer(v.customer_id)
     try:
         quote = await promos.quote(
-            v.uow, text, v.customer_id, promos.priced(review.cart), v.currency, utcnow()
+            v.uow,
+            text,
+            v.customer_id,
+            promos.priced(review.cart),
+            v.currency,
+            v.shop.settings.now(),
         )
     except PromoRefused as refused:
         return PromoPromptScreen(notice=str(refused))
@@ -695,7 +680,7 @@ async def _attach_code(v: Visit, text: str) -> Screen:
     own rules, such as a minimum, are checked at checkout)."""
     await v.fire("open_menu")
     try:
-        promo = await promos.find(v.uow, text, utcnow())
+        promo = await promos.find(v.uow, text, v.shop.settings.now())
         await promos.check_customer(v.uow, promo, v.customer_id)
     except PromoRefused as refused:
         return MenuScreen(first_name=v.who.first_name, welcome=True, notice=str(refused))
@@ -1013,12 +998,15 @@ async def _categories(v: Visit, notice: str | None = None, page: int = 0) -> Scr
     return CategoriesScreen(categories=tuple(shown), page=page, pages=pages, notice=notice)
 
 
-async def _category(v: Visit, category_id: int, page: int, notice: str | None = None) -> Screen:
+async def _category(
+    v: Visit, category_id: int, page: int, notice: str | None = None, categories_page: int = 0
+) -> Screen:
     try:
         found = await catalog.category_page(v.uow, category_id, page)
     except CategoryNotFound:
-        return await _categories(v, notice=notice or v.tr._("That category is empty now."))
-    listing = {"kind": "c", "id": category_id, "page": found.page}
+        empty = notice or v.tr._("That category is empty now.")
+        return await _categories(v, notice=empty, page=categories_page)
+    listing = {"kind": "c", "id": category_id, "page": found.page, "cats_page": categories_page}
     await v.fire("browse", listing=listing)
     return ListScreen(page=found, listing=listing, notice=notice)
 
@@ -1037,7 +1025,13 @@ async def _listing(v: Visit, notice: str | None = None) -> Screen:
     """The list remembered for Back (category page or search page), else the categories."""
     listing = v.memory.get("listing") or {}
     if listing.get("kind") == "c":
-        return await _category(v, int(listing["id"]), int(listing.get("page", 0)), notice)
+        return await _category(
+            v,
+            int(listing["id"]),
+            int(listing.get("page", 0)),
+            notice,
+            categories_page=int(listing.get("cats_page", 0)),
+        )
     if listing.get("kind") == "s" and v.memory.get("search"):
         found = await _search(v, str(v.memory["search"]), int(listing.get("page", 0)), notice)
         if found is not None:

@@ -106,7 +106,9 @@ async def on_categories(
 async def on_category(
     update: Update, context: ShopContext, who: Shopper, data: ShowCategory
 ) -> Screen:
-    return await journey.category(context.shop, who, data.category_id, data.page)
+    return await journey.category(
+        context.shop, who, data.category_id, data.page, data.categories_page
+    )
 
 
 async def on_search_page(

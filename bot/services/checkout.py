@@ -41,6 +41,7 @@ from bot.services.errors import (
     PromoRefused,
     Shortage,
     WrongCurrency,
+    check_invoice_total,
 )
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
@@ -171,6 +172,7 @@ async def place_order(
 
     `shown` is the review the shopper last saw: if the cart's lines or the total no longer
     match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
+    A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold.
     """
     await uow.customers.hold(customer_id)
     released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
@@ -190,6 +192,28 @@ async def place_order(
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
 
+    items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
+    priced = [
+        PricedLine(unit.product_id, unit.sku, unit.price * line.quantity, unit.product_sku)
+        for line, unit in zip(lines, units, strict=True)
+    ]
+    promo = None
+    if cart.promo_code:
+        promo = await promos.quote(
+            uow,
+            cart.promo_code,
+            customer_id,
+            priced,
+            settings.currency,
+            now.astimezone(settings.zone),
+        )
+    shares = promo.shares if promo else (0,) * len(lines)
+    discount = promo.discount if promo else 0
+    if discount:
+        promos.check_minimum(items_total - discount, settings.currency)
+    if shown is not None and items_total - discount != shown.total:
+        raise CartChanged()  # the same lines, but the code came off or its discount changed
+    check_invoice_total(items_total - discount, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):
         if not unit.is_active or not await uow.products.reserve(
@@ -206,22 +230,6 @@ async def place_order(
     if shortages:
         raise OutOfStock(shortages)
 
-    items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
-    priced = [
-        PricedLine(unit.product_id, unit.sku, unit.price * line.quantity, unit.product_sku)
-        for line, unit in zip(lines, units, strict=True)
-    ]
-    promo = None
-    if cart.promo_code:
-        promo = await promos.quote(
-            uow, cart.promo_code, customer_id, priced, settings.currency, now
-        )
-    shares = promo.shares if promo else (0,) * len(lines)
-    discount = promo.discount if promo else 0
-    if discount:
-        promos.check_minimum(items_total - discount, settings.currency)
-    if shown is not None and items_total - discount != shown.total:
-        raise CartChanged()  # the same lines, but the code came off or its discount changed
     order = Order(
         customer_id=customer_id,
         status=OrderStatus.AWAITING_PAYMENT.value,

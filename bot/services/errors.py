@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import N_
-from bot.money import STARS, format_money
+from bot.money import STARS, format_money, telegram_maximum, telegram_minimum
 from bot.store.order_states import status_label
 
 if TYPE_CHECKING:
@@ -193,6 +193,49 @@ class BelowPaymentMinimum(CartError):
             total=tr.money(self.total, self.currency),
             least=tr.money(self.minimum, self.currency),
         )
+
+
+class TotalOutOfRange(CartError):
+    """A total Telegram would refuse in one invoice (outside its limits for the currency, in
+    bot.money): what the shopper can change is the cart. Said before any stock is held, and
+    also if Telegram refuses an invoice anyway (its figures follow exchange rates)."""
+
+    def __init__(self, total: int, currency: str) -> None:
+        super().__init__()
+        self.total, self.currency = total, currency
+        too_small = total < telegram_minimum(currency)
+        self.limit = (telegram_minimum if too_small else telegram_maximum)(currency)
+        self._words(
+            BELOW_LIMIT if too_small else ABOVE_LIMIT,
+            currency=currency,
+            limit=format_money(self.limit, currency),
+            total=format_money(total, currency),
+        )
+
+    def said(self, tr: Translator) -> str:
+        return tr._(
+            self.text,
+            currency=self.currency,
+            limit=tr.money(self.limit, self.currency),
+            total=tr.money(self.total, self.currency),
+        )
+
+
+BELOW_LIMIT = N_(
+    "Telegram takes payments in {currency} from {limit}, and your order comes to {total}. "
+    "Add something to your cart, then check out again."
+)
+ABOVE_LIMIT = N_(
+    "Telegram takes at most {limit} in one payment in {currency}, and your order comes to "
+    "{total}. Take something out of your cart (you can buy the rest in a second order), then "
+    "check out again."
+)
+
+
+def check_invoice_total(total: int, currency: str) -> None:
+    """TotalOutOfRange if Telegram would refuse an invoice of `total` in `currency`."""
+    if not telegram_minimum(currency) <= total <= telegram_maximum(currency):
+        raise TotalOutOfRange(total, currency)
 
 
 class NoteRefused(CartError):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import cast
 
 from bot import i18n
@@ -96,8 +96,15 @@ def describe(promo: PromoCode) -> str:
     return f"{off} {', '.join(scope)}" if scope else off
 
 
-def _day(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y")
+def _day(moment: datetime, zone: tzinfo | None) -> str:
+    """The day of `moment` on the shop's clock (`zone`: that of the `now` it was given)."""
+    return moment.astimezone(zone).strftime("%d %b %Y")
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The shop's midnight that starts `day` (`zone`: SHOP_TIMEZONE): the one place a promo
+    code's from=/until= day becomes a moment, so its days are the shop's days, as /stats'."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 def state_of(promo: PromoCode, now: datetime) -> str:
@@ -115,7 +122,8 @@ def state_of(promo: PromoCode, now: datetime) -> str:
 
 
 async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
-    """The code the shopper typed, if it can be used at all today (the cart aside)."""
+    """The code the shopper typed, if it can be used at all today (the cart aside). `now`
+    on the shop's clock (Settings.now()): the days a refusal names are the shop's."""
     tr = i18n.current()
     code = normal_code(text)
     promo = await uow.promos.by_code(code) if CODE_RE.match(code) else None
@@ -127,14 +135,14 @@ async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
     if not promo.is_active:
         raise PromoRefused(code, tr._("The code {code} has ended.", code=code))
     if promo.starts_at and now < promo.starts_at:
-        day = _day(promo.starts_at)
+        day = _day(promo.starts_at, now.tzinfo)
         raise PromoRefused(
             code, tr._("The code {code} can be used from {day}.", code=code, day=day)
         )
     if promo.ends_at and now >= promo.ends_at:
         last = promo.ends_at - timedelta(seconds=1)
         raise PromoRefused(
-            code, tr._("The code {code} expired on {day}.", code=code, day=_day(last))
+            code, tr._("The code {code} expired on {day}.", code=code, day=_day(last, now.tzinfo))
         )
     if promo.max_uses is not None and promo.uses >= promo.max_uses:
         raise PromoRefused(code, tr._("The code {code} has been used up, sorry.", code=code))
@@ -330,8 +338,9 @@ PROMO_USAGE = N_(
 )
 
 
-def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
-    """`CODE 10%` or `CODE 5.00` and key=value options, every problem named at once."""
+def parse_new(args: Sequence[str], currency: str, zone: tzinfo = UTC) -> PromoDraft:
+    """`CODE 10%` or `CODE 5.00` and key=value options, every problem named at once; from=
+    and until= are whole days on the shop's clock (`zone`: SHOP_TIMEZONE)."""
     tr = i18n.current()  # the admin's
     if len(args) < 2:
         raise PromoInputError(tr._(PROMO_USAGE))
@@ -368,7 +377,7 @@ def parse_new(args: Sequence[str], currency: str) -> PromoDraft:
             problems.append(tr._("{key}= is given twice.", key=key))
         else:
             try:
-                options[key] = _option(key, val.strip(), currency)
+                options[key] = _option(key, val.strip(), currency, zone)
             except MoneyError as exc:
                 problems.append(f"{key}=: {exc.said(tr)}")
             except PromoInputError as exc:
@@ -418,17 +427,19 @@ async def shop_problems(uow: UnitOfWork, draft: PromoDraft, now: datetime) -> li
     return problems
 
 
-def _option(key: str, value: str, currency: str) -> object:
+def _option(key: str, value: str, currency: str, zone: tzinfo) -> object:
     if key == "min":
         return parse_amount(value, currency)
     if key in ("from", "until"):
         try:
-            day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-        except ValueError:
+            day = datetime.strptime(value, "%Y-%m-%d").date()
+            if key == "until":
+                day += timedelta(days=1)  # until: the whole day, to the next midnight
+            return day_start(day, zone)
+        except (ValueError, OverflowError):
             raise PromoInputError(
                 i18n.current()._("“{text}” is not a date like 2026-12-31.", text=echo(value))
             ) from None
-        return day if key == "from" else day + timedelta(days=1)  # until: the whole day
     if key in ("uses", "per"):
         if not value.isdigit() or int(value) <= 0 or int(value) > 1_000_000:
             raise PromoInputError(

@@ -523,7 +523,10 @@ def _validate_row(
             flags[field] = text in _TRUE if text else default
         else:
             bad(field, N_("must be true or false, got {value}"), value=repr(raw))
-    download = _check_download(item.get("download"), flags.get("digital", False), bad)
+    # Without a digital column a product the shop has keeps its flag: whether it may have a
+    # download is known only beside the stored product (upsert_rows, `_not_digital`).
+    digital = flags.get("digital", False) or "digital" not in item
+    download = _check_download(item.get("download"), digital, bad)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variants: tuple[VariantRow, ...] = ()
     if has_variants:
@@ -790,6 +793,20 @@ def _check_variant(
     return VariantRow(sku, tuple(chosen), stock, price, photo)
 
 
+ONLY_DIGITAL = N_("only digital products have a download (set digital to true)")
+
+
+def _not_digital(rows: Iterable[CatalogRow]) -> CatalogError:
+    """Rows with a download, and no digital column, for products that are not digital
+    (new ones, or stored as not digital)."""
+    return CatalogError(
+        [
+            RowError.worded(row.line, row.sku, "download", ONLY_DIGITAL)
+            for row in sorted(rows, key=lambda row: row.line)
+        ]
+    )
+
+
 def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
     """A digital product's download: "giftcode", an https URL, a Telegram file_id, or a file
     path relative to the catalog file's folder (which must stay inside it)."""
@@ -809,7 +826,7 @@ def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | 
         bad("download", exc.template, **exc.params)
         return None
     if not digital:
-        bad("download", N_("only digital products have a download (set digital to true)"))
+        bad("download", ONLY_DIGITAL)
     elif value.startswith("http://"):
         bad("download", N_("use an https:// URL"))
     elif value.startswith("https://") or value == GIFT_CODE or _FILE_ID_RE.match(value):
@@ -897,6 +914,7 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     category_translations: dict[str, dict[str, str]] = {}
     known: list[CatalogRow] = []
     with_variants: list[CatalogRow] = []
+    not_digital: list[CatalogRow] = []  # a download, no digital column, and not digital
     async with uow.products.new_words_at_once():  # one collector for every batch
         async with uow.products.adding() as feed:
             for chunk in _chunks(rows):
@@ -922,6 +940,8 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                     if sku_key(row.sku) in products:
                         known.append(row)
                         continue
+                    if row.download and not row.digital:
+                        not_digital.append(row)
                     values = _product_values(row, category_ids[slugs[row.category]])
                     one_shape = {"translations": None, "translated_text": ""} | values
                     created.append({"sku": row.sku, **one_shape})
@@ -930,7 +950,9 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                         with_variants.append(row)
                 await feed.send(created)
         await uow.categories.translate(category_translations)
-        await _update_known(uow, known, category_ids, slugs, report, with_variants)
+        await _update_known(uow, known, category_ids, slugs, report, with_variants, not_digital)
+    if not_digital:
+        raise _not_digital(not_digital)
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
     return report
@@ -957,6 +979,7 @@ async def _update_known(
     slugs: dict[str, str],
     report: ImportReport,
     with_variants: list[CatalogRow],
+    not_digital: list[CatalogRow],
 ) -> None:
     """Compare the rows of products the shop has with what is stored (read by SKU in
     chunks) and update what changed, in batches (inside `upsert_rows`'s word collector)."""
@@ -966,6 +989,8 @@ async def _update_known(
         stored = await uow.products.current_by_sku([row.sku for row in chunk])
         for row in chunk:
             current = stored[row.sku]
+            if row.download and "digital" not in row.given and not current.is_digital:
+                not_digital.append(row)
             if current.options and "options" not in row.given:
                 unsaid.append((row, current.id))
                 continue

@@ -33,6 +33,8 @@ class PromoRow:
 
     @classmethod
     def of(cls, promo: PromoCode, now: datetime) -> PromoRow:
+        """`now` on the shop's clock (Settings.now()): the row's moments are on it too."""
+        zone = now.tzinfo
         return cls(
             promo.id,
             promo.code,
@@ -42,20 +44,21 @@ class PromoRow:
             promo.per_customer,
             promo.min_order,
             promo.currency,
-            promo.starts_at,
-            promo.ends_at,
+            promo.starts_at.astimezone(zone) if promo.starts_at else None,
+            promo.ends_at.astimezone(zone) if promo.ends_at else None,
             promos.state_of(promo, now),
         )
 
 
 async def list_codes(shop: Shop, now: datetime | None = None) -> list[PromoRow]:
     async with shop.store.reading() as uow:
-        return [PromoRow.of(p, now or utcnow()) for p in await uow.promos.list_all()]
+        now = now or shop.settings.now()
+        return [PromoRow.of(p, now) for p in await uow.promos.list_all()]
 
 
 async def create(shop: Shop, admin_id: int, args: Sequence[str]) -> PromoRow:
     """/promo new CODE 10% [options]; PromoInputError naming every problem, or a taken code."""
-    draft = parse_new(args, shop.settings.currency)
+    draft = parse_new(args, shop.settings.currency, shop.settings.zone)
     async with shop.store.uow() as uow:
         problems = await shop_problems(uow, draft, utcnow())
         if problems:
@@ -69,7 +72,7 @@ async def create(shop: Shop, admin_id: int, args: Sequence[str]) -> PromoRow:
                 )
             )
         promo = await uow.promos.add(draft.to_model())
-        row = PromoRow.of(promo, utcnow())
+        row = PromoRow.of(promo, shop.settings.now())
         details = {
             "label": row.label,
             "min": draft.min_order,

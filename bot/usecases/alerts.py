@@ -1,4 +1,5 @@
-"""Low-stock alerts: every admin hears when a product's available stock falls to the threshold.
+"""Low-stock alerts: every admin hears, in their own language, when a product's available
+stock falls to the threshold.
 
 Callers (admin stock changes, sales) pass the products whose stock just went down; products
 still above `settings.low_stock_threshold`, or hidden, are ignored.
@@ -25,5 +26,5 @@ async def low_stock_alerts(
     async with shop.store.uow() as uow:
         low = await low_stock_lines(uow.products, threshold, ids, variants)
     if low:
-        await shop.notifier.alert_admins(notices.low_stock(shop.admin_words, threshold, low))
+        await shop.alert_each_admin(lambda tr: notices.low_stock(tr, threshold, low))
     return [line.sku for line in low]

@@ -187,8 +187,8 @@ def order_screen(detail: OrderDetail) -> AdminView:
         + tr._(
             "{moment} {before} → {after} by {actor}",
             moment=f"{e.at:%Y-%m-%d %H:%M}",
-            before=e.from_status or tr._("new"),
-            after=e.to_status,
+            before=tr._(status_label(e.from_status)) if e.from_status else tr._("new"),
+            after=tr._(status_label(e.to_status)),
             actor=e.actor,
         )
         + (f" ({e.note})" if e.note else "")

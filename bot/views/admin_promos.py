@@ -20,7 +20,8 @@ def _line(tr: Translator, row: PromoRow) -> str:
     if row.starts_at:
         rules.append(tr._("from {day}", day=f"{row.starts_at:%Y-%m-%d}"))
     if row.ends_at:
-        rules.append(tr._("ends {moment} UTC", moment=f"{row.ends_at:%Y-%m-%d %H:%M}"))
+        moment = f"{row.ends_at:%Y-%m-%d %H:%M}"  # on the shop's clock (SHOP_TIMEZONE)
+        rules.append(tr._("ends {moment} {zone}", moment=moment, zone=row.ends_at.tzname()))
     return f"• {row.code}: {row.label} · {tr._(row.state)} · " + ", ".join(rules)
 
 

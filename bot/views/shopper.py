@@ -204,7 +204,12 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
         text = tr._("The shop is empty right now. Please come back soon!")
         return View(text, _markup([_home_row(tr)]))
     rows = [
-        [button(f"{tr.name(c.title, c.translations)} ({c.product_count})", ShowCategory(c.id, 0))]
+        [
+            button(
+                f"{tr.name(c.title, c.translations)} ({c.product_count})",
+                ShowCategory(c.id, 0, screen.page),
+            )
+        ]
         for c in screen.categories
     ]
     text = tr._("🛍 <b>Catalog</b>\nPick a category:")
@@ -253,7 +258,7 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
             nav.append(_page_button(screen, tr._("Next ▶"), page.page + 1))
         rows.append(nav)
     back = (
-        button(tr._("⬅ Categories"), ShowCategories())
+        button(tr._("⬅ Categories"), ShowCategories(int(screen.listing.get("cats_page", 0))))
         if not screen.is_search
         else button(tr._("🏠 Menu"), Home())
     )
@@ -721,7 +726,8 @@ def _home_row(tr: Translator) -> list[InlineKeyboardButton]:
 def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:
     if screen.is_search:
         return button(label, ShowSearchPage(page))
-    return button(label, ShowCategory(int(screen.listing["id"]), page))
+    cats_page = int(screen.listing.get("cats_page", 0))  # kept for its ⬅ Categories
+    return button(label, ShowCategory(int(screen.listing["id"]), page, cats_page))
 
 
 def _markup(rows: Keyboard) -> InlineKeyboardMarkup:

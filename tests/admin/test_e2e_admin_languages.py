@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.admin.conftest import ADMIN_ID
+from tests.conftest import seeded_shop_in
+
+BEA_ID = 9002  # a second admin
 
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
 ENGLISH_WORDS = re.compile(
@@ -60,3 +66,28 @@ async def test_refusals_of_commands_and_files_speak_the_admins_language(
     await admin.send_document("broken.json", b"{not json", "application/json")
     answer = await admin.wait_for("broken.json")
     assert "JSON" in (answer.text or "") and "not valid" not in (answer.text or "")
+
+
+async def test_each_admin_reads_the_low_stock_alert_in_their_own_language(
+    tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
+) -> None:
+    """Ada reads English; Bea chose Spanish with /language. Ada lowers the mugs to the
+    threshold: Ada's alert says "Low stock", Bea's "Poco stock", not the shop's English."""
+    standin.user(BEA_ID, "Bea")
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(
+        tmp_path,
+        standin=standin,
+        admin_ids=frozenset({ADMIN_ID, BEA_ID}),
+        low_stock_threshold=3,
+    ) as shop:
+        ada, bea = shop.user(ADMIN_ID, "Ada"), shop.user(BEA_ID, "Bea")
+        await bea.send("/language")
+        await bea.press("Español", message=await bea.wait_for("Choose your language"))
+        await bea.wait_for("A partir de ahora hablo")
+
+        await ada.send("/stock KIT-MUG-CER 2")
+
+        await ada.wait_for("⚠️ Low stock (threshold 3):")
+        alert = await bea.wait_for("⚠️ Poco stock (umbral 3):")
+        assert "Low stock" not in (alert.text or "")

@@ -126,7 +126,7 @@ async def test_admin_ships_and_delivers_and_the_shopper_hears_each_step(
     assert (ADMIN_ID, "order.deliver", f"order:{order_id}") in await audit(h)
 
     history = await admin.wait_for("History:", include_existing=True)
-    assert "paid → shipped by admin:9001 (1Z999AA10123456784)" in (history.text or "")
+    assert "✅ Paid → 🚚 Shipped by admin:9001 (1Z999AA10123456784)" in (history.text or "")
 
 
 async def test_a_russian_shopper_hears_what_an_english_admin_does_in_russian(
@@ -238,7 +238,7 @@ async def test_a_delivered_order_partly_refunded_offers_only_more_refund(
     labels = [b.label for b in screen.all_buttons]
     assert "↩️ Refund" in labels
     assert not [label for label in labels if "Ship" in label or "Cancel" in label], labels
-    assert "delivered → delivered by admin:9001 (refunded $5.00)" in (screen.text or "")
+    assert "📦 Delivered → 📦 Delivered by admin:9001 (refunded $5.00)" in (screen.text or "")
     assert await order_state(h, order_id) == ("delivered", 500, "TRACK1")
     mine = await shopper.wait_for("We refunded $5.00")
     assert mine is not None
@@ -406,7 +406,8 @@ async def test_a_spanish_admin_reads_the_shipping_option_in_spanish_and_the_code
     tmp_path: Path,
 ) -> None:
     """Ada reads the bot in Spanish: Sam's order shows "Envío: exprés" (not the option's id,
-    "express") and the code WELCOME10 as it is stored, not lower-cased with its label."""
+    "express"), the code WELCOME10 as it is stored, not lower-cased with its label, and its
+    history in the words of its status line ("⏳ Pendiente de pago → ✅ Pagado")."""
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada", language_code="es")
         async with ShopHarness(
@@ -439,3 +440,6 @@ async def test_a_spanish_admin_reads_the_shipping_option_in_spanish_and_the_code
             text = detail.text or ""
             assert "Envío: exprés" in text, text
             assert "WELCOME10" in text and "welcome10" not in text, text
+            assert "nuevo → ⏳ Pendiente de pago por " in text, text
+            assert "⏳ Pendiente de pago → ✅ Pagado por " in text, text
+            assert "awaiting_payment" not in text and "paid →" not in text, text

@@ -59,3 +59,31 @@ async def test_a_file_without_the_options_column_is_refused_for_a_product_with_v
         tee_product = await uow.products.get_by_sku("APP-TEE-ORG")
         assert tee_product is not None and tee_product.price == 2400
         assert len(await uow.products.variants_of(tee_product.id)) == 6
+
+
+async def test_a_file_with_a_download_column_and_no_digital_column_updates_a_digital_product(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The guide is digital already: a file giving its new download, without a digital
+    column, keeps it digital and takes the download. The same file naming a download for the
+    mug, or for a new product, is refused: neither is digital."""
+    url = "https://example.com/brewing-guide-v2.pdf"
+    data = f"{HEADER},download\n{GUIDE},{url}\n".encode()
+    await admin.send_document("guide.csv", data, "text/csv")
+    await admin.wait_for("0 created, 1 updated, 0 unchanged")
+    async with shop.store.uow() as uow:
+        guide = await uow.products.get_by_sku("DIG-GDE-BRW")
+    assert guide is not None and guide.is_digital and guide.download == url
+
+    new = "DIG-NEW-1,New Guide,Guide,Digital,4.00,USD,10,"
+    data = f"{HEADER},download\n{GUIDE},{url}\n{MUG},{url}\n{new},{url}\n".encode()
+    await admin.send_document("mixed.csv", data, "text/csv")
+    refusal = await admin.wait_for("Nothing was imported")
+    text = refusal.text or ""
+    assert "line 3 (KIT-MUG-CER), download: only digital products have a download" in text, text
+    assert "line 4 (DIG-NEW-1), download: only digital products have a download" in text, text
+    assert "DIG-GDE-BRW" not in text, text
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None and mug.download is None
+        assert await uow.products.get_by_sku("DIG-NEW-1") is None

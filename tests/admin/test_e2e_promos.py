@@ -3,9 +3,17 @@ a wrong line gets every problem named and creates nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.services.promos import parse_new
+from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from tests.admin.conftest import ADMIN_ID
+from bot.store.models import utcnow
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.conftest import seeded_shop_in
 
 
 async def test_an_admin_creates_lists_and_ends_a_code(shop: ShopHarness, admin: FakeUser) -> None:
@@ -64,3 +72,42 @@ async def test_a_code_that_could_never_apply_is_refused(shop: ShopHarness, admin
     await admin.wait_for("Created WIDE")  # a category by any case, a variant's SKU
     async with shop.store.uow() as uow:
         assert [p.code for p in await uow.promos.list_all()] == ["WIDE"]
+
+
+async def test_a_code_for_the_shops_today_works_today_on_the_shops_clock(
+    tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
+) -> None:
+    """The shop is twelve hours from UTC, so its date is not UTC's: Ada makes a code for the
+    shop's today (from= and until= that day), and Sam can use it now. Read as UTC days, the
+    code would be over already (west) or not begun yet (east). Its end is the shop's next
+    midnight, as the list shows on the shop's clock."""
+    zone = "Etc/GMT+12" if utcnow().hour < 12 else "Etc/GMT-12"  # the Etc signs are reversed
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(
+        tmp_path,
+        standin=standin,
+        admin_ids=frozenset({ADMIN_ID}),
+        payment_provider_token="TEST:provider",
+        shop_timezone=zone,
+    ) as shop:
+        admin, shopper = shop.user(ADMIN_ID, "Ada"), shop.user(SHOPPER_ID, "Sam")
+        today = datetime.now(ZoneInfo(zone)).date()
+        await admin.send(f"/promo new TODAY 10% from={today} until={today}")
+        created = await admin.wait_for(
+            lambda m: "Created TODAY" in (m.text or "") or "Nothing" in (m.text or "")
+        )
+        ends = f"ends {today + timedelta(days=1)} 00:00 {ZoneInfo(zone).tzname(None)}"
+        assert ends in (created.text or ""), created.text
+
+        await shopper.send("/start promo_TODAY")
+        await shopper.wait_for("Code TODAY is saved")
+
+
+def test_until_in_madrid_ends_at_madrid_midnight() -> None:
+    """until=2026-12-31 in Europe/Madrid (UTC+1 in winter) ends at 23:00 UTC, not at UTC's
+    midnight an hour later; from= begins at Madrid's midnight."""
+    draft = parse_new(
+        ["NYE", "10%", "from=2026-12-01", "until=2026-12-31"], "EUR", ZoneInfo("Europe/Madrid")
+    )
+    assert draft.starts_at == datetime(2026, 11, 30, 23, tzinfo=UTC)
+    assert draft.ends_at == datetime(2026, 12, 31, 23, tzinfo=UTC)

@@ -188,3 +188,56 @@ async def test_a_lone_shoppers_search_stays_on_the_event_loops_thread(
     assert "Gooseneck Kettle 1L" in alice.render(await alice.wait_for("Results"))
     assert on_loop_thread == [True, False]
     harness.standin.let_held_requests_go()
+
+
+def _many_categories(tmp_path: Path) -> Path:
+    """22 categories (two pages of the category list, 20 a page), of 9 products each (two
+    pages of a category, 8 a page)."""
+    rows = [
+        {
+            "sku": f"S{shelf:02d}-{i}",
+            "title": f"Item {i} of shelf {shelf:02d}",
+            "description": "A thing on a shelf",
+            "category": f"Shelf {shelf:02d}",
+            "price": "3.00",
+            "currency": "USD",
+            "stock": 5,
+            "photo": "",
+        }
+        for shelf in range(1, 23)
+        for i in range(1, 10)
+    ]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+async def test_categories_from_inside_a_category_goes_back_to_the_page_she_came_from(
+    tmp_path: Path,
+) -> None:
+    """Alice pages to the second page of the categories, opens one, pages through it, looks
+    at a product and comes back: "⬅ Categories" shows the second page again, not the first."""
+    async with ShopHarness(tmp_path, catalog_path=_many_categories(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Page 1 of 2")
+        await alice.press("Next")
+        second = await alice.wait_for("Page 2 of 2")
+        shelf = next(b.label for b in second.all_buttons if b.label.startswith("Shelf "))
+
+        await alice.press(shelf)
+        await alice.wait_for(lambda m: shelf.split(" (")[0] in (m.text or ""))
+        await alice.press("Next")
+        inside = await alice.wait_for(
+            lambda m: "Page 2 of 2" in (m.text or "") and "Shelf" in (m.text or "")
+        )
+        item = next(b.label for b in inside.all_buttons if b.label.startswith("Item "))
+        await alice.press(item)
+        await alice.wait_for("In stock")
+        await alice.press("Back")
+        await alice.wait_for(lambda m: "Tap a product" in (m.text or ""))
+
+        await alice.press("Categories")
+        back = await alice.wait_for("Pick a category")
+        assert "Page 2 of 2" in (back.text or ""), back.text
+        assert shelf in [b.label for b in back.all_buttons]

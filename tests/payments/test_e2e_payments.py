@@ -399,12 +399,12 @@ async def test_a_shop_in_uganda_prices_whole_shillings_as_telegram_counts_them(
         assert ".00" not in (receipt.text or "")
 
 
-async def test_an_invoice_above_telegrams_maximum_is_explained_and_lets_the_stock_go(
+async def test_a_total_above_telegrams_maximum_is_explained_and_holds_nothing(
     tmp_path: Path,
 ) -> None:
     """Seven espresso machines come to $10,500: Telegram refuses an invoice above $10,000
-    (CURRENCY_TOTAL_AMOUNT_INVALID). Alice is told why and what to do; the machines held for
-    her are back on the shelf at once, not when the hold would have expired."""
+    (CURRENCY_TOTAL_AMOUNT_INVALID). Alice is told why and what to do before any invoice is
+    asked for: no order is made and no machine is held for her, not even for a moment."""
     async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
         assert h.shop is not None
         alice = h.user(ALICE, "Alice")
@@ -416,15 +416,17 @@ async def test_an_invoice_above_telegrams_maximum_is_explained_and_lets_the_stoc
         await alice.press("Pay")
 
         said = await alice.wait_for("at most")
-        assert "$10,000.00" in (said.text or "") and "$10,500.00" in (said.text or "")
+        assert "$10,000.00" in (said.text or "") and "your order comes to $10,500.00" in (
+            said.text or ""
+        )
         assert not [m for m in alice.messages if m.invoice is not None]
-        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
-        async with h.store.uow() as uow:
-            product = await uow.products.get(machine)
-            assert product is not None and (product.stock, product.reserved) == (10, 0)
+        assert not h.standin.calls_to("sendInvoice")
+        await _nothing_held(h, machine, stock=10)
 
 
-async def test_an_invoice_below_telegrams_minimum_names_the_minimum(tmp_path: Path) -> None:
+async def test_a_total_below_telegrams_minimum_names_the_minimum_and_holds_nothing(
+    tmp_path: Path,
+) -> None:
     async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
         assert h.shop is not None
         alice = h.user(ALICE, "Alice")
@@ -437,10 +439,17 @@ async def test_an_invoice_below_telegrams_minimum_names_the_minimum(tmp_path: Pa
 
         said = await alice.wait_for("Add something to your cart")
         assert "from $1.00" in (said.text or "") and "$0.50" in (said.text or "")
-        assert await _order_row(h, ALICE) == ("cancelled", 0, [])
-        async with h.store.uow() as uow:
-            product = await uow.products.get(sticker)
-            assert product is not None and (product.stock, product.reserved) == (5, 0)
+        await _nothing_held(h, sticker, stock=5)
+
+
+async def _nothing_held(h: ShopHarness, product_id: int, stock: int) -> None:
+    """No order was made for Alice and the product's stock was never held."""
+    async with h.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(ALICE)
+        assert customer is not None
+        assert await uow.orders.list_for_customer(customer.id) == []
+        product = await uow.products.get(product_id)
+        assert product is not None and (product.stock, product.reserved) == (stock, 0)
 
 
 async def _stars_order_with_a_pending_refund(h: ShopHarness, alice: FakeUser) -> str:

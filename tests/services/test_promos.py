@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -263,3 +264,28 @@ async def test_a_code_for_a_product_covers_its_variants_and_a_code_for_a_variant
         large = await promos.quote(uow, "LARGE", shopfront.customer_id, priced, "USD", NOW)
     assert (tee_code.discount, tee_code.shares) == (500, (240, 260))
     assert (large.discount, large.shares) == (500, (0, 500))
+
+
+@pytest.mark.parametrize(
+    ("zone", "line", "why"),
+    [
+        ("America/New_York", "OLD 10% until=2026-12-09", "The code OLD expired on 09 Dec 2026."),
+        (
+            "Europe/Madrid",
+            "SOON 10% from=2026-12-11",
+            "The code SOON can be used from 11 Dec 2026.",
+        ),
+    ],
+)
+async def test_a_refusal_names_the_shops_day_not_utcs(
+    shopfront: Shopfront, zone: str, line: str, why: str
+) -> None:
+    """A shop in New York (UTC-5) or Madrid (UTC+1): its codes' days are its own, and so are
+    the days a refusal names (in UTC the first would have expired on the 10th and the second
+    begin on the 10th)."""
+    shop_clock = ZoneInfo(zone)
+    async with shopfront.store.uow() as uow:
+        await uow.promos.add(parse_new(line.split(), "USD", shop_clock).to_model())
+        with pytest.raises(PromoRefused) as refused:
+            await promos.find(uow, line.split()[0], NOW.astimezone(shop_clock))
+    assert str(refused.value) == why
