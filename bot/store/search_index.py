@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
+from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -25,15 +27,17 @@ TYPO_MIN = 4  # nor is "mug" a typo of "mud"
 TYPO_LENGTH_SLACK = 2  # a typo has at most two letters more or fewer
 
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+FORMAT = "Cf"  # the Unicode category of invisible format characters, which `plain` drops
 
 
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, in order: letters and digits, split at anything else.
 
-    The SQLite index's triggers call this through `search_words` (see below); PostgreSQL's
-    `search_words` (migration 0008) splits at `[^[:alnum:]]+`, the same rule. Every search
+    The SQLite index's triggers call this through `search_words` (see below) and give FTS5
+    the product's `plain` text (`search_text`); PostgreSQL's `search_words` (migration 0019)
+    normalises as `plain` does and splits at `[^[:alnum:]]+`, the same rule. Every search
     (the chat's, inline mode's, the storefront's) reads its query through here, so `plain`
-    applies to them all.
+    applies to them all, and to the products' own words alike.
     """
     return _WORD_RE.findall(plain(text).lower())
 
@@ -45,7 +49,16 @@ def plain(text: str) -> str:
     if text.isascii():
         return text
     normal = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
+    return "".join(ch for ch in normal if unicodedata.category(ch) != FORMAT)
+
+
+@cache
+def format_characters() -> str:
+    """Every character `plain` drops (category FORMAT in this Python's Unicode data), for a
+    database that cannot ask Unicode itself: PostgreSQL's `search_words` holds this list as
+    of the migration that wrote it (0019). 0.2 s the first time, so only migrations ask."""
+    every = map(chr, range(sys.maxunicode + 1))
+    return "".join(ch for ch in every if unicodedata.category(ch) == FORMAT)
 
 
 def trigrams(term: str) -> list[str]:
@@ -76,13 +89,16 @@ def term_score(query_word: str, term: str) -> int:
 
 
 def register_sqlite_functions(dbapi_connection: Any) -> None:
-    """The two functions the SQLite index's triggers call (JSON arrays, read by json_each).
+    """The functions the SQLite index's triggers call: `search_words` and `search_trigrams`
+    (JSON arrays, read by json_each) and `search_text`, the `plain` text FTS5 indexes.
 
     Every connection of the bot's engine has them (bot.store.db). A connection without them,
     such as the sqlite3 shell, can still read and change stock and prices, but not titles or
-    descriptions: the trigger keeping the index in step would fail, loudly.
+    descriptions, nor hide or delete a product: the trigger keeping the index in step would
+    fail, loudly.
     """
     dbapi_connection.create_function("search_words", 1, _distinct_words_json, deterministic=True)
+    dbapi_connection.create_function("search_text", 1, _plain_or_null, deterministic=True)
     dbapi_connection.create_function("search_trigrams", 1, _trigrams_json, deterministic=True)
 
 
@@ -110,6 +126,10 @@ class WordCollector:
 
 def _distinct_words_json(text: str | None) -> str:
     return json.dumps(sorted(set(words(text or ""))))
+
+
+def _plain_or_null(text: str | None) -> str | None:
+    return None if text is None else plain(text)
 
 
 def _trigrams_json(term: str | None) -> str:
