@@ -7,12 +7,14 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from bot.handlers.fallback import UNREADABLE
-from bot.handlers.gate import EDIT_IGNORED
+from bot.handlers.gate import EDIT_IGNORED, SERVED
 from bot.standin.harness import ShopHarness
+from bot.standin.server import SECRET_TOKEN_HEADER
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
 from tests.conftest import seeded_shop_in
@@ -440,6 +442,33 @@ async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
     assert len(alice.messages) == answered
     sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
     assert not sent
+
+
+async def test_the_shop_asks_telegram_only_for_the_update_kinds_it_serves(
+    harness: ShopHarness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polling and webhook alike ask for the gate's kinds, so reactions, business chats and
+    the rest never arrive; one that does (made before the bot asked) is still dropped."""
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    await alice.wait_for("found")
+    assert harness.standin.allowed_updates == frozenset(SERVED)
+
+    async with (
+        ShopHarness(tmp_path / "webhook", mode="webhook") as hooked,
+        aiohttp.ClientSession() as http,
+    ):
+        assert hooked.settings is not None
+        assert hooked.standin.webhook_url
+        assert hooked.standin.allowed_updates == frozenset(SERVED)
+        early = {"update_id": 5, "business_message": business_message(alice.user_json, 1001)}
+        secret = {SECRET_TOKEN_HEADER: hooked.settings.webhook_secret}
+        with caplog.at_level(logging.ERROR):
+            async with http.post(hooked.webhook_url, json=early, headers=secret) as response:
+                assert response.status == 200
+            await hooked.until_idle()
+        assert not caplog.records, [r.getMessage() for r in caplog.records]
+        assert not hooked.standin.calls_to("sendMessage")
 
 
 async def test_choosing_a_language_while_typing_a_code_or_a_note_keeps_her_place(
