@@ -7,8 +7,8 @@ product titled "Ｍｕｇ" or "Mu(U+200B)g" was found by no query on PostgreSQL,
 FTS5 indexed the raw text (its tokenizer folds case, not width, and splits at format
 characters). Now:
 
-- PostgreSQL: `search_words` normalises as `plain` does (`normalize(..., NFKC)`, then drops
-  every character of search_index.format_characters(), as of this migration's Python), and
+- PostgreSQL: `search_words` reads text as `plain` does (drops every character of
+  search_index.FORMAT_CHARACTERS, the list `plain` drops, then `normalize(..., NFKC)`), and
   the rows whose words change are rewritten, so their generated `search_vector` follows; their
   new words become terms;
 - SQLite: the triggers hand FTS5 `search_text(...)` (`plain`, a function every connection of
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.search_index import format_characters
+from bot.store.search_index import FORMAT_CHARACTERS
 
 revision: str = "0019_search_plain_text"
 down_revision: str | None = "0018_broadcasts"
@@ -60,7 +60,7 @@ def _unicode_literal(characters: str) -> str:
     return "U&'" + "".join(f"\\+{ord(ch):06X}" for ch in characters) + "'"
 
 
-_POSTGRES_PLAIN = f"translate(normalize($1, NFKC), {_unicode_literal(format_characters())}, '')"
+_POSTGRES_PLAIN = f"normalize(translate($1, {_unicode_literal(FORMAT_CHARACTERS)}, ''), NFKC)"
 _POSTGRES_RAW = "$1"
 
 # The rows whose words differ from what the function now says are rewritten (`title = title`
