@@ -21,6 +21,8 @@ from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, shown
 
+CSV_HEADER = "sku,title,description,category,price,currency,stock,photo\n"
+
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
     "file_unique_id": "AgADsticker",
@@ -442,6 +444,23 @@ async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
     assert len(alice.messages) == answered
     sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
     assert not sent
+
+
+async def test_a_product_imported_with_a_pasted_title_is_found_by_plain_words(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Ada imports a product whose title she pasted with full-width letters and a zero-width
+    space; Alice types plain words and finds it, on SQLite and PostgreSQL alike."""
+    title = "Ｚｅｐｈｙｒ Tea\u200bpot"
+    row = f"TEA-ZPH,{title},Cast iron,Kitchen,30.00,USD,4,\n"
+    admins = frozenset({ADMIN_ID})
+    async with ShopHarness(tmp_path, admin_ids=admins, database_url=database_url) as h:
+        ada, alice = h.user(ADMIN_ID, "Ada"), h.user(1001, "Alice")
+        await ada.send_document("tea.csv", (CSV_HEADER + row).encode(), "text/csv")
+        await ada.wait_for("Imported tea.csv")
+        await alice.send("/search zephyr teapot")
+        found = await alice.wait_for("found")
+        assert title in alice.render(found)
 
 
 async def test_the_shop_asks_telegram_only_for_the_update_kinds_it_serves(
