@@ -8,12 +8,12 @@ import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
+from bot.handlers.gate import SERVED
 from bot.handlers.menu import publish_commands, publish_storefront
 from bot.inbox import (
     InboxUpdateProcessor,
@@ -26,7 +26,10 @@ from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 from bot.transport import AiohttpRequest
 
-ALLOWED_UPDATES = Update.ALL_TYPES  # shipping and pre-checkout queries must be included
+# What Telegram is asked for: the kinds the gate serves (shipping and pre-checkout queries
+# among them), so the rest never arrive; the gate still drops any that do (an update made
+# before the bot asked, which Telegram delivers under the old choice).
+ALLOWED_UPDATES = list(SERVED)
 WEBHOOK_PATH = "telegram"
 TELEGRAM_API_HOST = "api.telegram.org"
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram's servers will call

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -270,3 +271,55 @@ def test_a_database_refusing_the_seeds_writes_is_one_line(tmp_path: Path) -> Non
         f"error: DATABASE_URL: cannot use the database at sqlite+aiosqlite:///{db}:"
         " attempt to write a readonly database"
     ]
+
+
+async def _until_the_seed_waits_for_a_lock(dsn: str, seeding: asyncio.Task[object]) -> None:
+    """Until a session of this database waits for a lock (the seed meeting the import), as
+    the database tells; the seed must not have ended meanwhile."""
+    import asyncpg
+
+    waiting = (
+        "SELECT count(*) FROM pg_locks JOIN pg_stat_activity USING (pid) "
+        "WHERE NOT granted AND datname = current_database()"
+    )
+    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        while await conn.fetchval(waiting) == 0:
+            assert not seeding.done(), seeding.result()
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_a_seed_during_an_admins_import_waits_for_it_instead_of_colliding(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Ada's catalog file is being applied (her import's turn taken, its new products written,
+    not yet committed) when `python -m bot seed` runs with the same products: the seed waits
+    for her import, then updates what it created, where it failed on her new rows before."""
+    from bot.services import admin_catalog
+    from bot.store.uow import Store
+
+    store = Store.from_url(pg_url)
+    await store.migrate()
+    rows = [row | {"price": "1.00"} for row in json.loads(CATALOG_PATH.read_text())[:3]]
+    try:
+        async with store.uow() as uow:
+            assert await uow.products.take_import_turn(wait=False)  # as her chat import does
+            upload = admin_catalog.read_catalog_file(
+                "ada.json", json.dumps(rows).encode(), CATALOG_PATH.parent, currency="USD"
+            )
+            await admin_catalog.import_rows(uow, "ada.json", upload, actor=9001)
+            seeding = asyncio.create_task(
+                run_bot_async("seed", cwd=tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=pg_url)
+            )
+            await _until_the_seed_waits_for_a_lock(pg_url, seeding)
+        code, output = await seeding
+        assert code == 0, output
+        count = len(json.loads(CATALOG_PATH.read_text()))
+        assert f"{count - 3} created, 3 updated, 0 unchanged" in output
+        async with store.uow() as uow:
+            mug = await uow.products.get_by_sku(rows[0]["sku"])
+            assert mug is not None and mug.price != 100  # the seed's price, applied after hers
+    finally:
+        await store.close()

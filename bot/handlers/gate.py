@@ -26,6 +26,7 @@ GATE_GROUP = -3
 # The update kinds the shop serves. Anything else (a business account's chats, reactions,
 # polls, join requests, boosts...) is dropped here without a word: a reply to a business
 # chat would go to a stranger in the owner's name, and the rest asks nothing of the shop.
+# Telegram is asked for these only (bot.app.ALLOWED_UPDATES); this drops any that come anyway.
 SERVED = (
     "message",
     "edited_message",

@@ -25,27 +25,41 @@ TYPO_MIN = 4  # nor is "mug" a typo of "mud"
 TYPO_LENGTH_SLACK = 2  # a typo has at most two letters more or fewer
 
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# The invisible format characters (Unicode category Cf, as of Unicode 14): soft hyphen,
+# zero-width spaces and joiners, direction marks and isolates, word joiner, BOM, tags...
+# `plain` drops them, and PostgreSQL's `search_words` (migration 0019) drops the same list, so
+# a query and a product read alike on both databases. A change here needs a new migration.
+FORMAT_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+FORMAT_CHARACTERS = "".join(chr(c) for first, last in FORMAT_RANGES for c in range(first, last + 1))
+_DROP_FORMAT = dict.fromkeys(map(ord, FORMAT_CHARACTERS))  # a str.translate table
 
 
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, in order: letters and digits, split at anything else.
 
-    The SQLite index's triggers call this through `search_words` (see below); PostgreSQL's
-    `search_words` (migration 0008) splits at `[^[:alnum:]]+`, the same rule. Every search
+    The SQLite index's triggers call this through `search_words` (see below) and give FTS5
+    the product's `plain` text (`search_text`); PostgreSQL's `search_words` (migration 0019)
+    normalises as `plain` does and splits at `[^[:alnum:]]+`, the same rule. Every search
     (the chat's, inline mode's, the storefront's) reads its query through here, so `plain`
-    applies to them all.
+    applies to them all, and to the products' own words alike.
     """
     return _WORD_RE.findall(plain(text).lower())
 
 
 def plain(text: str) -> str:
-    """`text` as it reads: NFKC-normalised (full-width "ｍｕｇ" is "mug", "ﬁ" is "fi") and
-    without format characters (zero-width spaces and joiners, direction marks, soft hyphens),
+    """`text` as it reads: NFKC-normalised (full-width "ｍｕｇ" is "mug", "ﬁ" is "fi"),
+    without format characters (FORMAT_RANGES: zero-width spaces, direction marks, soft hyphens),
     which are invisible yet would split or disguise a word. ASCII, most text, is left as is."""
     if text.isascii():
         return text
-    normal = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
+    # Dropped first: "e", a zero-width space and an accent normalise to "é" once it is gone.
+    return unicodedata.normalize("NFKC", text.translate(_DROP_FORMAT))
 
 
 def trigrams(term: str) -> list[str]:
@@ -76,13 +90,16 @@ def term_score(query_word: str, term: str) -> int:
 
 
 def register_sqlite_functions(dbapi_connection: Any) -> None:
-    """The two functions the SQLite index's triggers call (JSON arrays, read by json_each).
+    """The functions the SQLite index's triggers call: `search_words` and `search_trigrams`
+    (JSON arrays, read by json_each) and `search_text`, the `plain` text FTS5 indexes.
 
     Every connection of the bot's engine has them (bot.store.db). A connection without them,
     such as the sqlite3 shell, can still read and change stock and prices, but not titles or
-    descriptions: the trigger keeping the index in step would fail, loudly.
+    descriptions, nor hide or delete a product: the trigger keeping the index in step would
+    fail, loudly.
     """
     dbapi_connection.create_function("search_words", 1, _distinct_words_json, deterministic=True)
+    dbapi_connection.create_function("search_text", 1, _plain_or_null, deterministic=True)
     dbapi_connection.create_function("search_trigrams", 1, _trigrams_json, deterministic=True)
 
 
@@ -110,6 +127,10 @@ class WordCollector:
 
 def _distinct_words_json(text: str | None) -> str:
     return json.dumps(sorted(set(words(text or ""))))
+
+
+def _plain_or_null(text: str | None) -> str | None:
+    return None if text is None else plain(text)
 
 
 def _trigrams_json(term: str | None) -> str:

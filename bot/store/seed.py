@@ -14,9 +14,12 @@ from bot.store.uow import Store
 async def seed_catalog(store: Store, path: Path, *, currency: str | None = None) -> ImportReport:
     """Upsert every product of the file by SKU in one transaction, all or nothing: rows
     are written as they are checked, and a bad row anywhere rolls back every one.
-    `currency`: the shop's, which every row must be in."""
+    `currency`: the shop's, which every row must be in. On PostgreSQL it waits for its turn
+    as an admin's import does (`take_import_turn`): a seed during one would collide with its
+    new rows."""
     rows = read_file(path, currency=currency)  # a file that cannot be read or parsed raises here
     async with store.uow() as uow:
+        await uow.products.take_import_turn(wait=True)
         report = await upsert_rows(uow, rows)
         await uow.products.after_bulk_load()
     await store.vacuum_catalog()

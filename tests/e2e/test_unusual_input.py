@@ -7,17 +7,21 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from bot.handlers.fallback import UNREADABLE
-from bot.handlers.gate import EDIT_IGNORED
+from bot.handlers.gate import EDIT_IGNORED, SERVED
 from bot.standin.harness import ShopHarness
+from bot.standin.server import SECRET_TOKEN_HEADER
 from bot.store.models import Customer, Product, utcnow
 from bot.usecases import reminders
 from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, shown
+
+CSV_HEADER = "sku,title,description,category,price,currency,stock,photo\n"
 
 STICKER = {
     "file_id": "CAACAgIAAxkBAAEB",
@@ -440,6 +444,50 @@ async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
     assert len(alice.messages) == answered
     sent = [c.method for c in harness.standin.calls[calls:] if c.method.startswith("send")]
     assert not sent
+
+
+async def test_a_product_imported_with_a_pasted_title_is_found_by_plain_words(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Ada imports a product whose title she pasted with full-width letters and a zero-width
+    space; Alice types plain words and finds it, on SQLite and PostgreSQL alike."""
+    title = "Ｚｅｐｈｙｒ Tea\u200bpot"
+    row = f"TEA-ZPH,{title},Cast iron,Kitchen,30.00,USD,4,\n"
+    admins = frozenset({ADMIN_ID})
+    async with ShopHarness(tmp_path, admin_ids=admins, database_url=database_url) as h:
+        ada, alice = h.user(ADMIN_ID, "Ada"), h.user(1001, "Alice")
+        await ada.send_document("tea.csv", (CSV_HEADER + row).encode(), "text/csv")
+        await ada.wait_for("Imported tea.csv")
+        await alice.send("/search zephyr teapot")
+        found = await alice.wait_for("found")
+        assert title in alice.render(found)
+
+
+async def test_the_shop_asks_telegram_only_for_the_update_kinds_it_serves(
+    harness: ShopHarness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polling and webhook alike ask for the gate's kinds, so reactions, business chats and
+    the rest never arrive; one that does (made before the bot asked) is still dropped."""
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    await alice.wait_for("found")
+    assert harness.standin.allowed_updates == frozenset(SERVED)
+
+    async with (
+        ShopHarness(tmp_path / "webhook", mode="webhook") as hooked,
+        aiohttp.ClientSession() as http,
+    ):
+        assert hooked.settings is not None
+        assert hooked.standin.webhook_url
+        assert hooked.standin.allowed_updates == frozenset(SERVED)
+        early = {"update_id": 5, "business_message": business_message(alice.user_json, 1001)}
+        secret = {SECRET_TOKEN_HEADER: hooked.settings.webhook_secret}
+        with caplog.at_level(logging.ERROR):
+            async with http.post(hooked.webhook_url, json=early, headers=secret) as response:
+                assert response.status == 200
+            await hooked.until_idle()
+        assert not caplog.records, [r.getMessage() for r in caplog.records]
+        assert not hooked.standin.calls_to("sendMessage")
 
 
 async def test_choosing_a_language_while_typing_a_code_or_a_note_keeps_her_place(

@@ -200,6 +200,34 @@ async def test_a_renamed_product_is_found_by_its_new_words_typos_included(
     assert await _titles(shopfront.store, "zepherine") == ["Zephyrine Pour Kettle"]
 
 
+async def test_titles_pasted_with_full_width_or_invisible_characters_read_as_plain_words(
+    shopfront: Shopfront,
+) -> None:
+    """An admin pastes titles from elsewhere: full-width letters, a zero-width space or a soft
+    hyphen inside a word. Shoppers typing plain words find them, typos forgiven; a shopper
+    typing full-width finds plain titles; hiding and renaming such a product follow."""
+    store = shopfront.store
+    await add_product(store, "WIDE", title="Ｚｅｐｈｙｒ Ｔｅａｐｏｔ")
+    await add_product(store, "ZERO", title="Quill\u200bmoor Ink\u00adwell \u2060Set\ufeff")
+    assert await _titles(store, "zephyr teapot") == ["Ｚｅｐｈｙｒ Ｔｅａｐｏｔ"]
+    assert await _titles(store, "zephir") == ["Ｚｅｐｈｙｒ Ｔｅａｐｏｔ"]
+    assert await _titles(store, "quillmoor inkwell set") == [
+        "Quill\u200bmoor Ink\u00adwell \u2060Set\ufeff"
+    ]
+    assert await _titles(store, "ｋｅｔｔｌｅ") == ["Gooseneck Kettle 1L"]
+    assert await _titles(store, "Ｚｅｐｈｙｒ") == ["Ｚｅｐｈｙｒ Ｔｅａｐｏｔ"]
+
+    async with store.uow() as uow:
+        await admin_catalog.set_visibility(uow, "WIDE", False, actor=ADMIN)
+        await admin_catalog.edit_product(uow, "ZERO", "title", "Plain Inkwell", actor=ADMIN)
+    assert await _titles(store, "zephyr") == []
+    assert await _titles(store, "quillmoor") == []
+    assert await _titles(store, "inkwell") == ["Plain Inkwell"]
+    async with store.uow() as uow:
+        await admin_catalog.set_visibility(uow, "WIDE", True, actor=ADMIN)
+    assert await _titles(store, "teapot") == ["Ｚｅｐｈｙｒ Ｔｅａｐｏｔ"]
+
+
 async def test_an_imported_product_is_found_at_once(shopfront: Shopfront, tmp_path: Path) -> None:
     rows = [
         {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent
+from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent, Product
 from bot.store.uow import Store
 
 
@@ -181,5 +181,46 @@ async def test_0018_records_broadcasts_and_lets_one_at_most_be_sending(database_
         await _alembic(store, "downgrade", "0017_partial_refund_keeps_status")
         async with store.engine.connect() as conn:
             assert "broadcasts" not in await _tables(conn)
+    finally:
+        await store.close()
+
+
+async def test_0019_products_stored_with_full_width_or_invisible_characters_are_found_after_it(
+    database_url: str,
+) -> None:
+    """A shop whose titles were pasted with full-width letters or zero-width characters
+    before 0019: after migrating, plain words find them; hiding one (its old index entry
+    taken out as it is now written) and downgrading keep the index right."""
+    from bot.services import catalog
+    from tests.conftest import add_product
+
+    async def titles(query: str) -> list[str]:
+        async with store.reading() as uow:
+            return [item.title for item in (await catalog.search(uow, query)).items]
+
+    store = Store.from_url(database_url)
+    wide, zero = "Ｇｏｏｓｅｎｅｃｋ Kettle", "Stone\u200bware M\u00adug"
+    try:
+        await _alembic(store, "upgrade", "0018_broadcasts")
+        await add_product(store, "WIDE", title=wide)
+        await add_product(store, "ZERO", title=zero)
+        await add_product(store, "PLAIN", title="Pour Over Kettle")
+        assert await titles("gooseneck") == []  # as it was: the raw text was indexed
+        assert await titles("stoneware") == []
+
+        await store.migrate()
+        assert await titles("gooseneck") == [wide]
+        assert await titles("kettle") == ["Pour Over Kettle", wide]
+        assert await titles("stoneware mug") == [zero]
+        assert await titles("ｐｏｕｒ") == ["Pour Over Kettle"]
+        async with store.uow() as uow:
+            await uow.session.execute(
+                update(Product).where(Product.sku == "ZERO").values(is_active=False)
+            )
+        assert await titles("stoneware") == []
+
+        await _alembic(store, "downgrade", "0018_broadcasts")
+        assert await titles("pour") == ["Pour Over Kettle"]
+        assert await titles("gooseneck") == []
     finally:
         await store.close()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.clipping import ECHO_LENGTH, clip, echo
 from bot.store.ids import MAX_ROW_ID, row_id
-from bot.store.search_index import plain, words
+from bot.store.search_index import FORMAT_CHARACTERS, plain, words
 
 
 @given(st.text(max_size=300), st.integers(0, 200))
@@ -48,3 +48,13 @@ def test_ids_at_the_edge_of_the_range() -> None:
 def test_searching_plain_text_is_what_it_reads_as(text: str) -> None:
     assert words(plain(text)) == words(text)  # normalising twice changes nothing
     assert all("\u200b" not in word for word in words(text))
+
+
+def test_the_invisible_characters_search_drops_are_format_characters_and_only_those() -> None:
+    """One list for queries and both databases' products (PostgreSQL holds it, migration
+    0019): each is a format character, the usual disguises among them."""
+    import unicodedata
+
+    assert {unicodedata.category(ch) for ch in FORMAT_CHARACTERS} == {"Cf"}
+    assert set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202e") <= set(FORMAT_CHARACTERS)
+    assert words("e\u200b\u0301t\u00e9") == ["\u00e9t\u00e9"]
