@@ -23,6 +23,10 @@
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
   const SLOW_MS = 20000; // an answer later than this is given up on
+  // An order waiting for its payment's confirmation is asked about again after POLL_FIRST_MS,
+  // then half as long again each time, up to POLL_MOST_MS: until it is settled or left.
+  const POLL_FIRST_MS = 1500;
+  const POLL_MOST_MS = 15000;
 
   // ------------------------------------------------------------------ small helpers
 
@@ -265,6 +269,7 @@
     if (document.visibilityState === 'hidden' || !initData) return;
     queued(async () => {
       if (top()[0] === 'cart') return draw();
+      if (top()[0] === 'order') { top()[1].polls = 0; return draw(); } // paid meanwhile?
       if (top()[0] === 'product' && state.revisit) await state.revisit();
       return setCart(await api('GET', 'cart'));
     }).catch(() => {}); // offline for now: the next tap says so
@@ -625,7 +630,14 @@
   }
 
   async function order(arg, ticket) {
-    const o = await api('GET', `orders/${arg.id}`);
+    let o;
+    try {
+      o = await api('GET', `orders/${arg.id}`);
+    } catch (error) {
+      if (!arg.polls) throw error; // the first look says so; a later one just asks again
+      askAgain(arg, ticket);
+      return;
+    }
     const open = o.status === 'awaiting_payment';
     let note;
     if (!open && o.status !== 'cancelled') {
@@ -646,15 +658,22 @@
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
-    if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {
-      setTimeout(() => {
-        if (ticket !== state.drawn) return;
-        arg.polls += 1;
-        draw();
-      }, 1500);
+    if (shown && open && (arg.waiting || arg.link)) {
+      askAgain(arg, ticket);
     } else if (shown && !open) {
       api('GET', 'cart').then(setCart, () => {});
     }
+  }
+
+  /** The order is still open: asked about again later, and less often the longer it takes,
+      until the shopper moves on. A hidden page asks nothing; coming back (cameBack) asks. */
+  function askAgain(arg, ticket) {
+    const wait = Math.min(POLL_FIRST_MS * 1.5 ** arg.polls, POLL_MOST_MS);
+    setTimeout(() => {
+      if (ticket !== state.drawn || document.visibilityState === 'hidden') return;
+      arg.polls += 1;
+      draw();
+    }, wait);
   }
 
   // ------------------------------------------------------------------ start
