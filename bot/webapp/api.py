@@ -46,7 +46,7 @@ from bot.shop import Shop
 from bot.store.ids import MAX_ROW_ID, row_id
 from bot.views import payments as payment_views
 from bot.webapp import views
-from bot.webapp.init_data import InitDataError, validate_init_data
+from bot.webapp.init_data import InitDataError, WebAppUser, validate_init_data
 from bot.webapp.limits import RateLimiter
 from bot.webapp.texts import page_texts
 
@@ -75,6 +75,8 @@ NO_CATEGORY = N_("That category is empty now.")
 NO_ORDER = N_("That order is not in your history.")
 SORRY = N_("Something went wrong on our side. Please try again.")
 NOT_AN_OBJECT = N_("The body must be a JSON object.")
+NO_ADDRESS = N_("The shop has nothing at this address.")
+WRONG_METHOD = N_("This address does not take {method} requests.")
 
 Handler = Callable[[web.Request, Shopper], Awaitable[web.Response]]
 
@@ -103,7 +105,7 @@ class Storefront:
         self._photos: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[_answers])
+        app = web.Application(middlewares=[self._answers])
         add = app.router
         add.add_get("/", self.assets.index)
         add.add_get("/static/{name}", self.assets.asset)
@@ -132,12 +134,8 @@ class Storefront:
         settings = self.shop.settings
 
         async def checked(request: web.Request) -> web.Response:
-            header = request.headers.get("Authorization", "")
-            init_data = header[len(AUTH_SCHEME) :] if header.startswith(AUTH_SCHEME) else ""
             try:
-                user = validate_init_data(
-                    init_data, settings.bot_token, max_age=settings.webapp_auth_max_age
-                )
+                user = self._user(request)
             except InitDataError as refused:
                 return _json(views.error(str(refused)), status=401)
             # The shopper's Telegram language until a visit reads their /language choice.
@@ -151,6 +149,15 @@ class Storefront:
             return await handler(request, who)
 
         return checked
+
+    def _user(self, request: web.Request) -> WebAppUser:
+        """Whom Telegram signed the request's initData for; InitDataError says why not."""
+        settings = self.shop.settings
+        header = request.headers.get("Authorization", "")
+        init_data = header[len(AUTH_SCHEME) :] if header.startswith(AUTH_SCHEME) else ""
+        return validate_init_data(
+            init_data, settings.bot_token, max_age=settings.webapp_auth_max_age
+        )
 
     # ------------------------------------------------------------ the catalog
 
@@ -229,6 +236,57 @@ class Storefront:
     async def order(self, request: web.Request, who: Shopper) -> web.Response:
         order_id = _path_id(request, "order_id", OrderNotFound)
         return _json(views.order(await storefront.order(self.shop, who, order_id)))
+
+    # ------------------------------------------------------------ answers no handler gave
+
+    @web.middleware
+    async def _answers(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        """Domain refusals and bad input as JSON the page can show; never a traceback."""
+        try:
+            return await handler(request)
+        except BadInput as bad:
+            return _json(views.error(bad.words(i18n.current())), status=400)
+        except ProductUnavailable:
+            return _json(views.error(i18n.current()._(GONE)), status=404)
+        except CategoryNotFound:
+            return _json(views.error(i18n.current()._(NO_CATEGORY)), status=404)
+        except OrderNotFound:
+            return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
+        except web.HTTPException as http:
+            if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
+                raise
+            return self._refused(request, http)
+        except Exception:
+            log.exception("storefront: %s %s failed", request.method, request.path)
+            return _json(views.error(i18n.current()._(SORRY)), status=500)
+
+    def _refused(self, request: web.Request, http: web.HTTPException) -> web.Response:
+        """aiohttp's own refusal of an API request (an unknown address, a wrong method): no
+        handler ran to learn the asker's language, so it is read here, as the API's other
+        errors are said in it."""
+        tr = self._reader(request)
+        if http.status == web.HTTPNotFound.status_code:
+            message = tr._(NO_ADDRESS)
+        elif http.status == web.HTTPMethodNotAllowed.status_code:
+            message = tr._(WRONG_METHOD, method=request.method)
+        else:
+            message = http.reason
+        allow = {"Allow": http.headers["Allow"]} if "Allow" in http.headers else {}
+        return _json(views.error(message), status=http.status, headers=allow)
+
+    def _reader(self, request: web.Request) -> i18n.Translator:
+        """The asker's language without a handler: their Telegram language when initData is
+        good, else their browser's, else the shop's."""
+        try:
+            telegram = self._user(request).language_code
+        except InitDataError:
+            telegram = None
+        browser = _browser_language(request.headers.get("Accept-Language", ""))
+        return i18n.use(i18n.choose(None, telegram or browser, self.shop.settings.default_language))
 
     # ------------------------------------------------------------ photos
 
@@ -318,30 +376,6 @@ def _browser_language(accepted: str) -> str | None:
         if language := i18n.normalize(tag.split(";", 1)[0]):
             return language
     return None
-
-
-@web.middleware
-async def _answers(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    """Domain refusals and bad input as JSON the page can show; never a traceback."""
-    try:
-        return await handler(request)
-    except BadInput as bad:
-        return _json(views.error(bad.words(i18n.current())), status=400)
-    except ProductUnavailable:
-        return _json(views.error(i18n.current()._(GONE)), status=404)
-    except CategoryNotFound:
-        return _json(views.error(i18n.current()._(NO_CATEGORY)), status=404)
-    except OrderNotFound:
-        return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
-    except web.HTTPException as http:
-        if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
-            raise
-        return _json(views.error(http.reason), status=http.status)
-    except Exception:
-        log.exception("storefront: %s %s failed", request.method, request.path)
-        return _json(views.error(i18n.current()._(SORRY)), status=500)
 
 
 async def _body(request: web.Request) -> dict[str, Any]:

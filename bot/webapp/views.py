@@ -12,6 +12,7 @@ from html import unescape
 from typing import Any
 
 from bot import i18n
+from bot.conversation.journey import MAX_QUANTITY
 from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
@@ -159,6 +160,7 @@ def cart(basket: CartView) -> Json:
                 "line_total": line.line_total,
                 "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
+                "max_quantity": max(0, min(line.available, MAX_QUANTITY)),  # the + button's cap
                 "warning": cart_line_warning(i18n.current(), line),
                 "held_text": held_note(i18n.current(), line.held, in_page=True)
                 if line.held

@@ -509,8 +509,10 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
             {"error": "The body is too large."},
         )
     assert (await page.cart())["lines"] == []  # none of them added anything
-    status, answer = await page.call("GET", "no-such-thing")
-    assert status == 404 and "error" in answer
+    assert await page.call("GET", "no-such-thing") == (
+        404,
+        {"error": "The shop has nothing at this address."},
+    )
     status, answer = await page.call("GET", "categories/999")
     assert (status, answer["error"]) == (404, "That category is empty now.")
     # Said in the shopper's language, as every other answer is.
@@ -523,6 +525,20 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
         400,
         {"error": "page: нужно целое число не меньше 0."},
     )
+    # An address the API does not have, or a method it does not take there, too.
+    assert await boris.call("GET", "no-such-thing") == (
+        404,
+        {"error": "По этому адресу в магазине ничего нет."},
+    )
+    assert await boris.call("PATCH", "cart") == (
+        405,
+        {"error": "Этот адрес не принимает запросы PATCH."},
+    )
+    # Without initData (a page opened outside Telegram), in the browser's language.
+    spanish = {"Accept-Language": "es-AR,es;q=0.9"}
+    async with http.delete(storefront_url(shop) + "api/orders", headers=spanish) as response:
+        assert (response.status, response.headers["Allow"]) == (405, "GET")
+        assert await response.json() == {"error": "Esta dirección no acepta solicitudes DELETE."}
 
 
 async def test_ids_beyond_the_database_are_unknown_and_a_page_is_plain_digits(

@@ -23,6 +23,10 @@
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
   const SLOW_MS = 20000; // an answer later than this is given up on
+  // An order waiting for its payment's confirmation is asked about again after POLL_FIRST_MS,
+  // then half as long again each time, up to POLL_MOST_MS: until it is settled or left.
+  const POLL_FIRST_MS = 1500;
+  const POLL_MOST_MS = 15000;
 
   // ------------------------------------------------------------------ small helpers
 
@@ -265,6 +269,7 @@
     if (document.visibilityState === 'hidden' || !initData) return;
     queued(async () => {
       if (top()[0] === 'cart') return draw();
+      if (top()[0] === 'order') { top()[1].polls = 0; return draw(); } // paid meanwhile?
       if (top()[0] === 'product' && state.revisit) await state.revisit();
       return setCart(await api('GET', 'cart'));
     }).catch(() => {}); // offline for now: the next tap says so
@@ -380,7 +385,6 @@
     const variants = p.variants || [];
     let variant = variants.find((v) => v.id === p.variant_id) || variants[0] || null;
     let quantity = 1;
-    let inCart = p.in_cart;
     let adding = false; // one Add at a time: a tap while it is on its way is not a second Add
     let gone = false; // taken off sale since the page showed it
     const picture = photo((variant || p).photo, p.title);
@@ -389,13 +393,18 @@
     const stock = h('div', { class: 'stock' });
     const count = h('span', { text: '1' });
     const add = h('button', { type: 'button', id: 'add', class: 'primary', onclick: addToCart });
+    const more = h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+');
     const inCartLine = h('div', { class: 'in-cart' });
+    const capLine = h('div', { class: 'hint cap' });
     const heldLine = h('div', { class: 'in-cart' });
     const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
 
     const now = () => variant || p;
-    // The stepper's cap: what is left of the chosen variant (or product), at most 99 at once.
-    const most = () => Math.max(0, Math.min(now().available, now().max_quantity));
+    const inCart = () => now().in_cart || 0;
+    // The stepper's cap: what the shopper can still add of the chosen variant (or product),
+    // what is left less what her cart holds, at most max_quantity at once. The shop's refusal
+    // stays the last word.
+    const most = () => Math.max(0, Math.min(now().available - inCart(), now().max_quantity));
 
     function refresh() {
       const item = now();
@@ -405,11 +414,17 @@
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
       const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
-      add.textContent = gone ? t('No longer on sale') : most() > 0 ? t('Add to cart') + total : t('Out of stock');
+      const all = item.available > 0 && most() <= 0; // in stock, all of it in her cart
+      add.textContent = gone ? t('No longer on sale')
+        : most() > 0 || all ? t('Add to cart') + (all ? '' : total) : t('Out of stock');
       add.disabled = adding || gone || most() <= 0;
+      more.disabled = quantity >= most();
       if (gone) stock.textContent = t('No longer on sale');
-      inCart = variant ? variant.in_cart : inCart;
-      inCartLine.textContent = inCart ? t('🛒 In your cart: {count}', { count: inCart }) : '';
+      inCartLine.textContent = inCart() ? t('🛒 In your cart: {count}', { count: inCart() }) : '';
+      capLine.textContent = gone ? ''
+        : all ? t('All {count} left are in your cart.', { count: item.available })
+          : most() > 0 && quantity >= most() && (quantity > 1 || inCart() > 0)
+            ? t('You can add up to {count}.', { count: most() }) : '';
       heldLine.textContent = item.held_text || '';
       if (picture.dataset.want !== (item.photo || '')) setPhoto(picture, item.photo);
       if (options) {
@@ -458,8 +473,7 @@
         setCart(answer.cart);
         const line = answer.cart.lines.find((l) => l.product_id === p.id
           && (l.variant_id || null) === (variant ? variant.id : null));
-        inCart = line ? line.quantity : inCart;
-        if (variant) variant.in_cart = inCart;
+        if (line) item.in_cart = line.quantity;
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
         if (answer.done) bump();
@@ -475,12 +489,11 @@
 
     const stepper = h('div', { class: 'stepper' },
       h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => { quantity -= 1; haptic.select(); refresh(); } }, '−'),
-      count,
-      h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => { quantity += 1; haptic.select(); refresh(); } }, '+'));
+      count, more);
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       picture, h('h2', { text: p.title }), price, stock, options,
-      h('div', { class: 'buy' }, stepper, add), inCartLine, heldLine,
+      h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));
   }
 
@@ -516,11 +529,13 @@
         h('b', { text: line.title }),
         h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text} = ${line.line_total_text}` }),
         line.warning ? h('div', { class: 'warn', text: line.warning }) : null,
+        !line.warning && line.available > 0 && line.quantity >= line.available
+          ? h('div', { class: 'hint cap', text: t('All {count} left are in your cart.', { count: line.available }) }) : null,
         line.held_text ? h('div', { class: 'hint', text: line.held_text }) : null),
       h('div', { class: 'stepper' },
         h('button', { type: 'button', 'aria-label': t('One less'), onclick: () => step(line, -1) }, '−'),
         h('span', { text: line.quantity }),
-        h('button', { type: 'button', 'aria-label': t('One more'), onclick: () => step(line, +1) }, '+')),
+        h('button', { type: 'button', 'aria-label': t('One more'), disabled: full(line), onclick: () => step(line, +1) }, '+')),
       h('button', { type: 'button', class: 'remove', 'aria-label': t('Remove {title}', { title: line.title }), onclick: () => setQuantity(line, 0) }, '✕')));
     const shipping = basket.needs_shipping
       ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
@@ -546,11 +561,16 @@
   const setQuantity = (line, quantity) => queued(() => putLine(line, quantity));
   const clearCart = () => queued(() => changeCart('DELETE', 'cart'));
 
-  /** One more (or less) than the line holds when the tap's turn comes, not when it was drawn. */
+  /** A line holding all the shopper can have of it (max_quantity): its + is off. */
+  const full = (line) => line.quantity >= line.max_quantity;
+
+  /** One more (or less) than the line holds when the tap's turn comes, not when it was drawn;
+      one more than the line can hold is not asked for (the shop would refuse it anyway). */
   const step = (line, by) => queued(() => {
     const same = (l) => l.product_id === line.product_id && (l.variant_id || null) === (line.variant_id || null);
     const now = state.cart && state.cart.lines.find(same);
-    return now ? putLine(line, now.quantity + by) : undefined; // taken out meanwhile: done
+    if (!now || (by > 0 && full(now))) return undefined; // taken out meanwhile, or full: done
+    return putLine(line, now.quantity + by);
   });
 
   // ------------------------------------------------------------------ checkout and paying
@@ -610,7 +630,14 @@
   }
 
   async function order(arg, ticket) {
-    const o = await api('GET', `orders/${arg.id}`);
+    let o;
+    try {
+      o = await api('GET', `orders/${arg.id}`);
+    } catch (error) {
+      if (!arg.polls) throw error; // the first look says so; a later one just asks again
+      askAgain(arg, ticket);
+      return;
+    }
     const open = o.status === 'awaiting_payment';
     let note;
     if (!open && o.status !== 'cancelled') {
@@ -631,15 +658,22 @@
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
-    if (shown && open && (arg.waiting || arg.link) && arg.polls < 40) {
-      setTimeout(() => {
-        if (ticket !== state.drawn) return;
-        arg.polls += 1;
-        draw();
-      }, 1500);
+    if (shown && open && (arg.waiting || arg.link)) {
+      askAgain(arg, ticket);
     } else if (shown && !open) {
       api('GET', 'cart').then(setCart, () => {});
     }
+  }
+
+  /** The order is still open: asked about again later, and less often the longer it takes,
+      until the shopper moves on. A hidden page asks nothing; coming back (cameBack) asks. */
+  function askAgain(arg, ticket) {
+    const wait = Math.min(POLL_FIRST_MS * 1.5 ** arg.polls, POLL_MOST_MS);
+    setTimeout(() => {
+      if (ticket !== state.drawn || document.visibilityState === 'hidden') return;
+      arg.polls += 1;
+      draw();
+    }, wait);
   }
 
   // ------------------------------------------------------------------ start

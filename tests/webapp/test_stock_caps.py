@@ -1,0 +1,53 @@
+"""The page offers no more than the shopper can still add: the product page's stepper stops at
+what is left less what her cart holds, and a cart line's + stops at what is left, each saying
+so. The shop's refusal stays the last word; the page just does not ask for what it would refuse."""
+
+from __future__ import annotations
+
+from bot.standin.harness import ShopHarness
+from tests.webapp.browser import Browser
+from tests.webapp.conftest import init_data_for, product_id, storefront_url
+
+MORE = ".buy .stepper button[aria-label='One more']"
+TAP_FIVE_TIMES = "for (let i = 0; i < 5; i++) document.querySelector(arguments[0]).click();"
+
+
+async def test_the_stepper_and_the_carts_plus_stop_at_what_is_left_to_add(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    alice = shop.user(1001, "Alice")
+    tee = await product_id(shop, "APP-TEE-ORG")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
+    await browser.click(".chip", "Merch")
+    await browser.click(f".card[data-product-id='{tee}']")
+
+    # L / Charcoal has 3. Alice adds 2; the stepper then goes to 1 and no further, and says so.
+    await browser.click("[data-variant-id]", "L / Charcoal")
+    await browser.click(MORE)
+    await browser.click("#add", "Add to cart · 2 × $26.00")
+    await browser.find(".in-cart", "In your cart: 2")
+    await browser.js(TAP_FIVE_TIMES, MORE)
+    await browser.find(".buy .stepper span", "1")
+    await browser.find(".cap", "You can add up to 1.")
+    assert await browser.js("return document.querySelector(arguments[0]).disabled", MORE)
+
+    # With the last one added, nothing more can go in: the page says all are in her cart.
+    await browser.click("#add", "Add to cart · $26.00")
+    await browser.find(".in-cart", "In your cart: 3")
+    await browser.find(".cap", "All 3 left are in your cart.")
+    assert await browser.js("return document.getElementById('add').disabled")
+
+    # In the cart the line's + is off too, with the same word, and tapping it asks nothing.
+    await browser.click("#to-cart")
+    line = ".line .stepper button[aria-label='One more']"
+    await browser.find(".line .cap", "All 3 left are in your cart.")
+    assert await browser.js("return document.querySelector(arguments[0]).disabled", line)
+    await browser.js(TAP_FIVE_TIMES, line)
+    assert await browser.js("return window.__tg.started('PUT api/cart/lines')") == 0
+
+    # One less, and + is back (the shop would take it again).
+    await browser.click(".line .stepper button[aria-label='One less']")
+    await browser.find("#cart-total", "$52.00")
+    await browser.until("!document.querySelector('.line .cap')", "the word gone")
+    plus_off = f'document.querySelector("{line}").disabled'
+    assert not await browser.js(f"return {plus_off}")

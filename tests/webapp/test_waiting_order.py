@@ -1,0 +1,59 @@
+"""An order paid in Telegram's form but not yet confirmed by the shop: the page keeps asking
+(less often the longer it takes) until the order is settled or the shopper leaves, asks
+nothing while hidden, and asks at once when the shopper comes back.
+
+The page's clock runs fast once `window.hurry` is set: its waits between two looks at the
+order (1.5 to 15 seconds) pass in a blink, so minutes of a slow shop pass in a second or two.
+"""
+
+from __future__ import annotations
+
+from bot.standin.harness import ShopHarness
+from tests.e2e.shopper import add_to_cart
+from tests.webapp.browser import Browser
+from tests.webapp.conftest import init_data_for, storefront_url
+from tests.webapp.test_paying import check_out
+
+# Once `window.hurry` is set, the page's waits from 1.5 s up to (not including) its 20 s of
+# patience for an answer run 1000 times faster; a page can be made to look hidden, too.
+FAST_CLOCK = """
+(() => {
+  const later = window.setTimeout.bind(window);
+  window.hurry = false;
+  window.setTimeout = (fn, ms, ...args) =>
+    later(fn, window.hurry && ms >= 1500 && ms < 20000 ? ms / 1000 : ms, ...args);
+  window.hide = (hidden) => Object.defineProperty(
+    document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true });
+})();
+"""
+LOOKS = "window.__tg.started('GET api/orders/')"
+WAITING = "Payment sent: waiting for the shop to confirm it…"
+
+
+async def test_a_slow_confirmation_is_awaited_and_coming_back_shows_it(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    alice = shop.user(1001, "Alice")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await alice.wait_for("Added 1 × Stoneware Mug")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice), phone=FAST_CLOCK)
+    await browser.click("#to-cart")
+    link = await check_out(browser, 1)
+
+    # Telegram's form says paid, but the shop has not heard yet: the page waits, and keeps
+    # asking well past the minute it used to give up after (41 looks).
+    await browser.js("window.__tg.invoiceClosed('paid')")
+    await browser.find("#order[data-status='awaiting_payment']", WAITING)
+    await browser.js("window.hurry = true")
+    await browser.until(f"{LOOKS} > 50", "the order asked about past a minute")
+
+    # Alice leaves the app (the page is hidden); the payment arrives meanwhile.
+    await browser.js("window.hide(true); document.dispatchEvent(new Event('visibilitychange'))")
+    paid = await alice.pay_invoice_link(link)
+    assert paid.ok
+    await alice.wait_for("Payment received, thank you!")
+    await shop.until_idle()
+
+    # Back in the app, the order's page shows it paid.
+    await browser.js("window.hide(false); window.__tg.fire('activated')")
+    await browser.find("#order[data-status='paid']", "Thank you!")
