@@ -365,15 +365,11 @@ def business_message(alice_json: dict[str, object], chat_id: int) -> dict[str, o
     }
 
 
-async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
-    harness: ShopHarness, caplog: pytest.LogCaptureFixture
-) -> None:
-    alice = harness.user(1001, "Alice")
-    await alice.send("mug")
-    await alice.wait_for("found")
-    answered, calls = len(alice.messages), len(harness.standin.calls)
-    chat, user, bot = alice.chat.chat_json, alice.user_json, harness.standin.bot_user
-    updates: list[tuple[str, dict[str, object]]] = [
+def unserved_updates(
+    chat: dict[str, object], user: dict[str, object], bot: dict[str, object]
+) -> list[tuple[str, dict[str, object]]]:
+    """One update of each kind the shop does not serve, from Alice's chat where it has one."""
+    return [
         (
             "business_connection",
             {
@@ -436,6 +432,17 @@ async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
             },
         ),
     ]
+
+
+async def test_update_kinds_the_shop_does_not_serve_are_ignored_quietly(
+    harness: ShopHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.user(1001, "Alice")
+    await alice.send("mug")
+    await alice.wait_for("found")
+    answered, calls = len(alice.messages), len(harness.standin.calls)
+    chat, user, bot = alice.chat.chat_json, alice.user_json, harness.standin.bot_user
+    updates = unserved_updates(chat, user, bot)
     with caplog.at_level(logging.ERROR):
         for kind, payload in updates:
             await harness.standin.push_update(kind, payload)
@@ -480,11 +487,13 @@ async def test_the_shop_asks_telegram_only_for_the_update_kinds_it_serves(
         assert hooked.settings is not None
         assert hooked.standin.webhook_url
         assert hooked.standin.allowed_updates == frozenset(SERVED)
-        early = {"update_id": 5, "business_message": business_message(alice.user_json, 1001)}
         secret = {SECRET_TOKEN_HEADER: hooked.settings.webhook_secret}
+        chat, user, bot = alice.chat.chat_json, alice.user_json, hooked.standin.bot_user
         with caplog.at_level(logging.ERROR):
-            async with http.post(hooked.webhook_url, json=early, headers=secret) as response:
-                assert response.status == 200
+            for update_id, (kind, payload) in enumerate(unserved_updates(chat, user, bot), 5):
+                early = {"update_id": update_id, kind: payload}
+                async with http.post(hooked.webhook_url, json=early, headers=secret) as response:
+                    assert response.status == 200, kind
             await hooked.until_idle()
         assert not caplog.records, [r.getMessage() for r in caplog.records]
         assert not hooked.standin.calls_to("sendMessage")

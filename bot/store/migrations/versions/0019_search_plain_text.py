@@ -112,7 +112,10 @@ def _sqlite_triggers(indexed: str) -> tuple[str, ...]:
 
 
 def _index(postgres_words: str, sqlite_indexed: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        if bind.execute(sa.text("SHOW server_encoding")).scalar() != "UTF8":
+            return  # normalize() needs UTF8, as do the format characters: words stay as were
         statements: Sequence[str] = (_postgres_words(postgres_words), _POSTGRES_REINDEX)
     else:
         statements = _sqlite_triggers(sqlite_indexed)
