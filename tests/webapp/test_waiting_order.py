@@ -8,10 +8,17 @@ order (1.5 to 15 seconds) pass in a blink, so minutes of a slow shop pass in a s
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
 from bot.standin.harness import ShopHarness
+from bot.webapp import api
+from tests.conftest import seeded_shop_in
 from tests.e2e.shopper import add_to_cart
 from tests.webapp.browser import Browser
-from tests.webapp.conftest import init_data_for, storefront_url
+from tests.webapp.conftest import init_data_for, storefront_settings, storefront_url
 from tests.webapp.test_paying import check_out
 
 # Once `window.hurry` is set, the page's waits from 1.5 s up to (not including) its 20 s of
@@ -27,6 +34,20 @@ FAST_CLOCK = """
 })();
 """
 LOOKS = "window.__tg.started('GET api/orders/')"
+
+
+@pytest.fixture
+async def shop(
+    tmp_path: Path, seeded_sqlite: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ShopHarness]:
+    """The shop, letting the page ask as often as its hurried clock has it ask (a minute of
+    looks in a second or two); at a real clock's pace its share is never used up."""
+    monkeypatch.setattr(api, "RATE_PER_SECOND", 1000.0)
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(tmp_path, **storefront_settings()) as h:
+        yield h
+
+
 WAITING = "Payment sent: waiting for the shop to confirm it…"
 
 
@@ -54,6 +75,7 @@ async def test_a_slow_confirmation_is_awaited_and_coming_back_shows_it(
     await alice.wait_for("Payment received, thank you!")
     await shop.until_idle()
 
-    # Back in the app, the order's page shows it paid.
+    # Back in the app, the order's page shows it paid, and the cart it emptied.
     await browser.js("window.hide(false); window.__tg.fire('activated')")
     await browser.find("#order[data-status='paid']", "Thank you!")
+    await browser.until("document.getElementById('cart-count').textContent === '0'", "cart 0")
