@@ -106,11 +106,13 @@ async def product(v: Visit, product_id: int) -> ProductView:
         by_variant = {
             line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
         }
-    # As in the chat: her own held units are read only when what she sees looks short.
+    # As in the chat, her own held units are read when what she sees looks short; and when her
+    # cart has the product, as they change how many more she can add (the page's stepper).
     left = {item.id: item.available for item in card.variants} or {0: card.available}
     short = carts.looks_short(by_variant.get(card.variant_id, 0), card.available) or any(
         carts.looks_short(n, left.get(variant, 0)) for variant, n in by_variant.items()
     )
+    short = short or any(by_variant.values())
     holds = await carts.own_holds(v.uow, v.customer_id) if short else {}
     held = {variant: h for (pid, variant), h in holds.items() if pid == product_id}
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
@@ -119,7 +121,15 @@ async def product(v: Visit, product_id: int) -> ProductView:
 
 @looking
 async def cart(v: Visit) -> CartView:
-    return await carts.view_cart(v.uow, v.customer_id, v.currency)
+    return await _cart(v)
+
+
+async def _cart(v: Visit, basket: CartView | None = None) -> CartView:
+    """The cart as the page shows it: each line with what her own open invoice holds of it
+    counted, so its cap (views.cart's max_quantity) is what she can really have."""
+    if basket is None:
+        basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
+    return await carts.counting_every_hold(v.uow, v.customer_id, basket)
 
 
 async def add(
@@ -169,7 +179,7 @@ async def set_quantity(v: Visit, product_id: int, quantity: int, variant_id: int
     # The line was there, so `done.cart` is the cart with the change, as it is stored once
     # the visit's deferred writes are made (a read here would not see them yet).
     after = done.cart if done.cart is not None and done.cart.lines else CartView((), v.currency)
-    return CartUpdate(after, changed_notice(v.tr, done))
+    return CartUpdate(await _cart(v, after), changed_notice(v.tr, done))
 
 
 @looking
@@ -179,7 +189,7 @@ async def clear(v: Visit) -> CartUpdate:
 
 
 async def _refused(v: Visit, notice: str) -> CartUpdate:
-    return CartUpdate(await carts.view_cart(v.uow, v.customer_id, v.currency), notice, False)
+    return CartUpdate(await _cart(v), notice, False)
 
 
 @looking

@@ -240,6 +240,21 @@ async def holds_behind(uow: UnitOfWork, customer_id: int, cart: CartView) -> Own
     return await own_holds(uow, customer_id) if short else {}
 
 
+async def counting_every_hold(uow: UnitOfWork, customer_id: int, cart: CartView) -> CartView:
+    """`cart` (from view_cart) with her own held units counted on every line, also on those
+    that do not look short: how far a line can still grow (the storefront's + and stepper)
+    depends on them. One query when the cart has lines."""
+    if not cart.lines:
+        return cart
+    holds = await own_holds(uow, customer_id)
+    unread = {
+        key: held
+        for key, held in holds.items()
+        if (line := cart.line(*key)) is not None and line.held is None
+    }
+    return counting_holds(cart, unread)
+
+
 def counting_holds(cart: CartView, holds: OwnHolds) -> CartView:
     """`cart` with the units her own open invoice holds counted as available to her."""
     if not holds:

@@ -4,9 +4,11 @@ so. The shop's refusal stays the last word; the page just does not ask for what 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.standin.harness import ShopHarness
 from tests.webapp.browser import Browser
-from tests.webapp.conftest import init_data_for, product_id, storefront_url
+from tests.webapp.conftest import Page, init_data_for, product_id, storefront_url
 
 MORE = ".buy .stepper button[aria-label='One more']"
 TAP_FIVE_TIMES = "for (let i = 0; i < 5; i++) document.querySelector(arguments[0]).click();"
@@ -51,3 +53,31 @@ async def test_the_stepper_and_the_carts_plus_stop_at_what_is_left_to_add(
     await browser.until("!document.querySelector('.line .cap')", "the word gone")
     plus_off = f'document.querySelector("{line}").disabled'
     assert not await browser.js(f"return {plus_off}")
+
+
+async def test_what_her_own_unpaid_order_holds_counts_toward_what_she_can_add(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice checks out one L / Charcoal tee (3 in stock) and closes the payment form: her
+    order holds it, and her cart still has it. The page offers her all three, not the two
+    left for others, on the cart's + and on the product's stepper."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    tee = await product_id(shop, "APP-TEE-ORG")
+    card = await page.ok("GET", f"products/{tee}")
+    charcoal = next(v["id"] for v in card["variants"] if v["title"] == "L / Charcoal")
+    await page.add(tee, 1, variant_id=charcoal)
+    assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+
+    [line] = (await page.cart())["lines"]
+    assert (line["quantity"], line["max_quantity"]) == (1, 3)
+    card = await page.ok("GET", f"products/{tee}")
+    [variant] = [v for v in card["variants"] if v["id"] == charcoal]
+    assert (variant["available"], variant["in_cart"]) == (3, 1)  # two more can go in
+
+    # One more from the cart, then the last: the shop takes both, and the cap stays at three.
+    step = {"quantity": 2, "variant_id": charcoal}
+    update = await page.ok("PUT", f"cart/lines/{tee}", step)
+    assert update["done"] and update["cart"]["lines"][0]["max_quantity"] == 3
+    update = await page.ok("PUT", f"cart/lines/{tee}", {**step, "quantity": 3})
+    assert update["done"] and update["cart"]["lines"][0]["quantity"] == 3

@@ -634,7 +634,9 @@
     try {
       o = await api('GET', `orders/${arg.id}`);
     } catch (error) {
-      if (!arg.polls) throw error; // the first look says so; a later one just asks again
+      // The first look says what went wrong, and so does a page signed out meanwhile (401);
+      // a later look the network or a busy shop lost just asks again.
+      if (!arg.polls || !(error.status === 0 || error.status === 429 || error.status >= 500)) throw error;
       askAgain(arg, ticket);
       return;
     }
