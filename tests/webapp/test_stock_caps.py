@@ -11,7 +11,6 @@ from tests.webapp.browser import Browser
 from tests.webapp.conftest import Page, init_data_for, product_id, storefront_url
 
 MORE = ".buy .stepper button[aria-label='One more']"
-TAP_FIVE_TIMES = "for (let i = 0; i < 5; i++) document.querySelector(arguments[0]).click();"
 
 
 async def test_the_stepper_and_the_carts_plus_stop_at_what_is_left_to_add(
@@ -28,7 +27,7 @@ async def test_the_stepper_and_the_carts_plus_stop_at_what_is_left_to_add(
     await browser.click(MORE)
     await browser.click("#add", "Add to cart · 2 × $26.00")
     await browser.find(".in-cart", "In your cart: 2")
-    await browser.js(TAP_FIVE_TIMES, MORE)
+    await browser.tap(MORE, 5)
     await browser.find(".buy .stepper span", "1")
     await browser.find(".cap", "You can add up to 1.")
     assert await browser.js("return document.querySelector(arguments[0]).disabled", MORE)
@@ -44,7 +43,7 @@ async def test_the_stepper_and_the_carts_plus_stop_at_what_is_left_to_add(
     line = ".line .stepper button[aria-label='One more']"
     await browser.find(".line .cap", "All 3 left are in your cart.")
     assert await browser.js("return document.querySelector(arguments[0]).disabled", line)
-    await browser.js(TAP_FIVE_TIMES, line)
+    await browser.tap(line, 5)
     assert await browser.js("return window.__tg.started('PUT api/cart/lines')") == 0
 
     # One less, and + is back (the shop would take it again).
