@@ -53,7 +53,8 @@ def address_text(address: dict[str, Any] | None) -> str:
     return ", ".join(str(part) for part in parts if part)
 
 
-# Alerts to the admins take `tr`, the admins' language (Shop.admin_words).
+# Alerts to the admins take `tr`, the language of the admin reading it (Shop.alert_admins
+# words each admin's copy).
 
 
 def new_order(

@@ -113,11 +113,6 @@ class Notifier:
             return Delivered(Sent.FAILED)
         return Delivered(Sent.SENT, getattr(sent, "message_id", None))
 
-    async def alert_admins(self, text: str) -> int:
-        """Send `text` to every admin; how many got it."""
-        outcomes = [await self.notify(admin_id, text) for admin_id in self.admin_ids]
-        return outcomes.count(Sent.SENT)
-
     async def remove_message(self, chat_id: int, message_id: int) -> None:
         """Take a message of ours away (an invoice that can no longer be paid), if still there."""
         with contextlib.suppress(TelegramError):

@@ -71,11 +71,6 @@ class Shop:
             stripe=StripeGateway.from_settings(settings),
         )
 
-    @property
-    def admin_words(self) -> Translator:
-        """The language of alerts to the admins: the shop's DEFAULT_LANGUAGE."""
-        return translator(self.settings.default_language)
-
     async def words_of(self, telegram_id: int) -> Translator:
         """The language a person reads what the shop sends them unasked (a notice about their
         order, a report): their /language choice, else their Telegram language, else the
@@ -85,9 +80,9 @@ class Shop:
         chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
         return translator(choose(chosen, telegram, self.settings.default_language))
 
-    async def alert_each_admin(self, worded: Callable[[Translator], str]) -> int:
+    async def alert_admins(self, worded: Callable[[Translator], str]) -> int:
         """Send every admin the alert `worded` in their own language (`words_of`), as a
-        notice to a shopper is; how many got it."""
+        notice to a shopper is: the one way an alert reaches the admins; how many got it."""
         sent = 0
         for admin_id in self.notifier.admin_ids:
             text = worded(await self.words_of(admin_id))

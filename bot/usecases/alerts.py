@@ -26,5 +26,5 @@ async def low_stock_alerts(
     async with shop.store.uow() as uow:
         low = await low_stock_lines(uow.products, threshold, ids, variants)
     if low:
-        await shop.alert_each_admin(lambda tr: notices.low_stock(tr, threshold, low))
+        await shop.alert_admins(lambda tr: notices.low_stock(tr, threshold, low))
     return [line.sku for line in low]

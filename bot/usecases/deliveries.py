@@ -28,13 +28,15 @@ async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan, tr: Translator) 
     """Send every download of a paid order, worded by `tr` (the shopper's, also when an admin's
     approval sends them); a fully digital order that got all of them is delivered. True if
     everything was sent; otherwise the admins hear once which items failed."""
-    failed = [item.title for item in plan.downloads if not await send(shop, chat_id, item, tr)]
+    failed = [item for item in plan.downloads if not await send(shop, chat_id, item, tr)]
     if failed:
         log.warning(
             "order %s: %d of %d downloads failed", plan.order_id, len(failed), len(plan.downloads)
         )
-        await shop.notifier.alert_admins(
-            notices.failed_delivery(shop.admin_words, plan.order_id, failed)
+        await shop.alert_admins(
+            lambda admin: notices.failed_delivery(
+                admin, plan.order_id, [item.name(admin) for item in failed]
+            )
         )
         return False
     if plan.completes_order:

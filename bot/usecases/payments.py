@@ -13,11 +13,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from bot import i18n, notices
 from bot.conversation import engine
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.money import STARS, format_money
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
@@ -463,25 +464,27 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
 
 
 async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
-    """What follows the receipt: the digital items, then the admins' alerts."""
+    """What follows the receipt: the digital items, then the admins' alerts, each worded in
+    the admin's own language."""
     incoming, outcome, order = taken.incoming, taken.outcome, taken.outcome.order
-    alert = shop.notifier.alert_admins
     if outcome.kind == "duplicate":
         return
     if outcome.kind == "unknown_order" or order is None:
         charge = incoming.telegram_payment_charge_id
         amount, currency = incoming.total_amount, incoming.currency
-        await alert(
-            notices.unmatched_payment(
-                shop.admin_words, incoming.payer_name, amount, currency, charge, outcome.note
+        await shop.alert_admins(
+            lambda tr: notices.unmatched_payment(
+                tr, incoming.payer_name, amount, currency, charge, outcome.note
             )
         )
         return
     if outcome.kind == "stock_gone":
-        await alert(notices.refunded_automatically(shop.admin_words, order.order_id, outcome.note))
+        await shop.alert_admins(
+            lambda tr: notices.refunded_automatically(tr, order.order_id, outcome.note)
+        )
         return
     if outcome.kind == "paid_twice":
-        await alert(_paid_twice_alert(shop, taken, order.order_id))
+        await shop.alert_admins(lambda tr: _paid_twice_alert(tr, taken, order.order_id))
         return
     if taken.delivery is not None and taken.delivery.downloads:
         await deliveries.deliver(shop, chat_id, taken.delivery, i18n.current())  # the payer's
@@ -489,25 +492,22 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
     await low_stock_alerts(
         shop, plain, [line.variant_id for line in order.lines if line.variant_id]
     )
-    if taken.review_reason is not None:
-        await alert(notices.needs_review(shop.admin_words, order.order_id, taken.review_reason))
+    if (reason := taken.review_reason) is not None:
+        await shop.alert_admins(lambda tr: notices.needs_review(tr, order.order_id, reason))
     else:
-        await alert(
-            notices.new_order(
-                shop.admin_words, order, incoming.payer_name, incoming.shipping_address
-            )
-        )
+        payer, address = incoming.payer_name, incoming.shipping_address
+        await shop.alert_admins(lambda tr: notices.new_order(tr, order, payer, address))
 
 
-def _paid_twice_alert(shop: Shop, taken: TakenPayment, order_id: int) -> str:
+def _paid_twice_alert(tr: Translator, taken: TakenPayment, order_id: int) -> str:
     """The admins hear of a second payment: given back, or theirs to give back."""
     if taken.review_reason is not None:
-        return notices.needs_review(shop.admin_words, order_id, taken.review_reason)
+        return notices.needs_review(tr, order_id, taken.review_reason)
     incoming = taken.incoming
     return notices.second_payment_refunded(
-        shop.admin_words,
+        tr,
         order_id,
-        shop.admin_words.money(incoming.total_amount, incoming.currency),
+        tr.money(incoming.total_amount, incoming.currency),
         incoming.telegram_payment_charge_id,
     )
 
@@ -547,9 +547,8 @@ async def retry_payment_checks(shop: Shop) -> None:
     """Check payments Stripe could not confirm at payment time; alert admins on a flag."""
     for outcome in await verify_pending(shop):
         if outcome.flagged:
-            await shop.notifier.alert_admins(
-                notices.needs_review(shop.admin_words, outcome.order_id, outcome.note)
-            )
+            alert = partial(notices.needs_review, order_id=outcome.order_id, reason=outcome.note)
+            await shop.alert_admins(alert)
 
 
 UNMATCHED_STARS = "stars.unmatched"

@@ -137,7 +137,7 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
 
 async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
     """Make and record one refund left pending, and tell the shopper and the admins."""
-    words, order_id = shop.admin_words, claimed.order_id
+    order_id = claimed.order_id
     try:
         made = await _refund_or_give_back(shop, claimed)
     except RefundFailed as exc:
@@ -146,7 +146,7 @@ async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:
                 uow.orders.flag_for_review(order, reason)
-        await shop.notifier.alert_admins(notices.needs_review(words, order_id, reason))
+        await shop.alert_admins(lambda tr: notices.needs_review(tr, order_id, reason))
         return False
     tr = await shop.words_of(claimed.customer_telegram_id)
     if claimed.counted:
@@ -161,6 +161,9 @@ async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
             )
         told = notices.paid_twice(tr, order_id, tr.money(info.amount, info.currency), refunded=True)
     await shop.notifier.notify(claimed.customer_telegram_id, told)
-    amount = words.money(info.amount, info.currency)
-    await shop.notifier.alert_admins(notices.pending_refund_finished(words, order_id, amount))
+    await shop.alert_admins(
+        lambda admin: notices.pending_refund_finished(
+            admin, order_id, admin.money(info.amount, info.currency)
+        )
+    )
     return True

@@ -147,8 +147,8 @@ async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts, claim: s
     notifier = shop.notifier
     copies: list[tuple[int, int]] = []
     if message.kind == QUESTION:
-        notice = texts.question(i18n.translator(shop.settings.default_language), thread, message)
         for admin_id in notifier.admin_ids:
+            notice = texts.question(await shop.words_of(admin_id), thread, message)
             sent = await notifier.send(admin_id, notice)
             if sent.outcome is Sent.SENT and sent.message_id is not None:
                 copies.append((admin_id, sent.message_id))
@@ -186,5 +186,5 @@ async def _report(shop: Shop, thread: ThreadFacts, message: MessageFacts, outcom
     )
     if message.kind == ANSWER and message.author is not None:
         problem = texts.answer_blocked if outcome is Sent.BLOCKED else texts.answer_failed
-        tr = i18n.translator(shop.settings.default_language)
+        tr = await shop.words_of(message.author)
         await shop.notifier.notify(message.author, problem(tr, thread))

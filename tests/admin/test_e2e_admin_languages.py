@@ -1,5 +1,6 @@
 """An admin who reads Russian gets every answer to a wrong command or file in Russian: no
-English left in refusals that used to be written in English only."""
+English left in refusals that used to be written in English only. Alerts reach each admin in
+her own language, whatever the others read."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import json
 import re
 from pathlib import Path
 
+from bot.demo import STARS_CATALOG
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from tests.admin.conftest import ADMIN_ID
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.conftest import seeded_shop_in
+from tests.e2e.shopper import open_invoice
 
 BEA_ID = 9002  # a second admin
+DEE_ID = 9004  # an admin who never wrote to the bot
 
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
 ENGLISH_WORDS = re.compile(
@@ -91,3 +95,41 @@ async def test_each_admin_reads_the_low_stock_alert_in_their_own_language(
         await ada.wait_for("⚠️ Low stock (threshold 3):")
         alert = await bea.wait_for("⚠️ Poco stock (umbral 3):")
         assert "Low stock" not in (alert.text or "")
+
+
+async def test_each_admin_reads_a_paid_order_and_its_failed_download_in_their_own_language(
+    tmp_path: Path,
+) -> None:
+    """A shop whose DEFAULT_LANGUAGE is Spanish has three admins: Ada wrote to the bot from an
+    English Telegram, Bea chose Русский with /language, Dee never wrote to the bot. Sam buys
+    the espresso guide and its file does not go out: each admin reads the new order and the
+    failed download in her own language, the guide named in it (Dee, of whom the shop knows
+    nothing, in the shop's Spanish)."""
+    async with ShopHarness(
+        tmp_path,
+        catalog_path=STARS_CATALOG,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID, BEA_ID, DEE_ID}),
+        default_language="es",
+    ) as h:
+        ada, bea, dee = h.user(ADMIN_ID, "Ada"), h.user(BEA_ID, "Bea"), h.user(DEE_ID, "Dee")
+        sam = h.user(SHOPPER_ID, "Sam")
+        await ada.send("/start")
+        await ada.wait_for("Welcome to the shop")
+        await _russian(bea)
+        h.standin.fail_next("sendDocument")  # the guide does not reach Sam
+
+        await open_invoice(sam, "STR-GDE-ESP")
+        assert (await sam.pay()).ok
+
+        await ada.wait_for("🛒 New paid order #1 from Sam")
+        failed = await ada.wait_for("could not send", include_existing=True)
+        assert "Espresso Dial-In Guide (PDF)" in (failed.text or "")
+        paid = await bea.wait_for("🛒 Новый оплаченный заказ №1 от Sam")
+        assert "Руководство по настройке эспрессо (PDF)" in (paid.text or "")
+        failed = await bea.wait_for("не удалось отправить", include_existing=True)
+        assert "Руководство по настройке эспрессо (PDF)" in (failed.text or "")
+        await dee.wait_for("🛒 Nuevo pedido pagado n.º 1 de Sam")
+        failed = await dee.wait_for("no se pudo enviar", include_existing=True)
+        assert "Guía para ajustar el espresso (PDF)" in (failed.text or "")

@@ -16,6 +16,7 @@ from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.store.models import SupportMessage, SupportRelay, SupportThread, utcnow
 from bot.usecases import support
+from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import open_invoice
 from tests.reliability.test_exactly_once import crash_after, last_update
@@ -345,3 +346,24 @@ async def test_an_answer_too_long_to_relay_whole_is_refused_and_the_admin_told(
     await ada.send("Yes, in parts.", reply_to=relayed)
     await alice.wait_for("Yes, in parts.")
     await ada.wait_for("✅ Sent to Alice.")
+
+
+async def test_each_admin_reads_a_question_in_her_own_language(
+    tmp_path: Path, seeded_sqlite: Path
+) -> None:
+    """Ada reads English, Bea's Telegram speaks Russian: Alice's question reaches each with
+    the shop's words around it (how to answer, the Close button) in her own language."""
+    bea_id = ADMIN_ID + 1
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(tmp_path, admin_ids=frozenset({ADMIN_ID, bea_id})) as h:
+        bea = h.user(bea_id, "Bea", language_code="ru")
+        await bea.send("/start")
+        await bea.wait_for("Bea")
+        alice, ada = await writing_to_the_shop(h)
+
+        await ask(alice, ada, "Do you ship to Canada?")
+        for_ada = await ada.wait_for("Do you ship to Canada?", include_existing=True)
+        for_bea = await bea.wait_for("Do you ship to Canada?")
+        assert "↩️ Reply to this message to answer." in (for_ada.text or "")
+        assert "↩️ Ответьте на это сообщение, чтобы ответить." in (for_bea.text or "")
+        assert [b.label for b in for_bea.all_buttons] == ["✅ Закрыть разговор"]

@@ -488,3 +488,31 @@ async def test_a_refund_a_crash_left_pending_is_finished_after_the_restart(
         assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
         assert (await _order_row(h, ALICE))[0] == "refunded"
         assert await resume_pending_refunds(h.shop, now=later) == []  # done: once
+
+
+async def test_each_admin_hears_of_a_refund_finished_after_a_restart_in_her_own_language(
+    tmp_path: Path,
+) -> None:
+    """Ada reads English, Bea's Telegram speaks Spanish (she never chose with /language).
+    The refund a crash left pending is finished: Ada reads it in English, Bea in Spanish."""
+    bea_id = ADMIN_ID + 1
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID, bea_id}),
+    ) as h:
+        ada, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        bea = h.user(bea_id, "Bea", language_code="es")
+        await bea.send("/start")
+        await bea.wait_for("Bienvenido")
+        await _stars_order_with_a_pending_refund(h, alice)
+        await h.restart()
+        assert h.shop is not None
+
+        later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=later) == [1]
+
+        await ada.wait_for("↩️ Order #1: a refund of ⭐ 150 left unfinished by a restart")
+        await bea.wait_for("↩️ Pedido n.º 1: el reembolso de ⭐ 150 que un reinicio dejó a medias")
