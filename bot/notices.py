@@ -162,7 +162,7 @@ def low_stock_line(tr: Translator, product: StockLine) -> str:
     left = tr._(
         "{sku} · {title}: {count} left",
         sku=product.sku,
-        title=product.title,
+        title=tr.name(product.title, product.translations),
         count=product.available,
     )
     if product.reserved:

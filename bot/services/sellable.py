@@ -76,6 +76,7 @@ class StockLine:
     title: str
     stock: int
     reserved: int
+    translations: dict[str, Any] | None = None  # the title in other languages
 
     @property
     def available(self) -> int:
@@ -84,9 +85,12 @@ class StockLine:
 
 def stock_line(product: Product, variant: ProductVariant | None = None) -> StockLine:
     if variant is None:
-        return StockLine(product.sku, product.title, product.stock, product.reserved)
+        return StockLine(
+            product.sku, product.title, product.stock, product.reserved, product.translations
+        )
     title = variant_title(product.title, variant.label)
-    return StockLine(variant.sku, title, variant.stock, variant.reserved)
+    translations = translated_variant_titles(product.translations, variant.label)
+    return StockLine(variant.sku, title, variant.stock, variant.reserved, translations)
 
 
 async def lowest_stock(

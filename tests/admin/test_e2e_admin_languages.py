@@ -75,8 +75,9 @@ async def test_refusals_of_commands_and_files_speak_the_admins_language(
 async def test_each_admin_reads_the_low_stock_alert_in_their_own_language(
     tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
 ) -> None:
-    """Ada reads English; Bea chose Spanish with /language. Ada lowers the mugs to the
-    threshold: Ada's alert says "Low stock", Bea's "Poco stock", not the shop's English."""
+    """Ada reads English; Bea chose Spanish with /language. Ada lowers the mugs and a size of
+    the tee to the threshold: Ada's alert says "Low stock", Bea's "Poco stock", not the
+    shop's English, and each names the products in her language, as /stats does."""
     standin.user(BEA_ID, "Bea")
     seeded_shop_in(tmp_path, seeded_sqlite)
     async with ShopHarness(
@@ -92,9 +93,19 @@ async def test_each_admin_reads_the_low_stock_alert_in_their_own_language(
 
         await ada.send("/stock KIT-MUG-CER 2")
 
-        await ada.wait_for("⚠️ Low stock (threshold 3):")
+        alert = await ada.wait_for("⚠️ Low stock (threshold 3):")
+        assert "KIT-MUG-CER · Stoneware Mug 350ml: 2 left" in (alert.text or "")
         alert = await bea.wait_for("⚠️ Poco stock (umbral 3):")
         assert "Low stock" not in (alert.text or "")
+        assert "KIT-MUG-CER · Taza de gres 350 ml" in (alert.text or "")
+
+        await ada.send("/stock APP-TEE-ORG-M-OAT 1")
+        alert = await bea.wait_for("APP-TEE-ORG-M-OAT")
+        assert "APP-TEE-ORG-M-OAT · Camiseta orgánica - M / Oat" in (alert.text or "")
+        await bea.send("/stats")
+        stats = await bea.wait_for("APP-TEE-ORG-M-OAT")
+        assert "Taza de gres 350 ml" in (stats.text or "")
+        assert "Camiseta orgánica - M / Oat" in (stats.text or "")
 
 
 async def test_each_admin_reads_a_paid_order_and_its_failed_download_in_their_own_language(
