@@ -22,13 +22,13 @@ from __future__ import annotations
 import functools
 import logging
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from gettext import c2py
 from importlib import resources
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -42,6 +42,11 @@ LANGUAGES: dict[str, str] = {  # code -> its own name, as the /language buttons 
     "ru": "Русский",
     "es": "Español",
 }
+# How a day is written (CLDR skeletons; each language orders and spells them its own way).
+DAY = "yMMMd"  # Dec 5, 2026 · 5 дек. 2026 г. · 5 dic 2026
+LONG_DAY = "yMMMMd"  # December 5, 2026 · 5 декабря 2026 г. · 5 de diciembre de 2026
+SHORT_DAY = "MMMd"  # Dec 5 · 5 дек. · 5 dic
+
 LANGUAGE_MENU = "menu"  # the /language button's value that shows the choice itself
 
 
@@ -117,11 +122,25 @@ class Translator:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
         return format_money(amount, currency, self.language)
 
-    def date(self, moment: datetime, form: str = "d MMM") -> str:
-        return format_date(moment, form, locale=self.locale)
+    def date(self, moment: datetime, zone: tzinfo, form: str = DAY) -> str:
+        """The day of `moment` on the clock of `zone` (the shop's: SHOP_TIMEZONE), written
+        this language's way: "Dec 5, 2026", "5 дек. 2026 г.", "5 dic 2026". `form` is a CLDR
+        skeleton: DAY, LONG_DAY ("December 5, 2026") or SHORT_DAY ("Dec 5")."""
+        return format_skeleton(form, _on(moment, zone), locale=self.locale)
 
-    def datetime(self, moment: datetime, form: str = "d MMM y, HH:mm") -> str:
-        return format_datetime(moment, form, tzinfo=None, locale=self.locale)
+    def datetime(self, moment: datetime, zone: tzinfo) -> str:
+        """`moment` on the clock of `zone`, to the minute: "Dec 5, 2026, 3:04 PM",
+        "5 дек. 2026 г., 15:04". The one way a date and time reaches a reader."""
+        local = _on(moment, zone)
+        day = format_skeleton(DAY, local, locale=self.locale)
+        time = format_time(local, "short", locale=self.locale)
+        return str(self.locale.datetime_formats["medium"]).format(time, day)
+
+
+def _on(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` on `zone`'s clock; a naive one is UTC, as the database keeps them."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone)
 
 
 def catalog_path(language: str) -> Any:

@@ -21,7 +21,7 @@ from typing import cast
 
 from bot import i18n
 from bot.clipping import echo
-from bot.i18n import N_
+from bot.i18n import LONG_DAY, N_
 from bot.money import MoneyError, parse_amount, telegram_minimum
 from bot.services.cart import CartView
 from bot.services.errors import BelowPaymentMinimum, PromoRefused
@@ -96,11 +96,6 @@ def describe(promo: PromoCode) -> str:
     return f"{off} {', '.join(scope)}" if scope else off
 
 
-def _day(moment: datetime, zone: tzinfo | None) -> str:
-    """The day of `moment` on the shop's clock (`zone`: that of the `now` it was given)."""
-    return moment.astimezone(zone).strftime("%d %b %Y")
-
-
 def day_start(day: date, zone: tzinfo) -> datetime:
     """The shop's midnight that starts `day` (`zone`: SHOP_TIMEZONE): the one place a promo
     code's from=/until= day becomes a moment, so its days are the shop's days, as /stats'."""
@@ -134,16 +129,15 @@ async def find(uow: UnitOfWork, text: str, now: datetime) -> PromoCode:
         )
     if not promo.is_active:
         raise PromoRefused(code, tr._("The code {code} has ended.", code=code))
+    zone = now.tzinfo or UTC
     if promo.starts_at and now < promo.starts_at:
-        day = _day(promo.starts_at, now.tzinfo)
+        day = tr.date(promo.starts_at, zone, LONG_DAY)
         raise PromoRefused(
             code, tr._("The code {code} can be used from {day}.", code=code, day=day)
         )
     if promo.ends_at and now >= promo.ends_at:
-        last = promo.ends_at - timedelta(seconds=1)
-        raise PromoRefused(
-            code, tr._("The code {code} expired on {day}.", code=code, day=_day(last, now.tzinfo))
-        )
+        day = tr.date(promo.ends_at - timedelta(seconds=1), zone, LONG_DAY)
+        raise PromoRefused(code, tr._("The code {code} expired on {day}.", code=code, day=day))
     if promo.max_uses is not None and promo.uses >= promo.max_uses:
         raise PromoRefused(code, tr._("The code {code} has been used up, sorry.", code=code))
     return promo

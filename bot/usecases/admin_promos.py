@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from bot import i18n
 from bot.clipping import echo
@@ -30,6 +30,7 @@ class PromoRow:
     starts_at: datetime | None
     ends_at: datetime | None
     state: str
+    zone: tzinfo = UTC  # the shop's clock (SHOP_TIMEZONE), which the moments are shown on
 
     @classmethod
     def of(cls, promo: PromoCode, now: datetime) -> PromoRow:
@@ -47,6 +48,7 @@ class PromoRow:
             promo.starts_at.astimezone(zone) if promo.starts_at else None,
             promo.ends_at.astimezone(zone) if promo.ends_at else None,
             promos.state_of(promo, now),
+            zone or UTC,
         )
 
 

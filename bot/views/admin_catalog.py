@@ -3,6 +3,8 @@ and previews, catalog file reports and the shop report."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from telegram import InlineKeyboardButton
 
 from bot import i18n
@@ -335,9 +337,10 @@ def export_caption(count: int) -> str:
 
 def shop_report(stats: StoreStats) -> str:
     tr = i18n.current()
-    moment = f"{stats.now:%Y-%m-%d %H:%M}"
+    zone = stats.now.tzinfo or UTC  # the shop's clock: "Today" starts at its midnight
+    moment = tr.datetime(stats.now, zone)
     lines = [
-        tr._("📊 Shop report ({moment} {zone})", moment=moment, zone=str(stats.now.tzinfo)),
+        tr._("📊 Shop report ({moment} {zone})", moment=moment, zone=str(zone)),
         "",
     ]
     for period in stats.periods:

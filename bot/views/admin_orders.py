@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from bot import i18n
 from bot.callback_data import (
     AdminMenu,
@@ -45,7 +47,8 @@ ASK_APPROVE = N_(
 )
 
 
-def order_list(listing: OrderPage) -> AdminView:
+def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
+    """A page of orders; each one's day on the shop's clock (`zone`)."""
     tr = i18n.current()
     status = listing.status
     title = tr._(status_label(status)) if status else tr._("All orders")
@@ -67,7 +70,7 @@ def order_list(listing: OrderPage) -> AdminView:
         lines.append(
             f"#{row.order_id} · {status_text(tr, row.status, row.refunded_amount)} · {money} · "
             f"{row.customer} · "
-            f"{row.created_at:%Y-%m-%d}{flag}"
+            f"{tr.date(row.created_at, zone)}{flag}"
         )
         rows.append([button(f"#{row.order_id} · {money}{flag}", OpenOrder(row.order_id))])
     code = status or "all"
@@ -120,8 +123,9 @@ def _second_payment(tr: Translator, payment: PaymentView) -> str:
     return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
 
 
-def order_screen(detail: OrderDetail) -> AdminView:
-    """One order in full, with the buttons of the moves it can make now."""
+def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
+    """One order in full, with the buttons of the moves it can make now; its moments on the
+    shop's clock (`zone`)."""
     tr = i18n.current()
     s = detail.summary
 
@@ -130,9 +134,11 @@ def order_screen(detail: OrderDetail) -> AdminView:
 
     unset = tr._("not chosen") if s.needs_shipping else tr._("none")
     shipping = shipping_option_name(s.shipping_option, tr) if s.shipping_option else unset
-    created = tr._("Created: {moment} UTC", moment=f"{s.created_at:%Y-%m-%d %H:%M}")
+    created = tr._(
+        "Created: {moment} ({zone})", moment=tr.datetime(s.created_at, zone), zone=str(zone)
+    )
     if s.paid_at:
-        created += " · " + tr._("paid {moment}", moment=f"{s.paid_at:%Y-%m-%d %H:%M}")
+        created += " · " + tr._("paid {moment}", moment=tr.datetime(s.paid_at, zone))
     amounts = tr._(
         "Items {items} · shipping {shipping}",
         items=money(s.items_total),
@@ -186,7 +192,7 @@ def order_screen(detail: OrderDetail) -> AdminView:
         "• "
         + tr._(
             "{moment} {before} → {after} by {actor}",
-            moment=f"{e.at:%Y-%m-%d %H:%M}",
+            moment=tr.datetime(e.at, zone),
             before=tr._(status_label(e.from_status)) if e.from_status else tr._("new"),
             after=tr._(status_label(e.to_status)),
             actor=e.actor,

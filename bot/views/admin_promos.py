@@ -18,9 +18,9 @@ def _line(tr: Translator, row: PromoRow) -> str:
     if row.min_order:
         rules.append(tr._("min {amount}", amount=tr.money(row.min_order, row.currency)))
     if row.starts_at:
-        rules.append(tr._("from {day}", day=f"{row.starts_at:%Y-%m-%d}"))
+        rules.append(tr._("from {day}", day=tr.date(row.starts_at, row.zone)))
     if row.ends_at:
-        moment = f"{row.ends_at:%Y-%m-%d %H:%M}"  # on the shop's clock (SHOP_TIMEZONE)
+        moment = tr.datetime(row.ends_at, row.zone)
         rules.append(tr._("ends {moment} {zone}", moment=moment, zone=row.ends_at.tzname()))
     return f"• {row.code}: {row.label} · {tr._(row.state)} · " + ", ".join(rules)
 

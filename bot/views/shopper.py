@@ -483,7 +483,7 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
     rows: Keyboard = []
     for order in history.orders:
         total = tr.money(order.total, order.currency)
-        day = tr.date(order.created_at)
+        day = tr.date(order.created_at, settings.zone)
         status = order.status_text(tr)
         label = f"#{order.id} · {status} · {total} · {day}"
         rows.append([button(label, MyOrder(order.id, history.page))])
@@ -504,7 +504,11 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     lines = [
         tr._("📦 <b>Order #{order_id}</b>", order_id=order.id)
         + f" · {escape(order.status_text(tr))}",
-        tr._("Placed {moment} UTC", moment=tr.datetime(order.created_at)),
+        tr._(
+            "Placed {moment} ({zone})",
+            moment=tr.datetime(order.created_at, settings.zone),
+            zone=settings.shop_timezone,
+        ),
         "",
     ]
     for line in order.lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from bot.handlers.fallback import UNREADABLE
 from bot.handlers.gate import EDIT_IGNORED
 from bot.i18n import catalog_path, translator
 from bot.services.errors import OutOfStock, Shortage
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.store.models import Order, OrderLine
 from bot.usecases import restock
+from tests.conftest import seeded_shop_in
 from tests.e2e.test_unusual_input import STICKER
 
 # English words of the catalogs' texts (msgids): none may show in a Russian or Spanish reply.
@@ -229,3 +233,88 @@ def test_a_russian_shopper_short_at_payment_reads_the_shortage_in_russian() -> N
         "• Tea Towel: распродано\n"
         "Пожалуйста, измените корзину и оформите заказ снова."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "not_yet", "over"),
+    [
+        (
+            "ru",
+            "Код SOON можно использовать с 5 декабря 2099\u202fг.",
+            "Срок кода OLD истёк 9 декабря 2025\u202fг.",
+        ),
+        (
+            "es",
+            "El código SOON se puede usar desde el 5 de diciembre de 2099.",
+            "El código OLD caducó el 9 de diciembre de 2025.",
+        ),
+    ],
+)
+async def test_a_promo_codes_days_are_written_in_the_shoppers_language(
+    harness: ShopHarness, language: str, not_yet: str, over: str
+) -> None:
+    """A code that has not begun, and one that is over: the day each refusal names is
+    written in the shopper's language, month and all ("5 декабря", not "05 Dec")."""
+    async with harness.store.uow() as uow:
+        for line in ("SOON 10% from=2099-12-05", "OLD 10% from=2025-12-01 until=2025-12-09"):
+            await uow.promos.add(parse_new(line.split(), "USD").to_model())
+    alice = harness.user(1901, "Alice", language_code=language)
+    await alice.send("/start promo_SOON")
+    await alice.wait_for(not_yet)
+    await alice.send("/start promo_OLD")
+    await alice.wait_for(over)
+
+
+async def test_an_orders_moments_are_on_the_shops_clock_in_the_readers_language(
+    tmp_path: Path, seeded_sqlite: Path
+) -> None:
+    """A shop in Madrid. Iván (Russian) paid at 23:30 UTC on 5 December: 00:30 on the 6th in
+    Madrid. His /orders and the order's screen say so in Russian, and Ada, who reads Spanish,
+    sees the same moments in Spanish on her order screen, each saying whose clock it is."""
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(
+        tmp_path, admin_ids=frozenset({9001}), shop_timezone="Europe/Madrid"
+    ) as h:
+        ivan, ada = h.user(1001, "Iván", language_code="ru"), h.user(9001, "Ada")
+        placed = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
+        async with h.store.uow() as uow:
+            customer = await uow.customers.get_or_create(1001, first_name="Iván")
+            mug = await uow.products.get_by_sku("KIT-MUG-CER")
+            assert mug is not None
+            line = OrderLine(
+                product_id=mug.id,
+                sku=mug.sku,
+                title=mug.title,
+                unit_price=1600,
+                currency="USD",
+                quantity=1,
+            )
+            paid = placed + timedelta(minutes=1)
+            await uow.orders.add(
+                Order(
+                    customer_id=customer.id,
+                    status="paid",
+                    currency="USD",
+                    items_total=1600,
+                    total=1600,
+                    lines=[line],
+                    created_at=placed,
+                    paid_at=paid,
+                )
+            )
+
+        await ivan.send("/orders")
+        listed = await ivan.wait_for("#1 ")
+        (order,) = [b.label for b in listed.all_buttons if b.label.startswith("#1 ")]
+        assert order.endswith(" · 6 дек. 2026\u202fг.")
+        await ivan.press(order)
+        await ivan.wait_for("Оформлен 6 дек. 2026\u202fг., 00:30 (Europe/Madrid)")
+
+        await ada.send("/language")
+        await ada.press("Español", message=await ada.wait_for("Choose your language"))
+        await ada.wait_for("A partir de ahora hablo")
+        await ada.send("/orders_admin")
+        await ada.wait_for("#1 · ✅ Pagado · 16,00\u00a0US$ · Iván · 6 dic 2026")
+        await ada.press("#1 · 16,00\u00a0US$")
+        screen = await ada.wait_for("Creado: 6 dic 2026, 0:30 (Europe/Madrid)")
+        assert "pagado 6 dic 2026, 0:31" in (screen.text or "")

@@ -71,8 +71,8 @@ async def test_percent_and_amount_codes_take_off_exactly(shopfront: Shopfront) -
 @pytest.mark.parametrize(
     ("line", "why"),
     [
-        ("OLD 10% until=2026-12-09", "The code OLD expired on 09 Dec 2026."),
-        ("SOON 10% from=2026-12-11", "The code SOON can be used from 11 Dec 2026."),
+        ("OLD 10% until=2026-12-09", "The code OLD expired on December 9, 2026."),
+        ("SOON 10% from=2026-12-11", "The code SOON can be used from December 11, 2026."),
         (
             "BIG 10% min=100.00",
             "The code BIG needs an order of at least $100.00 (yours is $32.00).",
@@ -269,11 +269,15 @@ async def test_a_code_for_a_product_covers_its_variants_and_a_code_for_a_variant
 @pytest.mark.parametrize(
     ("zone", "line", "why"),
     [
-        ("America/New_York", "OLD 10% until=2026-12-09", "The code OLD expired on 09 Dec 2026."),
+        (
+            "America/New_York",
+            "OLD 10% until=2026-12-09",
+            "The code OLD expired on December 9, 2026.",
+        ),
         (
             "Europe/Madrid",
             "SOON 10% from=2026-12-11",
-            "The code SOON can be used from 11 Dec 2026.",
+            "The code SOON can be used from December 11, 2026.",
         ),
     ],
 )

@@ -60,7 +60,8 @@ async def orders_command(update: Update, context: ShopContext) -> None:
 async def show_orders(
     update: Update, context: ShopContext, status: str | None = None, page: int = 0
 ) -> None:
-    await show(update, views.order_list(await admin_orders.order_page(context.shop, status, page)))
+    listing = await admin_orders.order_page(context.shop, status, page)
+    await show(update, views.order_list(listing, context.shop.settings.zone))
 
 
 async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> None:
@@ -80,13 +81,15 @@ async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail))
+    await show(update, views.order_screen(detail, context.shop.settings.zone))
 
 
 # ----------------------------------------------------------------------------- changes
 
 
-async def present_change(update: Update, change: Awaitable[OrderChanged]) -> None:
+async def present_change(
+    update: Update, context: ShopContext, change: Awaitable[OrderChanged]
+) -> None:
     """Run an order change; say what it did and show the order as it is now, or why not."""
     try:
         done = await change
@@ -94,12 +97,14 @@ async def present_change(update: Update, change: Awaitable[OrderChanged]) -> Non
         await reply(update, exc.said(i18n.current()))
         return
     await reply(update, views.changed(done))
-    await show(update, views.order_screen(done.detail))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
 
 
 async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -> None:
     await answer_button(update)
-    await present_change(update, admin_orders.deliver(context.shop, actor(update), data.order_id))
+    await present_change(
+        update, context, admin_orders.deliver(context.shop, actor(update), data.order_id)
+    )
 
 
 async def refuse_stale(
@@ -116,7 +121,7 @@ async def refuse_stale(
         detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError:
         return
-    await show(update, views.order_screen(detail))
+    await show(update, views.order_screen(detail, context.shop.settings.zone))
 
 
 async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
@@ -131,7 +136,9 @@ async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrd
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
     await answer_button(update)
-    await present_change(update, admin_orders.cancel(context.shop, actor(update), data.order_id))
+    await present_change(
+        update, context, admin_orders.cancel(context.shop, actor(update), data.order_id)
+    )
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
@@ -146,7 +153,9 @@ async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveO
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
     await answer_button(update)
-    await present_change(update, admin_orders.approve(context.shop, actor(update), data.order_id))
+    await present_change(
+        update, context, admin_orders.approve(context.shop, actor(update), data.order_id)
+    )
 
 
 # ----------------------------------------------------------------------------- ship flow
@@ -172,7 +181,9 @@ async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str |
         return
     await save_flow(update, context, None)
     order_id = int(flow["order_id"])
-    await present_change(update, admin_orders.ship(context.shop, actor(update), order_id, tracking))
+    await present_change(
+        update, context, admin_orders.ship(context.shop, actor(update), order_id, tracking)
+    )
 
 
 async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -267,7 +278,9 @@ async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> No
     await save_flow(update, context, None)
     amount = None if flow.get("amount") is None else int(flow["amount"])
     order_id = int(flow["order_id"])
-    await present_change(update, admin_orders.refund(context.shop, actor(update), order_id, amount))
+    await present_change(
+        update, context, admin_orders.refund(context.shop, actor(update), order_id, amount)
+    )
 
 
 register_flow("ship", FlowKind(on_input=ship_input, on_confirm=ship_confirm, on_button=ship_button))
