@@ -417,6 +417,45 @@ async def test_a_total_above_telegrams_maximum_is_explained_and_holds_nothing(
         await _nothing_held(h, machine, stock=10)
 
 
+async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_nothing(
+    tmp_path: Path,
+) -> None:
+    """Three courses at ⭐ 4,000 come to ⭐ 12,000: one Stars invoice takes at most ⭐ 10,000.
+    Alice is told so at Pay, before any invoice is asked for or any seat is held."""
+    async with _empty_stars_shop(tmp_path) as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        course = await add_product(
+            h.shop, "CRS", price=4000, stock=10, currency="XTR", digital=True, title="Course"
+        )
+        await fill_cart(h.shop, ALICE, {course: 3})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("at most")
+        assert "⭐ 10,000" in (said.text or "") and "your order comes to ⭐ 12,000" in (
+            said.text or ""
+        )
+        assert not h.standin.calls_to("sendInvoice")
+        await _nothing_held(h, course, stock=10)
+
+
+async def test_admin_cannot_price_a_stars_product_above_what_one_invoice_takes(
+    tmp_path: Path,
+) -> None:
+    async with _empty_stars_shop(tmp_path) as h:
+        assert h.shop is not None
+        admin = h.user(ADMIN_ID, "Ada")
+        await add_product(h.shop, "CRS", price=4000, currency="XTR", digital=True)
+
+        await admin.send("/price CRS 10001")
+        await admin.wait_for("can be at most 10000 XTR")
+        await admin.send("/price CRS 10000")
+        await admin.wait_for("CRS now costs ⭐ 10,000")
+
+
 async def test_a_total_below_telegrams_minimum_names_the_minimum_and_holds_nothing(
     tmp_path: Path,
 ) -> None:
