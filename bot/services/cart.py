@@ -28,6 +28,7 @@ from bot.store.models import Cart, CartLine
 from bot.store.uow import UnitOfWork
 
 FINGERPRINTS = 10**12 - 1
+MAX_QUANTITY = 99  # units one Add puts in a cart at once (chat and page alike)
 
 
 def fingerprint_of(currency: str, lines: Iterable[tuple[int, int, int, int]]) -> int:
@@ -126,6 +127,14 @@ def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
         wanted = line.quantity - in_cart
         return Shortage(line.title, wanted, line.available, in_cart, line.translations)
     return None
+
+
+def can_add(available: int, in_cart: int) -> int:
+    """How many more of a product (variant) the shopper can put in her cart now: what is
+    available to her (her own held units counted, `counting_holds`) less what her cart holds,
+    at most MAX_QUANTITY at once; 0 when her cart has all there is. The chat's quantity
+    picker and the page's stepper both stop here, and `add_to_cart` takes exactly this."""
+    return max(0, min(available - in_cart, MAX_QUANTITY))
 
 
 def looks_short(quantity: int, available: int) -> bool:

@@ -12,7 +12,6 @@ from html import unescape
 from typing import Any
 
 from bot import i18n
-from bot.conversation.journey import MAX_QUANTITY
 from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
@@ -23,7 +22,7 @@ from bot.conversation.screens import (
 )
 from bot.conversation.storefront import CartUpdate, ProductView
 from bot.i18n import N_
-from bot.services.cart import CartView
+from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.texts.restock import variant_sold_out

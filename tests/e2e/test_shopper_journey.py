@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.standin.harness import ShopHarness
+from tests.conftest import add_product
 from tests.e2e.shopper import screen, shown
 
 
@@ -94,9 +95,11 @@ async def test_adding_beyond_stock_is_refused_with_a_clear_message(harness: Shop
     toast = await alice.press("➕")  # a third one: there are two
     assert toast.text == "Only 2 left."
     assert "[2 pc]" in screen(alice)
+    card, add = alice.find_button("Add to cart")
     await alice.press("Add to cart")
-    await alice.press("➕")
-    refused = await alice.press("Add to cart")
+    assert "All 2 left are in your cart." in shown(alice)  # and no Add button to press
+    assert add.callback_data is not None and "Add to cart" not in screen(alice)
+    refused = await alice.press_data(card, add.callback_data)  # an older card's Add, again
     assert refused.text == "Sorry, only 2 left and 2 already in your cart."
     assert "only 2 left and 2 already in your cart" in shown(alice)
     await alice.send("/cart")
@@ -104,6 +107,31 @@ async def test_adding_beyond_stock_is_refused_with_a_clear_message(harness: Shop
     assert "2 × $19.00 = $38.00" in (cart.text or "")
     refused = await alice.press("➕", message=cart)
     assert refused.text == "Sorry, only 2 left and 2 already in your cart."
+
+
+async def test_the_quantity_picker_offers_only_what_she_can_still_add(
+    harness: ShopHarness,
+) -> None:
+    """Five travel mugs in stock and three already in Alice's cart: the picker stops at two
+    and says so; once all five are in her cart, the card says that instead of offering more."""
+    await add_product(harness.store, "TRV-MUG", price=1200, stock=5, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_TRV-MUG")
+    await alice.wait_for("Add to cart")
+    await alice.press("➕")
+    await alice.press("➕")
+    await alice.press("Add to cart")
+    assert "In your cart: 3" in shown(alice)
+
+    await alice.press("➕")
+    toast = await alice.press("➕")  # a third: only two more can go in
+    assert toast.text == "You can add up to 2."
+    assert "[2 pc]" in screen(alice)
+
+    await alice.press("Add to cart · $24.00")
+    card = screen(alice)
+    assert "In your cart: 5" in card and "All 5 left are in your cart." in card
+    assert "Add to cart" not in card and "➕" not in card
 
 
 async def test_cart_plus_minus_remove_and_clear(harness: ShopHarness) -> None:
