@@ -417,6 +417,35 @@ async def test_a_total_above_telegrams_maximum_is_explained_and_holds_nothing(
         await _nothing_held(h, machine, stock=10)
 
 
+async def test_shipping_that_would_push_the_total_past_telegrams_maximum_is_not_offered(
+    tmp_path: Path,
+) -> None:
+    """A $9,990 espresso machine passes Pay ($10,000 is the most one payment in USD takes).
+    At home, free standard shipping fits and express ($15) would not: only standard is
+    offered, and she pays $9,990. Bob's goes to Germany, where both options cost: the form
+    tells him why, and nothing is paid."""
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice, bob = h.user(ALICE, "Alice"), h.user(BOB, "Bob")
+        machine = await add_product(h.shop, "ESP", price=999000, stock=5, title="Espresso")
+        for shopper in (alice, bob):
+            await shopper.send("/start")
+            await fill_cart(h.shop, shopper.user_id, {machine: 1})
+            await open_order_summary(shopper)
+            await shopper.press("Pay")
+            await shopper.wait_for(lambda m: m.invoice is not None)
+
+        with pytest.raises(LookupError, match="no shipping option 'express'"):
+            await alice.pay(shipping_option_id="express")
+        paid = await alice.pay()
+        assert paid.ok and paid.total_amount == 999000
+
+        refused = await bob.pay(shipping_address={"country_code": "DE"})
+        assert (refused.ok, refused.stage) == (False, "shipping")
+        assert "With shipping your order comes to $10,005.00" in (refused.error_message or "")
+        assert "at most $10,000.00 in one payment in USD" in (refused.error_message or "")
+
+
 async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_nothing(
     tmp_path: Path,
 ) -> None:
