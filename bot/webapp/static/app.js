@@ -271,14 +271,32 @@
       if (top()[0] === 'cart') return draw();
       if (top()[0] === 'order') { top()[1].polls = 0; return draw(); } // paid meanwhile?
       if (top()[0] === 'product' && state.revisit) await state.revisit();
-      return setCart(await api('GET', 'cart'));
+      return refreshCart();
     }).catch(() => {}); // offline for now: the next tap says so
   }
 
   function setCart(basket) {
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
+    $('cart-count').classList.remove('stale');
+    $('to-cart').removeAttribute('title');
     updateBar();
+  }
+
+  /** The cart as the shop has it now, into the header's count. An answer the network or a
+      busy shop loses is asked for again, less often the longer it takes (as an open order
+      is), and the count says meanwhile that it is not up to date: after an order settles it
+      would otherwise go on showing what was just bought. A hidden page stops asking;
+      coming back (cameBack) asks again. */
+  function refreshCart(tries = 0) {
+    return api('GET', 'cart').then(setCart, (error) => {
+      $('cart-count').classList.add('stale');
+      $('to-cart').title = t('Your cart may have changed: asking the shop again…');
+      if (!(error.status === 0 || error.status === 429 || error.status >= 500)) return;
+      setTimeout(() => {
+        if (document.visibilityState !== 'hidden') refreshCart(tries + 1);
+      }, Math.min(POLL_FIRST_MS * 1.5 ** tries, POLL_MOST_MS));
+    });
   }
 
   // ------------------------------------------------------------------ the catalog
@@ -663,7 +681,7 @@
     if (shown && open && (arg.waiting || arg.link)) {
       askAgain(arg, ticket);
     } else if (shown && !open) {
-      api('GET', 'cart').then(setCart, () => {});
+      refreshCart(); // what was bought has left the cart
     }
   }
 
@@ -721,7 +739,7 @@
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
-      api('GET', 'cart').then(setCart, () => {});
+      refreshCart();
       goHome();
     });
   }
