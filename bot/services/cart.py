@@ -328,7 +328,8 @@ async def add_to_cart(
 async def set_quantity(
     uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, variant_id: int = 0
 ) -> CartChange:
-    """Set a line of the cart to `quantity`; zero removes it. Lowering is always allowed.
+    """Set a line of the cart to `quantity`; zero removes it. Lowering is always allowed,
+    also on a line whose product went off sale meanwhile.
     NotInCart if the line is gone (a stale page): setting is no way to add."""
     cart = await view_cart(uow, customer_id, "")
     if cart.line(product_id, variant_id) is None:
@@ -365,6 +366,8 @@ async def _set_line(
         if line is None:
             raise NotInCart()
         quantity, title, price, names = 0, line.title, line.unit_price, line.translations
+    elif line is not None and quantity < in_cart:  # lowering, also a line gone off sale
+        title, price, names = line.title, line.unit_price, line.translations
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
 from tests.conftest import add_product
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import screen, shown
 
 
@@ -132,6 +134,40 @@ async def test_the_quantity_picker_offers_only_what_she_can_still_add(
     card = screen(alice)
     assert "In your cart: 5" in card and "All 5 left are in your cart." in card
     assert "Add to cart" not in card and "➕" not in card
+
+
+async def _shopper_with(harness: ShopHarness, sku: str, stock: int, quantity: int) -> FakeUser:
+    """Alice with `quantity` of a new product (`stock` of it) in her cart, on its card."""
+    await add_product(harness.store, sku, price=1200, stock=stock, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await alice.send(f"/start product_{sku}")
+    await alice.wait_for("Add to cart")
+    for _ in range(quantity - 1):
+        await alice.press("➕")
+    await alice.press("Add to cart")
+    return alice
+
+
+async def test_a_product_taken_off_sale_in_her_cart_can_still_be_lowered(
+    harness: ShopHarness,
+) -> None:
+    """Alice has three travel mugs in her cart when the shop takes them off sale. ➖ still
+    lowers the line (it said the product was no longer available and left it at three);
+    ➕ says it is no longer available."""
+    alice = await _shopper_with(harness, "TRV-MUG", stock=5, quantity=3)
+    admin = harness.user(ADMIN_ID, "Ada")
+    await admin.send("/hide TRV-MUG")
+    await admin.wait_for("hidden")
+    await alice.send("/cart")
+    await alice.wait_for("no longer sold; it will be removed at checkout")
+
+    toast = await alice.press("➖")
+
+    assert toast.text == "Travel Mug: 2 in your cart."
+    assert "2 × $12.00 = $24.00" in shown(alice)
+    toast = await alice.press("➕")
+    assert toast.text == "Sorry, that product is no longer available."
+    assert "2 × $12.00 = $24.00" in shown(alice)
 
 
 async def test_cart_plus_minus_remove_and_clear(harness: ShopHarness) -> None:
