@@ -279,7 +279,10 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
-    if card.available > 0 and screen.can_add <= 0:  # in stock, and all of it in her cart
+    if screen.in_cart > max(card.available, 0):  # fewer left than her cart holds
+        problem = LineProblem.FEWER_LEFT if card.available > 0 else LineProblem.SOLD_OUT
+        lines.append("⚠️ " + tr._(CART_WARNINGS[problem], available=card.available))
+    elif card.available > 0 and screen.can_add <= 0:  # in stock, and all of it in her cart
         lines.append(tr._("All {count} left are in your cart.", count=card.available))
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))

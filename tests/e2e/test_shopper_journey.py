@@ -170,6 +170,26 @@ async def test_a_product_taken_off_sale_in_her_cart_can_still_be_lowered(
     assert "2 × $12.00 = $24.00" in shown(alice)
 
 
+async def test_a_card_says_when_fewer_are_left_than_her_cart_holds(harness: ShopHarness) -> None:
+    """Three travel mugs in Alice's cart, then the stock falls to one, then to none: her card
+    says checkout will lower the quantity, then that it will remove it, never that "all 1
+    left" are in a cart that holds three."""
+    alice = await _shopper_with(harness, "TRV-MUG", stock=5, quantity=3)
+    admin = harness.user(ADMIN_ID, "Ada")
+    await admin.send("/stock TRV-MUG 1")
+    await admin.wait_for("→ 1")
+    await alice.send("/start product_TRV-MUG")
+    card = await alice.wait_for("In your cart: 3")
+    assert "⚠️ only 1 left; checkout will lower the quantity" in (card.text or "")
+    assert "All 1 left" not in (card.text or "") and "Add to cart" not in screen(alice)
+
+    await admin.send("/stock TRV-MUG 0")
+    await admin.wait_for("→ 0")
+    await alice.send("/start product_TRV-MUG")
+    card = await alice.wait_for("⚠️ sold out; it will be removed at checkout")
+    assert "Notify me" in screen(alice)
+
+
 async def test_cart_plus_minus_remove_and_clear(harness: ShopHarness) -> None:
     alice = harness.user(1001, "Alice")
     for words in ("kettle", "fountain pen"):
