@@ -446,6 +446,42 @@ async def test_shipping_that_would_push_the_total_past_telegrams_maximum_is_not_
         assert "at most $10,000.00 in one payment in USD" in (refused.error_message or "")
 
 
+async def test_a_tip_that_would_push_the_payment_past_telegrams_maximum_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A $9,990 espresso machine with $5 standard shipping: the form offers tips of at most
+    $10 (what is left to $10,000 once the goods are counted; the shop allows $20). Alice's
+    $10 tip with shipping would come to $10,005: she is told to choose a smaller one, and
+    her $5 tip goes through at exactly $10,000."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        payment_provider_token="TEST:provider",
+        tip_max=2000,
+        tip_suggested=(500, 1500),
+        free_shipping_over=10**8,
+    ) as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        machine = await add_product(h.shop, "ESP", price=999000, stock=5, title="Espresso")
+        await alice.send("/start")
+        await fill_cart(h.shop, ALICE, {machine: 1})
+        await open_order_summary(alice)
+        await alice.press("Pay")
+        invoice = await alice.wait_for(lambda m: m.invoice is not None)
+        assert invoice.invoice is not None
+        assert invoice.invoice["max_tip_amount"] == 1000
+        assert invoice.invoice["suggested_tip_amounts"] == [500]
+
+        refused = await alice.pay(tip_amount=1000)
+        assert (refused.ok, refused.stage) == (False, "pre_checkout")
+        assert "this payment comes to $10,005.00" in (refused.error_message or "")
+        assert "Choose a smaller tip" in (refused.error_message or "")
+
+        paid = await alice.pay(tip_amount=500)
+        assert paid.ok and paid.total_amount == 1_000_000
+
+
 async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_nothing(
     tmp_path: Path,
 ) -> None:
