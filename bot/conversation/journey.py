@@ -1061,8 +1061,9 @@ async def _product(
         except VariantUnavailable:
             card = await catalog.product_card(v.uow, product_id)
             notice = notice or OPTION_GONE
-        except ProductUnavailable:
-            return await _listing(v, notice=v.tr._(GONE))
+        except ProductUnavailable:  # tapped in her cart: back to it, where its line says so
+            back = _cart if v.chat.state == Step.CART else _listing
+            return await back(v, notice=v.tr._(GONE))
     same_media = (
         v.chat.state == Step.VIEWING
         and v.memory.get("product_id") == product_id

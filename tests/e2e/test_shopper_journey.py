@@ -153,7 +153,7 @@ async def test_a_product_taken_off_sale_in_her_cart_can_still_be_lowered(
 ) -> None:
     """Alice has three travel mugs in her cart when the shop takes them off sale. ➖ still
     lowers the line (it said the product was no longer available and left it at three);
-    ➕ says it is no longer available."""
+    ➕ and the line's name say it is no longer available, and she stays in her cart."""
     alice = await _shopper_with(harness, "TRV-MUG", stock=5, quantity=3)
     admin = harness.user(ADMIN_ID, "Ada")
     await admin.send("/hide TRV-MUG")
@@ -168,6 +168,11 @@ async def test_a_product_taken_off_sale_in_her_cart_can_still_be_lowered(
     toast = await alice.press("➕")
     assert toast.text == "Sorry, that product is no longer available."
     assert "2 × $12.00 = $24.00" in shown(alice)
+
+    # Its name in the cart opens no card for it: she stays in her cart, told why.
+    toast = await alice.press("1. Travel Mug")
+    assert toast.text == "Sorry, that product is no longer available."
+    assert "Your cart" in shown(alice) and "no longer sold" in shown(alice)
 
 
 async def test_a_card_says_when_fewer_are_left_than_her_cart_holds(harness: ShopHarness) -> None:
