@@ -420,9 +420,9 @@
     const now = () => variant || p;
     const inCart = () => now().in_cart || 0;
     // The stepper's cap: what the shopper can still add of the chosen variant (or product),
-    // what is left less what her cart holds, at most max_quantity at once. The shop's refusal
-    // stays the last word.
-    const most = () => Math.max(0, Math.min(now().available - inCart(), now().max_quantity));
+    // as the shop counts it (can_add: what is left to her less what her cart holds, at most
+    // 99 at once; the chat's picker stops at the same number). Its refusal stays the last word.
+    const most = () => Math.max(0, now().can_add || 0);
 
     function refresh() {
       const item = now();
@@ -470,7 +470,7 @@
       const { variants: now, ...card } = fresh;
       Object.assign(p, card);
       for (const v of variants) {
-        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, stock_text: null });
+        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, can_add: 0, stock_text: null });
       }
     }
     state.revisit = async () => {
@@ -491,7 +491,7 @@
         setCart(answer.cart);
         const line = answer.cart.lines.find((l) => l.product_id === p.id
           && (l.variant_id || null) === (variant ? variant.id : null));
-        if (line) item.in_cart = line.quantity;
+        if (line) Object.assign(item, { in_cart: line.quantity, can_add: line.can_add });
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
         if (answer.done) bump();
