@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bot.i18n import N_
-from bot.money import exponent, to_decimal_string
+from bot.money import STARS, exponent, telegram_maximum, to_decimal_string
 
 MAX_STOCK = 1_000_000  # units on hand; the stock column is a 32-bit integer on PostgreSQL
 # Whole units of the shop's currency ($1,000,000.00, ⭐ 1,000,000): one unit at this price
@@ -51,8 +51,11 @@ def sku_key(sku: str) -> str:
 
 
 def max_price(currency: str) -> int:
-    """The highest price in minor units of `currency`."""
-    return MAX_PRICE_UNITS * 10 ** exponent(currency)
+    """The highest price in minor units of `currency`. A Stars price is also at most what one
+    Stars invoice may be (bot.money.telegram_maximum): that limit is fixed, where the fiat
+    ones follow exchange rates and are checked on the total at Pay."""
+    most = MAX_PRICE_UNITS * 10 ** exponent(currency)
+    return min(most, telegram_maximum(STARS)) if currency.upper() == STARS else most
 
 
 def check_price(amount: int, currency: str) -> int:

@@ -91,6 +91,9 @@ _TELEGRAM_MAXIMUMS: dict[str, int] = {
     "PLN": 3_750_000,
     "PYG": 55_770_000,
     "UGX": 36_170_000,
+    # Telegram Stars: a fixed 10,000 per invoice (its list's XTR max_amount; the same figure
+    # as python-telegram-bot's SubscriptionLimit.MAX_PRICE and the Stars transfer limit).
+    "XTR": 10_000,
 }
 _LARGEST_MAXIMUM = 99_999_999
 

@@ -58,7 +58,7 @@ from bot.payments.invoice import NotSent
 from bot.services import cart as carts
 from bot.services import catalog, promos
 from bot.services import support as conversations
-from bot.services.cart import CartView
+from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
     CheckoutReview,
     place_order,
@@ -117,7 +117,6 @@ REPLACED = N_(
     "Order #{order_id} was replaced by a newer checkout of your cart while its invoice was "
     "being sent: pay the newer one."
 )
-MAX_QUANTITY = 99
 SUPPORT_KEY = "support"  # ChatState.data[SUPPORT_KEY]["thread"]: the conversation written to
 
 
@@ -1062,8 +1061,9 @@ async def _product(
         except VariantUnavailable:
             card = await catalog.product_card(v.uow, product_id)
             notice = notice or OPTION_GONE
-        except ProductUnavailable:
-            return await _listing(v, notice=v.tr._(GONE))
+        except ProductUnavailable:  # tapped in her cart: back to it, where its line says so
+            back = _cart if v.chat.state == Step.CART else _listing
+            return await back(v, notice=v.tr._(GONE))
     same_media = (
         v.chat.state == Step.VIEWING
         and v.memory.get("product_id") == product_id
@@ -1072,18 +1072,13 @@ async def _product(
     if counts is None:
         counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
     in_cart, cart_items = counts
-    held = None
-    if catalog.holds_may_show(card, in_cart, cart_items):  # held for her own invoice: hers
-        holds = await carts.own_holds(v.uow, v.customer_id)
-        card, held = catalog.counting_holds(card, holds), holds.get((product_id, card.variant_id))
-    most = max(1, min(card.available, MAX_QUANTITY))
-    if quantity > most and card.available > 0 and notice is None:
-        notice = v.tr.ngettext(
-            "Only {count} left.", "Only {count} left.", card.available, count=card.available
-        )
+    card, holds = await catalog.as_hers(v.uow, v.customer_id, card)  # held for her: hers
+    most = carts.can_add(card.available, in_cart)
+    if quantity > most > 0 and notice is None:
+        notice = _cap_notice(v.tr, most, in_cart, card.available)
     if chose and card.available <= 0 and notice is None:
         notice = restock_texts.variant_sold_out(v.tr, card.variant_label)
-    quantity = min(max(quantity, 1), most)
+    quantity = min(max(quantity, 1), max(most, 1))
     if watching is None:
         watching = card.available <= 0 and await v.uow.restock.is_watching(
             v.customer_id, product_id, card.variant_id
@@ -1103,9 +1098,18 @@ async def _product(
         low_stock_threshold=v.shop.settings.low_stock_threshold,
         same_media=same_media,
         watching=watching,
-        held=held,
+        held=holds.get(card.variant_id),
+        can_add=most,
         notice=notice,
     )
+
+
+def _cap_notice(tr: Translator, most: int, in_cart: int, available: int) -> str:
+    """Why the quantity picker stops at `most`: all that is left, or what she can still add
+    beside what her cart holds (or at once)."""
+    if in_cart == 0 and most == available:
+        return tr.ngettext("Only {count} left.", "Only {count} left.", most, count=most)
+    return tr._("You can add up to {count}.", count=most)
 
 
 async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = None) -> Screen:

@@ -81,6 +81,7 @@ class ProductScreen(Screen):
     same_media: bool = False  # the photo on screen is already this product's
     watching: bool = False  # sold out, and the shopper waits to be told when it is back
     held: Held | None = None  # units of it her own open invoice holds (counted as hers)
+    can_add: int = 0  # how many more she can put in her cart (bot.services.cart.can_add)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.conversation.journey import (
-    MAX_QUANTITY,
     NOT_IN_CART,
     Shopper,
     Visit,
@@ -25,7 +24,7 @@ from bot.conversation.journey import (
 from bot.i18n import Translator
 from bot.services import cart as carts
 from bot.services import catalog
-from bot.services.cart import CartView, Held
+from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.errors import CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
@@ -106,17 +105,9 @@ async def product(v: Visit, product_id: int) -> ProductView:
         by_variant = {
             line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
         }
-    # As in the chat, her own held units are read when what she sees looks short; and when her
-    # cart has the product, as they change how many more she can add (the page's stepper).
-    left = {item.id: item.available for item in card.variants} or {0: card.available}
-    short = carts.looks_short(by_variant.get(card.variant_id, 0), card.available) or any(
-        carts.looks_short(n, left.get(variant, 0)) for variant, n in by_variant.items()
-    )
-    short = short or any(by_variant.values())
-    holds = await carts.own_holds(v.uow, v.customer_id) if short else {}
-    held = {variant: h for (pid, variant), h in holds.items() if pid == product_id}
+    card, held = await catalog.as_hers(v.uow, v.customer_id, card)  # as the chat counts them
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
-    return ProductView(catalog.counting_holds(card, holds), in_cart, of_variants, held)
+    return ProductView(card, in_cart, of_variants, held)
 
 
 @looking

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.clipping import clip
 from bot.config import Settings
 from bot.i18n import Translator, translator
-from bot.money import STARS
+from bot.money import STARS, telegram_maximum
 from bot.payments.payload import sign_payload
 from bot.services.order_history import ORDER_START_PREFIX
 from bot.services.order_summary import LineSummary, OrderSummary, discount_label
@@ -134,10 +134,12 @@ def build_invoice(
             prices.append(LabeledPrice(label, -order.discount_total))
     shipping = order.needs_shipping and not stars
     tips: dict[str, Any] = {}
-    if settings.tips_on and not stars:
-        tips["max_tip_amount"] = settings.tip_max
-        if settings.tip_suggested:
-            tips["suggested_tip_amounts"] = list(settings.tip_suggested)
+    # No tip that alone would take the payment past what Telegram takes in one.
+    most_tip = min(settings.tip_max, telegram_maximum(order.currency) - order.total)
+    if settings.tips_on and not stars and most_tip > 0:
+        tips["max_tip_amount"] = most_tip
+        if suggested := [tip for tip in settings.tip_suggested if tip <= most_tip]:
+            tips["suggested_tip_amounts"] = suggested
     return InvoiceRequest(
         title=title,
         description=description,

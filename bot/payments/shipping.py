@@ -6,9 +6,16 @@ from dataclasses import dataclass
 
 from bot import i18n
 from bot.config import Settings
+from bot.i18n import N_
+from bot.money import telegram_maximum
 
 STANDARD = "standard"
 EXPRESS = "express"
+ABOVE_LIMIT_WITH_SHIPPING = N_(
+    "With shipping your order comes to {total}, and Telegram takes at most {limit} in one "
+    "payment in {currency}. Take something out of your cart (you can buy the rest in a second "
+    "order), then check out again."
+)
 
 
 class ShippingRefused(Exception):
@@ -23,6 +30,29 @@ class ShippingChoice:
 
 
 def shipping_options(
+    settings: Settings, *, goods_total: int, country_code: str
+) -> list[ShippingChoice]:
+    """The options to offer (`priced_options`) that keep the total within what Telegram takes
+    in one payment (bot.money.telegram_maximum): Pay checked the goods alone, and an invoice
+    whose shipping pushes it over would be refused. ShippingRefused if none does."""
+    choices = priced_options(settings, goods_total=goods_total, country_code=country_code)
+    most = telegram_maximum(settings.currency)
+    fitting = [choice for choice in choices if goods_total + choice.price <= most]
+    if not fitting:
+        tr, currency = i18n.current(), settings.currency
+        cheapest = goods_total + min(choice.price for choice in choices)
+        raise ShippingRefused(
+            tr._(
+                ABOVE_LIMIT_WITH_SHIPPING,
+                total=tr.money(cheapest, currency),
+                limit=tr.money(most, currency),
+                currency=currency,
+            )
+        )
+    return fitting
+
+
+def priced_options(
     settings: Settings, *, goods_total: int, country_code: str
 ) -> list[ShippingChoice]:
     """Standard and express to where we ship, or ShippingRefused.

@@ -28,6 +28,7 @@ from bot.store.models import Cart, CartLine
 from bot.store.uow import UnitOfWork
 
 FINGERPRINTS = 10**12 - 1
+MAX_QUANTITY = 99  # units one Add puts in a cart at once (chat and page alike)
 
 
 def fingerprint_of(currency: str, lines: Iterable[tuple[int, int, int, int]]) -> int:
@@ -126,6 +127,14 @@ def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
         wanted = line.quantity - in_cart
         return Shortage(line.title, wanted, line.available, in_cart, line.translations)
     return None
+
+
+def can_add(available: int, in_cart: int) -> int:
+    """How many more of a product (variant) the shopper can put in her cart now: what is
+    available to her (her own held units counted, `counting_holds`) less what her cart holds,
+    at most MAX_QUANTITY at once; 0 when her cart has all there is. The chat's quantity
+    picker and the page's stepper both stop here, and `add_to_cart` takes exactly this."""
+    return max(0, min(available - in_cart, MAX_QUANTITY))
 
 
 def looks_short(quantity: int, available: int) -> bool:
@@ -319,7 +328,8 @@ async def add_to_cart(
 async def set_quantity(
     uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, variant_id: int = 0
 ) -> CartChange:
-    """Set a line of the cart to `quantity`; zero removes it. Lowering is always allowed.
+    """Set a line of the cart to `quantity`; zero removes it. Lowering is always allowed,
+    also on a line whose product went off sale meanwhile.
     NotInCart if the line is gone (a stale page): setting is no way to add."""
     cart = await view_cart(uow, customer_id, "")
     if cart.line(product_id, variant_id) is None:
@@ -356,6 +366,8 @@ async def _set_line(
         if line is None:
             raise NotInCart()
         quantity, title, price, names = 0, line.title, line.unit_price, line.translations
+    elif line is not None and quantity < in_cart:  # lowering, also a line gone off sale
+        title, price, names = line.title, line.unit_price, line.translations
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:

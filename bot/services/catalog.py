@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from bot.clipping import echo
-from bot.services.cart import OwnHolds, looks_short
+from bot.services.cart import Held, OwnHolds, own_holds
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.sellable import unit_of
 from bot.store import search_index
@@ -321,13 +321,16 @@ def _variant_card(
     )
 
 
-def holds_may_show(card: ProductCard, in_cart: int, cart_items: int) -> bool:
-    """Whether her own open invoice's holds could change what the card says, so are worth
-    a query: the shown one looks short, or, with something in her cart, a choice on it is
-    sold out (her held size or colour is hers, not sold out)."""
-    return looks_short(in_cart, card.available) or (
-        cart_items > 0 and any(c.sold_out for row in card.options for c in row.choices)
-    )
+async def as_hers(
+    uow: UnitOfWork, customer_id: int, card: ProductCard
+) -> tuple[ProductCard, dict[int, Held]]:
+    """The card as the shopper may buy it: what her own open invoice holds of it counted as
+    hers (`counting_holds`), and those holds by variant id (0: the product itself). Always
+    read: how many more she can add (bot.services.cart.can_add) depends on them even when
+    nothing looks short, e.g. a held product she has since taken out of her cart."""
+    holds = await own_holds(uow, customer_id)
+    held = {variant: h for (pid, variant), h in holds.items() if pid == card.id}
+    return counting_holds(card, holds), held
 
 
 def counting_holds(card: ProductCard, holds: OwnHolds) -> ProductCard:

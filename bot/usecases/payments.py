@@ -19,7 +19,7 @@ from typing import Any, Literal
 from bot import i18n, notices
 from bot.conversation import engine
 from bot.i18n import N_, Translator
-from bot.money import STARS, format_money
+from bot.money import STARS, format_money, telegram_maximum
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
@@ -140,6 +140,12 @@ async def _payable_order(
     return ids, order
 
 
+ABOVE_LIMIT_WITH_TIP = N_(
+    "With shipping and the tip this payment comes to {total}, and Telegram takes at most {limit} "
+    "in one payment in {currency}. Choose a smaller tip, then pay again."
+)
+
+
 def _goods_total(order: Order) -> int:
     return order.items_total - order.discount_total
 
@@ -208,6 +214,15 @@ async def check_pre_checkout(
                     amount=tr.money(total_amount, currency),
                     order_id=order.id,
                     expected=tr.money(expected, order.currency),
+                )
+            )
+        if total_amount > (most := telegram_maximum(order.currency)):  # shipping and a tip
+            raise PaymentRefused(
+                tr._(
+                    ABOVE_LIMIT_WITH_TIP,
+                    total=tr.money(total_amount, currency),
+                    limit=tr.money(most, currency),
+                    currency=currency,
                 )
             )
         expires = order.hold_expires_at

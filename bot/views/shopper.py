@@ -279,6 +279,11 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
+    if screen.in_cart > max(card.available, 0):  # fewer left than her cart holds
+        problem = LineProblem.FEWER_LEFT if card.available > 0 else LineProblem.SOLD_OUT
+        lines.append("⚠️ " + tr._(CART_WARNINGS[problem], available=card.available))
+    elif card.available > 0 and screen.can_add <= 0:  # in stock, and all of it in her cart
+        lines.append(tr._("All {count} left are in your cart.", count=card.available))
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
@@ -288,7 +293,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     text = f"{head}\n\n{description}" if description else head
     rows: Keyboard = _option_rows(card, screen.quantity)
     chosen = card.variant_id
-    if card.available > 0:
+    if screen.can_add > 0:
         qty = screen.quantity
         rows.append(
             [
@@ -307,10 +312,12 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
                 )
             ]
         )
-    elif screen.watching:
-        rows.append([button(tr._(restock_texts.STOP), StopNotifying(card.id, chosen))])
-    else:
-        rows.append([button(tr._(restock_texts.NOTIFY_ME), NotifyMe(card.id, chosen))])
+    elif card.available <= 0:  # sold out (when all of it is in her cart, the card says so)
+        rows.append(
+            [button(tr._(restock_texts.STOP), StopNotifying(card.id, chosen))]
+            if screen.watching
+            else [button(tr._(restock_texts.NOTIFY_ME), NotifyMe(card.id, chosen))]
+        )
     cart_label = (
         tr._("🛒 Cart ({count})", count=screen.cart_items) if screen.cart_items else tr._("🛒 Cart")
     )

@@ -32,9 +32,10 @@ from telegram.error import TelegramError
 
 from bot import i18n
 from bot.conversation import journey, storefront
-from bot.conversation.journey import MAX_QUANTITY, Shopper, Shown
+from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import InvoiceScreen
 from bot.i18n import N_
+from bot.services.cart import MAX_QUANTITY
 from bot.services.errors import (
     CategoryNotFound,
     OrderNotFound,

@@ -55,6 +55,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Your cart"),
     N_("Your cart is empty."),
     N_("Your cart is updated. Check out again to pay for it as it is now."),
+    N_("Your cart may have changed: asking the shop again…"),
 )
 
 HTML_TEXTS: tuple[str, ...] = (

@@ -12,7 +12,6 @@ from html import unescape
 from typing import Any
 
 from bot import i18n
-from bot.conversation.journey import MAX_QUANTITY
 from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
@@ -23,7 +22,7 @@ from bot.conversation.screens import (
 )
 from bot.conversation.storefront import CartUpdate, ProductView
 from bot.i18n import N_
-from bot.services.cart import CartView
+from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.texts.restock import variant_sold_out
@@ -111,6 +110,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         ),
         "stock_low": low_stock(card.available, low_stock_threshold, card.is_digital),
         "max_quantity": max(0, min(card.available, max_quantity)),
+        "can_add": can_add(card.available, view.in_cart),  # the stepper's cap (the chat's)
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
         "held_text": _held(view, card.variant_id),
@@ -127,7 +127,8 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                     i18n.current(), v.available, low_stock_threshold, card.is_digital
                 ),
                 "stock_low": low_stock(v.available, low_stock_threshold, card.is_digital),
-                "max_quantity": max(0, min(v.available, max_quantity)),  # the stepper's cap
+                "max_quantity": max(0, min(v.available, max_quantity)),
+                "can_add": can_add(v.available, view.in_cart_by_variant.get(v.id, 0)),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(i18n.current(), v.label)
@@ -161,6 +162,7 @@ def cart(basket: CartView) -> Json:
                 "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
                 "max_quantity": max(0, min(line.available, MAX_QUANTITY)),  # the + button's cap
+                "can_add": can_add(line.available, line.quantity),  # more from its product page
                 "warning": cart_line_warning(i18n.current(), line),
                 "held_text": held_note(i18n.current(), line.held, in_page=True)
                 if line.held

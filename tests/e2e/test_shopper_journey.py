@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.conftest import add_product
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import screen, shown
 
 
@@ -94,9 +97,11 @@ async def test_adding_beyond_stock_is_refused_with_a_clear_message(harness: Shop
     toast = await alice.press("➕")  # a third one: there are two
     assert toast.text == "Only 2 left."
     assert "[2 pc]" in screen(alice)
+    card, add = alice.find_button("Add to cart")
     await alice.press("Add to cart")
-    await alice.press("➕")
-    refused = await alice.press("Add to cart")
+    assert "All 2 left are in your cart." in shown(alice)  # and no Add button to press
+    assert add.callback_data is not None and "Add to cart" not in screen(alice)
+    refused = await alice.press_data(card, add.callback_data)  # an older card's Add, again
     assert refused.text == "Sorry, only 2 left and 2 already in your cart."
     assert "only 2 left and 2 already in your cart" in shown(alice)
     await alice.send("/cart")
@@ -104,6 +109,90 @@ async def test_adding_beyond_stock_is_refused_with_a_clear_message(harness: Shop
     assert "2 × $19.00 = $38.00" in (cart.text or "")
     refused = await alice.press("➕", message=cart)
     assert refused.text == "Sorry, only 2 left and 2 already in your cart."
+
+
+async def test_the_quantity_picker_offers_only_what_she_can_still_add(
+    harness: ShopHarness,
+) -> None:
+    """Five travel mugs in stock and three already in Alice's cart: the picker stops at two
+    and says so; once all five are in her cart, the card says that instead of offering more."""
+    await add_product(harness.store, "TRV-MUG", price=1200, stock=5, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_TRV-MUG")
+    await alice.wait_for("Add to cart")
+    await alice.press("➕")
+    await alice.press("➕")
+    await alice.press("Add to cart")
+    assert "In your cart: 3" in shown(alice)
+
+    await alice.press("➕")
+    toast = await alice.press("➕")  # a third: only two more can go in
+    assert toast.text == "You can add up to 2."
+    assert "[2 pc]" in screen(alice)
+
+    await alice.press("Add to cart · $24.00")
+    card = screen(alice)
+    assert "In your cart: 5" in card and "All 5 left are in your cart." in card
+    assert "Add to cart" not in card and "➕" not in card
+
+
+async def _shopper_with(harness: ShopHarness, sku: str, stock: int, quantity: int) -> FakeUser:
+    """Alice with `quantity` of a new product (`stock` of it) in her cart, on its card."""
+    await add_product(harness.store, sku, price=1200, stock=stock, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await alice.send(f"/start product_{sku}")
+    await alice.wait_for("Add to cart")
+    for _ in range(quantity - 1):
+        await alice.press("➕")
+    await alice.press("Add to cart")
+    return alice
+
+
+async def test_a_product_taken_off_sale_in_her_cart_can_still_be_lowered(
+    harness: ShopHarness,
+) -> None:
+    """Alice has three travel mugs in her cart when the shop takes them off sale. ➖ still
+    lowers the line (it said the product was no longer available and left it at three);
+    ➕ and the line's name say it is no longer available, and she stays in her cart."""
+    alice = await _shopper_with(harness, "TRV-MUG", stock=5, quantity=3)
+    admin = harness.user(ADMIN_ID, "Ada")
+    await admin.send("/hide TRV-MUG")
+    await admin.wait_for("hidden")
+    await alice.send("/cart")
+    await alice.wait_for("no longer sold; it will be removed at checkout")
+
+    toast = await alice.press("➖")
+
+    assert toast.text == "Travel Mug: 2 in your cart."
+    assert "2 × $12.00 = $24.00" in shown(alice)
+    toast = await alice.press("➕")
+    assert toast.text == "Sorry, that product is no longer available."
+    assert "2 × $12.00 = $24.00" in shown(alice)
+
+    # Its name in the cart opens no card for it: she stays in her cart, told why.
+    toast = await alice.press("1. Travel Mug")
+    assert toast.text == "Sorry, that product is no longer available."
+    assert "Your cart" in shown(alice) and "no longer sold" in shown(alice)
+
+
+async def test_a_card_says_when_fewer_are_left_than_her_cart_holds(harness: ShopHarness) -> None:
+    """Three travel mugs in Alice's cart, then the stock falls to one, then to none: her card
+    says checkout will lower the quantity, then that it will remove it, never that "all 1
+    left" are in a cart that holds three."""
+    alice = await _shopper_with(harness, "TRV-MUG", stock=5, quantity=3)
+    admin = harness.user(ADMIN_ID, "Ada")
+    await admin.send("/stock TRV-MUG 1")
+    await admin.wait_for("→ 1")
+    await alice.send("/start product_TRV-MUG")
+    card = await alice.wait_for("In your cart: 3")
+    assert "⚠️ only 1 left; checkout will lower the quantity" in (card.text or "")
+    assert "All 1 left" not in (card.text or "") and "Add to cart" not in screen(alice)
+
+    await admin.send("/stock TRV-MUG 0")
+    await admin.wait_for("→ 0")
+    await alice.send("/start product_TRV-MUG")
+    card = await alice.wait_for("⚠️ sold out; it will be removed at checkout")
+    assert "Notify me" in screen(alice)
 
 
 async def test_cart_plus_minus_remove_and_clear(harness: ShopHarness) -> None:

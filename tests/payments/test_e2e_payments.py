@@ -417,6 +417,110 @@ async def test_a_total_above_telegrams_maximum_is_explained_and_holds_nothing(
         await _nothing_held(h, machine, stock=10)
 
 
+async def test_shipping_that_would_push_the_total_past_telegrams_maximum_is_not_offered(
+    tmp_path: Path,
+) -> None:
+    """A $9,990 espresso machine passes Pay ($10,000 is the most one payment in USD takes).
+    At home, free standard shipping fits and express ($15) would not: only standard is
+    offered, and she pays $9,990. Bob's goes to Germany, where both options cost: the form
+    tells him why, and nothing is paid."""
+    async with ShopHarness(tmp_path, seed=False, payment_provider_token="TEST:provider") as h:
+        assert h.shop is not None
+        alice, bob = h.user(ALICE, "Alice"), h.user(BOB, "Bob")
+        machine = await add_product(h.shop, "ESP", price=999000, stock=5, title="Espresso")
+        for shopper in (alice, bob):
+            await shopper.send("/start")
+            await fill_cart(h.shop, shopper.user_id, {machine: 1})
+            await open_order_summary(shopper)
+            await shopper.press("Pay")
+            await shopper.wait_for(lambda m: m.invoice is not None)
+
+        with pytest.raises(LookupError, match="no shipping option 'express'"):
+            await alice.pay(shipping_option_id="express")
+        paid = await alice.pay()
+        assert paid.ok and paid.total_amount == 999000
+
+        refused = await bob.pay(shipping_address={"country_code": "DE"})
+        assert (refused.ok, refused.stage) == (False, "shipping")
+        assert "With shipping your order comes to $10,005.00" in (refused.error_message or "")
+        assert "at most $10,000.00 in one payment in USD" in (refused.error_message or "")
+
+
+async def test_a_tip_that_would_push_the_payment_past_telegrams_maximum_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A $9,990 espresso machine with $5 standard shipping: the form offers tips of at most
+    $10 (what is left to $10,000 once the goods are counted; the shop allows $20). Alice's
+    $10 tip with shipping would come to $10,005: she is told to choose a smaller one, and
+    her $5 tip goes through at exactly $10,000."""
+    async with ShopHarness(
+        tmp_path,
+        seed=False,
+        payment_provider_token="TEST:provider",
+        tip_max=2000,
+        tip_suggested=(500, 1500),
+        free_shipping_over=10**8,
+    ) as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        machine = await add_product(h.shop, "ESP", price=999000, stock=5, title="Espresso")
+        await alice.send("/start")
+        await fill_cart(h.shop, ALICE, {machine: 1})
+        await open_order_summary(alice)
+        await alice.press("Pay")
+        invoice = await alice.wait_for(lambda m: m.invoice is not None)
+        assert invoice.invoice is not None
+        assert invoice.invoice["max_tip_amount"] == 1000
+        assert invoice.invoice["suggested_tip_amounts"] == [500]
+
+        refused = await alice.pay(tip_amount=1000)
+        assert (refused.ok, refused.stage) == (False, "pre_checkout")
+        assert "this payment comes to $10,005.00" in (refused.error_message or "")
+        assert "Choose a smaller tip" in (refused.error_message or "")
+
+        paid = await alice.pay(tip_amount=500)
+        assert paid.ok and paid.total_amount == 1_000_000
+
+
+async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_nothing(
+    tmp_path: Path,
+) -> None:
+    """Three courses at ⭐ 4,000 come to ⭐ 12,000: one Stars invoice takes at most ⭐ 10,000.
+    Alice is told so at Pay, before any invoice is asked for or any seat is held."""
+    async with _empty_stars_shop(tmp_path) as h:
+        assert h.shop is not None
+        alice = h.user(ALICE, "Alice")
+        await alice.send("/start")
+        course = await add_product(
+            h.shop, "CRS", price=4000, stock=10, currency="XTR", digital=True, title="Course"
+        )
+        await fill_cart(h.shop, ALICE, {course: 3})
+        await open_order_summary(alice)
+
+        await alice.press("Pay")
+
+        said = await alice.wait_for("at most")
+        assert "⭐ 10,000" in (said.text or "") and "your order comes to ⭐ 12,000" in (
+            said.text or ""
+        )
+        assert not h.standin.calls_to("sendInvoice")
+        await _nothing_held(h, course, stock=10)
+
+
+async def test_admin_cannot_price_a_stars_product_above_what_one_invoice_takes(
+    tmp_path: Path,
+) -> None:
+    async with _empty_stars_shop(tmp_path) as h:
+        assert h.shop is not None
+        admin = h.user(ADMIN_ID, "Ada")
+        await add_product(h.shop, "CRS", price=4000, currency="XTR", digital=True)
+
+        await admin.send("/price CRS 10001")
+        await admin.wait_for("can be at most 10000 XTR")
+        await admin.send("/price CRS 10000")
+        await admin.wait_for("CRS now costs ⭐ 10,000")
+
+
 async def test_a_total_below_telegrams_minimum_names_the_minimum_and_holds_nothing(
     tmp_path: Path,
 ) -> None:

@@ -80,3 +80,29 @@ async def test_what_her_own_unpaid_order_holds_counts_toward_what_she_can_add(
     assert update["done"] and update["cart"]["lines"][0]["max_quantity"] == 3
     update = await page.ok("PUT", f"cart/lines/{tee}", {**step, "quantity": 3})
     assert update["done"] and update["cart"]["lines"][0]["quantity"] == 3
+
+
+async def test_a_held_product_she_took_out_of_her_cart_is_offered_as_the_shop_would_take_it(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice checks out one L / Charcoal tee (3 in stock), then takes it out of her cart while
+    her unpaid order still holds it. The product page offers her all three, exactly what the
+    shop then takes, not the two left for others."""
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    tee = await product_id(shop, "APP-TEE-ORG")
+    card = await page.ok("GET", f"products/{tee}")
+    charcoal = next(v["id"] for v in card["variants"] if v["title"] == "L / Charcoal")
+    await page.add(tee, 1, variant_id=charcoal)
+    assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+    gone = await page.ok("PUT", f"cart/lines/{tee}", {"quantity": 0, "variant_id": charcoal})
+    assert gone["done"] and not gone["cart"]["lines"]
+
+    card = await page.ok("GET", f"products/{tee}")
+    [variant] = [v for v in card["variants"] if v["id"] == charcoal]
+    assert (variant["available"], variant["in_cart"], variant["can_add"]) == (3, 0, 3)
+    assert variant["held_text"]
+
+    added = await page.add(tee, 3, variant_id=charcoal)
+    [line] = added["cart"]["lines"]
+    assert added["done"] and (line["quantity"], line["can_add"]) == (3, 0)

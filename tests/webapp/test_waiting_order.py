@@ -118,3 +118,49 @@ async def test_a_page_signed_out_while_waiting_says_to_open_it_again(
     # Then each look is refused as signed out: the page says to open the shop again.
     await browser.js("window.refuse = 'signed out'")
     await browser.find("#view .hint", "Close the shop and open it again from the chat.")
+
+
+# The cart fails to load as an offline phone's would, until `window.cartOffline` is cleared.
+OFFLINE_FOR_THE_CART = """
+const fetchBefore = window.fetch;
+window.cartOffline = true;
+window.cartLost = 0;
+window.fetch = (url, options) => {
+  if (!window.cartOffline || !String(url).endsWith('api/cart')) return fetchBefore(url, options);
+  window.cartLost += 1;
+  return Promise.reject(new TypeError('Failed to fetch'));
+};
+"""
+
+
+async def test_a_cart_count_the_network_lost_after_paying_is_marked_and_asked_again(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    """Alice pays; the page sees her order paid, but the phone loses the cart it asks for
+    then. The header's count does not go on claiming her bought mug is still in the cart as
+    if that were current: it is marked not up to date, and asked for again until it is 0."""
+    alice = shop.user(1001, "Alice")
+    await add_to_cart(alice, "KIT-MUG-CER")
+    await alice.wait_for("Added 1 × Stoneware Mug")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice), phone=FAST_CLOCK)
+    await browser.click("#to-cart")
+    link = await check_out(browser, 1)
+    await browser.js("window.__tg.invoiceClosed('paid')")
+    await browser.find("#order[data-status='awaiting_payment']", WAITING)
+    await browser.js(OFFLINE_FOR_THE_CART)
+    assert (await alice.pay_invoice_link(link)).ok
+    await alice.wait_for("Payment received, thank you!")
+    await shop.until_idle()
+
+    await browser.js("window.hurry = true")
+    await browser.find("#order[data-status='paid']", "Thank you!")
+    await browser.until("window.cartLost > 2", "the cart asked for again")
+    stale = "document.getElementById('cart-count').classList.contains('stale')"
+    assert await browser.js(f"return {stale}")
+    assert await browser.js("return document.getElementById('to-cart').title")
+
+    await browser.js("window.cartOffline = false")
+    await browser.until(
+        f"document.getElementById('cart-count').textContent === '0' && !{stale}", "cart 0"
+    )
+    assert not await browser.js("return document.getElementById('to-cart').title")

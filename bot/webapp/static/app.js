@@ -271,14 +271,32 @@
       if (top()[0] === 'cart') return draw();
       if (top()[0] === 'order') { top()[1].polls = 0; return draw(); } // paid meanwhile?
       if (top()[0] === 'product' && state.revisit) await state.revisit();
-      return setCart(await api('GET', 'cart'));
+      return refreshCart();
     }).catch(() => {}); // offline for now: the next tap says so
   }
 
   function setCart(basket) {
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
+    $('cart-count').classList.remove('stale');
+    $('to-cart').removeAttribute('title');
     updateBar();
+  }
+
+  /** The cart as the shop has it now, into the header's count. An answer the network or a
+      busy shop loses is asked for again, less often the longer it takes (as an open order
+      is), and the count says meanwhile that it is not up to date: after an order settles it
+      would otherwise go on showing what was just bought. A hidden page stops asking;
+      coming back (cameBack) asks again. */
+  function refreshCart(tries = 0) {
+    return api('GET', 'cart').then(setCart, (error) => {
+      $('cart-count').classList.add('stale');
+      $('to-cart').title = t('Your cart may have changed: asking the shop again…');
+      if (!(error.status === 0 || error.status === 429 || error.status >= 500)) return;
+      setTimeout(() => {
+        if (document.visibilityState !== 'hidden') refreshCart(tries + 1);
+      }, Math.min(POLL_FIRST_MS * 1.5 ** tries, POLL_MOST_MS));
+    });
   }
 
   // ------------------------------------------------------------------ the catalog
@@ -402,9 +420,9 @@
     const now = () => variant || p;
     const inCart = () => now().in_cart || 0;
     // The stepper's cap: what the shopper can still add of the chosen variant (or product),
-    // what is left less what her cart holds, at most max_quantity at once. The shop's refusal
-    // stays the last word.
-    const most = () => Math.max(0, Math.min(now().available - inCart(), now().max_quantity));
+    // as the shop counts it (can_add: what is left to her less what her cart holds, at most
+    // 99 at once; the chat's picker stops at the same number). Its refusal stays the last word.
+    const most = () => Math.max(0, now().can_add || 0);
 
     function refresh() {
       const item = now();
@@ -452,7 +470,7 @@
       const { variants: now, ...card } = fresh;
       Object.assign(p, card);
       for (const v of variants) {
-        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, stock_text: null });
+        Object.assign(v, (now || []).find((f) => f.id === v.id) || { available: 0, can_add: 0, stock_text: null });
       }
     }
     state.revisit = async () => {
@@ -473,7 +491,7 @@
         setCart(answer.cart);
         const line = answer.cart.lines.find((l) => l.product_id === p.id
           && (l.variant_id || null) === (variant ? variant.id : null));
-        if (line) item.in_cart = line.quantity;
+        if (line) Object.assign(item, { in_cart: line.quantity, can_add: line.can_add });
         haptic.notify(answer.done ? 'success' : 'error');
         toast(answer.notice);
         if (answer.done) bump();
@@ -663,7 +681,7 @@
     if (shown && open && (arg.waiting || arg.link)) {
       askAgain(arg, ticket);
     } else if (shown && !open) {
-      api('GET', 'cart').then(setCart, () => {});
+      refreshCart(); // what was bought has left the cart
     }
   }
 
@@ -721,7 +739,7 @@
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
     }, () => {}).finally(() => {
-      api('GET', 'cart').then(setCart, () => {});
+      refreshCart();
       goHome();
     });
   }
