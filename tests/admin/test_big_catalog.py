@@ -4,6 +4,7 @@ and export the same as before (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,14 +107,42 @@ async def test_the_export_read_in_chunks_is_the_whole_catalog_as_one_read_made_i
     await _catalog(store)
     async with store.reading() as uow:
         whole = rows_to_csv(await uow.products.list_all())
+    out = io.BytesIO()
     with products_made() as made:
-        async with store.reading() as uow:
-            data, count = await catalog.export_catalog(uow, chunk=4)
+        async with store.snapshot() as uow:
+            count = await catalog.export_catalog(uow, out, chunk=4)
+    data = out.getvalue()
     assert data == whole and count == 35
     assert made == sorted(made) and len(made) == 35  # each product once, in SKU order
     rows = parse_csv(data)
     assert [r.sku for r in rows] == sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
     assert [v.sku for v in rows[-1].variants] == ["P-TEE-S", "P-TEE-M"]
+
+
+async def test_an_import_applied_while_the_export_reads_is_wholly_out_of_the_file(
+    store: Store,
+) -> None:
+    """The export reads a chunk at a time, beside the shop's writes. An admin's import that
+    raises the first and the last product's price lands after the first chunk was read:
+    the file shows the catalog as it was when the export began, both old prices, never
+    one old and one new."""
+    await _catalog(store)
+    prices: dict[str, int] = {}
+    async with store.snapshot() as uow:
+        chunks = catalog.catalog_chunks(uow, chunk=4)
+        first = await anext(chunks)
+        prices.update((p.sku, p.price) for p in first)
+        async with store.uow() as other:  # the import, committed meanwhile
+            repriced = [_product(1) | {"price": "9.00"}, TEE | {"price": "99.00"}]
+            await upsert_rows(other, parse_json(json.dumps(repriced)))
+        async for products in chunks:
+            prices.update((p.sku, p.price) for p in products)
+    assert (prices["P-001"], prices["P-TEE"]) == (150, 2500)  # the catalog before the import
+    assert len(prices) == 35
+
+    async with store.snapshot() as uow:  # the next export has the import, wholly
+        after = {p.sku: p.price async for chunk in catalog.catalog_chunks(uow) for p in chunk}
+    assert (after["P-001"], after["P-TEE"]) == (900, 9900)
 
 
 async def test_the_report_lists_the_lowest_stock_first_and_counts_the_rest(store: Store) -> None:
