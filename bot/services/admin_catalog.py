@@ -377,16 +377,51 @@ async def own_prices(uow: UnitOfWork, product: Product) -> list[tuple[str, int]]
     return [(v.sku, v.price) for v in variants if v.price is not None]
 
 
+@dataclass(frozen=True)
+class ProductList:
+    """One page of every product, hidden ones too, in SKU order."""
+
+    products: list[ProductFacts]
+    page: int  # from 0; the admin reads "page 3/7"
+    pages: int
+    total: int
+    has_previous: bool
+    has_next: bool
+    restarted: bool = False  # the page asked for is gone (a stale or forged button): page 1
+
+
 async def products_page(
-    uow: UnitOfWork, page: int, size: int
-) -> tuple[list[ProductFacts], int, int]:
-    """One page of every product (hidden ones too) in SKU order: its products, the page
-    (moved into range: a list may have shrunk since its buttons were made) and how many
-    products there are. Reads the page, never the whole catalog."""
+    uow: UnitOfWork, size: int, *, page: int = 0, after_id: int = 0, before_id: int = 0
+) -> ProductList:
+    """The first page, or the page right after the product `after_id` (the last of the
+    page before) or right before `before_id` (the first of the page after): a keyset page,
+    as fast at the 100,000th product as at the first. Its number (`page`, from the button)
+    only labels it, moved into range at either end (products added or hidden meanwhile
+    move pages, never lose them). A page asked for without a product that exists (a
+    button from before keyset pages, or forged) is the first page, `restarted`."""
     total = await uow.products.count_all()
-    page = min(max(page, 0), max(math.ceil(total / size) - 1, 0))
-    products = await uow.products.page_by_sku(offset=page * size, limit=size)
-    return [ProductFacts.of(p, p.variants if p.has_variants else ()) for p in products], page, total
+    pages = max(1, math.ceil(total / size))
+    anchor = after_id or before_id
+    sku = await uow.products.sku_of(anchor) if anchor else None
+    restarted = (page > 0 or anchor > 0) and sku is None
+    if sku is not None and before_id:
+        found, has_previous = await uow.products.page_by_sku(before=sku, limit=size)
+        has_next = True
+        if not has_previous and len(found) < size:  # fewer before it now: fill the first page
+            found, has_next = await uow.products.page_by_sku(limit=size)
+    else:
+        found, has_next = await uow.products.page_by_sku(after=sku, limit=size)
+        has_previous = sku is not None
+        if not found and sku is not None:  # nothing after it any more: the first page
+            return await products_page(uow, size)
+    if not has_previous:
+        page = 0
+    elif not has_next:
+        page = pages - 1
+    else:
+        page = max(1, min(page, pages - 2))
+    products = [ProductFacts.of(p, p.variants if p.has_variants else ()) for p in found]
+    return ProductList(products, page, pages, total, has_previous, has_next, restarted)
 
 
 async def category_titles(uow: UnitOfWork) -> list[tuple[int, str]]:

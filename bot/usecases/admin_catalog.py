@@ -5,29 +5,24 @@ function here is one unit of work and returns plain data."""
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
 from bot.services import admin_catalog as catalog
-from bot.services.admin_catalog import ImportOutcome, ProductFacts, StockChange, StockResult
+from bot.services.admin_catalog import (
+    ImportOutcome,
+    ProductFacts,
+    ProductList,
+    StockChange,
+    StockResult,
+)
 from bot.services.reports import StoreStats, store_stats
 from bot.shop import Shop
 from bot.store.models import utcnow
 
 PAGE_SIZE = 15
-
-
-@dataclass(frozen=True)
-class ProductList:
-    """One page of every product, hidden ones too."""
-
-    products: list[ProductFacts]
-    page: int
-    pages: int
-    total: int
 
 
 @dataclass(frozen=True)
@@ -39,11 +34,15 @@ class CatalogExport:
     count: int
 
 
-async def product_page(shop: Shop, page: int) -> ProductList:
-    """A reading unit: the list waits for no writer, and no shopper waits for it."""
+async def product_page(
+    shop: Shop, page: int = 0, *, after_id: int = 0, before_id: int = 0
+) -> ProductList:
+    """A reading unit: the list waits for no writer, and no shopper waits for it. The page
+    after or before a product of the page shown (`catalog.products_page`)."""
     async with shop.store.reading() as uow:
-        products, page, total = await catalog.products_page(uow, page, PAGE_SIZE)
-    return ProductList(products, page, max(1, math.ceil(total / PAGE_SIZE)), total)
+        return await catalog.products_page(
+            uow, PAGE_SIZE, page=page, after_id=after_id, before_id=before_id
+        )
 
 
 async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> ProductFacts:
