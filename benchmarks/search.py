@@ -31,9 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from benchmarks import catalog_gen
 from bot.services import admin_catalog, catalog
-from bot.store.uow import Store
+from bot.store.models import Product
+from bot.store.uow import Store, UnitOfWork
 from bot.usecases.admin_catalog import PAGE_SIZE
 
 if TYPE_CHECKING:
@@ -211,25 +214,39 @@ async def _admin(store: Store, rounds: int) -> AdminFigures:
     try:
         async with store.reading() as uow:
             total = await uow.products.count_all()
-        last = max(total - 1, 0) // PAGE_SIZE
+            last = max(total - 1, 0) // PAGE_SIZE
+            # The product each page starts after, as its Next button names it.
+            anchors = [0] + [await _product_before_page(uow, p) for p in (last // 2, last)]
         pages: list[float] = []
         async with _loop_watch() as pages_stall:
             for _ in range(rounds + 1):
-                for page in (0, last // 2, last):
+                for page, after_id in zip((0, last // 2, last), anchors, strict=True):
                     started = time.perf_counter()
                     async with store.reading() as uow:
-                        shown, _, _ = await admin_catalog.products_page(uow, page, PAGE_SIZE)
-                    assert shown, page
+                        shown = await admin_catalog.products_page(
+                            uow, PAGE_SIZE, page=page, after_id=after_id
+                        )
+                    assert shown.products and not shown.restarted, page
                     pages.append(time.perf_counter() - started)
         async with _loop_watch() as export_stall:
             started = time.perf_counter()
-            async with store.reading() as uow:
-                data, count = await admin_catalog.export_catalog(uow)
+            with tempfile.TemporaryFile() as out:
+                async with store.snapshot() as uow:
+                    count = await admin_catalog.export_catalog(uow, out)
+                size = out.tell()
             export = time.perf_counter() - started
         assert count == total, (count, total)
     finally:
         gc.unfreeze()  # the rest of the run as before: its own objects in the collector's sight
-    return AdminFigures(pages[3:], pages_stall[0], export, len(data) / 2**20, export_stall[0])
+    return AdminFigures(pages[3:], pages_stall[0], export, size / 2**20, export_stall[0])
+
+
+async def _product_before_page(uow: UnitOfWork, page: int) -> int:
+    """The id of the last product of the page before `page` (0: none, the first page)."""
+    if page == 0:
+        return 0
+    ids = select(Product.id).order_by(Product.sku).offset(page * PAGE_SIZE - 1).limit(1)
+    return int(await uow.session.scalar(ids) or 0)
 
 
 @asynccontextmanager

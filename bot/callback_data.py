@@ -333,7 +333,13 @@ class StopBroadcast(Action, code="ABS"):
 
 @dataclass(frozen=True)
 class AdminProducts(Action, code="APL"):
+    """A page of the admin's product list: the first, or the one right after the product
+    `after_id` or right before `before_id` (a keyset page: an id fits the button whatever
+    its SKU). `page` is the number it is labelled with."""
+
     page: int
+    after_id: int = 0
+    before_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import io
 import math
 import re
+import shutil
+import tempfile
+import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import IO, Any
 
 from bot import i18n
 from bot.catalog_rules import (
@@ -45,6 +48,8 @@ from bot.store.uow import UnitOfWork
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
 MAX_SEND_BYTES = 50 * 1024 * 1024  # the most a bot may upload (sendDocument)
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a catalog in a .zip, unpacked: no zip bomb
+SPOOL_IN_MEMORY = 1024 * 1024  # an export's temporary file stays in memory up to this, then disk
+COPY_CHUNK = 1024 * 1024  # bytes copied at a time between temporary files
 CATALOG_EXTENSIONS = (".csv", ".json", ".zip")
 SKIP_WORDS = {"skip", "/skip", "-"}
 
@@ -372,16 +377,51 @@ async def own_prices(uow: UnitOfWork, product: Product) -> list[tuple[str, int]]
     return [(v.sku, v.price) for v in variants if v.price is not None]
 
 
+@dataclass(frozen=True)
+class ProductList:
+    """One page of every product, hidden ones too, in SKU order."""
+
+    products: list[ProductFacts]
+    page: int  # from 0; the admin reads "page 3/7"
+    pages: int
+    total: int
+    has_previous: bool
+    has_next: bool
+    restarted: bool = False  # the page asked for is gone (a stale or forged button): page 1
+
+
 async def products_page(
-    uow: UnitOfWork, page: int, size: int
-) -> tuple[list[ProductFacts], int, int]:
-    """One page of every product (hidden ones too) in SKU order: its products, the page
-    (moved into range: a list may have shrunk since its buttons were made) and how many
-    products there are. Reads the page, never the whole catalog."""
+    uow: UnitOfWork, size: int, *, page: int = 0, after_id: int = 0, before_id: int = 0
+) -> ProductList:
+    """The first page, or the page right after the product `after_id` (the last of the
+    page before) or right before `before_id` (the first of the page after): a keyset page,
+    as fast at the 100,000th product as at the first. Its number (`page`, from the button)
+    only labels it, moved into range at either end (products added or hidden meanwhile
+    move pages, never lose them). A page asked for without a product that exists (a
+    button from before keyset pages, or forged) is the first page, `restarted`."""
     total = await uow.products.count_all()
-    page = min(max(page, 0), max(math.ceil(total / size) - 1, 0))
-    products = await uow.products.page_by_sku(offset=page * size, limit=size)
-    return [ProductFacts.of(p, p.variants if p.has_variants else ()) for p in products], page, total
+    pages = max(1, math.ceil(total / size))
+    anchor = after_id or before_id
+    sku = await uow.products.sku_of(anchor) if anchor else None
+    restarted = (page > 0 or anchor > 0) and sku is None
+    if sku is not None and before_id:
+        found, has_previous = await uow.products.page_by_sku(before=sku, limit=size)
+        has_next = True
+        if not has_previous and len(found) < size:  # fewer before it now: fill the first page
+            found, has_next = await uow.products.page_by_sku(limit=size)
+    else:
+        found, has_next = await uow.products.page_by_sku(after=sku, limit=size)
+        has_previous = sku is not None
+        if not found and sku is not None:  # nothing after it any more: the first page
+            return await products_page(uow, size)
+    if not has_previous:
+        page = 0
+    elif not has_next:
+        page = pages - 1
+    else:
+        page = max(1, min(page, pages - 2))
+    products = [ProductFacts.of(p, p.variants if p.has_variants else ()) for p in found]
+    return ProductList(products, page, pages, total, has_previous, has_next, restarted)
 
 
 async def category_titles(uow: UnitOfWork) -> list[tuple[int, str]]:
@@ -676,20 +716,37 @@ def unzip_catalog(file_name: str, data: bytes) -> tuple[str, bytes]:
     return PurePath(member.filename).name, content
 
 
-def zip_export(file_name: str, data: bytes) -> tuple[str, bytes]:
+def spooled_file() -> IO[bytes]:
+    """A temporary file for an export: in memory while small, on disk past SPOOL_IN_MEMORY.
+    The caller closes it (after sending it)."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+
+
+def zip_export(file_name: str, data: IO[bytes]) -> tuple[str, IO[bytes]]:
     """An export past the 50 MB a bot may send, as a .zip holding it (CSV packs some 5-10
-    times); AdminInputError if even that is too big to send."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(file_name, data)
-    zipped = out.getvalue()
-    if len(zipped) > MAX_SEND_BYTES:
-        raise wrong(
-            "The catalog is {size} MB even zipped, more than the {limit} MB Telegram lets a bot "
-            "send, so I cannot export it in the chat.",
-            size=math.ceil(len(zipped) / (1024 * 1024)),
-            limit=MAX_SEND_BYTES // (1024 * 1024),
-        )
+    times), in a temporary file of its own (`data`, read from its start, is closed);
+    AdminInputError if even that is too big to send. Blocking file work: run on a thread."""
+    zipped = spooled_file()
+    try:
+        with data:
+            member = zipfile.ZipInfo(file_name, time.localtime()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.file_size = data.seek(0, io.SEEK_END)  # zipfile picks ZIP64 by it
+            data.seek(0)
+            with zipfile.ZipFile(zipped, "w") as archive, archive.open(member, "w") as packed:
+                shutil.copyfileobj(data, packed, COPY_CHUNK)
+        size = zipped.tell()
+        if size > MAX_SEND_BYTES:
+            raise wrong(
+                "The catalog is {size} MB even zipped, more than the {limit} MB Telegram lets "
+                "a bot send, so I cannot export it in the chat.",
+                size=math.ceil(size / (1024 * 1024)),
+                limit=MAX_SEND_BYTES // (1024 * 1024),
+            )
+    except BaseException:
+        zipped.close()
+        raise
+    zipped.seek(0)
     return str(PurePath(file_name).with_suffix(".zip")), zipped
 
 
@@ -762,13 +819,27 @@ def _row_error_line(error: RowError) -> str:
 EXPORT_CHUNK = 250
 
 
-async def export_catalog(uow: UnitOfWork, *, chunk: int = EXPORT_CHUNK) -> tuple[bytes, int]:
-    """The whole catalog as a CSV file an import accepts, and how many products it holds.
-    Read `chunk` products at a time in SKU order: memory holds one chunk of products besides
-    the file's text, and making each chunk's objects keeps the event loop a few
-    milliseconds, not seconds (at 100,000 products, read at once, 8.4-10.9 s and +260 MB)."""
-    out, last = CatalogCsv(), None
+async def catalog_chunks(
+    uow: UnitOfWork, *, chunk: int = EXPORT_CHUNK
+) -> AsyncIterator[Sequence[Product]]:
+    """The whole catalog in SKU order, `chunk` products at a time (each after the last one's
+    SKU): memory holds one chunk of products, and making each chunk's objects keeps the event
+    loop a few milliseconds, not seconds (at 100,000 products, read at once, 8.4-10.9 s and
+    +260 MB). Read in a snapshot (`Store.snapshot`), the chunks are one moment's catalog."""
+    last = None
     while products := await uow.products.after_sku(last, limit=chunk):
-        out.add(products)
+        yield products
         last = products[-1].sku
-    return out.data(), out.products
+
+
+async def export_catalog(uow: UnitOfWork, out: IO[bytes], *, chunk: int = EXPORT_CHUNK) -> int:
+    """Write the whole catalog into `out` as a CSV file an import accepts (UTF-8), and say
+    how many products it holds. Only a chunk of products and the text buffer's few KB are
+    in memory at once: `out` may be a temporary file as big as the catalog."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    csv_file = CatalogCsv(text)
+    async for products in catalog_chunks(uow, chunk=chunk):
+        csv_file.add(products)
+    text.flush()
+    text.detach()  # `out` stays open, for the caller
+    return csv_file.products

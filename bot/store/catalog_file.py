@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from bot.catalog_rules import (
     MAX_OPTION_TEXT,
@@ -1194,10 +1194,11 @@ def _translated_columns(product: Product) -> list[str]:
 class CatalogCsv:
     """The catalog as CSV with the same columns an import accepts: a product sold as variants
     is its row (with `options`) followed by one row per variant. Products are added a batch
-    at a time (`add`), so a big catalog need not be in memory at once, only its text."""
+    at a time (`add`), so a big catalog need not be in memory at once; given a file (`out`,
+    text opened with `newline=""`), its text need not be either."""
 
-    def __init__(self) -> None:
-        self._out = io.StringIO()
+    def __init__(self, out: TextIO | None = None) -> None:
+        self._out = out if out is not None else io.StringIO()
         self._writer = csv.writer(self._out)
         self._writer.writerow(CSV_FIELDS)
         self.products = 0
@@ -1207,6 +1208,8 @@ class CatalogCsv:
             self._add(p)
 
     def data(self) -> bytes:
+        """The file made in memory (no `out` given)."""
+        assert isinstance(self._out, io.StringIO)
         return self._out.getvalue().encode()
 
     def _add(self, p: Product) -> None:

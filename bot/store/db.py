@@ -35,6 +35,12 @@ READING = "shopbot_reading"
 """Execution option of a reading unit of work: plain BEGIN on SQLite, and no writes at all."""
 
 
+SNAPSHOT = "shopbot_snapshot"
+"""Execution option of a snapshot (`Store.snapshot`): a reading unit whose statements all see
+the database as one moment left it. SQLite: a plain BEGIN (its first read fixes the WAL
+snapshot); PostgreSQL: REPEATABLE READ, READ ONLY."""
+
+
 class WriteWhileReading(RuntimeError):
     """A reading unit of work tried to write; the caller reruns its work in a writing one."""
 
@@ -95,7 +101,10 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if not conn.get_execution_options().get(READING):  # a reader needs no transaction
+        options = conn.get_execution_options()
+        if options.get(SNAPSHOT):  # many reads that must agree: one read transaction
+            conn.exec_driver_sql("BEGIN")
+        elif not options.get(READING):  # a reader needs no transaction
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     refuse_writes_while_reading(engine)
@@ -163,9 +172,21 @@ def refuse_writes_while_reading(engine: AsyncEngine | Engine) -> None:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, *, reading: bool = False, session: type[AsyncSession] = AsyncSession
+    engine: AsyncEngine,
+    *,
+    reading: bool = False,
+    snapshot: bool = False,
+    session: type[AsyncSession] = AsyncSession,
 ) -> async_sessionmaker[AsyncSession]:
-    if reading and is_sqlite(str(engine.url)):
+    """`reading`: sessions that may not write (see READING); `snapshot`: reading sessions
+    whose reads all see one moment (see SNAPSHOT)."""
+    if snapshot and is_sqlite(str(engine.url)):
+        bind = engine.execution_options(**{READING: True, SNAPSHOT: True})
+    elif snapshot:
+        bind = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True, **{READING: True}
+        )
+    elif reading and is_sqlite(str(engine.url)):
         # Every SQLite connection already runs in autocommit mode (the "connect" hook), and
         # a reader emits no BEGIN: asking for AUTOCOMMIT again would cost two trips to the
         # connection's thread per unit of work (set on checkout, reset on check-in).

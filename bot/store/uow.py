@@ -3,6 +3,7 @@
 Two kinds: `Store.uow()` writes (on SQLite it queues for the one writer and begins IMMEDIATE),
 `Store.reading()` only reads (a plain transaction beside the writer; any write raises
 `WriteWhileReading`, so work that turns out to write can be run again in a writing unit).
+`Store.snapshot()` reads like `reading()`, every read at one moment (an export's chunks).
 
 A reading unit may also *defer* writes (`Store.reading(deferring=True)`): repositories hand
 their compare-and-set statements to `UnitOfWork.write`, which keeps them, and `Store.apply`
@@ -194,6 +195,7 @@ class Store:
         self.engine = engine
         self.sessionmaker = create_sessionmaker(engine)
         self._reading_sessionmaker = create_sessionmaker(engine, reading=True)
+        self._snapshot_sessionmaker = create_sessionmaker(engine, snapshot=True)
         # A shopper's visit on PostgreSQL runs the reads marked `prepared` on asyncpg itself.
         self._visit_sessionmaker = (
             create_sessionmaker(engine, reading=True, session=postgres_driver.VisitSession)
@@ -233,6 +235,13 @@ class Store:
             loop, heavy = self._loop, self._reading_sessionmaker
             sessions = lambda: inline.InlineSession(loop, self.engine, heavy)  # noqa: E731
         return UnitOfWork(sessions, reading=True, deferring=deferring)
+
+    def snapshot(self) -> UnitOfWork:
+        """A reading unit whose reads all see the database as one moment left it, however
+        long it reads (an export read in chunks while prices and stock change): one read
+        transaction, REPEATABLE READ and READ ONLY on PostgreSQL, a plain BEGIN under WAL on
+        SQLite. It waits for no writer and no writer waits for it."""
+        return UnitOfWork(self._snapshot_sessionmaker, reading=True)
 
     async def apply(self, writes: Sequence[Write], *, chat_id: int | None) -> bool:
         """Make `writes` all or none, in one short transaction holding `chat_id`'s lock (None:

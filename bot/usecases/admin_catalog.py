@@ -5,13 +5,19 @@ function here is one unit of work and returns plain data."""
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
 from bot.services import admin_catalog as catalog
-from bot.services.admin_catalog import ImportOutcome, ProductFacts, StockChange, StockResult
+from bot.services.admin_catalog import (
+    ImportOutcome,
+    ProductFacts,
+    ProductList,
+    StockChange,
+    StockResult,
+)
 from bot.services.reports import StoreStats, store_stats
 from bot.shop import Shop
 from bot.store.models import utcnow
@@ -20,27 +26,23 @@ PAGE_SIZE = 15
 
 
 @dataclass(frozen=True)
-class ProductList:
-    """One page of every product, hidden ones too."""
-
-    products: list[ProductFacts]
-    page: int
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True)
 class CatalogExport:
-    data: bytes
+    """The catalog file, in a temporary file at its start: whoever sends it closes it."""
+
+    file: IO[bytes]
     file_name: str
     count: int
 
 
-async def product_page(shop: Shop, page: int) -> ProductList:
-    """A reading unit: the list waits for no writer, and no shopper waits for it."""
+async def product_page(
+    shop: Shop, page: int = 0, *, after_id: int = 0, before_id: int = 0
+) -> ProductList:
+    """A reading unit: the list waits for no writer, and no shopper waits for it. The page
+    after or before a product of the page shown (`catalog.products_page`)."""
     async with shop.store.reading() as uow:
-        products, page, total = await catalog.products_page(uow, page, PAGE_SIZE)
-    return ProductList(products, page, max(1, math.ceil(total / PAGE_SIZE)), total)
+        return await catalog.products_page(
+            uow, PAGE_SIZE, page=page, after_id=after_id, before_id=before_id
+        )
 
 
 async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> ProductFacts:
@@ -91,14 +93,22 @@ async def import_file(
 
 
 async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
-    """A reading unit: read beside the shop's writes, a chunk at a time, so a product
-    changed while the file is made is in it as it was when its chunk was read."""
-    async with shop.store.reading() as uow:
-        data, count = await catalog.export_catalog(uow)
+    """The catalog at one moment (a snapshot: a product changed while it is read, or an
+    import applied meanwhile, is wholly in the file or wholly out), read a chunk at a time
+    beside the shop's writes, written to a temporary file (on disk past a megabyte), so
+    memory does not grow with the catalog. Zipped past the 50 MB a bot may send."""
     name = f"catalog-{now or utcnow():%Y%m%d-%H%M}.csv"
-    if len(data) > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
-        name, data = await asyncio.to_thread(catalog.zip_export, name, data)
-    return CatalogExport(data, name, count)
+    out = catalog.spooled_file()
+    try:
+        async with shop.store.snapshot() as uow:
+            count = await catalog.export_catalog(uow, out)
+        if out.tell() > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
+            name, out = await asyncio.to_thread(catalog.zip_export, name, out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return CatalogExport(out, name, count)
 
 
 async def report(shop: Shop) -> StoreStats:

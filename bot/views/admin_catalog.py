@@ -64,13 +64,20 @@ def product_list(listing: ProductList) -> AdminView:
         )
     lines.append("\n" + COMMANDS_LINE)
     nav = []
-    if listing.page > 0:
-        nav.append(button(tr._("◀️ Previous"), AdminProducts(listing.page - 1)))
-    if listing.page < listing.pages - 1:
-        nav.append(button(tr._("Next ▶️"), AdminProducts(listing.page + 1)))
+    if listing.has_previous and listing.products:
+        back = AdminProducts(listing.page - 1, before_id=listing.products[0].id)
+        nav.append(button(tr._("◀️ Previous"), back))
+    if listing.has_next and listing.products:
+        forward = AdminProducts(listing.page + 1, after_id=listing.products[-1].id)
+        nav.append(button(tr._("Next ▶️"), forward))
     rows: Rows = [nav] if nav else []
     rows.append([button(tr._("⬅️ Admin menu"), AdminMenu("menu"))])
     return AdminView("\n".join(lines), rows)
+
+
+def list_restarted() -> str:
+    """The toast of a product-list button whose page is gone (stale or forged)."""
+    return i18n.current()._("That page of the list is out of date: here is the first page.")
 
 
 def price_set(product: ProductFacts) -> str:

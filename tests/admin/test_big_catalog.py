@@ -4,6 +4,7 @@ and export the same as before (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,26 +79,66 @@ async def test_the_product_list_reads_one_page_in_sku_order_hidden_ones_too(
     skus = sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
     with products_made() as made:
         async with store.reading() as uow:
-            first, page, total = await catalog.products_page(uow, 0, 15)
-    assert (page, total) == (0, 35)
-    assert [p.sku for p in first] == skus[:15]
+            first = await catalog.products_page(uow, 15)
+    assert (first.page, first.pages, first.total) == (0, 3, 35)
+    assert (first.has_previous, first.has_next, first.restarted) == (False, True, False)
+    assert [p.sku for p in first.products] == skus[:15]
     assert made == skus[:15]  # the page, not the catalog
-    assert not next(p for p in first if p.sku == "P-007").is_active
+    assert not next(p for p in first.products if p.sku == "P-007").is_active
 
     async with store.reading() as uow:
-        last, page, _ = await catalog.products_page(uow, 2, 15)
-        beyond, beyond_page, _ = await catalog.products_page(uow, 99, 15)  # a stale button
-        before, before_page, _ = await catalog.products_page(uow, -1, 15)
-    assert page == 2 and [p.sku for p in last] == skus[30:]
-    assert beyond_page == 2 and beyond == last
-    assert before_page == 0 and before == first
-    tee = next(p for p in last if p.sku == "P-TEE")
+        second = await catalog.products_page(uow, 15, page=1, after_id=first.products[-1].id)
+        last = await catalog.products_page(uow, 15, page=2, after_id=second.products[-1].id)
+        back = await catalog.products_page(uow, 15, page=1, before_id=last.products[0].id)
+    assert second.page == 1 and [p.sku for p in second.products] == skus[15:30]
+    assert (last.page, last.has_previous, last.has_next) == (2, True, False)
+    assert [p.sku for p in last.products] == skus[30:]
+    assert back == second
+    tee = next(p for p in last.products if p.sku == "P-TEE")
     assert (tee.variants, tee.stock) == (2, 9)  # its stock is its sizes', summed
+
+
+async def test_the_product_list_keeps_its_place_while_products_arrive(store: Store) -> None:
+    """The admin is on page 2 when an import adds products before it: Next goes on from the
+    last product shown, none skipped or shown twice, and Previous fills a whole page."""
+    await _catalog(store)
+    async with store.reading() as uow:
+        first = await catalog.products_page(uow, 15)
+        second = await catalog.products_page(uow, 15, page=1, after_id=first.products[-1].id)
+    async with store.uow() as uow:
+        earlier = [_product(n) | {"sku": f"A-{n:03d}"} for n in range(1, 5)]
+        await upsert_rows(uow, parse_json(json.dumps(earlier)))
+    async with store.reading() as uow:
+        third = await catalog.products_page(uow, 15, page=2, after_id=second.products[-1].id)
+        back = await catalog.products_page(uow, 15, page=0, before_id=second.products[0].id)
+        start = await catalog.products_page(uow, 15, page=0, before_id=back.products[0].id)
+    assert second.products[-1].sku == "P-030"
+    assert [p.sku for p in third.products] == ["P-031", "P-032", "P-033", "P-034", "P-TEE"]
+    assert (third.page, third.pages, third.total) == (2, 3, 39)
+    assert [p.sku for p in back.products] == [f"P-{n:03d}" for n in range(1, 16)]
+    assert (back.page, back.has_previous) == (1, True)  # not "page 1/3": the new ones are before
+    assert [p.sku for p in start.products][3:5] == ["A-004", "P-001"]  # a whole first page
+    assert (len(start.products), start.page, start.has_previous) == (15, 0, False)
+
+
+async def test_a_stale_or_forged_page_button_gets_the_first_page_and_says_so(
+    store: Store,
+) -> None:
+    await _catalog(store)
+    async with store.reading() as uow:
+        old_button = await catalog.products_page(uow, 15, page=2)  # "1:APL:2", before keysets
+        forged = await catalog.products_page(uow, 15, page=1, after_id=99_999)
+        first = await catalog.products_page(uow, 15)
+    assert old_button.restarted and forged.restarted and not first.restarted
+    assert old_button.products == forged.products == first.products
+    assert old_button.page == forged.page == 0
 
 
 async def test_an_empty_catalog_lists_one_empty_page(store: Store) -> None:
     async with store.reading() as uow:
-        assert await catalog.products_page(uow, 3, 15) == ([], 0, 0)
+        listing = await catalog.products_page(uow, 15, page=3)
+    assert (listing.products, listing.page, listing.pages, listing.total) == ([], 0, 1, 0)
+    assert not (listing.has_previous or listing.has_next)
 
 
 async def test_the_export_read_in_chunks_is_the_whole_catalog_as_one_read_made_it(
@@ -106,14 +147,42 @@ async def test_the_export_read_in_chunks_is_the_whole_catalog_as_one_read_made_i
     await _catalog(store)
     async with store.reading() as uow:
         whole = rows_to_csv(await uow.products.list_all())
+    out = io.BytesIO()
     with products_made() as made:
-        async with store.reading() as uow:
-            data, count = await catalog.export_catalog(uow, chunk=4)
+        async with store.snapshot() as uow:
+            count = await catalog.export_catalog(uow, out, chunk=4)
+    data = out.getvalue()
     assert data == whole and count == 35
     assert made == sorted(made) and len(made) == 35  # each product once, in SKU order
     rows = parse_csv(data)
     assert [r.sku for r in rows] == sorted([f"P-{n:03d}" for n in range(1, 35)] + ["P-TEE"])
     assert [v.sku for v in rows[-1].variants] == ["P-TEE-S", "P-TEE-M"]
+
+
+async def test_an_import_applied_while_the_export_reads_is_wholly_out_of_the_file(
+    store: Store,
+) -> None:
+    """The export reads a chunk at a time, beside the shop's writes. An admin's import that
+    raises the first and the last product's price lands after the first chunk was read:
+    the file shows the catalog as it was when the export began, both old prices, never
+    one old and one new."""
+    await _catalog(store)
+    prices: dict[str, int] = {}
+    async with store.snapshot() as uow:
+        chunks = catalog.catalog_chunks(uow, chunk=4)
+        first = await anext(chunks)
+        prices.update((p.sku, p.price) for p in first)
+        async with store.uow() as other:  # the import, committed meanwhile
+            repriced = [_product(1) | {"price": "9.00"}, TEE | {"price": "99.00"}]
+            await upsert_rows(other, parse_json(json.dumps(repriced)))
+        async for products in chunks:
+            prices.update((p.sku, p.price) for p in products)
+    assert (prices["P-001"], prices["P-TEE"]) == (150, 2500)  # the catalog before the import
+    assert len(prices) == 35
+
+    async with store.snapshot() as uow:  # the next export has the import, wholly
+        after = {p.sku: p.price async for chunk in catalog.catalog_chunks(uow) for p in chunk}
+    assert (after["P-001"], after["P-TEE"]) == (900, 9900)
 
 
 async def test_the_report_lists_the_lowest_stock_first_and_counts_the_rest(store: Store) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callback_data import FlowConfirm, FlowPickField, decode
+from bot.callback_data import AdminProducts, FlowConfirm, FlowPickField, decode
 from bot.services.admin_flows import new_flow, write_flow
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
@@ -30,7 +30,28 @@ async def test_admin_menu_opens_products_list(admin: FakeUser) -> None:
     listing = await admin.wait_for("Products (30)")
     assert "COF-ESP-250" in (listing.text or "")
     await admin.press("Next ▶️")
-    await admin.wait_for("page 2/2")
+    second = await admin.wait_for("page 2/2")
+    assert "COF-ESP-250" not in (second.text or "")
+    await admin.press("◀️ Previous")
+    again = await admin.wait_for("page 1/2")
+    assert again.text == listing.text
+
+
+async def test_a_product_list_button_from_an_older_list_says_so_and_shows_the_first_page(
+    admin: FakeUser,
+) -> None:
+    """Page buttons name the product a page starts after; one made before that (it named a
+    page number alone) or forged (a product the shop never had) gets a clear answer."""
+    await admin.send("/admin")
+    await admin.wait_for("Admin menu")
+    await admin.press("📦 Products")
+    await admin.wait_for("Products (30)")
+    for data in ["1:APL:1", AdminProducts(1, after_id=999_999).encode()]:
+        await admin.press("Next ▶️")
+        second = await admin.wait_for("page 2/2")
+        answer = await admin.press_data(second, data)
+        assert answer.text == "That page of the list is out of date: here is the first page."
+        await admin.wait_for("page 1/2")
 
 
 async def test_price_is_set_and_bad_prices_are_explained(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram import Document, Update
+from telegram import Document, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.context import ShopContext
@@ -52,12 +52,12 @@ async def send_export(update: Update, context: ShopContext) -> None:
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
-    await context.bot.send_document(
-        chat_id(update),
-        export.data,
-        filename=export.file_name,
-        caption=views.export_caption(export.count),
-    )
+    with export.file:  # streamed from its temporary file, never read into memory whole
+        await context.bot.send_document(
+            chat_id(update),
+            InputFile(export.file, filename=export.file_name, read_file_handle=False),
+            caption=views.export_caption(export.count),
+        )
 
 
 @admin_only("/export")

@@ -75,10 +75,13 @@ async def show_product(update: Update, context: ShopContext) -> None:
     await _visibility(update, context, True)
 
 
-async def product_list(update: Update, context: ShopContext, page: int = 0) -> None:
-    await show(update, views.product_list(await admin_catalog.product_page(context.shop, page)))
+async def product_list(update: Update, context: ShopContext) -> None:
+    await show(update, views.product_list(await admin_catalog.product_page(context.shop)))
 
 
 async def on_page(update: Update, context: ShopContext, data: AdminProducts) -> None:
-    await answer_button(update)
-    await product_list(update, context, data.page)
+    listing = await admin_catalog.product_page(
+        context.shop, data.page, after_id=data.after_id, before_id=data.before_id
+    )
+    await answer_button(update, views.list_restarted() if listing.restarted else None)
+    await show(update, views.product_list(listing))

@@ -351,21 +351,37 @@ class ProductRepository:
         """How many products there are, hidden ones too."""
         return int(await self.session.scalar(select(func.count()).select_from(Product)) or 0)
 
-    async def page_by_sku(self, *, offset: int, limit: int) -> Sequence[Product]:
-        """One page of every product, hidden ones too, in SKU order, with their variants.
-        The page's ids come from the SKU index alone (a deep page skips index entries, not
-        rows), then only those products are read."""
-        page = select(Product.id).order_by(Product.sku).offset(offset).limit(limit)
+    async def sku_of(self, product_id: int) -> str | None:
+        """The product's SKU; None if there is no such product."""
+        return await self.session.scalar(select(Product.sku).where(Product.id == product_id))
+
+    async def page_by_sku(
+        self, *, after: str | None = None, before: str | None = None, limit: int
+    ) -> tuple[list[Product], bool]:
+        """Up to `limit` products (hidden ones too) in SKU order, with their variants: the
+        first ones, those right after the SKU `after`, or those right before `before`; and
+        whether there are more beyond them that way. A keyset page: SKUs are unique, so the
+        SKU alone orders them, and the page's ids come from the SKU index from that SKU on
+        (an OFFSET walked every entry before a deep page), then only those products are
+        read."""
+        page = select(Product.id).limit(limit + 1)
+        if before is not None:
+            page = page.where(Product.sku < before).order_by(Product.sku.desc())
+        else:
+            page = page.order_by(Product.sku)
+            if after is not None:
+                page = page.where(Product.sku > after)
         ids = list(await self.session.scalars(page))
+        more, ids = len(ids) > limit, ids[:limit]
         if not ids:
-            return []
+            return [], more
         stmt = (
             select(Product)
             .where(Product.id.in_(ids))
             .options(selectinload(Product.variants))
             .order_by(Product.sku)
         )
-        return (await self.session.scalars(stmt)).all()
+        return list((await self.session.scalars(stmt)).all()), more
 
     async def after_sku(self, sku: str | None, *, limit: int) -> Sequence[Product]:
         """The next `limit` products after `sku` in SKU order (from the first, for None),
