@@ -1070,9 +1070,14 @@ async def _product(
         and v.memory.get("variant_id", 0) == card.variant_id
     )
     if counts is None:
-        counts = await carts.counts(v.uow, v.customer_id, product_id, card.variant_id)
-    in_cart, cart_items = counts
-    card, holds = await catalog.as_hers(v.uow, v.customer_id, card)  # held for her: hers
+        in_cart, cart_items, holding = await carts.counts_and_holding(
+            v.uow, v.customer_id, product_id, card.variant_id
+        )
+    else:
+        (in_cart, cart_items), holding = counts, True
+    holds: dict[int, carts.Held] = {}
+    if holding:  # what her own open invoice holds of it is hers
+        card, holds = await catalog.as_hers(v.uow, v.customer_id, card)
     most = carts.can_add(card.available, in_cart)
     if quantity > most > 0 and notice is None:
         notice = _cap_notice(v.tr, most, in_cart, card.available)

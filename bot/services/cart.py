@@ -156,6 +156,18 @@ async def own_holds(uow: UnitOfWork, customer_id: int) -> OwnHolds:
     return holds
 
 
+async def own_holds_of(uow: UnitOfWork, customer_id: int, product_id: int) -> OwnHolds:
+    """`own_holds` of one product only: one prepared read, cheap enough for every card."""
+    holds: OwnHolds = {}
+    for variant_id, order_id, quantity, in_chat in await uow.orders.holds_of_product(
+        customer_id, product_id
+    ):
+        key = (product_id, variant_id)
+        before = holds[key].quantity if key in holds else 0
+        holds[key] = Held(order_id, before + quantity, in_chat)
+    return holds
+
+
 @dataclass(frozen=True, slots=True)
 class CartView:
     lines: tuple[CartLineView, ...]
@@ -283,6 +295,14 @@ async def counts(
     """How many of `product_id` (that variant of it) the cart holds, and how many items in
     all (one query)."""
     return await uow.carts.counts(customer_id, product_id, variant_id)
+
+
+async def counts_and_holding(
+    uow: UnitOfWork, customer_id: int, product_id: int, variant_id: int = 0
+) -> tuple[int, int, bool]:
+    """`counts`, and whether her own open invoice holds any of the product: a card reads
+    what it holds (catalog.as_hers) only then. One query for all three."""
+    return await uow.carts.counts_and_holding(customer_id, product_id, variant_id)
 
 
 # Changes read what they need, decide, and write one compare-and-set on the line

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from bot.clipping import echo
-from bot.services.cart import Held, OwnHolds, own_holds
+from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.sellable import unit_of
 from bot.store import search_index
@@ -328,8 +328,8 @@ async def as_hers(
     hers (`counting_holds`), and those holds by variant id (0: the product itself). Always
     read: how many more she can add (bot.services.cart.can_add) depends on them even when
     nothing looks short, e.g. a held product she has since taken out of her cart."""
-    holds = await own_holds(uow, customer_id)
-    held = {variant: h for (pid, variant), h in holds.items() if pid == card.id}
+    holds = await own_holds_of(uow, customer_id, card.id)
+    held = {variant: h for (_, variant), h in holds.items()}
     return counting_holds(card, holds), held
 
 

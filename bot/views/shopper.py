@@ -279,11 +279,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
-    if screen.in_cart > max(card.available, 0):  # fewer left than her cart holds
-        problem = LineProblem.FEWER_LEFT if card.available > 0 else LineProblem.SOLD_OUT
-        lines.append("⚠️ " + tr._(CART_WARNINGS[problem], available=card.available))
-    elif card.available > 0 and screen.can_add <= 0:  # in stock, and all of it in her cart
-        lines.append(tr._("All {count} left are in your cart.", count=card.available))
+    if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add):
+        lines.append(cap)
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
@@ -609,6 +606,18 @@ CART_WARNINGS: dict[LineProblem, str] = {
     LineProblem.SOLD_OUT: N_("sold out; it will be removed at checkout"),
     LineProblem.FEWER_LEFT: N_("only {available} left; checkout will lower the quantity"),
 }
+
+
+def cap_note(tr: Translator, available: int, in_cart: int, can_add: int) -> str | None:
+    """What a product's card (chat or page) says when nothing more can go in her cart: that
+    her cart holds more than is left, as its line in the cart says it, or that all of it is
+    in her cart already."""
+    if in_cart > max(available, 0):
+        problem = LineProblem.FEWER_LEFT if available > 0 else LineProblem.SOLD_OUT
+        return "⚠️ " + tr._(CART_WARNINGS[problem], available=available)
+    if available > 0 and can_add <= 0:
+        return tr._("All {count} left are in your cart.", count=available)
+    return None
 
 
 def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:

@@ -26,7 +26,14 @@ from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.texts.restock import variant_sold_out
-from bot.views.shopper import cart_line_warning, change_text, held_note, low_stock, stock_label
+from bot.views.shopper import (
+    cap_note,
+    cart_line_warning,
+    change_text,
+    held_note,
+    low_stock,
+    stock_label,
+)
 
 Json = dict[str, Any]
 
@@ -111,6 +118,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "stock_low": low_stock(card.available, low_stock_threshold, card.is_digital),
         "max_quantity": max(0, min(card.available, max_quantity)),
         "can_add": can_add(card.available, view.in_cart),  # the stepper's cap (the chat's)
+        "cap_text": _cap(card.available, view.in_cart),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
         "held_text": _held(view, card.variant_id),
@@ -129,6 +137,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                 "stock_low": low_stock(v.available, low_stock_threshold, card.is_digital),
                 "max_quantity": max(0, min(v.available, max_quantity)),
                 "can_add": can_add(v.available, view.in_cart_by_variant.get(v.id, 0)),
+                "cap_text": _cap(v.available, view.in_cart_by_variant.get(v.id, 0)),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(i18n.current(), v.label)
@@ -139,6 +148,11 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
             for v in card.variants
         ],
     }
+
+
+def _cap(available: int, in_cart: int) -> str | None:
+    """The card's word when nothing more can go in her cart, as the chat's card says it."""
+    return cap_note(i18n.current(), available, in_cart, can_add(available, in_cart))
 
 
 def _held(view: ProductView, variant_id: int) -> str | None:

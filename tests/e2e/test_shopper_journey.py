@@ -7,7 +7,7 @@ from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.conftest import add_product
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import screen, shown
+from tests.e2e.shopper import open_invoice, screen, shown
 
 
 async def _open_kitchen_mug(harness: ShopHarness) -> None:
@@ -134,6 +134,24 @@ async def test_the_quantity_picker_offers_only_what_she_can_still_add(
     card = screen(alice)
     assert "In your cart: 5" in card and "All 5 left are in your cart." in card
     assert "Add to cart" not in card and "➕" not in card
+
+
+async def test_the_picker_counts_what_her_own_unpaid_order_holds_as_hers(
+    harness: ShopHarness,
+) -> None:
+    """Three travel mugs; Alice checks out one and leaves its invoice unpaid, so two are left
+    for others. Her card still offers two more (three are hers to have, one is in her cart),
+    as the storefront does, not the one that two-left-less-her-cart would make."""
+    await add_product(harness.store, "TRV-MUG", price=1200, stock=3, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await open_invoice(alice, "TRV-MUG")
+    await alice.send("/start product_TRV-MUG")
+    await alice.wait_for("held for your order #1")
+
+    await alice.press("➕")
+    toast = await alice.press("➕")
+    assert toast.text == "You can add up to 2."
+    assert "[2 pc]" in screen(alice)
 
 
 async def _shopper_with(harness: ShopHarness, sku: str, stock: int, quantity: int) -> FakeUser:

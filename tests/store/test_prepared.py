@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import selectinload
 
-from bot.store.models import Cart, ChatState, Product
+from bot.store.models import Cart, ChatState, Order, OrderLine, Product
 from bot.store.prepared import Prepared, PreparedResult, prepared
 from bot.store.uow import Store
 from tests.conftest import add_product
@@ -152,6 +152,47 @@ async def test_counts_use_the_statements_own_literal_values(
         assert await uow.carts.counts(customer_id, mug) == (2, 5)
         assert await uow.carts.counts(customer_id, 999) == (0, 5)  # COALESCE(..., 0)
     assert prepared_runs == ["SELECT", "SELECT"]
+
+
+async def test_a_card_learns_in_its_counts_read_whether_her_invoice_holds_the_product(
+    store: Store, prepared_runs: list[str]
+) -> None:
+    """Her order holds two mugs (one line) and one more (another): the card's counts say
+    she holds some, and the holds' own read has both lines; a pen she holds none of, and an
+    order no longer holding, say nothing."""
+    customer_id = await a_shopper_with_a_chat(store)
+    mug, pen = await add_product(store, "MUG"), await add_product(store, "PEN")
+    async with store.uow() as uow:
+        for hold_status, invoice in (("held", 55), ("released", None)):
+            order = Order(
+                customer_id=customer_id,
+                currency="USD",
+                hold_status=hold_status,
+                invoice_message_id=invoice,
+            )
+            order.lines = [
+                OrderLine(
+                    product_id=mug,
+                    sku="MUG",
+                    title="Mug",
+                    unit_price=100,
+                    currency="USD",
+                    quantity=quantity,
+                )
+                for quantity in (2, 1)
+            ]
+            await uow.orders.add(order)
+
+    async with store.reading(deferring=True, by_key=True) as uow:
+        assert await uow.carts.counts_and_holding(customer_id, mug) == (0, 0, True)
+        assert await uow.carts.counts_and_holding(customer_id, pen) == (0, 0, False)
+        held = await uow.orders.holds_of_product(customer_id, mug)
+        assert await uow.orders.holds_of_product(customer_id, pen) == []
+    assert [(variant, units, in_chat) for variant, _, units, in_chat in held] == [
+        (0, 2, True),
+        (0, 1, True),
+    ]
+    assert prepared_runs == ["SELECT"] * 4
 
 
 async def test_a_visits_cart_change_is_written_by_prepared_statements_all_or_nothing(

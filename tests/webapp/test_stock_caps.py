@@ -106,3 +106,26 @@ async def test_a_held_product_she_took_out_of_her_cart_is_offered_as_the_shop_wo
     added = await page.add(tee, 3, variant_id=charcoal)
     [line] = added["cart"]["lines"]
     assert added["done"] and (line["quantity"], line["can_add"]) == (3, 0)
+
+
+async def test_a_product_with_fewer_left_than_her_cart_holds_says_checkout_will_lower_it(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    """Two kettles in Alice's cart, then the shop has one left: the page says what her cart
+    line says, not "All 1 left are in your cart"; sold out, that checkout will remove them."""
+    alice = shop.user(1001, "Alice")
+    kettle = await product_id(shop, "KIT-KTL-GOO")
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(alice.user_id, first_name="Alice")
+        assert await uow.carts.set_line(customer.id, kettle, 0, 2)
+        assert await uow.products.set_stock(kettle, 1)
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
+    await browser.click(".chip", "Kitchen")
+    await browser.click(f".card[data-product-id='{kettle}']")
+    await browser.find(".in-cart", "In your cart: 2")
+    await browser.find(".cap", "⚠️ only 1 left; checkout will lower the quantity")
+
+    async with shop.store.uow() as uow:
+        assert await uow.products.set_stock(kettle, 0)
+    await browser.js("window.__tg.fire('activated')")
+    await browser.find(".cap", "⚠️ sold out; it will be removed at checkout")

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.store.db import Writer, rowcount
-from bot.store.models import Cart, CartLine, Customer, Order, utcnow
+from bot.store.models import Cart, CartLine, Customer, Order, OrderLine, utcnow
 from bot.store.prepared import prepared
 
 # Built once: these run on nearly every update, and building a statement costs more than
@@ -29,23 +29,39 @@ _CART_WITH_LINES = (
     )
     .execution_options(populate_existing=True)
 )
-_COUNTS = prepared(
-    select(
-        func.coalesce(
-            func.sum(
-                case(
-                    (
-                        (CartLine.product_id == bindparam("product_id"))
-                        & (CartLine.variant_id == bindparam("variant_id")),
-                        CartLine.quantity,
-                    ),
-                    else_=0,
-                )
+_IN_CART = func.coalesce(
+    func.sum(
+        case(
+            (
+                (CartLine.product_id == bindparam("product_id"))
+                & (CartLine.variant_id == bindparam("variant_id")),
+                CartLine.quantity,
             ),
-            0,
-        ),
-        func.coalesce(func.sum(CartLine.quantity), 0),
+            else_=0,
+        )
+    ),
+    0,
+)
+_ITEMS = func.coalesce(func.sum(CartLine.quantity), 0)
+_COUNTS = prepared(
+    select(_IN_CART, _ITEMS)
+    .join(Cart, Cart.id == CartLine.cart_id)
+    .where(Cart.customer_id == bindparam("customer_id"))
+)
+# The same, and whether an order of hers holds stock of the product (any variant): only then
+# is what it holds worth a read of its own (bot.services.catalog.as_hers).
+_HOLDING = (
+    select(OrderLine.id)
+    .join(Order, Order.id == OrderLine.order_id)
+    .where(
+        Order.customer_id == bindparam("customer_id"),
+        Order.hold_status == "held",
+        OrderLine.product_id == bindparam("product_id"),
     )
+    .exists()
+)
+_COUNTS_AND_HOLDING = prepared(
+    select(_IN_CART, _ITEMS, _HOLDING)
     .join(Cart, Cart.id == CartLine.cart_id)
     .where(Cart.customer_id == bindparam("customer_id"))
 )
@@ -83,6 +99,17 @@ class CartRepository:
         )
         row = found.one()
         return int(row[0]), int(row[1])
+
+    async def counts_and_holding(
+        self, customer_id: int, product_id: int, variant_id: int = 0
+    ) -> tuple[int, int, bool]:
+        """`counts`, and whether an order of the customer's holds stock of `product_id`."""
+        found = await self.session.execute(
+            _COUNTS_AND_HOLDING,
+            {"customer_id": customer_id, "product_id": product_id, "variant_id": variant_id},
+        )
+        row = found.one()
+        return int(row[0]), int(row[1]), bool(row[2])
 
     async def set_line(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,6 +16,24 @@ from bot.store.order_states import (
     PARTLY_REFUNDED,
     IllegalOrderTransition,
     next_status,
+)
+from bot.store.prepared import prepared
+
+# Built once and prepared: every product card reads it (what her own open invoice holds).
+_HOLDS_OF_PRODUCT = prepared(
+    select(
+        OrderLine.variant_id,
+        OrderLine.order_id,
+        OrderLine.quantity,
+        Order.invoice_message_id.is_not(None),
+    )
+    .join(Order, Order.id == OrderLine.order_id)
+    .where(
+        Order.customer_id == bindparam("customer_id"),
+        Order.hold_status == bindparam("held"),
+        OrderLine.product_id == bindparam("product_id"),
+    )
+    .order_by(OrderLine.order_id)
 )
 
 
@@ -99,6 +117,17 @@ class OrderRepository:
             .options(selectinload(Order.lines))
         )
         return (await self.session.scalars(stmt)).all()
+
+    async def holds_of_product(
+        self, customer_id: int, product_id: int
+    ) -> list[tuple[int, int, int, bool]]:
+        """(variant id, order id, units, invoice sent in the chat) of each line of
+        `product_id` in the customer's orders holding stock, oldest order first."""
+        found = await self.session.execute(
+            _HOLDS_OF_PRODUCT,
+            {"customer_id": customer_id, "held": "held", "product_id": product_id},
+        )
+        return [(int(v), int(o), int(q), bool(chat)) for v, o, q, chat in found.all()]
 
     async def expired_holds(self, now: datetime | None = None) -> Sequence[Order]:
         stmt = (

@@ -439,7 +439,9 @@
       more.disabled = quantity >= most();
       if (gone) stock.textContent = t('No longer on sale');
       inCartLine.textContent = inCart() ? t('🛒 In your cart: {count}', { count: inCart() }) : '';
+      const over = inCart() > Math.max(item.available, 0); // her cart holds more than is left
       capLine.textContent = gone ? ''
+        : over ? item.cap_text || '' // the shop's word, as her cart's line says it
         : all ? t('All {count} left are in your cart.', { count: item.available })
           : most() > 0 && quantity >= most() && (quantity > 1 || inCart() > 0)
             ? t('You can add up to {count}.', { count: most() }) : '';
