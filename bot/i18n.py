@@ -45,7 +45,6 @@ LANGUAGES: dict[str, str] = {  # code -> its own name, as the /language buttons 
 # How a day is written (CLDR skeletons; each language orders and spells them its own way).
 DAY = "yMMMd"  # Dec 5, 2026 · 5 дек. 2026 г. · 5 dic 2026
 LONG_DAY = "yMMMMd"  # December 5, 2026 · 5 декабря 2026 г. · 5 de diciembre de 2026
-SHORT_DAY = "MMMd"  # Dec 5 · 5 дек. · 5 dic
 
 LANGUAGE_MENU = "menu"  # the /language button's value that shows the choice itself
 
@@ -125,7 +124,7 @@ class Translator:
     def date(self, moment: datetime, zone: tzinfo, form: str = DAY) -> str:
         """The day of `moment` on the clock of `zone` (the shop's: SHOP_TIMEZONE), written
         this language's way: "Dec 5, 2026", "5 дек. 2026 г.", "5 dic 2026". `form` is a CLDR
-        skeleton: DAY, LONG_DAY ("December 5, 2026") or SHORT_DAY ("Dec 5")."""
+        skeleton: DAY, or LONG_DAY in a sentence ("expired on December 5, 2026")."""
         return format_skeleton(form, _on(moment, zone), locale=self.locale)
 
     def datetime(self, moment: datetime, zone: tzinfo) -> str:

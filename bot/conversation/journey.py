@@ -494,8 +494,10 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
         return await _outdated_summary(shop, who)
     except CartError as error:
         if isinstance(error, WrongCurrency):
-            titles, currency = error.titles, error.currency
-            await shop.alert_admins(lambda tr: notices.not_in_shop_currency(tr, titles, currency))
+            wrong = error
+            await shop.alert_admins(
+                lambda tr: notices.not_in_shop_currency(tr, wrong.names(tr), wrong.currency)
+            )
         return PaymentRefusedScreen(reason=error.said(i18n.current()))
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
     return InvoiceScreen(order=placed.order, photo_url=placed.photo_url, replaced_invoices=replaced)

@@ -36,6 +36,7 @@ from bot.services.cart import (
 from bot.services.errors import (
     CartChanged,
     EmptyCart,
+    Named,
     NeedsShippingInStars,
     OutOfStock,
     PromoRefused,
@@ -185,10 +186,10 @@ async def place_order(
     ):
         raise CartChanged()
     units = [line_unit(line) for line in lines]
-    foreign = [unit.title for unit in units if unit.currency != settings.currency]
+    foreign = [Named(u.title, u.translations) for u in units if u.currency != settings.currency]
     if foreign:
         raise WrongCurrency(foreign, settings.currency)
-    physical = [unit.title for unit in units if not unit.is_digital]
+    physical = [Named(u.title, u.translations) for u in units if not u.is_digital]
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
 

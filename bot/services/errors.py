@@ -134,31 +134,54 @@ class OutOfStock(CartError):
         return self._sentence(tr)
 
 
-class WrongCurrency(CartError):
-    def __init__(self, titles: list[str], currency: str) -> None:
-        shown = "Telegram Stars" if currency == STARS else currency
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A product as a refusal names it: its own title, and its title in other languages."""
+
+    title: str
+    translations: dict[str, Any] | None = field(default=None, compare=False)
+
+
+class NamingProducts(CartError):
+    """A refusal that names products: each reader reads them by their names in her language
+    (the shopper refused, an admin alerted), not by the catalog's original."""
+
+    def __init__(self, text: str, products: list[Named], **params: Any) -> None:
         super().__init__()
-        self._words(
+        self.products = products
+        self._words(text, titles=", ".join(self.names(None)), **params)
+
+    def names(self, tr: Translator | None) -> list[str]:
+        if tr is None:
+            return [p.title for p in self.products]
+        return [tr.name(p.title, p.translations) for p in self.products]
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, **(self.params | {"titles": ", ".join(self.names(tr))}))
+
+
+class WrongCurrency(NamingProducts):
+    def __init__(self, products: list[Named], currency: str) -> None:
+        shown = "Telegram Stars" if currency == STARS else currency
+        super().__init__(
             N_(
                 "{titles} can't be paid in {currency}, the currency this shop takes. "
                 "Please remove it from your cart; the shop has been told."
             ),
-            titles=", ".join(titles),
+            products,
             currency=shown,
         )
-        self.titles = titles
         self.currency = currency
 
 
-class NeedsShippingInStars(CartError):
-    def __init__(self, titles: list[str]) -> None:
-        super().__init__()
-        self._words(
+class NeedsShippingInStars(NamingProducts):
+    def __init__(self, products: list[Named]) -> None:
+        super().__init__(
             N_(
                 "{titles} must be shipped, and Telegram Stars invoices cannot ask for "
                 "a shipping address. Please remove it from your cart."
             ),
-            titles=", ".join(titles),
+            products,
         )
 
 

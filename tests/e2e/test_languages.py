@@ -318,3 +318,34 @@ async def test_an_orders_moments_are_on_the_shops_clock_in_the_readers_language(
         await ada.press("#1 · 16,00\u00a0US$")
         screen = await ada.wait_for("Creado: 6 dic 2026, 0:30 (Europe/Madrid)")
         assert "pagado 6 dic 2026, 0:31" in (screen.text or "")
+
+
+async def test_a_mug_priced_in_another_currency_is_named_in_each_readers_language(
+    harness: ShopHarness,
+) -> None:
+    """A bad import priced the mug in euros in a dollar shop. Alicia, who reads Spanish, is
+    told she cannot pay for the "Taza de gres 350 ml"; Ada, who reads Russian, is alerted
+    about the "Кружка керамическая 350 мл": neither reads the catalog's English name."""
+    ada = harness.user(9001, "Ada")
+    await ada.send("/language")
+    await ada.press("Русский", message=await ada.wait_for("Choose your language"))
+    await ada.wait_for("говорю")
+    alicia = harness.user(2001, "Alicia", language_code="es")
+    await alicia.send("/start product_KIT-MUG-CER")
+    await alicia.wait_for("Taza de gres 350 ml")
+    await alicia.press("Añadir al carrito")
+    await alicia.press("Carrito (1)")
+    await alicia.press("Pagar ·")
+    await alicia.wait_for("Resumen del pedido", include_existing=True)
+    async with harness.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        mug.currency = "EUR"
+
+    await alicia.press("Pagar ")
+    await alicia.wait_for("Tu carrito cambió desde ese resumen")  # now in euros
+    await alicia.press("💳 Pagar")
+
+    await alicia.wait_for("Taza de gres 350 ml no se puede pagar en USD")
+    alert = await ada.wait_for("⚠️ Кружка керамическая 350 мл: нет цены в USD")
+    assert "Stoneware" not in (alert.text or "")
