@@ -17,11 +17,14 @@ from typing import Any, TextIO, TypeVar
 
 from bot.catalog_rules import (
     MAX_OPTION_TEXT,
+    CaseTwins,
     OutOfRange,
+    case_twins,
     check_price,
     check_stock,
     check_text,
     is_count,
+    named_sku,
     sku_key,
 )
 from bot.i18n import LANGUAGES, N_, Translator, translator
@@ -150,6 +153,9 @@ class ImportReport:
     unchanged: list[str]
     updated_ids: list[int] = dataclasses.field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()  # the file's columns no catalog has
+    # The shop's SKUs that differ only in case (stored before SKUs compared without case):
+    # each is reached only by its exact spelling, so the admin is told of them.
+    case_twins: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
 
     def summary(self, tr: Translator | None = None) -> str:
         return (tr or translator(None))._(
@@ -907,8 +913,9 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     """
     report = ImportReport([], [], [])
     product_skus, variant_skus = await uow.products.all_skus()
-    products = {sku_key(sku): sku for sku in product_skus}  # a row's SKU in any case is known
-    variants = {sku_key(sku): sku for sku in variant_skus}
+    products = _by_key(product_skus)  # a row's SKU in any case is known
+    variants = _by_key(variant_skus)
+    report.case_twins = case_twins([*product_skus, *variant_skus])
     slugs: dict[str, str] = {}  # category titles as they come, few
     category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
@@ -927,7 +934,7 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                 }:
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
-                chunk = [_as_stored(row, products, variants) for row in chunk]
+                chunk = _as_stored(chunk, products, variants)
                 if taken := [row for row in chunk if sku_key(row.sku) in variants]:
                     message = N_("SKU already used by a variant")
                     raise CatalogError(
@@ -958,18 +965,48 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     return report
 
 
-def _as_stored(row: CatalogRow, products: dict[str, str], variants: dict[str, str]) -> CatalogRow:
-    """The row with its SKU, and its variants', spelt as the shop stores them (compared
-    by `sku_key`), so a row differing only in case updates the product it names."""
-    stored = products.get(sku_key(row.sku), row.sku)
-    renamed = tuple(
-        dataclasses.replace(v, sku=variants.get(key) or products.get(key) or v.sku)
-        for v in row.variants
-        for key in [sku_key(v.sku)]
-    )
-    if stored == row.sku and renamed == row.variants:
-        return row
-    return dataclasses.replace(row, sku=stored, variants=renamed)
+def _by_key(skus: Iterable[str]) -> dict[str, list[str]]:
+    """The shop's SKUs by `sku_key`: more than one under a key are case twins."""
+    found: dict[str, list[str]] = {}
+    for sku in skus:
+        found.setdefault(sku_key(sku), []).append(sku)
+    return found
+
+
+def _as_stored(
+    rows: list[CatalogRow], products: dict[str, list[str]], variants: dict[str, list[str]]
+) -> list[CatalogRow]:
+    """The rows with their SKUs, and their variants', spelt as the shop stores them
+    (`named_sku`), so a row differing only in case updates the product it names;
+    CatalogError for every SKU that could name any of several case twins."""
+    errors: list[RowError] = []
+
+    def stored(row: CatalogRow, sku: str, *among: dict[str, list[str]]) -> str:
+        try:
+            for known in among:
+                if (named := named_sku(sku, known.get(sku_key(sku), []))) is not None:
+                    return named
+        except CaseTwins as exc:
+            field, within = ("sku", "") if sku == row.sku else ("variants", sku)
+            twins = RowError.worded(
+                row.line, row.sku, field, exc.template, within=within, **exc.params
+            )
+            errors.append(twins)
+        return sku
+
+    def renamed(row: CatalogRow) -> CatalogRow:
+        sku = stored(row, row.sku, products)
+        kinds = tuple(
+            dataclasses.replace(v, sku=stored(row, v.sku, variants, products)) for v in row.variants
+        )
+        if sku == row.sku and kinds == row.variants:
+            return row
+        return dataclasses.replace(row, sku=sku, variants=kinds)
+
+    as_stored = [renamed(row) for row in rows]
+    if errors:
+        raise CatalogError(errors)
+    return as_stored
 
 
 async def _update_known(

@@ -11,6 +11,7 @@ import pytest
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.store.models import Product
 from tests.admin.conftest import ADMIN_ID
 
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
@@ -445,3 +446,40 @@ async def test_a_photo_too_long_or_an_option_with_a_control_character_is_named_o
     assert "line 1 (PH-1), photo: 620 characters; at most 512 are allowed." in text
     assert "line 2 (OPT-1), options: Size: 'S\\x1b': Control characters" in text
     assert await prices(shop) == before
+
+
+async def test_skus_stored_as_case_twins_are_named_never_guessed(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A shop from before SKUs compared without case has KIT-MUG-CER and kit-mug-cer. An
+    SKU spelt as one of them is that one; any other spelling could be either, so /price and
+    an import's row are refused naming both; every import's report lists the twins."""
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        old = {"title": "Old mug", "price": 900, "currency": "USD", "stock": 2}
+        await uow.products.add(Product(sku="kit-mug-cer", category_id=mug.category_id, **old))
+
+    await admin.send("/price Kit-Mug-Cer 5.00")
+    refusal = await admin.wait_for("could be any of")
+    assert refusal.text == (
+        "Kit-Mug-Cer could be any of KIT-MUG-CER, kit-mug-cer: their SKUs differ only in "
+        "case. Send it spelt exactly as one of them."
+    )
+    await admin.send("/price kit-mug-cer 5.00")
+    await admin.wait_for("kit-mug-cer now costs $5.00")
+    assert (await prices(shop))["KIT-MUG-CER"] == 1600  # the other twin kept its price
+
+    data = (HEADER + "Kit-Mug-Cer,Mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("guess.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 2 (Kit-Mug-Cer), sku: Kit-Mug-Cer could be any of KIT-MUG-CER, kit-mug" in text
+    assert (await prices(shop))["KIT-MUG-CER"] == 1600
+
+    exact = (HEADER + "KIT-MUG-CER,Mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("exact.csv", exact, "text/csv")
+    report = (await admin.wait_for("0 created, 1 updated")).text or ""
+    twins = "These SKUs differ only in case, so each is found only spelt exactly as here"
+    assert f"{twins}: KIT-MUG-CER / kit-mug-cer" in report
+    assert (await prices(shop))["KIT-MUG-CER"] == 1750  # the exact spelling's product
+    assert (await prices(shop))["kit-mug-cer"] == 500

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
-from bot.catalog_rules import MAX_STOCK, sku_key
+from bot.catalog_rules import MAX_STOCK, named_sku, sku_key
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
@@ -322,15 +322,15 @@ class ProductRepository:
         return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
 
     async def find_by_sku(self, sku: str) -> Product | None:
-        """The product whose SKU is `sku` as SKUs compare (`sku_key`: without case). The SKU
-        index answers the spelling typed and its upper case (how most are stored); only when
-        both miss is every SKU compared in upper case, a scan."""
-        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
-            if (product := await self.get_by_sku(spelling)) is not None:
-                return product
-        return await self.session.scalar(
-            select(Product).where(_same_sku(Product.sku, sku)).order_by(Product.id).limit(1)
-        )
+        """The product an SKU typed in any case names (`named_sku`; CaseTwins if it could be
+        several). The SKU index answers the spelling typed; only when it misses is every
+        SKU compared in upper case (a scan), so case twins are never missed."""
+        if (product := await self.get_by_sku(sku.strip())) is not None:
+            return product
+        found = await self.session.scalars(select(Product).where(_same_sku(Product.sku, sku)))
+        by_sku = {p.sku: p for p in found}
+        named = named_sku(sku, list(by_sku))
+        return by_sku[named] if named is not None else None
 
     async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
         rows = await self.session.scalars(_PRODUCTS_BY_ID, {"product_ids": list(product_ids)})
@@ -631,12 +631,15 @@ class ProductRepository:
         return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
 
     async def find_variant_by_sku(self, sku: str) -> ProductVariant | None:
-        """The variant whose SKU is `sku` as SKUs compare, as `find_by_sku` finds products."""
-        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
-            if (variant := await self.get_variant_by_sku(spelling)) is not None:
-                return variant
-        stmt = select(ProductVariant).where(_same_sku(ProductVariant.sku, sku))
-        return await self.session.scalar(stmt.order_by(ProductVariant.id).limit(1))
+        """The variant an SKU typed in any case names, as `find_by_sku` finds products."""
+        if (variant := await self.get_variant_by_sku(sku.strip())) is not None:
+            return variant
+        found = await self.session.scalars(
+            select(ProductVariant).where(_same_sku(ProductVariant.sku, sku))
+        )
+        by_sku = {v.sku: v for v in found}
+        named = named_sku(sku, list(by_sku))
+        return by_sku[named] if named is not None else None
 
     async def variant_stock(self, product_ids: Sequence[int]) -> dict[int, int]:
         """Units available across each product's variants (for products sold as variants)."""
