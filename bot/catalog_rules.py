@@ -5,7 +5,7 @@ catalog msgid, so each entry point says it in the admin's language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import N_
@@ -77,14 +77,6 @@ def named_sku(typed: str, stored: Sequence[str]) -> str | None:
     if len(set(stored)) > 1:
         raise CaseTwins(typed, list(dict.fromkeys(stored)))
     return stored[0] if stored else None
-
-
-def case_twins(skus: Iterable[str]) -> list[tuple[str, ...]]:
-    """The groups of `skus` that differ only in case (`sku_key`), each sorted, for a report."""
-    by_key: dict[str, list[str]] = {}
-    for sku in skus:
-        by_key.setdefault(sku_key(sku), []).append(sku)
-    return sorted(tuple(sorted(group)) for group in by_key.values() if len(group) > 1)
 
 
 def max_price(currency: str) -> int:

@@ -36,10 +36,12 @@ from bot.store.catalog_file import (
     CatalogCsv,
     CatalogError,
     CatalogFile,
+    ImportPlan,
     ImportReport,
     RowError,
     check_files,
     parse_upload,
+    plan_import,
     slugify,
     upsert_rows,
 )
@@ -801,11 +803,23 @@ def read_catalog_file(
     return upload
 
 
+async def plan_rows(uow: UnitOfWork, upload: CatalogFile) -> ImportPlan:
+    """Compare checked rows (`read_catalog_file`) with the shop in a reading unit (a
+    snapshot), before `import_rows`' writing one: see `ImportPlan`."""
+    return await plan_import(uow, upload.rows)
+
+
 async def import_rows(
-    uow: UnitOfWork, file_name: str, upload: CatalogFile, *, actor: int
+    uow: UnitOfWork,
+    file_name: str,
+    upload: CatalogFile,
+    *,
+    actor: int,
+    plan: ImportPlan | None = None,
 ) -> ImportOutcome:
-    """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing."""
-    report = await upsert_rows(uow, upload.rows)
+    """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing;
+    rows `plan` compared already, and whose products are as they were, are not read again."""
+    report = await upsert_rows(uow, upload.rows, plan)
     report.ignored_columns = upload.ignored
     await uow.audit.record(
         actor,
