@@ -920,8 +920,11 @@ async def upsert_rows(
     else:
         fingerprints = await uow.products.fingerprints()
         product_skus, variant_skus = set(fingerprints), set(await uow.products.variant_skus())
-    products = _by_key(product_skus)  # a row's SKU in any case is known
-    variants = _by_key(variant_skus)
+    if plan is not None and plan.skus == (product_skus, variant_skus):
+        products, variants = plan.products, plan.variants  # no SKU came or went meanwhile
+    else:
+        products = _by_key(product_skus)  # a row's SKU in any case is known
+        variants = _by_key(variant_skus)
     report.case_twins = _case_twins(products, variants)
     slugs: dict[str, str] = {}  # category titles as they come, few
     category_ids: dict[str, int] = {}  # by slug
@@ -1058,6 +1061,9 @@ class ImportPlan:
     compares again only the rows that changed meanwhile."""
 
     compared: dict[str, tuple[int, int, Compared]]  # SKU -> (row's hash, category id, outcome)
+    skus: tuple[set[str], set[str]] = (set(), set())  # the products' and variants' SKUs then
+    products: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # by `sku_key`
+    variants: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def outcome(self, sku: str, fingerprint: int | None, category_id: int) -> Compared | None:
         found = self.compared.get(sku)
@@ -1072,8 +1078,8 @@ async def plan_import(uow: UnitOfWork, rows: Sequence[CatalogRow]) -> ImportPlan
     waits for. Rows that cannot be planned (a category or product still to be made, a
     problem) are left to `upsert_rows`, which finds and words them as without a plan."""
     fingerprints = await uow.products.fingerprints()
-    products = _by_key(fingerprints)
-    variants = _by_key(await uow.products.variant_skus())
+    variant_skus = set(await uow.products.variant_skus())
+    products, variants = _by_key(fingerprints), _by_key(variant_skus)
     category_ids = {c.slug: c.id for c in await uow.categories.list_all()}
     slugs: dict[str, str] = {}
     try:
@@ -1095,7 +1101,7 @@ async def plan_import(uow: UnitOfWork, rows: Sequence[CatalogRow]) -> ImportPlan
             except CatalogError:
                 continue
             compared[row.sku] = (fingerprints[row.sku], category_ids[slug], outcome)
-    return ImportPlan(compared)
+    return ImportPlan(compared, (set(fingerprints), variant_skus), products, variants)
 
 
 @dataclass(frozen=True)
