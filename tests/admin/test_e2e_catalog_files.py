@@ -9,6 +9,7 @@ import logging
 
 import pytest
 
+from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import Product
@@ -36,6 +37,20 @@ async def test_export_sends_the_catalog_as_a_csv_that_imports_unchanged(
 
     await admin.send_document("catalog.csv", exported.document.data, "text/csv")
     await admin.wait_for("0 created, 0 updated, 30 unchanged")
+
+
+async def test_an_export_telegram_fails_to_take_once_arrives_whole_on_the_retry(
+    shop: ShopHarness, admin: FakeUser, standin: BotApiStandIn
+) -> None:
+    """The export is streamed from its temporary file; a 502 on the first upload is tried
+    again, and the file goes again from its start, not from where the first try ended."""
+    standin.faults.server_error("sendDocument", 502)
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None)
+    assert exported.document is not None
+    rows = list(csv.DictReader(io.StringIO(exported.document.data.decode())))
+    assert len(rows) == 38
+    assert [c for c in standin.calls if c.method == "sendDocument" and c.fault]
 
 
 async def test_a_good_csv_creates_and_updates_in_one_go(shop: ShopHarness, admin: FakeUser) -> None:
