@@ -5,6 +5,7 @@ catalog msgid, so each entry point says it in the admin's language."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import N_
@@ -48,6 +49,34 @@ def sku_key(sku: str) -> str:
     """An SKU as it compares: without case (admins type kit-mug-cer for KIT-MUG-CER, and a
     file's row in any case is the same product). Stored SKUs keep the case they were given."""
     return sku.strip().upper()
+
+
+class CaseTwins(OutOfRange):
+    """An SKU typed in a spelling none of several stored SKUs has, which differ only in case
+    (case twins, stored before SKUs compared without case): which one is meant is unknown."""
+
+    def __init__(self, typed: str, twins: Sequence[str]) -> None:
+        super().__init__(
+            N_(
+                "{sku} could be any of {skus}: their SKUs differ only in case. Send it spelt "
+                "exactly as one of them."
+            ),
+            sku=typed,
+            skus=", ".join(sorted(twins)),
+        )
+        self.twins = tuple(sorted(twins))
+
+
+def named_sku(typed: str, stored: Sequence[str]) -> str | None:
+    """Which of `stored` (the shop's SKUs with `typed`'s `sku_key`) an admin or a file
+    means by `typed`: the one spelt exactly so, else the only one; None if there is none.
+    CaseTwins if several differ only in case and none is spelt as typed: never a guess."""
+    typed = typed.strip()
+    if typed in stored:
+        return typed
+    if len(set(stored)) > 1:
+        raise CaseTwins(typed, list(dict.fromkeys(stored)))
+    return stored[0] if stored else None
 
 
 def max_price(currency: str) -> int:

@@ -16,6 +16,7 @@ without files goes as a JSON body, which Telegram reads as the form PTB would se
 
 from __future__ import annotations
 
+import io
 import json
 import ssl
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import aiohttp.payload
 import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -158,6 +160,22 @@ def _json_body(call: RequestData | None) -> tuple[bytes | None, dict[str, str] |
     return body.encode(), _JSON
 
 
+class _FromTheStart(aiohttp.payload.IOBasePayload):
+    """An open file sent from its start and left open: aiohttp would send it from where it
+    stands and close it after, so a call tried again after a fault (bot.pacing) found it
+    closed. Its owner closes it (an export: the handler, once Telegram has it)."""
+
+    def __init__(self, value: Any, *args: Any, **kwargs: Any) -> None:
+        value.seek(0)
+        super().__init__(value, *args, **kwargs)
+
+    def _close(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
 def _form(call: RequestData, files: dict[str, Any]) -> tuple[aiohttp.FormData, None]:
     """A multipart body: the call's parameters, then its files (PTB gives each as
     `(file name, content, MIME type)`, or its bare content)."""
@@ -167,6 +185,8 @@ def _form(call: RequestData, files: dict[str, Any]) -> tuple[aiohttp.FormData, N
     for name, file in files.items():
         if isinstance(file, tuple):
             filename, content, *rest = file
+            if isinstance(content, io.IOBase):  # an open file (an export): streamed, kept open
+                content = _FromTheStart(content, content_type=rest[0] if rest else None)
             form.add_field(name, content, filename=filename, content_type=rest[0] if rest else None)
         else:
             form.add_field(name, file)

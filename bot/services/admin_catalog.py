@@ -13,14 +13,15 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from bot import i18n
 from bot.catalog_rules import (
     MAX_TITLE,
+    CaseTwins,
     OutOfRange,
     check_price,
     check_stock,
@@ -35,10 +36,12 @@ from bot.store.catalog_file import (
     CatalogCsv,
     CatalogError,
     CatalogFile,
+    ImportPlan,
     ImportReport,
     RowError,
     check_files,
     parse_upload,
+    plan_import,
     slugify,
     upsert_rows,
 )
@@ -52,6 +55,7 @@ SPOOL_IN_MEMORY = 1024 * 1024  # an export's temporary file stays in memory up t
 COPY_CHUNK = 1024 * 1024  # bytes copied at a time between temporary files
 CATALOG_EXTENSIONS = (".csv", ".json", ".zip")
 SKIP_WORDS = {"skip", "/skip", "-"}
+Found = TypeVar("Found")
 
 
 def wrong(message: str, **params: Any) -> AdminInputError:
@@ -315,10 +319,11 @@ def describe_value(field: str, value: Any, currency: str) -> str:
 
 
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
-    """The product an admin names: SKUs are stored as given and typed in any case."""
-    product = await uow.products.find_by_sku(sku)
+    """The product an admin names: SKUs are stored as given and typed in any case (an SKU
+    that could name case twins is refused, naming them)."""
+    product = await _find(uow.products.find_by_sku, sku)
     if product is None:
-        variant = await uow.products.find_variant_by_sku(sku)
+        variant = await _find(uow.products.find_variant_by_sku, sku)
         if variant is not None:
             owner = await uow.products.get(variant.product_id)
             assert owner is not None
@@ -331,6 +336,14 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
             )
         raise UnknownSku(sku.strip())
     return product
+
+
+async def _find(finder: Callable[[str], Awaitable[Found]], sku: str) -> Found:
+    """A product or variant by an SKU as typed; case twins it could name are refused."""
+    try:
+        return await finder(sku)
+    except CaseTwins as exc:
+        raise refused(exc) from None
 
 
 class SoldAsVariants(AdminInputError):
@@ -487,7 +500,7 @@ async def change_stock(
     """Set or adjust on-hand stock atomically; never below what unpaid invoices hold. A
     variant's SKU changes that variant's stock; a product sold as variants has none of its
     own, so its SKU is answered with its variants' SKUs."""
-    variant = await uow.products.find_variant_by_sku(sku)
+    variant = await _find(uow.products.find_variant_by_sku, sku)
     if variant is not None:
         return await _change_variant_stock(uow, variant, change, actor=actor)
     product = await product_by_sku(uow, sku)
@@ -585,12 +598,20 @@ async def unique_sku(uow: UnitOfWork, title: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", title.upper())
     base = "-".join(words)[:40].strip("-") or "ITEM"
     sku, n = base, 2
-    while (
-        await uow.products.find_by_sku(sku) is not None
-        or await uow.products.find_variant_by_sku(sku) is not None
-    ):
+    while await _taken(uow, sku):
         sku, n = f"{base}-{n}", n + 1
     return sku
+
+
+async def _taken(uow: UnitOfWork, sku: str) -> bool:
+    """Whether `sku` names a product or variant in any case (case twins count as taken)."""
+    try:
+        return (
+            await uow.products.find_by_sku(sku) is not None
+            or await uow.products.find_variant_by_sku(sku) is not None
+        )
+    except CaseTwins:
+        return True
 
 
 async def create_product(
@@ -782,11 +803,23 @@ def read_catalog_file(
     return upload
 
 
+async def plan_rows(uow: UnitOfWork, upload: CatalogFile) -> ImportPlan:
+    """Compare checked rows (`read_catalog_file`) with the shop in a reading unit (a
+    snapshot), before `import_rows`' writing one: see `ImportPlan`."""
+    return await plan_import(uow, upload.rows)
+
+
 async def import_rows(
-    uow: UnitOfWork, file_name: str, upload: CatalogFile, *, actor: int
+    uow: UnitOfWork,
+    file_name: str,
+    upload: CatalogFile,
+    *,
+    actor: int,
+    plan: ImportPlan | None = None,
 ) -> ImportOutcome:
-    """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing."""
-    report = await upsert_rows(uow, upload.rows)
+    """Upsert checked rows (`read_catalog_file`) in this one unit of work, all or nothing;
+    rows `plan` compared already, and whose products are as they were, are not read again."""
+    report = await upsert_rows(uow, upload.rows, plan)
     report.ignored_columns = upload.ignored
     await uow.audit.record(
         actor,

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
@@ -241,13 +242,17 @@ async def product_card(uow: UnitOfWork, product_id: int, variant_id: int = 0) ->
 
 async def product_card_by_sku(uow: UnitOfWork, sku: str) -> ProductCard:
     """For deep links: SKUs are matched without case; a variant's SKU opens its product with
-    that variant chosen."""
-    product = await uow.products.find_by_sku(sku)
+    that variant chosen. A link that could name several products whose SKUs differ only in
+    case opens none of them: no guess."""
+    try:
+        product = await uow.products.find_by_sku(sku)
+        variant = None if product else await uow.products.find_variant_by_sku(sku)
+    except CaseTwins:
+        raise ProductUnavailable(sku) from None
     if product is not None:
         if not product.is_active:
             raise ProductUnavailable(sku)
         return await _card_of(uow, product)
-    variant = await uow.products.find_variant_by_sku(sku)
     if variant is not None:
         return await product_card(uow, variant.product_id, variant.id)
     raise ProductUnavailable(sku)

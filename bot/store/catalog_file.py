@@ -9,7 +9,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -17,11 +17,13 @@ from typing import Any, TextIO, TypeVar
 
 from bot.catalog_rules import (
     MAX_OPTION_TEXT,
+    CaseTwins,
     OutOfRange,
     check_price,
     check_stock,
     check_text,
     is_count,
+    named_sku,
     sku_key,
 )
 from bot.i18n import LANGUAGES, N_, Translator, translator
@@ -150,6 +152,9 @@ class ImportReport:
     unchanged: list[str]
     updated_ids: list[int] = dataclasses.field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()  # the file's columns no catalog has
+    # The shop's SKUs that differ only in case (stored before SKUs compared without case):
+    # each is reached only by its exact spelling, so the admin is told of them.
+    case_twins: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
 
     def summary(self, tr: Translator | None = None) -> str:
         return (tr or translator(None))._(
@@ -895,7 +900,9 @@ IMPORT_CHUNK = 1000  # rows read or written per statement
 T = TypeVar("T")
 
 
-async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportReport:
+async def upsert_rows(
+    uow: UnitOfWork, rows: Iterable[CatalogRow], plan: ImportPlan | None = None
+) -> ImportReport:
     """Create or update products by SKU inside the caller's unit of work.
 
     Rows may still be being checked as they come (`read_file`, `check_rows`): new products
@@ -903,12 +910,22 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     COPY, which the server writes meanwhile: a 100,000-product seed about 16 -> 12 s); products
     the shop has are compared with what is stored after, in chunks, and only what changed is
     updated. Anything raised (a bad row anywhere, found at the end) leaves the caller's unit
-    of work to roll everything back.
+    of work to roll everything back. With a `plan` (`plan_import`, made before this unit
+    began), a row whose product is stored as it was then is not compared again.
     """
     report = ImportReport([], [], [])
-    product_skus, variant_skus = await uow.products.all_skus()
-    products = {sku_key(sku): sku for sku in product_skus}  # a row's SKU in any case is known
-    variants = {sku_key(sku): sku for sku in variant_skus}
+    if plan is None:
+        product_skus, variant_skus = await uow.products.all_skus()
+        fingerprints: dict[str, int] = {}
+    else:
+        fingerprints = await uow.products.fingerprints()
+        product_skus, variant_skus = set(fingerprints), set(await uow.products.variant_skus())
+    if plan is not None and plan.skus == (product_skus, variant_skus):
+        products, variants = plan.products, plan.variants  # no SKU came or went meanwhile
+    else:
+        products = _by_key(product_skus)  # a row's SKU in any case is known
+        variants = _by_key(variant_skus)
+    report.case_twins = _case_twins(products, variants)
     slugs: dict[str, str] = {}  # category titles as they come, few
     category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
@@ -927,7 +944,7 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                 }:
                     await feed.end()  # the connection is the COPY's until then
                     category_ids.update(await uow.categories.ensure(new_categories))
-                chunk = [_as_stored(row, products, variants) for row in chunk]
+                chunk = _as_stored(chunk, products, variants)
                 if taken := [row for row in chunk if sku_key(row.sku) in variants]:
                     message = N_("SKU already used by a variant")
                     raise CatalogError(
@@ -950,7 +967,8 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
                         with_variants.append(row)
                 await feed.send(created)
         await uow.categories.translate(category_translations)
-        await _update_known(uow, known, category_ids, slugs, report, with_variants, not_digital)
+        known_as = _Known(category_ids, slugs, plan, fingerprints)
+        await _update_known(uow, known, known_as, report, with_variants, not_digital)
     if not_digital:
         raise _not_digital(not_digital)
     if with_variants:
@@ -958,49 +976,183 @@ async def upsert_rows(uow: UnitOfWork, rows: Iterable[CatalogRow]) -> ImportRepo
     return report
 
 
-def _as_stored(row: CatalogRow, products: dict[str, str], variants: dict[str, str]) -> CatalogRow:
-    """The row with its SKU, and its variants', spelt as the shop stores them (compared
-    by `sku_key`), so a row differing only in case updates the product it names."""
-    stored = products.get(sku_key(row.sku), row.sku)
-    renamed = tuple(
-        dataclasses.replace(v, sku=variants.get(key) or products.get(key) or v.sku)
-        for v in row.variants
-        for key in [sku_key(v.sku)]
-    )
-    if stored == row.sku and renamed == row.variants:
-        return row
-    return dataclasses.replace(row, sku=stored, variants=renamed)
+def _by_key(skus: Iterable[str]) -> dict[str, list[str]]:
+    """The shop's SKUs by `sku_key`: more than one under a key are case twins."""
+    found: dict[str, list[str]] = {}
+    for sku in skus:
+        found.setdefault(sku_key(sku), []).append(sku)
+    return found
+
+
+def _case_twins(
+    products: dict[str, list[str]], variants: dict[str, list[str]]
+) -> list[tuple[str, ...]]:
+    """The shop's SKUs that differ only in case (by `_by_key`), each group sorted."""
+    keys = {key for known in (products, variants) for key, skus in known.items() if len(skus) > 1}
+    keys |= products.keys() & variants.keys()
+    return sorted(tuple(sorted(products.get(k, []) + variants.get(k, []))) for k in keys)
+
+
+def _as_stored(
+    rows: list[CatalogRow], products: dict[str, list[str]], variants: dict[str, list[str]]
+) -> list[CatalogRow]:
+    """The rows with their SKUs, and their variants', spelt as the shop stores them
+    (`named_sku`), so a row differing only in case updates the product it names;
+    CatalogError for every SKU that could name any of several case twins."""
+    errors: list[RowError] = []
+
+    def stored(row: CatalogRow, sku: str, *among: dict[str, list[str]]) -> str:
+        try:
+            for known in among:
+                if (named := named_sku(sku, known.get(sku_key(sku), []))) is not None:
+                    return named
+        except CaseTwins as exc:
+            field, within = ("sku", "") if sku == row.sku else ("variants", sku)
+            twins = RowError.worded(
+                row.line, row.sku, field, exc.template, within=within, **exc.params
+            )
+            errors.append(twins)
+        return sku
+
+    def renamed(row: CatalogRow) -> CatalogRow:
+        sku = stored(row, row.sku, products)
+        kinds = tuple(
+            dataclasses.replace(v, sku=stored(row, v.sku, variants, products)) for v in row.variants
+        )
+        if sku == row.sku and kinds == row.variants:
+            return row
+        return dataclasses.replace(row, sku=sku, variants=kinds)
+
+    as_stored = [renamed(row) for row in rows]
+    if errors:
+        raise CatalogError(errors)
+    return as_stored
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What comparing a file's row with its stored product found (`_compare`)."""
+
+    product_id: int
+    changes: dict[str, Any]  # the columns that change; none: unchanged
+    variants: bool  # variants to write, or to remove
+    not_digital: bool  # a download, no digital column, and the product is not digital
+    unsaid: bool  # the product has variants and the file no options column: refused
+
+
+def _compare(row: CatalogRow, current: Any, category_id: int) -> Compared:
+    """Compare `row` with its product's stored columns (`current`); CatalogError if it
+    would take the stock below what invoices hold."""
+    not_digital = bool(row.download and "digital" not in row.given and not current.is_digital)
+    if current.options and "options" not in row.given:
+        return Compared(current.id, {}, False, not_digital, unsaid=True)
+    values = _product_values(row, category_id, current)
+    changes = _changes(current, values, row.line)
+    return Compared(current.id, changes, bool(row.options or current.options), not_digital, False)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """A file's rows compared with the shop before the import's writing unit of work
+    (`plan_import`): on SQLite that unit holds the one writer every shopper's write waits
+    for, and reading and comparing 90,000 stored products took most of its 2.5 s. Each
+    outcome holds while its product's stored row is the one compared: the writing unit
+    reads a hash of every row (`ProductRepository.fingerprints`, one plain read) and
+    compares again only the rows that changed meanwhile."""
+
+    compared: dict[str, tuple[int, int, Compared]]  # SKU -> (row's hash, category id, outcome)
+    skus: tuple[set[str], set[str]] = (set(), set())  # the products' and variants' SKUs then
+    products: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # by `sku_key`
+    variants: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    def outcome(self, sku: str, fingerprint: int | None, category_id: int) -> Compared | None:
+        found = self.compared.get(sku)
+        if found is None or (found[0], found[1]) != (fingerprint, category_id):
+            return None
+        return found[2]
+
+
+async def plan_import(uow: UnitOfWork, rows: Sequence[CatalogRow]) -> ImportPlan:
+    """Compare the checked rows of products the shop has with what it stores, in a reading
+    unit (best a snapshot: `Store.snapshot`) that waits for no writer and that no writer
+    waits for. Rows that cannot be planned (a category or product still to be made, a
+    problem) are left to `upsert_rows`, which finds and words them as without a plan."""
+    fingerprints = await uow.products.fingerprints()
+    variant_skus = set(await uow.products.variant_skus())
+    products, variants = _by_key(fingerprints), _by_key(variant_skus)
+    category_ids = {c.slug: c.id for c in await uow.categories.list_all()}
+    slugs: dict[str, str] = {}
+    try:
+        stored_rows = _as_stored(list(rows), products, variants)
+    except CatalogError:
+        return ImportPlan({})
+    compared: dict[str, tuple[int, int, Compared]] = {}
+    known = [row for row in stored_rows if row.sku in fingerprints]
+    for chunk in _chunks(known):
+        stored = await uow.products.current_by_sku([row.sku for row in chunk])
+        for row in chunk:
+            if row.category not in slugs:
+                slugs[row.category] = slugify(row.category)
+            slug = slugs[row.category]
+            if slug not in category_ids or row.sku not in stored:
+                continue
+            try:
+                outcome = _compare(row, stored[row.sku], category_ids[slug])
+            except CatalogError:
+                continue
+            compared[row.sku] = (fingerprints[row.sku], category_ids[slug], outcome)
+    return ImportPlan(compared, (set(fingerprints), variant_skus), products, variants)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """How `_update_known` finds a row's category and its plan."""
+
+    category_ids: dict[str, int]
+    slugs: dict[str, str]
+    plan: ImportPlan | None
+    fingerprints: dict[str, int]
+
+    def category_id(self, row: CatalogRow) -> int:
+        return self.category_ids[self.slugs[row.category]]
+
+    def planned(self, row: CatalogRow) -> Compared | None:
+        if self.plan is None:
+            return None
+        fingerprint = self.fingerprints.get(row.sku)
+        return self.plan.outcome(row.sku, fingerprint, self.category_id(row))
 
 
 async def _update_known(
     uow: UnitOfWork,
     rows: list[CatalogRow],
-    category_ids: dict[str, int],
-    slugs: dict[str, str],
+    known: _Known,
     report: ImportReport,
     with_variants: list[CatalogRow],
     not_digital: list[CatalogRow],
 ) -> None:
     """Compare the rows of products the shop has with what is stored (read by SKU in
-    chunks) and update what changed, in batches (inside `upsert_rows`'s word collector)."""
+    chunks, but for the rows the plan compared already) and update what changed, in
+    batches (inside `upsert_rows`'s word collector)."""
     updated: list[dict[str, Any]] = []
     unsaid: list[tuple[CatalogRow, int]] = []  # products with variants, and no options column
     for chunk in _chunks(rows):
-        stored = await uow.products.current_by_sku([row.sku for row in chunk])
+        planned = {row.sku: found for row in chunk if (found := known.planned(row)) is not None}
+        todo = [row.sku for row in chunk if row.sku not in planned]
+        stored = await uow.products.current_by_sku(todo) if todo else {}
         for row in chunk:
-            current = stored[row.sku]
-            if row.download and "digital" not in row.given and not current.is_digital:
+            outcome = planned.get(row.sku) or _compare(row, stored[row.sku], known.category_id(row))
+            if outcome.not_digital:
                 not_digital.append(row)
-            if current.options and "options" not in row.given:
-                unsaid.append((row, current.id))
+            if outcome.unsaid:
+                unsaid.append((row, outcome.product_id))
                 continue
-            if row.options or current.options:
-                with_variants.append(row)  # variants to write, or to remove
-            values = _product_values(row, category_ids[slugs[row.category]], current)
-            if changed := _changes(current, values, row.line):
-                updated.append({"id": current.id, **changed})
+            if outcome.variants:
+                with_variants.append(row)
+            if outcome.changes:
+                updated.append({"id": outcome.product_id, **outcome.changes})
                 report.updated.append(row.sku)
-                report.updated_ids.append(current.id)
+                report.updated_ids.append(outcome.product_id)
             else:
                 report.unchanged.append(row.sku)
     if unsaid:

@@ -236,6 +236,12 @@ class Store:
             sessions = lambda: inline.InlineSession(loop, self.engine, heavy)  # noqa: E731
         return UnitOfWork(sessions, reading=True, deferring=deferring)
 
+    @property
+    def one_writer(self) -> bool:
+        """Whether every write waits for any other (SQLite's one writer), so work that can
+        be done before a long writing unit should be (PostgreSQL locks rows instead)."""
+        return self._write_lock is not None
+
     def snapshot(self) -> UnitOfWork:
         """A reading unit whose reads all see the database as one moment left it, however
         long it reads (an export read in chunks while prices and stock change): one read

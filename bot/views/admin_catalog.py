@@ -291,17 +291,25 @@ def saved(done: Saved) -> str:
 
 
 def imported(file_name: str, report: ImportReport) -> str:
-    """The counts, the SKUs created and updated (as many as one message holds, each list
-    half of the room left), and the columns the file had that no catalog has."""
+    """The counts, the shop's case twins (SKUs differing only in case), the SKUs created
+    and updated (as many as one message holds, each list half of the room left), and the
+    columns the file had that no catalog has."""
     tr = i18n.current()
     head = tr._("Imported {file}: {summary}.", file=file_name, summary=report.summary(tr))
     ignored = ""
     if report.ignored_columns:
         columns = ", ".join(report.ignored_columns)
         ignored = tr._("Ignored columns (not catalog fields): {columns}", columns=columns)
-    room = MESSAGE_ROOM - len(head) - len(ignored) - 64  # the labels and line breaks
+    twins = ""
+    if report.case_twins:
+        groups = [" / ".join(group) for group in report.case_twins]
+        twins = tr._(
+            "These SKUs differ only in case, so each is found only spelt exactly as here: {twins}",
+            twins=as_many_as_fit(tr, groups, MESSAGE_ROOM // 4, sep="; "),
+        )
+    room = MESSAGE_ROOM - len(head) - len(ignored) - len(twins) - 64  # labels, line breaks
     lists = [(N_("Created: {skus}"), report.created), (N_("Updated: {skus}"), report.updated)]
-    lines = [head]
+    lines = [head, twins] if twins else [head]
     for n, (label, skus) in enumerate((label, skus) for label, skus in lists if skus):
         share = room // 2 if n == 0 and report.created and report.updated else room
         text = tr._(label, skus=as_many_as_fit(tr, skus, share))

@@ -10,11 +10,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.services import admin_catalog as catalog
 from bot.services.reports import LOW_STOCK_SHOWN, store_stats
-from bot.store.catalog_file import parse_csv, parse_json, rows_to_csv, upsert_rows
+from bot.store.catalog_file import (
+    CatalogError,
+    CatalogFile,
+    ImportPlan,
+    parse_csv,
+    parse_json,
+    rows_to_csv,
+    upsert_rows,
+)
 from bot.store.models import Product
 from bot.store.uow import Store
 from bot.views.admin_catalog import shop_report
@@ -202,3 +211,48 @@ async def test_the_report_lists_the_lowest_stock_first_and_counts_the_rest(store
     report = shop_report(stats)
     assert "… and 8 more (/export lists every product's stock)" in report
     assert len(report) < 4096
+
+
+async def _plan(store: Store, items: list[dict[str, Any]]) -> tuple[CatalogFile, ImportPlan]:
+    """An admin's file, checked and compared with the shop before the import's writing unit
+    of work begins, as the bot does it (shoppers' writes go on meanwhile)."""
+    upload = CatalogFile(parse_json(json.dumps(items)), ())
+    async with store.snapshot() as uow:
+        return upload, await catalog.plan_rows(uow, upload)
+
+
+async def test_units_held_after_the_import_was_compared_still_refuse_a_lower_stock(
+    store: Store,
+) -> None:
+    """The import compared P-010 (stock 10, none held) before it began writing; then a
+    shopper's invoice held 4. Setting stock 3 would leave less than is held: refused,
+    saying so, and nothing of the file written."""
+    await _catalog(store)
+    upload, plan = await _plan(store, [_product(10) | {"stock": 3}, _product(11) | {"price": "2"}])
+    async with store.uow() as uow:
+        p10 = await uow.products.get_by_sku("P-010")
+        assert p10 is not None and await uow.products.reserve(p10.id, 4)
+    with pytest.raises(CatalogError, match="below the 4 held by invoices"):
+        async with store.uow() as uow:
+            await catalog.import_rows(uow, "f.json", upload, actor=1, plan=plan)
+    async with store.reading() as uow:
+        stored = {p.sku: p for p in await uow.products.list_all()}
+    assert (stored["P-010"].stock, stored["P-010"].reserved, stored["P-011"].price) == (10, 4, 150)
+
+
+async def test_a_price_changed_after_the_import_was_compared_is_compared_again(
+    store: Store,
+) -> None:
+    """The file gives P-012 at 1.50, as the shop had it when the import compared it; an
+    admin's /price made it 2.00 before the import wrote. The import is applied as of when
+    it writes: P-012 is updated back to the file's 1.50, and the report says so."""
+    await _catalog(store)
+    upload, plan = await _plan(store, [_product(12), _product(13)])
+    async with store.uow() as uow:
+        await catalog.set_price(uow, "P-012", 200, actor=1)
+    async with store.uow() as uow:
+        outcome = await catalog.import_rows(uow, "f.json", upload, actor=1, plan=plan)
+    assert (outcome.report.updated, outcome.report.unchanged) == (["P-012"], ["P-013"])
+    async with store.reading() as uow:
+        p12 = await uow.products.get_by_sku("P-012")
+    assert p12 is not None and p12.price == 150

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import sqlite3
 import zipfile
+from pathlib import Path
+
+from sqlalchemy import event
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.catalog_file import CatalogRow, upsert_rows
+from bot.store.models import Product
 
 MB = 1024 * 1024
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
@@ -88,3 +94,36 @@ async def test_a_zipped_csv_imports_and_a_zip_without_one_catalog_is_refused(
     await admin.wait_for("holds 2 catalogs")
     await admin.send_document("broken.zip", b"PK not really a zip")
     await admin.wait_for("not a zip archive")
+
+
+async def test_an_export_shows_the_catalog_of_one_moment_while_prices_change_under_it(
+    shop: ShopHarness, admin: FakeUser, tmp_path: Path
+) -> None:
+    """The export reads 250 products at a time beside the shop's work. The moment it has
+    read its first products, another writer (here straight into the database file, in one
+    transaction) raises the first and the last product's price. The file is the catalog as
+    it was when the export began: both old prices, never the first old and the last new."""
+    await _fill(shop, 300)  # HUGE-00000 .. HUGE-00299 after the shop's 30: two chunks
+    first, last = "APP-TEE-ORG", "HUGE-00299"
+    changed = False
+
+    def change_prices(product: Product, _context: object) -> None:
+        nonlocal changed
+        if changed:
+            return
+        changed = True
+        with sqlite3.connect(tmp_path / "shop.db") as other:  # commits on leaving
+            other.execute("UPDATE products SET price = 99900 WHERE sku IN (?, ?)", (first, last))
+
+    event.listen(Product, "load", change_prices)
+    try:
+        await admin.send("/export")
+        exported = await admin.wait_for(lambda m: m.document is not None)
+    finally:
+        event.remove(Product, "load", change_prices)
+    assert changed and exported.document is not None
+    rows = {r["sku"]: r for r in csv.DictReader(io.StringIO(exported.document.data.decode()))}
+    assert (rows[first]["price"], rows[last]["price"]) == ("24.00", "16.00")
+    async with shop.store.reading() as uow:
+        now = [await uow.products.get_by_sku(sku) for sku in (first, last)]
+    assert [p.price for p in now if p] == [99900, 99900]  # the change itself was made

@@ -9,8 +9,10 @@ import logging
 
 import pytest
 
+from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.store.models import Product
 from tests.admin.conftest import ADMIN_ID
 
 HEADER = "sku,title,description,category,price,currency,stock,photo\n"
@@ -35,6 +37,20 @@ async def test_export_sends_the_catalog_as_a_csv_that_imports_unchanged(
 
     await admin.send_document("catalog.csv", exported.document.data, "text/csv")
     await admin.wait_for("0 created, 0 updated, 30 unchanged")
+
+
+async def test_an_export_telegram_fails_to_take_once_arrives_whole_on_the_retry(
+    shop: ShopHarness, admin: FakeUser, standin: BotApiStandIn
+) -> None:
+    """The export is streamed from its temporary file; a 502 on the first upload is tried
+    again, and the file goes again from its start, not from where the first try ended."""
+    standin.faults.server_error("sendDocument", 502)
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None)
+    assert exported.document is not None
+    rows = list(csv.DictReader(io.StringIO(exported.document.data.decode())))
+    assert len(rows) == 38
+    assert [c for c in standin.calls if c.method == "sendDocument" and c.fault]
 
 
 async def test_a_good_csv_creates_and_updates_in_one_go(shop: ShopHarness, admin: FakeUser) -> None:
@@ -445,3 +461,40 @@ async def test_a_photo_too_long_or_an_option_with_a_control_character_is_named_o
     assert "line 1 (PH-1), photo: 620 characters; at most 512 are allowed." in text
     assert "line 2 (OPT-1), options: Size: 'S\\x1b': Control characters" in text
     assert await prices(shop) == before
+
+
+async def test_skus_stored_as_case_twins_are_named_never_guessed(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A shop from before SKUs compared without case has KIT-MUG-CER and kit-mug-cer. An
+    SKU spelt as one of them is that one; any other spelling could be either, so /price and
+    an import's row are refused naming both; every import's report lists the twins."""
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        assert mug is not None
+        old = {"title": "Old mug", "price": 900, "currency": "USD", "stock": 2}
+        await uow.products.add(Product(sku="kit-mug-cer", category_id=mug.category_id, **old))
+
+    await admin.send("/price Kit-Mug-Cer 5.00")
+    refusal = await admin.wait_for("could be any of")
+    assert refusal.text == (
+        "Kit-Mug-Cer could be any of KIT-MUG-CER, kit-mug-cer: their SKUs differ only in "
+        "case. Send it spelt exactly as one of them."
+    )
+    await admin.send("/price kit-mug-cer 5.00")
+    await admin.wait_for("kit-mug-cer now costs $5.00")
+    assert (await prices(shop))["KIT-MUG-CER"] == 1600  # the other twin kept its price
+
+    data = (HEADER + "Kit-Mug-Cer,Mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("guess.csv", data, "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 2 (Kit-Mug-Cer), sku: Kit-Mug-Cer could be any of KIT-MUG-CER, kit-mug" in text
+    assert (await prices(shop))["KIT-MUG-CER"] == 1600
+
+    exact = (HEADER + "KIT-MUG-CER,Mug,Mug,Kitchen,17.50,USD,24,\n").encode()
+    await admin.send_document("exact.csv", exact, "text/csv")
+    report = (await admin.wait_for("0 created, 1 updated")).text or ""
+    twins = "These SKUs differ only in case, so each is found only spelt exactly as here"
+    assert f"{twins}: KIT-MUG-CER / kit-mug-cer" in report
+    assert (await prices(shop))["KIT-MUG-CER"] == 1750  # the exact spelling's product
+    assert (await prices(shop))["kit-mug-cer"] == 500

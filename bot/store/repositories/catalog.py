@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, NamedTuple, Protocol, cast
@@ -22,7 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
-from bot.catalog_rules import MAX_STOCK, sku_key
+from bot.catalog_rules import MAX_STOCK, named_sku, sku_key
 from bot.store.models import Category, Product, ProductVariant, utcnow
 from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
@@ -181,6 +182,15 @@ _LISTED_BY_ID = prepared(
 )
 
 
+_WHOLE_ROWS_SQL = "SELECT sku, * FROM products"
+_ROW_DIGESTS = text("SELECT p.sku, md5(p::text) FROM products AS p")
+
+
+def _row_hashes(connection: sqlite3.Connection) -> dict[str, int]:
+    """`fingerprints` on a SQLite connection's thread."""
+    return {row[0]: hash(row) for row in connection.execute(_WHOLE_ROWS_SQL)}
+
+
 _IMPORT_LOCK = {"space": 0x73686F70, "key": 1}  # "shop", 1: catalog imports
 _WAIT_FOR_IMPORTS = text("SELECT pg_advisory_xact_lock(:space, :key)")
 _TRY_IMPORTS = text("SELECT pg_try_advisory_xact_lock(:space, :key)")
@@ -248,6 +258,21 @@ class ProductRepository:
         products = await self.session.scalars(select(Product.sku))
         variants = await self.session.scalars(select(ProductVariant.sku))
         return set(products), set(variants)
+
+    async def variant_skus(self) -> list[str]:
+        """Every variant's SKU."""
+        return list(await self.session.scalars(select(ProductVariant.sku)))
+
+    async def fingerprints(self) -> dict[str, int]:
+        """Every product's SKU and a hash of its whole stored row (no ORM objects, no JSON
+        decoded: on SQLite of the row as the driver gives it, on the connection's thread in
+        one trip, 0.2-0.3 s at 100,000; on PostgreSQL the server's md5 of the row's text).
+        The same hash in one process: the row has not changed (an import's plan holds)."""
+        if self._dialect == "sqlite":
+            driver = await one_trip_connection(self.session)
+            return cast(dict[str, int], await driver.on_thread(_row_hashes))
+        rows = await self.session.execute(_ROW_DIGESTS)  # PostgreSQL: the server hashes them
+        return {sku: hash(digest) for sku, digest in rows}
 
     async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
         """Update products by id; each dict names an `id` and the columns that change."""
@@ -322,15 +347,15 @@ class ProductRepository:
         return await self.session.scalar(_PRODUCT_BY_SKU, {"sku": sku})
 
     async def find_by_sku(self, sku: str) -> Product | None:
-        """The product whose SKU is `sku` as SKUs compare (`sku_key`: without case). The SKU
-        index answers the spelling typed and its upper case (how most are stored); only when
-        both miss is every SKU compared in upper case, a scan."""
-        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
-            if (product := await self.get_by_sku(spelling)) is not None:
-                return product
-        return await self.session.scalar(
-            select(Product).where(_same_sku(Product.sku, sku)).order_by(Product.id).limit(1)
-        )
+        """The product an SKU typed in any case names (`named_sku`; CaseTwins if it could be
+        several). The SKU index answers the spelling typed; only when it misses is every
+        SKU compared in upper case (a scan), so case twins are never missed."""
+        if (product := await self.get_by_sku(sku.strip())) is not None:
+            return product
+        found = await self.session.scalars(select(Product).where(_same_sku(Product.sku, sku)))
+        by_sku = {p.sku: p for p in found}
+        named = named_sku(sku, list(by_sku))
+        return by_sku[named] if named is not None else None
 
     async def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
         rows = await self.session.scalars(_PRODUCTS_BY_ID, {"product_ids": list(product_ids)})
@@ -631,12 +656,15 @@ class ProductRepository:
         return await self.session.scalar(select(ProductVariant).where(ProductVariant.sku == sku))
 
     async def find_variant_by_sku(self, sku: str) -> ProductVariant | None:
-        """The variant whose SKU is `sku` as SKUs compare, as `find_by_sku` finds products."""
-        for spelling in dict.fromkeys((sku.strip(), sku_key(sku))):
-            if (variant := await self.get_variant_by_sku(spelling)) is not None:
-                return variant
-        stmt = select(ProductVariant).where(_same_sku(ProductVariant.sku, sku))
-        return await self.session.scalar(stmt.order_by(ProductVariant.id).limit(1))
+        """The variant an SKU typed in any case names, as `find_by_sku` finds products."""
+        if (variant := await self.get_variant_by_sku(sku.strip())) is not None:
+            return variant
+        found = await self.session.scalars(
+            select(ProductVariant).where(_same_sku(ProductVariant.sku, sku))
+        )
+        by_sku = {v.sku: v for v in found}
+        named = named_sku(sku, list(by_sku))
+        return by_sku[named] if named is not None else None
 
     async def variant_stock(self, product_ids: Sequence[int]) -> dict[int, int]:
         """Units available across each product's variants (for products sold as variants)."""
