@@ -17,7 +17,7 @@ from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUna
 from bot.services.sellable import unit_of
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
-from bot.store.repositories.catalog import ListedProduct
+from bot.store.repositories.catalog import CATEGORY_ORDERS, ListedProduct
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone
@@ -161,17 +161,23 @@ async def _with_variant_stock(
     return await uow.products.variant_stock(with_variants) if with_variants else {}
 
 
-async def category_page(uow: UnitOfWork, category_id: int, page: int) -> ProductPage:
+async def category_page(
+    uow: UnitOfWork, category_id: int, page: int, order: str = "name", in_stock: bool = False
+) -> ProductPage:
+    """One page of a category in `order` (one of CATEGORY_ORDERS), with `in_stock` only what
+    can be bought now; page numbers and the total count what is listed. A category with
+    nothing on sale is not found; one whose products are all sold out shows, with
+    `in_stock`, an empty page (the shopper can turn the filter off)."""
+    if order not in CATEGORY_ORDERS:
+        raise ValueError(f"unknown order {order!r}")
     category = await uow.categories.get(category_id)
-    if category is None:
+    if category is None or await uow.products.count_in_category(category_id) == 0:
         raise CategoryNotFound(category_id)
-    total = await uow.products.count_in_category(category_id)
-    if total == 0:
-        raise CategoryNotFound(category_id)
-    pages = math.ceil(total / PAGE_SIZE)
+    total = await uow.products.count_in_category(category_id, in_stock=in_stock)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     products = await uow.products.list_in_category(
-        category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE, order=order, in_stock=in_stock
     )
     stock = await _with_variant_stock(uow, products)
     return ProductPage(

@@ -88,6 +88,9 @@ class Product(Base):
         CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
         # A category's visible products in title order: counted and paged from the index.
         Index("ix_products_category_browse", "category_id", "is_active", "title", "id"),
+        # The same by price (within a currency) and by age: the other orders a shopper picks.
+        Index("ix_products_category_price", "category_id", "is_active", "currency", "price", "id"),
+        Index("ix_products_category_newest", "category_id", "is_active", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

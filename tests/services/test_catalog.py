@@ -104,3 +104,69 @@ async def test_deep_link_sku_is_found_in_any_case(shopfront: Shopfront) -> None:
         assert (card.title, card.price, card.available) == ("Stoneware Mug 350ml", 1600, 24)
         with pytest.raises(ProductUnavailable):
             await catalog.product_card_by_sku(uow, "NOPE-123")
+
+
+async def _priced_mugs(store: Store, prices: list[int]) -> int:
+    """A "Mugs" category whose "Mug 01".. cost `prices` (cents), in that title order."""
+    ids = await add_products(store, len(prices))
+    async with store.uow() as uow:
+        for product_id, price in zip(ids, prices, strict=True):
+            product = await uow.products.get(product_id)
+            assert product is not None
+            product.price = price
+        (mugs,) = await catalog.list_categories(uow)
+    return mugs.id
+
+
+async def test_she_sorts_by_price_and_the_next_page_goes_on_where_the_first_ended(
+    store: Store,
+) -> None:
+    prices = [(i * 7919) % 2000 + 100 for i in range(1, 21)]  # in no order by title
+    mugs = await _priced_mugs(store, prices)
+    async with store.uow() as uow:
+        cheapest = await catalog.category_page(uow, mugs, 0, order="price")
+        then = await catalog.category_page(uow, mugs, 1, order="price")
+        dearest = await catalog.category_page(uow, mugs, 0, order="price_desc")
+        newest = await catalog.category_page(uow, mugs, 0, order="newest")
+    seen = [i.price for i in cheapest.items] + [i.price for i in then.items]
+    assert seen == sorted(prices)[:16]
+    assert [i.price for i in dearest.items] == sorted(prices, reverse=True)[:8]
+    assert [i.title for i in newest.items][:2] == ["Mug 20", "Mug 19"]
+    assert (cheapest.pages, cheapest.total) == (3, 20)
+
+
+async def test_other_currencies_are_listed_after_one_another_not_mixed_by_amount(
+    store: Store,
+) -> None:
+    mugs = await _priced_mugs(store, [500, 400, 600])
+    async with store.uow() as uow:
+        euro = await uow.products.get_by_sku("MUG-01")
+        assert euro is not None
+        euro.currency = "EUR"
+        page = await catalog.category_page(uow, mugs, 0, order="price")
+    assert [(i.currency, i.price) for i in page.items] == [("EUR", 500), ("USD", 400), ("USD", 600)]
+
+
+async def test_in_stock_only_hides_what_is_sold_out_and_the_count_says_so(store: Store) -> None:
+    mugs = await _priced_mugs(store, [100] * 9)
+    async with store.uow() as uow:
+        sold_out = await uow.products.get_by_sku("MUG-03")
+        assert sold_out is not None
+        sold_out.stock = 0
+    async with store.uow() as uow:
+        everything = await catalog.category_page(uow, mugs, 0)
+        in_stock = await catalog.category_page(uow, mugs, 0, in_stock=True)
+    assert (everything.total, everything.pages) == (9, 2)
+    assert (in_stock.total, in_stock.pages) == (8, 1)
+    assert "Mug 03" not in [i.title for i in in_stock.items]
+
+
+async def test_a_category_all_sold_out_shows_an_empty_in_stock_page(store: Store) -> None:
+    mugs = await _priced_mugs(store, [100])
+    async with store.uow() as uow:
+        only = await uow.products.get_by_sku("MUG-01")
+        assert only is not None
+        only.stock = 0
+    async with store.uow() as uow:
+        page = await catalog.category_page(uow, mugs, 5, in_stock=True)
+    assert (page.items, page.page, page.pages, page.total) == ((), 0, 1, 0)

@@ -408,3 +408,19 @@ async def test_a_product_or_variant_is_found_by_its_sku_in_any_case(store: Store
             assert variant is not None and variant.sku == "tee-s-oat", typed
         assert await uow.products.find_by_sku("mug-red") is None
         assert await uow.products.find_variant_by_sku("mug-blue") is None
+
+
+async def test_in_stock_only_keeps_a_tee_whose_own_stock_is_zero_but_a_size_is_left(
+    store: Store,
+) -> None:
+    sold_out_tee = _tee(
+        sku="TEE2",
+        title="Plain Tee",
+        variants=[{"sku": "TEE2-S", "values": {"Size": "S", "Colour": "Oat"}, "stock": 0}],
+    )
+    await _import(store, [TEE, sold_out_tee])
+    async with store.uow() as uow:
+        (clothing,) = await catalog.list_categories(uow)
+        page = await catalog.category_page(uow, clothing.id, 0, in_stock=True)
+    assert [(i.title, i.available) for i in page.items] == [("Organic Tee", 7)]
+    assert page.total == 1

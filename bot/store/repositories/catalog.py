@@ -15,6 +15,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
+    or_,
     select,
     text,
     update,
@@ -180,6 +181,36 @@ _LISTED_BY_ID = prepared(
         Product.translations,
     ).where(Product.id.in_(bindparam("product_ids", expanding=True)))
 )
+
+
+# How a category's products can be ordered, each by an index of migration 0020 (name by
+# 0008's). Prices compare within one currency: a category mixing currencies lists one
+# currency's products, then the next's (alphabetically; reversed for "price_desc"), never
+# 5 EUR between 4 and 6 USD. A product with variants sorts by its own price, the one its line
+# in the list shows. The id breaks ties so that pages never overlap or skip.
+CATEGORY_ORDERS: dict[str, tuple[Any, ...]] = {
+    "name": (Product.title, Product.id),
+    "price": (Product.currency, Product.price, Product.id),
+    "price_desc": (Product.currency.desc(), Product.price.desc(), Product.id.desc()),
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+}
+
+
+def _browsed(category_id: int, *, in_stock: bool) -> list[ColumnElement[bool]]:
+    """Which products a category page lists: the active ones, and with `in_stock` only those
+    with a unit to sell (for a product sold as variants: in one of its variants)."""
+    where = [Product.category_id == category_id, Product.is_active.is_(True)]
+    if in_stock:
+        variant_in_stock = (
+            select(ProductVariant.id)
+            .where(
+                ProductVariant.product_id == Product.id,
+                ProductVariant.stock > ProductVariant.reserved,
+            )
+            .exists()
+        )
+        where.append(or_(Product.stock > Product.reserved, variant_in_stock))
+    return where
 
 
 _WHOLE_ROWS_SQL = "SELECT sku, * FROM products"
@@ -421,19 +452,32 @@ class ProductRepository:
             stmt = stmt.where(Product.sku > sku)
         return (await self.session.scalars(stmt)).all()
 
-    async def count_in_category(self, category_id: int) -> int:
-        stmt = select(Category.active_products).where(Category.id == category_id)
-        return int(await self.session.scalar(stmt) or 0)
+    async def count_in_category(self, category_id: int, *, in_stock: bool = False) -> int:
+        """Active products of the category (the kept counter), or only those that can be
+        bought now (counted: the counter does not know stock)."""
+        if not in_stock:
+            stmt = select(Category.active_products).where(Category.id == category_id)
+            return int(await self.session.scalar(stmt) or 0)
+        counted = select(func.count()).where(*_browsed(category_id, in_stock=True))
+        with heavy_reads():  # reads each of the category's rows
+            return int(await self.session.scalar(counted) or 0)
 
     async def list_in_category(
-        self, category_id: int, *, offset: int = 0, limit: int = 8
+        self,
+        category_id: int,
+        *,
+        offset: int = 0,
+        limit: int = 8,
+        order: str = "name",
+        in_stock: bool = False,
     ) -> list[ListedProduct]:
-        """One page in title order. The page's ids come from the browse index alone (deep
-        pages skip index entries, not rows), then only those products are read."""
+        """One page in the order asked for (CATEGORY_ORDERS). The page's ids come from the
+        order's browse index (deep pages skip index entries, not rows; only the in-stock
+        filter reads rows), then only those products are read."""
         page = (
             select(Product.id)
-            .where(Product.category_id == category_id, Product.is_active.is_(True))
-            .order_by(Product.title, Product.id)
+            .where(*_browsed(category_id, in_stock=in_stock))
+            .order_by(*CATEGORY_ORDERS[order])
             .offset(offset)
             .limit(limit)
         )
