@@ -157,11 +157,35 @@ class ShowCategories(Action, code="cats"):
     page: int = 0
 
 
+# The orders a category button can ask for, by their place here on the wire: only ever add at
+# the end (a button in a chat keeps its meaning). Names are bot.services.catalog's orders.
+LIST_ORDERS = ("name", "price", "price_desc", "newest")
+
+
 @dataclass(frozen=True)
 class ShowCategory(Action, code="cat"):
     category_id: int
     page: int
     categories_page: int = 0  # the page of the category list it was opened from (⬅ Categories)
+    # The order (its place in LIST_ORDERS) × 2, + 1 for "in stock only": one number, so that
+    # the largest button still fits 64 bytes.
+    view: int = 0
+
+    @classmethod
+    def shown(
+        cls, category_id: int, page: int, categories_page: int, order: str, in_stock: bool
+    ) -> ShowCategory:
+        return cls(category_id, page, categories_page, LIST_ORDERS.index(order) * 2 + in_stock)
+
+    @property
+    def order(self) -> str:
+        """The order asked for; "" when no order has that place (a forged button)."""
+        place = self.view // 2
+        return LIST_ORDERS[place] if place < len(LIST_ORDERS) else ""
+
+    @property
+    def in_stock(self) -> bool:
+        return self.view % 2 == 1
 
 
 @dataclass(frozen=True)

@@ -336,10 +336,32 @@ async def categories(v: Visit, page: int = 0) -> Screen:
 
 
 @looking
-async def category(v: Visit, category_id: int, page: int, categories_page: int = 0) -> Screen:
+async def category(
+    v: Visit,
+    category_id: int,
+    page: int,
+    categories_page: int = 0,
+    *,
+    order: str = "name",
+    in_stock: bool = False,
+) -> Screen:
     """A page of a category opened from page `categories_page` of the category list, which
-    its ⬅ Categories goes back to."""
-    return await _category(v, category_id, page, categories_page=categories_page)
+    its ⬅ Categories goes back to, in the order and with the filter the shopper chose. A
+    button naming an order or filter we do not offer (stale or forged) shows the category
+    by name, saying so."""
+    notice = None
+    if order not in catalog.CATEGORY_ORDERS:
+        notice = v.tr._("That sort button is out of date: here is the category by name.")
+        order, in_stock, page = "name", False, 0
+    return await _category(
+        v,
+        category_id,
+        page,
+        notice,
+        categories_page=categories_page,
+        order=order,
+        in_stock=in_stock,
+    )
 
 
 @searching
@@ -1000,14 +1022,28 @@ async def _categories(v: Visit, notice: str | None = None, page: int = 0) -> Scr
 
 
 async def _category(
-    v: Visit, category_id: int, page: int, notice: str | None = None, categories_page: int = 0
+    v: Visit,
+    category_id: int,
+    page: int,
+    notice: str | None = None,
+    categories_page: int = 0,
+    *,
+    order: str = "name",
+    in_stock: bool = False,
 ) -> Screen:
     try:
-        found = await catalog.category_page(v.uow, category_id, page)
+        found = await catalog.category_page(v.uow, category_id, page, order, in_stock)
     except CategoryNotFound:
         empty = notice or v.tr._("That category is empty now.")
         return await _categories(v, notice=empty, page=categories_page)
-    listing = {"kind": "c", "id": category_id, "page": found.page, "cats_page": categories_page}
+    listing = {
+        "kind": "c",
+        "id": category_id,
+        "page": found.page,
+        "cats_page": categories_page,
+        "order": order,
+        "in_stock": int(in_stock),
+    }
     await v.fire("browse", listing=listing)
     return ListScreen(page=found, listing=listing, notice=notice)
 
@@ -1022,6 +1058,11 @@ async def _search(v: Visit, query: str, page: int, notice: str | None = None) ->
     return ListScreen(page=found, listing=listing, notice=notice)
 
 
+def _known_order(order: object) -> str:
+    """The remembered order, or name order if it is none we offer (any more)."""
+    return order if isinstance(order, str) and order in catalog.CATEGORY_ORDERS else "name"
+
+
 async def _listing(v: Visit, notice: str | None = None) -> Screen:
     """The list remembered for Back (category page or search page), else the categories."""
     listing = v.memory.get("listing") or {}
@@ -1032,6 +1073,8 @@ async def _listing(v: Visit, notice: str | None = None) -> Screen:
             int(listing.get("page", 0)),
             notice,
             categories_page=int(listing.get("cats_page", 0)),
+            order=_known_order(listing.get("order")),
+            in_stock=bool(listing.get("in_stock", 0)),
         )
     if listing.get("kind") == "s" and v.memory.get("search"):
         found = await _search(v, str(v.memory["search"]), int(listing.get("page", 0)), notice)

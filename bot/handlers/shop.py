@@ -107,7 +107,13 @@ async def on_category(
     update: Update, context: ShopContext, who: Shopper, data: ShowCategory
 ) -> Screen:
     return await journey.category(
-        context.shop, who, data.category_id, data.page, data.categories_page
+        context.shop,
+        who,
+        data.category_id,
+        data.page,
+        data.categories_page,
+        order=data.order,
+        in_stock=data.in_stock,
     )
 
 

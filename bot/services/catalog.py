@@ -17,7 +17,8 @@ from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUna
 from bot.services.sellable import unit_of
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
-from bot.store.repositories.catalog import CATEGORY_ORDERS, ListedProduct
+from bot.store.repositories.catalog import CATEGORY_ORDERS as CATEGORY_ORDERS
+from bot.store.repositories.catalog import ListedProduct
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8  # products per page: a screenful of buttons on a phone

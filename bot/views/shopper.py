@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import singledispatch
 from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.constants import MessageLimit
@@ -243,6 +244,10 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
     if page.pages > 1:
         head += "\n" + tr._("Page {page} of {pages}", page=page.page + 1, pages=page.pages)
     rows: Keyboard = []
+    if not screen.is_search:
+        rows.extend(_sorting_rows(screen, tr))
+        if not page.items:
+            head += "\n" + tr._("Nothing here is in stock right now.")
     for item in page.items:
         title = tr.name(item.title, item.translations)
         label = f"{title} · {tr.money(item.price, item.currency)}"
@@ -746,8 +751,50 @@ def _home_row(tr: Translator) -> list[InlineKeyboardButton]:
 def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:
     if screen.is_search:
         return button(label, ShowSearchPage(page))
-    cats_page = int(screen.listing.get("cats_page", 0))  # kept for its ⬅ Categories
-    return button(label, ShowCategory(int(screen.listing["id"]), page, cats_page))
+    return button(label, _category_action(screen, page=page))
+
+
+def _category_action(screen: ListScreen, **changes: Any) -> ShowCategory:
+    """The category's page as shown (its order, filter, and the category list page its
+    ⬅ Categories goes back to), with `changes`."""
+    listing = {
+        "page": 0,
+        "cats_page": 0,
+        "order": "name",
+        "in_stock": 0,
+        **screen.listing,
+        **changes,
+    }
+    return ShowCategory.shown(
+        int(listing["id"]),
+        int(listing["page"]),
+        int(listing["cats_page"]),
+        str(listing["order"]),
+        bool(listing["in_stock"]),
+    )
+
+
+def _sorting_rows(screen: ListScreen, tr: Translator) -> Keyboard:
+    """One row choosing the order (the current one marked), one toggling "In stock only";
+    either starts the category again from its first page."""
+    labels = {
+        "name": tr._("Name"),
+        "price": tr._("Price ↑"),
+        "price_desc": tr._("Price ↓"),
+        "newest": tr._("Newest"),
+    }
+    current = screen.listing.get("order", "name")
+    orders = [
+        button(
+            ("• " if order == current else "") + label,
+            _category_action(screen, page=0, order=order),
+        )
+        for order, label in labels.items()
+    ]
+    in_stock = int(screen.listing.get("in_stock", 0))
+    toggle_label = ("✅ " if in_stock else "☐ ") + tr._("In stock only")
+    toggle = button(toggle_label, _category_action(screen, page=0, in_stock=1 - in_stock))
+    return [orders, [toggle]]
 
 
 def _markup(rows: Keyboard) -> InlineKeyboardMarkup:

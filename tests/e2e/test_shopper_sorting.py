@@ -1,0 +1,110 @@
+"""A shopper orders a category by price or age and hides what is sold out, end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.callback_data import LIST_ORDERS
+from bot.services.catalog import CATEGORY_ORDERS
+from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
+from tests.e2e.shopper import shown
+
+# Twelve mugs whose prices run in no order by name; "Mug No. 05" is sold out.
+PRICES = [17, 3, 29, 11, 23, 5, 31, 13, 7, 19, 2, 37]
+
+
+def _mugs(tmp_path: Path) -> Path:
+    rows = [
+        {
+            "sku": f"MUG-{i:02d}",
+            "title": f"Mug No. {i:02d}",
+            "description": "A plain white mug",
+            "category": "Mugs",
+            "price": f"{price}.00",
+            "currency": "USD",
+            "stock": 0 if i == 5 else 5,
+            "photo": "",
+        }
+        for i, price in enumerate(PRICES, start=1)
+    ]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+def _prices(message: Message | None) -> list[int]:
+    assert message is not None
+    labels = [b.label for b in message.all_buttons if b.label.startswith("Mug No.")]
+    return [int(label.split("$")[1].split(".")[0]) for label in labels]
+
+
+async def test_she_sorts_by_price_pages_on_and_comes_back_to_the_same_page(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_mugs(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Mugs (12)")
+        assert "[• Name]" in alice.render(alice.last_message)  # type: ignore[arg-type]
+
+        await alice.press("Price ↑")
+        first = _prices(alice.last_message)
+        assert first == sorted(PRICES)[:8]
+        assert "[• Price ↑]" in alice.render(alice.last_message)  # type: ignore[arg-type]
+        await alice.press("Next")
+        second = _prices(alice.last_message)
+        assert second == sorted(PRICES)[8:] and second[0] >= first[-1]
+
+        await alice.press("Mug No. 03")  # $29, on page 2
+        await alice.press("Back")
+        assert "Page 2 of 2" in shown(alice)
+        assert _prices(alice.last_message) == second
+
+        await alice.press("Price ↓")
+        assert _prices(alice.last_message) == sorted(PRICES, reverse=True)[:8]
+        await alice.press("Newest")
+        assert "[• Newest]" in alice.render(alice.last_message)  # type: ignore[arg-type]
+
+
+async def test_in_stock_only_hides_the_sold_out_mug_and_the_pages_say_so(tmp_path: Path) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_mugs(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Mugs (12)")
+        await alice.press("Price ↑")
+        await alice.press("In stock only")
+        sorted_in_stock = sorted(p for i, p in enumerate(PRICES, start=1) if i != 5)
+        assert _prices(alice.last_message) == sorted_in_stock[:8]
+        await alice.press("Next")
+        assert _prices(alice.last_message) == sorted_in_stock[8:]  # 11 in stock: 3 here
+        assert "✅ In stock only" in alice.render(alice.last_message)  # type: ignore[arg-type]
+        await alice.press("In stock only")  # off again: from page 1, the sold-out mug back
+        assert _prices(alice.last_message) == sorted(PRICES)[:8]
+        await alice.press("Next")
+        assert _prices(alice.last_message) == sorted(PRICES)[8:]  # with $23: 4 here
+
+
+async def test_a_forged_sort_button_shows_the_category_by_name_and_says_why(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_mugs(tmp_path)) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Mugs (12)")
+        listing = alice.last_message
+        assert listing is not None
+        category = next(b for b in listing.all_buttons if b.label == "Price ↑").callback_data
+        assert category is not None
+        forged = category.rsplit(":", 1)[0] + ":98"  # an order no button has ever named
+        await alice.press_data(listing, forged)
+        assert "That sort button is out of date" in shown(alice)
+        assert _prices(alice.last_message) == PRICES[:8]
+
+
+def test_every_order_a_button_can_name_is_one_the_catalog_lists_by() -> None:
+    assert set(LIST_ORDERS) == set(CATEGORY_ORDERS)
