@@ -61,10 +61,13 @@ async def categories(shop: Shop) -> list[CategoryItem]:
         return await catalog.list_categories(uow)
 
 
-async def category_page(shop: Shop, category_id: int, page: int) -> ProductPage:
-    """One page of a category; CategoryNotFound if it has nothing to show."""
+async def category_page(
+    shop: Shop, category_id: int, page: int, order: str = "name", in_stock: bool = False
+) -> ProductPage:
+    """One page of a category in `order`, with `in_stock` only what can be bought now;
+    CategoryNotFound if it has nothing to show."""
     async with shop.store.reading() as uow:
-        return await catalog.category_page(uow, category_id, page)
+        return await catalog.category_page(uow, category_id, page, order, in_stock)
 
 
 async def search(shop: Shop, query: str, page: int) -> ProductPage:

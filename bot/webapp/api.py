@@ -36,6 +36,7 @@ from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import InvoiceScreen
 from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY
+from bot.services.catalog import CATEGORY_ORDERS
 from bot.services.errors import (
     CategoryNotFound,
     OrderNotFound,
@@ -172,7 +173,9 @@ class Storefront:
 
     async def category(self, request: web.Request, who: Shopper) -> web.Response:
         category_id = _path_id(request, "category_id", CategoryNotFound)
-        page = await storefront.category_page(self.shop, category_id, _page(request))
+        page = await storefront.category_page(
+            self.shop, category_id, _page(request), _order(request), _in_stock(request)
+        )
         return _json(views.product_page(page))
 
     async def search(self, request: web.Request, who: Shopper) -> web.Response:
@@ -437,6 +440,22 @@ def _page(request: web.Request) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # "²" is a digit, no number
         raise BadInput(N_("{name} must be a whole number from {least}."), name="page", least=0)
     return int(raw)
+
+
+def _order(request: web.Request) -> str:
+    """`sort`: how to order a category (name by default)."""
+    order = request.query.get("sort", "name")
+    if order not in CATEGORY_ORDERS:
+        raise BadInput(N_("sort must be one of: {orders}."), orders=", ".join(CATEGORY_ORDERS))
+    return order
+
+
+def _in_stock(request: web.Request) -> bool:
+    """`in_stock=1`: only what can be bought now."""
+    raw = request.query.get("in_stock", "0")
+    if raw not in ("0", "1"):
+        raise BadInput(N_("in_stock must be 0 or 1."))
+    return raw == "1"
 
 
 def _json(

@@ -9,6 +9,13 @@ from __future__ import annotations
 from bot.i18n import N_, Translator
 
 PAGE_TEXTS: tuple[str, ...] = (
+    N_("Sort by"),
+    N_("Price ↓"),
+    N_("Price ↑"),
+    N_("Nothing here is in stock right now."),
+    N_("Newest"),
+    N_("Name"),
+    N_("In stock only"),
     N_("‹ Back"),
     N_("🛒 In your cart: {count}"),
     N_("Add to cart"),

@@ -495,6 +495,13 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
         ("POST", "cart/lines", {"product_id": 1, "shown_price": -1}, "shown_price must be from 0."),
         ("PUT", "cart/lines/1", {"quantity": -1}, "quantity must be from 0."),
         ("GET", "categories/1?page=-1", None, "page must be a whole number from 0."),
+        (
+            "GET",
+            "categories/1?sort=cheapest",
+            None,
+            "sort must be one of: name, price, price_desc, newest.",
+        ),
+        ("GET", "categories/1?in_stock=yes", None, "in_stock must be 0 or 1."),
     ]
     for method, path, body, message in cases:
         assert await page.call(method, path, body) == (400, {"error": message})
@@ -524,6 +531,10 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
     assert await boris.call("GET", "categories/1?page=x") == (
         400,
         {"error": "page: нужно целое число не меньше 0."},
+    )
+    assert await boris.call("GET", "categories/1?sort=cheapest") == (
+        400,
+        {"error": "sort: одно из name, price, price_desc, newest."},
     )
     # An address the API does not have, or a method it does not take there, too.
     assert await boris.call("GET", "no-such-thing") == (

@@ -15,6 +15,7 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
+    sort: 'name', inStock: false,
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
@@ -309,7 +310,7 @@
       state.category = state.categories[0].id;
     }
     if (!state.list && (state.query || state.category !== null)) await loadPage(0);
-    show(ticket, t('Shop'), searchForm(), chips(), listing());
+    show(ticket, t('Shop'), searchForm(), chips(), sorting(), listing());
   }
 
   /** A page of the list on show; one for a list the shopper has left meanwhile is dropped,
@@ -318,14 +319,32 @@
     const which = listName();
     const list = state.query
       ? await api('GET', `search?q=${encodeURIComponent(state.query)}&page=${page}`)
-      : await api('GET', `categories/${state.category}?page=${page}`);
+      : await api('GET', `categories/${state.category}?page=${page}&sort=${state.sort}&in_stock=${state.inStock ? 1 : 0}`);
     if (which !== listName()) return;
     const shown = new Set(page === 0 ? [] : state.items.map((item) => item.id));
     state.items = (page === 0 ? [] : state.items).concat(list.items.filter((item) => !shown.has(item.id)));
     state.list = list;
   }
 
-  const listName = () => (state.query ? `search:${state.query}` : `category:${state.category}`);
+  const listName = () => (state.query
+    ? `search:${state.query}` : `category:${state.category}:${state.sort}:${state.inStock}`);
+
+  /** How to order a category and whether to hide what is sold out; a change lists it anew. */
+  function sorting() {
+    if (state.query || state.category === null) return null;
+    const orders = [['name', t('Name')], ['price', t('Price ↑')], ['price_desc', t('Price ↓')], ['newest', t('Newest')]];
+    const select = h('select', {
+      name: 'sort', 'aria-label': t('Sort by'),
+      onchange: () => { haptic.select(); state.sort = select.value; state.list = null; draw(); },
+    }, orders.map(([value, label]) => h('option', { value, text: label })));
+    select.value = state.sort;
+    const box = h('input', {
+      type: 'checkbox', name: 'in_stock',
+      onchange: () => { haptic.select(); state.inStock = box.checked; state.list = null; draw(); },
+    });
+    box.checked = state.inStock;
+    return h('div', { class: 'sorting' }, select, h('label', {}, box, ` ${t('In stock only')}`));
+  }
 
   function searchForm() {
     const input = h('input', {
@@ -362,6 +381,9 @@
   function listing() {
     if (!state.categories.length && !state.query) {
       return h('p', { class: 'hint', text: t('The shop is empty right now. Please come back soon!') });
+    }
+    if (!state.items.length && !state.query) {
+      return h('p', { class: 'hint', text: t('Nothing here is in stock right now.') });
     }
     if (!state.items.length) {
       return h('p', { class: 'hint', text: t('Nothing found for “{query}”.', { query: state.query }) });

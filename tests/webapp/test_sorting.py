@@ -1,0 +1,54 @@
+"""A shopper orders the storefront's category by price and hides what is sold out."""
+
+from __future__ import annotations
+
+from bot.standin.harness import ShopHarness
+from tests.webapp.browser import Browser
+from tests.webapp.conftest import change_product, init_data_for, storefront_url
+
+PRICES = (
+    "[...document.querySelectorAll('.card .price')]"
+    ".map((el) => Number(el.firstChild.textContent.replace(/[^0-9.]/g, '')))"
+)
+
+
+def _prices_in_order(compare: str) -> str:
+    """A JS expression: the cards' prices, more than one, each `compare` the next."""
+    every = f"p.every((x, i) => !i || p[i - 1] {compare} x)"
+    return f"(() => {{ const p = {PRICES}; return p.length > 1 && {every}; }})()"
+
+
+ASCENDING = _prices_in_order("<=")
+DESCENDING = _prices_in_order(">=")
+CHOOSE = (
+    "const el = document.querySelector(arguments[0]);"
+    "if (el.type === 'checkbox') el.checked = !el.checked; else el.value = arguments[1];"
+    "el.dispatchEvent(new Event('change'));"
+)
+
+
+async def test_she_sorts_kitchen_by_price_and_hides_the_sold_out_kettle(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    await change_product(shop, "KIT-KTL-GOO", stock=0)
+    alice = shop.user(1001, "Alice")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
+    await browser.click(".chip", "Kitchen")
+    await browser.find(".card .name", "Gooseneck Kettle")
+
+    assert not await browser.js(f"return {ASCENDING}")  # by name, prices go up and down
+
+    await browser.js(CHOOSE, "select[name=sort]", "price")
+    await browser.until(ASCENDING, "cheapest first")
+    assert await browser.js("return document.querySelector('select[name=sort]').value") == "price"
+
+    await browser.js(CHOOSE, "select[name=sort]", "price_desc")
+    await browser.until(DESCENDING, "dearest first")
+
+    await browser.js(CHOOSE, "input[name=in_stock]")
+    await browser.until("!document.querySelector('.card.sold')", "sold out hidden")
+    names = await browser.js(
+        "return [...document.querySelectorAll('.card .name')].map((el) => el.textContent)"
+    )
+    assert "Gooseneck Kettle 1L" not in names and names
+    await browser.until(DESCENDING, "still dearest first")
