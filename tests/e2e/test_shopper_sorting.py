@@ -108,3 +108,21 @@ async def test_a_forged_sort_button_shows_the_category_by_name_and_says_why(
 
 def test_every_order_a_button_can_name_is_one_the_catalog_lists_by() -> None:
     assert set(LIST_ORDERS) == set(CATEGORY_ORDERS)
+
+
+async def test_in_stock_only_in_a_sold_out_category_says_so_and_can_be_undone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "catalog.json"
+    sold_out = {"sku": "TEA-1", "title": "Green Tea", "description": "Loose leaf"}
+    sold_out |= {"category": "Tea", "price": "5.00", "currency": "USD", "stock": 0, "photo": ""}
+    path.write_text(json.dumps([sold_out]))
+    async with ShopHarness(tmp_path, catalog_path=path) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Tea (1)")
+        await alice.press("In stock only")
+        assert "Nothing here is in stock right now." in shown(alice)
+        await alice.press("In stock only")
+        assert "Green Tea" in alice.render(alice.last_message)  # type: ignore[arg-type]
