@@ -143,29 +143,37 @@ def looks_short(quantity: int, available: int) -> bool:
     return available < max(quantity, 1)
 
 
-async def own_holds(uow: UnitOfWork, customer_id: int) -> OwnHolds:
-    """What the shopper's own open invoice holds (one at most; see checkout.place_order)."""
+def _summed(held_lines: Iterable[tuple[int, int, int, int, bool]]) -> OwnHolds:
+    """OwnHolds from (product id, variant id, order id, units, invoice in the chat) lines:
+    units of the same product and variant add up."""
     holds: OwnHolds = {}
-    for order in await uow.orders.open_holds_for_customer(customer_id):
-        for line in order.lines:
-            key = (line.product_id, line.variant_id)
-            before = holds[key].quantity if key in holds else 0
-            holds[key] = Held(
-                order.id, before + line.quantity, order.invoice_message_id is not None
-            )
-    return holds
-
-
-async def own_holds_of(uow: UnitOfWork, customer_id: int, product_id: int) -> OwnHolds:
-    """`own_holds` of one product only: one prepared read, cheap enough for every card."""
-    holds: OwnHolds = {}
-    for variant_id, order_id, quantity, in_chat in await uow.orders.holds_of_product(
-        customer_id, product_id
-    ):
+    for product_id, variant_id, order_id, quantity, in_chat in held_lines:
         key = (product_id, variant_id)
         before = holds[key].quantity if key in holds else 0
         holds[key] = Held(order_id, before + quantity, in_chat)
     return holds
+
+
+async def own_holds(uow: UnitOfWork, customer_id: int) -> OwnHolds:
+    """What the shopper's own open invoice holds (one at most; see checkout.place_order)."""
+    orders = await uow.orders.open_holds_for_customer(customer_id)
+    return _summed(
+        (
+            line.product_id,
+            line.variant_id,
+            order.id,
+            line.quantity,
+            order.invoice_message_id is not None,
+        )
+        for order in orders
+        for line in order.lines
+    )
+
+
+async def own_holds_of(uow: UnitOfWork, customer_id: int, product_id: int) -> OwnHolds:
+    """`own_holds` of one product only: one prepared read, cheap enough for every card."""
+    held = await uow.orders.holds_of_product(customer_id, product_id)
+    return _summed((product_id, *line) for line in held)
 
 
 @dataclass(frozen=True, slots=True)
