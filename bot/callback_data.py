@@ -295,6 +295,14 @@ class MyOrder(Action, code="ord"):
 
 
 @dataclass(frozen=True)
+class BuyAgain(Action, code="rb"):
+    """🔁 Buy again: put that order's items back in the cart; `page` as in MyOrder."""
+
+    order_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class DownloadAgain(Action, code="dl"):
     """Send a digital line of a paid order again."""
 

@@ -56,7 +56,7 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, promos
+from bot.services import catalog, promos, reorder
 from bot.services import support as conversations
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
@@ -742,6 +742,53 @@ async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
     return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
 
+@changing
+async def buy_again(v: Visit, order_id: int, page: int = 0) -> Screen:
+    """🔁 Buy again on one of her orders: its items back in her cart, then the cart (one
+    transaction, so the cart shown is the cart written)."""
+    if not is_row_id(order_id):
+        return await _order(v, None, page)
+    try:
+        done = await reorder.buy_again(v.uow, v.customer_id, order_id)
+    except OrderNotFound:  # not hers (the list says so), or one to pay first: the order
+        return await _order(v, order_id, page)
+    except CartChanged as error:  # pressing again is safe: it tops the cart up, no more
+        return await _cart(v, notice=refusal(v.tr, error))
+    return await _cart(v, notice=reordered_notice(v.tr, done), report=missed_lines(v.tr, done))
+
+
+def reordered_notice(tr: Translator, done: reorder.Reordered) -> str:
+    """What Buy again did, in a line (`missed_lines` says where it fell short)."""
+    if done.added:
+        return tr._("🔁 The items of order #{order_id} are in your cart.", order_id=done.order_id)
+    if done.missed:
+        return tr._("Nothing from order #{order_id} could go in your cart.", order_id=done.order_id)
+    return tr._(
+        "Everything from order #{order_id} is already in your cart.", order_id=done.order_id
+    )
+
+
+def missed_lines(tr: Translator, done: reorder.Reordered) -> tuple[str, ...]:
+    """The order's lines that did not go back in the cart as ordered, and why."""
+    said = []
+    for missed in done.missed:
+        title = tr.name(missed.title, missed.translations)
+        if missed.gone:
+            said.append(tr._("{title} is no longer sold.", title=title))
+        elif not missed.put:
+            said.append(tr._("{title} is sold out.", title=title))
+        else:
+            said.append(
+                tr._(
+                    "{title}: {count} in your cart of the {ordered} ordered, all there is now.",
+                    title=title,
+                    count=missed.put,
+                    ordered=missed.ordered,
+                )
+            )
+    return tuple(said)
+
+
 # ---------------------------------------------------------------- back in stock
 
 
@@ -1162,7 +1209,13 @@ def _cap_notice(tr: Translator, most: int, in_cart: int, available: int) -> str:
     return tr._("You can add up to {count}.", count=most)
 
 
-async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = None) -> Screen:
+async def _cart(
+    v: Visit,
+    notice: str | None = None,
+    *,
+    cart: CartView | None = None,
+    report: tuple[str, ...] = (),
+) -> Screen:
     """The cart's screen; `cart` when the visit has just changed it (its writes may not be
     made yet, so reading the cart again would show it as it was)."""
     await v.fire("open_cart")
@@ -1170,7 +1223,7 @@ async def _cart(v: Visit, notice: str | None = None, *, cart: CartView | None = 
         cart = await carts.view_cart(v.uow, v.customer_id, v.currency)
     elif cart.is_empty:
         cart = CartView((), v.currency)
-    return CartScreen(cart=cart, notice=notice)
+    return CartScreen(cart=cart, notice=notice, report=report)
 
 
 def _card_title(tr: Translator, card: catalog.ProductCard) -> str:

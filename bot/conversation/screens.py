@@ -87,6 +87,7 @@ class ProductScreen(Screen):
 @dataclass(frozen=True, kw_only=True)
 class CartScreen(Screen):
     cart: CartView
+    report: tuple[str, ...] = ()  # worded lines above the cart: what Buy again could not add
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,11 +1,12 @@
-"""/orders: the shopper's order history, one order's lines, and its digital items again."""
+"""/orders: the shopper's order history, one order's lines, its digital items again, and
+🔁 Buy again."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import DownloadAgain, MyOrder, MyOrders
+from bot.callback_data import BuyAgain, DownloadAgain, MyOrder, MyOrders
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
@@ -31,6 +32,12 @@ async def on_order(update: Update, context: ShopContext, who: Shopper, data: MyO
     return await journey.order(context.shop, who, data.order_id, data.page)
 
 
+async def on_buy_again(
+    update: Update, context: ShopContext, who: Shopper, data: BuyAgain
+) -> Screen:
+    return await journey.buy_again(context.shop, who, data.order_id, data.page)
+
+
 async def on_download(
     update: Update, context: ShopContext, who: Shopper, data: DownloadAgain
 ) -> Screen | None:
@@ -54,6 +61,9 @@ def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("orders", orders_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
         button_handler(
-            Route(MyOrders, on_orders), Route(MyOrder, on_order), Route(DownloadAgain, on_download)
+            Route(MyOrders, on_orders),
+            Route(MyOrder, on_order),
+            Route(BuyAgain, on_buy_again),
+            Route(DownloadAgain, on_download),
         )
     )

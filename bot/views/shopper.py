@@ -20,6 +20,7 @@ from bot.callback_data import (
     AskPromoCode,
     AskShop,
     Back,
+    BuyAgain,
     CartReminders,
     Checkout,
     ChooseLanguage,
@@ -70,12 +71,14 @@ from bot.conversation.screens import (
     SupportScreen,
 )
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
+from bot.notices import as_many_as_fit
 from bot.services.cart import CartLineView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.services.reorder import can_buy_again
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
@@ -356,15 +359,27 @@ def _option_rows(card: ProductCard, quantity: int) -> Keyboard:
     return rows
 
 
+REPORT_ROOM = 1000  # of a message's 4,096 characters, the rest is the cart's
+
+
+def _report(report: tuple[str, ...], tr: Translator) -> str:
+    """Lines above the cart (what Buy again could not add), as many as fit, then a gap."""
+    if not report:
+        return ""
+    said = as_many_as_fit(tr, [f"• {escape(line)}" for line in report], REPORT_ROOM, "\n")
+    return said + "\n\n"
+
+
 @_render.register
 def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     basket = screen.cart
+    report = _report(screen.report, tr)
     if basket.is_empty:
         return View(
-            tr._("🛒 Your cart is empty.\nHave a look at the catalog!"),
+            report + tr._("🛒 Your cart is empty.\nHave a look at the catalog!"),
             _markup([[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]),
         )
-    lines = [tr._("🛒 <b>Your cart</b>"), ""]
+    lines = [report + tr._("🛒 <b>Your cart</b>"), ""]
     rows: Keyboard = []
     for n, line in enumerate(basket.lines, 1):
         unit = tr.money(line.unit_price, line.currency)
@@ -551,6 +566,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         for line in order.lines
         if line.downloadable
     ]
+    if can_buy_again(order.status):
+        rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
     rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))

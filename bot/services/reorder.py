@@ -1,0 +1,93 @@
+"""🔁 Buy again: a past order's items back in the shopper's cart, as far as the shop has them.
+
+The cart is brought up to the order's quantities (what it already holds counts), so pressing
+twice, or on an order whose items are already in the cart, adds nothing more. Every line goes
+in at today's price and within what she may add now (`can_add`: stock, her own held units,
+at most MAX_QUANTITY); what is gone or short is named, never silently dropped. Checkout then
+checks the cart as it checks any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.cart import Held, can_add, own_holds, sellable
+from bot.services.errors import CartChanged, OrderNotFound, ProductUnavailable, VariantUnavailable
+from bot.store.models import OrderLine
+from bot.store.order_states import OrderStatus
+from bot.store.uow import UnitOfWork
+
+
+def can_buy_again(status: str) -> bool:
+    """Any order but one still waiting for its payment (its units are held for it: paying
+    it, or checking out again, is the way to buy those)."""
+    return status != OrderStatus.AWAITING_PAYMENT
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """An order line that could not go back in the cart as ordered: `put` units went in
+    (0: none; `gone`: the product or that option is no longer sold)."""
+
+    title: str
+    translations: dict[str, Any] | None
+    ordered: int
+    put: int
+    gone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reordered:
+    """What Buy again did: units added to the cart, and the lines that fell short."""
+
+    order_id: int
+    added: int
+    missed: tuple[Missed, ...]
+
+
+async def buy_again(uow: UnitOfWork, customer_id: int, order_id: int) -> Reordered:
+    """Bring her cart up to order `order_id`'s quantities. OrderNotFound for anyone else's
+    order (or none), and for an order still waiting for payment; CartChanged if her cart
+    changed under this visit (nothing is then written)."""
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.customer_id != customer_id or not can_buy_again(order.status):
+        raise OrderNotFound(order_id)
+    holds = await own_holds(uow, customer_id)
+    added, missed = 0, []
+    for line in order.lines:
+        put, miss = await _bring_back(uow, customer_id, line, holds.get(_key(line)))
+        added += put
+        if miss is not None:
+            missed.append(miss)
+    return Reordered(order_id, added, tuple(missed))
+
+
+def _key(line: OrderLine) -> tuple[int, int]:
+    return (line.product_id, line.variant_id)
+
+
+async def _bring_back(
+    uow: UnitOfWork, customer_id: int, line: OrderLine, held: Held | None
+) -> tuple[int, Missed | None]:
+    """Top one cart line up to `line`'s quantity: the units added, and what fell short."""
+    try:
+        unit = await sellable(uow, line.product_id, line.variant_id)
+    except (ProductUnavailable, VariantUnavailable):
+        return 0, Missed(line.title, line.translations, line.quantity, 0, gone=True)
+    in_cart, _ = await uow.carts.counts(customer_id, line.product_id, line.variant_id)
+    wanted = max(0, line.quantity - in_cart)
+    available = unit.available + (held.quantity if held is not None else 0)
+    put = min(wanted, can_add(available, in_cart))
+    if put and not await uow.carts.set_line(
+        customer_id,
+        line.product_id,
+        in_cart,
+        in_cart + put,
+        quoted_price=unit.price,
+        variant=line.variant_id,
+    ):
+        raise CartChanged()
+    if put < wanted:
+        return put, Missed(line.title, line.translations, line.quantity, in_cart + put)
+    return put, None
