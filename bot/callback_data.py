@@ -332,6 +332,27 @@ class StopNotifying(Action, code="nmx"):
 
 
 @dataclass(frozen=True)
+class SaveProduct(Action, code="sv"):
+    """♡ Save: keep this product under /saved (the card stays on this variant)."""
+
+    product_id: int
+    variant_id: int = 0
+
+
+@dataclass(frozen=True)
+class UnsaveProduct(Action, code="svx"):
+    product_id: int
+    variant_id: int = 0
+
+
+@dataclass(frozen=True)
+class ShowSaved(Action, code="svl"):
+    """A page of her saved products (/saved)."""
+
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class ShowSettings(Action, code="set"):
     pass
 

@@ -56,7 +56,7 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, promos, reorder
+from bot.services import catalog, favourites, promos, reorder
 from bot.services import support as conversations
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
@@ -78,6 +78,7 @@ from bot.services.errors import (
     OutOfStock,
     ProductUnavailable,
     PromoRefused,
+    TooManySaved,
     TotalOutOfRange,
     VariantUnavailable,
     WrongCurrency,
@@ -111,6 +112,8 @@ WAITING = N_("Your invoice is waiting above: pay it there, or send /cancel to ca
 NO_PAYMENTS = N_("Payments are not set up in this shop yet. Sorry!")
 INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try again.")
 NOT_IN_CART = N_("That item is no longer in your cart.")
+SAVED = N_("♥ Saved: /saved lists what you saved.")
+UNSAVED = N_("Removed from your saved products.")
 OUTDATED = N_("Your cart has changed since that summary. Here it is now: check it, then tap Pay.")
 ALREADY_PAID = N_("Order #{order_id} is already paid. See /orders.")
 REPLACED = N_(
@@ -826,6 +829,57 @@ async def _wait_for(v: Visit, product_id: int, variant_id: int, waiting: bool) -
     )
 
 
+# ---------------------------------------------------------------- saved products
+
+
+@looking
+async def save(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
+    """♡ on a product's card: keep it under /saved (the card stays as it was)."""
+    return await _keep(v, product_id, variant_id, True)
+
+
+@looking
+async def unsave(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
+    return await _keep(v, product_id, variant_id, False)
+
+
+async def _keep(v: Visit, product_id: int, variant_id: int, keeping: bool) -> Screen:
+    try:
+        card = await catalog.product_card(v.uow, product_id, variant_id)
+    except VariantUnavailable:
+        return await _product(v, product_id, 1, notice=v.tr._(OPTION_GONE))
+    except ProductUnavailable:
+        return await _listing(v, notice=v.tr._(GONE))
+    same = v.memory.get("product_id") == product_id
+    quantity = int(v.memory.get("quantity") or 1) if same else 1
+    try:
+        if keeping:
+            await favourites.save(v.uow, v.customer_id, product_id)
+        else:
+            await favourites.drop(v.uow, v.customer_id, product_id)
+    except TooManySaved as refused:
+        notice, kept = refused.said(v.tr), False
+    else:
+        notice = v.tr._(SAVED if keeping else UNSAVED)
+        kept = keeping
+    return await _product(
+        v, product_id, quantity, notice=notice, card=card, saved=kept, variant_id=card.variant_id
+    )
+
+
+@looking
+async def saved(v: Visit, page: int = 0) -> Screen:
+    """/saved: a page of the products she saved, the last saved first."""
+    return await _saved(v, page)
+
+
+async def _saved(v: Visit, page: int, notice: str | None = None) -> Screen:
+    found = await favourites.saved_page(v.uow, v.customer_id, page)
+    listing = {"kind": "f", "page": found.page}
+    await v.fire("browse", listing=listing)
+    return ListScreen(page=found, listing=listing, notice=notice)
+
+
 # ---------------------------------------------------------------- talk to the shop
 
 
@@ -952,6 +1006,10 @@ _PHRASES: dict[str, str] = {
     "orders": "orders",
     "my orders": "orders",
     "order history": "orders",
+    "saved": "saved",
+    "favourites": "saved",
+    "favorites": "saved",
+    "wishlist": "saved",
     "help": "help",
     "catalog": "catalog",
     "catalogue": "catalog",
@@ -970,6 +1028,9 @@ _PHRASES: dict[str, str] = {
     "оформить заказ": "checkout",
     "заказы": "orders",
     "мои заказы": "orders",
+    "избранное": "saved",
+    "сохранённое": "saved",
+    "сохраненное": "saved",
     "помощь": "help",
     "каталог": "catalog",
     "меню": "menu",
@@ -981,6 +1042,8 @@ _PHRASES: dict[str, str] = {
     "pagar": "checkout",
     "pedidos": "orders",
     "mis pedidos": "orders",
+    "guardados": "saved",
+    "favoritos": "saved",
     "ayuda": "help",
     "catálogo": "catalog",
     "catalogo": "catalog",
@@ -1111,7 +1174,7 @@ def _known_order(order: object) -> str:
 
 
 async def _listing(v: Visit, notice: str | None = None) -> Screen:
-    """The list remembered for Back (category page or search page), else the categories."""
+    """The list remembered for Back (category, search or saved page), else the categories."""
     listing = v.memory.get("listing") or {}
     if listing.get("kind") == "c":
         return await _category(
@@ -1127,6 +1190,8 @@ async def _listing(v: Visit, notice: str | None = None) -> Screen:
         found = await _search(v, str(v.memory["search"]), int(listing.get("page", 0)), notice)
         if found is not None:
             return found
+    if listing.get("kind") == "f":
+        return await _saved(v, int(listing.get("page", 0)), notice)
     return await _categories(v, notice)
 
 
@@ -1139,12 +1204,14 @@ async def _product(
     card: catalog.ProductCard | None = None,
     counts: tuple[int, int] | None = None,
     watching: bool | None = None,
+    saved: bool | None = None,
     variant_id: int = 0,
     chose: bool = False,
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
     units in the cart, all units) when it has just changed the cart, `watching` when it has
-    just changed whether the shopper waits for it (sold out: read otherwise). `variant_id`
+    just changed whether the shopper waits for it (sold out: read otherwise), `saved` when
+    it has just saved or dropped it (read with the counts otherwise). `variant_id`
     is the variant to show (0: the product's first in stock); `chose` when the shopper has
     just picked it, so a sold-out one is said to be."""
     if card is None:
@@ -1162,11 +1229,13 @@ async def _product(
         and v.memory.get("variant_id", 0) == card.variant_id
     )
     if counts is None:
-        in_cart, cart_items, holding = await carts.counts_and_holding(
-            v.uow, v.customer_id, product_id, card.variant_id
-        )
-    else:
+        mine = await carts.card_counts(v.uow, v.customer_id, product_id, card.variant_id)
+        in_cart, cart_items, holding = mine.in_cart, mine.cart_items, mine.holding
+        saved = mine.saved if saved is None else saved
+    else:  # just added to the cart: on screen already, so saved as the screen showed it
         (in_cart, cart_items), holding = counts, True
+        if saved is None:
+            saved = v.memory.get("product_id") == product_id and bool(v.memory.get("saved"))
     holds: dict[int, carts.Held] = {}
     if holding:  # what her own open invoice holds of it is hers
         card, holds = await catalog.as_hers(v.uow, v.customer_id, card)
@@ -1186,6 +1255,7 @@ async def _product(
         quantity=quantity,
         price=card.price,
         variant_id=card.variant_id,
+        saved=saved,
     )
     return ProductScreen(
         card=card,
@@ -1195,6 +1265,7 @@ async def _product(
         low_stock_threshold=v.shop.settings.low_stock_threshold,
         same_media=same_media,
         watching=watching,
+        saved=saved,
         held=holds.get(card.variant_id),
         can_add=most,
         notice=notice,

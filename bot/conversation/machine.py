@@ -178,10 +178,12 @@ class ChatSession:
         quantity: int = 1,
         price: int | None = None,
         variant_id: int = 0,
+        saved: bool = False,
         **_: Any,
     ) -> None:
         """The product on screen (the variant chosen, if any) and the price it shows: Add
-        quotes that price, not a newer one."""
+        quotes that price, not a newer one; and whether its card shows it saved (♥), so the
+        card after an Add shows it so without reading it again."""
         if product_id is not None:
             self.memory["product_id"] = product_id
             self.memory["quantity"] = quantity
@@ -190,6 +192,10 @@ class ChatSession:
                 self.memory["variant_id"] = variant_id
             else:
                 self.memory.pop("variant_id", None)
+            if saved:
+                self.memory["saved"] = True
+            else:
+                self.memory.pop("saved", None)
 
     def forget_listing(self, **_: Any) -> None:
         self.memory.pop("listing", None)
@@ -197,6 +203,7 @@ class ChatSession:
         self.memory.pop("quantity", None)
         self.memory.pop("price", None)
         self.memory.pop("variant_id", None)
+        self.memory.pop("saved", None)
 
 
 def build_machine() -> Machine:

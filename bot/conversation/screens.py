@@ -61,7 +61,8 @@ class CategoriesScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class ListScreen(Screen):
-    """A page of products: a category (`listing["kind"] == "c"`) or a search ("s")."""
+    """A page of products: a category (`listing["kind"] == "c"`), a search ("s") or her
+    saved products ("f")."""
 
     page: ProductPage
     listing: dict[str, Any]
@@ -69,6 +70,10 @@ class ListScreen(Screen):
     @property
     def is_search(self) -> bool:
         return self.listing.get("kind") == "s"
+
+    @property
+    def is_saved(self) -> bool:
+        return self.listing.get("kind") == "f"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +85,7 @@ class ProductScreen(Screen):
     low_stock_threshold: int
     same_media: bool = False  # the photo on screen is already this product's
     watching: bool = False  # sold out, and the shopper waits to be told when it is back
+    saved: bool = False  # she saved it (♥; /saved lists it)
     held: Held | None = None  # units of it her own open invoice holds (counted as hers)
     can_add: int = 0  # how many more she can put in her cart (bot.services.cart.can_add)
 

@@ -27,6 +27,7 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("search", N_("Find products, e.g. /search mug")),
     ("cart", N_("Your cart")),
     ("orders", N_("Your orders")),
+    ("saved", N_("Products you saved")),
     ("support", N_("Ask the shop a question")),
     ("settings", N_("Cart reminders on or off")),
     ("language", N_("Choose your language")),

@@ -28,6 +28,7 @@ INTENTS: dict[str, Intent] = {
     "cart": journey.show_cart,
     "checkout": journey.checkout,
     "orders": journey.orders,
+    "saved": journey.saved,
     "help": journey.help_screen,
     "catalog": journey.categories,
     "menu": journey.menu,

@@ -25,6 +25,7 @@ from bot.services.errors import (
 )
 from bot.services.sellable import Unit, unit_of
 from bot.store.models import Cart, CartLine
+from bot.store.repositories.carts import CardCounts
 from bot.store.uow import UnitOfWork
 
 FINGERPRINTS = 10**12 - 1
@@ -305,12 +306,12 @@ async def counts(
     return await uow.carts.counts(customer_id, product_id, variant_id)
 
 
-async def counts_and_holding(
+async def card_counts(
     uow: UnitOfWork, customer_id: int, product_id: int, variant_id: int = 0
-) -> tuple[int, int, bool]:
-    """`counts`, and whether her own open invoice holds any of the product: a card reads
-    what it holds (catalog.as_hers) only then. One query for all three."""
-    return await uow.carts.counts_and_holding(customer_id, product_id, variant_id)
+) -> CardCounts:
+    """`counts`, whether her own open invoice holds any of the product (a card reads what it
+    holds, catalog.as_hers, only then) and whether she saved it. One query for all."""
+    return await uow.carts.card_counts(customer_id, product_id, variant_id)
 
 
 # Changes read what they need, decide, and write one compare-and-set on the line

@@ -200,9 +200,8 @@ async def search(uow: UnitOfWork, query: str, page: int = 0) -> ProductPage:
     total = len(found)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    chosen = await uow.products.listed(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
-    stock = await _with_variant_stock(uow, chosen)
-    return ProductPage(f"“{echo(query)}”", _items(chosen, stock), page, pages, total)
+    chosen = await items_of(uow, found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    return ProductPage(f"“{echo(query)}”", chosen, page, pages, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +369,12 @@ def counting_holds(card: ProductCard, holds: OwnHolds) -> ProductCard:
 def query_words(text: str) -> list[str]:
     """The meaningful words of a query, lower-cased, stopwords dropped."""
     return [w for w in search_index.words(text) if w not in STOPWORDS]
+
+
+async def items_of(uow: UnitOfWork, product_ids: Sequence[int]) -> tuple[ProductItem, ...]:
+    """These products as lines of a list, in this order (variants' stock summed)."""
+    listed = await uow.products.listed(product_ids)
+    return _items(listed, await _with_variant_stock(uow, listed))
 
 
 def _items(products: Iterable[ListedProduct], stock: dict[int, int]) -> tuple[ProductItem, ...]:

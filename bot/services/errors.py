@@ -57,6 +57,17 @@ class CategoryNotFound(ShopError, LookupError):
     """The category does not exist or has nothing to show."""
 
 
+class TooManySaved(ShopError):
+    """She has saved as many products as a shopper may (bot.services.favourites)."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self._words(
+            N_("You have saved {most} products, the most one can. Remove some under /saved first."),
+            most=most,
+        )
+
+
 # ---------------------------------------------------------------- cart and checkout
 
 

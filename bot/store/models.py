@@ -592,6 +592,21 @@ class RestockSubscription(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class Favourite(Base):
+    """A product the shopper saved (♡ on its card) to find again under /saved; one row per
+    shopper and product, whichever option she was looking at."""
+
+    __tablename__ = "favourites"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PromoCode(Base):
     """A discount code (/promo). `uses` counts redemptions held or used, moved only by
     conditional UPDATEs (bot.store.repositories.promos), so it never passes `max_uses`."""

@@ -49,6 +49,7 @@ from bot.store.repositories import (
     SupportRepository,
 )
 from bot.store.repositories.chat_states import lock_chat_sql
+from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class UnitOfWork:
     inbox: InboxRepository
     support: SupportRepository
     restock: RestockRepository
+    favourites: FavouriteRepository
     promos: PromoRepository
 
     def __init__(
@@ -146,6 +148,7 @@ class UnitOfWork:
         self.inbox = InboxRepository(session)
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)
+        self.favourites = FavouriteRepository(session, self.write)
         self.promos = PromoRepository(session)
         return self
 

@@ -35,15 +35,18 @@ from bot.callback_data import (
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
+    SaveProduct,
     SearchHint,
     ShowCart,
     ShowCategories,
     ShowCategory,
     ShowHelp,
     ShowProduct,
+    ShowSaved,
     ShowSearchPage,
     StopNotifying,
     TakeOne,
+    UnsaveProduct,
     button,
 )
 from bot.clipping import clip
@@ -73,7 +76,7 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.notices import as_many_as_fit
 from bot.services.cart import CartLineView, Held, LineProblem, line_problems
-from bot.services.catalog import ProductCard
+from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_summary import discount_label
@@ -92,6 +95,7 @@ HELP_TEXT = N_(
     "/search <words> - find products, e.g. /search mug\n"
     "/cart - your cart\n"
     "/orders - your orders\n"
+    "/saved - products you saved (♡ on a product)\n"
     "/support - ask the shop a question\n"
     "/settings - cart reminders\n"
     "/language - choose your language\n"
@@ -234,7 +238,9 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
 @_render.register
 def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
     page = screen.page
-    if screen.is_search:
+    if screen.is_saved:
+        head = _saved_head(page, tr)
+    elif screen.is_search:
         head = tr.ngettext(
             "🔎 Results for {query}: {count} found",
             "🔎 Results for {query}: {count} found",
@@ -247,7 +253,7 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
     if page.pages > 1:
         head += "\n" + tr._("Page {page} of {pages}", page=page.page + 1, pages=page.pages)
     rows: Keyboard = []
-    if not screen.is_search:
+    if screen.listing.get("kind") == "c":
         rows.extend(_sorting_rows(screen, tr))
         if not page.items:
             head += "\n" + tr._("Nothing here is in stock right now.")
@@ -267,11 +273,23 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
         rows.append(nav)
     back = (
         button(tr._("⬅ Categories"), ShowCategories(int(screen.listing.get("cats_page", 0))))
-        if not screen.is_search
+        if screen.listing.get("kind") == "c"
         else button(tr._("🏠 Menu"), Home())
     )
     rows.append([back, button(tr._("🛒 Cart"), ShowCart())])
     return View(head + "\n" + tr._("Tap a product to see it:"), _markup(rows))
+
+
+def _saved_head(page: ProductPage, tr: Translator) -> str:
+    """/saved's title: how many she saved (on sale), or how to save one."""
+    if not page.total:
+        return tr._("♡ <b>Saved</b>\nNothing saved yet: tap ♡ Save on a product to find it here.")
+    return tr.ngettext(
+        "♡ <b>Saved</b>: {count} product",
+        "♡ <b>Saved</b>: {count} products",
+        page.total,
+        count=page.total,
+    )
 
 
 @_render.register
@@ -326,7 +344,12 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     cart_label = (
         tr._("🛒 Cart ({count})", count=screen.cart_items) if screen.cart_items else tr._("🛒 Cart")
     )
-    rows.append([button(tr._("⬅ Back"), Back()), button(cart_label, ShowCart())])
+    keep = (
+        button(tr._("♥ Saved"), UnsaveProduct(card.id, chosen))
+        if screen.saved
+        else button(tr._("♡ Save"), SaveProduct(card.id, chosen))
+    )
+    rows.append([button(tr._("⬅ Back"), Back()), keep, button(cart_label, ShowCart())])
     photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
     return View(
         text,
@@ -749,7 +772,7 @@ def _menu_rows(tr: Translator) -> Keyboard:
     return [
         [button(tr._("🛍 Catalog"), ShowCategories()), button(tr._("🔎 Search"), SearchHint())],
         [button(tr._("🛒 Cart"), ShowCart()), button(tr._("📦 My orders"), MyOrders())],
-        [button(tr._("❓ Help"), ShowHelp())],
+        [button(tr._("♡ Saved"), ShowSaved()), button(tr._("❓ Help"), ShowHelp())],
     ]
 
 
@@ -766,6 +789,8 @@ def _home_row(tr: Translator) -> list[InlineKeyboardButton]:
 
 
 def _page_button(screen: ListScreen, label: str, page: int) -> InlineKeyboardButton:
+    if screen.is_saved:
+        return button(label, ShowSaved(page))
     if screen.is_search:
         return button(label, ShowSearchPage(page))
     return button(label, _category_action(screen, page=page))

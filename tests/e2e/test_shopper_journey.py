@@ -28,6 +28,7 @@ async def test_from_start_to_the_invoice(harness: ShopHarness) -> None:
         "🔎 Search",
         "🛒 Cart",
         "📦 My orders",
+        "♡ Saved",
         "❓ Help",
     ]
     await alice.press("Catalog")

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.store.db import Writer, rowcount
-from bot.store.models import Cart, CartLine, Customer, Order, OrderLine, utcnow
+from bot.store.models import Cart, CartLine, Customer, Favourite, Order, OrderLine, utcnow
 from bot.store.prepared import prepared
 
 # Built once: these run on nearly every update, and building a statement costs more than
@@ -60,11 +60,29 @@ _HOLDING = (
     )
     .exists()
 )
-_COUNTS_AND_HOLDING = prepared(
-    select(_IN_CART, _ITEMS, _HOLDING)
+# ... and whether she saved the product (♡ on its card).
+_SAVED = (
+    select(Favourite.product_id)
+    .where(
+        Favourite.customer_id == bindparam("customer_id"),
+        Favourite.product_id == bindparam("product_id"),
+    )
+    .exists()
+)
+_CARD_COUNTS = prepared(
+    select(_IN_CART, _ITEMS, _HOLDING, _SAVED)
     .join(Cart, Cart.id == CartLine.cart_id)
     .where(Cart.customer_id == bindparam("customer_id"))
 )
+
+
+class CardCounts(NamedTuple):
+    """What a product's card shows of the shopper's own (CartRepository.card_counts)."""
+
+    in_cart: int  # units of the product (that variant) in her cart
+    cart_items: int  # units of everything in her cart
+    holding: bool  # an order of hers holds stock of the product (any variant)
+    saved: bool  # she saved the product (♡)
 
 
 class CartRepository:
@@ -100,16 +118,17 @@ class CartRepository:
         row = found.one()
         return int(row[0]), int(row[1])
 
-    async def counts_and_holding(
+    async def card_counts(
         self, customer_id: int, product_id: int, variant_id: int = 0
-    ) -> tuple[int, int, bool]:
-        """`counts`, and whether an order of the customer's holds stock of `product_id`."""
+    ) -> CardCounts:
+        """`counts`, whether an order of the customer's holds stock of `product_id`, and
+        whether she saved it: what a product's card needs of her, in one query."""
         found = await self.session.execute(
-            _COUNTS_AND_HOLDING,
+            _CARD_COUNTS,
             {"customer_id": customer_id, "product_id": product_id, "variant_id": variant_id},
         )
         row = found.one()
-        return int(row[0]), int(row[1]), bool(row[2])
+        return CardCounts(int(row[0]), int(row[1]), bool(row[2]), bool(row[3]))
 
     async def set_line(
         self,
