@@ -303,6 +303,17 @@ class BuyAgain(Action, code="rb"):
 
 
 @dataclass(frozen=True)
+class RateProduct(Action, code="rt"):
+    """A product of her order: 0 stars opens the stars to choose from, 1-5 gives them;
+    `page` as in MyOrder."""
+
+    order_id: int
+    product_id: int
+    stars: int = 0
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class DownloadAgain(Action, code="dl"):
     """Send a digital line of a paid order again."""
 

@@ -31,6 +31,7 @@ from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from bot.money import format_money
 
@@ -120,6 +121,10 @@ class Translator:
     def money(self, amount: int, currency: str) -> str:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
         return format_money(amount, currency, self.language)
+
+    def average(self, total: int, count: int) -> str:
+        """`total / count` to one decimal, written this language's way: "4.5", "4,5"."""
+        return format_decimal(round(total / count, 1), format="0.0", locale=self.locale)
 
     def date(self, moment: datetime, zone: tzinfo, form: str = DAY) -> str:
         """The day of `moment` on the clock of `zone` (the shop's: SHOP_TIMEZONE), written

@@ -47,6 +47,7 @@ from bot.conversation.screens import (
     ProductScreen,
     PromoPromptScreen,
     QuestionSentScreen,
+    RateScreen,
     Screen,
     SearchHintScreen,
     SettingsScreen,
@@ -56,7 +57,7 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, favourites, promos, reorder
+from bot.services import catalog, favourites, promos, ratings, reorder
 from bot.services import support as conversations
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
@@ -74,6 +75,7 @@ from bot.services.errors import (
     MessageTooLong,
     NoteRefused,
     NotInCart,
+    NotRateable,
     OrderNotFound,
     OutOfStock,
     ProductUnavailable,
@@ -735,12 +737,19 @@ async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
     return await _order(v, order_id if is_row_id(order_id) else None, page)
 
 
-async def _order(v: Visit, order_id: int | None, page: int = 0) -> Screen:
+async def _order(
+    v: Visit, order_id: int | None, page: int = 0, notice: str | None = None
+) -> Screen:
     """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
     history" over her list, never a hint that it exists."""
     if order_id is not None:
         with contextlib.suppress(OrderNotFound):
-            return OrderScreen(order=await get_order(v.uow, v.customer_id, order_id), page=page)
+            order = await get_order(v.uow, v.customer_id, order_id)
+            stars: dict[int, int] = {}
+            if ratings.can_rate(order.status):
+                products = list({line.product_id: 0 for line in order.lines})
+                stars = await ratings.stars_in_order(v.uow, v.customer_id, products)
+            return OrderScreen(order=order, page=page, stars=stars, notice=notice)
     found = await order_page(v.uow, v.customer_id, page)
     return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
@@ -790,6 +799,26 @@ def missed_lines(tr: Translator, done: reorder.Reordered) -> tuple[str, ...]:
                 )
             )
     return tuple(said)
+
+
+@changing
+async def rate(v: Visit, order_id: int, product_id: int, stars: int = 0, page: int = 0) -> Screen:
+    """⭐ on her order: the stars to choose from (`stars` 0), or her `stars` given, then the
+    order again, thanking her."""
+    if not is_row_id(order_id):
+        return await _order(v, None, page)
+    try:
+        if not stars:
+            item = await ratings.rateable(v.uow, v.customer_id, order_id, product_id)
+            return RateScreen(item=item, page=page)
+        item = await ratings.rate(v.uow, v.customer_id, order_id, product_id, stars)
+    except OrderNotFound:
+        return await _order(v, None, page)
+    except NotRateable as refused:
+        return await _order(v, order_id, page, notice=refused.said(v.tr))
+    title = v.tr.name(item.title, item.translations)
+    thanks = v.tr._("Thank you! You gave {title} {stars}.", title=title, stars="★" * stars)
+    return await _order(v, order_id, page, notice=thanks)
 
 
 # ---------------------------------------------------------------- back in stock

@@ -14,6 +14,7 @@ from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
+from bot.services.ratings import Rateable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +161,15 @@ class OrdersScreen(Screen):
 class OrderScreen(Screen):
     order: OrderView
     page: int = 0  # the /orders page it was opened from, where "⬅ My orders" goes back
+    stars: dict[int, int] = field(default_factory=dict)  # her stars by product (rated ones)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateScreen(Screen):
+    """Stars for one product of one of her orders (opened from that order's `page`)."""
+
+    item: Rateable
+    page: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

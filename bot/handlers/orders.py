@@ -1,12 +1,12 @@
-"""/orders: the shopper's order history, one order's lines, its digital items again, and
-🔁 Buy again."""
+"""/orders: the shopper's order history, one order's lines, its digital items again,
+⭐ stars for what she bought, and 🔁 Buy again."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import BuyAgain, DownloadAgain, MyOrder, MyOrders
+from bot.callback_data import BuyAgain, DownloadAgain, MyOrder, MyOrders, RateProduct
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
@@ -38,6 +38,12 @@ async def on_buy_again(
     return await journey.buy_again(context.shop, who, data.order_id, data.page)
 
 
+async def on_rate(update: Update, context: ShopContext, who: Shopper, data: RateProduct) -> Screen:
+    return await journey.rate(
+        context.shop, who, data.order_id, data.product_id, data.stars, data.page
+    )
+
+
 async def on_download(
     update: Update, context: ShopContext, who: Shopper, data: DownloadAgain
 ) -> Screen | None:
@@ -64,6 +70,7 @@ def register(app: AnyApplication) -> None:
             Route(MyOrders, on_orders),
             Route(MyOrder, on_order),
             Route(BuyAgain, on_buy_again),
+            Route(RateProduct, on_rate),
             Route(DownloadAgain, on_download),
         )
     )

@@ -131,6 +131,8 @@ class ProductCard:
     variant_photo: bool = False  # the photo is the variant's own, not the product's
     variants: tuple[VariantItem, ...] = ()  # all of them, in catalog order
     translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
+    rating_count: int = 0  # shoppers who gave it stars (bot.services.ratings)
+    rating_total: int = 0  # the sum of their stars
 
 
 T = TypeVar("T")
@@ -316,6 +318,8 @@ def _variant_card(
         variant_id=chosen.id,
         variant_label=chosen.label,
         translations=product.translations,
+        rating_count=product.rating_count,
+        rating_total=product.rating_total,
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -405,4 +409,6 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         photo_file_id=p.photo_file_id,
         is_digital=p.is_digital,
         translations=p.translations,
+        rating_count=p.rating_count,
+        rating_total=p.rating_total,
     )

@@ -57,6 +57,18 @@ class CategoryNotFound(ShopError, LookupError):
     """The category does not exist or has nothing to show."""
 
 
+class NotRateable(ShopError):
+    """Not a product she may rate: not in that order, or the order is not paid for (or was
+    cancelled or refunded)."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self._words(
+            N_("Only what a paid order of yours holds can be rated (order #{order_id})."),
+            order_id=order_id,
+        )
+
+
 class TooManySaved(ShopError):
     """She has saved as many products as a shopper may (bot.services.favourites)."""
 

@@ -30,6 +30,8 @@ class OrderLineView:
     line_id: int = 0
     downloadable: bool = False  # a digital line of a paid order: /orders can send it again
     translations: dict[str, Any] | None = None  # the product's title in other languages
+    product_id: int = 0
+    variant_id: int = 0  # the variant bought (0: none); `title` then names it
 
     @property
     def line_total(self) -> int:
@@ -132,6 +134,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
                 line_id=line.id,
                 downloadable=line.id in downloadable,
                 translations=line.translations,
+                product_id=line.product_id,
+                variant_id=line.variant_id,
             )
             for line in order.lines
         ),

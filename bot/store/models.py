@@ -124,6 +124,10 @@ class Product(Base):
     # {"ru": {"title": ..., "description": ...}} (migration 0012); their words, for search.
     translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON, default=None)
     translated_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Shoppers' stars (ProductRating), summed here as they are given, so a card reads its
+    # average with the product (migration 0022).
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
     variants: Mapped[list[ProductVariant]] = relationship(
@@ -605,6 +609,24 @@ class Favourite(Base):
         ForeignKey("products.id"), primary_key=True, autoincrement=False
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProductRating(Base):
+    """A shopper's stars (1-5) for a product she bought; one per shopper and product, which
+    she may change. Product.rating_count/rating_total follow every change."""
+
+    __tablename__ = "product_ratings"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_one_to_five"),)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False
+    )
+    stars: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PromoCode(Base):

@@ -51,6 +51,7 @@ from bot.store.repositories import (
 from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
+from bot.store.repositories.ratings import RatingRepository
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class UnitOfWork:
     support: SupportRepository
     restock: RestockRepository
     favourites: FavouriteRepository
+    ratings: RatingRepository
     promos: PromoRepository
 
     def __init__(
@@ -149,6 +151,7 @@ class UnitOfWork:
         self.support = SupportRepository(session)
         self.restock = RestockRepository(session, self.write)
         self.favourites = FavouriteRepository(session, self.write)
+        self.ratings = RatingRepository(session, self.write)
         self.promos = PromoRepository(session)
         return self
 

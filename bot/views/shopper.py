@@ -32,6 +32,7 @@ from bot.callback_data import (
     Noop,
     NotifyMe,
     Pay,
+    RateProduct,
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
@@ -67,6 +68,7 @@ from bot.conversation.screens import (
     ProductScreen,
     PromoPromptScreen,
     QuestionSentScreen,
+    RateScreen,
     Screen,
     SearchHintScreen,
     SettingsScreen,
@@ -81,7 +83,9 @@ from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
+from bot.store.models import split_variant_title
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
@@ -305,6 +309,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
+    if rating := rating_line(tr, card):
+        lines.append(rating)
     if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add):
         lines.append(cap)
     if screen.watching:
@@ -589,11 +595,51 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         for line in order.lines
         if line.downloadable
     ]
+    if can_rate(order.status):
+        rows += _rating_rows(screen, tr)
     if can_buy_again(order.status):
         rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
     rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
+
+
+def _rating_rows(screen: OrderScreen, tr: Translator) -> Keyboard:
+    """A ⭐ button per product of the order (its variants are one product), showing her
+    stars once she has given them."""
+    rows: Keyboard = []
+    seen: set[int] = set()
+    for line in screen.order.lines:
+        if line.product_id in seen:
+            continue
+        seen.add(line.product_id)
+        name = tr.name(line.title, line.translations)
+        if line.variant_id:  # "Organic Tee - M / Oat": the product is "Organic Tee"
+            name, _ = split_variant_title(name)
+        stars = screen.stars.get(line.product_id)
+        label = f"{'★' * stars} {name}" if stars else tr._("⭐ Rate {title}", title=name)
+        rows.append([button(label, RateProduct(screen.order.id, line.product_id, 0, screen.page))])
+    return rows
+
+
+@_render.register
+def _rate(screen: RateScreen, settings: Settings, tr: Translator) -> View:
+    item = screen.item
+    title = escape(tr.name(item.title, item.translations))
+    text = tr._("How do you like {title}? Tap the stars you give it.", title=f"<b>{title}</b>")
+    if item.stars:
+        text += "\n" + tr._("Your rating now: {stars}", stars="★" * item.stars)
+    choose = [
+        button(
+            f"{'• ' if n == item.stars else ''}{n} ★",
+            RateProduct(item.order_id, item.product_id, n, screen.page),
+        )
+        for n in STARS
+    ]
+    back = button(
+        tr._("⬅ Order #{order_id}", order_id=item.order_id), MyOrder(item.order_id, screen.page)
+    )
+    return View(text, _markup([choose, [back]]))
 
 
 @_render.register
@@ -709,6 +755,19 @@ def held_note(tr: Translator, held: Held, *, in_page: bool = False) -> str:
         count,
         count=count,
         order_id=order_id,
+    )
+
+
+def rating_line(tr: Translator, card: ProductCard) -> str | None:
+    """ "★ 4.5 (2 ratings)" on a product's card, in the chat and on the page; None unrated."""
+    if not card.rating_count:
+        return None
+    return tr.ngettext(
+        "★ {average} ({count} rating)",
+        "★ {average} ({count} ratings)",
+        card.rating_count,
+        average=tr.average(card.rating_total, card.rating_count),
+        count=card.rating_count,
     )
 
 

@@ -32,6 +32,7 @@ from bot.views.shopper import (
     change_text,
     held_note,
     low_stock,
+    rating_line,
     stock_label,
 )
 
@@ -112,6 +113,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         **_item(card),
         "photo": photo_path(card.id) if card.photo or card.photo_file_id else None,
         "description": _name(card.description, card.translations, "description"),
+        "rating_text": rating_line(i18n.current(), card),
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital
         ),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bot.services.sellable import unit_of
+from bot.standin.harness import ShopHarness
 from bot.standin.models import Message, render
 from bot.standin.user import FakeUser
+from bot.store.models import Order, OrderLine
 
 
 def shown(user: FakeUser) -> str:
@@ -40,3 +43,41 @@ async def open_invoice(user: FakeUser, *skus: str) -> Message:
     await open_order_summary(user)
     await user.press("Pay")
     return await user.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+
+async def past_order(
+    harness: ShopHarness, telegram_id: int, lines: dict[str, int], status: str = "delivered"
+) -> int:
+    """An order of `lines` (SKU: units) at the catalog's prices, made in the database as if
+    bought earlier (a variant's SKU buys that variant); its id."""
+    async with harness.store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id)
+        order_lines = []
+        for sku, quantity in lines.items():
+            product = await uow.products.get_by_sku(sku)
+            variant = None if product else await uow.products.find_variant_by_sku(sku)
+            if variant is not None:
+                product = await uow.products.get(variant.product_id)
+            assert product is not None
+            unit = unit_of(product, variant)
+            order_lines.append(
+                OrderLine(
+                    product_id=product.id,
+                    variant_id=unit.variant_id,
+                    sku=unit.sku,
+                    title=unit.title,
+                    unit_price=unit.price,
+                    currency=unit.currency,
+                    quantity=quantity,
+                )
+            )
+        total = sum(line.line_total for line in order_lines)
+        order = Order(
+            customer_id=customer.id,
+            status=status,
+            currency="USD",
+            items_total=total,
+            total=total,
+            lines=order_lines,
+        )
+        return (await uow.orders.add(order)).id

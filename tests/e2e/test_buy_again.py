@@ -6,8 +6,8 @@ from sqlalchemy import select, update
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import Order, OrderLine, Product
-from tests.e2e.shopper import open_invoice, shown
+from bot.store.models import Order, Product
+from tests.e2e.shopper import open_invoice, past_order, shown
 
 
 async def _open_order(shopper: FakeUser, order_id: int) -> None:
@@ -53,41 +53,11 @@ async def test_alice_buys_her_last_order_again_and_a_second_press_adds_nothing(
     assert await _cart_of(harness, 1001) == {"KIT-MUG-CER": 1, "KIT-KTL-GOO": 1}
 
 
-async def _past_order(harness: ShopHarness, telegram_id: int, lines: dict[str, int]) -> int:
-    """A delivered order of `lines` (SKU: units) at the catalog's prices."""
-    async with harness.store.uow() as uow:
-        customer = await uow.customers.get_or_create(telegram_id)
-        order_lines = []
-        for sku, quantity in lines.items():
-            product = await uow.products.get_by_sku(sku)
-            assert product is not None
-            order_lines.append(
-                OrderLine(
-                    product_id=product.id,
-                    sku=sku,
-                    title=product.title,
-                    unit_price=product.price,
-                    currency=product.currency,
-                    quantity=quantity,
-                )
-            )
-        total = sum(line.line_total for line in order_lines)
-        order = Order(
-            customer_id=customer.id,
-            status="delivered",
-            currency="USD",
-            items_total=total,
-            total=total,
-            lines=order_lines,
-        )
-        return (await uow.orders.add(order)).id
-
-
 async def test_what_the_shop_no_longer_has_is_named_and_the_rest_goes_in(
     harness: ShopHarness,
 ) -> None:
     ordered = {"KIT-MUG-CER": 2, "HOM-CSH-LIN": 3, "OUT-KNF-FLD": 1, "COF-DEC-250": 1}
-    order_id = await _past_order(harness, 1001, ordered)
+    order_id = await past_order(harness, 1001, ordered)
     async with harness.store.uow() as uow:  # the decaf has been taken off sale since
         await uow.session.execute(
             update(Product).where(Product.sku == "COF-DEC-250").values(is_active=False)
@@ -105,7 +75,7 @@ async def test_what_the_shop_no_longer_has_is_named_and_the_rest_goes_in(
 
 
 async def test_nothing_left_of_an_order_says_so(harness: ShopHarness) -> None:
-    order_id = await _past_order(harness, 1001, {"OUT-KNF-FLD": 2})
+    order_id = await past_order(harness, 1001, {"OUT-KNF-FLD": 2})
     alice = harness.user(1001, "Alice")
     await _open_order(alice, order_id)
     await alice.press("Buy again")
@@ -116,7 +86,7 @@ async def test_nothing_left_of_an_order_says_so(harness: ShopHarness) -> None:
 
 
 async def test_a_russian_shopper_reads_buy_again_in_russian(harness: ShopHarness) -> None:
-    order_id = await _past_order(harness, 1001, {"KIT-MUG-CER": 1, "OUT-KNF-FLD": 1})
+    order_id = await past_order(harness, 1001, {"KIT-MUG-CER": 1, "OUT-KNF-FLD": 1})
     olga = harness.user(1001, "Olga", language_code="ru")
     await _open_order(olga, order_id)
     await olga.press("Купить снова")
@@ -136,7 +106,7 @@ async def test_no_buy_again_on_an_order_waiting_for_payment_nor_on_someone_elses
     await alice.press_data(alice.last_message, f"1:rb:{waiting}")  # type: ignore[arg-type]
     assert f"Order #{waiting}" in shown(alice)  # her order, as it is
 
-    bobs = await _past_order(harness, 1002, {"KIT-MUG-CER": 1})
+    bobs = await past_order(harness, 1002, {"KIT-MUG-CER": 1})
     answer = await alice.press_data(alice.last_message, f"1:rb:{bobs}")  # type: ignore[arg-type]
     assert answer.text == "That order is not in your history."
     assert await _cart_of(harness, 1001) == {"KIT-MUG-CER": 1}  # her own cart, untouched

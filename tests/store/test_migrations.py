@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, inspect, select, update
+from sqlalchemy import Connection, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent, Product
+from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent, Product, utcnow
 from bot.store.uow import Store
 
 
@@ -185,6 +185,21 @@ async def test_0018_records_broadcasts_and_lets_one_at_most_be_sending(database_
         await store.close()
 
 
+async def _product_as_of_0018(store: Store, sku: str, title: str) -> None:
+    """A product written with the columns products had then (the model has more now)."""
+    async with store.uow() as uow:
+        category = await uow.categories.get_or_create("kitchen", "Kitchen")
+        await uow.session.execute(
+            text(
+                "INSERT INTO products (sku, title, description, category_id, price, currency, "
+                "stock, reserved, photo, is_digital, is_active, option_words, translated_text, "
+                "created_at, updated_at) VALUES (:sku, :title, '', :category, 1600, 'USD', 10, "
+                "0, '', false, true, '', '', :now, :now)"
+            ),
+            {"sku": sku, "title": title, "category": category.id, "now": utcnow()},
+        )
+
+
 async def test_0019_products_stored_with_full_width_or_invisible_characters_are_found_after_it(
     database_url: str,
 ) -> None:
@@ -192,7 +207,6 @@ async def test_0019_products_stored_with_full_width_or_invisible_characters_are_
     before 0019: after migrating, plain words find them; hiding one (its old index entry
     taken out as it is now written) and downgrading keep the index right."""
     from bot.services import catalog
-    from tests.conftest import add_product
 
     async def titles(query: str) -> list[str]:
         async with store.reading() as uow:
@@ -202,9 +216,8 @@ async def test_0019_products_stored_with_full_width_or_invisible_characters_are_
     wide, zero = "Ｇｏｏｓｅｎｅｃｋ Kettle", "Stone\u200bware M\u00adug"
     try:
         await _alembic(store, "upgrade", "0018_broadcasts")
-        await add_product(store, "WIDE", title=wide)
-        await add_product(store, "ZERO", title=zero)
-        await add_product(store, "PLAIN", title="Pour Over Kettle")
+        for sku, title in (("WIDE", wide), ("ZERO", zero), ("PLAIN", "Pour Over Kettle")):
+            await _product_as_of_0018(store, sku, title)
         assert await titles("gooseneck") == []  # as it was: the raw text was indexed
         assert await titles("stoneware") == []
 

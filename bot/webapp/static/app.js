@@ -534,7 +534,8 @@
       count, more);
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
-      picture, h('h2', { text: p.title }), price, stock, options,
+      picture, h('h2', { text: p.title }), price, stock,
+      p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));
   }
