@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.admin.test_e2e_admin_languages import _russian
 from tests.e2e.shopper import screen
 
 TOTE_CSV = (
@@ -20,18 +21,20 @@ TOTE_CSV = (
 )
 
 
-async def _import_tote(admin: FakeUser) -> None:
+async def _tote_for(shop: ShopHarness, admin: FakeUser, name: str, language: str) -> FakeUser:
+    """Ada imports the tote; a shopper whose Telegram speaks `language` opens its card."""
     await admin.send_document("tote.csv", TOTE_CSV.encode(), "text/csv")
     await admin.wait_for("1 created, 0 updated")
+    shopper = shop.user(1701, name, language_code=language)
+    await shopper.send("/start product_BAG-TOTE")
+    await shopper.wait_for("12,00")  # the price, as Russian and Spanish write it
+    return shopper
 
 
 async def test_a_russian_shopper_picks_krasny_and_reads_it_in_her_cart_and_order(
     shop: ShopHarness, admin: FakeUser
 ) -> None:
-    await _import_tote(admin)
-    masha = shop.user(1701, "Masha", language_code="ru")
-    await masha.send("/start product_BAG-TOTE")
-    await masha.wait_for("Холщовая сумка")
+    masha = await _tote_for(shop, admin, "Masha", "ru")
     card = screen(masha)
     assert "[• Красный] [Синий]" in card and "Red" not in card
     assert "Холщовая сумка\nКрасный\n" in card  # the chosen variant, named under the title
@@ -76,10 +79,8 @@ async def test_a_spanish_shopper_reads_the_colours_in_spanish(
     shop: ShopHarness, admin: FakeUser
 ) -> None:
     """No title_es: the title stays English, its colour is Spanish."""
-    await _import_tote(admin)
-    lucia = shop.user(1702, "Lucía", language_code="es")
-    await lucia.send("/start product_BAG-TOTE")
-    await lucia.wait_for("[• Rojo] [Azul]")
+    lucia = await _tote_for(shop, admin, "Lucía", "es")
+    assert "[• Rojo] [Azul]" in screen(lucia)
     answer = await lucia.press("Añadir al carrito")
     assert answer.text is not None and "Canvas Tote - Rojo" in answer.text
 
@@ -87,9 +88,7 @@ async def test_a_spanish_shopper_reads_the_colours_in_spanish(
 async def test_a_row_whose_russian_options_differ_from_its_english_is_refused_in_russian(
     shop: ShopHarness, admin: FakeUser
 ) -> None:
-    await admin.send("/language")
-    await admin.press("Русский", message=await admin.wait_for("Choose your language"))
-    await admin.wait_for("говорю")
+    await _russian(admin)
     one_colour_short = TOTE_CSV.replace("Цвет: Красный|Синий", "Цвет: Красный")
     await admin.send_document("tote.csv", one_colour_short.encode(), "text/csv")
     answer = await admin.wait_for("options_ru")

@@ -159,6 +159,16 @@ def test_csv_variant_rows_are_checked_like_json() -> None:
     assert "line 6 (LOST-1), variant_of: no product NOPE with options" in text
 
 
+async def _imports_unchanged(store: Store, as_csv: bytes, as_json: bytes) -> None:
+    """An export (CSV and JSON) imports changing nothing, and exports the same again."""
+    for exported in (parse_csv(as_csv), parse_json(as_json)):
+        async with store.uow() as uow:
+            again = await upsert_rows(uow, exported)
+        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
+    async with store.uow() as uow:
+        assert rows_to_csv(await uow.products.list_all()) == as_csv
+
+
 async def test_import_stores_variants_and_export_round_trips(store: Store) -> None:
     report = await _import(store, [MUG, TEE])
     assert sorted(report.created) == ["MUG", "TEE"]
@@ -183,12 +193,7 @@ async def test_import_stores_variants_and_export_round_trips(store: Store) -> No
     untranslated = [replace(r, translations=None, category_translations=None) for r in from_csv]
     assert untranslated == parse_json(json.dumps([MUG, TEE]))
     assert parse_json(as_json) == parse_json(json.dumps([MUG, TEE]))
-    for exported in (parse_csv(as_csv), parse_json(as_json)):
-        async with store.uow() as uow:
-            again = await upsert_rows(uow, exported)
-        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
-    async with store.uow() as uow:
-        assert rows_to_csv(await uow.products.list_all()) == as_csv
+    await _imports_unchanged(store, as_csv, as_json)
 
 
 RUSSIAN_OPTIONS = {"Размер": ["S", "M", "L"], "Цвет": ["Овсяный", "Графитовый"]}
@@ -224,12 +229,7 @@ async def test_translated_options_import_export_and_round_trip(store: Store) -> 
     assert "Размер: S|M|L; Цвет: Овсяный|Графитовый" in as_csv.decode()
     tee = next(item for item in json.loads(as_json) if item["sku"] == "TEE")
     assert tee["options_ru"] == RUSSIAN_OPTIONS and "options_es" not in tee
-    for exported in (parse_csv(as_csv), parse_json(as_json)):
-        async with store.uow() as uow:
-            again = await upsert_rows(uow, exported)
-        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
-    async with store.uow() as uow:
-        assert rows_to_csv(await uow.products.list_all()) == as_csv
+    await _imports_unchanged(store, as_csv, as_json)
 
 
 async def test_a_file_without_options_ru_keeps_them_and_an_empty_one_removes_them(
