@@ -68,6 +68,53 @@ def choose(chosen: str | None, telegram_code: str | None, default: str) -> str:
     return normalize(chosen) or normalize(telegram_code) or normalize(default) or SOURCE_LANGUAGE
 
 
+VALUE_SEPARATOR = " / "  # between a variant's option values: "M / Oat"
+
+
+def option_texts(translations: dict[str, Any] | None, language: str) -> dict[str, Any]:
+    """A product's options in `language` as its translations keep them, by their English
+    names and values: {"Colour": {"name": "Цвет", "values": {"Oat": "Овсяный"}}}."""
+    found = (translations or {}).get(language)
+    options = found.get("options") if isinstance(found, dict) else None
+    return options if isinstance(options, dict) else {}
+
+
+def translated_option(
+    text: str, translations: dict[str, Any] | None, language: str, option: str = ""
+) -> str:
+    """An option's name (`option` empty) or a value of `option` in `language`, else `text`."""
+    entry = option_texts(translations, language).get(option or text)
+    found = None
+    if isinstance(entry, dict):
+        found = entry.get("values", {}).get(text) if option else entry.get("name")
+    return found if isinstance(found, str) and found else text
+
+
+def translated_label(label: str, translations: dict[str, Any] | None, language: str) -> str:
+    """A variant's values as a title shows them ("M / Oat") in `language`: each value is
+    looked up in the option of its place first, then in any other (a line of an order
+    keeps only the label), and stays as written where none translates it."""
+    options = list(option_texts(translations, language).values())
+    if not options:
+        return label
+    parts = label.split(VALUE_SEPARATOR)
+    shown = []
+    for place, value in enumerate(parts):
+        mine = options[place : place + 1] if len(parts) == len(options) else []
+        found = next(
+            (
+                text
+                for o in [*mine, *options]
+                if isinstance(o, dict)
+                and isinstance(text := o.get("values", {}).get(value), str)
+                and text
+            ),
+            value,
+        )
+        shown.append(found)
+    return VALUE_SEPARATOR.join(shown)
+
+
 class Translator:
     """Texts, plurals, money and dates in one language."""
 
@@ -117,6 +164,15 @@ class Translator:
         elif field != "title":
             found = None
         return found if isinstance(found, str) and found else text
+
+    def option(self, text: str, translations: dict[str, Any] | None, option: str = "") -> str:
+        """A variant option's name (`option` empty) or one of `option`'s values ("Oat" of
+        "Colour") in this language when the catalog file gives it, else as written."""
+        return translated_option(text, translations, self.language, option)
+
+    def label(self, label: str, translations: dict[str, Any] | None) -> str:
+        """A variant's values ("M / Oat") in this language: "M / Овсяный"."""
+        return translated_label(label, translations, self.language)
 
     def money(self, amount: int, currency: str) -> str:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""

@@ -1272,7 +1272,8 @@ async def _product(
     if quantity > most > 0 and notice is None:
         notice = _cap_notice(v.tr, most, in_cart, card.available)
     if chose and card.available <= 0 and notice is None:
-        notice = restock_texts.variant_sold_out(v.tr, card.variant_label)
+        label = v.tr.label(card.variant_label, card.translations)
+        notice = restock_texts.variant_sold_out(v.tr, label)
     quantity = min(max(quantity, 1), max(most, 1))
     if watching is None:
         watching = card.available <= 0 and await v.uow.restock.is_watching(
@@ -1328,7 +1329,8 @@ async def _cart(
 
 def _card_title(tr: Translator, card: catalog.ProductCard) -> str:
     """ "Organic Tee - M / Oat" for a variant, the title otherwise (in `tr`'s language)."""
-    return variant_title(tr.name(card.title, card.translations), card.variant_label)
+    title = tr.name(card.title, card.translations)
+    return variant_title(title, tr.label(card.variant_label, card.translations))
 
 
 def refusal(tr: Translator, error: Exception) -> str:

@@ -63,7 +63,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.is_digital,
         variant.photo or product.photo,
         product.sku,
-        translated_variant_titles(product.translations, variant.label),
+        translated_variant_titles(product.title, product.translations, variant.label),
     )
 
 
@@ -89,7 +89,7 @@ def stock_line(product: Product, variant: ProductVariant | None = None) -> Stock
             product.sku, product.title, product.stock, product.reserved, product.translations
         )
     title = variant_title(product.title, variant.label)
-    translations = translated_variant_titles(product.translations, variant.label)
+    translations = translated_variant_titles(product.title, product.translations, variant.label)
     return StockLine(variant.sku, title, variant.stock, variant.reserved, translations)
 
 

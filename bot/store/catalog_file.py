@@ -26,7 +26,7 @@ from bot.catalog_rules import (
     named_sku,
     sku_key,
 )
-from bot.i18n import LANGUAGES, N_, Translator, translator
+from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
 from bot.store.models import Product, ProductVariant
 from bot.store.uow import UnitOfWork
@@ -44,7 +44,16 @@ TRANSLATED_FIELDS = tuple(
     if language != "en"
     for field in ("title", "description", "category")
 )
-CSV_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, *VARIANT_FIELDS, *TRANSLATED_FIELDS)
+# A product's options in the other languages, written as `options` is and in its order, each
+# option with as many values: options_ru "Размер: S|M|L; Цвет: Овсяный|Угольный".
+TRANSLATED_OPTIONS = tuple(f"options_{language}" for language in LANGUAGES if language != "en")
+CSV_FIELDS = (
+    *REQUIRED_FIELDS,
+    *OPTIONAL_FIELDS,
+    *VARIANT_FIELDS,
+    *TRANSLATED_FIELDS,
+    *TRANSLATED_OPTIONS,
+)
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
 KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options"))
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
@@ -89,10 +98,11 @@ class CatalogRow:
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
     variants: tuple[VariantRow, ...] = ()
-    # Other languages: {"ru": {"title": ..., "description": ...}} and the category's {"ru": ...},
-    # as the file gives them: a field it names changes ("": the translation goes), the others
-    # are kept as stored. None: the row says nothing of translations.
-    translations: dict[str, dict[str, str]] | None = None
+    # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
+    # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
+    # gives them: a field it names changes ("": the translation goes), the others are kept as
+    # stored. None: the row says nothing of translations.
+    translations: dict[str, dict[str, Any]] | None = None
     category_translations: dict[str, str] | None = None
     line: int = dataclasses.field(default=0, compare=False)  # in its file, for what it names
     given: frozenset[str] = dataclasses.field(default=KEPT_UNLESS_GIVEN, compare=False)
@@ -320,6 +330,9 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
         if "options" in row:
             item["options"] = None  # the column is there: an empty one means no variants
+        for column in TRANSLATED_OPTIONS:
+            if str(row.get(column) or "").strip():
+                item[column] = _csv_pairs(row[column], split=True)
         if str(row.get("options") or "").strip():
             item["options"] = _csv_pairs(row["options"], split=True)
             item["variants"] = []
@@ -538,6 +551,7 @@ def _validate_row(
         if stock:
             bad("stock", N_("a product with variants keeps its stock on each variant"))
         options, variants = _check_variants(item, currency, bad)
+    translated_options = _check_translated_options(item, options, bad)
     if errors:
         return None, errors
     return (
@@ -555,7 +569,7 @@ def _validate_row(
             download=download,
             options=options,
             variants=variants,
-            translations=_product_texts(translations),
+            translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
             given=KEPT_UNLESS_GIVEN.intersection(item),
@@ -591,14 +605,18 @@ def _is_text(value: Any) -> bool:
 
 def _product_texts(
     translations: dict[str, dict[str, str]] | None,
-) -> dict[str, dict[str, str]] | None:
-    """A product's own translations as the row gives them (None: it says nothing of them)."""
-    if translations is None:
+    options: dict[str, dict[str, Any] | str] | None = None,
+) -> dict[str, dict[str, Any]] | None:
+    """A product's own translations as the row gives them, its options' among them (None:
+    it says nothing of them)."""
+    if translations is None and options is None:
         return None
-    found = {
+    found: dict[str, dict[str, Any]] = {
         language: {k: v for k, v in fields.items() if k != "category"}
-        for language, fields in translations.items()
+        for language, fields in (translations or {}).items()
     }
+    for language, translated in (options or {}).items():
+        found.setdefault(language, {})["options"] = translated
     return {language: fields for language, fields in found.items() if fields}
 
 
@@ -657,21 +675,8 @@ def _check_variants(
         bad("options", N_("at most {count} options"), count=MAX_OPTIONS)
     else:
         for name, values in raw_options.items():
-            name = str(name).strip()
-            texts = [str(v).strip() for v in values] if isinstance(values, list) else []
-            if problem := _option_text_problem(name):
-                bad("options", problem.template, repr(name), **problem.params)
-            elif not texts or len(texts) > MAX_OPTION_VALUES:
-                bad(
-                    "options", N_("give a list of 1 to {most} values"), name, most=MAX_OPTION_VALUES
-                )
-            elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
-                value, problem = wrong
-                bad("options", problem.template, f"{name}: {value!r}", **problem.params)
-            elif len(set(texts)) != len(texts):
-                bad("options", N_("a value is listed twice"), name)
-            else:
-                options.append((name, tuple(texts)))
+            if checked := _check_option("options", name, values, bad):
+                options.append(checked)
     if not isinstance(raw_variants, list) or not raw_variants:
         bad("variants", N_("a product with options needs a list of variants (one per combination)"))
         return tuple(options), ()
@@ -696,6 +701,69 @@ def _check_variants(
         combos[variant.values] = variant.sku
         variants.append(variant)
     return tuple(options), tuple(variants)
+
+
+def _check_translated_options(
+    item: Mapping[str, Any],
+    options: tuple[tuple[str, tuple[str, ...]], ...],
+    bad: Callable[..., None],
+) -> dict[str, dict[str, Any] | str] | None:
+    """The row's `options_ru`, `options_es`...: the product's options named in that language,
+    in their order, each with as many values, kept by their English names and values
+    ({"Colour": {"name": "Цвет", "values": {"Oat": "Овсяный"}}}); "" where a column is left
+    empty (that translation goes). None: the row has no such column."""
+    found: dict[str, dict[str, Any] | str] = {}
+    for column in TRANSLATED_OPTIONS:
+        if column not in item:
+            continue
+        raw, language = item[column], column.rsplit("_", 1)[1]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            found[language] = ""
+        elif not options:
+            bad(column, N_("the row declares no options to translate"))
+        elif not _shaped_like(raw, options):
+            bad(
+                column,
+                N_("name the same options in the same order, each with as many values: {expected}"),
+                expected=_options_text(options),
+            )
+        else:
+            translated: dict[str, Any] = {}
+            for (name, values), (own_name, own_values) in zip(options, raw.items(), strict=True):
+                if checked := _check_option(column, own_name, own_values, bad):
+                    words = dict(zip(values, checked[1], strict=True))
+                    translated[name] = {"name": checked[0], "values": words}
+            found[language] = translated
+    return found or None
+
+
+def _shaped_like(raw: Any, options: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """Whether `raw` names as many options as `options`, each with as many values."""
+    if not isinstance(raw, Mapping):
+        return False
+    counts = [len(values) if isinstance(values, list) else -1 for values in raw.values()]
+    return counts == [len(values) for _, values in options]
+
+
+def _check_option(
+    field: str, name: Any, values: Any, bad: Callable[..., None]
+) -> tuple[str, tuple[str, ...]] | None:
+    """An option as `field` declares it (its name and list of values), or None with its
+    problem named: one rule for `options` and its translations."""
+    name = str(name).strip()
+    texts = [str(v).strip() for v in values] if isinstance(values, list) else []
+    if problem := _option_text_problem(name):
+        bad(field, problem.template, repr(name), **problem.params)
+    elif not texts or len(texts) > MAX_OPTION_VALUES:
+        bad(field, N_("give a list of 1 to {most} values"), name, most=MAX_OPTION_VALUES)
+    elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
+        value, problem = wrong
+        bad(field, problem.template, f"{name}: {value!r}", **problem.params)
+    elif len(set(texts)) != len(texts):
+        bad(field, N_("a value is listed twice"), name)
+    else:
+        return name, tuple(texts)
+    return None
 
 
 def _option_text_problem(text: str) -> OutOfRange | None:
@@ -1278,9 +1346,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             stored.translations if stored else None, row.translations
         )
         values["translations"] = translations
-        values["translated_text"] = " ".join(
-            text for fields in (translations or {}).values() for text in fields.values()
-        )
+        values["translated_text"] = translated_words(translations)
     if stored is not None:
         for field, column in (("active", "is_active"), ("digital", "is_digital")):
             if field not in row.given:
@@ -1290,11 +1356,25 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
     return values
 
 
+def translated_words(translations: Mapping[str, Mapping[str, Any]] | None) -> str:
+    """The words of a product's translations, for the search index: titles, descriptions
+    and option values ("Футболка ... Овсяный Угольный")."""
+    words: list[str] = []
+    for fields in (translations or {}).values():
+        for field, text in fields.items():
+            if field != "options":
+                words.append(text)
+            elif isinstance(text, Mapping):
+                words += [v for option in text.values() for v in option["values"].values()]
+    return " ".join(words)
+
+
 def merged_translations(
-    stored: Mapping[str, Mapping[str, str]] | None, given: Mapping[str, Mapping[str, str]]
-) -> dict[str, dict[str, str]] | None:
+    stored: Mapping[str, Mapping[str, Any]] | None, given: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]] | None:
     """`stored` with what a file `given` names changed ("" removes), the rest kept: a file
-    with `title_ru` alone leaves `title_es` as it was."""
+    with `title_ru` alone leaves `title_es` as it was, and one without `options_ru` the
+    options' Russian names."""
     merged = {language: dict(fields) for language, fields in (stored or {}).items()}
     for language, fields in given.items():
         mine = merged.setdefault(language, {})
@@ -1343,6 +1423,21 @@ def _translated_columns(product: Product) -> list[str]:
     return values
 
 
+def _translated_options(product: Product) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The TRANSLATED_OPTIONS of a product as `options` is written, in its order (a name or
+    value without a translation as it is); () for a language that translates none."""
+    found = []
+    for column in TRANSLATED_OPTIONS:
+        mine = option_texts(product.translations, column.rsplit("_", 1)[1])
+        options = []
+        for name, values in _stored_options(product) if mine else ():
+            entry = mine.get(name) or {"values": {}}
+            words = tuple(entry["values"].get(value) or value for value in values)
+            options.append((entry.get("name") or name, words))
+        found.append(tuple(options))
+    return found
+
+
 class CatalogCsv:
     """The catalog as CSV with the same columns an import accepts: a product sold as variants
     is its row (with `options`) followed by one row per variant. Products are added a batch
@@ -1385,6 +1480,7 @@ class CatalogCsv:
                 "",
                 "",
                 *_translated_columns(p),
+                *(_options_text(options) for options in _translated_options(p)),
             ]
         )
         for v in p.variants if options else ():
@@ -1405,7 +1501,7 @@ class CatalogCsv:
                     "",
                     p.sku,
                     _values_text(v.values.items()),
-                    *("" for _ in TRANSLATED_FIELDS),
+                    *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
                 ]
             )
 
@@ -1441,6 +1537,9 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["variants"] = [_variant_json(v, p.currency) for v in p.variants]
         names = zip(TRANSLATED_FIELDS, _translated_columns(p), strict=True)
         item.update({column: text for column, text in names if text})
+        for column, translated in zip(TRANSLATED_OPTIONS, _translated_options(p), strict=True):
+            if translated:
+                item[column] = {name: list(values) for name, values in translated}
         items.append(item)
     return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode()
 

@@ -26,6 +26,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.i18n import VALUE_SEPARATOR, translated_label
+
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -120,9 +122,10 @@ class Product(Base):
     option_words: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Title and description in other languages, from the catalog file:
-    # {"ru": {"title": ..., "description": ...}} (migration 0012); their words, for search.
-    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON, default=None)
+    # Title, description and option names and values in other languages, from the catalog
+    # file: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name": "Цвет",
+    # "values": {"Oat": "Овсяный"}}}}} (migration 0012); their words, for search.
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON, default=None)
     translated_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Shoppers' stars (ProductRating), summed here as they are given, so a card reads its
     # average with the product (migration 0022).
@@ -184,7 +187,7 @@ class ProductVariant(Base):
 
 def variant_label(values: dict[str, Any] | None) -> str:
     """A variant's option values in order: "M / Oat"."""
-    return " / ".join(str(v) for v in (values or {}).values())
+    return VALUE_SEPARATOR.join(str(v) for v in (values or {}).values())
 
 
 VARIANT_SEPARATOR = " - "
@@ -202,15 +205,20 @@ def split_variant_title(title: str) -> tuple[str, str]:
 
 
 def translated_variant_titles(
-    translations: dict[str, Any] | None, label: str
+    title: str, translations: dict[str, Any] | None, label: str
 ) -> dict[str, dict[str, str]] | None:
-    """A variant's title per language: its product's translated title with the variant's
-    values ("Футболка - M / Oat"); None where the product has no translated title."""
-    return {
-        language: {"title": variant_title(fields["title"], label)}
-        for language, fields in (translations or {}).items()
-        if isinstance(fields, dict) and fields.get("title")
-    } or None
+    """A variant's title per language: its product's translated title (else `title`) with
+    the variant's values in that language ("Футболка - M / Овсяный"); None where the product
+    has neither a translated title nor translated options."""
+    titles = {}
+    for language, fields in (translations or {}).items():
+        if not isinstance(fields, dict) or not (fields.get("title") or fields.get("options")):
+            continue
+        shown = variant_title(
+            fields.get("title") or title, translated_label(label, translations, language)
+        )
+        titles[language] = {"title": shown}
+    return titles or None
 
 
 class Customer(Base):
@@ -365,10 +373,11 @@ class OrderLine(Base):
         product's translated title, with the variant as the line names it ("Футболка - M / Oat")."""
         if "product" in inspect(self).unloaded:
             return None
-        prefix = variant_title(self.product.title, "") + " - "
+        prefix = self.product.title + VARIANT_SEPARATOR
         if not self.title.startswith(prefix):
             return self.product.translations  # no variant
-        return translated_variant_titles(self.product.translations, self.title[len(prefix) :])
+        label = self.title[len(prefix) :]
+        return translated_variant_titles(self.product.title, self.product.translations, label)
 
     @property
     def net_total(self) -> int:

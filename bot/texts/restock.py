@@ -31,7 +31,8 @@ def stopped(tr: Translator, title: str) -> str:
 def back_in_stock(tr: Translator, waiting: Waiting) -> Notice:
     """One message per waiting shopper (in their language), with a button to the product."""
     price = tr.money(waiting.price, waiting.currency)
-    title = variant_title(tr.name(waiting.title, waiting.translations), waiting.variant_label)
+    label = tr.label(waiting.variant_label, waiting.translations)
+    title = variant_title(tr.name(waiting.title, waiting.translations), label)
     return Notice(
         tr._("🔔 Good news: {title} is back in stock!", title=title),
         buttons=(

@@ -301,7 +301,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     card = screen.card
     lines = [f"<b>{escape(tr.name(card.title, card.translations))}</b>"]
     if card.variant_label:
-        lines.append(escape(card.variant_label))
+        lines.append(escape(tr.label(card.variant_label, card.translations)))
     price = tr.money(card.price, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
@@ -320,7 +320,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     words = tr.name(card.description, card.translations, "description")
     description = escape(clip(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
-    rows: Keyboard = _option_rows(card, screen.quantity)
+    rows: Keyboard = _option_rows(card, screen.quantity, tr)
     chosen = card.variant_id
     if screen.can_add > 0:
         qty = screen.quantity
@@ -370,14 +370,17 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
 OPTIONS_PER_ROW = 4
 
 
-def _option_rows(card: ProductCard, quantity: int) -> Keyboard:
-    """A product's options as buttons, a row (or more) per option: the chosen value marked
-    "• M", a sold-out one "S ✕" (pressing it shows that it is sold out, with Notify me)."""
+def _option_rows(card: ProductCard, quantity: int, tr: Translator) -> Keyboard:
+    """A product's options as buttons in the reader's language, a row (or more) per option:
+    the chosen value marked "• M", a sold-out one "S ✕" (pressing it shows that it is sold
+    out, with Notify me)."""
     rows: Keyboard = []
     for option in card.options:
         buttons = [
             button(
-                f"{'• ' if choice.chosen else ''}{choice.value}{' ✕' if choice.sold_out else ''}",
+                f"{'• ' if choice.chosen else ''}"
+                f"{tr.option(choice.value, card.translations, option.name)}"
+                f"{' ✕' if choice.sold_out else ''}",
                 ShowProduct(card.id, quantity, choice.variant_id),
             )
             for choice in option.choices

@@ -129,7 +129,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
             {
                 "id": v.id,
                 "sku": v.sku,
-                "title": v.label,
+                "title": i18n.current().label(v.label, card.translations),
                 "price": v.price,
                 "price_text": _money(v.price, card.currency),
                 "available": max(v.available, 0),
@@ -142,7 +142,9 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
                 "cap_text": _cap(v.available, view.in_cart_by_variant.get(v.id, 0)),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
-                "sold_out_text": variant_sold_out(i18n.current(), v.label)
+                "sold_out_text": variant_sold_out(
+                    i18n.current(), i18n.current().label(v.label, card.translations)
+                )
                 if v.available <= 0
                 else None,
                 "photo": photo_path(card.id, v.id) if v.own_photo else photo_path(card.id),

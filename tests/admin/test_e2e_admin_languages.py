@@ -101,11 +101,11 @@ async def test_each_admin_reads_the_low_stock_alert_in_their_own_language(
 
         await ada.send("/stock APP-TEE-ORG-M-OAT 1")
         alert = await bea.wait_for("APP-TEE-ORG-M-OAT")
-        assert "APP-TEE-ORG-M-OAT · Camiseta orgánica - M / Oat" in (alert.text or "")
+        assert "APP-TEE-ORG-M-OAT · Camiseta orgánica - M / Avena" in (alert.text or "")
         await bea.send("/stats")
         stats = await bea.wait_for("APP-TEE-ORG-M-OAT")
         assert "Taza de gres 350 ml" in (stats.text or "")
-        assert "Camiseta orgánica - M / Oat" in (stats.text or "")
+        assert "Camiseta orgánica - M / Avena" in (stats.text or "")
 
 
 async def test_each_admin_reads_a_paid_order_and_its_failed_download_in_their_own_language(

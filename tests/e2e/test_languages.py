@@ -174,13 +174,13 @@ async def test_a_spanish_shopper_waiting_for_a_tee_size_hears_of_it_by_its_spani
     await alice.send("/start product_APP-TEE-ORG-L-OAT")
     await alice.wait_for("Camiseta orgánica")
     await alice.press("Avísame cuando vuelva")
-    await alice.wait_for("Camiseta orgánica - L / Oat")
+    await alice.wait_for("Camiseta orgánica - L / Avena")  # options_es
     await ada.send("/stock APP-TEE-ORG-L-OAT 4")
     await ada.wait_for("APP-TEE-ORG-L-OAT stock: 0 → 4")
     assert harness.shop is not None
     assert await restock.tell_waiting_shoppers(harness.shop) == 1
     back = await alice.wait_for("vuelve a estar disponible")
-    title = "Camiseta orgánica - L / Oat"
+    title = "Camiseta orgánica - L / Avena"
     assert back.text == f"🔔 ¡Buenas noticias: {title} vuelve a estar disponible!"
     assert back.all_buttons[0].label.startswith(f"🛍 {title} · ")
 

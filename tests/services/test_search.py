@@ -432,6 +432,15 @@ async def test_products_are_found_by_their_names_in_every_language(shopfront: Sh
     assert "Gooseneck Kettle 1L" in await _titles(shopfront.store, "hervidor")
 
 
+async def test_a_variant_is_found_by_its_colour_in_every_language(shopfront: Shopfront) -> None:
+    """The tee's colours in Russian and Spanish (options_ru, options_es) are in the index as
+    its titles are: "графитовый", "carbón" and "Charcoal" all find it first (the graphite
+    pencils, "графитовые", come after)."""
+    for query in ("графитовый", "carbon", "футболка овсяный", "charcoal"):
+        assert (await _titles(shopfront.store, query))[:1] == ["Organic Tee"], query
+    assert await _titles(shopfront.store, "овсяный") == ["Organic Tee"]
+
+
 SEED_ROWS = json.loads(Path("data/catalog.json").read_text(encoding="utf-8"))
 
 

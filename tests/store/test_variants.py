@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -158,6 +159,16 @@ def test_csv_variant_rows_are_checked_like_json() -> None:
     assert "line 6 (LOST-1), variant_of: no product NOPE with options" in text
 
 
+async def _imports_unchanged(store: Store, as_csv: bytes, as_json: bytes) -> None:
+    """An export (CSV and JSON) imports changing nothing, and exports the same again."""
+    for exported in (parse_csv(as_csv), parse_json(as_json)):
+        async with store.uow() as uow:
+            again = await upsert_rows(uow, exported)
+        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
+    async with store.uow() as uow:
+        assert rows_to_csv(await uow.products.list_all()) == as_csv
+
+
 async def test_import_stores_variants_and_export_round_trips(store: Store) -> None:
     report = await _import(store, [MUG, TEE])
     assert sorted(report.created) == ["MUG", "TEE"]
@@ -182,12 +193,95 @@ async def test_import_stores_variants_and_export_round_trips(store: Store) -> No
     untranslated = [replace(r, translations=None, category_translations=None) for r in from_csv]
     assert untranslated == parse_json(json.dumps([MUG, TEE]))
     assert parse_json(as_json) == parse_json(json.dumps([MUG, TEE]))
-    for exported in (parse_csv(as_csv), parse_json(as_json)):
-        async with store.uow() as uow:
-            again = await upsert_rows(uow, exported)
-        assert again.updated == [] and sorted(again.unchanged) == ["MUG", "TEE"]
+    await _imports_unchanged(store, as_csv, as_json)
+
+
+RUSSIAN_OPTIONS = {"Размер": ["S", "M", "L"], "Цвет": ["Овсяный", "Графитовый"]}
+
+
+async def _tee_in(store: Store, language: str) -> tuple[str, list[str]]:
+    """The tee's card as a reader of `language` sees it: the chosen variant and its buttons."""
+    tr = translator(language)
     async with store.uow() as uow:
-        assert rows_to_csv(await uow.products.list_all()) == as_csv
+        tee = await uow.products.get_by_sku("TEE")
+        assert tee is not None
+        card = await catalog.product_card(uow, tee.id)
+    assert card is not None
+    buttons = [
+        tr.option(c.value, card.translations, row.name) for row in card.options for c in row.choices
+    ]
+    return tr.label(card.variant_label, card.translations), buttons
+
+
+async def test_translated_options_import_export_and_round_trip(store: Store) -> None:
+    """`options_ru` names the tee's options in Russian, in their order: kept by the English
+    names and values, shown to a Russian reader, written back by an export (CSV and JSON)
+    that imports unchanged."""
+    await _import(store, [MUG, _tee(options_ru=RUSSIAN_OPTIONS, title_ru="Футболка")])
+    assert await _tee_in(store, "ru") == (
+        "M / Овсяный",
+        ["S", "M", "L", "Овсяный", "Графитовый"],
+    )
+    assert await _tee_in(store, "es") == ("M / Oat", ["S", "M", "L", "Oat", "Charcoal"])
+    async with store.uow() as uow:
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    assert "Размер: S|M|L; Цвет: Овсяный|Графитовый" in as_csv.decode()
+    tee = next(item for item in json.loads(as_json) if item["sku"] == "TEE")
+    assert tee["options_ru"] == RUSSIAN_OPTIONS and "options_es" not in tee
+    await _imports_unchanged(store, as_csv, as_json)
+
+
+async def test_a_file_without_options_ru_keeps_them_and_an_empty_one_removes_them(
+    store: Store,
+) -> None:
+    await _import(store, [_tee(options_ru=RUSSIAN_OPTIONS, title_ru="Футболка")])
+    more_sizes = {"Size": ["S", "M", "L", "XL"], "Colour": ["Oat", "Charcoal"]}
+    extra = {"sku": "TEE-XL-OAT", "values": {"Size": "XL", "Colour": "Oat"}, "stock": 1}
+    variants = [*TEE["variants"], extra]
+    await _import(store, [_tee(options=more_sizes, variants=variants)])  # no options_ru: kept
+    assert await _tee_in(store, "ru") == (
+        "M / Овсяный",
+        ["S", "M", "L", "XL", "Овсяный", "Графитовый"],
+    )
+    await _import(store, [_tee(options_ru="")])
+    assert await _tee_in(store, "ru") == ("M / Oat", ["S", "M", "L", "Oat", "Charcoal"])
+    async with store.uow() as uow:
+        tee = await uow.products.get_by_sku("TEE")
+        assert tee is not None and tee.translations == {"ru": {"title": "Футболка"}}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"options_ru": {"Размер": ["S", "M", "L"]}},
+            "options_ru: name the same options in the same order, each with as many values: "
+            "Size: S|M|L; Colour: Oat|Charcoal",
+        ),
+        (
+            {"options_es": {"Talla": ["S", "M"], "Color": ["Avena", "Carbón"]}},
+            "options_es: name the same options",
+        ),
+        (
+            {"options_ru": {"Размер": ["S", "M", "L"], "Цвет": ["Овсяный", "Овсяный"]}},
+            "options_ru: Цвет: a value is listed twice",
+        ),
+        (
+            {"options_ru": {"Размер": ["S", "M", "L"], "Цвет": ["Овсяный", "Графит|овый"]}},
+            "options_ru: Цвет: 'Графит|овый': 1-32 characters",
+        ),
+    ],
+)
+def test_bad_translated_options_are_named(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        parse_json(json.dumps([_tee(**change)]))
+
+
+def test_options_ru_on_a_product_without_options_is_refused() -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_json(json.dumps([MUG | {"options_ru": {"Цвет": ["Белый"]}}]))
+    assert "line 1 (MUG), options_ru: the row declares no options to translate" in str(caught.value)
 
 
 async def test_reimport_updates_adds_and_removes_variants(store: Store) -> None:

@@ -70,7 +70,7 @@ async def test_a_russian_shopper_reads_the_whole_page_in_russian(
     await browser.js("window.__tg.pressBack()")
     await browser.click(".chip", "Мерч")
     await browser.click(f".card[data-product-id='{tee}']")
-    await browser.click("[data-variant-id]", "L / Charcoal")
+    await browser.click("[data-variant-id]", "L / Графитовый")  # options_ru
     await browser.find(".product .stock.low", "Осталось всего 3 шт.")
 
     await browser.js("window.__tg.pressBack()")
@@ -80,10 +80,10 @@ async def test_a_russian_shopper_reads_the_whole_page_in_russian(
 
 
 async def _no_english_on(browser: Browser) -> None:
-    """Product data aside (descriptions stay English; sizes such as "L / Charcoal"), no
-    English word shows."""
+    """Descriptions aside (they stay English), no English word shows: the variants' chips
+    are Russian too ("L / Графитовый", options_ru)."""
     shown = await browser.js(
-        "document.querySelectorAll('.desc, [data-variant-id]').forEach((el) => el.remove());"
+        "document.querySelectorAll('.desc').forEach((el) => el.remove());"
         "return document.body.innerText + ' ' + [...document.querySelectorAll('[aria-label]')]"
         ".map((el) => el.getAttribute('aria-label')).join(' ');"
     )

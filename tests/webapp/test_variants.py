@@ -83,3 +83,22 @@ async def test_a_variants_own_photo_is_served(
     assert await own.read() != await product.read()
     assert (await http.get(f"{base}photos/{tee}?variant=99999")).status == 404
     assert (await http.get(f"{base}photos/{tee}?variant=x")).status == 404
+
+
+async def test_a_russian_shopper_reads_the_variants_in_russian(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """data/catalog.json names the tee's colours in Russian (options_ru): the page's variants
+    and what it says of them and of the cart use them."""
+    boris = shop.user(1601, "Boris", language_code="ru")
+    page: Page = page_of(boris)
+    tee = await product_id(shop, TEE)
+    product = await page.ok("GET", f"products/{tee}")
+    variants = {v["title"]: v for v in product["variants"]}
+    assert list(variants) == [
+        f"{size} / {colour}" for colour in ("Овсяный", "Графитовый") for size in ("S", "M", "L")
+    ]
+    assert "L / Овсяный" in variants["L / Овсяный"]["sold_out_text"]
+    added = await page.add(tee, 1, shown_price=2400, variant_id=variants["M / Овсяный"]["id"])
+    (line,) = added["cart"]["lines"]
+    assert line["title"] == "Футболка из органического хлопка - M / Овсяный"
