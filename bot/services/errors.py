@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import N_
+from bot.i18n import N_, SOURCE_LANGUAGE, translator, worded
 from bot.money import STARS, format_money, telegram_maximum, telegram_minimum
 from bot.store.order_states import status_label
 
@@ -33,12 +33,14 @@ class ShopError(Exception):
 
     def _words(self, text: str, **params: Any) -> None:
         self.text, self.params = text, params
-        self.args = (text.format(**params) if params else text,)
+        self.args = (ShopError.said(self, translator(SOURCE_LANGUAGE)),)  # in English
 
     def said(self, tr: Translator) -> str:
+        """A stored note among the values (an order's review reason) is worded too."""
         if not self.text:
             return str(self)
-        return tr._(self.text, **self.params)
+        params = {k: tr.said(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return tr._(self.text, **params)
 
 
 # ---------------------------------------------------------------- catalog
@@ -310,7 +312,7 @@ class OrderUnderReview(OrderError):
                 "check the payment before fulfilling it."
             ),
             order_id=order_id,
-            reason=reason or "payment check",
+            reason=reason or worded(N_("check the payment")),
         )
 
 

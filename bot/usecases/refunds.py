@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import i18n, notices
+from bot.i18n import N_
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds
 from bot.services.errors import RefundFailed, RefundNotPossible
@@ -141,7 +142,10 @@ async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
     try:
         made = await _refund_or_give_back(shop, claimed)
     except RefundFailed as exc:
-        reason = f"a refund left pending by a restart failed: {exc.__cause__ or exc}"
+        reason = i18n.worded(
+            N_("a refund left pending by a restart failed: {problem}"),
+            problem=str(exc.__cause__ or exc),
+        )
         async with shop.store.uow() as uow:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:

@@ -179,7 +179,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if s.tracking_number:
         lines.append(tr._("Tracking: {number}", number=s.tracking_number))
     if s.needs_review:
-        why = detail.review_reason or tr._("check the payment")
+        why = tr.said(detail.review_reason) if detail.review_reason else tr._("check the payment")
         lines.append(tr._("⚠️ Needs review: {why}", why=why))
     lines.append("\n" + tr._("Payments:"))
     lines += [
@@ -197,7 +197,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
             after=tr._(status_label(e.to_status)),
             actor=e.actor,
         )
-        + (f" ({e.note})" if e.note else "")
+        + (f" ({tr.said(e.note)})" if e.note else "")
         for e in detail.events
     ]
     actions = []
