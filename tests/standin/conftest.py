@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.money import telegram_maximum
 from bot.standin import BotApiStandIn
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -100,6 +101,23 @@ async def buy(update: Update, context: Context) -> None:
         need_shipping_address=True,
         is_flexible=True,
         max_tip_amount=500,
+    )
+
+
+async def buy_big(update: Update, context: Context) -> None:
+    """An order just under Telegram's US$10,000 for one payment: express shipping (15.00)
+    would take it past, standard (5.00) would not. The sloppy handlers below offer both."""
+    assert update.effective_chat is not None
+    await context.bot.send_invoice(
+        update.effective_chat.id,
+        title="Espresso machine",
+        description="A very good one",
+        payload=PAYLOAD,
+        provider_token="TEST:provider",
+        currency="USD",
+        prices=[LabeledPrice("Machine", telegram_maximum("USD") - 1000)],
+        need_shipping_address=True,
+        is_flexible=True,
     )
 
 
@@ -210,6 +228,7 @@ def build_app(standin: BotApiStandIn) -> Application:
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("buy", buy))
+    app.add_handler(CommandHandler("buybig", buy_big))
     app.add_handler(CommandHandler("stars", stars))
     app.add_handler(CommandHandler("badinvoice", bad_invoice))
     app.add_handler(CallbackQueryHandler(on_add, pattern=r"^add:"))
