@@ -44,7 +44,7 @@ class OrderChange:
     new_status: str
     message_for_shopper: ShopperNotice
     refund: RefundInfo | None = None
-    refund_error: str | None = None
+    refund_error: str | None = None  # a note (i18n.worded): read in the admin's language
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
 
@@ -110,11 +110,11 @@ async def cancel_order(
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
     except OrderError as exc:
-        failed = worded(N_("refund after cancel failed: {problem}"), problem=str(exc))
+        failed = worded(N_("refund after cancel failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)
         text = partial(told, refund=None, pending=True)
         return OrderChange(
-            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
+            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=exc.note()
         )
     text = partial(told, refund=refund.info, pending=False)
     return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)

@@ -436,7 +436,7 @@ async def settle_stock_gone(shop: Shop, order_id: int) -> str:
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
     except OrderError as exc:
-        failed = worded(N_("automatic refund failed: {problem}"), problem=str(exc))
+        failed = worded(N_("automatic refund failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)
         return notices.stock_gone(i18n.current(), order_id, None)
     tr = i18n.current()
@@ -461,7 +461,7 @@ async def settle_paid_twice(
             ),
             charge_id=incoming.telegram_payment_charge_id,
             amount=i18n.amount(incoming.total_amount, incoming.currency),
-            problem=str(exc.__cause__ or exc),
+            problem=exc.problem,
         )
         await flag_for_review(shop, order_id, reason)
         return notices.paid_twice(tr, order_id, amount, refunded=False), reason

@@ -238,7 +238,7 @@ def changed(result: OrderChanged) -> str:
     if change.refund_error:
         text += "\n" + tr._(
             "⚠️ The refund failed and the order is flagged for review: {error}",
-            error=change.refund_error,
+            error=tr.said(change.refund_error),
         )
     text += ("\n" if change.refund_error else " ") + (  # the error ends as the provider said
         tr._("The shopper was notified.")

@@ -285,6 +285,28 @@ async def test_without_a_stripe_key_refunds_are_refused_clearly(shop: Shop) -> N
         await refund_order(shop, order_id, actor=ADMIN)
 
 
+async def test_why_a_cancels_refund_failed_is_read_in_each_admins_language(shop: Shop) -> None:
+    """No STRIPE_API_KEY: an admin cancels a paid order and its refund cannot be made. The
+    order is flagged; whoever reads the reason later reads all of it in her language, the
+    admin who cancelled as well as one who reads Russian."""
+    order_id, _, _ = await _paid_order(shop)
+
+    change = await cancel_order(shop, order_id, actor=ADMIN)
+
+    assert change.refund_error is not None
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.needs_review
+    assert ENGLISH.said(order.review_reason) == (
+        f"refund after cancel failed: The refund of order #{order_id} did not go through: "
+        "STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead"
+    )
+    assert translator("ru").said(order.review_reason) == (
+        f"возврат после отмены не прошёл: Возврат по заказу №{order_id} не прошёл: "
+        "STRIPE_API_KEY не задан; сделайте возврат в панели Stripe"
+    )
+
+
 async def test_sold_out_late_payment_is_refunded_automatically(
     stripe_shop: Shop, stripe_account: StripeTestAccount
 ) -> None:
