@@ -20,6 +20,7 @@ notice) uses `translator(their language)`.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime, tzinfo
@@ -174,6 +175,32 @@ class Translator:
         """A variant's values ("M / Oat") in this language: "M / Овсяный"."""
         return translated_label(label, translations, self.language)
 
+    def said(self, note: str | None) -> str:
+        """A note the shop stored (`worded`: a review reason, a line of an order's history)
+        in this language; a text a person typed, or one stored in English before notes were
+        worded, as it is."""
+        parts = _worded_parts(note)
+        if parts is None:
+            return note or ""
+        return "; ".join(self._said_part(part) for part in parts)
+
+    def _said_part(self, part: Any) -> str:
+        if not isinstance(part, dict):
+            return str(part)
+        try:
+            params = {name: self._said_value(value) for name, value in part.get("p", {}).items()}
+            return self._(part["m"], **params)
+        except (KeyError, IndexError, TypeError, ValueError):  # a note stored with other values
+            return str(part["m"])
+
+    def _said_value(self, value: Any) -> Any:
+        if isinstance(value, dict) and MONEY in value:
+            amount, currency = value[MONEY]
+            return self.money(int(amount), str(currency))
+        if isinstance(value, dict) and WORDED in value:
+            return "; ".join(self._said_part(part) for part in value[WORDED])
+        return value
+
     def money(self, amount: int, currency: str) -> str:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
         return format_money(amount, currency, self.language)
@@ -195,6 +222,73 @@ class Translator:
         day = format_skeleton(DAY, local, locale=self.locale)
         time = format_time(local, "short", locale=self.locale)
         return str(self.locale.datetime_formats["medium"]).format(time, day)
+
+
+# A note the shop stores for readers it does not know yet is JSON: {"worded": [part, ...]},
+# each part {"m": English msgid, "p": {name: value}} or a plain text kept as it is; a value is
+# text or a number, {"money": [amount, currency]}, or another {"worded": [...]}.
+WORDED = "worded"
+MONEY = "money"
+_WORDED_START = '{"' + WORDED + '"'
+
+
+def worded(message: str, **params: Any) -> str:
+    """A sentence the shop writes into a stored field (an order's review reason, a line of its
+    history) for whoever reads it later, in her language (`Translator.said`): the English
+    msgid (marked with N_) and its values, not the English sentence. A value that is itself
+    a worded note is worded with it; `amount()` is money, written the reader's way."""
+    values = {name: _stored_value(value) for name, value in params.items()}
+    return json.dumps({WORDED: [{"m": message, "p": values}]}, ensure_ascii=False)
+
+
+def amount(minor_units: int, currency: str) -> dict[str, Any]:
+    """A sum of money as a value of `worded`: "$5.00" for one reader, "5,00 $" for another."""
+    return {MONEY: [minor_units, currency]}
+
+
+def joined(*notes: str | None) -> str | None:
+    """Notes read as one, "; " between them (an order's review reasons add up). A plain
+    text among them (typed, or stored before notes were worded) stays as it is."""
+    parts: list[Any] = []
+    for note in notes:
+        if note:
+            parts += _worded_parts(note) or [note]
+    if not parts:
+        return None
+    if all(isinstance(part, str) for part in parts):
+        return "; ".join(parts)
+    return json.dumps({WORDED: parts}, ensure_ascii=False)
+
+
+def _stored_value(value: Any) -> Any:
+    if isinstance(value, str) and (parts := _worded_parts(value)) is not None:
+        return {WORDED: parts}
+    if isinstance(value, dict | int | float):
+        return value
+    return str(value)
+
+
+def _worded_parts(note: str | None) -> list[Any] | None:
+    """The parts of a worded note; None for any other text (shown as it is)."""
+    if not note or not note.startswith(_WORDED_START):
+        return None
+    try:
+        parts = json.loads(note)[WORDED]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(parts, list) or not all(_is_part(part) for part in parts):
+        return None
+    return parts
+
+
+def _is_part(part: Any) -> bool:
+    if isinstance(part, str):
+        return True
+    return (
+        isinstance(part, dict)
+        and isinstance(part.get("m"), str)
+        and isinstance(part.get("p", {}), dict)
+    )
 
 
 def _on(moment: datetime, zone: tzinfo) -> datetime:

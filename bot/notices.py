@@ -74,7 +74,7 @@ def needs_review(tr: Translator, order_id: int, reason: str | None) -> str:
         "⚠️ Order #{order_id} needs review: {reason}.\n"
         "Do not ship it until the payment is sorted out.",
         order_id=order_id,
-        reason=reason or tr._("payment check failed"),
+        reason=tr.said(reason) if reason else tr._("payment check failed"),
     )
 
 
@@ -87,12 +87,16 @@ def unmatched_payment(
         amount=amount,
         currency=currency,
         charge_id=charge_id,
-        note=note,
+        note=tr.said(note),
     )
 
 
 def refunded_automatically(tr: Translator, order_id: int, note: str | None) -> str:
-    return tr._("↩️ Order #{order_id} refunded automatically: {note}.", order_id=order_id, note=note)
+    return tr._(
+        "↩️ Order #{order_id} refunded automatically: {note}.",
+        order_id=order_id,
+        note=tr.said(note),
+    )
 
 
 def second_payment_refunded(tr: Translator, order_id: int, amount: str, charge_id: str) -> str:
@@ -213,7 +217,7 @@ def order_cancelled(
         text = tr._(
             "✖️ Your order #{order_id} has been cancelled ({reason}).",
             order_id=order_id,
-            reason=reason,
+            reason=tr.said(reason),
         )
     else:
         text = tr._("✖️ Your order #{order_id} has been cancelled.", order_id=order_id)
@@ -241,7 +245,7 @@ def order_refunded(
             amount=tr.money(refund.amount, refund.currency),
         )
     if reason:
-        text += "\n" + tr._("Reason: {reason}", reason=reason)
+        text += "\n" + tr._("Reason: {reason}", reason=tr.said(reason))
     if refund.currency == STARS:
         text += "\n" + tr._("The Stars are back in your Telegram balance.")
     else:

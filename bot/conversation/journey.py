@@ -316,7 +316,11 @@ async def cancel(v: Visit) -> MenuScreen:
         await v.fire("cancel")
         return MenuScreen(first_name=v.who.first_name, notice=v.tr._(support_texts.DONE_WRITING))
     released = await release_open_holds(
-        v.uow, v.customer_id, v.who.user_id, "cancelled by the shopper", actor="shopper"
+        v.uow,
+        v.customer_id,
+        v.who.user_id,
+        i18n.worded(N_("cancelled by the shopper")),
+        actor="shopper",
     )
     was_paying = v.chat.state == Step.AWAITING_PAYMENT
     await v.fire("cancel")
@@ -563,6 +567,13 @@ def _outdated(v: Visit, screen: Screen) -> Screen:
     return replace(screen, notice=v.tr._(OUTDATED), stale=True)
 
 
+def _not_sent_note(why: NotSent) -> str:
+    """The history's note of an invoice Telegram refused."""
+    if why is NotSent.TOTAL_OUT_OF_RANGE:
+        return i18n.worded(N_("invoice not sent: Telegram refused its total"))
+    return i18n.worded(N_("invoice not sent: Telegram refused it"))
+
+
 async def invoice_sent(
     shop: Shop, who: Shopper, invoice: InvoiceScreen, message_id: int | NotSent
 ) -> Screen:
@@ -573,7 +584,7 @@ async def invoice_sent(
         async with shop.store.uow() as uow:
             order = await uow.orders.get(order_id)
             if order is not None:
-                await release_hold(uow, order, who.user_id, f"invoice not sent ({message_id})")
+                await release_hold(uow, order, who.user_id, _not_sent_note(message_id))
         tr = i18n.current()
         if message_id is NotSent.TOTAL_OUT_OF_RANGE:
             refused = TotalOutOfRange(invoice.order.total, invoice.order.currency)

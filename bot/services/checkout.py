@@ -20,6 +20,7 @@ from typing import Any
 
 from bot import i18n
 from bot.config import Settings
+from bot.i18n import N_
 from bot.services import promos
 from bot.services.cart import (
     CartView,
@@ -49,6 +50,8 @@ from bot.services.promos import PricedLine, PromoQuote
 from bot.store.models import Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
+
+EXPIRED = i18n.worded(N_("invoice expired"))  # why its order was cancelled, in the history
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +179,9 @@ async def place_order(
     A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold.
     """
     await uow.customers.hold(customer_id)
-    released = await release_open_holds(uow, customer_id, telegram_id, "replaced by a new checkout")
+    released = await release_open_holds(
+        uow, customer_id, telegram_id, i18n.worded(N_("replaced by a new checkout"))
+    )
     cart = await uow.carts.get_for_customer(customer_id)
     lines = [line for line in cart.lines if line.quantity > 0]
     if not lines:
@@ -298,5 +303,5 @@ async def release_expired_holds(uow: UnitOfWork, now: datetime) -> list[Released
     return [
         replace(hold, language=order.customer.language, language_code=order.customer.language_code)
         for order in await uow.orders.expired_holds(now)
-        if (hold := await release_hold(uow, order, order.customer.telegram_id, "invoice expired"))
+        if (hold := await release_hold(uow, order, order.customer.telegram_id, EXPIRED))
     ]

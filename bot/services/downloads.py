@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator, worded
 from bot.services.errors import DownloadUnavailable
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.store.catalog_file import GIFT_CODE
 from bot.store.models import Order, Product
 from bot.store.order_states import IllegalOrderTransition, OrderStatus
 from bot.store.uow import UnitOfWork
+
+SENT_IN_CHAT = N_("digital items sent in the chat")  # why the order moved, in its history
 
 # Orders whose digital lines may be sent (again): paid ones, also after their physical goods
 # shipped or part of the money came back (a partial refund keeps the status). Fully refunded
@@ -170,7 +172,7 @@ async def mark_delivered(uow: UnitOfWork, order_id: int) -> bool:
         return False
     try:
         await uow.orders.transition(
-            order, "deliver_digital", actor="system", note="digital items sent in the chat"
+            order, "deliver_digital", actor="system", note=worded(SENT_IN_CHAT)
         )
     except IllegalOrderTransition:
         return False

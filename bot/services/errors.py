@@ -8,9 +8,9 @@ knows about Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
-from bot.i18n import N_
+from bot.i18n import N_, SOURCE_LANGUAGE, translator, worded
 from bot.money import STARS, format_money, telegram_maximum, telegram_minimum
 from bot.store.order_states import status_label
 
@@ -33,12 +33,26 @@ class ShopError(Exception):
 
     def _words(self, text: str, **params: Any) -> None:
         self.text, self.params = text, params
-        self.args = (text.format(**params) if params else text,)
+        self.args = (ShopError.said(self, translator(SOURCE_LANGUAGE)),)  # in English
+
+    @classmethod
+    def saying(cls, text: str, **params: Any) -> Self:
+        """The error worded from a msgid (marked with N_), for readers of any language."""
+        error = cls()
+        error._words(text, **params)
+        return error
+
+    def note(self) -> str:
+        """The error as a note to store (`i18n.worded`): an order's review reason that quotes
+        it is read in each reader's language, not the language of whoever met it."""
+        return worded(self.text, **self.params) if self.text else str(self)
 
     def said(self, tr: Translator) -> str:
+        """A stored note among the values (an order's review reason) is worded too."""
         if not self.text:
             return str(self)
-        return tr._(self.text, **self.params)
+        params = {k: tr.said(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return tr._(self.text, **params)
 
 
 # ---------------------------------------------------------------- catalog
@@ -333,7 +347,7 @@ class OrderUnderReview(OrderError):
                 "check the payment before fulfilling it."
             ),
             order_id=order_id,
-            reason=reason or "payment check",
+            reason=reason or worded(N_("check the payment")),
         )
 
 
@@ -420,6 +434,16 @@ class StarsRefundIsWhole(RefundNotPossible):
 
 class RefundFailed(OrderError):
     """The provider refused or could not be reached; nothing was counted as refunded."""
+
+    def __init__(self, order_id: int, problem: BaseException) -> None:
+        super().__init__()
+        # ours worded for each reader; the provider's as it said it
+        self.problem = problem.note() if isinstance(problem, ShopError) else str(problem)
+        self._words(
+            N_("The refund of order #{order_id} did not go through: {problem}"),
+            order_id=order_id,
+            problem=self.problem,
+        )
 
 
 class DownloadUnavailable(OrderError):

@@ -20,8 +20,7 @@ from sqlalchemy import select, update
 
 from bot import i18n
 from bot.clipping import echo
-from bot.i18n import Translator
-from bot.money import format_money
+from bot.i18n import N_, Translator, worded
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
@@ -36,7 +35,8 @@ from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
 
 REFUND_TRIGGERS = ("refund", "refund_part")
-ALREADY = " (the provider had refunded it already)"  # in the order's history
+ALREADY = N_("{note} (the provider had refunded it already)")  # in the order's history
+PAYMENT_CHECK = N_("check the payment")  # a review whose reason was not stored
 
 
 @dataclass(frozen=True)
@@ -236,9 +236,12 @@ async def record_second_refund(
     refund.provider_refund_id = provider_refund_id
     order = await uow.orders.get(claimed.order_id, full=False)
     assert order is not None
-    amount = format_money(claimed.amount, refund.currency)
-    note = f"second payment {claimed.telegram_payment_charge_id} refunded: {amount}"
-    await uow.orders.record_event(order, actor="system", note=note + (ALREADY if already else ""))
+    note = worded(
+        N_("second payment {charge_id} refunded: {amount}"),
+        charge_id=claimed.telegram_payment_charge_id,
+        amount=i18n.amount(claimed.amount, refund.currency),
+    )
+    await uow.orders.record_event(order, actor="system", note=_made_before(note, already))
     return RefundInfo(
         claimed.amount, refund.currency, provider_refund_id, order.refunded_amount, already
     )
@@ -318,12 +321,20 @@ async def record_refund(
     order = await uow.orders.get(claimed.order_id)
     assert order is not None
     full = order.refunded_amount >= order.total
-    refunded = "refunded " + format_money(claimed.amount, order.currency)
-    note = (f"{refunded}: {reason}" if reason else refunded) + (ALREADY if already else "")
+    money = i18n.amount(claimed.amount, order.currency)
+    note = (
+        worded(N_("refunded {amount}: {reason}"), amount=money, reason=reason)
+        if reason
+        else worded(N_("refunded {amount}"), amount=money)
+    )
     old = order.status
-    await uow.orders.transition(order, "refund" if full else "refund_part", actor=actor, note=note)
+    trigger = "refund" if full else "refund_part"
+    await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
     if full and order.needs_review:
-        why = f"review cleared, all refunded: {order.review_reason or 'payment check'}"
+        why = worded(
+            N_("review cleared, all refunded: {reason}"),
+            reason=order.review_reason or worded(PAYMENT_CHECK),
+        )
         await uow.orders.clear_review(order, actor=actor, note=why)
     return RefundResult(
         info=RefundInfo(
@@ -333,3 +344,8 @@ async def record_refund(
         old_status=old,
         new_status=order.status,
     )
+
+
+def _made_before(note: str, already: bool) -> str:
+    """The history's note of a refund, saying so when the provider had made it before."""
+    return worded(ALREADY, note=note) if already else note

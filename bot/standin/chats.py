@@ -22,6 +22,11 @@ class PendingQuery:
     payload: dict[str, Any]
     answered: bool = False
     answer: dict[str, Any] | None = None
+    invoice: dict[str, Any] | None = None
+    """A shipping or pre-checkout query's invoice, as Telegram keeps it to check the answer."""
+    shipping_amount: int = 0
+    """A pre-checkout query's: what the chosen shipping option costs (the rest above the
+    invoice's prices is the tip)."""
 
 
 @dataclass

@@ -228,8 +228,17 @@ class StandInCore:
     def _dispatch(self, update: Update) -> None:
         """Send a queued update on its way; with polling it waits for getUpdates."""
 
-    async def open_query(self, kind: str, chat: ChatState, payload: dict[str, Any]) -> PendingQuery:
-        """Register a query (callback/shipping/pre-checkout) that awaits the bot's answer."""
+    async def open_query(
+        self,
+        kind: str,
+        chat: ChatState,
+        payload: dict[str, Any],
+        *,
+        invoice: dict[str, Any] | None = None,
+        shipping_amount: int = 0,
+    ) -> PendingQuery:
+        """Register a query (callback/shipping/pre-checkout) that awaits the bot's answer;
+        a payment query keeps its invoice (and chosen shipping), so its answer is checked."""
         query_id = str(secrets.randbits(63))
         query = PendingQuery(
             query_id=query_id,
@@ -237,6 +246,8 @@ class StandInCore:
             chat_id=chat.chat_id,
             created_at=time.monotonic(),
             payload={"id": query_id, **payload},
+            invoice=invoice,
+            shipping_amount=shipping_amount,
         )
         self.queries[query_id] = query
         await self.push_update(kind, query.payload)

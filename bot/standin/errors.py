@@ -53,6 +53,9 @@ TOTAL_NOT_POSITIVE = "Bad Request: Total price must be positive"
 # A total below the currency's min_amount or above its max_amount (Telegram's currencies.json)
 CURRENCY_TOTAL_AMOUNT_INVALID = "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID"
 PAYMENT_PROVIDER_INVALID = "Bad Request: PAYMENT_PROVIDER_INVALID"
+# A pre-checkout the bot accepted whose tip is above the invoice's max_tip_amount (the
+# closest MTProto error name known; Telegram's app never offers such a tip).
+TIP_AMOUNT_INVALID = "Bad Request: TIP_AMOUNT_INVALID"
 STARS_INVOICE_INVALID = "Bad Request: STARS_INVOICE_INVALID"
 SHIPPING_OPTIONS_UNPARSABLE = "Bad Request: can't parse shipping options JSON object"
 SUBSCRIPTION_PERIOD_INVALID = "Bad Request: SUBSCRIPTION_PERIOD_INVALID"  # the MTProto name

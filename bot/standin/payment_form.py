@@ -98,7 +98,7 @@ class PaymentForm:
         return await self._check_out(
             amount if total is None else total,
             self.currency if currency is None else currency,
-            None if option is None else str(option["id"]),
+            option,
         )
 
     async def _ask_shipping(self) -> dict[str, Any] | PaymentResult:
@@ -112,6 +112,7 @@ class PaymentForm:
                 "invoice_payload": self.payload,
                 "shipping_address": self.address,
             },
+            invoice=self.invoice,
         )
         answer: dict[str, Any] = await self.user.wait_for_answer(
             query, lambda: query.answer, self.timeout, "an answerShippingQuery"
@@ -129,7 +130,9 @@ class PaymentForm:
         self._tell("user", "chose shipping", self._shown(option))
         return option
 
-    async def _check_out(self, amount: int, currency: str, option_id: str | None) -> PaymentResult:
+    async def _check_out(
+        self, amount: int, currency: str, option: dict[str, Any] | None
+    ) -> PaymentResult:
         """The pre-checkout query, then (if the bot agrees) the payment itself."""
         checkout: dict[str, Any] = {
             "from": self.user.user_json,
@@ -137,12 +140,18 @@ class PaymentForm:
             "total_amount": amount,
             "invoice_payload": self.payload,
         }
-        if option_id is not None:
-            checkout["shipping_option_id"] = option_id
+        if option is not None:
+            checkout["shipping_option_id"] = str(option["id"])
         if self.order_info:
             checkout["order_info"] = self.order_info
         self._tell("user", "confirmed payment", format_amount(amount, currency))
-        query = await self.user.standin.open_query("pre_checkout_query", self.chat, checkout)
+        query = await self.user.standin.open_query(
+            "pre_checkout_query",
+            self.chat,
+            checkout,
+            invoice=self.invoice,
+            shipping_amount=0 if option is None else _total(option["prices"]),
+        )
         answer = await self.user.wait_for_answer(
             query, lambda: query.answer, self.timeout, "an answerPreCheckoutQuery"
         )

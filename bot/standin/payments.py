@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.money import telegram_maximum, telegram_minimum
 from bot.standin import errors
+from bot.standin.chats import PendingQuery
 from bot.standin.core import api_method
 from bot.standin.errors import ApiError
 from bot.standin.messages import MessagesArea
@@ -58,6 +59,36 @@ def _invoice_partner(user: dict[str, Any], payload: str) -> dict[str, Any]:
         "user": dict(user),
         "invoice_payload": payload,
     }
+
+
+def _shipping_problem(query: PendingQuery, options: list[dict[str, Any]]) -> str | None:
+    """Why Telegram refuses shipping options: one would take the payment past the most
+    its currency allows in one payment (the bot must leave it out)."""
+    invoice = query.invoice
+    if invoice is None:
+        return None
+    goods = sum(price["amount"] for price in invoice["prices"])
+    most = telegram_maximum(str(invoice["currency"]))
+    for option in options:
+        if goods + sum(price["amount"] for price in option["prices"]) > most:
+            return errors.CURRENCY_TOTAL_AMOUNT_INVALID
+    return None
+
+
+def _payment_problem(query: PendingQuery) -> str | None:
+    """Why Telegram refuses a pre-checkout the bot accepted: a tip above the invoice's
+    max_tip_amount, or a total past the currency's maximum (with shipping and tip)."""
+    invoice = query.invoice
+    if invoice is None or query.payload.get("currency") != invoice["currency"]:
+        return None  # another currency: the bot's own check must refuse it
+    total = int(query.payload["total_amount"])
+    goods = sum(price["amount"] for price in invoice["prices"])
+    tip = total - goods - query.shipping_amount
+    if tip > int(invoice.get("max_tip_amount") or 0):
+        return errors.TIP_AMOUNT_INVALID
+    if total > telegram_maximum(str(invoice["currency"])):
+        return errors.CURRENCY_TOTAL_AMOUNT_INVALID
+    return None
 
 
 class PaymentsArea(MessagesArea):
@@ -196,6 +227,7 @@ class PaymentsArea(MessagesArea):
                         "prices": _prices(option.get("prices"), "prices"),
                     }
                 )
+            self._refuse_unless(query, _shipping_problem(query, parsed))
             answer["shipping_options"] = parsed
         else:
             answer["error_message"] = params.required_text("error_message")
@@ -209,10 +241,20 @@ class PaymentsArea(MessagesArea):
         )
         ok = params.flag("ok")
         answer: dict[str, Any] = {"ok": ok}
-        if not ok:
+        if ok:
+            self._refuse_unless(query, _payment_problem(query))
+        else:
             answer["error_message"] = params.required_text("error_message")
         self._answer(query, answer)
         return True
+
+    def _refuse_unless(self, query: PendingQuery, problem: str | None) -> None:
+        """A payment answer Telegram would refuse: the bot gets the 400, and the form ends
+        there with the description (Telegram's app would show the payment failed)."""
+        if problem is None:
+            return
+        self._answer(query, {"ok": False, "error_message": problem})
+        raise ApiError(problem)
 
     @api_method("refundStarPayment")
     async def _refund_star_payment(self, params: Params) -> bool:

@@ -35,7 +35,13 @@ class StandInForUser(Protocol):
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]: ...
 
     async def open_query(
-        self, kind: str, chat: ChatState, payload: dict[str, Any]
+        self,
+        kind: str,
+        chat: ChatState,
+        payload: dict[str, Any],
+        *,
+        invoice: dict[str, Any] | None = None,
+        shipping_amount: int = 0,
     ) -> PendingQuery: ...
 
     def callback_answer(self, query: PendingQuery) -> CallbackAnswer | None: ...

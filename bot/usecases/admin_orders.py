@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
@@ -231,7 +231,7 @@ async def _change(
         details["refund"] = change.refund.amount
         details["currency"] = change.refund.currency
     if change.refund_error:
-        details["refund_error"] = change.refund_error
+        details["refund_error"] = translator(SOURCE_LANGUAGE).said(change.refund_error)
     await _audit(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     told = await shop.notifier.notify(change.customer_telegram_id, change.message_for_shopper(tr))

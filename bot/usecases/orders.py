@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot import notices
-from bot.i18n import Translator
+from bot.i18n import N_, Translator, worded
 from bot.services import downloads
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
@@ -23,7 +23,7 @@ from bot.services.errors import (
     OrderNotFound,
     OrderUnderReview,
 )
-from bot.services.refunds import RefundInfo, refundable
+from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
 from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import APPROVABLE, OrderStatus, next_status
@@ -44,7 +44,7 @@ class OrderChange:
     new_status: str
     message_for_shopper: ShopperNotice
     refund: RefundInfo | None = None
-    refund_error: str | None = None
+    refund_error: str | None = None  # a note (i18n.worded): read in the admin's language
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
 
@@ -110,10 +110,11 @@ async def cancel_order(
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
     except OrderError as exc:
-        await flag_for_review(shop, order_id, f"refund after cancel failed: {exc}")
+        failed = worded(N_("refund after cancel failed: {problem}"), problem=exc.note())
+        await flag_for_review(shop, order_id, failed)
         text = partial(told, refund=None, pending=True)
         return OrderChange(
-            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=str(exc)
+            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=exc.note()
         )
     text = partial(told, refund=refund.info, pending=False)
     return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
@@ -158,8 +159,11 @@ async def approve_order(
             raise NotUnderReview(order.id)
         if order.status not in APPROVABLE:
             raise NotApprovable(order.id, order.status)
-        reason = order.review_reason or "payment check"
-        history = f"review cleared by {actor}: {reason}" + (f" ({note})" if note else "")
+        reason = order.review_reason or worded(PAYMENT_CHECK)
+        cleared = N_("review cleared by {actor}: {reason}")
+        history = worded(cleared, actor=actor, reason=reason)
+        if note:  # the admin's own words, kept as typed
+            history = worded(N_("{note} ({comment})"), note=history, comment=note)
         if not await uow.orders.clear_review(order, actor=actor, note=history):
             raise NotUnderReview(order.id)
         status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from bot import i18n, notices
 from bot.conversation import engine
-from bot.i18n import N_, Translator
-from bot.money import STARS, format_money, telegram_maximum
+from bot.i18n import N_, Translator, worded
+from bot.money import STARS, telegram_maximum
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
@@ -279,14 +279,15 @@ async def record_payment(
     try:
         ids = verify_payload(incoming.payload, shop.settings.payload_secret)
     except InvalidPayload:
-        return PaymentOutcome("unknown_order", note="the invoice payload is not ours")
+        return PaymentOutcome("unknown_order", note=worded(N_("the invoice payload is not ours")))
     async with shop.store.uow() as uow:
         existing = await uow.payments.get_by_charge_id(incoming.telegram_payment_charge_id)
         if existing is not None:
             return PaymentOutcome("duplicate", payment_id=existing.id)
         order = await uow.orders.get(ids.order_id)
         if order is None:
-            return PaymentOutcome("unknown_order", note=f"order #{ids.order_id} does not exist")
+            missing = worded(N_("order #{order_id} does not exist"), order_id=ids.order_id)
+            return PaymentOutcome("unknown_order", note=missing)
         provider = "stars" if incoming.currency == STARS else "stripe"
         # Paid already (another charge got here first): this one is not the order's payment.
         paid_twice = order.paid_at is not None or order.status not in PAYABLE
@@ -309,7 +310,10 @@ async def record_payment(
             return PaymentOutcome("duplicate")
 
         if paid_twice:  # kept on record, and refunded by the caller (settle_paid_twice)
-            note = f"second payment {incoming.telegram_payment_charge_id} for a paid order"
+            note = worded(
+                N_("second payment {charge_id} for a paid order"),
+                charge_id=incoming.telegram_payment_charge_id,
+            )
             return PaymentOutcome("paid_twice", summarize(order), payment.id, note)
         problems = _payment_problems(order, ids, incoming)
 
@@ -323,14 +327,16 @@ async def record_payment(
             order, "pay", actor=f"user:{incoming.user_id}", note=incoming.telegram_payment_charge_id
         )
         await _remove_bought_from_cart(uow, order)
-        if problems:
-            uow.orders.flag_for_review(order, "; ".join(problems))
+        problem = i18n.joined(*problems)
+        if problem:
+            uow.orders.flag_for_review(order, problem)
         summary = summarize(order)
         if sold_out:
-            return PaymentOutcome("stock_gone", summary, payment.id, f"{sold_out} sold out")
+            gone = worded(N_("{title} sold out"), title=sold_out)
+            return PaymentOutcome("stock_gone", summary, payment.id, gone)
         kind: PaymentKind = "review" if problems else "paid"
         verify = payment.verification_status == "pending"
-        return PaymentOutcome(kind, summary, payment.id, "; ".join(problems) or None, verify)
+        return PaymentOutcome(kind, summary, payment.id, problem, verify)
 
 
 def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tuple[int, int]:
@@ -357,16 +363,28 @@ def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tu
 
 
 def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayment) -> list[str]:
-    """Things pre-checkout should have stopped; if they got through, an admin must look."""
+    """Things pre-checkout should have stopped; if they got through, an admin must look (each
+    worded for the admin who reads it)."""
     problems = []
     if incoming.user_id != ids.user_id or incoming.user_id != order.customer.telegram_id:
-        problems.append(f"paid by user {incoming.user_id}, not the customer")
+        problems.append(
+            worded(N_("paid by user {user_id}, not the customer"), user_id=incoming.user_id)
+        )
     if incoming.currency != order.currency:
-        problems.append(f"paid in {incoming.currency}, order is in {order.currency}")
+        problems.append(
+            worded(
+                N_("paid in {paid_currency}, order is in {currency}"),
+                paid_currency=incoming.currency,
+                currency=order.currency,
+            )
+        )
     if incoming.total_amount < _goods_total(order):
         problems.append(
-            f"paid {format_money(incoming.total_amount, incoming.currency)}, "
-            f"goods cost {format_money(_goods_total(order), order.currency)}"
+            worded(
+                N_("paid {paid}, goods cost {cost}"),
+                paid=i18n.amount(incoming.total_amount, incoming.currency),
+                cost=i18n.amount(_goods_total(order), order.currency),
+            )
         )
     return problems
 
@@ -414,11 +432,12 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
 
 async def settle_stock_gone(shop: Shop, order_id: int) -> str:
     """Refund a payment whose goods sold out; the sentence the shopper gets."""
-    reason = "sold out while the invoice was open"
+    reason = worded(N_("sold out while the invoice was open"))
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
     except OrderError as exc:
-        await flag_for_review(shop, order_id, f"automatic refund failed: {exc}")
+        failed = worded(N_("automatic refund failed: {problem}"), problem=exc.note())
+        await flag_for_review(shop, order_id, failed)
         return notices.stock_gone(i18n.current(), order_id, None)
     tr = i18n.current()
     return notices.stock_gone(tr, order_id, tr.money(refund.info.amount, refund.info.currency))
@@ -433,12 +452,16 @@ async def settle_paid_twice(
     order_id, tr = outcome.order.order_id, i18n.current()
     amount = tr.money(incoming.total_amount, incoming.currency)
     try:
-        await refund_second_payment(shop, outcome.payment_id, "paid twice")
+        await refund_second_payment(shop, outcome.payment_id, worded(N_("paid twice")))
     except RefundFailed as exc:
-        reason = (
-            f"paid twice: the second payment {incoming.telegram_payment_charge_id} "
-            f"({format_money(incoming.total_amount, incoming.currency)}) could not be "
-            f"refunded automatically: {exc.__cause__ or exc}"
+        reason = worded(
+            N_(
+                "paid twice: the second payment {charge_id} ({amount}) could not be refunded "
+                "automatically: {problem}"
+            ),
+            charge_id=incoming.telegram_payment_charge_id,
+            amount=i18n.amount(incoming.total_amount, incoming.currency),
+            problem=exc.problem,
         )
         await flag_for_review(shop, order_id, reason)
         return notices.paid_twice(tr, order_id, amount, refunded=False), reason

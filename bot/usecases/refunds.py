@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import i18n, notices
+from bot.i18n import N_
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds
 from bot.services.errors import RefundFailed, RefundNotPossible
@@ -87,26 +88,21 @@ async def _refund_or_give_back(shop: Shop, claimed: RefundClaim) -> AtProvider:
     except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
         async with shop.store.uow() as uow:
             await refunds.give_back(uow, claimed)
-        said = i18n.current()._(
-            "The refund of order #{order_id} did not go through: {problem}",
-            order_id=claimed.order_id,
-            problem=exc,
-        )
-        raise RefundFailed(said) from exc
+        raise RefundFailed(claimed.order_id, exc) from exc
 
 
 async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
     """The provider's refund id (Stars refunds have none)."""
     if claimed.provider == "stars":
         if shop.stars is None:
-            raise RefundNotPossible("the shop has no bot to refund Telegram Stars with")
+            raise RefundNotPossible.saying(N_("the shop has no bot to refund Telegram Stars with"))
         await shop.stars.refund(claimed.payer_telegram_id, claimed.telegram_payment_charge_id)
         return None
     if not claimed.provider_payment_charge_id:
-        raise RefundNotPossible("the payment has no provider charge id")
+        raise RefundNotPossible.saying(N_("the payment has no provider charge id"))
     if shop.stripe is None:
-        raise RefundNotPossible(
-            "STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead"
+        raise RefundNotPossible.saying(
+            N_("STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead")
         )
     return await shop.stripe.refund(
         claimed.provider_payment_charge_id, claimed.amount, claimed.idempotency_key
@@ -141,7 +137,10 @@ async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
     try:
         made = await _refund_or_give_back(shop, claimed)
     except RefundFailed as exc:
-        reason = f"a refund left pending by a restart failed: {exc.__cause__ or exc}"
+        reason = i18n.worded(
+            N_("a refund left pending by a restart failed: {problem}"),
+            problem=exc.problem,
+        )
         async with shop.store.uow() as uow:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import N_, worded
 from bot.payments.stripe_gateway import ChargeInfo, ProviderRejected, ProviderUnreachable
 from bot.shop import Shop
 from bot.store.models import Payment, utcnow
@@ -45,7 +46,8 @@ def initial_status(shop: Shop, provider: str) -> str:
 def compare(payment: Payment, charge: ChargeInfo | None) -> tuple[str, str | None]:
     """The verdict on a charge against the payment Telegram reported."""
     if charge is None:
-        return UNKNOWN_CHARGE, f"Stripe does not know charge {payment.provider_payment_charge_id}"
+        unknown = N_("Stripe does not know charge {charge_id}")
+        return UNKNOWN_CHARGE, worded(unknown, charge_id=payment.provider_payment_charge_id)
     problems = []
     if charge.amount != payment.amount:
         problems.append(f"amount {charge.amount} ≠ {payment.amount}")
@@ -54,7 +56,9 @@ def compare(payment: Payment, charge: ChargeInfo | None) -> tuple[str, str | Non
     if charge.status != "succeeded" or not charge.paid:
         problems.append(f"status {charge.status}")
     if problems:
-        return MISMATCH, f"charge {charge.id}: " + ", ".join(problems)
+        # Stripe's own field names and values, as its dashboard shows them.
+        mismatch = N_("charge {charge_id} differs at Stripe: {problems}")
+        return MISMATCH, worded(mismatch, charge_id=charge.id, problems=", ".join(problems))
     return VERIFIED, None
 
 
@@ -78,16 +82,20 @@ async def verify_payment(
         )
     gateway = shop.stripe
     if gateway is None:
-        return await _record(shop, payment_id, PENDING, "STRIPE_API_KEY is not set", now)
+        no_key = worded(N_("STRIPE_API_KEY is not set"))
+        return await _record(shop, payment_id, PENDING, no_key, now)
     charge_id = snapshot.provider_payment_charge_id
     if not charge_id:
-        return await _record(shop, payment_id, UNKNOWN_CHARGE, "no provider charge id", now)
+        no_charge = worded(N_("no provider charge id"))
+        return await _record(shop, payment_id, UNKNOWN_CHARGE, no_charge, now)
     try:
         charge = await gateway.retrieve_charge(charge_id)
     except ProviderUnreachable as exc:
-        return await _record(shop, payment_id, PENDING, f"Stripe unreachable: {exc}", now)
+        unreachable = worded(N_("Stripe unreachable: {problem}"), problem=str(exc))
+        return await _record(shop, payment_id, PENDING, unreachable, now)
     except ProviderRejected as exc:
-        return await _record(shop, payment_id, PENDING, f"Stripe refused the look-up: {exc}", now)
+        refused = worded(N_("Stripe refused the look-up: {problem}"), problem=str(exc))
+        return await _record(shop, payment_id, PENDING, refused, now)
     status, note = compare(snapshot, charge)
     return await _record(shop, payment_id, status, note, now)
 
@@ -114,7 +122,7 @@ async def _record(
         if outcome.flagged:
             order = await uow.orders.get(payment.order_id, full=False)
             assert order is not None
-            uow.orders.flag_for_review(order, f"payment check: {note}")
+            uow.orders.flag_for_review(order, worded(N_("payment check: {note}"), note=note))
         return outcome
 
 

@@ -179,7 +179,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if s.tracking_number:
         lines.append(tr._("Tracking: {number}", number=s.tracking_number))
     if s.needs_review:
-        why = detail.review_reason or tr._("check the payment")
+        why = tr.said(detail.review_reason) if detail.review_reason else tr._("check the payment")
         lines.append(tr._("⚠️ Needs review: {why}", why=why))
     lines.append("\n" + tr._("Payments:"))
     lines += [
@@ -197,7 +197,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
             after=tr._(status_label(e.to_status)),
             actor=e.actor,
         )
-        + (f" ({e.note})" if e.note else "")
+        + (f" ({tr.said(e.note)})" if e.note else "")
         for e in detail.events
     ]
     actions = []
@@ -238,7 +238,7 @@ def changed(result: OrderChanged) -> str:
     if change.refund_error:
         text += "\n" + tr._(
             "⚠️ The refund failed and the order is flagged for review: {error}",
-            error=change.refund_error,
+            error=tr.said(change.refund_error),
         )
     text += ("\n" if change.refund_error else " ") + (  # the error ends as the provider said
         tr._("The shopper was notified.")

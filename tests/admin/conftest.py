@@ -9,6 +9,7 @@ import pytest
 
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from tests.conftest import seeded_shop_in
 
@@ -46,3 +47,19 @@ def admin(shop: ShopHarness) -> FakeUser:
 @pytest.fixture
 def shopper(shop: ShopHarness) -> FakeUser:
     return shop.user(SHOPPER_ID, "Sam")
+
+
+async def open_detail(
+    admin: FakeUser, order_id: int, heading: str = "Order #{order_id} · "
+) -> Message:
+    """The admin opens the order from /orders_admin; `heading` is how its screen begins in
+    her language ("Заказ №{order_id} · ")."""
+    await admin.send("/orders_admin")
+    await admin.wait_for(f"#{order_id} · ")
+    (button,) = [
+        b
+        for b in (admin.last_message or admin.messages[-1]).all_buttons
+        if b.label.startswith(f"#{order_id} ")
+    ]
+    await admin.press(button.label)
+    return await admin.wait_for(heading.format(order_id=order_id))

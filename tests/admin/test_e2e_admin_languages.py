@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from bot.demo import STARS_CATALOG
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.conftest import seeded_shop_in
 from tests.e2e.shopper import open_invoice
 
@@ -29,6 +30,18 @@ async def _russian(admin: FakeUser) -> None:
     await admin.send("/language")
     await admin.press("Русский", message=await admin.wait_for("Choose your language"))
     await admin.wait_for("говорю")
+
+
+def _stars_shop(tmp_path: Path, *admins: int, **settings: Any) -> ShopHarness:
+    """The Stars demo shop (guides, templates: digital, paid in Stars) with these admins."""
+    return ShopHarness(
+        tmp_path,
+        catalog_path=STARS_CATALOG,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset(admins),
+        **settings,
+    )
 
 
 def _no_english(text: str) -> None:
@@ -116,14 +129,7 @@ async def test_each_admin_reads_a_paid_order_and_its_failed_download_in_their_ow
     the espresso guide and its file does not go out: each admin reads the new order and the
     failed download in her own language, the guide named in it (Dee, of whom the shop knows
     nothing, in the shop's Spanish)."""
-    async with ShopHarness(
-        tmp_path,
-        catalog_path=STARS_CATALOG,
-        currency="XTR",
-        payment_provider_token="",
-        admin_ids=frozenset({ADMIN_ID, BEA_ID, DEE_ID}),
-        default_language="es",
-    ) as h:
+    async with _stars_shop(tmp_path, ADMIN_ID, BEA_ID, DEE_ID, default_language="es") as h:
         ada, bea, dee = h.user(ADMIN_ID, "Ada"), h.user(BEA_ID, "Bea"), h.user(DEE_ID, "Dee")
         sam = h.user(SHOPPER_ID, "Sam")
         await ada.send("/start")
@@ -144,3 +150,26 @@ async def test_each_admin_reads_a_paid_order_and_its_failed_download_in_their_ow
         await dee.wait_for("🛒 Nuevo pedido pagado n.º 1 de Sam")
         failed = await dee.wait_for("no se pudo enviar", include_existing=True)
         assert "Guía para ajustar el espresso (PDF)" in (failed.text or "")
+
+
+async def test_a_russian_admin_reads_an_automatic_refund_in_the_orders_history_in_russian(
+    tmp_path: Path,
+) -> None:
+    """Sam pays for the espresso guide twice (the first update reaches the bot late): the
+    shop gives the second payment back by itself. Bea reads Russian: the line of the order's
+    history that records that refund is Russian too, the charge and the Stars as they are."""
+    async with _stars_shop(tmp_path, BEA_ID) as h:
+        bea, sam = h.user(BEA_ID, "Bea"), h.user(SHOPPER_ID, "Sam")
+        await _russian(bea)
+        await open_invoice(sam, "STR-GDE-ESP")
+        late = await sam.pay(lose_update=True)
+        assert (await sam.pay()).ok and late.successful_payment_update is not None
+        await bea.wait_for("🛒 Новый оплаченный заказ №1 от Sam")
+
+        await sam.replay(late.successful_payment_update)
+        await bea.wait_for("оплачен дважды")
+
+        detail = await open_detail(bea, 1, "Заказ №{order_id} · ")
+        charge = late.telegram_payment_charge_id
+        assert f"(второй платёж {charge} возвращён: ⭐ " in (detail.text or "")
+        assert "refunded" not in (detail.text or "")

@@ -13,10 +13,11 @@ import pytest
 
 from bot.callback_data import ApproveOrder, AskApproveOrder
 from bot.demo import STARS_CATALOG
+from bot.i18n import translator
 from bot.standin import BotApiStandIn, FakeUser, Message
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order
-from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.e2e.shopper import open_invoice
 from tests.payments.conftest import STRIPE_KEY, localstripe  # noqa: F401  (fixture)
 
@@ -57,18 +58,6 @@ async def load(h: ShopHarness, order_id: int) -> Order:
     return order
 
 
-async def open_detail(admin: FakeUser, order_id: int) -> Message:
-    await admin.send("/orders_admin")
-    await admin.wait_for(f"#{order_id} · ")
-    (button,) = [
-        b
-        for b in (admin.last_message or admin.messages[-1]).all_buttons
-        if b.label.startswith(f"#{order_id} ")
-    ]
-    await admin.press(button.label)
-    return await admin.wait_for(f"Order #{order_id} · ")
-
-
 async def audit_actions(h: ShopHarness) -> list[tuple[int | None, str, str | None]]:
     async with h.store.uow() as uow:
         return [(e.actor_telegram_id, e.action, e.target) for e in await uow.audit.list_recent()]
@@ -106,7 +95,7 @@ async def test_admin_approves_a_flagged_mug_then_ships_it(h: ShopHarness) -> Non
     assert (last.from_status, last.to_status, last.actor) == ("paid", "paid", f"admin:{ADMIN_ID}")
     assert (
         f"review cleared by admin:{ADMIN_ID}: payment check: Stripe does not know charge ch_forged"
-        in (last.note or "")
+        in translator("en").said(last.note)
     )
     assert (ADMIN_ID, "order.approve", f"order:{order_id}") in await audit_actions(h)
 
@@ -233,3 +222,37 @@ async def test_a_flagged_guide_cancelled_offers_no_approve_and_no_part_refund(
     await admin.wait_for("only all that is left ($9.00) can be refunded.")
     order = await load(h, order_id)
     assert (order.status, order.refunded_amount, order.needs_review) == ("cancelled", 0, True)
+
+
+RUSSIAN_HEADING = "Заказ №{order_id} · "
+
+
+async def test_a_russian_admin_reads_why_a_payment_is_flagged_in_russian(h: ShopHarness) -> None:
+    """Ada reads Russian. Sam pays with a charge Stripe does not know: her alert and the
+    order's screen say why in Russian, the charge id as it is. An order flagged before
+    reasons were stored for their reader (an English sentence in the row) still shows it."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    await admin.send("/language")
+    await admin.press("Русский", message=await admin.wait_for("Choose your language"))
+    await admin.wait_for("говорю")
+
+    await open_invoice(shopper, "KIT-MUG-CER")
+    assert (await shopper.pay(provider_payment_charge_id="ch_forged")).ok
+
+    alert = await admin.wait_for("требует проверки")
+    assert "требует проверки: Stripe не знает платёж ch_forged" in (alert.text or "")
+    assert "does not know" not in (alert.text or "")
+    detail = await open_detail(admin, 1, RUSSIAN_HEADING)
+    assert "⚠️ Требует проверки: проверка платежа: Stripe не знает платёж ch_forged" in (
+        detail.text or ""
+    )
+
+    old = "payment check: Stripe does not know charge ch_old"
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(1)
+        assert order is not None
+        order.review_reason = old
+        await uow.orders.record_event(order, actor="system", note="digital items sent in the chat")
+    detail = await open_detail(admin, 1, RUSSIAN_HEADING)
+    assert f"⚠️ Требует проверки: {old}" in (detail.text or "")
+    assert "(digital items sent in the chat)" in (detail.text or "")

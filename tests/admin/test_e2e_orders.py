@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.callback_data import RefundOrder, ShipOrder
+from bot.i18n import translator
 from bot.payments.invoice import build_invoice
 from bot.services.promos import parse_new
 from bot.standin import BotApiStandIn
@@ -396,7 +397,7 @@ async def test_a_cancelled_order_whose_refund_failed_is_refunded_in_full_then_ne
     async with h.store.uow() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None and not order.needs_review and order.review_reason is None
-        assert "refund after cancel failed" in (order.events[-1].note or "")
+        assert "refund after cancel failed" in translator("en").said(order.events[-1].note)
     await admin.send("/orders_admin")
     listing = await admin.wait_for(f"#{order_id} · ↩️ Refunded")
     assert "⚠️" not in (listing.text or "")

@@ -127,8 +127,9 @@ async def test_an_approved_review_can_ship_and_only_flagged_paid_orders_are_appr
         assert order is not None and not order.needs_review and order.review_reason is None
         last = order.events[-1]
         assert (last.from_status, last.to_status, last.actor) == ("paid", "paid", ADMIN)
-        assert last.note and "review cleared by admin:9001: " in last.note
-        assert "goods cost" in last.note and "(checked at the bank)" in last.note
+        note = ENGLISH.said(last.note)
+        assert "review cleared by admin:9001: " in note
+        assert "goods cost" in note and "(checked at the bank)" in note
     with pytest.raises(NotUnderReview, match="not flagged for review"):
         await approve_order(shop, order_id, actor=ADMIN)
     assert (await ship_order(shop, order_id, actor=ADMIN)).new_status == "shipped"
@@ -211,7 +212,7 @@ async def test_a_delivered_order_partly_refunded_stays_delivered_and_is_never_re
     async with stripe_shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None
-        assert [e.note for e in order.events][-3] == "refunded $5.00: chipped"
+        assert [ENGLISH.said(e.note) for e in order.events][-3] == "refunded $5.00: chipped"
 
 
 async def test_a_paid_order_partly_refunded_can_still_ship(
@@ -282,6 +283,28 @@ async def test_without_a_stripe_key_refunds_are_refused_clearly(shop: Shop) -> N
     order_id, _, _ = await _paid_order(shop)
     with pytest.raises(RefundFailed, match="STRIPE_API_KEY is not set"):
         await refund_order(shop, order_id, actor=ADMIN)
+
+
+async def test_why_a_cancels_refund_failed_is_read_in_each_admins_language(shop: Shop) -> None:
+    """No STRIPE_API_KEY: an admin cancels a paid order and its refund cannot be made. The
+    order is flagged; whoever reads the reason later reads all of it in her language, the
+    admin who cancelled as well as one who reads Russian."""
+    order_id, _, _ = await _paid_order(shop)
+
+    change = await cancel_order(shop, order_id, actor=ADMIN)
+
+    assert change.refund_error is not None
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.needs_review
+    assert ENGLISH.said(order.review_reason) == (
+        f"refund after cancel failed: The refund of order #{order_id} did not go through: "
+        "STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead"
+    )
+    assert translator("ru").said(order.review_reason) == (
+        f"возврат после отмены не прошёл: Возврат по заказу №{order_id} не прошёл: "
+        "STRIPE_API_KEY не задан; сделайте возврат в панели Stripe"
+    )
 
 
 async def test_sold_out_late_payment_is_refunded_automatically(
@@ -358,7 +381,7 @@ async def test_a_mismatched_or_unknown_charge_flags_the_order(
 
     verdict = await verify_payment(stripe_shop, outcome.payment_id)
 
-    assert verdict.flagged and verdict.note is not None and "amount 100 ≠ 2100" in verdict.note
+    assert verdict.flagged and "amount 100 ≠ 2100" in ENGLISH.said(verdict.note)
     with pytest.raises(OrderUnderReview):
         await ship_order(stripe_shop, placed.order.order_id, actor=ADMIN)
 
@@ -404,7 +427,7 @@ async def test_stripe_outage_keeps_the_check_pending_until_the_retry(
     finally:
         await stripe_shop.stripe.close()
         stripe_shop.stripe = working
-    assert outage.status == "pending" and "unreachable" in (outage.note or "")
+    assert outage.status == "pending" and "unreachable" in ENGLISH.said(outage.note)
 
     (retried,) = await verify_pending(stripe_shop)
 

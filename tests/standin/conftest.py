@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.money import telegram_maximum
 from bot.standin import BotApiStandIn
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -87,20 +88,34 @@ async def on_other_data(update: Update, context: Context) -> None:
     await query.answer(f"unknown action {query.data}", show_alert=True)
 
 
-async def buy(update: Update, context: Context) -> None:
+async def _shipped_invoice(
+    update: Update, context: Context, title: str, prices: list[LabeledPrice], max_tip: int = 0
+) -> None:
+    """A card invoice for goods that ship, the shipping options asked for (`shipping`)."""
     assert update.effective_chat is not None
     await context.bot.send_invoice(
         update.effective_chat.id,
-        title="Blue mug",
-        description="A sturdy blue mug",
+        title=title,
+        description=f"A sturdy {title.lower()}",
         payload=PAYLOAD,
         provider_token="TEST:provider",
         currency="USD",
-        prices=PRICES,
+        prices=prices,
         need_shipping_address=True,
         is_flexible=True,
-        max_tip_amount=500,
+        max_tip_amount=max_tip,
     )
+
+
+async def buy(update: Update, context: Context) -> None:
+    await _shipped_invoice(update, context, "Blue mug", PRICES, max_tip=500)
+
+
+async def buy_big(update: Update, context: Context) -> None:
+    """An order just under Telegram's US$10,000 for one payment: express shipping (15.00)
+    would take it past, standard (5.00) would not. The sloppy handlers below offer both."""
+    machine = [LabeledPrice("Machine", telegram_maximum("USD") - 1000)]
+    await _shipped_invoice(update, context, "Espresso machine", machine)
 
 
 async def stars(update: Update, context: Context) -> None:
@@ -210,6 +225,7 @@ def build_app(standin: BotApiStandIn) -> Application:
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("buy", buy))
+    app.add_handler(CommandHandler("buybig", buy_big))
     app.add_handler(CommandHandler("stars", stars))
     app.add_handler(CommandHandler("badinvoice", bad_invoice))
     app.add_handler(CallbackQueryHandler(on_add, pattern=r"^add:"))

@@ -145,6 +145,46 @@ async def test_payment_refused_at_shipping_and_pre_checkout(
     assert not standin.charges
 
 
+async def test_shipping_options_past_the_currencys_maximum_are_refused_like_telegram(
+    standin: BotApiStandIn, app: App
+) -> None:
+    """The order is $10.00 under Telegram's maximum for one payment; the bot offers express
+    shipping at $15.00 anyway: Telegram answers its answerShippingQuery with a 400, and the
+    shopper's form cannot go on."""
+    alice = standin.user(1010)
+    await alice.send("/buybig")
+    await alice.wait_for("Espresso machine")
+
+    result = await alice.pay(shipping_option_id="std")
+
+    assert (result.ok, result.stage) == (False, "shipping")
+    refused = standin.calls_to("answerShippingQuery")[-1]
+    assert not refused.ok and refused.error_code == 400
+    assert refused.result_or_error == tg.CURRENCY_TOTAL_AMOUNT_INVALID
+    assert not standin.charges
+
+
+async def test_a_tip_above_max_tip_amount_is_refused_even_when_the_bot_accepts_it(
+    standin: BotApiStandIn, app: App
+) -> None:
+    """The invoice allows a tip of $5.00; a tampered form pays $5.01 more than goods and
+    shipping and the bot's pre-checkout says yes: Telegram refuses the answer with a 400
+    and takes no money."""
+    alice = standin.user(1011)
+    await alice.send("/buy")
+    await alice.wait_for("Blue mug")
+
+    result = await alice.pay(shipping_option_id="std", total_amount=1300 + 500 + 501)
+
+    assert (result.ok, result.stage) == (False, "pre_checkout")
+    refused = standin.calls_to("answerPreCheckoutQuery")[-1]
+    assert not refused.ok and refused.error_code == 400
+    assert refused.result_or_error == tg.TIP_AMOUNT_INVALID
+    assert not standin.charges
+    within = await alice.pay(shipping_option_id="std", total_amount=1300 + 500 + 500)
+    assert within.ok and within.total_amount == 2300
+
+
 async def test_stars_payment_and_refund(standin: BotApiStandIn, app: App) -> None:
     alice = standin.user(1009)
     await alice.send("/stars")

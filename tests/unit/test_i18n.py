@@ -132,3 +132,22 @@ def test_the_language_is_the_choice_then_telegrams_then_the_shops() -> None:
 def test_a_text_without_translation_reads_in_english() -> None:
     assert translator("ru")._("Not a catalog text {n}", n=3) == "Not a catalog text 3"
     assert translator("pt")._("🛒 Cart") == "🛒 Cart"  # pt: English
+
+
+def test_a_stored_note_is_read_in_each_readers_language_and_an_old_english_one_as_it_is() -> None:
+    """A review reason stored before reasons were worded (English) keeps its words when a
+    worded one is added to it; each reader reads the new one in her language, with money
+    written her way. A text that only looks like a note is shown as it is."""
+    old = "payment check: Stripe does not know charge ch_old"
+    short = i18n.worded(
+        i18n.N_("paid {paid}, goods cost {cost}"),
+        paid=i18n.amount(100, "USD"),
+        cost=i18n.amount(2100, "USD"),
+    )
+    both = i18n.joined(old, short)
+
+    assert translator("en").said(both) == f"{old}; paid $1.00, goods cost $21.00"
+    assert translator("ru").said(both) == f"{old}; оплачено 1,00\xa0$, а товары стоят 21,00\xa0$"
+    assert translator("ru").said(old) == old
+    assert translator("es").said('{"worded": "not a note"}') == '{"worded": "not a note"}'
+    assert i18n.joined(None, old) == old

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.i18n import joined
 from bot.store.models import Order, OrderEvent, OrderLine, utcnow
 from bot.store.order_states import (
     PARTLY_REFUNDABLE,
@@ -179,7 +180,7 @@ class OrderRepository:
     def flag_for_review(self, order: Order, reason: str) -> None:
         """Ask for an admin's eyes (a payment mismatch, a failed refund); reasons add up."""
         order.needs_review = True
-        order.review_reason = f"{order.review_reason}; {reason}" if order.review_reason else reason
+        order.review_reason = joined(order.review_reason, reason)
 
     async def clear_review(self, order: Order, *, actor: str, note: str) -> bool:
         """Drop the review flag and record why in the history (status unchanged); False if
