@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.services import catalog
@@ -170,3 +172,28 @@ async def test_a_category_all_sold_out_shows_an_empty_in_stock_page(store: Store
     async with store.uow() as uow:
         page = await catalog.category_page(uow, mugs, 5, in_stock=True)
     assert (page.items, page.page, page.pages, page.total) == ((), 0, 1, 0)
+
+
+async def test_products_imported_at_one_instant_page_newest_by_id_without_gaps_or_repeats(
+    store: Store,
+) -> None:
+    ids = await add_products(store, 45)
+    one_import = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    async with store.uow() as uow:
+        for product_id in ids:
+            product = await uow.products.get(product_id)
+            assert product is not None
+            product.created_at = one_import
+        later = await uow.products.get(ids[10])
+        assert later is not None
+        later.created_at = one_import + timedelta(seconds=1)  # re-added after the import
+        (mugs,) = await catalog.list_categories(uow)
+    for in_stock in (False, True):
+        async with store.uow() as uow:
+            first = await catalog.category_page(uow, mugs.id, 0, "newest", in_stock)
+            pages = [first] + [
+                await catalog.category_page(uow, mugs.id, n, "newest", in_stock)
+                for n in range(1, first.pages)
+            ]
+        seen = [item.id for page in pages for item in page.items]
+        assert seen == [ids[10], *sorted(set(ids) - {ids[10]}, reverse=True)], in_stock
