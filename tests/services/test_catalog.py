@@ -9,6 +9,7 @@ import pytest
 from bot.services import catalog
 from bot.services.catalog import PAGE_SIZE
 from bot.services.errors import CategoryNotFound, ProductUnavailable
+from bot.store.models import Product
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront, add_products
 
@@ -197,3 +198,22 @@ async def test_products_imported_at_one_instant_page_newest_by_id_without_gaps_o
             ]
         seen = [item.id for page in pages for item in page.items]
         assert seen == [ids[10], *sorted(set(ids) - {ids[10]}, reverse=True)], in_stock
+
+
+async def test_with_in_stock_only_categories_count_what_is_in_stock_and_sold_out_ones_go(
+    store: Store,
+) -> None:
+    await add_products(store, 3)
+    async with store.uow() as uow:
+        sold_out = await uow.products.get_by_sku("MUG-01")
+        assert sold_out is not None
+        sold_out.stock = 0
+        teapots = await uow.categories.get_or_create("teapots", "Teapots")
+        await uow.products.add(
+            Product(sku="POT", title="Teapot", category_id=teapots.id, price=900, currency="USD")
+        )
+    async with store.uow() as uow:
+        everything = await catalog.list_categories(uow)
+        in_stock = await catalog.list_categories(uow, in_stock=True)
+    assert [(c.title, c.product_count) for c in everything] == [("Mugs", 3), ("Teapots", 1)]
+    assert [(c.title, c.product_count) for c in in_stock] == [("Mugs", 2)]

@@ -129,15 +129,23 @@ class CategoryRepository:
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 
-    async def list_with_active_products(self) -> list[tuple[Category, int]]:
-        """Categories a shopper can browse, with how many visible products each has."""
+    async def list_with_active_products(
+        self, *, in_stock: bool = False
+    ) -> list[tuple[Category, int]]:
+        """Categories a shopper can browse, with how many visible products each has; with
+        `in_stock` how many can be bought now, leaving out those with none."""
         rows = await self.session.scalars(
             select(Category)
             .where(Category.active_products > 0)
             .order_by(Category.position, Category.id)
             .execution_options(populate_existing=True)  # the count is kept by the database
         )
-        return [(category, category.active_products) for category in rows]
+        counted = [(category, category.active_products) for category in rows]
+        if not in_stock:
+            return counted
+        sold_out = await sold_out_by_category(self.session)
+        left = [(category, count - sold_out.get(category.id, 0)) for category, count in counted]
+        return [(category, count) for category, count in left if count > 0]
 
 
 # Built once: a product is read by id or SKU on nearly every update. Always read afresh, since
@@ -225,6 +233,23 @@ def category_page_ids(
         .offset(offset)
         .limit(limit)
     )
+
+
+async def sold_out_by_category(
+    session: AsyncSession, category_id: int | None = None
+) -> dict[int, int]:
+    """How many products on sale cannot be bought now, per category (or in one): read from
+    the sold-out index (migration 0021), so that what is in stock is a kept counter less
+    these, which most shops have fewer of."""
+    stmt = (
+        select(Product.category_id, func.count())
+        .where(MAYBE_SOLD_OUT, not_(IN_STOCK))
+        .group_by(Product.category_id)
+    )
+    if category_id is not None:
+        stmt = stmt.where(Product.category_id == category_id)
+    with heavy_reads():  # walks the sold-out entries of the category, or of every one
+        return {int(row[0]): int(row[1]) for row in await session.execute(stmt)}
 
 
 _WHOLE_ROWS_SQL = "SELECT sku, * FROM products"
@@ -474,11 +499,7 @@ class ProductRepository:
             stmt = select(Category.active_products).where(Category.id == category_id)
             return int(await self.session.scalar(stmt) or 0)
         on_sale = await self.count_in_category(category_id)
-        sold_out = select(func.count()).where(
-            Product.category_id == category_id, MAYBE_SOLD_OUT, not_(IN_STOCK)
-        )
-        with heavy_reads():  # walks the category's entries in the sold-out index
-            return on_sale - int(await self.session.scalar(sold_out) or 0)
+        return on_sale - (await sold_out_by_category(self.session, category_id)).get(category_id, 0)
 
     async def list_in_category(
         self,

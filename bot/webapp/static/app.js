@@ -15,7 +15,7 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    sort: 'name', inStock: false,
+    sort: 'name', inStock: false, categoriesInStock: null,
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
@@ -303,11 +303,16 @@
   // ------------------------------------------------------------------ the catalog
 
   async function home(_, ticket) {
-    if (!state.categories.length) {
-      state.categories = (await api('GET', 'categories')).categories;
+    if (!state.categories.length || state.categoriesInStock !== state.inStock) {
+      // Counted as the shopper lists them: with "In stock only", what is in stock.
+      const inStock = state.inStock;
+      state.categories = (await api('GET', `categories?in_stock=${inStock ? 1 : 0}`)).categories;
+      state.categoriesInStock = inStock;
     }
-    if (!state.query && state.category === null && state.categories.length) {
-      state.category = state.categories[0].id;
+    const listed = state.categories.some((category) => category.id === state.category);
+    if (!state.query && !listed && state.categories.length) {
+      state.category = state.categories[0].id;  // none yet, or nothing left in stock in it
+      state.list = null;
     }
     if (!state.list && (state.query || state.category !== null)) await loadPage(0);
     show(ticket, t('Shop'), searchForm(), chips(), sorting(), listing());
@@ -375,11 +380,11 @@
         state.list = null;
         draw();
       },
-    }, category.title)));
+    }, category.title, h('span', { class: 'count', text: ` ${category.count}` }))));
   }
 
   function listing() {
-    if (!state.categories.length && !state.query) {
+    if (!state.categories.length && !state.query && !state.inStock) {
       return h('p', { class: 'hint', text: t('The shop is empty right now. Please come back soon!') });
     }
     if (!state.items.length && !state.query) {
