@@ -20,6 +20,20 @@
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
   };
+  // How the shopper lists a category (order, "In stock only"), kept on this device for this
+  // shop (the page's address) so that the page opens again as they left it.
+  const ORDERS = ['name', 'price', 'price_desc', 'newest'];
+  const LISTING_KEY = `listing:${location.origin}${location.pathname}`;
+  try {
+    const kept = JSON.parse(localStorage.getItem(LISTING_KEY) || '{}');
+    if (ORDERS.includes(kept.sort)) state.sort = kept.sort;
+    if (typeof kept.inStock === 'boolean') state.inStock = kept.inStock;
+  } catch (_) { /* no storage, or not ours: as new */ }
+  function keepListing() {
+    try {
+      localStorage.setItem(LISTING_KEY, JSON.stringify({ sort: state.sort, inStock: state.inStock }));
+    } catch (_) { /* no storage: the choice lasts this visit */ }
+  }
   // A double tap on the MainButton must not reach the action it turns into (View cart, then
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
@@ -337,15 +351,15 @@
   /** How to order a category and whether to hide what is sold out; a change lists it anew. */
   function sorting() {
     if (state.query || state.category === null) return null;
-    const orders = [['name', t('Name')], ['price', t('Price ↑')], ['price_desc', t('Price ↓')], ['newest', t('Newest')]];
+    const labels = { name: t('Name'), price: t('Price ↑'), price_desc: t('Price ↓'), newest: t('Newest') };
     const select = h('select', {
       name: 'sort', 'aria-label': t('Sort by'),
-      onchange: () => { haptic.select(); state.sort = select.value; state.list = null; draw(); },
-    }, orders.map(([value, label]) => h('option', { value, text: label })));
+      onchange: () => { haptic.select(); state.sort = select.value; keepListing(); state.list = null; draw(); },
+    }, ORDERS.map((value) => h('option', { value, text: labels[value] })));
     select.value = state.sort;
     const box = h('input', {
       type: 'checkbox', name: 'in_stock',
-      onchange: () => { haptic.select(); state.inStock = box.checked; state.list = null; draw(); },
+      onchange: () => { haptic.select(); state.inStock = box.checked; keepListing(); state.list = null; draw(); },
     });
     box.checked = state.inStock;
     return h('div', { class: 'sorting' }, select, h('label', {}, box, ` ${t('In stock only')}`));
