@@ -201,6 +201,12 @@ def _not_understood(screen: NotUnderstoodScreen, settings: Settings, tr: Transla
 
 @_render.register
 def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) -> View:
+    view = ShowCategory.of(screen.order, screen.in_stock)
+    if not screen.categories and screen.in_stock:  # the filter hid them all: it can go
+        everything = ShowCategories(0, ShowCategory.of(screen.order, False))
+        toggle = button("✅ " + tr._("In stock only"), everything)
+        text = tr._("Nothing here is in stock right now.")
+        return View(text, _markup([[toggle], _home_row(tr)]))
     if not screen.categories:
         text = tr._("The shop is empty right now. Please come back soon!")
         return View(text, _markup([_home_row(tr)]))
@@ -214,7 +220,6 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
         for c in screen.categories
     ]
     text = tr._("🛍 <b>Catalog</b>\nPick a category:")
-    view = ShowCategory.of(screen.order, screen.in_stock)
     if screen.pages > 1:
         text += "\n" + tr._("Page {page} of {pages}", page=screen.page + 1, pages=screen.pages)
         nav: list[InlineKeyboardButton] = []

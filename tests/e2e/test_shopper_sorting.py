@@ -127,6 +127,12 @@ async def test_in_stock_only_in_a_sold_out_category_says_so_and_can_be_undone(
         await alice.press("In stock only")
         assert "Green Tea" in alice.render(alice.last_message)  # type: ignore[arg-type]
 
+        await alice.press("In stock only")
+        await alice.press("⬅ Categories")  # nothing anywhere is in stock: said so, not "empty"
+        assert "Nothing here is in stock right now." in shown(alice)
+        await alice.press("In stock only")
+        assert "Tea (1)" in alice.render(alice.last_message)  # type: ignore[arg-type]
+
 
 async def test_with_in_stock_only_on_the_category_list_counts_only_what_is_in_stock(
     tmp_path: Path,
