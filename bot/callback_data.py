@@ -152,30 +152,21 @@ class SearchHint(Action, code="find"):
     """How to search."""
 
 
-@dataclass(frozen=True)
-class ShowCategories(Action, code="cats"):
-    page: int = 0
-
-
 # The orders a category button can ask for, by their place here on the wire: only ever add at
 # the end (a button in a chat keeps its meaning). Names are bot.services.catalog's orders.
 LIST_ORDERS = ("name", "price", "price_desc", "newest")
 
 
-@dataclass(frozen=True)
-class ShowCategory(Action, code="cat"):
-    category_id: int
-    page: int
-    categories_page: int = 0  # the page of the category list it was opened from (⬅ Categories)
-    # The order (its place in LIST_ORDERS) × 2, + 1 for "in stock only": one number, so that
-    # the largest button still fits 64 bytes.
-    view: int = 0
+class ListView:
+    """How the shopper lists a category (its order and "In stock only"), as one number on the
+    wire, `view`: the order's place in LIST_ORDERS × 2, + 1 for "in stock only", so that the
+    largest button still fits 64 bytes."""
 
-    @classmethod
-    def shown(
-        cls, category_id: int, page: int, categories_page: int, order: str, in_stock: bool
-    ) -> ShowCategory:
-        return cls(category_id, page, categories_page, LIST_ORDERS.index(order) * 2 + in_stock)
+    view: int
+
+    @staticmethod
+    def of(order: str, in_stock: bool) -> int:
+        return LIST_ORDERS.index(order) * 2 + in_stock
 
     @property
     def order(self) -> str:
@@ -186,6 +177,29 @@ class ShowCategory(Action, code="cat"):
     @property
     def in_stock(self) -> bool:
         return self.view % 2 == 1
+
+
+@dataclass(frozen=True)
+class ShowCategories(ListView, Action, code="cats"):
+    """A page of the category list; `view` as the shopper lists categories, so that with
+    "In stock only" on the counts are of what is in stock."""
+
+    page: int = 0
+    view: int = 0
+
+
+@dataclass(frozen=True)
+class ShowCategory(ListView, Action, code="cat"):
+    category_id: int
+    page: int
+    categories_page: int = 0  # the page of the category list it was opened from (⬅ Categories)
+    view: int = 0
+
+    @classmethod
+    def shown(
+        cls, category_id: int, page: int, categories_page: int, order: str, in_stock: bool
+    ) -> ShowCategory:
+        return cls(category_id, page, categories_page, cls.of(order, in_stock))
 
 
 @dataclass(frozen=True)

@@ -340,8 +340,12 @@ async def cancel(v: Visit) -> MenuScreen:
 
 
 @looking
-async def categories(v: Visit, page: int = 0) -> Screen:
-    return await _categories(v, page=page)
+async def categories(
+    v: Visit, page: int = 0, *, order: str = "name", in_stock: bool = False
+) -> Screen:
+    """A page of the category list; `order` and `in_stock` as the shopper lists categories
+    (from a category's ⬅ Categories), so that the counts are of what they would see."""
+    return await _categories(v, page=page, order=_known_order(order), in_stock=in_stock)
 
 
 @looking
@@ -1165,10 +1169,25 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
     return MenuScreen(first_name=v.who.first_name, notice=notice)
 
 
-async def _categories(v: Visit, notice: str | None = None, page: int = 0) -> Screen:
+async def _categories(
+    v: Visit,
+    notice: str | None = None,
+    page: int = 0,
+    *,
+    order: str = "name",
+    in_stock: bool = False,
+) -> Screen:
     await v.fire("browse", listing={"kind": "cats"})
-    shown, page, pages = catalog.page_of(await catalog.list_categories(v.uow), page)
-    return CategoriesScreen(categories=tuple(shown), page=page, pages=pages, notice=notice)
+    listed = await catalog.list_categories(v.uow, in_stock=in_stock)
+    shown, page, pages = catalog.page_of(listed, page)
+    return CategoriesScreen(
+        categories=tuple(shown),
+        page=page,
+        pages=pages,
+        notice=notice,
+        order=order,
+        in_stock=in_stock,
+    )
 
 
 async def _category(
@@ -1185,7 +1204,9 @@ async def _category(
         found = await catalog.category_page(v.uow, category_id, page, order, in_stock)
     except CategoryNotFound:
         empty = notice or v.tr._("That category is empty now.")
-        return await _categories(v, notice=empty, page=categories_page)
+        return await _categories(
+            v, notice=empty, page=categories_page, order=order, in_stock=in_stock
+        )
     listing = {
         "kind": "c",
         "id": category_id,

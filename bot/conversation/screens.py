@@ -58,6 +58,10 @@ class CategoriesScreen(Screen):
     categories: tuple[CategoryItem, ...]
     page: int = 0
     pages: int = 1
+    # How the shopper lists categories: a category opens so, and the counts are of what is
+    # in stock when `in_stock`.
+    order: str = "name"
+    in_stock: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,9 +56,10 @@ class CartUpdate:
 # ---------------------------------------------------------------- the catalog (anyone's)
 
 
-async def categories(shop: Shop) -> list[CategoryItem]:
+async def categories(shop: Shop, in_stock: bool = False) -> list[CategoryItem]:
+    """The categories to browse; with `in_stock` counting only what can be bought now."""
     async with shop.store.reading() as uow:
-        return await catalog.list_categories(uow)
+        return await catalog.list_categories(uow, in_stock=in_stock)
 
 
 async def category_page(

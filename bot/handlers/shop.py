@@ -100,7 +100,9 @@ async def on_find(update: Update, context: ShopContext, who: Shopper, data: Sear
 async def on_categories(
     update: Update, context: ShopContext, who: Shopper, data: ShowCategories
 ) -> Screen:
-    return await journey.categories(context.shop, who, data.page)
+    return await journey.categories(
+        context.shop, who, data.page, order=data.order, in_stock=data.in_stock
+    )
 
 
 async def on_category(

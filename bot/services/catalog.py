@@ -146,9 +146,10 @@ def page_of(items: Sequence[T], page: int, size: int = CATEGORY_PAGE) -> tuple[l
     return list(items[page * size : (page + 1) * size]), page, pages
 
 
-async def list_categories(uow: UnitOfWork) -> list[CategoryItem]:
-    """Categories that have something to show, in the shop's order."""
-    rows = await uow.categories.list_with_active_products()
+async def list_categories(uow: UnitOfWork, *, in_stock: bool = False) -> list[CategoryItem]:
+    """Categories that have something to show, in the shop's order; with `in_stock` (the
+    shopper's "In stock only") counting, and having, only what can be bought now."""
+    rows = await uow.categories.list_with_active_products(in_stock=in_stock)
     return [
         CategoryItem(category.id, category.title, count, category.translations)
         for category, count in rows

@@ -72,6 +72,9 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
             echo=echo,
             pool_size=pool_size or POSTGRES_POOL_SIZE,
             max_overflow=POSTGRES_OVERFLOW,
+            # No query of a shop runs long enough to gain from JIT compiling, and a plan the
+            # planner over-estimates (an in-stock count) spent 15 ms compiling to run 1 ms.
+            connect_args={"server_settings": {"jit": "off"}},
         )
         _drop_closed_connections(engine)
         refuse_writes_while_reading(engine)

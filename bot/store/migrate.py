@@ -11,12 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SEARCH_INDEX_PREFIXES = ("search_", "ix_search_")  # made by migration 0008, not by the models
+# Made by migration 0021 per database: SQLite reads `options` from the index, PostgreSQL
+# cannot put json in one (and needs not: it knows a partial index's condition holds).
+IN_STOCK_INDEX_PREFIX = "ix_products_in_stock_"
 
 
 def is_model_object(name: str | None, type_: str, parent_names: object) -> bool:
     """For autogenerate: the search index's tables and indexes are not described by the models
-    (FTS5 and GIN machinery), so comparing must not propose dropping them."""
-    return not (name or "").startswith(SEARCH_INDEX_PREFIXES)
+    (FTS5 and GIN machinery), nor the in-stock indexes (different per database), so comparing
+    must not propose dropping them."""
+    return not (name or "").startswith((*SEARCH_INDEX_PREFIXES, IN_STOCK_INDEX_PREFIX))
 
 
 def alembic_config(database_url: str | None = None) -> Config:

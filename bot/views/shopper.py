@@ -212,6 +212,12 @@ def _not_understood(screen: NotUnderstoodScreen, settings: Settings, tr: Transla
 
 @_render.register
 def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) -> View:
+    view = ShowCategory.of(screen.order, screen.in_stock)
+    if not screen.categories and screen.in_stock:  # the filter hid them all: it can go
+        everything = ShowCategories(0, ShowCategory.of(screen.order, False))
+        toggle = button("✅ " + tr._("In stock only"), everything)
+        text = tr._("Nothing here is in stock right now.")
+        return View(text, _markup([[toggle], _home_row(tr)]))
     if not screen.categories:
         text = tr._("The shop is empty right now. Please come back soon!")
         return View(text, _markup([_home_row(tr)]))
@@ -219,7 +225,7 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
         [
             button(
                 f"{tr.name(c.title, c.translations)} ({c.product_count})",
-                ShowCategory(c.id, 0, screen.page),
+                ShowCategory.shown(c.id, 0, screen.page, screen.order, screen.in_stock),
             )
         ]
         for c in screen.categories
@@ -229,10 +235,10 @@ def _categories(screen: CategoriesScreen, settings: Settings, tr: Translator) ->
         text += "\n" + tr._("Page {page} of {pages}", page=screen.page + 1, pages=screen.pages)
         nav: list[InlineKeyboardButton] = []
         if screen.page > 0:
-            nav.append(button(tr._("◀ Prev"), ShowCategories(screen.page - 1)))
+            nav.append(button(tr._("◀ Prev"), ShowCategories(screen.page - 1, view)))
         nav.append(button(f"{screen.page + 1}/{screen.pages}", Noop()))
         if screen.page < screen.pages - 1:
-            nav.append(button(tr._("Next ▶"), ShowCategories(screen.page + 1)))
+            nav.append(button(tr._("Next ▶"), ShowCategories(screen.page + 1, view)))
         rows.append(nav)
     rows.append([button(tr._("🔎 Search"), SearchHint()), button(tr._("🛒 Cart"), ShowCart())])
     rows.append(_home_row(tr))
@@ -276,7 +282,7 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
             nav.append(_page_button(screen, tr._("Next ▶"), page.page + 1))
         rows.append(nav)
     back = (
-        button(tr._("⬅ Categories"), ShowCategories(int(screen.listing.get("cats_page", 0))))
+        button(tr._("⬅ Categories"), _categories_action(screen))
         if screen.listing.get("kind") == "c"
         else button(tr._("🏠 Menu"), Home())
     )
@@ -876,6 +882,13 @@ def _category_action(screen: ListScreen, **changes: Any) -> ShowCategory:
         str(listing["order"]),
         bool(listing["in_stock"]),
     )
+
+
+def _categories_action(screen: ListScreen) -> ShowCategories:
+    """⬅ Categories: the list's page the category was opened from, counted as the shopper
+    lists the category (with "In stock only", what is in stock)."""
+    shown = _category_action(screen)
+    return ShowCategories(shown.categories_page, shown.view)
 
 
 def _sorting_rows(screen: ListScreen, tr: Translator) -> Keyboard:

@@ -169,7 +169,8 @@ class Storefront:
         return _json({"language": tr.language, "texts": page_texts(tr)})
 
     async def categories(self, request: web.Request, who: Shopper) -> web.Response:
-        return _json(views.categories(await storefront.categories(self.shop)))
+        """The categories, with `in_stock=1` counting (and having) only what is in stock."""
+        return _json(views.categories(await storefront.categories(self.shop, _in_stock(request))))
 
     async def category(self, request: web.Request, who: Shopper) -> web.Response:
         category_id = _path_id(request, "category_id", CategoryNotFound)

@@ -126,3 +126,39 @@ async def test_in_stock_only_in_a_sold_out_category_says_so_and_can_be_undone(
         assert "Nothing here is in stock right now." in shown(alice)
         await alice.press("In stock only")
         assert "Green Tea" in alice.render(alice.last_message)  # type: ignore[arg-type]
+
+        await alice.press("In stock only")
+        await alice.press("⬅ Categories")  # nothing anywhere is in stock: said so, not "empty"
+        assert "Nothing here is in stock right now." in shown(alice)
+        await alice.press("In stock only")
+        assert "Tea (1)" in alice.render(alice.last_message)  # type: ignore[arg-type]
+
+
+async def test_with_in_stock_only_on_the_category_list_counts_only_what_is_in_stock(
+    tmp_path: Path,
+) -> None:
+    path = _mugs(tmp_path)
+    sold_out_tea = {"sku": "TEA-1", "title": "Green Tea", "description": "Loose leaf"}
+    sold_out_tea |= {"category": "Tea", "price": "5.00", "currency": "USD", "stock": 0}
+    path.write_text(json.dumps([*json.loads(path.read_text()), sold_out_tea | {"photo": ""}]))
+    async with ShopHarness(tmp_path, catalog_path=path) as h:
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        assert "Tea (1)" in alice.render(alice.last_message)  # type: ignore[arg-type]
+        await alice.press("Mugs (12)")
+        await alice.press("Price ↓")
+        await alice.press("In stock only")
+
+        await alice.press("⬅ Categories")
+        categories = alice.render(alice.last_message)  # type: ignore[arg-type]
+        assert "Mugs (11)" in categories and "Tea" not in categories
+        await alice.press("Mugs (11)")
+        listing = alice.render(alice.last_message)  # type: ignore[arg-type]
+        assert "✅ In stock only" in listing and "[• Price ↓]" in listing
+        assert _prices(alice.last_message) == sorted(set(PRICES) - {PRICES[4]}, reverse=True)[:8]
+
+        await alice.press("In stock only")  # off again: every category, every product counted
+        await alice.press("⬅ Categories")
+        categories = alice.render(alice.last_message)  # type: ignore[arg-type]
+        assert "Mugs (12)" in categories and "Tea (1)" in categories

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.services import catalog
 from bot.services.catalog import PAGE_SIZE
 from bot.services.errors import CategoryNotFound, ProductUnavailable
+from bot.store.models import Product
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront, add_products
 
@@ -170,3 +173,47 @@ async def test_a_category_all_sold_out_shows_an_empty_in_stock_page(store: Store
     async with store.uow() as uow:
         page = await catalog.category_page(uow, mugs, 5, in_stock=True)
     assert (page.items, page.page, page.pages, page.total) == ((), 0, 1, 0)
+
+
+async def test_products_imported_at_one_instant_page_newest_by_id_without_gaps_or_repeats(
+    store: Store,
+) -> None:
+    ids = await add_products(store, 45)
+    one_import = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    async with store.uow() as uow:
+        for product_id in ids:
+            product = await uow.products.get(product_id)
+            assert product is not None
+            product.created_at = one_import
+        later = await uow.products.get(ids[10])
+        assert later is not None
+        later.created_at = one_import + timedelta(seconds=1)  # re-added after the import
+        (mugs,) = await catalog.list_categories(uow)
+    for in_stock in (False, True):
+        async with store.uow() as uow:
+            first = await catalog.category_page(uow, mugs.id, 0, "newest", in_stock)
+            pages = [first] + [
+                await catalog.category_page(uow, mugs.id, n, "newest", in_stock)
+                for n in range(1, first.pages)
+            ]
+        seen = [item.id for page in pages for item in page.items]
+        assert seen == [ids[10], *sorted(set(ids) - {ids[10]}, reverse=True)], in_stock
+
+
+async def test_with_in_stock_only_categories_count_what_is_in_stock_and_sold_out_ones_go(
+    store: Store,
+) -> None:
+    await add_products(store, 3)
+    async with store.uow() as uow:
+        sold_out = await uow.products.get_by_sku("MUG-01")
+        assert sold_out is not None
+        sold_out.stock = 0
+        teapots = await uow.categories.get_or_create("teapots", "Teapots")
+        await uow.products.add(
+            Product(sku="POT", title="Teapot", category_id=teapots.id, price=900, currency="USD")
+        )
+    async with store.uow() as uow:
+        everything = await catalog.list_categories(uow)
+        in_stock = await catalog.list_categories(uow, in_stock=True)
+    assert [(c.title, c.product_count) for c in everything] == [("Mugs", 3), ("Teapots", 1)]
+    assert [(c.title, c.product_count) for c in in_stock] == [("Mugs", 2)]

@@ -237,3 +237,75 @@ async def test_0019_products_stored_with_full_width_or_invisible_characters_are_
         assert await titles("gooseneck") == []
     finally:
         await store.close()
+
+
+async def _page_plan(store: Store, category_id: int, order: str) -> str:
+    """How the database reads a deep "In stock only" page in `order` (PostgreSQL told not
+    to scan or sort the table, which a few rows would otherwise make its cheapest way)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from bot.store.repositories.catalog import category_page_ids
+
+    statement = category_page_ids(category_id, order, in_stock=True, offset=400, limit=8)
+    literal = {"literal_binds": True}
+    async with store.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            sql = statement.compile(dialect=sqlite.dialect(), compile_kwargs=literal)
+            rows = await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            return "\n".join(str(row[-1]) for row in rows)
+        await conn.exec_driver_sql("ANALYZE products")
+        for way in ("seqscan", "bitmapscan", "sort"):
+            await conn.exec_driver_sql(f"SET enable_{way} = off")
+        sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs=literal)
+        return "\n".join(str(row[0]) for row in await conn.exec_driver_sql(f"EXPLAIN {sql}"))
+
+
+async def test_0023_in_stock_pages_skip_index_entries_not_rows(database_url: str) -> None:
+    """Before 0023 a deep "In stock only" page reads the rows it skips to see their stock;
+    after it, each order reads its in-stock index alone (stock and holds are in it), and
+    the page lists the same products; downgrading takes the indexes away again."""
+    from bot.services import catalog
+    from tests.conftest import add_product
+
+    async def in_stock_titles() -> list[str]:
+        async with store.reading() as uow:
+            (kitchen,) = await catalog.list_categories(uow)
+            page = await catalog.category_page(uow, kitchen.id, 0, "name", in_stock=True)
+        return [item.title for item in page.items]
+
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0022_product_ratings")
+        await add_product(store, "MUG", title="Mug", stock=3)
+        await add_product(store, "KTL", title="Kettle", stock=0)
+        await add_product(store, "CUP", title="Cup", stock=2)
+        for n in range(60):  # enough that a planner weighs the indexes by their size
+            await add_product(store, f"SPOON-{n}", title=f"Spoon {n}", stock=n % 2)
+        async with store.uow() as uow:
+            cup = await uow.products.get_by_sku("CUP")
+            assert cup is not None
+            cup.reserved = 2  # both held by unpaid invoices
+        before = await in_stock_titles()
+        async with store.reading() as uow:
+            (kitchen,) = await catalog.list_categories(uow)
+        assert "ix_products_in_stock" not in await _page_plan(store, kitchen.id, "name")
+
+        await store.migrate()
+        assert await in_stock_titles() == before
+        assert before[0] == "Mug" and "Cup" not in before and "Kettle" not in before
+        for order, index in (
+            ("name", "ix_products_in_stock_browse"),
+            ("price", "ix_products_in_stock_price"),
+            ("price_desc", "ix_products_in_stock_price"),
+            ("newest", "ix_products_in_stock_newest"),
+        ):
+            plan = await _page_plan(store, kitchen.id, order)
+            assert f"COVERING INDEX {index}" in plan or "Index Only Scan" in plan, plan
+            assert index in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+        await _alembic(store, "downgrade", "0022_product_ratings")
+        await store.close()
+        store = Store.from_url(database_url)  # connections that know the schema as it is now
+        assert "ix_products_in_stock" not in await _page_plan(store, kitchen.id, "name")
+    finally:
+        await store.close()

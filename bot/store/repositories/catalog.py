@@ -10,12 +10,13 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import (
     ColumnElement,
     Row,
+    Select,
     String,
     Table,
     any_,
     bindparam,
     func,
-    or_,
+    not_,
     select,
     text,
     update,
@@ -25,7 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
 from bot.catalog_rules import MAX_STOCK, named_sku, sku_key
-from bot.store.models import Category, Product, ProductVariant, utcnow
+from bot.store.models import (
+    IN_STOCK,
+    MAYBE_IN_STOCK,
+    MAYBE_SOLD_OUT,
+    Category,
+    Product,
+    ProductVariant,
+    utcnow,
+)
 from bot.store.postgres_driver import CopyFeed
 from bot.store.prepared import prepared
 from bot.store.repositories.search import ranked_ids
@@ -120,15 +129,23 @@ class CategoryRepository:
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 
-    async def list_with_active_products(self) -> list[tuple[Category, int]]:
-        """Categories a shopper can browse, with how many visible products each has."""
+    async def list_with_active_products(
+        self, *, in_stock: bool = False
+    ) -> list[tuple[Category, int]]:
+        """Categories a shopper can browse, with how many visible products each has; with
+        `in_stock` how many can be bought now, leaving out those with none."""
         rows = await self.session.scalars(
             select(Category)
             .where(Category.active_products > 0)
             .order_by(Category.position, Category.id)
             .execution_options(populate_existing=True)  # the count is kept by the database
         )
-        return [(category, category.active_products) for category in rows]
+        counted = [(category, category.active_products) for category in rows]
+        if not in_stock:
+            return counted
+        sold_out = await sold_out_by_category(self.session)
+        left = [(category, count - sold_out.get(category.id, 0)) for category, count in counted]
+        return [(category, count) for category, count in left if count > 0]
 
 
 # Built once: a product is read by id or SKU on nearly every update. Always read afresh, since
@@ -198,19 +215,41 @@ CATEGORY_ORDERS: dict[str, tuple[Any, ...]] = {
 
 def _browsed(category_id: int, *, in_stock: bool) -> list[ColumnElement[bool]]:
     """Which products a category page lists: the active ones, and with `in_stock` only those
-    with a unit to sell (for a product sold as variants: in one of its variants)."""
-    where = [Product.category_id == category_id, Product.is_active.is_(True)]
+    with a unit to sell (IN_STOCK), said so that the in-stock indexes (MAYBE_IN_STOCK) serve."""
     if in_stock:
-        variant_in_stock = (
-            select(ProductVariant.id)
-            .where(
-                ProductVariant.product_id == Product.id,
-                ProductVariant.stock > ProductVariant.reserved,
-            )
-            .exists()
-        )
-        where.append(or_(Product.stock > Product.reserved, variant_in_stock))
-    return where
+        return [Product.category_id == category_id, MAYBE_IN_STOCK, IN_STOCK]
+    return [Product.category_id == category_id, Product.is_active.is_(True)]
+
+
+def category_page_ids(
+    category_id: int, order: str, *, in_stock: bool, offset: int, limit: int
+) -> Select[int]:
+    """The ids of one page of a category in `order` (CATEGORY_ORDERS): read from that
+    order's index, or with `in_stock` from its in-stock index (migration 0021)."""
+    return (
+        select(Product.id)
+        .where(*_browsed(category_id, in_stock=in_stock))
+        .order_by(*CATEGORY_ORDERS[order])
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+async def sold_out_by_category(
+    session: AsyncSession, category_id: int | None = None
+) -> dict[int, int]:
+    """How many products on sale cannot be bought now, per category (or in one): read from
+    the sold-out index (migration 0021), so that what is in stock is a kept counter less
+    these, which most shops have fewer of."""
+    stmt = (
+        select(Product.category_id, func.count())
+        .where(MAYBE_SOLD_OUT, not_(IN_STOCK))
+        .group_by(Product.category_id)
+    )
+    if category_id is not None:
+        stmt = stmt.where(Product.category_id == category_id)
+    with heavy_reads():  # walks the sold-out entries of the category, or of every one
+        return {int(row[0]): int(row[1]) for row in await session.execute(stmt)}
 
 
 _WHOLE_ROWS_SQL = "SELECT sku, * FROM products"
@@ -454,13 +493,13 @@ class ProductRepository:
 
     async def count_in_category(self, category_id: int, *, in_stock: bool = False) -> int:
         """Active products of the category (the kept counter), or only those that can be
-        bought now (counted: the counter does not know stock)."""
+        bought now: the counter less those that cannot, counted from the sold-out index
+        (migration 0021), where a shop has fewer than in stock."""
         if not in_stock:
             stmt = select(Category.active_products).where(Category.id == category_id)
             return int(await self.session.scalar(stmt) or 0)
-        counted = select(func.count()).where(*_browsed(category_id, in_stock=True))
-        with heavy_reads():  # reads each of the category's rows
-            return int(await self.session.scalar(counted) or 0)
+        on_sale = await self.count_in_category(category_id)
+        return on_sale - (await sold_out_by_category(self.session, category_id)).get(category_id, 0)
 
     async def list_in_category(
         self,
@@ -474,13 +513,7 @@ class ProductRepository:
         """One page in the order asked for (CATEGORY_ORDERS). The page's ids come from the
         order's browse index (deep pages skip index entries, not rows; only the in-stock
         filter reads rows), then only those products are read."""
-        page = (
-            select(Product.id)
-            .where(*_browsed(category_id, in_stock=in_stock))
-            .order_by(*CATEGORY_ORDERS[order])
-            .offset(offset)
-            .limit(limit)
-        )
+        page = category_page_ids(category_id, order, in_stock=in_stock, offset=offset, limit=limit)
         with heavy_reads():  # a deep page walks the index up to its offset
             ids = list(await self.session.scalars(page))
         return await self.listed(ids)
@@ -519,16 +552,7 @@ class ProductRepository:
         """The first active products (in catalog order) that can be bought now."""
         stmt = (
             select(Product)
-            .where(
-                Product.is_active.is_(True),
-                (Product.stock > Product.reserved)
-                | select(ProductVariant.id)
-                .where(
-                    ProductVariant.product_id == Product.id,
-                    ProductVariant.stock > ProductVariant.reserved,
-                )
-                .exists(),
-            )
+            .where(Product.is_active.is_(True), IN_STOCK)
             .order_by(Product.id)
             .limit(limit)
         )

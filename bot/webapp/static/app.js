@@ -15,11 +15,25 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    sort: 'name', inStock: false,
+    sort: 'name', inStock: false, categoriesInStock: null,
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
   };
+  // How the shopper lists a category (order, "In stock only"), kept on this device for this
+  // shop (the page's address) so that the page opens again as they left it.
+  const ORDERS = ['name', 'price', 'price_desc', 'newest'];
+  const LISTING_KEY = `listing:${location.origin}${location.pathname}`;
+  try {
+    const kept = JSON.parse(localStorage.getItem(LISTING_KEY) || '{}');
+    if (ORDERS.includes(kept.sort)) state.sort = kept.sort;
+    if (typeof kept.inStock === 'boolean') state.inStock = kept.inStock;
+  } catch (_) { /* no storage, or not ours: as new */ }
+  function keepListing() {
+    try {
+      localStorage.setItem(LISTING_KEY, JSON.stringify({ sort: state.sort, inStock: state.inStock }));
+    } catch (_) { /* no storage: the choice lasts this visit */ }
+  }
   // A double tap on the MainButton must not reach the action it turns into (View cart, then
   // Checkout): after a tap it rests this long.
   const MAIN_REST_MS = 600;
@@ -303,11 +317,16 @@
   // ------------------------------------------------------------------ the catalog
 
   async function home(_, ticket) {
-    if (!state.categories.length) {
-      state.categories = (await api('GET', 'categories')).categories;
+    if (!state.categories.length || state.categoriesInStock !== state.inStock) {
+      // Counted as the shopper lists them: with "In stock only", what is in stock.
+      const inStock = state.inStock;
+      state.categories = (await api('GET', `categories?in_stock=${inStock ? 1 : 0}`)).categories;
+      state.categoriesInStock = inStock;
     }
-    if (!state.query && state.category === null && state.categories.length) {
-      state.category = state.categories[0].id;
+    const listed = state.categories.some((category) => category.id === state.category);
+    if (!state.query && !listed && state.categories.length) {
+      state.category = state.categories[0].id;  // none yet, or nothing left in stock in it
+      state.list = null;
     }
     if (!state.list && (state.query || state.category !== null)) await loadPage(0);
     show(ticket, t('Shop'), searchForm(), chips(), sorting(), listing());
@@ -332,15 +351,15 @@
   /** How to order a category and whether to hide what is sold out; a change lists it anew. */
   function sorting() {
     if (state.query || state.category === null) return null;
-    const orders = [['name', t('Name')], ['price', t('Price ↑')], ['price_desc', t('Price ↓')], ['newest', t('Newest')]];
+    const labels = { name: t('Name'), price: t('Price ↑'), price_desc: t('Price ↓'), newest: t('Newest') };
     const select = h('select', {
       name: 'sort', 'aria-label': t('Sort by'),
-      onchange: () => { haptic.select(); state.sort = select.value; state.list = null; draw(); },
-    }, orders.map(([value, label]) => h('option', { value, text: label })));
+      onchange: () => { haptic.select(); state.sort = select.value; keepListing(); state.list = null; draw(); },
+    }, ORDERS.map((value) => h('option', { value, text: labels[value] })));
     select.value = state.sort;
     const box = h('input', {
       type: 'checkbox', name: 'in_stock',
-      onchange: () => { haptic.select(); state.inStock = box.checked; state.list = null; draw(); },
+      onchange: () => { haptic.select(); state.inStock = box.checked; keepListing(); state.list = null; draw(); },
     });
     box.checked = state.inStock;
     return h('div', { class: 'sorting' }, select, h('label', {}, box, ` ${t('In stock only')}`));
@@ -375,11 +394,11 @@
         state.list = null;
         draw();
       },
-    }, category.title)));
+    }, category.title, h('span', { class: 'count', text: ` ${category.count}` }))));
   }
 
   function listing() {
-    if (!state.categories.length && !state.query) {
+    if (!state.categories.length && !state.query && !state.inStock) {
       return h('p', { class: 'hint', text: t('The shop is empty right now. Please come back soon!') });
     }
     if (!state.items.length && !state.query) {
