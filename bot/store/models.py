@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     inspect,
     text,
     true,
@@ -176,6 +177,12 @@ class ProductVariant(Base):
     def label(self) -> str:
         """ "M / Oat": the values in option order."""
         return variant_label(self.values)
+
+
+# An SKU typed in another case than stored (bot.catalog_rules.named_sku) is looked up by
+# upper(sku), as ProductRepository.find_by_sku compares it: from these, not a scan (0022).
+Index("ix_products_sku_upper", func.upper(Product.sku))
+Index("ix_product_variants_sku_upper", func.upper(ProductVariant.sku))
 
 
 def variant_label(values: dict[str, Any] | None) -> str:
