@@ -91,10 +91,7 @@ async def test_a_price_above_what_telegram_takes_in_one_payment_is_refused_when_
     await admin.send("/price KIT-MUG-CER 10000")
     await admin.wait_for("KIT-MUG-CER now costs $10,000.00")
 
-    await admin.send("/edit KIT-MUG-CER")
-    await admin.wait_for("Which field")
-    await admin.press("Price")
-    await admin.wait_for("Send the price")
+    await _edit_price(admin, "KIT-MUG-CER")
     await admin.send("12000")
     await admin.wait_for("the most Telegram takes in one payment; 12000.00 is more")
     assert (await product(shop, "KIT-MUG-CER")).price == 1_000_000
@@ -210,13 +207,18 @@ async def test_addproduct_survives_a_restart_and_cancel_stops_it(
         assert await uow.products.get_by_sku("TEA-TOWEL") is None
 
 
-async def test_edit_changes_one_field_after_a_preview(shop: ShopHarness, admin: FakeUser) -> None:
-    await admin.send("/edit NOPE")
-    await admin.wait_for("no product with SKU 'NOPE'")
-    await admin.send("/edit KIT-MUG-CER")
+async def _edit_price(admin: FakeUser, sku: str) -> None:
+    """The admin opens /edit of `sku` and chooses its price: her next message is the price."""
+    await admin.send(f"/edit {sku}")
     await admin.wait_for("Which field")
     await admin.press("Price")
     await admin.wait_for("Send the price")
+
+
+async def test_edit_changes_one_field_after_a_preview(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/edit NOPE")
+    await admin.wait_for("no product with SKU 'NOPE'")
+    await _edit_price(admin, "KIT-MUG-CER")
     await admin.send("abc")
     await admin.wait_for("is not an amount")
     await admin.send("18")
