@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import N_
-from bot.money import STARS, exponent, telegram_maximum, to_decimal_string
+from bot.money import exponent, telegram_maximum, to_decimal_string
 
 MAX_STOCK = 1_000_000  # units on hand; the stock column is a 32-bit integer on PostgreSQL
 # Whole units of the shop's currency ($1,000,000.00, ⭐ 1,000,000): one unit at this price
@@ -80,21 +80,28 @@ def named_sku(typed: str, stored: Sequence[str]) -> str | None:
 
 
 def max_price(currency: str) -> int:
-    """The highest price in minor units of `currency`. A Stars price is also at most what one
-    Stars invoice may be (bot.money.telegram_maximum): that limit is fixed, where the fiat
-    ones follow exchange rates and are checked on the total at Pay."""
-    most = MAX_PRICE_UNITS * 10 ** exponent(currency)
-    return min(most, telegram_maximum(STARS)) if currency.upper() == STARS else most
+    """The highest price in minor units of `currency`: at most what one invoice in it may
+    be (bot.money.telegram_maximum, for every currency), since a product priced above it
+    could never be paid, and at most MAX_PRICE_UNITS whole units."""
+    return min(MAX_PRICE_UNITS * 10 ** exponent(currency), telegram_maximum(currency))
 
 
 def check_price(amount: int, currency: str) -> int:
-    """`amount` (minor units) if a shopper could pay it: more than 0, at most `max_price`."""
+    """`amount` (minor units) if a shopper could pay it: more than 0, at most `max_price`
+    (refused when it is set, by every way a price is set, not only on the total at Pay)."""
     if amount <= 0:
         raise OutOfRange(N_("A price must be more than 0."))
-    if amount > max_price(currency):
+    most = max_price(currency)
+    if amount > most:
+        telegrams = most == telegram_maximum(currency)
         raise OutOfRange(
-            N_("A price can be at most {most} {currency}; {price} is more."),
-            most=to_decimal_string(max_price(currency), currency),
+            N_(
+                "A price can be at most {most} {currency}, the most Telegram takes in one "
+                "payment; {price} is more."
+            )
+            if telegrams
+            else N_("A price can be at most {most} {currency}; {price} is more."),
+            most=to_decimal_string(most, currency),
             currency=currency,
             price=to_decimal_string(amount, currency),
         )

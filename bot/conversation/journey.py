@@ -72,6 +72,7 @@ from bot.services.errors import (
     CartError,
     CategoryNotFound,
     EmptyCart,
+    LineFull,
     MessageTooLong,
     NoteRefused,
     NotInCart,
@@ -1391,4 +1392,6 @@ def refusal(tr: Translator, error: Exception) -> str:
         return tr._(GONE)
     if isinstance(error, CartChanged):
         return tr._("Your cart changed just now (on another device?). Please try again.")
+    if isinstance(error, LineFull):
+        return error.said(tr)
     return tr._("Sorry, that did not work. Please try again.")

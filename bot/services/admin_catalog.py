@@ -41,12 +41,12 @@ from bot.store.catalog_file import (
     RowError,
     check_files,
     parse_upload,
-    plan_import,
+    plan_beside_writes,
     slugify,
     upsert_rows,
 )
 from bot.store.models import Product, ProductVariant, variant_title
-from bot.store.uow import UnitOfWork
+from bot.store.uow import Store, UnitOfWork
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
 MAX_SEND_BYTES = 50 * 1024 * 1024  # the most a bot may upload (sendDocument)
@@ -803,10 +803,11 @@ def read_catalog_file(
     return upload
 
 
-async def plan_rows(uow: UnitOfWork, upload: CatalogFile) -> ImportPlan:
-    """Compare checked rows (`read_catalog_file`) with the shop in a reading unit (a
-    snapshot), before `import_rows`' writing one: see `ImportPlan`."""
-    return await plan_import(uow, upload.rows)
+async def plan_rows(store: Store, upload: CatalogFile) -> ImportPlan | None:
+    """Compare checked rows (`read_catalog_file`) with the shop in a snapshot before
+    `import_rows`' writing unit, where that unit would hold every write up: see
+    `plan_beside_writes` (a seed's the same way) and `ImportPlan`."""
+    return await plan_beside_writes(store, upload.rows)
 
 
 async def import_rows(

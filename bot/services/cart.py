@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.services.errors import (
     CartChanged,
+    LineFull,
     NotInCart,
     OutOfStock,
     ProductUnavailable,
@@ -29,7 +30,7 @@ from bot.store.repositories.carts import CardCounts
 from bot.store.uow import UnitOfWork
 
 FINGERPRINTS = 10**12 - 1
-MAX_QUANTITY = 99  # units one Add puts in a cart at once (chat and page alike)
+MAX_QUANTITY = 99  # units one cart line holds at most (chat and page alike)
 
 
 def fingerprint_of(currency: str, lines: Iterable[tuple[int, int, int, int]]) -> int:
@@ -130,12 +131,19 @@ def shortage(line: CartLineView, in_cart: int = 0) -> Shortage | None:
     return None
 
 
+def line_room(in_cart: int) -> int:
+    """How many more units a cart line holding `in_cart` can take: a line holds at most
+    MAX_QUANTITY however it grows (Add, ➕, the page), so every raise is checked here."""
+    return max(0, MAX_QUANTITY - in_cart)
+
+
 def can_add(available: int, in_cart: int) -> int:
     """How many more of a product (variant) the shopper can put in her cart now: what is
     available to her (her own held units counted, `counting_holds`) less what her cart holds,
-    at most MAX_QUANTITY at once; 0 when her cart has all there is. The chat's quantity
-    picker and the page's stepper both stop here, and `add_to_cart` takes exactly this."""
-    return max(0, min(available - in_cart, MAX_QUANTITY))
+    within the line's room (`line_room`); 0 when her cart has all there is or the line is
+    full. The chat's quantity picker and the page's stepper both stop here, and every change
+    that raises a line refuses more than this (`_check_room`, `_check_stock`)."""
+    return max(0, min(available - in_cart, line_room(in_cart)))
 
 
 def looks_short(quantity: int, available: int) -> bool:
@@ -337,6 +345,7 @@ async def add_to_cart(
         raise ValueError("quantity must be positive")
     unit = await sellable(uow, product_id, variant_id)
     in_cart, items = await uow.carts.counts(customer_id, product_id, variant_id)
+    _check_room(unit, in_cart + quantity, in_cart)
     await _check_stock(uow, customer_id, unit, in_cart + quantity, in_cart)
     quote = unit.price if quoted_price is None else quoted_price
     if not await uow.carts.set_line(
@@ -400,6 +409,7 @@ async def _set_line(
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:
+            _check_room(unit, quantity, in_cart)
             await _check_stock(uow, customer_id, unit, quantity, in_cart)
         title, price, names = unit.title, unit.price, unit.translations
     # The cart screen shows today's price, so the new quantity is quoted at it.
@@ -428,6 +438,12 @@ async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Uni
     if variant is None or variant.product_id != product_id or not product.has_variants:
         raise VariantUnavailable(product_id, variant_id)
     return unit_of(product, variant)
+
+
+def _check_room(unit: Unit, quantity: int, in_cart: int) -> None:
+    """LineFull if a line holding `in_cart` cannot grow to `quantity` (`line_room`)."""
+    if quantity - in_cart > line_room(in_cart):
+        raise LineFull(unit.title, in_cart, line_room(in_cart), unit.translations)
 
 
 async def _check_stock(

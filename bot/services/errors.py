@@ -121,6 +121,29 @@ class NotInCart(CartError):
         self._words(N_("That product is not in the cart."))
 
 
+class LineFull(CartError):
+    """A cart line would pass what one line holds (bot.services.cart.line_room): `room` is
+    how many more it can take (0: none)."""
+
+    def __init__(
+        self, title: str, in_cart: int, room: int, translations: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__()
+        self.title, self.in_cart, self.room, self.translations = title, in_cart, room, translations
+        self._words(LINE_FULL if room <= 0 else LINE_ROOM, **self._params(None))
+
+    def _params(self, tr: Translator | None) -> dict[str, Any]:
+        title = tr.name(self.title, self.translations) if tr is not None else self.title
+        return {"title": title, "in_cart": self.in_cart, "count": self.room}
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, **self._params(tr))
+
+
+LINE_FULL = N_("You already have {in_cart} × {title} in your cart, the most one line can hold.")
+LINE_ROOM = N_("You already have {in_cart} × {title} in your cart; you can add up to {count} more.")
+
+
 @dataclass(frozen=True, slots=True)
 class Shortage:
     """One line asking for more than is left; `available` 0 means sold out or off sale."""

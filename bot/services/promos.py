@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import cast
 
 from bot import i18n
+from bot.catalog_rules import CaseTwins, named_sku, sku_key
 from bot.clipping import echo
 from bot.i18n import LONG_DAY, N_
 from bot.money import MoneyError, parse_amount, telegram_minimum
@@ -237,17 +238,32 @@ def _scope(promo: PromoCode) -> str:
     return ", ".join([*(promo.categories or []), *(promo.skus or [])])
 
 
+async def named_skus(uow: UnitOfWork, typed: Sequence[str]) -> dict[str, str | CaseTwins | None]:
+    """The SKU of the shop each SKU of a code's scope names, by the rule of every admin's
+    command (`named_sku`: spelt exactly, else the only one in another case); None if none,
+    CaseTwins if it could be several."""
+    alike = await uow.promos.skus_alike(typed)
+    named: dict[str, str | CaseTwins | None] = {}
+    for sku in typed:
+        try:
+            named[sku] = named_sku(sku, alike.get(sku_key(sku), []))
+        except CaseTwins as twins:
+            named[sku] = twins
+    return named
+
+
 async def _eligible(uow: UnitOfWork, promo: PromoCode, lines: Sequence[PricedLine]) -> list[bool]:
     if not promo.categories and not promo.skus:
         return [True] * len(lines)
-    skus = {s.upper() for s in promo.skus or []}
+    named = (await named_skus(uow, promo.skus)).values() if promo.skus else ()
+    skus = {sku for sku in named if isinstance(sku, str)}  # twins: neither, never a guess
     wanted = {c.casefold() for c in promo.categories or []}
     categories = (
         await uow.promos.categories_of([line.product_id for line in lines]) if wanted else {}
     )
     return [
-        line.sku.upper() in skus
-        or line.product_sku.upper() in skus
+        line.sku in skus
+        or line.product_sku in skus
         or any(name.casefold() in wanted for name in categories.get(line.product_id, ()))
         for line in lines
     ]
@@ -411,13 +427,15 @@ async def shop_problems(uow: UnitOfWork, draft: PromoDraft, now: datetime) -> li
     problems = []
     if draft.ends_at is not None and draft.ends_at <= now:
         problems.append(tr._("until= is in the past: the code would never work."))
-    missing_categories, missing_skus = await uow.promos.unknown_scope(draft.categories, draft.skus)
-    if missing_categories:
+    if missing_categories := await uow.promos.unknown_categories(draft.categories):
         problems.append(
             tr._("cat=: no category {names}.", names=", ".join(missing_categories)[:200])
         )
-    if missing_skus:
+    named = await named_skus(uow, draft.skus) if draft.skus else {}
+    if missing_skus := [sku for sku, found in named.items() if found is None]:
         problems.append(tr._("sku=: no product {names}.", names=", ".join(missing_skus)[:200]))
+    for twins in (found for found in named.values() if isinstance(found, CaseTwins)):
+        problems.append("sku=: " + tr._(twins.template, **twins.params))
     return problems
 
 
@@ -446,7 +464,7 @@ def _option(key: str, value: str, currency: str, zone: tzinfo) -> object:
             raise PromoInputError(
                 i18n.current()._("list names of at most 64 characters, separated by commas.")
             )
-        return [n.upper() for n in names] if key == "sku" else names
+        return names  # SKUs as typed: `named_skus` reads them as the admin's commands do
     raise PromoInputError(
         i18n.current()._("unknown option; use min, from, until, uses, per, cat or sku.")
     )

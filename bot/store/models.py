@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     exists,
+    func,
     inspect,
     or_,
     text,
@@ -191,7 +192,7 @@ class ProductVariant(Base):
 # What "in stock" means for a list, said once. A product sold as one unit is in stock while
 # part of its stock is not held by an unpaid invoice; one sold as variants (its own stock and
 # holds stay 0, and it has options) while one of its variants is. MAYBE_IN_STOCK and
-# MAYBE_SOLD_OUT are what migration 0021's indexes hold: a query naming one word for word
+# MAYBE_SOLD_OUT are what migration 0023's indexes hold: a query naming one word for word
 # (SQLite needs that) pages or counts from them and reads no row but a variant's, for the few
 # products sold as variants.
 MAYBE_IN_STOCK = and_(
@@ -204,6 +205,10 @@ IN_STOCK = or_(
         ProductVariant.product_id == Product.id, ProductVariant.stock > ProductVariant.reserved
     ),
 )
+# An SKU typed in another case than stored (bot.catalog_rules.named_sku) is looked up by
+# upper(sku), as ProductRepository.find_by_sku compares it: from these, not a scan (0024).
+Index("ix_products_sku_upper", func.upper(Product.sku))
+Index("ix_product_variants_sku_upper", func.upper(ProductVariant.sku))
 
 
 def variant_label(values: dict[str, Any] | None) -> str:

@@ -88,10 +88,7 @@ async def import_file(
     rows = await asyncio.to_thread(
         catalog.read_catalog_file, file_name, data, files_dir, currency=shop.settings.currency
     )
-    plan = None
-    if shop.store.one_writer:  # PostgreSQL's writes do not wait for the import: no need
-        async with shop.store.snapshot() as uow:
-            plan = await catalog.plan_rows(uow, rows)
+    plan = await catalog.plan_rows(shop.store, rows)
     async with shop.store.uow() as uow:
         if not await uow.products.take_import_turn(wait=False):
             if waiting is not None:

@@ -711,10 +711,12 @@ CART_WARNINGS: dict[LineProblem, str] = {
 def cap_note(tr: Translator, available: int, in_cart: int, can_add: int) -> str | None:
     """What a product's card (chat or page) says when nothing more can go in her cart: that
     her cart holds more than is left, as its line in the cart says it, or that all of it is
-    in her cart already."""
+    in her cart already, or that her line is as full as a line can be."""
     if in_cart > max(available, 0):
         problem = LineProblem.FEWER_LEFT if available > 0 else LineProblem.SOLD_OUT
         return "⚠️ " + tr._(CART_WARNINGS[problem], available=available)
+    if can_add <= 0 < available - in_cart:  # more is left: the line is full
+        return tr._("{count} in your cart, the most one line can hold.", count=in_cart)
     if available > 0 and can_add <= 0:
         return tr._("All {count} left are in your cart.", count=available)
     return None

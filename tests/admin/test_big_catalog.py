@@ -21,6 +21,7 @@ from bot.store.catalog_file import (
     ImportPlan,
     parse_csv,
     parse_json,
+    plan_import,
     rows_to_csv,
     upsert_rows,
 )
@@ -217,8 +218,8 @@ async def _plan(store: Store, items: list[dict[str, Any]]) -> tuple[CatalogFile,
     """An admin's file, checked and compared with the shop before the import's writing unit
     of work begins, as the bot does it (shoppers' writes go on meanwhile)."""
     upload = CatalogFile(parse_json(json.dumps(items)), ())
-    async with store.snapshot() as uow:
-        return upload, await catalog.plan_rows(uow, upload)
+    async with store.snapshot() as uow:  # as plan_rows does on SQLite, here on both
+        return upload, await plan_import(uow, upload.rows)
 
 
 async def test_units_held_after_the_import_was_compared_still_refuse_a_lower_stock(

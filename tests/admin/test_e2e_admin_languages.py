@@ -57,6 +57,7 @@ async def test_refusals_of_commands_and_files_speak_the_admins_language(
         "/price APP-TEE-ORG-M-OAT 5.00",  # a variant's SKU
         "/price KIT-MUG-CER abc",  # not an amount
         "/price KIT-MUG-CER 5.123",  # too many decimals
+        "/price KIT-MUG-CER 20000",  # more than Telegram takes in one payment
     ):
         await admin.send(command)
         answer = await admin.wait_for(lambda m: m.text is not None)

@@ -169,13 +169,15 @@ async def test_numbers_past_the_limits_are_refused_naming_value_and_limit(
         + "S-2,Big stock,,Kitchen,5.00,USD,5000000,\n"
         + "P-1,Huge price,,Kitchen,99999999999999999999999.00,USD,1,\n"
         + "P-2,Big price,,Kitchen,92233720368547758.07,USD,1,\n"
+        + "P-3,Dear price,,Kitchen,10000.01,USD,1,\n"
     ).encode()
     await admin.send_document("huge.csv", data, "text/csv")
     text = (await admin.wait_for("Nothing was imported")).text or ""
     assert "line 2 (S-1), stock: 99999999999999999999 is more than 1000000" in text
     assert "line 3 (S-2), stock: 5000000 is more than 1000000" in text
-    assert "line 4 (P-1), price: A price can be at most 1000000.00 USD" in text
-    assert "line 5 (P-2), price: A price can be at most 1000000.00 USD" in text
+    assert "line 4 (P-1), price: A price can be at most 10000.00 USD" in text
+    assert "line 5 (P-2), price: A price can be at most 10000.00 USD" in text
+    assert "line 6 (P-3), price: A price can be at most 10000.00 USD" in text
     tee = {
         "sku": "V-7",
         "title": "Tee",
@@ -184,12 +186,16 @@ async def test_numbers_past_the_limits_are_refused_naming_value_and_limit(
         "price": "5.00",
         "currency": "USD",
         "photo": "",
-        "options": {"Size": ["S"]},
-        "variants": [{"sku": "V-7-S", "values": {"Size": "S"}, "stock": 10**30}],
+        "options": {"Size": ["S", "M"]},
+        "variants": [
+            {"sku": "V-7-S", "values": {"Size": "S"}, "stock": 10**30},
+            {"sku": "V-7-M", "values": {"Size": "M"}, "stock": 1, "price": "10000.01"},
+        ],
     }
     await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
     text = (await admin.wait_for("Nothing was imported")).text or ""
     assert f"line 1 (V-7), variants: V-7-S: stock: {10**30} is more than 1000000" in text
+    assert "V-7-M: price: A price can be at most 10000.00 USD" in text
     assert await prices(shop) == before
 
 

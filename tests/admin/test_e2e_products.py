@@ -68,13 +68,33 @@ async def test_price_is_set_and_bad_prices_are_explained(
         ("/price NOPE-1 3.00", "no product with SKU 'NOPE-1'"),
         ("/price KIT-MUG-CER", "Send /price SKU AMOUNT"),
         ("/price KIT-MUG-CER 0", "must be more than 0"),
-        ("/price KIT-MUG-CER 99999999999999999999999", "can be at most 1000000.00 USD"),
-        ("/price KIT-MUG-CER 92233720368547758.07", "can be at most 1000000.00 USD"),
+        ("/price KIT-MUG-CER 99999999999999999999999", "can be at most 10000.00 USD"),
+        ("/price KIT-MUG-CER 92233720368547758.07", "can be at most 10000.00 USD"),
     ]:
         await admin.send(bad)
         await admin.wait_for(expected)
     assert (await product(shop, "KIT-MUG-CER")).price == 1450
     assert (ADMIN_ID, "product.price", "KIT-MUG-CER") in await audit_actions(shop)
+
+
+async def test_a_price_above_what_telegram_takes_in_one_payment_is_refused_when_set(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Telegram takes at most about US$10,000 in one payment: a mug priced above it could
+    never be paid, so /price and /edit refuse it when it is set, not only the total at Pay."""
+    await admin.send("/price KIT-MUG-CER 10000.01")
+    await admin.wait_for(
+        "A price can be at most 10000.00 USD, the most Telegram takes in one payment; "
+        "10000.01 is more."
+    )
+    assert (await product(shop, "KIT-MUG-CER")).price == 1600
+    await admin.send("/price KIT-MUG-CER 10000")
+    await admin.wait_for("KIT-MUG-CER now costs $10,000.00")
+
+    await _edit_price(admin, "KIT-MUG-CER")
+    await admin.send("12000")
+    await admin.wait_for("the most Telegram takes in one payment; 12000.00 is more")
+    assert (await product(shop, "KIT-MUG-CER")).price == 1_000_000
 
 
 async def test_stock_is_set_adjusted_never_below_reserved_and_alerts_admins(
@@ -187,13 +207,18 @@ async def test_addproduct_survives_a_restart_and_cancel_stops_it(
         assert await uow.products.get_by_sku("TEA-TOWEL") is None
 
 
-async def test_edit_changes_one_field_after_a_preview(shop: ShopHarness, admin: FakeUser) -> None:
-    await admin.send("/edit NOPE")
-    await admin.wait_for("no product with SKU 'NOPE'")
-    await admin.send("/edit KIT-MUG-CER")
+async def _edit_price(admin: FakeUser, sku: str) -> None:
+    """The admin opens /edit of `sku` and chooses its price: her next message is the price."""
+    await admin.send(f"/edit {sku}")
     await admin.wait_for("Which field")
     await admin.press("Price")
     await admin.wait_for("Send the price")
+
+
+async def test_edit_changes_one_field_after_a_preview(shop: ShopHarness, admin: FakeUser) -> None:
+    await admin.send("/edit NOPE")
+    await admin.wait_for("no product with SKU 'NOPE'")
+    await _edit_price(admin, "KIT-MUG-CER")
     await admin.send("abc")
     await admin.wait_for("is not an amount")
     await admin.send("18")

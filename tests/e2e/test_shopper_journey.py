@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import conversation
+from bot.callback_data import ShowProduct
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.conftest import add_product
@@ -135,6 +136,47 @@ async def test_the_quantity_picker_offers_only_what_she_can_still_add(
     card = screen(alice)
     assert "In your cart: 5" in card and "All 5 left are in your cart." in card
     assert "Add to cart" not in card and "➕" not in card
+
+
+async def test_a_cart_line_stops_at_99_however_she_adds(harness: ShopHarness) -> None:
+    """500 travel mugs in stock. Alice picks 60 and adds them; the picker then offers only
+    39 more (a cart line holds at most 99, as on the storefront page). An older card's Add
+    of 60 is refused, naming what she has; at 99 the card says so and the cart's ➕ is
+    refused too: the line stays at 99 whichever way she adds."""
+    mug = await add_product(harness.store, "TRV-MUG", price=100, stock=500, title="Travel Mug")
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_TRV-MUG")
+    card = await alice.wait_for("Add to cart")
+    await alice.press_data(card, ShowProduct(mug, 60).encode())  # ➕ pressed 59 times
+    old_card, add_60 = alice.find_button("Add to cart · $60.00")
+    await alice.press("Add to cart · $60.00")
+    assert "In your cart: 60" in shown(alice)
+
+    assert add_60.callback_data is not None
+    refused = await alice.press_data(old_card, add_60.callback_data)  # the older card's Add
+    assert refused.text == (
+        "You already have 60 × Travel Mug in your cart; you can add up to 39 more."
+    )
+    toast = await alice.press_data(old_card, ShowProduct(mug, 60).encode())
+    assert toast.text == "You can add up to 39."
+    assert "[39 pc]" in screen(alice)
+
+    await alice.press("Add to cart · $39.00")
+    card_text = shown(alice)
+    assert "In your cart: 99" in card_text and "Add to cart" not in screen(alice)
+    assert "99 in your cart, the most one line can hold." in card_text
+    refused = await alice.press_data(old_card, add_60.callback_data)
+    assert refused.text == (
+        "You already have 99 × Travel Mug in your cart, the most one line can hold."
+    )
+
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    refused = await alice.press("➕", message=cart)
+    assert refused.text == (
+        "You already have 99 × Travel Mug in your cart, the most one line can hold."
+    )
+    assert "99 × $1.00 = $99.00" in shown(alice)
 
 
 async def test_the_picker_counts_what_her_own_unpaid_order_holds_as_hers(

@@ -15,6 +15,7 @@ from bot.services.errors import PromoRefused
 from bot.services.promos import PricedLine, parse_new
 from bot.store.models import PromoCode
 from bot.store.uow import Store
+from tests.conftest import add_product
 from tests.services.conftest import Shopfront
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -184,6 +185,25 @@ async def test_ten_shoppers_racing_for_a_three_use_code_get_three_discounts(
         assert notebook is not None and notebook.reserved == 3  # the refused held nothing
 
 
+async def test_a_code_for_an_sku_names_it_as_an_admins_command_does(shopfront: Shopfront) -> None:
+    """Two mugs whose SKUs differ only in case (stored before SKUs compared without case):
+    a code for Mug-Twin, spelt exactly so, takes off that mug only; mug-twin could be either,
+    so a code for it is refused naming both, as /price mug-twin is (never a guess)."""
+    await add_product(shopfront.store, "Mug-Twin", price=1000)
+    await add_product(shopfront.store, "MUG-TWIN", price=2000)
+    await _code(shopfront.store, "EXACT 10% sku=Mug-Twin")
+    quote = await _quote(shopfront, "EXACT", ("Mug-Twin", 1), ("MUG-TWIN", 1))
+    assert (quote.discount, quote.shares) == (100, (100, 0))
+
+    async with shopfront.store.uow() as uow:
+        draft = parse_new(["EITHER", "10%", "sku=mug-twin,kit-mug-cer"], "USD")
+        problems = await promos.shop_problems(uow, draft, NOW)
+    assert problems == [
+        "sku=: mug-twin could be any of MUG-TWIN, Mug-Twin: their SKUs differ only in case. "
+        "Send it spelt exactly as one of them."
+    ]
+
+
 def test_a_new_code_names_every_problem_at_once() -> None:
     with pytest.raises(promos.PromoInputError) as bad:
         parse_new(["x", "0%", "min=abc", "from=2026-13-01", "uses=-1", "colour=red"], "USD")
@@ -195,7 +215,7 @@ def test_a_new_code_names_every_problem_at_once() -> None:
     assert (draft.code, draft.kind, draft.value, draft.min_order) == ("SPRING", "amount", 500, 2000)
     assert draft.ends_at == datetime(2027, 1, 1, tzinfo=UTC)  # until: the whole last day
     assert (draft.max_uses, draft.per_customer) == (100, 1)
-    assert (draft.categories, draft.skus) == (("Mugs",), ("MUG-1", "MUG-2"))
+    assert (draft.categories, draft.skus) == (("Mugs",), ("mug-1", "MUG-2"))  # as typed
     assert isinstance(draft.to_model(), PromoCode)
 
 

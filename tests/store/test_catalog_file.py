@@ -56,7 +56,9 @@ def test_the_shipped_catalog_is_valid_and_big_enough() -> None:
         ({"price": 12.5}, "price", "decimal string"),
         ({"price": "free"}, "price", "not an amount"),
         ({"price": "0.00"}, "price", "more than 0"),
-        ({"price": "1000000.01"}, "price", "at most 1000000.00 USD"),
+        ({"price": "10000.01"}, "price", "at most 10000.00 USD"),
+        ({"price": "645700.01", "currency": "INR"}, "price", "at most 645700.00 INR"),
+        ({"price": "8900.01", "currency": "EUR"}, "price", "at most 8900.00 EUR"),
         ({"stock": 1_000_001}, "stock", "1000001 is more than 1000000"),
         ({"stock": -1}, "stock", "whole number"),
         ({"stock": "\u0661\u0662"}, "stock", "whole number"),  # Arabic-Indic 12: not 0-9

@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
 
+from bot.services import admin_catalog
 from bot.store import uow as uow_module
 from bot.store.inline import InlineSession
 from bot.store.models import ChatState
+from bot.store.seed import seed_catalog
 from bot.store.sqlite_driver import heavy_reads, others_waiting
 from bot.store.uow import Store, UnitOfWork, Write
+from tests.conftest import CATALOG_PATH
 
 LOOP_THREAD = threading.get_ident
 RUNNING_THREAD = text("SELECT running_thread()")
@@ -202,3 +205,35 @@ async def chat_version_in(uow: UnitOfWork, chat_id: int) -> int:
         text("SELECT version FROM chat_states WHERE chat_id = :chat"), {"chat": chat_id}
     )
     return int(found.scalar_one())
+
+
+async def test_a_seed_compares_the_shops_products_before_it_holds_the_writer(
+    store: Store,
+) -> None:
+    """`python -m bot seed` of a catalog the shop has: an admin's /price sent while the seed
+    compares the stored products goes through then, not after the seed's transaction (which
+    holds SQLite's one writer that every write waits for), as an admin's import does."""
+    await seed_catalog(store, CATALOG_PATH)
+    loop = asyncio.get_running_loop()
+    done: list[str] = []
+    repricing: list[asyncio.Task[None]] = []
+
+    async def reprice() -> None:
+        async with store.uow() as uow:
+            await admin_catalog.set_price(uow, "KIT-MUG-CER", 1700, actor=9001)
+        done.append("the admin's price")
+
+    def seen(*args: Any) -> None:
+        statement: str = args[2]
+        if "'optimize'" in statement:  # the seed's transaction's last write
+            done.append("the seed's transaction")
+        elif statement.startswith("SELECT products.id, products.sku") and not repricing:
+            repricing.append(loop.create_task(reprice()))  # the seed is comparing
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await seed_catalog(store, CATALOG_PATH)
+        await repricing[0]
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
+    assert done == ["the admin's price", "the seed's transaction"]

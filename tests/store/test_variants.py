@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.config import Settings
 from bot.i18n import translator
@@ -502,6 +502,45 @@ async def test_a_product_or_variant_is_found_by_its_sku_in_any_case(store: Store
             assert variant is not None and variant.sku == "tee-s-oat", typed
         assert await uow.products.find_by_sku("mug-red") is None
         assert await uow.products.find_variant_by_sku("mug-blue") is None
+
+
+async def _plan_of(store: Store, statement: str, params: Any) -> str:
+    """How the database would run `statement` (a sequential scan made dearest on PostgreSQL,
+    as at 100,000 products, where a handful of rows would be scanned anyway)."""
+    async with store.engine.connect() as conn:
+        if store.engine.dialect.name == "postgresql":
+            await conn.exec_driver_sql("SET enable_seqscan = off")
+            rows = await conn.exec_driver_sql("EXPLAIN " + statement, params)
+        else:
+            rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        return " ".join(str(value) for row in rows for value in row)
+
+
+async def test_an_sku_typed_in_another_case_is_looked_up_in_an_index_not_by_a_scan(
+    store: Store,
+) -> None:
+    """mug-blue for Mug-Blue, TEE-S-OAT for tee-s-oat: not the spelling stored, so the SKU
+    index misses; the lookup then reads the index on upper(sku) (migration 0024) instead of
+    comparing every SKU in upper case (10-20 ms at 100,000 products), on both databases."""
+    tee = _tee(sku="Tee", variants=[{**TEE["variants"][0], "sku": "tee-s-oat"}])
+    await _import(store, [{**MUG, "sku": "Mug-Blue"}, tee])
+    ran: list[tuple[str, Any]] = []
+
+    def seen(*args: Any) -> None:
+        statement, params = args[2], args[3]
+        if "upper(" in statement.lower():
+            ran.append((statement, params))
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with store.uow() as uow:
+            assert (await uow.products.find_by_sku("mug-blue")) is not None
+            assert (await uow.products.find_variant_by_sku("TEE-S-OAT")) is not None
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
+    products, variants = [await _plan_of(store, *statement) for statement in ran]
+    assert "ix_products_sku_upper" in products, products
+    assert "ix_product_variants_sku_upper" in variants, variants
 
 
 async def test_in_stock_only_keeps_a_tee_whose_own_stock_is_zero_but_a_size_is_left(

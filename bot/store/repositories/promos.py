@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalog_rules import sku_key
 from bot.store.db import rowcount
 from bot.store.models import (
     Category,
@@ -47,36 +48,33 @@ class PromoRepository:
     async def by_code(self, code: str) -> PromoCode | None:
         return await self.session.scalar(select(PromoCode).where(PromoCode.code == code.upper()))
 
-    async def unknown_scope(
-        self, categories: Sequence[str], skus: Sequence[str]
-    ) -> tuple[list[str], list[str]]:
-        """The names of a code's scope that match nothing in the shop, as `_eligible` in
-        bot.services.promos matches them: a category by title or slug, without case; a
-        product's or a variant's SKU, without case."""
-        missing_categories: list[str] = []
-        if categories:
-            known = {
-                name.casefold()
-                for title, slug in await self.session.execute(select(Category.title, Category.slug))
-                for name in (title, slug)
-            }
-            missing_categories = [c for c in categories if c.casefold() not in known]
-        missing_skus: list[str] = []
-        if skus:
-            wanted = [s.upper() for s in skus]
-            found = set(
-                await self.session.scalars(
-                    select(func.upper(Product.sku))
-                    .where(func.upper(Product.sku).in_(wanted))
-                    .union(
-                        select(func.upper(ProductVariant.sku)).where(
-                            func.upper(ProductVariant.sku).in_(wanted)
-                        )
-                    )
-                )
-            )
-            missing_skus = [s for s, upper in zip(skus, wanted, strict=True) if upper not in found]
-        return missing_categories, missing_skus
+    async def unknown_categories(self, categories: Sequence[str]) -> list[str]:
+        """The categories of a code's scope that match nothing in the shop, as `_eligible` in
+        bot.services.promos matches them: by title or slug, without case."""
+        if not categories:
+            return []
+        known = {
+            name.casefold()
+            for title, slug in await self.session.execute(select(Category.title, Category.slug))
+            for name in (title, slug)
+        }
+        return [c for c in categories if c.casefold() not in known]
+
+    async def skus_alike(self, skus: Sequence[str]) -> dict[str, list[str]]:
+        """The shop's product and variant SKUs that `sku_key` makes one of `skus`, by that
+        key: what `named_sku` chooses among (read from the upper(sku) indexes)."""
+        keys = sorted({sku_key(s) for s in skus})
+        if not keys:
+            return {}
+        stored = await self.session.scalars(
+            select(Product.sku)
+            .where(func.upper(Product.sku).in_(keys))
+            .union_all(select(ProductVariant.sku).where(func.upper(ProductVariant.sku).in_(keys)))
+        )
+        alike: dict[str, list[str]] = {}
+        for sku in stored:
+            alike.setdefault(sku_key(sku), []).append(sku)
+        return alike
 
     async def list_all(self) -> Sequence[PromoCode]:
         stmt = select(PromoCode).order_by(PromoCode.is_active.desc(), PromoCode.code)
