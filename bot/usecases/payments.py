@@ -29,7 +29,7 @@ from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundFailed
 from bot.services.order_summary import OrderSummary, summarize
 from bot.shop import Shop
-from bot.store.models import Order, Payment, utcnow
+from bot.store.models import Order, OrderLine, Payment, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 from bot.usecases import deliveries
@@ -263,7 +263,9 @@ async def pre_checkout_answer(shop: Shop, **query: Any) -> str | None:
 
 
 class _SoldOut(Exception):
-    pass
+    def __init__(self, line: OrderLine) -> None:
+        super().__init__(line.title)
+        self.line = line
 
 
 async def record_payment(
@@ -332,7 +334,8 @@ async def record_payment(
             uow.orders.flag_for_review(order, problem)
         summary = summarize(order)
         if sold_out:
-            gone = worded(N_("{title} sold out"), title=sold_out)
+            title = i18n.named(sold_out.title, sold_out.translations)
+            gone = worded(N_("{title} sold out"), title=title)
             return PaymentOutcome("stock_gone", summary, payment.id, gone)
         kind: PaymentKind = "review" if problems else "paid"
         verify = payment.verification_status == "pending"
@@ -389,8 +392,8 @@ def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayme
     return problems
 
 
-async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
-    """Sell the order's goods; the title that sold out, or None if all of it was taken."""
+async def _take_stock(uow: UnitOfWork, order: Order) -> OrderLine | None:
+    """Sell the order's goods; the line that sold out, or None if all of it was taken."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
             if not await uow.products.sell_reserved(
@@ -406,9 +409,9 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
                 if not await uow.products.sell_unreserved(
                     line.product_id, line.quantity, line.variant_id
                 ):
-                    raise _SoldOut(line.title)
+                    raise _SoldOut(line)
     except _SoldOut as exc:
-        return str(exc)
+        return exc.line
     order.hold_status = "sold"
     await promos.use_for_payment(uow, order.id, hold_was_released=True)
     return None

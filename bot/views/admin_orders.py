@@ -157,7 +157,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         created,
         "",
         *[
-            f"{line.quantity} × {line.sku} {line.title} — {money(line.line_total)}"
+            f"{line.quantity} × {line.sku} {tr.name(line.title, line.translations)} — "
+            f"{money(line.line_total)}"
             + (
                 f" (−{money(line.discount)}: {money(line.line_total - line.discount)})"
                 if line.discount
