@@ -426,10 +426,15 @@ class StarsRefundIsWhole(RefundNotPossible):
     """refundStarPayment gives back the whole payment: a part cannot be refunded."""
 
     def __init__(self, amount: int) -> None:
-        super().__init__(
-            f"Stars payments can only be refunded in full ({format_money(amount, STARS)})."
+        super().__init__()
+        self._words(
+            N_("Stars payments can only be refunded in full ({amount})."),
+            amount=format_money(amount, STARS),
         )
         self.amount = amount
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, amount=tr.money(self.amount, STARS))
 
 
 class RefundFailed(OrderError):

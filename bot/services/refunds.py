@@ -156,8 +156,9 @@ def check_refund(order: Order, amount: int | None) -> int:
     """The amount to refund (None: all that is left), or the error that says why not: asked
     before the admin confirms, and again when the refund is claimed."""
     if not order.payments:
-        raise RefundNotPossible(
-            f"Order #{order.id} has not been paid, so there is nothing to refund."
+        raise RefundNotPossible.saying(
+            N_("Order #{order_id} has not been paid, so there is nothing to refund."),
+            order_id=order.id,
         )
     most = refundable(order)
     if most <= 0:
