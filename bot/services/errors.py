@@ -451,5 +451,10 @@ class RefundFailed(OrderError):
         )
 
 
+class RefundDeferred(RefundFailed):
+    """The provider could not be reached for a second payment's refund: it stays pending and
+    the pending-refunds job tries it again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
+
+
 class DownloadUnavailable(OrderError):
     """No download for this button: not the presser's order, not paid, or not digital."""

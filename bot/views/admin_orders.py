@@ -120,6 +120,8 @@ def _second_payment(tr: Translator, payment: PaymentView) -> str:
         return ""
     if payment.returned:
         return " · " + tr._("↩️ second payment, refunded")
+    if payment.retrying:
+        return " · " + tr._("⏳ second payment, refund tried again automatically")
     return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
 
 
