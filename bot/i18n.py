@@ -199,6 +199,9 @@ class Translator:
             return self.money(int(amount), str(currency))
         if isinstance(value, dict) and WORDED in value:
             return "; ".join(self._said_part(part) for part in value[WORDED])
+        if isinstance(value, dict) and NAME in value:
+            title, titles = value[NAME]
+            return self.name(str(title), titles if isinstance(titles, dict) else None)
         return value
 
     def money(self, amount: int, currency: str) -> str:
@@ -226,9 +229,11 @@ class Translator:
 
 # A note the shop stores for readers it does not know yet is JSON: {"worded": [part, ...]},
 # each part {"m": English msgid, "p": {name: value}} or a plain text kept as it is; a value is
-# text or a number, {"money": [amount, currency]}, or another {"worded": [...]}.
+# text or a number, {"money": [amount, currency]}, {"name": [title, {language: {"title":
+# ...}}]} or another {"worded": [...]}.
 WORDED = "worded"
 MONEY = "money"
+NAME = "name"
 _WORDED_START = '{"' + WORDED + '"'
 
 
@@ -244,6 +249,17 @@ def worded(message: str, **params: Any) -> str:
 def amount(minor_units: int, currency: str) -> dict[str, Any]:
     """A sum of money as a value of `worded`: "$5.00" for one reader, "5,00 $" for another."""
     return {MONEY: [minor_units, currency]}
+
+
+def named(title: str, translations: dict[str, Any] | None) -> dict[str, Any]:
+    """A product's title as a value of `worded`, read in each reader's language (only the
+    titles of `translations` are kept: a note needs no descriptions)."""
+    titles = {
+        language: {"title": fields["title"]}
+        for language, fields in (translations or {}).items()
+        if isinstance(fields, dict) and isinstance(fields.get("title"), str)
+    }
+    return {NAME: [title, titles]}
 
 
 def joined(*notes: str | None) -> str | None:

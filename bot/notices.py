@@ -109,13 +109,33 @@ def second_payment_refunded(tr: Translator, order_id: int, amount: str, charge_i
     )
 
 
-def pending_refund_finished(tr: Translator, order_id: int, amount: str) -> str:
+def second_payment_retrying(
+    tr: Translator, order_id: int, amount: str, charge_id: str, problem: str
+) -> str:
     return tr._(
-        "↩️ Order #{order_id}: a refund of {amount} left unfinished by a restart is done now; "
-        "the shopper was told.",
+        "⏳ Order #{order_id} was paid twice: the second payment ({amount}, charge {charge_id}) "
+        "could not be refunded yet ({problem}). It is tried again automatically; do not refund "
+        "it by hand.",
         order_id=order_id,
         amount=amount,
+        charge_id=charge_id,
+        problem=problem,
     )
+
+
+def pending_refund_finished(tr: Translator, order_id: int, amount: str, *, second: bool) -> str:
+    """A refund the job made later: left by a restart, or a second payment's tried again."""
+    if second:
+        text = tr._(
+            "↩️ Order #{order_id}: the second payment ({amount}) is refunded now, on a later "
+            "try; the shopper was told."
+        )
+    else:
+        text = tr._(
+            "↩️ Order #{order_id}: a refund of {amount} left unfinished by a restart is done "
+            "now; the shopper was told."
+        )
+    return text.format(order_id=order_id, amount=amount)
 
 
 def paid_twice(tr: Translator, order_id: int, amount: str, *, refunded: bool) -> str:

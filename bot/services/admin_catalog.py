@@ -332,7 +332,7 @@ async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
                 "/stock {variant} changes the variant's stock.",
                 variant=variant.sku,
                 sku=owner.sku,
-                title=owner.title,
+                title=i18n.current().name(owner.title, owner.translations),
             )
         raise UnknownSku(sku.strip())
     return product
@@ -363,7 +363,9 @@ async def sold_as_variants(uow: UnitOfWork, product: Product) -> SoldAsVariants:
             "{sku} is sold as variants, each with its own stock: {listed}. "
             "Send /stock with a variant's SKU, e.g. /stock {example} 10.",
             sku=product.sku,
-            listed=", ".join(f"{v.sku} ({v.label}: {v.stock})" for v in variants),
+            listed=", ".join(
+                f"{v.sku} ({tr.label(v.label, product.translations)}: {v.stock})" for v in variants
+            ),
             example=variants[0].sku,
         )
     )

@@ -51,6 +51,7 @@ class PaymentView:
     verification: str
     second: bool = False  # not the order's own payment: paid twice (refunded at once)
     returned: bool = False  # a second payment that went back
+    retrying: bool = False  # a second payment whose refund the job tries again
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,9 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     order = await uow.orders.get(order_id, full=True)
     if order is None:
         raise OrderNotFound(order_id)
-    returned = {
-        r.payment_id for r in await uow.refunds.for_order(order.id) if r.status == "succeeded"
-    }
+    made = await uow.refunds.for_order(order.id)
+    returned = {r.payment_id for r in made if r.status == "succeeded"}
+    retrying = {r.payment_id for r in made if r.status == "pending" and r.attempts}
     return OrderDetail(
         summary=summarize(order),
         customer=customer_name(
@@ -143,6 +144,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 p.verification_status,
                 second=p is not order.payments[0],
                 returned=p is not order.payments[0] and p.id in returned,
+                retrying=p is not order.payments[0] and p.id in retrying,
             )
             for p in order.payments
         ],

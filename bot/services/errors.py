@@ -449,10 +449,15 @@ class StarsRefundIsWhole(RefundNotPossible):
     """refundStarPayment gives back the whole payment: a part cannot be refunded."""
 
     def __init__(self, amount: int) -> None:
-        super().__init__(
-            f"Stars payments can only be refunded in full ({format_money(amount, STARS)})."
+        super().__init__()
+        self._words(
+            N_("Stars payments can only be refunded in full ({amount})."),
+            amount=format_money(amount, STARS),
         )
         self.amount = amount
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, amount=tr.money(self.amount, STARS))
 
 
 class RefundFailed(OrderError):
@@ -467,6 +472,11 @@ class RefundFailed(OrderError):
             order_id=order_id,
             problem=self.problem,
         )
+
+
+class RefundDeferred(RefundFailed):
+    """The provider could not be reached for a second payment's refund: it stays pending and
+    the pending-refunds job tries it again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
 
 
 class DownloadUnavailable(OrderError):

@@ -13,10 +13,11 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from bot import i18n
 from bot.clipping import echo
@@ -77,6 +78,7 @@ class RefundClaim:
     counted: bool = True
     actor: str = "system"  # who asked for it, and why: as the refund was claimed
     reason: str | None = None
+    currency: str = ""
 
     @classmethod
     def of(
@@ -95,6 +97,7 @@ class RefundClaim:
             counted=counted,
             actor=refund.requested_by,
             reason=refund.reason,
+            currency=refund.currency,
         )
 
     @property
@@ -156,8 +159,9 @@ def check_refund(order: Order, amount: int | None) -> int:
     """The amount to refund (None: all that is left), or the error that says why not: asked
     before the admin confirms, and again when the refund is claimed."""
     if not order.payments:
-        raise RefundNotPossible(
-            f"Order #{order.id} has not been paid, so there is nothing to refund."
+        raise RefundNotPossible.saying(
+            N_("Order #{order_id} has not been paid, so there is nothing to refund."),
+            order_id=order.id,
         )
     most = refundable(order)
     if most <= 0:
@@ -247,16 +251,50 @@ async def record_second_refund(
     )
 
 
-async def left_pending(uow: UnitOfWork, before: datetime, limit: int = 20) -> list[int]:
-    """Refunds still pending since before `before`: claimed, and then the worker making them
-    died before the provider call or before recording it."""
+async def left_pending(
+    uow: UnitOfWork, since: Sequence[datetime], limit: int = 20
+) -> list[tuple[int, datetime]]:
+    """Refunds still pending that are due to be made again, each with the moment it was last
+    tried before (for `take_over`): one tried `n` times in vain before `since[n]`. With none
+    (n = 0), it was claimed and then the worker making it died before the provider call or
+    before recording it; with some, the provider could not be reached (`try_again_later`)."""
+    due = or_(
+        *(and_(Refund.attempts == n, Refund.created_at < moment) for n, moment in enumerate(since))
+    )
     stmt = (
-        select(Refund.id)
-        .where(Refund.status == "pending", Refund.created_at < before)
+        select(Refund.id, Refund.attempts)
+        .where(Refund.status == "pending", due)
         .order_by(Refund.id)
         .limit(limit)
     )
-    return list((await uow.session.scalars(stmt)).all())
+    return [(refund_id, since[n]) for refund_id, n in (await uow.session.execute(stmt)).all()]
+
+
+async def try_again_later(uow: UnitOfWork, claimed: RefundClaim, now: datetime, most: int) -> bool:
+    """The provider could not be reached: the refund stays pending, its try counted and
+    timed `now`, so the pending-refunds job makes it again after a pause (with the same
+    idempotency key: once at the provider). False once it was tried `most` times in vain
+    (the caller gives it back)."""
+    result = await uow.session.execute(
+        update(Refund)
+        .where(Refund.id == claimed.refund_id, Refund.status == "pending", Refund.attempts < most)
+        .values(attempts=Refund.attempts + 1, created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def second_payment_unrefunded(charge_id: str, amount: int, currency: str, problem: str) -> str:
+    """Why an order paid twice needs an admin: its second payment could not go back."""
+    return worded(
+        N_(
+            "paid twice: the second payment {charge_id} ({amount}) could not be refunded "
+            "automatically: {problem}"
+        ),
+        charge_id=charge_id,
+        amount=i18n.amount(amount, currency),
+        problem=problem,
+    )
 
 
 async def take_over(

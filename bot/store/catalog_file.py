@@ -730,8 +730,8 @@ def _check_translated_options(
         else:
             translated: dict[str, Any] = {}
             for (name, values), (own_name, own_values) in zip(options, raw.items(), strict=True):
-                if checked := _check_option(column, own_name, own_values, bad):
-                    words = dict(zip(values, checked[1], strict=True))
+                if checked := _check_option(column, own_name, own_values, bad, values):
+                    words = _stored_words(values, checked[1])
                     translated[name] = {"name": checked[0], "values": words}
             found[language] = translated
     return found or None
@@ -746,10 +746,12 @@ def _shaped_like(raw: Any, options: tuple[tuple[str, tuple[str, ...]], ...]) -> 
 
 
 def _check_option(
-    field: str, name: Any, values: Any, bad: Callable[..., None]
+    field: str, name: Any, values: Any, bad: Callable[..., None], english: tuple[str, ...] = ()
 ) -> tuple[str, tuple[str, ...]] | None:
     """An option as `field` declares it (its name and list of values), or None with its
-    problem named: one rule for `options` and its translations."""
+    problem named: one rule for `options` and its translations. In a translation, a value
+    written as its `english` is left untranslated, and may equal another value's
+    translation (an export writes it so: "Carbón" for "Charcoal", and "Carbón" itself)."""
     name = str(name).strip()
     texts = [str(v).strip() for v in values] if isinstance(values, list) else []
     if problem := _option_text_problem(name):
@@ -759,11 +761,29 @@ def _check_option(
     elif wrong := next(((v, p) for v in texts if (p := _option_text_problem(v))), None):
         value, problem = wrong
         bad(field, problem.template, f"{name}: {value!r}", **problem.params)
-    elif len(set(texts)) != len(texts):
+    elif len(set(translated := _translated_only(texts, english))) != len(translated):
         bad(field, N_("a value is listed twice"), name)
     else:
         return name, tuple(texts)
     return None
+
+
+def _stored_words(english: tuple[str, ...], texts: tuple[str, ...]) -> dict[str, str]:
+    """An option's values in a language by their English, as they are kept: a value left as
+    its English that another value's translation also reads is left out (untranslated, as a
+    file without it had it), so an export that writes it imports unchanged."""
+    return {
+        value: text
+        for value, text in zip(english, texts, strict=True)
+        if text != value or texts.count(text) == 1
+    }
+
+
+def _translated_only(texts: list[str], english: tuple[str, ...]) -> list[str]:
+    """The values of an option that are not left as their English (all, without it)."""
+    if len(english) != len(texts):
+        return texts
+    return [text for text, own in zip(texts, english, strict=True) if text != own]
 
 
 def _option_text_problem(text: str) -> OutOfRange | None:

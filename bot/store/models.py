@@ -465,7 +465,10 @@ class Refund(Base):
     status: Mapped[str] = mapped_column(String(16), default="succeeded")
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     requested_by: Mapped[str] = mapped_column(String(64), default="system")
+    # When it was claimed, or last tried: the pending-refunds job goes by it.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tries the provider could not be reached for (a second payment's refund is tried again).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ChatState(Base):

@@ -26,10 +26,11 @@ from bot.payments.stars import StarPayment
 from bot.services import checkout, promos
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
-from bot.services.errors import OrderError, RefundFailed
+from bot.services.errors import OrderError, RefundDeferred, RefundFailed
 from bot.services.order_summary import OrderSummary, summarize
+from bot.services.refunds import second_payment_unrefunded
 from bot.shop import Shop
-from bot.store.models import Order, Payment, utcnow
+from bot.store.models import Order, OrderLine, Payment, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 from bot.usecases import deliveries
@@ -101,6 +102,7 @@ class TakenPayment:
     review_reason: str | None = None  # set: an admin must look before anything ships
     delivery: DeliveryPlan | None = None  # digital items to send after the receipt
     apology: str | None = None  # stock_gone: what the shopper is told about their refund
+    retrying: str | None = None  # paid_twice: why the second payment's refund is tried again
 
 
 # ---------------------------------------------------------------- Telegram's queries
@@ -263,7 +265,9 @@ async def pre_checkout_answer(shop: Shop, **query: Any) -> str | None:
 
 
 class _SoldOut(Exception):
-    pass
+    def __init__(self, line: OrderLine) -> None:
+        super().__init__(line.title)
+        self.line = line
 
 
 async def record_payment(
@@ -332,7 +336,8 @@ async def record_payment(
             uow.orders.flag_for_review(order, problem)
         summary = summarize(order)
         if sold_out:
-            gone = worded(N_("{title} sold out"), title=sold_out)
+            title = i18n.named(sold_out.title, sold_out.translations)
+            gone = worded(N_("{title} sold out"), title=title)
             return PaymentOutcome("stock_gone", summary, payment.id, gone)
         kind: PaymentKind = "review" if problems else "paid"
         verify = payment.verification_status == "pending"
@@ -389,8 +394,8 @@ def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayme
     return problems
 
 
-async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
-    """Sell the order's goods; the title that sold out, or None if all of it was taken."""
+async def _take_stock(uow: UnitOfWork, order: Order) -> OrderLine | None:
+    """Sell the order's goods; the line that sold out, or None if all of it was taken."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
             if not await uow.products.sell_reserved(
@@ -406,9 +411,9 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> str | None:
                 if not await uow.products.sell_unreserved(
                     line.product_id, line.quantity, line.variant_id
                 ):
-                    raise _SoldOut(line.title)
+                    raise _SoldOut(line)
     except _SoldOut as exc:
-        return str(exc)
+        return exc.line
     order.hold_status = "sold"
     await promos.use_for_payment(uow, order.id, hold_was_released=True)
     return None
@@ -445,27 +450,27 @@ async def settle_stock_gone(shop: Shop, order_id: int) -> str:
 
 async def settle_paid_twice(
     shop: Shop, outcome: PaymentOutcome, incoming: IncomingPayment
-) -> tuple[str, str | None]:
-    """Give a second payment for a paid order back at once: what the shopper is told, and
-    the reason the admins must look (None when the refund went through)."""
+) -> tuple[str, str | None, str | None]:
+    """Give a second payment for a paid order back at once: what the shopper is told, the
+    reason the admins must look (None when the refund went through or is tried again), and
+    why it is tried again (the provider could not be reached; None otherwise)."""
     assert outcome.order is not None and outcome.payment_id is not None
     order_id, tr = outcome.order.order_id, i18n.current()
     amount = tr.money(incoming.total_amount, incoming.currency)
     try:
         await refund_second_payment(shop, outcome.payment_id, worded(N_("paid twice")))
+    except RefundDeferred as exc:  # the pending-refunds job tries again
+        return notices.paid_twice(tr, order_id, amount, refunded=False), None, exc.problem
     except RefundFailed as exc:
-        reason = worded(
-            N_(
-                "paid twice: the second payment {charge_id} ({amount}) could not be refunded "
-                "automatically: {problem}"
-            ),
-            charge_id=incoming.telegram_payment_charge_id,
-            amount=i18n.amount(incoming.total_amount, incoming.currency),
-            problem=exc.problem,
+        reason = second_payment_unrefunded(
+            incoming.telegram_payment_charge_id,
+            incoming.total_amount,
+            incoming.currency,
+            exc.problem,
         )
         await flag_for_review(shop, order_id, reason)
-        return notices.paid_twice(tr, order_id, amount, refunded=False), reason
-    return notices.paid_twice(tr, order_id, amount, refunded=True), None
+        return notices.paid_twice(tr, order_id, amount, refunded=False), reason, None
+    return notices.paid_twice(tr, order_id, amount, refunded=True), None, None
 
 
 async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> TakenPayment:
@@ -480,8 +485,8 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
         return TakenPayment(incoming, outcome)
     order_id = outcome.order.order_id
     if outcome.kind == "paid_twice":
-        apology, review_reason = await settle_paid_twice(shop, outcome, incoming)
-        return TakenPayment(incoming, outcome, review_reason, apology=apology)
+        apology, review_reason, retrying = await settle_paid_twice(shop, outcome, incoming)
+        return TakenPayment(incoming, outcome, review_reason, apology=apology, retrying=retrying)
     if outcome.kind == "stock_gone":
         apology = await settle_stock_gone(shop, order_id)
         await _tell_chat(shop, chat_id, "payment_cancelled")
@@ -542,6 +547,14 @@ def _paid_twice_alert(tr: Translator, taken: TakenPayment, order_id: int) -> str
     if taken.review_reason is not None:
         return notices.needs_review(tr, order_id, taken.review_reason)
     incoming = taken.incoming
+    if taken.retrying is not None:
+        return notices.second_payment_retrying(
+            tr,
+            order_id,
+            tr.money(incoming.total_amount, incoming.currency),
+            incoming.telegram_payment_charge_id,
+            taken.retrying,
+        )
     return notices.second_payment_refunded(
         tr,
         order_id,

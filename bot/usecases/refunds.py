@@ -10,7 +10,7 @@ from bot import i18n, notices
 from bot.i18n import N_
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds
-from bot.services.errors import RefundFailed, RefundNotPossible
+from bot.services.errors import RefundDeferred, RefundFailed, RefundNotPossible
 from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
 from bot.store.models import utcnow
@@ -20,6 +20,9 @@ RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a
 # A refund pending longer than this was left by a worker that died: far longer than a
 # provider call may take (Stripe's timeout, with its retry).
 PENDING_REFUND_GRACE = timedelta(minutes=10)
+# A second payment's refund the provider could not be reached for is tried again after each
+# of these pauses (the job runs every 5 minutes), then left to the admins.
+SECOND_REFUND_PAUSES = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=45))
 
 
 @dataclass(frozen=True)
@@ -68,26 +71,38 @@ async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundR
 async def refund_second_payment(shop: Shop, payment_id: int, reason: str) -> RefundInfo:
     """Give back all of a second payment for an order that was paid already (Telegram
     delivered two successful payments for one invoice); RefundFailed if the provider says no
-    or the shop cannot refund it itself (nothing is counted as refunded then)."""
+    or the shop cannot refund it itself (nothing is counted as refunded then), RefundDeferred
+    if the provider could not be reached (the pending-refunds job tries again)."""
     async with shop.store.uow() as uow:
         claimed = await refunds.claim_second_payment(uow, payment_id, reason)
-    made = await _refund_or_give_back(shop, claimed)
+    made = await _refund_or_give_back(shop, claimed, retry=True)
     async with shop.store.uow() as uow:
         return await refunds.record_second_refund(
             uow, claimed, made.refund_id, already=made.already
         )
 
 
-async def _refund_or_give_back(shop: Shop, claimed: RefundClaim) -> AtProvider:
+async def _refund_or_give_back(
+    shop: Shop, claimed: RefundClaim, *, retry: bool = False, now: datetime | None = None
+) -> AtProvider:
     """The refund at the provider; if it is refused, the claim is marked failed and given
-    back, and RefundFailed says why in the reader's words."""
+    back, and RefundFailed says why in the reader's words. With `retry` (a second payment's
+    refund), a provider that could not be reached leaves it pending for the job, until it
+    was tried after each of SECOND_REFUND_PAUSES: RefundDeferred."""
     try:
         return AtProvider(await _refund_at_provider(shop, claimed))
     except AlreadyRefunded:
         return AtProvider(None, already=True)
     except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
+        later = retry and isinstance(exc, ProviderUnreachable)
         async with shop.store.uow() as uow:
-            await refunds.give_back(uow, claimed)
+            if later:
+                most = len(SECOND_REFUND_PAUSES)
+                later = await refunds.try_again_later(uow, claimed, now or utcnow(), most)
+            if not later:
+                await refunds.give_back(uow, claimed)
+        if later:
+            raise RefundDeferred(claimed.order_id, exc) from exc
         raise RefundFailed(claimed.order_id, exc) from exc
 
 
@@ -119,28 +134,36 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
     and the order flagged for the admins.
     """
     now = now or utcnow()
-    before = now - PENDING_REFUND_GRACE
+    since = [now - PENDING_REFUND_GRACE, *(now - pause for pause in SECOND_REFUND_PAUSES)]
     async with shop.store.uow() as uow:
-        pending = await refunds.left_pending(uow, before)
+        pending = await refunds.left_pending(uow, since)
     finished = []
-    for refund_id in pending:
+    for refund_id, before in pending:
         async with shop.store.uow() as uow:
             claimed = await refunds.take_over(uow, refund_id, before, now)
-        if claimed is not None and await _finish(shop, claimed):
+        if claimed is not None and await _finish(shop, claimed, now):
             finished.append(claimed.order_id)
     return finished
 
 
-async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
-    """Make and record one refund left pending, and tell the shopper and the admins."""
+async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
+    """Make and record one refund left pending, and tell the shopper and the admins (a
+    second payment's whose provider could not be reached is tried again later)."""
     order_id = claimed.order_id
     try:
-        made = await _refund_or_give_back(shop, claimed)
+        made = await _refund_or_give_back(shop, claimed, retry=not claimed.counted, now=now)
+    except RefundDeferred:
+        return False
     except RefundFailed as exc:
-        reason = i18n.worded(
-            N_("a refund left pending by a restart failed: {problem}"),
-            problem=exc.problem,
-        )
+        if claimed.counted:
+            reason = i18n.worded(
+                N_("a refund left pending by a restart failed: {problem}"),
+                problem=exc.problem,
+            )
+        else:
+            reason = refunds.second_payment_unrefunded(
+                claimed.telegram_payment_charge_id, claimed.amount, claimed.currency, exc.problem
+            )
         async with shop.store.uow() as uow:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:
@@ -162,7 +185,7 @@ async def _finish(shop: Shop, claimed: RefundClaim) -> bool:
     await shop.notifier.notify(claimed.customer_telegram_id, told)
     await shop.alert_admins(
         lambda admin: notices.pending_refund_finished(
-            admin, order_id, admin.money(info.amount, info.currency)
+            admin, order_id, admin.money(info.amount, info.currency), second=not claimed.counted
         )
     )
     return True

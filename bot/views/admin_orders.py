@@ -120,6 +120,8 @@ def _second_payment(tr: Translator, payment: PaymentView) -> str:
         return ""
     if payment.returned:
         return " · " + tr._("↩️ second payment, refunded")
+    if payment.retrying:
+        return " · " + tr._("⏳ second payment, refund tried again automatically")
     return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
 
 
@@ -157,7 +159,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         created,
         "",
         *[
-            f"{line.quantity} × {line.sku} {line.title} — {money(line.line_total)}"
+            f"{line.quantity} × {line.sku} {tr.name(line.title, line.translations)} — "
+            f"{money(line.line_total)}"
             + (
                 f" (−{money(line.discount)}: {money(line.line_total - line.discount)})"
                 if line.discount

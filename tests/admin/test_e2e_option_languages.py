@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.admin.conftest import open_detail
 from tests.admin.test_e2e_admin_languages import _russian
 from tests.e2e.shopper import screen
 
@@ -98,3 +99,36 @@ async def test_a_row_whose_russian_options_differ_from_its_english_is_refused_in
     assert "same options" not in text  # said in Russian
     async with shop.store.uow() as uow:
         assert await uow.products.get_by_sku("BAG-TOTE") is None  # nothing imported
+
+
+async def test_a_russian_admin_reads_the_tote_and_its_colours_in_russian_on_her_screens(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Ada reads Russian: Masha's order shows "1 × BAG-TOTE-RED Холщовая сумка - Красный"
+    (the SKU as stored), and /stock on the tote lists its colours in Russian."""
+    masha = await _tote_for(shop, admin, "Masha", "ru")
+    await _russian(admin)
+    await masha.press("В корзину")
+    await masha.send("/cart")
+    await masha.wait_for("Холщовая сумка - Красный")
+    await masha.press("Оформить")
+    summary = await masha.wait_for("Холщовая сумка - Красный", include_existing=True)
+    await masha.press("Оплатить", message=summary)
+    await masha.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    assert (await masha.pay(shipping_option_id="standard")).ok
+    await masha.wait_for("Оплата получена")
+    async with shop.store.uow() as uow:
+        (order,) = await uow.orders.list_recent(status=None, offset=0, limit=1)
+
+    detail = await open_detail(admin, order.id, "Заказ №{order_id} · ")
+    text = detail.text or ""
+    assert "1 × BAG-TOTE-RED Холщовая сумка - Красный — " in text, text
+    assert "Canvas Tote" not in text and "Red" not in text
+
+    await admin.send("/stock BAG-TOTE 5")
+    refusal = await admin.wait_for("BAG-TOTE-RED")
+    text = refusal.text or ""
+    assert "BAG-TOTE-RED (Красный: 4), BAG-TOTE-BLU (Синий: 4)" in text, text
+    await admin.send("/price BAG-TOTE-RED 5")
+    refusal = await admin.wait_for("BAG-TOTE-RED")
+    assert "(Холщовая сумка)" in (refusal.text or ""), refusal.text

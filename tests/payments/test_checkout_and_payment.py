@@ -290,6 +290,29 @@ async def test_late_payment_for_sold_out_goods_is_flagged_for_refund(shop: Shop)
         assert len(await uow.payments.for_order(late.order.order_id)) == 1  # money on record
 
 
+async def test_a_late_payment_for_a_sold_out_mug_names_it_in_each_admins_language(
+    shop: Shop,
+) -> None:
+    """The note the admins read about the refund names the mug the way each reads it."""
+    mug = await add_product(shop, "MUG", stock=1, title="Stoneware Mug")
+    async with shop.store.uow() as uow:
+        product = await uow.products.get(mug)
+        assert product is not None
+        product.translations = {"ru": {"title": "Кружка"}, "es": {"title": "Taza"}}
+    await fill_cart(shop, ALICE, {mug: 1})
+    late = await place_order(shop, telegram_id=ALICE, now=utcnow() - timedelta(hours=1))
+    await expire_holds(shop)
+    await fill_cart(shop, BOB, {mug: 1})
+    await pay(shop, await place_order(shop, telegram_id=BOB))
+
+    outcome = await pay(shop, late)
+
+    assert outcome.kind == "stock_gone"
+    assert translator("ru").said(outcome.note) == "Кружка: распродано"
+    assert translator("es").said(outcome.note).startswith("Taza")
+    assert translator("en").said(outcome.note) == "Stoneware Mug sold out"
+
+
 async def test_scarce_stock_race_twenty_shoppers_five_units(shop: Shop) -> None:
     mug = await add_product(shop, "LAST-MUGS", stock=5)
     shoppers = list(range(2000, 2020))

@@ -10,17 +10,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.payments.invoice import build_invoice
+from bot.payments.stripe_gateway import StripeGateway
 from bot.services import refunds, reports
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from bot.store.models import utcnow
 from bot.usecases.orders import refund_order
-from bot.usecases.refunds import PENDING_REFUND_GRACE, resume_pending_refunds
+from bot.usecases.refunds import (
+    PENDING_REFUND_GRACE,
+    SECOND_REFUND_PAUSES,
+    resume_pending_refunds,
+)
 from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (
     ADMIN_ID,
@@ -249,22 +255,31 @@ async def test_a_stars_order_paid_twice_gets_the_second_payment_refunded_at_once
         )
 
 
-async def test_a_card_payment_made_twice_is_refunded_at_stripe(
-    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
-) -> None:
-    h = stripe_harness
+async def _paid_twice(
+    h: ShopHarness, account: StripeTestAccount
+) -> tuple[FakeUser, FakeUser, dict[str, Any], str, str]:
+    """Alice pays her mugs ($37.00) with two forms open; the first payment's update is held
+    back, to come late. (Ada, Alice, that update, the first and the second charge id.)"""
     assert h.shop is not None
     admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
     mug = await add_product(h.shop, "MUG", price=1600, stock=3, title="Stoneware Mug")
     await fill_cart(h.shop, ALICE, {mug: 2})
     await _invoice_for_cart(h, alice)
-    first, second = await stripe_account.charge(3700), await stripe_account.charge(3700)
+    first, second = await account.charge(3700), await account.charge(3700)
     late = await alice.pay(provider_payment_charge_id=first, lose_update=True)
     assert (await alice.pay(provider_payment_charge_id=second)).ok
     await admin.wait_for("New paid order")
     assert late.successful_payment_update is not None
+    return admin, alice, late.successful_payment_update, first, second
 
-    await alice.replay(late.successful_payment_update)
+
+async def test_a_card_payment_made_twice_is_refunded_at_stripe(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    h = stripe_harness
+    admin, alice, late, first, second = await _paid_twice(h, stripe_account)
+
+    await alice.replay(late)
 
     notice = await alice.wait_for("twice")
     assert "$37.00" in (notice.text or "") and "refunded" in (notice.text or "")
@@ -279,6 +294,86 @@ async def test_a_card_payment_made_twice_is_refunded_at_stripe(
         assert order is not None and (order.refunded_amount, order.needs_review) == (0, False)
         stats = await reports.store_stats(uow, currency="USD", threshold=0)
     assert (stats.periods[0].gross, stats.periods[0].refunds) == (3700, 0)
+
+
+UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
+
+
+async def _paid_twice_while_stripe_is_down(
+    h: ShopHarness, account: StripeTestAccount
+) -> tuple[FakeUser, FakeUser, str]:
+    """Alice pays her mugs ($37.00) twice; the second payment arrives while Stripe cannot be
+    reached, so it cannot go back at once. (Ada, Alice, the second payment's charge id.)"""
+    admin, alice, late, first, _ = await _paid_twice(h, account)
+    assert h.shop is not None
+    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    await alice.replay(late)
+    notice = await alice.wait_for("twice")
+    assert "shop will refund the second payment of $37.00" in (notice.text or "")
+    alert = await admin.wait_for("tried again")
+    assert "$37.00" in (alert.text or "") and "do not refund it by hand" in (alert.text or "")
+    assert await _refunds_of(h, 1) == [(3700, "pending", None)]
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(1)
+        assert order is not None and not order.needs_review
+    await admin.send("/orders_admin")
+    await admin.press("#1 · ", message=await admin.wait_for("[#1 · "))
+    detail = await admin.wait_for("Order #1 · ✅ Paid")
+    assert "⏳ second payment, refund tried again automatically" in (detail.text or "")
+    await h.shop.stripe.close()
+    h.shop.stripe = stripe
+    return admin, alice, first
+
+
+async def test_a_second_payment_stripe_could_not_take_back_is_refunded_by_the_job_once(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    """Stripe was down when Alice paid twice: the admins hear the refund will be tried again
+    (nothing for them to do by hand); the job tries after a pause, Stripe is back, the money
+    goes back once, and Alice and Ada hear."""
+    h = stripe_harness
+    admin, alice, charge = await _paid_twice_while_stripe_is_down(h, stripe_account)
+    assert h.shop is not None
+    assert await resume_pending_refunds(h.shop) == []  # not yet: a pause first
+
+    later = utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [1]
+
+    await alice.wait_for("We refunded the second payment of $37.00")
+    done = await admin.wait_for("second payment")
+    assert "refunded now" in (done.text or "") and "$37.00" in (done.text or "")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+    ((amount, status, stripe_refund),) = await _refunds_of(h, 1)
+    assert (amount, status) == (3700, "succeeded") and stripe_refund
+    assert await resume_pending_refunds(h.shop, now=later + timedelta(days=1)) == []  # once
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
+
+
+async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at_last(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    """Stripe stays down: the job tries again after each pause, longer each time, and after
+    the last the order is flagged and the admins are told to refund it by hand."""
+    h = stripe_harness
+    admin, _, charge = await _paid_twice_while_stripe_is_down(h, stripe_account)
+    assert h.shop is not None
+    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    moment = utcnow()
+    for pause in SECOND_REFUND_PAUSES:
+        assert await resume_pending_refunds(h.shop, now=moment + pause / 2) == []  # pausing
+        moment += pause + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=moment) == []
+    await h.shop.stripe.close()
+    h.shop.stripe = stripe
+
+    alert = await admin.wait_for("needs review")
+    assert "could not be refunded automatically" in (alert.text or "")
+    assert await _refunds_of(h, 1) == [(3700, "failed", None)]
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 0
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(1)
+        assert order is not None and order.needs_review and order.refunded_amount == 0
+    assert await resume_pending_refunds(h.shop, now=moment + timedelta(days=1)) == []
 
 
 async def test_a_second_payment_that_cannot_be_refunded_is_flagged_for_the_admins(

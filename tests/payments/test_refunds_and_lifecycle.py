@@ -348,12 +348,34 @@ async def test_stars_refunds_are_full_only_and_go_through_refund_star_payment(
     bot = FakeStarsBot()
     stars_shop.stars = StarsGateway(bot)
 
-    with pytest.raises(RefundNotPossible, match="only be refunded in full"):
+    with pytest.raises(RefundNotPossible, match="only be refunded in full") as refused:
         await refund_order(stars_shop, placed.order.order_id, amount=50, actor=ADMIN)
+    assert refused.value.said(translator("ru")) == (
+        "Платежи звёздами возвращаются только целиком (⭐ 150)."
+    )
     change = await refund_order(stars_shop, placed.order.order_id, actor=ADMIN)
 
     assert change.new_status == "refunded"
     assert bot.star_refunds == [(ALICE, "stxn-1")]
+
+
+async def test_an_admin_reading_russian_is_told_in_russian_an_unpaid_order_has_nothing_to_refund(
+    shop: Shop,
+) -> None:
+    mug = await add_product(shop, "MUG", price=1600, stock=5)
+    await fill_cart(shop, ALICE, {mug: 1})
+    placed = await place_order(shop, telegram_id=ALICE)
+
+    with pytest.raises(RefundNotPossible) as refused:
+        await refund_order(shop, placed.order.order_id, actor=ADMIN)
+
+    order_id = placed.order.order_id
+    assert refused.value.said(ENGLISH) == (
+        f"Order #{order_id} has not been paid, so there is nothing to refund."
+    )
+    assert refused.value.said(translator("ru")) == (
+        f"Заказ №{order_id} не оплачен, возвращать нечего."
+    )
 
 
 # -- Verification ----------------------------------------------------------------------------

@@ -251,6 +251,25 @@ async def test_a_file_without_options_ru_keeps_them_and_an_empty_one_removes_the
         assert tee is not None and tee.translations == {"ru": {"title": "Футболка"}}
 
 
+async def test_a_colour_named_as_another_colours_spanish_still_round_trips(
+    store: Store,
+) -> None:
+    """Charcoal reads "Carbón" in Spanish; a later file (no `options_es`) adds a colour the
+    shop calls "Carbón" itself, which Spanish leaves as it is. The export's `options_es`
+    says "Carbón" twice, once translated and once as the English, and imports unchanged."""
+    spanish = {"Talla": ["S", "M", "L"], "Color": ["Avena", "Carbón"]}
+    await _import(store, [MUG, _tee(options_es=spanish)])
+    colours = {"Size": ["S", "M", "L"], "Colour": ["Oat", "Charcoal", "Carbón"]}
+    carbon = {"sku": "TEE-M-CAR", "values": {"Size": "M", "Colour": "Carbón"}, "stock": 1}
+    await _import(store, [MUG, _tee(options=colours, variants=[*TEE["variants"], carbon])])
+    assert (await _tee_in(store, "es"))[1] == ["S", "M", "L", "Avena", "Carbón", "Carbón"]
+    async with store.uow() as uow:
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    assert "Talla: S|M|L; Color: Avena|Carbón|Carbón" in as_csv.decode()
+    await _imports_unchanged(store, as_csv, as_json)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
