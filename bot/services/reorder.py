@@ -55,8 +55,7 @@ class Reordered:
 async def buy_again(uow: UnitOfWork, customer_id: int, order_id: int) -> Reordered:
     """Bring her cart up to order `order_id`'s quantities. OrderNotFound for anyone else's
     order (or none), StillToPay (an OrderNotFound too) for hers still waiting for payment;
-    CartChanged if her cart
-    changed under this visit (nothing is then written)."""
+    CartChanged if her cart changed under this visit (nothing is then written)."""
     order = await uow.orders.get(order_id, full=False)
     if order is None or order.customer_id != customer_id:
         raise OrderNotFound(order_id)
