@@ -96,3 +96,20 @@ async def test_alice_buys_her_order_again_from_the_page(
     await browser.find("#notice", f"🔁 The items of order #{order_id} are in your cart.")
     await alice.send("/cart")
     await alice.wait_for("2 × $16.00")
+
+
+async def test_her_orders_come_ten_at_a_time_and_stay_shown_on_the_way_back(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    placed = [await past_order(shop, 1001, {"KIT-MUG-CER": 1}) for _ in range(12)]
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, shop.user(1001, "A")))
+    await browser.click("#to-orders")
+    await browser.find(f".order-row[data-order-id='{placed[-1]}']")
+    assert await browser.js("return document.querySelectorAll('.order-row').length") == 10
+    await browser.click(".more", "Show more")
+    await browser.find(f".order-row[data-order-id='{placed[0]}']")
+    await browser.click(f".order-row[data-order-id='{placed[0]}']")
+    await browser.find("#title", f"Order #{placed[0]}")
+    await browser.js("window.__tg.pressBack()")
+    await browser.find(f".order-row[data-order-id='{placed[0]}']")
+    assert await browser.js("return document.querySelectorAll('.order-row').length") == 12

@@ -788,11 +788,12 @@
 
   /** Her orders, newest first, ten at a time as /orders pages them; one opens its page. */
   async function orders(arg, ticket) {
+    const here = top(); // kept with this screen, for Back to find the orders already shown
     const pages = arg || { shown: [], page: -1, older: true };
+    here[1] = pages;
     if (pages.page < 0) {
       const first = await api('GET', 'orders?page=0');
       Object.assign(pages, { shown: first.orders, page: 0, older: first.has_older });
-      top()[1] = pages;
     }
     const more = pages.older ? h('button', {
       type: 'button', class: 'more',
