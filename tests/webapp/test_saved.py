@@ -84,5 +84,8 @@ async def test_alice_saves_a_mug_on_the_page_and_finds_it_under_saved_in_the_cha
         "Stoneware Mug 350ml · $16.00"
     ]
     await browser.js("window.__tg.pressBack()")
+    assert await browser.js("return document.querySelector('.chips .chip').textContent") == (
+        "♡ Saved"  # first: a row of chips wider than the phone scrolls, this one shows
+    )
     await browser.click(".chip", "♡ Saved")
     await browser.find(f".card[data-product-id='{mug}']", "Stoneware Mug")

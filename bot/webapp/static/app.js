@@ -367,12 +367,13 @@
 
   function chips() {
     if (!state.categories.length) return null;
-    // Her saved products (♡, in the chat or here) are one more list, as /saved is in the chat.
+    // Her saved products (♡, in the chat or here) are one more list, as /saved is in the chat;
+    // first, where a row of chips wider than the phone does not hide it.
     const saved = h('button', {
       type: 'button', class: !state.query && state.saved ? 'chip on' : 'chip',
       onclick: () => { haptic.select(); state.query = ''; state.saved = true; state.list = null; draw(); },
     }, t('♡ Saved'));
-    return h('nav', { class: 'chips' }, state.categories.map((category) => h('button', {
+    return h('nav', { class: 'chips' }, saved, state.categories.map((category) => h('button', {
       type: 'button',
       class: !state.query && !state.saved && category.id === state.category ? 'chip on' : 'chip',
       onclick: () => {
@@ -383,7 +384,7 @@
         state.list = null;
         draw();
       },
-    }, category.title)), saved);
+    }, category.title)));
   }
 
   function listing() {
