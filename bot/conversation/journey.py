@@ -761,10 +761,7 @@ async def _order(
     if order_id is not None:
         with contextlib.suppress(OrderNotFound):
             order = await get_order(v.uow, v.customer_id, order_id)
-            stars: dict[int, int] = {}
-            if ratings.can_rate(order.status):
-                products = list({line.product_id: 0 for line in order.lines})
-                stars = await ratings.stars_in_order(v.uow, v.customer_id, products)
+            stars = await ratings.stars_in_order(v.uow, v.customer_id, order)
             return OrderScreen(order=order, page=page, stars=stars, notice=notice)
     found = await order_page(v.uow, v.customer_id, page)
     return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
@@ -832,9 +829,13 @@ async def rate(v: Visit, order_id: int, product_id: int, stars: int = 0, page: i
         return await _order(v, None, page)
     except NotRateable as refused:
         return await _order(v, order_id, page, notice=refused.said(v.tr))
-    title = v.tr.name(item.title, item.translations)
-    thanks = v.tr._("Thank you! You gave {title} {stars}.", title=title, stars="★" * stars)
-    return await _order(v, order_id, page, notice=thanks)
+    return await _order(v, order_id, page, notice=rated_notice(v.tr, item))
+
+
+def rated_notice(tr: Translator, item: ratings.Rateable) -> str:
+    """Her thanks for the stars she has just given."""
+    title = tr.name(item.title, item.translations)
+    return tr._("Thank you! You gave {title} {stars}.", title=title, stars="★" * (item.stars or 0))
 
 
 # ---------------------------------------------------------------- back in stock
@@ -897,19 +898,24 @@ async def _keep(v: Visit, product_id: int, variant_id: int, keeping: bool) -> Sc
         return await _listing(v, notice=v.tr._(GONE))
     same = v.memory.get("product_id") == product_id
     quantity = int(v.memory.get("quantity") or 1) if same else 1
+    kept, notice = await keep(v, product_id, keeping)
+    return await _product(
+        v, product_id, quantity, notice=notice, card=card, saved=kept, variant_id=card.variant_id
+    )
+
+
+async def keep(v: Visit, product_id: int, keeping: bool) -> tuple[bool, str]:
+    """♡ on a product on sale (the caller has read it), in the chat or the storefront: saved
+    or dropped, and her word for it. Past the most one may save, it stays unsaved and the
+    word says why."""
     try:
         if keeping:
             await favourites.save(v.uow, v.customer_id, product_id)
         else:
             await favourites.drop(v.uow, v.customer_id, product_id)
     except TooManySaved as refused:
-        notice, kept = refused.said(v.tr), False
-    else:
-        notice = v.tr._(SAVED if keeping else UNSAVED)
-        kept = keeping
-    return await _product(
-        v, product_id, quantity, notice=notice, card=card, saved=kept, variant_id=card.variant_id
-    )
+        return False, refused.said(v.tr)
+    return keeping, v.tr._(SAVED if keeping else UNSAVED)
 
 
 @looking

@@ -18,15 +18,20 @@ from bot.conversation.journey import (
     Visit,
     added_notice,
     changed_notice,
+    changing,
+    keep,
     looking,
+    missed_lines,
+    rated_notice,
     refusal,
+    reordered_notice,
 )
 from bot.i18n import Translator
 from bot.services import cart as carts
-from bot.services import catalog
+from bot.services import catalog, favourites, ratings, reorder
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
-from bot.services.errors import CartError, NotInCart, ProductUnavailable
+from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
 from bot.shop import Shop
@@ -42,15 +47,45 @@ class ProductView:
     in_cart: int
     in_cart_by_variant: dict[int, int] = field(default_factory=dict)
     held: dict[int, Held] = field(default_factory=dict)
+    saved: bool = False  # she saved it (♡), in the chat or the page
 
 
 @dataclass(frozen=True, slots=True)
 class CartUpdate:
-    """The cart after a change the page asked for; `done` False: refused, `notice` says why."""
+    """The cart after a change the page asked for; `done` False: refused, `notice` says why.
+    `report`: the lines Buy again could not bring back as ordered, and why."""
 
     cart: CartView
     notice: str
     done: bool = True
+    report: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """♡ pressed in the page: whether the product is saved now, and her word for it (`done`
+    False: refused, the word says why)."""
+
+    saved: bool
+    notice: str
+    done: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MyOrder:
+    """One of her orders, with her stars for its products (only an order she may rate from
+    has any to give)."""
+
+    order: OrderView
+    stars: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """Her stars for a product of her order, and her thanks for them."""
+
+    stars: int
+    notice: str
 
 
 # ---------------------------------------------------------------- the catalog (anyone's)
@@ -101,9 +136,9 @@ async def reader(v: Visit) -> Translator:
 async def product(v: Visit, product_id: int) -> ProductView:
     """ProductUnavailable if it is hidden or gone."""
     card = await catalog.product_card(v.uow, product_id)
+    mine = await carts.card_counts(v.uow, v.customer_id, product_id, card.variant_id)
     if not card.variants:
-        in_cart, _ = await carts.counts(v.uow, v.customer_id, product_id)
-        by_variant = {0: in_cart}
+        by_variant = {0: mine.in_cart}
     else:
         basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
         by_variant = {
@@ -111,7 +146,7 @@ async def product(v: Visit, product_id: int) -> ProductView:
         }
     card, held = await catalog.as_hers(v.uow, v.customer_id, card)  # as the chat counts them
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
-    return ProductView(card, in_cart, of_variants, held)
+    return ProductView(card, in_cart, of_variants, held, mine.saved)
 
 
 @looking
@@ -188,12 +223,52 @@ async def _refused(v: Visit, notice: str) -> CartUpdate:
 
 
 @looking
-async def order(v: Visit, order_id: int) -> OrderView:
+async def order(v: Visit, order_id: int) -> MyOrder:
     """One of the shopper's own orders; OrderNotFound for anyone else's."""
-    return await get_order(v.uow, v.customer_id, order_id)
+    found = await get_order(v.uow, v.customer_id, order_id)
+    return MyOrder(found, await ratings.stars_in_order(v.uow, v.customer_id, found))
 
 
 @looking
 async def orders(v: Visit, page: int = 0) -> OrderPage:
     """A page of the shopper's own orders, newest first, as /orders pages them."""
     return await order_page(v.uow, v.customer_id, page)
+
+
+@changing
+async def buy_again(v: Visit, order_id: int) -> CartUpdate:
+    """🔁 Buy again on one of her orders (the chat's, in one transaction like the chat's):
+    the cart as it is now, with what fell short. OrderNotFound for anyone else's, StillToPay
+    for hers still waiting for payment."""
+    try:
+        done = await reorder.buy_again(v.uow, v.customer_id, order_id)
+    except CartChanged as error:  # pressing again is safe: it tops the cart up, no more
+        return await _refused(v, refusal(v.tr, error))
+    report = missed_lines(v.tr, done)
+    return CartUpdate(await _cart(v), reordered_notice(v.tr, done), report=report)
+
+
+@changing
+async def rate(v: Visit, order_id: int, product_id: int, stars: int) -> Rated:
+    """⭐ on her order's product (the chat's rule); OrderNotFound for anyone else's order,
+    NotRateable for one she may not rate from or forged stars."""
+    item = await ratings.rate(v.uow, v.customer_id, order_id, product_id, stars)
+    return Rated(stars, rated_notice(v.tr, item))
+
+
+# ---------------------------------------------------------------- saved products (♡)
+
+
+@looking
+async def save(v: Visit, product_id: int, keeping: bool) -> Kept:
+    """♡ on a product's page (`keeping` False: ♥ again, to drop it), as the chat's card does;
+    ProductUnavailable for one not on sale."""
+    await catalog.product_card(v.uow, product_id)
+    saved, notice = await keep(v, product_id, keeping)
+    return Kept(saved, notice, saved == keeping)
+
+
+@looking
+async def saved(v: Visit, page: int) -> ProductPage:
+    """A page of her saved products on sale, the last saved first, as /saved pages them."""
+    return await favourites.saved_page(v.uow, v.customer_id, page)

@@ -361,6 +361,19 @@ class OrderNotFound(OrderError, LookupError):
         self.order_id = order_id
 
 
+class StillToPay(OrderNotFound):
+    """🔁 Buy again on her order still waiting for its payment: its units are held for it, so
+    paying it (or checking out again) is the way to buy them. The chat shows such an order
+    as it is, as it shows one not found; the storefront says this."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__(order_id)
+        self._words(
+            N_("Order #{order_id} is still waiting for its payment: pay it, or check out again."),
+            order_id=order_id,
+        )
+
+
 class OrderUnderReview(OrderError):
     def __init__(self, order_id: int, reason: str | None) -> None:
         super().__init__()

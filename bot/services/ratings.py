@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.services.errors import NotRateable, OrderNotFound
+from bot.services.order_history import OrderView
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -61,8 +62,10 @@ async def rate(
     return replace(item, stars=stars)
 
 
-async def stars_in_order(
-    uow: UnitOfWork, customer_id: int, product_ids: list[int]
-) -> dict[int, int]:
-    """Her stars for each of these products (those she rated)."""
-    return await uow.ratings.stars_of(customer_id, product_ids)
+async def stars_in_order(uow: UnitOfWork, customer_id: int, order: OrderView) -> dict[int, int]:
+    """Her stars for each product of her order that she rated; none for an order she may
+    not rate from (nothing is read then)."""
+    if not can_rate(order.status):
+        return {}
+    products = list({line.product_id: 0 for line in order.lines})
+    return await uow.ratings.stars_of(customer_id, products)

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.cart import Held, can_add, own_holds, sellable
-from bot.services.errors import CartChanged, OrderNotFound, ProductUnavailable, VariantUnavailable
+from bot.services.errors import (
+    CartChanged,
+    OrderNotFound,
+    ProductUnavailable,
+    StillToPay,
+    VariantUnavailable,
+)
 from bot.store.models import OrderLine
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
@@ -48,11 +54,13 @@ class Reordered:
 
 async def buy_again(uow: UnitOfWork, customer_id: int, order_id: int) -> Reordered:
     """Bring her cart up to order `order_id`'s quantities. OrderNotFound for anyone else's
-    order (or none), and for an order still waiting for payment; CartChanged if her cart
-    changed under this visit (nothing is then written)."""
+    order (or none), StillToPay (an OrderNotFound too) for hers still waiting for payment;
+    CartChanged if her cart changed under this visit (nothing is then written)."""
     order = await uow.orders.get(order_id, full=False)
-    if order is None or order.customer_id != customer_id or not can_buy_again(order.status):
+    if order is None or order.customer_id != customer_id:
         raise OrderNotFound(order_id)
+    if not can_buy_again(order.status):
+        raise StillToPay(order_id)
     holds = await own_holds(uow, customer_id)
     added, missed = 0, []
     for line in order.lines:

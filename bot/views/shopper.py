@@ -81,6 +81,7 @@ from bot.services.cart import CartLineView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
+from bot.services.order_history import OrderView
 from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
@@ -617,18 +618,25 @@ def _rating_rows(screen: OrderScreen, tr: Translator) -> Keyboard:
     """A ⭐ button per product of the order (its variants are one product), showing her
     stars once she has given them."""
     rows: Keyboard = []
-    seen: set[int] = set()
-    for line in screen.order.lines:
-        if line.product_id in seen:
+    for product_id, name in rateable_products(tr, screen.order):
+        stars = screen.stars.get(product_id)
+        label = f"{'★' * stars} {name}" if stars else tr._("⭐ Rate {title}", title=name)
+        rows.append([button(label, RateProduct(screen.order.id, product_id, 0, screen.page))])
+    return rows
+
+
+def rateable_products(tr: Translator, order: OrderView) -> list[tuple[int, str]]:
+    """The order's products, each once (its variants are one product), named in `tr`'s
+    language: what a ⭐ rates, in the chat and the storefront."""
+    products: dict[int, str] = {}
+    for line in order.lines:
+        if line.product_id in products:
             continue
-        seen.add(line.product_id)
         name = tr.name(line.title, line.translations)
         if line.variant_id:  # "Organic Tee - M / Oat": the product is "Organic Tee"
             name, _ = split_variant_title(name)
-        stars = screen.stars.get(line.product_id)
-        label = f"{'★' * stars} {name}" if stars else tr._("⭐ Rate {title}", title=name)
-        rows.append([button(label, RateProduct(screen.order.id, line.product_id, 0, screen.page))])
-    return rows
+        products[line.product_id] = name
+    return list(products.items())
 
 
 @_render.register

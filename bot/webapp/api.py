@@ -39,8 +39,10 @@ from bot.services.cart import MAX_QUANTITY
 from bot.services.catalog import CATEGORY_ORDERS
 from bot.services.errors import (
     CategoryNotFound,
+    NotRateable,
     OrderNotFound,
     ProductUnavailable,
+    StillToPay,
     VariantUnavailable,
 )
 from bot.services.photos import PhotoKind
@@ -125,6 +127,11 @@ class Storefront:
             ("POST", "/api/checkout", self.checkout),
             ("GET", "/api/orders", self.orders),
             ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
+            ("POST", r"/api/orders/{order_id:[0-9]+}/buy_again", self.buy_again),
+            ("PUT", r"/api/orders/{order_id:[0-9]+}/ratings/{product_id:[0-9]+}", self.rate),
+            ("GET", "/api/saved", self.saved),
+            ("PUT", r"/api/saved/{product_id:[0-9]+}", self.save),
+            ("DELETE", r"/api/saved/{product_id:[0-9]+}", self.save),
         ]
         for method, path, handler in api:
             add.add_route(method, path, self._signed_in(handler))
@@ -240,7 +247,33 @@ class Storefront:
 
     async def order(self, request: web.Request, who: Shopper) -> web.Response:
         order_id = _path_id(request, "order_id", OrderNotFound)
-        return _json(views.order(await storefront.order(self.shop, who, order_id)))
+        return _json(views.my_order(await storefront.order(self.shop, who, order_id)))
+
+    async def buy_again(self, request: web.Request, who: Shopper) -> web.Response:
+        """🔁 Buy again: the chat's reorder into the one cart, with what fell short."""
+        order_id = _path_id(request, "order_id", OrderNotFound)
+        return _json(views.cart_update(await storefront.buy_again(self.shop, who, order_id)))
+
+    async def rate(self, request: web.Request, who: Shopper) -> web.Response:
+        body = await _body(request)
+        stars = _number(body, "stars", least=1)
+        order_id = _path_id(request, "order_id", OrderNotFound)
+        product_id = _path_id(request, "product_id", ProductUnavailable)
+        rated = await storefront.rate(self.shop, who, order_id, product_id, stars)
+        return _json(views.rated(rated))
+
+    # ------------------------------------------------------------ saved products (♡)
+
+    async def saved(self, request: web.Request, who: Shopper) -> web.Response:
+        return _json(views.product_page(await storefront.saved(self.shop, who, _page(request))))
+
+    async def save(self, request: web.Request, who: Shopper) -> web.Response:
+        """PUT saves the product, DELETE drops it; past the most one may save: 409."""
+        product_id = _path_id(request, "product_id", ProductUnavailable)
+        kept = await storefront.save(self.shop, who, product_id, request.method == "PUT")
+        if not kept.done:
+            return _json(views.error(kept.notice), status=409)
+        return _json(views.kept(kept))
 
     # ------------------------------------------------------------ answers no handler gave
 
@@ -259,8 +292,12 @@ class Storefront:
             return _json(views.error(i18n.current()._(GONE)), status=404)
         except CategoryNotFound:
             return _json(views.error(i18n.current()._(NO_CATEGORY)), status=404)
+        except StillToPay as refused:  # hers: said as it is
+            return _json(views.error(refused.said(i18n.current())), status=409)
         except OrderNotFound:
             return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
+        except NotRateable as refused:
+            return _json(views.error(refused.said(i18n.current())), status=409)
         except web.HTTPException as http:
             if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
                 raise

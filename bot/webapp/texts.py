@@ -63,6 +63,14 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Your cart is empty."),
     N_("Your cart is updated. Check out again to pay for it as it is now."),
     N_("Your cart may have changed: asking the shop again…"),
+    N_("♡ Save"),
+    N_("♡ Saved"),
+    N_("♥ Saved"),
+    N_("Nothing saved yet: tap ♡ Save on a product to find it here."),
+    N_("📦 My orders"),
+    N_("📦 You have no orders yet. Everything you buy will be listed here."),
+    N_("🔁 Buy again"),
+    N_("⭐ Rate {title}"),
 )
 
 HTML_TEXTS: tuple[str, ...] = (
@@ -74,6 +82,7 @@ HTML_TEXTS: tuple[str, ...] = (
     N_("This is the shop’s page for Telegram."),
     N_("Your cart"),
     N_("‹ Back"),
+    N_("📦 My orders"),
 )
 
 

@@ -20,11 +20,13 @@ from bot.conversation.screens import (
     PaymentWaitingScreen,
     Screen,
 )
-from bot.conversation.storefront import CartUpdate, ProductView
+from bot.conversation.storefront import CartUpdate, Kept, MyOrder, ProductView, Rated
 from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
+from bot.services.ratings import can_rate
+from bot.services.reorder import can_buy_again
 from bot.texts.restock import variant_sold_out
 from bot.views.shopper import (
     cap_note,
@@ -32,6 +34,7 @@ from bot.views.shopper import (
     change_text,
     held_note,
     low_stock,
+    rateable_products,
     rating_line,
     stock_label,
 )
@@ -114,6 +117,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "photo": photo_path(card.id) if card.photo or card.photo_file_id else None,
         "description": _name(card.description, card.translations, "description"),
         "rating_text": rating_line(i18n.current(), card),
+        "saved": view.saved,  # ♡ (in the chat or the page)
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital
         ),
@@ -202,7 +206,16 @@ def cart(basket: CartView) -> Json:
 
 
 def cart_update(update: CartUpdate) -> Json:
-    return {"done": update.done, "notice": update.notice, "cart": cart(update.cart)}
+    answer = {"done": update.done, "notice": update.notice, "cart": cart(update.cart)}
+    return {**answer, "report": list(update.report)} if update.report else answer
+
+
+def kept(update: Kept) -> Json:
+    return {"saved": update.saved, "notice": update.notice}
+
+
+def rated(update: Rated) -> Json:
+    return {"stars": update.stars, "notice": update.notice}
 
 
 def invoice(screen: InvoiceScreen, link: str) -> Json:
@@ -252,12 +265,26 @@ def checkout(screen: Screen) -> Json:
     return {"status": "refused", "notice": screen.notice or i18n.current()._(AGAIN)}
 
 
+def my_order(mine: MyOrder) -> Json:
+    """An order's own page: what it shows in a list, and the products she may rate from it
+    (a product bought in two sizes is one), with her stars for each (None: not yet)."""
+    products = rateable_products(i18n.current(), mine.order) if can_rate(mine.order.status) else []
+    return {
+        **order(mine.order),
+        "rateable": [
+            {"product_id": product_id, "title": title, "stars": mine.stars.get(product_id)}
+            for product_id, title in products
+        ],
+    }
+
+
 def order(view: OrderView) -> Json:
     return {
         "id": view.id,
         "status": view.status,
         "status_label": view.status_text(i18n.current()),
         "created_at": view.created_at.isoformat(),
+        "can_buy_again": can_buy_again(view.status),
         "lines": [
             {
                 "title": _name(line.title, line.translations),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.services.favourites import MOST_SAVED
 from bot.services.sellable import unit_of
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message, render
 from bot.standin.user import FakeUser
-from bot.store.models import Order, OrderLine
+from bot.store.models import Favourite, Order, OrderLine, Product
 
 
 def shown(user: FakeUser) -> str:
@@ -81,3 +84,30 @@ async def past_order(
             lines=order_lines,
         )
         return (await uow.orders.add(order)).id
+
+
+async def save_the_most(harness: ShopHarness, telegram_id: int, *, but: str) -> None:
+    """The shopper has saved as many products as one may (MOST_SAVED), all but `but` (a
+    SKU), made up where the seed catalog is smaller."""
+    async with harness.store.uow() as uow:
+        customer = await uow.customers.get_or_create(telegram_id)
+        kept = await uow.products.get_by_sku(but)
+        assert kept is not None
+        others = await uow.session.scalars(
+            select(Product.id).where(Product.id != kept.id).order_by(Product.id)
+        )
+        ids = list(others)
+        while len(ids) < MOST_SAVED:  # the seed catalog is smaller: make up the rest
+            product = Product(
+                sku=f"FILL-{len(ids)}",
+                title=f"Filler {len(ids)}",
+                category_id=kept.category_id,
+                price=100,
+                currency="USD",
+            )
+            uow.session.add(product)
+            await uow.session.flush()
+            ids.append(product.id)
+        uow.session.add_all(
+            Favourite(customer_id=customer.id, product_id=i) for i in ids[:MOST_SAVED]
+        )

@@ -8,7 +8,7 @@ from bot.services.favourites import MOST_SAVED
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import Favourite, Product
-from tests.e2e.shopper import screen, shown
+from tests.e2e.shopper import save_the_most, screen, shown
 
 
 async def _open(shopper: FakeUser, sku: str) -> None:
@@ -109,28 +109,7 @@ async def test_a_shopper_at_the_most_saved_is_told_to_remove_some_first(
 ) -> None:
     alice = harness.user(1001, "Alice")
     await _open(alice, "KIT-MUG-CER")  # she exists now
-    async with harness.store.uow() as uow:
-        customer = await uow.customers.get_or_create(1001)
-        mug = await uow.products.get_by_sku("KIT-MUG-CER")
-        assert mug is not None
-        others = await uow.session.scalars(
-            select(Product.id).where(Product.id != mug.id).order_by(Product.id)
-        )
-        ids = list(others)
-        while len(ids) < MOST_SAVED:  # the seed catalog is smaller: make up the rest
-            product = Product(
-                sku=f"FILL-{len(ids)}",
-                title=f"Filler {len(ids)}",
-                category_id=mug.category_id,
-                price=100,
-                currency="USD",
-            )
-            uow.session.add(product)
-            await uow.session.flush()
-            ids.append(product.id)
-        uow.session.add_all(
-            Favourite(customer_id=customer.id, product_id=i) for i in ids[:MOST_SAVED]
-        )
+    await save_the_most(harness, 1001, but="KIT-MUG-CER")
     await alice.press("♡ Save")
     assert (
         f"You have saved {MOST_SAVED} products, the most one can. Remove some under /saved first."

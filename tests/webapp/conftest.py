@@ -63,6 +63,16 @@ async def product_id_in(uow: Any, sku: str) -> int:
     return int(found)
 
 
+async def open_the_mug(h: ShopHarness, browser: Browser, user: FakeUser) -> int:
+    """`user` opens the storefront and the Stoneware Mug's page, from Kitchen; its id."""
+    mug = await product_id(h, "KIT-MUG-CER")
+    await browser.open_mini_app(storefront_url(h), init_data_for(h, user))
+    await browser.click(".chip", "Kitchen")
+    await browser.click(f".card[data-product-id='{mug}']")
+    await browser.find(".product h2", "Stoneware Mug")
+    return mug
+
+
 class Page:
     """The storefront's API as the page calls it, with one shopper's initData."""
 

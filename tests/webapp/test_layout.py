@@ -5,6 +5,7 @@ variant bought, and the list keeps its place when the shopper comes back from a 
 from __future__ import annotations
 
 from bot.standin.harness import ShopHarness
+from tests.e2e.shopper import past_order
 from tests.webapp.browser import Browser
 from tests.webapp.conftest import change_product, init_data_for, product_id, storefront_url
 
@@ -78,4 +79,19 @@ async def test_a_small_phone_shows_the_shop_neatly(shop: ShopHarness, browser: B
     )
     assert "variant=" in src
     await browser.find(f".line[data-product-id='{mug}'] {PLACEHOLDER}")
+    assert await browser.js(OVERFLOWING) == []
+
+
+async def test_her_orders_and_an_orders_stars_fit_a_small_phone(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    order_id = await past_order(shop, 1001, {"KIT-MUG-CER": 1, "APP-TEE-ORG-M-OAT": 2})
+    alice = shop.user(1001, "Alice")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice), SMALL_PHONE)
+    await browser.click("#to-orders")
+    await browser.find(f".order-row[data-order-id='{order_id}']", f"Order #{order_id}")
+    assert await browser.js(OVERFLOWING) == []
+    await browser.click(f".order-row[data-order-id='{order_id}']")
+    await browser.find(".rate", "⭐ Rate Organic Tee")
+    await browser.find("#buy-again", "🔁 Buy again")
     assert await browser.js(OVERFLOWING) == []

@@ -15,7 +15,7 @@
   const view = $('view');
   const state = {
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
-    sort: 'name', inStock: false, categoriesInStock: null,
+    sort: 'name', inStock: false, categoriesInStock: null, saved: false,
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
@@ -140,7 +140,7 @@
 
   // ------------------------------------------------------------------ navigation
 
-  const screens = { home, product, cart, order };
+  const screens = { home, product, cart, order, orders };
   const top = () => state.stack[state.stack.length - 1] || ['home'];
 
   /** A word that stays (unlike a toast) until the shopper moves on: a payment's outcome. */
@@ -324,11 +324,11 @@
       state.categoriesInStock = inStock;
     }
     const listed = state.categories.some((category) => category.id === state.category);
-    if (!state.query && !listed && state.categories.length) {
+    if (!state.query && !state.saved && !listed && state.categories.length) {
       state.category = state.categories[0].id;  // none yet, or nothing left in stock in it
       state.list = null;
     }
-    if (!state.list && (state.query || state.category !== null)) await loadPage(0);
+    if (!state.list && (state.query || state.saved || state.category !== null)) await loadPage(0);
     show(ticket, t('Shop'), searchForm(), chips(), sorting(), listing());
   }
 
@@ -338,6 +338,7 @@
     const which = listName();
     const list = state.query
       ? await api('GET', `search?q=${encodeURIComponent(state.query)}&page=${page}`)
+      : state.saved ? await api('GET', `saved?page=${page}`)
       : await api('GET', `categories/${state.category}?page=${page}&sort=${state.sort}&in_stock=${state.inStock ? 1 : 0}`);
     if (which !== listName()) return;
     const shown = new Set(page === 0 ? [] : state.items.map((item) => item.id));
@@ -345,12 +346,12 @@
     state.list = list;
   }
 
-  const listName = () => (state.query
-    ? `search:${state.query}` : `category:${state.category}:${state.sort}:${state.inStock}`);
+  const listName = () => (state.query ? `search:${state.query}` : state.saved ? 'saved'
+    : `category:${state.category}:${state.sort}:${state.inStock}`);
 
   /** How to order a category and whether to hide what is sold out; a change lists it anew. */
   function sorting() {
-    if (state.query || state.category === null) return null;
+    if (state.query || state.saved || state.category === null) return null;
     const labels = { name: t('Name'), price: t('Price ↑'), price_desc: t('Price ↓'), newest: t('Newest') };
     const select = h('select', {
       name: 'sort', 'aria-label': t('Sort by'),
@@ -376,6 +377,7 @@
         event.preventDefault();
         input.blur();
         state.query = input.value.trim();
+        state.saved = false;
         state.list = null;
         draw();
       },
@@ -384,12 +386,19 @@
 
   function chips() {
     if (!state.categories.length) return null;
-    return h('nav', { class: 'chips' }, state.categories.map((category) => h('button', {
+    // Her saved products (♡, in the chat or here) are one more list, as /saved is in the chat;
+    // first, where a row of chips wider than the phone does not hide it.
+    const saved = h('button', {
+      type: 'button', class: !state.query && state.saved ? 'chip on' : 'chip',
+      onclick: () => { haptic.select(); state.query = ''; state.saved = true; state.list = null; draw(); },
+    }, t('♡ Saved'));
+    return h('nav', { class: 'chips' }, saved, state.categories.map((category) => h('button', {
       type: 'button',
-      class: !state.query && category.id === state.category ? 'chip on' : 'chip',
+      class: !state.query && !state.saved && category.id === state.category ? 'chip on' : 'chip',
       onclick: () => {
         haptic.select();
         state.query = '';
+        state.saved = false;
         state.category = category.id;
         state.list = null;
         draw();
@@ -400,6 +409,9 @@
   function listing() {
     if (!state.categories.length && !state.query && !state.inStock) {
       return h('p', { class: 'hint', text: t('The shop is empty right now. Please come back soon!') });
+    }
+    if (!state.items.length && state.saved) {
+      return h('p', { class: 'hint', text: t('Nothing saved yet: tap ♡ Save on a product to find it here.') });
     }
     if (!state.items.length && !state.query) {
       return h('p', { class: 'hint', text: t('Nothing here is in stock right now.') });
@@ -457,6 +469,7 @@
     const capLine = h('div', { class: 'hint cap' });
     const heldLine = h('div', { class: 'in-cart' });
     const options = variants.length ? h('div', { class: 'chips', role: 'radiogroup' }) : null;
+    const heart = h('button', { type: 'button', id: 'save', class: 'chip', onclick: toggleSaved });
 
     const now = () => variant || p;
     const inCart = () => now().in_cart || 0;
@@ -487,6 +500,8 @@
           : most() > 0 && quantity >= most() && (quantity > 1 || inCart() > 0)
             ? t('You can add up to {count}.', { count: most() }) : '';
       heldLine.textContent = item.held_text || '';
+      heart.textContent = p.saved ? t('♥ Saved') : t('♡ Save');
+      heart.setAttribute('aria-pressed', String(Boolean(p.saved)));
       if (picture.dataset.want !== (item.photo || '')) setPhoto(picture, item.photo);
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
@@ -521,6 +536,23 @@
       if (ticket === state.drawn) refresh();
     };
 
+    /** ♡: saved (or no longer) as in the chat; past the most one may save, the shop says why. */
+    async function toggleSaved() {
+      heart.disabled = true;
+      haptic.select();
+      try {
+        const answer = await api(p.saved ? 'DELETE' : 'PUT', `saved/${p.id}`);
+        p.saved = answer.saved;
+        toast(answer.notice);
+        if (state.saved) state.list = null; // the saved list on show is asked for again
+      } catch (error) {
+        haptic.notify('error');
+        toast(error.message);
+      }
+      heart.disabled = false;
+      refresh();
+    }
+
     async function addToCart() {
       if (adding) return;
       adding = true;
@@ -554,7 +586,7 @@
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       picture, h('h2', { text: p.title }), price, stock,
-      p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, options,
+      p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));
   }
@@ -575,10 +607,13 @@
 
   function drawCart(ticket) {
     const basket = state.cart;
+    const report = (top()[1] || {}).report; // what 🔁 Buy again could not bring back
     const changes = state.changes && state.changes.length ? h('div', { class: 'section changes' },
       h('b', { text: t('Some things changed since you added them:') }),
       h('ul', {}, state.changes.map((change) => h('li', { text: change }))),
-      basket.lines.length ? h('p', { class: 'hint', text: t('Your cart is updated. Check out again to pay for it as it is now.') }) : null) : null;
+      basket.lines.length ? h('p', { class: 'hint', text: t('Your cart is updated. Check out again to pay for it as it is now.') }) : null)
+      : report && report.length ? h('div', { class: 'section changes' },
+        h('ul', {}, report.map((missed) => h('li', { text: missed })))) : null;
     if (!basket.lines.length) {
       show(ticket, t('Your cart'), changes, h('div', { class: 'section' },
         h('p', { text: t('Your cart is empty.') }),
@@ -721,12 +756,87 @@
       o.shipping_text ? h('div', { class: 'sum', text: t('Shipping: {amount}', { amount: o.shipping_text }) }) : null,
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
-      arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null));
+      arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null,
+      (o.rateable || []).map((item) => stars(o, item)),
+      o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null));
     if (shown && open && (arg.waiting || arg.link)) {
       askAgain(arg, ticket);
     } else if (shown && !open) {
       refreshCart(); // what was bought has left the cart
     }
+  }
+
+  /** 🔁 Buy again: the chat's reorder into the one cart; her cart then, with what fell short. */
+  const buyAgain = (o, button) => queued(async () => {
+    button.disabled = true;
+    try {
+      const answer = await api('POST', `orders/${o.id}/buy_again`);
+      setCart(answer.cart);
+      haptic.notify(answer.done ? 'success' : 'error');
+      await go('cart', { report: answer.report || [] });
+      notice(answer.notice);
+    } catch (error) {
+      haptic.notify('error');
+      toast(error.message);
+      button.disabled = false;
+    }
+  });
+
+  /** ⭐ a product of her paid order: one to five stars, hers marked; the shop thanks her. */
+  function stars(o, item) {
+    const row = h('div', { class: 'rate', 'data-product-id': item.product_id });
+    const paint = () => row.replaceChildren(h('span', { text: t('⭐ Rate {title}', { title: item.title }) }),
+      h('span', { class: 'stars' }, [1, 2, 3, 4, 5].map((n) => h('button', {
+        type: 'button', class: n <= (item.stars || 0) ? 'star on' : 'star', 'data-stars': n,
+        'aria-label': `${n} ★`, onclick: () => give(n),
+      }, '★'))));
+    async function give(n) {
+      haptic.select();
+      try {
+        const answer = await api('PUT', `orders/${o.id}/ratings/${item.product_id}`, { stars: n });
+        item.stars = answer.stars;
+        toast(answer.notice);
+      } catch (error) {
+        haptic.notify('error');
+        toast(error.message);
+      }
+      paint();
+    }
+    paint();
+    return row;
+  }
+
+  /** Her orders, newest first, ten at a time as /orders pages them; one opens its page. */
+  async function orders(arg, ticket) {
+    const here = top(); // kept with this screen, for Back to find the orders already shown
+    const pages = arg || { shown: [], page: -1, older: true };
+    here[1] = pages;
+    if (pages.page < 0) {
+      const first = await api('GET', 'orders?page=0');
+      Object.assign(pages, { shown: first.orders, page: 0, older: first.has_older });
+    }
+    const more = pages.older ? h('button', {
+      type: 'button', class: 'more',
+      onclick: async (event) => {
+        event.currentTarget.disabled = true;
+        const next = await api('GET', `orders?page=${pages.page + 1}`).catch(failed);
+        if (!next) return;
+        const known = new Set(pages.shown.map((o) => o.id));
+        Object.assign(pages, {
+          shown: pages.shown.concat(next.orders.filter((o) => !known.has(o.id))),
+          page: next.page, older: next.has_older,
+        });
+        draw();
+      },
+    }, t('Show more')) : null;
+    const rows = pages.shown.map((o) => h('button', {
+      type: 'button', class: 'order-row', 'data-order-id': o.id,
+      onclick: () => go('order', { id: o.id, polls: 0 }),
+    }, h('b', { text: t('Order #{order_id}', { order_id: o.id }) }),
+    h('span', { class: 'hint', text: o.status_label }), h('span', { text: o.total_text })));
+    show(ticket, t('📦 My orders'), h('div', { class: 'section' },
+      rows.length ? rows : h('p', { class: 'hint', text: t('📦 You have no orders yet. Everything you buy will be listed here.') }),
+      more));
   }
 
   /** The order is still open: asked about again later, and less often the longer it takes,
@@ -752,6 +862,7 @@
   /** Opened with no initData: the server worded this in the browser's language. */
   function outsideTelegram() {
     $('to-cart').hidden = true;
+    $('to-orders').hidden = true;
     view.replaceChildren($('outside').content.cloneNode(true));
   }
 
@@ -770,6 +881,7 @@
     $('bar-button').addEventListener('click', pressMain);
     $('back').addEventListener('click', back);
     $('to-cart').addEventListener('click', () => { if (top()[0] !== 'cart') go('cart'); });
+    $('to-orders').addEventListener('click', () => { if (top()[0] !== 'orders') go('orders'); });
     document.addEventListener('visibilitychange', cameBack);
     if (!initData) {
       outsideTelegram();
@@ -782,6 +894,7 @@
       document.title = t('Shop');
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
+      $('to-orders').setAttribute('aria-label', t('📦 My orders'));
     }, () => {}).finally(() => {
       refreshCart();
       goHome();
