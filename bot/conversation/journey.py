@@ -853,13 +853,21 @@ async def unwatch(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
     return await _wait_for(v, product_id, variant_id, False)
 
 
-async def _wait_for(v: Visit, product_id: int, variant_id: int, waiting: bool) -> Screen:
+async def _pressed_card(v: Visit, product_id: int, variant_id: int) -> catalog.ProductCard | Screen:
+    """The card a button on it was pressed for; if its option or the product is gone, the
+    screen saying so (the product with its options now, or the list it came from)."""
     try:
-        card = await catalog.product_card(v.uow, product_id, variant_id)
+        return await catalog.product_card(v.uow, product_id, variant_id)
     except VariantUnavailable:
         return await _product(v, product_id, 1, notice=v.tr._(OPTION_GONE))
     except ProductUnavailable:
         return await _listing(v, notice=v.tr._(GONE))
+
+
+async def _wait_for(v: Visit, product_id: int, variant_id: int, waiting: bool) -> Screen:
+    card = await _pressed_card(v, product_id, variant_id)
+    if not isinstance(card, catalog.ProductCard):
+        return card
     chosen = card.variant_id
     if waiting and card.available > 0:
         notice = v.tr._(restock_texts.IN_STOCK_NOW)
@@ -890,12 +898,9 @@ async def unsave(v: Visit, product_id: int, variant_id: int = 0) -> Screen:
 
 
 async def _keep(v: Visit, product_id: int, variant_id: int, keeping: bool) -> Screen:
-    try:
-        card = await catalog.product_card(v.uow, product_id, variant_id)
-    except VariantUnavailable:
-        return await _product(v, product_id, 1, notice=v.tr._(OPTION_GONE))
-    except ProductUnavailable:
-        return await _listing(v, notice=v.tr._(GONE))
+    card = await _pressed_card(v, product_id, variant_id)
+    if not isinstance(card, catalog.ProductCard):
+        return card
     same = v.memory.get("product_id") == product_id
     quantity = int(v.memory.get("quantity") or 1) if same else 1
     kept, notice = await keep(v, product_id, keeping)
