@@ -48,6 +48,13 @@ async def open_invoice(user: FakeUser, *skus: str) -> Message:
     return await user.wait_for(lambda m: m.invoice is not None, include_existing=True)
 
 
+async def open_order(shopper: FakeUser, order_id: int) -> None:
+    """/orders, then that order (its button, "#7 · ...", in any language)."""
+    await shopper.send("/orders")
+    await shopper.wait_for(f"#{order_id} ")
+    await shopper.press(f"#{order_id} ")
+
+
 async def past_order(
     harness: ShopHarness, telegram_id: int, lines: dict[str, int], status: str = "delivered"
 ) -> int:

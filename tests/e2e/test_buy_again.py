@@ -5,15 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.standin.harness import ShopHarness
-from bot.standin.user import FakeUser
 from bot.store.models import Order, Product
-from tests.e2e.shopper import open_invoice, past_order, shown
-
-
-async def _open_order(shopper: FakeUser, order_id: int) -> None:
-    await shopper.send("/orders")
-    await shopper.wait_for(f"#{order_id} ")  # the list's button, in any language
-    await shopper.press(f"#{order_id} ")
+from tests.e2e.shopper import open_invoice, open_order, past_order, shown
 
 
 async def _newest_order(harness: ShopHarness) -> int:
@@ -40,14 +33,14 @@ async def test_alice_buys_her_last_order_again_and_a_second_press_adds_nothing(
     order_id = await _newest_order(harness)
     assert await _cart_of(harness, 1001) == {}  # paying emptied it
 
-    await _open_order(alice, order_id)
+    await open_order(alice, order_id)
     await alice.press("Buy again")
     cart = shown(alice)
     assert f"The items of order #{order_id} are in your cart." in cart
     assert "Stoneware Mug 350ml" in cart and "Gooseneck Kettle 1L" in cart
     assert await _cart_of(harness, 1001) == {"KIT-MUG-CER": 1, "KIT-KTL-GOO": 1}
 
-    await _open_order(alice, order_id)  # a second press, or a double tap
+    await open_order(alice, order_id)  # a second press, or a double tap
     await alice.press("Buy again")
     assert f"Everything from order #{order_id} is already in your cart." in shown(alice)
     assert await _cart_of(harness, 1001) == {"KIT-MUG-CER": 1, "KIT-KTL-GOO": 1}
@@ -63,7 +56,7 @@ async def test_what_the_shop_no_longer_has_is_named_and_the_rest_goes_in(
             update(Product).where(Product.sku == "COF-DEC-250").values(is_active=False)
         )
     alice = harness.user(1001, "Alice")
-    await _open_order(alice, order_id)
+    await open_order(alice, order_id)
     await alice.press("Buy again")
     said = shown(alice)
     assert f"The items of order #{order_id} are in your cart." in said
@@ -77,7 +70,7 @@ async def test_what_the_shop_no_longer_has_is_named_and_the_rest_goes_in(
 async def test_nothing_left_of_an_order_says_so(harness: ShopHarness) -> None:
     order_id = await past_order(harness, 1001, {"OUT-KNF-FLD": 2})
     alice = harness.user(1001, "Alice")
-    await _open_order(alice, order_id)
+    await open_order(alice, order_id)
     await alice.press("Buy again")
     said = shown(alice)
     assert f"Nothing from order #{order_id} could go in your cart." in said
@@ -88,7 +81,7 @@ async def test_nothing_left_of_an_order_says_so(harness: ShopHarness) -> None:
 async def test_a_russian_shopper_reads_buy_again_in_russian(harness: ShopHarness) -> None:
     order_id = await past_order(harness, 1001, {"KIT-MUG-CER": 1, "OUT-KNF-FLD": 1})
     olga = harness.user(1001, "Olga", language_code="ru")
-    await _open_order(olga, order_id)
+    await open_order(olga, order_id)
     await olga.press("Купить снова")
     said = shown(olga)
     assert f"Товары заказа #{order_id} в вашей корзине." in said
@@ -101,7 +94,7 @@ async def test_no_buy_again_on_an_order_waiting_for_payment_nor_on_someone_elses
     alice = harness.user(1001, "Alice")
     await open_invoice(alice, "KIT-MUG-CER")
     waiting = await _newest_order(harness)
-    await _open_order(alice, waiting)
+    await open_order(alice, waiting)
     assert "Buy again" not in [b.label for b in alice.last_message.all_buttons]  # type: ignore[union-attr]
     await alice.press_data(alice.last_message, f"1:rb:{waiting}")  # type: ignore[arg-type]
     assert f"Order #{waiting}" in shown(alice)  # her order, as it is

@@ -7,13 +7,7 @@ from sqlalchemy import func, select
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import Order, Product, ProductRating
-from tests.e2e.shopper import open_invoice, past_order, shown
-
-
-async def open_order(shopper: FakeUser, order_id: int) -> None:
-    await shopper.send("/orders")
-    await shopper.wait_for(f"#{order_id} ")
-    await shopper.press(f"#{order_id} ")
+from tests.e2e.shopper import open_invoice, open_order, past_order, shown
 
 
 def _labels(shopper: FakeUser) -> list[str]:
