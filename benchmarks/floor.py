@@ -7,7 +7,8 @@ settings). Each runs in its own process, as a bot runs apart from Telegram's ser
 stand-ins and the simulated shoppers share this process. Every chat does the same round over
 and over:
 
-- shop: `/start product_<SKU>` (a deep link: the product card, with photo) then Add to cart;
+- shop: `/start product_<SKU>` (a deep link: the product card, with photo) then Add to cart
+  (each turn with new shoppers, so no cart line reaches the 99 a line holds);
 - echo: a text message (a reply with a button) then a press (an edit and a callback answer).
 
 A round trip is one user action until the bot's answer is on screen (the reply, or the
@@ -184,6 +185,7 @@ class Subject:
         self.label, self.steps, self.args = label, steps, args
         self.extra_env, self.log_path = extra_env, log_path
         self.standin = BotApiStandIn()
+        self._next_user = 20_000
         self._stack = contextlib.AsyncExitStack()
 
     async def __aenter__(self) -> Subject:
@@ -196,7 +198,10 @@ class Subject:
         await self._stack.aclose()
 
     async def drive(self, chats: int, rounds: int) -> Figures:
-        users = [self.standin.user(20_000 + i, f"Shopper{i}") for i in range(chats)]
+        # New shoppers each time (their first round, untimed, makes them customers): a cart
+        # line holds at most 99 (bot.services.cart.line_room), so each Add to cart adds.
+        first, self._next_user = self._next_user, self._next_user + chats
+        users = [self.standin.user(first + i, f"Shopper{first + i}") for i in range(chats)]
         return await drive(self.label, users, self.steps, rounds)
 
 
