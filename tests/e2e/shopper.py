@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.services.favourites import MOST_SAVED
 from bot.services.sellable import unit_of
@@ -46,6 +46,21 @@ async def open_invoice(user: FakeUser, *skus: str) -> Message:
     await open_order_summary(user)
     await user.press("Pay")
     return await user.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+
+async def paid_order(harness: ShopHarness, user: FakeUser, *skus: str) -> int:
+    """One of each product bought and paid through the chat, receipt shown: the order's id."""
+    await open_invoice(user, *skus)
+    assert (await user.pay()).ok
+    await user.wait_for("Payment received")
+    return await newest_order(harness)
+
+
+async def newest_order(harness: ShopHarness) -> int:
+    async with harness.store.uow() as uow:
+        found = await uow.session.scalar(select(func.max(Order.id)))
+    assert found is not None
+    return int(found)
 
 
 async def open_order(shopper: FakeUser, order_id: int) -> None:

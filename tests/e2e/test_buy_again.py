@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.standin.harness import ShopHarness
-from bot.store.models import Order, Product
-from tests.e2e.shopper import open_invoice, open_order, past_order, shown
-
-
-async def _newest_order(harness: ShopHarness) -> int:
-    async with harness.store.uow() as uow:
-        found = await uow.session.scalar(select(Order.id).order_by(Order.id.desc()).limit(1))
-    assert found is not None
-    return found
+from bot.store.models import Product
+from tests.e2e.shopper import (
+    newest_order,
+    open_invoice,
+    open_order,
+    paid_order,
+    past_order,
+    shown,
+)
 
 
 async def _cart_of(harness: ShopHarness, telegram_id: int) -> dict[str, int]:
@@ -27,10 +27,7 @@ async def test_alice_buys_her_last_order_again_and_a_second_press_adds_nothing(
     harness: ShopHarness,
 ) -> None:
     alice = harness.user(1001, "Alice")
-    await open_invoice(alice, "KIT-MUG-CER", "KIT-KTL-GOO")
-    assert (await alice.pay()).ok
-    await alice.wait_for("Payment received")
-    order_id = await _newest_order(harness)
+    order_id = await paid_order(harness, alice, "KIT-MUG-CER", "KIT-KTL-GOO")
     assert await _cart_of(harness, 1001) == {}  # paying emptied it
 
     await open_order(alice, order_id)
@@ -93,7 +90,7 @@ async def test_no_buy_again_on_an_order_waiting_for_payment_nor_on_someone_elses
 ) -> None:
     alice = harness.user(1001, "Alice")
     await open_invoice(alice, "KIT-MUG-CER")
-    waiting = await _newest_order(harness)
+    waiting = await newest_order(harness)
     await open_order(alice, waiting)
     assert "Buy again" not in [b.label for b in alice.last_message.all_buttons]  # type: ignore[union-attr]
     await alice.press_data(alice.last_message, f"1:rb:{waiting}")  # type: ignore[arg-type]

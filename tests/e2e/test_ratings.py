@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import Order, Product, ProductRating
-from tests.e2e.shopper import open_invoice, open_order, past_order, shown
+from bot.store.models import Product, ProductRating
+from tests.e2e.shopper import open_invoice, open_order, paid_order, past_order, shown
 
 
 def _labels(shopper: FakeUser) -> list[str]:
@@ -37,12 +37,7 @@ async def test_two_shoppers_rate_the_mug_and_its_card_shows_the_average(
     harness: ShopHarness,
 ) -> None:
     alice = harness.user(1001, "Alice")
-    await open_invoice(alice, "KIT-MUG-CER", "KIT-KTL-GOO")
-    assert (await alice.pay()).ok
-    await alice.wait_for("Payment received")
-    async with harness.store.uow() as uow:
-        order_id = await uow.session.scalar(select(func.max(Order.id)))
-    assert order_id is not None
+    order_id = await paid_order(harness, alice, "KIT-MUG-CER", "KIT-KTL-GOO")
     await open_order(alice, order_id)
     assert {"⭐ Rate Stoneware Mug 350ml", "⭐ Rate Gooseneck Kettle 1L"} <= set(_labels(alice))
     await alice.press("⭐ Rate Stoneware Mug 350ml")
