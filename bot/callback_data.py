@@ -154,7 +154,7 @@ class SearchHint(Action, code="find"):
 
 # The orders a category button can ask for, by their place here on the wire: only ever add at
 # the end (a button in a chat keeps its meaning). Names are bot.services.catalog's orders.
-LIST_ORDERS = ("name", "price", "price_desc", "newest")
+LIST_ORDERS = ("name", "price", "price_desc", "newest", "rating")
 
 
 class ListView:

@@ -902,13 +902,14 @@ def _categories_action(screen: ListScreen) -> ShowCategories:
 
 
 def _sorting_rows(screen: ListScreen, tr: Translator) -> Keyboard:
-    """One row choosing the order (the current one marked), one toggling "In stock only";
-    either starts the category again from its first page."""
+    """Rows of three choosing the order (the current one marked), one toggling "In stock
+    only"; either starts the category again from its first page."""
     labels = {
         "name": tr._("Name"),
         "price": tr._("Price ↑"),
         "price_desc": tr._("Price ↓"),
         "newest": tr._("Newest"),
+        "rating": tr._("★ Rating"),
     }
     current = screen.listing.get("order", "name")
     orders = [
@@ -921,7 +922,7 @@ def _sorting_rows(screen: ListScreen, tr: Translator) -> Keyboard:
     in_stock = int(screen.listing.get("in_stock", 0))
     toggle_label = ("✅ " if in_stock else "☐ ") + tr._("In stock only")
     toggle = button(toggle_label, _category_action(screen, page=0, in_stock=1 - in_stock))
-    return [orders, [toggle]]
+    return [*(orders[n : n + 3] for n in range(0, len(orders), 3)), [toggle]]
 
 
 def _markup(rows: Keyboard) -> InlineKeyboardMarkup:

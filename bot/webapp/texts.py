@@ -14,6 +14,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Price ↑"),
     N_("Nothing here is in stock right now."),
     N_("Newest"),
+    N_("★ Rating"),
     N_("Name"),
     N_("In stock only"),
     N_("‹ Back"),

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from bot.callback_data import LIST_ORDERS
+from bot.services import ratings
 from bot.services.catalog import CATEGORY_ORDERS
 from bot.standin.harness import ShopHarness
 from bot.standin.models import Message
-from tests.e2e.shopper import shown
+from tests.e2e.shopper import past_order, shown
 
 # Twelve mugs whose prices run in no order by name; "Mug No. 05" is sold out.
 PRICES = [17, 3, 29, 11, 23, 5, 31, 13, 7, 19, 2, 37]
@@ -32,6 +33,23 @@ def _mugs(tmp_path: Path) -> Path:
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(rows))
     return path
+
+
+def _titles(message: Message | None) -> list[str]:
+    assert message is not None
+    return [b.label.split(" · ")[0] for b in message.all_buttons if b.label.startswith("Mug No.")]
+
+
+async def _rated(harness: ShopHarness, sku: str, *stars: int) -> None:
+    """Shoppers who bought the mug gave it these stars, one each."""
+    for n, given in enumerate(stars):
+        telegram_id = 5000 + n
+        order_id = await past_order(harness, telegram_id, {sku: 1})
+        async with harness.store.uow() as uow:
+            customer = await uow.customers.get_or_create(telegram_id)
+            product = await uow.products.get_by_sku(sku)
+            assert product is not None
+            await ratings.rate(uow, customer.id, order_id, product.id, given)
 
 
 def _prices(message: Message | None) -> list[int]:
@@ -162,3 +180,39 @@ async def test_with_in_stock_only_on_the_category_list_counts_only_what_is_in_st
         await alice.press("⬅ Categories")
         categories = alice.render(alice.last_message)  # type: ignore[arg-type]
         assert "Mugs (12)" in categories and "Tea (1)" in categories
+
+
+async def test_best_rated_first_where_many_good_ratings_beat_one_perfect_one(
+    tmp_path: Path,
+) -> None:
+    async with ShopHarness(tmp_path, catalog_path=_mugs(tmp_path)) as h:
+        await _rated(h, "MUG-01", 5)  # one perfect rating
+        await _rated(h, "MUG-02", 5, 5, 4, 5)  # 4.75 from four shoppers
+        await _rated(h, "MUG-03", 1)
+        await _rated(h, "MUG-05", 4, 4)  # sold out
+        alice = h.user(1001, "Alice")
+        await alice.send("/catalog")
+        await alice.wait_for("Pick a category")
+        await alice.press("Mugs (12)")
+        await alice.press("★ Rating")
+        assert "[• ★ Rating]" in alice.render(alice.last_message)  # type: ignore[arg-type]
+        # The rated first, best first (one 5 ★ is less sure than four at 4.75, more than two
+        # at 4); then the unrated, newest first, on to the next page.
+        rated = ["Mug No. 02", "Mug No. 01", "Mug No. 05", "Mug No. 03"]
+        assert _titles(alice.last_message) == [*rated, *_mugs_no(12, 11, 10, 9)]
+        await alice.press("Next")
+        assert _titles(alice.last_message) == _mugs_no(8, 7, 6, 4)
+
+        await alice.press("In stock only")  # the sold-out mug gone, from page 1
+        assert _titles(alice.last_message) == [
+            "Mug No. 02",
+            "Mug No. 01",
+            "Mug No. 03",
+            *_mugs_no(12, 11, 10, 9, 8),
+        ]
+        await alice.press("Next")
+        assert _titles(alice.last_message) == _mugs_no(7, 6, 4)
+
+
+def _mugs_no(*numbers: int) -> list[str]:
+    return [f"Mug No. {n:02d}" for n in numbers]

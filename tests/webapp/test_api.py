@@ -499,7 +499,7 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
             "GET",
             "categories/1?sort=cheapest",
             None,
-            "sort must be one of: name, price, price_desc, newest.",
+            "sort must be one of: name, price, price_desc, newest, rating.",
         ),
         ("GET", "categories/1?in_stock=yes", None, "in_stock must be 0 or 1."),
     ]
@@ -534,7 +534,7 @@ async def test_requests_the_api_cannot_read_get_a_clear_400(
     )
     assert await boris.call("GET", "categories/1?sort=cheapest") == (
         400,
-        {"error": "sort: одно из name, price, price_desc, newest."},
+        {"error": "sort: одно из name, price, price_desc, newest, rating."},
     )
     # An address the API does not have, or a method it does not take there, too.
     assert await boris.call("GET", "no-such-thing") == (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.services import ratings
 from bot.standin.harness import ShopHarness
 from tests.e2e.shopper import past_order
 from tests.e2e.test_ratings import rate
@@ -13,6 +14,7 @@ from tests.webapp.conftest import (
     init_data_for,
     open_the_mug,
     product_id,
+    product_id_in,
     storefront_url,
 )
 
@@ -27,6 +29,28 @@ async def test_the_page_shows_the_average_and_nothing_for_an_unrated_product(
     assert (await page.ok("GET", f"products/{mug}"))["rating_text"] == "★ 4.0 (1 rating)"
     kettle = await product_id(shop, "KIT-KTL-GOO")
     assert (await page.ok("GET", f"products/{kettle}"))["rating_text"] is None
+
+
+async def test_kitchen_best_rated_first_lists_one_five_before_two_fours(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    for shopper, sku, stars in (
+        (1002, "KIT-MUG-CER", 4),
+        (1003, "KIT-MUG-CER", 4),
+        (1004, "KIT-KTL-GOO", 5),
+    ):
+        order_id = await past_order(shop, shopper, {sku: 1})
+        async with shop.store.uow() as uow:
+            customer = await uow.customers.get_or_create(shopper)
+            await ratings.rate(uow, customer.id, order_id, await product_id_in(uow, sku), stars)
+    async with shop.store.reading() as uow:
+        mug = await uow.products.get(await product_id_in(uow, "KIT-MUG-CER"))
+        assert mug is not None
+    page: Page = page_of(shop.user(1001, "Alice"))
+    kitchen = await page.ok("GET", f"categories/{mug.category_id}?sort=rating")
+    titles = [item["title"] for item in kitchen["items"]]
+    assert titles[:2] == ["Gooseneck Kettle 1L", "Stoneware Mug 350ml"], titles
+    assert len(titles) > 2  # the unrated after them
 
 
 async def test_alice_sees_the_stars_on_the_mugs_page_in_the_browser(

@@ -200,16 +200,20 @@ _LISTED_BY_ID = prepared(
 )
 
 
-# How a category's products can be ordered, each by an index of migration 0020 (name by
-# 0008's). Prices compare within one currency: a category mixing currencies lists one
-# currency's products, then the next's (alphabetically; reversed for "price_desc"), never
-# 5 EUR between 4 and 6 USD. A product with variants sorts by its own price, the one its line
-# in the list shows. The id breaks ties so that pages never overlap or skip.
+# How a category's products can be ordered, each by an index (name by migration 0008's,
+# price and newest by 0020's, rating by 0029's). Prices compare within one currency: a
+# category mixing currencies lists one currency's products, then the next's (alphabetically;
+# reversed for "price_desc"), never 5 EUR between 4 and 6 USD. A product with variants sorts
+# by its own price, the one its line in the list shows. The id breaks ties so that pages
+# never overlap or skip.
 CATEGORY_ORDERS: dict[str, tuple[Any, ...]] = {
     "name": (Product.title, Product.id),
     "price": (Product.currency, Product.price, Product.id),
     "price_desc": (Product.currency.desc(), Product.price.desc(), Product.id.desc()),
     "newest": (Product.created_at.desc(), Product.id.desc()),
+    # Best rated first (Product.rating_rank), then the most rated, then the newest; the
+    # unrated last (migration 0029).
+    "rating": (Product.rating_rank.desc(), Product.rating_count.desc(), Product.id.desc()),
 }
 
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer, insert_or_ignore
 from bot.store.models import Product, ProductRating, utcnow
+
+# A product's place in "★ Rating" (Product.rating_rank): its stars with PRIOR_RATINGS more of
+# PRIOR_STARS each, so that few ratings say less than many; 0 while unrated (listed last).
+PRIOR_STARS = 3
+PRIOR_RATINGS = 2
+
+
+def rank(total: ColumnElement[int], count: ColumnElement[int]) -> ColumnElement[int]:
+    """The rank of a product whose `count` ratings sum to `total`, in SQL (whole numbers:
+    the average x 100, rounded down)."""
+    pulled = (total + PRIOR_STARS * PRIOR_RATINGS) * 100 // (count + PRIOR_RATINGS)
+    return case((count > 0, pulled), else_=0)
 
 
 class RatingRepository:
@@ -31,7 +43,8 @@ class RatingRepository:
     async def rate(self, customer_id: int, product_id: int, stars: int, was: int | None) -> bool:
         """Her stars for the product, `was` what she gave before (None: never rated it): a
         compare-and-set, so a rating decided on an older read is refused (False). The
-        product's count and sum move with it; its `updated_at` does not (not a catalog edit)."""
+        product's count, sum and rank move with it; its `updated_at` does not (not a catalog
+        edit)."""
         now = utcnow()
         if was is None:
             moved = await self._write(
@@ -55,12 +68,15 @@ class RatingRepository:
             )
         if not moved:
             return False
+        count = Product.rating_count + (1 if was is None else 0)
+        total = Product.rating_total + stars - (was or 0)
         return await self._write(
             update(Product)
             .where(Product.id == product_id)
             .values(
-                rating_count=Product.rating_count + (1 if was is None else 0),
-                rating_total=Product.rating_total + stars - (was or 0),
+                rating_count=count,
+                rating_total=total,
+                rating_rank=rank(total, count),
                 updated_at=Product.updated_at,
             )
         )

@@ -22,7 +22,7 @@
   };
   // How the shopper lists a category (order, "In stock only"), kept on this device for this
   // shop (the page's address) so that the page opens again as they left it.
-  const ORDERS = ['name', 'price', 'price_desc', 'newest'];
+  const ORDERS = ['name', 'price', 'price_desc', 'newest', 'rating'];
   const LISTING_KEY = `listing:${location.origin}${location.pathname}`;
   try {
     const kept = JSON.parse(localStorage.getItem(LISTING_KEY) || '{}');
@@ -352,7 +352,7 @@
   /** How to order a category and whether to hide what is sold out; a change lists it anew. */
   function sorting() {
     if (state.query || state.saved || state.category === null) return null;
-    const labels = { name: t('Name'), price: t('Price ↑'), price_desc: t('Price ↓'), newest: t('Newest') };
+    const labels = { name: t('Name'), price: t('Price ↑'), price_desc: t('Price ↓'), newest: t('Newest'), rating: t('★ Rating') };
     const select = h('select', {
       name: 'sort', 'aria-label': t('Sort by'),
       onchange: () => { haptic.select(); state.sort = select.value; keepListing(); state.list = null; draw(); },
