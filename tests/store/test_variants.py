@@ -606,3 +606,25 @@ async def test_a_colour_with_a_slash_in_its_name_reads_in_russian_on_the_order_l
     ru = translator("ru")
     assert ru.name(line.title, line.translations) == "Футболка - M / Чёрно-белый"
     assert ru.label("M / Black / White", product.translations) == "M / Чёрно-белый"
+
+
+async def test_an_export_after_a_file_added_a_size_without_options_ru_imports_unchanged(
+    store: Store,
+) -> None:
+    """The tee's options have their Russian; a later file adds XL without `options_ru` (the
+    colours keep their Russian, XL has none). The export writes XL in `options_ru` as it is,
+    and importing it, once or twice, reports the tee unchanged."""
+    await _import(store, [MUG, _tee(options_ru=RUSSIAN_OPTIONS, title_ru="Футболка")])
+    more_sizes = {"Size": ["S", "M", "L", "XL"], "Colour": ["Oat", "Charcoal"]}
+    extra = {"sku": "TEE-XL-OAT", "values": {"Size": "XL", "Colour": "Oat"}, "stock": 1}
+    await _import(store, [MUG, _tee(options=more_sizes, variants=[*TEE["variants"], extra])])
+    async with store.uow() as uow:
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    assert "Размер: S|M|L|XL; Цвет: Овсяный|Графитовый" in as_csv.decode()
+    await _imports_unchanged(store, as_csv, as_json)
+    await _imports_unchanged(store, as_csv, as_json)
+    assert await _tee_in(store, "ru") == (
+        "M / Овсяный",
+        ["S", "M", "L", "XL", "Овсяный", "Графитовый"],
+    )
