@@ -8,7 +8,7 @@ payment. (The "Pay" button of the chat's checkout places the order the same way.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +349,17 @@ async def test_a_second_payment_stripe_could_not_take_back_is_refunded_by_the_jo
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
 
 
+async def _tried_after_every_pause(h: ShopHarness, moment: datetime) -> datetime:
+    """The job runs halfway through each of SECOND_REFUND_PAUSES from `moment` (not due yet)
+    and after it (due, and Stripe still down): nothing is finished. The last run's moment."""
+    assert h.shop is not None
+    for pause in SECOND_REFUND_PAUSES:
+        assert await resume_pending_refunds(h.shop, now=moment + pause / 2) == []  # pausing
+        moment += pause + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=moment) == []
+    return moment
+
+
 async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at_last(
     stripe_harness: ShopHarness, stripe_account: StripeTestAccount
 ) -> None:
@@ -358,11 +369,7 @@ async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at
     admin, _, charge = await _paid_twice_while_stripe_is_down(h, stripe_account)
     assert h.shop is not None
     stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
-    moment = utcnow()
-    for pause in SECOND_REFUND_PAUSES:
-        assert await resume_pending_refunds(h.shop, now=moment + pause / 2) == []  # pausing
-        moment += pause + timedelta(seconds=1)
-        assert await resume_pending_refunds(h.shop, now=moment) == []
+    moment = await _tried_after_every_pause(h, utcnow())
     await h.shop.stripe.close()
     h.shop.stripe = stripe
 
@@ -762,6 +769,10 @@ async def test_an_admins_refund_a_crash_left_pending_waits_out_stripe_and_goes_b
     told = await admin.wait_for("tried again automatically")
     assert "Order #1: a refund of $10.00 left unfinished by a restart" in (told.text or "")
     assert await _refunds_of(h, 1) == [(1000, "pending", None)]
+    await admin.send("/orders_admin")
+    await admin.press("#1 · ", message=await admin.wait_for("[#1 · "))
+    detail = await admin.wait_for("Order #1 · ✅ Paid")
+    assert "· ⏳ a refund tried again automatically" in (detail.text or "")
     assert await resume_pending_refunds(h.shop, now=later + SECOND_REFUND_PAUSES[0] / 2) == []
     await h.shop.stripe.close()
     h.shop.stripe = up
@@ -790,9 +801,7 @@ async def test_an_admins_refund_stripe_never_takes_back_is_given_back_and_flagge
     assert h.shop is not None and h.shop.stripe is not None
     moment = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
     assert await resume_pending_refunds(h.shop, now=moment) == []
-    for pause in SECOND_REFUND_PAUSES:
-        moment += pause + timedelta(seconds=1)
-        assert await resume_pending_refunds(h.shop, now=moment) == []
+    await _tried_after_every_pause(h, moment)
     await h.shop.stripe.close()
     h.shop.stripe = up
 
