@@ -94,26 +94,42 @@ def translated_option(
 def translated_label(label: str, translations: dict[str, Any] | None, language: str) -> str:
     """A variant's values as a title shows them ("M / Oat") in `language`: each value is
     looked up in the option of its place first, then in any other (a line of an order
-    keeps only the label), and stays as written where none translates it."""
-    options = list(option_texts(translations, language).values())
+    keeps only the label), and stays as written where none translates it. A value that has
+    " / " in it ("Black / White") is read whole where an option knows it."""
+    options = [o for o in option_texts(translations, language).values() if isinstance(o, dict)]
     if not options:
         return label
-    parts = label.split(VALUE_SEPARATOR)
+    known: list[dict[str, Any]] = [
+        values if isinstance(values := o.get("values"), dict) else {} for o in options
+    ]
+    values = _label_values(label.split(VALUE_SEPARATOR), known)
     shown = []
-    for place, value in enumerate(parts):
-        mine = options[place : place + 1] if len(parts) == len(options) else []
+    for place, value in enumerate(values):
+        mine = known[place : place + 1] if len(values) == len(options) else []
         found = next(
-            (
-                text
-                for o in [*mine, *options]
-                if isinstance(o, dict)
-                and isinstance(text := o.get("values", {}).get(value), str)
-                and text
-            ),
+            (text for o in [*mine, *known] if isinstance(text := o.get(value), str) and text),
             value,
         )
         shown.append(found)
     return VALUE_SEPARATOR.join(shown)
+
+
+def _label_values(parts: list[str], known: list[dict[str, Any]]) -> list[str]:
+    """A label's parts joined back into the values the options know: at each place the
+    longest run of parts that is one value, else one part."""
+    values, start = [], 0
+    while start < len(parts):
+        end = next(
+            (
+                end
+                for end in range(len(parts), start + 1, -1)
+                if any(VALUE_SEPARATOR.join(parts[start:end]) in o for o in known)
+            ),
+            start + 1,
+        )
+        values.append(VALUE_SEPARATOR.join(parts[start:end]))
+        start = end
+    return values
 
 
 class Translator:

@@ -123,6 +123,17 @@ def second_payment_retrying(
     )
 
 
+def pending_refund_retrying(tr: Translator, order_id: int, amount: str, problem: str) -> str:
+    """An admin's refund a restart left unfinished, whose provider could not be reached."""
+    return tr._(
+        "⏳ Order #{order_id}: a refund of {amount} left unfinished by a restart could not be "
+        "made yet ({problem}). It is tried again automatically; do not refund it by hand.",
+        order_id=order_id,
+        amount=amount,
+        problem=problem,
+    )
+
+
 def pending_refund_finished(tr: Translator, order_id: int, amount: str, *, second: bool) -> str:
     """A refund the job made later: left by a restart, or a second payment's tried again."""
     if second:

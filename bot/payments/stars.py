@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from telegram import TransactionPartnerUser
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected
+from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 
 PAGE = 100  # getStarTransactions' largest page
 ALREADY_REFUNDED = "CHARGE_ALREADY_REFUNDED"  # refundStarPayment's 400 for a refunded charge
@@ -29,13 +29,17 @@ class StarsGateway:
 
     async def refund(self, user_id: int, telegram_payment_charge_id: str) -> None:
         """Give the whole payment back; AlreadyRefunded if Telegram had done so before,
-        ProviderRejected if it says no."""
+        ProviderRejected if it says no, ProviderUnreachable if it gave no answer (down, timed
+        out, asked to wait: the refund may have been made, so it is asked again later, when
+        CHARGE_ALREADY_REFUNDED says so)."""
         try:
             await self._bot.refund_star_payment(user_id, telegram_payment_charge_id)
         except BadRequest as exc:
             if ALREADY_REFUNDED in exc.message.upper():
                 raise AlreadyRefunded(telegram_payment_charge_id) from None
             raise ProviderRejected(str(exc)) from exc
+        except (NetworkError, RetryAfter) as exc:  # BadRequest is a NetworkError: caught above
+            raise ProviderUnreachable(str(exc)) from exc
         except TelegramError as exc:
             raise ProviderRejected(str(exc)) from exc
 

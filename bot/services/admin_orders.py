@@ -51,7 +51,7 @@ class PaymentView:
     verification: str
     second: bool = False  # not the order's own payment: paid twice (refunded at once)
     returned: bool = False  # a second payment that went back
-    retrying: bool = False  # a second payment whose refund the job tries again
+    retrying: bool = False  # a refund of it the job tries again (the provider was not reached)
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 p.verification_status,
                 second=p is not order.payments[0],
                 returned=p is not order.payments[0] and p.id in returned,
-                retrying=p is not order.payments[0] and p.id in retrying,
+                retrying=p.id in retrying,
             )
             for p in order.payments
         ],

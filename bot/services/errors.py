@@ -488,8 +488,9 @@ class RefundFailed(OrderError):
 
 
 class RefundDeferred(RefundFailed):
-    """The provider could not be reached for a second payment's refund: it stays pending and
-    the pending-refunds job tries it again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
+    """The provider could not be reached for a refund no one waits for (a second payment's,
+    or one a restart left pending): it stays pending and the pending-refunds job tries it
+    again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
 
 
 class DownloadUnavailable(OrderError):

@@ -79,6 +79,7 @@ class RefundClaim:
     actor: str = "system"  # who asked for it, and why: as the refund was claimed
     reason: str | None = None
     currency: str = ""
+    attempts: int = 0  # tries the provider could not be reached for (`try_again_later`)
 
     @classmethod
     def of(
@@ -98,6 +99,7 @@ class RefundClaim:
             actor=refund.requested_by,
             reason=refund.reason,
             currency=refund.currency,
+            attempts=refund.attempts,
         )
 
     @property

@@ -5,6 +5,10 @@ twice, or on an order whose items are already in the cart, adds nothing more. Ev
 in at today's price and within what she may add now (`can_add`: stock, her own held units,
 at most MAX_QUANTITY); what is gone or short is named, never silently dropped. Checkout then
 checks the cart as it checks any other.
+
+The top-up is one step: its lines are written under one savepoint, so a line another change
+got to first (her storefront at the same moment: the compare-and-set refuses it) undoes the
+lines written before it, and the whole top-up is read and written again; never half of it.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from bot.services.errors import (
     StillToPay,
     VariantUnavailable,
 )
-from bot.store.models import OrderLine
+from bot.store.models import Order, OrderLine
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
+
+TOP_UP_ATTEMPTS = 3  # the cart changed under the top-up: read it and top it up again
 
 
 def can_buy_again(status: str) -> bool:
@@ -55,12 +61,24 @@ class Reordered:
 async def buy_again(uow: UnitOfWork, customer_id: int, order_id: int) -> Reordered:
     """Bring her cart up to order `order_id`'s quantities. OrderNotFound for anyone else's
     order (or none), StillToPay (an OrderNotFound too) for hers still waiting for payment;
-    CartChanged if her cart changed under this visit (nothing is then written)."""
+    CartChanged if her cart kept changing under it (nothing is then written)."""
     order = await uow.orders.get(order_id, full=False)
     if order is None or order.customer_id != customer_id:
         raise OrderNotFound(order_id)
     if not can_buy_again(order.status):
         raise StillToPay(order_id)
+    for _ in range(TOP_UP_ATTEMPTS):
+        try:
+            async with uow.session.begin_nested():  # all of the lines, or none
+                return await _top_up(uow, customer_id, order)
+        except CartChanged:
+            continue  # each try reads the cart as it is now (a statement sees the latest)
+    raise CartChanged()
+
+
+async def _top_up(uow: UnitOfWork, customer_id: int, order: Order) -> Reordered:
+    """Bring each of the order's lines in her cart up to its quantity; CartChanged at the
+    first line another change got to between reading and writing it."""
     holds = await own_holds(uow, customer_id)
     added, missed = 0, []
     for line in order.lines:
@@ -68,7 +86,7 @@ async def buy_again(uow: UnitOfWork, customer_id: int, order_id: int) -> Reorder
         added += put
         if miss is not None:
             missed.append(miss)
-    return Reordered(order_id, added, tuple(missed))
+    return Reordered(order.id, added, tuple(missed))
 
 
 def _key(line: OrderLine) -> tuple[int, int]:

@@ -1377,6 +1377,8 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         translations = merged_translations(
             stored.translations if stored else None, row.translations
         )
+        if stored is not None and _as_read(translations) == _as_read(stored.translations):
+            translations = stored.translations  # nothing a reader would see differently
         values["translations"] = translations
         values["translated_text"] = translated_words(translations)
     if stored is not None:
@@ -1416,6 +1418,27 @@ def merged_translations(
             else:
                 mine.pop(field, None)
     return {language: fields for language, fields in merged.items() if fields} or None
+
+
+def _as_read(translations: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """Translations as a reader meets them: an option's name or value given as its English
+    reads as one not given (an export writes a size the Russian leaves out as "XL", and its
+    import keeps it as "XL"), so the two compare equal."""
+    read: dict[str, Any] = {}
+    for language, fields in (translations or {}).items():
+        mine = dict(fields)
+        options = mine.get("options")
+        if isinstance(options, Mapping):
+            mine["options"] = {
+                name: (
+                    option.get("name") if option.get("name") != name else None,
+                    {v: t for v, t in option.get("values", {}).items() if t != v},
+                )
+                for name, option in options.items()
+                if isinstance(option, Mapping)
+            }
+        read[language] = mine
+    return read
 
 
 def _changes(current: Any, values: dict[str, Any], line: int) -> dict[str, Any]:

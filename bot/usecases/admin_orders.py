@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from bot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
+from bot.i18n import N_, Translator
 from bot.notifier import Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
@@ -224,14 +224,15 @@ async def _change(
     try:
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
-        await _audit(shop, admin_id, action + ".refused", order_id, {"error": str(exc)})
+        error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
+        await _audit(shop, admin_id, action + ".refused", order_id, {"error": error})
         raise OrderNotChanged(order_id, exc) from exc
     details: dict[str, Any] = {"from": change.old_status, "to": change.new_status}
     if change.refund is not None:
         details["refund"] = change.refund.amount
         details["currency"] = change.refund.currency
     if change.refund_error:
-        details["refund_error"] = translator(SOURCE_LANGUAGE).said(change.refund_error)
+        details["refund_error"] = change.refund_error  # worded: read in the reader's language
     await _audit(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     told = await shop.notifier.notify(change.customer_telegram_id, change.message_for_shopper(tr))

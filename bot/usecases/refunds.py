@@ -20,8 +20,9 @@ RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a
 # A refund pending longer than this was left by a worker that died: far longer than a
 # provider call may take (Stripe's timeout, with its retry).
 PENDING_REFUND_GRACE = timedelta(minutes=10)
-# A second payment's refund the provider could not be reached for is tried again after each
-# of these pauses (the job runs every 5 minutes), then left to the admins.
+# A refund the job makes (a second payment's, or one a restart left pending) whose provider
+# could not be reached is tried again after each of these pauses (the job runs every 5
+# minutes), then left to the admins.
 SECOND_REFUND_PAUSES = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=45))
 
 
@@ -86,9 +87,10 @@ async def _refund_or_give_back(
     shop: Shop, claimed: RefundClaim, *, retry: bool = False, now: datetime | None = None
 ) -> AtProvider:
     """The refund at the provider; if it is refused, the claim is marked failed and given
-    back, and RefundFailed says why in the reader's words. With `retry` (a second payment's
-    refund), a provider that could not be reached leaves it pending for the job, until it
-    was tried after each of SECOND_REFUND_PAUSES: RefundDeferred."""
+    back, and RefundFailed says why in the reader's words. With `retry` (a refund no one
+    waits for: a second payment's, or one the job finishes), a provider that could not be
+    reached leaves it pending for the job, until it was tried after each of
+    SECOND_REFUND_PAUSES: RefundDeferred."""
     try:
         return AtProvider(await _refund_at_provider(shop, claimed))
     except AlreadyRefunded:
@@ -130,8 +132,10 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
 
     Asked again, the provider makes it or says it is made: refundStarPayment answers
     CHARGE_ALREADY_REFUNDED, and Stripe returns the same refund for the same idempotency
-    key. The shopper and the admins hear of it then; one the provider refuses is given back
-    and the order flagged for the admins.
+    key. The shopper and the admins (the one who asked among them) hear of it then; one the
+    provider cannot be reached for is tried again after each of SECOND_REFUND_PAUSES, with
+    the same key; one the provider refuses, or still cannot be reached for after the last,
+    is given back and the order flagged for the admins.
     """
     now = now or utcnow()
     since = [now - PENDING_REFUND_GRACE, *(now - pause for pause in SECOND_REFUND_PAUSES)]
@@ -147,12 +151,19 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
 
 
 async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
-    """Make and record one refund left pending, and tell the shopper and the admins (a
-    second payment's whose provider could not be reached is tried again later)."""
+    """Make and record one refund left pending, and tell the shopper and the admins (one
+    whose provider could not be reached is tried again later: the admins hear so once)."""
     order_id = claimed.order_id
     try:
-        made = await _refund_or_give_back(shop, claimed, retry=not claimed.counted, now=now)
-    except RefundDeferred:
+        made = await _refund_or_give_back(shop, claimed, retry=True, now=now)
+    except RefundDeferred as exc:
+        if claimed.counted and not claimed.attempts:  # a second payment's was told at once
+            amount, problem = claimed.amount, exc.problem
+            await shop.alert_admins(
+                lambda admin: notices.pending_refund_retrying(
+                    admin, order_id, admin.money(amount, claimed.currency), problem
+                )
+            )
         return False
     except RefundFailed as exc:
         if claimed.counted:

@@ -114,10 +114,11 @@ def _address(address: dict[str, object] | None) -> str:
     return f"{place}, {address.get('country_code', '')}".strip(", ")
 
 
-def _second_payment(tr: Translator, payment: PaymentView) -> str:
-    """After a payment that is not the order's own (paid twice): whether it went back."""
+def _payment_mark(tr: Translator, payment: PaymentView) -> str:
+    """After the order's own payment: a refund of it the job tries again; after one that is
+    not (paid twice): whether it went back."""
     if not payment.second:
-        return ""
+        return " · " + tr._("⏳ a refund tried again automatically") if payment.retrying else ""
     if payment.returned:
         return " · " + tr._("↩️ second payment, refunded")
     if payment.retrying:
@@ -187,7 +188,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     lines.append("\n" + tr._("Payments:"))
     lines += [
         f"• {p.provider} {tr.money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
-        + _second_payment(tr, p)
+        + _payment_mark(tr, p)
         for p in detail.payments
     ] or [tr._("(none)")]
     lines.append("\n" + tr._("History:"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import i18n
 from bot.callback_data import RefundOrder, ShipOrder
 from bot.i18n import translator
 from bot.payments.invoice import build_invoice
@@ -18,6 +19,8 @@ from bot.services.promos import parse_new
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.usecases import admin_orders
+from bot.usecases.admin_orders import OrderNotChanged
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
@@ -444,3 +447,44 @@ async def test_a_spanish_admin_reads_the_shipping_option_in_spanish_and_the_code
             assert "nuevo → ⏳ Pendiente de pago por " in text, text
             assert "⏳ Pendiente de pago → ✅ Pagado por " in text, text
             assert "awaiting_payment" not in text and "paid →" not in text, text
+
+
+async def test_the_audit_log_keeps_refund_errors_worded_for_whoever_reads_it(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Ada reads Russian. With Stripe out of reach she asks to refund too much (refused), then
+    cancels the paid order (its refund fails). The audit log keeps both errors worded: an
+    English reader reads them in English, a Russian one in Russian; a row stored in English
+    before reads as it was stored."""
+    admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await paid_order(h, shopper, stripe_account)
+    assert h.shop is not None
+    stripe, h.shop.stripe = h.shop.stripe, None
+    i18n.use("ru")  # Ada's update is handled in her language
+    try:
+        with pytest.raises(OrderNotChanged):
+            await admin_orders.refund(h.shop, admin.user_id, order_id, 10_000)
+        await admin_orders.cancel(h.shop, admin.user_id, order_id)
+    finally:
+        i18n.use(None)
+        h.shop.stripe = stripe
+    async with h.store.uow() as uow:
+        details = {e.action: e.details or {} for e in await uow.audit.list_recent()}
+    english, russian = translator("en"), translator("ru")
+    refused = details["order.refund.refused"]["error"]
+    assert english.said(refused) == (
+        f"Order #{order_id} can be refunded at most $37.00 more; $100.00 is too much."
+    )
+    assert russian.said(refused).startswith(f"По заказу №{order_id}")
+    failed = details["order.cancel"]["refund_error"]
+    assert english.said(failed) == (
+        f"The refund of order #{order_id} did not go through: STRIPE_API_KEY is not set; "
+        "refund it in the Stripe dashboard instead"
+    )
+    assert russian.said(failed) == (
+        f"Возврат по заказу №{order_id} не прошёл: STRIPE_API_KEY не задан; "
+        "сделайте возврат в панели Stripe"
+    )
+    stored_before = "The refund of order #1 did not go through: card declined"
+    assert russian.said(stored_before) == stored_before

@@ -10,8 +10,9 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import bindparam, event, insert, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.util import await_only
 
 from bot.config import Settings
 from bot.conversation import journey
@@ -19,7 +20,7 @@ from bot.conversation.journey import Shopper
 from bot.conversation.screens import CartScreen, ListScreen, ProductScreen
 from bot.shop import Shop
 from bot.store import postgres_driver
-from bot.store.models import ChatState, Customer, Product, utcnow
+from bot.store.models import ChatState, Customer, Order, OrderLine, Product, utcnow
 from bot.store.prepared import prepared
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import Store, Write
@@ -372,3 +373,52 @@ async def test_a_visit_takes_in_what_telegram_says_about_the_shopper_now(shop: S
         known, _ = await uow.customers.with_chat(ALICE.user_id, ALICE.chat_id)
         assert known is not None
         assert not changes_for(known, first_name="Alicia", username="alicia")
+
+
+@pytest.mark.parametrize(
+    "migrated_database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_buy_again_meeting_a_change_from_her_storefront_puts_the_whole_order_back(
+    shop: Shop,
+) -> None:
+    """Alice ordered 2 mugs and 2 teas; her cart holds 1 tea. She presses 🔁 Buy again while
+    her storefront takes the tea out: the change lands after Buy again read the tea's line
+    and before it wrote it (the mugs already written). Buy again reads the cart again and
+    puts the whole order back, never the mugs alone."""
+    mug = await add_product(shop.store, "MUG", stock=10)
+    tea = await add_product(shop.store, "TEA", stock=10)
+    await journey.add(shop, ALICE, tea, 1)
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(ALICE.user_id)
+        assert customer is not None
+        order = Order(customer_id=customer.id, status="delivered", currency="USD", total=6400)
+        order.lines = [
+            OrderLine(product_id=p, sku=sku, title=sku, unit_price=1600, currency="USD", quantity=2)
+            for p, sku in ((mug, "MUG"), (tea, "TEA"))
+        ]
+        order_id = (await uow.orders.add(order)).id
+    url = shop.store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    storefront = await asyncpg.connect(url)
+    clashed: list[str] = []
+
+    def storefront_takes_the_tea_out(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not clashed and statement.lstrip().upper().startswith("UPDATE CART_LINES"):
+            clashed.append(statement)  # Buy again is about to write the tea's line: 1 -> 2
+            await_only(storefront.execute("DELETE FROM cart_lines WHERE product_id = $1", tea))
+
+    event.listen(
+        shop.store.engine.sync_engine, "before_cursor_execute", storefront_takes_the_tea_out
+    )
+    try:
+        screen = await journey.buy_again(shop, ALICE, order_id)
+    finally:
+        event.remove(
+            shop.store.engine.sync_engine, "before_cursor_execute", storefront_takes_the_tea_out
+        )
+        await storefront.close()
+
+    assert clashed
+    in_cart = [await quantity_in_cart(shop.store, product) for product in (mug, tea)]
+    assert in_cart == [2, 2]  # not [2, 0]: the mugs without the teas
+    assert isinstance(screen, CartScreen)
+    assert screen.notice == f"🔁 The items of order #{order_id} are in your cart."

@@ -41,12 +41,13 @@ ADDRESS = {
 
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A localstripe server on loopback for the session; its base URL."""
+    """A localstripe server on loopback for the session (keeping Stripe's Idempotency-Key
+    answers: localstripe_idempotent.py); its base URL."""
     port = free_port()
     workdir = tmp_path_factory.mktemp("localstripe")
-    exe = Path(sys.executable).with_name("localstripe")
+    launcher = Path(__file__).with_name("localstripe_idempotent.py")
     proc = subprocess.Popen(
-        [str(exe), "--port", str(port), "--from-scratch"],
+        [sys.executable, str(launcher), "--port", str(port), "--from-scratch"],
         cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -8,7 +8,7 @@ payment. (The "Pay" button of the chat's checkout places the order the same way.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +349,17 @@ async def test_a_second_payment_stripe_could_not_take_back_is_refunded_by_the_jo
     assert (await stripe_account.charge_info(charge)).amount_refunded == 3700
 
 
+async def _tried_after_every_pause(h: ShopHarness, moment: datetime) -> datetime:
+    """The job runs halfway through each of SECOND_REFUND_PAUSES from `moment` (not due yet)
+    and after it (due, and Stripe still down): nothing is finished. The last run's moment."""
+    assert h.shop is not None
+    for pause in SECOND_REFUND_PAUSES:
+        assert await resume_pending_refunds(h.shop, now=moment + pause / 2) == []  # pausing
+        moment += pause + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=moment) == []
+    return moment
+
+
 async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at_last(
     stripe_harness: ShopHarness, stripe_account: StripeTestAccount
 ) -> None:
@@ -358,11 +369,7 @@ async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at
     admin, _, charge = await _paid_twice_while_stripe_is_down(h, stripe_account)
     assert h.shop is not None
     stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
-    moment = utcnow()
-    for pause in SECOND_REFUND_PAUSES:
-        assert await resume_pending_refunds(h.shop, now=moment + pause / 2) == []  # pausing
-        moment += pause + timedelta(seconds=1)
-        assert await resume_pending_refunds(h.shop, now=moment) == []
+    moment = await _tried_after_every_pause(h, utcnow())
     await h.shop.stripe.close()
     h.shop.stripe = stripe
 
@@ -715,3 +722,120 @@ async def test_each_admin_hears_of_a_refund_finished_after_a_restart_in_her_own_
 
         await ada.wait_for("↩️ Order #1: a refund of ⭐ 150 left unfinished by a restart")
         await bea.wait_for("↩️ Pedido n.º 1: el reembolso de ⭐ 150 que un reinicio dejó a medias")
+
+
+async def _card_order_with_a_pending_refund(
+    h: ShopHarness, account: StripeTestAccount, *, made_at_stripe: bool
+) -> tuple[FakeUser, FakeUser, str, StripeGateway]:
+    """Alice pays $37.00 for her mugs by card; Ada refunds $10.00 of it from the order screen,
+    and the bot dies after claiming it: before asking Stripe, or right after Stripe made it.
+    Then the bot starts again with Stripe down. (Ada, Alice, the charge id, and the gateway
+    to bring Stripe back with.)"""
+    assert h.shop is not None
+    admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+    mug = await add_product(h.shop, "MUG", price=1600, stock=3, title="Stoneware Mug")
+    await fill_cart(h.shop, ALICE, {mug: 2})
+    await _invoice_for_cart(h, alice)
+    charge = await account.charge(3700)
+    assert (await alice.pay(provider_payment_charge_id=charge)).ok
+    await admin.wait_for("New paid order")
+    async with h.store.uow() as uow:
+        claimed = await refunds.claim(uow, 1, 1000, f"admin:{ADMIN_ID}", None)
+    if made_at_stripe:
+        assert h.shop.stripe is not None
+        await h.shop.stripe.refund(charge, 1000, claimed.idempotency_key)
+    await h.restart()
+    assert h.shop is not None
+    up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    assert up is not None
+    return admin, alice, charge, up
+
+
+@pytest.mark.parametrize("made_at_stripe", [False, True])
+async def test_an_admins_refund_a_crash_left_pending_waits_out_stripe_and_goes_back_once(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount, made_at_stripe: bool
+) -> None:
+    """Ada's $10.00 refund was left pending by a crash, and Stripe is down when the job
+    finishes it: Ada reads it is tried again (not to refund it by hand); after a pause Stripe
+    is back, the same refund is asked for again, $10.00 goes back once, Alice and Ada hear."""
+    h = stripe_harness
+    admin, alice, charge, up = await _card_order_with_a_pending_refund(
+        h, stripe_account, made_at_stripe=made_at_stripe
+    )
+    assert h.shop is not None
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == []
+
+    told = await admin.wait_for("tried again automatically")
+    assert "Order #1: a refund of $10.00 left unfinished by a restart" in (told.text or "")
+    assert await _refunds_of(h, 1) == [(1000, "pending", None)]
+    await admin.send("/orders_admin")
+    await admin.press("#1 · ", message=await admin.wait_for("[#1 · "))
+    detail = await admin.wait_for("Order #1 · ✅ Paid")
+    assert "· ⏳ a refund tried again automatically" in (detail.text or "")
+    assert await resume_pending_refunds(h.shop, now=later + SECOND_REFUND_PAUSES[0] / 2) == []
+    await h.shop.stripe.close()
+    h.shop.stripe = up
+    later += SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [1]
+
+    await alice.wait_for("$10.00")
+    await admin.wait_for("↩️ Order #1: a refund of $10.00 left unfinished by a restart is done")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 1000
+    ((amount, status, stripe_refund),) = await _refunds_of(h, 1)
+    assert (amount, status) == (1000, "succeeded") and stripe_refund
+    assert (await _order_row(h, ALICE))[0] == "paid"
+    assert await resume_pending_refunds(h.shop, now=later + timedelta(days=1)) == []  # once
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 1000
+
+
+async def test_an_admins_refund_stripe_never_takes_back_is_given_back_and_flagged_at_last(
+    stripe_harness: ShopHarness, stripe_account: StripeTestAccount
+) -> None:
+    """Stripe stays down: the job tries Ada's pending refund after each pause, then gives the
+    $10.00 back to the order's books, flags the order and tells Ada why."""
+    h = stripe_harness
+    admin, _, charge, up = await _card_order_with_a_pending_refund(
+        h, stripe_account, made_at_stripe=False
+    )
+    assert h.shop is not None and h.shop.stripe is not None
+    moment = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=moment) == []
+    await _tried_after_every_pause(h, moment)
+    await h.shop.stripe.close()
+    h.shop.stripe = up
+
+    alert = await admin.wait_for("needs review")
+    assert "a refund left pending by a restart failed" in (alert.text or "")
+    assert len([m for m in admin.messages if "tried again" in (m.text or "")]) == 1
+    assert await _refunds_of(h, 1) == [(1000, "failed", None)]
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 0
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(1)
+        assert order is not None and order.needs_review and order.refunded_amount == 0
+
+
+async def test_a_stars_refund_telegram_asks_to_wait_for_is_made_on_a_later_try(
+    tmp_path: Path,
+) -> None:
+    """Telegram answers the job's refundStarPayment with "retry after" a minute: the refund
+    stays pending (not given back and flagged), and the next try gives the Stars back once."""
+    async with _empty_stars_shop(tmp_path) as h:
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        charge = await _stars_order_with_a_pending_refund(h, alice)
+        await h.restart()
+        assert h.shop is not None
+        h.standin.faults.flood("refundStarPayment", retry_after=60)
+        later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=later) == []
+        await admin.wait_for("tried again automatically")
+        assert await _refunds_of(h, 1) == [(150, "pending", None)]
+
+        later += SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=later) == [1]
+
+        await alice.wait_for("has been refunded")
+        await admin.wait_for("left unfinished by a restart is done")
+        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [charge]
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]

@@ -576,3 +576,55 @@ async def test_in_stock_only_keeps_a_tee_whose_own_stock_is_zero_but_a_size_is_l
         page = await catalog.category_page(uow, clothing.id, 0, in_stock=True)
     assert [(i.title, i.available) for i in page.items] == [("Organic Tee", 7)]
     assert page.total == 1
+
+
+async def test_a_colour_with_a_slash_in_its_name_reads_in_russian_on_the_order_line(
+    store: Store,
+) -> None:
+    """The tee also comes in "Black / White" ("Чёрно-белый" in Russian). A Russian shopper
+    who ordered it reads the whole colour in Russian on the card and on the order's line,
+    not "Black / White" split in two and left in English."""
+    bicolour = {"sku": "TEE-M-BW", "values": {"Size": "M", "Colour": "Black / White"}, "stock": 3}
+    options = {"Size": ["S", "M", "L"], "Colour": ["Oat", "Charcoal", "Black / White"]}
+    russian = {"Размер": ["S", "M", "L"], "Цвет": ["Овсяный", "Графитовый", "Чёрно-белый"]}
+    tee = _tee(
+        options=options,
+        options_ru=russian,
+        variants=[*TEE["variants"], bicolour],
+        title_ru="Футболка",
+    )
+    await _import(store, [tee])
+    settings = Settings(bot_token="1:test", payment_provider_token="TEST")
+    async with store.uow() as uow:
+        product = await uow.products.get_by_sku("TEE")
+        assert product is not None
+        variant = next(v for v in await uow.products.variants_of(product.id) if v.sku == "TEE-M-BW")
+        customer = await uow.customers.get_or_create(5000, first_name="Olga")
+        await carts.add_to_cart(uow, customer.id, product.id, 1, variant_id=variant.id)
+        placed = await checkout.place_order(uow, customer.id, 5000, settings, datetime.now(UTC))
+    (line,) = placed.order.lines
+    ru = translator("ru")
+    assert ru.name(line.title, line.translations) == "Футболка - M / Чёрно-белый"
+    assert ru.label("M / Black / White", product.translations) == "M / Чёрно-белый"
+
+
+async def test_an_export_after_a_file_added_a_size_without_options_ru_imports_unchanged(
+    store: Store,
+) -> None:
+    """The tee's options have their Russian; a later file adds XL without `options_ru` (the
+    colours keep their Russian, XL has none). The export writes XL in `options_ru` as it is,
+    and importing it, once or twice, reports the tee unchanged."""
+    await _import(store, [MUG, _tee(options_ru=RUSSIAN_OPTIONS, title_ru="Футболка")])
+    more_sizes = {"Size": ["S", "M", "L", "XL"], "Colour": ["Oat", "Charcoal"]}
+    extra = {"sku": "TEE-XL-OAT", "values": {"Size": "XL", "Colour": "Oat"}, "stock": 1}
+    await _import(store, [MUG, _tee(options=more_sizes, variants=[*TEE["variants"], extra])])
+    async with store.uow() as uow:
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    assert "Размер: S|M|L|XL; Цвет: Овсяный|Графитовый" in as_csv.decode()
+    await _imports_unchanged(store, as_csv, as_json)
+    await _imports_unchanged(store, as_csv, as_json)
+    assert await _tee_in(store, "ru") == (
+        "M / Овсяный",
+        ["S", "M", "L", "XL", "Овсяный", "Графитовый"],
+    )
