@@ -1,5 +1,6 @@
-"""The ⭐ button that opens a product's stars, and the product's name on it: one place for
-both, since her order's screen and the notice that it was delivered each show it."""
+"""The words of stars that more than one screen shows: the ⭐ button that opens a product's
+stars and the product's name on it (her order's screen, the notice that it was delivered),
+and a product's average ("★ 4.5 (2 ratings)": its card, the storefront, /stats)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ from bot.services.ratings import ToRate
 from bot.store.models import split_variant_title
 
 RATE = N_("⭐ Rate {title}")
+
+
+def stars_text(tr: Translator, total: int, count: int) -> str:
+    """ "★ 4.5 (2 ratings)": `count` ratings summing to `total` stars (count at least 1)."""
+    return tr.ngettext(
+        "★ {average} ({count} rating)",
+        "★ {average} ({count} ratings)",
+        count,
+        average=tr.average(total, count),
+        count=count,
+    )
 
 
 def rated_name(

@@ -90,7 +90,7 @@ from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
-from bot.texts.ratings import rate_button, rated_name
+from bot.texts.ratings import rate_button, rated_name, stars_text
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -784,13 +784,7 @@ def rating_line(tr: Translator, card: ProductCard) -> str | None:
     """ "★ 4.5 (2 ratings)" on a product's card, in the chat and on the page; None unrated."""
     if not card.rating_count:
         return None
-    return tr.ngettext(
-        "★ {average} ({count} rating)",
-        "★ {average} ({count} ratings)",
-        card.rating_count,
-        average=tr.average(card.rating_total, card.rating_count),
-        count=card.rating_count,
-    )
+    return stars_text(tr, card.rating_total, card.rating_count)
 
 
 def stock_label(
