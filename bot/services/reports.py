@@ -156,7 +156,7 @@ async def store_stats(
 
 
 async def _ratings(uow: UnitOfWork, since: datetime) -> RatingStats:
-    """Two aggregate queries, whatever the catalog's size."""
+    """Two statements whatever the catalog's size: no product is loaded to rank it."""
     best, worst = await uow.ratings.best_and_worst(RATED_AT_LEAST, RATED_SHOWN)
     return RatingStats(await uow.ratings.figures(since), best, worst)
 
