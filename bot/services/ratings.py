@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.services.errors import NotRateable, OrderNotFound
 from bot.services.order_history import OrderView
+from bot.store.models import Order
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -31,6 +32,32 @@ class Rateable:
     title: str  # the product's, as written
     translations: dict[str, Any] | None
     stars: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToRate:
+    """A product of her order she is asked to rate, as the order's line names it."""
+
+    product_id: int
+    title: str
+    translations: dict[str, Any] | None
+    variant_id: int
+
+
+def worth_asking(order: Order) -> tuple[ToRate, ...]:
+    """What to ask her to rate now that her order arrived (its lines and their products
+    loaded): each product once, and only those still sold, since a product the shop took
+    away has no card to show her stars on (her order's screen still lets her rate it).
+    None for an order she may not rate from."""
+    if not can_rate(order.status):
+        return ()
+    asked: dict[int, ToRate] = {}
+    for line in order.lines:
+        if line.product_id not in asked and line.product.is_active:
+            asked[line.product_id] = ToRate(
+                line.product_id, line.title, line.translations, line.variant_id
+            )
+    return tuple(asked.values())
 
 
 async def rateable(uow: UnitOfWork, customer_id: int, order_id: int, product_id: int) -> Rateable:

@@ -1,5 +1,5 @@
 """Store reports for admins: revenue and orders per period (with the discounts given and the
-tips received), top products, top promo codes, low stock.
+tips received), top products, top promo codes, ratings, low stock.
 
 Revenue counts orders when they were paid (`paid_at`), minus refunds when they were made, so
 a period's number does not change after the fact except by new refunds.
@@ -18,9 +18,12 @@ from bot.services.sellable import StockLine, lowest_stock
 from bot.store.models import Order, OrderLine, Payment, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
+from bot.store.repositories.ratings import RatedProduct, RatingFigures
 from bot.store.uow import UnitOfWork
 
 LOW_STOCK_SHOWN = 20  # the report's low-stock lines; the rest are counted (/export has all)
+RATED_AT_LEAST = 3  # ratings a product needs to be named best or worst rated: one is no verdict
+RATED_SHOWN = 3  # best-rated products named, and as many worst-rated
 
 # Paid orders whose goods did not go out do not count among the top products.
 NOT_SOLD = (
@@ -61,6 +64,16 @@ class TopProduct:
 
 
 @dataclass(frozen=True)
+class RatingStats:
+    """Stars given in the last 30 days and in all, and the products rated best and worst
+    (at most RATED_SHOWN each, among those with RATED_AT_LEAST ratings)."""
+
+    figures: RatingFigures
+    best: list[RatedProduct]
+    worst: list[RatedProduct]
+
+
+@dataclass(frozen=True)
 class StoreStats:
     now: datetime  # in the shop's time zone
     periods: list[PeriodStats]
@@ -70,6 +83,7 @@ class StoreStats:
     low_stock_count: int = 0  # in all, shown or not
     other_currencies: list[str] = field(default_factory=list)
     top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
+    ratings: RatingStats | None = None
 
 
 def period_starts(now: datetime, zone: tzinfo = UTC) -> list[tuple[str, datetime]]:
@@ -137,7 +151,14 @@ async def store_stats(
         top_codes=await uow.promos.top_codes(
             since=month, currency=currency, not_sold=NOT_SOLD, limit=top
         ),
+        ratings=await _ratings(uow, since=month),
     )
+
+
+async def _ratings(uow: UnitOfWork, since: datetime) -> RatingStats:
+    """Two statements whatever the catalog's size: no product is loaded to rank it."""
+    best, worst = await uow.ratings.best_and_worst(RATED_AT_LEAST, RATED_SHOWN)
+    return RatingStats(await uow.ratings.figures(since), best, worst)
 
 
 async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -> PeriodStats:

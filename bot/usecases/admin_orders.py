@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from bot.i18n import N_, Translator
-from bot.notifier import Sent
+from bot.notifier import Notice, Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import (
@@ -235,7 +235,9 @@ async def _change(
         details["refund_error"] = change.refund_error  # worded: read in the reader's language
     await _audit(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
-    told = await shop.notifier.notify(change.customer_telegram_id, change.message_for_shopper(tr))
+    buttons = change.buttons_for_shopper(tr) if change.buttons_for_shopper else ()
+    notice = Notice(change.message_for_shopper(tr), buttons)
+    told = (await shop.notifier.send(change.customer_telegram_id, notice)).outcome
     delivered = None
     plan = change.delivery
     if plan is not None and plan.downloads:  # after the shopper's message, as after a payment

@@ -14,7 +14,8 @@ from functools import partial
 
 from bot import notices
 from bot.i18n import N_, Translator, worded
-from bot.services import downloads
+from bot.notifier import Buttons
+from bot.services import downloads, ratings
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
     NotApprovable,
@@ -28,10 +29,14 @@ from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import APPROVABLE, OrderStatus, next_status
 from bot.store.uow import UnitOfWork
+from bot.texts.ratings import asked_to_rate
 from bot.usecases.refunds import refund_payment
 
 ShopperNotice = Callable[[Translator], str]
 """What the shopper is told, worded in her language when it is sent (bot.notices)."""
+
+ShopperButtons = Callable[[Translator], Buttons]
+"""The buttons under it, worded the same way."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class OrderChange:
     refund_error: str | None = None  # a note (i18n.worded): read in the admin's language
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
+    buttons_for_shopper: ShopperButtons | None = None
 
 
 async def _load(uow: UnitOfWork, order_id: int) -> Order:
@@ -74,13 +80,17 @@ async def ship_order(
 
 
 async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange:
-    """Shipped → delivered."""
+    """Shipped → delivered; the shopper's notice asks her to rate what arrived (⭐ under it,
+    the buttons of her order's screen)."""
     async with shop.store.uow() as uow:
         order = await _load(uow, order_id)
         old = order.status
         await uow.orders.transition(order, "deliver", actor=actor)
         text = partial(notices.order_delivered, order_id=order.id)
-        return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
+        rate = partial(asked_to_rate, order_id=order.id, products=ratings.worth_asking(order))
+        return OrderChange(
+            order.id, order.customer.telegram_id, old, order.status, text, buttons_for_shopper=rate
+        )
 
 
 async def cancel_order(

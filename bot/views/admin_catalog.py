@@ -17,6 +17,7 @@ from bot.callback_data import (
     Noop,
     button,
 )
+from bot.clipping import clip
 from bot.i18n import N_, Translator
 from bot.notices import MESSAGE_ROOM, as_many_as_fit, low_stock_line
 from bot.services import admin_catalog as catalog
@@ -28,8 +29,10 @@ from bot.services.admin_catalog import (
     StockResult,
 )
 from bot.services.admin_flows import Flow
-from bot.services.reports import StoreStats
+from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
 from bot.store.catalog_file import CatalogError, ImportReport
+from bot.store.repositories.ratings import RatedProduct
+from bot.texts.ratings import stars_text
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -37,6 +40,7 @@ from bot.views.admin import AdminView, Rows, flow_buttons
 COMMANDS_LINE = (
     "/addproduct · /edit SKU · /price SKU 12.50 · /stock SKU 10|+5|-2 · /hide SKU · /show SKU"
 )
+RATED_TITLE = 48  # characters of a title in /stats' best and worst rated
 
 
 def product_list(listing: ProductList) -> AdminView:
@@ -416,6 +420,8 @@ def shop_report(stats: StoreStats) -> str:
             )
             for i, code in enumerate(stats.top_codes, 1)
         ]
+    if stats.ratings is not None:
+        lines += ["", *rating_lines(tr, stats.ratings)]
     lines += ["", tr._("Low stock (≤ {threshold} available):", threshold=stats.threshold)]
     lines += ["• " + low_stock_line(tr, p) for p in stats.low_stock] or [tr._("(none)")]
     if (more := stats.low_stock_count - len(stats.low_stock)) > 0:
@@ -431,3 +437,53 @@ def shop_report(stats: StoreStats) -> str:
         others = ", ".join(stats.other_currencies)
         lines += ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
     return "\n".join(lines)
+
+
+def rating_lines(tr: Translator, ratings: RatingStats) -> list[str]:
+    """/stats' stars: how many were given lately and in all, with their averages, and the
+    best- and worst-rated products (a few lines, whatever the catalog's size)."""
+    f = ratings.figures
+    if not f.count:
+        return [tr._("Ratings: none yet")]
+    if f.recent_count:
+        recent = tr.ngettext(
+            "{count} new in 30 days, average ★ {average}",
+            "{count} new in 30 days, average ★ {average}",
+            f.recent_count,
+            count=f.recent_count,
+            average=tr.average(f.recent_total, f.recent_count),
+        )
+    else:
+        recent = tr._("none new in 30 days")
+    lines = [
+        tr._(
+            "Ratings: {overall}; {recent}", overall=stars_text(tr, f.total, f.count), recent=recent
+        )
+    ]
+    if not ratings.best:
+        few = tr.ngettext(
+            "(no product has {count} rating yet)",
+            "(no product has {count} ratings yet)",
+            RATED_AT_LEAST,
+            count=RATED_AT_LEAST,
+        )
+        return [*lines, few]
+    lines.append(
+        tr.ngettext(
+            "Best rated (of those with {count} rating or more):",
+            "Best rated (of those with {count} ratings or more):",
+            RATED_AT_LEAST,
+            count=RATED_AT_LEAST,
+        )
+    )
+    lines += [_rated_line(tr, p) for p in ratings.best]
+    if ratings.worst:
+        lines.append(tr._("Worst rated:"))
+        lines += [_rated_line(tr, p) for p in ratings.worst]
+    return lines
+
+
+def _rated_line(tr: Translator, product: RatedProduct) -> str:
+    """A best- or worst-rated product, its title shortened: six of them stay a few lines."""
+    title = clip(tr.name(product.title, product.translations), RATED_TITLE)
+    return f"• {product.sku} · {title}: {stars_text(tr, product.total, product.count)}"

@@ -86,11 +86,11 @@ from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
-from bot.store.models import split_variant_title
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
+from bot.texts.ratings import rate_button, rated_name, stars_text
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -617,12 +617,17 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
 def _rating_rows(screen: OrderScreen, tr: Translator) -> Keyboard:
     """A ⭐ button per product of the order (its variants are one product), showing her
     stars once she has given them."""
-    rows: Keyboard = []
-    for product_id, name in rateable_products(tr, screen.order):
-        stars = screen.stars.get(product_id)
-        label = f"{'★' * stars} {name}" if stars else tr._("⭐ Rate {title}", title=name)
-        rows.append([button(label, RateProduct(screen.order.id, product_id, 0, screen.page))])
-    return rows
+    order = screen.order
+    return [
+        [
+            button(
+                *rate_button(
+                    tr, order.id, product_id, name, screen.stars.get(product_id), screen.page
+                )
+            )
+        ]
+        for product_id, name in rateable_products(tr, order)
+    ]
 
 
 def rateable_products(tr: Translator, order: OrderView) -> list[tuple[int, str]]:
@@ -630,12 +635,10 @@ def rateable_products(tr: Translator, order: OrderView) -> list[tuple[int, str]]
     language: what a ⭐ rates, in the chat and the storefront."""
     products: dict[int, str] = {}
     for line in order.lines:
-        if line.product_id in products:
-            continue
-        name = tr.name(line.title, line.translations)
-        if line.variant_id:  # "Organic Tee - M / Oat": the product is "Organic Tee"
-            name, _ = split_variant_title(name)
-        products[line.product_id] = name
+        if line.product_id not in products:
+            products[line.product_id] = rated_name(
+                tr, line.title, line.translations, line.variant_id
+            )
     return list(products.items())
 
 
@@ -781,13 +784,7 @@ def rating_line(tr: Translator, card: ProductCard) -> str | None:
     """ "★ 4.5 (2 ratings)" on a product's card, in the chat and on the page; None unrated."""
     if not card.rating_count:
         return None
-    return tr.ngettext(
-        "★ {average} ({count} rating)",
-        "★ {average} ({count} ratings)",
-        card.rating_count,
-        average=tr.average(card.rating_total, card.rating_count),
-        count=card.rating_count,
-    )
+    return stars_text(tr, card.rating_total, card.rating_count)
 
 
 def stock_label(

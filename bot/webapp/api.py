@@ -46,6 +46,7 @@ from bot.services.errors import (
     VariantUnavailable,
 )
 from bot.services.photos import PhotoKind
+from bot.services.ratings import STARS
 from bot.shop import Shop
 from bot.store.ids import MAX_ROW_ID, row_id
 from bot.views import payments as payment_views
@@ -255,8 +256,9 @@ class Storefront:
         return _json(views.cart_update(await storefront.buy_again(self.shop, who, order_id)))
 
     async def rate(self, request: web.Request, who: Shopper) -> web.Response:
-        body = await _body(request)
-        stars = _number(body, "stars", least=1)
+        """Her stars for a product of her order: 1-5 or 400; an order she may not rate
+        from (someone else's is 404) or a product not in it: 409."""
+        stars = _one_of(await _body(request), "stars", STARS)
         order_id = _path_id(request, "order_id", OrderNotFound)
         product_id = _path_id(request, "product_id", ProductUnavailable)
         rated = await storefront.rate(self.shop, who, order_id, product_id, stars)
@@ -450,6 +452,21 @@ def _number(
         raise BadInput(N_("{name} must be a whole number."), name=name)
     if least is not None and value < least:
         raise BadInput(N_("{name} must be from {least}."), name=name, least=least)
+    return value
+
+
+def _one_of(body: dict[str, Any], name: str, allowed: range) -> int:
+    """A whole number of `allowed` (stars: 1-5); anything else is refused saying so."""
+    value = body.get(name)
+    if value is None:
+        raise BadInput(N_("{name} is required."), name=name)
+    if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+        raise BadInput(
+            N_("{name} must be a whole number from {least} to {most}."),
+            name=name,
+            least=allowed[0],
+            most=allowed[-1],
+        )
     return value
 
 

@@ -100,13 +100,38 @@ async def test_forged_stars_and_orders_are_refused_in_the_shoppers_words(
         (f"orders/{bobs}/ratings/{mug}", {"stars": 5}, 404, "Такого заказа нет в вашей истории."),
         (f"orders/{cancelled}/ratings/{mug}", {"stars": 5}, 409, not_rateable.format(cancelled)),
         (f"orders/{mine}/ratings/{kettle}", {"stars": 5}, 409, not_rateable.format(mine)),
-        (f"orders/{mine}/ratings/{mug}", {"stars": 6}, 409, not_rateable.format(mine)),
-        (f"orders/{mine}/ratings/{mug}", {"stars": 0}, 400, "stars: нужно не меньше 1."),
+        (f"orders/{mine}/ratings/{mug}", {"stars": 6}, 400, "stars: нужно целое число от 1 до 5."),
+        (f"orders/{mine}/ratings/{mug}", {"stars": 0}, 400, "stars: нужно целое число от 1 до 5."),
         (f"orders/{mine}/ratings/{mug}", {}, 400, "Нужно указать stars."),
     ]
     for path, body, status, error in refusals:
         assert await olga.call("PUT", path, body) == (status, {"error": error}), path
     assert (await olga.ok("GET", f"products/{mug}"))["rating_text"] is None
+
+
+async def test_stars_outside_one_to_five_are_a_bad_request_said_so(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Stars the page could never send are her request's fault (400, saying what to send),
+    not her order's (409 stays for an order she may not rate from)."""
+    mine = await past_order(shop, 1001, {"KIT-MUG-CER": 1})
+    refunded = await past_order(shop, 1001, {"KIT-MUG-CER": 1}, status="refunded")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    alice: Page = page_of(shop.user(1001, "Alice"))
+    path = f"orders/{mine}/ratings/{mug}"
+    one_to_five = {"error": "stars must be a whole number from 1 to 5."}
+    for stars in (6, 0, -1, 10**13, 4.5, "5", True, [5]):
+        assert await alice.call("PUT", path, {"stars": stars}) == (400, one_to_five), stars
+    assert await alice.call("PUT", path, {"stars": None}) == (400, {"error": "stars is required."})
+    assert await alice.call("PUT", path) == (400, {"error": "The body must be a JSON object."})
+    status, _ = await alice.call("PUT", f"orders/{refunded}/ratings/{mug}", {"stars": 6})
+    assert status == 400  # the stars are read first: no hint about the order
+    refused = await alice.call("PUT", f"orders/{refunded}/ratings/{mug}", {"stars": 5})
+    assert refused[0] == 409
+    lucia: Page = page_of(shop.user(1002, "Lucía", language_code="es"))
+    bad = await lucia.call("PUT", path, {"stars": 6})
+    assert bad == (400, {"error": "stars debe ser un número entero del 1 al 5."})
+    assert (await alice.ok("GET", f"products/{mug}"))["rating_text"] is None
 
 
 async def test_alice_gives_the_mug_four_stars_on_her_orders_page(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, select, update
+from sqlalchemy import ColumnElement, Float, case, cast, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer, insert_or_ignore
@@ -21,6 +24,27 @@ def rank(total: ColumnElement[int], count: ColumnElement[int]) -> ColumnElement[
     the average x 100, rounded down)."""
     pulled = (total + PRIOR_STARS * PRIOR_RATINGS) * 100 // (count + PRIOR_RATINGS)
     return case((count > 0, pulled), else_=0)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFigures:
+    """How many stars were given, and their sum: since a moment, and in all (for /stats)."""
+
+    recent_count: int
+    recent_total: int
+    count: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class RatedProduct:
+    """A product's stars, for /stats' best and worst rated."""
+
+    sku: str
+    title: str
+    translations: dict[str, Any] | None
+    count: int
+    total: int
 
 
 class RatingRepository:
@@ -80,3 +104,54 @@ class RatingRepository:
                 updated_at=Product.updated_at,
             )
         )
+
+    async def figures(self, since: datetime) -> RatingFigures:
+        """Every rating counted in one aggregate: those first given since `since`, and all."""
+        recent = ProductRating.created_at >= since
+        row = (
+            await self.session.execute(
+                select(
+                    func.coalesce(func.sum(case((recent, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((recent, ProductRating.stars), else_=0)), 0),
+                    func.count(),
+                    func.coalesce(func.sum(ProductRating.stars), 0),
+                )
+            )
+        ).one()
+        return RatingFigures(*(int(n) for n in row))
+
+    async def best_and_worst(
+        self, at_least: int, limit: int
+    ) -> tuple[list[RatedProduct], list[RatedProduct]]:
+        """The `limit` best- and worst-rated products on sale among those with `at_least`
+        ratings (ties: more ratings first, then SKU); one among the best is not repeated
+        among the worst. One statement of two top-`limit` reads: ranking every rated product
+        (a window) took three times as long at 100,000 products (README, Benchmarks)."""
+        average = cast(Product.rating_total, Float) / Product.rating_count
+        enough = (Product.rating_count >= at_least, Product.is_active.is_(True))
+        columns = (
+            Product.sku,
+            Product.title,
+            Product.translations,
+            Product.rating_count,
+            Product.rating_total,
+        )
+        best = (
+            select(*columns, literal(True).label("best"))
+            .where(*enough)
+            .order_by(average.desc(), Product.rating_count.desc(), Product.sku)
+            .limit(limit)
+        )
+        worst = (  # twice as many: the best may be among them
+            select(*columns, literal(False).label("best"))
+            .where(*enough)
+            .order_by(average.asc(), Product.rating_count.desc(), Product.sku)
+            .limit(2 * limit)
+        )
+        both = union_all(select(best.subquery()), select(worst.subquery()))
+        rows = (await self.session.execute(both)).all()
+        named = [RatedProduct(*row[:5]) for row in rows]
+        ranked_best = [p for p, row in zip(named, rows, strict=True) if row.best]
+        skus = {p.sku for p in ranked_best}
+        ranked_worst = [p for p, row in zip(named, rows, strict=True) if not row.best]
+        return ranked_best, [p for p in ranked_worst if p.sku not in skus][:limit]

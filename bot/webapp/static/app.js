@@ -284,6 +284,7 @@
     if (document.visibilityState === 'hidden' || !initData) return;
     queued(async () => {
       if (top()[0] === 'cart') return draw();
+      if (top()[0] === 'orders') { top()[2] = window.scrollY; return draw(); } // moved meanwhile?
       if (top()[0] === 'order') { top()[1].polls = 0; return draw(); } // paid meanwhile?
       if (top()[0] === 'product' && state.revisit) await state.revisit();
       return refreshCart();
@@ -806,15 +807,20 @@
     return row;
   }
 
-  /** Her orders, newest first, ten at a time as /orders pages them; one opens its page. */
+  /** Her orders, newest first, ten at a time as /orders pages them; one opens its page.
+      Drawn again (Back from an order, the page shown again) it asks for the newest page
+      once more: an order paid, shipped or made meanwhile shows as it is now. */
   async function orders(arg, ticket) {
     const here = top(); // kept with this screen, for Back to find the orders already shown
     const pages = arg || { shown: [], page: -1, older: true };
     here[1] = pages;
-    if (pages.page < 0) {
-      const first = await api('GET', 'orders?page=0');
-      Object.assign(pages, { shown: first.orders, page: 0, older: first.has_older });
-    }
+    const first = await api('GET', 'orders?page=0');
+    const fresh = new Set(first.orders.map((o) => o.id));
+    Object.assign(pages, {
+      shown: first.orders.concat(pages.shown.filter((o) => !fresh.has(o.id)))
+        .sort((a, b) => b.id - a.id),
+    });
+    if (pages.page < 0) Object.assign(pages, { page: 0, older: first.has_older });
     const more = pages.older ? h('button', {
       type: 'button', class: 'more',
       onclick: async (event) => {
