@@ -110,6 +110,10 @@ class Product(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     photo: Mapped[str] = mapped_column(String(512), default="")
     photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+    # The gallery's further photos after `photo`, each with the file_id Telegram gave it once
+    # sent: [{"photo": "photos/mug-side.png", "file_id": None}, ...]; None: `photo` alone
+    # (migration 0028). On the product's row, so a card reads them with it.
+    photos: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     # Digital goods: what the shopper gets after paying (a path relative to the catalog file,
     # an https URL, a Telegram file_id, or "giftcode"), and its file_id once uploaded.
     download: Mapped[str | None] = mapped_column(String(512), default=None)
