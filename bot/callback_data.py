@@ -214,6 +214,7 @@ class ShowProduct(Action, code="p"):
     product_id: int
     quantity: int  # the quantity chosen on the product screen
     variant_id: int = 0  # the variant chosen (an option button); 0: the product's default
+    photo: int = 0  # which of its photos the card shows (◀ 1/3 ▶), from 0: the first
 
 
 @dataclass(frozen=True)
