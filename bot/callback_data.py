@@ -451,6 +451,13 @@ class FlowPickField(FlowAction, code="AFE"):
 
 
 @dataclass(frozen=True)
+class FlowRemovePhoto(FlowAction, code="AFD"):
+    """/edit: 🗑 Remove photo N of the product's gallery (from 2: the first is its photo)."""
+
+    photo: int
+
+
+@dataclass(frozen=True)
 class FlowPickCategory(FlowAction, code="AFK"):
     category_id: int
 
