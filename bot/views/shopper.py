@@ -356,24 +356,18 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         else button(tr._("♡ Save"), SaveProduct(card.id, chosen))
     )
     rows.append([button(tr._("⬅ Back"), Back()), keep, button(cart_label, ShowCart())])
-    if shown:  # one of the gallery's further photos
-        further = card.further_photos[shown - 1]
-        photo = resolve_photo(further.photo, further.file_id, settings.catalog_path)
-        return View(
-            text,
-            _markup(rows),
-            photo=photo,
-            product_id=card.id,
-            further=further.photo,
-            same_media=screen.same_media,
-        )
-    photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
+    further = card.further_photos[shown - 1] if shown else None  # after the card's own
     return View(
         text,
         _markup(rows),
-        photo=photo,
+        photo=resolve_photo(
+            further.photo if further else card.photo,
+            further.file_id if further else card.photo_file_id,
+            settings.catalog_path,
+        ),
         product_id=card.id,
-        variant_id=card.variant_id if card.variant_photo else 0,
+        variant_id=card.variant_id if card.variant_photo and not further else 0,
+        further=further.photo if further else None,
         same_media=screen.same_media,
     )
 

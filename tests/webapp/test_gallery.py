@@ -50,16 +50,22 @@ async def test_the_api_names_the_further_photos_and_serves_each(
     assert mug["photos"] == []  # one photo: nothing to page through
 
 
-async def test_a_shopper_pages_through_the_kettles_photos_on_its_page(
-    shop: ShopHarness, browser: Browser
-) -> None:
-    await change_product(shop, KETTLE, photos=FURTHER)
-    alice = shop.user(1001, "Alice")
+async def _open_the_kettle(shop: ShopHarness, browser: Browser) -> int:
+    """Alice opens the storefront and the kettle's page, from Kitchen; its id."""
     kettle = await product_id(shop, KETTLE)
+    alice = shop.user(1001, "Alice")
     await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
     await browser.click(".chip", "Kitchen")
     await browser.click(f".card[data-product-id='{kettle}']")
     await browser.find(".product h2", "Gooseneck Kettle")
+    return kettle
+
+
+async def test_a_shopper_pages_through_the_kettles_photos_on_its_page(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    await change_product(shop, KETTLE, photos=FURTHER)
+    kettle = await _open_the_kettle(shop, browser)
     picture = ".gallery img.photo"
     shown = f"document.querySelector('{picture}').getAttribute('src')"
     assert await browser.js(f"return {shown};") == f"photos/{kettle}"
@@ -82,12 +88,7 @@ async def test_a_shopper_pages_through_the_kettles_photos_on_its_page(
 async def test_a_product_of_one_photo_has_no_arrows_on_its_page(
     shop: ShopHarness, browser: Browser
 ) -> None:
-    alice = shop.user(1001, "Alice")
-    kettle = await product_id(shop, KETTLE)
-    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
-    await browser.click(".chip", "Kitchen")
-    await browser.click(f".card[data-product-id='{kettle}']")
-    await browser.find(".product h2", "Gooseneck Kettle")
+    await _open_the_kettle(shop, browser)
     hidden = await browser.js(
         "return [...document.querySelectorAll('.gallery .turn, .gallery .counter')]"
         ".map((el) => el.hidden);"
