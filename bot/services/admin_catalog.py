@@ -42,6 +42,7 @@ from bot.store.catalog_file import (
     RowError,
     check_files,
     parse_upload,
+    photo_list,
     plan_beside_writes,
     slugify,
     upsert_rows,
@@ -105,7 +106,7 @@ class ProductFacts:
             product.is_active,
             bool(product.photo or product.photo_file_id),
             len(variants),
-            tuple(entry["photo"] for entry in product.photos or ()),
+            tuple(photo_list(product)),
         )
 
     @property
