@@ -3,8 +3,8 @@
 100,000 generated products (benchmarks/catalog_gen.py) all in one category, seeded with
 `python -m bot seed --file` on SQLite and PostgreSQL; page 400 in each order (as the bot
 reads it: one reading unit of work, the count and the page), best of five, in-process. Then
-the same without the in-stock indexes of migrations 0023 and 0029 and the rating order's
-index of 0029, to see what they save.
+the same without the in-stock indexes of migrations 0023 and 0027 and the rating order's
+index of 0027, to see what they save.
 
     python -m benchmarks.sorted_pages [--size N] [--no-postgres]
 """
@@ -78,7 +78,7 @@ async def _bench(url: str, backend: str, catalog_file: Path) -> None:
 async def run(size: int, postgres: bool) -> None:
     rows = [row | {"category": "Kitchen"} for row in catalog_gen.generate(size)]
     print(
-        f"Page {PAGE} of one {size:,}-product category, without -> with the indexes of 0023/0029:"
+        f"Page {PAGE} of one {size:,}-product category, without -> with the indexes of 0023/0027:"
     )
     with tempfile.TemporaryDirectory() as tmp:
         catalog_file = Path(tmp) / "one-category.json"

@@ -214,6 +214,7 @@ class ShowProduct(Action, code="p"):
     product_id: int
     quantity: int  # the quantity chosen on the product screen
     variant_id: int = 0  # the variant chosen (an option button); 0: the product's default
+    photo: int = 0  # which of its photos the card shows (◀ 1/3 ▶), from 0: the first
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,13 @@ class FlowPickField(FlowAction, code="AFE"):
     """/edit: the field to change."""
 
     field: str
+
+
+@dataclass(frozen=True)
+class FlowRemovePhoto(FlowAction, code="AFD"):
+    """/edit: 🗑 Remove photo N of the product's gallery (from 2: the first is its photo)."""
+
+    photo: int
 
 
 @dataclass(frozen=True)

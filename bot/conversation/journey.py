@@ -111,6 +111,7 @@ T = TypeVar("T")
 EXPIRED = N_("This button has expired, here is the current view.")
 GONE = N_("Sorry, that product is no longer available.")
 OPTION_GONE = N_("Sorry, that option is no longer available. Here are the ones we have.")
+PHOTO_GONE = N_("That photo is no longer in the product's gallery. Here is the first one.")
 WAITING = N_("Your invoice is waiting above: pay it there, or send /cancel to cancel it.")
 NO_PAYMENTS = N_("Payments are not set up in this shop yet. Sorry!")
 INVOICE_FAILED = N_("Sorry, we couldn't create your invoice just now. Please try again.")
@@ -405,9 +406,14 @@ async def back(v: Visit) -> Screen:
 
 
 @looking
-async def view(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> Screen:
-    """A product's card; `variant_id` when the shopper chose one of its options."""
-    return await _product(v, product_id, quantity, variant_id=variant_id, chose=bool(variant_id))
+async def view(
+    v: Visit, product_id: int, quantity: int, variant_id: int = 0, photo: int = 0
+) -> Screen:
+    """A product's card; `variant_id` when the shopper chose one of its options, `photo`
+    the one of its photos to show (◀ 1/3 ▶)."""
+    return await _product(
+        v, product_id, quantity, variant_id=variant_id, chose=bool(variant_id), photo=photo
+    )
 
 
 # ---------------------------------------------------------------- cart
@@ -1280,13 +1286,15 @@ async def _product(
     saved: bool | None = None,
     variant_id: int = 0,
     chose: bool = False,
+    photo: int | None = None,
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
     units in the cart, all units) when it has just changed the cart, `watching` when it has
     just changed whether the shopper waits for it (sold out: read otherwise), `saved` when
     it has just saved or dropped it (read with the counts otherwise). `variant_id`
     is the variant to show (0: the product's first in stock); `chose` when the shopper has
-    just picked it, so a sold-out one is said to be."""
+    just picked it, so a sold-out one is said to be. `photo`: which of its photos to show
+    (None: the one on screen, if this card is)."""
     if card is None:
         try:
             card = await catalog.product_card(v.uow, product_id, variant_id)
@@ -1296,11 +1304,17 @@ async def _product(
         except ProductUnavailable:  # tapped in her cart: back to it, where its line says so
             back = _cart if v.chat.state == Step.CART else _listing
             return await back(v, notice=v.tr._(GONE))
-    same_media = (
+    on_screen = (
         v.chat.state == Step.VIEWING
         and v.memory.get("product_id") == product_id
         and v.memory.get("variant_id", 0) == card.variant_id
     )
+    shown = int(v.memory.get("photo", 0)) if on_screen else 0
+    if photo is None:
+        photo = shown if shown < card.photo_count else 0
+    elif photo and photo >= card.photo_count:  # a button from before the gallery changed
+        photo, notice = 0, notice or v.tr._(PHOTO_GONE)
+    same_media = on_screen and shown == photo
     if counts is None:
         mine = await carts.card_counts(v.uow, v.customer_id, product_id, card.variant_id)
         in_cart, cart_items, holding = mine.in_cart, mine.cart_items, mine.holding
@@ -1330,6 +1344,7 @@ async def _product(
         price=card.price,
         variant_id=card.variant_id,
         saved=saved,
+        photo=photo,
     )
     return ProductScreen(
         card=card,
@@ -1342,6 +1357,7 @@ async def _product(
         saved=saved,
         held=holds.get(card.variant_id),
         can_add=most,
+        photo=photo,
         notice=notice,
     )
 

@@ -179,11 +179,13 @@ class ChatSession:
         price: int | None = None,
         variant_id: int = 0,
         saved: bool = False,
+        photo: int = 0,
         **_: Any,
     ) -> None:
         """The product on screen (the variant chosen, if any) and the price it shows: Add
-        quotes that price, not a newer one; and whether its card shows it saved (♥), so the
-        card after an Add shows it so without reading it again."""
+        quotes that price, not a newer one; whether its card shows it saved (♥), so the
+        card after an Add shows it so without reading it again; and which of its photos
+        it shows, so the card after an Add keeps it."""
         if product_id is not None:
             self.memory["product_id"] = product_id
             self.memory["quantity"] = quantity
@@ -196,6 +198,10 @@ class ChatSession:
                 self.memory["saved"] = True
             else:
                 self.memory.pop("saved", None)
+            if photo:
+                self.memory["photo"] = photo
+            else:
+                self.memory.pop("photo", None)
 
     def forget_listing(self, **_: Any) -> None:
         self.memory.pop("listing", None)
@@ -204,6 +210,7 @@ class ChatSession:
         self.memory.pop("price", None)
         self.memory.pop("variant_id", None)
         self.memory.pop("saved", None)
+        self.memory.pop("photo", None)
 
 
 def build_machine() -> Machine:

@@ -112,14 +112,23 @@ async def search(shop: Shop, query: str, page: int) -> ProductPage:
         return await catalog.search(uow, query, page)
 
 
-async def photo(shop: Shop, product_id: int, variant_id: int = 0) -> PhotoSource | None:
-    """Where an active product's photo (or its variant's) is: the catalog's file or URL first
-    (a browser can load those), else the file_id Telegram keeps for it."""
+async def photo(
+    shop: Shop, product_id: int, variant_id: int = 0, further: int = 0
+) -> PhotoSource | None:
+    """Where an active product's photo (or its variant's, or the `further`th after it in
+    its gallery, from 1) is: the catalog's file or URL first (a browser can load those),
+    else the file_id Telegram keeps for it. None: no such photo."""
     async with shop.store.reading() as uow:
         card = await catalog.product_card(uow, product_id, variant_id)
-    source = resolve_original(card.photo, shop.settings.catalog_path)
-    if source is None and card.photo_file_id:
-        return PhotoSource(PhotoKind.FILE_ID, card.photo_file_id, cached=True)
+    reference, file_id = card.photo, card.photo_file_id
+    if further:
+        if further >= card.photo_count:
+            return None
+        chosen = card.further_photos[further - 1]
+        reference, file_id = chosen.photo, chosen.file_id
+    source = resolve_original(reference, shop.settings.catalog_path)
+    if source is None and file_id:
+        return PhotoSource(PhotoKind.FILE_ID, file_id, cached=True)
     return source
 
 

@@ -128,7 +128,9 @@ async def on_search_page(
 async def on_product(
     update: Update, context: ShopContext, who: Shopper, data: ShowProduct
 ) -> Screen:
-    return await journey.view(context.shop, who, data.product_id, data.quantity, data.variant_id)
+    return await journey.view(
+        context.shop, who, data.product_id, data.quantity, data.variant_id, data.photo
+    )
 
 
 async def on_add(update: Update, context: ShopContext, who: Shopper, data: AddToCart) -> Screen:

@@ -33,6 +33,7 @@ from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.store.catalog_file import (
+    MAX_PHOTOS,
     CatalogCsv,
     CatalogError,
     CatalogFile,
@@ -41,6 +42,7 @@ from bot.store.catalog_file import (
     RowError,
     check_files,
     parse_upload,
+    photo_list,
     plan_beside_writes,
     slugify,
     upsert_rows,
@@ -87,6 +89,7 @@ class ProductFacts:
     is_active: bool
     has_photo: bool
     variants: int = 0  # how many; the stock is then theirs, summed
+    further_photos: tuple[str, ...] = ()  # the gallery's after the photo, as the catalog names them
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -103,7 +106,13 @@ class ProductFacts:
             product.is_active,
             bool(product.photo or product.photo_file_id),
             len(variants),
+            tuple(photo_list(product)),
         )
+
+    @property
+    def photos(self) -> int:
+        """How many photos its card pages through (0: none)."""
+        return 1 + len(self.further_photos) if self.has_photo else 0
 
 
 class UnknownSku(AdminInputError):
@@ -250,13 +259,23 @@ class ProductField:
 
     @property
     def wants_photo(self) -> bool:
-        return self.name == "photo"
+        return self.name in ("photo", ADD_PHOTO, DROP_PHOTO)
 
 
 def _photo_from_text(text: str, currency: str) -> str:
     if text.strip().lower() in SKIP_WORDS:
         return ""
     raise wrong("I need a photo here: send the product photo as a picture, or /skip.")
+
+
+def _further_photo_from_text(text: str, currency: str) -> str:
+    raise wrong("I need a photo here: send it as a picture.")
+
+
+# The gallery's photos after the product's own, from /edit: ➕ Add photo asks for one and adds
+# it after the others; 🗑 Remove photo N (its own buttons) previews that one, then removes it.
+ADD_PHOTO = "add_photo"
+DROP_PHOTO = "drop_photo"
 
 
 PRODUCT_FIELDS: dict[str, ProductField] = {
@@ -298,6 +317,13 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
             N_("Send the product photo (as a picture), or /skip for none."),
             _photo_from_text,
         ),
+        ProductField(
+            ADD_PHOTO,
+            N_("➕ Add photo"),
+            N_("Send a photo to show after the product's other photos (as a picture)."),
+            _further_photo_from_text,
+        ),
+        ProductField(DROP_PHOTO, N_("🗑 Remove photo"), "", _further_photo_from_text),
     )
 }
 ADD_STEPS: tuple[str, ...] = ("title", "description", "category", "price", "stock", "photo")
@@ -372,8 +398,16 @@ async def sold_as_variants(uow: UnitOfWork, product: Product) -> SoldAsVariants:
 
 
 def editable_fields(product: Product) -> list[ProductField]:
-    """The fields /edit offers: a product sold as variants has no stock of its own."""
-    return [f for f in PRODUCT_FIELDS.values() if f.name != "stock" or not product.has_variants]
+    """The fields /edit offers: a product sold as variants has no stock of its own; a photo
+    is added to a gallery that has its first and room for more (a photo is removed by its
+    own button, not picked as a field)."""
+    facts = ProductFacts.of(product)
+    unoffered = {DROP_PHOTO}
+    if product.has_variants:
+        unoffered.add("stock")
+    if not 0 < facts.photos < MAX_PHOTOS:
+        unoffered.add(ADD_PHOTO)
+    return [f for f in PRODUCT_FIELDS.values() if f.name not in unoffered]
 
 
 async def check_editable(uow: UnitOfWork, product: Product, field: str) -> None:
@@ -666,15 +700,37 @@ async def edit_product(
         before = product.photo
         product.photo = str(value or "")
         product.photo_file_id = str(value) if value else None
+    elif field in (ADD_PHOTO, DROP_PHOTO):
+        before = len(product.photos or ())
+        product.photos = _gallery_changed(product, field, str(value))
     else:
         before = getattr(product, field)
         setattr(product, field, value)
     await uow.session.flush()
-    after = product.category_id if field == "category" else getattr(product, field)
+    after = (
+        product.category_id
+        if field == "category"
+        else len(product.photos or ())
+        if field in (ADD_PHOTO, DROP_PHOTO)
+        else getattr(product, field)
+    )
     await uow.audit.record(
         actor, f"product.edit.{field}", product.sku, {"from": before, "to": after}
     )
     return product, None
+
+
+def _gallery_changed(product: Product, field: str, photo: str) -> list[dict[str, Any]] | None:
+    """The product's further photos with `photo` (a file_id the admin sent) added after them,
+    or (DROP_PHOTO) without it; one no longer there is gone already."""
+    photos = list(product.photos or ())
+    if field == DROP_PHOTO:
+        return [entry for entry in photos if entry["photo"] != photo] or None
+    if not (product.photo or product.photo_file_id):
+        raise wrong("Set the product's photo first: its other photos follow it.")
+    if len(photos) + 1 >= MAX_PHOTOS:
+        raise wrong("A product has at most {most} photos; remove one first.", most=MAX_PHOTOS)
+    return [*photos, {"photo": photo, "file_id": photo}]
 
 
 # ----------------------------------------------------------------------------- catalog files

@@ -14,6 +14,7 @@ from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
+from bot.services.photos import GalleryPhoto, further_photos
 from bot.services.sellable import unit_of
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
@@ -133,6 +134,14 @@ class ProductCard:
     translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
     rating_count: int = 0  # shoppers who gave it stars (bot.services.ratings)
     rating_total: int = 0  # the sum of their stars
+    # The product's further photos, after `photo` (a variant's own photo takes the first
+    # place; these stay the product's): the card pages through them, ◀ 1/3 ▶.
+    further_photos: tuple[GalleryPhoto, ...] = ()
+
+    @property
+    def photo_count(self) -> int:
+        """How many photos the card pages through (0: none)."""
+        return 1 + len(self.further_photos) if self.photo or self.photo_file_id else 0
 
 
 T = TypeVar("T")
@@ -321,6 +330,7 @@ def _variant_card(
         translations=product.translations,
         rating_count=product.rating_count,
         rating_total=product.rating_total,
+        further_photos=further_photos(product),
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -412,4 +422,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         translations=p.translations,
         rating_count=p.rating_count,
         rating_total=p.rating_total,
+        further_photos=further_photos(p),
     )

@@ -2,7 +2,8 @@
 
 `Product.photo` is a URL, a Telegram file_id, or a path relative to the catalog file's folder.
 Uploading a file every time would be slow, so after the first upload the file_id Telegram
-returns is kept in `Product.photo_file_id` and used from then on.
+returns is kept in `Product.photo_file_id` and used from then on; a further photo of the
+product's gallery (`Product.photos`) keeps its own beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot.store.catalog_file import PHOTO_SUFFIXES, names_a_file
+from bot.store.models import Product
 from bot.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -66,11 +68,38 @@ def resolve_reference(
     return PhotoSource(PhotoKind.FILE_ID, reference)
 
 
+@dataclass(frozen=True, slots=True)
+class GalleryPhoto:
+    """One of a product's further photos (after its main one): as the catalog names it, and
+    the file_id Telegram gave it once sent (`Product.photos`)."""
+
+    photo: str
+    file_id: str | None = None
+
+
+def further_photos(product: Product) -> tuple[GalleryPhoto, ...]:
+    """The product's gallery after its main photo, in the catalog's order."""
+    return tuple(GalleryPhoto(e["photo"], e.get("file_id")) for e in product.photos or ())
+
+
 async def remember_file_id(
-    uow: UnitOfWork, product_id: int, file_id: str | None, variant_id: int = 0
+    uow: UnitOfWork,
+    product_id: int,
+    file_id: str | None,
+    variant_id: int = 0,
+    further: str | None = None,
 ) -> None:
-    """Keep (or with None, forget) the file_id Telegram gave us for the product's photo, or
-    for its variant's own photo (`variant_id`)."""
+    """Keep (or with None, forget) the file_id Telegram gave us for the product's photo, for
+    its variant's own photo (`variant_id`), or for the further photo the catalog names
+    `further` (matched by name, so a gallery changed meanwhile gets no stranger's file_id)."""
+    if further is not None:
+        product = await uow.products.get(product_id)
+        if product is not None and product.photos:
+            product.photos = [
+                entry | {"file_id": file_id} if entry["photo"] == further else entry
+                for entry in product.photos
+            ]
+        return
     if variant_id:
         variant = await uow.products.get_variant(variant_id)
         if variant is not None and variant.product_id == product_id:

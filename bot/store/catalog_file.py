@@ -32,7 +32,7 @@ from bot.store.models import Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
-OPTIONAL_FIELDS = ("active", "digital", "download")
+OPTIONAL_FIELDS = ("active", "digital", "download", "photos")
 # Variants in CSV: the product's row declares `options` ("Size: S|M|L; Colour: Oat|Charcoal"),
 # then one row per variant names its product in `variant_of` and its `values`
 # ("Size: M; Colour: Oat") with its own sku and stock, and price and photo when its own.
@@ -55,7 +55,7 @@ CSV_FIELDS = (
     *TRANSLATED_OPTIONS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
-KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options"))
+KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options", "photos"))
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
 _JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
@@ -67,6 +67,11 @@ _FALSE = {"0", "false", "no", "n", ""}
 GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+# A product's gallery: `photo` first, then `photos` (a list in JSON; in CSV one cell of them
+# joined by PHOTO_SEPARATOR, as option values are). At most MAX_PHOTOS in all: a card pages
+# through them (◀ 1/3 ▶), and Telegram sends at most 10 in one album.
+PHOTO_SEPARATOR = "|"
+MAX_PHOTOS = 10
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class CatalogRow:
     download: str | None = None  # digital goods: file path, https URL, file_id or "giftcode"
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
     variants: tuple[VariantRow, ...] = ()
+    photos: tuple[str, ...] = ()  # the gallery's further photos, after `photo`
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -328,6 +334,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
+        if "photos" in row:
+            item["photos"] = _csv_photos(row["photos"])
         if "options" in row:
             item["options"] = None  # the column is there: an empty one means no variants
         for column in TRANSLATED_OPTIONS:
@@ -347,6 +355,12 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
         else:
             owner["variants"].append(variant)
     return products
+
+
+def _csv_photos(text: Any) -> list[str]:
+    """ "photos/a.png|photos/b.png" as a list (an empty cell: none)."""
+    text = str(text or "").strip()
+    return [part.strip() for part in text.split(PHOTO_SEPARATOR)] if text else []
 
 
 def _csv_pairs(text: Any, *, split: bool) -> Any:
@@ -552,6 +566,7 @@ def _validate_row(
             bad("stock", N_("a product with variants keeps its stock on each variant"))
         options, variants = _check_variants(item, currency, bad)
     translated_options = _check_translated_options(item, options, bad)
+    photos = _check_photos(item.get("photos"), photo, bad)
     if errors:
         return None, errors
     return (
@@ -569,6 +584,7 @@ def _validate_row(
             download=download,
             options=options,
             variants=variants,
+            photos=photos,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
@@ -900,6 +916,39 @@ def _not_digital(rows: Iterable[CatalogRow]) -> CatalogError:
     )
 
 
+def _check_photos(raw: Any, photo: str, bad: Callable[..., None]) -> tuple[str, ...]:
+    """The gallery's further photos: a list of texts, each a photo as `photo` is (a URL, a
+    file_id or a file beside the catalog: `check_files`), after a `photo`, at most
+    MAX_PHOTOS in all, none holding PHOTO_SEPARATOR (CSV could not write it back)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        bad("photos", N_("must be a list of photos"))
+        return ()
+    photos = tuple(p.strip() for p in raw)
+    if photos and not photo:
+        bad("photos", N_("give the first photo in photo, the further ones here"))
+    if len(photos) + 1 > MAX_PHOTOS:
+        bad(
+            "photos",
+            N_("{count} photos; at most {most} are allowed"),
+            count=len(photos) + 1,
+            most=MAX_PHOTOS,
+        )
+    for number, text in enumerate(photos, 2):
+        within = f"#{number}"  # the first is `photo`
+        if not text:
+            bad("photos", N_("missing"), within)
+        elif PHOTO_SEPARATOR in text:
+            bad("photos", N_("{char} is not allowed in a photo"), within, char=PHOTO_SEPARATOR)
+        else:
+            try:
+                check_text("photo", text)
+            except OutOfRange as exc:
+                bad("photos", exc.template, within, **exc.params)
+    return photos
+
+
 def _check_download(raw: Any, digital: bool, bad: Callable[..., None]) -> str | None:
     """A digital product's download: "giftcode", an https URL, a Telegram file_id, or a file
     path relative to the catalog file's folder (which must stay inside it)."""
@@ -964,10 +1013,14 @@ def check_files(rows: Iterable[CatalogRow], folder: Path, source: str = "catalog
     for row in rows:
         if row.download and is_download_file(row.download) and not present(row.download):
             errors.append(missing(row.line, row.sku, "download", row.download))
-        photos = [(row.sku, row.photo), *((v.sku, v.photo or "") for v in row.variants)]
+        photos = [
+            (row.sku, "photo", row.photo),
+            *((row.sku, "photos", photo) for photo in row.photos),
+            *((v.sku, "photo", v.photo or "") for v in row.variants),
+        ]
         errors.extend(
-            missing(row.line, sku, "photo", photo)
-            for sku, photo in photos
+            missing(row.line, sku, field, photo)
+            for sku, field, photo in photos
             if names_a_file(photo, PHOTO_SUFFIXES) and not present(photo.strip())
         )
     if errors:
@@ -1369,6 +1422,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         "currency": row.currency,
         "stock": row.stock,
         "photo": row.photo,
+        "photos": stored_photos(row.photos, stored.photos if stored else None),
         "is_active": row.active,
         "is_digital": row.digital,
         "download": row.download,
@@ -1387,7 +1441,23 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
                 del values[column]
         if "download" not in row.given:
             del values["download"]
+        if "photos" not in row.given:
+            del values["photos"]
     return values
+
+
+def stored_photos(
+    photos: Iterable[str], stored: Sequence[Mapping[str, Any]] | None
+) -> list[dict[str, Any]] | None:
+    """`photos` as `Product.photos` keeps them, each with the file_id Telegram gave it if it
+    was in the gallery already (`stored`), so a file that names them again sends none anew."""
+    known = {entry["photo"]: entry.get("file_id") for entry in stored or ()}
+    return [{"photo": photo, "file_id": known.get(photo)} for photo in photos] or None
+
+
+def photo_list(product: Product) -> list[str]:
+    """The gallery's further photos as a catalog file names them."""
+    return [entry["photo"] for entry in product.photos or ()]
 
 
 def translated_words(translations: Mapping[str, Mapping[str, Any]] | None) -> str:
@@ -1531,6 +1601,7 @@ class CatalogCsv:
                 str(p.is_active).lower(),
                 str(p.is_digital).lower(),
                 p.download or "",
+                PHOTO_SEPARATOR.join(photo_list(p)),
                 _options_text(options),
                 "",
                 "",
@@ -1550,6 +1621,7 @@ class CatalogCsv:
                     "",
                     v.stock,
                     v.photo or "",
+                    "",
                     "",
                     "",
                     "",
@@ -1586,6 +1658,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
         }
         if p.download:
             item["download"] = p.download
+        if photos := photo_list(p):
+            item["photos"] = photos
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}

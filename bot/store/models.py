@@ -97,7 +97,7 @@ class Product(Base):
         # The same by price (within a currency) and by age: the other orders a shopper picks.
         Index("ix_products_category_price", "category_id", "is_active", "currency", "price", "id"),
         Index("ix_products_category_newest", "category_id", "is_active", "created_at", "id"),
-        # ... and best rated first (read backwards), the fifth order (migration 0029).
+        # ... and best rated first (read backwards), the fifth order (migration 0027).
         Index(
             "ix_products_category_rating",
             "category_id",
@@ -119,6 +119,10 @@ class Product(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     photo: Mapped[str] = mapped_column(String(512), default="")
     photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+    # The gallery's further photos after `photo`, each with the file_id Telegram gave it once
+    # sent: [{"photo": "photos/mug-side.png", "file_id": None}, ...]; None: `photo` alone
+    # (migration 0026). On the product's row, so a card reads them with it.
+    photos: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     # Digital goods: what the shopper gets after paying (a path relative to the catalog file,
     # an https URL, a Telegram file_id, or "giftcode"), and its file_id once uploaded.
     download: Mapped[str | None] = mapped_column(String(512), default=None)
@@ -146,7 +150,7 @@ class Product(Base):
     rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Where "★ Rating" lists it: its average pulled towards 3 stars by two imagined ratings,
     # x 100 (one 5-star rating is no match for fifty at 4.8), 0 while unrated (migration
-    # 0029; bot.store.repositories.ratings.rank moves it with every rating).
+    # 0027; bot.store.repositories.ratings.rank moves it with every rating).
     rating_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")

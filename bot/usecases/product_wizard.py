@@ -17,6 +17,7 @@ from bot.i18n import N_
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
     ADD_STEPS,
+    DROP_PHOTO,
     PRODUCT_FIELDS,
     AdminInputError,
     ProductFacts,
@@ -166,7 +167,7 @@ async def pick_field(shop: Shop, chat_id: int, flow: Flow, name: str) -> WizardS
     does not have (a stale or forged button) is refused, and the fields it has are offered."""
     if flow["kind"] != "edit" or flow.get("step") != PICK_FIELD:
         return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
-    if name not in PRODUCT_FIELDS:
+    if name not in PRODUCT_FIELDS or name == DROP_PHOTO:  # that one has its own buttons
         return None
     try:
         async with shop.store.reading() as uow:
@@ -179,6 +180,23 @@ async def pick_field(shop: Shop, chat_id: int, flow: Flow, name: str) -> WizardS
     flow.update(step="value", field=name)
     await admin_flows.save(shop, chat_id, flow)
     return await _step(shop, flow)
+
+
+async def pick_photo_to_remove(shop: Shop, chat_id: int, flow: Flow, number: int) -> WizardStep:
+    """/edit: 🗑 Remove photo N (N from 2: the first is the product's photo) previews that
+    photo; Save removes it. A number the gallery no longer has goes back to the fields."""
+    if flow["kind"] != "edit" or flow.get("step") != PICK_FIELD:
+        return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
+    try:
+        async with shop.store.reading() as uow:
+            product = ProductFacts.of(await catalog.product_by_sku(uow, flow["sku"]))
+    except UnknownSku as exc:
+        return await _end(shop, chat_id, flow, str(exc))
+    if not 2 <= number <= len(product.further_photos) + 1:
+        gone = i18n.current()._("{sku} has no photo {number} now.", sku=flow["sku"], number=number)
+        return await _back_to_fields(shop, chat_id, flow, gone)
+    flow.update(field=DROP_PHOTO, number=number)
+    return await _accept(shop, chat_id, flow, DROP_PHOTO, product.further_photos[number - 2])
 
 
 async def pick_category(shop: Shop, chat_id: int, flow: Flow, category_id: int) -> WizardStep:

@@ -14,6 +14,7 @@ from bot.callback_data import (
     FlowCategoryPage,
     FlowPickCategory,
     FlowPickField,
+    FlowRemovePhoto,
     Noop,
     button,
 )
@@ -22,7 +23,9 @@ from bot.i18n import N_, Translator
 from bot.notices import MESSAGE_ROOM, as_many_as_fit, low_stock_line
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
+    ADD_PHOTO,
     ADD_STEPS,
+    DROP_PHOTO,
     PRODUCT_FIELDS,
     ProductFacts,
     ProductField,
@@ -114,14 +117,24 @@ def _yes_no(tr: Translator, yes: bool) -> str:
     return tr._("yes") if yes else tr._("no")
 
 
-def _field_buttons(flow: Flow, fields: list[ProductField]) -> Rows:
-    """A button per field the /edit offers, three a row, and Cancel."""
+def _field_buttons(flow: Flow, fields: list[ProductField], more: Rows | None = None) -> Rows:
+    """A button per field the /edit offers, three a row, `more` rows, and Cancel."""
     tr = i18n.current()
     rows: Rows = [
         [button(tr._(f.label), FlowPickField(flow["id"], f.name)) for f in fields[i : i + 3]]
         for i in range(0, len(fields), 3)
     ]
-    return rows + flow_buttons(flow)
+    return [*rows, *(more or []), *flow_buttons(flow)]
+
+
+def _removal_buttons(flow: Flow, product: ProductFacts) -> Rows:
+    """🗑 Remove photo 2, 3...: the gallery's photos after the product's own, three a row."""
+    tr = i18n.current()
+    removals = [
+        button(tr._("🗑 Remove photo {number}", number=n), FlowRemovePhoto(flow["id"], n))
+        for n in range(2, product.photos + 1)
+    ]
+    return [removals[i : i + 3] for i in range(0, len(removals), 3)]
 
 
 def _own_prices(tr: Translator, prices: tuple[tuple[str, int], ...], currency: str) -> str:
@@ -153,7 +166,7 @@ def edit_card(card: EditCard) -> AdminView:
     """/edit: the product as it is, and a button per field it has."""
     tr = i18n.current()
     product = card.product
-    rows = _field_buttons(card.flow, card.fields)
+    rows = _field_buttons(card.flow, card.fields, _removal_buttons(card.flow, product))
     price = tr.money(product.price, product.currency)
     if card.own_prices:
         price += " " + tr.ngettext(
@@ -173,13 +186,21 @@ def edit_card(card: EditCard) -> AdminView:
             tr._("Category: {value}", value=card.category),
             tr._("Price: {value}", value=price),
             _stock_line(tr, card),
-            tr._("Photo: {value}", value=_yes_no(tr, True) if product.has_photo else tr._("none")),
+            _photo_line(tr, product),
             tr._("Visible: {value}", value=visible),
             "",
             tr._("Which field do you want to change?"),
         ]
     )
     return AdminView(text, rows)
+
+
+def _photo_line(tr: Translator, product: ProductFacts) -> str:
+    """Photo: yes, and how many the card pages through when it has more than one."""
+    line = tr._("Photo: {value}", value=_yes_no(tr, True) if product.has_photo else tr._("none"))
+    if product.photos > 1:
+        line += " " + tr._("({count} in all)", count=product.photos)
+    return line
 
 
 def wizard_step(step: WizardStep) -> AdminView:
@@ -230,6 +251,8 @@ def _preview(step: WizardStep) -> AdminView:
     tr = i18n.current()
     flow, currency = step.flow, step.currency
     rows = flow_buttons(flow, confirm=tr._("✅ Save"))
+    if flow["kind"] == "edit" and flow["field"] in (ADD_PHOTO, DROP_PHOTO):
+        return _gallery_preview(flow, rows)
     if flow["kind"] == "edit":
         field = PRODUCT_FIELDS[flow["field"]]
         shown = catalog.describe_value(field.name, flow["value"], currency)
@@ -271,9 +294,32 @@ def _preview(step: WizardStep) -> AdminView:
     return AdminView(text, rows, values["photo"] or None)
 
 
+def _gallery_preview(flow: Flow, rows: Rows) -> AdminView:
+    """/edit's question before a photo is added to the product's gallery or removed."""
+    tr = i18n.current()
+    if flow["field"] == ADD_PHOTO:
+        text = tr._("Add this photo after the other photos of {sku}?", sku=flow["sku"])
+        return AdminView(text, rows, flow["value"])
+    text = tr._(
+        "Remove photo {number} ({photo}) of {sku}?",
+        number=flow.get("number", "?"),
+        photo=flow["value"],
+        sku=flow["sku"],
+    )
+    return AdminView(text, rows)
+
+
 def saved(done: Saved) -> str:
     tr = i18n.current()
     product = done.product
+    if done.field is not None and done.field.name in (ADD_PHOTO, DROP_PHOTO):
+        return tr.ngettext(
+            "Saved: {sku} has {count} photo now.",
+            "Saved: {sku} has {count} photos now.",
+            product.photos,
+            sku=product.sku,
+            count=product.photos,
+        )
     if done.field is None:
         return tr._(
             "Saved {sku}: {title}, {price}, stock {count}.",

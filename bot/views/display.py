@@ -165,7 +165,7 @@ async def _fallback_photo(shop: Shop, view: View, failed: PhotoSource) -> PhotoS
     """After a failed send: a stale cached file_id gives way to the catalog's own photo."""
     if not failed.cached or view.product_id is None:
         return None
-    return await photos.forget_photo(shop, view.product_id, view.variant_id)
+    return await photos.forget_photo(shop, view.product_id, view.variant_id, view.further)
 
 
 async def _photo_input(photo: PhotoSource) -> str | InputFile:
@@ -184,7 +184,7 @@ async def _remember_upload(
     if source.kind is PhotoKind.FILE_ID:
         return  # nothing new to learn
     file_id = message.photo[-1].file_id
-    await photos.remember_photo(shop, view.product_id, file_id, view.variant_id)
+    await photos.remember_photo(shop, view.product_id, file_id, view.variant_id, view.further)
 
 
 def _not_modified(error: BadRequest) -> bool:

@@ -5,7 +5,7 @@ Only wording and layout live here; what to show was decided by bot.conversation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import singledispatch
 from html import escape
 from typing import Any
@@ -123,6 +123,7 @@ class View:
     photo: PhotoSource | None = None
     product_id: int | None = None  # whose photo it is (to remember Telegram's file_id)
     variant_id: int = 0  # the photo is this variant's own (its file_id is kept on it)
+    further: str | None = None  # the photo is this further one of the product's gallery
     same_media: bool = False
     toast: str | None = None
 
@@ -133,15 +134,7 @@ def render(screen: Screen, settings: Settings, tr: Translator) -> View:
     notice = screen.notice
     if notice:
         notice = clip(notice, NOTICE_LENGTH)
-        view = View(
-            text=f"<i>{escape(notice)}</i>\n\n{view.text}",
-            keyboard=view.keyboard,
-            photo=view.photo,
-            product_id=view.product_id,
-            variant_id=view.variant_id,
-            same_media=view.same_media,
-            toast=notice,
-        )
+        view = replace(view, text=f"<i>{escape(notice)}</i>\n\n{view.text}", toast=notice)
     return view
 
 
@@ -327,15 +320,15 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     words = tr.name(card.description, card.translations, "description")
     description = escape(clip(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
-    rows: Keyboard = _option_rows(card, screen.quantity, tr)
-    chosen = card.variant_id
+    rows: Keyboard = [*_gallery_row(screen), *_option_rows(card, screen.quantity, tr)]
+    chosen, shown = card.variant_id, screen.photo
     if screen.can_add > 0:
         qty = screen.quantity
         rows.append(
             [
-                button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen)),
+                button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen, shown)),
                 button(tr.ngettext("{count} pc", "{count} pc", qty, count=qty), Noop()),
-                button("➕", ShowProduct(card.id, qty + 1, chosen)),
+                button("➕", ShowProduct(card.id, qty + 1, chosen, shown)),
             ]
         )
         rows.append(
@@ -363,15 +356,33 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         else button(tr._("♡ Save"), SaveProduct(card.id, chosen))
     )
     rows.append([button(tr._("⬅ Back"), Back()), keep, button(cart_label, ShowCart())])
-    photo = resolve_photo(card.photo, card.photo_file_id, settings.catalog_path)
+    further = card.further_photos[shown - 1] if shown else None  # after the card's own
     return View(
         text,
         _markup(rows),
-        photo=photo,
+        photo=resolve_photo(
+            further.photo if further else card.photo,
+            further.file_id if further else card.photo_file_id,
+            settings.catalog_path,
+        ),
         product_id=card.id,
-        variant_id=card.variant_id if card.variant_photo else 0,
+        variant_id=card.variant_id if card.variant_photo and not further else 0,
+        further=further.photo if further else None,
         same_media=screen.same_media,
     )
+
+
+def _gallery_row(screen: ProductScreen) -> Keyboard:
+    """◀ 2/3 ▶ over a card of several photos, going round at either end; none for one."""
+    card, shown = screen.card, screen.photo
+    count = card.photo_count
+    if count < 2:
+        return []
+    to = [
+        ShowProduct(card.id, screen.quantity, card.variant_id, (shown + step) % count)
+        for step in (-1, 1)
+    ]
+    return [[button("◀", to[0]), button(f"{shown + 1}/{count}", Noop()), button("▶", to[1])]]
 
 
 OPTIONS_PER_ROW = 4

@@ -336,11 +336,12 @@ class Storefront:
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
         variant = request.query.get("variant", "0")  # a variant's own photo
+        further = request.query.get("photo", "0")  # a further photo of the gallery, from 1
         source = None
-        if row_id(variant) is not None or variant == "0":
+        if all(row_id(n) is not None or n == "0" for n in (variant, further)):
             product_id = _path_id(request, "product_id", ProductUnavailable)
             with contextlib.suppress(ProductUnavailable):  # VariantUnavailable too
-                source = await storefront.photo(self.shop, product_id, int(variant))
+                source = await storefront.photo(self.shop, product_id, int(variant), int(further))
         cache = {"Cache-Control": "public, max-age=3600", **SECURITY_HEADERS}
         if source is None:
             raise web.HTTPNotFound(text="no photo")

@@ -32,6 +32,8 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Nothing found for “{query}”."),
     N_("One less"),
     N_("One more"),
+    N_("Previous photo"),
+    N_("Next photo"),
     N_("Order #{order_id}"),
     N_("Out of stock"),
     N_("Payment cancelled. Your items are still in your cart."),

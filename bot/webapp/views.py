@@ -50,9 +50,11 @@ CHANGED = N_("Some things changed since you added them. Check your cart, then ch
 AGAIN = N_("Your cart changed just now. Please check out again.")
 
 
-def photo_path(product_id: int, variant_id: int = 0) -> str:
+def photo_path(product_id: int, variant_id: int = 0, further: int = 0) -> str:
     """Relative to the page, like every address the page uses; a variant's own photo is
     asked for by its id."""
+    if further:  # the gallery's further photo, from 1 (the product's own photo is the first)
+        return f"photos/{product_id}?photo={further}"
     return f"photos/{product_id}?variant={variant_id}" if variant_id else f"photos/{product_id}"
 
 
@@ -115,6 +117,9 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
     return {
         **_item(card),
         "photo": photo_path(card.id) if card.photo or card.photo_file_id else None,
+        # The gallery after the photo shown first (the chosen variant's own, else the
+        # product's): the same for every variant.
+        "photos": [photo_path(card.id, further=n) for n in range(1, card.photo_count)],
         "description": _name(card.description, card.translations, "description"),
         "rating_text": rating_line(i18n.current(), card),
         "saved": view.saved,  # ♡ (in the chat or the page)

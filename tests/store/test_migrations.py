@@ -318,10 +318,10 @@ async def test_0023_in_stock_pages_skip_index_entries_not_rows(database_url: str
         await store.close()
 
 
-async def test_0029_ranks_the_ratings_given_before_it_and_pages_best_rated_from_an_index(
+async def test_0027_ranks_the_ratings_given_before_it_and_pages_best_rated_from_an_index(
     database_url: str,
 ) -> None:
-    """Ratings given before 0029 have no rank: it works them out (the average pulled towards
+    """Ratings given before 0027 have no rank: it works them out (the average pulled towards
     3 stars by two more ratings, x 100), so "★ Rating" lists them at once; both its pages, all
     and "In stock only", read an index backwards instead of sorting the category."""
     from sqlalchemy import text
@@ -346,7 +346,7 @@ async def test_0029_ranks_the_ratings_given_before_it_and_pages_best_rated_from_
         ):
             plan = await _page_plan(store, kitchen.id, "rating", in_stock)
             assert index in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
-        await _alembic(store, "downgrade", "0025_refund_attempts")
+        await _alembic(store, "downgrade", "0026_product_photos")
         async with store.engine.begin() as conn:  # as 0022's ratings left them
             for sku, count, total in (("ONCE", 1, 5), ("OFTEN", 10, 48), ("LOW", 2, 2)):
                 await conn.execute(

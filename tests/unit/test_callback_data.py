@@ -67,8 +67,18 @@ def test_a_variant_id_rides_along_only_when_there_is_one() -> None:
     assert cd.decode("1:add:7:1") == cd.AddToCart(7, 1, variant_id=0)
     assert cd.decode("1:rm:7:15") == cd.RemoveLine(7, variant_id=15)
     assert cd.decode("1:nm:7") == cd.NotifyMe(7)
-    assert cd.decode("1:p:7:2:15:1") is None  # one field too many
+    assert cd.decode("1:p:7:2:15:1:0") is None  # one field too many
     assert cd.decode("1:p:7:2:x") is None
+
+
+def test_a_photo_of_the_gallery_rides_after_the_variant_and_fits() -> None:
+    """◀ 1/3 ▶ names the photo to show after the variant (0 when there is none); the
+    largest such button still fits Telegram's 64 bytes."""
+    assert cd.ShowProduct(7, 2, 0, 2).encode() == "1:p:7:2:0:2"
+    assert cd.decode("1:p:7:2:15:1") == cd.ShowProduct(7, 2, variant_id=15, photo=1)
+    assert cd.decode("1:p:7:2:15") == cd.ShowProduct(7, 2, 15, photo=0)  # a button of before
+    widest = cd.ShowProduct(10**11, 99, 10**11, 9).encode()
+    assert len(widest.encode()) <= 64
 
 
 def test_pay_carries_what_its_summary_showed_and_an_older_pay_decodes_to_zeros() -> None:

@@ -14,6 +14,7 @@ from bot.callback_data import (
     FlowCategoryPage,
     FlowPickCategory,
     FlowPickField,
+    FlowRemovePhoto,
     FlowSkip,
 )
 from bot.context import ShopContext
@@ -69,6 +70,8 @@ async def on_button(update: Update, context: ShopContext, flow: Flow, data: Flow
         step = await wizard.category_page(shop, flow, data.page)
     elif isinstance(data, FlowSkip):
         step = await wizard.skip(shop, chat, flow)
+    elif isinstance(data, FlowRemovePhoto):
+        step = await wizard.pick_photo_to_remove(shop, chat, flow, data.photo)
     else:
         step = await wizard.ask_again(shop, flow, i18n.current()._(wizard.NOT_THIS_STEP))
     if step is not None:

@@ -201,7 +201,7 @@ _LISTED_BY_ID = prepared(
 
 
 # How a category's products can be ordered, each by an index (name by migration 0008's,
-# price and newest by 0020's, rating by 0029's). Prices compare within one currency: a
+# price and newest by 0020's, rating by 0027's). Prices compare within one currency: a
 # category mixing currencies lists one currency's products, then the next's (alphabetically;
 # reversed for "price_desc"), never 5 EUR between 4 and 6 USD. A product with variants sorts
 # by its own price, the one its line in the list shows. The id breaks ties so that pages
@@ -212,7 +212,7 @@ CATEGORY_ORDERS: dict[str, tuple[Any, ...]] = {
     "price_desc": (Product.currency.desc(), Product.price.desc(), Product.id.desc()),
     "newest": (Product.created_at.desc(), Product.id.desc()),
     # Best rated first (Product.rating_rank), then the most rated, then the newest; the
-    # unrated last (migration 0029).
+    # unrated last (migration 0027).
     "rating": (Product.rating_rank.desc(), Product.rating_count.desc(), Product.id.desc()),
 }
 

@@ -460,6 +460,27 @@
     let adding = false; // one Add at a time: a tap while it is on its way is not a second Add
     let gone = false; // taken off sale since the page showed it
     const picture = photo((variant || p).photo, p.title);
+    // Its photos: the chosen variant's own (else the product's) first, then the product's
+    // further ones; ‹ › or a swipe pages through them, going round at either end.
+    let shown = 0;
+    const photos = () => [now().photo, ...(p.photos || [])];
+    const turn = (step) => {
+      const count = photos().length;
+      shown = (shown + step + count) % count;
+      haptic.select();
+      refresh();
+    };
+    const counter = h('span', { class: 'counter' });
+    const previous = h('button', { type: 'button', class: 'turn previous', 'aria-label': t('Previous photo'), onclick: () => turn(-1) }, '‹');
+    const next = h('button', { type: 'button', class: 'turn next', 'aria-label': t('Next photo'), onclick: () => turn(1) }, '›');
+    const gallery = h('div', { class: 'gallery' }, picture, previous, counter, next);
+    let swipeFrom = null;
+    gallery.addEventListener('touchstart', (event) => { swipeFrom = event.touches[0].clientX; }, { passive: true });
+    gallery.addEventListener('touchend', (event) => {
+      const moved = swipeFrom === null ? 0 : event.changedTouches[0].clientX - swipeFrom;
+      swipeFrom = null;
+      if (Math.abs(moved) > 40 && photos().length > 1) turn(moved < 0 ? 1 : -1);
+    });
 
     const price = h('div', { class: 'price' });
     const stock = h('div', { class: 'stock' });
@@ -503,14 +524,18 @@
       heldLine.textContent = item.held_text || '';
       heart.textContent = p.saved ? t('♥ Saved') : t('♡ Save');
       heart.setAttribute('aria-pressed', String(Boolean(p.saved)));
-      if (picture.dataset.want !== (item.photo || '')) setPhoto(picture, item.photo);
+      const pictures = photos();
+      shown = Math.min(shown, pictures.length - 1);
+      if (picture.dataset.want !== (pictures[shown] || '')) setPhoto(picture, pictures[shown]);
+      previous.hidden = next.hidden = counter.hidden = pictures.length < 2;
+      counter.textContent = `${shown + 1}/${pictures.length}`;
       if (options) {
         options.replaceChildren(...variants.map((v) => h('button', {
           type: 'button', role: 'radio', 'aria-checked': String(v === variant),
           'data-variant-id': v.id,
           class: `chip${v === variant ? ' on' : ''}${v.available > 0 ? '' : ' off'}`,
           onclick: () => {
-            haptic.select(); variant = v; refresh();
+            haptic.select(); variant = v; shown = 0; refresh();
             toast(v.sold_out_text);
           },
         }, v.available > 0 ? v.title : `${v.title} ✕`)));
@@ -586,7 +611,7 @@
       count, more);
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
-      picture, h('h2', { text: p.title }), price, stock,
+      gallery, h('h2', { text: p.title }), price, stock,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null));

@@ -8,8 +8,8 @@ far. Its indexes are those of the other orders (0020's, and 0023's for "In stock
 read backwards. Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite, so the
 search index's triggers on products stay as they are).
 
-Revision ID: 0029_rating_sort
-Revises: 0025_refund_attempts
+Revision ID: 0027_rating_sort
+Revises: 0026_product_photos
 Create Date: 2026-12-03 17:00:00.000000
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0029_rating_sort"
-down_revision: str | None = "0025_refund_attempts"
+revision: str = "0027_rating_sort"
+down_revision: str | None = "0026_product_photos"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
