@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from bot.callback_data import CancelMyOrder
+from bot.i18n import translator
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases.orders import ship_order
-from tests.e2e.shopper import newest_order, open_invoice, open_order, shown
+from bot.usecases.shopper_orders import cancel_own_order
+from tests.e2e.shopper import newest_order, open_invoice, open_order, screen, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
@@ -95,7 +97,7 @@ async def test_sam_cancels_his_card_paid_order_and_gets_it_all_back(
     answer = await sam.press("Yes, cancel it")
     assert answer.text == f"✖️ Your order #{order_id} has been cancelled. We refunded $21.00."
     assert "↩️ Refunded" in shown(sam) and "Refunded: $21.00" in shown(sam)
-    assert "Cancel order" not in shown(sam)
+    assert "Cancel order" not in screen(sam)
     assert (await stripe_account.charge_info(charge)).amount_refunded == 2100
     assert await status_of(h, order_id) == ("refunded", 2100, False)
     assert await mugs_in_stock(h) == (10, 0)
@@ -136,6 +138,36 @@ async def test_a_double_press_and_two_presses_at_once_refund_once(
     assert await mugs_in_stock(h) == (10, 0)
 
 
+async def test_two_workers_cancelling_at_once_refund_once_on_either_database(
+    tmp_path: Path,
+    migrated_database_url: str,
+    localstripe: str,  # noqa: F811
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Two presses taken by two workers at the same moment: both find the order paid, one
+    moves it, the other is told it has gone on (PostgreSQL lets both read before either
+    writes)."""
+    async with (
+        BotApiStandIn() as standin,
+        _stripe_shop(tmp_path, standin, localstripe, database_url=migrated_database_url) as h,
+    ):
+        assert h.shop is not None
+        sam = h.user(SAM, "Sam")
+        order_id, charge = await card_paid_order(h, sam, stripe_account)
+        both = await asyncio.gather(
+            cancel_own_order(h.shop, SAM, order_id), cancel_own_order(h.shop, SAM, order_id)
+        )
+        lost, won = sorted(said(translator("en")) for said in both)
+        assert won == f"✖️ Your order #{order_id} has been cancelled. We refunded $21.00."
+        gone_on = f"Order #{order_id} can no longer be cancelled: it is "
+        assert lost in (gone_on + "✖️ Cancelled.", gone_on + "↩️ Refunded.")  # how far it got
+        assert (await stripe_account.charge_info(charge)).amount_refunded == 2100
+        async with h.store.uow() as uow:
+            assert len(await uow.refunds.for_order(order_id)) == 1
+        assert await status_of(h, order_id) == ("refunded", 2100, False)
+        assert await mugs_in_stock(h) == (10, 0)
+
+
 async def test_a_shipped_order_has_no_cancel_and_a_stale_button_is_refused(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
@@ -153,7 +185,7 @@ async def test_a_shipped_order_has_no_cancel_and_a_stale_button_is_refused(
     assert (await sam.press_button(question, yes)).text == refused
     assert (await sam.press_button(old_screen, cancel)).text == refused
     await open_order(sam, order_id)
-    assert "🚚 Shipped" in shown(sam) and "Cancel order" not in shown(sam)
+    assert "🚚 Shipped" in shown(sam) and "Cancel order" not in screen(sam)
     assert (await stripe_account.charge_info(charge)).amount_refunded == 0
     assert await status_of(h, order_id) == ("shipped", 0, False)
     assert await mugs_in_stock(h) == (9, 0)
@@ -185,7 +217,7 @@ async def test_an_order_flagged_for_review_waits_for_the_admin(
         assert order is not None
         uow.orders.flag_for_review(order, "amount mismatch")
     await open_order(sam, order_id)
-    assert "Cancel order" not in shown(sam)
+    assert "Cancel order" not in screen(sam)
     forged = CancelMyOrder(order_id, 1).encode()
     answer = await sam.press_data(sam.messages[-1], forged)
     assert answer.text == (
@@ -223,7 +255,7 @@ async def test_with_shopper_cancel_off_there_is_no_button_and_a_forged_press_is_
         sam = h.user(SAM, "Sam")
         order_id, charge = await card_paid_order(h, sam, stripe_account)
         await open_order(sam, order_id)
-        assert "Cancel order" not in shown(sam)
+        assert "Cancel order" not in screen(sam)
         for sure in (0, 1):
             forged = CancelMyOrder(order_id, sure).encode()
             answer = await sam.press_data(sam.messages[-1], forged)
