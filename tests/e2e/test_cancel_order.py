@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,35 +20,23 @@ from bot.usecases.orders import ship_order
 from bot.usecases.shopper_orders import cancel_own_order
 from tests.e2e.shopper import newest_order, open_invoice, open_order, screen, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
-    STRIPE_KEY,
     StripeTestAccount,
     add_product,
     localstripe,
+    stars_harness,
     stripe_account,
+    stripe_harness,
 )
 
 ADMIN_ID = 9001
 SAM = 1001
 
 
-def _stripe_shop(tmp_path: Path, standin: BotApiStandIn, base: str, **settings: Any) -> ShopHarness:
-    return ShopHarness(
-        tmp_path,
-        standin=standin,
-        seed=False,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-        stripe_api_key=STRIPE_KEY,
-        stripe_api_base=base,
-        **settings,
-    )
-
-
 @pytest.fixture
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
-        async with _stripe_shop(tmp_path, standin, localstripe) as harness:
+        async with stripe_harness(tmp_path, standin, localstripe) as harness:
             yield harness
 
 
@@ -149,7 +136,7 @@ async def test_two_workers_cancelling_at_once_refund_once_on_either_database(
     writes)."""
     async with (
         BotApiStandIn() as standin,
-        _stripe_shop(tmp_path, standin, localstripe, database_url=migrated_database_url) as h,
+        stripe_harness(tmp_path, standin, localstripe, database_url=migrated_database_url) as h,
     ):
         assert h.shop is not None
         sam = h.user(SAM, "Sam")
@@ -250,7 +237,7 @@ async def test_with_shopper_cancel_off_there_is_no_button_and_a_forged_press_is_
 ) -> None:
     async with (
         BotApiStandIn() as standin,
-        _stripe_shop(tmp_path, standin, localstripe, shopper_cancel=False) as h,
+        stripe_harness(tmp_path, standin, localstripe, shopper_cancel=False) as h,
     ):
         sam = h.user(SAM, "Sam")
         order_id, charge = await card_paid_order(h, sam, stripe_account)
@@ -267,13 +254,7 @@ async def test_with_shopper_cancel_off_there_is_no_button_and_a_forged_press_is_
 
 
 async def test_a_stars_order_cancelled_by_its_shopper_gets_its_stars_back(tmp_path: Path) -> None:
-    async with ShopHarness(
-        tmp_path,
-        seed=False,
-        currency="XTR",
-        payment_provider_token="",
-        admin_ids=frozenset({ADMIN_ID}),
-    ) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SAM, "Sam")
         # A digital item the shop sends by hand (no file): the order stays paid until then.
