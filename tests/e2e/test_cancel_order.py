@@ -97,6 +97,30 @@ async def test_sam_cancels_his_card_paid_order_and_gets_it_all_back(
         assert cancel.actor == f"customer:{SAM}"
 
 
+async def test_when_stripe_cannot_refund_she_hears_it_is_on_its_way_and_the_admins_are_flagged(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    assert h.shop is not None
+    admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SAM, "Sam")
+    order_id, charge = await card_paid_order(h, sam, stripe_account)
+    await open_order(sam, order_id)
+    await sam.press("✖️ Cancel order")
+    stripe, h.shop.stripe = h.shop.stripe, None  # Stripe cannot be reached
+    answer = await sam.press("Yes, cancel it")
+    h.shop.stripe = stripe
+
+    assert answer.text == (
+        f"✖️ Your order #{order_id} has been cancelled. "
+        "Your refund is being processed; we'll message you when it's done."
+    )
+    alert = await admin.wait_for("cancelled by the shopper")
+    assert "the refund failed, so the order is flagged for review" in (alert.text or "")
+    assert (await stripe_account.charge_info(charge)).amount_refunded == 0
+    assert await status_of(h, order_id) == ("cancelled", 0, True)
+    assert await mugs_in_stock(h) == (10, 0)
+
+
 async def test_a_double_press_and_two_presses_at_once_refund_once(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
