@@ -318,6 +318,16 @@ class BuyAgain(Action, code="rb"):
 
 
 @dataclass(frozen=True)
+class CancelMyOrder(Action, code="xo"):
+    """✖️ Cancel order on one of her orders: `sure` 0 asks first, 1 cancels; `page` as in
+    MyOrder."""
+
+    order_id: int
+    sure: int = 0
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class RateProduct(Action, code="rt"):
     """A product of her order: 0 stars opens the stars to choose from, 1-5 gives them;
     `page` as in MyOrder."""

@@ -74,6 +74,7 @@ class Settings:
     tip_max: int = 0  # card invoices: the largest tip the payment form allows (0: no tips)
     tip_suggested: tuple[int, ...] = ()  # up to four tip buttons, ascending, each <= tip_max
     shop_timezone: str = "UTC"  # IANA name: where the shop's day begins (/stats "Today")
+    shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -254,6 +255,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         tip_max=tip_max,
         tip_suggested=tip_suggested,
         shop_timezone=_timezone(get("SHOP_TIMEZONE", "UTC")),
+        shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
     )
 
 
@@ -335,6 +337,19 @@ def _positive_int(env: Mapping[str, str], name: str, default: int, allow_zero: b
     if not _whole_number(raw) or (int(raw) == 0 and not allow_zero):
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
     return int(raw)
+
+
+_ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A setting that is on or off: 1/on/true/yes or 0/off/false/no (any case)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _ON + _OFF:
+        raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), got {raw!r}")
+    return raw in _ON
 
 
 def _port(env: Mapping[str, str], name: str, default: int, allow_zero: bool = False) -> int:

@@ -78,6 +78,25 @@ def needs_review(tr: Translator, order_id: int, reason: str | None) -> str:
     )
 
 
+def cancelled_by_shopper(
+    tr: Translator, order_id: int, refund: RefundInfo | None, pending: bool
+) -> str:
+    """The shopper cancelled her order herself (✖️ Cancel order in /orders)."""
+    if pending:
+        return tr._(
+            "✖️ Order #{order_id} was cancelled by the shopper; the refund failed, so the order "
+            "is flagged for review.",
+            order_id=order_id,
+        )
+    if refund is None:
+        return tr._("✖️ Order #{order_id} was cancelled by the shopper.", order_id=order_id)
+    return tr._(
+        "✖️ Order #{order_id} was cancelled by the shopper; refunded {amount}.",
+        order_id=order_id,
+        amount=tr.money(refund.amount, refund.currency),
+    )
+
+
 def unmatched_payment(
     tr: Translator, payer: str, amount: int, currency: str, charge_id: str, note: str | None
 ) -> str:

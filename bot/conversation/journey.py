@@ -29,6 +29,7 @@ from bot.clipping import echo
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
 from bot.conversation.screens import (
+    CancelOrderScreen,
     CartScreen,
     CategoriesScreen,
     CheckoutScreen,
@@ -59,6 +60,7 @@ from bot.payments.invoice import NotSent
 from bot.services import cart as carts
 from bot.services import catalog, favourites, promos, ratings, reorder
 from bot.services import support as conversations
+from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
     CheckoutReview,
@@ -842,6 +844,32 @@ def rated_notice(tr: Translator, item: ratings.Rateable) -> str:
     """Her thanks for the stars she has just given."""
     title = tr.name(item.title, item.translations)
     return tr._("Thank you! You gave {title} {stars}.", title=title, stars="★" * (item.stars or 0))
+
+
+@looking
+async def ask_cancel(v: Visit, order_id: int, page: int = 0) -> Screen:
+    """✖️ Cancel order on her order: the question, with what she gets back; the order as it
+    is, saying why, if she may not cancel it (any more)."""
+    await v.fire("open_orders")
+    if not is_row_id(order_id):
+        return await _order(v, None, page)
+    allowed = v.shop.settings.shopper_cancel
+    try:
+        offer = await cancel_offer(v.uow, v.customer_id, order_id, allowed)
+    except OrderNotFound:
+        return await _order(v, None, page)
+    except NotCancellable as refused:
+        return await _order(v, order_id, page, notice=refused.said(v.tr))
+    return CancelOrderScreen(offer=offer, page=page)
+
+
+@looking
+async def cancelled(
+    v: Visit, order_id: int, page: int, said: Callable[[Translator], str]
+) -> Screen:
+    """Her order after her cancel (bot.usecases.shopper_orders), with what came of it."""
+    await v.fire("open_orders")
+    return await _order(v, order_id if is_row_id(order_id) else None, page, notice=said(v.tr))
 
 
 # ---------------------------------------------------------------- back in stock

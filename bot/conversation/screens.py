@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.services.cancelling import CancelOffer
 from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.checkout import CheckoutReview
@@ -167,6 +168,14 @@ class OrderScreen(Screen):
     order: OrderView
     page: int = 0  # the /orders page it was opened from, where "⬅ My orders" goes back
     stars: dict[int, int] = field(default_factory=dict)  # her stars by product (rated ones)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelOrderScreen(Screen):
+    """✖️ Cancel order's question: what she gets back (opened from that order's `page`)."""
+
+    offer: CancelOffer
+    page: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,12 +1,19 @@
 """/orders: the shopper's order history, one order's lines, its digital items again,
-⭐ stars for what she bought, and 🔁 Buy again."""
+⭐ stars for what she bought, 🔁 Buy again, and ✖️ Cancel order before it ships."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.callback_data import BuyAgain, DownloadAgain, MyOrder, MyOrders, RateProduct
+from bot.callback_data import (
+    BuyAgain,
+    CancelMyOrder,
+    DownloadAgain,
+    MyOrder,
+    MyOrders,
+    RateProduct,
+)
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import EXPIRED, Shopper
@@ -15,6 +22,7 @@ from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services.errors import DownloadUnavailable
 from bot.usecases import deliveries
+from bot.usecases.shopper_orders import cancel_own_order
 from bot.views.display import present
 from bot.views.replies import answer_button, say
 
@@ -36,6 +44,16 @@ async def on_buy_again(
     update: Update, context: ShopContext, who: Shopper, data: BuyAgain
 ) -> Screen:
     return await journey.buy_again(context.shop, who, data.order_id, data.page)
+
+
+async def on_cancel(
+    update: Update, context: ShopContext, who: Shopper, data: CancelMyOrder
+) -> Screen:
+    """✖️ Cancel order asks first (`sure` 0); then cancels, refunds and shows the order."""
+    if not data.sure:
+        return await journey.ask_cancel(context.shop, who, data.order_id, data.page)
+    said = await cancel_own_order(context.shop, who.user_id, data.order_id)
+    return await journey.cancelled(context.shop, who, data.order_id, data.page, said)
 
 
 async def on_rate(update: Update, context: ShopContext, who: Shopper, data: RateProduct) -> Screen:
@@ -70,6 +88,7 @@ def register(app: AnyApplication) -> None:
             Route(MyOrders, on_orders),
             Route(MyOrder, on_order),
             Route(BuyAgain, on_buy_again),
+            Route(CancelMyOrder, on_cancel),
             Route(RateProduct, on_rate),
             Route(DownloadAgain, on_download),
         )

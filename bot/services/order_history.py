@@ -53,6 +53,7 @@ class OrderView:
     lines: tuple[OrderLineView, ...]
     promo_code: str | None = None
     tip_amount: int = 0
+    needs_review: bool = False  # flagged (⚠️): an admin decides what becomes of it
 
     @property
     def status_label(self) -> str:
@@ -125,6 +126,7 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         tracking_number=order.tracking_number,
         promo_code=order.promo_code,
         tip_amount=order.tip_amount,
+        needs_review=order.needs_review,
         lines=tuple(
             OrderLineView(
                 line.title,

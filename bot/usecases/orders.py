@@ -16,6 +16,7 @@ from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
 from bot.services import downloads, ratings
+from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
     NotApprovable,
@@ -27,7 +28,12 @@ from bot.services.errors import (
 from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
 from bot.shop import Shop
 from bot.store.models import Order
-from bot.store.order_states import APPROVABLE, OrderStatus, next_status
+from bot.store.order_states import (
+    APPROVABLE,
+    IllegalOrderTransition,
+    OrderStatus,
+    next_status,
+)
 from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
 from bot.usecases.refunds import refund_payment
@@ -94,17 +100,35 @@ async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange
 
 
 async def cancel_order(
-    shop: Shop, order_id: int, *, actor: str, reason: str | None = None
+    shop: Shop,
+    order_id: int,
+    *,
+    actor: str,
+    reason: str | None = None,
+    shopper: int | None = None,
 ) -> OrderChange:
     """Cancel an order: an unpaid one releases its held stock; a paid one is restocked and
     refunded in full (what is left of it). A failed refund leaves the order cancelled and
     flagged for review; the change says so in `refund_error`.
+
+    `shopper` (her Telegram id) when she cancels her own order herself: the shopper's rule
+    (bot.services.cancelling) refuses with OrderNotFound or NotCancellable, also when another
+    press or an admin moved the order first.
     """
     async with shop.store.uow() as uow:
         order = await _load(uow, order_id)
         old = order.status
         owed = refundable(order)
-        await uow.orders.transition(order, "cancel", actor=actor, note=reason)
+        if shopper is not None:
+            customer = await uow.customers.get_by_telegram_id(shopper)
+            allowed = shop.settings.shopper_cancel
+            await check_cancel(uow, order, order_id, customer.id if customer else 0, allowed)
+        try:
+            await uow.orders.transition(order, "cancel", actor=actor, note=reason)
+        except IllegalOrderTransition as lost:
+            if shopper is None:
+                raise
+            raise NotCancellable.gone_on(order_id, lost.status) from lost
         if await uow.orders.claim_hold(order.id, "released"):
             for line in order.lines:
                 await uow.products.release(line.product_id, line.quantity, line.variant_id)

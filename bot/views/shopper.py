@@ -21,6 +21,7 @@ from bot.callback_data import (
     AskShop,
     Back,
     BuyAgain,
+    CancelMyOrder,
     CartReminders,
     Checkout,
     ChooseLanguage,
@@ -53,6 +54,7 @@ from bot.callback_data import (
 from bot.clipping import clip
 from bot.config import Settings
 from bot.conversation.screens import (
+    CancelOrderScreen,
     CartScreen,
     CategoriesScreen,
     CheckoutScreen,
@@ -76,7 +78,9 @@ from bot.conversation.screens import (
     SupportScreen,
 )
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
+from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
+from bot.services.cancelling import can_cancel
 from bot.services.cart import CartLineView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
@@ -620,9 +624,36 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         rows += _rating_rows(screen, tr)
     if can_buy_again(order.status):
         rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])
+    downloads = any(line.downloadable for line in order.lines)
+    allowed = settings.shopper_cancel
+    if can_cancel(order.status, order.needs_review, has_downloads=downloads, allowed=allowed):
+        rows.append([button(tr._("✖️ Cancel order"), CancelMyOrder(order.id, 0, screen.page))])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
     rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _cancel_question(screen: CancelOrderScreen, settings: Settings, tr: Translator) -> View:
+    offer = screen.offer
+    amount = tr.money(offer.amount, offer.currency)
+    if not offer.amount:
+        text = tr._("Cancel order #{order_id}?", order_id=offer.order_id)
+    elif offer.currency == STARS_CURRENCY:
+        text = tr._(
+            "Cancel order #{order_id}? You get {amount} back to your Telegram balance.",
+            order_id=offer.order_id,
+            amount=amount,
+        )
+    else:
+        text = tr._(
+            "Cancel order #{order_id}? You get {amount} back to your card.",
+            order_id=offer.order_id,
+            amount=amount,
+        )
+    sure = button(tr._("✖️ Yes, cancel it"), CancelMyOrder(offer.order_id, 1, screen.page))
+    keep = button(tr._("⬅ No, keep it"), MyOrder(offer.order_id, screen.page))
+    return View(escape(text), _markup([[sure], [keep]]))
 
 
 def _rating_rows(screen: OrderScreen, tr: Translator) -> Keyboard:

@@ -32,6 +32,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     mark_invoice_sent,
     place_order,
     stripe_account,
+    stripe_harness,
 )
 
 
@@ -39,15 +40,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
-        async with ShopHarness(
-            tmp_path,
-            standin=standin,
-            seed=False,
-            admin_ids=frozenset({ADMIN_ID}),
-            payment_provider_token="TEST:provider",
-            stripe_api_key=STRIPE_KEY,
-            stripe_api_base=localstripe,
-        ) as harness:
+        async with stripe_harness(tmp_path, standin, localstripe) as harness:
             yield harness
 
 

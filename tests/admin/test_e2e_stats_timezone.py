@@ -19,6 +19,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
     localstripe,
     stripe_account,
+    stripe_harness,
 )
 
 # An hour east of UTC, the shop's day begins an hour before UTC's (below 23:00 UTC);
@@ -31,16 +32,7 @@ ZONE = "Etc/GMT-1" if EAST else "Etc/GMT+1"  # the Etc names' signs are the othe
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
-        async with ShopHarness(
-            tmp_path,
-            standin=standin,
-            seed=False,
-            admin_ids=frozenset({ADMIN_ID}),
-            payment_provider_token="TEST:provider",
-            stripe_api_key=STRIPE_KEY,
-            stripe_api_base=localstripe,
-            shop_timezone=ZONE,
-        ) as harness:
+        async with stripe_harness(tmp_path, standin, localstripe, shop_timezone=ZONE) as harness:
             yield harness
 
 

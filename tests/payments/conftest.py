@@ -21,7 +21,8 @@ from bot.payments.stripe_gateway import StripeGateway
 from bot.services import checkout
 from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
-from bot.standin.harness import free_port
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness, free_port
 from bot.store.models import utcnow
 from bot.store.uow import Store
 from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
@@ -106,6 +107,34 @@ def stripe_account(localstripe: str) -> StripeTestAccount:
             base_addresses={"api": localstripe},
             http_client=stripe.HTTPXClient(),
         )
+    )
+
+
+def stripe_harness(
+    tmp_path: Path, standin: BotApiStandIn | None, stripe_base: str, **settings: Any
+) -> ShopHarness:
+    """An empty card shop, Ada its admin, whose charges are checked and refunded at
+    `stripe_base` (localstripe); each story adds its products."""
+    return ShopHarness(
+        tmp_path,
+        standin=standin,
+        seed=False,
+        admin_ids=frozenset({ADMIN_ID}),
+        payment_provider_token="TEST:provider",
+        stripe_api_key=STRIPE_KEY,
+        stripe_api_base=stripe_base,
+        **settings,
+    )
+
+
+def stars_harness(tmp_path: Path) -> ShopHarness:
+    """An empty Telegram Stars shop, Ada its admin; each story adds its products."""
+    return ShopHarness(
+        tmp_path,
+        seed=False,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
     )
 
 

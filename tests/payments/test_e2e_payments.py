@@ -36,6 +36,7 @@ from tests.payments.conftest import (
     fill_cart,
     mark_invoice_sent,
     place_order,
+    stars_harness,
 )
 
 ALICE, BOB = 1001, 1002
@@ -162,19 +163,8 @@ async def test_tampered_payments_are_declined_with_a_clear_message(tmp_path: Pat
         assert await _order_row(h, ALICE) == ("awaiting_payment", 0, [])
 
 
-def _empty_stars_shop(tmp_path: Path) -> ShopHarness:
-    """A Telegram Stars shop with no catalog (each story adds its products) and Ada its admin."""
-    return ShopHarness(
-        tmp_path,
-        seed=False,
-        currency="XTR",
-        payment_provider_token="",
-        admin_ids=frozenset({ADMIN_ID}),
-    )
-
-
 async def test_shopper_pays_in_stars_and_gets_a_star_refund(tmp_path: Path) -> None:
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         guide = await add_product(
@@ -215,7 +205,7 @@ async def test_a_stars_order_paid_twice_gets_the_second_payment_refunded_at_once
 ) -> None:
     """Alice pays, Telegram is slow to tell the bot, she pays again from the same invoice:
     the late update is a second payment for a paid order, given back at once."""
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         guide = await add_product(
@@ -426,7 +416,7 @@ async def test_a_stars_refund_telegram_had_made_already_is_recorded_as_done(
     """The Stars went back to Alice before the bot could record it (a refund made elsewhere,
     or a crash right after refundStarPayment): Telegram answers CHARGE_ALREADY_REFUNDED, and
     the admin's refund is recorded as done and said so plainly, with no error trace."""
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         await admin.send("/start")
@@ -589,7 +579,7 @@ async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_
 ) -> None:
     """Three courses at ⭐ 4,000 come to ⭐ 12,000: one Stars invoice takes at most ⭐ 10,000.
     Alice is told so at Pay, before any invoice is asked for or any seat is held."""
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         alice = h.user(ALICE, "Alice")
         await alice.send("/start")
@@ -612,7 +602,7 @@ async def test_a_stars_total_above_telegrams_10000_stars_is_explained_and_holds_
 async def test_admin_cannot_price_a_stars_product_above_what_one_invoice_takes(
     tmp_path: Path,
 ) -> None:
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin = h.user(ADMIN_ID, "Ada")
         await add_product(h.shop, "CRS", price=4000, currency="XTR", digital=True)
@@ -675,7 +665,7 @@ async def test_a_refund_a_crash_left_pending_is_finished_after_the_restart(
     """The bot died between claiming a refund and recording it: before refundStarPayment, or
     right after it (Telegram then answers CHARGE_ALREADY_REFUNDED). After the restart the job
     finishes it either way: the Stars go back once, the books say so, Alice and Ada hear."""
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         await admin.send("/start")
         charge = await _stars_order_with_a_pending_refund(h, alice)
@@ -820,7 +810,7 @@ async def test_a_stars_refund_telegram_asks_to_wait_for_is_made_on_a_later_try(
 ) -> None:
     """Telegram answers the job's refundStarPayment with "retry after" a minute: the refund
     stays pending (not given back and flagged), and the next try gives the Stars back once."""
-    async with _empty_stars_shop(tmp_path) as h:
+    async with stars_harness(tmp_path) as h:
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         await admin.send("/start")
         charge = await _stars_order_with_a_pending_refund(h, alice)

@@ -13,7 +13,14 @@ from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases.orders import refund_order
 from tests.e2e.shopper import add_to_cart, open_order_summary, screen, shown
-from tests.payments.conftest import ADMIN_ID, STRIPE_KEY, StripeTestAccount, add_product, fill_cart
+from tests.payments.conftest import (
+    ADMIN_ID,
+    STRIPE_KEY,
+    StripeTestAccount,
+    add_product,
+    fill_cart,
+    stars_harness,
+)
 
 ALICE, BOB = 1001, 1002
 
@@ -185,13 +192,7 @@ async def test_a_percent_code_that_takes_nothing_off_this_cart_is_refused(
 ) -> None:
     """10% of a ⭐ 9 template is less than one Star: the code would be applied for nothing,
     so Alice is told why it does not help here and the summary stays without it."""
-    async with ShopHarness(
-        tmp_path,
-        seed=False,
-        currency="XTR",
-        payment_provider_token="",
-        admin_ids=frozenset({ADMIN_ID}),
-    ) as h:
+    async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
         await _new_code(admin, "TEN 10%")

@@ -29,6 +29,14 @@ def test_cart_reminders_wait_the_hours_given_and_zero_turns_them_off() -> None:
         assert load_settings(env, env_file=None).cart_reminder_hours == int(hours)
 
 
+def test_shoppers_may_cancel_their_orders_unless_the_shop_turns_it_off() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).shopper_cancel
+    for off in ("off", "0", "False", "no"):
+        assert not load_settings({**env, "SHOPPER_CANCEL": off}, env_file=None).shopper_cancel
+    assert load_settings({**env, "SHOPPER_CANCEL": "ON"}, env_file=None).shopper_cancel
+
+
 def test_the_shop_timezone_is_an_iana_name_and_utc_by_default() -> None:
     env = {"BOT_TOKEN": TOKEN}
     assert load_settings(env, env_file=None).zone.key == "UTC"
@@ -74,6 +82,7 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "fast"}, "BROADCAST_RATE"),
         ({"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": "1.5"}, "CART_REMINDER_HOURS"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
+        ({"BOT_TOKEN": TOKEN, "SHOPPER_CANCEL": "maybe"}, "SHOPPER_CANCEL"),
         ({"BOT_TOKEN": "²:abc"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "123:"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "nan"}, "BROADCAST_RATE"),

@@ -1,0 +1,31 @@
+"""Who may cancel her own order herself: one rule for the button and the cancel."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import translator
+from bot.services.cancelling import can_cancel, refusal
+from bot.store.order_states import OrderStatus
+
+
+def test_a_paid_order_that_has_not_gone_out_may_be_cancelled() -> None:
+    assert can_cancel("paid", False, has_downloads=False, allowed=True)
+
+
+@pytest.mark.parametrize("status", [s for s in OrderStatus if s != OrderStatus.PAID])
+def test_no_other_status_may(status: str) -> None:
+    """Awaiting payment too: /cancel is the way to drop an invoice."""
+    assert not can_cancel(status, False, has_downloads=False, allowed=True)
+
+
+def test_a_flagged_order_downloads_received_or_the_shop_saying_no_each_say_why() -> None:
+    en = translator("en")
+    flagged = refusal(7, "paid", True, has_downloads=False, allowed=True)
+    received = refusal(7, "paid", False, has_downloads=True, allowed=True)
+    off = refusal(7, "paid", False, has_downloads=False, allowed=False)
+    shipped = refusal(7, "shipped", False, has_downloads=False, allowed=True)
+    assert flagged and "being checked by the shop" in flagged.said(en)
+    assert received and "digital items you have received" in received.said(en)
+    assert off and "orders are cancelled by the shop" in off.said(en)
+    assert shipped and shipped.said(en) == "Order #7 can no longer be cancelled: it is 🚚 Shipped."
