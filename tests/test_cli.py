@@ -7,20 +7,31 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CATALOG_PATH, PROJECT_ROOT
+from tests.conftest import CATALOG_PATH, PROJECT_ROOT, seeded_shop_in
 
 TOKEN = "123456:SECRET-token-value"
 
 
-def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+@pytest.fixture
+def shop_db(tmp_path: Path, seeded_sqlite: Path) -> Path:
+    """`tmp_path/shop.db` (where `run_bot_async` points the bot) as a copy of the run's seeded
+    shop, for tests of what a start-up does after preparing the database: `python -m bot`
+    migrating and seeding an empty file cost each about a second more."""
+    return seeded_shop_in(tmp_path, seeded_sqlite)
+
+
+def run_bot(
+    *args: str, cwd: Path, python: Sequence[str] = ("-m", "bot"), **env: str
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
     base["PYTHONPATH"] = str(PROJECT_ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *python, *args],
         cwd=cwd,
         env={**base, **env},
         capture_output=True,
@@ -141,7 +152,9 @@ async def run_bot_async(*args: str, cwd: Path, **env: str) -> tuple[int, str]:
     return process.returncode, output.decode()
 
 
-async def test_a_rejected_token_is_one_line_without_the_secret(tmp_path: Path) -> None:
+async def test_a_rejected_token_is_one_line_without_the_secret(
+    tmp_path: Path, shop_db: Path
+) -> None:
     from bot.standin import BotApiStandIn
 
     async with BotApiStandIn("123456:RIGHTSECRET") as standin:
@@ -159,15 +172,25 @@ async def test_a_rejected_token_is_one_line_without_the_secret(tmp_path: Path) -
     assert "Traceback" not in output and "Unclosed" not in output
 
 
-def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+# `python -m bot` with the pauses between the Bot API retries cut to a hundredth of a second
+# (bot/pacing.py: 0.25, 0.5, 1, 2 and 4 s, the test's 8 s): the same six tries and the same
+# error. The pauses themselves are the fault tests' (tests/reliability/test_telegram_faults.py).
+QUICK_RETRIES = (
+    "from bot import pacing; pacing.BACKOFF = (0.01,) * len(pacing.BACKOFF); "
+    "import runpy; runpy.run_module('bot', run_name='__main__', alter_sys=True)"
+)
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path: Path, shop_db: Path) -> None:
     result = run_bot(
         "--env-file",
         os.devnull,
         "run",
         cwd=tmp_path,
+        python=["-c", QUICK_RETRIES],
         BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+        DATABASE_URL=f"sqlite+aiosqlite:///{shop_db}",
         CATALOG_PATH=str(CATALOG_PATH),
     )
     assert result.returncode == 1
@@ -187,7 +210,7 @@ def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
     ],
 )
 async def test_a_port_in_use_is_one_line_naming_the_setting(
-    tmp_path: Path, command: str, setting: str, extra: dict[str, str]
+    tmp_path: Path, shop_db: Path, command: str, setting: str, extra: dict[str, str]
 ) -> None:
     import socket
 
@@ -219,7 +242,7 @@ async def test_a_port_in_use_is_one_line_naming_the_setting(
     assert "Traceback" not in output and "Unclosed" not in output
 
 
-async def test_an_unresolvable_listen_address_is_one_line(tmp_path: Path) -> None:
+async def test_an_unresolvable_listen_address_is_one_line(tmp_path: Path, shop_db: Path) -> None:
     from bot.standin import BotApiStandIn
 
     async with BotApiStandIn(TOKEN) as standin:
@@ -254,12 +277,14 @@ def test_any_other_start_up_failure_is_one_line_without_the_token(
     )
 
 
-def test_a_database_refusing_the_seeds_writes_is_one_line(tmp_path: Path) -> None:
+def test_a_database_refusing_the_seeds_writes_is_one_line(
+    tmp_path: Path, migrated_sqlite: Path
+) -> None:
+    import shutil
     import sqlite3
 
-    db = tmp_path / "shop.db"
+    db = Path(shutil.copyfile(migrated_sqlite, tmp_path / "shop.db"))  # as `migrate` leaves it
     env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
-    assert run_bot("migrate", cwd=tmp_path, **env).returncode == 0
     with sqlite3.connect(db) as conn:  # as a read-only file would, even for root
         conn.execute(
             "CREATE TRIGGER refuse BEFORE INSERT ON products"

@@ -19,11 +19,11 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Order
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.e2e.shopper import open_invoice
-from tests.payments.conftest import STRIPE_KEY, localstripe  # noqa: F401  (fixture)
+from tests.payments.conftest import STRIPE_KEY
 
 
 @pytest.fixture
-async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
     """The demo catalog (mugs and a PDF guide), paid by card and checked with localstripe."""
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")

@@ -28,7 +28,6 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
     add_product,
     fill_cart,
-    localstripe,
     mark_invoice_sent,
     place_order,
     stripe_account,
@@ -37,7 +36,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         async with stripe_harness(tmp_path, standin, localstripe) as harness:

@@ -17,7 +17,6 @@ from tests.admin.test_e2e_orders import paid_order
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
-    localstripe,
     stripe_account,
     stripe_harness,
 )
@@ -29,7 +28,7 @@ ZONE = "Etc/GMT-1" if EAST else "Etc/GMT+1"  # the Etc names' signs are the othe
 
 
 @pytest.fixture
-async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         async with stripe_harness(tmp_path, standin, localstripe, shop_timezone=ZONE) as harness:

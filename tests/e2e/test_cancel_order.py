@@ -22,7 +22,6 @@ from tests.e2e.shopper import newest_order, open_invoice, open_order, screen, sh
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
     add_product,
-    localstripe,
     stars_harness,
     stripe_account,
     stripe_harness,
@@ -33,7 +32,7 @@ SAM = 1001
 
 
 @pytest.fixture
-async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:  # noqa: F811
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         async with stripe_harness(tmp_path, standin, localstripe) as harness:
@@ -152,7 +151,7 @@ async def test_a_double_press_and_two_presses_at_once_refund_once(
 async def test_two_workers_cancelling_at_once_refund_once_on_either_database(
     tmp_path: Path,
     migrated_database_url: str,
-    localstripe: str,  # noqa: F811
+    localstripe: str,
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
     """Two presses taken by two workers at the same moment: both find the order paid, one
@@ -256,7 +255,7 @@ async def test_a_shopper_who_chose_russian_is_asked_and_answered_in_russian(
 
 async def test_with_shopper_cancel_off_there_is_no_button_and_a_forged_press_is_refused(
     tmp_path: Path,
-    localstripe: str,  # noqa: F811
+    localstripe: str,
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
     async with (

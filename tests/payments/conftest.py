@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +17,7 @@ from bot.services import checkout
 from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
 from bot.standin import BotApiStandIn
-from bot.standin.harness import ShopHarness, free_port
+from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
 from bot.store.uow import Store
 from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
@@ -38,42 +33,6 @@ ADDRESS = {
     "street_line2": "",
     "post_code": "10001",
 }
-
-
-@pytest.fixture(scope="session")
-def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A localstripe server on loopback for the session (keeping Stripe's Idempotency-Key
-    answers: localstripe_idempotent.py); its base URL."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("localstripe")
-    launcher = Path(__file__).with_name("localstripe_idempotent.py")
-    proc = subprocess.Popen(
-        [sys.executable, str(launcher), "--port", str(port), "--from-scratch"],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 20
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"localstripe exited with {proc.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("localstripe did not open its port within 20 s")
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @dataclass

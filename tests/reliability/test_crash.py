@@ -1,13 +1,19 @@
-"""The real bot killed with SIGKILL at random points of checkout and payment, then restarted.
+"""The real bot killed with SIGKILL at every point of checkout and payment, then restarted.
 
 Shoppers keep buying (a bottle into the cart, checkout, Pay, pay the invoice) while a killer
-SIGKILLs `python -m bot run` right after a randomly chosen Bot API call of the checkout and
-payment path, and starts it again on the same SQLite database. Afterwards the shop must add
-up: every payment recorded once and its order paid once, stock = start - units paid, and no
-Add to cart lost or doubled (units paid + units in the cart = Add to cart presses).
+SIGKILLs `python -m bot run` right after a Bot API call of the checkout and payment path, and
+starts it again on the same SQLite database. The kills go round the path's calls
+(`KILL_AFTER`), each round in an order of its own drawn from CRASH_SEED, so every call is
+struck after once per round, and the moment within it (how soon after the call) is random.
+Afterwards the shop must add up: every payment recorded once and its order paid once, stock =
+start - units paid, and no Add to cart lost or doubled (units paid + units in the cart = Add
+to cart presses).
 
-CRASH_KILLS sets how many kills (30 by default; `CRASH_KILLS=500 pytest
-tests/reliability/test_crash.py` is the long run), CRASH_SEED the random seed.
+CRASH_KILLS sets how many kills (by default one round: once after each call, 8 kills; more
+kills go round again; `CRASH_KILLS=500 pytest tests/reliability/test_crash.py` is the long
+run), CRASH_SEED the random seed. Kills go on past CRASH_KILLS, round the calls again, until
+MIN_PURCHASES purchases went through amid them: kills that follow each other closely leave
+the shoppers little time to buy.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shutil
 import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import select
@@ -30,12 +37,6 @@ from bot.store.models import Order, OrderLine, Payment
 from bot.store.uow import Store
 from tests.conftest import CATALOG_PATH, PROJECT_ROOT
 
-KILLS = int(os.environ.get("CRASH_KILLS", "30"))
-SEED = int(os.environ.get("CRASH_SEED", "20261130"))
-BOTTLE, STOCK = "OUT-BTL-750", 10_000
-SHOPPERS = 5
-STEP = 8.0  # seconds a shopper waits for one answer (a restart takes one or two)
-TRIGGER_WAIT = 1.5  # seconds the killer waits for its chosen call before striking anyway
 # Calls after which the killer strikes: the checkout and payment path, and polling itself.
 KILL_AFTER = [
     "answerCallbackQuery",
@@ -47,6 +48,17 @@ KILL_AFTER = [
     "editMessageCaption",
     "getUpdates",
 ]
+KILLS = int(os.environ.get("CRASH_KILLS", str(len(KILL_AFTER))))
+SEED = int(os.environ.get("CRASH_SEED", "20261130"))
+MIN_PURCHASES = 8  # fewer would prove too little: kills go on until this many went through
+MAX_KILLS = max(KILLS, 5 * len(KILL_AFTER))  # ... but not for ever
+BOTTLE, STOCK = "OUT-BTL-750", 10_000
+SHOPPERS = 5
+STEP = 8.0  # seconds a shopper waits for one answer (a restart takes one or two)
+# Seconds the killer waits for its chosen call before striking anyway. The path's calls come
+# within a second or two while shoppers buy; editMessageText only now and then (a summary
+# redrawn after a restart).
+TRIGGER_WAIT = 3.0
 
 
 def plenty_of_bottles(workdir: Path) -> Path:
@@ -128,9 +140,26 @@ class Shopper:
                 await self.buy()  # the bot may die under us: then start over
 
 
-async def killer(standin: BotApiStandIn, bot: Bot, rng: random.Random, done: asyncio.Event) -> None:
-    for _ in range(KILLS):
-        method = rng.choice(KILL_AFTER)
+def kill_points(rng: random.Random) -> Iterator[str]:
+    """The calls to strike after: round after round of `KILL_AFTER`, each in its own order."""
+    while True:
+        round_ = list(KILL_AFTER)
+        rng.shuffle(round_)
+        yield from round_
+
+
+async def killer(
+    standin: BotApiStandIn,
+    bot: Bot,
+    shoppers: list[Shopper],
+    rng: random.Random,
+    done: asyncio.Event,
+) -> None:
+    points = kill_points(rng)
+    kills = 0
+    while kills < KILLS or (sum(s.paid for s in shoppers) < MIN_PURCHASES and kills < MAX_KILLS):
+        method = next(points)
+        kills += 1
 
         def called(method: str = method, seen: int = len(standin.calls_to(method))) -> bool:
             return len(standin.calls_to(method)) > seen
@@ -159,7 +188,8 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path
         done = asyncio.Event()
         try:
             await asyncio.gather(
-                killer(standin, bot, rng, done), *(s.keep_buying(done) for s in shoppers)
+                killer(standin, bot, shoppers, rng, done),
+                *(s.keep_buying(done) for s in shoppers),
             )
             # Quiet now: let the last restart take back and finish whatever was cut off.
             for shopper in shoppers:
@@ -219,4 +249,4 @@ async def check_the_books(store: Store, shoppers: list[Shopper], standin: BotApi
             )
     assert inbox_backlog == 0
     purchases = sum(s.paid for s in shoppers)
-    assert purchases >= 8, "too few purchases went through to prove much"
+    assert purchases >= MIN_PURCHASES, "too few purchases went through to prove much"

@@ -13,6 +13,7 @@ Selenium blocks, so every call runs in a worker thread while the bot serves on t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -20,9 +21,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -145,26 +151,53 @@ def chromium_missing() -> str | None:
 
 
 class Browser:
-    """One headless Chromium session, as a shopper's phone with the Mini App open."""
+    """One headless Chromium session, as a shopper's phone with the Mini App open.
+
+    A run starts Chromium once (a second or more each time) and gives each test a phone of
+    its own with `fresh_phone`: a new tab, where nothing set on the last one through DevTools
+    (the stub, blocked URLs, the screen, intercepted requests) applies, and no storage or
+    cookie of a page the last test opened."""
 
     def __init__(self, shots: Path) -> None:
         self.shots = shots
         self.readme_shots = readme_folder(shots)
-        self.profile = tempfile.mkdtemp(prefix="shopbot-chromium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        width, height = PHONE
-        for flag in (*FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}"):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        self.origins: set[str] = set()  # of the pages opened on this phone
+        self.profile, self.driver = _launch()
 
-    @classmethod
-    async def start(cls, shots: Path) -> Browser:
-        return await asyncio.to_thread(cls, shots)
+    def quit(self) -> None:
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
 
-    async def close(self) -> None:
-        await asyncio.to_thread(self.driver.quit)
-        shutil.rmtree(self.profile, ignore_errors=True)
+    async def fresh_phone(self, shots: Path) -> None:
+        """Forget what the last test did: its pages' storage and cookies, its tab; a new
+        tab takes its place, and screenshots go to `shots`."""
+
+        def forget() -> None:
+            for origin in self.origins:
+                self.driver.execute_cdp_cmd(
+                    "Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"}
+                )
+            self.origins.clear()
+            self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+            self.driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+            old = self.driver.window_handles
+            self.driver.switch_to.new_window("tab")
+            new = self.driver.current_window_handle
+            for handle in old:
+                self.driver.switch_to.window(handle)
+                self.driver.close()
+            self.driver.switch_to.window(new)
+
+        try:
+            await self._run(forget)
+        except WebDriverException:  # the last test left Chromium unusable: a new one
+            with contextlib.suppress(WebDriverException):
+                await self._run(self.quit)
+            self.profile, self.driver = await self._run(_launch)
+        self.shots = shots
+        self.readme_shots = readme_folder(shots)
 
     async def _run(self, call: Callable[[], T]) -> T:
         return await asyncio.to_thread(call)
@@ -189,6 +222,7 @@ class Browser:
             )
             self.driver.get(url)
 
+        self.origins.add(origin_of(url))
         await self._run(open_page)
 
     async def cdp(self, command: str, params: dict[str, Any]) -> Any:
@@ -251,6 +285,22 @@ class Browser:
         path = (self.readme_shots if in_readme else self.shots) / name
         await self._run(lambda: self.driver.save_screenshot(str(path)))
         return path
+
+
+def _launch() -> tuple[str, webdriver.Chrome]:
+    """Chromium on a profile of its own (its folder, the driver)."""
+    profile = tempfile.mkdtemp(prefix="shopbot-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    width, height = PHONE
+    for flag in (*FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    return profile, webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def readme_folder(default: Path) -> Path:

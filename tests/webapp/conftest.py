@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,16 +124,24 @@ def page_of(shop: ShopHarness, http: aiohttp.ClientSession) -> Any:
     return page
 
 
-@pytest.fixture
-async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
-    """A phone's headless Chromium; skipped where Chromium is missing, except in CI."""
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """The run's headless Chromium (`browser` gives each test a fresh phone on it); skipped
+    where Chromium is missing, except in CI."""
     missing = chromium_missing()
     if missing is not None:
         if os.environ.get("CI"):
             pytest.fail(f"the browser test must run in CI: {missing}")
         pytest.skip(missing)
-    session = await Browser.start(tmp_path)
+    session = Browser(tmp_path_factory.mktemp("browser"))
     try:
         yield session
     finally:
-        await session.close()
+        session.quit()
+
+
+@pytest.fixture
+async def browser(chromium: Browser, tmp_path: Path) -> AsyncIterator[Browser]:
+    """A phone's headless Chromium, as no test before had used it."""
+    await chromium.fresh_phone(tmp_path)
+    yield chromium
