@@ -297,7 +297,7 @@ async def menu(v: Visit) -> Screen:
 
 @looking
 async def help_screen(v: Visit) -> Screen:
-    return HelpScreen()
+    return HelpScreen(for_admin=v.who.user_id in v.shop.settings.admin_ids)
 
 
 @looking

@@ -32,7 +32,7 @@ class MenuScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class HelpScreen(Screen):
-    pass
+    for_admin: bool = False  # an admin's /help lists the admin commands too
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -94,6 +94,7 @@ from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
+from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -113,6 +114,7 @@ HELP_TEXT = N_(
     "Or type what you are looking for (“kettle”, “green tea”), or “cart”, “checkout”, "
     "“my orders”."
 )
+ADMIN_HELP = N_("🛠 For admins (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
@@ -170,6 +172,9 @@ def _help(screen: HelpScreen, settings: Settings, tr: Translator) -> View:
     text = tr._(HELP_TEXT)
     if settings.storefront_on:
         text += "\n\n" + tr._(STOREFRONT_HELP)
+    if screen.for_admin:
+        lines = [f"/{name} - {tr._(says)}" for name, says in ADMIN_COMMANDS]
+        text += "\n\n" + "\n".join([tr._(ADMIN_HELP), *lines])
     return View(escape(text), _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
 
 

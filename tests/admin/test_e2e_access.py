@@ -98,3 +98,16 @@ async def test_an_admin_command_outside_a_flow_keeps_the_flow(
     async with shop.store.uow() as uow:
         flow = await admin_flows.read_flow(uow, ADMIN_ID)
     assert flow is not None and flow["values"] == {"title": "Mug"}
+
+
+async def test_an_admins_help_lists_the_admin_commands_a_shoppers_does_not(
+    admin: FakeUser, shopper: FakeUser
+) -> None:
+    await admin.send("/help")
+    own = await admin.wait_for("For admins")
+    assert "/catalog - browse the catalog" in (own.text or "")  # the shopper's part is there too
+    for line in ("/admin - Admin menu", "/orders_admin - Orders", "/stats - Revenue"):
+        assert line in (own.text or "")
+    await shopper.send("/help")
+    theirs = await shopper.wait_for("/catalog - browse the catalog")
+    assert "For admins" not in (theirs.text or "") and "/admin" not in (theirs.text or "")

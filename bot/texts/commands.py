@@ -1,0 +1,37 @@
+"""The commands the shop answers, with the line each has in Telegram's command menu
+(setMyCommands); /help lists the admin ones to an admin from the same list."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+SHOPPER_COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Welcome and main menu")),
+    ("catalog", N_("Browse the catalog")),
+    ("search", N_("Find products, e.g. /search mug")),
+    ("cart", N_("Your cart")),
+    ("orders", N_("Your orders")),
+    ("saved", N_("Products you saved")),
+    ("support", N_("Ask the shop a question")),
+    ("settings", N_("Cart reminders on or off")),
+    ("language", N_("Choose your language")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Cancel the current step")),
+]
+
+STOREFRONT_COMMAND = ("shop", N_("The shop as a page, with photos"))
+
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("admin", N_("Admin menu")),
+    ("addproduct", N_("Add a product step by step")),
+    ("edit", N_("Edit a product: /edit SKU")),
+    ("price", N_("Set a price: /price SKU 12.50")),
+    ("stock", N_("Set or adjust stock: /stock SKU 10 | +5 | -2")),
+    ("hide", N_("Hide a product: /hide SKU")),
+    ("show", N_("Show a hidden product: /show SKU")),
+    ("export", N_("Download the catalog as CSV")),
+    ("orders_admin", N_("Orders: /orders_admin [status]")),
+    ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
+    ("stats", N_("Revenue, orders, discounts, tips, top products")),
+    ("broadcast", N_("Message every customer")),
+]
