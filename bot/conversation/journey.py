@@ -102,6 +102,7 @@ from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
+from bot.texts import sales as sales_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 
@@ -559,7 +560,7 @@ async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, in
             order = await get_order(v.uow, v.customer_id, paid)
             return OrderScreen(order=order, notice=v.tr._(ALREADY_PAID, order_id=paid)), None
     screen = await _checkout(v)
-    if not isinstance(screen, CheckoutScreen) or not screen.review.ready:
+    if not isinstance(screen, CheckoutScreen) or not screen.review.ready or screen.closed:
         return screen, None
     if shown is not None and not shown.matches(screen.review):
         return _outdated(v, screen), None
@@ -644,6 +645,10 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         await v.fire("open_cart")
         return CheckoutScreen(review=review, notice=notice)
     await v.fire("checkout", cart_lines=len(review.cart.lines))
+    if (pause := await v.uow.sales.pause()) is not None:
+        await v.uow.sales.wait_for_reopening(v.customer_id)
+        closed = sales_texts.closed(v.tr, pause.note)
+        return CheckoutScreen(review=review, notice=notice, closed=closed)
     last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
     return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
 

@@ -112,6 +112,7 @@ class CheckoutScreen(Screen):
     review: CheckoutReview
     last_paid: int = 0
     stale: bool = False
+    closed: str = ""  # sales are paused (/pause): what she is told instead of a Pay button
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,7 @@ from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.usecases import reminders, restock
+from bot.usecases import reminders, restock, sales
 from bot.views.display import present
 
 RESTOCK_CHECK_INTERVAL_SECONDS = 15.0
@@ -65,6 +65,11 @@ async def tell_back_in_stock(context: ShopContext) -> None:
     await restock.tell_waiting_shoppers(context.shop)
 
 
+async def tell_sales_reopened(context: ShopContext) -> None:
+    """Job: shoppers who met the paused checkout hear once that sales are open again."""
+    await sales.tell_reopened(context.shop)
+
+
 async def remind_carts(context: ShopContext) -> None:
     """Job: carts left alone for CART_REMINDER_HOURS get their one reminder."""
     await reminders.send_due(context.shop)
@@ -88,6 +93,12 @@ def register(app: AnyApplication) -> None:
         interval=RESTOCK_CHECK_INTERVAL_SECONDS,
         first=RESTOCK_CHECK_INTERVAL_SECONDS,
         name="tell-back-in-stock",
+    )
+    app.job_queue.run_repeating(
+        tell_sales_reopened,
+        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
+        first=RESTOCK_CHECK_INTERVAL_SECONDS,
+        name="tell-sales-reopened",
     )
     app.job_queue.run_repeating(  # does nothing while CART_REMINDER_HOURS is 0
         remind_carts,

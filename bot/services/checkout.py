@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import promos
+from bot.services import promos, sales
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -176,8 +176,10 @@ async def place_order(
 
     `shown` is the review the shopper last saw: if the cart's lines or the total no longer
     match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
-    A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold.
+    A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold;
+    while sales are paused (/pause), SalesPaused before anything.
     """
+    await sales.check_open(uow)
     await uow.customers.hold(customer_id)
     released = await release_open_holds(
         uow, customer_id, telegram_id, i18n.worded(N_("replaced by a new checkout"))

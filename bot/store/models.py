@@ -684,6 +684,29 @@ class ProductRating(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SalesPause(Base):
+    """Sales paused by an admin (/pause: holidays, stocktaking): while the one row (id 1) is
+    there, checkout and payment are refused with its note; /resume deletes it."""
+
+    __tablename__ = "sales_pause"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    note: Mapped[str | None] = mapped_column(String(200), default=None)
+    paused_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    paused_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReopenWaiter(Base):
+    """A shopper who met the paused checkout: told once when sales open again."""
+
+    __tablename__ = "reopen_waiters"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PromoCode(Base):
     """A discount code (/promo). `uses` counts redemptions held or used, moved only by
     conditional UPDATEs (bot.store.repositories.promos), so it never passes `max_uses`."""

@@ -34,4 +34,6 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
     ("stats", N_("Revenue, orders, discounts, tips, top products")),
     ("broadcast", N_("Message every customer")),
+    ("pause", N_("Pause sales: /pause Back on Monday!")),
+    ("resume", N_("Open sales again after /pause")),
 ]

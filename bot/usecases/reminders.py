@@ -34,6 +34,9 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
     hours = shop.settings.cart_reminder_hours
     if hours <= 0:
         return 0
+    async with shop.store.reading() as uow:
+        if await uow.sales.pause() is not None:
+            return 0  # no "complete your order" while sales are paused (/pause)
     now = now or utcnow()
     cutoff = now - timedelta(hours=hours)
     sent = 0

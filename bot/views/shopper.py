@@ -507,13 +507,16 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
     total = tr.money(review.total, basket.currency)
     promo = review.promo
+    pay = [
+        button(
+            tr._("💳 Pay {total}", total=total),
+            Pay(basket.fingerprint, review.total, screen.last_paid),
+        )
+    ]
+    if screen.closed:  # sales are paused: what she is told instead of a Pay button
+        lines = [escape(screen.closed), "", *lines]
     rows = [
-        [
-            button(
-                tr._("💳 Pay {total}", total=total),
-                Pay(basket.fingerprint, review.total, screen.last_paid),
-            )
-        ],
+        *([] if screen.closed else [pay]),
         [
             button(tr._(checkout_texts.PROMO_REMOVE, code=promo.code), RemovePromoCode())
             if promo

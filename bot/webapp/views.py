@@ -239,6 +239,8 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
 
 def checkout(screen: Screen) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
+    if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
+        return {"status": "refused", "notice": screen.closed}
     if isinstance(screen, CheckoutScreen) and not screen.review.ready:
         review = screen.review
         tr = i18n.current()

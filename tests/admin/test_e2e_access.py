@@ -27,6 +27,8 @@ ADMIN_COMMANDS = [
     "/promo",
     "/promo new FREE 100%",
     "/promo off WELCOME10",
+    "/pause Back soon",
+    "/resume",
 ]
 
 
@@ -49,6 +51,7 @@ async def test_every_admin_command_is_refused_to_a_shopper_and_logged(
         assert mug is not None and mug.price == 1600 and mug.stock == 24 and mug.is_active
         assert await uow.audit.list_recent() == []
         assert await uow.promos.list_all() == []
+        assert await uow.sales.pause() is None
 
 
 async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(

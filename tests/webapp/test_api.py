@@ -20,6 +20,7 @@ from bot.services.promos import parse_new
 from bot.standin.errors import INVOICE_PAYLOAD_INVALID
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment, Product
+from bot.usecases import sales
 from bot.webapp import api
 from bot.webapp.init_data import sign_init_data
 from tests.e2e.shopper import add_to_cart, open_order_summary
@@ -290,6 +291,25 @@ async def test_checkout_pays_only_the_cart_the_page_showed(shop: ShopHarness, pa
     again = {"fingerprint": changed["cart"]["fingerprint"]}
     invoice = await page.ok("POST", "checkout", again)
     assert (invoice["status"], invoice["total_text"]) == ("invoice", "$45.00")
+
+
+async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_holds_nothing(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    assert shop.shop is not None
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    await page.add(await product_id(shop, "KIT-MUG-CER"), 1)  # the cart works as always
+    await sales.pause(shop.shop, 9001, "Stocktaking until Friday")
+    refused = await page.ok("POST", "checkout")
+    assert refused == {
+        "status": "refused",
+        "notice": "🌙 The shop is not taking orders right now: Stocktaking until Friday\n"
+        "Your cart is kept, and I will tell you here when it opens again.",
+    }
+    assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
+    await sales.resume(shop.shop, 9001)
+    assert (await page.ok("POST", "checkout"))["status"] == "invoice"
 
 
 async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(

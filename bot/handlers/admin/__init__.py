@@ -60,6 +60,7 @@ from bot.handlers.admin import (
     orders,
     products,
     promos,
+    sales,
     stats,
     support,
     wizard,
@@ -82,6 +83,8 @@ COMMANDS: dict[str, Handler] = {
     "stats": stats.stats_command,
     "broadcast": broadcast.broadcast_command,
     "promo": promos.promo_command,
+    "pause": sales.pause_command,
+    "resume": sales.resume_command,
 }
 
 A = TypeVar("A", bound=Action)

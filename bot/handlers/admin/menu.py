@@ -10,6 +10,8 @@ from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
 from bot.handlers.admin.guard import Handler, admin_only
 from bot.i18n import N_
+from bot.texts import sales as sales_texts
+from bot.usecases import sales
 from bot.views.admin import Rows, reply, show
 from bot.views.replies import answer_button
 
@@ -45,7 +47,12 @@ def menu_rows() -> Rows:
 
 @admin_only("/admin")
 async def admin_menu(update: Update, context: ShopContext) -> None:
-    await reply(update, i18n.current()._(MENU_TEXT), menu_rows())
+    tr = i18n.current()
+    text = tr._(MENU_TEXT)
+    if (pause := await sales.paused(context.shop)) is not None:
+        since = tr.datetime(pause.paused_at, context.shop.settings.zone)
+        text = tr._(sales_texts.PAUSED_SINCE, since=since) + "\n\n" + text
+    await reply(update, text, menu_rows())
 
 
 async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None:

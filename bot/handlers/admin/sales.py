@@ -1,0 +1,28 @@
+"""/pause [note] and /resume: sales paused for holidays or stocktaking, and opened again."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import ShopContext
+from bot.handlers.admin.common import actor, message_text
+from bot.handlers.admin.guard import admin_only
+from bot.services.sales import PauseNoteRefused
+from bot.usecases import sales
+from bot.views.admin import reply
+
+
+@admin_only("/pause")
+async def pause_command(update: Update, context: ShopContext) -> None:
+    """/pause Back on Monday! — the note is everything after the command, line breaks kept."""
+    note = message_text(update).partition(" ")[2] if context.args else ""
+    try:
+        answer = await sales.pause(context.shop, actor(update), note)
+    except PauseNoteRefused as refused:
+        answer = str(refused)
+    await reply(update, answer)
+
+
+@admin_only("/resume")
+async def resume_command(update: Update, context: ShopContext) -> None:
+    await reply(update, await sales.resume(context.shop, actor(update)))

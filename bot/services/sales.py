@@ -1,0 +1,52 @@
+"""A sales pause (/pause: holidays, stocktaking), one rule for every way to buy.
+
+While sales are paused shoppers browse and fill their carts as always, but no order is placed
+and no payment taken: `place_order` asks `check_open` (the chat's Pay and the storefront's
+checkout both come through it) and so does the pre-checkout answer (an invoice sent before the
+pause cannot be paid during it). A shopper who meets the pause at checkout is told once when
+sales open again.
+"""
+
+from __future__ import annotations
+
+from bot import i18n
+from bot.services.errors import CartError, ShopError
+from bot.services.notes import plain
+from bot.store.uow import UnitOfWork
+from bot.texts import sales as texts
+
+NOTE_MAX = 200  # sales_pause.note
+
+
+class SalesPaused(CartError):
+    """Sales are paused: nothing can be bought now."""
+
+    def __init__(self, note: str | None) -> None:
+        super().__init__()
+        self.pause_note = note
+        if note:
+            self._words(texts.CLOSED_WITH_NOTE, note=note)
+        else:
+            self._words(texts.CLOSED)
+
+
+class PauseNoteRefused(ShopError):
+    """The note of /pause is too long."""
+
+
+async def check_open(uow: UnitOfWork) -> None:
+    """SalesPaused, with the admin's note, while sales are paused."""
+    pause = await uow.sales.pause()
+    if pause is not None:
+        raise SalesPaused(pause.note)
+
+
+def pause_note(text: str) -> str | None:
+    """The note a shopper reads at the paused checkout, from what follows /pause (None: no
+    note); PauseNoteRefused if it is too long."""
+    note = plain(text)
+    if len(note) > NOTE_MAX:
+        raise PauseNoteRefused(
+            i18n.current()._(texts.NOTE_TOO_LONG, count=len(note), most=NOTE_MAX)
+        )
+    return note or None
