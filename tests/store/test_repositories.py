@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import Order, OrderLine, Payment, Refund
+from bot.store.models import Order, OrderLine, Payment, Refund, utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.uow import Store, WriteWhileReading
 from tests.conftest import add_product
@@ -297,3 +297,25 @@ async def test_a_failing_unit_of_work_leaves_nothing_behind(store: Store) -> Non
             raise RuntimeError("boom")
     async with store.uow() as uow:
         assert await uow.customers.get_by_telegram_id(555) is None
+
+
+async def test_a_sales_pause_and_its_waiting_shoppers_on_either_database(store: Store) -> None:
+    async with store.uow() as uow:
+        alice = await uow.customers.get_or_create(1001, first_name="Alice")
+        bob = await uow.customers.get_or_create(1002, first_name="Bob")
+        await uow.customers.mark_blocked(1002)
+        assert await uow.sales.pause() is None
+        await uow.sales.start_pause("Back soon", 9001, utcnow())
+    async with store.uow() as uow:
+        changed = await uow.sales.start_pause(None, 9002, utcnow())  # a new note, one pause
+        assert (changed.note, changed.paused_by) == (None, 9002)
+        for shopper in (alice, bob, alice):
+            await uow.sales.wait_for_reopening(shopper.id)  # twice is once
+    async with store.uow() as uow:
+        assert await uow.sales.waiting() == 2
+        assert (await uow.sales.end_pause()) is not None and await uow.sales.end_pause() is None
+        taken = await uow.sales.take_waiters(1)
+        assert [(t.telegram_id, t.blocked_bot) for t in taken] == [(1001, False)]
+    async with store.uow() as uow:
+        assert [t.telegram_id for t in await uow.sales.take_waiters(10)] == [1002]
+        assert await uow.sales.waiting() == 0 and await uow.sales.pause() is None
