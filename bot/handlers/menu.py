@@ -51,6 +51,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
     ("stats", N_("Revenue, orders, discounts, tips, top products")),
     ("broadcast", N_("Message every customer")),
+    ("audit", N_("Who did what: the newest rows of the audit log")),
 ]
 
 

@@ -2,7 +2,8 @@
 
 The cancel is the admins' cancel (bot.usecases.orders.cancel_order: restock, full refund, a
 failed refund flagged for review) with the shopper's rule applied inside it
-(bot.services.cancelling). The admins are told each one, in their own language. The chat and
+(bot.services.cancelling). The admins are told each one, in their own language, and it is
+written in their audit log, naming her as the order's history does. The chat and
 the storefront page both cancel through `cancel_own_order`: the chat words a refusal as its
 answer (`cancel_own_order_said`), the page answers it with its HTTP status.
 """
@@ -15,7 +16,7 @@ from bot import notices
 from bot.services.errors import OrderNotFound, ShopError
 from bot.shop import Shop
 from bot.store.ids import is_row_id
-from bot.usecases.orders import ShopperNotice, cancel_order
+from bot.usecases.orders import ShopperNotice, audit_order, cancel_order
 
 
 def shopper_actor(telegram_id: int) -> str:
@@ -29,9 +30,10 @@ async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> Shopp
     (why not, in her words: shipped, cancelled already, flagged, turned off)."""
     if not is_row_id(order_id):
         raise OrderNotFound(order_id)
-    change = await cancel_order(
-        shop, order_id, actor=shopper_actor(telegram_id), shopper=telegram_id
-    )
+    actor = shopper_actor(telegram_id)
+    change = await cancel_order(shop, order_id, actor=actor, shopper=telegram_id)
+    details = {"actor": actor, **change.audit_details()}  # she is no admin: named as such
+    await audit_order(shop, telegram_id, "order.cancel", order_id, details)
     pending = change.refund_error is not None
     await shop.alert_admins(
         partial(

@@ -27,6 +27,7 @@ ADMIN_COMMANDS = [
     "/promo",
     "/promo new FREE 100%",
     "/promo off WELCOME10",
+    "/audit",
 ]
 
 

@@ -15,7 +15,7 @@ import pytest
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases.orders import ship_order
-from tests.e2e.shopper import open_order, screen, shown
+from tests.e2e.shopper import cancel_in_chat, open_order, screen, shown
 from tests.e2e.test_cancel_order import (
     ADMIN_ID,
     SAM,
@@ -177,9 +177,7 @@ async def test_a_stale_page_is_refused_and_shows_the_order_as_it_is(
     assert await status_of(h, flagged) == ("paid", 0, True)
 
     in_chat, in_chat_charge = await card_paid_order(h, sam, stripe_account)
-    await open_order(sam, in_chat)  # the page still shows it paid, but she cancels in the chat
-    await sam.press("✖️ Cancel order")
-    await sam.press("Yes, cancel it")
+    await cancel_in_chat(sam, in_chat)  # the page still shows it paid
     assert await page.call("POST", f"orders/{in_chat}/cancel") == (
         409,
         {"error": f"Order #{in_chat} can no longer be cancelled: it is ↩️ Refunded."},

@@ -53,6 +53,7 @@ from bot.callback_data import (
 )
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin import (
+    audit,
     broadcast,
     catalog_files,
     flows,
@@ -82,6 +83,7 @@ COMMANDS: dict[str, Handler] = {
     "stats": stats.stats_command,
     "broadcast": broadcast.broadcast_command,
     "promo": promos.promo_command,
+    "audit": audit.audit_command,
 }
 
 A = TypeVar("A", bound=Action)
