@@ -10,6 +10,7 @@ the page follows exactly the chat's rules (re-verification, stock holds, shippin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.conversation.journey import (
@@ -29,6 +30,7 @@ from bot.conversation.journey import (
 from bot.i18n import Translator
 from bot.services import cart as carts
 from bot.services import catalog, favourites, ratings, reorder
+from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
@@ -74,10 +76,20 @@ class Kept:
 @dataclass(frozen=True, slots=True)
 class MyOrder:
     """One of her orders, with her stars for its products (only an order she may rate from
-    has any to give)."""
+    has any to give), and what she would get back if she cancelled it (None: she may not,
+    so the page offers no ✖️ Cancel order)."""
 
     order: OrderView
     stars: dict[int, int] = field(default_factory=dict)
+    cancel: CancelOffer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """Her order after her ✖️ Cancel order, and what she is told about it."""
+
+    mine: MyOrder
+    notice: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +246,29 @@ async def _refused(v: Visit, notice: str) -> CartUpdate:
 @looking
 async def order(v: Visit, order_id: int) -> MyOrder:
     """One of the shopper's own orders; OrderNotFound for anyone else's."""
+    return await _my_order(v, order_id)
+
+
+async def _my_order(v: Visit, order_id: int) -> MyOrder:
     found = await get_order(v.uow, v.customer_id, order_id)
-    return MyOrder(found, await ratings.stars_in_order(v.uow, v.customer_id, found))
+    stars = await ratings.stars_in_order(v.uow, v.customer_id, found)
+    return MyOrder(found, stars, await _cancel_offer(v, found))
+
+
+async def _cancel_offer(v: Visit, found: OrderView) -> CancelOffer | None:
+    """What she would get back, if her order screen in the chat offers ✖️ Cancel order."""
+    allowed = v.shop.settings.shopper_cancel
+    downloads = any(line.downloadable for line in found.lines)
+    if not can_cancel(found.status, found.needs_review, has_downloads=downloads, allowed=allowed):
+        return None
+    return await cancel_offer(v.uow, v.customer_id, found.id, allowed)
+
+
+@looking
+async def cancelled(v: Visit, order_id: int, said: Callable[[Translator], str]) -> Cancelled:
+    """Her order after her cancel from the page (bot.usecases.shopper_orders), with what came
+    of it in her words, as the chat's order screen shows it then."""
+    return Cancelled(await _my_order(v, order_id), said(v.tr))
 
 
 @looking

@@ -22,7 +22,7 @@ from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services.errors import DownloadUnavailable
 from bot.usecases import deliveries
-from bot.usecases.shopper_orders import cancel_own_order
+from bot.usecases.shopper_orders import cancel_own_order_said
 from bot.views.display import present
 from bot.views.replies import answer_button, say
 
@@ -52,7 +52,7 @@ async def on_cancel(
     """✖️ Cancel order asks first (`sure` 0); then cancels, refunds and shows the order."""
     if not data.sure:
         return await journey.ask_cancel(context.shop, who, data.order_id, data.page)
-    said = await cancel_own_order(context.shop, who.user_id, data.order_id)
+    said = await cancel_own_order_said(context.shop, who.user_id, data.order_id)
     return await journey.cancelled(context.shop, who, data.order_id, data.page, said)
 
 

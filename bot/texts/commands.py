@@ -36,4 +36,5 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("broadcast", N_("Message every customer")),
     ("pause", N_("Pause sales: /pause Back on Monday!")),
     ("resume", N_("Open sales again after /pause")),
+    ("audit", N_("Who did what: the newest rows of the audit log")),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from bot.i18n import N_, Translator
 from bot.notifier import Notice, Sent
@@ -36,6 +36,7 @@ from bot.usecases import deliveries
 from bot.usecases.orders import (
     OrderChange,
     approve_order,
+    audit_order,
     cancel_order,
     deliver_order,
     refund_order,
@@ -225,15 +226,9 @@ async def _change(
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
         error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
-        await _audit(shop, admin_id, action + ".refused", order_id, {"error": error})
+        await audit_order(shop, admin_id, action + ".refused", order_id, {"error": error})
         raise OrderNotChanged(order_id, exc) from exc
-    details: dict[str, Any] = {"from": change.old_status, "to": change.new_status}
-    if change.refund is not None:
-        details["refund"] = change.refund.amount
-        details["currency"] = change.refund.currency
-    if change.refund_error:
-        details["refund_error"] = change.refund_error  # worded: read in the reader's language
-    await _audit(shop, admin_id, action, order_id, details)
+    await audit_order(shop, admin_id, action, order_id, change.audit_details())
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     buttons = change.buttons_for_shopper(tr) if change.buttons_for_shopper else ()
     notice = Notice(change.message_for_shopper(tr), buttons)
@@ -244,10 +239,3 @@ async def _change(
         delivered = await deliveries.deliver(shop, change.customer_telegram_id, plan, tr)
     detail = await order_detail(shop, order_id)
     return OrderChanged(action, change, detail, told is Sent.SENT, delivered)
-
-
-async def _audit(
-    shop: Shop, admin_id: int, action: str, order_id: int, details: dict[str, Any]
-) -> None:
-    async with shop.store.uow() as uow:
-        await uow.audit.record(admin_id, action, f"order:{order_id}", details)

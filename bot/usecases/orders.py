@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from bot import notices
 from bot.i18n import N_, Translator, worded
@@ -59,6 +60,25 @@ class OrderChange:
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
     buttons_for_shopper: ShopperButtons | None = None
+
+    def audit_details(self) -> dict[str, Any]:
+        """What the audit log keeps of the move: the statuses, what was refunded, and why a
+        refund failed (worded: read in each admin's language)."""
+        details: dict[str, Any] = {"from": self.old_status, "to": self.new_status}
+        if self.refund is not None:
+            details["refund"] = self.refund.amount
+            details["currency"] = self.refund.currency
+        if self.refund_error:
+            details["refund_error"] = self.refund_error
+        return details
+
+
+async def audit_order(
+    shop: Shop, actor_telegram_id: int, action: str, order_id: int, details: dict[str, Any]
+) -> None:
+    """One row of the admins' audit log about an order (`target` "order:7")."""
+    async with shop.store.uow() as uow:
+        await uow.audit.record(actor_telegram_id, action, f"order:{order_id}", details)
 
 
 async def _load(uow: UnitOfWork, order_id: int) -> Order:

@@ -2,7 +2,10 @@
 
 The cancel is the admins' cancel (bot.usecases.orders.cancel_order: restock, full refund, a
 failed refund flagged for review) with the shopper's rule applied inside it
-(bot.services.cancelling). The admins are told each one, in their own language.
+(bot.services.cancelling). The admins are told each one, in their own language, and it is
+written in their audit log, naming her as the order's history does. The chat and
+the storefront page both cancel through `cancel_own_order`: the chat words a refusal as its
+answer (`cancel_own_order_said`), the page answers it with its HTTP status.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from bot import notices
 from bot.services.errors import OrderNotFound, ShopError
 from bot.shop import Shop
 from bot.store.ids import is_row_id
-from bot.usecases.orders import ShopperNotice, cancel_order
+from bot.usecases.orders import ShopperNotice, audit_order, cancel_order
 
 
 def shopper_actor(telegram_id: int) -> str:
@@ -22,16 +25,15 @@ def shopper_actor(telegram_id: int) -> str:
 
 
 async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> ShopperNotice:
-    """Cancel her order `order_id` if she may; what she is told either way (a refusal in her
-    words, or what was refunded, or that the refund is on its way)."""
+    """Cancel her order `order_id`; what she is told (what was refunded, or that the refund is
+    on its way). Refused with OrderNotFound (not hers, or no such order) or NotCancellable
+    (why not, in her words: shipped, cancelled already, flagged, turned off)."""
     if not is_row_id(order_id):
-        return OrderNotFound(order_id).said
-    try:
-        change = await cancel_order(
-            shop, order_id, actor=shopper_actor(telegram_id), shopper=telegram_id
-        )
-    except ShopError as refused:
-        return refused.said
+        raise OrderNotFound(order_id)
+    actor = shopper_actor(telegram_id)
+    change = await cancel_order(shop, order_id, actor=actor, shopper=telegram_id)
+    details = {"actor": actor, **change.audit_details()}  # she is no admin: named as such
+    await audit_order(shop, telegram_id, "order.cancel", order_id, details)
     pending = change.refund_error is not None
     await shop.alert_admins(
         partial(
@@ -39,3 +41,12 @@ async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> Shopp
         )
     )
     return change.message_for_shopper
+
+
+async def cancel_own_order_said(shop: Shop, telegram_id: int, order_id: int) -> ShopperNotice:
+    """`cancel_own_order` for the chat's press: what she is told either way (a refusal is
+    said in her words)."""
+    try:
+        return await cancel_own_order(shop, telegram_id, order_id)
+    except ShopError as refused:
+        return refused.said

@@ -80,7 +80,7 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
-from bot.services.cancelling import can_cancel
+from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
@@ -644,24 +644,28 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
 @_render.register
 def _cancel_question(screen: CancelOrderScreen, settings: Settings, tr: Translator) -> View:
     offer = screen.offer
+    sure = button(tr._("✖️ Yes, cancel it"), CancelMyOrder(offer.order_id, 1, screen.page))
+    keep = button(tr._("⬅ No, keep it"), MyOrder(offer.order_id, screen.page))
+    return View(escape(cancel_question(tr, offer)), _markup([[sure], [keep]]))
+
+
+def cancel_question(tr: Translator, offer: CancelOffer) -> str:
+    """✖️ Cancel order's question, with what she gets back and where: the chat and the
+    storefront ask it in the same words."""
     amount = tr.money(offer.amount, offer.currency)
     if not offer.amount:
-        text = tr._("Cancel order #{order_id}?", order_id=offer.order_id)
-    elif offer.currency == STARS_CURRENCY:
-        text = tr._(
+        return tr._("Cancel order #{order_id}?", order_id=offer.order_id)
+    if offer.currency == STARS_CURRENCY:
+        return tr._(
             "Cancel order #{order_id}? You get {amount} back to your Telegram balance.",
             order_id=offer.order_id,
             amount=amount,
         )
-    else:
-        text = tr._(
-            "Cancel order #{order_id}? You get {amount} back to your card.",
-            order_id=offer.order_id,
-            amount=amount,
-        )
-    sure = button(tr._("✖️ Yes, cancel it"), CancelMyOrder(offer.order_id, 1, screen.page))
-    keep = button(tr._("⬅ No, keep it"), MyOrder(offer.order_id, screen.page))
-    return View(escape(text), _markup([[sure], [keep]]))
+    return tr._(
+        "Cancel order #{order_id}? You get {amount} back to your card.",
+        order_id=offer.order_id,
+        amount=amount,
+    )
 
 
 def _rating_rows(screen: OrderScreen, tr: Translator) -> Keyboard:

@@ -35,6 +35,7 @@ from bot.conversation import journey, storefront
 from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import InvoiceScreen
 from bot.i18n import N_
+from bot.services.cancelling import NotCancellable
 from bot.services.cart import MAX_QUANTITY
 from bot.services.catalog import CATEGORY_ORDERS
 from bot.services.errors import (
@@ -42,6 +43,7 @@ from bot.services.errors import (
     NotRateable,
     OrderNotFound,
     ProductUnavailable,
+    ShopError,
     StillToPay,
     VariantUnavailable,
 )
@@ -49,6 +51,7 @@ from bot.services.photos import PhotoKind
 from bot.services.ratings import STARS
 from bot.shop import Shop
 from bot.store.ids import MAX_ROW_ID, row_id
+from bot.usecases.shopper_orders import cancel_own_order
 from bot.views import payments as payment_views
 from bot.webapp import views
 from bot.webapp.init_data import InitDataError, WebAppUser, validate_init_data
@@ -129,6 +132,7 @@ class Storefront:
             ("GET", "/api/orders", self.orders),
             ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
             ("POST", r"/api/orders/{order_id:[0-9]+}/buy_again", self.buy_again),
+            ("POST", "/api/orders/{order_id}/cancel", self.cancel),  # any id: 400 if malformed
             ("PUT", r"/api/orders/{order_id:[0-9]+}/ratings/{product_id:[0-9]+}", self.rate),
             ("GET", "/api/saved", self.saved),
             ("PUT", r"/api/saved/{product_id:[0-9]+}", self.save),
@@ -255,6 +259,18 @@ class Storefront:
         order_id = _path_id(request, "order_id", OrderNotFound)
         return _json(views.cart_update(await storefront.buy_again(self.shop, who, order_id)))
 
+    async def cancel(self, request: web.Request, who: Shopper) -> web.Response:
+        """✖️ Cancel order, once she said yes: the chat's cancel (restock, full refund, the
+        admins told), then her order as it is now. Not hers or unknown: 404; one she may not
+        cancel (any more: shipped, cancelled already, flagged): 409, saying why."""
+        order_id = _whole_path_id(request, "order_id", OrderNotFound)
+        try:
+            said = await cancel_own_order(self.shop, who.user_id, order_id)
+        except ShopError:
+            await storefront.reader(self.shop, who)  # the refusal in her /language choice
+            raise
+        return _json(views.cancelled(await storefront.cancelled(self.shop, who, order_id, said)))
+
     async def rate(self, request: web.Request, who: Shopper) -> web.Response:
         """Her stars for a product of her order: 1-5 or 400; an order she may not rate
         from (someone else's is 404) or a product not in it: 409."""
@@ -298,7 +314,7 @@ class Storefront:
             return _json(views.error(refused.said(i18n.current())), status=409)
         except OrderNotFound:
             return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
-        except NotRateable as refused:
+        except (NotRateable, NotCancellable) as refused:
             return _json(views.error(refused.said(i18n.current())), status=409)
         except web.HTTPException as http:
             if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
@@ -478,6 +494,17 @@ def _path_id(request: web.Request, name: str, unknown: Callable[[int], Exception
     if value > MAX_ROW_ID:
         raise unknown(value)
     return value
+
+
+def _whole_path_id(request: web.Request, name: str, unknown: Callable[[int], Exception]) -> int:
+    """`_path_id` for a route that takes any segment, so that one that is no whole number
+    ("7.5", "-1", "seven") is refused saying so (400) rather than as an unknown address."""
+    raw = request.match_info[name].lstrip("0") or "0"
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit, no number
+        raise BadInput(N_("{name} must be a whole number from {least}."), name=name, least=0)
+    if len(raw) > len(str(MAX_ROW_ID)) or int(raw) > MAX_ROW_ID:  # no row's: not asked for
+        raise unknown(MAX_ROW_ID + 1)
+    return int(raw)
 
 
 def _body_id(

@@ -73,6 +73,10 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("📦 My orders"),
     N_("📦 You have no orders yet. Everything you buy will be listed here."),
     N_("🔁 Buy again"),
+    N_("✖️ Cancel order"),
+    N_("✖️ Yes, cancel it"),
+    N_("⬅ No, keep it"),
+    N_("Refunded: {amount}"),
     N_("⭐ Rate {title}"),
 )
 

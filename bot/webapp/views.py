@@ -20,7 +20,14 @@ from bot.conversation.screens import (
     PaymentWaitingScreen,
     Screen,
 )
-from bot.conversation.storefront import CartUpdate, Kept, MyOrder, ProductView, Rated
+from bot.conversation.storefront import (
+    Cancelled,
+    CartUpdate,
+    Kept,
+    MyOrder,
+    ProductView,
+    Rated,
+)
 from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
@@ -29,6 +36,7 @@ from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.texts.restock import variant_sold_out
 from bot.views.shopper import (
+    cancel_question,
     cap_note,
     cart_line_warning,
     change_text,
@@ -274,15 +282,31 @@ def checkout(screen: Screen) -> Json:
 
 def my_order(mine: MyOrder) -> Json:
     """An order's own page: what it shows in a list, and the products she may rate from it
-    (a product bought in two sizes is one), with her stars for each (None: not yet)."""
-    products = rateable_products(i18n.current(), mine.order) if can_rate(mine.order.status) else []
+    (a product bought in two sizes is one), with her stars for each (None: not yet), and
+    `cancel`: what ✖️ Cancel order would give back and its question (None: no such button)."""
+    tr = i18n.current()
+    products = rateable_products(tr, mine.order) if can_rate(mine.order.status) else []
+    offer = mine.cancel
     return {
         **order(mine.order),
         "rateable": [
             {"product_id": product_id, "title": title, "stars": mine.stars.get(product_id)}
             for product_id, title in products
         ],
+        "cancel": {
+            "amount": offer.amount,
+            "currency": offer.currency,
+            "amount_text": _money(offer.amount, offer.currency),
+            "question": cancel_question(tr, offer),
+        }
+        if offer is not None
+        else None,
     }
+
+
+def cancelled(done: Cancelled) -> Json:
+    """Her order after ✖️ Cancel order, and what she is told (the chat's words)."""
+    return {"order": my_order(done.mine), "notice": done.notice}
 
 
 def order(view: OrderView) -> Json:
@@ -314,6 +338,10 @@ def order(view: OrderView) -> Json:
         "tip_text": _money(view.tip_amount, view.currency) if view.tip_amount else None,
         "total": view.total,
         "total_text": _money(view.total, view.currency),
+        "refunded_amount": view.refunded_amount,
+        "refunded_text": _money(view.refunded_amount, view.currency)
+        if view.refunded_amount
+        else None,
         "item_count": view.item_count,
     }
 

@@ -29,6 +29,7 @@ ADMIN_COMMANDS = [
     "/promo off WELCOME10",
     "/pause Back soon",
     "/resume",
+    "/audit",
 ]
 
 

@@ -70,6 +70,13 @@ async def open_order(shopper: FakeUser, order_id: int) -> None:
     await shopper.press(f"#{order_id} ")
 
 
+async def cancel_in_chat(shopper: FakeUser, order_id: int) -> None:
+    """/orders, that order, ✖️ Cancel order, and Yes to its question."""
+    await open_order(shopper, order_id)
+    await shopper.press("✖️ Cancel order")
+    await shopper.press("Yes, cancel it")
+
+
 async def past_order(
     harness: ShopHarness, telegram_id: int, lines: dict[str, int], status: str = "delivered"
 ) -> int:

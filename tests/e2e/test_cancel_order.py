@@ -13,18 +13,17 @@ import pytest
 
 from bot.callback_data import CancelMyOrder
 from bot.i18n import translator
-from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.usecases.orders import ship_order
-from bot.usecases.shopper_orders import cancel_own_order
+from bot.usecases.shopper_orders import cancel_own_order_said
 from tests.e2e.shopper import newest_order, open_invoice, open_order, screen, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
     add_product,
+    card_shop,
     stars_harness,
     stripe_account,
-    stripe_harness,
 )
 
 ADMIN_ID = 9001
@@ -33,24 +32,40 @@ SAM = 1001
 
 @pytest.fixture
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        async with stripe_harness(tmp_path, standin, localstripe) as harness:
-            yield harness
+    async with card_shop(tmp_path, localstripe) as harness:
+        yield harness
 
 
 async def card_paid_order(
     h: ShopHarness, shopper: FakeUser, account: StripeTestAccount
 ) -> tuple[int, str]:
-    """She buys a $16 mug (+ $5 shipping) and pays by card: (order id, Stripe charge id)."""
+    """She buys a $16 mug (+ $5 shipping) and pays by card: (order id, Stripe charge id).
+    The shop has ten mugs before the first."""
     assert h.shop is not None
-    await add_product(h.shop, "MUG", price=1600, stock=10, title="Stoneware Mug")
+    async with h.store.reading() as uow:
+        on_sale = await uow.products.get_by_sku("MUG")
+    if on_sale is None:
+        await add_product(h.shop, "MUG", price=1600, stock=10, title="Stoneware Mug")
     await open_invoice(shopper, "MUG")
     charge = await account.charge(2100)
     paid = await shopper.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
     assert paid.ok, paid
     await shopper.wait_for("Payment received")
     return await newest_order(h), charge
+
+
+async def stars_paid_order(h: ShopHarness, shopper: FakeUser) -> tuple[int, str]:
+    """She buys a ⭐ 150 pottery lesson, a digital item the shop sends by hand (no file), so
+    the order stays paid until then: (order id, Telegram's charge id)."""
+    assert h.shop is not None
+    await add_product(
+        h.shop, "MUG", price=150, currency="XTR", digital=True, title="Pottery Lesson"
+    )
+    await open_invoice(shopper, "MUG")
+    paid = await shopper.pay()
+    assert paid.ok, paid
+    await shopper.wait_for("Payment received")
+    return await newest_order(h), paid.telegram_payment_charge_id
 
 
 async def mugs_in_stock(h: ShopHarness) -> tuple[int, int]:
@@ -157,15 +172,13 @@ async def test_two_workers_cancelling_at_once_refund_once_on_either_database(
     """Two presses taken by two workers at the same moment: both find the order paid, one
     moves it, the other is told it has gone on (PostgreSQL lets both read before either
     writes)."""
-    async with (
-        BotApiStandIn() as standin,
-        stripe_harness(tmp_path, standin, localstripe, database_url=migrated_database_url) as h,
-    ):
+    async with card_shop(tmp_path, localstripe, database_url=migrated_database_url) as h:
         assert h.shop is not None
         sam = h.user(SAM, "Sam")
         order_id, charge = await card_paid_order(h, sam, stripe_account)
         both = await asyncio.gather(
-            cancel_own_order(h.shop, SAM, order_id), cancel_own_order(h.shop, SAM, order_id)
+            cancel_own_order_said(h.shop, SAM, order_id),
+            cancel_own_order_said(h.shop, SAM, order_id),
         )
         lost, won = sorted(said(translator("en")) for said in both)
         assert won == f"✖️ Your order #{order_id} has been cancelled. We refunded $21.00."
@@ -258,10 +271,7 @@ async def test_with_shopper_cancel_off_there_is_no_button_and_a_forged_press_is_
     localstripe: str,
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
-    async with (
-        BotApiStandIn() as standin,
-        stripe_harness(tmp_path, standin, localstripe, shopper_cancel=False) as h,
-    ):
+    async with card_shop(tmp_path, localstripe, shopper_cancel=False) as h:
         sam = h.user(SAM, "Sam")
         order_id, charge = await card_paid_order(h, sam, stripe_account)
         await open_order(sam, order_id)
@@ -280,15 +290,7 @@ async def test_a_stars_order_cancelled_by_its_shopper_gets_its_stars_back(tmp_pa
     async with stars_harness(tmp_path) as h:
         assert h.shop is not None
         admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SAM, "Sam")
-        # A digital item the shop sends by hand (no file): the order stays paid until then.
-        await add_product(
-            h.shop, "MUG", price=150, currency="XTR", digital=True, title="Pottery Lesson"
-        )
-        await open_invoice(sam, "MUG")
-        paid = await sam.pay()
-        assert paid.ok, paid
-        await sam.wait_for("Payment received")
-        order_id = await newest_order(h)
+        order_id, charge_id = await stars_paid_order(h, sam)
 
         await open_order(sam, order_id)
         await sam.press("✖️ Cancel order")
@@ -296,15 +298,9 @@ async def test_a_stars_order_cancelled_by_its_shopper_gets_its_stars_back(tmp_pa
         answer = await sam.press("Yes, cancel it")
 
         assert "We refunded ⭐ 150" in (answer.text or "")
-        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [
-            paid.telegram_payment_charge_id
-        ]
+        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [charge_id]
         history = await h.app.bot.get_star_transactions()
         refund = history.transactions[-1]
-        assert (refund.id, refund.amount, refund.source) == (
-            paid.telegram_payment_charge_id,
-            150,
-            None,
-        )
+        assert (refund.id, refund.amount, refund.source) == (charge_id, 150, None)
         await admin.wait_for("cancelled by the shopper; refunded ⭐ 150")
         assert await mugs_in_stock(h) == (10, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -86,7 +87,19 @@ def stripe_harness(
     )
 
 
-def stars_harness(tmp_path: Path) -> ShopHarness:
+@asynccontextmanager
+async def card_shop(
+    tmp_path: Path, stripe_base: str, **settings: Any
+) -> AsyncIterator[ShopHarness]:
+    """`stripe_harness` on a stand-in of its own, where Ada, its admin, has a chat (to be
+    alerted in)."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(tmp_path, standin, stripe_base, **settings) as harness:
+            yield harness
+
+
+def stars_harness(tmp_path: Path, **settings: Any) -> ShopHarness:
     """An empty Telegram Stars shop, Ada its admin; each story adds its products."""
     return ShopHarness(
         tmp_path,
@@ -94,6 +107,7 @@ def stars_harness(tmp_path: Path) -> ShopHarness:
         currency="XTR",
         payment_provider_token="",
         admin_ids=frozenset({ADMIN_ID}),
+        **settings,
     )
 
 

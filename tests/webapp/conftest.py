@@ -23,13 +23,13 @@ WEBAPP_URL = "https://shop.example/shop/"
 
 def storefront_settings(**overrides: Any) -> dict[str, Any]:
     """A shop whose storefront is on, served on a free loopback port (polling mode)."""
-    return {
-        "payment_provider_token": "TEST:provider",
-        "webapp_url": WEBAPP_URL,
-        "webapp_port": free_port(),
-        "webhook_listen": LOOPBACK,
-        **overrides,
-    }
+    return {"payment_provider_token": "TEST:provider", **storefront_on(), **overrides}
+
+
+def storefront_on() -> dict[str, Any]:
+    """The settings that turn the storefront on, for a harness that pays its own way
+    (tests.payments.conftest's card and Stars shops)."""
+    return {"webapp_url": WEBAPP_URL, "webapp_port": free_port(), "webhook_listen": LOOPBACK}
 
 
 def storefront_url(h: ShopHarness) -> str:

@@ -53,6 +53,7 @@ from bot.callback_data import (
 )
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin import (
+    audit,
     broadcast,
     catalog_files,
     flows,
@@ -85,6 +86,7 @@ COMMANDS: dict[str, Handler] = {
     "promo": promos.promo_command,
     "pause": sales.pause_command,
     "resume": sales.resume_command,
+    "audit": audit.audit_command,
 }
 
 A = TypeVar("A", bound=Action)

@@ -764,8 +764,11 @@
       return;
     }
     const open = o.status === 'awaiting_payment';
+    const gone = o.status === 'cancelled' || o.status === 'refunded';
     let note;
-    if (!open && o.status !== 'cancelled') {
+    if (o.status === 'refunded') {
+      note = null; // its status and the refund say it
+    } else if (!open && !gone) {
       note = t('Thank you! Your receipt is in the chat with the shop.');
     } else if (open && arg.waiting) {
       note = t('Payment sent: waiting for the shop to confirm it…');
@@ -775,16 +778,18 @@
       note = o.status === 'cancelled' ? t('This order was cancelled.') : t('Waiting for payment.');
     }
     const shown = show(ticket, t('Order #{order_id}', { order_id: o.id }), h('div', { class: 'section', id: 'order', 'data-status': o.status },
-      h('div', { class: `status${open || o.status === 'cancelled' ? '' : ' paid'}`, text: o.status_label }),
-      h('p', { text: note }),
+      h('div', { class: `status${open || gone ? '' : ' paid'}`, text: o.status_label }),
+      note ? h('p', { text: note }) : null,
       o.lines.map((line) => h('div', { class: 'sum', text: `${line.quantity} × ${line.title} — ${line.line_total_text}` })),
       o.discount_text ? h('div', { class: 'sum', text: t('Discount: {amount}', { amount: o.discount_text }) }) : null,
       o.shipping_text ? h('div', { class: 'sum', text: t('Shipping: {amount}', { amount: o.shipping_text }) }) : null,
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
+      o.refunded_text ? h('div', { class: 'sum', id: 'refunded', text: t('Refunded: {amount}', { amount: o.refunded_text }) }) : null,
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null,
       (o.rateable || []).map((item) => stars(o, item)),
-      o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null));
+      o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null,
+      o.cancel ? cancelling(o) : null));
     if (shown && open && (arg.waiting || arg.link)) {
       askAgain(arg, ticket);
     } else if (shown && !open) {
@@ -807,6 +812,36 @@
       button.disabled = false;
     }
   });
+
+  /** ✖️ Cancel order, asked first in the page (the chat's question, worded by the server);
+      Yes cancels it as the chat's Yes does, and the order is shown as it is then. A refusal
+      (shipped or cancelled meanwhile, a second tap) is said, and the order shown anew. */
+  function cancelling(o) {
+    const box = h('div', { id: 'cancel-order' });
+    const ask = () => box.replaceChildren(h('button', {
+      type: 'button', class: 'link danger', onclick: sure,
+    }, t('✖️ Cancel order')));
+    function sure() {
+      haptic.impact('light');
+      box.replaceChildren(h('p', { class: 'question', text: o.cancel.question }),
+        h('button', { type: 'button', id: 'cancel-yes', class: 'primary danger', onclick: (event) => yes(event.currentTarget) }, t('✖️ Yes, cancel it')),
+        h('button', { type: 'button', id: 'cancel-no', class: 'link', onclick: ask }, t('⬅ No, keep it')));
+    }
+    const yes = (button) => queued(async () => {
+      button.disabled = true;
+      try {
+        const answer = await api('POST', `orders/${o.id}/cancel`);
+        haptic.notify('success');
+        notice(answer.notice);
+      } catch (error) {
+        haptic.notify('error');
+        notice(error.message, true);
+      }
+      await draw();
+    });
+    ask();
+    return box;
+  }
 
   /** ⭐ a product of her paid order: one to five stars, hers marked; the shop thanks her. */
   function stars(o, item) {

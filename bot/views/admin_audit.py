@@ -1,0 +1,77 @@
+"""/audit as the admin reads it: one line a row, in the admin's language and the shop's clock.
+
+An action the table below does not name (a product's field edited, say) shows its code as it
+is stored; a status is worded as the order screens word it, a refund as money, and a stored
+reason (`worded`) in the reader's language.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from bot import i18n
+from bot.clipping import clip
+from bot.i18n import N_, Translator
+from bot.store.order_states import status_label
+from bot.usecases.audit import AuditLine
+
+LINE_LIMIT = 300  # a row's line, so that twenty of them fit in one message
+REFUSED = ".refused"
+
+ACTIONS: dict[str, str] = {
+    "order.ship": N_("shipped"),
+    "order.deliver": N_("marked delivered"),
+    "order.cancel": N_("cancelled"),
+    "order.refund": N_("refunded"),
+    "order.approve": N_("approved the payment of"),
+    "product.create": N_("added"),
+    "product.price": N_("changed the price of"),
+    "product.hide": N_("hid"),
+    "product.show": N_("showed"),
+    "catalog.import": N_("imported"),
+    "promo.create": N_("created promo code"),
+    "promo.end": N_("ended promo code"),
+    "broadcast.start": N_("started a broadcast"),
+    "broadcast.done": N_("finished a broadcast"),
+    "broadcast.stopped": N_("stopped a broadcast"),
+    "support.close": N_("closed"),
+}
+SHOWN_APART = frozenset({"actor", "from", "to", "refund", "currency", "refund_error", "error"})
+
+
+def audit_log(lines: list[AuditLine], zone: tzinfo) -> str:
+    tr = i18n.current()
+    if not lines:
+        return tr._("🗒 The audit log is empty.")
+    return "\n".join([tr._("🗒 Audit log, newest first:"), *(_line(tr, row, zone) for row in lines)])
+
+
+def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
+    parts = [tr.datetime(row.at, zone), row.actor, _what(tr, row)]
+    if said := _details(tr, row.details):
+        parts.append(said)
+    return clip("• " + " · ".join(parts), LINE_LIMIT)
+
+
+def _what(tr: Translator, row: AuditLine) -> str:
+    """ "cancelled order:7"; a refused move: "cancelled order:7 (refused)"."""
+    code = row.action.removesuffix(REFUSED)
+    label = tr._(ACTIONS[code]) if code in ACTIONS else code
+    what = f"{label} {row.target}" if row.target else label
+    return tr._("{what} (refused)", what=what) if row.action.endswith(REFUSED) else what
+
+
+def _details(tr: Translator, details: dict[str, Any]) -> str:
+    said = []
+    if "from" in details and "to" in details and isinstance(details["to"], str):
+        before, after = (tr._(status_label(str(details[k]))) for k in ("from", "to"))
+        said.append(f"{before} → {after}")
+    if isinstance(details.get("refund"), int) and isinstance(details.get("currency"), str):
+        amount = tr.money(details["refund"], details["currency"])
+        said.append(tr._("refunded {amount}", amount=amount))
+    for note in ("refund_error", "error"):
+        if isinstance(details.get(note), str):
+            said.append(tr.said(details[note]))
+    said += [f"{key}: {value}" for key, value in details.items() if key not in SHOWN_APART]
+    return ", ".join(said)
