@@ -36,6 +36,8 @@ ACTIONS: dict[str, str] = {
     "broadcast.done": N_("finished a broadcast"),
     "broadcast.stopped": N_("stopped a broadcast"),
     "support.close": N_("closed"),
+    "sales.pause": N_("paused sales"),
+    "sales.resume": N_("opened sales again"),
 }
 SHOWN_APART = frozenset({"actor", "from", "to", "refund", "currency", "refund_error", "error"})
 

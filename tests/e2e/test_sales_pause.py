@@ -79,6 +79,10 @@ async def test_checkout_shows_the_note_instead_of_pay_and_she_hears_when_sales_o
     async with harness.store.uow() as uow:
         actions = (await uow.session.scalars(select(AuditEntry.action))).all()
     assert actions.count("sales.pause") == 1 and actions.count("sales.resume") == 1
+    await ada.send("/audit")
+    log = (await ada.wait_for("Audit log")).text or ""
+    assert f"admin:{ADMIN_ID} · opened sales again" in log
+    assert f"admin:{ADMIN_ID} · paused sales · note: {NOTE}" in log
 
 
 async def test_pay_on_a_summary_from_before_the_pause_places_no_order(
