@@ -25,11 +25,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -436,6 +436,20 @@ def _rss_mb() -> float:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def catalog_databases(
+    rows: list[dict[str, Any]], postgres: bool, run: Callable[[str, str, Path], Awaitable[None]]
+) -> None:
+    """`run(url, backend, catalog_file)` on a fresh SQLite and (if `postgres` and the server
+    answers) PostgreSQL database each, with `rows` as a catalog file for it to seed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog_file = Path(tmp) / "catalog.json"
+        catalog_file.write_text(json.dumps(rows))
+        for backend in ("SQLite", "PostgreSQL") if postgres else ("SQLite",):
+            async with _database(backend, Path(tmp) / "bench.db") as url:
+                if url is not None:
+                    await run(url, backend, catalog_file)
 
 
 @asynccontextmanager

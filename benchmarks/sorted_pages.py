@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 
 from benchmarks import catalog_gen
-from benchmarks.search import _database, _seed_with_cli
+from benchmarks.search import _seed_with_cli, catalog_databases
 from bot.services import catalog
 from bot.store.uow import Store
 
@@ -80,13 +78,7 @@ async def run(size: int, postgres: bool) -> None:
     print(
         f"Page {PAGE} of one {size:,}-product category, without -> with the indexes of 0023/0027:"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        catalog_file = Path(tmp) / "one-category.json"
-        catalog_file.write_text(json.dumps(rows))
-        for backend in ("SQLite", "PostgreSQL") if postgres else ("SQLite",):
-            async with _database(backend, Path(tmp) / "sorted.db") as url:
-                if url is not None:
-                    await _bench(url, backend, catalog_file)
+    await catalog_databases(rows, postgres, _bench)
 
 
 def main() -> int:

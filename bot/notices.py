@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
+from bot.clipping import clip
 from bot.i18n import Translator
 from bot.money import STARS
 from bot.services.order_summary import OrderSummary, lines_text
@@ -212,11 +213,13 @@ def invoice_expired(tr: Translator, order_id: int) -> str:
     )
 
 
-def low_stock_line(tr: Translator, product: StockLine) -> str:
+def low_stock_line(tr: Translator, product: StockLine, title_room: int | None = None) -> str:
+    """ "SKU · title: 2 left"; `title_room`: the title shortened to that many characters."""
+    title = tr.name(product.title, product.translations)
     left = tr._(
         "{sku} · {title}: {count} left",
         sku=product.sku,
-        title=tr.name(product.title, product.translations),
+        title=clip(title, title_room) if title_room else title,
         count=product.available,
     )
     if product.reserved:

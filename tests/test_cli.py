@@ -93,6 +93,8 @@ def test_seed_is_idempotent_and_a_corrupt_catalog_changes_nothing(tmp_path: Path
     rows[3]["price"] = "1.999"
     rows.append(dict(rows[1]))
     rows[5]["currency"] = "EUR"  # the shop sells in USD
+    n, tee = next((n, row) for n, row in enumerate(rows, 1) if row.get("variants"))
+    tee["variants"][0]["photos"] = [tee["photo"]]  # a variant's gallery: its product's
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(rows))
     result = run_bot("seed", "--file", str(bad), cwd=tmp_path, **env)
@@ -100,6 +102,8 @@ def test_seed_is_idempotent_and_a_corrupt_catalog_changes_nothing(tmp_path: Path
     assert f"line 4 ({rows[3]['sku']}), price" in result.stderr
     assert f"({rows[1]['sku']}), sku: duplicate SKU" in result.stderr
     assert f"line 6 ({rows[5]['sku']}), currency: EUR, but this shop sells in USD" in result.stderr
+    variant = tee["variants"][0]["sku"]
+    assert f"line {n} ({tee['sku']}), variants: {variant}: photos: a variant takes" in result.stderr
     assert "Traceback" not in result.stderr
     after = run_bot("seed", cwd=tmp_path, **env)  # the original file: nothing had changed
     assert f"0 created, 0 updated, {count} unchanged" in after.stdout

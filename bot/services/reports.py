@@ -15,14 +15,16 @@ from sqlalchemy import func, select
 
 from bot.i18n import N_
 from bot.services.sellable import StockLine, lowest_stock
-from bot.store.models import Order, OrderLine, Payment, Refund, utcnow
+from bot.store.models import RATED_ENOUGH, Order, OrderLine, Payment, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.repositories.ratings import RatedProduct, RatingFigures
 from bot.store.uow import UnitOfWork
 
 LOW_STOCK_SHOWN = 20  # the report's low-stock lines; the rest are counted (/export has all)
-RATED_AT_LEAST = 3  # ratings a product needs to be named best or worst rated: one is no verdict
+# Ratings a product needs to be named best or worst rated (one is no verdict): the index
+# /stats reads them from holds only such products.
+RATED_AT_LEAST = RATED_ENOUGH
 RATED_SHOWN = 3  # best-rated products named, and as many worst-rated
 
 # Paid orders whose goods did not go out do not count among the top products.
@@ -157,7 +159,7 @@ async def store_stats(
 
 async def _ratings(uow: UnitOfWork, since: datetime) -> RatingStats:
     """Two statements whatever the catalog's size: no product is loaded to rank it."""
-    best, worst = await uow.ratings.best_and_worst(RATED_AT_LEAST, RATED_SHOWN)
+    best, worst = await uow.ratings.best_and_worst(RATED_SHOWN)
     return RatingStats(await uow.ratings.figures(since), best, worst)
 
 

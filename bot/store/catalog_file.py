@@ -72,6 +72,11 @@ PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 # through them (◀ 1/3 ▶), and Telegram sends at most 10 in one album.
 PHOTO_SEPARATOR = "|"
 MAX_PHOTOS = 10
+# A variant has one photo (it takes the place of its product's first on the card); a gallery
+# belongs to the product, so a variant's `photos` is refused rather than dropped unseen.
+VARIANT_GALLERY = N_(
+    "a variant takes one photo, in photo; the further photos go in its product's photos"
+)
 
 
 @dataclass(frozen=True)
@@ -331,6 +336,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
                 "price": row.get("price") or None,
                 "photo": row.get("photo") or None,
             }
+            if photos := _csv_photos(row.get("photos")):
+                variant["photos"] = photos  # refused: a variant's gallery is its product's
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -897,6 +904,8 @@ def _check_variant(
             check_text("photo", photo)
         except OutOfRange as exc:
             fault(exc.template, f"{name}: photo", **exc.params)
+    if raw.get("photos"):  # the card pages through its product's gallery, not a variant's
+        fault(VARIANT_GALLERY, f"{name}: photos")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo)

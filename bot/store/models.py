@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,9 +20,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    cast,
     exists,
     func,
     inspect,
+    literal_column,
     or_,
     text,
     true,
@@ -226,6 +229,21 @@ IN_STOCK = or_(
 # upper(sku), as ProductRepository.find_by_sku compares it: from these, not a scan (0024).
 Index("ix_products_sku_upper", func.upper(Product.sku))
 Index("ix_product_variants_sku_upper", func.upper(ProductVariant.sku))
+# /stats' best- and worst-rated products on sale with at least RATED_ENOUGH ratings are read
+# from the two ends of this index (0029), not by ranking every product. A partial index serves
+# a query whose WHERE holds its terms, so the threshold is written inline, as here.
+RATED_ENOUGH = 3
+AVERAGE_STARS = cast(Product.rating_total, Float).op("/", return_type=Float)(Product.rating_count)
+RATED_ON_SALE = and_(
+    Product.is_active.is_(True), Product.rating_count >= literal_column(str(RATED_ENOUGH))
+)
+Index(
+    "ix_products_rated",
+    AVERAGE_STARS,
+    Product.rating_count,
+    sqlite_where=RATED_ON_SALE,
+    postgresql_where=RATED_ON_SALE,
+)
 
 
 def variant_label(values: dict[str, Any] | None) -> str:

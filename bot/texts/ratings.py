@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.callback_data import RateProduct
+from bot.callback_data import Action, MyOrder, RateProduct
 from bot.i18n import N_, Translator
 from bot.notifier import Buttons
 from bot.services.ratings import ToRate
 from bot.store.models import split_variant_title
 
 RATE = N_("⭐ Rate {title}")
+# ⭐ buttons under the notice that her order was delivered: an order of more products offers
+# the rest on its screen, rather than a keyboard of forty rows under one line of text.
+RATE_ASKED = 5
 
 
 def stars_text(tr: Translator, total: int, count: int) -> str:
@@ -46,9 +49,20 @@ def rate_button(
 
 
 def asked_to_rate(tr: Translator, order_id: int, products: Sequence[ToRate]) -> Buttons:
-    """The buttons under the notice that her order was delivered: one ⭐ per product."""
-    rows = []
-    for p in products:
+    """The buttons under the notice that her order was delivered: one ⭐ per product, for
+    RATE_ASKED of them at most; then one that opens the order's screen, which offers all."""
+    asked = products[:RATE_ASKED]
+    rows: list[tuple[tuple[str, Action], ...]] = []
+    for p in asked:
         name = rated_name(tr, p.title, p.translations, p.variant_id)
         rows.append((rate_button(tr, order_id, p.product_id, name, None),))
+    if rest := len(products) - len(asked):
+        label = tr.ngettext(
+            "⭐ Rate the other {count} in order #{order_id}",
+            "⭐ Rate the other {count} in order #{order_id}",
+            rest,
+            count=rest,
+            order_id=order_id,
+        )
+        rows.append(((label, MyOrder(order_id)),))
     return tuple(rows)

@@ -43,7 +43,9 @@ from bot.views.admin import AdminView, Rows, flow_buttons
 COMMANDS_LINE = (
     "/addproduct · /edit SKU · /price SKU 12.50 · /stock SKU 10|+5|-2 · /hide SKU · /show SKU"
 )
-RATED_TITLE = 48  # characters of a title in /stats' best and worst rated
+# Characters of a title in /stats' lines (top products, ratings, low stock): with titles of
+# up to 128 characters, the twenty low-stock lines alone would pass a message's 4,096.
+REPORT_TITLE = 48
 
 
 def product_list(listing: ProductList) -> AdminView:
@@ -445,7 +447,7 @@ def shop_report(stats: StoreStats) -> str:
             "{rank}. {sku} · {title}: {count} sold, {revenue}",
             rank=i,
             sku=t.sku,
-            title=t.title,
+            title=clip(t.title, REPORT_TITLE),
             count=t.quantity,
             revenue=tr.money(t.revenue, t.currency),
         )
@@ -469,20 +471,34 @@ def shop_report(stats: StoreStats) -> str:
     if stats.ratings is not None:
         lines += ["", *rating_lines(tr, stats.ratings)]
     lines += ["", tr._("Low stock (≤ {threshold} available):", threshold=stats.threshold)]
-    lines += ["• " + low_stock_line(tr, p) for p in stats.low_stock] or [tr._("(none)")]
-    if (more := stats.low_stock_count - len(stats.low_stock)) > 0:
-        lines.append(
-            tr.ngettext(
-                "… and {count} more (/export lists every product's stock)",
-                "… and {count} more (/export lists every product's stock)",
-                more,
-                count=more,
-            )
-        )
+    ending = []
     if stats.other_currencies:
         others = ", ".join(stats.other_currencies)
-        lines += ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
-    return "\n".join(lines)
+        ending = ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
+    room = MESSAGE_ROOM - len("\n".join([*lines, *ending])) - 1
+    return "\n".join([*lines, *_low_stock_lines(tr, stats, room), *ending])
+
+
+def _low_stock_lines(tr: Translator, stats: StoreStats, room: int) -> list[str]:
+    """The low-stock lines that fit in `room` characters, then how many more there are: the
+    report stays one message, however long the SKUs and titles (whole lines, never cut)."""
+    if not stats.low_stock:
+        return [tr._("(none)")]
+    lines = ["• " + low_stock_line(tr, p, REPORT_TITLE) for p in stats.low_stock]
+
+    def more(count: int) -> list[str]:
+        text = tr.ngettext(
+            "… and {count} more (/export lists every product's stock)",
+            "… and {count} more (/export lists every product's stock)",
+            count,
+            count=count,
+        )
+        return [text] if count > 0 else []
+
+    shown = len(lines)
+    while shown and len("\n".join([*lines[:shown], *more(stats.low_stock_count - shown)])) > room:
+        shown -= 1
+    return [*lines[:shown], *more(stats.low_stock_count - shown)]
 
 
 def rating_lines(tr: Translator, ratings: RatingStats) -> list[str]:
@@ -531,5 +547,5 @@ def rating_lines(tr: Translator, ratings: RatingStats) -> list[str]:
 
 def _rated_line(tr: Translator, product: RatedProduct) -> str:
     """A best- or worst-rated product, its title shortened: six of them stay a few lines."""
-    title = clip(tr.name(product.title, product.translations), RATED_TITLE)
+    title = clip(tr.name(product.title, product.translations), REPORT_TITLE)
     return f"• {product.sku} · {title}: {stars_text(tr, product.total, product.count)}"

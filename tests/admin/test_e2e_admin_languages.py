@@ -76,10 +76,13 @@ async def test_refusals_of_commands_and_files_speak_the_admins_language(
         "currency": "USD",
         "photo": "",
         "options": {"Размер": ["S|M"], "Цвет;": ["Белый"]},
-        "variants": [{"sku": "RU-TEE-S", "values": {"Размер": "S"}, "stock": 1}],
+        "variants": [
+            {"sku": "RU-TEE-S", "values": {"Размер": "S"}, "stock": 1, "photos": ["s.png"]}
+        ],
     }
     await admin.send_document("tee.json", json.dumps([tee]).encode(), "application/json")
     answer = await admin.wait_for("RU-TEE")
+    assert "RU-TEE-S: photos: у варианта одно фото, в photo" in (answer.text or "")
     _no_english((answer.text or "").replace("tee.json", ""))
     await admin.send_document("broken.json", b"{not json", "application/json")
     answer = await admin.wait_for("broken.json")

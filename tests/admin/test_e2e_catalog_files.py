@@ -446,6 +446,39 @@ async def test_a_photo_file_missing_from_the_catalog_folder_is_refused(
     await admin.wait_for("3 created, 0 updated, 0 unchanged")
 
 
+async def test_a_variant_row_with_a_gallery_is_refused_saying_where_the_gallery_goes(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A variant has one photo (its card shows it in place of the product's first); the
+    product's row takes the gallery. A `photos` cell on a variant's row used to vanish
+    unseen: it is refused, naming the variant, and the file without it goes in."""
+    header = HEADER.strip() + ",photos,options,variant_of,values\n"
+    tee = "V-2,Tee,,Merch,5.00,USD,,photos/kit-mug-cer.png,photos/kit-ktl-goo.png,Size: S|M,,\n"
+    small = "V-2-S,,,,,,3,,,,V-2,Size: S\n"
+    medium = "V-2-M,,,,,,3,photos/kit-mug-cer.png,{photos},,V-2,Size: M\n"
+    gallery = medium.format(photos="photos/kit-ktl-goo.png|photos/kit-mug-cer.png")
+    await admin.send_document("tee.csv", (header + tee + small + gallery).encode(), "text/csv")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "1 problem" in text
+    assert (
+        "line 2 (V-2), variants: V-2-M: photos: a variant takes one photo, in photo; "
+        "the further photos go in its product's photos" in text
+    )
+    assert "V-2" not in await prices(shop)
+
+    json_tee = {**GOOD_ROW, "sku": "V-3", "stock": None, "options": {"Size": ["S"]}}
+    json_tee["variants"] = [
+        {"sku": "V-3-S", "values": {"Size": "S"}, "stock": 1, "photos": ["photos/kit-mug-cer.png"]}
+    ]
+    await admin.send_document("tee.json", json.dumps([json_tee]).encode(), "application/json")
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert "line 1 (V-3), variants: V-3-S: photos: a variant takes one photo" in text
+
+    without = header + tee + small + medium.format(photos="")
+    await admin.send_document("tee.csv", without.encode(), "text/csv")
+    await admin.wait_for("1 created, 0 updated, 0 unchanged")
+
+
 async def test_a_photo_too_long_or_an_option_with_a_control_character_is_named_on_its_line(
     shop: ShopHarness, admin: FakeUser
 ) -> None:

@@ -75,3 +75,24 @@ async def test_nothing_is_asked_for_products_no_longer_sold(
 
     assert labels(await deliver(shop, admin, shopper, gone)) == []
     assert labels(await deliver(shop, admin, shopper, both)) == ["⭐ Rate Gooseneck Kettle 1L"]
+
+
+async def test_a_big_order_asks_for_five_and_offers_the_rest_on_its_screen(
+    shop: ShopHarness, admin: FakeUser, shopper: FakeUser
+) -> None:
+    """Sam's order holds every product the shop sells on its own: the notice asks for the
+    first five (not a keyboard of one row a product), then one button opens the order,
+    whose screen offers all of them."""
+    async with shop.store.uow() as uow:
+        skus = [p.sku for p in await uow.products.list_all() if not p.options and p.is_active]
+    assert len(skus) > 20
+    order_id = await past_order(shop, SHOPPER_ID, dict.fromkeys(skus, 1), status="shipped")
+    notice = await deliver(shop, admin, shopper, order_id)
+    asked = labels(notice)
+    assert len(asked) == 6 and all(label.startswith("⭐ Rate ") for label in asked)
+    assert asked[-1] == f"⭐ Rate the other {len(skus) - 5} in order #{order_id}"
+
+    await shopper.press(asked[-1])
+    screen = await shopper.wait_for(f"Order #{order_id}")
+    offered = [label for label in labels(screen) if label.startswith("⭐ Rate ")]
+    assert len(offered) == len(skus) and set(asked[:5]) < set(offered)

@@ -44,6 +44,8 @@ async def test_the_demo_pays_an_order_and_the_stock_goes_down(tmp_path: Path) ->
     assert "Alice: /start promo_WELCOME10" in transcript
     assert "Alice adds a tip of 1.00 USD" in transcript
     assert "Tip: $1.00" in transcript and "Total: $51.40" in transcript
+    # The mug comes with a gallery of three photos (data/catalog.json): its card pages them.
+    assert "[photo kit-mug-cer.png]" in transcript and "[◀] [1/3] [▶]" in transcript
     # The T-shirt is bought in the size the shopper picked, and named so.
     assert "Alice taps [M]" in transcript and "Organic Tee - M / Oat × 1: 24.00 USD" in transcript
     assert f"order #{result.order_id}" in result.summary()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, inspect, select, text, update
+from sqlalchemy import Connection, Executable, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
@@ -242,14 +242,18 @@ async def test_0019_products_stored_with_full_width_or_invisible_characters_are_
 
 
 async def _page_plan(store: Store, category_id: int, order: str, in_stock: bool = True) -> str:
-    """How the database reads a deep page in `order` ("In stock only" unless told) (PostgreSQL
-    told not to scan or sort the table, which a few rows would otherwise make its cheapest
-    way)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
+    """How the database reads a deep page in `order` ("In stock only" unless told)."""
     from bot.store.repositories.catalog import category_page_ids
 
     statement = category_page_ids(category_id, order, in_stock=in_stock, offset=400, limit=8)
+    return await _plan(store, statement)
+
+
+async def _plan(store: Store, statement: Executable) -> str:
+    """How the database reads `statement` (PostgreSQL told not to scan or sort the table,
+    which a few rows would otherwise make its cheapest way)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     literal = {"literal_binds": True}
     async with store.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -370,5 +374,57 @@ async def test_0027_ranks_the_ratings_given_before_it_and_pages_best_rated_from_
         }
         rated_first = [item.title for item in page.items][:4]
         assert rated_first == ["Often", "Once", "Low", "Spoon 59"]  # the unrated newest first
+    finally:
+        await store.close()
+
+
+async def test_0029_reads_the_best_and_worst_rated_from_the_ends_of_an_index(
+    database_url: str,
+) -> None:
+    """Before 0029 /stats ranks every product on sale to name the 3 best- and worst-rated
+    (those with 3 ratings or more); after it, both come from the two ends of a partial index
+    of just those products, and the report names the same ones; downgrading takes it away.
+    (Ratings are given with rating_count, which the index holds, so no row is updated in
+    place: PostgreSQL would not use an index made over such rows until every transaction
+    older than it had ended.)"""
+    from bot.services.reports import RATED_SHOWN
+    from bot.store.repositories.ratings import best_and_worst_rated
+    from tests.conftest import add_product
+
+    async def named() -> tuple[list[str], list[str]]:
+        async with store.reading() as uow:
+            best, worst = await uow.ratings.best_and_worst(RATED_SHOWN)
+        return [p.sku for p in best], [p.sku for p in worst]
+
+    statement = best_and_worst_rated(RATED_SHOWN)
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        for n in range(60):  # enough that a planner weighs the index by its size
+            await add_product(store, f"SPOON-{n:02}", title=f"Spoon {n}")
+        async with store.engine.begin() as conn:  # 1-5 stars on average, 2-4 ratings each
+            await conn.execute(
+                text(
+                    "UPDATE products SET rating_count = 2 + id % 3, "
+                    "rating_total = (2 + id % 3) * (1 + id % 5), "
+                    "is_active = (sku <> 'SPOON-04')"
+                )
+            )
+        plan = await _plan(store, statement)
+        # Each read in the index's order, from its top or its bottom (a tie of averages is
+        # put in order by itself: "RIGHT PART", "Incremental Sort"), stopping at its limit.
+        assert plan.count("ix_products_rated") == 2, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan and "  Sort  " not in plan, plan
+        assert "Seq Scan" not in plan, plan
+        after = await named()
+
+        await _alembic(store, "downgrade", "0028_sales_pause")
+        await store.close()
+        store = Store.from_url(database_url)  # connections that know the schema as it is now
+        assert "ix_products_rated" not in await _plan(store, statement)
+        assert await named() == after
+        best, worst = after
+        assert len(best) == len(worst) == RATED_SHOWN and "SPOON-04" not in best + worst
+        assert not set(best) & set(worst)
     finally:
         await store.close()

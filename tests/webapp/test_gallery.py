@@ -46,8 +46,8 @@ async def test_the_api_names_the_further_photos_and_serves_each(
     for wrong in ("3", "x", "-1"):
         assert (await http.get(f"{base}photos/{kettle}?photo={wrong}")).status == 404
 
-    mug = await page.ok("GET", f"products/{await product_id(shop, 'KIT-MUG-CER')}")
-    assert mug["photos"] == []  # one photo: nothing to page through
+    press = await page.ok("GET", f"products/{await product_id(shop, 'KIT-FRP-600')}")
+    assert press["photos"] == []  # one photo: nothing to page through
 
 
 async def _open_the_kettle(shop: ShopHarness, browser: Browser) -> int:
