@@ -14,15 +14,22 @@ NOTE_MAX = 200
 _SPACES = re.compile(r"[ \t]+")
 
 
-def clean_note(text: str) -> str:
-    """The note as it is kept, or NoteRefused saying what to send instead."""
+def plain_words(text: str) -> str:
+    """Free text a shopper typed for others to read, as it is kept: control and formatting
+    characters dropped, line breaks kept (empty lines dropped), spaces squeezed. The one rule
+    for her note for the shop and her review of a product."""
     kept = "".join(
         " " if ch == "\t" else ch
         for ch in text
         if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     lines = [_SPACES.sub(" ", line).strip() for line in kept.splitlines()]
-    note = "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line)
+
+
+def clean_note(text: str) -> str:
+    """The note as it is kept, or NoteRefused saying what to send instead."""
+    note = plain_words(text)
     if not note:
         raise NoteRefused(
             i18n.current()._("That note is empty. Type a few words for the shop, or go back.")

@@ -45,6 +45,7 @@ from bot.callback_data import (
     FlowPickField,
     FlowRemovePhoto,
     FlowSkip,
+    HideReview,
     OpenOrder,
     RefundOrder,
     ShipOrder,
@@ -60,6 +61,7 @@ from bot.handlers.admin import (
     orders,
     products,
     promos,
+    reviews,
     stats,
     support,
     wizard,
@@ -120,6 +122,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(CloseThread, support.on_close),
         AdminRoute(EndPromo, promos.on_end),
         AdminRoute(StopBroadcast, broadcast.on_stop),
+        AdminRoute(HideReview, reviews.on_hide),
     )
 }
 
