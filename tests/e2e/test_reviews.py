@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from bot.callback_data import HideReview
 from bot.i18n import translator
 from bot.services import catalog, ratings, reviews
 from bot.standin.harness import ShopHarness
@@ -285,15 +286,21 @@ async def test_an_admin_hides_a_review_from_the_card_and_shows_it_again(
     await alice.send(f"/start product_{MUG}")
     card = await alice.wait_for("★ 5.0 (1 rating)")  # her stars still count
     assert not [b for b in card.all_buttons if b.label.startswith("💬")]
+    await reviewed_by(shop, 1)  # another shopper's words: the card lists them, not hers
+    await alice.send(f"/start product_{MUG}")
+    await alice.wait_for("💬 Reviews (1)")
+    await alice.press("💬 Reviews (1)")
+    listed = await alice.wait_for("💬 Reviews of Stoneware Mug 350ml")
+    assert "Shopper 1" in (listed.text or "") and "spam" not in (listed.text or "")
 
     answer = await ada.press_button(alert, hide)  # the same press again: counted once
     assert answer.text == "That review is hidden already."
-    assert (await mug_reviews(shop))[1] == 0
+    assert (await mug_reviews(shop))[1] == 1
 
     await ada.press("👁 Show", message=alert)
-    assert (await mug_reviews(shop))[1] == 1
+    assert (await mug_reviews(shop))[1] == 2
     await alice.send(f"/start product_{MUG}")
-    await alice.wait_for("💬 Reviews (1)")
+    await alice.wait_for("💬 Reviews (2)")
 
 
 async def test_a_shopper_pressing_hide_is_refused_as_for_any_admin_button(
@@ -307,7 +314,8 @@ async def test_a_shopper_pressing_hide_is_refused_as_for_any_admin_button(
         customer = await uow.customers.get_by_telegram_id(1001)
         mug = await uow.products.get_by_sku(MUG)
         assert customer is not None and mug is not None
-    answer = await alice.press_data(message, f"1:ARH:{customer.id}:{mug.id}:1")
+    hiding = HideReview(customer.id, mug.id, 1).encode()  # the alert's very button
+    answer = await alice.press_data(message, hiding)
     assert answer.text == (
         "Sorry, that is for the shop's admins only. Send /help to see what I can do for you."
     )
