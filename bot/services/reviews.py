@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.services import ratings
+from bot.services.catalog import ProductCard
 from bot.services.errors import NotRateable, ProductUnavailable, ReviewRefused
 from bot.services.notes import plain_words
 from bot.store.repositories.reviews import OwnWords, Review
@@ -119,6 +120,14 @@ async def hide(
     was so already)."""
     moved = await uow.reviews.hide(customer_id, product_id, hidden)
     return await uow.reviews.review(customer_id, product_id), moved
+
+
+async def newest(uow: UnitOfWork, card: ProductCard) -> tuple[Review, ...]:
+    """The newest reviews its card lists, for the storefront's product page (nothing read
+    for a product without any: the card counts them)."""
+    if not card.review_count:
+        return ()
+    return tuple(await uow.reviews.listed(card.id, 0, REVIEWS_PER_PAGE))
 
 
 async def page_of(uow: UnitOfWork, product_id: int, page: int) -> ReviewPage:
