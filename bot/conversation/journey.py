@@ -772,6 +772,7 @@ async def _order(
     notice: str | None = None,
     *,
     offer_words: int = 0,
+    has_words: bool = False,
     reviewed: reviews.Written | None = None,
 ) -> Screen:
     """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
@@ -787,6 +788,7 @@ async def _order(
                 stars=stars,
                 notice=notice,
                 offer_words=offer_words,
+                has_words=has_words,
                 reviewed=reviewed,
             )
     found = await order_page(v.uow, v.customer_id, page)
@@ -856,8 +858,10 @@ async def rate(v: Visit, order_id: int, product_id: int, stars: int = 0, page: i
         return await _order(v, None, page)
     except NotRateable as refused:
         return await _order(v, order_id, page, notice=refused.said(v.tr))
+    own = await v.uow.reviews.words_of(v.customer_id, product_id)
+    written = own is not None and own.words is not None
     notice = rated_notice(v.tr, item)
-    return await _order(v, order_id, page, notice=notice, offer_words=product_id)
+    return await _order(v, order_id, page, notice=notice, offer_words=product_id, has_words=written)
 
 
 def rated_notice(tr: Translator, item: ratings.Rateable) -> str:

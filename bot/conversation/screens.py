@@ -170,6 +170,7 @@ class OrderScreen(Screen):
     page: int = 0  # the /orders page it was opened from, where "⬅ My orders" goes back
     stars: dict[int, int] = field(default_factory=dict)  # her stars by product (rated ones)
     offer_words: int = 0  # a product she has just rated: ✍️ Add a few words about it
+    has_words: bool = False  # ... about which she wrote already: ✍️ Change my words
     reviewed: Written | None = None  # her words just kept: the admins hear of them next
 
 

@@ -633,7 +633,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     if can_rate(order.status):
         if screen.offer_words:
             words = WriteReview(order.id, screen.offer_words, screen.page)
-            rows.append([button(tr._(review_texts.ADD), words)])
+            label = review_texts.CHANGE if screen.has_words else review_texts.ADD
+            rows.append([button(tr._(label), words)])
         rows += _rating_rows(screen, tr)
     if can_buy_again(order.status):
         rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])

@@ -135,7 +135,7 @@ async def test_she_changes_her_words_then_deletes_them_and_her_stars_stay(
     await alice.press("✍️ Add a few words")
     await write(alice, "Good mug")
     ada = shop.user(ADMIN_ID, "Ada")
-    await ada.wait_for("💬 New review")
+    alert = await ada.wait_for("💬 New review")
 
     await open_order(alice, order_id)
     await alice.press("★★★★★ Stoneware Mug 350ml")
@@ -150,6 +150,10 @@ async def test_she_changes_her_words_then_deletes_them_and_her_stars_stay(
 
     await open_order(alice, order_id)
     await alice.press("★★★★★ Stoneware Mug 350ml")
+    await alice.press("4 ★")  # new stars: her words stay, and she may change them too
+    assert "✍️ Change my words" in labels(alice) and "✍️ Add a few words" not in labels(alice)
+    assert await mug_reviews(shop) == ([("Even better after a month", False)], 1)
+    await alice.press("★★★★ Stoneware Mug 350ml")
     asked, delete = alice.find_button("🗑 Delete my words")
     await alice.press_button(asked, delete)
     assert "Your words about Stoneware Mug 350ml are deleted." in shown(alice)
@@ -158,9 +162,12 @@ async def test_she_changes_her_words_then_deletes_them_and_her_stars_stay(
     await alice.press_button(asked, delete)  # the same button again (a stale copy)
     assert "This button has expired" in shown(alice)
     assert await mug_reviews(shop) == ([(None, False)], 0)  # counted once
+    answer = await ada.press("🙈 Hide", message=alert)  # too late: nothing to hide
+    assert answer.text == "She has taken those words away: nothing to hide."
+    assert await mug_reviews(shop) == ([(None, False)], 0)
     async with shop.store.uow() as uow:
         stars = await uow.session.scalar(select(ProductRating.stars))
-    assert stars == 5
+    assert stars == 4
 
 
 async def test_only_a_shopper_whose_paid_order_holds_it_may_write(shop: ShopHarness) -> None:
