@@ -137,6 +137,7 @@ class View:
     further: str | None = None  # the photo is this further one of the product's gallery
     same_media: bool = False
     toast: str | None = None
+    previews: bool = True  # False: no link preview (shoppers' words that others read)
 
 
 def render(screen: Screen, settings: Settings, tr: Translator) -> View:
@@ -772,7 +773,7 @@ def _reviews(screen: ReviewsScreen, settings: Settings, tr: Translator) -> View:
     rows.append(paging)
     card = ShowProduct(found.product_id, 1, screen.variant_id)
     rows.append([button(tr._(review_texts.BACK, title=title), card)])
-    return View(text, _markup(rows))
+    return View(text, _markup(rows), previews=False)  # a link in her words: no preview card
 
 
 @_render.register

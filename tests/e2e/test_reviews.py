@@ -237,6 +237,8 @@ async def test_the_card_counts_the_reviews_and_pages_them_newest_first(
     assert [b.label for b in page.all_buttons] == ["Older ▶", "⬅ Back to Stoneware Mug 350ml"]
 
     await olga.press("Older ▶")
+    edited = await olga.wait_for_call("editMessageText")
+    assert edited.params["link_preview_options"] == {"is_disabled": True}  # a link in words
     text = shown(olga)
     assert "Page 2 of 2" in text
     assert [n for n in range(1, 8) if f"Shopper {n} ·" in text] == [1, 2]
