@@ -339,6 +339,35 @@ class RateProduct(Action, code="rt"):
 
 
 @dataclass(frozen=True)
+class WriteReview(Action, code="rw"):
+    """✍️ on a product of her order that she rated: her few words about it come next;
+    `page` as in MyOrder."""
+
+    order_id: int
+    product_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class DeleteReview(Action, code="rwx"):
+    """🗑 Delete my words about a product of her order; `page` as in MyOrder."""
+
+    order_id: int
+    product_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class ShowReviews(Action, code="rvs"):
+    """💬 Reviews on a product's card: a page of them (0: the newest); `variant_id` the
+    variant the card showed, for ⬅ Back to it."""
+
+    product_id: int
+    page: int = 0
+    variant_id: int = 0
+
+
+@dataclass(frozen=True)
 class DownloadAgain(Action, code="dl"):
     """Send a digital line of a paid order again."""
 
@@ -542,6 +571,15 @@ class AskApproveOrder(OrderAction, code="AOA"):
 @dataclass(frozen=True)
 class ApproveOrder(OrderAction, code="AOP"):
     """Approve, confirmed."""
+
+
+@dataclass(frozen=True)
+class HideReview(Action, code="ARH"):
+    """🙈 Hide a shopper's review from its product's card (`hide` 1), or 👁 Show it (0)."""
+
+    customer_id: int
+    product_id: int
+    hide: int
 
 
 @dataclass(frozen=True)

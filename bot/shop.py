@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.i18n import Translator, choose, translator
 from bot.inbox import Inbox
 from bot.metrics import Metrics
-from bot.notifier import Notifier, Sent
+from bot.notifier import Buttons, Notice, Notifier, Sent
 from bot.pacing import ShopBot
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
@@ -80,13 +80,19 @@ class Shop:
         chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
         return translator(choose(chosen, telegram, self.settings.default_language))
 
-    async def alert_admins(self, worded: Callable[[Translator], str]) -> int:
+    async def alert_admins(
+        self,
+        worded: Callable[[Translator], str],
+        buttons: Callable[[Translator], Buttons] | None = None,
+    ) -> int:
         """Send every admin the alert `worded` in their own language (`words_of`), as a
-        notice to a shopper is: the one way an alert reaches the admins; how many got it."""
+        notice to a shopper is, with `buttons` under it if any: the one way an alert
+        reaches the admins; how many got it."""
         sent = 0
         for admin_id in self.notifier.admin_ids:
-            text = worded(await self.words_of(admin_id))
-            if await self.notifier.notify(admin_id, text) is Sent.SENT:
+            tr = await self.words_of(admin_id)
+            notice = Notice(worded(tr), buttons(tr) if buttons else ())
+            if (await self.notifier.send(admin_id, notice)).outcome is Sent.SENT:
                 sent += 1
         return sent
 

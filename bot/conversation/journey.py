@@ -49,6 +49,8 @@ from bot.conversation.screens import (
     PromoPromptScreen,
     QuestionSentScreen,
     RateScreen,
+    ReviewPromptScreen,
+    ReviewsScreen,
     Screen,
     SearchHintScreen,
     SettingsScreen,
@@ -58,7 +60,7 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, favourites, promos, ratings, reorder
+from bot.services import catalog, favourites, promos, ratings, reorder, reviews
 from bot.services import support as conversations
 from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
@@ -83,6 +85,7 @@ from bot.services.errors import (
     OutOfStock,
     ProductUnavailable,
     PromoRefused,
+    ReviewRefused,
     TooManySaved,
     TotalOutOfRange,
     VariantUnavailable,
@@ -102,6 +105,7 @@ from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
+from bot.texts import reviews as review_texts
 from bot.texts import sales as sales_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
@@ -767,15 +771,31 @@ async def order(v: Visit, order_id: int, page: int = 0) -> Screen:
 
 
 async def _order(
-    v: Visit, order_id: int | None, page: int = 0, notice: str | None = None
+    v: Visit,
+    order_id: int | None,
+    page: int = 0,
+    notice: str | None = None,
+    *,
+    offer_words: int = 0,
+    has_words: bool = False,
+    reviewed: reviews.Written | None = None,
 ) -> Screen:
     """Her order `order_id`; anyone else's, or none (None: no id at all), is "not in your
-    history" over her list, never a hint that it exists."""
+    history" over her list, never a hint that it exists. `offer_words`: a product she has
+    just rated, to offer ✍️ for; `reviewed`: her words just kept, for the admins."""
     if order_id is not None:
         with contextlib.suppress(OrderNotFound):
             order = await get_order(v.uow, v.customer_id, order_id)
             stars = await ratings.stars_in_order(v.uow, v.customer_id, order)
-            return OrderScreen(order=order, page=page, stars=stars, notice=notice)
+            return OrderScreen(
+                order=order,
+                page=page,
+                stars=stars,
+                notice=notice,
+                offer_words=offer_words,
+                has_words=has_words,
+                reviewed=reviewed,
+            )
     found = await order_page(v.uow, v.customer_id, page)
     return OrdersScreen(history=found, notice=v.tr._("That order is not in your history."))
 
@@ -836,19 +856,111 @@ async def rate(v: Visit, order_id: int, product_id: int, stars: int = 0, page: i
     try:
         if not stars:
             item = await ratings.rateable(v.uow, v.customer_id, order_id, product_id)
-            return RateScreen(item=item, page=page)
+            own = await v.uow.reviews.words_of(v.customer_id, product_id) if item.stars else None
+            return RateScreen(item=item, page=page, words=own.words if own else None)
         item = await ratings.rate(v.uow, v.customer_id, order_id, product_id, stars)
     except OrderNotFound:
         return await _order(v, None, page)
     except NotRateable as refused:
         return await _order(v, order_id, page, notice=refused.said(v.tr))
-    return await _order(v, order_id, page, notice=rated_notice(v.tr, item))
+    own = await v.uow.reviews.words_of(v.customer_id, product_id)
+    written = own is not None and own.words is not None
+    notice = rated_notice(v.tr, item)
+    return await _order(v, order_id, page, notice=notice, offer_words=product_id, has_words=written)
 
 
 def rated_notice(tr: Translator, item: ratings.Rateable) -> str:
     """Her thanks for the stars she has just given."""
     title = tr.name(item.title, item.translations)
     return tr._("Thank you! You gave {title} {stars}.", title=title, stars="★" * (item.stars or 0))
+
+
+# ---------------------------------------------------------------- reviews
+
+
+@changing
+async def ask_review(v: Visit, order_id: int, product_id: int, page: int = 0) -> Screen:
+    """✍️ on a product of her order that she rated: the next text she types is her words."""
+    mine = await _reviewable(v, order_id, product_id, page)
+    if isinstance(mine, Screen):
+        return mine
+    if not await v.fire("ask_review", order_id=order_id, product_id=product_id, page=page):
+        return await _order(v, order_id, page, notice=v.tr._(WAITING))  # an invoice waits
+    return ReviewPromptScreen(about=mine, page=page)
+
+
+@changing
+async def delete_review(v: Visit, order_id: int, product_id: int, page: int = 0) -> Screen:
+    """🗑 Delete my words: gone from the card (her stars stay); then her stars again."""
+    mine = await _reviewable(v, order_id, product_id, page)
+    if isinstance(mine, Screen):
+        return mine
+    try:
+        await reviews.delete(v.uow, v.customer_id, mine)
+    except NotRateable:  # deleted already (a second press): her stars as they are
+        return RateScreen(item=mine.item, page=page, notice=v.tr._(EXPIRED))
+    title = v.tr.name(mine.item.title, mine.item.translations)
+    return RateScreen(item=mine.item, page=page, notice=v.tr._(review_texts.DELETED, title=title))
+
+
+async def _typed_review(v: Visit, text: str) -> Screen:
+    """Her words about the product she pressed ✍️ for: kept, then her order; refused (too
+    short, too long), asked again."""
+    order_id, product_id, page = _asked_review(v)
+    mine = await _reviewable(v, order_id, product_id, page)
+    if isinstance(mine, Screen):  # no longer hers to review (refunded meanwhile)
+        await v.fire("open_orders")
+        return mine
+    try:
+        words = reviews.clean_review(text)
+    except ReviewRefused as refused:
+        return ReviewPromptScreen(about=mine, page=page, notice=refused.said(v.tr))
+    if v.uow.reading:
+        raise WriteWhileReading("her review")  # kept in a writing visit: run again as one
+    await v.fire("open_orders")
+    try:
+        written = await reviews.write(v.uow, v.customer_id, mine, words)
+    except NotRateable as refused:
+        return await _order(v, order_id, page, notice=refused.said(v.tr))
+    title = v.tr.name(mine.item.title, mine.item.translations)
+    kept = review_texts.KEPT_HIDDEN if written.review.hidden else review_texts.KEPT
+    return await _order(v, order_id, page, notice=v.tr._(kept, title=title), reviewed=written)
+
+
+@looking
+async def product_reviews(v: Visit, product_id: int, page: int = 0, variant_id: int = 0) -> Screen:
+    """💬 Reviews on a product's card: a page of them, newest first."""
+    if not is_row_id(product_id):
+        return await _current(v, notice=v.tr._(EXPIRED))
+    try:
+        found = await reviews.page_of(v.uow, product_id, page)
+    except ProductUnavailable:
+        return await _current(v, notice=v.tr._(GONE))
+    return ReviewsScreen(reviews=found, variant_id=variant_id)
+
+
+def _asked_review(v: Visit) -> tuple[int, int, int]:
+    """The order, product and /orders page her awaited words are about (remember_review)."""
+    asked = v.memory.get("review") or {}
+    return (
+        int(asked.get("order_id") or 0),
+        int(asked.get("product_id") or 0),
+        int(asked.get("page") or 0),
+    )
+
+
+async def _reviewable(
+    v: Visit, order_id: int, product_id: int, page: int
+) -> reviews.Reviewable | Screen:
+    """What she may write about, or her order (her list) saying why she may not."""
+    if not is_row_id(order_id):
+        return await _order(v, None, page)
+    try:
+        return await reviews.reviewable(v.uow, v.customer_id, order_id, product_id)
+    except OrderNotFound:
+        return await _order(v, None, page)
+    except NotRateable as refused:
+        return await _order(v, order_id, page, notice=refused.said(v.tr))
 
 
 @looking
@@ -1166,6 +1278,8 @@ async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
         return await _typed_code(v, text)
     if v.chat.state == Step.WRITING_NOTE:
         return await _typed_note(v, text)
+    if v.chat.state == Step.WRITING_REVIEW:
+        return await _typed_review(v, text)
     if phrase:
         return None
     return await _words(v, text)
@@ -1210,6 +1324,14 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
     if state == Step.WRITING_NOTE:
         cart = await v.uow.carts.get_for_customer(v.customer_id)
         return NotePromptScreen(note=cart.note, notice=notice)
+    if state == Step.WRITING_REVIEW:  # the step waits for typing: asked for again
+        order_id, product_id, page = _asked_review(v)
+        mine = await _reviewable(v, order_id, product_id, page)
+        return (
+            mine
+            if isinstance(mine, Screen)
+            else ReviewPromptScreen(about=mine, page=page, notice=notice)
+        )
     if state in (Step.CART, Step.CHECKOUT):
         return await _cart(v, notice=notice)
     if state == Step.SUPPORT:

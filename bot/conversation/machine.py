@@ -15,6 +15,8 @@ stateDiagram-v2
     checkout --> writing_note: ask_note (Note for the shop)
     entering_code --> checkout: checkout (code applied, or refused with the reason)
     writing_note --> checkout: checkout (note kept, or refused with the reason)
+    idle --> writing_review: ask_review (✍️ on a product she rated)
+    writing_review --> idle: open_orders (words kept) / cancel
     awaiting_payment --> paid: paid
     awaiting_payment --> cancelled: payment_cancelled / cancel
     paid --> browsing: browse, view, open_cart ...
@@ -33,6 +35,10 @@ re-verification found nothing changed, `payment_cancelled` only ends a waiting p
 `entering_code` and `writing_note` wait for one typed answer on the order summary (a promo
 code, a note for the shop); the answer fires `checkout` back to the summary, and any
 navigation leaves them as it leaves everything else.
+
+`writing_review` waits for her few words about a product of her order (✍️ Add a few words);
+which one is remembered with the step (`remember_review`). Kept, they take her back to the
+order; refused (too short, too long), she is asked again; navigation or /cancel leave.
 
 `support` is writing to the shop (/support): while the chat is there, what the shopper types
 or sends as a photo goes to the shop's admins instead of searching the catalog. Any
@@ -68,6 +74,7 @@ class Step:
     SUPPORT: Final = "support"
     ENTERING_CODE: Final = "entering_code"
     WRITING_NOTE: Final = "writing_note"
+    WRITING_REVIEW: Final = "writing_review"
 
 
 S = Step
@@ -83,6 +90,7 @@ STATES: tuple[str, ...] = (
     S.SUPPORT,
     S.ENTERING_CODE,
     S.WRITING_NOTE,
+    S.WRITING_REVIEW,
 )
 ANYWHERE = "*"
 NOT_WHILE_PAYING = [state for state in STATES if state != S.AWAITING_PAYMENT]
@@ -108,6 +116,12 @@ TRANSITIONS: list[dict[str, Any]] = [
     },
     {"trigger": "ask_code", "source": S.CHECKOUT, "dest": S.ENTERING_CODE},
     {"trigger": "ask_note", "source": S.CHECKOUT, "dest": S.WRITING_NOTE},
+    {
+        "trigger": "ask_review",
+        "source": NOT_WHILE_PAYING,
+        "dest": S.WRITING_REVIEW,
+        "after": "remember_review",
+    },
     {"trigger": "paid", "source": ANYWHERE, "dest": S.PAID, "after": "forget_listing"},
     {"trigger": "payment_cancelled", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
     {"trigger": "cancel", "source": S.AWAITING_PAYMENT, "dest": S.CANCELLED},
@@ -202,6 +216,13 @@ class ChatSession:
                 self.memory["photo"] = photo
             else:
                 self.memory.pop("photo", None)
+
+    def remember_review(
+        self, *, order_id: int = 0, product_id: int = 0, page: int = 0, **_: Any
+    ) -> None:
+        """The product of her order her next words are about (and the /orders page to go
+        back to)."""
+        self.memory["review"] = {"order_id": order_id, "product_id": product_id, "page": page}
 
     def forget_listing(self, **_: Any) -> None:
         self.memory.pop("listing", None)

@@ -16,6 +16,7 @@ from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
 from bot.services.ratings import Rateable
+from bot.services.reviews import Reviewable, ReviewPage, Written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +170,9 @@ class OrderScreen(Screen):
     order: OrderView
     page: int = 0  # the /orders page it was opened from, where "⬅ My orders" goes back
     stars: dict[int, int] = field(default_factory=dict)  # her stars by product (rated ones)
+    offer_words: int = 0  # a product she has just rated: ✍️ Add a few words about it
+    has_words: bool = False  # ... about which she wrote already: ✍️ Change my words
+    reviewed: Written | None = None  # her words just kept: the admins hear of them next
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +189,25 @@ class RateScreen(Screen):
 
     item: Rateable
     page: int = 0
+    words: str | None = None  # her few words about it, if she wrote some
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewPromptScreen(Screen):
+    """Her few words about a product she rated are awaited (✍️; opened from its order's
+    `page`)."""
+
+    about: Reviewable
+    page: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewsScreen(Screen):
+    """A page of a product's reviews, opened from its card (`variant_id`: the variant the
+    card showed, for ⬅ Back to it)."""
+
+    reviews: ReviewPage
+    variant_id: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

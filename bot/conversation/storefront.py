@@ -29,7 +29,7 @@ from bot.conversation.journey import (
 )
 from bot.i18n import Translator
 from bot.services import cart as carts
-from bot.services import catalog, favourites, ratings, reorder
+from bot.services import catalog, favourites, ratings, reorder, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductPage
@@ -37,6 +37,7 @@ from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavai
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
 from bot.shop import Shop
+from bot.store.repositories.reviews import Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class ProductView:
     in_cart_by_variant: dict[int, int] = field(default_factory=dict)
     held: dict[int, Held] = field(default_factory=dict)
     saved: bool = False  # she saved it (♡), in the chat or the page
+    reviews: tuple[Review, ...] = ()  # the newest its card lists (REVIEWS_PER_PAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,8 @@ async def product(v: Visit, product_id: int) -> ProductView:
         }
     card, held = await catalog.as_hers(v.uow, v.customer_id, card)  # as the chat counts them
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
-    return ProductView(card, in_cart, of_variants, held, mine.saved)
+    newest = await reviews.newest(v.uow, card)
+    return ProductView(card, in_cart, of_variants, held, mine.saved, newest)
 
 
 @looking

@@ -17,7 +17,7 @@ from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
-from bot.handlers import shop, support
+from bot.handlers import reviews, shop, support
 from bot.handlers.shopper import shopper_of
 from bot.shop import Shop
 from bot.views.display import present
@@ -50,6 +50,7 @@ async def plain_text(update: Update, context: ShopContext) -> None:
     if screen is not None:
         await present(update, context, screen)
         await support.relay_question(context, screen)
+        await reviews.announce_review(context, screen)
 
 
 def register(app: AnyApplication) -> None:

@@ -134,6 +134,7 @@ class ProductCard:
     translations: dict[str, Any] | None = None  # {"ru": {"title": ..., "description": ...}}
     rating_count: int = 0  # shoppers who gave it stars (bot.services.ratings)
     rating_total: int = 0  # the sum of their stars
+    review_count: int = 0  # their reviews the card lists (bot.services.reviews)
     # The product's further photos, after `photo` (a variant's own photo takes the first
     # place; these stay the product's): the card pages through them, ◀ 1/3 ▶.
     further_photos: tuple[GalleryPhoto, ...] = ()
@@ -330,6 +331,7 @@ def _variant_card(
         translations=product.translations,
         rating_count=product.rating_count,
         rating_total=product.rating_total,
+        review_count=product.review_count,
         further_photos=further_photos(product),
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
@@ -422,5 +424,6 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         translations=p.translations,
         rating_count=p.rating_count,
         rating_total=p.rating_total,
+        review_count=p.review_count,
         further_photos=further_photos(p),
     )

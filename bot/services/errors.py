@@ -325,6 +325,10 @@ class NoteRefused(CartError):
     """A note for the shop that is empty or too long."""
 
 
+class ReviewRefused(ShopError):
+    """Her few words for a product are empty, too short or too long: she may try again."""
+
+
 # ---------------------------------------------------------------- support
 
 

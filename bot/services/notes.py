@@ -14,9 +14,10 @@ NOTE_MAX = 200
 _SPACES = re.compile(r"[ \t]+")
 
 
-def plain(text: str) -> str:
-    """`text` as the shop keeps words people type for others to read: no control or
-    formatting characters, line breaks kept, spaces squeezed, no empty lines."""
+def plain_words(text: str) -> str:
+    """Free text a shopper typed for others to read, as it is kept: control and formatting
+    characters dropped, line breaks kept (empty lines dropped), spaces squeezed. The one rule
+    for her note for the shop and her review of a product."""
     kept = "".join(
         " " if ch == "\t" else ch
         for ch in text
@@ -28,7 +29,7 @@ def plain(text: str) -> str:
 
 def clean_note(text: str) -> str:
     """The note as it is kept, or NoteRefused saying what to send instead."""
-    note = plain(text)
+    note = plain_words(text)
     if not note:
         raise NoteRefused(
             i18n.current()._("That note is empty. Type a few words for the shop, or go back.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import i18n
 from bot.services.errors import CartError, ShopError
-from bot.services.notes import plain
+from bot.services.notes import plain_words
 from bot.store.uow import UnitOfWork
 from bot.texts import sales as texts
 
@@ -44,7 +44,7 @@ async def check_open(uow: UnitOfWork) -> None:
 def pause_note(text: str) -> str | None:
     """The note a shopper reads at the paused checkout, from what follows /pause (None: no
     note); PauseNoteRefused if it is too long."""
-    note = plain(text)
+    note = plain_words(text)
     if len(note) > NOTE_MAX:
         raise PauseNoteRefused(
             i18n.current()._(texts.NOTE_TOO_LONG, count=len(note), most=NOTE_MAX)

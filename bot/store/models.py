@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     cast,
     exists,
+    false,
     func,
     inspect,
     literal_column,
@@ -155,6 +156,10 @@ class Product(Base):
     # x 100 (one 5-star rating is no match for fifty at 4.8), 0 while unrated (migration
     # 0027; bot.store.repositories.ratings.rank moves it with every rating).
     rating_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Shoppers' written reviews that the card lists (a review an admin hid is not counted),
+    # kept as they are written and hidden, so a card shows "💬 Reviews (3)" with no extra
+    # query (migration 0030; bot.store.repositories.reviews).
+    review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
     variants: Mapped[list[ProductVariant]] = relationship(
@@ -686,10 +691,15 @@ class Favourite(Base):
 
 class ProductRating(Base):
     """A shopper's stars (1-5) for a product she bought; one per shopper and product, which
-    she may change. Product.rating_count/rating_total follow every change."""
+    she may change. Product.rating_count/rating_total follow every change. With them, her
+    few words (`review`, migration 0030), which an admin may hide from the card."""
 
     __tablename__ = "product_ratings"
-    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_one_to_five"),)
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_one_to_five"),
+        # A product's reviews newest first, a page at a time, from the index.
+        Index("ix_product_ratings_reviews", "product_id", "review_hidden", "reviewed_at"),
+    )
 
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id"), primary_key=True, autoincrement=False
@@ -700,6 +710,9 @@ class ProductRating(Base):
     stars: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    review: Mapped[str | None] = mapped_column(Text, default=None)  # None: no words
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)  # written or changed
+    review_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SalesPause(Base):

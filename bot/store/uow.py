@@ -52,6 +52,7 @@ from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.ratings import RatingRepository
+from bot.store.repositories.reviews import ReviewRepository
 from bot.store.repositories.sales import SalesRepository
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class UnitOfWork:
     restock: RestockRepository
     favourites: FavouriteRepository
     ratings: RatingRepository
+    reviews: ReviewRepository
     promos: PromoRepository
     sales: SalesRepository
 
@@ -154,6 +156,7 @@ class UnitOfWork:
         self.restock = RestockRepository(session, self.write)
         self.favourites = FavouriteRepository(session, self.write)
         self.ratings = RatingRepository(session, self.write)
+        self.reviews = ReviewRepository(session, self.write)
         self.promos = PromoRepository(session)
         self.sales = SalesRepository(session, self.write)
         return self

@@ -18,7 +18,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from telegram import InputFile, InputMediaPhoto, Message, Update
+from telegram import InputFile, InputMediaPhoto, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -33,6 +33,7 @@ from bot.views.shopper import View, render
 log = logging.getLogger(__name__)
 
 HTML = ParseMode.HTML
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def present(update: Update, context: ShopContext, screen: Screen) -> None:
@@ -158,6 +159,8 @@ async def _unread(
     step; pyproject keeps PTB at 22.x, and every screen's tests go through here."""
     text = {"caption" if as_caption else "text": view.text}
     params = {"chat_id": chat_id, **more, **text, "parse_mode": HTML, "reply_markup": view.keyboard}
+    if not view.previews and not as_caption:
+        params["link_preview_options"] = NO_PREVIEW
     await context.bot._post(endpoint, params)
 
 

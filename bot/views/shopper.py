@@ -26,6 +26,7 @@ from bot.callback_data import (
     Checkout,
     ChooseLanguage,
     ClearCart,
+    DeleteReview,
     DownloadAgain,
     Home,
     MyOrder,
@@ -44,11 +45,13 @@ from bot.callback_data import (
     ShowCategory,
     ShowHelp,
     ShowProduct,
+    ShowReviews,
     ShowSaved,
     ShowSearchPage,
     StopNotifying,
     TakeOne,
     UnsaveProduct,
+    WriteReview,
     button,
 )
 from bot.clipping import clip
@@ -71,6 +74,8 @@ from bot.conversation.screens import (
     PromoPromptScreen,
     QuestionSentScreen,
     RateScreen,
+    ReviewPromptScreen,
+    ReviewsScreen,
     Screen,
     SearchHintScreen,
     SettingsScreen,
@@ -90,8 +95,10 @@ from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
+from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
+from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.commands import ADMIN_COMMANDS
@@ -132,6 +139,7 @@ class View:
     further: str | None = None  # the photo is this further one of the product's gallery
     same_media: bool = False
     toast: str | None = None
+    previews: bool = True  # False: no link preview (shoppers' words that others read)
 
 
 def render(screen: Screen, settings: Settings, tr: Translator) -> View:
@@ -364,6 +372,9 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         if screen.saved
         else button(tr._("♡ Save"), SaveProduct(card.id, chosen))
     )
+    if card.review_count:
+        reviews = tr._(review_texts.REVIEWS, count=card.review_count)
+        rows.append([button(reviews, ShowReviews(card.id, 0, chosen))])
     rows.append([button(tr._("⬅ Back"), Back()), keep, button(cart_label, ShowCart())])
     further = card.further_photos[shown - 1] if shown else None  # after the card's own
     return View(
@@ -629,6 +640,10 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         if line.downloadable
     ]
     if can_rate(order.status):
+        if screen.offer_words:
+            words = WriteReview(order.id, screen.offer_words, screen.page)
+            label = review_texts.CHANGE if screen.has_words else review_texts.ADD
+            rows.append([button(tr._(label), words)])
         rows += _rating_rows(screen, tr)
     if can_buy_again(order.status):
         rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])
@@ -710,10 +725,67 @@ def _rate(screen: RateScreen, settings: Settings, tr: Translator) -> View:
         )
         for n in STARS
     ]
-    back = button(
-        tr._("⬅ Order #{order_id}", order_id=item.order_id), MyOrder(item.order_id, screen.page)
-    )
-    return View(text, _markup([choose, [back]]))
+    rows = [choose]
+    if item.stars:  # her words go with her stars: written once she has given them
+        writing = WriteReview(item.order_id, item.product_id, screen.page)
+        if screen.words is None:
+            rows.append([button(tr._(review_texts.ADD), writing)])
+        else:
+            text += "\n\n" + _her_words(tr, screen.words)
+            deleting = DeleteReview(item.order_id, item.product_id, screen.page)
+            rows.append([button(tr._(review_texts.CHANGE), writing)])
+            rows.append([button(tr._(review_texts.DELETE), deleting)])
+    rows.append([_back_to_order(tr, item.order_id, screen.page)])
+    return View(text, _markup(rows))
+
+
+def _back_to_order(tr: Translator, order_id: int, page: int) -> InlineKeyboardButton:
+    return button(tr._("⬅ Order #{order_id}", order_id=order_id), MyOrder(order_id, page))
+
+
+def _her_words(tr: Translator, words: str) -> str:
+    """ "Your words now:" and her words, as she reads them back (escaped: they are hers)."""
+    return f"{escape(tr._(review_texts.NOW))}\n<i>{escape(words)}</i>"
+
+
+@_render.register
+def _review_prompt(screen: ReviewPromptScreen, settings: Settings, tr: Translator) -> View:
+    item = screen.about.item
+    title = tr.name(item.title, item.translations)
+    text = escape(tr._(review_texts.PROMPT, title=title, least=REVIEW_MIN, most=REVIEW_MAX))
+    if screen.about.own.words is not None:
+        text += "\n\n" + _her_words(tr, screen.about.own.words)
+    return View(text, _markup([[_back_to_order(tr, item.order_id, screen.page)], _home_row(tr)]))
+
+
+@_render.register
+def _reviews(screen: ReviewsScreen, settings: Settings, tr: Translator) -> View:
+    """A page of a product's reviews: her stars, her words, her first name and the day."""
+    found = screen.reviews
+    title = tr.name(found.title, found.translations)
+    if not found.reviews:
+        text = escape(tr._(review_texts.NONE, title=title))
+    else:
+        text = f"<b>{escape(tr._(review_texts.HEAD, title=title))}</b>"
+        if found.pages > 1:
+            text += "\n" + tr._("Page {page} of {pages}", page=found.page + 1, pages=found.pages)
+        for review in found.reviews:
+            day = tr.date(review.written_at, settings.zone)
+            by = escape(review.first_name or "…")
+            text += f"\n\n{'★' * review.stars} <b>{by}</b> · {day}\n{escape(review.words)}"
+    rows: Keyboard = []
+    paging = [
+        button(tr._(label), ShowReviews(found.product_id, to, screen.variant_id))
+        for label, to, shown in (
+            (review_texts.NEWER, found.page - 1, found.has_newer),
+            (review_texts.OLDER, found.page + 1, found.has_older),
+        )
+        if shown
+    ]
+    rows.append(paging)
+    card = ShowProduct(found.product_id, 1, screen.variant_id)
+    rows.append([button(tr._(review_texts.BACK, title=title), card)])
+    return View(text, _markup(rows), previews=False)  # a link in her words: no preview card
 
 
 @_render.register

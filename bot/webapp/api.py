@@ -199,7 +199,7 @@ class Storefront:
         product_id = _path_id(request, "product_id", ProductUnavailable)
         view = await storefront.product(self.shop, who, product_id)
         threshold = self.shop.settings.low_stock_threshold
-        return _json(views.product(view, threshold, MAX_QUANTITY))
+        return _json(views.product(view, threshold, MAX_QUANTITY, self.shop.settings.zone))
 
     # ------------------------------------------------------------ the cart (the chat's)
 

@@ -8,6 +8,7 @@ the page has no rules or wording of its own to drift from the chat's.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
 from html import unescape
 from typing import Any
 
@@ -34,6 +35,7 @@ from bot.services.catalog import CategoryItem, ProductCard, ProductItem, Product
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
+from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
 from bot.views.shopper import (
     cancel_question,
@@ -106,6 +108,26 @@ def _name(text: str, translations: dict[str, Any] | None, field: str = "title") 
     return i18n.current().name(text, translations, field)
 
 
+def _reviews(view: ProductView, zone: tzinfo) -> Json:
+    """The newest reviews, read-only, as the chat's 💬 Reviews page words them (her words
+    are text for the page to set as text, never markup)."""
+    tr = i18n.current()
+    count = view.card.review_count
+    return {
+        "reviews_text": tr._(review_texts.REVIEWS, count=count) if count else None,
+        "reviews": [
+            {
+                "stars": review.stars,
+                "stars_text": "★" * review.stars,
+                "name": review.first_name,
+                "date": tr.date(review.written_at, zone),
+                "words": review.words,
+            }
+            for review in view.reviews
+        ],
+    }
+
+
 def _item(item: ProductItem | ProductCard) -> Json:
     """A product as a list shows it; its own page adds to this."""
     return {
@@ -120,7 +142,7 @@ def _item(item: ProductItem | ProductCard) -> Json:
     }
 
 
-def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> Json:
+def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone: tzinfo) -> Json:
     card = view.card
     return {
         **_item(card),
@@ -130,6 +152,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int) -> J
         "photos": [photo_path(card.id, further=n) for n in range(1, card.photo_count)],
         "description": _name(card.description, card.translations, "description"),
         "rating_text": rating_line(i18n.current(), card),
+        **_reviews(view, zone),
         "saved": view.saved,  # ♡ (in the chat or the page)
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital

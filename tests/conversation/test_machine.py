@@ -32,7 +32,7 @@ def chat_in(state: str, data: dict[str, object] | None = None) -> ChatSession:
 def test_the_machine_knows_every_state_and_no_automatic_moves() -> None:
     machine = build_machine()
     assert set(machine.states) == set(STATES)
-    assert len(STATES) == 11
+    assert len(STATES) == 12
     chat = chat_in(Step.IDLE)
     machine.add_model(chat, initial=Step.IDLE)
     assert not hasattr(chat, "to_paid")  # auto_transitions=False: no shortcut to any state
@@ -208,3 +208,15 @@ async def test_promo_code_and_note_are_asked_from_the_summary_only() -> None:
         assert chat.state == waiting
         assert await fire(chat, "checkout", cart_lines=1)
         assert chat.state == Step.CHECKOUT
+
+
+async def test_her_words_are_asked_for_a_product_she_rated_but_not_while_an_invoice_waits() -> None:
+    """✍️ waits for her words about that product of that order; she leaves by any way out."""
+    assert not await may(chat_in(Step.AWAITING_PAYMENT), "ask_review")
+    chat = chat_in(Step.IDLE)
+    assert await fire(chat, "ask_review", order_id=7, product_id=3, page=1)
+    assert chat.state == Step.WRITING_REVIEW
+    assert chat.memory["review"] == {"order_id": 7, "product_id": 3, "page": 1}
+    assert await fire(chat, "open_orders")  # words kept: back to her order
+    assert chat.state == Step.IDLE
+    assert await fire(chat_in(Step.WRITING_REVIEW), "cancel")

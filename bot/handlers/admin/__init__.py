@@ -45,6 +45,7 @@ from bot.callback_data import (
     FlowPickField,
     FlowRemovePhoto,
     FlowSkip,
+    HideReview,
     OpenOrder,
     RefundOrder,
     ShipOrder,
@@ -61,6 +62,7 @@ from bot.handlers.admin import (
     orders,
     products,
     promos,
+    reviews,
     sales,
     stats,
     support,
@@ -125,6 +127,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(CloseThread, support.on_close),
         AdminRoute(EndPromo, promos.on_end),
         AdminRoute(StopBroadcast, broadcast.on_stop),
+        AdminRoute(HideReview, reviews.on_hide),
     )
 }
 

@@ -614,7 +614,17 @@
       gallery, h('h2', { text: p.title }), price, stock,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
-      p.description ? h('p', { class: 'desc', text: p.description }) : null));
+      p.description ? h('p', { class: 'desc', text: p.description }) : null,
+      reviewsOf(p)));
+  }
+
+  // The newest reviews, read-only (written and hidden in the chat); her words are text.
+  function reviewsOf(p) {
+    if (!p.reviews_text || !p.reviews.length) return null;
+    return h('section', { class: 'reviews' }, h('h3', { text: p.reviews_text }),
+      p.reviews.map((r) => h('div', { class: 'review' },
+        h('p', { class: 'review-head', text: `${r.stars_text} ${r.name} · ${r.date}` }),
+        h('p', { class: 'review-words', text: r.words }))));
   }
 
   function bump() {
