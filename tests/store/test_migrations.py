@@ -372,3 +372,34 @@ async def test_0027_ranks_the_ratings_given_before_it_and_pages_best_rated_from_
         assert rated_first == ["Often", "Once", "Low", "Spoon 59"]  # the unrated newest first
     finally:
         await store.close()
+
+
+async def test_0028_adds_sale_prices_and_every_product_before_it_is_not_on_sale(
+    database_url: str,
+) -> None:
+    """Products and variants get a nullable `compare_at_price`; rows stored before keep their
+    price and are not on sale; down and up again leaves the schema as the models say."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0027_rating_sort")
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+        assert "compare_at_price" not in {c["name"] for c in columns}
+        await _alembic(store, "upgrade", "head")
+        await store.close()
+        store = Store.from_url(database_url)
+        await add_product(store, "MUG", price=1600)
+        async with store.reading() as uow:
+            mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and (mug.price, mug.compare_at_price) == (1600, None)
+        async with store.engine.connect() as conn:
+            variant_columns = await conn.run_sync(
+                lambda sync: inspect(sync).get_columns("product_variants")
+            )
+        (column,) = [c for c in variant_columns if c["name"] == "compare_at_price"]
+        assert column["nullable"]
+    finally:
+        await store.close()
