@@ -96,6 +96,7 @@ from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
+from bot.texts.sale import price_html, price_label
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -272,7 +273,7 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
             head += "\n" + tr._("Nothing here is in stock right now.")
     for item in page.items:
         title = tr.name(item.title, item.translations)
-        label = f"{title} · {tr.money(item.price, item.currency)}"
+        label = f"{title} · {price_label(tr, item.price, item.compare_at, item.currency)}"
         if item.available <= 0:
             label += " · " + tr._("sold out")
         rows.append([button(label, ShowProduct(item.id, 1))])
@@ -311,7 +312,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     lines = [f"<b>{escape(tr.name(card.title, card.translations))}</b>"]
     if card.variant_label:
         lines.append(escape(tr.label(card.variant_label, card.translations)))
-    price = tr.money(card.price, card.currency)
+    price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
     if screen.in_cart:
@@ -464,6 +465,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append("")
     total = tr.money(basket.total, basket.currency)
     lines.append(tr._("Total: <b>{total}</b>", total=total))
+    if basket.saving:
+        lines.append(tr._("🔖 You save {amount}", amount=tr.money(basket.saving, basket.currency)))
     rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
     rows.append(
         [

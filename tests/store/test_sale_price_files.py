@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.services import catalog
 from bot.store.catalog_file import (
     CatalogError,
     parse_csv,
@@ -19,6 +20,7 @@ from bot.store.catalog_file import (
     upsert_rows,
 )
 from bot.store.uow import Store
+from tests.conftest import selects_run
 
 MUG: dict[str, Any] = {
     "sku": "MUG",
@@ -149,3 +151,16 @@ async def test_an_empty_cell_ends_a_sale_and_a_file_without_the_column_keeps_it(
     tee["variants"][1]["compare_at"] = ""
     assert (await _import(store, parse_json(json.dumps([tee])))).updated == ["TEE"]
     assert (await _sales(store))["TEE-L"] is None
+
+
+async def test_a_card_on_sale_is_read_in_one_statement(sqlite_store: Store) -> None:
+    """The regular price comes with the product's row: a card on sale costs one SELECT."""
+    await _import(sqlite_store, parse_json(json.dumps([MUG])))
+    ran = selects_run(sqlite_store)
+    async with sqlite_store.reading() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None
+        ran.clear()
+        card = await catalog.product_card(uow, mug.id)
+    assert (card.price, card.compare_at) == (1600, 2000)
+    assert len(ran) == 1
