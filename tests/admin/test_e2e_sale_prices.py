@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -51,3 +52,77 @@ async def test_a_regular_price_at_or_below_the_price_is_refused_in_the_admins_la
     await admin.send_document("sale.csv", data.encode(), "text/csv")
     text = (await admin.wait_for("строка 2")).text or ""
     assert "строка 2 (KIT-MUG-CER), compare_at: 16.00 — не больше цены 16.00" in text
+
+
+async def _audit(shop: ShopHarness, action: str) -> list[dict[str, Any] | None]:
+    async with shop.store.reading() as uow:
+        return [e.details for e in await uow.audit.list_recent() if e.action == action]
+
+
+async def test_admin_puts_the_mug_on_sale_with_edit_and_ends_the_sale(
+    shop: ShopHarness, admin: FakeUser, shopper: FakeUser
+) -> None:
+    await admin.send("/edit KIT-MUG-CER")
+    card = await admin.wait_for("Which field")
+    assert "Price: $16.00\nWas price: not on sale\n" in (card.text or "")
+    await admin.press("Was price")
+    await admin.wait_for("Send the regular price it is on sale from")
+    await admin.send("16.00")
+    await admin.wait_for("16.00 is not more than the price, 16.00")
+    await admin.send("20.00")
+    await admin.wait_for("Change the was price of KIT-MUG-CER to: $20.00?")
+    assert (await sales(shop))["KIT-MUG-CER"] is None  # not before Save
+    await admin.press("✅ Save")
+    await admin.wait_for("Saved: the was price of KIT-MUG-CER is now $20.00.")
+    assert (await sales(shop))["KIT-MUG-CER"] == 2000
+    assert await _audit(shop, "product.edit.compare_at") == [{"from": None, "to": 2000}]
+
+    await shopper.send("/start product_KIT-MUG-CER")
+    sale = await shopper.wait_for("Stoneware Mug 350ml")
+    assert "<s>$20.00</s> $16.00 · −20%" in (sale.raw_text or "")
+
+    await admin.send("/edit KIT-MUG-CER")
+    await admin.wait_for("Was price: $20.00\n")
+    await admin.press("Was price")
+    await admin.wait_for("or - to end the sale")
+    await admin.send("-")
+    await admin.wait_for("Change the was price of KIT-MUG-CER to: not on sale?")
+    await admin.press("✅ Save")
+    await admin.wait_for("Saved: the was price of KIT-MUG-CER is now not on sale.")
+    assert (await sales(shop))["KIT-MUG-CER"] is None
+    assert (await _audit(shop, "product.edit.compare_at"))[0] == {"from": 2000, "to": None}
+
+
+async def test_a_new_price_not_below_the_regular_one_ends_the_sale_and_says_so(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send_document("sale.csv", (HEADER + MUG_ROW + ",20.00\n").encode(), "text/csv")
+    await admin.wait_for("1 updated")
+    await admin.send("/price KIT-MUG-CER 18.00")
+    lower = await admin.wait_for("KIT-MUG-CER now costs $18.00.")
+    assert "sale" not in (lower.text or "")
+    assert (await sales(shop))["KIT-MUG-CER"] == 2000  # still on sale, now −10%
+
+    await admin.send("/edit KIT-MUG-CER")
+    await admin.wait_for("Which field")
+    await admin.press("Price")
+    await admin.send("21.00")
+    preview = await admin.wait_for("Change the price of KIT-MUG-CER to: $21.00?")
+    assert "Its sale ends: the new price is not below its regular price, $20.00." in (
+        preview.text or ""
+    )
+    await admin.press("✖️ Cancel")
+    assert (await sales(shop))["KIT-MUG-CER"] == 2000
+
+    await admin.send("/price KIT-MUG-CER 20.00")
+    ended = await admin.wait_for("KIT-MUG-CER now costs $20.00.")
+    assert "Its sale ends: the new price is not below its regular price, $20.00." in (
+        ended.text or ""
+    )
+    assert (await sales(shop))["KIT-MUG-CER"] is None
+    assert (await _audit(shop, "product.price"))[0] == {
+        "from": 1800,
+        "to": 2000,
+        "currency": "USD",
+        "compare_at_ended": 2000,
+    }
