@@ -62,12 +62,30 @@ async def test_alice_sees_the_mug_on_sale_everywhere_and_pays_the_sale_price(
     assert "1 × $16.00 = $16.00" in (cart.text or "")
     assert "Total: $16.00\n🔖 You save $4.00" in (cart.text or "")
 
+    await alice.press("✅ Checkout · $16.00")
+    summary = await alice.wait_for("Order summary")
+    assert "1 × Stoneware Mug 350ml = $16.00" in (summary.text or "")
+
     await alice.send("/search mug")
     await alice.wait_for("Results for")
     assert "Stoneware Mug 350ml · $16.00 (−20%)" in _products(alice)
     await alice.send("/saved")
     await alice.wait_for("Saved")
     assert _products(alice) == ["Stoneware Mug 350ml · $16.00 (−20%)"]
+
+
+async def test_price_sorts_by_what_she_pays_not_the_struck_price(harness: ShopHarness) -> None:
+    await _on_sale(harness, MUG, 9900)  # $16.00, was $99.00
+    alice = harness.user(1001, "Alice")
+    await alice.send("/catalog")
+    await alice.wait_for("Pick a category")
+    await alice.press("Kitchen")
+    await alice.wait_for("Tap a product")
+    await alice.press("Price ↑")
+    await alice.wait_for(lambda m: any(b.label.startswith("• Price ↑") for b in m.all_buttons))
+    listed = _products(alice)
+    paid = [float(label.split(" · $")[1].split(" ")[0]) for label in listed]
+    assert paid == sorted(paid) and "Stoneware Mug 350ml · $16.00 (−83%)" in listed
 
 
 async def test_a_variants_own_sale_follows_the_chosen_size_and_colour(
