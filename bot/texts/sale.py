@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.pricing import on_sale, percent_off
 
 MINUS = "\u2212"  # "−20%": a minus sign, not a hyphen
+YOU_SAVE = N_("🔖 You save {amount}")
 
 
 def off_text(tr: Translator, price: int, compare_at: int | None) -> str | None:
@@ -34,3 +35,9 @@ def price_label(tr: Translator, price: int, compare_at: int | None, currency: st
     now = tr.money(price, currency)
     off = off_text(tr, price, compare_at)
     return f"{now} ({off})" if off else now
+
+
+def saving_line(tr: Translator, amount: int, currency: str) -> str | None:
+    """ "🔖 You save $4.00" under a cart's total: what the sales of its lines take off their
+    regular prices (the cart charges the prices alone); None without a sale."""
+    return tr._(YOU_SAVE, amount=tr.money(amount, currency)) if amount else None

@@ -96,7 +96,7 @@ from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
-from bot.texts.sale import price_html, price_label
+from bot.texts.sale import price_html, price_label, saving_line
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -465,8 +465,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append("")
     total = tr.money(basket.total, basket.currency)
     lines.append(tr._("Total: <b>{total}</b>", total=total))
-    if basket.saving:
-        lines.append(tr._("🔖 You save {amount}", amount=tr.money(basket.saving, basket.currency)))
+    if saving := saving_line(tr, basket.saving, basket.currency):
+        lines.append(saving)
     rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
     rows.append(
         [

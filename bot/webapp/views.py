@@ -29,7 +29,7 @@ from bot.services.pricing import on_sale
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.texts.restock import variant_sold_out
-from bot.texts.sale import off_text
+from bot.texts.sale import off_text, saving_line
 from bot.views.shopper import (
     cap_note,
     cart_line_warning,
@@ -221,6 +221,7 @@ def cart(basket: CartView) -> Json:
         ),
         "total": basket.total,
         "total_text": _money(basket.total, basket.currency),
+        "saving_text": saving_line(i18n.current(), basket.saving, basket.currency),
         "currency": basket.currency,
         "needs_shipping": basket.needs_shipping,
         "fingerprint": basket.fingerprint,  # checkout sends it back: pay for this cart only

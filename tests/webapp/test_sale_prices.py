@@ -55,6 +55,12 @@ async def test_the_api_sends_the_regular_price_of_a_product_and_a_variant_on_sal
     )
     assert sizes["APP-TEE-ORG-S-OAT"]["compare_at"] is None  # the product's price, not on sale
 
+    cart = await page.add(mug_id, 2)
+    assert (cart["cart"]["total_text"], cart["cart"]["saving_text"]) == (
+        "$32.00",
+        "🔖 You save $8.00",
+    )
+
     spanish = page_of(shop.user(1002, "Bea", language_code="es"))
     mug = await spanish.ok("GET", f"products/{mug_id}")
     assert (mug["compare_at_text"], mug["off_text"]) == ("20,00\xa0US$", "−20\xa0%")
@@ -69,6 +75,12 @@ async def test_the_page_strikes_the_regular_price_through(
     assert await browser.js("return document.querySelector('.product .price').textContent") == (
         "$20.00 $16.00 · −20%"
     )
+    await browser.click("#add", "Add to cart")
+    await browser.click("#to-cart")
+    await browser.find("#cart-total", "$16.00")
+    await browser.find("#cart-saving", "🔖 You save $4.00")
+    await browser.js("window.__tg.pressBack()")
+    await browser.find(".product h2", "Stoneware Mug")
     await browser.js("window.__tg.pressBack()")
     struck = await browser.find(f".card[data-product-id='{mug}'] .price s.was", "$20.00")
     assert struck.value_of_css_property("text-decoration-line") == "line-through"

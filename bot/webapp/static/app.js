@@ -672,6 +672,7 @@
       ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
     show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
+      basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
       shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
   }
 
