@@ -74,6 +74,15 @@ async def test_alice_sees_the_mug_on_sale_everywhere_and_pays_the_sale_price(
     assert _products(alice) == ["Stoneware Mug 350ml · $16.00 (−20%)"]
 
 
+async def test_a_card_shared_inline_says_the_sale_in_plain_words(harness: ShopHarness) -> None:
+    """Inline results and the cards they post are plain text: the list buttons' words."""
+    await _on_sale(harness, MUG, 2000)
+    answer = await harness.user(1001, "Alice").inline_query("mug")
+    (mug,) = answer.results
+    assert mug.description == "$16.00 (−20%) · In stock"
+    assert (mug.text or "").startswith("🛍 Stoneware Mug 350ml\n$16.00 (−20%) · In stock")
+
+
 async def test_price_sorts_by_what_she_pays_not_the_struck_price(harness: ShopHarness) -> None:
     await _on_sale(harness, MUG, 9900)  # $16.00, was $99.00
     alice = harness.user(1001, "Alice")
