@@ -108,6 +108,23 @@ def check_price(amount: int, currency: str) -> int:
     return amount
 
 
+def check_compare_at(amount: int, price: int, currency: str) -> int:
+    """A regular price (`compare_at`, minor units), struck through beside `price` while the
+    product is on sale: a price `check_price` allows, and more than `price` (else it is no
+    sale at all)."""
+    check_price(amount, currency)
+    if amount <= price:
+        raise OutOfRange(
+            N_(
+                "{compare_at} is not more than the price, {price}: a sale price is below "
+                "the regular one."
+            ),
+            compare_at=to_decimal_string(amount, currency),
+            price=to_decimal_string(price, currency),
+        )
+    return amount
+
+
 def is_count(text: str) -> bool:
     """`text` is a whole number in the digits 0-9: what a stock is written in. Python's
     isdecimal takes any script's digits too (Arabic-Indic ١٢ is 12 to int())."""

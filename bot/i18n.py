@@ -32,7 +32,7 @@ from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot.money import format_money
 
@@ -223,6 +223,10 @@ class Translator:
     def money(self, amount: int, currency: str) -> str:
         """Minor units for a reader: "$1,234.50", "1 234,50 €", "⭐ 120"."""
         return format_money(amount, currency, self.language)
+
+    def percent(self, whole: int) -> str:
+        """A whole percent written this language's way: "20%", "20 %"."""
+        return format_percent(whole / 100, locale=self.locale)
 
     def average(self, total: int, count: int) -> str:
         """`total / count` to one decimal, written this language's way: "4.5", "4,5"."""

@@ -297,3 +297,18 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
     """A Bot API stand-in on loopback, for tests that talk to it with a bot of their own."""
     async with BotApiStandIn() as server:
         yield server
+
+
+def selects_run(store: Store) -> list[str]:
+    """The SELECT statements `store` runs from now on (a list that grows; clear it to count
+    from a later moment): what a screen costs in trips to the database."""
+    from sqlalchemy import event
+
+    ran: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            ran.append(statement)
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    return ran

@@ -352,3 +352,43 @@ async def test_a_seed_during_an_admins_import_waits_for_it_instead_of_colliding(
             assert mug is not None and mug.price != 100  # the seed's price, applied after hers
     finally:
         await store.close()
+
+
+def test_seed_from_a_file_puts_a_product_on_sale_or_names_a_wrong_regular_price(
+    tmp_path: Path, shop_db: Path
+) -> None:
+    """`seed --file` reads `compare_at` with the import's parser: stored, or refused on its
+    line when it is not above the price."""
+    (tmp_path / "photos").symlink_to(CATALOG_PATH.parent / "photos")
+    (tmp_path / "downloads").symlink_to(CATALOG_PATH.parent / "downloads")
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": f"sqlite+aiosqlite:///{shop_db}"}
+    rows = json.loads(CATALOG_PATH.read_text())
+    rows[0]["compare_at"] = "99.00"
+    sale = tmp_path / "sale.json"
+    sale.write_text(json.dumps(rows))
+    seeded = run_bot("seed", "--file", str(sale), cwd=tmp_path, **env)
+    assert seeded.returncode == 0, seeded.stderr
+    assert f"0 created, 1 updated, {len(rows) - 1} unchanged" in seeded.stdout
+    stored = asyncio.run(_compare_at(shop_db, rows[0]["sku"]))
+    assert stored == 9900
+
+    rows[0]["compare_at"] = rows[0]["price"]
+    sale.write_text(json.dumps(rows))
+    refused = run_bot("seed", "--file", str(sale), cwd=tmp_path, **env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"line 1 ({rows[0]['sku']}), compare_at: {rows[0]['price']} is not more" in (
+        refused.stderr
+    )
+
+
+async def _compare_at(db: Path, sku: str) -> int | None:
+    from bot.store.uow import Store
+
+    store = Store.from_url(f"sqlite+aiosqlite:///{db}")
+    try:
+        async with store.reading() as uow:
+            product = await uow.products.get_by_sku(sku)
+            assert product is not None
+            return product.compare_at_price
+    finally:
+        await store.close()

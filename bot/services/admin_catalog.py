@@ -23,6 +23,7 @@ from bot.catalog_rules import (
     MAX_TITLE,
     CaseTwins,
     OutOfRange,
+    check_compare_at,
     check_price,
     check_stock,
     check_stock_after,
@@ -32,6 +33,7 @@ from bot.catalog_rules import (
 from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
+from bot.services.pricing import sale_after_new_price
 from bot.store.catalog_file import (
     MAX_PHOTOS,
     CatalogCsv,
@@ -90,6 +92,7 @@ class ProductFacts:
     has_photo: bool
     variants: int = 0  # how many; the stock is then theirs, summed
     further_photos: tuple[str, ...] = ()  # the gallery's after the photo, as the catalog names them
+    compare_at: int | None = None  # the regular price while on sale
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -107,6 +110,7 @@ class ProductFacts:
             bool(product.photo or product.photo_file_id),
             len(variants),
             tuple(photo_list(product)),
+            product.compare_at_price,
         )
 
     @property
@@ -268,6 +272,13 @@ def _photo_from_text(text: str, currency: str) -> str:
     raise wrong("I need a photo here: send the product photo as a picture, or /skip.")
 
 
+def _compare_at_from_text(text: str, currency: str) -> int | None:
+    """/edit's Was price: a price, or "-" (SKIP_WORDS) to end the sale."""
+    if text.strip().lower() in SKIP_WORDS:
+        return None
+    return parse_price(text, currency)
+
+
 def _further_photo_from_text(text: str, currency: str) -> str:
     raise wrong("I need a photo here: send it as a picture.")
 
@@ -306,6 +317,15 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
             lambda text, currency: parse_price(text, currency),
         ),
         ProductField(
+            "compare_at",
+            N_("Was price"),
+            N_(
+                "Send the regular price it is on sale from, shown struck through before its "
+                "price (e.g. 20.00), or - to end the sale."
+            ),
+            _compare_at_from_text,
+        ),
+        ProductField(
             "stock",
             N_("Stock"),
             N_("Send how many units are in stock, e.g. 20."),
@@ -334,6 +354,8 @@ def describe_value(field: str, value: Any, currency: str) -> str:
     tr = i18n.current()
     if field == "price":
         return tr.money(int(value), currency)
+    if field == "compare_at":
+        return tr.money(int(value), currency) if value is not None else tr._("not on sale")
     if field == "photo":
         return tr._("a photo") if value else tr._("no photo")
     if field == "description" and not value:
@@ -487,18 +509,54 @@ async def category_title(uow: UnitOfWork, category_id: int) -> str:
 # ----------------------------------------------------------------------------- changes
 
 
-async def set_price(uow: UnitOfWork, sku: str, price: int, *, actor: int) -> Product:
+@dataclass(frozen=True)
+class PriceSet:
+    """/price's outcome: the product, and the regular price its sale had if the new price
+    ended it (None: it was not on sale, or still is)."""
+
+    product: ProductFacts
+    sale_ended: int | None = None
+
+
+async def set_price(uow: UnitOfWork, sku: str, price: int, *, actor: int) -> PriceSet:
     product = await product_by_sku(uow, sku)
     before = product.price
-    product.price = price
+    ended = reprice(product, price)
     await uow.session.flush()
     await uow.audit.record(
         actor,
         "product.price",
         product.sku,
-        {"from": before, "to": price, "currency": product.currency},
+        {"from": before, "to": price, "currency": product.currency}
+        | ({"compare_at_ended": ended} if ended is not None else {}),
     )
-    return product
+    return PriceSet(ProductFacts.of(product), ended)
+
+
+def sale_ended_by(product: Product, price: int) -> int | None:
+    """The regular price whose sale `price` would end (not below it), else None."""
+    kept = sale_after_new_price(price, product.compare_at_price)
+    return product.compare_at_price if kept is None else None
+
+
+def reprice(product: Product, price: int) -> int | None:
+    """Give `product` a new price, ending its sale if the price is not below the regular
+    one (/price and /edit alike); the regular price of the sale it ended, if it did."""
+    ended = sale_ended_by(product, price)
+    product.price = price
+    product.compare_at_price = sale_after_new_price(price, product.compare_at_price)
+    return ended
+
+
+def check_sale(product: Product, compare_at: int | None) -> None:
+    """AdminInputError unless `compare_at` may be the product's regular price: above its
+    price, as a catalog file's must be (None ends the sale)."""
+    if compare_at is None:
+        return
+    try:
+        check_compare_at(compare_at, product.price, product.currency)
+    except OutOfRange as exc:
+        raise refused(exc) from None
 
 
 @dataclass(frozen=True)
@@ -703,6 +761,16 @@ async def edit_product(
     elif field in (ADD_PHOTO, DROP_PHOTO):
         before = len(product.photos or ())
         product.photos = _gallery_changed(product, field, str(value))
+    elif field == "price":
+        before = product.price
+        if (ended := reprice(product, int(value))) is not None:
+            await uow.audit.record(
+                actor, "product.edit.compare_at", product.sku, {"from": ended, "to": None}
+            )
+    elif field == "compare_at":
+        check_sale(product, value)
+        before = product.compare_at_price
+        product.compare_at_price = value
     else:
         before = getattr(product, field)
         setattr(product, field, value)
@@ -712,6 +780,8 @@ async def edit_product(
         if field == "category"
         else len(product.photos or ())
         if field in (ADD_PHOTO, DROP_PHOTO)
+        else product.compare_at_price
+        if field == "compare_at"
         else getattr(product, field)
     )
     await uow.audit.record(

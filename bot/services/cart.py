@@ -24,6 +24,7 @@ from bot.services.errors import (
     Shortage,
     VariantUnavailable,
 )
+from bot.services.pricing import on_sale
 from bot.services.sellable import Unit, unit_of
 from bot.store.models import Cart, CartLine
 from bot.store.repositories.carts import CardCounts
@@ -83,6 +84,7 @@ class CartLineView:
     product_sku: str = ""  # the product's SKU (`sku` is the variant's)
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
     held: Held | None = None  # held for her own open invoice (counted in `available`)
+    compare_at: int | None = None  # the regular price while on sale: shown, never charged
 
     @property
     def key(self) -> tuple[int, int]:
@@ -197,6 +199,17 @@ class CartView:
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def saving(self) -> int:
+        """What the sales of its lines take off their regular prices ("You save $4.00")."""
+        return sum(
+            (line.compare_at - line.unit_price) * line.quantity
+            for line in self.lines
+            if line.is_active
+            and line.compare_at is not None
+            and on_sale(line.unit_price, line.compare_at)
+        )
 
     @property
     def needs_shipping(self) -> bool:
@@ -476,6 +489,7 @@ def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> Ca
         variant_id=unit.variant_id,
         product_sku=unit.product_sku,
         translations=unit.translations,
+        compare_at=unit.compare_at,
     )
 
 

@@ -15,7 +15,7 @@ from bot.clipping import echo
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
-from bot.services.sellable import unit_of
+from bot.services.sellable import unit_of, variant_compare_at
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
 from bot.store.repositories.catalog import CATEGORY_ORDERS as CATEGORY_ORDERS
@@ -60,6 +60,7 @@ class ProductItem:
     currency: str
     available: int
     translations: dict[str, Any] | None = None
+    compare_at: int | None = None  # the regular price while on sale (bot.services.pricing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class VariantItem:
     price: int
     available: int
     own_photo: bool
+    compare_at: int | None = None  # its regular price while on sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,8 @@ class ProductCard:
     # The product's further photos, after `photo` (a variant's own photo takes the first
     # place; these stay the product's): the card pages through them, ◀ 1/3 ▶.
     further_photos: tuple[GalleryPhoto, ...] = ()
+    # The regular price while on sale, struck through beside `price` (the chosen variant's).
+    compare_at: int | None = None
 
     @property
     def photo_count(self) -> int:
@@ -321,6 +325,7 @@ def _variant_card(
         title=product.title,
         description=product.description,
         price=unit.price,
+        compare_at=unit.compare_at,
         currency=unit.currency,
         available=unit.available,
         photo=unit.photo,
@@ -343,6 +348,7 @@ def _variant_card(
                 product.price if v.price is None else v.price,
                 v.available,
                 bool(v.photo),
+                variant_compare_at(product, v),
             )
             for v in variants
         ),
@@ -404,6 +410,7 @@ def _items(products: Iterable[ListedProduct], stock: dict[int, int]) -> tuple[Pr
             p.currency,
             stock.get(p.id, p.available),
             p.translations,
+            p.compare_at_price,
         )
         for p in products
     )
@@ -416,6 +423,7 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         title=p.title,
         description=p.description,
         price=p.price,
+        compare_at=p.compare_at_price,
         currency=p.currency,
         available=p.available if available is None else available,
         photo=p.photo,

@@ -32,6 +32,7 @@ class Unit:
     photo: str
     product_sku: str  # the product's own SKU (the same as `sku` without a variant)
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
+    compare_at: int | None = None  # the regular price while on sale (bot.services.pricing)
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
@@ -50,6 +51,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.photo,
             product.sku,
             product.translations,
+            product.compare_at_price,
         )
     return Unit(
         product.id,
@@ -64,7 +66,14 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         variant.photo or product.photo,
         product.sku,
         translated_variant_titles(product.title, product.translations, variant.label),
+        variant_compare_at(product, variant),
     )
+
+
+def variant_compare_at(product: Product, variant: ProductVariant) -> int | None:
+    """A variant's regular price: its own beside a price of its own, else the product's
+    (whose price it sells at)."""
+    return product.compare_at_price if variant.price is None else variant.compare_at_price
 
 
 @dataclass(frozen=True, slots=True)

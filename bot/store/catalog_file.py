@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -19,6 +20,7 @@ from bot.catalog_rules import (
     MAX_OPTION_TEXT,
     CaseTwins,
     OutOfRange,
+    check_compare_at,
     check_price,
     check_stock,
     check_text,
@@ -47,15 +49,19 @@ TRANSLATED_FIELDS = tuple(
 # A product's options in the other languages, written as `options` is and in its order, each
 # option with as many values: options_ru "Размер: S|M|L; Цвет: Овсяный|Угольный".
 TRANSLATED_OPTIONS = tuple(f"options_{language}" for language in LANGUAGES if language != "en")
+# The regular price while on sale, written as `price` is, above it (a product's, or a variant's
+# beside its own price); empty: not on sale. Last, so files written before it read the same.
+SALE_FIELDS = ("compare_at",)
 CSV_FIELDS = (
     *REQUIRED_FIELDS,
     *OPTIONAL_FIELDS,
     *VARIANT_FIELDS,
     *TRANSLATED_FIELDS,
     *TRANSLATED_OPTIONS,
+    *SALE_FIELDS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
-KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options", "photos"))
+KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options", "photos", "compare_at"))
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
 _JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
@@ -89,6 +95,7 @@ class VariantRow:
     stock: int
     price: int | None = None
     photo: str | None = None
+    compare_at: int | None = None  # its own regular price while on sale, beside its own price
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class CatalogRow:
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("Size", ("S", "M")), ...
     variants: tuple[VariantRow, ...] = ()
     photos: tuple[str, ...] = ()  # the gallery's further photos, after `photo`
+    compare_at: int | None = None  # the regular price while on sale (minor units), or None
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -333,6 +341,7 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
                 "sku": row.get("sku"),
                 "values": _csv_pairs(row.get("values"), split=False),
                 "stock": row.get("stock"),
+                **({"compare_at": row["compare_at"]} if "compare_at" in row else {}),
                 "price": row.get("price") or None,
                 "photo": row.get("photo") or None,
             }
@@ -523,20 +532,10 @@ def _validate_row(
             currency=currency,
             shop=shop_currency,
         )
-    price = 0
-    raw_price = item.get("price")
-    if raw_price is not None and currency:
-        if isinstance(raw_price, float | bool):
-            bad("price", N_('write the price as a decimal string such as "12.50"'))
-        else:
-            try:
-                price = check_price(
-                    parse_amount(_amount_text(raw_price, currency), currency), currency
-                )
-            except OutOfRange as exc:
-                bad("price", exc.template, **exc.params)
-            except MoneyError as exc:
-                bad("price", exc.template, **exc.params)
+    price = _check_amount(item.get("price"), currency, partial(bad, "price")) or 0
+    compare_at = _check_compare_at(
+        item.get("compare_at"), price, currency, partial(bad, "compare_at")
+    )
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -592,13 +591,24 @@ def _validate_row(
             options=options,
             variants=variants,
             photos=photos,
+            compare_at=compare_at,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
-            given=KEPT_UNLESS_GIVEN.intersection(item),
+            given=KEPT_UNLESS_GIVEN.intersection(item) | _sale_given(item),
         ),
         [],
     )
+
+
+def _sale_given(item: Mapping[str, Any]) -> frozenset[str]:
+    """{"compare_at"} when a variant names it though its product does not (a JSON file):
+    the file says what is on sale, so what it leaves out is not."""
+    variants = item.get("variants")
+    named = isinstance(variants, list) and any(
+        isinstance(v, Mapping) and "compare_at" in v for v in variants
+    )
+    return frozenset(SALE_FIELDS) if named else frozenset()
 
 
 _TRANSLATED = ("title", "description", "category")
@@ -882,20 +892,11 @@ def _check_variant(
             stock = check_stock(stock_text)
         except OutOfRange as exc:
             fault(exc.template, f"{name}: stock", **exc.params)
-    price: int | None = None
-    raw_price = raw.get("price")
-    if raw_price is not None and currency:
-        if isinstance(raw_price, float | bool):
-            fault(N_('write the price as a decimal string such as "12.50"'), f"{name}: price")
-        else:
-            try:
-                price = check_price(
-                    parse_amount(_amount_text(raw_price, currency), currency), currency
-                )
-            except OutOfRange as exc:
-                fault(exc.template, f"{name}: price", **exc.params)
-            except MoneyError as exc:
-                fault(exc.template, f"{name}: price", **exc.params)
+    price = _check_amount(raw.get("price"), currency, _within(fault, f"{name}: price"))
+    sale = _within(fault, f"{name}: compare_at")
+    if price is None and _given_amount(raw.get("compare_at")):
+        sale(N_("a variant on sale of its own needs a price of its own"))
+    compare_at = _check_compare_at(raw.get("compare_at"), price or 0, currency, sale)
     photo = str(raw.get("photo") or "").strip() or None
     if not _is_text(raw.get("photo")):
         fault(N_("must be text"), f"{name}: photo")
@@ -908,7 +909,49 @@ def _check_variant(
         fault(VARIANT_GALLERY, f"{name}: photos")
     if problems:
         return None
-    return VariantRow(sku, tuple(chosen), stock, price, photo)
+    return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)
+
+
+def _within(fault: Callable[..., None], within: str) -> Callable[..., None]:
+    """`fault` naming where in the variant a problem is (its SKU, and its own field)."""
+    return lambda message, **params: fault(message, within, **params)
+
+
+def _given_amount(raw: Any) -> bool:
+    """An amount a file gives: not left out, null or an empty cell."""
+    return raw is not None and not (isinstance(raw, str) and not raw.strip())
+
+
+def _check_amount(raw: Any, currency: str, refuse: Callable[..., None]) -> int | None:
+    """A price as a file writes it ("12.50", "5,50"), in minor units a shopper could pay
+    (`check_price`), or None when not given or refused (`refuse` told why)."""
+    if raw is None or not currency:
+        return None
+    if isinstance(raw, float | bool):
+        refuse(N_('write the price as a decimal string such as "12.50"'))
+        return None
+    try:
+        return check_price(parse_amount(_amount_text(raw, currency), currency), currency)
+    except (OutOfRange, MoneyError) as exc:
+        refuse(exc.template, **exc.params)
+    return None
+
+
+def _check_compare_at(
+    raw: Any, price: int, currency: str, refuse: Callable[..., None]
+) -> int | None:
+    """The regular price while on sale (`check_compare_at`: above `price`); None when the
+    cell is empty or the field left out (not on sale), or refused."""
+    if not _given_amount(raw):
+        return None
+    amount = _check_amount(raw, currency, refuse)
+    if amount is None or not price:
+        return None
+    try:
+        return check_compare_at(amount, price, currency)
+    except OutOfRange as exc:
+        refuse(exc.template, **exc.params)
+    return None
 
 
 ONLY_DIGITAL = N_("only digital products have a download (set digital to true)")
@@ -1384,8 +1427,11 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
                 "stock": variant.stock,
                 "price": variant.price,
                 "photo": variant.photo,
+                "compare_at_price": variant.compare_at,
             }
             existing = mine.get(variant.sku)
+            if existing is not None and "compare_at" not in row.given:
+                del values["compare_at_price"]  # a file without the column keeps its sale
             if existing is None:
                 uow.session.add(ProductVariant(product_id=product_id, sku=variant.sku, **values))
                 changed.add(row.sku)
@@ -1428,6 +1474,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         "description": row.description,
         "category_id": category_id,
         "price": row.price,
+        "compare_at_price": row.compare_at,
         "currency": row.currency,
         "stock": row.stock,
         "photo": row.photo,
@@ -1452,6 +1499,8 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             del values["download"]
         if "photos" not in row.given:
             del values["photos"]
+        if "compare_at" not in row.given:
+            del values["compare_at_price"]
     return values
 
 
@@ -1616,6 +1665,7 @@ class CatalogCsv:
                 "",
                 *_translated_columns(p),
                 *(_options_text(options) for options in _translated_options(p)),
+                _amount_cell(p.compare_at_price, p.currency),
             ]
         )
         for v in p.variants if options else ():
@@ -1638,8 +1688,14 @@ class CatalogCsv:
                     p.sku,
                     _values_text(v.values.items()),
                     *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
+                    _amount_cell(v.compare_at_price, p.currency),
                 ]
             )
+
+
+def _amount_cell(amount: int | None, currency: str) -> str:
+    """A price as a catalog file writes it ("" for none)."""
+    return "" if amount is None else to_decimal_string(amount, currency)
 
 
 def rows_to_csv(products: Iterable[Product]) -> bytes:
@@ -1669,6 +1725,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["download"] = p.download
         if photos := photo_list(p):
             item["photos"] = photos
+        if p.compare_at_price is not None:
+            item["compare_at"] = _amount_cell(p.compare_at_price, p.currency)
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}
@@ -1688,6 +1746,8 @@ def _variant_json(v: ProductVariant, currency: str) -> dict[str, Any]:
         item["price"] = to_decimal_string(v.price, currency)
     if v.photo:
         item["photo"] = v.photo
+    if v.compare_at_price is not None:
+        item["compare_at"] = _amount_cell(v.compare_at_price, currency)
     return item
 
 

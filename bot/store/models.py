@@ -118,6 +118,9 @@ class Product(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     price: Mapped[int] = mapped_column(BigInteger)
+    # The regular price while it is on sale, above `price` and struck through beside it
+    # (bot.services.pricing); None: not on sale (migration 0031). Nothing charges it.
+    compare_at_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
@@ -199,6 +202,8 @@ class ProductVariant(Base):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     price: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Its own regular price while on sale, beside a price of its own (else the product's).
+    compare_at_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     photo: Mapped[str | None] = mapped_column(String(512), default=None)
     photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
 

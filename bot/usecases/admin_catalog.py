@@ -13,6 +13,7 @@ from typing import IO
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
     ImportOutcome,
+    PriceSet,
     ProductFacts,
     ProductList,
     StockChange,
@@ -45,12 +46,13 @@ async def product_page(
         )
 
 
-async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> ProductFacts:
-    """`amount` as the admin typed it ("14.50"), in the product's own currency."""
+async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> PriceSet:
+    """`amount` as the admin typed it ("14.50"), in the product's own currency; a price not
+    below the product's regular one ends its sale (`PriceSet.sale_ended`)."""
     async with shop.store.uow() as uow:
         product = await catalog.product_by_sku(uow, sku)
         price = catalog.parse_price(amount, product.currency)
-        return ProductFacts.of(await catalog.set_price(uow, sku, price, actor=admin_id))
+        return await catalog.set_price(uow, sku, price, actor=admin_id)
 
 
 async def change_stock(shop: Shop, admin_id: int, sku: str, change: str) -> StockResult:

@@ -60,6 +60,7 @@ class WizardStep:
     show_preview: bool = False  # the last answer completed the product: show what it will be
     own_prices: tuple[tuple[str, int], ...] = ()  # variants a new price leaves as they are
     ended: bool = False  # the flow is over, nothing saved: `problem` says why
+    sale_ends: int | None = None  # the regular price whose sale the new price would end
 
     @property
     def fields(self) -> list[ProductField]:
@@ -157,6 +158,11 @@ async def answer(shop: Shop, chat_id: int, flow: Flow, sent: Answer) -> WizardSt
         return await _step(shop, flow)
     try:
         value = _read(sent, field, _currency(shop, flow))
+        if flow["kind"] == "edit" and field.name == "compare_at":
+            async with shop.store.reading() as uow:
+                catalog.check_sale(await catalog.product_by_sku(uow, flow["sku"]), value)
+    except UnknownSku as exc:
+        return await _end(shop, chat_id, flow, str(exc))
     except AdminInputError as exc:
         return await _step(shop, flow, str(exc))
     return await _accept(shop, chat_id, flow, field.name, value)
@@ -271,11 +277,16 @@ async def _accept(shop: Shop, chat_id: int, flow: Flow, name: str, value: Any) -
     if flow["step"] != PREVIEW:
         return await _step(shop, flow)
     kept: list[tuple[str, int]] = []
+    ends: int | None = None
     if flow["kind"] == "edit" and name == "price":
         async with shop.store.reading() as uow:
             product = await uow.products.get_by_sku(flow["sku"])
-            kept = await catalog.own_prices(uow, product) if product is not None else []
-    return WizardStep(flow, _currency(shop, flow), show_preview=True, own_prices=tuple(kept))
+            if product is not None:
+                kept = await catalog.own_prices(uow, product)
+                ends = catalog.sale_ended_by(product, int(value))
+    return WizardStep(
+        flow, _currency(shop, flow), show_preview=True, own_prices=tuple(kept), sale_ends=ends
+    )
 
 
 async def _back_to_fields(shop: Shop, chat_id: int, flow: Flow, problem: str) -> WizardStep:

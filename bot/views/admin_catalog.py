@@ -27,6 +27,7 @@ from bot.services.admin_catalog import (
     ADD_STEPS,
     DROP_PHOTO,
     PRODUCT_FIELDS,
+    PriceSet,
     ProductFacts,
     ProductField,
     StockResult,
@@ -89,10 +90,22 @@ def list_restarted() -> str:
     return i18n.current()._("That page of the list is out of date: here is the first page.")
 
 
-def price_set(product: ProductFacts) -> str:
+def price_set(change: PriceSet) -> str:
     tr = i18n.current()
+    product = change.product
     price = tr.money(product.price, product.currency)
-    return tr._("{sku} now costs {price}.", sku=product.sku, price=price)
+    text = tr._("{sku} now costs {price}.", sku=product.sku, price=price)
+    if change.sale_ended is not None:
+        text += " " + sale_ended(tr, change.sale_ended, product.currency)
+    return text
+
+
+def sale_ended(tr: Translator, compare_at: int, currency: str) -> str:
+    """Why a new price takes a product off sale: it is not below its regular price."""
+    return tr._(
+        "Its sale ends: the new price is not below its regular price, {was}.",
+        was=tr.money(compare_at, currency),
+    )
 
 
 def stock_changed(result: StockResult) -> str:
@@ -187,6 +200,10 @@ def edit_card(card: EditCard) -> AdminView:
             tr._("Description: {value}", value=product.description or tr._("(none)")),
             tr._("Category: {value}", value=card.category),
             tr._("Price: {value}", value=price),
+            tr._(
+                "Was price: {value}",
+                value=catalog.describe_value("compare_at", product.compare_at, product.currency),
+            ),
             _stock_line(tr, card),
             _photo_line(tr, product),
             tr._("Visible: {value}", value=visible),
@@ -273,6 +290,8 @@ def _preview(step: WizardStep) -> AdminView:
                     f"{sku} ({tr.money(price, currency)})" for sku, price in step.own_prices
                 ),
             )
+        if step.sale_ends is not None:
+            text += "\n" + sale_ended(tr, step.sale_ends, currency)
         photo = flow["value"] if field.wants_photo and flow["value"] else None
         return AdminView(text, rows, photo)
     values = flow["values"]

@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.i18n import N_
 from bot.services.catalog import ProductCard
 from bot.services.photos import PhotoKind, resolve_photo
+from bot.texts.sale import price_label
 from bot.views.shopper import stock_label
 
 OPEN_IN_SHOP = N_("🛍 Open in shop")
@@ -90,7 +91,7 @@ def card_text(card: ProductCard, settings: Settings, limit: int) -> str:
     tr = i18n.translator(settings.default_language)  # shared cards: the shop's language
     stock = stock_label(tr, card.available, settings.low_stock_threshold, card.is_digital)
     title = tr.name(card.title, card.translations)
-    head = f"🛍 {title}\n{tr.money(card.price, card.currency)} · {stock}"
+    head = f"🛍 {title}\n{price_label(tr, card.price, card.compare_at, card.currency)} · {stock}"
     description = tr.name(card.description, card.translations, "description").strip()
     room = limit - len(head) - 2
     if not description or room < 20:
@@ -105,7 +106,7 @@ def _result(
     tr = i18n.translator(settings.default_language)  # cached for everyone: the shop's language
     title = tr.name(card.title, card.translations)
     summary = (
-        f"{tr.money(card.price, card.currency)} · "
+        f"{price_label(tr, card.price, card.compare_at, card.currency)} · "
         f"{stock_label(tr, card.available, settings.low_stock_threshold, card.is_digital)}"
     )
     markup = InlineKeyboardMarkup(

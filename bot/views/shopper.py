@@ -103,6 +103,7 @@ from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
+from bot.texts.sale import price_html, price_label, saving_line
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -280,7 +281,7 @@ def _list(screen: ListScreen, settings: Settings, tr: Translator) -> View:
             head += "\n" + tr._("Nothing here is in stock right now.")
     for item in page.items:
         title = tr.name(item.title, item.translations)
-        label = f"{title} · {tr.money(item.price, item.currency)}"
+        label = f"{title} · {price_label(tr, item.price, item.compare_at, item.currency)}"
         if item.available <= 0:
             label += " · " + tr._("sold out")
         rows.append([button(label, ShowProduct(item.id, 1))])
@@ -319,7 +320,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     lines = [f"<b>{escape(tr.name(card.title, card.translations))}</b>"]
     if card.variant_label:
         lines.append(escape(tr.label(card.variant_label, card.translations)))
-    price = tr.money(card.price, card.currency)
+    price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
     if screen.in_cart:
@@ -475,6 +476,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append("")
     total = tr.money(basket.total, basket.currency)
     lines.append(tr._("Total: <b>{total}</b>", total=total))
+    if saving := saving_line(tr, basket.saving, basket.currency):
+        lines.append(saving)
     rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
     rows.append(
         [

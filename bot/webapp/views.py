@@ -33,10 +33,12 @@ from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
+from bot.services.pricing import on_sale
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
+from bot.texts.sale import off_text, saving_line
 from bot.views.shopper import (
     cancel_question,
     cap_note,
@@ -137,8 +139,22 @@ def _item(item: ProductItem | ProductCard) -> Json:
         "price": item.price,
         "currency": item.currency,
         "price_text": _money(item.price, item.currency),
+        **_sale(item.price, item.compare_at, item.currency),
         "available": max(item.available, 0),
         "photo": photo_path(item.id),
+    }
+
+
+def _sale(price: int, compare_at: int | None, currency: str) -> Json:
+    """The regular price struck through beside the price while on sale ("$20.00", "−20%"),
+    as the chat's card shows it; all None when not on sale."""
+    if not on_sale(price, compare_at):
+        return {"compare_at": None, "compare_at_text": None, "off_text": None}
+    assert compare_at is not None
+    return {
+        "compare_at": compare_at,
+        "compare_at_text": _money(compare_at, currency),
+        "off_text": off_text(i18n.current(), price, compare_at),
     }
 
 
@@ -172,6 +188,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
                 "title": i18n.current().label(v.label, card.translations),
                 "price": v.price,
                 "price_text": _money(v.price, card.currency),
+                **_sale(v.price, v.compare_at, card.currency),
                 "available": max(v.available, 0),
                 "stock_text": stock_label(
                     i18n.current(), v.available, low_stock_threshold, card.is_digital
@@ -235,6 +252,7 @@ def cart(basket: CartView) -> Json:
         ),
         "total": basket.total,
         "total_text": _money(basket.total, basket.currency),
+        "saving_text": saving_line(i18n.current(), basket.saving, basket.currency),
         "currency": basket.currency,
         "needs_shipping": basket.needs_shipping,
         "fingerprint": basket.fingerprint,  # checkout sends it back: pay for this cart only

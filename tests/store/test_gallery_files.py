@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from bot.services import catalog
 from bot.services.photos import GalleryPhoto, remember_file_id
@@ -23,7 +22,7 @@ from bot.store.catalog_file import (
     upsert_rows,
 )
 from bot.store.uow import Store
-from tests.conftest import CATALOG_PATH
+from tests.conftest import CATALOG_PATH, selects_run
 
 KETTLE: dict[str, Any] = {
     "sku": "KETTLE",
@@ -144,16 +143,11 @@ async def test_a_card_reads_its_gallery_with_the_product_in_one_statement(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
     await _import(sqlite_store, [KETTLE, PLAIN])
-    ran: list[str] = []
-    event.listen(
-        sqlite_store.engine.sync_engine,
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *rest: ran.append(statement),
-    )
+    ran = selects_run(sqlite_store)
     async with sqlite_store.reading() as uow:
         kettle = await uow.products.get_by_sku("KETTLE")
         assert kettle is not None
         ran.clear()
         card = await catalog.product_card(uow, kettle.id)
     assert card.photo_count == 3
-    assert len([sql for sql in ran if sql.lstrip().upper().startswith("SELECT")]) == 1
+    assert len(ran) == 1

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
 from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent, Product, utcnow
-from bot.store.uow import Store
+from bot.store.repositories.catalog import category_page_ids
+from bot.store.uow import Store, UnitOfWork
 
 
 async def _tables(conn: AsyncConnection) -> set[str]:
@@ -67,6 +68,16 @@ async def test_schema_matches_the_models_so_no_migration_is_missing(database_url
         assert diff == []
     finally:
         await store.close()
+
+
+async def _titles_of(uow: UnitOfWork, product_ids: list[int]) -> list[str]:
+    """These products' titles in this order, read as any schema has them: today's lists
+    read columns (a sale's regular price, 0031) that an older schema lacks."""
+    rows = await uow.session.execute(
+        select(Product.id, Product.title).where(Product.id.in_(product_ids))
+    )
+    titles = dict(rows.tuples().all())
+    return [titles[i] for i in product_ids]
 
 
 async def _alembic(store: Store, direction: str, revision: str) -> None:
@@ -212,7 +223,8 @@ async def test_0019_products_stored_with_full_width_or_invisible_characters_are_
 
     async def titles(query: str) -> list[str]:
         async with store.reading() as uow:
-            return [item.title for item in (await catalog.search(uow, query)).items]
+            found = await uow.products.search_ids(catalog.query_words(query), limit=48)
+            return await _titles_of(uow, found)
 
     store = Store.from_url(database_url)
     wide, zero = "Ｇｏｏｓｅｎｅｃｋ Kettle", "Stone\u200bware M\u00adug"
@@ -277,8 +289,10 @@ async def test_0023_in_stock_pages_skip_index_entries_not_rows(database_url: str
     async def in_stock_titles() -> list[str]:
         async with store.reading() as uow:
             (kitchen,) = await catalog.list_categories(uow)
-            page = await catalog.category_page(uow, kitchen.id, 0, "name", in_stock=True)
-        return [item.title for item in page.items]
+            page = category_page_ids(
+                kitchen.id, "name", in_stock=True, offset=0, limit=catalog.PAGE_SIZE
+            )
+            return await _titles_of(uow, list(await uow.session.scalars(page)))
 
     store = Store.from_url(database_url)
     try:
@@ -426,5 +440,36 @@ async def test_0029_reads_the_best_and_worst_rated_from_the_ends_of_an_index(
         best, worst = after
         assert len(best) == len(worst) == RATED_SHOWN and "SPOON-04" not in best + worst
         assert not set(best) & set(worst)
+    finally:
+        await store.close()
+
+
+async def test_0031_adds_sale_prices_and_every_product_before_it_is_not_on_sale(
+    database_url: str,
+) -> None:
+    """Products and variants get a nullable `compare_at_price`; rows stored before keep their
+    price and are not on sale; down and up again leaves the schema as the models say."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0030_reviews")
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+        assert "compare_at_price" not in {c["name"] for c in columns}
+        await _alembic(store, "upgrade", "head")
+        await store.close()
+        store = Store.from_url(database_url)
+        await add_product(store, "MUG", price=1600)
+        async with store.reading() as uow:
+            mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and (mug.price, mug.compare_at_price) == (1600, None)
+        async with store.engine.connect() as conn:
+            variant_columns = await conn.run_sync(
+                lambda sync: inspect(sync).get_columns("product_variants")
+            )
+        (column,) = [c for c in variant_columns if c["name"] == "compare_at_price"]
+        assert column["nullable"]
     finally:
         await store.close()

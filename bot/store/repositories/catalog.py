@@ -180,6 +180,7 @@ class ListedProduct(NamedTuple):
     available: int
     options: list[dict[str, Any]] | None
     translations: dict[str, dict[str, str]] | None
+    compare_at_price: int | None  # the regular price while on sale
 
     @property
     def has_variants(self) -> bool:
@@ -196,6 +197,7 @@ _LISTED_BY_ID = prepared(
         Product.available,
         Product.options,
         Product.translations,
+        Product.compare_at_price,
     ).where(Product.id.in_(bindparam("product_ids", expanding=True)))
 )
 

@@ -62,6 +62,14 @@
     return el;
   }
 
+  // A price on sale as the chat's card shows it: the regular price struck through, then the
+  // price and what it takes off ("$20.00 $16.00 · −20%"); else the price alone.
+  function priceParts(item) {
+    if (!item.compare_at_text) return [item.price_text];
+    const off = item.off_text ? [` · ${item.off_text}`] : [];
+    return [h('s', { class: 'was', text: item.compare_at_text }), ` ${item.price_text}`, ...off];
+  }
+
   // A product without a photo (or one that does not load) shows a quiet picture frame.
   const NO_PHOTO = 'data:image/svg+xml,' + encodeURIComponent(
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 24 24" fill="none" '
@@ -424,7 +432,7 @@
       type: 'button', class: item.available > 0 ? 'card' : 'card sold',
       'data-product-id': item.id, onclick: () => go('product', item.id),
     }, photo(item.photo, item.title), h('span', { class: 'name', text: item.title }),
-    h('span', { class: 'price', text: item.price_text },
+    h('span', { class: 'price' }, priceParts(item),
       item.available > 0 ? null : h('span', { class: 'sold-out', text: ` · ${t('Out of stock')}` }))));
     const head = state.query
       ? h('p', { class: 'hint', text: state.list.found_text }) : null;
@@ -502,7 +510,7 @@
 
     function refresh() {
       const item = now();
-      price.textContent = item.price_text;
+      price.replaceChildren(...priceParts(item));
       stock.textContent = item.stock_text || (item.available > 0 ? t('In stock') : t('Out of stock'));
       stock.className = item.stock_low ? 'stock low' : 'stock';
       quantity = Math.max(1, Math.min(quantity, most() || 1));
@@ -674,6 +682,7 @@
       ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
     show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
+      basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
       shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
   }
 

@@ -1,0 +1,86 @@
+"""A product on sale on the storefront: the API sends its regular price beside the price
+(`compare_at`, formatted as the chat formats it, and what it takes off), for a list, a
+product and each variant priced on its own; the page strikes the regular price through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.standin.harness import ShopHarness
+from bot.store.models import Product
+from tests.webapp.browser import Browser
+from tests.webapp.conftest import Page, change_product, open_the_mug, product_id
+
+
+async def _put_a_size_on_sale(shop: ShopHarness, sku: str, price: int, compare_at: int) -> None:
+    async with shop.store.uow() as uow:
+        tee = await uow.products.get(await product_id(shop, "APP-TEE-ORG"))
+        assert tee is not None
+        (variant,) = [v for v in await uow.products.variants_of(tee.id) if v.sku == sku]
+        variant.price, variant.compare_at_price = price, compare_at
+
+
+async def test_the_api_sends_the_regular_price_of_a_product_and_a_variant_on_sale(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    await change_product(shop, "KIT-MUG-CER", compare_at_price=2000)  # $16.00, was $20.00
+    await _put_a_size_on_sale(shop, "APP-TEE-ORG-M-OAT", 2600, 3250)
+    page: Page = page_of(shop.user(1001, "Alice"))
+    mug_id = await product_id(shop, "KIT-MUG-CER")
+
+    mug = await page.ok("GET", f"products/{mug_id}")
+    assert (mug["price"], mug["compare_at"]) == (1600, 2000)
+    assert (mug["price_text"], mug["compare_at_text"], mug["off_text"]) == (
+        "$16.00",
+        "$20.00",
+        "−20%",
+    )
+    async with shop.store.reading() as uow:
+        stored = await uow.products.get(mug_id)
+        assert isinstance(stored, Product)
+        kitchen = stored.category_id
+    listed = (await page.ok("GET", f"categories/{kitchen}"))["items"]
+    (line,) = [item for item in listed if item["id"] == mug_id]
+    assert (line["compare_at_text"], line["off_text"]) == ("$20.00", "−20%")
+    assert all(item["compare_at"] is None for item in listed if item["id"] != mug_id)
+
+    tee = await page.ok("GET", f"products/{await product_id(shop, 'APP-TEE-ORG')}")
+    sizes = {v["sku"]: v for v in tee["variants"]}
+    assert (
+        sizes["APP-TEE-ORG-M-OAT"]["compare_at_text"],
+        sizes["APP-TEE-ORG-M-OAT"]["off_text"],
+    ) == (
+        "$32.50",
+        "−20%",
+    )
+    assert sizes["APP-TEE-ORG-S-OAT"]["compare_at"] is None  # the product's price, not on sale
+
+    cart = await page.add(mug_id, 2)
+    assert (cart["cart"]["total_text"], cart["cart"]["saving_text"]) == (
+        "$32.00",
+        "🔖 You save $8.00",
+    )
+
+    spanish = page_of(shop.user(1002, "Bea", language_code="es"))
+    mug = await spanish.ok("GET", f"products/{mug_id}")
+    assert (mug["compare_at_text"], mug["off_text"]) == ("20,00\xa0US$", "−20\xa0%")
+
+
+async def test_the_page_strikes_the_regular_price_through(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    await change_product(shop, "KIT-MUG-CER", compare_at_price=2000)
+    mug = await open_the_mug(shop, browser, shop.user(1001, "Alice"))
+    await browser.find(".product .price s.was", "$20.00")
+    assert await browser.js("return document.querySelector('.product .price').textContent") == (
+        "$20.00 $16.00 · −20%"
+    )
+    await browser.click("#add", "Add to cart")
+    await browser.click("#to-cart")
+    await browser.find("#cart-total", "$16.00")
+    await browser.find("#cart-saving", "🔖 You save $4.00")
+    await browser.js("window.__tg.pressBack()")
+    await browser.find(".product h2", "Stoneware Mug")
+    await browser.js("window.__tg.pressBack()")
+    struck = await browser.find(f".card[data-product-id='{mug}'] .price s.was", "$20.00")
+    assert struck.value_of_css_property("text-decoration-line") == "line-through"
