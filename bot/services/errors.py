@@ -488,9 +488,47 @@ class RefundFailed(OrderError):
 
 
 class RefundDeferred(RefundFailed):
-    """The provider could not be reached for a refund no one waits for (a second payment's,
-    or one a restart left pending): it stays pending and the pending-refunds job tries it
-    again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
+    """The provider could not be reached (it may have made the refund before the answer was
+    lost): the refund stays pending and the pending-refunds job asks again with the same
+    idempotency key (bot.usecases.refunds.SECOND_REFUND_PAUSES), so it is never made twice."""
+
+    def __init__(self, order_id: int, problem: BaseException, amount: int, currency: str) -> None:
+        super().__init__(order_id, problem)
+        self._words(
+            N_(
+                "The refund of {amount} for order #{order_id} could not reach the provider yet "
+                "({problem}); it is tried again automatically."
+            ),
+            order_id=order_id,
+            amount=format_money(amount, currency),
+            problem=self.problem,
+        )
+        self.amount, self.currency = amount, currency
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, **(self.params | {"amount": tr.money(self.amount, self.currency)}))
+
+
+class RefundUnderWay(RefundNotPossible):
+    """The order has a refund still pending (being made, or tried again because the provider
+    could not be reached): another one waits until it ends, so the books never count a
+    refund whose fate is unknown twice over."""
+
+    def __init__(self, order_id: int, amount: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} already has a refund of {amount} under way (if the provider "
+                "could not be reached, it is tried again automatically). You will be told how "
+                "it ends; refund more after that."
+            ),
+            order_id=order_id,
+            amount=format_money(amount, currency),
+        )
+        self.order_id, self.amount, self.currency = order_id, amount, currency
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, **(self.params | {"amount": tr.money(self.amount, self.currency)}))
 
 
 class DownloadUnavailable(OrderError):

@@ -27,6 +27,7 @@ from bot.services.errors import (
     OrderNotFound,
     RefundNotPossible,
     RefundTooLarge,
+    RefundUnderWay,
     StarsRefundIsWhole,
     WholeRefundOnly,
 )
@@ -126,6 +127,14 @@ def refundable(order: Order) -> int:
     return max(paid - order.refunded_amount, 0)
 
 
+def pending_amount(made: Sequence[Refund], order: Order) -> int:
+    """How much of the order's own payment is being refunded still (claimed, not yet made or
+    given back: a refund under way, or one the job tries again); 0 if none. The order must be
+    loaded with its payments."""
+    own = order.payments[0].id if order.payments else None
+    return sum(r.amount for r in made if r.status == "pending" and r.payment_id == own)
+
+
 def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     """What `units` (None: all) of one line cost the shopper: the line's price less its share
     of the discount, itself split over the units by largest remainder, so refunding every
@@ -184,10 +193,13 @@ def check_refund(order: Order, amount: int | None) -> int:
 async def claim(
     uow: UnitOfWork, order_id: int, amount: int | None, actor: str, reason: str | None
 ) -> RefundClaim:
-    """Set the amount aside (refused beyond `refundable`) and record a pending Refund."""
+    """Set the amount aside (refused beyond `refundable`, or while another refund of the
+    order is pending: RefundUnderWay) and record a pending Refund."""
     order = await uow.orders.get(order_id)
     if order is None:
         raise OrderNotFound(order_id)
+    if under_way := pending_amount(await uow.refunds.for_order(order.id), order):
+        raise RefundUnderWay(order.id, under_way, order.currency)
     wanted = check_refund(order, amount)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)

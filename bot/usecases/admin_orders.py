@@ -21,6 +21,7 @@ from bot.services.errors import (
     OrderError,
     OrderNotFound,
     OrderUnderReview,
+    RefundUnderWay,
     ShopError,
 )
 from bot.shop import Shop
@@ -181,9 +182,12 @@ async def offer(
 
 
 async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
-    """How much the admin may refund now (the Refund button's question); NotNow if nothing."""
+    """How much the admin may refund now (the Refund button's question); NotNow if nothing,
+    RefundUnderWay while a refund of it is still pending."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
+    if detail.refund_under_way:
+        raise RefundUnderWay(order_id, detail.refund_under_way, s.currency)
     if detail.refundable <= 0:
         raise NotNow(order_id, "refund", s.status, s.refunded_amount)
     partial = may(s.status, "refund_part")
@@ -233,6 +237,9 @@ async def _change(
         details["currency"] = change.refund.currency
     if change.refund_error:
         details["refund_error"] = change.refund_error  # worded: read in the reader's language
+    if change.refund_deferred is not None:
+        details["refund_retrying"] = change.refund_deferred.amount
+        details["currency"] = change.refund_deferred.currency
     await _audit(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     buttons = change.buttons_for_shopper(tr) if change.buttons_for_shopper else ()

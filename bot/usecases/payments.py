@@ -440,6 +440,8 @@ async def settle_stock_gone(shop: Shop, order_id: int) -> str:
     reason = worded(N_("sold out while the invoice was open"))
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
+    except RefundDeferred:  # the pending-refunds job makes it, and tells her and the admins
+        return notices.stock_gone(i18n.current(), order_id, None)
     except OrderError as exc:
         failed = worded(N_("automatic refund failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)

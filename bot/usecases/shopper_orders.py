@@ -1,8 +1,9 @@
 """The shopper's own moves on her orders: ✖️ Cancel order, before it ships.
 
 The cancel is the admins' cancel (bot.usecases.orders.cancel_order: restock, full refund, a
-failed refund flagged for review) with the shopper's rule applied inside it
-(bot.services.cancelling). The admins are told each one, in their own language.
+failed refund flagged for review, one the provider could not be reached for tried again) with
+the shopper's rule applied inside it (bot.services.cancelling). The admins are told each one,
+in their own language.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> Shopp
         )
     except ShopError as refused:
         return refused.said
-    pending = change.refund_error is not None
     await shop.alert_admins(
         partial(
-            notices.cancelled_by_shopper, order_id=order_id, refund=change.refund, pending=pending
+            notices.cancelled_by_shopper,
+            order_id=order_id,
+            refund=change.refund,
+            pending=change.refund_error is not None,
+            retrying=change.refund_deferred,
         )
     )
     return change.message_for_shopper

@@ -8,8 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import stripe
+from aiohttp import web
 
 from bot.config import Settings
 from bot.payments.stripe_gateway import StripeGateway
@@ -57,6 +59,11 @@ class StripeTestAccount:
     async def charge_info(self, charge_id: str) -> Any:
         return await self.client.v1.charges.retrieve_async(charge_id)
 
+    async def refunds_of(self, charge_id: str) -> list[int]:
+        """The amounts of the refunds Stripe made of the charge: one per refund made."""
+        listed = await self.client.v1.refunds.list_async(params={"charge": charge_id})
+        return sorted(int(refund.amount) for refund in listed.data)
+
 
 @pytest.fixture
 def stripe_account(localstripe: str) -> StripeTestAccount:
@@ -67,6 +74,40 @@ def stripe_account(localstripe: str) -> StripeTestAccount:
             http_client=stripe.HTTPXClient(),
         )
     )
+
+
+UNREACHABLE_STRIPE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
+
+
+@pytest.fixture
+async def answers_lost(localstripe: str) -> AsyncIterator[str]:
+    """A Stripe whose answers are lost: each request reaches localstripe and is made there,
+    then the caller gets 502 Bad Gateway instead of the answer (as when the connection drops
+    after Stripe acted). Its base URL."""
+    async with aiohttp.ClientSession() as upstream:
+
+        async def forward_then_lose(request: web.Request) -> web.Response:
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+            async with upstream.request(
+                request.method,
+                localstripe + request.rel_url.path_qs,
+                headers=headers,
+                data=await request.read(),
+            ) as made:
+                await made.read()
+            return web.Response(status=502, text="the answer was lost")
+
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", forward_then_lose)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            await runner.cleanup()
 
 
 def stripe_harness(
