@@ -5,8 +5,10 @@ even when it had made the refund and only its answer was lost. On SQLite and Pos
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -218,3 +220,39 @@ async def test_a_refund_stripe_never_takes_is_flagged_only_after_the_last_try(
     assert "a refund tried again automatically failed" in (alert.text or "")
     assert await books(h, order_id) == ("paid", 0, True, [(1000, "failed")])
     assert await stripe_account.refunds_of(charge) == []
+
+
+BEA = ADMIN_ID + 1
+
+
+@pytest.mark.parametrize("admins_left", [frozenset({BEA}), frozenset()], ids=["bea", "nobody"])
+async def test_an_admin_removed_while_her_refund_was_pending_leaves_the_outcome_to_the_others(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    admins_left: frozenset[int],
+) -> None:
+    """Ada refunds $10.00 with Stripe down, then ADMIN_IDS loses her (Bea in her place, or
+    nobody) and the bot restarts. The job makes the refund: Bea hears how it ended, Ada does
+    not; with no admin left, the outcome is in the log rather than told to nobody."""
+    assert h.shop is not None and h.settings is not None
+    admin, sam, bea = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam"), h.user(BEA, "Bea")
+    order_id, charge = await sams_paid_order(h, sam, stripe_account)
+    async with stripe_at(h, UNREACHABLE_STRIPE):
+        assert "could not be made yet" in await ada_refunds(admin, order_id, "10.00")
+    h.settings = replace(h.settings, admin_ids=admins_left)
+    await h.restart()
+    assert h.shop is not None
+    caplog.set_level(logging.WARNING, logger="bot.shop")
+
+    assert await resume_pending_refunds(h.shop, now=first_retry()) == [order_id]
+
+    await sam.wait_for(f"We refunded $10.00 of order #{order_id}")
+    assert await stripe_account.refunds_of(charge) == [1000]
+    done = f"↩️ Order #{order_id}: the refund of $10.00 that could not be made at first is done"
+    assert not [m for m in admin.messages if done in (m.text or "")]
+    if admins_left:
+        await bea.wait_for(done)
+        assert "no admin got this alert" not in caplog.text
+    else:
+        assert f"no admin got this alert (ADMIN_IDS: none): {done}" in caplog.text
