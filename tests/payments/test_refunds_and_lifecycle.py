@@ -19,6 +19,8 @@ from bot.services.errors import (
 )
 from bot.shop import Shop
 from bot.store.order_states import IllegalOrderTransition
+from bot.usecases import admin_orders
+from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import (
     approve_order,
     cancel_order,
@@ -177,6 +179,31 @@ async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped
     async with stripe_shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None and order.refunded_amount == 3700
+
+
+async def test_why_a_refund_was_refused_keeps_its_sums_for_each_readers_language(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Ada typed $30.00 of a $37.00 order, and Bea refunded $10.00 before she confirmed: her
+    refund is refused, and the audit log keeps why with its sums, so Ada reads "$27.00" and
+    an admin who reads Russian "27,00 $" (a no-break space before $), not the English way."""
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account)
+    await refund_order(stripe_shop, order_id, amount=1000, actor="admin:9002")
+
+    with pytest.raises(OrderNotChanged):
+        await admin_orders.refund(stripe_shop, 9001, order_id, 3000)
+
+    async with stripe_shop.store.uow() as uow:
+        (refused,) = [e for e in await uow.audit.list_recent() if e.action.endswith("refused")]
+    assert refused.details is not None
+    why = refused.details["error"]
+    assert ENGLISH.said(why) == (
+        f"Order #{order_id} can be refunded at most $27.00 more; $30.00 is too much."
+    )
+    assert translator("ru").said(why) == (
+        f"По заказу №{order_id} можно вернуть ещё не больше 27,00\u00a0$; 30,00\u00a0$ — "
+        "слишком много."
+    )
 
 
 async def test_a_delivered_order_partly_refunded_stays_delivered_and_is_never_restocked(
