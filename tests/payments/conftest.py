@@ -19,13 +19,14 @@ from bot.services import checkout
 from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
 from bot.standin import BotApiStandIn
+from bot.standin.card_provider import API_KEY, charge_card, stripe_client
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
 from bot.store.uow import Store
 from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
 from tests.conftest import add_product as shared_add_product
 
-STRIPE_KEY = "sk_test_localstripe"
+STRIPE_KEY = API_KEY
 ADMIN_ID = 9001
 ADDRESS = {
     "country_code": "US",
@@ -44,17 +45,7 @@ class StripeTestAccount:
     client: stripe.StripeClient
 
     async def charge(self, amount: int, currency: str = "USD") -> str:
-        intent = await self.client.v1.payment_intents.create_async(
-            params={
-                "amount": amount,
-                "currency": currency.lower(),
-                "payment_method": "pm_card_visa",
-                "confirm": True,
-            }
-        )
-        assert intent.status == "succeeded"
-        latest: Any = intent.latest_charge  # localstripe embeds the charge object
-        return str(latest if isinstance(latest, str) else latest.id)
+        return await charge_card(self.client, amount, currency)
 
     async def charge_info(self, charge_id: str) -> Any:
         return await self.client.v1.charges.retrieve_async(charge_id)
@@ -67,13 +58,7 @@ class StripeTestAccount:
 
 @pytest.fixture
 def stripe_account(localstripe: str) -> StripeTestAccount:
-    return StripeTestAccount(
-        stripe.StripeClient(
-            STRIPE_KEY,
-            base_addresses={"api": localstripe},
-            http_client=stripe.HTTPXClient(),
-        )
-    )
+    return StripeTestAccount(stripe_client(localstripe))
 
 
 UNREACHABLE_STRIPE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
