@@ -14,7 +14,7 @@ from bot import i18n
 from bot.clipping import echo
 from bot.services.errors import OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
-from bot.services.refunds import pending_amount, refundable
+from bot.services.refunds import refundable
 from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, allowed_triggers
 from bot.store.uow import UnitOfWork
 
@@ -73,7 +73,7 @@ class OrderDetail:
     events: list[EventView]
     triggers: list[str]
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
-    refund_under_way: int = 0  # of the order's payment, still pending (refunds.pending_amount)
+    refund_under_way: int = 0  # of the order's payment, still pending (uow.refunds.under_way)
 
 
 def parse_status(text: str | None) -> str | None:
@@ -155,5 +155,5 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
-        refund_under_way=pending_amount(made, order),
+        refund_under_way=await uow.refunds.under_way(order.id),
     )

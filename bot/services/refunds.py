@@ -127,14 +127,6 @@ def refundable(order: Order) -> int:
     return max(paid - order.refunded_amount, 0)
 
 
-def pending_amount(made: Sequence[Refund], order: Order) -> int:
-    """How much of the order's own payment is being refunded still (claimed, not yet made or
-    given back: a refund under way, or one the job tries again); 0 if none. The order must be
-    loaded with its payments."""
-    own = order.payments[0].id if order.payments else None
-    return sum(r.amount for r in made if r.status == "pending" and r.payment_id == own)
-
-
 def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     """What `units` (None: all) of one line cost the shopper: the line's price less its share
     of the discount, itself split over the units by largest remainder, so refunding every
@@ -198,7 +190,7 @@ async def claim(
     order = await uow.orders.get(order_id)
     if order is None:
         raise OrderNotFound(order_id)
-    if under_way := pending_amount(await uow.refunds.for_order(order.id), order):
+    if under_way := await uow.refunds.under_way(order.id):
         raise RefundUnderWay(order.id, under_way, order.currency)
     wanted = check_refund(order, amount)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there

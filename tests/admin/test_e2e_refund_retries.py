@@ -22,7 +22,7 @@ from bot.store.models import utcnow
 from bot.usecases.refunds import SECOND_REFUND_PAUSES, resume_pending_refunds
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.admin.test_e2e_orders import paid_order
-from tests.e2e.shopper import open_order
+from tests.e2e.shopper import open_order, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     UNREACHABLE_STRIPE,
@@ -192,8 +192,11 @@ async def test_sam_cancels_while_stripe_is_down_and_hears_the_refund_is_on_its_w
     assert "flagged" not in (alert.text or "")
     assert await books(h, order_id) == ("cancelled", 3700, False, [(3700, "pending")])
     assert await stripe_account.refunds_of(charge) == []
+    assert "Refund on its way: $37.00" in shown(sam) and "Refunded:" not in shown(sam)
 
     await the_job_refunds_it_all_once(h, sam, stripe_account, order_id, charge)
+    await open_order(sam, order_id)
+    assert "Refunded: $37.00" in shown(sam) and "on its way" not in shown(sam)
 
 
 async def test_a_refund_stripe_never_takes_is_flagged_only_after_the_last_try(
