@@ -133,6 +133,17 @@ def refunded_automatically(tr: Translator, order_id: int, note: str | None) -> s
     )
 
 
+def stock_gone_retrying(tr: Translator, order_id: int, note: str | None, problem: str) -> str:
+    """A payment whose goods sold out, whose refund could not reach the provider yet."""
+    return tr._(
+        "⏳ Order #{order_id} must be refunded ({note}), but the refund could not be made yet "
+        "({problem}). It is tried again automatically; do not refund it by hand.",
+        order_id=order_id,
+        note=tr.said(note),
+        problem=problem,
+    )
+
+
 def second_payment_refunded(tr: Translator, order_id: int, amount: str, charge_id: str) -> str:
     return tr._(
         "↩️ Order #{order_id} was paid twice: the second payment ({amount}, charge "
