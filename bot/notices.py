@@ -14,6 +14,7 @@ from telegram.constants import MessageLimit
 from bot.clipping import clip
 from bot.i18n import Translator
 from bot.money import STARS
+from bot.services.errors import RefundDeferred
 from bot.services.order_summary import OrderSummary, lines_text
 from bot.services.refunds import RefundInfo
 from bot.services.sellable import StockLine
@@ -80,9 +81,23 @@ def needs_review(tr: Translator, order_id: int, reason: str | None) -> str:
 
 
 def cancelled_by_shopper(
-    tr: Translator, order_id: int, refund: RefundInfo | None, pending: bool
+    tr: Translator,
+    order_id: int,
+    refund: RefundInfo | None,
+    pending: bool,
+    retrying: RefundDeferred | None = None,
 ) -> str:
-    """The shopper cancelled her order herself (✖️ Cancel order in /orders)."""
+    """The shopper cancelled her order herself (✖️ Cancel order in /orders); `retrying`: its
+    refund could not reach the provider and the job tries it again."""
+    if retrying is not None:
+        return tr._(
+            "✖️ Order #{order_id} was cancelled by the shopper; the refund of {amount} could "
+            "not be made yet ({problem}). It is tried again automatically; do not refund it "
+            "by hand.",
+            order_id=order_id,
+            amount=tr.money(retrying.amount, retrying.currency),
+            problem=retrying.problem,
+        )
     if pending:
         return tr._(
             "✖️ Order #{order_id} was cancelled by the shopper; the refund failed, so the order "
@@ -116,6 +131,17 @@ def refunded_automatically(tr: Translator, order_id: int, note: str | None) -> s
         "↩️ Order #{order_id} refunded automatically: {note}.",
         order_id=order_id,
         note=tr.said(note),
+    )
+
+
+def stock_gone_retrying(tr: Translator, order_id: int, note: str | None, problem: str) -> str:
+    """A payment whose goods sold out, whose refund could not reach the provider yet."""
+    return tr._(
+        "⏳ Order #{order_id} must be refunded ({note}), but the refund could not be made yet "
+        "({problem}). It is tried again automatically; do not refund it by hand.",
+        order_id=order_id,
+        note=tr.said(note),
+        problem=problem,
     )
 
 
@@ -154,12 +180,20 @@ def pending_refund_retrying(tr: Translator, order_id: int, amount: str, problem:
     )
 
 
-def pending_refund_finished(tr: Translator, order_id: int, amount: str, *, second: bool) -> str:
-    """A refund the job made later: left by a restart, or a second payment's tried again."""
+def pending_refund_finished(
+    tr: Translator, order_id: int, amount: str, *, second: bool, retried: bool = False
+) -> str:
+    """A refund the job made later: a second payment's, one tried again because the provider
+    could not be reached (`retried`), or one a restart left unfinished."""
     if second:
         text = tr._(
             "↩️ Order #{order_id}: the second payment ({amount}) is refunded now, on a later "
             "try; the shopper was told."
+        )
+    elif retried:
+        text = tr._(
+            "↩️ Order #{order_id}: the refund of {amount} that could not be made at first is "
+            "done now, on a later try; the shopper was told."
         )
     else:
         text = tr._(
@@ -279,6 +313,15 @@ def order_cancelled(
     elif refund is not None:
         text += " " + tr._("We refunded {amount}.", amount=refund.words(tr))
     return text
+
+
+def refund_under_way(tr: Translator, order_id: int, later: RefundDeferred) -> str:
+    """An admin's refund whose provider could not be reached yet: the job makes it later."""
+    return tr._(
+        "↩️ We are refunding {amount} of order #{order_id}; we'll message you when it's done.",
+        order_id=order_id,
+        amount=tr.money(later.amount, later.currency),
+    )
 
 
 def order_refunded(

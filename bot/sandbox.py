@@ -17,10 +17,14 @@ import io
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
+
+import stripe
 
 from bot.demo import (
     ADMIN_ID,
@@ -37,9 +41,11 @@ from bot.demo import (
     quiet_logging,
     seed_promo,
 )
+from bot.money import STARS
+from bot.standin import card_provider
 from bot.standin.harness import LOOPBACK, ShopHarness, free_port
 from bot.standin.models import Message, TranscriptEvent, render
-from bot.standin.payments import INVOICE_LINK_PREFIX
+from bot.standin.payments import INVOICE_LINK_PREFIX, CardCharges
 from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
 from bot.texts.support import QUESTION_FOOT
@@ -77,6 +83,12 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   help                         this help
   quit                         leave (Ctrl-D and Ctrl-C work too)
 """
+NO_CARD_REFUNDS = (
+    "Card refunds are not played here: localstripe, the stand-in for Stripe, is not installed, "
+    "so a refund (an admin's, or a cancel's) cannot reach Stripe and flags the order instead. "
+    "From a checkout: pip install -e '.[test]'"
+)
+CARDS_AT = "Cards are charged and refunded at a local Stripe (localstripe at {url})."
 
 
 class TerminalInput:
@@ -161,8 +173,11 @@ class Identity:
 class Sandbox:
     """The read-act-print loop around a running harness."""
 
-    def __init__(self, harness: ShopHarness, terminal: TerminalInput, out: TextIO) -> None:
+    def __init__(
+        self, harness: ShopHarness, terminal: TerminalInput, out: TextIO, notice: str = ""
+    ) -> None:
         self.h = harness
+        self.notice = notice  # said once at the start, after the help
         self.terminal = terminal
         self.out = out
         self.identities = {
@@ -271,6 +286,8 @@ class Sandbox:
 
     async def run(self) -> None:
         self.write(HELP)
+        if self.notice:
+            self.write(self.notice)
         self.show_page_link()
         self.terminal.start()
         read: asyncio.Task[str | None] | None = None
@@ -441,6 +458,43 @@ async def _cancel(task: asyncio.Task[Any]) -> None:
         await task
 
 
+@dataclass(frozen=True)
+class CardProvider:
+    """How a card shop's sandbox reaches Stripe: settings for the shop, where the stand-in's
+    payment form charges a card, and what the person is told about it at the start."""
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    charges: CardCharges | None = None
+    notice: str = ""
+
+
+@contextlib.asynccontextmanager
+async def card_provider_for(plan: DemoPlan, workdir: Path) -> AsyncIterator[CardProvider]:
+    """localstripe for the sandbox's lifetime when it is installed: the shop refunds there and
+    the payment form charges cards there, so a refund is made for real. Without it, a card
+    shop says once why its refunds are not played; a Stars shop needs none (the stand-in
+    refunds Stars itself)."""
+    if plan.currency == STARS:
+        yield CardProvider()
+        return
+    if not card_provider.available():
+        yield CardProvider(notice=NO_CARD_REFUNDS)
+        return
+    server = card_provider.LocalStripe(workdir)
+    url = await asyncio.to_thread(server.start)
+    http = stripe.HTTPXClient()
+    try:
+        charges = partial(card_provider.charge_card, card_provider.stripe_client(url, http))
+        yield CardProvider(
+            {"stripe_api_key": card_provider.API_KEY, "stripe_api_base": url},
+            charges,
+            CARDS_AT.format(url=url),
+        )
+    finally:
+        await http.close_async()
+        await asyncio.to_thread(server.stop)
+
+
 async def run_sandbox(
     db_path: Path | None = None,
     *,
@@ -449,26 +503,29 @@ async def run_sandbox(
     catalog_path: Path | None = None,
     plan: DemoPlan = USD_DEMO,
 ) -> None:
-    """Start the stand-in and the bot (the plan's shop), then chat until the person leaves;
-    the shopper's Telegram speaks the plan's language."""
+    """Start the stand-in, a local Stripe when it can (card_provider_for) and the bot (the
+    plan's shop), then chat until the person leaves; the shopper's Telegram speaks the plan's
+    language."""
     with tempfile.TemporaryDirectory(prefix="shopbot-sandbox-") as tmp:
         workdir = Path(tmp)
-        async with BotApiStandIn() as standin:
+        async with card_provider_for(plan, workdir) as cards, BotApiStandIn() as standin:
+            standin.card_charges = cards.charges
             # Both people have opened a chat with the bot, so the admin gets the admin menu.
             standin.user(SHOPPER_ID, SHOPPER_NAME, language_code=plan.language)
             standin.user(ADMIN_ID, ADMIN_NAME)
+            settings = {**demo_settings(plan=plan), **STOREFRONT, **cards.settings}
             async with ShopHarness(
                 workdir,
                 database_url=database_url(db_path, workdir),
                 catalog_path=catalog_path or plan.catalog_path,
                 standin=standin,
-                **demo_settings(plan=plan),
-                **STOREFRONT,
+                **settings,
                 webapp_port=free_port(),
             ) as harness:
                 await seed_promo(harness, plan)
                 terminal = TerminalInput(stdin or sys.stdin)
-                await Sandbox(harness, terminal, out or sys.stdout).run()
+                sandbox = Sandbox(harness, terminal, out or sys.stdout, cards.notice)
+                await sandbox.run()
 
 
 def main(db_path: Path | None = None, *, stars: bool = False, language: str = "en") -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.i18n import Translator, choose, translator
+from bot.i18n import SOURCE_LANGUAGE, Translator, choose, translator
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.notifier import Buttons, Notice, Notifier, Sent
@@ -17,6 +18,8 @@ from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
 from bot.store.uow import Store
 from bot.throttle import TokenBuckets
+
+log = logging.getLogger(__name__)
 
 # Inline queries come from anyone, one per keystroke: a burst of 8, then 2 a second per user.
 INLINE_QUERY_RATE = 2.0
@@ -87,13 +90,23 @@ class Shop:
     ) -> int:
         """Send every admin the alert `worded` in their own language (`words_of`), as a
         notice to a shopper is, with `buttons` under it if any: the one way an alert
-        reaches the admins; how many got it."""
+        reaches the admins; how many got it.
+
+        The admins are those in ADMIN_IDS now: an admin removed since she asked for something
+        (a refund tried again later) no longer hears of it, the others do. One no admin got
+        (none left, or none reachable) is logged as a warning, so it is never told to nobody."""
         sent = 0
         for admin_id in self.notifier.admin_ids:
             tr = await self.words_of(admin_id)
             notice = Notice(worded(tr), buttons(tr) if buttons else ())
             if (await self.notifier.send(admin_id, notice)).outcome is Sent.SENT:
                 sent += 1
+        if not sent:
+            log.warning(
+                "no admin got this alert (ADMIN_IDS: %s): %s",
+                ", ".join(map(str, sorted(self.notifier.admin_ids))) or "none",
+                worded(translator(SOURCE_LANGUAGE)),
+            )
         return sent
 
     def connect(self, bot: ShopBot) -> None:

@@ -5,10 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
@@ -17,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.standin import BotApiStandIn
-from bot.standin.harness import free_port
+from bot.standin.card_provider import LocalStripe
 from bot.store.models import Product
 from bot.store.repositories import search
 from bot.store.seed import seed_if_empty
@@ -258,38 +254,10 @@ async def add_product(
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A localstripe server on loopback for the session (keeping Stripe's Idempotency-Key
-    answers: tests/payments/localstripe_idempotent.py); its base URL. Defined here, once: a
-    module that imported it from another conftest got a server of its own."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("localstripe")
-    launcher = Path(__file__).parent / "payments" / "localstripe_idempotent.py"
-    proc = subprocess.Popen(
-        [sys.executable, str(launcher), "--port", str(port), "--from-scratch"],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 20
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"localstripe exited with {proc.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("localstripe did not open its port within 20 s")
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    answers: bot/standin/card_provider.py); its base URL. Defined here, once: a module that
+    imported it from another conftest got a server of its own."""
+    with LocalStripe(tmp_path_factory.mktemp("localstripe")) as url:
+        yield url
 
 
 @pytest.fixture

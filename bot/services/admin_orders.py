@@ -73,6 +73,7 @@ class OrderDetail:
     events: list[EventView]
     triggers: list[str]
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
+    refund_under_way: int = 0  # of the order's payment, still pending (uow.refunds.under_way)
 
 
 def parse_status(text: str | None) -> str | None:
@@ -154,4 +155,5 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
+        refund_under_way=await uow.refunds.under_way(order.id),
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
+from bot import i18n
 from bot.i18n import N_, SOURCE_LANGUAGE, translator, worded
-from bot.money import STARS, format_money, telegram_maximum, telegram_minimum
+from bot.money import STARS, telegram_maximum, telegram_minimum
 from bot.store.order_states import status_label
 
 if TYPE_CHECKING:
@@ -44,15 +45,14 @@ class ShopError(Exception):
 
     def note(self) -> str:
         """The error as a note to store (`i18n.worded`): an order's review reason that quotes
-        it is read in each reader's language, not the language of whoever met it."""
+        it is read in each reader's language, not the language of whoever met it; its sums
+        (`i18n.amount` among the values) written the reader's way, not the English way."""
         return worded(self.text, **self.params) if self.text else str(self)
 
     def said(self, tr: Translator) -> str:
-        """A stored note among the values (an order's review reason) is worded too."""
-        if not self.text:
-            return str(self)
-        params = {k: tr.said(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return tr._(self.text, **params)
+        """As the stored note reads: a note (an order's review reason) or a sum among the
+        values is worded too."""
+        return tr.said(self.note()) if self.text else str(self)
 
 
 # ---------------------------------------------------------------- catalog
@@ -263,19 +263,12 @@ class BelowPaymentMinimum(CartError):
                 "The total would be {total}, less than the smallest payment Telegram accepts "
                 "({least}). Please add something to your cart."
             ),
-            total=format_money(total, currency),
-            least=format_money(minimum, currency),
+            total=i18n.amount(total, currency),
+            least=i18n.amount(minimum, currency),
         )
         self.total = total
         self.minimum = minimum
         self.currency = currency
-
-    def said(self, tr: Translator) -> str:
-        return tr._(
-            self.text,
-            total=tr.money(self.total, self.currency),
-            least=tr.money(self.minimum, self.currency),
-        )
 
 
 class TotalOutOfRange(CartError):
@@ -291,16 +284,8 @@ class TotalOutOfRange(CartError):
         self._words(
             BELOW_LIMIT if too_small else ABOVE_LIMIT,
             currency=currency,
-            limit=format_money(self.limit, currency),
-            total=format_money(total, currency),
-        )
-
-    def said(self, tr: Translator) -> str:
-        return tr._(
-            self.text,
-            currency=self.currency,
-            limit=tr.money(self.limit, self.currency),
-            total=tr.money(self.total, self.currency),
+            limit=i18n.amount(self.limit, currency),
+            total=i18n.amount(total, currency),
         )
 
 
@@ -420,16 +405,12 @@ class RefundTooLarge(OrderError):
         self._words(
             N_("Order #{order_id} can be refunded at most {most} more; {requested} is too much."),
             order_id=order_id,
-            most=format_money(refundable, currency),
-            requested=format_money(requested, currency),
+            most=i18n.amount(refundable, currency),
+            requested=i18n.amount(requested, currency),
         )
         self.requested = requested
         self.refundable = refundable
         self.currency = currency
-
-    def said(self, tr: Translator) -> str:
-        most, requested = (tr.money(a, self.currency) for a in (self.refundable, self.requested))
-        return tr._(self.text, **(self.params | {"most": most, "requested": requested}))
 
 
 class RefundNotPossible(OrderError):
@@ -449,17 +430,12 @@ class WholeRefundOnly(RefundNotPossible):
         self._words(
             N_("Order #{order_id} is {status}: only all that is left ({amount}) can be refunded."),
             order_id=order_id,
-            status=status_label(status),
-            amount=format_money(refundable, currency),
+            status=worded(status_label(status)),
+            amount=i18n.amount(refundable, currency),
         )
         self.status = status
         self.refundable = refundable
         self.currency = currency
-
-    def said(self, tr: Translator) -> str:
-        status = tr._(status_label(self.status))
-        amount = tr.money(self.refundable, self.currency)
-        return tr._(self.text, **(self.params | {"status": status, "amount": amount}))
 
 
 class StarsRefundIsWhole(RefundNotPossible):
@@ -469,12 +445,9 @@ class StarsRefundIsWhole(RefundNotPossible):
         super().__init__()
         self._words(
             N_("Stars payments can only be refunded in full ({amount})."),
-            amount=format_money(amount, STARS),
+            amount=i18n.amount(amount, STARS),
         )
         self.amount = amount
-
-    def said(self, tr: Translator) -> str:
-        return tr._(self.text, amount=tr.money(self.amount, STARS))
 
 
 class RefundFailed(OrderError):
@@ -492,9 +465,41 @@ class RefundFailed(OrderError):
 
 
 class RefundDeferred(RefundFailed):
-    """The provider could not be reached for a refund no one waits for (a second payment's,
-    or one a restart left pending): it stays pending and the pending-refunds job tries it
-    again (bot.usecases.refunds.SECOND_REFUND_PAUSES)."""
+    """The provider could not be reached (it may have made the refund before the answer was
+    lost): the refund stays pending and the pending-refunds job asks again with the same
+    idempotency key (bot.usecases.refunds.SECOND_REFUND_PAUSES), so it is never made twice."""
+
+    def __init__(self, order_id: int, problem: BaseException, amount: int, currency: str) -> None:
+        super().__init__(order_id, problem)
+        self._words(
+            N_(
+                "The refund of {amount} for order #{order_id} could not reach the provider yet "
+                "({problem}); it is tried again automatically."
+            ),
+            order_id=order_id,
+            amount=i18n.amount(amount, currency),
+            problem=self.problem,
+        )
+        self.amount, self.currency = amount, currency
+
+
+class RefundUnderWay(RefundNotPossible):
+    """The order has a refund still pending (being made, or tried again because the provider
+    could not be reached): another one waits until it ends, so the books never count a
+    refund whose fate is unknown twice over."""
+
+    def __init__(self, order_id: int, amount: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} already has a refund of {amount} under way (if the provider "
+                "could not be reached, it is tried again automatically). You will be told how "
+                "it ends; refund more after that."
+            ),
+            order_id=order_id,
+            amount=i18n.amount(amount, currency),
+        )
+        self.order_id, self.amount, self.currency = order_id, amount, currency
 
 
 class DownloadUnavailable(OrderError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +54,12 @@ class OrderView:
     promo_code: str | None = None
     tip_amount: int = 0
     needs_review: bool = False  # flagged (⚠️): an admin decides what becomes of it
+    refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
+
+    @property
+    def refunded(self) -> int:
+        """What the shopper has got back: the refunds made, not those still on their way."""
+        return self.refunded_amount - self.refund_under_way
 
     @property
     def status_label(self) -> str:
@@ -61,7 +67,7 @@ class OrderView:
 
     def status_text(self, tr: Translator) -> str:
         """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund."""
-        return status_text(tr, self.status, self.refunded_amount)
+        return status_text(tr, self.status, self.refunded)
 
     @property
     def item_count(self) -> int:
@@ -109,7 +115,10 @@ async def get_order(uow: UnitOfWork, customer_id: int, order_id: int) -> OrderVi
     order = await uow.orders.get(order_id, full=False)
     if order is None or order.customer_id != customer_id:
         raise OrderNotFound(order_id)
-    return _view(order, await downloadable_lines(uow, order))
+    view = _view(order, await downloadable_lines(uow, order))
+    if not order.refunded_amount:  # nothing claimed, so nothing on its way either
+        return view
+    return replace(view, refund_under_way=await uow.refunds.under_way(order.id))
 
 
 def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -> OrderView:

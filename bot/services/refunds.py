@@ -27,6 +27,7 @@ from bot.services.errors import (
     OrderNotFound,
     RefundNotPossible,
     RefundTooLarge,
+    RefundUnderWay,
     StarsRefundIsWhole,
     WholeRefundOnly,
 )
@@ -184,10 +185,13 @@ def check_refund(order: Order, amount: int | None) -> int:
 async def claim(
     uow: UnitOfWork, order_id: int, amount: int | None, actor: str, reason: str | None
 ) -> RefundClaim:
-    """Set the amount aside (refused beyond `refundable`) and record a pending Refund."""
+    """Set the amount aside (refused beyond `refundable`, or while another refund of the
+    order is pending: RefundUnderWay) and record a pending Refund."""
     order = await uow.orders.get(order_id)
     if order is None:
         raise OrderNotFound(order_id)
+    if under_way := await uow.refunds.under_way(order.id):
+        raise RefundUnderWay(order.id, under_way, order.currency)
     wanted = check_refund(order, amount)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)

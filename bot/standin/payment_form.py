@@ -170,8 +170,10 @@ class PaymentForm:
             f"stxn_{secrets.token_hex(12)}"
         )
         provider_charge_id = self.choices.get("provider_payment_charge_id")
-        if provider_charge_id is None:
-            provider_charge_id = "" if currency == "XTR" else f"ch_{secrets.token_hex(12)}"
+        if provider_charge_id is None and currency == "XTR":
+            provider_charge_id = ""
+        elif provider_charge_id is None:
+            provider_charge_id = await self.user.standin.card_charge_id(amount, currency)
         paid = {key: value for key, value in checkout.items() if key != "from"}
         paid["telegram_payment_charge_id"] = charge_id
         paid["provider_payment_charge_id"] = provider_charge_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.money import telegram_maximum, telegram_minimum
@@ -29,6 +30,9 @@ MAX_STAR_TRANSACTIONS = 100
 SUBSCRIPTION_PERIOD_SECONDS = 30 * 24 * 60 * 60
 """The only subscription period the Bot API accepts (30 days)."""
 INVOICE_LINK_PREFIX = "https://t.me/$"
+
+CardCharges = Callable[[int, str], Awaitable[str]]
+"""Where the payment form charges a card: (amount, currency) -> the provider's charge id."""
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -102,6 +106,16 @@ class PaymentsArea(MessagesArea):
         """The bot's Stars history, oldest first: payments in, refunds out."""
         self.invoice_links: dict[str, dict[str, Any]] = {}
         """Invoices created with createInvoiceLink, by the slug after ``https://t.me/$``."""
+        self.card_charges: CardCharges | None = None
+        """Where a card payment is charged (the sandbox: localstripe); None: nowhere, its
+        charge id made up."""
+
+    async def card_charge_id(self, amount: int, currency: str) -> str:
+        """The provider's charge id of a card payment the form makes: a real charge where
+        `card_charges` makes one, else a made-up id that no provider knows."""
+        if self.card_charges is not None:
+            return await self.card_charges(amount, currency)
+        return f"ch_{secrets.token_hex(12)}"
 
     def record_payment(
         self, payer: dict[str, Any], charge: Charge, *, subscription_period: int | None = None

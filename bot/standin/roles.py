@@ -76,6 +76,8 @@ class StandInForUser(Protocol):
         self, payer: dict[str, Any], charge: Charge, *, subscription_period: int | None = None
     ) -> None: ...
 
+    async def card_charge_id(self, amount: int, currency: str) -> str: ...
+
 
 class Payer(Protocol):
     """What the payment form asks of the user filling it in."""

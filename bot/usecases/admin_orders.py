@@ -21,6 +21,7 @@ from bot.services.errors import (
     OrderError,
     OrderNotFound,
     OrderUnderReview,
+    RefundUnderWay,
     ShopError,
 )
 from bot.shop import Shop
@@ -182,9 +183,12 @@ async def offer(
 
 
 async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
-    """How much the admin may refund now (the Refund button's question); NotNow if nothing."""
+    """How much the admin may refund now (the Refund button's question); NotNow if nothing,
+    RefundUnderWay while a refund of it is still pending."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
+    if detail.refund_under_way:
+        raise RefundUnderWay(order_id, detail.refund_under_way, s.currency)
     if detail.refundable <= 0:
         raise NotNow(order_id, "refund", s.status, s.refunded_amount)
     partial = may(s.status, "refund_part")

@@ -25,6 +25,7 @@ from bot.services.errors import (
     OrderError,
     OrderNotFound,
     OrderUnderReview,
+    RefundDeferred,
 )
 from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
 from bot.shop import Shop
@@ -57,6 +58,7 @@ class OrderChange:
     message_for_shopper: ShopperNotice
     refund: RefundInfo | None = None
     refund_error: str | None = None  # a note (i18n.worded): read in the admin's language
+    refund_deferred: RefundDeferred | None = None  # the provider was not reached: tried again
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
     buttons_for_shopper: ShopperButtons | None = None
@@ -70,6 +72,9 @@ class OrderChange:
             details["currency"] = self.refund.currency
         if self.refund_error:
             details["refund_error"] = self.refund_error
+        if self.refund_deferred is not None:  # tried again later (the provider was away)
+            details["refund_retrying"] = self.refund_deferred.amount
+            details["currency"] = self.refund_deferred.currency
         return details
 
 
@@ -129,7 +134,9 @@ async def cancel_order(
 ) -> OrderChange:
     """Cancel an order: an unpaid one releases its held stock; a paid one is restocked and
     refunded in full (what is left of it). A failed refund leaves the order cancelled and
-    flagged for review; the change says so in `refund_error`.
+    flagged for review; the change says so in `refund_error`. One whose provider could not be
+    reached stays pending for the job (`refund_deferred`): the order is not flagged, and the
+    shopper hears the refund is on its way.
 
     `shopper` (her Telegram id) when she cancels her own order herself: the shopper's rule
     (bot.services.cancelling) refuses with OrderNotFound or NotCancellable, also when another
@@ -163,6 +170,11 @@ async def cancel_order(
         return OrderChange(order_id, customer_id, old, OrderStatus.CANCELLED, text)
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
+    except RefundDeferred as later:
+        text = partial(told, refund=None, pending=True)
+        return OrderChange(
+            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_deferred=later
+        )
     except OrderError as exc:
         failed = worded(N_("refund after cancel failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)
@@ -185,9 +197,18 @@ async def refund_order(
     """Refund `amount` minor units (None = everything not yet refunded) at the provider.
 
     Raises RefundTooLarge beyond what can still be refunded, RefundNotPossible (nothing paid,
-    a partial Stars refund), RefundFailed when the provider says no, IllegalOrderTransition.
+    a partial Stars refund, another refund under way), RefundFailed when the provider says
+    no, IllegalOrderTransition. A provider that could not be reached leaves the refund to the
+    job (`refund_deferred`); the shopper hears it is on its way.
     """
-    result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+    try:
+        result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+    except RefundDeferred as later:
+        async with shop.store.reading() as uow:
+            order = await _load(uow, order_id)
+            status, customer_id = order.status, order.customer.telegram_id
+        text = partial(notices.refund_under_way, order_id=order_id, later=later)
+        return OrderChange(order_id, customer_id, status, status, text, refund_deferred=later)
     whole = result.new_status == OrderStatus.REFUNDED
     text = partial(
         notices.order_refunded, order_id=order_id, refund=result.info, whole=whole, reason=reason

@@ -103,7 +103,7 @@ class TakenPayment:
     review_reason: str | None = None  # set: an admin must look before anything ships
     delivery: DeliveryPlan | None = None  # digital items to send after the receipt
     apology: str | None = None  # stock_gone: what the shopper is told about their refund
-    retrying: str | None = None  # paid_twice: why the second payment's refund is tried again
+    retrying: str | None = None  # paid_twice, stock_gone: why the refund is tried again
 
 
 # ---------------------------------------------------------------- Telegram's queries
@@ -440,17 +440,22 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
             )
 
 
-async def settle_stock_gone(shop: Shop, order_id: int) -> str:
-    """Refund a payment whose goods sold out; the sentence the shopper gets."""
+async def settle_stock_gone(shop: Shop, order_id: int) -> tuple[str, str | None, str | None]:
+    """Refund a payment whose goods sold out: the sentence the shopper gets, the reason the
+    admins must look (None when the refund went through or is tried again), and why it is
+    tried again (the provider could not be reached; None otherwise), as settle_paid_twice."""
     reason = worded(N_("sold out while the invoice was open"))
+    tr = i18n.current()
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor="system", reason=reason)
+    except RefundDeferred as exc:  # the pending-refunds job makes it, and tells her and the admins
+        return notices.stock_gone(tr, order_id, None), None, exc.problem
     except OrderError as exc:
         failed = worded(N_("automatic refund failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)
-        return notices.stock_gone(i18n.current(), order_id, None)
-    tr = i18n.current()
-    return notices.stock_gone(tr, order_id, tr.money(refund.info.amount, refund.info.currency))
+        return notices.stock_gone(tr, order_id, None), failed, None
+    refunded = tr.money(refund.info.amount, refund.info.currency)
+    return notices.stock_gone(tr, order_id, refunded), None, None
 
 
 async def settle_paid_twice(
@@ -493,9 +498,9 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
         apology, review_reason, retrying = await settle_paid_twice(shop, outcome, incoming)
         return TakenPayment(incoming, outcome, review_reason, apology=apology, retrying=retrying)
     if outcome.kind == "stock_gone":
-        apology = await settle_stock_gone(shop, order_id)
+        apology, review_reason, retrying = await settle_stock_gone(shop, order_id)
         await _tell_chat(shop, chat_id, "payment_cancelled")
-        return TakenPayment(incoming, outcome, apology=apology)
+        return TakenPayment(incoming, outcome, review_reason, apology=apology, retrying=retrying)
     review_reason = outcome.note if outcome.kind == "review" else None
     if outcome.verify and outcome.payment_id is not None:
         try:
@@ -527,9 +532,7 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         )
         return
     if outcome.kind == "stock_gone":
-        await shop.alert_admins(
-            lambda tr: notices.refunded_automatically(tr, order.order_id, outcome.note)
-        )
+        await shop.alert_admins(lambda tr: _stock_gone_alert(tr, taken, order.order_id))
         return
     if outcome.kind == "paid_twice":
         await shop.alert_admins(lambda tr: _paid_twice_alert(tr, taken, order.order_id))
@@ -545,6 +548,15 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
     else:
         payer, address = incoming.payer_name, incoming.shipping_address
         await shop.alert_admins(lambda tr: notices.new_order(tr, order, payer, address))
+
+
+def _stock_gone_alert(tr: Translator, taken: TakenPayment, order_id: int) -> str:
+    """The admins hear of a payment whose goods sold out: refunded, tried again, or theirs."""
+    if taken.review_reason is not None:
+        return notices.needs_review(tr, order_id, taken.review_reason)
+    if taken.retrying is not None:
+        return notices.stock_gone_retrying(tr, order_id, taken.outcome.note, taken.retrying)
+    return notices.refunded_automatically(tr, order_id, taken.outcome.note)
 
 
 def _paid_twice_alert(tr: Translator, taken: TakenPayment, order_id: int) -> str:

@@ -20,9 +20,9 @@ RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a
 # A refund pending longer than this was left by a worker that died: far longer than a
 # provider call may take (Stripe's timeout, with its retry).
 PENDING_REFUND_GRACE = timedelta(minutes=10)
-# A refund the job makes (a second payment's, or one a restart left pending) whose provider
-# could not be reached is tried again after each of these pauses (the job runs every 5
-# minutes), then left to the admins.
+# A refund whose provider could not be reached (an admin's, a cancel's, a second payment's,
+# or one a restart left pending) is tried again by the job after each of these pauses (it
+# runs every 5 minutes), with the same idempotency key, then left to the admins.
 SECOND_REFUND_PAUSES = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=45))
 
 
@@ -40,8 +40,12 @@ async def refund_payment(
 ) -> RefundResult:
     """Refund `amount` (None = all that is left) of the order's payment at its provider.
 
-    Refused up front (RefundTooLarge, RefundNotPossible, IllegalOrderTransition) or, when the
-    provider says no, RefundFailed with nothing counted as refunded.
+    Refused up front (RefundTooLarge, RefundNotPossible, RefundUnderWay while another is
+    pending, IllegalOrderTransition) or, when the provider says no, RefundFailed with nothing
+    counted as refunded. RefundDeferred when the provider could not be reached: it may have
+    made the refund all the same, so the refund stays pending for the job, which asks again
+    under the same idempotency key (a new refund under a new key could give the money back
+    twice) and tells the shopper and the admins how it ended.
     """
     async with shop.store.uow() as uow:
         claimed = await refunds.claim(uow, order_id, amount, actor, reason)
@@ -76,7 +80,7 @@ async def refund_second_payment(shop: Shop, payment_id: int, reason: str) -> Ref
     if the provider could not be reached (the pending-refunds job tries again)."""
     async with shop.store.uow() as uow:
         claimed = await refunds.claim_second_payment(uow, payment_id, reason)
-    made = await _refund_or_give_back(shop, claimed, retry=True)
+    made = await _refund_or_give_back(shop, claimed)
     async with shop.store.uow() as uow:
         return await refunds.record_second_refund(
             uow, claimed, made.refund_id, already=made.already
@@ -84,27 +88,25 @@ async def refund_second_payment(shop: Shop, payment_id: int, reason: str) -> Ref
 
 
 async def _refund_or_give_back(
-    shop: Shop, claimed: RefundClaim, *, retry: bool = False, now: datetime | None = None
+    shop: Shop, claimed: RefundClaim, *, now: datetime | None = None
 ) -> AtProvider:
     """The refund at the provider; if it is refused, the claim is marked failed and given
-    back, and RefundFailed says why in the reader's words. With `retry` (a refund no one
-    waits for: a second payment's, or one the job finishes), a provider that could not be
-    reached leaves it pending for the job, until it was tried after each of
-    SECOND_REFUND_PAUSES: RefundDeferred."""
+    back, and RefundFailed says why in the reader's words. A provider that could not be
+    reached (Stripe down or timed out, Telegram's "retry after") leaves it pending for the
+    job, until it was tried after each of SECOND_REFUND_PAUSES: RefundDeferred."""
     try:
         return AtProvider(await _refund_at_provider(shop, claimed))
     except AlreadyRefunded:
         return AtProvider(None, already=True)
     except (ProviderRejected, ProviderUnreachable, RefundNotPossible) as exc:
-        later = retry and isinstance(exc, ProviderUnreachable)
         async with shop.store.uow() as uow:
-            if later:
-                most = len(SECOND_REFUND_PAUSES)
-                later = await refunds.try_again_later(uow, claimed, now or utcnow(), most)
+            later = isinstance(exc, ProviderUnreachable) and await refunds.try_again_later(
+                uow, claimed, now or utcnow(), len(SECOND_REFUND_PAUSES)
+            )
             if not later:
                 await refunds.give_back(uow, claimed)
         if later:
-            raise RefundDeferred(claimed.order_id, exc) from exc
+            raise RefundDeferred(claimed.order_id, exc, claimed.amount, claimed.currency) from exc
         raise RefundFailed(claimed.order_id, exc) from exc
 
 
@@ -127,8 +129,9 @@ async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
 
 
 async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> list[int]:
-    """Finish the refunds a crash left pending (claimed, then the worker died before the
-    provider call or before recording it); the orders whose refund was finished.
+    """Finish the refunds left pending: by a crash (claimed, then the worker died before the
+    provider call or before recording it), or because the provider could not be reached;
+    the orders whose refund was finished.
 
     Asked again, the provider makes it or says it is made: refundStarPayment answers
     CHARGE_ALREADY_REFUNDED, and Stripe returns the same refund for the same idempotency
@@ -155,7 +158,7 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
     whose provider could not be reached is tried again later: the admins hear so once)."""
     order_id = claimed.order_id
     try:
-        made = await _refund_or_give_back(shop, claimed, retry=True, now=now)
+        made = await _refund_or_give_back(shop, claimed, now=now)
     except RefundDeferred as exc:
         if claimed.counted and not claimed.attempts:  # a second payment's was told at once
             amount, problem = claimed.amount, exc.problem
@@ -167,10 +170,12 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
         return False
     except RefundFailed as exc:
         if claimed.counted:
-            reason = i18n.worded(
-                N_("a refund left pending by a restart failed: {problem}"),
-                problem=exc.problem,
+            failed = (
+                N_("a refund tried again automatically failed: {problem}")
+                if claimed.attempts
+                else N_("a refund left pending by a restart failed: {problem}")
             )
+            reason = i18n.worded(failed, problem=exc.problem)
         else:
             reason = refunds.second_payment_unrefunded(
                 claimed.telegram_payment_charge_id, claimed.amount, claimed.currency, exc.problem
@@ -196,7 +201,11 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
     await shop.notifier.notify(claimed.customer_telegram_id, told)
     await shop.alert_admins(
         lambda admin: notices.pending_refund_finished(
-            admin, order_id, admin.money(info.amount, info.currency), second=not claimed.counted
+            admin,
+            order_id,
+            admin.money(info.amount, info.currency),
+            second=not claimed.counted,
+            retried=bool(claimed.attempts),
         )
     )
     return True

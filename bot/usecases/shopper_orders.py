@@ -1,11 +1,12 @@
 """The shopper's own moves on her orders: ✖️ Cancel order, before it ships.
 
 The cancel is the admins' cancel (bot.usecases.orders.cancel_order: restock, full refund, a
-failed refund flagged for review) with the shopper's rule applied inside it
-(bot.services.cancelling). The admins are told each one, in their own language, and it is
-written in their audit log, naming her as the order's history does. The chat and
-the storefront page both cancel through `cancel_own_order`: the chat words a refusal as its
-answer (`cancel_own_order_said`), the page answers it with its HTTP status.
+failed refund flagged for review, one the provider could not be reached for tried again) with
+the shopper's rule applied inside it (bot.services.cancelling). The admins are told each one,
+in their own language, and it is written in their audit log, naming her as the order's
+history does. The chat and the storefront page both cancel through `cancel_own_order`: the
+chat words a refusal as its answer (`cancel_own_order_said`), the page answers it with its
+HTTP status.
 """
 
 from __future__ import annotations
@@ -34,10 +35,13 @@ async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> Shopp
     change = await cancel_order(shop, order_id, actor=actor, shopper=telegram_id)
     details = {"actor": actor, **change.audit_details()}  # she is no admin: named as such
     await audit_order(shop, telegram_id, "order.cancel", order_id, details)
-    pending = change.refund_error is not None
     await shop.alert_admins(
         partial(
-            notices.cancelled_by_shopper, order_id=order_id, refund=change.refund, pending=pending
+            notices.cancelled_by_shopper,
+            order_id=order_id,
+            refund=change.refund,
+            pending=change.refund_error is not None,
+            retrying=change.refund_deferred,
         )
     )
     return change.message_for_shopper

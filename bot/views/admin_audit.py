@@ -39,7 +39,13 @@ ACTIONS: dict[str, str] = {
     "sales.pause": N_("paused sales"),
     "sales.resume": N_("opened sales again"),
 }
-SHOWN_APART = frozenset({"actor", "from", "to", "refund", "currency", "refund_error", "error"})
+MONEY_WORDS = {  # an amount kept beside "currency"
+    "refund": N_("refunded {amount}"),
+    "refund_retrying": N_("refund of {amount} tried again automatically"),
+}
+SHOWN_APART = frozenset(
+    {"actor", "from", "to", "refund", "refund_retrying", "currency", "refund_error", "error"}
+)
 
 
 def audit_log(lines: list[AuditLine], zone: tzinfo) -> str:
@@ -69,9 +75,9 @@ def _details(tr: Translator, details: dict[str, Any]) -> str:
     if "from" in details and "to" in details and isinstance(details["to"], str):
         before, after = (tr._(status_label(str(details[k]))) for k in ("from", "to"))
         said.append(f"{before} → {after}")
-    if isinstance(details.get("refund"), int) and isinstance(details.get("currency"), str):
-        amount = tr.money(details["refund"], details["currency"])
-        said.append(tr._("refunded {amount}", amount=amount))
+    for key, words in MONEY_WORDS.items():
+        if isinstance(details.get(key), int) and isinstance(details.get("currency"), str):
+            said.append(tr._(words, amount=tr.money(details[key], details["currency"])))
     for note in ("refund_error", "error"):
         if isinstance(details.get(note), str):
             said.append(tr.said(details[note]))

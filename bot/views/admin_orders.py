@@ -244,7 +244,15 @@ def changed(result: OrderChanged) -> str:
             "⚠️ The refund failed and the order is flagged for review: {error}",
             error=tr.said(change.refund_error),
         )
-    text += ("\n" if change.refund_error else " ") + (  # the error ends as the provider said
+    if (later := change.refund_deferred) is not None:
+        text += "\n" + tr._(
+            "⏳ The refund of {amount} could not be made yet ({problem}). It is tried again "
+            "automatically; do not refund it by hand. You will hear how it ends.",
+            amount=tr.money(later.amount, later.currency),
+            problem=later.problem,
+        )
+    ends_with_problem = change.refund_error or change.refund_deferred
+    text += ("\n" if ends_with_problem else " ") + (  # the error ends as the provider said
         tr._("The shopper was notified.")
         if result.shopper_told
         else tr._("The shopper could not be reached.")

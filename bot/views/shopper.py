@@ -626,9 +626,12 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     if order.tip_amount:
         lines.append(tr._("Tip: {amount}", amount=tr.money(order.tip_amount, order.currency)))
     lines.append(tr._("Total: <b>{total}</b>", total=tr.money(order.total, order.currency)))
-    if order.refunded_amount:
-        refunded = tr.money(order.refunded_amount, order.currency)
+    if order.refunded:
+        refunded = tr.money(order.refunded, order.currency)
         lines.append(tr._("Refunded: {amount}", amount=refunded))
+    if order.refund_under_way:
+        coming = tr.money(order.refund_under_way, order.currency)
+        lines.append(tr._("Refund on its way: {amount}", amount=coming))
     if order.tracking_number:
         number = f"<code>{escape(order.tracking_number)}</code>"
         lines.append(tr._("Tracking number: {number}", number=number))

@@ -77,3 +77,14 @@ async def test_an_empty_log_says_so_and_shoppers_may_not_read_it(h: ShopHarness)
     assert (await ada.wait_for("🗒")).text == "🗒 The audit log is empty."
     await sam.send("/audit")
     await sam.wait_for("admins only")
+
+
+def test_a_refund_tried_again_later_is_worded_with_its_sum_in_the_readers_language() -> None:
+    from bot.i18n import translator
+    from bot.views.admin_audit import _details
+
+    details = {"from": "paid", "to": "cancelled", "refund_retrying": 2100, "currency": "USD"}
+    assert _details(translator("en"), details) == (
+        "✅ Paid → ✖️ Cancelled, refund of $21.00 tried again automatically"
+    )
+    assert "возврат 21,00\xa0$ будет повторён автоматически" in _details(translator("ru"), details)

@@ -7,9 +7,11 @@ import io
 import os
 from pathlib import Path
 
+import pytest
+
 from bot.demo import ADMIN_ID, SHOPPER_ID, StepFailed, TranscriptPrinter, format_event
-from bot.sandbox import Sandbox, TerminalInput
-from bot.standin import BotApiStandIn, TranscriptEvent
+from bot.sandbox import Sandbox, TerminalInput, run_sandbox
+from bot.standin import BotApiStandIn, TranscriptEvent, card_provider
 from bot.standin.harness import ShopHarness
 
 
@@ -129,3 +131,20 @@ async def test_in_the_sandbox_the_admin_answers_a_support_question_with_reply(
     assert "[in Ada's chat] Shop: 💬 Alice (id 1001):\n        Do you ship to Canada?" in output
     assert "[in Alice's chat] Shop: 💬 The shop answers:\n        Yes, in a week." in output
     assert "Shop: ✅ Sent to Alice." in output
+
+
+async def test_without_localstripe_the_sandbox_says_once_why_card_refunds_are_not_played(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A developer without the [test] extra: the sandbox still runs, and says at the start
+    (once) that card refunds cannot reach a Stripe there, and how to get one."""
+    monkeypatch.setattr(card_provider, "available", lambda: False)
+    script = tmp_path / "typed.txt"
+    script.write_text("/start\nquit\n")
+    out = io.StringIO()
+    with script.open() as stdin:
+        await asyncio.wait_for(run_sandbox(stdin=stdin, out=out), 60)
+    shown = out.getvalue()
+    assert shown.count("Card refunds are not played here") == 1
+    assert "pip install -e '.[test]'" in shown and "Welcome to the shop" in shown
+    assert "local Stripe" not in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,10 +16,10 @@ from tests.demo.conftest import clean_env
 PROMPT = r"Alice \(shopper\)> "
 
 
-def spawn_sandbox(cwd: Path) -> pexpect.spawn:
+def spawn_sandbox(cwd: Path, *arguments: str) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "bot", "sandbox"],
+        ["-m", "bot", "sandbox", *arguments],
         cwd=str(cwd),
         env=clean_env(),
         encoding="utf-8",
@@ -94,8 +95,8 @@ class Terminal:
         return self.type(matches[0], *expected)
 
 
-def test_a_short_purchase_in_the_terminal(tmp_path: Path) -> None:
-    person = Terminal(spawn_sandbox(tmp_path))
+def buy_a_mug(person: Terminal) -> None:
+    """Alice buys a Stoneware Mug and pays by card: $16.00 + $5.00 standard shipping."""
     person.type("/start", "Shop:")
     if person.has("Catalog"):
         person.press("Catalog", "Kitchen")
@@ -108,10 +109,44 @@ def test_a_short_purchase_in_the_terminal(tmp_path: Path) -> None:
     person.press("Checkout")
     if person.has("Pay"):  # an order summary comes first
         person.press("Pay", "type pay to pay it")
-    person.type("pay", "Alice pays 21.00 USD", "#1")  # $16.00 + $5.00 standard shipping
-    assert "[in Ada's chat]" in person.seen  # the admin heard about the order at once
+    person.type("pay", "Alice pays 21.00 USD", "#1")
+
+
+def leave(person: Terminal) -> None:
     person.child.sendline("quit")
     person.child.expect("Bye.")
     person.child.expect(pexpect.EOF)
     person.child.close()
     assert person.child.exitstatus == 0
+
+
+def test_a_short_purchase_in_the_terminal(tmp_path: Path) -> None:
+    person = Terminal(spawn_sandbox(tmp_path))
+    buy_a_mug(person)
+    assert "[in Ada's chat]" in person.seen  # the admin heard about the order at once
+    leave(person)
+
+
+def test_a_card_order_cancelled_in_the_sandbox_is_refunded_at_its_local_stripe(
+    tmp_path: Path,
+) -> None:
+    """With localstripe installed (the [test] extra), the sandbox plays Stripe: Alice's card
+    payment is a real localstripe charge, and cancelling the order refunds it there (the
+    admins hear it was refunded, not that it failed and is flagged)."""
+    shop = tmp_path / "shop.db"
+    child = spawn_sandbox(tmp_path, "--db", str(shop))
+    assert "Cards are charged and refunded at a local Stripe" in (child.before or "")
+    person = Terminal(child)
+    buy_a_mug(person)
+    person.type("/orders", "#1")
+    person.press("#1", "Cancel order")
+    person.press("Cancel order", "Yes, cancel it")
+
+    person.press("Yes, cancel it", "We refunded $21.00.", "refunded $21.00.")
+
+    assert "flagged" not in person.seen and "failed" not in person.seen
+    leave(person)
+    with sqlite3.connect(shop) as db:
+        ((charge,),) = db.execute("SELECT provider_payment_charge_id FROM payments").fetchall()
+        ((refund, status),) = db.execute("SELECT provider_refund_id, status FROM refunds")
+    assert charge.startswith("ch_") and refund.startswith("re_") and status == "succeeded"

@@ -9,8 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import stripe
+from aiohttp import web
 
 from bot.config import Settings
 from bot.payments.stripe_gateway import StripeGateway
@@ -18,13 +20,14 @@ from bot.services import checkout
 from bot.services.checkout import PlacedOrder, ReleasedHold
 from bot.shop import Shop
 from bot.standin import BotApiStandIn
+from bot.standin.card_provider import API_KEY, charge_card, stripe_client
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
 from bot.store.uow import Store
 from bot.usecases.payments import IncomingPayment, PaymentOutcome, record_payment
 from tests.conftest import add_product as shared_add_product
 
-STRIPE_KEY = "sk_test_localstripe"
+STRIPE_KEY = API_KEY
 ADMIN_ID = 9001
 ADDRESS = {
     "country_code": "US",
@@ -43,31 +46,54 @@ class StripeTestAccount:
     client: stripe.StripeClient
 
     async def charge(self, amount: int, currency: str = "USD") -> str:
-        intent = await self.client.v1.payment_intents.create_async(
-            params={
-                "amount": amount,
-                "currency": currency.lower(),
-                "payment_method": "pm_card_visa",
-                "confirm": True,
-            }
-        )
-        assert intent.status == "succeeded"
-        latest: Any = intent.latest_charge  # localstripe embeds the charge object
-        return str(latest if isinstance(latest, str) else latest.id)
+        return await charge_card(self.client, amount, currency)
 
     async def charge_info(self, charge_id: str) -> Any:
         return await self.client.v1.charges.retrieve_async(charge_id)
 
+    async def refunds_of(self, charge_id: str) -> list[int]:
+        """The amounts of the refunds Stripe made of the charge: one per refund made."""
+        listed = await self.client.v1.refunds.list_async(params={"charge": charge_id})
+        return sorted(int(refund.amount) for refund in listed.data)
+
 
 @pytest.fixture
 def stripe_account(localstripe: str) -> StripeTestAccount:
-    return StripeTestAccount(
-        stripe.StripeClient(
-            STRIPE_KEY,
-            base_addresses={"api": localstripe},
-            http_client=stripe.HTTPXClient(),
-        )
-    )
+    return StripeTestAccount(stripe_client(localstripe))
+
+
+UNREACHABLE_STRIPE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
+
+
+@pytest.fixture
+async def answers_lost(localstripe: str) -> AsyncIterator[str]:
+    """A Stripe whose answers are lost: each request reaches localstripe and is made there,
+    then the caller gets 502 Bad Gateway instead of the answer (as when the connection drops
+    after Stripe acted). Its base URL."""
+    async with aiohttp.ClientSession() as upstream:
+
+        async def forward_then_lose(request: web.Request) -> web.Response:
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+            async with upstream.request(
+                request.method,
+                localstripe + request.rel_url.path_qs,
+                headers=headers,
+                data=await request.read(),
+            ) as made:
+                await made.read()
+            return web.Response(status=502, text="the answer was lost")
+
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", forward_then_lose)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            await runner.cleanup()
 
 
 def stripe_harness(

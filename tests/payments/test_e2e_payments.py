@@ -31,6 +31,7 @@ from tests.e2e.shopper import open_order_summary
 from tests.payments.conftest import (
     ADMIN_ID,
     STRIPE_KEY,
+    UNREACHABLE_STRIPE,
     StripeTestAccount,
     add_product,
     fill_cart,
@@ -286,9 +287,6 @@ async def test_a_card_payment_made_twice_is_refunded_at_stripe(
     assert (stats.periods[0].gross, stats.periods[0].refunds) == (3700, 0)
 
 
-UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
-
-
 async def _paid_twice_while_stripe_is_down(
     h: ShopHarness, account: StripeTestAccount
 ) -> tuple[FakeUser, FakeUser, str]:
@@ -296,7 +294,7 @@ async def _paid_twice_while_stripe_is_down(
     reached, so it cannot go back at once. (Ada, Alice, the second payment's charge id.)"""
     admin, alice, late, first, _ = await _paid_twice(h, account)
     assert h.shop is not None
-    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
     await alice.replay(late)
     notice = await alice.wait_for("twice")
     assert "shop will refund the second payment of $37.00" in (notice.text or "")
@@ -358,7 +356,7 @@ async def test_a_second_payment_stripe_never_takes_back_is_left_to_the_admins_at
     h = stripe_harness
     admin, _, charge = await _paid_twice_while_stripe_is_down(h, stripe_account)
     assert h.shop is not None
-    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    stripe, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
     moment = await _tried_after_every_pause(h, utcnow())
     await h.shop.stripe.close()
     h.shop.stripe = stripe
@@ -641,9 +639,8 @@ async def _nothing_held(h: ShopHarness, product_id: int, stock: int) -> None:
         assert product is not None and (product.stock, product.reserved) == (stock, 0)
 
 
-async def _stars_order_with_a_pending_refund(h: ShopHarness, alice: FakeUser) -> str:
-    """Alice buys a ⭐ 150 guide; an admin's refund of it is claimed in the database, and
-    then the bot dies before it records the refund. The payment's charge id."""
+async def _stars_paid_order(h: ShopHarness, alice: FakeUser) -> str:
+    """Alice buys a ⭐ 150 guide (order #1) and pays; the payment's charge id."""
     assert h.shop is not None
     guide = await add_product(
         h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
@@ -652,10 +649,17 @@ async def _stars_order_with_a_pending_refund(h: ShopHarness, alice: FakeUser) ->
     await _invoice_for_cart(h, alice)
     paid = await alice.pay()
     await alice.wait_for("Payment received")
-    async with h.store.uow() as uow:
-        await refunds.claim(uow, 1, None, f"admin:{ADMIN_ID}", None)
     assert paid.telegram_payment_charge_id is not None
     return paid.telegram_payment_charge_id
+
+
+async def _stars_order_with_a_pending_refund(h: ShopHarness, alice: FakeUser) -> str:
+    """Alice buys a ⭐ 150 guide; an admin's refund of it is claimed in the database, and
+    then the bot dies before it records the refund. The payment's charge id."""
+    charge = await _stars_paid_order(h, alice)
+    async with h.store.uow() as uow:
+        await refunds.claim(uow, 1, None, f"admin:{ADMIN_ID}", None)
+    return charge
 
 
 @pytest.mark.parametrize("stars_went_back", [False, True])
@@ -736,7 +740,7 @@ async def _card_order_with_a_pending_refund(
         await h.shop.stripe.refund(charge, 1000, claimed.idempotency_key)
     await h.restart()
     assert h.shop is not None
-    up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE)
+    up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
     assert up is not None
     return admin, alice, charge, up
 
@@ -770,7 +774,7 @@ async def test_an_admins_refund_a_crash_left_pending_waits_out_stripe_and_goes_b
     assert await resume_pending_refunds(h.shop, now=later) == [1]
 
     await alice.wait_for("$10.00")
-    await admin.wait_for("↩️ Order #1: a refund of $10.00 left unfinished by a restart is done")
+    await admin.wait_for("↩️ Order #1: the refund of $10.00 that could not be made at first is done")
     assert (await stripe_account.charge_info(charge)).amount_refunded == 1000
     ((amount, status, stripe_refund),) = await _refunds_of(h, 1)
     assert (amount, status) == (1000, "succeeded") and stripe_refund
@@ -796,8 +800,8 @@ async def test_an_admins_refund_stripe_never_takes_back_is_given_back_and_flagge
     h.shop.stripe = up
 
     alert = await admin.wait_for("needs review")
-    assert "a refund left pending by a restart failed" in (alert.text or "")
-    assert len([m for m in admin.messages if "tried again" in (m.text or "")]) == 1
+    assert "a refund tried again automatically failed" in (alert.text or "")
+    assert len([m for m in admin.messages if "do not refund it by hand" in (m.text or "")]) == 1
     assert await _refunds_of(h, 1) == [(1000, "failed", None)]
     assert (await stripe_account.charge_info(charge)).amount_refunded == 0
     async with h.store.uow() as uow:
@@ -826,6 +830,31 @@ async def test_a_stars_refund_telegram_asks_to_wait_for_is_made_on_a_later_try(
         assert await resume_pending_refunds(h.shop, now=later) == [1]
 
         await alice.wait_for("has been refunded")
-        await admin.wait_for("left unfinished by a restart is done")
+        await admin.wait_for("could not be made at first is done now, on a later try")
+        assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [charge]
+        assert await _refunds_of(h, 1) == [(150, "succeeded", None)]
+
+
+async def test_an_admins_stars_refund_telegram_asks_to_wait_for_is_tried_again_not_failed(
+    tmp_path: Path,
+) -> None:
+    """Ada refunds Alice's ⭐ 150 guide and Telegram answers "retry after" a minute: the
+    refund stays pending for the job (no failure, nothing flagged), which gives the Stars
+    back once on its next try."""
+    async with stars_harness(tmp_path) as h:
+        admin, alice = h.user(ADMIN_ID, "Ada"), h.user(ALICE, "Alice")
+        await admin.send("/start")
+        assert h.shop is not None
+        charge = await _stars_paid_order(h, alice)
+        h.standin.faults.flood("refundStarPayment", retry_after=60)
+
+        change = await refund_order(h.shop, 1, actor=f"admin:{ADMIN_ID}")
+
+        assert change.refund is None and change.refund_deferred is not None
+        assert await _refunds_of(h, 1) == [(150, "pending", None)]
+        assert (await _order_row(h, ALICE))[0] == "paid"
+        later = utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=later) == [1]
+        await alice.wait_for("has been refunded")
         assert [r.telegram_payment_charge_id for r in h.standin.star_refunds] == [charge]
         assert await _refunds_of(h, 1) == [(150, "succeeded", None)]

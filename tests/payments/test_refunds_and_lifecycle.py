@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -18,7 +19,10 @@ from bot.services.errors import (
     RefundTooLarge,
 )
 from bot.shop import Shop
+from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition
+from bot.usecases import admin_orders
+from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import (
     approve_order,
     cancel_order,
@@ -30,6 +34,8 @@ from bot.usecases.orders import (
 from bot.usecases.payments import settle_stock_gone
 from bot.usecases.verification import verify_payment, verify_pending
 from tests.payments.conftest import (
+    STRIPE_KEY,
+    UNREACHABLE_STRIPE,
     FakeStarsBot,
     StripeTestAccount,
     add_product,
@@ -179,6 +185,31 @@ async def test_partial_then_full_refund_lands_on_the_stripe_charge_and_is_capped
         assert order is not None and order.refunded_amount == 3700
 
 
+async def test_why_a_refund_was_refused_keeps_its_sums_for_each_readers_language(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Ada typed $30.00 of a $37.00 order, and Bea refunded $10.00 before she confirmed: her
+    refund is refused, and the audit log keeps why with its sums, so Ada reads "$27.00" and
+    an admin who reads Russian "27,00 $" (a no-break space before $), not the English way."""
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account)
+    await refund_order(stripe_shop, order_id, amount=1000, actor="admin:9002")
+
+    with pytest.raises(OrderNotChanged):
+        await admin_orders.refund(stripe_shop, 9001, order_id, 3000)
+
+    async with stripe_shop.store.uow() as uow:
+        (refused,) = [e for e in await uow.audit.list_recent() if e.action.endswith("refused")]
+    assert refused.details is not None
+    why = refused.details["error"]
+    assert ENGLISH.said(why) == (
+        f"Order #{order_id} can be refunded at most $27.00 more; $30.00 is too much."
+    )
+    assert translator("ru").said(why) == (
+        f"По заказу №{order_id} можно вернуть ещё не больше 27,00\u00a0$; 30,00\u00a0$ — "
+        "слишком много."
+    )
+
+
 async def test_a_delivered_order_partly_refunded_stays_delivered_and_is_never_restocked(
     stripe_shop: Shop, stripe_account: StripeTestAccount
 ) -> None:
@@ -307,34 +338,58 @@ async def test_why_a_cancels_refund_failed_is_read_in_each_admins_language(shop:
     )
 
 
+async def _sold_out_late_payment(shop: Shop, account: StripeTestAccount) -> tuple[int, str]:
+    """Alice's hold on the last mug expired, the mug broke meanwhile, then her $21.00 card
+    payment arrived: the goods are gone. (The order id, the Stripe charge id.)"""
+    mug = await add_product(shop, "MUG", price=1600, stock=1)
+    await fill_cart(shop, ALICE, {mug: 1})
+    late = await place_order(shop, telegram_id=ALICE, now=utcnow() - timedelta(hours=1))
+    await expire_holds(shop)
+    async with shop.store.uow() as uow:
+        assert await uow.products.adjust_stock(mug, -1)  # the last mug broke meanwhile
+    charge = await account.charge(2100)
+    outcome = await pay(shop, late, provider_charge=charge)
+    assert outcome.kind == "stock_gone"
+    return late.order.order_id, charge
+
+
 async def test_sold_out_late_payment_is_refunded_automatically(
     stripe_shop: Shop, stripe_account: StripeTestAccount
 ) -> None:
-    from datetime import timedelta
+    order_id, charge = await _sold_out_late_payment(stripe_shop, stripe_account)
 
-    from bot.store.models import utcnow
+    text, review, retrying = await settle_stock_gone(stripe_shop, order_id)
 
-    mug = await add_product(stripe_shop, "MUG", price=1600, stock=1)
-    await fill_cart(stripe_shop, ALICE, {mug: 1})
-    late = await place_order(stripe_shop, telegram_id=ALICE, now=utcnow() - timedelta(hours=1))
-    await expire_holds(stripe_shop)
-    async with stripe_shop.store.uow() as uow:
-        assert await uow.products.adjust_stock(mug, -1)  # the last mug broke meanwhile
-    charge = await stripe_account.charge(2100)
-    outcome = await pay(stripe_shop, late, provider_charge=charge)
-    assert outcome.kind == "stock_gone"
-
-    text = await settle_stock_gone(stripe_shop, late.order.order_id)
-
-    assert "We refunded $21.00 in full" in text
+    assert "We refunded $21.00 in full" in text and (review, retrying) == (None, None)
     assert (await stripe_account.charge_info(charge)).amount_refunded == 2100
-    assert await stock_of(stripe_shop, mug) == (0, 0)
-    assert [e[1] for e in await _events(stripe_shop, late.order.order_id)] == [
+    assert [e[1] for e in await _events(stripe_shop, order_id)] == [
         "awaiting_payment",
         "cancelled",
         "paid",
         "refunded",
     ]
+
+
+async def test_a_sold_out_payment_stripe_cannot_take_back_yet_is_tried_again_not_flagged(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Stripe is down when the sold-out payment must go back: Alice hears the shop will
+    refund her, and the refund stays pending for the pending-refunds job (the order
+    unflagged, the admins told why it is tried again) instead of being called failed."""
+    order_id, charge = await _sold_out_late_payment(stripe_shop, stripe_account)
+    up, stripe_shop.stripe = stripe_shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
+    try:
+        text, review, retrying = await settle_stock_gone(stripe_shop, order_id)
+    finally:
+        await stripe_shop.stripe.close()
+        stripe_shop.stripe = up
+
+    assert "We'll refund you in full" in text and review is None and retrying
+    assert await _refunds(stripe_shop, order_id) == [(2100, "pending", False)]
+    async with stripe_shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and not order.needs_review
+    assert await stripe_account.refunds_of(charge) == []
 
 
 async def test_stars_refunds_are_full_only_and_go_through_refund_star_payment(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,3 +68,13 @@ class RefundRepository:
     async def for_order(self, order_id: int) -> Sequence[Refund]:
         stmt = select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)
         return (await self.session.scalars(stmt)).all()
+
+    async def under_way(self, order_id: int) -> int:
+        """How much of the order's own payment (its first: bot.services.refunds.refundable)
+        is being refunded still: claimed (counted in its refunded amount) but not yet made,
+        nor given back. 0 if nothing is."""
+        own = select(func.min(Payment.id)).where(Payment.order_id == order_id).scalar_subquery()
+        stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.order_id == order_id, Refund.status == "pending", Refund.payment_id == own
+        )
+        return int(await self.session.scalar(stmt) or 0)
