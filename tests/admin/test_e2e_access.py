@@ -22,6 +22,7 @@ ADMIN_COMMANDS = [
     "/show KIT-MUG-CER",
     "/export",
     "/orders_admin",
+    "/customer 1001",
     "/stats",
     "/broadcast",
     "/promo",
