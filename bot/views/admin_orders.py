@@ -36,10 +36,10 @@ from bot.store.order_states import (
     status_label,
     status_text,
 )
+from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
 
-CUSTOMER_BUTTON = N_("👤 Customer")
 SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
 SHIP_WITHOUT = N_("🚚 Ship without tracking")
 ASK_CANCEL = N_(

@@ -206,3 +206,15 @@ async def test_a_russian_admin_reads_her_screen_in_russian(shop: ShopHarness) ->
     _no_english((await admin.wait_for("Чей? Отправьте /customer 1001")).text or "")
     await admin.send("/customer 424242")
     await admin.wait_for("В магазине нет покупателя 424242.")
+
+
+async def test_a_relayed_question_opens_the_shoppers_screen(shop: ShopHarness) -> None:
+    admin = shop.user(ADMIN_ID, "Ada")
+    shopper = await alice(shop)
+    await shopper.send("/support")
+    await shopper.wait_for("💬")  # in Spanish
+    await shopper.send("Do you ship to Canada?")
+    relayed = await admin.wait_for("Do you ship to Canada?")
+    await admin.press("👤 Customer", message=relayed)
+    text = (await admin.wait_for("Telegram id: 1001")).text or ""
+    assert text.startswith("👤 Alice · @Alice_W\n")
