@@ -524,6 +524,14 @@ class EndPromo(Action, code="APX"):
 class AdminOrders(Action, code="AOL"):
     status: str  # an order status, or "all"
     page: int
+    customer_id: int = 0  # her orders only (from her /customer screen); 0: everyone's
+
+
+@dataclass(frozen=True)
+class ShowCustomer(Action, code="ACU"):
+    """One customer's screen (/customer), by the shop's own id for her."""
+
+    customer_id: int
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from typing import Any
 
 from bot import i18n
 from bot.clipping import echo
-from bot.services.errors import OrderNotFound
+from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
+from bot.store.models import Order
 from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, allowed_triggers
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8
+CUSTOMER_PAGE_SIZE = 10  # a customer's orders, from her /customer screen
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class OrderPage:
     page: int
     pages: int
     count: int
+    customer_id: int = 0  # the orders of this customer only (0: everyone's)
+    customer: str = ""  # her name, as customer_name says it
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class EventView:
 class OrderDetail:
     summary: OrderSummary
     customer: str
+    customer_id: int
     shipping_address: dict[str, Any] | None
     review_reason: str | None
     payments: list[PaymentView]
@@ -101,25 +106,41 @@ def customer_name(first_name: str, username: str | None, telegram_id: int) -> st
     return f"{name} (@{username})" if username else f"{name} (id {telegram_id})"
 
 
-async def order_page(uow: UnitOfWork, status: str | None, page: int) -> OrderPage:
-    count = await uow.orders.count(status=status)
-    pages = max(1, -(-count // PAGE_SIZE))
+async def order_page(
+    uow: UnitOfWork, status: str | None, page: int, customer_id: int = 0
+) -> OrderPage:
+    """A page of orders newest first; with `customer_id`, only hers (CustomerNotFound if she
+    is not in the shop: a forged button)."""
+    customer, size = "", PAGE_SIZE
+    if customer_id:
+        found = await uow.customers.get_by_id(customer_id)
+        if found is None:
+            raise CustomerNotFound(f"#{customer_id}")
+        customer = customer_name(found.first_name, found.username, found.telegram_id)
+        size = CUSTOMER_PAGE_SIZE
+    whose = customer_id or None
+    count = await uow.orders.count(status=status, customer_id=whose)
+    pages = max(1, -(-count // size))
     page = min(max(page, 0), pages - 1)
-    orders = await uow.orders.list_recent(status=status, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    rows = [
-        OrderRow(
-            o.id,
-            o.status,
-            o.total,
-            o.currency,
-            o.customer.first_name or str(o.customer.telegram_id),
-            o.created_at,
-            o.needs_review,
-            o.refunded_amount,
-        )
-        for o in orders
-    ]
-    return OrderPage(rows, status, page, pages, count)
+    orders = await uow.orders.list_recent(
+        status=status, customer_id=whose, offset=page * size, limit=size
+    )
+    rows = [order_row(o) for o in orders]
+    return OrderPage(rows, status, page, pages, count, customer_id, customer)
+
+
+def order_row(order: Order) -> OrderRow:
+    """An order as a list shows it (its customer loaded)."""
+    return OrderRow(
+        order.id,
+        order.status,
+        order.total,
+        order.currency,
+        order.customer.first_name or str(order.customer.telegram_id),
+        order.created_at,
+        order.needs_review,
+        order.refunded_amount,
+    )
 
 
 async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
@@ -134,6 +155,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         customer=customer_name(
             order.customer.first_name, order.customer.username, order.customer.telegram_id
         ),
+        customer_id=order.customer_id,
         shipping_address=order.shipping_address,
         review_reason=order.review_reason,
         payments=[

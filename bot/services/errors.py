@@ -334,6 +334,39 @@ class MessageTooLong(ShopError):
         self.length, self.most = length, most
 
 
+# ---------------------------------------------------------------- customers (admin)
+
+
+class CustomerNotFound(ShopError, LookupError):
+    """No customer the admin asked for: `who` as she typed it ("1001", "@alice")."""
+
+    def __init__(self, who: str) -> None:
+        super().__init__()
+        self._words(N_("No customer {who} in this shop."), who=who)
+
+
+class BadCustomerLookup(ShopError, ValueError):
+    """/customer with nothing after it, or with something that names no one."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        if not text:
+            self._words(
+                N_(
+                    "Whose? Send /customer 1001 (a Telegram id), /customer @alice (a username) "
+                    "or /customer #7 (the customer of order 7)."
+                )
+            )
+            return
+        self._words(
+            N_(
+                "{typed} names no customer. Send a Telegram id (/customer 1001), a username "
+                "(/customer @alice) or an order (/customer #7)."
+            ),
+            typed=text,
+        )
+
+
 # ---------------------------------------------------------------- orders
 
 

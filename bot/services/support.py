@@ -51,6 +51,7 @@ class ThreadFacts:
     is_open: bool
     language: str | None = None  # the shopper's /language choice
     language_code: str | None = None  # and their Telegram language
+    customer_id: int = 0  # the shop's id for the shopper (the admins' 👤 Customer button)
 
     @classmethod
     def of(cls, thread: SupportThread) -> ThreadFacts:
@@ -64,6 +65,7 @@ class ThreadFacts:
             thread.status == OPEN,
             customer.language,
             customer.language_code,
+            thread.customer_id,
         )
 
 

@@ -309,6 +309,10 @@ class Customer(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# /customer @alice finds her whatever the case typed (Telegram's usernames are ASCII).
+Index("ix_customers_username_lower", func.lower(Customer.username))
+
+
 class Cart(Base):
     __tablename__ = "carts"
 
@@ -367,10 +371,12 @@ class Order(Base):
         CheckConstraint("refunded_amount >= 0", name="refunded_not_negative"),
         CheckConstraint("refunded_amount <= total", name="refunded_within_total"),
         Index("ix_orders_status_created", "status", "created_at"),
+        # A customer's orders, newest first (/orders, and the admin's /customer and its pages).
+        Index("ix_orders_customer_newest", "customer_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(32), default="awaiting_payment")
     currency: Mapped[str] = mapped_column(String(3))
     items_total: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -31,6 +31,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("show", N_("Show a hidden product: /show SKU")),
     ("export", N_("Download the catalog as CSV")),
     ("orders_admin", N_("Orders: /orders_admin [status]")),
+    ("customer", N_("A customer: /customer 1001 | @alice | #7")),
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
     ("stats", N_("Revenue, orders, discounts, tips, top products")),
     ("broadcast", N_("Message every customer")),

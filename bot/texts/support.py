@@ -3,7 +3,7 @@ between them (questions relayed to admins, answers relayed to the shopper)."""
 
 from __future__ import annotations
 
-from bot.callback_data import AskShop, CloseThread
+from bot.callback_data import AskShop, CloseThread, ShowCustomer
 from bot.i18n import N_, Translator
 from bot.notifier import Notice
 from bot.services.support import MessageFacts, ThreadFacts
@@ -45,6 +45,7 @@ CLOSED = N_(
 QUESTION_FOOT = N_("↩️ Reply to this message to answer.")
 PHOTO = N_("(a photo)")
 CLOSE = N_("✅ Close conversation")
+CUSTOMER = N_("👤 Customer")  # her /customer screen (also on the admin's order screen)
 ALREADY_CLOSED = N_("This conversation was closed already.")
 
 
@@ -72,9 +73,12 @@ def question_head(tr: Translator, thread: ThreadFacts) -> str:
 def question(tr: Translator, thread: ThreadFacts, message: MessageFacts) -> Notice:
     """A shopper's message as each admin gets it; replying to it answers the shopper."""
     said = message.text or (tr._(PHOTO) if message.photo else "")
+    close = (tr._(CLOSE), CloseThread(thread.thread_id))
     return Notice(
         f"{question_head(tr, thread)}\n{said}\n\n{tr._(QUESTION_FOOT)}",
-        buttons=(((tr._(CLOSE), CloseThread(thread.thread_id)),),),
+        buttons=((close, (tr._(CUSTOMER), ShowCustomer(thread.customer_id))),)
+        if thread.customer_id
+        else ((close,),),
         photo=message.photo,
     )
 

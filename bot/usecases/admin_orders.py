@@ -117,9 +117,11 @@ class RefundOffer:
     partial: bool  # whether less than all of `refundable` may go back (order_states)
 
 
-async def order_page(shop: Shop, status: str | None, page: int) -> OrderPage:
-    async with shop.store.uow() as uow:
-        return await admin_orders.order_page(uow, status, page)
+async def order_page(shop: Shop, status: str | None, page: int, customer_id: int = 0) -> OrderPage:
+    """A page of the order list; with `customer_id`, of her orders only (CustomerNotFound if
+    she is not in the shop)."""
+    async with shop.store.reading() as uow:
+        return await admin_orders.order_page(uow, status, page, customer_id)
 
 
 async def order_detail(shop: Shop, order_id: int) -> OrderDetail:

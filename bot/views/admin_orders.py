@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from telegram import InlineKeyboardButton
+
 from bot import i18n
 from bot.callback_data import (
     AdminMenu,
@@ -18,12 +20,13 @@ from bot.callback_data import (
     OrderAction,
     RefundOrder,
     ShipOrder,
+    ShowCustomer,
     button,
 )
 from bot.i18n import N_, Translator
 from bot.money import STARS
 from bot.services.admin_flows import Flow
-from bot.services.admin_orders import OrderDetail, OrderPage, PaymentView
+from bot.services.admin_orders import OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.order_summary import discount_label, shipping_option_name
 from bot.store.order_states import (
@@ -33,6 +36,7 @@ from bot.store.order_states import (
     status_label,
     status_text,
 )
+from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
 from bot.usecases.admin_orders import OrderChanged
 from bot.views.admin import AdminView, Rows, flow_buttons
 
@@ -52,6 +56,8 @@ def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
     tr = i18n.current()
     status = listing.status
     title = tr._(status_label(status)) if status else tr._("All orders")
+    if listing.customer_id:
+        title += f" · {listing.customer}"
     lines = [
         tr._(
             "🧾 {title}: {count}, page {page}/{pages}",
@@ -65,32 +71,48 @@ def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
         lines.append(tr._("(no orders)"))
     rows: Rows = []
     for row in listing.rows:
-        flag = " ⚠️" if row.needs_review else ""
-        money = tr.money(row.total, row.currency)
-        lines.append(
-            f"#{row.order_id} · {status_text(tr, row.status, row.refunded_amount)} · {money} · "
-            f"{row.customer} · "
-            f"{tr.date(row.created_at, zone)}{flag}"
-        )
-        rows.append([button(f"#{row.order_id} · {money}{flag}", OpenOrder(row.order_id))])
-    code = status or "all"
+        lines.append(order_line(tr, row, zone, with_customer=not listing.customer_id))
+        rows.append([order_button(tr, row)])
+    code, whose = status or "all", listing.customer_id
     nav = []
     if listing.page > 0:
-        nav.append(button(tr._("◀️ Previous"), AdminOrders(code, listing.page - 1)))
+        nav.append(button(tr._("◀️ Previous"), AdminOrders(code, listing.page - 1, whose)))
     if listing.page < listing.pages - 1:
-        nav.append(button(tr._("Next ▶️"), AdminOrders(code, listing.page + 1)))
+        nav.append(button(tr._("Next ▶️"), AdminOrders(code, listing.page + 1, whose)))
     if nav:
         rows.append(nav)
-    filters = [button(tr._("All") + (" •" if status is None else ""), AdminOrders("all", 0))] + [
+    filters = [
+        button(tr._("All") + (" •" if status is None else ""), AdminOrders("all", 0, whose))
+    ] + [
         button(
             tr._(STATUS_FILTERS[s]) + (" •" if s == status else ""),
-            AdminOrders(s, 0),
+            AdminOrders(s, 0, whose),
         )
         for s in STATUS_FILTERS
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    rows.append([button(tr._("⬅️ Admin menu"), AdminMenu("menu"))])
+    back = [button(tr._("⬅️ Admin menu"), AdminMenu("menu"))]
+    if whose:
+        back.insert(0, button(tr._(CUSTOMER_BUTTON), ShowCustomer(whose)))
+    rows.append(back)
     return AdminView("\n".join(lines), rows)
+
+
+def order_line(tr: Translator, row: OrderRow, zone: tzinfo, *, with_customer: bool = True) -> str:
+    """An order in a list: "#12 · ✅ Paid · $37.00 · Sam · Dec 3, 2026" (⚠️: flagged)."""
+    flag = " ⚠️" if row.needs_review else ""
+    status = status_text(tr, row.status, row.refunded_amount)
+    whose = f"{row.customer} · " if with_customer else ""
+    money = tr.money(row.total, row.currency)
+    return f"#{row.order_id} · {status} · {money} · {whose}{tr.date(row.created_at, zone)}{flag}"
+
+
+def order_button(tr: Translator, row: OrderRow) -> InlineKeyboardButton:
+    """An order in a list, opening its screen: "#12 · $37.00" (⚠️: flagged for review)."""
+    flag = " ⚠️" if row.needs_review else ""
+    return button(
+        f"#{row.order_id} · {tr.money(row.total, row.currency)}{flag}", OpenOrder(row.order_id)
+    )
 
 
 # The order list's filter buttons ("Partially refunded": paid, shipped or delivered with part
@@ -216,7 +238,12 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if detail.refundable:
         actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
-    rows.append([button(tr._("⬅️ Orders"), AdminOrders("all", 0))])
+    rows.append(
+        [
+            button(tr._(CUSTOMER_BUTTON), ShowCustomer(detail.customer_id)),
+            button(tr._("⬅️ Orders"), AdminOrders("all", 0)),
+        ]
+    )
     return AdminView("\n".join(lines), rows)
 
 

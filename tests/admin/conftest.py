@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,18 +26,24 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
         yield server
 
 
+@asynccontextmanager
+async def admin_shop(
+    tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path, **settings: Any
+) -> AsyncIterator[ShopHarness]:
+    """The seeded shop with one admin; `settings` as ShopHarness takes them."""
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    async with ShopHarness(
+        tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), **settings
+    ) as h:
+        yield h
+
+
 @pytest.fixture
 async def shop(
     tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
 ) -> AsyncIterator[ShopHarness]:
-    seeded_shop_in(tmp_path, seeded_sqlite)
-    async with ShopHarness(
-        tmp_path,
-        standin=standin,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-        low_stock_threshold=3,
-    ) as h:
+    settings = {"payment_provider_token": "TEST:provider", "low_stock_threshold": 3}
+    async with admin_shop(tmp_path, standin, seeded_sqlite, **settings) as h:
         yield h
 
 

@@ -22,6 +22,7 @@ ADMIN_COMMANDS = [
     "/show KIT-MUG-CER",
     "/export",
     "/orders_admin",
+    "/customer 1001",
     "/stats",
     "/broadcast",
     "/promo",
@@ -67,6 +68,8 @@ async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(
         cd.CancelOrder(1).encode(),
         cd.RefundOrder(1).encode(),
         cd.AdminProducts(1).encode(),
+        cd.ShowCustomer(1).encode(),
+        cd.AdminOrders("all", 0, 1).encode(),
         cd.FlowConfirm("abc123").encode(),
     ]:
         assert data is not None

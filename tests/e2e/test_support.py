@@ -53,7 +53,7 @@ async def test_a_question_reaches_the_admin_and_the_reply_comes_back_after_a_res
     relayed = await ask(alice, ada, "Do you ship to Canada?")
     assert alice.render(relayed) == (
         "💬 Alice (@alice, id 1001):\nDo you ship to Canada?\n\n"
-        "↩️ Reply to this message to answer.\n[✅ Close conversation]"
+        "↩️ Reply to this message to answer.\n[✅ Close conversation] [👤 Customer]"
     )
 
     await shop.restart()  # the thread, the admin's copy and Alice's chat are in the database
@@ -366,4 +366,4 @@ async def test_each_admin_reads_a_question_in_her_own_language(
         for_bea = await bea.wait_for("Do you ship to Canada?")
         assert "↩️ Reply to this message to answer." in (for_ada.text or "")
         assert "↩️ Ответьте на это сообщение, чтобы ответить." in (for_bea.text or "")
-        assert [b.label for b in for_bea.all_buttons] == ["✅ Закрыть разговор"]
+        assert [b.label for b in for_bea.all_buttons] == ["✅ Закрыть разговор", "👤 Покупатель"]

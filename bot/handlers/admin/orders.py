@@ -33,7 +33,13 @@ from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.admin_orders import parse_status
-from bot.services.errors import LineNotInOrder, OrderError, OrderNotFound, ShopError
+from bot.services.errors import (
+    CustomerNotFound,
+    LineNotInOrder,
+    OrderError,
+    OrderNotFound,
+    ShopError,
+)
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadTracking, OrderChanged
 from bot.views import admin_orders as views
@@ -58,9 +64,13 @@ async def orders_command(update: Update, context: ShopContext) -> None:
 
 
 async def show_orders(
-    update: Update, context: ShopContext, status: str | None = None, page: int = 0
+    update: Update,
+    context: ShopContext,
+    status: str | None = None,
+    page: int = 0,
+    customer_id: int = 0,
 ) -> None:
-    listing = await admin_orders.order_page(context.shop, status, page)
+    listing = await admin_orders.order_page(context.shop, status, page, customer_id)
     await show(update, views.order_list(listing, context.shop.settings.zone))
 
 
@@ -70,8 +80,12 @@ async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> No
     except ValueError:
         await answer_button(update, i18n.current()._("This button has expired."))
         return
+    try:
+        await show_orders(update, context, status, data.page, data.customer_id)
+    except CustomerNotFound as exc:
+        await answer_button(update, exc.said(i18n.current()))
+        return
     await answer_button(update)
-    await show_orders(update, context, status, data.page)
 
 
 async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:

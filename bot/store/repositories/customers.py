@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -63,6 +64,17 @@ class CustomerRepository:
         return await self.session.scalar(
             select(Customer).where(Customer.telegram_id == telegram_id)
         )
+
+    async def with_username(self, username: str) -> Sequence[Customer]:
+        """The customers whose stored username is `username` in any case, the most recently
+        seen first. Telegram gives a username to one user at a time, but a stored one may be
+        stale: she gave it up and someone else took it (ix_customers_username_lower)."""
+        stmt = (
+            select(Customer)
+            .where(func.lower(Customer.username) == username.lower())
+            .order_by(Customer.last_seen_at.desc(), Customer.id.desc())
+        )
+        return (await self.session.scalars(stmt)).all()
 
     async def get_or_create(
         self,

@@ -46,6 +46,13 @@ def _status_is(status: str) -> ColumnElement[bool]:
     return Order.status == status
 
 
+def _filters(status: str | None, customer_id: int | None) -> list[ColumnElement[bool]]:
+    found = [_status_is(status)] if status else []
+    if customer_id is not None:
+        found.append(Order.customer_id == customer_id)
+    return found
+
+
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -88,19 +95,37 @@ class OrderRepository:
         return (await self.session.scalars(stmt)).all()
 
     async def list_recent(
-        self, *, status: str | None = None, offset: int = 0, limit: int = 8
+        self,
+        *,
+        status: str | None = None,
+        customer_id: int | None = None,
+        offset: int = 0,
+        limit: int = 8,
     ) -> Sequence[Order]:
+        """Orders newest first, of `status` and/or of one customer (ix_orders_customer_newest)."""
         stmt = select(Order).options(selectinload(Order.customer), selectinload(Order.lines))
-        if status:
-            stmt = stmt.where(_status_is(status))
+        stmt = stmt.where(*_filters(status, customer_id))
         stmt = stmt.order_by(Order.id.desc()).offset(offset).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
-    async def count(self, *, status: str | None = None) -> int:
-        stmt = select(func.count(Order.id))
-        if status:
-            stmt = stmt.where(_status_is(status))
+    async def count(self, *, status: str | None = None, customer_id: int | None = None) -> int:
+        stmt = select(func.count(Order.id)).where(*_filters(status, customer_id))
         return int(await self.session.scalar(stmt) or 0)
+
+    async def customer_of(self, order_id: int) -> int | None:
+        """The id of the customer who placed the order; None: no such order."""
+        return await self.session.scalar(select(Order.customer_id).where(Order.id == order_id))
+
+    async def spent_by(self, customer_id: int) -> dict[str, int]:
+        """What the customer paid and kept paid, per currency: her paid orders' totals
+        minus what was refunded of them (in minor units)."""
+        found = await self.session.execute(
+            select(Order.currency, func.sum(Order.total - Order.refunded_amount))
+            .where(Order.customer_id == customer_id, Order.paid_at.is_not(None))
+            .group_by(Order.currency)
+            .order_by(Order.currency)
+        )
+        return {str(currency): int(amount or 0) for currency, amount in found.all()}
 
     async def last_paid_id(self, customer_id: int) -> int:
         """The id of the customer's newest paid order (whatever became of it since); 0: none."""

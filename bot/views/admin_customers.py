@@ -1,0 +1,72 @@
+"""One customer's screen for an admin (/customer): who she is, her cart, what she spent, and
+her newest orders as buttons to their screens. Plain text, as every admin screen: names
+and usernames people typed need no escaping."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from bot import i18n
+from bot.callback_data import AdminOrders, button
+from bot.services.admin_customers import CustomerCard
+from bot.views.admin import AdminView, Rows
+from bot.views.admin_orders import order_button, order_line
+
+
+def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
+    """Her card; moments on the shop's clock (`zone`), money in the admin's language."""
+    tr = i18n.current()
+    none = "—"
+    username = f"@{card.username}" if card.username else none
+    lines = [
+        f"👤 {card.first_name or none} · {username}",
+        tr._("Telegram id: {telegram_id}", telegram_id=card.telegram_id),
+        tr._(
+            "Language: {chosen} (chosen) · {telegram} (Telegram's)",
+            chosen=card.language or none,
+            telegram=card.language_code or none,
+        ),
+        tr._(
+            "First seen: {first} · last seen: {last} ({zone})",
+            first=tr.datetime(card.first_seen, zone),
+            last=tr.datetime(card.last_seen, zone),
+            zone=str(zone),
+        ),
+        tr._("🚫 She blocked the bot.") if card.blocked_bot else tr._("Has not blocked the bot."),
+        tr._("Cart reminders: on") if card.cart_reminders else tr._("Cart reminders: off"),
+        tr.ngettext(
+            "🛒 Cart: {count} line, {total}",
+            "🛒 Cart: {count} lines, {total}",
+            card.cart_lines,
+            count=card.cart_lines,
+            total=tr.money(card.cart_total, card.cart_currency),
+        )
+        if card.cart_lines
+        else tr._("🛒 Cart: empty"),
+        tr.ngettext(
+            "🧾 {count} order · spent {spent}",
+            "🧾 {count} orders · spent {spent}",
+            card.order_count,
+            count=card.order_count,
+            spent=", ".join(tr.money(amount, currency) for currency, amount in card.spent.items())
+            or tr.money(0, card.cart_currency),
+        ),
+    ]
+    if card.same_username:
+        lines.append(
+            tr.ngettext(
+                "⚠️ {count} other customer had this username before: this is the one seen "
+                "most recently.",
+                "⚠️ {count} other customers had this username before: this is the one seen "
+                "most recently.",
+                card.same_username,
+                count=card.same_username,
+            )
+        )
+    rows: Rows = []
+    if card.newest:
+        lines += ["", tr._("Newest orders:")]
+        lines += [order_line(tr, row, zone, with_customer=False) for row in card.newest]
+        rows += [[order_button(tr, row)] for row in card.newest]
+        rows.append([button(tr._("🧾 All her orders"), AdminOrders("all", 0, card.customer_id))])
+    return AdminView("\n".join(lines), rows)
