@@ -5,7 +5,6 @@ SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -25,20 +24,6 @@ from tests.webapp.conftest import (
 WIDE = MAX_ROW_ID + 1  # one past what an id column holds on PostgreSQL
 WIDER = 999_999_999_999  # the most digits button data carries
 WIDEST = 10**20  # more than 64 bits
-
-
-@pytest.fixture
-async def harness_on_each_backend(
-    tmp_path: Path, migrated_database_url: str
-) -> AsyncIterator[ShopHarness]:
-    """A seeded shop with one admin, on SQLite and on PostgreSQL."""
-    async with ShopHarness(
-        tmp_path,
-        database_url=migrated_database_url,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-    ) as h:
-        yield h
 
 
 SHOPPER_DATA = [

@@ -3,9 +3,7 @@ of it, changes or deletes it; the admins hear of it with 🙈 Hide."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,16 +22,10 @@ MUG = "KIT-MUG-CER"
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
-    """A seeded shop with one admin, on SQLite and on PostgreSQL."""
-    async with ShopHarness(
-        tmp_path,
-        database_url=migrated_database_url,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-    ) as h:
-        h.user(ADMIN_ID, "Ada")  # the admin has a chat with the bot: alerts reach her
-        yield h
+def shop(harness_on_each_backend: ShopHarness) -> ShopHarness:
+    """A seeded shop with one admin, on SQLite and on PostgreSQL (tests/e2e/conftest.py)."""
+    harness_on_each_backend.user(ADMIN_ID, "Ada")  # she has a chat with the bot: alerts reach her
+    return harness_on_each_backend
 
 
 def labels(shopper: FakeUser) -> list[str]:
