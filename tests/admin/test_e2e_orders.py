@@ -27,20 +27,18 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
     add_product,
+    card_shop,
     fill_cart,
     mark_invoice_sent,
     place_order,
     stripe_account,
-    stripe_harness,
 )
 
 
 @pytest.fixture
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        async with stripe_harness(tmp_path, standin, localstripe) as harness:
-            yield harness
+    async with card_shop(tmp_path, localstripe) as harness:
+        yield harness
 
 
 async def paid_order(

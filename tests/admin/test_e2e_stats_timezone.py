@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, utcnow
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
@@ -17,8 +16,8 @@ from tests.admin.test_e2e_orders import paid_order
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
+    card_shop,
     stripe_account,
-    stripe_harness,
 )
 
 # An hour east of UTC, the shop's day begins an hour before UTC's (below 23:00 UTC);
@@ -29,10 +28,8 @@ ZONE = "Etc/GMT-1" if EAST else "Etc/GMT+1"  # the Etc names' signs are the othe
 
 @pytest.fixture
 async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        async with stripe_harness(tmp_path, standin, localstripe, shop_timezone=ZONE) as harness:
-            yield harness
+    async with card_shop(tmp_path, localstripe, shop_timezone=ZONE) as harness:
+        yield harness
 
 
 async def test_today_in_stats_is_the_shops_day(
