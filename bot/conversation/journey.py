@@ -106,7 +106,7 @@ from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
-from bot.texts import sales as sales_texts
+from bot.texts import sales_pause as sales_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 

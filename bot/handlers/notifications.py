@@ -14,7 +14,7 @@ from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.usecases import reminders, restock, sales
+from bot.usecases import reminders, restock, sales_pause
 from bot.views.display import present
 
 RESTOCK_CHECK_INTERVAL_SECONDS = 15.0
@@ -67,7 +67,7 @@ async def tell_back_in_stock(context: ShopContext) -> None:
 
 async def tell_sales_reopened(context: ShopContext) -> None:
     """Job: shoppers who met the paused checkout hear once that sales are open again."""
-    await sales.tell_reopened(context.shop)
+    await sales_pause.tell_reopened(context.shop)
 
 
 async def remind_carts(context: ShopContext) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import promos, sales
+from bot.services import promos, sales_pause
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -179,7 +179,7 @@ async def place_order(
     A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold;
     while sales are paused (/pause), SalesPaused before anything.
     """
-    await sales.check_open(uow)
+    await sales_pause.check_open(uow)
     await uow.customers.hold(customer_id)
     released = await release_open_holds(
         uow, customer_id, telegram_id, i18n.worded(N_("replaced by a new checkout"))

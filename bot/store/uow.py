@@ -53,7 +53,7 @@ from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.ratings import RatingRepository
 from bot.store.repositories.reviews import ReviewRepository
-from bot.store.repositories.sales import SalesRepository
+from bot.store.repositories.sales_pause import SalesRepository
 
 log = logging.getLogger(__name__)
 

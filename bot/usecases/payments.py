@@ -23,13 +23,13 @@ from bot.money import STARS, telegram_maximum
 from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
-from bot.services import checkout, promos, sales
+from bot.services import checkout, promos, sales_pause
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import second_payment_unrefunded
-from bot.services.sales import SalesPaused
+from bot.services.sales_pause import SalesPaused
 from bot.shop import Shop
 from bot.store.models import Order, OrderLine, Payment, utcnow
 from bot.store.order_states import OrderStatus
@@ -185,7 +185,7 @@ async def check_pre_checkout(
         _, order = await _payable_order(uow, shop, user_id=user_id, payload=payload)
         tr = i18n.current()
         try:
-            await sales.check_open(uow)
+            await sales_pause.check_open(uow)
         except SalesPaused as paused:
             raise PaymentRefused(paused.said(tr)) from None
         if currency != order.currency:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import AuditEntry, Order, ReopenWaiter, utcnow
-from bot.usecases import reminders, sales
+from bot.usecases import reminders, sales_pause
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, screen
 
@@ -36,7 +36,7 @@ async def resume(ada: FakeUser) -> str:
 async def tell(harness: ShopHarness) -> int:
     """One run of the job each worker runs every few seconds."""
     assert harness.shop is not None
-    return await sales.tell_reopened(harness.shop)
+    return await sales_pause.tell_reopened(harness.shop)
 
 
 async def waiting(harness: ShopHarness) -> int:

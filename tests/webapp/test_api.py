@@ -20,7 +20,7 @@ from bot.services.promos import parse_new
 from bot.standin.errors import INVOICE_PAYLOAD_INVALID
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order, Payment, Product
-from bot.usecases import sales
+from bot.usecases import sales_pause
 from bot.webapp import api
 from bot.webapp.init_data import sign_init_data
 from tests.e2e.shopper import add_to_cart, open_order_summary
@@ -300,7 +300,7 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
     alice = shop.user(1001, "Alice")
     page: Page = page_of(alice)
     await page.add(await product_id(shop, "KIT-MUG-CER"), 1)  # the cart works as always
-    await sales.pause(shop.shop, 9001, "Stocktaking until Friday")
+    await sales_pause.pause(shop.shop, 9001, "Stocktaking until Friday")
     refused = await page.ok("POST", "checkout")
     assert refused == {
         "status": "refused",
@@ -308,7 +308,7 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
         "Your cart is kept, and I will tell you here when it opens again.",
     }
     assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
-    await sales.resume(shop.shop, 9001)
+    await sales_pause.resume(shop.shop, 9001)
     assert (await page.ok("POST", "checkout"))["status"] == "invoice"
 
 

@@ -65,7 +65,7 @@ from bot.handlers.admin import (
     products,
     promos,
     reviews,
-    sales,
+    sales_pause,
     stats,
     support,
     wizard,
@@ -89,8 +89,8 @@ COMMANDS: dict[str, Handler] = {
     "stats": stats.stats_command,
     "broadcast": broadcast.broadcast_command,
     "promo": promos.promo_command,
-    "pause": sales.pause_command,
-    "resume": sales.resume_command,
+    "pause": sales_pause.pause_command,
+    "resume": sales_pause.resume_command,
     "audit": audit.audit_command,
 }
 

@@ -10,8 +10,8 @@ from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
 from bot.handlers.admin.guard import Handler, admin_only
 from bot.i18n import N_
-from bot.texts import sales as sales_texts
-from bot.usecases import sales
+from bot.texts import sales_pause as sales_texts
+from bot.usecases import sales_pause
 from bot.views.admin import Rows, reply, show
 from bot.views.replies import answer_button
 
@@ -49,7 +49,7 @@ def menu_rows() -> Rows:
 async def admin_menu(update: Update, context: ShopContext) -> None:
     tr = i18n.current()
     text = tr._(MENU_TEXT)
-    if (pause := await sales.paused(context.shop)) is not None:
+    if (pause := await sales_pause.paused(context.shop)) is not None:
         since = tr.datetime(pause.paused_at, context.shop.settings.zone)
         text = tr._(sales_texts.PAUSED_SINCE, since=since) + "\n\n" + text
     await reply(update, text, menu_rows())

@@ -2,7 +2,7 @@
 the shoppers who met the paused checkout are told once when sales open (a job, like the
 back-in-stock notices: bulk sends, paced with every other through the notifier).
 
-The rule itself (no order, no payment while paused) is bot.services.sales."""
+The rule itself (no order, no payment while paused) is bot.services.sales_pause."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import logging
 
 from bot import i18n
 from bot.notifier import Sent
-from bot.services import sales
+from bot.services import sales_pause
 from bot.shop import Shop
 from bot.store.models import SalesPause, utcnow
-from bot.texts import sales as texts
+from bot.texts import sales_pause as texts
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ BATCH = 100
 async def pause(shop: Shop, admin_id: int, text: str) -> str:
     """Pause sales with the note in `text` (what followed /pause; may be empty), or change
     the note of the pause in force; the admin's answer. PauseNoteRefused for a long note."""
-    note = sales.pause_note(text)
+    note = sales_pause.pause_note(text)
     async with shop.store.uow() as uow:
         await uow.sales.start_pause(note, admin_id, utcnow())
         await uow.audit.record(admin_id, "sales.pause", None, {"note": note})

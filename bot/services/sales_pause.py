@@ -13,7 +13,7 @@ from bot import i18n
 from bot.services.errors import CartError, ShopError
 from bot.services.notes import plain_words
 from bot.store.uow import UnitOfWork
-from bot.texts import sales as texts
+from bot.texts import sales_pause as texts
 
 NOTE_MAX = 200  # sales_pause.note
 

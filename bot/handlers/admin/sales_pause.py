@@ -7,8 +7,8 @@ from telegram import Update
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, message_text
 from bot.handlers.admin.guard import admin_only
-from bot.services.sales import PauseNoteRefused
-from bot.usecases import sales
+from bot.services.sales_pause import PauseNoteRefused
+from bot.usecases import sales_pause
 from bot.views.admin import reply
 
 
@@ -17,7 +17,7 @@ async def pause_command(update: Update, context: ShopContext) -> None:
     """/pause Back on Monday! — the note is everything after the command, line breaks kept."""
     note = message_text(update).partition(" ")[2] if context.args else ""
     try:
-        answer = await sales.pause(context.shop, actor(update), note)
+        answer = await sales_pause.pause(context.shop, actor(update), note)
     except PauseNoteRefused as refused:
         answer = str(refused)
     await reply(update, answer)
@@ -25,4 +25,4 @@ async def pause_command(update: Update, context: ShopContext) -> None:
 
 @admin_only("/resume")
 async def resume_command(update: Update, context: ShopContext) -> None:
-    await reply(update, await sales.resume(context.shop, actor(update)))
+    await reply(update, await sales_pause.resume(context.shop, actor(update)))
