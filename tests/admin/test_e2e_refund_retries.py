@@ -100,6 +100,13 @@ async def the_job_refunds_it_all_once(
     assert await books(h, order_id) == ("refunded", 3700, False, [(3700, "succeeded")])
 
 
+async def admins_list(admin: FakeUser, order_id: int) -> str:
+    """The order's line in /orders_admin's list."""
+    await admin.send("/orders_admin")
+    listing = (await admin.wait_for(f"#{order_id} · ")).text or ""
+    return next(line for line in listing.splitlines() if line.startswith(f"#{order_id} "))
+
+
 def first_retry() -> datetime:
     """When the job next runs after the first pause."""
     return utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
@@ -128,6 +135,12 @@ async def test_ada_refunds_while_stripe_is_down_and_it_goes_back_once_on_a_later
 
     screen = await admin.wait_for(f"Order #{order_id} · ✅ Paid")
     assert "⏳ a refund tried again automatically" in (screen.text or "")
+    # nothing is back yet: not partially refunded, and the $10.00 is on its way, not refunded
+    assert f"Order #{order_id} · ✅ Paid\n" in (screen.text or "")
+    assert "Total: $37.00 · ⏳ $10.00 being refunded (tried again automatically)\n" in (
+        screen.text or ""
+    )
+    assert "Partially refunded" not in await admins_list(admin, order_id)
     again = await admin.press("↩️ Refund", message=screen)
     assert again.text == (
         f"Order #{order_id} already has a refund of $10.00 under way (if the provider could "
@@ -142,6 +155,10 @@ async def test_ada_refunds_while_stripe_is_down_and_it_goes_back_once_on_a_later
     await admin.wait_for(f"↩️ Order #{order_id}: the refund of $10.00 that could not be made")
     assert await stripe_account.refunds_of(charge) == [1000]
     assert await books(h, order_id) == ("paid", 1000, False, [(1000, "succeeded")])
+    made = await open_detail(admin, order_id, f"Order #{order_id} · ✅ Paid · ↩️ Partially")
+    assert "Total: $37.00 · refunded $10.00\n" in (made.text or "")
+    assert "being refunded" not in (made.text or "")
+    assert "↩️ Partially refunded" in await admins_list(admin, order_id)
     assert await resume_pending_refunds(h.shop, now=later + timedelta(days=1)) == []
     assert await stripe_account.refunds_of(charge) == [1000]
 
