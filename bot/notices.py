@@ -324,6 +324,17 @@ def refund_under_way(tr: Translator, order_id: int, later: RefundDeferred) -> st
     )
 
 
+def refund_given_up(tr: Translator, order_id: int, amount: str) -> str:
+    """A refund she was told was on its way, which the last automatic try could not make
+    (or the provider refused on a later try): the admins have the order flagged."""
+    return tr._(
+        "We could not refund {amount} of order #{order_id} automatically. The shop has been "
+        "told and will sort it out with you.",
+        amount=amount,
+        order_id=order_id,
+    )
+
+
 def order_refunded(
     tr: Translator, order_id: int, refund: RefundInfo, whole: bool, reason: str | None
 ) -> str:

@@ -105,6 +105,7 @@ async def card(
     """`currency`: the shop's, for an empty cart."""
     cart = await view_cart(uow, customer.id, currency)
     newest = await uow.orders.list_recent(customer_id=customer.id, limit=NEWEST)
+    under_way = await uow.refunds.under_way_of([o.id for o in newest])
     return CustomerCard(
         customer_id=customer.id,
         telegram_id=customer.telegram_id,
@@ -121,6 +122,6 @@ async def card(
         cart_currency=cart.currency,
         order_count=await uow.orders.count(customer_id=customer.id),
         spent=await uow.orders.spent_by(customer.id),
-        newest=[order_row(o) for o in newest],
+        newest=[order_row(o, under_way.get(o.id, 0)) for o in newest],
         same_username=same_username,
     )

@@ -33,6 +33,12 @@ class OrderRow:
     created_at: datetime
     needs_review: bool
     refunded_amount: int = 0
+    refund_under_way: int = 0  # of `refunded_amount`, not made yet (uow.refunds.under_way)
+
+    @property
+    def refunded(self) -> int:
+        """What went back, not what is still being refunded."""
+        return self.refunded_amount - self.refund_under_way
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,6 @@ class OrderDetail:
     events: list[EventView]
     triggers: list[str]
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
-    refund_under_way: int = 0  # of the order's payment, still pending (uow.refunds.under_way)
 
 
 def parse_status(text: str | None) -> str | None:
@@ -125,12 +130,13 @@ async def order_page(
     orders = await uow.orders.list_recent(
         status=status, customer_id=whose, offset=page * size, limit=size
     )
-    rows = [order_row(o) for o in orders]
+    under_way = await uow.refunds.under_way_of([o.id for o in orders])
+    rows = [order_row(o, under_way.get(o.id, 0)) for o in orders]
     return OrderPage(rows, status, page, pages, count, customer_id, customer)
 
 
-def order_row(order: Order) -> OrderRow:
-    """An order as a list shows it (its customer loaded)."""
+def order_row(order: Order, refund_under_way: int = 0) -> OrderRow:
+    """An order as a list shows it (its customer loaded), with its refunds still pending."""
     return OrderRow(
         order.id,
         order.status,
@@ -140,6 +146,7 @@ def order_row(order: Order) -> OrderRow:
         order.created_at,
         order.needs_review,
         order.refunded_amount,
+        refund_under_way,
     )
 
 
@@ -151,7 +158,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     returned = {r.payment_id for r in made if r.status == "succeeded"}
     retrying = {r.payment_id for r in made if r.status == "pending" and r.attempts}
     return OrderDetail(
-        summary=summarize(order),
+        summary=summarize(order, await uow.refunds.under_way(order.id)),
         customer=customer_name(
             order.customer.first_name, order.customer.username, order.customer.telegram_id
         ),
@@ -177,5 +184,4 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
-        refund_under_way=await uow.refunds.under_way(order.id),
     )

@@ -97,7 +97,11 @@ async def order_page(uow: UnitOfWork, customer_id: int, page: int = 0) -> OrderP
     )
     if not found and page > 0:
         return await order_page(uow, customer_id)
-    views = tuple(_view(order) for order in found[:PAGE_SIZE])
+    shown = found[:PAGE_SIZE]
+    under_way = await uow.refunds.under_way_of([order.id for order in shown])
+    views = tuple(
+        replace(_view(order), refund_under_way=under_way.get(order.id, 0)) for order in shown
+    )
     return OrderPage(views, page, has_older=len(found) > PAGE_SIZE)
 
 

@@ -49,21 +49,30 @@ class OrderSummary:
     promo_code: str | None = None
     tip_amount: int = 0
     note: str | None = None
+    refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
+
+    @property
+    def refunded(self) -> int:
+        """What went back: `refunded_amount` also holds the refunds claimed and not made yet
+        (so nothing is refunded twice), which screens must not show as money back."""
+        return self.refunded_amount - self.refund_under_way
 
     @property
     def status_label(self) -> str:
         return status_label(self.status)
 
     def status_text(self, tr: Translator) -> str:
-        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund."""
-        return status_text(tr, self.status, self.refunded_amount)
+        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund
+        (one made, not one still under way)."""
+        return status_text(tr, self.status, self.refunded)
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency)
 
 
-def summarize(order: Order) -> OrderSummary:
-    """A plain snapshot of an order loaded with its lines and customer."""
+def summarize(order: Order, refund_under_way: int = 0) -> OrderSummary:
+    """A plain snapshot of an order loaded with its lines and customer; `refund_under_way`:
+    its refunds still pending (uow.refunds.under_way)."""
     return OrderSummary(
         order_id=order.id,
         customer_telegram_id=order.customer.telegram_id,
@@ -96,6 +105,7 @@ def summarize(order: Order) -> OrderSummary:
         promo_code=order.promo_code,
         tip_amount=order.tip_amount,
         note=order.note,
+        refund_under_way=refund_under_way,
     )
 
 

@@ -178,7 +178,7 @@ async def offer(
             raise NotApprovable(order_id, s.status)
         return detail
     if move not in detail.triggers:
-        raise NotNow(order_id, move, s.status, s.refunded_amount)
+        raise NotNow(order_id, move, s.status, s.refunded)
     if move == "ship" and s.needs_review:
         raise OrderUnderReview(order_id, detail.review_reason)
     return detail
@@ -189,10 +189,10 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     RefundUnderWay while a refund of it is still pending."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
-    if detail.refund_under_way:
-        raise RefundUnderWay(order_id, detail.refund_under_way, s.currency)
+    if s.refund_under_way:
+        raise RefundUnderWay(order_id, s.refund_under_way, s.currency)
     if detail.refundable <= 0:
-        raise NotNow(order_id, "refund", s.status, s.refunded_amount)
+        raise NotNow(order_id, "refund", s.status, s.refunded)
     partial = may(s.status, "refund_part")
     return RefundOffer(order_id, detail.refundable, s.currency, s.status, partial)
 

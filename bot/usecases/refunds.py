@@ -185,6 +185,12 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
             if order is not None:
                 uow.orders.flag_for_review(order, reason)
         await shop.alert_admins(lambda tr: notices.needs_review(tr, order_id, reason))
+        if claimed.counted and claimed.attempts:  # she was told we'd message her when done
+            tr = await shop.words_of(claimed.customer_telegram_id)
+            lost = tr.money(claimed.amount, claimed.currency)
+            await shop.notifier.notify(
+                claimed.customer_telegram_id, notices.refund_given_up(tr, order_id, lost)
+            )
         return False
     tr = await shop.words_of(claimed.customer_telegram_id)
     if claimed.counted:

@@ -101,7 +101,7 @@ def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
 def order_line(tr: Translator, row: OrderRow, zone: tzinfo, *, with_customer: bool = True) -> str:
     """An order in a list: "#12 · ✅ Paid · $37.00 · Sam · Dec 3, 2026" (⚠️: flagged)."""
     flag = " ⚠️" if row.needs_review else ""
-    status = status_text(tr, row.status, row.refunded_amount)
+    status = status_text(tr, row.status, row.refunded)
     whose = f"{row.customer} · " if with_customer else ""
     money = tr.money(row.total, row.currency)
     return f"#{row.order_id} · {status} · {money} · {whose}{tr.date(row.created_at, zone)}{flag}"
@@ -174,8 +174,13 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if s.tip_amount:
         amounts += " · " + tr._("tip {amount}", amount=money(s.tip_amount))
     total = tr._("Total: {total}", total=money(s.total))
-    if s.refunded_amount:
-        total += " · " + tr._("refunded {amount}", amount=money(s.refunded_amount))
+    if s.refunded:
+        total += " · " + tr._("refunded {amount}", amount=money(s.refunded))
+    if s.refund_under_way:  # claimed, not made: not money back yet
+        total += " · " + tr._(
+            "⏳ {amount} being refunded (tried again automatically)",
+            amount=money(s.refund_under_way),
+        )
     lines = [
         tr._("Order #{order_id}", order_id=s.order_id) + f" · {s.status_text(tr)}",
         tr._("Shopper: {who}", who=detail.customer),

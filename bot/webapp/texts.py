@@ -77,6 +77,7 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("✖️ Yes, cancel it"),
     N_("⬅ No, keep it"),
     N_("Refunded: {amount}"),
+    N_("Refund on its way: {amount}"),
     N_("⭐ Rate {title}"),
 )
 

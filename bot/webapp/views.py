@@ -379,9 +379,11 @@ def order(view: OrderView) -> Json:
         "tip_text": _money(view.tip_amount, view.currency) if view.tip_amount else None,
         "total": view.total,
         "total_text": _money(view.total, view.currency),
-        "refunded_amount": view.refunded_amount,
-        "refunded_text": _money(view.refunded_amount, view.currency)
-        if view.refunded_amount
+        "refunded_amount": view.refunded,
+        "refunded_text": _money(view.refunded, view.currency) if view.refunded else None,
+        "refund_under_way": view.refund_under_way,
+        "refund_under_way_text": _money(view.refund_under_way, view.currency)
+        if view.refund_under_way
         else None,
         "item_count": view.item_count,
     }

@@ -17,7 +17,7 @@ import pytest
 from bot.payments.stripe_gateway import StripeGateway
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
-from bot.standin.user import FakeUser
+from bot.standin.user import CallbackAnswer, FakeUser
 from bot.store.models import utcnow
 from bot.usecases.refunds import SECOND_REFUND_PAUSES, resume_pending_refunds
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
@@ -100,6 +100,23 @@ async def the_job_refunds_it_all_once(
     assert await books(h, order_id) == ("refunded", 3700, False, [(3700, "succeeded")])
 
 
+async def admins_list(admin: FakeUser, order_id: int) -> str:
+    """The order's line in /orders_admin's list."""
+    await admin.send("/orders_admin")
+    listing = (await admin.wait_for(f"#{order_id} · ")).text or ""
+    return next(line for line in listing.splitlines() if line.startswith(f"#{order_id} "))
+
+
+async def sam_cancels_while_stripe_is_down(
+    h: ShopHarness, sam: FakeUser, order_id: int
+) -> CallbackAnswer:
+    """Sam's own ✖️ Cancel of his paid order, said yes to while Stripe is down."""
+    await open_order(sam, order_id)
+    await sam.press("✖️ Cancel order")
+    async with stripe_at(h, UNREACHABLE_STRIPE):
+        return await sam.press("Yes, cancel it")
+
+
 def first_retry() -> datetime:
     """When the job next runs after the first pause."""
     return utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
@@ -128,6 +145,12 @@ async def test_ada_refunds_while_stripe_is_down_and_it_goes_back_once_on_a_later
 
     screen = await admin.wait_for(f"Order #{order_id} · ✅ Paid")
     assert "⏳ a refund tried again automatically" in (screen.text or "")
+    # nothing is back yet: not partially refunded, and the $10.00 is on its way, not refunded
+    assert f"Order #{order_id} · ✅ Paid\n" in (screen.text or "")
+    assert "Total: $37.00 · ⏳ $10.00 being refunded (tried again automatically)\n" in (
+        screen.text or ""
+    )
+    assert "Partially refunded" not in await admins_list(admin, order_id)
     again = await admin.press("↩️ Refund", message=screen)
     assert again.text == (
         f"Order #{order_id} already has a refund of $10.00 under way (if the provider could "
@@ -142,6 +165,10 @@ async def test_ada_refunds_while_stripe_is_down_and_it_goes_back_once_on_a_later
     await admin.wait_for(f"↩️ Order #{order_id}: the refund of $10.00 that could not be made")
     assert await stripe_account.refunds_of(charge) == [1000]
     assert await books(h, order_id) == ("paid", 1000, False, [(1000, "succeeded")])
+    made = await open_detail(admin, order_id, f"Order #{order_id} · ✅ Paid · ↩️ Partially")
+    assert "Total: $37.00 · refunded $10.00\n" in (made.text or "")
+    assert "being refunded" not in (made.text or "")
+    assert "↩️ Partially refunded" in await admins_list(admin, order_id)
     assert await resume_pending_refunds(h.shop, now=later + timedelta(days=1)) == []
     assert await stripe_account.refunds_of(charge) == [1000]
 
@@ -177,11 +204,7 @@ async def test_sam_cancels_while_stripe_is_down_and_hears_the_refund_is_on_its_w
     assert h.shop is not None
     admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
     order_id, charge = await sams_paid_order(h, sam, stripe_account)
-    await open_order(sam, order_id)
-    await sam.press("✖️ Cancel order")
-
-    async with stripe_at(h, UNREACHABLE_STRIPE):
-        answer = await sam.press("Yes, cancel it")
+    answer = await sam_cancels_while_stripe_is_down(h, sam, order_id)
 
     assert answer.text == (
         f"✖️ Your order #{order_id} has been cancelled. "
@@ -199,30 +222,83 @@ async def test_sam_cancels_while_stripe_is_down_and_hears_the_refund_is_on_its_w
     assert "Refunded: $37.00" in shown(sam) and "on its way" not in shown(sam)
 
 
+GIVEN_UP = (
+    "We could not refund $10.00 of order #{order_id} automatically. The shop has been told "
+    "and will sort it out with you."
+)
+
+
+async def every_try_fails(h: ShopHarness, order_id: int) -> list[str]:
+    """The job tries the order's pending refund after each pause with Stripe still down
+    (the order unflagged until the last): what each try was followed by in the books."""
+    assert h.shop is not None
+    moment, seen = utcnow(), []
+    for pause in SECOND_REFUND_PAUSES:
+        moment += pause + timedelta(seconds=1)
+        assert await resume_pending_refunds(h.shop, now=moment) == []
+        status, _, flagged, refunds = await books(h, order_id)
+        seen.append(f"{status} {flagged} {refunds}")
+    return seen
+
+
+def told(user: FakeUser, text: str) -> int:
+    """How many of the bot's messages to `user` say `text`."""
+    return sum(text in (m.text or "") for m in user.messages)
+
+
 async def test_a_refund_stripe_never_takes_is_flagged_only_after_the_last_try(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
     """Stripe stays down: the job tries Ada's refund after each pause, the order unflagged
-    all the while; after the last the $10.00 goes back to the books and the order is flagged."""
+    all the while; after the last the $10.00 goes back to the books, the order is flagged,
+    and Sam, told it was on its way, hears once that it could not be made."""
     assert h.shop is not None
     admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
     order_id, charge = await sams_paid_order(h, sam, stripe_account)
+    given_up = GIVEN_UP.format(order_id=order_id)
 
     async with stripe_at(h, UNREACHABLE_STRIPE):
         await ada_refunds(admin, order_id, "10.00")
-        moment = utcnow()
-        for pause in SECOND_REFUND_PAUSES[:-1]:
-            moment += pause + timedelta(seconds=1)
-            assert await resume_pending_refunds(h.shop, now=moment) == []
-            assert await books(h, order_id) == ("paid", 1000, False, [(1000, "pending")])
-        moment += SECOND_REFUND_PAUSES[-1] + timedelta(seconds=1)
-        assert await resume_pending_refunds(h.shop, now=moment) == []
+        await sam.wait_for(f"We are refunding $10.00 of order #{order_id}")
+        assert await every_try_fails(h, order_id) == [
+            "paid False [(1000, 'pending')]",
+            "paid False [(1000, 'pending')]",
+            "paid True [(1000, 'failed')]",
+        ]
 
     alert = await admin.wait_for("needs review")
     assert "a refund tried again automatically failed" in (alert.text or "")
     assert await books(h, order_id) == ("paid", 0, True, [(1000, "failed")])
     assert await stripe_account.refunds_of(charge) == []
+    await sam.wait_for(given_up)
+    assert await resume_pending_refunds(h.shop, now=utcnow() + timedelta(days=1)) == []
+    assert told(sam, given_up) == 1 and told(admin, given_up) == 0
+
+
+async def test_sams_cancel_refund_that_never_goes_through_is_told_to_him_in_his_language(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Sam, who reads Spanish, cancels while Stripe is down and is promised a message; when
+    the last try fails too he gets it, in Spanish: the shop has been told."""
+    assert h.shop is not None
+    admin, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await sams_paid_order(h, sam, stripe_account)
+    await sam_cancels_while_stripe_is_down(h, sam, order_id)
+    await sam.send("/language")
+    await sam.wait_for("Choose your language")
+    await sam.press("Español")
+    async with stripe_at(h, UNREACHABLE_STRIPE):
+        await every_try_fails(h, order_id)
+
+    await admin.wait_for("needs review")
+    said = await sam.wait_for(f"del pedido #{order_id}")
+    assert said.text == (
+        f"No pudimos reembolsar 37,00\u00a0US$ del pedido #{order_id} automáticamente. La tienda "
+        "ya está avisada y lo resolverá contigo."
+    )
+    assert await books(h, order_id) == ("cancelled", 0, True, [(3700, "failed")])
 
 
 BEA = ADMIN_ID + 1

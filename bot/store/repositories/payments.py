@@ -73,8 +73,23 @@ class RefundRepository:
         """How much of the order's own payment (its first: bot.services.refunds.refundable)
         is being refunded still: claimed (counted in its refunded amount) but not yet made,
         nor given back. 0 if nothing is."""
-        own = select(func.min(Payment.id)).where(Payment.order_id == order_id).scalar_subquery()
-        stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.order_id == order_id, Refund.status == "pending", Refund.payment_id == own
+        return (await self.under_way_of([order_id])).get(order_id, 0)
+
+    async def under_way_of(self, order_ids: Sequence[int]) -> dict[int, int]:
+        """`under_way` for each of a page of orders in one query (those with none left out)."""
+        if not order_ids:
+            return {}
+        own = (
+            select(func.min(Payment.id))
+            .where(Payment.order_id == Refund.order_id)
+            .correlate(Refund)
+            .scalar_subquery()
         )
-        return int(await self.session.scalar(stmt) or 0)
+        stmt = (
+            select(Refund.order_id, func.sum(Refund.amount))
+            .where(
+                Refund.order_id.in_(order_ids), Refund.status == "pending", Refund.payment_id == own
+            )
+            .group_by(Refund.order_id)
+        )
+        return {order_id: int(amount) for order_id, amount in (await self.session.execute(stmt))}

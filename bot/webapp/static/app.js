@@ -805,6 +805,7 @@
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
       o.refunded_text ? h('div', { class: 'sum', id: 'refunded', text: t('Refunded: {amount}', { amount: o.refunded_text }) }) : null,
+      o.refund_under_way_text ? h('div', { class: 'sum', id: 'refund-under-way', text: t('Refund on its way: {amount}', { amount: o.refund_under_way_text }) }) : null,
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null,
       (o.rateable || []).map((item) => stars(o, item)),
       o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null,
