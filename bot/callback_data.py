@@ -430,6 +430,13 @@ class CartReminders(Action, code="crm"):
 
 
 @dataclass(frozen=True)
+class PriceDropAlerts(Action, code="pda"):
+    """Turn price-drop alerts for saved products on (1) or off (0)."""
+
+    on: int
+
+
+@dataclass(frozen=True)
 class ChooseLanguage(Action, code="lng"):
     """Read the shop in this language ("en", "ru", "es"); "menu": show the choice."""
 

@@ -104,6 +104,7 @@ from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
+from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
 from bot.texts import sales_pause as sales_texts
@@ -1149,23 +1150,34 @@ async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> 
 
 
 @looking
-async def settings(v: Visit, notice: str | None = None) -> Screen:
-    customer = await v.uow.customers.get_by_telegram_id(v.who.user_id)
-    return SettingsScreen(
-        cart_reminders=customer is None or customer.cart_reminders,
-        reminders_used=v.shop.settings.cart_reminder_hours > 0,
-        notice=notice,
-    )
+async def settings(v: Visit) -> Screen:
+    return await _settings(v)
 
 
 @looking
 async def cart_reminders(v: Visit, on: bool) -> Screen:
     """Turn cart reminders on or off (/settings, or the button on a reminder)."""
     await v.uow.customers.set_cart_reminders(v.customer_id, on)
+    said = v.tr._(settings_texts.TURNED_ON if on else settings_texts.TURNED_OFF)
+    return replace(await _settings(v, said), cart_reminders=on)
+
+
+@looking
+async def price_drop_alerts(v: Visit, on: bool) -> Screen:
+    """Turn price-drop alerts for saved products on or off (/settings)."""
+    await v.uow.customers.set_price_drop_alerts(v.customer_id, on)
+    said = v.tr._(price_drop_texts.TURNED_ON if on else price_drop_texts.TURNED_OFF)
+    return replace(await _settings(v, said), price_drop_alerts=on)
+
+
+async def _settings(v: Visit, notice: str | None = None) -> SettingsScreen:
+    """Her choices as stored (a change made in this visit is written only at its end)."""
+    customer = await v.uow.customers.get_by_telegram_id(v.who.user_id)
     return SettingsScreen(
-        cart_reminders=on,
+        cart_reminders=customer is None or customer.cart_reminders,
         reminders_used=v.shop.settings.cart_reminder_hours > 0,
-        notice=v.tr._(settings_texts.TURNED_ON if on else settings_texts.TURNED_OFF),
+        price_drop_alerts=customer is None or customer.price_drop_alerts,
+        notice=notice,
     )
 
 

@@ -232,6 +232,7 @@ class SettingsScreen(Screen):
 
     cart_reminders: bool
     reminders_used: bool = True  # False: CART_REMINDER_HOURS=0, the shop sends none
+    price_drop_alerts: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

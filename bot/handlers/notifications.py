@@ -1,6 +1,7 @@
 """Messages the shopper asked for in advance: "Notify me" on a sold-out product, cart
-reminders and /settings (where reminders are turned off or on), and the two jobs that send
-them: back-in-stock notices and cart reminders (bot.usecases.restock, bot.usecases.reminders).
+reminders, price drops of what she saved, and /settings (where reminders and price-drop
+alerts are turned off or on), and the jobs that send them (bot.usecases.restock,
+bot.usecases.reminders, bot.usecases.price_drops).
 """
 
 from __future__ import annotations
@@ -8,13 +9,19 @@ from __future__ import annotations
 from telegram import Chat, ChatMember, Update
 from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
-from bot.callback_data import CartReminders, NotifyMe, ShowSettings, StopNotifying
+from bot.callback_data import (
+    CartReminders,
+    NotifyMe,
+    PriceDropAlerts,
+    ShowSettings,
+    StopNotifying,
+)
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.usecases import reminders, restock, sales_pause
+from bot.usecases import price_drops, reminders, restock, sales_pause
 from bot.views.display import present
 
 RESTOCK_CHECK_INTERVAL_SECONDS = 15.0
@@ -36,6 +43,12 @@ async def on_reminders(
     update: Update, context: ShopContext, who: Shopper, data: CartReminders
 ) -> Screen:
     return await journey.cart_reminders(context.shop, who, bool(data.on))
+
+
+async def on_price_drop_alerts(
+    update: Update, context: ShopContext, who: Shopper, data: PriceDropAlerts
+) -> Screen:
+    return await journey.price_drop_alerts(context.shop, who, bool(data.on))
 
 
 async def on_notify_me(
@@ -65,6 +78,11 @@ async def tell_back_in_stock(context: ShopContext) -> None:
     await restock.tell_waiting_shoppers(context.shop)
 
 
+async def tell_price_drops(context: ShopContext) -> None:
+    """Job: shoppers whose saved product got cheaper are told, once per drop."""
+    await price_drops.tell_price_drops(context.shop)
+
+
 async def tell_sales_reopened(context: ShopContext) -> None:
     """Job: shoppers who met the paused checkout hear once that sales are open again."""
     await sales_pause.tell_reopened(context.shop)
@@ -81,6 +99,7 @@ def register(app: AnyApplication) -> None:
         button_handler(
             Route(ShowSettings, on_settings),
             Route(CartReminders, on_reminders),
+            Route(PriceDropAlerts, on_price_drop_alerts),
             Route(NotifyMe, on_notify_me),
             Route(StopNotifying, on_stop_notifying),
         )
@@ -93,6 +112,12 @@ def register(app: AnyApplication) -> None:
         interval=RESTOCK_CHECK_INTERVAL_SECONDS,
         first=RESTOCK_CHECK_INTERVAL_SECONDS,
         name="tell-back-in-stock",
+    )
+    app.job_queue.run_repeating(
+        tell_price_drops,
+        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
+        first=RESTOCK_CHECK_INTERVAL_SECONDS,
+        name="tell-price-drops",
     )
     app.job_queue.run_repeating(
         tell_sales_reopened,

@@ -305,6 +305,8 @@ class Customer(Base):
     blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     # One friendly reminder about a cart left untouched (bot.usecases.reminders); /settings.
     cart_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A message when a product she saved gets cheaper (bot.usecases.price_drops); /settings.
+    price_drop_alerts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -690,6 +692,10 @@ class Favourite(Base):
     shopper and product, whichever option she was looking at."""
 
     __tablename__ = "favourites"
+    __table_args__ = (
+        # The price-drop job reads, product by product, the saved rows priced above it now.
+        Index("ix_favourites_price_drops", "product_id", "notified_price"),
+    )
 
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id"), primary_key=True, autoincrement=False
@@ -698,6 +704,12 @@ class Favourite(Base):
         ForeignKey("products.id"), primary_key=True, autoincrement=False
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The price she last saw it at (when saving) or was told of (bot.usecases.price_drops),
+    # in minor units of `notified_currency`; it only moves down. `price_was`: the price
+    # before the last drop told of.
+    notified_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    notified_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    price_was: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class ProductRating(Base):

@@ -34,6 +34,7 @@ from bot.callback_data import (
     Noop,
     NotifyMe,
     Pay,
+    PriceDropAlerts,
     RateProduct,
     RemoveLine,
     RemoveNote,
@@ -97,6 +98,7 @@ from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.texts import checkout as checkout_texts
+from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
@@ -824,9 +826,17 @@ def _settings(screen: SettingsScreen, settings: Settings, tr: Translator) -> Vie
     else:
         state = tr._(t.REMINDERS_OFF)
         rows.append([button(tr._(t.TURN_ON), CartReminders(1))])
+    drops = price_drop_texts
+    if screen.price_drop_alerts:
+        drops_state = tr._(drops.ALERTS_ON)
+        rows.append([button(tr._(drops.TURN_OFF), PriceDropAlerts(0))])
+    else:
+        drops_state = tr._(drops.ALERTS_OFF)
+        rows.append([button(tr._(drops.TURN_ON), PriceDropAlerts(1))])
     rows.append([button(tr._("🌐 Language"), ChooseLanguage(LANGUAGE_MENU))])
     rows.append(_home_row(tr))
-    return View(f"<b>{escape(tr._(t.TITLE))}</b>\n\n{escape(state)}", _markup(rows))
+    text = f"<b>{escape(tr._(t.TITLE))}</b>\n\n{escape(state)}\n{escape(drops_state)}"
+    return View(text, _markup(rows))
 
 
 @_render.register

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
-from bot.usecases import reminders, restock
+from bot.usecases import price_drops, reminders, restock
 from tests.e2e.shopper import add_to_cart
 from tests.production.test_webhook_workers import MUG, all_idle, two_workers
 
@@ -55,6 +55,32 @@ async def test_reminders_and_back_in_stock_notices_go_out_once_with_two_workers(
             said = [m.text or "" for m in shopper.messages]
             assert sum("Still thinking it over?" in text for text in said) == 1, said
             assert sum("Good news: French Press 600ml is back" in text for text in said) == 1
+
+
+async def test_a_price_drop_is_told_once_with_two_workers(tmp_path: Path, pg_url: str) -> None:
+    async with two_workers(tmp_path, pg_url, admin_ids=frozenset({ADMIN_ID})) as workers:
+        standin = workers[0].standin
+        shoppers = [standin.user(3100 + n, f"Saver{n}") for n in range(6)]
+
+        async def save_the_press(shopper: FakeUser) -> None:
+            await shopper.send(f"/start product_{PRESS}")
+            await shopper.wait_for(lambda m: any("♡ Save" in b.label for b in m.all_buttons))
+            await shopper.press("♡ Save")
+
+        await asyncio.gather(*(save_the_press(s) for s in shoppers))
+        await all_idle(workers)
+        ada = standin.user(ADMIN_ID, "Ada")
+        await ada.send(f"/price {PRESS} 20.00")
+        await ada.wait_for("now costs $20.00")
+
+        # Each worker runs the job twice at once: four runs race for every saved press.
+        told = await asyncio.gather(
+            *(price_drops.tell_price_drops(shop_of(w)) for w in workers * 2)
+        )
+        assert sum(told) == len(shoppers)
+        for shopper in shoppers:
+            said = [m.text or "" for m in shopper.messages]
+            assert sum("which you saved, is now $20.00" in text for text in said) == 1, said
 
 
 async def test_a_conversation_hopping_between_workers_keeps_its_order(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Customer, Order, OrderEvent, Product, utcnow
+from bot.store.models import Base, Broadcast, Order, OrderEvent, Product, utcnow
 from bot.store.repositories.catalog import category_page_ids
 from bot.store.uow import Store, UnitOfWork
 
@@ -128,12 +128,17 @@ async def test_0017_gives_partially_refunded_orders_back_the_status_they_had(
         await _alembic(store, "upgrade", "0016_search_titles_by_id")
         ids: dict[str, int] = {}
         async with AsyncSession(store.engine) as session:  # the tables as they were at 0016
-            customer = Customer(telegram_id=1001, first_name="Sam")
-            session.add(customer)
-            await session.flush()
+            customer_id = await session.scalar(  # today's Customer has columns added since
+                text(
+                    "INSERT INTO customers (telegram_id, first_name, blocked_bot, cart_reminders,"
+                    " created_at, last_seen_at) VALUES (1001, 'Sam', false, true, :now, :now)"
+                    " RETURNING id"
+                ),
+                {"now": utcnow()},
+            )
             for name, (status, refunded, events) in histories.items():
                 order = Order(
-                    customer_id=customer.id,
+                    customer_id=customer_id,
                     status=status,
                     currency="USD",
                     total=3700,

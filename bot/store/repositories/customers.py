@@ -153,10 +153,17 @@ class CustomerRepository:
 
     async def set_cart_reminders(self, customer_id: int, on: bool) -> None:
         """The shopper's choice about cart reminders (/settings, or the reminder's button)."""
+        await self._set_choice(customer_id, cart_reminders=on)
+
+    async def set_price_drop_alerts(self, customer_id: int, on: bool) -> None:
+        """The shopper's choice about price-drop alerts for what she saved (/settings)."""
+        await self._set_choice(customer_id, price_drop_alerts=on)
+
+    async def _set_choice(self, customer_id: int, **choice: bool) -> None:
         await self._write(
             update(Customer)
             .where(Customer.id == customer_id)
-            .values(cart_reminders=on)
+            .values(**choice)
             .execution_options(synchronize_session=False),
             rows=None,
         )
