@@ -13,7 +13,7 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("orders", N_("Your orders")),
     ("saved", N_("Products you saved")),
     ("support", N_("Ask the shop a question")),
-    ("settings", N_("Cart reminders on or off")),
+    ("settings", N_("Cart reminders and price drop alerts")),
     ("language", N_("Choose your language")),
     ("help", N_("What I can do")),
     ("cancel", N_("Cancel the current step")),

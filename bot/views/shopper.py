@@ -117,7 +117,7 @@ HELP_TEXT = N_(
     "/orders - your orders\n"
     "/saved - products you saved (♡ on a product)\n"
     "/support - ask the shop a question\n"
-    "/settings - cart reminders\n"
+    "/settings - cart reminders and price drop alerts\n"
     "/language - choose your language\n"
     "/cancel - cancel the current step\n"
     "/help - this message\n\n"
