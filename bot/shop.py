@@ -94,7 +94,7 @@ class Shop:
 
         The admins are those in ADMIN_IDS now: an admin removed since she asked for something
         (a refund tried again later) no longer hears of it, the others do. One no admin got
-        (none left, or none reachable) is logged as a warning, so it is never told to nobody."""
+        (none left, or none reachable) is logged, so it is never told to nobody."""
         sent = 0
         for admin_id in self.notifier.admin_ids:
             tr = await self.words_of(admin_id)
@@ -102,10 +102,13 @@ class Shop:
             if (await self.notifier.send(admin_id, notice)).outcome is Sent.SENT:
                 sent += 1
         if not sent:
-            log.warning(
-                "no admin got this alert (ADMIN_IDS: %s): %s",
-                ", ".join(map(str, sorted(self.notifier.admin_ids))) or "none",
-                worded(translator(SOURCE_LANGUAGE)),
+            # Its first line only: further lines may hold a shopper's address. A shop with
+            # no admins at all hears of it at INFO (every order would warn), else a WARNING.
+            admins = ", ".join(map(str, sorted(self.notifier.admin_ids)))
+            level = logging.WARNING if admins else logging.INFO
+            headline = worded(translator(SOURCE_LANGUAGE)).split("\n", 1)[0]
+            log.log(
+                level, "no admin got this alert (ADMIN_IDS: %s): %s", admins or "none", headline
             )
         return sent
 
