@@ -11,6 +11,8 @@ from bot.store.repositories.reviews import Review
 ADD = N_("✍️ Add a few words")
 CHANGE = N_("✍️ Change my words")
 DELETE = N_("🗑 Delete my words")
+ADD_ABOUT = N_("✍️ Add a few words about {title}")  # on the order, after her stars
+CHANGE_ABOUT = N_("✍️ Change my words about {title}")
 PROMPT = N_(
     "What would you tell others about {title}? Send a few words ({least}-{most} characters, "
     "plain text). Send /cancel to leave it."

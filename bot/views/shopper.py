@@ -127,6 +127,7 @@ HELP_TEXT = N_(
 ADMIN_HELP = N_("🛠 For admins (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
+REVIEW_TITLE_WIDTH = 32  # the product named on ✍️ after her stars
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
 
 
@@ -648,10 +649,12 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         if line.downloadable
     ]
     if can_rate(order.status):
-        if screen.offer_words:
+        if screen.offer_words:  # the product just rated, named: the order may hold several
             words = WriteReview(order.id, screen.offer_words, screen.page)
-            label = review_texts.CHANGE if screen.has_words else review_texts.ADD
-            rows.append([button(tr._(label), words)])
+            rated = [line for line in order.lines if line.product_id == screen.offer_words]
+            title = tr.name(rated[0].title, rated[0].translations) if rated else ""
+            label = review_texts.CHANGE_ABOUT if screen.has_words else review_texts.ADD_ABOUT
+            rows.append([button(tr._(label, title=clip(title, REVIEW_TITLE_WIDTH)), words)])
         rows += _rating_rows(screen, tr)
     if can_buy_again(order.status):
         rows.append([button(tr._("🔁 Buy again"), BuyAgain(order.id, screen.page))])
