@@ -83,6 +83,23 @@ class Shop:
         chosen, telegram = (customer.language, customer.language_code) if customer else (None, None)
         return translator(choose(chosen, telegram, self.settings.default_language))
 
+    async def tell_shopper(
+        self,
+        telegram_id: int,
+        language: str | None,
+        language_code: str | None,
+        worded: Callable[[Translator], Notice],
+    ) -> Sent:
+        """A bulk notice (a reminder, a price drop, sales open again) to one shopper, in her
+        language (her /language choice, else her Telegram language, as stored with her); one
+        who blocked the bot is marked so, and no notice tries her again."""
+        tr = translator(choose(language, language_code, self.settings.default_language))
+        outcome = (await self.notifier.send(telegram_id, worded(tr))).outcome
+        if outcome is Sent.BLOCKED:
+            async with self.store.uow() as uow:
+                await uow.customers.mark_blocked(telegram_id)
+        return outcome
+
     async def alert_admins(
         self,
         worded: Callable[[Translator], str],

@@ -14,8 +14,8 @@ alerts off or blocked the bot, is taken without a message and never told later.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
-from bot import i18n
 from bot.notifier import Sent
 from bot.shop import Shop
 from bot.texts import price_drops as texts
@@ -34,21 +34,18 @@ async def tell_price_drops(shop: Shop) -> int:
         if not taken:
             return told
         for drop in drops:
-            language = i18n.choose(
-                drop.language, drop.language_code, shop.settings.default_language
+            outcome = await shop.tell_shopper(
+                drop.telegram_id,
+                drop.language,
+                drop.language_code,
+                partial(texts.price_dropped, drop=drop),
             )
-            sent = await shop.notifier.send(
-                drop.telegram_id, texts.price_dropped(i18n.translator(language), drop)
-            )
-            if sent.outcome is Sent.BLOCKED:
-                async with shop.store.uow() as uow:
-                    await uow.customers.mark_blocked(drop.telegram_id)
-            if sent.outcome is Sent.SENT:
+            if outcome is Sent.SENT:
                 told += 1
             else:
                 log.info(
                     "price-drop notice for %s to %s: %s",
                     drop.title,
                     drop.telegram_id,
-                    sent.outcome.value,
+                    outcome.value,
                 )

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
-from bot import i18n
 from bot.notifier import Sent
 from bot.services.cart import cart_view
 from bot.shop import Shop
@@ -56,15 +56,13 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                 view = cart_view(cart, shop.settings.currency).buyable()
             if customer is None or view.is_empty:
                 continue  # nothing in it can be bought: this change stays reminded of
-            language = i18n.choose(
-                customer.language, customer.language_code, shop.settings.default_language
+            outcome = await shop.tell_shopper(
+                customer.telegram_id,
+                customer.language,
+                customer.language_code,
+                partial(texts.reminder, cart=view),
             )
-            notice = texts.reminder(i18n.translator(language), view)
-            outcome = (await shop.notifier.send(customer.telegram_id, notice)).outcome
             if outcome is Sent.SENT:
                 sent += 1
                 continue
             log.info("cart reminder to %s: %s", customer.telegram_id, outcome.value)
-            if outcome is Sent.BLOCKED:
-                async with shop.store.uow() as uow:
-                    await uow.customers.mark_blocked(customer.telegram_id)

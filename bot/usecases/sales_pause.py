@@ -62,14 +62,9 @@ async def tell_reopened(shop: Shop) -> int:
                 return told
             taken = await uow.sales.take_waiters(BATCH)
         for shopper in (s for s in taken if not s.blocked_bot):
-            language = i18n.choose(
-                shopper.language, shopper.language_code, shop.settings.default_language
+            outcome = await shop.tell_shopper(
+                shopper.telegram_id, shopper.language, shopper.language_code, texts.reopened
             )
-            notice = texts.reopened(i18n.translator(language))
-            sent = await shop.notifier.send(shopper.telegram_id, notice)
-            if sent.outcome is Sent.BLOCKED:
-                async with shop.store.uow() as uow:
-                    await uow.customers.mark_blocked(shopper.telegram_id)
-            elif sent.outcome is Sent.SENT:
+            if outcome is Sent.SENT:
                 told += 1
-            log.info("sales open again, told %s: %s", shopper.telegram_id, sent.outcome.value)
+            log.info("sales open again, told %s: %s", shopper.telegram_id, outcome.value)
