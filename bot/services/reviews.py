@@ -42,7 +42,7 @@ class ReviewPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // REVIEWS_PER_PAGE))
+        return pages_of(self.count)
 
     @property
     def has_newer(self) -> bool:
@@ -51,6 +51,11 @@ class ReviewPage:
     @property
     def has_older(self) -> bool:
         return self.page + 1 < self.pages
+
+
+def pages_of(count: int) -> int:
+    """Pages of REVIEWS_PER_PAGE that `count` reviews fill (one, empty, for none)."""
+    return max(1, -(-count // REVIEWS_PER_PAGE))
 
 
 def clean_review(text: str) -> str:
@@ -137,7 +142,6 @@ async def page_of(uow: UnitOfWork, product_id: int, page: int) -> ReviewPage:
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
     count = product.review_count
-    last = max(0, -(-count // REVIEWS_PER_PAGE) - 1)
-    page = min(max(page, 0), last)
+    page = min(max(page, 0), pages_of(count) - 1)
     shown = await uow.reviews.listed(product_id, page * REVIEWS_PER_PAGE, REVIEWS_PER_PAGE)
     return ReviewPage(product_id, product.title, product.translations, count, page, tuple(shown))
