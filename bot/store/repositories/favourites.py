@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.store.db import Writer, insert_or_ignore
-from bot.store.models import Customer, Favourite, Product, ProductVariant, utcnow
+from bot.store.models import IN_STOCK, Customer, Favourite, Product, ProductVariant, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ class FavouriteRepository:
                 Customer.price_drop_alerts.is_(True),
                 Customer.blocked_bot.is_(False),
                 Product.is_active.is_(True),
-                _AVAILABLE_NOW > 0,
+                IN_STOCK,  # what a list calls in stock (a variant of it, for one sold so)
             )
             .order_by(Favourite.customer_id, Favourite.product_id)
         )
@@ -181,12 +181,3 @@ def _price_now(product_id: ColumnExpressionArgument[int] | int) -> ScalarSelect[
 
 def _currency_of(product_id: int) -> ScalarSelect[str]:
     return select(_Priced.currency).where(_Priced.id == product_id).scalar_subquery()
-
-
-# Units that can be bought now: the product's own, or for one sold as variants theirs.
-_AVAILABLE_NOW = func.coalesce(
-    select(func.sum(_Variant.stock - _Variant.reserved))
-    .where(_Variant.product_id == Product.id)
-    .scalar_subquery(),
-    Product.stock - Product.reserved,
-)
