@@ -489,8 +489,10 @@ def _one_of(body: dict[str, Any], name: str, allowed: range) -> int:
 
 def _path_id(request: web.Request, name: str, unknown: Callable[[int], Exception]) -> int:
     """The id in the path; one wider than the database's ids (bot.store.ids) names nothing
-    there, so it is refused as an unknown one is, without asking the database."""
-    value = int(request.match_info[name])  # the route lets only ASCII digits through
+    there, so it is refused as an unknown one is, without asking the database (nor turning
+    thousands of digits into a number, which Python refuses)."""
+    digits = request.match_info[name].lstrip("0") or "0"  # the route lets only digits through
+    value = int(digits) if len(digits) <= len(str(MAX_ROW_ID)) else MAX_ROW_ID + 1
     if value > MAX_ROW_ID:
         raise unknown(value)
     return value
@@ -499,12 +501,10 @@ def _path_id(request: web.Request, name: str, unknown: Callable[[int], Exception
 def _whole_path_id(request: web.Request, name: str, unknown: Callable[[int], Exception]) -> int:
     """`_path_id` for a route that takes any segment, so that one that is no whole number
     ("7.5", "-1", "seven") is refused saying so (400) rather than as an unknown address."""
-    raw = request.match_info[name].lstrip("0") or "0"
+    raw = request.match_info[name]
     if not (raw.isascii() and raw.isdigit()):  # "²" is a digit, no number
         raise BadInput(N_("{name} must be a whole number from {least}."), name=name, least=0)
-    if len(raw) > len(str(MAX_ROW_ID)) or int(raw) > MAX_ROW_ID:  # no row's: not asked for
-        raise unknown(MAX_ROW_ID + 1)
-    return int(raw)
+    return _path_id(request, name, unknown)
 
 
 def _body_id(

@@ -22,6 +22,7 @@ from tests.webapp.conftest import (
 )
 
 WIDE = MAX_ROW_ID + 1  # one past what an id column holds on PostgreSQL
+ENDLESS = "9" * 5000  # more digits than int() takes from a text (4,300)
 WIDER = 999_999_999_999  # the most digits button data carries
 WIDEST = 10**20  # more than 64 bits
 
@@ -108,6 +109,9 @@ async def test_the_storefront_answers_too_wide_ids_as_unknown_ones(
             ("GET", f"products/{WIDE}", None),
             ("GET", f"categories/{WIDE}", None),
             ("GET", f"orders/{WIDE}", None),
+            ("GET", f"orders/{ENDLESS}", None),  # past the digits Python turns into an int
+            ("POST", f"orders/{WIDE}/cancel", None),
+            ("POST", f"orders/{ENDLESS}/cancel", None),
             ("PUT", f"cart/lines/{WIDE}", {"quantity": 1}),
             ("PUT", f"cart/lines/{mug}", {"quantity": 1, "variant_id": WIDE}),
             ("POST", "cart/lines", {"product_id": WIDE, "quantity": 1}),
