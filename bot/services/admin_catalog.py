@@ -544,7 +544,8 @@ def reprice(product: Product, price: int) -> int | None:
     one (/price and /edit alike); the regular price of the sale it ended, if it did."""
     ended = sale_ended_by(product, price)
     product.price = price
-    product.compare_at_price = sale_after_new_price(price, product.compare_at_price)
+    if ended is not None:
+        product.compare_at_price = None
     return ended
 
 
