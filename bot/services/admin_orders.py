@@ -16,7 +16,7 @@ from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
 from bot.store.models import Order
-from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, allowed_triggers
+from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, ShownRefunds, allowed_triggers
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8
@@ -24,7 +24,7 @@ CUSTOMER_PAGE_SIZE = 10  # a customer's orders, from her /customer screen
 
 
 @dataclass(frozen=True)
-class OrderRow:
+class OrderRow(ShownRefunds):
     order_id: int
     status: str
     total: int
@@ -34,11 +34,6 @@ class OrderRow:
     needs_review: bool
     refunded_amount: int = 0
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (uow.refunds.under_way)
-
-    @property
-    def refunded(self) -> int:
-        """What went back, not what is still being refunded."""
-        return self.refunded_amount - self.refund_under_way
 
 
 @dataclass(frozen=True)

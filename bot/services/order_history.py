@@ -6,12 +6,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import Translator
 from bot.services.cart import fingerprint_of
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
 from bot.store.models import Order
-from bot.store.order_states import status_label, status_text
+from bot.store.order_states import ShownRefunds, status_label
 from bot.store.uow import UnitOfWork
 
 # An invoice's start parameter (`t.me/<bot>?start=order-7`): a forwarded invoice or receipt
@@ -39,7 +38,7 @@ class OrderLineView:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderView:
+class OrderView(ShownRefunds):
     id: int
     status: str
     currency: str
@@ -57,17 +56,8 @@ class OrderView:
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
 
     @property
-    def refunded(self) -> int:
-        """What the shopper has got back: the refunds made, not those still on their way."""
-        return self.refunded_amount - self.refund_under_way
-
-    @property
     def status_label(self) -> str:
         return status_label(self.status)
-
-    def status_text(self, tr: Translator) -> str:
-        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund."""
-        return status_text(tr, self.status, self.refunded)
 
     @property
     def item_count(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.store.models import Order
-from bot.store.order_states import status_label, status_text
+from bot.store.order_states import ShownRefunds, status_label
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class LineSummary:
 
 
 @dataclass(frozen=True)
-class OrderSummary:
+class OrderSummary(ShownRefunds):
     order_id: int
     customer_telegram_id: int
     status: str
@@ -52,19 +52,8 @@ class OrderSummary:
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
 
     @property
-    def refunded(self) -> int:
-        """What went back: `refunded_amount` also holds the refunds claimed and not made yet
-        (so nothing is refunded twice), which screens must not show as money back."""
-        return self.refunded_amount - self.refund_under_way
-
-    @property
     def status_label(self) -> str:
         return status_label(self.status)
-
-    def status_text(self, tr: Translator) -> str:
-        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund
-        (one made, not one still under way)."""
-        return status_text(tr, self.status, self.refunded)
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency)

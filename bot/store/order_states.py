@@ -89,6 +89,26 @@ def status_text(tr: Translator, status: str, refunded_amount: int = 0) -> str:
     return " · ".join(tr._(label) for label in status_labels(status, refunded_amount))
 
 
+class ShownRefunds:
+    """What an order's screens and lists show of its refunds. `refunded_amount` also holds
+    the refunds claimed and not made yet (`refund_under_way`: so nothing is refunded twice);
+    those are not money back, so neither the sum shown nor "Partially refunded" counts them."""
+
+    status: str
+    refunded_amount: int
+    refund_under_way: int
+
+    @property
+    def refunded(self) -> int:
+        """What went back: the refunds made, not those still on their way."""
+        return self.refunded_amount - self.refund_under_way
+
+    def status_text(self, tr: Translator) -> str:
+        """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund
+        (one made, not one still under way)."""
+        return status_text(tr, self.status, self.refunded)
+
+
 class IllegalOrderTransition(Exception):
     """The order cannot make that move from where it is."""
 

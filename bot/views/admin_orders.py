@@ -34,7 +34,6 @@ from bot.store.order_states import (
     PARTLY_REFUNDED,
     OrderStatus,
     status_label,
-    status_text,
 )
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
 from bot.usecases.admin_orders import OrderChanged
@@ -101,7 +100,7 @@ def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
 def order_line(tr: Translator, row: OrderRow, zone: tzinfo, *, with_customer: bool = True) -> str:
     """An order in a list: "#12 · ✅ Paid · $37.00 · Sam · Dec 3, 2026" (⚠️: flagged)."""
     flag = " ⚠️" if row.needs_review else ""
-    status = status_text(tr, row.status, row.refunded)
+    status = row.status_text(tr)
     whose = f"{row.customer} · " if with_customer else ""
     money = tr.money(row.total, row.currency)
     return f"#{row.order_id} · {status} · {money} · {whose}{tr.date(row.created_at, zone)}{flag}"
