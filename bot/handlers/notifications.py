@@ -107,27 +107,12 @@ def register(app: AnyApplication) -> None:
     app.add_handler(ChatMemberHandler(on_my_status, ChatMemberHandler.MY_CHAT_MEMBER))
     if app.job_queue is None:
         return
-    app.job_queue.run_repeating(
-        tell_back_in_stock,
-        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
-        first=RESTOCK_CHECK_INTERVAL_SECONDS,
-        name="tell-back-in-stock",
-    )
-    app.job_queue.run_repeating(
-        tell_price_drops,
-        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
-        first=RESTOCK_CHECK_INTERVAL_SECONDS,
-        name="tell-price-drops",
-    )
-    app.job_queue.run_repeating(
-        tell_sales_reopened,
-        interval=RESTOCK_CHECK_INTERVAL_SECONDS,
-        first=RESTOCK_CHECK_INTERVAL_SECONDS,
-        name="tell-sales-reopened",
-    )
-    app.job_queue.run_repeating(  # does nothing while CART_REMINDER_HOURS is 0
-        remind_carts,
-        interval=REMINDER_CHECK_INTERVAL_SECONDS,
-        first=REMINDER_CHECK_INTERVAL_SECONDS,
-        name="remind-carts",
-    )
+    jobs = [
+        (tell_back_in_stock, RESTOCK_CHECK_INTERVAL_SECONDS, "tell-back-in-stock"),
+        (tell_price_drops, RESTOCK_CHECK_INTERVAL_SECONDS, "tell-price-drops"),
+        (tell_sales_reopened, RESTOCK_CHECK_INTERVAL_SECONDS, "tell-sales-reopened"),
+        # does nothing while CART_REMINDER_HOURS is 0
+        (remind_carts, REMINDER_CHECK_INTERVAL_SECONDS, "remind-carts"),
+    ]
+    for job, seconds, name in jobs:
+        app.job_queue.run_repeating(job, interval=seconds, first=seconds, name=name)

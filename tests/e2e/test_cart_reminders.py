@@ -108,7 +108,13 @@ async def test_every_worker_runs_the_jobs_that_send_reminders_notices_and_answer
 ) -> None:
     async with ShopHarness(tmp_path) as h:
         jobs = {job.name for job in h.app.job_queue.jobs()}
-        assert {"remind-carts", "tell-back-in-stock", "relay-stalled-support-messages"} <= jobs
+        assert {
+            "remind-carts",
+            "tell-back-in-stock",
+            "tell-price-drops",
+            "tell-sales-reopened",
+            "relay-stalled-support-messages",
+        } <= jobs
 
 
 async def test_a_reminder_shows_only_what_can_be_bought_now_at_todays_prices(
