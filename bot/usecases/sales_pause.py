@@ -55,7 +55,7 @@ async def tell_reopened(shop: Shop) -> int:
     told = 0
     while True:
         async with shop.store.reading() as uow:  # the usual answer: nobody waits
-            if await uow.sales.pause() is not None or not await uow.sales.waiting():
+            if not await uow.sales.waiting() or await uow.sales.pause() is not None:
                 return told
         async with shop.store.uow() as uow:
             if await uow.sales.pause() is not None:  # paused again meanwhile
