@@ -34,12 +34,11 @@ from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.pricing import on_sale
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
-from bot.texts.sale import off_text, saving_line
+from bot.texts.sale import sale_words, saving_line
 from bot.views.shopper import (
     cancel_question,
     cap_note,
@@ -148,14 +147,12 @@ def _item(item: ProductItem | ProductCard) -> Json:
 
 def _sale(price: int, compare_at: int | None, currency: str) -> Json:
     """The regular price struck through beside the price while on sale ("$20.00", "−20%"),
-    as the chat's card shows it; all None when not on sale."""
-    if not on_sale(price, compare_at):
-        return {"compare_at": None, "compare_at_text": None, "off_text": None}
-    assert compare_at is not None
+    as the chat's card shows it (texts.sale.sale_words); all None when not on sale."""
+    words = sale_words(i18n.current(), price, compare_at, currency)
     return {
-        "compare_at": compare_at,
-        "compare_at_text": _money(compare_at, currency),
-        "off_text": off_text(i18n.current(), price, compare_at),
+        "compare_at": compare_at if words.was is not None else None,
+        "compare_at_text": words.was,
+        "off_text": words.off,
     }
 
 
