@@ -38,6 +38,7 @@ from bot.services.order_history import OrderPage, OrderView, get_order, order_pa
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
 from bot.shop import Shop
 from bot.store.repositories.reviews import Review
+from bot.texts import sales_pause as sales_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +56,21 @@ class ProductView:
 
 
 @dataclass(frozen=True, slots=True)
+class PageCart:
+    """The cart as the page shows it, and `closed`: while sales are paused (/pause), the
+    chat's own words for it (sales_pause.closed, the admin's note in them), which the page
+    shows over every view, its checkout off; "" while sales are open."""
+
+    basket: CartView
+    closed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CartUpdate:
     """The cart after a change the page asked for; `done` False: refused, `notice` says why.
     `report`: the lines Buy again could not bring back as ordered, and why."""
 
-    cart: CartView
+    cart: PageCart
     notice: str
     done: bool = True
     report: tuple[str, ...] = ()
@@ -174,16 +185,20 @@ async def product(v: Visit, product_id: int) -> ProductView:
 
 
 @looking
-async def cart(v: Visit) -> CartView:
+async def cart(v: Visit) -> PageCart:
     return await _cart(v)
 
 
-async def _cart(v: Visit, basket: CartView | None = None) -> CartView:
+async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
     """The cart as the page shows it: each line with what her own open invoice holds of it
-    counted, so its cap (views.cart's max_quantity) is what she can really have."""
+    counted, so its cap (views.cart's max_quantity) is what she can really have; and
+    whether sales are paused, asked with it (the page loads the cart on opening, after
+    each change and on coming back), so the page says so before she reaches checkout."""
     if basket is None:
         basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
-    return await carts.counting_every_hold(v.uow, v.customer_id, basket)
+    counted = await carts.counting_every_hold(v.uow, v.customer_id, basket)
+    pause = await v.uow.sales.pause()
+    return PageCart(counted, sales_texts.closed(v.tr, pause.note) if pause is not None else "")
 
 
 async def add(
@@ -239,7 +254,7 @@ async def set_quantity(v: Visit, product_id: int, quantity: int, variant_id: int
 @looking
 async def clear(v: Visit) -> CartUpdate:
     await carts.clear_cart(v.uow, v.customer_id)
-    return CartUpdate(CartView((), v.currency), v.tr._("Your cart is now empty."))
+    return CartUpdate(await _cart(v, CartView((), v.currency)), v.tr._("Your cart is now empty."))
 
 
 async def _refused(v: Visit, notice: str) -> CartUpdate:

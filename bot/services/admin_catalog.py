@@ -33,7 +33,8 @@ from bot.catalog_rules import (
 from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
-from bot.services.pricing import sale_after_new_price
+from bot.services.pricing import on_sale, sale_after_new_price
+from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
     MAX_PHOTOS,
     CatalogCsv,
@@ -93,10 +94,12 @@ class ProductFacts:
     variants: int = 0  # how many; the stock is then theirs, summed
     further_photos: tuple[str, ...] = ()  # the gallery's after the photo, as the catalog names them
     compare_at: int | None = None  # the regular price while on sale
+    variants_on_sale: int = 0  # of `variants`, those whose price (own or the product's) is
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
         """`variants`: the product's, when it is sold as variants (and they were read)."""
+        units = [unit_of(product, v) for v in variants]
         return cls(
             product.id,
             product.sku,
@@ -111,6 +114,7 @@ class ProductFacts:
             len(variants),
             tuple(photo_list(product)),
             product.compare_at_price,
+            sum(on_sale(unit.price, unit.compare_at) for unit in units),
         )
 
     @property

@@ -24,10 +24,8 @@ class SalesPaused(CartError):
     def __init__(self, note: str | None) -> None:
         super().__init__()
         self.pause_note = note
-        if note:
-            self._words(texts.CLOSED_WITH_NOTE, note=note)
-        else:
-            self._words(texts.CLOSED)
+        text, params = texts.closed_words(note)
+        self._words(text, **params)
 
 
 class PauseNoteRefused(ShopError):

@@ -30,6 +30,7 @@ from bot.catalog_rules import (
 )
 from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
+from bot.services.pricing import sale_after_new_price
 from bot.store.models import Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 
@@ -1431,7 +1432,13 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
             }
             existing = mine.get(variant.sku)
             if existing is not None and "compare_at" not in row.given:
-                del values["compare_at_price"]  # a file without the column keeps its sale
+                # A file without the column keeps its sale, unless its own price is now not
+                # below the regular one (/price's rule; the database refuses such a sale).
+                values["compare_at_price"] = (
+                    existing.compare_at_price
+                    if variant.price is None
+                    else sale_after_new_price(variant.price, existing.compare_at_price)
+                )
             if existing is None:
                 uow.session.add(ProductVariant(product_id=product_id, sku=variant.sku, **values))
                 changed.add(row.sku)
@@ -1499,8 +1506,10 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             del values["download"]
         if "photos" not in row.given:
             del values["photos"]
-        if "compare_at" not in row.given:
-            del values["compare_at_price"]
+        if "compare_at" not in row.given:  # kept, unless the price is no longer below it
+            values["compare_at_price"] = sale_after_new_price(
+                values["price"], stored.compare_at_price
+            )
     return values
 
 

@@ -96,6 +96,10 @@ class Product(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
+        # A sale's regular price is above the price (bot.services.pricing; migration 0034).
+        CheckConstraint(
+            "compare_at_price IS NULL OR compare_at_price > price", name="compare_at_above_price"
+        ),
         # A category's visible products in title order: counted and paged from the index.
         Index("ix_products_category_browse", "category_id", "is_active", "title", "id"),
         # The same by price (within a currency) and by age: the other orders a shopper picks.
@@ -189,6 +193,11 @@ class ProductVariant(Base):
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
         CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+        # Beside a price of its own, its regular price is above it (migration 0034).
+        CheckConstraint(
+            "compare_at_price IS NULL OR price IS NULL OR compare_at_price > price",
+            name="compare_at_above_price",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

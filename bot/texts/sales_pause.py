@@ -27,9 +27,17 @@ NOT_PAUSED = N_(
 NOTE_TOO_LONG = N_("That note is {count} characters long; keep it to {most}, or send /pause alone.")
 
 
+def closed_words(note: str | None) -> tuple[str, dict[str, str]]:
+    """The msgid (and its values) of what a shopper meets while sales are paused: the one
+    choice between the words with the admin's note and those without."""
+    return (CLOSED_WITH_NOTE, {"note": note}) if note else (CLOSED, {})
+
+
 def closed(tr: Translator, note: str | None) -> str:
-    """What a shopper meets at checkout and payment while sales are paused."""
-    return tr._(CLOSED_WITH_NOTE, note=note) if note else tr._(CLOSED)
+    """What a shopper meets at checkout and payment, and over the storefront, while sales
+    are paused."""
+    text, params = closed_words(note)
+    return tr._(text, **params)
 
 
 def resumed(tr: Translator, waiting: int) -> str:

@@ -37,6 +37,7 @@ from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
 from bot.store.catalog_file import CatalogError, ImportReport
 from bot.store.repositories.ratings import RatedProduct
 from bot.texts.ratings import stars_text
+from bot.texts.sale import price_was
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -68,10 +69,11 @@ def product_list(listing: ProductList) -> AdminView:
             if p.variants
             else ""
         )
+        if p.variants_on_sale:
+            kinds += " " + tr._("({count} on sale)", count=p.variants_on_sale)
         stock = tr._("stock {count}", count=p.stock)
-        lines.append(
-            f"{p.sku} · {p.title} · {tr.money(p.price, p.currency)} · {stock}{kinds}{held}{hidden}"
-        )
+        price = price_was(tr, p.price, p.compare_at, p.currency)
+        lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []
     if listing.has_previous and listing.products:

@@ -26,6 +26,7 @@ from bot.conversation.storefront import (
     CartUpdate,
     Kept,
     MyOrder,
+    PageCart,
     ProductView,
     Rated,
 )
@@ -33,12 +34,11 @@ from bot.i18n import N_
 from bot.services.cart import MAX_QUANTITY, CartView, can_add
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.pricing import on_sale
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
-from bot.texts.sale import off_text, saving_line
+from bot.texts.sale import sale_words, saving_line
 from bot.views.shopper import (
     cancel_question,
     cap_note,
@@ -147,14 +147,12 @@ def _item(item: ProductItem | ProductCard) -> Json:
 
 def _sale(price: int, compare_at: int | None, currency: str) -> Json:
     """The regular price struck through beside the price while on sale ("$20.00", "−20%"),
-    as the chat's card shows it; all None when not on sale."""
-    if not on_sale(price, compare_at):
-        return {"compare_at": None, "compare_at_text": None, "off_text": None}
-    assert compare_at is not None
+    as the chat's card shows it (texts.sale.sale_words); all None when not on sale."""
+    words = sale_words(i18n.current(), price, compare_at, currency)
     return {
-        "compare_at": compare_at,
-        "compare_at_text": _money(compare_at, currency),
-        "off_text": off_text(i18n.current(), price, compare_at),
+        "compare_at": compare_at if words.was is not None else None,
+        "compare_at_text": words.was,
+        "off_text": words.off,
     }
 
 
@@ -222,7 +220,14 @@ def _held(view: ProductView, variant_id: int) -> str | None:
     return held_note(i18n.current(), held, in_page=True) if held else None
 
 
-def cart(basket: CartView) -> Json:
+def cart(page: PageCart) -> Json:
+    """The cart, and `closed`: while sales are paused, the words the page shows over every
+    view (its checkout off); null while they are open. A cart in a checkout answer has no
+    `closed` (the answer's own says it)."""
+    return {**basket(page.basket), "closed": page.closed or None}
+
+
+def basket(view: CartView) -> Json:
     return {
         "lines": [
             {
@@ -244,18 +249,18 @@ def cart(basket: CartView) -> Json:
                 else None,
                 "photo": photo_path(line.product_id, line.variant_id),  # the variant's own
             }
-            for line in basket.lines
+            for line in view.lines
         ],
-        "item_count": basket.item_count,
+        "item_count": view.item_count,
         "items_text": i18n.current().ngettext(
-            "{count} item", "{count} items", basket.item_count, count=basket.item_count
+            "{count} item", "{count} items", view.item_count, count=view.item_count
         ),
-        "total": basket.total,
-        "total_text": _money(basket.total, basket.currency),
-        "saving_text": saving_line(i18n.current(), basket.saving, basket.currency),
-        "currency": basket.currency,
-        "needs_shipping": basket.needs_shipping,
-        "fingerprint": basket.fingerprint,  # checkout sends it back: pay for this cart only
+        "total": view.total,
+        "total_text": _money(view.total, view.currency),
+        "saving_text": saving_line(i18n.current(), view.saving, view.currency),
+        "currency": view.currency,
+        "needs_shipping": view.needs_shipping,
+        "fingerprint": view.fingerprint,  # checkout sends it back: pay for this cart only
     }
 
 
@@ -289,7 +294,7 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
 def checkout(screen: Screen) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
     if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
-        return {"status": "refused", "notice": screen.closed}
+        return {"status": "refused", "notice": screen.closed, "closed": screen.closed}
     if isinstance(screen, CheckoutScreen) and not screen.review.ready:
         review = screen.review
         tr = i18n.current()
@@ -301,7 +306,7 @@ def checkout(screen: Screen) -> Json:
                 "status": "changed",
                 "notice": tr._(CHANGED),
                 "changes": changes,
-                "cart": cart(review.cart),
+                "cart": basket(review.cart),
             }
     if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
         notice = i18n.current()._(AGAIN)
@@ -309,7 +314,7 @@ def checkout(screen: Screen) -> Json:
             "status": "changed",
             "notice": notice,
             "changes": [],
-            "cart": cart(screen.review.cart),
+            "cart": basket(screen.review.cart),
         }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}
@@ -317,7 +322,7 @@ def checkout(screen: Screen) -> Json:
         return {"status": "waiting", "notice": i18n.current()._(WAITING_IN_CHAT)}
     if isinstance(screen, CartScreen):
         notice = i18n.current()._(CART_EMPTY)
-        return {"status": "empty", "notice": notice, "cart": cart(screen.cart)}
+        return {"status": "empty", "notice": notice, "cart": basket(screen.cart)}
     return {"status": "refused", "notice": screen.notice or i18n.current()._(AGAIN)}
 
 

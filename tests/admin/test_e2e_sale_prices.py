@@ -126,3 +126,40 @@ async def test_a_new_price_not_below_the_regular_one_ends_the_sale_and_says_so(
         "currency": "USD",
         "compare_at_ended": 2000,
     }
+
+
+def _line(listing: Any, sku: str) -> str:
+    (line,) = [line for line in (listing.text or "").splitlines() if line.startswith(sku + " ")]
+    return line
+
+
+async def test_the_admins_product_list_shows_what_is_on_sale_and_its_regular_price(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The mug on sale shows its regular price and what the sale takes off, as the shopper's
+    card does; the tee, sold as sizes, says how many of them are on sale (one size on a
+    sale of its own: $26.00, was $32.50)."""
+    async with shop.store.uow() as uow:
+        mug = await uow.products.get_by_sku("KIT-MUG-CER")
+        size = await uow.products.get_variant_by_sku("APP-TEE-ORG-M-OAT")
+        assert mug is not None and size is not None
+        mug.compare_at_price = 2000  # $16.00
+        size.price, size.compare_at_price = 2600, 3250
+    await admin.send("/admin")
+    await admin.press("📦 Products", message=await admin.wait_for("Admin menu"))
+    first = await admin.wait_for("Products (30), page 1/2")
+    assert "APP-TEE-ORG · Organic Tee · $24.00 · stock" in _line(first, "APP-TEE-ORG")
+    assert (_line(first, "APP-TEE-ORG")).split(" variants ")[1].startswith("(1 on sale)")
+    assert "$24.00 (was" not in (first.text or "")  # the tee's own price is not on sale
+    await admin.press("Next ▶️")
+    second = await admin.wait_for("page 2/2")
+    assert " · $16.00 (was $20.00, −20%) · stock 24" in _line(second, "KIT-MUG-CER")
+    assert (second.text or "").count("(was") == 1  # the others are not on sale
+
+    await admin.send("/language")
+    await admin.press("Español", message=await admin.wait_for("Choose your language"))
+    await admin.send("/admin")
+    await admin.press("📦 Productos", message=await admin.wait_for("Menú de administración"))
+    await admin.press("Siguiente ▶️", message=await admin.wait_for("página 1/2"))
+    spanish = await admin.wait_for("página 2/2")
+    assert "(antes " in _line(spanish, "KIT-MUG-CER")

@@ -478,3 +478,112 @@ async def test_0031_adds_sale_prices_and_every_product_before_it_is_not_on_sale(
         assert column["nullable"]
     finally:
         await store.close()
+
+
+async def _sales(store: Store, table: str) -> dict[str, int | None]:
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(text(f"SELECT sku, compare_at_price FROM {table}"))
+        return {str(sku): compare_at for sku, compare_at in rows}
+
+
+async def _schema_objects(store: Store) -> list[tuple[str, str]]:
+    """SQLite's triggers and indexes (on PostgreSQL none asked for): 0034 keeps every one."""
+    if store.engine.dialect.name != "sqlite":
+        return []
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index')")
+        )
+        return sorted((str(kind), str(name)) for kind, name in rows)
+
+
+async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_ones(
+    database_url: str,
+) -> None:
+    """A 'sale' whose regular price is not above the price, stored before 0034 (a path that
+    skipped the services' rule), is no longer on sale after it; from then on the database
+    itself refuses one, for a product and for a variant priced on its own. Every variant,
+    trigger and index stays (the constraint is added without copying `products`)."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0033_price_drops")
+        for sku in ("SALE", "SAME", "ABOVE", "TEE"):
+            await add_product(store, sku, price=1600)
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE products SET compare_at_price = CASE sku "
+                    "WHEN 'SALE' THEN 2000 WHEN 'SAME' THEN 1600 WHEN 'ABOVE' THEN 1200 END"
+                )
+            )
+            for sku, price, compare_at in [
+                ("TEE-S", 2600, 3250),  # on a sale of its own
+                ("TEE-M", 2600, 2600),  # not a sale
+                ("TEE-L", None, 1000),  # at the product's price: its own is never read
+            ]:
+                await conn.execute(
+                    text(
+                        'INSERT INTO product_variants (product_id, sku, "values", position, '
+                        "stock, reserved, price, compare_at_price) SELECT id, :sku, '{}', 0, 5, "
+                        "0, :price, :compare_at FROM products WHERE sku = 'TEE'"
+                    ),
+                    {"sku": sku, "price": price, "compare_at": compare_at},
+                )
+        objects = await _schema_objects(store)
+
+        await _alembic(store, "upgrade", "head")
+        await store.close()
+        store = Store.from_url(database_url)  # connections that know the schema as it is now
+        assert await _sales(store, "products") == {
+            "SALE": 2000,
+            "SAME": None,
+            "ABOVE": None,
+            "TEE": None,
+        }
+        assert await _sales(store, "product_variants") == {
+            "TEE-S": 3250,
+            "TEE-M": None,
+            "TEE-L": 1000,
+        }
+        assert await _schema_objects(store) == objects
+
+        for table, sku in (("products", "SALE"), ("product_variants", "TEE-S")):
+            for compare_at in (1600 if table == "products" else 2600, 100):
+                with pytest.raises(IntegrityError):
+                    async with store.engine.begin() as conn:
+                        await conn.execute(
+                            text(f"UPDATE {table} SET compare_at_price = :c WHERE sku = :sku"),
+                            {"c": compare_at, "sku": sku},
+                        )
+        await add_product(store, "NEW", price=1600)
+        with pytest.raises(IntegrityError):
+            async with store.engine.begin() as conn:
+                await conn.execute(
+                    text(
+                        "INSERT INTO products (sku, title, description, category_id, price, "
+                        "compare_at_price, currency, stock, reserved, photo, is_digital, "
+                        "is_active, created_at, updated_at) SELECT 'BAD', 'Bad', '', "
+                        "category_id, 1600, 1500, 'USD', 1, 0, '', false, true, created_at, "
+                        "updated_at FROM products WHERE sku = 'NEW'"
+                    )
+                )
+        assert await _sales(store, "products") == {
+            "SALE": 2000,
+            "SAME": None,
+            "ABOVE": None,
+            "TEE": None,
+            "NEW": None,
+        }
+
+        await _alembic(store, "downgrade", "0033_price_drops")  # and down again: no rule
+        await store.close()
+        store = Store.from_url(database_url)
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE products SET compare_at_price = 1 WHERE sku = 'NEW'"))
+        assert (await _sales(store, "products"))["NEW"] == 1
+        assert await _schema_objects(store) == objects
+    finally:
+        await store.close()

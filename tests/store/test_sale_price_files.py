@@ -153,6 +153,28 @@ async def test_an_empty_cell_ends_a_sale_and_a_file_without_the_column_keeps_it(
     assert (await _sales(store))["TEE-L"] is None
 
 
+async def test_a_file_without_the_column_raising_the_price_to_the_regular_one_ends_the_sale(
+    store: Store,
+) -> None:
+    """A file from before sale prices keeps a sale, unless its price is now not below the
+    regular one: then the sale ends, as /price ends it (the database refuses a sale whose
+    regular price is not above the price, migration 0034); one still below keeps it."""
+    await _import(store, parse_json(json.dumps([MUG, TEE])))
+    older = HEADER.replace(",compare_at", "")
+    raised = await _import(store, parse_csv(older + "MUG,Stoneware Mug,,Kitchen,20.00,USD,4,\n"))
+    assert raised.updated == ["MUG"] and (await _sales(store))["MUG"] is None
+    tee = {
+        **TEE,
+        "variants": [{k: v for k, v in x.items() if k != "compare_at"} for x in TEE["variants"]],
+    }
+    tee["variants"][1]["price"] = "30.00"  # still below its 32.50: still on sale
+    assert (await _import(store, parse_json(json.dumps([tee])))).updated == ["TEE"]
+    assert (await _sales(store))["TEE-L"] == 3250
+    tee["variants"][1]["price"] = "35.00"
+    assert (await _import(store, parse_json(json.dumps([tee])))).updated == ["TEE"]
+    assert (await _sales(store))["TEE-L"] is None
+
+
 async def test_a_card_on_sale_is_read_in_one_statement(sqlite_store: Store) -> None:
     """The regular price comes with the product's row: a card on sale costs one SELECT."""
     await _import(sqlite_store, parse_json(json.dumps([MUG])))

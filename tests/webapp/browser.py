@@ -76,8 +76,8 @@ STUB = """
   const mainClicks = [], backClicks = [];
   const main = {
     text: '', isVisible: false, isProgressVisible: false, isActive: true,
-    enable() { this.isActive = true; return this; },
-    disable() { this.isActive = false; return this; },
+    enable() { this.isActive = true; draw(); return this; },
+    disable() { this.isActive = false; draw(); return this; },
     setText(text) { this.text = text; draw(); return this; },
     show() { this.isVisible = true; draw(); return this; },
     hide() { this.isVisible = false; draw(); return this; },
@@ -104,7 +104,11 @@ STUB = """
       });
       document.body.appendChild(el);
     }
-    if (el) { el.textContent = main.text; el.style.display = main.isVisible ? 'block' : 'none'; }
+    if (el) {
+      el.textContent = main.text;
+      el.style.display = main.isVisible ? 'block' : 'none';
+      el.style.opacity = main.isActive ? '1' : '0.5'; // as the client greys an inactive one
+    }
   }
   document.addEventListener('DOMContentLoaded', draw);
   const back = {

@@ -302,14 +302,52 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
     await page.add(await product_id(shop, "KIT-MUG-CER"), 1)  # the cart works as always
     await sales_pause.pause(shop.shop, 9001, "Stocktaking until Friday")
     refused = await page.ok("POST", "checkout")
-    assert refused == {
-        "status": "refused",
-        "notice": "🌙 The shop is not taking orders right now: Stocktaking until Friday\n"
-        "Your cart is kept, and I will tell you here when it opens again.",
-    }
+    closed = (
+        "🌙 The shop is not taking orders right now: Stocktaking until Friday\n"
+        "Your cart is kept, and I will tell you here when it opens again."
+    )
+    assert refused == {"status": "refused", "notice": closed, "closed": closed}
     assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
     await sales_pause.resume(shop.shop, 9001)
     assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+
+
+async def test_the_cart_says_while_sales_are_paused_in_the_chats_words_and_not_once_open(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """The page loads the cart on opening, after each change and on coming back: it says
+    whether sales are paused, in the words the chat's order summary uses, in her language."""
+    assert shop.shop is not None
+    alice: Page = page_of(shop.user(1001, "Alice"))
+    bea: Page = page_of(shop.user(1002, "Bea", language_code="es"))
+    mug = await product_id(shop, "KIT-MUG-CER")
+    assert (await alice.cart())["closed"] is None  # open: nothing to say
+
+    await sales_pause.pause(shop.shop, 9001, "Back on Monday <img src=x onerror=alert(1)>")
+    added = await alice.add(mug, 1)  # the cart works as always, and says so
+    assert added["done"] and added["cart"]["item_count"] == 1
+    assert added["cart"]["closed"] == (
+        "🌙 The shop is not taking orders right now: Back on Monday <img src=x onerror=alert(1)>\n"
+        "Your cart is kept, and I will tell you here when it opens again."
+    )
+    assert (await alice.cart())["closed"] == added["cart"]["closed"]
+    assert (await bea.cart())["closed"] == (
+        "🌙 La tienda no está aceptando pedidos ahora mismo: "
+        "Back on Monday <img src=x onerror=alert(1)>\n"
+        "Tu carrito se guarda, y te avisaré aquí cuando vuelva a abrir."
+    )
+    cleared = await alice.ok("DELETE", "cart")
+    assert cleared["cart"]["closed"] == added["cart"]["closed"]
+
+    await sales_pause.pause(shop.shop, 9001, "")  # the note taken back: the words without one
+    assert (await alice.cart())["closed"] == (
+        "🌙 The shop is not taking orders right now.\n"
+        "Your cart is kept, and I will tell you here when it opens again."
+    )
+
+    await sales_pause.resume(shop.shop, 9001)
+    assert (await alice.cart())["closed"] is None
+    assert (await alice.add(mug, 1))["cart"]["closed"] is None
 
 
 async def test_checkout_holds_the_stock_and_only_the_payment_fulfils_the_order(

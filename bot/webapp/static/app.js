@@ -17,6 +17,7 @@
     stack: [], cart: null, categories: [], category: null, query: '', list: null, items: [],
     sort: 'name', inStock: false, categoriesInStock: null, saved: false,
     changes: null, mainAction: null, busy: false, paying: false, drawn: 0, revisit: null,
+    closed: '',
     more: false,
     pressed: -Infinity, queue: Promise.resolve(),
   };
@@ -242,21 +243,34 @@
 
   // ------------------------------------------------------------------ Telegram's buttons
 
+  // A bar `off` (checkout while sales are paused) shows its words but takes no tap.
   const bar = native ? {
-    set(text) {
+    off: false,
+    resting: false,
+    set(text, off) {
+      this.off = Boolean(off);
+      this.able();
       if (!text) { tg.MainButton.hide(); return; }
       tg.MainButton.setText(text);
       tg.MainButton.show();
     },
     progress(on) { on ? tg.MainButton.showProgress() : tg.MainButton.hideProgress(); },
-    rest(on) { on ? tg.MainButton.disable() : tg.MainButton.enable(); },
+    rest(on) { this.resting = on; this.able(); },
+    able() { this.resting || this.off ? tg.MainButton.disable() : tg.MainButton.enable(); },
   } : {
-    set(text) {
+    off: false,
+    busy: false,
+    set(text, off) {
+      this.off = Boolean(off);
       $('bar').hidden = !text;
       $('bar-button').textContent = text || '';
+      if (off) $('bar-button').setAttribute('aria-describedby', 'closed');
+      else $('bar-button').removeAttribute('aria-describedby');
+      this.able();
     },
-    progress(on) { $('bar-button').disabled = on; },
+    progress(on) { this.busy = on; this.able(); },
     rest(on) { $('bar').classList.toggle('resting', on); },
+    able() { $('bar-button').disabled = this.busy || this.off; },
   };
 
   function setBack(visible) {
@@ -272,10 +286,12 @@
     const basket = state.cart;
     const full = basket && basket.item_count > 0;
     let text = '';
+    let off = false;
     state.mainAction = null;
     if (name === 'cart' && full) {
       text = t('Checkout · {total}', { total: basket.total_text });
-      state.mainAction = checkout;
+      off = Boolean(state.closed); // sales are paused: the banner says why
+      if (!off) state.mainAction = checkout;
     } else if (name === 'order') {
       text = t('Continue shopping');
       state.mainAction = goHome;
@@ -283,7 +299,7 @@
       text = t('View cart · {items} · {total}', { items: basket.items_text, total: basket.total_text });
       state.mainAction = () => go('cart');
     }
-    bar.set(text);
+    bar.set(text, off);
   }
 
   /** Back in the page (Telegram's `activated`, or the tab shown again): the cart may have
@@ -299,7 +315,17 @@
     }).catch(() => {}); // offline for now: the next tap says so
   }
 
+  /** While sales are paused (/pause) the shop's words for it (the chat's, with the admin's
+      note: text, never markup) stay over every view and checkout is off; `closed` comes with
+      each cart the shop sends (null: sales are open), so the banner goes once they open. */
+  function setClosed(closed) {
+    state.closed = closed || '';
+    $('closed').textContent = state.closed;
+    $('closed').hidden = !state.closed;
+  }
+
   function setCart(basket) {
+    if (basket.closed !== undefined) setClosed(basket.closed);
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
     $('cart-count').classList.remove('stale');
@@ -731,6 +757,7 @@
         return;
       }
       haptic.notify('warning');
+      if (answer.closed) setClosed(answer.closed); // paused since the page last asked
       state.changes = answer.changes || null;
       if (answer.cart) setCart(answer.cart);
       if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
