@@ -33,7 +33,7 @@ from bot.catalog_rules import (
 from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
-from bot.services.pricing import on_sale, sale_after_new_price
+from bot.pricing import on_sale, sale_after_new_price
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
     MAX_PHOTOS,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from bot.pricing import on_sale
 from bot.services.errors import (
     CartChanged,
     LineFull,
@@ -24,7 +25,6 @@ from bot.services.errors import (
     Shortage,
     VariantUnavailable,
 )
-from bot.services.pricing import on_sale
 from bot.services.sellable import Unit, unit_of
 from bot.store.models import Cart, CartLine
 from bot.store.repositories.carts import CardCounts

@@ -60,7 +60,7 @@ class ProductItem:
     currency: str
     available: int
     translations: dict[str, Any] | None = None
-    compare_at: int | None = None  # the regular price while on sale (bot.services.pricing)
+    compare_at: int | None = None  # the regular price while on sale (bot.pricing)
 
 
 @dataclass(frozen=True, slots=True)

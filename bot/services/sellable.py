@@ -32,7 +32,7 @@ class Unit:
     photo: str
     product_sku: str  # the product's own SKU (the same as `sku` without a variant)
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
-    compare_at: int | None = None  # the regular price while on sale (bot.services.pricing)
+    compare_at: int | None = None  # the regular price while on sale (bot.pricing)
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:

@@ -30,7 +30,7 @@ from bot.catalog_rules import (
 )
 from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
-from bot.services.pricing import sale_after_new_price
+from bot.pricing import sale_after_new_price
 from bot.store.models import Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 

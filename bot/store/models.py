@@ -96,7 +96,7 @@ class Product(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("stock >= reserved", name="stock_covers_reserved"),
-        # A sale's regular price is above the price (bot.services.pricing; migration 0034).
+        # A sale's regular price is above the price (bot.pricing; migration 0034).
         CheckConstraint(
             "compare_at_price IS NULL OR compare_at_price > price", name="compare_at_above_price"
         ),
@@ -123,7 +123,7 @@ class Product(Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     price: Mapped[int] = mapped_column(BigInteger)
     # The regular price while it is on sale, above `price` and struck through beside it
-    # (bot.services.pricing); None: not on sale (migration 0031). Nothing charges it.
+    # (bot.pricing); None: not on sale (migration 0031). Nothing charges it.
     compare_at_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.i18n import N_, Translator
-from bot.services.pricing import on_sale, percent_off
+from bot.pricing import on_sale, percent_off
 
 MINUS = "\u2212"  # "−20%": a minus sign, not a hyphen
 YOU_SAVE = N_("🔖 You save {amount}")

@@ -1,11 +1,11 @@
 """sale prices guarded by the database: a row's regular price (`compare_at_price`) is above its
-price, or absent. The services have always refused anything else (bot.services.pricing); now
+price, or absent. The services have always refused anything else (bot.pricing); now
 no code path can store a "sale" whose regular price is not above the price. Products, and
 variants with a price of their own (a variant without one sells at the product's price and its
 own `compare_at_price` is never read: bot.services.sellable.variant_compare_at).
 
 Rows stored before that break the rule are repaired first: not on sale (NULL), which is what
-every reader already made of them (bot.services.pricing.on_sale).
+every reader already made of them (bot.pricing.on_sale).
 
 PostgreSQL: ALTER TABLE ... ADD CONSTRAINT. SQLite cannot add a constraint to a table, and a
 batch (copy the table, drop the old one, rename the copy) must not run on `products`: with the
