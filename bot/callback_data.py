@@ -437,6 +437,13 @@ class PriceDropAlerts(Action, code="pda"):
 
 
 @dataclass(frozen=True)
+class MorningReport(Action, code="mrp"):
+    """An admin turns her morning report of yesterday's figures on (1) or off (0)."""
+
+    on: int
+
+
+@dataclass(frozen=True)
 class ChooseLanguage(Action, code="lng"):
     """Read the shop in this language ("en", "ru", "es"); "menu": show the choice."""
 

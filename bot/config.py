@@ -75,6 +75,7 @@ class Settings:
     tip_suggested: tuple[int, ...] = ()  # up to four tip buttons, ascending, each <= tip_max
     shop_timezone: str = "UTC"  # IANA name: where the shop's day begins (/stats "Today")
     shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
+    daily_report_hour: int | None = 9  # the admins' morning report: this hour, shop's clock
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -256,6 +257,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         tip_suggested=tip_suggested,
         shop_timezone=_timezone(get("SHOP_TIMEZONE", "UTC")),
         shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
+        daily_report_hour=_hour_or_off(env, "DAILY_REPORT_HOUR", 9),
     )
 
 
@@ -350,6 +352,18 @@ def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw not in _ON + _OFF:
         raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), got {raw!r}")
     return raw in _ON
+
+
+def _hour_or_off(env: Mapping[str, str], name: str, default: int) -> int | None:
+    """A whole hour of the day, 0-23 (unset: `default`); set empty or `off`: None."""
+    if name not in env:
+        return default
+    raw = env[name].strip()
+    if not raw or raw.lower() == "off":
+        return None
+    if not _whole_number(raw) or int(raw) > 23:
+        raise ConfigError(f"{name} must be a whole hour from 0 to 23, or off, got {raw!r}")
+    return int(raw)
 
 
 def _port(env: Mapping[str, str], name: str, default: int, allow_zero: bool = False) -> int:

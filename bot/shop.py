@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -104,6 +104,8 @@ class Shop:
         self,
         worded: Callable[[Translator], str],
         buttons: Callable[[Translator], Buttons] | None = None,
+        *,
+        only: Collection[int] | None = None,
     ) -> int:
         """Send every admin the alert `worded` in their own language (`words_of`), as a
         notice to a shopper is, with `buttons` under it if any: the one way an alert
@@ -111,9 +113,11 @@ class Shop:
 
         The admins are those in ADMIN_IDS now: an admin removed since she asked for something
         (a refund tried again later) no longer hears of it, the others do. One no admin got
-        (none left, or none reachable) is logged, so it is never told to nobody."""
+        (none left, or none reachable) is logged, so it is never told to nobody. `only`: those
+        of them who chose to hear of it (the morning report, turned off by some)."""
         sent = 0
-        for admin_id in self.notifier.admin_ids:
+        readers = [a for a in self.notifier.admin_ids if only is None or a in only]
+        for admin_id in readers:
             tr = await self.words_of(admin_id)
             notice = Notice(worded(tr), buttons(tr) if buttons else ())
             if (await self.notifier.send(admin_id, notice)).outcome is Sent.SENT:

@@ -104,6 +104,7 @@ from bot.store.models import utcnow, variant_title
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
+from bot.texts import daily_report as report_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
@@ -1170,13 +1171,27 @@ async def price_drop_alerts(v: Visit, on: bool) -> Screen:
     return replace(await _settings(v, said), price_drop_alerts=on)
 
 
+@looking
+async def morning_report(v: Visit, on: bool) -> Screen:
+    """An admin turns her morning report on or off (/settings); anyone else's press (a
+    forwarded or forged button) changes nothing and says why."""
+    if not v.shop.settings.is_admin(v.who.user_id):
+        return await _settings(v, v.tr._(report_texts.ADMINS_ONLY))
+    await v.uow.customers.set_morning_report(v.customer_id, on)
+    said = v.tr._(report_texts.TURNED_ON if on else report_texts.TURNED_OFF)
+    return replace(await _settings(v, said), morning_report=on)
+
+
 async def _settings(v: Visit, notice: str | None = None) -> SettingsScreen:
     """Her choices as stored (a change made in this visit is written only at its end)."""
     customer = await v.uow.customers.get_by_telegram_id(v.who.user_id)
+    admin = v.shop.settings.is_admin(v.who.user_id)
     return SettingsScreen(
         cart_reminders=customer is None or customer.cart_reminders,
         reminders_used=v.shop.settings.cart_reminder_hours > 0,
         price_drop_alerts=customer is None or customer.price_drop_alerts,
+        morning_report=(customer is None or customer.morning_report) if admin else None,
+        reports_sent=v.shop.settings.daily_report_hour is not None,
         notice=notice,
     )
 

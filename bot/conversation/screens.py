@@ -233,6 +233,8 @@ class SettingsScreen(Screen):
     cart_reminders: bool
     reminders_used: bool = True  # False: CART_REMINDER_HOURS=0, the shop sends none
     price_drop_alerts: bool = True
+    morning_report: bool | None = None  # an admin's choice; None: not an admin, no switch
+    reports_sent: bool = True  # False: DAILY_REPORT_HOUR is off, the shop sends none
 
 
 @dataclass(frozen=True, kw_only=True)

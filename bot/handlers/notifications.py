@@ -11,6 +11,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
 from bot.callback_data import (
     CartReminders,
+    MorningReport,
     NotifyMe,
     PriceDropAlerts,
     ShowSettings,
@@ -49,6 +50,12 @@ async def on_price_drop_alerts(
     update: Update, context: ShopContext, who: Shopper, data: PriceDropAlerts
 ) -> Screen:
     return await journey.price_drop_alerts(context.shop, who, bool(data.on))
+
+
+async def on_morning_report(
+    update: Update, context: ShopContext, who: Shopper, data: MorningReport
+) -> Screen:
+    return await journey.morning_report(context.shop, who, bool(data.on))
 
 
 async def on_notify_me(
@@ -100,6 +107,7 @@ def register(app: AnyApplication) -> None:
             Route(ShowSettings, on_settings),
             Route(CartReminders, on_reminders),
             Route(PriceDropAlerts, on_price_drop_alerts),
+            Route(MorningReport, on_morning_report),
             Route(NotifyMe, on_notify_me),
             Route(StopNotifying, on_stop_notifying),
         )

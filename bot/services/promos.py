@@ -103,6 +103,15 @@ def day_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
+def parse_day(text: str) -> date | None:
+    """A day written 2026-12-31 (from=/until= of /promo, /report's day); None if it is not
+    one."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
 def state_of(promo: PromoCode, now: datetime) -> str:
     """active / ended / scheduled / expired / used up, for the admin's list (msgids: the view
     says them in the admin's language)."""
@@ -444,7 +453,9 @@ def _option(key: str, value: str, currency: str, zone: tzinfo) -> object:
         return parse_amount(value, currency)
     if key in ("from", "until"):
         try:
-            day = datetime.strptime(value, "%Y-%m-%d").date()
+            day = parse_day(value)
+            if day is None:
+                raise ValueError(value)
             if key == "until":
                 day += timedelta(days=1)  # until: the whole day, to the next midnight
             return day_start(day, zone)

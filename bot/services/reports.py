@@ -2,20 +2,24 @@
 tips received), top products, top promo codes, ratings, low stock.
 
 Revenue counts orders when they were paid (`paid_at`), minus refunds when they were made, so
-a period's number does not change after the fact except by new refunds.
+a period's number does not change after the fact except by new refunds. The admins' morning
+report (bot.usecases.daily_report) reads one whole day of the shop's clock the same way
+(`day_stats`): a refund made today of an order paid yesterday is today's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.i18n import N_
+from bot.services.promos import day_start
 from bot.services.sellable import StockLine, lowest_stock
-from bot.store.models import RATED_ENOUGH, Order, OrderLine, Payment, Refund, utcnow
+from bot.store.models import RATED_ENOUGH, Customer, Order, OrderLine, Payment, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.repositories.ratings import RatedProduct, RatingFigures
@@ -88,6 +92,80 @@ class StoreStats:
     ratings: RatingStats | None = None
 
 
+@dataclass(frozen=True)
+class DayStats:
+    """One whole day on the shop's clock (the admins' morning report, /report): its figures,
+    and what waits now, as the report is read."""
+
+    day: date
+    zone: tzinfo
+    periods: list[PeriodStats]  # one per currency paid or refunded that day, the shop's first
+    new_customers: int
+    top_products: list[TopProduct]  # the shop's currency
+    waiting_to_ship: int  # paid orders with goods to ship, not shipped yet (now)
+    refunds_pending: int  # refunds asked for and not made yet (now)
+    low_stock_count: int  # units on sale at or below the threshold (now)
+    threshold: int
+
+    @property
+    def quiet(self) -> bool:
+        """No order paid and nothing refunded that day."""
+        return not any(p.orders or p.refunds for p in self.periods)
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """From the shop's midnight that starts `day` to the one that ends it (UTC): 23 or 25
+    hours on a day its clock changes."""
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+
+
+async def day_stats(
+    uow: UnitOfWork,
+    day: date,
+    *,
+    currency: str,
+    threshold: int,
+    zone: tzinfo = UTC,
+    top: int = 3,
+) -> DayStats:
+    """The figures of `day` on the shop's clock, counted as /stats counts its periods."""
+    since, until = day_bounds(day, zone)
+    paid = await uow.session.scalars(
+        select(Order.currency)
+        .where(*_within(Order.paid_at, since, until), Order.currency != currency)
+        .distinct()
+    )
+    refunded = await uow.session.scalars(
+        select(Refund.currency)
+        .where(*_within(Refund.created_at, since, until), Refund.currency != currency)
+        .distinct()
+    )
+    currencies = [currency, *sorted(set(paid.all()) | set(refunded.all()))]
+    periods = [await _period(uow, "", since, c, until) for c in currencies]
+    new_customers = await uow.session.scalar(
+        select(func.count(Customer.id)).where(*_within(Customer.created_at, since, until))
+    )
+    waiting = await uow.session.scalar(
+        select(func.count(Order.id)).where(
+            Order.status == OrderStatus.PAID.value, Order.needs_shipping.is_(True)
+        )
+    )
+    pending = await uow.session.scalar(
+        select(func.count(Refund.id)).where(Refund.status == "pending")
+    )
+    return DayStats(
+        day=day,
+        zone=zone,
+        periods=periods,
+        new_customers=int(new_customers or 0),
+        top_products=await _top_products(uow, currency, since, until, top),
+        waiting_to_ship=int(waiting or 0),
+        refunds_pending=int(pending or 0),
+        low_stock_count=await uow.products.count_low_stock(threshold),
+        threshold=threshold,
+    )
+
+
 def period_starts(now: datetime, zone: tzinfo = UTC) -> list[tuple[str, datetime]]:
     """Today (since the shop's midnight: `zone` is SHOP_TIMEZONE), the last 7 days and the
     last 30 days."""
@@ -114,28 +192,7 @@ async def store_stats(
     starts = period_starts(now, zone)
     periods = [await _period(uow, label, since, currency) for label, since in starts]
     month = now - timedelta(days=30)
-    top_rows = await uow.session.execute(
-        select(
-            OrderLine.sku,
-            func.max(OrderLine.title),
-            func.sum(OrderLine.quantity),
-            func.sum(OrderLine.quantity * OrderLine.unit_price - OrderLine.discount),
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            Order.paid_at.is_not(None),
-            Order.paid_at >= month,
-            Order.status.not_in(NOT_SOLD),
-            Order.currency == currency,
-        )
-        .group_by(OrderLine.sku)
-        .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.sku)
-        .limit(top)
-    )
-    top_products = [
-        TopProduct(sku, title, int(qty or 0), int(revenue or 0), currency)
-        for sku, title, qty, revenue in top_rows
-    ]
+    top_products = await _top_products(uow, currency, month, None, top)
     others = await uow.session.scalars(
         select(Order.currency)
         .where(Order.paid_at.is_not(None), Order.currency != currency)
@@ -157,13 +214,53 @@ async def store_stats(
     )
 
 
+def _within(
+    column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
+    since: datetime,
+    until: datetime | None,
+) -> list[ColumnElement[bool]]:
+    """`column` from `since`, and before `until` unless the period runs to now."""
+    return [column >= since] if until is None else [column >= since, column < until]
+
+
+async def _top_products(
+    uow: UnitOfWork, currency: str, since: datetime, until: datetime | None, top: int
+) -> list[TopProduct]:
+    """The products sold most (by units) in orders paid from `since` (to `until`)."""
+    rows = await uow.session.execute(
+        select(
+            OrderLine.sku,
+            func.max(OrderLine.title),
+            func.sum(OrderLine.quantity),
+            func.sum(OrderLine.quantity * OrderLine.unit_price - OrderLine.discount),
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            Order.paid_at.is_not(None),
+            *_within(Order.paid_at, since, until),
+            Order.status.not_in(NOT_SOLD),
+            Order.currency == currency,
+        )
+        .group_by(OrderLine.sku)
+        .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.sku)
+        .limit(top)
+    )
+    return [
+        TopProduct(sku, title, int(qty or 0), int(revenue or 0), currency)
+        for sku, title, qty, revenue in rows
+    ]
+
+
 async def _ratings(uow: UnitOfWork, since: datetime) -> RatingStats:
     """Two statements whatever the catalog's size: no product is loaded to rank it."""
     best, worst = await uow.ratings.best_and_worst(RATED_SHOWN)
     return RatingStats(await uow.ratings.figures(since), best, worst)
 
 
-async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -> PeriodStats:
+async def _period(
+    uow: UnitOfWork, label: str, since: datetime, currency: str, until: datetime | None = None
+) -> PeriodStats:
+    """Orders paid and refunds made from `since` (up to `until`, else to now)."""
     orders, gross, discounts, tips = (
         await uow.session.execute(
             select(
@@ -171,7 +268,11 @@ async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -
                 func.coalesce(func.sum(Order.total), 0),
                 func.coalesce(func.sum(Order.discount_total), 0),
                 func.coalesce(func.sum(Order.tip_amount), 0),
-            ).where(Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == currency)
+            ).where(
+                Order.paid_at.is_not(None),
+                *_within(Order.paid_at, since, until),
+                Order.currency == currency,
+            )
         )
     ).one()
     # Only refunds of an order's own payment (its first): a second payment, refunded at once,
@@ -182,7 +283,7 @@ async def _period(uow: UnitOfWork, label: str, since: datetime, currency: str) -
     refunds = await uow.session.scalar(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(
             Refund.status == "succeeded",
-            Refund.created_at >= since,
+            *_within(Refund.created_at, since, until),
             Refund.currency == currency,
             Refund.payment_id == orders_payment,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -316,6 +317,8 @@ class Customer(Base):
     cart_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A message when a product she saved gets cheaper (bot.usecases.price_drops); /settings.
     price_drop_alerts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # An admin's morning report of yesterday's figures (bot.usecases.daily_report); /settings.
+    morning_report: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -768,6 +771,16 @@ class ReopenWaiter(Base):
         ForeignKey("customers.id"), primary_key=True, autoincrement=False
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DailyReport(Base):
+    """A day the admins' morning report was sent for (the shop's day): inserted before it goes
+    out, so of all workers exactly one sends it (bot.usecases.daily_report)."""
+
+    __tablename__ = "daily_reports"
+
+    report_date: Mapped[date] = mapped_column(Date, primary_key=True, autoincrement=False)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PromoCode(Base):

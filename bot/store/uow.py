@@ -49,6 +49,7 @@ from bot.store.repositories import (
     SupportRepository,
 )
 from bot.store.repositories.chat_states import lock_chat_sql
+from bot.store.repositories.daily_reports import DailyReportRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.ratings import RatingRepository
@@ -116,6 +117,7 @@ class UnitOfWork:
     reviews: ReviewRepository
     promos: PromoRepository
     sales: SalesRepository
+    daily_reports: DailyReportRepository
 
     def __init__(
         self,
@@ -159,6 +161,7 @@ class UnitOfWork:
         self.reviews = ReviewRepository(session, self.write)
         self.promos = PromoRepository(session)
         self.sales = SalesRepository(session, self.write)
+        self.daily_reports = DailyReportRepository(session, self.write)
         return self
 
     async def write(

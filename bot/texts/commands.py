@@ -34,6 +34,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("customer", N_("A customer: /customer 1001 | @alice | #7")),
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
     ("stats", N_("Revenue, orders, discounts, tips, top products")),
+    ("report", N_("Yesterday's figures: /report [2026-12-01]")),
     ("broadcast", N_("Message every customer")),
     ("pause", N_("Pause sales: /pause Back on Monday!")),
     ("resume", N_("Open sales again after /pause")),

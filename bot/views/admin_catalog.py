@@ -3,6 +3,7 @@ and previews, catalog file reports and the shop report."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
 
 from telegram import InlineKeyboardButton
@@ -33,7 +34,7 @@ from bot.services.admin_catalog import (
     StockResult,
 )
 from bot.services.admin_flows import Flow
-from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
+from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats, TopProduct
 from bot.store.catalog_file import CatalogError, ImportReport
 from bot.store.repositories.ratings import RatedProduct
 from bot.texts.ratings import stars_text
@@ -423,6 +424,21 @@ def export_caption(count: int) -> str:
     )
 
 
+def top_product_lines(tr: Translator, tops: Sequence[TopProduct]) -> list[str]:
+    """ "1. SKU · title: 3 sold, $45.00", titles shortened: /stats and the morning report."""
+    return [
+        tr._(
+            "{rank}. {sku} · {title}: {count} sold, {revenue}",
+            rank=rank,
+            sku=top.sku,
+            title=clip(top.title, REPORT_TITLE),
+            count=top.quantity,
+            revenue=tr.money(top.revenue, top.currency),
+        )
+        for rank, top in enumerate(tops, 1)
+    ]
+
+
 def shop_report(stats: StoreStats) -> str:
     tr = i18n.current()
     zone = stats.now.tzinfo or UTC  # the shop's clock: "Today" starts at its midnight
@@ -463,17 +479,7 @@ def shop_report(stats: StoreStats) -> str:
             + (f"; {given}" if given else "")
         )
     lines += ["", tr._("Top products (30 days):")]
-    lines += [
-        tr._(
-            "{rank}. {sku} · {title}: {count} sold, {revenue}",
-            rank=i,
-            sku=t.sku,
-            title=clip(t.title, REPORT_TITLE),
-            count=t.quantity,
-            revenue=tr.money(t.revenue, t.currency),
-        )
-        for i, t in enumerate(stats.top_products, 1)
-    ] or [tr._("(no sales yet)")]
+    lines += top_product_lines(tr, stats.top_products) or [tr._("(no sales yet)")]
     if stats.top_codes:
         currency = stats.periods[0].currency if stats.periods else ""
         lines += ["", tr._("Top promo codes (30 days):")]

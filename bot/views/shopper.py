@@ -29,6 +29,7 @@ from bot.callback_data import (
     DeleteReview,
     DownloadAgain,
     Home,
+    MorningReport,
     MyOrder,
     MyOrders,
     Noop,
@@ -98,6 +99,7 @@ from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.texts import checkout as checkout_texts
+from bot.texts import daily_report as report_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
@@ -836,9 +838,18 @@ def _settings(screen: SettingsScreen, settings: Settings, tr: Translator) -> Vie
     else:
         drops_state = tr._(drops.ALERTS_OFF)
         rows.append([button(tr._(drops.TURN_ON), PriceDropAlerts(1))])
+    states = [state, drops_state]
+    if screen.morning_report is not None and not screen.reports_sent:
+        states.append(tr._(report_texts.REPORT_NOT_SENT))
+    elif screen.morning_report is not None:  # an admin's own switch
+        report = report_texts
+        on = screen.morning_report
+        states.append(tr._(report.REPORT_ON if on else report.REPORT_OFF))
+        label = report.TURN_OFF if on else report.TURN_ON
+        rows.append([button(tr._(label), MorningReport(0 if on else 1))])
     rows.append([button(tr._("🌐 Language"), ChooseLanguage(LANGUAGE_MENU))])
     rows.append(_home_row(tr))
-    text = f"<b>{escape(tr._(t.TITLE))}</b>\n\n{escape(state)}\n{escape(drops_state)}"
+    text = f"<b>{escape(tr._(t.TITLE))}</b>\n\n" + "\n".join(escape(s) for s in states)
     return View(text, _markup(rows))
 
 

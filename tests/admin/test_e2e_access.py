@@ -24,6 +24,8 @@ ADMIN_COMMANDS = [
     "/orders_admin",
     "/customer 1001",
     "/stats",
+    "/report",
+    "/report 2026-12-01",
     "/broadcast",
     "/promo",
     "/promo new FREE 100%",

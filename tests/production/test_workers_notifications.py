@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
-from bot.usecases import price_drops, reminders, restock
+from bot.usecases import daily_report, price_drops, reminders, restock
 from tests.e2e.shopper import add_to_cart
 from tests.production.test_webhook_workers import MUG, all_idle, two_workers
 
@@ -108,3 +108,24 @@ async def test_a_conversation_hopping_between_workers_keeps_its_order(
         assert [a.split("\n")[1] for a in answers] == ["answer 1", "answer 2", "answer 3"]
         hops = {d.url for d in standin.webhook_deliveries}
         assert len(hops) == 2  # both workers took part
+
+
+async def test_the_morning_report_goes_out_once_with_two_workers(
+    tmp_path: Path, pg_url: str
+) -> None:
+    admins = {ADMIN_ID, ADMIN_ID + 1}
+    async with two_workers(
+        tmp_path, pg_url, admin_ids=frozenset(admins), daily_report_hour=0
+    ) as workers:
+        readers = [workers[0].standin.user(admin, f"Admin{admin}") for admin in sorted(admins)]
+        # Each worker runs the job twice at once: four runs race for yesterday's report.
+        now = utcnow()
+        sent = await asyncio.gather(
+            *(daily_report.send_due(shop_of(w), now=now) for w in workers * 2)
+        )
+        assert sorted(sent) == [0, 0, 0, len(admins)]
+        for admin in readers:
+            await admin.wait_for("📊 Yesterday, ")
+        await all_idle(workers)
+        for admin in readers:
+            assert sum("📊 Yesterday, " in (m.text or "") for m in admin.messages) == 1

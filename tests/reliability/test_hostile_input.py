@@ -167,7 +167,9 @@ async def test_shopper_commands_with_any_arguments_get_an_answer(
 
 @EXAMPLES
 @given(
-    command=st.sampled_from(["price", "stock", "hide", "show", "edit", "orders_admin", "promo"]),
+    command=st.sampled_from(
+        ["price", "stock", "hide", "show", "edit", "orders_admin", "promo", "report"]
+    ),
     arguments=st.lists(argument, max_size=3),
 )
 async def test_admin_commands_with_any_quantities_and_prices_get_an_answer(

@@ -534,7 +534,7 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
                 )
         objects = await _schema_objects(store)
 
-        await _alembic(store, "upgrade", "head")
+        await _alembic(store, "upgrade", "0034_sale_above_price")
         await store.close()
         store = Store.from_url(database_url)  # connections that know the schema as it is now
         assert await _sales(store, "products") == {

@@ -37,6 +37,20 @@ def test_shoppers_may_cancel_their_orders_unless_the_shop_turns_it_off() -> None
     assert load_settings({**env, "SHOPPER_CANCEL": "ON"}, env_file=None).shopper_cancel
 
 
+def test_the_morning_report_comes_at_nine_unless_another_hour_or_off_is_set() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).daily_report_hour == 9
+    for hour in ("0", "7", "23"):
+        settings = load_settings({**env, "DAILY_REPORT_HOUR": hour}, env_file=None)
+        assert settings.daily_report_hour == int(hour)
+    for off in ("", "off", " OFF "):
+        settings = load_settings({**env, "DAILY_REPORT_HOUR": off}, env_file=None)
+        assert settings.daily_report_hour is None
+    for wrong in ("24", "-1", "9.5", "nine", "٩", "9am"):
+        with pytest.raises(ConfigError, match=r"^DAILY_REPORT_HOUR must be a whole hour"):
+            load_settings({**env, "DAILY_REPORT_HOUR": wrong}, env_file=None)
+
+
 def test_the_shop_timezone_is_an_iana_name_and_utc_by_default() -> None:
     env = {"BOT_TOKEN": TOKEN}
     assert load_settings(env, env_file=None).zone.key == "UTC"

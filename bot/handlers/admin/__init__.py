@@ -87,6 +87,7 @@ COMMANDS: dict[str, Handler] = {
     "orders_admin": orders.orders_command,
     "customer": customers.customer_command,
     "stats": stats.stats_command,
+    "report": stats.report_command,
     "broadcast": broadcast.broadcast_command,
     "promo": promos.promo_command,
     "pause": sales_pause.pause_command,
@@ -162,3 +163,4 @@ def register(app: AnyApplication) -> None:
     replies = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.PHOTO)
     app.add_handler(MessageHandler(replies, support.on_reply), group=ADMIN_GROUP)  # answers
     app.add_handler(MessageHandler(filters.ALL, flows.on_admin_message), group=ADMIN_GROUP)
+    stats.register_jobs(app)

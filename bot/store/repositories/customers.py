@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -158,6 +158,19 @@ class CustomerRepository:
     async def set_price_drop_alerts(self, customer_id: int, on: bool) -> None:
         """The shopper's choice about price-drop alerts for what she saved (/settings)."""
         await self._set_choice(customer_id, price_drop_alerts=on)
+
+    async def set_morning_report(self, customer_id: int, on: bool) -> None:
+        """An admin's choice about the morning report of yesterday's figures (/settings)."""
+        await self._set_choice(customer_id, morning_report=on)
+
+    async def without_morning_report(self, telegram_ids: Iterable[int]) -> set[int]:
+        """Those of `telegram_ids` who turned the morning report off (one read for all)."""
+        rows = await self.session.scalars(
+            select(Customer.telegram_id).where(
+                Customer.telegram_id.in_(list(telegram_ids)), Customer.morning_report.is_(False)
+            )
+        )
+        return set(rows)
 
     async def _set_choice(self, customer_id: int, **choice: bool) -> None:
         await self._write(
