@@ -427,8 +427,10 @@ def export_caption(count: int) -> str:
 def top_product_lines(tr: Translator, tops: Sequence[TopProduct]) -> list[str]:
     """ "1. SKU · title: 3 sold, $45.00", titles shortened: /stats and the morning report."""
     return [
-        tr._(
+        tr.ngettext(
             "{rank}. {sku} · {title}: {count} sold, {revenue}",
+            "{rank}. {sku} · {title}: {count} sold, {revenue}",
+            top.quantity,
             rank=rank,
             sku=top.sku,
             title=clip(top.title, REPORT_TITLE),

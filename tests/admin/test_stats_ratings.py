@@ -11,11 +11,11 @@ from sqlalchemy import event, select, update
 from sqlalchemy.engine import Connection
 
 from bot import i18n
-from bot.services.reports import RATED_AT_LEAST, store_stats
+from bot.services.reports import RATED_AT_LEAST, TopProduct, store_stats
 from bot.store.catalog_file import parse_json, upsert_rows
 from bot.store.models import Customer, Product, ProductRating, utcnow
 from bot.store.uow import Store
-from bot.views.admin_catalog import shop_report
+from bot.views.admin_catalog import shop_report, top_product_lines
 from tests.admin.test_big_catalog import products_made
 
 
@@ -148,3 +148,17 @@ async def test_the_ratings_take_a_few_short_lines_beside_the_low_stock(store: St
     report = shop_report(stats)
     assert "T" * 128 not in report and "• P-001 · " + "T" * 47 + "…: ★ 2.0 (3 ratings)" in report
     assert len(report) < 4096
+
+
+def test_top_sellers_read_in_the_admins_plural() -> None:
+    """One mug sold is "1 vendido" in Spanish, three are "3 vendidos"; Russian says продано."""
+    tops = [TopProduct("MUG", "Mug", 1, 1600, "USD"), TopProduct("TEE", "Tee", 3, 7200, "USD")]
+    i18n.use("es")
+    try:
+        spanish = top_product_lines(i18n.current(), tops)
+        i18n.use("ru")
+        russian = top_product_lines(i18n.current(), tops)
+    finally:
+        i18n.use("en")
+    assert [line.split(": ")[1].split(",")[0] for line in spanish] == ["1 vendido", "3 vendidos"]
+    assert [line.split(": ")[1].split(",")[0] for line in russian] == ["продано 1", "продано 3"]

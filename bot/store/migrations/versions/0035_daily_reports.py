@@ -6,7 +6,7 @@
 - customers.morning_report: an admin's switch in /settings, on by default.
 
 Revision ID: 0035_daily_reports
-Revises: 0033_price_drops
+Revises: 0034_sale_above_price
 Create Date: 2026-12-04 04:10:00.000000
 """
 
