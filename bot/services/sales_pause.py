@@ -10,12 +10,28 @@ sales open again.
 from __future__ import annotations
 
 from bot import i18n
+from bot.i18n import N_
 from bot.services.errors import CartError, ShopError
 from bot.services.notes import plain_words
 from bot.store.uow import UnitOfWork
-from bot.texts import sales_pause as texts
 
 NOTE_MAX = 200  # sales_pause.note
+
+CLOSED = N_(
+    "🌙 The shop is not taking orders right now.\n"
+    "Your cart is kept, and I will tell you here when it opens again."
+)
+CLOSED_WITH_NOTE = N_(
+    "🌙 The shop is not taking orders right now: {note}\n"
+    "Your cart is kept, and I will tell you here when it opens again."
+)
+NOTE_TOO_LONG = N_("That note is {count} characters long; keep it to {most}, or send /pause alone.")
+
+
+def closed_words(note: str | None) -> tuple[str, dict[str, str]]:
+    """The msgid (and its values) of what a shopper meets while sales are paused: the one
+    choice between the words with the admin's note and those without."""
+    return (CLOSED_WITH_NOTE, {"note": note}) if note else (CLOSED, {})
 
 
 class SalesPaused(CartError):
@@ -24,7 +40,7 @@ class SalesPaused(CartError):
     def __init__(self, note: str | None) -> None:
         super().__init__()
         self.pause_note = note
-        text, params = texts.closed_words(note)
+        text, params = closed_words(note)
         self._words(text, **params)
 
 
@@ -44,7 +60,5 @@ def pause_note(text: str) -> str | None:
     note); PauseNoteRefused if it is too long."""
     note = plain_words(text)
     if len(note) > NOTE_MAX:
-        raise PauseNoteRefused(
-            i18n.current()._(texts.NOTE_TOO_LONG, count=len(note), most=NOTE_MAX)
-        )
+        raise PauseNoteRefused(i18n.current()._(NOTE_TOO_LONG, count=len(note), most=NOTE_MAX))
     return note or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import N_, WEEKDAY, Translator
 from bot.services.reports import DayStats, PeriodStats, day_bounds
-from bot.views.admin_catalog import top_product_lines
+from bot.texts.reports import top_product_lines
 
 REPORT_ON = N_("📊 Morning report is on: every morning I send you yesterday's figures.")
 REPORT_OFF = N_("📊 Morning report is off.")

@@ -1,20 +1,13 @@
-"""Every text of a sales pause (/pause, /resume): what shoppers meet at checkout and hear when
-sales open again, and what the admins are told."""
+"""The texts of a sales pause (/pause, /resume): what shoppers hear when sales open again and
+what the admins are told. The words a shopper meets at the paused checkout are the rule's
+own (`bot.services.sales_pause`), which refuses with them; `closed` reads them."""
 
 from __future__ import annotations
 
 from bot.callback_data import ShowCart
 from bot.i18n import N_, Translator
 from bot.notifier import Notice
-
-CLOSED = N_(
-    "🌙 The shop is not taking orders right now.\n"
-    "Your cart is kept, and I will tell you here when it opens again."
-)
-CLOSED_WITH_NOTE = N_(
-    "🌙 The shop is not taking orders right now: {note}\n"
-    "Your cart is kept, and I will tell you here when it opens again."
-)
+from bot.services.sales_pause import closed_words
 
 PAUSED = N_(
     "🌙 Sales are paused. Shoppers can still browse and fill their carts; checkout and "
@@ -24,13 +17,6 @@ PAUSED_SINCE = N_("🌙 Sales are paused (since {since}): /resume opens them aga
 NOT_PAUSED = N_(
     "Sales are not paused. /pause pauses them (holidays, stocktaking): /pause Back on Monday!"
 )
-NOTE_TOO_LONG = N_("That note is {count} characters long; keep it to {most}, or send /pause alone.")
-
-
-def closed_words(note: str | None) -> tuple[str, dict[str, str]]:
-    """The msgid (and its values) of what a shopper meets while sales are paused: the one
-    choice between the words with the admin's note and those without."""
-    return (CLOSED_WITH_NOTE, {"note": note}) if note else (CLOSED, {})
 
 
 def closed(tr: Translator, note: str | None) -> str:

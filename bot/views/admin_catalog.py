@@ -3,7 +3,6 @@ and previews, catalog file reports and the shop report."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC
 
 from telegram import InlineKeyboardButton
@@ -34,10 +33,11 @@ from bot.services.admin_catalog import (
     StockResult,
 )
 from bot.services.admin_flows import Flow
-from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats, TopProduct
+from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
 from bot.store.catalog_file import CatalogError, ImportReport
 from bot.store.repositories.ratings import RatedProduct
 from bot.texts.ratings import stars_text
+from bot.texts.reports import REPORT_TITLE, top_product_lines
 from bot.texts.sale import price_was
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
@@ -46,9 +46,6 @@ from bot.views.admin import AdminView, Rows, flow_buttons
 COMMANDS_LINE = (
     "/addproduct · /edit SKU · /price SKU 12.50 · /stock SKU 10|+5|-2 · /hide SKU · /show SKU"
 )
-# Characters of a title in /stats' lines (top products, ratings, low stock): with titles of
-# up to 128 characters, the twenty low-stock lines alone would pass a message's 4,096.
-REPORT_TITLE = 48
 
 
 def product_list(listing: ProductList) -> AdminView:
@@ -422,23 +419,6 @@ def export_caption(count: int) -> str:
         count,
         count=count,
     )
-
-
-def top_product_lines(tr: Translator, tops: Sequence[TopProduct]) -> list[str]:
-    """ "1. SKU · title: 3 sold, $45.00", titles shortened: /stats and the morning report."""
-    return [
-        tr.ngettext(
-            "{rank}. {sku} · {title}: {count} sold, {revenue}",
-            "{rank}. {sku} · {title}: {count} sold, {revenue}",
-            top.quantity,
-            rank=rank,
-            sku=top.sku,
-            title=clip(top.title, REPORT_TITLE),
-            count=top.quantity,
-            revenue=tr.money(top.revenue, top.currency),
-        )
-        for rank, top in enumerate(tops, 1)
-    ]
 
 
 def shop_report(stats: StoreStats) -> str:

@@ -15,7 +15,8 @@ from bot.services.reports import RATED_AT_LEAST, TopProduct, store_stats
 from bot.store.catalog_file import parse_json, upsert_rows
 from bot.store.models import Customer, Product, ProductRating, utcnow
 from bot.store.uow import Store
-from bot.views.admin_catalog import shop_report, top_product_lines
+from bot.texts.reports import top_product_lines
+from bot.views.admin_catalog import shop_report
 from tests.admin.test_big_catalog import products_made
 
 
