@@ -15,7 +15,7 @@ from bot.clipping import clip
 from bot.i18n import N_, Translator
 from bot.store.order_states import status_label
 from bot.usecases.audit import AuditLine
-from bot.views.order_export import days_words
+from bot.views.order_export import counted, days_words
 
 LINE_LIMIT = 300  # a row's line, so that twenty of them fit in one message
 REFUSED = ".refused"
@@ -81,14 +81,7 @@ def _exported(tr: Translator, details: dict[str, Any]) -> str:
     days = days_words(
         tr, first if isinstance(first, str) else None, last if isinstance(last, str) else None
     )
-    counted = tr.ngettext(
-        "{count} order in {rows} rows",
-        "{count} orders in {rows} rows",
-        orders,
-        count=orders,
-        rows=rows,
-    )
-    return f"{days}, {counted}"
+    return f"{days}, {counted(tr, int(orders), int(rows))}"
 
 
 def _details(tr: Translator, details: dict[str, Any]) -> str:

@@ -26,24 +26,27 @@ def no_orders(first: str | None, last: str | None) -> str:
     return tr._("No orders {days}.", days=days_words(tr, first, last))
 
 
+def counted(tr: Translator, orders: int, rows: int) -> str:
+    """ "2 orders in 3 rows" (one row a line)."""
+    return " ".join(
+        [
+            tr.ngettext("{count} order", "{count} orders", orders, count=orders),
+            tr.ngettext("in {count} row", "in {count} rows", rows, count=rows),
+        ]
+    )
+
+
 def caption(orders: int, rows: int, first: str | None, last: str | None, zone: str) -> str:
     tr = i18n.current()
-    counted = tr.ngettext(
-        "{count} order in {rows} rows (one a line)",
-        "{count} orders in {rows} rows (one a line)",
-        orders,
-        count=orders,
-        rows=rows,
-    )
     head = (
         tr._("🧾 Orders {days}", days=days_words(tr, first, last))
         if first or last
         else tr._("🧾 All orders")
     )
     return tr._(
-        "{head}: {counted}; times on the shop's clock, {zone}. Plain UTF-8: open it in Excel "
-        "with Data > From Text/CSV and pick UTF-8.",
+        "{head}: {counted} (one a line); times on the shop's clock, {zone}. Plain UTF-8: "
+        "open it in Excel with Data > From Text/CSV and pick UTF-8.",
         head=head,
-        counted=counted,
+        counted=counted(tr, orders, rows),
         zone=zone,
     )
