@@ -370,5 +370,5 @@ async def test_an_admin_reading_russian_is_answered_and_audited_in_russian(
     await ada.send("/audit")
     log = (await ada.wait_for("🗒")).text or ""
     assert log.splitlines()[1].endswith(
-        f"admin:{ADA} · выгрузил(а) заказы · с 2026-12-01 по 2026-12-31, 2 заказа в 3 строках"
+        f"admin:{ADA} · выгрузка заказов · с 2026-12-01 по 2026-12-31, 2 заказа в 3 строках"
     )
