@@ -455,7 +455,7 @@ class ChooseLanguage(Action, code="lng"):
 
 @dataclass(frozen=True)
 class AdminMenu(Action, code="AM"):
-    section: str  # products, orders, reports, broadcast, export; anything else: the menu
+    section: str  # products, orders, reports, broadcast, export, export_orders; else: the menu
 
 
 @dataclass(frozen=True)

@@ -876,10 +876,19 @@ def spooled_file() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
 
 
-def zip_export(file_name: str, data: IO[bytes]) -> tuple[str, IO[bytes]]:
+CATALOG_TOO_BIG = N_(
+    "The catalog is {size} MB even zipped, more than the {limit} MB Telegram lets a bot send, "
+    "so I cannot export it in the chat."
+)
+
+
+def zip_export(
+    file_name: str, data: IO[bytes], *, too_big: str = CATALOG_TOO_BIG
+) -> tuple[str, IO[bytes]]:
     """An export past the 50 MB a bot may send, as a .zip holding it (CSV packs some 5-10
     times), in a temporary file of its own (`data`, read from its start, is closed);
-    AdminInputError if even that is too big to send. Blocking file work: run on a thread."""
+    AdminInputError saying `too_big` (a msgid taking {size} and {limit}) if even that is
+    too big to send. Blocking file work: run on a thread."""
     zipped = spooled_file()
     try:
         with data:
@@ -892,8 +901,7 @@ def zip_export(file_name: str, data: IO[bytes]) -> tuple[str, IO[bytes]]:
         size = zipped.tell()
         if size > MAX_SEND_BYTES:
             raise wrong(
-                "The catalog is {size} MB even zipped, more than the {limit} MB Telegram lets "
-                "a bot send, so I cannot export it in the chat.",
+                too_big,
                 size=math.ceil(size / (1024 * 1024)),
                 limit=MAX_SEND_BYTES // (1024 * 1024),
             )

@@ -31,6 +31,7 @@ from bot.store.uow import UnitOfWork
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 CODE_RULE = N_("2-32 letters, digits, - or _")
+UNTIL_BEFORE_FROM = N_("until= must be on or after from=.")
 
 
 class PromoInputError(ValueError):
@@ -110,6 +111,24 @@ def parse_day(text: str) -> date | None:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         return None
+
+
+def day_bound(key: str, text: str, zone: tzinfo) -> datetime:
+    """`from=` / `until=` as the moment it stands for on the shop's clock (`zone`:
+    SHOP_TIMEZONE): from= the midnight that starts its day, until= the one that ends it (the
+    whole day). The one rule for /promo new and /export orders; PromoInputError if `text` is
+    not a day."""
+    try:
+        day = parse_day(text)
+        if day is None:
+            raise ValueError(text)
+        if key == "until":
+            day += timedelta(days=1)  # until: the whole day, to the next midnight
+        return day_start(day, zone)
+    except (ValueError, OverflowError):
+        raise PromoInputError(
+            i18n.current()._("“{text}” is not a date like 2026-12-31.", text=echo(text))
+        ) from None
 
 
 def state_of(promo: PromoCode, now: datetime) -> str:
@@ -404,7 +423,7 @@ def parse_new(args: Sequence[str], currency: str, zone: tzinfo = UTC) -> PromoDr
     starts = options.get("from")
     ends = options.get("until")
     if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
-        problems.append(tr._("until= must be on or after from=."))
+        problems.append(tr._(UNTIL_BEFORE_FROM))
     if problems:
         raise nothing_created(problems)
     return PromoDraft(
@@ -452,17 +471,7 @@ def _option(key: str, value: str, currency: str, zone: tzinfo) -> object:
     if key == "min":
         return parse_amount(value, currency)
     if key in ("from", "until"):
-        try:
-            day = parse_day(value)
-            if day is None:
-                raise ValueError(value)
-            if key == "until":
-                day += timedelta(days=1)  # until: the whole day, to the next midnight
-            return day_start(day, zone)
-        except (ValueError, OverflowError):
-            raise PromoInputError(
-                i18n.current()._("“{text}” is not a date like 2026-12-31.", text=echo(value))
-            ) from None
+        return day_bound(key, value, zone)
     if key in ("uses", "per"):
         if not value.isdigit() or int(value) <= 0 or int(value) > 1_000_000:
             raise PromoInputError(

@@ -29,7 +29,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("stock", N_("Set or adjust stock: /stock SKU 10 | +5 | -2")),
     ("hide", N_("Hide a product: /hide SKU")),
     ("show", N_("Show a hidden product: /show SKU")),
-    ("export", N_("Download the catalog as CSV")),
+    ("export", N_("Catalog as CSV; /export orders [from=…] [until=…]")),
     ("orders_admin", N_("Orders: /orders_admin [status]")),
     ("customer", N_("A customer: /customer 1001 | @alice | #7")),
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),

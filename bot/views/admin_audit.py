@@ -15,6 +15,7 @@ from bot.clipping import clip
 from bot.i18n import N_, Translator
 from bot.store.order_states import status_label
 from bot.usecases.audit import AuditLine
+from bot.views.order_export import counted, days_words
 
 LINE_LIMIT = 300  # a row's line, so that twenty of them fit in one message
 REFUSED = ".refused"
@@ -30,6 +31,7 @@ ACTIONS: dict[str, str] = {
     "product.hide": N_("hid"),
     "product.show": N_("showed"),
     "catalog.import": N_("imported"),
+    "orders.export": N_("exported the orders"),
     "promo.create": N_("created promo code"),
     "promo.end": N_("ended promo code"),
     "broadcast.start": N_("started a broadcast"),
@@ -57,7 +59,9 @@ def audit_log(lines: list[AuditLine], zone: tzinfo) -> str:
 
 def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
     parts = [tr.datetime(row.at, zone), row.actor, _what(tr, row)]
-    if said := _details(tr, row.details):
+    if row.action == "orders.export":
+        parts.append(_exported(tr, row.details))
+    elif said := _details(tr, row.details):
         parts.append(said)
     return clip("• " + " · ".join(parts), LINE_LIMIT)
 
@@ -68,6 +72,16 @@ def _what(tr: Translator, row: AuditLine) -> str:
     label = tr._(ACTIONS[code]) if code in ACTIONS else code
     what = f"{label} {row.target}" if row.target else label
     return tr._("{what} (refused)", what=what) if row.action.endswith(REFUSED) else what
+
+
+def _exported(tr: Translator, details: dict[str, Any]) -> str:
+    """ "from 2026-12-01 to 2026-12-31, 2 orders in 3 rows"."""
+    first, last = details.get("first_day"), details.get("last_day")
+    orders, rows = details.get("orders", 0), details.get("rows", 0)
+    days = days_words(
+        tr, first if isinstance(first, str) else None, last if isinstance(last, str) else None
+    )
+    return f"{days}, {counted(tr, int(orders), int(rows))}"
 
 
 def _details(tr: Translator, details: dict[str, Any]) -> str:

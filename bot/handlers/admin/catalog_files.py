@@ -1,4 +1,5 @@
-"""Catalog files: an admin sends a .csv or .json document to import it; /export sends a CSV."""
+"""Catalog files: an admin sends a .csv or .json document to import it; /export sends a CSV
+(/export orders, the orders' CSV: bot.handlers.admin.order_export)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from telegram.error import BadRequest
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.guard import admin_only
+from bot.handlers.admin.order_export import send_orders
 from bot.services.admin_catalog import AdminInputError, check_upload, too_big_to_download
+from bot.services.order_export import parse_export
 from bot.store.catalog_file import CatalogError
 from bot.usecases import admin_catalog
 from bot.usecases.alerts import low_stock_alerts
@@ -62,4 +65,13 @@ async def send_export(update: Update, context: ShopContext) -> None:
 
 @admin_only("/export")
 async def export(update: Update, context: ShopContext) -> None:
-    await send_export(update, context)
+    """/export or /export catalog: the catalog; /export orders [from=…] [until=…]: orders."""
+    try:
+        days = parse_export(context.args or [], context.shop.settings.zone)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
+    if days is None:
+        await send_export(update, context)
+    else:
+        await send_orders(update, context, days)

@@ -7,7 +7,7 @@ from telegram import Update
 from bot import i18n
 from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
-from bot.handlers.admin import broadcast, catalog_files, orders, products, stats
+from bot.handlers.admin import broadcast, catalog_files, order_export, orders, products, stats
 from bot.handlers.admin.guard import Handler, admin_only
 from bot.i18n import N_
 from bot.texts import sales_pause as sales_texts
@@ -27,6 +27,7 @@ SECTIONS: dict[str, Handler] = {
     "reports": stats.send_stats,
     "broadcast": broadcast.begin,
     "export": catalog_files.send_export,
+    "export_orders": order_export.send_all_orders,
 }
 
 
@@ -41,7 +42,10 @@ def menu_rows() -> Rows:
             button(tr._("📊 Reports"), AdminMenu("reports")),
             button(tr._("📣 Broadcast"), AdminMenu("broadcast")),
         ],
-        [button(tr._("⬇️ Export catalog"), AdminMenu("export"))],
+        [
+            button(tr._("⬇️ Export catalog"), AdminMenu("export")),
+            button(tr._("⬇️ Export orders"), AdminMenu("export_orders")),
+        ],
     ]
 
 

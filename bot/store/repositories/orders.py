@@ -108,6 +108,34 @@ class OrderRepository:
         stmt = stmt.order_by(Order.id.desc()).offset(offset).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
+    async def created_after_id(
+        self,
+        after_id: int,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int,
+    ) -> Sequence[Order]:
+        """The next `limit` orders after `after_id` in id order, created in [since, until)
+        (either end open), with lines, payments and customer: every order a chunk at a time
+        (an export, read in a snapshot)."""
+        stmt = (
+            select(Order)
+            .options(
+                selectinload(Order.lines),
+                selectinload(Order.payments),
+                selectinload(Order.customer),
+            )
+            .where(Order.id > after_id)
+            .order_by(Order.id)
+            .limit(limit)
+        )
+        if since is not None:
+            stmt = stmt.where(Order.created_at >= since)
+        if until is not None:
+            stmt = stmt.where(Order.created_at < until)
+        return (await self.session.scalars(stmt)).all()
+
     async def count(self, *, status: str | None = None, customer_id: int | None = None) -> int:
         stmt = select(func.count(Order.id)).where(*_filters(status, customer_id))
         return int(await self.session.scalar(stmt) or 0)
