@@ -20,6 +20,7 @@ from bot.standin.user import FakeUser
 from bot.store.models import OrderNote
 from bot.usecases import admin_orders
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
+from tests.admin.test_e2e_admin_languages import _russian
 from tests.e2e.shopper import open_order, past_order
 from tests.e2e.test_unusual_input import STICKER
 
@@ -103,7 +104,9 @@ async def test_what_cannot_be_a_note_is_refused_and_asked_again(h: ShopHarness) 
     await start_note(ada, order_id)
 
     await ada.send_photo()
-    await ada.wait_for(f"Send the note as text: a photo, sticker or file cannot be a note. {PROMPT}")
+    await ada.wait_for(
+        f"Send the note as text: a photo, sticker or file cannot be a note. {PROMPT}"
+    )
     await h.standin.add_user_message(ada.chat, {"sticker": STICKER})
     await ada.wait_for("Send the note as text")
     await ada.send("   ")
@@ -176,3 +179,25 @@ async def test_a_stale_or_forged_add_note_button_says_so_and_a_shopper_is_refuse
     await sam.send("a shopper's words")
     await h.until_idle()
     assert await notes_of(h, order_id) == []
+
+
+async def test_a_russian_admin_adds_a_note_in_russian(h: ShopHarness) -> None:
+    ada = h.user(ADMIN_ID, "Ada")
+    order_id = await a_paid_order(h)
+    assert h.shop is not None
+    for n in range(6):  # six notes before hers: one of them is counted, not shown
+        await admin_orders.add_note(h.shop, BEA, order_id, f"note {n}")
+    await _russian(ada)
+    await open_detail(ada, order_id, heading="Заказ №{order_id} · ")
+    await ada.press("🗒 Добавить заметку")
+    await ada.wait_for(f"Заметка к заказу №{order_id} — только для администраторов")
+    await ada.send("/skip")
+    await ada.wait_for("/skip — это команда, а не заметка. Отправьте заметку или /cancel.")
+    await ada.send("Клиент просит подарочную упаковку")
+    screen = await ada.wait_for("🗒 Заметки (только для администраторов):")
+    text = screen.text or ""
+    assert "… и ещё 2 заметки раньше" in text
+    assert f"admin:{ADMIN_ID}: Клиент просит подарочную упаковку" in text
+    await ada.send("/audit")
+    log = await ada.wait_for("Журнал действий")
+    assert f"заметка к order:{order_id} · «Клиент просит подарочную упаковку»" in (log.text or "")
