@@ -201,3 +201,26 @@ async def test_a_russian_admin_adds_a_note_in_russian(h: ShopHarness) -> None:
     await ada.send("/audit")
     log = await ada.wait_for("Журнал действий")
     assert f"заметка к order:{order_id} · «Клиент просит подарочную упаковку»" in (log.text or "")
+
+
+async def test_an_order_with_long_lines_shows_fewer_notes_and_counts_the_rest(
+    h: ShopHarness,
+) -> None:
+    """An address of 2,000 characters leaves less room: the screen still fits one message,
+    whole to the end of its history, with the newest notes that fit and the rest counted."""
+    ada = h.user(ADMIN_ID, "Ada")
+    order_id = await a_paid_order(h)
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        order.shipping_address = {"street_line1": "Long Street " * 170, "country_code": "US"}
+    assert h.shop is not None
+    for n in range(1, 6):
+        await admin_orders.add_note(h.shop, ADMIN_ID, order_id, f"{n}: " + "z" * 490)
+    screen = await open_detail(ada, order_id)
+    text = screen.text or ""
+    assert len(text) <= 4096 and text.endswith("new → ✅ Paid by system")
+    notes = text.split("🗒 Notes (admins only):\n")[1].split("\n\nPayments:")[0].splitlines()
+    earlier, shown = int(notes[0].split()[2]), notes[1:]
+    assert notes[0] == f"… and {earlier} earlier notes" and 0 < len(shown) < 5
+    assert earlier + len(shown) == 5 and shown[-1].endswith("5: " + "z" * 490)

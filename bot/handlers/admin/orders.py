@@ -315,21 +315,23 @@ async def on_add_note(update: Update, context: ShopContext, data: AddOrderNote) 
 
 
 async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
-    """The note's text: kept, and the order shown again with it; refused (the step stays
-    open for another try), or the order gone (the step ends)."""
+    """The note's text: refused with why (the step stays open for another try), or kept and
+    the order shown again with it. The step ends before the note is written, as Ship's does:
+    a crash in between loses the note rather than taking the next message as another."""
     message = update.effective_message
     text = message.text if message is not None else None
-    order_id = int(flow["order_id"])
     try:
-        detail = await admin_orders.add_note(context.shop, actor(update), order_id, text)
+        admin_orders.check_note(text)
     except BadNote as exc:
         await reply(update, views.ask_note(flow, exc.said(i18n.current())))
         return
-    except OrderError as exc:
-        await save_flow(update, context, None)
+    await save_flow(update, context, None)
+    order_id = int(flow["order_id"])
+    try:
+        detail = await admin_orders.add_note(context.shop, actor(update), order_id, text)
+    except OrderError as exc:  # the order is gone
         await reply(update, exc.said(i18n.current()))
         return
-    await save_flow(update, context, None)
     await show(update, views.order_screen(detail, context.shop.settings.zone))
 
 
