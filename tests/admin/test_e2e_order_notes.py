@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.admin.test_e2e_admin_languages import _russian
 from tests.e2e.shopper import open_order, past_order
 from tests.e2e.test_unusual_input import STICKER
+from tests.webapp.conftest import init_data_for, storefront_on, storefront_url
 
 BEA = 9002  # a second admin
 ZONE = "Asia/Tokyo"  # nine hours ahead of UTC: a note's time on UTC's clock would be wrong
@@ -32,12 +34,13 @@ PROMPT = "Send the note, or /cancel."
 
 @pytest.fixture
 async def h(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
-    """The seeded shop with two admins, Ada and Bea, keeping Tokyo's time."""
+    """The seeded shop with two admins, Ada and Bea, keeping Tokyo's time; its storefront on."""
     async with ShopHarness(
         tmp_path,
         database_url=migrated_database_url,
         admin_ids=frozenset({ADMIN_ID, BEA}),
         shop_timezone=ZONE,
+        **storefront_on(),
     ) as harness:
         harness.user(BEA, "Bea")  # she has a chat with the bot
         yield harness
@@ -90,6 +93,17 @@ async def test_a_note_shows_to_every_admin_on_the_shops_clock_and_never_to_the_s
     await h.until_idle()
     assert sam.messages and all("gift wrap" not in (m.text or "") for m in sam.messages)
     assert all("Notes" not in (m.text or "") for m in sam.messages)
+    async with (  # nor on the storefront, where he reads the same order
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{storefront_url(h)}api/orders/{order_id}",
+            headers={"Authorization": f"tma {init_data_for(h, sam)}"},
+        ) as response,
+    ):
+        assert response.status == 200
+        page = await response.text()
+        assert (await response.json())["id"] == order_id
+    assert "gift wrap" not in page and "admin:" not in page
 
     await ada.send("/audit")
     log = await ada.wait_for("Audit log")
