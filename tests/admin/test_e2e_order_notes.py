@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.callback_data import AddOrderNote
 from bot.i18n import translator
@@ -184,6 +184,17 @@ async def test_a_stale_or_forged_add_note_button_says_so_and_a_shopper_is_refuse
     assert answer.text == "There is no order #424242."
     await ada.send("not a note")  # no step was opened
     await h.until_idle()
+    assert await notes_of(h, order_id) == []
+
+    await start_note(ada, order_id)  # the order goes while she types (a forged or old id)
+    async with h.store.uow() as uow:
+        for table in ("order_events", "order_lines", "orders"):
+            column = "id" if table == "orders" else "order_id"
+            await uow.session.execute(text(f"DELETE FROM {table} WHERE {column} = {order_id}"))
+    await ada.send("sent replacement mug")
+    await ada.wait_for(f"There is no order #{order_id}.")
+    await ada.send("and a card")  # the step is over: the shop searches her words
+    await ada.wait_for("“and a card”")
     assert await notes_of(h, order_id) == []
 
     await sam.send("/start")
