@@ -596,6 +596,11 @@ class ApproveOrder(OrderAction, code="AOP"):
 
 
 @dataclass(frozen=True)
+class AddOrderNote(OrderAction, code="AON"):
+    """🗒 Add note: asks for the note's text first."""
+
+
+@dataclass(frozen=True)
 class HideReview(Action, code="ARH"):
     """🙈 Hide a shopper's review from its product's card (`hide` 1), or 👁 Show it (0)."""
 

@@ -6,7 +6,7 @@ bot.usecases.admin_orders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, ShownRefunds, a
 from bot.store.uow import UnitOfWork
 
 PAGE_SIZE = 8
+NOTES_SHOWN = 5  # an order's newest notes on its screen; the rest are counted ("… and 3 earlier")
 CUSTOMER_PAGE_SIZE = 10  # a customer's orders, from her /customer screen
 
 
@@ -69,6 +70,15 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class NoteView:
+    """An admin's note on the order, for the admins' eyes only."""
+
+    at: datetime
+    author: str  # "admin:9001", as the order's history names admins
+    text: str
+
+
+@dataclass(frozen=True)
 class OrderDetail:
     summary: OrderSummary
     customer: str
@@ -79,6 +89,8 @@ class OrderDetail:
     events: list[EventView]
     triggers: list[str]
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
+    notes: list[NoteView] = field(default_factory=list)  # the newest NOTES_SHOWN, newest last
+    earlier_notes: int = 0  # notes older than those, not shown
 
 
 def parse_status(text: str | None) -> str | None:
@@ -152,6 +164,9 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     made = await uow.refunds.for_order(order.id)
     returned = {r.payment_id for r in made if r.status == "succeeded"}
     retrying = {r.payment_id for r in made if r.status == "pending" and r.attempts}
+    notes = await uow.order_notes.newest(order.id, NOTES_SHOWN)
+    # The count is read only when the page of notes is full: most orders have fewer.
+    count = await uow.order_notes.count(order.id) if len(notes) == NOTES_SHOWN else len(notes)
     return OrderDetail(
         summary=summarize(order, await uow.refunds.under_way(order.id)),
         customer=customer_name(
@@ -179,4 +194,11 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
+        notes=[NoteView(n.created_at, admin_name(n.admin_telegram_id), n.text) for n in notes],
+        earlier_notes=count - len(notes),
     )
+
+
+def admin_name(telegram_id: int) -> str:
+    """An admin as the order's history and the audit log name them."""
+    return f"admin:{telegram_id}"

@@ -492,6 +492,19 @@ class OrderEvent(Base):
     order: Mapped[Order] = relationship(back_populates="events", lazy="raise")
 
 
+class OrderNote(Base):
+    """An admin's note on an order ("customer called, wants gift wrap"): read by the admins on
+    the order's screen, never shown to the shopper."""
+
+    __tablename__ = "order_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    admin_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Payment(Base):
     """A successful Telegram payment; unique by Telegram's charge id so a replay counts once."""
 

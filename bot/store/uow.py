@@ -52,6 +52,7 @@ from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.daily_reports import DailyReportRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
+from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.ratings import RatingRepository
 from bot.store.repositories.reviews import ReviewRepository
 from bot.store.repositories.sales_pause import SalesRepository
@@ -104,6 +105,7 @@ class UnitOfWork:
     customers: CustomerRepository
     carts: CartRepository
     orders: OrderRepository
+    order_notes: OrderNoteRepository
     payments: PaymentRepository
     refunds: RefundRepository
     chat_states: ChatStateRepository
@@ -148,6 +150,7 @@ class UnitOfWork:
         self.customers = CustomerRepository(session, self.write)
         self.carts = CartRepository(session, self.write)
         self.orders = OrderRepository(session)
+        self.order_notes = OrderNoteRepository(session)
         self.payments = PaymentRepository(session)
         self.refunds = RefundRepository(session)
         self.chat_states = ChatStateRepository(session, self.write)

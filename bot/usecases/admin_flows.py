@@ -1,4 +1,4 @@
-"""An admin's open multi-step flow (/addproduct, /edit, /broadcast, ship, refund), read and
+"""An admin's open multi-step flow (/addproduct, /edit, /broadcast, ship, refund, note), read and
 written in a unit of work of its own (the rules are in bot.services.admin_flows)."""
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.notifier import Notice, Sent
 from bot.services import admin_orders, refunds
@@ -45,6 +46,7 @@ from bot.usecases.orders import (
 )
 
 MAX_TRACKING = 128
+MAX_NOTE = 500  # an admin's note on an order: five of them fit on its screen with the rest
 
 
 class OrderNotChanged(OrderError):
@@ -73,6 +75,19 @@ class BadTracking(OrderError):
             ),
             most=MAX_TRACKING,
         )
+
+
+class BadNote(OrderError):
+    """A note the admin typed that cannot be kept: empty, too long, or a command."""
+
+    EMPTY = N_("A note needs some text.")
+    TOO_LONG = N_("That note is {length} characters long; a note is at most {most}.")
+    COMMAND = N_("{command} is a command, not a note.")
+    NOT_TEXT = N_("Send the note as text: a photo, sticker or file cannot be a note.")
+
+    def __init__(self, text: str, **params: object) -> None:
+        super().__init__()
+        self._words(text, **params)
 
 
 class NotNow(OrderError):
@@ -217,8 +232,38 @@ async def line_refund_amount(shop: Shop, order_id: int, sku: str, units: int | N
         return refunds.line_amount(order, sku, units)
 
 
+def check_note(text: str | None) -> str:
+    """The note as kept (without surrounding blanks), or BadNote: a note is some text (None:
+    a photo, a sticker... was sent) of at most MAX_NOTE characters, and a message starting
+    with "/" is a command, never a note."""
+    if text is None:
+        raise BadNote(BadNote.NOT_TEXT)
+    note = text.strip()
+    if not note:
+        raise BadNote(BadNote.EMPTY)
+    if note.startswith("/"):
+        raise BadNote(BadNote.COMMAND, command=echo(note.split()[0]))
+    if len(note) > MAX_NOTE:
+        raise BadNote(BadNote.TOO_LONG, length=len(note), most=MAX_NOTE)
+    return note
+
+
+async def add_note(shop: Shop, admin_id: int, order_id: int, text: str | None) -> OrderDetail:
+    """Keep an admin's note on the order (BadNote, OrderNotFound if it is gone), record it in
+    the audit log in the same transaction, and read the order back with it. The shopper is
+    never told: notes are for the admins."""
+    note = check_note(text)
+    async with shop.store.uow() as uow:
+        if await uow.orders.get(order_id, full=False) is None:
+            raise OrderNotFound(order_id)
+        kept = await uow.order_notes.add(order_id, admin_id, note)
+        details = {"note_id": kept.id, "order_note": note}
+        await uow.audit.record(admin_id, "order.note", f"order:{order_id}", details)
+        return await admin_orders.order_detail(uow, order_id)
+
+
 def _actor(admin_id: int) -> str:
-    return f"admin:{admin_id}"
+    return admin_orders.admin_name(admin_id)
 
 
 async def _change(

@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "order.cancel": N_("cancelled"),
     "order.refund": N_("refunded"),
     "order.approve": N_("approved the payment of"),
+    "order.note": N_("added a note to"),
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
     "product.hide": N_("hid"),
@@ -46,7 +47,18 @@ MONEY_WORDS = {  # an amount kept beside "currency"
     "refund_retrying": N_("refund of {amount} tried again automatically"),
 }
 SHOWN_APART = frozenset(
-    {"actor", "from", "to", "refund", "refund_retrying", "currency", "refund_error", "error"}
+    {
+        "actor",
+        "from",
+        "to",
+        "refund",
+        "refund_retrying",
+        "currency",
+        "refund_error",
+        "error",
+        "note_id",
+        "order_note",
+    }
 )
 
 
@@ -92,6 +104,8 @@ def _details(tr: Translator, details: dict[str, Any]) -> str:
     for key, words in MONEY_WORDS.items():
         if isinstance(details.get(key), int) and isinstance(details.get("currency"), str):
             said.append(tr._(words, amount=tr.money(details[key], details["currency"])))
+    if isinstance(details.get("order_note"), str):  # an admin's note on an order, on one line
+        said.append(tr._("“{note}”", note=" ".join(details["order_note"].split())))
     for note in ("refund_error", "error"):
         if isinstance(details.get(note), str):
             said.append(tr.said(details[note]))

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton
 
 from bot import i18n
 from bot.callback_data import (
+    AddOrderNote,
     AdminMenu,
     AdminOrders,
     ApproveOrder,
@@ -26,7 +27,7 @@ from bot.callback_data import (
 from bot.i18n import N_, Translator
 from bot.money import STARS
 from bot.services.admin_flows import Flow
-from bot.services.admin_orders import OrderDetail, OrderPage, OrderRow, PaymentView
+from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.order_summary import discount_label, shipping_option_name
 from bot.store.order_states import (
@@ -36,11 +37,16 @@ from bot.store.order_states import (
     status_label,
 )
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
-from bot.usecases.admin_orders import OrderChanged
-from bot.views.admin import AdminView, Rows, flow_buttons
+from bot.usecases.admin_orders import MAX_NOTE, OrderChanged
+from bot.views.admin import TEXT_LIMIT, AdminView, Rows, flow_buttons
 
 SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
 SHIP_WITHOUT = N_("🚚 Ship without tracking")
+NOTE_PROMPT = N_(
+    "A note on order #{order_id}, for the admins only (the shopper never sees it), up to "
+    "{most} characters. Send the note, or /cancel."
+)
+NOTE_AGAIN = N_("Send the note, or /cancel.")
 ASK_CANCEL = N_(
     "Cancel order #{order_id}? Held or sold stock goes back, and a paid order is refunded in full."
 )
@@ -211,6 +217,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if s.needs_review:
         why = tr.said(detail.review_reason) if detail.review_reason else tr._("check the payment")
         lines.append(tr._("⚠️ Needs review: {why}", why=why))
+    notes_at = len(lines)  # the admins' notes go here, in the room the rest leaves them
     lines.append("\n" + tr._("Payments:"))
     lines += [
         f"• {p.provider} {tr.money(p.amount, p.currency)} · {p.charge_id} · {p.verification}"
@@ -230,6 +237,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         + (f" ({tr.said(e.note)})" if e.note else "")
         for e in detail.events
     ]
+    room = TEXT_LIMIT - len("\n".join(lines)) - 1
+    lines[notes_at:notes_at] = _notes(tr, detail.notes, detail.earlier_notes, zone, room)
     actions = []
     if s.needs_review and s.status in APPROVABLE:
         actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(s.order_id)))
@@ -241,6 +250,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))
     if detail.refundable:
         actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
+    actions.append(button(tr._("🗒 Add note"), AddOrderNote(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
     rows.append(
         [
@@ -249,6 +259,50 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         ]
     )
     return AdminView("\n".join(lines), rows)
+
+
+def _notes(
+    tr: Translator, notes: list[NoteView], earlier: int, zone: tzinfo, room: int
+) -> list[str]:
+    """The admins' notes, newest last, each on one line: "• Dec 4, 2026, 3:05 PM · admin:9001:
+    customer called, wants gift wrap". As many of the newest as fit in `room` characters
+    (they always do, at five notes of MAX_NOTE, unless the order's other lines are very
+    long); the older ones are counted. Plain text: the admin screens have no parse mode."""
+    if not notes and not earlier:
+        return []
+    shown: list[str] = []
+    room -= len(tr._("🗒 Notes (admins only):")) + 2  # the heading, after a blank line
+    room -= 64  # the count of earlier notes, whatever its language
+    for at, note in enumerate(reversed(notes)):
+        line = "• " + tr._(
+            "{moment} · {author}: {text}",
+            moment=tr.datetime(note.at, zone),
+            author=note.author,
+            text=" ".join(note.text.split()),
+        )
+        if len(line) + 1 > room:
+            earlier += len(notes) - at
+            break
+        room -= len(line) + 1
+        shown.insert(0, line)
+    head = ["\n" + tr._("🗒 Notes (admins only):")]
+    if earlier:
+        head.append(
+            tr.ngettext(
+                "… and {count} earlier note", "… and {count} earlier notes", earlier, count=earlier
+            )
+        )
+    return head + shown
+
+
+def ask_note(flow: Flow, problem: str = "") -> AdminView:
+    """The Add note step's question, or why the last answer was not kept and to send it again."""
+    tr = i18n.current()
+    if problem:
+        text = problem + " " + tr._(NOTE_AGAIN)
+    else:
+        text = tr._(NOTE_PROMPT, order_id=flow["order_id"], most=MAX_NOTE)
+    return AdminView(text, flow_buttons(flow))
 
 
 def changed(result: OrderChanged) -> str:

@@ -587,3 +587,28 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
         assert await _schema_objects(store) == objects
     finally:
         await store.close()
+
+
+async def _indexes(conn: AsyncConnection, table: str) -> set[str]:
+    found = await conn.run_sync(lambda sync: inspect(sync).get_indexes(table))
+    return {str(index["name"]) for index in found}
+
+
+async def test_0036_adds_order_notes_with_an_index_and_takes_them_away_again(
+    database_url: str,
+) -> None:
+    """Up to 0036 the admins' notes have their table, read by order through an index; down
+    to 0035 it is gone, and up again it is back."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0035_daily_reports")
+        async with store.engine.connect() as conn:
+            assert "order_notes" not in await _tables(conn)
+        await _alembic(store, "upgrade", "0036_order_notes")
+        async with store.engine.connect() as conn:
+            assert "order_notes" in await _tables(conn)
+            assert "ix_order_notes_order_id" in await _indexes(conn, "order_notes")
+        assert await current_revision(store.engine) == "0036_order_notes"
+    finally:
+        await store.close()

@@ -319,3 +319,24 @@ async def test_a_sales_pause_and_its_waiting_shoppers_on_either_database(store: 
     async with store.uow() as uow:
         assert [t.telegram_id for t in await uow.sales.take_waiters(10)] == [1002]
         assert await uow.sales.waiting() == 0 and await uow.sales.pause() is None
+
+
+async def test_an_orders_notes_are_kept_apart_and_read_newest_last(store: Store) -> None:
+    pid, customer = await _product(store), await _customer(store)
+    mugs, other = await _order(store, customer, pid), await _order(store, customer, pid)
+    async with store.uow() as uow:
+        for n, admin in enumerate((9001, 9002, 9001), start=1):
+            await uow.order_notes.add(mugs, admin, f"note {n}")
+        await uow.order_notes.add(other, 9002, "another order's")
+    async with store.reading() as uow:
+        newest = await uow.order_notes.newest(mugs, 2)
+        assert [(n.admin_telegram_id, n.text) for n in newest] == [
+            (9002, "note 2"),
+            (9001, "note 3"),
+        ]
+        assert all(n.created_at.tzinfo is not None for n in newest)
+        assert await uow.order_notes.count(mugs) == 3 and await uow.order_notes.count(other) == 1
+        assert await uow.order_notes.count(424242) == 0
+    with pytest.raises(IntegrityError):  # a note is on an order there is
+        async with store.uow() as uow:
+            await uow.order_notes.add(424242, 9001, "nowhere")

@@ -27,6 +27,7 @@ from bot import i18n
 from bot.callback_data import (
     VERSION,
     Action,
+    AddOrderNote,
     AdminMenu,
     AdminOrders,
     AdminProducts,
@@ -129,6 +130,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(RefundOrder, orders.on_refund),
         AdminRoute(AskApproveOrder, orders.on_approve_ask),
         AdminRoute(ApproveOrder, orders.on_approve),
+        AdminRoute(AddOrderNote, orders.on_add_note),
         AdminRoute(CloseThread, support.on_close),
         AdminRoute(EndPromo, promos.on_end),
         AdminRoute(StopBroadcast, broadcast.on_stop),

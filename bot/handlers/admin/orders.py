@@ -3,6 +3,7 @@
 Ship (optional tracking number), Delivered, Cancel (confirmed first), Refund (full or an
 amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
 order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
+Add note asks for an admins-only note on the order and shows the order again with it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from telegram import Update
 
 from bot import i18n
 from bot.callback_data import (
+    AddOrderNote,
     AdminOrders,
     ApproveOrder,
     AskApproveOrder,
@@ -41,7 +43,7 @@ from bot.services.errors import (
     ShopError,
 )
 from bot.usecases import admin_orders
-from bot.usecases.admin_orders import BadTracking, OrderChanged
+from bot.usecases.admin_orders import BadNote, BadTracking, OrderChanged
 from bot.views import admin_orders as views
 from bot.views.admin import reply, show
 from bot.views.replies import answer_button
@@ -297,6 +299,47 @@ async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> No
     )
 
 
+# ----------------------------------------------------------------------------- note flow
+
+
+async def on_add_note(update: Update, context: ShopContext, data: AddOrderNote) -> None:
+    try:
+        await admin_orders.order_detail(context.shop, data.order_id)
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
+    await answer_button(update)
+    flow = new_flow("note", order_id=data.order_id)
+    await save_flow(update, context, flow)
+    await reply(update, views.ask_note(flow))
+
+
+async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
+    """The note's text: refused with why (the step stays open for another try), or kept and
+    the order shown again with it. The step ends before the note is written, as Ship's does:
+    a crash in between loses the note rather than taking the next message as another."""
+    message = update.effective_message
+    text = message.text if message is not None else None
+    try:
+        admin_orders.check_note(text)
+    except BadNote as exc:
+        await reply(update, views.ask_note(flow, exc.said(i18n.current())))
+        return
+    await save_flow(update, context, None)
+    order_id = int(flow["order_id"])
+    try:
+        detail = await admin_orders.add_note(context.shop, actor(update), order_id, text)
+    except OrderError as exc:  # the order is gone
+        await reply(update, exc.said(i18n.current()))
+        return
+    await show(update, views.order_screen(detail, context.shop.settings.zone))
+
+
+async def note_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
+    await reply(update, views.ask_note(flow))
+
+
+register_flow("note", FlowKind(on_input=note_input, on_confirm=note_confirm))
 register_flow("ship", FlowKind(on_input=ship_input, on_confirm=ship_confirm, on_button=ship_button))
 register_flow(
     "refund", FlowKind(on_input=refund_input, on_confirm=refund_confirm, on_button=refund_button)
