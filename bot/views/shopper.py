@@ -328,13 +328,16 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
+    if card.max_per_order is not None:
+        lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
     if rating := rating_line(tr, card):
         lines.append(rating)
-    if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add):
+    limit = (card.max_per_order, screen.in_order)
+    if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add, limit):
         lines.append(cap)
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
@@ -875,13 +878,33 @@ CART_WARNINGS: dict[LineProblem, str] = {
 }
 
 
-def cap_note(tr: Translator, available: int, in_cart: int, can_add: int) -> str | None:
+def limit_line(tr: Translator, limit: int) -> str:
+    """ "Limit: 2 per order" under a limited product's price (chat and page)."""
+    return tr._("Limit: {count} per order", count=limit)
+
+
+def cap_note(
+    tr: Translator,
+    available: int,
+    in_cart: int,
+    can_add: int,
+    limit: tuple[int | None, int] = (None, 0),
+) -> str | None:
     """What a product's card (chat or page) says when nothing more can go in her cart: that
-    her cart holds more than is left, as its line in the cart says it, or that all of it is
-    in her cart already, or that her line is as full as a line can be."""
+    her cart holds more than is left, as its line in the cart says it, or as much of the
+    product as one order may have (`limit`: its per-order limit, and her units of it in all
+    its variants), or that all of it is in her cart already, or that her line is as full as
+    a line can be."""
     if in_cart > max(available, 0):
         problem = LineProblem.FEWER_LEFT if available > 0 else LineProblem.SOLD_OUT
         return "⚠️ " + tr._(CART_WARNINGS[problem], available=available)
+    most, in_order = limit
+    if most is not None and in_order > most:
+        return "⚠️ " + tr._(
+            "at most {count} per order; checkout will lower the quantity", count=most
+        )
+    if most is not None and in_order == most and available > 0:
+        return tr._("Your cart has {count}, the most one order may have.", count=in_order)
     if can_add <= 0 < available - in_cart:  # more is left: the line is full
         return tr._("{count} in your cart, the most one line can hold.", count=in_cart)
     if available > 0 and can_add <= 0:
@@ -979,6 +1002,13 @@ def change_text(tr: Translator, change: LineChange) -> str:
         )
     if change.problem is LineProblem.SOLD_OUT:
         return tr._("{title}: sold out, removed from your cart", title=title)
+    if change.problem is LineProblem.OVER_LIMIT:
+        return tr._(
+            "{title}: at most {count} in one order, quantity lowered from {before}",
+            title=title,
+            count=change.after,
+            before=change.before,
+        )
     return tr._("{title}: no longer available, removed from your cart", title=title)
 
 
