@@ -147,7 +147,8 @@ def check_max_per_order(text: str) -> int | None:
     cleaned = text.strip()
     if not cleaned:
         return None
-    if not is_count(cleaned) or len(cleaned.lstrip("0")) > 4 or not 1 <= int(cleaned) <= MAX_PER_ORDER:
+    too_long = len(cleaned.lstrip("0")) > len(str(MAX_PER_ORDER))
+    if not is_count(cleaned) or too_long or not 1 <= int(cleaned) <= MAX_PER_ORDER:
         raise OutOfRange(
             N_("must be a whole number from 1 to {most} (empty: no limit), got {value}"),
             most=MAX_PER_ORDER,

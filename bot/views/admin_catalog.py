@@ -207,6 +207,10 @@ def edit_card(card: EditCard) -> AdminView:
                 "Was price: {value}",
                 value=catalog.describe_value("compare_at", product.compare_at, product.currency),
             ),
+            tr._(
+                "Limit per order: {value}",
+                value=catalog.limit_words(product.max_per_order),
+            ),
             _stock_line(tr, card),
             _photo_line(tr, product),
             tr._("Visible: {value}", value=visible),

@@ -31,7 +31,7 @@ from bot.conversation.storefront import (
     Rated,
 )
 from bot.i18n import N_
-from bot.services.cart import MAX_QUANTITY, CartView, can_add, limit_room
+from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.ratings import can_rate
@@ -42,10 +42,10 @@ from bot.texts.sale import sale_words, saving_line
 from bot.views.shopper import (
     cancel_question,
     cap_note,
-    limit_line,
     cart_line_warning,
     change_text,
     held_note,
+    limit_line,
     low_stock,
     rateable_products,
     rating_line,

@@ -45,9 +45,7 @@ _IN_CART = func.coalesce(
 _ITEMS = func.coalesce(func.sum(CartLine.quantity), 0)
 # Units of the product in any of its variants: what its per-order limit counts.
 _OF_PRODUCT = func.coalesce(
-    func.sum(
-        case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)
-    ),
+    func.sum(case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)),
     0,
 )
 _PRODUCT_UNITS = prepared(
