@@ -1525,9 +1525,13 @@ async def _product(
     holds: dict[int, carts.Held] = {}
     if holding:  # what her own open invoice holds of it is hers
         card, holds = await catalog.as_hers(v.uow, v.customer_id, card)
-    most = carts.can_add(card.available, in_cart, carts.limit_room(card.max_per_order, in_order))
+    room = carts.limit_room(card.max_per_order, in_order)
+    most = carts.can_add(card.available, in_cart, room)
     if quantity > most > 0 and notice is None:
         notice = _cap_notice(v.tr, most, in_cart, card.available)
+        if most == room and card.max_per_order is not None:  # the limit stops it, not stock
+            limit = OverOrderLimit(card.title, card.max_per_order, card.translations)
+            notice = limit.said(v.tr)
     if chose and card.available <= 0 and notice is None:
         label = v.tr.label(card.variant_label, card.translations)
         notice = restock_texts.variant_sold_out(v.tr, label)
