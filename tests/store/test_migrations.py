@@ -587,3 +587,33 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
         assert await _schema_objects(store) == objects
     finally:
         await store.close()
+
+
+async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
+    database_url: str,
+) -> None:
+    """Products get a nullable `max_per_order`; rows stored before it have no limit (NULL);
+    down and up again leaves the schema as the models say (the search triggers kept)."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await add_product(store, "MUG", price=1600)
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0035_daily_reports")
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+        assert "max_per_order" not in {c["name"] for c in columns}  # MUG stored without it
+        await _alembic(store, "upgrade", "0037_max_per_order")
+        await store.close()
+        store = Store.from_url(database_url)
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+            rows = await conn.execute(text("SELECT sku, max_per_order FROM products"))
+            stored = {str(sku): limit for sku, limit in rows}
+        (column,) = [c for c in columns if c["name"] == "max_per_order"]
+        assert column["nullable"] and stored == {"MUG": None}
+        assert await _schema_objects(store) == objects
+    finally:
+        await store.close()
