@@ -88,7 +88,7 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.services.cancelling import CancelOffer, can_cancel
-from bot.services.cart import CartLineView, Held, LineProblem, line_problems
+from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
@@ -465,7 +465,7 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
         lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
-        warning = cart_line_warning(tr, line)
+        warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
         if line.held:
@@ -883,6 +883,9 @@ def limit_line(tr: Translator, limit: int) -> str:
     return tr._("Limit: {count} per order", count=limit)
 
 
+OVER_LIMIT_WARNING = N_("at most {count} per order; checkout will lower the quantity")
+
+
 def cap_note(
     tr: Translator,
     available: int,
@@ -900,9 +903,7 @@ def cap_note(
         return "⚠️ " + tr._(CART_WARNINGS[problem], available=available)
     most, in_order = limit
     if most is not None and in_order > most:
-        return "⚠️ " + tr._(
-            "at most {count} per order; checkout will lower the quantity", count=most
-        )
+        return "⚠️ " + tr._(OVER_LIMIT_WARNING, count=most)
     if most is not None and in_order == most and available > 0:
         return tr._("Your cart has {count}, the most one order may have.", count=in_order)
     if can_add <= 0 < available - in_cart:  # more is left: the line is full
@@ -912,11 +913,18 @@ def cap_note(
     return None
 
 
-def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
-    """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
+def cart_line_warning(
+    tr: Translator, line: CartLineView, cart: CartView | None = None
+) -> str | None:
+    """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now.
+    With its `cart`: also when the cart holds more of its product (all its variants) than
+    the product's per-order limit."""
     for problem in line_problems(line):
         if problem in CART_WARNINGS:
             return tr._(CART_WARNINGS[problem], available=line.available)
+    limit = line.max_per_order
+    if cart is not None and limit is not None and cart.units_of_product(line.product_id) > limit:
+        return tr._(OVER_LIMIT_WARNING, count=limit)
     return None
 
 

@@ -267,7 +267,7 @@ def basket(view: CartView) -> Json:
                     0, min(line.available, line.quantity + can_add_of(view, line.key))
                 ),
                 "can_add": can_add_of(view, line.key),  # more from its product page
-                "warning": cart_line_warning(i18n.current(), line),
+                "warning": cart_line_warning(i18n.current(), line, view),
                 "held_text": held_note(i18n.current(), line.held, in_page=True)
                 if line.held
                 else None,

@@ -104,6 +104,10 @@ async def test_checkout_lowers_a_cart_filled_before_the_limit_and_charges_two(
     card = await alice.wait_for("In your cart: 3")
     assert "⚠️ at most 2 per order; checkout will lower the quantity" in (card.text or "")
 
+    await alice.send("/cart")
+    cart = await alice.wait_for("Your cart")
+    assert "⚠️ at most 2 per order; checkout will lower the quantity" in (cart.text or "")
+
     await alice.send("checkout")
     changes = await alice.wait_for("Some things changed")
     text = changes.text or ""
