@@ -92,6 +92,8 @@ MAX_PHOTOS = 10
 VARIANT_GALLERY = N_(
     "a variant takes one photo, in photo; the further photos go in its product's photos"
 )
+# A per-order limit counts all of a product's variants together: it is the product's.
+VARIANT_LIMIT = N_("a limit per order counts all the variants together: set it on the product")
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
             }
             if photos := _csv_photos(row.get("photos")):
                 variant["photos"] = photos  # refused: a variant's gallery is its product's
+            if str(row.get("max_per_order") or "").strip():
+                variant["max_per_order"] = row["max_per_order"]  # refused: the product's
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -919,6 +923,8 @@ def _check_variant(
             fault(exc.template, f"{name}: photo", **exc.params)
     if raw.get("photos"):  # the card pages through its product's gallery, not a variant's
         fault(VARIANT_GALLERY, f"{name}: photos")
+    if raw.get("max_per_order") not in (None, ""):  # counted over all the product's variants
+        fault(VARIANT_LIMIT, f"{name}: max_per_order")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)

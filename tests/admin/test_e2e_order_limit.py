@@ -126,3 +126,28 @@ async def test_a_bad_limit_is_refused_on_its_line_and_nothing_is_imported(
     await admin.send_document("limit.json", f"[{item}]".encode(), "application/json")
     await admin.wait_for("1 created, 0 updated, 0 unchanged")
     assert (await limits(shop))["NEW-3"] == 2
+
+
+async def test_a_tee_is_limited_on_its_own_row_never_on_a_sizes(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The limit counts every size together, so it goes on the product's row; one on a
+    variant's row is refused, naming the variant, rather than dropped unseen."""
+    header = f"{HEADER},options,variant_of,values,max_per_order\n"
+    tee = "TEE-X,Tee,,Merch,24.00,USD,,,Size: S|M,,,2\n"
+    sizes = "TEE-X-S,,,,,,3,,,TEE-X,Size: S,{limit}\nTEE-X-M,,,,,,3,,,TEE-X,Size: M,\n"
+    await admin.send_document(
+        "tee.csv", (header + tee + sizes.format(limit=5)).encode(), "text/csv"
+    )
+    text = (await admin.wait_for("Nothing was imported")).text or ""
+    assert (
+        "line 2 (TEE-X), variants: TEE-X-S: max_per_order: a limit per order counts all the "
+        "variants together: set it on the product"
+    ) in text
+    assert "TEE-X" not in await limits(shop)
+
+    await admin.send_document(
+        "tee.csv", (header + tee + sizes.format(limit="")).encode(), "text/csv"
+    )
+    await admin.wait_for("1 created, 0 updated")
+    assert (await limits(shop))["TEE-X"] == 2
