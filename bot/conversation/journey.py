@@ -1487,9 +1487,9 @@ async def _product(
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
     (variant's) units in the cart, all units, the product's in all its variants) when it has
-    just changed the cart, `watching` when it has
-    just changed whether the shopper waits for it (sold out: read otherwise), `saved` when
-    it has just saved or dropped it (read with the counts otherwise). `variant_id`
+    just changed the cart, `watching` when it has just changed whether the shopper waits for
+    it (sold out: read otherwise), `saved` when it has just saved or dropped it (read with
+    the counts otherwise). `variant_id`
     is the variant to show (0: the product's first in stock); `chose` when the shopper has
     just picked it, so a sold-out one is said to be. `photo`: which of its photos to show
     (None: the one on screen, if this card is)."""
