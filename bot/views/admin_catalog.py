@@ -74,7 +74,8 @@ def product_list(listing: ProductList) -> AdminView:
             kinds += " " + tr._("({count} on sale)", count=p.variants_on_sale)
         stock = tr._("stock {count}", count=p.stock)
         price = price_was(tr, p.price, p.compare_at, p.currency)
-        lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{hidden}")
+        limit = f" · {catalog.limit_words(p.max_per_order)}" if p.max_per_order else ""
+        lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{limit}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []
     if listing.has_previous and listing.products:

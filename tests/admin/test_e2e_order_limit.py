@@ -52,6 +52,14 @@ async def test_admin_limits_the_mug_to_two_per_order_with_edit_and_lifts_it(
     await shopper.send("/start product_KIT-MUG-CER")
     card = await shopper.wait_for("Stoneware Mug 350ml")
     assert "Limit: 2 per order" in (card.text or "")
+    await admin.send("/admin")
+    await admin.press("📦 Products", message=await admin.wait_for("Admin menu"))
+    await admin.wait_for("Products (30)")
+    await admin.press("Next ▶️")
+    listing = await admin.wait_for("page 2/2")
+    assert "KIT-MUG-CER · Stoneware Mug 350ml · $16.00 · stock 24 · 2 per order\n" in (
+        listing.text or ""
+    )
 
     await admin.send("/edit KIT-MUG-CER")
     await admin.wait_for("Limit per order: 2 per order\n")
