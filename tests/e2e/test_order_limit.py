@@ -157,3 +157,15 @@ async def test_the_sizes_of_a_limited_tee_count_together(
     answer = await alice.press("➕")
     assert answer.text == said or said in shown(alice)
     assert await _cart_of(harness, 1001) == {"APP-TEE-ORG-S-OAT": 1, "APP-TEE-ORG-M-OAT": 1}
+
+
+async def test_a_russian_shopper_reads_the_limit_in_russian(harness: ShopHarness) -> None:
+    await _limit(harness, MUG, 2)
+    ivan = harness.user(1002, "Иван", language_code="ru")
+    await ivan.send(f"/start product_{MUG}")
+    card = await ivan.wait_for("Лимит: 2 шт. на заказ")
+    mug = (card.text or "").split("\n")[0]
+    await ivan.press("➕")
+    await ivan.wait_for("[2 шт.]", include_existing=True)
+    await ivan.press("➕")
+    await ivan.wait_for(f"В одном заказе можно купить не больше 2 × {mug}.", include_existing=True)
