@@ -6,7 +6,7 @@ Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite, so the search
 triggers on products stay as they are).
 
 Revision ID: 0037_max_per_order
-Revises: 0035_daily_reports
+Revises: 0036_order_notes
 Create Date: 2026-12-04 14:10:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0037_max_per_order"
-down_revision: str | None = "0035_daily_reports"
+down_revision: str | None = "0036_order_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
