@@ -16,6 +16,8 @@ MAX_STOCK = 1_000_000  # units on hand; the stock column is a 32-bit integer on 
 # fits a Telegram invoice's amount (a 32-bit integer of minor units) and, times the most a
 # cart line holds, the price columns on both databases.
 MAX_PRICE_UNITS = 1_000_000
+# The most a per-order limit may be ("at most 2 per order"): 1 to this, or no limit at all.
+MAX_PER_ORDER = 1_000
 MAX_TITLE = 128
 MAX_DESCRIPTION = 800  # leaves room in a 1024-character photo caption for price and stock
 MAX_CATEGORY = 64
@@ -137,6 +139,22 @@ def check_stock(digits: str) -> int:
     if len(digits.lstrip("0")) > len(str(MAX_STOCK)) or int(digits) > MAX_STOCK:
         raise OutOfRange(N_("{count} is more than {most}."), count=digits, most=MAX_STOCK)
     return int(digits)
+
+
+def check_max_per_order(text: str) -> int | None:
+    """A per-order limit written as ASCII digits, 1 to MAX_PER_ORDER; None for an empty text
+    (no limit). Read from text, as a stock is, so a number of thousands of digits is refused."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    too_long = len(cleaned.lstrip("0")) > len(str(MAX_PER_ORDER))
+    if not is_count(cleaned) or too_long or not 1 <= int(cleaned) <= MAX_PER_ORDER:
+        raise OutOfRange(
+            N_("must be a whole number from 1 to {most} (empty: no limit), got {value}"),
+            most=MAX_PER_ORDER,
+            value=cleaned,
+        )
+    return int(cleaned)
 
 
 def check_stock_after(before: int, change: int) -> int:

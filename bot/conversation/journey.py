@@ -83,6 +83,7 @@ from bot.services.errors import (
     NotRateable,
     OrderNotFound,
     OutOfStock,
+    OverOrderLimit,
     ProductUnavailable,
     PromoRefused,
     ReviewRefused,
@@ -445,22 +446,35 @@ async def add(v: Visit, product_id: int, quantity: int, variant_id: int = 0) -> 
     except CartError as error:
         return await _product(v, product_id, 1, notice=refusal(v.tr, error), variant_id=variant_id)
     notice = added_notice(v.tr, change, quantity, shown, v.currency)
-    counts = (change.quantity, change.cart_items)
+    counts = (change.quantity, change.cart_items, change.in_order)
     return await _product(v, product_id, 1, notice=notice, counts=counts, variant_id=variant_id)
 
 
 def added_notice(
     tr: Translator, change: carts.CartChange, quantity: int, shown: int | None, currency: str
 ) -> str:
-    """What the shopper is told after adding: a new price since they saw it is pointed out."""
+    """What the shopper is told after adding: fewer than asked when the product's per-order
+    limit stopped it (and that limit), and a new price since they saw it."""
     title = tr.name(change.title, change.translations)
+    if change.limit is not None:
+        quantity = change.added
     notice = tr._("Added {quantity} × {title} to your cart.", quantity=quantity, title=title)
+    if change.limit is not None:
+        notice += " " + limit_notice(tr, change)
     if shown is not None and shown != change.unit_price:
         now, was = (tr.money(p, currency) for p in (change.unit_price, shown))
         notice += " " + tr._(
             "Note: its price has just changed from {was} to {now}.", was=was, now=now
         )
     return notice
+
+
+def limit_notice(tr: Translator, change: carts.CartChange) -> str:
+    """ "You can buy at most 2 × Limited Mug in one order." after a change the product's
+    per-order limit cut short (the product's own title: the limit counts all its variants)."""
+    assert change.limit is not None
+    said = OverOrderLimit(change.product_title, change.limit, change.product_translations)
+    return said.said(tr)
 
 
 def _shown_price(v: Visit, product_id: int, variant_id: int = 0) -> int | None:
@@ -512,7 +526,8 @@ def changed_notice(tr: Translator, done: carts.CartChange) -> str:
     title = tr.name(done.title, done.translations)
     if done.quantity == 0:
         return tr._("Removed {title}.", title=title)
-    return tr._("{title}: {quantity} in your cart.", title=title, quantity=done.quantity)
+    said = tr._("{title}: {quantity} in your cart.", title=title, quantity=done.quantity)
+    return f"{said} {limit_notice(tr, done)}" if done.limit is not None else said
 
 
 # ---------------------------------------------------------------- checkout
@@ -1463,7 +1478,7 @@ async def _product(
     notice: str | None = None,
     *,
     card: catalog.ProductCard | None = None,
-    counts: tuple[int, int] | None = None,
+    counts: tuple[int, int, int] | None = None,
     watching: bool | None = None,
     saved: bool | None = None,
     variant_id: int = 0,
@@ -1471,9 +1486,10 @@ async def _product(
     photo: int | None = None,
 ) -> Screen:
     """The product's screen; `card` when the visit has just read it, `counts` (this product's
-    units in the cart, all units) when it has just changed the cart, `watching` when it has
-    just changed whether the shopper waits for it (sold out: read otherwise), `saved` when
-    it has just saved or dropped it (read with the counts otherwise). `variant_id`
+    (variant's) units in the cart, all units, the product's in all its variants) when it has
+    just changed the cart, `watching` when it has just changed whether the shopper waits for
+    it (sold out: read otherwise), `saved` when it has just saved or dropped it (read with
+    the counts otherwise). `variant_id`
     is the variant to show (0: the product's first in stock); `chose` when the shopper has
     just picked it, so a sold-out one is said to be. `photo`: which of its photos to show
     (None: the one on screen, if this card is)."""
@@ -1500,17 +1516,22 @@ async def _product(
     if counts is None:
         mine = await carts.card_counts(v.uow, v.customer_id, product_id, card.variant_id)
         in_cart, cart_items, holding = mine.in_cart, mine.cart_items, mine.holding
+        in_order = mine.of_product
         saved = mine.saved if saved is None else saved
     else:  # just added to the cart: on screen already, so saved as the screen showed it
-        (in_cart, cart_items), holding = counts, True
+        (in_cart, cart_items, in_order), holding = counts, True
         if saved is None:
             saved = v.memory.get("product_id") == product_id and bool(v.memory.get("saved"))
     holds: dict[int, carts.Held] = {}
     if holding:  # what her own open invoice holds of it is hers
         card, holds = await catalog.as_hers(v.uow, v.customer_id, card)
-    most = carts.can_add(card.available, in_cart)
+    room = carts.limit_room(card.max_per_order, in_order)
+    most = carts.can_add(card.available, in_cart, room)
     if quantity > most > 0 and notice is None:
         notice = _cap_notice(v.tr, most, in_cart, card.available)
+        if most == room and card.max_per_order is not None:  # the limit stops it, not stock
+            limit = OverOrderLimit(card.title, card.max_per_order, card.translations)
+            notice = limit.said(v.tr)
     if chose and card.available <= 0 and notice is None:
         label = v.tr.label(card.variant_label, card.translations)
         notice = restock_texts.variant_sold_out(v.tr, label)
@@ -1539,6 +1560,7 @@ async def _product(
         saved=saved,
         held=holds.get(card.variant_id),
         can_add=most,
+        in_order=in_order,
         photo=photo,
         notice=notice,
     )
@@ -1601,6 +1623,6 @@ def refusal(tr: Translator, error: Exception) -> str:
         return tr._(GONE)
     if isinstance(error, CartChanged):
         return tr._("Your cart changed just now (on another device?). Please try again.")
-    if isinstance(error, LineFull):
+    if isinstance(error, LineFull | OverOrderLimit):
         return error.said(tr)
     return tr._("Sorry, that did not work. Please try again.")

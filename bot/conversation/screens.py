@@ -95,6 +95,7 @@ class ProductScreen(Screen):
     saved: bool = False  # she saved it (♥; /saved lists it)
     held: Held | None = None  # units of it her own open invoice holds (counted as hers)
     can_add: int = 0  # how many more she can put in her cart (bot.services.cart.can_add)
+    in_order: int = 0  # units of the product in her cart, all its variants (its limit counts)
     photo: int = 0  # which of the card's photos it shows (0: the first; ◀ 1/3 ▶)
 
 

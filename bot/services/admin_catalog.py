@@ -20,10 +20,12 @@ from typing import IO, Any, TypeVar
 
 from bot import i18n
 from bot.catalog_rules import (
+    MAX_PER_ORDER,
     MAX_TITLE,
     CaseTwins,
     OutOfRange,
     check_compare_at,
+    check_max_per_order,
     check_price,
     check_stock,
     check_stock_after,
@@ -95,6 +97,7 @@ class ProductFacts:
     further_photos: tuple[str, ...] = ()  # the gallery's after the photo, as the catalog names them
     compare_at: int | None = None  # the regular price while on sale
     variants_on_sale: int = 0  # of `variants`, those whose price (own or the product's) is
+    max_per_order: int | None = None  # at most this many in one order (None: no limit)
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -115,6 +118,7 @@ class ProductFacts:
             tuple(photo_list(product)),
             product.compare_at_price,
             sum(on_sale(unit.price, unit.compare_at) for unit in units),
+            product.max_per_order,
         )
 
     @property
@@ -283,6 +287,26 @@ def _compare_at_from_text(text: str, currency: str) -> int | None:
     return parse_price(text, currency)
 
 
+def parse_max_per_order(text: str, currency: str = "") -> int | None:
+    """/edit's Limit per order: a whole number from 1 to MAX_PER_ORDER, or "-" (SKIP_WORDS)
+    for no limit; the catalog file's rule (`check_max_per_order`)."""
+    cleaned = text.strip()
+    if cleaned.lower() in SKIP_WORDS:
+        return None
+    try:
+        limit = check_max_per_order(cleaned) if cleaned else 0
+    except OutOfRange:
+        limit = 0
+    if not limit:
+        raise wrong(
+            "{text} is not a limit per order: send a whole number from 1 to {most} "
+            "(e.g. 2), or - for no limit.",
+            text=repr(cleaned),
+            most=MAX_PER_ORDER,
+        )
+    return limit
+
+
 def _further_photo_from_text(text: str, currency: str) -> str:
     raise wrong("I need a photo here: send it as a picture.")
 
@@ -330,6 +354,15 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
             _compare_at_from_text,
         ),
         ProductField(
+            "max_per_order",
+            N_("Limit per order"),
+            N_(
+                "Send the most one order may have of it, all its variants together "
+                "(e.g. 2), or - for no limit."
+            ),
+            parse_max_per_order,
+        ),
+        ProductField(
             "stock",
             N_("Stock"),
             N_("Send how many units are in stock, e.g. 20."),
@@ -360,11 +393,19 @@ def describe_value(field: str, value: Any, currency: str) -> str:
         return tr.money(int(value), currency)
     if field == "compare_at":
         return tr.money(int(value), currency) if value is not None else tr._("not on sale")
+    if field == "max_per_order":
+        return limit_words(value)
     if field == "photo":
         return tr._("a photo") if value else tr._("no photo")
     if field == "description" and not value:
         return tr._("(none)")
     return str(value)
+
+
+def limit_words(limit: int | None) -> str:
+    """A per-order limit as the admin reads it: "2 per order", or "no limit"."""
+    tr = i18n.current()
+    return tr._("{count} per order", count=limit) if limit is not None else tr._("no limit")
 
 
 # ----------------------------------------------------------------------------- reading

@@ -4,6 +4,9 @@ Available means stock minus what unpaid invoices hold (Product.available), excep
 the shopper's own open invoice holds is still hers (`Held`): her next checkout gives it back
 before it takes stock. What is wrong with a line (off sale, sold out, fewer left, a new price)
 is decided once, by `line_problems`.
+A product may also be limited per order (`Product.max_per_order`: "at most 2 per order",
+all its variants together): `limit_room` is that rule, for adding, the card's picker, the
+storefront's stepper, Buy again and checkout alike. Adding past it adds up to it and says so.
 Every refusal is a domain error (bot.services.errors); nothing here knows about Telegram.
 """
 
@@ -21,6 +24,7 @@ from bot.services.errors import (
     LineFull,
     NotInCart,
     OutOfStock,
+    OverOrderLimit,
     ProductUnavailable,
     Shortage,
     VariantUnavailable,
@@ -52,6 +56,8 @@ class LineProblem(StrEnum):
     SOLD_OUT = "sold_out"  # nothing left: the line goes
     FEWER_LEFT = "fewer_left"  # less left than the line asks for: its quantity comes down
     PRICE_CHANGED = "price_changed"  # not the price the shopper was quoted
+    # More of the product (all its variants) than its per-order limit: checkout lowers it.
+    OVER_LIMIT = "over_limit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,9 @@ class CartLineView:
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
     held: Held | None = None  # held for her own open invoice (counted in `available`)
     compare_at: int | None = None  # the regular price while on sale: shown, never charged
+    max_per_order: int | None = None  # the product's per-order limit, all variants together
+    product_title: str = ""  # the product's own title (the limit's), and in other languages
+    product_translations: dict[str, Any] | None = None
 
     @property
     def key(self) -> tuple[int, int]:
@@ -139,13 +148,24 @@ def line_room(in_cart: int) -> int:
     return max(0, MAX_QUANTITY - in_cart)
 
 
-def can_add(available: int, in_cart: int) -> int:
+def limit_room(limit: int | None, in_order: int) -> int | None:
+    """How many more units of a product one cart (one order) may take under its per-order
+    limit (`Product.max_per_order`), `in_order` of it being there already, all its variants
+    together; None when it has no limit. The one rule for the limit: adding (what passes it
+    is left out, `_within_limit`), the card's picker, the page's stepper, Buy again and
+    checkout (`review_cart` lowers a cart above it; `place_order` refuses one)."""
+    return None if limit is None else max(0, limit - in_order)
+
+
+def can_add(available: int, in_cart: int, room: int | None = None) -> int:
     """How many more of a product (variant) the shopper can put in her cart now: what is
     available to her (her own held units counted, `counting_holds`) less what her cart holds,
-    within the line's room (`line_room`); 0 when her cart has all there is or the line is
-    full. The chat's quantity picker and the page's stepper both stop here, and every change
-    that raises a line refuses more than this (`_check_room`, `_check_stock`)."""
-    return max(0, min(available - in_cart, line_room(in_cart)))
+    within the line's room (`line_room`) and the product's per-order limit (`room`, from
+    `limit_room`); 0 when her cart has all there is or the line is full. The chat's quantity
+    picker and the page's stepper both stop here, and every change that raises a line
+    refuses more than this (`_check_room`, `_check_stock`, `_within_limit`)."""
+    most = min(available - in_cart, line_room(in_cart))
+    return max(0, most if room is None else min(most, room))
 
 
 def looks_short(quantity: int, available: int) -> bool:
@@ -231,6 +251,10 @@ class CartView:
             ((ln.product_id, ln.variant_id, ln.quantity, ln.unit_price) for ln in self.lines),
         )
 
+    def units_of_product(self, product_id: int) -> int:
+        """Units of the product in the cart, all its variants together (its limit counts)."""
+        return sum(ln.quantity for ln in self.lines if ln.product_id == product_id)
+
     def quantity_of(self, product_id: int, variant_id: int = 0) -> int:
         line = self.line(product_id, variant_id)
         return line.quantity if line is not None else 0
@@ -273,6 +297,13 @@ class CartChange:
     cart: CartView | None = None
     variant_id: int = 0
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
+    # Set when the product's per-order limit cut the change short: `added` units went in (of
+    # more asked for), the cart now holding `limit` of the product.
+    limit: int | None = None
+    added: int = 0
+    product_title: str = ""
+    product_translations: dict[str, Any] | None = None
+    in_order: int = 0  # units of the product in the cart now, all variants (when it is limited)
 
 
 async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartView:
@@ -349,6 +380,8 @@ async def add_to_cart(
     variant_id: int = 0,
 ) -> CartChange:
     """Add `quantity` units (on top of what the cart holds), refused beyond availability.
+    Past the product's per-order limit only what it leaves room for goes in (the change's
+    `limit` says so); OverOrderLimit when it leaves none.
 
     `quoted_price` is the price the shopper was shown (today's price if not given): if it is
     not today's, checkout says so and asks to confirm. A product sold as variants is added
@@ -358,6 +391,13 @@ async def add_to_cart(
         raise ValueError("quantity must be positive")
     unit = await sellable(uow, product_id, variant_id)
     in_cart, items = await uow.carts.counts(customer_id, product_id, variant_id)
+    in_order = (
+        await uow.carts.product_units(customer_id, product_id)
+        if unit.max_per_order is not None
+        else in_cart
+    )
+    asked = quantity
+    quantity = _within_limit(unit, quantity, in_order)
     _check_room(unit, in_cart + quantity, in_cart)
     await _check_stock(uow, customer_id, unit, in_cart + quantity, in_cart)
     quote = unit.price if quoted_price is None else quoted_price
@@ -373,6 +413,11 @@ async def add_to_cart(
         items + quantity,
         variant_id=variant_id,
         translations=unit.translations,
+        limit=unit.max_per_order if quantity < asked else None,
+        added=quantity,
+        product_title=unit.product_title,
+        product_translations=unit.product_translations,
+        in_order=in_order + quantity,
     )
 
 
@@ -413,6 +458,8 @@ async def _set_line(
     product_id, variant_id = key
     line = cart.line(product_id, variant_id)
     in_cart = line.quantity if line is not None else 0
+    limited: int | None = None
+    owner: tuple[str, dict[str, Any] | None] = ("", None)  # the product's title (its limit's)
     if quantity <= 0:
         if line is None:
             raise NotInCart()
@@ -422,9 +469,14 @@ async def _set_line(
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:
+            asked = quantity
+            in_order = cart.units_of_product(product_id)
+            quantity = in_cart + _within_limit(unit, quantity - in_cart, in_order)
+            limited = unit.max_per_order if quantity < asked else None
             _check_room(unit, quantity, in_cart)
             await _check_stock(uow, customer_id, unit, quantity, in_cart)
         title, price, names = unit.title, unit.price, unit.translations
+        owner = (unit.product_title, unit.product_translations)
     # The cart screen shows today's price, so the new quantity is quoted at it.
     quote = price if quantity > 0 else None
     if not await uow.carts.set_line(
@@ -433,7 +485,20 @@ async def _set_line(
         raise CartChanged()
     items = cart.item_count - in_cart + quantity
     after = cart.with_quantity(product_id, quantity, variant_id) if line is not None else None
-    return CartChange(product_id, title, price, quantity, items, after, variant_id, names)
+    return CartChange(
+        product_id,
+        title,
+        price,
+        quantity,
+        items,
+        after,
+        variant_id,
+        names,
+        limit=limited,
+        added=max(0, quantity - in_cart),
+        product_title=owner[0],
+        product_translations=owner[1],
+    )
 
 
 async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Unit:
@@ -451,6 +516,18 @@ async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Uni
     if variant is None or variant.product_id != product_id or not product.has_variants:
         raise VariantUnavailable(product_id, variant_id)
     return unit_of(product, variant)
+
+
+def _within_limit(unit: Unit, quantity: int, in_order: int) -> int:
+    """Of `quantity` more units, those the product's per-order limit leaves room for beside
+    the `in_order` her cart holds (all its variants); OverOrderLimit when it leaves none."""
+    room = limit_room(unit.max_per_order, in_order)
+    if room is None:
+        return quantity
+    if room <= 0:
+        assert unit.max_per_order is not None
+        raise OverOrderLimit(unit.product_title, unit.max_per_order, unit.product_translations)
+    return min(quantity, room)
 
 
 def _check_room(unit: Unit, quantity: int, in_cart: int) -> None:
@@ -490,6 +567,9 @@ def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> Ca
         product_sku=unit.product_sku,
         translations=unit.translations,
         compare_at=unit.compare_at,
+        max_per_order=unit.max_per_order,
+        product_title=unit.product_title,
+        product_translations=unit.product_translations,
     )
 
 

@@ -142,6 +142,8 @@ class ProductCard:
     further_photos: tuple[GalleryPhoto, ...] = ()
     # The regular price while on sale, struck through beside `price` (the chosen variant's).
     compare_at: int | None = None
+    # At most this many of it (all its variants together) in one order; None: no limit.
+    max_per_order: int | None = None
 
     @property
     def photo_count(self) -> int:
@@ -338,6 +340,7 @@ def _variant_card(
         rating_total=product.rating_total,
         review_count=product.review_count,
         further_photos=further_photos(product),
+        max_per_order=product.max_per_order,
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -434,4 +437,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         rating_total=p.rating_total,
         review_count=p.review_count,
         further_photos=further_photos(p),
+        max_per_order=p.max_per_order,
     )

@@ -29,6 +29,7 @@ from bot.services.cart import (
     cart_view,
     counting_holds,
     holds_behind,
+    limit_room,
     line_problems,
     line_unit,
     line_view,
@@ -47,7 +48,7 @@ from bot.services.errors import (
 )
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
-from bot.store.models import Order, OrderLine, utcnow
+from bot.store.models import CartLine, Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 
@@ -65,6 +66,8 @@ class LineChange:
     before: int
     after: int
     translations: dict[str, Any] | None = None  # the line's title in other languages
+    # OVER_LIMIT: `title` is the product's, `before` its units in the cart (all variants),
+    # `after` its per-order limit, which the cart now holds.
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +127,10 @@ async def review_cart(
     if before.is_empty:
         raise EmptyCart()
     changes: list[LineChange] = []
+    buyable = {line.key: buyable_quantity(line) for line in before.lines}
     for line in before.lines:
-        problems = line_problems(line)
-        quantity = buyable_quantity(line)
-        for problem in problems:
+        quantity = buyable[line.key]
+        for problem in line_problems(line):
             price = problem is LineProblem.PRICE_CHANGED
             was, now = (
                 (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
@@ -135,10 +138,12 @@ async def review_cart(
             changes.append(
                 LineChange(problem, line.title, line.currency, was, now, line.translations)
             )
+    changes += _within_limits(before, buyable)
+    for line in before.lines:
         await uow.carts.set_quantity(
             cart,
             line.product_id,
-            quantity,
+            buyable[line.key],
             quoted_price=line.unit_price,
             variant_id=line.variant_id,
         )
@@ -154,6 +159,49 @@ async def review_cart(
             dropped = f"{refused} {taken_off}"
             cart.promo_code = None
     return CheckoutReview(after, tuple(changes), promo, dropped, cart.note)
+
+
+def _within_limits(cart: CartView, buyable: dict[tuple[int, int], int]) -> list[LineChange]:
+    """Lower `buyable` (each line's quantity checkout would sell) to each product's per-order
+    limit (`limit_room`), all its variants together, its lines in the cart's order; one
+    change per product lowered (a cart filled before the limit was set, or from two devices
+    at once)."""
+    changes: list[LineChange] = []
+    counted: dict[int, int] = {}
+    wanted: dict[int, int] = {}
+    for line in cart.lines:
+        pid, quantity = line.product_id, buyable[line.key]
+        wanted[pid] = wanted.get(pid, 0) + quantity
+        room = limit_room(line.max_per_order, counted.get(pid, 0))
+        if room is not None and quantity > room:
+            buyable[line.key] = quantity = room
+        counted[pid] = counted.get(pid, 0) + quantity
+    for line in cart.lines:
+        pid, limit = line.product_id, line.max_per_order
+        if limit is not None and wanted.get(pid, 0) > counted[pid]:
+            changes.append(
+                LineChange(
+                    LineProblem.OVER_LIMIT,
+                    line.product_title or line.title,
+                    line.currency,
+                    wanted.pop(pid),
+                    limit,
+                    line.product_translations,
+                )
+            )
+    return changes
+
+
+def over_limit(lines: list[CartLine]) -> bool:
+    """More of a product (all its variants) in these loaded cart lines than its per-order
+    limit: nothing is held or charged beyond it."""
+    units: dict[int, int] = {}
+    for line in lines:
+        units[line.product_id] = units.get(line.product_id, 0) + line.quantity
+        limit = line.product.max_per_order
+        if limit is not None and units[line.product_id] > limit:
+            return True
+    return False
 
 
 async def place_order(
@@ -191,6 +239,8 @@ async def place_order(
     if shown is not None and cart_view(cart, settings.currency).fingerprint != (
         shown.cart.fingerprint
     ):
+        raise CartChanged()
+    if over_limit(lines):  # changed since its review (two devices): review it again
         raise CartChanged()
     units = [line_unit(line) for line in lines]
     foreign = [Named(u.title, u.translations) for u in units if u.currency != settings.currency]

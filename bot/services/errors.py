@@ -140,6 +140,20 @@ class LineFull(CartError):
         return tr._(self.text, **self._params(tr))
 
 
+class OverOrderLimit(CartError):
+    """The product's per-order limit (Product.max_per_order, bot.services.cart.limit_room)
+    is reached: her cart holds `limit` of it already, all its variants together."""
+
+    def __init__(self, title: str, limit: int, translations: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.title, self.limit, self.translations = title, limit, translations
+        self._words(ORDER_LIMIT, title=title, count=limit)
+
+    def said(self, tr: Translator) -> str:
+        return tr._(self.text, title=tr.name(self.title, self.translations), count=self.limit)
+
+
+ORDER_LIMIT = N_("You can buy at most {count} × {title} in one order.")
 LINE_FULL = N_("You already have {in_cart} × {title} in your cart, the most one line can hold.")
 LINE_ROOM = N_("You already have {in_cart} × {title} in your cart; you can add up to {count} more.")
 

@@ -3,8 +3,8 @@
 The cart is brought up to the order's quantities (what it already holds counts), so pressing
 twice, or on an order whose items are already in the cart, adds nothing more. Every line goes
 in at today's price and within what she may add now (`can_add`: stock, her own held units,
-at most MAX_QUANTITY); what is gone or short is named, never silently dropped. Checkout then
-checks the cart as it checks any other.
+at most MAX_QUANTITY, the product's per-order limit); what is gone or short is named, never
+silently dropped. Checkout then checks the cart as it checks any other.
 
 The top-up is one step: its lines are written under one savepoint, so a line another change
 got to first (her storefront at the same moment: the compare-and-set refuses it) undoes the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.cart import Held, can_add, own_holds, sellable
+from bot.services.cart import Held, can_add, limit_room, own_holds, sellable
 from bot.services.errors import (
     CartChanged,
     OrderNotFound,
@@ -104,7 +104,12 @@ async def _bring_back(
     in_cart, _ = await uow.carts.counts(customer_id, line.product_id, line.variant_id)
     wanted = max(0, line.quantity - in_cart)
     available = unit.available + (held.quantity if held is not None else 0)
-    put = min(wanted, can_add(available, in_cart))
+    room = (
+        limit_room(unit.max_per_order, await uow.carts.product_units(customer_id, unit.product_id))
+        if unit.max_per_order is not None
+        else None
+    )
+    put = min(wanted, can_add(available, in_cart, room))
     if put and not await uow.carts.set_line(
         customer_id,
         line.product_id,

@@ -33,6 +33,11 @@ class Unit:
     product_sku: str  # the product's own SKU (the same as `sku` without a variant)
     translations: dict[str, Any] | None = None  # the title in other languages (not a variant's)
     compare_at: int | None = None  # the regular price while on sale (bot.pricing)
+    # At most this many of the product, all its variants together, in one order (None: no
+    # limit); the product's own title names it ("at most 2 × Organic Tee").
+    max_per_order: int | None = None
+    product_title: str = ""
+    product_translations: dict[str, Any] | None = None
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
@@ -52,6 +57,9 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.sku,
             product.translations,
             product.compare_at_price,
+            product.max_per_order,
+            product.title,
+            product.translations,
         )
     return Unit(
         product.id,
@@ -67,6 +75,9 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.sku,
         translated_variant_titles(product.title, product.translations, variant.label),
         variant_compare_at(product, variant),
+        product.max_per_order,
+        product.title,
+        product.translations,
     )
 
 

@@ -18,9 +18,11 @@ from typing import Any, TextIO, TypeVar
 
 from bot.catalog_rules import (
     MAX_OPTION_TEXT,
+    MAX_PER_ORDER,
     CaseTwins,
     OutOfRange,
     check_compare_at,
+    check_max_per_order,
     check_price,
     check_stock,
     check_text,
@@ -53,6 +55,9 @@ TRANSLATED_OPTIONS = tuple(f"options_{language}" for language in LANGUAGES if la
 # The regular price while on sale, written as `price` is, above it (a product's, or a variant's
 # beside its own price); empty: not on sale. Last, so files written before it read the same.
 SALE_FIELDS = ("compare_at",)
+# At most this many of a product (all its variants together) in one order, 1 to
+# MAX_PER_ORDER; empty: no limit. On the product's row; last, after the sale's column.
+LIMIT_FIELDS = ("max_per_order",)
 CSV_FIELDS = (
     *REQUIRED_FIELDS,
     *OPTIONAL_FIELDS,
@@ -60,9 +65,12 @@ CSV_FIELDS = (
     *TRANSLATED_FIELDS,
     *TRANSLATED_OPTIONS,
     *SALE_FIELDS,
+    *LIMIT_FIELDS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
-KEPT_UNLESS_GIVEN = frozenset(("active", "digital", "download", "options", "photos", "compare_at"))
+KEPT_UNLESS_GIVEN = frozenset(
+    ("active", "digital", "download", "options", "photos", "compare_at", "max_per_order")
+)
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
 _JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
 MAX_OPTIONS = 3  # options per product (Size, Colour, ...)
@@ -84,6 +92,8 @@ MAX_PHOTOS = 10
 VARIANT_GALLERY = N_(
     "a variant takes one photo, in photo; the further photos go in its product's photos"
 )
+# A per-order limit counts all of a product's variants together: it is the product's.
+VARIANT_LIMIT = N_("a limit per order counts all the variants together: set it on the product")
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ class CatalogRow:
     variants: tuple[VariantRow, ...] = ()
     photos: tuple[str, ...] = ()  # the gallery's further photos, after `photo`
     compare_at: int | None = None  # the regular price while on sale (minor units), or None
+    max_per_order: int | None = None  # at most this many in one order, or None (no limit)
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -348,6 +359,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
             }
             if photos := _csv_photos(row.get("photos")):
                 variant["photos"] = photos  # refused: a variant's gallery is its product's
+            if str(row.get("max_per_order") or "").strip():
+                variant["max_per_order"] = row["max_per_order"]  # refused: the product's
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -537,6 +550,7 @@ def _validate_row(
     compare_at = _check_compare_at(
         item.get("compare_at"), price, currency, partial(bad, "compare_at")
     )
+    max_per_order = _check_max_per_order(item.get("max_per_order"), partial(bad, "max_per_order"))
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -593,6 +607,7 @@ def _validate_row(
             variants=variants,
             photos=photos,
             compare_at=compare_at,
+            max_per_order=max_per_order,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
@@ -908,6 +923,8 @@ def _check_variant(
             fault(exc.template, f"{name}: photo", **exc.params)
     if raw.get("photos"):  # the card pages through its product's gallery, not a variant's
         fault(VARIANT_GALLERY, f"{name}: photos")
+    if raw.get("max_per_order") not in (None, ""):  # counted over all the product's variants
+        fault(VARIANT_LIMIT, f"{name}: max_per_order")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)
@@ -956,6 +973,24 @@ def _check_compare_at(
 
 
 ONLY_DIGITAL = N_("only digital products have a download (set digital to true)")
+
+
+LIMIT_REFUSED = N_("must be a whole number from 1 to {most} (empty: no limit), got {value}")
+
+
+def _check_max_per_order(raw: Any, refuse: Callable[..., None]) -> int | None:
+    """A product's per-order limit (`check_max_per_order`: 1 to MAX_PER_ORDER); None when
+    empty or null (no limit). JSON may give it as a number."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        refuse(LIMIT_REFUSED, most=MAX_PER_ORDER, value=repr(raw))
+        return None
+    try:
+        return check_max_per_order(str(raw))
+    except OutOfRange as exc:
+        refuse(exc.template, **exc.params)
+        return None
 
 
 def _not_digital(rows: Iterable[CatalogRow]) -> CatalogError:
@@ -1482,6 +1517,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         "category_id": category_id,
         "price": row.price,
         "compare_at_price": row.compare_at,
+        "max_per_order": row.max_per_order,
         "currency": row.currency,
         "stock": row.stock,
         "photo": row.photo,
@@ -1506,6 +1542,8 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             del values["download"]
         if "photos" not in row.given:
             del values["photos"]
+        if "max_per_order" not in row.given:
+            del values["max_per_order"]
         if "compare_at" not in row.given:  # kept, unless the price is no longer below it
             values["compare_at_price"] = sale_after_new_price(
                 values["price"], stored.compare_at_price
@@ -1675,6 +1713,7 @@ class CatalogCsv:
                 *_translated_columns(p),
                 *(_options_text(options) for options in _translated_options(p)),
                 _amount_cell(p.compare_at_price, p.currency),
+                "" if p.max_per_order is None else p.max_per_order,
             ]
         )
         for v in p.variants if options else ():
@@ -1698,6 +1737,7 @@ class CatalogCsv:
                     _values_text(v.values.items()),
                     *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
                     _amount_cell(v.compare_at_price, p.currency),
+                    "",
                 ]
             )
 
@@ -1736,6 +1776,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["photos"] = photos
         if p.compare_at_price is not None:
             item["compare_at"] = _amount_cell(p.compare_at_price, p.currency)
+        if p.max_per_order is not None:
+            item["max_per_order"] = p.max_per_order
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}

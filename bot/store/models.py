@@ -126,6 +126,10 @@ class Product(Base):
     # The regular price while it is on sale, above `price` and struck through beside it
     # (bot.pricing); None: not on sale (migration 0031). Nothing charges it.
     compare_at_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # At most this many units of the product (all its variants together) in one cart and one
+    # order ("Limit: 2 per order"); None: no limit (migration 0037). Kept by
+    # bot.services.cart.limit_room; 1 to bot.catalog_rules.MAX_PER_ORDER.
+    max_per_order: Mapped[int | None] = mapped_column(Integer, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)

@@ -71,7 +71,8 @@ def product_list(listing: ProductList) -> AdminView:
             kinds += " " + tr._("({count} on sale)", count=p.variants_on_sale)
         stock = tr._("stock {count}", count=p.stock)
         price = price_was(tr, p.price, p.compare_at, p.currency)
-        lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{hidden}")
+        limit = f" · {catalog.limit_words(p.max_per_order)}" if p.max_per_order else ""
+        lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{limit}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []
     if listing.has_previous and listing.products:
@@ -203,6 +204,10 @@ def edit_card(card: EditCard) -> AdminView:
             tr._(
                 "Was price: {value}",
                 value=catalog.describe_value("compare_at", product.compare_at, product.currency),
+            ),
+            tr._(
+                "Limit per order: {value}",
+                value=catalog.limit_words(product.max_per_order),
             ),
             _stock_line(tr, card),
             _photo_line(tr, product),

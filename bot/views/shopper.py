@@ -88,7 +88,7 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.services.cancelling import CancelOffer, can_cancel
-from bot.services.cart import CartLineView, Held, LineProblem, line_problems
+from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
@@ -328,13 +328,16 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
+    if card.max_per_order is not None:
+        lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:
         lines.append(tr._("🛒 In your cart: {count}", count=screen.in_cart))
     if screen.held:
         lines.append(escape(held_note(tr, screen.held)))
     if rating := rating_line(tr, card):
         lines.append(rating)
-    if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add):
+    limit = (card.max_per_order, screen.in_order)
+    if cap := cap_note(tr, card.available, screen.in_cart, screen.can_add, limit):
         lines.append(cap)
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
@@ -462,7 +465,7 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
         lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
-        warning = cart_line_warning(tr, line)
+        warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
         if line.held:
@@ -875,13 +878,34 @@ CART_WARNINGS: dict[LineProblem, str] = {
 }
 
 
-def cap_note(tr: Translator, available: int, in_cart: int, can_add: int) -> str | None:
+def limit_line(tr: Translator, limit: int) -> str:
+    """ "Limit: 2 per order" under a limited product's price (chat and page)."""
+    return tr._("Limit: {count} per order", count=limit)
+
+
+OVER_LIMIT_WARNING = N_("at most {count} per order; checkout will lower the quantity")
+
+
+def cap_note(
+    tr: Translator,
+    available: int,
+    in_cart: int,
+    can_add: int,
+    limit: tuple[int | None, int] = (None, 0),
+) -> str | None:
     """What a product's card (chat or page) says when nothing more can go in her cart: that
-    her cart holds more than is left, as its line in the cart says it, or that all of it is
-    in her cart already, or that her line is as full as a line can be."""
+    her cart holds more than is left, as its line in the cart says it, or as much of the
+    product as one order may have (`limit`: its per-order limit, and her units of it in all
+    its variants), or that all of it is in her cart already, or that her line is as full as
+    a line can be."""
     if in_cart > max(available, 0):
         problem = LineProblem.FEWER_LEFT if available > 0 else LineProblem.SOLD_OUT
         return "⚠️ " + tr._(CART_WARNINGS[problem], available=available)
+    most, in_order = limit
+    if most is not None and in_order > most:
+        return "⚠️ " + tr._(OVER_LIMIT_WARNING, count=most)
+    if most is not None and in_order == most and available > 0:
+        return tr._("Your cart has {count}, the most one order may have.", count=in_order)
     if can_add <= 0 < available - in_cart:  # more is left: the line is full
         return tr._("{count} in your cart, the most one line can hold.", count=in_cart)
     if available > 0 and can_add <= 0:
@@ -889,11 +913,18 @@ def cap_note(tr: Translator, available: int, in_cart: int, can_add: int) -> str 
     return None
 
 
-def cart_line_warning(tr: Translator, line: CartLineView) -> str | None:
-    """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now."""
+def cart_line_warning(
+    tr: Translator, line: CartLineView, cart: CartView | None = None
+) -> str | None:
+    """Why a cart line cannot be bought as it stands; checkout will settle it, but say it now.
+    With its `cart`: also when the cart holds more of its product (all its variants) than
+    the product's per-order limit."""
     for problem in line_problems(line):
         if problem in CART_WARNINGS:
             return tr._(CART_WARNINGS[problem], available=line.available)
+    limit = line.max_per_order
+    if cart is not None and limit is not None and cart.units_of_product(line.product_id) > limit:
+        return tr._(OVER_LIMIT_WARNING, count=limit)
     return None
 
 
@@ -979,6 +1010,13 @@ def change_text(tr: Translator, change: LineChange) -> str:
         )
     if change.problem is LineProblem.SOLD_OUT:
         return tr._("{title}: sold out, removed from your cart", title=title)
+    if change.problem is LineProblem.OVER_LIMIT:
+        return tr._(
+            "{title}: at most {count} in one order, quantity lowered from {before}",
+            title=title,
+            count=change.after,
+            before=change.before,
+        )
     return tr._("{title}: no longer available, removed from your cart", title=title)
 
 

@@ -31,7 +31,7 @@ from bot.conversation.storefront import (
     Rated,
 )
 from bot.i18n import N_
-from bot.services.cart import MAX_QUANTITY, CartView, can_add
+from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.ratings import can_rate
@@ -45,6 +45,7 @@ from bot.views.shopper import (
     cart_line_warning,
     change_text,
     held_note,
+    limit_line,
     low_stock,
     rateable_products,
     rating_line,
@@ -158,6 +159,10 @@ def _sale(price: int, compare_at: int | None, currency: str) -> Json:
 
 def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone: tzinfo) -> Json:
     card = view.card
+    # Her units of the product in all its variants: its per-order limit counts them together.
+    in_order = sum(view.in_cart_by_variant.values()) if card.variants else view.in_cart
+    limit = (card.max_per_order, in_order)
+    room = limit_room(*limit)
     return {
         **_item(card),
         "photo": photo_path(card.id) if card.photo or card.photo_file_id else None,
@@ -173,8 +178,13 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         ),
         "stock_low": low_stock(card.available, low_stock_threshold, card.is_digital),
         "max_quantity": max(0, min(card.available, max_quantity)),
-        "can_add": can_add(card.available, view.in_cart),  # the stepper's cap (the chat's)
-        "cap_text": _cap(card.available, view.in_cart),
+        "can_add": can_add(card.available, view.in_cart, room),  # the stepper's cap (the chat's)
+        "cap_text": _cap(card.available, view.in_cart, limit),
+        # "Limit: 2 per order" under the price, and whether her cart has that many already.
+        "limit_text": limit_line(i18n.current(), card.max_per_order)
+        if card.max_per_order is not None
+        else None,
+        "limit_full": room is not None and room <= 0,
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
         "held_text": _held(view, card.variant_id),
@@ -193,8 +203,8 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
                 ),
                 "stock_low": low_stock(v.available, low_stock_threshold, card.is_digital),
                 "max_quantity": max(0, min(v.available, max_quantity)),
-                "can_add": can_add(v.available, view.in_cart_by_variant.get(v.id, 0)),
-                "cap_text": _cap(v.available, view.in_cart_by_variant.get(v.id, 0)),
+                "can_add": can_add(v.available, view.in_cart_by_variant.get(v.id, 0), room),
+                "cap_text": _cap(v.available, view.in_cart_by_variant.get(v.id, 0), limit),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(
@@ -209,15 +219,26 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
     }
 
 
-def _cap(available: int, in_cart: int) -> str | None:
-    """The card's word when nothing more can go in her cart, as the chat's card says it."""
-    return cap_note(i18n.current(), available, in_cart, can_add(available, in_cart))
+def _cap(available: int, in_cart: int, limit: tuple[int | None, int]) -> str | None:
+    """The card's word when nothing more can go in her cart, as the chat's card says it
+    (`limit`: the product's per-order limit and her units of it, all variants)."""
+    most = can_add(available, in_cart, limit_room(*limit))
+    return cap_note(i18n.current(), available, in_cart, most, limit)
 
 
 def _held(view: ProductView, variant_id: int) -> str | None:
     """What her own open invoice holds of this product (variant), as the page says it."""
     held = view.held.get(variant_id)
     return held_note(i18n.current(), held, in_page=True) if held else None
+
+
+def can_add_of(view: CartView, key: tuple[int, int]) -> int:
+    """How many more of a cart line's product (variant) she can add: stock, the line's room
+    and the product's per-order limit, counted over the cart's lines of it."""
+    line = view.line(*key)
+    assert line is not None
+    room = limit_room(line.max_per_order, view.units_of_product(line.product_id))
+    return can_add(line.available, line.quantity, room)
 
 
 def cart(page: PageCart) -> Json:
@@ -241,9 +262,12 @@ def basket(view: CartView) -> Json:
                 "line_total": line.line_total,
                 "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
-                "max_quantity": max(0, min(line.available, MAX_QUANTITY)),  # the + button's cap
-                "can_add": can_add(line.available, line.quantity),  # more from its product page
-                "warning": cart_line_warning(i18n.current(), line),
+                # the + button's cap, within the product's per-order limit (all its variants)
+                "max_quantity": max(
+                    0, min(line.available, line.quantity + can_add_of(view, line.key))
+                ),
+                "can_add": can_add_of(view, line.key),  # more from its product page
+                "warning": cart_line_warning(i18n.current(), line, view),
                 "held_text": held_note(i18n.current(), line.held, in_page=True)
                 if line.held
                 else None,

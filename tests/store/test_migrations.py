@@ -509,9 +509,9 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
     store = Store.from_url(database_url)
     try:
         await store.migrate()
-        await _alembic(store, "downgrade", "0033_price_drops")
-        for sku in ("SALE", "SAME", "ABOVE", "TEE"):
+        for sku in ("SALE", "SAME", "ABOVE", "TEE"):  # as the models are now, then taken back
             await add_product(store, sku, price=1600)
+        await _alembic(store, "downgrade", "0033_price_drops")
         async with store.engine.begin() as conn:
             await conn.execute(
                 text(
@@ -558,7 +558,15 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
                             text(f"UPDATE {table} SET compare_at_price = :c WHERE sku = :sku"),
                             {"c": compare_at, "sku": sku},
                         )
-        await add_product(store, "NEW", price=1600)
+        async with store.engine.begin() as conn:  # in SQL: the models have later columns
+            await conn.execute(
+                text(
+                    "INSERT INTO products (sku, title, description, category_id, price, "
+                    "currency, stock, reserved, photo, is_digital, is_active, created_at, "
+                    "updated_at) SELECT 'NEW', 'NEW title', '', category_id, 1600, 'USD', 10, "
+                    "0, '', false, true, created_at, updated_at FROM products WHERE sku = 'SALE'"
+                )
+            )
         with pytest.raises(IntegrityError):
             async with store.engine.begin() as conn:
                 await conn.execute(
@@ -610,5 +618,35 @@ async def test_0036_adds_order_notes_with_an_index_and_takes_them_away_again(
             assert "order_notes" in await _tables(conn)
             assert "ix_order_notes_order_id" in await _indexes(conn, "order_notes")
         assert await current_revision(store.engine) == "0036_order_notes"
+    finally:
+        await store.close()
+
+
+async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
+    database_url: str,
+) -> None:
+    """Products get a nullable `max_per_order`; rows stored before it have no limit (NULL);
+    down and up again leaves the schema as the models say (the search triggers kept)."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await add_product(store, "MUG", price=1600)
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0036_order_notes")
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+        assert "max_per_order" not in {c["name"] for c in columns}  # MUG stored without it
+        await _alembic(store, "upgrade", "0037_max_per_order")
+        await store.close()
+        store = Store.from_url(database_url)
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("products"))
+            rows = await conn.execute(text("SELECT sku, max_per_order FROM products"))
+            stored = {str(sku): limit for sku, limit in rows}
+        (column,) = [c for c in columns if c["name"] == "max_per_order"]
+        assert column["nullable"] and stored == {"MUG": None}
+        assert await _schema_objects(store) == objects
     finally:
         await store.close()

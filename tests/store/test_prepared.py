@@ -184,8 +184,8 @@ async def test_a_card_learns_in_its_counts_read_whether_her_invoice_holds_the_pr
             await uow.orders.add(order)
 
     async with store.reading(deferring=True, by_key=True) as uow:
-        assert await uow.carts.card_counts(customer_id, mug) == (0, 0, True, False)
-        assert await uow.carts.card_counts(customer_id, pen) == (0, 0, False, False)
+        assert await uow.carts.card_counts(customer_id, mug) == (0, 0, True, False, 0)
+        assert await uow.carts.card_counts(customer_id, pen) == (0, 0, False, False, 0)
         held = await uow.orders.holds_of_product(customer_id, mug)
         assert await uow.orders.holds_of_product(customer_id, pen) == []
     assert [(variant, units, in_chat) for variant, _, units, in_chat in held] == [

@@ -43,6 +43,16 @@ _IN_CART = func.coalesce(
     0,
 )
 _ITEMS = func.coalesce(func.sum(CartLine.quantity), 0)
+# Units of the product in any of its variants: what its per-order limit counts.
+_OF_PRODUCT = func.coalesce(
+    func.sum(case((CartLine.product_id == bindparam("product_id"), CartLine.quantity), else_=0)),
+    0,
+)
+_PRODUCT_UNITS = prepared(
+    select(_OF_PRODUCT)
+    .join(Cart, Cart.id == CartLine.cart_id)
+    .where(Cart.customer_id == bindparam("customer_id"))
+)
 _COUNTS = prepared(
     select(_IN_CART, _ITEMS)
     .join(Cart, Cart.id == CartLine.cart_id)
@@ -70,7 +80,7 @@ _SAVED = (
     .exists()
 )
 _CARD_COUNTS = prepared(
-    select(_IN_CART, _ITEMS, _HOLDING, _SAVED)
+    select(_IN_CART, _ITEMS, _HOLDING, _SAVED, _OF_PRODUCT)
     .join(Cart, Cart.id == CartLine.cart_id)
     .where(Cart.customer_id == bindparam("customer_id"))
 )
@@ -83,6 +93,7 @@ class CardCounts(NamedTuple):
     cart_items: int  # units of everything in her cart
     holding: bool  # an order of hers holds stock of the product (any variant)
     saved: bool  # she saved the product (♡)
+    of_product: int = 0  # units of the product in any of its variants (its per-order limit)
 
 
 class CartRepository:
@@ -128,7 +139,15 @@ class CartRepository:
             {"customer_id": customer_id, "product_id": product_id, "variant_id": variant_id},
         )
         row = found.one()
-        return CardCounts(int(row[0]), int(row[1]), bool(row[2]), bool(row[3]))
+        return CardCounts(int(row[0]), int(row[1]), bool(row[2]), bool(row[3]), int(row[4]))
+
+    async def product_units(self, customer_id: int, product_id: int) -> int:
+        """Units of `product_id` in the customer's cart, all its variants together: what its
+        per-order limit counts (bot.services.cart.limit_room)."""
+        found = await self.session.scalar(
+            _PRODUCT_UNITS, {"customer_id": customer_id, "product_id": product_id}
+        )
+        return int(found or 0)
 
     async def set_line(
         self,

@@ -551,7 +551,7 @@
       inCartLine.textContent = inCart() ? t('🛒 In your cart: {count}', { count: inCart() }) : '';
       const over = inCart() > Math.max(item.available, 0); // her cart holds more than is left
       capLine.textContent = gone ? ''
-        : over ? item.cap_text || '' // the shop's word, as her cart's line says it
+        : over || p.limit_full ? item.cap_text || '' // the shop's word, as her cart's line says it
         : all ? t('All {count} left are in your cart.', { count: item.available })
           : most() > 0 && quantity >= most() && (quantity > 1 || inCart() > 0)
             ? t('You can add up to {count}.', { count: most() }) : '';
@@ -631,7 +631,8 @@
         toast(answer.notice);
         if (answer.done) bump();
         // Refused (sold out, off sale) or at a new price: the page learns what the shop has now.
-        if (!answer.done || (line && line.unit_price !== item.price)) await recheck();
+        // A limited product: how many more (any size) one order may take is the shop's count.
+        if (!answer.done || p.limit_text || (line && line.unit_price !== item.price)) await recheck();
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
@@ -646,6 +647,7 @@
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       gallery, h('h2', { text: p.title }), price, stock,
+      p.limit_text ? h('div', { class: 'hint limit', text: p.limit_text }) : null,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null,
