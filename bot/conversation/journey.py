@@ -1540,6 +1540,7 @@ async def _product(
         held=holds.get(card.variant_id),
         can_add=most,
         photo=photo,
+        also_bought=await catalog.also_bought(v.uow, product_id),
         notice=notice,
     )
 
