@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Order, OrderEvent, Product, utcnow
+from bot.store.models import Base, Broadcast, Order, OrderEvent, OrderLine, Product, utcnow
 from bot.store.repositories.catalog import category_page_ids
 from bot.store.uow import Store, UnitOfWork
 
@@ -585,5 +585,71 @@ async def test_0034_repairs_sales_not_below_their_regular_price_and_refuses_new_
             await conn.execute(text("UPDATE products SET compare_at_price = 1 WHERE sku = 'NEW'"))
         assert (await _sales(store, "products"))["NEW"] == 1
         assert await _schema_objects(store) == objects
+    finally:
+        await store.close()
+
+
+async def test_0038_counts_the_products_paid_orders_held_together_from_the_orders_before_it(
+    database_url: str,
+) -> None:
+    """product_pairs starts from every paid, shipped or delivered order already there: each
+    two distinct products of one counted once per order, both ways (a product bought in two
+    lines of one order is still one); unpaid, cancelled and refunded orders count nothing.
+    Downgrading drops the table."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0035_daily_reports")
+        mug, kettle, tea, pen = [
+            await add_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
+        ]
+        orders = [
+            ("paid", [mug, kettle, kettle]),  # the kettle in two lines (two sizes, say)
+            ("delivered", [mug, kettle]),
+            ("shipped", [mug, tea]),
+            ("cancelled", [mug, tea]),
+            ("refunded", [kettle, tea]),
+            ("awaiting_payment", [mug, pen]),
+            ("paid", [pen]),  # one product: no pair
+        ]
+        async with store.uow() as uow:
+            customer = await uow.customers.get_or_create(1001)
+            for status, products in orders:
+                uow.session.add(
+                    Order(
+                        customer_id=customer.id,
+                        status=status,
+                        currency="USD",
+                        lines=[
+                            OrderLine(
+                                product_id=product,
+                                sku=f"SKU-{n}",
+                                title="Item",
+                                unit_price=100,
+                                currency="USD",
+                                quantity=1,
+                            )
+                            for n, product in enumerate(products)
+                        ],
+                    )
+                )
+
+        await _alembic(store, "upgrade", "0038_often_bought_with")
+        async with store.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT product_id, other_id, orders FROM product_pairs")
+            )
+            pairs = {(a, b): n for a, b, n in rows}
+        assert pairs == {
+            (mug, kettle): 2,
+            (kettle, mug): 2,
+            (mug, tea): 1,
+            (tea, mug): 1,
+        }
+
+        await _alembic(store, "downgrade", "0035_daily_reports")
+        async with store.engine.connect() as conn:
+            assert "product_pairs" not in await _tables(conn)
     finally:
         await store.close()
