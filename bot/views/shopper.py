@@ -128,6 +128,8 @@ HELP_TEXT = N_(
 )
 ADMIN_HELP = N_("🛠 For admins (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
+# Over the products that paid orders held most often with the one shown (the card, the page).
+ALSO_BOUGHT = N_("Often bought with this:")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
 REVIEW_TITLE_WIDTH = 32  # the product named on ✍️ after her stars
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
@@ -404,7 +406,7 @@ def _also_bought_rows(items: tuple[ProductItem, ...], tr: Translator) -> Keyboar
     named and priced as a list names it; nothing at all when there is none."""
     if not items:
         return []
-    rows: Keyboard = [[button(tr._("Often bought with this:"), Noop())]]
+    rows: Keyboard = [[button(tr._(ALSO_BOUGHT), Noop())]]
     for item in items:
         title = tr.name(item.title, item.translations)
         label = f"{title} · {price_label(tr, item.price, item.compare_at, item.currency)}"
