@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.services import catalog
 from bot.services.checkout import PlacedOrder
 from bot.shop import Shop
-from bot.store.models import ProductPair
+from bot.store.models import Order, OrderLine, ProductPair
 from bot.usecases.orders import cancel_order, refund_order
 from tests.payments.conftest import (
     StripeTestAccount,
@@ -126,4 +126,34 @@ async def test_a_full_refund_takes_the_pairs_back_a_partial_one_does_not(
     # cancelled (out of the count), then refunded from cancelled: taken back once, not twice
     change = await cancel_order(shop, cancelled, actor=ADMIN)
     assert change.new_status == "refunded"
+    assert await _pairs(shop) == {(p["mug"], p["kettle"]): 1, (p["kettle"], p["mug"]): 1}
+
+
+async def test_a_product_bought_in_two_sizes_counts_its_order_once(shop: Shop) -> None:
+    """Two lines of one product (two variants) and another product: one order, counted once
+    each way; on PostgreSQL the upsert never meets the same pair twice."""
+    p = await _products(shop)
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_or_create(1001)
+        order = await uow.orders.add(
+            Order(
+                customer_id=customer.id,
+                currency="USD",
+                lines=[
+                    OrderLine(
+                        product_id=product_id,
+                        variant_id=variant_id,
+                        sku=f"SKU-{n}",
+                        title="Item",
+                        unit_price=100,
+                        currency="USD",
+                        quantity=1,
+                    )
+                    for n, (product_id, variant_id) in enumerate(
+                        [(p["mug"], 0), (p["kettle"], 1), (p["kettle"], 2)]
+                    )
+                ],
+            )
+        )
+        await uow.orders.transition(order, "pay")
     assert await _pairs(shop) == {(p["mug"], p["kettle"]): 1, (p["kettle"], p["mug"]): 1}
