@@ -3,12 +3,15 @@ with it, each a button to its own card; nothing while no paid order holds it wit
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import json
+
+from sqlalchemy import select, update
 
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import Product
+from bot.store.models import Product, ProductPair
 from tests.e2e.shopper import paid_order
+from tests.reliability.test_exactly_once import last_update
 
 HEADER = "Often bought with this:"
 
@@ -95,3 +98,20 @@ async def test_a_russian_shopper_reads_the_header_and_the_names_in_russian(
 async def _open_in_russian(shopper: FakeUser, sku: str) -> None:
     await shopper.send(f"/start product_{sku}")
     await shopper.wait_for(lambda m: any("В корзину" in b.label for b in m.all_buttons))
+
+
+async def test_a_payment_telegram_delivers_twice_counts_the_order_once(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    h = harness_on_each_backend
+    await paid_order(h, h.user(1001, "Alice"), "KIT-MUG-CER", "KIT-KTL-GOO")
+    await h.until_idle()
+    paid = await last_update(h.store, "message")
+    assert "successful_payment" in json.dumps(paid.payload)
+
+    await h.standin.redeliver(paid.payload)  # the poller restarted before confirming it
+    await h.until_idle()
+
+    async with h.store.reading() as uow:
+        counts = list(await uow.session.scalars(select(ProductPair.orders)))
+    assert counts == [1, 1]  # the mug with the kettle, and the kettle with the mug
