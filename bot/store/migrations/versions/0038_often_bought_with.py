@@ -10,7 +10,7 @@
   sizes in one order counts that order once).
 
 Revision ID: 0038_often_bought_with
-Revises: 0035_daily_reports
+Revises: 0037_max_per_order
 Create Date: 2026-12-04 14:10:00.000000
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0038_often_bought_with"
-down_revision: str | None = "0035_daily_reports"
+down_revision: str | None = "0037_max_per_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
