@@ -15,7 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks import floor, search
+from benchmarks import also_bought, floor, search
 from bot.standin.user import FakeUser
 from bot.store.models import Product
 from bot.store.uow import Store
@@ -161,6 +161,8 @@ async def main(args: argparse.Namespace) -> None:
         await bench_checkout(workdir / "checkout", args.buyers)
     if args.search:
         await search.run(args.quick, args.postgres)
+    if args.also_bought:
+        await also_bought.run(args.quick, args.postgres)
 
 
 def cli() -> int:
@@ -173,6 +175,12 @@ def cli() -> int:
     parser.add_argument("--buyers", type=int, default=20, help="shoppers paying at once")
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--also-bought",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the card's 'Often bought with this' read against counting order lines",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: a smoke test that everything runs"
     )

@@ -33,5 +33,7 @@ def test_the_benchmarks_run_in_quick_mode() -> None:
         "a bot with no framework in the same phases",
         "RSS of a process holding the store",
         "shoppers check out and pay at once",
+        "often bought with this, 300 products, 150 orders",
+        "counting order lines",
     ):
         assert line in result.stdout, result.stdout

@@ -1562,6 +1562,7 @@ async def _product(
         can_add=most,
         in_order=in_order,
         photo=photo,
+        also_bought=await catalog.also_bought(v.uow, product_id),
         notice=notice,
     )
 

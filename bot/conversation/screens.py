@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.services.cancelling import CancelOffer
 from bot.services.cart import CartView, Held
-from bot.services.catalog import CategoryItem, ProductCard, ProductPage
+from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
@@ -97,6 +97,8 @@ class ProductScreen(Screen):
     can_add: int = 0  # how many more she can put in her cart (bot.services.cart.can_add)
     in_order: int = 0  # units of the product in her cart, all its variants (its limit counts)
     photo: int = 0  # which of the card's photos it shows (0: the first; ◀ 1/3 ▶)
+    # "Often bought with this": up to 3 other products in stock, each a button to its card.
+    also_bought: tuple[ProductItem, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

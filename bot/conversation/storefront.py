@@ -32,7 +32,7 @@ from bot.services import cart as carts
 from bot.services import catalog, favourites, ratings, reorder, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
-from bot.services.catalog import CategoryItem, ProductCard, ProductPage
+from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
@@ -53,6 +53,7 @@ class ProductView:
     held: dict[int, Held] = field(default_factory=dict)
     saved: bool = False  # she saved it (♡), in the chat or the page
     reviews: tuple[Review, ...] = ()  # the newest its card lists (REVIEWS_PER_PAGE)
+    also_bought: tuple[ProductItem, ...] = ()  # "Often bought with this", as the chat's card
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,8 @@ async def product(v: Visit, product_id: int) -> ProductView:
     card, held = await catalog.as_hers(v.uow, v.customer_id, card)  # as the chat counts them
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
     newest = await reviews.newest(v.uow, card)
-    return ProductView(card, in_cart, of_variants, held, mine.saved, newest)
+    also = await catalog.also_bought(v.uow, product_id)
+    return ProductView(card, in_cart, of_variants, held, mine.saved, newest, also)
 
 
 @looking

@@ -29,6 +29,7 @@ CATEGORY_PAGE = 20
 SEARCH_LIMIT = 48  # results kept for one search (6 pages)
 SHARE_LIMIT = 200  # matches kept for one inline query (four answers of 50)
 FEATURED_COUNT = 10  # in-stock products offered for an empty inline query
+ALSO_BOUGHT_SHOWN = 3  # "Often bought with this" under a card, in the chat and on the page
 
 # Words that carry no meaning in "I want a mug for tea": they never have to match.
 _STOPWORDS_TEXT = (
@@ -395,6 +396,15 @@ def counting_holds(card: ProductCard, holds: OwnHolds) -> ProductCard:
 def query_words(text: str) -> list[str]:
     """The meaningful words of a query, lower-cased, stopwords dropped."""
     return [w for w in search_index.words(text) if w not in STOPWORDS]
+
+
+async def also_bought(uow: UnitOfWork, product_id: int) -> tuple[ProductItem, ...]:
+    """ "Often bought with this": the other products on sale and in stock that paid orders
+    (paid, shipped, delivered) held most often with this one, the most first, ties by id;
+    at most ALSO_BOUGHT_SHOWN. Read from the kept counts (bot.store.repositories.pairs),
+    never by counting order lines."""
+    listed = await uow.pairs.also_bought(product_id, ALSO_BOUGHT_SHOWN)
+    return _items(listed, await _with_variant_stock(uow, listed))
 
 
 async def items_of(uow: UnitOfWork, product_ids: Sequence[int]) -> tuple[ProductItem, ...]:

@@ -767,6 +767,31 @@ class ProductRating(Base):
     review_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class ProductPair(Base):
+    """How many paid orders held both products: the card's "Often bought with this" reads a
+    product's top few from here instead of counting order lines. Kept by
+    OrderRepository.transition as orders become paid (+1 for each pair of distinct products,
+    both ways) and stop being so (cancelled or refunded in full: -1), in the same
+    transaction; a pair no paid order holds any more has no row (migration 0038)."""
+
+    __tablename__ = "product_pairs"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False
+    )
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A product's most bought-with first, ties by id: the card reads its top 3 from the index's
+# start, whatever the number of pairs (ProductPairRepository.also_bought).
+Index(
+    "ix_product_pairs_top", ProductPair.product_id, ProductPair.orders.desc(), ProductPair.other_id
+)
+
+
 class SalesPause(Base):
     """Sales paused by an admin (/pause: holidays, stocktaking): while the one row (id 1) is
     there, checkout and payment are refused with its note; /resume deletes it."""

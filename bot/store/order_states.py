@@ -54,6 +54,11 @@ ORDER_TRANSITIONS: list[tuple[str, tuple[OrderStatus, ...], OrderStatus]] = [
     ("refund", (S.PAID, S.SHIPPED, S.DELIVERED, S.CANCELLED), S.REFUNDED),
 ]
 
+# Orders the shop was paid for and keeps the money of (the goods on their way or there): what
+# "bought" means for "Often bought with this" (bot.store.repositories.pairs). A cancel or a
+# full refund takes an order out; a partial refund leaves it in.
+PAID_FOR: frozenset[str] = frozenset({S.PAID, S.SHIPPED, S.DELIVERED})
+
 STATUS_LABELS: dict[str, str] = {
     S.AWAITING_PAYMENT: N_("⏳ Awaiting payment"),
     S.PAID: N_("✅ Paid"),

@@ -53,6 +53,7 @@ from bot.store.repositories.daily_reports import DailyReportRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
+from bot.store.repositories.pairs import ProductPairRepository
 from bot.store.repositories.ratings import RatingRepository
 from bot.store.repositories.reviews import ReviewRepository
 from bot.store.repositories.sales_pause import SalesRepository
@@ -120,6 +121,7 @@ class UnitOfWork:
     promos: PromoRepository
     sales: SalesRepository
     daily_reports: DailyReportRepository
+    pairs: ProductPairRepository
 
     def __init__(
         self,
@@ -165,6 +167,7 @@ class UnitOfWork:
         self.promos = PromoRepository(session)
         self.sales = SalesRepository(session, self.write)
         self.daily_reports = DailyReportRepository(session, self.write)
+        self.pairs = ProductPairRepository(session)
         return self
 
     async def write(

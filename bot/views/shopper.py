@@ -89,7 +89,7 @@ from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
-from bot.services.catalog import ProductCard, ProductPage
+from bot.services.catalog import ProductCard, ProductItem, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
@@ -128,6 +128,8 @@ HELP_TEXT = N_(
 )
 ADMIN_HELP = N_("🛠 For admins (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
+# Over the products that paid orders held most often with the one shown (the card, the page).
+ALSO_BOUGHT = N_("Often bought with this:")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
 REVIEW_TITLE_WIDTH = 32  # the product named on ✍️ after her stars
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
@@ -384,6 +386,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     if card.review_count:
         reviews = tr._(review_texts.REVIEWS, count=card.review_count)
         rows.append([button(reviews, ShowReviews(card.id, 0, chosen))])
+    rows.extend(_also_bought_rows(screen.also_bought, tr))
     rows.append([button(tr._("⬅ Back"), Back()), keep, button(cart_label, ShowCart())])
     further = card.further_photos[shown - 1] if shown else None  # after the card's own
     return View(
@@ -399,6 +402,19 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         further=further.photo if further else None,
         same_media=screen.same_media,
     )
+
+
+def _also_bought_rows(items: tuple[ProductItem, ...], tr: Translator) -> Keyboard:
+    """ "Often bought with this:" (a label, as a page number is) over a button per product,
+    named and priced as a list names it; nothing at all when there is none."""
+    if not items:
+        return []
+    rows: Keyboard = [[button(tr._(ALSO_BOUGHT), Noop())]]
+    for item in items:
+        title = tr.name(item.title, item.translations)
+        label = f"{title} · {price_label(tr, item.price, item.compare_at, item.currency)}"
+        rows.append([button(label, ShowProduct(item.id, 1))])
+    return rows
 
 
 def _gallery_row(screen: ProductScreen) -> Keyboard:

@@ -40,6 +40,7 @@ from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
 from bot.views.shopper import (
+    ALSO_BOUGHT,
     cancel_question,
     cap_note,
     cart_line_warning,
@@ -131,6 +132,25 @@ def _reviews(view: ProductView, zone: tzinfo) -> Json:
     }
 
 
+def _also_bought(view: ProductView) -> Json:
+    """ "Often bought with this", as the chat's card offers it: each product's id (the page
+    opens it), name and price; the header None when there is none."""
+    tr = i18n.current()
+    return {
+        "also_bought_text": tr._(ALSO_BOUGHT) if view.also_bought else None,
+        "also_bought": [
+            {
+                "id": item.id,
+                "title": _name(item.title, item.translations),
+                "price": item.price,
+                "currency": item.currency,
+                "price_text": _money(item.price, item.currency),
+            }
+            for item in view.also_bought
+        ],
+    }
+
+
 def _item(item: ProductItem | ProductCard) -> Json:
     """A product as a list shows it; its own page adds to this."""
     return {
@@ -172,6 +192,7 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         "description": _name(card.description, card.translations, "description"),
         "rating_text": rating_line(i18n.current(), card),
         **_reviews(view, zone),
+        **_also_bought(view),
         "saved": view.saved,  # ♡ (in the chat or the page)
         "stock_text": stock_label(
             i18n.current(), card.available, low_stock_threshold, card.is_digital

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Order, OrderEvent, Product, utcnow
+from bot.store.models import Base, Broadcast, Order, OrderEvent, OrderLine, Product, utcnow
 from bot.store.repositories.catalog import category_page_ids
 from bot.store.uow import Store, UnitOfWork
 
@@ -631,7 +631,7 @@ async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
 
     store = Store.from_url(database_url)
     try:
-        await store.migrate()
+        await _alembic(store, "upgrade", "0037_max_per_order")
         await add_product(store, "MUG", price=1600)
         objects = await _schema_objects(store)
         await _alembic(store, "downgrade", "0036_order_notes")
@@ -648,5 +648,71 @@ async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
         (column,) = [c for c in columns if c["name"] == "max_per_order"]
         assert column["nullable"] and stored == {"MUG": None}
         assert await _schema_objects(store) == objects
+    finally:
+        await store.close()
+
+
+async def test_0038_counts_the_products_paid_orders_held_together_from_the_orders_before_it(
+    database_url: str,
+) -> None:
+    """product_pairs starts from every paid, shipped or delivered order already there: each
+    two distinct products of one counted once per order, both ways (a product bought in two
+    lines of one order is still one); unpaid, cancelled and refunded orders count nothing.
+    Downgrading drops the table."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0037_max_per_order")
+        mug, kettle, tea, pen = [
+            await add_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
+        ]
+        orders = [
+            ("paid", [mug, kettle, kettle]),  # the kettle in two lines (two sizes, say)
+            ("delivered", [mug, kettle]),
+            ("shipped", [mug, tea]),
+            ("cancelled", [mug, tea]),
+            ("refunded", [kettle, tea]),
+            ("awaiting_payment", [mug, pen]),
+            ("paid", [pen]),  # one product: no pair
+        ]
+        async with store.uow() as uow:
+            customer = await uow.customers.get_or_create(1001)
+            for status, products in orders:
+                uow.session.add(
+                    Order(
+                        customer_id=customer.id,
+                        status=status,
+                        currency="USD",
+                        lines=[
+                            OrderLine(
+                                product_id=product,
+                                sku=f"SKU-{n}",
+                                title="Item",
+                                unit_price=100,
+                                currency="USD",
+                                quantity=1,
+                            )
+                            for n, product in enumerate(products)
+                        ],
+                    )
+                )
+
+        await _alembic(store, "upgrade", "0038_often_bought_with")
+        async with store.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT product_id, other_id, orders FROM product_pairs")
+            )
+            pairs = {(a, b): n for a, b, n in rows}
+        assert pairs == {
+            (mug, kettle): 2,
+            (kettle, mug): 2,
+            (mug, tea): 1,
+            (tea, mug): 1,
+        }
+
+        await _alembic(store, "downgrade", "0037_max_per_order")
+        async with store.engine.connect() as conn:
+            assert "product_pairs" not in await _tables(conn)
     finally:
         await store.close()

@@ -13,12 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.i18n import joined
 from bot.store.models import Order, OrderEvent, OrderLine, utcnow
 from bot.store.order_states import (
+    PAID_FOR,
     PARTLY_REFUNDABLE,
     PARTLY_REFUNDED,
     IllegalOrderTransition,
     next_status,
 )
 from bot.store.prepared import prepared
+from bot.store.repositories.pairs import ProductPairRepository
 
 # Built once and prepared: every product card reads it (what her own open invoice holds).
 _HOLDS_OF_PRODUCT = prepared(
@@ -271,7 +273,9 @@ class OrderRepository:
 
         The move is a compare-and-set on the status column, so two concurrent moves of one
         order (say, two admins cancelling) cannot both happen: the loser gets
-        IllegalOrderTransition with the status it lost to.
+        IllegalOrderTransition with the status it lost to. A move into or out of the paid
+        statuses counts the order's products as bought together, or no longer, here and only
+        here (so a payment delivered twice, whose second move is refused, counts once).
         """
         previous = order.status
         status = next_status(previous, trigger).value
@@ -287,6 +291,9 @@ class OrderRepository:
             raise IllegalOrderTransition(trigger, str(current))
         set_committed_value(order, "status", status)
         set_committed_value(order, "updated_at", now)
+        bought = (status in PAID_FOR) - (previous in PAID_FOR)
+        if bought:
+            await ProductPairRepository(self.session).count_order(order.id, bought)
         self.session.add(
             OrderEvent(
                 order_id=order.id,

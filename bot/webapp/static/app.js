@@ -651,7 +651,17 @@
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
       p.description ? h('p', { class: 'desc', text: p.description }) : null,
-      reviewsOf(p)));
+      alsoBought(p), reviewsOf(p)));
+  }
+
+  // "Often bought with this", as the chat's card offers it: each opens that product's page.
+  function alsoBought(p) {
+    if (!p.also_bought_text || !p.also_bought.length) return null;
+    return h('section', { class: 'also-bought' }, h('h3', { text: p.also_bought_text }),
+      p.also_bought.map((item) => h('button', {
+        type: 'button', class: 'chip', 'data-product-id': item.id,
+        onclick: () => go('product', item.id),
+      }, `${item.title} · ${item.price_text}`)));
   }
 
   // The newest reviews, read-only (written and hidden in the chat); her words are text.
