@@ -219,6 +219,7 @@ async def test_the_button_of_a_delivered_order_changes_nothing(h: ShopHarness) -
     await admin_orders.deliver(h.shop, ADMIN_ID, second)
     await ada.send("JD014600003828")
     await ada.wait_for(said.replace(f"#{order_id}", f"#{second}"))
+    await ada.wait_for(f"Order #{second} · 📦 Delivered")  # the order as it is now
     assert await tracking_of(h, second) == UPS
     await h.until_idle()
     assert not any("New tracking number" in (m.text or "") for m in sam.messages)

@@ -252,7 +252,7 @@ async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> No
     try:
         done = await admin_orders.change_tracking(context.shop, actor(update), order_id, number)
     except OrderError as exc:  # gone, or delivered (cancelled, refunded) while she typed
-        await reply(update, exc.said(i18n.current()))
+        await refuse_stale(update, context, order_id, exc)
         return
     await reply(update, views.tracking_changed(done))
     await show(update, views.order_screen(done.detail, context.shop.settings.zone))
