@@ -601,6 +601,11 @@ class AddOrderNote(OrderAction, code="AON"):
 
 
 @dataclass(frozen=True)
+class EditTracking(OrderAction, code="AOT"):
+    """✏️ Tracking number of a shipped order: asks for the new number first."""
+
+
+@dataclass(frozen=True)
 class HideReview(Action, code="ARH"):
     """🙈 Hide a shopper's review from its product's card (`hide` 1), or 👁 Show it (0)."""
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -76,6 +77,7 @@ class Settings:
     shop_timezone: str = "UTC"  # IANA name: where the shop's day begins (/stats "Today")
     shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
     daily_report_hour: int | None = 9  # the admins' morning report: this hour, shop's clock
+    tracking_url: str = ""  # a carrier's page with {number} in it ("": no Track parcel button)
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -258,7 +260,22 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shop_timezone=_timezone(get("SHOP_TIMEZONE", "UTC")),
         shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
         daily_report_hour=_hour_or_off(env, "DAILY_REPORT_HOUR", 9),
+        tracking_url=_tracking_url(get("TRACKING_URL")),
     )
+
+
+def _tracking_url(raw: str) -> str:
+    """TRACKING_URL: empty (no Track parcel button), or an https:// address (its host named,
+    not made of the number) with {number} once, where the parcel's tracking number goes."""
+    if not raw:
+        return raw
+    host = urlsplit(raw).netloc
+    if not raw.startswith("https://") or raw.count("{number}") != 1 or not host or "{" in host:
+        raise ConfigError(
+            "TRACKING_URL must be an https:// address with {number} once, where the tracking "
+            f"number goes (https://www.17track.net/en/track?nums={{number}}), got {raw!r}"
+        )
+    return raw
 
 
 def _timezone(raw: str) -> str:

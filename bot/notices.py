@@ -290,6 +290,20 @@ def order_shipped(tr: Translator, order_id: int, tracking: str | None) -> str:
     return text
 
 
+def tracking_changed(tr: Translator, order_id: int, tracking: str | None) -> str:
+    """An admin corrected (or took back) the tracking number the shipped notice gave."""
+    if tracking:
+        return tr._(
+            "📦 New tracking number for order #{order_id}: {tracking}",
+            order_id=order_id,
+            tracking=tracking,
+        )
+    return tr._(
+        "📦 Order #{order_id} has no tracking number any more: the one we sent was withdrawn.",
+        order_id=order_id,
+    )
+
+
 def order_delivered(tr: Translator, order_id: int) -> str:
     return tr._(
         "📦 Your order #{order_id} has been delivered. Enjoy, and thank you!", order_id=order_id

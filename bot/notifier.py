@@ -20,7 +20,7 @@ from enum import StrEnum
 from html import escape
 from pathlib import Path
 
-from telegram import InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -43,8 +43,15 @@ class Sent(StrEnum):
     FAILED = "failed"  # anything else Telegram refused, a 429 that outlasted the retries...
 
 
-Buttons = tuple[tuple[tuple[str, Action], ...], ...]
-"""Rows of (label, what pressing it asks for)."""
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A button that opens a web page (a carrier's tracking page) instead of asking the bot."""
+
+    url: str
+
+
+Buttons = tuple[tuple[tuple[str, Action | Link], ...], ...]
+"""Rows of (label, what pressing it asks for, or the page it opens)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +169,14 @@ class Notifier:
 
 
 def _markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
-    rows = [[button(label, action) for label, action in row] for row in buttons if row]
+    rows = [[_button(label, action) for label, action in row] for row in buttons if row]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button(label: str, action: Action | Link) -> InlineKeyboardButton:
+    if isinstance(action, Link):
+        return InlineKeyboardButton(label, url=action.url)
+    return button(label, action)
 
 
 def _by_url(url: str) -> bool:

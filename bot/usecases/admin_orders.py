@@ -11,8 +11,9 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from bot import notices
 from bot.clipping import echo
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, worded
 from bot.notifier import Notice, Sent
 from bot.services import admin_orders, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
@@ -25,15 +26,18 @@ from bot.services.errors import (
     RefundUnderWay,
     ShopError,
 )
+from bot.services.tracking import clean_tracking, tracking_link
 from bot.shop import Shop
 from bot.store.order_states import (
     APPROVABLE,
     IllegalOrderTransition,
+    OrderStatus,
     may,
     status_label,
     status_labels,
     status_text,
 )
+from bot.texts.tracking import track_parcel
 from bot.usecases import deliveries
 from bot.usecases.orders import (
     OrderChange,
@@ -45,7 +49,6 @@ from bot.usecases.orders import (
     ship_order,
 )
 
-MAX_TRACKING = 128
 MAX_NOTE = 500  # an admin's note on an order: five of them fit on its screen with the rest
 
 
@@ -63,18 +66,6 @@ class OrderNotChanged(OrderError):
         else:
             why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
         return tr._(self.text, order_id=self.params["order_id"], why=why)
-
-
-class BadTracking(OrderError):
-    def __init__(self) -> None:
-        super().__init__()
-        self._words(
-            N_(
-                "A tracking number is one line of text (up to {most} characters). "
-                "Send it, or ship without one."
-            ),
-            most=MAX_TRACKING,
-        )
 
 
 class BadNote(OrderError):
@@ -98,6 +89,9 @@ class NotNow(OrderError):
         "ship": N_("Order #{order_id} cannot be shipped now: it is {status}."),
         "cancel": N_("Order #{order_id} cannot be cancelled now: it is {status}."),
         "refund": N_("Order #{order_id} has nothing left to refund: it is {status}."),
+        "tracking": N_(
+            "The tracking number of order #{order_id} cannot be changed now: it is {status}."
+        ),
     }
 
     def __init__(self, order_id: int, move: str, status: str, refunded_amount: int) -> None:
@@ -124,6 +118,17 @@ class OrderChanged:
 
 
 @dataclass(frozen=True)
+class TrackingChanged:
+    """✏️ Tracking number as it ended: `detail` is the order as stored afterwards."""
+
+    order_id: int
+    number: str | None  # the number now (None: removed)
+    changed: bool  # False: it was that already, so nothing was written and nobody told
+    shopper_told: bool
+    detail: OrderDetail
+
+
+@dataclass(frozen=True)
 class RefundOffer:
     order_id: int
     refundable: int
@@ -144,15 +149,10 @@ async def order_detail(shop: Shop, order_id: int) -> OrderDetail:
         return await admin_orders.order_detail(uow, order_id)
 
 
-def check_tracking(tracking: str | None) -> None:
-    """A tracking number is one line of text, or none at all (None)."""
-    if tracking is not None and (not tracking or len(tracking) > MAX_TRACKING or "\n" in tracking):
-        raise BadTracking()
-
-
 async def ship(shop: Shop, admin_id: int, order_id: int, tracking: str | None) -> OrderChanged:
-    """Ship, with a tracking number or without one (None)."""
-    check_tracking(tracking)
+    """Ship, with a tracking number (BadTracking unless it is one: bot.services.tracking) or
+    without one (None)."""
+    tracking = None if tracking is None else clean_tracking(tracking)
     move = ship_order(shop, order_id, actor=_actor(admin_id), tracking=tracking)
     return await _change(shop, admin_id, "order.ship", order_id, move)
 
@@ -179,13 +179,18 @@ async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
 
 
 async def offer(
-    shop: Shop, order_id: int, move: Literal["ship", "cancel", "approve"]
+    shop: Shop, order_id: int, move: Literal["ship", "cancel", "approve", "tracking"]
 ) -> OrderDetail:
     """The order, if `move` can be made now (asked when its button is pressed, before any
     question): OrderNotFound, NotNow, OrderUnderReview for a ship under review, or
-    NotUnderReview / NotApprovable for an approval."""
+    NotUnderReview / NotApprovable for an approval. "tracking": its tracking number can be
+    changed while it is shipped, not once delivered (nor cancelled or refunded)."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
+    if move == "tracking":
+        if s.status != OrderStatus.SHIPPED:
+            raise NotNow(order_id, move, s.status, s.refunded)
+        return detail
     if move == "approve":
         if not s.needs_review:
             raise NotUnderReview(order_id)
@@ -260,6 +265,52 @@ async def add_note(shop: Shop, admin_id: int, order_id: int, text: str | None) -
         details = {"note_id": kept.id, "order_note": note}
         await uow.audit.record(admin_id, "order.note", f"order:{order_id}", details)
         return await admin_orders.order_detail(uow, order_id)
+
+
+REMOVE_TRACKING = "-"  # typed for a tracking number: the order has none any more
+
+
+def read_tracking(text: str) -> str | None:
+    """What the admin typed for ✏️ Tracking number: "-" removes it (None); anything else must
+    be a tracking number (BadTracking: the rule Ship's step applies)."""
+    return None if text.strip() == REMOVE_TRACKING else clean_tracking(text)
+
+
+async def change_tracking(
+    shop: Shop, admin_id: int, order_id: int, number: str | None
+) -> TrackingChanged:
+    """Put `number` (None: none) on a shipped order, record it in its history and the audit
+    log (`order.tracking`) in one transaction, then tell the shopper with 📦 Track parcel.
+    OrderNotFound, or NotNow once it is no longer shipped (delivered while the admin typed);
+    the number it has already changes nothing and tells nobody."""
+    async with shop.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound(order_id)
+        was, customer = order.tracking_number, order.customer.telegram_id
+        changed = was != number
+        if order.status != OrderStatus.SHIPPED or (
+            changed and not await uow.orders.set_tracking(order, number, status=order.status)
+        ):
+            status = await uow.orders.status_of(order_id) or order.status
+            raise NotNow(order_id, "tracking", status, order.refunded_amount)
+        if changed:
+            history = (
+                worded(N_("tracking number {number}"), number=number)
+                if number
+                else worded(N_("tracking number removed"))
+            )
+            await uow.orders.record_event(order, actor=_actor(admin_id), note=history)
+            details = {"tracking_was": was, "tracking": number}
+            await uow.audit.record(admin_id, "order.tracking", f"order:{order_id}", details)
+    told = False
+    if changed:
+        tr = await shop.words_of(customer)  # hers, not the admin's
+        link = tracking_link(shop.settings.tracking_url, number)
+        notice = Notice(notices.tracking_changed(tr, order_id, number), track_parcel(tr, link))
+        told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
+    detail = await order_detail(shop, order_id)
+    return TrackingChanged(order_id, number, changed, told, detail)
 
 
 def _actor(admin_id: int) -> str:

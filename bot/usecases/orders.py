@@ -28,6 +28,7 @@ from bot.services.errors import (
     RefundDeferred,
 )
 from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
+from bot.services.tracking import tracking_link
 from bot.shop import Shop
 from bot.store.models import Order
 from bot.store.order_states import (
@@ -38,6 +39,7 @@ from bot.store.order_states import (
 )
 from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
+from bot.texts.tracking import track_parcel
 from bot.usecases.refunds import refund_payment
 
 ShopperNotice = Callable[[Translator], str]
@@ -107,7 +109,10 @@ async def ship_order(
         order.tracking_number = tracking
         await uow.orders.transition(order, "ship", actor=actor, note=tracking)
         text = partial(notices.order_shipped, order_id=order.id, tracking=tracking)
-        return OrderChange(order.id, order.customer.telegram_id, old, order.status, text)
+        track = partial(track_parcel, url=tracking_link(shop.settings.tracking_url, tracking))
+        return OrderChange(
+            order.id, order.customer.telegram_id, old, order.status, text, buttons_for_shopper=track
+        )
 
 
 async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange:

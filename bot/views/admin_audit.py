@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "order.refund": N_("refunded"),
     "order.approve": N_("approved the payment of"),
     "order.note": N_("added a note to"),
+    "order.tracking": N_("changed the tracking number of"),
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
     "product.hide": N_("hid"),
@@ -58,6 +59,8 @@ SHOWN_APART = frozenset(
         "error",
         "note_id",
         "order_note",
+        "tracking_was",
+        "tracking",
     }
 )
 
@@ -106,6 +109,9 @@ def _details(tr: Translator, details: dict[str, Any]) -> str:
             said.append(tr._(words, amount=tr.money(details[key], details["currency"])))
     if isinstance(details.get("order_note"), str):  # an admin's note on an order, on one line
         said.append(tr._("“{note}”", note=" ".join(details["order_note"].split())))
+    if "tracking" in details:  # ✏️ Tracking number: what it was → what it is
+        before, after = (details.get(k) or tr._("none") for k in ("tracking_was", "tracking"))
+        said.append(f"{before} → {after}")
     for note in ("refund_error", "error"):
         if isinstance(details.get(note), str):
             said.append(tr.said(details[note]))

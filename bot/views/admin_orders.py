@@ -16,6 +16,7 @@ from bot.callback_data import (
     AskCancelOrder,
     CancelOrder,
     DeliverOrder,
+    EditTracking,
     FlowFullRefund,
     OpenOrder,
     OrderAction,
@@ -37,11 +38,18 @@ from bot.store.order_states import (
     status_label,
 )
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
-from bot.usecases.admin_orders import MAX_NOTE, OrderChanged
+from bot.usecases.admin_orders import MAX_NOTE, OrderChanged, TrackingChanged
 from bot.views.admin import TEXT_LIMIT, AdminView, Rows, flow_buttons
 
 SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
 SHIP_WITHOUT = N_("🚚 Ship without tracking")
+SHIP_AGAIN = N_("Send it, or ship without one.")
+TRACKING_PROMPT = N_(
+    "Order #{order_id} has the tracking number {number}. Send the right one, - to remove it, "
+    "or /cancel."
+)
+TRACKING_PROMPT_NONE = N_("Order #{order_id} has no tracking number. Send one, or /cancel.")
+TRACKING_AGAIN = N_("Send the tracking number, - to remove it, or /cancel.")
 NOTE_PROMPT = N_(
     "A note on order #{order_id}, for the admins only (the shopper never sees it), up to "
     "{most} characters. Send the note, or /cancel."
@@ -246,6 +254,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         actions.append(button(tr._("🚚 Ship"), ShipOrder(s.order_id)))
     if "deliver" in detail.triggers:
         actions.append(button(tr._("📦 Delivered"), DeliverOrder(s.order_id)))
+    if s.status == OrderStatus.SHIPPED:  # a mistyped number can be put right until delivered
+        actions.append(button(tr._("✏️ Tracking number"), EditTracking(s.order_id)))
     if "cancel" in detail.triggers:
         actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))
     if detail.refundable:
@@ -363,8 +373,53 @@ def ask_approve(order_id: int) -> AdminView:
 
 def ask_tracking(flow: Flow, problem: str = "") -> AdminView:
     tr = i18n.current()
-    text = problem or tr._(SHIP_PROMPT, order_id=flow["order_id"])
+    text = (
+        f"{problem} {tr._(SHIP_AGAIN)}" if problem else tr._(SHIP_PROMPT, order_id=flow["order_id"])
+    )
     return AdminView(text, flow_buttons(flow, skip=tr._(SHIP_WITHOUT)))
+
+
+def ask_new_tracking(flow: Flow, problem: str = "") -> AdminView:
+    """✏️ Tracking number's question (the number the order has now, kept in the step), or why
+    the last answer was refused and to send it again."""
+    tr = i18n.current()
+    if problem:
+        text = f"{problem} {tr._(TRACKING_AGAIN)}"
+    elif flow.get("number"):
+        text = tr._(TRACKING_PROMPT, order_id=flow["order_id"], number=flow["number"])
+    else:
+        text = tr._(TRACKING_PROMPT_NONE, order_id=flow["order_id"])
+    return AdminView(text, flow_buttons(flow))
+
+
+def tracking_changed(result: TrackingChanged) -> str:
+    """What ✏️ Tracking number did, in a line for the admin who sent it."""
+    tr = i18n.current()
+    order_id, number = result.order_id, result.number
+    if not result.changed:
+        if number:
+            return tr._(
+                "Order #{order_id} already has the tracking number {number}: nothing was changed.",
+                order_id=order_id,
+                number=number,
+            )
+        return tr._(
+            "Order #{order_id} has no tracking number: nothing was changed.", order_id=order_id
+        )
+    if number:
+        text = tr._(
+            "Order #{order_id}: the tracking number is {number} now.",
+            order_id=order_id,
+            number=number,
+        )
+    else:
+        text = tr._("Order #{order_id}: the tracking number was removed.", order_id=order_id)
+    told = (
+        tr._("The shopper was notified.")
+        if result.shopper_told
+        else tr._("The shopper could not be reached.")
+    )
+    return f"{text} {told}"
 
 
 def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> AdminView:

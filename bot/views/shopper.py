@@ -98,6 +98,7 @@ from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
+from bot.services.tracking import tracking_link
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
 from bot.texts import price_drops as price_drop_texts
@@ -108,6 +109,7 @@ from bot.texts import support as support_texts
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
+from bot.texts.tracking import TRACK_PARCEL
 
 Keyboard = list[list[InlineKeyboardButton]]
 
@@ -669,6 +671,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         for line in order.lines
         if line.downloadable
     ]
+    if parcel := tracking_link(settings.tracking_url, order.tracking_number):
+        rows.insert(0, [InlineKeyboardButton(tr._(TRACK_PARCEL), url=parcel)])
     if can_rate(order.status):
         if screen.offer_words:  # the product just rated, named: the order may hold several
             words = WriteReview(order.id, screen.offer_words, screen.page)

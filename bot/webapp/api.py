@@ -248,11 +248,13 @@ class Storefront:
         return _json(views.checkout(screen))
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:
-        return _json(views.orders(await storefront.orders(self.shop, who, _page(request))))
+        found = await storefront.orders(self.shop, who, _page(request))
+        return _json(views.orders(found, self.shop.settings.tracking_url))
 
     async def order(self, request: web.Request, who: Shopper) -> web.Response:
         order_id = _path_id(request, "order_id", OrderNotFound)
-        return _json(views.my_order(await storefront.order(self.shop, who, order_id)))
+        mine = await storefront.order(self.shop, who, order_id)
+        return _json(views.my_order(mine, self.shop.settings.tracking_url))
 
     async def buy_again(self, request: web.Request, who: Shopper) -> web.Response:
         """🔁 Buy again: the chat's reorder into the one cart, with what fell short."""
@@ -269,7 +271,8 @@ class Storefront:
         except ShopError:
             await storefront.reader(self.shop, who)  # the refusal in her /language choice
             raise
-        return _json(views.cancelled(await storefront.cancelled(self.shop, who, order_id, said)))
+        done = await storefront.cancelled(self.shop, who, order_id, said)
+        return _json(views.cancelled(done, self.shop.settings.tracking_url))
 
     async def rate(self, request: web.Request, who: Shopper) -> web.Response:
         """Her stars for a product of her order: 1-5 or 400; an order she may not rate

@@ -78,6 +78,8 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("⬅ No, keep it"),
     N_("Refunded: {amount}"),
     N_("Refund on its way: {amount}"),
+    N_("Tracking number: {number}"),
+    N_("📦 Track parcel"),
     N_("⭐ Rate {title}"),
 )
 

@@ -36,6 +36,7 @@ from bot.services.catalog import CategoryItem, ProductCard, ProductItem, Product
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
+from bot.services.tracking import tracking_link
 from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
@@ -371,15 +372,16 @@ def checkout(screen: Screen) -> Json:
     return {"status": "refused", "notice": screen.notice or i18n.current()._(AGAIN)}
 
 
-def my_order(mine: MyOrder) -> Json:
+def my_order(mine: MyOrder, tracking_url: str) -> Json:
     """An order's own page: what it shows in a list, and the products she may rate from it
     (a product bought in two sizes is one), with her stars for each (None: not yet), and
-    `cancel`: what ✖️ Cancel order would give back and its question (None: no such button)."""
+    `cancel`: what ✖️ Cancel order would give back and its question (None: no such button);
+    `tracking_url`: TRACKING_URL, for the 📦 Track parcel link."""
     tr = i18n.current()
     products = rateable_products(tr, mine.order) if can_rate(mine.order.status) else []
     offer = mine.cancel
     return {
-        **order(mine.order),
+        **order(mine.order, tracking_url),
         "rateable": [
             {"product_id": product_id, "title": title, "stars": mine.stars.get(product_id)}
             for product_id, title in products
@@ -395,12 +397,14 @@ def my_order(mine: MyOrder) -> Json:
     }
 
 
-def cancelled(done: Cancelled) -> Json:
+def cancelled(done: Cancelled, tracking_url: str) -> Json:
     """Her order after ✖️ Cancel order, and what she is told (the chat's words)."""
-    return {"order": my_order(done.mine), "notice": done.notice}
+    return {"order": my_order(done.mine, tracking_url), "notice": done.notice}
 
 
-def order(view: OrderView) -> Json:
+def order(view: OrderView, tracking_url: str) -> Json:
+    """An order as the page shows it; its parcel's page from TRACKING_URL (`tracking_url`,
+    None without a page or a number), as the chat's 📦 Track parcel opens it."""
     return {
         "id": view.id,
         "status": view.status,
@@ -436,13 +440,15 @@ def order(view: OrderView) -> Json:
         if view.refund_under_way
         else None,
         "item_count": view.item_count,
+        "tracking_number": view.tracking_number,
+        "tracking_url": tracking_link(tracking_url, view.tracking_number),
     }
 
 
-def orders(page: OrderPage) -> Json:
+def orders(page: OrderPage, tracking_url: str) -> Json:
     """A page of orders, newest first; `has_older`: ask for page + 1."""
     return {
-        "orders": [order(view) for view in page.orders],
+        "orders": [order(view, tracking_url) for view in page.orders],
         "page": page.page,
         "has_older": page.has_older,
     }

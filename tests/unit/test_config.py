@@ -173,3 +173,21 @@ def test_tips_are_off_until_tip_max_is_set_and_suggestions_follow_telegrams_rule
         load_settings({"BOT_TOKEN": TOKEN, "TIP_SUGGESTED": "1.00"}, env_file=None)
     with pytest.raises(ConfigError, match="TIP_MAX"):
         load_settings({"BOT_TOKEN": TOKEN, "TIP_MAX": "five"}, env_file=None)
+
+
+def test_a_tracking_page_is_off_by_default_and_takes_the_number_once_over_https() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).tracking_url == ""
+    page = "https://www.17track.net/en/track?nums={number}"
+    assert load_settings({**env, "TRACKING_URL": f"  {page} "}, env_file=None).tracking_url == page
+    for wrong in (
+        "http://www.17track.net/en/track?nums={number}",  # not https
+        "https://www.17track.net/en/track",  # nowhere for the number
+        "https://t.example/{number}?again={number}",  # twice
+        "https://{number}/track",  # the number for a host
+        "https://",
+        "www.17track.net/en/track?nums={number}",
+        "https://t.example/{num}",
+    ):
+        with pytest.raises(ConfigError, match=r"^TRACKING_URL must be an https:// address with"):
+            load_settings({**env, "TRACKING_URL": wrong}, env_file=None)

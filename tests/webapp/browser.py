@@ -3,7 +3,7 @@
 Telegram's own script cannot load here (no internet, and it is blocked so it never races the
 stub): the stub gives the page what a Telegram client would, `initData` signed for the
 shopper, theme colours, and a MainButton drawn like the client draws it under the page. It
-records what the page asks of Telegram (haptics, openInvoice) in `window.__tg`, fires the
+records what the page asks of Telegram (haptics, openInvoice, openLink) in `window.__tg`, fires the
 client's events (`window.__tg.fire('activated')`: the shopper came back to the app), and the API
 requests the page starts (`window.__tg.started('checkout')`), counted as they leave.
 
@@ -66,7 +66,7 @@ T = TypeVar("T")
 
 STUB = """
 (() => {
-  const record = { haptics: [], invoices: [], invoiceCallbacks: [], requests: [] };
+  const record = { haptics: [], invoices: [], invoiceCallbacks: [], requests: [], links: [] };
   const events = {};
   const fetchNow = window.fetch.bind(window);
   window.fetch = (url, options) => {
@@ -141,6 +141,7 @@ STUB = """
       record.invoices.push(url);
       record.invoiceCallbacks.push(callback);
     },
+    openLink(url) { record.links.push(url); },
   } };
 })();
 """

@@ -1,7 +1,7 @@
 """Routing of an admin's input while a multi-step admin flow is open.
 
-Each flow kind (add, edit, broadcast, ship, refund, note) registers what to do with typed input,
-with its buttons and with Confirm. The flow itself is stored in the database (see
+Each flow kind (add, edit, broadcast, ship, tracking, refund, note) registers what to do with
+typed input, with its buttons and with Confirm. The flow itself is stored in the database (see
 bot.services.admin_flows); this module only routes.
 """
 

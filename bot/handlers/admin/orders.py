@@ -4,6 +4,7 @@ Ship (optional tracking number), Delivered, Cancel (confirmed first), Refund (fu
 amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
 order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 Add note asks for an admins-only note on the order and shows the order again with it.
+✏️ Tracking number (a shipped order) asks for the right number and tells the shopper.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.callback_data import (
     AskCancelOrder,
     CancelOrder,
     DeliverOrder,
+    EditTracking,
     FlowAction,
     FlowFullRefund,
     FlowSkip,
@@ -42,8 +44,9 @@ from bot.services.errors import (
     OrderNotFound,
     ShopError,
 )
+from bot.services.tracking import BadTracking, clean_tracking
 from bot.usecases import admin_orders
-from bot.usecases.admin_orders import BadNote, BadTracking, OrderChanged
+from bot.usecases.admin_orders import BadNote, OrderChanged
 from bot.views import admin_orders as views
 from bot.views.admin import reply, show
 from bot.views.replies import answer_button
@@ -191,14 +194,14 @@ async def on_ship(update: Update, context: ShopContext, data: ShipOrder) -> None
 
 async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str | None) -> None:
     try:
-        admin_orders.check_tracking(tracking)
+        number = None if tracking is None else clean_tracking(tracking)
     except BadTracking as exc:
         await reply(update, views.ask_tracking(flow, exc.said(i18n.current())))
         return
     await save_flow(update, context, None)
     order_id = int(flow["order_id"])
     await present_change(
-        update, context, admin_orders.ship(context.shop, actor(update), order_id, tracking)
+        update, context, admin_orders.ship(context.shop, actor(update), order_id, number)
     )
 
 
@@ -214,6 +217,49 @@ async def ship_button(update: Update, context: ShopContext, flow: Flow, data: Fl
 
 async def ship_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     await ship(update, context, flow, None)
+
+
+# ----------------------------------------------------------------------------- tracking flow
+
+
+async def on_edit_tracking(update: Update, context: ShopContext, data: EditTracking) -> None:
+    try:
+        detail = await admin_orders.offer(context.shop, data.order_id, "tracking")
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
+    await answer_button(update)
+    number = detail.summary.tracking_number
+    flow = new_flow("tracking", order_id=data.order_id, number=number)
+    await save_flow(update, context, flow)
+    await reply(update, views.ask_new_tracking(flow))
+
+
+async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> None:
+    """The right number ("-": none): refused with why (the step stays open), or saved, the
+    shopper told, and the order shown again. The step ends before the change, as Ship's."""
+    text = message_text(update)
+    if text.strip().lower() in SKIP_WORDS:  # Ship's "no number" word means nothing here
+        await reply(update, views.ask_new_tracking(flow))
+        return
+    try:
+        number = admin_orders.read_tracking(text)
+    except BadTracking as exc:
+        await reply(update, views.ask_new_tracking(flow, exc.said(i18n.current())))
+        return
+    await save_flow(update, context, None)
+    order_id = int(flow["order_id"])
+    try:
+        done = await admin_orders.change_tracking(context.shop, actor(update), order_id, number)
+    except OrderError as exc:  # gone, or delivered (cancelled, refunded) while she typed
+        await refuse_stale(update, context, order_id, exc)
+        return
+    await reply(update, views.tracking_changed(done))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+
+
+async def tracking_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
+    await reply(update, views.ask_new_tracking(flow))
 
 
 # ----------------------------------------------------------------------------- refund flow
@@ -340,6 +386,7 @@ async def note_confirm(update: Update, context: ShopContext, flow: Flow) -> None
 
 
 register_flow("note", FlowKind(on_input=note_input, on_confirm=note_confirm))
+register_flow("tracking", FlowKind(on_input=tracking_input, on_confirm=tracking_confirm))
 register_flow("ship", FlowKind(on_input=ship_input, on_confirm=ship_confirm, on_button=ship_button))
 register_flow(
     "refund", FlowKind(on_input=refund_input, on_confirm=refund_confirm, on_button=refund_button)

@@ -253,6 +253,27 @@ class OrderRepository:
         await self.record_event(order, actor=actor, note=note)
         return True
 
+    async def status_of(self, order_id: int) -> str | None:
+        """The order's status as stored now (after another move won a compare-and-set)."""
+        found = await self.session.scalar(select(Order.status).where(Order.id == order_id))
+        return None if found is None else str(found)
+
+    async def set_tracking(self, order: Order, number: str | None, *, status: str) -> bool:
+        """Change the parcel's tracking number while the order is still `status` (a
+        compare-and-set, like transition: False if it moved on meanwhile)."""
+        now = utcnow()
+        result = await self.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status == status)
+            .values(tracking_number=number, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return False
+        set_committed_value(order, "tracking_number", number)
+        set_committed_value(order, "updated_at", now)
+        return True
+
     async def record_event(self, order: Order, *, actor: str, note: str) -> None:
         """A line in the order's history that leaves its status as it is."""
         self.session.add(

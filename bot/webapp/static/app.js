@@ -845,6 +845,8 @@
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
       o.refunded_text ? h('div', { class: 'sum', id: 'refunded', text: t('Refunded: {amount}', { amount: o.refunded_text }) }) : null,
       o.refund_under_way_text ? h('div', { class: 'sum', id: 'refund-under-way', text: t('Refund on its way: {amount}', { amount: o.refund_under_way_text }) }) : null,
+      o.tracking_number ? h('div', { class: 'sum', id: 'tracking', text: t('Tracking number: {number}', { number: o.tracking_number }) }) : null,
+      o.tracking_url ? h('a', { id: 'track-parcel', class: 'link', href: o.tracking_url, target: '_blank', rel: 'noopener', onclick: openOutside }, t('📦 Track parcel')) : null,
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null,
       (o.rateable || []).map((item) => stars(o, item)),
       o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null,
@@ -854,6 +856,14 @@
     } else if (shown && !open) {
       refreshCart(); // what was bought has left the cart
     }
+  }
+
+  /** A link to another site (the carrier's tracking page): Telegram opens it in its browser,
+      leaving the shop's page as it is; a plain browser follows the link. */
+  function openOutside(event) {
+    if (!tg || !tg.openLink) return;
+    event.preventDefault();
+    tg.openLink(event.currentTarget.href);
   }
 
   /** 🔁 Buy again: the chat's reorder into the one cart; her cart then, with what fell short. */
