@@ -76,6 +76,7 @@ class Settings:
     shop_timezone: str = "UTC"  # IANA name: where the shop's day begins (/stats "Today")
     shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
     daily_report_hour: int | None = 9  # the admins' morning report: this hour, shop's clock
+    return_days: int = 14  # days after delivery a shopper may ask to return items (0: off)
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -258,6 +259,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shop_timezone=_timezone(get("SHOP_TIMEZONE", "UTC")),
         shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
         daily_report_hour=_hour_or_off(env, "DAILY_REPORT_HOUR", 9),
+        return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
     )
 
 
