@@ -142,11 +142,3 @@ def admin_approved(
 
 def admin_declined(tr: Translator, request_id: int) -> str:
     return tr._("✖️ Return #{request_id} declined; the shopper was told.", request_id=request_id)
-
-
-def not_approved(tr: Translator, request_id: int, why: str) -> str:
-    return tr._(
-        "Return #{request_id} was not approved: {why} It stays open.",
-        request_id=request_id,
-        why=why,
-    )
