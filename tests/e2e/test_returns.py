@@ -18,6 +18,7 @@ from bot.callback_data import ApproveReturn, ReturnItems
 from bot.handlers.admin.guard import REFUSAL
 from bot.i18n import translator
 from bot.payments.invoice import build_invoice
+from bot.services.promos import parse_new
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -54,8 +55,8 @@ async def h(
 async def card_order(
     h: ShopHarness, shopper: FakeUser, account: StripeTestAccount, *, delivered: bool = True
 ) -> tuple[int, str]:
-    """The shopper buys 2 mugs ($16 each) and a cushion cover ($24), shipped free, pays $56 by
-    card; the shop ships it and (unless told not to) marks it delivered. (order id, charge)"""
+    """The shopper buys 2 mugs ($16 each) and a cushion cover ($24) with 10% off, shipped free,
+    and pays $50.40 by card; the shop ships it and (unless told not to) marks it delivered. (order id, charge)"""
     assert h.shop is not None
     await shopper.send("/start")
     await shopper.wait_for("Sam")
@@ -69,12 +70,20 @@ async def card_order(
         else await add_product(h.shop, "CUSH", price=2400, title="Linen Cushion Cover")
     )
     await fill_cart(h.shop, shopper.user_id, {mug: 2, cushion: 1})
+    async with h.store.uow() as uow:  # with 10% off: the mugs' share of it is $3.20
+        if await uow.promos.by_code("WELCOME10") is None:
+            await uow.promos.add(parse_new(["WELCOME10", "10%"], "USD").to_model())
+        customer = await uow.customers.get_by_telegram_id(shopper.user_id)
+        assert customer is not None
+        cart = await uow.carts.get_for_customer(customer.id)
+        cart.promo_code = "WELCOME10"
     placed = await place_order(h.shop, telegram_id=shopper.user_id)
     request = build_invoice(placed.order, h.shop.settings, photo_url=placed.photo_url)
     sent = await request.send(h.app.bot, shopper.user_id)
     await mark_invoice_sent(h.shop, placed.order.order_id, sent.message_id)
     await shopper.wait_for(lambda m: m.invoice is not None, include_existing=True)
-    charge = await account.charge(5600)
+    assert placed.order.total == 5040
+    charge = await account.charge(5040)
     paid = await shopper.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
     assert paid.ok, paid
     await shopper.wait_for("✅")  # the receipt, in her language
@@ -96,7 +105,7 @@ async def sam_asks_to_return_the_mugs(sam: FakeUser, order_id: int, reason: str)
     await sam.press(reason)
     assert shown(sam) == (
         f"↩️ Return from order #{order_id}: {MUGS}.\nReason: {reason}.\n"
-        "If the shop approves, you get $32.00 back to your card."
+        "If the shop approves, you get $28.80 back to your card."
     )
     answer = await sam.press("Send request")
     return answer.text or ""
@@ -128,28 +137,28 @@ async def test_sam_returns_the_mugs_and_ada_approves_so_exactly_they_are_refunde
 
     alert = await ada.wait_for("↩️ Return request #1")
     assert alert.text == (
-        f"↩️ Return request #1, order #{order_id} from Sam: {MUGS} ($32.00). Reason: Damaged."
+        f"↩️ Return request #1, order #{order_id} from Sam: {MUGS} ($28.80). Reason: Damaged."
     )
     await ada.press("✅ Approve and refund", message=alert)
     question = await ada.wait_for("Approve return #1")
-    assert question.text == f"Approve return #1 and refund $32.00 of order #{order_id}?"
+    assert question.text == f"Approve return #1 and refund $28.80 of order #{order_id}?"
     assert await books(h, order_id) == ("delivered", 0)  # asking changes nothing
     await ada.press("Yes, approve and refund")
     done = await ada.wait_for("✅ Return #1 approved")
     assert done.text == (
-        f"✅ Return #1 approved: $32.00 of order #{order_id} refunded; the shopper was told."
+        f"✅ Return #1 approved: $28.80 of order #{order_id} refunded; the shopper was told."
     )
     told = await sam.wait_for("Your return #1")
-    assert told.text == "✅ Your return #1 was approved: $32.00 is on its way back to your card."
-    assert await stripe_account.refunds_of(charge) == [3200]
-    assert await books(h, order_id) == ("delivered", 3200)
+    assert told.text == "✅ Your return #1 was approved: $28.80 is on its way back to your card."
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
     assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
 
     again = await ada.press_data(question, ApproveReturn(1).encode())  # an older Yes
     assert again.text == f"Return #1 was already approved by admin:{ADMIN_ID}."
     late = await ada.press("✅ Approve and refund", message=alert)
     assert late.text == f"Return #1 was already approved by admin:{ADMIN_ID}."
-    assert await stripe_account.refunds_of(charge) == [3200]
+    assert await stripe_account.refunds_of(charge) == [2880]
 
     # The mugs are back; the cushion cover may still go back.
     await open_order(sam, order_id)
@@ -161,7 +170,7 @@ async def test_sam_returns_the_mugs_and_ada_approves_so_exactly_they_are_refunde
     assert f"approved a return of order:{order_id}" in (log.text or "")
     asked = (
         f"customer:{SHOPPER_ID} · asked to return items of order:{order_id} · "
-        f"return #1: {MUGS} ($32.00), reason: Damaged"
+        f"return #1: {MUGS} ($28.80), reason: Damaged"
     )
     assert asked in (log.text or "")
 
@@ -205,8 +214,8 @@ async def test_two_approvals_at_the_same_moment_refund_once(
     answers = await asyncio.gather(ada.press_data(alert, yes), ada.press_data(alert, yes))
     already = f"Return #1 was already approved by admin:{ADMIN_ID}."
     assert [a.text for a in answers].count(already) == 1
-    assert await stripe_account.refunds_of(charge) == [3200]
-    assert await books(h, order_id) == ("delivered", 3200)
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
 
 
 async def test_no_return_button_where_a_return_is_not_his_to_ask(
@@ -300,14 +309,14 @@ async def test_a_shopper_pressing_approve_is_refused_and_nothing_is_refunded(
             "ru",
             "↩️ Вернуть товары",
             "Запрос на возврат №1 по заказу №{order_id} отправлен. Магазин ответит здесь.",
-            "✅ Ваш возврат №1 одобрен: 32,00\u00a0$ возвращаются на вашу карту.",
+            "✅ Ваш возврат №1 одобрен: 28,80\u00a0$ возвращаются на вашу карту.",
         ),
         (
             "es",
             "↩️ Devolver artículos",
             "Solicitud de devolución n.º 1 del pedido n.º {order_id} enviada. La tienda "
             "responderá aquí.",
-            "✅ Tu devolución n.º 1 fue aprobada: 32,00\u00a0US$ vuelven a tu tarjeta.",
+            "✅ Tu devolución n.º 1 fue aprobada: 28,80\u00a0US$ vuelven a tu tarjeta.",
         ),
     ],
 )
