@@ -331,14 +331,13 @@ class CancelMyOrder(Action, code="xo"):
 class ReturnItems(Action, code="ri"):
     """↩️ Return items on one of her delivered orders, one step a press: `step` 0 picks the
     lines (`mask`: bit i is the i-th line offered, toggled by each line's button), 1 the
-    reason, 2 asks to confirm (`reason`: 1-5), 3 sends the request; `page` as in MyOrder.
-    The choice lives in the button, so a restart loses nothing."""
+    reason, 2 asks to confirm (`reason`: 1-5), 3 sends the request. The choice lives in the
+    button, so a restart loses nothing (four fields: no /orders page, to fit 64 bytes)."""
 
     order_id: int
     mask: int = 0
     reason: int = 0
     step: int = 0
-    page: int = 0
 
 
 @dataclass(frozen=True)

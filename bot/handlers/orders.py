@@ -65,12 +65,12 @@ async def on_return(
     """↩️ Return items, one step a press; the last (`step` 3) sends the request to the shop."""
     if data.step < 3:
         return await journey.return_items(
-            context.shop, who, data.order_id, data.mask, data.reason, data.step, data.page
+            context.shop, who, data.order_id, data.mask, data.reason, data.step
         )
     said = await request_return_said(
         context.shop, who.user_id, data.order_id, data.mask, data.reason
     )
-    return await journey.return_sent(context.shop, who, data.order_id, data.page, said)
+    return await journey.return_sent(context.shop, who, data.order_id, 0, said)
 
 
 async def on_rate(update: Update, context: ShopContext, who: Shopper, data: RateProduct) -> Screen:

@@ -671,7 +671,7 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     if screen.returns.open_request:
         lines.append(tr._(return_texts.WAITING))
     elif screen.returns.offer:
-        back = ReturnItems(order.id, page=screen.page)
+        back = ReturnItems(order.id)
         rows.append([button(tr._(return_texts.RETURN_ITEMS), back)])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
     rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
@@ -688,25 +688,25 @@ def _return_step(screen: ReturnScreen, settings: Settings, tr: Translator) -> Vi
             [
                 button(
                     return_texts.line_label(tr, line, bool(mask >> i & 1)),
-                    ReturnItems(offer.order_id, mask ^ (1 << i), page=page),
+                    ReturnItems(offer.order_id, mask ^ (1 << i)),
                 )
             ]
             for i, line in enumerate(offer.lines)
         ]
-        ahead = ReturnItems(offer.order_id, mask, step=1, page=page)
+        ahead = ReturnItems(offer.order_id, mask, step=1)
         rows += [[button(tr._(return_texts.NEXT), ahead)], back]
         return View(escape(tr._(return_texts.PICK, order_id=offer.order_id)), _markup(rows))
     if screen.asking == "reason":
         rows = [
-            [button(tr._(label), ReturnItems(offer.order_id, mask, i, step=2, page=page))]
+            [button(tr._(label), ReturnItems(offer.order_id, mask, i, step=2))]
             for i, label in enumerate(REASONS.values(), start=1)
         ]
-        rows += [[button(tr._(return_texts.BACK), ReturnItems(offer.order_id, mask, page=page))]]
+        rows += [[button(tr._(return_texts.BACK), ReturnItems(offer.order_id, mask))]]
         return View(escape(tr._(return_texts.PICK_REASON)), _markup(rows))
     amount = tr.money(offer.amount(mask), offer.currency)
     text = return_texts.confirm(tr, offer.order_id, offer.chosen(mask), screen.reason, amount)
     reason = REASON_CODES.index(screen.reason) + 1
-    send = ReturnItems(offer.order_id, mask, reason, step=3, page=page)
+    send = ReturnItems(offer.order_id, mask, reason, step=3)
     return View(escape(text), _markup([[button(tr._(return_texts.SEND), send)], back]))
 
 

@@ -56,7 +56,8 @@ async def card_order(
     h: ShopHarness, shopper: FakeUser, account: StripeTestAccount, *, delivered: bool = True
 ) -> tuple[int, str]:
     """The shopper buys 2 mugs ($16 each) and a cushion cover ($24) with 10% off, shipped free,
-    and pays $50.40 by card; the shop ships it and (unless told not to) marks it delivered. (order id, charge)"""
+    and pays $50.40 by card; the shop ships it and (unless told not to) marks it delivered:
+    (order id, Stripe charge id)."""
     assert h.shop is not None
     await shopper.send("/start")
     await shopper.wait_for("Sam")
