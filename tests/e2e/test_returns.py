@@ -347,3 +347,26 @@ async def test_sam_asks_and_hears_in_his_language(
     await ada.press("Yes, approve and refund")
     told = await sam.wait_for(lambda m: (m.text or "").startswith("✅ "))
     assert told.text == approved
+
+
+async def test_ada_declines_from_the_alert_without_a_reason_and_sam_can_ask_again(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Doesn't fit")
+    alert = await ada.wait_for("↩️ Return request #1")
+    await ada.press("✖️ Decline", message=alert)
+    await ada.wait_for("Decline return #1")
+    await ada.send("/skip")
+    await ada.wait_for("✖️ Return #1 declined")
+    told = await sam.wait_for("declined")
+    assert told.text == (
+        "Your return request #1 was declined. Tap 💬 Ask about this order on the order to "
+        "talk to the shop."
+    )
+    late = await ada.press("✅ Approve and refund", message=alert)
+    assert late.text == f"Return #1 was already declined by admin:{ADMIN_ID}."
+    await open_order(sam, order_id)  # declined: nothing is waiting, so he may ask again
+    assert "↩️ Return items" in screen(sam)
