@@ -102,6 +102,7 @@ from bot.services.order_history import (
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
+from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
@@ -790,8 +791,10 @@ async def _order(
         with contextlib.suppress(OrderNotFound):
             order = await get_order(v.uow, v.customer_id, order_id)
             stars = await ratings.stars_in_order(v.uow, v.customer_id, order)
-            days = v.shop.settings.return_days
-            state = await returns.return_state(v.uow, v.customer_id, order.id, days, utcnow())
+            state = returns.ReturnState()  # only a delivered order may have one: no reads else
+            if order.status == OrderStatus.DELIVERED:
+                days = v.shop.settings.return_days
+                state = await returns.return_state(v.uow, v.customer_id, order.id, days, utcnow())
             return OrderScreen(
                 returns=state,
                 order=order,
