@@ -37,7 +37,7 @@ class ReturnDone:
 
     request: ReturnRequest
     detail: OrderDetail
-    retrying: bool = False  # the provider could not be reached: the refund is tried again
+    retrying: RefundDeferred | None = None  # Stripe was not reached: the refund is tried again
 
 
 def _request_details(request: ReturnRequest) -> dict[str, object]:
@@ -123,7 +123,7 @@ async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
                 admin_id, "return.approve.refused", f"order:{request.order_id}", details
             )
         raise OrderNotChanged(request.order_id, exc) from exc
-    retrying = isinstance(change.refund_deferred, RefundDeferred)
+    retrying = change.refund_deferred
     await audit_order(
         shop,
         admin_id,

@@ -29,9 +29,23 @@ def ask_decline_reason(flow: Flow, problem: str = "") -> AdminView:
 
 
 def approved(done: ReturnDone) -> str:
+    """What the approval did; a refund Stripe could not be reached for is said as the Refund
+    button says it (tried again automatically, not to be made by hand)."""
     tr = i18n.current()
     r = done.request
-    return texts.admin_approved(tr, r.id, r.order_id, r.amount, r.currency)
+    if (later := done.retrying) is None:
+        return texts.admin_approved(tr, r.id, r.order_id, r.amount, r.currency)
+    text = tr._("✅ Return #{request_id} approved; the shopper was told.", request_id=r.id)
+    return (
+        text
+        + "\n"
+        + tr._(
+            "⏳ The refund of {amount} could not be made yet ({problem}). It is tried again "
+            "automatically; do not refund it by hand. You will hear how it ends.",
+            amount=tr.money(later.amount, later.currency),
+            problem=later.problem,
+        )
+    )
 
 
 def declined(done: ReturnDone) -> str:

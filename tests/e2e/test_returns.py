@@ -18,15 +18,19 @@ from bot.callback_data import ApproveReturn, ReturnItems
 from bot.handlers.admin.guard import REFUSAL
 from bot.i18n import translator
 from bot.payments.invoice import build_invoice
+from bot.payments.stripe_gateway import StripeGateway
 from bot.services.promos import parse_new
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import OrderEvent, ReturnRequest, utcnow
 from bot.usecases.orders import deliver_order, ship_order
+from bot.usecases.refunds import SECOND_REFUND_PAUSES, resume_pending_refunds
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.e2e.shopper import open_order, screen, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
+    STRIPE_KEY,
+    UNREACHABLE_STRIPE,
     StripeTestAccount,
     add_product,
     fill_cart,
@@ -370,3 +374,60 @@ async def test_ada_declines_from_the_alert_without_a_reason_and_sam_can_ask_agai
     assert late.text == f"Return #1 was already declined by admin:{ADMIN_ID}."
     await open_order(sam, order_id)  # declined: nothing is waiting, so he may ask again
     assert "↩️ Return items" in screen(sam)
+
+
+async def test_a_refund_stripe_refuses_leaves_the_request_waiting_for_another_try(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """As the Refund button's refusal: nothing refunded, the admin reads why, and the request
+    waits again (Sam hears nothing yet); approved later, it refunds."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    alert = await ada.wait_for("↩️ Return request #1")
+    stripe, h.shop.stripe = h.shop.stripe, None  # no STRIPE_API_KEY: Stripe cannot refund
+    try:
+        refused = await ada.press_data(alert, ApproveReturn(1).encode())
+    finally:
+        h.shop.stripe = stripe
+    assert (refused.text or "").startswith(f"Order #{order_id} was not changed: ")
+    assert await stripe_account.refunds_of(charge) == []
+    assert await books(h, order_id) == ("delivered", 0)
+    assert await requests_of(h, order_id) == [("requested", None)]
+
+    await ada.press_data(alert, ApproveReturn(1).encode())
+    await sam.wait_for("✅ Your return #1 was approved")
+    assert await stripe_account.refunds_of(charge) == [2880]
+    async with h.store.uow() as uow:
+        actions = [row.action for row in await uow.audit.list_recent()]
+    assert "return.approve.refused" in actions and "return.approve" in actions
+
+
+async def test_with_stripe_out_of_reach_the_approved_refund_is_tried_again_not_doubled(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """The refund stays pending for the job (as the Refund button's): Ada reads so, the
+    request stays approved, and the job makes it once."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    alert = await ada.wait_for("↩️ Return request #1")
+    up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
+    try:
+        await ada.press_data(alert, ApproveReturn(1).encode())
+        said = await ada.wait_for("✅ Return #1 approved")
+    finally:
+        await h.shop.stripe.close()
+        h.shop.stripe = up
+    assert said.text is not None
+    assert said.text.startswith("✅ Return #1 approved; the shopper was told.\n⏳ The refund of ")
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+    assert await stripe_account.refunds_of(charge) == []
+    later = utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [order_id]
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
