@@ -431,3 +431,22 @@ async def test_with_stripe_out_of_reach_the_approved_refund_is_tried_again_not_d
     assert await resume_pending_refunds(h.shop, now=later) == [order_id]
     assert await stripe_account.refunds_of(charge) == [2880]
     assert await books(h, order_id) == ("delivered", 2880)
+
+
+async def test_a_shop_with_return_days_0_takes_no_returns(
+    tmp_path: Path,
+    localstripe: str,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(tmp_path, standin, localstripe, return_days=0) as h:
+            sam = h.user(SHOPPER_ID, "Sam")
+            order_id, _ = await card_order(h, sam, stripe_account)
+            await open_order(sam, order_id)
+            assert "Return items" not in screen(sam)
+            forged = ReturnItems(order_id, 1, 1, 3).encode()
+            said = await sam.press_data(sam.last_message, forged)  # type: ignore[arg-type]
+            assert said.text == "This shop takes no returns here: tap 💬 Ask about this order."
+            async with h.store.uow() as uow:
+                assert await uow.returns.of_order(order_id) == []
