@@ -187,8 +187,8 @@ class CancelOrderScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnScreen(Screen):
-    """↩️ Return items, one step: the lines to pick (`reason` ""), then the reason (`asking`
-    "reason"), then the question before sending (`asking` "confirm")."""
+    """↩️ Return items, one step: the lines to pick (`asking` "lines"), then the reason
+    ("reason"), then the question before sending ("confirm", with the `reason` chosen)."""
 
     offer: ReturnOffer
     mask: int = 0

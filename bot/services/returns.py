@@ -25,7 +25,7 @@ from bot.services.errors import OrderError, OrderNotFound
 from bot.services.refunds import line_amount, refundable
 from bot.store.models import Order, OrderLine, ReturnRequest
 from bot.store.order_states import OrderStatus
-from bot.store.repositories.returns import APPROVED, DECLINED, REQUESTED
+from bot.store.repositories.returns import APPROVED, REQUESTED
 from bot.store.uow import UnitOfWork
 
 # The reasons she picks from, by code (stored) and in her words; a button carries the index+1.
@@ -281,14 +281,3 @@ def check_decline_reason(text: str | None) -> str | None:
     if len(reason) > MAX_DECLINE_REASON:
         raise BadDeclineReason(len(reason))
     return reason
-
-
-__all__ = [
-    "APPROVED",
-    "DECLINED",
-    "REQUESTED",
-    "NotReturnable",
-    "ReturnDecided",
-    "ReturnNotFound",
-    "ReturnOffer",
-]

@@ -25,6 +25,7 @@ from bot.shop import Shop
 from bot.store.ids import is_row_id
 from bot.store.models import ReturnRequest, utcnow
 from bot.store.order_states import IllegalOrderTransition
+from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
 from bot.usecases.admin_orders import OrderNotChanged, order_detail
 from bot.usecases.orders import audit_order, refund_order
@@ -111,7 +112,7 @@ async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
     second press; OrderNotChanged when the refund is refused (the request is open again)."""
     actor = admin_name(admin_id)
     async with shop.store.uow() as uow:
-        request = await returns.decide(uow, request_id, returns.APPROVED, actor, utcnow())
+        request = await returns.decide(uow, request_id, APPROVED, actor, utcnow())
     try:
         change = await refund_order(shop, request.order_id, amount=request.amount, actor=actor)
     except (OrderError, IllegalOrderTransition) as exc:
@@ -141,7 +142,7 @@ async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None
     """Decline the request, with the admin's reason for her (None: none); she is told."""
     actor = admin_name(admin_id)
     async with shop.store.uow() as uow:
-        request = await returns.decide(uow, request_id, returns.DECLINED, actor, utcnow(), reason)
+        request = await returns.decide(uow, request_id, DECLINED, actor, utcnow(), reason)
         details = {**_request_details(request), "decline_reason": reason}
         await uow.audit.record(admin_id, "return.decline", f"order:{request.order_id}", details)
     tr = await shop.words_of(request.customer_telegram_id)
