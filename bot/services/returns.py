@@ -95,6 +95,37 @@ class BadDeclineReason(OrderError):
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnFacts:
+    """A return request as screens and messages read it (not the database row)."""
+
+    id: int
+    order_id: int
+    customer_telegram_id: int
+    lines: tuple[dict[str, Any], ...]  # {"order_line_id", "sku", "quantity", "title"}
+    reason: str
+    status: str
+    amount: int
+    currency: str
+    decided_by: str | None = None
+    decline_reason: str | None = None
+
+    @classmethod
+    def of(cls, request: ReturnRequest) -> ReturnFacts:
+        return cls(
+            request.id,
+            request.order_id,
+            request.customer_telegram_id,
+            tuple(request.lines),
+            request.reason,
+            request.status,
+            request.amount,
+            request.currency,
+            request.decided_by,
+            request.decline_reason,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ReturnLine:
     """A line she may send back, whole: what it would bring back."""
 
@@ -224,7 +255,7 @@ async def request_return(
     reason: str,
     days: int,
     now: datetime,
-) -> ReturnRequest:
+) -> ReturnFacts:
     """Her request, checked again as the order is now (a stale or forged press is refused
     with why) and kept open for the admins."""
     offer = await return_offer(uow, customer_id, order_id, days, now)
@@ -236,7 +267,8 @@ async def request_return(
         for ln in lines
     ]
     amount = sum(line.amount for line in lines)
-    return await uow.returns.add(order_id, telegram_id, kept, reason, amount, offer.currency)
+    added = await uow.returns.add(order_id, telegram_id, kept, reason, amount, offer.currency)
+    return ReturnFacts.of(added)
 
 
 async def decide(
@@ -246,7 +278,7 @@ async def decide(
     actor: str,
     now: datetime,
     decline_reason: str | None = None,
-) -> ReturnRequest:
+) -> ReturnFacts:
     """Approve or decline an open request, once: ReturnNotFound, or ReturnDecided for a
     second press (a compare-and-set: two admins at once decide it once)."""
     request = await uow.returns.get(request_id)
@@ -258,17 +290,17 @@ async def decide(
         raise ReturnDecided(decided)
     decided = await uow.returns.get(request_id)
     assert decided is not None
-    return decided
+    return ReturnFacts.of(decided)
 
 
-async def open_request(uow: UnitOfWork, request_id: int) -> ReturnRequest:
+async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:
     """The request, while it waits for a decision (ReturnNotFound, ReturnDecided)."""
     request = await uow.returns.get(request_id)
     if request is None:
         raise ReturnNotFound(request_id)
     if request.status != REQUESTED:
         raise ReturnDecided(request)
-    return request
+    return ReturnFacts.of(request)
 
 
 def check_decline_reason(text: str | None) -> str | None:

@@ -3,6 +3,7 @@ its buttons (the same under the alert and on the order's screen)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.callback_data import AskApproveReturn, DeclineReturn
@@ -22,7 +23,7 @@ DECLINE = N_("✖️ Decline")
 YES_APPROVE = N_("✅ Yes, approve and refund")
 
 
-def lines_text(tr: Translator, lines: list[dict[str, Any]]) -> str:
+def lines_text(tr: Translator, lines: Sequence[dict[str, Any]]) -> str:
     """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover", as stored on the request."""
     return ", ".join(
         f"{int(line['quantity'])} × {line.get('title') or line['sku']}" for line in lines
@@ -62,7 +63,7 @@ def alert(
     request_id: int,
     order_id: int,
     customer: str,
-    lines: list[dict[str, Any]],
+    lines: Sequence[dict[str, Any]],
     amount: int,
     currency: str,
     reason: str,

@@ -20,10 +20,10 @@ from bot.i18n import Translator
 from bot.services import returns
 from bot.services.admin_orders import OrderDetail, admin_name, customer_name
 from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
-from bot.services.returns import ALREADY_OPEN, NotReturnable
+from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts
 from bot.shop import Shop
 from bot.store.ids import is_row_id
-from bot.store.models import ReturnRequest, utcnow
+from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
@@ -36,15 +36,15 @@ from bot.usecases.shopper_orders import shopper_actor
 class ReturnDone:
     """An admin's decision as it ended: the request, and the order as stored afterwards."""
 
-    request: ReturnRequest
+    request: ReturnFacts
     detail: OrderDetail
     retrying: RefundDeferred | None = None  # Stripe was not reached: the refund is tried again
 
 
-def _request_details(request: ReturnRequest) -> dict[str, object]:
+def _request_details(request: ReturnFacts) -> dict[str, object]:
     return {
         "request": request.id,
-        "lines": request.lines,
+        "lines": list(request.lines),
         "reason": request.reason,
         "amount": request.amount,
         "currency": request.currency,
@@ -53,7 +53,7 @@ def _request_details(request: ReturnRequest) -> dict[str, object]:
 
 async def request_return(
     shop: Shop, telegram_id: int, order_id: int, mask: int, reason_index: int
-) -> ReturnRequest:
+) -> ReturnFacts:
     """Her request for the lines `mask` names, for the reason numbered `reason_index`:
     OrderNotFound (not hers), NotReturnable (why not, now). The admins are alerted with the
     buttons to decide it."""
@@ -83,7 +83,7 @@ async def request_return(
     return request
 
 
-def _alert(tr: Translator, request: ReturnRequest, who: str) -> str:
+def _alert(tr: Translator, request: ReturnFacts, who: str) -> str:
     return texts.alert(
         tr,
         request.id,
@@ -100,7 +100,7 @@ def _buttons(tr: Translator, request_id: int) -> texts.Buttons:
     return texts.decision_buttons(tr, request_id)
 
 
-async def pending(shop: Shop, request_id: int) -> ReturnRequest:
+async def pending(shop: Shop, request_id: int) -> ReturnFacts:
     """The request while it waits (asked before the admin's question): ReturnNotFound,
     ReturnDecided."""
     async with shop.store.reading() as uow:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from bot import i18n
 from bot.callback_data import ApproveReturn, OpenOrder, button
 from bot.services.admin_flows import Flow
-from bot.store.models import ReturnRequest
+from bot.services.returns import ReturnFacts
 from bot.texts import returns as texts
 from bot.usecases.returns import ReturnDone
 from bot.views.admin import AdminView, flow_buttons
 
 
-def ask_approve(request: ReturnRequest) -> AdminView:
+def ask_approve(request: ReturnFacts) -> AdminView:
     """The question before the refund, as Cancel asks first."""
     tr = i18n.current()
     text = texts.ask_approve(tr, request.id, request.order_id, request.amount, request.currency)
