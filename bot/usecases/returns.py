@@ -17,6 +17,7 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import Translator
+from bot.notifier import Buttons
 from bot.services import returns
 from bot.services.admin_orders import OrderDetail, admin_name, customer_name
 from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
@@ -96,7 +97,7 @@ def _alert(tr: Translator, request: ReturnFacts, who: str) -> str:
     )
 
 
-def _buttons(tr: Translator, request_id: int) -> texts.Buttons:
+def _buttons(tr: Translator, request_id: int) -> Buttons:
     return texts.decision_buttons(tr, request_id)
 
 
