@@ -6,7 +6,7 @@
   request, also when two presses race. A request goes with its order (ON DELETE CASCADE).
 
 Revision ID: 0039_return_requests
-Revises: 0036_order_notes
+Revises: 0038_often_bought_with
 Create Date: 2026-12-04 15:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0039_return_requests"
-down_revision: str | None = "0036_order_notes"
+down_revision: str | None = "0038_often_bought_with"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
