@@ -328,6 +328,19 @@ class CancelMyOrder(Action, code="xo"):
 
 
 @dataclass(frozen=True)
+class ReturnItems(Action, code="ri"):
+    """↩️ Return items on one of her delivered orders, one step a press: `step` 0 picks the
+    lines (`mask`: bit i is the i-th line offered, toggled by each line's button), 1 the
+    reason, 2 asks to confirm (`reason`: 1-5), 3 sends the request. The choice lives in the
+    button, so a restart loses nothing (four fields: no /orders page, to fit 64 bytes)."""
+
+    order_id: int
+    mask: int = 0
+    reason: int = 0
+    step: int = 0
+
+
+@dataclass(frozen=True)
 class RateProduct(Action, code="rt"):
     """A product of her order: 0 stars opens the stars to choose from, 1-5 gives them;
     `page` as in MyOrder."""
@@ -603,6 +616,28 @@ class AddOrderNote(OrderAction, code="AON"):
 @dataclass(frozen=True)
 class EditTracking(OrderAction, code="AOT"):
     """✏️ Tracking number of a shipped order: asks for the new number first."""
+
+
+@dataclass(frozen=True)
+class ReturnAction(Action):
+    """A button on a shopper's return request (its alert, or the admin's order screen)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class AskApproveReturn(ReturnAction, code="ARA"):
+    """✅ Approve and refund: asks first."""
+
+
+@dataclass(frozen=True)
+class ApproveReturn(ReturnAction, code="ARY"):
+    """Approve, confirmed: the lines are refunded."""
+
+
+@dataclass(frozen=True)
+class DeclineReturn(ReturnAction, code="ARD"):
+    """✖️ Decline: asks for a short reason first."""
 
 
 @dataclass(frozen=True)

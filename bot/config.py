@@ -78,6 +78,7 @@ class Settings:
     shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
     daily_report_hour: int | None = 9  # the admins' morning report: this hour, shop's clock
     tracking_url: str = ""  # a carrier's page with {number} in it ("": no Track parcel button)
+    return_days: int = 14  # days after delivery a shopper may ask to return items (0: off)
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -261,6 +262,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
         daily_report_hour=_hour_or_off(env, "DAILY_REPORT_HOUR", 9),
         tracking_url=_tracking_url(get("TRACKING_URL")),
+        return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
     )
 
 

@@ -49,6 +49,7 @@ from bot.conversation.screens import (
     PromoPromptScreen,
     QuestionSentScreen,
     RateScreen,
+    ReturnScreen,
     ReviewPromptScreen,
     ReviewsScreen,
     Screen,
@@ -60,7 +61,7 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, favourites, promos, ratings, reorder, reviews
+from bot.services import catalog, favourites, promos, ratings, reorder, returns, reviews
 from bot.services import support as conversations
 from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
@@ -102,6 +103,7 @@ from bot.services.order_history import (
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
+from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import changes_for
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
@@ -804,7 +806,12 @@ async def _order(
         with contextlib.suppress(OrderNotFound):
             order = await get_order(v.uow, v.customer_id, order_id)
             stars = await ratings.stars_in_order(v.uow, v.customer_id, order)
+            state = returns.ReturnState()  # only a delivered order may have one: no reads else
+            if order.status == OrderStatus.DELIVERED:
+                days = v.shop.settings.return_days
+                state = await returns.return_state(v.uow, v.customer_id, order.id, days, utcnow())
             return OrderScreen(
+                returns=state,
                 order=order,
                 page=page,
                 stars=stars,
@@ -1002,6 +1009,45 @@ async def cancelled(
     v: Visit, order_id: int, page: int, said: Callable[[Translator], str]
 ) -> Screen:
     """Her order after her cancel (bot.usecases.shopper_orders), with what came of it."""
+    await v.fire("open_orders")
+    return await _order(v, order_id if is_row_id(order_id) else None, page, notice=said(v.tr))
+
+
+@looking
+async def return_items(
+    v: Visit, order_id: int, mask: int = 0, reason: int = 0, step: int = 0, page: int = 0
+) -> Screen:
+    """↩️ Return items on her delivered order, one step a press (`step` 0 the lines, 1 the
+    reason, 2 the question); her order, saying why, when it may not be returned (any more)."""
+    await v.fire("open_orders")
+    if not is_row_id(order_id):
+        return await _order(v, None, page)
+    days = v.shop.settings.return_days
+    try:
+        offer = await returns.return_offer(v.uow, v.customer_id, order_id, days, utcnow())
+    except OrderNotFound:
+        return await _order(v, None, page)
+    except returns.NotReturnable as refused:
+        return await _order(v, order_id, page, notice=refused.said(v.tr))
+    try:
+        if step <= 0:
+            if mask < 0 or mask >> len(offer.lines):
+                raise returns.NotReturnable(returns.STALE)
+            return ReturnScreen(offer=offer, mask=mask, page=page)
+        offer.chosen(mask)
+    except returns.NotReturnable as refused:
+        return ReturnScreen(offer=offer, page=page, notice=refused.said(v.tr))
+    code = returns.reason_of(reason)
+    if step == 1 or code is None:
+        return ReturnScreen(offer=offer, mask=mask, asking="reason", page=page)
+    return ReturnScreen(offer=offer, mask=mask, asking="confirm", reason=code, page=page)
+
+
+@looking
+async def return_sent(
+    v: Visit, order_id: int, page: int, said: Callable[[Translator], str]
+) -> Screen:
+    """Her order after her return request (bot.usecases.returns), with what came of it."""
     await v.fire("open_orders")
     return await _order(v, order_id if is_row_id(order_id) else None, page, notice=said(v.tr))
 

@@ -16,6 +16,7 @@ from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
 from bot.services.ratings import Rateable
+from bot.services.returns import ReturnOffer, ReturnState
 from bot.services.reviews import Reviewable, ReviewPage, Written
 
 
@@ -176,6 +177,7 @@ class OrderScreen(Screen):
     offer_words: int = 0  # a product she has just rated: ✍️ Add a few words about it
     has_words: bool = False  # ... about which she wrote already: ✍️ Change my words
     reviewed: Written | None = None  # her words just kept: the admins hear of them next
+    returns: ReturnState = field(default_factory=ReturnState)  # ↩️ Return items, or waiting
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,6 +185,18 @@ class CancelOrderScreen(Screen):
     """✖️ Cancel order's question: what she gets back (opened from that order's `page`)."""
 
     offer: CancelOffer
+    page: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnScreen(Screen):
+    """↩️ Return items, one step: the lines to pick (`asking` "lines"), then the reason
+    ("reason"), then the question before sending ("confirm", with the `reason` chosen)."""
+
+    offer: ReturnOffer
+    mask: int = 0
+    asking: str = "lines"  # lines, reason, confirm
+    reason: str = ""
     page: int = 0
 
 

@@ -1,5 +1,6 @@
 """/orders: the shopper's order history, one order's lines, its digital items again,
-⭐ stars for what she bought, 🔁 Buy again, and ✖️ Cancel order before it ships."""
+⭐ stars for what she bought, 🔁 Buy again, ✖️ Cancel order before it ships, and ↩️ Return
+items once it is delivered."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.callback_data import (
     MyOrder,
     MyOrders,
     RateProduct,
+    ReturnItems,
 )
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
@@ -22,6 +24,7 @@ from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services.errors import DownloadUnavailable
 from bot.usecases import deliveries
+from bot.usecases.returns import request_return_said
 from bot.usecases.shopper_orders import cancel_own_order_said
 from bot.views.display import present
 from bot.views.replies import answer_button, say
@@ -54,6 +57,20 @@ async def on_cancel(
         return await journey.ask_cancel(context.shop, who, data.order_id, data.page)
     said = await cancel_own_order_said(context.shop, who.user_id, data.order_id)
     return await journey.cancelled(context.shop, who, data.order_id, data.page, said)
+
+
+async def on_return(
+    update: Update, context: ShopContext, who: Shopper, data: ReturnItems
+) -> Screen:
+    """↩️ Return items, one step a press; the last (`step` 3) sends the request to the shop."""
+    if data.step < 3:
+        return await journey.return_items(
+            context.shop, who, data.order_id, data.mask, data.reason, data.step
+        )
+    said = await request_return_said(
+        context.shop, who.user_id, data.order_id, data.mask, data.reason
+    )
+    return await journey.return_sent(context.shop, who, data.order_id, 0, said)
 
 
 async def on_rate(update: Update, context: ShopContext, who: Shopper, data: RateProduct) -> Screen:
@@ -90,6 +107,7 @@ def register(app: AnyApplication) -> None:
             Route(BuyAgain, on_buy_again),
             Route(CancelMyOrder, on_cancel),
             Route(RateProduct, on_rate),
+            Route(ReturnItems, on_return),
             Route(DownloadAgain, on_download),
         )
     )

@@ -15,6 +15,7 @@ from bot.clipping import echo
 from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
+from bot.services.returns import ReturnFacts
 from bot.store.models import Order
 from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, ShownRefunds, allowed_triggers
 from bot.store.uow import UnitOfWork
@@ -91,6 +92,7 @@ class OrderDetail:
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
     notes: list[NoteView] = field(default_factory=list)  # the newest NOTES_SHOWN, newest last
     earlier_notes: int = 0  # notes older than those, not shown
+    open_return: ReturnFacts | None = None  # a shopper's return request waiting for them
 
 
 def parse_status(text: str | None) -> str | None:
@@ -196,7 +198,13 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         refundable=refundable(order),
         notes=[NoteView(n.created_at, admin_name(n.admin_telegram_id), n.text) for n in notes],
         earlier_notes=count - len(notes),
+        open_return=await _open_return(uow, order.id),
     )
+
+
+async def _open_return(uow: UnitOfWork, order_id: int) -> ReturnFacts | None:
+    waiting = await uow.returns.open_for(order_id)
+    return ReturnFacts.of(waiting) if waiting is not None else None
 
 
 def admin_name(telegram_id: int) -> str:

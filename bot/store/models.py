@@ -509,6 +509,38 @@ class OrderNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReturnRequest(Base):
+    """A shopper's request to return lines of a delivered order, for an admin to approve
+    (the lines are refunded) or decline. At most one request of an order is open at once (a
+    partial unique index), so a second one cannot race the first in."""
+
+    __tablename__ = "return_requests"
+    __table_args__ = (
+        Index(
+            "uq_return_requests_one_open",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'requested'"),
+            postgresql_where=text("status = 'requested'"),
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    customer_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    # [{"order_line_id": 5, "sku": "KIT-MUG-350", "quantity": 2}]: whole lines, as asked
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(16))  # damaged, wrong_item, fit, changed_mind, other
+    status: Mapped[str] = mapped_column(String(16), default="requested")  # approved, declined
+    amount: Mapped[int] = mapped_column(BigInteger)  # what the lines cost, after the discount
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64), default=None)  # "admin:9001"
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class Payment(Base):
     """A successful Telegram payment; unique by Telegram's charge id so a replay counts once."""
 

@@ -55,6 +55,7 @@ from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
 from bot.store.repositories.ratings import RatingRepository
+from bot.store.repositories.returns import ReturnRepository
 from bot.store.repositories.reviews import ReviewRepository
 from bot.store.repositories.sales_pause import SalesRepository
 
@@ -107,6 +108,7 @@ class UnitOfWork:
     carts: CartRepository
     orders: OrderRepository
     order_notes: OrderNoteRepository
+    returns: ReturnRepository
     payments: PaymentRepository
     refunds: RefundRepository
     chat_states: ChatStateRepository
@@ -153,6 +155,7 @@ class UnitOfWork:
         self.carts = CartRepository(session, self.write)
         self.orders = OrderRepository(session)
         self.order_notes = OrderNoteRepository(session)
+        self.returns = ReturnRepository(session)
         self.payments = PaymentRepository(session)
         self.refunds = RefundRepository(session)
         self.chat_states = ChatStateRepository(session, self.write)

@@ -13,7 +13,9 @@ from typing import Any
 from bot import i18n
 from bot.clipping import clip
 from bot.i18n import N_, Translator
+from bot.services.returns import reason_text
 from bot.store.order_states import status_label
+from bot.texts import returns as return_texts
 from bot.usecases.audit import AuditLine
 from bot.views.order_export import counted, days_words
 
@@ -28,6 +30,9 @@ ACTIONS: dict[str, str] = {
     "order.approve": N_("approved the payment of"),
     "order.note": N_("added a note to"),
     "order.tracking": N_("changed the tracking number of"),
+    "return.request": N_("asked to return items of"),
+    "return.approve": N_("approved a return of"),
+    "return.decline": N_("declined a return of"),
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
     "product.hide": N_("hid"),
@@ -61,6 +66,11 @@ SHOWN_APART = frozenset(
         "order_note",
         "tracking_was",
         "tracking",
+        "request",
+        "lines",
+        "reason",
+        "amount",
+        "decline_reason",
     }
 )
 
@@ -99,8 +109,29 @@ def _exported(tr: Translator, details: dict[str, Any]) -> str:
     return f"{days}, {counted(tr, int(orders), int(rows))}"
 
 
+def _returned(tr: Translator, details: dict[str, Any]) -> str:
+    """ "return #3: 2 × Stoneware Mug 350ml ($32.00), reason: Damaged"."""
+    lines = details.get("lines") if isinstance(details.get("lines"), list) else []
+    amount, currency = details.get("amount"), details.get("currency")
+    money = (
+        tr.money(amount, currency) if isinstance(amount, int) and isinstance(currency, str) else ""
+    )
+    said = tr._(
+        "return #{request_id}: {lines} ({amount}), reason: {reason}",
+        request_id=details.get("request"),
+        lines=return_texts.lines_text(tr, lines or []),
+        amount=money,
+        reason=reason_text(tr, str(details.get("reason"))),
+    )
+    if isinstance(details.get("decline_reason"), str):
+        said += ", " + tr._("declined: “{why}”", why=" ".join(details["decline_reason"].split()))
+    return said
+
+
 def _details(tr: Translator, details: dict[str, Any]) -> str:
     said = []
+    if isinstance(details.get("request"), int):  # a shopper's return request
+        said.append(_returned(tr, details))
     if "from" in details and "to" in details and isinstance(details["to"], str):
         before, after = (tr._(status_label(str(details[k]))) for k in ("from", "to"))
         said.append(f"{before} → {after}")

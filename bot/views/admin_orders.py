@@ -37,6 +37,7 @@ from bot.store.order_states import (
     OrderStatus,
     status_label,
 )
+from bot.texts import returns as return_texts
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
 from bot.usecases.admin_orders import MAX_NOTE, OrderChanged, TrackingChanged
 from bot.views.admin import TEXT_LIMIT, AdminView, Rows, flow_buttons
@@ -225,6 +226,19 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     if s.needs_review:
         why = tr.said(detail.review_reason) if detail.review_reason else tr._("check the payment")
         lines.append(tr._("⚠️ Needs review: {why}", why=why))
+    if (asked := detail.open_return) is not None:
+        lines.append(
+            return_texts.alert(
+                tr,
+                asked.id,
+                asked.order_id,
+                detail.customer,
+                asked.lines,
+                asked.amount,
+                asked.currency,
+                asked.reason,
+            )
+        )
     notes_at = len(lines)  # the admins' notes go here, in the room the rest leaves them
     lines.append("\n" + tr._("Payments:"))
     lines += [
@@ -262,6 +276,14 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
     actions.append(button(tr._("🗒 Add note"), AddOrderNote(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
+    if asked is not None:
+        rows.append(
+            [
+                button(label, action)
+                for row in return_texts.decision_buttons(tr, asked.id)
+                for label, action in row
+            ]
+        )
     rows.append(
         [
             button(tr._(CUSTOMER_BUTTON), ShowCustomer(detail.customer_id)),

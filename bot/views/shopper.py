@@ -40,6 +40,7 @@ from bot.callback_data import (
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
+    ReturnItems,
     SaveProduct,
     SearchHint,
     ShowCart,
@@ -76,6 +77,7 @@ from bot.conversation.screens import (
     PromoPromptScreen,
     QuestionSentScreen,
     RateScreen,
+    ReturnScreen,
     ReviewPromptScreen,
     ReviewsScreen,
     Screen,
@@ -97,12 +99,14 @@ from bot.services.order_summary import discount_label
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
+from bot.services.returns import REASON_CODES, REASONS
 from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.services.tracking import tracking_link
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
+from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
@@ -687,9 +691,46 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     allowed = settings.shopper_cancel
     if can_cancel(order.status, order.needs_review, has_downloads=downloads, allowed=allowed):
         rows.append([button(tr._("✖️ Cancel order"), CancelMyOrder(order.id, 0, screen.page))])
+    if screen.returns.open_request:
+        lines.append(tr._(return_texts.WAITING))
+    elif screen.returns.offer:
+        back = ReturnItems(order.id)
+        rows.append([button(tr._(return_texts.RETURN_ITEMS), back)])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])
     rows += [[button(tr._("⬅ My orders"), MyOrders(screen.page))], _home_row(tr)]
     return View("\n".join(lines), _markup(rows))
+
+
+@_render.register
+def _return_step(screen: ReturnScreen, settings: Settings, tr: Translator) -> View:
+    """↩️ Return items: the lines to toggle, then the reasons, then the question."""
+    offer, mask, page = screen.offer, screen.mask, screen.page
+    back = [button(tr._(return_texts.BACK), MyOrder(offer.order_id, page))]
+    if screen.asking == "lines":
+        rows = [
+            [
+                button(
+                    return_texts.line_label(tr, line, bool(mask >> i & 1)),
+                    ReturnItems(offer.order_id, mask ^ (1 << i)),
+                )
+            ]
+            for i, line in enumerate(offer.lines)
+        ]
+        ahead = ReturnItems(offer.order_id, mask, step=1)
+        rows += [[button(tr._(return_texts.NEXT), ahead)], back]
+        return View(escape(tr._(return_texts.PICK, order_id=offer.order_id)), _markup(rows))
+    if screen.asking == "reason":
+        rows = [
+            [button(tr._(label), ReturnItems(offer.order_id, mask, i, step=2))]
+            for i, label in enumerate(REASONS.values(), start=1)
+        ]
+        rows += [[button(tr._(return_texts.BACK), ReturnItems(offer.order_id, mask))]]
+        return View(escape(tr._(return_texts.PICK_REASON)), _markup(rows))
+    amount = tr.money(offer.amount(mask), offer.currency)
+    text = return_texts.confirm(tr, offer.order_id, offer.chosen(mask), screen.reason, amount)
+    reason = REASON_CODES.index(screen.reason) + 1
+    send = ReturnItems(offer.order_id, mask, reason, step=3)
+    return View(escape(text), _markup([[button(tr._(return_texts.SEND), send)], back]))
 
 
 @_render.register

@@ -716,3 +716,23 @@ async def test_0038_counts_the_products_paid_orders_held_together_from_the_order
             assert "product_pairs" not in await _tables(conn)
     finally:
         await store.close()
+
+
+async def test_0039_adds_return_requests_with_one_open_per_order_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Up to 0039 return requests have their table, and an order holds one open request at
+    most (a second is refused by the partial index, a decided one is not counted); down to
+    0038 it is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0038_often_bought_with")
+        async with store.engine.connect() as conn:
+            assert "return_requests" not in await _tables(conn)
+        await _alembic(store, "upgrade", "0039_return_requests")
+        async with store.engine.connect() as conn:
+            assert "uq_return_requests_one_open" in await _indexes(conn, "return_requests")
+        assert await current_revision(store.engine) == "0039_return_requests"
+    finally:
+        await store.close()

@@ -37,6 +37,13 @@ def test_shoppers_may_cancel_their_orders_unless_the_shop_turns_it_off() -> None
     assert load_settings({**env, "SHOPPER_CANCEL": "ON"}, env_file=None).shopper_cancel
 
 
+def test_returns_are_taken_for_14_days_unless_set_and_zero_turns_them_off() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).return_days == 14
+    for days in ("30", "0"):
+        assert load_settings({**env, "RETURN_DAYS": days}, env_file=None).return_days == int(days)
+
+
 def test_the_morning_report_comes_at_nine_unless_another_hour_or_off_is_set() -> None:
     env = {"BOT_TOKEN": TOKEN}
     assert load_settings(env, env_file=None).daily_report_hour == 9
@@ -97,6 +104,8 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "CART_REMINDER_HOURS": "1.5"}, "CART_REMINDER_HOURS"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
         ({"BOT_TOKEN": TOKEN, "SHOPPER_CANCEL": "maybe"}, "SHOPPER_CANCEL"),
+        ({"BOT_TOKEN": TOKEN, "RETURN_DAYS": "-1"}, "RETURN_DAYS"),
+        ({"BOT_TOKEN": TOKEN, "RETURN_DAYS": "two weeks"}, "RETURN_DAYS"),
         ({"BOT_TOKEN": "²:abc"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "123:"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": TOKEN, "BROADCAST_RATE": "nan"}, "BROADCAST_RATE"),

@@ -1,0 +1,315 @@
+"""↩️ Return items: when a shopper may ask to return lines of a delivered order, what she
+would get back, and an admin's one decision on it.
+
+One rule decides whether her order screen offers the button (`return_state`) and whether a
+press of any step may go on (`return_offer`, asked again inside the request's transaction):
+her own order, `delivered`, paid by card (Telegram refunds Stars only whole, and Stars goods
+are digital), within RETURN_DAYS of its delivery, with physical lines not yet returned and no
+request open. What she gets back is the admins' "SKU quantity" refund of each whole line
+(`refunds.line_amount`: its price less its share of the discount), never more than can still
+go back (`refunds.refundable`).
+
+The lines she picks travel in the buttons as a bit mask over the lines offered (in the
+order's own order), so a restart loses nothing and a forged mask names no line outside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.i18n import N_, Translator
+from bot.services.downloads import downloadable_lines
+from bot.services.errors import OrderError, OrderNotFound
+from bot.services.refunds import line_amount, refundable
+from bot.store.models import Order, OrderLine, ReturnRequest
+from bot.store.order_states import OrderStatus
+from bot.store.repositories.returns import APPROVED, REQUESTED
+from bot.store.uow import UnitOfWork
+
+# The reasons she picks from, by code (stored) and in her words; a button carries the index+1.
+REASONS: dict[str, str] = {
+    "damaged": N_("Damaged"),
+    "wrong_item": N_("Wrong item"),
+    "fit": N_("Doesn't fit"),
+    "changed_mind": N_("Changed my mind"),
+    "other": N_("Other"),
+}
+REASON_CODES = tuple(REASONS)
+MOST_LINES = 36  # lines offered at most: a mask of them fits a button's 12 digits
+MAX_DECLINE_REASON = 200
+
+TURNED_OFF = N_("This shop takes no returns here: tap 💬 Ask about this order.")
+NOT_DELIVERED = N_("Order #{order_id} can be returned once it has been delivered.")
+PAID_IN_STARS = N_("Order #{order_id} was paid in Stars: tap 💬 Ask about this order.")
+TOO_LATE = N_(
+    "Order #{order_id} was delivered more than {days} days ago: returns are taken within "
+    "{days} days. Tap 💬 Ask about this order."
+)
+NOTHING_LEFT = N_("Order #{order_id} has nothing left to return.")
+ALREADY_OPEN = N_("Order #{order_id} already has a return request waiting for the shop.")
+PICK_SOME = N_("Choose at least one item to return.")
+STALE = N_("That choice is out of date. Here is your order as it is now.")
+
+
+class NotReturnable(OrderError):
+    """Her order, but not one (or not lines) she may ask to return now; `said` says why."""
+
+    def __init__(self, why: str, **params: Any) -> None:
+        super().__init__()
+        self._words(why, **params)
+
+
+class ReturnNotFound(OrderError, LookupError):
+    def __init__(self, request_id: int) -> None:
+        super().__init__()
+        self._words(N_("There is no return request #{request_id}."), request_id=request_id)
+
+
+class ReturnDecided(OrderError):
+    """A second press (another admin's, an older alert's): it was decided already."""
+
+    def __init__(self, request: ReturnRequest) -> None:
+        super().__init__()
+        text = (
+            N_("Return #{request_id} was already approved by {who}.")
+            if request.status == APPROVED
+            else N_("Return #{request_id} was already declined by {who}.")
+        )
+        self._words(text, request_id=request.id, who=request.decided_by or "")
+        self.status = request.status
+
+
+class BadDeclineReason(OrderError):
+    def __init__(self, length: int = 0) -> None:
+        super().__init__()
+        if length:
+            self._words(
+                N_("That is {length} characters long; a reason is at most {most}."),
+                length=length,
+                most=MAX_DECLINE_REASON,
+            )
+        else:
+            self._words(N_("Send the reason as text, or /skip to decline without one."))
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFacts:
+    """A return request as screens and messages read it (not the database row)."""
+
+    id: int
+    order_id: int
+    customer_telegram_id: int
+    lines: tuple[dict[str, Any], ...]  # {"order_line_id", "sku", "quantity", "title"}
+    reason: str
+    status: str
+    amount: int
+    currency: str
+    decided_by: str | None = None
+    decline_reason: str | None = None
+
+    @classmethod
+    def of(cls, request: ReturnRequest) -> ReturnFacts:
+        return cls(
+            request.id,
+            request.order_id,
+            request.customer_telegram_id,
+            tuple(request.lines),
+            request.reason,
+            request.status,
+            request.amount,
+            request.currency,
+            request.decided_by,
+            request.decline_reason,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLine:
+    """A line she may send back, whole: what it would bring back."""
+
+    line_id: int
+    sku: str
+    title: str
+    quantity: int
+    amount: int
+    translations: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnOffer:
+    """The lines of her order she may return now, in the order's order (the mask's bits)."""
+
+    order_id: int
+    currency: str
+    lines: tuple[ReturnLine, ...]
+
+    def chosen(self, mask: int) -> tuple[ReturnLine, ...]:
+        """The lines a button's mask names: NotReturnable for none, or for bits past them."""
+        if mask <= 0:
+            raise NotReturnable(PICK_SOME)
+        if mask >> len(self.lines):
+            raise NotReturnable(STALE)
+        return tuple(line for i, line in enumerate(self.lines) if mask >> i & 1)
+
+    def amount(self, mask: int) -> int:
+        return sum(line.amount for line in self.chosen(mask))
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnState:
+    """What her order screen shows about returns: the button, or the open request."""
+
+    offer: bool = False
+    open_request: int = 0  # the id of the request waiting for the shop (0: none)
+
+
+def reason_text(tr: Translator, code: str) -> str:
+    return tr._(REASONS.get(code, REASONS["other"]))
+
+
+def reason_of(index: int) -> str | None:
+    """A reason button's number (1-5) as its stored code; None for anything else."""
+    return REASON_CODES[index - 1] if 1 <= index <= len(REASON_CODES) else None
+
+
+def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:
+    """Lines already returned (an approved request's), or asked for (an open one's)."""
+    return {
+        int(line["order_line_id"])
+        for request in requests
+        if request.status in (APPROVED, REQUESTED)
+        for line in request.lines
+    }
+
+
+async def _check(
+    uow: UnitOfWork, order: Order | None, order_id: int, customer_id: int, days: int, now: datetime
+) -> ReturnOffer:
+    """Her order's returnable lines, or why not (OrderNotFound: not hers)."""
+    if order is None or order.customer_id != customer_id:
+        raise OrderNotFound(order_id)
+    if not days:
+        raise NotReturnable(TURNED_OFF)
+    if order.status != OrderStatus.DELIVERED:
+        raise NotReturnable(NOT_DELIVERED, order_id=order.id)
+    if not order.payments or order.payments[0].provider != "stripe":
+        raise NotReturnable(PAID_IN_STARS, order_id=order.id)
+    delivered = await uow.returns.delivered_at(order.id)
+    if delivered is None or now - delivered > timedelta(days=days):
+        raise NotReturnable(TOO_LATE, order_id=order.id, days=days)
+    requests = await uow.returns.of_order(order.id)
+    if any(r.status == REQUESTED for r in requests):
+        raise NotReturnable(ALREADY_OPEN, order_id=order.id)
+    gone = returned_line_ids(requests) | set(await downloadable_lines(uow, order))
+    lines = [line for line in order.lines if line.id not in gone][:MOST_LINES]
+    most = refundable(order)
+    offered = tuple(_line(order, line) for line in lines)
+    offered = tuple(line for line in offered if 0 < line.amount <= most)
+    if not offered:
+        raise NotReturnable(NOTHING_LEFT, order_id=order.id)
+    return ReturnOffer(order.id, order.currency, offered)
+
+
+def _line(order: Order, line: OrderLine) -> ReturnLine:
+    return ReturnLine(
+        line.id,
+        line.sku,
+        line.title,
+        line.quantity,
+        line_amount(order, line.sku),  # the admins' "SKU quantity" refund of the whole line
+        line.translations,
+    )
+
+
+async def return_offer(
+    uow: UnitOfWork, customer_id: int, order_id: int, days: int, now: datetime
+) -> ReturnOffer:
+    """The lines she may pick: OrderNotFound, NotReturnable (why), or the offer."""
+    order = await uow.orders.get(order_id)
+    return await _check(uow, order, order_id, customer_id, days, now)
+
+
+async def return_state(
+    uow: UnitOfWork, customer_id: int, order_id: int, days: int, now: datetime
+) -> ReturnState:
+    """Whether her order screen offers ↩️ Return items, or shows a request waiting."""
+    if not days:
+        return ReturnState()
+    if (waiting := await uow.returns.open_for(order_id)) is not None:
+        return ReturnState(open_request=waiting.id)
+    try:
+        await return_offer(uow, customer_id, order_id, days, now)
+    except (NotReturnable, OrderNotFound):
+        return ReturnState()
+    return ReturnState(offer=True)
+
+
+async def request_return(
+    uow: UnitOfWork,
+    customer_id: int,
+    telegram_id: int,
+    order_id: int,
+    mask: int,
+    reason: str,
+    days: int,
+    now: datetime,
+) -> ReturnFacts:
+    """Her request, checked again as the order is now (a stale or forged press is refused
+    with why) and kept open for the admins."""
+    offer = await return_offer(uow, customer_id, order_id, days, now)
+    if reason not in REASONS:
+        raise NotReturnable(STALE)
+    lines = offer.chosen(mask)
+    kept = [
+        {"order_line_id": ln.line_id, "sku": ln.sku, "quantity": ln.quantity, "title": ln.title}
+        for ln in lines
+    ]
+    amount = sum(line.amount for line in lines)
+    added = await uow.returns.add(order_id, telegram_id, kept, reason, amount, offer.currency)
+    return ReturnFacts.of(added)
+
+
+async def decide(
+    uow: UnitOfWork,
+    request_id: int,
+    status: str,
+    actor: str,
+    now: datetime,
+    decline_reason: str | None = None,
+) -> ReturnFacts:
+    """Approve or decline an open request, once: ReturnNotFound, or ReturnDecided for a
+    second press (a compare-and-set: two admins at once decide it once)."""
+    request = await uow.returns.get(request_id)
+    if request is None:
+        raise ReturnNotFound(request_id)
+    if not await uow.returns.decide(request_id, status, actor, now, decline_reason):
+        decided = await uow.returns.get(request_id)
+        assert decided is not None
+        raise ReturnDecided(decided)
+    decided = await uow.returns.get(request_id)
+    assert decided is not None
+    return ReturnFacts.of(decided)
+
+
+async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:
+    """The request, while it waits for a decision (ReturnNotFound, ReturnDecided)."""
+    request = await uow.returns.get(request_id)
+    if request is None:
+        raise ReturnNotFound(request_id)
+    if request.status != REQUESTED:
+        raise ReturnDecided(request)
+    return ReturnFacts.of(request)
+
+
+def check_decline_reason(text: str | None) -> str | None:
+    """The admin's reason as kept: None for /skip, BadDeclineReason for no text or too long."""
+    if text is None or not text.strip():
+        raise BadDeclineReason()
+    reason = text.strip()
+    if reason.lower() in ("/skip", "skip"):
+        return None
+    if len(reason) > MAX_DECLINE_REASON:
+        raise BadDeclineReason(len(reason))
+    return reason

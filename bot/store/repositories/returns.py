@@ -1,0 +1,95 @@
+"""Shoppers' return requests: one open per order at most, decided once by an admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import OrderEvent, ReturnRequest
+
+REQUESTED = "requested"
+APPROVED = "approved"
+DECLINED = "declined"
+
+
+class ReturnRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        order_id: int,
+        customer_telegram_id: int,
+        lines: list[dict[str, Any]],
+        reason: str,
+        amount: int,
+        currency: str,
+    ) -> ReturnRequest:
+        """A new open request (IntegrityError if the order has one open: the partial index)."""
+        request = ReturnRequest(
+            order_id=order_id,
+            customer_telegram_id=customer_telegram_id,
+            lines=lines,
+            reason=reason,
+            status=REQUESTED,
+            amount=amount,
+            currency=currency,
+        )
+        self.session.add(request)
+        await self.session.flush()
+        return request
+
+    async def get(self, request_id: int) -> ReturnRequest | None:
+        return await self.session.get(ReturnRequest, request_id, populate_existing=True)
+
+    async def open_for(self, order_id: int) -> ReturnRequest | None:
+        stmt = select(ReturnRequest).where(
+            ReturnRequest.order_id == order_id, ReturnRequest.status == REQUESTED
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def of_order(self, order_id: int) -> list[ReturnRequest]:
+        stmt = select(ReturnRequest).where(ReturnRequest.order_id == order_id)
+        return list((await self.session.scalars(stmt.order_by(ReturnRequest.id))).all())
+
+    async def decide(
+        self,
+        request_id: int,
+        status: str,
+        actor: str,
+        at: datetime,
+        decline_reason: str | None = None,
+        *,
+        was: str = REQUESTED,
+    ) -> bool:
+        """Move the request from `was` to `status` as a compare-and-set: False if another press
+        (another admin) decided it first, so only one decision is ever made."""
+        result = await self.session.execute(
+            update(ReturnRequest)
+            .where(ReturnRequest.id == request_id, ReturnRequest.status == was)
+            .values(status=status, decided_by=actor, decided_at=at, decline_reason=decline_reason)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def reopen(self, request_id: int) -> None:
+        """An approval whose refund the provider refused: the request is open again."""
+        await self.session.execute(
+            update(ReturnRequest)
+            .where(ReturnRequest.id == request_id, ReturnRequest.status == APPROVED)
+            .values(status=REQUESTED, decided_by=None, decided_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def delivered_at(self, order_id: int) -> datetime | None:
+        """When the order became delivered (its newest move to `delivered`)."""
+        stmt = (
+            select(OrderEvent.created_at)
+            .where(OrderEvent.order_id == order_id, OrderEvent.to_status == "delivered")
+            .order_by(OrderEvent.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)

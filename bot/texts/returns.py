@@ -1,0 +1,145 @@
+"""Every text of ↩️ Return items: the shopper's steps and answers, the admins' alert and
+its buttons (the same under the alert and on the order's screen)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.callback_data import AskApproveReturn, DeclineReturn
+from bot.i18n import N_, Translator
+from bot.notifier import Buttons
+from bot.services.returns import MAX_DECLINE_REASON, ReturnLine, reason_text
+
+RETURN_ITEMS = N_("↩️ Return items")
+WAITING = N_("↩️ Return requested (waiting for the shop)")
+PICK = N_("↩️ Which items of order #{order_id} do you want to return? Tap to choose, then Next.")
+NEXT = N_("Next ➡")
+PICK_REASON = N_("Why are you returning them?")
+SEND = N_("📨 Send request")
+BACK = N_("⬅ Back to the order")
+APPROVE = N_("✅ Approve and refund")
+DECLINE = N_("✖️ Decline")
+YES_APPROVE = N_("✅ Yes, approve and refund")
+
+
+def lines_text(tr: Translator, lines: Sequence[dict[str, Any]]) -> str:
+    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover", as stored on the request."""
+    return ", ".join(
+        f"{int(line['quantity'])} × {line.get('title') or line['sku']}" for line in lines
+    )
+
+
+def line_label(tr: Translator, line: ReturnLine, chosen: bool) -> str:
+    """A line's toggle: "☑ 2 × Stoneware Mug 350ml" once chosen, "☐ …" before."""
+    return f"{'☑' if chosen else '☐'} {line.quantity} × {tr.name(line.title, line.translations)}"
+
+
+def confirm(
+    tr: Translator, order_id: int, lines: tuple[ReturnLine, ...], reason: str, amount: str
+) -> str:
+    """The last question: what goes back, why, and what she gets if the shop approves."""
+    named = ", ".join(f"{ln.quantity} × {tr.name(ln.title, ln.translations)}" for ln in lines)
+    return tr._(
+        "↩️ Return from order #{order_id}: {lines}.\nReason: {reason}.\n"
+        "If the shop approves, you get {amount} back to your card.",
+        order_id=order_id,
+        lines=named,
+        reason=reason_text(tr, reason),
+        amount=amount,
+    )
+
+
+def sent(tr: Translator, request_id: int, order_id: int) -> str:
+    return tr._(
+        "Return request #{request_id} for order #{order_id} sent. The shop will answer here.",
+        request_id=request_id,
+        order_id=order_id,
+    )
+
+
+def alert(
+    tr: Translator,
+    request_id: int,
+    order_id: int,
+    customer: str,
+    lines: Sequence[dict[str, Any]],
+    amount: int,
+    currency: str,
+    reason: str,
+) -> str:
+    """The admins' alert of a new request (and the line on the order's screen)."""
+    return tr._(
+        "↩️ Return request #{request_id}, order #{order_id} from {customer}: {lines} "
+        "({amount}). Reason: {reason}.",
+        request_id=request_id,
+        order_id=order_id,
+        customer=customer,
+        lines=lines_text(tr, lines),
+        amount=tr.money(amount, currency),
+        reason=reason_text(tr, reason),
+    )
+
+
+def decision_buttons(tr: Translator, request_id: int) -> Buttons:
+    return (
+        ((tr._(APPROVE), AskApproveReturn(request_id)),),
+        ((tr._(DECLINE), DeclineReturn(request_id)),),
+    )
+
+
+def ask_approve(tr: Translator, request_id: int, order_id: int, amount: int, currency: str) -> str:
+    return tr._(
+        "Approve return #{request_id} and refund {amount} of order #{order_id}?",
+        request_id=request_id,
+        amount=tr.money(amount, currency),
+        order_id=order_id,
+    )
+
+
+def approved(tr: Translator, request_id: int, amount: int, currency: str) -> str:
+    """The shopper's news: her return was approved and refunded (returns are card orders)."""
+    return tr._(
+        "✅ Your return #{request_id} was approved: {amount} is on its way back to your card.",
+        request_id=request_id,
+        amount=tr.money(amount, currency),
+    )
+
+
+def declined(tr: Translator, request_id: int, reason: str | None) -> str:
+    if reason:
+        return tr._(
+            "Your return request #{request_id} was declined: {reason}",
+            request_id=request_id,
+            reason=reason,
+        )
+    return tr._(
+        "Your return request #{request_id} was declined. Tap 💬 Ask about this order on the "
+        "order to talk to the shop.",
+        request_id=request_id,
+    )
+
+
+def ask_decline_reason(tr: Translator, request_id: int) -> str:
+    return tr._(
+        "✖️ Decline return #{request_id}: send a short reason for the shopper (up to {most} "
+        "characters), or /skip to decline without one.",
+        request_id=request_id,
+        most=MAX_DECLINE_REASON,
+    )
+
+
+def admin_approved(
+    tr: Translator, request_id: int, order_id: int, amount: int, currency: str
+) -> str:
+    return tr._(
+        "✅ Return #{request_id} approved: {amount} of order #{order_id} refunded; the shopper "
+        "was told.",
+        request_id=request_id,
+        amount=tr.money(amount, currency),
+        order_id=order_id,
+    )
+
+
+def admin_declined(tr: Translator, request_id: int) -> str:
+    return tr._("✖️ Return #{request_id} declined; the shopper was told.", request_id=request_id)

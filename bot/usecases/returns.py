@@ -1,0 +1,163 @@
+"""↩️ Return items: the shopper's request, and an admin's approval (the lines refunded) or
+decline, each told to the other side and written in the audit log.
+
+The rules are bot.services.returns; the refund is the admins' own (bot.usecases.orders
+.refund_order: claimed in the database, made at Stripe, recorded), for exactly the amount
+the request holds. A decision is a compare-and-set on the request, made before the refund:
+two presses (two admins, a double tap) refund once, and the later one hears who decided. A
+refund the provider refuses reopens the request, as the admin's Refund leaves the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.i18n import Translator
+from bot.notifier import Buttons
+from bot.services import returns
+from bot.services.admin_orders import OrderDetail, admin_name, customer_name
+from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
+from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts
+from bot.shop import Shop
+from bot.store.ids import is_row_id
+from bot.store.models import utcnow
+from bot.store.order_states import IllegalOrderTransition
+from bot.store.repositories.returns import APPROVED, DECLINED
+from bot.texts import returns as texts
+from bot.usecases.admin_orders import OrderNotChanged, order_detail
+from bot.usecases.orders import audit_order, refund_order
+from bot.usecases.shopper_orders import shopper_actor
+
+
+@dataclass(frozen=True)
+class ReturnDone:
+    """An admin's decision as it ended: the request, and the order as stored afterwards."""
+
+    request: ReturnFacts
+    detail: OrderDetail
+    retrying: RefundDeferred | None = None  # Stripe was not reached: the refund is tried again
+
+
+def _request_details(request: ReturnFacts) -> dict[str, object]:
+    return {
+        "request": request.id,
+        "lines": list(request.lines),
+        "reason": request.reason,
+        "amount": request.amount,
+        "currency": request.currency,
+    }
+
+
+async def request_return(
+    shop: Shop, telegram_id: int, order_id: int, mask: int, reason_index: int
+) -> ReturnFacts:
+    """Her request for the lines `mask` names, for the reason numbered `reason_index`:
+    OrderNotFound (not hers), NotReturnable (why not, now). The admins are alerted with the
+    buttons to decide it."""
+    reason = returns.reason_of(reason_index)
+    if not is_row_id(order_id):
+        raise OrderNotFound(order_id)
+    if reason is None:
+        raise NotReturnable(returns.STALE)
+    days = shop.settings.return_days
+    try:
+        async with shop.store.uow() as uow:
+            customer = await uow.customers.get_by_telegram_id(telegram_id)
+            if customer is None:
+                raise OrderNotFound(order_id)
+            request = await returns.request_return(
+                uow, customer.id, telegram_id, order_id, mask, reason, days, utcnow()
+            )
+            who = customer_name(customer.first_name, customer.username, telegram_id)
+            details = {"actor": shopper_actor(telegram_id), **_request_details(request)}
+            await uow.audit.record(telegram_id, "return.request", f"order:{order_id}", details)
+    except IntegrityError:  # another press opened one at the same moment
+        raise NotReturnable(ALREADY_OPEN, order_id=order_id) from None
+    await shop.alert_admins(
+        partial(_alert, request=request, who=customer.first_name or who),
+        partial(_buttons, request_id=request.id),
+    )
+    return request
+
+
+def _alert(tr: Translator, request: ReturnFacts, who: str) -> str:
+    return texts.alert(
+        tr,
+        request.id,
+        request.order_id,
+        who,
+        request.lines,
+        request.amount,
+        request.currency,
+        request.reason,
+    )
+
+
+def _buttons(tr: Translator, request_id: int) -> Buttons:
+    return texts.decision_buttons(tr, request_id)
+
+
+async def pending(shop: Shop, request_id: int) -> ReturnFacts:
+    """The request while it waits (asked before the admin's question): ReturnNotFound,
+    ReturnDecided."""
+    async with shop.store.reading() as uow:
+        return await returns.open_request(uow, request_id)
+
+
+async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
+    """Approve the request and refund its amount; the shopper is told. ReturnDecided for a
+    second press; OrderNotChanged when the refund is refused (the request is open again)."""
+    actor = admin_name(admin_id)
+    async with shop.store.uow() as uow:
+        request = await returns.decide(uow, request_id, APPROVED, actor, utcnow())
+    try:
+        change = await refund_order(shop, request.order_id, amount=request.amount, actor=actor)
+    except (OrderError, IllegalOrderTransition) as exc:
+        async with shop.store.uow() as uow:
+            await uow.returns.reopen(request_id)
+            error = exc.note() if isinstance(exc, OrderError) else str(exc)
+            details = {"request": request_id, "error": error}
+            await uow.audit.record(
+                admin_id, "return.approve.refused", f"order:{request.order_id}", details
+            )
+        raise OrderNotChanged(request.order_id, exc) from exc
+    retrying = change.refund_deferred
+    await audit_order(
+        shop,
+        admin_id,
+        "return.approve",
+        request.order_id,
+        {**_request_details(request), **change.audit_details()},
+    )
+    tr = await shop.words_of(request.customer_telegram_id)
+    told = texts.approved(tr, request.id, request.amount, request.currency)
+    await shop.notifier.notify(request.customer_telegram_id, told)
+    return ReturnDone(request, await order_detail(shop, request.order_id), retrying)
+
+
+async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:
+    """Decline the request, with the admin's reason for her (None: none); she is told."""
+    actor = admin_name(admin_id)
+    async with shop.store.uow() as uow:
+        request = await returns.decide(uow, request_id, DECLINED, actor, utcnow(), reason)
+        details = {**_request_details(request), "decline_reason": reason}
+        await uow.audit.record(admin_id, "return.decline", f"order:{request.order_id}", details)
+    tr = await shop.words_of(request.customer_telegram_id)
+    await shop.notifier.notify(request.customer_telegram_id, texts.declined(tr, request.id, reason))
+    return ReturnDone(request, await order_detail(shop, request.order_id))
+
+
+async def request_return_said(
+    shop: Shop, telegram_id: int, order_id: int, mask: int, reason_index: int
+) -> Callable[[Translator], str]:
+    """`request_return` for the chat's press: what she is told either way (a refusal is said
+    in her words)."""
+    try:
+        request = await request_return(shop, telegram_id, order_id, mask, reason_index)
+    except ShopError as refused:
+        return refused.said
+    return partial(texts.sent, request_id=request.id, order_id=request.order_id)

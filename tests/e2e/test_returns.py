@@ -1,0 +1,452 @@
+"""↩️ Return items: Sam asks to return a line of his delivered card order, picked from its
+lines with a reason; Ada approves it (exactly that line refunded at localstripe, once, however
+often pressed) or declines it with a reason he reads. No button where a return is not his to
+ask: not delivered yet, paid in Stars, past RETURN_DAYS, someone else's, or one waiting
+already. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from bot.callback_data import ApproveReturn, ReturnItems
+from bot.handlers.admin.guard import REFUSAL
+from bot.i18n import translator
+from bot.payments.invoice import build_invoice
+from bot.payments.stripe_gateway import StripeGateway
+from bot.services.promos import parse_new
+from bot.standin import BotApiStandIn
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from bot.store.models import OrderEvent, ReturnRequest, utcnow
+from bot.usecases.orders import deliver_order, ship_order
+from bot.usecases.refunds import SECOND_REFUND_PAUSES, resume_pending_refunds
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
+from tests.e2e.shopper import open_order, screen, shown
+from tests.payments.conftest import (  # noqa: F401  (fixtures)
+    STRIPE_KEY,
+    UNREACHABLE_STRIPE,
+    StripeTestAccount,
+    add_product,
+    fill_cart,
+    mark_invoice_sent,
+    place_order,
+    stripe_account,
+    stripe_harness,
+)
+
+MUGS = "2 × Stoneware Mug 350ml"
+CUSHION = "1 × Linen Cushion Cover"
+
+
+@pytest.fixture
+async def h(
+    tmp_path: Path, localstripe: str, migrated_database_url: str
+) -> AsyncIterator[ShopHarness]:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(
+            tmp_path, standin, localstripe, database_url=migrated_database_url
+        ) as harness:
+            yield harness
+
+
+async def card_order(
+    h: ShopHarness, shopper: FakeUser, account: StripeTestAccount, *, delivered: bool = True
+) -> tuple[int, str]:
+    """The shopper buys 2 mugs ($16 each) and a cushion cover ($24) with 10% off, shipped free,
+    and pays $50.40 by card; the shop ships it and (unless told not to) marks it delivered:
+    (order id, Stripe charge id)."""
+    assert h.shop is not None
+    await shopper.send("/start")
+    await shopper.wait_for("Sam")
+    async with h.store.reading() as uow:
+        on_sale = await uow.products.get_by_sku("MUG")
+        cover = await uow.products.get_by_sku("CUSH")
+    mug = on_sale.id if on_sale else await add_product(h.shop, "MUG", title="Stoneware Mug 350ml")
+    cushion = (
+        cover.id
+        if cover
+        else await add_product(h.shop, "CUSH", price=2400, title="Linen Cushion Cover")
+    )
+    await fill_cart(h.shop, shopper.user_id, {mug: 2, cushion: 1})
+    async with h.store.uow() as uow:  # with 10% off: the mugs' share of it is $3.20
+        if await uow.promos.by_code("WELCOME10") is None:
+            await uow.promos.add(parse_new(["WELCOME10", "10%"], "USD").to_model())
+        customer = await uow.customers.get_by_telegram_id(shopper.user_id)
+        assert customer is not None
+        cart = await uow.carts.get_for_customer(customer.id)
+        cart.promo_code = "WELCOME10"
+    placed = await place_order(h.shop, telegram_id=shopper.user_id)
+    request = build_invoice(placed.order, h.shop.settings, photo_url=placed.photo_url)
+    sent = await request.send(h.app.bot, shopper.user_id)
+    await mark_invoice_sent(h.shop, placed.order.order_id, sent.message_id)
+    await shopper.wait_for(lambda m: m.invoice is not None, include_existing=True)
+    assert placed.order.total == 5040
+    charge = await account.charge(5040)
+    paid = await shopper.pay(shipping_option_id="standard", provider_payment_charge_id=charge)
+    assert paid.ok, paid
+    await shopper.wait_for("✅")  # the receipt, in her language
+    order_id = placed.order.order_id
+    await ship_order(h.shop, order_id, actor=f"admin:{ADMIN_ID}")
+    if delivered:
+        await deliver_order(h.shop, order_id, actor=f"admin:{ADMIN_ID}")
+    return order_id, charge
+
+
+async def sam_asks_to_return_the_mugs(sam: FakeUser, order_id: int, reason: str) -> str:
+    """Sam picks the mugs from his order, a reason, and sends: what he is told."""
+    await open_order(sam, order_id)
+    await sam.press("↩️ Return items")
+    assert f"☐ {MUGS}" in screen(sam) and f"☐ {CUSHION}" in screen(sam)
+    await sam.press(f"☐ {MUGS}")
+    assert f"☑ {MUGS}" in screen(sam) and f"☐ {CUSHION}" in screen(sam)
+    await sam.press("Next")
+    await sam.press(reason)
+    assert shown(sam) == (
+        f"↩️ Return from order #{order_id}: {MUGS}.\nReason: {reason}.\n"
+        "If the shop approves, you get $28.80 back to your card."
+    )
+    answer = await sam.press("Send request")
+    return answer.text or ""
+
+
+async def books(h: ShopHarness, order_id: int) -> tuple[str, int]:
+    async with h.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        return order.status, order.refunded_amount
+
+
+async def requests_of(h: ShopHarness, order_id: int) -> list[tuple[str, str | None]]:
+    async with h.store.uow() as uow:
+        return [(r.status, r.decided_by) for r in await uow.returns.of_order(order_id)]
+
+
+async def test_sam_returns_the_mugs_and_ada_approves_so_exactly_they_are_refunded(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+
+    said = await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    assert said == f"Return request #1 for order #{order_id} sent. The shop will answer here."
+    assert "↩️ Return requested (waiting for the shop)" in shown(sam)
+    assert "Return items" not in screen(sam)
+
+    alert = await ada.wait_for("↩️ Return request #1")
+    assert alert.text == (
+        f"↩️ Return request #1, order #{order_id} from Sam: {MUGS} ($28.80). Reason: Damaged."
+    )
+    await ada.press("✅ Approve and refund", message=alert)
+    question = await ada.wait_for("Approve return #1")
+    assert question.text == f"Approve return #1 and refund $28.80 of order #{order_id}?"
+    assert await books(h, order_id) == ("delivered", 0)  # asking changes nothing
+    await ada.press("Yes, approve and refund")
+    done = await ada.wait_for("✅ Return #1 approved")
+    assert done.text == (
+        f"✅ Return #1 approved: $28.80 of order #{order_id} refunded; the shopper was told."
+    )
+    told = await sam.wait_for("Your return #1")
+    assert told.text == "✅ Your return #1 was approved: $28.80 is on its way back to your card."
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+
+    again = await ada.press_data(question, ApproveReturn(1).encode())  # an older Yes
+    assert again.text == f"Return #1 was already approved by admin:{ADMIN_ID}."
+    late = await ada.press("✅ Approve and refund", message=alert)
+    assert late.text == f"Return #1 was already approved by admin:{ADMIN_ID}."
+    assert await stripe_account.refunds_of(charge) == [2880]
+
+    # The mugs are back; the cushion cover may still go back.
+    await open_order(sam, order_id)
+    await sam.press("↩️ Return items")
+    assert f"☐ {CUSHION}" in screen(sam) and "Stoneware Mug" not in screen(sam)
+
+    await ada.send("/audit")
+    log = await ada.wait_for("Audit log")
+    assert f"approved a return of order:{order_id}" in (log.text or "")
+    asked = (
+        f"customer:{SHOPPER_ID} · asked to return items of order:{order_id} · "
+        f"return #1: {MUGS} ($28.80), reason: Damaged"
+    )
+    assert asked in (log.text or "")
+
+
+async def test_ada_declines_with_a_reason_sam_reads_and_nothing_is_refunded(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Changed my mind")
+
+    await open_detail(ada, order_id)  # the order's screen shows the request, with its buttons
+    assert "↩️ Return request #1" in shown(ada)
+    await ada.press("✖️ Decline")
+    await ada.wait_for("Decline return #1")
+    await ada.send("x" * 201)
+    await ada.wait_for("That is 201 characters long; a reason is at most 200.")
+    await ada.send("Mugs are not returnable once used.")
+    await ada.wait_for("✖️ Return #1 declined")
+    told = await sam.wait_for("declined")
+    assert told.text == "Your return request #1 was declined: Mugs are not returnable once used."
+    assert await stripe_account.refunds_of(charge) == []
+    assert await books(h, order_id) == ("delivered", 0)
+    assert await requests_of(h, order_id) == [("declined", f"admin:{ADMIN_ID}")]
+
+    await ada.send("/audit")
+    log = await ada.wait_for("Audit log")
+    assert "declined: “Mugs are not returnable once used.”" in (log.text or "")
+
+
+async def test_two_approvals_at_the_same_moment_refund_once(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Wrong item")
+    alert = await ada.wait_for("↩️ Return request #1")
+    yes = ApproveReturn(1).encode()
+    answers = await asyncio.gather(ada.press_data(alert, yes), ada.press_data(alert, yes))
+    already = f"Return #1 was already approved by admin:{ADMIN_ID}."
+    assert [a.text for a in answers].count(already) == 1
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+
+
+async def test_no_return_button_where_a_return_is_not_his_to_ask(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    sam, eve = h.user(SHOPPER_ID, "Sam"), h.user(1002, "Eve")
+    shipped, _ = await card_order(h, sam, stripe_account, delivered=False)
+    await open_order(sam, shipped)
+    assert "Return items" not in screen(sam)
+    forged = await sam.press_data(sam.last_message, ReturnItems(shipped).encode())  # type: ignore[arg-type]
+    assert forged.text == f"Order #{shipped} can be returned once it has been delivered."
+
+    delivered, _ = await card_order(h, sam, stripe_account)
+    async with h.store.uow() as uow:  # delivered 15 days ago: past RETURN_DAYS (14)
+        await uow.session.execute(
+            update(OrderEvent)
+            .where(OrderEvent.order_id == delivered, OrderEvent.to_status == "delivered")
+            .values(created_at=utcnow() - timedelta(days=15))
+        )
+    await open_order(sam, delivered)
+    assert "Return items" not in screen(sam)
+    late = await sam.press_data(sam.last_message, ReturnItems(delivered, 1, 1, 3).encode())  # type: ignore[arg-type]
+    assert "delivered more than 14 days ago" in (late.text or "")
+    async with h.store.uow() as uow:
+        assert await uow.returns.of_order(delivered) == []
+
+    await eve.send("/start")
+    await eve.wait_for("Welcome")
+    await eve.send("/orders")
+    await eve.wait_for("orders")
+    theirs = await eve.press_data(eve.last_message, ReturnItems(delivered, 1, 1, 3).encode())  # type: ignore[arg-type]
+    assert theirs.text == "That order is not in your history."
+
+
+async def test_one_request_waits_at_a_time_and_a_stale_send_changes_nothing(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Other")
+    stale = ReturnItems(order_id, 1, 5, 3).encode()  # the same Send, pressed again
+    again = await sam.press_data(sam.last_message, stale)  # type: ignore[arg-type]
+    assert again.text == f"Order #{order_id} already has a return request waiting for the shop."
+    async with h.store.uow() as uow:
+        assert len(await uow.returns.of_order(order_id)) == 1
+
+
+async def test_stars_orders_offer_no_return(tmp_path: Path) -> None:
+    """Stars goods are digital and Telegram refunds Stars only whole: no ↩️ Return items."""
+    from tests.e2e.shopper import paid_order
+    from tests.payments.conftest import stars_harness
+
+    async with stars_harness(tmp_path) as h:
+        assert h.shop is not None
+        sam = h.user(SHOPPER_ID, "Sam")
+        await add_product(
+            h.shop, "LESSON", price=150, currency="XTR", digital=True, title="Pottery Lesson"
+        )
+        order_id = await paid_order(h, sam, "LESSON")
+        async with h.store.uow() as uow:  # the shop sent it by hand: delivered
+            order = await uow.orders.get(order_id)
+            assert order is not None
+            await uow.orders.transition(order, "deliver_digital", actor="admin:1")
+        await open_order(sam, order_id)
+        assert "Return items" not in screen(sam)
+        forged = await sam.press_data(sam.last_message, ReturnItems(order_id).encode())  # type: ignore[arg-type]
+        assert forged.text == f"Order #{order_id} was paid in Stars: tap 💬 Ask about this order."
+        async with h.store.uow() as uow:
+            assert (await uow.session.get(ReturnRequest, 1)) is None
+
+
+async def test_a_shopper_pressing_approve_is_refused_and_nothing_is_refunded(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    forged = await sam.press_data(sam.last_message, ApproveReturn(1).encode())  # type: ignore[arg-type]
+    assert forged.text == translator("en")._(REFUSAL)
+    assert await stripe_account.refunds_of(charge) == []
+    assert await requests_of(h, order_id) == [("requested", None)]
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "sent", "approved"),
+    [
+        (
+            "ru",
+            "↩️ Вернуть товары",
+            "Запрос на возврат №1 по заказу №{order_id} отправлен. Магазин ответит здесь.",
+            "✅ Ваш возврат №1 одобрен: 28,80\u00a0$ возвращаются на вашу карту.",
+        ),
+        (
+            "es",
+            "↩️ Devolver artículos",
+            "Solicitud de devolución n.º 1 del pedido n.º {order_id} enviada. La tienda "
+            "responderá aquí.",
+            "✅ Tu devolución n.º 1 fue aprobada: 28,80\u00a0US$ vuelven a tu tarjeta.",
+        ),
+    ],
+)
+async def test_sam_asks_and_hears_in_his_language(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    language: str,
+    button: str,
+    sent: str,
+    approved: str,
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam", language_code=language)
+    order_id, _ = await card_order(h, sam, stripe_account)
+    await sam.send("/orders")
+    await sam.wait_for(f"#{order_id} ")
+    await sam.press(f"#{order_id} ")
+    await sam.press(button)
+    await sam.press(f"☐ {MUGS}")
+    await sam.press("➡")
+    tr = translator(language)
+    await sam.press(tr._("Damaged"))
+    answer = await sam.press(tr._("📨 Send request"))
+    assert answer.text == sent.format(order_id=order_id)
+    await ada.wait_for("↩️ Return request #1")
+    await ada.press("✅ Approve and refund")
+    await ada.wait_for("Approve return #1")
+    await ada.press("Yes, approve and refund")
+    told = await sam.wait_for(lambda m: (m.text or "").startswith("✅ "))
+    assert told.text == approved
+
+
+async def test_ada_declines_from_the_alert_without_a_reason_and_sam_can_ask_again(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Doesn't fit")
+    alert = await ada.wait_for("↩️ Return request #1")
+    await ada.press("✖️ Decline", message=alert)
+    await ada.wait_for("Decline return #1")
+    await ada.send("/skip")
+    await ada.wait_for("✖️ Return #1 declined")
+    told = await sam.wait_for("declined")
+    assert told.text == (
+        "Your return request #1 was declined. Tap 💬 Ask about this order on the order to "
+        "talk to the shop."
+    )
+    late = await ada.press("✅ Approve and refund", message=alert)
+    assert late.text == f"Return #1 was already declined by admin:{ADMIN_ID}."
+    await open_order(sam, order_id)  # declined: nothing is waiting, so he may ask again
+    assert "↩️ Return items" in screen(sam)
+
+
+async def test_a_refund_stripe_refuses_leaves_the_request_waiting_for_another_try(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """As the Refund button's refusal: nothing refunded, the admin reads why, and the request
+    waits again (Sam hears nothing yet); approved later, it refunds."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    alert = await ada.wait_for("↩️ Return request #1")
+    stripe, h.shop.stripe = h.shop.stripe, None  # no STRIPE_API_KEY: Stripe cannot refund
+    try:
+        refused = await ada.press_data(alert, ApproveReturn(1).encode())
+    finally:
+        h.shop.stripe = stripe
+    assert (refused.text or "").startswith(f"Order #{order_id} was not changed: ")
+    assert await stripe_account.refunds_of(charge) == []
+    assert await books(h, order_id) == ("delivered", 0)
+    assert await requests_of(h, order_id) == [("requested", None)]
+
+    await ada.press_data(alert, ApproveReturn(1).encode())
+    await sam.wait_for("✅ Your return #1 was approved")
+    assert await stripe_account.refunds_of(charge) == [2880]
+    async with h.store.uow() as uow:
+        actions = [row.action for row in await uow.audit.list_recent()]
+    assert "return.approve.refused" in actions and "return.approve" in actions
+
+
+async def test_with_stripe_out_of_reach_the_approved_refund_is_tried_again_not_doubled(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """The refund stays pending for the job (as the Refund button's): Ada reads so, the
+    request stays approved, and the job makes it once."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    alert = await ada.wait_for("↩️ Return request #1")
+    up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)
+    try:
+        await ada.press_data(alert, ApproveReturn(1).encode())
+        said = await ada.wait_for("✅ Return #1 approved")
+    finally:
+        await h.shop.stripe.close()
+        h.shop.stripe = up
+    assert said.text is not None
+    assert said.text.startswith("✅ Return #1 approved; the shopper was told.\n⏳ The refund of ")
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+    assert await stripe_account.refunds_of(charge) == []
+    later = utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [order_id]
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+
+
+async def test_a_shop_with_return_days_0_takes_no_returns(
+    tmp_path: Path,
+    localstripe: str,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(tmp_path, standin, localstripe, return_days=0) as h:
+            sam = h.user(SHOPPER_ID, "Sam")
+            order_id, _ = await card_order(h, sam, stripe_account)
+            await open_order(sam, order_id)
+            assert "Return items" not in screen(sam)
+            forged = ReturnItems(order_id, 1, 1, 3).encode()
+            said = await sam.press_data(sam.last_message, forged)  # type: ignore[arg-type]
+            assert said.text == "This shop takes no returns here: tap 💬 Ask about this order."
+            async with h.store.uow() as uow:
+                assert await uow.returns.of_order(order_id) == []
