@@ -17,6 +17,7 @@ async def test_a_product_gone_while_its_page_is_open_cannot_be_added(
     grinder = await product_id(shop, "KIT-GRN-BUR")
     await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
     await browser.click(".chip", "Kitchen")
+    await browser.find(f".card[data-product-id='{grinder}']")  # the list has come
 
     # The grinder goes off sale while the list shows it: its card says why, and leads back.
     await change_product(shop, "KIT-GRN-BUR", is_active=False)
