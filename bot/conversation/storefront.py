@@ -41,6 +41,7 @@ from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.reviews import Review
+from bot.texts import returns as return_texts
 from bot.texts import sales_pause as sales_texts
 
 
@@ -310,6 +311,31 @@ async def cancelled(v: Visit, order_id: int, said: Callable[[Translator], str]) 
     """Her order after her cancel from the page (bot.usecases.shopper_orders), with what came
     of it in her words, as the chat's order screen shows it then."""
     return Cancelled(await _my_order(v, order_id), said(v.tr))
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnQuote:
+    """What the lines she ticked would bring back, and the chat's question for them."""
+
+    amount: int
+    currency: str
+    question: str
+
+
+@looking
+async def return_quote(
+    v: Visit, order_id: int, line_ids: tuple[int, ...], reason: str
+) -> ReturnQuote:
+    """The chat's last question before 📨 Send request, for these lines and reason, by the
+    chat's rule: OrderNotFound, NotReturnable, UnknownReturnLine as a send would get."""
+    days = v.shop.settings.return_days
+    offer = await returns.return_offer(v.uow, v.customer_id, order_id, days, utcnow())
+    mask = offer.mask_of(line_ids)
+    amount = offer.amount(mask)
+    words = return_texts.confirm(
+        v.tr, order_id, offer.chosen(mask), reason, v.tr.money(amount, offer.currency)
+    )
+    return ReturnQuote(amount, offer.currency, words)
 
 
 @looking

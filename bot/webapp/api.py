@@ -137,7 +137,8 @@ class Storefront:
             ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
             ("POST", r"/api/orders/{order_id:[0-9]+}/buy_again", self.buy_again),
             ("POST", "/api/orders/{order_id}/cancel", self.cancel),  # any id: 400 if malformed
-            ("POST", "/api/orders/{order_id}/return", self.return_items),  # the same
+            ("GET", "/api/orders/{order_id}/return", self.return_quote),  # the same
+            ("POST", "/api/orders/{order_id}/return", self.return_items),
             ("PUT", r"/api/orders/{order_id:[0-9]+}/ratings/{product_id:[0-9]+}", self.rate),
             ("GET", "/api/saved", self.saved),
             ("PUT", r"/api/saved/{product_id:[0-9]+}", self.save),
@@ -279,6 +280,20 @@ class Storefront:
         done = await storefront.cancelled(self.shop, who, order_id, said)
         return _json(views.cancelled(done, self.shop.settings.tracking_url))
 
+    async def return_quote(self, request: web.Request, who: Shopper) -> web.Response:
+        """What the lines she ticked would bring back (`?lines=41,42&reason=damaged`), worded
+        as the chat's last question; answered as a send would be (400, 404, 409)."""
+        order_id = _whole_path_id(request, "order_id", OrderNotFound)
+        listed = [n for n in request.query.get("lines", "").split(",") if n]
+        line_ids = _ids([int(n) if _digits(n) else n for n in listed], "lines")
+        reason = _reason(request.query.get("reason", "other"))
+        try:
+            quote = await storefront.return_quote(self.shop, who, order_id, line_ids, reason)
+        except ShopError:
+            await storefront.reader(self.shop, who)  # the refusal in her /language choice
+            raise
+        return _json(views.return_quote(quote))
+
     async def return_items(self, request: web.Request, who: Shopper) -> web.Response:
         """↩️ Return items: her request for those lines, for that reason, made by the chat's
         own use case (checked again as the order is now, one open at a time, the admins
@@ -287,11 +302,8 @@ class Storefront:
         offered or an unknown reason: 400."""
         order_id = _whole_path_id(request, "order_id", OrderNotFound)
         body = await _body(request)
-        line_ids = _ids(body, "lines")
-        reason = body.get("reason")
-        if reason not in REASON_CODES:
-            raise BadInput(N_("reason must be one of: {reasons}."), reasons=", ".join(REASON_CODES))
-        index = REASON_CODES.index(reason) + 1
+        line_ids = _ids(body.get("lines"), "lines")
+        index = REASON_CODES.index(_reason(body.get("reason"))) + 1
         try:
             sent = await returns.request_return(
                 self.shop, who.user_id, order_id, 0, index, line_ids=line_ids
@@ -506,9 +518,20 @@ def _number(
     return value
 
 
-def _ids(body: dict[str, Any], name: str) -> tuple[int, ...]:
+def _digits(raw: str) -> bool:
+    """Plain ASCII digits, few enough to be a number worth reading ("²" is a digit, no number)."""
+    return raw.isascii() and raw.isdigit() and len(raw) < 20
+
+
+def _reason(value: Any) -> str:
+    """A return's reason, by its code."""
+    if value not in REASON_CODES:
+        raise BadInput(N_("reason must be one of: {reasons}."), reasons=", ".join(REASON_CODES))
+    return str(value)
+
+
+def _ids(value: Any, name: str) -> tuple[int, ...]:
     """A non-empty list of ids, each once (a line named twice is one line)."""
-    value = body.get(name)
     if not isinstance(value, list) or not value:
         raise BadInput(N_("{name} must be a list of at least one id."), name=name)
     whole = (isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ROW_ID for v in value)

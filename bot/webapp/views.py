@@ -29,6 +29,7 @@ from bot.conversation.storefront import (
     PageCart,
     ProductView,
     Rated,
+    ReturnQuote,
 )
 from bot.i18n import N_
 from bot.services.cart import CartView, can_add, limit_room
@@ -425,6 +426,15 @@ def _return(mine: MyOrder) -> Json:
         "reasons": [{"code": code, "label": reason_text(tr, code)} for code in REASONS]
         if offer
         else [],
+    }
+
+
+def return_quote(quote: ReturnQuote) -> Json:
+    return {
+        "amount": quote.amount,
+        "currency": quote.currency,
+        "amount_text": _money(quote.amount, quote.currency),
+        "question": quote.question,
     }
 
 

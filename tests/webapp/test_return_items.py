@@ -26,6 +26,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     stripe_account,
     stripe_harness,
 )
+from tests.webapp.browser import Browser
 from tests.webapp.conftest import Page, init_data_for, storefront_on, storefront_url
 
 WAITING = "↩️ Return requested (waiting for the shop)"
@@ -36,7 +37,13 @@ REASONS = [
     {"code": "changed_mind", "label": "Changed my mind"},
     {"code": "other", "label": "Other"},
 ]
-NOTHING_TO_RETURN = {"can_return": False, "state": None, "currency": None, "lines": [], "reasons": []}
+NOTHING_TO_RETURN = {
+    "can_return": False,
+    "state": None,
+    "currency": None,
+    "lines": [],
+    "reasons": [],
+}
 
 
 @pytest.fixture
@@ -86,7 +93,20 @@ async def test_sam_returns_the_mugs_from_the_page_and_ada_is_alerted(
         "reasons": REASONS,
     }  # fmt: skip
 
-    done = await page.ok("POST", f"orders/{order_id}/return", {"lines": [ids[MUGS]], "reason": "damaged"})
+    quote = await page.ok("GET", f"orders/{order_id}/return?lines={ids[MUGS]}&reason=damaged")
+    assert quote == {
+        "amount": 2880,
+        "currency": "USD",
+        "amount_text": "$28.80",
+        "question": f"↩️ Return from order #{order_id}: {MUGS}.\nReason: Damaged.\n"
+        "If the shop approves, you get $28.80 back to your card.",
+    }  # the chat's own question; asking sends nothing
+    both = await page.ok("GET", f"orders/{order_id}/return?lines={ids[MUGS]},{ids[CUSHION]}")
+    assert (both["amount_text"], await requests_of(h, order_id)) == ("$50.40", [])
+
+    done = await page.ok(
+        "POST", f"orders/{order_id}/return", {"lines": [ids[MUGS]], "reason": "damaged"}
+    )
     assert done["notice"] == (
         f"Return request #1 for order #{order_id} sent. The shop will answer here."
     )
@@ -105,7 +125,9 @@ async def test_sam_returns_the_mugs_from_the_page_and_ada_is_alerted(
     await open_order(sam, order_id)  # the chat agrees
     assert WAITING in shown(sam) and "Return items" not in screen(sam)
 
-    again = await page.call("POST", f"orders/{order_id}/return", {"lines": [ids[CUSHION]], "reason": "other"})
+    again = await page.call(
+        "POST", f"orders/{order_id}/return", {"lines": [ids[CUSHION]], "reason": "other"}
+    )
     assert again == (
         409,
         {"error": f"Order #{order_id} already has a return request waiting for the shop."},
@@ -186,6 +208,10 @@ async def test_each_request_the_page_cannot_make_is_answered_and_changes_nothing
             400,
             {"error": "The body must be a JSON object."},
         )
+    unknown_line = await page.call("GET", f"{url}?lines={mugs},999999")
+    assert unknown_line == (400, {"error": f"Order #{order_id} has no line 999999 to return."})
+    no_line = await page.call("GET", f"{url}?lines=&reason=fit")
+    assert no_line == (400, {"error": "lines must be a list of at least one id."})
     odd = await page.call("POST", "orders/7.5/return", {"lines": [mugs], "reason": "fit"})
     assert odd == (400, {"error": "order_id must be a whole number from 0."})
     assert await requests_of(h, order_id) == [] and await requests_of(h, shipped) == []
@@ -233,3 +259,46 @@ async def test_sam_returns_from_the_page_in_his_language(
             assert done["notice"] == sent.format(order_id=order_id)
             again = await page.call("POST", f"orders/{order_id}/return", body)
             assert again == (409, {"error": waiting.format(order_id=order_id)})
+
+
+async def test_sam_ticks_the_mugs_in_the_page_and_sends_his_request(
+    tmp_path: Path,
+    localstripe: str,
+    browser: Browser,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(tmp_path, standin, localstripe, **storefront_on()) as h:
+            ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+            order_id, _ = await card_order(h, sam, stripe_account)
+            await browser.open_mini_app(storefront_url(h), init_data_for(h, sam))
+            await browser.click("#to-orders")
+            await browser.click(f".order-row[data-order-id='{order_id}']")
+            await browser.find("#order[data-status='delivered']")
+
+            await browser.click("#return-open", "↩️ Return items")
+            await browser.find("#return-question", "Choose at least one item to return.")
+            assert await browser.js("return document.querySelector('#return-send').disabled")
+            await browser.click(".return-line", f"{MUGS} — $28.80")
+            await browser.find(".return-line", f"{CUSHION} — $21.60")
+            await browser.js(
+                "const reason = document.querySelector('#return-reason');"
+                "reason.value = 'damaged'; reason.dispatchEvent(new Event('change'));"
+            )
+            await browser.find(
+                "#return-question",
+                f"Return from order #{order_id}: {MUGS}.\nReason: Damaged.\n"
+                "If the shop approves, you get $28.80 back to your card.",
+            )
+            assert await requests_of(h, order_id) == []  # asking sends nothing
+            await browser.click("#return-send:not([disabled])", "📨 Send request")
+
+            await browser.find(
+                "#notice",
+                f"Return request #1 for order #{order_id} sent. The shop will answer here.",
+            )
+            await browser.find("#return-state", WAITING)
+            assert await browser.js("return document.querySelector('#return-open')") is None
+            await ada.wait_for(f"↩️ Return request #1, order #{order_id} from Sam: {MUGS}")
+            assert await requests_of(h, order_id) == [("requested", None)]
