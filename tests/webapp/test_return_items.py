@@ -218,13 +218,15 @@ async def test_each_request_the_page_cannot_make_is_answered_and_changes_nothing
 
 
 @pytest.mark.parametrize(
-    ("language", "damaged", "sent", "waiting"),
+    ("language", "damaged", "sent", "waiting", "no_lines", "buttons"),
     [
         (
             "ru",
             "Повреждён",
             "Запрос на возврат №1 по заказу №{order_id} отправлен. Магазин ответит здесь.",
             "По заказу №{order_id} уже есть запрос на возврат, он ждёт ответа магазина.",
+            "lines: нужен список хотя бы из одного id.",
+            ("↩️ Вернуть товары", "📨 Отправить запрос"),
         ),
         (
             "es",
@@ -232,6 +234,8 @@ async def test_each_request_the_page_cannot_make_is_answered_and_changes_nothing
             "Solicitud de devolución n.º 1 del pedido n.º {order_id} enviada. "
             "La tienda responderá aquí.",
             "El pedido n.º {order_id} ya tiene una solicitud de devolución esperando a la tienda.",
+            "lines debe ser una lista de al menos un id.",
+            ("↩️ Devolver artículos", "📨 Enviar solicitud"),
         ),
     ],
 )
@@ -244,6 +248,8 @@ async def test_sam_returns_from_the_page_in_his_language(
     damaged: str,
     sent: str,
     waiting: str,
+    no_lines: str,
+    buttons: tuple[str, str],
 ) -> None:
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
@@ -254,6 +260,10 @@ async def test_sam_returns_from_the_page_in_his_language(
             offer = (await page.ok("GET", f"orders/{order_id}"))["return"]
             assert offer["reasons"][0] == {"code": "damaged", "label": damaged}
             assert offer["lines"][0]["amount_text"].startswith("28,80")
+            texts = (await page.ok("GET", "texts"))["texts"]
+            assert (texts["↩️ Return items"], texts["📨 Send request"]) == buttons
+            empty = await page.call("POST", f"orders/{order_id}/return", {"lines": []})
+            assert empty == (400, {"error": no_lines})
             body = {"lines": [offer["lines"][0]["id"]], "reason": "damaged"}
             done = await page.ok("POST", f"orders/{order_id}/return", body)
             assert done["notice"] == sent.format(order_id=order_id)
