@@ -29,15 +29,19 @@ from bot.conversation.journey import (
 )
 from bot.i18n import Translator
 from bot.services import cart as carts
-from bot.services import catalog, favourites, ratings, reorder, reviews
+from bot.services import catalog, favourites, ratings, reorder, returns, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
+from bot.services.returns import ReturnOffer, ReturnState
 from bot.shop import Shop
+from bot.store.models import utcnow
+from bot.store.order_states import OrderStatus
 from bot.store.repositories.reviews import Review
+from bot.texts import returns as return_texts
 from bot.texts import sales_pause as sales_texts
 
 
@@ -96,11 +100,16 @@ class MyOrder:
     order: OrderView
     stars: dict[int, int] = field(default_factory=dict)
     cancel: CancelOffer | None = None
+    # ↩️ Return items as the chat's order screen shows it (the button, or a request
+    # waiting), and the lines she may pick when it offers the button.
+    returns: ReturnState = field(default_factory=ReturnState)
+    return_offer: ReturnOffer | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Cancelled:
-    """Her order after her ✖️ Cancel order, and what she is told about it."""
+    """Her order after her ✖️ Cancel order (or her return request), and what she is told
+    about it."""
 
     mine: MyOrder
     notice: str
@@ -272,7 +281,20 @@ async def order(v: Visit, order_id: int) -> MyOrder:
 async def _my_order(v: Visit, order_id: int) -> MyOrder:
     found = await get_order(v.uow, v.customer_id, order_id)
     stars = await ratings.stars_in_order(v.uow, v.customer_id, found)
-    return MyOrder(found, stars, await _cancel_offer(v, found))
+    state, offer = await _return_offer(v, found)
+    return MyOrder(found, stars, await _cancel_offer(v, found), state, offer)
+
+
+async def _return_offer(v: Visit, found: OrderView) -> tuple[ReturnState, ReturnOffer | None]:
+    """Whether her order screen in the chat offers ↩️ Return items (or shows a request
+    waiting), by the chat's own rule, and then the lines it would list."""
+    if found.status != OrderStatus.DELIVERED:  # only a delivered order may have one
+        return ReturnState(), None
+    days, now = v.shop.settings.return_days, utcnow()
+    state = await returns.return_state(v.uow, v.customer_id, found.id, days, now)
+    if not state.offer:
+        return state, None
+    return state, await returns.return_offer(v.uow, v.customer_id, found.id, days, now)
 
 
 async def _cancel_offer(v: Visit, found: OrderView) -> CancelOffer | None:
@@ -288,6 +310,38 @@ async def _cancel_offer(v: Visit, found: OrderView) -> CancelOffer | None:
 async def cancelled(v: Visit, order_id: int, said: Callable[[Translator], str]) -> Cancelled:
     """Her order after her cancel from the page (bot.usecases.shopper_orders), with what came
     of it in her words, as the chat's order screen shows it then."""
+    return Cancelled(await _my_order(v, order_id), said(v.tr))
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnQuote:
+    """What the lines she ticked would bring back, and the chat's question for them."""
+
+    amount: int
+    currency: str
+    question: str
+
+
+@looking
+async def return_quote(
+    v: Visit, order_id: int, line_ids: tuple[int, ...], reason: str
+) -> ReturnQuote:
+    """The chat's last question before 📨 Send request, for these lines and reason, by the
+    chat's rule: OrderNotFound, NotReturnable, UnknownReturnLine as a send would get."""
+    days = v.shop.settings.return_days
+    offer = await returns.return_offer(v.uow, v.customer_id, order_id, days, utcnow())
+    mask = offer.mask_of(line_ids)
+    amount = offer.amount(mask)
+    words = return_texts.confirm(
+        v.tr, order_id, offer.chosen(mask), reason, v.tr.money(amount, offer.currency)
+    )
+    return ReturnQuote(amount, offer.currency, words)
+
+
+@looking
+async def return_sent(v: Visit, order_id: int, said: Callable[[Translator], str]) -> Cancelled:
+    """Her order after her return request from the page (bot.usecases.returns), with what
+    she is told in her words, as the chat's order screen shows it then."""
     return Cancelled(await _my_order(v, order_id), said(v.tr))
 
 

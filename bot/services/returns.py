@@ -15,6 +15,7 @@ order's own order), so a restart loses nothing and a forged mask names no line o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,6 +95,18 @@ class BadDeclineReason(OrderError):
             self._words(N_("Send the reason as text, or /skip to decline without one."))
 
 
+class UnknownReturnLine(OrderError):
+    """A line named (by the storefront, by id) that is not among those she may return."""
+
+    def __init__(self, order_id: int, line_id: int) -> None:
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} has no line {line_id} to return."),
+            order_id=order_id,
+            line_id=line_id,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ReturnFacts:
     """A return request as screens and messages read it (not the database row)."""
@@ -155,6 +168,17 @@ class ReturnOffer:
 
     def amount(self, mask: int) -> int:
         return sum(line.amount for line in self.chosen(mask))
+
+    def mask_of(self, line_ids: Sequence[int]) -> int:
+        """The mask naming these lines (by id, as the storefront sends them):
+        UnknownReturnLine for one not offered."""
+        bits = {line.line_id: 1 << i for i, line in enumerate(self.lines)}
+        mask = 0
+        for line_id in line_ids:
+            if line_id not in bits:
+                raise UnknownReturnLine(self.order_id, line_id)
+            mask |= bits[line_id]
+        return mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,13 +279,15 @@ async def request_return(
     reason: str,
     days: int,
     now: datetime,
+    line_ids: Sequence[int] = (),
 ) -> ReturnFacts:
     """Her request, checked again as the order is now (a stale or forged press is refused
-    with why) and kept open for the admins."""
+    with why) and kept open for the admins. The lines are the chat's `mask`, or `line_ids`
+    (the storefront's), read against the lines offered now."""
     offer = await return_offer(uow, customer_id, order_id, days, now)
     if reason not in REASONS:
         raise NotReturnable(STALE)
-    lines = offer.chosen(mask)
+    lines = offer.chosen(offer.mask_of(line_ids) if line_ids else mask)
     kept = [
         {"order_line_id": ln.line_id, "sku": ln.sku, "quantity": ln.quantity, "title": ln.title}
         for ln in lines

@@ -10,7 +10,7 @@ refund the provider refuses reopens the request, as the admin's Refund leaves th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -53,11 +53,17 @@ def _request_details(request: ReturnFacts) -> dict[str, object]:
 
 
 async def request_return(
-    shop: Shop, telegram_id: int, order_id: int, mask: int, reason_index: int
+    shop: Shop,
+    telegram_id: int,
+    order_id: int,
+    mask: int,
+    reason_index: int,
+    line_ids: Sequence[int] = (),
 ) -> ReturnFacts:
-    """Her request for the lines `mask` names, for the reason numbered `reason_index`:
-    OrderNotFound (not hers), NotReturnable (why not, now). The admins are alerted with the
-    buttons to decide it."""
+    """Her request for the lines `mask` names (the chat's buttons) or `line_ids` (the
+    storefront's), for the reason numbered `reason_index`: OrderNotFound (not hers),
+    NotReturnable (why not, now), UnknownReturnLine (a line id not offered). The admins are
+    alerted with the buttons to decide it."""
     reason = returns.reason_of(reason_index)
     if not is_row_id(order_id):
         raise OrderNotFound(order_id)
@@ -70,7 +76,7 @@ async def request_return(
             if customer is None:
                 raise OrderNotFound(order_id)
             request = await returns.request_return(
-                uow, customer.id, telegram_id, order_id, mask, reason, days, utcnow()
+                uow, customer.id, telegram_id, order_id, mask, reason, days, utcnow(), line_ids
             )
             who = customer_name(customer.first_name, customer.username, telegram_id)
             details = {"actor": shopper_actor(telegram_id), **_request_details(request)}

@@ -23,6 +23,7 @@ import mimetypes
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,11 @@ from bot.services.errors import (
 )
 from bot.services.photos import PhotoKind
 from bot.services.ratings import STARS
+from bot.services.returns import REASON_CODES, NotReturnable, UnknownReturnLine
 from bot.shop import Shop
 from bot.store.ids import MAX_ROW_ID, row_id
+from bot.texts import returns as return_texts
+from bot.usecases import returns
 from bot.usecases.shopper_orders import cancel_own_order
 from bot.views import payments as payment_views
 from bot.webapp import views
@@ -133,6 +137,8 @@ class Storefront:
             ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
             ("POST", r"/api/orders/{order_id:[0-9]+}/buy_again", self.buy_again),
             ("POST", "/api/orders/{order_id}/cancel", self.cancel),  # any id: 400 if malformed
+            ("GET", "/api/orders/{order_id}/return", self.return_quote),  # the same
+            ("POST", "/api/orders/{order_id}/return", self.return_items),
             ("PUT", r"/api/orders/{order_id:[0-9]+}/ratings/{product_id:[0-9]+}", self.rate),
             ("GET", "/api/saved", self.saved),
             ("PUT", r"/api/saved/{product_id:[0-9]+}", self.save),
@@ -274,6 +280,41 @@ class Storefront:
         done = await storefront.cancelled(self.shop, who, order_id, said)
         return _json(views.cancelled(done, self.shop.settings.tracking_url))
 
+    async def return_quote(self, request: web.Request, who: Shopper) -> web.Response:
+        """What the lines she ticked would bring back (`?lines=41,42&reason=damaged`), worded
+        as the chat's last question; answered as a send would be (400, 404, 409)."""
+        order_id = _whole_path_id(request, "order_id", OrderNotFound)
+        listed = [n for n in request.query.get("lines", "").split(",") if n]
+        line_ids = _ids([int(n) if _digits(n) else n for n in listed], "lines")
+        reason = _reason(request.query.get("reason", "other"))
+        try:
+            quote = await storefront.return_quote(self.shop, who, order_id, line_ids, reason)
+        except ShopError:
+            await storefront.reader(self.shop, who)  # the refusal in her /language choice
+            raise
+        return _json(views.return_quote(quote))
+
+    async def return_items(self, request: web.Request, who: Shopper) -> web.Response:
+        """↩️ Return items: her request for those lines, for that reason, made by the chat's
+        own use case (checked again as the order is now, one open at a time, the admins
+        alerted), then her order as it is now. Not hers: 404; one she may not return (any
+        more, or with a request waiting): 409, saying why; a body naming no line, a line not
+        offered or an unknown reason: 400."""
+        order_id = _whole_path_id(request, "order_id", OrderNotFound)
+        body = await _body(request)
+        line_ids = _ids(body.get("lines"), "lines")
+        index = REASON_CODES.index(_reason(body.get("reason"))) + 1
+        try:
+            sent = await returns.request_return(
+                self.shop, who.user_id, order_id, 0, index, line_ids=line_ids
+            )
+        except ShopError:
+            await storefront.reader(self.shop, who)  # the refusal in her /language choice
+            raise
+        said = partial(return_texts.sent, request_id=sent.id, order_id=order_id)
+        done = await storefront.return_sent(self.shop, who, order_id, said)
+        return _json(views.cancelled(done, self.shop.settings.tracking_url))
+
     async def rate(self, request: web.Request, who: Shopper) -> web.Response:
         """Her stars for a product of her order: 1-5 or 400; an order she may not rate
         from (someone else's is 404) or a product not in it: 409."""
@@ -317,8 +358,10 @@ class Storefront:
             return _json(views.error(refused.said(i18n.current())), status=409)
         except OrderNotFound:
             return _json(views.error(i18n.current()._(NO_ORDER)), status=404)
-        except (NotRateable, NotCancellable) as refused:
+        except (NotRateable, NotCancellable, NotReturnable) as refused:
             return _json(views.error(refused.said(i18n.current())), status=409)
+        except UnknownReturnLine as bad:
+            return _json(views.error(bad.said(i18n.current())), status=400)
         except web.HTTPException as http:
             if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
                 raise
@@ -473,6 +516,28 @@ def _number(
     if least is not None and value < least:
         raise BadInput(N_("{name} must be from {least}."), name=name, least=least)
     return value
+
+
+def _digits(raw: str) -> bool:
+    """Plain ASCII digits, few enough to be a number worth reading ("²" is a digit, no number)."""
+    return raw.isascii() and raw.isdigit() and len(raw) < 20
+
+
+def _reason(value: Any) -> str:
+    """A return's reason, by its code."""
+    if value not in REASON_CODES:
+        raise BadInput(N_("reason must be one of: {reasons}."), reasons=", ".join(REASON_CODES))
+    return str(value)
+
+
+def _ids(value: Any, name: str) -> tuple[int, ...]:
+    """A non-empty list of ids, each once (a line named twice is one line)."""
+    if not isinstance(value, list) or not value:
+        raise BadInput(N_("{name} must be a list of at least one id."), name=name)
+    whole = (isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ROW_ID for v in value)
+    if not all(whole):
+        raise BadInput(N_("{name} must hold whole numbers from 1."), name=name)
+    return tuple(dict.fromkeys(value))
 
 
 def _one_of(body: dict[str, Any], name: str, allowed: range) -> int:

@@ -81,6 +81,11 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Tracking number: {number}"),
     N_("📦 Track parcel"),
     N_("⭐ Rate {title}"),
+    N_("↩️ Return items"),
+    N_("📨 Send request"),
+    N_("Why are you returning them?"),
+    N_("Choose at least one item to return."),
+    N_("⬅ Back to the order"),
 )
 
 HTML_TEXTS: tuple[str, ...] = (

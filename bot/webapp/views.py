@@ -29,6 +29,7 @@ from bot.conversation.storefront import (
     PageCart,
     ProductView,
     Rated,
+    ReturnQuote,
 )
 from bot.i18n import N_
 from bot.services.cart import CartView, can_add, limit_room
@@ -36,7 +37,9 @@ from bot.services.catalog import CategoryItem, ProductCard, ProductItem, Product
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
+from bot.services.returns import REASONS, reason_text
 from bot.services.tracking import tracking_link
+from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
@@ -394,11 +397,50 @@ def my_order(mine: MyOrder, tracking_url: str) -> Json:
         }
         if offer is not None
         else None,
+        "return": _return(mine),
+    }
+
+
+def _return(mine: MyOrder) -> Json:
+    """↩️ Return items as the chat's order screen has it: `can_return` (its button), the
+    lines she may pick (each whole, at what it would bring back) and the reasons, or `state`,
+    the words of a request waiting for the shop (None: none)."""
+    tr = i18n.current()
+    offer = mine.return_offer if mine.returns.offer else None
+    lines = offer.lines if offer else ()
+    currency = offer.currency if offer else ""
+    return {
+        "can_return": offer is not None,
+        "state": tr._(return_texts.WAITING) if mine.returns.open_request else None,
+        "currency": currency or None,
+        "lines": [
+            {
+                "id": line.line_id,
+                "title": _name(line.title, line.translations),
+                "quantity": line.quantity,
+                "amount": line.amount,
+                "amount_text": _money(line.amount, currency),
+            }
+            for line in lines
+        ],
+        "reasons": [{"code": code, "label": reason_text(tr, code)} for code in REASONS]
+        if offer
+        else [],
+    }
+
+
+def return_quote(quote: ReturnQuote) -> Json:
+    return {
+        "amount": quote.amount,
+        "currency": quote.currency,
+        "amount_text": _money(quote.amount, quote.currency),
+        "question": quote.question,
     }
 
 
 def cancelled(done: Cancelled, tracking_url: str) -> Json:
-    """Her order after ✖️ Cancel order, and what she is told (the chat's words)."""
+    """Her order after ✖️ Cancel order (or a return request), and what she is told (the
+    chat's words)."""
     return {"order": my_order(done.mine, tracking_url), "notice": done.notice}
 
 

@@ -850,7 +850,9 @@
       arg.link && open ? h('p', { class: 'hint', text: arg.link }) : null,
       (o.rateable || []).map((item) => stars(o, item)),
       o.can_buy_again ? h('button', { type: 'button', id: 'buy-again', class: 'primary', onclick: (event) => buyAgain(o, event.currentTarget) }, t('🔁 Buy again')) : null,
-      o.cancel ? cancelling(o) : null));
+      o.cancel ? cancelling(o) : null,
+      o.return && o.return.state ? h('p', { id: 'return-state', text: o.return.state }) : null,
+      o.return && o.return.can_return ? returning(o) : null));
     if (shown && open && (arg.waiting || arg.link)) {
       askAgain(arg, ticket);
     } else if (shown && !open) {
@@ -909,6 +911,60 @@
       await draw();
     });
     ask();
+    return box;
+  }
+
+  /** ↩️ Return items: her lines to tick and a reason; the shop words what she would get
+      back (the chat's question, asked again at each change, the latest answer kept), and
+      📨 Send request sends it as the chat's does. A refusal is said, and the order shown anew. */
+  function returning(o) {
+    const box = h('div', { id: 'return-items' });
+    const closed = () => box.replaceChildren(h('button', {
+      type: 'button', id: 'return-open', class: 'link', onclick: form,
+    }, t('↩️ Return items')));
+    let asked = 0;
+    function form() {
+      haptic.impact('light');
+      const ticks = o.return.lines.map((line) => h('input', { type: 'checkbox', value: line.id, onchange: quote }));
+      const reason = h('select', { id: 'return-reason', onchange: quote },
+        o.return.reasons.map((r) => h('option', { value: r.code }, r.label)));
+      const question = h('p', { class: 'question', id: 'return-question' });
+      const send = h('button', { type: 'button', id: 'return-send', class: 'primary', disabled: true, onclick: () => sent(send) }, t('📨 Send request'));
+      const chosen = () => ticks.filter((tick) => tick.checked).map((tick) => Number(tick.value));
+      async function quote() {
+        const mine = ++asked;
+        send.disabled = true;
+        question.textContent = chosen().length ? '' : t('Choose at least one item to return.');
+        if (!chosen().length) return;
+        try {
+          const answer = await api('GET', `orders/${o.id}/return?lines=${chosen().join(',')}&reason=${reason.value}`);
+          if (mine !== asked) return; // a later tick's answer is the one to show
+          question.textContent = answer.question;
+          send.disabled = false;
+        } catch (error) {
+          if (mine === asked) question.textContent = error.message;
+        }
+      }
+      const sent = (button) => queued(async () => {
+        button.disabled = true;
+        try {
+          const answer = await api('POST', `orders/${o.id}/return`, { lines: chosen(), reason: reason.value });
+          haptic.notify('success');
+          notice(answer.notice);
+        } catch (error) {
+          haptic.notify('error');
+          notice(error.message, true);
+        }
+        await draw();
+      });
+      box.replaceChildren(
+        ...o.return.lines.map((line, i) => h('label', { class: 'return-line' }, ticks[i], ` ${line.quantity} × ${line.title} — ${line.amount_text}`)),
+        h('label', { class: 'return-reason' }, h('span', { text: t('Why are you returning them?') }), reason),
+        question, send,
+        h('button', { type: 'button', id: 'return-back', class: 'link', onclick: closed }, t('⬅ Back to the order')));
+      quote();
+    }
+    closed();
     return box;
   }
 
