@@ -10,7 +10,7 @@ from bot.store.models import variant_title
 from bot.texts.sale import MINUS
 from bot.views.admin import AdminView
 
-EXAMPLES = 5  # price lines in a preview; "… and N more" for the rest
+EXAMPLES = 3  # price lines in a preview; "… and N more" for the rest
 
 
 def _off(tr: Translator, percent: int) -> str:
@@ -76,14 +76,14 @@ def preview(plan: SalePlan) -> AdminView:
     name, items = _category(tr, plan), _items(tr, plan)
     if plan.ending:
         head = tr._(
-            "End the sale of {category}? {items} go back to their regular price:",
+            "End the sale of {category}? Regular prices back for {items}:",
             category=name,
             items=items,
         )
         start = tr._("✅ End sale")
     else:
         head = tr._(
-            "🔖 Put {category} on sale at {off}? {items} go on sale:",
+            "🔖 Put {category} on sale at {off}? New prices for {items}:",
             category=name,
             off=_off(tr, plan.percent),
             items=items,
