@@ -219,6 +219,8 @@ async def apply(
     category = await uow.categories.get(category_id)
     if category is None:
         raise StalePreview(wrong("That category no longer exists.").args[0])
+    if percent and percent not in SALE_PERCENTS:  # no preview offers it: forged
+        raise StalePreview(wrong(SALE_USAGE).args[0])
     request = SaleRequest(category.title, percent)
     preview = await plan(uow, request, lock=True)  # NothingToChange: a second press
     if preview.fingerprint != fingerprint:

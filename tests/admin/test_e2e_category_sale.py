@@ -175,6 +175,8 @@ async def test_a_preview_older_than_a_change_of_the_category_starts_nothing(
 ) -> None:
     await admin.send("/sale Mugs 20%")
     preview = await admin.wait_for("Put Mugs on sale")
+    _, start = admin.find_button("✅ Start sale", preview)
+    assert start.callback_data is not None
     await admin.send("/price CUP-ESP 8.00")
     await admin.wait_for("CUP-ESP now costs $8.00")
     before = await prices(shop)
@@ -184,6 +186,10 @@ async def test_a_preview_older_than_a_change_of_the_category_starts_nothing(
     assert toast.text == said
     await admin.wait_for(said)
     assert await prices(shop) == before and await audit(shop, "sale.start") == []
+
+    forged = start.callback_data.replace(":20:", ":95:", 1)  # a percent no preview offers
+    assert (await admin.press_data(preview, forged)).text == USAGE
+    assert await prices(shop) == before
 
     await admin.send("/sale Mugs 20%")
     await admin.press("✖️ Cancel", message=await admin.wait_for("Put Mugs on sale"))
