@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import i18n
 from bot.i18n import N_
 from bot.pricing import SALE_PERCENTS, discounted, on_sale
 from bot.services.admin_catalog import AdminInputError, wrong
@@ -89,6 +90,11 @@ class SalePlan:
         return self.percent == 0
 
 
+def _name(title: str, translations: dict[str, str] | None) -> str:
+    """The category's name in the admin's language (its title where not translated)."""
+    return i18n.current().name(title, translations)
+
+
 async def _category(uow: UnitOfWork, request: SaleRequest) -> Category:
     category = await uow.categories.named(request.category)
     if category is None:
@@ -133,7 +139,7 @@ async def plan(
     if not products:
         raise wrong(
             "{name} has no products shoppers can see.\n{usage}",
-            name=category.title,
+            name=_name(category.title, category.translations),
             usage=wrong(SALE_USAGE).args[0],
         )
     found = SalePlan(
@@ -193,14 +199,20 @@ class NothingToChange(AdminInputError):
 
 
 def _nothing_to_do(found: SalePlan) -> NothingToChange:
+    name = _name(found.category, found.category_translations)
     if found.ending:
-        return NothingToChange(wrong("{name} is not on sale.", name=found.category).args[0])
+        return NothingToChange(wrong("{name} is not on sale.", name=name).args[0])
     if found.already:
-        return NothingToChange(wrong("{name} is already on sale.", name=found.category).args[0])
+        return NothingToChange(
+            wrong(
+                "{name} is already on sale.",
+                name=name,
+            ).args[0]
+        )
     return NothingToChange(
         wrong(
             "No price in {name} is high enough to take {percent}% off.",
-            name=found.category,
+            name=name,
             percent=found.percent,
         ).args[0]
     )
@@ -232,7 +244,7 @@ async def apply(
         raise StalePreview(
             wrong(
                 "{name} has changed since this preview: send {command} for a new one.",
-                name=category.title,
+                name=_name(category.title, category.translations),
                 command=again,
             ).args[0]
         )

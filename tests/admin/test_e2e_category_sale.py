@@ -232,3 +232,21 @@ async def test_a_shopper_cannot_put_a_category_on_sale(shop: ShopHarness, admin:
     forged = await sam.press_data(preview, start.callback_data)  # forwarded, or forged
     assert (forged.text or "").startswith("Sorry, that is for the shop's admins only.")
     assert await prices(shop) == before
+
+
+async def test_a_russian_admin_reads_the_sale_in_russian(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await admin.send("/language")
+    await admin.press("Русский", message=await admin.wait_for("Choose your language"))
+    await admin.send("/sale Mugs 20%")
+    preview = await admin.wait_for("Распродажа «Mugs» со скидкой −20\xa0%?")
+    assert "Новые цены: 3 товара и 1 вариант со своей ценой:" in (preview.text or "")
+    _, start = admin.find_button("✅ Начать распродажу", preview)
+    assert start.callback_data is not None
+    await admin.press("✅ Начать распродажу", message=preview)
+    await admin.wait_for("🔖 Распродажа «Mugs» началась: 3 товара и 1 вариант со своей ценой")
+    again = await admin.press_data(preview, start.callback_data)
+    assert again.text == "Категория «Mugs» уже на распродаже."
+    await admin.send("/sale Mugs 95%")
+    await admin.wait_for("'95%' — не процент скидки: отправьте целое число от 1 до 90")
