@@ -250,3 +250,14 @@ async def test_a_russian_admin_reads_the_sale_in_russian(
     assert again.text == "Категория «Mugs» уже на распродаже."
     await admin.send("/sale Mugs 95%")
     await admin.wait_for("'95%' — не процент скидки: отправьте целое число от 1 до 90")
+
+
+async def test_a_category_with_nothing_shoppers_can_see_has_nothing_to_put_on_sale(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    hidden = "OLD-JUG,Old Jug,Jug,Vintage,10.00,USD,5,,false,,,,\n"
+    await admin.send_document("vintage.csv", (HEADER + hidden).encode(), "text/csv")
+    await admin.wait_for("Imported vintage.csv")
+    await admin.send("/sale Vintage 20%")
+    await admin.wait_for(f"Vintage has no products shoppers can see.\n{USAGE}")
+    assert (await prices(shop))["OLD-JUG"] == (1000, None)
