@@ -548,6 +548,21 @@ class EndPromo(Action, code="APX"):
 
 
 @dataclass(frozen=True)
+class ConfirmSale(Action, code="ASS"):
+    """/sale: ✅ Start the sale previewed (`percent` 0: end it), if the category's prices
+    are still those previewed (`fingerprint`)."""
+
+    category_id: int
+    percent: int
+    fingerprint: int
+
+
+@dataclass(frozen=True)
+class CancelSale(Action, code="ASN"):
+    """/sale: ✖️ Cancel the preview; nothing changes."""
+
+
+@dataclass(frozen=True)
 class AdminOrders(Action, code="AOL"):
     status: str  # an order status, or "all"
     page: int

@@ -23,3 +23,14 @@ def sale_after_new_price(price: int, compare_at: int | None) -> int | None:
     """The regular price kept beside a new `price`: a price not below it ends the sale
     (/price and /edit alike), since a struck price at or under the price would be a lie."""
     return compare_at if on_sale(price, compare_at) else None
+
+
+SALE_PERCENTS = range(1, 91)  # what /sale takes off a whole category: 1% to 90%
+
+
+def discounted(price: int, percent: int) -> int:
+    """`price` less `percent`% (/sale), in whole minor units of its currency (cents, yen,
+    whole Stars: amounts are kept so), rounded half up with integers only, never below one
+    minor unit: $20.00 at 20% is $16.00, $0.99 at 25% is $0.74 (74.25), ¥999 at 15% is ¥849
+    (849.15), 3 Stars at 50% are 2 (1.5 up)."""
+    return max(1, (price * (100 - percent) + 50) // 100)

@@ -16,6 +16,7 @@ from bot.i18n import N_, Translator
 from bot.services.returns import reason_text
 from bot.store.order_states import status_label
 from bot.texts import returns as return_texts
+from bot.texts.sale import MINUS
 from bot.usecases.audit import AuditLine
 from bot.views.order_export import counted, days_words
 
@@ -47,7 +48,10 @@ ACTIONS: dict[str, str] = {
     "support.close": N_("closed"),
     "sales.pause": N_("paused sales"),
     "sales.resume": N_("opened sales again"),
+    "sale.start": N_("put on sale"),
+    "sale.end": N_("ended the sale of"),
 }
+SALES = frozenset({"sale.start", "sale.end"})
 MONEY_WORDS = {  # an amount kept beside "currency"
     "refund": N_("refunded {amount}"),
     "refund_retrying": N_("refund of {amount} tried again automatically"),
@@ -86,6 +90,8 @@ def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
     parts = [tr.datetime(row.at, zone), row.actor, _what(tr, row)]
     if row.action == "orders.export":
         parts.append(_exported(tr, row.details))
+    elif row.action in SALES:
+        parts.append(_sale(tr, row.details))
     elif said := _details(tr, row.details):
         parts.append(said)
     return clip("• " + " · ".join(parts), LINE_LIMIT)
@@ -107,6 +113,40 @@ def _exported(tr: Translator, details: dict[str, Any]) -> str:
         tr, first if isinstance(first, str) else None, last if isinstance(last, str) else None
     )
     return f"{days}, {counted(tr, int(orders), int(rows))}"
+
+
+def _count(details: dict[str, Any], key: str) -> int:
+    value = details.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _sale(tr: Translator, details: dict[str, Any]) -> str:
+    """ "−20%, 18 products, 3 already on sale": what a /sale changed and left."""
+    said = []
+    if percent := _count(details, "percent"):
+        said.append(f"{MINUS}{tr.percent(percent)}")
+    products, variants = _count(details, "products"), _count(details, "variants")
+    said.append(tr.ngettext("{count} product", "{count} products", products, count=products))
+    if variants:
+        said.append(
+            tr.ngettext(
+                "{count} variant priced on its own",
+                "{count} variants priced on their own",
+                variants,
+                count=variants,
+            )
+        )
+    if already := _count(details, "already"):
+        said.append(
+            tr.ngettext(
+                "{count} already on sale", "{count} already on sale", already, count=already
+            )
+        )
+    if too_cheap := _count(details, "too_cheap"):
+        said.append(
+            tr.ngettext("{count} too cheap", "{count} too cheap", too_cheap, count=too_cheap)
+        )
+    return ", ".join(said)
 
 
 def _returned(tr: Translator, details: dict[str, Any]) -> str:

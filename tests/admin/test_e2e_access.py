@@ -30,6 +30,8 @@ ADMIN_COMMANDS = [
     "/promo",
     "/promo new FREE 100%",
     "/promo off WELCOME10",
+    "/sale Kitchen 20%",
+    "/sale end Kitchen",
     "/pause Back soon",
     "/resume",
     "/audit",
@@ -73,6 +75,8 @@ async def test_admin_buttons_are_refused_to_a_shopper_even_when_forwarded(
         cd.ShowCustomer(1).encode(),
         cd.AdminOrders("all", 0, 1).encode(),
         cd.FlowConfirm("abc123").encode(),
+        cd.ConfirmSale(1, 20, 12345).encode(),
+        cd.CancelSale().encode(),
     ]:
         assert data is not None
         answer = await shopper.press_data(own, data)

@@ -168,7 +168,7 @@ async def test_shopper_commands_with_any_arguments_get_an_answer(
 @EXAMPLES
 @given(
     command=st.sampled_from(
-        ["price", "stock", "hide", "show", "edit", "orders_admin", "promo", "report"]
+        ["price", "stock", "hide", "show", "edit", "orders_admin", "promo", "report", "sale"]
     ),
     arguments=st.lists(argument, max_size=3),
 )

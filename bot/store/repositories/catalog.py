@@ -129,6 +129,15 @@ class CategoryRepository:
     async def list_all(self) -> Sequence[Category]:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 
+    async def named(self, name: str) -> Category | None:
+        """The category a name stands for, by title or slug in any case: the rule by which
+        `/promo new ... cat=` matches categories (PromoRepository.unknown_categories)."""
+        wanted = name.strip().casefold()
+        for category in await self.list_all():
+            if wanted in (category.title.casefold(), category.slug.casefold()):
+                return category
+        return None
+
     async def list_with_active_products(
         self, *, in_stock: bool = False
     ) -> list[tuple[Category, int]]:
@@ -495,6 +504,24 @@ class ProductRepository:
         )
         if sku is not None:
             stmt = stmt.where(Product.sku > sku)
+        return (await self.session.scalars(stmt)).all()
+
+    async def priced_in_category(
+        self, category_id: int, *, active_only: bool, lock: bool = False
+    ) -> Sequence[Product]:
+        """The category's products with their variants, in SKU order; with `lock`, locked for
+        a change of their prices (/sale): a /price at the same moment waits for it, or it
+        for the /price (PostgreSQL; SQLite's one writer does the same)."""
+        stmt = (
+            select(Product)
+            .where(Product.category_id == category_id)
+            .options(selectinload(Product.variants))
+            .order_by(Product.sku)
+        )
+        if lock:
+            stmt = stmt.with_for_update(of=Product)
+        if active_only:
+            stmt = stmt.where(Product.is_active.is_(True))
         return (await self.session.scalars(stmt)).all()
 
     async def count_in_category(self, category_id: int, *, in_stock: bool = False) -> int:

@@ -1,0 +1,260 @@
+"""/sale: a whole category on sale at a percent off, and its sale ended, each in one unit of
+work. A sale is what `bot.pricing` says it is (a regular price, `compare_at`, above the
+price); a category's sale puts on sale what is not on sale yet and leaves what is as it is.
+
+The admin confirms a preview; the button carries the category, the percent and a
+fingerprint of the prices the preview was made from, so a second press (the prices have
+moved) or a preview older than a change of the category changes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import i18n
+from bot.i18n import N_
+from bot.pricing import SALE_PERCENTS, discounted, on_sale
+from bot.services.admin_catalog import AdminInputError, wrong
+from bot.store.models import Category, Product, ProductVariant
+from bot.store.uow import UnitOfWork
+
+SALE_USAGE = N_(
+    "Send /sale CATEGORY 20% to put a category on sale, or /sale end CATEGORY to end it."
+)
+END = "end"
+
+
+@dataclass(frozen=True)
+class SaleRequest:
+    """What `/sale ...` asks for: a category by name, and a percent off (0: end its sale)."""
+
+    category: str
+    percent: int = 0
+
+    @property
+    def ending(self) -> bool:
+        return self.percent == 0
+
+
+def parse_request(args: Sequence[str]) -> SaleRequest:
+    """`Mugs 20%`, `Home Decor 15` or `end Mugs`; AdminInputError naming what is accepted."""
+    if len(args) >= 2 and args[0].casefold() == END:
+        return SaleRequest(" ".join(args[1:]))
+    if len(args) < 2:
+        raise wrong(SALE_USAGE)
+    text = args[-1].removesuffix("%")
+    percent = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
+    if percent not in SALE_PERCENTS:
+        raise wrong(
+            "{percent} is not a percent I can take off: send a whole number from 1 to 90, "
+            "e.g. /sale Mugs 20%.",
+            percent=repr(args[-1]),
+        )
+    return SaleRequest(" ".join(args[:-1]), percent)
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """One price the sale changes: a product's, or a variant's own (`label`: "L / Charcoal")."""
+
+    title: str
+    translations: dict[str, Any] | None
+    label: str
+    currency: str
+    price: int  # before
+    new_price: int
+    compare_at: int | None  # after
+
+
+@dataclass(frozen=True)
+class SalePlan:
+    """What a /sale does (or did) to one category: the preview and the answer alike."""
+
+    category_id: int
+    category: str
+    category_translations: dict[str, str] | None
+    percent: int  # 0: the sale ends
+    fingerprint: int
+    changes: list[PriceChange] = field(default_factory=list)
+    products: int = 0  # products whose own price changes
+    variants: int = 0  # variants with a price of their own that change
+    already: int = 0  # already on sale (start) and left as they are
+    too_cheap: int = 0  # so cheap that the percent would not lower their price: left
+
+    @property
+    def ending(self) -> bool:
+        return self.percent == 0
+
+
+def _name(title: str, translations: dict[str, str] | None) -> str:
+    """The category's name in the admin's language (its title where not translated)."""
+    return i18n.current().name(title, translations)
+
+
+async def _category(uow: UnitOfWork, request: SaleRequest) -> Category:
+    category = await uow.categories.named(request.category)
+    if category is None:
+        raise AdminInputError(
+            wrong("There is no category {name}.", name=repr(request.category)).args[0]
+            + "\n"
+            + wrong(SALE_USAGE).args[0]
+        )
+    return category
+
+
+def _fingerprint(products: Sequence[Product]) -> int:
+    """The prices a preview was made from, in one number: any change to them changes it."""
+    parts = []
+    for product in products:
+        parts.append(f"p{product.id}:{product.price}:{product.compare_at_price}")
+        parts += [
+            f"v{v.id}:{v.price}:{v.compare_at_price}"
+            for v in product.variants
+            if v.price is not None
+        ]
+    return zlib.crc32(";".join(parts).encode())
+
+
+def _priced(product: Product) -> list[tuple[Product | ProductVariant, str]]:
+    """The prices a sale may change: the product's own (its variants without a price of
+    their own sell at it) and each variant's own price."""
+    own = [(v, v.label) for v in product.variants if v.price is not None]
+    return [(product, ""), *own]
+
+
+async def plan(
+    uow: UnitOfWork, request: SaleRequest, *, lock: bool = False, apply: bool = False
+) -> SalePlan:
+    """What the sale of `request` does to its category; with `apply`, done (in this unit
+    of work: all of it or nothing). AdminInputError for an unknown or empty category, or
+    one with nothing to change ("already on sale", "not on sale")."""
+    category = await _category(uow, request)
+    products = await uow.products.priced_in_category(
+        category.id, active_only=not request.ending, lock=lock or apply
+    )
+    if not products:
+        raise wrong(
+            "{name} has no products shoppers can see.\n{usage}",
+            name=_name(category.title, category.translations),
+            usage=wrong(SALE_USAGE).args[0],
+        )
+    found = SalePlan(
+        category.id,
+        category.title,
+        category.translations,
+        request.percent,
+        _fingerprint(products),
+    )
+    changes: list[PriceChange] = []
+    counts = Counter[str]()
+    for product in products:
+        for item, label in _priced(product):
+            price = item.price
+            assert price is not None
+            if request.ending:
+                if not on_sale(price, item.compare_at_price):
+                    continue
+                new_price, compare_at = item.compare_at_price or price, None
+            elif on_sale(price, item.compare_at_price):
+                counts["already"] += 1
+                continue
+            else:
+                new_price, compare_at = discounted(price, request.percent), price
+                if new_price >= price:  # 1 cent at 20%: no sale below it
+                    counts["too_cheap"] += 1
+                    continue
+            changes.append(
+                PriceChange(
+                    product.title,
+                    product.translations,
+                    label,
+                    product.currency,
+                    price,
+                    new_price,
+                    compare_at,
+                )
+            )
+            counts["variants" if label else "products"] += 1
+            if apply:
+                item.price, item.compare_at_price = new_price, compare_at
+    result = dataclasses.replace(
+        found,
+        changes=changes,
+        products=counts["products"],
+        variants=counts["variants"],
+        already=counts["already"],
+        too_cheap=counts["too_cheap"],
+    )
+    if not changes:
+        raise _nothing_to_do(result)
+    return result
+
+
+class NothingToChange(AdminInputError):
+    """The category is all on sale already (start), or none of it is (end)."""
+
+
+def _nothing_to_do(found: SalePlan) -> NothingToChange:
+    name = _name(found.category, found.category_translations)
+    if found.ending:
+        return NothingToChange(wrong("{name} is not on sale.", name=name).args[0])
+    if found.already:
+        return NothingToChange(
+            wrong(
+                "{name} is already on sale.",
+                name=name,
+            ).args[0]
+        )
+    return NothingToChange(
+        wrong(
+            "No price in {name} is high enough to take {percent}% off.",
+            name=name,
+            percent=found.percent,
+        ).args[0]
+    )
+
+
+class StalePreview(AdminInputError):
+    """The category's prices changed since the preview the button belongs to."""
+
+
+async def apply(
+    uow: UnitOfWork, category_id: int, percent: int, fingerprint: int, *, actor: int
+) -> SalePlan:
+    """The previewed sale (or its end), if the category's prices are still those previewed;
+    audited (`sale.start` / `sale.end`). NothingToChange once done (a second press),
+    StalePreview if something else changed them since."""
+    category = await uow.categories.get(category_id)
+    if category is None:
+        raise StalePreview(wrong("That category no longer exists.").args[0])
+    if percent and percent not in SALE_PERCENTS:  # no preview offers it: forged
+        raise StalePreview(wrong(SALE_USAGE).args[0])
+    request = SaleRequest(category.title, percent)
+    preview = await plan(uow, request, lock=True)  # NothingToChange: a second press
+    if preview.fingerprint != fingerprint:
+        again = (
+            f"/sale end {category.title}"
+            if request.ending
+            else f"/sale {category.title} {percent}%"
+        )
+        raise StalePreview(
+            wrong(
+                "{name} has changed since this preview: send {command} for a new one.",
+                name=_name(category.title, category.translations),
+                command=again,
+            ).args[0]
+        )
+    done = await plan(uow, request, apply=True)
+    await uow.session.flush()
+    details: dict[str, Any] = {"category": category.title, "products": done.products}
+    if not request.ending:
+        details["percent"] = percent
+    details |= {k: v for k in ("variants", "already", "too_cheap") if (v := getattr(done, k))}
+    await uow.audit.record(
+        actor, "sale.end" if request.ending else "sale.start", category.title, details
+    )
+    return done

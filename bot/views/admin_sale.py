@@ -1,0 +1,124 @@
+"""/sale as the admin reads it: the preview with a few of its prices, and what was done."""
+
+from __future__ import annotations
+
+from bot import i18n
+from bot.callback_data import CancelSale, ConfirmSale, button
+from bot.i18n import Translator
+from bot.services.category_sale import PriceChange, SalePlan
+from bot.store.models import variant_title
+from bot.texts.sale import MINUS
+from bot.views.admin import AdminView
+
+EXAMPLES = 3  # price lines in a preview; "… and N more" for the rest
+
+
+def _off(tr: Translator, percent: int) -> str:
+    return f"{MINUS}{tr.percent(percent)}"
+
+
+def _category(tr: Translator, plan: SalePlan) -> str:
+    return tr.name(plan.category, plan.category_translations)
+
+
+def _items(tr: Translator, plan: SalePlan) -> str:
+    """ "18 products", "18 products and 2 variants priced on their own"."""
+    products = tr.ngettext(
+        "{count} product", "{count} products", plan.products, count=plan.products
+    )
+    if not plan.variants:
+        return products
+    variants = tr.ngettext(
+        "{count} variant priced on its own",
+        "{count} variants priced on their own",
+        plan.variants,
+        count=plan.variants,
+    )
+    return tr._("{products} and {variants}", products=products, variants=variants)
+
+
+def _left(tr: Translator, plan: SalePlan) -> list[str]:
+    """Why some prices stay as they are."""
+    left = []
+    if plan.already:
+        left.append(
+            tr.ngettext(
+                "{count} already on sale, left as it is",
+                "{count} already on sale, left as they are",
+                plan.already,
+                count=plan.already,
+            )
+        )
+    if plan.too_cheap:
+        left.append(
+            tr.ngettext(
+                "{count} too cheap to take {off} off, left as it is",
+                "{count} too cheap to take {off} off, left as they are",
+                plan.too_cheap,
+                count=plan.too_cheap,
+                off=tr.percent(plan.percent),
+            )
+        )
+    return left
+
+
+def _line(tr: Translator, change: PriceChange) -> str:
+    """ "• Stoneware Mug 350ml: $20.00 → $16.00"."""
+    title = tr.name(change.title, change.translations)
+    if change.label:
+        title = variant_title(title, tr.label(change.label, change.translations))
+    before, after = (tr.money(p, change.currency) for p in (change.price, change.new_price))
+    return f"• {title}: {before} → {after}"
+
+
+def preview(plan: SalePlan) -> AdminView:
+    tr = i18n.current()
+    name, items = _category(tr, plan), _items(tr, plan)
+    if plan.ending:
+        head = tr._(
+            "End the sale of {category}? Regular prices back for {items}:",
+            category=name,
+            items=items,
+        )
+        start = tr._("✅ End sale")
+    else:
+        head = tr._(
+            "🔖 Put {category} on sale at {off}? New prices for {items}:",
+            category=name,
+            off=_off(tr, plan.percent),
+            items=items,
+        )
+        start = tr._("✅ Start sale")
+    lines = [head, *(_line(tr, c) for c in plan.changes[:EXAMPLES])]
+    if (more := len(plan.changes) - EXAMPLES) > 0:
+        lines.append(tr._("… and {count} more", count=more))
+    lines += [f"{left}." for left in _left(tr, plan)]
+    confirm = ConfirmSale(plan.category_id, plan.percent, plan.fingerprint)
+    return AdminView(
+        "\n".join(lines), [[button(start, confirm), button(tr._("✖️ Cancel"), CancelSale())]]
+    )
+
+
+def done(plan: SalePlan) -> str:
+    """ "🔖 Mugs is on sale: 18 products at −20% (3 already on sale, left as they are).";
+    "Mugs' sale ended: 21 products back at their regular price." """
+    tr = i18n.current()
+    name, items = _category(tr, plan), _items(tr, plan)
+    if plan.ending:
+        return tr._(
+            "{category}' sale ended: {items} back at their regular price.",
+            category=name,
+            items=items,
+        )
+    said = tr._(
+        "🔖 {category} is on sale: {items} at {off}",
+        category=name,
+        items=items,
+        off=_off(tr, plan.percent),
+    )
+    left = _left(tr, plan)
+    return f"{said} ({'; '.join(left)})." if left else f"{said}."
+
+
+def cancelled() -> str:
+    return i18n.current()._("Nothing changed: the sale was not started or ended.")
