@@ -5,6 +5,7 @@ for whole millions) and its way of writing a percent."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 
@@ -28,14 +29,14 @@ def sale(products: int, *, variants: int = 0, already: int = 0, percent: int = 2
 
 def test_the_answers_in_english() -> None:
     i18n.use("en")
-    assert admin_sale.done(sale(18, already=3)) == (
+    assert admin_sale.done(sale(18, already=3), UTC) == (
         "🔖 Mugs is on sale: 18 products at −20% (3 already on sale, left as they are)."
     )
-    assert admin_sale.done(sale(1, variants=1, already=1)) == (
+    assert admin_sale.done(sale(1, variants=1, already=1), UTC) == (
         "🔖 Mugs is on sale: 1 product and 1 variant priced on its own at −20% "
         "(1 already on sale, left as it is)."
     )
-    assert admin_sale.done(sale(21, percent=0)) == (
+    assert admin_sale.done(sale(21, percent=0), UTC) == (
         "Mugs' sale ended: 21 products back at their regular price."
     )
 
@@ -45,7 +46,7 @@ def test_the_answers_in_english() -> None:
 )
 def test_russian_counts_products_with_its_three_forms(count: int, words: str) -> None:
     i18n.use("ru")
-    said = admin_sale.done(sale(count, variants=2))
+    said = admin_sale.done(sale(count, variants=2), UTC)
     assert said == (
         f"🔖 Распродажа «Кружки» началась: {words} и 2 варианта со своей ценой со скидкой −20\xa0%."
     )
@@ -57,7 +58,7 @@ def test_russian_counts_products_with_its_three_forms(count: int, words: str) ->
 )
 def test_spanish_counts_products_with_its_three_forms(count: int, words: str) -> None:
     i18n.use("es")
-    said = admin_sale.done(sale(count, already=1))
+    said = admin_sale.done(sale(count, already=1), UTC)
     assert said.startswith(f"🔖 Tazas está en rebajas: {words} con un −20\xa0%")
     assert said.endswith("(1 ya en rebajas, se queda como está).")
 
