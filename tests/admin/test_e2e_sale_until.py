@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from bot.shop import Shop
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import AuditEntry, CategorySale
+from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
 from tests.admin.conftest import ADMIN_ID
@@ -90,8 +91,21 @@ def job(shop: ShopHarness, now: datetime) -> asyncio.Future[int]:
     return asyncio.ensure_future(category_sale.end_due(shop.shop, now=now))
 
 
+def read_by_both() -> Callable[[CategorySaleRepository, datetime], Awaitable[Sequence[int]]]:
+    """The job's read of the sales due, answered to each of two workers only once both have
+    read it: neither has ended the sale yet when the other looks."""
+    read, both = CategorySaleRepository.due, asyncio.Barrier(2)
+
+    async def due(self: CategorySaleRepository, now: datetime) -> Sequence[int]:
+        found = await read(self, now)
+        await both.wait()
+        return found
+
+    return due
+
+
 async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
-    shop: ShopHarness, admin: FakeUser
+    shop: ShopHarness, admin: FakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await admin.send("/sale Mugs 20% until=2036-12-31")
     preview = await admin.wait_for("Put Mugs on sale")
@@ -114,10 +128,12 @@ async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
     other_store = Store.from_url(shop.store.engine.url.render_as_string(hide_password=False))
     other: Shop = dataclasses.replace(shop.shop, store=other_store)  # a second worker
     try:
-        both = await asyncio.gather(
-            category_sale.end_due(shop.shop, now=NEW_YEAR),
-            category_sale.end_due(other, now=NEW_YEAR),
-        )
+        with monkeypatch.context() as both_read_it:  # each finds the sale due, then both end it
+            both_read_it.setattr(CategorySaleRepository, "due", read_by_both())
+            both = await asyncio.gather(
+                category_sale.end_due(shop.shop, now=NEW_YEAR),
+                category_sale.end_due(other, now=NEW_YEAR),
+            )
     finally:
         await other_store.close()
     assert sorted(both) == [0, 1]
