@@ -116,10 +116,11 @@ async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
     await start(admin, "/sale Kitchen 10%", "🔖 Kitchen is on sale")
     assert await stored(shop) == {"Mugs": (20, NEW_YEAR, ADMIN_ID), "Kitchen": (10, None, ADMIN_ID)}
 
+    running = "🔖 Sales running: Mugs −20% until Dec 31, 2036 · Kitchen −10% (no end date)"
     await admin.send("/sale")
-    await admin.wait_for(
-        "🔖 Sales running: Mugs −20% until Dec 31, 2036 · Kitchen −10% (no end date)\n" + USAGE
-    )
+    await admin.wait_for(f"{running}\n{USAGE}")
+    await admin.send("/admin")
+    await admin.wait_for(f"{running}\n\nAdmin menu.")
 
     assert await job(shop, NEW_YEAR - timedelta(seconds=1)) == 0  # 23:59:59 on Dec 31
     assert {sku: p for sku, p in (await prices(shop)).items() if sku in ON_SALE} == ON_SALE
@@ -190,3 +191,28 @@ async def test_an_until_that_is_not_a_day_to_come_is_refused_and_starts_nothing(
     await admin.send(command)
     await admin.wait_for(answer)
     assert await prices(shop) == before and await stored(shop) == {}
+
+
+async def test_a_preview_whose_last_day_passed_before_start_starts_nothing(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The button carries the end; one already past (the preview pressed after that
+    midnight, or forged) or not a moment at all is refused."""
+    await admin.send("/sale Mugs 20% until=2036-12-31")
+    preview = await admin.wait_for("Put Mugs on sale")
+    _, start = admin.find_button("✅ Start sale", preview)
+    assert start.callback_data is not None and start.callback_data.endswith(
+        f":{int(NEW_YEAR.timestamp())}"
+    )
+    before = await prices(shop)
+    base = start.callback_data.rsplit(":", 1)[0]
+    past = await admin.press_data(
+        preview, f"{base}:{int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())}"
+    )
+    assert past.text == "until= is in the past: the sale would end as soon as it starts."
+    assert (await admin.press_data(preview, f"{base}:999999999999")).text == USAGE
+    assert await prices(shop) == before and await stored(shop) == {}
+
+
+async def test_every_worker_runs_the_job_that_ends_sales(shop: ShopHarness) -> None:
+    assert "end-sales-due" in {job.name for job in shop.app.job_queue.jobs()}
