@@ -280,6 +280,13 @@ async def apply(
         raise StalePreview(wrong(SALE_USAGE).args[0])
     request = SaleRequest(category.title, percent, None if not percent else ends_at)
     not_past(request.ends_at, now)  # a preview of yesterday, pressed after midnight
+    # The sale's row first, then its prices (undone with them if refused below): the order
+    # the job that ends sales takes them in, so neither ever waits for the other's lock
+    # while holding what the other waits for (PostgreSQL).
+    if request.ending:
+        await uow.category_sales.ended(category.id)
+    else:
+        await uow.category_sales.started(category.id, percent, request.ends_at, actor, now)
     preview = await plan(uow, request, lock=True)  # NothingToChange: a second press
     if preview.fingerprint != fingerprint:
         again = (
@@ -296,10 +303,6 @@ async def apply(
         )
     done = await plan(uow, request, apply=True)
     await uow.session.flush()
-    if request.ending:
-        await uow.category_sales.ended(category.id)
-    else:
-        await uow.category_sales.started(category.id, percent, request.ends_at, actor, now)
     await _audit(uow, actor, done)
     return done
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
@@ -33,14 +33,21 @@ class CategorySaleRepository:
     async def started(
         self, category_id: int, percent: int, ends_at: datetime | None, admin_id: int, at: datetime
     ) -> None:
-        """The category's sale began (or began again: the latest start's end date holds)."""
-        sale = await self.session.get(CategorySale, category_id, populate_existing=True)
-        if sale is None:
-            sale = CategorySale(category_id=category_id)
-            self.session.add(sale)
-        sale.percent, sale.ends_at = percent, ends_at
-        sale.started_by, sale.started_at = admin_id, at
-        await self.session.flush()
+        """The category's sale began (or began again: the latest start's end date holds).
+        Two plain statements, no read first: one that waits for the job ending the sale
+        (PostgreSQL's row lock) finds the row gone and writes its own."""
+        await self.session.execute(
+            delete(CategorySale).where(CategorySale.category_id == category_id)
+        )
+        await self.session.execute(
+            insert(CategorySale).values(
+                category_id=category_id,
+                percent=percent,
+                ends_at=ends_at,
+                started_by=admin_id,
+                started_at=at,
+            )
+        )
 
     async def ended(self, category_id: int) -> bool:
         """The category's sale ended (by hand): its row goes, so the job finds nothing."""
