@@ -550,11 +550,13 @@ class EndPromo(Action, code="APX"):
 @dataclass(frozen=True)
 class ConfirmSale(Action, code="ASS"):
     """/sale: ✅ Start the sale previewed (`percent` 0: end it), if the category's prices
-    are still those previewed (`fingerprint`)."""
+    are still those previewed (`fingerprint`); `ends`: when it ends by itself, in Unix
+    seconds (0: when an admin ends it)."""
 
     category_id: int
     percent: int
     fingerprint: int
+    ends: int = 0
 
 
 @dataclass(frozen=True)

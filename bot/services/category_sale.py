@@ -4,7 +4,12 @@ price); a category's sale puts on sale what is not on sale yet and leaves what i
 
 The admin confirms a preview; the button carries the category, the percent and a
 fingerprint of the prices the preview was made from, so a second press (the prices have
-moved) or a preview older than a change of the category changes nothing."""
+moved) or a preview older than a change of the category changes nothing.
+
+A sale may end by itself (`until=2026-12-31`: at the end of that day on the shop's clock,
+by `promos.day_bound`, the rule of /promo and /export). Each sale started here has its row
+(`category_sales`), written with its prices and deleted with their end, by hand or by the
+job (`end_as_planned`), whose DELETE of the row is its claim: one worker ends each sale."""
 
 from __future__ import annotations
 
@@ -13,35 +18,58 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot import i18n
 from bot.i18n import N_
 from bot.pricing import SALE_PERCENTS, discounted, on_sale
 from bot.services.admin_catalog import AdminInputError, wrong
+from bot.services.promos import PromoInputError, day_bound
 from bot.store.models import Category, Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
 SALE_USAGE = N_(
-    "Send /sale CATEGORY 20% to put a category on sale, or /sale end CATEGORY to end it."
+    "Send /sale CATEGORY 20% to put a category on sale (add until=2026-12-31 to end it by "
+    "itself after that day), or /sale end CATEGORY to end it."
 )
 END = "end"
+UNTIL = "until="
+IN_THE_PAST = N_("until= is in the past: the sale would end as soon as it starts.")
 
 
 @dataclass(frozen=True)
 class SaleRequest:
-    """What `/sale ...` asks for: a category by name, and a percent off (0: end its sale)."""
+    """What `/sale ...` asks for: a category by name, a percent off (0: end its sale), and
+    when the sale ends by itself (None: when an admin ends it)."""
 
     category: str
     percent: int = 0
+    ends_at: datetime | None = None
 
     @property
     def ending(self) -> bool:
         return self.percent == 0
 
 
-def parse_request(args: Sequence[str]) -> SaleRequest:
-    """`Mugs 20%`, `Home Decor 15` or `end Mugs`; AdminInputError naming what is accepted."""
+def parse_request(
+    args: Sequence[str], zone: tzinfo = UTC, now: datetime | None = None
+) -> SaleRequest:
+    """`Mugs 20%`, `Home Decor 15`, `Mugs 20% until=2026-12-31` (the whole day on the shop's
+    clock, `zone`) or `end Mugs`; AdminInputError naming what is accepted, or saying that
+    the day is past (at `now`)."""
+    args = list(args)
+    ends_at = None
+    if args and args[-1].casefold().startswith(UNTIL):
+        text = args.pop()[len(UNTIL) :].strip()
+        try:
+            ends_at = day_bound("until", text, zone)
+        except PromoInputError as exc:
+            raise AdminInputError(f"until=: {exc}\n{wrong(SALE_USAGE).args[0]}") from None
+        if args and args[0].casefold() == END:
+            raise wrong(SALE_USAGE)
+        if now is not None:
+            not_past(ends_at, now)
     if len(args) >= 2 and args[0].casefold() == END:
         return SaleRequest(" ".join(args[1:]))
     if len(args) < 2:
@@ -54,7 +82,14 @@ def parse_request(args: Sequence[str]) -> SaleRequest:
             "e.g. /sale Mugs 20%.",
             percent=repr(args[-1]),
         )
-    return SaleRequest(" ".join(args[:-1]), percent)
+    return SaleRequest(" ".join(args[:-1]), percent, ends_at)
+
+
+def not_past(ends_at: datetime | None, now: datetime) -> None:
+    """AdminInputError for a sale that would end before it starts (as /promo refuses a code
+    that would never work)."""
+    if ends_at is not None and ends_at <= now:
+        raise wrong(IN_THE_PAST)
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,7 @@ class SalePlan:
     variants: int = 0  # variants with a price of their own that change
     already: int = 0  # already on sale (start) and left as they are
     too_cheap: int = 0  # so cheap that the percent would not lower their price: left
+    ends_at: datetime | None = None  # when it ends by itself (None: by hand)
 
     @property
     def ending(self) -> bool:
@@ -148,6 +184,7 @@ async def plan(
         category.translations,
         request.percent,
         _fingerprint(products),
+        ends_at=request.ends_at,
     )
     changes: list[PriceChange] = []
     counts = Counter[str]()
@@ -223,17 +260,33 @@ class StalePreview(AdminInputError):
 
 
 async def apply(
-    uow: UnitOfWork, category_id: int, percent: int, fingerprint: int, *, actor: int
+    uow: UnitOfWork,
+    category_id: int,
+    percent: int,
+    fingerprint: int,
+    *,
+    actor: int,
+    ends_at: datetime | None = None,
+    now: datetime,
 ) -> SalePlan:
     """The previewed sale (or its end), if the category's prices are still those previewed;
-    audited (`sale.start` / `sale.end`). NothingToChange once done (a second press),
-    StalePreview if something else changed them since."""
+    its row in `category_sales` written (or deleted) with them; audited (`sale.start` /
+    `sale.end`). NothingToChange once done (a second press), StalePreview if something
+    else changed them since, AdminInputError for an end date passed since the preview."""
     category = await uow.categories.get(category_id)
     if category is None:
         raise StalePreview(wrong("That category no longer exists.").args[0])
     if percent and percent not in SALE_PERCENTS:  # no preview offers it: forged
         raise StalePreview(wrong(SALE_USAGE).args[0])
-    request = SaleRequest(category.title, percent)
+    request = SaleRequest(category.title, percent, None if not percent else ends_at)
+    not_past(request.ends_at, now)  # a preview of yesterday, pressed after midnight
+    # The sale's row first, then its prices (undone with them if refused below): the order
+    # the job that ends sales takes them in, so neither ever waits for the other's lock
+    # while holding what the other waits for (PostgreSQL).
+    if request.ending:
+        await uow.category_sales.ended(category.id)
+    else:
+        await uow.category_sales.started(category.id, percent, request.ends_at, actor, now)
     preview = await plan(uow, request, lock=True)  # NothingToChange: a second press
     if preview.fingerprint != fingerprint:
         again = (
@@ -250,11 +303,39 @@ async def apply(
         )
     done = await plan(uow, request, apply=True)
     await uow.session.flush()
-    details: dict[str, Any] = {"category": category.title, "products": done.products}
-    if not request.ending:
-        details["percent"] = percent
+    await _audit(uow, actor, done)
+    return done
+
+
+async def _audit(uow: UnitOfWork, actor: int | None, done: SalePlan) -> None:
+    """`sale.start` / `sale.end` with the category, percent, end and counts (actor None:
+    the shop itself, ending a sale as planned)."""
+    details: dict[str, Any] = {"category": done.category, "products": done.products}
+    if not done.ending:
+        details["percent"] = done.percent
     details |= {k: v for k in ("variants", "already", "too_cheap") if (v := getattr(done, k))}
+    if done.ends_at is not None:
+        details["ends_at"] = done.ends_at.astimezone(UTC).isoformat()
     await uow.audit.record(
-        actor, "sale.end" if request.ending else "sale.start", category.title, details
+        actor, "sale.end" if done.ending else "sale.start", done.category, details
     )
+
+
+async def end_as_planned(uow: UnitOfWork, category_id: int, now: datetime) -> SalePlan | None:
+    """End the category's sale whose end date has passed, as `/sale end` would (every price
+    of it back from its regular one), audited as the shop's; None if another worker or run
+    took it first, or an admin ended it by hand (its row is gone). A category whose prices
+    all went back meanwhile (/price, /edit) has its sale ended with nothing to change."""
+    if not await uow.category_sales.take_due(category_id, now):
+        return None
+    category = await uow.categories.get(category_id)
+    if category is None:  # its row goes with it (ON DELETE CASCADE): not reached
+        return None
+    empty = SalePlan(category.id, category.title, category.translations, 0, 0)
+    try:
+        done = await plan(uow, SaleRequest(category.title), apply=True)
+    except AdminInputError:  # nothing on sale any more, or no product left
+        done = empty
+    await uow.session.flush()
+    await _audit(uow, None, done)
     return done

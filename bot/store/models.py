@@ -836,6 +836,23 @@ class SalesPause(Base):
     paused_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CategorySale(Base):
+    """A category put on sale by /sale, and when its sale ends by itself (`ends_at`, the
+    midnight that ends its until= day on the shop's clock; None: when an admin ends it).
+    Written with the sale's prices, deleted with their end: the job that ends sales deletes
+    the row first, so of all workers exactly one ends each (bot.usecases.category_sale)."""
+
+    __tablename__ = "category_sales"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    percent: Mapped[int] = mapped_column(Integer)
+    ends_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    started_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ReopenWaiter(Base):
     """A shopper who met the paused checkout: told once when sales open again."""
 

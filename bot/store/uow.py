@@ -48,6 +48,7 @@ from bot.store.repositories import (
     RestockRepository,
     SupportRepository,
 )
+from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.daily_reports import DailyReportRepository
 from bot.store.repositories.favourites import FavouriteRepository
@@ -123,6 +124,7 @@ class UnitOfWork:
     promos: PromoRepository
     sales: SalesRepository
     daily_reports: DailyReportRepository
+    category_sales: CategorySaleRepository
     pairs: ProductPairRepository
 
     def __init__(
@@ -170,6 +172,7 @@ class UnitOfWork:
         self.promos = PromoRepository(session)
         self.sales = SalesRepository(session, self.write)
         self.daily_reports = DailyReportRepository(session, self.write)
+        self.category_sales = CategorySaleRepository(session, self.write)
         self.pairs = ProductPairRepository(session)
         return self
 

@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from bot import i18n
 from bot.callback_data import CancelSale, ConfirmSale, button
 from bot.i18n import Translator
-from bot.services.category_sale import PriceChange, SalePlan
+from bot.services.category_sale import SALE_USAGE, PriceChange, SalePlan
 from bot.store.models import variant_title
-from bot.texts.sale import MINUS
+from bot.store.repositories.category_sales import RunningSale
+from bot.texts.category_sale import ends_by_itself, off, running
+from bot.texts.category_sale import items as _items
 from bot.views.admin import AdminView
 
 EXAMPLES = 3  # price lines in a preview; "… and N more" for the rest
 
 
-def _off(tr: Translator, percent: int) -> str:
-    return f"{MINUS}{tr.percent(percent)}"
-
-
 def _category(tr: Translator, plan: SalePlan) -> str:
     return tr.name(plan.category, plan.category_translations)
-
-
-def _items(tr: Translator, plan: SalePlan) -> str:
-    """ "18 products", "18 products and 2 variants priced on their own"."""
-    products = tr.ngettext(
-        "{count} product", "{count} products", plan.products, count=plan.products
-    )
-    if not plan.variants:
-        return products
-    variants = tr.ngettext(
-        "{count} variant priced on its own",
-        "{count} variants priced on their own",
-        plan.variants,
-        count=plan.variants,
-    )
-    return tr._("{products} and {variants}", products=products, variants=variants)
 
 
 def _left(tr: Translator, plan: SalePlan) -> list[str]:
@@ -71,7 +55,7 @@ def _line(tr: Translator, change: PriceChange) -> str:
     return f"• {title}: {before} → {after}"
 
 
-def preview(plan: SalePlan) -> AdminView:
+def preview(plan: SalePlan, zone: tzinfo) -> AdminView:
     tr = i18n.current()
     name, items = _category(tr, plan), _items(tr, plan)
     if plan.ending:
@@ -85,7 +69,7 @@ def preview(plan: SalePlan) -> AdminView:
         head = tr._(
             "🔖 Put {category} on sale at {off}? New prices for {items}:",
             category=name,
-            off=_off(tr, plan.percent),
+            off=off(tr, plan.percent),
             items=items,
         )
         start = tr._("✅ Start sale")
@@ -93,13 +77,16 @@ def preview(plan: SalePlan) -> AdminView:
     if (more := len(plan.changes) - EXAMPLES) > 0:
         lines.append(tr._("… and {count} more", count=more))
     lines += [f"{left}." for left in _left(tr, plan)]
-    confirm = ConfirmSale(plan.category_id, plan.percent, plan.fingerprint)
+    if plan.ends_at is not None:
+        lines.append(ends_by_itself(tr, plan.ends_at, zone))
+    ends = int(plan.ends_at.timestamp()) if plan.ends_at is not None else 0
+    confirm = ConfirmSale(plan.category_id, plan.percent, plan.fingerprint, ends)
     return AdminView(
         "\n".join(lines), [[button(start, confirm), button(tr._("✖️ Cancel"), CancelSale())]]
     )
 
 
-def done(plan: SalePlan) -> str:
+def done(plan: SalePlan, zone: tzinfo) -> str:
     """ "🔖 Mugs is on sale: 18 products at −20% (3 already on sale, left as they are).";
     "Mugs' sale ended: 21 products back at their regular price." """
     tr = i18n.current()
@@ -114,10 +101,19 @@ def done(plan: SalePlan) -> str:
         "🔖 {category} is on sale: {items} at {off}",
         category=name,
         items=items,
-        off=_off(tr, plan.percent),
+        off=off(tr, plan.percent),
     )
     left = _left(tr, plan)
-    return f"{said} ({'; '.join(left)})." if left else f"{said}."
+    said = f"{said} ({'; '.join(left)})." if left else f"{said}."
+    if plan.ends_at is not None:
+        said = f"{said}\n{ends_by_itself(tr, plan.ends_at, zone)}"
+    return said
+
+
+def sales_running(sales: list[RunningSale], zone: tzinfo) -> str:
+    """/sale alone: the sales running, if any, and how to start or end one."""
+    tr = i18n.current()
+    return "\n".join(filter(None, [running(tr, sales, zone), tr._(SALE_USAGE)]))
 
 
 def cancelled() -> str:

@@ -45,7 +45,10 @@ STARTED = (
     "(1 already on sale, left as it is; 1 too cheap to take 20% off, left as it is)."
 )
 DROP = "🔖 Stoneware Mug 350ml, which you saved, is now $16.00 (was $20.00)."
-USAGE = "Send /sale CATEGORY 20% to put a category on sale, or /sale end CATEGORY to end it."
+USAGE = (
+    "Send /sale CATEGORY 20% to put a category on sale (add until=2026-12-31 to end it by "
+    "itself after that day), or /sale end CATEGORY to end it."
+)
 
 
 @pytest.fixture

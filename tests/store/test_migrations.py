@@ -736,3 +736,20 @@ async def test_0039_adds_return_requests_with_one_open_per_order_and_takes_them_
         assert await current_revision(store.engine) == "0039_return_requests"
     finally:
         await store.close()
+
+
+async def test_0040_adds_category_sales_and_takes_them_away(database_url: str) -> None:
+    """Up to 0040 a category's sale has its row (one per category, with the day it ends);
+    down to 0039 the table is gone and the prices stay as they are."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0039_return_requests")
+        async with store.engine.connect() as conn:
+            assert "category_sales" not in await _tables(conn)
+        await _alembic(store, "upgrade", "0040_category_sales")
+        async with store.engine.connect() as conn:
+            assert "ix_category_sales_ends_at" in await _indexes(conn, "category_sales")
+        assert await current_revision(store.engine) == "0040_category_sales"
+    finally:
+        await store.close()

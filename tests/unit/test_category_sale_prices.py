@@ -3,12 +3,16 @@ Stars), half up, with integers only, never below one minor unit; and what /sale 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.money import exponent
 from bot.pricing import SALE_PERCENTS, discounted
 from bot.services.admin_catalog import AdminInputError
 from bot.services.category_sale import SaleRequest, parse_request
+from bot.services.promos import day_bound
 
 
 @pytest.mark.parametrize(
@@ -48,3 +52,17 @@ def test_sale_takes_a_category_and_a_whole_percent_from_1_to_90() -> None:
     for bad in (["Mugs", "0%"], ["Mugs", "91%"], ["Mugs", "-5%"], ["Mugs", "1e1"], ["Mugs"], []):
         with pytest.raises(AdminInputError):
             parse_request(bad)
+
+
+def test_until_is_the_whole_day_on_the_shops_clock_by_the_promo_rule() -> None:
+    madrid = ZoneInfo("Europe/Madrid")
+    winter = parse_request(["Mugs", "20%", "UNTIL=2036-12-31"], madrid)
+    assert winter == SaleRequest("Mugs", 20, datetime(2036, 12, 31, 23, tzinfo=UTC))
+    assert winter.ends_at == day_bound("until", "2036-12-31", madrid)  # one rule with /promo
+    summer = parse_request(["Home", "Decor", "15", "until=2036-07-31"], madrid)
+    assert summer.ends_at == datetime(2036, 7, 31, 22, tzinfo=UTC)  # UTC+2 in summer
+    today = datetime(2036, 12, 31, 22, 59, tzinfo=UTC)  # 23:59 on Dec 31 in Madrid
+    assert parse_request(["Mugs", "20%", "until=2036-12-31"], madrid, today) == winter
+    for bad in (["Mugs", "20%", "until=2036-12-30"], ["Mugs", "20%", "until=31.12.2036"]):
+        with pytest.raises(AdminInputError):
+            parse_request(bad, madrid, today)

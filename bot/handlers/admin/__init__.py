@@ -181,3 +181,4 @@ def register(app: AnyApplication) -> None:
     app.add_handler(MessageHandler(replies, support.on_reply), group=ADMIN_GROUP)  # answers
     app.add_handler(MessageHandler(filters.ALL, flows.on_admin_message), group=ADMIN_GROUP)
     stats.register_jobs(app)
+    category_sale.register_jobs(app)

@@ -1,11 +1,13 @@
-"""/sale Mugs 20% and /sale end Mugs: a preview, then ✅ Start sale (or End sale) or ✖️ Cancel."""
+"""/sale Mugs 20% [until=2026-12-31] and /sale end Mugs: a preview, then ✅ Start sale (or
+End sale) or ✖️ Cancel; /sale alone lists the sales running. The job that ends sales on
+their end date runs on every worker (the claim in the database makes it once)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.callback_data import CancelSale, ConfirmSale
-from bot.context import ShopContext
+from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.common import actor
 from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import AdminInputError
@@ -14,15 +16,23 @@ from bot.views import admin_sale as views
 from bot.views.admin import reply, show
 from bot.views.replies import answer_button
 
+# How often each worker looks for sales whose end date has passed (one index read when
+# none is): a sale ends within this of the midnight that ends its until= day.
+SALE_END_CHECK_SECONDS = 60.0
+
 
 @admin_only("/sale")
 async def sale_command(update: Update, context: ShopContext) -> None:
+    zone = context.shop.settings.zone
+    if not context.args:
+        await reply(update, views.sales_running(await category_sale.running(context.shop), zone))
+        return
     try:
-        plan = await category_sale.preview(context.shop, context.args or [])
+        plan = await category_sale.preview(context.shop, context.args)
     except AdminInputError as exc:
         await reply(update, str(exc))
         return
-    await reply(update, views.preview(plan))
+    await reply(update, views.preview(plan, zone))
 
 
 async def on_confirm(update: Update, context: ShopContext, data: ConfirmSale) -> None:
@@ -30,16 +40,33 @@ async def on_confirm(update: Update, context: ShopContext, data: ConfirmSale) ->
     and says why (the preview stays, without its buttons)."""
     try:
         plan = await category_sale.confirm(
-            context.shop, actor(update), data.category_id, data.percent, data.fingerprint
+            context.shop,
+            actor(update),
+            data.category_id,
+            data.percent,
+            data.fingerprint,
+            data.ends,
         )
     except AdminInputError as exc:
         await answer_button(update, str(exc))
         await show(update, str(exc))
         return
     await answer_button(update)
-    await show(update, views.done(plan))
+    await show(update, views.done(plan, context.shop.settings.zone))
 
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelSale) -> None:
     await answer_button(update)
     await show(update, views.cancelled())
+
+
+async def end_sales_due(context: ShopContext) -> None:
+    """Job: sales whose end date has passed end, once across all workers."""
+    await category_sale.end_due(context.shop)
+
+
+def register_jobs(app: AnyApplication) -> None:
+    """On every worker; each run is one index read while no sale is due."""
+    if app.job_queue is not None:
+        every = SALE_END_CHECK_SECONDS
+        app.job_queue.run_repeating(end_sales_due, every, every, name="end-sales-due")

@@ -10,8 +10,9 @@ from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, order_export, orders, products, stats
 from bot.handlers.admin.guard import Handler, admin_only
 from bot.i18n import N_
+from bot.texts import category_sale as sale_texts
 from bot.texts import sales_pause as sales_texts
-from bot.usecases import sales_pause
+from bot.usecases import category_sale, sales_pause
 from bot.views.admin import Rows, reply, show
 from bot.views.replies import answer_button
 
@@ -53,8 +54,11 @@ def menu_rows() -> Rows:
 async def admin_menu(update: Update, context: ShopContext) -> None:
     tr = i18n.current()
     text = tr._(MENU_TEXT)
+    zone = context.shop.settings.zone
+    if running := sale_texts.running(tr, await category_sale.running(context.shop), zone):
+        text = running + "\n\n" + text
     if (pause := await sales_pause.paused(context.shop)) is not None:
-        since = tr.datetime(pause.paused_at, context.shop.settings.zone)
+        since = tr.datetime(pause.paused_at, zone)
         text = tr._(sales_texts.PAUSED_SINCE, since=since) + "\n\n" + text
     await reply(update, text, menu_rows())
 

@@ -1,0 +1,91 @@
+"""The categories on sale by /sale and when each sale ends: the row the job that ends sales
+takes (deletes) before it ends one, so of all workers exactly one does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.db import Writer
+from bot.store.models import Category, CategorySale
+
+
+@dataclass(frozen=True, slots=True)
+class RunningSale:
+    """A category's sale as /sale lists it."""
+
+    category_id: int
+    title: str
+    translations: dict[str, str] | None
+    percent: int
+    ends_at: datetime | None
+
+
+class CategorySaleRepository:
+    def __init__(self, session: AsyncSession, write: Writer) -> None:
+        self.session = session
+        self._write = write
+
+    async def started(
+        self, category_id: int, percent: int, ends_at: datetime | None, admin_id: int, at: datetime
+    ) -> None:
+        """The category's sale began (or began again: the latest start's end date holds).
+        Two plain statements, no read first: one that waits for the job ending the sale
+        (PostgreSQL's row lock) finds the row gone and writes its own."""
+        await self.session.execute(
+            delete(CategorySale).where(CategorySale.category_id == category_id)
+        )
+        await self.session.execute(
+            insert(CategorySale).values(
+                category_id=category_id,
+                percent=percent,
+                ends_at=ends_at,
+                started_by=admin_id,
+                started_at=at,
+            )
+        )
+
+    async def ended(self, category_id: int) -> bool:
+        """The category's sale ended (by hand): its row goes, so the job finds nothing."""
+        return await self._write(
+            delete(CategorySale).where(CategorySale.category_id == category_id), rows=1
+        )
+
+    async def take_due(self, category_id: int, now: datetime) -> bool:
+        """Take the category's sale to end it as planned: True for the one caller whose
+        DELETE removed its row (ends_at passed), False for every other worker or run."""
+        return await self._write(
+            delete(CategorySale).where(
+                CategorySale.category_id == category_id, CategorySale.ends_at <= now
+            ),
+            rows=1,
+        )
+
+    async def due(self, now: datetime) -> Sequence[int]:
+        """The categories whose sale should have ended by `now` (an index read; usually none)."""
+        found = await self.session.scalars(
+            select(CategorySale.category_id)
+            .where(CategorySale.ends_at <= now)
+            .order_by(CategorySale.ends_at, CategorySale.category_id)
+        )
+        return list(found)
+
+    async def running(self) -> list[RunningSale]:
+        """Every category on sale by /sale, the soonest to end first (those without an end
+        last), then by title."""
+        rows = await self.session.execute(
+            select(
+                CategorySale.category_id,
+                Category.title,
+                Category.translations,
+                CategorySale.percent,
+                CategorySale.ends_at,
+            )
+            .join(Category, Category.id == CategorySale.category_id)
+            .order_by(CategorySale.ends_at.is_(None), CategorySale.ends_at, Category.title)
+        )
+        return [RunningSale(*row) for row in rows]

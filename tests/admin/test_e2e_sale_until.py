@@ -1,0 +1,218 @@
+"""/sale Mugs 20% until=2036-12-31 from the admin's chat, on SQLite and PostgreSQL: Ada puts
+the Mugs on sale until the last day of 2036 on the shop's clock (Madrid), the sale is stored
+with its end, /sale lists it beside Kitchen's sale without an end; a minute before the
+midnight that ends that day nothing happens, at it the job that every worker runs ends the
+sale once (two workers at once, and again later: once), every price back, audited as the
+shop's, and Ada told once. A sale Ada ends by hand first leaves nothing for the job; an
+until= that is not a day, or a day past, is refused and starts nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.shop import Shop
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from bot.store.models import AuditEntry, CategorySale
+from bot.store.repositories.category_sales import CategorySaleRepository
+from bot.store.uow import Store
+from bot.usecases import category_sale
+from tests.admin.conftest import ADMIN_ID
+from tests.admin.test_e2e_category_sale import HEADER, MUGS, ON_SALE, REGULAR, USAGE, prices
+
+# The midnight that ends Dec 31, 2036 in Madrid (UTC+1 in winter).
+NEW_YEAR = datetime(2036, 12, 31, 23, tzinfo=UTC)
+ENDS = "Ends automatically at the end of Dec 31, 2036 (Europe/Madrid)."
+ENDED = (
+    "🔖 The sale of Mugs ended as planned: 4 products and 1 variant priced on its own back at "
+    "their regular price."
+)
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+    """The seeded shop in Madrid with Ada as its admin, on each database."""
+    async with ShopHarness(
+        tmp_path,
+        database_url=migrated_database_url,
+        admin_ids=frozenset({ADMIN_ID}),
+        shop_timezone="Europe/Madrid",
+    ) as h:
+        yield h
+
+
+@pytest.fixture
+async def admin(shop: ShopHarness) -> FakeUser:
+    """Ada, with the Mugs category imported."""
+    ada = shop.user(ADMIN_ID, "Ada")
+    await ada.send_document("mugs.csv", (HEADER + MUGS).encode(), "text/csv")
+    await ada.wait_for("Imported mugs.csv")
+    return ada
+
+
+async def start(admin: FakeUser, command: str, said: str) -> None:
+    """Ada sends `command`, presses ✅ Start sale on its preview, and reads `said`."""
+    await admin.send(command)
+    preview = await admin.wait_for("on sale at")
+    await admin.press("✅ Start sale", message=preview)
+    await admin.wait_for(said)
+
+
+async def stored(shop: ShopHarness) -> dict[str, tuple[int, datetime | None, int | None]]:
+    """The category sales stored: category title -> (percent, ends_at, started_by)."""
+    async with shop.store.reading() as uow:
+        return {
+            s.title: (s.percent, s.ends_at, row.started_by)
+            for s in await uow.category_sales.running()
+            if (row := await uow.session.get(CategorySale, s.category_id)) is not None
+        }
+
+
+async def sale_ends(shop: ShopHarness) -> list[tuple[int | None, dict[str, object] | None]]:
+    """Each `sale.end` in the audit log: (actor, details), newest first."""
+    async with shop.store.reading() as uow:
+        entries: list[AuditEntry] = list(await uow.audit.list_recent())
+    return [(e.actor_telegram_id, e.details) for e in entries if e.action == "sale.end"]
+
+
+def told(admin: FakeUser, text: str) -> int:
+    return sum(text in (m.text or "") for m in admin.messages)
+
+
+def job(shop: ShopHarness, now: datetime) -> asyncio.Future[int]:
+    """One run of the job that ends sales, at `now`, as each worker runs it every minute."""
+    assert shop.shop is not None
+    return asyncio.ensure_future(category_sale.end_due(shop.shop, now=now))
+
+
+def read_by_both() -> Callable[[CategorySaleRepository, datetime], Awaitable[Sequence[int]]]:
+    """The job's read of the sales due, answered to each of two workers only once both have
+    read it: neither has ended the sale yet when the other looks."""
+    read, both = CategorySaleRepository.due, asyncio.Barrier(2)
+
+    async def due(self: CategorySaleRepository, now: datetime) -> Sequence[int]:
+        found = await read(self, now)
+        await both.wait()
+        return found
+
+    return due
+
+
+async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
+    shop: ShopHarness, admin: FakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await admin.send("/sale Mugs 20% until=2036-12-31")
+    preview = await admin.wait_for("Put Mugs on sale")
+    assert (preview.text or "").endswith(f"1 too cheap to take 20% off, left as it is.\n{ENDS}")
+    await admin.press("✅ Start sale", message=preview)
+    await admin.wait_for(f"left as it is).\n{ENDS}")
+    assert {sku: p for sku, p in (await prices(shop)).items() if sku in ON_SALE} == ON_SALE
+    await start(admin, "/sale Kitchen 10%", "🔖 Kitchen is on sale")
+    assert await stored(shop) == {"Mugs": (20, NEW_YEAR, ADMIN_ID), "Kitchen": (10, None, ADMIN_ID)}
+
+    running = "🔖 Sales running: Mugs −20% until Dec 31, 2036 · Kitchen −10% (no end date)"
+    await admin.send("/sale")
+    await admin.wait_for(f"{running}\n{USAGE}")
+    await admin.send("/admin")
+    await admin.wait_for(f"{running}\n\nAdmin menu.")
+
+    assert await job(shop, NEW_YEAR - timedelta(seconds=1)) == 0  # 23:59:59 on Dec 31
+    assert {sku: p for sku, p in (await prices(shop)).items() if sku in ON_SALE} == ON_SALE
+
+    assert shop.shop is not None
+    other_store = Store.from_url(shop.store.engine.url.render_as_string(hide_password=False))
+    other: Shop = dataclasses.replace(shop.shop, store=other_store)  # a second worker
+    try:
+        with monkeypatch.context() as both_read_it:  # each finds the sale due, then both end it
+            both_read_it.setattr(CategorySaleRepository, "due", read_by_both())
+            both = await asyncio.gather(
+                category_sale.end_due(shop.shop, now=NEW_YEAR),
+                category_sale.end_due(other, now=NEW_YEAR),
+            )
+    finally:
+        await other_store.close()
+    assert sorted(both) == [0, 1]
+    await admin.wait_for(ENDED)
+    assert {sku: p for sku, p in (await prices(shop)).items() if sku in REGULAR} == REGULAR
+    assert await sale_ends(shop) == [(None, {"category": "Mugs", "products": 4, "variants": 1})]
+    assert await job(shop, NEW_YEAR + timedelta(minutes=1)) == 0  # a restart, a minute later
+    assert told(admin, ENDED) == 1 and len(await sale_ends(shop)) == 1
+    assert await stored(shop) == {"Kitchen": (10, None, ADMIN_ID)}  # it runs till /sale end
+
+    await admin.send("/audit")
+    log = (await admin.wait_for("Audit log")).text or ""
+    assert "shop · ended the sale of Mugs · 4 products, 1 variant priced on its own" in log
+    await admin.send("/sale")
+    await admin.wait_for("🔖 Sales running: Kitchen −10% (no end date)")
+
+
+async def test_a_sale_ended_by_hand_leaves_nothing_for_the_job(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    await start(admin, "/sale Mugs 20% until=2036-12-31", ENDS)
+    await admin.send("/sale end Mugs")
+    await admin.press("✅ End sale", message=await admin.wait_for("End the sale of Mugs?"))
+    await admin.wait_for("Mugs' sale ended")
+    assert await stored(shop) == {}
+    after = await prices(shop)
+
+    assert await job(shop, NEW_YEAR) == 0
+    assert await prices(shop) == after
+    assert await sale_ends(shop) == [(ADMIN_ID, {"category": "Mugs", "products": 4, "variants": 1})]
+    assert told(admin, "ended as planned") == 0
+    await admin.send("/sale")
+    await admin.wait_for(USAGE)
+    assert "Sales running" not in (admin.last_message.text or "")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("/sale Mugs 20% until=2020-01-01", "until= is in the past: the sale would end as soon"),
+        (
+            "/sale Mugs 20% until=2036-02-30",
+            f"until=: “2036-02-30” is not a date like 2026-12-31.\n{USAGE}",
+        ),
+        ("/sale Mugs 20% until=", "until=: “” is not a date like 2026-12-31."),
+        ("/sale Mugs until=2036-12-31", USAGE),
+        ("/sale end Mugs until=2036-12-31", USAGE),
+    ],
+)
+async def test_an_until_that_is_not_a_day_to_come_is_refused_and_starts_nothing(
+    shop: ShopHarness, admin: FakeUser, command: str, answer: str
+) -> None:
+    before = await prices(shop)
+    await admin.send(command)
+    await admin.wait_for(answer)
+    assert await prices(shop) == before and await stored(shop) == {}
+
+
+async def test_a_preview_whose_last_day_passed_before_start_starts_nothing(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The button carries the end; one already past (the preview pressed after that
+    midnight, or forged) or not a moment at all is refused."""
+    await admin.send("/sale Mugs 20% until=2036-12-31")
+    preview = await admin.wait_for("Put Mugs on sale")
+    _, start = admin.find_button("✅ Start sale", preview)
+    assert start.callback_data is not None and start.callback_data.endswith(
+        f":{int(NEW_YEAR.timestamp())}"
+    )
+    before = await prices(shop)
+    base = start.callback_data.rsplit(":", 1)[0]
+    past = await admin.press_data(
+        preview, f"{base}:{int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())}"
+    )
+    assert past.text == "until= is in the past: the sale would end as soon as it starts."
+    assert (await admin.press_data(preview, f"{base}:999999999999")).text == USAGE
+    assert await prices(shop) == before and await stored(shop) == {}
+
+
+async def test_every_worker_runs_the_job_that_ends_sales(shop: ShopHarness) -> None:
+    assert "end-sales-due" in {job.name for job in shop.app.job_queue.jobs()}
