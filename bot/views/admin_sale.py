@@ -88,12 +88,12 @@ def preview(plan: SalePlan, zone: tzinfo) -> AdminView:
 
 def done(plan: SalePlan, zone: tzinfo) -> str:
     """ "🔖 Mugs is on sale: 18 products at −20% (3 already on sale, left as they are).";
-    "Mugs' sale ended: 21 products back at their regular price." """
+    "The sale of Mugs has ended: 21 products back at their regular price." """
     tr = i18n.current()
     name, items = _category(tr, plan), _items(tr, plan)
     if plan.ending:
         return tr._(
-            "{category}' sale ended: {items} back at their regular price.",
+            "The sale of {category} has ended: {items} back at their regular price.",
             category=name,
             items=items,
         )

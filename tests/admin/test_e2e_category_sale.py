@@ -157,7 +157,8 @@ async def test_ada_puts_the_mugs_on_sale_and_ends_the_sale(
     assert end.callback_data is not None
     await admin.press("✅ End sale", message=ending)
     await admin.wait_for(
-        "Mugs' sale ended: 4 products and 1 variant priced on its own back at their regular price."
+        "The sale of Mugs has ended: 4 products and 1 variant priced on its own back at their "
+        "regular price."
     )
     assert {sku: p for sku, p in (await prices(shop)).items() if sku in REGULAR} == REGULAR
     assert await audit(shop, "sale.end") == [{"category": "Mugs", "products": 4, "variants": 1}]

@@ -158,7 +158,7 @@ async def test_a_sale_ended_by_hand_leaves_nothing_for_the_job(
     await start(admin, "/sale Mugs 20% until=2036-12-31", ENDS)
     await admin.send("/sale end Mugs")
     await admin.press("✅ End sale", message=await admin.wait_for("End the sale of Mugs?"))
-    await admin.wait_for("Mugs' sale ended")
+    await admin.wait_for("The sale of Mugs has ended")
     assert await stored(shop) == {}
     after = await prices(shop)
 

@@ -42,7 +42,7 @@ def test_the_answers_in_english() -> None:
         "(1 already on sale, left as it is)."
     )
     assert admin_sale.done(sale(21, percent=0), UTC) == (
-        "Mugs' sale ended: 21 products back at their regular price."
+        "The sale of Mugs has ended: 21 products back at their regular price."
     )
 
 
