@@ -60,13 +60,17 @@ async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[Shop
         yield h
 
 
-@pytest.fixture
-async def admin(shop: ShopHarness) -> FakeUser:
+async def ada_with_mugs(shop: ShopHarness) -> FakeUser:
     """Ada, with the Mugs category imported (the stoneware mug moved into it at $20.00)."""
     ada = shop.user(ADMIN_ID, "Ada")
     await ada.send_document("mugs.csv", (HEADER + MUGS).encode(), "text/csv")
     await ada.wait_for("Imported mugs.csv")
     return ada
+
+
+@pytest.fixture
+async def admin(shop: ShopHarness) -> FakeUser:
+    return await ada_with_mugs(shop)
 
 
 async def prices(shop: ShopHarness) -> dict[str, tuple[int | None, int | None]]:

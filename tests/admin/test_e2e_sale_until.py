@@ -24,7 +24,7 @@ from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
 from tests.admin.conftest import ADMIN_ID
-from tests.admin.test_e2e_category_sale import HEADER, MUGS, ON_SALE, REGULAR, USAGE, prices
+from tests.admin.test_e2e_category_sale import ON_SALE, REGULAR, USAGE, ada_with_mugs, prices
 
 # The midnight that ends Dec 31, 2036 in Madrid (UTC+1 in winter).
 NEW_YEAR = datetime(2036, 12, 31, 23, tzinfo=UTC)
@@ -49,11 +49,7 @@ async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[Shop
 
 @pytest.fixture
 async def admin(shop: ShopHarness) -> FakeUser:
-    """Ada, with the Mugs category imported."""
-    ada = shop.user(ADMIN_ID, "Ada")
-    await ada.send_document("mugs.csv", (HEADER + MUGS).encode(), "text/csv")
-    await ada.wait_for("Imported mugs.csv")
-    return ada
+    return await ada_with_mugs(shop)
 
 
 async def start(admin: FakeUser, command: str, said: str) -> None:
