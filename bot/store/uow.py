@@ -54,6 +54,7 @@ from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
+from bot.store.repositories.privacy import PrivacyRepository
 from bot.store.repositories.ratings import RatingRepository
 from bot.store.repositories.returns import ReturnRepository
 from bot.store.repositories.reviews import ReviewRepository
@@ -124,6 +125,7 @@ class UnitOfWork:
     sales: SalesRepository
     daily_reports: DailyReportRepository
     pairs: ProductPairRepository
+    privacy: PrivacyRepository
 
     def __init__(
         self,
@@ -171,6 +173,7 @@ class UnitOfWork:
         self.sales = SalesRepository(session, self.write)
         self.daily_reports = DailyReportRepository(session, self.write)
         self.pairs = ProductPairRepository(session)
+        self.privacy = PrivacyRepository(session)
         return self
 
     async def write(
