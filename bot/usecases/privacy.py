@@ -20,7 +20,8 @@ from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.shop import Shop
 from bot.store.models import Customer, Order, utcnow
 from bot.store.order_states import OrderStatus
-from bot.store.repositories.privacy import FORGOTTEN_NAME, PrivacyRepository
+from bot.store.repositories.customers import FORGOTTEN_NAME
+from bot.store.repositories.privacy import PrivacyRepository
 
 # Orders that still need her address: paid and not yet delivered (or cancelled).
 ON_ITS_WAY = [OrderStatus.PAID, OrderStatus.SHIPPED]

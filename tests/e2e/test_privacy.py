@@ -178,6 +178,28 @@ async def test_alice_deletes_her_data_and_her_order_stays_for_the_accounts(
     assert "🗑 Data deleted on " in card and " at her request." in card
 
 
+async def test_she_comes_back_later_as_a_new_looking_customer_with_her_old_order_kept(
+    shop: ShopHarness,
+) -> None:
+    alice, order_id = await a_regular(shop)
+    await privacy(alice)
+    await alice.press("🗑 Delete my data")
+    await alice.press("🗑 Yes, delete")
+
+    await alice.send("/start")  # days later
+    await alice.wait_for("Welcome to the shop, Alice!")
+    await alice.send("/settings")
+    settings = (await alice.wait_for("Settings")).text or ""
+    assert "Cart reminders are on" in settings  # fresh settings, as a new customer's
+    async with shop.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(ALICE)
+        order = await uow.session.get(Order, order_id)
+    assert customer is not None and customer.first_name == "Alice"
+    assert customer.cart_reminders and customer.price_drop_alerts
+    assert order is not None and order.customer_id == customer.id  # the shop's accounts
+    assert order.shipping_address is None
+
+
 async def test_an_order_on_its_way_keeps_her_data_until_it_is_delivered(
     shop: ShopHarness,
 ) -> None:

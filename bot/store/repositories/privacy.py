@@ -29,9 +29,8 @@ from bot.store.models import (
     SupportRelay,
     SupportThread,
 )
+from bot.store.repositories.customers import FORGOTTEN_NAME
 from bot.store.repositories.ratings import rank
-
-FORGOTTEN_NAME = "deleted"
 
 
 class PrivacyRepository:
