@@ -5,6 +5,7 @@ still on its way refuses it; an open invoice is cancelled and its stock goes bac
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -26,6 +27,7 @@ from bot.store.models import (
     SupportMessage,
     SupportThread,
 )
+from tests.conftest import seeded_shop_in
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order, past_order, shown
 
 ADMIN_ID = 9001
@@ -239,3 +241,46 @@ async def test_an_unpaid_invoice_is_cancelled_and_its_stock_goes_back(shop: Shop
     assert order is not None and order.status == "cancelled" and order.hold_status == "released"
     assert paid == 0
     assert (await count(shop, Customer, Customer.first_name == "deleted")) == 1
+
+
+async def test_a_full_policy_link_shows_when_the_shop_has_one(
+    tmp_path: Path, seeded_sqlite: Path
+) -> None:
+    seeded_shop_in(tmp_path, seeded_sqlite)
+    policy_url = "https://shop.example/privacy"
+    async with ShopHarness(tmp_path, privacy_policy_url=policy_url) as shop:
+        alice = shop.user(ALICE, "Alice")
+        await privacy(alice)
+        message = alice.last_message
+        assert message is not None
+        link = [b for b in message.all_buttons if b.label == "📄 Full privacy policy"]
+        assert [b.url for b in link] == [policy_url]
+
+
+async def test_boris_reads_it_in_russian_and_sofia_deletes_hers_in_spanish(
+    shop: ShopHarness,
+) -> None:
+    boris = shop.user(1002, "Борис", language_code="ru")
+    await boris.send("/privacy")
+    said = await boris.wait_for("Ваша конфиденциальность")
+    assert [b.label for b in said.all_buttons] == ["📦 Мои данные", "🗑 Удалить мои данные"]
+
+    sofia = shop.user(1003, "Sofía", language_code="es")
+    on_its_way = await past_order(shop, 1003, {MUG: 1}, status="shipped")
+    await sofia.send("/privacy")
+    await sofia.wait_for("Tu privacidad")
+    await sofia.press("🗑 Borrar mis datos")
+    assert shown(sofia).startswith("Esto borra tu carrito")
+    refused = await sofia.press("🗑 Sí, borrar")
+    assert refused.text == (
+        f"El pedido #{on_its_way} todavía está en camino; podrás borrar tus datos cuando se "
+        "entregue o se cancele."
+    )
+    async with shop.store.uow() as uow:
+        await uow.session.execute(
+            update(Order).where(Order.id == on_its_way).values(status="delivered")
+        )
+    await sofia.press("🗑 Borrar mis datos")
+    done = await sofia.press("🗑 Sí, borrar")
+    assert done.text == "Tus datos se han borrado."
+    assert shown(sofia) == "Tus datos se han borrado."
