@@ -178,6 +178,9 @@ async def test_alice_deletes_her_data_and_her_order_stays_for_the_accounts(
     await ada.send(f"/customer {ALICE}")
     card = (await ada.wait_for("Telegram id")).text or ""
     assert "🗑 Data deleted on " in card and " at her request." in card
+    await ada.send("/audit")
+    log = (await ada.wait_for("deleted, at her request, the data of")).text or ""
+    assert f"customer:{ALICE} · deleted, at her request, the data of customer:{ALICE}" in log
 
 
 async def test_she_comes_back_later_as_a_new_looking_customer_with_her_old_order_kept(
