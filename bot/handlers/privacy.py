@@ -18,6 +18,7 @@ from bot.texts import privacy as texts
 from bot.usecases import privacy
 from bot.views import privacy as views
 from bot.views.display import show
+from bot.views.payments import retire_invoices
 from bot.views.replies import answer_button
 from bot.views.shopper import View
 
@@ -74,6 +75,8 @@ async def on_forget(
     tr = i18n.use(i18n.choose(None, who.language_code, context.shop.settings.default_language))
     said = tr._(texts.DELETED if done.done else texts.ALREADY)
     await _edit(update, context, who, views.said(said), toast=said)
+    invoices = tuple(h.invoice_message_id for h in done.released if h.invoice_message_id)
+    await retire_invoices(context, who.chat_id, invoices)  # no longer payable
     return None
 
 

@@ -228,7 +228,7 @@ async def test_an_order_on_its_way_keeps_her_data_until_it_is_delivered(
 
 async def test_an_unpaid_invoice_is_cancelled_and_its_stock_goes_back(shop: ShopHarness) -> None:
     alice = shop.user(ALICE, "Alice")
-    await open_invoice(alice, MUG)
+    invoice = await open_invoice(alice, MUG)
     async with shop.store.uow() as uow:
         mug = await uow.products.get_by_sku(MUG)
         assert mug is not None and mug.reserved == 1
@@ -236,6 +236,10 @@ async def test_an_unpaid_invoice_is_cancelled_and_its_stock_goes_back(shop: Shop
     await alice.press("🗑 Delete my data")
     answer = await alice.press("🗑 Yes, delete")
     assert answer.text == "Your data has been deleted."
+    gone = await alice.wait_for_call(
+        "deleteMessage", lambda call: int(call.params["message_id"]) == invoice.message_id
+    )
+    assert gone.ok  # the invoice can no longer be paid: it leaves the chat
     async with shop.store.uow() as uow:
         mug = await uow.products.get_by_sku(MUG)
         order = await uow.session.scalar(select(Order))
