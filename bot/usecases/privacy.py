@@ -48,9 +48,12 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
     """Delete what the shop keeps about her, in one transaction (see the module docstring)."""
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
-        if customer is None or _forgotten(customer):
+        if customer is None:
             return Forgetting(already=True)
-        await uow.customers.hold(customer.id)
+        await uow.customers.hold(customer.id)  # a second press waits here, then reads "done"
+        await uow.session.refresh(customer)
+        if _forgotten(customer):
+            return Forgetting(already=True)
         waiting = await uow.privacy.orders_needing_address(customer.id, list(ON_ITS_WAY))
         if waiting:
             return Forgetting(on_its_way=waiting[0])

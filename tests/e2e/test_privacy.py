@@ -4,6 +4,7 @@ still on its way refuses it; an open invoice is cancelled and its stock goes bac
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from bot.store.models import (
     SupportMessage,
     SupportThread,
 )
+from bot.usecases import privacy as privacy_usecase
 from tests.conftest import seeded_shop_in
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order, past_order, shown
 
@@ -291,3 +293,17 @@ async def test_boris_reads_it_in_russian_and_sofia_deletes_hers_in_spanish(
     done = await sofia.press("🗑 Sí, borrar")
     assert done.text == "Tus datos se han borrado."
     assert shown(sofia) == "Tus datos se han borrado."
+
+
+async def test_two_presses_at_once_delete_once(shop: ShopHarness) -> None:
+    """Two workers take her two presses at the same moment: one deletes, the other is told
+    it is done (on PostgreSQL the second waits for the first's hold on her row)."""
+    await a_regular(shop)
+    assert shop.shop is not None
+    first, second = await asyncio.gather(
+        privacy_usecase.forget(shop.shop, ALICE), privacy_usecase.forget(shop.shop, ALICE)
+    )
+    assert sorted([first.done, second.done]) == [False, True]
+    assert sorted([first.already, second.already]) == [False, True]
+    assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 1
+    assert await mug_figures(shop) == (0, 0, 0)  # her stars taken away once, not twice
