@@ -73,7 +73,8 @@ async def on_forget(
         await _edit(update, context, who, views.policy(context.shop.settings, tr, notice))
         return None
     tr = i18n.use(i18n.choose(None, who.language_code, context.shop.settings.default_language))
-    said = tr._(texts.DELETED if done.done else texts.ALREADY)
+    words = texts.DELETED if done.done else texts.ALREADY
+    said = tr._(texts.NOTHING_KEPT if done.unknown else words)
     await _edit(update, context, who, views.said(said), toast=said)
     invoices = tuple(h.invoice_message_id for h in done.released if h.invoice_message_id)
     await retire_invoices(context, who.chat_id, invoices)  # no longer payable

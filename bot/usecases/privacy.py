@@ -35,11 +35,13 @@ def actor_of(telegram_id: int) -> str:
 
 @dataclass(frozen=True)
 class Forgetting:
-    """What "🗑 Yes, delete" did: `done` (now), `already` (an earlier press did it), or
-    refused for `on_its_way`, her order still to be delivered. `released`: invoices cancelled."""
+    """What "🗑 Yes, delete" did: `done` (now), `already` (an earlier press did it),
+    `unknown` (the shop never kept anything of hers), or refused for `on_its_way`, her order
+    still to be delivered. `released`: the invoices it cancelled."""
 
     done: bool = False
     already: bool = False
+    unknown: bool = False
     on_its_way: int | None = None
     released: list[ReleasedHold] = field(default_factory=list)
 
@@ -49,7 +51,7 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
         if customer is None:
-            return Forgetting(already=True)
+            return Forgetting(unknown=True)
         await uow.customers.hold(customer.id)  # a second press waits here, then reads "done"
         await uow.session.refresh(customer)
         if _forgotten(customer):

@@ -307,3 +307,14 @@ async def test_two_presses_at_once_delete_once(shop: ShopHarness) -> None:
     assert sorted([first.already, second.already]) == [False, True]
     assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 1
     assert await mug_figures(shop) == (0, 0, 0)  # her stars taken away once, not twice
+
+
+async def test_a_stranger_is_told_the_shop_keeps_nothing_about_her(shop: ShopHarness) -> None:
+    """Zoe's first words to the shop are /privacy: there is nothing to send or delete."""
+    zoe = shop.user(1009, "Zoe")
+    await privacy(zoe)
+    assert (await zoe.press("📦 My data")).text == "This shop keeps no data about you."
+    await zoe.press("🗑 Delete my data")
+    answer = await zoe.press("🗑 Yes, delete")
+    assert answer.text == "This shop keeps no data about you."
+    assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 0
