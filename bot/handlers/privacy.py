@@ -7,7 +7,6 @@ from __future__ import annotations
 from telegram import InputFile, Message, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import i18n
 from bot.callback_data import AskForget, ForgetMe, SendMyData, ShowPrivacy
 from bot.context import AnyApplication, ShopContext
 from bot.conversation.journey import Shopper
@@ -66,13 +65,12 @@ async def on_ask_forget(
 async def on_forget(
     update: Update, context: ShopContext, who: Shopper, data: ForgetMe
 ) -> Screen | None:
-    tr = await speak_chosen(update, context)
+    tr = await speak_chosen(update, context)  # read before: her choice is deleted with the rest
     done = await privacy.forget(context.shop, who.user_id)
     if done.on_its_way is not None:
         notice = tr._(texts.ON_ITS_WAY, order_id=done.on_its_way)
         await _edit(update, context, who, views.policy(context.shop.settings, tr, notice))
         return None
-    tr = i18n.use(i18n.choose(None, who.language_code, context.shop.settings.default_language))
     words = texts.DELETED if done.done else texts.ALREADY
     said = tr._(texts.NOTHING_KEPT if done.unknown else words)
     await _edit(update, context, who, views.said(said), toast=said)
