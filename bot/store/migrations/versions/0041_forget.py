@@ -6,7 +6,7 @@
 Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite).
 
 Revision ID: 0041_forget
-Revises: 0039_return_requests (0040_category_sales once that lands beside it)
+Revises: 0040_category_sales
 Create Date: 2026-12-04 15:10:00.000000
 """
 
@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0041_forget"
-# Meant to follow 0040_category_sales, written in parallel; until it is merged, 0039.
-down_revision: str | None = "0039_return_requests"
+down_revision: str | None = "0040_category_sales"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
