@@ -463,6 +463,26 @@ class ChooseLanguage(Action, code="lng"):
     language: str
 
 
+@dataclass(frozen=True)
+class ShowPrivacy(Action, code="pv"):
+    """/privacy: what the shop keeps about her, and her two buttons."""
+
+
+@dataclass(frozen=True)
+class SendMyData(Action, code="pvd"):
+    """📦 My data: everything kept about her, as a JSON document."""
+
+
+@dataclass(frozen=True)
+class AskForget(Action, code="pvf"):
+    """🗑 Delete my data: asks first."""
+
+
+@dataclass(frozen=True)
+class ForgetMe(Action, code="pvy"):
+    """🗑 Yes, delete: her data deleted (a second press: already done)."""
+
+
 # ---------------------------------------------------------------- admin
 
 

@@ -78,6 +78,7 @@ class Settings:
     shopper_cancel: bool = True  # a shopper may cancel her own paid order before it ships
     daily_report_hour: int | None = 9  # the admins' morning report: this hour, shop's clock
     tracking_url: str = ""  # a carrier's page with {number} in it ("": no Track parcel button)
+    privacy_policy_url: str = ""  # the shop's full privacy policy ("": no button under /privacy)
     return_days: int = 14  # days after delivery a shopper may ask to return items (0: off)
 
     def __post_init__(self) -> None:
@@ -262,6 +263,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shopper_cancel=_switch(env, "SHOPPER_CANCEL", True),
         daily_report_hour=_hour_or_off(env, "DAILY_REPORT_HOUR", 9),
         tracking_url=_tracking_url(get("TRACKING_URL")),
+        privacy_policy_url=_privacy_policy_url(get("PRIVACY_POLICY_URL")),
         return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
     )
 
@@ -276,6 +278,16 @@ def _tracking_url(raw: str) -> str:
         raise ConfigError(
             "TRACKING_URL must be an https:// address with {number} once, where the tracking "
             f"number goes (https://www.17track.net/en/track?nums={{number}}), got {raw!r}"
+        )
+    return raw
+
+
+def _privacy_policy_url(raw: str) -> str:
+    """PRIVACY_POLICY_URL: empty (no button), or an https:// page (a URL button needs one)."""
+    if raw and (not raw.startswith("https://") or not urlsplit(raw).netloc):
+        raise ConfigError(
+            f"PRIVACY_POLICY_URL must be an https:// address (https://shop.example/privacy), "
+            f"got {raw!r}"
         )
     return raw
 

@@ -51,6 +51,7 @@ class CustomerCard:
     spent: dict[str, int]  # paid minus refunded, per currency, in minor units
     newest: list[OrderRow]
     same_username: int = 0  # others whose stored username is hers too (stale); she is newest
+    forgotten_at: datetime | None = None  # she deleted her data (/privacy)
 
 
 def parse_lookup(text: str) -> CustomerLookup:
@@ -124,4 +125,5 @@ async def card(
         spent=await uow.orders.spent_by(customer.id),
         newest=[order_row(o, under_way.get(o.id, 0)) for o in newest],
         same_username=same_username,
+        forgotten_at=customer.forgotten_at,
     )

@@ -325,6 +325,9 @@ class Customer(Base):
     morning_report: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When she deleted her data (/privacy, bot.usecases.privacy); the row stays, anonymised,
+    # so her orders keep a customer for the shop's accounts (migration 0041).
+    forgotten_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 # /customer @alice finds her whatever the case typed (Telegram's usernames are ASCII).

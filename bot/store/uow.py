@@ -55,6 +55,7 @@ from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
+from bot.store.repositories.privacy import PrivacyRepository
 from bot.store.repositories.ratings import RatingRepository
 from bot.store.repositories.returns import ReturnRepository
 from bot.store.repositories.reviews import ReviewRepository
@@ -126,6 +127,7 @@ class UnitOfWork:
     daily_reports: DailyReportRepository
     category_sales: CategorySaleRepository
     pairs: ProductPairRepository
+    privacy: PrivacyRepository
 
     def __init__(
         self,
@@ -174,6 +176,7 @@ class UnitOfWork:
         self.daily_reports = DailyReportRepository(session, self.write)
         self.category_sales = CategorySaleRepository(session, self.write)
         self.pairs = ProductPairRepository(session)
+        self.privacy = PrivacyRepository(session)
         return self
 
     async def write(

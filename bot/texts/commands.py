@@ -15,6 +15,7 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("support", N_("Ask the shop a question")),
     ("settings", N_("Cart reminders and price drop alerts")),
     ("language", N_("Choose your language")),
+    ("privacy", N_("What the shop keeps about you; delete it")),
     ("help", N_("What I can do")),
     ("cancel", N_("Cancel the current step")),
 ]

@@ -50,6 +50,7 @@ ACTIONS: dict[str, str] = {
     "sales.resume": N_("opened sales again"),
     "sale.start": N_("put on sale"),
     "sale.end": N_("ended the sale of"),
+    "customer.forget": N_("deleted, at her request, the data of"),
 }
 SALES = frozenset({"sale.start", "sale.end"})
 MONEY_WORDS = {  # an amount kept beside "currency"

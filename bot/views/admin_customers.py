@@ -52,6 +52,9 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
             or tr.money(0, card.cart_currency),
         ),
     ]
+    if card.forgotten_at is not None:
+        when = tr.date(card.forgotten_at, zone)
+        lines.insert(1, tr._("🗑 Data deleted on {date} at her request.", date=when))
     if card.same_username:
         lines.append(
             tr.ngettext(

@@ -14,6 +14,12 @@ from bot.store.models import Base, Broadcast, Order, OrderEvent, OrderLine, Prod
 from bot.store.repositories.catalog import category_page_ids
 from bot.store.uow import Store, UnitOfWork
 
+_A_CUSTOMER_AS_OF_0037 = text(
+    "INSERT INTO customers (telegram_id, first_name, blocked_bot, cart_reminders, "
+    "price_drop_alerts, morning_report, created_at, last_seen_at) VALUES (1001, 'Alice', "
+    "false, true, true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+)
+
 
 async def _tables(conn: AsyncConnection) -> set[str]:
     return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
@@ -677,11 +683,12 @@ async def test_0038_counts_the_products_paid_orders_held_together_from_the_order
             ("paid", [pen]),  # one product: no pair
         ]
         async with store.uow() as uow:
-            customer = await uow.customers.get_or_create(1001)
+            # Written as of 0037: later columns of customers (0041) are not there yet.
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
             for status, products in orders:
                 uow.session.add(
                     Order(
-                        customer_id=customer.id,
+                        customer_id=customer_id,
                         status=status,
                         currency="USD",
                         lines=[
@@ -751,5 +758,33 @@ async def test_0040_adds_category_sales_and_takes_them_away(database_url: str) -
         async with store.engine.connect() as conn:
             assert "ix_category_sales_ends_at" in await _indexes(conn, "category_sales")
         assert await current_revision(store.engine) == "0040_category_sales"
+    finally:
+        await store.close()
+
+
+async def _columns(conn: AsyncConnection, table: str) -> set[str]:
+    found = await conn.run_sync(lambda sync: inspect(sync).get_columns(table))
+    return {str(column["name"]) for column in found}
+
+
+async def test_0041_adds_when_a_customer_deleted_her_data_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0041 customers have `forgotten_at` (NULL for everyone before); down to the
+    revision before it the column is gone, and up again it is back."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        async with store.engine.begin() as conn:
+            await conn.execute(_A_CUSTOMER_AS_OF_0037)
+        await _alembic(store, "downgrade", "0041_forget-1")
+        async with store.engine.connect() as conn:
+            assert "forgotten_at" not in await _columns(conn, "customers")
+        await _alembic(store, "upgrade", "0041_forget")
+        async with store.engine.connect() as conn:
+            assert "forgotten_at" in await _columns(conn, "customers")
+            kept = await conn.scalar(text("SELECT forgotten_at FROM customers"))
+        assert kept is None
+        assert await current_revision(store.engine) == "0041_forget"
     finally:
         await store.close()

@@ -200,3 +200,14 @@ def test_a_tracking_page_is_off_by_default_and_takes_the_number_once_over_https(
     ):
         with pytest.raises(ConfigError, match=r"^TRACKING_URL must be an https:// address with"):
             load_settings({**env, "TRACKING_URL": wrong}, env_file=None)
+
+
+def test_a_privacy_policy_link_is_off_by_default_and_https_only() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).privacy_policy_url == ""
+    page = "https://shop.example/privacy"
+    loaded = load_settings({**env, "PRIVACY_POLICY_URL": page}, env_file=None)
+    assert loaded.privacy_policy_url == page
+    for wrong in ("http://shop.example/privacy", "shop.example/privacy", "https://"):
+        with pytest.raises(ConfigError, match=r"^PRIVACY_POLICY_URL must be an https:// address"):
+            load_settings({**env, "PRIVACY_POLICY_URL": wrong}, env_file=None)

@@ -15,6 +15,8 @@ from bot.store.prepared import prepared
 
 SEEN_RESOLUTION = timedelta(hours=1)
 """`last_seen_at` is kept to this precision, so an ordinary update writes nothing."""
+FORGOTTEN_NAME = "deleted"
+"""A customer's name once she deleted her data (/privacy), until she writes again."""
 
 
 class Known(NamedTuple):
@@ -29,6 +31,7 @@ class Known(NamedTuple):
     language: str | None
     blocked_bot: bool
     last_seen_at: datetime
+    forgotten_at: datetime | None
 
 
 class SavedChat(NamedTuple):
@@ -228,8 +231,17 @@ def changes_for(
     """What Telegram says about the customer now that we do not have (none: no write).
 
     They wrote to us, so they have not blocked the bot; `last_seen_at` moves by the hour.
+    One who deleted her data and writes again starts afresh: first seen now, the settings
+    a new customer has (her old orders stay hers, by id, for the shop's accounts).
     """
     changes: dict[str, object] = {}
+    if customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME:
+        changes |= {
+            "created_at": utcnow(),
+            "cart_reminders": True,
+            "price_drop_alerts": True,
+            "morning_report": True,
+        }
     if first_name and first_name != customer.first_name:
         changes["first_name"] = first_name
     if username and username != customer.username:

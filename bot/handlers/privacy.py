@@ -1,0 +1,103 @@
+"""/privacy: what the shop keeps about the shopper, 📦 My data (a JSON document) and
+🗑 Delete my data (asks first). Each press makes one call into bot.usecases.privacy and
+shows its answer; a second "Yes, delete" is told it is already done."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Message, Update
+from telegram.ext import CommandHandler, filters
+
+from bot.callback_data import AskForget, ForgetMe, SendMyData, ShowPrivacy
+from bot.context import AnyApplication, ShopContext
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import Screen
+from bot.handlers.language import speak_chosen
+from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.texts import privacy as texts
+from bot.usecases import privacy
+from bot.views import privacy as views
+from bot.views.display import show
+from bot.views.payments import retire_invoices
+from bot.views.replies import answer_button
+from bot.views.shopper import View
+
+
+async def privacy_command(update: Update, context: ShopContext) -> None:
+    if (who := shopper_of(update)) is None:
+        return
+    tr = await speak_chosen(update, context)
+    await show(context, who.chat_id, views.policy(context.shop.settings, tr), None)
+
+
+async def on_privacy(
+    update: Update, context: ShopContext, who: Shopper, data: ShowPrivacy
+) -> Screen | None:
+    tr = await speak_chosen(update, context)
+    await _edit(update, context, who, views.policy(context.shop.settings, tr))
+    return None
+
+
+async def on_my_data(
+    update: Update, context: ShopContext, who: Shopper, data: SendMyData
+) -> Screen | None:
+    tr = await speak_chosen(update, context)
+    document = await privacy.my_data(context.shop, who.user_id)
+    if document is None:
+        await answer_button(update, tr._(texts.NOTHING_KEPT))
+        return None
+    await answer_button(update)
+    await context.bot.send_document(
+        who.chat_id,
+        InputFile(document, filename=texts.file_name(who.user_id)),
+        caption=tr._(texts.FILE_CAPTION),
+    )
+    return None
+
+
+async def on_ask_forget(
+    update: Update, context: ShopContext, who: Shopper, data: AskForget
+) -> Screen | None:
+    tr = await speak_chosen(update, context)
+    await _edit(update, context, who, views.ask_forget(tr))
+    return None
+
+
+async def on_forget(
+    update: Update, context: ShopContext, who: Shopper, data: ForgetMe
+) -> Screen | None:
+    tr = await speak_chosen(update, context)  # read before: her choice is deleted with the rest
+    done = await privacy.forget(context.shop, who.user_id)
+    if done.on_its_way is not None:
+        notice = tr._(texts.ON_ITS_WAY, order_id=done.on_its_way)
+        await _edit(update, context, who, views.policy(context.shop.settings, tr, notice))
+        return None
+    words = texts.DELETED if done.done else texts.ALREADY
+    said = tr._(texts.NOTHING_KEPT if done.unknown else words)
+    await _edit(update, context, who, views.said(said), toast=said)
+    invoices = tuple(h.invoice_message_id for h in done.released if h.invoice_message_id)
+    await retire_invoices(context, who.chat_id, invoices)  # no longer payable
+    return None
+
+
+async def _edit(
+    update: Update, context: ShopContext, who: Shopper, view: View, toast: str | None = None
+) -> None:
+    """The pressed message becomes `view` (sent anew if it cannot be edited), then the
+    button stops spinning."""
+    query = update.callback_query
+    editing = query.message if query is not None and isinstance(query.message, Message) else None
+    await show(context, who.chat_id, view, editing)
+    await answer_button(update, toast or view.toast)
+
+
+def register(app: AnyApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("privacy", privacy_command, filters=private))
+    app.add_handler(
+        button_handler(
+            Route(ShowPrivacy, on_privacy),
+            Route(SendMyData, on_my_data),
+            Route(AskForget, on_ask_forget),
+            Route(ForgetMe, on_forget),
+        )
+    )
