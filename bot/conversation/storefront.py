@@ -212,13 +212,15 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
     counted = await carts.counting_every_hold(v.uow, v.customer_id, basket)
     pause = await v.uow.sales.pause()
-    settings = v.shop.settings
+    closed = sales_texts.closed(v.tr, pause.note) if pause is not None else ""
+    if counted.is_empty:  # nothing to check out: no thresholds to speak of
+        return PageCart(counted, closed)
+    settings, total = v.shop.settings, counted.total
     return PageCart(
         counted,
-        sales_texts.closed(v.tr, pause.note) if pause is not None else "",
-        min_order_text(v.tr, counted.total, settings) or "",
-        free_shipping_text(v.tr, counted.total, settings, needs_shipping=counted.needs_shipping)
-        or "",
+        closed,
+        min_order_text(v.tr, total, settings) or "",
+        free_shipping_text(v.tr, total, settings, needs_shipping=counted.needs_shipping) or "",
     )
 
 
