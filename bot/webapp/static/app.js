@@ -778,7 +778,10 @@
       }
       haptic.notify('warning');
       if (answer.closed) setClosed(answer.closed); // paused since the page last asked
-      if (answer.min_order_text && state.cart) state.cart.min_order_text = answer.min_order_text;
+      if (answer.min_order_text && state.cart) { // below the minimum since the page last asked
+        state.cart.min_order_text = answer.min_order_text;
+        updateBar();
+      }
       state.changes = answer.changes || null;
       if (answer.cart) setCart(answer.cart);
       if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
