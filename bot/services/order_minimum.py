@@ -2,8 +2,9 @@
 
 The cart and the order summary show the shortfall instead of their Checkout and Pay buttons;
 `place_order` asks `check_minimum_order` (the chat's Pay, even one pressed on an older
-summary, and the storefront's checkout both come through it), so nothing below the minimum
-is ever held or charged.
+summary, and the storefront's checkout both come through it), and so does the pre-checkout
+answer (an invoice sent before MIN_ORDER was raised is not paid below it): nothing below the
+minimum is ever held or charged.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ a cart of digital goods, and a Stars shop, say nothing of shipping."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from bot.standin.harness import ShopHarness
 from bot.store.models import Order
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import add_to_cart, open_order_summary, screen
+from tests.e2e.shopper import add_to_cart, open_invoice, open_order_summary, screen
 from tests.payments.conftest import add_product
 
 MUG = "KIT-MUG-CER"  # $16.00
@@ -113,3 +114,19 @@ async def test_a_stars_shop_says_nothing_of_shipping(tmp_path: Path) -> None:
         await add_to_cart(alice, "STR-GDE-ESP")
         cart = await show_cart(h, 1001)
         assert "Checkout" in cart and "🚚" not in cart
+
+
+async def test_an_invoice_from_before_the_minimum_was_raised_cannot_be_paid_below_it(
+    shop: ShopHarness,
+) -> None:
+    """Two mugs ($32.00) invoiced; the shop restarts with a $40.00 minimum: the payment form
+    is refused with the rule's words and nothing is charged."""
+    assert shop.shop is not None
+    alice = shop.user(1001, "Alice")
+    await open_invoice(alice, MUG, MUG)
+    shop.shop.settings = replace(shop.shop.settings, min_order=4000)
+    result = await alice.pay(shipping_option_id="standard")
+    assert not result.ok and result.stage == "pre_checkout"
+    assert result.error_message == "Minimum order: $40.00 — add $8.00 more to check out."
+    async with shop.store.uow() as uow:
+        assert (await uow.session.scalars(select(Order.status))).all() == ["awaiting_payment"]
