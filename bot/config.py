@@ -58,6 +58,7 @@ class Settings:
     shipping_standard: int = 500
     shipping_express: int = 1500
     free_shipping_over: int = 5000
+    min_order: int = 0  # the least the goods may come to at checkout (0: no minimum)
     shipping_international_extra: int = 1000
     broadcast_rate: float = 25.0
     cart_reminder_hours: int = 24  # 0: no cart reminders
@@ -241,6 +242,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shipping_standard=_amount(env, "SHIPPING_STANDARD", currency, "5.00"),
         shipping_express=_amount(env, "SHIPPING_EXPRESS", currency, "15.00"),
         free_shipping_over=_amount(env, "FREE_SHIPPING_OVER", currency, "50.00"),
+        min_order=_amount(env, "MIN_ORDER", currency, "0"),
         shipping_international_extra=_amount(
             env, "SHIPPING_INTERNATIONAL_EXTRA", currency, "10.00"
         ),

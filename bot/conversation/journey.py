@@ -100,6 +100,7 @@ from bot.services.order_history import (
     get_order,
     order_page,
 )
+from bot.services.order_minimum import below_minimum
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
@@ -583,7 +584,7 @@ async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, in
             order = await get_order(v.uow, v.customer_id, paid)
             return OrderScreen(order=order, notice=v.tr._(ALREADY_PAID, order_id=paid)), None
     screen = await _checkout(v)
-    if not isinstance(screen, CheckoutScreen) or not screen.review.ready or screen.closed:
+    if not isinstance(screen, CheckoutScreen) or not screen.review.ready or screen.blocked:
         return screen, None
     if shown is not None and not shown.matches(screen.review):
         return _outdated(v, screen), None
@@ -672,6 +673,8 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         await v.uow.sales.wait_for_reopening(v.customer_id)
         closed = sales_texts.closed(v.tr, pause.note)
         return CheckoutScreen(review=review, notice=notice, closed=closed)
+    if (short := below_minimum(review.total, v.shop.settings)) is not None:
+        return CheckoutScreen(review=review, notice=notice, short=short.said(v.tr))
     last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
     return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
 

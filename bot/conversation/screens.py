@@ -118,6 +118,12 @@ class CheckoutScreen(Screen):
     last_paid: int = 0
     stale: bool = False
     closed: str = ""  # sales are paused (/pause): what she is told instead of a Pay button
+    short: str = ""  # the goods are short of MIN_ORDER: the same, in the rule's words
+
+    @property
+    def blocked(self) -> str:
+        """Why there is no Pay button ("": there is one)."""
+        return self.closed or self.short
 
 
 @dataclass(frozen=True, kw_only=True)

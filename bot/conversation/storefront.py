@@ -43,6 +43,7 @@ from bot.store.order_states import OrderStatus
 from bot.store.repositories.reviews import Review
 from bot.texts import returns as return_texts
 from bot.texts import sales_pause as sales_texts
+from bot.texts.cart_thresholds import free_shipping_text, min_order_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ class PageCart:
 
     basket: CartView
     closed: str = ""
+    min_order_text: str = ""  # short of MIN_ORDER: the rule's words, checkout off
+    free_shipping_text: str = ""  # how far from free standard shipping ("": nothing to say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,16 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
     counted = await carts.counting_every_hold(v.uow, v.customer_id, basket)
     pause = await v.uow.sales.pause()
-    return PageCart(counted, sales_texts.closed(v.tr, pause.note) if pause is not None else "")
+    closed = sales_texts.closed(v.tr, pause.note) if pause is not None else ""
+    if counted.is_empty:  # nothing to check out: no thresholds to speak of
+        return PageCart(counted, closed)
+    settings, total = v.shop.settings, counted.total
+    return PageCart(
+        counted,
+        closed,
+        min_order_text(v.tr, total, settings) or "",
+        free_shipping_text(v.tr, total, settings, needs_shipping=counted.needs_shipping) or "",
+    )
 
 
 async def add(

@@ -52,6 +52,20 @@ def shipping_options(
     return fitting
 
 
+def ships_free(settings: Settings, goods_total: int) -> bool:
+    """Standard shipping at home costs nothing for goods of `goods_total` (the one threshold
+    rule: the payment form's options and the cart's nudge both ask it)."""
+    return goods_total >= settings.free_shipping_over
+
+
+def free_shipping_left(settings: Settings, goods_total: int, *, needs_shipping: bool) -> int | None:
+    """How much more the goods need for free standard shipping at home (0: reached), or None
+    when there is nothing to say: nothing to ship, a Stars shop, or FREE_SHIPPING_OVER off."""
+    if not needs_shipping or settings.uses_stars or settings.free_shipping_over <= 0:
+        return None
+    return 0 if ships_free(settings, goods_total) else settings.free_shipping_over - goods_total
+
+
 def priced_options(
     settings: Settings, *, goods_total: int, country_code: str
 ) -> list[ShippingChoice]:
@@ -83,7 +97,7 @@ def priced_options(
                 EXPRESS, tr._("Express, international"), settings.shipping_express + extra
             ),
         ]
-    free = goods_total >= settings.free_shipping_over
+    free = ships_free(settings, goods_total)
     standard = 0 if free else settings.shipping_standard
     standard_title = tr._("Standard (free)") if free else tr._("Standard")
     if not free:

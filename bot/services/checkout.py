@@ -46,6 +46,7 @@ from bot.services.errors import (
     WrongCurrency,
     check_invoice_total,
 )
+from bot.services.order_minimum import check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
 from bot.store.models import CartLine, Order, OrderLine, utcnow
@@ -225,7 +226,8 @@ async def place_order(
     `shown` is the review the shopper last saw: if the cart's lines or the total no longer
     match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
     A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold;
-    while sales are paused (/pause), SalesPaused before anything.
+    while sales are paused (/pause), SalesPaused before anything; goods short of MIN_ORDER
+    are BelowMinimumOrder, also before any hold.
     """
     await sales_pause.check_open(uow)
     await uow.customers.hold(customer_id)
@@ -271,6 +273,7 @@ async def place_order(
         promos.check_minimum(items_total - discount, settings.currency)
     if shown is not None and items_total - discount != shown.total:
         raise CartChanged()  # the same lines, but the code came off or its discount changed
+    check_minimum_order(items_total - discount, settings)  # MIN_ORDER, before holding stock
     check_invoice_total(items_total - discount, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):

@@ -27,6 +27,7 @@ from bot.services import checkout, promos, sales_pause
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
+from bot.services.order_minimum import BelowMinimumOrder, check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import second_payment_unrefunded
 from bot.services.sales_pause import SalesPaused
@@ -188,6 +189,10 @@ async def check_pre_checkout(
             await sales_pause.check_open(uow)
         except SalesPaused as paused:
             raise PaymentRefused(paused.said(tr)) from None
+        try:  # an invoice sent before MIN_ORDER was raised is not paid below it
+            check_minimum_order(_goods_total(order), shop.settings)
+        except BelowMinimumOrder as short:
+            raise PaymentRefused(short.said(tr)) from None
         if currency != order.currency:
             raise PaymentRefused(
                 tr._(

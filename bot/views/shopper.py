@@ -110,6 +110,7 @@ from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
+from bot.texts.cart_thresholds import free_shipping_text, min_order_text
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
@@ -508,7 +509,14 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append(tr._("Total: <b>{total}</b>", total=total))
     if saving := saving_line(tr, basket.saving, basket.currency):
         lines.append(saving)
-    rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
+    shipping = free_shipping_text(tr, basket.total, settings, needs_shipping=basket.needs_shipping)
+    if shipping:
+        lines.append(shipping)
+    short = min_order_text(tr, basket.total, settings)
+    if short:  # instead of a Checkout button that could only refuse
+        lines += ["", escape(short)]
+    else:
+        rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
     rows.append(
         [
             button(tr._("🛍 Continue shopping"), Back()),
@@ -546,6 +554,9 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     if review.note:
         lines.append("")
         lines.append(tr._("📝 Note for the shop: {note}", note=escape(review.note)))
+    shipping = free_shipping_text(tr, review.total, settings, needs_shipping=basket.needs_shipping)
+    if shipping:
+        lines += ["", shipping]
     if basket.needs_shipping:
         lines.append("")
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
@@ -557,10 +568,10 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
             Pay(basket.fingerprint, review.total, screen.last_paid),
         )
     ]
-    if screen.closed:  # sales are paused: what she is told instead of a Pay button
-        lines = [escape(screen.closed), "", *lines]
+    if screen.blocked:  # paused, or short of the minimum: what she is told instead of Pay
+        lines = [escape(screen.blocked), "", *lines]
     rows = [
-        *([] if screen.closed else [pay]),
+        *([] if screen.blocked else [pay]),
         [
             button(tr._(checkout_texts.PROMO_REMOVE, code=promo.code), RemovePromoCode())
             if promo

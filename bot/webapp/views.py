@@ -269,8 +269,14 @@ def can_add_of(view: CartView, key: tuple[int, int]) -> int:
 def cart(page: PageCart) -> Json:
     """The cart, and `closed`: while sales are paused, the words the page shows over every
     view (its checkout off); null while they are open. A cart in a checkout answer has no
-    `closed` (the answer's own says it)."""
-    return {**basket(page.basket), "closed": page.closed or None}
+    `closed` (the answer's own says it). `min_order_text` (checkout off while it is there)
+    and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none."""
+    return {
+        **basket(page.basket),
+        "closed": page.closed or None,
+        "min_order_text": page.min_order_text or None,
+        "free_shipping_text": page.free_shipping_text or None,
+    }
 
 
 def basket(view: CartView) -> Json:
@@ -344,6 +350,8 @@ def checkout(screen: Screen) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
     if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
         return {"status": "refused", "notice": screen.closed, "closed": screen.closed}
+    if isinstance(screen, CheckoutScreen) and screen.short:  # short of MIN_ORDER
+        return {"status": "refused", "notice": screen.short, "min_order_text": screen.short}
     if isinstance(screen, CheckoutScreen) and not screen.review.ready:
         review = screen.review
         tr = i18n.current()

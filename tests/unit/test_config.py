@@ -211,3 +211,18 @@ def test_a_privacy_policy_link_is_off_by_default_and_https_only() -> None:
     for wrong in ("http://shop.example/privacy", "shop.example/privacy", "https://"):
         with pytest.raises(ConfigError, match=r"^PRIVACY_POLICY_URL must be an https:// address"):
             load_settings({**env, "PRIVACY_POLICY_URL": wrong}, env_file=None)
+
+
+def test_a_minimum_order_is_off_by_default_and_an_amount_in_the_shops_currency() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).min_order == 0
+    assert load_settings({**env, "MIN_ORDER": ""}, env_file=None).min_order == 0
+    assert load_settings({**env, "MIN_ORDER": "10.00"}, env_file=None).min_order == 1000
+    assert load_settings({**env, "MIN_ORDER": "12.5"}, env_file=None).min_order == 1250
+    stars = {**env, "CURRENCY": "XTR", "PAYMENT_PROVIDER_TOKEN": ""}
+    assert load_settings({**stars, "MIN_ORDER": "100"}, env_file=None).min_order == 100
+    for bad in ["ten", "-5.00", "10.005"]:
+        with pytest.raises(ConfigError, match="MIN_ORDER"):
+            load_settings({**env, "MIN_ORDER": bad}, env_file=None)
+    with pytest.raises(ConfigError, match="MIN_ORDER"):  # a whole number of Stars
+        load_settings({**stars, "MIN_ORDER": "10.50"}, env_file=None)

@@ -290,7 +290,8 @@
     state.mainAction = null;
     if (name === 'cart' && full) {
       text = t('Checkout · {total}', { total: basket.total_text });
-      off = Boolean(state.closed); // sales are paused: the banner says why
+      // sales are paused (the banner says why), or short of the minimum order (the cart says)
+      off = Boolean(state.closed || basket.min_order_text);
       if (!off) state.mainAction = checkout;
     } else if (name === 'order') {
       text = t('Continue shopping');
@@ -326,6 +327,10 @@
 
   function setCart(basket) {
     if (basket.closed !== undefined) setClosed(basket.closed);
+    if (basket.min_order_text === undefined && state.cart) { // a checkout answer's cart
+      basket.min_order_text = state.cart.min_order_text;
+      basket.free_shipping_text = state.cart.free_shipping_text;
+    }
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
     $('cart-count').classList.remove('stale');
@@ -721,7 +726,10 @@
     show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
       basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
-      shipping, h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
+      basket.free_shipping_text ? h('p', { class: 'hint', id: 'cart-free-shipping', text: basket.free_shipping_text }) : null,
+      shipping,
+      basket.min_order_text ? h('p', { class: 'notice', id: 'cart-min-order', role: 'status', text: basket.min_order_text }) : null,
+      h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
   }
 
   async function changeCart(method, path, body) {
@@ -770,6 +778,10 @@
       }
       haptic.notify('warning');
       if (answer.closed) setClosed(answer.closed); // paused since the page last asked
+      if (answer.min_order_text && state.cart) { // below the minimum since the page last asked
+        state.cart.min_order_text = answer.min_order_text;
+        updateBar();
+      }
       state.changes = answer.changes || null;
       if (answer.cart) setCart(answer.cart);
       if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
