@@ -196,18 +196,21 @@ class ListedProduct(NamedTuple):
         return bool(self.options)
 
 
+# The columns of a ListedProduct, in its order: every read of one selects these.
+LISTED_COLUMNS = (
+    Product.id,
+    Product.sku,
+    Product.title,
+    Product.price,
+    Product.currency,
+    Product.available,
+    Product.options,
+    Product.translations,
+    Product.compare_at_price,
+)
+
 _LISTED_BY_ID = prepared(
-    select(
-        Product.id,
-        Product.sku,
-        Product.title,
-        Product.price,
-        Product.currency,
-        Product.available,
-        Product.options,
-        Product.translations,
-        Product.compare_at_price,
-    ).where(Product.id.in_(bindparam("product_ids", expanding=True)))
+    select(*LISTED_COLUMNS).where(Product.id.in_(bindparam("product_ids", expanding=True)))
 )
 
 

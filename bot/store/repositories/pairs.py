@@ -16,21 +16,11 @@ from sqlalchemy.orm import aliased
 
 from bot.store.models import IN_STOCK, OrderLine, Product, ProductPair
 from bot.store.prepared import prepared
-from bot.store.repositories.catalog import ListedProduct
+from bot.store.repositories.catalog import LISTED_COLUMNS, ListedProduct
 
 # Every card in the chat reads it: built once, prepared.
 _ALSO_BOUGHT = prepared(
-    select(
-        Product.id,
-        Product.sku,
-        Product.title,
-        Product.price,
-        Product.currency,
-        Product.available,
-        Product.options,
-        Product.translations,
-        Product.compare_at_price,
-    )
+    select(*LISTED_COLUMNS)
     .select_from(ProductPair)
     .join(Product, Product.id == ProductPair.other_id)
     .where(
