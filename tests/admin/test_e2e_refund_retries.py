@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from bot.payments.stripe_gateway import StripeGateway
-from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import CallbackAnswer, FakeUser
 from bot.store.models import utcnow
@@ -28,8 +27,8 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     UNREACHABLE_STRIPE,
     StripeTestAccount,
     answers_lost,
+    card_shop,
     stripe_account,
-    stripe_harness,
 )
 
 
@@ -37,12 +36,8 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
 async def h(
     tmp_path: Path, localstripe: str, migrated_database_url: str
 ) -> AsyncIterator[ShopHarness]:
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        async with stripe_harness(
-            tmp_path, standin, localstripe, database_url=migrated_database_url
-        ) as harness:
-            yield harness
+    async with card_shop(tmp_path, localstripe, database_url=migrated_database_url) as harness:
+        yield harness
 
 
 @asynccontextmanager

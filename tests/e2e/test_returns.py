@@ -33,6 +33,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     UNREACHABLE_STRIPE,
     StripeTestAccount,
     add_product,
+    card_shop,
     fill_cart,
     mark_invoice_sent,
     place_order,
@@ -48,12 +49,8 @@ CUSHION = "1 × Linen Cushion Cover"
 async def h(
     tmp_path: Path, localstripe: str, migrated_database_url: str
 ) -> AsyncIterator[ShopHarness]:
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        async with stripe_harness(
-            tmp_path, standin, localstripe, database_url=migrated_database_url
-        ) as harness:
-            yield harness
+    async with card_shop(tmp_path, localstripe, database_url=migrated_database_url) as harness:
+        yield harness
 
 
 async def card_order(
