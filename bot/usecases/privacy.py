@@ -18,9 +18,9 @@ from typing import Any
 from bot.i18n import N_, worded
 from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.shop import Shop
-from bot.store.models import Customer, Order, utcnow
+from bot.store.models import Order, utcnow
 from bot.store.order_states import OrderStatus
-from bot.store.repositories.customers import FORGOTTEN_NAME
+from bot.store.repositories.customers import still_forgotten
 from bot.store.repositories.privacy import PrivacyRepository
 
 # Orders that still need her address: paid and not yet delivered (or cancelled).
@@ -54,7 +54,7 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
             return Forgetting(unknown=True)
         await uow.customers.hold(customer.id)  # a second press waits here, then reads "done"
         await uow.session.refresh(customer)
-        if _forgotten(customer):
+        if still_forgotten(customer):
             return Forgetting(already=True)
         waiting = await uow.privacy.orders_needing_address(customer.id, list(ON_ITS_WAY))
         if waiting:
@@ -74,7 +74,7 @@ async def my_data(shop: Shop, telegram_id: int) -> bytes | None:
     nothing (she never wrote, or deleted it)."""
     async with shop.store.snapshot() as uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
-        if customer is None or _forgotten(customer):
+        if customer is None or still_forgotten(customer):
             return None
         data = await _gather(uow.privacy, customer.id, telegram_id)
         data["customer"] = {
@@ -223,11 +223,6 @@ def _order(order: Order, telegram_id: int) -> dict[str, Any]:
             for event in order.events
         ],
     }
-
-
-def _forgotten(customer: Customer) -> bool:
-    """Her data was deleted and she has not written since (a visit takes her name in again)."""
-    return customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME
 
 
 def _when(moment: datetime | None) -> str | None:

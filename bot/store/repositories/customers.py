@@ -19,6 +19,11 @@ FORGOTTEN_NAME = "deleted"
 """A customer's name once she deleted her data (/privacy), until she writes again."""
 
 
+def still_forgotten(customer: Customer | Known) -> bool:
+    """Her data was deleted and she has not written since (a visit takes her name in again)."""
+    return customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME
+
+
 class Known(NamedTuple):
     """What a visit needs of a customer it knows: a plain row, since building the ORM
     object (and the chat's) cost two thirds of the read that starts every visit (profiled:
@@ -235,7 +240,7 @@ def changes_for(
     a new customer has (her old orders stay hers, by id, for the shop's accounts).
     """
     changes: dict[str, object] = {}
-    if customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME:
+    if still_forgotten(customer):
         changes |= {
             "created_at": utcnow(),
             "cart_reminders": True,
