@@ -105,7 +105,7 @@ from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import utcnow, variant_title
 from bot.store.order_states import OrderStatus
-from bot.store.repositories.customers import changes_for
+from bot.store.repositories.customers import FRESH_SETTINGS, changes_for, notice_settings
 from bot.store.uow import UnitOfWork, WriteWhileReading
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
@@ -1249,12 +1249,13 @@ async def morning_report(v: Visit, on: bool) -> Screen:
 async def _settings(v: Visit, notice: str | None = None) -> SettingsScreen:
     """Her choices as stored (a change made in this visit is written only at its end)."""
     customer = await v.uow.customers.get_by_telegram_id(v.who.user_id)
+    chosen = FRESH_SETTINGS if customer is None else notice_settings(customer)
     admin = v.shop.settings.is_admin(v.who.user_id)
     return SettingsScreen(
-        cart_reminders=customer is None or customer.cart_reminders,
+        cart_reminders=chosen["cart_reminders"],
         reminders_used=v.shop.settings.cart_reminder_hours > 0,
-        price_drop_alerts=customer is None or customer.price_drop_alerts,
-        morning_report=(customer is None or customer.morning_report) if admin else None,
+        price_drop_alerts=chosen["price_drop_alerts"],
+        morning_report=chosen["morning_report"] if admin else None,
         reports_sent=v.shop.settings.daily_report_hour is not None,
         notice=notice,
     )

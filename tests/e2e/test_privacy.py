@@ -207,6 +207,22 @@ async def test_she_comes_back_later_as_a_new_looking_customer_with_her_old_order
     assert order.shipping_address is None
 
 
+async def test_her_first_word_back_is_settings_and_they_read_as_a_new_customers(
+    shop: ShopHarness,
+) -> None:
+    """The visit that brings her back writes her fresh start at its end: the settings it
+    shows already read as they will be stored."""
+    alice, _ = await a_regular(shop)
+    await privacy(alice)
+    await alice.press("🗑 Delete my data")
+    await alice.press("🗑 Yes, delete")
+
+    await alice.send("/settings")  # days later, before anything else
+    settings = (await alice.wait_for("Settings")).text or ""
+    assert "Cart reminders are on" in settings
+    assert "off" not in settings
+
+
 async def test_an_order_on_its_way_keeps_her_data_until_it_is_delivered(
     shop: ShopHarness,
 ) -> None:

@@ -19,9 +19,26 @@ FORGOTTEN_NAME = "deleted"
 """A customer's name once she deleted her data (/privacy), until she writes again."""
 
 
+FRESH_SETTINGS: dict[str, bool] = {
+    "cart_reminders": True,
+    "price_drop_alerts": True,
+    "morning_report": True,
+}
+"""The notice settings a new customer has, and one who deleted her data gets again."""
+
+
 def still_forgotten(customer: Customer | Known) -> bool:
     """Her data was deleted and she has not written since (a visit takes her name in again)."""
     return customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME
+
+
+def notice_settings(customer: Customer) -> dict[str, bool]:
+    """Her notice settings as they read now: a new customer's for one writing again after
+    deleting her data, even before the visit that brings her back writes them (a reading
+    visit writes at its end)."""
+    if still_forgotten(customer):
+        return dict(FRESH_SETTINGS)
+    return {name: bool(getattr(customer, name)) for name in FRESH_SETTINGS}
 
 
 class Known(NamedTuple):
@@ -241,12 +258,7 @@ def changes_for(
     """
     changes: dict[str, object] = {}
     if still_forgotten(customer):
-        changes |= {
-            "created_at": utcnow(),
-            "cart_reminders": True,
-            "price_drop_alerts": True,
-            "morning_report": True,
-        }
+        changes |= {"created_at": utcnow(), **FRESH_SETTINGS}
     if first_name and first_name != customer.first_name:
         changes["first_name"] = first_name
     if username and username != customer.username:
