@@ -788,3 +788,21 @@ async def test_0041_adds_when_a_customer_deleted_her_data_and_takes_it_away(
         assert await current_revision(store.engine) == "0041_forget"
     finally:
         await store.close()
+
+
+async def test_0042_names_who_wrote_an_orders_note_and_takes_it_away(database_url: str) -> None:
+    """Up to 0042 an order's note keeps its `author` ("staff:9002"; NULL for the notes before
+    it, all an admin's); down to the revision before it the column is gone, and up again it
+    is back."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0042_staff-1")
+        async with store.engine.connect() as conn:
+            assert "author" not in await _columns(conn, "order_notes")
+        await _alembic(store, "upgrade", "0042_staff")
+        async with store.engine.connect() as conn:
+            assert "author" in await _columns(conn, "order_notes")
+        assert await current_revision(store.engine) == "0042_staff"
+    finally:
+        await store.close()
