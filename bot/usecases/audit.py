@@ -1,10 +1,10 @@
 """The admins' audit log as they read it (/audit): the newest rows, each naming who did it.
 
 Admins' own moves name the admin (`admin:9001`), staff's the staff member (`staff:9002`,
-kept in the row's details as she was when she made the move: bot.permissions); a shopper's own move that the admins should
-see among theirs (✖️ Cancel order) names her as the order's history does (`customer:1001`,
-kept in the row's details); a move of the shop itself (an unmatched Stars payment) names the
-shop.
+kept in the row's details as she was when she made the move: bot.permissions); a shopper's
+own move that the admins should see among theirs (✖️ Cancel order) names her as the order's
+history does (`customer:1001`, kept in the row's details); a move of the shop itself (an
+unmatched Stars payment) names the shop.
 """
 
 from __future__ import annotations

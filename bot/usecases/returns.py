@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import Translator
 from bot.notifier import Buttons
-from bot.services import returns
 from bot.permissions import acting
+from bot.services import returns
 from bot.services.admin_orders import OrderDetail, customer_name
 from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
 from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts

@@ -111,9 +111,7 @@ async def test_sams_menus_and_help_show_only_what_he_may_use(h: ShopHarness) -> 
     menu = await h.app.bot.get_my_commands(scope=BotCommandScopeChat(SAM))
     admins = await h.app.bot.get_my_commands(scope=BotCommandScopeChat(ADMIN_ID))
     staff_commands = {c.command for c in menu} - {c.command for c in admins}
-    assert not staff_commands and {"orders_admin", "customer", "admin"} <= {
-        c.command for c in menu
-    }
+    assert not staff_commands and {"orders_admin", "customer", "admin"} <= {c.command for c in menu}
     assert not {"price", "broadcast", "export", "audit", "stats"} & {c.command for c in menu}
 
     await sam.send("/help")

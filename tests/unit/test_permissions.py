@@ -53,7 +53,7 @@ def test_every_admin_button_is_answered_and_names_an_action_of_the_table(
     assert staff_may == (action.code in STAFF_BUTTONS)
 
 
-@pytest.mark.parametrize("section", sorted(menu.SECTIONS) + ["menu"])
+@pytest.mark.parametrize("section", [*sorted(menu.SECTIONS), "menu"])
 def test_every_admin_menu_section_names_an_action_and_staff_open_only_orders(
     section: str,
 ) -> None:
@@ -64,7 +64,9 @@ def test_every_admin_menu_section_names_an_action_and_staff_open_only_orders(
 
 def test_every_step_says_who_may_take_it_and_staff_take_only_the_shipping_ones() -> None:
     assert set(flows.FLOWS) == set(permissions.STEPS)
-    staff = {kind for kind, action in permissions.STEPS.items() if permissions.may(Role.STAFF, action)}
+    staff = {
+        kind for kind, action in permissions.STEPS.items() if permissions.may(Role.STAFF, action)
+    }
     assert staff == {"ship", "tracking", "note"}
 
 

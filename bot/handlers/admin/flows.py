@@ -14,12 +14,11 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.callback_data import FlowAction, FlowCancel, FlowConfirm
 from bot.context import ShopContext
 from bot.handlers.admin.catalog_files import import_document
 from bot.handlers.admin.common import load_flow, save_flow
-from bot import permissions
 from bot.handlers.admin.guard import may, on_the_team, refuse, run_consuming
 from bot.i18n import N_
 from bot.services.admin_flows import Flow

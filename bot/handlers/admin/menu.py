@@ -33,6 +33,7 @@ def menu_text() -> str:
     staff = permissions.acting_role() is permissions.Role.STAFF
     return i18n.current()._(STAFF_MENU_TEXT if staff else MENU_TEXT)
 
+
 SECTIONS: dict[str, Handler] = {
     "products": products.product_list,
     "orders": orders.show_orders,
