@@ -41,6 +41,7 @@ class Settings:
     # PostgreSQL connections a worker keeps (None: bot.store.db.POSTGRES_POOL_SIZE)
     database_pool_size: int | None = None
     admin_ids: frozenset[int] = frozenset()
+    staff_ids: frozenset[int] = frozenset()  # pack, ship, answer shoppers (bot.permissions)
     currency: str = "USD"
     default_language: str = "en"  # for readers whose Telegram language the shop does not speak
     payment_provider_token: str = ""
@@ -226,6 +227,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         telegram_api_base_url=base,
         database_url=database_url,
         admin_ids=_int_set(env.get("ADMIN_IDS", ""), "ADMIN_IDS"),
+        staff_ids=_int_set(env.get("STAFF_IDS", ""), "STAFF_IDS"),
         currency=currency,
         default_language=_language(get("DEFAULT_LANGUAGE", "en")),
         payment_provider_token=get("PAYMENT_PROVIDER_TOKEN"),

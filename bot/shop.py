@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot import permissions
 from bot.config import Settings
 from bot.i18n import SOURCE_LANGUAGE, Translator, choose, translator
 from bot.inbox import Inbox
@@ -106,17 +107,20 @@ class Shop:
         buttons: Callable[[Translator], Buttons] | None = None,
         *,
         only: Collection[int] | None = None,
+        about: str = "alert.other",
     ) -> int:
         """Send every admin the alert `worded` in their own language (`words_of`), as a
         notice to a shopper is, with `buttons` under it if any: the one way an alert
-        reaches the admins; how many got it.
+        reaches the admins; how many got it. Staff get it too if bot.permissions says they
+        may hear `about` it (a new order to ship: "alert.new_order").
 
         The admins are those in ADMIN_IDS now: an admin removed since she asked for something
         (a refund tried again later) no longer hears of it, the others do. One no admin got
         (none left, or none reachable) is logged, so it is never told to nobody. `only`: those
         of them who chose to hear of it (the morning report, turned off by some)."""
         sent = 0
-        readers = [a for a in self.notifier.admin_ids if only is None or a in only]
+        team = permissions.readers(self.settings, about)
+        readers = [a for a in team if only is None or a in only]
         for admin_id in readers:
             tr = await self.words_of(admin_id)
             notice = Notice(worded(tr), buttons(tr) if buttons else ())

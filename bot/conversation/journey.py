@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from bot import i18n, notices
+from bot import i18n, notices, permissions
 from bot.clipping import echo
 from bot.conversation import engine
 from bot.conversation.machine import ChatSession, Step
@@ -308,7 +308,7 @@ async def menu(v: Visit) -> Screen:
 
 @looking
 async def help_screen(v: Visit) -> Screen:
-    return HelpScreen(for_admin=v.who.user_id in v.shop.settings.admin_ids)
+    return HelpScreen(role=permissions.role_of(v.shop.settings, v.who.user_id))
 
 
 @looking
@@ -1159,7 +1159,7 @@ async def _saved(v: Visit, page: int, notice: str | None = None) -> Screen:
 @changing
 async def ask_shop(v: Visit, order_id: int | None = None) -> Screen:
     """/support, or "Ask about this order": what the shopper sends next goes to the shop."""
-    if not v.shop.settings.admin_ids:
+    if not permissions.readers(v.shop.settings, "alert.question"):  # nobody to answer
         return SupportScreen(available=False)
     if order_id is not None:
         try:
@@ -1191,7 +1191,7 @@ async def not_text(v: Visit) -> Screen | None:
 
 async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> Screen:
     """Keep the shopper's message for the shop; it is sent once the visit is over."""
-    if not v.shop.settings.admin_ids:
+    if not permissions.readers(v.shop.settings, "alert.question"):  # nobody to answer
         await v.fire("cancel")
         return SupportScreen(available=False)
     memory = v.chat.data.get(SUPPORT_KEY)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.permissions import Role
 from bot.services.cancelling import CancelOffer
 from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
@@ -34,7 +35,7 @@ class MenuScreen(Screen):
 
 @dataclass(frozen=True, kw_only=True)
 class HelpScreen(Screen):
-    for_admin: bool = False  # an admin's /help lists the admin commands too
+    role: Role | None = None  # an admin's (staff's) /help lists the admin commands she may use
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, TypeHandler, filters
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.callback_data import ChooseLanguage
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
@@ -33,7 +33,8 @@ async def reader(update: Update, context: ShopContext) -> None:
     code = user.language_code if user is not None else None
     chosen = None
     settings = context.shop.settings
-    if user is not None and (_is_payment(update) or settings.is_admin(user.id)):
+    on_the_team = user is not None and permissions.role_of(settings, user.id) is not None
+    if user is not None and (_is_payment(update) or on_the_team):
         chosen = await journey.chosen_language(context.shop, user.id)
     i18n.use(i18n.choose(chosen, code, settings.default_language))
 

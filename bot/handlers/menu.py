@@ -1,5 +1,6 @@
-"""The command menus Telegram shows (setMyCommands): one list for shoppers, one for admins;
-and the menu button beside the input field, which opens the storefront when there is one."""
+"""The command menus Telegram shows (setMyCommands): one list for shoppers, one for admins,
+one for staff (the admin commands they may use); and the menu button beside the input field,
+which opens the storefront when there is one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.config import Settings
 from bot.context import AnyApplication
 from bot.i18n import N_
@@ -34,25 +35,30 @@ def shopper_commands(settings: Settings, tr: i18n.Translator) -> list[BotCommand
 
 async def publish_commands(app: AnyApplication, settings: Settings) -> None:
     """Shoppers see the shop's commands, each in their Telegram language (one list per
-    language the shop speaks, and DEFAULT_LANGUAGE's for everyone else); each admin's own
-    chat also shows the admin ones."""
-    unreachable: set[int] = set()  # admins who have not opened a chat with the bot yet
+    language the shop speaks, and DEFAULT_LANGUAGE's for everyone else); each admin's and
+    staff member's own chat also shows the admin ones they may use."""
+    unreachable: set[int] = set()  # admins and staff who have not opened a chat with the bot
     languages: list[str | None] = [None, *i18n.LANGUAGES]
+    team = [*permissions.readers(settings, "menu")]  # admins, then staff
     for language in languages:
         tr = i18n.translator(language or settings.default_language)
         shopper = shopper_commands(settings, tr)
         await app.bot.set_my_commands(
             shopper, scope=BotCommandScopeDefault(), language_code=language
         )
-        admin = shopper + [BotCommand(name, tr._(text)) for name, text in ADMIN_COMMANDS]
-        for admin_id in sorted(settings.admin_ids - unreachable):
+        for member in team:
+            if member in unreachable:
+                continue
+            role = permissions.role_of(settings, member)
+            mine = permissions.commands_of(role, ADMIN_COMMANDS)
+            commands = shopper + [BotCommand(name, tr._(text)) for name, text in mine]
             try:
                 await app.bot.set_my_commands(
-                    admin, scope=BotCommandScopeChat(chat_id=admin_id), language_code=language
+                    commands, scope=BotCommandScopeChat(chat_id=member), language_code=language
                 )
             except TelegramError as exc:
-                log.warning("could not set admin commands for %s: %s", admin_id, exc)
-                unreachable.add(admin_id)
+                log.warning("could not set admin commands for %s: %s", member, exc)
+                unreachable.add(member)
 
 
 async def publish_storefront(app: AnyApplication, settings: Settings) -> None:

@@ -14,7 +14,7 @@ import logging
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.context import AnyApplication, ShopContext
 from bot.conversation import journey
 from bot.handlers.shopper import shopper_of
@@ -36,7 +36,7 @@ async def replay(update: Update, context: ShopContext) -> None:
     who = shopper_of(update)
     if who is None:
         return
-    if context.shop.settings.is_admin(who.user_id):
+    if permissions.role_of(context.shop.settings, who.user_id) is not None:
         done = i18n.current()._(ALREADY_DONE)
         if update.callback_query is not None:
             await update.callback_query.answer(done)

@@ -12,11 +12,12 @@ from typing import Any
 
 from bot import i18n
 from bot.clipping import echo
+from bot.permissions import Role, actor_name
 from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
 from bot.services.returns import ReturnFacts
-from bot.store.models import Order
+from bot.store.models import Order, OrderNote
 from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, ShownRefunds, allowed_triggers
 from bot.store.uow import UnitOfWork
 
@@ -75,7 +76,7 @@ class NoteView:
     """An admin's note on the order, for the admins' eyes only."""
 
     at: datetime
-    author: str  # "admin:9001", as the order's history names admins
+    author: str  # "admin:9001", "staff:9002": as the order's history names them
     text: str
 
 
@@ -196,7 +197,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
-        notes=[NoteView(n.created_at, admin_name(n.admin_telegram_id), n.text) for n in notes],
+        notes=[NoteView(n.created_at, _author(n), n.text) for n in notes],
         earlier_notes=count - len(notes),
         open_return=await _open_return(uow, order.id),
     )
@@ -207,6 +208,6 @@ async def _open_return(uow: UnitOfWork, order_id: int) -> ReturnFacts | None:
     return ReturnFacts.of(waiting) if waiting is not None else None
 
 
-def admin_name(telegram_id: int) -> str:
-    """An admin as the order's history and the audit log name them."""
-    return f"admin:{telegram_id}"
+def _author(note: OrderNote) -> str:
+    """Who wrote the note, as named when she wrote it (notes before staff: an admin)."""
+    return note.author or actor_name(Role.ADMIN, note.admin_telegram_id)

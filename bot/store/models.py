@@ -508,6 +508,8 @@ class OrderNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     admin_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    # "staff:9002" as named when written (bot.permissions); NULL before 0043: an admin
+    author: Mapped[str | None] = mapped_column(String(64), default=None)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from bot import notices
+from bot import notices, permissions
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Notice, Sent
@@ -153,28 +153,28 @@ async def ship(shop: Shop, admin_id: int, order_id: int, tracking: str | None) -
     """Ship, with a tracking number (BadTracking unless it is one: bot.services.tracking) or
     without one (None)."""
     tracking = None if tracking is None else clean_tracking(tracking)
-    move = ship_order(shop, order_id, actor=_actor(admin_id), tracking=tracking)
+    move = ship_order(shop, order_id, actor=_actor(shop, admin_id), tracking=tracking)
     return await _change(shop, admin_id, "order.ship", order_id, move)
 
 
 async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
-    move = deliver_order(shop, order_id, actor=_actor(admin_id))
+    move = deliver_order(shop, order_id, actor=_actor(shop, admin_id))
     return await _change(shop, admin_id, "order.deliver", order_id, move)
 
 
 async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
-    move = cancel_order(shop, order_id, actor=_actor(admin_id))
+    move = cancel_order(shop, order_id, actor=_actor(shop, admin_id))
     return await _change(shop, admin_id, "order.cancel", order_id, move)
 
 
 async def refund(shop: Shop, admin_id: int, order_id: int, amount: int | None) -> OrderChanged:
     """Refund `amount` (None: all that is left) after the admin confirmed it."""
-    move = refund_order(shop, order_id, amount=amount, actor=_actor(admin_id))
+    move = refund_order(shop, order_id, amount=amount, actor=_actor(shop, admin_id))
     return await _change(shop, admin_id, "order.refund", order_id, move)
 
 
 async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
-    move = approve_order(shop, order_id, actor=_actor(admin_id))
+    move = approve_order(shop, order_id, actor=_actor(shop, admin_id))
     return await _change(shop, admin_id, "order.approve", order_id, move)
 
 
@@ -261,8 +261,9 @@ async def add_note(shop: Shop, admin_id: int, order_id: int, text: str | None) -
     async with shop.store.uow() as uow:
         if await uow.orders.get(order_id, full=False) is None:
             raise OrderNotFound(order_id)
-        kept = await uow.order_notes.add(order_id, admin_id, note)
-        details = {"note_id": kept.id, "order_note": note}
+        author = _actor(shop, admin_id)
+        kept = await uow.order_notes.add(order_id, admin_id, note, author=author)
+        details = {"actor": author, "note_id": kept.id, "order_note": note}
         await uow.audit.record(admin_id, "order.note", f"order:{order_id}", details)
         return await admin_orders.order_detail(uow, order_id)
 
@@ -300,8 +301,9 @@ async def change_tracking(
                 if number
                 else worded(N_("tracking number removed"))
             )
-            await uow.orders.record_event(order, actor=_actor(admin_id), note=history)
-            details = {"tracking_was": was, "tracking": number}
+            actor = _actor(shop, admin_id)
+            await uow.orders.record_event(order, actor=actor, note=history)
+            details = {"actor": actor, "tracking_was": was, "tracking": number}
             await uow.audit.record(admin_id, "order.tracking", f"order:{order_id}", details)
     told = False
     if changed:
@@ -313,8 +315,9 @@ async def change_tracking(
     return TrackingChanged(order_id, number, changed, told, detail)
 
 
-def _actor(admin_id: int) -> str:
-    return admin_orders.admin_name(admin_id)
+def _actor(shop: Shop, telegram_id: int) -> str:
+    """The one making the move, as the order's history and the audit log name her."""
+    return permissions.acting(shop.settings, telegram_id)
 
 
 async def _change(
@@ -328,9 +331,11 @@ async def _change(
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
         error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
-        await audit_order(shop, admin_id, action + ".refused", order_id, {"error": error})
+        details = {"actor": _actor(shop, admin_id), "error": error}
+        await audit_order(shop, admin_id, action + ".refused", order_id, details)
         raise OrderNotChanged(order_id, exc) from exc
-    await audit_order(shop, admin_id, action, order_id, change.audit_details())
+    details = {"actor": _actor(shop, admin_id), **change.audit_details()}
+    await audit_order(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's
     buttons = change.buttons_for_shopper(tr) if change.buttons_for_shopper else ()
     notice = Notice(change.message_for_shopper(tr), buttons)

@@ -1,9 +1,10 @@
 """The admins' audit log as they read it (/audit): the newest rows, each naming who did it.
 
-Admins' own moves name the admin (`admin:9001`); a shopper's own move that the admins should
-see among theirs (✖️ Cancel order) names her as the order's history does (`customer:1001`,
-kept in the row's details); a move of the shop itself (an unmatched Stars payment) names the
-shop.
+Admins' own moves name the admin (`admin:9001`), staff's the staff member (`staff:9002`,
+kept in the row's details as she was when she made the move: bot.permissions); a shopper's
+own move that the admins should see among theirs (✖️ Cancel order) names her as the order's
+history does (`customer:1001`, kept in the row's details); a move of the shop itself (an
+unmatched Stars payment) names the shop.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.permissions import Role, actor_name
 from bot.shop import Shop
 from bot.store.models import AuditEntry
 
@@ -31,13 +33,14 @@ class AuditLine:
 
 
 def actor_of(entry: AuditEntry) -> str:
-    """Who did it: the name the row gives (a shopper's), else the admin, else the shop."""
+    """Who did it: the name the row gives (a shopper's, staff's), else the admin, else the
+    shop."""
     named = (entry.details or {}).get("actor")
     if isinstance(named, str) and named:
         return named
     if entry.actor_telegram_id is None:
         return SHOP_ITSELF
-    return f"admin:{entry.actor_telegram_id}"
+    return actor_name(Role.ADMIN, entry.actor_telegram_id)
 
 
 async def recent(shop: Shop, limit: int = SHOWN) -> list[AuditLine]:

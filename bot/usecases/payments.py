@@ -552,7 +552,9 @@ async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:
         await shop.alert_admins(lambda tr: notices.needs_review(tr, order.order_id, reason))
     else:
         payer, address = incoming.payer_name, incoming.shipping_address
-        await shop.alert_admins(lambda tr: notices.new_order(tr, order, payer, address))
+        await shop.alert_admins(
+            lambda tr: notices.new_order(tr, order, payer, address), about="alert.new_order"
+        )
 
 
 def _stock_gone_alert(tr: Translator, taken: TakenPayment, order_id: int) -> str:

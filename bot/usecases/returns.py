@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import Translator
 from bot.notifier import Buttons
+from bot.permissions import acting
 from bot.services import returns
-from bot.services.admin_orders import OrderDetail, admin_name, customer_name
+from bot.services.admin_orders import OrderDetail, customer_name
 from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
 from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts
 from bot.shop import Shop
@@ -117,7 +118,7 @@ async def pending(shop: Shop, request_id: int) -> ReturnFacts:
 async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
     """Approve the request and refund its amount; the shopper is told. ReturnDecided for a
     second press; OrderNotChanged when the refund is refused (the request is open again)."""
-    actor = admin_name(admin_id)
+    actor = acting(shop.settings, admin_id)
     async with shop.store.uow() as uow:
         request = await returns.decide(uow, request_id, APPROVED, actor, utcnow())
     try:
@@ -147,7 +148,7 @@ async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
 
 async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:
     """Decline the request, with the admin's reason for her (None: none); she is told."""
-    actor = admin_name(admin_id)
+    actor = acting(shop.settings, admin_id)
     async with shop.store.uow() as uow:
         request = await returns.decide(uow, request_id, DECLINED, actor, utcnow(), reason)
         details = {**_request_details(request), "decline_reason": reason}

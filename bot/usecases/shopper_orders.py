@@ -42,7 +42,8 @@ async def cancel_own_order(shop: Shop, telegram_id: int, order_id: int) -> Shopp
             refund=change.refund,
             pending=change.refund_error is not None,
             retrying=change.refund_deferred,
-        )
+        ),
+        about="alert.cancelled",
     )
     return change.message_for_shopper
 

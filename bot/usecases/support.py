@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.conversation import engine
 from bot.conversation.machine import Step
 from bot.notifier import Sent
@@ -93,11 +93,11 @@ async def close(shop: Shop, thread_id: int, *, admin_id: int) -> ThreadFacts | N
     """An admin closes the thread: the shopper is told (after anything still on its way to
     them) and their chat stops writing to the shop. None if it was closed already."""
     async with shop.store.uow() as uow:
-        closed = await conversations.close_thread(
-            uow, thread_id, actor=f"admin:{admin_id}", now=utcnow()
-        )
+        actor = permissions.acting(shop.settings, admin_id)
+        closed = await conversations.close_thread(uow, thread_id, actor=actor, now=utcnow())
         if closed is not None:
-            await uow.audit.record(admin_id, "support.close", f"thread:{thread_id}")
+            details = {"actor": actor}
+            await uow.audit.record(admin_id, "support.close", f"thread:{thread_id}", details)
             chat = await engine.load(uow, closed.telegram_id)
             if chat.state == Step.SUPPORT and await engine.fire(chat, "support_closed"):
                 await engine.save(uow, chat)
@@ -147,7 +147,7 @@ async def _send(shop: Shop, thread: ThreadFacts, message: MessageFacts, claim: s
     notifier = shop.notifier
     copies: list[tuple[int, int]] = []
     if message.kind == QUESTION:
-        for admin_id in notifier.admin_ids:
+        for admin_id in permissions.readers(shop.settings, "alert.question"):
             notice = texts.question(await shop.words_of(admin_id), thread, message)
             sent = await notifier.send(admin_id, notice)
             if sent.outcome is Sent.SENT and sent.message_id is not None:

@@ -1,5 +1,6 @@
 """Putting admin screens in the chat: plain text and buttons, a new message or the pressed one
-edited. What each screen says is in the other admin view modules."""
+edited. What each screen says is in the other admin view modules. A staff member's screens
+leave out the buttons she may not press (bot.permissions): the order without Refund."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
-from bot import i18n
-from bot.callback_data import FlowCancel, FlowConfirm, FlowSkip, button
+from bot import i18n, permissions
+from bot.callback_data import FlowCancel, FlowConfirm, FlowSkip, button, decode
 from bot.clipping import clip
 from bot.services.admin_flows import Flow
 
@@ -30,7 +31,19 @@ TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 
 
 def markup(rows: Rows | None) -> InlineKeyboardMarkup | None:
-    return InlineKeyboardMarkup(rows) if rows else None
+    """The buttons of `rows` the reader may press (bot.permissions.acting_role)."""
+    role = permissions.acting_role()
+    kept = [[b for b in row if _may_press(role, b)] for row in rows or []]
+    kept = [row for row in kept if row]
+    return InlineKeyboardMarkup(kept) if kept else None
+
+
+def _may_press(role: permissions.Role, button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    if not isinstance(data, str):
+        return True  # a link
+    action = decode(data)
+    return action is None or not action.is_admin or permissions.may_press(role, action)
 
 
 async def reply(update: Update, view: AdminView | str, rows: Rows | None = None) -> Message | None:

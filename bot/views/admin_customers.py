@@ -1,12 +1,16 @@
 """One customer's screen for an admin (/customer): who she is, her cart, what she spent, and
 her newest orders as buttons to their screens. Plain text, as every admin screen: names
-and usernames people typed need no escaping."""
+and usernames people typed need no escaping.
+
+Staff see who she is, how to reach her and her orders (each with its address), not her cart,
+her reminders or what she has spent: they need to ship to her and answer her, and what a
+customer is worth to the shop is the owner's business."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.callback_data import AdminOrders, button
 from bot.services.admin_customers import CustomerCard
 from bot.views.admin import AdminView, Rows
@@ -33,6 +37,8 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
             zone=str(zone),
         ),
         tr._("🚫 She blocked the bot.") if card.blocked_bot else tr._("Has not blocked the bot."),
+    ]
+    money = [
         tr._("Cart reminders: on") if card.cart_reminders else tr._("Cart reminders: off"),
         tr.ngettext(
             "🛒 Cart: {count} line, {total}",
@@ -52,6 +58,8 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
             or tr.money(0, card.cart_currency),
         ),
     ]
+    if permissions.acting_role() is not permissions.Role.STAFF:
+        lines += money
     if card.forgotten_at is not None:
         when = tr.date(card.forgotten_at, zone)
         lines.insert(1, tr._("🗑 Data deleted on {date} at her request.", date=when))

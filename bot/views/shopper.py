@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.constants import MessageLimit
 
+from bot import permissions
 from bot.callback_data import (
     AddOne,
     AddToCart,
@@ -89,6 +90,7 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
+from bot.permissions import Role
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
@@ -134,6 +136,7 @@ HELP_TEXT = N_(
     "“my orders”."
 )
 ADMIN_HELP = N_("🛠 For admins (only you see these):")
+STAFF_HELP = N_("🛠 For the shop's staff (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
 # Over the products that paid orders held most often with the one shown (the card, the page).
 ALSO_BOUGHT = N_("Often bought with this:")
@@ -195,9 +198,11 @@ def _help(screen: HelpScreen, settings: Settings, tr: Translator) -> View:
     text = tr._(HELP_TEXT)
     if settings.storefront_on:
         text += "\n\n" + tr._(STOREFRONT_HELP)
-    if screen.for_admin:
-        lines = [f"/{name} - {tr._(says)}" for name, says in ADMIN_COMMANDS]
-        text += "\n\n" + "\n".join([tr._(ADMIN_HELP), *lines])
+    if screen.role is not None:
+        mine = permissions.commands_of(screen.role, ADMIN_COMMANDS)
+        lines = [f"/{name} - {tr._(says)}" for name, says in mine]
+        heading = ADMIN_HELP if screen.role is Role.ADMIN else STAFF_HELP
+        text += "\n\n" + "\n".join([tr._(heading), *lines])
     return View(escape(text), _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
 
 

@@ -822,3 +822,21 @@ async def test_0042_postgres_reads_words_as_before_only_faster(pg_url: str) -> N
         assert await read(store) == [words(t) for t in texts]
     finally:
         await store.close()
+
+
+async def test_0042_names_who_wrote_an_orders_note_and_takes_it_away(database_url: str) -> None:
+    """Up to 0043 an order's note keeps its `author` ("staff:9002"; NULL for the notes before
+    it, all an admin's); down to the revision before it the column is gone, and up again it
+    is back."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0043_staff-1")
+        async with store.engine.connect() as conn:
+            assert "author" not in await _columns(conn, "order_notes")
+        await _alembic(store, "upgrade", "0043_staff")
+        async with store.engine.connect() as conn:
+            assert "author" in await _columns(conn, "order_notes")
+        assert await current_revision(store.engine) == "0043_staff"
+    finally:
+        await store.close()

@@ -93,6 +93,7 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "12,bob"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "STAFF_IDS": "12,@sam"}, "STAFF_IDS"),
         ({"BOT_TOKEN": TOKEN, "CURRENCY": "dollars"}, "CURRENCY"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),

@@ -2,9 +2,10 @@
 support.
 
 Everything is registered in an early handler group (-1). Admin commands and admin buttons
-(upper-case action codes) are always consumed there, refusing non-admins. An admin's plain
-messages are consumed only while an admin flow is open (or when they carry a catalog file),
-so the shopper's handlers in group 0 still see everything else. An admin's reply to a
+(upper-case action codes) are always consumed there, refusing whoever may not do what they
+name (bot.permissions: admins may do everything, staff the day's work). An admin's or staff
+member's plain messages are consumed only while an admin flow is open (or when they carry a
+catalog file), so the shopper's handlers in group 0 still see everything else. A reply to a
 relayed support question is the answer to it (bot.handlers.admin.support).
 """
 
@@ -23,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.callback_data import (
     VERSION,
     Action,
@@ -79,7 +80,7 @@ from bot.handlers.admin import (
     support,
     wizard,
 )
-from bot.handlers.admin.guard import Handler, is_admin, refuse, run_consuming
+from bot.handlers.admin.guard import Handler, guarded, refuse, role, run_consuming
 
 ADMIN_GROUP = -1
 ADMIN_BUTTONS = rf"^{VERSION}:[A-Z]"
@@ -155,11 +156,13 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
 
 
 async def on_admin_button(update: Update, context: ShopContext) -> None:
-    """Every admin button: admin-ness is checked again on each press (forwarded buttons too)."""
+    """Every admin button: who may press it is checked again on each press (forwarded buttons
+    too, and buttons of a screen shown before a restart took a role away)."""
     query = update.callback_query
     assert query is not None
     data = decode(query.data)
-    if not is_admin(update, context):
+    who = role(update, context)
+    if who is None or (data is not None and not permissions.may_press(who, data)):
         await refuse(update, f"button {query.data}")
     elif data is None or type(data) not in BUTTONS:
         await query.answer(i18n.current()._("This button has expired. Send /admin to start again."))
@@ -175,7 +178,8 @@ async def on_admin_button(update: Update, context: ShopContext) -> None:
 
 def register(app: AnyApplication) -> None:
     for name, callback in COMMANDS.items():
-        app.add_handler(CommandHandler(name, callback), group=ADMIN_GROUP)
+        checked = guarded(permissions.COMMANDS[name], f"/{name}", callback)
+        app.add_handler(CommandHandler(name, checked), group=ADMIN_GROUP)
     app.add_handler(CallbackQueryHandler(on_admin_button, pattern=ADMIN_BUTTONS), group=ADMIN_GROUP)
     replies = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.PHOTO)
     app.add_handler(MessageHandler(replies, support.on_reply), group=ADMIN_GROUP)  # answers

@@ -6,12 +6,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import ShopContext
-from bot.handlers.admin.guard import admin_only
 from bot.usecases import audit
 from bot.views.admin import reply
 from bot.views.admin_audit import audit_log
 
 
-@admin_only("/audit")
 async def audit_command(update: Update, context: ShopContext) -> None:
     await reply(update, audit_log(await audit.recent(context.shop), context.shop.settings.zone))

@@ -11,7 +11,6 @@ from bot.callback_data import StopBroadcast
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
-from bot.handlers.admin.guard import admin_only
 from bot.services.admin_flows import Flow
 from bot.usecases import broadcast
 from bot.usecases.broadcast import BroadcastReport, BroadcastUnderWay, NotBroadcastable
@@ -31,7 +30,6 @@ async def begin(update: Update, context: ShopContext) -> None:
     await reply(update, views.ask_text(draft))
 
 
-@admin_only("/broadcast")
 async def broadcast_command(update: Update, context: ShopContext) -> None:
     await begin(update, context)
 

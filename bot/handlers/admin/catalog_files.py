@@ -10,7 +10,6 @@ from telegram.error import BadRequest
 
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
-from bot.handlers.admin.guard import admin_only
 from bot.handlers.admin.order_export import send_orders
 from bot.services.admin_catalog import AdminInputError, check_upload, too_big_to_download
 from bot.services.order_export import parse_export
@@ -63,7 +62,6 @@ async def send_export(update: Update, context: ShopContext) -> None:
         )
 
 
-@admin_only("/export")
 async def export(update: Update, context: ShopContext) -> None:
     """/export or /export catalog: the catalog; /export orders [from=…] [until=…]: orders."""
     try:

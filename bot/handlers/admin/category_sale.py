@@ -9,7 +9,6 @@ from telegram import Update
 from bot.callback_data import CancelSale, ConfirmSale
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.common import actor
-from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import AdminInputError
 from bot.usecases import category_sale
 from bot.views import admin_sale as views
@@ -21,7 +20,6 @@ from bot.views.replies import answer_button
 SALE_END_CHECK_SECONDS = 60.0
 
 
-@admin_only("/sale")
 async def sale_command(update: Update, context: ShopContext) -> None:
     zone = context.shop.settings.zone
     if not context.args:

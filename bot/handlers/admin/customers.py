@@ -8,7 +8,6 @@ from telegram import Update
 from bot import i18n
 from bot.callback_data import ShowCustomer
 from bot.context import ShopContext
-from bot.handlers.admin.guard import admin_only
 from bot.services.errors import ShopError
 from bot.usecases import admin_customers
 from bot.views.admin import reply, show
@@ -16,7 +15,6 @@ from bot.views.admin_customers import customer_screen
 from bot.views.replies import answer_button
 
 
-@admin_only("/customer")
 async def customer_command(update: Update, context: ShopContext) -> None:
     try:
         card = await admin_customers.look_up(context.shop, " ".join(context.args or []))

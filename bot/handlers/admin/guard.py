@@ -1,7 +1,8 @@
-"""The one place that decides who is an admin, and how everyone else is refused.
+"""The one place the admin handlers ask who may do what (bot.permissions), and how everyone
+else is refused.
 
-Admin-ness is the user who sent the message or pressed the button (`effective_user`), never
-the chat, and never the author of a forwarded message whose buttons were pressed.
+The role is the user's who sent the message or pressed the button (`effective_user`), never
+the chat's, and never the author's of a forwarded message whose buttons were pressed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.context import ShopContext
 from bot.i18n import N_
+from bot.permissions import Role
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,22 @@ REFUSAL = N_("Sorry, that is for the shop's admins only. Send /help to see what 
 Handler = Callable[[Update, ShopContext], Coroutine[Any, Any, None]]
 
 
-def is_admin(update: Update, context: ShopContext) -> bool:
+def role(update: Update, context: ShopContext) -> Role | None:
+    """Admin, staff, or None; the admin screens this update shows are cut to fit it."""
     user = update.effective_user
-    return context.shop.settings.is_admin(user.id if user else None)
+    found = permissions.role_of(context.shop.settings, user.id if user else None)
+    if found is not None:
+        permissions.act_as(found)
+    return found
+
+
+def on_the_team(update: Update, context: ShopContext) -> bool:
+    """An admin or staff: their messages may be admin input (a step's answer, a reply)."""
+    return role(update, context) is not None
+
+
+def may(update: Update, context: ShopContext, action: str) -> bool:
+    return permissions.may(role(update, context), action)
 
 
 async def refuse(update: Update, what: str) -> None:
@@ -40,24 +55,22 @@ async def refuse(update: Update, what: str) -> None:
         await update.effective_message.reply_text(i18n.current()._(REFUSAL))
 
 
-def admin_only(what: str) -> Callable[[Handler], Handler]:
-    """Run the handler for admins, refuse everyone else; either way the update is consumed.
+def guarded(action: str, what: str, handler: Handler) -> Handler:
+    """Run the handler for those who may do `action`, refuse everyone else; either way the
+    update is consumed.
 
     Errors go to the application's error handler here, because an exception in an early group
     would otherwise let later groups (the shopper's fallback) answer the same update too.
     """
 
-    def wrap(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def guarded(update: Update, context: ShopContext) -> None:
-            if not is_admin(update, context):
-                await refuse(update, what)
-                raise ApplicationHandlerStop
-            await run_consuming(handler, update, context)
+    @functools.wraps(handler)
+    async def checked(update: Update, context: ShopContext) -> None:
+        if not may(update, context, action):
+            await refuse(update, what)
+            raise ApplicationHandlerStop
+        await run_consuming(handler, update, context)
 
-        return guarded
-
-    return wrap
+    return checked
 
 
 async def run_consuming(handler: Handler, update: Update, context: ShopContext) -> None:

@@ -1,14 +1,15 @@
-"""/admin: the admin menu, one button per area."""
+"""/admin: the admin menu, one button per area; staff's shows only what they may open (the
+buttons they may not press are left out by bot.views.admin)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot import i18n
+from bot import i18n, permissions
 from bot.callback_data import AdminMenu, button
 from bot.context import ShopContext
 from bot.handlers.admin import broadcast, catalog_files, order_export, orders, products, stats
-from bot.handlers.admin.guard import Handler, admin_only
+from bot.handlers.admin.guard import Handler
 from bot.i18n import N_
 from bot.texts import category_sale as sale_texts
 from bot.texts import sales_pause as sales_texts
@@ -21,6 +22,17 @@ MENU_TEXT = N_(
     "/hide SKU, /show SKU, /export, /orders_admin, /stats, /broadcast.\n"
     "Send a .csv or .json catalog file to import it."
 )
+STAFF_MENU_TEXT = N_(
+    "Staff menu. Commands: /orders_admin, /customer 1001 | @alice | #7.\n"
+    "Reply to a shopper's message to answer it."
+)
+
+
+def menu_text() -> str:
+    """The admin's menu text, or staff's (their commands only)."""
+    staff = permissions.acting_role() is permissions.Role.STAFF
+    return i18n.current()._(STAFF_MENU_TEXT if staff else MENU_TEXT)
+
 
 SECTIONS: dict[str, Handler] = {
     "products": products.product_list,
@@ -50,10 +62,9 @@ def menu_rows() -> Rows:
     ]
 
 
-@admin_only("/admin")
 async def admin_menu(update: Update, context: ShopContext) -> None:
     tr = i18n.current()
-    text = tr._(MENU_TEXT)
+    text = menu_text()
     zone = context.shop.settings.zone
     if running := sale_texts.running(tr, await category_sale.running(context.shop), zone):
         text = running + "\n\n" + text
@@ -67,6 +78,6 @@ async def on_menu(update: Update, context: ShopContext, data: AdminMenu) -> None
     await answer_button(update)
     section = SECTIONS.get(data.section)
     if section is None:
-        await show(update, i18n.current()._(MENU_TEXT), menu_rows())
+        await show(update, menu_text(), menu_rows())
         return
     await section(update, context)

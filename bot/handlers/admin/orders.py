@@ -33,7 +33,6 @@ from bot.callback_data import (
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, message_text, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
-from bot.handlers.admin.guard import admin_only
 from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.admin_orders import parse_status
@@ -57,7 +56,6 @@ SKIP_WORDS = ("/skip", "skip")
 # ----------------------------------------------------------------------------- list, one order
 
 
-@admin_only("/orders_admin")
 async def orders_command(update: Update, context: ShopContext) -> None:
     args = context.args or []
     try:

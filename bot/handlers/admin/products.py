@@ -8,7 +8,6 @@ from bot import i18n
 from bot.callback_data import AdminProducts
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor
-from bot.handlers.admin.guard import admin_only
 from bot.i18n import N_
 from bot.services.admin_catalog import AdminInputError
 from bot.usecases import admin_catalog
@@ -32,7 +31,6 @@ def _args(context: ShopContext, count: int, command: str) -> list[str]:
     return args
 
 
-@admin_only("/price")
 async def price(update: Update, context: ShopContext) -> None:
     try:
         sku, amount = _args(context, 2, "price")
@@ -43,7 +41,6 @@ async def price(update: Update, context: ShopContext) -> None:
     await reply(update, views.price_set(product))
 
 
-@admin_only("/stock")
 async def stock(update: Update, context: ShopContext) -> None:
     try:
         sku, change = _args(context, 2, "stock")
@@ -65,12 +62,10 @@ async def _visibility(update: Update, context: ShopContext, active: bool) -> Non
     await reply(update, views.visibility_set(product))
 
 
-@admin_only("/hide")
 async def hide(update: Update, context: ShopContext) -> None:
     await _visibility(update, context, False)
 
 
-@admin_only("/show")
 async def show_product(update: Update, context: ShopContext) -> None:
     await _visibility(update, context, True)
 

@@ -8,7 +8,6 @@ from bot import i18n
 from bot.callback_data import EndPromo
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor
-from bot.handlers.admin.guard import admin_only
 from bot.services.promos import PROMO_USAGE, PromoInputError
 from bot.usecases import admin_promos
 from bot.views import admin_promos as views
@@ -16,7 +15,6 @@ from bot.views.admin import reply, show
 from bot.views.replies import answer_button
 
 
-@admin_only("/promo")
 async def promo_command(update: Update, context: ShopContext) -> None:
     args = context.args or []
     verb = args[0].lower() if args else "list"

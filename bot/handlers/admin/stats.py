@@ -6,7 +6,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import AnyApplication, ShopContext
-from bot.handlers.admin.guard import admin_only
 from bot.usecases import admin_catalog, daily_report
 from bot.views.admin import reply
 from bot.views.admin_catalog import shop_report
@@ -20,12 +19,10 @@ async def send_stats(update: Update, context: ShopContext) -> None:
     await reply(update, shop_report(await admin_catalog.report(context.shop)))
 
 
-@admin_only("/stats")
 async def stats_command(update: Update, context: ShopContext) -> None:
     await send_stats(update, context)
 
 
-@admin_only("/report")
 async def report_command(update: Update, context: ShopContext) -> None:
     asked = " ".join(context.args or [])
     await reply(update, await daily_report.on_demand(context.shop, asked))

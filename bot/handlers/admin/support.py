@@ -10,7 +10,7 @@ from bot.callback_data import CloseThread
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import on_admin_message
-from bot.handlers.admin.guard import is_admin, run_consuming
+from bot.handlers.admin.guard import may, run_consuming
 from bot.services.errors import MessageTooLong
 from bot.texts import support as texts
 from bot.usecases import support
@@ -21,11 +21,11 @@ ACKNOWLEDGEMENTS = {"sent": texts.answer_sent, "waiting": texts.answer_queued}
 
 
 async def on_reply(update: Update, context: ShopContext) -> None:
-    """An admin's reply (text or photo): to a relayed question it is the answer; to anything
-    else it is ordinary admin input (an open flow's answer, say)."""
+    """An admin's or staff member's reply (text or photo): to a relayed question it is the
+    answer; to anything else it is ordinary admin input (an open flow's answer, say)."""
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
-    if replied is None or not is_admin(update, context):
+    if replied is None or not may(update, context, "support"):
         await on_admin_message(update, context)
         return
     if not await support.is_question(context.shop, chat_id(update), replied.message_id):

@@ -20,7 +20,6 @@ from bot.callback_data import (
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
-from bot.handlers.admin.guard import admin_only
 from bot.i18n import N_
 from bot.services.admin_catalog import AdminInputError
 from bot.services.admin_flows import Flow
@@ -33,14 +32,12 @@ from bot.views.admin import reply
 EDIT_USAGE = N_("Send /edit and the product's SKU, e.g. /edit KIT-MUG-CER.")
 
 
-@admin_only("/addproduct")
 async def add_product(update: Update, context: ShopContext) -> None:
     step = await wizard.start_add(context.shop, chat_id(update))
     await reply(update, i18n.current()._("New product. Send /cancel at any time to stop."))
     await reply(update, views.wizard_step(step))
 
 
-@admin_only("/edit")
 async def edit_product(update: Update, context: ShopContext) -> None:
     args = context.args or []
     try:

@@ -14,8 +14,12 @@ class OrderNoteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, order_id: int, admin_telegram_id: int, text: str) -> OrderNote:
-        note = OrderNote(order_id=order_id, admin_telegram_id=admin_telegram_id, text=text)
+    async def add(
+        self, order_id: int, admin_telegram_id: int, text: str, *, author: str | None = None
+    ) -> OrderNote:
+        note = OrderNote(
+            order_id=order_id, admin_telegram_id=admin_telegram_id, text=text, author=author
+        )
         self.session.add(note)
         await self.session.flush()
         return note
