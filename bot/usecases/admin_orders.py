@@ -281,8 +281,30 @@ async def change_tracking(
 ) -> TrackingChanged:
     """Put `number` (None: none) on a shipped order, record it in its history and the audit
     log (`order.tracking`) in one transaction, then tell the shopper with 📦 Track parcel.
-    OrderNotFound, or NotNow once it is no longer shipped (delivered while the admin typed);
-    the number it has already changes nothing and tells nobody."""
+    OrderNotFound, or NotNow once it is no longer shipped (delivered while the admin typed),
+    audited as a refused move (`order.tracking.refused`) as Ship's are; the number it has
+    already changes nothing and tells nobody."""
+    try:
+        changed, customer = await _put_tracking(shop, admin_id, order_id, number)
+    except NotNow as refused:
+        details = {"error": refused.note()}
+        await audit_order(shop, admin_id, "order.tracking.refused", order_id, details)
+        raise
+    told = False
+    if changed:
+        tr = await shop.words_of(customer)  # hers, not the admin's
+        link = tracking_link(shop.settings.tracking_url, number)
+        notice = Notice(notices.tracking_changed(tr, order_id, number), track_parcel(tr, link))
+        told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
+    detail = await order_detail(shop, order_id)
+    return TrackingChanged(order_id, number, changed, told, detail)
+
+
+async def _put_tracking(
+    shop: Shop, admin_id: int, order_id: int, number: str | None
+) -> tuple[bool, int]:
+    """The number written (only while the order is still shipped) with its history line and
+    audit row, in one transaction: (whether it changed, the shopper's Telegram id)."""
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
@@ -303,14 +325,7 @@ async def change_tracking(
             await uow.orders.record_event(order, actor=_actor(admin_id), note=history)
             details = {"tracking_was": was, "tracking": number}
             await uow.audit.record(admin_id, "order.tracking", f"order:{order_id}", details)
-    told = False
-    if changed:
-        tr = await shop.words_of(customer)  # hers, not the admin's
-        link = tracking_link(shop.settings.tracking_url, number)
-        notice = Notice(notices.tracking_changed(tr, order_id, number), track_parcel(tr, link))
-        told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
-    detail = await order_detail(shop, order_id)
-    return TrackingChanged(order_id, number, changed, told, detail)
+    return changed, customer
 
 
 def _actor(admin_id: int) -> str:
