@@ -121,7 +121,6 @@ class ReturnFacts:
     currency: str
     decided_by: str | None = None
     decline_reason: str | None = None
-    restocked: bool = False  # an approval put its lines back in stock
 
     @classmethod
     def of(cls, request: ReturnRequest) -> ReturnFacts:
@@ -136,7 +135,6 @@ class ReturnFacts:
             request.currency,
             request.decided_by,
             request.decline_reason,
-            request.restocked_at is not None,
         )
 
 
