@@ -664,12 +664,16 @@ class ReturnAction(Action):
 
 @dataclass(frozen=True)
 class AskApproveReturn(ReturnAction, code="ARA"):
-    """✅ Approve and refund: asks first."""
+    """✅ Approve and refund (`restock` 1: and put the lines back in stock): asks first."""
+
+    restock: int = 0
 
 
 @dataclass(frozen=True)
 class ApproveReturn(ReturnAction, code="ARY"):
-    """Approve, confirmed: the lines are refunded."""
+    """Approve, confirmed: the lines are refunded (and with `restock` 1, back in stock)."""
+
+    restock: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, worded
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
 from bot.services.refunds import line_amount, refundable
@@ -187,6 +187,7 @@ class ReturnState:
 
     offer: bool = False
     open_request: int = 0  # the id of the request waiting for the shop (0: none)
+    latest: ReturnFacts | None = None  # her newest request, whatever became of it
 
 
 def reason_text(tr: Translator, code: str) -> str:
@@ -196,6 +197,13 @@ def reason_text(tr: Translator, code: str) -> str:
 def reason_of(index: int) -> str | None:
     """A reason button's number (1-5) as its stored code; None for anything else."""
     return REASON_CODES[index - 1] if 1 <= index <= len(REASON_CODES) else None
+
+
+def named_lines(lines: Sequence[dict[str, Any]]) -> str:
+    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover": a request's lines as stored."""
+    return ", ".join(
+        f"{int(line['quantity'])} × {line.get('title') or line['sku']}" for line in lines
+    )
 
 
 def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:
@@ -258,16 +266,20 @@ async def return_offer(
 async def return_state(
     uow: UnitOfWork, customer_id: int, order_id: int, days: int, now: datetime
 ) -> ReturnState:
-    """Whether her order screen offers ↩️ Return items, or shows a request waiting."""
+    """Whether her order screen offers ↩️ Return items, and what became of her newest
+    request (waiting, approved, declined): the chat's order screen and the storefront's
+    order page both read it."""
+    newest = await uow.returns.latest(order_id)
+    latest = ReturnFacts.of(newest) if newest is not None else None
+    if latest is not None and latest.status == REQUESTED:
+        return ReturnState(open_request=latest.id, latest=latest)
     if not days:
-        return ReturnState()
-    if (waiting := await uow.returns.open_for(order_id)) is not None:
-        return ReturnState(open_request=waiting.id)
+        return ReturnState(latest=latest)
     try:
         await return_offer(uow, customer_id, order_id, days, now)
     except (NotReturnable, OrderNotFound):
-        return ReturnState()
-    return ReturnState(offer=True)
+        return ReturnState(latest=latest)
+    return ReturnState(offer=True, latest=latest)
 
 
 async def request_return(
@@ -317,6 +329,26 @@ async def decide(
     decided = await uow.returns.get(request_id)
     assert decided is not None
     return ReturnFacts.of(decided)
+
+
+async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: datetime) -> bool:
+    """Put an approved request's lines back on the shelf, in the approval's transaction:
+    each line's units added to its product's (or variant's) stock by one atomic UPDATE, and
+    a line in the order's history. Once per request (a compare-and-set on the request): False
+    if an earlier approval did it already. Shoppers waiting for a product that was sold out
+    hear of it from the back-in-stock job, as after any stock that comes back."""
+    if not await uow.returns.mark_restocked(request.id, now):
+        return False
+    order = await uow.orders.get(request.order_id)
+    assert order is not None  # a request's order is never deleted while the request is kept
+    lines = {line.id: line for line in order.lines}
+    for asked in request.lines:
+        line = lines.get(int(asked["order_line_id"]))
+        if line is not None:
+            await uow.products.restock(line.product_id, int(asked["quantity"]), line.variant_id)
+    history = worded(N_("restocked {lines}"), lines=named_lines(request.lines))
+    await uow.orders.record_event(order, actor=actor, note=history)
+    return True
 
 
 async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:

@@ -544,6 +544,8 @@ class ReturnRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), default=None)  # "admin:9001"
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # when an approval put its lines back in stock (None: never), set once (migration 0044)
+    restocked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Payment(Base):

@@ -9,7 +9,15 @@ from typing import Any
 from bot.callback_data import AskApproveReturn, DeclineReturn
 from bot.i18n import N_, Translator
 from bot.notifier import Buttons
-from bot.services.returns import MAX_DECLINE_REASON, ReturnLine, reason_text
+from bot.services.returns import (
+    APPROVED,
+    MAX_DECLINE_REASON,
+    REQUESTED,
+    ReturnFacts,
+    ReturnLine,
+    named_lines,
+    reason_text,
+)
 
 RETURN_ITEMS = N_("↩️ Return items")
 WAITING = N_("↩️ Return requested (waiting for the shop)")
@@ -19,15 +27,15 @@ PICK_REASON = N_("Why are you returning them?")
 SEND = N_("📨 Send request")
 BACK = N_("⬅ Back to the order")
 APPROVE = N_("✅ Approve and refund")
+APPROVE_RESTOCK = N_("✅ Approve, refund and restock")
 DECLINE = N_("✖️ Decline")
 YES_APPROVE = N_("✅ Yes, approve and refund")
+YES_APPROVE_RESTOCK = N_("✅ Yes, approve, refund and restock")
 
 
 def lines_text(tr: Translator, lines: Sequence[dict[str, Any]]) -> str:
     """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover", as stored on the request."""
-    return ", ".join(
-        f"{int(line['quantity'])} × {line.get('title') or line['sku']}" for line in lines
-    )
+    return named_lines(lines)
 
 
 def line_label(tr: Translator, line: ReturnLine, chosen: bool) -> str:
@@ -82,19 +90,56 @@ def alert(
 
 
 def decision_buttons(tr: Translator, request_id: int) -> Buttons:
+    """Approve with the goods back on the shelf, or without (a damaged mug is not sold
+    again), or decline."""
     return (
+        ((tr._(APPROVE_RESTOCK), AskApproveReturn(request_id, restock=1)),),
         ((tr._(APPROVE), AskApproveReturn(request_id)),),
         ((tr._(DECLINE), DeclineReturn(request_id)),),
     )
 
 
-def ask_approve(tr: Translator, request_id: int, order_id: int, amount: int, currency: str) -> str:
+def ask_approve(tr: Translator, request: ReturnFacts, restock: bool) -> str:
+    money = tr.money(request.amount, request.currency)
+    if restock:
+        return tr._(
+            "Approve return #{request_id}, refund {amount} of order #{order_id} and put "
+            "{lines} back in stock?",
+            request_id=request.id,
+            amount=money,
+            order_id=request.order_id,
+            lines=lines_text(tr, request.lines),
+        )
     return tr._(
         "Approve return #{request_id} and refund {amount} of order #{order_id}?",
-        request_id=request_id,
-        amount=tr.money(amount, currency),
-        order_id=order_id,
+        request_id=request.id,
+        amount=money,
+        order_id=request.order_id,
     )
+
+
+def restocked(tr: Translator, lines: Sequence[dict[str, Any]]) -> str:
+    """What the admin reads of an approval that put the goods back on the shelf."""
+    return tr._("📦 Back in stock: {lines}.", lines=lines_text(tr, lines))
+
+
+def state(tr: Translator, request: ReturnFacts) -> str:
+    """What became of her newest request, on her order in the chat and on the storefront."""
+    if request.status == REQUESTED:
+        return tr._(WAITING)
+    if request.status == APPROVED:
+        return tr._(
+            "↩️ Return #{request_id} approved: {amount} refunded.",
+            request_id=request.id,
+            amount=tr.money(request.amount, request.currency),
+        )
+    if request.decline_reason:
+        return tr._(
+            "↩️ Return #{request_id} declined: {reason}",
+            request_id=request.id,
+            reason=request.decline_reason,
+        )
+    return tr._("↩️ Return #{request_id} declined.", request_id=request.id)
 
 
 def approved(tr: Translator, request_id: int, amount: int, currency: str) -> str:

@@ -39,6 +39,7 @@ from bot.store.order_states import (
 )
 from bot.texts.tracking import track_parcel
 from bot.usecases import deliveries
+from bot.usecases.admin_flows import ending_step
 from bot.usecases.orders import (
     OrderChange,
     approve_order,
@@ -149,11 +150,14 @@ async def order_detail(shop: Shop, order_id: int) -> OrderDetail:
         return await admin_orders.order_detail(uow, order_id)
 
 
-async def ship(shop: Shop, admin_id: int, order_id: int, tracking: str | None) -> OrderChanged:
+async def ship(
+    shop: Shop, admin_id: int, order_id: int, tracking: str | None, step_chat: int | None = None
+) -> OrderChanged:
     """Ship, with a tracking number (BadTracking unless it is one: bot.services.tracking) or
-    without one (None)."""
+    without one (None); the admin's Ship step in `step_chat` ends in the same transaction."""
     tracking = None if tracking is None else clean_tracking(tracking)
-    move = ship_order(shop, order_id, actor=_actor(shop, admin_id), tracking=tracking)
+    actor = _actor(shop, admin_id)
+    move = ship_order(shop, order_id, actor=actor, tracking=tracking, step_chat=step_chat)
     return await _change(shop, admin_id, "order.ship", order_id, move)
 
 
@@ -253,12 +257,14 @@ def check_note(text: str | None) -> str:
     return note
 
 
-async def add_note(shop: Shop, admin_id: int, order_id: int, text: str | None) -> OrderDetail:
+async def add_note(
+    shop: Shop, admin_id: int, order_id: int, text: str | None, step_chat: int | None = None
+) -> OrderDetail:
     """Keep an admin's note on the order (BadNote, OrderNotFound if it is gone), record it in
-    the audit log in the same transaction, and read the order back with it. The shopper is
-    never told: notes are for the admins."""
+    the audit log and end her note step in `step_chat` in the same transaction, and read the
+    order back with it. The shopper is never told: notes are for the admins."""
     note = check_note(text)
-    async with shop.store.uow() as uow:
+    async with ending_step(shop, step_chat) as uow:
         if await uow.orders.get(order_id, full=False) is None:
             raise OrderNotFound(order_id)
         author = _actor(shop, admin_id)
@@ -278,13 +284,36 @@ def read_tracking(text: str) -> str | None:
 
 
 async def change_tracking(
-    shop: Shop, admin_id: int, order_id: int, number: str | None
+    shop: Shop, admin_id: int, order_id: int, number: str | None, step_chat: int | None = None
 ) -> TrackingChanged:
     """Put `number` (None: none) on a shipped order, record it in its history and the audit
-    log (`order.tracking`) in one transaction, then tell the shopper with 📦 Track parcel.
-    OrderNotFound, or NotNow once it is no longer shipped (delivered while the admin typed);
-    the number it has already changes nothing and tells nobody."""
-    async with shop.store.uow() as uow:
+    log (`order.tracking`) and end the admin's step in `step_chat` in one transaction, then
+    tell the shopper with 📦 Track parcel.
+    OrderNotFound, or NotNow once it is no longer shipped (delivered while the admin typed),
+    audited as a refused move (`order.tracking.refused`) as Ship's are; the number it has
+    already changes nothing and tells nobody."""
+    try:
+        changed, customer = await _put_tracking(shop, admin_id, order_id, number, step_chat)
+    except NotNow as refused:
+        details = {"actor": _actor(shop, admin_id), "error": refused.note()}
+        await audit_order(shop, admin_id, "order.tracking.refused", order_id, details)
+        raise
+    told = False
+    if changed:
+        tr = await shop.words_of(customer)  # hers, not the admin's
+        link = tracking_link(shop.settings.tracking_url, number)
+        notice = Notice(notices.tracking_changed(tr, order_id, number), track_parcel(tr, link))
+        told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
+    detail = await order_detail(shop, order_id)
+    return TrackingChanged(order_id, number, changed, told, detail)
+
+
+async def _put_tracking(
+    shop: Shop, admin_id: int, order_id: int, number: str | None, step_chat: int | None
+) -> tuple[bool, int]:
+    """The number written (only while the order is still shipped) with its history line and
+    audit row, in one transaction: (whether it changed, the shopper's Telegram id)."""
+    async with ending_step(shop, step_chat) as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
@@ -305,14 +334,7 @@ async def change_tracking(
             await uow.orders.record_event(order, actor=actor, note=history)
             details = {"actor": actor, "tracking_was": was, "tracking": number}
             await uow.audit.record(admin_id, "order.tracking", f"order:{order_id}", details)
-    told = False
-    if changed:
-        tr = await shop.words_of(customer)  # hers, not the admin's
-        link = tracking_link(shop.settings.tracking_url, number)
-        notice = Notice(notices.tracking_changed(tr, order_id, number), track_parcel(tr, link))
-        told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
-    detail = await order_detail(shop, order_id)
-    return TrackingChanged(order_id, number, changed, told, detail)
+    return changed, customer
 
 
 def _actor(shop: Shop, telegram_id: int) -> str:

@@ -40,6 +40,7 @@ from bot.store.order_states import (
 from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
 from bot.texts.tracking import track_parcel
+from bot.usecases.admin_flows import ending_step
 from bot.usecases.refunds import refund_payment
 
 ShopperNotice = Callable[[Translator], str]
@@ -96,10 +97,16 @@ async def _load(uow: UnitOfWork, order_id: int) -> Order:
 
 
 async def ship_order(
-    shop: Shop, order_id: int, *, actor: str, tracking: str | None = None
+    shop: Shop,
+    order_id: int,
+    *,
+    actor: str,
+    tracking: str | None = None,
+    step_chat: int | None = None,
 ) -> OrderChange:
-    """Paid → shipped, with an optional tracking number. Orders under review are refused."""
-    async with shop.store.uow() as uow:
+    """Paid → shipped, with an optional tracking number. Orders under review are refused.
+    `step_chat`: the admin's chat whose Ship step ends in the same transaction."""
+    async with ending_step(shop, step_chat) as uow:
         order = await _load(uow, order_id)
         next_status(order.status, "ship")  # refuse early, with the lifecycle's own error
         if order.needs_review:

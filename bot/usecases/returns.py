@@ -41,6 +41,7 @@ class ReturnDone:
     request: ReturnFacts
     detail: OrderDetail
     retrying: RefundDeferred | None = None  # Stripe was not reached: the refund is tried again
+    restocked: bool = False  # this approval put the lines back in stock
 
 
 def _request_details(request: ReturnFacts) -> dict[str, object]:
@@ -115,12 +116,22 @@ async def pending(shop: Shop, request_id: int) -> ReturnFacts:
         return await returns.open_request(uow, request_id)
 
 
-async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
-    """Approve the request and refund its amount; the shopper is told. ReturnDecided for a
-    second press; OrderNotChanged when the refund is refused (the request is open again)."""
-    actor = acting(shop.settings, admin_id)
+async def approve(
+    shop: Shop, admin_id: int, request_id: int, *, restock: bool = False
+) -> ReturnDone:
+    """Approve the request and refund its amount; the shopper is told. With `restock`, its
+    lines go back in stock in the decision's own transaction (once, also when the decision
+    is pressed twice or by two admins), recorded in the order's history and the audit log
+    (`return.restock`). ReturnDecided for a second press; OrderNotChanged when the refund is
+    refused (the request is open again; the units put back stay on the shelf, and a later
+    approval does not add them twice)."""
+    actor, now = acting(shop.settings, admin_id), utcnow()
     async with shop.store.uow() as uow:
-        request = await returns.decide(uow, request_id, APPROVED, actor, utcnow())
+        request = await returns.decide(uow, request_id, APPROVED, actor, now)
+        restocked = restock and await returns.restock(uow, request, actor, now)
+        if restocked:
+            details = {"actor": actor, "request": request.id, "restocked": list(request.lines)}
+            await uow.audit.record(admin_id, "return.restock", f"order:{request.order_id}", details)
     try:
         change = await refund_order(shop, request.order_id, amount=request.amount, actor=actor)
     except (OrderError, IllegalOrderTransition) as exc:
@@ -143,7 +154,8 @@ async def approve(shop: Shop, admin_id: int, request_id: int) -> ReturnDone:
     tr = await shop.words_of(request.customer_telegram_id)
     told = texts.approved(tr, request.id, request.amount, request.currency)
     await shop.notifier.notify(request.customer_telegram_id, told)
-    return ReturnDone(request, await order_detail(shop, request.order_id), retrying)
+    detail = await order_detail(shop, request.order_id)
+    return ReturnDone(request, detail, retrying, restocked)
 
 
 async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:

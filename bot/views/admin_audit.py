@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     "return.request": N_("asked to return items of"),
     "return.approve": N_("approved a return of"),
     "return.decline": N_("declined a return of"),
+    "return.restock": N_("put back in stock items of"),
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
     "product.hide": N_("hid"),
@@ -76,6 +77,7 @@ SHOWN_APART = frozenset(
         "reason",
         "amount",
         "decline_reason",
+        "restocked",
     }
 )
 
@@ -171,7 +173,11 @@ def _returned(tr: Translator, details: dict[str, Any]) -> str:
 
 def _details(tr: Translator, details: dict[str, Any]) -> str:
     said = []
-    if isinstance(details.get("request"), int):  # a shopper's return request
+    if isinstance(details.get("restocked"), list):  # a return's lines back on the shelf
+        said.append(
+            tr._("restocked {lines}", lines=return_texts.lines_text(tr, details["restocked"]))
+        )
+    elif isinstance(details.get("request"), int):  # a shopper's return request
         said.append(_returned(tr, details))
     if "from" in details and "to" in details and isinstance(details["to"], str):
         before, after = (tr._(status_label(str(details[k]))) for k in ("from", "to"))

@@ -11,11 +11,12 @@ from bot.usecases.returns import ReturnDone
 from bot.views.admin import AdminView, flow_buttons
 
 
-def ask_approve(request: ReturnFacts) -> AdminView:
-    """The question before the refund, as Cancel asks first."""
+def ask_approve(request: ReturnFacts, restock: bool) -> AdminView:
+    """The question before the refund (and the restock), as Cancel asks first."""
     tr = i18n.current()
-    text = texts.ask_approve(tr, request.id, request.order_id, request.amount, request.currency)
-    yes = button(tr._(texts.YES_APPROVE), ApproveReturn(request.id))
+    text = texts.ask_approve(tr, request, restock)
+    label = texts.YES_APPROVE_RESTOCK if restock else texts.YES_APPROVE
+    yes = button(tr._(label), ApproveReturn(request.id, restock=int(restock)))
     back = button(tr._("⬅️ Back"), OpenOrder(request.order_id))
     return AdminView(text, [[yes, back]])
 
@@ -33,11 +34,13 @@ def approved(done: ReturnDone) -> str:
     button says it (tried again automatically, not to be made by hand)."""
     tr = i18n.current()
     r = done.request
+    back = "\n" + texts.restocked(tr, r.lines) if done.restocked else ""
     if (later := done.retrying) is None:
-        return texts.admin_approved(tr, r.id, r.order_id, r.amount, r.currency)
+        return texts.admin_approved(tr, r.id, r.order_id, r.amount, r.currency) + back
     text = tr._("✅ Return #{request_id} approved; the shopper was told.", request_id=r.id)
     return (
         text
+        + back
         + "\n"
         + tr._(
             "⏳ The refund of {amount} could not be made yet ({problem}). It is tried again "

@@ -707,9 +707,9 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     allowed = settings.shopper_cancel
     if can_cancel(order.status, order.needs_review, has_downloads=downloads, allowed=allowed):
         rows.append([button(tr._("✖️ Cancel order"), CancelMyOrder(order.id, 0, screen.page))])
-    if screen.returns.open_request:
-        lines.append(tr._(return_texts.WAITING))
-    elif screen.returns.offer:
+    if screen.returns.latest is not None:  # waiting, approved or declined
+        lines.append(escape(return_texts.state(tr, screen.returns.latest)))
+    if screen.returns.offer:
         back = ReturnItems(order.id)
         rows.append([button(tr._(return_texts.RETURN_ITEMS), back)])
     rows.append([button(tr._(support_texts.ASK_ABOUT_ORDER), AskShop(order.id))])

@@ -411,15 +411,15 @@ def my_order(mine: MyOrder, tracking_url: str) -> Json:
 
 def _return(mine: MyOrder) -> Json:
     """↩️ Return items as the chat's order screen has it: `can_return` (its button), the
-    lines she may pick (each whole, at what it would bring back) and the reasons, or `state`,
-    the words of a request waiting for the shop (None: none)."""
+    lines she may pick (each whole, at what it would bring back) and the reasons, and `state`,
+    what became of her newest request in the chat's words (None: she never asked)."""
     tr = i18n.current()
     offer = mine.return_offer if mine.returns.offer else None
     lines = offer.lines if offer else ()
     currency = offer.currency if offer else ""
     return {
         "can_return": offer is not None,
-        "state": tr._(return_texts.WAITING) if mine.returns.open_request else None,
+        "state": return_texts.state(tr, latest) if (latest := mine.returns.latest) else None,
         "currency": currency or None,
         "lines": [
             {

@@ -19,6 +19,7 @@ from bot.i18n import translator
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import OrderNote
+from bot.store.repositories.audit import AuditRepository
 from bot.usecases import admin_orders
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.admin.test_e2e_admin_languages import _russian
@@ -153,6 +154,33 @@ async def test_the_step_survives_a_restart(h: ShopHarness) -> None:
     await start_note(ada, order_id)
     await h.restart()
     await ada.send("sent replacement mug")
+    await ada.wait_for(f"admin:{ADMIN_ID}: sent replacement mug")
+    assert [text for _, text, _ in await notes_of(h, order_id)] == ["sent replacement mug"]
+
+
+class Crash(BaseException):
+    """The worker dies in the middle of a transaction (killed, the power goes)."""
+
+
+async def test_a_crash_while_the_note_is_kept_loses_neither_the_note_nor_the_step(
+    h: ShopHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note and the end of Ada's step are one transaction: a worker that dies before it
+    commits leaves her step open, so her note, sent again after the restart, is kept."""
+    assert h.shop is not None
+    ada = h.user(ADMIN_ID, "Ada")
+    order_id = await a_paid_order(h)
+    await start_note(ada, order_id)
+
+    async def dies(*args: object, **kwargs: object) -> None:
+        raise Crash
+
+    with monkeypatch.context() as patched, pytest.raises(Crash):
+        patched.setattr(AuditRepository, "record", dies)  # the last write of the note's work
+        await admin_orders.add_note(h.shop, ADMIN_ID, order_id, "sent replacement mug", ADMIN_ID)
+    assert await notes_of(h, order_id) == []
+    await h.restart()
+    await ada.send("sent replacement mug")  # still her note step: kept, not searched for
     await ada.wait_for(f"admin:{ADMIN_ID}: sent replacement mug")
     assert [text for _, text, _ in await notes_of(h, order_id)] == ["sent replacement mug"]
 

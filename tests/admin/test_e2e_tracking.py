@@ -223,6 +223,12 @@ async def test_the_button_of_a_delivered_order_changes_nothing(h: ShopHarness) -
     assert await tracking_of(h, second) == UPS
     await h.until_idle()
     assert not any("New tracking number" in (m.text or "") for m in sam.messages)
+    await ada.send("/audit")  # the refused correction is there, as a refused Ship would be
+    log = await ada.wait_for("Audit log")
+    assert (
+        f"admin:{ADMIN_ID} · changed the tracking number of order:{second} (refused) · "
+        f"{said.replace(f'#{order_id}', f'#{second}')}"
+    ) in (log.text or "")
 
 
 async def test_a_shopper_cannot_press_the_admins_button(h: ShopHarness) -> None:

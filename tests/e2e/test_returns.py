@@ -61,7 +61,7 @@ async def card_order(
     (order id, Stripe charge id)."""
     assert h.shop is not None
     await shopper.send("/start")
-    await shopper.wait_for("Sam")
+    await shopper.wait_for(shopper.user_json["first_name"])
     async with h.store.reading() as uow:
         on_sale = await uow.products.get_by_sku("MUG")
         cover = await uow.products.get_by_sku("CUSH")

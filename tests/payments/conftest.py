@@ -99,17 +99,16 @@ async def answers_lost(localstripe: str) -> AsyncIterator[str]:
 def stripe_harness(
     tmp_path: Path, standin: BotApiStandIn | None, stripe_base: str, **settings: Any
 ) -> ShopHarness:
-    """An empty card shop, Ada its admin, whose charges are checked and refunded at
-    `stripe_base` (localstripe); each story adds its products."""
+    """An empty card shop, Ada its admin (unless `admin_ids` says otherwise), whose charges
+    are checked and refunded at `stripe_base` (localstripe); each story adds its products."""
     return ShopHarness(
         tmp_path,
         standin=standin,
         seed=False,
-        admin_ids=frozenset({ADMIN_ID}),
         payment_provider_token="TEST:provider",
         stripe_api_key=STRIPE_KEY,
         stripe_api_base=stripe_base,
-        **settings,
+        **{"admin_ids": frozenset({ADMIN_ID}), **settings},
     )
 
 

@@ -840,3 +840,22 @@ async def test_0042_names_who_wrote_an_orders_note_and_takes_it_away(database_ur
         assert await current_revision(store.engine) == "0043_staff"
     finally:
         await store.close()
+
+
+async def test_0044_adds_when_a_return_was_restocked_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0044 return requests have `restocked_at` (NULL for every request before: none
+    was put back in stock); down to the revision before it the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0044_return_restock-1")
+        async with store.engine.connect() as conn:
+            assert "restocked_at" not in await _columns(conn, "return_requests")
+        await _alembic(store, "upgrade", "0044_return_restock")
+        async with store.engine.connect() as conn:
+            assert "restocked_at" in await _columns(conn, "return_requests")
+        assert await current_revision(store.engine) == "0044_return_restock"
+    finally:
+        await store.close()

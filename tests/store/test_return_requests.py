@@ -44,3 +44,21 @@ async def test_an_order_holds_one_open_request_and_a_decided_one_makes_room(
         waiting = await uow.returns.open_for(order_id)
         assert waiting is not None and waiting.id == second.id
         assert waiting.lines == MUGS
+
+
+async def test_a_request_is_restocked_once_even_if_approved_again_after_a_refused_refund(
+    store: Store,
+) -> None:
+    """Its lines go back on the shelf once: an approval whose refund was refused reopens the
+    request, and approving it again finds it restocked."""
+    order_id = await _order(store)
+    async with store.uow() as uow:
+        asked = await uow.returns.add(order_id, 1001, MUGS, "damaged", 2880, "USD")
+        assert not await uow.returns.mark_restocked(asked.id, utcnow())  # not approved yet
+    async with store.uow() as uow:
+        assert await uow.returns.decide(asked.id, "approved", "admin:9001", utcnow())
+        assert await uow.returns.mark_restocked(asked.id, utcnow())
+    async with store.uow() as uow:
+        await uow.returns.reopen(asked.id)  # the refund was refused
+        assert await uow.returns.decide(asked.id, "approved", "admin:9002", utcnow())
+        assert not await uow.returns.mark_restocked(asked.id, utcnow())

@@ -20,6 +20,7 @@ from bot.standin.user import FakeUser
 from bot.store.models import AuditEntry
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.e2e.shopper import open_order, screen, shown
+from tests.e2e.test_return_restock import mugs_in_stock
 from tests.e2e.test_returns import CUSHION, MUGS, card_order, requests_of
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
@@ -312,3 +313,45 @@ async def test_sam_ticks_the_mugs_in_the_page_and_sends_his_request(
             assert await browser.js("return document.querySelector('#return-open')") is None
             await ada.wait_for(f"↩️ Return request #1, order #{order_id} from Sam: {MUGS}")
             assert await requests_of(h, order_id) == [("requested", None)]
+
+
+async def test_the_page_shows_what_the_shop_decided_in_the_chats_words(
+    tmp_path: Path,
+    localstripe: str,
+    http: aiohttp.ClientSession,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Ada approves the mugs without putting them back in stock (the stock stays as it was),
+    then declines the cushion cover with a reason: Sam's order page reads each outcome as his
+    order in the chat does. SQLite only: nothing here differs by database."""
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with stripe_harness(tmp_path, standin, localstripe, **storefront_on()) as h:
+            ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+            order_id, _ = await card_order(h, sam, stripe_account)
+            page = page_for(h, http, sam)
+            ids = await line_ids(page, order_id)
+            stock = await mugs_in_stock(h)
+
+            mugs = {"lines": [ids[MUGS]], "reason": "damaged"}
+            await page.ok("POST", f"orders/{order_id}/return", mugs)
+            await ada.press("✅ Approve and refund", message=await ada.wait_for("#1, order"))
+            await ada.wait_for("Approve return #1")
+            await ada.press("Yes, approve and refund")
+            await sam.wait_for("✅ Your return #1 was approved")
+            assert await mugs_in_stock(h) == stock  # not restocked: a damaged mug stays out
+            approved = "↩️ Return #1 approved: $28.80 refunded."
+            assert (await page.ok("GET", f"orders/{order_id}"))["return"]["state"] == approved
+            await open_order(sam, order_id)
+            assert approved in shown(sam)
+
+            cover = {"lines": [ids[CUSHION]], "reason": "other"}
+            await page.ok("POST", f"orders/{order_id}/return", cover)
+            await ada.press("✖️ Decline", message=await ada.wait_for("#2, order"))
+            await ada.wait_for("Decline return #2")
+            await ada.send("Covers are not returnable once used.")
+            await sam.wait_for("Your return request #2 was declined")
+            declined = "↩️ Return #2 declined: Covers are not returnable once used."
+            assert (await page.ok("GET", f"orders/{order_id}"))["return"]["state"] == declined
+            await open_order(sam, order_id)
+            assert declined in shown(sam)

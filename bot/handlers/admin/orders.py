@@ -31,7 +31,7 @@ from bot.callback_data import (
     ShipOrder,
 )
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, message_text, save_flow
+from bot.handlers.admin.common import actor, chat_id, message_text, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
@@ -196,11 +196,9 @@ async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str |
     except BadTracking as exc:
         await reply(update, views.ask_tracking(flow, exc.said(i18n.current())))
         return
-    await save_flow(update, context, None)
     order_id = int(flow["order_id"])
-    await present_change(
-        update, context, admin_orders.ship(context.shop, actor(update), order_id, number)
-    )
+    shipped = admin_orders.ship(context.shop, actor(update), order_id, number, chat_id(update))
+    await present_change(update, context, shipped)  # the step ends with the shipment
 
 
 async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -235,7 +233,7 @@ async def on_edit_tracking(update: Update, context: ShopContext, data: EditTrack
 
 async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> None:
     """The right number ("-": none): refused with why (the step stays open), or saved, the
-    shopper told, and the order shown again. The step ends before the change, as Ship's."""
+    shopper told, and the order shown again. The step ends with the change, as Ship's."""
     text = message_text(update)
     if text.strip().lower() in SKIP_WORDS:  # Ship's "no number" word means nothing here
         await reply(update, views.ask_new_tracking(flow))
@@ -245,10 +243,11 @@ async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> No
     except BadTracking as exc:
         await reply(update, views.ask_new_tracking(flow, exc.said(i18n.current())))
         return
-    await save_flow(update, context, None)
     order_id = int(flow["order_id"])
     try:
-        done = await admin_orders.change_tracking(context.shop, actor(update), order_id, number)
+        done = await admin_orders.change_tracking(
+            context.shop, actor(update), order_id, number, chat_id(update)
+        )
     except OrderError as exc:  # gone, or delivered (cancelled, refunded) while she typed
         await refuse_stale(update, context, order_id, exc)
         return
@@ -360,8 +359,8 @@ async def on_add_note(update: Update, context: ShopContext, data: AddOrderNote) 
 
 async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
     """The note's text: refused with why (the step stays open for another try), or kept and
-    the order shown again with it. The step ends before the note is written, as Ship's does:
-    a crash in between loses the note rather than taking the next message as another."""
+    the order shown again with it. The step ends in the note's own transaction, as Ship's
+    does: a crash can neither lose the note nor take the next message as another."""
     message = update.effective_message
     text = message.text if message is not None else None
     try:
@@ -369,10 +368,11 @@ async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
     except BadNote as exc:
         await reply(update, views.ask_note(flow, exc.said(i18n.current())))
         return
-    await save_flow(update, context, None)
     order_id = int(flow["order_id"])
     try:
-        detail = await admin_orders.add_note(context.shop, actor(update), order_id, text)
+        detail = await admin_orders.add_note(
+            context.shop, actor(update), order_id, text, chat_id(update)
+        )
     except OrderError as exc:  # the order is gone
         await reply(update, exc.said(i18n.current()))
         return

@@ -1,6 +1,7 @@
-"""A shopper's return request, decided by an admin: ✅ Approve and refund (asked first) or
-✖️ Decline (asks for a short reason for her, or /skip). The buttons are under the admins'
-alert and on the order's screen; bot.usecases.returns decides it once, whoever presses."""
+"""A shopper's return request, decided by an admin: ✅ Approve, refund and restock or ✅
+Approve and refund (asked first; the goods go back on the shelf or not), or ✖️ Decline (asks
+for a short reason for her, or /skip). The buttons are under the admins' alert and on the
+order's screen; bot.usecases.returns decides it once, whoever presses."""
 
 from __future__ import annotations
 
@@ -35,12 +36,14 @@ async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveR
         await _refused(update, exc)
         return
     await answer_button(update)
-    await reply(update, return_views.ask_approve(request))
+    await reply(update, return_views.ask_approve(request, bool(data.restock)))
 
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveReturn) -> None:
     try:
-        done = await returns.approve(context.shop, actor(update), data.request_id)
+        done = await returns.approve(
+            context.shop, actor(update), data.request_id, restock=bool(data.restock)
+        )
     except OrderError as exc:
         await _refused(update, exc)
         return

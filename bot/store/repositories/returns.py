@@ -75,6 +75,26 @@ class ReturnRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
+    async def mark_restocked(self, request_id: int, at: datetime) -> bool:
+        """Claim the putting back in stock of an approved request's lines, once: False if it
+        was done before (an earlier approval whose refund was refused), as a compare-and-set."""
+        result = await self.session.execute(
+            update(ReturnRequest)
+            .where(
+                ReturnRequest.id == request_id,
+                ReturnRequest.status == APPROVED,
+                ReturnRequest.restocked_at.is_(None),
+            )
+            .values(restocked_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def latest(self, order_id: int) -> ReturnRequest | None:
+        """The order's newest request, whatever became of it (None: she never asked)."""
+        stmt = select(ReturnRequest).where(ReturnRequest.order_id == order_id)
+        return (await self.session.scalars(stmt.order_by(ReturnRequest.id.desc()).limit(1))).first()
+
     async def reopen(self, request_id: int) -> None:
         """An approval whose refund the provider refused: the request is open again."""
         await self.session.execute(
