@@ -52,7 +52,7 @@ TRACKING_PROMPT = N_(
 TRACKING_PROMPT_NONE = N_("Order #{order_id} has no tracking number. Send one, or /cancel.")
 TRACKING_AGAIN = N_("Send the tracking number, - to remove it, or /cancel.")
 NOTE_PROMPT = N_(
-    "A note on order #{order_id}, for the admins only (the shopper never sees it), up to "
+    "A note on order #{order_id}, for the shop's team only (the shopper never sees it), up to "
     "{most} characters. Send the note, or /cancel."
 )
 NOTE_AGAIN = N_("Send the note, or /cancel.")
@@ -303,7 +303,7 @@ def _notes(
     if not notes and not earlier:
         return []
     shown: list[str] = []
-    room -= len(tr._("🗒 Notes (admins only):")) + 2  # the heading, after a blank line
+    room -= len(tr._("🗒 Notes (the shop's team only):")) + 2  # the heading, after a blank line
     room -= 64  # the count of earlier notes, whatever its language
     for at, note in enumerate(reversed(notes)):
         line = "• " + tr._(
@@ -317,7 +317,7 @@ def _notes(
             break
         room -= len(line) + 1
         shown.insert(0, line)
-    head = ["\n" + tr._("🗒 Notes (admins only):")]
+    head = ["\n" + tr._("🗒 Notes (the shop's team only):")]
     if earlier:
         head.append(
             tr.ngettext(

@@ -64,7 +64,7 @@ async def start_note(admin: FakeUser, order_id: int) -> str:
     """The admin opens the order and presses 🗒 Add note: what she is asked."""
     await open_detail(admin, order_id)
     await admin.press("🗒 Add note")
-    asked = await admin.wait_for(f"A note on order #{order_id}, for the admins only")
+    asked = await admin.wait_for(f"A note on order #{order_id}, for the shop's team only")
     return asked.text or ""
 
 
@@ -83,7 +83,7 @@ async def test_a_note_shows_to_every_admin_on_the_shops_clock_and_never_to_the_s
     moment = translator("en").datetime(at, ZoneInfo(ZONE))
     assert moment != translator("en").datetime(at, ZoneInfo("UTC"))
     line = f"• {moment} · admin:{ADMIN_ID}: {GIFT_WRAP}"  # as typed: the screen is plain text
-    assert f"🗒 Notes (admins only):\n{line}" in (screen.text or "")
+    assert f"🗒 Notes (the shop's team only):\n{line}" in (screen.text or "")
     assert "earlier" not in (screen.text or "")
 
     bea_screen = await open_detail(bea, order_id)  # another admin reads it too
@@ -135,7 +135,7 @@ async def test_what_cannot_be_a_note_is_refused_and_asked_again(h: ShopHarness) 
     assert await notes_of(h, order_id) == []
 
     await ada.send("  " + "y" * 500 + "\n")  # the longest there is, blanks around left out
-    screen = await ada.wait_for("🗒 Notes (admins only):")
+    screen = await ada.wait_for("🗒 Notes (the shop's team only):")
     assert [text for _, text, _ in await notes_of(h, order_id)] == ["y" * 500]
     assert f"admin:{ADMIN_ID}: {'y' * 500}" in (screen.text or "")
 
@@ -193,10 +193,10 @@ async def test_the_newest_five_notes_show_and_the_earlier_are_counted(h: ShopHar
         await admin_orders.add_note(h.shop, (ADMIN_ID, BEA)[n % 2], order_id, f"{n}: " + "z" * 490)
     await start_note(ada, order_id)
     await ada.send("7: the newest")
-    screen = await ada.wait_for("🗒 Notes (admins only):")
+    screen = await ada.wait_for("🗒 Notes (the shop's team only):")
     text = screen.text or ""
     assert len(text) <= 4096 and "Payments:" in text and "History:" in text
-    notes = text.split("🗒 Notes (admins only):\n")[1].split("\n\nPayments:")[0].splitlines()
+    notes = _notes_of(text)
     assert notes[0] == "… and 2 earlier notes"
     assert [line.split(": ", 1)[1][:1] for line in notes[1:]] == ["3", "4", "5", "6", "7"]
     assert f"admin:{BEA}: 5: zzz" in text and f"admin:{ADMIN_ID}: 7: the newest" in text
@@ -243,11 +243,11 @@ async def test_a_russian_admin_adds_a_note_in_russian(h: ShopHarness) -> None:
     await _russian(ada)
     await open_detail(ada, order_id, heading="Заказ №{order_id} · ")
     await ada.press("🗒 Добавить заметку")
-    await ada.wait_for(f"Заметка к заказу №{order_id} — только для администраторов")
+    await ada.wait_for(f"Заметка к заказу №{order_id} — только для команды магазина")
     await ada.send("/skip")
     await ada.wait_for("/skip — это команда, а не заметка. Отправьте заметку или /cancel.")
     await ada.send("Клиент просит подарочную упаковку")
-    screen = await ada.wait_for("🗒 Заметки (только для администраторов):")
+    screen = await ada.wait_for("🗒 Заметки (только для команды магазина):")
     text = screen.text or ""
     assert "… и ещё 2 заметки раньше" in text
     assert f"admin:{ADMIN_ID}: Клиент просит подарочную упаковку" in text
@@ -273,7 +273,12 @@ async def test_an_order_with_long_lines_shows_fewer_notes_and_counts_the_rest(
     screen = await open_detail(ada, order_id)
     text = screen.text or ""
     assert len(text) <= 4096 and text.endswith("new → ✅ Paid by system")
-    notes = text.split("🗒 Notes (admins only):\n")[1].split("\n\nPayments:")[0].splitlines()
+    notes = _notes_of(text)
     earlier, shown = int(notes[0].split()[2]), notes[1:]
     assert notes[0] == f"… and {earlier} earlier notes" and 0 < len(shown) < 5
     assert earlier + len(shown) == 5 and shown[-1].endswith("5: " + "z" * 490)
+
+
+def _notes_of(text: str) -> list[str]:
+    """The lines of an order screen's notes section, between its heading and the payments."""
+    return text.split("🗒 Notes (the shop's team only):\n")[1].split("\n\nPayments:")[0].splitlines()
