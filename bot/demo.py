@@ -32,6 +32,7 @@ from bot.store.order_states import OrderStatus
 
 SHOPPER_ID, SHOPPER_NAME = 1001, "Alice"
 ADMIN_ID, ADMIN_NAME = 9001, "Ada"
+STAFF_ID, STAFF_NAME = 9003, "Sam"  # packs and ships (STAFF_IDS), in the sandbox
 BOT_NAME = "Shop"
 # Shaped like a BotFather test-mode provider token; the stand-in accepts any non-empty one.
 DEMO_PROVIDER_TOKEN = "284685063:TEST:offline-demo"

@@ -32,6 +32,8 @@ from bot.demo import (
     BOT_NAME,
     SHOPPER_ID,
     SHOPPER_NAME,
+    STAFF_ID,
+    STAFF_NAME,
     STARS_DEMO,
     USD_DEMO,
     DemoPlan,
@@ -77,6 +79,8 @@ this machine). You start as {SHOPPER_NAME}, a shopper.
   page                         the link to the shop page (the Mini App) for whoever you are:
                                open it in a browser, it shares the cart with this chat
   /as admin, /as shopper       switch to {ADMIN_NAME} (an admin) or back to {SHOPPER_NAME}
+  /as staff                    switch to {STAFF_NAME}, staff (STAFF_IDS): orders, shipping, notes
+                               and shoppers' messages, not refunds, prices or broadcasts
   lang ru                      your Telegram app's language from now on: en, ru, es, or any
                                other (the shop's DEFAULT_LANGUAGE); /language chooses in the bot
   buttons                      show the numbered buttons again
@@ -183,6 +187,7 @@ class Sandbox:
         self.identities = {
             "shopper": Identity("shopper", SHOPPER_NAME, harness.user(SHOPPER_ID, SHOPPER_NAME)),
             "admin": Identity("admin", ADMIN_NAME, harness.user(ADMIN_ID, ADMIN_NAME)),
+            "staff": Identity("staff", STAFF_NAME, harness.user(STAFF_ID, STAFF_NAME)),
         }
         self.current = self.identities["shopper"]
         self.printed = {identity.user.user_id: 0 for identity in self.identities.values()}
@@ -382,7 +387,7 @@ class Sandbox:
     def switch(self, role: str) -> None:
         identity = self.identities.get(role)
         if identity is None:
-            self.write("Say /as admin or /as shopper.")
+            self.write("Say /as admin, /as staff or /as shopper.")
             return
         self.current = identity
         scope = f"chat:{identity.user.user_id}"
@@ -513,7 +518,13 @@ async def run_sandbox(
             # Both people have opened a chat with the bot, so the admin gets the admin menu.
             standin.user(SHOPPER_ID, SHOPPER_NAME, language_code=plan.language)
             standin.user(ADMIN_ID, ADMIN_NAME)
-            settings = {**demo_settings(plan=plan), **STOREFRONT, **cards.settings}
+            standin.user(STAFF_ID, STAFF_NAME)
+            settings = {
+                **demo_settings(plan=plan),
+                "staff_ids": frozenset({STAFF_ID}),
+                **STOREFRONT,
+                **cards.settings,
+            }
             async with ShopHarness(
                 workdir,
                 database_url=database_url(db_path, workdir),

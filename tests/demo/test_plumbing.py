@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import ADMIN_ID, SHOPPER_ID, StepFailed, TranscriptPrinter, format_event
+from bot.demo import ADMIN_ID, SHOPPER_ID, STAFF_ID, StepFailed, TranscriptPrinter, format_event
 from bot.sandbox import Sandbox, TerminalInput, run_sandbox
 from bot.standin import BotApiStandIn, TranscriptEvent, card_provider
 from bot.standin.harness import ShopHarness
@@ -71,7 +71,13 @@ async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
     out = io.StringIO()
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
-        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+        standin.user(STAFF_ID, "Sam")
+        async with ShopHarness(
+            tmp_path,
+            standin=standin,
+            admin_ids=frozenset({ADMIN_ID}),
+            staff_ids=frozenset({STAFF_ID}),
+        ) as h:
             with script.open() as stdin:
                 sandbox = Sandbox(h, TerminalInput(stdin), out)
                 await asyncio.wait_for(sandbox.run(), 30)
@@ -80,14 +86,19 @@ async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
 
 async def test_sandbox_sends_lines_and_answers_its_own_commands(tmp_path: Path) -> None:
     output = await run_sandbox_with(
-        tmp_path, "help\n/frobnicate\n7\nsay 7\n/as admin\n/frobnicate\n/as nobody\nbuttons\nquit\n"
+        tmp_path,
+        "help\n/frobnicate\n7\nsay 7\n/as admin\n/frobnicate\n/as staff\n/price KIT-MUG-CER 1\n"
+        "/as nobody\nbuttons\nquit\n",
     )
     assert output.count("press button number 3") == 2  # the help, on start and on request
     assert "Shop: I don't know /frobnicate" in output
     assert "There is no button 7 on screen" in output and "type: say 7" in output
     assert "“7”" in output  # `say 7` sent the text, and the bot searched for it
     assert "You are now Ada (admin)" in output and "/admin" in output
-    assert "Say /as admin or /as shopper." in output
+    staff = output.split("You are now Sam (staff). Their command menu: ")[1].splitlines()[0]
+    assert "/orders_admin" in staff and "/price" not in staff and "/broadcast" not in staff
+    assert "Sorry, that is for the shop's admins only." in output  # Sam's /price
+    assert "Say /as admin, /as staff or /as shopper." in output
     assert output.rstrip().endswith("Bye.")
 
 
@@ -103,7 +114,13 @@ async def test_sandbox_shows_what_the_bot_sends_on_its_own(tmp_path: Path) -> No
     out = io.StringIO()
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
-        async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
+        standin.user(STAFF_ID, "Sam")
+        async with ShopHarness(
+            tmp_path,
+            standin=standin,
+            admin_ids=frozenset({ADMIN_ID}),
+            staff_ids=frozenset({STAFF_ID}),
+        ) as h:
             with os.fdopen(read_fd) as stdin:
                 sandbox = Sandbox(h, TerminalInput(stdin), out)
                 running = asyncio.create_task(sandbox.run())
