@@ -12,6 +12,7 @@ from bot.callback_data import (
     Checkout,
     ClearCart,
     Pay,
+    RemoveGiftCard,
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
@@ -27,9 +28,14 @@ from bot.conversation.screens import (
     PaymentRefusedScreen,
     Screen,
 )
+from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.services.errors import GiftCardRefused
+from bot.texts import checkout as checkout_texts
+from bot.usecases import gift_cards
 from bot.views import payments as payment_views
 from bot.views.display import present
+from bot.views.replies import say
 
 
 async def cart_command(update: Update, context: ShopContext) -> None:
@@ -73,6 +79,25 @@ async def on_remove_code(
     return await journey.remove_code(context.shop, who)
 
 
+async def on_remove_card(
+    update: Update, context: ShopContext, who: Shopper, data: RemoveGiftCard
+) -> Screen:
+    return await journey.remove_card(context.shop, who)
+
+
+async def giftcard_command(update: Update, context: ShopContext) -> None:
+    """/giftcard CODE: what is left on the card (the code masked in the answer)."""
+    if (who := shopper_of(update)) is None:
+        return
+    tr = await speak_chosen(update, context)
+    typed = " ".join(context.args or [])
+    try:
+        said = checkout_texts.card_balance(tr, await gift_cards.balance(context.shop, typed))
+    except GiftCardRefused as refused:
+        said = refused.said(tr) if typed else tr._(checkout_texts.CARD_USAGE)
+    await say(context, who.chat_id, said)
+
+
 async def on_ask_note(update: Update, context: ShopContext, who: Shopper, data: AskNote) -> Screen:
     return await journey.ask_note(context.shop, who)
 
@@ -100,6 +125,9 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cart", cart_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
+        CommandHandler("giftcard", giftcard_command, filters=filters.ChatType.PRIVATE)
+    )
+    app.add_handler(
         button_handler(
             Route(ShowCart, on_cart),
             Route(AddOne, on_plus),
@@ -110,6 +138,7 @@ def register(app: AnyApplication) -> None:
             Route(Pay, on_pay),
             Route(AskPromoCode, on_ask_code),
             Route(RemovePromoCode, on_remove_code),
+            Route(RemoveGiftCard, on_remove_card),
             Route(AskNote, on_ask_note),
             Route(RemoveNote, on_remove_note),
         )

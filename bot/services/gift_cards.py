@@ -103,6 +103,12 @@ async def issue(
             )
 
 
+async def is_card(uow: UnitOfWork, text: str) -> bool:
+    """Is `text` (typed where a promo code goes) one of the shop's gift cards?"""
+    code = card_code(text)
+    return code is not None and await uow.gift_cards.by_code(code) is not None
+
+
 async def _card(uow: UnitOfWork, text: str) -> GiftCard:
     code = card_code(text)
     card = await uow.gift_cards.by_code(code) if code else None

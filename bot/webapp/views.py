@@ -358,6 +358,8 @@ def checkout(screen: Screen) -> Json:
         changes = [unescape(change_text(tr, change)) for change in review.changes]
         if review.promo_dropped:  # the code no longer applies: paying again goes without it
             changes.append(review.promo_dropped)
+        if review.gift_card_dropped:  # so with the gift card
+            changes.append(review.gift_card_dropped)
         if changes:
             return {
                 "status": "changed",
