@@ -36,6 +36,7 @@ from bot.conversation.screens import (
     HelpScreen,
     InvoiceScreen,
     InvoiceSentScreen,
+    PaidByCardScreen,
     LanguageScreen,
     ListScreen,
     MenuScreen,
@@ -555,7 +556,8 @@ async def checkout(v: Visit) -> Screen:
 async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
     """ "Pay" pressed: verify once more; if the cart is still what the shopper was `shown`
     (None: not known) and nothing changed, the cart becomes an order holding its stock and
-    its invoice goes out next (InvoiceScreen, then `invoice_sent`). Otherwise the summary as
+    its invoice goes out next (InvoiceScreen, then `invoice_sent`), or, when its gift card
+    pays all of it, it is paid by the card next (PaidByCardScreen). Otherwise the summary as
     it is now comes back instead, or the order the old summary was paid as."""
     screen, customer_id = await _verify_for_payment(shop, who, shown)
     if customer_id is None:
@@ -579,6 +581,8 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
             )
         return PaymentRefusedScreen(reason=error.said(i18n.current()))
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
+    if placed.order.total == 0:  # the gift card pays all of it: no invoice
+        return PaidByCardScreen(order=placed.order, replaced_invoices=replaced)
     return InvoiceScreen(order=placed.order, photo_url=placed.photo_url, replaced_invoices=replaced)
 
 

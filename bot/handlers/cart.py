@@ -25,10 +25,12 @@ from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import (
     InvoiceScreen,
     InvoiceSentScreen,
+    PaidByCardScreen,
     PaymentRefusedScreen,
     Screen,
 )
 from bot.handlers.language import speak_chosen
+from bot.handlers.payments import paid_by_card
 from bot.handlers.shopper import Route, button_handler, shopper_of
 from bot.services.errors import GiftCardRefused
 from bot.texts import checkout as checkout_texts
@@ -116,6 +118,10 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
     if isinstance(screen, InvoiceScreen):
         message_id = await payment_views.send_invoice(context, who.chat_id, screen)
         screen = await journey.invoice_sent(context.shop, who, screen, message_id)
+    if isinstance(screen, PaidByCardScreen):  # no invoice: the card paid it
+        await payment_views.retire_invoices(context, who.chat_id, screen.replaced_invoices)
+        await paid_by_card(context.shop, who, screen)
+        return None
     if isinstance(screen, InvoiceSentScreen | PaymentRefusedScreen):
         await payment_views.show_payment_step(update, context, who.chat_id, screen)
         return None

@@ -300,7 +300,8 @@ async def place_order(
     if shown is not None and to_pay != shown.total:
         raise CartChanged()  # the same lines, but a code or card came off or pays otherwise
     check_minimum_order(items_total - discount, settings)  # MIN_ORDER, before holding stock
-    check_invoice_total(to_pay, settings.currency)  # before holding stock
+    if to_pay or not card:  # paid by the card alone: no invoice
+        check_invoice_total(to_pay, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):
         if not unit.is_active or not await uow.products.reserve(

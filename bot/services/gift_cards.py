@@ -3,12 +3,12 @@ the order summary beside a promo code.
 
 A code gets its row (`issue`) in the transaction that stores it on its order line, worth
 the line's unit price in the order's currency. On the order summary the shopper types it
-where a promo code goes; the card pays for what is left after the promo code, but never all
-of it: Telegram sends no invoice below its smallest payment, so at least that much is left
-to pay (`quote`). At checkout `spend` takes the amount from the balance by one conditional
+where a promo code goes; the card pays what is left after the promo code: all of it, or a
+part that leaves at least Telegram's smallest payment to the invoice (`covered`). At checkout `spend` takes the amount from the balance by one conditional
 UPDATE in the order's transaction; a released hold or a full refund gives it back
 (`give_back`), and a full refund of the order that bought a card voids it (`void_issued`),
-refused if the card was spent since. Messages show a code masked (`masked`): only its first
+refused if the card was spent since. A card that pays for all of an order makes no invoice:
+the order is paid by the card (bot.usecases.payments.take_card_payment). Messages show a code masked (`masked`): only its first
 and last group, so a screenshot of a chat gives nobody the card.
 """
 
@@ -34,8 +34,8 @@ CARD_VOID = N_("The gift card {code} was cancelled with the order that bought it
 CARD_FOREIGN = N_("The gift card {code} is in {card_currency}, and this shop takes {currency}.")
 CARD_EMPTY = N_("The gift card {code} has been used up.")
 CARD_TOO_SMALL = N_(
-    "Your total is {total}, and Telegram needs at least {least} paid by invoice, so the "
-    "gift card {code} cannot take anything off. It helps on a bigger order."
+    "The gift card {code} has {balance}, less than your total of {total}, and Telegram needs "
+    "at least {least} paid by invoice, so the card cannot pay part of this order."
 )
 CARD_JUST_SPENT = N_(
     "The gift card {code} was just spent on another order: {balance} is left on it. "
@@ -138,16 +138,25 @@ async def quote(uow: UnitOfWork, text: str, currency: str, to_pay: int) -> GiftC
         )
     if card.balance <= 0:
         raise GiftCardRefused.saying(CARD_EMPTY, code=code)
-    least = telegram_minimum(currency)
-    if to_pay <= least:
+    amount = covered(card.balance, to_pay, currency)
+    if amount <= 0:
         raise GiftCardRefused.saying(
             CARD_TOO_SMALL,
             code=code,
+            balance=i18n.amount(card.balance, currency),
             total=i18n.amount(to_pay, currency),
-            least=i18n.amount(least, currency),
+            least=i18n.amount(telegram_minimum(currency), currency),
         )
-    amount = min(card.balance, to_pay - least)
     return GiftCardQuote(card.code, amount, card.balance - amount, currency)
+
+
+def covered(balance: int, to_pay: int, currency: str) -> int:
+    """What a card with `balance` pays of `to_pay`: all of it if it can (no invoice then:
+    the order is paid by the card alone), else as much as leaves an invoice Telegram takes
+    (its smallest payment or more) for the rest."""
+    if balance >= to_pay:
+        return to_pay
+    return min(balance, to_pay - telegram_minimum(currency))
 
 
 async def spend(uow: UnitOfWork, card: GiftCardQuote) -> None:

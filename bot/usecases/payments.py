@@ -20,7 +20,7 @@ from bot import i18n, notices
 from bot.conversation import engine
 from bot.i18n import N_, Translator, worded
 from bot.money import STARS, telegram_maximum
-from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
+from bot.payments.payload import InvalidPayload, InvoicePayload, sign_payload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
 from bot.services import checkout, gift_cards, promos, sales_pause
@@ -311,7 +311,7 @@ async def record_payment(
         if order is None:
             missing = worded(N_("order #{order_id} does not exist"), order_id=ids.order_id)
             return PaymentOutcome("unknown_order", note=missing)
-        provider = "stars" if incoming.currency == STARS else "stripe"
+        provider = _provider(incoming)
         # Paid already (another charge got here first): this one is not the order's payment.
         paid_twice = order.paid_at is not None or order.status not in PAYABLE
         payment = await uow.payments.add_once(
@@ -361,6 +361,12 @@ async def record_payment(
         kind: PaymentKind = "review" if problems else "paid"
         verify = payment.verification_status == "pending"
         return PaymentOutcome(kind, summary, payment.id, problem, verify)
+
+
+def _provider(incoming: IncomingPayment) -> str:
+    if incoming.telegram_payment_charge_id.startswith(CARD_CHARGE):
+        return "giftcard"
+    return "stars" if incoming.currency == STARS else "stripe"
 
 
 def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tuple[int, int]:
@@ -535,6 +541,28 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
     plan = await deliveries.plan(shop, order_id) if review_reason is None else None
     await _tell_chat(shop, chat_id, "paid")
     return TakenPayment(incoming, outcome, review_reason, plan)
+
+
+CARD_CHARGE = "giftcard:"  # the charge id of an order paid by its gift card alone
+
+
+async def take_card_payment(
+    shop: Shop, order: OrderSummary, payer_name: str, chat_id: int
+) -> TakenPayment:
+    """An order its gift card paid in full (no invoice: Telegram sends none for nothing) is
+    taken as a payment of 0 is, by `take_payment`: stock sold, digital items planned, the
+    chat moved on; the payment is recorded with the provider "giftcard", once per order."""
+    user_id = order.customer_telegram_id
+    incoming = IncomingPayment(
+        user_id=user_id,
+        payload=sign_payload(order.order_id, user_id, shop.settings.payload_secret),
+        currency=order.currency,
+        total_amount=0,
+        telegram_payment_charge_id=f"{CARD_CHARGE}{order.order_id}",
+        provider_payment_charge_id="",
+        payer_name=payer_name,
+    )
+    return await take_payment(shop, incoming, chat_id)
 
 
 async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:

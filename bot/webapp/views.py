@@ -17,6 +17,7 @@ from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
     InvoiceScreen,
+    PaidByCardScreen,
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     Screen,
@@ -66,6 +67,7 @@ WAITING_IN_CHAT = N_(
 CART_EMPTY = N_("Your cart is empty: add something first.")
 CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
 AGAIN = N_("Your cart changed just now. Please check out again.")
+PAID_BY_CARD = N_("Order #{order_id} is paid by your gift card. The receipt is in the chat.")
 
 
 def photo_path(product_id: int, variant_id: int = 0, further: int = 0) -> str:
@@ -343,6 +345,20 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
         "currency": order.currency,
         "total_text": _money(order.total, order.currency),
         "needs_shipping": order.needs_shipping,
+    }
+
+
+def paid_by_card(screen: PaidByCardScreen) -> Json:
+    """Checkout went through and the gift card paid all of it: no invoice to open, the
+    receipt is in the chat."""
+    order = screen.order
+    return {
+        "status": "paid",
+        "order_id": order.order_id,
+        "total": order.total,
+        "currency": order.currency,
+        "total_text": _money(order.total, order.currency),
+        "notice": i18n.current()._(PAID_BY_CARD, order_id=order.order_id),
     }
 
 
