@@ -350,7 +350,7 @@ class Cart(Base):
     promo_code: Mapped[str | None] = mapped_column(String(32), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
     # A gift card the shopper attached (bot.services.gift_cards), spent at checkout.
-    gift_card_code: Mapped[str | None] = mapped_column(String(14), default=None)
+    gift_card_code: Mapped[str | None] = mapped_column(String(14))
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"
