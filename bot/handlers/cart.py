@@ -37,7 +37,7 @@ from bot.texts import checkout as checkout_texts
 from bot.usecases import gift_cards
 from bot.views import payments as payment_views
 from bot.views.display import present
-from bot.views.replies import say
+from bot.views.replies import answer_button, say
 
 
 async def cart_command(update: Update, context: ShopContext) -> None:
@@ -118,7 +118,8 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
     if isinstance(screen, InvoiceScreen):
         message_id = await payment_views.send_invoice(context, who.chat_id, screen)
         screen = await journey.invoice_sent(context.shop, who, screen, message_id)
-    if isinstance(screen, PaidByCardScreen):  # no invoice: the card paid it
+    if isinstance(screen, PaidByCardScreen):  # no invoice: the card pays it
+        await answer_button(update)
         await payment_views.retire_invoices(context, who.chat_id, screen.replaced_invoices)
         await paid_by_card(context.shop, who, screen)
         return None
@@ -130,9 +131,7 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cart", cart_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(
-        CommandHandler("giftcard", giftcard_command, filters=filters.ChatType.PRIVATE)
-    )
+    app.add_handler(CommandHandler("giftcard", giftcard_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
         button_handler(
             Route(ShowCart, on_cart),

@@ -173,7 +173,9 @@ async def review_cart(
     if cart.gift_card_code and not after.is_empty:
         try:
             discount = promo.discount if promo else 0
-            card = await gift_cards.quote(uow, cart.gift_card_code, currency, after.total - discount)
+            card = await gift_cards.quote(
+                uow, cart.gift_card_code, currency, after.total - discount
+            )
         except GiftCardRefused as refused:
             taken_off = i18n.current()._("The gift card was taken off your order.")
             card_dropped = f"{refused.said(i18n.current())} {taken_off}"

@@ -26,6 +26,7 @@ NOTE_KEPT = N_("Your note is added to the order.")
 NOTE_REMOVED = N_("Note removed.")
 
 CARD_REMOVE = N_("✖ Remove gift card")
+PAY_BY_CARD = N_("🎁 Pay with the gift card")
 CARD_APPLIED = N_("Gift card {code} applied: −{amount} ({left} left on the card).")
 CARD_REMOVED = N_("Gift card {code} removed.")
 CARD_LINE = N_("Gift card {code}: −{amount} ({left} left on the card)")

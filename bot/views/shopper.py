@@ -566,12 +566,12 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
     total = tr.money(review.total, basket.currency)
     promo = review.promo
-    pay = [
-        button(
-            tr._("💳 Pay {total}", total=total),
-            Pay(basket.fingerprint, review.total, screen.last_paid),
-        )
-    ]
+    paying = (
+        tr._(checkout_texts.PAY_BY_CARD)  # the card pays all of it: no invoice
+        if review.gift_card and not review.total
+        else tr._("💳 Pay {total}", total=total)
+    )
+    pay = [button(paying, Pay(basket.fingerprint, review.total, screen.last_paid))]
     if screen.blocked:  # paused, or short of the minimum: what she is told instead of Pay
         lines = [escape(screen.blocked), "", *lines]
     rows = [
