@@ -47,9 +47,9 @@ from bot.services.errors import (
     WrongCurrency,
     check_invoice_total,
 )
+from bot.services.gift_cards import GiftCardQuote
 from bot.services.order_minimum import check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
-from bot.services.gift_cards import GiftCardQuote
 from bot.services.promos import PricedLine, PromoQuote
 from bot.store.models import CartLine, Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus

@@ -4,12 +4,15 @@ the order summary beside a promo code.
 A code gets its row (`issue`) in the transaction that stores it on its order line, worth
 the line's unit price in the order's currency. On the order summary the shopper types it
 where a promo code goes; the card pays what is left after the promo code: all of it, or a
-part that leaves at least Telegram's smallest payment to the invoice (`covered`). At checkout `spend` takes the amount from the balance by one conditional
-UPDATE in the order's transaction; a released hold or a full refund gives it back
-(`give_back`), and a full refund of the order that bought a card voids it (`void_issued`),
-refused if the card was spent since. A card that pays for all of an order makes no invoice:
-the order is paid by the card (bot.usecases.payments.take_card_payment). Messages show a code masked (`masked`): only its first
-and last group, so a screenshot of a chat gives nobody the card.
+part that leaves at least Telegram's smallest payment to the invoice (`covered`). A card
+that pays all of an order makes no invoice: the order is paid by the card
+(bot.usecases.payments.take_card_payment).
+
+At checkout `spend` takes the amount from the balance by one conditional UPDATE in the
+order's transaction; a released hold or a full refund gives it back (`give_back`), and a
+full refund of the order that bought a card voids it (`void_issued`), refused if the card
+was spent since. Messages show a code masked (`masked`): only its first and last group, so
+a screenshot of a chat gives nobody the card.
 """
 
 from __future__ import annotations

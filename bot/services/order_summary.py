@@ -50,9 +50,9 @@ class OrderSummary(ShownRefunds):
     promo_code: str | None = None
     tip_amount: int = 0
     note: str | None = None
-    refund_under_way: int = 0
+    refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
     gift_card_code: str | None = None
-    gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)  # of `refunded_amount`, not made yet (tried again, or under way)
+    gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
 
     @property
     def status_label(self) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
+from bot.services import gift_cards
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
@@ -31,7 +32,6 @@ from bot.services.errors import (
     StarsRefundIsWhole,
     WholeRefundOnly,
 )
-from bot.services import gift_cards
 from bot.services.promos import split_exactly
 from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
