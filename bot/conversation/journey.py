@@ -771,7 +771,9 @@ async def _typed_code(v: Visit, text: str) -> Screen:
 async def _typed_card(v: Visit, review: CheckoutReview, cart: Cart, text: str) -> Screen:
     """A gift card typed where a promo code goes: it pays what the promo code leaves."""
     try:
-        card = await gift_cards.quote(v.uow, text, v.currency, review.goods_total)
+        card = await gift_cards.quote(
+            v.uow, text, v.currency, review.goods_total, ships=review.cart.needs_shipping
+        )
     except GiftCardRefused as refused:
         return PromoPromptScreen(notice=refused.said(v.tr))
     cart.gift_card_code = card.code

@@ -174,7 +174,11 @@ async def review_cart(
         try:
             discount = promo.discount if promo else 0
             card = await gift_cards.quote(
-                uow, cart.gift_card_code, currency, after.total - discount
+                uow,
+                cart.gift_card_code,
+                currency,
+                after.total - discount,
+                ships=after.needs_shipping,
             )
         except GiftCardRefused as refused:
             taken_off = i18n.current()._("The gift card was taken off your order.")
@@ -295,7 +299,11 @@ async def place_order(
     card = None
     if cart.gift_card_code:
         card = await gift_cards.quote(
-            uow, cart.gift_card_code, settings.currency, items_total - discount
+            uow,
+            cart.gift_card_code,
+            settings.currency,
+            items_total - discount,
+            ships=bool(physical),
         )
     paid_by_card = card.amount if card else 0
     to_pay = items_total - discount - paid_by_card

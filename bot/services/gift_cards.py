@@ -127,10 +127,13 @@ async def balance(uow: UnitOfWork, text: str) -> GiftCardBalance:
     return GiftCardBalance(card.code, card.balance, card.initial_amount, card.currency, void)
 
 
-async def quote(uow: UnitOfWork, text: str, currency: str, to_pay: int) -> GiftCardQuote:
+async def quote(
+    uow: UnitOfWork, text: str, currency: str, to_pay: int, *, ships: bool = False
+) -> GiftCardQuote:
     """What the card pays of `to_pay` (the goods after any promo code), or GiftCardRefused
     saying why it cannot: unknown, void, another currency, used up, or an order so small
-    that Telegram's smallest payment is all there is to pay."""
+    that Telegram's smallest payment is all there is to pay. An order that `ships` always
+    keeps an invoice: its payment form asks for the address and the shipping."""
     card = await _card(uow, text)
     code = masked(card.code)
     if card.voided_at is not None:
@@ -141,7 +144,7 @@ async def quote(uow: UnitOfWork, text: str, currency: str, to_pay: int) -> GiftC
         )
     if card.balance <= 0:
         raise GiftCardRefused.saying(CARD_EMPTY, code=code)
-    amount = covered(card.balance, to_pay, currency)
+    amount = covered(card.balance, to_pay, currency, ships=ships)
     if amount <= 0:
         raise GiftCardRefused.saying(
             CARD_TOO_SMALL,
@@ -153,11 +156,11 @@ async def quote(uow: UnitOfWork, text: str, currency: str, to_pay: int) -> GiftC
     return GiftCardQuote(card.code, amount, card.balance - amount, currency)
 
 
-def covered(balance: int, to_pay: int, currency: str) -> int:
-    """What a card with `balance` pays of `to_pay`: all of it if it can (no invoice then:
-    the order is paid by the card alone), else as much as leaves an invoice Telegram takes
-    (its smallest payment or more) for the rest."""
-    if balance >= to_pay:
+def covered(balance: int, to_pay: int, currency: str, *, ships: bool = False) -> int:
+    """What a card with `balance` pays of `to_pay`: all of it if it can and nothing is to
+    be shipped (no invoice then: the order is paid by the card alone), else as much as
+    leaves an invoice Telegram takes (its smallest payment or more) for the rest."""
+    if balance >= to_pay and not ships:
         return to_pay
     return min(balance, to_pay - telegram_minimum(currency))
 

@@ -61,9 +61,11 @@ async def test_a_card_typed_any_way_pays_what_it_can_and_leaves_an_invoice_teleg
         part = await gift_cards.quote(uow, " k7qf 2mxr-9tba ", "USD", 1800)
         whole = await gift_cards.quote(uow, "K7QF2MXR9TBA", "USD", 750)
         most = await gift_cards.quote(uow, CARD, "USD", 1050)
+        shipped = await gift_cards.quote(uow, CARD, "USD", 750, ships=True)
     assert (part.code, part.amount, part.left, part.shown) == (CARD, 1000, 0, "K7QF-…-9TBA")
     assert (whole.amount, whole.left) == (750, 250)  # all of it: no invoice at all
     assert (most.amount, most.left) == (950, 50)  # $10.50: $1.00 (Telegram's least) left to pay
+    assert shipped.amount == 650  # goods to ship keep an invoice: it asks for the address
 
 
 async def test_codes_that_cannot_pay_are_answered_clearly(shopfront: Shopfront) -> None:
