@@ -65,6 +65,11 @@ async def test_a_bought_gift_card_pays_for_orders_and_comes_back_when_they_do_no
         c for c in stars_shop.standin.calls_to("sendInvoice") if c.params["chat_id"] == 1002
     ]
     assert await _balance(bob, code) == f"Gift card {masked}: ⭐ 50 of ⭐ 100 left."
+    await bob.send("/giftcard")
+    assert (await bob.wait_for("Send /giftcard and the code")).text == (
+        "Send /giftcard and the code, for example /giftcard ABCD-EFGH-IJKL, to see what is left "
+        "on it. To spend it, type it at 🏷 Promo code on your order summary."
+    )
 
     # A bigger order: the card pays its ⭐ 50, the invoice asks for the rest.
     await add_to_cart(bob, "STR-GDE-POV")  # ⭐ 100
