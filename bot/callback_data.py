@@ -285,6 +285,11 @@ class RemovePromoCode(Action, code="pcx"):
 
 
 @dataclass(frozen=True)
+class RemoveGiftCard(Action, code="gcx"):
+    """✖ Remove gift card from the order summary."""
+
+
+@dataclass(frozen=True)
 class AskNote(Action, code="nt"):
     """Type a note for the shop."""
 

@@ -43,6 +43,7 @@ from bot.conversation.screens import (
     NotUnderstoodScreen,
     OrderScreen,
     OrdersScreen,
+    PaidByCardScreen,
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     ProductScreen,
@@ -61,7 +62,16 @@ from bot.conversation.screens import (
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import cart as carts
-from bot.services import catalog, favourites, promos, ratings, reorder, returns, reviews
+from bot.services import (
+    catalog,
+    favourites,
+    gift_cards,
+    promos,
+    ratings,
+    reorder,
+    returns,
+    reviews,
+)
 from bot.services import support as conversations
 from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
@@ -77,6 +87,7 @@ from bot.services.errors import (
     CartError,
     CategoryNotFound,
     EmptyCart,
+    GiftCardRefused,
     LineFull,
     MessageTooLong,
     NoteRefused,
@@ -103,7 +114,7 @@ from bot.services.order_history import (
 from bot.services.order_minimum import below_minimum
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
-from bot.store.models import utcnow, variant_title
+from bot.store.models import Cart, utcnow, variant_title
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import FRESH_SETTINGS, changes_for, notice_settings
 from bot.store.uow import UnitOfWork, WriteWhileReading
@@ -545,7 +556,8 @@ async def checkout(v: Visit) -> Screen:
 async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
     """ "Pay" pressed: verify once more; if the cart is still what the shopper was `shown`
     (None: not known) and nothing changed, the cart becomes an order holding its stock and
-    its invoice goes out next (InvoiceScreen, then `invoice_sent`). Otherwise the summary as
+    its invoice goes out next (InvoiceScreen, then `invoice_sent`), or, when its gift card
+    pays all of it, it is paid by the card next (PaidByCardScreen). Otherwise the summary as
     it is now comes back instead, or the order the old summary was paid as."""
     screen, customer_id = await _verify_for_payment(shop, who, shown)
     if customer_id is None:
@@ -569,6 +581,8 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
             )
         return PaymentRefusedScreen(reason=error.said(i18n.current()))
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
+    if placed.order.total == 0:  # the gift card pays all of it: no invoice
+        return PaidByCardScreen(order=placed.order, replaced_invoices=replaced)
     return InvoiceScreen(order=placed.order, photo_url=placed.photo_url, replaced_invoices=replaced)
 
 
@@ -673,7 +687,7 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         await v.uow.sales.wait_for_reopening(v.customer_id)
         closed = sales_texts.closed(v.tr, pause.note)
         return CheckoutScreen(review=review, notice=notice, closed=closed)
-    if (short := below_minimum(review.total, v.shop.settings)) is not None:
+    if (short := below_minimum(review.goods_total, v.shop.settings)) is not None:
         return CheckoutScreen(review=review, notice=notice, short=short.said(v.tr))
     last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
     return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
@@ -726,6 +740,8 @@ async def _typed_code(v: Visit, text: str) -> Screen:
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))
     cart = await v.uow.carts.get_for_customer(v.customer_id)
+    if await gift_cards.is_card(v.uow, text):
+        return await _typed_card(v, review, cart, text)
     try:
         quote = await promos.quote(
             v.uow,
@@ -736,6 +752,10 @@ async def _typed_code(v: Visit, text: str) -> Screen:
             v.shop.settings.now(),
         )
     except PromoRefused as refused:
+        if (typed := gift_cards.card_code(text)) is not None:  # shaped like a card: neither
+            return PromoPromptScreen(
+                notice=v.tr._(checkout_texts.NO_CODE_OR_CARD, code=gift_cards.masked(typed))
+            )
         return PromoPromptScreen(notice=str(refused))
     cart.promo_code = quote.code
     await v.uow.session.flush()
@@ -746,6 +766,34 @@ async def _typed_code(v: Visit, text: str) -> Screen:
         amount=v.tr.money(quote.discount, v.currency),
     )
     return await _checkout(v, notice=applied)
+
+
+async def _typed_card(v: Visit, review: CheckoutReview, cart: Cart, text: str) -> Screen:
+    """A gift card typed where a promo code goes: it pays what the promo code leaves."""
+    try:
+        card = await gift_cards.quote(
+            v.uow, text, v.currency, review.goods_total, ships=review.cart.needs_shipping
+        )
+    except GiftCardRefused as refused:
+        return PromoPromptScreen(notice=refused.said(v.tr))
+    cart.gift_card_code = card.code
+    await v.uow.session.flush()
+    applied = v.tr._(
+        checkout_texts.CARD_APPLIED,
+        code=card.shown,
+        amount=v.tr.money(card.amount, v.currency),
+        left=v.tr.money(card.left, v.currency),
+    )
+    return await _checkout(v, notice=applied)
+
+
+@changing
+async def remove_card(v: Visit) -> Screen:
+    """ "✖ Remove gift card": the order is paid without it."""
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    code, cart.gift_card_code = cart.gift_card_code, None
+    notice = v.tr._(checkout_texts.CARD_REMOVED, code=gift_cards.masked(code)) if code else None
+    return await _checkout(v, notice=notice)
 
 
 async def _typed_note(v: Visit, text: str) -> Screen:

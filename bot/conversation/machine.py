@@ -33,8 +33,8 @@ needs items and is not taken while an invoice waits, `pay` only follows a checko
 re-verification found nothing changed, `payment_cancelled` only ends a waiting payment.
 
 `entering_code` and `writing_note` wait for one typed answer on the order summary (a promo
-code, a note for the shop); the answer fires `checkout` back to the summary, and any
-navigation leaves them as it leaves everything else.
+code or a gift card's code, a note for the shop); the answer fires `checkout` back to the
+summary, and any navigation leaves them as it leaves everything else.
 
 `writing_review` waits for her few words about a product of her order (✍️ Add a few words);
 which one is remembered with the step (`remember_review`). Kept, they take her back to the

@@ -152,6 +152,14 @@ class InvoiceScreen(Screen):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PaidByCardScreen(Screen):
+    """The cart is now an order its gift card pays in full: no invoice, it is paid next."""
+
+    order: OrderSummary
+    replaced_invoices: tuple[int, ...] = ()  # older invoice messages that can no longer be paid
+
+
+@dataclass(frozen=True, kw_only=True)
 class InvoiceSentScreen(Screen):
     """The invoice is in the chat; the chat waits for the payment."""
 

@@ -12,6 +12,7 @@ from bot.callback_data import (
     Checkout,
     ClearCart,
     Pay,
+    RemoveGiftCard,
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
@@ -24,12 +25,19 @@ from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import (
     InvoiceScreen,
     InvoiceSentScreen,
+    PaidByCardScreen,
     PaymentRefusedScreen,
     Screen,
 )
+from bot.handlers.language import speak_chosen
+from bot.handlers.payments import paid_by_card
 from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.services.errors import GiftCardRefused
+from bot.texts import checkout as checkout_texts
+from bot.usecases import gift_cards
 from bot.views import payments as payment_views
 from bot.views.display import present
+from bot.views.replies import answer_button, say
 
 
 async def cart_command(update: Update, context: ShopContext) -> None:
@@ -73,6 +81,25 @@ async def on_remove_code(
     return await journey.remove_code(context.shop, who)
 
 
+async def on_remove_card(
+    update: Update, context: ShopContext, who: Shopper, data: RemoveGiftCard
+) -> Screen:
+    return await journey.remove_card(context.shop, who)
+
+
+async def giftcard_command(update: Update, context: ShopContext) -> None:
+    """/giftcard CODE: what is left on the card (the code masked in the answer)."""
+    if (who := shopper_of(update)) is None:
+        return
+    tr = await speak_chosen(update, context)
+    typed = " ".join(context.args or [])
+    try:
+        said = checkout_texts.card_balance(tr, await gift_cards.balance(context.shop, typed))
+    except GiftCardRefused as refused:
+        said = refused.said(tr) if typed else tr._(checkout_texts.CARD_USAGE)
+    await say(context, who.chat_id, said)
+
+
 async def on_ask_note(update: Update, context: ShopContext, who: Shopper, data: AskNote) -> Screen:
     return await journey.ask_note(context.shop, who)
 
@@ -91,6 +118,11 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
     if isinstance(screen, InvoiceScreen):
         message_id = await payment_views.send_invoice(context, who.chat_id, screen)
         screen = await journey.invoice_sent(context.shop, who, screen, message_id)
+    if isinstance(screen, PaidByCardScreen):  # no invoice: the card pays it
+        await answer_button(update)
+        await payment_views.retire_invoices(context, who.chat_id, screen.replaced_invoices)
+        await paid_by_card(context.shop, who, screen)
+        return None
     if isinstance(screen, InvoiceSentScreen | PaymentRefusedScreen):
         await payment_views.show_payment_step(update, context, who.chat_id, screen)
         return None
@@ -99,6 +131,7 @@ async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) 
 
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("cart", cart_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("giftcard", giftcard_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
         button_handler(
             Route(ShowCart, on_cart),
@@ -110,6 +143,7 @@ def register(app: AnyApplication) -> None:
             Route(Pay, on_pay),
             Route(AskPromoCode, on_ask_code),
             Route(RemovePromoCode, on_remove_code),
+            Route(RemoveGiftCard, on_remove_card),
             Route(AskNote, on_ask_note),
             Route(RemoveNote, on_remove_note),
         )

@@ -16,8 +16,11 @@ from telegram.ext import MessageHandler, PreCheckoutQueryHandler, ShippingQueryH
 
 from bot import i18n
 from bot.context import SHOP_KEY, AnyApplication, ShopContext
+from bot.conversation.journey import Shopper
+from bot.conversation.screens import PaidByCardScreen
 from bot.payments.shipping import ShippingRefused
 from bot.payments.stars import recent_star_payments
+from bot.shop import Shop
 from bot.usecases import payments, refunds
 from bot.usecases.payments import IncomingPayment, PaymentRefused
 from bot.views import payments as views
@@ -73,6 +76,16 @@ async def on_successful_payment(update: Update, context: ShopContext) -> None:
     await payments.after_receipt(context.shop, taken, chat_id=message.chat_id)
 
 
+async def paid_by_card(shop: Shop, who: Shopper, screen: PaidByCardScreen) -> None:
+    """An order its gift card pays in full, from the chat's Pay or the storefront's: taken as
+    a payment is (bot.usecases.payments.take_card_payment), then the receipt and what follows
+    it, as after successful_payment."""
+    payer = f"{who.first_name} (id {who.user_id})"
+    taken = await payments.take_card_payment(shop, screen.order, payer, who.chat_id)
+    await views.receipt_in_chat(shop, who.chat_id, taken)
+    await payments.after_receipt(shop, taken, chat_id=who.chat_id)
+
+
 def incoming_payment(update: Update) -> IncomingPayment | None:
     """The successful_payment of this update as plain data."""
     message, user = update.effective_message, update.effective_user
@@ -118,8 +131,7 @@ async def reconcile_stars(context: ShopContext) -> None:
         log.warning("Stars payment %s never reached the bot as an update: taking it now", charge)
         i18n.use((await shop.words_of(incoming.user_id)).language)  # the payer's, in this job
         taken = await payments.take_payment(shop, incoming, chat_id=incoming.user_id)
-        if (text := views.payment_answer(taken)) is not None:
-            await shop.notifier.notify(incoming.user_id, text)
+        await views.receipt_in_chat(shop, incoming.user_id, taken)
         await payments.after_receipt(shop, taken, chat_id=incoming.user_id)
         if taken.outcome.kind == "unknown_order":
             await payments.note_unmatched(shop, incoming)

@@ -23,7 +23,12 @@ from bot.i18n import Translator, translator
 from bot.money import STARS, telegram_maximum
 from bot.payments.payload import sign_payload
 from bot.services.order_history import ORDER_START_PREFIX
-from bot.services.order_summary import LineSummary, OrderSummary, discount_label
+from bot.services.order_summary import (
+    LineSummary,
+    OrderSummary,
+    discount_label,
+    gift_card_label,
+)
 from bot.store.models import VARIANT_SEPARATOR, split_variant_title
 
 MAX_LABEL = 40  # the payment form cuts long labels anyway; keep the line readable
@@ -132,6 +137,9 @@ def build_invoice(
         if order.discount_total:
             label = clip(discount_label(order.promo_code, tr), MAX_LABEL)
             prices.append(LabeledPrice(label, -order.discount_total))
+        if order.gift_card_code and order.gift_card_amount:  # the card paid part of the goods
+            label = clip(gift_card_label(order.gift_card_code, tr), MAX_LABEL)
+            prices.append(LabeledPrice(label, -order.gift_card_amount))
     shipping = order.needs_shipping and not stars
     tips: dict[str, Any] = {}
     # No tip that alone would take the payment past what Telegram takes in one.

@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import promos, sales_pause
+from bot.services import gift_cards, promos, sales_pause
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -38,6 +38,7 @@ from bot.services.cart import (
 from bot.services.errors import (
     CartChanged,
     EmptyCart,
+    GiftCardRefused,
     Named,
     NeedsShippingInStars,
     OutOfStock,
@@ -46,6 +47,7 @@ from bot.services.errors import (
     WrongCurrency,
     check_invoice_total,
 )
+from bot.services.gift_cards import GiftCardQuote
 from bot.services.order_minimum import check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
@@ -80,20 +82,28 @@ class CheckoutReview:
     promo: PromoQuote | None = None
     promo_dropped: str | None = None  # the attached code no longer applies: why (it was removed)
     note: str | None = None
+    gift_card: GiftCardQuote | None = None
+    gift_card_dropped: str | None = None  # the attached card no longer pays: why (taken off)
 
     @property
     def ready(self) -> bool:
         """Nothing changed and something to pay for."""
-        return not self.changes and not self.promo_dropped and not self.cart.is_empty
+        dropped = self.promo_dropped or self.gift_card_dropped
+        return not self.changes and not dropped and not self.cart.is_empty
 
     @property
     def discount(self) -> int:
         return self.promo.discount if self.promo else 0
 
     @property
-    def total(self) -> int:
-        """What the invoice will ask for the goods."""
+    def goods_total(self) -> int:
+        """The goods after the discount: what MIN_ORDER and free shipping go by."""
         return self.cart.total - self.discount
+
+    @property
+    def total(self) -> int:
+        """What the invoice will ask for the goods: the gift card pays the rest."""
+        return self.goods_total - (self.gift_card.amount if self.gift_card else 0)
 
 
 @dataclass(frozen=True)
@@ -159,7 +169,22 @@ async def review_cart(
             taken_off = i18n.current()._("The code was taken off your order.")
             dropped = f"{refused} {taken_off}"
             cart.promo_code = None
-    return CheckoutReview(after, tuple(changes), promo, dropped, cart.note)
+    card, card_dropped = None, None
+    if cart.gift_card_code and not after.is_empty:
+        try:
+            discount = promo.discount if promo else 0
+            card = await gift_cards.quote(
+                uow,
+                cart.gift_card_code,
+                currency,
+                after.total - discount,
+                ships=after.needs_shipping,
+            )
+        except GiftCardRefused as refused:
+            taken_off = i18n.current()._("The gift card was taken off your order.")
+            card_dropped = f"{refused.said(i18n.current())} {taken_off}"
+            cart.gift_card_code = None
+    return CheckoutReview(after, tuple(changes), promo, dropped, cart.note, card, card_dropped)
 
 
 def _within_limits(cart: CartView, buyable: dict[tuple[int, int], int]) -> list[LineChange]:
@@ -271,10 +296,22 @@ async def place_order(
     discount = promo.discount if promo else 0
     if discount:
         promos.check_minimum(items_total - discount, settings.currency)
-    if shown is not None and items_total - discount != shown.total:
-        raise CartChanged()  # the same lines, but the code came off or its discount changed
+    card = None
+    if cart.gift_card_code:
+        card = await gift_cards.quote(
+            uow,
+            cart.gift_card_code,
+            settings.currency,
+            items_total - discount,
+            ships=bool(physical),
+        )
+    paid_by_card = card.amount if card else 0
+    to_pay = items_total - discount - paid_by_card
+    if shown is not None and to_pay != shown.total:
+        raise CartChanged()  # the same lines, but a code or card came off or pays otherwise
     check_minimum_order(items_total - discount, settings)  # MIN_ORDER, before holding stock
-    check_invoice_total(items_total - discount, settings.currency)  # before holding stock
+    if to_pay or not card:  # paid by the card alone: no invoice
+        check_invoice_total(to_pay, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):
         if not unit.is_active or not await uow.products.reserve(
@@ -298,9 +335,11 @@ async def place_order(
         items_total=items_total,
         discount_total=discount,
         promo_code=promo.code if promo else None,
+        gift_card_code=card.code if card else None,
+        gift_card_amount=paid_by_card,
         note=cart.note,
         shipping_total=0,
-        total=items_total - discount,
+        total=to_pay,
         needs_shipping=bool(physical),
         hold_status="held",
         hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
@@ -322,6 +361,8 @@ async def place_order(
     await uow.orders.add(order)
     if promo is not None:
         await promos.hold_use(uow, promo, customer_id, order.id)
+    if card is not None:
+        await gift_cards.spend(uow, card)
     loaded = await uow.orders.get(order.id)
     assert loaded is not None
     photo = next((unit.photo for unit in units if unit.photo), None)
@@ -337,6 +378,7 @@ async def release_hold(
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
     await promos.release_use(uow, order.id)
+    await gift_cards.give_back(uow, order)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
     return ReleasedHold(order.id, telegram_id, order.invoice_message_id)

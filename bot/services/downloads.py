@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n import N_, Translator, worded
+from bot.services import gift_cards
 from bot.services.errors import DownloadUnavailable
 from bot.services.photos import PhotoKind, PhotoSource, resolve_reference
 from bot.store.catalog_file import GIFT_CODE
@@ -106,6 +107,7 @@ async def plan_delivery(uow: UnitOfWork, order_id: int, catalog_path: Path) -> D
         for line in order.lines
         if is_downloadable(product := products.get(line.product_id)) and product is not None
     ]
+    await _issue_cards(uow, order, downloads)
     complete = len(downloads) == len(order.lines)
     return DeliveryPlan(order_id, tuple(downloads), complete and bool(downloads))
 
@@ -123,7 +125,20 @@ async def find_download(
         next(line.product_id for line in order.lines if line.id == line_id)
     )
     assert product is not None  # downloadable_lines found it
-    return _download(order, line_id, product, catalog_path)
+    found = _download(order, line_id, product, catalog_path)
+    await _issue_cards(uow, order, [found])
+    return found
+
+
+async def _issue_cards(uow: UnitOfWork, order: Order, items: list[Download]) -> None:
+    """Each gift code gets its card, worth its line's unit price, in the transaction that
+    keeps the code on the line."""
+    prices = {line.id: line.unit_price for line in order.lines}
+    for item in items:
+        if item.gift_codes:
+            await gift_cards.issue(
+                uow, item.gift_codes, order.currency, prices[item.line_id], item.line_id
+            )
 
 
 def _download(order: Order, line_id: int, product: Product, catalog_path: Path) -> Download:

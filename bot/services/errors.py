@@ -267,6 +267,11 @@ class PromoRefused(CartError):
         self.code = code
 
 
+class GiftCardRefused(CartError):
+    """A gift card that cannot pay for this order; `said` names why (the code masked:
+    only its first and last group are ever repeated back)."""
+
+
 class BelowPaymentMinimum(CartError):
     """Telegram refuses invoices below a minimum per currency: say so instead of sending one."""
 
@@ -551,3 +556,21 @@ class RefundUnderWay(RefundNotPossible):
 
 class DownloadUnavailable(OrderError):
     """No download for this button: not the presser's order, not paid, or not digital."""
+
+
+class GiftCardSpent(RefundNotPossible):
+    """A full refund of an order whose gift card was spent since: the money went on
+    another order, so it cannot come back too."""
+
+    def __init__(self, order_id: int, code: str, spent: int, initial: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} cannot be refunded in full: its gift card {code} has been "
+                "spent ({spent} of {initial}). That money paid for another order."
+            ),
+            order_id=order_id,
+            code=code,
+            spent=i18n.amount(spent, currency),
+            initial=i18n.amount(initial, currency),
+        )

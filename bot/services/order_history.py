@@ -52,6 +52,8 @@ class OrderView(ShownRefunds):
     lines: tuple[OrderLineView, ...]
     promo_code: str | None = None
     tip_amount: int = 0
+    gift_card_code: str | None = None
+    gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
     needs_review: bool = False  # flagged (⚠️): an admin decides what becomes of it
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
 
@@ -129,6 +131,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         tracking_number=order.tracking_number,
         promo_code=order.promo_code,
         tip_amount=order.tip_amount,
+        gift_card_code=order.gift_card_code,
+        gift_card_amount=order.gift_card_amount,
         needs_review=order.needs_review,
         lines=tuple(
             OrderLineView(

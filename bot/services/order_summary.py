@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
+from bot.services.gift_cards import masked
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 
@@ -50,6 +51,8 @@ class OrderSummary(ShownRefunds):
     tip_amount: int = 0
     note: str | None = None
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
+    gift_card_code: str | None = None
+    gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
 
     @property
     def status_label(self) -> str:
@@ -95,6 +98,8 @@ def summarize(order: Order, refund_under_way: int = 0) -> OrderSummary:
         tip_amount=order.tip_amount,
         note=order.note,
         refund_under_way=refund_under_way,
+        gift_card_code=order.gift_card_code,
+        gift_card_amount=order.gift_card_amount,
     )
 
 
@@ -117,6 +122,8 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
     if order.discount_total:
         label = discount_label(order.promo_code, tr)
         rows.append(f"{label}: −{money(order.discount_total)}")
+    if line := gift_card_line(order, tr):
+        rows.append(line)
     if order.needs_shipping and order.shipping_option:
         rows.append(
             tr._(
@@ -129,6 +136,29 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         rows.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
     rows.append(tr._("Total: {total}", total=money(order.total)))
     return "\n".join(rows)
+
+
+class PaidByCard(Protocol):
+    @property
+    def currency(self) -> str: ...
+    @property
+    def gift_card_code(self) -> str | None: ...
+    @property
+    def gift_card_amount(self) -> int: ...
+
+
+def gift_card_line(order: PaidByCard, tr: Translator) -> str | None:
+    """ "Gift card ABCD-…-IJKL: −⭐ 60" on every screen of an order a card paid part of (the
+    code masked); None if none did."""
+    if not order.gift_card_code or not order.gift_card_amount:
+        return None
+    amount = tr.money(order.gift_card_amount, order.currency)
+    return f"{gift_card_label(order.gift_card_code, tr)}: −{amount}"
+
+
+def gift_card_label(code: str, tr: Translator) -> str:
+    """ "Gift card ABCD-…-IJKL": how the invoice and every screen name the card's part."""
+    return tr._("Gift card {code}", code=masked(code))
 
 
 def shipping_option_name(option_id: str, tr: Translator) -> str:

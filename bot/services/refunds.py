@@ -22,6 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
+from bot.services import gift_cards
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
@@ -193,6 +194,8 @@ async def claim(
     if under_way := await uow.refunds.under_way(order.id):
         raise RefundUnderWay(order.id, under_way, order.currency)
     wanted = check_refund(order, amount)
+    if refund_trigger(order, wanted) == "refund":  # all of it: the cards it bought go too
+        await gift_cards.void_issued(uow, order)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -332,6 +335,7 @@ async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
     """The provider said no: the claimed amount is no longer counted as refunded."""
     if claimed.counted:
         await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
+        await gift_cards.restore_issued(uow, claimed.order_id)
     refund = await uow.session.get(Refund, claimed.refund_id)
     if refund is not None:
         refund.status = "failed"
@@ -374,6 +378,8 @@ async def record_refund(
     old = order.status
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
+    if full:
+        await gift_cards.give_back_refunded(uow, order)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),

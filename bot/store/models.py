@@ -349,6 +349,8 @@ class Cart(Base):
     # checkout, bot.services.promos) and a note for the shop (bot.services.notes).
     promo_code: Mapped[str | None] = mapped_column(String(32), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # A gift card the shopper attached (bot.services.gift_cards), spent at checkout.
+    gift_card_code: Mapped[str | None] = mapped_column(String(14))
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"
@@ -408,6 +410,11 @@ class Order(Base):
     promo_code: Mapped[str | None] = mapped_column(String(32), default=None)
     tip_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # The gift card that paid part of the goods and how much it paid (taken from its balance
+    # when the order was placed, given back with the hold or by a full refund). `total` is
+    # what the invoice charges: the goods less the discount and this amount.
+    gift_card_code: Mapped[str | None] = mapped_column(String(14), default=None)
+    gift_card_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     needs_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -923,4 +930,28 @@ class PromoRedemption(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(16), default="held")
     discount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GiftCard(Base):
+    """A gift card code the shop issued (one per unit of a "giftcode" line): worth its
+    line's unit price in the order's currency. `balance` moves only by conditional UPDATEs
+    (bot.store.repositories.gift_cards), so it never goes below zero however many checkouts
+    spend the code at once. `voided_at`: its order was refunded, the rest is worth nothing."""
+
+    __tablename__ = "gift_cards"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("balance <= initial_amount", name="balance_within_initial"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(14), unique=True)  # "K7QF-2MXR-9TBA"
+    currency: Mapped[str] = mapped_column(String(3))
+    initial_amount: Mapped[int] = mapped_column(BigInteger)
+    balance: Mapped[int] = mapped_column(BigInteger)
+    order_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order_lines.id"), default=None, index=True
+    )
+    voided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

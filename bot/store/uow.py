@@ -52,6 +52,7 @@ from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.daily_reports import DailyReportRepository
 from bot.store.repositories.favourites import FavouriteRepository
+from bot.store.repositories.gift_cards import GiftCardRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
@@ -123,6 +124,7 @@ class UnitOfWork:
     ratings: RatingRepository
     reviews: ReviewRepository
     promos: PromoRepository
+    gift_cards: GiftCardRepository
     sales: SalesRepository
     daily_reports: DailyReportRepository
     category_sales: CategorySaleRepository
@@ -172,6 +174,7 @@ class UnitOfWork:
         self.ratings = RatingRepository(session, self.write)
         self.reviews = ReviewRepository(session, self.write)
         self.promos = PromoRepository(session)
+        self.gift_cards = GiftCardRepository(session)
         self.sales = SalesRepository(session, self.write)
         self.daily_reports = DailyReportRepository(session, self.write)
         self.category_sales = CategorySaleRepository(session, self.write)

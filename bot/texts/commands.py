@@ -12,6 +12,7 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("cart", N_("Your cart")),
     ("orders", N_("Your orders")),
     ("saved", N_("Products you saved")),
+    ("giftcard", N_("What is left on a gift card: /giftcard CODE")),
     ("support", N_("Ask the shop a question")),
     ("settings", N_("Cart reminders and price drop alerts")),
     ("language", N_("Choose your language")),

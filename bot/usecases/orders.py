@@ -16,7 +16,7 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.services import downloads, ratings
+from bot.services import downloads, gift_cards, ratings
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
@@ -158,6 +158,8 @@ async def cancel_order(
         order = await _load(uow, order_id)
         old = order.status
         owed = refundable(order)
+        if owed:  # a card it bought and was spent since: say so before anything moves
+            await gift_cards.check_refundable(uow, order)
         if shopper is not None:
             customer = await uow.customers.get_by_telegram_id(shopper)
             allowed = shop.settings.shopper_cancel
@@ -171,9 +173,12 @@ async def cancel_order(
         if await uow.orders.claim_hold(order.id, "released"):
             for line in order.lines:
                 await uow.products.release(line.product_id, line.quantity, line.variant_id)
+            await gift_cards.give_back(uow, order)
         elif await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
+            if not owed:  # paid by its gift card alone: no refund, the card gets it back
+                await gift_cards.give_back_refunded(uow, order)
         customer_id = order.customer.telegram_id
 
     told = partial(notices.order_cancelled, order_id=order_id, reason=reason)

@@ -20,10 +20,10 @@ from bot import i18n, notices
 from bot.conversation import engine
 from bot.i18n import N_, Translator, worded
 from bot.money import STARS, telegram_maximum
-from bot.payments.payload import InvalidPayload, InvoicePayload, verify_payload
+from bot.payments.payload import InvalidPayload, InvoicePayload, sign_payload, verify_payload
 from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
 from bot.payments.stars import StarPayment
-from bot.services import checkout, promos, sales_pause
+from bot.services import checkout, gift_cards, promos, sales_pause
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
@@ -50,6 +50,10 @@ PAYMENT_IN_FLIGHT_GRACE = timedelta(minutes=2)
 PRE_CHECKOUT_BUDGET_SECONDS = 7.0
 # The shopper's confirmation waits at most this long for Stripe; the job retries later.
 VERIFY_BUDGET_SECONDS = 6.0
+CARD_SPENT_MEANWHILE = N_(
+    "paid after its hold expired, and its gift card {code} had been spent meanwhile: the "
+    "card's part of the goods is unpaid"
+)
 SORRY = N_("Something went wrong on our side and you have not been charged. Please try again.")
 
 
@@ -154,6 +158,11 @@ def _goods_total(order: Order) -> int:
     return order.items_total - order.discount_total
 
 
+def _goods_to_pay(order: Order) -> int:
+    """What the invoice charges for the goods: the gift card paid the rest."""
+    return _goods_total(order) - order.gift_card_amount
+
+
 async def shipping_choices(
     shop: Shop, *, user_id: int, payload: str, country_code: str
 ) -> list[ShippingChoice]:
@@ -203,7 +212,7 @@ async def check_pre_checkout(
                     expected=order.currency,
                 )
             )
-        expected = _goods_total(order)
+        expected = _goods_to_pay(order)
         if order.needs_shipping and order.currency != STARS:
             if not shipping_option_id:
                 raise PaymentRefused(tr._("Please choose a shipping option."))
@@ -211,7 +220,7 @@ async def check_pre_checkout(
                 choice = shipping_price(
                     shop.settings,
                     option_id=shipping_option_id,
-                    goods_total=expected,
+                    goods_total=_goods_total(order),
                     country_code=country_code or "",
                 )
             except ShippingRefused as exc:
@@ -302,7 +311,7 @@ async def record_payment(
         if order is None:
             missing = worded(N_("order #{order_id} does not exist"), order_id=ids.order_id)
             return PaymentOutcome("unknown_order", note=missing)
-        provider = "stars" if incoming.currency == STARS else "stripe"
+        provider = _provider(incoming)
         # Paid already (another charge got here first): this one is not the order's payment.
         paid_twice = order.paid_at is not None or order.status not in PAYABLE
         payment = await uow.payments.add_once(
@@ -334,9 +343,9 @@ async def record_payment(
         order.shipping_option = incoming.shipping_option_id
         order.shipping_address = incoming.shipping_address
         order.shipping_total, order.tip_amount = _shipping_and_tip(shop, order, incoming)
-        order.total = _goods_total(order) + order.shipping_total + order.tip_amount
         order.paid_at = now
-        sold_out = await _take_stock(uow, order)
+        sold_out = await _take_stock(uow, order, problems)
+        order.total = _goods_to_pay(order) + order.shipping_total + order.tip_amount
         await uow.orders.transition(
             order, "pay", actor=f"user:{incoming.user_id}", note=incoming.telegram_payment_charge_id
         )
@@ -354,11 +363,17 @@ async def record_payment(
         return PaymentOutcome(kind, summary, payment.id, problem, verify)
 
 
+def _provider(incoming: IncomingPayment) -> str:
+    if incoming.telegram_payment_charge_id.startswith(CARD_CHARGE):
+        return "giftcard"
+    return "stars" if incoming.currency == STARS else "stripe"
+
+
 def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tuple[int, int]:
     """What of the payment above the goods was shipping, and what was a tip: shipping is
     priced as it was offered for the chosen option and address, the rest is the tip (only
     when the shop offers tips; otherwise all of it counts as shipping, as before tips)."""
-    extra = max(incoming.total_amount - _goods_total(order), 0)
+    extra = max(incoming.total_amount - _goods_to_pay(order), 0)
     if not shop.settings.tips_on or incoming.currency == STARS:
         return extra, 0
     shipping = 0
@@ -393,19 +408,21 @@ def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayme
                 currency=order.currency,
             )
         )
-    if incoming.total_amount < _goods_total(order):
+    if incoming.total_amount < _goods_to_pay(order):
         problems.append(
             worded(
                 N_("paid {paid}, goods cost {cost}"),
                 paid=i18n.amount(incoming.total_amount, incoming.currency),
-                cost=i18n.amount(_goods_total(order), order.currency),
+                cost=i18n.amount(_goods_to_pay(order), order.currency),
             )
         )
     return problems
 
 
-async def _take_stock(uow: UnitOfWork, order: Order) -> OrderLine | None:
-    """Sell the order's goods; the line that sold out, or None if all of it was taken."""
+async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> OrderLine | None:
+    """Sell the order's goods; the line that sold out, or None if all of it was taken. A
+    gift card whose part went back with the hold is spent again (if it cannot be, that is
+    one of the `problems` an admin must look at)."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
             if not await uow.products.sell_reserved(
@@ -426,6 +443,9 @@ async def _take_stock(uow: UnitOfWork, order: Order) -> OrderLine | None:
         return exc.line
     order.hold_status = "sold"
     await promos.use_for_payment(uow, order.id, hold_was_released=True)
+    code = order.gift_card_code
+    if not await gift_cards.take_again(uow, order):
+        problems.append(worded(CARD_SPENT_MEANWHILE, code=gift_cards.masked(code or "")))
     return None
 
 
@@ -434,6 +454,8 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
     cart = await uow.carts.get_for_customer(order.customer_id)
     if order.promo_code and cart.promo_code == order.promo_code:
         cart.promo_code = None  # used: a code is not carried on to the next order
+    if order.gift_card_code and cart.gift_card_code == order.gift_card_code:
+        cart.gift_card_code = None  # spent: the next order asks for it again
     if order.note and cart.note == order.note:
         cart.note = None
     bought = {(line.product_id, line.variant_id): line.quantity for line in order.lines}
@@ -519,6 +541,28 @@ async def take_payment(shop: Shop, incoming: IncomingPayment, chat_id: int) -> T
     plan = await deliveries.plan(shop, order_id) if review_reason is None else None
     await _tell_chat(shop, chat_id, "paid")
     return TakenPayment(incoming, outcome, review_reason, plan)
+
+
+CARD_CHARGE = "giftcard:"  # the charge id of an order paid by its gift card alone
+
+
+async def take_card_payment(
+    shop: Shop, order: OrderSummary, payer_name: str, chat_id: int
+) -> TakenPayment:
+    """An order its gift card paid in full (no invoice: Telegram sends none for nothing) is
+    taken as a payment of 0 is, by `take_payment`: stock sold, digital items planned, the
+    chat moved on; the payment is recorded with the provider "giftcard", once per order."""
+    user_id = order.customer_telegram_id
+    incoming = IncomingPayment(
+        user_id=user_id,
+        payload=sign_payload(order.order_id, user_id, shop.settings.payload_secret),
+        currency=order.currency,
+        total_amount=0,
+        telegram_payment_charge_id=f"{CARD_CHARGE}{order.order_id}",
+        provider_payment_charge_id="",
+        payer_name=payer_name,
+    )
+    return await take_payment(shop, incoming, chat_id)
 
 
 async def after_receipt(shop: Shop, taken: TakenPayment, chat_id: int) -> None:

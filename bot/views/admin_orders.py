@@ -30,7 +30,7 @@ from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
-from bot.services.order_summary import discount_label, shipping_option_name
+from bot.services.order_summary import discount_label, gift_card_line, shipping_option_name
 from bot.store.order_states import (
     APPROVABLE,
     PARTLY_REFUNDED,
@@ -185,6 +185,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     )
     if s.discount_total:
         amounts += f" · {discount_label(s.promo_code, tr)} −{money(s.discount_total)}"
+    if paid_by_card := gift_card_line(s, tr):
+        amounts += f" · {paid_by_card}"
     if s.tip_amount:
         amounts += " · " + tr._("tip {amount}", amount=money(s.tip_amount))
     total = tr._("Total: {total}", total=money(s.total))

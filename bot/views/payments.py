@@ -20,6 +20,7 @@ from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent, build_invoice
 from bot.payments.shipping import ShippingChoice
 from bot.services.order_summary import OrderSummary, lines_text
+from bot.shop import Shop
 from bot.usecases.payments import TakenPayment
 from bot.views.replies import answer_button, say
 
@@ -88,6 +89,13 @@ async def acknowledge_payment(update: Update, taken: TakenPayment) -> None:
     text = payment_answer(taken)
     if message is not None and text is not None:
         await message.reply_text(text)
+
+
+async def receipt_in_chat(shop: Shop, chat_id: int, taken: TakenPayment) -> None:
+    """The answer to a payment no successful_payment update brought (an order its gift card
+    paid, a Stars payment found later): sent to the chat as a notice."""
+    if (text := payment_answer(taken)) is not None:
+        await shop.notifier.notify(chat_id, text)
 
 
 def payment_answer(taken: TakenPayment) -> str | None:

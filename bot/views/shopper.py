@@ -38,6 +38,7 @@ from bot.callback_data import (
     Pay,
     PriceDropAlerts,
     RateProduct,
+    RemoveGiftCard,
     RemoveLine,
     RemoveNote,
     RemovePromoCode,
@@ -97,7 +98,7 @@ from bot.services.catalog import ProductCard, ProductItem, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
-from bot.services.order_summary import discount_label
+from bot.services.order_summary import discount_label, gift_card_line
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
@@ -553,13 +554,16 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
         ]
         return View("\n".join(lines), _markup(rows))
     lines = [tr._("🧾 <b>Order summary</b>"), ""]
-    if review.promo_dropped:
-        lines = [f"⚠️ {escape(review.promo_dropped)}", "", *lines]
+    for dropped in (review.promo_dropped, review.gift_card_dropped):
+        if dropped:
+            lines = [f"⚠️ {escape(dropped)}", "", *lines]
     lines += _summary_lines(screen, tr)
     if review.note:
         lines.append("")
         lines.append(tr._("📝 Note for the shop: {note}", note=escape(review.note)))
-    shipping = free_shipping_text(tr, review.total, settings, needs_shipping=basket.needs_shipping)
+    shipping = free_shipping_text(
+        tr, review.goods_total, settings, needs_shipping=basket.needs_shipping
+    )
     if shipping:
         lines += ["", shipping]
     if basket.needs_shipping:
@@ -567,12 +571,12 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
     total = tr.money(review.total, basket.currency)
     promo = review.promo
-    pay = [
-        button(
-            tr._("💳 Pay {total}", total=total),
-            Pay(basket.fingerprint, review.total, screen.last_paid),
-        )
-    ]
+    paying = (
+        tr._(checkout_texts.PAY_BY_CARD)  # the card pays all of it: no invoice
+        if review.gift_card and not review.total
+        else tr._("💳 Pay {total}", total=total)
+    )
+    pay = [button(paying, Pay(basket.fingerprint, review.total, screen.last_paid))]
     if screen.blocked:  # paused, or short of the minimum: what she is told instead of Pay
         lines = [escape(screen.blocked), "", *lines]
     rows = [
@@ -589,6 +593,8 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     ]
     if review.note:
         rows.append([button(tr._(checkout_texts.NOTE_REMOVE), RemoveNote())])
+    if review.gift_card:
+        rows.append([button(tr._(checkout_texts.CARD_REMOVE), RemoveGiftCard())])
     rows.append([button(tr._("🛒 Edit cart"), ShowCart())])
     return View("\n".join(lines), _markup(rows))
 
@@ -669,6 +675,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     if order.discount_total:
         label = escape(discount_label(order.promo_code, tr))
         lines.append(f"{label}: −{tr.money(order.discount_total, order.currency)}")
+    if paid_by_card := gift_card_line(order, tr):
+        lines.append(paid_by_card)
     if order.tip_amount:
         lines.append(tr._("Tip: {amount}", amount=tr.money(order.tip_amount, order.currency)))
     lines.append(tr._("Total: <b>{total}</b>", total=tr.money(order.total, order.currency)))
@@ -1108,6 +1116,15 @@ def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
     if promo:
         label = escape(f"{discount_label(promo.code, tr)}, {promo.label}")
         lines.append(f"{label}: −{tr.money(promo.discount, basket.currency)}")
+    if card := screen.review.gift_card:
+        lines.append(
+            tr._(
+                checkout_texts.CARD_LINE,
+                code=card.shown,
+                amount=tr.money(card.amount, basket.currency),
+                left=tr.money(card.left, basket.currency),
+            )
+        )
     lines.append(
         tr._("Total: <b>{total}</b>", total=tr.money(screen.review.total, basket.currency))
     )

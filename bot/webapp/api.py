@@ -34,7 +34,8 @@ from telegram.error import TelegramError
 from bot import i18n
 from bot.conversation import journey, storefront
 from bot.conversation.journey import Shopper, Shown
-from bot.conversation.screens import InvoiceScreen
+from bot.conversation.screens import InvoiceScreen, PaidByCardScreen
+from bot.handlers.payments import paid_by_card
 from bot.i18n import N_
 from bot.services.cancelling import NotCancellable
 from bot.services.cart import MAX_QUANTITY
@@ -251,6 +252,11 @@ class Storefront:
             if isinstance(link, str):
                 return _json(views.invoice(screen, link))
             screen = await journey.invoice_sent(self.shop, who, screen, link)
+        if isinstance(screen, PaidByCardScreen):  # no invoice: the gift card paid it all
+            for message_id in screen.replaced_invoices:
+                await self.shop.notifier.remove_message(who.chat_id, message_id)
+            await paid_by_card(self.shop, who, screen)
+            return _json(views.paid_by_card(screen))
         return _json(views.checkout(screen))
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:

@@ -17,6 +17,7 @@ from bot.conversation.screens import (
     CartScreen,
     CheckoutScreen,
     InvoiceScreen,
+    PaidByCardScreen,
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     Screen,
@@ -66,6 +67,7 @@ WAITING_IN_CHAT = N_(
 CART_EMPTY = N_("Your cart is empty: add something first.")
 CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
 AGAIN = N_("Your cart changed just now. Please check out again.")
+PAID_BY_CARD = N_("Order #{order_id} is paid by your gift card. The receipt is in the chat.")
 
 
 def photo_path(product_id: int, variant_id: int = 0, further: int = 0) -> str:
@@ -346,6 +348,20 @@ def invoice(screen: InvoiceScreen, link: str) -> Json:
     }
 
 
+def paid_by_card(screen: PaidByCardScreen) -> Json:
+    """Checkout went through and the gift card paid all of it: no invoice to open, the
+    receipt is in the chat."""
+    order = screen.order
+    return {
+        "status": "paid",
+        "order_id": order.order_id,
+        "total": order.total,
+        "currency": order.currency,
+        "total_text": _money(order.total, order.currency),
+        "notice": i18n.current()._(PAID_BY_CARD, order_id=order.order_id),
+    }
+
+
 def checkout(screen: Screen) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
     if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
@@ -358,6 +374,8 @@ def checkout(screen: Screen) -> Json:
         changes = [unescape(change_text(tr, change)) for change in review.changes]
         if review.promo_dropped:  # the code no longer applies: paying again goes without it
             changes.append(review.promo_dropped)
+        if review.gift_card_dropped:  # so with the gift card
+            changes.append(review.gift_card_dropped)
         if changes:
             return {
                 "status": "changed",

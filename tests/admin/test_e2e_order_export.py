@@ -172,7 +172,8 @@ async def test_ada_exports_decembers_orders_one_row_a_line_with_exact_money(
     assert header == (
         "order_id,created_at,status,customer_telegram_id,customer_name,sku,title,variant,"
         "quantity,unit_price,line_total,line_discount,currency,order_subtotal,discount,"
-        "promo_code,shipping,tip,order_total,refunded,paid_with,shipping_option,tracking_number"
+        "promo_code,gift_card,shipping,tip,order_total,refunded,paid_with,shipping_option,"
+        "tracking_number"
     )
     mug, tee, jpy = rows
     sams_order = {
@@ -185,6 +186,7 @@ async def test_ada_exports_decembers_orders_one_row_a_line_with_exact_money(
         "order_subtotal": "56.00",
         "discount": "5.60",
         "promo_code": "WINTER10",
+        "gift_card": "0.00",
         "shipping": "5.00",
         "tip": "1.00",
         "order_total": "56.40",
@@ -229,6 +231,7 @@ async def test_ada_exports_decembers_orders_one_row_a_line_with_exact_money(
         "order_subtotal": "3600",
         "discount": "0",
         "promo_code": "",
+        "gift_card": "0",
         "shipping": "0",
         "tip": "0",
         "order_total": "3600",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.demo import STARS_CATALOG
 from bot.standin.harness import ShopHarness
 from tests.conftest import seeded_shop_in
 
@@ -33,5 +34,14 @@ async def harness_on_each_backend(
         database_url=migrated_database_url,
         admin_ids=frozenset({ADMIN_ID}),
         payment_provider_token="TEST:provider",
+    ) as h:
+        yield h
+
+
+@pytest.fixture
+async def stars_shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+    """The Telegram Stars shop of data/catalog-stars.json: every product is digital."""
+    async with ShopHarness(
+        tmp_path, catalog_path=STARS_CATALOG, currency="XTR", payment_provider_token=""
     ) as h:
         yield h

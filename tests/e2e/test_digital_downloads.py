@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.conversation.journey import EXPIRED
-from bot.demo import STARS_CATALOG
 from bot.i18n import translator
 from bot.standin import FakeUser, Message
 from bot.standin.harness import DEFAULT_CATALOG, ShopHarness
@@ -21,15 +15,6 @@ DATA = DEFAULT_CATALOG.parent
 GUIDE_PDF = DATA / "downloads" / "dig-gde-brw.pdf"
 
 ENGLISH = translator("en")  # the words a shopper with no other language reads
-
-
-@pytest.fixture
-async def stars_shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
-    """The Telegram Stars shop of data/catalog-stars.json: every product is digital."""
-    async with ShopHarness(
-        tmp_path, catalog_path=STARS_CATALOG, currency="XTR", payment_provider_token=""
-    ) as h:
-        yield h
 
 
 async def _buy(user: FakeUser, *skus: str) -> None:

@@ -7,7 +7,6 @@ from alembic import command
 from sqlalchemy import Connection, Executable, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
 from bot.store.models import Base, Broadcast, Order, OrderEvent, OrderLine, Product, utcnow
@@ -97,9 +96,39 @@ async def _alembic(store: Store, direction: str, revision: str) -> None:
 
 
 async def _statuses(store: Store) -> dict[int, tuple[str, list[tuple[str | None, str]]]]:
+    """Each order's status and history, read from the columns every revision has."""
     async with AsyncSession(store.engine) as session:
-        orders = (await session.scalars(select(Order).options(selectinload(Order.events)))).all()
-        return {o.id: (o.status, [(e.from_status, e.to_status) for e in o.events]) for o in orders}
+        found: dict[int, tuple[str, list[tuple[str | None, str]]]] = {
+            order_id: (status, [])
+            for order_id, status in await session.execute(select(Order.id, Order.status))
+        }
+        moves = select(OrderEvent.order_id, OrderEvent.from_status, OrderEvent.to_status)
+        for order_id, a, b in await session.execute(moves.order_by(OrderEvent.id)):
+            found[order_id][1].append((a, b))
+        return found
+
+
+async def _old_order(
+    session: AsyncSession, customer_id: int, status: str, total: int = 0, refunded: int = 0
+) -> int:
+    """An order written with the columns every revision has (today's Order has more)."""
+    order_id = await session.scalar(
+        text(
+            "INSERT INTO orders (customer_id, status, currency, items_total, shipping_total, "
+            "discount_total, total, refunded_amount, needs_shipping, hold_status, needs_review, "
+            "created_at, updated_at) VALUES (:customer, :status, 'USD', 0, 0, 0, :total, "
+            ":refunded, true, 'none', false, :now, :now) RETURNING id"
+        ),
+        {
+            "customer": customer_id,
+            "status": status,
+            "total": total,
+            "refunded": refunded,
+            "now": utcnow(),
+        },
+    )
+    assert order_id is not None
+    return int(order_id)
 
 
 async def test_0017_gives_partially_refunded_orders_back_the_status_they_had(
@@ -143,18 +172,11 @@ async def test_0017_gives_partially_refunded_orders_back_the_status_they_had(
                 {"now": utcnow()},
             )
             for name, (status, refunded, events) in histories.items():
-                order = Order(
-                    customer_id=customer_id,
-                    status=status,
-                    currency="USD",
-                    total=3700,
-                    refunded_amount=refunded,
+                ids[name] = order_id = await _old_order(
+                    session, customer_id, status, 3700, refunded
                 )
-                session.add(order)
-                await session.flush()
-                ids[name] = order.id
                 session.add_all(
-                    OrderEvent(order_id=order.id, from_status=a, to_status=b) for a, b in events
+                    OrderEvent(order_id=order_id, from_status=a, to_status=b) for a, b in events
                 )
             await session.commit()
 
@@ -686,23 +708,18 @@ async def test_0038_counts_the_products_paid_orders_held_together_from_the_order
             # Written as of 0037: later columns of customers (0041) are not there yet.
             customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
             for status, products in orders:
-                uow.session.add(
-                    Order(
-                        customer_id=customer_id,
-                        status=status,
+                order_id = await _old_order(uow.session, customer_id, status)
+                uow.session.add_all(
+                    OrderLine(
+                        order_id=order_id,
+                        product_id=product,
+                        sku=f"SKU-{n}",
+                        title="Item",
+                        unit_price=100,
                         currency="USD",
-                        lines=[
-                            OrderLine(
-                                product_id=product,
-                                sku=f"SKU-{n}",
-                                title="Item",
-                                unit_price=100,
-                                currency="USD",
-                                quantity=1,
-                            )
-                            for n, product in enumerate(products)
-                        ],
+                        quantity=1,
                     )
+                    for n, product in enumerate(products)
                 )
 
         await _alembic(store, "upgrade", "0038_often_bought_with")
@@ -857,5 +874,62 @@ async def test_0044_adds_when_a_return_was_restocked_and_takes_it_away(
         async with store.engine.connect() as conn:
             assert "restocked_at" in await _columns(conn, "return_requests")
         assert await current_revision(store.engine) == "0044_return_restock"
+    finally:
+        await store.close()
+
+
+async def test_0045_gives_the_gift_codes_already_sold_their_cards_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Codes delivered before 0045 become cards worth their line's unit price, in the order's
+    currency, if their order was paid (a cancelled one's are worth nothing); down to 0044
+    the table and the new columns are gone."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0044_return_restock")
+        card = await add_product(store, "GIFT-100", price=100)
+        lines: dict[str, int] = {}
+        async with store.uow() as uow:
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            assert customer_id is not None
+            for status, code in (("delivered", "AAAA-BBBB-CCCC"), ("cancelled", "DDDD-EEEE-FFFF")):
+                order_id = await _old_order(uow.session, customer_id, status)
+                line = OrderLine(
+                    order_id=order_id,
+                    product_id=card,
+                    sku="GIFT-100",
+                    title="Gift Card",
+                    unit_price=100,
+                    currency="XTR",
+                    quantity=1,
+                    gift_codes=[code],
+                )
+                uow.session.add(line)
+                await uow.session.flush()
+                lines[code] = line.id
+
+        await _alembic(store, "upgrade", "0045_gift_cards")
+        async with store.engine.connect() as conn:
+            cards = (
+                await conn.execute(
+                    text(
+                        "SELECT code, currency, initial_amount, balance, order_line_id "
+                        "FROM gift_cards"
+                    )
+                )
+            ).all()
+            assert {"gift_card_code", "gift_card_amount"} <= await _columns(conn, "orders")
+        # The order's currency (USD in _old_order), as a paid order's lines always agree with it.
+        assert [tuple(row) for row in cards] == [
+            ("AAAA-BBBB-CCCC", "USD", 100, 100, lines["AAAA-BBBB-CCCC"])
+        ]
+
+        await _alembic(store, "downgrade", "0044_return_restock")
+        async with store.engine.connect() as conn:
+            assert "gift_cards" not in await _tables(conn)
+            assert "gift_card_code" not in await _columns(conn, "orders")
+            assert "gift_card_code" not in await _columns(conn, "carts")
     finally:
         await store.close()

@@ -718,3 +718,48 @@ async def test_a_code_kept_from_a_link_comes_off_what_the_page_pays(
     assert link is not None and [p["amount"] for p in link["prices"]] == [4800, -480]
     order = await page.ok("GET", f"orders/{invoice['order_id']}")
     assert (order["discount_text"], order["total_text"]) == ("−$4.80", "$43.20")
+
+
+async def test_the_pages_checkout_spends_the_gift_card_the_chat_put_on_the_cart(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Alice types a $20.00 gift card on the chat's summary; the page's checkout spends it by
+    the same rule: a mug to ship keeps an invoice ($1.00, the card's part a negative line),
+    a guide it covers is paid by the card alone, with no invoice and the receipt in the chat."""
+    from bot.store.models import GiftCard
+
+    async with shop.store.uow() as uow:
+        await uow.gift_cards.add(
+            GiftCard(code="K7QF-2MXR-9TBA", currency="USD", initial_amount=2000, balance=2000)
+        )
+    alice = shop.user(1001, "Alice")
+    page: Page = page_of(alice)
+    await add_to_cart(alice, "KIT-MUG-CER")  # $16.00
+    await open_order_summary(alice)
+    await alice.press("🏷 Promo code")
+    await alice.send("k7qf2mxr9tba")
+    await alice.wait_for("Gift card K7QF-…-9TBA applied: −$15.00 ($5.00 left on the card).")
+
+    invoice = await page.ok("POST", "checkout")
+    assert (invoice["status"], invoice["total"]) == ("invoice", 100)
+    link = shop.standin.invoice_link(invoice["invoice_link"])
+    assert link is not None and [p["amount"] for p in link["prices"]] == [1600, -1500]
+    paid = await alice.pay_invoice_link(invoice["invoice_link"], shipping_option_id="standard")
+    assert paid.ok
+    await alice.wait_for("Payment received, thank you!")
+
+    await page.add(await product_id(shop, "DIG-PLN-WKL"), 1)  # $5.00, a download
+    await open_order_summary(alice)
+    await alice.press("🏷 Promo code")
+    await alice.send("K7QF-2MXR-9TBA")
+    await alice.wait_for("🎁 Pay with the gift card")
+    answer = await page.ok("POST", "checkout")
+    assert (answer["status"], answer["total"]) == ("paid", 0)
+    receipt = await alice.wait_for(
+        lambda m: "Payment received" in (m.text or "") and "−$5.00" in (m.text or "")
+    )
+    assert "Gift card K7QF-…-9TBA: −$5.00" in (receipt.text or "")
+    assert (await page.ok("GET", f"orders/{answer['order_id']}"))["status"] in ("paid", "delivered")
+    async with shop.store.reading() as uow:
+        card = await uow.gift_cards.by_code("K7QF-2MXR-9TBA")
+    assert card is not None and card.balance == 0

@@ -776,6 +776,13 @@
         pay(answer);
         return;
       }
+      if (answer.status === 'paid') { // the gift card paid all of it: no invoice
+        state.changes = null;
+        haptic.notify('success');
+        toast(answer.notice);
+        go('order', { id: answer.order_id, polls: 0 });
+        return;
+      }
       haptic.notify('warning');
       if (answer.closed) setClosed(answer.closed); // paused since the page last asked
       if (answer.min_order_text && state.cart) { // below the minimum since the page last asked

@@ -1,0 +1,238 @@
+"""Gift cards: the codes a "giftcode" product issues, worth what their line cost, spent on
+the order summary beside a promo code.
+
+A code gets its row (`issue`) in the transaction that stores it on its order line, worth
+the line's unit price in the order's currency. On the order summary the shopper types it
+where a promo code goes; the card pays what is left after the promo code: all of it, or a
+part that leaves at least Telegram's smallest payment to the invoice (`covered`). A card
+that pays all of an order makes no invoice: the order is paid by the card
+(bot.usecases.payments.take_card_payment).
+
+At checkout `spend` takes the amount from the balance by one conditional UPDATE in the
+order's transaction; a released hold or a full refund gives it back (`give_back`), and a
+full refund of the order that bought a card voids it (`void_issued`), refused if the card
+was spent since. Messages show a code masked (`masked`): only its first and last group, so
+a screenshot of a chat gives nobody the card.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import i18n
+from bot.clipping import echo
+from bot.i18n import N_
+from bot.money import telegram_minimum
+from bot.services.errors import GiftCardRefused, GiftCardSpent
+from bot.store.models import GiftCard, Order, utcnow
+from bot.store.uow import UnitOfWork
+
+_TYPED = re.compile(r"^[A-Z0-9]{12}$")
+
+NO_SUCH_CARD = N_("There is no gift card {code}. Check the spelling?")
+CARD_VOID = N_("The gift card {code} was cancelled with the order that bought it.")
+CARD_FOREIGN = N_("The gift card {code} is in {card_currency}, and this shop takes {currency}.")
+CARD_EMPTY = N_("The gift card {code} has been used up.")
+CARD_TOO_SMALL = N_(
+    "The gift card {code} has {balance}, less than your total of {total}, and Telegram needs "
+    "at least {least} paid by invoice, so the card cannot pay part of this order."
+)
+CARD_JUST_SPENT = N_(
+    "The gift card {code} was just spent on another order: {balance} is left on it. "
+    "Please check out again."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardQuote:
+    """What the card pays on this order (`amount`) and what stays on it (`left`)."""
+
+    code: str
+    amount: int
+    left: int
+    currency: str
+
+    @property
+    def shown(self) -> str:
+        return masked(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardBalance:
+    """/giftcard: what is left of what the card was worth."""
+
+    code: str
+    balance: int
+    initial: int
+    currency: str
+    void: bool
+
+    @property
+    def shown(self) -> str:
+        return masked(self.code)
+
+
+def card_code(text: str) -> str | None:
+    """`text` as a card's code ("abcd efgh ijkl" → "ABCD-EFGH-IJKL"): case, spaces and
+    dashes forgiven; None if it cannot be one."""
+    bare = re.sub(r"[\s-]+", "", text).upper()
+    if not _TYPED.match(bare):
+        return None
+    return "-".join(bare[i : i + 4] for i in range(0, 12, 4))
+
+
+def masked(code: str) -> str:
+    """ "ABCD-…-IJKL": how every message names a card once it was typed."""
+    return f"{code[:4]}-…-{code[-4:]}" if len(code) == 14 else echo(code)
+
+
+async def issue(
+    uow: UnitOfWork, codes: Sequence[str], currency: str, face_value: int, line_id: int
+) -> None:
+    """The cards an order line's codes stand for, worth its unit price (once per code)."""
+    for code in codes:
+        if await uow.gift_cards.by_code(code) is None:
+            await uow.gift_cards.add(
+                GiftCard(
+                    code=code,
+                    currency=currency,
+                    initial_amount=face_value,
+                    balance=face_value,
+                    order_line_id=line_id,
+                )
+            )
+
+
+async def is_card(uow: UnitOfWork, text: str) -> bool:
+    """Is `text` (typed where a promo code goes) one of the shop's gift cards?"""
+    code = card_code(text)
+    return code is not None and await uow.gift_cards.by_code(code) is not None
+
+
+async def _card(uow: UnitOfWork, text: str) -> GiftCard:
+    code = card_code(text)
+    card = await uow.gift_cards.by_code(code) if code else None
+    if card is None:
+        raise GiftCardRefused.saying(NO_SUCH_CARD, code=masked(code) if code else echo(text))
+    return card
+
+
+async def balance(uow: UnitOfWork, text: str) -> GiftCardBalance:
+    """/giftcard CODE: the card's balance (never whose it is); GiftCardRefused if none."""
+    card = await _card(uow, text)
+    void = card.voided_at is not None
+    return GiftCardBalance(card.code, card.balance, card.initial_amount, card.currency, void)
+
+
+async def quote(
+    uow: UnitOfWork, text: str, currency: str, to_pay: int, *, ships: bool = False
+) -> GiftCardQuote:
+    """What the card pays of `to_pay` (the goods after any promo code), or GiftCardRefused
+    saying why it cannot: unknown, void, another currency, used up, or an order so small
+    that Telegram's smallest payment is all there is to pay. An order that `ships` always
+    keeps an invoice: its payment form asks for the address and the shipping."""
+    card = await _card(uow, text)
+    code = masked(card.code)
+    if card.voided_at is not None:
+        raise GiftCardRefused.saying(CARD_VOID, code=code)
+    if card.currency != currency:
+        raise GiftCardRefused.saying(
+            CARD_FOREIGN, code=code, card_currency=card.currency, currency=currency
+        )
+    if card.balance <= 0:
+        raise GiftCardRefused.saying(CARD_EMPTY, code=code)
+    amount = covered(card.balance, to_pay, currency, ships=ships)
+    if amount <= 0:
+        raise GiftCardRefused.saying(
+            CARD_TOO_SMALL,
+            code=code,
+            balance=i18n.amount(card.balance, currency),
+            total=i18n.amount(to_pay, currency),
+            least=i18n.amount(telegram_minimum(currency), currency),
+        )
+    return GiftCardQuote(card.code, amount, card.balance - amount, currency)
+
+
+def covered(balance: int, to_pay: int, currency: str, *, ships: bool = False) -> int:
+    """What a card with `balance` pays of `to_pay`: all of it if it can and nothing is to
+    be shipped (no invoice then: the order is paid by the card alone), else as much as
+    leaves an invoice Telegram takes (its smallest payment or more) for the rest."""
+    if balance >= to_pay and not ships:
+        return to_pay
+    return min(balance, to_pay - telegram_minimum(currency))
+
+
+async def spend(uow: UnitOfWork, card: GiftCardQuote) -> None:
+    """Take the quoted amount off the card, atomically, or GiftCardRefused (spent meanwhile
+    by another checkout); the caller's unit of work rolls back on the error."""
+    if await uow.gift_cards.take(card.code, card.amount):
+        return
+    found = await uow.gift_cards.by_code(card.code)
+    left = found.balance if found is not None and found.voided_at is None else 0
+    raise GiftCardRefused.saying(
+        CARD_JUST_SPENT, code=card.shown, balance=i18n.amount(left, card.currency)
+    )
+
+
+async def give_back(uow: UnitOfWork, order: Order) -> None:
+    """The order no longer needs the card's part (its hold went, or all of it was refunded):
+    the amount goes back on the card. Asked once per order: by the hold's release (claimed
+    once) or the refund that gives back the rest (made once)."""
+    if order.gift_card_code and order.gift_card_amount:
+        await uow.gift_cards.give_back(order.gift_card_code, order.gift_card_amount)
+
+
+async def give_back_refunded(uow: UnitOfWork, order: Order) -> None:
+    """All of the order's money went back: so does the card's part, unless its hold was
+    released (that gave it back already: a payment that came too late, refunded)."""
+    if order.hold_status != "released":
+        await give_back(uow, order)
+
+
+async def take_again(uow: UnitOfWork, order: Order) -> bool:
+    """A payment arrived after the order's hold went (and its card's part with it): take
+    the part again; False if the card no longer has it (an admin must look: the order then
+    records nothing paid by the card, so a refund gives nothing back to it)."""
+    if not order.gift_card_code or not order.gift_card_amount:
+        return True
+    if await uow.gift_cards.take(order.gift_card_code, order.gift_card_amount):
+        return True
+    order.gift_card_amount = 0
+    return False
+
+
+def _issuing_lines(order: Order) -> list[int]:
+    return [line.id for line in order.lines if line.gift_codes]
+
+
+async def check_refundable(uow: UnitOfWork, order: Order) -> None:
+    """GiftCardSpent if a card this order bought was spent: its refund cannot be whole."""
+    for card in await uow.gift_cards.of_lines(_issuing_lines(order)):
+        if card.voided_at is None and card.balance < card.initial_amount:
+            spent = card.initial_amount - card.balance
+            raise GiftCardSpent(
+                order.id, masked(card.code), spent, card.initial_amount, card.currency
+            )
+
+
+async def void_issued(uow: UnitOfWork, order: Order, now: datetime | None = None) -> None:
+    """The order is being refunded in full: the cards it bought are worth nothing from now,
+    all of them at once, or GiftCardSpent (one was spent meanwhile) and the caller rolls
+    back. `restore_issued` undoes it if the refund fails."""
+    lines = _issuing_lines(order)
+    if not lines:
+        return
+    await check_refundable(uow, order)
+    live = [c for c in await uow.gift_cards.of_lines(lines) if c.voided_at is None]
+    if await uow.gift_cards.void_unspent(lines, now or utcnow()) != len(live):
+        await check_refundable(uow, order)  # read again: names the card spent meanwhile
+
+
+async def restore_issued(uow: UnitOfWork, order_id: int) -> None:
+    """The full refund that voided the order's cards failed: they are worth their face again."""
+    order = await uow.orders.get(order_id, full=False)
+    if order is not None:
+        await uow.gift_cards.unvoid(_issuing_lines(order))

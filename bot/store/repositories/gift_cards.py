@@ -1,0 +1,94 @@
+"""Gift cards and their balances. A balance moves only by conditional UPDATEs, so two
+checkouts spending one card at once never take it below zero: the second finds too little."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.db import rowcount
+from bot.store.models import GiftCard
+
+
+class GiftCardRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, card: GiftCard) -> GiftCard:
+        self.session.add(card)
+        await self.session.flush()
+        return card
+
+    async def by_code(self, code: str) -> GiftCard | None:
+        stmt = select(GiftCard).where(GiftCard.code == code)
+        return await self.session.scalar(stmt.execution_options(populate_existing=True))
+
+    async def of_lines(self, line_ids: Sequence[int]) -> Sequence[GiftCard]:
+        """The cards these order lines issued."""
+        if not line_ids:
+            return []
+        stmt = (
+            select(GiftCard)
+            .where(GiftCard.order_line_id.in_(line_ids))
+            .order_by(GiftCard.id)
+            .execution_options(populate_existing=True)  # balances as they are now
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def take(self, code: str, amount: int) -> bool:
+        """Spend `amount` of the card, if it has that much and is not void: one UPDATE.
+
+        On PostgreSQL the UPDATE also locks the card's row until the transaction ends, so a
+        second checkout with the same card waits and then sees the balance this one left."""
+        result = await self.session.execute(
+            update(GiftCard)
+            .where(
+                GiftCard.code == code,
+                GiftCard.voided_at.is_(None),
+                GiftCard.balance >= amount,
+            )
+            .values(balance=GiftCard.balance - amount)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def give_back(self, code: str, amount: int) -> bool:
+        """Put `amount` back on the card (a released hold, a full refund): never above what
+        it was issued with, and not on a card voided since."""
+        result = await self.session.execute(
+            update(GiftCard)
+            .where(
+                GiftCard.code == code,
+                GiftCard.voided_at.is_(None),
+                GiftCard.balance + amount <= GiftCard.initial_amount,
+            )
+            .values(balance=GiftCard.balance + amount)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def void_unspent(self, line_ids: Sequence[int], now: datetime) -> int:
+        """Void the cards of these lines that were never spent; how many were voided."""
+        result = await self.session.execute(
+            update(GiftCard)
+            .where(
+                GiftCard.order_line_id.in_(line_ids),
+                GiftCard.voided_at.is_(None),
+                GiftCard.balance == GiftCard.initial_amount,
+            )
+            .values(balance=0, voided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def unvoid(self, line_ids: Sequence[int]) -> None:
+        """The refund that voided these lines' cards failed: they are worth their face again."""
+        await self.session.execute(
+            update(GiftCard)
+            .where(GiftCard.order_line_id.in_(line_ids), GiftCard.voided_at.is_not(None))
+            .values(balance=GiftCard.initial_amount, voided_at=None)
+            .execution_options(synchronize_session=False)
+        )

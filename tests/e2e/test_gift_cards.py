@@ -1,0 +1,103 @@
+"""Gift cards the Stars shop sells are spent in it: Alice buys one, Bob spends it at the
+🏷 Promo code step, pays nothing while it covers his order and the rest when it does not,
+and the card's balance comes back with an expired invoice and a full refund."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.services.errors import GiftCardSpent
+from bot.standin import FakeUser
+from bot.standin.harness import ShopHarness
+from bot.store.models import utcnow
+from bot.usecases.orders import refund_order
+from bot.usecases.payments import release_expired_holds
+from tests.e2e.shopper import add_to_cart, newest_order, open_order_summary, paid_order
+
+
+async def _type_code(shopper: FakeUser, typed: str) -> str:
+    """On the order summary: 🏷 Promo code, then the code as typed; what the bot answers."""
+    await shopper.press("🏷 Promo code")
+    await shopper.wait_for("Type your promo code", include_existing=True)
+    sent = await shopper.send(typed)
+    answer = await shopper.wait_for(lambda m: m.from_bot and m.message_id > sent.message_id)
+    return answer.text or ""
+
+
+async def _balance(shopper: FakeUser, code: str) -> str:
+    await shopper.send(f"/giftcard {code}")
+    return (await shopper.wait_for("Gift card")).text or ""
+
+
+async def test_a_bought_gift_card_pays_for_orders_and_comes_back_when_they_do_not_go_ahead(
+    stars_shop: ShopHarness,
+) -> None:
+    shop = stars_shop.shop
+    assert shop is not None
+    alice, bob = stars_shop.user(1001, "Alice"), stars_shop.user(1002, "Bob")
+    alices = await paid_order(stars_shop, alice, "STR-GFT-100")
+    await alice.wait_for("Your code", include_existing=True)
+    async with stars_shop.store.uow() as uow:
+        bought = await uow.orders.get(alices)
+        assert bought is not None and bought.lines[0].gift_codes
+        code = bought.lines[0].gift_codes[0]
+    masked = f"{code[:4]}-…-{code[-4:]}"
+
+    # Bob tries a wrong code, then Alice's card as she read it to him: lower case, spaces.
+    await add_to_cart(bob, "STR-GDE-CLD")  # ⭐ 50
+    await open_order_summary(bob)
+    assert "There is no promo code or gift card NOPE-…-NOPE" in await _type_code(
+        bob, "nope nope nope"
+    )
+    await bob.press("⬅ Back to the summary")
+    summary = await _type_code(bob, code.replace("-", " ").lower())
+    assert f"Gift card {masked}: −⭐ 50 (⭐ 50 left on the card)" in summary
+    assert "Total: ⭐ 0" in summary and code not in summary
+
+    # It covers all of it: no invoice, the order is paid by the card and the guide arrives.
+    await bob.press("🎁 Pay with the gift card")
+    receipt = await bob.wait_for("Payment received")
+    assert f"Gift card {masked}: −⭐ 50" in (receipt.text or "")
+    await bob.wait_for(lambda m: m.document is not None, include_existing=True)
+    assert not [
+        c for c in stars_shop.standin.calls_to("sendInvoice") if c.params["chat_id"] == 1002
+    ]
+    assert await _balance(bob, code) == f"Gift card {masked}: ⭐ 50 of ⭐ 100 left."
+    await bob.send("/giftcard")
+    assert (await bob.wait_for("Send /giftcard and the code")).text == (
+        "Send /giftcard and the code, for example /giftcard ABCD-EFGH-IJKL, to see what is left "
+        "on it. To spend it, type it at 🏷 Promo code on your order summary."
+    )
+
+    # A bigger order: the card pays its ⭐ 50, the invoice asks for the rest.
+    await add_to_cart(bob, "STR-GDE-POV")  # ⭐ 100
+    await open_order_summary(bob)
+    summary = await _type_code(bob, code)
+    assert f"Gift card {masked}: −⭐ 50 (⭐ 0 left on the card)" in summary
+    await bob.press("Pay ⭐ 50")
+    await bob.wait_for(lambda m: m.invoice is not None)
+    assert await _balance(bob, code) == f"Gift card {masked}: ⭐ 0 of ⭐ 100 left."
+    await release_expired_holds(shop, now=utcnow() + timedelta(hours=2))  # nobody paid it
+    assert await _balance(bob, code) == f"Gift card {masked}: ⭐ 50 of ⭐ 100 left."
+
+    # He checks out again (the card still on his cart), pays, then the shop refunds it all.
+    await open_order_summary(bob)
+    await bob.press("Pay ⭐ 50")
+    await bob.wait_for(lambda m: m.invoice is not None)
+    assert (await bob.pay()).ok
+    await bob.wait_for("Payment received")
+    bobs = await newest_order(stars_shop)
+    await stars_shop.until_idle()
+    refunded = await refund_order(shop, bobs, actor="admin:9001")
+    assert refunded.refund is not None and refunded.refund.amount == 50  # the Stars he paid
+    assert await _balance(bob, code) == f"Gift card {masked}: ⭐ 50 of ⭐ 100 left."
+
+    # Alice's order cannot be refunded whole: its card paid for Bob's guide.
+    with pytest.raises(GiftCardSpent) as spent:
+        await refund_order(shop, alices, actor="admin:9001")
+    assert str(spent.value) == (
+        f"Order #{alices} cannot be refunded in full: its gift card {masked} has been spent "
+        "(⭐ 50 of ⭐ 100). That money paid for another order."
+    )

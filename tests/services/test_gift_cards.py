@@ -1,0 +1,142 @@
+"""Gift cards on a real database (SQLite and PostgreSQL): what a card pays on an order, the
+clear answers when it cannot, the balance taken with the order's hold and given back with
+it, and two checkouts racing for one card."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.config import Settings
+from bot.services import cart, checkout, gift_cards
+from bot.services.errors import GiftCardRefused
+from bot.store.models import GiftCard
+from bot.store.uow import Store
+from tests.services.conftest import Shopfront
+
+NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+SETTINGS = Settings(bot_token="1:test", payment_provider_token="TEST")
+CARD = "K7QF-2MXR-9TBA"
+NOTEBOOK = "STA-NTB-A5D"  # $18.00 in the seed catalog
+
+
+async def _card(store: Store, amount: int, currency: str = "USD", code: str = CARD) -> None:
+    async with store.uow() as uow:
+        await uow.gift_cards.add(
+            GiftCard(code=code, currency=currency, initial_amount=amount, balance=amount)
+        )
+
+
+async def _balance(store: Store, code: str = CARD) -> int:
+    async with store.uow() as uow:
+        card = await uow.gift_cards.by_code(code)
+        assert card is not None
+        return card.balance
+
+
+async def _cart_with_card(shopfront: Shopfront, customer_id: int, typed: str = CARD) -> None:
+    """A notebook in the customer's cart, and the card typed on her order summary."""
+    async with shopfront.store.uow() as uow:
+        notebook = await uow.products.get_by_sku(NOTEBOOK)
+        assert notebook is not None
+        await cart.add_to_cart(uow, customer_id, notebook.id, 1)
+        (await uow.carts.get_for_customer(customer_id)).gift_card_code = typed
+
+
+async def _refusal(store: Store, typed: str, to_pay: int, currency: str = "USD") -> str:
+    with pytest.raises(GiftCardRefused) as refused:
+        async with store.uow() as uow:
+            await gift_cards.quote(uow, typed, currency, to_pay)
+    return str(refused.value)
+
+
+async def test_a_card_typed_any_way_pays_what_it_can_and_leaves_an_invoice_telegram_takes(
+    shopfront: Shopfront,
+) -> None:
+    store = shopfront.store
+    await _card(store, 1000)
+    async with store.uow() as uow:
+        part = await gift_cards.quote(uow, " k7qf 2mxr-9tba ", "USD", 1800)
+        whole = await gift_cards.quote(uow, "K7QF2MXR9TBA", "USD", 750)
+        most = await gift_cards.quote(uow, CARD, "USD", 1050)
+        shipped = await gift_cards.quote(uow, CARD, "USD", 750, ships=True)
+    assert (part.code, part.amount, part.left, part.shown) == (CARD, 1000, 0, "K7QF-…-9TBA")
+    assert (whole.amount, whole.left) == (750, 250)  # all of it: no invoice at all
+    assert (most.amount, most.left) == (950, 50)  # $10.50: $1.00 (Telegram's least) left to pay
+    assert shipped.amount == 650  # goods to ship keep an invoice: it asks for the address
+
+
+async def test_codes_that_cannot_pay_are_answered_clearly(shopfront: Shopfront) -> None:
+    store = shopfront.store
+    await _card(store, 1000)
+    await _card(store, 100, "XTR", code="STAR-STAR-STAR")
+    await _card(store, 50, code="LOWW-LOWW-LOWW")
+    assert await _refusal(store, "AAAA-BBBB-CCCC", 1800) == (
+        "There is no gift card AAAA-…-CCCC. Check the spelling?"
+    )
+    assert await _refusal(store, "star star star", 1800) == (
+        "The gift card STAR-…-STAR is in XTR, and this shop takes USD."
+    )
+    assert await _refusal(store, "LOWW-LOWW-LOWW", 100) == (
+        "The gift card LOWW-…-LOWW has $0.50, less than your total of $1.00, and Telegram "
+        "needs at least $1.00 paid by invoice, so the card cannot pay part of this order."
+    )
+    async with store.uow() as uow:
+        assert await uow.gift_cards.take(CARD, 1000)
+    assert await _refusal(store, CARD, 1800) == "The gift card K7QF-…-9TBA has been used up."
+
+
+async def test_the_balance_is_taken_with_the_order_and_given_back_with_its_hold(
+    shopfront: Shopfront,
+) -> None:
+    store = shopfront.store
+    await _card(store, 1000)
+    await _cart_with_card(shopfront, shopfront.customer_id, "k7qf-2mxr-9tba")
+    async with store.uow() as uow:
+        placed = await checkout.place_order(uow, shopfront.customer_id, 1001, SETTINGS, NOW)
+    assert (placed.order.gift_card_amount, placed.order.total) == (1000, 800)
+    assert await _balance(store) == 0
+
+    async with store.uow() as uow:
+        released = await checkout.release_open_holds(uow, shopfront.customer_id, 1001, "gone")
+        again = await checkout.release_open_holds(uow, shopfront.customer_id, 1001, "gone")
+    assert [hold.order_id for hold in released] == [placed.order.order_id] and again == []
+    assert await _balance(store) == 1000  # once, however often asked
+
+
+async def test_two_checkouts_racing_for_one_card_never_spend_more_than_it_holds(
+    shopfront: Shopfront,
+) -> None:
+    """Two shoppers who share a code check out at the same moment: one gets the card's $10,
+    the other a clear answer, and the balance never goes below zero."""
+    store = shopfront.store
+    await _card(store, 1000)
+    async with store.uow() as uow:
+        bob = await uow.customers.get_or_create(1002, first_name="Bob")
+    customers = (shopfront.customer_id, bob.id)
+    for customer_id in customers:
+        await _cart_with_card(shopfront, customer_id)
+
+    async def check_out(customer_id: int) -> int | str:
+        try:
+            async with store.uow() as uow:
+                placed = await checkout.place_order(uow, customer_id, 0, SETTINGS, NOW)
+        except GiftCardRefused as refused:
+            return str(refused)
+        return placed.order.gift_card_amount
+
+    results = await asyncio.gather(*(check_out(c) for c in customers))
+    spent, refused = sorted(results, key=str)
+    assert spent == 1000
+    # Found used up at its review (SQLite's writers take turns), or spent under it (PostgreSQL).
+    assert refused in (
+        "The gift card K7QF-…-9TBA has been used up.",
+        "The gift card K7QF-…-9TBA was just spent on another order: $0.00 is left on it. "
+        "Please check out again.",
+    )
+    assert await _balance(store) == 0
+    async with store.uow() as uow:
+        notebook = await uow.products.get_by_sku(NOTEBOOK)
+        assert notebook is not None and notebook.reserved == 1  # the refused held nothing
