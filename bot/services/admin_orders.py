@@ -17,6 +17,7 @@ from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
 from bot.services.returns import ReturnFacts
+from bot.store.ids import row_id
 from bot.store.models import Order, OrderNote
 from bot.store.order_states import PARTLY_REFUNDED, OrderStatus, ShownRefunds, allowed_triggers
 from bot.store.uow import UnitOfWork
@@ -96,6 +97,15 @@ class OrderDetail:
     open_return: ReturnFacts | None = None  # a shopper's return request waiting for them
 
 
+def order_number(text: str | None) -> int | None:
+    """The order `/orders_admin #12` (or `12`) names, None if `text` names none: what a
+    shopper quotes from her receipt ("my order #12?") opens in one step. A number that could
+    be no order's id (bot.store.ids) is none either, and is refused as a status."""
+    if not text:
+        return None
+    return row_id(text.removeprefix("#"))
+
+
 def parse_status(text: str | None) -> str | None:
     """None for "all"; ValueError naming the statuses for anything unknown. "partially_refunded"
     is a filter, not a status: paid, shipped or delivered orders with part of the money back."""
@@ -109,7 +119,8 @@ def parse_status(text: str | None) -> str | None:
         known = ", ".join([*(s.value for s in OrderStatus), PARTLY_REFUNDED])
         raise ValueError(
             i18n.current()._(
-                "{text} is not an order status. Use one of: all, {known}.",
+                "{text} is not an order status or number. Use one of: all, {known}; or an "
+                "order's number, such as #12.",
                 text=repr(echo(text)),
                 known=known,
             )

@@ -33,7 +33,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("hide", N_("Hide a product: /hide SKU")),
     ("show", N_("Show a hidden product: /show SKU")),
     ("export", N_("Catalog as CSV; /export orders [from=…] [until=…]")),
-    ("orders_admin", N_("Orders: /orders_admin [status]")),
+    ("orders_admin", N_("Orders: /orders_admin [status] | #12")),
     ("customer", N_("A customer: /customer 1001 | @alice | #7")),
     ("promo", N_("Promo codes: /promo new CODE 10%, /promo off CODE")),
     ("stats", N_("Revenue, orders, discounts, tips, top products")),

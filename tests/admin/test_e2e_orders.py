@@ -85,7 +85,11 @@ async def test_admin_ships_and_delivers_and_the_shopper_hears_each_step(
     order_id, _ = await paid_order(h, shopper, stripe_account)
 
     await admin.send("/orders_admin nonsense")
-    await admin.wait_for("is not an order status")
+    await admin.wait_for("is not an order status or number")
+    await admin.send(f"/orders_admin #{order_id}")  # "where is my order #1?": one step
+    await admin.wait_for(f"Order #{order_id} · ✅ Paid")
+    await admin.send("/orders_admin #99999")
+    await admin.wait_for("There is no order #99999.")
     await admin.send("/orders_admin paid")
     listing = await admin.wait_for(f"#{order_id} · ✅ Paid · $37.00 · ")
     await admin.press("Shipped")  # filter: no shipped orders yet

@@ -3,6 +3,7 @@ which ids can name a row (bot.store.ids). Properties over any input, by hypothes
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,3 +59,16 @@ def test_the_invisible_characters_search_drops_are_format_characters_and_only_th
     assert {unicodedata.category(ch) for ch in FORMAT_CHARACTERS} == {"Cf"}
     assert set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202e") <= set(FORMAT_CHARACTERS)
     assert words("e\u200b\u0301t\u00e9") == ["\u00e9t\u00e9"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "order_id"),
+    [("#12", 12), ("12", 12), ("#0", None), ("#", None), ("#1.5", None), ("#١٢", None),
+     (f"#{2**31}", None), ("paid", None), (None, None)],
+)  # fmt: skip
+def test_an_admin_names_an_order_by_its_number_with_or_without_its_hash(
+    typed: str | None, order_id: int | None
+) -> None:
+    from bot.services.admin_orders import order_number
+
+    assert order_number(typed) == order_id

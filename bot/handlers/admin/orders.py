@@ -35,7 +35,7 @@ from bot.handlers.admin.common import actor, chat_id, message_text, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
-from bot.services.admin_orders import parse_status
+from bot.services.admin_orders import order_number, parse_status
 from bot.services.errors import (
     CustomerNotFound,
     LineNotInOrder,
@@ -57,9 +57,13 @@ SKIP_WORDS = ("/skip", "skip")
 
 
 async def orders_command(update: Update, context: ShopContext) -> None:
-    args = context.args or []
+    """`/orders_admin [status]` lists orders; `/orders_admin #12` opens order #12."""
+    first = context.args[0] if context.args else None
+    if (order_id := order_number(first)) is not None:
+        await show_order(update, context, order_id)
+        return
     try:
-        status = parse_status(args[0] if args else None)
+        status = parse_status(first)
     except ValueError as exc:
         await reply(update, str(exc))
         return
@@ -93,8 +97,12 @@ async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> No
 
 async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:
     await answer_button(update)
+    await show_order(update, context, data.order_id)
+
+
+async def show_order(update: Update, context: ShopContext, order_id: int) -> None:
     try:
-        detail = await admin_orders.order_detail(context.shop, data.order_id)
+        detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
