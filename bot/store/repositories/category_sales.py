@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
@@ -47,6 +47,25 @@ class CategorySaleRepository:
                 started_by=admin_id,
                 started_at=at,
             )
+        )
+
+    async def of(self, category_id: int, *, lock: bool = False) -> CategorySale | None:
+        """The category's running sale, if /sale started one; with `lock`, held (PostgreSQL)
+        until the transaction ends, so the job that ends sales waits, then finds what this
+        transaction left (its DELETE's `ends_at <= now` read again on the row written)."""
+        stmt = select(CategorySale).where(CategorySale.category_id == category_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def ends(self, category_id: int, ends_at: datetime | None) -> bool:
+        """The running sale of the category ends at `ends_at` now (None: when an admin ends
+        it); False if it has no row (ended meanwhile)."""
+        return await self._write(
+            update(CategorySale)
+            .where(CategorySale.category_id == category_id)
+            .values(ends_at=ends_at),
+            rows=1,
         )
 
     async def ended(self, category_id: int) -> bool:
