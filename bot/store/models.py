@@ -172,6 +172,11 @@ class Product(Base):
     # kept as they are written and hidden, so a card shows "💬 Reviews (3)" with no extra
     # query (migration 0030; bot.store.repositories.reviews).
     review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the running /sale of category `category_sale_of` ends (None: no end date), written
+    # with that sale's start, new end date and end (bot.store.repositories.category_sales),
+    # so the card says "Sale ends Dec 31" from the product's row alone (migration 0043).
+    category_sale_ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    category_sale_of: Mapped[int | None] = mapped_column(Integer, default=None)
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
     variants: Mapped[list[ProductVariant]] = relationship(
@@ -186,6 +191,14 @@ class Product(Base):
     @property
     def has_variants(self) -> bool:
         return bool(self.options)
+
+    @property
+    def sale_ends_at(self) -> datetime | None:
+        """When the sale of its category ends by itself, while it is in that category (one
+        moved out since is not ended by that sale: nothing is said)."""
+        if self.category_sale_of != self.category_id:
+            return None
+        return self.category_sale_ends_at
 
 
 class ProductVariant(Base):

@@ -23,7 +23,7 @@ from bot.store.models import AuditEntry, CategorySale
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
-from tests.admin.conftest import ADMIN_ID
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.admin.test_e2e_category_sale import ON_SALE, REGULAR, USAGE, ada_with_mugs, prices
 
 # The midnight that ends Dec 31, 2036 in Madrid (UTC+1 in winter).
@@ -238,6 +238,11 @@ async def test_ada_moves_the_end_of_the_running_mugs_sale_then_removes_it(
     later = datetime(2037, 1, 15, 23, tzinfo=UTC)
     assert await stored(shop) == {"Mugs": (20, later, ADMIN_ID)}
     assert await prices(shop) == on_sale
+    sam = shop.user(SHOPPER_ID, "Sam")
+    await sam.send("/start product_KIT-MUG-CER")
+    card = await sam.wait_for("Stoneware Mug 350ml")
+    assert "$16.00 · −20% · " in (card.raw_text or "")
+    assert "\n⏳ Sale ends Jan 15, 2037\n" in (card.text or "")  # the shop's last day
     again = await admin.press_data(preview, change.callback_data)  # a double tap
     assert again.text == "The sale of Mugs already ends on that day."
     assert await job(shop, NEW_YEAR) == 0 and await prices(shop) == on_sale
@@ -260,6 +265,11 @@ async def test_ada_moves_the_end_of_the_running_mugs_sale_then_removes_it(
     )
     assert await stored(shop) == {"Mugs": (20, None, ADMIN_ID)}
     assert await job(shop, later) == 0 and await prices(shop) == on_sale
+    await sam.send("/start product_KIT-MUG-CER")
+    card = await sam.wait_for(
+        lambda m: m.message_id != card.message_id and "Stoneware" in (m.text or "")
+    )
+    assert "$16.00 · −20%" in (card.raw_text or "") and "Sale ends" not in (card.text or "")
 
     await admin.send("/audit")
     log = (await admin.wait_for("Audit log")).text or ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 from sqlalchemy import Connection, Executable, inspect, select, text, update
@@ -18,6 +20,15 @@ _A_CUSTOMER_AS_OF_0037 = text(
     "INSERT INTO customers (telegram_id, first_name, blocked_bot, cart_reminders, "
     "price_drop_alerts, morning_report, created_at, last_seen_at) VALUES (1001, 'Alice', "
     "false, true, true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+)
+
+
+_A_PRODUCT_AS_OF_0042 = text(
+    "INSERT INTO products (sku, title, description, category_id, price, currency, stock, "
+    "reserved, photo, is_digital, is_active, option_words, translated_text, rating_count, "
+    "rating_total, rating_rank, review_count, created_at, updated_at) VALUES (:sku, :sku, '', "
+    ":category, 900, 'USD', 1, 0, '', false, true, '', '', 0, 0, 0, 0, CURRENT_TIMESTAMP, "
+    "CURRENT_TIMESTAMP)"
 )
 
 
@@ -820,5 +831,45 @@ async def test_0042_postgres_reads_words_as_before_only_faster(pg_url: str) -> N
         assert "translate" not in defined
         await _alembic(store, "downgrade", "0041_forget")
         assert await read(store) == [words(t) for t in texts]
+    finally:
+        await store.close()
+
+
+async def test_0043_writes_the_end_of_a_running_category_sale_on_its_products(
+    database_url: str,
+) -> None:
+    """Up to 0043 each product of a category whose /sale runs says when that sale ends,
+    products of other categories nothing; down to the revision before it the columns are
+    gone, and SQLite's triggers stay."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0043_product_sale_ends-1")
+        async with store.engine.connect() as conn:
+            assert "category_sale_ends_at" not in await _columns(conn, "products")
+        async with store.engine.begin() as conn:  # written as of 0042
+            for position, (slug, sku) in enumerate([("kitchen", "MUG"), ("garden", "HOSE")]):
+                category = await conn.scalar(
+                    text(
+                        "INSERT INTO categories (slug, title, position, active_products) "
+                        "VALUES (:slug, :slug, :position, 0) RETURNING id"
+                    ),
+                    {"slug": slug, "position": position},
+                )
+                await conn.execute(_A_PRODUCT_AS_OF_0042, {"sku": sku, "category": category})
+            await conn.execute(
+                text(
+                    "INSERT INTO category_sales (category_id, percent, ends_at, started_at) "
+                    "SELECT id, 20, '2036-12-31 23:00:00+00', CURRENT_TIMESTAMP FROM categories "
+                    "WHERE slug = 'kitchen'"
+                )
+            )
+        await _alembic(store, "upgrade", "0043_product_sale_ends")
+        assert await current_revision(store.engine) == "0043_product_sale_ends"
+        async with store.reading() as uow:
+            stamped = {p.sku: p.sale_ends_at for p in await uow.products.list_all()}
+        assert stamped == {"MUG": datetime(2036, 12, 31, 23, tzinfo=UTC), "HOSE": None}
+        assert await _schema_objects(store) == objects
     finally:
         await store.close()

@@ -5,6 +5,7 @@ exported file imports unchanged, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -187,3 +188,44 @@ async def test_a_card_on_sale_is_read_in_one_statement(sqlite_store: Store) -> N
         card = await catalog.product_card(uow, mug.id)
     assert (card.price, card.compare_at) == (1600, 2000)
     assert len(ran) == 1
+
+
+async def test_a_card_in_a_category_sale_says_when_it_ends_still_in_one_statement(
+    sqlite_store: Store,
+) -> None:
+    """The end of the category's sale is written on its products' rows as the sale starts,
+    is re-dated and ends: the card reads it with the product. A product moved to another
+    category meanwhile is not ended by that sale: its card says nothing."""
+    await _import(sqlite_store, parse_json(json.dumps([MUG, TEE])))
+    ends = datetime(2036, 12, 31, 23, tzinfo=UTC)
+    async with sqlite_store.uow() as uow:
+        mug, tee = await uow.products.get_by_sku("MUG"), await uow.products.get_by_sku("TEE")
+        assert mug is not None and tee is not None
+        kitchen, merch = mug.category_id, tee.category_id
+        await uow.category_sales.started(kitchen, 20, ends, 1, ends - timedelta(days=30))
+    ran = selects_run(sqlite_store)
+    async with sqlite_store.reading() as uow:
+        ran.clear()
+        card = await catalog.product_card(uow, mug.id)
+    assert (card.compare_at, card.sale_ends_at, len(ran)) == (2000, ends, 1)
+
+    later = ends + timedelta(days=15)
+    async with sqlite_store.uow() as uow:
+        assert await uow.category_sales.ends(kitchen, later)
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at == later
+        assert (await catalog.product_card(uow, tee.id)).sale_ends_at is None  # not its sale
+
+    async with sqlite_store.uow() as uow:
+        moved = await uow.products.get_by_sku("MUG")
+        assert moved is not None
+        moved.category_id = merch
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at is None
+    async with sqlite_store.uow() as uow:
+        back = await uow.products.get_by_sku("MUG")
+        assert back is not None
+        back.category_id = kitchen
+        assert await uow.category_sales.take_due(kitchen, later)  # the job ends it
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at is None
