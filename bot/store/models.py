@@ -101,6 +101,11 @@ class Product(Base):
         CheckConstraint(
             "compare_at_price IS NULL OR compare_at_price > price", name="compare_at_above_price"
         ),
+        # No limit, or 1 to bot.catalog_rules.MAX_PER_ORDER per order (migration 0044).
+        CheckConstraint(
+            "max_per_order IS NULL OR (max_per_order >= 1 AND max_per_order <= 1000)",
+            name="max_per_order_in_range",
+        ),
         # A category's visible products in title order: counted and paged from the index.
         Index("ix_products_category_browse", "category_id", "is_active", "title", "id"),
         # The same by price (within a currency) and by age: the other orders a shopper picks.

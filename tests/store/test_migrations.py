@@ -23,13 +23,33 @@ _A_CUSTOMER_AS_OF_0037 = text(
 )
 
 
-_A_PRODUCT_AS_OF_0042 = text(
+# A product as the columns were from 0030 to 0042 (the models have later ones): for tests
+# that write products at an older revision.
+_A_PRODUCT_BEFORE_0043 = text(
     "INSERT INTO products (sku, title, description, category_id, price, currency, stock, "
     "reserved, photo, is_digital, is_active, option_words, translated_text, rating_count, "
     "rating_total, rating_rank, review_count, created_at, updated_at) VALUES (:sku, :sku, '', "
-    ":category, 900, 'USD', 1, 0, '', false, true, '', '', 0, 0, 0, 0, CURRENT_TIMESTAMP, "
-    "CURRENT_TIMESTAMP)"
+    ":category, 1600, 'USD', 10, 0, '', false, true, '', '', 0, 0, 0, 0, CURRENT_TIMESTAMP, "
+    "CURRENT_TIMESTAMP) RETURNING id"
 )
+
+
+async def _old_product(store: Store, sku: str, category: str = "kitchen") -> int:
+    """A product written as of 0030 to 0042, in `category` (made if missing); its id."""
+    async with store.engine.begin() as conn:
+        found = await conn.scalar(
+            text("SELECT id FROM categories WHERE slug = :slug"), {"slug": category}
+        )
+        if found is None:
+            found = await conn.scalar(
+                text(
+                    "INSERT INTO categories (slug, title, position, active_products) "
+                    "VALUES (:slug, :slug, 0, 0) RETURNING id"
+                ),
+                {"slug": category},
+            )
+        product = await conn.scalar(_A_PRODUCT_BEFORE_0043, {"sku": sku, "category": found})
+        return int(product)
 
 
 async def _tables(conn: AsyncConnection) -> set[str]:
@@ -644,12 +664,11 @@ async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
 ) -> None:
     """Products get a nullable `max_per_order`; rows stored before it have no limit (NULL);
     down and up again leaves the schema as the models say (the search triggers kept)."""
-    from tests.conftest import add_product
 
     store = Store.from_url(database_url)
     try:
         await _alembic(store, "upgrade", "0037_max_per_order")
-        await add_product(store, "MUG", price=1600)
+        await _old_product(store, "MUG")
         objects = await _schema_objects(store)
         await _alembic(store, "downgrade", "0036_order_notes")
         async with store.engine.connect() as conn:
@@ -676,13 +695,12 @@ async def test_0038_counts_the_products_paid_orders_held_together_from_the_order
     two distinct products of one counted once per order, both ways (a product bought in two
     lines of one order is still one); unpaid, cancelled and refunded orders count nothing.
     Downgrading drops the table."""
-    from tests.conftest import add_product
 
     store = Store.from_url(database_url)
     try:
         await _alembic(store, "upgrade", "0037_max_per_order")
         mug, kettle, tea, pen = [
-            await add_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
+            await _old_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
         ]
         orders = [
             ("paid", [mug, kettle, kettle]),  # the kettle in two lines (two sizes, say)
@@ -848,16 +866,9 @@ async def test_0043_writes_the_end_of_a_running_category_sale_on_its_products(
         await _alembic(store, "downgrade", "0043_product_sale_ends-1")
         async with store.engine.connect() as conn:
             assert "category_sale_ends_at" not in await _columns(conn, "products")
-        async with store.engine.begin() as conn:  # written as of 0042
-            for position, (slug, sku) in enumerate([("kitchen", "MUG"), ("garden", "HOSE")]):
-                category = await conn.scalar(
-                    text(
-                        "INSERT INTO categories (slug, title, position, active_products) "
-                        "VALUES (:slug, :slug, :position, 0) RETURNING id"
-                    ),
-                    {"slug": slug, "position": position},
-                )
-                await conn.execute(_A_PRODUCT_AS_OF_0042, {"sku": sku, "category": category})
+        await _old_product(store, "MUG", "kitchen")
+        await _old_product(store, "HOSE", "garden")
+        async with store.engine.begin() as conn:
             await conn.execute(
                 text(
                     "INSERT INTO category_sales (category_id, percent, ends_at, started_at) "
@@ -870,6 +881,61 @@ async def test_0043_writes_the_end_of_a_running_category_sale_on_its_products(
         async with store.reading() as uow:
             stamped = {p.sku: p.sale_ends_at for p in await uow.products.list_all()}
         assert stamped == {"MUG": datetime(2036, 12, 31, 23, tzinfo=UTC), "HOSE": None}
+        assert await _schema_objects(store) == objects
+    finally:
+        await store.close()
+
+
+async def _limits(store: Store) -> dict[str, int | None]:
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT sku, max_per_order FROM products"))
+        return {str(sku): limit for sku, limit in rows}
+
+
+async def test_0044_repairs_limits_out_of_range_and_refuses_new_ones(database_url: str) -> None:
+    """A per-order limit of 0 or above 1000, stored before 0044 by a path that skipped the
+    code's check, is no limit after it; from then on the database itself refuses one (1 and
+    1000 are kept), and SQLite's triggers and indexes stay; down again, no rule."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        for sku in ("ZERO", "HUGE", "TWO", "NONE"):
+            await add_product(store, sku)
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0044_max_per_order_check-1")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE products SET max_per_order = CASE sku WHEN 'ZERO' THEN 0 "
+                    "WHEN 'HUGE' THEN 5000 WHEN 'TWO' THEN 2 END"
+                )
+            )
+        await _alembic(store, "upgrade", "0044_max_per_order_check")
+        assert await current_revision(store.engine) == "0044_max_per_order_check"
+        await store.close()
+        store = Store.from_url(database_url)  # connections that know the schema as it is now
+        assert await _limits(store) == {"ZERO": None, "HUGE": None, "TWO": 2, "NONE": None}
+        assert await _schema_objects(store) == objects
+        for limit in (0, -1, 1001):
+            with pytest.raises(IntegrityError):
+                async with store.engine.begin() as conn:
+                    await conn.execute(
+                        text("UPDATE products SET max_per_order = :l WHERE sku = 'TWO'"),
+                        {"l": limit},
+                    )
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE products SET max_per_order = 1 WHERE sku = 'ZERO'"))
+            await conn.execute(text("UPDATE products SET max_per_order = 1000 WHERE sku = 'HUGE'"))
+        assert await _limits(store) == {"ZERO": 1, "HUGE": 1000, "TWO": 2, "NONE": None}
+
+        await _alembic(store, "downgrade", "0044_max_per_order_check-1")
+        await store.close()
+        store = Store.from_url(database_url)
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE products SET max_per_order = 0 WHERE sku = 'TWO'"))
+        assert (await _limits(store))["TWO"] == 0
         assert await _schema_objects(store) == objects
     finally:
         await store.close()
