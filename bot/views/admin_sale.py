@@ -7,7 +7,13 @@ from datetime import tzinfo
 from bot import i18n
 from bot.callback_data import CancelSale, ConfirmSale, ConfirmSaleEnd, button
 from bot.i18n import Translator
-from bot.services.category_sale import SALE_USAGE, EndDatePlan, PriceChange, SalePlan
+from bot.services.category_sale import (
+    SALE_UNTIL_USAGE,
+    SALE_USAGE,
+    EndDatePlan,
+    PriceChange,
+    SalePlan,
+)
 from bot.store.models import variant_title
 from bot.store.repositories.category_sales import RunningSale
 from bot.texts.category_sale import ends_by_itself, last_day, off, running
@@ -174,9 +180,11 @@ def end_date_changed(plan: EndDatePlan, zone: tzinfo) -> str:
 
 
 def sales_running(sales: list[RunningSale], zone: tzinfo) -> str:
-    """/sale alone: the sales running, if any, and how to start or end one."""
+    """/sale alone: the sales running, if any, how to start or end one, and (while one runs)
+    how to change when it ends."""
     tr = i18n.current()
-    return "\n".join(filter(None, [running(tr, sales, zone), tr._(SALE_USAGE)]))
+    change = tr._(SALE_UNTIL_USAGE) if sales else ""
+    return "\n".join(filter(None, [running(tr, sales, zone), tr._(SALE_USAGE), change]))
 
 
 def cancelled() -> str:

@@ -114,7 +114,7 @@ async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
 
     running = "🔖 Sales running: Mugs −20% until Dec 31, 2036 · Kitchen −10% (no end date)"
     await admin.send("/sale")
-    await admin.wait_for(f"{running}\n{USAGE}")
+    await admin.wait_for(f"{running}\n{USAGE}\nTo change when a running sale ends, send /sale")
     await admin.send("/admin")
     await admin.wait_for(f"{running}\n\nAdmin menu.")
 
