@@ -585,6 +585,16 @@ class ConfirmSale(Action, code="ASS"):
 
 
 @dataclass(frozen=True)
+class ConfirmSaleEnd(Action, code="ASU"):
+    """/sale Kitchen until=...: ✅ Change the end date of the running sale previewed, if it
+    is still that sale (`fingerprint`); `ends`: its new end, in Unix seconds (0: none)."""
+
+    category_id: int
+    fingerprint: int
+    ends: int
+
+
+@dataclass(frozen=True)
 class CancelSale(Action, code="ASN"):
     """/sale: ✖️ Cancel the preview; nothing changes."""
 

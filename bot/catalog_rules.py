@@ -53,6 +53,18 @@ def sku_key(sku: str) -> str:
     return sku.strip().upper()
 
 
+def category_key(name: str) -> str:
+    """A category's name as it compares: its title or slug, any case, spaces around it
+    dropped ("/sale  kitchen 20%", "cat=Kitchen", a code stored with " kitchen "). The one
+    rule of /sale, /promo new ... cat= and a code's scope at checkout."""
+    return name.strip().casefold()
+
+
+def names_category(name: str, title: str, slug: str) -> bool:
+    """Whether `name` names the category with this title and slug (`category_key`)."""
+    return category_key(name) in (category_key(title), category_key(slug))
+
+
 class CaseTwins(OutOfRange):
     """An SKU typed in a spelling none of several stored SKUs has, which differ only in case
     (case twins, stored before SKUs compared without case): which one is meant is unknown."""

@@ -46,6 +46,7 @@ LANGUAGES: dict[str, str] = {  # code -> its own name, as the /language buttons 
 }
 # How a day is written (CLDR skeletons; each language orders and spells them its own way).
 DAY = "yMMMd"  # Dec 5, 2026 · 5 дек. 2026 г. · 5 dic 2026
+MONTH_DAY = "MMMd"  # Dec 5 · 5 дек. · 5 dic: a day of this year
 LONG_DAY = "yMMMMd"  # December 5, 2026 · 5 декабря 2026 г. · 5 de diciembre de 2026
 WEEKDAY = "yMMMEd"  # Thu, Dec 3, 2026 · чт, 3 дек. 2026 г. · jue, 3 dic 2026
 

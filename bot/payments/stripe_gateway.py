@@ -9,6 +9,22 @@ import stripe
 from bot.config import Settings
 
 STRIPE_TIMEOUT_SECONDS = 8.0
+# Digits Stripe's API writes after those the shop keeps (Telegram's currencies.json, `exp`;
+# bot.money.exponent). Telegram reads ISK in whole krónur (exp 0); Stripe's API keeps ISK a
+# two-decimal currency, whole krónur only (an amount of 100 is 1 króna: Stripe's "special
+# cases", and its 2023 note on fractional ISK). Every other currency Telegram takes has the
+# same digits in both (UGX and PYG are zero-decimal at Stripe too).
+_STRIPE_EXTRA_DIGITS = {"ISK": 2}
+
+
+def to_stripe(amount: int, currency: str) -> int:
+    """The shop's `amount` (Telegram's minor units) as Stripe's API writes it."""
+    return amount * 10 ** _STRIPE_EXTRA_DIGITS.get(currency.upper(), 0)
+
+
+def from_stripe(amount: int, currency: str) -> int:
+    """An amount Stripe's API gave, in the shop's (Telegram's) minor units."""
+    return amount // 10 ** _STRIPE_EXTRA_DIGITS.get(currency.upper(), 0)
 
 
 class ProviderUnreachable(Exception):
@@ -26,6 +42,8 @@ class AlreadyRefunded(Exception):
 
 @dataclass(frozen=True)
 class ChargeInfo:
+    """A charge as Stripe holds it, its amounts in the shop's minor units."""
+
     id: str
     amount: int
     currency: str
@@ -73,21 +91,23 @@ class StripeGateway:
             raise ProviderUnreachable(str(exc).splitlines()[0]) from exc
         except stripe.StripeError as exc:
             raise ProviderRejected(exc.user_message or str(exc)) from exc
+        currency = str(charge.currency).upper()
         return ChargeInfo(
             id=charge.id,
-            amount=int(charge.amount),
-            currency=str(charge.currency).upper(),
+            amount=from_stripe(int(charge.amount), currency),
+            currency=currency,
             status=str(charge.status),
             paid=bool(charge.paid),
-            amount_refunded=int(charge.amount_refunded or 0),
+            amount_refunded=from_stripe(int(charge.amount_refunded or 0), currency),
         )
 
-    async def refund(self, charge_id: str, amount: int, idempotency_key: str) -> str:
-        """Refund `amount` minor units of the charge; the Stripe refund id. Asked again with
-        the same key (after a crash), Stripe answers with the refund it made, not a second."""
+    async def refund(self, charge_id: str, amount: int, currency: str, idempotency_key: str) -> str:
+        """Refund `amount` minor units (the shop's, in `currency`) of the charge; the Stripe
+        refund id. Asked again with the same key (after a crash), Stripe answers with the
+        refund it made, not a second."""
         try:
             refund = await self.client.v1.refunds.create_async(
-                params={"charge": charge_id, "amount": amount},
+                params={"charge": charge_id, "amount": to_stripe(amount, currency)},
                 options={"idempotency_key": idempotency_key},
             )
         except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:

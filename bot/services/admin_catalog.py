@@ -265,9 +265,11 @@ class ProductField:
     label: str  # msgids: the views say them in the admin's language
     prompt: str  # "{most}": the longest title
     parse: FieldParser  # (text, currency) -> stored value; raises AdminInputError
+    adding_prompt: str = ""  # /addproduct's question, where it is not /edit's
 
-    def asked(self, tr: Translator) -> str:
-        return tr._(self.prompt, most=MAX_TITLE)
+    def asked(self, tr: Translator, *, adding: bool = False) -> str:
+        prompt = self.adding_prompt if adding and self.adding_prompt else self.prompt
+        return tr._(prompt, most=MAX_TITLE, limit=MAX_PER_ORDER)
 
     @property
     def wants_photo(self) -> bool:
@@ -361,6 +363,7 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
                 "(e.g. 2), or - for no limit."
             ),
             parse_max_per_order,
+            N_("Limit per order? Send a number from 1 to {limit}, or tap No limit."),
         ),
         ProductField(
             "stock",
@@ -383,7 +386,17 @@ PRODUCT_FIELDS: dict[str, ProductField] = {
         ProductField(DROP_PHOTO, N_("🗑 Remove photo"), "", _further_photo_from_text),
     )
 }
-ADD_STEPS: tuple[str, ...] = ("title", "description", "category", "price", "stock", "photo")
+ADD_STEPS: tuple[str, ...] = (
+    "title",
+    "description",
+    "category",
+    "price",
+    "stock",
+    "max_per_order",
+    "photo",
+)
+# Steps a flow begun before they were asked may lack (None: as if skipped).
+LATER_STEPS = frozenset({"max_per_order"})
 
 
 def describe_value(field: str, value: Any, currency: str) -> str:
@@ -758,6 +771,7 @@ async def create_product(
     uow: UnitOfWork, values: dict[str, Any], *, currency: str, actor: int
 ) -> Product:
     """Create the product the /addproduct flow collected."""
+    values = dict.fromkeys(LATER_STEPS) | values
     missing = [name for name in ADD_STEPS if name not in values]
     if missing:
         raise wrong(
@@ -773,6 +787,7 @@ async def create_product(
             price=int(values["price"]),
             currency=currency,
             stock=int(values["stock"]),
+            max_per_order=values["max_per_order"],
             photo=photo,
             photo_file_id=photo or None,
         )
@@ -781,7 +796,8 @@ async def create_product(
         actor,
         "product.create",
         product.sku,
-        {k: values[k] for k in ADD_STEPS if k != "photo"} | {"photo": bool(photo)},
+        {k: v for k in ADD_STEPS if k != "photo" and ((v := values[k]) is not None)}
+        | {"photo": bool(photo)},
     )
     return product
 

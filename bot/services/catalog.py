@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.catalog_rules import CaseTwins
@@ -145,6 +146,8 @@ class ProductCard:
     compare_at: int | None = None
     # At most this many of it (all its variants together) in one order; None: no limit.
     max_per_order: int | None = None
+    # When the sale of its category ends by itself (None: no end date, or no such sale).
+    sale_ends_at: datetime | None = None
 
     @property
     def photo_count(self) -> int:
@@ -342,6 +345,7 @@ def _variant_card(
         review_count=product.review_count,
         further_photos=further_photos(product),
         max_per_order=product.max_per_order,
+        sale_ends_at=product.sale_ends_at,
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -448,4 +452,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         review_count=p.review_count,
         further_photos=further_photos(p),
         max_per_order=p.max_per_order,
+        sale_ends_at=p.sale_ends_at,
     )

@@ -14,6 +14,7 @@ job (`end_as_planned`), whose DELETE of the row is its claim: one worker ends ea
 from __future__ import annotations
 
 import dataclasses
+import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -26,15 +27,23 @@ from bot.i18n import N_
 from bot.pricing import SALE_PERCENTS, discounted, on_sale
 from bot.services.admin_catalog import AdminInputError, wrong
 from bot.services.promos import PromoInputError, day_bound
-from bot.store.models import Category, Product, ProductVariant
+from bot.store.models import Category, CategorySale, Product, ProductVariant
 from bot.store.uow import UnitOfWork
 
 SALE_USAGE = N_(
     "Send /sale CATEGORY 20% to put a category on sale (add until=2026-12-31 to end it by "
     "itself after that day), or /sale end CATEGORY to end it."
 )
+SALE_UNTIL_USAGE = N_(
+    "To change when a running sale ends, send /sale CATEGORY until=2026-12-31 (or until=- "
+    "for no end date)."
+)
 END = "end"
 UNTIL = "until="
+NO_END = "-"  # until=-: the running sale loses its end date
+# What a percent looks like, or a try at one ("20", "20%", "20.5%"): anything else before
+# until= is the name of a category whose running sale's end date changes.
+_PERCENT_LIKE = re.compile(r"[\d.,%+-]*\d[\d.,%+-]*")
 IN_THE_PAST = N_("until= is in the past: the sale would end as soon as it starts.")
 
 
@@ -52,24 +61,37 @@ class SaleRequest:
         return self.percent == 0
 
 
+@dataclass(frozen=True)
+class EndDateRequest:
+    """`/sale Kitchen until=2026-12-31`: the running sale of a category ends then instead
+    (`ends_at` None, from `until=-`: when an admin ends it), its prices left as they are."""
+
+    category: str
+    ends_at: datetime | None
+
+
 def parse_request(
     args: Sequence[str], zone: tzinfo = UTC, now: datetime | None = None
-) -> SaleRequest:
+) -> SaleRequest | EndDateRequest:
     """`Mugs 20%`, `Home Decor 15`, `Mugs 20% until=2026-12-31` (the whole day on the shop's
-    clock, `zone`) or `end Mugs`; AdminInputError naming what is accepted, or saying that
-    the day is past (at `now`)."""
+    clock, `zone`), `end Mugs`, or `Mugs until=2026-12-31` / `Mugs until=-` (the running
+    sale's end date changed, or removed); AdminInputError naming what is accepted, or saying
+    that the day is past (at `now`)."""
     args = list(args)
     ends_at = None
     if args and args[-1].casefold().startswith(UNTIL):
         text = args.pop()[len(UNTIL) :].strip()
-        try:
-            ends_at = day_bound("until", text, zone)
-        except PromoInputError as exc:
-            raise AdminInputError(f"until=: {exc}\n{wrong(SALE_USAGE).args[0]}") from None
+        if text != NO_END:
+            try:
+                ends_at = day_bound("until", text, zone)
+            except PromoInputError as exc:
+                raise AdminInputError(f"until=: {exc}\n{wrong(SALE_USAGE).args[0]}") from None
         if args and args[0].casefold() == END:
             raise wrong(SALE_USAGE)
         if now is not None:
             not_past(ends_at, now)
+        if args and not _PERCENT_LIKE.fullmatch(args[-1]):
+            return EndDateRequest(" ".join(args), ends_at)
     if len(args) >= 2 and args[0].casefold() == END:
         return SaleRequest(" ".join(args[1:]))
     if len(args) < 2:
@@ -131,11 +153,11 @@ def _name(title: str, translations: dict[str, str] | None) -> str:
     return i18n.current().name(title, translations)
 
 
-async def _category(uow: UnitOfWork, request: SaleRequest) -> Category:
-    category = await uow.categories.named(request.category)
+async def _category(uow: UnitOfWork, name: str) -> Category:
+    category = await uow.categories.named(name)
     if category is None:
         raise AdminInputError(
-            wrong("There is no category {name}.", name=repr(request.category)).args[0]
+            wrong("There is no category {name}.", name=repr(name)).args[0]
             + "\n"
             + wrong(SALE_USAGE).args[0]
         )
@@ -168,7 +190,7 @@ async def plan(
     """What the sale of `request` does to its category; with `apply`, done (in this unit
     of work: all of it or nothing). AdminInputError for an unknown or empty category, or
     one with nothing to change ("already on sale", "not on sale")."""
-    category = await _category(uow, request)
+    category = await _category(uow, request.category)
     products = await uow.products.priced_in_category(
         category.id, active_only=not request.ending, lock=lock or apply
     )
@@ -240,12 +262,10 @@ def _nothing_to_do(found: SalePlan) -> NothingToChange:
     if found.ending:
         return NothingToChange(wrong("{name} is not on sale.", name=name).args[0])
     if found.already:
-        return NothingToChange(
-            wrong(
-                "{name} is already on sale.",
-                name=name,
-            ).args[0]
-        )
+        said = wrong("{name} is already on sale.", name=name).args[0]
+        if found.ends_at is not None:  # what she may have meant: the sale's end date
+            said += "\n" + wrong(SALE_UNTIL_USAGE).args[0]
+        return NothingToChange(said)
     return NothingToChange(
         wrong(
             "No price in {name} is high enough to take {percent}% off.",
@@ -338,4 +358,93 @@ async def end_as_planned(uow: UnitOfWork, category_id: int, now: datetime) -> Sa
         done = empty
     await uow.session.flush()
     await _audit(uow, None, done)
+    return done
+
+
+@dataclass(frozen=True)
+class EndDatePlan:
+    """A running sale's end date changed (or to be): the preview and the answer alike."""
+
+    category_id: int
+    category: str
+    category_translations: dict[str, str] | None
+    percent: int
+    ends_at: datetime | None  # the new end (None: when an admin ends it)
+    was: datetime | None  # the end it had
+    fingerprint: int
+
+
+def _sale_fingerprint(running: CategorySale) -> int:
+    """The running sale a preview was made from, in one number: a sale ended, started again
+    or given another end since changes it."""
+    return zlib.crc32(f"{running.percent}:{running.ends_at}:{running.started_at}".encode())
+
+
+async def _end_date_plan(
+    uow: UnitOfWork, category: Category, ends_at: datetime | None, *, lock: bool = False
+) -> EndDatePlan:
+    """The change of the category's running sale to end at `ends_at`; AdminInputError if
+    /sale started none, NothingToChange if it ends then already."""
+    name = _name(category.title, category.translations)
+    running = await uow.category_sales.of(category.id, lock=lock)
+    if running is None:
+        raise AdminInputError(
+            wrong("{name} has no sale running that /sale started.", name=name).args[0]
+            + "\n"
+            + wrong(SALE_USAGE).args[0]
+        )
+    found = EndDatePlan(
+        category.id,
+        category.title,
+        category.translations,
+        running.percent,
+        ends_at,
+        running.ends_at,
+        _sale_fingerprint(running),
+    )
+    if running.ends_at == ends_at:
+        raise NothingToChange(
+            wrong("The sale of {name} already ends on that day.", name=name).args[0]
+            if ends_at is not None
+            else wrong("The sale of {name} has no end date already.", name=name).args[0]
+        )
+    return found
+
+
+async def plan_end_date(uow: UnitOfWork, request: EndDateRequest) -> EndDatePlan:
+    """What `/sale Kitchen until=...` would change, changing nothing."""
+    return await _end_date_plan(uow, await _category(uow, request.category), request.ends_at)
+
+
+async def change_end_date(
+    uow: UnitOfWork,
+    category_id: int,
+    fingerprint: int,
+    ends_at: datetime | None,
+    *,
+    actor: int,
+    now: datetime,
+) -> EndDatePlan:
+    """The previewed end date of the category's running sale, if it is still the sale
+    previewed (`fingerprint`); its prices untouched; audited (`sale.until`). The sale's row
+    is locked first, so the job ending sales waits and then finds the new end (or this
+    waits and finds the sale gone). NothingToChange once done (a second press),
+    StalePreview if the sale ended or changed since, AdminInputError for a day passed."""
+    not_past(ends_at, now)
+    category = await uow.categories.get(category_id)
+    if category is None:
+        raise StalePreview(wrong("That category no longer exists.").args[0])
+    done = await _end_date_plan(uow, category, ends_at, lock=True)
+    if done.fingerprint != fingerprint:
+        raise StalePreview(
+            wrong(
+                "The sale of {name} has changed since this preview: send /sale to see it now.",
+                name=_name(category.title, category.translations),
+            ).args[0]
+        )
+    await uow.category_sales.ends(category.id, ends_at)
+    details: dict[str, Any] = {"category": done.category, "percent": done.percent}
+    details["ends_at"] = ends_at.astimezone(UTC).isoformat() if ends_at else None
+    details["was"] = done.was.astimezone(UTC).isoformat() if done.was else None
+    await uow.audit.record(actor, "sale.until", done.category, details)
     return done

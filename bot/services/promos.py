@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import cast
 
 from bot import i18n
-from bot.catalog_rules import CaseTwins, named_sku, sku_key
+from bot.catalog_rules import CaseTwins, category_key, named_sku, sku_key
 from bot.clipping import echo
 from bot.i18n import LONG_DAY, N_
 from bot.money import MoneyError, parse_amount, telegram_minimum
@@ -285,14 +285,14 @@ async def _eligible(uow: UnitOfWork, promo: PromoCode, lines: Sequence[PricedLin
         return [True] * len(lines)
     named = (await named_skus(uow, promo.skus)).values() if promo.skus else ()
     skus = {sku for sku in named if isinstance(sku, str)}  # twins: neither, never a guess
-    wanted = {c.casefold() for c in promo.categories or []}
+    wanted = {category_key(c) for c in promo.categories or []}
     categories = (
         await uow.promos.categories_of([line.product_id for line in lines]) if wanted else {}
     )
     return [
         line.sku in skus
         or line.product_sku in skus
-        or any(name.casefold() in wanted for name in categories.get(line.product_id, ()))
+        or any(category_key(name) in wanted for name in categories.get(line.product_id, ()))
         for line in lines
     ]
 

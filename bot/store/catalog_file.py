@@ -1468,9 +1468,11 @@ async def _upsert_variants(uow: UnitOfWork, rows: list[CatalogRow], report: Impo
             existing = mine.get(variant.sku)
             if existing is not None and "compare_at" not in row.given:
                 # A file without the column keeps its sale, unless its own price is now not
-                # below the regular one (/price's rule; the database refuses such a sale).
+                # below the regular one (/price's rule; the database refuses such a sale), or
+                # it has no price of its own any more: a sale of its own goes with it (it
+                # follows the product's), as a file refuses one beside no price.
                 values["compare_at_price"] = (
-                    existing.compare_at_price
+                    None
                     if variant.price is None
                     else sale_after_new_price(variant.price, existing.compare_at_price)
                 )

@@ -101,6 +101,11 @@ class Product(Base):
         CheckConstraint(
             "compare_at_price IS NULL OR compare_at_price > price", name="compare_at_above_price"
         ),
+        # No limit, or 1 to bot.catalog_rules.MAX_PER_ORDER per order (migration 0047).
+        CheckConstraint(
+            "max_per_order IS NULL OR (max_per_order >= 1 AND max_per_order <= 1000)",
+            name="max_per_order_in_range",
+        ),
         # A category's visible products in title order: counted and paged from the index.
         Index("ix_products_category_browse", "category_id", "is_active", "title", "id"),
         # The same by price (within a currency) and by age: the other orders a shopper picks.
@@ -172,6 +177,11 @@ class Product(Base):
     # kept as they are written and hidden, so a card shows "💬 Reviews (3)" with no extra
     # query (migration 0030; bot.store.repositories.reviews).
     review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the running /sale of category `category_sale_of` ends (None: no end date), written
+    # with that sale's start, new end date and end (bot.store.repositories.category_sales),
+    # so the card says "Sale ends Dec 31" from the product's row alone (migration 0046).
+    category_sale_ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    category_sale_of: Mapped[int | None] = mapped_column(Integer, default=None)
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
     variants: Mapped[list[ProductVariant]] = relationship(
@@ -186,6 +196,14 @@ class Product(Base):
     @property
     def has_variants(self) -> bool:
         return bool(self.options)
+
+    @property
+    def sale_ends_at(self) -> datetime | None:
+        """When the sale of its category ends by itself, while it is in that category (one
+        moved out since is not ended by that sale: nothing is said)."""
+        if self.category_sale_of != self.category_id:
+            return None
+        return self.category_sale_ends_at
 
 
 class ProductVariant(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
-from bot.i18n import DAY, Translator
+from bot.i18n import DAY, MONTH_DAY, Translator
 from bot.services.category_sale import SalePlan
 from bot.store.repositories.category_sales import RunningSale
 from bot.texts.sale import MINUS
@@ -34,10 +34,18 @@ def items(tr: Translator, plan: SalePlan) -> str:
     return tr._("{products} and {variants}", products=products, variants=variants)
 
 
-def last_day(tr: Translator, ends_at: datetime, zone: tzinfo) -> str:
+def last_day(tr: Translator, ends_at: datetime, zone: tzinfo, form: str = DAY) -> str:
     """ "Dec 31, 2026": the until= day, the last whole day of the sale on the shop's clock
     (it ends at the midnight after it)."""
-    return tr.date(ends_at - timedelta(seconds=1), zone, DAY)
+    return tr.date(ends_at - timedelta(seconds=1), zone, form)
+
+
+def sale_ends(tr: Translator, ends_at: datetime, zone: tzinfo, now: datetime) -> str:
+    """The card's "⏳ Sale ends Dec 31" (the year said only when it is not this one, on
+    the shop's clock)."""
+    last = (ends_at - timedelta(seconds=1)).astimezone(zone)
+    form = MONTH_DAY if last.year == now.astimezone(zone).year else DAY
+    return tr._("⏳ Sale ends {day}", day=last_day(tr, ends_at, zone, form))
 
 
 def ends_by_itself(tr: Translator, ends_at: datetime, zone: tzinfo) -> str:

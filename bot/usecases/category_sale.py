@@ -18,7 +18,7 @@ from functools import partial
 
 from bot.services import category_sale as sale
 from bot.services.admin_catalog import wrong
-from bot.services.category_sale import SalePlan
+from bot.services.category_sale import EndDatePlan, SalePlan
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.repositories.category_sales import RunningSale
@@ -27,12 +27,25 @@ from bot.texts import category_sale as texts
 log = logging.getLogger(__name__)
 
 
-async def preview(shop: Shop, args: Sequence[str], *, now: datetime | None = None) -> SalePlan:
-    """What `/sale ...` would do, changing nothing; AdminInputError for what it cannot do
-    (an until= day not on the shop's calendar, or already past)."""
+async def preview(
+    shop: Shop, args: Sequence[str], *, now: datetime | None = None
+) -> SalePlan | EndDatePlan:
+    """What `/sale ...` would do (a sale started or ended, or a running sale's end date
+    changed), changing nothing; AdminInputError for what it cannot do (an until= day not
+    on the shop's calendar, or already past)."""
     request = sale.parse_request(args, shop.settings.zone, now or utcnow())
     async with shop.store.reading() as uow:
+        if isinstance(request, sale.EndDateRequest):
+            return await sale.plan_end_date(uow, request)
         return await sale.plan(uow, request)
+
+
+def _moment(ends: int) -> datetime | None:
+    """A button's end (Unix seconds; 0: none); StalePreview for one no preview makes."""
+    try:
+        return datetime.fromtimestamp(ends, UTC) if ends else None
+    except (ValueError, OverflowError, OSError):  # forged
+        raise sale.StalePreview(wrong(sale.SALE_USAGE).args[0]) from None
 
 
 async def confirm(
@@ -40,13 +53,22 @@ async def confirm(
 ) -> SalePlan:
     """The previewed sale, or its end (percent 0), in one transaction; `ends`: when it ends
     by itself, in Unix seconds (0: never)."""
-    try:
-        ends_at = datetime.fromtimestamp(ends, UTC) if ends else None
-    except (ValueError, OverflowError, OSError):  # forged: no preview makes it
-        raise sale.StalePreview(wrong(sale.SALE_USAGE).args[0]) from None
+    ends_at = _moment(ends)
     async with shop.store.uow() as uow:
         return await sale.apply(
             uow, category_id, percent, fingerprint, actor=admin_id, ends_at=ends_at, now=utcnow()
+        )
+
+
+async def confirm_end_date(
+    shop: Shop, admin_id: int, category_id: int, fingerprint: int, ends: int
+) -> EndDatePlan:
+    """The previewed end date of a running sale (`ends` in Unix seconds; 0: none), in one
+    transaction."""
+    ends_at = _moment(ends)
+    async with shop.store.uow() as uow:
+        return await sale.change_end_date(
+            uow, category_id, fingerprint, ends_at, actor=admin_id, now=utcnow()
         )
 
 

@@ -32,7 +32,8 @@ from bot.services.catalog import page_of
 from bot.shop import Shop
 from bot.usecases import admin_flows
 
-SKIPPABLE = {"description", "photo"}
+# Steps a button skips, and what skipping one stores ("": none; None: no limit).
+SKIPPABLE: dict[str, str | None] = {"description": "", "photo": "", "max_per_order": None}
 PREVIEW = "preview"
 PICK_FIELD = "field"
 NOT_THIS_STEP = N_("That button does not belong to this step.")
@@ -229,7 +230,7 @@ async def skip(shop: Shop, chat_id: int, flow: Flow) -> WizardStep:
     field = current_field(flow)
     if field is None or field.name not in SKIPPABLE:
         return await _step(shop, flow, i18n.current()._(NOT_THIS_STEP))
-    return await _accept(shop, chat_id, flow, field.name, "")
+    return await _accept(shop, chat_id, flow, field.name, SKIPPABLE[field.name])
 
 
 async def save(shop: Shop, admin_id: int, chat_id: int, flow: Flow) -> Saved | WizardStep:

@@ -124,7 +124,10 @@ async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
             N_("STRIPE_API_KEY is not set; refund it in the Stripe dashboard instead")
         )
     return await shop.stripe.refund(
-        claimed.provider_payment_charge_id, claimed.amount, claimed.idempotency_key
+        claimed.provider_payment_charge_id,
+        claimed.amount,
+        claimed.currency,
+        claimed.idempotency_key,
     )
 
 

@@ -7,7 +7,7 @@ reason (`worded`) in the reader's language.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot import i18n
@@ -16,6 +16,7 @@ from bot.i18n import N_, Translator
 from bot.services.returns import reason_text
 from bot.store.order_states import status_label
 from bot.texts import returns as return_texts
+from bot.texts.category_sale import last_day
 from bot.texts.sale import MINUS
 from bot.usecases.audit import AuditLine
 from bot.views.order_export import counted, days_words
@@ -51,6 +52,7 @@ ACTIONS: dict[str, str] = {
     "sales.resume": N_("opened sales again"),
     "sale.start": N_("put on sale"),
     "sale.end": N_("ended the sale of"),
+    "sale.until": N_("changed the end date of the sale of"),
     "customer.forget": N_("deleted, at her request, the data of"),
 }
 SALES = frozenset({"sale.start", "sale.end"})
@@ -95,6 +97,8 @@ def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
         parts.append(_exported(tr, row.details))
     elif row.action in SALES:
         parts.append(_sale(tr, row.details))
+    elif row.action == "sale.until":
+        parts.append(_sale_until(tr, row.details, zone))
     elif said := _details(tr, row.details):
         parts.append(said)
     return clip("• " + " · ".join(parts), LINE_LIMIT)
@@ -150,6 +154,19 @@ def _sale(tr: Translator, details: dict[str, Any]) -> str:
             tr.ngettext("{count} too cheap", "{count} too cheap", too_cheap, count=too_cheap)
         )
     return ", ".join(said)
+
+
+def _sale_until(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:
+    """ "−20%, ends after Jan 15, 2027 → Dec 31, 2026": a running sale's last day changed."""
+
+    def day(key: str) -> str:
+        value = details.get(key)
+        if not isinstance(value, str):
+            return tr._("no end date")
+        return last_day(tr, datetime.fromisoformat(value), zone)
+
+    said = f"{MINUS}{tr.percent(_count(details, 'percent'))}"
+    return tr._("{sale}, last day {was} → {day}", sale=said, was=day("was"), day=day("ends_at"))
 
 
 def _returned(tr: Translator, details: dict[str, Any]) -> str:

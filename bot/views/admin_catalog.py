@@ -227,6 +227,11 @@ def _photo_line(tr: Translator, product: ProductFacts) -> str:
     return line
 
 
+SKIP = N_("Skip")
+# A skip button's words where "Skip" is not what skipping does.
+SKIP_LABELS = {"max_per_order": N_("No limit")}
+
+
 def wizard_step(step: WizardStep) -> AdminView:
     """The question for the flow's current step (after what was wrong, if anything)."""
     if step.show_preview:
@@ -251,11 +256,11 @@ def wizard_step(step: WizardStep) -> AdminView:
     ]
     if step.category_pages > 1:
         rows.append(_category_pages(tr, flow, step.category_page, step.category_pages))
-    rows += flow_buttons(flow, skip=tr._("Skip") if step.skippable else None)
-    number = (
-        f"({ADD_STEPS.index(field.name) + 1}/{len(ADD_STEPS)}) " if flow["kind"] == "add" else ""
-    )
-    prompt = field.asked(tr)
+    skip = tr._(SKIP_LABELS.get(field.name, SKIP)) if step.skippable else None
+    rows += flow_buttons(flow, skip=skip)
+    adding = flow["kind"] == "add"
+    number = f"({ADD_STEPS.index(field.name) + 1}/{len(ADD_STEPS)}) " if adding else ""
+    prompt = field.asked(tr, adding=adding)
     text = f"{step.problem}\n\n{prompt}" if step.problem else f"{number}{prompt}"
     return AdminView(text, rows)
 
@@ -309,6 +314,10 @@ def _preview(step: WizardStep) -> AdminView:
             tr._("Category: {value}", value=values["category"]),
             tr._("Price: {value}", value=tr.money(int(values["price"]), currency)),
             tr._("Stock: {value}", value=values["stock"]),
+            tr._(
+                "Limit per order: {value}",
+                value=catalog.limit_words(values.get("max_per_order")),
+            ),
             tr._(
                 "Photo: {value}",
                 value=catalog.describe_value("photo", values["photo"], currency),

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot import i18n
-from bot.callback_data import CancelSale, ConfirmSale, button
+from bot.callback_data import CancelSale, ConfirmSale, ConfirmSaleEnd, button
 from bot.i18n import Translator
-from bot.services.category_sale import SALE_USAGE, PriceChange, SalePlan
+from bot.services.category_sale import (
+    SALE_UNTIL_USAGE,
+    SALE_USAGE,
+    EndDatePlan,
+    PriceChange,
+    SalePlan,
+)
 from bot.store.models import variant_title
 from bot.store.repositories.category_sales import RunningSale
-from bot.texts.category_sale import ends_by_itself, off, running
+from bot.texts.category_sale import ends_by_itself, last_day, off, running
 from bot.texts.category_sale import items as _items
 from bot.views.admin import AdminView
 
@@ -110,10 +116,75 @@ def done(plan: SalePlan, zone: tzinfo) -> str:
     return said
 
 
-def sales_running(sales: list[RunningSale], zone: tzinfo) -> str:
-    """/sale alone: the sales running, if any, and how to start or end one."""
+def _sale(tr: Translator, plan: EndDatePlan) -> str:
+    """ "Kitchen (−20%)"."""
+    name = tr.name(plan.category, plan.category_translations)
+    return f"{name} ({off(tr, plan.percent)})"
+
+
+def preview_end_date(plan: EndDatePlan, zone: tzinfo) -> AdminView:
+    """ "🔖 The sale of Kitchen (−20%) will end at midnight after Dec 31, 2026
+    (Europe/Madrid), instead of at midnight after Jan 15, 2027." and ✅ Change end date."""
     tr = i18n.current()
-    return "\n".join(filter(None, [running(tr, sales, zone), tr._(SALE_USAGE)]))
+    sale, place = _sale(tr, plan), str(zone)
+    was = last_day(tr, plan.was, zone) if plan.was is not None else ""
+    if plan.ends_at is None:
+        head = tr._(
+            "🔖 The sale of {sale} will run until /sale end, instead of ending at midnight "
+            "after {was}.",
+            sale=sale,
+            was=was,
+        )
+    elif plan.was is None:
+        head = tr._(
+            "🔖 The sale of {sale} will end at midnight after {day} ({zone}), instead of "
+            "running until /sale end.",
+            sale=sale,
+            day=last_day(tr, plan.ends_at, zone),
+            zone=place,
+        )
+    else:
+        head = tr._(
+            "🔖 The sale of {sale} will end at midnight after {day} ({zone}), instead of at "
+            "midnight after {was}.",
+            sale=sale,
+            day=last_day(tr, plan.ends_at, zone),
+            zone=place,
+            was=was,
+        )
+    ends = int(plan.ends_at.timestamp()) if plan.ends_at is not None else 0
+    confirm = ConfirmSaleEnd(plan.category_id, plan.fingerprint, ends)
+    return AdminView(
+        head,
+        [
+            [
+                button(tr._("✅ Change end date"), confirm),
+                button(tr._("✖️ Cancel"), CancelSale()),
+            ]
+        ],
+    )
+
+
+def end_date_changed(plan: EndDatePlan, zone: tzinfo) -> str:
+    """ "🔖 The sale of Kitchen (−20%) now ends at midnight after Dec 31, 2026
+    (Europe/Madrid)." """
+    tr = i18n.current()
+    if plan.ends_at is None:
+        return tr._("🔖 The sale of {sale} now runs until /sale end.", sale=_sale(tr, plan))
+    return tr._(
+        "🔖 The sale of {sale} now ends at midnight after {day} ({zone}).",
+        sale=_sale(tr, plan),
+        day=last_day(tr, plan.ends_at, zone),
+        zone=str(zone),
+    )
+
+
+def sales_running(sales: list[RunningSale], zone: tzinfo) -> str:
+    """/sale alone: the sales running, if any, how to start or end one, and (while one runs)
+    how to change when it ends."""
+    tr = i18n.current()
+    change = tr._(SALE_UNTIL_USAGE) if sales else ""
+    return "\n".join(filter(None, [running(tr, sales, zone), tr._(SALE_USAGE), change]))
 
 
 def cancelled() -> str:

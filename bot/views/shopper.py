@@ -6,6 +6,7 @@ Only wording and layout live here; what to show was decided by bot.conversation.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import singledispatch
 from html import escape
 from typing import Any
@@ -114,6 +115,7 @@ from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.cart_thresholds import free_shipping_text, min_order_text
+from bot.texts.category_sale import sale_ends
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
@@ -343,6 +345,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
+    if card.compare_at is not None and card.sale_ends_at is not None:
+        lines.append(sale_ends(tr, card.sale_ends_at, settings.zone, datetime.now(UTC)))
     if card.max_per_order is not None:
         lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:

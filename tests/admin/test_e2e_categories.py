@@ -99,12 +99,16 @@ async def test_addproduct_pages_130_categories_and_takes_a_typed_one(
     await admin.send("9.00")
     await admin.wait_for("how many units")
     await admin.send("3")
+    await admin.press("No limit", message=await admin.wait_for("Limit per order?"))
     await admin.wait_for("Send the product photo")
     await admin.send("/skip")
-    await admin.press("✅ Save", message=await admin.wait_for("Preview of the new product"))
+    preview = await admin.wait_for("Preview of the new product")
+    assert "\nLimit per order: no limit\n" in (preview.text or "")
+    await admin.press("✅ Save", message=preview)
     await admin.wait_for("Saved")
     async with shop.store.uow() as uow:
         apron = await uow.products.get_by_sku("WOOL-APRON")
         other = await uow.products.get_by_sku("MANY-125")
         assert apron is not None and other is not None
         assert apron.category_id == other.category_id
+        assert apron.max_per_order is None

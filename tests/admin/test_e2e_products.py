@@ -165,19 +165,25 @@ async def test_addproduct_walks_through_every_field_and_refuses_bad_input(
     await admin.send("ten")
     await admin.wait_for("not a whole number")
     await admin.send("7")
-    await admin.wait_for("Send the product photo")
+    await admin.wait_for("(6/7) Limit per order? Send a number from 1 to 1000, or tap No limit.")
+    await admin.send("1001")
+    await admin.wait_for("'1001' is not a limit per order: send a whole number from 1 to 1000")
+    await admin.send("2")
+    await admin.wait_for("(7/7) Send the product photo")
     await admin.send("here it is")
     await admin.wait_for("I need a photo here")
     await admin.send_photo()
     preview = await admin.wait_for("Preview of the new product")
     assert preview.photo is not None
     assert "Linen Apron" in (preview.text or "") and "$24.00" in (preview.text or "")
+    assert "\nLimit per order: 2 per order\n" in (preview.text or "")
     async with shop.store.uow() as uow:
         assert await uow.products.get_by_sku("LINEN-APRON") is None  # nothing before Save
     await admin.press("✅ Save")
     await admin.wait_for("Saved LINEN-APRON")
     apron = await product(shop, "LINEN-APRON")
     assert (apron.price, apron.stock, apron.description) == (2400, 7, "Washed linen, one size.")
+    assert apron.max_per_order == 2
     assert apron.photo_file_id and apron.photo == apron.photo_file_id
     assert (ADMIN_ID, "product.create", "LINEN-APRON") in await audit_actions(shop)
 

@@ -23,7 +23,7 @@ from bot.store.models import AuditEntry, CategorySale
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
-from tests.admin.conftest import ADMIN_ID
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.admin.test_e2e_category_sale import ON_SALE, REGULAR, USAGE, ada_with_mugs, prices
 
 # The midnight that ends Dec 31, 2036 in Madrid (UTC+1 in winter).
@@ -114,7 +114,7 @@ async def test_the_mugs_sale_ends_by_itself_at_the_end_of_its_last_day_once(
 
     running = "🔖 Sales running: Mugs −20% until Dec 31, 2036 · Kitchen −10% (no end date)"
     await admin.send("/sale")
-    await admin.wait_for(f"{running}\n{USAGE}")
+    await admin.wait_for(f"{running}\n{USAGE}\nTo change when a running sale ends, send /sale")
     await admin.send("/admin")
     await admin.wait_for(f"{running}\n\nAdmin menu.")
 
@@ -176,7 +176,7 @@ async def test_a_sale_ended_by_hand_leaves_nothing_for_the_job(
             f"until=: “2036-02-30” is not a date like 2026-12-31.\n{USAGE}",
         ),
         ("/sale Mugs 20% until=", "until=: “” is not a date like 2026-12-31."),
-        ("/sale Mugs until=2036-12-31", USAGE),
+        ("/sale Mugs until=2036-12-31", f"Mugs has no sale running that /sale started.\n{USAGE}"),
         ("/sale end Mugs until=2036-12-31", USAGE),
     ],
 )
@@ -208,6 +208,74 @@ async def test_a_preview_whose_last_day_passed_before_start_starts_nothing(
     assert past.text == "until= is in the past: the sale would end as soon as it starts."
     assert (await admin.press_data(preview, f"{base}:999999999999")).text == USAGE
     assert await prices(shop) == before and await stored(shop) == {}
+
+
+async def test_ada_moves_the_end_of_the_running_mugs_sale_then_removes_it(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """The sale runs on, its prices untouched; the job ends it on the new day, not the old."""
+    await start(admin, "/sale Mugs 20% until=2036-12-31", ENDS)
+    on_sale = await prices(shop)
+    await admin.send("/sale Mugs 20% until=2037-01-15")
+    await admin.wait_for(
+        "Mugs is already on sale.\nTo change when a running sale ends, send "
+        "/sale CATEGORY until=2026-12-31 (or until=- for no end date)."
+    )
+
+    await admin.send("/sale mugs until=2037-01-15")
+    preview = await admin.wait_for("will end at midnight")
+    assert preview.text == (
+        "🔖 The sale of Mugs (−20%) will end at midnight after Jan 15, 2037 (Europe/Madrid), "
+        "instead of at midnight after Dec 31, 2036."
+    )
+    assert await stored(shop) == {"Mugs": (20, NEW_YEAR, ADMIN_ID)}  # a preview changes nothing
+    _, change = admin.find_button("✅ Change end date", preview)
+    assert change.callback_data is not None
+    await admin.press_button(preview, change)
+    await admin.wait_for(
+        "🔖 The sale of Mugs (−20%) now ends at midnight after Jan 15, 2037 (Europe/Madrid)."
+    )
+    later = datetime(2037, 1, 15, 23, tzinfo=UTC)
+    assert await stored(shop) == {"Mugs": (20, later, ADMIN_ID)}
+    assert await prices(shop) == on_sale
+    sam = shop.user(SHOPPER_ID, "Sam")
+    await sam.send("/start product_KIT-MUG-CER")
+    card = await sam.wait_for("Stoneware Mug 350ml")
+    assert "$16.00 · −20% · " in (card.raw_text or "")
+    assert "\n⏳ Sale ends Jan 15, 2037\n" in (card.text or "")  # the shop's last day
+    again = await admin.press_data(preview, change.callback_data)  # a double tap
+    assert again.text == "The sale of Mugs already ends on that day."
+    assert await job(shop, NEW_YEAR) == 0 and await prices(shop) == on_sale
+
+    await admin.send("/sale Mugs until=-")
+    no_end = await admin.wait_for("will run until /sale end")
+    assert no_end.text == (
+        "🔖 The sale of Mugs (−20%) will run until /sale end, instead of ending at midnight "
+        "after Jan 15, 2037."
+    )
+    await admin.send("/sale Mugs until=2037-02-01")
+    stale = await admin.wait_for("instead of at midnight after Jan 15, 2037")
+    _, moved = admin.find_button("✅ Change end date", stale)
+    assert moved.callback_data is not None
+    await admin.press("✅ Change end date", message=no_end)
+    await admin.wait_for("🔖 The sale of Mugs (−20%) now runs until /sale end.")
+    pressed = await admin.press_data(stale, moved.callback_data)
+    assert pressed.text == (
+        "The sale of Mugs has changed since this preview: send /sale to see it now."
+    )
+    assert await stored(shop) == {"Mugs": (20, None, ADMIN_ID)}
+    assert await job(shop, later) == 0 and await prices(shop) == on_sale
+    await sam.send("/start product_KIT-MUG-CER")
+    card = await sam.wait_for(
+        lambda m: m.message_id != card.message_id and "Stoneware" in (m.text or "")
+    )
+    assert "$16.00 · −20%" in (card.raw_text or "") and "Sale ends" not in (card.text or "")
+
+    await admin.send("/audit")
+    log = (await admin.wait_for("Audit log")).text or ""
+    moved = "changed the end date of the sale of Mugs · −20%, last day"
+    assert f"{moved} Jan 15, 2037 → no end date" in log
+    assert f"{moved} Dec 31, 2036 → Jan 15, 2037" in log
 
 
 async def test_every_worker_runs_the_job_that_ends_sales(shop: ShopHarness) -> None:

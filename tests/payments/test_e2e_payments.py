@@ -737,7 +737,7 @@ async def _card_order_with_a_pending_refund(
         claimed = await refunds.claim(uow, 1, 1000, f"admin:{ADMIN_ID}", None)
     if made_at_stripe:
         assert h.shop.stripe is not None
-        await h.shop.stripe.refund(charge, 1000, claimed.idempotency_key)
+        await h.shop.stripe.refund(charge, 1000, "USD", claimed.idempotency_key)
     await h.restart()
     assert h.shop is not None
     up, h.shop.stripe = h.shop.stripe, StripeGateway(STRIPE_KEY, UNREACHABLE_STRIPE)

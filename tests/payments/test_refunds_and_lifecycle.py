@@ -21,6 +21,7 @@ from bot.services.errors import (
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition
+from bot.store.uow import Store
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import (
@@ -41,6 +42,7 @@ from tests.payments.conftest import (
     add_product,
     expire_holds,
     fill_cart,
+    make_settings,
     pay,
     place_order,
     stock_of,
@@ -444,6 +446,33 @@ async def test_a_matching_stripe_charge_is_verified(
         (payment,) = await uow.payments.for_order(order_id)
     outcome = await verify_payment(stripe_shop, payment.id)
     assert (outcome.status, outcome.flagged) == ("verified", False)
+
+
+async def test_an_icelandic_payment_is_verified_and_refunded_in_whole_kronur(
+    store: Store, localstripe: str, stripe_account: StripeTestAccount
+) -> None:
+    """Telegram counts ISK in whole krónur (its currencies.json: exp 0), Stripe's API in
+    hundredths, whole krónur only (100 is 1 kr.): Alice's two guides at 1,600 kr. are a
+    charge of 320000 at Stripe. Her payment is verified, not flagged as a mismatch, and a
+    1,000 kr. refund takes 100000 off the charge (1000 there would be 10 kr.)."""
+    settings = make_settings(currency="ISK", stripe_api_key=STRIPE_KEY, stripe_api_base=localstripe)
+    shop = Shop(settings=settings, store=store, stripe=StripeGateway.from_settings(settings))
+    try:
+        guide = await add_product(shop, "GUIDE", price=1600, currency="ISK", digital=True)
+        await fill_cart(shop, ALICE, {guide: 2})
+        placed = await place_order(shop, telegram_id=ALICE)
+        charge = await stripe_account.charge(320000, "ISK")
+        assert (await pay(shop, placed, provider_charge=charge)).kind == "paid"
+        async with shop.store.uow() as uow:
+            (payment,) = await uow.payments.for_order(placed.order.order_id)
+        assert (payment.amount, payment.currency) == (3200, "ISK")
+        outcome = await verify_payment(shop, payment.id)
+        assert (outcome.status, outcome.flagged) == ("verified", False)
+        await refund_order(shop, placed.order.order_id, amount=1000, actor=ADMIN)
+        assert await stripe_account.refunds_of(charge) == [100000]
+    finally:
+        assert shop.stripe is not None
+        await shop.stripe.close()
 
 
 async def test_a_mismatched_or_unknown_charge_flags_the_order(

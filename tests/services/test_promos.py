@@ -4,13 +4,14 @@ uses taken with the order's hold and given back with it, and the race for the la
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import Settings
-from bot.services import cart, checkout, promos
+from bot.services import cart, category_sale, checkout, promos
 from bot.services.errors import PromoRefused
 from bot.services.promos import PricedLine, parse_new
 from bot.store.models import PromoCode
@@ -313,3 +314,19 @@ async def test_a_refusal_names_the_shops_day_not_utcs(
         with pytest.raises(PromoRefused) as refused:
             await promos.find(uow, line.split()[0], NOW.astimezone(shop_clock))
     assert str(refused.value) == why
+
+
+async def test_a_category_named_with_spaces_around_is_the_same_for_promo_and_sale(
+    shopfront: Shopfront,
+) -> None:
+    """ " kitchen " names Kitchen everywhere a category is named (catalog_rules.category_key):
+    a code's cat= when it is made and at checkout, and /sale."""
+    draft = dataclasses.replace(parse_new(["KITCHEN", "10%"], "USD"), categories=(" kitchen ",))
+    async with shopfront.store.uow() as uow:
+        assert await promos.shop_problems(uow, draft, NOW) == []
+        await uow.promos.add(draft.to_model())
+    quote = await _quote(shopfront, "KITCHEN", ("KIT-MUG-CER", 1), ("STA-PEN-FTN", 1))
+    assert (quote.discount, quote.shares) == (160, (160, 0))
+    async with shopfront.store.reading() as uow:
+        sale = await category_sale.plan(uow, category_sale.SaleRequest(" kitchen ", 20))
+    assert sale.category == "Kitchen" and sale.products > 0

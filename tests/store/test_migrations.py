@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 from sqlalchemy import Connection, Executable, inspect, select, text, update
@@ -18,6 +20,35 @@ _A_CUSTOMER_AS_OF_0037 = text(
     "price_drop_alerts, morning_report, created_at, last_seen_at) VALUES (1001, 'Alice', "
     "false, true, true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
 )
+
+
+# A product as the columns were from 0030 to 0042 (the models have later ones): for tests
+# that write products at an older revision.
+_A_PRODUCT_BEFORE_0046 = text(
+    "INSERT INTO products (sku, title, description, category_id, price, currency, stock, "
+    "reserved, photo, is_digital, is_active, option_words, translated_text, rating_count, "
+    "rating_total, rating_rank, review_count, created_at, updated_at) VALUES (:sku, :sku, '', "
+    ":category, 1600, 'USD', 10, 0, '', false, true, '', '', 0, 0, 0, 0, CURRENT_TIMESTAMP, "
+    "CURRENT_TIMESTAMP) RETURNING id"
+)
+
+
+async def _old_product(store: Store, sku: str, category: str = "kitchen") -> int:
+    """A product written as of 0030 to 0045, in `category` (made if missing); its id."""
+    async with store.engine.begin() as conn:
+        found = await conn.scalar(
+            text("SELECT id FROM categories WHERE slug = :slug"), {"slug": category}
+        )
+        if found is None:
+            found = await conn.scalar(
+                text(
+                    "INSERT INTO categories (slug, title, position, active_products) "
+                    "VALUES (:slug, :slug, 0, 0) RETURNING id"
+                ),
+                {"slug": category},
+            )
+        product = await conn.scalar(_A_PRODUCT_BEFORE_0046, {"sku": sku, "category": found})
+        return int(product)
 
 
 async def _tables(conn: AsyncConnection) -> set[str]:
@@ -655,12 +686,11 @@ async def test_0037_adds_a_per_order_limit_and_no_product_before_it_is_limited(
 ) -> None:
     """Products get a nullable `max_per_order`; rows stored before it have no limit (NULL);
     down and up again leaves the schema as the models say (the search triggers kept)."""
-    from tests.conftest import add_product
 
     store = Store.from_url(database_url)
     try:
         await _alembic(store, "upgrade", "0037_max_per_order")
-        await add_product(store, "MUG", price=1600)
+        await _old_product(store, "MUG")
         objects = await _schema_objects(store)
         await _alembic(store, "downgrade", "0036_order_notes")
         async with store.engine.connect() as conn:
@@ -687,13 +717,12 @@ async def test_0038_counts_the_products_paid_orders_held_together_from_the_order
     two distinct products of one counted once per order, both ways (a product bought in two
     lines of one order is still one); unpaid, cancelled and refunded orders count nothing.
     Downgrading drops the table."""
-    from tests.conftest import add_product
 
     store = Store.from_url(database_url)
     try:
         await _alembic(store, "upgrade", "0037_max_per_order")
         mug, kettle, tea, pen = [
-            await add_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
+            await _old_product(store, sku) for sku in ("MUG", "KETTLE", "TEA", "PEN")
         ]
         orders = [
             ("paid", [mug, kettle, kettle]),  # the kettle in two lines (two sizes, say)
@@ -841,7 +870,7 @@ async def test_0042_postgres_reads_words_as_before_only_faster(pg_url: str) -> N
         await store.close()
 
 
-async def test_0042_names_who_wrote_an_orders_note_and_takes_it_away(database_url: str) -> None:
+async def test_0043_names_who_wrote_an_orders_note_and_takes_it_away(database_url: str) -> None:
     """Up to 0043 an order's note keeps its `author` ("staff:9002"; NULL for the notes before
     it, all an admin's); down to the revision before it the column is gone, and up again it
     is back."""
@@ -884,12 +913,10 @@ async def test_0045_gives_the_gift_codes_already_sold_their_cards_and_takes_them
     """Codes delivered before 0045 become cards worth their line's unit price, in the order's
     currency, if their order was paid (a cancelled one's are worth nothing); down to 0044
     the table and the new columns are gone."""
-    from tests.conftest import add_product
-
     store = Store.from_url(database_url)
     try:
         await _alembic(store, "upgrade", "0044_return_restock")
-        card = await add_product(store, "GIFT-100", price=100)
+        card = await _old_product(store, "GIFT-100", "gift-cards")
         lines: dict[str, int] = {}
         async with store.uow() as uow:
             customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
@@ -931,5 +958,93 @@ async def test_0045_gives_the_gift_codes_already_sold_their_cards_and_takes_them
             assert "gift_cards" not in await _tables(conn)
             assert "gift_card_code" not in await _columns(conn, "orders")
             assert "gift_card_code" not in await _columns(conn, "carts")
+    finally:
+        await store.close()
+
+
+async def test_0046_writes_the_end_of_a_running_category_sale_on_its_products(
+    database_url: str,
+) -> None:
+    """Up to 0046 each product of a category whose /sale runs says when that sale ends,
+    products of other categories nothing; down to the revision before it the columns are
+    gone, and SQLite's triggers stay."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0046_product_sale_ends-1")
+        async with store.engine.connect() as conn:
+            assert "category_sale_ends_at" not in await _columns(conn, "products")
+        await _old_product(store, "MUG", "kitchen")
+        await _old_product(store, "HOSE", "garden")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO category_sales (category_id, percent, ends_at, started_at) "
+                    "SELECT id, 20, '2036-12-31 23:00:00+00', CURRENT_TIMESTAMP FROM categories "
+                    "WHERE slug = 'kitchen'"
+                )
+            )
+        await _alembic(store, "upgrade", "0046_product_sale_ends")
+        assert await current_revision(store.engine) == "0046_product_sale_ends"
+        async with store.reading() as uow:
+            stamped = {p.sku: p.sale_ends_at for p in await uow.products.list_all()}
+        assert stamped == {"MUG": datetime(2036, 12, 31, 23, tzinfo=UTC), "HOSE": None}
+        assert await _schema_objects(store) == objects
+    finally:
+        await store.close()
+
+
+async def _limits(store: Store) -> dict[str, int | None]:
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT sku, max_per_order FROM products"))
+        return {str(sku): limit for sku, limit in rows}
+
+
+async def test_0047_repairs_limits_out_of_range_and_refuses_new_ones(database_url: str) -> None:
+    """A per-order limit of 0 or above 1000, stored before 0047 by a path that skipped the
+    code's check, is no limit after it; from then on the database itself refuses one (1 and
+    1000 are kept), and SQLite's triggers and indexes stay; down again, no rule."""
+    from tests.conftest import add_product
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        for sku in ("ZERO", "HUGE", "TWO", "NONE"):
+            await add_product(store, sku)
+        objects = await _schema_objects(store)
+        await _alembic(store, "downgrade", "0047_max_per_order_check-1")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE products SET max_per_order = CASE sku WHEN 'ZERO' THEN 0 "
+                    "WHEN 'HUGE' THEN 5000 WHEN 'TWO' THEN 2 END"
+                )
+            )
+        await _alembic(store, "upgrade", "0047_max_per_order_check")
+        assert await current_revision(store.engine) == "0047_max_per_order_check"
+        await store.close()
+        store = Store.from_url(database_url)  # connections that know the schema as it is now
+        assert await _limits(store) == {"ZERO": None, "HUGE": None, "TWO": 2, "NONE": None}
+        assert await _schema_objects(store) == objects
+        for limit in (0, -1, 1001):
+            with pytest.raises(IntegrityError):
+                async with store.engine.begin() as conn:
+                    await conn.execute(
+                        text("UPDATE products SET max_per_order = :l WHERE sku = 'TWO'"),
+                        {"l": limit},
+                    )
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE products SET max_per_order = 1 WHERE sku = 'ZERO'"))
+            await conn.execute(text("UPDATE products SET max_per_order = 1000 WHERE sku = 'HUGE'"))
+        assert await _limits(store) == {"ZERO": 1, "HUGE": 1000, "TWO": 2, "NONE": None}
+
+        await _alembic(store, "downgrade", "0047_max_per_order_check-1")
+        await store.close()
+        store = Store.from_url(database_url)
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE products SET max_per_order = 0 WHERE sku = 'TWO'"))
+        assert (await _limits(store))["TWO"] == 0
+        assert await _schema_objects(store) == objects
     finally:
         await store.close()

@@ -5,6 +5,7 @@ exported file imports unchanged, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -114,6 +115,41 @@ def test_a_variant_on_sale_of_its_own_needs_its_own_price() -> None:
     assert "TEE-L: compare_at: 25.00 is not more than the price, 26.00" in text
 
 
+def test_a_variant_row_on_sale_at_its_products_price_is_refused_even_above_it() -> None:
+    """A regular price beside no price of its own is refused on its product's line, also
+    when it is above the price the variant inherits: that price moves with the product's
+    (/price, /sale), and the product's own compare_at is the sale of its variants."""
+    rows = (
+        "TEE,Organic Tee,,Merch,24.00,USD,,,,Size: M|L,,\n"
+        "TEE-M,,,,,,3,,30.00,,TEE,Size: M\n"
+        "TEE-L,,,,26.00,,2,,32.50,,TEE,Size: L\n"
+    )
+    header = HEADER.removesuffix("\n") + ",options,variant_of,values\n"
+    with pytest.raises(CatalogError) as caught:
+        parse_csv(header + rows)
+    assert str(caught.value).endswith(
+        "line 2 (TEE), variants: TEE-M: compare_at: a variant on sale of its own needs a price "
+        "of its own"
+    )
+
+
+async def test_a_variant_that_loses_its_own_price_loses_its_own_sale(store: Store) -> None:
+    """A file without the compare_at column that leaves a variant's price empty (it sells at
+    the product's again) ends the variant's own sale: nothing is stored that a file would
+    refuse, and the export imports unchanged."""
+    await _import(store, parse_json(json.dumps([TEE])))
+    assert (await _sales(store))["TEE-L"] == 3250
+    tee = json.loads(json.dumps(TEE))
+    del tee["variants"][1]["price"], tee["variants"][1]["compare_at"]
+    assert (await _import(store, parse_json(json.dumps([tee])))).updated == ["TEE"]
+    assert (await _sales(store))["TEE-L"] is None
+    async with store.reading() as uow:
+        products = await uow.products.list_all()
+        as_csv, as_json = rows_to_csv(products), rows_to_json(products)
+    for rows in (parse_csv(as_csv), parse_json(as_json)):
+        assert (await _import(store, rows)).unchanged == ["TEE"]
+
+
 @pytest.mark.parametrize("planned", [False, True], ids=["in-unit", "planned"])
 async def test_sales_are_stored_and_an_export_imports_unchanged(
     store: Store, planned: bool
@@ -187,3 +223,44 @@ async def test_a_card_on_sale_is_read_in_one_statement(sqlite_store: Store) -> N
         card = await catalog.product_card(uow, mug.id)
     assert (card.price, card.compare_at) == (1600, 2000)
     assert len(ran) == 1
+
+
+async def test_a_card_in_a_category_sale_says_when_it_ends_still_in_one_statement(
+    sqlite_store: Store,
+) -> None:
+    """The end of the category's sale is written on its products' rows as the sale starts,
+    is re-dated and ends: the card reads it with the product. A product moved to another
+    category meanwhile is not ended by that sale: its card says nothing."""
+    await _import(sqlite_store, parse_json(json.dumps([MUG, TEE])))
+    ends = datetime(2036, 12, 31, 23, tzinfo=UTC)
+    async with sqlite_store.uow() as uow:
+        mug, tee = await uow.products.get_by_sku("MUG"), await uow.products.get_by_sku("TEE")
+        assert mug is not None and tee is not None
+        kitchen, merch = mug.category_id, tee.category_id
+        await uow.category_sales.started(kitchen, 20, ends, 1, ends - timedelta(days=30))
+    ran = selects_run(sqlite_store)
+    async with sqlite_store.reading() as uow:
+        ran.clear()
+        card = await catalog.product_card(uow, mug.id)
+    assert (card.compare_at, card.sale_ends_at, len(ran)) == (2000, ends, 1)
+
+    later = ends + timedelta(days=15)
+    async with sqlite_store.uow() as uow:
+        assert await uow.category_sales.ends(kitchen, later)
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at == later
+        assert (await catalog.product_card(uow, tee.id)).sale_ends_at is None  # not its sale
+
+    async with sqlite_store.uow() as uow:
+        moved = await uow.products.get_by_sku("MUG")
+        assert moved is not None
+        moved.category_id = merch
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at is None
+    async with sqlite_store.uow() as uow:
+        back = await uow.products.get_by_sku("MUG")
+        assert back is not None
+        back.category_id = kitchen
+        assert await uow.category_sales.take_due(kitchen, later)  # the job ends it
+    async with sqlite_store.reading() as uow:
+        assert (await catalog.product_card(uow, mug.id)).sale_ends_at is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.money import MoneyError, format_money, parse_amount, to_decimal_string
+from bot.money import MoneyError, exponent, format_money, parse_amount, to_decimal_string
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,24 @@ def test_currencies_telegram_counts_in_whole_units_have_no_minor_unit(
     assert parse_amount(text, currency) == minor
     with pytest.raises(MoneyError, match="whole numbers"):
         parse_amount("5000.50", currency)
+
+
+# Telegram's currencies.json (core.telegram.org/bots/payments/currencies.json), its "exp":
+# 0 for these, 2 for every other currency it lists, among them some ISO 4217 or CLDR count
+# otherwise (HUF, TWD, IDR, LBP, YER: CLDR's cash digits are 0; ISK's ISO exponent is 0 too).
+TELEGRAM_WHOLE_UNITS = ("CLP", "ISK", "JPY", "KRW", "PYG", "UGX", "VND")
+
+
+@pytest.mark.parametrize(
+    ("currency", "exp"),
+    [*((c, 0) for c in TELEGRAM_WHOLE_UNITS), ("HUF", 2), ("TWD", 2), ("IDR", 2), ("LBP", 2)],
+)
+def test_each_currency_has_the_minor_unit_telegram_reads_its_amounts_in(
+    currency: str, exp: int
+) -> None:
+    """An invoice amount is read with Telegram's exp: a price kept with any other would be
+    charged 100 times too much or too little."""
+    assert exponent(currency) == exp
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,17 @@
-"""/sale Mugs 20% [until=2026-12-31] and /sale end Mugs: a preview, then ✅ Start sale (or
-End sale) or ✖️ Cancel; /sale alone lists the sales running. The job that ends sales on
+"""/sale Mugs 20% [until=2026-12-31], /sale end Mugs and /sale Mugs until=2026-12-31 (the
+running sale's end date): a preview, then ✅ Start sale (End sale, Change end date) or
+✖️ Cancel; /sale alone lists the sales running. The job that ends sales on
 their end date runs on every worker (the claim in the database makes it once)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import CancelSale, ConfirmSale
+from bot.callback_data import CancelSale, ConfirmSale, ConfirmSaleEnd
 from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.common import actor
 from bot.services.admin_catalog import AdminInputError
+from bot.services.category_sale import EndDatePlan
 from bot.usecases import category_sale
 from bot.views import admin_sale as views
 from bot.views.admin import reply, show
@@ -29,6 +31,9 @@ async def sale_command(update: Update, context: ShopContext) -> None:
         plan = await category_sale.preview(context.shop, context.args)
     except AdminInputError as exc:
         await reply(update, str(exc))
+        return
+    if isinstance(plan, EndDatePlan):
+        await reply(update, views.preview_end_date(plan, zone))
         return
     await reply(update, views.preview(plan, zone))
 
@@ -51,6 +56,20 @@ async def on_confirm(update: Update, context: ShopContext, data: ConfirmSale) ->
         return
     await answer_button(update)
     await show(update, views.done(plan, context.shop.settings.zone))
+
+
+async def on_confirm_end_date(update: Update, context: ShopContext, data: ConfirmSaleEnd) -> None:
+    """As on_confirm: a second press, or a sale ended or changed since, changes nothing."""
+    try:
+        plan = await category_sale.confirm_end_date(
+            context.shop, actor(update), data.category_id, data.fingerprint, data.ends
+        )
+    except AdminInputError as exc:
+        await answer_button(update, str(exc))
+        await show(update, str(exc))
+        return
+    await answer_button(update)
+    await show(update, views.end_date_changed(plan, context.shop.settings.zone))
 
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelSale) -> None:

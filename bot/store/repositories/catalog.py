@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, selectinload
 
-from bot.catalog_rules import MAX_STOCK, named_sku, sku_key
+from bot.catalog_rules import MAX_STOCK, named_sku, names_category, sku_key
 from bot.store.models import (
     IN_STOCK,
     MAYBE_IN_STOCK,
@@ -130,11 +130,10 @@ class CategoryRepository:
         return (await self.session.scalars(select(Category).order_by(Category.position))).all()
 
     async def named(self, name: str) -> Category | None:
-        """The category a name stands for, by title or slug in any case: the rule by which
-        `/promo new ... cat=` matches categories (PromoRepository.unknown_categories)."""
-        wanted = name.strip().casefold()
+        """The category a name stands for (`catalog_rules.names_category`: by title or slug,
+        any case, trimmed), as `/promo new ... cat=` and a code's scope match them."""
         for category in await self.list_all():
-            if wanted in (category.title.casefold(), category.slug.casefold()):
+            if names_category(name, category.title, category.slug):
                 return category
         return None
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
-from bot.store.models import Category, CategorySale
+from bot.store.models import Category, CategorySale, Product
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +33,10 @@ class CategorySaleRepository:
     async def started(
         self, category_id: int, percent: int, ends_at: datetime | None, admin_id: int, at: datetime
     ) -> None:
-        """The category's sale began (or began again: the latest start's end date holds).
-        Two plain statements, no read first: one that waits for the job ending the sale
-        (PostgreSQL's row lock) finds the row gone and writes its own."""
+        """The category's sale began (or began again: the latest start's end date holds),
+        its products told when it ends. Plain statements, no read first: one that waits for
+        the job ending the sale (PostgreSQL's row lock) finds the row gone and writes its
+        own."""
         await self.session.execute(
             delete(CategorySale).where(CategorySale.category_id == category_id)
         )
@@ -48,22 +49,69 @@ class CategorySaleRepository:
                 started_at=at,
             )
         )
+        await self._dated(category_id, ends_at)
+
+    async def of(self, category_id: int, *, lock: bool = False) -> CategorySale | None:
+        """The category's running sale, if /sale started one; with `lock`, held (PostgreSQL)
+        until the transaction ends, so the job that ends sales waits, then finds what this
+        transaction left (its DELETE's `ends_at <= now` read again on the row written)."""
+        stmt = select(CategorySale).where(CategorySale.category_id == category_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def ends(self, category_id: int, ends_at: datetime | None) -> bool:
+        """The running sale of the category ends at `ends_at` now (None: when an admin ends
+        it); False if it has no row (ended meanwhile)."""
+        changed = await self._write(
+            update(CategorySale)
+            .where(CategorySale.category_id == category_id)
+            .values(ends_at=ends_at),
+            rows=1,
+        )
+        if changed:
+            await self._dated(category_id, ends_at)
+        return changed
+
+    async def _dated(self, category_id: int, ends_at: datetime | None) -> None:
+        """Each product of the category (and each that was when its sale began) says when
+        the sale ends on its own row: its card reads it with no statement of its own."""
+        await self.session.execute(
+            update(Product)
+            .where(or_(Product.category_id == category_id, Product.category_sale_of == category_id))
+            .values(category_sale_ends_at=ends_at, category_sale_of=category_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _undated(self, category_id: int) -> None:
+        """The products of an ended sale no longer say when it ends."""
+        await self.session.execute(
+            update(Product)
+            .where(Product.category_sale_of == category_id)
+            .values(category_sale_ends_at=None, category_sale_of=None)
+            .execution_options(synchronize_session=False)
+        )
 
     async def ended(self, category_id: int) -> bool:
         """The category's sale ended (by hand): its row goes, so the job finds nothing."""
-        return await self._write(
+        deleted = await self._write(
             delete(CategorySale).where(CategorySale.category_id == category_id), rows=1
         )
+        await self._undated(category_id)  # the row first: the order every writer takes
+        return deleted
 
     async def take_due(self, category_id: int, now: datetime) -> bool:
         """Take the category's sale to end it as planned: True for the one caller whose
         DELETE removed its row (ends_at passed), False for every other worker or run."""
-        return await self._write(
+        taken = await self._write(
             delete(CategorySale).where(
                 CategorySale.category_id == category_id, CategorySale.ends_at <= now
             ),
             rows=1,
         )
+        if taken:
+            await self._undated(category_id)
+        return taken
 
     async def due(self, now: datetime) -> Sequence[int]:
         """The categories whose sale should have ended by `now` (an index read; usually none)."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalog_rules import sku_key
+from bot.catalog_rules import category_key, sku_key
 from bot.store.db import rowcount
 from bot.store.models import (
     Category,
@@ -49,16 +49,16 @@ class PromoRepository:
         return await self.session.scalar(select(PromoCode).where(PromoCode.code == code.upper()))
 
     async def unknown_categories(self, categories: Sequence[str]) -> list[str]:
-        """The categories of a code's scope that match nothing in the shop, as `_eligible` in
-        bot.services.promos matches them: by title or slug, without case."""
+        """The categories of a code's scope that match nothing in the shop
+        (`catalog_rules.category_key`: by title or slug, any case, trimmed)."""
         if not categories:
             return []
         known = {
-            name.casefold()
+            category_key(name)
             for title, slug in await self.session.execute(select(Category.title, Category.slug))
             for name in (title, slug)
         }
-        return [c for c in categories if c.casefold() not in known]
+        return [c for c in categories if category_key(c) not in known]
 
     async def skus_alike(self, skus: Sequence[str]) -> dict[str, list[str]]:
         """The shop's product and variant SKUs that `sku_key` makes one of `skus`, by that
