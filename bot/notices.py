@@ -64,7 +64,7 @@ def new_order(
 ) -> str:
     text = tr._("🛒 New paid order #{order_id} from {payer}", order_id=order.order_id, payer=payer)
     text += f"\n{lines_text(order, tr)}"
-    if order.needs_shipping:
+    if order.needs_shipping and not order.collected:  # a pickup's place is in its lines
         text += "\n" + tr._("Ship to: {address}", address=address_text(address))
     if order.note:
         text += "\n" + tr._("📝 Note from the shopper: {note}", note=order.note)
@@ -302,6 +302,20 @@ def tracking_changed(tr: Translator, order_id: int, tracking: str | None) -> str
         "📦 Order #{order_id} has no tracking number any more: the one we sent was withdrawn.",
         order_id=order_id,
     )
+
+
+def ready_for_pickup(tr: Translator, order_id: int, place: str) -> str:
+    """🏬 Ready for pickup: where to collect it, and what to show there."""
+    return tr._(
+        "🏬 Your order #{order_id} is ready for pickup at {place}. Show this message when you "
+        "collect it.",
+        order_id=order_id,
+        place=place,
+    )
+
+
+def order_picked_up(tr: Translator, order_id: int) -> str:
+    return tr._("✅ Order #{order_id} was picked up. Thank you!", order_id=order_id)
 
 
 def order_delivered(tr: Translator, order_id: int) -> str:
