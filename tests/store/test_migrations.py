@@ -933,3 +933,24 @@ async def test_0045_gives_the_gift_codes_already_sold_their_cards_and_takes_them
             assert "gift_card_code" not in await _columns(conn, "carts")
     finally:
         await store.close()
+
+
+async def test_0046_adds_the_pickup_place_of_an_order_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0046 orders have `pickup_place` (NULL for every order before: none was collected
+    at a pickup point); down to 0045 the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0045_gift_cards")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" not in await _columns(conn, "orders")
+        await _alembic(store, "upgrade", "0046_pickup_points")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" in await _columns(conn, "orders")
+        assert await current_revision(store.engine) == "0046_pickup_points"
+        await _alembic(store, "downgrade", "0045_gift_cards")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" not in await _columns(conn, "orders")
+    finally:
+        await store.close()
