@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from bot.store.models import AuditEntry, Order
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, admin_shop, open_detail
 from tests.admin.test_e2e_order_export import exported
 from tests.e2e.shopper import newest_order, open_invoice, open_order, past_order
+from tests.webapp.conftest import Page, init_data_for, storefront_on, storefront_url
 
 SAM = 9003  # staff
 MAIN_STREET = PickupPoint("Main Street shop", "12 Main St, Springfield, open 9-18")
@@ -29,7 +31,8 @@ PLACE = "Main Street shop, 12 Main St, Springfield, open 9-18"
 async def h(
     tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
 ) -> AsyncIterator[ShopHarness]:
-    """The seeded shop with two pickup points: Ada the admin, Sam on the staff."""
+    """The seeded shop with two pickup points and its storefront: Ada the admin, Sam on the
+    staff."""
     standin.user(SAM, "Sam")
     points = (MAIN_STREET, PickupPoint("Harbour kiosk", "Pier 3"))
     async with admin_shop(
@@ -39,6 +42,7 @@ async def h(
         staff_ids=frozenset({SAM}),
         payment_provider_token="TEST:provider",
         pickup_points=points,
+        **storefront_on(),
     ) as shop:
         yield shop
 
@@ -98,6 +102,9 @@ async def test_alice_collects_her_mug_at_the_main_street_shop(h: ShopHarness) ->
     await open_order(alice, order_id)
     mine = await alice.wait_for(f"Order #{order_id}")
     assert f"Pick up at {PLACE}" in (mine.text or "")
+    async with aiohttp.ClientSession() as http:
+        page = Page(http, storefront_url(h), init_data_for(h, alice))
+        assert (await page.ok("GET", f"orders/{order_id}"))["pickup_text"] == f"Pick up at {PLACE}"
     _, rows = await exported(ada, "/export orders")
     assert [row["shipping_option"] for row in rows] == [f"Pick up at {PLACE}"]
 
