@@ -388,9 +388,14 @@ def order_refunded(
     return text
 
 
-def payment_approved(tr: Translator, order_id: int, ships: bool, downloads: bool) -> str:
+def payment_approved(
+    tr: Translator, order_id: int, ships: bool, downloads: bool, collected: bool = False
+) -> str:
+    """`collected`: she picks it up at a pickup point, so she hears when it is ready."""
     text = tr._("✅ Your payment for order #{order_id} is confirmed, thank you!", order_id=order_id)
-    if ships:
+    if collected:
+        text += " " + tr._("We'll message you here when your order is ready for pickup.")
+    elif ships:
         text += " " + tr._("We're preparing your order and will message you here when it ships.")
     if downloads:
         text += " " + tr._("Your digital items follow below.")

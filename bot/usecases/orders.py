@@ -284,9 +284,14 @@ async def approve_order(
         if not await uow.orders.clear_review(order, actor=actor, note=history):
             raise NotUnderReview(order.id)
         status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping
+        collected = is_pickup(order.shipping_option)
         plan = await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
     text = partial(
-        notices.payment_approved, order_id=order_id, ships=ships, downloads=bool(plan.downloads)
+        notices.payment_approved,
+        order_id=order_id,
+        ships=ships,
+        downloads=bool(plan.downloads),
+        collected=collected,
     )
     return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import notices
 from bot.config import ConfigError, PickupPoint, load_settings
 from bot.i18n import translator
 from bot.payments.shipping import pickup_point, shipping_options, ships_free
@@ -66,3 +67,11 @@ def test_one_function_names_how_the_order_reaches_her_in_her_language() -> None:
     assert delivery_method(collected, translator("en")) == "Pick up at Main Street shop, 12 Main St"
     assert delivery_method(collected, translator("es")).startswith("Recogida en Main Street shop")
     assert delivery_method(_Order("express"), translator("en")) == "express"
+
+
+def test_an_approved_pickup_order_promises_word_when_ready_not_a_parcel() -> None:
+    told = notices.payment_approved(
+        translator("en"), 12, ships=True, downloads=False, collected=True
+    )
+    assert told.endswith("We'll message you here when your order is ready for pickup.")
+    assert "ships" not in told
