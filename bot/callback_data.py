@@ -636,6 +636,16 @@ class DeliverOrder(OrderAction, code="AOD"):
 
 
 @dataclass(frozen=True)
+class ReadyForPickup(OrderAction, code="AOK"):
+    """🏬 Ready for pickup: a pickup order's Ship (no tracking number to ask for)."""
+
+
+@dataclass(frozen=True)
+class PickedUp(OrderAction, code="AOU"):
+    """✅ Picked up: a pickup order's Delivered."""
+
+
+@dataclass(frozen=True)
 class AskCancelOrder(OrderAction, code="AOC"):
     pass
 

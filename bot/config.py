@@ -31,6 +31,24 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
 
+MAX_PICKUP_POINTS = 10  # a payment form's list stays short enough to read
+PICKUP_NAME_MAX = 48  # the option's title in the form: "🏬 Pick up: <name> (free)"
+PICKUP_ADDRESS_MAX = 200
+
+
+@dataclass(frozen=True)
+class PickupPoint:
+    """A place where buyers collect their order (PICKUP_POINTS): its name and where it is."""
+
+    name: str
+    address: str = ""
+
+    @property
+    def place(self) -> str:
+        """ "Main Street shop, 12 Main St, Springfield": how notices and screens name it."""
+        return f"{self.name}, {self.address}" if self.address else self.name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment; every field but the token has a default."""
@@ -61,6 +79,8 @@ class Settings:
     free_shipping_over: int = 5000
     min_order: int = 0  # the least the goods may come to at checkout (0: no minimum)
     shipping_international_extra: int = 1000
+    # Where buyers may collect their order at home (payment form option "pickup:1", ...).
+    pickup_points: tuple[PickupPoint, ...] = ()
     broadcast_rate: float = 25.0
     cart_reminder_hours: int = 24  # 0: no cart reminders
     webhook_url: str = ""
@@ -248,6 +268,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shipping_international_extra=_amount(
             env, "SHIPPING_INTERNATIONAL_EXTRA", currency, "10.00"
         ),
+        pickup_points=_pickup_points(get("PICKUP_POINTS")),
         broadcast_rate=_positive_float(env, "BROADCAST_RATE", 25.0),
         cart_reminder_hours=_positive_int(env, "CART_REMINDER_HOURS", 24, allow_zero=True),
         webhook_url=get("WEBHOOK_URL"),
@@ -270,6 +291,42 @@ def _parse(env: Mapping[str, str]) -> Settings:
         privacy_policy_url=_privacy_policy_url(get("PRIVACY_POLICY_URL")),
         return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
     )
+
+
+def _pickup_points(raw: str) -> tuple[PickupPoint, ...]:
+    """PICKUP_POINTS: empty (no pickup), or up to MAX_PICKUP_POINTS places separated by ";",
+    each "name|address" (the address may be left out). Their order is their number in the
+    payment form's option ids ("pickup:1" is the first)."""
+    if not raw:
+        return ()
+    points: list[PickupPoint] = []
+    for number, entry in enumerate(raw.split(";"), start=1):
+        if not entry.strip():  # a trailing ";"
+            continue
+        name, _, address = (part.strip() for part in entry.partition("|"))
+        problem = ""
+        if not name:
+            problem = "has no name"
+        elif "|" in address:
+            problem = "has more than one |"
+        elif len(name) > PICKUP_NAME_MAX:
+            problem = f"has a name longer than {PICKUP_NAME_MAX} characters"
+        elif len(address) > PICKUP_ADDRESS_MAX:
+            problem = f"has an address longer than {PICKUP_ADDRESS_MAX} characters"
+        elif any(point.name.casefold() == name.casefold() for point in points):
+            problem = f"repeats the name {name!r}"
+        if problem:
+            raise ConfigError(
+                f"PICKUP_POINTS: place {number} ({entry.strip()!r}) {problem}; write "
+                '"name|address; name|address", e.g. "Main Street shop|12 Main St; Harbour kiosk"'
+            )
+        points.append(PickupPoint(name, address))
+    if len(points) > MAX_PICKUP_POINTS:
+        raise ConfigError(
+            f"PICKUP_POINTS: {len(points)} places; the payment form offers at most "
+            f"{MAX_PICKUP_POINTS}"
+        )
+    return tuple(points)
 
 
 def _tracking_url(raw: str) -> str:

@@ -64,7 +64,7 @@ def new_order(
 ) -> str:
     text = tr._("🛒 New paid order #{order_id} from {payer}", order_id=order.order_id, payer=payer)
     text += f"\n{lines_text(order, tr)}"
-    if order.needs_shipping:
+    if order.needs_shipping and not order.collected:  # a pickup's place is in its lines
         text += "\n" + tr._("Ship to: {address}", address=address_text(address))
     if order.note:
         text += "\n" + tr._("📝 Note from the shopper: {note}", note=order.note)
@@ -304,6 +304,20 @@ def tracking_changed(tr: Translator, order_id: int, tracking: str | None) -> str
     )
 
 
+def ready_for_pickup(tr: Translator, order_id: int, place: str) -> str:
+    """🏬 Ready for pickup: where to collect it, and what to show there."""
+    return tr._(
+        "🏬 Your order #{order_id} is ready for pickup at {place}. Show this message when you "
+        "collect it.",
+        order_id=order_id,
+        place=place,
+    )
+
+
+def order_picked_up(tr: Translator, order_id: int) -> str:
+    return tr._("✅ Order #{order_id} was picked up. Thank you!", order_id=order_id)
+
+
 def order_delivered(tr: Translator, order_id: int) -> str:
     return tr._(
         "📦 Your order #{order_id} has been delivered. Enjoy, and thank you!", order_id=order_id
@@ -374,9 +388,14 @@ def order_refunded(
     return text
 
 
-def payment_approved(tr: Translator, order_id: int, ships: bool, downloads: bool) -> str:
+def payment_approved(
+    tr: Translator, order_id: int, ships: bool, downloads: bool, collected: bool = False
+) -> str:
+    """`collected`: she picks it up at a pickup point, so she hears when it is ready."""
     text = tr._("✅ Your payment for order #{order_id} is confirmed, thank you!", order_id=order_id)
-    if ships:
+    if collected:
+        text += " " + tr._("We'll message you here when your order is ready for pickup.")
+    elif ships:
         text += " " + tr._("We're preparing your order and will message you here when it ships.")
     if downloads:
         text += " " + tr._("Your digital items follow below.")

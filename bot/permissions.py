@@ -47,6 +47,8 @@ from bot.callback_data import (
     FlowSkip,
     HideReview,
     OpenOrder,
+    PickedUp,
+    ReadyForPickup,
     RefundOrder,
     ShipOrder,
     ShowCustomer,
@@ -64,8 +66,8 @@ class Role(StrEnum):
 STAFF_MAY: dict[str, bool] = {
     "menu": True,  # /admin: staff's menu shows only the sections they may open
     "orders.view": True,  # /orders_admin, an order's screen, the order lists
-    "orders.ship": True,  # 🚚 Ship, with or without a tracking number
-    "orders.deliver": True,  # 📦 Delivered
+    "orders.ship": True,  # 🚚 Ship, with or without a tracking number; 🏬 Ready for pickup
+    "orders.deliver": True,  # 📦 Delivered; ✅ Picked up
     "orders.tracking": True,  # ✏️ Tracking number of a shipped order
     "orders.note": True,  # 🗒 Add note
     "customers.view": True,  # /customer, 👤 Customer: who she is and her orders, not her money
@@ -129,6 +131,8 @@ BUTTONS: dict[type[Action], str] = {
     ShowCustomer: "customers.view",
     ShipOrder: "orders.ship",
     DeliverOrder: "orders.deliver",
+    ReadyForPickup: "orders.ship",  # a pickup order's Ship and Delivered
+    PickedUp: "orders.deliver",
     AskCancelOrder: "orders.cancel",
     CancelOrder: "orders.cancel",
     RefundOrder: "orders.refund",

@@ -415,6 +415,25 @@ class StillToPay(OrderNotFound):
         )
 
 
+class WrongHandover(OrderError):
+    """A pickup order's button (🏬 Ready for pickup, ✅ Picked up) on an order to deliver, or
+    Ship / Delivered on one she collects: forged, or from a screen of another order."""
+
+    def __init__(self, order_id: int, *, collected: bool) -> None:
+        super().__init__()
+        if collected:
+            text = N_(
+                "Order #{order_id} is collected at a pickup point: use 🏬 Ready for pickup and "
+                "✅ Picked up, not Ship or Delivered."
+            )
+        else:
+            text = N_(
+                "Order #{order_id} is delivered, not collected: use 🚚 Ship and 📦 Delivered, "
+                "not the pickup buttons."
+            )
+        self._words(text, order_id=order_id)
+
+
 class OrderUnderReview(OrderError):
     def __init__(self, order_id: int, reason: str | None) -> None:
         super().__init__()

@@ -18,9 +18,10 @@ from datetime import date, datetime, tzinfo
 from typing import IO
 
 from bot import i18n
-from bot.i18n import N_
+from bot.i18n import N_, translator
 from bot.money import to_decimal_string
 from bot.services.admin_catalog import AdminInputError
+from bot.services.order_summary import delivery_method
 from bot.services.promos import UNTIL_BEFORE_FROM, PromoInputError, day_bound, parse_day
 from bot.store.models import Order, OrderLine, split_variant_title
 from bot.store.uow import UnitOfWork
@@ -153,7 +154,7 @@ def order_rows(order: Order, zone: tzinfo) -> list[list[str]]:
         amount(order.total),
         amount(order.refunded_amount),
         " ".join(dict.fromkeys(p.provider for p in order.payments)),
-        safe_cell(order.shipping_option),
+        safe_cell(delivery_method(order, translator(None))),
         safe_cell(order.tracking_number),
     ]
     if not order.lines:

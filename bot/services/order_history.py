@@ -56,6 +56,8 @@ class OrderView(ShownRefunds):
     gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
     needs_review: bool = False  # flagged (⚠️): an admin decides what becomes of it
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
+    shipping_option: str | None = None  # "express", "pickup:1" (bot.payments.shipping)
+    pickup_place: str | None = None  # she collects it there (Order.pickup_place)
 
     @property
     def status_label(self) -> str:
@@ -134,6 +136,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         gift_card_code=order.gift_card_code,
         gift_card_amount=order.gift_card_amount,
         needs_review=order.needs_review,
+        shipping_option=order.shipping_option if order.needs_shipping else None,
+        pickup_place=order.pickup_place,
         lines=tuple(
             OrderLineView(
                 line.title,

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
+from bot.payments.shipping import is_pickup
 from bot.services.gift_cards import masked
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
@@ -53,10 +54,16 @@ class OrderSummary(ShownRefunds):
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
     gift_card_code: str | None = None
     gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
+    pickup_place: str | None = None  # she collects it there (Order.pickup_place)
 
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def collected(self) -> bool:
+        """She picks it up at a pickup point: ready for pickup and picked up, not shipped."""
+        return is_pickup(self.shipping_option)
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency)
@@ -100,6 +107,7 @@ def summarize(order: Order, refund_under_way: int = 0) -> OrderSummary:
         refund_under_way=refund_under_way,
         gift_card_code=order.gift_card_code,
         gift_card_amount=order.gift_card_amount,
+        pickup_place=order.pickup_place,
     )
 
 
@@ -124,11 +132,13 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         rows.append(f"{label}: −{money(order.discount_total)}")
     if line := gift_card_line(order, tr):
         rows.append(line)
-    if order.needs_shipping and order.shipping_option:
+    if order.needs_shipping and is_pickup(order.shipping_option):
+        rows.append(delivery_method(order, tr))
+    elif order.needs_shipping and order.shipping_option:
         rows.append(
             tr._(
                 "Shipping ({option}): {amount}",
-                option=shipping_option_name(order.shipping_option, tr),
+                option=delivery_method(order, tr),
                 amount=money(order.shipping_total),
             )
         )
@@ -161,9 +171,21 @@ def gift_card_label(code: str, tr: Translator) -> str:
     return tr._("Gift card {code}", code=masked(code))
 
 
-def shipping_option_name(option_id: str, tr: Translator) -> str:
-    """A stored shipping option ("express") as `tr`'s reader calls it ("exprés"); an id this
-    shop no longer offers reads as it was stored."""
+class Delivered(Protocol):
+    @property
+    def shipping_option(self) -> str | None: ...
+    @property
+    def pickup_place(self) -> str | None: ...
+
+
+def delivery_method(order: Delivered, tr: Translator) -> str:
+    """How the order reaches her, as every screen of it says so: "Pick up at Main Street
+    shop, 12 Main St" for a pickup point (the place as it was when she paid), else the
+    shipping option as `tr`'s reader calls it ("exprés"); an id this shop no longer offers
+    reads as it was stored, and none at all as ""."""
+    option_id = order.shipping_option or ""
+    if is_pickup(option_id):
+        return tr._("Pick up at {place}", place=order.pickup_place or option_id)
     option = SHIPPING_OPTIONS.get(option_id)
     return tr._(option) if option else option_id
 

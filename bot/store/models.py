@@ -437,6 +437,9 @@ class Order(Base):
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     needs_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
     shipping_option: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The place of a pickup option ("pickup:1"), in words, as PICKUP_POINTS named it when she
+    # paid: the order still names it after the setting changes. None: delivered to her.
+    pickup_place: Mapped[str | None] = mapped_column(Text, default=None)
     shipping_address: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(128), default=None)
     # Stock hold: "held" while the invoice is open, then "sold" or "released".

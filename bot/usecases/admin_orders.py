@@ -45,6 +45,7 @@ from bot.usecases.orders import (
     approve_order,
     audit_order,
     cancel_order,
+    check_handover,
     deliver_order,
     refund_order,
     ship_order,
@@ -166,6 +167,18 @@ async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     return await _change(shop, admin_id, "order.deliver", order_id, move)
 
 
+async def ready_for_pickup(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
+    """🏬 Ready for pickup: Ship's move for an order she collects; she is told where."""
+    move = ship_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
+    return await _change(shop, admin_id, "order.pickup_ready", order_id, move)
+
+
+async def picked_up(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
+    """✅ Picked up: Delivered's move for an order she collected."""
+    move = deliver_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
+    return await _change(shop, admin_id, "order.picked_up", order_id, move)
+
+
 async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     move = cancel_order(shop, order_id, actor=_actor(shop, admin_id))
     return await _change(shop, admin_id, "order.cancel", order_id, move)
@@ -203,6 +216,8 @@ async def offer(
         return detail
     if move not in detail.triggers:
         raise NotNow(order_id, move, s.status, s.refunded)
+    if move == "ship":  # Ship's question is for a parcel, not for an order she collects
+        check_handover(order_id, s.shipping_option, pickup=False)
     if move == "ship" and s.needs_review:
         raise OrderUnderReview(order_id, detail.review_reason)
     return detail

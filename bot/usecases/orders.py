@@ -16,6 +16,7 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
+from bot.payments.shipping import is_pickup
 from bot.services import downloads, gift_cards, ratings
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.downloads import DeliveryPlan
@@ -26,6 +27,7 @@ from bot.services.errors import (
     OrderNotFound,
     OrderUnderReview,
     RefundDeferred,
+    WrongHandover,
 )
 from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
 from bot.services.tracking import tracking_link
@@ -96,6 +98,14 @@ async def _load(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
+def check_handover(order_id: int, shipping_option: str | None, *, pickup: bool) -> None:
+    """The one rule of a pickup order's moves: an order collected at a pickup point is made
+    ready for pickup and picked up; one to deliver is shipped and delivered (WrongHandover)."""
+    collected = is_pickup(shipping_option)
+    if collected != pickup:
+        raise WrongHandover(order_id, collected=collected)
+
+
 async def ship_order(
     shop: Shop,
     order_id: int,
@@ -103,15 +113,24 @@ async def ship_order(
     actor: str,
     tracking: str | None = None,
     step_chat: int | None = None,
+    pickup: bool = False,
 ) -> OrderChange:
     """Paid → shipped, with an optional tracking number. Orders under review are refused.
-    `step_chat`: the admin's chat whose Ship step ends in the same transaction."""
+    `step_chat`: the admin's chat whose Ship step ends in the same transaction. `pickup`:
+    🏬 Ready for pickup, the same move for an order she collects (no tracking number)."""
     async with ending_step(shop, step_chat) as uow:
         order = await _load(uow, order_id)
+        check_handover(order.id, order.shipping_option, pickup=pickup)
         next_status(order.status, "ship")  # refuse early, with the lifecycle's own error
         if order.needs_review:
             raise OrderUnderReview(order.id, order.review_reason)
         old = order.status
+        if pickup:
+            place = order.pickup_place or str(order.shipping_option)
+            ready = worded(N_("ready for pickup at {place}"), place=place)
+            await uow.orders.transition(order, "ship", actor=actor, note=ready)
+            told = partial(notices.ready_for_pickup, order_id=order.id, place=place)
+            return OrderChange(order.id, order.customer.telegram_id, old, order.status, told)
         tracking = (tracking or "").strip() or None
         order.tracking_number = tracking
         await uow.orders.transition(order, "ship", actor=actor, note=tracking)
@@ -122,14 +141,20 @@ async def ship_order(
         )
 
 
-async def deliver_order(shop: Shop, order_id: int, *, actor: str) -> OrderChange:
-    """Shipped → delivered; the shopper's notice asks her to rate what arrived (⭐ under it,
-    the buttons of her order's screen)."""
+async def deliver_order(
+    shop: Shop, order_id: int, *, actor: str, pickup: bool = False
+) -> OrderChange:
+    """Shipped → delivered (`pickup`: ✅ Picked up, the same move for an order she collected);
+    the shopper's notice asks her to rate what she got (⭐ under it, the buttons of her
+    order's screen)."""
     async with shop.store.uow() as uow:
         order = await _load(uow, order_id)
+        check_handover(order.id, order.shipping_option, pickup=pickup)
         old = order.status
-        await uow.orders.transition(order, "deliver", actor=actor)
-        text = partial(notices.order_delivered, order_id=order.id)
+        note = worded(N_("picked up")) if pickup else None
+        await uow.orders.transition(order, "deliver", actor=actor, note=note)
+        told = notices.order_picked_up if pickup else notices.order_delivered
+        text = partial(told, order_id=order.id)
         rate = partial(asked_to_rate, order_id=order.id, products=ratings.worth_asking(order))
         return OrderChange(
             order.id, order.customer.telegram_id, old, order.status, text, buttons_for_shopper=rate
@@ -259,9 +284,14 @@ async def approve_order(
         if not await uow.orders.clear_review(order, actor=actor, note=history):
             raise NotUnderReview(order.id)
         status, customer_id, ships = order.status, order.customer.telegram_id, order.needs_shipping
+        collected = is_pickup(order.shipping_option)
         plan = await downloads.plan_delivery(uow, order_id, shop.settings.catalog_path)
     text = partial(
-        notices.payment_approved, order_id=order_id, ships=ships, downloads=bool(plan.downloads)
+        notices.payment_approved,
+        order_id=order_id,
+        ships=ships,
+        downloads=bool(plan.downloads),
+        collected=collected,
     )
     return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
 

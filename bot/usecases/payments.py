@@ -21,7 +21,13 @@ from bot.conversation import engine
 from bot.i18n import N_, Translator, worded
 from bot.money import STARS, telegram_maximum
 from bot.payments.payload import InvalidPayload, InvoicePayload, sign_payload, verify_payload
-from bot.payments.shipping import ShippingChoice, ShippingRefused, shipping_options, shipping_price
+from bot.payments.shipping import (
+    ShippingChoice,
+    ShippingRefused,
+    pickup_point,
+    shipping_options,
+    shipping_price,
+)
 from bot.payments.stars import StarPayment
 from bot.services import checkout, gift_cards, promos, sales_pause
 from bot.services.checkout import ReleasedHold
@@ -341,6 +347,8 @@ async def record_payment(
         problems = _payment_problems(order, ids, incoming)
 
         order.shipping_option = incoming.shipping_option_id
+        point = pickup_point(shop.settings, incoming.shipping_option_id)
+        order.pickup_place = point.place if point else None
         order.shipping_address = incoming.shipping_address
         order.shipping_total, order.tip_amount = _shipping_and_tip(shop, order, incoming)
         order.paid_at = now

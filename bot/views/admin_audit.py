@@ -27,6 +27,8 @@ REFUSED = ".refused"
 ACTIONS: dict[str, str] = {
     "order.ship": N_("shipped"),
     "order.deliver": N_("marked delivered"),
+    "order.pickup_ready": N_("made ready for pickup"),
+    "order.picked_up": N_("marked picked up"),
     "order.cancel": N_("cancelled"),
     "order.refund": N_("refunded"),
     "order.approve": N_("approved the payment of"),

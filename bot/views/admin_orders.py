@@ -20,6 +20,8 @@ from bot.callback_data import (
     FlowFullRefund,
     OpenOrder,
     OrderAction,
+    PickedUp,
+    ReadyForPickup,
     RefundOrder,
     ShipOrder,
     ShowCustomer,
@@ -30,7 +32,7 @@ from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
-from bot.services.order_summary import discount_label, gift_card_line, shipping_option_name
+from bot.services.order_summary import delivery_method, discount_label, gift_card_line
 from bot.store.order_states import (
     APPROVABLE,
     PARTLY_REFUNDED,
@@ -172,7 +174,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         return tr.money(amount, s.currency)
 
     unset = tr._("not chosen") if s.needs_shipping else tr._("none")
-    shipping = shipping_option_name(s.shipping_option, tr) if s.shipping_option else unset
+    shipping = delivery_method(s, tr) or unset
     created = tr._(
         "Created: {moment} ({zone})", moment=tr.datetime(s.created_at, zone), zone=str(zone)
     )
@@ -215,7 +217,9 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         amounts,
         total,
         "",
-        tr._(
+        shipping  # "Pick up at Main Street shop, 12 Main St": no parcel, no address to it
+        if s.collected
+        else tr._(
             "Shipping: {option} · address: {address}",
             option=shipping,
             address=_address(detail.shipping_address),
@@ -266,11 +270,15 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
     actions = []
     if s.needs_review and s.status in APPROVABLE:
         actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(s.order_id)))
-    if "ship" in detail.triggers:
+    if "ship" in detail.triggers and s.collected:
+        actions.append(button(tr._("🏬 Ready for pickup"), ReadyForPickup(s.order_id)))
+    elif "ship" in detail.triggers:
         actions.append(button(tr._("🚚 Ship"), ShipOrder(s.order_id)))
-    if "deliver" in detail.triggers:
+    if "deliver" in detail.triggers and s.collected:
+        actions.append(button(tr._("✅ Picked up"), PickedUp(s.order_id)))
+    elif "deliver" in detail.triggers:
         actions.append(button(tr._("📦 Delivered"), DeliverOrder(s.order_id)))
-    if s.status == OrderStatus.SHIPPED:  # a mistyped number can be put right until delivered
+    if s.status == OrderStatus.SHIPPED and not s.collected:  # put right until delivered
         actions.append(button(tr._("✏️ Tracking number"), EditTracking(s.order_id)))
     if "cancel" in detail.triggers:
         actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))

@@ -124,7 +124,11 @@ def receipt_text(
 
     `downloads_follow`: the order's digital items are sent right after this message.
     """
-    if order.needs_shipping:
+    if order.collected:
+        nxt = tr._("We'll message you here when your order is ready for pickup.")
+        if downloads_follow:
+            nxt += " " + tr._("Your digital items follow below.")
+    elif order.needs_shipping:
         nxt = tr._("We're packing your order and will message you here when it ships.")
         if downloads_follow:
             nxt += " " + tr._("Your digital items follow below.")

@@ -92,6 +92,7 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
+from bot.payments.shipping import is_pickup
 from bot.permissions import Role
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
@@ -99,7 +100,7 @@ from bot.services.catalog import ProductCard, ProductItem, ProductPage
 from bot.services.checkout import LineChange
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
-from bot.services.order_summary import discount_label, gift_card_line
+from bot.services.order_summary import delivery_method, discount_label, gift_card_line
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
@@ -672,7 +673,9 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         title = tr.name(line.title, line.translations)
         lines.append(f"{line.quantity} × {escape(title)} = {total}")
     lines.append("")
-    if order.shipping_total:
+    if is_pickup(order.shipping_option):
+        lines.append(escape(delivery_method(order, tr)))
+    elif order.shipping_total:
         lines.append(
             tr._("Shipping: {amount}", amount=tr.money(order.shipping_total, order.currency))
         )

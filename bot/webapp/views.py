@@ -33,9 +33,11 @@ from bot.conversation.storefront import (
     ReturnQuote,
 )
 from bot.i18n import N_
+from bot.payments.shipping import is_pickup
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
+from bot.services.order_summary import delivery_method
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASONS, reason_text
@@ -492,6 +494,10 @@ def order(view: OrderView, tracking_url: str) -> Json:
         "shipping_total": view.shipping_total,
         "shipping_text": _money(view.shipping_total, view.currency)
         if view.shipping_total
+        else None,
+        # "Pick up at Main Street shop, 12 Main St" (null: delivered to her)
+        "pickup_text": delivery_method(view, i18n.current())
+        if is_pickup(view.shipping_option)
         else None,
         "discount_total": view.discount_total,
         "discount_text": f"−{_money(view.discount_total, view.currency)}"

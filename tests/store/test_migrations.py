@@ -1048,3 +1048,24 @@ async def test_0047_repairs_limits_out_of_range_and_refuses_new_ones(database_ur
         assert await _schema_objects(store) == objects
     finally:
         await store.close()
+
+
+async def test_0048_adds_the_pickup_place_of_an_order_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0048 orders have `pickup_place` (NULL for every order before: none was collected
+    at a pickup point); down to 0047 the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0047_max_per_order_check")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" not in await _columns(conn, "orders")
+        await _alembic(store, "upgrade", "0048_pickup_points")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" in await _columns(conn, "orders")
+        assert await current_revision(store.engine) == "0048_pickup_points"
+        await _alembic(store, "downgrade", "0047_max_per_order_check")
+        async with store.engine.connect() as conn:
+            assert "pickup_place" not in await _columns(conn, "orders")
+    finally:
+        await store.close()

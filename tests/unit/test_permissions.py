@@ -24,6 +24,8 @@ STAFF_BUTTONS = {
     "AOO",  # an order's screen
     "AOS",  # 🚚 Ship
     "AOD",  # 📦 Delivered
+    "AOK",  # 🏬 Ready for pickup
+    "AOU",  # ✅ Picked up
     "AOT",  # ✏️ Tracking number
     "AON",  # 🗒 Add note
     "ACU",  # 👤 Customer

@@ -1,6 +1,7 @@
 """/orders_admin: recent orders by status, one order in full, and its lifecycle buttons.
 
-Ship (optional tracking number), Delivered, Cancel (confirmed first), Refund (full or an
+Ship (optional tracking number), Delivered (🏬 Ready for pickup and ✅ Picked up for an
+order collected at a pickup point), Cancel (confirmed first), Refund (full or an
 amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
 order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 Add note asks for an admins-only note on the order and shows the order again with it.
@@ -27,6 +28,8 @@ from bot.callback_data import (
     FlowFullRefund,
     FlowSkip,
     OpenOrder,
+    PickedUp,
+    ReadyForPickup,
     RefundOrder,
     ShipOrder,
 )
@@ -129,6 +132,20 @@ async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -
     await answer_button(update)
     await present_change(
         update, context, admin_orders.deliver(context.shop, actor(update), data.order_id)
+    )
+
+
+async def on_ready_for_pickup(update: Update, context: ShopContext, data: ReadyForPickup) -> None:
+    await answer_button(update)
+    await present_change(
+        update, context, admin_orders.ready_for_pickup(context.shop, actor(update), data.order_id)
+    )
+
+
+async def on_picked_up(update: Update, context: ShopContext, data: PickedUp) -> None:
+    await answer_button(update)
+    await present_change(
+        update, context, admin_orders.picked_up(context.shop, actor(update), data.order_id)
     )
 
 
