@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -64,11 +66,9 @@ def test_a_failed_step_names_itself() -> None:
     assert failure.step == "check out" and "check out" in str(failure)
 
 
-async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
-    """Drive the sandbox with typed lines (a file: read in a thread) and return its output."""
-    script = tmp_path / "typed.txt"
-    script.write_text(lines)
-    out = io.StringIO()
+@contextlib.asynccontextmanager
+async def sandbox_shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+    """The sandbox's shop: Alice, Ada (ADMIN_IDS) and Sam (STAFF_IDS) have opened its chat."""
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         standin.user(STAFF_ID, "Sam")
@@ -78,9 +78,18 @@ async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
             admin_ids=frozenset({ADMIN_ID}),
             staff_ids=frozenset({STAFF_ID}),
         ) as h:
-            with script.open() as stdin:
-                sandbox = Sandbox(h, TerminalInput(stdin), out)
-                await asyncio.wait_for(sandbox.run(), 30)
+            yield h
+
+
+async def run_sandbox_with(tmp_path: Path, lines: str) -> str:
+    """Drive the sandbox with typed lines (a file: read in a thread) and return its output."""
+    script = tmp_path / "typed.txt"
+    script.write_text(lines)
+    out = io.StringIO()
+    async with sandbox_shop(tmp_path) as h:
+        with script.open() as stdin:
+            sandbox = Sandbox(h, TerminalInput(stdin), out)
+            await asyncio.wait_for(sandbox.run(), 30)
     return out.getvalue()
 
 
@@ -112,24 +121,16 @@ async def test_sandbox_shows_what_the_bot_sends_on_its_own(tmp_path: Path) -> No
     """Notifications appear without an action, in whichever chat they land; a pipe is read too."""
     read_fd, write_fd = os.pipe()
     out = io.StringIO()
-    async with BotApiStandIn() as standin:
-        standin.user(ADMIN_ID, "Ada")
-        standin.user(STAFF_ID, "Sam")
-        async with ShopHarness(
-            tmp_path,
-            standin=standin,
-            admin_ids=frozenset({ADMIN_ID}),
-            staff_ids=frozenset({STAFF_ID}),
-        ) as h:
-            with os.fdopen(read_fd) as stdin:
-                sandbox = Sandbox(h, TerminalInput(stdin), out)
-                running = asyncio.create_task(sandbox.run())
-                await h.app.bot.send_message(SHOPPER_ID, "Your order #1 has shipped")
-                await h.app.bot.send_message(ADMIN_ID, "Low stock: KIT-MUG-CER")
-                # Printed before the next action at the latest, so "quit" cannot hide them.
-                os.write(write_fd, b"/frobnicate\nquit\n")
-                os.close(write_fd)
-                await asyncio.wait_for(running, 30)
+    async with sandbox_shop(tmp_path) as h:
+        with os.fdopen(read_fd) as stdin:
+            sandbox = Sandbox(h, TerminalInput(stdin), out)
+            running = asyncio.create_task(sandbox.run())
+            await h.app.bot.send_message(SHOPPER_ID, "Your order #1 has shipped")
+            await h.app.bot.send_message(ADMIN_ID, "Low stock: KIT-MUG-CER")
+            # Printed before the next action at the latest, so "quit" cannot hide them.
+            os.write(write_fd, b"/frobnicate\nquit\n")
+            os.close(write_fd)
+            await asyncio.wait_for(running, 30)
     output = out.getvalue()
     assert "Shop: Your order #1 has shipped" in output
     assert "[in Ada's chat] Shop: Low stock: KIT-MUG-CER" in output
