@@ -30,12 +30,14 @@ from bot.callback_data import (
     AskCancelOrder,
     CancelOrder,
     CancelSale,
+    CancelScheduledBroadcast,
     CloseThread,
     ConfirmSale,
     DeclineReturn,
     DeliverOrder,
     EditTracking,
     EndPromo,
+    FlowAudience,
     FlowCancel,
     FlowCategoryPage,
     FlowConfirm,
@@ -43,6 +45,7 @@ from bot.callback_data import (
     FlowPickCategory,
     FlowPickField,
     FlowRemovePhoto,
+    FlowSendLater,
     FlowSkip,
     HideReview,
     OpenOrder,
@@ -79,7 +82,7 @@ STAFF_MAY: dict[str, bool] = {
     "promos": False,  # /promo
     "sale": False,  # /sale
     "pause": False,  # /pause, /resume
-    "broadcast": False,  # /broadcast, Stop, /cancel of a broadcast being sent
+    "broadcast": False,  # /broadcast, its audience, Send later, Stop, ✖ Cancel of a planned one
     "reports": False,  # /stats, /report
     "audit": False,  # /audit
     "reviews": False,  # 🙈 Hide / 👁 Show a shopper's review
@@ -143,6 +146,9 @@ BUTTONS: dict[type[Action], str] = {
     ConfirmSale: "sale",
     CancelSale: "sale",
     StopBroadcast: "broadcast",
+    FlowAudience: "broadcast",
+    FlowSendLater: "broadcast",
+    CancelScheduledBroadcast: "broadcast",
     HideReview: "reviews",
 }
 
