@@ -191,6 +191,11 @@ async def test_ada_schedules_a_broadcast_for_9_and_it_goes_out_once_from_two_wor
     assert [(d.get("audience"), d.get("scheduled")) for d in starts] == [("new", True)]
     assert len(await audit(shop, "broadcast.schedule")) == 2
     assert [d.get("audience") for d in await audit(shop, "broadcast.cancel")] == ["all"]
+    await ada.send("/audit")
+    log = (await ada.wait_for("Audit log")).text or ""
+    assert "started a broadcast · 🆕 Never bought, 2 recipients, as scheduled" in log
+    assert "cancelled a scheduled broadcast · 👥 Everyone" in log
+    assert f"scheduled a broadcast · 🆕 Never bought, for {nine.strftime('%b')} " in log
 
 
 def running(h: ShopHarness) -> Shop:
