@@ -162,11 +162,14 @@ async def audience(shop: Shop, chosen: str = EVERYONE) -> Audience:
             return Audience(
                 await uow.customers.reachable_ids(chosen), await uow.customers.count_blocked(chosen)
             )
-        readers = await uow.customers.reachable_with_languages()
+        groups = await uow.customers.count_by_language()
+        speaking = [
+            (mine, telegram)
+            for mine, telegram, _ in groups
+            if plan.reads(chosen, mine, telegram, default)
+        ]
+        reachable = await uow.customers.reachable_ids_speaking(speaking)
         blocked = plan.by_language(await uow.customers.count_by_language(blocked=True), default)
-    reachable = [
-        who for who, mine, telegram in readers if plan.reads(chosen, mine, telegram, default)
-    ]
     return Audience(reachable, blocked[chosen])
 
 

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.db import Writer
 from bot.store.models import Cart, CartLine, ChatState, Customer, Order, utcnow
@@ -232,15 +233,25 @@ class CustomerRepository:
         )
         return list(await self.session.scalars(stmt))
 
-    async def reachable_with_languages(self) -> list[tuple[int, str | None, str | None]]:
-        """(Telegram id, /language choice, Telegram language) of every customer a broadcast
-        may reach: the language a shopper reads is decided by bot.i18n.choose, not here."""
+    async def reachable_ids_speaking(
+        self, languages: Iterable[tuple[str | None, str | None]]
+    ) -> list[int]:
+        """The Telegram ids of the customers a broadcast may reach whose (/language choice,
+        Telegram language) is one of `languages`: the groups of `count_by_language` that read
+        a language, so the rule for it stays in bot.i18n.choose and no row comes back only to
+        be dropped."""
+        pairs = [
+            and_(_is(Customer.language, chosen), _is(Customer.language_code, telegram))
+            for chosen, telegram in languages
+        ]
+        if not pairs:
+            return []
         stmt = (
-            select(Customer.telegram_id, Customer.language, Customer.language_code)
-            .where(Customer.blocked_bot.is_(False), *_of_segment(EVERYONE, utcnow()))
+            select(Customer.telegram_id)
+            .where(Customer.blocked_bot.is_(False), *_of_segment(EVERYONE, utcnow()), or_(*pairs))
             .order_by(Customer.id)
         )
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+        return list(await self.session.scalars(stmt))
 
     async def count_blocked(self, segment: str = EVERYONE, *, now: datetime | None = None) -> int:
         """How many customers of `segment` are known to have blocked the bot (a broadcast
@@ -273,6 +284,10 @@ class CustomerRepository:
             .group_by(Customer.language, Customer.language_code)
         )
         return [(row[0], row[1], int(row[2])) for row in (await self.session.execute(stmt)).all()]
+
+
+def _is(column: InstrumentedAttribute[str | None], value: str | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
 
 
 def _of_segment(segment: str, now: datetime) -> list[ColumnElement[bool]]:
