@@ -1,13 +1,12 @@
-"""Broadcast audiences and scheduled broadcasts in SQL, on PostgreSQL (the end-to-end stories
-in tests/admin/test_e2e_broadcast_audiences.py run on SQLite): each audience's count, and a
-scheduled broadcast claimed by one of two workers at once."""
+"""Broadcast audiences and scheduled broadcasts in SQL, on each database (the end-to-end
+stories in tests/admin/test_e2e_broadcast_audiences.py run on SQLite): each audience's count
+and ids, and a scheduled broadcast claimed by one of two workers at once."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.services import broadcast_plan as plan
@@ -25,8 +24,6 @@ async def test_each_audience_counts_its_customers_and_one_worker_claims_a_due_br
 ) -> None:
     """Bob bought 10 days ago, Cy 200; Di has a mug in her cart; Eve reads Russian (her
     Telegram's ru-RU); Zoe deleted her data; Fay blocked the bot."""
-    if store.engine.dialect.name == "sqlite":
-        pytest.skip("the end-to-end stories cover SQLite")
     mug = await add_product(store)
     now = utcnow()
     async with store.uow() as uow:
@@ -49,12 +46,19 @@ async def test_each_audience_counts_its_customers_and_one_worker_claims_a_due_br
         counts = {
             s: await uow.customers.count_reachable(s) for s in ("all", "buyers", "new", "cart")
         }
-        languages = plan.by_language(await uow.customers.count_by_language(), "en")
+        groups = await uow.customers.count_by_language()
+        languages = plan.by_language(groups, "en")
+        russian = [
+            (mine, telegram)
+            for mine, telegram, _ in groups
+            if plan.reads("ru", mine, telegram, "en")
+        ]
+        readers = await uow.customers.reachable_ids_speaking(russian)
         new = await uow.customers.reachable_ids("new")
         blocked = await uow.customers.count_blocked("new")
     assert counts == {"all": 4, "buyers": 1, "new": 2, "cart": 1}
     assert languages == {"en": 3, "ru": 1, "es": 0}
-    assert (new, blocked) == ([DI, EVE], 1)
+    assert (new, blocked, readers) == ([DI, EVE], 1, [EVE])
 
     async with store.uow() as uow:
         planned = await uow.broadcasts.add_scheduled(9001, 9001, "Hi", "new", now)
