@@ -84,6 +84,9 @@ async def _schedule(update: Update, context: ShopContext, flow: Flow) -> None:
 
 async def on_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
     """An audience under the preview (the preview shows it chosen), or ⏰ Send later."""
+    if flow.get("step") == "when":  # the preview's buttons while the time is asked for
+        await reply(update, views.ask_when(flow, context.shop.settings.shop_timezone))
+        return
     if flow.get("step") != "preview":
         await reply(update, i18n.current()._("Send the text first."))
         return
@@ -102,7 +105,8 @@ async def on_button(update: Update, context: ShopContext, flow: Flow, data: Flow
 
 
 async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
-    if flow.get("step") != "preview":
+    """Send now: from the preview, or while the time for ⏰ Send later is asked for."""
+    if flow.get("step") not in ("preview", "when"):
         await reply(update, i18n.current()._("Send the text first."))
         return
     chosen = str(flow.get("audience") or "all")
