@@ -410,9 +410,12 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
     await _give_up_dead(shop)
     sent = 0
     for broadcast_id, chosen in due:
+        async with shop.store.reading() as uow:  # its turn comes once that one is over
+            if await uow.broadcasts.under_way(_liveness(utcnow())) is not None:
+                break
         recipients = await audience(shop, chosen)
-        async with shop.store.uow() as uow:
-            claimed = await uow.broadcasts.claim(broadcast_id, total=recipients.total, now=now)
+        async with shop.store.uow() as uow:  # dated now: the one before may have taken long
+            claimed = await uow.broadcasts.claim(broadcast_id, total=recipients.total, now=utcnow())
             if claimed is None:  # another worker's, cancelled, or another one is sending
                 continue
             details = {"recipients": recipients.total, "audience": chosen, "scheduled": True}
