@@ -502,6 +502,13 @@ class StopBroadcast(Action, code="ABS"):
 
 
 @dataclass(frozen=True)
+class CancelScheduledBroadcast(Action, code="ABX"):
+    """/broadcast: ✖ Cancel under a broadcast planned for later."""
+
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
 class AdminProducts(Action, code="APL"):
     """A page of the admin's product list: the first, or the one right after the product
     `after_id` or right before `before_id` (a keyset page: an id fits the button whatever
@@ -558,6 +565,18 @@ class FlowCategoryPage(FlowAction, code="AFP"):
     """/addproduct: another page of the categories to pick from."""
 
     page: int
+
+
+@dataclass(frozen=True)
+class FlowAudience(FlowAction, code="AFA"):
+    """/broadcast's preview: who gets it (an audience of bot.services.broadcast_plan)."""
+
+    audience: str
+
+
+@dataclass(frozen=True)
+class FlowSendLater(FlowAction, code="AFL"):
+    """/broadcast's preview: ⏰ Send later, at a time the admin types next."""
 
 
 @dataclass(frozen=True)

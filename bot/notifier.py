@@ -120,6 +120,22 @@ class Notifier:
             return Delivered(Sent.FAILED)
         return Delivered(Sent.SENT, getattr(sent, "message_id", None))
 
+    async def edit(self, chat_id: int, message_id: int, notice: Notice) -> None:
+        """Rewrite a message of ours (a progress line); the same text again, or a message
+        gone, is not worth more than a log line."""
+        try:
+            await self.bot.edit_message_text(
+                clip(notice.text, MessageLimit.MAX_TEXT_LENGTH),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=_markup(notice.buttons),
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                log.warning("could not edit message %s in chat %s: %s", message_id, chat_id, exc)
+        except TelegramError as exc:
+            log.warning("could not edit message %s in chat %s: %s", message_id, chat_id, exc)
+
     async def remove_message(self, chat_id: int, message_id: int) -> None:
         """Take a message of ours away (an invoice that can no longer be paid), if still there."""
         with contextlib.suppress(TelegramError):

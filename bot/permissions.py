@@ -30,6 +30,7 @@ from bot.callback_data import (
     AskCancelOrder,
     CancelOrder,
     CancelSale,
+    CancelScheduledBroadcast,
     CloseThread,
     ConfirmSale,
     ConfirmSaleEnd,
@@ -37,6 +38,7 @@ from bot.callback_data import (
     DeliverOrder,
     EditTracking,
     EndPromo,
+    FlowAudience,
     FlowCancel,
     FlowCategoryPage,
     FlowConfirm,
@@ -44,6 +46,7 @@ from bot.callback_data import (
     FlowPickCategory,
     FlowPickField,
     FlowRemovePhoto,
+    FlowSendLater,
     FlowSkip,
     HideReview,
     OpenOrder,
@@ -82,7 +85,7 @@ STAFF_MAY: dict[str, bool] = {
     "promos": False,  # /promo
     "sale": False,  # /sale
     "pause": False,  # /pause, /resume
-    "broadcast": False,  # /broadcast, Stop, /cancel of a broadcast being sent
+    "broadcast": False,  # /broadcast, its audience, Send later, Stop, ✖ Cancel of a planned one
     "reports": False,  # /stats, /report
     "audit": False,  # /audit
     "reviews": False,  # 🙈 Hide / 👁 Show a shopper's review
@@ -149,6 +152,9 @@ BUTTONS: dict[type[Action], str] = {
     ConfirmSaleEnd: "sale",
     CancelSale: "sale",
     StopBroadcast: "broadcast",
+    FlowAudience: "broadcast",
+    FlowSendLater: "broadcast",
+    CancelScheduledBroadcast: "broadcast",
     HideReview: "reviews",
 }
 

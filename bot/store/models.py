@@ -654,6 +654,11 @@ class Broadcast(Base):
     it finds its row no longer sending (bot.usecases.broadcast). A row whose `updated_at` has
     not moved for a while lost its worker to a crash: it counts as not sending. At most one
     row is sending at once (a partial unique index), even when two Sends race.
+
+    A broadcast planned for later is `scheduled` with its `text` and `send_at`; the job on
+    every worker claims it (scheduled -> sending, one conditional UPDATE) once it is due, or
+    it is `cancelled`. `audience` is whom it is for (bot.services.broadcast_plan), kept with
+    the row so whoever sends it sends it to the same people.
     """
 
     __tablename__ = "broadcasts"
@@ -675,6 +680,9 @@ class Broadcast(Base):
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="sending")
+    audience: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    text: Mapped[str | None] = mapped_column(Text, default=None)  # kept while scheduled
+    send_at: Mapped[datetime | None] = mapped_column(default=None)  # when it is to go out
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

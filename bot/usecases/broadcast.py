@@ -9,6 +9,11 @@ writes around it touch the database. The flow (text, preview, Send) is the admin
 Each broadcast is a row (bot.store.repositories.broadcasts), since any worker may handle the
 admin's next press: one is sent at a time, a Stop from any worker marks the row, and the
 sending worker reads it back with its counts about once a second (no read per recipient).
+
+A broadcast goes to an audience the admin picks (bot.services.broadcast_plan), kept in its
+row. One planned for later is a scheduled row with its text; the job on every worker
+(`send_due`) claims a due one by one conditional UPDATE, so it goes out once however many
+workers look, and sends it as Send would, its progress shown to the admin who planned it.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import i18n
+from bot.callback_data import StopBroadcast
 from bot.i18n import Translator
-from bot.notifier import Sent
+from bot.notifier import Notice, Sent
+from bot.services import broadcast_plan as plan
 from bot.services.admin_flows import Flow, new_flow, write_flow
+from bot.services.broadcast_plan import AUDIENCES, PlanRefused
 from bot.shop import Shop
 from bot.store.models import Broadcast, utcnow
 from bot.store.repositories.broadcasts import STOPPING, Liveness
+from bot.store.repositories.customers import EVERYONE, SEGMENTS
 from bot.usecases import admin_flows
 
 MAX_TEXT = 4096
@@ -91,6 +100,18 @@ class BroadcastReport:
             summary=self.summary(tr),
         )
 
+    def progress(self, tr: Translator | None = None) -> str:
+        """The progress message while it is being sent."""
+        tr = tr or i18n.current()
+        return tr._("📣 Broadcasting… {done}/{total}", done=self.done, total=self.total)
+
+    def ended(self, tr: Translator | None = None) -> str:
+        """The progress message once it is over."""
+        tr = tr or i18n.current()
+        if self.stopped:
+            return tr._("📣 Broadcast stopped: {done}/{total}", done=self.done, total=self.total)
+        return tr._("📣 Broadcast done: {done}/{total}", done=self.done, total=self.total)
+
     def summary(self, tr: Translator | None = None) -> str:
         return (tr or i18n.current())._(
             "{sent} sent, {blocked} blocked the bot, {failed} failed",
@@ -102,10 +123,19 @@ class BroadcastReport:
 
 @dataclass(frozen=True)
 class Draft:
-    """A broadcast flow and how many customers it would reach now."""
+    """A broadcast flow and how many customers each audience would reach now."""
 
     flow: Flow
-    audience: int
+    counts: dict[str, int]
+
+    @property
+    def chosen(self) -> str:
+        return str(self.flow.get("audience") or EVERYONE)
+
+    @property
+    def audience(self) -> int:
+        """How many the chosen audience reaches."""
+        return self.counts.get(self.chosen, 0)
 
 
 ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
@@ -124,14 +154,32 @@ class Audience:
         return len(self.reachable) + self.blocked
 
 
-async def audience(shop: Shop) -> Audience:
+async def audience(shop: Shop, chosen: str = EVERYONE) -> Audience:
+    """Whom a broadcast to the audience `chosen` goes to now."""
+    default = shop.settings.default_language
     async with shop.store.reading() as uow:
-        return Audience(await uow.customers.reachable_ids(), await uow.customers.count_blocked())
+        if not plan.is_language(chosen):
+            return Audience(
+                await uow.customers.reachable_ids(chosen), await uow.customers.count_blocked(chosen)
+            )
+        groups = await uow.customers.count_by_language()
+        speaking = [
+            (mine, telegram)
+            for mine, telegram, _ in groups
+            if plan.reads(chosen, mine, telegram, default)
+        ]
+        reachable = await uow.customers.reachable_ids_speaking(speaking)
+        blocked = plan.by_language(await uow.customers.count_by_language(blocked=True), default)
+    return Audience(reachable, blocked[chosen])
 
 
-async def audience_size(shop: Shop) -> int:
+async def audience_counts(shop: Shop) -> dict[str, int]:
+    """How many each audience would reach now: a COUNT per segment and one count by
+    language, never a customer object (bot.services.broadcast_plan)."""
     async with shop.store.reading() as uow:
-        return await uow.customers.count_reachable()
+        counts = {segment: await uow.customers.count_reachable(segment) for segment in SEGMENTS}
+        groups = await uow.customers.count_by_language()
+    return counts | plan.by_language(groups, shop.settings.default_language)
 
 
 @dataclass(frozen=True)
@@ -171,7 +219,7 @@ async def start(shop: Shop, chat_id: int) -> Draft:
         raise BroadcastUnderWay(under_way)
     flow = new_flow("broadcast", step="text")
     await admin_flows.save(shop, chat_id, flow)
-    return Draft(flow, await audience_size(shop))
+    return Draft(flow, await audience_counts(shop))
 
 
 async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Draft:
@@ -192,12 +240,58 @@ async def preview(shop: Shop, chat_id: int, flow: Flow, text: str | None) -> Dra
                 most=MAX_TEXT,
             )
         )
-    flow.update(step="preview", text=cleaned)
+    flow.update(step="preview", text=cleaned, audience=EVERYONE)
     await admin_flows.save(shop, chat_id, flow)
-    return Draft(flow, await audience_size(shop))
+    return Draft(flow, await audience_counts(shop))
 
 
-async def begin_sending(shop: Shop, chat_id: int, actor: int, recipients: int) -> int:
+async def choose_audience(shop: Shop, chat_id: int, flow: Flow, chosen: str) -> Draft:
+    """The preview's audience is now `chosen` (PlanRefused for one we do not have)."""
+    if chosen not in AUDIENCES:
+        raise PlanRefused(i18n.current()._("That audience is not one I know."))
+    flow.update(audience=chosen)
+    await admin_flows.save(shop, chat_id, flow)
+    return Draft(flow, await audience_counts(shop))
+
+
+async def ask_when(shop: Shop, chat_id: int, flow: Flow) -> None:
+    """⏰ Send later: the flow waits for the time."""
+    flow.update(step="when")
+    await admin_flows.save(shop, chat_id, flow)
+
+
+async def schedule(shop: Shop, chat_id: int, actor: int, flow: Flow, when: str) -> Broadcast:
+    """Keep the previewed broadcast to go out at `when` (the shop's clock) and close the
+    flow, in one transaction; PlanRefused says what is wrong with the time."""
+    send_at = plan.send_at(when.strip(), shop.settings.zone, utcnow())
+    chosen = str(flow.get("audience") or EVERYONE)
+    async with shop.store.uow() as uow:
+        planned = await uow.broadcasts.add_scheduled(actor, chat_id, flow["text"], chosen, send_at)
+        await write_flow(uow, chat_id, None)
+        details = {"broadcast": planned.id, "audience": chosen, "send_at": send_at.isoformat()}
+        await uow.audit.record(actor, "broadcast.schedule", None, details)
+    return planned
+
+
+async def scheduled(shop: Shop) -> list[Broadcast]:
+    async with shop.store.reading() as uow:
+        return await uow.broadcasts.scheduled()
+
+
+async def cancel_scheduled(shop: Shop, actor: int, broadcast_id: int) -> Broadcast | None:
+    """✖ Cancel of a scheduled broadcast: the row, or None if it is no longer scheduled
+    (cancelled already, or gone out): a second press changes nothing."""
+    async with shop.store.uow() as uow:
+        cancelled = await uow.broadcasts.cancel(broadcast_id, now=utcnow())
+        if cancelled is not None:
+            details = {"broadcast": broadcast_id, "audience": cancelled.audience}
+            await uow.audit.record(actor, "broadcast.cancel", None, details)
+    return cancelled
+
+
+async def begin_sending(
+    shop: Shop, chat_id: int, actor: int, recipients: int, chosen: str = EVERYONE
+) -> int:
     """Record the broadcast as sending and close the admin's flow, in one transaction: its
     id, or BroadcastUnderWay if another is sending. One whose worker died does not count: it
     is marked stopped where it got to (STALLED_AFTER)."""
@@ -207,11 +301,12 @@ async def begin_sending(shop: Shop, chat_id: int, actor: int, recipients: int) -
         under_way = await uow.broadcasts.under_way(live)
         if under_way is not None:
             raise BroadcastUnderWay(under_way)
-        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients)
+        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients, chosen)
         if broadcast is None:  # another Send, on another worker, won the race
             raise BroadcastUnderWay(await uow.broadcasts.under_way(live))
         await write_flow(uow, chat_id, None)  # a second tap on Send finds no flow: sent once
-        await uow.audit.record(actor, "broadcast.start", None, {"recipients": recipients})
+        details = {"recipients": recipients, "audience": chosen}
+        await uow.audit.record(actor, "broadcast.start", None, details)
         return broadcast.id
 
 
@@ -301,3 +396,57 @@ async def run_broadcast(
             {"sent": report.sent, "blocked": report.blocked, "failed": report.failed},
         )
     return report
+
+
+async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
+    """Job: send each scheduled broadcast whose time has come (or passed while the bot was
+    down) that no worker took yet, one after another; how many this run sent. One that finds
+    another broadcast being sent stays scheduled for a later run."""
+    now = now or utcnow()
+    async with shop.store.reading() as uow:  # the usual answer: none due
+        due = await uow.broadcasts.due(now)
+    if not due:
+        return 0
+    await _give_up_dead(shop)
+    sent = 0
+    for broadcast_id, chosen in due:
+        async with shop.store.reading() as uow:  # its turn comes once that one is over
+            if await uow.broadcasts.under_way(_liveness(utcnow())) is not None:
+                break
+        recipients = await audience(shop, chosen)
+        async with shop.store.uow() as uow:  # dated now: the one before may have taken long
+            claimed = await uow.broadcasts.claim(broadcast_id, total=recipients.total, now=utcnow())
+            if claimed is None:  # another worker's, cancelled, or another one is sending
+                continue
+            details = {"recipients": recipients.total, "audience": chosen, "scheduled": True}
+            await uow.audit.record(claimed.started_by, "broadcast.start", None, details)
+        await _send_claimed(shop, claimed, recipients)
+        sent += 1
+    return sent
+
+
+async def _send_claimed(shop: Shop, claimed: Broadcast, recipients: Audience) -> None:
+    """Send a scheduled broadcast with its progress and report in its admin's chat, as a
+    Send's are shown."""
+    tr = await shop.words_of(claimed.started_by)
+    stop = ((tr._("⏹ Stop"), StopBroadcast()),)
+    chat = claimed.chat_id
+    shown = await shop.notifier.send(
+        chat, Notice(tr._("📣 Scheduled broadcast starting…"), (stop,))
+    )
+
+    async def on_progress(report: BroadcastReport) -> None:
+        if shown.message_id is not None:
+            await shop.notifier.edit(chat, shown.message_id, Notice(report.progress(tr), (stop,)))
+
+    report = await run_broadcast(
+        shop,
+        claimed.id,
+        claimed.text or "",
+        recipients,
+        actor=claimed.started_by,
+        on_progress=on_progress,
+    )
+    if shown.message_id is not None:
+        await shop.notifier.edit(chat, shown.message_id, Notice(report.ended(tr)))
+    await shop.notifier.notify(chat, report.outcome(tr))

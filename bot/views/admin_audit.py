@@ -13,6 +13,7 @@ from typing import Any
 from bot import i18n
 from bot.clipping import clip
 from bot.i18n import N_, Translator
+from bot.services.broadcast_plan import AUDIENCES
 from bot.services.returns import reason_text
 from bot.store.order_states import status_label
 from bot.texts import returns as return_texts
@@ -49,6 +50,8 @@ ACTIONS: dict[str, str] = {
     "broadcast.start": N_("started a broadcast"),
     "broadcast.done": N_("finished a broadcast"),
     "broadcast.stopped": N_("stopped a broadcast"),
+    "broadcast.schedule": N_("scheduled a broadcast"),
+    "broadcast.cancel": N_("cancelled a scheduled broadcast"),
     "support.close": N_("closed"),
     "sales.pause": N_("paused sales"),
     "sales.resume": N_("opened sales again"),
@@ -101,6 +104,8 @@ def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
         parts.append(_sale(tr, row.details))
     elif row.action == "sale.until":
         parts.append(_sale_until(tr, row.details, zone))
+    elif "audience" in row.details:
+        parts.append(_broadcast(tr, row.details, zone))
     elif said := _details(tr, row.details):
         parts.append(said)
     return clip("• " + " · ".join(parts), LINE_LIMIT)
@@ -169,6 +174,21 @@ def _sale_until(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:
 
     said = f"{MINUS}{tr.percent(_count(details, 'percent'))}"
     return tr._("{sale}, last day {was} → {day}", sale=said, was=day("was"), day=day("ends_at"))
+
+
+def _broadcast(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:
+    """ "🛍 Bought in the last 90 days, for Dec 5, 2026, 9:00 AM, 321 recipients"."""
+    audience = details.get("audience")
+    said = [tr._(AUDIENCES[audience]) if audience in AUDIENCES else str(audience)]
+    if isinstance(details.get("send_at"), str):
+        when = tr.datetime(datetime.fromisoformat(details["send_at"]), zone)
+        said.append(tr._("for {when}", when=when))
+    if isinstance(details.get("recipients"), int):
+        count = details["recipients"]
+        said.append(tr.ngettext("{count} recipient", "{count} recipients", count, count=count))
+    if details.get("scheduled"):
+        said.append(tr._("as scheduled"))
+    return ", ".join(said)
 
 
 def _returned(tr: Translator, details: dict[str, Any]) -> str:

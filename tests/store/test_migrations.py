@@ -1069,3 +1069,40 @@ async def test_0048_adds_the_pickup_place_of_an_order_and_takes_it_away(
             assert "pickup_place" not in await _columns(conn, "orders")
     finally:
         await store.close()
+
+
+async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Up to 0049 a broadcast sent before it reads as sent to everyone, with no time of its
+    own; down to 0048 the columns are gone, and the broadcasts still to go out with them."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0048_pickup_points")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
+                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        await _alembic(store, "upgrade", "0049_broadcast_audiences")
+        async with store.engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT audience, send_at FROM broadcasts"))).all()
+            assert [tuple(row) for row in kept] == [("all", None)]
+            await conn.execute(
+                text(
+                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
+                    " status, audience, text, started_at, updated_at) VALUES (9001, 9001, 0, 0,"
+                    " 0, 0, 'scheduled', 'buyers', 'Hi', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        assert await current_revision(store.engine) == "0049_broadcast_audiences"
+        await _alembic(store, "downgrade", "0048_pickup_points")
+        async with store.engine.connect() as conn:
+            assert not {"audience", "text", "send_at"} & set(await _columns(conn, "broadcasts"))
+            assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
+    finally:
+        await store.close()

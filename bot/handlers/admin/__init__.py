@@ -39,6 +39,7 @@ from bot.callback_data import (
     AskCancelOrder,
     CancelOrder,
     CancelSale,
+    CancelScheduledBroadcast,
     CloseThread,
     ConfirmSale,
     ConfirmSaleEnd,
@@ -46,6 +47,7 @@ from bot.callback_data import (
     DeliverOrder,
     EditTracking,
     EndPromo,
+    FlowAudience,
     FlowCancel,
     FlowCategoryPage,
     FlowConfirm,
@@ -53,6 +55,7 @@ from bot.callback_data import (
     FlowPickCategory,
     FlowPickField,
     FlowRemovePhoto,
+    FlowSendLater,
     FlowSkip,
     HideReview,
     OpenOrder,
@@ -133,6 +136,8 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(FlowPickCategory, flows.on_flow_button),
         AdminRoute(FlowCategoryPage, flows.on_flow_button),
         AdminRoute(FlowFullRefund, flows.on_flow_button),
+        AdminRoute(FlowAudience, flows.on_flow_button),
+        AdminRoute(FlowSendLater, flows.on_flow_button),
         AdminRoute(AdminOrders, orders.on_list),
         AdminRoute(OpenOrder, orders.on_open),
         AdminRoute(ShowCustomer, customers.on_open),
@@ -156,6 +161,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
         AdminRoute(ConfirmSaleEnd, category_sale.on_confirm_end_date),
         AdminRoute(CancelSale, category_sale.on_cancel),
         AdminRoute(StopBroadcast, broadcast.on_stop),
+        AdminRoute(CancelScheduledBroadcast, broadcast.on_cancel_scheduled),
         AdminRoute(HideReview, reviews.on_hide),
     )
 }
@@ -192,3 +198,4 @@ def register(app: AnyApplication) -> None:
     app.add_handler(MessageHandler(filters.ALL, flows.on_admin_message), group=ADMIN_GROUP)
     stats.register_jobs(app)
     category_sale.register_jobs(app)
+    broadcast.register_jobs(app)

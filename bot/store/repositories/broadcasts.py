@@ -22,6 +22,8 @@ SENDING = "sending"
 STOPPING = "stopping"
 STOPPED = "stopped"
 DONE = "done"
+SCHEDULED = "scheduled"  # planned for `send_at`; the job claims it then (-> sending)
+CANCELLED = "cancelled"  # a scheduled one an admin cancelled before it went out
 UNDER_WAY = (SENDING, STOPPING)
 
 
@@ -82,10 +84,14 @@ class BroadcastRepository:
         )
         return [GivenUp(*row) for row in result.all()]
 
-    async def add_sending(self, started_by: int, chat_id: int, total: int) -> Broadcast | None:
+    async def add_sending(
+        self, started_by: int, chat_id: int, total: int, audience: str
+    ) -> Broadcast | None:
         """A new broadcast being sent; None if another one is sending (the unique index:
         two Sends at once on two workers)."""
-        broadcast = Broadcast(started_by=started_by, chat_id=chat_id, total=total, status=SENDING)
+        broadcast = Broadcast(
+            started_by=started_by, chat_id=chat_id, total=total, status=SENDING, audience=audience
+        )
         try:
             async with self.session.begin_nested():
                 self.session.add(broadcast)
@@ -143,3 +149,63 @@ class BroadcastRepository:
             )
             .execution_options(synchronize_session=False)
         )
+
+    async def add_scheduled(
+        self, started_by: int, chat_id: int, text: str, audience: str, send_at: datetime
+    ) -> Broadcast:
+        broadcast = Broadcast(
+            started_by=started_by,
+            chat_id=chat_id,
+            total=0,
+            status=SCHEDULED,
+            audience=audience,
+            text=text,
+            send_at=send_at,
+        )
+        self.session.add(broadcast)
+        await self.session.flush()
+        return broadcast
+
+    async def scheduled(self) -> list[Broadcast]:
+        """The broadcasts planned for later, soonest first."""
+        stmt = select(Broadcast).where(Broadcast.status == SCHEDULED).order_by(Broadcast.send_at)
+        return list(await self.session.scalars(stmt))
+
+    async def due(self, now: datetime) -> list[tuple[int, str]]:
+        """(id, audience) of the scheduled broadcasts whose time has come (or passed while
+        the bot was down)."""
+        stmt = (
+            select(Broadcast.id, Broadcast.audience)
+            .where(Broadcast.status == SCHEDULED, Broadcast.send_at <= now)
+            .order_by(Broadcast.send_at, Broadcast.id)
+        )
+        return [(row.id, row.audience) for row in (await self.session.execute(stmt)).all()]
+
+    async def cancel(self, broadcast_id: int, *, now: datetime) -> Broadcast | None:
+        """Scheduled -> cancelled in one conditional UPDATE: the row, or None if it is no longer
+        scheduled (already cancelled, or it went out)."""
+        result = await self.session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id, Broadcast.status == SCHEDULED)
+            .values(status=CANCELLED, updated_at=now, finished_at=now)
+            .returning(Broadcast)
+            .execution_options(synchronize_session=False)
+        )
+        return result.scalars().first()
+
+    async def claim(self, broadcast_id: int, *, total: int, now: datetime) -> Broadcast | None:
+        """Scheduled -> sending in one conditional UPDATE, so one worker sends it: the row, or
+        None if another worker took it, it was cancelled, or another broadcast is sending
+        (the unique index: it stays scheduled for the job's next run)."""
+        try:
+            async with self.session.begin_nested():
+                result = await self.session.execute(
+                    update(Broadcast)
+                    .where(Broadcast.id == broadcast_id, Broadcast.status == SCHEDULED)
+                    .values(status=SENDING, total=total, started_at=now, updated_at=now)
+                    .returning(Broadcast)
+                    .execution_options(synchronize_session=False)
+                )
+                return result.scalars().first()
+        except IntegrityError:
+            return None

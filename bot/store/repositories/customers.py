@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.db import Writer
-from bot.store.models import ChatState, Customer, utcnow
+from bot.store.models import Cart, CartLine, ChatState, Customer, Order, utcnow
 from bot.store.prepared import prepared
 
 SEEN_RESOLUTION = timedelta(hours=1)
@@ -26,10 +27,23 @@ FRESH_SETTINGS: dict[str, bool] = {
 }
 """The notice settings a new customer has, and one who deleted her data gets again."""
 
+# A broadcast's segments of customers (bot.services.broadcast_plan names them to the admin).
+EVERYONE = "all"
+BOUGHT_LATELY = "buyers"  # paid for an order within BOUGHT_WITHIN
+NEVER_BOUGHT = "new"  # never paid for an order
+IN_CART = "cart"  # has something in her cart
+SEGMENTS = (EVERYONE, BOUGHT_LATELY, NEVER_BOUGHT, IN_CART)
+BOUGHT_WITHIN = timedelta(days=90)
+
 
 def still_forgotten(customer: Customer | Known) -> bool:
     """Her data was deleted and she has not written since (a visit takes her name in again)."""
     return customer.forgotten_at is not None and customer.first_name == FORGOTTEN_NAME
+
+
+def not_forgotten() -> ColumnElement[bool]:
+    """`still_forgotten` in SQL, negated: customers who kept their data or wrote since."""
+    return or_(Customer.forgotten_at.is_(None), Customer.first_name != FORGOTTEN_NAME)
 
 
 def notice_settings(customer: Customer) -> dict[str, bool]:
@@ -206,25 +220,92 @@ class CustomerRepository:
             rows=None,
         )
 
-    async def reachable_ids(self) -> list[int]:
-        """The Telegram ids of customers who have not blocked the bot, for a broadcast: one
-        column, not a customer object each (at 100,000 customers seconds of the event loop)."""
+    async def reachable_ids(
+        self, segment: str = EVERYONE, *, now: datetime | None = None
+    ) -> list[int]:
+        """The Telegram ids of the customers of `segment` who have not blocked the bot, for a
+        broadcast: one column, not a customer object each (at 100,000 customers seconds of
+        the event loop)."""
         stmt = (
             select(Customer.telegram_id)
-            .where(Customer.blocked_bot.is_(False))
+            .where(Customer.blocked_bot.is_(False), *_of_segment(segment, now or utcnow()))
             .order_by(Customer.id)
         )
         return list(await self.session.scalars(stmt))
 
-    async def count_blocked(self) -> int:
-        """How many customers are known to have blocked the bot (a broadcast skips them)."""
-        stmt = select(func.count()).select_from(Customer).where(Customer.blocked_bot.is_(True))
+    async def reachable_ids_speaking(
+        self, languages: Iterable[tuple[str | None, str | None]]
+    ) -> list[int]:
+        """The Telegram ids of the customers a broadcast may reach whose (/language choice,
+        Telegram language) is one of `languages`: the groups of `count_by_language` that read
+        a language, so the rule for it stays in bot.i18n.choose and no row comes back only to
+        be dropped."""
+        pairs = [
+            and_(_is(Customer.language, chosen), _is(Customer.language_code, telegram))
+            for chosen, telegram in languages
+        ]
+        if not pairs:
+            return []
+        stmt = (
+            select(Customer.telegram_id)
+            .where(Customer.blocked_bot.is_(False), *_of_segment(EVERYONE, utcnow()), or_(*pairs))
+            .order_by(Customer.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def count_blocked(self, segment: str = EVERYONE, *, now: datetime | None = None) -> int:
+        """How many customers of `segment` are known to have blocked the bot (a broadcast
+        skips them)."""
+        stmt = (
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.blocked_bot.is_(True), *_of_segment(segment, now or utcnow()))
+        )
         return int(await self.session.scalar(stmt) or 0)
 
-    async def count_reachable(self) -> int:
-        """How many customers a broadcast would reach now."""
-        stmt = select(func.count()).select_from(Customer).where(Customer.blocked_bot.is_(False))
+    async def count_reachable(self, segment: str = EVERYONE, *, now: datetime | None = None) -> int:
+        """How many customers of `segment` a broadcast would reach now."""
+        stmt = (
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.blocked_bot.is_(False), *_of_segment(segment, now or utcnow()))
+        )
         return int(await self.session.scalar(stmt) or 0)
+
+    async def count_by_language(
+        self, *, blocked: bool = False
+    ) -> list[tuple[str | None, str | None, int]]:
+        """How many customers a broadcast may reach (or, `blocked`, knows blocked the bot) by
+        (/language choice, Telegram language): a few hundred groups at most, summed by the
+        reader's language with bot.i18n.choose, the one rule for it."""
+        stmt = (
+            select(Customer.language, Customer.language_code, func.count())
+            .where(Customer.blocked_bot.is_(blocked), *_of_segment(EVERYONE, utcnow()))
+            .group_by(Customer.language, Customer.language_code)
+        )
+        return [(row[0], row[1], int(row[2])) for row in (await self.session.execute(stmt)).all()]
+
+
+def _is(column: InstrumentedAttribute[str | None], value: str | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _of_segment(segment: str, now: datetime) -> list[ColumnElement[bool]]:
+    """The customers of a broadcast's `segment` (one who deleted her data and has not written
+    since is in none)."""
+    clauses = [not_forgotten()]
+    paid = select(Order.customer_id).where(Order.paid_at.is_not(None))
+    if segment == BOUGHT_LATELY:
+        recent = paid.where(Order.paid_at >= now - BOUGHT_WITHIN)
+        clauses.append(Customer.id.in_(recent))
+    elif segment == NEVER_BOUGHT:
+        clauses.append(Customer.id.not_in(paid))
+    elif segment == IN_CART:
+        carts = select(Cart.customer_id).join(CartLine, CartLine.cart_id == Cart.id)
+        clauses.append(Customer.id.in_(carts))
+    elif segment != EVERYONE:
+        raise ValueError(f"no such segment: {segment!r}")
+    return clauses
 
 
 def refresh(
