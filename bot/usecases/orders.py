@@ -18,6 +18,7 @@ from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
 from bot.services import downloads, gift_cards, ratings
 from bot.services.cancelling import NotCancellable, check_cancel
+from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
     NotApprovable,
@@ -170,11 +171,8 @@ async def cancel_order(
             if shopper is None:
                 raise
             raise NotCancellable.gone_on(order_id, lost.status) from lost
-        if await uow.orders.claim_hold(order.id, "released"):
-            for line in order.lines:
-                await uow.products.release(line.product_id, line.quantity, line.variant_id)
-            await gift_cards.give_back(uow, order)
-        elif await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
+        unpaid = await give_back_held(uow, order)  # its stock, promo use and card's part
+        if not unpaid and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
