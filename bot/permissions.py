@@ -37,6 +37,7 @@ from bot.callback_data import (
     EditTracking,
     EndPromo,
     FlowCancel,
+    FlowCardBack,
     FlowCategoryPage,
     FlowConfirm,
     FlowFullRefund,
@@ -71,7 +72,7 @@ STAFF_MAY: dict[str, bool] = {
     "support": True,  # answer a shopper's message (reply to it), ✅ Close conversation
     "step": True,  # Confirm, Skip, Cancel under a step: the step's own action is checked too
     "orders.cancel": False,  # ✖️ Cancel an order: money goes back
-    "orders.refund": False,  # ↩️ Refund
+    "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
     "orders.approve": False,  # ✅ Approve payment of an order flagged for review
     "returns": False,  # approve (refund) or decline a return
     "catalog": False,  # /addproduct, /edit, /price, /stock, /hide, /show, the product list
@@ -123,6 +124,7 @@ BUTTONS: dict[type[Action], str] = {
     FlowPickCategory: "catalog",
     FlowCategoryPage: "catalog",
     FlowFullRefund: "orders.refund",
+    FlowCardBack: "orders.refund",  # 🎁 Back to the gift card: the card's part is money too
     AdminOrders: "orders.view",
     OpenOrder: "orders.view",
     ShowCustomer: "customers.view",

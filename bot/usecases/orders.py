@@ -176,7 +176,7 @@ async def cancel_order(
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
-                await gift_cards.give_back_refunded(uow, order)
+                await gift_cards.give_back(uow, order)
         customer_id = order.customer.telegram_id
 
     told = partial(notices.order_cancelled, order_id=order_id, reason=reason)
