@@ -585,6 +585,11 @@ class FlowFullRefund(FlowAction, code="AFR"):
 
 
 @dataclass(frozen=True)
+class FlowCardBack(FlowAction, code="AFG"):
+    """Refund flow: 🎁 Back to the gift card, the part of the order its card paid."""
+
+
+@dataclass(frozen=True)
 class EndPromo(Action, code="APX"):
     """/promo: end this code now."""
 

@@ -400,3 +400,10 @@ def payment_approved(
     if downloads:
         text += " " + tr._("Your digital items follow below.")
     return text
+
+
+def card_part_back(tr: Translator, amount: int, currency: str, card: str) -> str:
+    """An admin put the part of her order its gift card paid back on the card."""
+    return tr._(
+        "{amount} is back on your gift card {code}.", amount=tr.money(amount, currency), code=card
+    )

@@ -40,6 +40,7 @@ from bot.callback_data import (
     EndPromo,
     FlowAudience,
     FlowCancel,
+    FlowCardBack,
     FlowCategoryPage,
     FlowConfirm,
     FlowFullRefund,
@@ -77,7 +78,7 @@ STAFF_MAY: dict[str, bool] = {
     "support": True,  # answer a shopper's message (reply to it), ✅ Close conversation
     "step": True,  # Confirm, Skip, Cancel under a step: the step's own action is checked too
     "orders.cancel": False,  # ✖️ Cancel an order: money goes back
-    "orders.refund": False,  # ↩️ Refund
+    "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
     "orders.approve": False,  # ✅ Approve payment of an order flagged for review
     "returns": False,  # approve (refund) or decline a return
     "catalog": False,  # /addproduct, /edit, /price, /stock, /hide, /show, the product list
@@ -129,6 +130,7 @@ BUTTONS: dict[type[Action], str] = {
     FlowPickCategory: "catalog",
     FlowCategoryPage: "catalog",
     FlowFullRefund: "orders.refund",
+    FlowCardBack: "orders.refund",  # 🎁 Back to the gift card: the card's part is money too
     AdminOrders: "orders.view",
     OpenOrder: "orders.view",
     ShowCustomer: "customers.view",

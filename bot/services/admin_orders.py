@@ -13,6 +13,7 @@ from typing import Any
 from bot import i18n
 from bot.clipping import echo
 from bot.permissions import Role, actor_name
+from bot.services import gift_cards
 from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.refunds import refundable
@@ -92,6 +93,7 @@ class OrderDetail:
     events: list[EventView]
     triggers: list[str]
     refundable: int  # what can still be refunded (bot.services.refunds.refundable)
+    card_back: int = 0  # its gift card's part an admin may put back (gift_cards.part_to_give_back)
     notes: list[NoteView] = field(default_factory=list)  # the newest NOTES_SHOWN, newest last
     earlier_notes: int = 0  # notes older than those, not shown
     open_return: ReturnFacts | None = None  # a shopper's return request waiting for them
@@ -208,6 +210,7 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         ],
         triggers=allowed_triggers(order.status),
         refundable=refundable(order),
+        card_back=gift_cards.part_to_give_back(order),
         notes=[NoteView(n.created_at, _author(n), n.text) for n in notes],
         earlier_notes=count - len(notes),
         open_return=await _open_return(uow, order.id),

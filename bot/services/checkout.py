@@ -369,16 +369,27 @@ async def place_order(
     return PlacedOrder(summarize(loaded), photo, released)
 
 
-async def release_hold(
-    uow: UnitOfWork, order: Order, telegram_id: int, why: str, actor: str = "system"
-) -> ReleasedHold | None:
-    """Give an open invoice's stock back and cancel it; None if it was no longer held."""
+async def give_back_held(uow: UnitOfWork, order: Order) -> bool:
+    """Everything an unpaid order holds goes back, once: its stock, its promo code's use and
+    its gift card's part. Every way such an order goes (its invoice expired or was not sent,
+    a new checkout, /cancel, the admin's Cancel, a privacy deletion) comes here, so what an
+    order holds next is given back in this one place. False if the hold was no longer held
+    (paid, or released by another path first)."""
     if not await uow.orders.claim_hold(order.id, "released"):
-        return None
+        return False
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
     await promos.release_use(uow, order.id)
     await gift_cards.give_back(uow, order)
+    return True
+
+
+async def release_hold(
+    uow: UnitOfWork, order: Order, telegram_id: int, why: str, actor: str = "system"
+) -> ReleasedHold | None:
+    """Give back what an open invoice holds and cancel it; None if it was no longer held."""
+    if not await give_back_held(uow, order):
+        return None
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
     return ReleasedHold(order.id, telegram_id, order.invoice_message_id)

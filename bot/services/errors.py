@@ -577,6 +577,34 @@ class DownloadUnavailable(OrderError):
     """No download for this button: not the presser's order, not paid, or not digital."""
 
 
+class CardPartBack(OrderError):
+    """🎁 Back to the gift card once nothing of the card's part is left to give back (pressed
+    twice, or given back by a refund meanwhile)."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self._words(
+            N_("Nothing of order #{order_id}'s gift card part is left to give back."),
+            order_id=order_id,
+        )
+
+
+class GiftCardVoided(OrderError):
+    """🎁 Back to the gift card of a card voided since (the order that bought it was
+    refunded): there is nothing to put the amount back on."""
+
+    def __init__(self, order_id: int, code: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "The gift card {code} was cancelled since, with the order that bought it, so "
+                "nothing of order #{order_id} was put back on it. Refund the shopper another way."
+            ),
+            code=code,
+            order_id=order_id,
+        )
+
+
 class GiftCardSpent(RefundNotPossible):
     """A full refund of an order whose gift card was spent since: the money went on
     another order, so it cannot come back too."""

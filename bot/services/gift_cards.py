@@ -9,7 +9,8 @@ that pays all of an order makes no invoice: the order is paid by the card
 (bot.usecases.payments.take_card_payment).
 
 At checkout `spend` takes the amount from the balance by one conditional UPDATE in the
-order's transaction; a released hold or a full refund gives it back (`give_back`), and a
+order's transaction; a released hold, a full refund or an admin (↩️ Refund's 🎁 Back to the
+gift card, `give_back_asked`) gives back what is left of it, once (`give_back`), and a
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
 was spent since. Messages show a code masked (`masked`): only its first and last group, so
 a screenshot of a chat gives nobody the card.
@@ -26,11 +27,12 @@ from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_
 from bot.money import telegram_minimum
-from bot.services.errors import GiftCardRefused, GiftCardSpent
+from bot.services.errors import CardPartBack, GiftCardRefused, GiftCardSpent, GiftCardVoided
 from bot.store.models import GiftCard, Order, utcnow
 from bot.store.uow import UnitOfWork
 
 _TYPED = re.compile(r"^[A-Z0-9]{12}$")
+PAID_HOLDS = ("sold", "returned")  # Order.hold_status of an order that was paid
 
 NO_SUCH_CARD = N_("There is no gift card {code}. Check the spelling?")
 CARD_VOID = N_("The gift card {code} was cancelled with the order that bought it.")
@@ -177,19 +179,44 @@ async def spend(uow: UnitOfWork, card: GiftCardQuote) -> None:
     )
 
 
-async def give_back(uow: UnitOfWork, order: Order) -> None:
-    """The order no longer needs the card's part (its hold went, or all of it was refunded):
-    the amount goes back on the card. Asked once per order: by the hold's release (claimed
-    once) or the refund that gives back the rest (made once)."""
-    if order.gift_card_code and order.gift_card_amount:
-        await uow.gift_cards.give_back(order.gift_card_code, order.gift_card_amount)
+def part_left(order: Order) -> int:
+    """What of the card's part of the order is not back on the card yet."""
+    if not order.gift_card_code:
+        return 0
+    return max(order.gift_card_amount - order.gift_card_returned, 0)
 
 
-async def give_back_refunded(uow: UnitOfWork, order: Order) -> None:
-    """All of the order's money went back: so does the card's part, unless its hold was
-    released (that gave it back already: a payment that came too late, refunded)."""
-    if order.hold_status != "released":
-        await give_back(uow, order)
+def part_to_give_back(order: Order) -> int:
+    """What an admin may put back on the card (↩️ Refund's 🎁 Back to the gift card): the
+    part not back yet of an order that was paid (an unpaid one's goes back with its hold)."""
+    return part_left(order) if order.hold_status in PAID_HOLDS else 0
+
+
+async def give_back(uow: UnitOfWork, order: Order) -> int:
+    """The order no longer needs the card's part (its hold went, all of it was refunded, or
+    an admin gave it back): what is left of it goes back on the card, claimed on the order
+    by a compare-and-set (`gift_card_returned`), so however many paths or presses ask, it
+    goes back once. What went back: 0 if nothing was left, or the card was voided since
+    (nothing to put it on)."""
+    left = part_left(order)
+    if left <= 0 or not await uow.orders.claim_card_back(order):
+        return 0
+    assert order.gift_card_code is not None
+    return left if await uow.gift_cards.give_back(order.gift_card_code, left) else 0
+
+
+async def give_back_asked(uow: UnitOfWork, order: Order) -> int:
+    """An admin's 🎁 Back to the gift card: what went back; CardPartBack if nothing is left
+    to give (pressed twice), GiftCardVoided if the card was voided since. The caller's unit
+    of work rolls back on either."""
+    left = part_to_give_back(order)
+    given = await give_back(uow, order) if left > 0 else 0
+    if given > 0:
+        return given
+    card = await uow.gift_cards.by_code(order.gift_card_code) if order.gift_card_code else None
+    if left > 0 and card is not None and card.voided_at is not None:
+        raise GiftCardVoided(order.id, masked(card.code))
+    raise CardPartBack(order.id)
 
 
 async def take_again(uow: UnitOfWork, order: Order) -> bool:
@@ -198,10 +225,11 @@ async def take_again(uow: UnitOfWork, order: Order) -> bool:
     records nothing paid by the card, so a refund gives nothing back to it)."""
     if not order.gift_card_code or not order.gift_card_amount:
         return True
-    if await uow.gift_cards.take(order.gift_card_code, order.gift_card_amount):
-        return True
-    order.gift_card_amount = 0
-    return False
+    taken = await uow.gift_cards.take(order.gift_card_code, order.gift_card_amount)
+    if not taken:
+        order.gift_card_amount = 0
+    order.gift_card_returned = 0  # the card holds the part again, or it paid nothing
+    return taken
 
 
 def _issuing_lines(order: Order) -> list[int]:

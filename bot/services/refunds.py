@@ -379,7 +379,7 @@ async def record_refund(
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
     if full:
-        await gift_cards.give_back_refunded(uow, order)
+        await gift_cards.give_back(uow, order)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),

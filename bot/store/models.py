@@ -429,10 +429,13 @@ class Order(Base):
     tip_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     note: Mapped[str | None] = mapped_column(Text, default=None)
     # The gift card that paid part of the goods and how much it paid (taken from its balance
-    # when the order was placed, given back with the hold or by a full refund). `total` is
+    # when the order was placed, given back with the hold, by a full refund or an admin). `total` is
     # what the invoice charges: the goods less the discount and this amount.
     gift_card_code: Mapped[str | None] = mapped_column(String(14), default=None)
     gift_card_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # What of it went back on the card (a released hold, a full refund, an admin's 🎁 Back to
+    # the gift card): moved once, by a compare-and-set (OrderRepository.claim_card_back).
+    gift_card_returned: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     needs_shipping: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,11 +11,11 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from bot import notices, permissions
+from bot import i18n, notices, permissions
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Notice, Sent
-from bot.services import admin_orders, refunds
+from bot.services import admin_orders, gift_cards, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import (
     NotApprovable,
@@ -137,6 +137,20 @@ class RefundOffer:
     currency: str
     status: str
     partial: bool  # whether less than all of `refundable` may go back (order_states)
+    card_back: int = 0  # its gift card's part not yet back on the card (🎁 Back to the gift card)
+    card: str | None = None  # that card, masked ("ABCD-…-IJKL")
+
+
+@dataclass(frozen=True)
+class CardGivenBack:
+    """🎁 Back to the gift card as it ended: `detail` is the order as stored afterwards."""
+
+    order_id: int
+    amount: int
+    currency: str
+    card: str  # masked
+    shopper_told: bool
+    detail: OrderDetail
 
 
 async def order_page(shop: Shop, status: str | None, page: int, customer_id: int = 0) -> OrderPage:
@@ -230,10 +244,47 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     s = detail.summary
     if s.refund_under_way:
         raise RefundUnderWay(order_id, s.refund_under_way, s.currency)
-    if detail.refundable <= 0:
+    if detail.refundable <= 0 and detail.card_back <= 0:
         raise NotNow(order_id, "refund", s.status, s.refunded)
     partial = may(s.status, "refund_part")
-    return RefundOffer(order_id, detail.refundable, s.currency, s.status, partial)
+    card = gift_cards.masked(s.gift_card_code) if s.gift_card_code else None
+    return RefundOffer(
+        order_id, detail.refundable, s.currency, s.status, partial, detail.card_back, card
+    )
+
+
+async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGivenBack:
+    """🎁 Back to the gift card: the part of a paid order its card paid and that is not back
+    yet goes back on the card, with a line in the order's history and the audit log
+    (`order.refund.giftcard`), in one transaction; then the shopper is told. Once however
+    often pressed: CardPartBack after; GiftCardVoided if the card was voided since (nothing
+    moves); OrderNotFound. A refusal is audited (`order.refund.giftcard.refused`)."""
+    actor = _actor(shop, admin_id)
+    try:
+        async with shop.store.uow() as uow:
+            order = await uow.orders.get(order_id)
+            if order is None:
+                raise OrderNotFound(order_id)
+            amount = await gift_cards.give_back_asked(uow, order)
+            card, currency = gift_cards.masked(order.gift_card_code or ""), order.currency
+            history = worded(
+                N_("{amount} back on the gift card {code}"),
+                amount=i18n.amount(amount, currency),
+                code=card,
+            )
+            await uow.orders.record_event(order, actor=actor, note=history)
+            details = {"actor": actor, "card_back": amount, "currency": currency, "gift_card": card}
+            await uow.audit.record(admin_id, "order.refund.giftcard", f"order:{order_id}", details)
+            customer = order.customer.telegram_id
+    except OrderError as refused:
+        details = {"actor": actor, "error": refused.note()}
+        await audit_order(shop, admin_id, "order.refund.giftcard.refused", order_id, details)
+        raise
+    tr = await shop.words_of(customer)  # hers, not the admin's
+    notice = Notice(notices.card_part_back(tr, amount, currency, card))
+    told = (await shop.notifier.send(customer, notice)).outcome is Sent.SENT
+    detail = await order_detail(shop, order_id)
+    return CardGivenBack(order_id, amount, currency, card, told, detail)
 
 
 async def check_refund(shop: Shop, order_id: int, amount: int) -> None:

@@ -19,6 +19,7 @@ from bot.notifier import Buttons
 from bot.payments.shipping import is_pickup
 from bot.services import downloads, gift_cards, ratings
 from bot.services.cancelling import NotCancellable, check_cancel
+from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import (
     NotApprovable,
@@ -195,15 +196,12 @@ async def cancel_order(
             if shopper is None:
                 raise
             raise NotCancellable.gone_on(order_id, lost.status) from lost
-        if await uow.orders.claim_hold(order.id, "released"):
-            for line in order.lines:
-                await uow.products.release(line.product_id, line.quantity, line.variant_id)
-            await gift_cards.give_back(uow, order)
-        elif await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
+        unpaid = await give_back_held(uow, order)  # its stock, promo use and card's part
+        if not unpaid and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
-                await gift_cards.give_back_refunded(uow, order)
+                await gift_cards.give_back(uow, order)
         customer_id = order.customer.telegram_id
 
     told = partial(notices.order_cancelled, order_id=order_id, reason=reason)

@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "order.picked_up": N_("marked picked up"),
     "order.cancel": N_("cancelled"),
     "order.refund": N_("refunded"),
+    "order.refund.giftcard": N_("gave back to its gift card the card's part of"),
     "order.approve": N_("approved the payment of"),
     "order.note": N_("added a note to"),
     "order.tracking": N_("changed the tracking number of"),
@@ -64,6 +65,7 @@ SALES = frozenset({"sale.start", "sale.end"})
 MONEY_WORDS = {  # an amount kept beside "currency"
     "refund": N_("refunded {amount}"),
     "refund_retrying": N_("refund of {amount} tried again automatically"),
+    "card_back": N_("{amount} back on the gift card"),
 }
 SHOWN_APART = frozenset(
     {
@@ -72,6 +74,7 @@ SHOWN_APART = frozenset(
         "to",
         "refund",
         "refund_retrying",
+        "card_back",
         "currency",
         "refund_error",
         "error",

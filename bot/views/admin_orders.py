@@ -17,6 +17,7 @@ from bot.callback_data import (
     CancelOrder,
     DeliverOrder,
     EditTracking,
+    FlowCardBack,
     FlowFullRefund,
     OpenOrder,
     OrderAction,
@@ -41,7 +42,7 @@ from bot.store.order_states import (
 )
 from bot.texts import returns as return_texts
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
-from bot.usecases.admin_orders import MAX_NOTE, OrderChanged, TrackingChanged
+from bot.usecases.admin_orders import MAX_NOTE, CardGivenBack, OrderChanged, TrackingChanged
 from bot.views.admin import TEXT_LIMIT, AdminView, Rows, flow_buttons
 
 SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
@@ -282,7 +283,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         actions.append(button(tr._("✏️ Tracking number"), EditTracking(s.order_id)))
     if "cancel" in detail.triggers:
         actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))
-    if detail.refundable:
+    if detail.refundable or detail.card_back:
         actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
     actions.append(button(tr._("🗒 Add note"), AddOrderNote(s.order_id)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
@@ -455,14 +456,27 @@ def tracking_changed(result: TrackingChanged) -> str:
 
 
 def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> AdminView:
-    """The refund flow's question: how much (up to what is left), or refund it all."""
+    """The refund flow's question: how much (up to what is left), or refund it all; and, for
+    an order a gift card paid, 🎁 Back to the gift card (its part not back yet)."""
     tr = i18n.current()
     most = tr.money(int(flow["refundable"]), str(flow["currency"]))
-    rows: Rows = [
-        [button(tr._("↩️ Full refund ({amount})", amount=most), FlowFullRefund(flow["id"]))]
-    ]
+    rows: Rows = []
+    if int(flow["refundable"]):
+        rows.append(
+            [button(tr._("↩️ Full refund ({amount})", amount=most), FlowFullRefund(flow["id"]))]
+        )
+    if card_back := int(flow.get("card_back", 0)):
+        back = tr.money(card_back, str(flow["currency"]))
+        label = tr._("🎁 Back to the gift card: {amount}", amount=back)
+        rows.append([button(label, FlowCardBack(flow["id"]))])
     rows += flow_buttons(flow)
-    if flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
+    if not int(flow["refundable"]):  # paid by its gift card alone: no money to send back
+        text = tr._(
+            "Order #{order_id} was paid by its gift card {code}: there is no money to refund.",
+            order_id=flow["order_id"],
+            code=flow.get("card"),
+        )
+    elif flow["currency"] == STARS:  # refundStarPayment returns the whole payment, nothing less
         text = tr._(
             "Order #{order_id} was paid in Telegram Stars: it can be refunded in full.",
             order_id=flow["order_id"],
@@ -485,6 +499,23 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
     if problem:
         text = f"{refund_refusal(problem)}\n\n{text}"
     return AdminView(text, rows)
+
+
+def card_given_back(done: CardGivenBack) -> str:
+    """What 🎁 Back to the gift card did, and whether the shopper heard of it."""
+    tr = i18n.current()
+    text = tr._(
+        "🎁 {amount} of order #{order_id} is back on the gift card {code}.",
+        amount=tr.money(done.amount, done.currency),
+        order_id=done.order_id,
+        code=done.card,
+    )
+    told = (
+        tr._("The shopper was notified.")
+        if done.shopper_told
+        else tr._("The shopper could not be reached.")
+    )
+    return f"{text} {told}"
 
 
 def refund_refusal(problem: Exception | str) -> str:

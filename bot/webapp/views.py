@@ -37,7 +37,7 @@ from bot.payments.shipping import is_pickup
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.order_summary import delivery_method
+from bot.services.order_summary import delivery_method, gift_card_line
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASONS, reason_text
@@ -503,6 +503,8 @@ def order(view: OrderView, tracking_url: str) -> Json:
         "discount_text": f"−{_money(view.discount_total, view.currency)}"
         if view.discount_total
         else None,
+        "gift_card_amount": view.gift_card_amount,
+        "gift_card_text": gift_card_line(view, i18n.current()),  # the chat's /orders line
         "tip_amount": view.tip_amount,
         "tip_text": _money(view.tip_amount, view.currency) if view.tip_amount else None,
         "total": view.total,

@@ -45,3 +45,16 @@ async def stars_shop(tmp_path: Path) -> AsyncIterator[ShopHarness]:
         tmp_path, catalog_path=STARS_CATALOG, currency="XTR", payment_provider_token=""
     ) as h:
         yield h
+
+
+@pytest.fixture
+async def stars_shop_with_admin(tmp_path: Path) -> AsyncIterator[ShopHarness]:
+    """`stars_shop` with Ada (ADMIN_ID) as its admin."""
+    async with ShopHarness(
+        tmp_path,
+        catalog_path=STARS_CATALOG,
+        currency="XTR",
+        payment_provider_token="",
+        admin_ids=frozenset({ADMIN_ID}),
+    ) as h:
+        yield h

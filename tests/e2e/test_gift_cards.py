@@ -11,9 +11,12 @@ import pytest
 from bot.services.errors import GiftCardSpent
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
-from bot.store.models import utcnow
+from bot.store.models import GiftCard, utcnow
+from bot.usecases import admin_orders
+from bot.usecases.admin_orders import NotNow
 from bot.usecases.orders import refund_order
 from bot.usecases.payments import release_expired_holds
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, newest_order, open_order_summary, paid_order
 
 
@@ -101,3 +104,59 @@ async def test_a_bought_gift_card_pays_for_orders_and_comes_back_when_they_do_no
         f"Order #{alices} cannot be refunded in full: its gift card {masked} has been spent "
         "(⭐ 50 of ⭐ 100). That money paid for another order."
     )
+
+
+async def test_an_admin_puts_the_part_a_card_paid_of_a_delivered_order_back_on_it_once(
+    stars_shop_with_admin: ShopHarness,
+) -> None:
+    """Bob's guide is paid by his ⭐ 100 card alone and delivered: no money to refund, so
+    Ada's ↩️ Refund offers the card's part; it goes back once, Bob is told, and the order's
+    history and the audit log say so."""
+    h = stars_shop_with_admin
+    assert h.shop is not None
+    async with h.store.uow() as uow:
+        await uow.gift_cards.add(
+            GiftCard(code="K7QF-2MXR-9TBA", currency="XTR", initial_amount=100, balance=100)
+        )
+    ada, bob = h.user(ADMIN_ID, "Ada"), h.user(1002, "Bob")
+    await add_to_cart(bob, "STR-GDE-CLD")  # ⭐ 50
+    await open_order_summary(bob)
+    await _type_code(bob, "K7QF-2MXR-9TBA")
+    await bob.press("🎁 Pay with the gift card")
+    await bob.wait_for("Payment received")
+    order_id = await newest_order(h)
+    await h.until_idle()
+
+    await ada.send("/orders_admin")
+    await ada.wait_for(f"[#{order_id} ·")
+    await ada.press(f"#{order_id} ·")
+    await ada.wait_for(f"Order #{order_id} · 📦 Delivered")
+    await ada.press("↩️ Refund")
+    offer = await ada.wait_for("there is no money to refund")
+    assert offer.text == (
+        f"Order #{order_id} was paid by its gift card K7QF-…-9TBA: there is no money to refund."
+    )
+    _, card_back = ada.find_button("🎁 Back to the gift card: ⭐ 50", offer)
+    await ada.press("🎁 Back to the gift card: ⭐ 50")
+    await ada.wait_for(
+        f"🎁 ⭐ 50 of order #{order_id} is back on the gift card K7QF-…-9TBA. "
+        "The shopper was notified."
+    )
+    await bob.wait_for("⭐ 50 is back on your gift card K7QF-…-9TBA.")
+    assert await _balance(bob, "K7QF-2MXR-9TBA") == "Gift card K7QF-…-9TBA: ⭐ 100 of ⭐ 100 left."
+    screen = await ada.wait_for(lambda m: "History:" in (m.text or ""))
+    assert "⭐ 50 back on the gift card K7QF-…-9TBA" in (screen.text or "")
+    assert "↩️ Refund" not in str(screen.reply_markup)  # nothing left to give back
+
+    assert card_back.callback_data is not None
+    stale = await ada.press_data(offer, card_back.callback_data)  # pressed again
+    assert stale.text == "This step is over. Start again from the command or /admin."
+    with pytest.raises(NotNow, match="nothing left to refund"):
+        await admin_orders.refund_offer(h.shop, order_id)  # an older screen's ↩️ Refund
+    assert await _balance(bob, "K7QF-2MXR-9TBA") == "Gift card K7QF-…-9TBA: ⭐ 100 of ⭐ 100 left."
+    await ada.send("/audit")
+    log = (await ada.wait_for("🗒 Audit log")).text or ""
+    assert (
+        f"gave back to its gift card the card's part of order:{order_id} · "
+        "⭐ 50 back on the gift card, gift_card: K7QF-…-9TBA"
+    ) in log

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.services import cart, checkout, gift_cards
-from bot.services.errors import GiftCardRefused
+from bot.services.errors import GiftCardRefused, OrderError
 from bot.store.models import GiftCard
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront
@@ -140,3 +140,61 @@ async def test_two_checkouts_racing_for_one_card_never_spend_more_than_it_holds(
     async with store.uow() as uow:
         notebook = await uow.products.get_by_sku(NOTEBOOK)
         assert notebook is not None and notebook.reserved == 1  # the refused held nothing
+
+
+async def _paid_with_card(shopfront: Shopfront) -> int:
+    """Alice's notebook ($18.00), $10.00 of it paid by the card and the rest paid: its id."""
+    await _card(shopfront.store, 1000)
+    await _cart_with_card(shopfront, shopfront.customer_id)
+    async with shopfront.store.uow() as uow:
+        placed = await checkout.place_order(uow, shopfront.customer_id, 1001, SETTINGS, NOW)
+        assert await uow.orders.claim_hold(placed.order.order_id, "sold")  # as a payment does
+    return placed.order.order_id
+
+
+async def _give_back_asked(store: Store, order_id: int) -> int | str:
+    try:
+        async with store.uow() as uow:
+            order = await uow.orders.get(order_id)
+            assert order is not None
+            return await gift_cards.give_back_asked(uow, order)
+    except OrderError as refused:
+        return str(refused)
+
+
+async def test_two_admins_giving_a_paid_orders_card_part_back_at_once_give_it_back_once(
+    shopfront: Shopfront,
+) -> None:
+    """Two presses of 🎁 Back to the gift card at once: one puts the $10.00 back, the other
+    hears there is nothing left; a full refund afterwards gives nothing back a second time."""
+    order_id = await _paid_with_card(shopfront)
+    assert await _balance(shopfront.store) == 0
+
+    results = await asyncio.gather(*(_give_back_asked(shopfront.store, order_id) for _ in "12"))
+
+    assert sorted(results, key=str) == [
+        1000,
+        f"Nothing of order #{order_id}'s gift card part is left to give back.",
+    ]
+    assert await _balance(shopfront.store) == 1000
+    async with shopfront.store.uow() as uow:  # what a full refund or a cancel then asks
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.gift_card_returned == 1000
+        assert await gift_cards.give_back(uow, order) == 0
+    assert await _balance(shopfront.store) == 1000
+
+
+async def test_a_card_voided_since_gets_nothing_back_and_says_so(shopfront: Shopfront) -> None:
+    order_id = await _paid_with_card(shopfront)
+    async with shopfront.store.uow() as uow:
+        card = await uow.gift_cards.by_code(CARD)
+        assert card is not None
+        card.voided_at = NOW  # the order that bought it was refunded meanwhile
+
+    assert await _give_back_asked(shopfront.store, order_id) == (
+        "The gift card K7QF-…-9TBA was cancelled since, with the order that bought it, so "
+        f"nothing of order #{order_id} was put back on it. Refund the shopper another way."
+    )
+    async with shopfront.store.reading() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.gift_card_returned == 0  # nothing moved

@@ -1106,3 +1106,52 @@ async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
             assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
     finally:
         await store.close()
+
+
+async def test_0050_counts_the_gift_card_parts_already_given_back_and_takes_the_count_away(
+    database_url: str,
+) -> None:
+    """Up to 0050 an order knows how much of its card's part is back on the card: all of it
+    where a released hold, a full refund or the cancel of an order the card paid alone gave
+    it back before, none of it elsewhere; down to 0049 the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await _alembic(store, "upgrade", "0049_broadcast_audiences")
+        orders: dict[str, int] = {}
+        async with store.uow() as uow:
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            assert customer_id is not None
+            for name, status, total, hold in (
+                ("released", "cancelled", 100, "released"),
+                ("refunded", "refunded", 100, "returned"),
+                ("card alone", "cancelled", 0, "returned"),
+                ("delivered", "delivered", 100, "sold"),
+                ("cancel unrefunded", "cancelled", 100, "returned"),
+            ):
+                orders[name] = await _old_order(uow.session, customer_id, status, total)
+                await uow.session.execute(
+                    text(
+                        "UPDATE orders SET gift_card_code = 'AAAA-BBBB-CCCC', "
+                        "gift_card_amount = 50, hold_status = :hold WHERE id = :id"
+                    ),
+                    {"hold": hold, "id": orders[name]},
+                )
+
+        await _alembic(store, "upgrade", "0050_gift_card_returned")
+        async with store.engine.connect() as conn:
+            rows = dict(
+                (await conn.execute(text("SELECT id, gift_card_returned FROM orders"))).all()
+            )
+        assert {name: rows[order_id] for name, order_id in orders.items()} == {
+            "released": 50,
+            "refunded": 50,
+            "card alone": 50,
+            "delivered": 0,
+            "cancel unrefunded": 0,
+        }
+
+        await _alembic(store, "downgrade", "0049_broadcast_audiences")
+        async with store.engine.connect() as conn:
+            assert "gift_card_returned" not in await _columns(conn, "orders")
+    finally:
+        await store.close()

@@ -747,6 +747,11 @@ async def test_the_pages_checkout_spends_the_gift_card_the_chat_put_on_the_cart(
     paid = await alice.pay_invoice_link(invoice["invoice_link"], shipping_option_id="standard")
     assert paid.ok
     await alice.wait_for("Payment received, thank you!")
+    mine = await page.ok("GET", f"orders/{invoice['order_id']}")
+    assert (mine["gift_card_text"], mine["total_text"]) == (
+        "Gift card K7QF-…-9TBA: −$15.00",
+        "$6.00",
+    )
 
     await page.add(await product_id(shop, "DIG-PLN-WKL"), 1)  # $5.00, a download
     await open_order_summary(alice)

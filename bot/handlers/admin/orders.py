@@ -25,6 +25,7 @@ from bot.callback_data import (
     DeliverOrder,
     EditTracking,
     FlowAction,
+    FlowCardBack,
     FlowFullRefund,
     FlowSkip,
     OpenOrder,
@@ -302,6 +303,8 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
         currency=offer.currency,
         status=offer.status,
         partial=offer.partial,
+        card_back=offer.card_back,
+        card=offer.card,
     )
     await save_flow(update, context, flow)
     await reply(update, views.ask_refund_amount(flow))
@@ -351,6 +354,16 @@ async def refund_preview(
 async def refund_button(update: Update, context: ShopContext, flow: Flow, data: FlowAction) -> None:
     if isinstance(data, FlowFullRefund):
         await refund_preview(update, context, flow, None)
+    elif isinstance(data, FlowCardBack):
+        await save_flow(update, context, None)
+        order_id = int(flow["order_id"])
+        try:
+            done = await admin_orders.give_back_to_card(context.shop, actor(update), order_id)
+        except OrderError as exc:
+            await reply(update, exc.said(i18n.current()))
+            return
+        await reply(update, views.card_given_back(done))
+        await show(update, views.order_screen(done.detail, context.shop.settings.zone))
 
 
 async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> None:

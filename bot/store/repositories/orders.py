@@ -232,6 +232,25 @@ class OrderRepository:
                 set_committed_value(order, "hold_status", new_hold_status)
         return moved
 
+    async def claim_card_back(self, order: Order) -> bool:
+        """Mark all of the order's gift card part as back on the card, if no one did since
+        `order` was read (a compare-and-set on what was back then): False if another path or
+        press got there first. The caller credits the card in the same transaction."""
+        result = await self.session.execute(
+            update(Order)
+            .where(
+                Order.id == order.id,
+                Order.gift_card_returned == order.gift_card_returned,
+                Order.gift_card_returned < Order.gift_card_amount,
+            )
+            .values(gift_card_returned=Order.gift_card_amount)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return False
+        set_committed_value(order, "gift_card_returned", order.gift_card_amount)
+        return True
+
     def flag_for_review(self, order: Order, reason: str) -> None:
         """Ask for an admin's eyes (a payment mismatch, a failed refund); reasons add up."""
         order.needs_review = True
