@@ -71,7 +71,7 @@ async def test_broadcast_is_previewed_paced_reported_and_skips_blocked_customers
             assert "Spring sale" in (standin.user(ids[5]).last_message.text or "")  # type: ignore[union-attr]
 
             async with h.store.uow() as uow:
-                reachable = set(await uow.customers.reachable_ids())
+                reachable = {t for _, t in await uow.customers.reachable_ids()}
                 actions = [e.action for e in await uow.audit.list_recent()]
             assert not reachable & set(blocked)
             assert {"broadcast.start", "broadcast.done"} <= set(actions)
