@@ -23,7 +23,7 @@ from bot.store.uow import Store
 from bot.usecases import broadcast
 from bot.usecases.broadcast import BATCH
 from tests.admin.conftest import ADMIN_ID
-from tests.admin.test_e2e_broadcast import add_customers
+from tests.admin.test_e2e_broadcast import add_customers, running
 
 CUSTOMERS = 45
 
@@ -93,7 +93,3 @@ async def test_a_broadcast_cut_short_by_a_crash_is_finished_by_another_worker(
                 row = await uow.session.scalar(select(Broadcast))
             assert row is not None and (row.status, row.sent, row.attempt) == ("done", 45, 1)
 
-
-def running(h: ShopHarness) -> Shop:
-    assert h.shop is not None
-    return h.shop
