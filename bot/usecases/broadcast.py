@@ -480,7 +480,7 @@ async def resume_interrupted(shop: Shop) -> bool:
         taken = await uow.broadcasts.take_over(_liveness(now), now=utcnow())
         if taken is None:  # none to go on with, or another worker took it first
             return False
-        details = {"broadcast": taken.id, "reached": taken.sent + taken.blocked + taken.failed}
+        details = {"broadcast": taken.id, "audience": taken.audience, "recipients": taken.total}
         await uow.audit.record(taken.started_by, "broadcast.resume", None, details)
     recipients = await audience(shop, taken.audience, after=taken.reached_id)
     so_far = BroadcastReport(taken.total, taken.sent, taken.blocked, taken.failed)

@@ -92,4 +92,7 @@ async def test_a_broadcast_cut_short_by_a_crash_is_finished_by_another_worker(
             async with h.store.reading() as uow:
                 row = await uow.session.scalar(select(Broadcast))
             assert row is not None and (row.status, row.sent, row.attempt) == ("done", 45, 1)
+            await ada.send("/audit")
+            log = (await ada.wait_for("Audit log")).text or ""
+            assert "went on with a broadcast a crash interrupted · 👥 Everyone, 45 recipients" in log
 
