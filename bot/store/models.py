@@ -655,7 +655,7 @@ class Broadcast(Base):
     `status` goes sending -> done, or sending -> stopping (a Stop, from any worker) -> stopped.
     The sending worker writes its counts and `updated_at` about once a second and stops when
     it finds its row no longer sending (bot.usecases.broadcast). A row whose `updated_at` has
-    not moved for a while lost its worker to a crash: it counts as not sending. At most one
+    not moved for a while lost its worker to a crash: another worker takes it over. At most one
     row is sending at once (a partial unique index), even when two Sends race.
 
     A broadcast planned for later is `scheduled` with its `text` and `send_at`; the job on

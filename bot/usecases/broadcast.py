@@ -168,14 +168,16 @@ class Audience:
         return len(self.reachable) + self.blocked
 
 
-async def audience(shop: Shop, chosen: str = EVERYONE, *, after: int = 0) -> Audience:
-    """Whom a broadcast to the audience `chosen` goes to now (after customer id `after`:
-    where a resumed one goes on; its blocked are counted in its row already)."""
+async def audience(
+    shop: Shop, chosen: str = EVERYONE, *, after: int = 0, joined_by: datetime | None = None
+) -> Audience:
+    """Whom a broadcast to the audience `chosen` goes to now; a resumed one's: after customer
+    id `after`, customers by `joined_by` (its start), its blocked counted in its row already."""
     default = shop.settings.default_language
     async with shop.store.reading() as uow:
         if not plan.is_language(chosen):
             return Audience(
-                await uow.customers.reachable_ids(chosen, after=after),
+                await uow.customers.reachable_ids(chosen, after=after, joined_by=joined_by),
                 await uow.customers.count_blocked(chosen),
             )
         groups = await uow.customers.count_by_language()
@@ -184,7 +186,9 @@ async def audience(shop: Shop, chosen: str = EVERYONE, *, after: int = 0) -> Aud
             for mine, telegram, _ in groups
             if plan.reads(chosen, mine, telegram, default)
         ]
-        reachable = await uow.customers.reachable_ids_speaking(speaking, after=after)
+        reachable = await uow.customers.reachable_ids_speaking(
+            speaking, after=after, joined_by=joined_by
+        )
         blocked = plan.by_language(await uow.customers.count_by_language(blocked=True), default)
     return Audience(reachable, blocked[chosen])
 
@@ -482,7 +486,9 @@ async def resume_interrupted(shop: Shop) -> bool:
             return False
         details = {"broadcast": taken.id, "audience": taken.audience, "recipients": taken.total}
         await uow.audit.record(taken.started_by, "broadcast.resume", None, details)
-    recipients = await audience(shop, taken.audience, after=taken.reached_id)
+    recipients = await audience(
+        shop, taken.audience, after=taken.reached_id, joined_by=taken.started_at
+    )
     so_far = BroadcastReport(taken.total, taken.sent, taken.blocked, taken.failed)
     tr = await shop.words_of(taken.started_by)
     said = tr._(

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from bot.shop import Shop
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
-from bot.store.models import Broadcast, utcnow
+from bot.store.models import Broadcast, Customer, utcnow
 from bot.store.repositories.broadcasts import BroadcastRepository, Liveness
 from bot.store.uow import Store
 from bot.usecases import broadcast
@@ -26,6 +26,7 @@ from tests.admin.conftest import ADMIN_ID
 from tests.admin.test_e2e_broadcast import add_customers, running
 
 CUSTOMERS = 45
+NEWCOMER = 7777
 
 
 async def test_a_broadcast_cut_short_by_a_crash_is_finished_by_another_worker(
@@ -49,12 +50,14 @@ async def test_a_broadcast_cut_short_by_a_crash_is_finished_by_another_worker(
                 await sender
             async with h.store.uow() as uow:
                 row = await uow.session.scalar(select(Broadcast))
-                assert row is not None and 0 < row.reached_id and row.status == "sending"
+                assert row is not None and row.reached_id > 0 and row.status == "sending"
                 reached = row.sent
                 assert await broadcast.resume_interrupted(running(h)) is False  # still alive
                 await uow.session.execute(  # five minutes on, its progress has not moved
                     update(Broadcast).values(updated_at=utcnow() - timedelta(minutes=6))
                 )
+                standin.user(NEWCOMER, "Nia")  # she came after it started: not its audience
+                uow.session.add(Customer(telegram_id=NEWCOMER, first_name="Nia"))
 
             other_store = Store.from_url(h.store.engine.url.render_as_string(hide_password=False))
             other: Shop = dataclasses.replace(running(h), store=other_store)  # a second worker
@@ -89,10 +92,12 @@ async def test_a_broadcast_cut_short_by_a_crash_is_finished_by_another_worker(
             assert all(got in (1, 2) for got in copies)  # everyone got it
             assert copies[:reached] == [1] * reached  # those recorded as reached: once
             assert copies.count(2) <= BATCH  # the batch in doubt, at most, twice
+            assert not standin.user(NEWCOMER).messages
             async with h.store.reading() as uow:
                 row = await uow.session.scalar(select(Broadcast))
             assert row is not None and (row.status, row.sent, row.attempt) == ("done", 45, 1)
             await ada.send("/audit")
             log = (await ada.wait_for("Audit log")).text or ""
-            assert "went on with a broadcast a crash interrupted · 👥 Everyone, 45 recipients" in log
-
+            assert (
+                "went on with a broadcast a crash interrupted · 👥 Everyone, 45 recipients" in log
+            )
