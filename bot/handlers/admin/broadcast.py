@@ -177,7 +177,7 @@ async def send_scheduled(context: ShopContext) -> None:
 
 
 def register_jobs(app: AnyApplication) -> None:
-    """On every worker; each run is one index read while none is due."""
+    """On every worker; each run is two small reads while none is due and no sender died."""
     if app.job_queue is not None:
         every = SCHEDULED_CHECK_SECONDS
         app.job_queue.run_repeating(
