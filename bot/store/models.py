@@ -655,13 +655,17 @@ class Broadcast(Base):
     `status` goes sending -> done, or sending -> stopping (a Stop, from any worker) -> stopped.
     The sending worker writes its counts and `updated_at` about once a second and stops when
     it finds its row no longer sending (bot.usecases.broadcast). A row whose `updated_at` has
-    not moved for a while lost its worker to a crash: it counts as not sending. At most one
+    not moved for a while lost its worker to a crash: another worker takes it over. At most one
     row is sending at once (a partial unique index), even when two Sends race.
 
     A broadcast planned for later is `scheduled` with its `text` and `send_at`; the job on
     every worker claims it (scheduled -> sending, one conditional UPDATE) once it is due, or
     it is `cancelled`. `audience` is whom it is for (bot.services.broadcast_plan), kept with
     the row so whoever sends it sends it to the same people.
+
+    It goes to its audience in customer id order and records, with its counts once a batch,
+    the last id it finished (`reached_id`): a worker that takes over a dead sender's row
+    (`attempt` + 1, one conditional UPDATE) goes on after it.
     """
 
     __tablename__ = "broadcasts"
@@ -684,7 +688,9 @@ class Broadcast(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="sending")
     audience: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
-    text: Mapped[str | None] = mapped_column(Text, default=None)  # kept while scheduled
+    text: Mapped[str | None] = mapped_column(Text, default=None)  # kept for a resume too
+    reached_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     send_at: Mapped[datetime | None] = mapped_column(default=None)  # when it is to go out
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,6 +14,12 @@ A broadcast goes to an audience the admin picks (bot.services.broadcast_plan), k
 row. One planned for later is a scheduled row with its text; the job on every worker
 (`send_due`) claims a due one by one conditional UPDATE, so it goes out once however many
 workers look, and sends it as Send would, its progress shown to the admin who planned it.
+
+A broadcast goes to its audience in customer id order and records, with its counts once a
+batch (BATCH messages or a second), the last customer id it finished. When its worker dies
+(STALLED_AFTER) the same job on any worker takes it over (one conditional UPDATE: one taker)
+and goes on after that id with the row's text and audience, through the same paced queue; only
+the batch in doubt may reach someone twice. One older than RESUME_WITHIN is not sent on.
 """
 
 from __future__ import annotations
@@ -42,8 +48,15 @@ MAX_TEXT = 4096
 
 STALLED_AFTER = timedelta(minutes=5)
 STOPPING_DEAD_AFTER = timedelta(seconds=10)
-"""When a broadcast counts as having lost its worker (a crash): it is then marked stopped, as
-far as it got, by whoever looks next (Stop, /broadcast, Send), and its admin is told.
+RESUME_WITHIN = timedelta(hours=24)
+BATCH = 20
+"""When a broadcast counts as having lost its worker (a crash): a sending one is taken over by
+the scheduled-broadcasts job of any worker and goes on where it got to, unless it started more
+than RESUME_WITHIN ago (yesterday's news); that one, and a stopping one, is marked stopped as
+far as it got by whoever looks next (the job, Stop, /broadcast, Send), and its admin is told.
+BATCH is how many messages at most go out between two records of how far it got: the most a
+crash may leave in doubt (Telegram cannot say whether a send whose answer was lost arrived),
+so the most customers who may get it twice.
 
 The progress tick writes `updated_at` between two messages, once a second has passed: so it
 moves about once a second only while messages go out faster than that. At a very low
@@ -82,6 +95,7 @@ class BroadcastReport:
     blocked: int = 0
     failed: int = 0
     stopped: bool = False  # the admin stopped it before everyone got it
+    taken_over: bool = False  # its sender was taken for dead: another worker reports it
 
     @property
     def done(self) -> int:
@@ -146,7 +160,7 @@ class Audience:
     """Whom a broadcast is for, as Send is pressed: the Telegram ids of customers who have not
     blocked the bot, and how many have (skipped, never tried, and reported as blocked)."""
 
-    reachable: list[int]
+    reachable: list[tuple[int, int]]  # (customer id, Telegram id), in customer id order
     blocked: int = 0
 
     @property
@@ -154,13 +168,17 @@ class Audience:
         return len(self.reachable) + self.blocked
 
 
-async def audience(shop: Shop, chosen: str = EVERYONE) -> Audience:
-    """Whom a broadcast to the audience `chosen` goes to now."""
+async def audience(
+    shop: Shop, chosen: str = EVERYONE, *, after: int = 0, joined_by: datetime | None = None
+) -> Audience:
+    """Whom a broadcast to the audience `chosen` goes to now; a resumed one's: after customer
+    id `after`, customers by `joined_by` (its start), its blocked counted in its row already."""
     default = shop.settings.default_language
     async with shop.store.reading() as uow:
         if not plan.is_language(chosen):
             return Audience(
-                await uow.customers.reachable_ids(chosen), await uow.customers.count_blocked(chosen)
+                await uow.customers.reachable_ids(chosen, after=after, joined_by=joined_by),
+                await uow.customers.count_blocked(chosen),
             )
         groups = await uow.customers.count_by_language()
         speaking = [
@@ -168,7 +186,9 @@ async def audience(shop: Shop, chosen: str = EVERYONE) -> Audience:
             for mine, telegram, _ in groups
             if plan.reads(chosen, mine, telegram, default)
         ]
-        reachable = await uow.customers.reachable_ids_speaking(speaking)
+        reachable = await uow.customers.reachable_ids_speaking(
+            speaking, after=after, joined_by=joined_by
+        )
         blocked = plan.by_language(await uow.customers.count_by_language(blocked=True), default)
     return Audience(reachable, blocked[chosen])
 
@@ -192,12 +212,12 @@ class Stopping:
 
 
 def _liveness(now: datetime) -> Liveness:
-    return Liveness(now - STALLED_AFTER, now - STOPPING_DEAD_AFTER)
+    return Liveness(now - STALLED_AFTER, now - STOPPING_DEAD_AFTER, now - RESUME_WITHIN)
 
 
 async def _give_up_dead(shop: Shop) -> None:
-    """Mark the broadcasts whose worker died stopped, and tell each one's admin how many got
-    it (the report its sender would have given)."""
+    """Mark the broadcasts whose worker died and that do not go on stopped, and tell each
+    one's admin how many got it (the report its sender would have given)."""
     now = utcnow()
     async with shop.store.uow() as uow:
         given_up = await uow.broadcasts.give_up_dead(_liveness(now), now=now)
@@ -207,7 +227,18 @@ async def _give_up_dead(shop: Shop) -> None:
     for dead in given_up:
         report = BroadcastReport(dead.total, dead.sent, dead.blocked, dead.failed, stopped=True)
         tr = await shop.words_of(dead.started_by)
-        await shop.notifier.notify(dead.chat_id, report.outcome(tr))
+        said = report.outcome(tr)
+        if dead.interrupted:
+            said = tr._(
+                "📣 Broadcast #{id} was interrupted at {done} of {total} more than {hours} hours"
+                " ago, so it does not go on: {summary}.",
+                id=dead.id,
+                done=report.done,
+                total=report.total,
+                hours=int(RESUME_WITHIN.total_seconds() // 3600),
+                summary=report.summary(tr),
+            )
+        await shop.notifier.notify(dead.chat_id, said)
 
 
 async def start(shop: Shop, chat_id: int) -> Draft:
@@ -290,7 +321,7 @@ async def cancel_scheduled(shop: Shop, actor: int, broadcast_id: int) -> Broadca
 
 
 async def begin_sending(
-    shop: Shop, chat_id: int, actor: int, recipients: int, chosen: str = EVERYONE
+    shop: Shop, chat_id: int, actor: int, recipients: int, chosen: str, text: str
 ) -> int:
     """Record the broadcast as sending and close the admin's flow, in one transaction: its
     id, or BroadcastUnderWay if another is sending. One whose worker died does not count: it
@@ -301,7 +332,7 @@ async def begin_sending(
         under_way = await uow.broadcasts.under_way(live)
         if under_way is not None:
             raise BroadcastUnderWay(under_way)
-        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients, chosen)
+        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients, chosen, text)
         if broadcast is None:  # another Send, on another worker, won the race
             raise BroadcastUnderWay(await uow.broadcasts.under_way(live))
         await write_flow(uow, chat_id, None)  # a second tap on Send finds no flow: sent once
@@ -329,14 +360,19 @@ async def stop(shop: Shop) -> Stopping | None:
     return Stopping(chat_id)
 
 
-async def _keep_sending(shop: Shop, broadcast_id: int, report: BroadcastReport) -> bool:
-    """Record the progress; False if the broadcast was stopped meanwhile (from any worker)."""
+async def _keep_sending(
+    shop: Shop, broadcast_id: int, attempt: int, report: BroadcastReport, reached_id: int
+) -> bool:
+    """Record the progress; False if the broadcast was stopped meanwhile (from any worker)
+    or taken over by another worker."""
     async with shop.store.uow() as uow:
         return await uow.broadcasts.keep_sending(
             broadcast_id,
+            attempt,
             sent=report.sent,
             blocked=report.blocked,
             failed=report.failed,
+            reached_id=reached_id,
             now=utcnow(),
         )
 
@@ -350,16 +386,19 @@ async def run_broadcast(
     actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
+    attempt: int = 0,
+    report: BroadcastReport | None = None,
 ) -> BroadcastReport:
     """Send `text` to `recipients` (the `audience` when the admin pressed Send: those the
     confirmation counted, not whoever arrives meanwhile) until the broadcast is stopped;
     returns how many were sent, blocked (those known to have blocked the bot included),
-    failed, and whether it was stopped."""
-    report = BroadcastReport(total=recipients.total, blocked=recipients.blocked)
+    failed, and whether it was stopped. A resumed one (`attempt`) starts from its `report`."""
+    report = report or BroadcastReport(total=recipients.total, blocked=recipients.blocked)
     stopped = shop.broadcasts[broadcast_id] = asyncio.Event()
     try:
         last_progress = time.monotonic()
-        for chat_id in recipients.reachable:
+        unrecorded = 0
+        for customer_id, chat_id in recipients.reachable:
             if stopped.is_set():
                 report.stopped = True
                 break
@@ -372,23 +411,27 @@ async def run_broadcast(
                 report.failed += 1
             else:
                 report.sent += 1
-            if time.monotonic() - last_progress >= progress_every:
-                last_progress = time.monotonic()
-                if not await _keep_sending(shop, broadcast_id, report):
+            unrecorded += 1
+            if unrecorded >= BATCH or time.monotonic() - last_progress >= progress_every:
+                last_progress, unrecorded = time.monotonic(), 0
+                if not await _keep_sending(shop, broadcast_id, attempt, report, customer_id):
                     stopped.set()
                 elif on_progress:
                     await on_progress(report)
     finally:
         del shop.broadcasts[broadcast_id]
     async with shop.store.uow() as uow:
-        await uow.broadcasts.finish(
+        report.taken_over = not await uow.broadcasts.finish(
             broadcast_id,
+            attempt,
             stopped=report.stopped,
             sent=report.sent,
             blocked=report.blocked,
             failed=report.failed,
             now=utcnow(),
         )
+        if report.taken_over:
+            return report
         await uow.audit.record(
             actor,
             "broadcast.stopped" if report.stopped else "broadcast.done",
@@ -401,7 +444,9 @@ async def run_broadcast(
 async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
     """Job: send each scheduled broadcast whose time has come (or passed while the bot was
     down) that no worker took yet, one after another; how many this run sent. One that finds
-    another broadcast being sent stays scheduled for a later run."""
+    another broadcast being sent stays scheduled for a later run. A broadcast whose worker
+    died goes on first (`resume_interrupted`)."""
+    await resume_interrupted(shop)
     now = now or utcnow()
     async with shop.store.reading() as uow:  # the usual answer: none due
         due = await uow.broadcasts.due(now)
@@ -420,20 +465,56 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                 continue
             details = {"recipients": recipients.total, "audience": chosen, "scheduled": True}
             await uow.audit.record(claimed.started_by, "broadcast.start", None, details)
-        await _send_claimed(shop, claimed, recipients)
+        tr = await shop.words_of(claimed.started_by)
+        await _send_claimed(shop, claimed, recipients, tr._("📣 Scheduled broadcast starting…"))
         sent += 1
     return sent
 
 
-async def _send_claimed(shop: Shop, claimed: Broadcast, recipients: Audience) -> None:
-    """Send a scheduled broadcast with its progress and report in its admin's chat, as a
-    Send's are shown."""
+async def resume_interrupted(shop: Shop) -> bool:
+    """Go on with the broadcast whose worker died, where it got to (the job, on every worker:
+    one read while none did); whether this worker took it. One too old to go on, or stopping,
+    is given up and its admin told."""
+    now = utcnow()
+    async with shop.store.reading() as uow:
+        if not await uow.broadcasts.any_dead(_liveness(now)):
+            return False
+    await _give_up_dead(shop)
+    async with shop.store.uow() as uow:
+        taken = await uow.broadcasts.take_over(_liveness(now), now=utcnow())
+        if taken is None:  # none to go on with, or another worker took it first
+            return False
+        details = {"broadcast": taken.id, "audience": taken.audience, "recipients": taken.total}
+        await uow.audit.record(taken.started_by, "broadcast.resume", None, details)
+    recipients = await audience(
+        shop, taken.audience, after=taken.reached_id, joined_by=taken.started_at
+    )
+    so_far = BroadcastReport(taken.total, taken.sent, taken.blocked, taken.failed)
+    tr = await shop.words_of(taken.started_by)
+    said = tr._(
+        "📣 Broadcast #{id} was interrupted at {done} of {total}; going on.",
+        id=taken.id,
+        done=so_far.done,
+        total=so_far.total,
+    )
+    await shop.notifier.notify(taken.chat_id, said)  # kept: the progress below is edited
+    await _send_claimed(shop, taken, recipients, so_far.progress(tr), so_far)
+    return True
+
+
+async def _send_claimed(
+    shop: Shop,
+    claimed: Broadcast,
+    recipients: Audience,
+    heading: str,
+    so_far: BroadcastReport | None = None,
+) -> None:
+    """Send a broadcast a job took (scheduled, or resumed `so_far`) with its progress and
+    report in its admin's chat, as a Send's are shown."""
     tr = await shop.words_of(claimed.started_by)
     stop = ((tr._("⏹ Stop"), StopBroadcast()),)
     chat = claimed.chat_id
-    shown = await shop.notifier.send(
-        chat, Notice(tr._("📣 Scheduled broadcast starting…"), (stop,))
-    )
+    shown = await shop.notifier.send(chat, Notice(heading, (stop,)))
 
     async def on_progress(report: BroadcastReport) -> None:
         if shown.message_id is not None:
@@ -446,7 +527,11 @@ async def _send_claimed(shop: Shop, claimed: Broadcast, recipients: Audience) ->
         recipients,
         actor=claimed.started_by,
         on_progress=on_progress,
+        attempt=claimed.attempt,
+        report=so_far,
     )
+    if report.taken_over:
+        return
     if shown.message_id is not None:
         await shop.notifier.edit(chat, shown.message_id, Notice(report.ended(tr)))
     await shop.notifier.notify(chat, report.outcome(tr))

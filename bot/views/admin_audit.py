@@ -51,6 +51,7 @@ ACTIONS: dict[str, str] = {
     "broadcast.start": N_("started a broadcast"),
     "broadcast.done": N_("finished a broadcast"),
     "broadcast.stopped": N_("stopped a broadcast"),
+    "broadcast.resume": N_("went on with a broadcast a crash interrupted"),
     "broadcast.schedule": N_("scheduled a broadcast"),
     "broadcast.cancel": N_("cancelled a scheduled broadcast"),
     "support.close": N_("closed"),

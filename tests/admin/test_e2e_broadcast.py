@@ -10,9 +10,11 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from bot.callback_data import StopBroadcast
+from bot.shop import Shop
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.store.models import Broadcast, Customer, utcnow
+from bot.usecases import broadcast
 from tests.admin.conftest import ADMIN_ID
 
 RATE = 50.0
@@ -26,6 +28,11 @@ async def add_customers(h: ShopHarness, standin: BotApiStandIn, count: int) -> l
             standin.user(telegram_id, f"C{telegram_id}")
             uow.session.add(Customer(telegram_id=telegram_id, first_name=f"C{telegram_id}"))
     return ids
+
+
+def running(h: ShopHarness) -> Shop:
+    assert h.shop is not None
+    return h.shop
 
 
 def busiest_second(times: list[float]) -> int:
@@ -71,7 +78,7 @@ async def test_broadcast_is_previewed_paced_reported_and_skips_blocked_customers
             assert "Spring sale" in (standin.user(ids[5]).last_message.text or "")  # type: ignore[union-attr]
 
             async with h.store.uow() as uow:
-                reachable = set(await uow.customers.reachable_ids())
+                reachable = {t for _, t in await uow.customers.reachable_ids()}
                 actions = [e.action for e in await uow.audit.list_recent()]
             assert not reachable & set(blocked)
             assert {"broadcast.start", "broadcast.done"} <= set(actions)
@@ -200,16 +207,23 @@ async def test_a_second_broadcast_while_one_is_sent_is_refused_until_it_is_over(
             ]
 
 
-async def test_a_broadcast_whose_worker_died_does_not_block_the_next(tmp_path: Path) -> None:
-    """A worker crashed mid-broadcast: its row says sending, 37 of 120. While its progress is
-    recent it refuses a new broadcast; five minutes without progress and it counts as dead:
-    no Stop finds it, a new broadcast goes out, and the old one is marked stopped."""
+async def test_a_broadcast_whose_worker_died_yesterday_does_not_go_on_nor_block_the_next(
+    tmp_path: Path,
+) -> None:
+    """A worker crashed mid-broadcast, and the shop was down for a day: its row says sending,
+    37 of 120, started 25 hours ago. While its progress is recent it refuses a new broadcast
+    (one sender at a time); five minutes without progress and it counts as dead, too old to go
+    on: no Stop finds it, Ada hears it was interrupted, a new broadcast goes out, and the old
+    one is marked stopped."""
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         async with ShopHarness(tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID})) as h:
             await add_customers(h, standin, 3)
             async with h.store.uow() as uow:
-                dead = Broadcast(started_by=ADMIN_ID, chat_id=ADMIN_ID, total=120, sent=37)
+                dead = Broadcast(
+                    started_by=ADMIN_ID, chat_id=ADMIN_ID, total=120, sent=37, text="Old news"
+                )
+                dead.started_at = utcnow() - timedelta(hours=25)
                 dead.updated_at = utcnow() - timedelta(minutes=1)
                 uow.session.add(dead)
             admin = h.user(ADMIN_ID, "Ada")
@@ -222,6 +236,11 @@ async def test_a_broadcast_whose_worker_died_does_not_block_the_next(tmp_path: P
                 await uow.session.execute(
                     update(Broadcast).values(updated_at=utcnow() - timedelta(minutes=6))
                 )
+            assert not await broadcast.resume_interrupted(running(h))  # yesterday's news
+            await admin.wait_for(
+                "📣 Broadcast #1 was interrupted at 37 of 120 more than 24 hours ago, so it does"
+                " not go on: 37 sent, 0 blocked the bot, 0 failed."
+            )
             answer = await admin.press_data(refusal, StopBroadcast().encode())
             assert answer.text == "No broadcast is being sent."
             await admin.send("/broadcast")
@@ -320,8 +339,8 @@ async def test_stopping_a_broadcast_whose_sender_died_reports_it_to_the_admin(
 async def test_an_admin_whose_broadcast_died_hears_of_it_in_her_own_language(
     tmp_path: Path,
 ) -> None:
-    """Ada reads the shop in Russian; her broadcast's worker died 37 messages in. Bea's
-    /broadcast, in English, finds it dead: Ada's report of it comes in Russian."""
+    """Ada reads the shop in Russian; her broadcast's worker died 37 messages in, a day ago.
+    Bea's /broadcast, in English, finds it dead: Ada's report of it comes in Russian."""
     async with BotApiStandIn() as standin:
         standin.user(ADMIN_ID, "Ada")
         standin.user(OTHER_ADMIN, "Bea")
@@ -333,10 +352,11 @@ async def test_an_admin_whose_broadcast_died_hears_of_it_in_her_own_language(
             await ada.wait_for("Теперь я говорю")
             async with h.store.uow() as uow:
                 dead = Broadcast(started_by=ADMIN_ID, chat_id=ADMIN_ID, total=120, sent=37)
+                dead.started_at = utcnow() - timedelta(hours=25)
                 dead.updated_at = utcnow() - timedelta(minutes=6)
                 uow.session.add(dead)
 
             await bea.send("/broadcast")
             await bea.wait_for("Send the text")
-            report = await ada.wait_for("📣 Рассылка остановлена: получили 37 из 120")
+            report = await ada.wait_for("📣 Рассылка #1 прервана на 37 из 120 более 24 часов назад")
             assert "sent" not in (report.text or "")

@@ -53,8 +53,8 @@ async def test_each_audience_counts_its_customers_and_one_worker_claims_a_due_br
             for mine, telegram, _ in groups
             if plan.reads("ru", mine, telegram, "en")
         ]
-        readers = await uow.customers.reachable_ids_speaking(russian)
-        new = await uow.customers.reachable_ids("new")
+        readers = [t for _, t in await uow.customers.reachable_ids_speaking(russian)]
+        new = [t for _, t in await uow.customers.reachable_ids("new")]
         blocked = await uow.customers.count_blocked("new")
     assert counts == {"all": 4, "buyers": 1, "new": 2, "cart": 1}
     assert languages == {"en": 3, "ru": 1, "es": 0}

@@ -1155,3 +1155,32 @@ async def test_0050_counts_the_gift_card_parts_already_given_back_and_takes_the_
             assert "gift_card_returned" not in await _columns(conn, "orders")
     finally:
         await store.close()
+
+
+async def test_0051_lets_a_broadcast_remember_how_far_it_got_and_takes_that_away(
+    database_url: str,
+) -> None:
+    """Up to 0051 a broadcast sent before it has reached no one recorded and was never taken
+    over; down to 0050 the columns are gone and the broadcast stays."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0050_gift_card_returned")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
+                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        await _alembic(store, "upgrade", "0051_broadcast_resume")
+        async with store.engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT reached_id, attempt FROM broadcasts"))).all()
+            assert [tuple(row) for row in kept] == [(0, 0)]
+        await _alembic(store, "downgrade", "0050_gift_card_returned")
+        async with store.engine.connect() as conn:
+            assert not {"reached_id", "attempt"} & set(await _columns(conn, "broadcasts"))
+            assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
+    finally:
+        await store.close()

@@ -113,7 +113,7 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
     recipients = await broadcast.audience(context.shop, chosen)  # as Send is pressed
     try:
         broadcast_id = await broadcast.begin_sending(
-            context.shop, chat_id(update), actor(update), recipients.total, chosen
+            context.shop, chat_id(update), actor(update), recipients.total, chosen, flow["text"]
         )
     except BroadcastUnderWay as exc:
         await reply(update, str(exc))  # the flow stays: Send again once that one is over
@@ -139,6 +139,8 @@ async def _run(
     report = await broadcast.run_broadcast(
         context.shop, broadcast_id, text, recipients, actor=admin, on_progress=on_progress
     )
+    if report.taken_over:  # another worker went on with it and reports it
+        return
     await views.show_done(context, progress, report)
 
 
@@ -168,13 +170,14 @@ async def on_cancel_scheduled(
 
 
 async def send_scheduled(context: ShopContext) -> None:
-    """Job: scheduled broadcasts that are due go out, once across all workers; the sending
+    """Job: a broadcast whose worker died goes on, and scheduled broadcasts that are due go
+    out, once across all workers; the sending
     runs as the application's task, so the next run is not held up by it."""
     context.application.create_task(broadcast.send_due(context.shop), name="broadcast-scheduled")
 
 
 def register_jobs(app: AnyApplication) -> None:
-    """On every worker; each run is one index read while none is due."""
+    """On every worker; each run is two small reads while none is due and no sender died."""
     if app.job_queue is not None:
         every = SCHEDULED_CHECK_SECONDS
         app.job_queue.run_repeating(

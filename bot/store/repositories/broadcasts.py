@@ -1,9 +1,11 @@
 """Broadcasts: the one being sent, its counts, and its stop, shared by every worker.
 
 `Liveness` is the rule for a dead sender's broadcast: a sending row whose progress
-(`updated_at`) has not moved since `sending_since`, or a stopping row not finished since
-`stopping_since` (the Stop's time), lost its worker and counts as not under way. The caller
-chooses both (bot.usecases.broadcast).
+(`updated_at`) has not moved since `sending_since` lost its worker, and another worker takes
+it over (`take_over`) and goes on after `reached_id`, unless it started before
+`resumable_since` (then it is given up, as a stopping row not finished since `stopping_since`,
+the Stop's time, is). A sending row stays under way while it waits to be taken over, so no
+other broadcast starts meanwhile. The caller chooses the times (bot.usecases.broadcast).
 """
 
 from __future__ import annotations
@@ -30,16 +32,20 @@ UNDER_WAY = (SENDING, STOPPING)
 @dataclass(frozen=True)
 class Liveness:
     """A row under way is alive if it moved since: `sending_since` (sending) or
-    `stopping_since` (stopping)."""
+    `stopping_since` (stopping); a dead sending row started since `resumable_since` goes on."""
 
     sending_since: datetime
     stopping_since: datetime
+    resumable_since: datetime
 
 
 @dataclass(frozen=True)
 class GivenUp:
-    """A broadcast whose sender died, marked stopped as far as it got."""
+    """A broadcast whose sender died, marked stopped as far as it got: `interrupted` if it was
+    sending (too old to go on), else it was stopping."""
 
+    id: int
+    interrupted: bool
     started_by: int
     chat_id: int
     total: int
@@ -48,11 +54,21 @@ class GivenUp:
     failed: int
 
 
-def _alive(live: Liveness) -> ColumnElement[bool]:
+def _under_way(live: Liveness) -> ColumnElement[bool]:
+    """Sending (alive, or dead and waiting to be taken over), or stopping and alive."""
     return or_(
-        and_(Broadcast.status == SENDING, Broadcast.updated_at >= live.sending_since),
+        Broadcast.status == SENDING,
         and_(Broadcast.status == STOPPING, Broadcast.updated_at >= live.stopping_since),
     )
+
+
+def _dead_sending(live: Liveness) -> ColumnElement[bool]:
+    return and_(Broadcast.status == SENDING, Broadcast.updated_at < live.sending_since)
+
+
+def _resumable(live: Liveness) -> ColumnElement[bool]:
+    """Started recently enough to go on, with its text kept (not so before migration 0051)."""
+    return and_(Broadcast.started_at >= live.resumable_since, Broadcast.text.is_not(None))
 
 
 class BroadcastRepository:
@@ -60,37 +76,71 @@ class BroadcastRepository:
         self.session = session
 
     async def under_way(self, live: Liveness) -> Broadcast | None:
-        """The broadcast being sent (or stopping) that is alive."""
+        """The broadcast being sent (or waiting to be taken over), or stopping and alive."""
         return await self.session.scalar(
-            select(Broadcast).where(_alive(live)).order_by(Broadcast.id).limit(1)
+            select(Broadcast).where(_under_way(live)).order_by(Broadcast.id).limit(1)
         )
+
+    async def any_dead(self, live: Liveness) -> bool:
+        """Whether a row under way lost its sender (to give up or take over): the job's read."""
+        found = await self.session.scalar(
+            select(Broadcast.id)
+            .where(Broadcast.status.in_(UNDER_WAY), not_(_under_way(live)) | _dead_sending(live))
+            .limit(1)
+        )
+        return found is not None
 
     async def give_up_dead(self, live: Liveness, *, now: datetime) -> list[GivenUp]:
-        """Rows still under way that are not alive (their worker died) become stopped, as far
-        as they got: what each reached, for telling the admin who started it."""
+        """Dead rows not to go on (stopping, or sending since before `resumable_since`) become
+        stopped, as far as they got: what each reached, for telling the admin who started it."""
+        stopping = and_(Broadcast.status == STOPPING, Broadcast.updated_at < live.stopping_since)
+        too_old = and_(_dead_sending(live), not_(_resumable(live)))
+        given_up: list[GivenUp] = []
+        for interrupted, dead in ((False, stopping), (True, too_old)):
+            result = await self.session.execute(
+                update(Broadcast)
+                .where(dead)
+                .values(status=STOPPED, finished_at=now)
+                .returning(
+                    Broadcast.id,
+                    Broadcast.started_by,
+                    Broadcast.chat_id,
+                    Broadcast.total,
+                    Broadcast.sent,
+                    Broadcast.blocked,
+                    Broadcast.failed,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            given_up += [GivenUp(row[0], interrupted, *row[1:]) for row in result.all()]
+        return given_up
+
+    async def take_over(self, live: Liveness, *, now: datetime) -> Broadcast | None:
+        """A dead sender's broadcast, started since `resumable_since`, becomes this worker's
+        (its next `attempt`) in one conditional UPDATE: the row, or None if there is none or
+        another worker took it first (its UPDATE moved `updated_at`, so ours matches nothing).
+        One row at most is sending, so there is one to take at most."""
         result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.status.in_(UNDER_WAY), not_(_alive(live)))
-            .values(status=STOPPED, finished_at=now)
-            .returning(
-                Broadcast.started_by,
-                Broadcast.chat_id,
-                Broadcast.total,
-                Broadcast.sent,
-                Broadcast.blocked,
-                Broadcast.failed,
-            )
+            .where(_dead_sending(live), _resumable(live))
+            .values(attempt=Broadcast.attempt + 1, updated_at=now)
+            .returning(Broadcast)
             .execution_options(synchronize_session=False)
         )
-        return [GivenUp(*row) for row in result.all()]
+        return result.scalars().first()
 
     async def add_sending(
-        self, started_by: int, chat_id: int, total: int, audience: str
+        self, started_by: int, chat_id: int, total: int, audience: str, text: str
     ) -> Broadcast | None:
-        """A new broadcast being sent; None if another one is sending (the unique index:
-        two Sends at once on two workers)."""
+        """A new broadcast being sent (its text kept, should another worker go on with it);
+        None if another one is sending (the unique index: two Sends at once on two workers)."""
         broadcast = Broadcast(
-            started_by=started_by, chat_id=chat_id, total=total, status=SENDING, audience=audience
+            started_by=started_by,
+            chat_id=chat_id,
+            total=total,
+            status=SENDING,
+            audience=audience,
+            text=text,
         )
         try:
             async with self.session.begin_nested():
@@ -102,10 +152,11 @@ class BroadcastRepository:
 
     async def stop(self, live: Liveness, *, now: datetime) -> tuple[int, int] | None:
         """Sending -> stopping, in one conditional UPDATE that dates the Stop: (its id, the
-        chat that started it), or None if no live broadcast is sending."""
+        chat that started it), or None if none is sending. One whose sender died is stopped
+        too: stopping, nobody takes it over, and it is given up once `stopping_since` passes."""
         result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.status == SENDING, Broadcast.updated_at >= live.sending_since)
+            .where(Broadcast.status == SENDING)
             .values(status=STOPPING, updated_at=now)
             .returning(Broadcast.id, Broadcast.chat_id)
             .execution_options(synchronize_session=False)
@@ -114,14 +165,29 @@ class BroadcastRepository:
         return None if row is None else (row.id, row.chat_id)
 
     async def keep_sending(
-        self, broadcast_id: int, *, sent: int, blocked: int, failed: int, now: datetime
+        self,
+        broadcast_id: int,
+        attempt: int,
+        *,
+        sent: int,
+        blocked: int,
+        failed: int,
+        reached_id: int,
+        now: datetime,
     ) -> bool:
-        """Record the counts so far; False if the row is no longer sending (stopped from
-        any worker, or given up as stalled): the sender stops before its next message."""
+        """Record the counts so far and the last customer id finished (one write a batch);
+        False if the row is no longer sending (stopped from any worker) or no longer this
+        sender's `attempt` (taken over as dead): the sender stops before its next message."""
         result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == SENDING)
-            .values(sent=sent, blocked=blocked, failed=failed, updated_at=now)
+            .where(
+                Broadcast.id == broadcast_id,
+                Broadcast.status == SENDING,
+                Broadcast.attempt == attempt,
+            )
+            .values(
+                sent=sent, blocked=blocked, failed=failed, reached_id=reached_id, updated_at=now
+            )
             .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1
@@ -129,16 +195,23 @@ class BroadcastRepository:
     async def finish(
         self,
         broadcast_id: int,
+        attempt: int,
         *,
         stopped: bool,
         sent: int,
         blocked: int,
         failed: int,
         now: datetime,
-    ) -> None:
-        await self.session.execute(
+    ) -> bool:
+        """Done or stopped with its last counts; False if another worker took it over (the
+        other worker reports it)."""
+        result = await self.session.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast_id)
+            .where(
+                Broadcast.id == broadcast_id,
+                Broadcast.attempt == attempt,
+                Broadcast.status.in_(UNDER_WAY),
+            )
             .values(
                 status=STOPPED if stopped else DONE,
                 sent=sent,
@@ -149,6 +222,7 @@ class BroadcastRepository:
             )
             .execution_options(synchronize_session=False)
         )
+        return rowcount(result) == 1
 
     async def add_scheduled(
         self, started_by: int, chat_id: int, text: str, audience: str, send_at: datetime
