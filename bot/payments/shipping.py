@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import i18n
-from bot.config import PickupPoint, Settings
+from bot.config import Settings
 from bot.i18n import N_
 from bot.money import telegram_maximum
+from bot.services.pickup import pickup_id
 
 STANDARD = "standard"
 EXPRESS = "express"
-PICKUP = "pickup:"  # "pickup:1": the first of PICKUP_POINTS
 ABOVE_LIMIT_WITH_SHIPPING = N_(
     "With shipping your order comes to {total}, and Telegram takes at most {limit} in one "
     "payment in {currency}. Take something out of your cart (you can buy the rest in a second "
@@ -113,27 +113,6 @@ def priced_options(
         ShippingChoice(EXPRESS, tr._("Express"), settings.shipping_express),
         *pickups,
     ]
-
-
-def pickup_id(number: int) -> str:
-    """The payment form's option id of the `number`th pickup point (from 1): "pickup:1"."""
-    return f"{PICKUP}{number}"
-
-
-def is_pickup(option_id: str | None) -> bool:
-    """The shopper collects the order herself (an option `pickup_id` made)."""
-    return bool(option_id) and str(option_id).startswith(PICKUP)
-
-
-def pickup_point(settings: Settings, option_id: str | None) -> PickupPoint | None:
-    """The place a pickup option names, None for a delivery option or a place no longer
-    listed (the order keeps the words of its place: Order.pickup_place)."""
-    if not is_pickup(option_id):
-        return None
-    number = str(option_id).removeprefix(PICKUP)
-    if not number.isdigit() or not 1 <= int(number) <= len(settings.pickup_points):
-        return None
-    return settings.pickup_points[int(number) - 1]
 
 
 def shipping_price(

@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
-from bot.payments.shipping import is_pickup
 from bot.services.gift_cards import masked
+from bot.services.pickup import is_pickup
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 

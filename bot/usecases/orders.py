@@ -16,7 +16,6 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.payments.shipping import is_pickup
 from bot.services import downloads, gift_cards, ratings
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.checkout import give_back_held
@@ -30,6 +29,7 @@ from bot.services.errors import (
     RefundDeferred,
     WrongHandover,
 )
+from bot.services.pickup import is_pickup
 from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
 from bot.services.tracking import tracking_link
 from bot.shop import Shop

@@ -24,7 +24,6 @@ from bot.payments.payload import InvalidPayload, InvoicePayload, sign_payload, v
 from bot.payments.shipping import (
     ShippingChoice,
     ShippingRefused,
-    pickup_point,
     shipping_options,
     shipping_price,
 )
@@ -35,6 +34,7 @@ from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
 from bot.services.order_minimum import BelowMinimumOrder, check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
+from bot.services.pickup import pickup_point
 from bot.services.refunds import second_payment_unrefunded
 from bot.services.sales_pause import SalesPaused
 from bot.shop import Shop

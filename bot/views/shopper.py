@@ -92,7 +92,6 @@ from bot.conversation.screens import (
 from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
-from bot.payments.shipping import is_pickup
 from bot.permissions import Role
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
@@ -102,6 +101,7 @@ from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
 from bot.services.order_summary import delivery_method, discount_label, gift_card_line
 from bot.services.photos import PhotoSource, resolve_photo
+from bot.services.pickup import is_pickup
 from bot.services.ratings import STARS, can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASON_CODES, REASONS

@@ -33,11 +33,11 @@ from bot.conversation.storefront import (
     ReturnQuote,
 )
 from bot.i18n import N_
-from bot.payments.shipping import is_pickup
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import delivery_method, gift_card_line
+from bot.services.pickup import is_pickup
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASONS, reason_text

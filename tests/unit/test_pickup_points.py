@@ -8,8 +8,9 @@ import pytest
 from bot import notices
 from bot.config import ConfigError, PickupPoint, load_settings
 from bot.i18n import translator
-from bot.payments.shipping import pickup_point, shipping_options, ships_free
+from bot.payments.shipping import shipping_options, ships_free
 from bot.services.order_summary import delivery_method
+from bot.services.pickup import pickup_point
 
 TOKEN = "123:abc"
 POINTS = "Main Street shop|12 Main St, Springfield, open 9-18; Harbour kiosk|Pier 3"
