@@ -78,10 +78,11 @@ def parse_request(
     sale's end date changed, or removed); AdminInputError naming what is accepted, or saying
     that the day is past (at `now`)."""
     args = list(args)
-    ends_at = None
+    ends_at, no_end = None, False
     if args and args[-1].casefold().startswith(UNTIL):
         text = args.pop()[len(UNTIL) :].strip()
-        if text != NO_END:
+        no_end = text == NO_END
+        if not no_end:
             try:
                 ends_at = day_bound("until", text, zone)
             except PromoInputError as exc:
@@ -96,6 +97,11 @@ def parse_request(
         return SaleRequest(" ".join(args[1:]))
     if len(args) < 2:
         raise wrong(SALE_USAGE)
+    if no_end:  # a new sale without until= already has no end date
+        raise wrong(
+            "until=- takes the end date off a running sale (/sale Mugs until=-); a new sale "
+            "without until= runs until /sale end."
+        )
     text = args[-1].removesuffix("%")
     percent = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
     if percent not in SALE_PERCENTS:

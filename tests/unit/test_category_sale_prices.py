@@ -11,7 +11,7 @@ import pytest
 from bot.money import exponent
 from bot.pricing import SALE_PERCENTS, discounted
 from bot.services.admin_catalog import AdminInputError
-from bot.services.category_sale import SaleRequest, parse_request
+from bot.services.category_sale import EndDateRequest, SaleRequest, parse_request
 from bot.services.promos import day_bound
 
 
@@ -63,6 +63,11 @@ def test_until_is_the_whole_day_on_the_shops_clock_by_the_promo_rule() -> None:
     assert summer.ends_at == datetime(2036, 7, 31, 22, tzinfo=UTC)  # UTC+2 in summer
     today = datetime(2036, 12, 31, 22, 59, tzinfo=UTC)  # 23:59 on Dec 31 in Madrid
     assert parse_request(["Mugs", "20%", "until=2036-12-31"], madrid, today) == winter
-    for bad in (["Mugs", "20%", "until=2036-12-30"], ["Mugs", "20%", "until=31.12.2036"]):
+    assert parse_request(["Mugs", "until=-"], madrid, today) == EndDateRequest("Mugs", None)
+    for bad in (
+        ["Mugs", "20%", "until=2036-12-30"],
+        ["Mugs", "20%", "until=31.12.2036"],
+        ["Mugs", "20%", "until=-"],  # "no end" is for a running sale: a new one has none
+    ):
         with pytest.raises(AdminInputError):
             parse_request(bad, madrid, today)
