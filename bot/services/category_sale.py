@@ -79,9 +79,11 @@ def parse_request(
     that the day is past (at `now`)."""
     args = list(args)
     ends_at = None
+    no_end = False  # until=-: only a running sale's end date can be removed
     if args and args[-1].casefold().startswith(UNTIL):
         text = args.pop()[len(UNTIL) :].strip()
-        if text != NO_END:
+        no_end = text == NO_END
+        if not no_end:
             try:
                 ends_at = day_bound("until", text, zone)
             except PromoInputError as exc:
@@ -103,6 +105,11 @@ def parse_request(
             "{percent} is not a percent I can take off: send a whole number from 1 to 90, "
             "e.g. /sale Mugs 20%.",
             percent=repr(args[-1]),
+        )
+    if no_end:
+        raise wrong(
+            "until=- removes the end date of a running sale: to start one that runs until "
+            "/sale end, leave until= out, e.g. /sale Mugs 20%."
         )
     return SaleRequest(" ".join(args[:-1]), percent, ends_at)
 

@@ -11,7 +11,7 @@ import pytest
 from bot.money import exponent
 from bot.pricing import SALE_PERCENTS, discounted
 from bot.services.admin_catalog import AdminInputError
-from bot.services.category_sale import SaleRequest, parse_request
+from bot.services.category_sale import EndDateRequest, SaleRequest, parse_request
 from bot.services.promos import day_bound
 
 
@@ -66,3 +66,9 @@ def test_until_is_the_whole_day_on_the_shops_clock_by_the_promo_rule() -> None:
     for bad in (["Mugs", "20%", "until=2036-12-30"], ["Mugs", "20%", "until=31.12.2036"]):
         with pytest.raises(AdminInputError):
             parse_request(bad, madrid, today)
+
+
+def test_until_dash_on_a_start_is_refused_and_only_removes_a_running_sales_end() -> None:
+    with pytest.raises(AdminInputError, match=r"leave until= out, e\.g\. /sale Mugs 20%"):
+        parse_request(["Mugs", "20%", "until=-"])
+    assert parse_request(["Mugs", "until=-"]) == EndDateRequest("Mugs", None)
