@@ -78,7 +78,8 @@ def parse_request(
     sale's end date changed, or removed); AdminInputError naming what is accepted, or saying
     that the day is past (at `now`)."""
     args = list(args)
-    ends_at, no_end = None, False
+    ends_at = None
+    no_end = False  # until=-: only a running sale's end date can be removed
     if args and args[-1].casefold().startswith(UNTIL):
         text = args.pop()[len(UNTIL) :].strip()
         no_end = text == NO_END
@@ -97,11 +98,6 @@ def parse_request(
         return SaleRequest(" ".join(args[1:]))
     if len(args) < 2:
         raise wrong(SALE_USAGE)
-    if no_end:  # a new sale without until= already has no end date
-        raise wrong(
-            "until=- takes the end date off a running sale (/sale Mugs until=-); a new sale "
-            "without until= runs until /sale end."
-        )
     text = args[-1].removesuffix("%")
     percent = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
     if percent not in SALE_PERCENTS:
@@ -109,6 +105,11 @@ def parse_request(
             "{percent} is not a percent I can take off: send a whole number from 1 to 90, "
             "e.g. /sale Mugs 20%.",
             percent=repr(args[-1]),
+        )
+    if no_end:
+        raise wrong(
+            "until=- removes the end date of a running sale: to start one that runs until "
+            "/sale end, leave until= out, e.g. /sale Mugs 20%."
         )
     return SaleRequest(" ".join(args[:-1]), percent, ends_at)
 

@@ -270,6 +270,13 @@ IN_STOCK = or_(
 # An SKU typed in another case than stored (bot.catalog_rules.named_sku) is looked up by
 # upper(sku), as ProductRepository.find_by_sku compares it: from these, not a scan (0024).
 Index("ix_products_sku_upper", func.upper(Product.sku))
+# Ending a /sale finds the products that carry its end (migration 0052): few rows, so partial.
+Index(
+    "ix_products_category_sale_of",
+    Product.category_sale_of,
+    sqlite_where=Product.category_sale_of.is_not(None),
+    postgresql_where=Product.category_sale_of.is_not(None),
+)
 Index("ix_product_variants_sku_upper", func.upper(ProductVariant.sku))
 # /stats' best- and worst-rated products on sale with at least RATED_ENOUGH ratings are read
 # from the two ends of this index (0029), not by ranking every product. A partial index serves

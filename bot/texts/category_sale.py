@@ -48,6 +48,16 @@ def sale_ends(tr: Translator, ends_at: datetime, zone: tzinfo, now: datetime) ->
     return tr._("⏳ Sale ends {day}", day=last_day(tr, ends_at, zone, form))
 
 
+def sale_end_line(
+    tr: Translator, compare_at: int | None, ends_at: datetime | None, zone: tzinfo, now: datetime
+) -> str | None:
+    """The card's end line, the chat's and the storefront's alike: said only of a price on sale
+    (`compare_at`) whose category sale has an end date."""
+    if compare_at is None or ends_at is None:
+        return None
+    return sale_ends(tr, ends_at, zone, now)
+
+
 def ends_by_itself(tr: Translator, ends_at: datetime, zone: tzinfo) -> str:
     """ "Ends automatically at the end of Dec 31, 2026 (Europe/Madrid)." """
     return tr._(

@@ -116,7 +116,7 @@ from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.texts.cart_thresholds import free_shipping_text, min_order_text
-from bot.texts.category_sale import sale_ends
+from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
@@ -346,8 +346,10 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     price = price_html(tr, card.price, card.compare_at, card.currency)
     stock = stock_label(tr, card.available, screen.low_stock_threshold, card.is_digital)
     lines.append(f"{price} · {stock}")
-    if card.compare_at is not None and card.sale_ends_at is not None:
-        lines.append(sale_ends(tr, card.sale_ends_at, settings.zone, datetime.now(UTC)))
+    if ends := sale_end_line(
+        tr, card.compare_at, card.sale_ends_at, settings.zone, datetime.now(UTC)
+    ):
+        lines.append(ends)
     if card.max_per_order is not None:
         lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:

@@ -8,7 +8,7 @@ the page has no rules or wording of its own to drift from the chat's.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from html import unescape
 from typing import Any
 
@@ -44,6 +44,7 @@ from bot.services.returns import REASONS, reason_text
 from bot.services.tracking import tracking_link
 from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
+from bot.texts.category_sale import sale_end_line
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
 from bot.views.shopper import (
@@ -199,6 +200,10 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         "photos": [photo_path(card.id, further=n) for n in range(1, card.photo_count)],
         "description": _name(card.description, card.translations, "description"),
         "rating_text": rating_line(i18n.current(), card),
+        # "⏳ Sale ends Dec 31" from the product's own row, as the chat's card says it.
+        "sale_ends_text": sale_end_line(
+            i18n.current(), card.compare_at, card.sale_ends_at, zone, datetime.now(UTC)
+        ),
         **_reviews(view, zone),
         **_also_bought(view),
         "saved": view.saved,  # ♡ (in the chat or the page)

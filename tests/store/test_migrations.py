@@ -971,6 +971,7 @@ async def test_0046_writes_the_end_of_a_running_category_sale_on_its_products(
     store = Store.from_url(database_url)
     try:
         await store.migrate()
+        await _alembic(store, "downgrade", "0046_product_sale_ends")  # its own objects
         objects = await _schema_objects(store)
         await _alembic(store, "downgrade", "0046_product_sale_ends-1")
         async with store.engine.connect() as conn:
@@ -1012,6 +1013,7 @@ async def test_0047_repairs_limits_out_of_range_and_refuses_new_ones(database_ur
         await store.migrate()
         for sku in ("ZERO", "HUGE", "TWO", "NONE"):
             await add_product(store, sku)
+        await _alembic(store, "downgrade", "0047_max_per_order_check")  # its own objects
         objects = await _schema_objects(store)
         await _alembic(store, "downgrade", "0047_max_per_order_check-1")
         async with store.engine.begin() as conn:
@@ -1182,5 +1184,28 @@ async def test_0051_lets_a_broadcast_remember_how_far_it_got_and_takes_that_away
         async with store.engine.connect() as conn:
             assert not {"reached_id", "attempt"} & set(await _columns(conn, "broadcasts"))
             assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
+    finally:
+        await store.close()
+
+
+async def test_0052_ending_a_sale_reads_its_products_by_an_index(database_url: str) -> None:
+    """Up to 0052 the statement that ends a sale's dates (`_undated`) reads the partial index
+    on category_sale_of, not the whole table; down to 0051 the index is gone."""
+    from sqlalchemy import update
+
+    from bot.store.models import Product
+
+    ending = (
+        update(Product)
+        .where(Product.category_sale_of == 1)
+        .values(category_sale_ends_at=None, category_sale_of=None)
+    )
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0051_broadcast_resume")
+        assert "ix_products_category_sale_of" not in await _plan(store, ending)
+        await _alembic(store, "upgrade", "0052_sale_of_index")
+        assert "ix_products_category_sale_of" in await _plan(store, ending)
     finally:
         await store.close()

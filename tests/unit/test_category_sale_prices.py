@@ -71,3 +71,9 @@ def test_until_is_the_whole_day_on_the_shops_clock_by_the_promo_rule() -> None:
     ):
         with pytest.raises(AdminInputError):
             parse_request(bad, madrid, today)
+
+
+def test_until_dash_on_a_start_is_refused_and_only_removes_a_running_sales_end() -> None:
+    with pytest.raises(AdminInputError, match=r"leave until= out, e\.g\. /sale Mugs 20%"):
+        parse_request(["Mugs", "20%", "until=-"])
+    assert parse_request(["Mugs", "until=-"]) == EndDateRequest("Mugs", None)

@@ -4,10 +4,15 @@ product and each variant priced on its own; the page strikes the regular price t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from bot.services import catalog
+from bot.services.category_sale import SalePlan
 from bot.standin.harness import ShopHarness
 from bot.store.models import Product
+from bot.usecases import category_sale
+from tests.conftest import selects_run
 from tests.webapp.browser import Browser
 from tests.webapp.conftest import Page, change_product, open_the_mug, product_id
 
@@ -84,3 +89,71 @@ async def test_the_page_strikes_the_regular_price_through(
     await browser.js("window.__tg.pressBack()")
     struck = await browser.find(f".card[data-product-id='{mug}'] .price s.was", "$20.00")
     assert struck.value_of_css_property("text-decoration-line") == "line-through"
+
+
+async def test_the_product_page_says_when_the_sale_of_its_category_ends(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """The mug is on its category's sale until Dec 31, 2036: the page says so in the chat
+    card's words, read from the product's row (no statement more than a page without it);
+    off sale, nothing is said."""
+    mug_id = await product_id(shop, "KIT-MUG-CER")
+    async with shop.store.reading() as uow:
+        stored = await uow.products.get(mug_id)
+        assert isinstance(stored, Product)
+        kitchen = stored.category_id
+    page: Page = page_of(shop.user(1001, "Alice"))
+    await change_product(shop, "KIT-MUG-CER", compare_at_price=2000)
+    assert (await page.ok("GET", f"products/{mug_id}"))["sale_ends_text"] is None  # no end date
+
+    # What /sale Kitchen 20% until=2036-12-31 writes on each product of the category.
+    ends = datetime(2037, 1, 1, tzinfo=UTC)
+    await change_product(shop, "KIT-MUG-CER", category_sale_of=kitchen, category_sale_ends_at=ends)
+    mug = await page.ok("GET", f"products/{mug_id}")
+    assert mug["sale_ends_text"] == "⏳ Sale ends Dec 31, 2036"
+    async with shop.store.reading() as uow:  # the card the page is made from: still one SELECT
+        selects = selects_run(shop.store)
+        card = await catalog.product_card(uow, mug_id)
+    assert card.sale_ends_at == ends and len(selects) == 1
+
+    spanish = page_of(shop.user(1002, "Bea", language_code="es"))
+    spanish_mug = await spanish.ok("GET", f"products/{mug_id}")
+    assert spanish_mug["sale_ends_text"].startswith("⏳ Las rebajas terminan el ")
+
+    await change_product(shop, "KIT-MUG-CER", compare_at_price=None)  # off sale: nothing said
+    assert (await page.ok("GET", f"products/{mug_id}"))["sale_ends_text"] is None
+
+
+async def _category_of(shop: ShopHarness, product_id_: int) -> int:
+    async with shop.store.reading() as uow:
+        stored = await uow.products.get(product_id_)
+        assert isinstance(stored, Product)
+        return stored.category_id
+
+
+async def test_a_product_moved_into_or_out_of_a_category_on_sale(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Ada puts Kitchen on sale until Dec 31, 2036. The sale covers what was in Kitchen when
+    it started: a mug moved out keeps its sale price but no longer says when it ends (that
+    sale does not end it); a tee moved in is not put on sale, and says nothing either."""
+    assert shop.shop is not None
+    mug_id = await product_id(shop, "KIT-MUG-CER")
+    tee_id = await product_id(shop, "APP-TEE-ORG")
+    kitchen, apparel = await _category_of(shop, mug_id), await _category_of(shop, tee_id)
+    now = datetime(2036, 6, 1, tzinfo=UTC)
+    plan = await category_sale.preview(shop.shop, ["Kitchen", "20%", "until=2036-12-31"], now=now)
+    assert isinstance(plan, SalePlan) and plan.ends_at is not None
+    await category_sale.confirm(
+        shop.shop, 9001, kitchen, 20, plan.fingerprint, int(plan.ends_at.timestamp())
+    )
+    page: Page = page_of(shop.user(1001, "Alice"))
+    mug = await page.ok("GET", f"products/{mug_id}")
+    assert (mug["compare_at"], mug["sale_ends_text"]) == (1600, "⏳ Sale ends Dec 31, 2036")
+
+    await change_product(shop, "KIT-MUG-CER", category_id=apparel)  # out, as /edit moves it
+    await change_product(shop, "APP-TEE-ORG", category_id=kitchen)  # in
+    mug = await page.ok("GET", f"products/{mug_id}")
+    assert (mug["compare_at"], mug["sale_ends_text"]) == (1600, None)
+    tee = await page.ok("GET", f"products/{tee_id}")
+    assert (tee["compare_at"], tee["sale_ends_text"]) == (None, None)

@@ -652,6 +652,7 @@
     refresh();
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       gallery, h('h2', { text: p.title }), price, stock,
+      p.sale_ends_text ? h('div', { class: 'hint sale-ends', text: p.sale_ends_text }) : null,
       p.limit_text ? h('div', { class: 'hint limit', text: p.limit_text }) : null,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
