@@ -22,7 +22,13 @@ from bot.permissions import acting
 from bot.services import returns
 from bot.services.admin_orders import OrderDetail, customer_name
 from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
-from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts
+from bot.services.returns import (
+    ALREADY_OPEN,
+    NotReturnable,
+    ReturnDecided,
+    ReturnFacts,
+    ReturnNotFound,
+)
 from bot.shop import Shop
 from bot.store.ids import is_row_id
 from bot.store.models import utcnow
@@ -30,7 +36,7 @@ from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
 from bot.usecases.admin_orders import OrderNotChanged, order_detail
-from bot.usecases.orders import audit_order, refund_order
+from bot.usecases.orders import audit_order, refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
 
@@ -119,21 +125,30 @@ async def pending(shop: Shop, request_id: int) -> ReturnFacts:
 async def approve(
     shop: Shop, admin_id: int, request_id: int, *, restock: bool = False
 ) -> ReturnDone:
-    """Approve the request and refund its amount; the shopper is told. With `restock`, its
-    lines go back in stock in the decision's own transaction (once, also when the decision
-    is pressed twice or by two admins), recorded in the order's history and the audit log
-    (`return.restock`). ReturnDecided for a second press; OrderNotChanged when the refund is
-    refused (the request is open again; the units put back stay on the shelf, and a later
-    approval does not add them twice)."""
+    """Approve the request and refund its amount; the shopper is told. The refund is set
+    aside (a pending refund, claimed as the admins' Refund claims it) in the decision's own
+    transaction, so a crash after it leaves the refund to the pending-refunds job, which
+    makes it once; the shopper then hears of it from the job. With `restock`, its lines go
+    back in stock in that transaction too (once, also when the decision is pressed twice or
+    by two admins), recorded in the order's history and the audit log (`return.restock`).
+    ReturnDecided for a second press; OrderNotChanged when the refund is refused (the
+    request is open again; units put back after the provider refused stay on the shelf, and
+    a later approval does not add them twice)."""
     actor, now = acting(shop.settings, admin_id), utcnow()
-    async with shop.store.uow() as uow:
-        request = await returns.decide(uow, request_id, APPROVED, actor, now)
-        restocked = restock and await returns.restock(uow, request, actor, now)
-        if restocked:
-            details = {"actor": actor, "request": request.id, "restocked": list(request.lines)}
-            await uow.audit.record(admin_id, "return.restock", f"order:{request.order_id}", details)
+    request = await pending(shop, request_id)  # ReturnNotFound, ReturnDecided
     try:
-        change = await refund_order(shop, request.order_id, amount=request.amount, actor=actor)
+        async with shop.store.uow() as uow:
+            request = await returns.decide(uow, request_id, APPROVED, actor, now)
+            restocked = restock and await returns.restock(uow, request, actor, now)
+            if restocked:
+                details = {"actor": actor, "request": request.id, "restocked": list(request.lines)}
+                await uow.audit.record(
+                    admin_id, "return.restock", f"order:{request.order_id}", details
+                )
+            claimed = await returns.claim_refund(uow, request, actor)
+        change = await refund_claimed(shop, claimed)
+    except (ReturnDecided, ReturnNotFound):
+        raise
     except (OrderError, IllegalOrderTransition) as exc:
         async with shop.store.uow() as uow:
             await uow.returns.reopen(request_id)
