@@ -544,3 +544,25 @@ async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
     await sam.wait_for("✅ Your return #1 was approved")
     assert await stripe_account.refunds_of(charge) == [2880]
     assert await books(h, order_id) == ("delivered", 2880)
+
+
+async def test_a_crash_before_sam_hears_of_the_decline_loses_the_message_not_the_decision(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The decline is stored, then the bot dies before Sam's message goes: his order says it
+    was declined, with the reason, whenever he opens it, and he may ask again."""
+    assert h.shop is not None
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Changed my mind")
+    with monkeypatch.context() as dying:
+        dying.setattr(h.shop.notifier, "notify", _crash)
+        with pytest.raises(Crash):
+            await return_cases.decline(h.shop, ADMIN_ID, 1, "Mugs are not returnable once used.")
+    assert await requests_of(h, order_id) == [("declined", f"admin:{ADMIN_ID}")]
+    await open_order(sam, order_id)
+    assert "↩️ Return #1 declined: Mugs are not returnable once used." in shown(sam)
+    assert "↩️ Return items" in screen(sam)
+    assert await stripe_account.refunds_of(charge) == []
