@@ -26,7 +26,9 @@ from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import OrderEvent, ReturnRequest, utcnow
+from bot.store.order_states import IllegalOrderTransition
 from bot.usecases import returns as return_cases
+from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import deliver_order, ship_order
 from bot.usecases.refunds import (
     PENDING_REFUND_GRACE,
@@ -566,3 +568,35 @@ async def test_a_crash_before_sam_hears_of_the_decline_loses_the_message_not_the
     assert "↩️ Return #1 declined: Mugs are not returnable once used." in shown(sam)
     assert "↩️ Return items" in screen(sam)
     assert await stripe_account.refunds_of(charge) == []
+
+
+async def test_a_refund_stripe_made_but_the_books_missed_is_never_made_again(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sam returns the cushion cover ($21.60); Stripe refunds it, but the order keeps moving
+    under the books (another admin), so the refund cannot be recorded yet. The request stays
+    approved and the job records it; Ada's second approval refunds nothing more."""
+    assert h.shop is not None
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam.send("/start")
+    await return_cases.request_return(h.shop, SHOPPER_ID, order_id, 0b10, 1)  # the cushion
+    with monkeypatch.context() as moving:
+
+        async def moved(*args: object, **kwargs: object) -> None:
+            raise IllegalOrderTransition("refund_part", "shipped")
+
+        moving.setattr(refund_books, "record_refund", moved)
+        with pytest.raises(OrderNotChanged):
+            await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await stripe_account.refunds_of(charge) == [2160]
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [order_id]
+    with pytest.raises(ReturnDecided):
+        await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await stripe_account.refunds_of(charge) == [2160]
+    assert await books(h, order_id) == ("delivered", 2160)
