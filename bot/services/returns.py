@@ -21,9 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.i18n import N_, Translator, worded
+from bot.services import refunds
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
-from bot.services.refunds import line_amount, refundable
+from bot.services.refunds import RefundClaim, line_amount, refundable
 from bot.store.models import Order, OrderLine, ReturnRequest
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.returns import APPROVED, REQUESTED
@@ -52,6 +53,7 @@ NOTHING_LEFT = N_("Order #{order_id} has nothing left to return.")
 ALREADY_OPEN = N_("Order #{order_id} already has a return request waiting for the shop.")
 PICK_SOME = N_("Choose at least one item to return.")
 STALE = N_("That choice is out of date. Here is your order as it is now.")
+RETURN_REFUND = N_("return #{request_id}")  # a return's refund, as its reason reads
 
 
 class NotReturnable(OrderError):
@@ -349,6 +351,17 @@ async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: dateti
     history = worded(N_("restocked {lines}"), lines=named_lines(request.lines))
     await uow.orders.record_event(order, actor=actor, note=history)
     return True
+
+
+async def claim_refund(uow: UnitOfWork, request: ReturnFacts, actor: str) -> RefundClaim:
+    """Set an approved request's refund aside in the approval's own transaction (the admins'
+    refund claim: never beyond what can still go back, not while another refund is under
+    way), tied to the request: a crash before the provider's refund leaves it pending for
+    the pending-refunds job, and a refund the job finds refused reopens the request."""
+    reason = worded(RETURN_REFUND, request_id=request.id)
+    claimed = await refunds.claim(uow, request.order_id, request.amount, actor, reason)
+    await uow.returns.set_refund(request.id, claimed.refund_id)
+    return claimed
 
 
 async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:

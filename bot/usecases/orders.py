@@ -8,7 +8,7 @@ bot.usecases.admin_orders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -30,7 +30,7 @@ from bot.services.errors import (
     WrongHandover,
 )
 from bot.services.pickup import is_pickup
-from bot.services.refunds import PAYMENT_CHECK, RefundInfo, refundable
+from bot.services.refunds import PAYMENT_CHECK, RefundClaim, RefundInfo, RefundResult, refundable
 from bot.services.tracking import tracking_link
 from bot.shop import Shop
 from bot.store.models import Order
@@ -44,7 +44,7 @@ from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
 from bot.texts.tracking import track_parcel
 from bot.usecases.admin_flows import ending_step
-from bot.usecases.refunds import refund_payment
+from bot.usecases.refunds import make_claimed, refund_payment
 
 ShopperNotice = Callable[[Translator], str]
 """What the shopper is told, worded in her language when it is sent (bot.notices)."""
@@ -241,8 +241,22 @@ async def refund_order(
     no, IllegalOrderTransition. A provider that could not be reached leaves the refund to the
     job (`refund_deferred`); the shopper hears it is on its way.
     """
+    making = refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+    return await _refund_made(shop, order_id, making, reason)
+
+
+async def refund_claimed(shop: Shop, claimed: RefundClaim) -> OrderChange:
+    """`refund_order` of a refund claimed already, in the transaction of the decision that
+    owes it (a return's approval): made at the provider and recorded, or left pending."""
+    return await _refund_made(shop, claimed.order_id, make_claimed(shop, claimed), claimed.reason)
+
+
+async def _refund_made(
+    shop: Shop, order_id: int, making: Coroutine[Any, Any, RefundResult], reason: str | None
+) -> OrderChange:
+    """The order's change once `making` (the provider's refund and its record) ended."""
     try:
-        result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+        result = await making
     except RefundDeferred as later:
         async with shop.store.reading() as uow:
             order = await _load(uow, order_id)

@@ -49,6 +49,14 @@ async def refund_payment(
     """
     async with shop.store.uow() as uow:
         claimed = await refunds.claim(uow, order_id, amount, actor, reason)
+    return await make_claimed(shop, claimed)
+
+
+async def make_claimed(shop: Shop, claimed: RefundClaim) -> RefundResult:
+    """The refund of a claim already committed (by `refund_payment`, or in the transaction
+    of a decision that owes it, as a return's approval): made at the provider and recorded.
+    RefundFailed (given back) and RefundDeferred as `refund_payment`; a crash before the end
+    leaves it pending for `resume_pending_refunds`, which makes it once."""
     made = await _refund_or_give_back(shop, claimed)
     return await _record(shop, claimed, made)
 
@@ -187,6 +195,8 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:
                 uow.orders.flag_for_review(order, reason)
+            # a return's approval owed it: the request waits for the admins again
+            await uow.returns.reopen_refunded_by(claimed.refund_id)
         await shop.alert_admins(lambda tr: notices.needs_review(tr, order_id, reason))
         if claimed.counted and claimed.attempts:  # she was told we'd message her when done
             tr = await shop.words_of(claimed.customer_telegram_id)

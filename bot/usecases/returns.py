@@ -3,9 +3,11 @@ decline, each told to the other side and written in the audit log.
 
 The rules are bot.services.returns; the refund is the admins' own (bot.usecases.orders
 .refund_order: claimed in the database, made at Stripe, recorded), for exactly the amount
-the request holds. A decision is a compare-and-set on the request, made before the refund:
-two presses (two admins, a double tap) refund once, and the later one hears who decided. A
-refund the provider refuses reopens the request, as the admin's Refund leaves the order.
+the request holds, set aside in the decision's own transaction (a crash before the provider
+is asked leaves it pending for the pending-refunds job, never approved and unpaid). A
+decision is a compare-and-set on the request: two presses (two admins, a double tap) refund
+once, and the later one hears who decided. A refund the provider refuses reopens the
+request, as the admin's Refund leaves the order.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,8 +24,20 @@ from bot.notifier import Buttons
 from bot.permissions import acting
 from bot.services import returns
 from bot.services.admin_orders import OrderDetail, customer_name
-from bot.services.errors import OrderError, OrderNotFound, RefundDeferred, ShopError
-from bot.services.returns import ALREADY_OPEN, NotReturnable, ReturnFacts
+from bot.services.errors import (
+    OrderError,
+    OrderNotFound,
+    RefundDeferred,
+    RefundFailed,
+    ShopError,
+)
+from bot.services.returns import (
+    ALREADY_OPEN,
+    NotReturnable,
+    ReturnDecided,
+    ReturnFacts,
+    ReturnNotFound,
+)
 from bot.shop import Shop
 from bot.store.ids import is_row_id
 from bot.store.models import utcnow
@@ -30,7 +45,7 @@ from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
 from bot.usecases.admin_orders import OrderNotChanged, order_detail
-from bot.usecases.orders import audit_order, refund_order
+from bot.usecases.orders import audit_order, refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
 
@@ -119,30 +134,38 @@ async def pending(shop: Shop, request_id: int) -> ReturnFacts:
 async def approve(
     shop: Shop, admin_id: int, request_id: int, *, restock: bool = False
 ) -> ReturnDone:
-    """Approve the request and refund its amount; the shopper is told. With `restock`, its
-    lines go back in stock in the decision's own transaction (once, also when the decision
-    is pressed twice or by two admins), recorded in the order's history and the audit log
-    (`return.restock`). ReturnDecided for a second press; OrderNotChanged when the refund is
-    refused (the request is open again; the units put back stay on the shelf, and a later
-    approval does not add them twice)."""
+    """Approve the request and refund its amount; the shopper is told. The refund is set
+    aside (a pending refund, claimed as the admins' Refund claims it) in the decision's own
+    transaction, so a crash after it leaves the refund to the pending-refunds job, which
+    makes it once; the shopper then hears of it from the job. With `restock`, its lines go
+    back in stock in that transaction too (once, also when the decision is pressed twice or
+    by two admins), recorded in the order's history and the audit log (`return.restock`).
+    ReturnDecided for a second press; OrderNotChanged when the refund is refused: before
+    the provider is asked (more than can still go back, another refund under way) nothing is
+    decided nor restocked; by the provider, the request is open again and units put back
+    stay on the shelf (the goods are back; a later approval does not add them twice)."""
     actor, now = acting(shop.settings, admin_id), utcnow()
-    async with shop.store.uow() as uow:
-        request = await returns.decide(uow, request_id, APPROVED, actor, now)
-        restocked = restock and await returns.restock(uow, request, actor, now)
-        if restocked:
-            details = {"actor": actor, "request": request.id, "restocked": list(request.lines)}
-            await uow.audit.record(admin_id, "return.restock", f"order:{request.order_id}", details)
+    request = await pending(shop, request_id)  # ReturnNotFound, ReturnDecided
     try:
-        change = await refund_order(shop, request.order_id, amount=request.amount, actor=actor)
-    except (OrderError, IllegalOrderTransition) as exc:
         async with shop.store.uow() as uow:
-            await uow.returns.reopen(request_id)
-            error = exc.note() if isinstance(exc, OrderError) else str(exc)
-            details = {"request": request_id, "error": error}
-            await uow.audit.record(
-                admin_id, "return.approve.refused", f"order:{request.order_id}", details
-            )
-        raise OrderNotChanged(request.order_id, exc) from exc
+            request = await returns.decide(uow, request_id, APPROVED, actor, now)
+            restocked = restock and await returns.restock(uow, request, actor, now)
+            if restocked:
+                details = {"actor": actor, "request": request.id, "restocked": list(request.lines)}
+                await uow.audit.record(
+                    admin_id, "return.restock", f"order:{request.order_id}", details
+                )
+            claimed = await returns.claim_refund(uow, request, actor)
+    except (ReturnDecided, ReturnNotFound):
+        raise
+    except OrderError as refused:  # refused before the provider: nothing was decided
+        await _refused(shop, admin_id, request, refused)
+    try:
+        change = await refund_claimed(shop, claimed)
+    except RefundFailed as refused:  # the provider said no, the claim was given back
+        await _refused(shop, admin_id, request, refused, reopen=True)
+    except IllegalOrderTransition as moved:  # made, not yet recorded: the job records it
+        raise OrderNotChanged(request.order_id, moved) from moved
     retrying = change.refund_deferred
     await audit_order(
         shop,
@@ -156,6 +179,23 @@ async def approve(
     await shop.notifier.notify(request.customer_telegram_id, told)
     detail = await order_detail(shop, request.order_id)
     return ReturnDone(request, detail, retrying, restocked)
+
+
+async def _refused(
+    shop: Shop, admin_id: int, request: ReturnFacts, why: OrderError, *, reopen: bool = False
+) -> NoReturn:
+    """An approval whose refund was refused, in the audit log (`reopen`: the provider said no
+    after the decision was stored, so the request waits again): OrderNotChanged. A refund
+    the provider made but the books could not record yet is not refused: the request stays
+    approved and the job finishes its pending refund, so approving again never repays it."""
+    async with shop.store.uow() as uow:
+        if reopen:
+            await uow.returns.reopen(request.id)
+        details = {"request": request.id, "error": why.note()}
+        await uow.audit.record(
+            admin_id, "return.approve.refused", f"order:{request.order_id}", details
+        )
+    raise OrderNotChanged(request.order_id, why) from why
 
 
 async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:

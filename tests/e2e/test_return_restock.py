@@ -14,6 +14,8 @@ import pytest
 
 from bot.callback_data import ApproveReturn
 from bot.standin.harness import ShopHarness
+from bot.standin.models import Message
+from bot.usecases.orders import refund_order
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.e2e.shopper import shown
 from tests.e2e.test_back_in_stock import notify_me, tell
@@ -98,3 +100,60 @@ async def test_approved_with_restock_the_mugs_go_back_once_and_carol_hears(
     log = (await ada.wait_for("Audit log")).text or ""
     assert f"put back in stock items of order:{order_id} · restocked {MUGS}" in log
     assert log.count("put back in stock") == 1
+
+
+async def alice_returns_the_last_two_mugs(
+    h: ShopHarness, account: StripeTestAccount
+) -> tuple[int, str, Message]:
+    """Alice buys the shop's last two mugs (and a cushion cover) and asks to return the mugs:
+    (order id, Stripe charge id, Ada's alert)."""
+    assert h.shop is not None
+    await add_product(h.shop, "MUG", stock=2, title="Stoneware Mug 350ml")
+    alice = h.user(SHOPPER_ID, "Alice")
+    order_id, charge = await card_order(h, alice, account)
+    await sam_asks_to_return_the_mugs(alice, order_id, "Damaged")
+    return order_id, charge, await h.user(ADMIN_ID, "Ada").wait_for("↩️ Return request #1")
+
+
+async def test_mugs_put_back_stay_on_the_shelf_when_stripe_then_refuses_the_refund(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """The mugs are physically back: Stripe refusing the refund does not take them off the
+    shelf, and approving again once Stripe works refunds without adding them twice."""
+    assert h.shop is not None
+    ada, alice = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Alice")
+    order_id, charge, alert = await alice_returns_the_last_two_mugs(h, stripe_account)
+    yes = ApproveReturn(1, restock=1).encode()
+    stripe, h.shop.stripe = h.shop.stripe, None  # no STRIPE_API_KEY: Stripe cannot refund
+    try:
+        refused = await ada.press_data(alert, yes)
+    finally:
+        h.shop.stripe = stripe
+    assert (refused.text or "").startswith(f"Order #{order_id} was not changed: ")
+    assert await mugs_in_stock(h) == 2
+    assert await requests_of(h, order_id) == [("requested", None)]
+
+    await ada.press_data(alert, yes)
+    await alice.wait_for("✅ Your return #1 was approved")
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await mugs_in_stock(h) == 2
+
+
+async def test_a_refund_refused_before_stripe_is_asked_puts_nothing_back(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Ada refunded $30.00 of the order by hand meanwhile, so the mugs' $28.80 is more than
+    can still go back ($20.40): the approval decides nothing, the request waits, and the mugs
+    are not counted back on the shelf."""
+    assert h.shop is not None
+    ada = h.user(ADMIN_ID, "Ada")
+    order_id, charge, alert = await alice_returns_the_last_two_mugs(h, stripe_account)
+    await refund_order(h.shop, order_id, amount=3000, actor=f"admin:{ADMIN_ID}")
+
+    refused = await ada.press_data(alert, ApproveReturn(1, restock=1).encode())
+    assert (refused.text or "").startswith(f"Order #{order_id} was not changed: ")
+    assert await mugs_in_stock(h) == 0
+    assert await requests_of(h, order_id) == [("requested", None)]
+    assert await stripe_account.refunds_of(charge) == [3000]

@@ -19,13 +19,22 @@ from bot.handlers.admin.guard import REFUSAL
 from bot.i18n import translator
 from bot.payments.invoice import build_invoice
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services import refunds as refund_books
 from bot.services.promos import parse_new
+from bot.services.returns import ReturnDecided
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import OrderEvent, ReturnRequest, utcnow
+from bot.store.order_states import IllegalOrderTransition
+from bot.usecases import returns as return_cases
+from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import deliver_order, ship_order
-from bot.usecases.refunds import SECOND_REFUND_PAUSES, resume_pending_refunds
+from bot.usecases.refunds import (
+    PENDING_REFUND_GRACE,
+    SECOND_REFUND_PAUSES,
+    resume_pending_refunds,
+)
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
 from tests.e2e.shopper import open_order, screen, shown
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
@@ -447,3 +456,147 @@ async def test_a_shop_with_return_days_0_takes_no_returns(
             assert said.text == "This shop takes no returns here: tap 💬 Ask about this order."
             async with h.store.uow() as uow:
                 assert await uow.returns.of_order(order_id) == []
+
+
+class Crash(BaseException):
+    """The bot killed mid-approval (SIGKILL, a restart): nothing after it runs."""
+
+
+async def _crash(*args: object, **kwargs: object) -> None:
+    raise Crash
+
+
+@pytest.mark.parametrize("when", ["setting the refund aside", "at Stripe", "recording it"])
+async def test_a_crash_during_an_approval_never_loses_sams_refund_nor_doubles_it(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    when: str,
+) -> None:
+    """Ada approves; the bot dies once the decision is committed (as the refund is set aside,
+    as Stripe is asked, or after Stripe refunded but before the books say so). After the
+    restart the pending-refunds job (or Ada's second press, if nothing was decided) refunds
+    the mugs exactly once, and Sam hears of it."""
+    assert h.shop is not None
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    with monkeypatch.context() as dying:
+        if when == "setting the refund aside":
+            dying.setattr(refund_books, "claim", _crash)
+        elif when == "at Stripe":
+            assert h.shop.stripe is not None
+            dying.setattr(h.shop.stripe, "refund", _crash)
+        else:
+            dying.setattr(refund_books, "record_refund", _crash)
+        with pytest.raises(Crash):
+            await return_cases.approve(h.shop, ADMIN_ID, 1, restock=True)
+
+    # Restarted: the job finishes what the approval left pending, once.
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    await resume_pending_refunds(h.shop, now=later)
+    assert await resume_pending_refunds(h.shop, now=later + timedelta(days=1)) == []
+    if await requests_of(h, order_id) == [("requested", None)]:  # nothing was decided
+        assert await stripe_account.refunds_of(charge) == []
+        await return_cases.approve(h.shop, ADMIN_ID, 1, restock=True)
+    else:
+        told = await sam.wait_for("We refunded $28.80")
+        assert told.text is not None and "Reason: return #1" in told.text
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+    with pytest.raises(ReturnDecided):  # a second press, a redelivered update
+        await return_cases.approve(h.shop, ADMIN_ID, 1, restock=True)
+    assert await stripe_account.refunds_of(charge) == [2880]
+    async with h.store.reading() as uow:
+        mug = await uow.products.get_by_sku("MUG")
+        assert mug is not None and mug.stock == 10  # the two mugs came back once
+
+
+async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot dies as Stripe is asked; after the restart the job finds Stripe refusing (no
+    STRIPE_API_KEY now): nothing is refunded, the admins read why, and the request waits for
+    them again, as after a refusal at Ada's press, instead of reading "approved" unpaid."""
+    assert h.shop is not None and h.shop.stripe is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    with monkeypatch.context() as dying:
+        dying.setattr(h.shop.stripe, "refund", _crash)
+        with pytest.raises(Crash):
+            await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    stripe, h.shop.stripe = h.shop.stripe, None
+    try:
+        assert await resume_pending_refunds(h.shop, now=later) == []
+    finally:
+        h.shop.stripe = stripe
+    await ada.wait_for("a refund left pending by a restart failed")
+    assert await requests_of(h, order_id) == [("requested", None)]
+    assert await books(h, order_id) == ("delivered", 0)
+    assert await stripe_account.refunds_of(charge) == []
+
+    await return_cases.approve(h.shop, ADMIN_ID, 1)
+    await sam.wait_for("✅ Your return #1 was approved")
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+
+
+async def test_a_crash_before_sam_hears_of_the_decline_loses_the_message_not_the_decision(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The decline is stored, then the bot dies before Sam's message goes: his order says it
+    was declined, with the reason, whenever he opens it, and he may ask again."""
+    assert h.shop is not None
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Changed my mind")
+    with monkeypatch.context() as dying:
+        dying.setattr(h.shop.notifier, "notify", _crash)
+        with pytest.raises(Crash):
+            await return_cases.decline(h.shop, ADMIN_ID, 1, "Mugs are not returnable once used.")
+    assert await requests_of(h, order_id) == [("declined", f"admin:{ADMIN_ID}")]
+    await open_order(sam, order_id)
+    assert "↩️ Return #1 declined: Mugs are not returnable once used." in shown(sam)
+    assert "↩️ Return items" in screen(sam)
+    assert await stripe_account.refunds_of(charge) == []
+
+
+async def test_a_refund_stripe_made_but_the_books_missed_is_never_made_again(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sam returns the cushion cover ($21.60); Stripe refunds it, but the order keeps moving
+    under the books (another admin), so the refund cannot be recorded yet. The request stays
+    approved and the job records it; Ada's second approval refunds nothing more."""
+    assert h.shop is not None
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam.send("/start")
+    await return_cases.request_return(h.shop, SHOPPER_ID, order_id, 0b10, 1)  # the cushion
+    with monkeypatch.context() as moving:
+
+        async def moved(*args: object, **kwargs: object) -> None:
+            raise IllegalOrderTransition("refund_part", "shipped")
+
+        moving.setattr(refund_books, "record_refund", moved)
+        with pytest.raises(OrderNotChanged):
+            await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await stripe_account.refunds_of(charge) == [2160]
+    assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
+
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == [order_id]
+    with pytest.raises(ReturnDecided):
+        await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await stripe_account.refunds_of(charge) == [2160]
+    assert await books(h, order_id) == ("delivered", 2160)

@@ -100,9 +100,30 @@ class ReturnRepository:
         await self.session.execute(
             update(ReturnRequest)
             .where(ReturnRequest.id == request_id, ReturnRequest.status == APPROVED)
-            .values(status=REQUESTED, decided_by=None, decided_at=None)
+            .values(status=REQUESTED, decided_by=None, decided_at=None, refund_id=None)
             .execution_options(synchronize_session=False)
         )
+
+    async def set_refund(self, request_id: int, refund_id: int) -> None:
+        """The refund an approval set aside, in the approval's own transaction."""
+        await self.session.execute(
+            update(ReturnRequest)
+            .where(ReturnRequest.id == request_id)
+            .values(refund_id=refund_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def reopen_refunded_by(self, refund_id: int) -> int | None:
+        """The approved request whose refund (`refund_id`) the provider refused when the job
+        made it: open again, as after a refusal at the admin's press; its id (None: the
+        refund was no return's)."""
+        stmt = select(ReturnRequest.id).where(
+            ReturnRequest.refund_id == refund_id, ReturnRequest.status == APPROVED
+        )
+        request_id = await self.session.scalar(stmt)
+        if request_id is not None:
+            await self.reopen(request_id)
+        return request_id
 
     async def delivered_at(self, order_id: int) -> datetime | None:
         """When the order became delivered (its newest move to `delivered`)."""
