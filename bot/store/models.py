@@ -584,7 +584,7 @@ class ReturnRequest(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
     # when an approval put its lines back in stock (None: never), set once (migration 0044)
     restocked_at: Mapped[datetime | None] = mapped_column(default=None)
-    # the refund its approval set aside in the decision's transaction (migration 0054)
+    # the refund its approval set aside in the decision's transaction (migration 0053)
     refund_id: Mapped[int | None] = mapped_column(default=None)
 
 

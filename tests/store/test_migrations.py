@@ -907,22 +907,22 @@ async def test_0044_adds_when_a_return_was_restocked_and_takes_it_away(
         await store.close()
 
 
-async def test_0054_ties_an_approved_return_to_its_refund_and_takes_it_away(
+async def test_0053_ties_an_approved_return_to_its_refund_and_takes_it_away(
     database_url: str,
 ) -> None:
-    """Up to 0054 return requests have `refund_id` (NULL for every request before: none had
+    """Up to 0053 return requests have `refund_id` (NULL for every request before: none had
     its refund set aside in its approval's transaction); down to the revision before it the
     column is gone."""
     store = Store.from_url(database_url)
     try:
         await store.migrate()
-        await _alembic(store, "downgrade", "0054_return_refund-1")
+        await _alembic(store, "downgrade", "0053_return_refund-1")
         async with store.engine.connect() as conn:
             assert "refund_id" not in await _columns(conn, "return_requests")
-        await _alembic(store, "upgrade", "0054_return_refund")
+        await _alembic(store, "upgrade", "0053_return_refund")
         async with store.engine.connect() as conn:
             assert "refund_id" in await _columns(conn, "return_requests")
-        assert await current_revision(store.engine) == "0054_return_refund"
+        assert await current_revision(store.engine) == "0053_return_refund"
     finally:
         await store.close()
 

@@ -8,7 +8,7 @@
 
 Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite).
 
-Revision ID: 0054_return_refund
+Revision ID: 0053_return_refund
 Revises: 0052_sale_of_index
 Create Date: 2026-12-05 05:10:00.000000
 """
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0054_return_refund"
+revision: str = "0053_return_refund"
 down_revision: str | None = "0052_sale_of_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
