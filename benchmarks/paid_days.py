@@ -13,17 +13,16 @@ top products and top promo codes: `reports.store_stats`), the morning report's d
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
 from benchmarks import catalog_gen
-from benchmarks.search import catalog_databases
+from benchmarks.search import catalog_databases, sized_main
 from bot.services import reports
 from bot.store.models import Customer, Order, OrderLine, Product, utcnow
 from bot.store.repositories.customers import BOUGHT_LATELY
@@ -133,21 +132,8 @@ async def _bench(url: str, backend: str, catalog_file: Path, *, size: int) -> No
 
 async def run(size: int, postgres: bool) -> None:
     print(f"Reports by paid_at at {size:,} orders, without -> with 0057's index:")
-
-    async def bench(url: str, backend: str, catalog_file: Path) -> None:
-        await _bench(url, backend, catalog_file, size=size)
-
-    await catalog_databases(catalog_gen.generate(50), postgres, bench)
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.paid_days", description=__doc__)
-    parser.add_argument("--size", type=int, default=200_000)
-    parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
-    args = parser.parse_args()
-    asyncio.run(run(args.size, args.postgres))
-    return 0
+    await catalog_databases(catalog_gen.generate(50), postgres, partial(_bench, size=size))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(sized_main("paid_days", __doc__, 200_000, run))
