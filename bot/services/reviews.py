@@ -5,7 +5,7 @@ hide one (her stars still count) and show it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import N_
@@ -164,7 +164,7 @@ async def page_of(
         has_older, found = len(found) > size, found[:size]
         has_newer = key is not None
         if not found and key is not None:  # nothing older any more: the newest page
-            return await page_of(uow, product_id)
+            return replace(await page_of(uow, product_id), restarted=True)
     pages = pages_of(product.review_count)
     page = keyset_page_number(page, pages, has_previous=has_newer, has_next=has_older)
     return ReviewPage(

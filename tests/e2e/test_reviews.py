@@ -363,6 +363,12 @@ async def test_a_page_whose_review_is_gone_or_forged_gives_the_newest_saying_so(
         answer = await olga.press_data(message, forged)
         assert answer.text == changed, forged
         assert names_on(olga) == [7, 6, 5, 4, 3]
+    async with shop.store.uow() as uow:
+        first = await uow.customers.get_by_telegram_id(2001)
+        assert first is not None
+        await reviews.hide(uow, first.id, mug.id, True)  # nothing is older than Shopper 3 now
+    assert (await olga.press("Older ▶")).text == changed
+    assert names_on(olga) == [7, 6, 5, 4, 3] and labels(olga)[0].startswith("⬅")
     for malformed in (f"1:rvs:{mug.id}:1:0:{10**12}", f"1:rvs:{mug.id}:1:0:x"):
         answer = await olga.press_data(message, malformed)
         assert answer.text is not None and "expired" in answer.text, malformed
