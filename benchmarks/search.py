@@ -452,6 +452,19 @@ async def catalog_databases(
                     await run(url, backend, catalog_file)
 
 
+def sized_main(
+    module: str, doc: str | None, size: int, run: Callable[[int, bool], Awaitable[None]]
+) -> int:
+    """The command line of a benchmark of one shop's size on both databases (`python -m
+    benchmarks.<module> [--size N] [--no-postgres]`): `run(size, postgres)`."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{module}", description=doc)
+    parser.add_argument("--size", type=int, default=size)
+    parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True)
+    args = parser.parse_args()
+    asyncio.run(run(args.size, args.postgres))
+    return 0
+
+
 @asynccontextmanager
 async def _database(backend: str, sqlite_path: Path) -> AsyncIterator[str | None]:
     """A fresh empty database: a SQLite file, or a PostgreSQL database dropped afterwards."""

@@ -377,12 +377,31 @@ class DeleteReview(Action, code="rwx"):
 
 @dataclass(frozen=True)
 class ShowReviews(Action, code="rvs"):
-    """💬 Reviews on a product's card: a page of them (0: the newest); `variant_id` the
-    variant the card showed, for ⬅ Back to it."""
+    """💬 Reviews on a product's card: the newest page of them (`start` 0), or a keyset page
+    that starts from a review shown: `start` is its writer's customer id × 2, + 1 for the
+    older reviews right after it (▶ Older), + 0 for the newer ones right before it (◀
+    Newer), one number so that the largest button still fits 64 bytes. `page` is the
+    number the page is labelled with; `variant_id` the variant the card showed, for ⬅ Back
+    to it."""
 
     product_id: int
     page: int = 0
     variant_id: int = 0
+    start: int = 0
+
+    @staticmethod
+    def starting(customer_id: int, *, older: bool) -> int:
+        return customer_id * 2 + older
+
+    @property
+    def after_id(self) -> int:
+        """The writer of the review whose older ones the page lists (0: none)."""
+        return self.start // 2 if self.start % 2 else 0
+
+    @property
+    def before_id(self) -> int:
+        """The writer of the review whose newer ones the page lists (0: none)."""
+        return 0 if self.start % 2 else self.start // 2
 
 
 @dataclass(frozen=True)

@@ -1003,15 +1003,27 @@ async def _typed_review(v: Visit, text: str) -> Screen:
 
 
 @looking
-async def product_reviews(v: Visit, product_id: int, page: int = 0, variant_id: int = 0) -> Screen:
-    """💬 Reviews on a product's card: a page of them, newest first."""
+async def product_reviews(
+    v: Visit,
+    product_id: int,
+    page: int = 0,
+    variant_id: int = 0,
+    *,
+    after_id: int = 0,
+    before_id: int = 0,
+) -> Screen:
+    """💬 Reviews on a product's card: a page of them, newest first (the newest again,
+    saying so, for a page that is gone)."""
     if not is_row_id(product_id):
         return await _current(v, notice=v.tr._(EXPIRED))
     try:
-        found = await reviews.page_of(v.uow, product_id, page)
+        found = await reviews.page_of(
+            v.uow, product_id, page, after_id=after_id, before_id=before_id
+        )
     except ProductUnavailable:
         return await _current(v, notice=v.tr._(GONE))
-    return ReviewsScreen(reviews=found, variant_id=variant_id)
+    notice = v.tr._(review_texts.RESTARTED) if found.restarted else None
+    return ReviewsScreen(reviews=found, variant_id=variant_id, notice=notice)
 
 
 def _asked_review(v: Visit) -> tuple[int, int, int]:

@@ -29,7 +29,13 @@ async def on_reviews(
     update: Update, context: ShopContext, who: Shopper, data: ShowReviews
 ) -> Screen:
     return await journey.product_reviews(
-        context.shop, who, data.product_id, data.page, data.variant_id
+        context.shop,
+        who,
+        data.product_id,
+        data.page,
+        data.variant_id,
+        after_id=data.after_id,
+        before_id=data.before_id,
     )
 
 

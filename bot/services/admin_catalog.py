@@ -36,6 +36,7 @@ from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
 from bot.pricing import on_sale, sale_after_new_price
+from bot.services.catalog import keyset_page_number
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
     MAX_PHOTOS,
@@ -543,12 +544,7 @@ async def products_page(
         has_previous = sku is not None
         if not found and sku is not None:  # nothing after it any more: the first page
             return await products_page(uow, size)
-    if not has_previous:
-        page = 0
-    elif not has_next:
-        page = pages - 1
-    else:
-        page = max(1, min(page, pages - 2))
+    page = keyset_page_number(page, pages, has_previous=has_previous, has_next=has_next)
     products = [ProductFacts.of(p, p.variants if p.has_variants else ()) for p in found]
     return ProductList(products, page, pages, total, has_previous, has_next, restarted)
 

@@ -166,6 +166,17 @@ def page_of(items: Sequence[T], page: int, size: int = CATEGORY_PAGE) -> tuple[l
     return list(items[page * size : (page + 1) * size]), page, pages
 
 
+def keyset_page_number(page: int, pages: int, *, has_previous: bool, has_next: bool) -> int:
+    """The number a keyset page is labelled with: the one its button carried, set right at
+    either end (the first has nothing before it, the last nothing after it) and kept
+    between them otherwise, since rows added or taken away meanwhile move pages."""
+    if not has_previous:
+        return 0
+    if not has_next:
+        return pages - 1
+    return max(1, min(page, pages - 2))
+
+
 async def list_categories(uow: UnitOfWork, *, in_stock: bool = False) -> list[CategoryItem]:
     """Categories that have something to show, in the shop's order; with `in_stock` (the
     shopper's "In stock only") counting, and having, only what can be bought now."""

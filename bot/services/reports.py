@@ -168,11 +168,11 @@ async def day_stats(
 
 def period_starts(now: datetime, zone: tzinfo = UTC) -> list[tuple[str, datetime]]:
     """Today (since the shop's midnight: `zone` is SHOP_TIMEZONE), the last 7 days and the
-    last 30 days."""
-    local = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    midnight = local.astimezone(UTC)
+    last 30 days. Today begins where the morning report's day does (`day_bounds`), also
+    when the shop's clock goes back over midnight and it is twice 00:30."""
+    today, _ = day_bounds(now.astimezone(zone).date(), zone)
     return [
-        (N_("Today"), midnight),
+        (N_("Today"), today),
         (N_("7 days"), now - timedelta(days=7)),
         (N_("30 days"), now - timedelta(days=30)),
     ]

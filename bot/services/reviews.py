@@ -5,14 +5,15 @@ hide one (her stars still count) and show it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import N_
 from bot.services import ratings
-from bot.services.catalog import ProductCard
+from bot.services.catalog import ProductCard, keyset_page_number
 from bot.services.errors import NotRateable, ProductUnavailable, ReviewRefused
 from bot.services.notes import plain_words
+from bot.store.ids import is_row_id
 from bot.store.repositories.reviews import OwnWords, Review
 from bot.store.uow import UnitOfWork
 
@@ -31,7 +32,9 @@ class Reviewable:
 
 @dataclass(frozen=True, slots=True)
 class ReviewPage:
-    """A page of a product's listed reviews, newest first (`page` 0: the newest)."""
+    """A page of a product's listed reviews, newest first (`page` 0: the newest), and
+    whether there are newer and older ones beyond it. `restarted`: the page asked for is
+    gone (a stale or forged button), so this is the newest."""
 
     product_id: int
     title: str
@@ -39,18 +42,13 @@ class ReviewPage:
     count: int  # all its listed reviews
     page: int
     reviews: tuple[Review, ...]
+    has_newer: bool = False
+    has_older: bool = False
+    restarted: bool = False
 
     @property
     def pages(self) -> int:
         return pages_of(self.count)
-
-    @property
-    def has_newer(self) -> bool:
-        return self.page > 0
-
-    @property
-    def has_older(self) -> bool:
-        return self.page + 1 < self.pages
 
 
 def pages_of(count: int) -> int:
@@ -132,16 +130,51 @@ async def newest(uow: UnitOfWork, card: ProductCard) -> tuple[Review, ...]:
     for a product without any: the card counts them)."""
     if not card.review_count:
         return ()
-    return tuple(await uow.reviews.listed(card.id, 0, REVIEWS_PER_PAGE))
+    return tuple(await uow.reviews.listed(card.id, REVIEWS_PER_PAGE))
 
 
-async def page_of(uow: UnitOfWork, product_id: int, page: int) -> ReviewPage:
-    """A page of the product's listed reviews (a page past the last: the last).
-    ProductUnavailable for a product not on sale."""
+async def page_of(
+    uow: UnitOfWork, product_id: int, page: int = 0, *, after_id: int = 0, before_id: int = 0
+) -> ReviewPage:
+    """The newest page of the product's listed reviews, or the page right after the review
+    by `after_id` (the last of the page before, ▶ Older) or right before the one by
+    `before_id` (the first of the page after, ◀ Newer): a keyset page, as quick at the
+    10,000th page as at the first. Its number (`page`, from the button) only labels it, kept
+    in range at either end (reviews written meanwhile move pages, never lose them). A page
+    asked for by a review the card no longer lists (taken away, hidden, or forged) is the
+    newest page, `restarted` (an id no row can have names none, unasked). ProductUnavailable
+    for a product not on sale."""
     product = await uow.products.get(product_id)
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
-    count = product.review_count
-    page = min(max(page, 0), pages_of(count) - 1)
-    shown = await uow.reviews.listed(product_id, page * REVIEWS_PER_PAGE, REVIEWS_PER_PAGE)
-    return ReviewPage(product_id, product.title, product.translations, count, page, tuple(shown))
+    anchor = after_id or before_id
+    written = await uow.reviews.written_at(product_id, anchor) if is_row_id(anchor) else None
+    key = None if written is None else (written, anchor)
+    restarted = (page > 0 or anchor > 0) and key is None
+    size = REVIEWS_PER_PAGE
+    if key is not None and before_id:
+        found = await uow.reviews.listed(product_id, size + 1, before=key)
+        has_newer, found = len(found) > size, found[-size:]
+        has_older = True
+        if not has_newer and len(found) < size:  # fewer newer now: fill the first page
+            found = await uow.reviews.listed(product_id, size + 1)
+            has_older, found = len(found) > size, found[:size]
+    else:
+        found = await uow.reviews.listed(product_id, size + 1, after=key)
+        has_older, found = len(found) > size, found[:size]
+        has_newer = key is not None
+        if not found and key is not None:  # nothing older any more: the newest page
+            return replace(await page_of(uow, product_id), restarted=True)
+    pages = pages_of(product.review_count)
+    page = keyset_page_number(page, pages, has_previous=has_newer, has_next=has_older)
+    return ReviewPage(
+        product_id,
+        product.title,
+        product.translations,
+        product.review_count,
+        page,
+        tuple(found),
+        has_newer=has_newer,
+        has_older=has_older,
+        restarted=restarted,
+    )

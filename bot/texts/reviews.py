@@ -27,6 +27,8 @@ NONE = N_("No reviews of {title} yet.")
 NEWER = N_("◀ Newer")
 OLDER = N_("Older ▶")
 BACK = N_("⬅ Back to {title}")
+# A ◀ ▶ button whose page is gone (the review it starts from taken away or hidden), or forged.
+RESTARTED = N_("Those reviews have changed since: here are the newest.")
 
 # The admins' alert (plain text) and its buttons.
 NEW = N_("💬 New review of {title} by {name} ({stars}):")

@@ -884,14 +884,17 @@ def _reviews(screen: ReviewsScreen, settings: Settings, tr: Translator) -> View:
             by = escape(review.first_name or "…")
             text += f"\n\n{'★' * review.stars} <b>{by}</b> · {day}\n{escape(review.words)}"
     rows: Keyboard = []
-    paging = [
-        button(tr._(label), ShowReviews(found.product_id, to, screen.variant_id))
-        for label, to, shown in (
-            (review_texts.NEWER, found.page - 1, found.has_newer),
-            (review_texts.OLDER, found.page + 1, found.has_older),
-        )
-        if shown
-    ]
+    paging = []
+    if found.reviews and found.has_newer:
+        first = found.reviews[0].customer_id
+        start = ShowReviews.starting(first, older=False)
+        newer = ShowReviews(found.product_id, found.page - 1, screen.variant_id, start)
+        paging.append(button(tr._(review_texts.NEWER), newer))
+    if found.reviews and found.has_older:
+        last = found.reviews[-1].customer_id
+        start = ShowReviews.starting(last, older=True)
+        older = ShowReviews(found.product_id, found.page + 1, screen.variant_id, start)
+        paging.append(button(tr._(review_texts.OLDER), older))
     rows.append(paging)
     card = ShowProduct(found.product_id, 1, screen.variant_id)
     rows.append([button(tr._(review_texts.BACK, title=title), card)])

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services.reports import day_bounds, day_stats
+from bot.services.reports import day_bounds, day_stats, period_starts, store_stats
 from bot.store.models import Customer, Order, Payment, Refund
 from bot.store.uow import Store
 from bot.usecases.daily_report import due_day
@@ -167,3 +167,55 @@ async def test_two_workers_claiming_the_same_day_one_wins(store: Store) -> None:
             assert not await uow.daily_reports.claimed(day + timedelta(days=1))
     finally:
         await other.close()
+
+
+# /stats' Today is the same day as the report's: from the shop's midnight, whatever the clock.
+HAVANA = ZoneInfo("America/Havana")  # goes back from 01:00 to 00:00: 00:30 comes twice
+
+
+async def _today(store: Store, now: datetime, zone: ZoneInfo = MADRID) -> tuple[int, int]:
+    async with store.reading() as uow:
+        today = (await store_stats(uow, currency="USD", threshold=0, now=now, zone=zone)).periods[0]
+    return today.orders, today.gross
+
+
+async def test_stats_today_starts_at_the_shops_midnight_to_the_second(store: Store) -> None:
+    """Paid at 23:59:59 on the 2nd in Madrid: the 2nd's, in its report and not in the 3rd's
+    Today; paid at 00:00:00 on the 3rd: the 3rd's, in its Today from the first second."""
+    mug = await _product(store, "MUG", stock=50)
+    sam = await _customer(store)
+    await _order(store, sam, mug, paid_at=utc(2026, 12, 2, 22, 59, 59), qty=1)  # 23:59:59
+    await _order(store, sam, mug, paid_at=utc(2026, 12, 2, 23, 0, 0), qty=2)  # 00:00:00
+    assert await _today(store, now=utc(2026, 12, 2, 23, 0, 0)) == (1, 2000)
+    assert await _today(store, now=utc(2026, 12, 3, 22, 59, 59)) == (1, 2000)  # 23:59:59
+    assert (await _stats(store, date(2026, 12, 2))).periods[0].orders == 1
+    assert (await _stats(store, date(2026, 12, 3))).periods[0].gross == 2000
+
+
+async def test_stats_today_on_the_days_the_clock_changes(store: Store) -> None:
+    """On Madrid's short spring day Today at 23:59:59 runs 23 hours back to its midnight; in
+    Havana, whose clock goes back from 01:00 to 00:00, Today read in the second 00:30 still
+    begins at the first midnight, as that day's report does."""
+    mug = await _product(store, "MUG", stock=50)
+    sam = await _customer(store)
+    await _order(store, sam, mug, paid_at=utc(2026, 3, 28, 22, 59, 59), qty=1)  # 23:59:59
+    await _order(store, sam, mug, paid_at=utc(2026, 3, 28, 23, 0, 0), qty=2)  # 00:00 the 29th
+    assert await _today(store, now=utc(2026, 3, 29, 21, 59, 59)) == (1, 2000)  # 23:59:59 CEST
+
+    await _order(store, sam, mug, paid_at=utc(2026, 11, 1, 3, 59, 59), qty=4)  # 23:59:59 CDT
+    await _order(store, sam, mug, paid_at=utc(2026, 11, 1, 4, 0, 0), qty=8)  # first 00:00
+    second_half_past = utc(2026, 11, 1, 5, 30)  # 00:30 again, now CST
+    assert await _today(store, now=second_half_past, zone=HAVANA) == (1, 8000)
+    async with store.reading() as uow:
+        day = await day_stats(uow, date(2026, 11, 1), currency="USD", threshold=0, zone=HAVANA)
+    assert day.periods[0].gross == 8000
+
+
+def test_stats_today_and_the_reports_day_begin_at_the_same_moment() -> None:
+    """Every half hour of a year in zones whose clocks change at 02:00, 00:00 and 24:00."""
+    zones = [MADRID, HAVANA, ZoneInfo("America/Santiago"), ZoneInfo("Australia/Lord_Howe")]
+    for zone in zones:
+        for step in range(365 * 48):
+            now = utc(2026, 1, 1) + timedelta(minutes=30 * step)
+            (_, today), *_ = period_starts(now, zone)
+            assert today == day_bounds(now.astimezone(zone).date(), zone)[0], (zone, now)

@@ -3,11 +3,13 @@ of it, changes or deletes it; the admins hear of it with 🙈 Hide."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from datetime import UTC
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from bot.callback_data import HideReview
 from bot.i18n import translator
@@ -241,6 +243,135 @@ async def test_the_card_counts_the_reviews_and_pages_them_newest_first(
     await olga.press("⬅ Back to Stoneware Mug 350ml")
     card = await olga.wait_for("💬 Reviews (7)", include_existing=True)
     assert card.photo and "★ 2.6 (7 ratings)" in (card.text or "")
+
+
+def names_on(shopper: FakeUser) -> list[int]:
+    """The shoppers whose reviews the page shown lists, in its order (Shopper n: n)."""
+    return [int(n) for n in re.findall(r"Shopper (\d+) ·", shown(shopper))]
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement run on a SQLite connection of the shop (its event loop's own too,
+    which passes SQLAlchemy's events by) is recorded; asked for before `shop`, so set up
+    before the shop's connections are opened."""
+    from bot.store import db
+
+    ran: list[str] = []
+    register = db.register_sqlite_functions
+
+    def register_and_trace(connection: Any) -> None:
+        register(connection)
+        driver = getattr(connection, "driver_connection", None)  # aiosqlite's, or sqlite3's
+        raw: sqlite3.Connection = driver._conn if driver is not None else connection
+        raw.set_trace_callback(ran.append)
+
+    monkeypatch.setattr(db, "register_sqlite_functions", register_and_trace)
+    return ran
+
+
+async def test_deep_pages_come_from_where_the_last_one_ended_each_review_once(
+    statements: list[str], shop: ShopHarness
+) -> None:
+    """Sixteen reviews, eight of them written at the very same moment across three pages:
+    ▶ Older four times lists each once, newest first, "Page n of 4" as before, with no
+    OFFSET read (a deep page starts at the last review shown); ◀ Newer walks back to the
+    same pages, and ⬅ Back still brings the card."""
+    await reviewed_by(shop, 16)
+    async with shop.store.uow() as uow:
+        moment = utcnow()
+        await uow.session.execute(
+            update(ProductRating)
+            .where(
+                ProductRating.review.like("Review 4 %") | ProductRating.review.like("Review 1_ %")
+            )
+            .values(reviewed_at=moment)
+        )  # Shoppers 4 and 10-16 wrote at one moment: only their ids order them
+    # Newest first; at one moment, the later shopper (the larger id) first.
+    expected = [*range(16, 9, -1), 4, 9, 8, 7, 6, 5, 3, 2, 1]
+    ran = statements  # SQLite's; PostgreSQL's come through SQLAlchemy's events
+
+    def seen(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        ran.append(statement)
+
+    olga = shop.user(1001, "Olga")
+    await olga.send(f"/start product_{MUG}")
+    await olga.wait_for("💬 Reviews (16)")
+    ran.clear()
+    event.listen(shop.store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await olga.press("💬 Reviews (16)")
+        await olga.wait_for("💬 Reviews of Stoneware Mug 350ml")
+        pages = [names_on(olga)]
+        assert "Page 1 of 4" in shown(olga)
+        for number in (2, 3, 4):
+            await olga.press("Older ▶")
+            assert f"Page {number} of 4" in shown(olga)
+            pages.append(names_on(olga))
+    finally:
+        event.remove(shop.store.engine.sync_engine, "before_cursor_execute", seen)
+    assert [n for page in pages for n in page] == expected
+    assert [len(page) for page in pages] == [5, 5, 5, 1]
+    assert labels(olga) == ["◀ Newer", "⬅ Back to Stoneware Mug 350ml"]
+    reads = [sql for sql in ran if "FROM product_ratings" in sql and "ORDER BY" in sql]
+    skipping = [sql for sql in reads if re.search(r"OFFSET (?!0\b)", sql)]  # SQLite: OFFSET 0
+    assert len(reads) >= 4 and not skipping
+
+    for number in (3, 2, 1):
+        await olga.press("◀ Newer")
+        assert f"Page {number} of 4" in shown(olga)
+        assert names_on(olga) == pages[number - 1]
+    assert labels(olga) == ["Older ▶", "⬅ Back to Stoneware Mug 350ml"]
+    await olga.press("⬅ Back to Stoneware Mug 350ml")
+    await olga.wait_for("💬 Reviews (16)", include_existing=True)
+
+
+async def test_a_page_whose_review_is_gone_or_forged_gives_the_newest_saying_so(
+    shop: ShopHarness,
+) -> None:
+    """◀ Newer on page 2 starts from its first review: taken away meanwhile, the newest page
+    comes, saying the reviews changed; a button naming no review of the mug, or an old one
+    without any, does the same, and one of the wrong shape has expired."""
+    await reviewed_by(shop, 7)
+    olga = shop.user(1001, "Olga")
+    await olga.send(f"/start product_{MUG}")
+    await olga.wait_for("💬 Reviews (7)")
+    await olga.press("💬 Reviews (7)")
+    await olga.wait_for("💬 Reviews of Stoneware Mug 350ml")
+    await olga.press("Older ▶")
+    assert names_on(olga) == [2, 1]
+    async with shop.store.uow() as uow:
+        second = await uow.customers.get_by_telegram_id(2002)
+        mug = await uow.products.get_by_sku(MUG)
+        assert second is not None and mug is not None
+        await reviews.hide(uow, second.id, mug.id, True)  # an admin hid Shopper 2's words
+
+    answer = await olga.press("◀ Newer")
+    changed = "Those reviews have changed since: here are the newest."
+    assert answer.text == changed
+    assert shown(olga).startswith(changed)
+    assert names_on(olga) == [7, 6, 5, 4, 3] and "Page 1 of 2" in shown(olga)
+
+    message = olga.last_message
+    assert message is not None
+    for forged in (
+        f"1:rvs:{mug.id}:1:0:{(2**31 - 1) * 2 + 1}",  # after a review nobody wrote
+        f"1:rvs:{mug.id}:1:0:{second.id * 2}",  # before the hidden one
+        f"1:rvs:{mug.id}:1:0:{10**12 - 1}",  # after an id no row can have
+        f"1:rvs:{mug.id}:3",  # a page number alone (a button from before keyset pages)
+    ):
+        answer = await olga.press_data(message, forged)
+        assert answer.text == changed, forged
+        assert names_on(olga) == [7, 6, 5, 4, 3]
+    async with shop.store.uow() as uow:
+        first = await uow.customers.get_by_telegram_id(2001)
+        assert first is not None
+        await reviews.hide(uow, first.id, mug.id, True)  # nothing is older than Shopper 3 now
+    assert (await olga.press("Older ▶")).text == changed
+    assert names_on(olga) == [7, 6, 5, 4, 3] and labels(olga)[0].startswith("⬅")
+    for malformed in (f"1:rvs:{mug.id}:1:0:{10**12}", f"1:rvs:{mug.id}:1:0:x"):
+        answer = await olga.press_data(message, malformed)
+        assert answer.text is not None and "expired" in answer.text, malformed
 
 
 async def test_a_product_without_reviews_has_no_button_and_a_card_is_one_select(

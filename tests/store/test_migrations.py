@@ -1229,3 +1229,28 @@ async def test_0052_ending_a_sale_reads_its_products_by_an_index(database_url: s
         assert "ix_products_category_sale_of" in await _plan(store, ending)
     finally:
         await store.close()
+
+
+async def test_0054_the_reports_read_paid_orders_by_an_index_on_paid_at(database_url: str) -> None:
+    """Up to 0054 a report's period (/stats' Today, the morning report's day) reads the
+    orders paid in it from the partial index on paid_at, not every order; down to 0053 the
+    index is gone."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from bot.store.models import Order
+
+    since = datetime(2026, 12, 4, 23, tzinfo=UTC)
+    today = select(func.count(Order.id), func.sum(Order.total)).where(
+        Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == "USD"
+    )
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0053_return_refund")
+        assert "ix_orders_paid_at" not in await _plan(store, today)
+        await _alembic(store, "upgrade", "0054_paid_at_index")
+        assert "ix_orders_paid_at" in await _plan(store, today)
+    finally:
+        await store.close()

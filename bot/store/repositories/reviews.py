@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Writer
@@ -41,6 +41,11 @@ class Review:
     hidden: bool
     title: str  # the product's, as written
     translations: dict[str, Any] | None
+
+
+# A listed review's place among its product's (newest first): when it was written, and, for
+# two written at the same moment, the writer's id.
+ReviewKey = tuple[datetime, int]
 
 
 class ReviewRepository:
@@ -123,20 +128,52 @@ class ReviewRepository:
         row = found.one_or_none()
         return None if row is None else Review(*row)
 
-    async def listed(self, product_id: int, offset: int, limit: int) -> list[Review]:
-        """The product's reviews its card lists, newest first: `limit` of them after the
-        first `offset` (from ix_product_ratings_reviews)."""
-        found = await self.session.execute(
-            self._reviews()
-            .where(
+    async def written_at(self, product_id: int, customer_id: int) -> datetime | None:
+        """When her review of the product the card lists was written (with her id, its place
+        among them: a keyset page's anchor); None if the card does not list one of hers
+        (none, taken away, or hidden)."""
+        return await self.session.scalar(
+            select(ProductRating.reviewed_at).where(
+                ProductRating.customer_id == customer_id,
                 ProductRating.product_id == product_id,
+                ProductRating.review.is_not(None),
                 ProductRating.review_hidden.is_(False),
-                ProductRating.reviewed_at.is_not(None),
             )
-            .order_by(ProductRating.reviewed_at.desc(), ProductRating.customer_id.desc())
-            .offset(offset)
-            .limit(limit)
         )
+
+    async def listed(
+        self,
+        product_id: int,
+        limit: int,
+        *,
+        after: ReviewKey | None = None,
+        before: ReviewKey | None = None,
+    ) -> list[Review]:
+        """The product's reviews its card lists, newest first: the `limit` newest, the
+        `limit` right after the review at `after` (older than it) or right before `before`
+        (newer than it). A keyset page: it starts in ix_product_ratings_reviews at the
+        anchor's moment, so a deep page reads no review before it (an OFFSET read them all)."""
+        newest_first = (ProductRating.reviewed_at.desc(), ProductRating.customer_id.desc())
+        stmt = self._reviews().where(
+            ProductRating.product_id == product_id,
+            ProductRating.review_hidden.is_(False),
+            ProductRating.reviewed_at.is_not(None),
+        )
+        if before is not None:
+            at, by = before
+            stmt = stmt.where(
+                ProductRating.reviewed_at >= at,
+                or_(ProductRating.reviewed_at > at, ProductRating.customer_id > by),
+            ).order_by(ProductRating.reviewed_at, ProductRating.customer_id)
+            found = [Review(*row) for row in await self.session.execute(stmt.limit(limit))]
+            return found[::-1]
+        if after is not None:
+            at, by = after
+            stmt = stmt.where(
+                ProductRating.reviewed_at <= at,
+                or_(ProductRating.reviewed_at < at, ProductRating.customer_id < by),
+            )
+        found = await self.session.execute(stmt.order_by(*newest_first).limit(limit))
         return [Review(*row) for row in found]
 
     @staticmethod
