@@ -26,6 +26,7 @@ from bot.services.errors import (
     RefundUnderWay,
     ShopError,
 )
+from bot.services.pickup import is_pickup
 from bot.services.tracking import clean_tracking, tracking_link
 from bot.shop import Shop
 from bot.store.order_states import (
@@ -96,15 +97,18 @@ class NotNow(OrderError):
         ),
     }
 
-    def __init__(self, order_id: int, move: str, status: str, refunded_amount: int) -> None:
+    def __init__(
+        self, order_id: int, move: str, status: str, refunded_amount: int, *, collected: bool
+    ) -> None:
         super().__init__()
-        english = " · ".join(status_labels(status, refunded_amount))
+        english = " · ".join(status_labels(status, refunded_amount, collected=collected))
         self._words(self.TEXTS[move], order_id=order_id, status=english)
         self.status = status
         self.refunded_amount = refunded_amount
+        self.collected = collected
 
     def said(self, tr: Translator) -> str:
-        status = status_text(tr, self.status, self.refunded_amount)
+        status = status_text(tr, self.status, self.refunded_amount, collected=self.collected)
         return tr._(self.text, **(self.params | {"status": status}))
 
 
@@ -220,7 +224,7 @@ async def offer(
     s = detail.summary
     if move == "tracking":
         if s.status != OrderStatus.SHIPPED:
-            raise NotNow(order_id, move, s.status, s.refunded)
+            raise NotNow(order_id, move, s.status, s.refunded, collected=s.collected)
         return detail
     if move == "approve":
         if not s.needs_review:
@@ -229,7 +233,7 @@ async def offer(
             raise NotApprovable(order_id, s.status)
         return detail
     if move not in detail.triggers:
-        raise NotNow(order_id, move, s.status, s.refunded)
+        raise NotNow(order_id, move, s.status, s.refunded, collected=s.collected)
     if move == "ship":  # Ship's question is for a parcel, not for an order she collects
         check_handover(order_id, s.shipping_option, pickup=False)
     if move == "ship" and s.needs_review:
@@ -245,7 +249,7 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     if s.refund_under_way:
         raise RefundUnderWay(order_id, s.refund_under_way, s.currency)
     if detail.refundable <= 0 and detail.card_back <= 0:
-        raise NotNow(order_id, "refund", s.status, s.refunded)
+        raise NotNow(order_id, "refund", s.status, s.refunded, collected=s.collected)
     partial = may(s.status, "refund_part")
     card = gift_cards.masked(s.gift_card_code) if s.gift_card_code else None
     return RefundOffer(
@@ -389,7 +393,8 @@ async def _put_tracking(
             changed and not await uow.orders.set_tracking(order, number, status=order.status)
         ):
             status = await uow.orders.status_of(order_id) or order.status
-            raise NotNow(order_id, "tracking", status, order.refunded_amount)
+            collected = is_pickup(order.shipping_option)
+            raise NotNow(order_id, "tracking", status, order.refunded_amount, collected=collected)
         if changed:
             history = (
                 worded(N_("tracking number {number}"), number=number)
