@@ -58,14 +58,16 @@ MAX_NOTE = 500  # an admin's note on an order: five of them fit on its screen wi
 class OrderNotChanged(OrderError):
     """A change the lifecycle (or the provider) refused; recorded in the audit log."""
 
-    def __init__(self, order_id: int, why: Exception) -> None:
+    def __init__(self, order_id: int, why: Exception, *, collected: bool = False) -> None:
         super().__init__()
         self._words(N_("Order #{order_id} was not changed: {why}"), order_id=order_id, why=why)
         self.why = why
+        self.collected = collected  # refused to a pickup's move: its status in pickup words
 
     def said(self, tr: Translator) -> str:
         if isinstance(self.why, IllegalOrderTransition):  # another move got there first
-            why = tr._("it is {status} now.", status=tr._(status_label(self.why.status)))
+            now = status_label(self.why.status, collected=self.collected)
+            why = tr._("it is {status} now.", status=tr._(now))
         else:
             why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
         return tr._(self.text, order_id=self.params["order_id"], why=why)
@@ -188,13 +190,13 @@ async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
 async def ready_for_pickup(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """🏬 Ready for pickup: Ship's move for an order she collects; she is told where."""
     move = ship_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.pickup_ready", order_id, move)
+    return await _change(shop, admin_id, "order.pickup_ready", order_id, move, collected=True)
 
 
 async def picked_up(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """✅ Picked up: Delivered's move for an order she collected."""
     move = deliver_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.picked_up", order_id, move)
+    return await _change(shop, admin_id, "order.picked_up", order_id, move, collected=True)
 
 
 async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
@@ -419,14 +421,18 @@ async def _change(
     action: str,
     order_id: int,
     move: Awaitable[OrderChange],
+    *,
+    collected: bool = False,
 ) -> OrderChanged:
+    """`move` made, audited and told; `collected`: a pickup's move (a refusal names the
+    order's status in pickup words)."""
     try:
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
         error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
         details = {"actor": _actor(shop, admin_id), "error": error}
         await audit_order(shop, admin_id, action + ".refused", order_id, details)
-        raise OrderNotChanged(order_id, exc) from exc
+        raise OrderNotChanged(order_id, exc, collected=collected) from exc
     details = {"actor": _actor(shop, admin_id), **change.audit_details()}
     await audit_order(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's

@@ -132,9 +132,13 @@ async def test_alice_collects_her_mug_at_the_main_street_shop(h: ShopHarness) ->
     await open_order(alice, order_id)
     mine = await alice.wait_for(f"Order #{order_id} · 🏬 Ready for pickup")
 
+    stale, picked = ada.find_button("✅ Picked up")
     screen = await open_detail(sam, order_id)
     await sam.press("✅ Picked up")
     await alice.wait_for(f"✅ Order #{order_id} was picked up. Thank you!")
+    await ada.press_button(stale, picked)  # Ada's older screen: Sam got there first
+    late = await ada.wait_for(f"Order #{order_id} was not changed")
+    assert f"Order #{order_id} was not changed: it is 🛍️ Collected now." in (late.text or "")
     done = await sam.wait_for(f"Order #{order_id} · 🛍️ Collected")
     assert f"✅ Paid → 🏬 Ready for pickup by admin:{ADMIN_ID} (ready for pickup at {PLACE})" in (
         done.text or ""
@@ -147,7 +151,11 @@ async def test_alice_collects_her_mug_at_the_main_street_shop(h: ShopHarness) ->
         actions = await uow.session.scalars(
             select(AuditEntry.action).where(AuditEntry.target == f"order:{order_id}")
         )
-        assert list(actions) == ["order.pickup_ready", "order.picked_up"]
+        assert list(actions) == [
+            "order.pickup_ready",
+            "order.picked_up",
+            "order.picked_up.refused",  # Ada's, late
+        ]
     await ada.send("/audit")
     log = (await ada.wait_for("Audit log")).text or ""
     assert (
