@@ -305,12 +305,13 @@ def tracking_changed(tr: Translator, order_id: int, tracking: str | None) -> str
 
 
 def ready_for_pickup(tr: Translator, order_id: int, place: str) -> str:
-    """🏬 Ready for pickup: where to collect it, and what to show there."""
+    """🏬 Ready for pickup: where to collect it (`place`: bot.services.pickup.chosen_place),
+    and what to show there."""
     return tr._(
         "🏬 Your order #{order_id} is ready for pickup at {place}. Show this message when you "
         "collect it.",
         order_id=order_id,
-        place=place,
+        place=tr.said(place),
     )
 
 

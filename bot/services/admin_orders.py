@@ -16,6 +16,7 @@ from bot.permissions import Role, actor_name
 from bot.services import gift_cards
 from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
+from bot.services.pickup import is_pickup
 from bot.services.refunds import refundable
 from bot.services.returns import ReturnFacts
 from bot.store.ids import row_id
@@ -39,6 +40,11 @@ class OrderRow(ShownRefunds):
     needs_review: bool
     refunded_amount: int = 0
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (uow.refunds.under_way)
+    shipping_option: str | None = None  # "express", "pickup:1" (bot.payments.shipping)
+
+    @property
+    def collected(self) -> bool:
+        return is_pickup(self.shipping_option)
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,7 @@ def order_row(order: Order, refund_under_way: int = 0) -> OrderRow:
         order.needs_review,
         order.refunded_amount,
         refund_under_way,
+        order.shipping_option,
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.i18n import N_, Translator
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
+from bot.services.pickup import is_pickup
 from bot.services.refunds import refundable
 from bot.store.models import Order
 from bot.store.order_states import OrderStatus, status_text
@@ -34,11 +35,20 @@ GONE_ON = N_("Order #{order_id} can no longer be cancelled: it is {status}.")
 class NotCancellable(OrderError):
     """Her order, but not one she may cancel now; `said` names why in her language."""
 
-    def __init__(self, order_id: int, why: str, status: str = "", refunded_amount: int = 0) -> None:
+    def __init__(
+        self,
+        order_id: int,
+        why: str,
+        status: str = "",
+        refunded_amount: int = 0,
+        *,
+        collected: bool = False,
+    ) -> None:
         super().__init__()
         self._words(why, order_id=order_id, status=status)
         self.status = status
         self.refunded_amount = refunded_amount
+        self.collected = collected  # she picks it up: its status reads as a pickup's
 
     @classmethod
     def gone_on(cls, order_id: int, status: str) -> NotCancellable:
@@ -46,7 +56,11 @@ class NotCancellable(OrderError):
         return cls(order_id, GONE_ON, status)
 
     def said(self, tr: Translator) -> str:
-        status = status_text(tr, self.status, self.refunded_amount) if self.status else ""
+        status = (
+            status_text(tr, self.status, self.refunded_amount, collected=self.collected)
+            if self.status
+            else ""
+        )
         return tr._(self.text, **(self.params | {"status": status}))
 
 
@@ -58,12 +72,14 @@ def refusal(
     has_downloads: bool,
     allowed: bool,
     refunded_amount: int = 0,
+    collected: bool = False,
 ) -> NotCancellable | None:
-    """Why she may not cancel her order now (None: she may). `allowed`: SHOPPER_CANCEL."""
+    """Why she may not cancel her order now (None: she may). `allowed`: SHOPPER_CANCEL;
+    `collected`: she picks it up (its status reads 🏬 Ready for pickup, not 🚚 Shipped)."""
     if not allowed:
         return NotCancellable(order_id, TURNED_OFF)
     if status not in CANCELLABLE:
-        return NotCancellable(order_id, GONE_ON, status, refunded_amount)
+        return NotCancellable(order_id, GONE_ON, status, refunded_amount, collected=collected)
     if needs_review:
         return NotCancellable(order_id, UNDER_REVIEW)
     if has_downloads:
@@ -99,6 +115,7 @@ async def check_cancel(
         has_downloads=bool(await downloadable_lines(uow, order)),
         allowed=allowed,
         refunded_amount=order.refunded_amount,
+        collected=is_pickup(order.shipping_option),
     )
     if found is not None:
         raise found

@@ -9,6 +9,7 @@ from typing import Any
 from bot.services.cart import fingerprint_of
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
+from bot.services.pickup import is_pickup
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 from bot.store.uow import UnitOfWork
@@ -61,7 +62,11 @@ class OrderView(ShownRefunds):
 
     @property
     def status_label(self) -> str:
-        return status_label(self.status)
+        return status_label(self.status, collected=self.collected)
+
+    @property
+    def collected(self) -> bool:
+        return is_pickup(self.shipping_option)
 
     @property
     def item_count(self) -> int:

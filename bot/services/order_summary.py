@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.services.gift_cards import masked
-from bot.services.pickup import is_pickup
+from bot.services.pickup import chosen_place, is_pickup
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 
@@ -58,7 +58,7 @@ class OrderSummary(ShownRefunds):
 
     @property
     def status_label(self) -> str:
-        return status_label(self.status)
+        return status_label(self.status, collected=self.collected)
 
     @property
     def collected(self) -> bool:
@@ -180,12 +180,13 @@ class Delivered(Protocol):
 
 def delivery_method(order: Delivered, tr: Translator) -> str:
     """How the order reaches her, as every screen of it says so: "Pick up at Main Street
-    shop, 12 Main St" for a pickup point (the place as it was when she paid), else the
-    shipping option as `tr`'s reader calls it ("exprés"); an id this shop no longer offers
-    reads as it was stored, and none at all as ""."""
+    shop, 12 Main St" for a pickup point (the place as it was when she paid: `chosen_place`),
+    else the shipping option as `tr`'s reader calls it ("exprés"); an id this shop no longer
+    offers reads as it was stored, and none at all as ""."""
     option_id = order.shipping_option or ""
     if is_pickup(option_id):
-        return tr._("Pick up at {place}", place=order.pickup_place or option_id)
+        place = tr.said(chosen_place(option_id, order.pickup_place))
+        return tr._("Pick up at {place}", place=place)
     option = SHIPPING_OPTIONS.get(option_id)
     return tr._(option) if option else option_id
 

@@ -69,9 +69,20 @@ STATUS_LABELS: dict[str, str] = {
     S.REFUNDED: N_("↩️ Refunded"),
 }
 
+# What an order she collects at a pickup point reads as where one to deliver reads 🚚 Shipped
+# or 📦 Delivered: the same moves (🏬 Ready for pickup, ✅ Picked up), in her words. Which order
+# is one is bot.services.pickup's rule (`is_pickup`: its views' `collected`).
+COLLECTED_LABELS: dict[str, str] = {
+    S.SHIPPED: N_("🏬 Ready for pickup"),
+    S.DELIVERED: N_("🛍️ Collected"),
+}
 
-def status_label(status: str) -> str:
-    """ "✅ Paid" for "paid"; a status this table does not know reads as its words."""
+
+def status_label(status: str, *, collected: bool = False) -> str:
+    """ "✅ Paid" for "paid", "🏬 Ready for pickup" for a shipped order she collects
+    (`collected`); a status these tables do not know reads as its words."""
+    if collected and status in COLLECTED_LABELS:
+        return COLLECTED_LABELS[status]
     return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
 
 
@@ -81,17 +92,24 @@ def partly_refunded(status: str, refunded_amount: int) -> bool:
     return refunded_amount > 0 and status in PARTLY_REFUNDABLE
 
 
-def status_labels(status: str, refunded_amount: int = 0) -> tuple[str, ...]:
+def status_labels(
+    status: str, refunded_amount: int = 0, *, collected: bool = False
+) -> tuple[str, ...]:
     """What an order reads as, untranslated: ("📦 Delivered", "↩️ Partially refunded") for a
-    delivered order with part of its money back, ("✅ Paid",) for a paid one."""
+    delivered order with part of its money back, ("✅ Paid",) for a paid one; `collected`:
+    one she picks up ("🛍️ Collected")."""
+    label = status_label(status, collected=collected)
     if partly_refunded(status, refunded_amount):
-        return (status_label(status), status_label(PARTLY_REFUNDED))
-    return (status_label(status),)
+        return (label, status_label(PARTLY_REFUNDED))
+    return (label,)
 
 
-def status_text(tr: Translator, status: str, refunded_amount: int = 0) -> str:
+def status_text(
+    tr: Translator, status: str, refunded_amount: int = 0, *, collected: bool = False
+) -> str:
     """`status_labels` in the reader's language: "📦 Delivered · ↩️ Partially refunded"."""
-    return " · ".join(tr._(label) for label in status_labels(status, refunded_amount))
+    labels = status_labels(status, refunded_amount, collected=collected)
+    return " · ".join(tr._(label) for label in labels)
 
 
 class ShownRefunds:
@@ -104,14 +122,21 @@ class ShownRefunds:
     refund_under_way: int
 
     @property
+    def collected(self) -> bool:
+        """She picks the order up at a pickup point: it reads 🏬 Ready for pickup and 🛍️
+        Collected. Each view of an order says so from its shipping option, by
+        bot.services.pickup's rule (`is_pickup`)."""
+        raise NotImplementedError
+
+    @property
     def refunded(self) -> int:
         """What went back: the refunds made, not those still on their way."""
         return self.refunded_amount - self.refund_under_way
 
     def status_text(self, tr: Translator) -> str:
         """The status in `tr`'s language, "· ↩️ Partially refunded" after a partial refund
-        (one made, not one still under way)."""
-        return status_text(tr, self.status, self.refunded)
+        (one made, not one still under way); a pickup order's in its own words."""
+        return status_text(tr, self.status, self.refunded, collected=self.collected)
 
 
 class IllegalOrderTransition(Exception):

@@ -26,6 +26,7 @@ from bot.services.errors import (
     RefundUnderWay,
     ShopError,
 )
+from bot.services.pickup import is_pickup
 from bot.services.tracking import clean_tracking, tracking_link
 from bot.shop import Shop
 from bot.store.order_states import (
@@ -57,14 +58,16 @@ MAX_NOTE = 500  # an admin's note on an order: five of them fit on its screen wi
 class OrderNotChanged(OrderError):
     """A change the lifecycle (or the provider) refused; recorded in the audit log."""
 
-    def __init__(self, order_id: int, why: Exception) -> None:
+    def __init__(self, order_id: int, why: Exception, *, collected: bool = False) -> None:
         super().__init__()
         self._words(N_("Order #{order_id} was not changed: {why}"), order_id=order_id, why=why)
         self.why = why
+        self.collected = collected  # refused to a pickup's move: its status in pickup words
 
     def said(self, tr: Translator) -> str:
         if isinstance(self.why, IllegalOrderTransition):  # another move got there first
-            why = tr._("it is {status} now.", status=tr._(status_label(self.why.status)))
+            now = status_label(self.why.status, collected=self.collected)
+            why = tr._("it is {status} now.", status=tr._(now))
         else:
             why = self.why.said(tr) if isinstance(self.why, ShopError) else str(self.why)
         return tr._(self.text, order_id=self.params["order_id"], why=why)
@@ -96,15 +99,18 @@ class NotNow(OrderError):
         ),
     }
 
-    def __init__(self, order_id: int, move: str, status: str, refunded_amount: int) -> None:
+    def __init__(
+        self, order_id: int, move: str, status: str, refunded_amount: int, *, collected: bool
+    ) -> None:
         super().__init__()
-        english = " · ".join(status_labels(status, refunded_amount))
+        english = " · ".join(status_labels(status, refunded_amount, collected=collected))
         self._words(self.TEXTS[move], order_id=order_id, status=english)
         self.status = status
         self.refunded_amount = refunded_amount
+        self.collected = collected
 
     def said(self, tr: Translator) -> str:
-        status = status_text(tr, self.status, self.refunded_amount)
+        status = status_text(tr, self.status, self.refunded_amount, collected=self.collected)
         return tr._(self.text, **(self.params | {"status": status}))
 
 
@@ -184,13 +190,13 @@ async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
 async def ready_for_pickup(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """🏬 Ready for pickup: Ship's move for an order she collects; she is told where."""
     move = ship_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.pickup_ready", order_id, move)
+    return await _change(shop, admin_id, "order.pickup_ready", order_id, move, collected=True)
 
 
 async def picked_up(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """✅ Picked up: Delivered's move for an order she collected."""
     move = deliver_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.picked_up", order_id, move)
+    return await _change(shop, admin_id, "order.picked_up", order_id, move, collected=True)
 
 
 async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
@@ -220,7 +226,7 @@ async def offer(
     s = detail.summary
     if move == "tracking":
         if s.status != OrderStatus.SHIPPED:
-            raise NotNow(order_id, move, s.status, s.refunded)
+            raise NotNow(order_id, move, s.status, s.refunded, collected=s.collected)
         return detail
     if move == "approve":
         if not s.needs_review:
@@ -229,7 +235,7 @@ async def offer(
             raise NotApprovable(order_id, s.status)
         return detail
     if move not in detail.triggers:
-        raise NotNow(order_id, move, s.status, s.refunded)
+        raise NotNow(order_id, move, s.status, s.refunded, collected=s.collected)
     if move == "ship":  # Ship's question is for a parcel, not for an order she collects
         check_handover(order_id, s.shipping_option, pickup=False)
     if move == "ship" and s.needs_review:
@@ -245,7 +251,7 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     if s.refund_under_way:
         raise RefundUnderWay(order_id, s.refund_under_way, s.currency)
     if detail.refundable <= 0 and detail.card_back <= 0:
-        raise NotNow(order_id, "refund", s.status, s.refunded)
+        raise NotNow(order_id, "refund", s.status, s.refunded, collected=s.collected)
     partial = may(s.status, "refund_part")
     card = gift_cards.masked(s.gift_card_code) if s.gift_card_code else None
     return RefundOffer(
@@ -389,7 +395,8 @@ async def _put_tracking(
             changed and not await uow.orders.set_tracking(order, number, status=order.status)
         ):
             status = await uow.orders.status_of(order_id) or order.status
-            raise NotNow(order_id, "tracking", status, order.refunded_amount)
+            collected = is_pickup(order.shipping_option)
+            raise NotNow(order_id, "tracking", status, order.refunded_amount, collected=collected)
         if changed:
             history = (
                 worded(N_("tracking number {number}"), number=number)
@@ -414,14 +421,18 @@ async def _change(
     action: str,
     order_id: int,
     move: Awaitable[OrderChange],
+    *,
+    collected: bool = False,
 ) -> OrderChanged:
+    """`move` made, audited and told; `collected`: a pickup's move (a refusal names the
+    order's status in pickup words)."""
     try:
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
         error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
         details = {"actor": _actor(shop, admin_id), "error": error}
         await audit_order(shop, admin_id, action + ".refused", order_id, details)
-        raise OrderNotChanged(order_id, exc) from exc
+        raise OrderNotChanged(order_id, exc, collected=collected) from exc
     details = {"actor": _actor(shop, admin_id), **change.audit_details()}
     await audit_order(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's

@@ -29,7 +29,7 @@ from bot.services.errors import (
     RefundDeferred,
     WrongHandover,
 )
-from bot.services.pickup import is_pickup
+from bot.services.pickup import chosen_place, is_pickup
 from bot.services.refunds import PAYMENT_CHECK, RefundClaim, RefundInfo, RefundResult, refundable
 from bot.services.tracking import tracking_link
 from bot.shop import Shop
@@ -68,11 +68,15 @@ class OrderChange:
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
     buttons_for_shopper: ShopperButtons | None = None
+    collected: bool = False  # a pickup's move (🏬 Ready for pickup, ✅ Picked up)
 
     def audit_details(self) -> dict[str, Any]:
-        """What the audit log keeps of the move: the statuses, what was refunded, and why a
-        refund failed (worded: read in each admin's language)."""
+        """What the audit log keeps of the move: the statuses (read as a pickup's for a
+        pickup's move), what was refunded, and why a refund failed (worded: read in each
+        admin's language)."""
         details: dict[str, Any] = {"from": self.old_status, "to": self.new_status}
+        if self.collected:
+            details["collected"] = True
         if self.refund is not None:
             details["refund"] = self.refund.amount
             details["currency"] = self.refund.currency
@@ -127,11 +131,12 @@ async def ship_order(
             raise OrderUnderReview(order.id, order.review_reason)
         old = order.status
         if pickup:
-            place = order.pickup_place or str(order.shipping_option)
+            place = chosen_place(order.shipping_option, order.pickup_place)
             ready = worded(N_("ready for pickup at {place}"), place=place)
             await uow.orders.transition(order, "ship", actor=actor, note=ready)
             told = partial(notices.ready_for_pickup, order_id=order.id, place=place)
-            return OrderChange(order.id, order.customer.telegram_id, old, order.status, told)
+            customer = order.customer.telegram_id
+            return OrderChange(order.id, customer, old, order.status, told, collected=True)
         tracking = (tracking or "").strip() or None
         order.tracking_number = tracking
         await uow.orders.transition(order, "ship", actor=actor, note=tracking)
@@ -158,7 +163,13 @@ async def deliver_order(
         text = partial(told, order_id=order.id)
         rate = partial(asked_to_rate, order_id=order.id, products=ratings.worth_asking(order))
         return OrderChange(
-            order.id, order.customer.telegram_id, old, order.status, text, buttons_for_shopper=rate
+            order.id,
+            order.customer.telegram_id,
+            old,
+            order.status,
+            text,
+            buttons_for_shopper=rate,
+            collected=pickup,
         )
 
 

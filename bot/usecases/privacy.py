@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import N_, worded
+from bot.i18n import N_, translator, worded
 from bot.services.checkout import ReleasedHold, release_open_holds
+from bot.services.pickup import chosen_place, is_pickup
 from bot.shop import Shop
 from bot.store.models import Order, utcnow
 from bot.store.order_states import OrderStatus
@@ -188,6 +189,7 @@ def _order(order: Order, telegram_id: int) -> dict[str, Any]:
         "promo_code": order.promo_code,
         "your_note": order.note,
         "shipping_option": order.shipping_option,
+        "pickup_point": _pickup_point(order),
         "shipping_address": order.shipping_address,
         "tracking_number": order.tracking_number,
         "placed_at": _when(order.created_at),
@@ -223,6 +225,14 @@ def _order(order: Order, telegram_id: int) -> dict[str, Any]:
             for event in order.events
         ],
     }
+
+
+def _pickup_point(order: Order) -> str | None:
+    """Where she collects the order, name and address as she chose them ("Main Street shop,
+    12 Main St"; `chosen_place`), in English as the rest of her export; None for a delivery."""
+    if not is_pickup(order.shipping_option):
+        return None
+    return translator(None).said(chosen_place(order.shipping_option, order.pickup_place))
 
 
 def _when(moment: datetime | None) -> str | None:

@@ -223,7 +223,10 @@ def _details(tr: Translator, details: dict[str, Any]) -> str:
     elif isinstance(details.get("request"), int):  # a shopper's return request
         said.append(_returned(tr, details))
     if "from" in details and "to" in details and isinstance(details["to"], str):
-        before, after = (tr._(status_label(str(details[k]))) for k in ("from", "to"))
+        collected = details.get("collected") is True  # a pickup's move: its words
+        before, after = (
+            tr._(status_label(str(details[k]), collected=collected)) for k in ("from", "to")
+        )
         said.append(f"{before} → {after}")
     for key, words in MONEY_WORDS.items():
         if isinstance(details.get(key), int) and isinstance(details.get("currency"), str):

@@ -254,13 +254,16 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         for p in detail.payments
     ] or [tr._("(none)")]
     lines.append("\n" + tr._("History:"))
+    collected = s.collected
     lines += [
         "• "
         + tr._(
             "{moment} {before} → {after} by {actor}",
             moment=tr.datetime(e.at, zone),
-            before=tr._(status_label(e.from_status)) if e.from_status else tr._("new"),
-            after=tr._(status_label(e.to_status)),
+            before=tr._(status_label(e.from_status, collected=collected))
+            if e.from_status
+            else tr._("new"),
+            after=tr._(status_label(e.to_status, collected=collected)),
             actor=e.actor,
         )
         + (f" ({tr.said(e.note)})" if e.note else "")

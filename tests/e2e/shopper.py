@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.services.favourites import MOST_SAVED
 from bot.services.sellable import unit_of
@@ -113,6 +113,17 @@ async def past_order(
             lines=order_lines,
         )
         return (await uow.orders.add(order)).id
+
+
+async def collected_at(harness: ShopHarness, order_id: int, option: str, place: str | None) -> None:
+    """The order, paid to be collected at the pickup point `option` ("pickup:1"), keeping
+    `place` (Order.pickup_place; None: it kept no words of the place)."""
+    async with harness.store.uow() as uow:
+        await uow.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(needs_shipping=True, shipping_option=option, pickup_place=place)
+        )
 
 
 async def save_the_most(harness: ShopHarness, telegram_id: int, *, but: str) -> None:
