@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot import i18n
 from bot.callback_data import (
+    ALL_ORDERS,
     AddOrderNote,
     AdminOrders,
     ApproveOrder,
@@ -101,16 +102,19 @@ async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> No
 
 async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:
     await answer_button(update)
-    await show_order(update, context, data.order_id)
+    await show_order(update, context, data.order_id, data.listing)
 
 
-async def show_order(update: Update, context: ShopContext, order_id: int) -> None:
+async def show_order(
+    update: Update, context: ShopContext, order_id: int, listing: AdminOrders = ALL_ORDERS
+) -> None:
+    """The order's screen; its ⬅️ Orders goes back to `listing` (the page it was opened from)."""
     try:
         detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone))
+    await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
 
 
 # ----------------------------------------------------------------------------- changes
