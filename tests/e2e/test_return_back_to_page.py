@@ -6,11 +6,6 @@ approves his next request. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.callback_data import (
     AdminOrders,
     ApproveReturn,
@@ -26,26 +21,22 @@ from bot.standin.models import Message
 from bot.standin.user import FakeUser
 from bot.store.models import Order
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
-from tests.e2e.test_returns import card_order, requests_of, sam_asks_to_return_the_mugs
+from tests.e2e.test_returns import (  # noqa: F401  (h: the card shop on each database)
+    card_order,
+    h,
+    requests_of,
+    sam_asks_to_return_the_mugs,
+)
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
-    card_shop,
     stripe_account,
 )
 
 NEWER = 9  # delivered orders of other shoppers, newer than Sam's: his is on page 2 (8 a page)
 
 
-@pytest.fixture
-async def h(
-    tmp_path: Path, localstripe: str, migrated_database_url: str
-) -> AsyncIterator[ShopHarness]:
-    async with card_shop(tmp_path, localstripe, database_url=migrated_database_url) as harness:
-        yield harness
-
-
-async def newer_delivered_orders(h: ShopHarness) -> None:
-    async with h.store.uow() as uow:
+async def newer_delivered_orders(shop: ShopHarness) -> None:
+    async with shop.store.uow() as uow:
         for n in range(NEWER):
             customer = await uow.customers.get_or_create(2000 + n)
             await uow.orders.add(
@@ -75,7 +66,7 @@ async def back_to_the_list(ada: FakeUser) -> str:
 
 
 async def test_back_from_a_return_request_leads_to_the_page_ada_came_from(
-    h: ShopHarness,
+    h: ShopHarness,  # noqa: F811
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
     ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
