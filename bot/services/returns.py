@@ -23,7 +23,7 @@ from typing import Any
 from bot.i18n import N_, Translator, worded
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
-from bot.services.refunds import line_amount, refundable
+from bot.services.refunds import line_refund, refundable
 from bot.store.models import Order, OrderLine, ReturnRequest
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.returns import APPROVED, REQUESTED
@@ -52,6 +52,10 @@ NOTHING_LEFT = N_("Order #{order_id} has nothing left to return.")
 ALREADY_OPEN = N_("Order #{order_id} already has a return request waiting for the shop.")
 PICK_SOME = N_("Choose at least one item to return.")
 STALE = N_("That choice is out of date. Here is your order as it is now.")
+TOO_MUCH = N_(
+    "Together these items come to more than can still be refunded of order #{order_id}: "
+    "choose fewer, or tap 💬 Ask about this order."
+)
 
 
 class NotReturnable(OrderError):
@@ -148,23 +152,38 @@ class ReturnLine:
     quantity: int
     amount: int
     translations: dict[str, Any] | None = None
+    bit: int = 0  # its bit in a button's mask: its place among the lines not returned
 
 
 @dataclass(frozen=True, slots=True)
 class ReturnOffer:
-    """The lines of her order she may return now, in the order's order (the mask's bits)."""
+    """The lines of her order she may return now, in the order's order. A button's mask
+    names them by `bit`: each line's place among the order's lines not returned or asked
+    for (nor digital), which a refund by hand does not shift, so a line the shop refunded
+    meanwhile is never read as the one after it."""
 
     order_id: int
     currency: str
     lines: tuple[ReturnLine, ...]
+    refundable: int = 0  # what can still go back of the order: the most a request may ask
 
     def chosen(self, mask: int) -> tuple[ReturnLine, ...]:
-        """The lines a button's mask names: NotReturnable for none, or for bits past them."""
+        """The lines a button's mask names: NotReturnable for none, for bits past them, or
+        for lines that together come to more than can still be refunded (a refund of an
+        amount by hand names no lines, so each may still be offered alone)."""
         if mask <= 0:
             raise NotReturnable(PICK_SOME)
-        if mask >> len(self.lines):
+        if mask & ~self.bits:
             raise NotReturnable(STALE)
-        return tuple(line for i, line in enumerate(self.lines) if mask >> i & 1)
+        lines = tuple(line for line in self.lines if mask >> line.bit & 1)
+        if sum(line.amount for line in lines) > self.refundable:
+            raise NotReturnable(TOO_MUCH, order_id=self.order_id)
+        return lines
+
+    @property
+    def bits(self) -> int:
+        """The mask naming every line offered."""
+        return sum(1 << line.bit for line in self.lines)
 
     def amount(self, mask: int) -> int:
         return sum(line.amount for line in self.chosen(mask))
@@ -172,7 +191,7 @@ class ReturnOffer:
     def mask_of(self, line_ids: Sequence[int]) -> int:
         """The mask naming these lines (by id, as the storefront sends them):
         UnknownReturnLine for one not offered."""
-        bits = {line.line_id: 1 << i for i, line in enumerate(self.lines)}
+        bits = {line.line_id: 1 << line.bit for line in self.lines}
         mask = 0
         for line_id in line_ids:
             if line_id not in bits:
@@ -206,6 +225,19 @@ def named_lines(lines: Sequence[dict[str, Any]]) -> str:
     )
 
 
+async def units_back(uow: UnitOfWork, order_id: int) -> dict[int, int]:
+    """Units of each of the order's lines that went back, or are going back: an admin's
+    "SKU quantity" refunds (`Refund.lines`) and approved return requests (a return's own
+    refund names no lines: its request does)."""
+    gone = await uow.refunds.line_units(order_id)
+    for request in await uow.returns.of_order(order_id):
+        if request.status == APPROVED:
+            for line in request.lines:
+                line_id = int(line["order_line_id"])
+                gone[line_id] = gone.get(line_id, 0) + int(line["quantity"])
+    return gone
+
+
 def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:
     """Lines already returned (an approved request's), or asked for (an open one's)."""
     return {
@@ -235,24 +267,26 @@ async def _check(
     if any(r.status == REQUESTED for r in requests):
         raise NotReturnable(ALREADY_OPEN, order_id=order.id)
     gone = returned_line_ids(requests) | set(await downloadable_lines(uow, order))
+    refunded = await uow.refunds.line_units(order.id)  # by hand: "SKU quantity"
     lines = [line for line in order.lines if line.id not in gone][:MOST_LINES]
     most = refundable(order)
-    offered = tuple(_line(order, line) for line in lines)
+    offered = tuple(
+        _line(order, line, refunded, bit)
+        for bit, line in enumerate(lines)
+        if refunded.get(line.id, 0) < line.quantity
+    )
     offered = tuple(line for line in offered if 0 < line.amount <= most)
     if not offered:
         raise NotReturnable(NOTHING_LEFT, order_id=order.id)
-    return ReturnOffer(order.id, order.currency, offered)
+    return ReturnOffer(order.id, order.currency, offered, most)
 
 
-def _line(order: Order, line: OrderLine) -> ReturnLine:
-    return ReturnLine(
-        line.id,
-        line.sku,
-        line.title,
-        line.quantity,
-        line_amount(order, line.sku),  # the admins' "SKU quantity" refund of the whole line
-        line.translations,
-    )
+def _line(order: Order, line: OrderLine, refunded: dict[int, int], bit: int) -> ReturnLine:
+    """The line as she may send it back: its units the shop did not refund by hand yet, at
+    what the admins' "SKU quantity" refund of them would give back."""
+    amount, units = line_refund(order, line.sku, None, refunded)
+    left = units[str(line.id)]
+    return ReturnLine(line.id, line.sku, line.title, left, amount, line.translations, bit)
 
 
 async def return_offer(

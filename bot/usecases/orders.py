@@ -233,8 +233,10 @@ async def refund_order(
     amount: int | None = None,
     actor: str,
     reason: str | None = None,
+    lines: dict[str, int] | None = None,
 ) -> OrderChange:
-    """Refund `amount` minor units (None = everything not yet refunded) at the provider.
+    """Refund `amount` minor units (None = everything not yet refunded) at the provider;
+    `lines` the units of order lines it gives back, if it names them ("SKU quantity").
 
     Raises RefundTooLarge beyond what can still be refunded, RefundNotPossible (nothing paid,
     a partial Stars refund, another refund under way), RefundFailed when the provider says
@@ -242,7 +244,9 @@ async def refund_order(
     job (`refund_deferred`); the shopper hears it is on its way.
     """
     try:
-        result = await refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+        result = await refund_payment(
+            shop, order_id, amount=amount, actor=actor, reason=reason, lines=lines
+        )
     except RefundDeferred as later:
         async with shop.store.reading() as uow:
             order = await _load(uow, order_id)

@@ -1209,3 +1209,22 @@ async def test_0052_ending_a_sale_reads_its_products_by_an_index(database_url: s
         assert "ix_products_category_sale_of" in await _plan(store, ending)
     finally:
         await store.close()
+
+
+async def test_0054_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Up to 0054 refunds have `lines` (NULL for every refund before: none named its lines,
+    so a return offers them as before); down to the revision before it the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0054_refund_lines-1")
+        async with store.engine.connect() as conn:
+            assert "lines" not in await _columns(conn, "refunds")
+        await _alembic(store, "upgrade", "0054_refund_lines")
+        async with store.engine.connect() as conn:
+            assert "lines" in await _columns(conn, "refunds")
+        assert await current_revision(store.engine) == "0054_refund_lines"
+    finally:
+        await store.close()
