@@ -52,6 +52,10 @@ NOTHING_LEFT = N_("Order #{order_id} has nothing left to return.")
 ALREADY_OPEN = N_("Order #{order_id} already has a return request waiting for the shop.")
 PICK_SOME = N_("Choose at least one item to return.")
 STALE = N_("That choice is out of date. Here is your order as it is now.")
+REFUNDED_SINCE = N_(
+    "Return #{request_id}: some of its items were refunded by hand since it was asked, so "
+    "approving it would pay them twice. Decline it, or refund what is left with ↩️ Refund."
+)
 TOO_MUCH = N_(
     "Together these items come to more than can still be refunded of order #{order_id}: "
     "choose fewer, or tap 💬 Ask about this order."
@@ -352,7 +356,9 @@ async def decide(
     decline_reason: str | None = None,
 ) -> ReturnFacts:
     """Approve or decline an open request, once: ReturnNotFound, or ReturnDecided for a
-    second press (a compare-and-set: two admins at once decide it once)."""
+    second press (a compare-and-set: two admins at once decide it once). An approval of
+    units the shop refunded by hand since she asked is refused (NotReturnable, nothing
+    decided): it would pay them twice."""
     request = await uow.returns.get(request_id)
     if request is None:
         raise ReturnNotFound(request_id)
@@ -362,7 +368,22 @@ async def decide(
         raise ReturnDecided(decided)
     decided = await uow.returns.get(request_id)
     assert decided is not None
+    if status == APPROVED:
+        await _check_not_refunded_since(uow, decided)
     return ReturnFacts.of(decided)
+
+
+async def _check_not_refunded_since(uow: UnitOfWork, request: ReturnRequest) -> None:
+    """NotReturnable if an admin's "SKU quantity" refund gave back units of the request's
+    lines after she asked (she asked for the units not refunded then)."""
+    order = await uow.orders.get(request.order_id)
+    assert order is not None  # a request's order is never deleted while the request is kept
+    quantities = {line.id: line.quantity for line in order.lines}
+    refunded = await uow.refunds.line_units(order.id)
+    for asked in request.lines:
+        line_id = int(asked["order_line_id"])
+        if int(asked["quantity"]) + refunded.get(line_id, 0) > quantities.get(line_id, 0):
+            raise NotReturnable(REFUNDED_SINCE, request_id=request.id)
 
 
 async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: datetime) -> bool:

@@ -7,6 +7,7 @@ however the two ways of giving money back meet. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from bot.callback_data import ApproveReturn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
@@ -17,6 +18,7 @@ from tests.e2e.test_returns import (  # noqa: F401  (h: the card shop on each da
     books,
     card_order,
     h,
+    requests_of,
     sam_asks_to_return_the_mugs,
 )
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
@@ -107,3 +109,25 @@ async def test_after_an_amount_refunded_by_hand_she_may_not_ask_for_more_than_is
     await sam.wait_for("✅ Your return #1 was approved")
     assert await stripe_account.refunds_of(charge) == [1000, 2880]
     assert await books(h, order_id) == ("delivered", 3880)
+
+
+async def test_a_request_whose_mug_was_refunded_by_hand_since_is_not_approved(
+    h: ShopHarness,  # noqa: F811
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Sam asks to return both mugs ($28.80); before Ada decides, she (or another admin)
+    refunds one of them by hand. Approving the request now would pay that mug twice: it is
+    refused, nothing more goes back, and the request still waits for a decline."""
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    alert = await ada.wait_for("↩️ Return request #1")
+    await ada_refunds_by_hand(ada, order_id, "MUG 1", "$14.40")
+
+    refused = await ada.press_data(alert, ApproveReturn(1).encode())
+    assert "Return #1: some of its items were refunded by hand since it was asked" in (
+        refused.text or ""
+    )
+    assert await stripe_account.refunds_of(charge) == [1440]
+    assert await books(h, order_id) == ("delivered", 1440)
+    assert await requests_of(h, order_id) == [("requested", None)]
