@@ -40,6 +40,15 @@ REASONS: dict[str, str] = {
 REASON_CODES = tuple(REASONS)
 MOST_LINES = 36  # lines offered at most: a mask of them fits a button's 12 digits
 MAX_DECLINE_REASON = 200
+# Refusals where money the shop gave back by hand meets a return (see `units_back`).
+REFUNDED_SINCE = N_(
+    "Return #{request_id}: some of its items were refunded by hand since it was asked, so "
+    "approving it would pay them twice. Decline it, or refund what is left with ↩️ Refund."
+)
+TOO_MUCH = N_(
+    "Together these items come to more than can still be refunded of order #{order_id}: "
+    "choose fewer, or tap 💬 Ask about this order."
+)
 
 TURNED_OFF = N_("This shop takes no returns here: tap 💬 Ask about this order.")
 NOT_DELIVERED = N_("Order #{order_id} can be returned once it has been delivered.")
@@ -52,14 +61,6 @@ NOTHING_LEFT = N_("Order #{order_id} has nothing left to return.")
 ALREADY_OPEN = N_("Order #{order_id} already has a return request waiting for the shop.")
 PICK_SOME = N_("Choose at least one item to return.")
 STALE = N_("That choice is out of date. Here is your order as it is now.")
-REFUNDED_SINCE = N_(
-    "Return #{request_id}: some of its items were refunded by hand since it was asked, so "
-    "approving it would pay them twice. Decline it, or refund what is left with ↩️ Refund."
-)
-TOO_MUCH = N_(
-    "Together these items come to more than can still be refunded of order #{order_id}: "
-    "choose fewer, or tap 💬 Ask about this order."
-)
 
 
 class NotReturnable(OrderError):
