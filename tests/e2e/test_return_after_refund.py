@@ -2,8 +2,9 @@
 after the discount) and a cushion cover ($21.60). Ada refunds one mug by hand ("MUG 1",
 $14.40); Sam's ↩️ Return items then offers the other mug alone, at $14.40, never the $14.40
 of the first again; once Ada refunded the second mug by hand too, no mug is offered at all,
-and her own "MUG 1" a third time is refused. Sam never gets back more than the mugs cost,
-however the two ways of giving money back meet. On SQLite and PostgreSQL."""
+and her own "MUG 1" a third time is refused, as after a return of the mugs. Sam never gets
+back more than the mugs cost, however the two ways of giving money back meet. On SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -109,6 +110,13 @@ async def test_after_an_amount_refunded_by_hand_she_may_not_ask_for_more_than_is
     await sam.wait_for("✅ Your return #1 was approved")
     assert await stripe_account.refunds_of(charge) == [1000, 2880]
     assert await books(h, order_id) == ("delivered", 3880)
+
+    await open_detail(ada, order_id)  # the mugs came back by the return: not again by hand
+    await ada.press("↩️ Refund")
+    await ada.wait_for("up to ")
+    await ada.send("MUG 1")
+    await ada.wait_for("all 2 × MUG went back already")
+    assert await stripe_account.refunds_of(charge) == [1000, 2880]
 
 
 async def test_a_request_whose_mug_was_refunded_by_hand_since_is_not_approved(
