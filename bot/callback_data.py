@@ -21,6 +21,7 @@ from telegram import InlineKeyboardButton
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.store.ids import MAX_ROW_ID
+from bot.store.order_states import PARTLY_REFUNDED, OrderStatus
 
 VERSION = "1"
 SEPARATOR = ":"
@@ -649,6 +650,48 @@ class AdminOrders(Action, code="AOL"):
     customer_id: int = 0  # her orders only (from her /customer screen); 0: everyone's
 
 
+ALL_ORDERS = AdminOrders("all", 0)  # the order list's first page, everyone's orders
+
+
+# The order lists a button may lead back to (AdminOrders.status), each by a digit that never
+# changes meaning once buttons carry it: add new ones at the end.
+ORDER_LISTS: tuple[str, ...] = (
+    "all",
+    OrderStatus.AWAITING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    PARTLY_REFUNDED,
+    OrderStatus.REFUNDED,
+)
+
+
+class FromOrderList:
+    """A button of an order's screen, or of a question asked from it, that remembers the
+    order list the order was opened from, so ⬅️ Orders goes back to that page and not to
+    the first: `listed` is the page × 10 + the list's digit in ORDER_LISTS, `customer_id`
+    as in AdminOrders (two numbers, so a return's buttons fit in 64 bytes). Subclasses
+    declare both last, 0 by default: left off the wire then (the admins' alert, a button
+    made before), which reads as the first page of all orders."""
+
+    listed: int
+    customer_id: int
+
+    @property
+    def listing(self) -> AdminOrders:
+        page, digit = divmod(self.listed, 10)
+        if digit >= len(ORDER_LISTS):  # no list has it (forged): the first page of all
+            return AdminOrders("all", 0, self.customer_id)
+        return AdminOrders(ORDER_LISTS[digit], page, self.customer_id)
+
+
+def listed(listing: AdminOrders) -> tuple[int, int]:
+    """The fields of FromOrderList (`listed`, `customer_id`) that lead back to `listing`."""
+    digit = ORDER_LISTS.index(listing.status) if listing.status in ORDER_LISTS else 0
+    return listing.page * 10 + digit, listing.customer_id
+
+
 @dataclass(frozen=True)
 class ShowCustomer(Action, code="ACU"):
     """One customer's screen (/customer), by the shop's own id for her."""
@@ -664,8 +707,12 @@ class OrderAction(Action):
 
 
 @dataclass(frozen=True)
-class OpenOrder(OrderAction, code="AOO"):
-    pass
+class OpenOrder(OrderAction, FromOrderList, code="AOO"):
+    """One order's screen; `listed` and `customer_id` name the list it was opened from
+    (FromOrderList), so its ⬅️ Orders goes back to that page, not the first."""
+
+    listed: int = 0
+    customer_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -731,22 +778,37 @@ class ReturnAction(Action):
 
 
 @dataclass(frozen=True)
-class AskApproveReturn(ReturnAction, code="ARA"):
-    """✅ Approve and refund (`restock` 1: and put the lines back in stock): asks first."""
+class AskApproveReturn(ReturnAction, FromOrderList, code="ARA"):
+    """✅ Approve and refund (`restock` 1: and put the lines back in stock): asks first.
+    `listed`, `customer_id`: the order list the order's screen was opened from, as in
+    OpenOrder (0 under the admins' alert), kept through the question and after."""
 
     restock: int = 0
+    listed: int = 0
+    customer_id: int = 0
 
 
 @dataclass(frozen=True)
-class ApproveReturn(ReturnAction, code="ARY"):
-    """Approve, confirmed: the lines are refunded (and with `restock` 1, back in stock)."""
+class ApproveReturn(ReturnAction, FromOrderList, code="ARY"):
+    """Approve, confirmed: the lines are refunded (and with `restock` 1, back in stock);
+    the list fields as in AskApproveReturn."""
 
     restock: int = 0
+    listed: int = 0
+    customer_id: int = 0
 
 
 @dataclass(frozen=True)
-class DeclineReturn(ReturnAction, code="ARD"):
-    """✖️ Decline: asks for a short reason first."""
+class DeclineReturn(ReturnAction, FromOrderList, code="ARD"):
+    """✖️ Decline: asks for a short reason first; the list fields as in AskApproveReturn."""
+
+    listed: int = 0
+    customer_id: int = 0
+
+
+def opened_from(order_id: int, listing: AdminOrders) -> OpenOrder:
+    """The order's screen, opened from the page `listing` (its ⬅️ Orders goes back there)."""
+    return OpenOrder(order_id, *listed(listing))
 
 
 @dataclass(frozen=True)

@@ -1094,7 +1094,7 @@ async def return_items(
         return await _order(v, order_id, page, notice=refused.said(v.tr))
     try:
         if step <= 0:
-            if mask < 0 or mask >> len(offer.lines):
+            if mask < 0 or mask & ~offer.bits:  # a line not offered (now)
                 raise returns.NotReturnable(returns.STALE)
             return ReturnScreen(offer=offer, mask=mask, page=page)
         offer.chosen(mask)

@@ -13,7 +13,7 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,6 +133,16 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
     of the discount, itself split over the units by largest remainder, so refunding every
     line unit by unit gives back the goods to the cent. What may go back is still capped by
     `refundable` (check_refund)."""
+    return line_refund(order, sku, units)[0]
+
+
+def line_refund(
+    order: Order, sku: str, units: int | None = None, gone: Mapping[int, int] | None = None
+) -> tuple[int, dict[str, int]]:
+    """`line_amount` of the units not gone back yet (`gone`: units of each line id that went
+    back before, by an earlier "SKU quantity" refund or an approved return), taken after
+    them, and the units it gives back as a refund names them (`Refund.lines`): LineNotInOrder,
+    or RefundNotPossible for more units than are left of it."""
     line = next((ln for ln in order.lines if ln.sku.upper() == sku.strip().upper()), None)
     if line is None:
         raise LineNotInOrder(
@@ -140,17 +150,39 @@ def line_amount(order: Order, sku: str, units: int | None = None) -> int:
                 "Order #{order_id} has no line {sku}.", order_id=order.id, sku=echo(sku)
             )
         )
-    wanted = line.quantity if units is None else units
-    if not 0 < wanted <= line.quantity:
+    back = min((gone or {}).get(line.id, 0), line.quantity)
+    left = line.quantity - back
+    wanted = left if units is None else units
+    if left <= 0:
         raise RefundNotPossible(
             i18n.current()._(
-                "Order #{order_id} has {count} × {sku}: refund 1 to {count}.",
+                "Order #{order_id}: all {count} × {sku} went back already.",
                 order_id=order.id,
                 count=line.quantity,
                 sku=line.sku,
             )
         )
-    return sum(split_exactly(line.net_total, [1] * line.quantity)[:wanted])
+    if not 0 < wanted <= left:
+        raise RefundNotPossible(
+            i18n.current()._(
+                "Order #{order_id} has {count} × {sku}: refund 1 to {count}.",
+                order_id=order.id,
+                count=left,
+                sku=line.sku,
+            )
+            if not back
+            else i18n.current()._(
+                "Order #{order_id}: {back} of its {count} × {sku} went back already; refund 1 "
+                "to {left}.",
+                order_id=order.id,
+                back=back,
+                count=line.quantity,
+                sku=line.sku,
+                left=left,
+            )
+        )
+    shares = split_exactly(line.net_total, [1] * line.quantity)
+    return sum(shares[back : back + wanted]), {str(line.id): wanted}
 
 
 def refund_trigger(order: Order, amount: int) -> str:
@@ -184,10 +216,17 @@ def check_refund(order: Order, amount: int | None) -> int:
 
 
 async def claim(
-    uow: UnitOfWork, order_id: int, amount: int | None, actor: str, reason: str | None
+    uow: UnitOfWork,
+    order_id: int,
+    amount: int | None,
+    actor: str,
+    reason: str | None,
+    lines: dict[str, int] | None = None,
 ) -> RefundClaim:
     """Set the amount aside (refused beyond `refundable`, or while another refund of the
-    order is pending: RefundUnderWay) and record a pending Refund."""
+    order is pending: RefundUnderWay) and record a pending Refund; `lines` the units of
+    order lines it gives back (`line_refund`), kept on it so a return never pays them
+    again."""
     order = await uow.orders.get(order_id)
     if order is None:
         raise OrderNotFound(order_id)
@@ -208,6 +247,7 @@ async def claim(
             status="pending",
             reason=reason,
             requested_by=actor,
+            lines=lines,
         )
     )
     return RefundClaim.of(refund, payment, order.customer.telegram_id)

@@ -24,7 +24,7 @@ from bot.i18n import N_, Translator, worded
 from bot.services import refunds
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
-from bot.services.refunds import RefundClaim, line_amount, refundable
+from bot.services.refunds import RefundClaim, line_refund, refundable
 from bot.store.models import Order, OrderLine, ReturnRequest
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.returns import APPROVED, REQUESTED
@@ -41,6 +41,15 @@ REASONS: dict[str, str] = {
 REASON_CODES = tuple(REASONS)
 MOST_LINES = 36  # lines offered at most: a mask of them fits a button's 12 digits
 MAX_DECLINE_REASON = 200
+# Refusals where money the shop gave back by hand meets a return (see `units_back`).
+REFUNDED_SINCE = N_(
+    "Return #{request_id}: some of its items were refunded by hand since it was asked, so "
+    "approving it would pay them twice. Decline it, or refund what is left with ↩️ Refund."
+)
+TOO_MUCH = N_(
+    "Together these items come to more than can still be refunded of order #{order_id}: "
+    "choose fewer, or tap 💬 Ask about this order."
+)
 
 TURNED_OFF = N_("This shop takes no returns here: tap 💬 Ask about this order.")
 NOT_DELIVERED = N_("Order #{order_id} can be returned once it has been delivered.")
@@ -150,23 +159,38 @@ class ReturnLine:
     quantity: int
     amount: int
     translations: dict[str, Any] | None = None
+    bit: int = 0  # its bit in a button's mask: its place among the lines not returned
 
 
 @dataclass(frozen=True, slots=True)
 class ReturnOffer:
-    """The lines of her order she may return now, in the order's order (the mask's bits)."""
+    """The lines of her order she may return now, in the order's order. A button's mask
+    names them by `bit`: each line's place among the order's lines not returned or asked
+    for (nor digital), which a refund by hand does not shift, so a line the shop refunded
+    meanwhile is never read as the one after it."""
 
     order_id: int
     currency: str
     lines: tuple[ReturnLine, ...]
+    refundable: int = 0  # what can still go back of the order: the most a request may ask
 
     def chosen(self, mask: int) -> tuple[ReturnLine, ...]:
-        """The lines a button's mask names: NotReturnable for none, or for bits past them."""
+        """The lines a button's mask names: NotReturnable for none, for bits past them, or
+        for lines that together come to more than can still be refunded (a refund of an
+        amount by hand names no lines, so each may still be offered alone)."""
         if mask <= 0:
             raise NotReturnable(PICK_SOME)
-        if mask >> len(self.lines):
+        if mask & ~self.bits:
             raise NotReturnable(STALE)
-        return tuple(line for i, line in enumerate(self.lines) if mask >> i & 1)
+        lines = tuple(line for line in self.lines if mask >> line.bit & 1)
+        if sum(line.amount for line in lines) > self.refundable:
+            raise NotReturnable(TOO_MUCH, order_id=self.order_id)
+        return lines
+
+    @property
+    def bits(self) -> int:
+        """The mask naming every line offered."""
+        return sum(1 << line.bit for line in self.lines)
 
     def amount(self, mask: int) -> int:
         return sum(line.amount for line in self.chosen(mask))
@@ -174,7 +198,7 @@ class ReturnOffer:
     def mask_of(self, line_ids: Sequence[int]) -> int:
         """The mask naming these lines (by id, as the storefront sends them):
         UnknownReturnLine for one not offered."""
-        bits = {line.line_id: 1 << i for i, line in enumerate(self.lines)}
+        bits = {line.line_id: 1 << line.bit for line in self.lines}
         mask = 0
         for line_id in line_ids:
             if line_id not in bits:
@@ -208,6 +232,19 @@ def named_lines(lines: Sequence[dict[str, Any]]) -> str:
     )
 
 
+async def units_back(uow: UnitOfWork, order_id: int) -> dict[int, int]:
+    """Units of each of the order's lines that went back, or are going back: an admin's
+    "SKU quantity" refunds (`Refund.lines`) and approved return requests (a return's own
+    refund names no lines: its request does)."""
+    gone = await uow.refunds.line_units(order_id)
+    for request in await uow.returns.of_order(order_id):
+        if request.status == APPROVED:
+            for line in request.lines:
+                line_id = int(line["order_line_id"])
+                gone[line_id] = gone.get(line_id, 0) + int(line["quantity"])
+    return gone
+
+
 def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:
     """Lines already returned (an approved request's), or asked for (an open one's)."""
     return {
@@ -237,24 +274,26 @@ async def _check(
     if any(r.status == REQUESTED for r in requests):
         raise NotReturnable(ALREADY_OPEN, order_id=order.id)
     gone = returned_line_ids(requests) | set(await downloadable_lines(uow, order))
+    refunded = await uow.refunds.line_units(order.id)  # by hand: "SKU quantity"
     lines = [line for line in order.lines if line.id not in gone][:MOST_LINES]
     most = refundable(order)
-    offered = tuple(_line(order, line) for line in lines)
+    offered = tuple(
+        _line(order, line, refunded, bit)
+        for bit, line in enumerate(lines)
+        if refunded.get(line.id, 0) < line.quantity
+    )
     offered = tuple(line for line in offered if 0 < line.amount <= most)
     if not offered:
         raise NotReturnable(NOTHING_LEFT, order_id=order.id)
-    return ReturnOffer(order.id, order.currency, offered)
+    return ReturnOffer(order.id, order.currency, offered, most)
 
 
-def _line(order: Order, line: OrderLine) -> ReturnLine:
-    return ReturnLine(
-        line.id,
-        line.sku,
-        line.title,
-        line.quantity,
-        line_amount(order, line.sku),  # the admins' "SKU quantity" refund of the whole line
-        line.translations,
-    )
+def _line(order: Order, line: OrderLine, refunded: dict[int, int], bit: int) -> ReturnLine:
+    """The line as she may send it back: its units the shop did not refund by hand yet, at
+    what the admins' "SKU quantity" refund of them would give back."""
+    amount, units = line_refund(order, line.sku, None, refunded)
+    left = units[str(line.id)]
+    return ReturnLine(line.id, line.sku, line.title, left, amount, line.translations, bit)
 
 
 async def return_offer(
@@ -320,7 +359,9 @@ async def decide(
     decline_reason: str | None = None,
 ) -> ReturnFacts:
     """Approve or decline an open request, once: ReturnNotFound, or ReturnDecided for a
-    second press (a compare-and-set: two admins at once decide it once)."""
+    second press (a compare-and-set: two admins at once decide it once). An approval of
+    units the shop refunded by hand since she asked is refused (NotReturnable, nothing
+    decided): it would pay them twice."""
     request = await uow.returns.get(request_id)
     if request is None:
         raise ReturnNotFound(request_id)
@@ -330,7 +371,22 @@ async def decide(
         raise ReturnDecided(decided)
     decided = await uow.returns.get(request_id)
     assert decided is not None
+    if status == APPROVED:
+        await _check_not_refunded_since(uow, decided)
     return ReturnFacts.of(decided)
+
+
+async def _check_not_refunded_since(uow: UnitOfWork, request: ReturnRequest) -> None:
+    """NotReturnable if an admin's "SKU quantity" refund gave back units of the request's
+    lines after she asked (she asked for the units not refunded then)."""
+    order = await uow.orders.get(request.order_id)
+    assert order is not None  # a request's order is never deleted while the request is kept
+    quantities = {line.id: line.quantity for line in order.lines}
+    refunded = await uow.refunds.line_units(order.id)
+    for asked in request.lines:
+        line_id = int(asked["order_line_id"])
+        if int(asked["quantity"]) + refunded.get(line_id, 0) > quantities.get(line_id, 0):
+            raise NotReturnable(REFUNDED_SINCE, request_id=request.id)
 
 
 async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: datetime) -> bool:

@@ -640,6 +640,10 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Tries the provider could not be reached for (a second payment's refund is tried again).
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The units of order lines it gave back, {"<order line id>": units}: an admin's "SKU
+    # quantity" refund's (migration 0055); None for an amount, everything, or a return's
+    # refund (its request names its lines).
+    lines: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
 
 class ChatState(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.callback_data import AskApproveReturn, DeclineReturn
+from bot.callback_data import ALL_ORDERS, AdminOrders, AskApproveReturn, DeclineReturn, listed
 from bot.i18n import N_, Translator
 from bot.notifier import Buttons
 from bot.services.returns import (
@@ -89,13 +89,15 @@ def alert(
     )
 
 
-def decision_buttons(tr: Translator, request_id: int) -> Buttons:
+def decision_buttons(tr: Translator, request_id: int, listing: AdminOrders = ALL_ORDERS) -> Buttons:
     """Approve with the goods back on the shelf, or without (a damaged mug is not sold
-    again), or decline."""
+    again), or decline; on the order's screen, each remembers the order list it was opened
+    from (`listing`), so their ⬅️ Back and the order shown after lead back to that page."""
+    came = listed(listing)
     return (
-        ((tr._(APPROVE_RESTOCK), AskApproveReturn(request_id, restock=1)),),
-        ((tr._(APPROVE), AskApproveReturn(request_id)),),
-        ((tr._(DECLINE), DeclineReturn(request_id)),),
+        ((tr._(APPROVE_RESTOCK), AskApproveReturn(request_id, 1, *came)),),
+        ((tr._(APPROVE), AskApproveReturn(request_id, 0, *came)),),
+        ((tr._(DECLINE), DeclineReturn(request_id, *came)),),
     )
 
 

@@ -15,7 +15,7 @@ from bot import i18n, notices, permissions
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Notice, Sent
-from bot.services import admin_orders, gift_cards, refunds
+from bot.services import admin_orders, gift_cards, refunds, returns
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import (
     NotApprovable,
@@ -204,9 +204,16 @@ async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     return await _change(shop, admin_id, "order.cancel", order_id, move)
 
 
-async def refund(shop: Shop, admin_id: int, order_id: int, amount: int | None) -> OrderChanged:
-    """Refund `amount` (None: all that is left) after the admin confirmed it."""
-    move = refund_order(shop, order_id, amount=amount, actor=_actor(shop, admin_id))
+async def refund(
+    shop: Shop,
+    admin_id: int,
+    order_id: int,
+    amount: int | None,
+    lines: dict[str, int] | None = None,
+) -> OrderChanged:
+    """Refund `amount` (None: all that is left) after the admin confirmed it; `lines` the
+    units of order lines it gives back (`line_refund_amount`'s), kept on the refund."""
+    move = refund_order(shop, order_id, amount=amount, actor=_actor(shop, admin_id), lines=lines)
     return await _change(shop, admin_id, "order.refund", order_id, move)
 
 
@@ -303,14 +310,19 @@ async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
         refunds.check_refund(order, amount)
 
 
-async def line_refund_amount(shop: Shop, order_id: int, sku: str, units: int | None) -> int:
+async def line_refund_amount(
+    shop: Shop, order_id: int, sku: str, units: int | None
+) -> tuple[int, dict[str, int]]:
     """A line (or some of its units) at what it cost after the discount: the amount the
-    refund flow then checks and confirms like a typed one."""
+    refund flow then checks and confirms like a typed one, and the units it gives back (kept
+    on the refund, so a return never pays them again). Units that went back already (an
+    earlier such refund, an approved return) are not refunded again: the next ones are."""
     async with shop.store.reading() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
-        return refunds.line_amount(order, sku, units)
+        gone = await returns.units_back(uow, order_id)
+        return refunds.line_refund(order, sku, units, gone)
 
 
 def check_note(text: str | None) -> str:

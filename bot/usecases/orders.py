@@ -244,15 +244,17 @@ async def refund_order(
     amount: int | None = None,
     actor: str,
     reason: str | None = None,
+    lines: dict[str, int] | None = None,
 ) -> OrderChange:
-    """Refund `amount` minor units (None = everything not yet refunded) at the provider.
+    """Refund `amount` minor units (None = everything not yet refunded) at the provider;
+    `lines` the units of order lines it gives back, if it names them ("SKU quantity").
 
     Raises RefundTooLarge beyond what can still be refunded, RefundNotPossible (nothing paid,
     a partial Stars refund, another refund under way), RefundFailed when the provider says
     no, IllegalOrderTransition. A provider that could not be reached leaves the refund to the
     job (`refund_deferred`); the shopper hears it is on its way.
     """
-    making = refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason)
+    making = refund_payment(shop, order_id, amount=amount, actor=actor, reason=reason, lines=lines)
     return await _refund_made(shop, order_id, making, reason)
 
 

@@ -36,7 +36,13 @@ class AtProvider:
 
 
 async def refund_payment(
-    shop: Shop, order_id: int, *, amount: int | None, actor: str, reason: str | None = None
+    shop: Shop,
+    order_id: int,
+    *,
+    amount: int | None,
+    actor: str,
+    reason: str | None = None,
+    lines: dict[str, int] | None = None,
 ) -> RefundResult:
     """Refund `amount` (None = all that is left) of the order's payment at its provider.
 
@@ -45,10 +51,11 @@ async def refund_payment(
     counted as refunded. RefundDeferred when the provider could not be reached: it may have
     made the refund all the same, so the refund stays pending for the job, which asks again
     under the same idempotency key (a new refund under a new key could give the money back
-    twice) and tells the shopper and the admins how it ended.
+    twice) and tells the shopper and the admins how it ended. `lines`: the units of order
+    lines it gives back (an admin's "SKU quantity" refund), kept on the refund.
     """
     async with shop.store.uow() as uow:
-        claimed = await refunds.claim(uow, order_id, amount, actor, reason)
+        claimed = await refunds.claim(uow, order_id, amount, actor, reason, lines)
     return await make_claimed(shop, claimed)
 
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton
 
 from bot import i18n
 from bot.callback_data import (
+    ALL_ORDERS,
     AddOrderNote,
     AdminMenu,
     AdminOrders,
@@ -27,6 +28,7 @@ from bot.callback_data import (
     ShipOrder,
     ShowCustomer,
     button,
+    opened_from,
 )
 from bot.i18n import N_, Translator
 from bot.money import STARS
@@ -89,8 +91,9 @@ def order_list(listing: OrderPage, zone: tzinfo) -> AdminView:
     rows: Rows = []
     for row in listing.rows:
         lines.append(order_line(tr, row, zone, with_customer=not listing.customer_id))
-        rows.append([order_button(tr, row)])
     code, whose = status or "all", listing.customer_id
+    here = AdminOrders(code, listing.page, whose)
+    rows += [[order_button(tr, row, here)] for row in listing.rows]
     nav = []
     if listing.page > 0:
         nav.append(button(tr._("◀️ Previous"), AdminOrders(code, listing.page - 1, whose)))
@@ -124,11 +127,15 @@ def order_line(tr: Translator, row: OrderRow, zone: tzinfo, *, with_customer: bo
     return f"#{row.order_id} · {status} · {money} · {whose}{tr.date(row.created_at, zone)}{flag}"
 
 
-def order_button(tr: Translator, row: OrderRow) -> InlineKeyboardButton:
-    """An order in a list, opening its screen: "#12 · $37.00" (⚠️: flagged for review)."""
+def order_button(
+    tr: Translator, row: OrderRow, listing: AdminOrders = ALL_ORDERS
+) -> InlineKeyboardButton:
+    """An order in a list, opening its screen: "#12 · $37.00" (⚠️: flagged for review); the
+    screen's ⬅️ Orders goes back to `listing`, the page it is on."""
     flag = " ⚠️" if row.needs_review else ""
     return button(
-        f"#{row.order_id} · {tr.money(row.total, row.currency)}{flag}", OpenOrder(row.order_id)
+        f"#{row.order_id} · {tr.money(row.total, row.currency)}{flag}",
+        opened_from(row.order_id, listing),
     )
 
 
@@ -165,9 +172,10 @@ def _payment_mark(tr: Translator, payment: PaymentView) -> str:
     return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
 
 
-def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
+def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_ORDERS) -> AdminView:
     """One order in full, with the buttons of the moves it can make now; its moments on the
-    shop's clock (`zone`)."""
+    shop's clock (`zone`). ⬅️ Orders goes back to `listing`, the page it was opened from
+    (a return request's buttons carry it through their question)."""
     tr = i18n.current()
     s = detail.summary
 
@@ -294,14 +302,14 @@ def order_screen(detail: OrderDetail, zone: tzinfo) -> AdminView:
         rows.append(
             [
                 button(label, action)
-                for row in return_texts.decision_buttons(tr, asked.id)
+                for row in return_texts.decision_buttons(tr, asked.id, listing)
                 for label, action in row
             ]
         )
     rows.append(
         [
             button(tr._(CUSTOMER_BUTTON), ShowCustomer(detail.customer_id)),
-            button(tr._("⬅️ Orders"), AdminOrders("all", 0)),
+            button(tr._("⬅️ Orders"), listing),
         ]
     )
     return AdminView("\n".join(lines), rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import i18n
-from bot.callback_data import ApproveReturn, OpenOrder, button
+from bot.callback_data import ALL_ORDERS, AdminOrders, ApproveReturn, button, listed, opened_from
 from bot.services.admin_flows import Flow
 from bot.services.returns import ReturnFacts
 from bot.texts import returns as texts
@@ -11,13 +11,17 @@ from bot.usecases.returns import ReturnDone
 from bot.views.admin import AdminView, flow_buttons
 
 
-def ask_approve(request: ReturnFacts, restock: bool) -> AdminView:
-    """The question before the refund (and the restock), as Cancel asks first."""
+def ask_approve(
+    request: ReturnFacts, restock: bool, listing: AdminOrders = ALL_ORDERS
+) -> AdminView:
+    """The question before the refund (and the restock), as Cancel asks first. ⬅️ Back shows
+    the order again, whose ⬅️ Orders then goes back to `listing`, the page it came from."""
     tr = i18n.current()
     text = texts.ask_approve(tr, request, restock)
     label = texts.YES_APPROVE_RESTOCK if restock else texts.YES_APPROVE
-    yes = button(tr._(label), ApproveReturn(request.id, restock=int(restock)))
-    back = button(tr._("⬅️ Back"), OpenOrder(request.order_id))
+    came = listed(listing)
+    yes = button(tr._(label), ApproveReturn(request.id, int(restock), *came))
+    back = button(tr._("⬅️ Back"), opened_from(request.order_id, listing))
     return AdminView(text, [[yes, back]])
 
 

@@ -743,11 +743,11 @@ def _return_step(screen: ReturnScreen, settings: Settings, tr: Translator) -> Vi
         rows = [
             [
                 button(
-                    return_texts.line_label(tr, line, bool(mask >> i & 1)),
-                    ReturnItems(offer.order_id, mask ^ (1 << i)),
+                    return_texts.line_label(tr, line, bool(mask >> line.bit & 1)),
+                    ReturnItems(offer.order_id, mask ^ (1 << line.bit)),
                 )
             ]
-            for i, line in enumerate(offer.lines)
+            for line in offer.lines
         ]
         ahead = ReturnItems(offer.order_id, mask, step=1)
         rows += [[button(tr._(return_texts.NEXT), ahead)], back]

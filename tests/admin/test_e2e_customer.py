@@ -145,8 +145,9 @@ async def test_her_orders_page_ten_at_a_time_and_lead_back_to_her(shop: ShopHarn
     assert [b.split(" ")[0] for b in order_buttons(second)] == [f"#{hers[1]}", f"#{hers[0]}"]
     await admin.press(f"#{hers[0]} · $1.00")
     await admin.wait_for(f"Order #{hers[0]} · ✅ Paid")
-    await admin.press("⬅️ Orders")  # the order screen's own way back: everyone's orders
-    await admin.wait_for(f"#{bob} · ")
+    await admin.press("⬅️ Orders")  # the order screen's way back: the page it was opened from
+    back = await admin.wait_for("🧾 All orders · Alice (@Alice_W): 12, page 2/2")
+    assert f"#{bob} " not in (back.text or "")
 
 
 async def test_unknown_and_malformed_lookups_are_answered(shop: ShopHarness) -> None:

@@ -1254,3 +1254,22 @@ async def test_0054_the_reports_read_paid_orders_by_an_index_on_paid_at(database
         assert "ix_orders_paid_at" in await _plan(store, today)
     finally:
         await store.close()
+
+
+async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Up to 0055 refunds have `lines` (NULL for every refund before: none named its lines,
+    so a return offers them as before); down to the revision before it the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0055_refund_lines-1")
+        async with store.engine.connect() as conn:
+            assert "lines" not in await _columns(conn, "refunds")
+        await _alembic(store, "upgrade", "0055_refund_lines")
+        async with store.engine.connect() as conn:
+            assert "lines" in await _columns(conn, "refunds")
+        assert await current_revision(store.engine) == "0055_refund_lines"
+    finally:
+        await store.close()

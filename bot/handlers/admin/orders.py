@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot import i18n
 from bot.callback_data import (
+    ALL_ORDERS,
     AddOrderNote,
     AdminOrders,
     ApproveOrder,
@@ -101,16 +102,19 @@ async def on_list(update: Update, context: ShopContext, data: AdminOrders) -> No
 
 async def on_open(update: Update, context: ShopContext, data: OpenOrder) -> None:
     await answer_button(update)
-    await show_order(update, context, data.order_id)
+    await show_order(update, context, data.order_id, data.listing)
 
 
-async def show_order(update: Update, context: ShopContext, order_id: int) -> None:
+async def show_order(
+    update: Update, context: ShopContext, order_id: int, listing: AdminOrders = ALL_ORDERS
+) -> None:
+    """The order's screen; its ⬅️ Orders goes back to `listing` (the page it was opened from)."""
     try:
         detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone))
+    await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
 
 
 # ----------------------------------------------------------------------------- changes
@@ -318,18 +322,21 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
         text = message_text(
             update, missing=i18n.current()._("I need the amount as text, e.g. 5.00.")
         )
-        amount = await _refund_amount(context, flow, text)
+        amount, lines = await _refund_amount(context, flow, text)
         await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
     except (AdminInputError, ShopError) as exc:
         await reply(update, views.ask_refund_amount(flow, exc))
         return
-    await refund_preview(update, context, flow, amount)
+    await refund_preview(update, context, flow, amount, lines)
 
 
-async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
-    """An amount ("5.00"), or a line of the order: "SKU" or "SKU 2" (units) at what it cost."""
+async def _refund_amount(
+    context: ShopContext, flow: Flow, text: str
+) -> tuple[int, dict[str, int] | None]:
+    """An amount ("5.00"), or a line of the order: "SKU" or "SKU 2" (units) at what it cost,
+    with the units it gives back."""
     try:
-        return parse_positive_amount(text, flow["currency"], REFUND_WORDS)
+        return parse_positive_amount(text, flow["currency"], REFUND_WORDS), None
     except AdminInputError as not_an_amount:
         words = text.split()
         if not 1 <= len(words) <= 2 or (len(words) == 2 and not words[1].isdigit()):
@@ -344,9 +351,13 @@ async def _refund_amount(context: ShopContext, flow: Flow, text: str) -> int:
 
 
 async def refund_preview(
-    update: Update, context: ShopContext, flow: Flow, amount: int | None
+    update: Update,
+    context: ShopContext,
+    flow: Flow,
+    amount: int | None,
+    lines: dict[str, int] | None = None,
 ) -> None:
-    flow.update(step="preview", amount=amount)
+    flow.update(step="preview", amount=amount, lines=lines)
     await save_flow(update, context, flow)
     await reply(update, views.confirm_refund(flow, amount))
 
@@ -374,9 +385,10 @@ async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> No
         return
     await save_flow(update, context, None)
     amount = None if flow.get("amount") is None else int(flow["amount"])
+    lines = flow.get("lines") or None  # a line's units ("SKU 2"), kept on the refund
     order_id = int(flow["order_id"])
     await present_change(
-        update, context, admin_orders.refund(context.shop, actor(update), order_id, amount)
+        update, context, admin_orders.refund(context.shop, actor(update), order_id, amount, lines)
     )
 
 

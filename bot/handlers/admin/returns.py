@@ -8,7 +8,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import i18n
-from bot.callback_data import ApproveReturn, AskApproveReturn, DeclineReturn, FlowAction, FlowSkip
+from bot.callback_data import (
+    ApproveReturn,
+    AskApproveReturn,
+    DeclineReturn,
+    FlowAction,
+    FlowSkip,
+)
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
@@ -36,7 +42,7 @@ async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveR
         await _refused(update, exc)
         return
     await answer_button(update)
-    await reply(update, return_views.ask_approve(request, bool(data.restock)))
+    await reply(update, return_views.ask_approve(request, bool(data.restock), data.listing))
 
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveReturn) -> None:
@@ -49,7 +55,7 @@ async def on_approve(update: Update, context: ShopContext, data: ApproveReturn) 
         return
     await answer_button(update)
     await reply(update, return_views.approved(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone, data.listing))
 
 
 async def on_decline(update: Update, context: ShopContext, data: DeclineReturn) -> None:
@@ -59,7 +65,9 @@ async def on_decline(update: Update, context: ShopContext, data: DeclineReturn) 
         await _refused(update, exc)
         return
     await answer_button(update)
-    flow = new_flow("return_decline", request_id=request.id)
+    flow = new_flow(  # with the order list to lead back to once declined
+        "return_decline", request_id=request.id, listed=data.listed, customer_id=data.customer_id
+    )
     await save_flow(update, context, flow)
     await reply(update, return_views.ask_decline_reason(flow))
 
@@ -77,7 +85,10 @@ async def decline(update: Update, context: ShopContext, flow: Flow, text: str | 
         await reply(update, exc.said(i18n.current()))
         return
     await reply(update, return_views.declined(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+    came = DeclineReturn(  # a step saved before it kept the list: the first page
+        done.request.id, int(flow.get("listed", 0)), int(flow.get("customer_id", 0))
+    ).listing
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone, came))
 
 
 async def decline_input(update: Update, context: ShopContext, flow: Flow) -> None:

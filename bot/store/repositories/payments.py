@@ -69,6 +69,19 @@ class RefundRepository:
         stmt = select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)
         return (await self.session.scalars(stmt)).all()
 
+    async def line_units(self, order_id: int) -> dict[int, int]:
+        """The units of each order line the order's refunds gave back (or are giving back:
+        pending), by the lines they name; lines no refund named are left out."""
+        stmt = select(Refund.lines).where(
+            Refund.order_id == order_id,
+            Refund.status.in_(("pending", "succeeded")),
+        )
+        units: dict[int, int] = {}
+        for lines in await self.session.scalars(stmt):
+            for line_id, count in (lines or {}).items():
+                units[int(line_id)] = units.get(int(line_id), 0) + int(count)
+        return units
+
     async def under_way(self, order_id: int) -> int:
         """How much of the order's own payment (its first: bot.services.refunds.refundable)
         is being refunded still: claimed (counted in its refunded amount) but not yet made,
