@@ -605,6 +605,25 @@ class GiftCardVoided(OrderError):
         )
 
 
+class PaidByCardAlone(RefundNotPossible):
+    """An amount (or a line) typed for a refund of an order its gift card paid alone: no
+    money came in, so none can go back; the card's part goes back with 🎁 Back to the gift
+    card."""
+
+    def __init__(self, order_id: int, code: str, card_back: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} was paid by its gift card {code} alone: no money came in, "
+                "so no amount can be refunded. Its {amount} goes back with 🎁 Back to the gift "
+                "card."
+            ),
+            order_id=order_id,
+            code=code,
+            amount=i18n.amount(card_back, currency),
+        )
+
+
 class GiftCardSpent(RefundNotPossible):
     """A full refund of an order whose gift card was spent since: the money went on
     another order, so it cannot come back too."""

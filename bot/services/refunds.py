@@ -26,6 +26,7 @@ from bot.services import gift_cards
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
+    PaidByCardAlone,
     RefundNotPossible,
     RefundTooLarge,
     RefundUnderWay,
@@ -168,6 +169,10 @@ def check_refund(order: Order, amount: int | None) -> int:
             order_id=order.id,
         )
     most = refundable(order)
+    card_back = gift_cards.part_to_give_back(order)
+    if order.total <= 0 and card_back > 0:  # paid by its card alone: 🎁 gives that back
+        code = gift_cards.masked(order.gift_card_code or "")
+        raise PaidByCardAlone(order.id, code, card_back, order.currency)
     if most <= 0:
         raise RefundTooLarge(order.id, amount or 0, 0, order.currency)
     wanted = most if amount is None else amount
