@@ -25,7 +25,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.clipping import echo
-from bot.i18n import N_
+from bot.i18n import N_, worded
 from bot.money import telegram_minimum
 from bot.services.errors import CardPartBack, GiftCardRefused, GiftCardSpent, GiftCardVoided
 from bot.store.models import GiftCard, Order, utcnow
@@ -41,6 +41,15 @@ CARD_EMPTY = N_("The gift card {code} has been used up.")
 CARD_TOO_SMALL = N_(
     "The gift card {code} has {balance}, less than your total of {total}, and Telegram needs "
     "at least {least} paid by invoice, so the card cannot pay part of this order."
+)
+# Why a card's part of an order did not go back (an admin must make it good another way)
+CARD_PART_VOIDED = N_(
+    "its gift card part {amount} could not go back: the gift card {code} was cancelled since, "
+    "with the order that bought it. Make it good to the shopper another way"
+)
+CARD_PART_REFUSED = N_(
+    "its gift card part {amount} could not go back: the gift card {code} would hold more than "
+    "it was issued with. Make it good to the shopper another way"
 )
 CARD_JUST_SPENT = N_(
     "The gift card {code} was just spent on another order: {balance} is left on it. "
@@ -192,29 +201,61 @@ def part_to_give_back(order: Order) -> int:
     return part_left(order) if order.hold_status in PAID_HOLDS else 0
 
 
-async def give_back(uow: UnitOfWork, order: Order) -> int:
-    """The order no longer needs the card's part (its hold went, all of it was refunded, or
-    an admin gave it back): what is left of it goes back on the card, claimed on the order
-    by a compare-and-set (`gift_card_returned`), so however many paths or presses ask, it
-    goes back once. What went back: 0 if nothing was left, or the card was voided since
-    (nothing to put it on)."""
-    left = part_left(order)
+@dataclass(frozen=True, slots=True)
+class CardBack:
+    """What `give_back` did: `amount` went back on the card; or the part left could not go
+    back (`not_back`: why, worded, as the order's review flag and the admins' alert say it)."""
+
+    amount: int = 0
+    not_back: str | None = None
+
+
+async def _put_back(uow: UnitOfWork, order: Order) -> int | None:
+    """What of the card's part went back now (0: nothing was left, or another path or press
+    got there first), claimed on the order by a compare-and-set (`gift_card_returned`); None
+    if the card took none of it (voided since): the claim is undone, so the order records
+    only what really went back."""
+    left, was = part_left(order), order.gift_card_returned
     if left <= 0 or not await uow.orders.claim_card_back(order):
         return 0
     assert order.gift_card_code is not None
-    return left if await uow.gift_cards.give_back(order.gift_card_code, left) else 0
+    if await uow.gift_cards.give_back(order.gift_card_code, left):
+        return left
+    await uow.orders.unclaim_card_back(order, was)
+    return None
+
+
+async def give_back(uow: UnitOfWork, order: Order) -> CardBack:
+    """The order no longer needs the card's part (its hold went, all of it was refunded, or
+    it was cancelled): what is left of it goes back on the card, once however many paths
+    ask. A card voided since takes nothing: the part stays recorded as not back, and an
+    admin must look (the order is flagged for review, its history and the audit log say
+    so, in the caller's transaction; the caller alerts the admins with `not_back`)."""
+    left = part_left(order)
+    given = await _put_back(uow, order)
+    if given is not None:
+        return CardBack(given)
+    assert order.gift_card_code is not None
+    code, currency = masked(order.gift_card_code), order.currency
+    card = await uow.gift_cards.by_code(order.gift_card_code)
+    why = CARD_PART_VOIDED if card is not None and card.voided_at is not None else CARD_PART_REFUSED
+    reason = worded(why, amount=i18n.amount(left, currency), code=code)
+    uow.orders.flag_for_review(order, reason)
+    await uow.orders.record_event(order, actor="system", note=reason)
+    details = {"actor": "system", "card_not_back": left, "currency": currency, "gift_card": code}
+    await uow.audit.record(None, "order.giftcard.not_back", f"order:{order.id}", details)
+    return CardBack(0, reason)
 
 
 async def give_back_asked(uow: UnitOfWork, order: Order) -> int:
     """An admin's 🎁 Back to the gift card: what went back; CardPartBack if nothing is left
     to give (pressed twice), GiftCardVoided if the card was voided since. The caller's unit
     of work rolls back on either."""
-    left = part_to_give_back(order)
-    given = await give_back(uow, order) if left > 0 else 0
-    if given > 0:
+    given = await _put_back(uow, order) if part_to_give_back(order) > 0 else 0
+    if given:
         return given
     card = await uow.gift_cards.by_code(order.gift_card_code) if order.gift_card_code else None
-    if left > 0 and card is not None and card.voided_at is not None:
+    if given is None and card is not None and card.voided_at is not None:
         raise GiftCardVoided(order.id, masked(card.code))
     raise CardPartBack(order.id)
 

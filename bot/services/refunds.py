@@ -7,7 +7,8 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
    for concurrent refunds, and a pending Refund row is recorded;
 2. the provider call, outside any transaction;
 3. `record_refund` marks it succeeded and records the move: refunded once all of it is back,
-   else the order keeps its status (a partial refund is the amount beside it), or
+   else the order keeps its status (a partial refund is the amount beside it); all of it
+   back gives the gift card's part back too (or flags the order when its card was voided), or
    `give_back` marks it failed and returns the claimed amount.
 """
 
@@ -117,6 +118,7 @@ class RefundResult:
     customer_telegram_id: int
     old_status: str
     new_status: str
+    card_not_back: str | None = None  # why its gift card part could not go back (admins told)
 
 
 def refundable(order: Order) -> int:
@@ -383,14 +385,13 @@ async def record_refund(
     old = order.status
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
-    if full:
-        await gift_cards.give_back(uow, order)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),
             reason=order.review_reason or worded(PAYMENT_CHECK),
         )
         await uow.orders.clear_review(order, actor=actor, note=why)
+    card = await gift_cards.give_back(uow, order) if full else gift_cards.CardBack()
     return RefundResult(
         info=RefundInfo(
             claimed.amount, order.currency, provider_refund_id, order.refunded_amount, already
@@ -398,6 +399,7 @@ async def record_refund(
         customer_telegram_id=claimed.customer_telegram_id,
         old_status=old,
         new_status=order.status,
+        card_not_back=card.not_back,
     )
 
 
