@@ -139,6 +139,7 @@ class RefundOffer:
     partial: bool  # whether less than all of `refundable` may go back (order_states)
     card_back: int = 0  # its gift card's part not yet back on the card (🎁 Back to the gift card)
     card: str | None = None  # that card, masked ("ABCD-…-IJKL")
+    card_only: bool = False  # paid by its gift card alone: no money ever came in
 
 
 @dataclass(frozen=True)
@@ -248,8 +249,16 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
         raise NotNow(order_id, "refund", s.status, s.refunded)
     partial = may(s.status, "refund_part")
     card = gift_cards.masked(s.gift_card_code) if s.gift_card_code else None
+    card_only = s.total <= 0 and bool(s.gift_card_code)
     return RefundOffer(
-        order_id, detail.refundable, s.currency, s.status, partial, detail.card_back, card
+        order_id,
+        detail.refundable,
+        s.currency,
+        s.status,
+        partial,
+        detail.card_back,
+        card,
+        card_only,
     )
 
 

@@ -103,7 +103,11 @@ async def test_a_full_refund_whose_card_was_voided_tells_the_admins_and_the_butt
     assert f"Order #{order_id} · ↩️ Refunded" in screen
     assert "⚠️ Needs review: its gift card part ⭐ 100 could not go back" in screen
     await ada.press("↩️ Refund")  # the part is still not back: the button is offered
-    await ada.wait_for("🎁 Back to the gift card: ⭐ 100", include_existing=True)
+    question = await ada.wait_for("🎁 Back to the gift card: ⭐ 100", include_existing=True)
+    assert question.text == (
+        f"Order #{order_id}'s money is all refunded; what its gift card K7QF-…-9TBA paid is "
+        "not back on the card yet."
+    )
     await ada.press("🎁 Back to the gift card: ⭐ 100")
     await ada.wait_for(
         "The gift card K7QF-…-9TBA was cancelled since, with the order that bought it, so "
