@@ -12,8 +12,9 @@ At checkout `spend` takes the amount from the balance by one conditional UPDATE 
 order's transaction; a released hold, a full refund or an admin (↩️ Refund's 🎁 Back to the
 gift card, `give_back_asked`) gives back what is left of it, once (`give_back`), and a
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
-was spent since. Messages show a code masked (`masked`): only its first and last group, so
-a screenshot of a chat gives nobody the card.
+was spent since; a partial one takes what it gives back of a card's price off the card
+(`take_refunded`, by the same rule). Messages show a code masked (`masked`): only its first
+and last group, so a screenshot of a chat gives nobody the card.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_, worded
 from bot.money import telegram_minimum
-from bot.services.errors import CardPartBack, GiftCardRefused, GiftCardSpent, GiftCardVoided
+from bot.services.errors import (
+    CardPartBack,
+    CardRefundSpent,
+    GiftCardRefused,
+    GiftCardSpent,
+    GiftCardVoided,
+)
 from bot.store.models import GiftCard, Order, utcnow
 from bot.store.uow import UnitOfWork
 
@@ -305,3 +312,64 @@ async def restore_issued(uow: UnitOfWork, order_id: int) -> None:
     order = await uow.orders.get(order_id, full=False)
     if order is not None:
         await uow.gift_cards.unvoid(_issuing_lines(order))
+
+
+def taken_by_refunds(order: Order, refunded: int) -> int:
+    """What of the cards the order bought `refunded` (its money back so far) took off them.
+    A refund comes out of everything else the order paid for first (its other goods, its
+    shipping), then off the cards, never beyond what they cost: a partial refund that covers
+    a card's price makes the card worth that much less, so the shopper never has both."""
+    cards = sum(line.net_total for line in order.lines if line.gift_codes)
+    rest = max(order.total + order.gift_card_amount - cards, 0)
+    return min(max(refunded - rest, 0), cards)
+
+
+async def _refund_shares(
+    uow: UnitOfWork, order: Order, refunded_before: int, amount: int
+) -> list[tuple[GiftCard, int]]:
+    """What a partial refund of `amount` takes off each card the order bought: the cards in
+    the order they were issued, each down to nothing before the next, so the same refund
+    always moves the same cards by the same amounts (and `restore_refunded` undoes it)."""
+    before = taken_by_refunds(order, refunded_before)
+    after = taken_by_refunds(order, refunded_before + amount)
+    if after <= before:
+        return []
+    faces = {line.id: line.unit_price for line in order.lines}
+    shares, start = [], 0
+    for card in await uow.gift_cards.of_lines(_issuing_lines(order)):
+        face = faces[card.order_line_id or 0]
+        share = max(min(after, start + face) - max(before, start), 0)
+        if share and card.voided_at is None:
+            shares.append((card, share))
+        start += face
+    return shares
+
+
+async def check_refund_takes(uow: UnitOfWork, order: Order, amount: int) -> None:
+    """CardRefundSpent if a partial refund of `amount` would take more off a card the order
+    bought than it holds (spent since: that money paid for another order)."""
+    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+        if card.balance < share:
+            code = masked(card.code)
+            raise CardRefundSpent(order.id, amount, code, share, card.balance, card.currency)
+
+
+async def take_refunded(uow: UnitOfWork, order: Order, amount: int) -> None:
+    """A partial refund of `amount` is claimed: what of it paid for cards the order bought
+    comes off them (balance and worth alike), or CardRefundSpent and the caller rolls back.
+    `restore_refunded` puts it back if the refund fails."""
+    await check_refund_takes(uow, order, amount)
+    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+        if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
+            await check_refund_takes(uow, order, amount)
+
+
+async def restore_refunded(uow: UnitOfWork, order_id: int, amount: int) -> None:
+    """The partial refund of `amount` that took its part off the order's cards failed (it
+    is still counted in the order's refunded amount): the cards are worth it again."""
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.refunded_amount >= order.total:  # a full one voided them
+        return
+    before = order.refunded_amount - amount
+    for card, share in await _refund_shares(uow, order, before, amount):
+        await uow.gift_cards.put_back_refunded(card.id, share)

@@ -203,6 +203,8 @@ async def claim(
     wanted = check_refund(order, amount)
     if refund_trigger(order, wanted) == "refund":  # all of it: the cards it bought go too
         await gift_cards.void_issued(uow, order)
+    else:  # a part: what of it paid for cards it bought comes off them
+        await gift_cards.take_refunded(uow, order, wanted)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -341,6 +343,7 @@ async def take_over(
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
     """The provider said no: the claimed amount is no longer counted as refunded."""
     if claimed.counted:
+        await gift_cards.restore_refunded(uow, claimed.order_id, claimed.amount)
         await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
         await gift_cards.restore_issued(uow, claimed.order_id)
     refund = await uow.session.get(Refund, claimed.refund_id)

@@ -298,12 +298,15 @@ async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGiv
 
 async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
     """Refuse an amount before the admin is asked to confirm it (the same rule the refund
-    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible."""
+    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible, CardRefundSpent (a part
+    that would come off a gift card the order bought, spent since)."""
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
-        refunds.check_refund(order, amount)
+        wanted = refunds.check_refund(order, amount)
+        if refunds.refund_trigger(order, wanted) == "refund_part":
+            await gift_cards.check_refund_takes(uow, order, wanted)
 
 
 async def line_refund_amount(shop: Shop, order_id: int, sku: str, units: int | None) -> int:
