@@ -58,6 +58,7 @@ CARD_PART_REFUSED = N_(
     "its gift card part {amount} could not go back: the gift card {code} would hold more than "
     "it was issued with. Make it good to the shopper another way"
 )
+TAKEN_OFF = N_("{amount} of it taken off the gift card {code} the order bought")  # history
 CARD_JUST_SPENT = N_(
     "The gift card {code} was just spent on another order: {balance} is left on it. "
     "Please check out again."
@@ -362,6 +363,16 @@ async def take_refunded(uow: UnitOfWork, order: Order, amount: int) -> None:
     for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
         if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
             await check_refund_takes(uow, order, amount)
+
+
+async def note_refunded(uow: UnitOfWork, order: Order, amount: int, actor: str) -> None:
+    """The partial refund of `amount` went through: the order's history says what it took
+    off each card the order bought ("$11.00 of it taken off the gift card K7QF-…-AAAA")."""
+    before = order.refunded_amount - amount
+    for card, share in await _refund_shares(uow, order, before, amount):
+        taken = i18n.amount(share, order.currency)
+        note = worded(TAKEN_OFF, amount=taken, code=masked(card.code))
+        await uow.orders.record_event(order, actor=actor, note=note)
 
 
 async def restore_refunded(uow: UnitOfWork, order_id: int, amount: int) -> None:

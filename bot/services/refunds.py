@@ -388,6 +388,8 @@ async def record_refund(
     old = order.status
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
+    if not full:
+        await gift_cards.note_refunded(uow, order, claimed.amount, actor)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),

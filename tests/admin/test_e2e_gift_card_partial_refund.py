@@ -65,6 +65,10 @@ async def test_a_refund_of_a_gift_card_line_takes_its_price_off_the_card(
     assert await _ada_types(ada, order_id, "GIFT16 1") == f"Refund $16.00 of order #{order_id}?"
     await ada.press("↩️ Refund $16.00")
     await ada.wait_for(f"Order #{order_id}: ")
+    screen = await ada.wait_for(lambda m: "History:" in (m.text or ""))
+    assert "$11.00 of it taken off the gift card K7QF-…-AAAA the order bought" in (
+        screen.text or ""
+    )
     await sam.wait_for(f"Order #{order_id}")
     assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $5.00 of $5.00 left."
     assert await _balance(sam, SECOND) == "Gift card K7QF-…-BBBB: $16.00 of $16.00 left."
