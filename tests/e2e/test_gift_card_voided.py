@@ -1,16 +1,22 @@
 """A gift card voided while an order still counts on giving its part back: the order never
 says the part went back when it did not, and the admins are told to make it good. Bob pays
 ⭐ 100 of his guides with a card and ⭐ 50 by invoice; the card is then voided (the order
-that bought it was refunded), and his invoice expires, or his paid order is refunded."""
+that bought it was refunded), and his invoice goes (it expires, Ada cancels it, he deletes his
+data), or his paid order is refunded."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import pytest
+
+from bot.shop import Shop
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
 from bot.store.models import GiftCard, utcnow
-from bot.usecases.orders import refund_order
+from bot.usecases import privacy
+from bot.usecases.orders import cancel_order, refund_order
 from bot.usecases.payments import release_expired_holds
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, newest_order, open_order_summary
@@ -67,14 +73,32 @@ async def _order_screen(ada: FakeUser, order_id: int) -> str:
     return (await ada.wait_for(f"Order #{order_id} · ")).text or ""
 
 
-async def test_an_expired_invoice_whose_card_was_voided_tells_the_admins_and_records_nothing_back(
-    stars_shop_with_admin: ShopHarness,
+async def _expiry(shop: Shop, order_id: int) -> None:
+    released = await release_expired_holds(shop, now=utcnow() + timedelta(hours=2))
+    assert [hold.order_id for hold in released] == [order_id]  # nobody paid it in time
+
+
+async def _admins_cancel(shop: Shop, order_id: int) -> None:
+    await cancel_order(shop, order_id, actor="admin:9001")
+
+
+async def _privacy_deletion(shop: Shop, order_id: int) -> None:
+    assert [h.order_id for h in (await privacy.forget(shop, 1002)).released] == [order_id]
+
+
+@pytest.mark.parametrize(
+    "let_go",
+    [_expiry, _admins_cancel, _privacy_deletion],
+    ids=["invoice expired", "admin's Cancel", "privacy deletion"],
+)
+async def test_an_invoice_let_go_after_its_card_was_voided_tells_the_admins_and_records_nothing(
+    stars_shop_with_admin: ShopHarness, let_go: Callable[[Shop, int], Awaitable[None]]
 ) -> None:
     shop = stars_shop_with_admin.shop
     assert shop is not None
     ada, _, order_id = await _invoice_with_card(stars_shop_with_admin)
     await _void_card(stars_shop_with_admin)
-    await release_expired_holds(shop, now=utcnow() + timedelta(hours=2))  # nobody paid
+    await let_go(shop, order_id)
 
     await ada.wait_for(_not_back(order_id), include_existing=True)
     assert await _card_part_back(stars_shop_with_admin, order_id) == 0
