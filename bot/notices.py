@@ -408,3 +408,9 @@ def card_part_back(tr: Translator, amount: int, currency: str, card: str) -> str
     return tr._(
         "{amount} is back on your gift card {code}.", amount=tr.money(amount, currency), code=card
     )
+
+
+def card_part_not_back(tr: Translator, order_id: int, reason: str) -> str:
+    """For the admins: an order's gift card part could not go back on its card (voided
+    since), so the shopper must be made good another way."""
+    return tr._("⚠️ Order #{order_id}: {reason}.", order_id=order_id, reason=tr.said(reason))

@@ -635,8 +635,11 @@ async def invoice_sent(
     if isinstance(message_id, NotSent):
         async with shop.store.uow() as uow:
             order = await uow.orders.get(order_id)
-            if order is not None:
-                await release_hold(uow, order, who.user_id, _not_sent_note(message_id))
+            released = order and await release_hold(
+                uow, order, who.user_id, _not_sent_note(message_id)
+            )
+        if released and (lost := released.card_not_back):  # its card's part could not go back
+            await shop.alert_admins(lambda tr: notices.card_part_not_back(tr, order_id, lost))
         tr = i18n.current()
         if message_id is NotSent.TOTAL_OUT_OF_RANGE:
             refused = TotalOutOfRange(invoice.order.total, invoice.order.currency)

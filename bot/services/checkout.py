@@ -115,6 +115,7 @@ class ReleasedHold:
     invoice_message_id: int | None
     language: str | None = None  # the shopper's /language choice (known for expired holds)
     language_code: str | None = None  # and their Telegram language
+    card_not_back: str | None = None  # why its gift card part could not go back (admins told)
 
 
 @dataclass(frozen=True)
@@ -369,30 +370,32 @@ async def place_order(
     return PlacedOrder(summarize(loaded), photo, released)
 
 
-async def give_back_held(uow: UnitOfWork, order: Order) -> bool:
+async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack | None:
     """Everything an unpaid order holds goes back, once: its stock, its promo code's use and
     its gift card's part. Every way such an order goes (its invoice expired or was not sent,
     a new checkout, /cancel, the admin's Cancel, a privacy deletion) comes here, so what an
-    order holds next is given back in this one place. False if the hold was no longer held
-    (paid, or released by another path first)."""
+    order holds next is given back in this one place. What became of the card's part (its
+    `not_back` says why it could not go back); None if the hold was no longer held (paid,
+    or released by another path first)."""
     if not await uow.orders.claim_hold(order.id, "released"):
-        return False
+        return None
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
     await promos.release_use(uow, order.id)
-    await gift_cards.give_back(uow, order)
-    return True
+    return await gift_cards.give_back(uow, order)
 
 
 async def release_hold(
     uow: UnitOfWork, order: Order, telegram_id: int, why: str, actor: str = "system"
 ) -> ReleasedHold | None:
     """Give back what an open invoice holds and cancel it; None if it was no longer held."""
-    if not await give_back_held(uow, order):
+    if (given := await give_back_held(uow, order)) is None:
         return None
     if order.status == OrderStatus.AWAITING_PAYMENT:
         await uow.orders.transition(order, "cancel", actor=actor, note=why)
-    return ReleasedHold(order.id, telegram_id, order.invoice_message_id)
+    return ReleasedHold(
+        order.id, telegram_id, order.invoice_message_id, card_not_back=given.not_back
+    )
 
 
 async def release_open_holds(

@@ -605,6 +605,47 @@ class GiftCardVoided(OrderError):
         )
 
 
+class PaidByCardAlone(RefundNotPossible):
+    """An amount (or a line) typed for a refund of an order its gift card paid alone: no
+    money came in, so none can go back; the card's part goes back with 🎁 Back to the gift
+    card."""
+
+    def __init__(self, order_id: int, code: str, card_back: int, currency: str) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} was paid by its gift card {code} alone: no money came in, "
+                "so no amount can be refunded. Its {amount} goes back with 🎁 Back to the gift "
+                "card."
+            ),
+            order_id=order_id,
+            code=code,
+            amount=i18n.amount(card_back, currency),
+        )
+
+
+class CardRefundSpent(RefundNotPossible):
+    """A partial refund that reaches the price of a gift card the order bought, once that
+    card was spent: the money paid for another order, so it cannot come back too."""
+
+    def __init__(
+        self, order_id: int, amount: int, code: str, share: int, balance: int, currency: str
+    ) -> None:
+        super().__init__()
+        self._words(
+            N_(
+                "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift "
+                "card {code} cost, and the card holds only {balance} now. The rest paid for "
+                "another order."
+            ),
+            order_id=order_id,
+            amount=i18n.amount(amount, currency),
+            code=code,
+            share=i18n.amount(share, currency),
+            balance=i18n.amount(balance, currency),
+        )
+
+
 class GiftCardSpent(RefundNotPossible):
     """A full refund of an order whose gift card was spent since: the money went on
     another order, so it cannot come back too."""

@@ -12,8 +12,9 @@ At checkout `spend` takes the amount from the balance by one conditional UPDATE 
 order's transaction; a released hold, a full refund or an admin (↩️ Refund's 🎁 Back to the
 gift card, `give_back_asked`) gives back what is left of it, once (`give_back`), and a
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
-was spent since. Messages show a code masked (`masked`): only its first and last group, so
-a screenshot of a chat gives nobody the card.
+was spent since; a partial one takes what it gives back of a card's price off the card
+(`take_refunded`, by the same rule). Messages show a code masked (`masked`): only its first
+and last group, so a screenshot of a chat gives nobody the card.
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ from datetime import datetime
 
 from bot import i18n
 from bot.clipping import echo
-from bot.i18n import N_
+from bot.i18n import N_, worded
 from bot.money import telegram_minimum
-from bot.services.errors import CardPartBack, GiftCardRefused, GiftCardSpent, GiftCardVoided
+from bot.services.errors import (
+    CardPartBack,
+    CardRefundSpent,
+    GiftCardRefused,
+    GiftCardSpent,
+    GiftCardVoided,
+)
 from bot.store.models import GiftCard, Order, utcnow
 from bot.store.uow import UnitOfWork
 
@@ -42,6 +49,16 @@ CARD_TOO_SMALL = N_(
     "The gift card {code} has {balance}, less than your total of {total}, and Telegram needs "
     "at least {least} paid by invoice, so the card cannot pay part of this order."
 )
+# Why a card's part of an order did not go back (an admin must make it good another way)
+CARD_PART_VOIDED = N_(
+    "its gift card part {amount} could not go back: the gift card {code} was cancelled since, "
+    "with the order that bought it. Make it good to the shopper another way"
+)
+CARD_PART_REFUSED = N_(
+    "its gift card part {amount} could not go back: the gift card {code} would hold more than "
+    "it was issued with. Make it good to the shopper another way"
+)
+TAKEN_OFF = N_("{amount} of it taken off the gift card {code} the order bought")  # history
 CARD_JUST_SPENT = N_(
     "The gift card {code} was just spent on another order: {balance} is left on it. "
     "Please check out again."
@@ -192,29 +209,61 @@ def part_to_give_back(order: Order) -> int:
     return part_left(order) if order.hold_status in PAID_HOLDS else 0
 
 
-async def give_back(uow: UnitOfWork, order: Order) -> int:
-    """The order no longer needs the card's part (its hold went, all of it was refunded, or
-    an admin gave it back): what is left of it goes back on the card, claimed on the order
-    by a compare-and-set (`gift_card_returned`), so however many paths or presses ask, it
-    goes back once. What went back: 0 if nothing was left, or the card was voided since
-    (nothing to put it on)."""
-    left = part_left(order)
+@dataclass(frozen=True, slots=True)
+class CardBack:
+    """What `give_back` did: `amount` went back on the card; or the part left could not go
+    back (`not_back`: why, worded, as the order's review flag and the admins' alert say it)."""
+
+    amount: int = 0
+    not_back: str | None = None
+
+
+async def _put_back(uow: UnitOfWork, order: Order) -> int | None:
+    """What of the card's part went back now (0: nothing was left, or another path or press
+    got there first), claimed on the order by a compare-and-set (`gift_card_returned`); None
+    if the card took none of it (voided since): the claim is undone, so the order records
+    only what really went back."""
+    left, was = part_left(order), order.gift_card_returned
     if left <= 0 or not await uow.orders.claim_card_back(order):
         return 0
     assert order.gift_card_code is not None
-    return left if await uow.gift_cards.give_back(order.gift_card_code, left) else 0
+    if await uow.gift_cards.give_back(order.gift_card_code, left):
+        return left
+    await uow.orders.unclaim_card_back(order, was)
+    return None
+
+
+async def give_back(uow: UnitOfWork, order: Order) -> CardBack:
+    """The order no longer needs the card's part (its hold went, all of it was refunded, or
+    it was cancelled): what is left of it goes back on the card, once however many paths
+    ask. A card voided since takes nothing: the part stays recorded as not back, and an
+    admin must look (the order is flagged for review, its history and the audit log say
+    so, in the caller's transaction; the caller alerts the admins with `not_back`)."""
+    left = part_left(order)
+    given = await _put_back(uow, order)
+    if given is not None:
+        return CardBack(given)
+    assert order.gift_card_code is not None
+    code, currency = masked(order.gift_card_code), order.currency
+    card = await uow.gift_cards.by_code(order.gift_card_code)
+    why = CARD_PART_VOIDED if card is not None and card.voided_at is not None else CARD_PART_REFUSED
+    reason = worded(why, amount=i18n.amount(left, currency), code=code)
+    uow.orders.flag_for_review(order, reason)
+    await uow.orders.record_event(order, actor="system", note=reason)
+    details = {"actor": "system", "card_not_back": left, "currency": currency, "gift_card": code}
+    await uow.audit.record(None, "order.giftcard.not_back", f"order:{order.id}", details)
+    return CardBack(0, reason)
 
 
 async def give_back_asked(uow: UnitOfWork, order: Order) -> int:
     """An admin's 🎁 Back to the gift card: what went back; CardPartBack if nothing is left
     to give (pressed twice), GiftCardVoided if the card was voided since. The caller's unit
     of work rolls back on either."""
-    left = part_to_give_back(order)
-    given = await give_back(uow, order) if left > 0 else 0
-    if given > 0:
+    given = await _put_back(uow, order) if part_to_give_back(order) > 0 else 0
+    if given:
         return given
     card = await uow.gift_cards.by_code(order.gift_card_code) if order.gift_card_code else None
-    if left > 0 and card is not None and card.voided_at is not None:
+    if given is None and card is not None and card.voided_at is not None:
         raise GiftCardVoided(order.id, masked(card.code))
     raise CardPartBack(order.id)
 
@@ -264,3 +313,74 @@ async def restore_issued(uow: UnitOfWork, order_id: int) -> None:
     order = await uow.orders.get(order_id, full=False)
     if order is not None:
         await uow.gift_cards.unvoid(_issuing_lines(order))
+
+
+def taken_by_refunds(order: Order, refunded: int) -> int:
+    """What of the cards the order bought `refunded` (its money back so far) took off them.
+    A refund comes out of everything else the order paid for first (its other goods, its
+    shipping), then off the cards, never beyond what they cost: a partial refund that covers
+    a card's price makes the card worth that much less, so the shopper never has both."""
+    cards = sum(line.net_total for line in order.lines if line.gift_codes)
+    rest = max(order.total + order.gift_card_amount - cards, 0)
+    return min(max(refunded - rest, 0), cards)
+
+
+async def _refund_shares(
+    uow: UnitOfWork, order: Order, refunded_before: int, amount: int
+) -> list[tuple[GiftCard, int]]:
+    """What a partial refund of `amount` takes off each card the order bought: the cards in
+    the order they were issued, each down to nothing before the next, so the same refund
+    always moves the same cards by the same amounts (and `restore_refunded` undoes it)."""
+    before = taken_by_refunds(order, refunded_before)
+    after = taken_by_refunds(order, refunded_before + amount)
+    if after <= before:
+        return []
+    faces = {line.id: line.unit_price for line in order.lines}
+    shares, start = [], 0
+    for card in await uow.gift_cards.of_lines(_issuing_lines(order)):
+        face = faces[card.order_line_id or 0]
+        share = max(min(after, start + face) - max(before, start), 0)
+        if share and card.voided_at is None:
+            shares.append((card, share))
+        start += face
+    return shares
+
+
+async def check_refund_takes(uow: UnitOfWork, order: Order, amount: int) -> None:
+    """CardRefundSpent if a partial refund of `amount` would take more off a card the order
+    bought than it holds (spent since: that money paid for another order)."""
+    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+        if card.balance < share:
+            code = masked(card.code)
+            raise CardRefundSpent(order.id, amount, code, share, card.balance, card.currency)
+
+
+async def take_refunded(uow: UnitOfWork, order: Order, amount: int) -> None:
+    """A partial refund of `amount` is claimed: what of it paid for cards the order bought
+    comes off them (balance and worth alike), or CardRefundSpent and the caller rolls back.
+    `restore_refunded` puts it back if the refund fails."""
+    await check_refund_takes(uow, order, amount)
+    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+        if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
+            await check_refund_takes(uow, order, amount)
+
+
+async def note_refunded(uow: UnitOfWork, order: Order, amount: int, actor: str) -> None:
+    """The partial refund of `amount` went through: the order's history says what it took
+    off each card the order bought ("$11.00 of it taken off the gift card K7QF-…-AAAA")."""
+    before = order.refunded_amount - amount
+    for card, share in await _refund_shares(uow, order, before, amount):
+        taken = i18n.amount(share, order.currency)
+        note = worded(TAKEN_OFF, amount=taken, code=masked(card.code))
+        await uow.orders.record_event(order, actor=actor, note=note)
+
+
+async def restore_refunded(uow: UnitOfWork, order_id: int, amount: int) -> None:
+    """The partial refund of `amount` that took its part off the order's cards failed (it
+    is still counted in the order's refunded amount): the cards are worth it again."""
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.refunded_amount >= order.total:  # a full one voided them
+        return
+    before = order.refunded_amount - amount
+    for card, share in await _refund_shares(uow, order, before, amount):
+        await uow.gift_cards.put_back_refunded(card.id, share)

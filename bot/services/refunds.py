@@ -7,7 +7,8 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
    for concurrent refunds, and a pending Refund row is recorded;
 2. the provider call, outside any transaction;
 3. `record_refund` marks it succeeded and records the move: refunded once all of it is back,
-   else the order keeps its status (a partial refund is the amount beside it), or
+   else the order keeps its status (a partial refund is the amount beside it); all of it
+   back gives the gift card's part back too (or flags the order when its card was voided), or
    `give_back` marks it failed and returns the claimed amount.
 """
 
@@ -26,6 +27,7 @@ from bot.services import gift_cards
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
+    PaidByCardAlone,
     RefundNotPossible,
     RefundTooLarge,
     RefundUnderWay,
@@ -116,6 +118,7 @@ class RefundResult:
     customer_telegram_id: int
     old_status: str
     new_status: str
+    card_not_back: str | None = None  # why its gift card part could not go back (admins told)
 
 
 def refundable(order: Order) -> int:
@@ -200,6 +203,10 @@ def check_refund(order: Order, amount: int | None) -> int:
             order_id=order.id,
         )
     most = refundable(order)
+    card_back = gift_cards.part_to_give_back(order)
+    if order.total <= 0 and card_back > 0:  # paid by its card alone: 🎁 gives that back
+        code = gift_cards.masked(order.gift_card_code or "")
+        raise PaidByCardAlone(order.id, code, card_back, order.currency)
     if most <= 0:
         raise RefundTooLarge(order.id, amount or 0, 0, order.currency)
     wanted = most if amount is None else amount
@@ -235,6 +242,8 @@ async def claim(
     wanted = check_refund(order, amount)
     if refund_trigger(order, wanted) == "refund":  # all of it: the cards it bought go too
         await gift_cards.void_issued(uow, order)
+    else:  # a part: what of it paid for cards it bought comes off them
+        await gift_cards.take_refunded(uow, order, wanted)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -374,6 +383,7 @@ async def take_over(
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
     """The provider said no: the claimed amount is no longer counted as refunded."""
     if claimed.counted:
+        await gift_cards.restore_refunded(uow, claimed.order_id, claimed.amount)
         await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
         await gift_cards.restore_issued(uow, claimed.order_id)
     refund = await uow.session.get(Refund, claimed.refund_id)
@@ -418,14 +428,15 @@ async def record_refund(
     old = order.status
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
-    if full:
-        await gift_cards.give_back(uow, order)
+    if not full:
+        await gift_cards.note_refunded(uow, order, claimed.amount, actor)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),
             reason=order.review_reason or worded(PAYMENT_CHECK),
         )
         await uow.orders.clear_review(order, actor=actor, note=why)
+    card = await gift_cards.give_back(uow, order) if full else gift_cards.CardBack()
     return RefundResult(
         info=RefundInfo(
             claimed.amount, order.currency, provider_refund_id, order.refunded_amount, already
@@ -433,6 +444,7 @@ async def record_refund(
         customer_telegram_id=claimed.customer_telegram_id,
         old_status=old,
         new_status=order.status,
+        card_not_back=card.not_back,
     )
 
 

@@ -145,6 +145,7 @@ class RefundOffer:
     partial: bool  # whether less than all of `refundable` may go back (order_states)
     card_back: int = 0  # its gift card's part not yet back on the card (🎁 Back to the gift card)
     card: str | None = None  # that card, masked ("ABCD-…-IJKL")
+    card_only: bool = False  # paid by its gift card alone: no money ever came in
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,16 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
         raise NotNow(order_id, "refund", s.status, s.refunded, collected=s.collected)
     partial = may(s.status, "refund_part")
     card = gift_cards.masked(s.gift_card_code) if s.gift_card_code else None
+    card_only = s.total <= 0 and bool(s.gift_card_code)
     return RefundOffer(
-        order_id, detail.refundable, s.currency, s.status, partial, detail.card_back, card
+        order_id,
+        detail.refundable,
+        s.currency,
+        s.status,
+        partial,
+        detail.card_back,
+        card,
+        card_only,
     )
 
 
@@ -302,12 +311,15 @@ async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGiv
 
 async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
     """Refuse an amount before the admin is asked to confirm it (the same rule the refund
-    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible."""
+    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible, CardRefundSpent (a part
+    that would come off a gift card the order bought, spent since)."""
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
-        refunds.check_refund(order, amount)
+        wanted = refunds.check_refund(order, amount)
+        if refunds.refund_trigger(order, wanted) == "refund_part":
+            await gift_cards.check_refund_takes(uow, order, wanted)
 
 
 async def line_refund_amount(

@@ -1,7 +1,9 @@
-"""/giftcard CODE: what is left on a card, read in a unit of work of its own."""
+"""/giftcard CODE: what is left on a card, read in a unit of work of its own; and the admins'
+alert when an order's card part could not go back on its card."""
 
 from __future__ import annotations
 
+from bot import notices
 from bot.services import gift_cards
 from bot.services.gift_cards import GiftCardBalance
 from bot.shop import Shop
@@ -11,3 +13,11 @@ async def balance(shop: Shop, typed: str) -> GiftCardBalance:
     """The card's balance; GiftCardRefused if the shop issued no such card."""
     async with shop.store.reading() as uow:
         return await gift_cards.balance(uow, typed)
+
+
+async def alert_not_back(shop: Shop, order_id: int, not_back: str | None) -> None:
+    """Tell the admins, each in her language, that order #N's card part did not go back
+    (`not_back`: why, as `gift_cards.give_back` recorded it on the order); None: nothing to
+    tell."""
+    if not_back is not None:
+        await shop.alert_admins(lambda tr: notices.card_part_not_back(tr, order_id, not_back))

@@ -44,6 +44,7 @@ from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
 from bot.texts.tracking import track_parcel
 from bot.usecases.admin_flows import ending_step
+from bot.usecases.gift_cards import alert_not_back
 from bot.usecases.refunds import make_claimed, refund_payment
 
 ShopperNotice = Callable[[Translator], str]
@@ -207,13 +208,14 @@ async def cancel_order(
             if shopper is None:
                 raise
             raise NotCancellable.gone_on(order_id, lost.status) from lost
-        unpaid = await give_back_held(uow, order)  # its stock, promo use and card's part
-        if not unpaid and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
+        card = await give_back_held(uow, order)  # its stock, promo use and card's part
+        if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
-                await gift_cards.give_back(uow, order)
+                card = await gift_cards.give_back(uow, order)
         customer_id = order.customer.telegram_id
+    await alert_not_back(shop, order_id, card.not_back if card else None)
 
     told = partial(notices.order_cancelled, order_id=order_id, reason=reason)
     if not owed:

@@ -43,6 +43,7 @@ from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
 from bot.usecases import deliveries
 from bot.usecases.alerts import low_stock_alerts
+from bot.usecases.gift_cards import alert_not_back
 from bot.usecases.orders import flag_for_review
 from bot.usecases.refunds import refund_payment, refund_second_payment
 from bot.usecases.verification import SKIPPED, initial_status, verify_payment, verify_pending
@@ -667,6 +668,7 @@ async def release_expired_holds(shop: Shop, *, now: datetime | None = None) -> l
         expired = notices.invoice_expired(i18n.translator(language), hold.order_id)
         await shop.notifier.notify(chat_id, expired)
         await _tell_chat(shop, chat_id, "payment_cancelled")
+        await alert_not_back(shop, hold.order_id, hold.card_not_back)
     return released
 
 

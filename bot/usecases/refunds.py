@@ -15,6 +15,7 @@ from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition, OrderStatus
+from bot.usecases.gift_cards import alert_not_back
 
 RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
 # A refund pending longer than this was left by a worker that died: far longer than a
@@ -70,11 +71,11 @@ async def make_claimed(shop: Shop, claimed: RefundClaim) -> RefundResult:
 
 async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundResult:
     """The refund the provider made, in the books (a concurrent move of the order is met by
-    trying again)."""
+    trying again); the admins hear if the gift card's part could not go back with it."""
     for attempt in range(RECORD_ATTEMPTS):
         try:
             async with shop.store.uow() as uow:
-                return await refunds.record_refund(
+                result = await refunds.record_refund(
                     uow,
                     claimed,
                     made.refund_id,
@@ -85,6 +86,9 @@ async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundR
         except IllegalOrderTransition:
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
+        else:
+            await alert_not_back(shop, claimed.order_id, result.card_not_back)
+            return result
     raise AssertionError("unreachable")
 
 

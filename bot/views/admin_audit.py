@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "order.cancel": N_("cancelled"),
     "order.refund": N_("refunded"),
     "order.refund.giftcard": N_("gave back to its gift card the card's part of"),
+    "order.giftcard.not_back": N_("could not give back to its voided gift card the card's part of"),
     "order.approve": N_("approved the payment of"),
     "order.note": N_("added a note to"),
     "order.tracking": N_("changed the tracking number of"),
@@ -67,6 +68,7 @@ MONEY_WORDS = {  # an amount kept beside "currency"
     "refund": N_("refunded {amount}"),
     "refund_retrying": N_("refund of {amount} tried again automatically"),
     "card_back": N_("{amount} back on the gift card"),
+    "card_not_back": N_("{amount} not back on the gift card"),
 }
 SHOWN_APART = frozenset(
     {
@@ -76,6 +78,7 @@ SHOWN_APART = frozenset(
         "refund",
         "refund_retrying",
         "card_back",
+        "card_not_back",
         "currency",
         "refund_error",
         "error",

@@ -481,9 +481,16 @@ def ask_refund_amount(flow: Flow, problem: Exception | str | None = None) -> Adm
         label = tr._("🎁 Back to the gift card: {amount}", amount=back)
         rows.append([button(label, FlowCardBack(flow["id"]))])
     rows += flow_buttons(flow)
-    if not int(flow["refundable"]):  # paid by its gift card alone: no money to send back
+    if not int(flow["refundable"]) and flow.get("card_only", True):  # no money came in
         text = tr._(
             "Order #{order_id} was paid by its gift card {code}: there is no money to refund.",
+            order_id=flow["order_id"],
+            code=flow.get("card"),
+        )
+    elif not int(flow["refundable"]):  # its money is all back; its card's part is not
+        text = tr._(
+            "Order #{order_id}'s money is all refunded; what its gift card {code} paid is not "
+            "back on the card yet.",
             order_id=flow["order_id"],
             code=flow.get("card"),
         )

@@ -34,6 +34,30 @@ async def _balance(shopper: FakeUser, code: str) -> str:
     return (await shopper.wait_for("Gift card")).text or ""
 
 
+async def _paid_by_card_alone(h: ShopHarness) -> tuple[FakeUser, FakeUser, int]:
+    """Bob's ⭐ 50 guide paid by his ⭐ 100 card alone and delivered, and Ada's ↩️ Refund
+    pressed on it: (Ada, Bob, the order's id)."""
+    async with h.store.uow() as uow:
+        await uow.gift_cards.add(
+            GiftCard(code="K7QF-2MXR-9TBA", currency="XTR", initial_amount=100, balance=100)
+        )
+    ada, bob = h.user(ADMIN_ID, "Ada"), h.user(1002, "Bob")
+    await add_to_cart(bob, "STR-GDE-CLD")  # ⭐ 50
+    await open_order_summary(bob)
+    await _type_code(bob, "K7QF-2MXR-9TBA")
+    await bob.press("🎁 Pay with the gift card")
+    await bob.wait_for("Payment received")
+    order_id = await newest_order(h)
+    await h.until_idle()
+
+    await ada.send("/orders_admin")
+    await ada.wait_for(f"[#{order_id} ·")
+    await ada.press(f"#{order_id} ·")
+    await ada.wait_for(f"Order #{order_id} · 📦 Delivered")
+    await ada.press("↩️ Refund")
+    return ada, bob, order_id
+
+
 async def test_a_bought_gift_card_pays_for_orders_and_comes_back_when_they_do_not_go_ahead(
     stars_shop: ShopHarness,
 ) -> None:
@@ -114,24 +138,7 @@ async def test_an_admin_puts_the_part_a_card_paid_of_a_delivered_order_back_on_i
     history and the audit log say so."""
     h = stars_shop_with_admin
     assert h.shop is not None
-    async with h.store.uow() as uow:
-        await uow.gift_cards.add(
-            GiftCard(code="K7QF-2MXR-9TBA", currency="XTR", initial_amount=100, balance=100)
-        )
-    ada, bob = h.user(ADMIN_ID, "Ada"), h.user(1002, "Bob")
-    await add_to_cart(bob, "STR-GDE-CLD")  # ⭐ 50
-    await open_order_summary(bob)
-    await _type_code(bob, "K7QF-2MXR-9TBA")
-    await bob.press("🎁 Pay with the gift card")
-    await bob.wait_for("Payment received")
-    order_id = await newest_order(h)
-    await h.until_idle()
-
-    await ada.send("/orders_admin")
-    await ada.wait_for(f"[#{order_id} ·")
-    await ada.press(f"#{order_id} ·")
-    await ada.wait_for(f"Order #{order_id} · 📦 Delivered")
-    await ada.press("↩️ Refund")
+    ada, bob, order_id = await _paid_by_card_alone(h)
     offer = await ada.wait_for("there is no money to refund")
     assert offer.text == (
         f"Order #{order_id} was paid by its gift card K7QF-…-9TBA: there is no money to refund."
@@ -160,3 +167,27 @@ async def test_an_admin_puts_the_part_a_card_paid_of_a_delivered_order_back_on_i
         f"gave back to its gift card the card's part of order:{order_id} · "
         "⭐ 50 back on the gift card, gift_card: K7QF-…-9TBA"
     ) in log
+
+
+async def test_an_amount_typed_for_an_order_its_card_paid_alone_is_refused_clearly(
+    stars_shop_with_admin: ShopHarness,
+) -> None:
+    """Bob's guide is paid by his card alone. Ada's ↩️ Refund, then "20" (or the guide's
+    SKU): no money came in, so she reads why and that the 🎁 button gives the card's part
+    back, not "more than the ⭐ 0 that can be refunded"; the button still works after."""
+    ada, bob, order_id = await _paid_by_card_alone(stars_shop_with_admin)
+    await ada.wait_for("there is no money to refund")
+    refusal = (
+        f"Order #{order_id} was paid by its gift card K7QF-…-9TBA alone: no money came in, so "
+        "no amount can be refunded. Its ⭐ 50 goes back with 🎁 Back to the gift card."
+    )
+    for typed in ("20", "STR-GDE-CLD"):
+        sent = await ada.send(typed)
+        answer = await ada.wait_for(lambda m, after=sent.message_id: m.message_id > after)
+        assert (answer.text or "").startswith(refusal), answer.text
+        assert "⭐ 0" not in (answer.text or "")
+        ada.find_button("🎁 Back to the gift card: ⭐ 50", answer)  # still offered
+
+    await ada.press("🎁 Back to the gift card: ⭐ 50")
+    await ada.wait_for(f"🎁 ⭐ 50 of order #{order_id} is back on the gift card K7QF-…-9TBA.")
+    assert await _balance(bob, "K7QF-2MXR-9TBA") == "Gift card K7QF-…-9TBA: ⭐ 100 of ⭐ 100 left."

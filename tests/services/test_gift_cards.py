@@ -8,11 +8,13 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.config import Settings
+from bot.i18n import translator
 from bot.services import cart, checkout, gift_cards
 from bot.services.errors import GiftCardRefused, OrderError
-from bot.store.models import GiftCard
+from bot.store.models import AuditEntry, GiftCard
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront
 
@@ -180,7 +182,7 @@ async def test_two_admins_giving_a_paid_orders_card_part_back_at_once_give_it_ba
     async with shopfront.store.uow() as uow:  # what a full refund or a cancel then asks
         order = await uow.orders.get(order_id)
         assert order is not None and order.gift_card_returned == 1000
-        assert await gift_cards.give_back(uow, order) == 0
+        assert await gift_cards.give_back(uow, order) == gift_cards.CardBack(0)
     assert await _balance(shopfront.store) == 1000
 
 
@@ -198,3 +200,82 @@ async def test_a_card_voided_since_gets_nothing_back_and_says_so(shopfront: Shop
     async with shopfront.store.reading() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None and order.gift_card_returned == 0  # nothing moved
+
+
+NOT_BACK = (
+    "its gift card part $10.00 could not go back: the gift card K7QF-…-9TBA was cancelled "
+    "since, with the order that bought it. Make it good to the shopper another way"
+)
+
+
+async def _void(store: Store) -> None:
+    async with store.uow() as uow:
+        card = await uow.gift_cards.by_code(CARD)
+        assert card is not None
+        card.voided_at, card.balance = NOW, 0  # the order that bought it was refunded meanwhile
+
+
+async def _told_admins(store: Store, order_id: int) -> tuple[int, bool, str, list[str], list[str]]:
+    """What the order says of its card's part: (what is recorded back, flagged?, the review
+    reason, its history's notes, the audit's actions on it), worded in English."""
+    english = translator("en")
+    async with store.reading() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        audit = await uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.target == f"order:{order_id}")
+        )
+        notes = [english.said(e.note) for e in order.events if e.note]
+        return (
+            order.gift_card_returned,
+            order.needs_review,
+            english.said(order.review_reason),
+            notes,
+            list(audit),
+        )
+
+
+async def test_a_hold_let_go_after_its_card_was_voided_records_the_part_as_not_back(
+    shopfront: Shopfront,
+) -> None:
+    """Alice's invoice holds $10.00 of a card that is voided before the hold goes: nothing
+    can go back on it, so the order does not say it did; it is flagged for the admins, with
+    a line in its history and the audit log, and the release says why for their alert."""
+    store = shopfront.store
+    await _card(store, 1000)
+    await _cart_with_card(shopfront, shopfront.customer_id)
+    async with store.uow() as uow:
+        placed = await checkout.place_order(uow, shopfront.customer_id, 1001, SETTINGS, NOW)
+    order_id = placed.order.order_id
+    await _void(store)
+
+    async with store.uow() as uow:
+        (hold,) = await checkout.release_open_holds(uow, shopfront.customer_id, 1001, "gone")
+    assert hold.card_not_back is not None
+    assert translator("en").said(hold.card_not_back) == NOT_BACK
+    returned, flagged, reason, notes, audit = await _told_admins(store, order_id)
+    assert (returned, flagged, reason) == (0, True, NOT_BACK)
+    assert NOT_BACK in notes and audit == ["order.giftcard.not_back"]
+    assert await _balance(store) == 0  # a voided card stays worth nothing
+
+
+async def test_a_paid_orders_card_part_voided_since_is_refused_to_the_button_and_kept_unreturned(
+    shopfront: Shopfront,
+) -> None:
+    """The automatic give-back (a full refund, a cancel) and the admin's button meet the same
+    voided card: neither records the part as back; only the automatic one flags the order
+    (the button's refusal is said to the admin, and its transaction rolls back)."""
+    order_id = await _paid_with_card(shopfront)
+    await _void(shopfront.store)
+    assert str(await _give_back_asked(shopfront.store, order_id)).startswith(
+        "The gift card K7QF-…-9TBA was cancelled since"
+    )
+    async with shopfront.store.uow() as uow:
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        back = await gift_cards.give_back(uow, order)
+    assert back.amount == 0 and back.not_back is not None
+    assert (await _told_admins(shopfront.store, order_id))[:3] == (0, True, NOT_BACK)
+    async with shopfront.store.reading() as uow:  # still not back: the button still says why
+        order = await uow.orders.get(order_id)
+        assert order is not None and gift_cards.part_to_give_back(order) == 1000

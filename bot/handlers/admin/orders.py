@@ -309,6 +309,7 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
         partial=offer.partial,
         card_back=offer.card_back,
         card=offer.card,
+        card_only=offer.card_only,
     )
     await save_flow(update, context, flow)
     await reply(update, views.ask_refund_amount(flow))

@@ -70,6 +70,37 @@ class GiftCardRepository:
         )
         return rowcount(result) == 1
 
+    async def take_refunded(self, card_id: int, amount: int) -> bool:
+        """A partial refund of the order that bought the card gave `amount` of its price
+        back: the card is worth that much less (balance and what it was issued with), if it
+        still holds it and is not void: one UPDATE."""
+        result = await self.session.execute(
+            update(GiftCard)
+            .where(
+                GiftCard.id == card_id,
+                GiftCard.voided_at.is_(None),
+                GiftCard.balance >= amount,
+            )
+            .values(
+                balance=GiftCard.balance - amount,
+                initial_amount=GiftCard.initial_amount - amount,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def put_back_refunded(self, card_id: int, amount: int) -> None:
+        """Undo `take_refunded`: the refund that took `amount` off the card failed."""
+        await self.session.execute(
+            update(GiftCard)
+            .where(GiftCard.id == card_id, GiftCard.voided_at.is_(None))
+            .values(
+                balance=GiftCard.balance + amount,
+                initial_amount=GiftCard.initial_amount + amount,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
     async def void_unspent(self, line_ids: Sequence[int], now: datetime) -> int:
         """Void the cards of these lines that were never spent; how many were voided."""
         result = await self.session.execute(

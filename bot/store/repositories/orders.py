@@ -251,6 +251,17 @@ class OrderRepository:
         set_committed_value(order, "gift_card_returned", order.gift_card_amount)
         return True
 
+    async def unclaim_card_back(self, order: Order, was: int) -> None:
+        """Undo `claim_card_back` in the same transaction: the card took nothing (voided
+        since), so the order records what of its part is back as it was (`was`)."""
+        await self.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.gift_card_returned == order.gift_card_returned)
+            .values(gift_card_returned=was)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(order, "gift_card_returned", was)
+
     def flag_for_review(self, order: Order, reason: str) -> None:
         """Ask for an admin's eyes (a payment mismatch, a failed refund); reasons add up."""
         order.needs_review = True

@@ -1,0 +1,84 @@
+"""Ada refunds part of an order that bought gift cards, by typing a line or an amount on
+its ↩️ Refund screen: what the refund gives back of a card's price comes off the card (Sam
+reads it in /giftcard), and an amount a spent card no longer holds is refused before she
+confirms, saying which card and why."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.services import gift_cards
+from bot.standin.harness import ShopHarness
+from bot.standin.user import FakeUser
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, open_detail
+from tests.admin.test_e2e_orders import paid_order
+from tests.payments.conftest import (  # noqa: F401  (fixtures)
+    StripeTestAccount,
+    card_shop,
+    stripe_account,
+)
+
+FIRST, SECOND = "K7QF-2MXR-AAAA", "K7QF-2MXR-BBBB"
+
+
+@pytest.fixture
+async def h(tmp_path: Path, localstripe: str) -> AsyncIterator[ShopHarness]:
+    async with card_shop(tmp_path, localstripe) as harness:
+        yield harness
+
+
+async def _balance(sam: FakeUser, code: str) -> str:
+    await sam.send(f"/giftcard {code}")
+    return (await sam.wait_for("Gift card")).text or ""
+
+
+async def _ada_types(ada: FakeUser, order_id: int, typed: str) -> str:
+    """Ada's ↩️ Refund on the order's screen, then `typed`: what the bot answers."""
+    await open_detail(ada, order_id)
+    await ada.press("↩️ Refund")
+    await ada.wait_for("Send the amount to refund")
+    sent = await ada.send(typed)
+    answer = await ada.wait_for(lambda m: m.message_id > sent.message_id)
+    return answer.text or ""
+
+
+async def test_a_refund_of_a_gift_card_line_takes_its_price_off_the_card(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Sam bought two $16 gift cards ($37.00 with $5 shipping). Ada refunds one card's line:
+    $16.00 back, $5.00 of it the shipping's, so $11.00 comes off the first card. Sam spends
+    $10.00 of the second; $16.00 more would take $11.00 off it: refused, nothing moved."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, _ = await paid_order(h, sam, stripe_account, sku="GIFT16")
+    async with h.store.uow() as uow:  # as its delivery does: one code per card
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        (line,) = order.lines
+        line.gift_codes = [FIRST, SECOND]
+        await gift_cards.issue(uow, [FIRST, SECOND], "USD", line.unit_price, line.id)
+
+    assert await _ada_types(ada, order_id, "GIFT16 1") == f"Refund $16.00 of order #{order_id}?"
+    await ada.press("↩️ Refund $16.00")
+    await ada.wait_for(f"Order #{order_id}: ")
+    screen = await ada.wait_for(lambda m: "History:" in (m.text or ""))
+    assert "$11.00 of it taken off the gift card K7QF-…-AAAA the order bought" in (
+        screen.text or ""
+    )
+    await sam.wait_for(f"Order #{order_id}")
+    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $5.00 of $5.00 left."
+    assert await _balance(sam, SECOND) == "Gift card K7QF-…-BBBB: $16.00 of $16.00 left."
+
+    async with h.store.uow() as uow:
+        assert await uow.gift_cards.take(SECOND, 1000)  # Sam's next order
+    answer = await _ada_types(ada, order_id, "16.00")
+    assert answer.startswith(
+        f"Order #{order_id} cannot be refunded $16.00: $11.00 of it is what its gift card "
+        "K7QF-…-BBBB cost, and the card holds only $6.00 now. The rest paid for another order."
+    ), answer
+    assert await _balance(sam, SECOND) == "Gift card K7QF-…-BBBB: $6.00 of $16.00 left."
+    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $5.00 of $5.00 left."
