@@ -50,6 +50,7 @@ _sales = sa.table(
 )
 _products = sa.table(
     "products",
+    sa.column("id", sa.Integer),
     sa.column("category_id", sa.Integer),
     sa.column("compare_at_price", sa.BigInteger),
     sa.column("category_sale_of", sa.Integer),
@@ -59,9 +60,6 @@ _variants = sa.table(
     "product_variants",
     sa.column("product_id", sa.Integer),
     sa.column("compare_at_price", sa.BigInteger),
-)
-_product_ids = sa.table(
-    "products", sa.column("id", sa.Integer), sa.column("category_id", sa.Integer)
 )
 SALE_PERCENTS = range(1, 91)  # what /sale has ever taken (bot.pricing.SALE_PERCENTS)
 
@@ -89,8 +87,8 @@ def _has_a_price_on_sale(bind: sa.Connection, category_id: int) -> bool:
     )
     variants = (
         sa.select(_variants.c.product_id)
-        .join(_product_ids, _product_ids.c.id == _variants.c.product_id)
-        .where(_product_ids.c.category_id == category_id, _variants.c.compare_at_price.is_not(None))
+        .join(_products, _products.c.id == _variants.c.product_id)
+        .where(_products.c.category_id == category_id, _variants.c.compare_at_price.is_not(None))
         .exists()
     )
     return bool(bind.scalar(sa.select(sa.or_(products, variants))))
