@@ -206,7 +206,10 @@ async def plan(
     The end of a sale /sale started (`running`: it has its row; None: look) gives back
     what it covers (`Product.in_category_sale`: what was in the category when it began);
     a product that joined since with a sale of its own keeps it, as its card (no end
-    line) told. A category with no such row has every price on sale in it ended."""
+    line) told. A category with no such row has every price on sale in it ended. A
+    running sale with nothing of it left on sale (its prices put back by /price, or only
+    what joined since on sale) has an end that changes no price, so it does not stay
+    listed as running for ever."""
     category = await _category(uow, request.category)
     products = await uow.products.priced_in_category(
         category.id, active_only=not request.ending, lock=lock or apply
@@ -270,9 +273,9 @@ async def plan(
         already=counts["already"],
         too_cheap=counts["too_cheap"],
     )
-    if not changes:
+    if not changes and not (request.ending and running):
         raise _nothing_to_do(result)
-    return result
+    return result  # a running sale with nothing left to give back still ends: its row goes
 
 
 class NothingToChange(AdminInputError):

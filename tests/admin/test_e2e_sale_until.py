@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.shop import Shop
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import AuditEntry, CategorySale
+from bot.store.models import AuditEntry, CategorySale, Product, ProductVariant
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
@@ -323,3 +324,36 @@ async def test_a_mug_added_on_a_sale_of_its_own_keeps_it_when_the_mugs_sale_ends
     await admin.wait_for("The sale of Mugs has ended")
     after = REGULAR | {"MUG-GFT": (800, 1000)}
     assert {sku: p for sku, p in (await prices(shop)).items() if sku in after} == after
+
+
+async def test_a_running_sale_with_nothing_of_it_left_on_sale_still_ends_by_hand(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Ada's Mugs sale has no end date; every price it lowered went back since (as /price
+    puts them back), and a gift mug on a sale of its own joined Mugs. /sale still lists
+    the sale: /sale end Mugs ends it, changing no price, and the list is empty again."""
+    await start(admin, "/sale Mugs 20%", "🔖 Mugs is on sale")
+    async with shop.store.uow() as uow:
+        for table in (Product, ProductVariant):
+            await uow.session.execute(
+                update(table)
+                .where(table.compare_at_price.is_not(None))
+                .values(price=table.compare_at_price, compare_at_price=None)
+            )
+    gift = "MUG-GFT,Gift Mug,Mug,Mugs,8.00,USD,5,,true,10.00,,,\n"
+    await admin.send_document("gift.csv", (HEADER + gift).encode(), "text/csv")
+    await admin.wait_for("Imported gift.csv")
+
+    await admin.send("/sale end Mugs")
+    ending = await admin.wait_for("End the sale of Mugs?")
+    assert ending.text == (
+        "End the sale of Mugs? Nothing it covers is on sale any more: no price changes, the "
+        "sale just ends."
+    )
+    await admin.press("✅ End sale", message=ending)
+    await admin.wait_for("The sale of Mugs has ended: nothing it covers was on sale any more.")
+    assert await stored(shop) == {}
+    assert (await prices(shop))["MUG-GFT"] == (800, 1000)
+    await admin.send("/sale")
+    await admin.wait_for(USAGE)
+    assert "Sales running" not in (admin.last_message.text or "")  # type: ignore[union-attr]
