@@ -33,6 +33,7 @@ from bot.services import catalog, favourites, ratings, reorder, returns, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
+from bot.services.checkout import goods_total
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
@@ -215,7 +216,8 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
     closed = sales_texts.closed(v.tr, pause.note) if pause is not None else ""
     if counted.is_empty:  # nothing to check out: no thresholds to speak of
         return PageCart(counted, closed)
-    settings, total = v.shop.settings, counted.total
+    settings = v.shop.settings
+    total = await goods_total(v.uow, v.customer_id, counted, v.currency)
     return PageCart(
         counted,
         closed,

@@ -192,15 +192,33 @@ def _priced(product: Product) -> list[tuple[Product | ProductVariant, str]]:
 
 
 async def plan(
-    uow: UnitOfWork, request: SaleRequest, *, lock: bool = False, apply: bool = False
+    uow: UnitOfWork,
+    request: SaleRequest,
+    *,
+    lock: bool = False,
+    apply: bool = False,
+    running: bool | None = None,
 ) -> SalePlan:
     """What the sale of `request` does to its category; with `apply`, done (in this unit
     of work: all of it or nothing). AdminInputError for an unknown or empty category, or
-    one with nothing to change ("already on sale", "not on sale")."""
+    one with nothing to change ("already on sale", "not on sale").
+
+    The end of a sale /sale started (`running`: it has its row; None: look) gives back
+    what it covers (`Product.in_category_sale`: what was in the category when it began);
+    a product that joined since with a sale of its own keeps it, as its card (no end
+    line) told. A category with no such row has every price on sale in it ended. A
+    running sale with nothing of it left on sale (its prices put back by /price, or only
+    what joined since on sale) has an end that changes no price, so it does not stay
+    listed as running for ever."""
     category = await _category(uow, request.category)
     products = await uow.products.priced_in_category(
         category.id, active_only=not request.ending, lock=lock or apply
     )
+    if request.ending:
+        if running is None:
+            running = await uow.category_sales.of(category.id) is not None
+        if running:
+            products = [p for p in products if p.in_category_sale]
     if not products:
         raise wrong(
             "{name} has no products shoppers can see.\n{usage}",
@@ -255,9 +273,9 @@ async def plan(
         already=counts["already"],
         too_cheap=counts["too_cheap"],
     )
-    if not changes:
+    if not changes and not (request.ending and running):
         raise _nothing_to_do(result)
-    return result
+    return result  # a running sale with nothing left to give back still ends: its row goes
 
 
 class NothingToChange(AdminInputError):
@@ -310,11 +328,12 @@ async def apply(
     # The sale's row first, then its prices (undone with them if refused below): the order
     # the job that ends sales takes them in, so neither ever waits for the other's lock
     # while holding what the other waits for (PostgreSQL).
+    running = None
     if request.ending:
-        await uow.category_sales.ended(category.id)
+        running = await uow.category_sales.ended(category.id)
     else:
         await uow.category_sales.started(category.id, percent, request.ends_at, actor, now)
-    preview = await plan(uow, request, lock=True)  # NothingToChange: a second press
+    preview = await plan(uow, request, lock=True, running=running)  # NothingToChange: again
     if preview.fingerprint != fingerprint:
         again = (
             f"/sale end {category.title}"
@@ -328,7 +347,9 @@ async def apply(
                 command=again,
             ).args[0]
         )
-    done = await plan(uow, request, apply=True)
+    done = await plan(uow, request, apply=True, running=running)
+    if request.ending:
+        await uow.category_sales.undated(category.id)
     await uow.session.flush()
     await _audit(uow, actor, done)
     return done
@@ -360,9 +381,10 @@ async def end_as_planned(uow: UnitOfWork, category_id: int, now: datetime) -> Sa
         return None
     empty = SalePlan(category.id, category.title, category.translations, 0, 0)
     try:
-        done = await plan(uow, SaleRequest(category.title), apply=True)
+        done = await plan(uow, SaleRequest(category.title), apply=True, running=True)
     except AdminInputError:  # nothing on sale any more, or no product left
         done = empty
+    await uow.category_sales.undated(category.id)
     await uow.session.flush()
     await _audit(uow, None, done)
     return done

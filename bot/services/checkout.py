@@ -106,6 +106,25 @@ class CheckoutReview:
         return self.goods_total - (self.gift_card.amount if self.gift_card else 0)
 
 
+async def goods_total(
+    uow: UnitOfWork, customer_id: int, cart: CartView, currency: str, at: datetime | None = None
+) -> int:
+    """What MIN_ORDER and free shipping go by, before checkout: `cart`'s goods less what the
+    promo code it carries takes off them now, as the order summary will count them
+    (CheckoutReview.goods_total); a code the summary would take off takes nothing. The cart
+    screen and the storefront's cart ask it, so neither promises what the summary takes
+    back. One small read more, and the code's, only for a cart that carries one."""
+    if cart.is_empty or (code := await uow.carts.promo_code(customer_id)) is None:
+        return cart.total
+    try:
+        quote = await promos.quote(
+            uow, code, customer_id, promos.priced(cart), currency, at or utcnow()
+        )
+    except PromoRefused:
+        return cart.total
+    return cart.total - quote.discount
+
+
 @dataclass(frozen=True)
 class ReleasedHold:
     """An open invoice whose stock went back on the shelf."""

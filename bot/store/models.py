@@ -198,12 +198,18 @@ class Product(Base):
         return bool(self.options)
 
     @property
+    def in_category_sale(self) -> bool:
+        """The running /sale of its category covers it: it was in the category when that
+        sale began (or began again). That sale's end gives its price back, and its card says
+        when; one moved in since is not covered (a sale of its own stays), one moved out
+        neither (it keeps its sale price)."""
+        return self.category_sale_of is not None and self.category_sale_of == self.category_id
+
+    @property
     def sale_ends_at(self) -> datetime | None:
-        """When the sale of its category ends by itself, while it is in that category (one
-        moved out since is not ended by that sale: nothing is said)."""
-        if self.category_sale_of != self.category_id:
-            return None
-        return self.category_sale_ends_at
+        """When the sale of its category ends by itself, if that sale covers it (else that
+        sale does not end it: nothing is said)."""
+        return self.category_sale_ends_at if self.in_category_sale else None
 
 
 class ProductVariant(Base):

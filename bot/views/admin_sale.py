@@ -64,7 +64,14 @@ def _line(tr: Translator, change: PriceChange) -> str:
 def preview(plan: SalePlan, zone: tzinfo) -> AdminView:
     tr = i18n.current()
     name, items = _category(tr, plan), _items(tr, plan)
-    if plan.ending:
+    if plan.ending and not (plan.products or plan.variants):  # nothing of it on sale
+        head = tr._(
+            "End the sale of {category}? Nothing it covers is on sale any more: no price "
+            "changes, the sale just ends.",
+            category=name,
+        )
+        start = tr._("✅ End sale")
+    elif plan.ending:
         head = tr._(
             "End the sale of {category}? Regular prices back for {items}:",
             category=name,
@@ -97,6 +104,11 @@ def done(plan: SalePlan, zone: tzinfo) -> str:
     "The sale of Mugs has ended: 21 products back at their regular price." """
     tr = i18n.current()
     name, items = _category(tr, plan), _items(tr, plan)
+    if plan.ending and not (plan.products or plan.variants):
+        return tr._(
+            "The sale of {category} has ended: nothing it covers was on sale any more.",
+            category=name,
+        )
     if plan.ending:
         return tr._(
             "The sale of {category} has ended: {items} back at their regular price.",

@@ -522,10 +522,11 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append(tr._("Total: <b>{total}</b>", total=total))
     if saving := saving_line(tr, basket.saving, basket.currency):
         lines.append(saving)
-    shipping = free_shipping_text(tr, basket.total, settings, needs_shipping=basket.needs_shipping)
+    goods = basket.total if screen.goods_total is None else screen.goods_total
+    shipping = free_shipping_text(tr, goods, settings, needs_shipping=basket.needs_shipping)
     if shipping:
         lines.append(shipping)
-    short = min_order_text(tr, basket.total, settings)
+    short = min_order_text(tr, goods, settings)
     if short:  # instead of a Checkout button that could only refuse
         lines += ["", escape(short)]
     else:

@@ -15,16 +15,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.shop import Shop
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import AuditEntry, CategorySale
+from bot.store.models import AuditEntry, CategorySale, Product, ProductVariant
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.uow import Store
 from bot.usecases import category_sale
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
-from tests.admin.test_e2e_category_sale import ON_SALE, REGULAR, USAGE, ada_with_mugs, prices
+from tests.admin.test_e2e_category_sale import (
+    HEADER,
+    ON_SALE,
+    REGULAR,
+    USAGE,
+    ada_with_mugs,
+    prices,
+)
 
 # The midnight that ends Dec 31, 2036 in Madrid (UTC+1 in winter).
 NEW_YEAR = datetime(2036, 12, 31, 23, tzinfo=UTC)
@@ -280,3 +288,72 @@ async def test_ada_moves_the_end_of_the_running_mugs_sale_then_removes_it(
 
 async def test_every_worker_runs_the_job_that_ends_sales(shop: ShopHarness) -> None:
     assert "end-sales-due" in {job.name for job in shop.app.job_queue.jobs()}
+
+
+async def test_a_mug_added_on_a_sale_of_its_own_keeps_it_when_the_mugs_sale_ends(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Ada's Mugs sale runs until Dec 31, 2036; then a catalog file adds a gift mug to Mugs
+    on a sale of its own. The Mugs sale did not put it on sale: its card says no end (the
+    stoneware mug's does), a new end date of the sale does not take it in, and Ada's
+    /sale end Mugs gives back the prices of the sale only, the gift mug keeping its own."""
+    await start(admin, "/sale Mugs 20% until=2036-12-31", ENDS)
+    gift = "MUG-GFT,Gift Mug,Mug,Mugs,8.00,USD,5,,true,10.00,,,\n"
+    await admin.send_document("gift.csv", (HEADER + gift).encode(), "text/csv")
+    await admin.wait_for("Imported gift.csv")
+    alice = shop.user(SHOPPER_ID, "Alice")
+    for sku, end_line in [("KIT-MUG-CER", True), ("MUG-GFT", False)]:
+        await alice.send(f"/start product_{sku}")
+        card = await alice.wait_for("Add to cart")
+        assert ("⏳ Sale ends Dec 31, 2036" in (card.text or "")) is end_line
+
+    await admin.send("/sale Mugs until=2037-01-15")
+    await admin.press("✅ Change end date", message=await admin.wait_for("will end at midnight"))
+    await admin.wait_for("now ends at midnight")
+    await alice.send("/start product_MUG-GFT")
+    card = await alice.wait_for("Add to cart")
+    assert "Sale ends" not in (card.text or "")
+
+    await admin.send("/sale end Mugs")
+    ending = await admin.wait_for("End the sale of Mugs?")
+    assert (ending.text or "").startswith(
+        "End the sale of Mugs? Regular prices back for 4 products and 1 variant priced on its own:"
+    )
+    assert "Gift Mug" not in (ending.text or "")
+    await admin.press("✅ End sale", message=ending)
+    await admin.wait_for("The sale of Mugs has ended")
+    after = REGULAR | {"MUG-GFT": (800, 1000)}
+    assert {sku: p for sku, p in (await prices(shop)).items() if sku in after} == after
+
+
+async def test_a_running_sale_with_nothing_of_it_left_on_sale_still_ends_by_hand(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """Ada's Mugs sale has no end date; every price it lowered went back since (as /price
+    puts them back), and a gift mug on a sale of its own joined Mugs. /sale still lists
+    the sale: /sale end Mugs ends it, changing no price, and the list is empty again."""
+    await start(admin, "/sale Mugs 20%", "🔖 Mugs is on sale")
+    async with shop.store.uow() as uow:
+        for table in (Product, ProductVariant):
+            await uow.session.execute(
+                update(table)
+                .where(table.compare_at_price.is_not(None))
+                .values(price=table.compare_at_price, compare_at_price=None)
+            )
+    gift = "MUG-GFT,Gift Mug,Mug,Mugs,8.00,USD,5,,true,10.00,,,\n"
+    await admin.send_document("gift.csv", (HEADER + gift).encode(), "text/csv")
+    await admin.wait_for("Imported gift.csv")
+
+    await admin.send("/sale end Mugs")
+    ending = await admin.wait_for("End the sale of Mugs?")
+    assert ending.text == (
+        "End the sale of Mugs? Nothing it covers is on sale any more: no price changes, the "
+        "sale just ends."
+    )
+    await admin.press("✅ End sale", message=ending)
+    await admin.wait_for("The sale of Mugs has ended: nothing it covers was on sale any more.")
+    assert await stored(shop) == {}
+    assert (await prices(shop))["MUG-GFT"] == (800, 1000)
+    await admin.send("/sale")
+    await admin.wait_for(USAGE)
+    assert "Sales running" not in (admin.last_message.text or "")  # type: ignore[union-attr]

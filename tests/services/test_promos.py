@@ -330,3 +330,22 @@ async def test_a_category_named_with_spaces_around_is_the_same_for_promo_and_sal
     async with shopfront.store.reading() as uow:
         sale = await category_sale.plan(uow, category_sale.SaleRequest(" kitchen ", 20))
     assert sale.category == "Kitchen" and sale.products > 0
+
+
+async def test_the_cart_counts_its_code_for_the_thresholds_as_the_summary_does(
+    shopfront: Shopfront,
+) -> None:
+    """Two mugs ($32.00): with TENOFF on the cart the thresholds go by $28.80, as the order
+    summary's; with BIGONLY (from $50.00), which the summary would take off, by $32.00."""
+    await _code(shopfront.store, "TENOFF 10%")
+    await _code(shopfront.store, "BIGONLY 10% min=50.00")
+    await _fill(shopfront, ("KIT-MUG-CER", 2))
+    for code, goods in [(None, 3200), ("TENOFF", 2880), ("BIGONLY", 3200)]:
+        async with shopfront.store.uow() as uow:
+            (await uow.carts.get_for_customer(shopfront.customer_id)).promo_code = code
+        async with shopfront.store.reading() as uow:
+            seen = await cart.view_cart(uow, shopfront.customer_id, "USD")
+            counted = await checkout.goods_total(uow, shopfront.customer_id, seen, "USD", NOW)
+        async with shopfront.store.uow() as uow:
+            review = await checkout.review_cart(uow, shopfront.customer_id, "USD", NOW)
+        assert counted == review.goods_total == goods, code

@@ -1273,3 +1273,75 @@ async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
         assert await current_revision(store.engine) == "0055_refund_lines"
     finally:
         await store.close()
+
+
+_A_SALE_ENTRY = text(
+    "INSERT INTO audit_log (actor_telegram_id, action, target, details, created_at) VALUES "
+    "(9001, :action, :target, :details, :at)"
+)
+
+
+async def test_0056_gives_a_sale_started_before_0040_its_row_so_it_is_listed_and_ends(
+    database_url: str,
+) -> None:
+    """Before 0040 Ada put Kitchen on sale at 20% and Garden at 10%, then ended Garden's;
+    Decor's sale had all its prices put back by /price; Mugs' sale has its row already. Up
+    to 0056 Kitchen's sale has its row from the audit log (20%, Ada's, no end date) and its
+    products are the ones it covers: /sale lists it, and /sale end Kitchen ends it and its
+    row. Nothing else changes."""
+    from bot.services import category_sale as sale
+
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0056_sales_before_0040-1")
+        for sku, category in [("MUG", "kitchen"), ("HOSE", "garden"), ("VASE", "decor")]:
+            await _old_product(store, sku, category)
+        await _old_product(store, "CUP", "mugs")
+        began = datetime(2026, 11, 20, 9, tzinfo=UTC)
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE products SET compare_at_price = 2000 WHERE sku IN ('MUG', 'CUP')")
+            )
+            for action, target, details in [
+                ("sale.start", "kitchen", '{"category": "kitchen", "products": 1, "percent": 20}'),
+                ("sale.start", "garden", '{"category": "garden", "products": 1, "percent": 10}'),
+                ("sale.start", "decor", '{"category": "decor", "products": 1, "percent": 15}'),
+                ("sale.end", "garden", '{"category": "garden", "products": 1}'),
+                ("sale.start", "mugs", '{"category": "mugs", "products": 1, "percent": 30}'),
+            ]:
+                await conn.execute(
+                    _A_SALE_ENTRY,
+                    {"action": action, "target": target, "details": details, "at": began},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO category_sales (category_id, percent, ends_at, started_at) "
+                    "SELECT id, 30, NULL, CURRENT_TIMESTAMP FROM categories WHERE slug = 'mugs'"
+                )
+            )
+        await _alembic(store, "upgrade", "0056_sales_before_0040")
+
+        async with store.reading() as uow:
+            listed = [(s.title, s.percent, s.ends_at) for s in await uow.category_sales.running()]
+            kitchen = await uow.categories.named("kitchen")
+            assert kitchen is not None
+            row = await uow.category_sales.of(kitchen.id)
+            assert row is not None and (row.started_by, row.started_at) == (9001, began)
+            covered = {p.sku: p.in_category_sale for p in await uow.products.list_all()}
+        assert sorted(listed) == [("kitchen", 20, None), ("mugs", 30, None)]
+        assert covered == {"MUG": True, "HOSE": False, "VASE": False, "CUP": False}
+
+        async with store.reading() as uow:
+            preview = await sale.plan(uow, sale.SaleRequest("Kitchen"))
+        async with store.uow() as uow:
+            done = await sale.apply(
+                uow, kitchen.id, 0, preview.fingerprint, actor=9001, now=utcnow()
+            )
+        assert done.products == 1
+        async with store.reading() as uow:
+            assert [s.title for s in await uow.category_sales.running()] == ["mugs"]
+            mug = await uow.products.get_by_sku("MUG")
+            assert mug is not None and (mug.price, mug.compare_at_price) == (2000, None)
+    finally:
+        await store.close()

@@ -262,5 +262,6 @@ async def test_a_card_in_a_category_sale_says_when_it_ends_still_in_one_statemen
         assert back is not None
         back.category_id = kitchen
         assert await uow.category_sales.take_due(kitchen, later)  # the job ends it
+        await uow.category_sales.undated(kitchen)  # once its prices are back
     async with sqlite_store.reading() as uow:
         assert (await catalog.product_card(uow, mug.id)).sale_ends_at is None

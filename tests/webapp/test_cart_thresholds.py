@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from bot.standin.harness import ShopHarness
 from bot.store.models import Order
+from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.shopper import add_to_cart, screen
 from tests.webapp.conftest import (
     Page,
     init_data_for,
@@ -24,6 +26,9 @@ from tests.webapp.conftest import (
 )
 
 SHORT_BY_4 = "Minimum order: $20.00 — add $4.00 more to check out."
+SHORT_BY_1_10 = "Minimum order: $56.00 — add $1.10 more to check out."
+ADD_5_10 = "🚚 Add $5.10 more for free standard shipping (US)."
+FREE = "🚚 Free standard shipping (US)."
 
 
 @pytest.fixture
@@ -71,3 +76,48 @@ async def test_the_cart_says_how_far_from_the_minimum_and_free_shipping(
     assert cart["free_shipping_text"] == "🚚 Free standard shipping (US)."
     invoice: Any = await alice.ok("POST", "checkout")
     assert invoice["status"] == "invoice" and await orders(shop) == 1
+
+
+async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
+    tmp_path: Path, migrated_database_url: str
+) -> None:
+    """A shop with a $56.00 minimum order and free standard shipping from $60.00. Alice's
+    kettle and mug come to $61.00: the cart offers Checkout and ships free. Her 10% code
+    takes $6.10 off on the summary, so $54.90 is short of both; back in the cart, and on the
+    storefront, she reads what the summary said, not a free shipping the summary charges."""
+    settings = storefront_settings(
+        min_order=5600, free_shipping_over=6000, admin_ids=frozenset({ADMIN_ID})
+    )
+    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as shop:
+        admin, alice = shop.user(ADMIN_ID, "Ada"), shop.user(1001, "Alice")
+        await admin.send("/promo new TENOFF 10%")
+        await admin.wait_for("Created")
+        await add_to_cart(alice, "KIT-KTL-GOO")  # $45.00
+        await add_to_cart(alice, "KIT-MUG-CER")  # $16.00
+        await alice.send("/cart")
+        await alice.wait_for("Your cart")
+        cart = screen(alice)
+        assert "[✅ Checkout · $61.00]" in cart and FREE in cart
+
+        await alice.press("Checkout")
+        await alice.wait_for("Order summary", include_existing=True)
+        await alice.press("Promo code")
+        await alice.wait_for("Type your promo code", include_existing=True)
+        await alice.send("tenoff")
+        await alice.wait_for("Code TENOFF applied")
+        summary = screen(alice)
+        assert SHORT_BY_1_10 in summary and ADD_5_10 in summary and "Pay" not in summary
+
+        await alice.press("🛒 Edit cart")
+        await alice.wait_for("Your cart", include_existing=True)
+        cart = screen(alice)
+        assert SHORT_BY_1_10 in cart and ADD_5_10 in cart
+        assert "Checkout" not in cart and FREE not in cart
+
+        async with aiohttp.ClientSession() as http:
+            page = Page(http, storefront_url(shop), init_data_for(shop, alice))
+            on_page = await page.cart()
+        assert (on_page["min_order_text"], on_page["free_shipping_text"]) == (
+            SHORT_BY_1_10,
+            ADD_5_10,
+        )

@@ -131,6 +131,17 @@ async def _category_of(shop: ShopHarness, product_id_: int) -> int:
         return stored.category_id
 
 
+async def _kitchen_on_sale_until_2036(shop: ShopHarness, kitchen: int) -> None:
+    """What Ada's /sale Kitchen 20% until=2036-12-31 and its ✅ Start sale do."""
+    assert shop.shop is not None
+    now = datetime(2036, 6, 1, tzinfo=UTC)
+    plan = await category_sale.preview(shop.shop, ["Kitchen", "20%", "until=2036-12-31"], now=now)
+    assert isinstance(plan, SalePlan) and plan.ends_at is not None
+    await category_sale.confirm(
+        shop.shop, 9001, kitchen, 20, plan.fingerprint, int(plan.ends_at.timestamp())
+    )
+
+
 async def test_a_product_moved_into_or_out_of_a_category_on_sale(
     shop: ShopHarness, page_of: Any
 ) -> None:
@@ -141,12 +152,7 @@ async def test_a_product_moved_into_or_out_of_a_category_on_sale(
     mug_id = await product_id(shop, "KIT-MUG-CER")
     tee_id = await product_id(shop, "APP-TEE-ORG")
     kitchen, apparel = await _category_of(shop, mug_id), await _category_of(shop, tee_id)
-    now = datetime(2036, 6, 1, tzinfo=UTC)
-    plan = await category_sale.preview(shop.shop, ["Kitchen", "20%", "until=2036-12-31"], now=now)
-    assert isinstance(plan, SalePlan) and plan.ends_at is not None
-    await category_sale.confirm(
-        shop.shop, 9001, kitchen, 20, plan.fingerprint, int(plan.ends_at.timestamp())
-    )
+    await _kitchen_on_sale_until_2036(shop, kitchen)
     page: Page = page_of(shop.user(1001, "Alice"))
     mug = await page.ok("GET", f"products/{mug_id}")
     assert (mug["compare_at"], mug["sale_ends_text"]) == (1600, "⏳ Sale ends Dec 31, 2036")
@@ -157,3 +163,34 @@ async def test_a_product_moved_into_or_out_of_a_category_on_sale(
     assert (mug["compare_at"], mug["sale_ends_text"]) == (1600, None)
     tee = await page.ok("GET", f"products/{tee_id}")
     assert (tee["compare_at"], tee["sale_ends_text"]) == (None, None)
+
+
+async def test_a_product_with_a_sale_of_its_own_moved_into_a_category_on_sale_keeps_it(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """Kitchen is on sale until Dec 31, 2036. Ada moves the tee, on a sale of its own (no end
+    date), into Kitchen: the Kitchen sale did not put it on sale, so its page says no end,
+    and when the Kitchen sale ends by itself the mug goes back to its regular price while
+    the tee keeps its own sale, as its page said."""
+    assert shop.shop is not None
+    mug_id = await product_id(shop, "KIT-MUG-CER")
+    tee_id = await product_id(shop, "APP-TEE-ORG")
+    kitchen = await _category_of(shop, mug_id)
+    await _kitchen_on_sale_until_2036(shop, kitchen)
+    page: Page = page_of(shop.user(1001, "Alice"))
+    tee = await page.ok("GET", f"products/{tee_id}")
+    regular = tee["price"] + 500
+    await change_product(shop, "APP-TEE-ORG", compare_at_price=regular, category_id=kitchen)
+    tee = await page.ok("GET", f"products/{tee_id}")
+    assert (tee["compare_at"], tee["sale_ends_text"]) == (regular, None)
+
+    ended = await category_sale.end_due(shop.shop, now=datetime(2037, 1, 2, tzinfo=UTC))
+    assert ended == 1
+    mug = await page.ok("GET", f"products/{mug_id}")
+    assert (mug["price"], mug["compare_at"], mug["sale_ends_text"]) == (1600, None, None)
+    tee = await page.ok("GET", f"products/{tee_id}")
+    assert (tee["price"], tee["compare_at"], tee["sale_ends_text"]) == (
+        regular - 500,
+        regular,
+        None,
+    )

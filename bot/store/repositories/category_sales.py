@@ -69,22 +69,27 @@ class CategorySaleRepository:
             .values(ends_at=ends_at),
             rows=1,
         )
-        if changed:
-            await self._dated(category_id, ends_at)
+        if changed:  # what the sale covers, not what joined the category since
+            await self._dated(category_id, ends_at, joined=False)
         return changed
 
-    async def _dated(self, category_id: int, ends_at: datetime | None) -> None:
-        """Each product of the category (and each that was when its sale began) says when
-        the sale ends on its own row: its card reads it with no statement of its own."""
+    async def _dated(
+        self, category_id: int, ends_at: datetime | None, *, joined: bool = True
+    ) -> None:
+        """Each product the sale covers says when it ends on its own row (its card reads it
+        with no statement of its own, and the sale's end gives back its products only): at
+        a start, each product of the category (`joined`) and each that was when it began."""
+        covered = Product.category_sale_of == category_id
         await self.session.execute(
             update(Product)
-            .where(or_(Product.category_id == category_id, Product.category_sale_of == category_id))
+            .where(or_(Product.category_id == category_id, covered) if joined else covered)
             .values(category_sale_ends_at=ends_at, category_sale_of=category_id)
             .execution_options(synchronize_session=False)
         )
 
-    async def _undated(self, category_id: int) -> None:
-        """The products of an ended sale no longer say when it ends."""
+    async def undated(self, category_id: int) -> None:
+        """The products of an ended sale no longer say when it ends: written after its
+        prices went back, which go by what it covered (`category_sale_of`)."""
         await self.session.execute(
             update(Product)
             .where(Product.category_sale_of == category_id)
@@ -93,25 +98,21 @@ class CategorySaleRepository:
         )
 
     async def ended(self, category_id: int) -> bool:
-        """The category's sale ended (by hand): its row goes, so the job finds nothing."""
-        deleted = await self._write(
+        """The category's sale ended (by hand): its row goes, so the job finds nothing; False
+        if it had none (a sale from before migration 0040 back-filled none, or no sale)."""
+        return await self._write(
             delete(CategorySale).where(CategorySale.category_id == category_id), rows=1
         )
-        await self._undated(category_id)  # the row first: the order every writer takes
-        return deleted
 
     async def take_due(self, category_id: int, now: datetime) -> bool:
         """Take the category's sale to end it as planned: True for the one caller whose
         DELETE removed its row (ends_at passed), False for every other worker or run."""
-        taken = await self._write(
+        return await self._write(
             delete(CategorySale).where(
                 CategorySale.category_id == category_id, CategorySale.ends_at <= now
             ),
             rows=1,
         )
-        if taken:
-            await self._undated(category_id)
-        return taken
 
     async def due(self, now: datetime) -> Sequence[int]:
         """The categories whose sale should have ended by `now` (an index read; usually none)."""
