@@ -85,9 +85,16 @@ def running(tr: Translator, sales: Sequence[RunningSale], zone: tzinfo) -> str:
 
 def ended_as_planned(tr: Translator, plan: SalePlan) -> str:
     """The admins' alert: "🔖 The sale of Mugs ended as planned: 21 products back at their
-    regular price." """
+    regular price.", or, when none of its prices was still reduced (all put back by hand
+    meanwhile), that it ended with nothing to put back, not "0 products back"."""
+    category = tr.name(plan.category, plan.category_translations)
+    if not plan.products and not plan.variants:
+        return tr._(
+            "🔖 The sale of {category} ended as planned; none of its prices was still reduced.",
+            category=category,
+        )
     return tr._(
         "🔖 The sale of {category} ended as planned: {items} back at their regular price.",
-        category=tr.name(plan.category, plan.category_translations),
+        category=category,
         items=items(tr, plan),
     )

@@ -125,6 +125,26 @@ def test_the_admins_hear_the_sale_ended_as_planned_in_their_language(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
+        ("en", "🔖 The sale of Mugs ended as planned; none of its prices was still reduced."),
+        ("ru", "🔖 Распродажа «Кружки» завершилась в срок; сниженных цен в ней уже не было."),
+        (
+            "es",
+            "🔖 Las rebajas de Tazas terminaron según lo previsto; ya no quedaba ningún precio "
+            "rebajado.",
+        ),
+    ],
+)
+def test_a_sale_that_ended_with_nothing_left_on_sale_says_so_not_0_products(
+    language: str, said: str
+) -> None:
+    """Every mug's price was put back by /price before the end date: the admins hear the
+    sale ended with nothing to put back, not "0 products back at their regular price"."""
+    assert ended_as_planned(i18n.use(language), sale(0, percent=0)) == said
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
         (
             "ru",
             "🔖 Идут распродажи: Кружки −20\xa0% до 31 дек. 2036\u202fг. · "
