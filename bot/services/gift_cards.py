@@ -346,21 +346,26 @@ async def _refund_shares(
     return shares
 
 
-async def check_refund_takes(uow: UnitOfWork, order: Order, amount: int) -> None:
-    """CardRefundSpent if a partial refund of `amount` would take more off a card the order
-    bought than it holds (spent since: that money paid for another order)."""
-    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+def _check_shares(order: Order, amount: int, shares: list[tuple[GiftCard, int]]) -> None:
+    for card, share in shares:
         if card.balance < share:
             code = masked(card.code)
             raise CardRefundSpent(order.id, amount, code, share, card.balance, card.currency)
+
+
+async def check_refund_takes(uow: UnitOfWork, order: Order, amount: int) -> None:
+    """CardRefundSpent if a partial refund of `amount` would take more off a card the order
+    bought than it holds (spent since: that money paid for another order)."""
+    _check_shares(order, amount, await _refund_shares(uow, order, order.refunded_amount, amount))
 
 
 async def take_refunded(uow: UnitOfWork, order: Order, amount: int) -> None:
     """A partial refund of `amount` is claimed: what of it paid for cards the order bought
     comes off them (balance and worth alike), or CardRefundSpent and the caller rolls back.
     `restore_refunded` puts it back if the refund fails."""
-    await check_refund_takes(uow, order, amount)
-    for card, share in await _refund_shares(uow, order, order.refunded_amount, amount):
+    shares = await _refund_shares(uow, order, order.refunded_amount, amount)
+    _check_shares(order, amount, shares)
+    for card, share in shares:
         if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
             await check_refund_takes(uow, order, amount)
 
