@@ -45,7 +45,7 @@ from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
 from bot.usecases.admin_orders import OrderNotChanged, order_detail
-from bot.usecases.orders import audit_order, refund_claimed
+from bot.usecases.orders import refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
 
@@ -135,15 +135,18 @@ async def approve(
     shop: Shop, admin_id: int, request_id: int, *, restock: bool = False
 ) -> ReturnDone:
     """Approve the request and refund its amount; the shopper is told. The refund is set
-    aside (a pending refund, claimed as the admins' Refund claims it) in the decision's own
-    transaction, so a crash after it leaves the refund to the pending-refunds job, which
-    makes it once; the shopper then hears of it from the job. With `restock`, its lines go
-    back in stock in that transaction too (once, also when the decision is pressed twice or
-    by two admins), recorded in the order's history and the audit log (`return.restock`).
-    ReturnDecided for a second press; OrderNotChanged when the refund is refused: before
-    the provider is asked (more than can still go back, another refund under way) nothing is
-    decided nor restocked; by the provider, the request is open again and units put back
-    stay on the shelf (the goods are back; a later approval does not add them twice)."""
+    aside (a pending refund, claimed as the admins' Refund claims it) and the approval
+    written in the audit log (`return.approve`) in the decision's own transaction, so a
+    crash after it leaves the refund to the pending-refunds job, which makes it once, and
+    /audit shows the approval all the same; the shopper then hears of it from the job.
+    With `restock`, its lines go back in stock in that transaction too (once, also when the
+    decision is pressed twice or by two admins), recorded in the order's history and the
+    audit log (`return.restock`). ReturnDecided for a second press; OrderNotChanged when the
+    refund is refused: before the provider is asked (more than can still go back, another
+    refund under way) nothing is decided, restocked nor audited as approved; by the
+    provider, the request is open again (`return.approve.refused` follows the approval in
+    the log) and units put back stay on the shelf (the goods are back; a later approval
+    does not add them twice)."""
     actor, now = acting(shop.settings, admin_id), utcnow()
     request = await pending(shop, request_id)  # ReturnNotFound, ReturnDecided
     try:
@@ -156,6 +159,8 @@ async def approve(
                     admin_id, "return.restock", f"order:{request.order_id}", details
                 )
             claimed = await returns.claim_refund(uow, request, actor)
+            details = _request_details(request)
+            await uow.audit.record(admin_id, "return.approve", f"order:{request.order_id}", details)
     except (ReturnDecided, ReturnNotFound):
         raise
     except OrderError as refused:  # refused before the provider: nothing was decided
@@ -166,19 +171,11 @@ async def approve(
         await _refused(shop, admin_id, request, refused, reopen=True)
     except IllegalOrderTransition as moved:  # made, not yet recorded: the job records it
         raise OrderNotChanged(request.order_id, moved) from moved
-    retrying = change.refund_deferred
-    await audit_order(
-        shop,
-        admin_id,
-        "return.approve",
-        request.order_id,
-        {**_request_details(request), **change.audit_details()},
-    )
     tr = await shop.words_of(request.customer_telegram_id)
     told = texts.approved(tr, request.id, request.amount, request.currency)
     await shop.notifier.notify(request.customer_telegram_id, told)
     detail = await order_detail(shop, request.order_id)
-    return ReturnDone(request, detail, retrying, restocked)
+    return ReturnDone(request, detail, change.refund_deferred, restocked)
 
 
 async def _refused(

@@ -476,7 +476,7 @@ async def test_a_crash_during_an_approval_never_loses_sams_refund_nor_doubles_it
     """Ada approves; the bot dies once the decision is committed (as the refund is set aside,
     as Stripe is asked, or after Stripe refunded but before the books say so). After the
     restart the pending-refunds job (or Ada's second press, if nothing was decided) refunds
-    the mugs exactly once, and Sam hears of it."""
+    the mugs exactly once, Sam hears of it, and /audit shows Ada's approval once."""
     assert h.shop is not None
     sam = h.user(SHOPPER_ID, "Sam")
     order_id, charge = await card_order(h, sam, stripe_account)
@@ -511,6 +511,8 @@ async def test_a_crash_during_an_approval_never_loses_sams_refund_nor_doubles_it
     async with h.store.reading() as uow:
         mug = await uow.products.get_by_sku("MUG")
         assert mug is not None and mug.stock == 10  # the two mugs came back once
+        log = [(row.action, row.actor_telegram_id) for row in await uow.audit.list_recent()]
+    assert log.count(("return.approve", ADMIN_ID)) == 1
 
 
 async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
