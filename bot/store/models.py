@@ -568,6 +568,9 @@ class OrderNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+DECLINE_UNTOLD = text("status = 'declined' AND decline_told_at IS NULL")
+
+
 class ReturnRequest(Base):
     """A shopper's request to return lines of a delivered order, for an admin to approve
     (the lines are refunded) or decline. At most one request of an order is open at once (a
@@ -581,6 +584,12 @@ class ReturnRequest(Base):
             unique=True,
             sqlite_where=text("status = 'requested'"),
             postgresql_where=text("status = 'requested'"),
+        ),
+        Index(  # the declines whose message a crash left unsent: the job reads only these
+            "ix_return_requests_decline_untold",
+            "id",
+            sqlite_where=DECLINE_UNTOLD,
+            postgresql_where=DECLINE_UNTOLD,
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
@@ -602,6 +611,9 @@ class ReturnRequest(Base):
     restocked_at: Mapped[datetime | None] = mapped_column(default=None)
     # the refund its approval set aside in the decision's transaction (migration 0053)
     refund_id: Mapped[int | None] = mapped_column(default=None)
+    # when her message about a decline was taken for sending, once (migration 0058): NULL on
+    # a declined request while it is owed (the bot died after the decision), for the job
+    decline_told_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Payment(Base):

@@ -7,7 +7,9 @@ the request holds, set aside in the decision's own transaction (a crash before t
 is asked leaves it pending for the pending-refunds job, never approved and unpaid). A
 decision is a compare-and-set on the request: two presses (two admins, a double tap) refund
 once, and the later one hears who decided. A refund the provider refuses reopens the
-request, as the admin's Refund leaves the order.
+request, as the admin's Refund leaves the order. A decline's message to her is owed from
+the decision's transaction and taken once, by a compare-and-set, just before it is sent: a
+job sends what a crash left owed, and nothing goes out twice.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from bot.texts import returns as texts
 from bot.usecases.admin_orders import OrderNotChanged, order_detail
 from bot.usecases.orders import refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
+
+UNTOLD_BATCH = 100  # declines the job tells in one run (a crash leaves one or two)
 
 
 @dataclass(frozen=True)
@@ -196,15 +200,41 @@ async def _refused(
 
 
 async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:
-    """Decline the request, with the admin's reason for her (None: none); she is told."""
+    """Decline the request, with the admin's reason for her (None: none); she is told once.
+    The decision's transaction leaves her message owed (`decline_told_at` empty), so a crash
+    before it is taken for sending leaves it to `tell_untold_declines`."""
     actor = acting(shop.settings, admin_id)
     async with shop.store.uow() as uow:
         request = await returns.decide(uow, request_id, DECLINED, actor, utcnow(), reason)
         details = {**_request_details(request), "decline_reason": reason}
         await uow.audit.record(admin_id, "return.decline", f"order:{request.order_id}", details)
-    tr = await shop.words_of(request.customer_telegram_id)
-    await shop.notifier.notify(request.customer_telegram_id, texts.declined(tr, request.id, reason))
+    await _tell_declined(shop, request)
     return ReturnDone(request, await order_detail(shop, request.order_id))
+
+
+async def tell_untold_declines(shop: Shop) -> int:
+    """Job: declines whose message the bot died before sending (after the decision was
+    stored) are told now, each once across workers; how many this run sent."""
+    async with shop.store.reading() as uow:
+        owed = [ReturnFacts.of(r) for r in await uow.returns.declines_untold(UNTOLD_BATCH)]
+    told = 0
+    for request in owed:
+        told += await _tell_declined(shop, request)
+    return told
+
+
+async def _tell_declined(shop: Shop, request: ReturnFacts) -> bool:
+    """Her message about the decline, if this call takes it: a compare-and-set just before
+    the send, so it goes out once (the decline's own call, or the job, whichever is first);
+    a crash during the send loses it rather than sending it twice, and her order says it
+    was declined all the same. False if it was taken before."""
+    tr = await shop.words_of(request.customer_telegram_id)
+    async with shop.store.uow() as uow:
+        if not await uow.returns.take_decline_message(request.id, utcnow()):
+            return False
+    told = texts.declined(tr, request.id, request.decline_reason)
+    await shop.notifier.notify(request.customer_telegram_id, told)
+    return True
 
 
 async def request_return_said(

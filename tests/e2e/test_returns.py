@@ -27,6 +27,7 @@ from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import OrderEvent, ReturnRequest, utcnow
 from bot.store.order_states import IllegalOrderTransition
+from bot.store.repositories.returns import ReturnRepository
 from bot.usecases import returns as return_cases
 from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import deliver_order, ship_order
@@ -550,24 +551,43 @@ async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
     assert await books(h, order_id) == ("delivered", 2880)
 
 
-async def test_a_crash_before_sam_hears_of_the_decline_loses_the_message_not_the_decision(
+@pytest.mark.parametrize("when", ["before his message is taken", "as it is sent"])
+async def test_a_crash_after_a_decline_tells_sam_once_if_it_can_and_never_twice(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    when: str,
 ) -> None:
-    """The decline is stored, then the bot dies before Sam's message goes: his order says it
-    was declined, with the reason, whenever he opens it, and he may ask again."""
+    """The decline is stored, then the bot dies: before Sam's message was taken for sending,
+    the job sends it after the restart, once; as it was being sent (Telegram cannot say
+    whether it arrived), it is not sent again. Either way his order says it was declined,
+    with the reason, and he may ask again."""
     assert h.shop is not None
     sam = h.user(SHOPPER_ID, "Sam")
     order_id, charge = await card_order(h, sam, stripe_account)
     await sam_asks_to_return_the_mugs(sam, order_id, "Changed my mind")
+    why = "Mugs are not returnable once used."
     with monkeypatch.context() as dying:
-        dying.setattr(h.shop.notifier, "notify", _crash)
+        if when == "before his message is taken":
+            dying.setattr(ReturnRepository, "take_decline_message", _crash)
+        else:
+            dying.setattr(h.shop.notifier, "notify", _crash)
         with pytest.raises(Crash):
-            await return_cases.decline(h.shop, ADMIN_ID, 1, "Mugs are not returnable once used.")
+            await return_cases.decline(h.shop, ADMIN_ID, 1, why)
     assert await requests_of(h, order_id) == [("declined", f"admin:{ADMIN_ID}")]
+
+    # Restarted: the job (on every worker, every minute) tells what the crash left owed.
+    told = f"Your return request #1 was declined: {why}"
+    if when == "before his message is taken":
+        assert await return_cases.tell_untold_declines(h.shop) == 1
+        await sam.wait_for(told)
+    assert await return_cases.tell_untold_declines(h.shop) == 0
+    with pytest.raises(ReturnDecided):  # Ada's update, handled again after the restart
+        await return_cases.decline(h.shop, ADMIN_ID, 1, why)
+    heard = [m.text for m in sam.messages if "was declined" in (m.text or "")]
+    assert heard == ([told] if when == "before his message is taken" else [])
     await open_order(sam, order_id)
-    assert "↩️ Return #1 declined: Mugs are not returnable once used." in shown(sam)
+    assert f"↩️ Return #1 declined: {why}" in shown(sam)
     assert "↩️ Return items" in screen(sam)
     assert await stripe_account.refunds_of(charge) == []
 

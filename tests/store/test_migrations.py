@@ -11,7 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.migrate import alembic_config, current_revision, is_model_object
-from bot.store.models import Base, Broadcast, Order, OrderEvent, OrderLine, Product, utcnow
+from bot.store.models import (
+    Base,
+    Broadcast,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ReturnRequest,
+    utcnow,
+)
 from bot.store.repositories.catalog import category_page_ids
 from bot.store.uow import Store, UnitOfWork
 
@@ -1343,5 +1352,60 @@ async def test_0056_gives_a_sale_started_before_0040_its_row_so_it_is_listed_and
             assert [s.title for s in await uow.category_sales.running()] == ["mugs"]
             mug = await uow.products.get_by_sku("MUG")
             assert mug is not None and (mug.price, mug.compare_at_price) == (2000, None)
+    finally:
+        await store.close()
+
+
+_A_RETURN_REQUEST_BEFORE_0058 = text(
+    "INSERT INTO return_requests (order_id, customer_telegram_id, lines, reason, status, amount, "
+    "currency, created_at, decided_by, decided_at) VALUES (:order, 1001, '[]', 'damaged', "
+    ":status, 2880, 'USD', :asked, :by, :decided) RETURNING id"
+)
+
+
+async def test_0058_owes_no_decline_before_it_a_message_and_takes_the_mark_away(
+    database_url: str,
+) -> None:
+    """Before 0058 Sam's return #1 was declined (his message went out then, or was lost with
+    no way to know) and #2 waits. Up to 0058 the decline is marked told at its decision, so
+    the job sends nothing old, and the waiting one owes nothing; declined after it, its
+    message is owed and the job finds it from the partial index; down to 0056 the column
+    and the index are gone."""
+    decided = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    owed = (
+        select(ReturnRequest.id)
+        .where(ReturnRequest.status == "declined", ReturnRequest.decline_told_at.is_(None))
+        .order_by(ReturnRequest.id)
+    )
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0058_return_decline_told-1")
+        async with AsyncSession(store.engine) as session, session.begin():
+            customer = await session.scalar(_A_CUSTOMER_AS_OF_0037)
+            order_id = await _old_order(session, int(customer), "delivered", total=5040)
+            requests = {"declined": decided, "requested": None}
+            for status, at in requests.items():
+                params = {"order": order_id, "status": status, "asked": decided, "decided": at}
+                await session.execute(
+                    _A_RETURN_REQUEST_BEFORE_0058, {**params, "by": at and "admin:9001"}
+                )
+        await _alembic(store, "upgrade", "0058_return_decline_told")
+        async with store.reading() as uow:
+            told = {r.status: r.decline_told_at for r in await uow.returns.of_order(order_id)}
+            assert told == {"declined": decided, "requested": None}
+            assert await uow.returns.declines_untold(10) == []
+        async with store.uow() as uow:
+            assert await uow.returns.decide(2, "declined", "admin:9001", utcnow())
+        async with store.reading() as uow:
+            assert [r.id for r in await uow.returns.declines_untold(10)] == [2]
+        assert "ix_return_requests_decline_untold" in await _plan(store, owed)
+
+        await _alembic(store, "downgrade", "0058_return_decline_told-1")
+        async with store.engine.connect() as conn:
+            assert "decline_told_at" not in await _columns(conn, "return_requests")
+            assert "ix_return_requests_decline_untold" not in await _indexes(
+                conn, "return_requests"
+            )
     finally:
         await store.close()

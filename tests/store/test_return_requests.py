@@ -3,6 +3,8 @@ request at most, even when two are written at once, and each is decided once."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -62,3 +64,28 @@ async def test_a_request_is_restocked_once_even_if_approved_again_after_a_refuse
         await uow.returns.reopen(asked.id)  # the refund was refused
         assert await uow.returns.decide(asked.id, "approved", "admin:9002", utcnow())
         assert not await uow.returns.mark_restocked(asked.id, utcnow())
+
+
+async def test_a_declines_message_is_owed_until_taken_and_taken_once_by_two_workers_at_once(
+    store: Store,
+) -> None:
+    """Declined, Sam's message is owed (the job lists it) until a worker takes it; two
+    workers taking it at once take it once, so he hears once. An open or approved request
+    owes none."""
+    order_id = await _order(store)
+    async with store.uow() as uow:
+        declined = await uow.returns.add(order_id, 1001, MUGS, "damaged", 2880, "USD")
+        assert await uow.returns.decide(declined.id, "declined", "admin:9001", utcnow())
+        waiting = await uow.returns.add(order_id, 1001, MUGS, "other", 2880, "USD")
+        assert not await uow.returns.take_decline_message(waiting.id, utcnow())
+    async with store.reading() as uow:
+        assert [r.id for r in await uow.returns.declines_untold(10)] == [declined.id]
+
+    async def take() -> bool:
+        async with store.uow() as uow:
+            return await uow.returns.take_decline_message(declined.id, utcnow())
+
+    assert sorted(await asyncio.gather(take(), take())) == [False, True]
+    assert not await take()
+    async with store.reading() as uow:
+        assert await uow.returns.declines_untold(10) == []

@@ -201,3 +201,4 @@ def register(app: AnyApplication) -> None:
     stats.register_jobs(app)
     category_sale.register_jobs(app)
     broadcast.register_jobs(app)
+    returns.register_jobs(app)

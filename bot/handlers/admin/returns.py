@@ -15,7 +15,7 @@ from bot.callback_data import (
     FlowAction,
     FlowSkip,
 )
-from bot.context import ShopContext
+from bot.context import AnyApplication, ShopContext
 from bot.handlers.admin.common import actor, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_flows import Flow, new_flow
@@ -26,6 +26,8 @@ from bot.views import admin_orders as views
 from bot.views import admin_returns as return_views
 from bot.views.admin import reply, show
 from bot.views.replies import answer_button
+
+UNTOLD_DECLINE_CHECK_SECONDS = 60.0
 
 
 async def _refused(update: Update, why: OrderError) -> None:
@@ -111,3 +113,15 @@ register_flow(
     "return_decline",
     FlowKind(on_input=decline_input, on_confirm=decline_confirm, on_button=decline_button),
 )
+
+
+async def tell_untold_declines(context: ShopContext) -> None:
+    """Job: a decline whose message the bot died before sending is told, once."""
+    await returns.tell_untold_declines(context.shop)
+
+
+def register_jobs(app: AnyApplication) -> None:
+    """On every worker; each run is one read of an index that is nearly always empty."""
+    if app.job_queue is not None:
+        every = UNTOLD_DECLINE_CHECK_SECONDS
+        app.job_queue.run_repeating(tell_untold_declines, every, every, name="tell-declines")

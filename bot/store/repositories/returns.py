@@ -90,6 +90,33 @@ class ReturnRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
+    async def take_decline_message(self, request_id: int, at: datetime) -> bool:
+        """Take a declined request's message to the shopper for sending, once: False if it was
+        taken before (by the decline itself, or by the job on another worker), as a
+        compare-and-set."""
+        result = await self.session.execute(
+            update(ReturnRequest)
+            .where(
+                ReturnRequest.id == request_id,
+                ReturnRequest.status == DECLINED,
+                ReturnRequest.decline_told_at.is_(None),
+            )
+            .values(decline_told_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def declines_untold(self, limit: int) -> list[ReturnRequest]:
+        """Declined requests whose message was never taken for sending (the bot died between
+        the decision and its message), oldest first, read from their partial index."""
+        stmt = (
+            select(ReturnRequest)
+            .where(ReturnRequest.status == DECLINED, ReturnRequest.decline_told_at.is_(None))
+            .order_by(ReturnRequest.id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
     async def latest(self, order_id: int) -> ReturnRequest | None:
         """The order's newest request, whatever became of it (None: she never asked)."""
         stmt = select(ReturnRequest).where(ReturnRequest.order_id == order_id)
