@@ -668,22 +668,29 @@ ORDER_LISTS: tuple[str, ...] = (
 
 
 class FromOrderList:
-    """A button of an order's screen, or of a question asked from it, that remembers the
-    order list the order was opened from, so ⬅️ Orders goes back to that page and not to
-    the first: `listed` is the page × 10 + the list's digit in ORDER_LISTS, `customer_id`
-    as in AdminOrders (two numbers, so a return's buttons fit in 64 bytes). Subclasses
-    declare both last, 0 by default: left off the wire then (the admins' alert, a button
-    made before), which reads as the first page of all orders."""
+    """A button of an order's screen, or of a question or step begun from it, that
+    remembers the order list the order was opened from, so ⬅️ Orders goes back to that page
+    and not to the first, also on the screen an action shows after it ran: `listed` is the
+    page × 10 + the list's digit in ORDER_LISTS, `customer_id` as in AdminOrders (two
+    numbers, so a return's buttons fit in 64 bytes). Subclasses declare both last, 0 by
+    default: left off the wire then (the admins' alert, a button made before), which reads
+    as the first page of all orders."""
 
     listed: int
     customer_id: int
 
     @property
     def listing(self) -> AdminOrders:
-        page, digit = divmod(self.listed, 10)
-        if digit >= len(ORDER_LISTS):  # no list has it (forged): the first page of all
-            return AdminOrders("all", 0, self.customer_id)
-        return AdminOrders(ORDER_LISTS[digit], page, self.customer_id)
+        return listing_of(self.listed, self.customer_id)
+
+
+def listing_of(listed: int, customer_id: int) -> AdminOrders:
+    """The order list FromOrderList's two numbers name; a list digit no list has (forged)
+    reads as the first page of all orders."""
+    page, digit = divmod(listed, 10)
+    if digit >= len(ORDER_LISTS):
+        return AdminOrders("all", 0, customer_id)
+    return AdminOrders(ORDER_LISTS[digit], page, customer_id)
 
 
 def listed(listing: AdminOrders) -> tuple[int, int]:
@@ -700,19 +707,19 @@ class ShowCustomer(Action, code="ACU"):
 
 
 @dataclass(frozen=True)
-class OrderAction(Action):
-    """A button on one order in the admin's order screen."""
+class OrderAction(Action, FromOrderList):
+    """A button on one order in the admin's order screen; `listed` and `customer_id` name
+    the list the order was opened from (FromOrderList), so the screen the action shows
+    after it ran (or its question's ⬅️ Back) still leads back to that page."""
 
     order_id: int
+    listed: int = 0
+    customer_id: int = 0
 
 
 @dataclass(frozen=True)
-class OpenOrder(OrderAction, FromOrderList, code="AOO"):
-    """One order's screen; `listed` and `customer_id` name the list it was opened from
-    (FromOrderList), so its ⬅️ Orders goes back to that page, not the first."""
-
-    listed: int = 0
-    customer_id: int = 0
+class OpenOrder(OrderAction, code="AOO"):
+    """One order's screen; its ⬅️ Orders goes back to the page it was opened from."""
 
 
 @dataclass(frozen=True)

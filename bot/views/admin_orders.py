@@ -28,6 +28,7 @@ from bot.callback_data import (
     ShipOrder,
     ShowCustomer,
     button,
+    listed,
     opened_from,
 )
 from bot.i18n import N_, Translator
@@ -280,23 +281,24 @@ def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_O
     room = TEXT_LIMIT - len("\n".join(lines)) - 1
     lines[notes_at:notes_at] = _notes(tr, detail.notes, detail.earlier_notes, zone, room)
     actions = []
+    came = s.order_id, *listed(listing)  # each action's screen after it leads back there too
     if s.needs_review and s.status in APPROVABLE:
-        actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(s.order_id)))
+        actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(*came)))
     if "ship" in detail.triggers and s.collected:
-        actions.append(button(tr._("🏬 Ready for pickup"), ReadyForPickup(s.order_id)))
+        actions.append(button(tr._("🏬 Ready for pickup"), ReadyForPickup(*came)))
     elif "ship" in detail.triggers:
-        actions.append(button(tr._("🚚 Ship"), ShipOrder(s.order_id)))
+        actions.append(button(tr._("🚚 Ship"), ShipOrder(*came)))
     if "deliver" in detail.triggers and s.collected:
-        actions.append(button(tr._("✅ Picked up"), PickedUp(s.order_id)))
+        actions.append(button(tr._("✅ Picked up"), PickedUp(*came)))
     elif "deliver" in detail.triggers:
-        actions.append(button(tr._("📦 Delivered"), DeliverOrder(s.order_id)))
+        actions.append(button(tr._("📦 Delivered"), DeliverOrder(*came)))
     if s.status == OrderStatus.SHIPPED and not s.collected:  # put right until delivered
-        actions.append(button(tr._("✏️ Tracking number"), EditTracking(s.order_id)))
+        actions.append(button(tr._("✏️ Tracking number"), EditTracking(*came)))
     if "cancel" in detail.triggers:
-        actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(s.order_id)))
+        actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(*came)))
     if detail.refundable or detail.card_back:
-        actions.append(button(tr._("↩️ Refund"), RefundOrder(s.order_id)))
-    actions.append(button(tr._("🗒 Add note"), AddOrderNote(s.order_id)))
+        actions.append(button(tr._("↩️ Refund"), RefundOrder(*came)))
+    actions.append(button(tr._("🗒 Add note"), AddOrderNote(*came)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
     if asked is not None:
         rows.append(
@@ -399,20 +401,24 @@ def changed(result: OrderChanged) -> str:
     return text
 
 
-def ask_first(order_id: int, question: str, yes_label: str, yes: type[OrderAction]) -> AdminView:
-    """A yes/back question before an order action that cannot be undone."""
+def ask_first(
+    order_id: int, question: str, yes_label: str, yes: type[OrderAction], listing: AdminOrders
+) -> AdminView:
+    """A yes/back question before an order action that cannot be undone; either answer's
+    order screen leads back to `listing`, the page the order was opened from."""
     tr = i18n.current()
-    back = button(tr._("⬅️ Back"), OpenOrder(order_id))
+    came = order_id, *listed(listing)
+    back = button(tr._("⬅️ Back"), OpenOrder(*came))
     text = tr._(question, order_id=order_id)
-    return AdminView(text, [[button(tr._(yes_label), yes(order_id)), back]])
+    return AdminView(text, [[button(tr._(yes_label), yes(*came)), back]])
 
 
-def ask_cancel(order_id: int) -> AdminView:
-    return ask_first(order_id, ASK_CANCEL, N_("✖️ Yes, cancel it"), CancelOrder)
+def ask_cancel(order_id: int, listing: AdminOrders) -> AdminView:
+    return ask_first(order_id, ASK_CANCEL, N_("✖️ Yes, cancel it"), CancelOrder, listing)
 
 
-def ask_approve(order_id: int) -> AdminView:
-    return ask_first(order_id, ASK_APPROVE, N_("✅ Yes, approve"), ApproveOrder)
+def ask_approve(order_id: int, listing: AdminOrders) -> AdminView:
+    return ask_first(order_id, ASK_APPROVE, N_("✅ Yes, approve"), ApproveOrder, listing)
 
 
 def ask_tracking(flow: Flow, problem: str = "") -> AdminView:

@@ -22,7 +22,7 @@ from bot.standin.user import FakeUser
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import OrderNotChanged
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
-from tests.e2e.shopper import open_order_summary
+from tests.e2e.shopper import open_order_summary, past_order
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     STRIPE_KEY,
     StripeTestAccount,
@@ -482,3 +482,73 @@ async def test_the_audit_log_keeps_refund_errors_worded_for_whoever_reads_it(
     )
     stored_before = "The refund of order #1 did not go through: card declined"
     assert russian.said(stored_before) == stored_before
+
+
+async def test_each_action_on_an_order_leads_back_to_the_page_ada_opened_it_from(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+) -> None:
+    """Ada opens Sam's orders from page 2 of the paid orders (nine newer ones of other
+    shoppers fill page 1) and works on them: after 🗒 Add note, ↩️ Refund, 🚚 Ship and ✖️
+    Cancel, and after ✏️ Tracking number and 📦 Delivered on the shipped one opened from page
+    2 of all orders, the order's ⬅️ Orders brings her back to the page and list she came
+    from, not to the first page of all orders."""
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    by_card, _ = await paid_order(h, sam, stripe_account)
+    to_ship = await past_order(h, SHOPPER_ID, {"MUG": 1}, status="paid")
+    for shopper in range(2000, 2009):
+        await past_order(h, shopper, {"MUG": 1}, status="paid")
+
+    async def from_page_2(order_id: int, listing: str) -> None:
+        await ada.send(f"/orders_admin {listing}")
+        await ada.wait_for("page 1/2")
+        await ada.press("Next ▶️")
+        await ada.wait_for("page 2/2")
+        await ada.press(f"#{order_id} · ")
+        await ada.wait_for(f"Order #{order_id} · ")
+
+    async def back_to(heading: str) -> None:
+        await ada.press("⬅️ Orders")
+        listing = await ada.wait_for("🧾 ")
+        assert (listing.text or "").startswith(heading), listing.text
+
+    await from_page_2(by_card, "paid")
+    await ada.press("🗒 Add note")
+    await ada.wait_for("A note on order")
+    await ada.send("Gift wrap, please.")
+    await ada.wait_for("Gift wrap, please.")
+    await back_to("🧾 ✅ Paid: 11, page 2/2")
+
+    await from_page_2(by_card, "paid")
+    await ada.press("↩️ Refund")
+    await ada.wait_for("up to $37.00")
+    await ada.send("5.00")
+    await ada.wait_for("Refund $5.00 of order")
+    await ada.press("↩️ Refund $5.00")
+    await ada.wait_for(f"Order #{by_card} · ✅ Paid · ↩️ Partially refunded")
+    await back_to("🧾 ✅ Paid: 11, page 2/2")
+
+    await from_page_2(to_ship, "paid")
+    await ada.press("🚚 Ship")
+    await ada.wait_for("Send the tracking number")
+    await ada.send("1Z999AA10123456784")
+    await ada.wait_for(f"Order #{to_ship} · 🚚 Shipped")
+    await back_to("🧾 ✅ Paid: 10, page 2/2")
+
+    await from_page_2(to_ship, "")
+    await ada.press("✏️ Tracking number")
+    await ada.wait_for("has the tracking number")
+    await ada.send("1Z999AA10123456785")
+    await ada.wait_for("Tracking: 1Z999AA10123456785")
+    await back_to("🧾 All orders: 11, page 2/2")
+    await from_page_2(to_ship, "")
+    await ada.press("📦 Delivered")
+    await ada.wait_for(f"Order #{to_ship} · 📦 Delivered")
+    await back_to("🧾 All orders: 11, page 2/2")
+
+    await from_page_2(by_card, "paid")
+    await ada.press("✖️ Cancel")
+    await ada.wait_for("a paid order is refunded in full")
+    await ada.press("Yes, cancel it")
+    await ada.wait_for(f"Order #{by_card} · ↩️ Refunded")  # cancelled, the rest refunded
+    await back_to("🧾 ✅ Paid: 9, page 2/2")

@@ -44,7 +44,7 @@ def test_buttons_already_in_chats_keep_their_meaning() -> None:
     assert cd.ShowCategory(4, 1).encode() == "1:cat:4:1"
 
 
-@pytest.mark.parametrize("wrong", ["1:p:7", "1:p:7:x", "1:p:-1:1", "1:AOY:5:6", "1:AFE:ab:"])
+@pytest.mark.parametrize("wrong", ["1:p:7", "1:p:7:x", "1:p:-1:1", "1:AOY:5:6:7:8", "1:AFE:ab:"])
 def test_fields_of_the_wrong_shape_decode_to_none(wrong: str) -> None:
     assert cd.decode(wrong) is None
 
@@ -118,3 +118,29 @@ def test_an_order_opened_from_a_page_of_orders_carries_that_page() -> None:
     assert cd.MyOrder(5, page=2).encode() == "1:ord:5:2"
     assert cd.decode("1:ord:5:2") == cd.MyOrder(5, page=2)
     assert cd.decode("1:ord:5") == cd.MyOrder(5, page=0)
+
+
+def test_every_order_screen_button_carries_its_list_within_64_bytes_at_the_longest() -> None:
+    """Each button of an order's screen, of its questions and of a return on it carries the
+    order list the order was opened from, so the screen after the action leads back there:
+    at the longest values (the largest ids, a page of 11 digits, the last list) it stays
+    within Telegram's 64 bytes and reads back as that list. One made before (no list) reads
+    as the first page of all orders, and so does a list digit no list has (forged)."""
+    where = cd.AdminOrders(cd.ORDER_LISTS[-1], 10**11 - 1, cd.MAX_ROW_ID)
+    carrying = [a for a in cd._ACTIONS.values() if issubclass(a, cd.FromOrderList)]
+    assert {cd.ShipOrder, cd.RefundOrder, cd.EditTracking, cd.ApproveReturn} <= set(carrying)
+    for action in carrying:
+        values: dict[str, int] = {
+            f.name: cd.MAX_ROW_ID if f.name.endswith("_id") else 1
+            for f in dataclasses.fields(action)  # type: ignore[arg-type]
+        }
+        longest = action(**{**values, "listed": cd.listed(where)[0]}).encode()
+        assert len(longest.encode()) <= cd.MAX_BYTES, longest
+        back = cd.decode(longest)
+        assert isinstance(back, action) and back.listing == where
+        before = cd.decode(f"1:{action.code}:7")
+        assert isinstance(before, action) and before.listing == cd.ALL_ORDERS
+        forged = cd.decode(
+            f"1:{action.code}:7:1:39:5" if "restock" in values else f"1:{action.code}:7:39:5"
+        )
+        assert isinstance(forged, action) and forged.listing == cd.AdminOrders("all", 0, 5)

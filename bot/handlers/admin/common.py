@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.callback_data import AdminOrders, FromOrderList, listing_of
 from bot.context import ShopContext
 from bot.services.admin_catalog import AdminInputError
 from bot.services.admin_flows import Flow
@@ -38,3 +39,15 @@ async def load_flow(update: Update, context: ShopContext) -> Flow | None:
 
 async def save_flow(update: Update, context: ShopContext, flow: Flow | None) -> None:
     await admin_flows.save(context.shop, chat_id(update), flow)
+
+
+def list_kept(data: FromOrderList) -> dict[str, int]:
+    """What a step begun on an order's screen keeps of the order list the order was opened
+    from, so the screen it ends with leads back there (`listing_kept`)."""
+    return {"listed": data.listed, "customer_id": data.customer_id}
+
+
+def listing_kept(flow: Flow) -> AdminOrders:
+    """The order list a step's order was opened from (`list_kept`); a step saved before it
+    kept one leads to the first page of all orders."""
+    return listing_of(int(flow.get("listed", 0)), int(flow.get("customer_id", 0)))

@@ -6,6 +6,8 @@ amount) and Approve payment (an order flagged for review, confirmed first) run t
 order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 Add note asks for an admins-only note on the order and shows the order again with it.
 ✏️ Tracking number (a shipped order) asks for the right number and tells the shopper.
+Each button carries the order list the order was opened from (FromOrderList), and a step
+keeps it (`list_kept`), so the order screen shown after the action leads back to that page.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ from bot.callback_data import (
     ShipOrder,
 )
 from bot.context import ShopContext
-from bot.handlers.admin.common import actor, chat_id, message_text, save_flow
+from bot.handlers.admin.common import (
+    actor,
+    chat_id,
+    list_kept,
+    listing_kept,
+    message_text,
+    save_flow,
+)
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_catalog import REFUND_WORDS, AdminInputError, parse_positive_amount
 from bot.services.admin_flows import Flow, new_flow
@@ -121,41 +130,39 @@ async def show_order(
 
 
 async def present_change(
-    update: Update, context: ShopContext, change: Awaitable[OrderChanged]
+    update: Update, context: ShopContext, change: Awaitable[OrderChanged], listing: AdminOrders
 ) -> None:
-    """Run an order change; say what it did and show the order as it is now, or why not."""
+    """Run an order change; say what it did and show the order as it is now (its ⬅️ Orders
+    back to `listing`, the page it was opened from), or why not."""
     try:
         done = await change
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
     await reply(update, views.changed(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone, listing))
 
 
 async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -> None:
     await answer_button(update)
-    await present_change(
-        update, context, admin_orders.deliver(context.shop, actor(update), data.order_id)
-    )
+    delivered = admin_orders.deliver(context.shop, actor(update), data.order_id)
+    await present_change(update, context, delivered, data.listing)
 
 
 async def on_ready_for_pickup(update: Update, context: ShopContext, data: ReadyForPickup) -> None:
     await answer_button(update)
-    await present_change(
-        update, context, admin_orders.ready_for_pickup(context.shop, actor(update), data.order_id)
-    )
+    ready = admin_orders.ready_for_pickup(context.shop, actor(update), data.order_id)
+    await present_change(update, context, ready, data.listing)
 
 
 async def on_picked_up(update: Update, context: ShopContext, data: PickedUp) -> None:
     await answer_button(update)
-    await present_change(
-        update, context, admin_orders.picked_up(context.shop, actor(update), data.order_id)
-    )
+    picked_up = admin_orders.picked_up(context.shop, actor(update), data.order_id)
+    await present_change(update, context, picked_up, data.listing)
 
 
 async def refuse_stale(
-    update: Update, context: ShopContext, order_id: int, why: OrderError
+    update: Update, context: ShopContext, order_id: int, why: OrderError, listing: AdminOrders
 ) -> None:
     """A button the order has outgrown (an older screen's, or forged): say why at once, and
     put the order as it is now in place of the screen the button was on."""
@@ -168,41 +175,39 @@ async def refuse_stale(
         detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError:
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone))
+    await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
 
 
 async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
     try:
         await admin_orders.offer(context.shop, data.order_id, "cancel")
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
-    await reply(update, views.ask_cancel(data.order_id))
+    await reply(update, views.ask_cancel(data.order_id, data.listing))
 
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
     await answer_button(update)
-    await present_change(
-        update, context, admin_orders.cancel(context.shop, actor(update), data.order_id)
-    )
+    cancelled = admin_orders.cancel(context.shop, actor(update), data.order_id)
+    await present_change(update, context, cancelled, data.listing)
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
     try:
         await admin_orders.offer(context.shop, data.order_id, "approve")
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
-    await reply(update, views.ask_approve(data.order_id))
+    await reply(update, views.ask_approve(data.order_id, data.listing))
 
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
     await answer_button(update)
-    await present_change(
-        update, context, admin_orders.approve(context.shop, actor(update), data.order_id)
-    )
+    approved = admin_orders.approve(context.shop, actor(update), data.order_id)
+    await present_change(update, context, approved, data.listing)
 
 
 # ----------------------------------------------------------------------------- ship flow
@@ -212,10 +217,10 @@ async def on_ship(update: Update, context: ShopContext, data: ShipOrder) -> None
     try:
         await admin_orders.offer(context.shop, data.order_id, "ship")
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
-    flow = new_flow("ship", order_id=data.order_id)
+    flow = new_flow("ship", order_id=data.order_id, **list_kept(data))
     await save_flow(update, context, flow)
     await reply(update, views.ask_tracking(flow))
 
@@ -228,7 +233,7 @@ async def ship(update: Update, context: ShopContext, flow: Flow, tracking: str |
         return
     order_id = int(flow["order_id"])
     shipped = admin_orders.ship(context.shop, actor(update), order_id, number, chat_id(update))
-    await present_change(update, context, shipped)  # the step ends with the shipment
+    await present_change(update, context, shipped, listing_kept(flow))  # the step ends with it
 
 
 async def ship_input(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -252,11 +257,11 @@ async def on_edit_tracking(update: Update, context: ShopContext, data: EditTrack
     try:
         detail = await admin_orders.offer(context.shop, data.order_id, "tracking")
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
     number = detail.summary.tracking_number
-    flow = new_flow("tracking", order_id=data.order_id, number=number)
+    flow = new_flow("tracking", order_id=data.order_id, number=number, **list_kept(data))
     await save_flow(update, context, flow)
     await reply(update, views.ask_new_tracking(flow))
 
@@ -279,10 +284,12 @@ async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> No
             context.shop, actor(update), order_id, number, chat_id(update)
         )
     except OrderError as exc:  # gone, or delivered (cancelled, refunded) while she typed
-        await refuse_stale(update, context, order_id, exc)
+        await refuse_stale(update, context, order_id, exc, listing_kept(flow))
         return
     await reply(update, views.tracking_changed(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+    await show(
+        update, views.order_screen(done.detail, context.shop.settings.zone, listing_kept(flow))
+    )
 
 
 async def tracking_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -296,7 +303,7 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
     try:
         offer = await admin_orders.refund_offer(context.shop, data.order_id)
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
     flow = new_flow(
@@ -310,6 +317,7 @@ async def on_refund(update: Update, context: ShopContext, data: RefundOrder) -> 
         card_back=offer.card_back,
         card=offer.card,
         card_only=offer.card_only,
+        **list_kept(data),
     )
     await save_flow(update, context, flow)
     await reply(update, views.ask_refund_amount(flow))
@@ -375,7 +383,8 @@ async def refund_button(update: Update, context: ShopContext, flow: Flow, data: 
             await reply(update, exc.said(i18n.current()))
             return
         await reply(update, views.card_given_back(done))
-        await show(update, views.order_screen(done.detail, context.shop.settings.zone))
+        zone = context.shop.settings.zone
+        await show(update, views.order_screen(done.detail, zone, listing_kept(flow)))
 
 
 async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -388,9 +397,8 @@ async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> No
     amount = None if flow.get("amount") is None else int(flow["amount"])
     lines = flow.get("lines") or None  # a line's units ("SKU 2"), kept on the refund
     order_id = int(flow["order_id"])
-    await present_change(
-        update, context, admin_orders.refund(context.shop, actor(update), order_id, amount, lines)
-    )
+    refunded = admin_orders.refund(context.shop, actor(update), order_id, amount, lines)
+    await present_change(update, context, refunded, listing_kept(flow))
 
 
 # ----------------------------------------------------------------------------- note flow
@@ -400,10 +408,10 @@ async def on_add_note(update: Update, context: ShopContext, data: AddOrderNote) 
     try:
         await admin_orders.order_detail(context.shop, data.order_id)
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
         return
     await answer_button(update)
-    flow = new_flow("note", order_id=data.order_id)
+    flow = new_flow("note", order_id=data.order_id, **list_kept(data))
     await save_flow(update, context, flow)
     await reply(update, views.ask_note(flow))
 
@@ -427,7 +435,7 @@ async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
     except OrderError as exc:  # the order is gone
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone))
+    await show(update, views.order_screen(detail, context.shop.settings.zone, listing_kept(flow)))
 
 
 async def note_confirm(update: Update, context: ShopContext, flow: Flow) -> None:

@@ -16,7 +16,7 @@ from bot.callback_data import (
     FlowSkip,
 )
 from bot.context import AnyApplication, ShopContext
-from bot.handlers.admin.common import actor, save_flow
+from bot.handlers.admin.common import actor, list_kept, listing_kept, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_flows import Flow, new_flow
 from bot.services.errors import OrderError
@@ -67,9 +67,8 @@ async def on_decline(update: Update, context: ShopContext, data: DeclineReturn) 
         await _refused(update, exc)
         return
     await answer_button(update)
-    flow = new_flow(  # with the order list to lead back to once declined
-        "return_decline", request_id=request.id, listed=data.listed, customer_id=data.customer_id
-    )
+    # with the order list to lead back to once declined
+    flow = new_flow("return_decline", request_id=request.id, **list_kept(data))
     await save_flow(update, context, flow)
     await reply(update, return_views.ask_decline_reason(flow))
 
@@ -87,9 +86,7 @@ async def decline(update: Update, context: ShopContext, flow: Flow, text: str | 
         await reply(update, exc.said(i18n.current()))
         return
     await reply(update, return_views.declined(done))
-    came = DeclineReturn(  # a step saved before it kept the list: the first page
-        done.request.id, int(flow.get("listed", 0)), int(flow.get("customer_id", 0))
-    ).listing
+    came = listing_kept(flow)
     await show(update, views.order_screen(done.detail, context.shop.settings.zone, came))
 
 
