@@ -499,56 +499,48 @@ async def test_each_action_on_an_order_leads_back_to_the_page_ada_opened_it_from
     for shopper in range(2000, 2009):
         await past_order(h, shopper, {"MUG": 1}, status="paid")
 
-    async def from_page_2(order_id: int, listing: str) -> None:
+    async def from_page_2(order_id: int, listing: str, press: str, asked: str) -> None:
+        """Ada opens the order from page 2 of `listing` and presses `press`: `asked`."""
         await ada.send(f"/orders_admin {listing}")
         await ada.wait_for("page 1/2")
         await ada.press("Next ▶️")
         await ada.wait_for("page 2/2")
         await ada.press(f"#{order_id} · ")
         await ada.wait_for(f"Order #{order_id} · ")
+        await ada.press(press)
+        await ada.wait_for(asked)
 
     async def back_to(heading: str) -> None:
         await ada.press("⬅️ Orders")
         listing = await ada.wait_for("🧾 ")
         assert (listing.text or "").startswith(heading), listing.text
 
-    await from_page_2(by_card, "paid")
-    await ada.press("🗒 Add note")
-    await ada.wait_for("A note on order")
+    await from_page_2(by_card, "paid", "🗒 Add note", "A note on order")
     await ada.send("Gift wrap, please.")
     await ada.wait_for("Gift wrap, please.")
     await back_to("🧾 ✅ Paid: 11, page 2/2")
 
-    await from_page_2(by_card, "paid")
-    await ada.press("↩️ Refund")
-    await ada.wait_for("up to $37.00")
+    await from_page_2(by_card, "paid", "↩️ Refund", "up to $37.00")
     await ada.send("5.00")
     await ada.wait_for("Refund $5.00 of order")
     await ada.press("↩️ Refund $5.00")
     await ada.wait_for(f"Order #{by_card} · ✅ Paid · ↩️ Partially refunded")
     await back_to("🧾 ✅ Paid: 11, page 2/2")
 
-    await from_page_2(to_ship, "paid")
-    await ada.press("🚚 Ship")
-    await ada.wait_for("Send the tracking number")
+    await from_page_2(to_ship, "paid", "🚚 Ship", "Send the tracking number")
     await ada.send("1Z999AA10123456784")
     await ada.wait_for(f"Order #{to_ship} · 🚚 Shipped")
     await back_to("🧾 ✅ Paid: 10, page 2/2")
 
-    await from_page_2(to_ship, "")
-    await ada.press("✏️ Tracking number")
-    await ada.wait_for("has the tracking number")
+    await from_page_2(to_ship, "", "✏️ Tracking number", "has the tracking number")
     await ada.send("1Z999AA10123456785")
     await ada.wait_for("Tracking: 1Z999AA10123456785")
     await back_to("🧾 All orders: 11, page 2/2")
-    await from_page_2(to_ship, "")
-    await ada.press("📦 Delivered")
-    await ada.wait_for(f"Order #{to_ship} · 📦 Delivered")
+
+    await from_page_2(to_ship, "", "📦 Delivered", f"Order #{to_ship} · 📦 Delivered")
     await back_to("🧾 All orders: 11, page 2/2")
 
-    await from_page_2(by_card, "paid")
-    await ada.press("✖️ Cancel")
-    await ada.wait_for("a paid order is refunded in full")
+    await from_page_2(by_card, "paid", "✖️ Cancel", "a paid order is refunded in full")
     await ada.press("Yes, cancel it")
     await ada.wait_for(f"Order #{by_card} · ↩️ Refunded")  # cancelled, the rest refunded
     await back_to("🧾 ✅ Paid: 9, page 2/2")

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.store.db import rowcount
 from bot.store.models import OrderEvent, ReturnRequest
 
 REQUESTED = "requested"
@@ -73,38 +75,34 @@ class ReturnRepository:
             .values(status=status, decided_by=actor, decided_at=at, decline_reason=decline_reason)
             .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return rowcount(result) == 1
 
     async def mark_restocked(self, request_id: int, at: datetime) -> bool:
         """Claim the putting back in stock of an approved request's lines, once: False if it
         was done before (an earlier approval whose refund was refused), as a compare-and-set."""
-        result = await self.session.execute(
-            update(ReturnRequest)
-            .where(
-                ReturnRequest.id == request_id,
-                ReturnRequest.status == APPROVED,
-                ReturnRequest.restocked_at.is_(None),
-            )
-            .values(restocked_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return await self._stamp_once(request_id, APPROVED, ReturnRequest.restocked_at, at)
 
     async def take_decline_message(self, request_id: int, at: datetime) -> bool:
         """Take a declined request's message to the shopper for sending, once: False if it was
-        taken before (by the decline itself, or by the job on another worker), as a
-        compare-and-set."""
+        taken before (by the decline itself, or by the job on another worker)."""
+        return await self._stamp_once(request_id, DECLINED, ReturnRequest.decline_told_at, at)
+
+    async def _stamp_once(
+        self,
+        request_id: int,
+        status: str,
+        stamp: InstrumentedAttribute[datetime | None],
+        at: datetime,
+    ) -> bool:
+        """Set `stamp` of the request in `status` to `at` while it is empty, as a
+        compare-and-set: True for the one call (of any worker) that set it."""
         result = await self.session.execute(
             update(ReturnRequest)
-            .where(
-                ReturnRequest.id == request_id,
-                ReturnRequest.status == DECLINED,
-                ReturnRequest.decline_told_at.is_(None),
-            )
-            .values(decline_told_at=at)
+            .where(ReturnRequest.id == request_id, ReturnRequest.status == status, stamp.is_(None))
+            .values({stamp: at})
             .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return rowcount(result) == 1
 
     async def declines_untold(self, limit: int) -> list[ReturnRequest]:
         """Declined requests whose message was never taken for sending (the bot died between
