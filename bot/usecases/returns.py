@@ -44,7 +44,7 @@ from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
-from bot.usecases.admin_orders import OrderNotChanged, order_detail
+from bot.usecases.admin_orders import OrderNotChanged, not_changed, order_detail
 from bot.usecases.orders import audit_order, refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
@@ -165,7 +165,7 @@ async def approve(
     except RefundFailed as refused:  # the provider said no, the claim was given back
         await _refused(shop, admin_id, request, refused, reopen=True)
     except IllegalOrderTransition as moved:  # made, not yet recorded: the job records it
-        raise OrderNotChanged(request.order_id, moved) from moved
+        raise await not_changed(shop, request.order_id, moved) from moved
     retrying = change.refund_deferred
     await audit_order(
         shop,
