@@ -107,8 +107,9 @@ class ProductScreen(Screen):
 class CartScreen(Screen):
     cart: CartView
     report: tuple[str, ...] = ()  # worded lines above the cart: what Buy again could not add
-    # What MIN_ORDER and free shipping go by: the goods less its promo code's discount, as
-    # the order summary counts them (checkout.goods_total); None: the cart's total.
+    # What its Checkout button says and MIN_ORDER and free shipping go by: the goods less its
+    # promo code's discount, as the order summary counts them (checkout.goods_total); None:
+    # the cart's total.
     goods_total: int | None = None
 
 

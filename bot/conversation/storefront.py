@@ -72,6 +72,7 @@ class PageCart:
     closed: str = ""
     min_order_text: str = ""  # short of MIN_ORDER: the rule's words, checkout off
     free_shipping_text: str = ""  # how far from free standard shipping ("": nothing to say)
+    goods_total: int | None = None  # after its promo code (checkout.goods_total); None: total
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +224,7 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         closed,
         min_order_text(v.tr, total, settings) or "",
         free_shipping_text(v.tr, total, settings, needs_shipping=counted.needs_shipping) or "",
+        total,
     )
 
 

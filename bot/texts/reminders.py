@@ -12,8 +12,9 @@ NO_MORE = N_("🔕 No more reminders")
 OPEN_CART = N_("🛒 Open cart")
 
 
-def reminder(tr: Translator, cart: CartView) -> Notice:
-    """The reminder in its shopper's language (`tr`)."""
+def reminder(tr: Translator, cart: CartView, to_pay: int) -> Notice:
+    """The reminder in its shopper's language (`tr`); `to_pay`: its Checkout button's sum,
+    the goods after the cart's promo code, as the cart's own button says."""
     lines = [
         f"• {line.quantity} × {tr.name(line.title, line.translations)}"
         for line in cart.lines[:MOST_LINES]
@@ -37,7 +38,7 @@ def reminder(tr: Translator, cart: CartView) -> Notice:
         text,
         buttons=(
             (
-                (tr._("✅ Checkout · {total}", total=total), Checkout()),
+                (tr._("✅ Checkout · {total}", total=tr.money(to_pay, cart.currency)), Checkout()),
                 (tr._(OPEN_CART), ShowCart()),
             ),
             ((tr._(NO_MORE), CartReminders(0)),),

@@ -529,8 +529,9 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     short = min_order_text(tr, goods, settings)
     if short:  # instead of a Checkout button that could only refuse
         lines += ["", escape(short)]
-    else:
-        rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
+    else:  # what she pays for the goods: the summary's total, after her promo code
+        to_pay = tr.money(goods, basket.currency)
+        rows.append([button(tr._("✅ Checkout · {total}", total=to_pay), Checkout())])
     rows.append(
         [
             button(tr._("🛍 Continue shopping"), Back()),

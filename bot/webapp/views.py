@@ -281,14 +281,18 @@ def cart(page: PageCart) -> Json:
     `closed` (the answer's own says it). `min_order_text` (checkout off while it is there)
     and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none."""
     return {
-        **basket(page.basket),
+        **basket(page.basket, page.goods_total),
         "closed": page.closed or None,
         "min_order_text": page.min_order_text or None,
         "free_shipping_text": page.free_shipping_text or None,
     }
 
 
-def basket(view: CartView) -> Json:
+def basket(view: CartView, goods_total: int | None = None) -> Json:
+    """The cart's lines and totals; `to_pay_text`, its Checkout button's: `goods_total`, what
+    the goods come to after its promo code as the order summary counts them (None: its
+    total)."""
+    to_pay = view.total if goods_total is None else goods_total
     return {
         "lines": [
             {
@@ -321,6 +325,7 @@ def basket(view: CartView) -> Json:
         ),
         "total": view.total,
         "total_text": _money(view.total, view.currency),
+        "to_pay_text": _money(to_pay, view.currency),
         "saving_text": saving_line(i18n.current(), view.saving, view.currency),
         "currency": view.currency,
         "needs_shipping": view.needs_shipping,
@@ -388,7 +393,7 @@ def checkout(screen: Screen) -> Json:
                 "status": "changed",
                 "notice": tr._(CHANGED),
                 "changes": changes,
-                "cart": basket(review.cart),
+                "cart": basket(review.cart, review.goods_total),
             }
     if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
         notice = i18n.current()._(AGAIN)
@@ -396,7 +401,7 @@ def checkout(screen: Screen) -> Json:
             "status": "changed",
             "notice": notice,
             "changes": [],
-            "cart": basket(screen.review.cart),
+            "cart": basket(screen.review.cart, screen.review.goods_total),
         }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}

@@ -3,6 +3,7 @@ comes back to the page (Telegram's `activated` event, or the page shown again)."
 
 from __future__ import annotations
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from tests.e2e.shopper import add_to_cart
 from tests.webapp.browser import Browser
@@ -33,6 +34,16 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await browser.find(f".line[data-product-id='{beans}']", "Espresso Roast Beans")
     await browser.find("#cart-total", "$27.90")
     await browser.find("#tg-main-button", "Checkout · $27.90")
+
+    # She opens a newsletter's code link in the chat: back in the page, Checkout says what
+    # the order summary will ask for the goods, 10% off.
+    async with shop.store.uow() as uow:
+        await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
+    await alice.send("/start promo_TENOFF")
+    await alice.wait_for("Code TENOFF is saved")
+    await browser.js("window.__tg.fire('activated')")
+    await browser.find("#tg-main-button", "Checkout · $25.11")
+    await browser.find("#cart-total", "$27.90")
 
     # Back on the product, the page shown again (its tab or app in front) asks too.
     await browser.js("window.__tg.pressBack()")

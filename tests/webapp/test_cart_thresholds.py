@@ -84,7 +84,9 @@ async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
     """A shop with a $56.00 minimum order and free standard shipping from $60.00. Alice's
     kettle and mug come to $61.00: the cart offers Checkout and ships free. Her 10% code
     takes $6.10 off on the summary, so $54.90 is short of both; back in the cart, and on the
-    storefront, she reads what the summary said, not a free shipping the summary charges."""
+    storefront, she reads what the summary said, not a free shipping the summary charges. A
+    second mug takes her past both, and the cart's Checkout (the page's too) says what the
+    summary will ask for the goods, $69.30, not the $77.00 before her code."""
     settings = storefront_settings(
         min_order=5600, free_shipping_over=6000, admin_ids=frozenset({ADMIN_ID})
     )
@@ -117,7 +119,16 @@ async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
         async with aiohttp.ClientSession() as http:
             page = Page(http, storefront_url(shop), init_data_for(shop, alice))
             on_page = await page.cart()
-        assert (on_page["min_order_text"], on_page["free_shipping_text"]) == (
-            SHORT_BY_1_10,
-            ADD_5_10,
-        )
+            assert (on_page["min_order_text"], on_page["free_shipping_text"]) == (
+                SHORT_BY_1_10,
+                ADD_5_10,
+            )
+
+            # A second mug: $77.00 of goods, $69.30 to pay. Checkout says what she pays.
+            await add_to_cart(alice, "KIT-MUG-CER")
+            await alice.send("/cart")
+            await alice.wait_for("Your cart")
+            cart = screen(alice)
+            assert "Total: $77.00" in cart and "[✅ Checkout · $69.30]" in cart and FREE in cart
+            on_page = await page.cart()
+            assert (on_page["total_text"], on_page["to_pay_text"]) == ("$77.00", "$69.30")

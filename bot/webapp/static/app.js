@@ -289,7 +289,7 @@
     let off = false;
     state.mainAction = null;
     if (name === 'cart' && full) {
-      text = t('Checkout · {total}', { total: basket.total_text });
+      text = t('Checkout · {total}', { total: basket.to_pay_text }); // after her promo code
       // sales are paused (the banner says why), or short of the minimum order (the cart says)
       off = Boolean(state.closed || basket.min_order_text);
       if (!off) state.mainAction = checkout;
