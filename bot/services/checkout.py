@@ -98,7 +98,7 @@ class CheckoutReview:
     @property
     def goods_total(self) -> int:
         """The goods after the discount: what MIN_ORDER and free shipping go by."""
-        return self.cart.total - self.discount
+        return after_promo(self.cart, self.promo)
 
     @property
     def total(self) -> int:
@@ -111,7 +111,7 @@ async def promo_quote(
 ) -> tuple[PromoQuote | None, PromoRefused | None]:
     """What the promo code `cart` carries takes off its lines now: (its quote, None), or
     (None, why) for a code that no longer applies, or (None, None) for no code or no lines.
-    The one quote of the summary (review_cart) and of the cart before it (goods_total); the
+    The one quote of the summary (review_cart) and of the cart before it (cart_promo); the
     code's reads only for a cart that carries one."""
     if cart.is_empty or not cart.promo_code:
         return None, None
@@ -123,16 +123,22 @@ async def promo_quote(
     return quote, None
 
 
-async def goods_total(
+async def cart_promo(
     uow: UnitOfWork, customer_id: int, cart: CartView, currency: str, at: datetime | None = None
-) -> int:
-    """What the goods come to before checkout: `cart`'s lines less what the promo code it
-    carries takes off them now, as the order summary will count them
-    (CheckoutReview.goods_total; a code the summary would take off takes nothing). What the
-    cart's Checkout button, MIN_ORDER and free shipping go by, in the chat, its reminder and
-    the storefront, so none promises what the summary takes back."""
+) -> PromoQuote | None:
+    """What the promo code `cart` carries takes off it now, as the order summary will count
+    it; None: nothing (no code, or one the summary would take off). The cart asks it before
+    checkout (in the chat, its reminder and the storefront) for its discount line and for
+    `after_promo`, so none promises what the summary takes back."""
     quote, _ = await promo_quote(uow, customer_id, cart, currency, at)
-    return cart.total - (quote.discount if quote else 0)
+    return quote
+
+
+def after_promo(cart: CartView, promo: PromoQuote | None) -> int:
+    """What the goods come to after the promo code's discount (`promo`: its quote, None for
+    none): what the cart's Checkout button says and MIN_ORDER and free shipping go by, on the
+    cart as on the summary (CheckoutReview.goods_total)."""
+    return cart.total - (promo.discount if promo else 0)
 
 
 @dataclass(frozen=True)

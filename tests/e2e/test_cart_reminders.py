@@ -30,7 +30,8 @@ async def test_a_cart_left_alone_is_reminded_of_once_and_checkout_is_one_tap(
     tmp_path: Path,
 ) -> None:
     """Alice's two mugs wait a day: one reminder, its Checkout one tap from the summary. With
-    a code on her cart, the next one's Checkout says what she will pay for the goods."""
+    a code on her cart, the next one says what the code takes off, and its Checkout what she
+    will pay for the goods."""
     async with ShopHarness(tmp_path, payment_provider_token="TEST:provider") as h:
         alice = h.user(1001, "Alice")
         await add_to_cart(alice, "KIT-MUG-CER")
@@ -59,7 +60,7 @@ async def test_a_cart_left_alone_is_reminded_of_once_and_checkout_is_one_tap(
         assert await remind(h, later(25)) == 1
         again = await alice.wait_for(REMINDER)
         assert "• 1 × French Press 600ml" in (again.text or "")
-        assert "Total: $61.00" in alice.render(again)
+        assert "Total: $61.00\nDiscount (TENOFF): −$6.10\n" in alice.render(again)
         assert "[✅ Checkout · $54.90]" in alice.render(again)  # what the summary will ask
 
 

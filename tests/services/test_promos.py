@@ -336,7 +336,8 @@ async def test_the_cart_counts_its_code_for_the_thresholds_as_the_summary_does(
     shopfront: Shopfront,
 ) -> None:
     """Two mugs ($32.00): with TENOFF on the cart the thresholds go by $28.80, as the order
-    summary's; with BIGONLY (from $50.00), which the summary would take off, by $32.00. The
+    summary's, and the cart's discount line is the summary's quote; with BIGONLY (from
+    $50.00), which the summary would take off, by $32.00, with no line. The
     code comes with the cart's lines: counting it reads no cart again, and a cart without
     one reads nothing more at all."""
     await _code(shopfront.store, "TENOFF 10%")
@@ -349,9 +350,10 @@ async def test_the_cart_counts_its_code_for_the_thresholds_as_the_summary_does(
         async with shopfront.store.reading() as uow:
             seen = await cart.view_cart(uow, shopfront.customer_id, "USD")
             ran.clear()
-            counted = await checkout.goods_total(uow, shopfront.customer_id, seen, "USD", NOW)
+            promo = await checkout.cart_promo(uow, shopfront.customer_id, seen, "USD", NOW)
             assert not [s for s in ran if "FROM carts" in s], code
             assert ran if code else not ran, code
         async with shopfront.store.uow() as uow:
             review = await checkout.review_cart(uow, shopfront.customer_id, "USD", NOW)
-        assert counted == review.goods_total == goods, code
+        assert checkout.after_promo(seen, promo) == review.goods_total == goods, code
+        assert promo == review.promo, code  # the same quote: the cart's discount line

@@ -36,7 +36,8 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await browser.find("#tg-main-button", "Checkout · $27.90")
 
     # She opens a newsletter's code link in the chat: back in the page, Checkout says what
-    # the order summary will ask for the goods, 10% off.
+    # the order summary will ask for the goods, 10% off, and the cart says why, as the
+    # summary does.
     async with shop.store.uow() as uow:
         await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
     await alice.send("/start promo_TENOFF")
@@ -44,6 +45,7 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await browser.js("window.__tg.fire('activated')")
     await browser.find("#tg-main-button", "Checkout · $25.11")
     await browser.find("#cart-total", "$27.90")
+    await browser.find("#cart-promo", "Discount (TENOFF), 10% off: −$2.79")
 
     # Back on the product, the page shown again (its tab or app in front) asks too.
     await browser.js("window.__tg.pressBack()")
@@ -51,4 +53,4 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await alice.wait_for("Added 1 × Espresso Roast Beans")
     await shop.until_idle()
     await browser.js("document.dispatchEvent(new Event('visibilitychange'))")
-    await browser.find("#tg-main-button", "View cart · 3 items · $39.80")
+    await browser.find("#tg-main-button", "View cart · 3 items · $35.82")  # as Checkout says
