@@ -77,7 +77,7 @@ from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
     CheckoutReview,
-    goods_total,
+    cart_promo,
     place_order,
     release_hold,
     release_open_holds,
@@ -1703,8 +1703,8 @@ async def _cart(
         cart = await carts.view_cart(v.uow, v.customer_id, v.currency)
     elif cart.is_empty:
         cart = CartView((), v.currency)
-    goods = await goods_total(v.uow, v.customer_id, cart, v.currency)
-    return CartScreen(cart=cart, notice=notice, report=report, goods_total=goods)
+    promo = await cart_promo(v.uow, v.customer_id, cart, v.currency)
+    return CartScreen(cart=cart, notice=notice, report=report, promo=promo)
 
 
 def _card_title(tr: Translator, card: catalog.ProductCard) -> str:

@@ -16,6 +16,7 @@ from bot.services.catalog import CategoryItem, ProductCard, ProductItem, Product
 from bot.services.checkout import CheckoutReview
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
+from bot.services.promos import PromoQuote
 from bot.services.ratings import Rateable
 from bot.services.returns import ReturnOffer, ReturnState
 from bot.services.reviews import Reviewable, ReviewPage, Written
@@ -107,9 +108,10 @@ class ProductScreen(Screen):
 class CartScreen(Screen):
     cart: CartView
     report: tuple[str, ...] = ()  # worded lines above the cart: what Buy again could not add
-    # What MIN_ORDER and free shipping go by: the goods less its promo code's discount, as
-    # the order summary counts them (checkout.goods_total); None: the cart's total.
-    goods_total: int | None = None
+    # What its promo code takes off now, as the order summary counts it (checkout.cart_promo;
+    # None: nothing): its line under the total, and what its Checkout button says and
+    # MIN_ORDER and free shipping go by (checkout.after_promo).
+    promo: PromoQuote | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,10 +33,11 @@ from bot.services import catalog, favourites, ratings, reorder, returns, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
-from bot.services.checkout import goods_total
+from bot.services.checkout import after_promo, cart_promo
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
+from bot.services.promos import PromoQuote
 from bot.services.returns import ReturnOffer, ReturnState
 from bot.shop import Shop
 from bot.store.models import utcnow
@@ -72,6 +73,7 @@ class PageCart:
     closed: str = ""
     min_order_text: str = ""  # short of MIN_ORDER: the rule's words, checkout off
     free_shipping_text: str = ""  # how far from free standard shipping ("": nothing to say)
+    promo: PromoQuote | None = None  # what its promo code takes off now (checkout.cart_promo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +219,14 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
     if counted.is_empty:  # nothing to check out: no thresholds to speak of
         return PageCart(counted, closed)
     settings = v.shop.settings
-    total = await goods_total(v.uow, v.customer_id, counted, v.currency)
+    promo = await cart_promo(v.uow, v.customer_id, counted, v.currency)
+    goods = after_promo(counted, promo)
     return PageCart(
         counted,
         closed,
-        min_order_text(v.tr, total, settings) or "",
-        free_shipping_text(v.tr, total, settings, needs_shipping=counted.needs_shipping) or "",
+        min_order_text(v.tr, goods, settings) or "",
+        free_shipping_text(v.tr, goods, settings, needs_shipping=counted.needs_shipping) or "",
+        promo,
     )
 
 

@@ -51,9 +51,11 @@ class NotCancellable(OrderError):
         self.collected = collected  # she picks it up: its status reads as a pickup's
 
     @classmethod
-    def gone_on(cls, order_id: int, status: str) -> NotCancellable:
-        """Another move (a second press, an admin) got to the order first."""
-        return cls(order_id, GONE_ON, status)
+    def gone_on(cls, order: Order, status: str) -> NotCancellable:
+        """Another move (a second press, an admin) got to `order` first: it is `status` now,
+        read as her order's screen reads it (a pickup's in its words)."""
+        collected = is_pickup(order.shipping_option)
+        return cls(order.id, GONE_ON, status, order.refunded_amount, collected=collected)
 
     def said(self, tr: Translator) -> str:
         status = (

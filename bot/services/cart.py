@@ -211,6 +211,9 @@ async def own_holds_of(uow: UnitOfWork, customer_id: int, product_id: int) -> Ow
 class CartView:
     lines: tuple[CartLineView, ...]
     currency: str
+    # The promo code the cart carries (typed on the summary, or from a promo_ link), read with
+    # its lines: what checkout.promo_quote quotes, with no read of its own.
+    promo_code: str | None = None
 
     @property
     def total(self) -> int:
@@ -271,7 +274,7 @@ class CartView:
             for ln in self.lines
             if ln.key != key or quantity > 0
         )
-        return CartView(lines, self.currency)
+        return replace(self, lines=lines)
 
     def buyable(self) -> CartView:
         """This cart as checkout would sell it now (`buyable_quantity` of each line, at
@@ -281,7 +284,7 @@ class CartView:
             for ln in self.lines
             if (quantity := buyable_quantity(ln)) > 0
         )
-        return CartView(lines, self.currency)
+        return replace(self, lines=lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +350,7 @@ def counting_holds(cart: CartView, holds: OwnHolds) -> CartView:
         else ln
         for ln in cart.lines
     )
-    return CartView(lines, cart.currency)
+    return replace(cart, lines=lines)
 
 
 async def counts(
@@ -592,4 +595,4 @@ def line_view(line: CartLine) -> CartLineView:
 def cart_view(cart: Cart, currency: str) -> CartView:
     """A loaded cart as plain data; `currency` is the shop's, used when the cart is empty."""
     lines = tuple(line_view(line) for line in cart.lines)
-    return CartView(lines, lines[0].currency if lines else currency)
+    return CartView(lines, lines[0].currency if lines else currency, cart.promo_code)

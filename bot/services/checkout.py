@@ -98,7 +98,7 @@ class CheckoutReview:
     @property
     def goods_total(self) -> int:
         """The goods after the discount: what MIN_ORDER and free shipping go by."""
-        return self.cart.total - self.discount
+        return after_promo(self.cart, self.promo)
 
     @property
     def total(self) -> int:
@@ -106,23 +106,39 @@ class CheckoutReview:
         return self.goods_total - (self.gift_card.amount if self.gift_card else 0)
 
 
-async def goods_total(
+async def promo_quote(
     uow: UnitOfWork, customer_id: int, cart: CartView, currency: str, at: datetime | None = None
-) -> int:
-    """What MIN_ORDER and free shipping go by, before checkout: `cart`'s goods less what the
-    promo code it carries takes off them now, as the order summary will count them
-    (CheckoutReview.goods_total); a code the summary would take off takes nothing. The cart
-    screen and the storefront's cart ask it, so neither promises what the summary takes
-    back. One small read more, and the code's, only for a cart that carries one."""
-    if cart.is_empty or (code := await uow.carts.promo_code(customer_id)) is None:
-        return cart.total
+) -> tuple[PromoQuote | None, PromoRefused | None]:
+    """What the promo code `cart` carries takes off its lines now: (its quote, None), or
+    (None, why) for a code that no longer applies, or (None, None) for no code or no lines.
+    The one quote of the summary (review_cart) and of the cart before it (cart_promo); the
+    code's reads only for a cart that carries one."""
+    if cart.is_empty or not cart.promo_code:
+        return None, None
+    lines, now = promos.priced(cart), at or utcnow()
     try:
-        quote = await promos.quote(
-            uow, code, customer_id, promos.priced(cart), currency, at or utcnow()
-        )
-    except PromoRefused:
-        return cart.total
-    return cart.total - quote.discount
+        quote = await promos.quote(uow, cart.promo_code, customer_id, lines, currency, now)
+    except PromoRefused as refused:
+        return None, refused
+    return quote, None
+
+
+async def cart_promo(
+    uow: UnitOfWork, customer_id: int, cart: CartView, currency: str, at: datetime | None = None
+) -> PromoQuote | None:
+    """What the promo code `cart` carries takes off it now, as the order summary will count
+    it; None: nothing (no code, or one the summary would take off). The cart asks it before
+    checkout (in the chat, its reminder and the storefront) for its discount line and for
+    `after_promo`, so none promises what the summary takes back."""
+    quote, _ = await promo_quote(uow, customer_id, cart, currency, at)
+    return quote
+
+
+def after_promo(cart: CartView, promo: PromoQuote | None) -> int:
+    """What the goods come to after the promo code's discount (`promo`: its quote, None for
+    none): what the cart's Checkout button says and MIN_ORDER and free shipping go by, on the
+    cart as on the summary (CheckoutReview.goods_total)."""
+    return cart.total - (promo.discount if promo else 0)
 
 
 @dataclass(frozen=True)
@@ -179,16 +195,13 @@ async def review_cart(
             variant_id=line.variant_id,
         )
     after = counting_holds(cart_view(cart, currency), holds)
-    promo, dropped = None, None
-    if cart.promo_code and not after.is_empty:
-        try:
-            promo = await promos.quote(
-                uow, cart.promo_code, customer_id, promos.priced(after), currency, at or utcnow()
-            )
-        except PromoRefused as refused:
-            taken_off = i18n.current()._("The code was taken off your order.")
-            dropped = f"{refused} {taken_off}"
-            cart.promo_code = None
+    promo, refused = await promo_quote(uow, customer_id, after, currency, at)
+    dropped = None
+    if refused is not None:
+        taken_off = i18n.current()._("The code was taken off your order.")
+        dropped = f"{refused} {taken_off}"
+        cart.promo_code = None
+        after = replace(after, promo_code=None)
     card, card_dropped = None, None
     if cart.gift_card_code and not after.is_empty:
         try:

@@ -10,6 +10,7 @@ from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.services.gift_cards import masked
 from bot.services.pickup import chosen_place, is_pickup
+from bot.services.promos import PromoQuote
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 
@@ -128,8 +129,7 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
         for line in order.lines
     ]
     if order.discount_total:
-        label = discount_label(order.promo_code, tr)
-        rows.append(f"{label}: −{money(order.discount_total)}")
+        rows.append(discount_line(tr, order.promo_code, order.discount_total, order.currency))
     if line := gift_card_line(order, tr):
         rows.append(line)
     if order.needs_shipping and is_pickup(order.shipping_option):
@@ -195,3 +195,19 @@ def discount_label(code: str | None, tr: Translator | None = None) -> str:
     """ "Discount (WELCOME10)": how every screen names the discount line (in `tr`'s language)."""
     tr = tr or translator(None)
     return tr._("Discount ({code})", code=code) if code else tr._("Discount")
+
+
+def discount_line(
+    tr: Translator, code: str | None, amount: int, currency: str, terms: str = ""
+) -> str:
+    """ "Discount (WELCOME10), 10% off: −$6.10": how every screen says what a promo code
+    takes off, the cart's as the summary's and the order's (`terms`: the code's, "10% off",
+    where the screen has them in its reader's language)."""
+    label = f"{discount_label(code, tr)}, {terms}" if terms else discount_label(code, tr)
+    return f"{label}: −{tr.money(amount, currency)}"
+
+
+def promo_line(tr: Translator, promo: PromoQuote, currency: str) -> str:
+    """What a quoted code takes off a cart, on the order summary and on the cart before it
+    (its Checkout asks that much less than its total): "Discount (TENOFF), 10% off: −$6.10"."""
+    return discount_line(tr, promo.code, promo.discount, currency, promo.label)

@@ -34,6 +34,7 @@ from bot.services.errors import (
     StarsRefundIsWhole,
     WholeRefundOnly,
 )
+from bot.services.pickup import is_pickup
 from bot.services.promos import split_exactly
 from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
@@ -119,6 +120,7 @@ class RefundResult:
     old_status: str
     new_status: str
     card_not_back: str | None = None  # why its gift card part could not go back (admins told)
+    collected: bool = False  # she collects the order (`is_pickup`): its statuses are a pickup's
 
 
 def refundable(order: Order) -> int:
@@ -445,6 +447,7 @@ async def record_refund(
         old_status=old,
         new_status=order.status,
         card_not_back=card.not_back,
+        collected=is_pickup(order.shipping_option),
     )
 
 

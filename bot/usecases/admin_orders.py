@@ -62,7 +62,7 @@ class OrderNotChanged(OrderError):
         super().__init__()
         self._words(N_("Order #{order_id} was not changed: {why}"), order_id=order_id, why=why)
         self.why = why
-        self.collected = collected  # refused to a pickup's move: its status in pickup words
+        self.collected = collected  # she collects the order: its status in pickup words
 
     def said(self, tr: Translator) -> str:
         if isinstance(self.why, IllegalOrderTransition):  # another move got there first
@@ -191,13 +191,13 @@ async def deliver(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
 async def ready_for_pickup(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """🏬 Ready for pickup: Ship's move for an order she collects; she is told where."""
     move = ship_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.pickup_ready", order_id, move, collected=True)
+    return await _change(shop, admin_id, "order.pickup_ready", order_id, move)
 
 
 async def picked_up(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
     """✅ Picked up: Delivered's move for an order she collected."""
     move = deliver_order(shop, order_id, actor=_actor(shop, admin_id), pickup=True)
-    return await _change(shop, admin_id, "order.picked_up", order_id, move, collected=True)
+    return await _change(shop, admin_id, "order.picked_up", order_id, move)
 
 
 async def cancel(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
@@ -439,24 +439,29 @@ def _actor(shop: Shop, telegram_id: int) -> str:
     return permissions.acting(shop.settings, telegram_id)
 
 
+async def not_changed(shop: Shop, order_id: int, why: Exception) -> OrderNotChanged:
+    """The refusal the admin reads. One that lost to another move (IllegalOrderTransition)
+    names the status it lost to as the order's screens do: "it is 🏬 Ready for pickup now"
+    for an order she collects (`is_pickup`), not "🚚 Shipped"."""
+    collected = False
+    if isinstance(why, IllegalOrderTransition):
+        async with shop.store.reading() as uow:
+            order = await uow.orders.get(order_id, full=False)
+            collected = order is not None and is_pickup(order.shipping_option)
+    return OrderNotChanged(order_id, why, collected=collected)
+
+
 async def _change(
-    shop: Shop,
-    admin_id: int,
-    action: str,
-    order_id: int,
-    move: Awaitable[OrderChange],
-    *,
-    collected: bool = False,
+    shop: Shop, admin_id: int, action: str, order_id: int, move: Awaitable[OrderChange]
 ) -> OrderChanged:
-    """`move` made, audited and told; `collected`: a pickup's move (a refusal names the
-    order's status in pickup words)."""
+    """`move` made, audited and told; refused: audited, and OrderNotChanged (`not_changed`)."""
     try:
         change = await move
     except (OrderError, IllegalOrderTransition) as exc:
         error = exc.note() if isinstance(exc, OrderError) else str(exc)  # worded, or English
         details = {"actor": _actor(shop, admin_id), "error": error}
         await audit_order(shop, admin_id, action + ".refused", order_id, details)
-        raise OrderNotChanged(order_id, exc, collected=collected) from exc
+        raise await not_changed(shop, order_id, exc) from exc
     details = {"actor": _actor(shop, admin_id), **change.audit_details()}
     await audit_order(shop, admin_id, action, order_id, details)
     tr = await shop.words_of(change.customer_telegram_id)  # hers, not the admin's

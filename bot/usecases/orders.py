@@ -69,12 +69,12 @@ class OrderChange:
     delivery: DeliveryPlan | None = None
     """Digital items to send after the shopper's message (an approved payment)."""
     buttons_for_shopper: ShopperButtons | None = None
-    collected: bool = False  # a pickup's move (🏬 Ready for pickup, ✅ Picked up)
+    collected: bool = False  # she collects the order (`is_pickup`): its statuses are a pickup's
 
     def audit_details(self) -> dict[str, Any]:
-        """What the audit log keeps of the move: the statuses (read as a pickup's for a
-        pickup's move), what was refunded, and why a refund failed (worded: read in each
-        admin's language)."""
+        """What the audit log keeps of the move: the statuses (read as a pickup's for an
+        order she collects, also for its refunds), what was refunded, and why a refund failed
+        (worded: read in each admin's language)."""
         details: dict[str, Any] = {"from": self.old_status, "to": self.new_status}
         if self.collected:
             details["collected"] = True
@@ -207,7 +207,8 @@ async def cancel_order(
         except IllegalOrderTransition as lost:
             if shopper is None:
                 raise
-            raise NotCancellable.gone_on(order_id, lost.status) from lost
+            raise NotCancellable.gone_on(order, lost.status) from lost
+        collected = is_pickup(order.shipping_option)
         card = await give_back_held(uow, order)  # its stock, promo use and card's part
         if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
@@ -218,25 +219,21 @@ async def cancel_order(
     await alert_not_back(shop, order_id, card.not_back if card else None)
 
     told = partial(notices.order_cancelled, order_id=order_id, reason=reason)
+    cancelled = partial(OrderChange, order_id, customer_id, old, collected=collected)
     if not owed:
-        text = partial(told, refund=None, pending=False)
-        return OrderChange(order_id, customer_id, old, OrderStatus.CANCELLED, text)
+        return cancelled(OrderStatus.CANCELLED, partial(told, refund=None, pending=False))
     try:
         refund = await refund_payment(shop, order_id, amount=None, actor=actor, reason=reason)
     except RefundDeferred as later:
         text = partial(told, refund=None, pending=True)
-        return OrderChange(
-            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_deferred=later
-        )
+        return cancelled(OrderStatus.CANCELLED, text, refund_deferred=later)
     except OrderError as exc:
         failed = worded(N_("refund after cancel failed: {problem}"), problem=exc.note())
         await flag_for_review(shop, order_id, failed)
         text = partial(told, refund=None, pending=True)
-        return OrderChange(
-            order_id, customer_id, old, OrderStatus.CANCELLED, text, refund_error=exc.note()
-        )
+        return cancelled(OrderStatus.CANCELLED, text, refund_error=exc.note())
     text = partial(told, refund=refund.info, pending=False)
-    return OrderChange(order_id, customer_id, old, refund.new_status, text, refund=refund.info)
+    return cancelled(refund.new_status, text, refund=refund.info)
 
 
 async def refund_order(
@@ -276,8 +273,11 @@ async def _refund_made(
         async with shop.store.reading() as uow:
             order = await _load(uow, order_id)
             status, customer_id = order.status, order.customer.telegram_id
+            collected = is_pickup(order.shipping_option)
         text = partial(notices.refund_under_way, order_id=order_id, later=later)
-        return OrderChange(order_id, customer_id, status, status, text, refund_deferred=later)
+        return OrderChange(
+            order_id, customer_id, status, status, text, refund_deferred=later, collected=collected
+        )
     whole = result.new_status == OrderStatus.REFUNDED
     text = partial(
         notices.order_refunded, order_id=order_id, refund=result.info, whole=whole, reason=reason
@@ -289,6 +289,7 @@ async def _refund_made(
         result.new_status,
         text,
         refund=result.info,
+        collected=result.collected,
     )
 
 
@@ -320,7 +321,9 @@ async def approve_order(
         downloads=bool(plan.downloads),
         collected=collected,
     )
-    return OrderChange(order_id, customer_id, status, status, text, delivery=plan)
+    return OrderChange(
+        order_id, customer_id, status, status, text, delivery=plan, collected=collected
+    )
 
 
 async def flag_for_review(shop: Shop, order_id: int, reason: str) -> None:

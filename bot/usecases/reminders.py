@@ -9,9 +9,11 @@ the notifier: a crash after the claim loses that reminder rather than sending it
 change to the cart makes it due again after another CART_REMINDER_HOURS.
 
 The reminder shows the cart as checkout would sell it now (CartView.buyable: no hidden or
-sold-out lines, quantities down to what is left, today's prices, the true total). A cart with
-nothing buyable gets none, yet stays claimed: its change counts as reminded of, so it is not
-picked again on every run; stock coming back is the back-in-stock notice's business.
+sold-out lines, quantities down to what is left, today's prices, the true total), with the
+cart's promo code as the cart itself shows it (checkout.cart_promo): its discount line, and
+its Checkout button saying what the goods come to after it. A cart with nothing buyable gets
+none, yet stays claimed: its change counts as reminded of, so it is not picked again on
+every run; stock coming back is the back-in-stock notice's business.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from functools import partial
 
 from bot.notifier import Sent
 from bot.services.cart import cart_view
+from bot.services.checkout import cart_promo
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.texts import reminders as texts
@@ -54,13 +57,14 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                     continue
                 customer = await uow.customers.get_by_id(cart.customer_id)
                 view = cart_view(cart, shop.settings.currency).buyable()
+                promo = await cart_promo(uow, cart.customer_id, view, view.currency)
             if customer is None or view.is_empty:
                 continue  # nothing in it can be bought: this change stays reminded of
             outcome = await shop.tell_shopper(
                 customer.telegram_id,
                 customer.language,
                 customer.language_code,
-                partial(texts.reminder, cart=view),
+                partial(texts.reminder, cart=view, promo=promo),
             )
             if outcome is Sent.SENT:
                 sent += 1

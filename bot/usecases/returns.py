@@ -46,7 +46,7 @@ from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import APPROVED, DECLINED
 from bot.texts import returns as texts
-from bot.usecases.admin_orders import OrderNotChanged, order_detail
+from bot.usecases.admin_orders import OrderNotChanged, not_changed, order_detail
 from bot.usecases.orders import refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
@@ -174,7 +174,7 @@ async def approve(
     except RefundFailed as refused:  # the provider said no, the claim was given back
         await _refused(shop, admin_id, request, refused, reopen=True)
     except IllegalOrderTransition as moved:  # made, not yet recorded: the job records it
-        raise OrderNotChanged(request.order_id, moved) from moved
+        raise await not_changed(shop, request.order_id, moved) from moved
     tr = await shop.words_of(request.customer_telegram_id)
     told = texts.approved(tr, request.id, request.amount, request.currency)
     await shop.notifier.notify(request.customer_telegram_id, told)

@@ -92,6 +92,7 @@ SHOWN_APART = frozenset(
         "amount",
         "decline_reason",
         "restocked",
+        "collected",  # read in how "from" and "to" are worded (a pickup's statuses)
     }
 )
 

@@ -96,10 +96,10 @@ from bot.permissions import Role
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
-from bot.services.checkout import LineChange
+from bot.services.checkout import LineChange, after_promo
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
-from bot.services.order_summary import delivery_method, discount_label, gift_card_line
+from bot.services.order_summary import delivery_method, discount_line, gift_card_line, promo_line
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.pickup import is_pickup
 from bot.services.ratings import STARS, can_rate
@@ -522,15 +522,18 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines.append(tr._("Total: <b>{total}</b>", total=total))
     if saving := saving_line(tr, basket.saving, basket.currency):
         lines.append(saving)
-    goods = basket.total if screen.goods_total is None else screen.goods_total
+    if screen.promo:  # why Checkout asks less than the total: the summary's own line
+        lines.append(escape(promo_line(tr, screen.promo, basket.currency)))
+    goods = after_promo(basket, screen.promo)
     shipping = free_shipping_text(tr, goods, settings, needs_shipping=basket.needs_shipping)
     if shipping:
         lines.append(shipping)
     short = min_order_text(tr, goods, settings)
     if short:  # instead of a Checkout button that could only refuse
         lines += ["", escape(short)]
-    else:
-        rows.append([button(tr._("✅ Checkout · {total}", total=total), Checkout())])
+    else:  # what she pays for the goods: the summary's total, after her promo code
+        to_pay = tr.money(goods, basket.currency)
+        rows.append([button(tr._("✅ Checkout · {total}", total=to_pay), Checkout())])
     rows.append(
         [
             button(tr._("🛍 Continue shopping"), Back()),
@@ -683,8 +686,9 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
             tr._("Shipping: {amount}", amount=tr.money(order.shipping_total, order.currency))
         )
     if order.discount_total:
-        label = escape(discount_label(order.promo_code, tr))
-        lines.append(f"{label}: −{tr.money(order.discount_total, order.currency)}")
+        lines.append(
+            escape(discount_line(tr, order.promo_code, order.discount_total, order.currency))
+        )
     if paid_by_card := gift_card_line(order, tr):
         lines.append(paid_by_card)
     if order.tip_amount:
@@ -1127,8 +1131,7 @@ def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
     ]
     promo = screen.review.promo
     if promo:
-        label = escape(f"{discount_label(promo.code, tr)}, {promo.label}")
-        lines.append(f"{label}: −{tr.money(promo.discount, basket.currency)}")
+        lines.append(escape(promo_line(tr, promo, basket.currency)))
     if card := screen.review.gift_card:
         lines.append(
             tr._(

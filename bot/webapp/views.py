@@ -35,9 +35,11 @@ from bot.conversation.storefront import (
 from bot.i18n import N_
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
+from bot.services.checkout import after_promo
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.order_summary import delivery_method, gift_card_line
+from bot.services.order_summary import delivery_method, gift_card_line, promo_line
 from bot.services.pickup import is_pickup
+from bot.services.promos import PromoQuote
 from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASONS, reason_text
@@ -281,14 +283,18 @@ def cart(page: PageCart) -> Json:
     `closed` (the answer's own says it). `min_order_text` (checkout off while it is there)
     and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none."""
     return {
-        **basket(page.basket),
+        **basket(page.basket, page.promo),
         "closed": page.closed or None,
         "min_order_text": page.min_order_text or None,
         "free_shipping_text": page.free_shipping_text or None,
     }
 
 
-def basket(view: CartView) -> Json:
+def basket(view: CartView, promo: PromoQuote | None = None) -> Json:
+    """The cart's lines and totals. `promo`: what its promo code takes off now, as the order
+    summary counts it: `promo_text`, the summary's line for it (null: none), and
+    `to_pay_text`, what the goods come to after it (checkout.after_promo), which its
+    Checkout and View cart buttons say."""
     return {
         "lines": [
             {
@@ -321,7 +327,9 @@ def basket(view: CartView) -> Json:
         ),
         "total": view.total,
         "total_text": _money(view.total, view.currency),
+        "to_pay_text": _money(after_promo(view, promo), view.currency),
         "saving_text": saving_line(i18n.current(), view.saving, view.currency),
+        "promo_text": promo_line(i18n.current(), promo, view.currency) if promo else None,
         "currency": view.currency,
         "needs_shipping": view.needs_shipping,
         "fingerprint": view.fingerprint,  # checkout sends it back: pay for this cart only
@@ -388,7 +396,7 @@ def checkout(screen: Screen) -> Json:
                 "status": "changed",
                 "notice": tr._(CHANGED),
                 "changes": changes,
-                "cart": basket(review.cart),
+                "cart": basket(review.cart, review.promo),
             }
     if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
         notice = i18n.current()._(AGAIN)
@@ -396,7 +404,7 @@ def checkout(screen: Screen) -> Json:
             "status": "changed",
             "notice": notice,
             "changes": [],
-            "cart": basket(screen.review.cart),
+            "cart": basket(screen.review.cart, screen.review.promo),
         }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
 from bot.usecases import reminders
@@ -28,6 +29,9 @@ async def remind(h: ShopHarness, now: datetime) -> int:
 async def test_a_cart_left_alone_is_reminded_of_once_and_checkout_is_one_tap(
     tmp_path: Path,
 ) -> None:
+    """Alice's two mugs wait a day: one reminder, its Checkout one tap from the summary. With
+    a code on her cart, the next one says what the code takes off, and its Checkout what she
+    will pay for the goods."""
     async with ShopHarness(tmp_path, payment_provider_token="TEST:provider") as h:
         alice = h.user(1001, "Alice")
         await add_to_cart(alice, "KIT-MUG-CER")
@@ -47,11 +51,17 @@ async def test_a_cart_left_alone_is_reminded_of_once_and_checkout_is_one_tap(
         await alice.press("Checkout", message=reminder)
         await alice.wait_for("Order summary", include_existing=True)
 
+        async with h.store.uow() as uow:
+            await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
+        await alice.send("/start promo_TENOFF")  # a newsletter's link: the code rides along
+        await alice.wait_for("Code TENOFF is saved")
         await add_to_cart(alice, "KIT-FRP-600")  # a new change: due again a day after it
         assert await remind(h, later(1)) == 0
         assert await remind(h, later(25)) == 1
         again = await alice.wait_for(REMINDER)
         assert "• 1 × French Press 600ml" in (again.text or "")
+        assert "Total: $61.00\nDiscount (TENOFF): −$6.10\n" in alice.render(again)
+        assert "[✅ Checkout · $54.90]" in alice.render(again)  # what the summary will ask
 
 
 async def test_no_more_reminders_on_the_reminder_and_in_settings(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.i18n import translator
 from bot.payments.stars import StarsGateway
@@ -19,11 +20,12 @@ from bot.services.errors import (
     RefundTooLarge,
 )
 from bot.shop import Shop
-from bot.store.models import utcnow
+from bot.store.models import Order, utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.uow import Store
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import OrderNotChanged
+from bot.usecases.audit import AuditLine
 from bot.usecases.orders import (
     approve_order,
     cancel_order,
@@ -34,6 +36,7 @@ from bot.usecases.orders import (
 )
 from bot.usecases.payments import settle_stock_gone
 from bot.usecases.verification import verify_payment, verify_pending
+from bot.views.admin_audit import audit_log
 from tests.payments.conftest import (
     STRIPE_KEY,
     UNREACHABLE_STRIPE,
@@ -210,6 +213,49 @@ async def test_why_a_refund_was_refused_keeps_its_sums_for_each_readers_language
         f"По заказу №{order_id} можно вернуть ещё не больше 27,00\u00a0$; 30,00\u00a0$ — "
         "слишком много."
     )
+
+
+async def test_a_collected_orders_lost_cancel_and_its_refunds_read_as_a_pickups(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Alice collects her mugs at the shop. Ada confirms a cancel from an older screen after
+    Bea made the order ready for pickup: she reads "it is 🏬 Ready for pickup now", not
+    Shipped. Once Alice has them, Ada's refunds read in the audit log as the order's screens
+    do (🛍️ Collected), not as a parcel's (📦 Delivered)."""
+    order_id, _, _ = await _paid_order(stripe_shop, stripe_account)
+    async with stripe_shop.store.uow() as uow:
+        picked_at = update(Order).where(Order.id == order_id)
+        await uow.session.execute(picked_at.values(shipping_option="pickup:1"))
+    await ship_order(stripe_shop, order_id, actor="admin:9002", pickup=True)
+
+    with pytest.raises(OrderNotChanged) as lost:
+        await admin_orders.cancel(stripe_shop, 9001, order_id)
+    said = lost.value.said
+    assert said(ENGLISH) == f"Order #{order_id} was not changed: it is 🏬 Ready for pickup now."
+    assert "🏬 Готов к выдаче" in said(translator("ru"))
+    assert "🏬 Listo para recoger" in said(translator("es"))
+
+    await deliver_order(stripe_shop, order_id, actor="admin:9002", pickup=True)
+    part = await refund_order(stripe_shop, order_id, amount=1000, actor=ADMIN)
+    rest = await refund_order(stripe_shop, order_id, actor=ADMIN)
+    at = utcnow()
+    log = audit_log(
+        [
+            AuditLine(at, ADMIN, "order.refund", f"order:{order_id}", change.audit_details())
+            for change in (rest, part)
+        ],
+        UTC,
+    )
+    assert log.splitlines()[1:] == [
+        f"• {ENGLISH.datetime(at, UTC)} · {ADMIN} · refunded order:{order_id} · "
+        + moved
+        + ", refunded "
+        + amount
+        for moved, amount in [
+            ("🛍️ Collected → ↩️ Refunded", "$27.00"),
+            ("🛍️ Collected → 🛍️ Collected", "$10.00"),
+        ]
+    ]
 
 
 async def test_a_delivered_order_partly_refunded_stays_delivered_and_is_never_restocked(

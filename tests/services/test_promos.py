@@ -16,7 +16,7 @@ from bot.services.errors import PromoRefused
 from bot.services.promos import PricedLine, parse_new
 from bot.store.models import PromoCode
 from bot.store.uow import Store
-from tests.conftest import add_product
+from tests.conftest import add_product, selects_run
 from tests.services.conftest import Shopfront
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -336,16 +336,24 @@ async def test_the_cart_counts_its_code_for_the_thresholds_as_the_summary_does(
     shopfront: Shopfront,
 ) -> None:
     """Two mugs ($32.00): with TENOFF on the cart the thresholds go by $28.80, as the order
-    summary's; with BIGONLY (from $50.00), which the summary would take off, by $32.00."""
+    summary's, and the cart's discount line is the summary's quote; with BIGONLY (from
+    $50.00), which the summary would take off, by $32.00, with no line. The
+    code comes with the cart's lines: counting it reads no cart again, and a cart without
+    one reads nothing more at all."""
     await _code(shopfront.store, "TENOFF 10%")
     await _code(shopfront.store, "BIGONLY 10% min=50.00")
     await _fill(shopfront, ("KIT-MUG-CER", 2))
+    ran = selects_run(shopfront.store)
     for code, goods in [(None, 3200), ("TENOFF", 2880), ("BIGONLY", 3200)]:
         async with shopfront.store.uow() as uow:
             (await uow.carts.get_for_customer(shopfront.customer_id)).promo_code = code
         async with shopfront.store.reading() as uow:
             seen = await cart.view_cart(uow, shopfront.customer_id, "USD")
-            counted = await checkout.goods_total(uow, shopfront.customer_id, seen, "USD", NOW)
+            ran.clear()
+            promo = await checkout.cart_promo(uow, shopfront.customer_id, seen, "USD", NOW)
+            assert not [s for s in ran if "FROM carts" in s], code
+            assert ran if code else not ran, code
         async with shopfront.store.uow() as uow:
             review = await checkout.review_cart(uow, shopfront.customer_id, "USD", NOW)
-        assert counted == review.goods_total == goods, code
+        assert checkout.after_promo(seen, promo) == review.goods_total == goods, code
+        assert promo == review.promo, code  # the same quote: the cart's discount line

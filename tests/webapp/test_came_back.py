@@ -3,6 +3,7 @@ comes back to the page (Telegram's `activated` event, or the page shown again)."
 
 from __future__ import annotations
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from tests.e2e.shopper import add_to_cart
 from tests.webapp.browser import Browser
@@ -34,10 +35,22 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await browser.find("#cart-total", "$27.90")
     await browser.find("#tg-main-button", "Checkout · $27.90")
 
+    # She opens a newsletter's code link in the chat: back in the page, Checkout says what
+    # the order summary will ask for the goods, 10% off, and the cart says why, as the
+    # summary does.
+    async with shop.store.uow() as uow:
+        await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
+    await alice.send("/start promo_TENOFF")
+    await alice.wait_for("Code TENOFF is saved")
+    await browser.js("window.__tg.fire('activated')")
+    await browser.find("#tg-main-button", "Checkout · $25.11")
+    await browser.find("#cart-total", "$27.90")
+    await browser.find("#cart-promo", "Discount (TENOFF), 10% off: −$2.79")
+
     # Back on the product, the page shown again (its tab or app in front) asks too.
     await browser.js("window.__tg.pressBack()")
     await add_to_cart(alice, "COF-ESP-250")
     await alice.wait_for("Added 1 × Espresso Roast Beans")
     await shop.until_idle()
     await browser.js("document.dispatchEvent(new Event('visibilitychange'))")
-    await browser.find("#tg-main-button", "View cart · 3 items · $39.80")
+    await browser.find("#tg-main-button", "View cart · 3 items · $35.82")  # as Checkout says

@@ -29,6 +29,7 @@ SHORT_BY_4 = "Minimum order: $20.00 — add $4.00 more to check out."
 SHORT_BY_1_10 = "Minimum order: $56.00 — add $1.10 more to check out."
 ADD_5_10 = "🚚 Add $5.10 more for free standard shipping (US)."
 FREE = "🚚 Free standard shipping (US)."
+TENOFF_6_10 = "Discount (TENOFF), 10% off: −$6.10"  # the order summary's line for the code
 
 
 @pytest.fixture
@@ -84,7 +85,10 @@ async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
     """A shop with a $56.00 minimum order and free standard shipping from $60.00. Alice's
     kettle and mug come to $61.00: the cart offers Checkout and ships free. Her 10% code
     takes $6.10 off on the summary, so $54.90 is short of both; back in the cart, and on the
-    storefront, she reads what the summary said, not a free shipping the summary charges."""
+    storefront, she reads what the summary said, not a free shipping the summary charges,
+    under the summary's own line for the code. A second mug takes her past both, and the
+    cart's Checkout (the page's too) says what the summary will ask for the goods, $69.30,
+    not the $77.00 before her code."""
     settings = storefront_settings(
         min_order=5600, free_shipping_over=6000, admin_ids=frozenset({ADMIN_ID})
     )
@@ -107,17 +111,31 @@ async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
         await alice.wait_for("Code TENOFF applied")
         summary = screen(alice)
         assert SHORT_BY_1_10 in summary and ADD_5_10 in summary and "Pay" not in summary
+        assert TENOFF_6_10 in summary
 
         await alice.press("🛒 Edit cart")
         await alice.wait_for("Your cart", include_existing=True)
         cart = screen(alice)
         assert SHORT_BY_1_10 in cart and ADD_5_10 in cart
         assert "Checkout" not in cart and FREE not in cart
+        assert f"Total: $61.00\n{TENOFF_6_10}\n" in cart  # the summary's words for it
 
         async with aiohttp.ClientSession() as http:
             page = Page(http, storefront_url(shop), init_data_for(shop, alice))
             on_page = await page.cart()
-        assert (on_page["min_order_text"], on_page["free_shipping_text"]) == (
-            SHORT_BY_1_10,
-            ADD_5_10,
-        )
+            assert (on_page["min_order_text"], on_page["free_shipping_text"]) == (
+                SHORT_BY_1_10,
+                ADD_5_10,
+            )
+            assert on_page["promo_text"] == TENOFF_6_10
+
+            # A second mug: $77.00 of goods, $69.30 to pay. Checkout says what she pays.
+            await add_to_cart(alice, "KIT-MUG-CER")
+            await alice.send("/cart")
+            await alice.wait_for("Your cart")
+            cart = screen(alice)
+            assert "Total: $77.00\nDiscount (TENOFF), 10% off: −$7.70\n" in cart
+            assert "[✅ Checkout · $69.30]" in cart and FREE in cart
+            on_page = await page.cart()
+            assert (on_page["total_text"], on_page["to_pay_text"]) == ("$77.00", "$69.30")
+            assert on_page["promo_text"] == "Discount (TENOFF), 10% off: −$7.70"

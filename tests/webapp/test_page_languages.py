@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.webapp.texts import HTML_TEXTS, PAGE_TEXTS
 from tests.webapp.browser import Browser
@@ -107,6 +108,15 @@ async def test_the_page_speaks_the_shoppers_language(shop: ShopHarness, page_of:
     assert basket["lines"][0]["title"] == "Кружка керамическая 350 мл"
     assert basket["total_text"] == "32,00\xa0$"
     assert basket["items_text"] == "2 товара"  # counted with Russian plurals
+    async with shop.store.uow() as uow:
+        await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
+    await boris.send("/start promo_TENOFF")  # the code's line reads as the summary's does
+    await boris.wait_for("TENOFF")
+    basket = await page.cart()
+    assert (basket["promo_text"], basket["to_pay_text"]) == (
+        "Скидка (TENOFF), скидка 10%: −3,20\xa0$",
+        "28,80\xa0$",
+    )
     assert (await page.add(mug, 3))["cart"]["items_text"] == "5 товаров"
 
 

@@ -117,12 +117,6 @@ class CartRepository:
         found = await self.session.scalars(_CART_WITH_LINES, {"customer_id": customer_id})
         return found.unique().first()
 
-    async def promo_code(self, customer_id: int) -> str | None:
-        """The promo code the customer's cart carries (None: none, or no cart)."""
-        return await self.session.scalar(
-            select(Cart.promo_code).where(Cart.customer_id == customer_id)
-        )
-
     async def counts(
         self, customer_id: int, product_id: int, variant_id: int = 0
     ) -> tuple[int, int]:

@@ -289,7 +289,7 @@
     let off = false;
     state.mainAction = null;
     if (name === 'cart' && full) {
-      text = t('Checkout · {total}', { total: basket.total_text });
+      text = t('Checkout · {total}', { total: basket.to_pay_text }); // after her promo code
       // sales are paused (the banner says why), or short of the minimum order (the cart says)
       off = Boolean(state.closed || basket.min_order_text);
       if (!off) state.mainAction = checkout;
@@ -297,7 +297,7 @@
       text = t('Continue shopping');
       state.mainAction = goHome;
     } else if (full) {
-      text = t('View cart · {items} · {total}', { items: basket.items_text, total: basket.total_text });
+      text = t('View cart · {items} · {total}', { items: basket.items_text, total: basket.to_pay_text }); // as Checkout says
       state.mainAction = () => go('cart');
     }
     bar.set(text, off);
@@ -727,6 +727,7 @@
     show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
       basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
+      basket.promo_text ? h('p', { class: 'hint', id: 'cart-promo', text: basket.promo_text }) : null, // why Checkout asks less
       basket.free_shipping_text ? h('p', { class: 'hint', id: 'cart-free-shipping', text: basket.free_shipping_text }) : null,
       shipping,
       basket.min_order_text ? h('p', { class: 'notice', id: 'cart-min-order', role: 'status', text: basket.min_order_text }) : null,
