@@ -7,6 +7,7 @@ knows about Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
@@ -625,22 +626,44 @@ class PaidByCardAlone(RefundNotPossible):
 
 
 class CardRefundSpent(RefundNotPossible):
-    """A partial refund that reaches the price of a gift card the order bought, once that
-    card was spent: the money paid for another order, so it cannot come back too."""
+    """A partial refund that reaches the price of gift cards the order bought (`share` of
+    `amount`), once those cards (`codes`, masked) hold less than that together (`balance`):
+    spent since, that money paid for another order, so it cannot come back too."""
+
+    ONE = N_(
+        "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift card "
+        "{code} cost, and the card holds only {balance} now. The rest paid for another order."
+    )
+    ALL_OF_ONE = N_(  # a refund by the card's SKU, or one the rest of the order gave already
+        "Order #{order_id} cannot be refunded {amount}: all of it would come off its gift card "
+        "{code}, which holds only {balance} now. The rest paid for another order."
+    )
+    SEVERAL = N_(
+        "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift cards "
+        "{codes} cost, and together they hold only {balance} now. The rest paid for other "
+        "orders."
+    )
 
     def __init__(
-        self, order_id: int, amount: int, code: str, share: int, balance: int, currency: str
+        self,
+        order_id: int,
+        amount: int,
+        share: int,
+        codes: Sequence[str],
+        balance: int,
+        currency: str,
     ) -> None:
         super().__init__()
+        if len(codes) == 1:
+            text = self.ALL_OF_ONE if share == amount else self.ONE
+        else:
+            text = self.SEVERAL
         self._words(
-            N_(
-                "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift "
-                "card {code} cost, and the card holds only {balance} now. The rest paid for "
-                "another order."
-            ),
+            text,
             order_id=order_id,
             amount=i18n.amount(amount, currency),
-            code=code,
+            code=codes[0] if codes else "",
+            codes=", ".join(codes),
             share=i18n.amount(share, currency),
             balance=i18n.amount(balance, currency),
         )

@@ -309,17 +309,20 @@ async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGiv
     return CardGivenBack(order_id, amount, currency, card, told, detail)
 
 
-async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
-    """Refuse an amount before the admin is asked to confirm it (the same rule the refund
-    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible, CardRefundSpent (a part
-    that would come off a gift card the order bought, spent since)."""
+async def check_refund(
+    shop: Shop, order_id: int, amount: int, lines: dict[str, int] | None = None
+) -> None:
+    """Refuse an amount (of `lines`, a "SKU quantity" refund's) before the admin is asked to
+    confirm it (the same rule the refund applies): RefundTooLarge, StarsRefundIsWhole,
+    RefundNotPossible, CardRefundSpent (a part that would come off gift cards the order
+    bought, spent since)."""
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
         wanted = refunds.check_refund(order, amount)
         if refunds.refund_trigger(order, wanted) == "refund_part":
-            await gift_cards.check_refund_takes(uow, order, wanted)
+            await gift_cards.check_refund_takes(uow, order, wanted, lines)
 
 
 async def line_refund_amount(

@@ -1275,6 +1275,26 @@ async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
         await store.close()
 
 
+async def test_0057_keeps_what_a_refund_took_off_gift_cards_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0057 refunds have `gift_card_shares` (NULL for every refund before: what those
+    took off a card is still in the card's worth); down to the revision before it the column
+    is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0057_refund_card_shares-1")
+        async with store.engine.connect() as conn:
+            assert "gift_card_shares" not in await _columns(conn, "refunds")
+        await _alembic(store, "upgrade", "0057_refund_card_shares")
+        async with store.engine.connect() as conn:
+            assert "gift_card_shares" in await _columns(conn, "refunds")
+        assert await current_revision(store.engine) == "0057_refund_card_shares"
+    finally:
+        await store.close()
+
+
 _A_SALE_ENTRY = text(
     "INSERT INTO audit_log (actor_telegram_id, action, target, details, created_at) VALUES "
     "(9001, :action, :target, :details, :at)"

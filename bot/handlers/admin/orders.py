@@ -324,7 +324,7 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
             update, missing=i18n.current()._("I need the amount as text, e.g. 5.00.")
         )
         amount, lines = await _refund_amount(context, flow, text)
-        await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
+        await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount, lines)
     except (AdminInputError, ShopError) as exc:
         await reply(update, views.ask_refund_amount(flow, exc))
         return

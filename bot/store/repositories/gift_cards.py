@@ -38,6 +38,18 @@ class GiftCardRepository:
         )
         return (await self.session.scalars(stmt)).all()
 
+    async def by_ids(self, card_ids: Sequence[int]) -> Sequence[GiftCard]:
+        """These cards, as they are now, in the order they were issued."""
+        if not card_ids:
+            return []
+        stmt = (
+            select(GiftCard)
+            .where(GiftCard.id.in_(card_ids))
+            .order_by(GiftCard.id)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).all()
+
     async def take(self, code: str, amount: int) -> bool:
         """Spend `amount` of the card, if it has that much and is not void: one UPDATE.
 
