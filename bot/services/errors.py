@@ -449,10 +449,30 @@ class OrderUnderReview(OrderError):
 
 
 class NotUnderReview(OrderError):
+    """✅ Approve payment or ☑️ Review resolved on an order no longer flagged (a second press,
+    another admin first)."""
+
+    def __init__(self, order_id: int, *, resolving: bool = False) -> None:
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} is not flagged for review: there is nothing to resolve.")
+            if resolving
+            else N_("Order #{order_id} is not flagged for review: there is nothing to approve."),
+            order_id=order_id,
+        )
+
+
+class ResolvedByApproval(OrderError):
+    """☑️ Review resolved on a paid order: its flag is cleared by ✅ Approve payment, which
+    also lets it ship and sends its digital items."""
+
     def __init__(self, order_id: int) -> None:
         super().__init__()
         self._words(
-            N_("Order #{order_id} is not flagged for review: there is nothing to approve."),
+            N_(
+                "Order #{order_id} is paid: ✅ Approve payment clears its review, and lets it "
+                "ship and sends its digital items."
+            ),
             order_id=order_id,
         )
 

@@ -2,8 +2,9 @@
 
 Ship (optional tracking number), Delivered (🏬 Ready for pickup and ✅ Picked up for an
 order collected at a pickup point), Cancel (confirmed first), Refund (full or an
-amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
-order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
+amount), Approve payment (a paid order flagged for review, confirmed first) and Review
+resolved (the flag of any other order, confirmed first) run the admin's order use cases
+(bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 Add note asks for an admins-only note on the order and shows the order again with it.
 ✏️ Tracking number (a shipped order) asks for the right number and tells the shopper.
 """
@@ -22,6 +23,7 @@ from bot.callback_data import (
     ApproveOrder,
     AskApproveOrder,
     AskCancelOrder,
+    AskResolveReview,
     CancelOrder,
     DeliverOrder,
     EditTracking,
@@ -33,6 +35,7 @@ from bot.callback_data import (
     PickedUp,
     ReadyForPickup,
     RefundOrder,
+    ResolveReview,
     ShipOrder,
 )
 from bot.context import ShopContext
@@ -203,6 +206,27 @@ async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -
     await present_change(
         update, context, admin_orders.approve(context.shop, actor(update), data.order_id)
     )
+
+
+async def on_resolve_ask(update: Update, context: ShopContext, data: AskResolveReview) -> None:
+    try:
+        await admin_orders.offer(context.shop, data.order_id, "resolve")
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
+    await answer_button(update)
+    await reply(update, views.ask_resolve(data.order_id))
+
+
+async def on_resolve(update: Update, context: ShopContext, data: ResolveReview) -> None:
+    try:
+        done = await admin_orders.resolve_review(context.shop, actor(update), data.order_id)
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc)
+        return
+    await answer_button(update)
+    await reply(update, views.review_resolved(done))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone))
 
 
 # ----------------------------------------------------------------------------- ship flow
