@@ -12,6 +12,7 @@ Add note asks for an admins-only note on the order and shows the order again wit
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import Literal
 
 from telegram import Update
 
@@ -55,7 +56,7 @@ from bot.services.tracking import BadTracking, clean_tracking
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadNote, OrderChanged
 from bot.views import admin_orders as views
-from bot.views.admin import reply, show
+from bot.views.admin import AdminView, reply, show
 from bot.views.replies import answer_button
 
 SKIP_WORDS = ("/skip", "skip")
@@ -174,14 +175,26 @@ async def refuse_stale(
     await show(update, views.order_screen(detail, context.shop.settings.zone))
 
 
-async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+async def _ask_before(
+    update: Update,
+    context: ShopContext,
+    order_id: int,
+    move: Literal["cancel", "approve", "resolve"],
+    question: AdminView,
+) -> None:
+    """The question before an order move that cannot be undone, asked only if the move can
+    be made now (else why not, at once, and the order as it is)."""
     try:
-        await admin_orders.offer(context.shop, data.order_id, "cancel")
+        await admin_orders.offer(context.shop, order_id, move)
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
+        await refuse_stale(update, context, order_id, exc)
         return
     await answer_button(update)
-    await reply(update, views.ask_cancel(data.order_id))
+    await reply(update, question)
+
+
+async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+    await _ask_before(update, context, data.order_id, "cancel", views.ask_cancel(data.order_id))
 
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
@@ -192,13 +205,7 @@ async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> 
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
-    try:
-        await admin_orders.offer(context.shop, data.order_id, "approve")
-    except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
-        return
-    await answer_button(update)
-    await reply(update, views.ask_approve(data.order_id))
+    await _ask_before(update, context, data.order_id, "approve", views.ask_approve(data.order_id))
 
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
@@ -209,13 +216,7 @@ async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -
 
 
 async def on_resolve_ask(update: Update, context: ShopContext, data: AskResolveReview) -> None:
-    try:
-        await admin_orders.offer(context.shop, data.order_id, "resolve")
-    except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc)
-        return
-    await answer_button(update)
-    await reply(update, views.ask_resolve(data.order_id))
+    await _ask_before(update, context, data.order_id, "resolve", views.ask_resolve(data.order_id))
 
 
 async def on_resolve(update: Update, context: ShopContext, data: ResolveReview) -> None:
