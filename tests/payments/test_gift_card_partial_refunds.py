@@ -112,11 +112,12 @@ async def test_a_card_taken_down_by_a_refund_the_provider_refuses_is_worth_it_ag
 async def test_a_refund_by_the_cards_sku_takes_it_all_off_the_card_not_off_the_mug(
     stripe_shop: Shop, stripe_account: StripeTestAccount
 ) -> None:
-    """Ada types "GIFT 1" on Alice's mug and card: its $50.00 comes off the card, not $16.00
-    off the mug first (which left the card at $16.00), so the card is cancelled and Alice's
-    message says so; the mug's $16.00 then leaves the card as it is."""
+    """Ada types "GIFT 1" on Alice's mug and two cards: its $50.00 comes off a card, not
+    $16.00 off the mug first (which left the card at $16.00), so that card is cancelled and
+    Alice's message says so; the mug's $16.00 then leaves the other card as it is, and the
+    rest of the order refunded cancels it too."""
     shop = stripe_shop
-    order_id = await _bought_a_card(shop, stripe_account)
+    order_id = await _bought_a_card(shop, stripe_account, codes=(CARD, SECOND))
     amount, lines = await admin_orders.line_refund_amount(shop, order_id, "GIFT", 1)
     assert amount == 5000
     await admin_orders.check_refund(shop, order_id, amount, lines)
@@ -132,8 +133,14 @@ async def test_a_refund_by_the_cards_sku_takes_it_all_off_the_card_not_off_the_m
     ]
 
     mug = await refund_order(shop, order_id, amount=1600, actor=ADMIN)
-    assert mug.refund is not None and mug.refund.refunded_total == 6600
+    assert await _card(shop, SECOND) == (5000, 5000)
     assert _told(mug) == []
+    rest = await refund_order(shop, order_id, actor=ADMIN)
+    assert rest.refund is not None and rest.refund.refunded_total == 11600
+    assert _told(rest) == [
+        "🎁 The gift card K7QF-…-BBBB you bought with this order is cancelled: its price was "
+        "refunded."
+    ]
 
 
 async def test_a_refund_comes_off_the_card_she_did_not_spend_and_is_refused_only_past_all(
