@@ -768,6 +768,17 @@ class ApproveOrder(OrderAction, code="AOP"):
 
 
 @dataclass(frozen=True)
+class AskResolveReview(OrderAction, code="AOV"):
+    """☑️ Review resolved on a flagged order no approval fits (cancelled, refunded, shipped,
+    delivered): ask to confirm."""
+
+
+@dataclass(frozen=True)
+class ResolveReview(OrderAction, code="AOW"):
+    """Review resolved, confirmed."""
+
+
+@dataclass(frozen=True)
 class AddOrderNote(OrderAction, code="AON"):
     """🗒 Add note: asks for the note's text first."""
 

@@ -341,6 +341,7 @@ def order_cancelled(
         text += " " + tr._("Your refund is being processed; we'll message you when it's done.")
     elif refund is not None:
         text += " " + tr._("We refunded {amount}.", amount=refund.words(tr))
+        text += cards_taken(tr, refund)
     return text
 
 
@@ -380,6 +381,7 @@ def order_refunded(
             order_id=order_id,
             amount=tr.money(refund.amount, refund.currency),
         )
+    text += cards_taken(tr, refund)
     if reason:
         text += "\n" + tr._("Reason: {reason}", reason=tr.said(reason))
     if refund.currency == STARS:
@@ -387,6 +389,31 @@ def order_refunded(
     else:
         text += "\n" + tr._("It can take a few days to show on your statement.")
     return text
+
+
+def cards_taken(tr: Translator, refund: RefundInfo) -> str:
+    """What the refund took off the gift cards she bought with the order, a line each (empty
+    if none): "🎁 $16.00 of it came off the gift card K7QF-…-AAAA you bought with this order:
+    it now holds $34.00.", or that the card is cancelled (worth nothing now)."""
+    return "".join(
+        "\n"
+        + (
+            tr._(
+                "🎁 The gift card {code} you bought with this order is cancelled: its price "
+                "was refunded.",
+                code=card.code,
+            )
+            if card.cancelled
+            else tr._(
+                "🎁 {amount} of it came off the gift card {code} you bought with this order: it "
+                "now holds {balance}.",
+                amount=tr.money(card.taken, card.currency),
+                code=card.code,
+                balance=tr.money(card.balance, card.currency),
+            )
+        )
+        for card in refund.cards
+    )
 
 
 def payment_approved(

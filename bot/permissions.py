@@ -28,6 +28,7 @@ from bot.callback_data import (
     AskApproveOrder,
     AskApproveReturn,
     AskCancelOrder,
+    AskResolveReview,
     CancelOrder,
     CancelSale,
     CancelScheduledBroadcast,
@@ -54,6 +55,7 @@ from bot.callback_data import (
     PickedUp,
     ReadyForPickup,
     RefundOrder,
+    ResolveReview,
     ShipOrder,
     ShowCustomer,
     StopBroadcast,
@@ -79,7 +81,7 @@ STAFF_MAY: dict[str, bool] = {
     "step": True,  # Confirm, Skip, Cancel under a step: the step's own action is checked too
     "orders.cancel": False,  # ✖️ Cancel an order: money goes back
     "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
-    "orders.approve": False,  # ✅ Approve payment of an order flagged for review
+    "orders.approve": False,  # ✅ Approve payment of a flagged order; ☑️ Review resolved
     "returns": False,  # approve (refund) or decline a return
     "catalog": False,  # /addproduct, /edit, /price, /stock, /hide, /show, the product list
     "files": False,  # /export (catalog, orders), importing a catalog file
@@ -143,6 +145,8 @@ BUTTONS: dict[type[Action], str] = {
     RefundOrder: "orders.refund",
     AskApproveOrder: "orders.approve",
     ApproveOrder: "orders.approve",
+    AskResolveReview: "orders.approve",  # a flag on money not back: the admins' to clear
+    ResolveReview: "orders.approve",
     AddOrderNote: "orders.note",
     EditTracking: "orders.tracking",
     AskApproveReturn: "returns",

@@ -21,7 +21,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot import i18n, notices, permissions
@@ -127,6 +127,7 @@ from bot.texts import reviews as review_texts
 from bot.texts import sales_pause as sales_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
+from bot.usecases.gift_cards import alert_holds_not_back
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -188,10 +189,18 @@ class Visit:
     chat: ChatSession
     who: Shopper
     tr: Translator  # the shopper's language
+    # What to do once the visit's writes are committed (`once_committed`)
+    committed: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def memory(self) -> dict[str, Any]:
         return self.chat.memory
+
+    def once_committed(self, then: Callable[[], Awaitable[None]]) -> None:
+        """Run `then` (an alert to the admins about what the visit stored) after its writes
+        are committed: never for a visit rolled back, nor for one of a looking visit that is
+        run again as a changing one (that visit asks again)."""
+        self.committed.append(then)
 
     @property
     def currency(self) -> str:
@@ -216,6 +225,7 @@ def looking(use_case: UseCase[P, T]) -> Entry[P, T]:
                 result = await use_case(v, *args, **kwargs)
                 await engine.save(uow, v.chat)  # kept with the other writes, if it moved
             if not uow.deferred or await shop.store.apply(uow.deferred, chat_id=who.chat_id):
+                await _after_commit(v)
                 return result
             log.debug("chat %s changed meanwhile: visiting again", who.chat_id)
         except WriteWhileReading:
@@ -253,7 +263,14 @@ async def _change(shop: Shop, who: Shopper, use_case: Callable[[Visit], Awaitabl
         result = await use_case(v)
         if not await engine.save(uow, v.chat):
             raise RuntimeError(f"chat {who.chat_id} was written while its lock was held")
+    await _after_commit(v)
     return result
+
+
+async def _after_commit(v: Visit) -> None:
+    """What the visit asked to do once its writes were committed (`Visit.once_committed`)."""
+    for then in v.committed:
+        await then()
 
 
 async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
@@ -349,6 +366,7 @@ async def cancel(v: Visit) -> MenuScreen:
         i18n.worded(N_("cancelled by the shopper")),
         actor="shopper",
     )
+    v.once_committed(functools.partial(alert_holds_not_back, v.shop, released))
     was_paying = v.chat.state == Step.AWAITING_PAYMENT
     await v.fire("cancel")
     notice = (
@@ -581,6 +599,7 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
                 lambda tr: notices.not_in_shop_currency(tr, wrong.names(tr), wrong.currency)
             )
         return PaymentRefusedScreen(reason=error.said(i18n.current()))
+    await alert_holds_not_back(shop, placed.released)  # committed: the invoices it replaced
     replaced = tuple(h.invoice_message_id for h in placed.released if h.invoice_message_id)
     if placed.order.total == 0:  # the gift card pays all of it: no invoice
         return PaidByCardScreen(order=placed.order, replaced_invoices=replaced)
@@ -639,8 +658,7 @@ async def invoice_sent(
             released = order and await release_hold(
                 uow, order, who.user_id, _not_sent_note(message_id)
             )
-        if released and (lost := released.card_not_back):  # its card's part could not go back
-            await shop.alert_admins(lambda tr: notices.card_part_not_back(tr, order_id, lost))
+        await alert_holds_not_back(shop, [released] if released else [])
         tr = i18n.current()
         if message_id is NotSent.TOTAL_OUT_OF_RANGE:
             refused = TotalOutOfRange(invoice.order.total, invoice.order.currency)

@@ -7,6 +7,7 @@ knows about Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
@@ -448,10 +449,30 @@ class OrderUnderReview(OrderError):
 
 
 class NotUnderReview(OrderError):
+    """✅ Approve payment or ☑️ Review resolved on an order no longer flagged (a second press,
+    another admin first)."""
+
+    def __init__(self, order_id: int, *, resolving: bool = False) -> None:
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} is not flagged for review: there is nothing to resolve.")
+            if resolving
+            else N_("Order #{order_id} is not flagged for review: there is nothing to approve."),
+            order_id=order_id,
+        )
+
+
+class ResolvedByApproval(OrderError):
+    """☑️ Review resolved on a paid order: its flag is cleared by ✅ Approve payment, which
+    also lets it ship and sends its digital items."""
+
     def __init__(self, order_id: int) -> None:
         super().__init__()
         self._words(
-            N_("Order #{order_id} is not flagged for review: there is nothing to approve."),
+            N_(
+                "Order #{order_id} is paid: ✅ Approve payment clears its review, and lets it "
+                "ship and sends its digital items."
+            ),
             order_id=order_id,
         )
 
@@ -625,22 +646,44 @@ class PaidByCardAlone(RefundNotPossible):
 
 
 class CardRefundSpent(RefundNotPossible):
-    """A partial refund that reaches the price of a gift card the order bought, once that
-    card was spent: the money paid for another order, so it cannot come back too."""
+    """A partial refund that reaches the price of gift cards the order bought (`share` of
+    `amount`), once those cards (`codes`, masked) hold less than that together (`balance`):
+    spent since, that money paid for another order, so it cannot come back too."""
+
+    ONE = N_(
+        "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift card "
+        "{code} cost, and the card holds only {balance} now. The rest paid for another order."
+    )
+    ALL_OF_ONE = N_(  # a refund by the card's SKU, or one the rest of the order gave already
+        "Order #{order_id} cannot be refunded {amount}: all of it would come off its gift card "
+        "{code}, which holds only {balance} now. The rest paid for another order."
+    )
+    SEVERAL = N_(
+        "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift cards "
+        "{codes} cost, and together they hold only {balance} now. The rest paid for other "
+        "orders."
+    )
 
     def __init__(
-        self, order_id: int, amount: int, code: str, share: int, balance: int, currency: str
+        self,
+        order_id: int,
+        amount: int,
+        share: int,
+        codes: Sequence[str],
+        balance: int,
+        currency: str,
     ) -> None:
         super().__init__()
+        if len(codes) == 1:
+            text = self.ALL_OF_ONE if share == amount else self.ONE
+        else:
+            text = self.SEVERAL
         self._words(
-            N_(
-                "Order #{order_id} cannot be refunded {amount}: {share} of it is what its gift "
-                "card {code} cost, and the card holds only {balance} now. The rest paid for "
-                "another order."
-            ),
+            text,
             order_id=order_id,
             amount=i18n.amount(amount, currency),
-            code=code,
+            code=codes[0] if codes else "",
+            codes=", ".join(codes),
             share=i18n.amount(share, currency),
             balance=i18n.amount(balance, currency),
         )

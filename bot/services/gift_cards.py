@@ -12,15 +12,17 @@ At checkout `spend` takes the amount from the balance by one conditional UPDATE 
 order's transaction; a released hold, a full refund or an admin (↩️ Refund's 🎁 Back to the
 gift card, `give_back_asked`) gives back what is left of it, once (`give_back`), and a
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
-was spent since; a partial one takes what it gives back of a card's price off the card
-(`take_refunded`, by the same rule). Messages show a code masked (`masked`): only its first
-and last group, so a screenshot of a chat gives nobody the card.
+was spent since; a partial one takes what it gives back of a card's price off the cards
+that still hold it (`take_refunded`: all of it off the card line a refund by SKU names, else
+what is left after the order's other goods), and keeps what it took on the refund. Messages
+show a code masked (`masked`): only its first and last group, so a screenshot of a chat gives
+nobody the card.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,10 +141,15 @@ async def _card(uow: UnitOfWork, text: str) -> GiftCard:
     return card
 
 
+def is_cancelled(card: GiftCard) -> bool:
+    """Worth nothing: voided (its order refunded in full), or all of its price refunded."""
+    return card.voided_at is not None or card.initial_amount <= 0
+
+
 async def balance(uow: UnitOfWork, text: str) -> GiftCardBalance:
     """/giftcard CODE: the card's balance (never whose it is); GiftCardRefused if none."""
     card = await _card(uow, text)
-    void = card.voided_at is not None
+    void = is_cancelled(card)
     return GiftCardBalance(card.code, card.balance, card.initial_amount, card.currency, void)
 
 
@@ -155,7 +162,7 @@ async def quote(
     keeps an invoice: its payment form asks for the address and the shipping."""
     card = await _card(uow, text)
     code = masked(card.code)
-    if card.voided_at is not None:
+    if is_cancelled(card):
         raise GiftCardRefused.saying(CARD_VOID, code=code)
     if card.currency != currency:
         raise GiftCardRefused.saying(
@@ -315,77 +322,118 @@ async def restore_issued(uow: UnitOfWork, order_id: int) -> None:
         await uow.gift_cards.unvoid(_issuing_lines(order))
 
 
-def taken_by_refunds(order: Order, refunded: int) -> int:
-    """What of the cards the order bought `refunded` (its money back so far) took off them.
-    A refund comes out of everything else the order paid for first (its other goods, its
-    shipping), then off the cards, never beyond what they cost: a partial refund that covers
-    a card's price makes the card worth that much less, so the shopper never has both."""
-    cards = sum(line.net_total for line in order.lines if line.gift_codes)
-    rest = max(order.total + order.gift_card_amount - cards, 0)
-    return min(max(refunded - rest, 0), cards)
+@dataclass(frozen=True, slots=True)
+class CardTaken:
+    """What a refund did to a gift card its order bought, for the shopper's message: `taken`
+    came off it and it holds `balance` now; `cancelled`: it is worth nothing any more (the
+    order was refunded in full, or all of the card's price was)."""
+
+    code: str  # masked
+    taken: int
+    balance: int
+    currency: str
+    cancelled: bool = False
+
+
+def _card_part(order: Order, cards: Sequence[GiftCard], amount: int) -> int:
+    """What of a refund of `amount` that names no card is the cards' price: it comes out of
+    everything else the order paid for first (its other goods, its shipping), then off the
+    cards, never beyond what is left of what they cost. What refunds took off the cards so far
+    is what their worth went down by (each was issued worth its line's unit price)."""
+    cost = sum(line.net_total for line in order.lines if line.gift_codes)
+    faces = {line.id: line.unit_price for line in order.lines}
+    taken = sum(
+        faces.get(card.order_line_id or 0, card.initial_amount) - card.initial_amount
+        for card in cards
+        if card.voided_at is None
+    )
+    others_left = order.total + order.gift_card_amount - cost - (order.refunded_amount - taken)
+    return min(max(amount - max(others_left, 0), 0), max(cost - taken, 0))
 
 
 async def _refund_shares(
-    uow: UnitOfWork, order: Order, refunded_before: int, amount: int
+    uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None
 ) -> list[tuple[GiftCard, int]]:
-    """What a partial refund of `amount` takes off each card the order bought: the cards in
-    the order they were issued, each down to nothing before the next, so the same refund
-    always moves the same cards by the same amounts (and `restore_refunded` undoes it)."""
-    before = taken_by_refunds(order, refunded_before)
-    after = taken_by_refunds(order, refunded_before + amount)
-    if after <= before:
+    """What a partial refund of `amount` takes off each card the order bought. A refund by a
+    card line's SKU (`lines` names it) is all that line's cards'; any other refund takes
+    `_card_part`. It comes off the cards that still hold it, the unspent ones first, then the
+    fullest, so a card spent since blocks nothing another card covers; CardRefundSpent when
+    those cards together hold less."""
+    issuing = _issuing_lines(order)
+    named = [line_id for line_id in issuing if str(line_id) in (lines or {})]
+    cards = await uow.gift_cards.of_lines(issuing)
+    part = amount if named else _card_part(order, cards, amount)
+    pool = [c for c in cards if c.order_line_id in (named or issuing) and not is_cancelled(c)]
+    if part <= 0 or not pool:  # nothing of it is a card's, or no card is worth anything
         return []
-    faces = {line.id: line.unit_price for line in order.lines}
-    shares, start = [], 0
-    for card in await uow.gift_cards.of_lines(_issuing_lines(order)):
-        face = faces[card.order_line_id or 0]
-        share = max(min(after, start + face) - max(before, start), 0)
-        if share and card.voided_at is None:
+    shares, left = [], part
+    for card in sorted(pool, key=lambda c: (c.balance < c.initial_amount, -c.balance, c.id)):
+        if share := min(card.balance, left):
             shares.append((card, share))
-        start += face
+            left -= share
+    if left > 0:
+        codes = [masked(card.code) for card in pool]
+        held = sum(card.balance for card in pool)
+        raise CardRefundSpent(order.id, amount, part, codes, held, order.currency)
     return shares
 
 
-def _check_shares(order: Order, amount: int, shares: list[tuple[GiftCard, int]]) -> None:
-    for card, share in shares:
-        if card.balance < share:
-            code = masked(card.code)
-            raise CardRefundSpent(order.id, amount, code, share, card.balance, card.currency)
+async def check_refund_takes(
+    uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None = None
+) -> None:
+    """CardRefundSpent if a partial refund of `amount` (of `lines`, a "SKU quantity" one's)
+    would take more off the cards the order bought than they hold (spent since: that money
+    paid for another order)."""
+    await _refund_shares(uow, order, amount, lines)
 
 
-async def check_refund_takes(uow: UnitOfWork, order: Order, amount: int) -> None:
-    """CardRefundSpent if a partial refund of `amount` would take more off a card the order
-    bought than it holds (spent since: that money paid for another order)."""
-    _check_shares(order, amount, await _refund_shares(uow, order, order.refunded_amount, amount))
-
-
-async def take_refunded(uow: UnitOfWork, order: Order, amount: int) -> None:
+async def take_refunded(
+    uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None = None
+) -> dict[str, int] | None:
     """A partial refund of `amount` is claimed: what of it paid for cards the order bought
     comes off them (balance and worth alike), or CardRefundSpent and the caller rolls back.
-    `restore_refunded` puts it back if the refund fails."""
-    shares = await _refund_shares(uow, order, order.refunded_amount, amount)
-    _check_shares(order, amount, shares)
+    What it took off each card (`Refund.gift_card_shares`), None if nothing: kept on the
+    refund, so `restore_refunded` puts exactly that back if the refund fails."""
+    shares = await _refund_shares(uow, order, amount, lines)
     for card, share in shares:
         if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
-            await check_refund_takes(uow, order, amount)
+            found = await uow.gift_cards.by_code(card.code)
+            held = found.balance if found is not None else 0
+            raise CardRefundSpent(
+                order.id, amount, share, [masked(card.code)], held, order.currency
+            )
+    return {str(card.id): share for card, share in shares} or None
 
 
-async def note_refunded(uow: UnitOfWork, order: Order, amount: int, actor: str) -> None:
-    """The partial refund of `amount` went through: the order's history says what it took
-    off each card the order bought ("$11.00 of it taken off the gift card K7QF-…-AAAA")."""
-    before = order.refunded_amount - amount
-    for card, share in await _refund_shares(uow, order, before, amount):
-        taken = i18n.amount(share, order.currency)
-        note = worded(TAKEN_OFF, amount=taken, code=masked(card.code))
+async def note_refunded(
+    uow: UnitOfWork, order: Order, shares: Mapping[str, int] | None, actor: str
+) -> tuple[CardTaken, ...]:
+    """The partial refund that took `shares` off the order's cards went through: the order's
+    history says what it took off each ("$11.00 of it taken off the gift card K7QF-…-AAAA"),
+    and what each holds now, for the shopper's message."""
+    shares, taken = shares or {}, []
+    for card in await uow.gift_cards.by_ids([int(card_id) for card_id in shares]):
+        share = shares[str(card.id)]
+        amount = i18n.amount(share, order.currency)
+        note = worded(TAKEN_OFF, amount=amount, code=masked(card.code))
         await uow.orders.record_event(order, actor=actor, note=note)
+        cancelled = is_cancelled(card)
+        taken.append(CardTaken(masked(card.code), share, card.balance, card.currency, cancelled))
+    return tuple(taken)
 
 
-async def restore_refunded(uow: UnitOfWork, order_id: int, amount: int) -> None:
-    """The partial refund of `amount` that took its part off the order's cards failed (it
-    is still counted in the order's refunded amount): the cards are worth it again."""
-    order = await uow.orders.get(order_id, full=False)
-    if order is None or order.refunded_amount >= order.total:  # a full one voided them
-        return
-    before = order.refunded_amount - amount
-    for card, share in await _refund_shares(uow, order, before, amount):
-        await uow.gift_cards.put_back_refunded(card.id, share)
+async def cancelled_with(uow: UnitOfWork, order: Order) -> tuple[CardTaken, ...]:
+    """The order was refunded in full: the cards it bought that were still worth something
+    are cancelled with it (`void_issued`), for the shopper's message."""
+    return tuple(
+        CardTaken(masked(card.code), card.initial_amount, 0, card.currency, cancelled=True)
+        for card in await uow.gift_cards.of_lines(_issuing_lines(order))
+        if card.voided_at is not None and card.initial_amount > 0
+    )
+
+
+async def restore_refunded(uow: UnitOfWork, shares: Mapping[str, int] | None) -> None:
+    """The partial refund that took `shares` off the order's cards failed: each card is
+    worth its share again."""
+    for card_id, share in (shares or {}).items():
+        await uow.gift_cards.put_back_refunded(int(card_id), share)

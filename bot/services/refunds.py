@@ -52,6 +52,7 @@ class RefundInfo:
     provider_refund_id: str | None
     refunded_total: int
     already: bool = False  # the provider had refunded it before (CHARGE_ALREADY_REFUNDED)
+    cards: tuple[gift_cards.CardTaken, ...] = ()  # what it took off cards the order bought
 
     def words(self, tr: Translator) -> str:
         """The refund that gave back the rest, for the shopper who got some back before:
@@ -242,10 +243,11 @@ async def claim(
     if under_way := await uow.refunds.under_way(order.id):
         raise RefundUnderWay(order.id, under_way, order.currency)
     wanted = check_refund(order, amount)
+    card_shares = None
     if refund_trigger(order, wanted) == "refund":  # all of it: the cards it bought go too
         await gift_cards.void_issued(uow, order)
     else:  # a part: what of it paid for cards it bought comes off them
-        await gift_cards.take_refunded(uow, order, wanted)
+        card_shares = await gift_cards.take_refunded(uow, order, wanted, lines)
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -259,6 +261,7 @@ async def claim(
             reason=reason,
             requested_by=actor,
             lines=lines,
+            gift_card_shares=card_shares,
         )
     )
     return RefundClaim.of(refund, payment, order.customer.telegram_id)
@@ -383,12 +386,13 @@ async def take_over(
 
 
 async def give_back(uow: UnitOfWork, claimed: RefundClaim) -> None:
-    """The provider said no: the claimed amount is no longer counted as refunded."""
+    """The provider said no: the claimed amount is no longer counted as refunded, and what it
+    took off the gift cards the order bought is back on them."""
+    refund = await uow.session.get(Refund, claimed.refund_id)
     if claimed.counted:
-        await gift_cards.restore_refunded(uow, claimed.order_id, claimed.amount)
+        await gift_cards.restore_refunded(uow, refund.gift_card_shares if refund else None)
         await uow.orders.add_refunded(claimed.order_id, -claimed.amount)
         await gift_cards.restore_issued(uow, claimed.order_id)
-    refund = await uow.session.get(Refund, claimed.refund_id)
     if refund is not None:
         refund.status = "failed"
 
@@ -430,8 +434,10 @@ async def record_refund(
     old = order.status
     trigger = "refund" if full else "refund_part"
     await uow.orders.transition(order, trigger, actor=actor, note=_made_before(note, already))
-    if not full:
-        await gift_cards.note_refunded(uow, order, claimed.amount, actor)
+    if full:
+        cards = await gift_cards.cancelled_with(uow, order)
+    else:
+        cards = await gift_cards.note_refunded(uow, order, refund.gift_card_shares, actor)
     if full and order.needs_review:
         why = worded(
             N_("review cleared, all refunded: {reason}"),
@@ -441,7 +447,12 @@ async def record_refund(
     card = await gift_cards.give_back(uow, order) if full else gift_cards.CardBack()
     return RefundResult(
         info=RefundInfo(
-            claimed.amount, order.currency, provider_refund_id, order.refunded_amount, already
+            claimed.amount,
+            order.currency,
+            provider_refund_id,
+            order.refunded_amount,
+            already,
+            cards,
         ),
         customer_telegram_id=claimed.customer_telegram_id,
         old_status=old,

@@ -662,6 +662,12 @@ class Refund(Base):
     # quantity" refund's (migration 0055); None for an amount, everything, or a return's
     # refund (its request names its lines).
     lines: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    # What a partial refund took off the gift cards its order bought, {"<gift card id>":
+    # amount} (migration 0057), so its history, the shopper's message and a refused refund's
+    # undoing name exactly those; None when it took nothing off a card (and before 0057).
+    gift_card_shares: Mapped[dict[str, int] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
 
 
 class ChatState(Base):

@@ -24,6 +24,7 @@ from bot.services.errors import (
     OrderNotFound,
     OrderUnderReview,
     RefundUnderWay,
+    ResolvedByApproval,
     ShopError,
 )
 from bot.services.pickup import is_pickup
@@ -149,6 +150,14 @@ class RefundOffer:
 
 
 @dataclass(frozen=True)
+class ReviewResolved:
+    """☑️ Review resolved as it ended: `detail` is the order as stored afterwards."""
+
+    order_id: int
+    detail: OrderDetail
+
+
+@dataclass(frozen=True)
 class CardGivenBack:
     """🎁 Back to the gift card as it ended: `detail` is the order as stored afterwards."""
 
@@ -224,14 +233,18 @@ async def approve(shop: Shop, admin_id: int, order_id: int) -> OrderChanged:
 
 
 async def offer(
-    shop: Shop, order_id: int, move: Literal["ship", "cancel", "approve", "tracking"]
+    shop: Shop, order_id: int, move: Literal["ship", "cancel", "approve", "tracking", "resolve"]
 ) -> OrderDetail:
     """The order, if `move` can be made now (asked when its button is pressed, before any
     question): OrderNotFound, NotNow, OrderUnderReview for a ship under review, or
     NotUnderReview / NotApprovable for an approval. "tracking": its tracking number can be
-    changed while it is shipped, not once delivered (nor cancelled or refunded)."""
+    changed while it is shipped, not once delivered (nor cancelled or refunded). "resolve":
+    ☑️ Review resolved (`check_resolvable`)."""
     detail = await order_detail(shop, order_id)
     s = detail.summary
+    if move == "resolve":
+        check_resolvable(order_id, s.needs_review, s.status)
+        return detail
     if move == "tracking":
         if s.status != OrderStatus.SHIPPED:
             raise NotNow(order_id, move, s.status, s.refunded, collected=s.collected)
@@ -275,6 +288,44 @@ async def refund_offer(shop: Shop, order_id: int) -> RefundOffer:
     )
 
 
+def check_resolvable(order_id: int, needs_review: bool, status: str) -> None:
+    """The one rule of ☑️ Review resolved: the flag of an order no approval fits (cancelled,
+    refunded, shipped, delivered, unpaid) may be cleared by hand; a paid order's is ✅
+    Approve payment's (ResolvedByApproval), and an order not flagged has none
+    (NotUnderReview)."""
+    if not needs_review:
+        raise NotUnderReview(order_id, resolving=True)
+    if status in APPROVABLE:
+        raise ResolvedByApproval(order_id)
+
+
+async def resolve_review(shop: Shop, admin_id: int, order_id: int) -> ReviewResolved:
+    """☑️ Review resolved: the admin sorted out by hand what the order was flagged for (a
+    gift card part that could not go back, a refund that failed after a cancel), so its flag
+    goes; the reason stays in its history ("review resolved by admin:9001: …") and the audit
+    log (`order.review.resolve`), in one transaction. Nothing is refunded and the shopper is
+    not told. Once however often pressed: the flag is cleared by a compare-and-set, and a
+    later press hears NotUnderReview; refusals are audited (`order.review.resolve.refused`)."""
+    actor = _actor(shop, admin_id)
+    try:
+        async with shop.store.uow() as uow:
+            order = await uow.orders.get(order_id, full=False)
+            if order is None:
+                raise OrderNotFound(order_id)
+            check_resolvable(order_id, order.needs_review, order.status)
+            reason = order.review_reason or worded(refunds.PAYMENT_CHECK)
+            history = worded(N_("review resolved by {actor}: {reason}"), actor=actor, reason=reason)
+            if not await uow.orders.clear_review(order, actor=actor, note=history):
+                raise NotUnderReview(order_id, resolving=True)
+            details = {"actor": actor, "review_reason": reason}
+            await uow.audit.record(admin_id, "order.review.resolve", f"order:{order_id}", details)
+    except OrderError as refused:
+        details = {"actor": actor, "error": refused.note()}
+        await audit_order(shop, admin_id, "order.review.resolve.refused", order_id, details)
+        raise
+    return ReviewResolved(order_id, await order_detail(shop, order_id))
+
+
 async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGivenBack:
     """🎁 Back to the gift card: the part of a paid order its card paid and that is not back
     yet goes back on the card, with a line in the order's history and the audit log
@@ -309,17 +360,20 @@ async def give_back_to_card(shop: Shop, admin_id: int, order_id: int) -> CardGiv
     return CardGivenBack(order_id, amount, currency, card, told, detail)
 
 
-async def check_refund(shop: Shop, order_id: int, amount: int) -> None:
-    """Refuse an amount before the admin is asked to confirm it (the same rule the refund
-    applies): RefundTooLarge, StarsRefundIsWhole, RefundNotPossible, CardRefundSpent (a part
-    that would come off a gift card the order bought, spent since)."""
+async def check_refund(
+    shop: Shop, order_id: int, amount: int, lines: dict[str, int] | None = None
+) -> None:
+    """Refuse an amount (of `lines`, a "SKU quantity" refund's) before the admin is asked to
+    confirm it (the same rule the refund applies): RefundTooLarge, StarsRefundIsWhole,
+    RefundNotPossible, CardRefundSpent (a part that would come off gift cards the order
+    bought, spent since)."""
     async with shop.store.uow() as uow:
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
         wanted = refunds.check_refund(order, amount)
         if refunds.refund_trigger(order, wanted) == "refund_part":
-            await gift_cards.check_refund_takes(uow, order, wanted)
+            await gift_cards.check_refund_takes(uow, order, wanted, lines)
 
 
 async def line_refund_amount(

@@ -23,7 +23,7 @@ from bot.store.models import Order, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import still_forgotten
 from bot.store.repositories.privacy import PrivacyRepository
-from bot.usecases.gift_cards import alert_not_back
+from bot.usecases.gift_cards import alert_holds_not_back
 
 # Orders that still need her address: paid and not yet delivered (or cancelled).
 ON_ITS_WAY = [OrderStatus.PAID, OrderStatus.SHIPPED]
@@ -68,8 +68,7 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
         counts = await uow.privacy.erase(customer, utcnow())
         details = {"actor": actor, "cancelled_orders": [hold.order_id for hold in released]}
         await uow.audit.record(telegram_id, "customer.forget", actor, details | counts)
-    for hold in released:
-        await alert_not_back(shop, hold.order_id, hold.card_not_back)
+    await alert_holds_not_back(shop, released)
     return Forgetting(done=True, released=released)
 
 

@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "order.refund.giftcard": N_("gave back to its gift card the card's part of"),
     "order.giftcard.not_back": N_("could not give back to its voided gift card the card's part of"),
     "order.approve": N_("approved the payment of"),
+    "order.review.resolve": N_("marked resolved the review of"),
     "order.note": N_("added a note to"),
     "order.tracking": N_("changed the tracking number of"),
     "return.request": N_("asked to return items of"),
@@ -93,6 +94,7 @@ SHOWN_APART = frozenset(
         "decline_reason",
         "restocked",
         "collected",  # read in how "from" and "to" are worded (a pickup's statuses)
+        "review_reason",
     }
 )
 
@@ -240,6 +242,8 @@ def _details(tr: Translator, details: dict[str, Any]) -> str:
     if "tracking" in details:  # ✏️ Tracking number: what it was → what it is
         before, after = (details.get(k) or tr._("none") for k in ("tracking_was", "tracking"))
         said.append(f"{before} → {after}")
+    if isinstance(details.get("review_reason"), str):  # ☑️ Review resolved: what it was
+        said.append(tr._("flagged for: {reason}", reason=tr.said(details["review_reason"])))
     for note in ("refund_error", "error"):
         if isinstance(details.get(note), str):
             said.append(tr.said(details[note]))

@@ -15,6 +15,7 @@ from bot.callback_data import (
     ApproveOrder,
     AskApproveOrder,
     AskCancelOrder,
+    AskResolveReview,
     CancelOrder,
     DeliverOrder,
     EditTracking,
@@ -25,6 +26,7 @@ from bot.callback_data import (
     PickedUp,
     ReadyForPickup,
     RefundOrder,
+    ResolveReview,
     ShipOrder,
     ShowCustomer,
     button,
@@ -45,7 +47,13 @@ from bot.store.order_states import (
 )
 from bot.texts import returns as return_texts
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
-from bot.usecases.admin_orders import MAX_NOTE, CardGivenBack, OrderChanged, TrackingChanged
+from bot.usecases.admin_orders import (
+    MAX_NOTE,
+    CardGivenBack,
+    OrderChanged,
+    ReviewResolved,
+    TrackingChanged,
+)
 from bot.views.admin import TEXT_LIMIT, AdminView, Rows, flow_buttons
 
 SHIP_PROMPT = N_("Shipping order #{order_id}. Send the tracking number, or ship without one.")
@@ -68,6 +76,11 @@ ASK_CANCEL = N_(
 ASK_APPROVE = N_(
     "Approve the payment of order #{order_id}? Check the payment at the provider first: "
     "the order can then be shipped, and its digital items are sent."
+)
+ASK_RESOLVE = N_(
+    "Mark the review of order #{order_id} as resolved? Do it once you have sorted out by hand "
+    "what it was flagged for: the ⚠️ flag goes and its reason stays in the order's history. "
+    "Nothing is refunded and the shopper is not told."
 )
 
 
@@ -284,6 +297,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_O
     came = s.order_id, *listed(listing)  # each action's screen after it leads back there too
     if s.needs_review and s.status in APPROVABLE:
         actions.append(button(tr._("✅ Approve payment"), AskApproveOrder(*came)))
+    elif s.needs_review:  # cancelled, refunded, shipped...: no payment to approve
+        actions.append(button(tr._("☑️ Review resolved"), AskResolveReview(*came)))
     if "ship" in detail.triggers and s.collected:
         actions.append(button(tr._("🏬 Ready for pickup"), ReadyForPickup(*came)))
     elif "ship" in detail.triggers:
@@ -419,6 +434,18 @@ def ask_cancel(order_id: int, listing: AdminOrders) -> AdminView:
 
 def ask_approve(order_id: int, listing: AdminOrders) -> AdminView:
     return ask_first(order_id, ASK_APPROVE, N_("✅ Yes, approve"), ApproveOrder, listing)
+
+
+def ask_resolve(order_id: int, listing: AdminOrders) -> AdminView:
+    return ask_first(order_id, ASK_RESOLVE, N_("☑️ Yes, resolved"), ResolveReview, listing)
+
+
+def review_resolved(done: ReviewResolved) -> str:
+    """What ☑️ Review resolved did, in a line for the admin who pressed it."""
+    return i18n.current()._(
+        "☑️ Order #{order_id}: its review is marked resolved; the flag is gone.",
+        order_id=done.order_id,
+    )
 
 
 def ask_tracking(flow: Flow, problem: str = "") -> AdminView:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.callback_data import ApproveOrder, AskApproveOrder
+from bot.callback_data import ApproveOrder, AskApproveOrder, ResolveReview
 from bot.demo import STARS_CATALOG
 from bot.i18n import translator
 from bot.standin import BotApiStandIn, FakeUser, Message
@@ -198,11 +198,19 @@ async def test_a_flagged_guide_cancelled_offers_no_approve_and_no_part_refund(
 ) -> None:
     """Cancelling a flagged order whose charge Stripe does not know: the refund fails, the order
     stays flagged (money is owed) but can no longer be approved, so no Approve is offered and
-    an older screen's Approve says why at once; a part of it cannot be refunded either."""
+    an older screen's Approve says why at once; a part of it cannot be refunded either. Once
+    Ada has sorted it out at Stripe, ☑️ Review resolved clears the flag (while it was paid,
+    only ✅ Approve payment could), once, in its history and the audit log."""
     admin, shopper = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
     order_id = await flagged_order(h, shopper, admin, "DIG-GDE-BRW")
     detail = await open_detail(admin, order_id)
     approve = next(b for b in detail.all_buttons if "Approve" in b.label)
+    assert "Review resolved" not in str([b.label for b in detail.all_buttons])
+    answer = await admin.press_data(detail, ResolveReview(order_id).encode())
+    assert answer.text == (
+        f"Order #{order_id} is paid: ✅ Approve payment clears its review, and lets it ship "
+        "and sends its digital items."
+    )
     await admin.press("✖️ Cancel", message=detail)
     await admin.wait_for("a paid order is refunded in full")
     await admin.press("✖️ Yes, cancel it")
@@ -222,6 +230,28 @@ async def test_a_flagged_guide_cancelled_offers_no_approve_and_no_part_refund(
     await admin.wait_for("only all that is left ($9.00) can be refunded.")
     order = await load(h, order_id)
     assert (order.status, order.refunded_amount, order.needs_review) == ("cancelled", 0, True)
+
+    await admin.press("☑️ Review resolved", message=done)
+    question = await admin.wait_for(f"Mark the review of order #{order_id} as resolved?")
+    yes = next(b for b in question.all_buttons if b.label == "☑️ Yes, resolved")
+    await admin.press_button(question, yes)
+    await admin.wait_for(f"☑️ Order #{order_id}: its review is marked resolved; the flag is gone.")
+    screen = (await admin.wait_for(f"Order #{order_id} · ✖️ Cancelled")).text or ""
+    assert "Needs review" not in screen
+    flagged_for = (
+        "payment check: Stripe does not know charge ch_forged; refund after cancel failed: "
+    )
+    assert f"(review resolved by admin:9001: {flagged_for}" in screen
+    again = await admin.press_data(question, yes.callback_data or "")  # pressed twice
+    assert again.text == (
+        f"Order #{order_id} is not flagged for review: there is nothing to resolve."
+    )
+    assert not (await load(h, order_id)).needs_review
+    await admin.send("/audit")
+    audit = (await admin.wait_for("Audit log")).text or ""
+    assert f"admin:9001 · marked resolved the review of order:{order_id} (refused) · " in audit
+    resolved = f"admin:9001 · marked resolved the review of order:{order_id} · flagged for: "
+    assert resolved + flagged_for in audit
 
 
 RUSSIAN_HEADING = "Заказ №{order_id} · "

@@ -1,7 +1,8 @@
 """Ada refunds part of an order that bought gift cards, by typing a line or an amount on
-its ↩️ Refund screen: what the refund gives back of a card's price comes off the card (Sam
-reads it in /giftcard), and an amount a spent card no longer holds is refused before she
-confirms, saying which card and why."""
+its ↩️ Refund screen: what the refund gives back of a card's price comes off a card that
+still holds it (all of a card line's, when she types its SKU; Sam reads it in his message
+and in /giftcard), and an amount the cards no longer hold is refused before she confirms,
+saying which card and why."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ async def _ada_types(ada: FakeUser, order_id: int, typed: str) -> str:
     return answer.text or ""
 
 
-async def test_a_refund_of_a_gift_card_line_takes_its_price_off_the_card(
+async def test_a_refund_of_a_gift_card_line_takes_its_price_off_the_card_sam_did_not_spend(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
-    """Sam bought two $16 gift cards ($37.00 with $5 shipping). Ada refunds one card's line:
-    $16.00 back, $5.00 of it the shipping's, so $11.00 comes off the first card. Sam spends
-    $10.00 of the second; $16.00 more would take $11.00 off it: refused, nothing moved."""
+    """Sam bought two $16 gift cards ($37.00 with $5 shipping) and spent $10.00 of the first.
+    Ada refunds one card's line: all $16.00 of it comes off the card he did not spend, which
+    is cancelled, and his message says so. $16.00 more would take $11.00 (after the $5.00
+    shipping) off the spent card, which holds $6.00: refused, as is its line, nothing moved."""
     assert h.shop is not None
     ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
     order_id, _ = await paid_order(h, sam, stripe_account, sku="GIFT16")
@@ -61,24 +63,33 @@ async def test_a_refund_of_a_gift_card_line_takes_its_price_off_the_card(
         (line,) = order.lines
         line.gift_codes = [FIRST, SECOND]
         await gift_cards.issue(uow, [FIRST, SECOND], "USD", line.unit_price, line.id)
+        assert await uow.gift_cards.take(FIRST, 1000)  # Sam's next order
 
     assert await _ada_types(ada, order_id, "GIFT16 1") == f"Refund $16.00 of order #{order_id}?"
     await ada.press("↩️ Refund $16.00")
     await ada.wait_for(f"Order #{order_id}: ")
     screen = await ada.wait_for(lambda m: "History:" in (m.text or ""))
-    assert "$11.00 of it taken off the gift card K7QF-…-AAAA the order bought" in (
+    assert "$16.00 of it taken off the gift card K7QF-…-BBBB the order bought" in (
         screen.text or ""
     )
-    await sam.wait_for(f"Order #{order_id}")
-    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $5.00 of $5.00 left."
-    assert await _balance(sam, SECOND) == "Gift card K7QF-…-BBBB: $16.00 of $16.00 left."
+    told = await sam.wait_for(f"We refunded $16.00 of order #{order_id}")
+    assert (
+        "\n🎁 The gift card K7QF-…-BBBB you bought with this order is cancelled: its price was "
+        "refunded.\n" in (told.text or "")
+    )
+    assert await _balance(sam, SECOND) == (
+        "Gift card K7QF-…-BBBB was cancelled with the order that bought it."
+    )
+    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $6.00 of $16.00 left."
 
-    async with h.store.uow() as uow:
-        assert await uow.gift_cards.take(SECOND, 1000)  # Sam's next order
     answer = await _ada_types(ada, order_id, "16.00")
     assert answer.startswith(
         f"Order #{order_id} cannot be refunded $16.00: $11.00 of it is what its gift card "
-        "K7QF-…-BBBB cost, and the card holds only $6.00 now. The rest paid for another order."
+        "K7QF-…-AAAA cost, and the card holds only $6.00 now. The rest paid for another order."
     ), answer
-    assert await _balance(sam, SECOND) == "Gift card K7QF-…-BBBB: $6.00 of $16.00 left."
-    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $5.00 of $5.00 left."
+    answer = await _ada_types(ada, order_id, "GIFT16 1")
+    assert answer.startswith(
+        f"Order #{order_id} cannot be refunded $16.00: all of it would come off its gift card "
+        "K7QF-…-AAAA, which holds only $6.00 now. The rest paid for another order."
+    ), answer
+    assert await _balance(sam, FIRST) == "Gift card K7QF-…-AAAA: $6.00 of $16.00 left."

@@ -1,8 +1,9 @@
 """A gift card voided while an order still counts on giving its part back: the order never
-says the part went back when it did not, and the admins are told to make it good. Bob pays
-⭐ 100 of his guides with a card and ⭐ 50 by invoice; the card is then voided (the order
-that bought it was refunded), and his invoice goes (it expires, Ada cancels it, he deletes his
-data), or his paid order is refunded."""
+says the part went back when it did not, and the admins are told to make it good, once that
+is stored (not for a change rolled back). Bob pays ⭐ 100 of his guides with a card and ⭐ 50
+by invoice; the card is then voided (the order that bought it was refunded), and his invoice
+goes (it expires, Ada cancels it, he deletes his data, sends /cancel, or checks out anew on
+the storefront), or his paid order is refunded."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.conversation import journey
+from bot.conversation.journey import Shopper
 from bot.shop import Shop
 from bot.standin import FakeUser
 from bot.standin.harness import ShopHarness
@@ -73,38 +76,83 @@ async def _order_screen(ada: FakeUser, order_id: int) -> str:
     return (await ada.wait_for(f"Order #{order_id} · ")).text or ""
 
 
-async def _expiry(shop: Shop, order_id: int) -> None:
+BOB = Shopper(chat_id=1002, user_id=1002, first_name="Bob")
+
+
+async def _expiry(shop: Shop, bob: FakeUser, order_id: int) -> None:
     released = await release_expired_holds(shop, now=utcnow() + timedelta(hours=2))
     assert [hold.order_id for hold in released] == [order_id]  # nobody paid it in time
 
 
-async def _admins_cancel(shop: Shop, order_id: int) -> None:
+async def _admins_cancel(shop: Shop, bob: FakeUser, order_id: int) -> None:
     await cancel_order(shop, order_id, actor="admin:9001")
 
 
-async def _privacy_deletion(shop: Shop, order_id: int) -> None:
+async def _privacy_deletion(shop: Shop, bob: FakeUser, order_id: int) -> None:
     assert [h.order_id for h in (await privacy.forget(shop, 1002)).released] == [order_id]
+
+
+async def _shoppers_cancel(shop: Shop, bob: FakeUser, order_id: int) -> None:
+    await bob.send("/cancel")
+    await bob.wait_for("Payment cancelled. Back to the main menu.")
+
+
+async def _new_checkout(shop: Shop, bob: FakeUser, order_id: int) -> None:
+    """Bob goes back to his cart and pays anew: the new invoice replaces the first."""
+    await open_order_summary(bob)
+    await bob.press("Pay ⭐ 150")  # the voided card is off his summary
+    await bob.wait_for(lambda m: m.invoice is not None and "150" in str(m.invoice["prices"]))
 
 
 @pytest.mark.parametrize(
     "let_go",
-    [_expiry, _admins_cancel, _privacy_deletion],
-    ids=["invoice expired", "admin's Cancel", "privacy deletion"],
+    [_expiry, _admins_cancel, _privacy_deletion, _shoppers_cancel, _new_checkout],
+    ids=["invoice expired", "admin's Cancel", "privacy deletion", "/cancel", "new checkout"],
 )
 async def test_an_invoice_let_go_after_its_card_was_voided_tells_the_admins_and_records_nothing(
-    stars_shop_with_admin: ShopHarness, let_go: Callable[[Shop, int], Awaitable[None]]
+    stars_shop_with_admin: ShopHarness,
+    let_go: Callable[[Shop, FakeUser, int], Awaitable[None]],
 ) -> None:
     shop = stars_shop_with_admin.shop
     assert shop is not None
-    ada, _, order_id = await _invoice_with_card(stars_shop_with_admin)
+    ada, bob, order_id = await _invoice_with_card(stars_shop_with_admin)
     await _void_card(stars_shop_with_admin)
-    await let_go(shop, order_id)
+    await let_go(shop, bob, order_id)
 
     await ada.wait_for(_not_back(order_id), include_existing=True)
     assert await _card_part_back(stars_shop_with_admin, order_id) == 0
     screen = await _order_screen(ada, order_id)
     assert "⚠️ Needs review: its gift card part ⭐ 100 could not go back" in screen
     assert "by system (its gift card part ⭐ 100 could not go back" in screen  # its history
+
+
+async def test_a_cancel_rolled_back_tells_the_admins_nothing(
+    stars_shop_with_admin: ShopHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's /cancel fails after letting his invoice go (its chat cannot be saved): the
+    change is rolled back, so the order is neither flagged nor cancelled, and no admin hears
+    of a card part that did not go back."""
+    h = stars_shop_with_admin
+    assert h.shop is not None
+    ada, _, order_id = await _invoice_with_card(h)
+    await _void_card(h)
+
+    async def unsaved(*_: object) -> bool:
+        return False
+
+    monkeypatch.setattr(journey.engine, "save", unsaved)
+    with pytest.raises(RuntimeError, match="was written while its lock was held"):
+        await journey.cancel(h.shop, BOB)
+    await h.until_idle()
+    assert not [m for m in ada.messages if "could not go back" in (m.text or "")]
+    async with h.store.reading() as uow:
+        order = await uow.orders.get(order_id, full=False)
+        assert order is not None
+        assert (order.status, order.needs_review, order.hold_status) == (
+            "awaiting_payment",
+            False,
+            "held",
+        )
 
 
 async def test_a_full_refund_whose_card_was_voided_tells_the_admins_and_the_button_says_why(

@@ -1,17 +1,20 @@
-"""A partial refund of an order that bought a gift card (SQLite and PostgreSQL): the refund
-comes out of the order's other goods first, then off the card, which is worth that much
-less; refused, before any money moves, once the card no longer holds it; and made whole
-again if the provider refuses the refund."""
+"""A partial refund of an order that bought gift cards (SQLite and PostgreSQL): an amount
+comes out of the order's other goods first, then off the cards, a refund by a card's SKU all
+off that card; a card is then worth that much less, and the shopper's message says what it
+holds now. It comes off the cards that still hold it (an unspent one before a spent one), is
+refused, before any money moves, only when they no longer hold it together, and is made
+whole again if the provider refuses the refund."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.i18n import translator
 from bot.services import gift_cards
 from bot.services.errors import CardRefundSpent, RefundFailed
 from bot.shop import Shop
 from bot.usecases import admin_orders
-from bot.usecases.orders import refund_order
+from bot.usecases.orders import OrderChange, refund_order
 from tests.payments.conftest import (
     StripeTestAccount,
     add_product,
@@ -22,33 +25,42 @@ from tests.payments.conftest import (
 
 ALICE = 1001
 ADMIN = "admin:9001"
-CARD = "K7QF-2MXR-9TBA"
+CARD, SECOND = "K7QF-2MXR-9TBA", "K7QF-2MXR-BBBB"
 
 
-async def _bought_a_card(shop: Shop, account: StripeTestAccount | None = None) -> int:
-    """Alice buys a $16 mug and a $50 gift card ($66.00) and pays; the
-    card's code is issued as its delivery does: the order's id."""
+async def _bought_a_card(
+    shop: Shop, account: StripeTestAccount | None = None, codes: tuple[str, ...] = (CARD,)
+) -> int:
+    """Alice buys a $16 mug and a $50 gift card (one for each of `codes`) and pays; the
+    cards' codes are issued as their delivery does: the order's id."""
     mug = await add_product(shop, "MUG", price=1600)
     card = await add_product(shop, "GIFT", price=5000, digital=True)
-    await fill_cart(shop, ALICE, {mug: 1, card: 1})
+    await fill_cart(shop, ALICE, {mug: 1, card: len(codes)})
     placed = await place_order(shop, telegram_id=ALICE)
-    charge = await account.charge(6600) if account else "ch_offline"
+    total = 1600 + 5000 * len(codes)
+    charge = await account.charge(total) if account else "ch_offline"
     assert (await pay(shop, placed, provider_charge=charge)).kind == "paid"
     async with shop.store.uow() as uow:
         order = await uow.orders.get(placed.order.order_id)
-        assert order is not None and order.total == 6600
+        assert order is not None and order.total == total
         line = next(line for line in order.lines if line.sku == "GIFT")
-        line.gift_codes = [CARD]
-        await gift_cards.issue(uow, [CARD], "USD", line.unit_price, line.id)
+        line.gift_codes = list(codes)
+        await gift_cards.issue(uow, codes, "USD", line.unit_price, line.id)
     return placed.order.order_id
 
 
-async def _card(shop: Shop) -> tuple[int, int]:
+async def _card(shop: Shop, code: str = CARD) -> tuple[int, int]:
     """(what is left on the card, what it is worth)."""
     async with shop.store.reading() as uow:
-        card = await uow.gift_cards.by_code(CARD)
+        card = await uow.gift_cards.by_code(code)
     assert card is not None and card.voided_at is None
     return card.balance, card.initial_amount
+
+
+def _told(change: OrderChange, language: str = "en") -> list[str]:
+    """The lines of the shopper's message about the refund that say what it did to her cards."""
+    said = change.message_for_shopper(translator(language))
+    return [line for line in said.splitlines() if line.startswith("🎁")]
 
 
 async def test_a_partial_refund_that_reaches_the_cards_price_takes_it_off_the_card(
@@ -67,8 +79,8 @@ async def test_a_partial_refund_that_reaches_the_cards_price_takes_it_off_the_ca
     async with shop.store.uow() as uow:
         assert await uow.gift_cards.take(CARD, 3000)  # Bob's order
     refusal = (
-        f"Order #{order_id} cannot be refunded $30.00: $30.00 of it is what its gift card "
-        "K7QF-…-9TBA cost, and the card holds only $20.00 now. The rest paid for another order."
+        f"Order #{order_id} cannot be refunded $30.00: all of it would come off its gift card "
+        "K7QF-…-9TBA, which holds only $20.00 now. The rest paid for another order."
     )
     with pytest.raises(CardRefundSpent) as asked:
         await admin_orders.check_refund(shop, order_id, 3000)  # before Ada confirms
@@ -95,3 +107,80 @@ async def test_a_card_taken_down_by_a_refund_the_provider_refuses_is_worth_it_ag
     async with shop.store.reading() as uow:
         order = await uow.orders.get(order_id)
         assert order is not None and order.refunded_amount == 0
+
+
+async def test_a_refund_by_the_cards_sku_takes_it_all_off_the_card_not_off_the_mug(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Ada types "GIFT 1" on Alice's mug and two cards: its $50.00 comes off a card, not
+    $16.00 off the mug first (which left the card at $16.00), so that card is cancelled and
+    Alice's message says so; the mug's $16.00 then leaves the other card as it is, and the
+    rest of the order refunded cancels it too."""
+    shop = stripe_shop
+    order_id = await _bought_a_card(shop, stripe_account, codes=(CARD, SECOND))
+    amount, lines = await admin_orders.line_refund_amount(shop, order_id, "GIFT", 1)
+    assert amount == 5000
+    await admin_orders.check_refund(shop, order_id, amount, lines)
+    change = await refund_order(shop, order_id, amount=amount, actor=ADMIN, lines=lines)
+    assert await _card(shop) == (0, 0)
+    assert _told(change) == [
+        "🎁 The gift card K7QF-…-9TBA you bought with this order is cancelled: its price was "
+        "refunded."
+    ]
+    assert _told(change, "ru") == [
+        "🎁 Подарочная карта K7QF-…-9TBA, купленная в этом заказе, аннулирована: её цена "
+        "возвращена."
+    ]
+
+    mug = await refund_order(shop, order_id, amount=1600, actor=ADMIN)
+    assert await _card(shop, SECOND) == (5000, 5000)
+    assert _told(mug) == []
+    rest = await refund_order(shop, order_id, actor=ADMIN)
+    assert rest.refund is not None and rest.refund.refunded_total == 11600
+    assert _told(rest) == [
+        "🎁 The gift card K7QF-…-BBBB you bought with this order is cancelled: its price was "
+        "refunded."
+    ]
+
+
+async def test_a_refund_comes_off_the_card_she_did_not_spend_and_is_refused_only_past_all(
+    stripe_shop: Shop, stripe_account: StripeTestAccount
+) -> None:
+    """Alice bought two $50 cards with her mug and spent $30.00 of the first. $40.00 back
+    takes the mug's $16.00 and $24.00 off the unspent second card, not the spent first one;
+    $50.00 more is more than the two hold together ($46.00): refused, naming both; $46.00
+    empties both, and her message says what each holds now."""
+    shop = stripe_shop
+    order_id = await _bought_a_card(shop, stripe_account, codes=(CARD, SECOND))
+    async with shop.store.uow() as uow:
+        assert await uow.gift_cards.take(CARD, 3000)  # Bob's order
+
+    part = await refund_order(shop, order_id, amount=4000, actor=ADMIN)
+    assert await _card(shop, SECOND) == (2600, 2600)
+    assert await _card(shop, CARD) == (2000, 5000)
+    assert _told(part) == [
+        "🎁 $24.00 of it came off the gift card K7QF-…-BBBB you bought with this order: it now "
+        "holds $26.00."
+    ]
+    assert _told(part, "es") == [
+        "🎁 Se descontaron 24,00\xa0US$ de la tarjeta regalo K7QF-…-BBBB que compraste con "
+        "este pedido: ahora tiene 26,00\xa0US$."
+    ]
+
+    with pytest.raises(CardRefundSpent) as refused:
+        await admin_orders.check_refund(shop, order_id, 5000)
+    assert str(refused.value) == (
+        f"Order #{order_id} cannot be refunded $50.00: $50.00 of it is what its gift cards "
+        "K7QF-…-9TBA, K7QF-…-BBBB cost, and together they hold only $46.00 now. The rest paid "
+        "for other orders."
+    )
+
+    rest = await refund_order(shop, order_id, amount=4600, actor=ADMIN)
+    assert await _card(shop, SECOND) == (0, 0)
+    assert await _card(shop, CARD) == (0, 3000)
+    assert _told(rest) == [
+        "🎁 $20.00 of it came off the gift card K7QF-…-9TBA you bought with this order: it now "
+        "holds $0.00.",
+        "🎁 The gift card K7QF-…-BBBB you bought with this order is cancelled: its price was "
+        "refunded.",
+    ]

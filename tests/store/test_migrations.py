@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -1282,6 +1283,61 @@ async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
         assert await current_revision(store.engine) == "0055_refund_lines"
     finally:
         await store.close()
+
+
+async def test_0057_keeps_what_a_refund_took_off_gift_cards_and_takes_it_away(
+    database_url: str,
+) -> None:
+    """Up to 0057 refunds have `gift_card_shares`: NULL for a refund made before (what it took
+    off a card is in the card's worth already), a JSON object of card ids and amounts for one
+    made after; down to the revision before it the column is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0057_refund_card_shares-1")
+        async with store.uow() as uow:
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            assert customer_id is not None
+            order_id = await _old_order(uow.session, customer_id, "paid", 6600, 1600)
+            payment_id = await uow.session.scalar(
+                text(
+                    "INSERT INTO payments (order_id, provider, telegram_payment_charge_id, "
+                    "payer_telegram_id, amount, currency, verification_status, "
+                    "verification_attempts, created_at) VALUES (:order, 'stripe', 'tg_1', 1001, "
+                    "6600, 'USD', 'verified', 0, :now) RETURNING id"
+                ),
+                {"order": order_id, "now": utcnow()},
+            )
+            await uow.session.execute(_A_REFUND, {"payment": payment_id, "now": utcnow()})
+        await _alembic(store, "upgrade", "0057_refund_card_shares")
+        async with store.engine.begin() as conn:
+            await conn.execute(_A_REFUND, {"payment": payment_id, "now": utcnow()})
+            await conn.execute(
+                text("UPDATE refunds SET gift_card_shares = :shares WHERE id = 2"),
+                {"shares": '{"7": 1100}'},
+            )
+            rows = (
+                await conn.execute(text("SELECT id, gift_card_shares FROM refunds ORDER BY id"))
+            ).all()
+        assert [(row[0], _json(row[1])) for row in rows] == [(1, None), (2, {"7": 1100})]
+        assert await current_revision(store.engine) == "0057_refund_card_shares"
+        await _alembic(store, "downgrade", "0057_refund_card_shares-1")
+        async with store.engine.connect() as conn:
+            assert "gift_card_shares" not in await _columns(conn, "refunds")
+    finally:
+        await store.close()
+
+
+_A_REFUND = text(
+    "INSERT INTO refunds (order_id, payment_id, amount, currency, status, requested_by, "
+    "created_at, attempts) SELECT order_id, id, 1600, 'USD', 'succeeded', 'admin:9001', :now, 0 "
+    "FROM payments WHERE id = :payment"
+)
+
+
+def _json(value: object) -> object:
+    """A JSON column as a raw SELECT gives it: text on SQLite, already read on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 _A_SALE_ENTRY = text(

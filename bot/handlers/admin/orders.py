@@ -2,8 +2,9 @@
 
 Ship (optional tracking number), Delivered (🏬 Ready for pickup and ✅ Picked up for an
 order collected at a pickup point), Cancel (confirmed first), Refund (full or an
-amount) and Approve payment (an order flagged for review, confirmed first) run the admin's
-order use cases (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
+amount), Approve payment (a paid order flagged for review, confirmed first) and Review
+resolved (the flag of any other order, confirmed first) run the admin's order use cases
+(bot.usecases.admin_orders); the views are in bot.views.admin_orders.
 Add note asks for an admins-only note on the order and shows the order again with it.
 ✏️ Tracking number (a shipped order) asks for the right number and tells the shopper.
 Each button carries the order list the order was opened from (FromOrderList), and a step
@@ -13,6 +14,7 @@ keeps it (`list_kept`), so the order screen shown after the action leads back to
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import Literal
 
 from telegram import Update
 
@@ -24,6 +26,7 @@ from bot.callback_data import (
     ApproveOrder,
     AskApproveOrder,
     AskCancelOrder,
+    AskResolveReview,
     CancelOrder,
     DeliverOrder,
     EditTracking,
@@ -35,6 +38,7 @@ from bot.callback_data import (
     PickedUp,
     ReadyForPickup,
     RefundOrder,
+    ResolveReview,
     ShipOrder,
 )
 from bot.context import ShopContext
@@ -61,7 +65,7 @@ from bot.services.tracking import BadTracking, clean_tracking
 from bot.usecases import admin_orders
 from bot.usecases.admin_orders import BadNote, OrderChanged
 from bot.views import admin_orders as views
-from bot.views.admin import reply, show
+from bot.views.admin import AdminView, reply, show
 from bot.views.replies import answer_button
 
 SKIP_WORDS = ("/skip", "skip")
@@ -178,14 +182,28 @@ async def refuse_stale(
     await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
 
 
-async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+async def _ask_before(
+    update: Update,
+    context: ShopContext,
+    order_id: int,
+    move: Literal["cancel", "approve", "resolve"],
+    question: AdminView,
+    listing: AdminOrders,
+) -> None:
+    """The question before an order move that cannot be undone, asked only if the move can
+    be made now (else why not, at once, and the order as it is)."""
     try:
-        await admin_orders.offer(context.shop, data.order_id, "cancel")
+        await admin_orders.offer(context.shop, order_id, move)
     except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc, data.listing)
+        await refuse_stale(update, context, order_id, exc, listing)
         return
     await answer_button(update)
-    await reply(update, views.ask_cancel(data.order_id, data.listing))
+    await reply(update, question)
+
+
+async def on_cancel_ask(update: Update, context: ShopContext, data: AskCancelOrder) -> None:
+    question = views.ask_cancel(data.order_id, data.listing)
+    await _ask_before(update, context, data.order_id, "cancel", question, data.listing)
 
 
 async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> None:
@@ -195,19 +213,30 @@ async def on_cancel(update: Update, context: ShopContext, data: CancelOrder) -> 
 
 
 async def on_approve_ask(update: Update, context: ShopContext, data: AskApproveOrder) -> None:
-    try:
-        await admin_orders.offer(context.shop, data.order_id, "approve")
-    except OrderError as exc:
-        await refuse_stale(update, context, data.order_id, exc, data.listing)
-        return
-    await answer_button(update)
-    await reply(update, views.ask_approve(data.order_id, data.listing))
+    question = views.ask_approve(data.order_id, data.listing)
+    await _ask_before(update, context, data.order_id, "approve", question, data.listing)
 
 
 async def on_approve(update: Update, context: ShopContext, data: ApproveOrder) -> None:
     await answer_button(update)
     approved = admin_orders.approve(context.shop, actor(update), data.order_id)
     await present_change(update, context, approved, data.listing)
+
+
+async def on_resolve_ask(update: Update, context: ShopContext, data: AskResolveReview) -> None:
+    question = views.ask_resolve(data.order_id, data.listing)
+    await _ask_before(update, context, data.order_id, "resolve", question, data.listing)
+
+
+async def on_resolve(update: Update, context: ShopContext, data: ResolveReview) -> None:
+    try:
+        done = await admin_orders.resolve_review(context.shop, actor(update), data.order_id)
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
+        return
+    await answer_button(update)
+    await reply(update, views.review_resolved(done))
+    await show(update, views.order_screen(done.detail, context.shop.settings.zone, data.listing))
 
 
 # ----------------------------------------------------------------------------- ship flow
@@ -332,7 +361,7 @@ async def refund_input(update: Update, context: ShopContext, flow: Flow) -> None
             update, missing=i18n.current()._("I need the amount as text, e.g. 5.00.")
         )
         amount, lines = await _refund_amount(context, flow, text)
-        await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount)
+        await admin_orders.check_refund(context.shop, int(flow["order_id"]), amount, lines)
     except (AdminInputError, ShopError) as exc:
         await reply(update, views.ask_refund_amount(flow, exc))
         return

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.db import rowcount
 from bot.store.models import GiftCard
@@ -28,13 +30,24 @@ class GiftCardRepository:
 
     async def of_lines(self, line_ids: Sequence[int]) -> Sequence[GiftCard]:
         """The cards these order lines issued."""
-        if not line_ids:
+        return await self._now(GiftCard.order_line_id, line_ids)
+
+    async def by_ids(self, card_ids: Sequence[int]) -> Sequence[GiftCard]:
+        """These cards (what a partial refund took off them, `Refund.gift_card_shares`)."""
+        return await self._now(GiftCard.id, card_ids)
+
+    async def _now(
+        self, column: InstrumentedAttribute[Any], among: Sequence[int]
+    ) -> Sequence[GiftCard]:
+        """The cards whose `column` is `among`, in the order they were issued, their balances
+        as they are now (not as this session read them before)."""
+        if not among:
             return []
         stmt = (
             select(GiftCard)
-            .where(GiftCard.order_line_id.in_(line_ids))
+            .where(column.in_(among))
             .order_by(GiftCard.id)
-            .execution_options(populate_existing=True)  # balances as they are now
+            .execution_options(populate_existing=True)
         )
         return (await self.session.scalars(stmt)).all()
 
