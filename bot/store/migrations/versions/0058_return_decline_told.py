@@ -11,7 +11,7 @@
 Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite).
 
 Revision ID: 0058_return_decline_told
-Revises: 0056_sales_before_0040
+Revises: 0057_refund_card_shares
 Create Date: 2026-12-05 12:00:00.000000
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0058_return_decline_told"
-down_revision: str | None = "0056_sales_before_0040"
+down_revision: str | None = "0057_refund_card_shares"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
