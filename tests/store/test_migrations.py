@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Executable, inspect, select, text, update
+from sqlalchemy import Connection, Executable, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -1271,6 +1271,24 @@ async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
         async with store.engine.connect() as conn:
             assert "lines" in await _columns(conn, "refunds")
         assert await current_revision(store.engine) == "0055_refund_lines"
+    finally:
+        await store.close()
+
+
+async def test_0059_stats_seeks_the_currencies_paid_in_one_by_one(database_url: str) -> None:
+    """Up to 0059 each step of /stats' list of the currencies orders were paid in (the
+    least one after the last found) is a seek of the partial index on paid orders' currency;
+    down to the revision before it the index is gone."""
+    after_euro = select(func.min(Order.currency)).where(
+        Order.paid_at.is_not(None), Order.currency > "EUR"
+    )
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0059_paid_currency_index-1")
+        assert "ix_orders_paid_currency" not in await _plan(store, after_euro)
+        await _alembic(store, "upgrade", "0059_paid_currency_index")
+        assert "ix_orders_paid_currency" in await _plan(store, after_euro)
     finally:
         await store.close()
 
