@@ -247,12 +247,14 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
     # Paid, then cancelled: counted as paid in its period, but none of its mugs went out.
     await _order(store, customer, mug, paid_at=now - timedelta(days=2), qty=8, status="cancelled")
     # Other currencies, never summed with dollars: the ones ever paid in are named.
-    await _order(store, customer, cup, paid_at=now - timedelta(days=9), qty=20, currency="XTR")
+    await _order(
+        store, customer, cup, paid_at=now - timedelta(days=9), qty=20, sku="CUP", currency="XTR"
+    )
     for days in (1, 400):
         await _order(
             store, customer, mug, paid_at=now - timedelta(days=days), qty=1, currency="EUR"
         )
-    await _order(store, customer, cup, paid_at=None, qty=1, currency="GBP")  # never paid
+    await _order(store, customer, cup, paid_at=None, qty=1, sku="CUP", currency="GBP")  # unpaid
     async with store.uow() as uow:
         payment = Payment(
             order_id=today_refunded,
