@@ -3,8 +3,9 @@ migration 0054's index on orders.paid_at.
 
 A shop two years old: 200,000 orders (one line each) written in bulk, one in ten never paid
 (paid_at NULL), the rest paid evenly over 730 days up to now, by 20,000 customers, one order
-in twenty with a promo code. Then, best of five, in-process: /stats (its Today, 7 and 30 days,
-top products and top promo codes: `reports.store_stats`), the morning report's day
+in twenty with a promo code, all in USD. Then, best of five, in-process: /stats (its Today,
+7 and 30 days, top products and top promo codes, the other currencies ever paid in:
+`reports.store_stats`), the morning report's day
 (`reports.day_stats` of yesterday) and the broadcast audience "bought in the last 90 days"
 (`count_reachable`); then the same without ix_orders_paid_at, to see what it saves.
 

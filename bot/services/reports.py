@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.i18n import N_
 from bot.services.promos import day_start
 from bot.services.sellable import StockLine, lowest_stock
-from bot.store.models import RATED_ENOUGH, Customer, Order, OrderLine, Payment, Refund, utcnow
+from bot.store.models import RATED_ENOUGH, Customer, Order, Payment, Refund, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.promos import CodeFigures
 from bot.store.repositories.ratings import RatedProduct, RatingFigures
@@ -193,11 +193,6 @@ async def store_stats(
     periods = [await _period(uow, label, since, currency) for label, since in starts]
     month = now - timedelta(days=30)
     top_products = await _top_products(uow, currency, month, None, top)
-    others = await uow.session.scalars(
-        select(Order.currency)
-        .where(Order.paid_at.is_not(None), Order.currency != currency)
-        .distinct()
-    )
     low_stock, low_stock_count = await lowest_stock(uow.products, threshold, LOW_STOCK_SHOWN)
     return StoreStats(
         now=now.astimezone(zone),
@@ -206,7 +201,7 @@ async def store_stats(
         low_stock=low_stock,
         threshold=threshold,
         low_stock_count=low_stock_count,
-        other_currencies=sorted(others.all()),
+        other_currencies=[c for c in await uow.orders.currencies_paid_in() if c != currency],
         top_codes=await uow.promos.top_codes(
             since=month, currency=currency, not_sold=NOT_SOLD, limit=top
         ),
@@ -227,27 +222,15 @@ async def _top_products(
     uow: UnitOfWork, currency: str, since: datetime, until: datetime | None, top: int
 ) -> list[TopProduct]:
     """The products sold most (by units) in orders paid from `since` (to `until`)."""
-    rows = await uow.session.execute(
-        select(
-            OrderLine.sku,
-            func.max(OrderLine.title),
-            func.sum(OrderLine.quantity),
-            func.sum(OrderLine.quantity * OrderLine.unit_price - OrderLine.discount),
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            Order.paid_at.is_not(None),
-            *_within(Order.paid_at, since, until),
-            Order.status.not_in(NOT_SOLD),
-            Order.currency == currency,
-        )
-        .group_by(OrderLine.sku)
-        .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.sku)
-        .limit(top)
+    sold = select(Order.id).where(
+        Order.paid_at.is_not(None),
+        *_within(Order.paid_at, since, until),
+        Order.status.not_in(NOT_SOLD),
+        Order.currency == currency,
     )
     return [
-        TopProduct(sku, title, int(qty or 0), int(revenue or 0), currency)
-        for sku, title, qty, revenue in rows
+        TopProduct(sku, title, units, revenue, currency)
+        for sku, title, units, revenue in await uow.orders.best_sellers(sold, top)
     ]
 
 

@@ -202,12 +202,13 @@ async def _order(
     status: str = "paid",
     sku: str = "MUG",
     discount: int = 0,
+    currency: str = "USD",
 ) -> int:
     async with store.uow() as uow:
         order = Order(
             customer_id=customer_id,
             status=status,
-            currency="USD",
+            currency=currency,
             items_total=1000 * qty,
             total=1000 * qty,
             paid_at=paid_at,
@@ -218,7 +219,7 @@ async def _order(
                 sku=sku,
                 title=f"{sku} title",
                 unit_price=1000,
-                currency="USD",
+                currency=currency,
                 quantity=qty,
                 discount=discount,
             )
@@ -243,6 +244,17 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
     await _order(store, customer, mug, paid_at=now - timedelta(days=20), qty=1)
     await _order(store, customer, mug, paid_at=now - timedelta(days=40), qty=9)  # too old
     await _order(store, customer, mug, paid_at=None, qty=7, status="awaiting_payment")
+    # Paid, then cancelled: counted as paid in its period, but none of its mugs went out.
+    await _order(store, customer, mug, paid_at=now - timedelta(days=2), qty=8, status="cancelled")
+    # Other currencies, never summed with dollars: the ones ever paid in are named.
+    await _order(
+        store, customer, cup, paid_at=now - timedelta(days=9), qty=20, sku="CUP", currency="XTR"
+    )
+    for days in (1, 400):
+        await _order(
+            store, customer, mug, paid_at=now - timedelta(days=days), qty=1, currency="EUR"
+        )
+    await _order(store, customer, cup, paid_at=None, qty=1, sku="CUP", currency="GBP")  # unpaid
     async with store.uow() as uow:
         payment = Payment(
             order_id=today_refunded,
@@ -267,12 +279,13 @@ async def test_stats_count_paid_orders_minus_refunds_per_period(store: Store) ->
         stats = await store_stats(uow, currency="USD", threshold=3, now=now)
     today, week, month = stats.periods
     assert (today.orders, today.gross, today.refunds, today.net) == (2, 4000, 400, 3600)
-    assert (week.orders, week.gross) == (3, 9000)
-    assert (month.orders, month.gross, month.average_order) == (4, 10000, 2500)
+    assert (week.orders, week.gross) == (4, 17000)
+    assert (month.orders, month.gross, month.average_order) == (5, 18000, 3600)
     assert [(t.sku, t.quantity, t.revenue) for t in stats.top_products] == [
         ("CUP", 6, 6000 - 750),  # what the cups took: their share of the code comes off
         ("MUG", 4, 4000),
     ]
+    assert stats.other_currencies == ["EUR", "XTR"]
     assert [p.sku for p in stats.low_stock] == ["MUG"]
 
 

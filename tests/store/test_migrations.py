@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Executable, inspect, select, text, update
+from sqlalchemy import Connection, Executable, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -1218,11 +1218,25 @@ async def test_0051_lets_a_broadcast_remember_how_far_it_got_and_takes_that_away
         await store.close()
 
 
+async def _index_comes_with(
+    database_url: str, revision: str, index: str, statement: Executable
+) -> None:
+    """Up to `revision` the database reads `statement` from `index`; down to the revision
+    before it, not (the index is gone)."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", f"{revision}-1")
+        assert index not in await _plan(store, statement)
+        await _alembic(store, "upgrade", revision)
+        assert index in await _plan(store, statement)
+    finally:
+        await store.close()
+
+
 async def test_0052_ending_a_sale_reads_its_products_by_an_index(database_url: str) -> None:
     """Up to 0052 the statement that ends a sale's dates (`_undated`) reads the partial index
     on category_sale_of, not the whole table; down to 0051 the index is gone."""
-    from sqlalchemy import update
-
     from bot.store.models import Product
 
     ending = (
@@ -1230,40 +1244,20 @@ async def test_0052_ending_a_sale_reads_its_products_by_an_index(database_url: s
         .where(Product.category_sale_of == 1)
         .values(category_sale_ends_at=None, category_sale_of=None)
     )
-    store = Store.from_url(database_url)
-    try:
-        await store.migrate()
-        await _alembic(store, "downgrade", "0051_broadcast_resume")
-        assert "ix_products_category_sale_of" not in await _plan(store, ending)
-        await _alembic(store, "upgrade", "0052_sale_of_index")
-        assert "ix_products_category_sale_of" in await _plan(store, ending)
-    finally:
-        await store.close()
+    await _index_comes_with(
+        database_url, "0052_sale_of_index", "ix_products_category_sale_of", ending
+    )
 
 
 async def test_0054_the_reports_read_paid_orders_by_an_index_on_paid_at(database_url: str) -> None:
     """Up to 0054 a report's period (/stats' Today, the morning report's day) reads the
     orders paid in it from the partial index on paid_at, not every order; down to 0053 the
     index is gone."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import func, select
-
-    from bot.store.models import Order
-
     since = datetime(2026, 12, 4, 23, tzinfo=UTC)
     today = select(func.count(Order.id), func.sum(Order.total)).where(
         Order.paid_at.is_not(None), Order.paid_at >= since, Order.currency == "USD"
     )
-    store = Store.from_url(database_url)
-    try:
-        await store.migrate()
-        await _alembic(store, "downgrade", "0053_return_refund")
-        assert "ix_orders_paid_at" not in await _plan(store, today)
-        await _alembic(store, "upgrade", "0054_paid_at_index")
-        assert "ix_orders_paid_at" in await _plan(store, today)
-    finally:
-        await store.close()
+    await _index_comes_with(database_url, "0054_paid_at_index", "ix_orders_paid_at", today)
 
 
 async def test_0055_keeps_the_lines_a_refund_gave_back_and_takes_them_away(
@@ -1338,6 +1332,18 @@ _A_REFUND = text(
 def _json(value: object) -> object:
     """A JSON column as a raw SELECT gives it: text on SQLite, already read on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+async def test_0059_stats_seeks_the_currencies_paid_in_one_by_one(database_url: str) -> None:
+    """Up to 0059 each step of /stats' list of the currencies orders were paid in (the
+    least one after the last found) is a seek of the partial index on paid orders' currency;
+    down to 0058 the index is gone."""
+    after_euro = select(func.min(Order.currency)).where(
+        Order.paid_at.is_not(None), Order.currency > "EUR"
+    )
+    await _index_comes_with(
+        database_url, "0059_paid_currency_index", "ix_orders_paid_currency", after_euro
+    )
 
 
 _A_SALE_ENTRY = text(

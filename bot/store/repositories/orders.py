@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -156,6 +157,59 @@ class OrderRepository:
             .order_by(Order.currency)
         )
         return {str(currency): int(amount or 0) for currency, amount in found.all()}
+
+    async def currencies_paid_in(self) -> list[str]:
+        """Every currency an order was ever paid in, in order. A loose index scan of
+        ix_orders_paid_currency (migration 0059): the first currency, then the least one
+        after the last found, until none is left; a few index seeks however many orders
+        were paid, where `DISTINCT currency` read them all (40-55 ms at 180,000)."""
+        paid = Order.paid_at.is_not(None)
+        found = (
+            select(func.min(Order.currency).label("currency"))
+            .where(paid)
+            .cte("paid_in", recursive=True)
+        )
+        after = select(func.min(Order.currency)).where(paid, Order.currency > found.c.currency)
+        found = found.union_all(
+            select(after.scalar_subquery()).where(found.c.currency.is_not(None))
+        )
+        currencies = await self.session.scalars(
+            select(found.c.currency).where(found.c.currency.is_not(None))
+        )
+        return [str(currency) for currency in currencies]
+
+    async def best_sellers(
+        self, orders: Select[int], limit: int
+    ) -> list[tuple[str, str, int, int]]:
+        """The SKUs sold most (by units) in `orders` (a SELECT of their ids), most units
+        first, then by SKU: each SKU, a title it was sold under, its units and what they
+        took (their price less their share of the discount).
+
+        Only the lines of those orders are read, order by order through
+        ix_order_lines_order_id. PostgreSQL's planner would rather hash a period's few
+        thousand orders and read every line the shop ever sold (it prices each lookup as a
+        random read from disk): 50-90 ms at 200,000 lines, growing with the history. Given
+        the ids as one array (`= ANY(ARRAY(...))`) it looks each up. SQLite looks them up
+        by the index either way, from an `IN (...)`."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            ids = func.array(orders.scalar_subquery(), type_=ARRAY(Integer))
+            of_orders = OrderLine.order_id == any_(ids)
+        else:
+            of_orders = OrderLine.order_id.in_(orders)
+        units = func.sum(OrderLine.quantity)
+        rows = await self.session.execute(
+            select(
+                OrderLine.sku,
+                func.max(OrderLine.title),
+                units,
+                func.sum(OrderLine.quantity * OrderLine.unit_price - OrderLine.discount),
+            )
+            .where(of_orders)
+            .group_by(OrderLine.sku)
+            .order_by(units.desc(), OrderLine.sku)
+            .limit(limit)
+        )
+        return [(sku, title, int(qty or 0), int(took or 0)) for sku, title, qty, took in rows]
 
     async def last_paid_id(self, customer_id: int) -> int:
         """The id of the customer's newest paid order (whatever became of it since); 0: none."""
