@@ -1345,3 +1345,46 @@ async def test_0056_gives_a_sale_started_before_0040_its_row_so_it_is_listed_and
             assert mug is not None and (mug.price, mug.compare_at_price) == (2000, None)
     finally:
         await store.close()
+
+
+async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
+    database_url: str,
+) -> None:
+    """Up to 0060 a broadcast sending before it has no list, none skipped (so a worker that
+    goes on with it lists the rest then), and lists can be written; down to the revision
+    before it the columns and the lists are gone and the broadcast stays."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0060_broadcast_recipients-1")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
+                    " status, text, reached_id, attempt, started_at, updated_at) VALUES (9001,"
+                    " 9001, 30, 12, 0, 0, 'sending', 'News', 12, 0, CURRENT_TIMESTAMP,"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+        await _alembic(store, "upgrade", "0060_broadcast_recipients")
+        async with store.engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT listed, skipped FROM broadcasts"))).all()
+            assert [(bool(listed), skipped) for listed, skipped in kept] == [(False, 0)]
+            await conn.execute(
+                text("INSERT INTO broadcast_recipients (broadcast_id, customer_id) VALUES (1, 5)")
+            )
+            with pytest.raises(IntegrityError):  # once on a list
+                async with conn.begin_nested():
+                    await conn.execute(
+                        text(
+                            "INSERT INTO broadcast_recipients (broadcast_id, customer_id)"
+                            " VALUES (1, 5)"
+                        )
+                    )
+        await _alembic(store, "downgrade", "0060_broadcast_recipients-1")
+        async with store.engine.connect() as conn:
+            assert not {"listed", "skipped"} & set(await _columns(conn, "broadcasts"))
+            assert "broadcast_recipients" not in await _tables(conn)
+            assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
+    finally:
+        await store.close()
