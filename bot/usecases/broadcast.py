@@ -525,7 +525,9 @@ async def resume_interrupted(shop: Shop) -> bool:
             return False
         if not taken.listed:  # it started before broadcasts were listed (migration 0060)
             segment, speaking = await _audience(uow, shop.settings, taken.audience)
-            await uow.broadcasts.list_rest(taken, segment, speaking=speaking, now=utcnow())
+            await uow.broadcasts.list_audience(
+                taken, segment, speaking=speaking, now=utcnow(), rest=True
+            )
         details = {"broadcast": taken.id, "audience": taken.audience, "recipients": taken.total}
         await uow.audit.record(taken.started_by, "broadcast.resume", None, details)
     so_far = BroadcastReport.of(taken)

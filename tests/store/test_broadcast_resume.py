@@ -100,7 +100,7 @@ async def test_a_broadcast_from_before_the_lists_lists_the_rest_and_lists_go_as_
     async with store.uow() as uow:
         taken = await uow.broadcasts.take_over(liveness(), now=utcnow())
         assert taken is not None and not taken.listed
-        assert await uow.broadcasts.list_rest(taken, "all", now=utcnow()) == 1
+        assert await uow.broadcasts.list_audience(taken, "all", now=utcnow(), rest=True) == 1
         assert (taken.listed, taken.total) == (True, 3)
     async with store.reading() as uow:
         (rest,) = await uow.broadcasts.recipients(taken.id, after=0, limit=10)

@@ -1093,6 +1093,14 @@ async def test_0048_adds_the_pickup_place_of_an_order_and_takes_it_away(
         await store.close()
 
 
+# A broadcast as the columns were from 0018 to 0048 (later revisions add theirs, with defaults).
+_A_BROADCAST_AS_OF_0048 = text(
+    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed, status,"
+    " started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, :status, CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)"
+)
+
+
 async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
     database_url: str,
 ) -> None:
@@ -1103,13 +1111,7 @@ async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
         await store.migrate()
         await _alembic(store, "downgrade", "0048_pickup_points")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
-                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
-                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "done"})
         await _alembic(store, "upgrade", "0049_broadcast_audiences")
         async with store.engine.begin() as conn:
             kept = (await conn.execute(text("SELECT audience, send_at FROM broadcasts"))).all()
@@ -1189,13 +1191,7 @@ async def test_0051_lets_a_broadcast_remember_how_far_it_got_and_takes_that_away
         await store.migrate()
         await _alembic(store, "downgrade", "0050_gift_card_returned")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
-                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
-                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "done"})
         await _alembic(store, "upgrade", "0051_broadcast_resume")
         async with store.engine.begin() as conn:
             kept = (await conn.execute(text("SELECT reached_id, attempt FROM broadcasts"))).all()
@@ -1358,14 +1354,7 @@ async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
         await store.migrate()
         await _alembic(store, "downgrade", "0060_broadcast_recipients-1")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
-                    " status, text, reached_id, attempt, started_at, updated_at) VALUES (9001,"
-                    " 9001, 30, 12, 0, 0, 'sending', 'News', 12, 0, CURRENT_TIMESTAMP,"
-                    " CURRENT_TIMESTAMP)"
-                )
-            )
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "sending"})
         await _alembic(store, "upgrade", "0060_broadcast_recipients")
         async with store.engine.begin() as conn:
             kept = (await conn.execute(text("SELECT listed, skipped FROM broadcasts"))).all()

@@ -276,36 +276,29 @@ class BroadcastRepository:
         *,
         speaking: Iterable[tuple[str | None, str | None]] | None = None,
         now: datetime,
+        rest: bool = False,
     ) -> int:
         """List whom the broadcast is for, as it starts sending: every customer of its
         audience (`audience_ids`), those who blocked the bot too (counted as blocked at their
-        turn, never tried); they are its total."""
+        turn, never tried); they are its total. The `rest` of one that started before
+        broadcasts were listed (migration 0060), by the rule it started with: the customers
+        of its audience by its start, after the last it reached, who have not blocked the bot
+        (those who had were counted then); its total stays."""
+        if rest:
+            after, joined_by = broadcast.reached_id, broadcast.started_at
+            ids = audience_ids(
+                segment,
+                speaking=speaking,
+                now=now,
+                reachable=True,
+                after=after,
+                joined_by=joined_by,
+            )
+            return await self._list(broadcast, ids)
         broadcast.total = await self._list(
             broadcast, audience_ids(segment, speaking=speaking, now=now)
         )
         return broadcast.total
-
-    async def list_rest(
-        self,
-        broadcast: Broadcast,
-        segment: str,
-        *,
-        speaking: Iterable[tuple[str | None, str | None]] | None = None,
-        now: datetime,
-    ) -> int:
-        """List the rest of a broadcast that started before broadcasts were listed (migration
-        0060), by the rule it started with: the customers of its audience by its start, after
-        the last it reached, who have not blocked the bot (those who had were counted then).
-        Its total stays."""
-        rest = audience_ids(
-            segment,
-            speaking=speaking,
-            now=now,
-            reachable=True,
-            after=broadcast.reached_id,
-            joined_by=broadcast.started_at,
-        )
-        return await self._list(broadcast, rest)
 
     async def _list(self, broadcast: Broadcast, ids: Select[int]) -> int:
         result = await self.session.execute(
