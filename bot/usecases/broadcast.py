@@ -115,7 +115,7 @@ class BroadcastReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        """As its row and audit entry keep them."""
+        """As its audit entry keeps them (skipped only when there were some)."""
         counts = {"sent": self.sent, "blocked": self.blocked, "failed": self.failed}
         return counts | ({"skipped": self.skipped} if self.skipped else {})
 
