@@ -31,6 +31,8 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
 
+MOST_RESUME_HOURS = 720  # 30 days, as far ahead as a broadcast may be planned
+MOST_BATCH = 1000  # recipients read at once, and the most who may get a broadcast twice
 MAX_PICKUP_POINTS = 10  # a payment form's list stays short enough to read
 PICKUP_NAME_MAX = 48  # the option's title in the form: "🏬 Pick up: <name> (free)"
 PICKUP_ADDRESS_MAX = 200
@@ -82,6 +84,12 @@ class Settings:
     # Where buyers may collect their order at home (payment form option "pickup:1", ...).
     pickup_points: tuple[PickupPoint, ...] = ()
     broadcast_rate: float = 25.0
+    # A broadcast a crash cut short goes on (another worker, or the restart) if it started
+    # within these hours; an older one is yesterday's news and is reported as it got.
+    broadcast_resume_hours: int = 24
+    # Messages a broadcast sends between two records of how far it got (and recipients it
+    # reads at once): the most a crash may leave in doubt, so the most who may get it twice.
+    broadcast_batch: int = 20
     cart_reminder_hours: int = 24  # 0: no cart reminders
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
@@ -270,6 +278,10 @@ def _parse(env: Mapping[str, str]) -> Settings:
         ),
         pickup_points=_pickup_points(get("PICKUP_POINTS")),
         broadcast_rate=_positive_float(env, "BROADCAST_RATE", 25.0),
+        broadcast_resume_hours=_whole_up_to(
+            env, "BROADCAST_RESUME_HOURS", 24, MOST_RESUME_HOURS, "hours"
+        ),
+        broadcast_batch=_whole_up_to(env, "BROADCAST_BATCH", 20, MOST_BATCH, "messages"),
         cart_reminder_hours=_positive_int(env, "CART_REMINDER_HOURS", 24, allow_zero=True),
         webhook_url=get("WEBHOOK_URL"),
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
@@ -430,6 +442,16 @@ def _positive_int(env: Mapping[str, str], name: str, default: int, allow_zero: b
         return default
     if not _whole_number(raw) or (int(raw) == 0 and not allow_zero):
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _whole_up_to(env: Mapping[str, str], name: str, default: int, most: int, unit: str) -> int:
+    """A whole number from 1 to `most` (unset: `default`)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not _whole_number(raw) or not 1 <= int(raw) <= most:
+        raise ConfigError(f"{name} must be a whole number of {unit} from 1 to {most}, got {raw!r}")
     return int(raw)
 
 

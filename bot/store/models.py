@@ -718,9 +718,12 @@ class Broadcast(Base):
     it is `cancelled`. `audience` is whom it is for (bot.services.broadcast_plan), kept with
     the row so whoever sends it sends it to the same people.
 
-    It goes to its audience in customer id order and records, with its counts once a batch,
-    the last id it finished (`reached_id`): a worker that takes over a dead sender's row
-    (`attempt` + 1, one conditional UPDATE) goes on after it.
+    Its audience is fixed as it starts sending: the customers it is for are listed
+    (`BroadcastRecipient`, `listed`), and it goes down that list in customer id order,
+    recording with its counts once a batch the last id it finished (`reached_id`): a worker
+    that takes over a dead sender's row (`attempt` + 1, one conditional UPDATE) goes on after
+    it, down the same list. `skipped` counts those listed who deleted their data before their
+    turn (those who blocked the bot count as `blocked`).
     """
 
     __tablename__ = "broadcasts"
@@ -746,10 +749,30 @@ class Broadcast(Base):
     text: Mapped[str | None] = mapped_column(Text, default=None)  # kept for a resume too
     reached_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Its recipients are listed (False: not yet, or it started before migration 0060).
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     send_at: Mapped[datetime | None] = mapped_column(default=None)  # when it is to go out
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class BroadcastRecipient(Base):
+    """A customer a broadcast is for, listed as it starts sending, so whoever sends it (its
+    first worker, or one going on after a crash) sends to the same people. Whether she still
+    wants it (blocked the bot, deleted her data) is read as her turn comes. A broadcast's list
+    is deleted as it ends.
+
+    No foreign keys: a list of 100,000 goes in with one INSERT ... SELECT, and neither a
+    broadcast nor a customer row is ever deleted. No rowid on SQLite: the key is the row.
+    """
+
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    broadcast_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class InboxEntry(Base):

@@ -15,23 +15,29 @@ row. One planned for later is a scheduled row with its text; the job on every wo
 (`send_due`) claims a due one by one conditional UPDATE, so it goes out once however many
 workers look, and sends it as Send would, its progress shown to the admin who planned it.
 
-A broadcast goes to its audience in customer id order and records, with its counts once a
-batch (BATCH messages or a second), the last customer id it finished. When its worker dies
-(STALLED_AFTER) the same job on any worker takes it over (one conditional UPDATE: one taker)
-and goes on after that id with the row's text and audience, through the same paced queue; only
-the batch in doubt may reach someone twice. One older than RESUME_WITHIN is not sent on.
+Its audience is fixed as it starts sending (Send, or the job's claim): the customers it is
+for are listed in the database in the same transaction, with no customer read into memory.
+It goes down that list in customer id order, a batch (BROADCAST_BATCH) read at a time with what
+each customer is now: one who blocked the bot or deleted her data since it started is not sent
+to. With its counts, once a batch or a second, it records the last customer id it finished.
+When its worker dies (STALLED_AFTER) the same job on any worker takes it over (one conditional
+UPDATE: one taker) and goes on down the same list after that id, with the row's text, through
+the same paced queue; only the batch in doubt may reach someone twice. One that started more
+than BROADCAST_RESUME_HOURS ago is not sent on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import i18n
 from bot.callback_data import StopBroadcast
+from bot.config import Settings
 from bot.i18n import Translator
 from bot.notifier import Notice, Sent
 from bot.services import broadcast_plan as plan
@@ -39,8 +45,9 @@ from bot.services.admin_flows import Flow, new_flow, write_flow
 from bot.services.broadcast_plan import AUDIENCES, PlanRefused
 from bot.shop import Shop
 from bot.store.models import Broadcast, utcnow
-from bot.store.repositories.broadcasts import STOPPING, Liveness
+from bot.store.repositories.broadcasts import STOPPING, Liveness, Recipient
 from bot.store.repositories.customers import EVERYONE, SEGMENTS
+from bot.store.uow import UnitOfWork
 from bot.usecases import admin_flows
 
 MAX_TEXT = 4096
@@ -48,15 +55,13 @@ MAX_TEXT = 4096
 
 STALLED_AFTER = timedelta(minutes=5)
 STOPPING_DEAD_AFTER = timedelta(seconds=10)
-RESUME_WITHIN = timedelta(hours=24)
-BATCH = 20
 """When a broadcast counts as having lost its worker (a crash): a sending one is taken over by
 the scheduled-broadcasts job of any worker and goes on where it got to, unless it started more
-than RESUME_WITHIN ago (yesterday's news); that one, and a stopping one, is marked stopped as
-far as it got by whoever looks next (the job, Stop, /broadcast, Send), and its admin is told.
-BATCH is how many messages at most go out between two records of how far it got: the most a
-crash may leave in doubt (Telegram cannot say whether a send whose answer was lost arrived),
-so the most customers who may get it twice.
+than BROADCAST_RESUME_HOURS ago (yesterday's news); that one, and a stopping one, is marked
+stopped as far as it got by whoever looks next (the job, Stop, /broadcast, Send), and its
+admin is told. BROADCAST_BATCH is how many messages at most go out between two records of how
+far it got: the most a crash may leave in doubt (Telegram cannot say whether a send whose
+answer was lost arrived), so the most customers who may get it twice.
 
 The progress tick writes `updated_at` between two messages, once a second has passed: so it
 moves about once a second only while messages go out faster than that. At a very low
@@ -77,7 +82,7 @@ class BroadcastUnderWay(Exception):
     """Another broadcast is being sent: one at a time, so customers get one at a time."""
 
     def __init__(self, under_way: Broadcast | None) -> None:
-        done = 0 if under_way is None else under_way.sent + under_way.blocked + under_way.failed
+        done = 0 if under_way is None else BroadcastReport.of(under_way).done
         total = 0 if under_way is None else under_way.total
         super().__init__(
             i18n.current()._(
@@ -94,12 +99,25 @@ class BroadcastReport:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    skipped: int = 0  # deleted their data after it started: not sent to
     stopped: bool = False  # the admin stopped it before everyone got it
     taken_over: bool = False  # its sender was taken for dead: another worker reports it
 
+    @classmethod
+    def of(cls, broadcast: Broadcast) -> BroadcastReport:
+        """As far as its row says it got."""
+        b = broadcast
+        return cls(b.total, b.sent, b.blocked, b.failed, b.skipped)
+
     @property
     def done(self) -> int:
-        return self.sent + self.blocked + self.failed
+        return self.sent + self.blocked + self.failed + self.skipped
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """As its audit entry keeps them (skipped only when there were some)."""
+        counts = {"sent": self.sent, "blocked": self.blocked, "failed": self.failed}
+        return counts | ({"skipped": self.skipped} if self.skipped else {})
 
     def outcome(self, tr: Translator | None = None) -> str:
         """The line the admin who started it reads once it is over (in `tr`: theirs, when
@@ -127,11 +145,20 @@ class BroadcastReport:
         return tr._("📣 Broadcast done: {done}/{total}", done=self.done, total=self.total)
 
     def summary(self, tr: Translator | None = None) -> str:
-        return (tr or i18n.current())._(
+        tr = tr or i18n.current()
+        said = tr._(
             "{sent} sent, {blocked} blocked the bot, {failed} failed",
             sent=self.sent,
             blocked=self.blocked,
             failed=self.failed,
+        )
+        if not self.skipped:
+            return said
+        return said + tr.ngettext(
+            ", {count} deleted her data",
+            ", {count} deleted their data",
+            self.skipped,
+            count=self.skipped,
         )
 
 
@@ -155,44 +182,6 @@ class Draft:
 ProgressCallback = Callable[[BroadcastReport], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class Audience:
-    """Whom a broadcast is for, as Send is pressed: the Telegram ids of customers who have not
-    blocked the bot, and how many have (skipped, never tried, and reported as blocked)."""
-
-    reachable: list[tuple[int, int]]  # (customer id, Telegram id), in customer id order
-    blocked: int = 0
-
-    @property
-    def total(self) -> int:
-        return len(self.reachable) + self.blocked
-
-
-async def audience(
-    shop: Shop, chosen: str = EVERYONE, *, after: int = 0, joined_by: datetime | None = None
-) -> Audience:
-    """Whom a broadcast to the audience `chosen` goes to now; a resumed one's: after customer
-    id `after`, customers by `joined_by` (its start), its blocked counted in its row already."""
-    default = shop.settings.default_language
-    async with shop.store.reading() as uow:
-        if not plan.is_language(chosen):
-            return Audience(
-                await uow.customers.reachable_ids(chosen, after=after, joined_by=joined_by),
-                await uow.customers.count_blocked(chosen),
-            )
-        groups = await uow.customers.count_by_language()
-        speaking = [
-            (mine, telegram)
-            for mine, telegram, _ in groups
-            if plan.reads(chosen, mine, telegram, default)
-        ]
-        reachable = await uow.customers.reachable_ids_speaking(
-            speaking, after=after, joined_by=joined_by
-        )
-        blocked = plan.by_language(await uow.customers.count_by_language(blocked=True), default)
-    return Audience(reachable, blocked[chosen])
-
-
 async def audience_counts(shop: Shop) -> dict[str, int]:
     """How many each audience would reach now: a COUNT per segment and one count by
     language, never a customer object (bot.services.broadcast_plan)."""
@@ -211,8 +200,11 @@ class Stopping:
     already: bool = False
 
 
-def _liveness(now: datetime) -> Liveness:
-    return Liveness(now - STALLED_AFTER, now - STOPPING_DEAD_AFTER, now - RESUME_WITHIN)
+def liveness(settings: Settings, now: datetime) -> Liveness:
+    """The rule for a dead sender's broadcast as of `now` (STALLED_AFTER, STOPPING_DEAD_AFTER,
+    BROADCAST_RESUME_HOURS)."""
+    resumable_since = now - timedelta(hours=settings.broadcast_resume_hours)
+    return Liveness(now - STALLED_AFTER, now - STOPPING_DEAD_AFTER, resumable_since)
 
 
 async def _give_up_dead(shop: Shop) -> None:
@@ -220,12 +212,14 @@ async def _give_up_dead(shop: Shop) -> None:
     one's admin how many got it (the report its sender would have given)."""
     now = utcnow()
     async with shop.store.uow() as uow:
-        given_up = await uow.broadcasts.give_up_dead(_liveness(now), now=now)
-        for dead in given_up:
-            counts = {"sent": dead.sent, "blocked": dead.blocked, "failed": dead.failed}
-            await uow.audit.record(dead.started_by, "broadcast.stopped", None, counts)
-    for dead in given_up:
-        report = BroadcastReport(dead.total, dead.sent, dead.blocked, dead.failed, stopped=True)
+        given_up = await uow.broadcasts.give_up_dead(liveness(shop.settings, now), now=now)
+        reports = [
+            BroadcastReport(d.total, d.sent, d.blocked, d.failed, d.skipped, stopped=True)
+            for d in given_up
+        ]
+        for dead, report in zip(given_up, reports, strict=True):
+            await uow.audit.record(dead.started_by, "broadcast.stopped", None, report.counts)
+    for dead, report in zip(given_up, reports, strict=True):
         tr = await shop.words_of(dead.started_by)
         said = report.outcome(tr)
         if dead.interrupted:
@@ -235,7 +229,7 @@ async def _give_up_dead(shop: Shop) -> None:
                 id=dead.id,
                 done=report.done,
                 total=report.total,
-                hours=int(RESUME_WITHIN.total_seconds() // 3600),
+                hours=shop.settings.broadcast_resume_hours,
                 summary=report.summary(tr),
             )
         await shop.notifier.notify(dead.chat_id, said)
@@ -245,7 +239,7 @@ async def start(shop: Shop, chat_id: int) -> Draft:
     """A new flow; BroadcastUnderWay if one is being sent (asked again at Send)."""
     await _give_up_dead(shop)
     async with shop.store.reading() as uow:
-        under_way = await uow.broadcasts.under_way(_liveness(utcnow()))
+        under_way = await uow.broadcasts.under_way(liveness(shop.settings, utcnow()))
     if under_way is not None:
         raise BroadcastUnderWay(under_way)
     flow = new_flow("broadcast", step="text")
@@ -320,25 +314,43 @@ async def cancel_scheduled(shop: Shop, actor: int, broadcast_id: int) -> Broadca
     return cancelled
 
 
-async def begin_sending(
-    shop: Shop, chat_id: int, actor: int, recipients: int, chosen: str, text: str
-) -> int:
-    """Record the broadcast as sending and close the admin's flow, in one transaction: its
-    id, or BroadcastUnderWay if another is sending. One whose worker died does not count: it
-    is marked stopped where it got to (STALLED_AFTER)."""
+async def begin_sending(shop: Shop, chat_id: int, actor: int, chosen: str, text: str) -> Broadcast:
+    """Record the broadcast as sending, list its audience `chosen` as it is now (those the
+    confirmation counted, not whoever arrives meanwhile) and close the admin's flow, in one
+    transaction: its row, or BroadcastUnderWay if another is sending. One whose worker died
+    does not count: it is marked stopped where it got to (STALLED_AFTER)."""
     await _give_up_dead(shop)
-    live = _liveness(utcnow())
+    live = liveness(shop.settings, utcnow())
     async with shop.store.uow() as uow:
         under_way = await uow.broadcasts.under_way(live)
         if under_way is not None:
             raise BroadcastUnderWay(under_way)
-        broadcast = await uow.broadcasts.add_sending(actor, chat_id, recipients, chosen, text)
+        broadcast = await uow.broadcasts.add_sending(actor, chat_id, chosen, text)
         if broadcast is None:  # another Send, on another worker, won the race
             raise BroadcastUnderWay(await uow.broadcasts.under_way(live))
+        segment, speaking = await _audience(uow, shop.settings, chosen)
+        await uow.broadcasts.list_audience(broadcast, segment, speaking=speaking, now=utcnow())
         await write_flow(uow, chat_id, None)  # a second tap on Send finds no flow: sent once
-        details = {"recipients": recipients, "audience": chosen}
+        details = {"recipients": broadcast.total, "audience": chosen}
         await uow.audit.record(actor, "broadcast.start", None, details)
-        return broadcast.id
+        return broadcast
+
+
+Speaking = list[tuple[str | None, str | None]]
+
+
+async def _audience(
+    uow: UnitOfWork, settings: Settings, chosen: str
+) -> tuple[str, Speaking | None]:
+    """The audience `chosen` as the store lists it: its segment of customers and, for a
+    language's, the (/language choice, Telegram language) groups that read it, by the one
+    rule for it (bot.services.broadcast_plan)."""
+    if not plan.is_language(chosen):
+        return chosen, None
+    groups = await uow.customers.count_by_language(blocked=None)
+    default = settings.default_language
+    speaking = [(mine, tg) for mine, tg, _ in groups if plan.reads(chosen, mine, tg, default)]
+    return plan.segment_of(chosen), speaking
 
 
 async def stop(shop: Shop) -> Stopping | None:
@@ -346,9 +358,10 @@ async def stop(shop: Shop) -> Stopping | None:
     if none is under way (one whose worker died is marked stopped and its admin told)."""
     await _give_up_dead(shop)
     now = utcnow()
+    live = liveness(shop.settings, now)
     async with shop.store.uow() as uow:
-        stopping = await uow.broadcasts.stop(_liveness(now), now=now)
-        under_way = None if stopping is not None else await uow.broadcasts.under_way(_liveness(now))
+        stopping = await uow.broadcasts.stop(live, now=now)
+        under_way = None if stopping is not None else await uow.broadcasts.under_way(live)
     if stopping is None:
         if under_way is not None and under_way.status == STOPPING:
             return Stopping(under_way.chat_id, already=True)
@@ -372,80 +385,105 @@ async def _keep_sending(
             sent=report.sent,
             blocked=report.blocked,
             failed=report.failed,
+            skipped=report.skipped,
             reached_id=reached_id,
             now=utcnow(),
         )
 
 
+async def _listed(shop: Shop, broadcast_id: int, after: int) -> AsyncGenerator[Recipient]:
+    """The broadcast's list after customer id `after`, read a batch at a time (never the whole
+    list in memory), each customer as she is when her batch is read."""
+    batch = shop.settings.broadcast_batch
+    while True:
+        async with shop.store.reading() as uow:
+            recipients = await uow.broadcasts.recipients(broadcast_id, after=after, limit=batch)
+        for recipient in recipients:
+            yield recipient
+        if len(recipients) < batch:
+            return
+        after = recipients[-1].customer_id
+
+
+async def _send_to(shop: Shop, recipient: Recipient, text: str, report: BroadcastReport) -> None:
+    """One listed customer: sent, or not tried if she blocked the bot (counted as blocked) or
+    deleted her data (skipped) since the broadcast started."""
+    if recipient.blocked:
+        report.blocked += 1
+        return
+    if recipient.forgotten:
+        report.skipped += 1
+        return
+    outcome = await shop.notifier.notify(recipient.telegram_id, text)
+    if outcome is Sent.BLOCKED:
+        report.blocked += 1
+        async with shop.store.uow() as uow:
+            await uow.customers.mark_blocked(recipient.telegram_id)
+    elif outcome is Sent.FAILED:
+        report.failed += 1
+    else:
+        report.sent += 1
+
+
 async def run_broadcast(
     shop: Shop,
-    broadcast_id: int,
-    text: str,
-    recipients: Audience,
+    broadcast: Broadcast,
     *,
-    actor: int,
     on_progress: ProgressCallback | None = None,
     progress_every: float = 1.0,
-    attempt: int = 0,
-    report: BroadcastReport | None = None,
 ) -> BroadcastReport:
-    """Send `text` to `recipients` (the `audience` when the admin pressed Send: those the
-    confirmation counted, not whoever arrives meanwhile) until the broadcast is stopped;
-    returns how many were sent, blocked (those known to have blocked the bot included),
-    failed, and whether it was stopped. A resumed one (`attempt`) starts from its `report`."""
-    report = report or BroadcastReport(total=recipients.total, blocked=recipients.blocked)
-    stopped = shop.broadcasts[broadcast_id] = asyncio.Event()
+    """Send the broadcast's text down its list (after the last customer it reached, when it
+    goes on after a crash) until it is stopped; returns how many were sent, blocked (those
+    known to have blocked the bot, never tried, included), failed or skipped, counting what
+    its row says it reached before, and whether it was stopped."""
+    report = BroadcastReport.of(broadcast)
+    batch = shop.settings.broadcast_batch
+    stopped = shop.broadcasts[broadcast.id] = asyncio.Event()
     try:
         last_progress = time.monotonic()
         unrecorded = 0
-        for customer_id, chat_id in recipients.reachable:
-            if stopped.is_set():
-                report.stopped = True
-                break
-            outcome = await shop.notifier.notify(chat_id, text)
-            if outcome is Sent.BLOCKED:
-                report.blocked += 1
-                async with shop.store.uow() as uow:
-                    await uow.customers.mark_blocked(chat_id)
-            elif outcome is Sent.FAILED:
-                report.failed += 1
-            else:
-                report.sent += 1
-            unrecorded += 1
-            if unrecorded >= BATCH or time.monotonic() - last_progress >= progress_every:
-                last_progress, unrecorded = time.monotonic(), 0
-                if not await _keep_sending(shop, broadcast_id, attempt, report, customer_id):
-                    stopped.set()
-                elif on_progress:
-                    await on_progress(report)
+        listed = _listed(shop, broadcast.id, broadcast.reached_id)
+        async with contextlib.aclosing(listed) as recipients:
+            async for recipient in recipients:
+                if stopped.is_set():
+                    report.stopped = True
+                    break
+                await _send_to(shop, recipient, broadcast.text or "", report)
+                unrecorded += 1
+                if unrecorded >= batch or time.monotonic() - last_progress >= progress_every:
+                    last_progress, unrecorded = time.monotonic(), 0
+                    reached = recipient.customer_id
+                    if not await _keep_sending(
+                        shop, broadcast.id, broadcast.attempt, report, reached
+                    ):
+                        stopped.set()
+                    elif on_progress:
+                        await on_progress(report)
     finally:
-        del shop.broadcasts[broadcast_id]
+        del shop.broadcasts[broadcast.id]
     async with shop.store.uow() as uow:
         report.taken_over = not await uow.broadcasts.finish(
-            broadcast_id,
-            attempt,
+            broadcast.id,
+            broadcast.attempt,
             stopped=report.stopped,
             sent=report.sent,
             blocked=report.blocked,
             failed=report.failed,
+            skipped=report.skipped,
             now=utcnow(),
         )
         if report.taken_over:
             return report
-        await uow.audit.record(
-            actor,
-            "broadcast.stopped" if report.stopped else "broadcast.done",
-            None,
-            {"sent": report.sent, "blocked": report.blocked, "failed": report.failed},
-        )
+        action = "broadcast.stopped" if report.stopped else "broadcast.done"
+        await uow.audit.record(broadcast.started_by, action, None, report.counts)
     return report
 
 
 async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
     """Job: send each scheduled broadcast whose time has come (or passed while the bot was
-    down) that no worker took yet, one after another; how many this run sent. One that finds
-    another broadcast being sent stays scheduled for a later run. A broadcast whose worker
-    died goes on first (`resume_interrupted`)."""
+    down) that no worker took yet, one after another, to its audience as it starts; how many
+    this run sent. One that finds another broadcast being sent stays scheduled for a later
+    run. A broadcast whose worker died goes on first (`resume_interrupted`)."""
     await resume_interrupted(shop)
     now = now or utcnow()
     async with shop.store.reading() as uow:  # the usual answer: none due
@@ -456,40 +494,43 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
     sent = 0
     for broadcast_id, chosen in due:
         async with shop.store.reading() as uow:  # its turn comes once that one is over
-            if await uow.broadcasts.under_way(_liveness(utcnow())) is not None:
+            if await uow.broadcasts.under_way(liveness(shop.settings, utcnow())) is not None:
                 break
-        recipients = await audience(shop, chosen)
         async with shop.store.uow() as uow:  # dated now: the one before may have taken long
-            claimed = await uow.broadcasts.claim(broadcast_id, total=recipients.total, now=utcnow())
+            claimed = await uow.broadcasts.claim(broadcast_id, now=utcnow())
             if claimed is None:  # another worker's, cancelled, or another one is sending
                 continue
-            details = {"recipients": recipients.total, "audience": chosen, "scheduled": True}
+            segment, speaking = await _audience(uow, shop.settings, chosen)
+            await uow.broadcasts.list_audience(claimed, segment, speaking=speaking, now=utcnow())
+            details = {"recipients": claimed.total, "audience": chosen, "scheduled": True}
             await uow.audit.record(claimed.started_by, "broadcast.start", None, details)
         tr = await shop.words_of(claimed.started_by)
-        await _send_claimed(shop, claimed, recipients, tr._("📣 Scheduled broadcast starting…"))
+        await _send_claimed(shop, claimed, tr._("📣 Scheduled broadcast starting…"))
         sent += 1
     return sent
 
 
 async def resume_interrupted(shop: Shop) -> bool:
-    """Go on with the broadcast whose worker died, where it got to (the job, on every worker:
-    one read while none did); whether this worker took it. One too old to go on, or stopping,
-    is given up and its admin told."""
+    """Go on with the broadcast whose worker died, down its list from where it got to (the
+    job, on every worker: one read while none did); whether this worker took it. One too old
+    to go on, or stopping, is given up and its admin told."""
     now = utcnow()
     async with shop.store.reading() as uow:
-        if not await uow.broadcasts.any_dead(_liveness(now)):
+        if not await uow.broadcasts.any_dead(liveness(shop.settings, now)):
             return False
     await _give_up_dead(shop)
     async with shop.store.uow() as uow:
-        taken = await uow.broadcasts.take_over(_liveness(now), now=utcnow())
+        taken = await uow.broadcasts.take_over(liveness(shop.settings, now), now=utcnow())
         if taken is None:  # none to go on with, or another worker took it first
             return False
+        if not taken.listed:  # it started before broadcasts were listed (migration 0060)
+            segment, speaking = await _audience(uow, shop.settings, taken.audience)
+            await uow.broadcasts.list_audience(
+                taken, segment, speaking=speaking, now=utcnow(), rest=True
+            )
         details = {"broadcast": taken.id, "audience": taken.audience, "recipients": taken.total}
         await uow.audit.record(taken.started_by, "broadcast.resume", None, details)
-    recipients = await audience(
-        shop, taken.audience, after=taken.reached_id, joined_by=taken.started_at
-    )
-    so_far = BroadcastReport(taken.total, taken.sent, taken.blocked, taken.failed)
+    so_far = BroadcastReport.of(taken)
     tr = await shop.words_of(taken.started_by)
     said = tr._(
         "📣 Broadcast #{id} was interrupted at {done} of {total}; going on.",
@@ -498,19 +539,13 @@ async def resume_interrupted(shop: Shop) -> bool:
         total=so_far.total,
     )
     await shop.notifier.notify(taken.chat_id, said)  # kept: the progress below is edited
-    await _send_claimed(shop, taken, recipients, so_far.progress(tr), so_far)
+    await _send_claimed(shop, taken, so_far.progress(tr))
     return True
 
 
-async def _send_claimed(
-    shop: Shop,
-    claimed: Broadcast,
-    recipients: Audience,
-    heading: str,
-    so_far: BroadcastReport | None = None,
-) -> None:
-    """Send a broadcast a job took (scheduled, or resumed `so_far`) with its progress and
-    report in its admin's chat, as a Send's are shown."""
+async def _send_claimed(shop: Shop, claimed: Broadcast, heading: str) -> None:
+    """Send a broadcast a job took (scheduled, or resumed) with its progress and report in
+    its admin's chat, as a Send's are shown."""
     tr = await shop.words_of(claimed.started_by)
     stop = ((tr._("⏹ Stop"), StopBroadcast()),)
     chat = claimed.chat_id
@@ -520,16 +555,7 @@ async def _send_claimed(
         if shown.message_id is not None:
             await shop.notifier.edit(chat, shown.message_id, Notice(report.progress(tr), (stop,)))
 
-    report = await run_broadcast(
-        shop,
-        claimed.id,
-        claimed.text or "",
-        recipients,
-        actor=claimed.started_by,
-        on_progress=on_progress,
-        attempt=claimed.attempt,
-        report=so_far,
-    )
+    report = await run_broadcast(shop, claimed, on_progress=on_progress)
     if report.taken_over:
         return
     if shown.message_id is not None:

@@ -1103,6 +1103,14 @@ async def test_0048_adds_the_pickup_place_of_an_order_and_takes_it_away(
         await store.close()
 
 
+# A broadcast as the columns were from 0018 to 0048 (later revisions add theirs, with defaults).
+_A_BROADCAST_AS_OF_0048 = text(
+    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed, status,"
+    " started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, :status, CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)"
+)
+
+
 async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
     database_url: str,
 ) -> None:
@@ -1113,13 +1121,7 @@ async def test_0049_gives_broadcasts_an_audience_and_a_time_and_takes_them_away(
         await store.migrate()
         await _alembic(store, "downgrade", "0048_pickup_points")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
-                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
-                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "done"})
         await _alembic(store, "upgrade", "0049_broadcast_audiences")
         async with store.engine.begin() as conn:
             kept = (await conn.execute(text("SELECT audience, send_at FROM broadcasts"))).all()
@@ -1199,13 +1201,7 @@ async def test_0051_lets_a_broadcast_remember_how_far_it_got_and_takes_that_away
         await store.migrate()
         await _alembic(store, "downgrade", "0050_gift_card_returned")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO broadcasts (started_by, chat_id, total, sent, blocked, failed,"
-                    " status, started_at, updated_at) VALUES (9001, 9001, 3, 3, 0, 0, 'done',"
-                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "done"})
         await _alembic(store, "upgrade", "0051_broadcast_resume")
         async with store.engine.begin() as conn:
             kept = (await conn.execute(text("SELECT reached_id, attempt FROM broadcasts"))).all()
@@ -1469,5 +1465,41 @@ async def test_0058_owes_no_decline_before_it_a_message_and_takes_the_mark_away(
             assert "ix_return_requests_decline_untold" not in await _indexes(
                 conn, "return_requests"
             )
+    finally:
+        await store.close()
+
+
+async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
+    database_url: str,
+) -> None:
+    """Up to 0060 a broadcast sending before it has no list, none skipped (so a worker that
+    goes on with it lists the rest then), and lists can be written; down to the revision
+    before it the columns and the lists are gone and the broadcast stays."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0060_broadcast_recipients-1")
+        async with store.engine.begin() as conn:
+            await conn.execute(_A_BROADCAST_AS_OF_0048, {"status": "sending"})
+        await _alembic(store, "upgrade", "0060_broadcast_recipients")
+        async with store.engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT listed, skipped FROM broadcasts"))).all()
+            assert [(bool(listed), skipped) for listed, skipped in kept] == [(False, 0)]
+            await conn.execute(
+                text("INSERT INTO broadcast_recipients (broadcast_id, customer_id) VALUES (1, 5)")
+            )
+            with pytest.raises(IntegrityError):  # once on a list
+                async with conn.begin_nested():
+                    await conn.execute(
+                        text(
+                            "INSERT INTO broadcast_recipients (broadcast_id, customer_id)"
+                            " VALUES (1, 5)"
+                        )
+                    )
+        await _alembic(store, "downgrade", "0060_broadcast_recipients-1")
+        async with store.engine.connect() as conn:
+            assert not {"listed", "skipped"} & set(await _columns(conn, "broadcasts"))
+            assert "broadcast_recipients" not in await _tables(conn)
+            assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
     finally:
         await store.close()

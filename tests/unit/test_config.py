@@ -44,6 +44,23 @@ def test_returns_are_taken_for_14_days_unless_set_and_zero_turns_them_off() -> N
         assert load_settings({**env, "RETURN_DAYS": days}, env_file=None).return_days == int(days)
 
 
+def test_a_broadcast_goes_on_for_a_day_after_a_crash_recording_every_20_unless_set() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    settings = load_settings(env, env_file=None)
+    assert (settings.broadcast_resume_hours, settings.broadcast_batch) == (24, 20)
+    chosen = {**env, "BROADCAST_RESUME_HOURS": "72", "BROADCAST_BATCH": " 1 "}
+    settings = load_settings(chosen, env_file=None)
+    assert (settings.broadcast_resume_hours, settings.broadcast_batch) == (72, 1)
+    for name, most, unit in (
+        ("BROADCAST_RESUME_HOURS", 720, "hours"),
+        ("BROADCAST_BATCH", 1000, "messages"),
+    ):
+        for wrong in ("0", str(most + 1), "-1", "1.5", "a day", "²", "9" * 40):
+            expected = rf"^{name} must be a whole number of {unit} from 1 to {most}, got '"
+            with pytest.raises(ConfigError, match=expected):
+                load_settings({**env, name: wrong}, env_file=None)
+
+
 def test_the_morning_report_comes_at_nine_unless_another_hour_or_off_is_set() -> None:
     env = {"BOT_TOKEN": TOKEN}
     assert load_settings(env, env_file=None).daily_report_hour == 9

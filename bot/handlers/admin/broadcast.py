@@ -21,6 +21,7 @@ from bot.handlers.admin.common import actor, chat_id
 from bot.handlers.admin.flows import FlowKind, register_flow
 from bot.services.admin_flows import Flow
 from bot.services.broadcast_plan import PlanRefused
+from bot.store.models import Broadcast
 from bot.usecases import broadcast
 from bot.usecases.broadcast import BroadcastReport, BroadcastUnderWay, NotBroadcastable
 from bot.views import admin_broadcast as views
@@ -110,35 +111,25 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
         await reply(update, i18n.current()._("Send the text first."))
         return
     chosen = str(flow.get("audience") or "all")
-    recipients = await broadcast.audience(context.shop, chosen)  # as Send is pressed
     try:
-        broadcast_id = await broadcast.begin_sending(
-            context.shop, chat_id(update), actor(update), recipients.total, chosen, flow["text"]
+        started = await broadcast.begin_sending(  # its audience as Send is pressed
+            context.shop, chat_id(update), actor(update), chosen, flow["text"]
         )
     except BroadcastUnderWay as exc:
         await reply(update, str(exc))  # the flow stays: Send again once that one is over
         return
     progress = await reply(update, views.starting())
     assert progress is not None
-    run = _run(context, broadcast_id, flow["text"], recipients, actor(update), progress)
-    context.application.create_task(run, update=update, name=f"broadcast-{broadcast_id}")
+    run = _run(context, started, progress)
+    context.application.create_task(run, update=update, name=f"broadcast-{started.id}")
     log.info("broadcast started by %s at %s/s", actor(update), context.shop.settings.broadcast_rate)
 
 
-async def _run(
-    context: ShopContext,
-    broadcast_id: int,
-    text: str,
-    recipients: broadcast.Audience,
-    admin: int,
-    progress: Message,
-) -> None:
+async def _run(context: ShopContext, started: Broadcast, progress: Message) -> None:
     async def on_progress(report: BroadcastReport) -> None:
         await views.show_progress(context, progress, report)
 
-    report = await broadcast.run_broadcast(
-        context.shop, broadcast_id, text, recipients, actor=admin, on_progress=on_progress
-    )
+    report = await broadcast.run_broadcast(context.shop, started, on_progress=on_progress)
     if report.taken_over:  # another worker went on with it and reports it
         return
     await views.show_done(context, progress, report)

@@ -6,19 +6,38 @@ it over (`take_over`) and goes on after `reached_id`, unless it started before
 `resumable_since` (then it is given up, as a stopping row not finished since `stopping_since`,
 the Stop's time, is). A sending row stays under way while it waits to be taken over, so no
 other broadcast starts meanwhile. The caller chooses the times (bot.usecases.broadcast).
+
+A broadcast's audience is listed as it starts sending (`list_audience`: one INSERT ... SELECT
+of customer ids), and read back a batch at a time (`recipients`) with what each customer is
+now, so one who blocked the bot or deleted her data meanwhile is not sent to. The list goes
+as the broadcast ends (`finish`, `give_up_dead`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import rowcount
-from bot.store.models import Broadcast
+from bot.store.models import Broadcast, BroadcastRecipient, Customer
+from bot.store.repositories.customers import audience_ids, not_forgotten
 
 SENDING = "sending"
 STOPPING = "stopping"
@@ -52,6 +71,17 @@ class GivenUp:
     sent: int
     blocked: int
     failed: int
+    skipped: int
+
+
+class Recipient(NamedTuple):
+    """A customer on a broadcast's list as her turn comes: whether she blocked the bot (not
+    tried, counted as blocked) or deleted her data (skipped) since it started."""
+
+    customer_id: int
+    telegram_id: int
+    blocked: bool
+    forgotten: bool
 
 
 def _under_way(live: Liveness) -> ColumnElement[bool]:
@@ -109,10 +139,13 @@ class BroadcastRepository:
                     Broadcast.sent,
                     Broadcast.blocked,
                     Broadcast.failed,
+                    Broadcast.skipped,
                 )
                 .execution_options(synchronize_session=False)
             )
-            given_up += [GivenUp(row[0], interrupted, *row[1:]) for row in result.all()]
+            given_up += [GivenUp(interrupted=interrupted, **row._asdict()) for row in result.all()]
+        if given_up:
+            await self._forget_list(*(dead.id for dead in given_up))
         return given_up
 
     async def take_over(self, live: Liveness, *, now: datetime) -> Broadcast | None:
@@ -130,14 +163,15 @@ class BroadcastRepository:
         return result.scalars().first()
 
     async def add_sending(
-        self, started_by: int, chat_id: int, total: int, audience: str, text: str
+        self, started_by: int, chat_id: int, audience: str, text: str
     ) -> Broadcast | None:
-        """A new broadcast being sent (its text kept, should another worker go on with it);
-        None if another one is sending (the unique index: two Sends at once on two workers)."""
+        """A new broadcast being sent (its text kept, should another worker go on with it), to
+        be listed (`list_audience`); None if another one is sending (the unique index: two
+        Sends at once on two workers)."""
         broadcast = Broadcast(
             started_by=started_by,
             chat_id=chat_id,
-            total=total,
+            total=0,
             status=SENDING,
             audience=audience,
             text=text,
@@ -172,6 +206,7 @@ class BroadcastRepository:
         sent: int,
         blocked: int,
         failed: int,
+        skipped: int,
         reached_id: int,
         now: datetime,
     ) -> bool:
@@ -186,7 +221,12 @@ class BroadcastRepository:
                 Broadcast.attempt == attempt,
             )
             .values(
-                sent=sent, blocked=blocked, failed=failed, reached_id=reached_id, updated_at=now
+                sent=sent,
+                blocked=blocked,
+                failed=failed,
+                skipped=skipped,
+                reached_id=reached_id,
+                updated_at=now,
             )
             .execution_options(synchronize_session=False)
         )
@@ -201,10 +241,11 @@ class BroadcastRepository:
         sent: int,
         blocked: int,
         failed: int,
+        skipped: int,
         now: datetime,
     ) -> bool:
-        """Done or stopped with its last counts; False if another worker took it over (the
-        other worker reports it)."""
+        """Done or stopped with its last counts, its list deleted; False if another worker
+        took it over (the other worker reports it)."""
         result = await self.session.execute(
             update(Broadcast)
             .where(
@@ -217,12 +258,83 @@ class BroadcastRepository:
                 sent=sent,
                 blocked=blocked,
                 failed=failed,
+                skipped=skipped,
                 updated_at=now,
                 finished_at=now,
             )
             .execution_options(synchronize_session=False)
         )
-        return rowcount(result) == 1
+        if rowcount(result) != 1:
+            return False
+        await self._forget_list(broadcast_id)
+        return True
+
+    async def list_audience(
+        self,
+        broadcast: Broadcast,
+        segment: str,
+        *,
+        speaking: Iterable[tuple[str | None, str | None]] | None = None,
+        now: datetime,
+        rest: bool = False,
+    ) -> int:
+        """List whom the broadcast is for, as it starts sending: every customer of its
+        audience (`audience_ids`), those who blocked the bot too (counted as blocked at their
+        turn, never tried); they are its total. The `rest` of one that started before
+        broadcasts were listed (migration 0060), by the rule it started with: the customers
+        of its audience by its start, after the last it reached, who have not blocked the bot
+        (those who had were counted then); its total stays."""
+        if rest:
+            after, joined_by = broadcast.reached_id, broadcast.started_at
+            ids = audience_ids(
+                segment,
+                speaking=speaking,
+                now=now,
+                reachable=True,
+                after=after,
+                joined_by=joined_by,
+            )
+            return await self._list(broadcast, ids)
+        broadcast.total = await self._list(
+            broadcast, audience_ids(segment, speaking=speaking, now=now)
+        )
+        return broadcast.total
+
+    async def _list(self, broadcast: Broadcast, ids: Select[int]) -> int:
+        result = await self.session.execute(
+            insert(BroadcastRecipient).from_select(
+                ["customer_id", "broadcast_id"], ids.add_columns(literal(broadcast.id))
+            )
+        )
+        broadcast.listed = True
+        return rowcount(result)
+
+    async def recipients(self, broadcast_id: int, *, after: int, limit: int) -> list[Recipient]:
+        """The next `limit` customers on the broadcast's list after customer id `after`, in
+        customer id order, each as she is now."""
+        listed = BroadcastRecipient
+        stmt = (
+            select(
+                listed.customer_id,
+                Customer.telegram_id,
+                Customer.blocked_bot,
+                not_forgotten().label("kept"),
+            )
+            .join(Customer, Customer.id == listed.customer_id)
+            .where(listed.broadcast_id == broadcast_id, listed.customer_id > after)
+            .order_by(listed.customer_id)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [Recipient(row[0], row[1], bool(row[2]), not row[3]) for row in rows]
+
+    async def _forget_list(self, *broadcast_ids: int) -> None:
+        """An ended broadcast's list: nobody reads it again."""
+        await self.session.execute(
+            delete(BroadcastRecipient)
+            .where(BroadcastRecipient.broadcast_id.in_(broadcast_ids))
+            .execution_options(synchronize_session=False)
+        )
 
     async def add_scheduled(
         self, started_by: int, chat_id: int, text: str, audience: str, send_at: datetime
@@ -267,16 +379,17 @@ class BroadcastRepository:
         )
         return result.scalars().first()
 
-    async def claim(self, broadcast_id: int, *, total: int, now: datetime) -> Broadcast | None:
-        """Scheduled -> sending in one conditional UPDATE, so one worker sends it: the row, or
-        None if another worker took it, it was cancelled, or another broadcast is sending
-        (the unique index: it stays scheduled for the job's next run)."""
+    async def claim(self, broadcast_id: int, *, now: datetime) -> Broadcast | None:
+        """Scheduled -> sending in one conditional UPDATE, so one worker sends it (to be
+        listed, `list_audience`): the row, or None if another worker took it, it was
+        cancelled, or another broadcast is sending (the unique index: it stays scheduled for
+        the job's next run)."""
         try:
             async with self.session.begin_nested():
                 result = await self.session.execute(
                     update(Broadcast)
                     .where(Broadcast.id == broadcast_id, Broadcast.status == SCHEDULED)
-                    .values(status=SENDING, total=total, started_at=now, updated_at=now)
+                    .values(status=SENDING, started_at=now, updated_at=now)
                     .returning(Broadcast)
                     .execution_options(synchronize_session=False)
                 )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -91,9 +91,33 @@ _CHAT = prepared(
 )
 
 
-def _joined(by: datetime | None) -> list[ColumnElement[bool]]:
-    """Customers since before `by` (a resumed broadcast's start), or all of them."""
-    return [] if by is None else [Customer.created_at <= by]
+def audience_ids(
+    segment: str = EVERYONE,
+    *,
+    speaking: Iterable[tuple[str | None, str | None]] | None = None,
+    now: datetime | None = None,
+    reachable: bool = False,
+    after: int = 0,
+    joined_by: datetime | None = None,
+) -> Select[int]:
+    """The ids of a broadcast's audience, to list in SQL (none comes through Python): the
+    customers of `segment`, or of those whose (/language choice, Telegram language) is one of
+    `speaking` (the groups of `count_by_language` that read a language, so the rule for it
+    stays in bot.i18n.choose); those who blocked the bot too unless `reachable`. The rest of
+    one started before broadcasts were listed (migration 0060): after customer id `after`,
+    customers by `joined_by`, its start."""
+    clauses = [Customer.id > after, *_of_segment(segment, now or utcnow())]
+    if reachable:
+        clauses.append(Customer.blocked_bot.is_(False))
+    if joined_by is not None:
+        clauses.append(Customer.created_at <= joined_by)
+    if speaking is not None:
+        pairs = [
+            and_(_is(Customer.language, chosen), _is(Customer.language_code, telegram))
+            for chosen, telegram in speaking
+        ]
+        clauses.append(or_(false(), *pairs))
+    return select(Customer.id).where(*clauses)
 
 
 class CustomerRepository:
@@ -225,61 +249,6 @@ class CustomerRepository:
             rows=None,
         )
 
-    async def reachable_ids(
-        self,
-        segment: str = EVERYONE,
-        *,
-        now: datetime | None = None,
-        after: int = 0,
-        joined_by: datetime | None = None,
-    ) -> list[tuple[int, int]]:
-        """(customer id, Telegram id) of the customers of `segment` who have not blocked the
-        bot, for a broadcast, in customer id order from after `after` (where a resumed one
-        goes on, to those who were customers by `joined_by`, as it started): two columns, not
-        a customer object each (at 100,000 customers seconds of the event loop)."""
-        stmt = (
-            select(Customer.id, Customer.telegram_id)
-            .where(
-                Customer.blocked_bot.is_(False),
-                Customer.id > after,
-                *_joined(joined_by),
-                *_of_segment(segment, now or utcnow()),
-            )
-            .order_by(Customer.id)
-        )
-        return [(row.id, row.telegram_id) for row in (await self.session.execute(stmt)).all()]
-
-    async def reachable_ids_speaking(
-        self,
-        languages: Iterable[tuple[str | None, str | None]],
-        *,
-        after: int = 0,
-        joined_by: datetime | None = None,
-    ) -> list[tuple[int, int]]:
-        """(customer id, Telegram id), as `reachable_ids`, of the customers a broadcast may
-        reach whose (/language choice,
-        Telegram language) is one of `languages`: the groups of `count_by_language` that read
-        a language, so the rule for it stays in bot.i18n.choose and no row comes back only to
-        be dropped."""
-        pairs = [
-            and_(_is(Customer.language, chosen), _is(Customer.language_code, telegram))
-            for chosen, telegram in languages
-        ]
-        if not pairs:
-            return []
-        stmt = (
-            select(Customer.id, Customer.telegram_id)
-            .where(
-                Customer.blocked_bot.is_(False),
-                Customer.id > after,
-                *_joined(joined_by),
-                *_of_segment(EVERYONE, utcnow()),
-                or_(*pairs),
-            )
-            .order_by(Customer.id)
-        )
-        return [(row.id, row.telegram_id) for row in (await self.session.execute(stmt)).all()]
-
     async def count_blocked(self, segment: str = EVERYONE, *, now: datetime | None = None) -> int:
         """How many customers of `segment` are known to have blocked the bot (a broadcast
         skips them)."""
@@ -300,14 +269,17 @@ class CustomerRepository:
         return int(await self.session.scalar(stmt) or 0)
 
     async def count_by_language(
-        self, *, blocked: bool = False
+        self, *, blocked: bool | None = False
     ) -> list[tuple[str | None, str | None, int]]:
-        """How many customers a broadcast may reach (or, `blocked`, knows blocked the bot) by
-        (/language choice, Telegram language): a few hundred groups at most, summed by the
-        reader's language with bot.i18n.choose, the one rule for it."""
+        """How many customers a broadcast may reach (or, `blocked`, knows blocked the bot;
+        None: both) by (/language choice, Telegram language): a few hundred groups at most,
+        summed by the reader's language with bot.i18n.choose, the one rule for it."""
+        clauses = _of_segment(EVERYONE, utcnow())
+        if blocked is not None:
+            clauses.append(Customer.blocked_bot.is_(blocked))
         stmt = (
             select(Customer.language, Customer.language_code, func.count())
-            .where(Customer.blocked_bot.is_(blocked), *_of_segment(EVERYONE, utcnow()))
+            .where(*clauses)
             .group_by(Customer.language, Customer.language_code)
         )
         return [(row[0], row[1], int(row[2])) for row in (await self.session.execute(stmt)).all()]
