@@ -228,10 +228,10 @@ async def _tell_declined(shop: Shop, request: ReturnFacts) -> bool:
     the send, so it goes out once (the decline's own call, or the job, whichever is first);
     a crash during the send loses it rather than sending it twice, and her order says it
     was declined all the same. False if it was taken before."""
-    tr = await shop.words_of(request.customer_telegram_id)
     async with shop.store.uow() as uow:
         if not await uow.returns.take_decline_message(request.id, utcnow()):
             return False
+    tr = await shop.words_of(request.customer_telegram_id)
     told = texts.declined(tr, request.id, request.decline_reason)
     await shop.notifier.notify(request.customer_telegram_id, told)
     return True
