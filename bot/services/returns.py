@@ -420,6 +420,28 @@ async def claim_refund(uow: UnitOfWork, request: ReturnFacts, actor: str) -> Ref
     return claimed
 
 
+async def refund_ended(uow: UnitOfWork, claimed: RefundClaim, refused: str | None = None) -> None:
+    """How a return's refund ended, in the audit log, in the transaction that ends it (the
+    refund recorded, or given back): `return.refund`, or `return.refund.refused` with why
+    (`refused`, worded), which also opens the request again for the admins. So /audit shows
+    the outcome once whatever crash comes after, and never an approval left unpaid. Nothing
+    for a refund that is no return's."""
+    request = await uow.returns.of_refund(claimed.refund_id)
+    if request is None:
+        return
+    details: dict[str, Any] = {
+        "actor": claimed.actor,  # who approved it: the refund was theirs
+        "request": request.id,
+        "amount": claimed.amount,
+        "currency": claimed.currency,
+    }
+    action = "return.refund"
+    if refused is not None:
+        await uow.returns.reopen(request.id)
+        action, details["error"] = f"{action}.refused", refused
+    await uow.audit.record(None, action, f"order:{request.order_id}", details)
+
+
 async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:
     """The request, while it waits for a decision (ReturnNotFound, ReturnDecided)."""
     request = await uow.returns.get(request_id)

@@ -577,6 +577,7 @@ class OrderNote(Base):
 
 
 DECLINE_UNTOLD = text("status = 'declined' AND decline_told_at IS NULL")
+APPROVE_UNTOLD = text("status = 'approved' AND approve_told_at IS NULL")
 
 
 class ReturnRequest(Base):
@@ -599,6 +600,12 @@ class ReturnRequest(Base):
             sqlite_where=DECLINE_UNTOLD,
             postgresql_where=DECLINE_UNTOLD,
         ),
+        Index(  # the approvals not told yet (their refund under way, or a crash after it)
+            "ix_return_requests_approve_untold",
+            "id",
+            sqlite_where=APPROVE_UNTOLD,
+            postgresql_where=APPROVE_UNTOLD,
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
@@ -617,11 +624,16 @@ class ReturnRequest(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
     # when an approval put its lines back in stock (None: never), set once (migration 0044)
     restocked_at: Mapped[datetime | None] = mapped_column(default=None)
-    # the refund its approval set aside in the decision's transaction (migration 0053)
-    refund_id: Mapped[int | None] = mapped_column(default=None)
+    # the refund its approval set aside in the decision's transaction (migration 0053),
+    # found by it as it ends (index: migration 0062)
+    refund_id: Mapped[int | None] = mapped_column(default=None, index=True)
     # when her message about a decline was taken for sending, once (migration 0058): NULL on
     # a declined request while it is owed (the bot died after the decision), for the job
     decline_told_at: Mapped[datetime | None] = mapped_column(default=None)
+    # the same for her message about an approval (migration 0062): owed once its refund is
+    # recorded, so NULL on an approved request with a succeeded refund means the bot died
+    # between the refund and her message, for the same job
+    approve_told_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Payment(Base):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot import i18n, notices
 from bot.i18n import N_
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
-from bot.services import refunds
+from bot.services import refunds, returns
 from bot.services.errors import RefundDeferred, RefundFailed, RefundNotPossible
 from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
@@ -70,8 +70,9 @@ async def make_claimed(shop: Shop, claimed: RefundClaim) -> RefundResult:
 
 
 async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundResult:
-    """The refund the provider made, in the books (a concurrent move of the order is met by
-    trying again); the admins hear if the gift card's part could not go back with it."""
+    """The refund the provider made, in the books, with a return's `return.refund` audit row
+    (a concurrent move of the order is met by trying again); the admins hear if the gift
+    card's part could not go back with it."""
     for attempt in range(RECORD_ATTEMPTS):
         try:
             async with shop.store.uow() as uow:
@@ -83,6 +84,7 @@ async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundR
                     claimed.reason,
                     already=made.already,
                 )
+                await returns.refund_ended(uow, claimed)  # a return's: its audit row
         except IllegalOrderTransition:
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
@@ -110,7 +112,8 @@ async def _refund_or_give_back(
     shop: Shop, claimed: RefundClaim, *, now: datetime | None = None
 ) -> AtProvider:
     """The refund at the provider; if it is refused, the claim is marked failed and given
-    back, and RefundFailed says why in the reader's words. A provider that could not be
+    back (a return's request opened again, `return.refund.refused` in the audit log, in that
+    transaction), and RefundFailed says why in the reader's words. A provider that could not be
     reached (Stripe down or timed out, Telegram's "retry after") leaves it pending for the
     job, until it was tried after each of SECOND_REFUND_PAUSES: RefundDeferred."""
     try:
@@ -123,10 +126,12 @@ async def _refund_or_give_back(
                 uow, claimed, now or utcnow(), len(SECOND_REFUND_PAUSES)
             )
             if not later:
+                failed = RefundFailed(claimed.order_id, exc)
                 await refunds.give_back(uow, claimed)
+                await returns.refund_ended(uow, claimed, failed.note())  # reopened, audited
         if later:
             raise RefundDeferred(claimed.order_id, exc, claimed.amount, claimed.currency) from exc
-        raise RefundFailed(claimed.order_id, exc) from exc
+        raise failed from exc
 
 
 async def _refund_at_provider(shop: Shop, claimed: RefundClaim) -> str | None:
@@ -160,7 +165,9 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
     key. The shopper and the admins (the one who asked among them) hear of it then; one the
     provider cannot be reached for is tried again after each of SECOND_REFUND_PAUSES, with
     the same key; one the provider refuses, or still cannot be reached for after the last,
-    is given back and the order flagged for the admins.
+    is given back and the order flagged for the admins (a return's request waits for them
+    again). A return's approval she was not told of yet is told by this message (taken as
+    the return's own message is, so she never hears of it twice).
     """
     now = now or utcnow()
     since = [now - PENDING_REFUND_GRACE, *(now - pause for pause in SECOND_REFUND_PAUSES)]
@@ -206,8 +213,6 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
             order = await uow.orders.get(order_id, full=False)
             if order is not None:
                 uow.orders.flag_for_review(order, reason)
-            # a return's approval owed it: the request waits for the admins again
-            await uow.returns.reopen_refunded_by(claimed.refund_id)
         await shop.alert_admins(lambda tr: notices.needs_review(tr, order_id, reason))
         if claimed.counted and claimed.attempts:  # she was told we'd message her when done
             tr = await shop.words_of(claimed.customer_telegram_id)
@@ -219,6 +224,8 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
     tr = await shop.words_of(claimed.customer_telegram_id)
     if claimed.counted:
         result = await _record(shop, claimed, made)
+        async with shop.store.uow() as uow:  # a return's approval: this message tells her
+            await uow.returns.take_message_of_refund(claimed.refund_id, utcnow())
         whole = result.new_status == OrderStatus.REFUNDED
         told = notices.order_refunded(tr, order_id, result.info, whole, claimed.reason)
         info = result.info

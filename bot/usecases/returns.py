@@ -7,9 +7,11 @@ the request holds, set aside in the decision's own transaction (a crash before t
 is asked leaves it pending for the pending-refunds job, never approved and unpaid). A
 decision is a compare-and-set on the request: two presses (two admins, a double tap) refund
 once, and the later one hears who decided. A refund the provider refuses reopens the
-request, as the admin's Refund leaves the order. A decline's message to her is owed from
-the decision's transaction and taken once, by a compare-and-set, just before it is sent: a
-job sends what a crash left owed, and nothing goes out twice.
+request, as the admin's Refund leaves the order. Her message about a decision is owed from
+the decision's transaction (an approval's once its refund is recorded, so it says what
+happened) and taken once, by a compare-and-set, just before it is sent: a job sends what a
+crash left owed, and nothing goes out twice. How an approval's refund ended is a second
+audit row, written in the transaction that ends it (`return.refund`, or `.refused`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from bot.usecases.admin_orders import OrderNotChanged, not_changed, order_detail
 from bot.usecases.orders import refund_claimed
 from bot.usecases.shopper_orders import shopper_actor
 
-UNTOLD_BATCH = 100  # declines the job tells in one run (a crash leaves one or two)
+UNTOLD_BATCH = 100  # decisions of each kind the job tells in one run (a crash leaves one or two)
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,17 @@ async def approve(
     aside (a pending refund, claimed as the admins' Refund claims it) and the approval
     written in the audit log (`return.approve`) in the decision's own transaction, so a
     crash after it leaves the refund to the pending-refunds job, which makes it once, and
-    /audit shows the approval all the same; the shopper then hears of it from the job.
+    /audit shows the approval all the same; the shopper then hears of it from the job. How
+    the refund ended is written where it ends (`return.refund`, `return.refund.refused`).
+    Her message is owed from then and taken just before it is sent (`_tell`): a crash
+    between the refund and it leaves it to `tell_untold`; a refund Stripe could not be
+    reached for yet is told at once, as on its way.
     With `restock`, its lines go back in stock in that transaction too (once, also when the
     decision is pressed twice or by two admins), recorded in the order's history and the
     audit log (`return.restock`). ReturnDecided for a second press; OrderNotChanged when the
     refund is refused: before the provider is asked (more than can still go back, another
     refund under way) nothing is decided, restocked nor audited as approved; by the
-    provider, the request is open again (`return.approve.refused` follows the approval in
+    provider, the request is open again (`return.refund.refused` follows the approval in
     the log) and units put back stay on the shelf (the goods are back; a later approval
     does not add them twice)."""
     actor, now = acting(shop.settings, admin_id), utcnow()
@@ -171,27 +177,22 @@ async def approve(
         await _refused(shop, admin_id, request, refused)
     try:
         change = await refund_claimed(shop, claimed)
-    except RefundFailed as refused:  # the provider said no, the claim was given back
-        await _refused(shop, admin_id, request, refused, reopen=True)
+    except RefundFailed as refused:  # the provider said no: given back, reopened, audited
+        raise OrderNotChanged(request.order_id, refused) from refused
     except IllegalOrderTransition as moved:  # made, not yet recorded: the job records it
         raise await not_changed(shop, request.order_id, moved) from moved
-    tr = await shop.words_of(request.customer_telegram_id)
-    told = texts.approved(tr, request.id, request.amount, request.currency)
-    await shop.notifier.notify(request.customer_telegram_id, told)
+    await _tell(shop, request)
     detail = await order_detail(shop, request.order_id)
     return ReturnDone(request, detail, change.refund_deferred, restocked)
 
 
-async def _refused(
-    shop: Shop, admin_id: int, request: ReturnFacts, why: OrderError, *, reopen: bool = False
-) -> NoReturn:
-    """An approval whose refund was refused, in the audit log (`reopen`: the provider said no
-    after the decision was stored, so the request waits again): OrderNotChanged. A refund
+async def _refused(shop: Shop, admin_id: int, request: ReturnFacts, why: OrderError) -> NoReturn:
+    """An approval refused before the provider was asked (nothing was decided), in the audit
+    log: OrderNotChanged. A refund the provider refuses after the decision is written as
+    `return.refund.refused` where it is given back (bot.services.returns.refund_ended); one
     the provider made but the books could not record yet is not refused: the request stays
     approved and the job finishes its pending refund, so approving again never repays it."""
     async with shop.store.uow() as uow:
-        if reopen:
-            await uow.returns.reopen(request.id)
         details = {"request": request.id, "error": why.note()}
         await uow.audit.record(
             admin_id, "return.approve.refused", f"order:{request.order_id}", details
@@ -202,37 +203,46 @@ async def _refused(
 async def decline(shop: Shop, admin_id: int, request_id: int, reason: str | None) -> ReturnDone:
     """Decline the request, with the admin's reason for her (None: none); she is told once.
     The decision's transaction leaves her message owed (`decline_told_at` empty), so a crash
-    before it is taken for sending leaves it to `tell_untold_declines`."""
+    before it is taken for sending leaves it to `tell_untold`."""
     actor = acting(shop.settings, admin_id)
     async with shop.store.uow() as uow:
         request = await returns.decide(uow, request_id, DECLINED, actor, utcnow(), reason)
         details = {**_request_details(request), "decline_reason": reason}
         await uow.audit.record(admin_id, "return.decline", f"order:{request.order_id}", details)
-    await _tell_declined(shop, request)
+    await _tell(shop, request)
     return ReturnDone(request, await order_detail(shop, request.order_id))
 
 
-async def tell_untold_declines(shop: Shop) -> int:
-    """Job: declines whose message the bot died before sending (after the decision was
-    stored) are told now, each once across workers; how many this run sent."""
+async def tell_untold(shop: Shop) -> int:
+    """Job: decisions whose message the bot died before sending (a decline once stored, an
+    approval once its refund is recorded) are told now, each once across workers; how many
+    this run sent."""
     async with shop.store.reading() as uow:
-        owed = [ReturnFacts.of(r) for r in await uow.returns.declines_untold(UNTOLD_BATCH)]
+        owed = [
+            *await uow.returns.declines_untold(UNTOLD_BATCH),
+            *await uow.returns.approvals_untold(UNTOLD_BATCH),
+        ]
+        requests = [ReturnFacts.of(r) for r in owed]
     told = 0
-    for request in owed:
-        told += await _tell_declined(shop, request)
+    for request in requests:
+        told += await _tell(shop, request)
     return told
 
 
-async def _tell_declined(shop: Shop, request: ReturnFacts) -> bool:
-    """Her message about the decline, if this call takes it: a compare-and-set just before
-    the send, so it goes out once (the decline's own call, or the job, whichever is first);
-    a crash during the send loses it rather than sending it twice, and her order says it
-    was declined all the same. False if it was taken before."""
+async def _tell(shop: Shop, request: ReturnFacts) -> bool:
+    """Her message about the decision, if this call takes it: a compare-and-set just before
+    the send, so it goes out once (the decision's own call, the pending-refunds job's
+    message about an approval's refund, or this job, whichever is first); a crash during the
+    send loses it rather than sending it twice, and her order says what was decided all
+    the same. False if it was taken before."""
     async with shop.store.uow() as uow:
-        if not await uow.returns.take_decline_message(request.id, utcnow()):
+        if not await uow.returns.take_message(request.id, request.status, utcnow()):
             return False
     tr = await shop.words_of(request.customer_telegram_id)
-    told = texts.declined(tr, request.id, request.decline_reason)
+    if request.status == APPROVED:
+        told = texts.approved(tr, request.id, request.amount, request.currency)
+    else:
+        told = texts.declined(tr, request.id, request.decline_reason)
     await shop.notifier.notify(request.customer_telegram_id, told)
     return True
 

@@ -14,7 +14,7 @@ from bot import i18n
 from bot.clipping import clip
 from bot.i18n import N_, Translator
 from bot.services.broadcast_plan import AUDIENCES
-from bot.services.returns import reason_text
+from bot.services.returns import RETURN_REFUND, reason_text
 from bot.store.order_states import status_label
 from bot.texts import returns as return_texts
 from bot.texts.category_sale import last_day
@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "order.tracking": N_("changed the tracking number of"),
     "return.request": N_("asked to return items of"),
     "return.approve": N_("approved a return of"),
+    "return.refund": N_("refunded a return of"),
     "return.decline": N_("declined a return of"),
     "return.restock": N_("put back in stock items of"),
     "product.create": N_("added"),
@@ -202,16 +203,19 @@ def _broadcast(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:
 
 
 def _returned(tr: Translator, details: dict[str, Any]) -> str:
-    """ "return #3: 2 × Stoneware Mug 350ml ($32.00), reason: Damaged"."""
-    lines = details.get("lines") if isinstance(details.get("lines"), list) else []
+    """ "return #3: 2 × Stoneware Mug 350ml ($32.00), reason: Damaged"; how its refund ended
+    names no lines: "return #3 ($32.00)"."""
     amount, currency = details.get("amount"), details.get("currency")
     money = (
         tr.money(amount, currency) if isinstance(amount, int) and isinstance(currency, str) else ""
     )
+    if not isinstance(details.get("lines"), list):  # its refund's outcome, or a refusal's
+        said = tr._(RETURN_REFUND, request_id=details["request"])
+        return f"{said} ({money})" if money else said
     said = tr._(
         "return #{request_id}: {lines} ({amount}), reason: {reason}",
         request_id=details.get("request"),
-        lines=return_texts.lines_text(tr, lines or []),
+        lines=return_texts.lines_text(tr, details["lines"]),
         amount=money,
         reason=reason_text(tr, str(details.get("reason"))),
     )

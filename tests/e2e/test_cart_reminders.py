@@ -123,7 +123,7 @@ async def test_every_worker_runs_the_jobs_that_send_reminders_notices_and_answer
             "tell-back-in-stock",
             "tell-price-drops",
             "tell-sales-reopened",
-            "tell-declines",  # a return's decline whose message a crash left unsent
+            "tell-returns",  # a return's decision whose message a crash left unsent
             "relay-stalled-support-messages",
         } <= jobs
 

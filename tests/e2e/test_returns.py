@@ -135,6 +135,12 @@ async def requests_of(h: ShopHarness, order_id: int) -> list[tuple[str, str | No
         return [(r.status, r.decided_by) for r in await uow.returns.of_order(order_id)]
 
 
+async def audited(h: ShopHarness) -> list[str]:
+    """The audit log's actions, newest first."""
+    async with h.store.reading() as uow:
+        return [row.action for row in await uow.audit.list_recent()]
+
+
 async def test_sam_returns_the_mugs_and_ada_approves_so_exactly_they_are_refunded(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
@@ -180,6 +186,8 @@ async def test_sam_returns_the_mugs_and_ada_approves_so_exactly_they_are_refunde
     await ada.send("/audit")
     log = await ada.wait_for("Audit log")
     assert f"approved a return of order:{order_id}" in (log.text or "")
+    refunded = f"admin:{ADMIN_ID} · refunded a return of order:{order_id} · return #1 ($28.80)"
+    assert refunded in (log.text or "")
     asked = (
         f"customer:{SHOPPER_ID} · asked to return items of order:{order_id} · "
         f"return #1: {MUGS} ($28.80), reason: Damaged"
@@ -407,9 +415,13 @@ async def test_a_refund_stripe_refuses_leaves_the_request_waiting_for_another_tr
     await ada.press_data(alert, ApproveReturn(1).encode())
     await sam.wait_for("✅ Your return #1 was approved")
     assert await stripe_account.refunds_of(charge) == [2880]
-    async with h.store.uow() as uow:
-        actions = [row.action for row in await uow.audit.list_recent()]
-    assert "return.approve.refused" in actions and "return.approve" in actions
+    assert await audited(h) == [  # newest first: each approval, and how its refund ended
+        "return.refund",
+        "return.approve",
+        "return.refund.refused",
+        "return.approve",
+        "return.request",
+    ]
 
 
 async def test_with_stripe_out_of_reach_the_approved_refund_is_tried_again_not_doubled(
@@ -434,10 +446,19 @@ async def test_with_stripe_out_of_reach_the_approved_refund_is_tried_again_not_d
     assert said.text.startswith("✅ Return #1 approved; the shopper was told.\n⏳ The refund of ")
     assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
     assert await stripe_account.refunds_of(charge) == []
+    await sam.wait_for("✅ Your return #1 was approved: $28.80 is on its way")
+    assert await return_cases.tell_untold(h.shop) == 0
+    assert (await audited(h))[0] == "return.approve"  # the refund has not ended yet
     later = utcnow() + SECOND_REFUND_PAUSES[0] + timedelta(seconds=1)
     assert await resume_pending_refunds(h.shop, now=later) == [order_id]
     assert await stripe_account.refunds_of(charge) == [2880]
     assert await books(h, order_id) == ("delivered", 2880)
+    await sam.wait_for("We refunded $28.80")
+    assert await return_cases.tell_untold(h.shop) == 0
+    assert [m.text for m in sam.messages].count(
+        "✅ Your return #1 was approved: $28.80 is on its way back to your card."
+    ) == 1
+    assert (await audited(h))[0] == "return.refund"
 
 
 async def test_a_shop_with_return_days_0_takes_no_returns(
@@ -503,6 +524,7 @@ async def test_a_crash_during_an_approval_never_loses_sams_refund_nor_doubles_it
     else:
         told = await sam.wait_for("We refunded $28.80")
         assert told.text is not None and "Reason: return #1" in told.text
+        assert await return_cases.tell_untold(h.shop) == 0  # the job's message told him
     assert await requests_of(h, order_id) == [("approved", f"admin:{ADMIN_ID}")]
     assert await stripe_account.refunds_of(charge) == [2880]
     assert await books(h, order_id) == ("delivered", 2880)
@@ -514,6 +536,10 @@ async def test_a_crash_during_an_approval_never_loses_sams_refund_nor_doubles_it
         assert mug is not None and mug.stock == 10  # the two mugs came back once
         log = [(row.action, row.actor_telegram_id) for row in await uow.audit.list_recent()]
     assert log.count(("return.approve", ADMIN_ID)) == 1
+    assert [action for action, _ in log].count("return.refund") == 1  # how it ended, once
+    news = ("✅ Your return #1 was approved", "↩️ We refunded $28.80")
+    heard = [m.text for m in sam.messages if (m.text or "").startswith(news)]
+    assert len(heard) == 1, heard  # one message of the refund: the job's, or the approval's
 
 
 async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
@@ -544,14 +570,44 @@ async def test_a_refund_the_job_finds_refused_after_a_crash_reopens_the_request(
     assert await requests_of(h, order_id) == [("requested", None)]
     assert await books(h, order_id) == ("delivered", 0)
     assert await stripe_account.refunds_of(charge) == []
+    assert await return_cases.tell_untold(h.shop) == 0  # nothing to tell Sam: not approved
 
     await return_cases.approve(h.shop, ADMIN_ID, 1)
     await sam.wait_for("✅ Your return #1 was approved")
     assert await stripe_account.refunds_of(charge) == [2880]
     assert await books(h, order_id) == ("delivered", 2880)
+    assert (await audited(h))[:4] == [
+        "return.refund",
+        "return.approve",
+        "return.refund.refused",  # the job's refusal, written where the refund was given back
+        "return.approve",
+    ]
 
 
-@pytest.mark.parametrize("when", ["before his message is taken", "as it is sent"])
+BEFORE_TAKEN, AS_SENT = "before his message is taken", "as it is sent"
+
+
+def dying_as_sam_is_told(dying: pytest.MonkeyPatch, h: ShopHarness, when: str) -> None:
+    """The bot dies after a decision was stored: before Sam's message about it is taken for
+    sending, or as it is sent (Telegram cannot say whether it arrived)."""
+    assert h.shop is not None
+    if when == BEFORE_TAKEN:
+        dying.setattr(ReturnRepository, "take_message", _crash)
+    else:
+        dying.setattr(h.shop.notifier, "notify", _crash)
+
+
+async def restarted(h: ShopHarness, sam: FakeUser, when: str, told: str) -> None:
+    """After the restart the job (on every worker, every minute) tells Sam `told` if the
+    crash left it owed, once: a second run sends nothing."""
+    assert h.shop is not None
+    if when == BEFORE_TAKEN:
+        assert await return_cases.tell_untold(h.shop) == 1
+        await sam.wait_for(told)
+    assert await return_cases.tell_untold(h.shop) == 0
+
+
+@pytest.mark.parametrize("when", [BEFORE_TAKEN, AS_SENT])
 async def test_a_crash_after_a_decline_tells_sam_once_if_it_can_and_never_twice(
     h: ShopHarness,
     stripe_account: StripeTestAccount,  # noqa: F811
@@ -568,28 +624,62 @@ async def test_a_crash_after_a_decline_tells_sam_once_if_it_can_and_never_twice(
     await sam_asks_to_return_the_mugs(sam, order_id, "Changed my mind")
     why = "Mugs are not returnable once used."
     with monkeypatch.context() as dying:
-        if when == "before his message is taken":
-            dying.setattr(ReturnRepository, "take_decline_message", _crash)
-        else:
-            dying.setattr(h.shop.notifier, "notify", _crash)
+        dying_as_sam_is_told(dying, h, when)
         with pytest.raises(Crash):
             await return_cases.decline(h.shop, ADMIN_ID, 1, why)
     assert await requests_of(h, order_id) == [("declined", f"admin:{ADMIN_ID}")]
 
-    # Restarted: the job (on every worker, every minute) tells what the crash left owed.
     told = f"Your return request #1 was declined: {why}"
-    if when == "before his message is taken":
-        assert await return_cases.tell_untold_declines(h.shop) == 1
-        await sam.wait_for(told)
-    assert await return_cases.tell_untold_declines(h.shop) == 0
+    await restarted(h, sam, when, told)
     with pytest.raises(ReturnDecided):  # Ada's update, handled again after the restart
         await return_cases.decline(h.shop, ADMIN_ID, 1, why)
     heard = [m.text for m in sam.messages if "was declined" in (m.text or "")]
-    assert heard == ([told] if when == "before his message is taken" else [])
+    assert heard == ([told] if when == BEFORE_TAKEN else [])
     await open_order(sam, order_id)
     assert f"↩️ Return #1 declined: {why}" in shown(sam)
     assert "↩️ Return items" in screen(sam)
     assert await stripe_account.refunds_of(charge) == []
+
+
+@pytest.mark.parametrize("when", [BEFORE_TAKEN, AS_SENT])
+async def test_a_crash_after_an_approved_refund_tells_sam_once_if_it_can_and_never_twice(
+    h: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    when: str,
+) -> None:
+    """Ada approves, Stripe refunds, the books record it, then the bot dies: before Sam's
+    message was taken for sending, the job sends it after the restart, once; as it was being
+    sent, it is not sent again. Either way the refund is made once, /audit shows the
+    approval and how its refund ended once each, and his order says it was refunded."""
+    assert h.shop is not None
+    ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    with monkeypatch.context() as dying:
+        dying_as_sam_is_told(dying, h, when)
+        with pytest.raises(Crash):
+            await return_cases.approve(h.shop, ADMIN_ID, 1)
+    assert await stripe_account.refunds_of(charge) == [2880]
+    assert await books(h, order_id) == ("delivered", 2880)
+
+    told = "✅ Your return #1 was approved: $28.80 is on its way back to your card."
+    await restarted(h, sam, when, told)
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    assert await resume_pending_refunds(h.shop, now=later) == []  # nothing left pending
+    with pytest.raises(ReturnDecided):  # Ada's update, handled again after the restart
+        await return_cases.approve(h.shop, ADMIN_ID, 1)
+    heard = [m.text for m in sam.messages if "Your return #1" in (m.text or "")]
+    assert heard == ([told] if when == BEFORE_TAKEN else [])
+    assert await stripe_account.refunds_of(charge) == [2880]
+    await open_order(sam, order_id)
+    assert "↩️ Return #1 approved: $28.80 refunded." in shown(sam)
+    assert (await audited(h))[:2] == ["return.refund", "return.approve"]
+    assert (await audited(h)).count("return.refund") == 1
+    await ada.send("/audit")
+    log = await ada.wait_for("Audit log")
+    refunded = f"admin:{ADMIN_ID} · refunded a return of order:{order_id} · return #1 ($28.80)"
+    assert (log.text or "").count(refunded) == 1
 
 
 async def test_a_refund_stripe_made_but_the_books_missed_is_never_made_again(

@@ -1449,14 +1449,15 @@ async def test_0058_owes_no_decline_before_it_a_message_and_takes_the_mark_away(
                     _A_RETURN_REQUEST_BEFORE_0058, {**params, "by": at and "admin:9001"}
                 )
         await _alembic(store, "upgrade", "0058_return_decline_told")
-        async with store.reading() as uow:
-            told = {r.status: r.decline_told_at for r in await uow.returns.of_order(order_id)}
+        async with AsyncSession(store.engine) as session:  # the columns 0058 has
+            stamps = select(ReturnRequest.status, ReturnRequest.decline_told_at)
+            told = {status: at for status, at in await session.execute(stamps)}
             assert told == {"declined": decided, "requested": None}
-            assert await uow.returns.declines_untold(10) == []
+            assert (await session.scalars(owed)).all() == []
         async with store.uow() as uow:
             assert await uow.returns.decide(2, "declined", "admin:9001", utcnow())
-        async with store.reading() as uow:
-            assert [r.id for r in await uow.returns.declines_untold(10)] == [2]
+        async with AsyncSession(store.engine) as session:
+            assert (await session.scalars(owed)).all() == [2]
         assert "ix_return_requests_decline_untold" in await _plan(store, owed)
 
         await _alembic(store, "downgrade", "0058_return_decline_told-1")
@@ -1501,5 +1502,55 @@ async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
             assert not {"listed", "skipped"} & set(await _columns(conn, "broadcasts"))
             assert "broadcast_recipients" not in await _tables(conn)
             assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
+    finally:
+        await store.close()
+
+
+async def test_0062_owes_no_approval_before_it_a_message_and_takes_the_mark_away(
+    database_url: str,
+) -> None:
+    """Before 0062 Sam's return #1 was approved (his message went out then, or was lost) and
+    #2 waits. Up to 0062 the approval is marked told at its decision, so the job sends
+    nothing old; approved after it, its message is owed, read from the partial index, and a
+    refund finds its request by an index; down to 0060 the column and indexes are gone."""
+    decided = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    owed = (
+        select(ReturnRequest.id)
+        .where(ReturnRequest.status == "approved", ReturnRequest.approve_told_at.is_(None))
+        .order_by(ReturnRequest.id)
+    )
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0062_return_approve_told-1")
+        async with AsyncSession(store.engine) as session, session.begin():
+            customer = await session.scalar(_A_CUSTOMER_AS_OF_0037)
+            order_id = await _old_order(session, int(customer), "delivered", total=5040)
+            for status, at in {"approved": decided, "requested": None}.items():
+                params = {"order": order_id, "status": status, "asked": decided, "decided": at}
+                await session.execute(
+                    _A_RETURN_REQUEST_BEFORE_0058, {**params, "by": at and "admin:9001"}
+                )
+        await _alembic(store, "upgrade", "0062_return_approve_told")
+        async with AsyncSession(store.engine) as session:
+            stamps = select(ReturnRequest.status, ReturnRequest.approve_told_at)
+            told = {status: at for status, at in await session.execute(stamps)}
+            assert told == {"approved": decided, "requested": None}
+            assert (await session.scalars(owed)).all() == []
+        async with store.uow() as uow:
+            assert await uow.returns.decide(2, "approved", "admin:9001", utcnow())
+        async with AsyncSession(store.engine) as session:
+            assert (await session.scalars(owed)).all() == [2]
+        assert "ix_return_requests_approve_untold" in await _plan(store, owed)
+        of_refund = select(ReturnRequest.id).where(ReturnRequest.refund_id == 7)
+        assert "ix_return_requests_refund_id" in await _plan(store, of_refund)
+
+        await _alembic(store, "downgrade", "0062_return_approve_told-1")
+        async with store.engine.connect() as conn:
+            assert "approve_told_at" not in await _columns(conn, "return_requests")
+            assert not {
+                "ix_return_requests_approve_untold",
+                "ix_return_requests_refund_id",
+            } & await _indexes(conn, "return_requests")
     finally:
         await store.close()

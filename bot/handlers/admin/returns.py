@@ -27,7 +27,7 @@ from bot.views import admin_returns as return_views
 from bot.views.admin import reply, show
 from bot.views.replies import answer_button
 
-UNTOLD_DECLINE_CHECK_SECONDS = 60.0
+UNTOLD_CHECK_SECONDS = 60.0
 
 
 async def _refused(update: Update, why: OrderError) -> None:
@@ -112,13 +112,13 @@ register_flow(
 )
 
 
-async def tell_untold_declines(context: ShopContext) -> None:
-    """Job: a decline whose message the bot died before sending is told, once."""
-    await returns.tell_untold_declines(context.shop)
+async def tell_untold(context: ShopContext) -> None:
+    """Job: a decision whose message the bot died before sending is told, once."""
+    await returns.tell_untold(context.shop)
 
 
 def register_jobs(app: AnyApplication) -> None:
-    """On every worker; each run is one read of an index that is nearly always empty."""
+    """On every worker; each run is two reads of indexes that are nearly always empty."""
     if app.job_queue is not None:
-        every = UNTOLD_DECLINE_CHECK_SECONDS
-        app.job_queue.run_repeating(tell_untold_declines, every, every, name="tell-declines")
+        every = UNTOLD_CHECK_SECONDS
+        app.job_queue.run_repeating(tell_untold, every, every, name="tell-returns")

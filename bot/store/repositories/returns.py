@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.db import rowcount
-from bot.store.models import OrderEvent, ReturnRequest
+from bot.store.models import OrderEvent, Refund, ReturnRequest
 
 REQUESTED = "requested"
 APPROVED = "approved"
 DECLINED = "declined"
+# when her message about each decision was taken for sending (None: owed, or never)
+TOLD = {APPROVED: ReturnRequest.approve_told_at, DECLINED: ReturnRequest.decline_told_at}
 
 
 class ReturnRepository:
@@ -80,25 +82,33 @@ class ReturnRepository:
     async def mark_restocked(self, request_id: int, at: datetime) -> bool:
         """Claim the putting back in stock of an approved request's lines, once: False if it
         was done before (an earlier approval whose refund was refused), as a compare-and-set."""
-        return await self._stamp_once(request_id, APPROVED, ReturnRequest.restocked_at, at)
+        which = ReturnRequest.id == request_id
+        return await self._stamp_once(which, APPROVED, ReturnRequest.restocked_at, at)
 
-    async def take_decline_message(self, request_id: int, at: datetime) -> bool:
-        """Take a declined request's message to the shopper for sending, once: False if it was
-        taken before (by the decline itself, or by the job on another worker)."""
-        return await self._stamp_once(request_id, DECLINED, ReturnRequest.decline_told_at, at)
+    async def take_message(self, request_id: int, status: str, at: datetime) -> bool:
+        """Take her message about the request's decision (`status`: approved or declined) for
+        sending, once: False if it was taken before (by the decision's own call, the
+        pending-refunds job's message, or the job on another worker)."""
+        return await self._stamp_once(ReturnRequest.id == request_id, status, TOLD[status], at)
+
+    async def take_message_of_refund(self, refund_id: int, at: datetime) -> bool:
+        """`take_message` of the approval whose refund is `refund_id` (the pending-refunds job
+        tells her of it as it finishes it): False if no return owes it, or it was taken."""
+        which = ReturnRequest.refund_id == refund_id
+        return await self._stamp_once(which, APPROVED, ReturnRequest.approve_told_at, at)
 
     async def _stamp_once(
         self,
-        request_id: int,
+        which: ColumnElement[bool],
         status: str,
         stamp: InstrumentedAttribute[datetime | None],
         at: datetime,
     ) -> bool:
-        """Set `stamp` of the request in `status` to `at` while it is empty, as a
-        compare-and-set: True for the one call (of any worker) that set it."""
+        """Set `stamp` of the request `which` names, in `status`, to `at` while it is empty,
+        as a compare-and-set: True for the one call (of any worker) that set it."""
         result = await self.session.execute(
             update(ReturnRequest)
-            .where(ReturnRequest.id == request_id, ReturnRequest.status == status, stamp.is_(None))
+            .where(which, ReturnRequest.status == status, stamp.is_(None))
             .values({stamp: at})
             .execution_options(synchronize_session=False)
         )
@@ -115,17 +125,48 @@ class ReturnRepository:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def approvals_untold(self, limit: int) -> list[ReturnRequest]:
+        """Approved requests whose refund is recorded but whose message was never taken for
+        sending (the bot died between the two), oldest first, read from their partial index
+        (a refund still under way is told when it ends: not listed)."""
+        stmt = (
+            select(ReturnRequest)
+            .join(Refund, Refund.id == ReturnRequest.refund_id)
+            .where(
+                ReturnRequest.status == APPROVED,
+                ReturnRequest.approve_told_at.is_(None),
+                Refund.status == "succeeded",
+            )
+            .order_by(ReturnRequest.id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def of_refund(self, refund_id: int) -> ReturnRequest | None:
+        """The approved request whose refund is `refund_id` (None: the refund is no return's)."""
+        stmt = select(ReturnRequest).where(
+            ReturnRequest.refund_id == refund_id, ReturnRequest.status == APPROVED
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def latest(self, order_id: int) -> ReturnRequest | None:
         """The order's newest request, whatever became of it (None: she never asked)."""
         stmt = select(ReturnRequest).where(ReturnRequest.order_id == order_id)
         return (await self.session.scalars(stmt.order_by(ReturnRequest.id.desc()).limit(1))).first()
 
     async def reopen(self, request_id: int) -> None:
-        """An approval whose refund the provider refused: the request is open again."""
+        """An approval whose refund the provider refused: the request is open again (its next
+        decision's message owed afresh, if she was told of this one)."""
         await self.session.execute(
             update(ReturnRequest)
             .where(ReturnRequest.id == request_id, ReturnRequest.status == APPROVED)
-            .values(status=REQUESTED, decided_by=None, decided_at=None, refund_id=None)
+            .values(
+                status=REQUESTED,
+                decided_by=None,
+                decided_at=None,
+                refund_id=None,
+                approve_told_at=None,
+            )
             .execution_options(synchronize_session=False)
         )
 
@@ -137,18 +178,6 @@ class ReturnRepository:
             .values(refund_id=refund_id)
             .execution_options(synchronize_session=False)
         )
-
-    async def reopen_refunded_by(self, refund_id: int) -> int | None:
-        """The approved request whose refund (`refund_id`) the provider refused when the job
-        made it: open again, as after a refusal at the admin's press; its id (None: the
-        refund was no return's)."""
-        stmt = select(ReturnRequest.id).where(
-            ReturnRequest.refund_id == refund_id, ReturnRequest.status == APPROVED
-        )
-        request_id = await self.session.scalar(stmt)
-        if request_id is not None:
-            await self.reopen(request_id)
-        return request_id
 
     async def delivered_at(self, order_id: int) -> datetime | None:
         """When the order became delivered (its newest move to `delivered`)."""
