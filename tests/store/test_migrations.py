@@ -1507,7 +1507,7 @@ async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
 
 
 async def test_0062_owes_no_approval_before_it_a_message_and_takes_the_mark_away(
-    database_url: str,
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
 ) -> None:
     """Before 0062 Sam's return #1 was approved (his message went out then, or was lost) and
     #2 waits. Up to 0062 the approval is marked told at its decision, so the job sends
@@ -1519,7 +1519,7 @@ async def test_0062_owes_no_approval_before_it_a_message_and_takes_the_mark_away
         .where(ReturnRequest.status == "approved", ReturnRequest.approve_told_at.is_(None))
         .order_by(ReturnRequest.id)
     )
-    store = Store.from_url(database_url)
+    store = Store.from_url(migrated_database_url)
     try:
         await store.migrate()
         await _alembic(store, "downgrade", "0062_return_approve_told-1")
