@@ -2,8 +2,9 @@
 comes out of the order's other goods first, then off the cards, a refund by a card's SKU all
 off that card; a card is then worth that much less, and the shopper's message says what it
 holds now. It comes off the cards that still hold it (an unspent one before a spent one), is
-refused, before any money moves, only when they no longer hold it together, and is made
-whole again if the provider refuses the refund."""
+refused, before any money moves, only when they no longer hold it together (also when a card
+is spent between the refund's read and its take: PostgreSQL), and is made whole again if the
+provider refuses the refund."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from tests.payments.conftest import (
 
 ALICE = 1001
 ADMIN = "admin:9001"
-CARD, SECOND = "K7QF-2MXR-9TBA", "K7QF-2MXR-BBBB"
+CARD, SECOND, THIRD = "K7QF-2MXR-9TBA", "K7QF-2MXR-BBBB", "K7QF-2MXR-CCCC"
 
 
 async def _bought_a_card(
@@ -265,15 +266,24 @@ async def test_cards_spent_below_the_refunds_share_while_it_reads_them_refuse_it
 async def test_a_refund_that_found_its_second_card_spent_puts_the_first_back_and_reads_again(
     stripe_shop: Shop, stripe_account: StripeTestAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ada refunds $76.00: her refund reads both cards whole and takes $50.00 off the first,
-    then finds that Bob spent $5.00 of the second in the meantime, so it cannot take $10.00
-    off it. The first card's $50.00 goes back on it, the cards are read again, and the
-    $60.00 comes off them once: all of the first, $10.00 of what is left on the second."""
+    """Alice bought three $50 cards with her mug. Ada refunds $76.00: her refund reads the
+    cards whole and takes $50.00 off the first, then finds that Bob spent $45.00 of the
+    second in the meantime, so it cannot take $10.00 off it. The first card's $50.00 goes
+    back on it, the cards are read again, and the $60.00 comes off the unspent ones once:
+    all of the first, $10.00 of the third."""
     shop = stripe_shop
-    order_id = await _bought_a_card(shop, stripe_account, codes=(CARD, SECOND))
-    part = await _refund_while_bob_spends(shop, order_id, 7600, {SECOND: 500}, monkeypatch)
+    codes = (CARD, SECOND, THIRD)
+    order_id = await _bought_a_card(shop, stripe_account, codes=codes)
+    part = await _refund_while_bob_spends(shop, order_id, 7600, {SECOND: 4500}, monkeypatch)
     assert part.refund is not None and part.refund.refunded_total == 7600
     async with shop.store.reading() as uow:
         first = await uow.gift_cards.by_code(CARD)
     assert first is not None and (first.balance, first.initial_amount) == (0, 0)
-    assert await _card(shop, SECOND) == (3500, 4000)
+    assert await _card(shop, SECOND) == (500, 5000)
+    assert await _card(shop, THIRD) == (4000, 4000)
+    assert _told(part) == [
+        "🎁 The gift card K7QF-…-9TBA you bought with this order is cancelled: its price was "
+        "refunded.",
+        "🎁 $10.00 of it came off the gift card K7QF-…-CCCC you bought with this order: it now "
+        "holds $40.00.",
+    ]
