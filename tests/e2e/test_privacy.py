@@ -164,12 +164,14 @@ async def test_alice_deletes_her_data_and_her_order_stays_for_the_accounts(
     asked, _ = alice.find_button("🗑 Yes, delete")
     await shop.until_idle()
     assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == HER_WORDS
+    before = await her_last_update(shop)
     answer = await alice.press("🗑 Yes, delete")
     assert answer.text == "Your data has been deleted."
     assert shown(alice) == "Your data has been deleted."
     await shop.until_idle()  # the press is marked done
     assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == []
-    yes = await her_last_update(shop)  # its row stays, so a redelivery of it is recognised
+    yes = await her_last_update(shop)  # the press's row stays, so its redelivery is recognised
+    assert yes.update_id > before.update_id
     assert (yes.kind, yes.status, yes.payload) == (
         "callback_query",
         "done",
