@@ -14,7 +14,8 @@ gift card, `give_back_asked`) gives back what is left of it, once (`give_back`),
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
 was spent since; a partial one takes what it gives back of a card's price off the cards
 that still hold it (`take_refunded`: all of it off the card line a refund by SKU names, else
-what is left after the order's other goods), and keeps what it took on the refund. Messages
+what is left after the order's other goods; a card spent between its read and its take
+sends it to read them again), and keeps what it took on the refund. Messages
 show a code masked (`masked`): only its first and last group, so a screenshot of a chat gives
 nobody the card.
 """
