@@ -14,13 +14,15 @@ gift card, `give_back_asked`) gives back what is left of it, once (`give_back`),
 full refund of the order that bought a card voids it (`void_issued`), refused if the card
 was spent since; a partial one takes what it gives back of a card's price off the cards
 that still hold it (`take_refunded`: all of it off the card line a refund by SKU names, else
-what is left after the order's other goods), and keeps what it took on the refund. Messages
+what is left after the order's other goods; a card spent between its read and its take
+sends it to read them again), and keeps what it took on the refund. Messages
 show a code masked (`masked`): only its first and last group, so a screenshot of a chat gives
 nobody the card.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -387,16 +389,37 @@ async def check_refund_takes(
     await _refund_shares(uow, order, amount, lines)
 
 
+TAKE_TRIES = 3  # reads of the cards a refund makes before a card spent each time refuses it
+
+
 async def take_refunded(
     uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None = None
 ) -> dict[str, int] | None:
     """A partial refund of `amount` is claimed: what of it paid for cards the order bought
     comes off them (balance and worth alike), or CardRefundSpent and the caller rolls back.
     What it took off each card (`Refund.gift_card_shares`), None if nothing: kept on the
-    refund, so `restore_refunded` puts exactly that back if the refund fails."""
-    shares = await _refund_shares(uow, order, amount, lines)
-    for card, share in shares:
-        if not await uow.gift_cards.take_refunded(card.id, share):  # spent meanwhile
+    refund, so `restore_refunded` puts exactly that back if the refund fails.
+
+    A card spent between the read and the take (another order's checkout, on PostgreSQL)
+    sends it back to read them again, what this try took put back: it comes off the cards
+    that hold it then, refused only when they together hold too little (or after
+    TAKE_TRIES reads that each found a card spent under them)."""
+    for _ in range(TAKE_TRIES - 1):
+        shares = await _refund_shares(uow, order, amount, lines)
+        with contextlib.suppress(CardRefundSpent):  # a card spent since the read: read again
+            return await _take_shares(uow, order, amount, shares)
+    return await _take_shares(uow, order, amount, await _refund_shares(uow, order, amount, lines))
+
+
+async def _take_shares(
+    uow: UnitOfWork, order: Order, amount: int, shares: Sequence[tuple[GiftCard, int]]
+) -> dict[str, int] | None:
+    """Take each share off its card (what `take_refunded` keeps), or CardRefundSpent naming
+    the first card found holding less than its share (spent since it was read), what it
+    took off the cards before that put back."""
+    for done, (card, share) in enumerate(shares):
+        if not await uow.gift_cards.take_refunded(card.id, share):
+            await restore_refunded(uow, {str(c.id): s for c, s in shares[:done]})
             found = await uow.gift_cards.by_code(card.code)
             held = found.balance if found is not None else 0
             raise CardRefundSpent(

@@ -22,3 +22,9 @@ class Handling:
 
 
 current: ContextVar[Handling | None] = ContextVar("handling", default=None)
+
+
+def being_handled() -> int | None:
+    """The update whose handlers run now, if any."""
+    found = current.get()
+    return None if found is None else found.update_id

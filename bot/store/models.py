@@ -796,7 +796,10 @@ class InboxEntry(Base):
     """
 
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_status_lease", "status", "lease_until"),)
+    __table_args__ = (
+        Index("ix_inbox_status_lease", "status", "lease_until"),
+        Index("ix_inbox_chat_id", "chat_id"),  # her updates, forgotten with her data
+    )
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -5,7 +5,8 @@ Her export is read in one snapshot, so it is one moment's truth. Deleting is one
 transaction: an invoice still open is cancelled first by the rule /cancel uses (its held stock
 goes back), while an order paid and not yet delivered refuses it (shipping needs her address).
 Orders and payments stay for the shop's accounts, without her name or address; everything
-else about her goes, and the audit log says so (`customer.forget`).
+else about her goes (the updates of her chat the inbox keeps are left without their bodies),
+and the audit log says so (`customer.forget`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.i18n import N_, translator, worded
 from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.services.pickup import chosen_place, is_pickup
 from bot.shop import Shop
+from bot.store.handling import being_handled
 from bot.store.models import Order, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import still_forgotten
@@ -66,6 +68,7 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
             uow, customer.id, telegram_id, worded(N_("the shopper deleted her data")), actor
         )
         counts = await uow.privacy.erase(customer, utcnow())
+        counts["inbox_updates"] = await uow.inbox.forget_chat(telegram_id, being_handled())
         details = {"actor": actor, "cancelled_orders": [hold.order_id for hold in released]}
         await uow.audit.record(telegram_id, "customer.forget", actor, details | counts)
     await alert_holds_not_back(shop, released)

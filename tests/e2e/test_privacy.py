@@ -21,6 +21,7 @@ from bot.store.models import (
     ChatState,
     Customer,
     Favourite,
+    InboxEntry,
     Order,
     Payment,
     Product,
@@ -99,6 +100,23 @@ async def count(shop: ShopHarness, model: type, *where: object) -> int:
         return int(await uow.session.scalar(stmt) or 0)
 
 
+HER_WORDS = ["Alice", "alice_w", "Lovely glaze"]  # her name, username and a review she wrote
+
+
+async def inbox_bodies(shop: ShopHarness) -> str:
+    """Every update the inbox keeps, as the JSON Telegram sent (or what is left of it)."""
+    async with shop.store.reading() as uow:
+        bodies = await uow.session.scalars(select(InboxEntry.payload))
+        return json.dumps(list(bodies), ensure_ascii=False)
+
+
+async def her_last_update(shop: ShopHarness) -> InboxEntry:
+    async with shop.store.reading() as uow:
+        mine = select(InboxEntry).where(InboxEntry.chat_id == ALICE)
+        latest = mine.order_by(InboxEntry.update_id.desc()).limit(1)
+        return (await uow.session.scalars(latest)).one()
+
+
 async def test_alice_reads_the_policy_gets_her_data_as_a_file_without_the_admins_note(
     shop: ShopHarness,
 ) -> None:
@@ -144,9 +162,36 @@ async def test_alice_deletes_her_data_and_her_order_stays_for_the_accounts(
 
     await alice.press("🗑 Delete my data")
     asked, _ = alice.find_button("🗑 Yes, delete")
+    await shop.until_idle()
+    assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == HER_WORDS
+    before = await her_last_update(shop)
     answer = await alice.press("🗑 Yes, delete")
     assert answer.text == "Your data has been deleted."
     assert shown(alice) == "Your data has been deleted."
+    await shop.until_idle()  # the press is marked done
+    assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == []
+    yes = await her_last_update(shop)  # the press's row stays, so its redelivery is recognised
+    assert yes.update_id > before.update_id
+    assert (yes.kind, yes.status, yes.payload) == (
+        "callback_query",
+        "done",
+        {"update_id": yes.update_id},
+    )
+    answers = len(shop.standin.calls_to("answerCallbackQuery"))
+    await shop.standin.redeliver(
+        {
+            "update_id": yes.update_id,
+            "callback_query": {
+                "id": "redelivered",
+                "from": alice.user_json,
+                "message": shop.standin.message_json(alice.chat, asked),
+                "chat_instance": "1",
+                "data": ForgetMe().encode(),
+            },
+        }
+    )
+    await shop.until_idle()
+    assert len(shop.standin.calls_to("answerCallbackQuery")) == answers  # dropped, not handled
 
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(ALICE)

@@ -2,10 +2,14 @@
 comes out of the order's other goods first, then off the cards, a refund by a card's SKU all
 off that card; a card is then worth that much less, and the shopper's message says what it
 holds now. It comes off the cards that still hold it (an unspent one before a spent one), is
-refused, before any money moves, only when they no longer hold it together, and is made
-whole again if the provider refuses the refund."""
+refused, before any money moves, only when they no longer hold it together (also when a card
+is spent between the refund's read and its take: PostgreSQL), and is made whole again if the
+provider refuses the refund."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 import pytest
 
@@ -13,6 +17,7 @@ from bot.i18n import translator
 from bot.services import gift_cards
 from bot.services.errors import CardRefundSpent, RefundFailed
 from bot.shop import Shop
+from bot.store.repositories.gift_cards import GiftCardRepository
 from bot.usecases import admin_orders
 from bot.usecases.orders import OrderChange, refund_order
 from tests.payments.conftest import (
@@ -25,7 +30,7 @@ from tests.payments.conftest import (
 
 ALICE = 1001
 ADMIN = "admin:9001"
-CARD, SECOND = "K7QF-2MXR-9TBA", "K7QF-2MXR-BBBB"
+CARD, SECOND, THIRD = "K7QF-2MXR-9TBA", "K7QF-2MXR-BBBB", "K7QF-2MXR-CCCC"
 
 
 async def _bought_a_card(
@@ -183,4 +188,102 @@ async def test_a_refund_comes_off_the_card_she_did_not_spend_and_is_refused_only
         "holds $0.00.",
         "🎁 The gift card K7QF-…-BBBB you bought with this order is cancelled: its price was "
         "refunded.",
+    ]
+
+
+ON_POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)  # SQLite's writers queue
+
+
+async def _refund_while_bob_spends(
+    shop: Shop, order_id: int, amount: int, spends: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> OrderChange:
+    """Ada refunds `amount` of Alice's order, and between her refund's first read of the
+    cards and its taking off them, Bob's order spends `spends` of them."""
+    meeting = asyncio.Barrier(2)  # Ada's refund and Bob's checkout
+    reading = GiftCardRepository.of_lines
+    first_read = True
+
+    async def read_then_let_bob_spend(repo: GiftCardRepository, line_ids: Any) -> Any:
+        nonlocal first_read
+        cards = await reading(repo, line_ids)
+        if first_read:
+            first_read = False
+            await meeting.wait()  # the refund has read the cards
+            await meeting.wait()  # Bob's order has spent them
+        return cards
+
+    async def bob_spends() -> None:
+        await meeting.wait()
+        async with shop.store.uow() as uow:
+            for code, spent in spends.items():
+                assert await uow.gift_cards.take(code, spent)
+        await meeting.wait()
+
+    monkeypatch.setattr(GiftCardRepository, "of_lines", read_then_let_bob_spend)
+    refunding = refund_order(shop, order_id, amount=amount, actor=ADMIN)
+    change, _ = await asyncio.gather(refunding, bob_spends())
+    return change
+
+
+@pytest.mark.parametrize("migrated_database_url", [ON_POSTGRES], indirect=True)
+async def test_a_card_spent_while_the_refund_reads_them_sends_it_to_the_other_card(
+    stripe_shop: Shop, stripe_account: StripeTestAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice bought two $50 cards with her mug. Ada refunds $40.00: her refund reads both
+    cards whole and would take $24.00 off the first, and in that instant Bob spends $30.00 of
+    it on his own order. The refund reads the cards again and takes the $24.00 off the second;
+    it is not refused, since the two still hold $70.00 together."""
+    shop = stripe_shop
+    order_id = await _bought_a_card(shop, stripe_account, codes=(CARD, SECOND))
+    part = await _refund_while_bob_spends(shop, order_id, 4000, {CARD: 3000}, monkeypatch)
+    assert part.refund is not None and part.refund.refunded_total == 4000
+    assert await _card(shop, CARD) == (2000, 5000)
+    assert await _card(shop, SECOND) == (2600, 2600)
+
+
+@pytest.mark.parametrize("migrated_database_url", [ON_POSTGRES], indirect=True)
+async def test_cards_spent_below_the_refunds_share_while_it_reads_them_refuse_it_naming_both(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In that instant Bob spends all of the first card and $40.00 of the second: together
+    they hold $10.00, less than the $24.00 the refund would take off them, so it is refused,
+    naming both and what they hold now, and nothing moved."""
+    order_id = await _bought_a_card(shop, codes=(CARD, SECOND))
+    with pytest.raises(CardRefundSpent) as refused:
+        await _refund_while_bob_spends(
+            shop, order_id, 4000, {CARD: 5000, SECOND: 4000}, monkeypatch
+        )
+    assert str(refused.value) == (
+        f"Order #{order_id} cannot be refunded $40.00: $24.00 of it is what its gift cards "
+        "K7QF-…-9TBA, K7QF-…-BBBB cost, and together they hold only $10.00 now. The rest paid "
+        "for other orders."
+    )
+    assert await _card(shop, CARD) == (0, 5000)
+    assert await _card(shop, SECOND) == (1000, 5000)
+
+
+@pytest.mark.parametrize("migrated_database_url", [ON_POSTGRES], indirect=True)
+async def test_a_refund_that_found_its_second_card_spent_puts_the_first_back_and_reads_again(
+    stripe_shop: Shop, stripe_account: StripeTestAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice bought three $50 cards with her mug. Ada refunds $76.00: her refund reads the
+    cards whole and takes $50.00 off the first, then finds that Bob spent $45.00 of the
+    second in the meantime, so it cannot take $10.00 off it. The first card's $50.00 goes
+    back on it, the cards are read again, and the $60.00 comes off the unspent ones once:
+    all of the first, $10.00 of the third."""
+    shop = stripe_shop
+    codes = (CARD, SECOND, THIRD)
+    order_id = await _bought_a_card(shop, stripe_account, codes=codes)
+    part = await _refund_while_bob_spends(shop, order_id, 7600, {SECOND: 4500}, monkeypatch)
+    assert part.refund is not None and part.refund.refunded_total == 7600
+    async with shop.store.reading() as uow:
+        first = await uow.gift_cards.by_code(CARD)
+    assert first is not None and (first.balance, first.initial_amount) == (0, 0)
+    assert await _card(shop, SECOND) == (500, 5000)
+    assert await _card(shop, THIRD) == (4000, 4000)
+    assert _told(part) == [
+        "🎁 The gift card K7QF-…-9TBA you bought with this order is cancelled: its price was "
+        "refunded.",
+        "🎁 $10.00 of it came off the gift card K7QF-…-CCCC you bought with this order: it now "
+        "holds $40.00.",
     ]

@@ -15,6 +15,7 @@ from bot.store.migrate import alembic_config, current_revision, is_model_object
 from bot.store.models import (
     Base,
     Broadcast,
+    InboxEntry,
     Order,
     OrderEvent,
     OrderLine,
@@ -1554,3 +1555,20 @@ async def test_0062_owes_no_approval_before_it_a_message_and_takes_the_mark_away
             } & await _indexes(conn, "return_requests")
     finally:
         await store.close()
+
+
+async def test_0064_forgetting_her_inbox_updates_reads_her_chat_by_an_index(
+    migrated_database_url: str,
+) -> None:
+    """Up to 0064 🗑 Delete my data finds the updates of her chat the inbox keeps by the
+    index on their chat (`InboxRepository.forget_chat`), not by reading every update of the
+    last day; down to 0060 the index is gone. (From a migrated copy: one step down and up
+    is all it takes.)"""
+    forgetting = (
+        update(InboxEntry)
+        .where(InboxEntry.chat_id == 1001, InboxEntry.status != "handling")
+        .values(status="done")  # forget_chat's WHERE: what it reads by
+    )
+    await _index_comes_with(
+        migrated_database_url, "0064_inbox_chat_index", "ix_inbox_chat_id", forgetting
+    )

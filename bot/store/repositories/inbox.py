@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
+from sqlalchemy import TextClause, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import rowcount
@@ -85,6 +85,28 @@ class InboxRepository:
             .limit(limit)
         )
         return list((await self.session.scalars(stmt)).all())
+
+    async def forget_chat(self, chat_id: int, being_handled: int | None) -> int:
+        """A shopper deleted her data: the updates of her chat the inbox keeps lose their
+        bodies (her name, username, what she wrote), each left as its update_id and its state,
+        all a redelivery is recognised (and dropped) by; how many.
+
+        The ones still being handled keep theirs, for a crash to hand them over whole (they
+        came as she deleted it, and give the shop her name again as they are handled), but
+        `being_handled`, the update deleting it, whose change commits with this: handled again
+        after a crash, it is marked failed as unreadable instead of answered."""
+        handled = InboxEntry.status != HANDLING
+        if being_handled is not None:
+            handled = or_(handled, InboxEntry.update_id == being_handled)
+        dialect = self.session.get_bind().dialect.name
+        json_object = func.json_build_object if dialect == "postgresql" else func.json_object
+        result = await self.session.execute(
+            update(InboxEntry)
+            .where(InboxEntry.chat_id == chat_id, handled)
+            .values(payload=json_object("update_id", InboxEntry.update_id))
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
 
     async def prune(self, before: datetime) -> int:
         """Forget finished updates older than `before`."""
