@@ -1516,15 +1516,24 @@ async def _words(v: Visit, text: str) -> Screen:
     if asked and (answer := await _answer_for(v, text)) is not None:
         return answer
     if catalog.query_words(text):
-        found = await _search(v, text, 0)
-        if found is not None:
-            return found
+        found = await catalog.search(v.uow, text, 0)
+        # a question's products have all its words ("gift wrap?" is not the gift card's)
+        if found.items and (not asked or await _has_every_word(v, found, text)):
+            shown = await _searched(v, text, found)
+            if shown is not None:
+                return shown
     if not asked and (answer := await _answer_for(v, text)) is not None:
         return answer
     if asked:
         questions = bool(await v.shop.faq.items(v.uow))
         return NoAnswerScreen(text=echo(text), questions=questions)
     return NotUnderstoodScreen(text=echo(text))
+
+
+async def _has_every_word(v: Visit, found: catalog.ProductPage, text: str) -> bool:
+    """The best match has every word that matters (products matching all come first)."""
+    words = [w for w in catalog.query_words(text) if w in faq.meaningful_words(text)]
+    return await catalog.has_every_word(v.uow, found.items[0].id, words)
 
 
 async def _answer_for(v: Visit, text: str) -> Screen | None:
@@ -1632,7 +1641,13 @@ async def _category(
 
 
 async def _search(v: Visit, query: str, page: int, notice: str | None = None) -> Screen | None:
-    found = await catalog.search(v.uow, query, page)
+    return await _searched(v, query, await catalog.search(v.uow, query, page), notice)
+
+
+async def _searched(
+    v: Visit, query: str, found: catalog.ProductPage, notice: str | None = None
+) -> Screen | None:
+    """The page of products `query` found, remembered for ⬅ Back; None when it found none."""
     if not found.items:
         return None
     v.memory["search"] = query.strip()[:200]

@@ -50,7 +50,7 @@ QUESTION_WORDS = frozenset(
         " cuántas quién quiénes por puedo puede pueden hay tienen es son se"
     ).split()
 )
-FILLERS = frozenset(["about", "take", "takes", "much", "many", "well", "also", "just", "yet"])
+FILLERS = frozenset("about take takes much many well also just yet got sell carry".split())  # noqa: SIM905
 IGNORED = STOPWORDS | QUESTION_WORDS | FILLERS
 
 QUESTION_TOO_LONG = N_(

@@ -1503,3 +1503,28 @@ async def test_0060_lists_broadcast_recipients_and_takes_the_lists_away(
             assert await conn.scalar(text("SELECT count(*) FROM broadcasts")) == 1
     finally:
         await store.close()
+
+
+async def test_0065_keeps_the_shops_answers_to_common_questions_and_takes_them_away(
+    database_url: str,
+) -> None:
+    """Up to 0065 an entry keeps its question, answer, versions in other languages and place;
+    down to the revision before it the table is gone."""
+    store = Store.from_url(database_url)
+    try:
+        await store.migrate()
+        async with store.uow() as uow:
+            entry = await uow.faq.add("Shipping?", "3-5 days.")
+            entry.translations = {"ru": {"question": "Доставка?", "answer": "3-5 дней."}}
+        async with store.reading() as uow:
+            (kept,) = await uow.faq.list_all()
+        assert (kept.position, kept.translations) == (1, entry.translations)
+        await _alembic(store, "downgrade", "0065_faq-1")
+        async with store.engine.connect() as conn:
+            assert "faq_entries" not in await _tables(conn)
+        await _alembic(store, "upgrade", "0065_faq")
+        async with store.engine.connect() as conn:
+            assert "faq_entries" in await _tables(conn)
+        assert await current_revision(store.engine) == "0065_faq"
+    finally:
+        await store.close()
