@@ -14,11 +14,13 @@ REFRESH_SECONDS; the words of each language's versions are indexed once per read
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz, process
 from telegram.constants import MessageLimit
 
 from bot import i18n
@@ -135,10 +137,13 @@ def meaningful_words(text: str) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class FaqIndex:
     """The words of the entries' versions in one language: each word, with the entries whose
-    question (True) or answer only (False) holds it."""
+    question (True) or answer only (False) holds it; and the words in order and by length,
+    so a word of hers is scored only against those that can match it (`term_score` decides)."""
 
     items: tuple[FaqItem, ...]
     terms: dict[str, dict[int, bool]]
+    ordered: list[str] = field(default_factory=list)
+    by_length: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, items: tuple[FaqItem, ...], language: str) -> FaqIndex:
@@ -149,7 +154,34 @@ class FaqIndex:
                 terms.setdefault(word, {}).setdefault(place, False)
             for word in search_index.words(question):
                 terms.setdefault(word, {})[place] = True
-        return cls(items, terms)
+        by_length: dict[int, list[str]] = {}
+        for term in terms:
+            by_length.setdefault(len(term), []).append(term)
+        return cls(items, terms, sorted(terms), by_length)
+
+    def candidates(self, word: str) -> set[str]:
+        """The terms that may match `word`: itself, those it starts, near typos of it."""
+        found = {word} if word in self.terms else set()
+        if len(word) >= search_index.PREFIX_MIN:
+            at = bisect.bisect_left(self.ordered, word)
+            while at < len(self.ordered) and self.ordered[at].startswith(word):
+                found.add(self.ordered[at])
+                at += 1
+        if len(word) >= search_index.TYPO_MIN:
+            slack = search_index.TYPO_LENGTH_SLACK
+            near = [
+                term
+                for length in range(len(word) - slack, len(word) + slack + 1)
+                for term in self.by_length.get(length, ())
+            ]
+            cutoff = search_index.typo_threshold(word)
+            found.update(
+                term
+                for term, _, _ in process.extract(
+                    word, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                )
+            )
+        return found
 
     def best(self, text: str) -> FaqItem | None:
         """The entry that answers `text` best, if one answers it well (ties: the first)."""
@@ -159,11 +191,9 @@ class FaqIndex:
         scores = [0.0] * len(self.items)
         for word in wanted:
             best_of = [0.0] * len(self.items)
-            for term, places in self.terms.items():
+            for term in self.candidates(word):
                 score = search_index.term_score(word, term)
-                if not score:
-                    continue
-                for place, in_question in places.items():
+                for place, in_question in self.terms[term].items():
                     counted = score if in_question else score * ANSWER_WEIGHT
                     best_of[place] = max(best_of[place], counted)
             scores = [total + s for total, s in zip(scores, best_of, strict=True)]
@@ -199,8 +229,12 @@ class FaqBook:
             return self._items
         changes, read_at = self._changes, self._clock()
         items = numbered(await uow.faq.list_all())
-        if changes == self._changes:
-            self._items, self._read_at, self._indexes = items, read_at, {}
+        if changes != self._changes:
+            return items
+        if items == self._items:  # as before: its indexes still hold
+            self._read_at = read_at
+            return self._items
+        self._items, self._read_at, self._indexes = items, read_at, {}
         return items
 
     async def index(self, uow: UnitOfWork, language: str) -> FaqIndex:
