@@ -30,7 +30,7 @@ ITEMS = (SHIPPING, RETURNS, PAYING)
         ("how long does shipping take?", SHIPPING),
         ("shipping cost", SHIPPING),
         ("shiping", SHIPPING),  # a typo
-        ("ship", SHIPPING),  # the start of a word
+        ("ret", RETURNS),  # the start of a word
         ("returns", RETURNS),
         ("can I pay by card?", PAYING),
         ("when will my delivery arrive?", None),  # "arrive": in no entry
