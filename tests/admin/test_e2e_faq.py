@@ -39,6 +39,8 @@ async def test_ada_adds_translates_edits_and_deletes_answers_others_may_not(
     for who in (alice, sam):
         await who.send("/faq add")
         await who.wait_for("for the shop's admins only")
+    await sam.send("/faq")  # alone: the shoppers' list, for staff too
+    await sam.wait_for("no answers to common questions yet")
 
     await ada.send("/faq add")
     await ada.wait_for("Send the question")
