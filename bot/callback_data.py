@@ -421,6 +421,21 @@ class AskShop(Action, code="ask"):
 
 
 @dataclass(frozen=True)
+class ShowFaq(Action, code="faq"):
+    """The shop's answers to common questions: a page of their questions (/faq)."""
+
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class FaqAnswer(Action, code="fqa"):
+    """One question's answer; ⬅ Back returns to the list's `page`."""
+
+    entry_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class NotifyMe(Action, code="nm"):
     """Tell me when this sold-out product (this variant of it) is back."""
 

@@ -189,6 +189,85 @@ async def seed_promo(harness: ShopHarness, plan: DemoPlan) -> None:
             await uow.promos.add(draft.to_model())
 
 
+DEMO_FAQ: tuple[dict[str, dict[str, str]], ...] = (
+    {
+        "en": {
+            "question": "How long does shipping take, and what does it cost?",
+            "answer": "We ship within 1-2 business days; delivery takes 3-5 days in the US "
+            "and 7-14 days elsewhere. Shipping is free from $50, otherwise the price is shown "
+            "at checkout. You get a tracking number as soon as your order ships.",
+        },
+        "ru": {
+            "question": "Сколько идёт доставка и сколько она стоит?",
+            "answer": "Мы отправляем заказ за 1-2 рабочих дня; доставка занимает 3-5 дней по "
+            "США и 7-14 дней в другие страны. Доставка бесплатна от $50, иначе цена видна при "
+            "оформлении. Трек-номер придёт, как только заказ отправят.",
+        },
+        "es": {
+            "question": "¿Cuánto tarda el envío y cuánto cuesta?",
+            "answer": "Enviamos en 1-2 días hábiles; la entrega tarda 3-5 días en EE. UU. y "
+            "7-14 días en otros países. El envío es gratis desde $50; si no, el precio se ve "
+            "al pagar. Recibes un número de seguimiento en cuanto sale tu pedido.",
+        },
+    },
+    {
+        "en": {
+            "question": "Can I return something?",
+            "answer": "Yes: within 30 days of delivery, unused and in its box. Open the order "
+            "in /orders and tap ↩️ Return items; once we approve, the money goes back the way "
+            "you paid.",
+        },
+        "ru": {
+            "question": "Можно ли вернуть товар?",
+            "answer": "Да: в течение 30 дней после доставки, неиспользованным и в упаковке. "
+            "Откройте заказ в /orders и нажмите ↩️ Вернуть товары; после одобрения деньги "
+            "вернутся тем же способом, которым вы платили.",
+        },
+        "es": {
+            "question": "¿Puedo devolver un producto?",
+            "answer": "Sí: dentro de los 30 días siguientes a la entrega, sin usar y en su "
+            "caja. Abre el pedido en /orders y pulsa ↩️ Devolver artículos; al aprobarla, el "
+            "dinero vuelve por el mismo medio de pago.",
+        },
+    },
+    {
+        "en": {
+            "question": "How can I pay?",
+            "answer": "By card right here in Telegram (the payment form opens when you tap "
+            "Pay), with a gift card code at checkout, or both. Your card details go to the "
+            "payment provider, never to the shop.",
+        },
+        "ru": {
+            "question": "Как можно оплатить?",
+            "answer": "Картой прямо в Telegram (форма оплаты открывается по кнопке Оплатить), "
+            "кодом подарочной карты при оформлении или и тем и другим. Данные карты получает "
+            "платёжный провайдер, а не магазин.",
+        },
+        "es": {
+            "question": "¿Cómo puedo pagar?",
+            "answer": "Con tarjeta aquí mismo en Telegram (el formulario de pago se abre al "
+            "pulsar Pagar), con el código de una tarjeta regalo al pagar, o con ambos. Los "
+            "datos de tu tarjeta van al proveedor de pagos, nunca a la tienda.",
+        },
+    },
+)
+
+
+async def seed_faq(harness: ShopHarness) -> None:
+    """The demo shop's answers to common questions (shipping, returns, payment), written in
+    its language with versions in the others; a shop that has some keeps its own."""
+    shop = harness.shop
+    assert shop is not None, "the harness is not running"
+    written = shop.settings.default_language
+    async with shop.store.uow() as uow:
+        if await uow.faq.list_all():
+            return
+        for versions in DEMO_FAQ:
+            entry = await uow.faq.add(**versions[written])
+            entry.translations = {lang: v for lang, v in versions.items() if lang != written}
+    shop.faq.changed()
+
+
 def database_url(db_path: Path | None, workdir: Path) -> str:
     """The SQLite URL for `--db PATH`, or a throwaway database in `workdir`."""
     path = db_path.expanduser().resolve() if db_path is not None else workdir / "demo.db"
@@ -558,6 +637,7 @@ async def demo_shop(
             try:
                 await stack.enter_async_context(harness)
                 await seed_promo(harness, plan)
+                await seed_faq(harness)
             except Exception as exc:
                 raise StepFailed("start the shop", f"{type(exc).__name__}: {exc}") from exc
             yield harness

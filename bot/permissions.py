@@ -92,6 +92,7 @@ STAFF_MAY: dict[str, bool] = {
     "reports": False,  # /stats, /report
     "audit": False,  # /audit
     "reviews": False,  # 🙈 Hide / 👁 Show a shopper's review
+    "faq": False,  # /faq add, edit, lang, del, move: the shop's answers (its list: everyone's)
     # Alerts: staff get those about work to do; the rest (refund failed, morning report, low
     # stock, payment to check, return asked, review written...) are for the admins only.
     "alert.new_order": True,  # a paid order to pack and ship
@@ -119,6 +120,7 @@ COMMANDS: dict[str, str] = {
     "pause": "pause",
     "resume": "pause",
     "audit": "audit",
+    "faq": "faq",
 }
 
 BUTTONS: dict[type[Action], str] = {
@@ -183,6 +185,7 @@ STEPS: dict[str, str] = {  # a step (flow) open in an admin's chat, by kind
     "refund": "orders.refund",
     "note": "orders.note",
     "return_decline": "returns",
+    "faq": "faq",
 }
 
 

@@ -41,6 +41,7 @@ from bot.demo import (
     demo_settings,
     format_event,
     quiet_logging,
+    seed_faq,
     seed_promo,
 )
 from bot.money import STARS
@@ -534,6 +535,7 @@ async def run_sandbox(
                 webapp_port=free_port(),
             ) as harness:
                 await seed_promo(harness, plan)
+                await seed_faq(harness)
                 terminal = TerminalInput(stdin or sys.stdin)
                 sandbox = Sandbox(harness, terminal, out or sys.stdout, cards.notice)
                 await sandbox.run()

@@ -17,6 +17,7 @@ from bot.notifier import Buttons, Notice, Notifier, Sent
 from bot.pacing import ShopBot
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services.faq import FaqBook
 from bot.store.uow import Store
 from bot.throttle import TokenBuckets
 
@@ -58,6 +59,8 @@ class Shop:
     """The broadcasts this process sends, by id: set when a Stop is handled here, to stop one
     before its next recipient at once (other workers' Stops reach it through its row,
     bot.usecases.broadcast)."""
+    faq: FaqBook = field(default_factory=FaqBook)
+    """The answers to common questions as this process last read them (bot.services.faq)."""
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

@@ -33,12 +33,15 @@ from bot.conversation.screens import (
     CartScreen,
     CategoriesScreen,
     CheckoutScreen,
+    FaqAnswerScreen,
+    FaqScreen,
     HelpScreen,
     InvoiceScreen,
     InvoiceSentScreen,
     LanguageScreen,
     ListScreen,
     MenuScreen,
+    NoAnswerScreen,
     NotePromptScreen,
     NotUnderstoodScreen,
     OrderScreen,
@@ -64,6 +67,7 @@ from bot.payments.invoice import NotSent
 from bot.services import cart as carts
 from bot.services import (
     catalog,
+    faq,
     favourites,
     gift_cards,
     promos,
@@ -316,7 +320,8 @@ async def start(v: Visit, payload: str = "") -> Screen:
             card = await catalog.product_card_by_sku(v.uow, sku)
         except ProductUnavailable:
             await v.fire("open_menu")
-            return MenuScreen(
+            return await _menu_screen(
+                v,
                 first_name=v.who.first_name,
                 welcome=True,
                 notice=v.tr._(
@@ -326,13 +331,18 @@ async def start(v: Visit, payload: str = "") -> Screen:
             )
         return await _product(v, card.id, 1, card=card, variant_id=card.variant_id)
     await v.fire("open_menu")
-    return MenuScreen(first_name=v.who.first_name, welcome=True)
+    return await _menu_screen(v, first_name=v.who.first_name, welcome=True)
+
+
+async def _menu_screen(v: Visit, **shown: Any) -> MenuScreen:
+    """The main menu, with ℹ️ Questions when the shop answers some (/faq)."""
+    return MenuScreen(questions=bool(await v.shop.faq.items(v.uow)), **shown)
 
 
 @looking
 async def menu(v: Visit) -> Screen:
     await v.fire("open_menu")
-    return MenuScreen(first_name=v.who.first_name)
+    return await _menu_screen(v, first_name=v.who.first_name)
 
 
 @looking
@@ -358,7 +368,9 @@ async def cancel(v: Visit) -> MenuScreen:
     writing to the shop, /cancel only stops that (an invoice asked about stays payable)."""
     if v.chat.state == Step.SUPPORT:
         await v.fire("cancel")
-        return MenuScreen(first_name=v.who.first_name, notice=v.tr._(support_texts.DONE_WRITING))
+        return await _menu_screen(
+            v, first_name=v.who.first_name, notice=v.tr._(support_texts.DONE_WRITING)
+        )
     released = await release_open_holds(
         v.uow,
         v.customer_id,
@@ -374,7 +386,8 @@ async def cancel(v: Visit) -> MenuScreen:
         if was_paying
         else v.tr._("Cancelled. Back to the main menu.")
     )
-    return MenuScreen(
+    return await _menu_screen(
+        v,
         first_name=v.who.first_name,
         notice=notice,
         cancelled_invoices=tuple(h.invoice_message_id for h in released if h.invoice_message_id),
@@ -836,13 +849,13 @@ async def _attach_code(v: Visit, text: str) -> Screen:
         promo = await promos.find(v.uow, text, v.shop.settings.now())
         await promos.check_customer(v.uow, promo, v.customer_id)
     except PromoRefused as refused:
-        return MenuScreen(first_name=v.who.first_name, welcome=True, notice=str(refused))
+        return await _menu_screen(v, first_name=v.who.first_name, welcome=True, notice=str(refused))
     cart = await v.uow.carts.get_for_customer(v.customer_id)
     if cart.promo_code != promo.code:
         cart.promo_code = promo.code
         await v.uow.session.flush()
     saved = v.tr._(checkout_texts.PROMO_SAVED, code=promo.code, label=promos.describe(promo))
-    return MenuScreen(first_name=v.who.first_name, welcome=True, notice=saved)
+    return await _menu_screen(v, first_name=v.who.first_name, welcome=True, notice=saved)
 
 
 # ---------------------------------------------------------------- orders
@@ -1293,6 +1306,38 @@ async def _question(v: Visit, *, text: str | None, photo: str | None = None) -> 
     return QuestionSentScreen(thread_id=thread_id)
 
 
+# ---------------------------------------------------------------- common questions
+
+FAQ_PAGE = 10  # questions on one page of /faq
+FAQ_GONE = N_("That question is no longer in the list.")
+
+
+@looking
+async def faq_list(v: Visit, page: int = 0) -> Screen:
+    """/faq, ℹ️ Questions: a page of the questions, in her language."""
+    return await _faq_page(v, page)
+
+
+async def _faq_page(v: Visit, page: int, notice: str | None = None) -> Screen:
+    items = await v.shop.faq.items(v.uow)
+    pages = max(1, -(-len(items) // FAQ_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * FAQ_PAGE : (page + 1) * FAQ_PAGE]
+    questions = tuple((item.id, item.version(v.tr.language)[0]) for item in shown)
+    return FaqScreen(questions=questions, page=page, pages=pages, notice=notice)
+
+
+@looking
+async def faq_answer(v: Visit, entry_id: int, page: int = 0) -> Screen:
+    """A question's answer, read from the database (a button of an entry since deleted says
+    so, whichever worker deleted it); ⬅ Back returns to the list's `page`."""
+    entry = await v.uow.faq.get(entry_id)
+    if entry is None:
+        return await _faq_page(v, page, v.tr._(FAQ_GONE))
+    question, answer = faq.FaqItem.of(0, entry).version(v.tr.language)
+    return FaqAnswerScreen(question=question, answer=answer, page=page)
+
+
 # ---------------------------------------------------------------- settings
 
 
@@ -1461,14 +1506,43 @@ async def typed(v: Visit, text: str, *, phrase: bool = False) -> Screen | None:
 
 async def _words(v: Visit, text: str) -> Screen:
     """A text message that is not a phrase: search the catalog for its words (nothing but
-    spaces: asked what to look for, as /search alone is)."""
+    spaces: asked what to look for, as /search alone is), then the shop's answers to common
+    questions. A question ("...?", "how do I...") tries the answers first: "can I pay by
+    card?" wants the payment answer more than the gift cards its words find. A question
+    nothing answers is offered the shop (a person replies), other words the usual hint."""
     if not text.strip():
         return SearchHintScreen()
+    asked = faq.looks_like_question(text)
+    if asked and (answer := await _answer_for(v, text)) is not None:
+        return answer
     if catalog.query_words(text):
-        found = await _search(v, text, 0)
-        if found is not None:
-            return found
+        found = await catalog.search(v.uow, text, 0)
+        # a question's products have all its words ("gift wrap?" is not the gift card's)
+        if found.items and (not asked or await _has_every_word(v, found, text)):
+            shown = await _searched(v, text, found)
+            if shown is not None:
+                return shown
+    if not asked and (answer := await _answer_for(v, text)) is not None:
+        return answer
+    if asked:
+        questions = bool(await v.shop.faq.items(v.uow))
+        return NoAnswerScreen(text=echo(text), questions=questions)
     return NotUnderstoodScreen(text=echo(text))
+
+
+async def _has_every_word(v: Visit, found: catalog.ProductPage, text: str) -> bool:
+    """The best match has every word that matters (products matching all come first)."""
+    words = [w for w in catalog.query_words(text) if w in faq.meaningful_words(text)]
+    return await catalog.has_every_word(v.uow, found.items[0].id, words)
+
+
+async def _answer_for(v: Visit, text: str) -> Screen | None:
+    """The shop's answer to her words, in her language, if one answers them well."""
+    found = (await v.shop.faq.index(v.uow, v.tr.language)).best(text)
+    if found is None:
+        return None
+    question, answer = found.version(v.tr.language)
+    return FaqAnswerScreen(question=question, answer=answer, found=True)
 
 
 # ---------------------------------------------------------------- stale buttons
@@ -1513,7 +1587,7 @@ async def _current(v: Visit, *, notice: str | None) -> Screen:
     if await _invoice_open(v):
         return PaymentWaitingScreen(notice=notice)
     await v.fire("open_menu")
-    return MenuScreen(first_name=v.who.first_name, notice=notice)
+    return await _menu_screen(v, first_name=v.who.first_name, notice=notice)
 
 
 async def _categories(
@@ -1567,7 +1641,13 @@ async def _category(
 
 
 async def _search(v: Visit, query: str, page: int, notice: str | None = None) -> Screen | None:
-    found = await catalog.search(v.uow, query, page)
+    return await _searched(v, query, await catalog.search(v.uow, query, page), notice)
+
+
+async def _searched(
+    v: Visit, query: str, found: catalog.ProductPage, notice: str | None = None
+) -> Screen | None:
+    """The page of products `query` found, remembered for ⬅ Back; None when it found none."""
     if not found.items:
         return None
     v.memory["search"] = query.strip()[:200]

@@ -32,6 +32,7 @@ class MenuScreen(Screen):
     first_name: str = ""
     welcome: bool = False
     cancelled_invoices: tuple[int, ...] = ()  # invoice messages /cancel made unpayable
+    questions: bool = False  # the shop answers common questions (/faq): ℹ️ Questions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +55,34 @@ class NotUnderstoodScreen(Screen):
     """Plain text that is neither a phrase we know nor words of a product."""
 
     text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaqScreen(Screen):
+    """The shop's answers to common questions (/faq): a page of their questions, each
+    (entry id, question in her language); none at all: ask the shop instead."""
+
+    questions: tuple[tuple[int, str], ...] = ()
+    page: int = 0
+    pages: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaqAnswerScreen(Screen):
+    """One answer: opened from the list (⬅ Back to its `page`), or `found` for her words."""
+
+    question: str
+    answer: str
+    page: int = 0
+    found: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoAnswerScreen(Screen):
+    """A question of hers that no product and no answer of the shop's matched: ask the shop."""
+
+    text: str
+    questions: bool = False  # the shop answers some questions: ℹ️ All questions
 
 
 @dataclass(frozen=True, kw_only=True)

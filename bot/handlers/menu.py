@@ -51,7 +51,8 @@ async def publish_commands(app: AnyApplication, settings: Settings) -> None:
                 continue
             role = permissions.role_of(settings, member)
             mine = permissions.commands_of(role, ADMIN_COMMANDS)
-            commands = shopper + [BotCommand(name, tr._(text)) for name, text in mine]
+            theirs = [c for c in shopper if c.command not in dict(mine)]  # /faq: the admins'
+            commands = theirs + [BotCommand(name, tr._(text)) for name, text in mine]
             try:
                 await app.bot.set_my_commands(
                     commands, scope=BotCommandScopeChat(chat_id=member), language_code=language

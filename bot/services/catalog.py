@@ -413,6 +413,19 @@ def query_words(text: str) -> list[str]:
     return [w for w in search_index.words(text) if w not in STOPWORDS]
 
 
+async def has_every_word(uow: UnitOfWork, product_id: int, words: Sequence[str]) -> bool:
+    """Whether each of `words` matches a word of the product (its title, description,
+    options, translations) as the search matches them: exactly, as a start, or in a typo."""
+    (product,) = await uow.products.get_ordered([product_id]) or (None,)
+    if product is None:
+        return False
+    text = " ".join(
+        (product.title, product.description, product.option_words, product.translated_text)
+    )
+    own = set(search_index.words(text))
+    return all(any(search_index.term_score(word, term) for term in own) for word in words)
+
+
 async def also_bought(uow: UnitOfWork, product_id: int) -> tuple[ProductItem, ...]:
     """ "Often bought with this": the other products on sale and in stock that paid orders
     (paid, shipped, delivered) held most often with this one, the most first, ties by id;

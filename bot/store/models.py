@@ -1086,3 +1086,19 @@ class GiftCard(Base):
     )
     voided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FaqEntry(Base):
+    """A question shoppers often ask, with the shop's answer (/faq): written in the shop's
+    DEFAULT_LANGUAGE, with versions in its other languages in `translations`
+    ({"ru": {"question": "...", "answer": "..."}}). Listed by `position`, then id."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    question: Mapped[str] = mapped_column(String(200))  # bot.services.faq.QUESTION_MAX
+    answer: Mapped[str] = mapped_column(Text)
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

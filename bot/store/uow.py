@@ -51,6 +51,7 @@ from bot.store.repositories import (
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.daily_reports import DailyReportRepository
+from bot.store.repositories.faq import FaqRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.gift_cards import GiftCardRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
@@ -130,6 +131,7 @@ class UnitOfWork:
     category_sales: CategorySaleRepository
     pairs: ProductPairRepository
     privacy: PrivacyRepository
+    faq: FaqRepository
 
     def __init__(
         self,
@@ -180,6 +182,7 @@ class UnitOfWork:
         self.category_sales = CategorySaleRepository(session, self.write)
         self.pairs = ProductPairRepository(session)
         self.privacy = PrivacyRepository(session)
+        self.faq = FaqRepository(session)
         return self
 
     async def write(

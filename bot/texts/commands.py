@@ -14,6 +14,7 @@ SHOPPER_COMMANDS: list[tuple[str, str]] = [
     ("saved", N_("Products you saved")),
     ("giftcard", N_("What is left on a gift card: /giftcard CODE")),
     ("support", N_("Ask the shop a question")),
+    ("faq", N_("Answers to common questions")),
     ("settings", N_("Cart reminders and price drop alerts")),
     ("language", N_("Choose your language")),
     ("privacy", N_("What the shop keeps about you; delete it")),
@@ -42,4 +43,5 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("pause", N_("Pause sales: /pause Back on Monday!")),
     ("resume", N_("Open sales again after /pause")),
     ("audit", N_("Who did what: the newest rows of the audit log")),
+    ("faq", N_("Common questions: /faq add, edit N, lang N ru, del N, move N up")),
 ]

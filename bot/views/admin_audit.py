@@ -64,6 +64,10 @@ ACTIONS: dict[str, str] = {
     "sale.end": N_("ended the sale of"),
     "sale.until": N_("changed the end date of the sale of"),
     "customer.forget": N_("deleted, at her request, the data of"),
+    "faq.add": N_("added the common question"),
+    "faq.edit": N_("changed the common question"),
+    "faq.delete": N_("deleted the common question"),
+    "faq.move": N_("moved the common question"),
 }
 SALES = frozenset({"sale.start", "sale.end"})
 MONEY_WORDS = {  # an amount kept beside "currency"

@@ -30,6 +30,7 @@ from bot.callback_data import (
     ClearCart,
     DeleteReview,
     DownloadAgain,
+    FaqAnswer,
     Home,
     MorningReport,
     MyOrder,
@@ -49,6 +50,7 @@ from bot.callback_data import (
     ShowCart,
     ShowCategories,
     ShowCategory,
+    ShowFaq,
     ShowHelp,
     ShowProduct,
     ShowReviews,
@@ -67,10 +69,13 @@ from bot.conversation.screens import (
     CartScreen,
     CategoriesScreen,
     CheckoutScreen,
+    FaqAnswerScreen,
+    FaqScreen,
     HelpScreen,
     LanguageScreen,
     ListScreen,
     MenuScreen,
+    NoAnswerScreen,
     NotePromptScreen,
     NotUnderstoodScreen,
     OrderScreen,
@@ -109,6 +114,7 @@ from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.services.tracking import tracking_link
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
+from bot.texts import faq as faq_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import returns as return_texts
@@ -132,6 +138,7 @@ HELP_TEXT = N_(
     "/orders - your orders\n"
     "/saved - products you saved (♡ on a product)\n"
     "/support - ask the shop a question\n"
+    "/faq - answers to common questions\n"
     "/settings - cart reminders and price drop alerts\n"
     "/language - choose your language\n"
     "/cancel - cancel the current step\n"
@@ -194,7 +201,10 @@ def _menu(screen: MenuScreen, settings: Settings, tr: Translator) -> View:
         )
     else:
         text = tr._("🏠 Main menu. What would you like to do?")
-    return View(text, _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
+    rows = [_storefront_row(settings, tr), *_menu_rows(tr)]
+    if screen.questions:
+        rows.append([button(tr._(faq_texts.MENU_BUTTON), ShowFaq())])
+    return View(text, _markup(rows))
 
 
 @_render.register
@@ -243,6 +253,47 @@ def _not_understood(screen: NotUnderstoodScreen, settings: Settings, tr: Transla
         text=escape(screen.text),
     )
     return View(text, _markup(_menu_rows(tr)))
+
+
+@_render.register
+def _no_answer(screen: NoAnswerScreen, settings: Settings, tr: Translator) -> View:
+    rows = [[button(tr._(faq_texts.ASK), AskShop(0))]]
+    if screen.questions:
+        rows[0].append(button(tr._(faq_texts.ALL), ShowFaq()))
+    return View(escape(tr._(faq_texts.NO_ANSWER)), _markup([*rows, _home_row(tr)]))
+
+
+@_render.register
+def _faq(screen: FaqScreen, settings: Settings, tr: Translator) -> View:
+    ask = button(tr._(faq_texts.ASK), AskShop(0))
+    if not screen.questions:
+        return View(escape(tr._(faq_texts.NONE_YET)), _markup([[ask], _home_row(tr)]))
+    rows = [
+        [button(clip(question, faq_texts.QUESTION_WIDTH), FaqAnswer(entry_id, screen.page))]
+        for entry_id, question in screen.questions
+    ]
+    text = tr._(faq_texts.LIST_HEAD)
+    if screen.pages > 1:
+        text += "\n" + tr._("Page {page} of {pages}", page=screen.page + 1, pages=screen.pages)
+        nav = []
+        if screen.page > 0:
+            nav.append(button(tr._("◀ Prev"), ShowFaq(screen.page - 1)))
+        nav.append(button(f"{screen.page + 1}/{screen.pages}", Noop()))
+        if screen.page < screen.pages - 1:
+            nav.append(button(tr._("Next ▶"), ShowFaq(screen.page + 1)))
+        rows.append(nav)
+    return View(escape(text), _markup([*rows, [ask, *_home_row(tr)]]))
+
+
+@_render.register
+def _faq_answer(screen: FaqAnswerScreen, settings: Settings, tr: Translator) -> View:
+    """The shop's own words, as plain text under its question in bold."""
+    text = f"<b>{escape(screen.question)}</b>\n\n{escape(screen.answer)}"
+    ask = button(tr._(faq_texts.ASK), AskShop(0))
+    if screen.found:
+        text = escape(tr._(faq_texts.FOUND_HEAD)) + "\n\n" + text
+        return View(text, _markup([[ask, button(tr._(faq_texts.ALL), ShowFaq())]]))
+    return View(text, _markup([[button(tr._(faq_texts.BACK), ShowFaq(screen.page)), ask]]))
 
 
 @_render.register

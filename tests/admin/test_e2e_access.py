@@ -35,6 +35,8 @@ ADMIN_COMMANDS = [
     "/pause Back soon",
     "/resume",
     "/audit",
+    "/faq add",
+    "/faq del 1",
 ]
 
 

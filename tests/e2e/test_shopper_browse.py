@@ -116,7 +116,10 @@ async def test_plain_words_search_and_phrases(harness: ShopHarness) -> None:
     await alice.wait_for("Pick a category")
     await alice.send("checkout")
     await alice.wait_for("Your cart is empty")
-    await alice.send("what is the meaning of life")
+    await alice.send("what is the meaning of life")  # a question: a person may answer it
+    asked = await alice.wait_for("I couldn't find an answer to that")
+    assert "💬 Ask the shop" in alice.render(asked)
+    await alice.send("meaning of life")
     hint = await alice.wait_for("I didn't find anything")
     assert "/help" in (hint.text or "")
 

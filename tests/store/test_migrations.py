@@ -1572,3 +1572,28 @@ async def test_0064_forgetting_her_inbox_updates_reads_her_chat_by_an_index(
     await _index_comes_with(
         migrated_database_url, "0064_inbox_chat_index", "ix_inbox_chat_id", forgetting
     )
+
+
+async def test_0065_keeps_the_shops_answers_to_common_questions_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0065 an entry keeps its question, answer, versions in other languages and place;
+    down to the revision before it the table is gone."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        async with store.uow() as uow:
+            entry = await uow.faq.add("Shipping?", "3-5 days.")
+            entry.translations = {"ru": {"question": "Доставка?", "answer": "3-5 дней."}}
+        async with store.reading() as uow:
+            (kept,) = await uow.faq.list_all()
+        assert (kept.position, kept.translations) == (1, entry.translations)
+        await _alembic(store, "downgrade", "0065_faq-1")
+        async with store.engine.connect() as conn:
+            assert "faq_entries" not in await _tables(conn)
+        await _alembic(store, "upgrade", "0065_faq")
+        async with store.engine.connect() as conn:
+            assert "faq_entries" in await _tables(conn)
+        assert await current_revision(store.engine) == "0065_faq"
+    finally:
+        await store.close()

@@ -77,6 +77,7 @@ from bot.handlers.admin import (
     catalog_files,
     category_sale,
     customers,
+    faq,
     flows,
     menu,
     orders,
@@ -89,7 +90,14 @@ from bot.handlers.admin import (
     support,
     wizard,
 )
-from bot.handlers.admin.guard import Handler, guarded, refuse, role, run_consuming
+from bot.handlers.admin.guard import (
+    Handler,
+    guarded,
+    refuse,
+    role,
+    run_consuming,
+    shoppers_too,
+)
 
 ADMIN_GROUP = -1
 ADMIN_BUTTONS = rf"^{VERSION}:[A-Z]"
@@ -113,7 +121,11 @@ COMMANDS: dict[str, Handler] = {
     "pause": sales_pause.pause_command,
     "resume": sales_pause.resume_command,
     "audit": audit.audit_command,
+    "faq": faq.faq_command,
 }
+# Commands shoppers have too: alone (no words after it), from one who may not change what it
+# shows, it is left to the shopper's handler (/faq: the questions as buttons).
+SHOPPERS_TOO = frozenset({"faq"})
 
 A = TypeVar("A", bound=Action)
 
@@ -197,6 +209,8 @@ async def on_admin_button(update: Update, context: ShopContext) -> None:
 def register(app: AnyApplication) -> None:
     for name, callback in COMMANDS.items():
         checked = guarded(permissions.COMMANDS[name], f"/{name}", callback)
+        if name in SHOPPERS_TOO:
+            checked = shoppers_too(permissions.COMMANDS[name], checked)
         app.add_handler(CommandHandler(name, checked), group=ADMIN_GROUP)
     app.add_handler(CallbackQueryHandler(on_admin_button, pattern=ADMIN_BUTTONS), group=ADMIN_GROUP)
     replies = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.PHOTO)

@@ -73,6 +73,19 @@ def guarded(action: str, what: str, handler: Handler) -> Handler:
     return checked
 
 
+def shoppers_too(action: str, checked: Handler) -> Handler:
+    """A command shoppers have too: alone, from one who may not do `action`, it goes on to
+    the shopper's handlers (nothing consumed); with words after it, `checked` decides."""
+
+    @functools.wraps(checked)
+    async def shared(update: Update, context: ShopContext) -> None:
+        if not context.args and not may(update, context, action):
+            return
+        await checked(update, context)
+
+    return shared
+
+
 async def run_consuming(handler: Handler, update: Update, context: ShopContext) -> None:
     """Run `handler`, report any error, and stop later handler groups from seeing the update."""
     try:
