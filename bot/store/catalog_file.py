@@ -33,7 +33,7 @@ from bot.catalog_rules import (
 from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
 from bot.pricing import sale_after_new_price
-from bot.store.models import Product, ProductVariant
+from bot.store.models import GIFT_CODE, Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
@@ -79,7 +79,6 @@ _OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` s
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
-GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 # A product's gallery: `photo` first, then `photos` (a list in JSON; in CSV one cell of them
