@@ -25,7 +25,9 @@ PERCENT = 100  # basis points in one percent
 MOST_RATE = 100 * PERCENT  # 100%: no VAT anywhere comes near it
 DEFAULT_LABEL = "VAT"
 MAX_LABEL = 16  # "VAT", "MwSt.", "НДС", "IVA", "GST": a word, not a sentence
-RATE_RULE = N_("a percent from 0 to 100 with at most two decimals, such as 20 or 7.7")
+RATE_REFUSED = N_(
+    "{value} is not a percent from 0 to 100 with at most two decimals, such as 20 or 7.7"
+)
 _RATE_RE = re.compile(r"^\s*(?P<int>[0-9]{1,3})(?:[.,](?P<frac>[0-9]{1,2}))?\s*%?\s*$")
 
 
@@ -44,14 +46,10 @@ def parse_rate(text: str) -> int:
     else, or above 100%."""
     match = _RATE_RE.match(str(text))
     if match is None:
-        raise TaxRateError(
-            N_("{value} is not {rule}"), value=repr(str(text).strip()), rule=RATE_RULE
-        )
+        raise TaxRateError(RATE_REFUSED, value=repr(str(text).strip()))
     rate = int(match.group("int")) * PERCENT + int((match.group("frac") or "").ljust(2, "0"))
     if rate > MOST_RATE:
-        raise TaxRateError(
-            N_("{value} is not {rule}"), value=repr(str(text).strip()), rule=RATE_RULE
-        )
+        raise TaxRateError(RATE_REFUSED, value=repr(str(text).strip()))
     return rate
 
 

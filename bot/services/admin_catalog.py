@@ -1060,12 +1060,15 @@ async def catalog_chunks(
         last = products[-1].sku
 
 
-async def export_catalog(uow: UnitOfWork, out: IO[bytes], *, chunk: int = EXPORT_CHUNK) -> int:
+async def export_catalog(
+    uow: UnitOfWork, out: IO[bytes], *, chunk: int = EXPORT_CHUNK, taxed: bool = False
+) -> int:
     """Write the whole catalog into `out` as a CSV file an import accepts (UTF-8), and say
     how many products it holds. Only a chunk of products and the text buffer's few KB are
-    in memory at once: `out` may be a temporary file as big as the catalog."""
+    in memory at once: `out` may be a temporary file as big as the catalog. `taxed`: with
+    the products' own VAT rates (the shop has TAX_RATE)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    csv_file = CatalogCsv(text)
+    csv_file = CatalogCsv(text, taxed=taxed)
     async for products in catalog_chunks(uow, chunk=chunk):
         csv_file.add(products)
     text.flush()

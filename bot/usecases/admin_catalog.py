@@ -108,7 +108,7 @@ async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
     out = catalog.spooled_file()
     try:
         async with shop.store.snapshot() as uow:
-            count = await catalog.export_catalog(uow, out)
+            count = await catalog.export_catalog(uow, out, taxed=shop.settings.tax_on)
         if out.tell() > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
             name, out = await asyncio.to_thread(catalog.zip_export, name, out)
         out.seek(0)

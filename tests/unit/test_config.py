@@ -254,7 +254,7 @@ def test_tax_is_off_by_default_and_taken_as_a_percent_with_its_label() -> None:
     assert (swiss.tax_rate_bp, swiss.tax_on, swiss.tax_label) == (770, True, "MwSt.")
     assert load_settings({**env, "TAX_RATE": "0"}, env_file=None).tax_rate_bp == 0
     for wrong in ("20 percent", "-5", "101", "7.777"):
-        with pytest.raises(ConfigError, match="TAX_RATE: .* is not a percent from 0 to 100"):
+        with pytest.raises(ConfigError, match=r"TAX_RATE: .* is not a percent from 0 to 100"):
             load_settings({**env, "TAX_RATE": wrong}, env_file=None)
     with pytest.raises(ConfigError, match="TAX_RATE: a Stars shop"):
         load_settings({**env, "CURRENCY": "XTR", "TAX_RATE": "20"}, env_file=None)
