@@ -72,9 +72,22 @@ def included(gross: int, rate: int) -> int:
     (10000 + rate), rounded half to even (integers only). Never more than `gross`."""
     if gross <= 0 or rate <= 0:
         return 0
-    quotient, remainder = divmod(gross * rate, MOST_RATE + rate)
+    return _half_even(gross * rate, MOST_RATE + rate)
+
+
+def share_of(tax: int, part: int, whole: int) -> int:
+    """`part` of `whole` takes this much of `tax` (a refund of part of an order's total: its
+    share of the order's tax), rounded half to even; all of it for all, 0 for none."""
+    if whole <= 0 or part <= 0:
+        return 0
+    return tax if part >= whole else _half_even(tax * part, whole)
+
+
+def _half_even(numerator: int, denominator: int) -> int:
+    """numerator / denominator (both positive) to the nearest whole, a half to the even one."""
+    quotient, remainder = divmod(numerator, denominator)
     twice = 2 * remainder
-    if twice > MOST_RATE + rate or (twice == MOST_RATE + rate and quotient % 2):
+    if twice > denominator or (twice == denominator and quotient % 2):
         quotient += 1
     return quotient
 
