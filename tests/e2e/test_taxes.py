@@ -3,8 +3,6 @@ notebook (a book) is taxed at 5% by /tax, and prices and totals do not change.""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from bot.services import refunds
 from bot.standin.harness import ShopHarness
 from bot.standin.models import render
+from tests.admin.test_e2e_order_export import exported
 from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_order, open_order_summary
@@ -62,10 +61,7 @@ async def test_a_mug_and_a_book_say_the_vat_at_each_rate_from_summary_to_export(
     stats = await ada.wait_for("Shop report")
     assert "VAT included: Today $4.36 · 7 days $4.36 · 30 days $4.36" in (stats.text or "")
 
-    await ada.send("/export orders")
-    sent = await ada.wait_for(lambda m: m.document is not None)
-    assert sent.document is not None
-    rows = list(csv.DictReader(io.StringIO(sent.document.data.decode())))
+    _, rows = await exported(ada, "/export orders")
     assert [(r["sku"], r["line_tax_rate"], r["line_tax"]) for r in rows] == [
         (MUG, "20", "2.67"),
         (BOOK, "5", "0.86"),
