@@ -569,7 +569,8 @@ def _validate_row(
         item.get("compare_at"), price, currency, partial(bad, "compare_at")
     )
     max_per_order = _check_max_per_order(item.get("max_per_order"), partial(bad, "max_per_order"))
-    tax_rate = _check_tax_rate(item.get("tax_rate"), partial(bad, "tax_rate"))
+    raw_rate = item.get("tax_rate")  # most rows have none: nothing more to do for them
+    tax_rate = None if raw_rate is None else _check_tax_rate(raw_rate, partial(bad, "tax_rate"))
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:

@@ -3,6 +3,8 @@ line after its share of the discount; rates as admins write them; what an order 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.i18n import translator
 from bot.services.cart import CartLineView
+from bot.services.order_history import OrderView
 from bot.services.order_summary import order_taxes, tax_lines
 from bot.services.promos import split_exactly
 from bot.store.models import Order, OrderLine
@@ -27,6 +30,7 @@ from bot.tax import (
     parse_rate,
     rate_text,
 )
+from bot.webapp import views as webapp_views
 
 MUG, BOOK, GIFT = 1600, 1800, 2500  # $16.00 at the shop's 20%, $18.00 at 5%, a gift card
 
@@ -122,3 +126,13 @@ def test_discount_shares_always_add_up_to_the_discount(discount: int, totals: li
     shares = split_exactly(discount, totals)
     assert sum(shares) == (discount if sum(totals) else 0)
     assert all(0 <= share <= total for share, total in zip(shares, totals, strict=True))
+
+
+def test_the_storefronts_order_page_says_the_same_lines() -> None:
+    view = OrderView(1, "paid", "USD", 3400, 500, 0, 3900, 0, datetime.now(UTC), None, ())
+    taxed = replace(view, tax_label="VAT", taxes=(RateTax(2000, 350), RateTax(500, 86)))
+    assert webapp_views.order(taxed, "")["tax_texts"] == [
+        "Includes VAT 20%: $3.50",
+        "Includes VAT 5%: $0.86",
+    ]
+    assert webapp_views.order(view, "")["tax_texts"] == []  # an order without tax
