@@ -57,6 +57,9 @@ async def test_a_mug_and_a_book_say_the_vat_at_each_rate_from_summary_to_export(
     await open_order(alice, 1)
     order = await alice.wait_for("Placed ", include_existing=True)  # /orders' order screen
     assert "Includes VAT 20%: $3.50\nIncludes VAT 5%: $0.86" in (order.text or "")
+    await ada.send("/orders_admin #1")
+    admins = await ada.wait_for("Shopper: ")
+    assert "Total: $39.00\nIncludes VAT 20%: $3.50\nIncludes VAT 5%: $0.86" in (admins.text or "")
     await ada.send("/stats")
     stats = await ada.wait_for("Shop report")
     assert "VAT included: Today $4.36 · 7 days $4.36 · 30 days $4.36" in (stats.text or "")
