@@ -20,6 +20,7 @@ from telegram.constants import InvoiceLimit
 from bot.catalog_rules import is_count
 from bot.i18n import LANGUAGES, normalize
 from bot.money import MoneyError, check_currency, exponent, parse_amount
+from bot.tax import DEFAULT_LABEL, MAX_LABEL, TaxRateError, parse_rate
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/shop.db"
@@ -110,6 +111,10 @@ class Settings:
     tracking_url: str = ""  # a carrier's page with {number} in it ("": no Track parcel button)
     privacy_policy_url: str = ""  # the shop's full privacy policy ("": no button under /privacy)
     return_days: int = 14  # days after delivery a shopper may ask to return items (0: off)
+    # VAT included in prices (bot.tax), in basis points: 2000 is 20% (None: the shop shows
+    # no tax at all), and what the shop calls it ("Includes VAT 20%: $2.67").
+    tax_rate_bp: int | None = None
+    tax_label: str = DEFAULT_LABEL
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -152,6 +157,11 @@ class Settings:
     def now(self) -> datetime:
         """This moment on the shop's clock: a promo code's days are the shop's days."""
         return datetime.now(self.zone)
+
+    @property
+    def tax_on(self) -> bool:
+        """Orders say the VAT their prices include (TAX_RATE is set)."""
+        return self.tax_rate_bp is not None
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -246,6 +256,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if webapp_url and not webapp_url.endswith("/") and not any(c in webapp_url for c in "?#"):
         webapp_url += "/"  # the page's own addresses are relative to its folder
 
+    tax_rate = _tax_rate(get("TAX_RATE"), currency)
+    tax_label = _tax_label(get("TAX_LABEL", DEFAULT_LABEL))
+
     tip_max = _amount(env, "TIP_MAX", currency, "0")
     tip_suggested = _tip_suggestions(env.get("TIP_SUGGESTED", ""), currency, tip_max)
 
@@ -302,7 +315,34 @@ def _parse(env: Mapping[str, str]) -> Settings:
         tracking_url=_tracking_url(get("TRACKING_URL")),
         privacy_policy_url=_privacy_policy_url(get("PRIVACY_POLICY_URL")),
         return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
+        tax_rate_bp=tax_rate,
+        tax_label=tax_label,
     )
+
+
+def _tax_rate(raw: str, currency: str) -> int | None:
+    """TAX_RATE: empty (no tax shown), or the percent prices include (bot.tax.parse_rate);
+    refused in a Stars shop, whose goods Telegram sells."""
+    if not raw:
+        return None
+    if currency == "XTR":
+        raise ConfigError(
+            "TAX_RATE: a Stars shop (CURRENCY=XTR) shows no tax, Telegram sells its goods;"
+            " leave TAX_RATE empty"
+        )
+    try:
+        return parse_rate(raw)
+    except TaxRateError as exc:
+        raise ConfigError(f"TAX_RATE: {exc}") from None
+
+
+def _tax_label(raw: str) -> str:
+    """TAX_LABEL: a word of at most MAX_LABEL characters (VAT, MwSt., IVA, НДС)."""
+    if len(raw) > MAX_LABEL or not raw.isprintable():
+        raise ConfigError(
+            f"TAX_LABEL must be a word of at most {MAX_LABEL} characters, such as VAT, got {raw!r}"
+        )
+    return raw
 
 
 def _pickup_points(raw: str) -> tuple[PickupPoint, ...]:

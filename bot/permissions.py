@@ -83,7 +83,7 @@ STAFF_MAY: dict[str, bool] = {
     "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
     "orders.approve": False,  # ✅ Approve payment of a flagged order; ☑️ Review resolved
     "returns": False,  # approve (refund) or decline a return
-    "catalog": False,  # /addproduct, /edit, /price, /stock, /hide, /show, the product list
+    "catalog": False,  # /addproduct, /edit, /price, /tax, /stock, /hide, /show, the product list
     "files": False,  # /export (catalog, orders), importing a catalog file
     "promos": False,  # /promo
     "sale": False,  # /sale
@@ -106,6 +106,7 @@ COMMANDS: dict[str, str] = {
     "addproduct": "catalog",
     "edit": "catalog",
     "price": "catalog",
+    "tax": "catalog",
     "sale": "sale",
     "stock": "catalog",
     "hide": "catalog",

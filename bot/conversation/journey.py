@@ -710,7 +710,11 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         return PaymentWaitingScreen(notice=v.tr._(WAITING))
     try:
         review: CheckoutReview = await review_cart(
-            v.uow, v.customer_id, v.currency, v.shop.settings.now()
+            v.uow,
+            v.customer_id,
+            v.currency,
+            v.shop.settings.now(),
+            tax_rate_bp=v.shop.settings.tax_rate_bp,
         )
     except EmptyCart:
         return await _cart(v, notice=v.tr._("Your cart is empty: add something first."))

@@ -28,6 +28,7 @@ from bot.services.order_summary import (
     OrderSummary,
     discount_label,
     gift_card_label,
+    tax_lines,
 )
 from bot.store.models import VARIANT_SEPARATOR, split_variant_title
 
@@ -107,6 +108,18 @@ def _price_label(tr: Translator, line: LineSummary) -> str:
     return clip(name, room - len(values)) + VARIANT_SEPARATOR + values + count
 
 
+def _description(items: str, order: OrderSummary, tr: Translator) -> str:
+    """What the order holds, then the VAT it includes, one rate a line ("Includes VAT 20%:
+    $2.67"), within Telegram's 255 characters: the items are shortened to make room for the
+    tax, which is left out only if it alone would not fit beside a few words of them."""
+    most = InvoiceLimit.MAX_DESCRIPTION_LENGTH
+    taxes = "\n".join(tax_lines(tr, order.tax_label, order.taxes, order.currency))
+    room = most - len(taxes) - 1
+    if not taxes or room < MAX_LABEL:
+        return clip(items, most)
+    return f"{clip(items, room)}\n{taxes}"
+
+
 def build_invoice(
     order: OrderSummary,
     settings: Settings,
@@ -121,7 +134,7 @@ def build_invoice(
     items = ", ".join(
         f"{line.quantity} × {tr.name(line.title, line.translations)}" for line in order.lines
     )
-    description = clip(items or tr._("Your order"), InvoiceLimit.MAX_DESCRIPTION_LENGTH)
+    description = _description(items or tr._("Your order"), order, tr)
     if stars:
         count = sum(line.quantity for line in order.lines)
         label = tr.ngettext(

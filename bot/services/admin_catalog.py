@@ -55,6 +55,9 @@ from bot.store.catalog_file import (
 )
 from bot.store.models import Product, ProductVariant, variant_title
 from bot.store.uow import Store, UnitOfWork
+from bot.tax import TaxRateError, file_rate, parse_rate
+
+SHOP_RATE_WORDS = ("default", "-")  # /tax SKU default: the shop's TAX_RATE again
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the most a bot may download from Telegram (getFile)
 MAX_SEND_BYTES = 50 * 1024 * 1024  # the most a bot may upload (sendDocument)
@@ -587,6 +590,37 @@ async def set_price(uow: UnitOfWork, sku: str, price: int, *, actor: int) -> Pri
     return PriceSet(ProductFacts.of(product), ended)
 
 
+@dataclass(frozen=True)
+class TaxRateSet:
+    """/tax's outcome: the product, and its own VAT rate now (None: the shop's TAX_RATE)."""
+
+    product: ProductFacts
+    rate: int | None
+
+
+def parse_tax_rate(text: str) -> int | None:
+    """A product's own VAT rate in basis points, from "5" or "7.7"; None for "default" (the
+    shop's TAX_RATE again); AdminInputError for anything else."""
+    if text.strip().lower() in SHOP_RATE_WORDS:
+        return None
+    try:
+        return parse_rate(text)
+    except TaxRateError as exc:
+        raise wrong(exc.template, **exc.params) from None
+
+
+async def set_tax_rate(uow: UnitOfWork, sku: str, rate: int | None, *, actor: int) -> TaxRateSet:
+    """The product's own VAT rate (its variants take it): what orders placed from now on are
+    taxed at; orders placed before keep what they stored."""
+    product = await product_by_sku(uow, sku)
+    before = product.tax_rate_bp
+    product.tax_rate_bp = rate
+    await uow.session.flush()
+    details = {"rate_was": file_rate(before) or "-", "rate": file_rate(rate) or "-"}
+    await uow.audit.record(actor, "product.tax", product.sku, details)
+    return TaxRateSet(ProductFacts.of(product), rate)
+
+
 def sale_ended_by(product: Product, price: int) -> int | None:
     """The regular price whose sale `price` would end (not below it), else None."""
     kept = sale_after_new_price(price, product.compare_at_price)
@@ -1060,12 +1094,15 @@ async def catalog_chunks(
         last = products[-1].sku
 
 
-async def export_catalog(uow: UnitOfWork, out: IO[bytes], *, chunk: int = EXPORT_CHUNK) -> int:
+async def export_catalog(
+    uow: UnitOfWork, out: IO[bytes], *, chunk: int = EXPORT_CHUNK, taxed: bool = False
+) -> int:
     """Write the whole catalog into `out` as a CSV file an import accepts (UTF-8), and say
     how many products it holds. Only a chunk of products and the text buffer's few KB are
-    in memory at once: `out` may be a temporary file as big as the catalog."""
+    in memory at once: `out` may be a temporary file as big as the catalog. `taxed`: with
+    the products' own VAT rates (the shop has TAX_RATE)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    csv_file = CatalogCsv(text)
+    csv_file = CatalogCsv(text, taxed=taxed)
     async for products in catalog_chunks(uow, chunk=chunk):
         csv_file.add(products)
     text.flush()

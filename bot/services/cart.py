@@ -94,6 +94,8 @@ class CartLineView:
     max_per_order: int | None = None  # the product's per-order limit, all variants together
     product_title: str = ""  # the product's own title (the limit's), and in other languages
     product_translations: dict[str, Any] | None = None
+    tax_rate_bp: int | None = None  # the product's own VAT rate (None: the shop's; bot.tax)
+    untaxed: bool = False  # a gift card: a voucher, taxed when spent
 
     @property
     def key(self) -> tuple[int, int]:
@@ -573,6 +575,8 @@ def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> Ca
         max_per_order=unit.max_per_order,
         product_title=unit.product_title,
         product_translations=unit.product_translations,
+        tax_rate_bp=unit.tax_rate_bp,
+        untaxed=unit.untaxed,
     )
 
 

@@ -54,6 +54,7 @@ from bot.services.promos import PricedLine, PromoQuote
 from bot.store.models import CartLine, Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
+from bot.tax import RateTax, by_rate, goods_taxed, line_taxes
 
 EXPIRED = i18n.worded(N_("invoice expired"))  # why its order was cancelled, in the history
 
@@ -84,6 +85,16 @@ class CheckoutReview:
     note: str | None = None
     gift_card: GiftCardQuote | None = None
     gift_card_dropped: str | None = None  # the attached card no longer pays: why (taken off)
+    tax_rate_bp: int | None = None  # the shop's TAX_RATE (None: it shows no tax)
+
+    @property
+    def taxes(self) -> tuple[RateTax, ...]:
+        """The VAT the goods include, per rate, as place_order will store it (the gift card
+        is a means of payment: it changes none of it)."""
+        taxed = goods_taxed(
+            self.tax_rate_bp, self.cart.lines, self.promo.shares if self.promo else None
+        )
+        return by_rate(zip((t.rate for t in taxed), line_taxes(taxed), strict=True))
 
     @property
     def ready(self) -> bool:
@@ -161,12 +172,17 @@ class PlacedOrder:
 
 
 async def review_cart(
-    uow: UnitOfWork, customer_id: int, currency: str, at: datetime | None = None
+    uow: UnitOfWork,
+    customer_id: int,
+    currency: str,
+    at: datetime | None = None,
+    *,
+    tax_rate_bp: int | None = None,
 ) -> CheckoutReview:
     """Re-verify every line; adjust the cart to what can be sold, quote today's prices, and
     say what changed. An attached promo code is checked against the cart as it is now (and
     taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
-    nothing to check out."""
+    nothing to check out. `tax_rate_bp`: the shop's TAX_RATE, for the VAT it says."""
     cart = await uow.carts.get_for_customer(customer_id)
     seen = cart_view(cart, currency)
     holds = await holds_behind(uow, customer_id, seen)  # hers: place_order gives them back
@@ -217,7 +233,9 @@ async def review_cart(
             taken_off = i18n.current()._("The gift card was taken off your order.")
             card_dropped = f"{refused.said(i18n.current())} {taken_off}"
             cart.gift_card_code = None
-    return CheckoutReview(after, tuple(changes), promo, dropped, cart.note, card, card_dropped)
+    return CheckoutReview(
+        after, tuple(changes), promo, dropped, cart.note, card, card_dropped, tax_rate_bp
+    )
 
 
 def _within_limits(cart: CartView, buyable: dict[tuple[int, int], int]) -> list[LineChange]:
@@ -326,6 +344,8 @@ async def place_order(
             now.astimezone(settings.zone),
         )
     shares = promo.shares if promo else (0,) * len(lines)
+    taxed = goods_taxed(settings.tax_rate_bp, [line_view(line) for line in lines], shares)
+    taxes = line_taxes(taxed)
     discount = promo.discount if promo else 0
     if discount:
         promos.check_minimum(items_total - discount, settings.currency)
@@ -373,6 +393,9 @@ async def place_order(
         note=cart.note,
         shipping_total=0,
         total=to_pay,
+        tax_label=settings.tax_label if settings.tax_on else None,
+        tax_rate_bp=settings.tax_rate_bp,
+        tax_total=sum(taxes),
         needs_shipping=bool(physical),
         hold_status="held",
         hold_expires_at=now + timedelta(minutes=settings.reservation_minutes),
@@ -387,8 +410,12 @@ async def place_order(
                 currency=unit.currency,
                 quantity=line.quantity,
                 discount=share,
+                tax_rate_bp=taxed_line.rate,
+                tax=tax,
             )
-            for line, unit, share in zip(lines, units, shares, strict=True)
+            for line, unit, share, taxed_line, tax in zip(
+                lines, units, shares, taxed, taxes, strict=True
+            )
         ],
     )
     await uow.orders.add(order)

@@ -25,6 +25,7 @@ from bot.services.order_summary import delivery_method
 from bot.services.promos import UNTIL_BEFORE_FROM, PromoInputError, day_bound, parse_day
 from bot.store.models import Order, OrderLine, split_variant_title
 from bot.store.uow import UnitOfWork
+from bot.tax import file_rate
 
 EXPORT_USAGE = N_(
     "Send /export (the catalog) or /export orders [from=2026-12-01] [until=2026-12-31]."
@@ -62,6 +63,10 @@ HEADER = (
     "shipping_option",
     "tracking_number",
 )
+# The VAT each line and the order include (bot.tax), after the columns above, in a shop with
+# TAX_RATE: the line's rate ("20", "7.7"; empty: not taxed) and tax, the shipping's tax, the
+# order's; empty for an order placed without tax.
+TAX_HEADER = ("line_tax_rate", "line_tax", "shipping_tax", "tax_total")
 
 
 @dataclass(frozen=True)
@@ -127,9 +132,10 @@ def safe_cell(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def order_rows(order: Order, zone: tzinfo) -> list[list[str]]:
+def order_rows(order: Order, zone: tzinfo, *, taxed: bool = False) -> list[list[str]]:
     """One row per line of the order (one row, its line cells empty, for an order without
-    lines); the order's own cells repeated on each, so any row can be read alone."""
+    lines); the order's own cells repeated on each, so any row can be read alone. `taxed`:
+    with the TAX_HEADER cells at the end."""
     money = order.currency
 
     def amount(minor: int) -> str:
@@ -158,8 +164,24 @@ def order_rows(order: Order, zone: tzinfo) -> list[list[str]]:
         safe_cell(order.tracking_number),
     ]
     if not order.lines:
-        return [[*head, *[""] * 7, *tail]]
-    return [[*head, *_line_cells(line), *tail] for line in order.lines]
+        return [[*head, *[""] * 7, *tail, *_tax_cells(order, None, taxed)]]
+    return [
+        [*head, *_line_cells(line), *tail, *_tax_cells(order, line, taxed)] for line in order.lines
+    ]
+
+
+def _tax_cells(order: Order, line: OrderLine | None, taxed: bool) -> list[str]:
+    if not taxed:
+        return []
+    if order.tax_label is None:  # placed without tax
+        return [""] * len(TAX_HEADER)
+    money = order.currency
+    return [
+        file_rate(line.tax_rate_bp) if line else "",
+        to_decimal_string(line.tax, money) if line else "",
+        to_decimal_string(order.shipping_tax, money),
+        to_decimal_string(order.tax_total, money),
+    ]
 
 
 def _line_cells(line: OrderLine) -> list[str]:
@@ -190,17 +212,24 @@ async def order_chunks(
 
 
 async def write_orders(
-    uow: UnitOfWork, out: IO[bytes], days: OrderDays, zone: tzinfo, *, chunk: int = EXPORT_CHUNK
+    uow: UnitOfWork,
+    out: IO[bytes],
+    days: OrderDays,
+    zone: tzinfo,
+    *,
+    chunk: int = EXPORT_CHUNK,
+    taxed: bool = False,
 ) -> Written:
     """Write the orders of `days` into `out` as CSV (plain UTF-8, a header row first), times
-    on the shop's clock (`zone`); how many orders and rows. `out` stays open, for the caller."""
+    on the shop's clock (`zone`); how many orders and rows. `out` stays open, for the caller.
+    `taxed`: the shop has TAX_RATE, and the file the tax columns (TAX_HEADER)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
-    writer.writerow(HEADER)
+    writer.writerow((*HEADER, *TAX_HEADER) if taxed else HEADER)
     orders = rows = 0
     async for found in order_chunks(uow, days, chunk=chunk):
         for order in found:
-            lines = order_rows(order, zone)
+            lines = order_rows(order, zone, taxed=taxed)
             writer.writerows(lines)
             orders, rows = orders + 1, rows + len(lines)
     text.flush()

@@ -9,10 +9,12 @@ from typing import Any
 from bot.services.cart import fingerprint_of
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderNotFound
+from bot.services.order_summary import order_taxes
 from bot.services.pickup import is_pickup
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
 from bot.store.uow import UnitOfWork
+from bot.tax import RateTax
 
 # An invoice's start parameter (`t.me/<bot>?start=order-7`): a forwarded invoice or receipt
 # opens the order for its shopper (bot.conversation.journey.start), and for nobody else.
@@ -59,6 +61,8 @@ class OrderView(ShownRefunds):
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
     shipping_option: str | None = None  # "express", "pickup:1" (bot.payments.shipping)
     pickup_place: str | None = None  # she collects it there (Order.pickup_place)
+    tax_label: str | None = None  # "VAT": the order says the tax it includes (None: no tax)
+    taxes: tuple[RateTax, ...] = ()  # per rate (bot.services.order_summary.order_taxes)
 
     @property
     def status_label(self) -> str:
@@ -143,6 +147,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         needs_review=order.needs_review,
         shipping_option=order.shipping_option if order.needs_shipping else None,
         pickup_place=order.pickup_place,
+        tax_label=order.tax_label,
+        taxes=order_taxes(order),
         lines=tuple(
             OrderLineView(
                 line.title,

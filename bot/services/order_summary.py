@@ -13,6 +13,7 @@ from bot.services.pickup import chosen_place, is_pickup
 from bot.services.promos import PromoQuote
 from bot.store.models import Order
 from bot.store.order_states import ShownRefunds, status_label
+from bot.tax import RateTax, by_rate, rate_text
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class OrderSummary(ShownRefunds):
     gift_card_code: str | None = None
     gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
     pickup_place: str | None = None  # she collects it there (Order.pickup_place)
+    tax_label: str | None = None  # "VAT": the order says the tax it includes (None: no tax)
+    taxes: tuple[RateTax, ...] = ()  # per rate, its lines' and its shipping's (order_taxes)
+    tax_total: int = 0
 
     @property
     def status_label(self) -> str:
@@ -109,7 +113,38 @@ def summarize(order: Order, refund_under_way: int = 0) -> OrderSummary:
         gift_card_code=order.gift_card_code,
         gift_card_amount=order.gift_card_amount,
         pickup_place=order.pickup_place,
+        tax_label=order.tax_label,
+        taxes=order_taxes(order),
+        tax_total=order.tax_total,
     )
+
+
+def order_taxes(order: Order) -> tuple[RateTax, ...]:
+    """The VAT an order loaded with its lines keeps, per rate: each line's, and its
+    shipping's at the shop's rate then; () for an order without tax (placed before it, in a
+    shop without TAX_RATE, or in Stars)."""
+    if order.tax_label is None:
+        return ()
+    taxed = [(line.tax_rate_bp, line.tax) for line in order.lines]
+    return by_rate([*taxed, (order.tax_rate_bp, order.shipping_tax)])
+
+
+def tax_lines(
+    tr: Translator, label: str | None, taxes: tuple[RateTax, ...], currency: str
+) -> list[str]:
+    """ "Includes VAT 20%: $2.67", one line per rate, as every screen of an order (and the
+    summary before it) says what its prices include; none without tax."""
+    if label is None:
+        return []
+    return [
+        tr._(
+            "Includes {label} {rate}%: {amount}",
+            label=label,
+            rate=rate_text(tax.rate, tr.locale),
+            amount=tr.money(tax.amount, currency),
+        )
+        for tax in taxes
+    ]
 
 
 # The names of the shipping options an order stores by id (bot.payments.shipping).
@@ -145,6 +180,7 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
     if order.tip_amount:
         rows.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
     rows.append(tr._("Total: {total}", total=money(order.total)))
+    rows += tax_lines(tr, order.tax_label, order.taxes, order.currency)
     return "\n".join(rows)
 
 

@@ -39,6 +39,7 @@ from bot.services.promos import split_exactly
 from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
 from bot.store.uow import UnitOfWork
+from bot.tax import share_of
 
 REFUND_TRIGGERS = ("refund", "refund_part")
 ALREADY = N_("{note} (the provider had refunded it already)")  # in the order's history
@@ -248,6 +249,7 @@ async def claim(
         await gift_cards.void_issued(uow, order)
     else:  # a part: what of it paid for cards it bought comes off them
         card_shares = await gift_cards.take_refunded(uow, order, wanted, lines)
+    tax = await refund_tax(uow, order, wanted, lines)  # before the order counts it refunded
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -256,6 +258,7 @@ async def claim(
             order_id=order.id,
             payment_id=payment.id,
             amount=wanted,
+            tax=tax,
             currency=order.currency,
             status="pending",
             reason=reason,
@@ -265,6 +268,33 @@ async def claim(
         )
     )
     return RefundClaim.of(refund, payment, order.customer.telegram_id)
+
+
+async def refund_tax(
+    uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None = None
+) -> int:
+    """The VAT a refund of `amount` gives back, of what the order's refunds have not given
+    back yet: all of it when the refund takes the order's last money back; else the stored
+    tax of the units of order lines it names (`lines`, an admin's "SKU quantity" refund,
+    split over the units as `line_refund` splits their price); else (an amount, a return)
+    its share of the order's tax in proportion to the order's total. 0 for an order
+    without tax."""
+    if order.tax_label is None or order.tax_total <= 0:
+        return 0
+    given = sum(r.tax for r in await uow.refunds.for_order(order.id) if r.status != "failed")
+    left = max(order.tax_total - given, 0)
+    if refund_trigger(order, amount) == "refund":
+        return left
+    if lines:
+        gone = await uow.refunds.line_units(order.id)
+        by_id = {str(line.id): line for line in order.lines}
+        tax = 0
+        for line_id, units in lines.items():
+            line = by_id[line_id]
+            back = min(gone.get(line.id, 0), line.quantity)
+            tax += sum(split_exactly(line.tax, [1] * line.quantity)[back : back + units])
+        return min(tax, left)
+    return min(share_of(order.tax_total, amount, order.total), left)
 
 
 async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) -> RefundClaim:

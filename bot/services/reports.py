@@ -49,6 +49,7 @@ class PeriodStats:
     refunds: int
     discounts: int = 0  # given by promo codes on the orders paid in the period
     tips: int = 0  # received with them (part of gross)
+    tax: int = 0  # the VAT its orders' prices included, less what its refunds gave back
 
     @property
     def net(self) -> int:
@@ -90,6 +91,7 @@ class StoreStats:
     other_currencies: list[str] = field(default_factory=list)
     top_codes: list[CodeFigures] = field(default_factory=list)  # the last 30 days
     ratings: RatingStats | None = None
+    tax_label: str | None = None  # "VAT": the shop says the tax in its prices (TAX_RATE)
 
 
 @dataclass(frozen=True)
@@ -186,8 +188,10 @@ async def store_stats(
     now: datetime | None = None,
     top: int = 5,
     zone: tzinfo = UTC,
+    tax_label: str | None = None,
 ) -> StoreStats:
-    """`zone`: the shop's (SHOP_TIMEZONE): where its day begins, and how `now` is shown."""
+    """`zone`: the shop's (SHOP_TIMEZONE): where its day begins, and how `now` is shown;
+    `tax_label`: the shop's TAX_LABEL when it has TAX_RATE (the report says the tax)."""
     now = now or utcnow()
     starts = period_starts(now, zone)
     periods = [await _period(uow, label, since, currency) for label, since in starts]
@@ -206,6 +210,7 @@ async def store_stats(
             since=month, currency=currency, not_sold=NOT_SOLD, limit=top
         ),
         ratings=await _ratings(uow, since=month),
+        tax_label=tax_label,
     )
 
 
@@ -244,13 +249,14 @@ async def _period(
     uow: UnitOfWork, label: str, since: datetime, currency: str, until: datetime | None = None
 ) -> PeriodStats:
     """Orders paid and refunds made from `since` (up to `until`, else to now)."""
-    orders, gross, discounts, tips = (
+    orders, gross, discounts, tips, tax = (
         await uow.session.execute(
             select(
                 func.count(Order.id),
                 func.coalesce(func.sum(Order.total), 0),
                 func.coalesce(func.sum(Order.discount_total), 0),
                 func.coalesce(func.sum(Order.tip_amount), 0),
+                func.coalesce(func.sum(Order.tax_total), 0),
             ).where(
                 Order.paid_at.is_not(None),
                 *_within(Order.paid_at, since, until),
@@ -263,14 +269,18 @@ async def _period(
     orders_payment = (
         select(func.min(Payment.id)).where(Payment.order_id == Refund.order_id).scalar_subquery()
     )
-    refunds = await uow.session.scalar(
-        select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.status == "succeeded",
-            *_within(Refund.created_at, since, until),
-            Refund.currency == currency,
-            Refund.payment_id == orders_payment,
+    refunds, tax_back = (
+        await uow.session.execute(
+            select(
+                func.coalesce(func.sum(Refund.amount), 0), func.coalesce(func.sum(Refund.tax), 0)
+            ).where(
+                Refund.status == "succeeded",
+                *_within(Refund.created_at, since, until),
+                Refund.currency == currency,
+                Refund.payment_id == orders_payment,
+            )
         )
-    )
+    ).one()
     return PeriodStats(
         label,
         since,
@@ -280,4 +290,5 @@ async def _period(
         int(refunds or 0),
         int(discounts or 0),
         int(tips or 0),
+        int(tax or 0) - int(tax_back or 0),
     )

@@ -38,6 +38,8 @@ class Unit:
     max_per_order: int | None = None
     product_title: str = ""
     product_translations: dict[str, Any] | None = None
+    tax_rate_bp: int | None = None  # the product's own VAT rate (None: the shop's; bot.tax)
+    untaxed: bool = False  # a gift card: a voucher, taxed when spent
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
@@ -60,6 +62,8 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.max_per_order,
             product.title,
             product.translations,
+            product.tax_rate_bp,
+            product.is_gift_card,
         )
     return Unit(
         product.id,
@@ -78,6 +82,8 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.max_per_order,
         product.title,
         product.translations,
+        product.tax_rate_bp,
+        product.is_gift_card,
     )
 
 

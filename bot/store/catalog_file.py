@@ -33,8 +33,9 @@ from bot.catalog_rules import (
 from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
 from bot.pricing import sale_after_new_price
-from bot.store.models import Product, ProductVariant
+from bot.store.models import GIFT_CODE, Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
+from bot.tax import RATE_REFUSED, TaxRateError, file_rate, parse_rate
 
 REQUIRED_FIELDS = ("sku", "title", "description", "category", "price", "currency", "stock", "photo")
 OPTIONAL_FIELDS = ("active", "digital", "download", "photos")
@@ -58,6 +59,9 @@ SALE_FIELDS = ("compare_at",)
 # At most this many of a product (all its variants together) in one order, 1 to
 # MAX_PER_ORDER; empty: no limit. On the product's row; last, after the sale's column.
 LIMIT_FIELDS = ("max_per_order",)
+# The VAT rate its price includes when not the shop's TAX_RATE, a percent ("5", "7.7"); empty:
+# the shop's. On the product's row (its variants take it); last, after the limit's column.
+TAX_FIELDS = ("tax_rate",)
 CSV_FIELDS = (
     *REQUIRED_FIELDS,
     *OPTIONAL_FIELDS,
@@ -66,10 +70,20 @@ CSV_FIELDS = (
     *TRANSLATED_OPTIONS,
     *SALE_FIELDS,
     *LIMIT_FIELDS,
+    *TAX_FIELDS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
 KEPT_UNLESS_GIVEN = frozenset(
-    ("active", "digital", "download", "options", "photos", "compare_at", "max_per_order")
+    (
+        "active",
+        "digital",
+        "download",
+        "options",
+        "photos",
+        "compare_at",
+        "max_per_order",
+        "tax_rate",
+    )
 )
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
 _JSON_FIELDS = frozenset((*CSV_FIELDS, "variants")) - {"variant_of", "values"}
@@ -79,7 +93,6 @@ _OPTION_SEPARATORS = re.compile(r"[;:|]")  # what CSV's `options` and `values` s
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
-GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
 _FILE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,255}$")
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 # A product's gallery: `photo` first, then `photos` (a list in JSON; in CSV one cell of them
@@ -94,6 +107,8 @@ VARIANT_GALLERY = N_(
 )
 # A per-order limit counts all of a product's variants together: it is the product's.
 VARIANT_LIMIT = N_("a limit per order counts all the variants together: set it on the product")
+# A product's variants are taxed at its rate.
+VARIANT_TAX = N_("the variants are taxed at their product's rate: set it on the product")
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,7 @@ class CatalogRow:
     photos: tuple[str, ...] = ()  # the gallery's further photos, after `photo`
     compare_at: int | None = None  # the regular price while on sale (minor units), or None
     max_per_order: int | None = None  # at most this many in one order, or None (no limit)
+    tax_rate_bp: int | None = None  # its own VAT rate in basis points, or None (the shop's)
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -361,6 +377,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
                 variant["photos"] = photos  # refused: a variant's gallery is its product's
             if str(row.get("max_per_order") or "").strip():
                 variant["max_per_order"] = row["max_per_order"]  # refused: the product's
+            if str(row.get("tax_rate") or "").strip():
+                variant["tax_rate"] = row["tax_rate"]  # refused: the product's
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -551,6 +569,8 @@ def _validate_row(
         item.get("compare_at"), price, currency, partial(bad, "compare_at")
     )
     max_per_order = _check_max_per_order(item.get("max_per_order"), partial(bad, "max_per_order"))
+    raw_rate = item.get("tax_rate")  # most rows have none: nothing more to do for them
+    tax_rate = None if raw_rate is None else _check_tax_rate(raw_rate, partial(bad, "tax_rate"))
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -608,6 +628,7 @@ def _validate_row(
             photos=photos,
             compare_at=compare_at,
             max_per_order=max_per_order,
+            tax_rate_bp=tax_rate,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
@@ -925,6 +946,8 @@ def _check_variant(
         fault(VARIANT_GALLERY, f"{name}: photos")
     if raw.get("max_per_order") not in (None, ""):  # counted over all the product's variants
         fault(VARIANT_LIMIT, f"{name}: max_per_order")
+    if raw.get("tax_rate") not in (None, ""):
+        fault(VARIANT_TAX, f"{name}: tax_rate")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)
@@ -989,6 +1012,21 @@ def _check_max_per_order(raw: Any, refuse: Callable[..., None]) -> int | None:
     try:
         return check_max_per_order(str(raw))
     except OutOfRange as exc:
+        refuse(exc.template, **exc.params)
+        return None
+
+
+def _check_tax_rate(raw: Any, refuse: Callable[..., None]) -> int | None:
+    """A product's own VAT rate in basis points (`bot.tax.parse_rate`: "5", "7.7"); None when
+    empty or null (the shop's TAX_RATE). JSON may give it as a number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        refuse(RATE_REFUSED, value=repr(raw))
+        return None
+    try:
+        return parse_rate(str(raw))
+    except TaxRateError as exc:
         refuse(exc.template, **exc.params)
         return None
 
@@ -1520,6 +1558,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         "price": row.price,
         "compare_at_price": row.compare_at,
         "max_per_order": row.max_per_order,
+        "tax_rate_bp": row.tax_rate_bp,
         "currency": row.currency,
         "stock": row.stock,
         "photo": row.photo,
@@ -1546,6 +1585,8 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             del values["photos"]
         if "max_per_order" not in row.given:
             del values["max_per_order"]
+        if "tax_rate" not in row.given:
+            del values["tax_rate_bp"]
         if "compare_at" not in row.given:  # kept, unless the price is no longer below it
             values["compare_at_price"] = sale_after_new_price(
                 values["price"], stored.compare_at_price
@@ -1674,12 +1715,15 @@ class CatalogCsv:
     """The catalog as CSV with the same columns an import accepts: a product sold as variants
     is its row (with `options`) followed by one row per variant. Products are added a batch
     at a time (`add`), so a big catalog need not be in memory at once; given a file (`out`,
-    text opened with `newline=""`), its text need not be either."""
+    text opened with `newline=""`), its text need not be either. `taxed`: the shop has
+    TAX_RATE, and the file its products' own rates (TAX_FIELDS, last); a shop without tax
+    writes the columns it always did."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, *, taxed: bool = False) -> None:
         self._out = out if out is not None else io.StringIO()
+        self._width = len(CSV_FIELDS) - (0 if taxed else len(TAX_FIELDS))
         self._writer = csv.writer(self._out)
-        self._writer.writerow(CSV_FIELDS)
+        self._writer.writerow(CSV_FIELDS[: self._width])
         self.products = 0
 
     def add(self, products: Iterable[Product]) -> None:
@@ -1693,6 +1737,7 @@ class CatalogCsv:
 
     def _add(self, p: Product) -> None:
         self.products += 1
+        width = self._width
         writer = self._writer
         options = _stored_options(p)
         writer.writerow(
@@ -1716,7 +1761,8 @@ class CatalogCsv:
                 *(_options_text(options) for options in _translated_options(p)),
                 _amount_cell(p.compare_at_price, p.currency),
                 "" if p.max_per_order is None else p.max_per_order,
-            ]
+                file_rate(p.tax_rate_bp),
+            ][:width]
         )
         for v in p.variants if options else ():
             price = "" if v.price is None else to_decimal_string(v.price, p.currency)
@@ -1740,7 +1786,8 @@ class CatalogCsv:
                     *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
                     _amount_cell(v.compare_at_price, p.currency),
                     "",
-                ]
+                    "",
+                ][:width]
             )
 
 
@@ -1749,9 +1796,9 @@ def _amount_cell(amount: int | None, currency: str) -> str:
     return "" if amount is None else to_decimal_string(amount, currency)
 
 
-def rows_to_csv(products: Iterable[Product]) -> bytes:
+def rows_to_csv(products: Iterable[Product], *, taxed: bool = False) -> bytes:
     """`products` as a catalog CSV file (`CatalogCsv`)."""
-    out = CatalogCsv()
+    out = CatalogCsv(taxed=taxed)
     out.add(products)
     return out.data()
 
@@ -1780,6 +1827,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["compare_at"] = _amount_cell(p.compare_at_price, p.currency)
         if p.max_per_order is not None:
             item["max_per_order"] = p.max_per_order
+        if p.tax_rate_bp is not None:
+            item["tax_rate"] = file_rate(p.tax_rate_bp)
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}

@@ -38,6 +38,8 @@ from sqlalchemy.types import TypeDecorator
 from bot.i18n import VALUE_SEPARATOR, translated_label
 
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+GIFT_CODE = "giftcode"  # `download` of a gift card: a fresh code per unit instead of a file
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -135,6 +137,9 @@ class Product(Base):
     # order ("Limit: 2 per order"); None: no limit (migration 0037). Kept by
     # bot.services.cart.limit_room; 1 to bot.catalog_rules.MAX_PER_ORDER.
     max_per_order: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The VAT rate its price includes when not the shop's TAX_RATE (a book at 5%), in basis
+    # points (500); None: the shop's rate (migration 0061). Its variants take it (bot.tax).
+    tax_rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
@@ -196,6 +201,11 @@ class Product(Base):
     @property
     def has_variants(self) -> bool:
         return bool(self.options)
+
+    @property
+    def is_gift_card(self) -> bool:
+        """It sells gift cards (a fresh code per unit): vouchers, taxed when they are spent."""
+        return self.download == GIFT_CODE
 
     @property
     def in_category_sale(self) -> bool:
@@ -449,6 +459,15 @@ class Order(Base):
     # What of it went back on the card (a released hold, a full refund, an admin's 🎁 Back to
     # the gift card): moved once, by a compare-and-set (OrderRepository.claim_card_back).
     gift_card_returned: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The VAT its prices include (bot.tax), computed once: its lines' when it is placed, its
+    # shipping's when the payment says what shipping cost. `tax_label` ("VAT") as the shop
+    # called it then, None for an order without tax (placed before 0061, without TAX_RATE,
+    # or in Stars); `tax_rate_bp` the shop's rate then, its shipping's; `tax_total` its
+    # lines' tax and `shipping_tax` together. Nothing here changes what she pays.
+    tax_label: Mapped[str | None] = mapped_column(String(16), default=None)
+    tax_rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    shipping_tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    tax_total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     needs_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -516,6 +535,10 @@ class OrderLine(Base):
     # This line's share of the order's discount (largest remainder, bot.services.promos):
     # the shares add up to the discount exactly, so a line is refunded at what it cost.
     discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The VAT rate of the line in basis points (None: not taxed: no tax on the order, or a
+    # gift card bought) and the tax its `net_total` includes (migration 0061, bot.tax).
+    tax_rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Gift cards: one code per unit, made when the line is first delivered.
     gift_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
@@ -688,6 +711,10 @@ class Refund(Base):
     gift_card_shares: Mapped[dict[str, int] | None] = mapped_column(
         JSON(none_as_null=True), default=None
     )
+    # The VAT it gives back (bot.services.refunds.refund_tax): the refunded lines' stored
+    # tax, all that is left of the order's for a whole refund; 0 for an order without tax
+    # (and before migration 0061).
+    tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ChatState(Base):

@@ -18,6 +18,7 @@ from bot.services.admin_catalog import (
     ProductList,
     StockChange,
     StockResult,
+    TaxRateSet,
 )
 from bot.services.reports import StoreStats, store_stats
 from bot.shop import Shop
@@ -53,6 +54,13 @@ async def set_price(shop: Shop, admin_id: int, sku: str, amount: str) -> PriceSe
         product = await catalog.product_by_sku(uow, sku)
         price = catalog.parse_price(amount, product.currency)
         return await catalog.set_price(uow, sku, price, actor=admin_id)
+
+
+async def set_tax_rate(shop: Shop, admin_id: int, sku: str, rate: str) -> TaxRateSet:
+    """`rate` as typed: "5", "7.7", or "default" (the shop's TAX_RATE again)."""
+    parsed = catalog.parse_tax_rate(rate)
+    async with shop.store.uow() as uow:
+        return await catalog.set_tax_rate(uow, sku, parsed, actor=admin_id)
 
 
 async def change_stock(shop: Shop, admin_id: int, sku: str, change: str) -> StockResult:
@@ -108,7 +116,7 @@ async def export_file(shop: Shop, now: datetime | None = None) -> CatalogExport:
     out = catalog.spooled_file()
     try:
         async with shop.store.snapshot() as uow:
-            count = await catalog.export_catalog(uow, out)
+            count = await catalog.export_catalog(uow, out, taxed=shop.settings.tax_on)
         if out.tell() > catalog.MAX_SEND_BYTES:  # more than a bot may send: zipped, off the loop
             name, out = await asyncio.to_thread(catalog.zip_export, name, out)
         out.seek(0)
@@ -127,4 +135,5 @@ async def report(shop: Shop) -> StoreStats:
             currency=settings.currency,
             threshold=settings.low_stock_threshold,
             zone=settings.zone,
+            tax_label=settings.tax_label if settings.tax_on else None,
         )

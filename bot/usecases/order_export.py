@@ -46,7 +46,8 @@ async def export_orders(
     out = files.spooled_file()
     try:
         async with shop.store.snapshot() as uow:
-            written = await order_export.write_orders(uow, out, days, zone)
+            taxed = shop.settings.tax_on
+            written = await order_export.write_orders(uow, out, days, zone, taxed=taxed)
         if not written.orders:
             out.close()
             return OrdersExport(None, name, days, 0, 0)

@@ -41,6 +41,7 @@ from bot.shop import Shop
 from bot.store.models import Order, OrderLine, Payment, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
+from bot.tax import included
 from bot.usecases import deliveries
 from bot.usecases.alerts import low_stock_alerts
 from bot.usecases.gift_cards import alert_not_back
@@ -352,6 +353,7 @@ async def record_payment(
         order.pickup_place = point.place if point else None
         order.shipping_address = incoming.shipping_address
         order.shipping_total, order.tip_amount = _shipping_and_tip(shop, order, incoming)
+        _tax_shipping(order)
         order.paid_at = now
         sold_out = await _take_stock(uow, order, problems)
         order.total = _goods_to_pay(order) + order.shipping_total + order.tip_amount
@@ -399,6 +401,16 @@ def _shipping_and_tip(shop: Shop, order: Order, incoming: IncomingPayment) -> tu
             return extra, 0
     shipping = min(shipping, extra)
     return shipping, extra - shipping
+
+
+def _tax_shipping(order: Order) -> None:
+    """The VAT its shipping includes, at the shop's rate when the order was placed (its lines'
+    was stored then), added to its tax once the payment says what shipping cost. A tip is
+    not taxed: nothing was sold for it."""
+    if order.tax_label is None or order.tax_rate_bp is None:
+        return
+    order.shipping_tax = included(order.shipping_total, order.tax_rate_bp)
+    order.tax_total = sum(line.tax for line in order.lines) + order.shipping_tax
 
 
 def _payment_problems(order: Order, ids: InvoicePayload, incoming: IncomingPayment) -> list[str]:

@@ -21,10 +21,11 @@ from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.services.pickup import chosen_place, is_pickup
 from bot.shop import Shop
 from bot.store.handling import being_handled
-from bot.store.models import Order, utcnow
+from bot.store.models import Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import still_forgotten
 from bot.store.repositories.privacy import PrivacyRepository
+from bot.tax import file_rate
 from bot.usecases.gift_cards import alert_holds_not_back
 
 # Orders that still need her address: paid and not yet delivered (or cancelled).
@@ -179,9 +180,26 @@ async def _gather(privacy: PrivacyRepository, customer_id: int, telegram_id: int
     }
 
 
-def _order(order: Order, telegram_id: int) -> dict[str, Any]:
-    """Her order as she knows it: no admins' notes, admins named as the shop."""
+def _tax(order: Order) -> dict[str, Any]:
+    """The tax an order placed with TAX_RATE included, in minor units as the other amounts
+    ({} for an order without tax: none was said)."""
+    if order.tax_label is None:
+        return {}
     return {
+        "tax_label": order.tax_label,
+        "shipping_tax": order.shipping_tax,
+        "tax_total": order.tax_total,
+    }
+
+
+def _line_tax(line: OrderLine) -> dict[str, Any]:
+    return {"tax_rate": file_rate(line.tax_rate_bp) or None, "tax": line.tax}
+
+
+def _order(order: Order, telegram_id: int) -> dict[str, Any]:
+    """Her order as she knows it: no admins' notes, admins named as the shop; the VAT its
+    prices included when it says any (`_tax`)."""
+    return _tax(order) | {
         "id": order.id,
         "status": order.status,
         "currency": order.currency,
@@ -208,6 +226,7 @@ def _order(order: Order, telegram_id: int) -> dict[str, Any]:
                 "discount": line.discount,
                 "currency": line.currency,
             }
+            | (_line_tax(line) if order.tax_label is not None else {})
             for line in order.lines
         ],
         "payments": [

@@ -45,6 +45,7 @@ ACTIONS: dict[str, str] = {
     "return.restock": N_("put back in stock items of"),
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
+    "product.tax": N_("changed the tax rate of"),
     "product.hide": N_("hid"),
     "product.show": N_("showed"),
     "catalog.import": N_("imported"),

@@ -19,6 +19,7 @@ from bot.callback_data import (
     button,
 )
 from bot.clipping import clip
+from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.notices import MESSAGE_ROOM, as_many_as_fit, low_stock_line
 from bot.services import admin_catalog as catalog
@@ -31,11 +32,13 @@ from bot.services.admin_catalog import (
     ProductFacts,
     ProductField,
     StockResult,
+    TaxRateSet,
 )
 from bot.services.admin_flows import Flow
 from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
 from bot.store.catalog_file import CatalogError, ImportReport
 from bot.store.repositories.ratings import RatedProduct
+from bot.tax import rate_text
 from bot.texts.ratings import stars_text
 from bot.texts.reports import REPORT_TITLE, top_product_lines
 from bot.texts.sale import price_was
@@ -98,6 +101,25 @@ def price_set(change: PriceSet) -> str:
     text = tr._("{sku} now costs {price}.", sku=product.sku, price=price)
     if change.sale_ended is not None:
         text += " " + sale_ended(tr, change.sale_ended, product.currency)
+    return text
+
+
+def tax_rate_set(change: TaxRateSet, settings: Settings) -> str:
+    """ "BOOK-01 is now taxed at 5%.", or at the shop's rate; and a word when the shop shows
+    no tax (TAX_RATE unset): the rate waits for it."""
+    tr = i18n.current()
+    sku = change.product.sku
+    if change.rate is not None:
+        text = tr._(
+            "{sku} is now taxed at {rate}%.", sku=sku, rate=rate_text(change.rate, tr.locale)
+        )
+    elif settings.tax_rate_bp is not None:
+        shop = rate_text(settings.tax_rate_bp, tr.locale)
+        text = tr._("{sku} is now taxed at the shop's rate, {rate}%.", sku=sku, rate=shop)
+    else:
+        text = tr._("{sku} is now taxed at the shop's rate.", sku=sku)
+    if not settings.tax_on:
+        text += " " + tr._("The shop shows no tax until TAX_RATE is set.")
     return text
 
 
@@ -474,6 +496,7 @@ def shop_report(stats: StoreStats) -> str:
             )
             + (f"; {given}" if given else "")
         )
+    lines += _tax_line(tr, stats)
     lines += ["", tr._("Top products (30 days):")]
     lines += top_product_lines(tr, stats.top_products) or [tr._("(no sales yet)")]
     if stats.top_codes:
@@ -500,6 +523,17 @@ def shop_report(stats: StoreStats) -> str:
         ending = ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
     room = MESSAGE_ROOM - len("\n".join([*lines, *ending])) - 1
     return "\n".join([*lines, *_low_stock_lines(tr, stats, room), *ending])
+
+
+def _tax_line(tr: Translator, stats: StoreStats) -> list[str]:
+    """ "VAT included: Today $3.50 · 7 days $10.00 · 30 days $12.00": the tax in each period's
+    paid sales, less what refunds gave back; nothing in a shop without it, or with none yet."""
+    if stats.tax_label is None or not any(period.tax for period in stats.periods):
+        return []
+    amounts = " · ".join(
+        f"{tr._(period.label)} {tr.money(period.tax, period.currency)}" for period in stats.periods
+    )
+    return [tr._("{label} included: {amounts}", label=stats.tax_label, amounts=amounts)]
 
 
 def _low_stock_lines(tr: Translator, stats: StoreStats, room: int) -> list[str]:

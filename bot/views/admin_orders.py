@@ -38,7 +38,12 @@ from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
-from bot.services.order_summary import delivery_method, discount_label, gift_card_line
+from bot.services.order_summary import (
+    delivery_method,
+    discount_label,
+    gift_card_line,
+    tax_lines,
+)
 from bot.store.order_states import (
     APPROVABLE,
     PARTLY_REFUNDED,
@@ -239,6 +244,7 @@ def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_O
         ],
         amounts,
         total,
+        *tax_lines(tr, s.tax_label, s.taxes, s.currency),
         "",
         shipping  # "Pick up at Main Street shop, 12 Main St": no parcel, no address to it
         if s.collected

@@ -104,7 +104,13 @@ from bot.services.catalog import ProductCard, ProductItem, ProductPage
 from bot.services.checkout import LineChange, after_promo
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
-from bot.services.order_summary import delivery_method, discount_line, gift_card_line, promo_line
+from bot.services.order_summary import (
+    delivery_method,
+    discount_line,
+    gift_card_line,
+    promo_line,
+    tax_lines,
+)
 from bot.services.photos import PhotoSource, resolve_photo
 from bot.services.pickup import is_pickup
 from bot.services.ratings import STARS, can_rate
@@ -607,7 +613,7 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
             rows = [[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]
             return View("\n".join(lines), _markup(rows))
         lines.append(tr._("Your cart is updated:"))
-        lines += _summary_lines(screen, tr)
+        lines += _summary_lines(screen, settings, tr)
         lines.append("")
         lines.append(tr._("Continue to checkout with these changes?"))
         rows = [
@@ -619,7 +625,7 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     for dropped in (review.promo_dropped, review.gift_card_dropped):
         if dropped:
             lines = [f"⚠️ {escape(dropped)}", "", *lines]
-    lines += _summary_lines(screen, tr)
+    lines += _summary_lines(screen, settings, tr)
     if review.note:
         lines.append("")
         lines.append(tr._("📝 Note for the shop: {note}", note=escape(review.note)))
@@ -745,6 +751,7 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     if order.tip_amount:
         lines.append(tr._("Tip: {amount}", amount=tr.money(order.tip_amount, order.currency)))
     lines.append(tr._("Total: <b>{total}</b>", total=tr.money(order.total, order.currency)))
+    lines += map(escape, tax_lines(tr, order.tax_label, order.taxes, order.currency))
     if order.refunded:
         refunded = tr.money(order.refunded, order.currency)
         lines.append(tr._("Refunded: {amount}", amount=refunded))
@@ -1173,7 +1180,7 @@ def change_text(tr: Translator, change: LineChange) -> str:
     return tr._("{title}: no longer available, removed from your cart", title=title)
 
 
-def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
+def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -> list[str]:
     basket = screen.review.cart
     lines = [
         f"{line.quantity} × {escape(tr.name(line.title, line.translations))} = "
@@ -1195,6 +1202,8 @@ def _summary_lines(screen: CheckoutScreen, tr: Translator) -> list[str]:
     lines.append(
         tr._("Total: <b>{total}</b>", total=tr.money(screen.review.total, basket.currency))
     )
+    label = settings.tax_label if settings.tax_on else None
+    lines += map(escape, tax_lines(tr, label, screen.review.taxes, basket.currency))
     return lines
 
 

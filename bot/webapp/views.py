@@ -37,7 +37,7 @@ from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import after_promo
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.order_summary import delivery_method, gift_card_line, promo_line
+from bot.services.order_summary import delivery_method, gift_card_line, promo_line, tax_lines
 from bot.services.pickup import is_pickup
 from bot.services.promos import PromoQuote
 from bot.services.ratings import can_rate
@@ -522,6 +522,8 @@ def order(view: OrderView, tracking_url: str) -> Json:
         "tip_text": _money(view.tip_amount, view.currency) if view.tip_amount else None,
         "total": view.total,
         "total_text": _money(view.total, view.currency),
+        # "Includes VAT 20%: $2.67", one per rate, as the chat says them ([]: no tax)
+        "tax_texts": tax_lines(i18n.current(), view.tax_label, view.taxes, view.currency),
         "refunded_amount": view.refunded,
         "refunded_text": _money(view.refunded, view.currency) if view.refunded else None,
         "refund_under_way": view.refund_under_way,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from bot.payments.invoice import build_invoice
 from bot.payments.payload import InvalidPayload, sign_payload, verify_payload
 from bot.payments.shipping import ShippingRefused, shipping_options, shipping_price
 from bot.services.order_summary import LineSummary, OrderSummary
+from bot.tax import RateTax
 from tests.payments.conftest import make_settings
 
 SECRET = "s3cret"
@@ -87,6 +89,14 @@ def test_long_orders_are_clipped_to_telegrams_limits() -> None:
     assert len(invoice.description) <= InvoiceLimit.MAX_DESCRIPTION_LENGTH
     assert invoice.description.endswith("…")
     assert sum(p.amount for p in invoice.prices) == order.total
+
+
+def test_a_long_orders_items_make_room_for_the_vat_it_includes() -> None:
+    order = _order(titles=[f"A rather long product title number {i}" for i in range(20)])
+    taxed = replace(order, tax_label="VAT", taxes=(RateTax(2000, 833), RateTax(500, 119)))
+    description = build_invoice(taxed, make_settings(tax_rate_bp=2000)).description
+    assert len(description) <= InvoiceLimit.MAX_DESCRIPTION_LENGTH
+    assert description.endswith("…\nIncludes VAT 20%: $8.33\nIncludes VAT 5%: $1.19")
 
 
 def test_stars_invoice_has_one_price_no_token_no_shipping() -> None:

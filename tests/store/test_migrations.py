@@ -1595,5 +1595,38 @@ async def test_0065_keeps_the_shops_answers_to_common_questions_and_takes_them_a
         async with store.engine.connect() as conn:
             assert "faq_entries" in await _tables(conn)
         assert await current_revision(store.engine) == "0065_faq"
+
+
+async def test_0061_keeps_the_tax_of_orders_placed_after_it_and_none_before(
+    migrated_database_url: str,  # a copy of the newest schema: down past 0061 and up is enough
+) -> None:
+    """Up to 0061 an order placed before it has no tax label (it shows no tax, as before)
+    and a tax of 0, and products, lines, orders and refunds take their tax; down to the
+    revision before it the columns are gone and the order stays."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0061_order_tax-1")
+        async with store.uow() as uow:
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            assert customer_id is not None
+            await _old_order(uow.session, customer_id, "paid", 6600)
+        await _alembic(store, "upgrade", "0061_order_tax")
+        async with store.engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT tax_label, tax_total FROM orders"))).one()
+            assert tuple(kept) == (None, 0)
+            await conn.execute(text("UPDATE orders SET tax_label = 'VAT', tax_rate_bp = 2000"))
+            for table in ("products", "order_lines"):
+                assert "tax_rate_bp" in await _columns(conn, table)
+            assert "tax" in await _columns(conn, "refunds")
+        await _alembic(store, "downgrade", "0061_order_tax-1")
+        async with store.engine.connect() as conn:
+            assert not {"tax_label", "tax_rate_bp", "shipping_tax", "tax_total"} & set(
+                await _columns(conn, "orders")
+            )
+            assert not {"tax_rate_bp", "tax"} & await _columns(conn, "order_lines")
+            assert "tax_rate_bp" not in await _columns(conn, "products")
+            assert "tax" not in await _columns(conn, "refunds")
+            assert await conn.scalar(text("SELECT count(*) FROM orders")) == 1
     finally:
         await store.close()

@@ -244,3 +244,19 @@ def test_a_minimum_order_is_off_by_default_and_an_amount_in_the_shops_currency()
             load_settings({**env, "MIN_ORDER": bad}, env_file=None)
     with pytest.raises(ConfigError, match="MIN_ORDER"):  # a whole number of Stars
         load_settings({**stars, "MIN_ORDER": "10.50"}, env_file=None)
+
+
+def test_tax_is_off_by_default_and_taken_as_a_percent_with_its_label() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    plain = load_settings(env, env_file=None)
+    assert (plain.tax_rate_bp, plain.tax_on, plain.tax_label) == (None, False, "VAT")
+    swiss = load_settings({**env, "TAX_RATE": "7.7", "TAX_LABEL": "MwSt."}, env_file=None)
+    assert (swiss.tax_rate_bp, swiss.tax_on, swiss.tax_label) == (770, True, "MwSt.")
+    assert load_settings({**env, "TAX_RATE": "0"}, env_file=None).tax_rate_bp == 0
+    for wrong in ("20 percent", "-5", "101", "7.777"):
+        with pytest.raises(ConfigError, match=r"TAX_RATE: .* is not a percent from 0 to 100"):
+            load_settings({**env, "TAX_RATE": wrong}, env_file=None)
+    with pytest.raises(ConfigError, match="TAX_RATE: a Stars shop"):
+        load_settings({**env, "CURRENCY": "XTR", "TAX_RATE": "20"}, env_file=None)
+    with pytest.raises(ConfigError, match="TAX_LABEL must be a word of at most 16"):
+        load_settings({**env, "TAX_LABEL": "Value added tax, included"}, env_file=None)

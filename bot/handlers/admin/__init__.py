@@ -107,6 +107,7 @@ COMMANDS: dict[str, Handler] = {
     "addproduct": wizard.add_product,
     "edit": wizard.edit_product,
     "price": products.price,
+    "tax": products.tax,
     "sale": category_sale.sale_command,
     "stock": products.stock,
     "hide": products.hide,

@@ -1,4 +1,4 @@
-"""/price, /stock, /hide, /show and the admin's product list."""
+"""/price, /tax, /stock, /hide, /show and the admin's product list."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from bot.views.replies import answer_button
 USAGE = {
     "price": N_("Send /price SKU AMOUNT, e.g. /price KIT-MUG-CER 14.50"),
     "stock": N_("Send /stock SKU QTY to set stock, or /stock SKU +5 / -2 to adjust it."),
+    "tax": N_(
+        "Send /tax SKU RATE, e.g. /tax BOOK-01 5 for a product taxed at 5%, "
+        "or /tax BOOK-01 default for the shop's rate."
+    ),
     "hide": N_("Send /hide SKU to take a product out of the catalog."),
     "show": N_("Send /show SKU to put a product back in the catalog."),
 }
@@ -39,6 +43,16 @@ async def price(update: Update, context: ShopContext) -> None:
         await reply(update, str(exc))
         return
     await reply(update, views.price_set(product))
+
+
+async def tax(update: Update, context: ShopContext) -> None:
+    try:
+        sku, rate = _args(context, 2, "tax")
+        result = await admin_catalog.set_tax_rate(context.shop, actor(update), sku, rate)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
+    await reply(update, views.tax_rate_set(result, context.shop.settings))
 
 
 async def stock(update: Update, context: ShopContext) -> None:

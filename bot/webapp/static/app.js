@@ -866,6 +866,7 @@
       o.shipping_text ? h('div', { class: 'sum', text: t('Shipping: {amount}', { amount: o.shipping_text }) }) : null,
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { text: o.total_text })),
+      (o.tax_texts || []).map((text) => h('div', { class: 'sum tax', text })),
       o.refunded_text ? h('div', { class: 'sum', id: 'refunded', text: t('Refunded: {amount}', { amount: o.refunded_text }) }) : null,
       o.refund_under_way_text ? h('div', { class: 'sum', id: 'refund-under-way', text: t('Refund on its way: {amount}', { amount: o.refund_under_way_text }) }) : null,
       o.tracking_number ? h('div', { class: 'sum', id: 'tracking', text: t('Tracking number: {number}', { number: o.tracking_number }) }) : null,

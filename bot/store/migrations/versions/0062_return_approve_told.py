@@ -13,7 +13,7 @@
 Added with ALTER TABLE ... ADD COLUMN (no table rebuild on SQLite).
 
 Revision ID: 0062_return_approve_told
-Revises: 0060_broadcast_recipients
+Revises: 0061_order_tax
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0062_return_approve_told"
-down_revision: str | None = "0060_broadcast_recipients"
+down_revision: str | None = "0061_order_tax"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
