@@ -1595,6 +1595,8 @@ async def test_0065_keeps_the_shops_answers_to_common_questions_and_takes_them_a
         async with store.engine.connect() as conn:
             assert "faq_entries" in await _tables(conn)
         assert await current_revision(store.engine) == "0065_faq"
+    finally:
+        await store.close()
 
 
 async def test_0061_keeps_the_tax_of_orders_placed_after_it_and_none_before(
