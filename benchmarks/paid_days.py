@@ -86,7 +86,7 @@ async def _orders(store: Store, size: int) -> None:
             )
 
 
-def _reads(store: Store) -> dict[str, Callable[[UnitOfWork], Awaitable[object]]]:
+def _reads(store: Store) -> Reads:
     now = utcnow()
     yesterday = (now - timedelta(days=1)).date()
     return {
@@ -98,21 +98,25 @@ def _reads(store: Store) -> dict[str, Callable[[UnitOfWork], Awaitable[object]]]
     }
 
 
-async def _best_of(store: Store) -> dict[str, float]:
-    """Best of five, in ms, for each read."""
+Reads = dict[str, Callable[[UnitOfWork], Awaitable[object]]]
+
+
+async def best_of(reads: Reads, opening: Callable[[], UnitOfWork]) -> dict[str, float]:
+    """Best of five, in ms, for each read, each in a unit of work `opening` gives."""
     best = {}
-    for name, read in _reads(store).items():
+    for name, read in reads.items():
         timings = []
         for _ in range(TRIES + 1):  # the first warms up
             started = time.perf_counter()
-            async with store.reading() as uow:
+            async with opening() as uow:
                 await read(uow)
             timings.append(time.perf_counter() - started)
         best[name] = min(timings[1:]) * 1000
     return best
 
 
-async def _bench(url: str, backend: str, catalog_file: Path, *, size: int) -> None:
+async def shop_of_orders(url: str, catalog_file: Path, size: int) -> Store:
+    """A migrated store with the catalog and `size` orders (`_orders`), analysed."""
     store = Store.from_url(url)
     try:
         await store.migrate()
@@ -120,11 +124,20 @@ async def _bench(url: str, backend: str, catalog_file: Path, *, size: int) -> No
         await _orders(store, size)
         async with store.engine.begin() as connection:
             await connection.execute(text("ANALYZE"))
-        with_index = await _best_of(store)
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+async def _bench(url: str, backend: str, catalog_file: Path, *, size: int) -> None:
+    store = await shop_of_orders(url, catalog_file, size)
+    try:
+        with_index = await best_of(_reads(store), store.reading)
         async with store.engine.begin() as connection:
             await connection.execute(text("DROP INDEX ix_orders_paid_at"))
             await connection.execute(text("ANALYZE"))
-        without = await _best_of(store)
+        without = await best_of(_reads(store), store.reading)
     finally:
         await store.close()
     for name in with_index:

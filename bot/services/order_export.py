@@ -24,6 +24,7 @@ from bot.services.admin_catalog import AdminInputError
 from bot.services.order_summary import delivery_method
 from bot.services.promos import UNTIL_BEFORE_FROM, PromoInputError, day_bound, parse_day
 from bot.store.models import Order, OrderLine, split_variant_title
+from bot.store.repositories.orders import OrderKey
 from bot.store.uow import UnitOfWork
 from bot.tax import file_rate
 
@@ -200,15 +201,16 @@ def _line_cells(line: OrderLine) -> list[str]:
 async def order_chunks(
     uow: UnitOfWork, days: OrderDays, *, chunk: int = EXPORT_CHUNK
 ) -> AsyncIterator[Sequence[Order]]:
-    """The orders of `days` in id order, `chunk` at a time: memory holds one chunk, and the
-    event loop is kept milliseconds per chunk. In a snapshot (`Store.snapshot`), the chunks
-    are one moment's orders."""
-    last = 0
-    while orders := await uow.orders.created_after_id(
-        last, since=days.since, until=days.until, limit=chunk
+    """The orders of `days` oldest first, `chunk` at a time: memory holds one chunk, and the
+    event loop is kept milliseconds per chunk; each chunk starts where the last ended, by
+    index, so from= far into the shop's history costs no more than from its first day. In
+    a snapshot (`Store.snapshot`), the chunks are one moment's orders."""
+    after: OrderKey | None = None
+    while orders := await uow.orders.created_after(
+        after, since=days.since, until=days.until, limit=chunk
     ):
         yield orders
-        last = orders[-1].id
+        after = (orders[-1].created_at, orders[-1].id)
 
 
 async def write_orders(

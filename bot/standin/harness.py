@@ -167,6 +167,16 @@ class ShopHarness:
         except TimeoutError:
             raise TimeoutError(f"the bot was still busy after {timeout:g} s") from None
 
+    def without_job(self, name: str) -> None:
+        """This worker's repeating job `name` runs no more (until a restart). A test that
+        does the job's work itself, as two workers meeting at a barrier, calls this first:
+        the harness's own run, on its timer, would be a third party at the barrier."""
+        assert self.app is not None, "the harness is not running"
+        jobs = self.app.job_queue.get_jobs_by_name(name)
+        assert jobs, f"no job {name!r} on this worker"
+        for job in jobs:
+            job.schedule_removal()
+
     def reconfigure(self, **overrides: Any) -> None:
         """Change settings for the next `restart()` (e.g. switch payment mode)."""
         assert self.settings is not None

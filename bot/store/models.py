@@ -437,6 +437,9 @@ class Order(Base):
         Index("ix_orders_status_created", "status", "created_at"),
         # A customer's orders, newest first (/orders, and the admin's /customer and its pages).
         Index("ix_orders_customer_newest", "customer_id", "id"),
+        # Every order of some days, oldest first (/export orders from= until=): a keyset
+        # walk that seeks its first day (0063), not the ids from the shop's first order.
+        Index("ix_orders_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,6 @@ PAGE_TEXTS: tuple[str, ...] = (
     N_("Clear cart"),
     N_("Close the shop and open it again from the chat."),
     N_("Continue shopping"),
-    N_("Discount: {amount}"),
     N_("In stock"),
     N_("No longer on sale"),
     N_("Nothing found for “{query}”."),

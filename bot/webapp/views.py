@@ -37,7 +37,13 @@ from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import after_promo
 from bot.services.order_history import OrderPage, OrderView
-from bot.services.order_summary import delivery_method, gift_card_line, promo_line, tax_lines
+from bot.services.order_summary import (
+    delivery_method,
+    discount_line,
+    gift_card_line,
+    promo_line,
+    tax_lines,
+)
 from bot.services.pickup import is_pickup
 from bot.services.promos import PromoQuote
 from bot.services.ratings import can_rate
@@ -513,7 +519,10 @@ def order(view: OrderView, tracking_url: str) -> Json:
         if is_pickup(view.shipping_option)
         else None,
         "discount_total": view.discount_total,
-        "discount_text": f"−{_money(view.discount_total, view.currency)}"
+        # "Discount (TENOFF): −$4.80", the chat's order screen's line (null: no discount)
+        "discount_text": discount_line(
+            i18n.current(), view.promo_code, view.discount_total, view.currency
+        )
         if view.discount_total
         else None,
         "gift_card_amount": view.gift_card_amount,

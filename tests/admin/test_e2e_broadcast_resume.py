@@ -61,8 +61,7 @@ async def test_a_broadcast_cut_short_by_a_crash_goes_on_down_the_list_it_started
         ) as h:
             # The two workers below look for it themselves: the harness's own job (its first
             # run is a second in, about when the crash comes) must not look too.
-            for job in h.app.job_queue.get_jobs_by_name("send-scheduled-broadcasts"):
-                job.schedule_removal()
+            h.without_job("send-scheduled-broadcasts")
             ids = await spanish_readers(h, standin, CUSTOMERS)
             crashed = asyncio.Event()
 

@@ -254,8 +254,9 @@ async def test_without_days_every_order_goes_out_and_a_lineless_one_has_its_row(
     assert sent.document.file_name in {
         f"orders-all-{day.isoformat()}.csv" for day in (today, today - timedelta(days=1))
     }
-    assert [r["order_id"] for r in rows] == [str(i) for i in (sam, sam, eve, november, new_year)]
-    stars = rows[3]
+    # Oldest first by when each was placed: November's, entered after December's, leads.
+    assert [r["order_id"] for r in rows] == [str(i) for i in (november, sam, sam, eve, new_year)]
+    stars = rows[0]
     assert (stars["currency"], stars["order_total"], stars["paid_with"]) == ("XTR", "50", "stars")
     lineless = rows[4]
     assert lineless["created_at"] == "2027-01-01T00:30:00+01:00"

@@ -54,18 +54,26 @@ def test_anything_else_names_the_accepted_forms(args: list[str]) -> None:
 
 
 async def _orders(store: Store, count: int) -> list[int]:
+    """One order a day at noon (UTC) from December 1, `count` of them; their ids."""
+    return await _orders_at(
+        store, [datetime(2026, 12, day, 12, tzinfo=UTC) for day in range(1, count + 1)]
+    )
+
+
+async def _orders_at(store: Store, moments: list[datetime]) -> list[int]:
+    """An order of one mug placed at each of `moments`, in that order; their ids."""
     mug = await add_product(store, "MUG")
     async with store.uow() as uow:
         customer = await uow.customers.get_or_create(1001, first_name="Sam")
         ids = []
-        for day in range(1, count + 1):
+        for moment in moments:
             order = Order(
                 customer_id=customer.id,
                 status="paid",
                 currency="USD",
                 items_total=1000,
                 total=1000,
-                created_at=datetime(2026, 12, day, 12, tzinfo=UTC),
+                created_at=moment,
             )
             order.lines = [
                 OrderLine(
@@ -101,3 +109,31 @@ async def test_the_file_has_a_row_per_line_and_counts_them(store: Store) -> None
     rows = list(csv.DictReader(io.StringIO(out.getvalue().decode())))
     assert [r["order_id"] for r in rows] == [str(i) for i in ids]
     assert rows[0]["created_at"] == "2026-12-01T13:00:00+01:00"
+
+
+async def test_from_a_day_in_the_middle_starts_there_and_the_file_is_as_before(
+    store: Store,
+) -> None:
+    """from=2026-12-04 in Madrid: the first order is the one placed at 00:30 that night
+    (23:30 UTC on the 3rd), not the one an hour before; the two placed at one moment come
+    by id, each once, though a chunk (of 2 here) ends between them; the rows are the whole
+    export's for those orders, byte for byte (each chunk starts where the last ended, by
+    index, not by walking every order from the first)."""
+    noon = [datetime(2026, 12, day, 12, tzinfo=UTC) for day in range(1, 7)]
+    night = [datetime(2026, 12, 3, 22, 30, tzinfo=UTC), datetime(2026, 12, 3, 23, 30, tzinfo=UTC)]
+    ids = await _orders_at(store, [*noon[:3], *night, noon[3], noon[3], *noon[4:]])
+
+    async def exported(*args: str) -> list[str]:
+        days = parse_export(["orders", *args], MADRID)
+        assert days is not None
+        out = io.BytesIO()
+        async with store.snapshot() as reading:
+            await write_orders(reading, out, days, MADRID, chunk=2)
+        return out.getvalue().decode().splitlines()
+
+    header, *rows = await exported()
+    assert [row.split(",")[0] for row in rows] == [str(i) for i in ids]
+    late = await exported("from=2026-12-04")
+    assert late == [header, *rows[4:]]
+    assert late[1].startswith(f"{ids[4]},2026-12-04T00:30:00+01:00,paid,")
+    assert await exported("from=2026-12-04", "until=2026-12-04") == [header, *rows[4:7]]

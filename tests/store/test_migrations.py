@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Executable, func, inspect, select, text, update
+from sqlalchemy import Connection, Executable, func, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -1340,6 +1340,25 @@ async def test_0059_stats_seeks_the_currencies_paid_in_one_by_one(database_url: 
     )
     await _index_comes_with(
         database_url, "0059_paid_currency_index", "ix_orders_paid_currency", after_euro
+    )
+
+
+async def test_0063_export_orders_seeks_its_days_by_an_index_on_created_at(
+    database_url: str,
+) -> None:
+    """Up to 0063 each chunk of /export orders (the orders after the last one read, from
+    from= on, oldest first) starts with a seek of the index on created_at and id; down to
+    0060 the index is gone."""
+    at, since = datetime(2026, 12, 4, 12, tzinfo=UTC), datetime(2026, 12, 3, 23, tzinfo=UTC)
+    next_chunk = (
+        select(Order)
+        .where(Order.created_at >= at, or_(Order.created_at > at, Order.id > 7))
+        .where(Order.created_at >= since)
+        .order_by(Order.created_at, Order.id)
+        .limit(250)
+    )
+    await _index_comes_with(
+        database_url, "0063_orders_created_index", "ix_orders_created", next_chunk
     )
 
 

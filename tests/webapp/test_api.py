@@ -717,7 +717,7 @@ async def test_a_code_kept_from_a_link_comes_off_what_the_page_pays(
     link = shop.standin.invoice_link(invoice["invoice_link"])
     assert link is not None and [p["amount"] for p in link["prices"]] == [4800, -480]
     order = await page.ok("GET", f"orders/{invoice['order_id']}")
-    assert (order["discount_text"], order["total_text"]) == ("−$4.80", "$43.20")
+    assert (order["discount_text"], order["total_text"]) == ("Discount (TEN): −$4.80", "$43.20")
 
 
 async def test_the_pages_checkout_spends_the_gift_card_the_chat_put_on_the_cart(

@@ -54,3 +54,12 @@ async def test_a_cart_changed_in_the_chat_shows_when_the_shopper_comes_back(
     await shop.until_idle()
     await browser.js("document.dispatchEvent(new Event('visibilitychange'))")
     await browser.find("#tg-main-button", "View cart · 3 items · $35.82")  # as Checkout says
+
+    # She checks out: her order's page names the code's discount as the chat's order does.
+    await browser.click("#to-cart")
+    await browser.click("#tg-main-button", "Checkout · $35.82")
+    await browser.until("window.__tg.invoices[0]", "an invoice opened")
+    await browser.js("window.__tg.invoiceClosed('pending')")
+    await browser.find("#order .sum", "−$3.98")
+    discount = "return [...document.querySelectorAll('#order .sum')].map((el) => el.textContent)"
+    assert "Discount (TENOFF): −$3.98" in await browser.js(discount)

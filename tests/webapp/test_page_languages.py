@@ -118,6 +118,10 @@ async def test_the_page_speaks_the_shoppers_language(shop: ShopHarness, page_of:
         "28,80\xa0$",
     )
     assert (await page.add(mug, 3))["cart"]["items_text"] == "5 товаров"
+    # Her order's page names the code as the chat's order screen does, in Russian.
+    invoice = await page.ok("POST", "checkout")
+    order = await page.ok("GET", f"orders/{invoice['order_id']}")
+    assert order["discount_text"] == "Скидка (TENOFF): −8,00\xa0$"
 
 
 async def test_a_language_chosen_in_the_chat_is_the_pages_too(

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, any_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,6 +33,10 @@ from bot.store.order_states import (
 )
 from bot.store.prepared import prepared
 from bot.store.repositories.pairs import ProductPairRepository
+
+# An order's place in an export (oldest first): when it was placed, and, for two placed at
+# the same moment, its id.
+OrderKey = tuple[datetime, int]
 
 # Built once and prepared: every product card reads it (what her own open invoice holds).
 _HOLDS_OF_PRODUCT = prepared(
@@ -111,32 +126,33 @@ class OrderRepository:
         stmt = stmt.order_by(Order.id.desc()).offset(offset).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
-    async def created_after_id(
+    async def created_after(
         self,
-        after_id: int,
+        after: OrderKey | None,
         *,
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int,
     ) -> Sequence[Order]:
-        """The next `limit` orders after `after_id` in id order, created in [since, until)
-        (either end open), with lines, payments and customer: every order a chunk at a time
-        (an export, read in a snapshot)."""
-        stmt = (
-            select(Order)
-            .options(
-                selectinload(Order.lines),
-                selectinload(Order.payments),
-                selectinload(Order.customer),
-            )
-            .where(Order.id > after_id)
-            .order_by(Order.id)
-            .limit(limit)
+        """The next `limit` orders oldest first (by created_at, then id) after the one at
+        `after` (None: from the first), created in [since, until) (either end open), with
+        lines, payments and customer: every order of some days a chunk at a time (an export,
+        read in a snapshot). A keyset page: it starts in ix_orders_created (migration 0063)
+        at `since` or at the anchor, so a late from= reads no order before it (walking the
+        ids from the first read all of them)."""
+        stmt = select(Order).options(
+            selectinload(Order.lines),
+            selectinload(Order.payments),
+            selectinload(Order.customer),
         )
+        if after is not None:
+            at, by = after
+            stmt = stmt.where(Order.created_at >= at, or_(Order.created_at > at, Order.id > by))
         if since is not None:
             stmt = stmt.where(Order.created_at >= since)
         if until is not None:
             stmt = stmt.where(Order.created_at < until)
+        stmt = stmt.order_by(Order.created_at, Order.id).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
     async def count(self, *, status: str | None = None, customer_id: int | None = None) -> int:

@@ -7,7 +7,7 @@
   has the figures).
 
 Revision ID: 0064_inbox_chat_index
-Revises: 0062_return_approve_told
+Revises: 0063_orders_created_index
 Create Date: 2026-12-10 12:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0064_inbox_chat_index"
-down_revision: str | None = "0062_return_approve_told"
+down_revision: str | None = "0063_orders_created_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
