@@ -310,7 +310,7 @@ async def test_a_link_to_another_bot_or_inside_a_sentence_is_just_words(
     alice = harness.user(1001, "Alice")
     for words in (
         "https://t.me/other_bot?start=product_KIT-MUG-CER",
-        "is https://t.me/shop_test_bot?start=product_KIT-MUG-CER a mug",
+        "see https://t.me/shop_test_bot?start=product_KIT-MUG-CER a mug",  # not a question
     ):
         await alice.send(words)
         searched = await alice.wait_for("found")  # searched, as any words are
