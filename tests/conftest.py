@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +17,12 @@ from bot.store.models import Product
 from bot.store.repositories import search
 from bot.store.seed import seed_if_empty
 from bot.store.uow import Store
+from tests.pg_databases import (
+    PgDatabases,
+    create_pg_database,
+    drop_pg_database,
+    pg_database_url,
+)
 
 T = TypeVar("T")
 
@@ -62,29 +67,15 @@ def pg_server() -> str:
     return PG_ADMIN_URL
 
 
-async def create_pg_database(admin_dsn: str, template: str | None = None) -> tuple[str, str]:
-    """A new database with a random name (a copy of `template`, if given): (name, URL)."""
-    import asyncpg
-
-    name = f"shopbot_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
+@pytest.fixture(scope="session")
+def pg_databases(pg_server: str) -> Iterator[PgDatabases]:
+    """The process's throwaway PostgreSQL databases: made ahead, dropped behind the tests'
+    backs (tests/pg_databases.py)."""
+    databases = PgDatabases(pg_server)
     try:
-        copying = f' TEMPLATE "{template}"' if template else ""
-        await conn.execute(f'CREATE DATABASE "{name}"{copying}')
+        yield databases
     finally:
-        await conn.close()
-    base = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    return name, f"{base}/{name}"
-
-
-async def drop_pg_database(admin_dsn: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+        databases.close()
 
 
 @pytest.fixture
@@ -93,12 +84,12 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def pg_url(pg_server: str) -> AsyncIterator[str]:
-    name, url = await create_pg_database(pg_server)
+async def pg_url(pg_databases: PgDatabases) -> AsyncIterator[str]:
+    name = await pg_databases.take()
     try:
-        yield url
+        yield pg_database_url(pg_databases.admin_dsn, name)
     finally:
-        await drop_pg_database(pg_server, name)
+        pg_databases.give_back(name)
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -116,13 +107,13 @@ async def _fresh_database(
             shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    admin_dsn = request.getfixturevalue("pg_server")
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
     template = request.getfixturevalue("migrated_pg") if migrated else None
-    name, url = await create_pg_database(admin_dsn, template)
+    name = await databases.take(template)
     try:
-        yield url
+        yield pg_database_url(databases.admin_dsn, name)
     finally:
-        await drop_pg_database(admin_dsn, name)
+        databases.give_back(name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -170,14 +161,15 @@ def seeded_shop_in(workdir: Path, seeded: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_pg(pg_server: str) -> Iterator[str]:
+def migrated_pg(pg_server: str, pg_databases: PgDatabases) -> Iterator[str]:
     """A PostgreSQL database at the newest schema, made once per run; each test's store
     is a copy of it (`CREATE DATABASE ... TEMPLATE`)."""
-    name, url = _run_aside(create_pg_database(pg_server))
+    name = _run_aside(create_pg_database(pg_server))
     try:
-        _run_aside(_prepare(url))
+        _run_aside(_prepare(pg_database_url(pg_server, name)))
         yield name
     finally:
+        pg_databases.forget(name)
         _run_aside(drop_pg_database(pg_server, name))
 
 
