@@ -97,18 +97,18 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 @contextlib.asynccontextmanager
 async def _fresh_database(
-    request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+    request: pytest.FixtureRequest, tmp_path: Path, *, like: tuple[str, str] | None
 ) -> AsyncIterator[str]:
-    """A new database of the test's backend (`request.param`): empty, or with `migrated` a
-    copy of the run's migrated one (`migrated_sqlite`, `migrated_pg`)."""
+    """A new database of the test's backend (`request.param`): empty, or a copy of the
+    run's template that `like` names (the SQLite fixture's, the PostgreSQL one's)."""
     if request.param == "sqlite":
         path = tmp_path / "shop.db"
-        if migrated:
-            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        if like is not None:
+            shutil.copyfile(request.getfixturevalue(like[0]), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
     databases: PgDatabases = request.getfixturevalue("pg_databases")
-    template = request.getfixturevalue("migrated_pg") if migrated else None
+    template = request.getfixturevalue(like[1]) if like is not None else None
     name = await databases.take(template)
     try:
         yield pg_database_url(databases.admin_dsn, name)
@@ -119,7 +119,7 @@ async def _fresh_database(
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each test using this runs twice: on SQLite and on a fresh PostgreSQL database."""
-    async with _fresh_database(request, tmp_path, migrated=False) as url:
+    async with _fresh_database(request, tmp_path, like=None) as url:
         yield url
 
 
@@ -179,7 +179,27 @@ async def migrated_database_url(
 ) -> AsyncIterator[str]:
     """Like `database_url`, but the database already has the newest schema (a copy of the
     run's migrated one)."""
-    async with _fresh_database(request, tmp_path, migrated=True) as url:
+    async with _fresh_database(request, tmp_path, like=("migrated_sqlite", "migrated_pg")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seeded_pg(pg_server: str, migrated_pg: str, pg_databases: PgDatabases) -> Iterator[str]:
+    """`migrated_pg` with the demo catalog seeded, made once per run (as `seeded_sqlite`)."""
+    name = _run_aside(pg_databases.take(migrated_pg))
+    try:
+        _run_aside(_prepare(pg_database_url(pg_server, name), seed=CATALOG_PATH))
+        yield name
+    finally:
+        pg_databases.forget(name)
+        _run_aside(drop_pg_database(pg_server, name))
+
+
+@pytest.fixture(params=BACKENDS)
+async def seeded_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Like `migrated_database_url`, with the demo catalog seeded (in its own currency, USD):
+    what a `ShopHarness` with the default catalog makes of it, for harnesses to start from."""
+    async with _fresh_database(request, tmp_path, like=("seeded_sqlite", "seeded_pg")) as url:
         yield url
 
 
