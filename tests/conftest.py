@@ -31,6 +31,34 @@ CATALOG_PATH = PROJECT_ROOT / "data" / "catalog.json"
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# The tests that take longest, in that order (5-40 s each in one process, `pytest -n 0
+# --durations=0` on 2026-12-05). pytest-xdist's worksteal hands each worker a contiguous part
+# of the list, and a worker that runs out steals from the end of the other's: with these at
+# the front, both workers end on short tests together, instead of one waiting while the
+# other runs the crash test it drew last.
+LONGEST_FIRST = (
+    "tests/test_benchmarks.py::test_the_benchmarks_run_in_quick_mode",
+    "tests/reliability/test_crash.py",
+    "tests/admin/test_e2e_big_files.py",
+    "tests/reliability/test_telegram_faults.py::test_a_fault_that_outlasts_the_retries_is_",
+    "tests/production/test_webhook_workers.py::test_workers_starting_together_on_an_empty_",
+    "tests/test_cli.py::test_seed_is_idempotent_and_a_corrupt_catalog_changes_nothing",
+    "tests/demo/test_sandbox_terminal.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=longest_first)  # stable: the rest keep their order
+
+
+def longest_first(item: pytest.Item) -> int:
+    """Where `item` goes: the place of the first entry of LONGEST_FIRST its id starts with."""
+    for place, start in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(start):
+            return place
+    return len(LONGEST_FIRST)
+
+
 def _run_aside(work: Coroutine[Any, Any, T]) -> T:
     """Run async set-up from a sync (session-wide) fixture: on a thread of its own, since
     pytest-asyncio may be running a test's loop on this one."""
