@@ -16,6 +16,7 @@ without files goes as a JSON body, which Telegram reads as the form PTB would se
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import ssl
@@ -30,6 +31,14 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every client of the process: reading certifi's bundle takes
+    25-50 ms, and the bot makes two clients at each start (PTB keeps one for getUpdates),
+    a test harness at each of its starts. Nothing changes a context once made."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class AiohttpRequest(BaseRequest):
@@ -71,9 +80,8 @@ class AiohttpRequest(BaseRequest):
             # (HTTPS_PROXY, NO_PROXY: `_proxy`). Not aiohttp's trust_env, which also looks
             # for a .netrc on a worker thread at every call (it halved the shop's round
             # trips at 10 chats).
-            tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls_context()),
                 headers={"User-Agent": self.USER_AGENT},
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,12 +17,46 @@ from bot.store.models import Product
 from bot.store.repositories import search
 from bot.store.seed import seed_if_empty
 from bot.store.uow import Store
+from tests.pg_databases import (
+    PgDatabases,
+    create_pg_database,
+    drop_pg_database,
+    pg_database_url,
+)
 
 T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_PATH = PROJECT_ROOT / "data" / "catalog.json"
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+# The tests that take longest, in that order (5-40 s each in one process, `pytest -n 0
+# --durations=0` on 2026-12-05). pytest-xdist's worksteal hands each worker a contiguous part
+# of the list, and a worker that runs out steals from the end of the other's: with these at
+# the front, both workers end on short tests together, instead of one waiting while the
+# other runs the crash test it drew last.
+LONGEST_FIRST = (
+    "tests/test_benchmarks.py::test_the_benchmarks_run_in_quick_mode",
+    "tests/reliability/test_crash.py",
+    "tests/admin/test_e2e_big_files.py",
+    "tests/reliability/test_telegram_faults.py::test_a_fault_that_outlasts_the_retries_is_",
+    "tests/production/test_webhook_workers.py::test_workers_starting_together_on_an_empty_",
+    "tests/test_cli.py::test_seed_is_idempotent_and_a_corrupt_catalog_changes_nothing",
+    "tests/demo/test_sandbox_terminal.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=longest_first)  # stable: the rest keep their order
+
+
+def longest_first(item: pytest.Item) -> int:
+    """Where `item` goes: the place of the first entry of LONGEST_FIRST its id starts with."""
+    for place, start in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(start):
+            return place
+    return len(LONGEST_FIRST)
 
 
 def _run_aside(work: Coroutine[Any, Any, T]) -> T:
@@ -62,29 +95,15 @@ def pg_server() -> str:
     return PG_ADMIN_URL
 
 
-async def create_pg_database(admin_dsn: str, template: str | None = None) -> tuple[str, str]:
-    """A new database with a random name (a copy of `template`, if given): (name, URL)."""
-    import asyncpg
-
-    name = f"shopbot_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
+@pytest.fixture(scope="session")
+def pg_databases(pg_server: str) -> Iterator[PgDatabases]:
+    """The process's throwaway PostgreSQL databases: made ahead, dropped behind the tests'
+    backs (tests/pg_databases.py)."""
+    databases = PgDatabases(pg_server)
     try:
-        copying = f' TEMPLATE "{template}"' if template else ""
-        await conn.execute(f'CREATE DATABASE "{name}"{copying}')
+        yield databases
     finally:
-        await conn.close()
-    base = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    return name, f"{base}/{name}"
-
-
-async def drop_pg_database(admin_dsn: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+        databases.close()
 
 
 @pytest.fixture
@@ -93,12 +112,12 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def pg_url(pg_server: str) -> AsyncIterator[str]:
-    name, url = await create_pg_database(pg_server)
+async def pg_url(pg_databases: PgDatabases) -> AsyncIterator[str]:
+    name = await pg_databases.take()
     try:
-        yield url
+        yield pg_database_url(pg_databases.admin_dsn, name)
     finally:
-        await drop_pg_database(pg_server, name)
+        pg_databases.give_back(name)
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -106,29 +125,29 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 @contextlib.asynccontextmanager
 async def _fresh_database(
-    request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+    request: pytest.FixtureRequest, tmp_path: Path, *, like: tuple[str, str] | None
 ) -> AsyncIterator[str]:
-    """A new database of the test's backend (`request.param`): empty, or with `migrated` a
-    copy of the run's migrated one (`migrated_sqlite`, `migrated_pg`)."""
+    """A new database of the test's backend (`request.param`): empty, or a copy of the
+    run's template that `like` names (the SQLite fixture's, the PostgreSQL one's)."""
     if request.param == "sqlite":
         path = tmp_path / "shop.db"
-        if migrated:
-            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        if like is not None:
+            shutil.copyfile(request.getfixturevalue(like[0]), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    admin_dsn = request.getfixturevalue("pg_server")
-    template = request.getfixturevalue("migrated_pg") if migrated else None
-    name, url = await create_pg_database(admin_dsn, template)
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    template = request.getfixturevalue(like[1]) if like is not None else None
+    name = await databases.take(template)
     try:
-        yield url
+        yield pg_database_url(databases.admin_dsn, name)
     finally:
-        await drop_pg_database(admin_dsn, name)
+        databases.give_back(name)
 
 
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each test using this runs twice: on SQLite and on a fresh PostgreSQL database."""
-    async with _fresh_database(request, tmp_path, migrated=False) as url:
+    async with _fresh_database(request, tmp_path, like=None) as url:
         yield url
 
 
@@ -170,14 +189,15 @@ def seeded_shop_in(workdir: Path, seeded: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_pg(pg_server: str) -> Iterator[str]:
+def migrated_pg(pg_server: str, pg_databases: PgDatabases) -> Iterator[str]:
     """A PostgreSQL database at the newest schema, made once per run; each test's store
     is a copy of it (`CREATE DATABASE ... TEMPLATE`)."""
-    name, url = _run_aside(create_pg_database(pg_server))
+    name = _run_aside(create_pg_database(pg_server))
     try:
-        _run_aside(_prepare(url))
+        _run_aside(_prepare(pg_database_url(pg_server, name)))
         yield name
     finally:
+        pg_databases.forget(name)
         _run_aside(drop_pg_database(pg_server, name))
 
 
@@ -187,7 +207,27 @@ async def migrated_database_url(
 ) -> AsyncIterator[str]:
     """Like `database_url`, but the database already has the newest schema (a copy of the
     run's migrated one)."""
-    async with _fresh_database(request, tmp_path, migrated=True) as url:
+    async with _fresh_database(request, tmp_path, like=("migrated_sqlite", "migrated_pg")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seeded_pg(pg_server: str, migrated_pg: str, pg_databases: PgDatabases) -> Iterator[str]:
+    """`migrated_pg` with the demo catalog seeded, made once per run (as `seeded_sqlite`)."""
+    name = _run_aside(pg_databases.take(migrated_pg))
+    try:
+        _run_aside(_prepare(pg_database_url(pg_server, name), seed=CATALOG_PATH))
+        yield name
+    finally:
+        pg_databases.forget(name)
+        _run_aside(drop_pg_database(pg_server, name))
+
+
+@pytest.fixture(params=BACKENDS)
+async def seeded_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Like `migrated_database_url`, with the demo catalog seeded (in its own currency, USD):
+    what a `ShopHarness` with the default catalog makes of it, for harnesses to start from."""
+    async with _fresh_database(request, tmp_path, like=("seeded_sqlite", "seeded_pg")) as url:
         yield url
 
 

@@ -52,10 +52,10 @@ USAGE = (
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def shop(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop with Ada as its admin, on each database."""
     async with ShopHarness(
-        tmp_path, database_url=migrated_database_url, admin_ids=frozenset({ADMIN_ID})
+        tmp_path, database_url=seeded_database_url, admin_ids=frozenset({ADMIN_ID})
     ) as h:
         yield h
 

@@ -32,14 +32,14 @@ USAGE = "Send /export (the catalog) or /export orders [from=2026-12-01] [until=2
 
 
 @pytest.fixture
-async def h(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def h(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop on each database, its clock in Madrid; Ada its admin."""
     async with BotApiStandIn() as standin:
         standin.user(ADA, "Ada")
         async with ShopHarness(
             tmp_path,
             standin=standin,
-            database_url=migrated_database_url,
+            database_url=seeded_database_url,
             admin_ids=frozenset({ADA}),
             shop_timezone="Europe/Madrid",
         ) as harness:

@@ -34,11 +34,11 @@ PROMPT = "Send the note, or /cancel."
 
 
 @pytest.fixture
-async def h(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def h(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop with two admins, Ada and Bea, keeping Tokyo's time; its storefront on."""
     async with ShopHarness(
         tmp_path,
-        database_url=migrated_database_url,
+        database_url=seeded_database_url,
         admin_ids=frozenset({ADMIN_ID, BEA}),
         shop_timezone=ZONE,
         **storefront_on(),

@@ -30,9 +30,9 @@ AGAIN = "Send the tracking number, - to remove it, or /cancel."
 
 
 @pytest.fixture
-async def h(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def h(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop with one admin, a tracking page and its storefront on."""
-    async with tracked_shop(tmp_path, migrated_database_url, tracking_url=TRACKING_URL) as shop:
+    async with tracked_shop(tmp_path, seeded_database_url, tracking_url=TRACKING_URL) as shop:
         yield shop
 
 
@@ -250,9 +250,9 @@ async def tracking_of(h: ShopHarness, order_id: int) -> str | None:
 
 
 async def test_without_a_tracking_page_the_number_shows_without_a_button(
-    tmp_path: Path, migrated_database_url: str
+    tmp_path: Path, seeded_database_url: str
 ) -> None:
-    async with tracked_shop(tmp_path, migrated_database_url) as h:
+    async with tracked_shop(tmp_path, seeded_database_url) as h:
         ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam")
         order_id = await shipped_order(h, ada, sam, UPS)
         notice = await sam.wait_for("is on its way")
@@ -287,13 +287,13 @@ async def test_without_a_tracking_page_the_number_shows_without_a_button(
 )
 async def test_the_shopper_reads_it_in_her_language(
     tmp_path: Path,
-    migrated_database_url: str,
+    seeded_database_url: str,
     language: str,
     on_its_way: str,
     new_number: str,
     track: str,
 ) -> None:
-    async with tracked_shop(tmp_path, migrated_database_url, tracking_url=TRACKING_URL) as h:
+    async with tracked_shop(tmp_path, seeded_database_url, tracking_url=TRACKING_URL) as h:
         ada, sam = h.user(ADMIN_ID, "Ada"), h.user(SHOPPER_ID, "Sam", language_code=language)
         await sam.send("/start")
         await sam.wait_for("")

@@ -26,12 +26,12 @@ async def harness(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarn
 
 @pytest.fixture
 async def harness_on_each_backend(
-    tmp_path: Path, migrated_database_url: str
+    tmp_path: Path, seeded_database_url: str
 ) -> AsyncIterator[ShopHarness]:
     """A seeded shop with one admin, on SQLite and on PostgreSQL."""
     async with ShopHarness(
         tmp_path,
-        database_url=migrated_database_url,
+        database_url=seeded_database_url,
         admin_ids=frozenset({ADMIN_ID}),
         payment_provider_token="TEST:provider",
     ) as h:

@@ -26,11 +26,11 @@ SHORT_BY_4 = "Minimum order: $20.00 — add $4.00 more to check out."
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def shop(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop with a $20.00 minimum order, on SQLite and on PostgreSQL."""
     async with ShopHarness(
         tmp_path,
-        database_url=migrated_database_url,
+        database_url=seeded_database_url,
         admin_ids=frozenset({ADMIN_ID}),
         payment_provider_token="TEST:provider",
         min_order=2000,

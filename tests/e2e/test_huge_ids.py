@@ -93,12 +93,12 @@ async def test_an_order_link_with_a_too_wide_id_is_not_in_her_history(
 
 
 async def test_the_storefront_answers_too_wide_ids_as_unknown_ones(
-    tmp_path: Path, migrated_database_url: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, seeded_database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The Mini App's paths and bodies: 404 or 400 as for any unknown id, never a 500."""
     caplog.set_level(logging.ERROR)
     async with (
-        ShopHarness(tmp_path, database_url=migrated_database_url, **storefront_settings()) as shop,
+        ShopHarness(tmp_path, database_url=seeded_database_url, **storefront_settings()) as shop,
         aiohttp.ClientSession() as http,
     ):
         page = Page(http, storefront_url(shop), init_data_for(shop, shop.user(1001, "Alice")))

@@ -105,6 +105,25 @@ async def test_migrating_twice_changes_nothing(database_url: str) -> None:
         await store.close()
 
 
+async def test_a_database_at_the_head_is_not_handed_to_alembic_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each start of the bot migrates: at the head, that is one read of alembic_version,
+    not alembic's environment and every migration file (50-250 ms). One revision behind,
+    alembic runs again."""
+    runs: list[str] = []
+    upgrade = command.upgrade
+    monkeypatch.setattr(command, "upgrade", lambda cfg, rev: runs.append(rev) or upgrade(cfg, rev))
+    await store.migrate()
+    assert runs == []
+
+    head = await current_revision(store.engine)
+    await _alembic(store, "downgrade", "-1")
+    await store.migrate()
+    assert runs == ["head"]
+    assert await current_revision(store.engine) == head
+
+
 # SQLAlchemy cannot reflect expression indexes on SQLite: the search index's (not a model's) and
 # the upper(sku) ones of 0024 (a model's, compared on PostgreSQL).
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")

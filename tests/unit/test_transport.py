@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -17,7 +19,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.standin import BotApiStandIn
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, _tls_context
 
 CLIENT_WAIT = 0.3  # seconds the bot waits for an answer before it gives up
 
@@ -89,6 +91,28 @@ async def test_it_refuses_calls_before_it_is_initialized_and_after_shutdown(
     await transport.initialize()  # PTB may start an Application again
     assert (await transport.post(f"{standin.base_url}{standin.token}/getMe"))["is_bot"]
     await transport.shutdown()
+
+
+async def test_every_client_of_the_process_shares_one_tls_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading certifi's bundle takes 25-50 ms; the bot makes two clients at each start,
+    so it is read once per process, and the context still checks certificates."""
+    made: list[ssl.SSLContext] = []
+
+    def create_default_context(**kwargs: Any) -> ssl.SSLContext:
+        made.append(context := real(**kwargs))
+        return context
+
+    real = ssl.create_default_context
+    _tls_context.cache_clear()
+    monkeypatch.setattr(ssl, "create_default_context", create_default_context)
+    clients = [AiohttpRequest(), AiohttpRequest()]
+    for client in clients * 2:  # PTB may start an Application again
+        await client.initialize()
+        await client.shutdown()
+    assert len(made) == 1
+    assert made[0].verify_mode == ssl.CERT_REQUIRED and made[0].check_hostname
 
 
 async def test_it_goes_through_the_environments_proxy_unless_no_proxy_names_the_server(

@@ -52,6 +52,10 @@ FLAGS = (
 )
 PHONE = (390, 844)
 WAIT_SECONDS = 10.0
+# How often a wait looks at the page again (selenium's default is every 0.5 s, which most
+# waits paid in full: the page had not drawn yet at the first look). A look is one
+# WebDriver call, a few milliseconds.
+LOOK_EVERY_SECONDS = 0.05
 THEME = {
     "bg_color": "#ffffff",
     "text_color": "#000000",
@@ -269,7 +273,9 @@ class Browser:
             return False
 
         try:
-            return await self._run(lambda: WebDriverWait(self.driver, WAIT_SECONDS).until(shown))
+            return await self._run(
+                lambda: WebDriverWait(self.driver, WAIT_SECONDS, LOOK_EVERY_SECONDS).until(shown)
+            )
         except TimeoutException:
             page = await self._run(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
             raise AssertionError(f"no {css!r} showing {text!r}; the page shows:\n{page}") from None
@@ -278,7 +284,7 @@ class Browser:
         """Wait until `script` (a JS expression) is truthy; its value."""
         try:
             return await self._run(
-                lambda: WebDriverWait(self.driver, WAIT_SECONDS).until(
+                lambda: WebDriverWait(self.driver, WAIT_SECONDS, LOOK_EVERY_SECONDS).until(
                     lambda driver: driver.execute_script(f"return {script};")
                 )
             )

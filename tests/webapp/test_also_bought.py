@@ -24,10 +24,10 @@ from tests.webapp.conftest import (
 
 
 @pytest.fixture
-async def shop_on_each(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def shop_on_each(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop serving its page, on SQLite and PostgreSQL."""
     async with ShopHarness(
-        tmp_path, database_url=migrated_database_url, **storefront_settings()
+        tmp_path, database_url=seeded_database_url, **storefront_settings()
     ) as h:
         yield h
 

@@ -470,12 +470,12 @@ async def test_cushions_held_by_the_pages_checkout_do_not_point_to_an_invoice_in
 
 
 async def test_a_double_tap_on_checkout_holds_the_cart_once_and_only_one_link_pays(
-    tmp_path: Path, migrated_database_url: str, http: aiohttp.ClientSession
+    tmp_path: Path, seeded_database_url: str, http: aiohttp.ClientSession
 ) -> None:
     """Two checkouts of one cart at once (on PostgreSQL they used to be both held and both
     payable: the shopper charged twice, the stock taken twice)."""
     settings = storefront_settings()
-    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as shop:
+    async with ShopHarness(tmp_path, database_url=seeded_database_url, **settings) as shop:
         alice = shop.user(1001, "Alice")
         page = Page(http, storefront_url(shop), init_data_for(shop, alice))
         await page.add(await product_id(shop, "KIT-MUG-CER"), 2)

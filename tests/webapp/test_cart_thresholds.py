@@ -33,11 +33,11 @@ TENOFF_6_10 = "Discount (TENOFF), 10% off: −$6.10"  # the order summary's line
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[ShopHarness]:
+async def shop(tmp_path: Path, seeded_database_url: str) -> AsyncIterator[ShopHarness]:
     """The seeded shop with its storefront on and a $20.00 minimum order, on SQLite and on
     PostgreSQL."""
     settings = storefront_settings(min_order=2000, free_shipping_over=5000)
-    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as h:
+    async with ShopHarness(tmp_path, database_url=seeded_database_url, **settings) as h:
         yield h
 
 
@@ -80,7 +80,7 @@ async def test_the_cart_says_how_far_from_the_minimum_and_free_shipping(
 
 
 async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
-    tmp_path: Path, migrated_database_url: str
+    tmp_path: Path, seeded_database_url: str
 ) -> None:
     """A shop with a $56.00 minimum order and free standard shipping from $60.00. Alice's
     kettle and mug come to $61.00: the cart offers Checkout and ships free. Her 10% code
@@ -92,7 +92,7 @@ async def test_a_promo_code_counts_on_the_cart_as_on_the_summary_and_the_page(
     settings = storefront_settings(
         min_order=5600, free_shipping_over=6000, admin_ids=frozenset({ADMIN_ID})
     )
-    async with ShopHarness(tmp_path, database_url=migrated_database_url, **settings) as shop:
+    async with ShopHarness(tmp_path, database_url=seeded_database_url, **settings) as shop:
         admin, alice = shop.user(ADMIN_ID, "Ada"), shop.user(1001, "Alice")
         await admin.send("/promo new TENOFF 10%")
         await admin.wait_for("Created")
