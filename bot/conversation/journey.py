@@ -1536,7 +1536,8 @@ async def _words(v: Visit, text: str) -> Screen:
 
 async def _has_every_word(v: Visit, found: catalog.ProductPage, text: str) -> bool:
     """The best match has every word that matters (products matching all come first)."""
-    words = [w for w in catalog.query_words(text) if w in faq.meaningful_words(text)]
+    meaningful = set(faq.meaningful_words(text))
+    words = [w for w in catalog.query_words(text) if w in meaningful]
     return await catalog.has_every_word(v.uow, found.items[0].id, words)
 
 
