@@ -37,7 +37,6 @@ from benchmarks import catalog_gen
 from bot.services import admin_catalog, catalog
 from bot.store.models import Product
 from bot.store.uow import Store, UnitOfWork
-from bot.usecases.admin_catalog import PAGE_SIZE
 
 if TYPE_CHECKING:
     from bot.standin import BotApiStandIn, FakeUser
@@ -218,13 +217,19 @@ async def _admin(store: Store, rounds: int) -> AdminFigures:
     reads them, with the longest the event loop waited meanwhile: what every chat would wait
     for. Start-up's objects are frozen out of the collector's sight meanwhile, as the bot does
     (bot/app.py), or a full collection of the benchmark's own objects would be timed too."""
+    # Imported here, not at the top: the use case brings the whole Shop along (inbox,
+    # metrics, handlers' services: 32 MB), which the RSS process (--rss) must not hold.
+    from bot.usecases.admin_catalog import PAGE_SIZE
+
     gc.freeze()
     try:
         async with store.reading() as uow:
             total = await uow.products.count_all()
             last = max(total - 1, 0) // PAGE_SIZE
             # The product each page starts after, as its Next button names it.
-            anchors = [0] + [await _product_before_page(uow, p) for p in (last // 2, last)]
+            anchors = [0] + [
+                await _product_before_page(uow, p, PAGE_SIZE) for p in (last // 2, last)
+            ]
         pages: list[float] = []
         async with _loop_watch() as pages_stall:
             for _ in range(rounds + 1):
@@ -249,11 +254,11 @@ async def _admin(store: Store, rounds: int) -> AdminFigures:
     return AdminFigures(pages[3:], pages_stall[0], export, size / 2**20, export_stall[0])
 
 
-async def _product_before_page(uow: UnitOfWork, page: int) -> int:
+async def _product_before_page(uow: UnitOfWork, page: int, page_size: int) -> int:
     """The id of the last product of the page before `page` (0: none, the first page)."""
     if page == 0:
         return 0
-    ids = select(Product.id).order_by(Product.sku).offset(page * PAGE_SIZE - 1).limit(1)
+    ids = select(Product.id).order_by(Product.sku).offset(page * page_size - 1).limit(1)
     return int(await uow.session.scalar(ids) or 0)
 
 
