@@ -38,6 +38,7 @@ from bot.services.pickup import is_pickup
 from bot.services.promos import split_exactly
 from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
+from bot.store.repositories.returns import APPROVED
 from bot.store.uow import UnitOfWork
 from bot.tax import share_of
 
@@ -233,11 +234,13 @@ async def claim(
     actor: str,
     reason: str | None,
     lines: dict[str, int] | None = None,
+    returned: Mapping[str, int] | None = None,
 ) -> RefundClaim:
     """Set the amount aside (refused beyond `refundable`, or while another refund of the
     order is pending: RefundUnderWay) and record a pending Refund; `lines` the units of
     order lines it gives back (`line_refund`), kept on it so a return never pays them
-    again."""
+    again; `returned` those of an approved return's request (which names them: not kept on
+    the refund), for their tax."""
     order = await uow.orders.get(order_id)
     if order is None:
         raise OrderNotFound(order_id)
@@ -249,7 +252,9 @@ async def claim(
         await gift_cards.void_issued(uow, order)
     else:  # a part: what of it paid for cards it bought comes off them
         card_shares = await gift_cards.take_refunded(uow, order, wanted, lines)
-    tax = await refund_tax(uow, order, wanted, lines)  # before the order counts it refunded
+    named = lines or returned
+    gone = await units_back(uow, order.id, but=returned) if named else {}
+    tax = await refund_tax(uow, order, wanted, named, gone)  # before it counts as refunded
     if not await uow.orders.add_refunded(order.id, wanted):  # a concurrent refund got there
         raise RefundTooLarge(order_id, wanted, refundable(order), order.currency)
     payment = order.payments[0]
@@ -271,14 +276,20 @@ async def claim(
 
 
 async def refund_tax(
-    uow: UnitOfWork, order: Order, amount: int, lines: Mapping[str, int] | None = None
+    uow: UnitOfWork,
+    order: Order,
+    amount: int,
+    lines: Mapping[str, int] | None = None,
+    gone: Mapping[int, int] | None = None,
 ) -> int:
     """The VAT a refund of `amount` gives back, of what the order's refunds have not given
     back yet: all of it when the refund takes the order's last money back; else the stored
-    tax of the units of order lines it names (`lines`, an admin's "SKU quantity" refund,
-    split over the units as `line_refund` splits their price); else (an amount, a return)
-    its share of the order's tax in proportion to the order's total. 0 for an order
-    without tax."""
+    tax of the units of order lines it names (`lines`: an admin's "SKU quantity" refund, an
+    approved return), split over each line's units as `line_refund` splits their price and
+    taken after the units that went back before it (`gone`, `units_back`), so every unit
+    given back, whichever way, gives back its own share and the line's add up to its tax;
+    else (an amount) its share of the order's tax in proportion to the order's total. 0 for
+    an order without tax."""
     if order.tax_label is None or order.tax_total <= 0:
         return 0
     given = sum(r.tax for r in await uow.refunds.for_order(order.id) if r.status != "failed")
@@ -286,15 +297,32 @@ async def refund_tax(
     if refund_trigger(order, amount) == "refund":
         return left
     if lines:
-        gone = await uow.refunds.line_units(order.id)
         by_id = {str(line.id): line for line in order.lines}
         tax = 0
         for line_id, units in lines.items():
             line = by_id[line_id]
-            back = min(gone.get(line.id, 0), line.quantity)
+            back = min((gone or {}).get(line.id, 0), line.quantity)
             tax += sum(split_exactly(line.tax, [1] * line.quantity)[back : back + units])
         return min(tax, left)
     return min(share_of(order.tax_total, amount, order.total), left)
+
+
+async def units_back(
+    uow: UnitOfWork, order_id: int, but: Mapping[str, int] | None = None
+) -> dict[int, int]:
+    """Units of each of the order's lines that went back, or are going back: an admin's
+    "SKU quantity" refunds (`Refund.lines`) and approved return requests (a return's own
+    refund names no lines: its request does); less `but` (the units of a return being
+    approved in this transaction: its request counts already)."""
+    gone = await uow.refunds.line_units(order_id)
+    for request in await uow.returns.of_order(order_id):
+        if request.status == APPROVED:
+            for line in request.lines:
+                line_id = int(line["order_line_id"])
+                gone[line_id] = gone.get(line_id, 0) + int(line["quantity"])
+    for key, units in (but or {}).items():
+        gone[int(key)] = gone.get(int(key), 0) - units
+    return gone
 
 
 async def claim_second_payment(uow: UnitOfWork, payment_id: int, reason: str) -> RefundClaim:

@@ -41,7 +41,7 @@ REASONS: dict[str, str] = {
 REASON_CODES = tuple(REASONS)
 MOST_LINES = 36  # lines offered at most: a mask of them fits a button's 12 digits
 MAX_DECLINE_REASON = 200
-# Refusals where money the shop gave back by hand meets a return (see `units_back`).
+# Refusals where money the shop gave back by hand meets a return (see `refunds.units_back`).
 REFUNDED_SINCE = N_(
     "Return #{request_id}: some of its items were refunded by hand since it was asked, so "
     "approving it would pay them twice. Decline it, or refund what is left with ↩️ Refund."
@@ -232,19 +232,6 @@ def named_lines(lines: Sequence[dict[str, Any]]) -> str:
     )
 
 
-async def units_back(uow: UnitOfWork, order_id: int) -> dict[int, int]:
-    """Units of each of the order's lines that went back, or are going back: an admin's
-    "SKU quantity" refunds (`Refund.lines`) and approved return requests (a return's own
-    refund names no lines: its request does)."""
-    gone = await uow.refunds.line_units(order_id)
-    for request in await uow.returns.of_order(order_id):
-        if request.status == APPROVED:
-            for line in request.lines:
-                line_id = int(line["order_line_id"])
-                gone[line_id] = gone.get(line_id, 0) + int(line["quantity"])
-    return gone
-
-
 def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:
     """Lines already returned (an approved request's), or asked for (an open one's)."""
     return {
@@ -415,7 +402,10 @@ async def claim_refund(uow: UnitOfWork, request: ReturnFacts, actor: str) -> Ref
     way), tied to the request: a crash before the provider's refund leaves it pending for
     the pending-refunds job, and a refund the job finds refused reopens the request."""
     reason = worded(RETURN_REFUND, request_id=request.id)
-    claimed = await refunds.claim(uow, request.order_id, request.amount, actor, reason)
+    units = {str(line["order_line_id"]): int(line["quantity"]) for line in request.lines}
+    claimed = await refunds.claim(
+        uow, request.order_id, request.amount, actor, reason, returned=units
+    )
     await uow.returns.set_refund(request.id, claimed.refund_id)
     return claimed
 

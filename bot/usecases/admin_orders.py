@@ -15,7 +15,7 @@ from bot import i18n, notices, permissions
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Notice, Sent
-from bot.services import admin_orders, gift_cards, refunds, returns
+from bot.services import admin_orders, gift_cards, refunds
 from bot.services.admin_orders import OrderDetail, OrderPage
 from bot.services.errors import (
     NotApprovable,
@@ -387,7 +387,7 @@ async def line_refund_amount(
         order = await uow.orders.get(order_id)
         if order is None:
             raise OrderNotFound(order_id)
-        gone = await returns.units_back(uow, order_id)
+        gone = await refunds.units_back(uow, order_id)
         return refunds.line_refund(order, sku, units, gone)
 
 
