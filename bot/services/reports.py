@@ -108,6 +108,7 @@ class DayStats:
     refunds_pending: int  # refunds asked for and not made yet (now)
     low_stock_count: int  # units on sale at or below the threshold (now)
     threshold: int
+    tax_label: str | None = None  # "VAT": the shop says the tax in its prices (TAX_RATE)
 
     @property
     def quiet(self) -> bool:
@@ -129,8 +130,10 @@ async def day_stats(
     threshold: int,
     zone: tzinfo = UTC,
     top: int = 3,
+    tax_label: str | None = None,
 ) -> DayStats:
-    """The figures of `day` on the shop's clock, counted as /stats counts its periods."""
+    """The figures of `day` on the shop's clock, counted as /stats counts its periods (the
+    tax too: `tax_label` as `store_stats` takes it)."""
     since, until = day_bounds(day, zone)
     paid = await uow.session.scalars(
         select(Order.currency)
@@ -165,6 +168,7 @@ async def day_stats(
         refunds_pending=int(pending or 0),
         low_stock_count=await uow.products.count_low_stock(threshold),
         threshold=threshold,
+        tax_label=tax_label,
     )
 
 

@@ -31,7 +31,9 @@ def report(tr: Translator, stats: DayStats, *, yesterday: bool) -> str:
     if stats.quiet:
         lines.append(tr._("No orders yesterday.") if yesterday else tr._("No orders that day."))
     else:
-        lines += [line for period in stats.periods for line in _money_lines(tr, period)]
+        lines += [
+            line for period in stats.periods for line in _money_lines(tr, period, stats.tax_label)
+        ]
     if stats.new_customers:
         count = stats.new_customers
         new = tr.ngettext("👤 {count} new customer", "👤 {count} new customers", count, count=count)
@@ -43,8 +45,10 @@ def report(tr: Translator, stats: DayStats, *, yesterday: bool) -> str:
     return "\n".join(lines)
 
 
-def _money_lines(tr: Translator, period: PeriodStats) -> list[str]:
-    """Revenue (paid minus refunds), orders paid and their average, refunds: one currency."""
+def _money_lines(tr: Translator, period: PeriodStats, tax_label: str | None) -> list[str]:
+    """Revenue (paid minus refunds), orders paid and their average, refunds, and in a shop
+    with TAX_RATE the tax its sales included less what its refunds gave back (/stats' words,
+    "VAT included: $4.36"; nothing when it is none): one currency."""
     c = period.currency
     orders = tr.ngettext(
         "{count} order paid", "{count} orders paid", period.orders, count=period.orders
@@ -59,6 +63,9 @@ def _money_lines(tr: Translator, period: PeriodStats) -> list[str]:
     ]
     if period.refunds:
         lines.append(tr._("↩️ Refunds: {amount}", amount=tr.money(period.refunds, c)))
+    if tax_label is not None and period.tax:
+        amount = tr.money(period.tax, c)
+        lines.append(tr._("{label} included: {amounts}", label=tax_label, amounts=amount))
     return lines
 
 

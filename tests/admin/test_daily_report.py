@@ -27,7 +27,9 @@ async def _customer(store: Store, telegram_id: int = 1001) -> int:
         return (await uow.customers.get_or_create(telegram_id, first_name="Sam")).id
 
 
-async def _refund(store: Store, order_id: int, amount: int, at: datetime, status: str) -> None:
+async def _refund(
+    store: Store, order_id: int, amount: int, at: datetime, status: str, tax: int = 0
+) -> None:
     async with store.uow() as uow:
         payment = Payment(
             order_id=order_id,
@@ -39,7 +41,9 @@ async def _refund(store: Store, order_id: int, amount: int, at: datetime, status
         )
         uow.session.add(payment)
         await uow.session.flush()
-        refund = Refund(order_id=order_id, payment_id=payment.id, amount=amount, currency="USD")
+        refund = Refund(
+            order_id=order_id, payment_id=payment.id, amount=amount, tax=tax, currency="USD"
+        )
         refund.created_at, refund.status = at, status
         await uow.refunds.add(refund)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import utcnow
 from bot.usecases import daily_report
+from tests.admin.test_daily_report import _refund
 from tests.admin.test_services import _order
 from tests.conftest import seeded_shop_in
 
@@ -33,6 +35,7 @@ def shop_with_admins(
     seeded_sqlite: Path,
     *admins: int,
     zone: str = "Europe/Madrid",
+    **settings: Any,
 ) -> ShopHarness:
     seeded_shop_in(tmp_path, seeded_sqlite)
     return ShopHarness(
@@ -41,6 +44,7 @@ def shop_with_admins(
         admin_ids=frozenset(admins),
         shop_timezone=zone,
         daily_report_hour=9,
+        **settings,
     )
 
 
@@ -224,3 +228,27 @@ async def test_with_reports_off_an_admin_has_no_switch_and_no_report(
 
 async def test_every_worker_runs_the_morning_report_job(h: ShopHarness) -> None:
     assert "send-daily-report" in {job.name for job in h.app.job_queue.jobs()}
+
+
+async def test_a_shop_with_vat_says_the_days_vat_net_of_its_refunds(
+    tmp_path: Path, standin: BotApiStandIn, seeded_sqlite: Path
+) -> None:
+    """TAX_RATE 20%: Sam's 3 mugs ($30.00, $5.00 of it VAT) paid on the 3rd, and one of them
+    refunded that day ($10.00, its $1.67 of VAT back): the report says $3.33 of VAT, as /stats
+    counts it (a shop without TAX_RATE says none: the reports above)."""
+    async with shop_with_admins(tmp_path, standin, seeded_sqlite, ADA, tax_rate_bp=2000) as h:
+        assert h.shop is not None
+        ada = h.user(ADA, "Ada")
+        await paid_yesterday(h, "KIT-MUG-CER", 3, date(2026, 12, 3))
+        noon = day_start(date(2026, 12, 3), MADRID) + timedelta(hours=12)
+        async with h.store.uow() as uow:  # the tax checkout keeps on the order
+            (order,) = await uow.orders.list_for_customer(
+                (await uow.customers.get_or_create(SAM)).id
+            )
+            order.tax_label, order.tax_rate_bp, order.tax_total = "VAT", 2000, 500
+        await _refund(h.store, order.id, 1000, noon + timedelta(hours=1), "succeeded", tax=167)
+
+        assert await report_job(h, NINE_THIRTY) == 1
+        text = (await ada.wait_for(REPORT)).text or ""
+        assert "💰 Revenue: $20.00\n🧾 1 order paid, average $30.00\n" in text
+        assert "↩️ Refunds: $10.00\nVAT included: $3.33\n" in text
