@@ -163,6 +163,12 @@ class Settings:
         """Orders say the VAT their prices include (TAX_RATE is set)."""
         return self.tax_rate_bp is not None
 
+    @property
+    def shown_tax_label(self) -> str | None:
+        """TAX_LABEL, which the lines saying the tax name ("Includes VAT 20%: $2.67"), when
+        the shop has TAX_RATE; None when it shows no tax."""
+        return self.tax_label if self.tax_on else None
+
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
 

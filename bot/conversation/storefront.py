@@ -33,9 +33,10 @@ from bot.services import catalog, favourites, ratings, reorder, returns, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
-from bot.services.checkout import after_promo, cart_promo
+from bot.services.checkout import after_promo, cart_promo, cart_taxes
 from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
+from bot.services.order_summary import tax_lines
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
 from bot.services.promos import PromoQuote
 from bot.services.returns import ReturnOffer, ReturnState
@@ -74,6 +75,7 @@ class PageCart:
     min_order_text: str = ""  # short of MIN_ORDER: the rule's words, checkout off
     free_shipping_text: str = ""  # how far from free standard shipping ("": nothing to say)
     promo: PromoQuote | None = None  # what its promo code takes off now (checkout.cart_promo)
+    tax_texts: tuple[str, ...] = ()  # "Includes VAT 20%: $2.67", one per rate (): no tax
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +223,14 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
     settings = v.shop.settings
     promo = await cart_promo(v.uow, v.customer_id, counted, v.currency)
     goods = after_promo(counted, promo)
+    taxes = cart_taxes(settings.tax_rate_bp, counted, promo)
     return PageCart(
         counted,
         closed,
         min_order_text(v.tr, goods, settings) or "",
         free_shipping_text(v.tr, goods, settings, needs_shipping=counted.needs_shipping) or "",
         promo,
+        tuple(tax_lines(v.tr, settings.shown_tax_label, taxes, v.currency)),
     )
 
 

@@ -91,10 +91,7 @@ class CheckoutReview:
     def taxes(self) -> tuple[RateTax, ...]:
         """The VAT the goods include, per rate, as place_order will store it (the gift card
         is a means of payment: it changes none of it)."""
-        taxed = goods_taxed(
-            self.tax_rate_bp, self.cart.lines, self.promo.shares if self.promo else None
-        )
-        return by_rate(zip((t.rate for t in taxed), line_taxes(taxed), strict=True))
+        return cart_taxes(self.tax_rate_bp, self.cart, self.promo)
 
     @property
     def ready(self) -> bool:
@@ -143,6 +140,16 @@ async def cart_promo(
     `after_promo`, so none promises what the summary takes back."""
     quote, _ = await promo_quote(uow, customer_id, cart, currency, at)
     return quote
+
+
+def cart_taxes(
+    tax_rate_bp: int | None, cart: CartView, promo: PromoQuote | None
+) -> tuple[RateTax, ...]:
+    """The VAT the cart's goods include after its promo code's discount (`promo`, None for
+    none), per rate: what the summary says (CheckoutReview.taxes) and the storefront's cart
+    says before it, as place_order will store it. () in a shop without TAX_RATE."""
+    taxed = goods_taxed(tax_rate_bp, cart.lines, promo.shares if promo else None)
+    return by_rate(zip((t.rate for t in taxed), line_taxes(taxed), strict=True))
 
 
 def after_promo(cart: CartView, promo: PromoQuote | None) -> int:

@@ -135,5 +135,5 @@ async def report(shop: Shop) -> StoreStats:
             currency=settings.currency,
             threshold=settings.low_stock_threshold,
             zone=settings.zone,
-            tax_label=settings.tax_label if settings.tax_on else None,
+            tax_label=settings.shown_tax_label,
         )

@@ -101,5 +101,5 @@ async def _stats(uow: UnitOfWork, settings: Settings, day: date) -> DayStats:
         currency=settings.currency,
         threshold=settings.low_stock_threshold,
         zone=settings.zone,
-        tax_label=settings.tax_label if settings.tax_on else None,
+        tax_label=settings.shown_tax_label,
     )

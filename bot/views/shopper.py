@@ -1202,7 +1202,7 @@ def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -
     lines.append(
         tr._("Total: <b>{total}</b>", total=tr.money(screen.review.total, basket.currency))
     )
-    label = settings.tax_label if settings.tax_on else None
+    label = settings.shown_tax_label
     lines += map(escape, tax_lines(tr, label, screen.review.taxes, basket.currency))
     return lines
 

@@ -7,7 +7,7 @@ the page has no rules or wording of its own to drift from the chat's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from html import unescape
 from typing import Any
@@ -35,7 +35,7 @@ from bot.conversation.storefront import (
 from bot.i18n import N_
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
-from bot.services.checkout import after_promo
+from bot.services.checkout import CheckoutReview, after_promo
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import (
     delivery_method,
@@ -289,18 +289,19 @@ def cart(page: PageCart) -> Json:
     `closed` (the answer's own says it). `min_order_text` (checkout off while it is there)
     and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none."""
     return {
-        **basket(page.basket, page.promo),
+        **basket(page.basket, page.promo, page.tax_texts),
         "closed": page.closed or None,
         "min_order_text": page.min_order_text or None,
         "free_shipping_text": page.free_shipping_text or None,
     }
 
 
-def basket(view: CartView, promo: PromoQuote | None = None) -> Json:
+def basket(view: CartView, promo: PromoQuote | None = None, tax_texts: Sequence[str] = ()) -> Json:
     """The cart's lines and totals. `promo`: what its promo code takes off now, as the order
     summary counts it: `promo_text`, the summary's line for it (null: none), and
     `to_pay_text`, what the goods come to after it (checkout.after_promo), which its
-    Checkout and View cart buttons say."""
+    Checkout and View cart buttons say. `tax_texts`: the VAT those goods include, worded
+    as the summary words it ("Includes VAT 20%: $2.67", one per rate; []: no tax)."""
     return {
         "lines": [
             {
@@ -336,6 +337,7 @@ def basket(view: CartView, promo: PromoQuote | None = None) -> Json:
         "to_pay_text": _money(after_promo(view, promo), view.currency),
         "saving_text": saving_line(i18n.current(), view.saving, view.currency),
         "promo_text": promo_line(i18n.current(), promo, view.currency) if promo else None,
+        "tax_texts": list(tax_texts),
         "currency": view.currency,
         "needs_shipping": view.needs_shipping,
         "fingerprint": view.fingerprint,  # checkout sends it back: pay for this cart only
@@ -383,8 +385,10 @@ def paid_by_card(screen: PaidByCardScreen) -> Json:
     }
 
 
-def checkout(screen: Screen) -> Json:
-    """Any other outcome of the chat's Pay: what changed, why not, or what is in the way."""
+def checkout(screen: Screen, tax_label: str | None = None) -> Json:
+    """Any other outcome of the chat's Pay: what changed, why not, or what is in the way.
+    `tax_label`: the shop's, when it shows tax (Settings.shown_tax_label), for the VAT a
+    changed cart includes."""
     if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
         return {"status": "refused", "notice": screen.closed, "closed": screen.closed}
     if isinstance(screen, CheckoutScreen) and screen.short:  # short of MIN_ORDER
@@ -402,7 +406,7 @@ def checkout(screen: Screen) -> Json:
                 "status": "changed",
                 "notice": tr._(CHANGED),
                 "changes": changes,
-                "cart": basket(review.cart, review.promo),
+                "cart": _reviewed(review, tax_label),
             }
     if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
         notice = i18n.current()._(AGAIN)
@@ -410,7 +414,7 @@ def checkout(screen: Screen) -> Json:
             "status": "changed",
             "notice": notice,
             "changes": [],
-            "cart": basket(screen.review.cart, screen.review.promo),
+            "cart": _reviewed(screen.review, tax_label),
         }
     if isinstance(screen, PaymentRefusedScreen):
         return {"status": "refused", "notice": screen.reason}
@@ -420,6 +424,12 @@ def checkout(screen: Screen) -> Json:
         notice = i18n.current()._(CART_EMPTY)
         return {"status": "empty", "notice": notice, "cart": basket(screen.cart)}
     return {"status": "refused", "notice": screen.notice or i18n.current()._(AGAIN)}
+
+
+def _reviewed(review: CheckoutReview, tax_label: str | None) -> Json:
+    """A cart checkout put right, with the VAT it includes now."""
+    texts = tax_lines(i18n.current(), tax_label, review.taxes, review.cart.currency)
+    return basket(review.cart, review.promo, texts)
 
 
 def my_order(mine: MyOrder, tracking_url: str) -> Json:

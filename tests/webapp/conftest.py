@@ -73,6 +73,14 @@ async def open_the_mug(h: ShopHarness, browser: Browser, user: FakeUser) -> int:
     return mug
 
 
+async def a_mug_in_the_cart(h: ShopHarness, browser: Browser, user: FakeUser) -> None:
+    """`user` adds one Stoneware Mug from its page and opens her cart."""
+    await open_the_mug(h, browser, user)
+    await browser.click("#add", "Add to cart")
+    await browser.find("#cart-count", "1")
+    await browser.click("#to-cart")
+
+
 class Page:
     """The storefront's API as the page calls it, with one shopper's initData."""
 

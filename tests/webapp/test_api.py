@@ -133,6 +133,7 @@ async def test_the_page_and_the_chat_share_one_cart(shop: ShopHarness, page_of: 
         ("COF-ESP-250", 1),
     ]
     assert (basket["total_text"], basket["item_count"]) == ("$43.90", 3)
+    assert basket["tax_texts"] == []  # a shop without TAX_RATE says no tax
 
     fewer = await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 1})
     assert fewer["notice"] == "Stoneware Mug 350ml: 1 in your cart."

@@ -12,7 +12,7 @@ import pytest
 from bot.standin.harness import ShopHarness
 from tests.conftest import seeded_shop_in
 from tests.webapp.browser import Browser
-from tests.webapp.conftest import open_the_mug, storefront_settings
+from tests.webapp.conftest import a_mug_in_the_cart, storefront_settings
 
 SHORT_BY_4 = "Minimum order: $20.00 — add $4.00 more to check out."
 
@@ -28,10 +28,7 @@ async def shop(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarness
 async def test_below_the_minimum_the_page_says_so_and_checkout_is_off(
     shop: ShopHarness, browser: Browser
 ) -> None:
-    await open_the_mug(shop, browser, shop.user(1001, "Alice"))
-    await browser.click("#add", "Add to cart")
-    await browser.find("#cart-count", "1")
-    await browser.click("#to-cart")
+    await a_mug_in_the_cart(shop, browser, shop.user(1001, "Alice"))
     await browser.find("#cart-min-order", SHORT_BY_4)
     await browser.find("#cart-free-shipping", "🚚 Add $34.00 more for free standard shipping")
     await browser.find("#tg-main-button", "Checkout · $16.00")

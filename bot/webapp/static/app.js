@@ -728,6 +728,7 @@
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
       basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
       basket.promo_text ? h('p', { class: 'hint', id: 'cart-promo', text: basket.promo_text }) : null, // why Checkout asks less
+      (basket.tax_texts || []).map((text) => h('p', { class: 'hint tax', text })), // the VAT in what Checkout asks
       basket.free_shipping_text ? h('p', { class: 'hint', id: 'cart-free-shipping', text: basket.free_shipping_text }) : null,
       shipping,
       basket.min_order_text ? h('p', { class: 'notice', id: 'cart-min-order', role: 'status', text: basket.min_order_text }) : null,
