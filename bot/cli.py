@@ -210,7 +210,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
     return demo.main(
-        db_path=Path(args.db) if args.db else None, stars=args.stars, language=args.lang
+        db_path=Path(args.db) if args.db else None,
+        stars=args.stars,
+        language=args.lang,
+        tax=args.tax,
     )
 
 
@@ -218,7 +221,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot import sandbox
 
     return sandbox.main(
-        db_path=Path(args.db) if args.db else None, stars=args.stars, language=args.lang
+        db_path=Path(args.db) if args.db else None,
+        stars=args.stars,
+        language=args.lang,
+        tax=args.tax,
     )
 
 
@@ -236,6 +242,12 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
         choices=list(LANGUAGES),
         default="en",
         help="the shopper's Telegram language: the bot answers in it (default: en)",
+    )
+    parser.add_argument(
+        "--tax",
+        metavar="RATE",
+        help="prices include VAT at RATE percent (TAX_RATE, such as 20 or 7.7): orders say it;"
+        " not with --stars",
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.config import ConfigError
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.logging_setup import configure_logging
 from bot.money import STARS, format_money
@@ -29,6 +30,7 @@ from bot.standin.server import BotApiStandIn
 from bot.standin.user import FakeUser
 from bot.store.catalog_file import CatalogRow, load_file
 from bot.store.order_states import OrderStatus
+from bot.tax import TaxRateError, parse_rate
 
 SHOPPER_ID, SHOPPER_NAME = 1001, "Alice"
 ADMIN_ID, ADMIN_NAME = 9001, "Ada"
@@ -79,6 +81,8 @@ class DemoPlan:
     tips: tuple[int, ...] = ()
     """Card shops: the tips the payment form offers (the last is TIP_MAX); the shopper picks
     the first."""
+    tax_rate_bp: int | None = None
+    """TAX_RATE (`--tax 20`): its prices include VAT at this rate, which every order says."""
 
     @property
     def stars(self) -> bool:
@@ -176,7 +180,26 @@ def demo_settings(admin_id: int = ADMIN_ID, plan: DemoPlan = USD_DEMO) -> dict[s
         "log_level": "WARNING",
         "tip_max": plan.tips[-1] if plan.tips else 0,
         "tip_suggested": plan.tips[:-1] if len(plan.tips) > 1 else (),
+        "tax_rate_bp": plan.tax_rate_bp,
     }
+
+
+def plan_of(*, stars: bool = False, language: str = "en", tax: str | None = None) -> DemoPlan:
+    """The shop `demo` and `sandbox` run: a card or a Stars shop (`--stars`), the shopper's
+    language (`--lang`), and `tax` (`--tax 20`: TAX_RATE, labelled VAT). ConfigError, one
+    line, for what is no rate, or for a rate in a Stars shop, as start-up refuses TAX_RATE
+    there."""
+    plan = (STARS_DEMO if stars else USD_DEMO).in_language(language)
+    if tax is None:
+        return plan
+    if stars:
+        raise ConfigError(
+            "--tax: a Stars shop (--stars) shows no tax, Telegram sells its goods; leave --tax out"
+        )
+    try:
+        return replace(plan, tax_rate_bp=parse_rate(tax))
+    except TaxRateError as exc:
+        raise ConfigError(f"--tax: {exc}") from None
 
 
 async def seed_promo(harness: ShopHarness, plan: DemoPlan) -> None:
@@ -710,14 +733,16 @@ def main(
     *,
     stars: bool = False,
     language: str = "en",
+    tax: str | None = None,
 ) -> int:
     """The `demo` command (`--stars`: a Telegram Stars shop; `--lang ru`: the shopper reads
-    Russian): 0 when the order was paid and stock went down, else 1."""
+    Russian; `--tax 20`: prices include 20% VAT): 0 when the order was paid and stock went
+    down, else 1 (ConfigError for a `--tax` that cannot be: `plan_of`)."""
     stream = out or sys.stdout
     if language not in LANGUAGES:
         print(f"--lang: one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
-    plan = (STARS_DEMO if stars else USD_DEMO).in_language(language)
+    plan = plan_of(stars=stars, language=language, tax=tax)
     quiet_logging()
     try:
         result = asyncio.run(

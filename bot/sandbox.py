@@ -34,12 +34,12 @@ from bot.demo import (
     SHOPPER_NAME,
     STAFF_ID,
     STAFF_NAME,
-    STARS_DEMO,
     USD_DEMO,
     DemoPlan,
     database_url,
     demo_settings,
     format_event,
+    plan_of,
     quiet_logging,
     seed_faq,
     seed_promo,
@@ -541,11 +541,18 @@ async def run_sandbox(
                 await sandbox.run()
 
 
-def main(db_path: Path | None = None, *, stars: bool = False, language: str = "en") -> int:
+def main(
+    db_path: Path | None = None,
+    *,
+    stars: bool = False,
+    language: str = "en",
+    tax: str | None = None,
+) -> int:
     """The `sandbox` command (`--stars`: a Telegram Stars shop, `--lang ru`: the shopper's
-    Telegram is in Russian); quit, Ctrl-D or Ctrl-C leave."""
+    Telegram is in Russian, `--tax 20`: prices include 20% VAT, demo.plan_of); quit, Ctrl-D
+    or Ctrl-C leave."""
+    plan = plan_of(stars=stars, language=language, tax=tax)
     quiet_logging()
-    plan = (STARS_DEMO if stars else USD_DEMO).in_language(language)
     try:
         asyncio.run(run_sandbox(db_path, plan=plan))
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import demo
+from bot import cli, demo
 from bot.cli import COMMANDS, build_parser
 from bot.demo import PRODUCT_SKU, StepFailed, run_demo
 from bot.store.order_states import OrderStatus
@@ -44,6 +44,7 @@ async def test_the_demo_pays_an_order_and_the_stock_goes_down(tmp_path: Path) ->
     assert "Alice: /start promo_WELCOME10" in transcript
     assert "Alice adds a tip of 1.00 USD" in transcript
     assert "Tip: $1.00" in transcript and "Total: $51.40" in transcript
+    assert "VAT" not in transcript  # no --tax: the shop shows no tax
     # The mug comes with a gallery of three photos (data/catalog.json): its card pages them.
     assert "[photo kit-mug-cer.png]" in transcript and "[◀] [1/3] [▶]" in transcript
     # The T-shirt is bought in the size the shopper picked, and named so.
@@ -133,3 +134,37 @@ async def test_the_demo_plays_the_purchase_in_the_shoppers_language(
     positions = [transcript.find(text) for text in seen]
     assert -1 not in positions, dict(zip(seen, positions, strict=True))
     assert "Add to cart" not in transcript and "Payment received" not in transcript
+
+
+async def test_the_demo_with_tax_says_the_vat_its_prices_include(tmp_path: Path) -> None:
+    """`python -m bot demo --tax 20`: the same purchase in a shop whose prices include 20%
+    VAT: the summary, the invoice and the receipt say the $8.40 in the $50.40 of goods."""
+    out = io.StringIO()
+    result = await run_demo(out, plan=demo.plan_of(tax="20"))
+    transcript = out.getvalue()
+    assert result.order_status == OrderStatus.PAID and result.total == "$51.40"  # unchanged
+    assert "Total: $50.40\n    Includes VAT 20%: $8.40" in transcript  # the summary
+    assert "Total: $51.40\n    Includes VAT 20%: $8.40" in transcript  # the receipt
+
+
+@pytest.mark.parametrize("command", ["demo", "sandbox"])
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (
+            ["--stars", "--tax", "20"],
+            "error: --tax: a Stars shop (--stars) shows no tax, Telegram sells its goods; "
+            "leave --tax out",
+        ),
+        (
+            ["--tax", "20 percent"],
+            "error: --tax: '20 percent' is not a percent from 0 to 100 with at most two "
+            "decimals, such as 20 or 7.7",
+        ),
+    ],
+)
+def test_a_tax_that_cannot_be_is_refused_in_one_line(
+    command: str, flags: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([command, *flags]) == 2
+    assert capsys.readouterr().err == said + "\n"
