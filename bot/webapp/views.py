@@ -385,7 +385,7 @@ def paid_by_card(screen: PaidByCardScreen) -> Json:
     }
 
 
-def checkout(screen: Screen, tax_label: str | None = None) -> Json:
+def checkout(screen: Screen, tax_label: str | None) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way.
     `tax_label`: the shop's, when it shows tax (Settings.shown_tax_label), for the VAT a
     changed cart includes."""
