@@ -13,8 +13,9 @@ from bot.services.admin_flows import Flow
 from bot.services.faq import ANSWER_MAX, QUESTION_MAX, FaqItem
 from bot.views.admin import AdminView, Rows, flow_buttons
 
-# Questions a page of the list shows whole: 10 of at most QUESTION_MAX (200) characters,
-# their numbers and languages come to about 2,150 of a message's 4,096, with the commands.
+# Questions a page of the list shows whole: 10 of QUESTION_MAX (200) characters, each with
+# its number and three languages, come to 2,412-2,435 (en, ru, es) of a message's 4,096
+# with the heading and the commands, so a page is never cut.
 PAGE_SIZE = 10
 
 USAGE = N_(
