@@ -16,7 +16,7 @@ from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.gate import SERVED
 from bot.handlers.menu import publish_commands, publish_storefront
-from bot.handlers.privacy import answer_left
+from bot.handlers.privacy import answer_deleted_press
 from bot.inbox import (
     InboxUpdateProcessor,
     JournalingRequest,
@@ -147,7 +147,7 @@ async def recover_updates(app: AnyApplication, *, everything: bool = False) -> i
         left = privacy.press_left(payload)
         if left is not None:  # her data deleted, then a crash: only the answer is owed
             try:
-                await answer_left(app.bot, left)
+                await answer_deleted_press(app.bot, left)
             except TelegramError as error:  # she blocked the bot...: it must not hold up others
                 log.warning("update %s: could not answer: %r", payload["update_id"], error)
             await shop.inbox.finish(payload["update_id"])

@@ -84,13 +84,14 @@ async def on_forget(
 
 
 def _press(update: Update, who: Shopper, language: str) -> privacy.PressLeft | None:
+    """What answering this press again after a crash needs (None: a message it cannot edit)."""
     query = update.callback_query
     if query is None or not isinstance(query.message, Message):
         return None
     return privacy.PressLeft(query.id, who.chat_id, query.message.message_id, language)
 
 
-async def answer_left(bot: Bot, left: privacy.PressLeft) -> None:
+async def answer_deleted_press(bot: Bot, left: privacy.PressLeft) -> None:
     """A "🗑 Yes, delete" press whose deletion committed before a crash, handled again: its
     update's body was blanked with the rest, keeping only this (bot.usecases.privacy
     .PressLeft). It gets the answer it would have got: the pressed message says her data
