@@ -59,8 +59,8 @@ class PressLeft:
     """What the inbox keeps of the "🗑 Yes, delete" press that deleted her data, once its
     body is blanked with the rest: nothing about her but what answering it needs, should the
     bot die after the deletion committed and before the press was marked done (the replay
-    then answers it: bot.handlers.privacy.answer_deleted_press). `language`: the one she was answered
-    in (her choice is deleted with the rest)."""
+    then answers it: bot.handlers.privacy.answer_deleted_press). `language`: the one she was
+    answered in (her choice is deleted with the rest)."""
 
     callback_query_id: str
     chat_id: int
