@@ -8,6 +8,7 @@ import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
@@ -15,6 +16,7 @@ from bot.context import SHOP_KEY, AnyApplication, ShopContext
 from bot.handlers import register_handlers
 from bot.handlers.gate import SERVED
 from bot.handlers.menu import publish_commands, publish_storefront
+from bot.handlers.privacy import answer_deleted_press
 from bot.inbox import (
     InboxUpdateProcessor,
     JournalingRequest,
@@ -25,6 +27,7 @@ from bot.inbox import (
 from bot.pacing import ShopRateLimiter
 from bot.shop import Shop
 from bot.transport import AiohttpRequest
+from bot.usecases import privacy
 
 # What Telegram is asked for: the kinds the gate serves (shipping and pre-checkout queries
 # among them), so the rest never arrive; the gate still drops any that do (an update made
@@ -141,6 +144,14 @@ async def recover_updates(app: AnyApplication, *, everything: bool = False) -> i
     shop: Shop = app.bot_data[SHOP_KEY]
     taken = await shop.inbox.recover(everything=everything)
     for payload in taken:
+        left = privacy.press_left(payload)
+        if left is not None:  # her data deleted, then a crash: only the answer is owed
+            try:
+                await answer_deleted_press(app.bot, left)
+            except TelegramError as error:  # she blocked the bot...: it must not hold up others
+                log.warning("update %s: could not answer: %r", payload["update_id"], error)
+            await shop.inbox.finish(payload["update_id"])
+            continue
         try:
             update = read_update(payload, app.bot)
         except UnreadableUpdate as error:  # never handled: it must not hold up the others

@@ -555,6 +555,13 @@ class AdminProducts(Action, code="APL"):
 
 
 @dataclass(frozen=True)
+class AdminFaqPage(Action, code="AQP"):
+    """◀ ▶ under the admins' /faq list: its page `page` (from 0)."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class FlowAction(Action):
     """A button under an admin flow's prompt; `flow_id` ties it to that very flow."""
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from bot.callback_data import (
     Action,
     AddOrderNote,
+    AdminFaqPage,
     AdminMenu,
     AdminOrders,
     AdminProducts,
@@ -127,6 +128,7 @@ COMMANDS: dict[str, str] = {
 BUTTONS: dict[type[Action], str] = {
     AdminMenu: "menu",  # and its section's action (SECTIONS)
     AdminProducts: "catalog",
+    AdminFaqPage: "faq",
     FlowConfirm: "step",
     FlowCancel: "step",
     FlowSkip: "step",

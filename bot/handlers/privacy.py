@@ -4,7 +4,10 @@ shows its answer; a second "Yes, delete" is told it is already done."""
 
 from __future__ import annotations
 
-from telegram import InputFile, Message, Update
+import contextlib
+
+from telegram import Bot, InputFile, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
 from bot.callback_data import AskForget, ForgetMe, SendMyData, ShowPrivacy
@@ -13,10 +16,11 @@ from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
+from bot.i18n import translator
 from bot.texts import privacy as texts
 from bot.usecases import privacy
 from bot.views import privacy as views
-from bot.views.display import show
+from bot.views.display import HTML, show
 from bot.views.payments import retire_invoices
 from bot.views.replies import answer_button
 from bot.views.shopper import View
@@ -66,7 +70,7 @@ async def on_forget(
     update: Update, context: ShopContext, who: Shopper, data: ForgetMe
 ) -> Screen | None:
     tr = await speak_chosen(update, context)  # read before: her choice is deleted with the rest
-    done = await privacy.forget(context.shop, who.user_id)
+    done = await privacy.forget(context.shop, who.user_id, _press(update, who, tr.language))
     if done.on_its_way is not None:
         notice = tr._(texts.ON_ITS_WAY, order_id=done.on_its_way)
         await _edit(update, context, who, views.policy(context.shop.settings, tr, notice))
@@ -77,6 +81,30 @@ async def on_forget(
     invoices = tuple(h.invoice_message_id for h in done.released if h.invoice_message_id)
     await retire_invoices(context, who.chat_id, invoices)  # no longer payable
     return None
+
+
+def _press(update: Update, who: Shopper, language: str) -> privacy.PressLeft | None:
+    """What answering this press again after a crash needs (None: a message it cannot edit)."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return None
+    return privacy.PressLeft(query.id, who.chat_id, query.message.message_id, language)
+
+
+async def answer_deleted_press(bot: Bot, left: privacy.PressLeft) -> None:
+    """A "🗑 Yes, delete" press whose deletion committed before a crash, handled again: its
+    update's body was blanked with the rest, keeping only this (bot.usecases.privacy
+    .PressLeft). It gets the answer it would have got: the pressed message says her data
+    was deleted (a new one if it cannot be edited), with the same words as its toast."""
+    said = translator(left.language)._(texts.DELETED)
+    view = views.said(said)
+    try:
+        await bot.edit_message_text(view.text, left.chat_id, left.message_id, parse_mode=HTML)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            await bot.send_message(left.chat_id, view.text, parse_mode=HTML)
+    with contextlib.suppress(BadRequest):  # too old to answer by now: the words are there
+        await bot.answer_callback_query(left.callback_query_id, said)
 
 
 async def _edit(

@@ -124,6 +124,8 @@ class RefundResult:
     new_status: str
     card_not_back: str | None = None  # why its gift card part could not go back (admins told)
     collected: bool = False  # she collects the order (`is_pickup`): its statuses are a pickup's
+    # A return's refund whose approval she was not told of yet (`returns.refund_ended`).
+    return_untold: bool = False
 
 
 def refundable(order: Order) -> int:

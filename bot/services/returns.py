@@ -410,15 +410,20 @@ async def claim_refund(uow: UnitOfWork, request: ReturnFacts, actor: str) -> Ref
     return claimed
 
 
-async def refund_ended(uow: UnitOfWork, claimed: RefundClaim, refused: str | None = None) -> None:
+async def refund_ended(uow: UnitOfWork, claimed: RefundClaim, refused: str | None = None) -> bool:
     """How a return's refund ended, in the audit log, in the transaction that ends it (the
     refund recorded, or given back): `return.refund`, or `return.refund.refused` with why
     (`refused`, worded), which also opens the request again for the admins. So /audit shows
     the outcome once whatever crash comes after, and never an approval left unpaid. Nothing
-    for a refund that is no return's."""
+    for a refund that is no return's.
+
+    True when her message about the approval is owed from this commit on (recorded, and not
+    taken before: it was, when she was told at the approval that the money is on its way):
+    whoever tells her of the refund must take it first (`take_message_of_refund`), for the
+    `tell-returns` job may take it as soon as this commits."""
     request = await uow.returns.of_refund(claimed.refund_id)
     if request is None:
-        return
+        return False
     details: dict[str, Any] = {
         "actor": claimed.actor,  # who approved it: the refund was theirs
         "request": request.id,
@@ -430,6 +435,7 @@ async def refund_ended(uow: UnitOfWork, claimed: RefundClaim, refused: str | Non
         await uow.returns.reopen(request.id)
         action, details["error"] = f"{action}.refused", refused
     await uow.audit.record(None, action, f"order:{request.order_id}", details)
+    return refused is None and request.approve_told_at is None
 
 
 async def open_request(uow: UnitOfWork, request_id: int) -> ReturnFacts:

@@ -12,7 +12,7 @@ and the audit log says so (`customer.forget`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,8 +51,40 @@ class Forgetting:
     released: list[ReleasedHold] = field(default_factory=list)
 
 
-async def forget(shop: Shop, telegram_id: int) -> Forgetting:
-    """Delete what the shop keeps about her, in one transaction (see the module docstring)."""
+DELETE_PRESS = "delete_press"  # what the blanked body of the press that deleted her keeps
+
+
+@dataclass(frozen=True)
+class PressLeft:
+    """What the inbox keeps of the "🗑 Yes, delete" press that deleted her data, once its
+    body is blanked with the rest: nothing about her but what answering it needs, should the
+    bot die after the deletion committed and before the press was marked done (the replay
+    then answers it: bot.handlers.privacy.answer_deleted_press). `language`: the one she was
+    answered in (her choice is deleted with the rest)."""
+
+    callback_query_id: str
+    chat_id: int
+    message_id: int
+    language: str
+
+    def body(self, update_id: int) -> dict[str, Any]:
+        return {"update_id": update_id, DELETE_PRESS: asdict(self)}
+
+
+def press_left(body: dict[str, Any]) -> PressLeft | None:
+    """The press an inbox body left by `forget` stands for (None: any other body)."""
+    kept = body.get(DELETE_PRESS)
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return PressLeft(**kept)
+    except TypeError:  # not what `body` writes
+        return None
+
+
+async def forget(shop: Shop, telegram_id: int, press: PressLeft | None = None) -> Forgetting:
+    """Delete what the shop keeps about her, in one transaction (see the module docstring).
+    `press`: the button press asking it, kept in its update's blanked body for a replay."""
     async with shop.store.uow() as uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
         if customer is None:
@@ -69,7 +101,9 @@ async def forget(shop: Shop, telegram_id: int) -> Forgetting:
             uow, customer.id, telegram_id, worded(N_("the shopper deleted her data")), actor
         )
         counts = await uow.privacy.erase(customer, utcnow())
-        counts["inbox_updates"] = await uow.inbox.forget_chat(telegram_id, being_handled())
+        handled = being_handled()
+        left = press.body(handled) if press is not None and handled is not None else None
+        counts["inbox_updates"] = await uow.inbox.forget_chat(telegram_id, handled, left)
         details = {"actor": actor, "cancelled_orders": [hold.order_id for hold in released]}
         await uow.audit.record(telegram_id, "customer.forget", actor, details | counts)
     await alert_holds_not_back(shop, released)

@@ -3,7 +3,7 @@ was paid, each refund recorded: the three steps of bot.services.refunds around t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import i18n, notices
@@ -84,13 +84,13 @@ async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundR
                     claimed.reason,
                     already=made.already,
                 )
-                await returns.refund_ended(uow, claimed)  # a return's: its audit row
+                untold = await returns.refund_ended(uow, claimed)  # a return's: its audit row
         except IllegalOrderTransition:
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
         else:
             await alert_not_back(shop, claimed.order_id, result.card_not_back)
-            return result
+            return replace(result, return_untold=untold)
     raise AssertionError("unreachable")
 
 
@@ -166,8 +166,10 @@ async def resume_pending_refunds(shop: Shop, *, now: datetime | None = None) -> 
     provider cannot be reached for is tried again after each of SECOND_REFUND_PAUSES, with
     the same key; one the provider refuses, or still cannot be reached for after the last,
     is given back and the order flagged for the admins (a return's request waits for them
-    again). A return's approval she was not told of yet is told by this message (taken as
-    the return's own message is, so she never hears of it twice).
+    again). A return's approval she was not told of yet is told by this message, taken first
+    as the return's own message is (a compare-and-set): if the `tell-returns` job took it in
+    between (the refund is recorded, so the approval's message is owed from then), she heard
+    "✅ … approved" from it and this one is not sent, so she never hears of it twice.
     """
     now = now or utcnow()
     since = [now - PENDING_REFUND_GRACE, *(now - pause for pause in SECOND_REFUND_PAUSES)]
@@ -221,11 +223,11 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
                 claimed.customer_telegram_id, notices.refund_given_up(tr, order_id, lost)
             )
         return False
-    tr = await shop.words_of(claimed.customer_telegram_id)
+    tr, tell_her = await shop.words_of(claimed.customer_telegram_id), True
     if claimed.counted:
         result = await _record(shop, claimed, made)
-        async with shop.store.uow() as uow:  # a return's approval: this message tells her
-            await uow.returns.take_message_of_refund(claimed.refund_id, utcnow())
+        if result.return_untold and not await _take_return_message(shop, claimed):
+            tell_her = False  # the `tell-returns` job told her of the approval meanwhile
         whole = result.new_status == OrderStatus.REFUNDED
         told = notices.order_refunded(tr, order_id, result.info, whole, claimed.reason)
         info = result.info
@@ -235,7 +237,8 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
                 uow, claimed, made.refund_id, already=made.already
             )
         told = notices.paid_twice(tr, order_id, tr.money(info.amount, info.currency), refunded=True)
-    await shop.notifier.notify(claimed.customer_telegram_id, told)
+    if tell_her:
+        await shop.notifier.notify(claimed.customer_telegram_id, told)
     await shop.alert_admins(
         lambda admin: notices.pending_refund_finished(
             admin,
@@ -246,3 +249,10 @@ async def _finish(shop: Shop, claimed: RefundClaim, now: datetime) -> bool:
         )
     )
     return True
+
+
+async def _take_return_message(shop: Shop, claimed: RefundClaim) -> bool:
+    """Take her message about the return whose refund `claimed` is, for the job's "↩️ We
+    refunded …" to tell her: False if another took it (the `tell-returns` job)."""
+    async with shop.store.uow() as uow:
+        return await uow.returns.take_message_of_refund(claimed.refund_id, utcnow())

@@ -1,16 +1,22 @@
-"""What the admins read of /faq: the numbered list, each step's question, and what a change
-did."""
+"""What the admins read of /faq: the numbered list (PAGE_SIZE a page, ◀ ▶ between pages),
+each step's question, and what a change did."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot import i18n
+from bot.callback_data import AdminFaqPage, button
 from bot.clipping import echo
 from bot.i18n import N_
 from bot.services.admin_flows import Flow
 from bot.services.faq import ANSWER_MAX, QUESTION_MAX, FaqItem
-from bot.views.admin import AdminView, flow_buttons
+from bot.views.admin import AdminView, Rows, flow_buttons
+
+# Questions a page of the list shows whole: 10 of QUESTION_MAX (200) characters, each with
+# its number and three languages, come to 2,412-2,435 (en, ru, es) of a message's 4,096
+# with the heading and the commands, so a page is never cut.
+PAGE_SIZE = 10
 
 USAGE = N_(
     "/faq add: a new question and its answer\n"
@@ -26,19 +32,43 @@ ASK_ANSWER = N_(
 IN_LANGUAGE = N_("Question {number} in {language}.")
 KEEP = N_("Now: “{text}”. Send /skip to keep it.")
 TRY_AGAIN = N_("Send it again, or /cancel.")
+PAGED = N_("ℹ️ Common questions ({count}), page {page}/{pages}, in the order shoppers see them:")
 
 
-def faq_list(items: Sequence[FaqItem]) -> str:
+def faq_list(items: Sequence[FaqItem], page: int = 0) -> AdminView:
+    """Page `page` (from 0; past the last: the last) of the list, each question whole, with
+    the commands under it on every page and ◀ ▶ to the pages either side."""
     tr = i18n.current()
     if not items:
-        return tr._("ℹ️ No common questions yet.") + "\n\n" + tr._(USAGE)
-    lines = [tr._("ℹ️ Common questions, in the order shoppers see them:")]
-    for item in items:
-        line = f"{item.number}. {echo(item.question)}"
+        return AdminView(tr._("ℹ️ No common questions yet.") + "\n\n" + tr._(USAGE))
+    pages = pages_of(len(items))
+    page = min(max(page, 0), pages - 1)
+    if pages == 1:
+        lines = [tr._("ℹ️ Common questions, in the order shoppers see them:")]
+    else:
+        lines = [tr._(PAGED, count=len(items), page=page + 1, pages=pages)]
+    for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        line = f"{item.number}. {' '.join(item.question.split())}"
         if item.languages:
             line += f" [{', '.join(item.languages)}]"
         lines.append(line)
-    return "\n".join([*lines, "", tr._(USAGE)])
+    nav = []
+    if page > 0:
+        nav.append(button(tr._("◀ Prev"), AdminFaqPage(page - 1)))
+    if page < pages - 1:
+        nav.append(button(tr._("Next ▶"), AdminFaqPage(page + 1)))
+    rows: Rows = [nav] if nav else []
+    return AdminView("\n".join([*lines, "", tr._(USAGE)]), rows)
+
+
+def pages_of(count: int) -> int:
+    """How many pages `count` questions take (at least one)."""
+    return max(-(-count // PAGE_SIZE), 1)
+
+
+def page_with(number: int) -> int:
+    """The page (from 0) question `number` is on."""
+    return max(number - 1, 0) // PAGE_SIZE
 
 
 def usage() -> str:

@@ -8,12 +8,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram.constants import MessageLimit
 
 from bot.demo import seed_faq
-from bot.services.faq import ANSWER_MAX
+from bot.services.faq import ANSWER_MAX, MAX_ENTRIES, QUESTION_MAX
+from bot.services.support import telegram_length
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from bot.usecases import faq
+from bot.views.admin_faq import usage
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, admin_shop
 
 STAFF_ID = 9002
@@ -134,3 +138,42 @@ async def test_a_shopper_gets_answers_for_her_words_and_is_offered_the_shop(
     stale = await shopper.press("Can I return something?", message=listing)  # still shown
     assert stale.text == "That question is no longer in the list."
     assert "Can I return something?" not in shopper.render(await shopper.wait_for("no longer"))
+
+
+def long_question(number: int) -> str:
+    """A question of QUESTION_MAX (200) characters as Telegram counts them: the gift counts
+    as two, so it is 199 in Python's count."""
+    start = f"Question {number}: 🎁 can I "
+    return start + "w" * (QUESTION_MAX - telegram_length(start) - 1) + "?"
+
+
+async def test_ada_pages_through_100_long_questions_and_sees_each_whole(
+    team_shop: ShopHarness,
+) -> None:
+    """100 questions of 200 characters come to more than one message of 4,096: Ada reads
+    them 10 a page, each whole, the commands under every page, ◀ ▶ between pages."""
+    assert team_shop.shop is not None
+    questions = [long_question(number) for number in range(1, MAX_ENTRIES + 1)]
+    assert {telegram_length(q) for q in questions} == {QUESTION_MAX}
+    for question in questions:
+        await faq.add(team_shop.shop, ADMIN_ID, question, "Yes.")
+    ada = team_shop.user(ADMIN_ID, "Ada")
+    await ada.send("/faq")
+    listing = await ada.wait_for("page 1/10")
+    pages = [listing.text or ""]
+    for page in range(2, 11):
+        await ada.press("Next ▶", message=listing)
+        listing = await ada.wait_for(f"page {page}/10")
+        pages.append(listing.text or "")
+    assert "Next ▶" not in ada.render(listing)  # the last page
+    for number, question in enumerate(questions, 1):  # each whole, on one page
+        assert sum(f"\n{number}. {question}\n" in text for text in pages) == 1
+    for text in pages:
+        assert telegram_length(text) <= MessageLimit.MAX_TEXT_LENGTH
+        assert text.endswith(usage()) and "…" not in text
+    await ada.press("◀ Prev", message=listing)
+    assert (await ada.wait_for("page 9/10")).text == pages[8]
+
+    await ada.send("/faq move 95 up")  # the list after a change opens at the page it is on
+    moved = await ada.wait_for("page 10/10")
+    assert f"\n94. {questions[94]}\n95. {questions[93]}\n" in (moved.text or "")

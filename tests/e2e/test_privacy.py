@@ -32,6 +32,7 @@ from bot.store.models import (
 from bot.usecases import privacy as privacy_usecase
 from tests.conftest import seeded_shop_in
 from tests.e2e.shopper import add_to_cart, open_invoice, open_order, past_order, shown
+from tests.reliability.test_exactly_once import crash_after
 
 ADMIN_ID = 9001
 ALICE = 1001
@@ -172,11 +173,13 @@ async def test_alice_deletes_her_data_and_her_order_stays_for_the_accounts(
     assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == []
     yes = await her_last_update(shop)  # the press's row stays, so its redelivery is recognised
     assert yes.update_id > before.update_id
-    assert (yes.kind, yes.status, yes.payload) == (
-        "callback_query",
-        "done",
-        {"update_id": yes.update_id},
-    )
+    assert (yes.kind, yes.status) == ("callback_query", "done")
+    query_id = shop.standin.calls_to("answerCallbackQuery")[-1].params["callback_query_id"]
+    left = {"callback_query_id": query_id, "chat_id": ALICE, "language": "en"}
+    assert yes.payload == {
+        "update_id": yes.update_id,
+        "delete_press": {**left, "message_id": asked.message_id},
+    }
     answers = len(shop.standin.calls_to("answerCallbackQuery"))
     await shop.standin.redeliver(
         {
@@ -379,3 +382,36 @@ async def test_a_stranger_is_told_the_shop_keeps_nothing_about_her(shop: ShopHar
     answer = await zoe.press("🗑 Yes, delete")
     assert answer.text == "This shop keeps no data about you."
     assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 0
+
+
+async def test_a_crash_after_her_data_is_deleted_still_answers_her_press(
+    shop: ShopHarness,
+) -> None:
+    """Alice presses 🗑 Yes, delete: her data is deleted, then the bot dies before its answer
+    leaves and before the press is marked done. After the restart the press is taken up
+    again from what its blanked body keeps (its callback query, chat and message, the
+    language she was answered in; nothing of hers) and gets the answer it would have got."""
+    alice, _ = await a_regular(shop)
+    await privacy(alice)
+    await alice.press("🗑 Delete my data")
+    asked, yes = alice.find_button("🗑 Yes, delete")
+    await shop.until_idle()  # her updates so far are done: the deletion blanks them
+    for method in ("editMessageText", "deleteMessage", "sendMessage", "answerCallbackQuery"):
+        shop.standin.fail_next(method, "Bad Request: the bot died before this", 400)
+    pressed = asyncio.ensure_future(alice.press_button(asked, yes, timeout=30))
+    await alice.wait_for_call("answerCallbackQuery", lambda call: not call.ok)  # the apology
+    await shop.until_idle()
+    press = await her_last_update(shop)
+    assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 1
+    assert not pressed.done() and shown(alice).startswith(ASK)  # no answer went out
+    await crash_after(shop.store, press, changed=True)  # as the crash left the inbox
+
+    await shop.restart()  # a polling bot takes back every unfinished update at start-up
+    answer = await pressed
+    assert answer.text == "Your data has been deleted."
+    assert shown(alice) == "Your data has been deleted."
+    await shop.until_idle()
+    again = await her_last_update(shop)
+    assert (again.update_id, again.status, again.error) == (press.update_id, "done", None)
+    assert [word for word in HER_WORDS if word in await inbox_bodies(shop)] == []
+    assert await count(shop, AuditEntry, AuditEntry.action == "customer.forget") == 1

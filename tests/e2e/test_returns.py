@@ -7,8 +7,9 @@ already. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from bot.standin.user import FakeUser
 from bot.store.models import OrderEvent, ReturnRequest, utcnow
 from bot.store.order_states import IllegalOrderTransition
 from bot.store.repositories.returns import ReturnRepository
+from bot.store.uow import Store
 from bot.usecases import returns as return_cases
 from bot.usecases.admin_orders import OrderNotChanged
 from bot.usecases.orders import deliver_order, ship_order
@@ -50,6 +52,7 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
     stripe_account,
     stripe_harness,
 )
+from tests.pg_databases import PgDatabases, pg_database_url
 
 MUGS = "2 × Stoneware Mug 350ml"
 CUSHION = "1 × Linen Cushion Cover"
@@ -715,3 +718,102 @@ async def test_a_refund_stripe_made_but_the_books_missed_is_never_made_again(
         await return_cases.approve(h.shop, ADMIN_ID, 1)
     assert await stripe_account.refunds_of(charge) == [2160]
     assert await books(h, order_id) == ("delivered", 2160)
+
+
+@pytest.fixture
+async def on_pg(
+    tmp_path: Path, localstripe: str, pg_databases: PgDatabases, migrated_pg: str
+) -> AsyncIterator[ShopHarness]:
+    """The card shop on PostgreSQL only: the two jobs below meet inside their transactions,
+    which SQLite's one writer at a time would make wait for each other."""
+    name = await pg_databases.take(migrated_pg)
+    try:
+        url = pg_database_url(pg_databases.admin_dsn, name)
+        async with card_shop(tmp_path, localstripe, database_url=url) as harness:
+            yield harness
+    finally:
+        pg_databases.give_back(name)
+
+
+TELL_RETURNS, PENDING_REFUNDS = "tell-returns", "pending refunds"
+
+
+def meeting(jobs: pytest.MonkeyPatch, first: str) -> None:
+    """The pending-refunds job has just recorded the refund (so the approval's message is
+    owed) as the `tell-returns` job of another worker reads what is owed: both meet there,
+    at a barrier, then both take Sam's message, `first` before the other."""
+    recorded, taking = asyncio.Barrier(2), asyncio.Barrier(2)
+    read = ReturnRepository.approvals_untold
+    take = ReturnRepository.take_message
+    take_of_refund = ReturnRepository.take_message_of_refund
+
+    async def approvals_untold(self: ReturnRepository, limit: int) -> list[ReturnRequest]:
+        await recorded.wait()
+        return await read(self, limit)
+
+    async def take_message(
+        self: ReturnRepository, request_id: int, status: str, at: datetime
+    ) -> bool:
+        if first != TELL_RETURNS:
+            await taking.wait()
+        took = await take(self, request_id, status, at)
+        if first == TELL_RETURNS:
+            await taking.wait()
+        return took
+
+    async def take_message_of_refund(self: ReturnRepository, refund_id: int, at: datetime) -> bool:
+        await recorded.wait()
+        if first == TELL_RETURNS:
+            await taking.wait()
+        took = await take_of_refund(self, refund_id, at)
+        if first != TELL_RETURNS:
+            await taking.wait()
+        return took
+
+    jobs.setattr(ReturnRepository, "approvals_untold", approvals_untold)
+    jobs.setattr(ReturnRepository, "take_message", take_message)
+    jobs.setattr(ReturnRepository, "take_message_of_refund", take_message_of_refund)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", [TELL_RETURNS, PENDING_REFUNDS])
+async def test_the_job_finishing_a_returns_refund_and_tell_returns_at_once_tell_sam_once(
+    on_pg: ShopHarness,
+    stripe_account: StripeTestAccount,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+) -> None:
+    """Ada approves; the bot dies as Stripe is asked. After the restart the pending-refunds
+    job refunds the mugs and records it, and at that very moment another worker's
+    `tell-returns` job finds the approval's message owed: Sam hears of his refund once,
+    whichever of them takes the message first."""
+    h = on_pg
+    assert h.shop is not None
+    h.without_job("tell-returns")  # the test runs it, as another worker
+    sam = h.user(SHOPPER_ID, "Sam")
+    order_id, charge = await card_order(h, sam, stripe_account)
+    await sam_asks_to_return_the_mugs(sam, order_id, "Damaged")
+    with monkeypatch.context() as dying:
+        assert h.shop.stripe is not None
+        dying.setattr(h.shop.stripe, "refund", _crash)
+        with pytest.raises(Crash):
+            await return_cases.approve(h.shop, ADMIN_ID, 1)
+
+    later = utcnow() + PENDING_REFUND_GRACE + timedelta(seconds=1)
+    other_store = Store.from_url(h.store.engine.url.render_as_string(hide_password=False))
+    other = dataclasses.replace(h.shop, store=other_store)  # a second worker
+    try:
+        with monkeypatch.context() as jobs:
+            meeting(jobs, first)
+            finished, told = await asyncio.gather(
+                resume_pending_refunds(h.shop, now=later), return_cases.tell_untold(other)
+            )
+    finally:
+        await other_store.close()
+    assert finished == [order_id]
+    assert told == (1 if first == TELL_RETURNS else 0)
+    assert await stripe_account.refunds_of(charge) == [2880]
+    news = ("✅ Your return #1 was approved", "↩️ We refunded $28.80")
+    heard = [m.text for m in sam.messages if (m.text or "").startswith(news)]
+    assert len(heard) == 1, heard
+    assert heard[0].startswith(news[0] if first == TELL_RETURNS else news[1])

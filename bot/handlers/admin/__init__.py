@@ -29,6 +29,7 @@ from bot.callback_data import (
     VERSION,
     Action,
     AddOrderNote,
+    AdminFaqPage,
     AdminMenu,
     AdminOrders,
     AdminProducts,
@@ -144,6 +145,7 @@ BUTTONS: dict[type[Action], AdminRoute[Any]] = {
     for route in (
         AdminRoute(AdminMenu, menu.on_menu),
         AdminRoute(AdminProducts, products.on_page),
+        AdminRoute(AdminFaqPage, faq.on_page),
         AdminRoute(FlowConfirm, flows.on_flow_button),
         AdminRoute(FlowCancel, flows.on_flow_button),
         AdminRoute(FlowSkip, flows.on_flow_button),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import i18n
-from bot.callback_data import FlowAction, FlowSkip
+from bot.callback_data import AdminFaqPage, FlowAction, FlowSkip
 from bot.context import ShopContext
 from bot.handlers.admin.common import actor, chat_id, save_flow
 from bot.handlers.admin.flows import FlowKind, register_flow
@@ -16,7 +16,8 @@ from bot.services.admin_flows import Flow, new_flow
 from bot.services.faq import NOT_TEXT, FaqInputError, FaqItem, check_answer, check_question
 from bot.usecases import faq
 from bot.views import admin_faq as views
-from bot.views.admin import reply
+from bot.views.admin import reply, show
+from bot.views.replies import answer_button
 
 SKIP = "/skip"
 NO_LANGUAGE = i18n.N_(
@@ -47,12 +48,21 @@ async def faq_command(update: Update, context: ShopContext) -> None:
             await reply(update, views.ask_delete(flow, item))
         elif verb == "move" and len(args) == 3 and args[2] in ("up", "down"):
             up = args[2] == "up"
-            moved = await faq.move(context.shop, actor(update), _number(args[1]), up)
-            await reply(update, views.faq_list(moved))
+            number = _number(args[1])
+            moved = await faq.move(context.shop, actor(update), number, up)
+            await reply(
+                update, views.faq_list(moved, views.page_with(number - 1 if up else number + 1))
+            )
         else:
             await reply(update, views.usage())
     except FaqInputError as exc:
         await reply(update, str(exc))
+
+
+async def on_page(update: Update, context: ShopContext, data: AdminFaqPage) -> None:
+    """◀ ▶ under the list: that page of it as it is now, in place."""
+    await answer_button(update)
+    await show(update, views.faq_list(await faq.listing(context.shop), data.page))
 
 
 def _number(text: str) -> int:
@@ -159,7 +169,9 @@ async def _save(update: Update, context: ShopContext, flow: Flow, answer: str | 
         await reply(update, str(exc))
         return
     await reply(update, views.saved(item, added=not flow.get("entry_id")))
-    await reply(update, views.faq_list(await faq.listing(context.shop)))
+    await reply(
+        update, views.faq_list(await faq.listing(context.shop), views.page_with(item.number))
+    )
 
 
 async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -175,7 +187,9 @@ async def on_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
         await reply(update, str(exc))
         return
     await reply(update, views.deleted(gone))
-    await reply(update, views.faq_list(await faq.listing(context.shop)))
+    await reply(
+        update, views.faq_list(await faq.listing(context.shop), views.page_with(gone.number))
+    )
 
 
 register_flow("faq", FlowKind(on_input=on_input, on_confirm=on_confirm, on_button=on_button))

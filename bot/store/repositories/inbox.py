@@ -86,17 +86,21 @@ class InboxRepository:
         )
         return list((await self.session.scalars(stmt)).all())
 
-    async def forget_chat(self, chat_id: int, being_handled: int | None) -> int:
+    async def forget_chat(
+        self, chat_id: int, being_handled: int | None, left: dict[str, Any] | None = None
+    ) -> int:
         """A shopper deleted her data: the updates of her chat the inbox keeps lose their
         bodies (her name, username, what she wrote), each left as its update_id and its state,
         all a redelivery is recognised (and dropped) by; how many.
 
         The ones still being handled keep theirs, for a crash to hand them over whole (they
         came as she deleted it, and give the shop her name again as they are handled), but
-        `being_handled`, the update deleting it, whose change commits with this: handled again
-        after a crash, it is marked failed as unreadable instead of answered."""
+        `being_handled`, the update deleting it, whose change commits with this: its body
+        becomes `left` (its update_id and what answering it needs, nothing of hers), which a
+        replay after a crash answers (bot.app.recover_updates); without `left`, its update_id
+        alone, marked failed as unreadable if handled again."""
         handled = InboxEntry.status != HANDLING
-        if being_handled is not None:
+        if being_handled is not None and left is None:
             handled = or_(handled, InboxEntry.update_id == being_handled)
         dialect = self.session.get_bind().dialect.name
         json_object = func.json_build_object if dialect == "postgresql" else func.json_object
@@ -106,7 +110,16 @@ class InboxRepository:
             .values(payload=json_object("update_id", InboxEntry.update_id))
             .execution_options(synchronize_session=False)
         )
-        return rowcount(result)
+        forgotten = rowcount(result)
+        if being_handled is not None and left is not None:
+            result = await self.session.execute(
+                update(InboxEntry)
+                .where(InboxEntry.chat_id == chat_id, InboxEntry.update_id == being_handled)
+                .values(payload=left)
+                .execution_options(synchronize_session=False)
+            )
+            forgotten += rowcount(result)
+        return forgotten
 
     async def prune(self, before: datetime) -> int:
         """Forget finished updates older than `before`."""
