@@ -95,7 +95,7 @@ async def test_a_block_releases_her_hold_and_is_audited_once_and_an_unblock_too(
         )
     ]
 
-    await blocking_cases.unblock(shop, ADA, "#%d" % order_id)  # found by her order
+    await blocking_cases.unblock(shop, ADA, f"#{order_id}")  # found by her order
     with pytest.raises(NotBlocked):
         await blocking_cases.unblock(shop, ADA, "@Mallory")
     async with store.reading() as uow:
