@@ -10,7 +10,10 @@ a visit or an answer's language raised Blocked, and the error handler brings it 
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot import i18n
 from bot.context import ShopContext
@@ -24,7 +27,8 @@ async def refuse(update: Update, context: ShopContext, refused: Blocked) -> None
     chosen = i18n.choose(refused.language, language_code, context.shop.settings.default_language)
     said = i18n.use(chosen)._(REFUSAL)
     if update.callback_query is not None:
-        await update.callback_query.answer(said, show_alert=True)
+        with contextlib.suppress(BadRequest):  # too old to answer: nothing to say it to
+            await update.callback_query.answer(said, show_alert=True)
     elif update.pre_checkout_query is not None:
         await update.pre_checkout_query.answer(ok=False, error_message=said)
     elif update.shipping_query is not None:

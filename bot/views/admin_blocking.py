@@ -24,7 +24,7 @@ def ask_reason(flow: Flow, who: str, problem: str = "") -> AdminView:
     tr = i18n.current()
     text = tr._(
         "🚫 Block {who}? Send the reason in one message (admins read it in /blocked and "
-        "/audit; she is not told), or tap Skip to block without one.",
+        "/audit; she is not told), or tap “Block without a reason”.",
         who=who,
     )
     if problem:
