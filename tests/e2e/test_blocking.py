@@ -2,7 +2,7 @@
 messages get one short answer, then silence for the hour; her button press gets the alert,
 her inline query nothing, her support message never reaches Ada, her invoice from before the
 block cannot be paid (its stock went back at once). /blocked lists her; Ada unblocks her and
-she shops again, her cart as she left it."""
+she shops again, her cart as she left it. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ async def held(h: ShopHarness, sku: str) -> int:
 
 
 async def test_ada_blocks_mallory_who_is_refused_everywhere_until_unblocked(
-    harness: ShopHarness,
+    harness_on_each_backend: ShopHarness,
 ) -> None:
-    h = harness
+    h = harness_on_each_backend
     ada = h.user(ADMIN_ID, "Ada")
     mallory = h.user(MALLORY, "Mallory", username="mallory")
     invoice = await open_invoice(mallory, "KIT-MUG-CER")  # a mug held for her invoice
