@@ -12,6 +12,7 @@ import pytest
 from bot.callback_data import BlockCustomer
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
+from bot.usecases import blocking
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, admin_shop
 
 SAM = 9003  # staff
@@ -88,3 +89,23 @@ async def test_the_team_cannot_be_blocked_and_staff_may_not_block(h: ShopHarness
         mallory = await uow.customers.get_by_telegram_id(SHOPPER_ID)
         assert mallory is not None and mallory.blocked_at is None
         assert await uow.audit.list_recent() == []
+
+
+async def test_blocked_pages_ten_at_a_time_newest_first(h: ShopHarness) -> None:
+    ada = h.user(ADMIN_ID, "Ada")
+    assert h.shop is not None
+    await ada.send("/blocked")
+    await ada.wait_for("Nobody is blocked.")
+    async with h.store.uow() as uow:
+        for n in range(11):
+            await uow.customers.get_or_create(2000 + n, first_name=f"Spammer {n}")
+    for n in range(11):
+        await blocking.block(h.shop, ADMIN_ID, f"{2000 + n} flood {n}")
+    await ada.send("/blocked")
+    first = await ada.wait_for("🚫 Blocked: 11, newest first (page 1 of 2):")
+    assert (first.text or "").split("\n")[1].startswith("• Spammer 10 (2010) · ")
+    assert [b.label for b in first.all_buttons] == ["Next ▶️"]
+    await ada.press("Next ▶️", message=first)
+    last = await ada.wait_for("(page 2 of 2)")
+    assert "• Spammer 0 (2000) · " in (last.text or "") and "· flood 0" in (last.text or "")
+    assert [b.label for b in last.all_buttons] == ["◀️ Previous"]
