@@ -78,7 +78,6 @@ from bot.services import (
 )
 from bot.services import cart as carts
 from bot.services import support as conversations
-from bot.services.blocking import Blocked
 from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
 from bot.services.checkout import (
@@ -292,9 +291,7 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
         )
         customer_id, chosen = customer.id, customer.language
     else:
-        if known.blocked_at is not None:  # read with the row every visit reads: no statement
-            told = blocking.told_lately(known.blocked_told_at, utcnow())
-            raise Blocked(known.id, known.language, told_lately=told)
+        blocking.refuse_if_blocked(known)  # read with the row every visit reads: no statement
         news = changes_for(
             known, first_name=who.first_name, username=who.username, language_code=who.language_code
         )
@@ -1422,9 +1419,8 @@ async def chosen_language(shop: Shop, user_id: int, *, refusing: bool = False) -
         customer = await uow.customers.get_by_telegram_id(user_id)
     if customer is None:
         return None
-    if refusing and customer.blocked_at is not None:
-        told = blocking.told_lately(customer.blocked_told_at, utcnow())
-        raise Blocked(customer.id, customer.language, told_lately=told)
+    if refusing:
+        blocking.refuse_if_blocked(customer)
     return customer.language
 
 

@@ -19,7 +19,8 @@ from bot.i18n import N_, worded
 from bot.services.admin_customers import CustomerLookup, find, parse_lookup
 from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.services.errors import BadCustomerLookup, ShopError
-from bot.store.models import Customer
+from bot.store.models import Customer, utcnow
+from bot.store.repositories.customers import Known
 from bot.store.uow import UnitOfWork
 
 MAX_REASON = 200  # customers.blocked_reason
@@ -42,8 +43,14 @@ class Blocked(Exception):
         self.told_lately = told_lately
 
 
-def told_lately(told_at: datetime | None, now: datetime) -> bool:
-    return told_at is not None and now - told_at < NOTICE_EVERY
+def refuse_if_blocked(customer: Customer | Known) -> None:
+    """Blocked if the shop blocked her, read from the row the caller has already: no
+    statement of its own."""
+    if customer.blocked_at is None:
+        return
+    told = customer.blocked_told_at
+    lately = told is not None and utcnow() - told < NOTICE_EVERY
+    raise Blocked(customer.id, customer.language, told_lately=lately)
 
 
 class BlockRefused(ShopError):
