@@ -729,6 +729,27 @@ class ShowCustomer(Action, code="ACU"):
 
 
 @dataclass(frozen=True)
+class BlockCustomer(Action, code="ACB"):
+    """🚫 Block on her screen: asks for a reason (or Skip) first, then blocks her."""
+
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class UnblockCustomer(Action, code="ACW"):
+    """✅ Unblock on her screen."""
+
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class BlockedPage(Action, code="ACL"):
+    """/blocked's page `page` (from 0)."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class OrderAction(Action, FromOrderList):
     """A button on one order in the admin's order screen; `listed` and `customer_id` name
     the list the order was opened from (FromOrderList), so the screen the action shows

@@ -30,6 +30,8 @@ from bot.callback_data import (
     AskApproveReturn,
     AskCancelOrder,
     AskResolveReview,
+    BlockCustomer,
+    BlockedPage,
     CancelOrder,
     CancelSale,
     CancelScheduledBroadcast,
@@ -60,6 +62,7 @@ from bot.callback_data import (
     ShipOrder,
     ShowCustomer,
     StopBroadcast,
+    UnblockCustomer,
 )
 from bot.config import Settings
 
@@ -80,6 +83,7 @@ STAFF_MAY: dict[str, bool] = {
     "customers.view": True,  # /customer, 👤 Customer: who she is and her orders, not her money
     "support": True,  # answer a shopper's message (reply to it), ✅ Close conversation
     "step": True,  # Confirm, Skip, Cancel under a step: the step's own action is checked too
+    "customers.block": False,  # /block, /unblock, /blocked, 🚫 Block / ✅ Unblock: the owner's
     "orders.cancel": False,  # ✖️ Cancel an order: money goes back
     "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
     "orders.approve": False,  # ✅ Approve payment of a flagged order; ☑️ Review resolved
@@ -115,6 +119,9 @@ COMMANDS: dict[str, str] = {
     "export": "files",
     "orders_admin": "orders.view",
     "customer": "customers.view",
+    "block": "customers.block",
+    "unblock": "customers.block",
+    "blocked": "customers.block",
     "stats": "reports",
     "report": "reports",
     "broadcast": "broadcast",
@@ -141,6 +148,9 @@ BUTTONS: dict[type[Action], str] = {
     AdminOrders: "orders.view",
     OpenOrder: "orders.view",
     ShowCustomer: "customers.view",
+    BlockCustomer: "customers.block",
+    UnblockCustomer: "customers.block",
+    BlockedPage: "customers.block",
     ShipOrder: "orders.ship",
     DeliverOrder: "orders.deliver",
     ReadyForPickup: "orders.ship",  # a pickup order's Ship and Delivered
@@ -189,6 +199,7 @@ STEPS: dict[str, str] = {  # a step (flow) open in an admin's chat, by kind
     "note": "orders.note",
     "return_decline": "returns",
     "faq": "faq",
+    "block": "customers.block",  # the reason asked after 🚫 Block
 }
 
 

@@ -64,8 +64,8 @@ from bot.conversation.screens import (
 )
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
-from bot.services import cart as carts
 from bot.services import (
+    blocking,
     catalog,
     faq,
     favourites,
@@ -76,6 +76,7 @@ from bot.services import (
     returns,
     reviews,
 )
+from bot.services import cart as carts
 from bot.services import support as conversations
 from bot.services.cancelling import NotCancellable, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView
@@ -290,6 +291,7 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
         )
         customer_id, chosen = customer.id, customer.language
     else:
+        blocking.refuse_if_blocked(known)  # read with the row every visit reads: no statement
         news = changes_for(
             known, first_name=who.first_name, username=who.username, language_code=who.language_code
         )
@@ -1409,12 +1411,17 @@ async def choose_language(v: Visit, language: str) -> Screen:
     return await _current(v, notice=said)  # back where she was, in her new language
 
 
-async def chosen_language(shop: Shop, user_id: int) -> str | None:
+async def chosen_language(shop: Shop, user_id: int, *, refusing: bool = False) -> str | None:
     """The language a person chose in /language (None: follow Telegram's), for an answer given
-    without a visit. One small read: only the updates that need it ask (bot.handlers.language)."""
+    without a visit. One small read: only the updates that need it ask (bot.handlers.language).
+    `refusing`: the answer is to her update, so one the shop blocked raises Blocked."""
     async with shop.store.reading() as uow:
         customer = await uow.customers.get_by_telegram_id(user_id)
-    return customer.language if customer is not None else None
+    if customer is None:
+        return None
+    if refusing:
+        blocking.refuse_if_blocked(customer)
+    return customer.language
 
 
 async def record_blocked(shop: Shop, user_id: int, blocked: bool) -> None:

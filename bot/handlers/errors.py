@@ -1,5 +1,8 @@
 """The error handler: log the failure once, and tell the person something went wrong.
 
+A person the shop blocked is not an error: her update raised Blocked where her row was read,
+and bot.handlers.blocked answers it (at most once an hour for messages).
+
 A fault of Telegram's (5xx, timeouts, dropped connections, 429) has been retried already
 (bot.pacing) and has outlasted the retries: it is logged with the update's id and nobody is
 told, since the apology would meet the same fault. The update is marked failed in the inbox.
@@ -14,8 +17,10 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot import i18n
 from bot.context import ShopContext
+from bot.handlers import blocked
 from bot.handlers.language import speak_chosen
 from bot.i18n import N_
+from bot.services.blocking import Blocked
 from bot.store import handling
 
 log = logging.getLogger(__name__)
@@ -24,6 +29,9 @@ SORRY = N_("Sorry, something went wrong on our side. Please try again, or send /
 
 
 async def on_error(update: object, context: ShopContext) -> None:
+    if isinstance(context.error, Blocked) and isinstance(update, Update):
+        await blocked.refuse(update, context, context.error)  # not a fault: the shop's choice
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     current = handling.current.get()
     if current is not None:

@@ -3,7 +3,8 @@ with a link back to the shop. Thin: parse, one catalog read, present.
 
 Inline queries come from anyone, also from people who never opened the shop, so nothing is
 written for them (no customer, no chat state), and each user gets only a few a second
-(bot.throttle): past that, an empty answer that costs the database nothing.
+(bot.throttle): past that, an empty answer that costs the database nothing. One the shop
+blocked (/block) gets an empty answer too: the one read of her row an inline query makes.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from telegram.ext import InlineQueryHandler
 
 from bot.context import AnyApplication, ShopContext
 from bot.services.catalog import SharePage
-from bot.usecases import sharing
+from bot.usecases import blocking, sharing
 from bot.views import sharing as cards
 
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 30  # short: prices and stock change; not personal, so shared by all users
 THROTTLED_CACHE_SECONDS = 5  # an over-the-limit user's empty answer, kept for them alone
+INLINE_BLOCKED_CACHE_SECONDS = 300  # one the shop blocked (/block): empty, for her alone
 PAGE_SIZE = InlineQueryLimit.RESULTS  # Telegram shows at most 50 results per answer
 _MAX_OFFSET_DIGITS = 6
 
@@ -35,6 +37,9 @@ async def on_inline_query(update: Update, context: ShopContext) -> None:
     if not context.shop.inline_queries.take(query.from_user.id):
         # Too many from this user: an empty answer costs the database nothing.
         await query.answer([], cache_time=THROTTLED_CACHE_SECONDS, is_personal=True)
+        return
+    if await blocking.is_blocked(context.shop, query.from_user.id):  # one indexed read
+        await query.answer([], cache_time=INLINE_BLOCKED_CACHE_SECONDS, is_personal=True)
         return
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH]
     offset = parse_offset(query.offset)

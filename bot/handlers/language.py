@@ -41,11 +41,12 @@ async def reader(update: Update, context: ShopContext) -> None:
 
 async def speak_chosen(update: Update, context: ShopContext) -> i18n.Translator:
     """The rest of this update speaks the sender's chosen language: for an answer given
-    without a visit, which would otherwise speak the Telegram language of `reader`."""
+    without a visit, which would otherwise speak the Telegram language of `reader`. One the
+    shop blocked gets no such answer (Blocked: bot.handlers.errors answers her)."""
     user = update.effective_user
     if user is None:
         return i18n.current()
-    chosen = await journey.chosen_language(context.shop, user.id)
+    chosen = await journey.chosen_language(context.shop, user.id, refusing=True)
     return i18n.use(i18n.choose(chosen, user.language_code, context.shop.settings.default_language))
 
 

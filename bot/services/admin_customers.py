@@ -52,6 +52,9 @@ class CustomerCard:
     newest: list[OrderRow]
     same_username: int = 0  # others whose stored username is hers too (stale); she is newest
     forgotten_at: datetime | None = None  # she deleted her data (/privacy)
+    blocked_at: datetime | None = None  # the shop blocked her (/block)
+    blocked_reason: str | None = None
+    blocked_by: int | None = None
 
 
 def parse_lookup(text: str) -> CustomerLookup:
@@ -70,6 +73,13 @@ def parse_lookup(text: str) -> CustomerLookup:
 
 async def look_up(uow: UnitOfWork, lookup: CustomerLookup, currency: str) -> CustomerCard:
     """Her card; CustomerNotFound (or OrderNotFound for `#7`) if nobody is."""
+    customer, others = await find(uow, lookup)
+    return await card(uow, customer, currency, same_username=others)
+
+
+async def find(uow: UnitOfWork, lookup: CustomerLookup) -> tuple[Customer, int]:
+    """The customer the admin asked for, and how many others had her username before;
+    CustomerNotFound (or OrderNotFound for `#7`) if nobody is (/customer, /block)."""
     others = 0
     if lookup.order_id:
         customer_id = (
@@ -89,7 +99,7 @@ async def look_up(uow: UnitOfWork, lookup: CustomerLookup, currency: str) -> Cus
         if customer is None:
             raise CustomerNotFound(str(lookup.telegram_id))
     assert customer is not None  # an order's customer is always there (a foreign key)
-    return await card(uow, customer, currency, same_username=others)
+    return customer, others
 
 
 async def card_of(uow: UnitOfWork, customer_id: int, currency: str) -> CustomerCard:
@@ -126,4 +136,7 @@ async def card(
         newest=[order_row(o, under_way.get(o.id, 0)) for o in newest],
         same_username=same_username,
         forgotten_at=customer.forgotten_at,
+        blocked_at=customer.blocked_at,
+        blocked_reason=customer.blocked_reason,
+        blocked_by=customer.blocked_by,
     )

@@ -99,7 +99,7 @@ class BroadcastReport:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
-    skipped: int = 0  # deleted their data after it started: not sent to
+    skipped: int = 0  # deleted their data or blocked by the shop (/block): not sent to
     stopped: bool = False  # the admin stopped it before everyone got it
     taken_over: bool = False  # its sender was taken for dead: another worker reports it
 
@@ -155,8 +155,8 @@ class BroadcastReport:
         if not self.skipped:
             return said
         return said + tr.ngettext(
-            ", {count} deleted her data",
-            ", {count} deleted their data",
+            ", {count} skipped (deleted her data or blocked by the shop)",
+            ", {count} skipped (deleted their data or blocked by the shop)",
             self.skipped,
             count=self.skipped,
         )
@@ -406,12 +406,12 @@ async def _listed(shop: Shop, broadcast_id: int, after: int) -> AsyncGenerator[R
 
 
 async def _send_to(shop: Shop, recipient: Recipient, text: str, report: BroadcastReport) -> None:
-    """One listed customer: sent, or not tried if she blocked the bot (counted as blocked) or
-    deleted her data (skipped) since the broadcast started."""
+    """One listed customer: sent, or not tried if she blocked the bot (counted as blocked),
+    deleted her data or was blocked by the shop (/block; both skipped)."""
     if recipient.blocked:
         report.blocked += 1
         return
-    if recipient.forgotten:
+    if recipient.forgotten or recipient.shut_out:
         report.skipped += 1
         return
     outcome = await shop.notifier.notify(recipient.telegram_id, text)

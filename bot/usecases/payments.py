@@ -28,7 +28,7 @@ from bot.payments.shipping import (
     shipping_price,
 )
 from bot.payments.stars import StarPayment
-from bot.services import checkout, gift_cards, promos, sales_pause
+from bot.services import blocking, checkout, gift_cards, promos, sales_pause
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
@@ -141,6 +141,8 @@ async def _payable_order(
         raise PaymentRefused(
             tr._("We can't find this order. Please check out again from your /cart.")
         )
+    if order.customer.blocked_at is not None:  # an invoice sent before the shop blocked her
+        raise PaymentRefused(tr._(blocking.REFUSAL))
     if order.status != OrderStatus.AWAITING_PAYMENT:
         if order.status == OrderStatus.CANCELLED:
             raise PaymentRefused(

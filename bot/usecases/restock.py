@@ -42,6 +42,10 @@ async def tell_waiting_shoppers(shop: Shop) -> int:
         if not taken:
             return told
         for waiting in taken:
+            if waiting.shut_out:  # blocked by the shop: her wait ends untold
+                async with shop.store.uow() as uow:
+                    await uow.restock.drop(waiting.subscription_id, claim)
+                continue
             sent = await shop.notifier.send(
                 waiting.telegram_id,
                 texts.back_in_stock(

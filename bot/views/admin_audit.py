@@ -65,6 +65,8 @@ ACTIONS: dict[str, str] = {
     "sale.end": N_("ended the sale of"),
     "sale.until": N_("changed the end date of the sale of"),
     "customer.forget": N_("deleted, at her request, the data of"),
+    "customer.block": N_("blocked"),
+    "customer.unblock": N_("unblocked"),
     "faq.add": N_("added the common question"),
     "faq.edit": N_("changed the common question"),
     "faq.delete": N_("deleted the common question"),
@@ -101,6 +103,7 @@ SHOWN_APART = frozenset(
         "restocked",
         "collected",  # read in how "from" and "to" are worded (a pickup's statuses)
         "review_reason",
+        "cancelled_orders",
     }
 )
 
@@ -120,6 +123,8 @@ def _line(tr: Translator, row: AuditLine, zone: tzinfo) -> str:
         parts.append(_sale(tr, row.details))
     elif row.action == "sale.until":
         parts.append(_sale_until(tr, row.details, zone))
+    elif row.action == "customer.block":
+        parts.append(_block(tr, row.details))
     elif "audience" in row.details:
         parts.append(_broadcast(tr, row.details, zone))
     elif said := _details(tr, row.details):
@@ -190,6 +195,17 @@ def _sale_until(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:
 
     said = f"{MINUS}{tr.percent(_count(details, 'percent'))}"
     return tr._("{sale}, last day {was} → {day}", sale=said, was=day("was"), day=day("ends_at"))
+
+
+def _block(tr: Translator, details: dict[str, Any]) -> str:
+    """ "“spams the support chat”, unpaid orders #12 cancelled": why, and what it released."""
+    reason = details.get("reason")
+    said = [tr._("“{reason}”", reason=reason) if isinstance(reason, str) else tr._("no reason")]
+    cancelled = details.get("cancelled_orders")
+    if isinstance(cancelled, list) and cancelled:
+        orders = ", ".join(f"#{order_id}" for order_id in cancelled)
+        said.append(tr._("unpaid orders {orders} cancelled", orders=orders))
+    return ", ".join(said)
 
 
 def _broadcast(tr: Translator, details: dict[str, Any], zone: tzinfo) -> str:

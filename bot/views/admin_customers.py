@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot import i18n, permissions
-from bot.callback_data import AdminOrders, button
+from bot.callback_data import AdminOrders, BlockCustomer, UnblockCustomer, button
 from bot.services.admin_customers import CustomerCard
 from bot.views.admin import AdminView, Rows
 from bot.views.admin_orders import order_button, order_line
@@ -63,6 +63,17 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
     if card.forgotten_at is not None:
         when = tr.date(card.forgotten_at, zone)
         lines.insert(1, tr._("🗑 Data deleted on {date} at her request.", date=when))
+    if card.blocked_at is not None:
+        by = permissions.actor_name(permissions.Role.ADMIN, card.blocked_by or 0)
+        lines.insert(
+            1,
+            tr._(
+                "⛔ Blocked by the shop since {when} ({by}): {reason}",
+                when=tr.datetime(card.blocked_at, zone),
+                by=by,
+                reason=card.blocked_reason or tr._("no reason given"),
+            ),
+        )
     if card.same_username:
         lines.append(
             tr.ngettext(
@@ -80,4 +91,8 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
         lines += [order_line(tr, row, zone, with_customer=False) for row in card.newest]
         rows += [[order_button(tr, row)] for row in card.newest]
         rows.append([button(tr._("🧾 All her orders"), AdminOrders("all", 0, card.customer_id))])
+    if card.blocked_at is None:  # staff do not see it: bot.views.admin.markup leaves it out
+        rows.append([button(tr._("🚫 Block"), BlockCustomer(card.customer_id))])
+    else:
+        rows.append([button(tr._("✅ Unblock"), UnblockCustomer(card.customer_id))])
     return AdminView("\n".join(lines), rows)

@@ -37,6 +37,7 @@ from bot.conversation.journey import Shopper, Shown
 from bot.conversation.screens import InvoiceScreen, PaidByCardScreen
 from bot.handlers.payments import paid_by_card
 from bot.i18n import N_
+from bot.services.blocking import REFUSAL, Blocked
 from bot.services.cancelling import NotCancellable
 from bot.services.cart import MAX_QUANTITY
 from bot.services.catalog import CATEGORY_ORDERS
@@ -170,6 +171,11 @@ class Storefront:
             return await handler(request, who)
 
         return checked
+
+    def _refusal(self, refused: Blocked) -> str:
+        """ "This shop can't take your messages." in her /language choice, else the page's."""
+        language = refused.language or i18n.current().language
+        return i18n.translator(language)._(REFUSAL)
 
     def _user(self, request: web.Request) -> WebAppUser:
         """Whom Telegram signed the request's initData for; InitDataError says why not."""
@@ -368,6 +374,8 @@ class Storefront:
             return _json(views.error(refused.said(i18n.current())), status=409)
         except UnknownReturnLine as bad:
             return _json(views.error(bad.said(i18n.current())), status=400)
+        except Blocked as refused:  # the shop blocked her (/block): her visit went no further
+            return _json(views.error(self._refusal(refused)), status=403)
         except web.HTTPException as http:
             if not request.path.startswith(f"{MOUNT}/api/") or http.status < 400:
                 raise

@@ -14,7 +14,7 @@ from bot.shop import Shop
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.store.models import Broadcast, Customer, utcnow
-from bot.usecases import broadcast
+from bot.usecases import blocking, broadcast
 from tests.admin.conftest import ADMIN_ID
 
 RATE = 50.0
@@ -364,3 +364,27 @@ async def test_an_admin_whose_broadcast_died_hears_of_it_in_her_own_language(
             await bea.wait_for("Send the text")
             report = await ada.wait_for("📣 Рассылка #1 прервана на 37 из 120 более 24 часов назад")
             assert "sent" not in (report.text or "")
+
+
+async def test_a_broadcast_skips_a_customer_the_shop_blocked_and_counts_her_as_skipped(
+    tmp_path: Path,
+) -> None:
+    async with BotApiStandIn() as standin:
+        standin.user(ADMIN_ID, "Ada")
+        async with ShopHarness(
+            tmp_path, standin=standin, admin_ids=frozenset({ADMIN_ID}), broadcast_rate=RATE
+        ) as h:
+            ids = await add_customers(h, standin, 3)
+            await blocking.block(running(h), ADMIN_ID, str(ids[0]))
+            admin = h.user(ADMIN_ID, "Ada")
+            await admin.send("/broadcast")
+            await admin.wait_for("broadcast to 3 customers")
+            await admin.send("Spring sale!")
+            await admin.wait_for("[📣 Send to 3]")
+            await admin.press("📣 Send to 3")
+            finished = await admin.wait_for("Broadcast finished", timeout=15)
+            assert "2 sent, 0 blocked the bot, 0 failed, 1 skipped (deleted her data or " in (
+                finished.text or ""
+            )
+            assert not standin.user(ids[0]).messages
+            assert "Spring sale!" in (standin.user(ids[1]).last_message.text or "")  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.standin import BotApiStandIn, FakeUser
 from bot.standin.harness import ShopHarness
 from bot.store.models import Customer, RestockSubscription
-from bot.usecases import restock
+from bot.usecases import blocking, restock
 from tests.admin.test_e2e_broadcast import busiest_second
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import open_invoice
@@ -179,3 +179,17 @@ async def test_forged_buttons_get_a_clear_answer(shop: ShopHarness, data: str, a
     pressed = await alice.press_data(welcome, data)
     assert (pressed.text or "").startswith(answer)
     assert await waiting(shop) == 0
+
+
+async def test_a_shopper_the_shop_blocked_is_not_told_and_her_wait_ends(shop: ShopHarness) -> None:
+    alice, mallory = shop.user(1001, "Alice"), shop.user(1002, "Mallory")
+    await set_stock(shop, MUG, 0)
+    await notify_me(alice)
+    await notify_me(mallory)
+    assert shop.shop is not None
+    await blocking.block(shop.shop, ADMIN_ID, "1002")
+    await set_stock(shop, MUG, 5)
+    assert await tell(shop) == 1 and await waiting(shop) == 0
+    await alice.wait_for(BACK)
+    await shop.until_idle()
+    assert not [m for m in mallory.messages if BACK in (m.text or "")]

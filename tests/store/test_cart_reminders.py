@@ -134,3 +134,14 @@ async def test_carts_from_before_reminders_existed_are_not_reminded(store: Store
 async def _claimable(store: Store, cutoff: datetime) -> list[int]:
     async with store.reading() as uow:
         return list(await uow.carts.due_for_reminder(cutoff))
+
+
+async def test_a_shopper_the_shop_blocked_is_not_reminded_until_unblocked(store: Store) -> None:
+    mallory = await _cart(store, 1, changed=2 * DAY)
+    keen = await _cart(store, 2, changed=2 * DAY)
+    async with store.uow() as uow:
+        assert await uow.customers.block(mallory, 9001, "spam", utcnow())
+    assert await _due(store) == [keen]
+    async with store.uow() as uow:
+        assert await uow.customers.unblock(mallory)
+    assert await _due(store) == [mallory, keen]

@@ -1708,3 +1708,41 @@ async def test_0061_keeps_the_tax_of_orders_placed_after_it_and_none_before(
             assert await conn.scalar(text("SELECT count(*) FROM orders")) == 1
     finally:
         await store.close()
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+async def test_0066_keeps_who_the_shop_blocked_and_takes_it_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0066 a customer can be blocked (when, why, by whom, when last told), /blocked
+    reads the blocked by a partial index and "Delete my data" finds the audit rows of her
+    blocks by another; down to the revision before it all of that is gone, and customers
+    written meanwhile stay."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO customers (telegram_id, first_name, blocked_bot, cart_reminders,"
+                    " price_drop_alerts, morning_report, created_at, last_seen_at, blocked_at,"
+                    " blocked_reason, blocked_by) VALUES (1001, 'Mallory', false, true, true,"
+                    " true, :now, :now, :now, 'spam', 9001)"
+                ),
+                {"now": datetime(2026, 12, 5, 17, tzinfo=UTC)},
+            )
+            assert {"ix_customers_blocked_at"} <= await _indexes(conn, "customers")
+            assert {"ix_audit_log_blocks"} <= await _indexes(conn, "audit_log")
+        await _alembic(store, "downgrade", "0066_customer_blocks-1")
+        async with store.engine.connect() as conn:
+            columns = await _columns(conn, "customers")
+            assert not {"blocked_at", "blocked_reason", "blocked_by", "blocked_told_at"} & columns
+            assert "ix_customers_blocked_at" not in await _indexes(conn, "customers")
+            assert "ix_audit_log_blocks" not in await _indexes(conn, "audit_log")
+            assert await conn.scalar(text("SELECT first_name FROM customers")) == "Mallory"
+        await _alembic(store, "upgrade", "0066_customer_blocks")
+        async with store.engine.connect() as conn:
+            assert await conn.scalar(text("SELECT blocked_at FROM customers")) is None
+        assert await current_revision(store.engine) == "0066_customer_blocks"
+    finally:
+        await store.close()

@@ -10,7 +10,7 @@ import asyncio
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.store.models import Product, ProductVariant
+from bot.store.models import Product, ProductVariant, utcnow
 from bot.store.repositories.favourites import due_price_drops
 from bot.store.uow import Store
 from tests.conftest import add_product
@@ -138,3 +138,14 @@ async def test_the_due_drops_are_read_from_the_index(store: Store) -> None:
     assert "ix_favourites_price_drops" in plan, plan
     if "SCAN" in plan:  # SQLite: products are walked, saved rows only sought
         assert "SCAN favourites" not in plan, plan
+
+
+async def test_a_shopper_the_shop_blocked_hears_of_no_drop(store: Store) -> None:
+    """Her drop is taken quietly, as one nobody may hear: not told then, nor after."""
+    mug = await add_product(store, "MUG", price=1600)
+    mallory = await _saver(store, 1, mug)
+    await _saver(store, 2, mug)
+    async with store.uow() as uow:
+        assert await uow.customers.block(mallory, 9001, None, utcnow())
+    await _set(store, mug, price=1000)
+    assert await _take(store) == (2, [(2, 1000, 1600)])

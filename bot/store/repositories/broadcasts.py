@@ -76,12 +76,14 @@ class GivenUp:
 
 class Recipient(NamedTuple):
     """A customer on a broadcast's list as her turn comes: whether she blocked the bot (not
-    tried, counted as blocked) or deleted her data (skipped) since it started."""
+    tried, counted as blocked), deleted her data or was blocked by the shop (/block; both
+    skipped) since it started."""
 
     customer_id: int
     telegram_id: int
     blocked: bool
     forgotten: bool
+    shut_out: bool = False
 
 
 def _under_way(live: Liveness) -> ColumnElement[bool]:
@@ -319,6 +321,7 @@ class BroadcastRepository:
                 Customer.telegram_id,
                 Customer.blocked_bot,
                 not_forgotten().label("kept"),
+                Customer.blocked_at,
             )
             .join(Customer, Customer.id == listed.customer_id)
             .where(listed.broadcast_id == broadcast_id, listed.customer_id > after)
@@ -326,7 +329,9 @@ class BroadcastRepository:
             .limit(limit)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [Recipient(row[0], row[1], bool(row[2]), not row[3]) for row in rows]
+        return [
+            Recipient(row[0], row[1], bool(row[2]), not row[3], row[4] is not None) for row in rows
+        ]
 
     async def _forget_list(self, *broadcast_ids: int) -> None:
         """An ended broadcast's list: nobody reads it again."""

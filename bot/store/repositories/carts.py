@@ -214,6 +214,7 @@ class CartRepository:
                 exists(select(CartLine.id).where(CartLine.cart_id == Cart.id)),
                 Customer.cart_reminders.is_(True),
                 Customer.blocked_bot.is_(False),
+                Customer.blocked_at.is_(None),  # the shop blocked her (/block): not told
                 ~paid_or_paying,
             )
             .order_by(Cart.changed_at)

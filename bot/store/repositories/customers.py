@@ -68,6 +68,8 @@ class Known(NamedTuple):
     blocked_bot: bool
     last_seen_at: datetime
     forgotten_at: datetime | None
+    blocked_at: datetime | None  # the shop blocked her (/block): the visit is refused
+    blocked_told_at: datetime | None  # when she was last told so
 
 
 class SavedChat(NamedTuple):
@@ -208,6 +210,68 @@ class CustomerRepository:
         await self.session.execute(
             update(Customer).where(Customer.telegram_id == telegram_id).values(blocked_bot=blocked)
         )
+
+    async def block(self, customer_id: int, by: int, reason: str | None, now: datetime) -> bool:
+        """Block her unless she is blocked already (one conditional UPDATE: of two admins
+        blocking her at once, one does it); whether this did."""
+        done = await self.session.execute(
+            update(Customer)
+            .where(Customer.id == customer_id, Customer.blocked_at.is_(None))
+            .values(blocked_at=now, blocked_reason=reason, blocked_by=by, blocked_told_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def unblock(self, customer_id: int) -> bool:
+        """Lift her block unless there is none; whether this did."""
+        done = await self.session.execute(
+            update(Customer)
+            .where(Customer.id == customer_id, Customer.blocked_at.is_not(None))
+            .values(blocked_at=None, blocked_reason=None, blocked_by=None, blocked_told_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def claim_block_notice(self, customer_id: int, now: datetime, every: timedelta) -> bool:
+        """Whether she is to be told she is blocked now: at most once per `every`, whichever
+        worker asks (one conditional UPDATE: the one whose UPDATE changed the row tells)."""
+        done = await self.session.execute(
+            update(Customer)
+            .where(
+                Customer.id == customer_id,
+                Customer.blocked_at.is_not(None),
+                or_(Customer.blocked_told_at.is_(None), Customer.blocked_told_at <= now - every),
+            )
+            .values(blocked_told_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def blocked_page(self, offset: int, limit: int) -> Sequence[Customer]:
+        """The blocked, newest block first (ix_customers_blocked_at)."""
+        stmt = (
+            select(Customer)
+            .where(Customer.blocked_at.is_not(None))
+            .order_by(Customer.blocked_at.desc(), Customer.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def count_blocked_by_shop(self) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(Customer).where(Customer.blocked_at.is_not(None))
+            )
+            or 0
+        )
+
+    async def is_blocked(self, telegram_id: int) -> bool:
+        """Whether the shop blocked this Telegram user (an inline query, which has no visit)."""
+        found = await self.session.scalar(
+            select(Customer.blocked_at).where(Customer.telegram_id == telegram_id)
+        )
+        return found is not None
 
     async def set_language(self, customer_id: int, language: str | None) -> None:
         """The shopper's choice of language (/language); None: follow Telegram's."""

@@ -125,6 +125,7 @@ class FavouriteRepository:
                 tuple_(Favourite.customer_id, Favourite.product_id).in_(keys),
                 Customer.price_drop_alerts.is_(True),
                 Customer.blocked_bot.is_(False),
+                Customer.blocked_at.is_(None),  # the shop blocked her (/block): not told
                 Product.is_active.is_(True),
                 IN_STOCK,  # what a list calls in stock (a variant of it, for one sold so)
             )

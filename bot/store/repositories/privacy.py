@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.db import rowcount
 from bot.store.models import (
+    AuditEntry,
     Cart,
     CartLine,
     ChatState,
@@ -196,10 +197,25 @@ class PrivacyRepository:
                 price_drop_alerts=False,
                 morning_report=False,
                 forgotten_at=now,
+                blocked_reason=None,  # an admin's words about her; the block itself stays
             )
             .execution_options(synchronize_session=False)
         )
+        await self._blank_block_reasons(chat_id)
         return counts
+
+    async def _blank_block_reasons(self, telegram_id: int) -> None:
+        """The reasons admins gave for blocking her (/block) leave the audit log's rows too:
+        the rows stay (who blocked her, when), their `reason` blanked."""
+        entries = await self.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "customer.block",
+                AuditEntry.target == f"customer:{telegram_id}",
+            )
+        )
+        for entry in entries:
+            if (entry.details or {}).get("reason") is not None:
+                entry.details = {**(entry.details or {}), "reason": None}
 
     async def _delete(self, statement: Any) -> int:
         result = await self.session.execute(statement.execution_options(synchronize_session=False))

@@ -36,6 +36,7 @@ class Waiting:
     language_code: str | None = None  # their Telegram language
     translations: dict[str, Any] | None = None  # the product's title in other languages
     variant_label: str = ""  # "M / Oat" for a variant; it joins the title in the reader's words
+    shut_out: bool = False  # the shop blocked her (/block): her turn is taken, nothing sent
 
 
 class RestockRepository:
@@ -104,6 +105,7 @@ class RestockRepository:
                 Customer.language,
                 Customer.language_code,
                 Product.translations,
+                Customer.blocked_at,
             )
             .join(Customer, Customer.id == RestockSubscription.customer_id)
             .join(Product, Product.id == RestockSubscription.product_id)
@@ -124,6 +126,7 @@ class RestockRepository:
                 language_code=row[9],
                 translations=row[10],
                 variant_label=variant_label(row[7]),
+                shut_out=row[11] is not None,
             )
             for row in rows.all()
         ]

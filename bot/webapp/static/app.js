@@ -1103,6 +1103,7 @@
       outsideTelegram();
       return;
     }
+    let shutOut = null;
     api('GET', 'texts').then((answer) => {
       words = answer.texts || {};
       document.documentElement.lang = answer.language || 'en';
@@ -1111,7 +1112,14 @@
       $('back').textContent = t('‹ Back');
       $('to-cart').setAttribute('aria-label', t('Your cart'));
       $('to-orders').setAttribute('aria-label', t('📦 My orders'));
-    }, () => {}).finally(() => {
+    }, (error) => {
+      // 403: the shop blocked her (/block); the page says so and asks nothing more.
+      if (error instanceof ApiError && error.status === 403) shutOut = error;
+    }).finally(() => {
+      if (shutOut) {
+        view.replaceChildren(h('div', { class: 'section' }, h('p', { id: 'refused', text: shutOut.message })));
+        return;
+      }
       refreshCart();
       goHome();
     });
