@@ -122,8 +122,11 @@ async def test_refunds_so_far_are_listed_under_the_total_and_keep_the_number(
 async def test_an_unpaid_order_has_no_invoice_button_and_a_forged_press_is_told_why(
     shop: ShopHarness,
 ) -> None:
-    alice = shop.user(1001, "Alice")
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
     await open_invoice(alice, MUG)  # checked out, not paid
+    await ada.send("/orders_admin #1")
+    admins = await ada.wait_for("Shopper: ")
+    assert not [b for b in admins.all_buttons if "🧾" in b.label]
     await open_order(alice, 1)
     order = await alice.wait_for("Placed ", include_existing=True)
     assert "🧾 Invoice" not in [b.label for b in order.all_buttons]

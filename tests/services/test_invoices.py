@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +17,7 @@ from bot.services import invoices
 from bot.services.errors import NoInvoice
 from bot.shop import Shop
 from bot.store.models import Invoice, Order
+from bot.store.repositories.invoices import InvoiceRepository
 from bot.store.uow import Store
 from bot.usecases.invoices import invoice
 
@@ -106,26 +108,36 @@ async def test_a_stars_order_is_refused_with_why(store: Store) -> None:
 
 
 @pytest.mark.postgres
-async def test_two_orders_asking_at_once_get_two_consecutive_numbers(pg_url: str) -> None:
+async def test_two_orders_asking_at_once_get_two_consecutive_numbers(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Both transactions are open and about to take a number when either does: the counter
     row's lock makes the second wait for the first to commit."""
     store = Store.from_url(pg_url)
     await store.migrate()
     try:
         orders = await _paid_orders(store, 2, status="paid", paid_at=NOW)
-        both_open = asyncio.Barrier(2)
-
-        async def ask(order_id: int) -> str:
-            async with store.uow() as uow:
-                await uow.session.execute(select(1))  # the transaction has begun
-                await both_open.wait()
-                return (await invoices.invoice_for(uow, SELLER, order_id, now=NOW)).number
-
-        numbers = await asyncio.gather(*(ask(order_id) for order_id in orders))
+        monkeypatch.setattr(InvoiceRepository, "next_sequence", _together(2))
+        numbers = await asyncio.gather(*(_issue(store, order_id) for order_id in orders))
+        monkeypatch.undo()
         assert sorted(numbers) == ["INV-2027-000001", "INV-2027-000002"]
         assert await _numbers(store) == sorted(numbers)
     finally:
         await store.close()
+
+
+def _together(parties: int) -> Callable[[InvoiceRepository], Awaitable[int]]:
+    """InvoiceRepository.next_sequence, but the first `parties` calls wait for each other:
+    every transaction has looked for an invoice, found none and takes a number at once."""
+    all_there, take, calls = asyncio.Barrier(parties), InvoiceRepository.next_sequence, [0]
+
+    async def next_sequence(repository: InvoiceRepository) -> int:
+        calls[0] += 1
+        if calls[0] <= parties:
+            await all_there.wait()
+        return await take(repository)
+
+    return next_sequence
 
 
 @pytest.mark.postgres
@@ -139,19 +151,9 @@ async def test_the_shopper_and_an_admin_asking_at_once_share_one_number(
     await shop.store.migrate()
     try:
         order_id, later = await _paid_orders(shop.store, 2, status="paid", paid_at=NOW)
-        both_open, first_tries = asyncio.Barrier(2), [0]
-        asked = invoices.invoice_for
-
-        async def at_once(*args: object, **kwargs: object) -> invoices.InvoiceDocument:
-            first_tries[0] += 1
-            if first_tries[0] <= 2:  # both transactions open, neither has looked yet
-                await both_open.wait()
-            return await asked(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(invoices, "invoice_for", at_once)
+        monkeypatch.setattr(InvoiceRepository, "next_sequence", _together(2))
         hers, admins = await asyncio.gather(invoice(shop, order_id, 1001), invoice(shop, order_id))
         monkeypatch.undo()
-        assert first_tries[0] == 3  # the loser's second try read the winner's invoice
         assert hers.number == admins.number
         assert await _issue(shop.store, later) != hers.number
         numbers = await _numbers(shop.store)
