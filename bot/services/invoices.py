@@ -13,18 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
 
 from bot.config import Settings
 from bot.i18n import choose
 from bot.money import STARS
-from bot.notices import address_text
 from bot.services.errors import NoInvoice
-from bot.services.order_summary import order_taxes
+from bot.services.order_summary import OrderSummary, address_text, summarize
 from bot.store.models import Invoice, Order, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
-from bot.tax import RateTax
 
 NUMBER_DIGITS = 6  # "INV-2026-000042"
 # Orders that have been paid and may have an invoice: also after they went out, or when part
@@ -55,18 +52,6 @@ def may_have_invoice(
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    title: str
-    translations: dict[str, Any] | None
-    quantity: int
-    unit_price: int
-
-    @property
-    def line_total(self) -> int:
-        return self.unit_price * self.quantity
-
-
-@dataclass(frozen=True, slots=True)
 class RefundMade:
     at: datetime
     amount: int
@@ -74,29 +59,17 @@ class RefundMade:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceDocument:
-    """Everything the PDF says, as plain data: amounts in minor units of `currency`."""
+    """Everything the PDF says, as plain data: the invoice as issued, and the order (its
+    lines and money in minor units of its currency) as it stands, with the refunds made."""
 
     number: str
-    order_id: int
     issued_at: datetime
-    paid_at: datetime | None
     seller: str
     seller_address: tuple[str, ...]
     seller_tax_id: str
     buyer: str
-    buyer_address: str
-    currency: str
-    lines: tuple[InvoiceLine, ...]
-    items_total: int
-    discount_total: int
-    promo_code: str | None
-    shipping_total: int
-    tip_amount: int
-    gift_card_code: str | None
-    gift_card_amount: int
-    total: int
-    tax_label: str | None
-    taxes: tuple[RateTax, ...]
+    buyer_address: str  # "" for an order with nothing shipped
+    order: OrderSummary
     refunds: tuple[RefundMade, ...]
     language: str  # the buyer's (bot.i18n.choose): the invoice is written in it
 
@@ -158,29 +131,13 @@ def _document(
     address = address_text(order.shipping_address) if order.shipping_address else ""
     return InvoiceDocument(
         number=invoice.number,
-        order_id=order.id,
         issued_at=invoice.issued_at,
-        paid_at=order.paid_at,
         seller=invoice.seller,
         seller_address=tuple(line for line in invoice.seller_address.split("\n") if line),
         seller_tax_id=invoice.seller_tax_id,
         buyer=order.customer.first_name,
         buyer_address=address,
-        currency=order.currency,
-        lines=tuple(
-            InvoiceLine(line.title, line.translations, line.quantity, line.unit_price)
-            for line in order.lines
-        ),
-        items_total=order.items_total,
-        discount_total=order.discount_total,
-        promo_code=order.promo_code,
-        shipping_total=order.shipping_total,
-        tip_amount=order.tip_amount,
-        gift_card_code=order.gift_card_code,
-        gift_card_amount=order.gift_card_amount,
-        total=order.total,
-        tax_label=order.tax_label,
-        taxes=order_taxes(order),
+        order=summarize(order),
         refunds=refunds,
         language=choose(order.customer.language, order.customer.language_code, default_language),
     )

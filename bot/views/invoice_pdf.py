@@ -73,9 +73,9 @@ def _heading(doc: InvoiceDocument, tr: Translator, zone: ZoneInfo) -> list[str]:
         tr._("Number: {number}", number=doc.number),
         tr._("Issued: {day}", day=tr.date(doc.issued_at, zone)),
     ]
-    if doc.paid_at is not None:
-        lines.append(tr._("Paid: {day}", day=tr.date(doc.paid_at, zone)))
-    lines.append(tr._("Order #{order_id}", order_id=doc.order_id))
+    if doc.order.paid_at is not None:
+        lines.append(tr._("Paid: {day}", day=tr.date(doc.order.paid_at, zone)))
+    lines.append(tr._("Order #{order_id}", order_id=doc.order.order_id))
     return lines
 
 
@@ -101,18 +101,16 @@ def _parties(pdf: FPDF, doc: InvoiceDocument, tr: Translator) -> None:
 
 
 def _lines(pdf: FPDF, doc: InvoiceDocument, tr: Translator) -> None:
-    def money(amount: int) -> str:
-        return tr.money(amount, doc.currency)
-
+    order = doc.order
     with pdf.table(col_widths=_COLUMNS, text_align=_ALIGN, line_height=6) as table:
         table.row([tr._("Item"), tr._("Qty"), tr._("Unit price"), tr._("Amount")])
-        for line in doc.lines:
+        for line in order.lines:
             table.row(
                 [
                     tr.name(line.title, line.translations),
                     str(line.quantity),
-                    money(line.unit_price),
-                    money(line.line_total),
+                    tr.money(line.unit_price, order.currency),
+                    tr.money(line.line_total, order.currency),
                 ]
             )
 
@@ -120,26 +118,27 @@ def _lines(pdf: FPDF, doc: InvoiceDocument, tr: Translator) -> None:
 def _totals(pdf: FPDF, doc: InvoiceDocument, tr: Translator, zone: ZoneInfo) -> None:
     """Discount, shipping, tip, gift card, the total, the VAT it includes per rate (the
     words of every screen of the order), then the refunds so far."""
+    order = doc.order
 
     def money(amount: int) -> str:
-        return tr.money(amount, doc.currency)
+        return tr.money(amount, order.currency)
 
-    lines = [tr._("Items: {amount}", amount=money(doc.items_total))]
-    if doc.discount_total:
-        lines.append(discount_line(tr, doc.promo_code, doc.discount_total, doc.currency))
-    if doc.shipping_total:
-        lines.append(tr._("Shipping: {amount}", amount=money(doc.shipping_total)))
-    if doc.tip_amount:
-        lines.append(tr._("Tip: {amount}", amount=money(doc.tip_amount)))
-    if paid_by_card := gift_card_line(doc, tr):
+    lines = [tr._("Items: {amount}", amount=money(order.items_total))]
+    if order.discount_total:
+        lines.append(discount_line(tr, order.promo_code, order.discount_total, order.currency))
+    if order.shipping_total:
+        lines.append(tr._("Shipping: {amount}", amount=money(order.shipping_total)))
+    if order.tip_amount:
+        lines.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
+    if paid_by_card := gift_card_line(order, tr):
         lines.append(paid_by_card)
     for text in lines:
         pdf.cell(0, 6, text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 12)
-    total = tr._("Total: {total}", total=money(doc.total))
+    total = tr._("Total: {total}", total=money(order.total))
     pdf.cell(0, 8, total, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 10)
-    for text in tax_lines(tr, doc.tax_label, doc.taxes, doc.currency):
+    for text in tax_lines(tr, order.tax_label, order.taxes, order.currency):
         pdf.cell(0, 6, text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if doc.refunds:
         pdf.ln(3)
@@ -155,7 +154,7 @@ async def send(bot: Bot, chat_id: int, doc: InvoiceDocument, zone: ZoneInfo) -> 
     a document named by its number ("INV-2026-000042.pdf"), captioned in the presser's
     language; False if Telegram refused it."""
     content = await asyncio.to_thread(render, doc, zone)
-    caption = i18n.current()._(texts.CAPTION, number=doc.number, order_id=doc.order_id)
+    caption = i18n.current()._(texts.CAPTION, number=doc.number, order_id=doc.order.order_id)
     try:
         await bot.send_document(
             chat_id, InputFile(content, filename=doc.file_name), caption=caption

@@ -7,6 +7,7 @@ import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,18 +24,21 @@ MUG = "KIT-MUG-CER"  # $16.00
 YEAR = datetime.now(UTC).year  # the issue year on the shop's clock (UTC)
 
 
+# A shop with VAT at 20% that issues invoices, and an admin.
+INVOICING: dict[str, Any] = {
+    "admin_ids": frozenset({ADMIN_ID}),
+    "payment_provider_token": "TEST:provider",
+    "tax_rate_bp": 2000,
+    "invoice_seller": "Mugs & Co. Ltd",
+    "invoice_address": ("12 Main St", "Springfield"),
+    "invoice_tax_id": "GB123456789",
+}
+
+
 @pytest.fixture
 async def shop(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarness]:
     seeded_shop_in(tmp_path, seeded_sqlite)
-    async with ShopHarness(
-        tmp_path,
-        admin_ids=frozenset({ADMIN_ID}),
-        payment_provider_token="TEST:provider",
-        tax_rate_bp=2000,
-        invoice_seller="Mugs & Co. Ltd",
-        invoice_address=("12 Main St", "Springfield"),
-        invoice_tax_id="GB123456789",
-    ) as h:
+    async with ShopHarness(tmp_path, **INVOICING) as h:
         yield h
 
 
