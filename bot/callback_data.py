@@ -414,6 +414,13 @@ class DownloadAgain(Action, code="dl"):
 
 
 @dataclass(frozen=True)
+class MyInvoice(Action, code="inv"):
+    """🧾 Invoice on one of her paid orders: send its PDF (issued on the first press)."""
+
+    order_id: int
+
+
+@dataclass(frozen=True)
 class AskShop(Action, code="ask"):
     """Write to the shop (/support); about an order when `order_id` is not 0."""
 
@@ -819,6 +826,11 @@ class AskResolveReview(OrderAction, code="AOV"):
 @dataclass(frozen=True)
 class ResolveReview(OrderAction, code="AOW"):
     """Review resolved, confirmed."""
+
+
+@dataclass(frozen=True)
+class OrderInvoice(OrderAction, code="AOI"):
+    """🧾 Invoice on the admin's order screen: the same PDF, the same number, as hers."""
 
 
 @dataclass(frozen=True)

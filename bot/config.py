@@ -6,6 +6,7 @@ import hashlib
 import io
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,12 @@ class ConfigError(Exception):
 
 MOST_RESUME_HOURS = 720  # 30 days, as far ahead as a broadcast may be planned
 MOST_BATCH = 1000  # recipients read at once, and the most who may get a broadcast twice
+DEFAULT_INVOICE_PREFIX = "INV-"
+INVOICE_SELLER_MAX = 120  # a legal name on one line of the PDF
+INVOICE_ADDRESS_LINES = 6
+INVOICE_ADDRESS_LINE_MAX = 80
+_TAX_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{1,30}$")  # "DE123456789", "ESB-1234567-8"
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9/_-]{1,12}$")  # "INV-", "F/"
 MAX_PICKUP_POINTS = 10  # a payment form's list stays short enough to read
 PICKUP_NAME_MAX = 48  # the option's title in the form: "🏬 Pick up: <name> (free)"
 PICKUP_ADDRESS_MAX = 200
@@ -115,6 +122,12 @@ class Settings:
     # no tax at all), and what the shop calls it ("Includes VAT 20%: $2.67").
     tax_rate_bp: int | None = None
     tax_label: str = DEFAULT_LABEL
+    # Invoices (bot.services.invoices): the seller's legal name ("": no invoices at all), her
+    # address as lines, VAT number ("": none printed) and what numbers begin with.
+    invoice_seller: str = ""
+    invoice_address: tuple[str, ...] = ()
+    invoice_tax_id: str = ""
+    invoice_prefix: str = DEFAULT_INVOICE_PREFIX
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -157,6 +170,11 @@ class Settings:
     def now(self) -> datetime:
         """This moment on the shop's clock: a promo code's days are the shop's days."""
         return datetime.now(self.zone)
+
+    @property
+    def invoices_on(self) -> bool:
+        """Paid orders offer a 🧾 Invoice (INVOICE_SELLER is set)."""
+        return bool(self.invoice_seller)
 
     @property
     def tax_on(self) -> bool:
@@ -265,6 +283,8 @@ def _parse(env: Mapping[str, str]) -> Settings:
     tax_rate = _tax_rate(get("TAX_RATE"), currency)
     tax_label = _tax_label(get("TAX_LABEL", DEFAULT_LABEL))
 
+    seller, address, tax_id, prefix = _invoice_settings(env)
+
     tip_max = _amount(env, "TIP_MAX", currency, "0")
     tip_suggested = _tip_suggestions(env.get("TIP_SUGGESTED", ""), currency, tip_max)
 
@@ -323,7 +343,50 @@ def _parse(env: Mapping[str, str]) -> Settings:
         return_days=_positive_int(env, "RETURN_DAYS", 14, allow_zero=True),
         tax_rate_bp=tax_rate,
         tax_label=tax_label,
+        invoice_seller=seller,
+        invoice_address=address,
+        invoice_tax_id=tax_id,
+        invoice_prefix=prefix,
     )
+
+
+def _invoice_settings(env: Mapping[str, str]) -> tuple[str, tuple[str, ...], str, str]:
+    """INVOICE_SELLER, INVOICE_ADDRESS (lines split at ";" or a newline, written as such or
+    as the two characters \\n), INVOICE_TAX_ID and INVOICE_PREFIX, each checked; the address
+    or tax number without a seller is refused, as it would silently print nothing."""
+    seller = env.get("INVOICE_SELLER", "").strip()
+    raw_address = env.get("INVOICE_ADDRESS", "").strip()
+    tax_id = env.get("INVOICE_TAX_ID", "").strip()
+    prefix = env.get("INVOICE_PREFIX", "").strip() or DEFAULT_INVOICE_PREFIX
+    if len(seller) > INVOICE_SELLER_MAX or not seller.isprintable():
+        raise ConfigError(
+            f"INVOICE_SELLER must be the shop's legal name on one line, at most "
+            f"{INVOICE_SELLER_MAX} characters, got {seller!r}"
+        )
+    if not seller and (raw_address or tax_id):
+        raise ConfigError(
+            "INVOICE_ADDRESS and INVOICE_TAX_ID need INVOICE_SELLER, the legal name invoices are"
+            " issued in: set it, or leave them empty"
+        )
+    lines = tuple(line.strip() for line in re.split(r";|\n|\\n", raw_address) if line.strip())
+    if len(lines) > INVOICE_ADDRESS_LINES or any(
+        len(line) > INVOICE_ADDRESS_LINE_MAX or not line.isprintable() for line in lines
+    ):
+        raise ConfigError(
+            f"INVOICE_ADDRESS must be at most {INVOICE_ADDRESS_LINES} lines separated by ; of at"
+            f" most {INVOICE_ADDRESS_LINE_MAX} characters each, got {raw_address!r}"
+        )
+    if tax_id and not _TAX_ID_RE.match(tax_id):
+        raise ConfigError(
+            f"INVOICE_TAX_ID must be a VAT number of 2 to 31 letters, digits, spaces, dots or"
+            f" dashes, such as DE123456789, got {tax_id!r}"
+        )
+    if not _PREFIX_RE.match(prefix):
+        raise ConfigError(
+            f"INVOICE_PREFIX must be at most 12 letters, digits, -, _ or /, such as INV-, got"
+            f" {prefix!r}"
+        )
+    return seller, lines, tax_id, prefix
 
 
 def _tax_rate(raw: str, currency: str) -> int | None:

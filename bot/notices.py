@@ -15,7 +15,7 @@ from bot.clipping import clip
 from bot.i18n import Translator
 from bot.money import STARS
 from bot.services.errors import RefundDeferred
-from bot.services.order_summary import OrderSummary, lines_text
+from bot.services.order_summary import OrderSummary, address_text, lines_text
 from bot.services.refunds import RefundInfo
 from bot.services.sellable import StockLine
 
@@ -39,20 +39,6 @@ def as_many_as_fit(tr: Translator, items: Sequence[str], room: int, sep: str = "
     more = len(items) - shown
     left = tr.ngettext("… and {count} more", "… and {count} more", more, count=more)
     return sep.join([*items[:shown], left])
-
-
-def address_text(address: dict[str, Any] | None) -> str:
-    if not address:
-        return "-"
-    parts = [
-        address.get("street_line1"),
-        address.get("street_line2"),
-        address.get("post_code"),
-        address.get("city"),
-        address.get("state"),
-        address.get("country_code"),
-    ]
-    return ", ".join(str(part) for part in parts if part)
 
 
 # Alerts to the admins take `tr`, the language of the admin reading it (Shop.alert_admins

@@ -55,6 +55,7 @@ from bot.callback_data import (
     FlowSkip,
     HideReview,
     OpenOrder,
+    OrderInvoice,
     PickedUp,
     ReadyForPickup,
     RefundOrder,
@@ -163,6 +164,7 @@ BUTTONS: dict[type[Action], str] = {
     AskResolveReview: "orders.approve",  # a flag on money not back: the admins' to clear
     ResolveReview: "orders.approve",
     AddOrderNote: "orders.note",
+    OrderInvoice: "orders.view",  # a document of the order she can see anyway
     EditTracking: "orders.tracking",
     AskApproveReturn: "returns",
     ApproveReturn: "returns",

@@ -1,6 +1,6 @@
-"""/orders: the shopper's order history, one order's lines, its digital items again,
-⭐ stars for what she bought, 🔁 Buy again, ✖️ Cancel order before it ships, and ↩️ Return
-items once it is delivered."""
+"""/orders: the shopper's order history, one order's lines, its digital items again, its
+🧾 Invoice, ⭐ stars for what she bought, 🔁 Buy again, ✖️ Cancel order before it ships, and
+↩️ Return items once it is delivered."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.callback_data import (
     BuyAgain,
     CancelMyOrder,
     DownloadAgain,
+    MyInvoice,
     MyOrder,
     MyOrders,
     RateProduct,
@@ -22,10 +23,12 @@ from bot.conversation.journey import EXPIRED, Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.services.errors import DownloadUnavailable
-from bot.usecases import deliveries
+from bot.services.errors import DownloadUnavailable, NoInvoice
+from bot.texts import invoices as texts
+from bot.usecases import deliveries, invoices
 from bot.usecases.returns import request_return_said
 from bot.usecases.shopper_orders import cancel_own_order_said
+from bot.views import invoice_pdf
 from bot.views.display import present
 from bot.views.replies import answer_button, say
 
@@ -98,6 +101,25 @@ async def on_download(
     return None
 
 
+async def on_invoice(
+    update: Update, context: ShopContext, who: Shopper, data: MyInvoice
+) -> Screen | None:
+    """🧾 Invoice on her paid order: its PDF (the same number every time); a press on an
+    order that has none (not hers, unpaid, forged) is told why."""
+    tr = await speak_chosen(update, context)
+    try:
+        document = await invoices.invoice(context.shop, data.order_id, who.user_id)
+    except NoInvoice as exc:
+        await answer_button(update, exc.said(tr))
+        await say(context, who.chat_id, exc.said(tr))
+        return None
+    await answer_button(update, tr._(texts.SENDING, number=document.number))
+    zone = context.shop.settings.zone
+    if not await invoice_pdf.send(context.bot, who.chat_id, document, zone):
+        await say(context, who.chat_id, tr._(texts.SEND_FAILED))
+    return None
+
+
 def register(app: AnyApplication) -> None:
     app.add_handler(CommandHandler("orders", orders_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(
@@ -109,5 +131,6 @@ def register(app: AnyApplication) -> None:
             Route(RateProduct, on_rate),
             Route(ReturnItems, on_return),
             Route(DownloadAgain, on_download),
+            Route(MyInvoice, on_invoice),
         )
     )

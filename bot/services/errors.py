@@ -705,3 +705,29 @@ class GiftCardSpent(RefundNotPossible):
             spent=i18n.amount(spent, currency),
             initial=i18n.amount(initial, currency),
         )
+
+
+class NoInvoice(OrderError):
+    """🧾 Invoice pressed on an order that has none to give: not the presser's (forged), not
+    paid (or cancelled before payment), a payment still under review, paid in Stars, or
+    invoices are off."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self._words(
+            N_("Order #{order_id} has no invoice: only a paid order gets one."), order_id=order_id
+        )
+        self.order_id = order_id
+
+    @classmethod
+    def in_stars(cls, order_id: int) -> NoInvoice:
+        """Paid in Telegram Stars: Telegram sells those goods, the shop invoices none."""
+        error = cls(order_id)
+        error._words(
+            N_(
+                "Order #{order_id} was paid in Telegram Stars: Telegram sells those goods, so "
+                "the shop gives no invoice for it."
+            ),
+            order_id=order_id,
+        )
+        return error

@@ -63,6 +63,7 @@ class OrderView(ShownRefunds):
     pickup_place: str | None = None  # she collects it there (Order.pickup_place)
     tax_label: str | None = None  # "VAT": the order says the tax it includes (None: no tax)
     taxes: tuple[RateTax, ...] = ()  # per rate (bot.services.order_summary.order_taxes)
+    paid_at: datetime | None = None  # None: never paid (no invoice, bot.services.invoices)
 
     @property
     def status_label(self) -> str:
@@ -149,6 +150,7 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         pickup_place=order.pickup_place,
         tax_label=order.tax_label,
         taxes=order_taxes(order),
+        paid_at=order.paid_at,
         lines=tuple(
             OrderLineView(
                 line.title,

@@ -214,6 +214,22 @@ class Delivered(Protocol):
     def pickup_place(self) -> str | None: ...
 
 
+def address_text(address: dict[str, Any] | None) -> str:
+    """A shipping address on one line ("1 Main St, 12345, Springfield, US"), as the admins'
+    new-order alert and the invoice write it; "-" for none."""
+    if not address:
+        return "-"
+    parts = [
+        address.get("street_line1"),
+        address.get("street_line2"),
+        address.get("post_code"),
+        address.get("city"),
+        address.get("state"),
+        address.get("country_code"),
+    ]
+    return ", ".join(str(part) for part in parts if part)
+
+
 def delivery_method(order: Delivered, tr: Translator) -> str:
     """How the order reaches her, as every screen of it says so: "Pick up at Main Street
     shop, 12 Main St" for a pickup point (the place as it was when she paid: `chosen_place`),

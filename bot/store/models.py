@@ -1157,3 +1157,31 @@ class FaqEntry(Base):
     translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InvoiceCounter(Base):
+    """The one row invoice numbers are taken from (`id` 1, made by migration 0067): `last`
+    goes up by one in the transaction that issues an invoice, under that row's lock, so two
+    workers never take the same number and a rolled-back issue takes none."""
+
+    __tablename__ = "invoice_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Invoice(Base):
+    """A paid order's invoice (bot.services.invoices): its number, given once, and the
+    seller as she was when it was issued, so a later change of INVOICE_* settings does not
+    rewrite an invoice already sent. The buyer, the lines and the money are the order's."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True)  # the counter's number
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # "INV-2026-000042"
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seller: Mapped[str] = mapped_column(String(120))  # INVOICE_SELLER then
+    seller_address: Mapped[str] = mapped_column(Text, default="")  # its lines, "\n" between
+    seller_tax_id: Mapped[str] = mapped_column(String(32), default="")

@@ -55,6 +55,7 @@ from bot.store.repositories.faq import FaqRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.gift_cards import GiftCardRepository
 from bot.store.repositories.inbox import MARK_APPLIED, InboxRepository
+from bot.store.repositories.invoices import InvoiceRepository
 from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
 from bot.store.repositories.privacy import PrivacyRepository
@@ -132,6 +133,7 @@ class UnitOfWork:
     pairs: ProductPairRepository
     privacy: PrivacyRepository
     faq: FaqRepository
+    invoices: InvoiceRepository
 
     def __init__(
         self,
@@ -183,6 +185,7 @@ class UnitOfWork:
         self.pairs = ProductPairRepository(session)
         self.privacy = PrivacyRepository(session)
         self.faq = FaqRepository(session)
+        self.invoices = InvoiceRepository(session)
         return self
 
     async def write(

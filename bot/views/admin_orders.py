@@ -23,6 +23,7 @@ from bot.callback_data import (
     FlowFullRefund,
     OpenOrder,
     OrderAction,
+    OrderInvoice,
     PickedUp,
     ReadyForPickup,
     RefundOrder,
@@ -33,11 +34,13 @@ from bot.callback_data import (
     listed,
     opened_from,
 )
+from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.money import STARS
 from bot.services.admin_flows import Flow
 from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow, PaymentView
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
+from bot.services.invoices import may_have_invoice
 from bot.services.order_summary import (
     delivery_method,
     discount_label,
@@ -51,6 +54,7 @@ from bot.store.order_states import (
     status_label,
 )
 from bot.texts import returns as return_texts
+from bot.texts.invoices import BUTTON as INVOICE_BUTTON
 from bot.texts.support import CUSTOMER as CUSTOMER_BUTTON
 from bot.usecases.admin_orders import (
     MAX_NOTE,
@@ -191,12 +195,15 @@ def _payment_mark(tr: Translator, payment: PaymentView) -> str:
     return " · " + tr._("⚠️ second payment, not refunded: refund it at the provider")
 
 
-def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_ORDERS) -> AdminView:
+def order_screen(
+    detail: OrderDetail, settings: Settings, listing: AdminOrders = ALL_ORDERS
+) -> AdminView:
     """One order in full, with the buttons of the moves it can make now; its moments on the
-    shop's clock (`zone`). ⬅️ Orders goes back to `listing`, the page it was opened from
-    (a return request's buttons carry it through their question)."""
+    shop's clock (SHOP_TIMEZONE). ⬅️ Orders goes back to `listing`, the page it was opened
+    from (a return request's buttons carry it through their question)."""
     tr = i18n.current()
     s = detail.summary
+    zone = settings.zone
 
     def money(amount: int) -> str:
         return tr.money(amount, s.currency)
@@ -319,6 +326,8 @@ def order_screen(detail: OrderDetail, zone: tzinfo, listing: AdminOrders = ALL_O
         actions.append(button(tr._("✖️ Cancel"), AskCancelOrder(*came)))
     if detail.refundable or detail.card_back:
         actions.append(button(tr._("↩️ Refund"), RefundOrder(*came)))
+    if settings.invoices_on and may_have_invoice(s.status, s.paid_at, s.needs_review, s.currency):
+        actions.append(button(tr._(INVOICE_BUTTON), OrderInvoice(*came)))
     actions.append(button(tr._("🗒 Add note"), AddOrderNote(*came)))
     rows: Rows = [actions[i : i + 2] for i in range(0, len(actions), 2)]
     if asked is not None:

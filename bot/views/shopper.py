@@ -33,6 +33,7 @@ from bot.callback_data import (
     FaqAnswer,
     Home,
     MorningReport,
+    MyInvoice,
     MyOrder,
     MyOrders,
     Noop,
@@ -102,6 +103,7 @@ from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
 from bot.services.checkout import LineChange, after_promo
+from bot.services.invoices import may_have_invoice
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
 from bot.services.order_summary import (
@@ -121,6 +123,7 @@ from bot.services.tracking import tracking_link
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
 from bot.texts import faq as faq_texts
+from bot.texts import invoices as invoice_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import returns as return_texts
@@ -773,6 +776,9 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     ]
     if parcel := tracking_link(settings.tracking_url, order.tracking_number):
         rows.insert(0, [InlineKeyboardButton(tr._(TRACK_PARCEL), url=parcel)])
+    paid = may_have_invoice(order.status, order.paid_at, order.needs_review, order.currency)
+    if settings.invoices_on and paid:
+        rows.append([button(tr._(invoice_texts.BUTTON), MyInvoice(order.id))])
     if can_rate(order.status):
         if screen.offer_words:  # the product just rated, named: the order may hold several
             words = WriteReview(order.id, screen.offer_words, screen.page)

@@ -1746,3 +1746,40 @@ async def test_0066_keeps_who_the_shop_blocked_and_takes_it_away(
         assert await current_revision(store.engine) == "0066_customer_blocks"
     finally:
         await store.close()
+
+
+async def test_0067_numbers_invoices_from_one_counter_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0067 the counter has its one row at 0 and an order has one invoice at most,
+    each number once; down to the revision before it both tables are gone."""
+    store = Store.from_url(migrated_database_url)
+    insert = text(
+        "INSERT INTO invoices (order_id, sequence, number, issued_at, seller, seller_address,"
+        " seller_tax_id) VALUES (:order, :seq, :number, CURRENT_TIMESTAMP, 'Mugs Ltd', '', '')"
+    )
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0067_invoices-1")
+        async with store.engine.connect() as conn:
+            assert not {"invoices", "invoice_counter"} & await _tables(conn)
+        await _alembic(store, "upgrade", "0067_invoices")
+        assert await current_revision(store.engine) == "0067_invoices"
+        async with store.uow() as uow:
+            counter = await uow.session.execute(text("SELECT id, last FROM invoice_counter"))
+            assert [tuple(row) for row in counter] == [(1, 0)]
+            customer_id = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            assert customer_id is not None
+            order_id = await _old_order(uow.session, customer_id, "paid", 1600)
+            await uow.session.execute(insert, {"order": order_id, "seq": 1, "number": "N-1"})
+        for seq, number in ((2, "N-2"), (1, "N-3")):  # the same order again; the same number
+            with pytest.raises(IntegrityError):
+                async with store.uow() as uow:
+                    params = {"order": order_id, "seq": seq, "number": number}
+                    await uow.session.execute(insert, params)
+        await _alembic(store, "downgrade", "0067_invoices-1")
+        async with store.engine.connect() as conn:
+            assert not {"invoices", "invoice_counter"} & await _tables(conn)
+            assert await conn.scalar(text("SELECT count(*) FROM orders")) == 1
+    finally:
+        await store.close()

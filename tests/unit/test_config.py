@@ -260,3 +260,34 @@ def test_tax_is_off_by_default_and_taken_as_a_percent_with_its_label() -> None:
         load_settings({**env, "CURRENCY": "XTR", "TAX_RATE": "20"}, env_file=None)
     with pytest.raises(ConfigError, match="TAX_LABEL must be a word of at most 16"):
         load_settings({**env, "TAX_LABEL": "Value added tax, included"}, env_file=None)
+
+
+def test_invoices_are_off_without_a_seller_and_each_setting_is_checked() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    plain = load_settings(env, env_file=None)
+    assert (plain.invoices_on, plain.invoice_prefix) == (False, "INV-")
+    shop = load_settings(
+        {
+            **env,
+            "INVOICE_SELLER": "Mugs & Co. Ltd",
+            "INVOICE_ADDRESS": "12 Main St; Springfield\\n12345\nUnited Kingdom",
+            "INVOICE_TAX_ID": "GB 123 456 789",
+            "INVOICE_PREFIX": "F/",
+        },
+        env_file=None,
+    )
+    assert shop.invoices_on
+    assert shop.invoice_address == ("12 Main St", "Springfield", "12345", "United Kingdom")
+    assert (shop.invoice_tax_id, shop.invoice_prefix) == ("GB 123 456 789", "F/")
+    seller = {**env, "INVOICE_SELLER": "Mugs Ltd"}
+    for name, wrong, says in (
+        ("INVOICE_SELLER", "M" * 121, "INVOICE_SELLER must be the shop's legal name"),
+        ("INVOICE_ADDRESS", "; ".join(["a line"] * 7), "INVOICE_ADDRESS must be at most 6"),
+        ("INVOICE_ADDRESS", "x" * 81, "INVOICE_ADDRESS must be at most 6"),
+        ("INVOICE_TAX_ID", "GB#123", "INVOICE_TAX_ID must be a VAT number"),
+        ("INVOICE_PREFIX", "INVOICE NUMBER", "INVOICE_PREFIX must be at most 12"),
+    ):
+        with pytest.raises(ConfigError, match=says):
+            load_settings({**seller, name: wrong}, env_file=None)
+    with pytest.raises(ConfigError, match="INVOICE_ADDRESS and INVOICE_TAX_ID need INVOICE_SELLER"):
+        load_settings({**env, "INVOICE_TAX_ID": "GB123456789"}, env_file=None)

@@ -28,6 +28,7 @@ STAFF_BUTTONS = {
     "AOU",  # ✅ Picked up
     "AOT",  # ✏️ Tracking number
     "AON",  # 🗒 Add note
+    "AOI",  # 🧾 Invoice (a document of an order they can open)
     "ACU",  # 👤 Customer
     "ASX",  # ✅ Close conversation
     "AFC",  # a step's Confirm, Cancel, Skip (the step's own action is checked too)

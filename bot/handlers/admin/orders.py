@@ -5,6 +5,7 @@ order collected at a pickup point), Cancel (confirmed first), Refund (full or an
 amount), Approve payment (a paid order flagged for review, confirmed first) and Review
 resolved (the flag of any other order, confirmed first) run the admin's order use cases
 (bot.usecases.admin_orders); the views are in bot.views.admin_orders.
+🧾 Invoice sends the order's invoice (bot.usecases.invoices), the number the shopper's gives.
 Add note asks for an admins-only note on the order and shows the order again with it.
 ✏️ Tracking number (a shipped order) asks for the right number and tells the shopper.
 Each button carries the order list the order was opened from (FromOrderList), and a step
@@ -35,6 +36,7 @@ from bot.callback_data import (
     FlowFullRefund,
     FlowSkip,
     OpenOrder,
+    OrderInvoice,
     PickedUp,
     ReadyForPickup,
     RefundOrder,
@@ -62,9 +64,11 @@ from bot.services.errors import (
     ShopError,
 )
 from bot.services.tracking import BadTracking, clean_tracking
-from bot.usecases import admin_orders
+from bot.texts import invoices as invoice_texts
+from bot.usecases import admin_orders, invoices
 from bot.usecases.admin_orders import BadNote, OrderChanged
 from bot.views import admin_orders as views
+from bot.views import invoice_pdf
 from bot.views.admin import AdminView, reply, show
 from bot.views.replies import answer_button
 
@@ -127,7 +131,7 @@ async def show_order(
     except OrderError as exc:
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
+    await show(update, views.order_screen(detail, context.shop.settings, listing))
 
 
 # ----------------------------------------------------------------------------- changes
@@ -144,7 +148,7 @@ async def present_change(
         await reply(update, exc.said(i18n.current()))
         return
     await reply(update, views.changed(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone, listing))
+    await show(update, views.order_screen(done.detail, context.shop.settings, listing))
 
 
 async def on_deliver(update: Update, context: ShopContext, data: DeliverOrder) -> None:
@@ -179,7 +183,7 @@ async def refuse_stale(
         detail = await admin_orders.order_detail(context.shop, order_id)
     except OrderError:
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone, listing))
+    await show(update, views.order_screen(detail, context.shop.settings, listing))
 
 
 async def _ask_before(
@@ -236,7 +240,7 @@ async def on_resolve(update: Update, context: ShopContext, data: ResolveReview) 
         return
     await answer_button(update)
     await reply(update, views.review_resolved(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone, data.listing))
+    await show(update, views.order_screen(done.detail, context.shop.settings, data.listing))
 
 
 # ----------------------------------------------------------------------------- ship flow
@@ -316,9 +320,7 @@ async def tracking_input(update: Update, context: ShopContext, flow: Flow) -> No
         await refuse_stale(update, context, order_id, exc, listing_kept(flow))
         return
     await reply(update, views.tracking_changed(done))
-    await show(
-        update, views.order_screen(done.detail, context.shop.settings.zone, listing_kept(flow))
-    )
+    await show(update, views.order_screen(done.detail, context.shop.settings, listing_kept(flow)))
 
 
 async def tracking_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -412,8 +414,8 @@ async def refund_button(update: Update, context: ShopContext, flow: Flow, data: 
             await reply(update, exc.said(i18n.current()))
             return
         await reply(update, views.card_given_back(done))
-        zone = context.shop.settings.zone
-        await show(update, views.order_screen(done.detail, zone, listing_kept(flow)))
+        settings = context.shop.settings
+        await show(update, views.order_screen(done.detail, settings, listing_kept(flow)))
 
 
 async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> None:
@@ -431,6 +433,20 @@ async def refund_confirm(update: Update, context: ShopContext, flow: Flow) -> No
 
 
 # ----------------------------------------------------------------------------- note flow
+
+
+async def on_invoice(update: Update, context: ShopContext, data: OrderInvoice) -> None:
+    """🧾 Invoice: the order's PDF, the number the shopper's press gives or gave."""
+    tr = i18n.current()
+    try:
+        document = await invoices.invoice(context.shop, data.order_id)
+    except OrderError as exc:
+        await refuse_stale(update, context, data.order_id, exc, data.listing)
+        return
+    await answer_button(update, tr._(invoice_texts.SENDING, number=document.number))
+    zone = context.shop.settings.zone
+    if not await invoice_pdf.send(context.bot, chat_id(update), document, zone):
+        await reply(update, tr._(invoice_texts.SEND_FAILED))
 
 
 async def on_add_note(update: Update, context: ShopContext, data: AddOrderNote) -> None:
@@ -464,7 +480,7 @@ async def note_input(update: Update, context: ShopContext, flow: Flow) -> None:
     except OrderError as exc:  # the order is gone
         await reply(update, exc.said(i18n.current()))
         return
-    await show(update, views.order_screen(detail, context.shop.settings.zone, listing_kept(flow)))
+    await show(update, views.order_screen(detail, context.shop.settings, listing_kept(flow)))
 
 
 async def note_confirm(update: Update, context: ShopContext, flow: Flow) -> None:

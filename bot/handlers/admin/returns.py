@@ -57,7 +57,7 @@ async def on_approve(update: Update, context: ShopContext, data: ApproveReturn) 
         return
     await answer_button(update)
     await reply(update, return_views.approved(done))
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone, data.listing))
+    await show(update, views.order_screen(done.detail, context.shop.settings, data.listing))
 
 
 async def on_decline(update: Update, context: ShopContext, data: DeclineReturn) -> None:
@@ -87,7 +87,7 @@ async def decline(update: Update, context: ShopContext, flow: Flow, text: str | 
         return
     await reply(update, return_views.declined(done))
     came = listing_kept(flow)
-    await show(update, views.order_screen(done.detail, context.shop.settings.zone, came))
+    await show(update, views.order_screen(done.detail, context.shop.settings, came))
 
 
 async def decline_input(update: Update, context: ShopContext, flow: Flow) -> None:
