@@ -14,13 +14,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import func, select
 
+from bot.demo import STARS_CATALOG
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import AuditEntry, GiftCard, Referral
 from tests.admin.conftest import open_detail
 from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import paid_order
+from tests.e2e.shopper import open_invoice, paid_order
 
 ANN, BOB, CARL, DAN = 1001, 1002, 1003, 1004
 REWARD = 500  # $5.00
@@ -219,3 +220,25 @@ async def test_help_offers_the_invitation_and_shoppers_cannot_see_the_figures(
     await ann.wait_for("Your link:")
     await ann.send("/referrals")
     await ann.wait_for("for the shop's admins only")
+
+
+async def test_in_a_stars_shop_the_friends_digital_order_arriving_rewards_ann_in_stars(
+    tmp_path: Path,
+) -> None:
+    """Digital goods are delivered when all of them are sent: that is the moment too."""
+    settings = {**_settings(reward=25), "payment_provider_token": "", "currency": "XTR"}
+    async with ShopHarness(tmp_path, catalog_path=STARS_CATALOG, **settings) as h:
+        ann, bob = h.user(ANN, "Ann"), h.user(BOB, "Bob")
+        link = await invite_link(ann)
+        assert "a ⭐ 25 gift card" in (ann.last_message.text or "" if ann.last_message else "")
+        await bob.send(f"/start ref_{code_in(link)}")
+        await bob.wait_for("Ann invited you")
+        await open_invoice(bob, "STR-GDE-ESP")
+        assert (await bob.pay()).ok
+        told = await ann.wait_for(GIFT)
+        assert "⭐ 25" in (told.text or "")
+        await open_invoice(bob, "STR-TPL-MNU")  # his second order: nothing more
+        assert (await bob.pay()).ok
+        await bob.wait_for(lambda m: m.document is not None and "mnu" in str(m.document.file_name))
+        await h.until_idle()
+        assert len(gifts(ann)) == 1
