@@ -176,7 +176,7 @@ async def reward_delivered(
     details = {
         "friend": friend.telegram_id if friend else None,
         "order": order.id,
-        "amount": amount,
+        "reward": amount,
         "currency": currency,
     }
     await uow.audit.record(None, "referral.reward", f"customer:{inviter.telegram_id}", details)
