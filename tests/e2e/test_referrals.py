@@ -137,7 +137,8 @@ async def test_ann_invites_bob_and_gets_one_gift_card_when_his_first_order_arriv
     await ada.wait_for("🎁 Invited by Ann (@ann, 1001)")
     await ada.send("/audit")
     await ada.wait_for(
-        f"gave an invitation's reward to customer:{ANN} · a gift card of $5.00, friend: {BOB}, order: {first}"
+        f"gave an invitation's reward to customer:{ANN} · a gift card of $5.00, "
+        f"friend: {BOB}, order: {first}"
     )
     await ada.send("/referrals")
     totals = await ada.wait_for("🎁 Invitations")
