@@ -6,6 +6,7 @@ PostgreSQL where the store is written."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -192,6 +193,10 @@ async def test_deleting_her_data_retires_her_link(sqlite_shop: ShopHarness) -> N
     code = code_in(await invite_link(ann))
     await ann.send("/privacy")
     await ann.wait_for("Your privacy")
+    await ann.press("📦 My data")
+    sent = await ann.wait_for(lambda m: m.document is not None)
+    assert sent.document is not None
+    assert json.loads(sent.document.data)["customer"]["invite_code"] == code
     await ann.press("🗑 Delete my data")
     answer = await ann.press("🗑 Yes, delete")
     assert answer.text == "Your data has been deleted."
