@@ -478,6 +478,11 @@ class ShowSaved(Action, code="svl"):
 
 
 @dataclass(frozen=True)
+class ShowInvite(Action, code="ivt"):
+    """Her invitation link (/invite), from /help."""
+
+
+@dataclass(frozen=True)
 class ShowSettings(Action, code="set"):
     pass
 

@@ -88,6 +88,9 @@ class Settings:
     shipping_express: int = 1500
     free_shipping_over: int = 5000
     min_order: int = 0  # the least the goods may come to at checkout (0: no minimum)
+    # A gift card worth this, for the shopper whose invited friend got her first order
+    # (bot.services.referrals); 0: invitations are off.
+    referral_reward: int = 0
     shipping_international_extra: int = 1000
     # Where buyers may collect their order at home (payment form option "pickup:1", ...).
     pickup_points: tuple[PickupPoint, ...] = ()
@@ -312,6 +315,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         shipping_express=_amount(env, "SHIPPING_EXPRESS", currency, "15.00"),
         free_shipping_over=_amount(env, "FREE_SHIPPING_OVER", currency, "50.00"),
         min_order=_amount(env, "MIN_ORDER", currency, "0"),
+        referral_reward=_amount(env, "REFERRAL_REWARD", currency, "0"),
         shipping_international_extra=_amount(
             env, "SHIPPING_INTERNATIONAL_EXTRA", currency, "10.00"
         ),

@@ -427,3 +427,15 @@ def card_part_not_back(tr: Translator, order_id: int, reason: str) -> str:
     """For the admins: an order's gift card part could not go back on its card (voided
     since), so the shopper must be made good another way."""
     return tr._("⚠️ Order #{order_id}: {reason}.", order_id=order_id, reason=tr.said(reason))
+
+
+def referral_reward(tr: Translator, friend: str, code: str, amount: int, currency: str) -> str:
+    """To the inviter, once her friend's first order was delivered."""
+    return tr._(
+        "🎁 Thank you for inviting {friend}! Their first order has arrived, so here is your "
+        "gift card worth {amount}:\n{code}\n\nType it where a promo code goes at checkout; "
+        "/invite lists your reward cards.",
+        friend=friend or tr._("your friend"),
+        amount=tr.money(amount, currency),
+        code=code,
+    )

@@ -95,7 +95,7 @@ STAFF_MAY: dict[str, bool] = {
     "sale": False,  # /sale
     "pause": False,  # /pause, /resume
     "broadcast": False,  # /broadcast, its audience, Send later, Stop, ✖ Cancel of a planned one
-    "reports": False,  # /stats, /report
+    "reports": False,  # /stats, /report, /referrals
     "audit": False,  # /audit
     "reviews": False,  # 🙈 Hide / 👁 Show a shopper's review
     "faq": False,  # /faq add, edit, lang, del, move: the shop's answers (its list: everyone's)
@@ -125,6 +125,7 @@ COMMANDS: dict[str, str] = {
     "blocked": "customers.block",
     "stats": "reports",
     "report": "reports",
+    "referrals": "reports",
     "broadcast": "broadcast",
     "promo": "promos",
     "pause": "pause",

@@ -36,6 +36,7 @@ from bot.conversation.screens import (
     FaqAnswerScreen,
     FaqScreen,
     HelpScreen,
+    InviteScreen,
     InvoiceScreen,
     InvoiceSentScreen,
     LanguageScreen,
@@ -72,6 +73,7 @@ from bot.services import (
     gift_cards,
     promos,
     ratings,
+    referrals,
     reorder,
     returns,
     reviews,
@@ -118,6 +120,7 @@ from bot.services.order_history import (
     order_page,
 )
 from bot.services.order_minimum import below_minimum
+from bot.services.referrals import Arrival
 from bot.shop import Shop
 from bot.store.ids import is_row_id, row_id
 from bot.store.models import Cart, utcnow, variant_title
@@ -194,6 +197,7 @@ class Visit:
     chat: ChatSession
     who: Shopper
     tr: Translator  # the shopper's language
+    new: bool = False  # her customer row was made by this visit: her first contact
     # What to do once the visit's writes are committed (`once_committed`)
     committed: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -289,7 +293,7 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
             username=who.username,
             language_code=who.language_code,
         )
-        customer_id, chosen = customer.id, customer.language
+        customer_id, chosen, new = customer.id, customer.language, True
     else:
         blocking.refuse_if_blocked(known)  # read with the row every visit reads: no statement
         news = changes_for(
@@ -297,10 +301,11 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
         )
         if news:
             await uow.customers.take_in(known.id, news)
-        customer_id, chosen = known.id, known.language
+        customer_id, chosen, new = known.id, known.language, False
     language = i18n.choose(chosen, who.language_code, shop.settings.default_language)
     tr = i18n.use(language)  # the rest of this update speaks it (bot.views renders with it)
-    return Visit(shop, uow, customer_id, engine.session_of(who.chat_id, chat), who, tr)
+    session = engine.session_of(who.chat_id, chat)
+    return Visit(shop, uow, customer_id, session, who, tr, new=new)
 
 
 # ---------------------------------------------------------------- menu, help, search hints
@@ -310,7 +315,10 @@ async def _arrive(shop: Shop, uow: UnitOfWork, who: Shopper) -> Visit:
 async def start(v: Visit, payload: str = "") -> Screen:
     """/start, optionally with a deep link: `product_<SKU>` opens that product, `promo_<CODE>`
     (a link in a newsletter) attaches the code to the cart, `order-<id>` (from an invoice or
-    receipt, forwarded perhaps) opens that order if it is hers."""
+    receipt, forwarded perhaps) opens that order if it is hers, `ref_<CODE>` (a friend's
+    invitation) welcomes her and names who invited her."""
+    if payload.startswith(referrals.START_PREFIX):
+        return await _invited(v, payload.removeprefix(referrals.START_PREFIX))
     if payload.startswith(ORDER_START_PREFIX):
         await v.fire("open_orders")
         return await _order(v, row_id(payload.removeprefix(ORDER_START_PREFIX)))
@@ -336,6 +344,27 @@ async def start(v: Visit, payload: str = "") -> Screen:
     return await _menu_screen(v, first_name=v.who.first_name, welcome=True)
 
 
+INVITED = {
+    Arrival.ATTRIBUTED: N_("{name} invited you: welcome, and happy shopping!"),
+    Arrival.OWN_LINK: N_("That's your own invitation link: send it to a friend instead."),
+    Arrival.KNOWN: N_("Welcome back! Invitation links are for shoppers new to the shop."),
+    Arrival.UNKNOWN: N_("Welcome! That invitation link is not one I recognise."),
+}
+
+
+async def _invited(v: Visit, code: str) -> Screen:
+    """/start ref_<code>: the welcome, saying what the invitation did (nothing is said for
+    an inviter the shop ignores, nor when invitations are not open)."""
+    arrival, inviter = await referrals.arrive(
+        v.uow, v.shop.settings, v.customer_id, code, new=v.new
+    )
+    await v.fire("open_menu")
+    said = INVITED.get(arrival)
+    name = echo(inviter.first_name) if inviter is not None else ""
+    notice = v.tr._(said, name=name) if said else None
+    return await _menu_screen(v, first_name=v.who.first_name, welcome=True, notice=notice)
+
+
 async def _menu_screen(v: Visit, **shown: Any) -> MenuScreen:
     """The main menu, with ℹ️ Questions when the shop answers some (/faq)."""
     return MenuScreen(questions=bool(await v.shop.faq.items(v.uow)), **shown)
@@ -350,6 +379,16 @@ async def menu(v: Visit) -> Screen:
 @looking
 async def help_screen(v: Visit) -> Screen:
     return HelpScreen(role=permissions.role_of(v.shop.settings, v.who.user_id))
+
+
+@looking
+async def invite(v: Visit, bot_username: str) -> Screen:
+    """/invite: her personal link with a 📤 Share button, friends joined and rewards earned;
+    her code is made the first time (the looking visit is then run again as a changing one)."""
+    if not referrals.is_open(v.shop.settings):
+        return InviteScreen(invitation=None)
+    found = await referrals.invitation(v.uow, v.shop.settings, v.customer_id, bot_username)
+    return InviteScreen(invitation=found)
 
 
 @looking

@@ -18,6 +18,7 @@ from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
 from bot.services.promos import PromoQuote
 from bot.services.ratings import Rateable
+from bot.services.referrals import Invitation
 from bot.services.returns import ReturnOffer, ReturnState
 from bot.services.reviews import Reviewable, ReviewPage, Written
 
@@ -38,6 +39,13 @@ class MenuScreen(Screen):
 @dataclass(frozen=True, kw_only=True)
 class HelpScreen(Screen):
     role: Role | None = None  # an admin's (staff's) /help lists the admin commands she may use
+
+
+@dataclass(frozen=True, kw_only=True)
+class InviteScreen(Screen):
+    """/invite: her link and what it did so far; None: invitations are not open."""
+
+    invitation: Invitation | None
 
 
 @dataclass(frozen=True, kw_only=True)

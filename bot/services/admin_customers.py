@@ -55,6 +55,15 @@ class CustomerCard:
     blocked_at: datetime | None = None  # the shop blocked her (/block)
     blocked_reason: str | None = None
     blocked_by: int | None = None
+    invited_by: str | None = None  # who invited her (/invite): "Ann (@ann, 1001)"
+    invited: int = 0  # friends who came through her invitation link
+    invites_rewarded: int = 0  # of them, those whose first order earned her a gift card
+
+
+def named(customer: Customer) -> str:
+    """Her, as the admin's answers name her: "Mallory (@mallory, 4242)"."""
+    handle = f"@{customer.username}, " if customer.username else ""
+    return f"{echo(customer.first_name or '—')} ({handle}{customer.telegram_id})"
 
 
 def parse_lookup(text: str) -> CustomerLookup:
@@ -117,6 +126,8 @@ async def card(
     cart = await view_cart(uow, customer.id, currency)
     newest = await uow.orders.list_recent(customer_id=customer.id, limit=NEWEST)
     under_way = await uow.refunds.under_way_of([o.id for o in newest])
+    inviter = await uow.referrals.inviter_of(customer.id)
+    invited = await uow.referrals.counts_of(customer.id)
     return CustomerCard(
         customer_id=customer.id,
         telegram_id=customer.telegram_id,
@@ -139,4 +150,7 @@ async def card(
         blocked_at=customer.blocked_at,
         blocked_reason=customer.blocked_reason,
         blocked_by=customer.blocked_by,
+        invited_by=named(inviter) if inviter is not None else None,
+        invited=invited.joined,
+        invites_rewarded=invited.rewarded,
     )

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clipping import echo
 from bot.config import Settings
 from bot.i18n import N_, worded
-from bot.services.admin_customers import CustomerLookup, find, parse_lookup
+from bot.services.admin_customers import CustomerLookup, find, named, parse_lookup
 from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.services.errors import BadCustomerLookup, ShopError
 from bot.store.models import Customer, utcnow
@@ -144,12 +143,6 @@ def check_reason(text: str | None) -> str | None:
     if len(reason) > MAX_REASON:
         raise BadBlockReason(len(reason))
     return reason
-
-
-def named(customer: Customer) -> str:
-    """Her, as the admin's answers name her: "Mallory (@mallory, 4242)"."""
-    handle = f"@{customer.username}, " if customer.username else ""
-    return f"{echo(customer.first_name or '—')} ({handle}{customer.telegram_id})"
 
 
 def on_the_team(settings: Settings, telegram_id: int) -> bool:

@@ -180,15 +180,15 @@ async def remember_file_id(uow: UnitOfWork, product_id: int, file_id: str | None
         product.download_file_id = file_id
 
 
-async def mark_delivered(uow: UnitOfWork, order_id: int) -> bool:
-    """Paid → delivered once every line was sent; False if the order moved on meanwhile."""
+async def mark_delivered(uow: UnitOfWork, order_id: int) -> Order | None:
+    """Paid → delivered once every line was sent: the order; None if it moved on meanwhile."""
     order = await uow.orders.get(order_id, full=False)
     if order is None:
-        return False
+        return None
     try:
         await uow.orders.transition(
             order, "deliver_digital", actor="system", note=worded(SENT_IN_CHAT)
         )
     except IllegalOrderTransition:
-        return False
-    return True
+        return None
+    return order

@@ -376,6 +376,11 @@ class Customer(Base):
     blocked_reason: Mapped[str | None] = mapped_column(String(200), default=None)
     blocked_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     blocked_told_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Her invitation code (/invite: t.me/<bot>?start=ref_<code>), made the first time she
+    # asks and cleared when she deletes her data, so an old link attributes nobody to her.
+    invite_code: Mapped[str | None] = mapped_column(
+        String(8), default=None, unique=True, index=True
+    )
 
 
 # /blocked reads its page from the blocked alone, newest first.
@@ -1141,6 +1146,23 @@ class GiftCard(Base):
     )
     voided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Referral(Base):
+    """A friend who came through a shopper's invitation link (/start ref_<code>) as a new
+    shopper: attributed once (`friend_id` is unique). `rewarded_at` and `reward_card` (the
+    gift card's code) are set by one conditional UPDATE in the transaction that delivers
+    her first order, so the inviter gets one card however often the order is marked
+    delivered (bot.services.referrals)."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    friend_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rewarded_at: Mapped[datetime | None] = mapped_column(default=None)
+    reward_card: Mapped[str | None] = mapped_column(String(14), default=None)
 
 
 class FaqEntry(Base):

@@ -60,6 +60,7 @@ from bot.store.repositories.order_notes import OrderNoteRepository
 from bot.store.repositories.pairs import ProductPairRepository
 from bot.store.repositories.privacy import PrivacyRepository
 from bot.store.repositories.ratings import RatingRepository
+from bot.store.repositories.referrals import ReferralRepository
 from bot.store.repositories.returns import ReturnRepository
 from bot.store.repositories.reviews import ReviewRepository
 from bot.store.repositories.sales_pause import SalesRepository
@@ -134,6 +135,7 @@ class UnitOfWork:
     privacy: PrivacyRepository
     faq: FaqRepository
     invoices: InvoiceRepository
+    referrals: ReferralRepository
 
     def __init__(
         self,
@@ -186,6 +188,7 @@ class UnitOfWork:
         self.privacy = PrivacyRepository(session)
         self.faq = FaqRepository(session)
         self.invoices = InvoiceRepository(session)
+        self.referrals = ReferralRepository(session)
         return self
 
     async def write(

@@ -11,9 +11,10 @@ import logging
 
 from bot import notices
 from bot.i18n import Translator
-from bot.services import downloads
+from bot.services import downloads, referrals
 from bot.services.downloads import DeliveryPlan, Download
 from bot.shop import Shop
+from bot.usecases.referrals import tell_inviter
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,9 @@ async def deliver(shop: Shop, chat_id: int, plan: DeliveryPlan, tr: Translator) 
         return False
     if plan.completes_order:
         async with shop.store.uow() as uow:
-            await downloads.mark_delivered(uow, plan.order_id)
+            order = await downloads.mark_delivered(uow, plan.order_id)
+            reward = await referrals.reward_delivered(uow, shop.settings, order) if order else None
+        await tell_inviter(shop, reward)
     return True
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.services import downloads, gift_cards, ratings
+from bot.services import downloads, gift_cards, ratings, referrals
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
@@ -45,6 +45,7 @@ from bot.texts.ratings import asked_to_rate
 from bot.texts.tracking import track_parcel
 from bot.usecases.admin_flows import ending_step
 from bot.usecases.gift_cards import alert_not_back
+from bot.usecases.referrals import tell_inviter
 from bot.usecases.refunds import make_claimed, refund_payment
 
 ShopperNotice = Callable[[Translator], str]
@@ -160,10 +161,11 @@ async def deliver_order(
         old = order.status
         note = worded(N_("picked up")) if pickup else None
         await uow.orders.transition(order, "deliver", actor=actor, note=note)
+        reward = await referrals.reward_delivered(uow, shop.settings, order)
         told = notices.order_picked_up if pickup else notices.order_delivered
         text = partial(told, order_id=order.id)
         rate = partial(asked_to_rate, order_id=order.id, products=ratings.worth_asking(order))
-        return OrderChange(
+        change = OrderChange(
             order.id,
             order.customer.telegram_id,
             old,
@@ -172,6 +174,8 @@ async def deliver_order(
             buttons_for_shopper=rate,
             collected=pickup,
         )
+    await tell_inviter(shop, reward)
+    return change
 
 
 async def cancel_order(

@@ -127,6 +127,7 @@ async def my_data(shop: Shop, telegram_id: int) -> bytes | None:
             "first_seen": _when(customer.created_at),
             "last_seen": _when(customer.last_seen_at),
             "blocked_bot": customer.blocked_bot,
+            "invite_code": customer.invite_code,  # /invite: her link's code (None: never asked)
         }
         data["settings"] = {
             "cart_reminders": customer.cart_reminders,

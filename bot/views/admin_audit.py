@@ -67,6 +67,7 @@ ACTIONS: dict[str, str] = {
     "customer.forget": N_("deleted, at her request, the data of"),
     "customer.block": N_("blocked"),
     "customer.unblock": N_("unblocked"),
+    "referral.reward": N_("gave an invitation's reward to"),
     "faq.add": N_("added the common question"),
     "faq.edit": N_("changed the common question"),
     "faq.delete": N_("deleted the common question"),
@@ -78,6 +79,7 @@ MONEY_WORDS = {  # an amount kept beside "currency"
     "refund_retrying": N_("refund of {amount} tried again automatically"),
     "card_back": N_("{amount} back on the gift card"),
     "card_not_back": N_("{amount} not back on the gift card"),
+    "reward": N_("a gift card of {amount}"),
 }
 SHOWN_APART = frozenset(
     {
@@ -88,6 +90,7 @@ SHOWN_APART = frozenset(
         "refund_retrying",
         "card_back",
         "card_not_back",
+        "reward",
         "currency",
         "refund_error",
         "error",

@@ -74,6 +74,18 @@ def customer_screen(card: CustomerCard, zone: tzinfo) -> AdminView:
                 reason=card.blocked_reason or tr._("no reason given"),
             ),
         )
+    if card.invited_by:
+        lines.append(tr._("🎁 Invited by {inviter}", inviter=card.invited_by))
+    if card.invited:
+        lines.append(
+            tr.ngettext(
+                "🎁 Invited {count} friend ({rewarded} rewarded)",
+                "🎁 Invited {count} friends ({rewarded} rewarded)",
+                card.invited,
+                count=card.invited,
+                rewarded=card.invites_rewarded,
+            )
+        )
     if card.same_username:
         lines.append(
             tr.ngettext(

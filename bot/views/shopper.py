@@ -53,6 +53,7 @@ from bot.callback_data import (
     ShowCategory,
     ShowFaq,
     ShowHelp,
+    ShowInvite,
     ShowProduct,
     ShowReviews,
     ShowSaved,
@@ -73,6 +74,7 @@ from bot.conversation.screens import (
     FaqAnswerScreen,
     FaqScreen,
     HelpScreen,
+    InviteScreen,
     LanguageScreen,
     ListScreen,
     MenuScreen,
@@ -99,6 +101,7 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.permissions import Role
+from bot.services import referrals
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
@@ -158,6 +161,9 @@ HELP_TEXT = N_(
 ADMIN_HELP = N_("🛠 For admins (only you see these):")
 STAFF_HELP = N_("🛠 For the shop's staff (only you see these):")
 STOREFRONT_HELP = N_("/shop opens the whole shop as a page, with photos: the same cart as here.")
+INVITE_HELP = N_(
+    "/invite - invite a friend: a {reward} gift card for you when their first order arrives"
+)
 # Over the products that paid orders held most often with the one shown (the card, the page).
 ALSO_BOUGHT = N_("Often bought with this:")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
@@ -221,12 +227,49 @@ def _help(screen: HelpScreen, settings: Settings, tr: Translator) -> View:
     text = tr._(HELP_TEXT)
     if settings.storefront_on:
         text += "\n\n" + tr._(STOREFRONT_HELP)
+    rows = [_storefront_row(settings, tr), *_menu_rows(tr)]
+    if referrals.is_open(settings):
+        reward = tr.money(settings.referral_reward, settings.currency)
+        text += "\n\n" + tr._(INVITE_HELP, reward=reward)
+        rows.append([button(tr._(referrals.INVITE_BUTTON), ShowInvite())])
     if screen.role is not None:
         mine = permissions.commands_of(screen.role, ADMIN_COMMANDS)
         lines = [f"/{name} - {tr._(says)}" for name, says in mine]
         heading = ADMIN_HELP if screen.role is Role.ADMIN else STAFF_HELP
         text += "\n\n" + "\n".join([tr._(heading), *lines])
-    return View(escape(text), _markup([_storefront_row(settings, tr), *_menu_rows(tr)]))
+    return View(escape(text), _markup(rows))
+
+
+@_render.register
+def _invite(screen: InviteScreen, settings: Settings, tr: Translator) -> View:
+    found = screen.invitation
+    if found is None:
+        return View(
+            tr._("Invitations are not open in this shop right now."), _markup(_menu_rows(tr))
+        )
+    reward = tr.money(found.reward, found.currency)
+    lines = [
+        tr._(
+            "🎁 Invite a friend: when someone new opens the shop with your link, you get a "
+            "{reward} gift card once their first order is delivered.",
+            reward=reward,
+        ),
+        "",
+        tr._("Your link:") + f"\n{escape(found.link)}",
+        "",
+        tr.ngettext(
+            "{count} friend joined", "{count} friends joined", found.joined, count=found.joined
+        ),
+        tr.ngettext(
+            "{count} reward earned", "{count} rewards earned", found.rewarded, count=found.rewarded
+        ),
+    ]
+    if found.cards:
+        codes = "\n".join(f"<code>{escape(code)}</code>" for code in found.cards)
+        lines += ["", tr._("Your reward gift cards (/giftcard CODE shows what is left):"), codes]
+    share = referrals.share_link(found.link, tr._(referrals.SHARE_TEXT))
+    rows = [[InlineKeyboardButton(tr._("📤 Share"), url=share)], _home_row(tr)]
+    return View("\n".join(lines), _markup(rows), previews=False)
 
 
 @_render.register

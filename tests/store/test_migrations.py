@@ -1783,3 +1783,49 @@ async def test_0067_numbers_invoices_from_one_counter_and_takes_them_away(
             assert await conn.scalar(text("SELECT count(*) FROM orders")) == 1
     finally:
         await store.close()
+
+
+async def test_0068_keeps_invitation_codes_and_friends_once_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0068 a customer may have an invitation code (one customer per code) and a friend
+    is attributed to one inviter at most; down to the revision before it the code and the
+    referrals are gone, and the customers stay."""
+    store = Store.from_url(migrated_database_url)
+    refer = text(
+        "INSERT INTO referrals (inviter_id, friend_id, created_at) "
+        "VALUES (:inviter, :friend, CURRENT_TIMESTAMP)"
+    )
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0068_referrals-1")
+        async with store.engine.connect() as conn:
+            assert "referrals" not in await _tables(conn)
+            assert "invite_code" not in await _columns(conn, "customers")
+        await _alembic(store, "upgrade", "0068_referrals")
+        assert await current_revision(store.engine) == "0068_referrals"
+        async with store.uow() as uow:
+            ann = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            bob = await uow.session.scalar(
+                text(_A_CUSTOMER_AS_OF_0037.text.replace("1001, 'Alice'", "1002, 'Bob'"))
+            )
+            await uow.session.execute(
+                text("UPDATE customers SET invite_code = 'ANNCODE2' WHERE id = :id"), {"id": ann}
+            )
+            await uow.session.execute(refer, {"inviter": ann, "friend": bob})
+        with pytest.raises(IntegrityError):  # Bob is Ann's friend already: nobody else's
+            async with store.uow() as uow:
+                await uow.session.execute(refer, {"inviter": bob, "friend": bob})
+        with pytest.raises(IntegrityError):  # a code is one customer's
+            async with store.uow() as uow:
+                await uow.session.execute(
+                    text("UPDATE customers SET invite_code = 'ANNCODE2' WHERE id = :id"),
+                    {"id": bob},
+                )
+        await _alembic(store, "downgrade", "0068_referrals-1")
+        async with store.engine.connect() as conn:
+            assert "referrals" not in await _tables(conn)
+            assert "invite_code" not in await _columns(conn, "customers")
+            assert await conn.scalar(text("SELECT count(*) FROM customers")) == 2
+    finally:
+        await store.close()

@@ -246,6 +246,22 @@ def test_a_minimum_order_is_off_by_default_and_an_amount_in_the_shops_currency()
         load_settings({**stars, "MIN_ORDER": "10.50"}, env_file=None)
 
 
+def test_invitations_are_off_by_default_and_their_reward_is_an_amount_of_the_shop() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    assert load_settings(env, env_file=None).referral_reward == 0
+    assert load_settings({**env, "REFERRAL_REWARD": ""}, env_file=None).referral_reward == 0
+    assert load_settings({**env, "REFERRAL_REWARD": "0"}, env_file=None).referral_reward == 0
+    assert load_settings({**env, "REFERRAL_REWARD": "5.00"}, env_file=None).referral_reward == 500
+    assert load_settings({**env, "REFERRAL_REWARD": "7.5"}, env_file=None).referral_reward == 750
+    stars = {**env, "CURRENCY": "XTR", "PAYMENT_PROVIDER_TOKEN": ""}
+    assert load_settings({**stars, "REFERRAL_REWARD": "50"}, env_file=None).referral_reward == 50
+    for bad in ["five", "-5.00", "5.005"]:
+        with pytest.raises(ConfigError, match="REFERRAL_REWARD"):
+            load_settings({**env, "REFERRAL_REWARD": bad}, env_file=None)
+    with pytest.raises(ConfigError, match="REFERRAL_REWARD"):  # a whole number of Stars
+        load_settings({**stars, "REFERRAL_REWARD": "10.50"}, env_file=None)
+
+
 def test_tax_is_off_by_default_and_taken_as_a_percent_with_its_label() -> None:
     env = {"BOT_TOKEN": TOKEN}
     plain = load_settings(env, env_file=None)

@@ -126,6 +126,7 @@ COMMANDS: dict[str, Handler] = {
     "blocked": blocking.blocked_command,
     "stats": stats.stats_command,
     "report": stats.report_command,
+    "referrals": stats.referrals_command,
     "broadcast": broadcast.broadcast_command,
     "promo": promos.promo_command,
     "pause": sales_pause.pause_command,

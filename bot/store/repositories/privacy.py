@@ -198,6 +198,7 @@ class PrivacyRepository:
                 morning_report=False,
                 forgotten_at=now,
                 blocked_reason=None,  # an admin's words about her; the block itself stays
+                invite_code=None,  # her invitation links attribute nobody to her any more
             )
             .execution_options(synchronize_session=False)
         )

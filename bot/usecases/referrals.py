@@ -1,0 +1,35 @@
+"""Invite a friend, the parts that reach beyond one visit: telling an inviter her reward
+(after the delivery that earned it is committed) and the admins' /referrals figures."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import notices
+from bot.notifier import Notice, Sent
+from bot.services import referrals
+from bot.services.referrals import ReferralTotals, Reward
+from bot.shop import Shop
+
+log = logging.getLogger(__name__)
+
+
+async def tell_inviter(shop: Shop, reward: Reward | None) -> Sent | None:
+    """The inviter hears of her gift card in her language, after the delivery's commit, so
+    nothing is told that was rolled back. A send that fails loses nothing: the card is
+    hers already, and /invite lists it."""
+    if reward is None:
+        return None
+    tr = await shop.words_of(reward.inviter_telegram_id)
+    text = notices.referral_reward(
+        tr, reward.friend_name, reward.card_code, reward.amount, reward.currency
+    )
+    sent = (await shop.notifier.send(reward.inviter_telegram_id, Notice(text))).outcome
+    if sent is not Sent.SENT:
+        log.info("inviter %s not told of her reward: %s", reward.inviter_telegram_id, sent)
+    return sent
+
+
+async def totals(shop: Shop) -> ReferralTotals:
+    async with shop.store.reading() as uow:
+        return await referrals.totals(uow)
