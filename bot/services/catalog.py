@@ -148,6 +148,7 @@ class ProductCard:
     max_per_order: int | None = None
     # When the sale of its category ends by itself (None: no end date, or no such sale).
     sale_ends_at: datetime | None = None
+    tiers: Tiers = ()  # its quantity tiers ("Buy 3+: −10%"), all its variants together
 
     @property
     def photo_count(self) -> int:
@@ -357,6 +358,7 @@ def _variant_card(
         further_photos=further_photos(product),
         max_per_order=product.max_per_order,
         sale_ends_at=product.sale_ends_at,
+        tiers=stored_tiers(product.tiers),
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -477,4 +479,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         further_photos=further_photos(p),
         max_per_order=p.max_per_order,
         sale_ends_at=p.sale_ends_at,
+        tiers=stored_tiers(p.tiers),
     )
