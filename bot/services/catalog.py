@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
+from bot.pricing import Tiers, stored_tiers
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
