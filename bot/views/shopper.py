@@ -99,6 +99,7 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.permissions import Role
+from bot.pricing import tiered
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
@@ -435,6 +436,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     chosen, shown = card.variant_id, screen.photo
     if screen.can_add > 0:
         qty = screen.quantity
+        # What these units will cost in her cart: at the tier they reach with her others.
+        adding = tiered(card.price, screen.in_order + qty, card.tiers) * qty
         rows.append(
             [
                 button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen, shown)),
@@ -446,7 +449,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
             [
                 button(
                     tr._(
-                        "🛍 Add to cart · {price}", price=tr.money(card.price * qty, card.currency)
+                        "🛍 Add to cart · {price}", price=tr.money(adding, card.currency)
                     ),
                     AddToCart(card.id, qty, chosen),
                 )
