@@ -6,6 +6,7 @@ for what a sale is, how much it takes off, and when a new price ends it. Nothing
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.money import N_
 
@@ -83,7 +84,7 @@ def parse_tiers(text: str) -> Tiers:
     for quantity, percent in tiers:
         if quantity < 2 or percent not in TIER_PERCENTS:
             raise TiersError(TIERS_REFUSED)
-    for (quantity, percent), (more, deeper) in zip(tiers, tiers[1:], strict=False):
+    for (quantity, percent), (more, deeper) in pairwise(tiers):
         if more <= quantity or deeper <= percent:
             raise TiersError(TIERS_REFUSED)
     if len(stored_tiers_text(tuple(tiers))) > MAX_TIERS_CHARS:

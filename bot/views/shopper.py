@@ -448,9 +448,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         rows.append(
             [
                 button(
-                    tr._(
-                        "🛍 Add to cart · {price}", price=tr.money(adding, card.currency)
-                    ),
+                    tr._("🛍 Add to cart · {price}", price=tr.money(adding, card.currency)),
                     AddToCart(card.id, qty, chosen),
                 )
             ]
