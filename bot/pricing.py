@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from bot.catalog_rules import OutOfRange
 from bot.money import N_
 
 
@@ -59,14 +60,8 @@ TIERS_REFUSED = N_(
 _TIER_RE = re.compile(r"^(?P<quantity>[0-9]{1,4}):(?P<percent>[0-9]{1,3})%?$")
 
 
-class TiersError(ValueError):
-    """Tiers that cannot be kept; `template` (a catalog msgid) filled from `params` says
-    what to write instead, as bot.tax.TaxRateError does."""
-
-    def __init__(self, template: str, **params: object) -> None:
-        super().__init__(template.format(**params))
-        self.template = template
-        self.params = params
+class TiersError(OutOfRange):
+    """Tiers that cannot be kept; its `template` says what to write instead."""
 
 
 def parse_tiers(text: str) -> Tiers:

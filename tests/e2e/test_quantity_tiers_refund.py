@@ -5,16 +5,12 @@ list price. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.payments.invoice import build_invoice
 from bot.standin.harness import ShopHarness
 from bot.usecases.orders import deliver_order, ship_order
 from tests.admin.conftest import ADMIN_ID, SHOPPER_ID
 from tests.e2e.test_return_after_refund import ada_refunds_by_hand
+from tests.e2e.test_return_tax import h  # noqa: F401  (its shop: TAX_RATE 20%, on each backend)
 from tests.payments.conftest import (  # noqa: F401  (fixtures)
     StripeTestAccount,
     add_product,
@@ -26,18 +22,8 @@ from tests.payments.conftest import (  # noqa: F401  (fixtures)
 )
 
 
-@pytest.fixture
-async def h(
-    tmp_path: Path, localstripe: str, migrated_database_url: str
-) -> AsyncIterator[ShopHarness]:
-    async with card_shop(
-        tmp_path, localstripe, database_url=migrated_database_url, tax_rate_bp=2000
-    ) as harness:
-        yield harness
-
-
 async def test_one_of_three_tiered_mugs_refunded_gives_back_the_tiered_price_and_its_vat(
-    h: ShopHarness,
+    h: ShopHarness,  # noqa: F811
     stripe_account: StripeTestAccount,  # noqa: F811
 ) -> None:
     assert h.shop is not None
