@@ -673,6 +673,11 @@ async def set_tiers(uow: UnitOfWork, sku: str, tiers: Tiers, *, actor: int) -> T
     """The product's quantity tiers (() takes them off): what carts price its lines at from
     now on (orders placed before keep their prices). Audited as product.tiers."""
     product = await product_by_sku(uow, sku)
+    if tiers and product.is_gift_card:
+        raise wrong(
+            "{sku} sells gift cards, each worth the price paid for it: it takes no quantity tiers.",
+            sku=product.sku,
+        )
     before = product.tiers or ""
     product.tiers = stored_tiers_text(tiers) or None
     await uow.session.flush()

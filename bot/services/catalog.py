@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
-from bot.pricing import Tiers, stored_tiers
+from bot.pricing import Tiers
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
-from bot.services.sellable import unit_of, variant_compare_at
+from bot.services.sellable import tiers_of, unit_of, variant_compare_at
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
 from bot.store.repositories.catalog import CATEGORY_ORDERS as CATEGORY_ORDERS
@@ -359,7 +359,7 @@ def _variant_card(
         further_photos=further_photos(product),
         max_per_order=product.max_per_order,
         sale_ends_at=product.sale_ends_at,
-        tiers=stored_tiers(product.tiers),
+        tiers=tiers_of(product),
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -480,5 +480,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         further_photos=further_photos(p),
         max_per_order=p.max_per_order,
         sale_ends_at=p.sale_ends_at,
-        tiers=stored_tiers(p.tiers),
+        tiers=tiers_of(p),
     )

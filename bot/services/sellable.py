@@ -66,7 +66,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.translations,
             product.tax_rate_bp,
             product.is_gift_card,
-            stored_tiers(product.tiers),
+            tiers_of(product),
         )
     return Unit(
         product.id,
@@ -87,8 +87,14 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.translations,
         product.tax_rate_bp,
         product.is_gift_card,
-        stored_tiers(product.tiers),
+        tiers_of(product),
     )
+
+
+def tiers_of(product: Product) -> Tiers:
+    """The quantity tiers a product sells at: its own, none for a gift card (each card is
+    worth the unit price its line paid, so a tier would issue cards worth less)."""
+    return () if product.is_gift_card else stored_tiers(product.tiers)
 
 
 def variant_compare_at(product: Product, variant: ProductVariant) -> int | None:

@@ -120,6 +120,8 @@ VARIANT_GALLERY = N_(
 VARIANT_LIMIT = N_("a limit per order counts all the variants together: set it on the product")
 # A product's variants are taxed at its rate.
 VARIANT_TAX = N_("the variants are taxed at their product's rate: set it on the product")
+# A gift card is worth the unit price its line paid: a tier would issue cards worth less.
+GIFT_CARD_TIERS = N_("gift cards are worth the price paid for them: they take no quantity tiers")
 # A product's tiers count all its variants together.
 VARIANT_TIERS = N_("quantity tiers count all the variants together: set them on the product")
 
@@ -617,6 +619,8 @@ def _validate_row(
     # download is known only beside the stored product (upsert_rows, `_not_digital`).
     digital = flags.get("digital", False) or "digital" not in item
     download = _check_download(item.get("download"), digital, bad)
+    if tiers and download == GIFT_CODE:  # each card is worth what its line paid
+        bad("tiers", GIFT_CARD_TIERS)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variants: tuple[VariantRow, ...] = ()
     if has_variants:

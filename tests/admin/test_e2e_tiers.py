@@ -72,6 +72,14 @@ async def test_tiers_that_do_not_give_more_for_more_are_refused_saying_the_rule(
         assert "quantities from 2 up, percents from 1 to 90" in said, wrong
     assert await _stored(shop) == "3:10"  # nothing refused changed them
 
+    async with shop.store.uow() as uow:  # the notebook sells gift cards from now on
+        card = await uow.products.get_by_sku("STA-NTB-A5D")
+        assert card is not None
+        card.is_digital, card.download = True, "giftcode"
+    await admin.send("/tiers STA-NTB-A5D 3:10%")
+    await admin.wait_for("STA-NTB-A5D sells gift cards, each worth the price paid for it")
+    assert await _stored(shop, "STA-NTB-A5D") is None
+
     await admin.send("/tiers NOPE 3:10%")
     await admin.wait_for("There is no product with SKU 'NOPE'")
     await admin.send("/tiers")

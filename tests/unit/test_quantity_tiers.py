@@ -5,6 +5,8 @@ price."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +23,7 @@ from bot.pricing import (
     tiered,
 )
 from bot.services.cart import CartLineView, CartView, LineProblem, line_problems
+from bot.store.catalog_file import CatalogError, parse_json
 
 MUG_TIERS = ((3, 10), (6, 15))
 
@@ -139,3 +142,38 @@ def test_sizes_of_one_product_count_together_and_a_tier_is_no_price_change() -> 
     repriced = CartView((_tee(1, 2, quoted=2200),), "USD")  # the price did change meanwhile
     assert line_problems(repriced.lines[0]) == (LineProblem.PRICE_CHANGED,)
     assert repriced.buyable().lines[0].quoted_price == 2400
+
+
+ROW = {
+    "sku": "MUG",
+    "title": "Mug",
+    "category": "Kitchen",
+    "price": "16.00",
+    "currency": "USD",
+    "stock": 5,
+    "photo": "",
+}
+
+
+def test_a_catalog_file_keeps_tiers_in_their_compact_form_and_refuses_them_where_wrong() -> None:
+    [row] = parse_json(json.dumps([{**ROW, "tiers": "3:10% 6:15%"}]))
+    assert row.tiers == "3:10,6:15"
+    tee = {
+        **{key: value for key, value in ROW.items() if key != "stock"},
+        "sku": "TEE",
+        "options": {"Size": ["M"]},
+        "variants": [{"sku": "TEE-M", "values": {"Size": "M"}, "stock": 1, "tiers": "2:5"}],
+    }
+    card = {**ROW, "sku": "CARD", "digital": True, "download": "giftcode", "tiers": "2:5"}
+    with pytest.raises(CatalogError) as refused:
+        parse_json(json.dumps([{**ROW, "tiers": "3:10% 2:15%"}, tee, card, {**ROW, "tiers": 3}]))
+    said = [(error.line, error.field, error.message) for error in refused.value.errors]
+    assert [(line, field) for line, field, _ in said] == [
+        (1, "tiers"),
+        (2, "variants"),
+        (3, "tiers"),
+        (4, "tiers"),
+    ]
+    assert said[0][2].startswith("Write tiers as QUANTITY:PERCENT%")
+    assert "quantity tiers count all the variants together" in said[1][2]
+    assert said[2][2] == "gift cards are worth the price paid for them: they take no quantity tiers"
