@@ -89,7 +89,8 @@ STAFF_MAY: dict[str, bool] = {
     "orders.refund": False,  # ↩️ Refund, and its 🎁 Back to the gift card
     "orders.approve": False,  # ✅ Approve payment of a flagged order; ☑️ Review resolved
     "returns": False,  # approve (refund) or decline a return
-    "catalog": False,  # /addproduct, /edit, /price, /tax, /stock, /hide, /show, the product list
+    # /addproduct, /edit, /price, /tax, /tiers, /stock, /hide, /show, the product list
+    "catalog": False,
     "files": False,  # /export (catalog, orders), importing a catalog file
     "promos": False,  # /promo
     "sale": False,  # /sale
@@ -113,6 +114,7 @@ COMMANDS: dict[str, str] = {
     "edit": "catalog",
     "price": "catalog",
     "tax": "catalog",
+    "tiers": "catalog",
     "sale": "sale",
     "stock": "catalog",
     "hide": "catalog",

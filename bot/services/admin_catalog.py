@@ -35,7 +35,16 @@ from bot.catalog_rules import (
 from bot.clipping import echo
 from bot.i18n import N_, Translator
 from bot.money import MoneyError, parse_amount, to_decimal_string
-from bot.pricing import on_sale, sale_after_new_price
+from bot.pricing import (
+    TIERS_REFUSED,
+    Tiers,
+    TiersError,
+    on_sale,
+    parse_tiers,
+    sale_after_new_price,
+    stored_tiers,
+    stored_tiers_text,
+)
 from bot.services.catalog import keyset_page_number
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
@@ -102,6 +111,7 @@ class ProductFacts:
     compare_at: int | None = None  # the regular price while on sale
     variants_on_sale: int = 0  # of `variants`, those whose price (own or the product's) is
     max_per_order: int | None = None  # at most this many in one order (None: no limit)
+    tiers: Tiers = ()  # its quantity tiers (bot.pricing), all its variants together
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -123,6 +133,7 @@ class ProductFacts:
             product.compare_at_price,
             sum(on_sale(unit.price, unit.compare_at) for unit in units),
             product.max_per_order,
+            stored_tiers(product.tiers),
         )
 
     @property
@@ -619,6 +630,60 @@ async def set_tax_rate(uow: UnitOfWork, sku: str, rate: int | None, *, actor: in
     details = {"rate_was": file_rate(before) or "-", "rate": file_rate(rate) or "-"}
     await uow.audit.record(actor, "product.tax", product.sku, details)
     return TaxRateSet(ProductFacts.of(product), rate)
+
+
+@dataclass(frozen=True)
+class TiersSet:
+    """/tiers' outcome: the product and its quantity tiers now (() for none); `changed`:
+    they were set or taken off (False: only shown)."""
+
+    product: ProductFacts
+    tiers: Tiers
+    changed: bool = True
+
+
+TIERS_OFF_WORDS = ("off", "none", "-")  # /tiers SKU off: no tiers any more
+
+
+def parse_tiers_words(words: Sequence[str]) -> Tiers | None:
+    """/tiers' words after the SKU: None for none (show them), () for "off", the tiers
+    for "3:10% 6:15%" or "3:10,6:15" (bot.pricing.parse_tiers); AdminInputError otherwise."""
+    text = " ".join(words).strip()
+    if not text:
+        return None
+    if text.lower() in TIERS_OFF_WORDS:
+        return ()
+    try:
+        tiers = parse_tiers(text)
+    except TiersError as exc:
+        raise wrong(exc.template, **exc.params) from None
+    if not tiers:
+        raise wrong(TIERS_REFUSED)
+    return tiers
+
+
+async def show_tiers(uow: UnitOfWork, sku: str) -> TiersSet:
+    """/tiers SKU: the product's tiers as they are."""
+    product = await product_by_sku(uow, sku)
+    facts = ProductFacts.of(product)
+    return TiersSet(facts, facts.tiers, changed=False)
+
+
+async def set_tiers(uow: UnitOfWork, sku: str, tiers: Tiers, *, actor: int) -> TiersSet:
+    """The product's quantity tiers (() takes them off): what carts price its lines at from
+    now on (orders placed before keep their prices). Audited as product.tiers."""
+    product = await product_by_sku(uow, sku)
+    if tiers and product.is_gift_card:
+        raise wrong(
+            "{sku} sells gift cards, each worth the price paid for it: it takes no quantity tiers.",
+            sku=product.sku,
+        )
+    before = product.tiers or ""
+    product.tiers = stored_tiers_text(tiers) or None
+    await uow.session.flush()
+    details = {"tiers_was": before or "-", "tiers": product.tiers or "-"}
+    await uow.audit.record(actor, "product.tiers", product.sku, details)
+    return TiersSet(ProductFacts.of(product), tiers)
 
 
 def sale_ended_by(product: Product, price: int) -> int | None:

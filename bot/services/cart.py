@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.pricing import on_sale
+from bot.pricing import Tier, Tiers, next_tier, on_sale, tier_for, tiered
 from bot.services.errors import (
     CartChanged,
     LineFull,
@@ -96,10 +96,21 @@ class CartLineView:
     product_translations: dict[str, Any] | None = None
     tax_rate_bp: int | None = None  # the product's own VAT rate (None: the shop's; bot.tax)
     untaxed: bool = False  # a gift card: a voucher, taxed when spent
+    # Quantity tiers: `unit_price` is what one unit costs at the tier the product's units in
+    # the cart reach (`tier`, None below the first), `list_price` the unit's own price before
+    # it (what the shopper is quoted and a sale is measured against). CartView sets both.
+    tiers: Tiers = ()
+    list_price: int | None = None
+    tier: Tier | None = None
 
     @property
     def key(self) -> tuple[int, int]:
         return (self.product_id, self.variant_id)
+
+    @property
+    def own_price(self) -> int:
+        """The unit's price before any quantity tier: what quotes compare and sales save."""
+        return self.unit_price if self.list_price is None else self.list_price
 
     @property
     def line_total(self) -> int:
@@ -119,7 +130,7 @@ def line_problems(line: CartLineView) -> tuple[LineProblem, ...]:
     problems = []
     if line.quantity > line.available:
         problems.append(LineProblem.FEWER_LEFT)
-    if line.quoted_price is not None and line.quoted_price != line.unit_price:
+    if line.quoted_price is not None and line.quoted_price != line.own_price:
         problems.append(LineProblem.PRICE_CHANGED)
     return tuple(problems)
 
@@ -209,6 +220,35 @@ async def own_holds_of(uow: UnitOfWork, customer_id: int, product_id: int) -> Ow
     return _summed((product_id, *line) for line in held)
 
 
+def priced_by_tiers(lines: tuple[CartLineView, ...]) -> tuple[CartLineView, ...]:
+    """Each line at the tier its product's units in `lines` reach, all its variants
+    together (bot.pricing.tiered): the one place a cart's lines get their tiered price, on
+    every CartView made (the cart, its changes, checkout's review and place_order alike)."""
+    units: dict[int, int] = {}
+    for line in lines:
+        units[line.product_id] = units.get(line.product_id, 0) + line.quantity
+    return tuple(
+        replace(
+            line,
+            list_price=line.own_price,
+            unit_price=tiered(line.own_price, units[line.product_id], line.tiers),
+            tier=tier_for(units[line.product_id], line.tiers),
+        )
+        if line.tiers
+        else line
+        for line in lines
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TierNudge:
+    """One more unit of a product would reach its next tier: "💡 Add 1 more to save 10%"."""
+
+    product_id: int
+    more: int
+    percent: int
+
+
 @dataclass(frozen=True, slots=True)
 class CartView:
     lines: tuple[CartLineView, ...]
@@ -216,6 +256,22 @@ class CartView:
     # The promo code the cart carries (typed on the summary, or from a promo_ link), read with
     # its lines: what checkout.promo_quote quotes, with no read of its own.
     promo_code: str | None = None
+
+    def __post_init__(self) -> None:
+        # However a cart view is made (read, changed, lowered to what is buyable), its lines
+        # are priced at the tiers their quantities reach now.
+        object.__setattr__(self, "lines", priced_by_tiers(self.lines))
+
+    def tier_nudge(self, product_id: int) -> TierNudge | None:
+        """The product's next tier when one more unit would reach it; None otherwise."""
+        lines = [ln for ln in self.lines if ln.product_id == product_id and ln.is_active]
+        if not lines:
+            return None
+        units = sum(ln.quantity for ln in lines)
+        upper = next_tier(units, lines[0].tiers)
+        if upper is None or upper[0] - units != 1:
+            return None
+        return TierNudge(product_id, upper[0] - units, upper[1])
 
     @property
     def total(self) -> int:
@@ -229,11 +285,11 @@ class CartView:
     def saving(self) -> int:
         """What the sales of its lines take off their regular prices ("You save $4.00")."""
         return sum(
-            (line.compare_at - line.unit_price) * line.quantity
+            (line.compare_at - line.own_price) * line.quantity
             for line in self.lines
             if line.is_active
             and line.compare_at is not None
-            and on_sale(line.unit_price, line.compare_at)
+            and on_sale(line.own_price, line.compare_at)
         )
 
     @property
@@ -282,7 +338,7 @@ class CartView:
         """This cart as checkout would sell it now (`buyable_quantity` of each line, at
         today's price); empty if nothing in it can be bought."""
         lines = tuple(
-            replace(ln, quantity=quantity, quoted_price=ln.unit_price)
+            replace(ln, quantity=quantity, quoted_price=ln.own_price)
             for ln in self.lines
             if (quantity := buyable_quantity(ln)) > 0
         )
@@ -468,9 +524,9 @@ async def _set_line(
     if quantity <= 0:
         if line is None:
             raise NotInCart()
-        quantity, title, price, names = 0, line.title, line.unit_price, line.translations
+        quantity, title, price, names = 0, line.title, line.own_price, line.translations
     elif line is not None and quantity < in_cart:  # lowering, also a line gone off sale
-        title, price, names = line.title, line.unit_price, line.translations
+        title, price, names = line.title, line.own_price, line.translations
     else:
         unit = await sellable(uow, product_id, variant_id)
         if quantity > in_cart:
@@ -577,6 +633,7 @@ def _line_view(unit: Unit, quantity: int, quoted_price: int | None = None) -> Ca
         product_translations=unit.product_translations,
         tax_rate_bp=unit.tax_rate_bp,
         untaxed=unit.untaxed,
+        tiers=unit.tiers,
     )
 
 

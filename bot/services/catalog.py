@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
+from bot.pricing import Tiers
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
-from bot.services.sellable import unit_of, variant_compare_at
+from bot.services.sellable import tiers_of, unit_of, variant_compare_at
 from bot.store import search_index
 from bot.store.models import Product, ProductVariant
 from bot.store.repositories.catalog import CATEGORY_ORDERS as CATEGORY_ORDERS
@@ -148,6 +149,7 @@ class ProductCard:
     max_per_order: int | None = None
     # When the sale of its category ends by itself (None: no end date, or no such sale).
     sale_ends_at: datetime | None = None
+    tiers: Tiers = ()  # its quantity tiers ("Buy 3+: −10%"), all its variants together
 
     @property
     def photo_count(self) -> int:
@@ -357,6 +359,7 @@ def _variant_card(
         further_photos=further_photos(product),
         max_per_order=product.max_per_order,
         sale_ends_at=product.sale_ends_at,
+        tiers=tiers_of(product),
         options=tuple(rows),
         variant_photo=bool(chosen.photo),
         variants=tuple(
@@ -477,4 +480,5 @@ def _card(p: Product, available: int | None = None) -> ProductCard:
         further_photos=further_photos(p),
         max_per_order=p.max_per_order,
         sale_ends_at=p.sale_ends_at,
+        tiers=tiers_of(p),
     )

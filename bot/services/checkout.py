@@ -203,7 +203,7 @@ async def review_cart(
         for problem in line_problems(line):
             price = problem is LineProblem.PRICE_CHANGED
             was, now = (
-                (line.quoted_price or 0, line.unit_price) if price else (line.quantity, quantity)
+                (line.quoted_price or 0, line.own_price) if price else (line.quantity, quantity)
             )
             changes.append(
                 LineChange(problem, line.title, line.currency, was, now, line.translations)
@@ -214,7 +214,7 @@ async def review_cart(
             cart,
             line.product_id,
             buyable[line.key],
-            quoted_price=line.unit_price,
+            quoted_price=line.own_price,
             variant_id=line.variant_id,
         )
     after = counting_holds(cart_view(cart, currency), holds)
@@ -325,6 +325,8 @@ async def place_order(
         shown.cart.fingerprint
     ):
         raise CartChanged()
+    # Each line at the price its quantity tier gives (the product's units all together).
+    views = CartView(tuple(line_view(line) for line in lines), settings.currency).lines
     if over_limit(lines):  # changed since its review (two devices): review it again
         raise CartChanged()
     units = [line_unit(line) for line in lines]
@@ -335,10 +337,10 @@ async def place_order(
     if settings.uses_stars and physical:
         raise NeedsShippingInStars(physical)
 
-    items_total = sum(unit.price * line.quantity for line, unit in zip(lines, units, strict=True))
+    items_total = sum(view.line_total for view in views)
     priced = [
-        PricedLine(unit.product_id, unit.sku, unit.price * line.quantity, unit.product_sku)
-        for line, unit in zip(lines, units, strict=True)
+        PricedLine(unit.product_id, unit.sku, view.line_total, unit.product_sku)
+        for view, unit in zip(views, units, strict=True)
     ]
     promo = None
     if cart.promo_code:
@@ -351,7 +353,7 @@ async def place_order(
             now.astimezone(settings.zone),
         )
     shares = promo.shares if promo else (0,) * len(lines)
-    taxed = goods_taxed(settings.tax_rate_bp, [line_view(line) for line in lines], shares)
+    taxed = goods_taxed(settings.tax_rate_bp, views, shares)
     taxes = line_taxes(taxed)
     discount = promo.discount if promo else 0
     if discount:
@@ -413,15 +415,15 @@ async def place_order(
                 variant_id=line.variant_id,
                 sku=unit.sku,
                 title=unit.title,
-                unit_price=unit.price,
+                unit_price=view.unit_price,
                 currency=unit.currency,
                 quantity=line.quantity,
                 discount=share,
                 tax_rate_bp=taxed_line.rate,
                 tax=tax,
             )
-            for line, unit, share, taxed_line, tax in zip(
-                lines, units, shares, taxed, taxes, strict=True
+            for line, unit, view, share, taxed_line, tax in zip(
+                lines, units, views, shares, taxed, taxes, strict=True
             )
         ],
     )

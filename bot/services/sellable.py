@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.pricing import Tiers, stored_tiers
 from bot.store.models import Product, ProductVariant, translated_variant_titles, variant_title
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Unit:
     product_translations: dict[str, Any] | None = None
     tax_rate_bp: int | None = None  # the product's own VAT rate (None: the shop's; bot.tax)
     untaxed: bool = False  # a gift card: a voucher, taxed when spent
+    tiers: Tiers = ()  # the product's quantity tiers, its variants counting together
 
 
 def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
@@ -64,6 +66,7 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
             product.translations,
             product.tax_rate_bp,
             product.is_gift_card,
+            tiers_of(product),
         )
     return Unit(
         product.id,
@@ -84,7 +87,14 @@ def unit_of(product: Product, variant: ProductVariant | None = None) -> Unit:
         product.translations,
         product.tax_rate_bp,
         product.is_gift_card,
+        tiers_of(product),
     )
+
+
+def tiers_of(product: Product) -> Tiers:
+    """The quantity tiers a product sells at: its own, none for a gift card (each card is
+    worth the unit price its line paid, so a tier would issue cards worth less)."""
+    return () if product.is_gift_card else stored_tiers(product.tiers)
 
 
 def variant_compare_at(product: Product, variant: ProductVariant) -> int | None:

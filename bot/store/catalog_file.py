@@ -32,7 +32,13 @@ from bot.catalog_rules import (
 )
 from bot.i18n import LANGUAGES, N_, Translator, option_texts, translator
 from bot.money import MoneyError, check_currency, exponent, parse_amount, to_decimal_string
-from bot.pricing import sale_after_new_price
+from bot.pricing import (
+    TIERS_REFUSED,
+    TiersError,
+    parse_tiers,
+    sale_after_new_price,
+    stored_tiers_text,
+)
 from bot.store.models import GIFT_CODE, Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 from bot.tax import RATE_REFUSED, TaxRateError, file_rate, parse_rate
@@ -59,6 +65,9 @@ SALE_FIELDS = ("compare_at",)
 # At most this many of a product (all its variants together) in one order, 1 to
 # MAX_PER_ORDER; empty: no limit. On the product's row; last, after the sale's column.
 LIMIT_FIELDS = ("max_per_order",)
+# Its quantity tiers, "3:10,6:15" or "3:10% 6:15%" (bot.pricing.parse_tiers, as /tiers checks
+# them); empty: none. On the product's row (its variants count together), after the limit.
+TIER_FIELDS = ("tiers",)
 # The VAT rate its price includes when not the shop's TAX_RATE, a percent ("5", "7.7"); empty:
 # the shop's. On the product's row (its variants take it); last, after the limit's column.
 TAX_FIELDS = ("tax_rate",)
@@ -70,6 +79,7 @@ CSV_FIELDS = (
     *TRANSLATED_OPTIONS,
     *SALE_FIELDS,
     *LIMIT_FIELDS,
+    *TIER_FIELDS,
     *TAX_FIELDS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
@@ -82,6 +92,7 @@ KEPT_UNLESS_GIVEN = frozenset(
         "photos",
         "compare_at",
         "max_per_order",
+        "tiers",
         "tax_rate",
     )
 )
@@ -109,6 +120,10 @@ VARIANT_GALLERY = N_(
 VARIANT_LIMIT = N_("a limit per order counts all the variants together: set it on the product")
 # A product's variants are taxed at its rate.
 VARIANT_TAX = N_("the variants are taxed at their product's rate: set it on the product")
+# A gift card is worth the unit price its line paid: a tier would issue cards worth less.
+GIFT_CARD_TIERS = N_("gift cards are worth the price paid for them: they take no quantity tiers")
+# A product's tiers count all its variants together.
+VARIANT_TIERS = N_("quantity tiers count all the variants together: set them on the product")
 
 
 @dataclass(frozen=True)
@@ -145,6 +160,7 @@ class CatalogRow:
     compare_at: int | None = None  # the regular price while on sale (minor units), or None
     max_per_order: int | None = None  # at most this many in one order, or None (no limit)
     tax_rate_bp: int | None = None  # its own VAT rate in basis points, or None (the shop's)
+    tiers: str | None = None  # its quantity tiers as products.tiers keeps them, or None
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -379,6 +395,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
                 variant["max_per_order"] = row["max_per_order"]  # refused: the product's
             if str(row.get("tax_rate") or "").strip():
                 variant["tax_rate"] = row["tax_rate"]  # refused: the product's
+            if str(row.get("tiers") or "").strip():
+                variant["tiers"] = row["tiers"]  # refused: the product's
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -571,6 +589,7 @@ def _validate_row(
     max_per_order = _check_max_per_order(item.get("max_per_order"), partial(bad, "max_per_order"))
     raw_rate = item.get("tax_rate")  # most rows have none: nothing more to do for them
     tax_rate = None if raw_rate is None else _check_tax_rate(raw_rate, partial(bad, "tax_rate"))
+    tiers = _check_tiers(item.get("tiers"), partial(bad, "tiers"))
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -600,6 +619,8 @@ def _validate_row(
     # download is known only beside the stored product (upsert_rows, `_not_digital`).
     digital = flags.get("digital", False) or "digital" not in item
     download = _check_download(item.get("download"), digital, bad)
+    if tiers and download == GIFT_CODE:  # each card is worth what its line paid
+        bad("tiers", GIFT_CARD_TIERS)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variants: tuple[VariantRow, ...] = ()
     if has_variants:
@@ -629,6 +650,7 @@ def _validate_row(
             compare_at=compare_at,
             max_per_order=max_per_order,
             tax_rate_bp=tax_rate,
+            tiers=tiers,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
@@ -948,6 +970,8 @@ def _check_variant(
         fault(VARIANT_LIMIT, f"{name}: max_per_order")
     if raw.get("tax_rate") not in (None, ""):
         fault(VARIANT_TAX, f"{name}: tax_rate")
+    if raw.get("tiers") not in (None, ""):
+        fault(VARIANT_TIERS, f"{name}: tiers")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)
@@ -1027,6 +1051,21 @@ def _check_tax_rate(raw: Any, refuse: Callable[..., None]) -> int | None:
     try:
         return parse_rate(str(raw))
     except TaxRateError as exc:
+        refuse(exc.template, **exc.params)
+        return None
+
+
+def _check_tiers(raw: Any, refuse: Callable[..., None]) -> str | None:
+    """A product's quantity tiers as products.tiers keeps them ("3:10,6:15"), checked as
+    /tiers checks them (`bot.pricing.parse_tiers`); None when empty or null (none)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        refuse(TIERS_REFUSED)
+        return None
+    try:
+        return stored_tiers_text(parse_tiers(raw)) or None
+    except TiersError as exc:
         refuse(exc.template, **exc.params)
         return None
 
@@ -1559,6 +1598,7 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
         "compare_at_price": row.compare_at,
         "max_per_order": row.max_per_order,
         "tax_rate_bp": row.tax_rate_bp,
+        "tiers": row.tiers,
         "currency": row.currency,
         "stock": row.stock,
         "photo": row.photo,
@@ -1587,6 +1627,8 @@ def _product_values(row: CatalogRow, category_id: int, stored: Any | None = None
             del values["max_per_order"]
         if "tax_rate" not in row.given:
             del values["tax_rate_bp"]
+        if "tiers" not in row.given:
+            del values["tiers"]
         if "compare_at" not in row.given:  # kept, unless the price is no longer below it
             values["compare_at_price"] = sale_after_new_price(
                 values["price"], stored.compare_at_price
@@ -1761,6 +1803,7 @@ class CatalogCsv:
                 *(_options_text(options) for options in _translated_options(p)),
                 _amount_cell(p.compare_at_price, p.currency),
                 "" if p.max_per_order is None else p.max_per_order,
+                p.tiers or "",
                 file_rate(p.tax_rate_bp),
             ][:width]
         )
@@ -1785,6 +1828,7 @@ class CatalogCsv:
                     _values_text(v.values.items()),
                     *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
                     _amount_cell(v.compare_at_price, p.currency),
+                    "",
                     "",
                     "",
                 ][:width]
@@ -1829,6 +1873,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["max_per_order"] = p.max_per_order
         if p.tax_rate_bp is not None:
             item["tax_rate"] = file_rate(p.tax_rate_bp)
+        if p.tiers:
+            item["tiers"] = p.tiers
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}

@@ -140,6 +140,10 @@ class Product(Base):
     # The VAT rate its price includes when not the shop's TAX_RATE (a book at 5%), in basis
     # points (500); None: the shop's rate (migration 0061). Its variants take it (bot.tax).
     tax_rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Its volume discounts, "3:10,6:15" (from 3 units 10% off, from 6 units 15%), all its
+    # variants counting together; None: none (migration 0069). Written by
+    # bot.pricing.parse_tiers only, priced by bot.pricing.tiered.
+    tiers: Mapped[str | None] = mapped_column(String(40), default=None)
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)

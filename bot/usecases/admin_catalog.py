@@ -5,7 +5,7 @@ function here is one unit of work and returns plain data."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
@@ -19,6 +19,7 @@ from bot.services.admin_catalog import (
     StockChange,
     StockResult,
     TaxRateSet,
+    TiersSet,
 )
 from bot.services.reports import StoreStats, store_stats
 from bot.shop import Shop
@@ -61,6 +62,15 @@ async def set_tax_rate(shop: Shop, admin_id: int, sku: str, rate: str) -> TaxRat
     parsed = catalog.parse_tax_rate(rate)
     async with shop.store.uow() as uow:
         return await catalog.set_tax_rate(uow, sku, parsed, actor=admin_id)
+
+
+async def set_tiers(shop: Shop, admin_id: int, sku: str, words: Sequence[str]) -> TiersSet:
+    """/tiers SKU [3:10% 6:15% | off]: `words` as typed after the SKU; none shows them."""
+    tiers = catalog.parse_tiers_words(words)
+    async with shop.store.uow() as uow:
+        if tiers is None:
+            return await catalog.show_tiers(uow, sku)
+        return await catalog.set_tiers(uow, sku, tiers, actor=admin_id)
 
 
 async def change_stock(shop: Shop, admin_id: int, sku: str, change: str) -> StockResult:

@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "product.create": N_("added"),
     "product.price": N_("changed the price of"),
     "product.tax": N_("changed the tax rate of"),
+    "product.tiers": N_("changed the quantity tiers of"),
     "product.hide": N_("hid"),
     "product.show": N_("showed"),
     "catalog.import": N_("imported"),

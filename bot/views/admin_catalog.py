@@ -33,6 +33,7 @@ from bot.services.admin_catalog import (
     ProductField,
     StockResult,
     TaxRateSet,
+    TiersSet,
 )
 from bot.services.admin_flows import Flow
 from bot.services.reports import RATED_AT_LEAST, RatingStats, StoreStats
@@ -42,6 +43,7 @@ from bot.tax import rate_text
 from bot.texts.ratings import stars_text
 from bot.texts.reports import REPORT_TITLE, top_product_lines
 from bot.texts.sale import price_was
+from bot.texts.tiers import tiers_line, tiers_text
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -121,6 +123,18 @@ def tax_rate_set(change: TaxRateSet, settings: Settings) -> str:
     if not settings.tax_on:
         text += " " + tr._("The shop shows no tax until TAX_RATE is set.")
     return text
+
+
+def tiers_set(change: TiersSet) -> str:
+    """/tiers' answer: "KIT-MUG-CER: 📦 Buy 3+: −10% · 6+: −15%" (set or shown), or that it
+    has none (taken off, or never had any)."""
+    tr = i18n.current()
+    sku = change.product.sku
+    if change.tiers:
+        return f"{sku}: {tiers_line(tr, change.tiers)}"
+    if change.changed:
+        return tr._("{sku} has no quantity tiers any more.", sku=sku)
+    return tr._("{sku} has no quantity tiers. /tiers {sku} 3:10% 6:15% sets some.", sku=sku)
 
 
 def sale_ended(tr: Translator, compare_at: int, currency: str) -> str:
@@ -231,6 +245,11 @@ def edit_card(card: EditCard) -> AdminView:
                 "Limit per order: {value}",
                 value=catalog.limit_words(product.max_per_order),
             ),
+            tr._(
+                "Quantity tiers: {value}",
+                value=tiers_text(tr, product.tiers) if product.tiers else tr._("none"),
+            )
+            + f" (/tiers {product.sku})",
             _stock_line(tr, card),
             _photo_line(tr, product),
             tr._("Visible: {value}", value=visible),

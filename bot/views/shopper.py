@@ -102,6 +102,7 @@ from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.permissions import Role
 from bot.services import referrals
+from bot.pricing import tiered
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
@@ -138,6 +139,7 @@ from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
+from bot.texts.tiers import nudge_line, tier_note, tiers_line
 from bot.texts.tracking import TRACK_PARCEL
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -453,6 +455,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         tr, card.compare_at, card.sale_ends_at, settings.zone, datetime.now(UTC)
     ):
         lines.append(ends)
+    if tiers := tiers_line(tr, card.tiers):
+        lines.append(escape(tiers))
     if card.max_per_order is not None:
         lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:
@@ -475,6 +479,8 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     chosen, shown = card.variant_id, screen.photo
     if screen.can_add > 0:
         qty = screen.quantity
+        # What these units will cost in her cart: at the tier they reach with her others.
+        adding = tiered(card.price, screen.in_order + qty, card.tiers) * qty
         rows.append(
             [
                 button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen, shown)),
@@ -485,9 +491,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         rows.append(
             [
                 button(
-                    tr._(
-                        "🛍 Add to cart · {price}", price=tr.money(card.price * qty, card.currency)
-                    ),
+                    tr._("🛍 Add to cart · {price}", price=tr.money(adding, card.currency)),
                     AddToCart(card.id, qty, chosen),
                 )
             ]
@@ -603,12 +607,15 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         unit = tr.money(line.unit_price, line.currency)
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
-        lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {unit} = <b>{total}</b>")
+        at = f"{unit} {escape(note)}" if (note := tier_note(tr, line.tier)) else unit
+        lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {at} = <b>{total}</b>")
         warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
         if line.held:
             lines.append(f"    {escape(held_note(tr, line.held))}")
+        if nudge := cart_nudge(tr, basket, n - 1):
+            lines.append(f"    {escape(nudge)}")
         rows.append(
             [
                 button("➖", TakeOne(line.product_id, line.variant_id)),
@@ -1085,6 +1092,17 @@ CART_WARNINGS: dict[LineProblem, str] = {
     LineProblem.SOLD_OUT: N_("sold out; it will be removed at checkout"),
     LineProblem.FEWER_LEFT: N_("only {available} left; checkout will lower the quantity"),
 }
+
+
+def cart_nudge(tr: Translator, cart: CartView, index: int) -> str | None:
+    """The nudge toward the next tier of the product of the cart's line `index`, under its
+    last line only (its variants count together): "💡 Add 1 more to save 10%" (chat and
+    page)."""
+    line = cart.lines[index]
+    later = cart.lines[index + 1 :]
+    if any(other.product_id == line.product_id for other in later):
+        return None
+    return nudge_line(tr, cart.tier_nudge(line.product_id))
 
 
 def limit_line(tr: Translator, limit: int) -> str:

@@ -55,11 +55,13 @@ from bot.texts import reviews as review_texts
 from bot.texts.category_sale import sale_end_line
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
+from bot.texts.tiers import tier_note, tiers_line
 from bot.views.shopper import (
     ALSO_BOUGHT,
     cancel_question,
     cap_note,
     cart_line_warning,
+    cart_nudge,
     change_text,
     held_note,
     limit_line,
@@ -227,6 +229,8 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         if card.max_per_order is not None
         else None,
         "limit_full": room is not None and room <= 0,
+        # "📦 Buy 3+: −10% · 6+: −15%" under the price, as the chat's card says it.
+        "tiers_text": tiers_line(i18n.current(), card.tiers),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
         "held_text": _held(view, card.variant_id),
@@ -312,6 +316,11 @@ def basket(view: CartView, promo: PromoQuote | None = None, tax_texts: Sequence[
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
                 "unit_price_text": _money(line.unit_price, line.currency),
+                "list_price": line.own_price,  # before its tier: what the product page shows
+                # "(−10% for 3+)" beside the unit price at a tier, and under the product's
+                # last line "💡 Add 1 more to save 10%": the chat cart's words (null: none).
+                "tier_text": tier_note(i18n.current(), line.tier) or None,
+                "nudge_text": cart_nudge(i18n.current(), view, index),
                 "line_total": line.line_total,
                 "line_total_text": _money(line.line_total, line.currency),
                 "available": max(line.available, 0),
@@ -326,7 +335,7 @@ def basket(view: CartView, promo: PromoQuote | None = None, tax_texts: Sequence[
                 else None,
                 "photo": photo_path(line.product_id, line.variant_id),  # the variant's own
             }
-            for line in view.lines
+            for index, line in enumerate(view.lines)
         ],
         "item_count": view.item_count,
         "items_text": i18n.current().ngettext(

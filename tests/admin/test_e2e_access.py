@@ -17,6 +17,7 @@ ADMIN_COMMANDS = [
     "/addproduct",
     "/edit KIT-MUG-CER",
     "/price KIT-MUG-CER 1.00",
+    "/tiers KIT-MUG-CER 3:10%",
     "/stock KIT-MUG-CER 0",
     "/hide KIT-MUG-CER",
     "/show KIT-MUG-CER",

@@ -53,7 +53,7 @@ async def test_a_products_own_rate_comes_from_its_file_and_goes_back_out(store: 
     async with store.reading() as uow:
         products = await uow.products.list_all()
         taxed, plain = rows_to_csv(products, taxed=True), rows_to_csv(products)
-    assert taxed.decode().splitlines()[0].endswith(",max_per_order,tax_rate")
+    assert taxed.decode().splitlines()[0].endswith(",max_per_order,tiers,tax_rate")
     assert ",5\r\n" in taxed.decode() and "tax_rate" not in plain.decode()
     await _import(store, parse_csv(taxed.replace(b",5\r\n", b",7.7\r\n")))
     assert await _rates(store) == {"BOOK": 770, "PEN": None}

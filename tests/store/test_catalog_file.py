@@ -190,6 +190,7 @@ FILE_WRITES: dict[str, tuple[str, Callable[[str], dict[str, object]]]] = {
     "products.photo": ("photo", lambda text: {**GOOD, "photo": text}),
     "products.download": ("download", lambda text: {**GOOD, "digital": True, "download": text}),
     "categories.title": ("category", lambda text: {**GOOD, "category": text}),
+    "products.tiers": ("tiers", lambda text: {**GOOD, "tiers": text}),
     "product_variants.sku": ("variants", lambda text: _with_variant(sku=text)),
     "product_variants.photo": ("variants", lambda text: _with_variant(photo=text)),
 }
@@ -249,6 +250,7 @@ async def test_texts_as_wide_as_their_columns_are_stored_on_either_database(
             "photo": _long(widths["products.photo"]),  # type: ignore[arg-type]
             "digital": True,
             "download": _long(widths["products.download"]),  # type: ignore[arg-type]
+            "tiers": "2:10,3:20,4:30,5:40,6:50,7:60,8:70,10:80",  # as wide as products.tiers
         },
         _with_variant(
             sku="V" * widths["product_variants.sku"],  # type: ignore[operator]

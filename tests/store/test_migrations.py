@@ -1829,3 +1829,32 @@ async def test_0068_keeps_invitation_codes_and_friends_once_and_takes_them_away(
             assert await conn.scalar(text("SELECT count(*) FROM customers")) == 2
     finally:
         await store.close()
+
+
+async def test_0069_keeps_a_products_quantity_tiers_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0069 a product keeps its quantity tiers ("3:10,6:15"; NULL for products from
+    before); down to the revision before it the column is gone and the products stay."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        mug = await _old_product(store, "MUG")
+        async with store.engine.begin() as conn:
+            assert await conn.scalar(text("SELECT tiers FROM products")) is None
+            await conn.execute(
+                text("UPDATE products SET tiers = '3:10,6:15' WHERE id = :id"), {"id": mug}
+            )
+        async with store.reading() as uow:
+            product = await uow.products.get(mug)
+            assert product is not None and product.tiers == "3:10,6:15"
+        await _alembic(store, "downgrade", "0069_quantity_tiers-1")
+        async with store.engine.connect() as conn:
+            assert "tiers" not in await _columns(conn, "products")
+            assert await conn.scalar(text("SELECT sku FROM products")) == "MUG"
+        await _alembic(store, "upgrade", "0069_quantity_tiers")
+        assert await current_revision(store.engine) == "0069_quantity_tiers"
+        async with store.engine.connect() as conn:
+            assert await conn.scalar(text("SELECT tiers FROM products")) is None
+    finally:
+        await store.close()

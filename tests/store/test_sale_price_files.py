@@ -159,8 +159,8 @@ async def test_sales_are_stored_and_an_export_imports_unchanged(
     async with store.reading() as uow:
         products = await uow.products.list_all()
         as_csv, as_json = rows_to_csv(products), rows_to_json(products)
-    # compare_at, then max_per_order (empty: no limit) last
-    assert "MUG,Stoneware Mug" in as_csv.decode() and ",20.00,\r\n" in as_csv.decode()
+    # compare_at, then max_per_order (empty: no limit) and tiers (empty: none) last
+    assert "MUG,Stoneware Mug" in as_csv.decode() and ",20.00,,\r\n" in as_csv.decode()
     exported = {item["sku"]: item for item in json.loads(as_json)}
     assert exported["MUG"]["compare_at"] == "20.00" and "compare_at" not in exported["TEE"]
     assert exported["TEE"]["variants"][1]["compare_at"] == "32.50"

@@ -114,6 +114,7 @@ COMMANDS: dict[str, Handler] = {
     "edit": wizard.edit_product,
     "price": products.price,
     "tax": products.tax,
+    "tiers": products.tiers,
     "sale": category_sale.sale_command,
     "stock": products.stock,
     "hide": products.hide,

@@ -1,4 +1,4 @@
-"""/price, /tax, /stock, /hide, /show and the admin's product list."""
+"""/price, /tax, /tiers, /stock, /hide, /show and the admin's product list."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ USAGE = {
     "tax": N_(
         "Send /tax SKU RATE, e.g. /tax BOOK-01 5 for a product taxed at 5%, "
         "or /tax BOOK-01 default for the shop's rate."
+    ),
+    "tiers": N_(
+        "Send /tiers SKU 3:10% 6:15% for volume discounts (from 3 units 10% off, from 6 "
+        "units 15% off), /tiers SKU off to end them, or /tiers SKU to see them."
     ),
     "hide": N_("Send /hide SKU to take a product out of the catalog."),
     "show": N_("Send /show SKU to put a product back in the catalog."),
@@ -53,6 +57,16 @@ async def tax(update: Update, context: ShopContext) -> None:
         await reply(update, str(exc))
         return
     await reply(update, views.tax_rate_set(result, context.shop.settings))
+
+
+async def tiers(update: Update, context: ShopContext) -> None:
+    try:
+        sku, *words = context.args or _args(context, 1, "tiers")
+        result = await admin_catalog.set_tiers(context.shop, actor(update), sku, words)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
+    await reply(update, views.tiers_set(result))
 
 
 async def stock(update: Update, context: ShopContext) -> None:

@@ -637,7 +637,7 @@
         if (answer.done) bump();
         // Refused (sold out, off sale) or at a new price: the page learns what the shop has now.
         // A limited product: how many more (any size) one order may take is the shop's count.
-        if (!answer.done || p.limit_text || (line && line.unit_price !== item.price)) await recheck();
+        if (!answer.done || p.limit_text || (line && line.list_price !== item.price)) await recheck();
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
@@ -653,6 +653,7 @@
     show(ticket, p.title, h('article', { class: 'product section', 'data-product-id': p.id },
       gallery, h('h2', { text: p.title }), price, stock,
       p.sale_ends_text ? h('div', { class: 'hint sale-ends', text: p.sale_ends_text }) : null,
+      p.tiers_text ? h('div', { class: 'hint tiers', text: p.tiers_text }) : null,
       p.limit_text ? h('div', { class: 'hint limit', text: p.limit_text }) : null,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,
@@ -712,8 +713,9 @@
       photo(line.photo, line.title),
       h('div', { class: 'what' },
         h('b', { text: line.title }),
-        h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text} = ${line.line_total_text}` }),
+        h('div', { class: 'sum', text: `${line.quantity} × ${line.unit_price_text}${line.tier_text ? ' ' + line.tier_text : ''} = ${line.line_total_text}` }),
         line.warning ? h('div', { class: 'warn', text: line.warning }) : null,
+        line.nudge_text ? h('div', { class: 'hint nudge', text: line.nudge_text }) : null,
         !line.warning && line.available > 0 && line.quantity >= line.available
           ? h('div', { class: 'hint cap', text: t('All {count} left are in your cart.', { count: line.available }) }) : null,
         line.held_text ? h('div', { class: 'hint', text: line.held_text }) : null),
