@@ -105,3 +105,32 @@ async def test_ada_blocks_mallory_who_is_refused_everywhere_until_unblocked(
     log = (await ada.wait_for("Audit log")).text or ""
     assert f"admin:9001 · unblocked customer:{MALLORY}" in log
     assert f"admin:9001 · blocked customer:{MALLORY} · “{REASON}”, unpaid orders #" in log
+
+
+async def test_blocked_mallory_still_reads_gets_and_deletes_her_data_and_stays_blocked(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    h = harness_on_each_backend
+    ada = h.user(ADMIN_ID, "Ada")
+    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    await add_to_cart(mallory, "STA-PEN-FTN")
+    await ada.send(f"/block @mallory {REASON}")
+    await ada.wait_for("is blocked")
+
+    await mallory.send("/privacy")  # her data is hers, blocked or not
+    await mallory.wait_for("Your privacy")
+    await mallory.press("📦 My data")
+    sent = await mallory.wait_for(lambda m: m.document is not None)
+    assert sent.document is not None and b"Fountain Pen" in sent.document.data
+
+    await mallory.press("🗑 Delete my data")
+    await mallory.wait_for("This deletes your cart")
+    answer = await mallory.press("🗑 Yes, delete")
+    assert answer.text == "Your data has been deleted."
+    assert refusals(h, MALLORY) == 0  # served, not refused
+
+    async with h.store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(MALLORY)
+    assert customer is not None and customer.blocked_at is not None  # the block stays
+    await mallory.send("/start")
+    await mallory.wait_for(REFUSAL)
