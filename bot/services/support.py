@@ -12,10 +12,9 @@ from datetime import datetime
 
 from bot.services.errors import MessageTooLong
 from bot.store.models import SupportMessage, SupportThread
-from bot.store.repositories.support import OPEN
+from bot.store.repositories.support import OPEN, QUESTION
 from bot.store.uow import UnitOfWork
 
-QUESTION = "question"
 ANSWER = "answer"
 CLOSED = "closed"
 

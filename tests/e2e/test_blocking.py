@@ -10,8 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bot.services import support as conversations
 from bot.standin.harness import ShopHarness
-from bot.store.models import Customer, Order, utcnow
+from bot.store.models import AuditEntry, Customer, Order, SupportMessage, utcnow
+from bot.usecases import support
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice
 
@@ -134,3 +136,32 @@ async def test_blocked_mallory_still_reads_gets_and_deletes_her_data_and_stays_b
     assert customer is not None and customer.blocked_at is not None  # the block stays
     await mallory.send("/start")
     await mallory.wait_for(REFUSAL)
+
+
+async def test_mallorys_question_still_waiting_when_she_is_blocked_never_reaches_ada(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    h = harness_on_each_backend
+    ada = h.user(ADMIN_ID, "Ada")
+    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    await mallory.send("/support")
+    await mallory.wait_for("Write your question")
+    async with h.store.uow() as uow:  # kept, and its worker died before relaying it
+        customer = await uow.customers.get_by_telegram_id(MALLORY)
+        assert customer is not None
+        await conversations.add_question(uow, customer.id, None, author=MALLORY, text="You owe me")
+
+    await ada.send(f"/block @mallory {REASON}")
+    await ada.wait_for("is blocked")
+    assert h.shop is not None
+    later = utcnow() + support.STALLED_AFTER * 2
+    assert await support.relay_stalled(h.shop, now=later) == 0  # nothing left to relay
+    await h.until_idle()
+    assert not [m for m in ada.messages if "You owe me" in (m.text or "")]
+    async with h.store.reading() as uow:
+        kept = (await uow.session.scalars(select(SupportMessage))).all()
+        audit = await uow.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "customer.block")
+        )
+    assert [(m.text, m.delivery) for m in kept] == [("You owe me", "withheld")]
+    assert audit is not None and audit.details["withheld_questions"] == 1
