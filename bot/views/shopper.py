@@ -102,7 +102,7 @@ from bot.permissions import Role
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
-from bot.services.checkout import LineChange, after_promo
+from bot.services.checkout import LineChange, after_promo, cart_taxes
 from bot.services.invoices import may_have_invoice
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
@@ -584,6 +584,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         lines.append(saving)
     if screen.promo:  # why Checkout asks less than the total: the summary's own line
         lines.append(escape(promo_line(tr, screen.promo, basket.currency)))
+    taxes = cart_taxes(settings.tax_rate_bp, basket, screen.promo)  # as the summary will say
+    lines += map(escape, tax_lines(tr, settings.shown_tax_label, taxes, basket.currency))
     goods = after_promo(basket, screen.promo)
     shipping = free_shipping_text(tr, goods, settings, needs_shipping=basket.needs_shipping)
     if shipping:
