@@ -42,6 +42,7 @@ from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.invoices import may_have_invoice
 from bot.services.order_summary import (
+    address_text,
     delivery_method,
     discount_label,
     gift_card_line,
@@ -175,14 +176,6 @@ STATUS_FILTERS: dict[str, str] = {
 }
 
 
-def _address(address: dict[str, object] | None) -> str:
-    if not address:
-        return i18n.current()._("none")
-    parts = [address.get(k) for k in ("street_line1", "street_line2", "city", "state", "post_code")]
-    place = ", ".join(str(p) for p in parts if p)
-    return f"{place}, {address.get('country_code', '')}".strip(", ")
-
-
 def _payment_mark(tr: Translator, payment: PaymentView) -> str:
     """After the order's own payment: a refund of it the job tries again; after one that is
     not (paid twice): whether it went back."""
@@ -258,7 +251,9 @@ def order_screen(
         else tr._(
             "Shipping: {option} · address: {address}",
             option=shipping,
-            address=_address(detail.shipping_address),
+            address=address_text(detail.shipping_address)  # as her invoice writes it
+            if detail.shipping_address
+            else tr._("none"),
         ),
     ]
     if s.note:
