@@ -34,6 +34,7 @@ from bot.callback_data import (
     listed,
     opened_from,
 )
+from bot.clipping import telegram_length
 from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.money import STARS
@@ -299,7 +300,7 @@ def order_screen(
         + (f" ({tr.said(e.note)})" if e.note else "")
         for e in detail.events
     ]
-    room = TEXT_LIMIT - len("\n".join(lines)) - 1
+    room = TEXT_LIMIT - telegram_length("\n".join(lines)) - 1
     lines[notes_at:notes_at] = _notes(tr, detail.notes, detail.earlier_notes, zone, room)
     actions = []
     came = s.order_id, *listed(listing)  # each action's screen after it leads back there too
@@ -352,7 +353,9 @@ def _notes(
     if not notes and not earlier:
         return []
     shown: list[str] = []
-    room -= len(tr._("🗒 Notes (the shop's team only):")) + 2  # the heading, after a blank line
+    room -= (
+        telegram_length(tr._("🗒 Notes (the shop's team only):")) + 2
+    )  # the heading, after a blank line
     room -= 64  # the count of earlier notes, whatever its language
     for at, note in enumerate(reversed(notes)):
         line = "• " + tr._(
@@ -361,10 +364,10 @@ def _notes(
             author=note.author,
             text=" ".join(note.text.split()),
         )
-        if len(line) + 1 > room:
+        if telegram_length(line) + 1 > room:
             earlier += len(notes) - at
             break
-        room -= len(line) + 1
+        room -= telegram_length(line) + 1
         shown.insert(0, line)
     head = ["\n" + tr._("🗒 Notes (the shop's team only):")]
     if earlier:

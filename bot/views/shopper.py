@@ -63,7 +63,7 @@ from bot.callback_data import (
     WriteReview,
     button,
 )
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.config import Settings
 from bot.conversation.screens import (
     CancelOrderScreen,
@@ -424,7 +424,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
-    room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
+    room = MessageLimit.CAPTION_LENGTH - telegram_length(head) - NOTICE_LENGTH - 10
     words = tr.name(card.description, card.translations, "description")
     description = escape(clip(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
