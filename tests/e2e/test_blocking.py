@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.services import support as conversations
+from bot.standin import FakeUser, Message
 from bot.standin.harness import ShopHarness
 from bot.store.models import AuditEntry, Customer, Order, SupportMessage, utcnow
 from bot.usecases import support
@@ -33,20 +34,27 @@ async def held(h: ShopHarness, sku: str) -> int:
         return product.reserved
 
 
+def ada_and_mallory(h: ShopHarness) -> tuple[FakeUser, FakeUser]:
+    return h.user(ADMIN_ID, "Ada"), h.user(MALLORY, "Mallory", username="mallory")
+
+
+async def ada_blocks_mallory(ada: FakeUser) -> Message:
+    await ada.send(f"/block @mallory {REASON}")
+    return await ada.wait_for("is blocked")
+
+
 async def test_ada_blocks_mallory_who_is_refused_everywhere_until_unblocked(
     harness_on_each_backend: ShopHarness,
 ) -> None:
     h = harness_on_each_backend
-    ada = h.user(ADMIN_ID, "Ada")
-    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    ada, mallory = ada_and_mallory(h)
     invoice = await open_invoice(mallory, "KIT-MUG-CER")  # a mug held for her invoice
     assert await held(h, "KIT-MUG-CER") == 1
     await add_to_cart(mallory, "STA-PEN-FTN")  # and a pen, still in her cart
     await mallory.send("/support")
     await mallory.wait_for("Write your question")
 
-    await ada.send(f"/block @mallory {REASON}")
-    done = await ada.wait_for("is blocked")
+    done = await ada_blocks_mallory(ada)
     assert (done.text or "").startswith("🚫 Mallory (@mallory, 1001) is blocked.")
     assert f"Reason: {REASON}" in (done.text or "")
     async with h.store.reading() as uow:
@@ -113,11 +121,9 @@ async def test_blocked_mallory_still_reads_gets_and_deletes_her_data_and_stays_b
     harness_on_each_backend: ShopHarness,
 ) -> None:
     h = harness_on_each_backend
-    ada = h.user(ADMIN_ID, "Ada")
-    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    ada, mallory = ada_and_mallory(h)
     await add_to_cart(mallory, "STA-PEN-FTN")
-    await ada.send(f"/block @mallory {REASON}")
-    await ada.wait_for("is blocked")
+    await ada_blocks_mallory(ada)
 
     await mallory.send("/privacy")  # her data is hers, blocked or not
     await mallory.wait_for("Your privacy")
@@ -142,8 +148,7 @@ async def test_mallorys_question_still_waiting_when_she_is_blocked_never_reaches
     harness_on_each_backend: ShopHarness,
 ) -> None:
     h = harness_on_each_backend
-    ada = h.user(ADMIN_ID, "Ada")
-    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    ada, mallory = ada_and_mallory(h)
     await mallory.send("/support")
     await mallory.wait_for("Write your question")
     async with h.store.uow() as uow:  # kept, and its worker died before relaying it
@@ -151,8 +156,7 @@ async def test_mallorys_question_still_waiting_when_she_is_blocked_never_reaches
         assert customer is not None
         await conversations.add_question(uow, customer.id, None, author=MALLORY, text="You owe me")
 
-    await ada.send(f"/block @mallory {REASON}")
-    await ada.wait_for("is blocked")
+    await ada_blocks_mallory(ada)
     assert h.shop is not None
     later = utcnow() + support.STALLED_AFTER * 2
     assert await support.relay_stalled(h.shop, now=later) == 0  # nothing left to relay
