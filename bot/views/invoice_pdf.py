@@ -6,10 +6,11 @@ The text is DejaVu Sans, shipped in data/fonts (with its licence): a Unicode fon
 Cyrillic names and titles print; its subset is embedded in each file with a map back to
 the characters, so the text can be searched and copied.
 
-The fonts are parsed once per process (`_parsed`: their metrics and character map, more
-than half of a drawing's time when each drawing parsed them), and each drawing gets its own
-copy of what drawing changes: the subset it picks, the widths' map, and the font file's
-tables, which fpdf2 subsets in place when it writes the file. So drawings on several threads
+The fonts are parsed once per process (`_parsed`: their metrics and character map, parsed
+again for every drawing before), and each drawing gets its own copy of what drawing changes:
+the subset it picks, the widths' map, the font descriptor (fpdf2 numbers it and hangs the
+embedded file on it when it writes) and the font file's tables, which fpdf2 subsets in place
+when it writes the file. So drawings on several threads
 at once share only what none of them writes.
 """
 
@@ -115,6 +116,7 @@ def _add_font(pdf: FPDF, style: str) -> None:
     font = copy.copy(parsed.font)
     font.i = len(pdf.fonts) + 1
     font.cw = copy.copy(parsed.font.cw)  # a defaultdict: looking a character up may add it
+    font.desc = copy.copy(parsed.font.desc)  # output numbers it and hangs its font file on it
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font.ttfont = ttLib.TTFont(io.BytesIO(parsed.data), recalcTimestamp=False, lazy=True)

@@ -48,6 +48,17 @@ def test_three_invoices_drawn_parse_each_font_once(parsings: list[str]) -> None:
     ]
 
 
+def test_drawing_leaves_the_parsed_fonts_as_they_were_parsed(parsings: list[str]) -> None:
+    """What fpdf2 writes while drawing (the descriptor's object number and font file, the
+    widths looked up, the subset) goes to the drawing's own copy: threads share only what
+    none of them writes."""
+    parsed = [invoice_pdf._parsed_font(style).font for style in invoice_pdf.FONT_FILES]
+    before = [(dict(vars(font.desc)), dict(font.cw), len(font.subset)) for font in parsed]
+    invoice_pdf.render(sample_invoice(1, "ru", "Борис"), UTC)
+    invoice_pdf.render(sample_invoice(2, "es", "Íñigo"), UTC)
+    assert [(dict(vars(font.desc)), dict(font.cw), len(font.subset)) for font in parsed] == before
+
+
 def test_invoices_drawn_at_once_on_threads_are_each_what_it_is_drawn_alone() -> None:
     """Alice's invoice in English and Борис's in Russian use different characters: a subset
     or font tables shared between drawings would lose or mix glyphs."""
