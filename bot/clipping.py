@@ -1,6 +1,9 @@
 """Cutting text to fit: the one helper for every limit (Telegram's, a button's, an echo's).
 
-A cut is always marked with "…", so a reader knows there was more.
+Lengths are counted as Telegram counts them, in UTF-16 code units (`telegram_length`): an
+emoji such as 🛒 or 📦 is two, so 4,096 of them would be twice too long for a message. A cut
+never splits such a character in two, and is always marked with "…", so a reader knows there
+was more.
 """
 
 from __future__ import annotations
@@ -9,11 +12,22 @@ ELLIPSIS = "…"
 ECHO_LENGTH = 60  # what of a shopper's or admin's own words a reply quotes back
 
 
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji may count as two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def clip(text: str, limit: int) -> str:
-    """`text` if it fits in `limit` characters, else its start and "…" (`limit` in all)."""
-    if len(text) <= limit:
+    """`text` if it fits in `limit` UTF-16 units, else its start and "…" (`limit` in all)."""
+    if telegram_length(text) <= limit:
         return text
-    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+    return _head(text, max(limit - 1, 0)).rstrip() + ELLIPSIS
+
+
+def _head(text: str, units: int) -> str:
+    """The longest start of `text` of at most `units` UTF-16 units: a character that would
+    be cut in half (the first unit of an emoji) is left out whole."""
+    return text.encode("utf-16-le")[: units * 2].decode("utf-16-le", errors="ignore")
 
 
 def echo(text: str) -> str:

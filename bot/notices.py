@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.i18n import Translator
 from bot.money import STARS
 from bot.services.errors import RefundDeferred
@@ -23,18 +23,21 @@ MESSAGE_ROOM = int(MessageLimit.MAX_TEXT_LENGTH)
 
 
 def as_many_as_fit(tr: Translator, items: Sequence[str], room: int, sep: str = ", ") -> str:
-    """`items` joined by `sep`, as many as fit in `room` characters, then "… and N more": a
-    big import's report or a low-stock alert for hundreds of products stays one message
-    Telegram accepts (4,096 characters) and says what it left out, never cut mid-line."""
+    """`items` joined by `sep`, as many as fit in `room` (UTF-16 units, as Telegram counts
+    them), then "… and N more": a big import's report or a low-stock alert for hundreds of
+    products stays one message Telegram accepts (4,096 units) and says what it left out,
+    never cut mid-line."""
     text = sep.join(items)
-    if len(text) <= room:
+    if telegram_length(text) <= room:
         return text
-    reserve = len(sep) + len(tr.ngettext("… and {count} more", "… and {count} more", 2, count=0))
+    reserve = len(sep) + telegram_length(
+        tr.ngettext("… and {count} more", "… and {count} more", 2, count=0)
+    )
     used, shown = 0, 0
     for item in items:
-        if used + len(item) + len(sep) + len(str(len(items))) > room - reserve:
+        if used + telegram_length(item) + len(sep) + len(str(len(items))) > room - reserve:
             break
-        used += len(item) + len(sep)
+        used += telegram_length(item) + len(sep)
         shown += 1
     more = len(items) - shown
     left = tr.ngettext("… and {count} more", "… and {count} more", more, count=more)
@@ -250,7 +253,8 @@ def low_stock_line(tr: Translator, product: StockLine, title_room: int | None = 
 def low_stock(tr: Translator, threshold: int, products: Sequence[StockLine]) -> str:
     head = tr._("⚠️ Low stock (threshold {threshold}):", threshold=threshold)
     lines = ["• " + low_stock_line(tr, p) for p in products]
-    return head + "\n" + as_many_as_fit(tr, lines, MESSAGE_ROOM - len(head) - 1, sep="\n")
+    room = MESSAGE_ROOM - telegram_length(head) - 1
+    return head + "\n" + as_many_as_fit(tr, lines, room, sep="\n")
 
 
 def stock_gone(tr: Translator, order_id: int, refunded: str | None) -> str:

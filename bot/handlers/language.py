@@ -39,14 +39,17 @@ async def reader(update: Update, context: ShopContext) -> None:
     i18n.use(i18n.choose(chosen, code, settings.default_language))
 
 
-async def speak_chosen(update: Update, context: ShopContext) -> i18n.Translator:
+async def speak_chosen(
+    update: Update, context: ShopContext, *, refusing: bool = True
+) -> i18n.Translator:
     """The rest of this update speaks the sender's chosen language: for an answer given
     without a visit, which would otherwise speak the Telegram language of `reader`. One the
-    shop blocked gets no such answer (Blocked: bot.handlers.errors answers her)."""
+    shop blocked gets no such answer (Blocked: bot.handlers.errors answers her), unless the
+    answer is one a block must not refuse (`refusing=False`: /privacy)."""
     user = update.effective_user
     if user is None:
         return i18n.current()
-    chosen = await journey.chosen_language(context.shop, user.id, refusing=True)
+    chosen = await journey.chosen_language(context.shop, user.id, refusing=refusing)
     return i18n.use(i18n.choose(chosen, user.language_code, context.shop.settings.default_language))
 
 

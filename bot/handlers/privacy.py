@@ -1,6 +1,10 @@
 """/privacy: what the shop keeps about the shopper, 📦 My data (a JSON document) and
 🗑 Delete my data (asks first). Each press makes one call into bot.usecases.privacy and
-shows its answer; a second "Yes, delete" is told it is already done."""
+shows its answer; a second "Yes, delete" is told it is already done.
+
+A shopper the shop blocked (/block) is served here too: her data is hers to see and delete
+whatever she did, so nothing of /privacy asks for a visit (which would refuse her). Deleting
+her data keeps the block (bot.store.repositories.privacy)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from bot.conversation.journey import Shopper
 from bot.conversation.screens import Screen
 from bot.handlers.language import speak_chosen
 from bot.handlers.shopper import Route, button_handler, shopper_of
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.texts import privacy as texts
 from bot.usecases import privacy
 from bot.views import privacy as views
@@ -29,14 +33,14 @@ from bot.views.shopper import View
 async def privacy_command(update: Update, context: ShopContext) -> None:
     if (who := shopper_of(update)) is None:
         return
-    tr = await speak_chosen(update, context)
+    tr = await _speak(update, context)
     await show(context, who.chat_id, views.policy(context.shop.settings, tr), None)
 
 
 async def on_privacy(
     update: Update, context: ShopContext, who: Shopper, data: ShowPrivacy
 ) -> Screen | None:
-    tr = await speak_chosen(update, context)
+    tr = await _speak(update, context)
     await _edit(update, context, who, views.policy(context.shop.settings, tr))
     return None
 
@@ -44,7 +48,7 @@ async def on_privacy(
 async def on_my_data(
     update: Update, context: ShopContext, who: Shopper, data: SendMyData
 ) -> Screen | None:
-    tr = await speak_chosen(update, context)
+    tr = await _speak(update, context)
     document = await privacy.my_data(context.shop, who.user_id)
     if document is None:
         await answer_button(update, tr._(texts.NOTHING_KEPT))
@@ -61,7 +65,7 @@ async def on_my_data(
 async def on_ask_forget(
     update: Update, context: ShopContext, who: Shopper, data: AskForget
 ) -> Screen | None:
-    tr = await speak_chosen(update, context)
+    tr = await _speak(update, context)
     await _edit(update, context, who, views.ask_forget(tr))
     return None
 
@@ -69,7 +73,7 @@ async def on_ask_forget(
 async def on_forget(
     update: Update, context: ShopContext, who: Shopper, data: ForgetMe
 ) -> Screen | None:
-    tr = await speak_chosen(update, context)  # read before: her choice is deleted with the rest
+    tr = await _speak(update, context)  # read before: her choice is deleted with the rest
     done = await privacy.forget(context.shop, who.user_id, _press(update, who, tr.language))
     if done.on_its_way is not None:
         notice = tr._(texts.ON_ITS_WAY, order_id=done.on_its_way)
@@ -81,6 +85,11 @@ async def on_forget(
     invoices = tuple(h.invoice_message_id for h in done.released if h.invoice_message_id)
     await retire_invoices(context, who.chat_id, invoices)  # no longer payable
     return None
+
+
+async def _speak(update: Update, context: ShopContext) -> Translator:
+    """Her chosen language, even if the shop blocked her: a block never refuses /privacy."""
+    return await speak_chosen(update, context, refusing=False)
 
 
 def _press(update: Update, who: Shopper, language: str) -> privacy.PressLeft | None:

@@ -17,7 +17,7 @@ from telegram import Bot, LabeledPrice, Message
 from telegram.constants import InvoiceLimit
 from telegram.error import BadRequest, TelegramError
 
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.money import STARS, telegram_maximum
@@ -102,10 +102,10 @@ def _price_label(tr: Translator, line: LineSummary) -> str:
     name, values = split_variant_title(name) if line.variant_id else (name, "")
     count = f" × {line.quantity}"
     if not values:
-        return clip(name, MAX_LABEL - len(count)) + count
-    room = MAX_LABEL - len(count) - len(VARIANT_SEPARATOR)
-    values = clip(values, room - min(len(name), MIN_NAME))
-    return clip(name, room - len(values)) + VARIANT_SEPARATOR + values + count
+        return clip(name, MAX_LABEL - telegram_length(count)) + count
+    room = MAX_LABEL - telegram_length(count + VARIANT_SEPARATOR)
+    values = clip(values, room - min(telegram_length(name), MIN_NAME))
+    return clip(name, room - telegram_length(values)) + VARIANT_SEPARATOR + values + count
 
 
 def _description(items: str, order: OrderSummary, tr: Translator) -> str:
@@ -114,7 +114,7 @@ def _description(items: str, order: OrderSummary, tr: Translator) -> str:
     tax, which is left out only if it alone would not fit beside a few words of them."""
     most = InvoiceLimit.MAX_DESCRIPTION_LENGTH
     taxes = "\n".join(tax_lines(tr, order.tax_label, order.taxes, order.currency))
-    room = most - len(taxes) - 1
+    room = most - telegram_length(taxes) - 1
     if not taxes or room < MAX_LABEL:
         return clip(items, most)
     return f"{clip(items, room)}\n{taxes}"

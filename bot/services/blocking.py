@@ -4,7 +4,8 @@ refusal every update of hers meets.
 A block lives on her customer row (`blocked_at`, `blocked_reason`, `blocked_by`), which every
 visit reads already (bot.conversation.journey), so refusing her costs no statement. Her cart
 is kept; her open invoices are cancelled and their stock goes back in the block's own
-transaction; paid orders stay as they are. Admins and staff cannot be blocked: the lists of
+transaction, where her support questions still waiting to be relayed are withheld (they never
+reach the admins); paid orders stay as they are. Admins and staff cannot be blocked: the lists of
 the settings name them, not the database.
 """
 
@@ -179,9 +180,12 @@ async def block(
     released = await release_open_holds(
         uow, customer.id, customer.telegram_id, worded(RELEASED_WHY), actor
     )
+    withheld = await uow.support.withhold_questions(customer.id)  # not relayed after all
     details: dict[str, object] = {"actor": actor, "reason": reason}
     if released:
         details["cancelled_orders"] = [hold.order_id for hold in released]
+    if withheld:
+        details["withheld_questions"] = withheld
     await uow.audit.record(by, "customer.block", f"customer:{customer.telegram_id}", details)
     return BlockDone(customer.id, customer.telegram_id, who, reason, released)
 

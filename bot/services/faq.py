@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 from telegram.constants import MessageLimit
 
 from bot import i18n
+from bot.clipping import telegram_length
 from bot.i18n import N_
 from bot.services.catalog import STOPWORDS
-from bot.services.support import telegram_length
 from bot.store import search_index
 
 if TYPE_CHECKING:

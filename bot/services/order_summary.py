@@ -216,7 +216,7 @@ class Delivered(Protocol):
 
 def address_text(address: dict[str, Any] | None) -> str:
     """A shipping address on one line ("1 Main St, 12345, Springfield, US"), as the admins'
-    new-order alert and the invoice write it; "-" for none."""
+    new-order alert, their order screen and the invoice write it; "-" for none."""
     if not address:
         return "-"
     parts = [

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.clipping import telegram_length
 from bot.services.errors import MessageTooLong
 from bot.store.models import SupportMessage, SupportThread
-from bot.store.repositories.support import OPEN
+from bot.store.repositories.support import OPEN, QUESTION
 from bot.store.uow import UnitOfWork
 
-QUESTION = "question"
 ANSWER = "answer"
 CLOSED = "closed"
 
@@ -24,11 +24,6 @@ CLOSED = "closed"
 # in a photo's caption. Longer is refused, never clipped: nothing a person wrote is lost.
 MOST_TEXT = 3800
 MOST_CAPTION = 800
-
-
-def telegram_length(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units: an emoji may count as two)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def check_length(text: str | None, photo: str | None) -> None:

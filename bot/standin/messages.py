@@ -38,6 +38,7 @@ _MEDIA_MISSING: dict[MediaKind, str] = {"photo": errors.NO_PHOTO, "document": er
 
 
 def _utf16_length(text: str) -> int:
+    """A length as Telegram's limits count it: UTF-16 code units (🛒 is two)."""
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -194,7 +195,7 @@ class MessagesArea(FilesArea):
             text = plain_text(raw, params.text("parse_mode"))
         except EntityParseError as exc:
             raise ApiError(f"Bad Request: {exc}") from exc
-        if len(text) > limit:
+        if _utf16_length(text) > limit:  # as Telegram counts: an emoji may be two
             raise ApiError(too_long)
         return text, raw
 
@@ -438,7 +439,7 @@ class MessagesArea(FilesArea):
     @api_method("answerCallbackQuery")
     async def _answer_callback_query(self, params: Params) -> bool:
         text = params.text("text")
-        if text is not None and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+        if text is not None and _utf16_length(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise ApiError(errors.CALLBACK_ANSWER_TOO_LONG)
         query = self._take_query(params, "callback_query_id", "callback_query")
         if text:

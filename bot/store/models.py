@@ -918,7 +918,8 @@ class SupportMessage(Base):
     text: Mapped[str | None] = mapped_column(Text, default=None)
     photo_file_id: Mapped[str | None] = mapped_column(String(256), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivery: Mapped[str] = mapped_column(String(16), default="waiting")  # sent/blocked/failed
+    # sent / blocked / failed, or withheld: a question of one the shop blocked before it went out
+    delivery: Mapped[str] = mapped_column(String(16), default="waiting")
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

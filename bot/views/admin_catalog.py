@@ -18,7 +18,7 @@ from bot.callback_data import (
     Noop,
     button,
 )
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.notices import MESSAGE_ROOM, as_many_as_fit, low_stock_line
@@ -433,14 +433,15 @@ def imported(file_name: str, report: ImportReport) -> str:
             "These SKUs differ only in case, so each is found only spelt exactly as here: {twins}",
             twins=as_many_as_fit(tr, groups, MESSAGE_ROOM // 4, sep="; "),
         )
-    room = MESSAGE_ROOM - len(head) - len(ignored) - len(twins) - 64  # labels, line breaks
+    used = sum(map(telegram_length, (head, ignored, twins)))
+    room = MESSAGE_ROOM - used - 64  # labels, line breaks
     lists = [(N_("Created: {skus}"), report.created), (N_("Updated: {skus}"), report.updated)]
     lines = [head, twins] if twins else [head]
     for n, (label, skus) in enumerate((label, skus) for label, skus in lists if skus):
         share = room // 2 if n == 0 and report.created and report.updated else room
         text = tr._(label, skus=as_many_as_fit(tr, skus, share))
         lines.append(text)
-        room -= len(text)
+        room -= telegram_length(text)
     return "\n".join([*lines, ignored] if ignored else lines)
 
 
@@ -464,7 +465,9 @@ def import_refused(file_name: str, error: Exception) -> str:
         count=count,
     )
     lines = ["• " + line for line in catalog.describe_catalog_errors(error)]
-    return f"{head}\n\n" + as_many_as_fit(tr, lines, MESSAGE_ROOM - len(head) - 2, sep="\n")
+    return f"{head}\n\n" + as_many_as_fit(
+        tr, lines, MESSAGE_ROOM - telegram_length(head) - 2, sep="\n"
+    )
 
 
 def export_caption(count: int) -> str:
@@ -540,7 +543,7 @@ def shop_report(stats: StoreStats) -> str:
     if stats.other_currencies:
         others = ", ".join(stats.other_currencies)
         ending = ["", tr._("Not counted above: orders in {currencies}", currencies=others)]
-    room = MESSAGE_ROOM - len("\n".join([*lines, *ending])) - 1
+    room = MESSAGE_ROOM - telegram_length("\n".join([*lines, *ending])) - 1
     return "\n".join([*lines, *_low_stock_lines(tr, stats, room), *ending])
 
 
@@ -572,7 +575,11 @@ def _low_stock_lines(tr: Translator, stats: StoreStats, room: int) -> list[str]:
         return [text] if count > 0 else []
 
     shown = len(lines)
-    while shown and len("\n".join([*lines[:shown], *more(stats.low_stock_count - shown)])) > room:
+
+    def length(shown: int) -> int:
+        return telegram_length("\n".join([*lines[:shown], *more(stats.low_stock_count - shown)]))
+
+    while shown and length(shown) > room:
         shown -= 1
     return [*lines[:shown], *more(stats.low_stock_count - shown)]
 

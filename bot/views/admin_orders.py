@@ -34,6 +34,7 @@ from bot.callback_data import (
     listed,
     opened_from,
 )
+from bot.clipping import telegram_length
 from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.money import STARS
@@ -42,6 +43,7 @@ from bot.services.admin_orders import NoteView, OrderDetail, OrderPage, OrderRow
 from bot.services.errors import RefundTooLarge, ShopError, StarsRefundIsWhole
 from bot.services.invoices import may_have_invoice
 from bot.services.order_summary import (
+    address_text,
     delivery_method,
     discount_label,
     gift_card_line,
@@ -175,14 +177,6 @@ STATUS_FILTERS: dict[str, str] = {
 }
 
 
-def _address(address: dict[str, object] | None) -> str:
-    if not address:
-        return i18n.current()._("none")
-    parts = [address.get(k) for k in ("street_line1", "street_line2", "city", "state", "post_code")]
-    place = ", ".join(str(p) for p in parts if p)
-    return f"{place}, {address.get('country_code', '')}".strip(", ")
-
-
 def _payment_mark(tr: Translator, payment: PaymentView) -> str:
     """After the order's own payment: a refund of it the job tries again; after one that is
     not (paid twice): whether it went back."""
@@ -258,7 +252,9 @@ def order_screen(
         else tr._(
             "Shipping: {option} · address: {address}",
             option=shipping,
-            address=_address(detail.shipping_address),
+            address=address_text(detail.shipping_address)  # as her invoice writes it
+            if detail.shipping_address
+            else tr._("none"),
         ),
     ]
     if s.note:
@@ -304,7 +300,7 @@ def order_screen(
         + (f" ({tr.said(e.note)})" if e.note else "")
         for e in detail.events
     ]
-    room = TEXT_LIMIT - len("\n".join(lines)) - 1
+    room = TEXT_LIMIT - telegram_length("\n".join(lines)) - 1
     lines[notes_at:notes_at] = _notes(tr, detail.notes, detail.earlier_notes, zone, room)
     actions = []
     came = s.order_id, *listed(listing)  # each action's screen after it leads back there too
@@ -357,7 +353,9 @@ def _notes(
     if not notes and not earlier:
         return []
     shown: list[str] = []
-    room -= len(tr._("🗒 Notes (the shop's team only):")) + 2  # the heading, after a blank line
+    room -= (
+        telegram_length(tr._("🗒 Notes (the shop's team only):")) + 2
+    )  # the heading, after a blank line
     room -= 64  # the count of earlier notes, whatever its language
     for at, note in enumerate(reversed(notes)):
         line = "• " + tr._(
@@ -366,10 +364,10 @@ def _notes(
             author=note.author,
             text=" ".join(note.text.split()),
         )
-        if len(line) + 1 > room:
+        if telegram_length(line) + 1 > room:
             earlier += len(notes) - at
             break
-        room -= len(line) + 1
+        room -= telegram_length(line) + 1
         shown.insert(0, line)
     head = ["\n" + tr._("🗒 Notes (the shop's team only):")]
     if earlier:

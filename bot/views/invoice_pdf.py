@@ -5,17 +5,29 @@ data. Drawing takes tens of milliseconds of CPU: callers run `render` on a worke
 The text is DejaVu Sans, shipped in data/fonts (with its licence): a Unicode font, so
 Cyrillic names and titles print; its subset is embedded in each file with a map back to
 the characters, so the text can be searched and copied.
+
+The fonts are parsed once per process (`_parsed`: their metrics and character map, parsed
+again for every drawing before), and each drawing gets its own copy of what drawing changes:
+the subset it picks, the widths' map, the font descriptor (fpdf2 numbers it and hangs the
+embedded file on it when it writes) and the font file's tables, which fpdf2 subsets in place
+when it writes the file. So drawings on several threads
+at once share only what none of them writes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import io
 import logging
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 from telegram import Bot, InputFile
 from telegram.error import TelegramError
 
@@ -29,6 +41,7 @@ log = logging.getLogger(__name__)
 
 FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}  # by style
 INVOICE = N_("Invoice")
 _MARGIN = 18  # mm
 _COLUMNS = (88, 20, 33, 33)  # item, quantity, unit price, amount: 174 mm, A4 less margins
@@ -58,14 +71,58 @@ def _page(doc: InvoiceDocument) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(True, margin=_MARGIN)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    for style in FONT_FILES:
+        _add_font(pdf, style)
     pdf.set_title(doc.number)
     pdf.set_author(doc.seller)
     pdf.set_creator("shopbot")
     pdf.set_creation_date(doc.issued_at)  # the same invoice makes the same file
     pdf.add_page()
     return pdf
+
+
+class _ParsedFont:
+    """A font file parsed once: fpdf2's font object (read-only from then on) and the file's
+    bytes, which each drawing reads its own tables from."""
+
+    def __init__(self, style: str) -> None:
+        path = FONTS / FONT_FILES[style]
+        self.data = path.read_bytes()
+        self.font = TTFFont(FPDF(), path, _font_key(style), style)
+
+
+_parsed: dict[str, _ParsedFont] = {}
+_parsing = threading.Lock()
+
+
+def _parsed_font(style: str) -> _ParsedFont:
+    """The style's font, parsed by the first drawing that needs it (one thread parses it,
+    any other waits for it)."""
+    if (found := _parsed.get(style)) is None:
+        with _parsing:
+            if (found := _parsed.get(style)) is None:
+                found = _parsed[style] = _ParsedFont(style)
+    return found
+
+
+def _font_key(style: str) -> str:
+    return f"{FONT.lower()}{style}"  # as FPDF.add_font names it
+
+
+def _add_font(pdf: FPDF, style: str) -> None:
+    """FPDF.add_font without parsing the file again: the parsed font's read-only parts
+    (metrics, character map, descriptor) shared, and what this drawing changes its own."""
+    parsed = _parsed_font(style)
+    font = copy.copy(parsed.font)
+    font.i = len(pdf.fonts) + 1
+    font.cw = copy.copy(parsed.font.cw)  # a defaultdict: looking a character up may add it
+    font.desc = copy.copy(parsed.font.desc)  # output numbers it and hangs its font file on it
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.ttfont = ttLib.TTFont(io.BytesIO(parsed.data), recalcTimestamp=False, lazy=True)
+    font._hbfont = None  # text shaping is off: never made, but not shared either
+    font.subset = SubsetMap(font)  # the characters this drawing uses, and their order
+    pdf.fonts[_font_key(style)] = font
 
 
 def _heading(doc: InvoiceDocument, tr: Translator, zone: ZoneInfo) -> list[str]:

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import CallbackQueryLimit
 from telegram.error import BadRequest, TelegramError
 
+from bot.clipping import clip
 from bot.context import ShopContext
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ async def answer_button(update: Update, toast: str | None = None) -> None:
     if update.callback_query is None:
         return
     if toast is not None:
-        toast = toast[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH]
+        toast = clip(toast, CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # UTF-16
     with contextlib.suppress(BadRequest):
         await update.callback_query.answer(toast)
 

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.constants import MessageLimit
 
 from bot import i18n
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.config import Settings
 from bot.i18n import N_
 from bot.services.catalog import ProductCard
@@ -93,7 +93,7 @@ def card_text(card: ProductCard, settings: Settings, limit: int) -> str:
     title = tr.name(card.title, card.translations)
     head = f"🛍 {title}\n{price_label(tr, card.price, card.compare_at, card.currency)} · {stock}"
     description = tr.name(card.description, card.translations, "description").strip()
-    room = limit - len(head) - 2
+    room = limit - telegram_length(head) - 2
     if not description or room < 20:
         return clip(head, limit)
     return f"{head}\n\n{clip(description, room)}"

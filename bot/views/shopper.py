@@ -64,7 +64,7 @@ from bot.callback_data import (
     WriteReview,
     button,
 )
-from bot.clipping import clip
+from bot.clipping import clip, telegram_length
 from bot.config import Settings
 from bot.conversation.screens import (
     CancelOrderScreen,
@@ -106,7 +106,7 @@ from bot.pricing import tiered
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
 from bot.services.catalog import ProductCard, ProductItem, ProductPage
-from bot.services.checkout import LineChange, after_promo
+from bot.services.checkout import LineChange, after_promo, cart_taxes
 from bot.services.invoices import may_have_invoice
 from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
@@ -471,7 +471,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     if screen.watching:
         lines.append(tr._(restock_texts.WAITING_LINE))
     head = "\n".join(lines)
-    room = MessageLimit.CAPTION_LENGTH - len(head) - NOTICE_LENGTH - 10
+    room = MessageLimit.CAPTION_LENGTH - telegram_length(head) - NOTICE_LENGTH - 10
     words = tr.name(card.description, card.translations, "description")
     description = escape(clip(words, max(room, 0)))
     text = f"{head}\n\n{description}" if description else head
@@ -634,6 +634,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         lines.append(saving)
     if screen.promo:  # why Checkout asks less than the total: the summary's own line
         lines.append(escape(promo_line(tr, screen.promo, basket.currency)))
+    taxes = cart_taxes(settings.tax_rate_bp, basket, screen.promo)  # as the summary will say
+    lines += map(escape, tax_lines(tr, settings.shown_tax_label, taxes, basket.currency))
     goods = after_promo(basket, screen.promo)
     shipping = free_shipping_text(tr, goods, settings, needs_shipping=basket.needs_shipping)
     if shipping:

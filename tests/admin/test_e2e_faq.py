@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from telegram.constants import MessageLimit
 
+from bot.clipping import telegram_length
 from bot.demo import seed_faq
 from bot.services.faq import ANSWER_MAX, MAX_ENTRIES, QUESTION_MAX
-from bot.services.support import telegram_length
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser

@@ -10,8 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bot.services import support as conversations
+from bot.standin import FakeUser, Message
 from bot.standin.harness import ShopHarness
-from bot.store.models import Customer, Order, utcnow
+from bot.store.models import AuditEntry, Customer, Order, SupportMessage, utcnow
+from bot.usecases import support
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, open_invoice
 
@@ -31,20 +34,27 @@ async def held(h: ShopHarness, sku: str) -> int:
         return product.reserved
 
 
+def ada_and_mallory(h: ShopHarness) -> tuple[FakeUser, FakeUser]:
+    return h.user(ADMIN_ID, "Ada"), h.user(MALLORY, "Mallory", username="mallory")
+
+
+async def ada_blocks_mallory(ada: FakeUser) -> Message:
+    await ada.send(f"/block @mallory {REASON}")
+    return await ada.wait_for("is blocked")
+
+
 async def test_ada_blocks_mallory_who_is_refused_everywhere_until_unblocked(
     harness_on_each_backend: ShopHarness,
 ) -> None:
     h = harness_on_each_backend
-    ada = h.user(ADMIN_ID, "Ada")
-    mallory = h.user(MALLORY, "Mallory", username="mallory")
+    ada, mallory = ada_and_mallory(h)
     invoice = await open_invoice(mallory, "KIT-MUG-CER")  # a mug held for her invoice
     assert await held(h, "KIT-MUG-CER") == 1
     await add_to_cart(mallory, "STA-PEN-FTN")  # and a pen, still in her cart
     await mallory.send("/support")
     await mallory.wait_for("Write your question")
 
-    await ada.send(f"/block @mallory {REASON}")
-    done = await ada.wait_for("is blocked")
+    done = await ada_blocks_mallory(ada)
     assert (done.text or "").startswith("🚫 Mallory (@mallory, 1001) is blocked.")
     assert f"Reason: {REASON}" in (done.text or "")
     async with h.store.reading() as uow:
@@ -105,3 +115,57 @@ async def test_ada_blocks_mallory_who_is_refused_everywhere_until_unblocked(
     log = (await ada.wait_for("Audit log")).text or ""
     assert f"admin:9001 · unblocked customer:{MALLORY}" in log
     assert f"admin:9001 · blocked customer:{MALLORY} · “{REASON}”, unpaid orders #" in log
+
+
+async def test_blocked_mallory_still_reads_gets_and_deletes_her_data_and_stays_blocked(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    h = harness_on_each_backend
+    ada, mallory = ada_and_mallory(h)
+    await add_to_cart(mallory, "STA-PEN-FTN")
+    await ada_blocks_mallory(ada)
+
+    await mallory.send("/privacy")  # her data is hers, blocked or not
+    await mallory.wait_for("Your privacy")
+    await mallory.press("📦 My data")
+    sent = await mallory.wait_for(lambda m: m.document is not None)
+    assert sent.document is not None and b"Fountain Pen" in sent.document.data
+
+    await mallory.press("🗑 Delete my data")
+    await mallory.wait_for("This deletes your cart")
+    answer = await mallory.press("🗑 Yes, delete")
+    assert answer.text == "Your data has been deleted."
+    assert refusals(h, MALLORY) == 0  # served, not refused
+
+    async with h.store.reading() as uow:
+        customer = await uow.customers.get_by_telegram_id(MALLORY)
+    assert customer is not None and customer.blocked_at is not None  # the block stays
+    await mallory.send("/start")
+    await mallory.wait_for(REFUSAL)
+
+
+async def test_mallorys_question_still_waiting_when_she_is_blocked_never_reaches_ada(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    h = harness_on_each_backend
+    ada, mallory = ada_and_mallory(h)
+    await mallory.send("/support")
+    await mallory.wait_for("Write your question")
+    async with h.store.uow() as uow:  # kept, and its worker died before relaying it
+        customer = await uow.customers.get_by_telegram_id(MALLORY)
+        assert customer is not None
+        await conversations.add_question(uow, customer.id, None, author=MALLORY, text="You owe me")
+
+    await ada_blocks_mallory(ada)
+    assert h.shop is not None
+    later = utcnow() + support.STALLED_AFTER * 2
+    assert await support.relay_stalled(h.shop, now=later) == 0  # nothing left to relay
+    await h.until_idle()
+    assert not [m for m in ada.messages if "You owe me" in (m.text or "")]
+    async with h.store.reading() as uow:
+        kept = (await uow.session.scalars(select(SupportMessage))).all()
+        audit = await uow.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "customer.block")
+        )
+    assert [(m.text, m.delivery) for m in kept] == [("You owe me", "withheld")]
+    assert audit is not None and audit.details["withheld_questions"] == 1

@@ -104,6 +104,22 @@ async def test_alice_gets_her_invoice_with_the_seller_her_lines_and_the_vat_and_
     assert f"Number: INV-{YEAR}-000002" in pdf_text(await press_invoice(bob, 0))
 
 
+async def test_adas_order_screen_writes_alices_address_as_her_invoice_and_the_alert_do(
+    shop: ShopHarness,
+) -> None:
+    alice, ada = shop.user(1001, "Alice"), shop.user(ADMIN_ID, "Ada")
+    order_id = await paid_order(shop, alice, MUG)  # to the form's 1 Market St, 94105 ...
+    address = "1 Market St, 94105, San Francisco, CA, US"
+    alert = await ada.wait_for("Ship to: ")
+    assert f"Ship to: {address}" in (alert.text or "")
+    await open_order(alice, order_id)
+    assert address in pdf_text(await press_invoice(alice, 0))
+
+    await ada.send(f"/orders_admin #{order_id}")
+    screen = await ada.wait_for("Shopper: ")
+    assert f"· address: {address}" in (screen.text or "")
+
+
 async def test_refunds_so_far_are_listed_under_the_total_and_keep_the_number(
     shop: ShopHarness,
 ) -> None:

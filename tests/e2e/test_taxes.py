@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.services import refunds
+from bot.services.promos import parse_new
 from bot.standin.harness import ShopHarness
 from bot.standin.models import render
+from bot.standin.user import FakeUser
 from tests.admin.test_e2e_order_export import exported
 from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
@@ -31,15 +33,46 @@ async def shop(tmp_path: Path, seeded_sqlite: Path) -> AsyncIterator[ShopHarness
         yield h
 
 
-async def test_a_mug_and_a_book_say_the_vat_at_each_rate_from_summary_to_export(
+async def a_mug_and_a_book_at_5_percent_in_alices_cart(
     shop: ShopHarness,
-) -> None:
+) -> tuple[FakeUser, FakeUser]:
+    """Ada taxes the book at 5% (/tax); Alice puts a mug (20%) and the book in her cart."""
     ada, alice = shop.user(ADMIN_ID, "Ada"), shop.user(1001, "Alice")
     await ada.send(f"/tax {BOOK} 5")
     await ada.wait_for(f"{BOOK} is now taxed at 5%.")
-
     await add_to_cart(alice, MUG)
     await add_to_cart(alice, BOOK)
+    return ada, alice
+
+
+def vat_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("Includes VAT")]
+
+
+async def test_alices_cart_says_the_vat_the_summary_will_say_before_and_after_a_promo_code(
+    shop: ShopHarness,
+) -> None:
+    _, alice = await a_mug_and_a_book_at_5_percent_in_alices_cart(shop)
+    await alice.send("/cart")
+    cart = render(await alice.wait_for("Your cart"))
+    assert "Total: $34.00\nIncludes VAT 20%: $2.67\nIncludes VAT 5%: $0.86" in cart
+
+    async with shop.store.uow() as uow:
+        await uow.promos.add(parse_new(["TENOFF", "10%"], "USD").to_model())
+    await alice.send("/start promo_TENOFF")
+    await alice.wait_for("Code TENOFF is saved")
+    await alice.send("/cart")
+    cart = render(await alice.wait_for("Discount (TENOFF)"))
+    assert vat_lines(cart) == ["Includes VAT 20%: $2.40", "Includes VAT 5%: $0.77"]
+    await alice.press("Checkout")
+    summary = render(await alice.wait_for("Order summary", include_existing=True))
+    assert vat_lines(summary) == vat_lines(cart)  # the cart promised what the summary says
+
+
+async def test_a_mug_and_a_book_say_the_vat_at_each_rate_from_summary_to_export(
+    shop: ShopHarness,
+) -> None:
+    ada, alice = await a_mug_and_a_book_at_5_percent_in_alices_cart(shop)
     await open_order_summary(alice)
     summary = render(alice.last_message)  # type: ignore[arg-type]
     assert "Total: $34.00\nIncludes VAT 20%: $2.67\nIncludes VAT 5%: $0.86" in summary

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot.clipping import telegram_length
 from bot.handlers.fallback import UNREADABLE
 from bot.handlers.gate import EDIT_IGNORED, SERVED
 from bot.standin.harness import ShopHarness
@@ -549,3 +550,20 @@ async def test_inline_answers_speak_the_shops_language_whoever_asks(
         assert [b.label for b in result.all_buttons] == ["🛍 Abrir en la tienda"]
         nothing = await ivan.inline_query("zzzqqq")
         assert nothing.button is not None and nothing.button["text"] == "🛍 Abrir la tienda"
+
+
+async def test_a_kettle_described_in_emoji_shows_its_card_within_telegrams_caption_limit(
+    harness: ShopHarness,
+) -> None:
+    """🌟 is two UTF-16 units, and Telegram counts a caption's 1,024 in those: a description
+    clipped by characters would be refused with the whole card."""
+    async with harness.store.uow() as uow:
+        kettle = await uow.products.get_by_sku("KIT-KTL-GOO")
+        assert kettle is not None
+        kettle.description = "🌟" * 1000
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start product_KIT-KTL-GOO")
+    card = await alice.wait_for(lambda m: "Sorry" in (m.text or "") or m.has_caption)
+    caption = card.text or ""
+    assert caption.startswith("Gooseneck Kettle 1L") and caption.endswith("🌟…")
+    assert telegram_length(caption) <= 1024

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import aiohttp
@@ -14,6 +15,7 @@ from telegram.ext import Application
 
 from bot.standin import BotApiStandIn, render
 from bot.standin import errors as tg
+from bot.standin.chats import PendingQuery
 
 pytestmark = pytest.mark.asyncio
 App = Application
@@ -86,6 +88,22 @@ async def test_answering_a_query_twice_is_refused(standin: BotApiStandIn, app: A
     query_id = standin.calls_to("answerCallbackQuery")[-1].params["callback_query_id"]
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await app.bot.answer_callback_query(query_id)
+
+
+async def test_a_button_answer_over_200_utf16_units_is_refused(
+    standin: BotApiStandIn, app: App
+) -> None:
+    """Telegram counts the 200 of an answer's text in UTF-16 units: 📦 is two."""
+    alice = standin.user(1016)
+    await alice.send("/start")
+    await alice.wait_for("Welcome")
+    for query_id in ("fits", "too-long"):
+        standin.queries[query_id] = PendingQuery(
+            query_id, "callback_query", alice.user_id, time.monotonic(), {}
+        )
+    with pytest.raises(BadRequest, match=r"(?i)MESSAGE_TOO_LONG"):
+        await app.bot.answer_callback_query("too-long", "📦" * 101)  # 101 characters
+    assert await app.bot.answer_callback_query("fits", "📦" * 100)
 
 
 async def test_invoice_validation_errors(standin: BotApiStandIn, app: App) -> None:
@@ -288,6 +306,9 @@ async def test_text_limits_and_button_data(standin: BotApiStandIn, app: App) -> 
     alice = standin.user(1014)
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await app.bot.send_message(alice.user_id, "x" * 4097)
+    await app.bot.send_message(alice.user_id, "🛒" * 2048)  # 4,096 UTF-16 units: fits
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):  # 2,049 characters
+        await app.bot.send_message(alice.user_id, "🛒" * 2048 + "x")
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await app.bot.send_message(alice.user_id, " ")
     with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):

@@ -7,25 +7,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clipping import ECHO_LENGTH, clip, echo
+from bot.clipping import ECHO_LENGTH, clip, echo, telegram_length
 from bot.store.ids import MAX_ROW_ID, row_id
 from bot.store.search_index import FORMAT_CHARACTERS, plain, words
 
 
 @given(st.text(max_size=300), st.integers(0, 200))
-def test_clipped_text_fits_and_says_it_was_cut(text: str, limit: int) -> None:
+def test_clipped_text_fits_as_telegram_counts_and_says_it_was_cut(text: str, limit: int) -> None:
     clipped = clip(text, limit)
-    assert len(clipped) <= max(limit, 1)
-    if len(text) <= limit:
+    assert telegram_length(clipped) <= max(limit, 1)
+    if telegram_length(text) <= limit:
         assert clipped == text
     else:
         assert clipped.endswith("…")
+        assert text.startswith(clipped[:-1].rstrip())  # whole characters, never half an emoji
+
+
+def test_a_message_of_emoji_is_cut_to_4096_units_as_telegram_counts_them() -> None:
+    """🛒 is two UTF-16 units: 3,000 of them are 6,000 to Telegram, not 3,000."""
+    carts = "🛒" * 3000
+    assert telegram_length(carts) == 6000
+    clipped = clip(carts, 4096)
+    assert clipped == "🛒" * 2047 + "…"  # 4,094 + 1 units: no half 🛒 left at the cut
+    assert telegram_length(clip("a" + carts, 4096)) == 4096
 
 
 @given(st.text(max_size=5000))
 def test_an_echo_is_one_short_line(text: str) -> None:
     quoted = echo(text)
-    assert len(quoted) <= ECHO_LENGTH
+    assert telegram_length(quoted) <= ECHO_LENGTH
     assert "\n" not in quoted
 
 

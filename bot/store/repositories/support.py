@@ -15,6 +15,8 @@ from bot.store.models import SupportMessage, SupportRelay, SupportThread
 OPEN = "open"
 CLOSED = "closed"
 WAITING = "waiting"
+WITHHELD = "withheld"  # a question of one the shop blocked (/block): never relayed
+QUESTION = "question"
 
 
 class SupportRepository:
@@ -117,6 +119,23 @@ class SupportRepository:
             .order_by(SupportMessage.id)
         )
         return found.all()
+
+    async def withhold_questions(self, customer_id: int) -> int:
+        """Her questions still waiting to be relayed are withheld, never to reach the admins
+        (she was blocked before they went out); how many. Conditional on `waiting`, so a
+        question sent meanwhile stays sent and a relay's later mark cannot undo this."""
+        threads = select(SupportThread.id).where(SupportThread.customer_id == customer_id)
+        result = await self.session.execute(
+            update(SupportMessage)
+            .where(
+                SupportMessage.thread_id.in_(threads),
+                SupportMessage.kind == QUESTION,
+                SupportMessage.delivery == WAITING,
+            )
+            .values(delivery=WITHHELD)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
 
     async def message(self, message_id: int) -> SupportMessage | None:
         return await self.session.get(SupportMessage, message_id, populate_existing=True)
