@@ -33,6 +33,7 @@ from bot.services.cart import (
     line_problems,
     line_unit,
     line_view,
+    priced_by_tiers,
     shortage,
 )
 from bot.services.errors import (
@@ -326,7 +327,7 @@ async def place_order(
     ):
         raise CartChanged()
     # Each line at the price its quantity tier gives (the product's units all together).
-    views = CartView(tuple(line_view(line) for line in lines), settings.currency).lines
+    views = priced_by_tiers(tuple(line_view(line) for line in lines))
     if over_limit(lines):  # changed since its review (two devices): review it again
         raise CartChanged()
     units = [line_unit(line) for line in lines]
