@@ -39,6 +39,14 @@ def tier_note(tr: Translator, tier: Tier | None) -> str:
     return tr._(TIER_NOTE, off=tier_off(tr, tier[1]), quantity=tier[0])
 
 
+def adding_price(tr: Translator, increase: int, currency: str, tiers: Tiers, in_order: int) -> str:
+    """What a card's Add button names (ProductCard.cost_of_adding): "+$11.20" when her
+    cart holds some of a product with tiers (a tier may re-price those too, so the button
+    names what her cart grows by, not a unit price), "$43.20" otherwise (what she adds)."""
+    price = tr.money(increase, currency)
+    return f"+{price}" if tiers and in_order > 0 else price
+
+
 def nudge_line(tr: Translator, nudge: TierNudge | None) -> str | None:
     """ "💡 Add 1 more to save 10%" under a product's last cart line; None without a nudge."""
     if nudge is None:

@@ -101,7 +101,6 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.permissions import Role
-from bot.pricing import tiered
 from bot.services import referrals
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
@@ -139,7 +138,7 @@ from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
-from bot.texts.tiers import nudge_line, tier_note, tiers_line
+from bot.texts.tiers import adding_price, nudge_line, tier_note, tiers_line
 from bot.texts.tracking import TRACK_PARCEL
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -479,8 +478,9 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     chosen, shown = card.variant_id, screen.photo
     if screen.can_add > 0:
         qty = screen.quantity
-        # What these units will cost in her cart: at the tier they reach with her others.
-        adding = tiered(card.price, screen.in_order + qty, card.tiers) * qty
+        # What her cart grows by: these units, and hers moved to the tier they all reach.
+        increase = card.cost_of_adding(card.variant_id, qty, screen.in_cart_by_variant)
+        adding = adding_price(tr, increase, card.currency, card.tiers, screen.in_order)
         rows.append(
             [
                 button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen, shown)),
@@ -491,7 +491,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         rows.append(
             [
                 button(
-                    tr._("🛍 Add to cart · {price}", price=tr.money(adding, card.currency)),
+                    tr._("🛍 Add to cart · {price}", price=adding),
                     AddToCart(card.id, qty, chosen),
                 )
             ]
