@@ -39,6 +39,16 @@ def tier_note(tr: Translator, tier: Tier | None) -> str:
     return tr._(TIER_NOTE, off=tier_off(tr, tier[1]), quantity=tier[0])
 
 
+def units_at(
+    tr: Translator, quantity: int, unit_price: int, currency: str, tier: Tier | None
+) -> str:
+    """ "3 × $14.40 (−10% for 3+)": a line's units at their price and tier, as the cart and
+    the order summary both say it ("2 × $16.00" below the first tier)."""
+    at = tr.money(unit_price, currency)
+    note = tier_note(tr, tier)
+    return f"{quantity} × {at} {note}" if note else f"{quantity} × {at}"
+
+
 def adding_price(tr: Translator, increase: int, currency: str, tiers: Tiers, in_order: int) -> str:
     """What a card's Add button names (ProductCard.cost_of_adding): "+$11.20" when her
     cart holds some of a product with tiers (a tier may re-price those too, so the button

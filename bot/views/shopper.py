@@ -138,7 +138,7 @@ from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
-from bot.texts.tiers import adding_price, nudge_line, tier_note, tiers_line
+from bot.texts.tiers import adding_price, nudge_line, tiers_line, units_at
 from bot.texts.tracking import TRACK_PARCEL
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -604,11 +604,10 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines = [report + tr._("🛒 <b>Your cart</b>"), ""]
     rows: Keyboard = []
     for n, line in enumerate(basket.lines, 1):
-        unit = tr.money(line.unit_price, line.currency)
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
-        at = f"{unit} {escape(note)}" if (note := tier_note(tr, line.tier)) else unit
-        lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {at} = <b>{total}</b>")
+        units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)
+        lines.append(f"{n}. {escape(title)}\n    {escape(units)} = <b>{total}</b>")
         warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
@@ -1251,11 +1250,13 @@ def change_text(tr: Translator, change: LineChange) -> str:
 
 def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -> list[str]:
     basket = screen.review.cart
-    lines = [
-        f"{line.quantity} × {escape(tr.name(line.title, line.translations))} = "
-        f"{tr.money(line.line_total, line.currency)}"
-        for line in basket.lines
-    ]
+    lines = []
+    for line in basket.lines:
+        title = escape(tr.name(line.title, line.translations))
+        lines.append(f"{line.quantity} × {title} = {tr.money(line.line_total, line.currency)}")
+        if line.tier is not None:  # its tier, in the cart's words: "3 × $14.40 (−10% for 3+)"
+            units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)
+            lines.append(f"    {escape(units)}")
     promo = screen.review.promo
     if promo:
         lines.append(escape(promo_line(tr, promo, basket.currency)))

@@ -52,7 +52,10 @@ async def test_alice_is_nudged_to_a_third_mug_and_pays_the_tier_price_for_all_th
 
     await alice.press("✅ Checkout · $43.20")
     summary = await alice.wait_for("Order summary")
-    assert "3 × Stoneware Mug 350ml = $43.20" in (summary.text or "")
+    # Its line says its tier as the cart did.
+    assert "3 × Stoneware Mug 350ml = $43.20\n    3 × $14.40 (−10% for 3+)\n" in (
+        summary.text or ""
+    )
 
     await _tiers(harness, MUG, None)  # the shop ends its tiers: her cart is back at $16.00
     await alice.send(f"/start product_{MUG}")
@@ -89,7 +92,10 @@ async def test_two_sizes_of_the_tee_count_together_toward_its_tier(harness: Shop
     assert "💡" not in cart_text and "⚠️" not in cart_text  # a tier is no price change
     await alice.press("✅ Checkout · $43.20")
     summary = (await alice.wait_for("Order summary")).text or ""
-    assert "1 × Organic Tee - S / Oat = $21.60\n1 × Organic Tee - M / Oat = $21.60\n" in summary
+    assert (
+        "1 × Organic Tee - S / Oat = $21.60\n    1 × $21.60 (−10% for 2+)\n"
+        "1 × Organic Tee - M / Oat = $21.60\n    1 × $21.60 (−10% for 2+)\n"
+    ) in summary
     assert "Total: $43.20" in summary
     # Free shipping from $50.00 counts the goods at their tier price.
     assert "Add $6.80 more for free standard shipping" in summary
