@@ -27,6 +27,17 @@ def tiers_text(tr: Translator, tiers: Tiers) -> str:
     )
 
 
+def tiers_mark(tr: Translator, tiers: Tiers) -> str:
+    """ "📦 3+: −10%, 6+: −15%": a product's tiers as the admin's product list marks them (its
+    own " · " separates the list's fields); "" without tiers."""
+    if not tiers:
+        return ""
+    steps = (
+        tr._(TIER_STEP, quantity=quantity, off=tier_off(tr, percent)) for quantity, percent in tiers
+    )
+    return "📦 " + ", ".join(steps)
+
+
 def tiers_line(tr: Translator, tiers: Tiers) -> str | None:
     """ "📦 Buy 3+: −10% · 6+: −15%" under a product's price; None without tiers."""
     return tr._(BUY_TIERS, tiers=tiers_text(tr, tiers)) if tiers else None
