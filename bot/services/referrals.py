@@ -227,6 +227,9 @@ async def void_reward(
         "currency": card.currency,
     }
     if not await uow.gift_cards.void_unspent_code(card.code, now or utcnow()):
+        await uow.session.refresh(card)  # as the UPDATE found it: spent, or voided meanwhile
+        if card.voided_at is not None:
+            return None
         spent = {"spent": card.initial_amount - card.balance}
         await uow.audit.record(None, "referral.reward.kept", target, details | spent)
         return None
