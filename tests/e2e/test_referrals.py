@@ -290,7 +290,7 @@ async def test_bobs_first_order_refunded_in_full_cancels_anns_reward_and_she_hea
         "their first order was refunded in full."
     )
     await ann.send(f"/giftcard {card[0]}")
-    await ann.wait_for("was cancelled")
+    await ann.wait_for("was cancelled: the order that earned it as a reward was refunded.")
     await ada.send("/audit")
     await ada.wait_for(
         f"cancelled an invitation's reward (order refunded) of customer:{ANN} · "
