@@ -443,3 +443,14 @@ def referral_reward(tr: Translator, friend: str, code: str, amount: int, currenc
         amount=tr.money(amount, currency),
         code=code,
     )
+
+
+def referral_reward_void(tr: Translator, friend: str, code: str, amount: int, currency: str) -> str:
+    """To the inviter, once the order that earned her reward was refunded in full."""
+    return tr._(
+        "Your gift card {code} worth {amount}, the reward for inviting {friend}, is cancelled: "
+        "their first order was refunded in full.",
+        friend=friend or tr._("your friend"),
+        amount=tr.money(amount, currency),
+        code=code,
+    )

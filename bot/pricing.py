@@ -6,6 +6,7 @@ for what a sale is, how much it takes off, and when a new price ends it. Nothing
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 
 from bot.catalog_rules import OutOfRange
@@ -116,3 +117,18 @@ def next_tier(quantity: int, tiers: Tiers) -> Tier | None:
     """The first tier above what `quantity` units reach (the cart's "💡 Add 1 more to save
     10%"); None when the deepest is reached or there are none."""
     return next((tier for tier in tiers if tier[0] > quantity), None)
+
+
+def tiered_total(units: Sequence[tuple[int, int]], tiers: Tiers) -> int:
+    """What one product's lines, `units` as (unit price, quantity) (its variants may differ
+    in price), cost together: each at the tier all of them reach."""
+    count = sum(quantity for _, quantity in units)
+    return sum(tiered(price, count, tiers) * quantity for price, quantity in units)
+
+
+def cost_of_adding(held: Sequence[tuple[int, int]], price: int, quantity: int, tiers: Tiers) -> int:
+    """What a cart's total grows by when `quantity` units at `price` join the product's
+    `held` (unit price, quantity) lines: the new units at the tier all reach, and the held
+    ones moved to it too (2 mugs at $16.00 in the cart, a third at 3+ −10% adds $11.20:
+    $43.20 less $32.00), so a button never names a unit price the cart does not grow by."""
+    return tiered_total([*held, (price, quantity)], tiers) - tiered_total(held, tiers)

@@ -1790,6 +1790,9 @@ async def _product(
         card, holds = await catalog.as_hers(v.uow, v.customer_id, card)
     room = carts.limit_room(card.max_per_order, in_order)
     most = carts.can_add(card.available, in_cart, room)
+    by_variant = {card.variant_id: in_cart}  # what her units cost: a tier counts all sizes
+    if card.tiers and card.variants and in_order > in_cart:
+        by_variant = await carts.units_by_variant(v.uow, v.customer_id, product_id, v.currency)
     if quantity > most > 0 and notice is None:
         notice = _cap_notice(v.tr, most, in_cart, card.available)
         if most == room and card.max_per_order is not None:  # the limit stops it, not stock
@@ -1824,6 +1827,7 @@ async def _product(
         held=holds.get(card.variant_id),
         can_add=most,
         in_order=in_order,
+        in_cart_by_variant=by_variant,
         photo=photo,
         also_bought=await catalog.also_bought(v.uow, product_id),
         notice=notice,

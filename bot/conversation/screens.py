@@ -6,6 +6,7 @@ cart", "Only 2 left"). Views show it at the top of the message and as the button
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,9 @@ class ProductScreen(Screen):
     held: Held | None = None  # units of it her own open invoice holds (counted as hers)
     can_add: int = 0  # how many more she can put in her cart (bot.services.cart.can_add)
     in_order: int = 0  # units of the product in her cart, all its variants (its limit counts)
+    # Her units of the product by variant id (0: the product itself), when a tier re-prices
+    # them: the Add button says what her cart grows by (ProductCard.cost_of_adding).
+    in_cart_by_variant: Mapping[int, int] = field(default_factory=dict)
     photo: int = 0  # which of the card's photos it shows (0: the first; ◀ 1/3 ▶)
     # "Often bought with this": up to 3 other products in stock, each a button to its card.
     also_bought: tuple[ProductItem, ...] = ()

@@ -192,10 +192,7 @@ async def product(v: Visit, product_id: int) -> ProductView:
     if not card.variants:
         by_variant = {0: mine.in_cart}
     else:
-        basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
-        by_variant = {
-            line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
-        }
+        by_variant = await carts.units_by_variant(v.uow, v.customer_id, product_id, v.currency)
     card, held = await catalog.as_hers(v.uow, v.customer_id, card)  # as the chat counts them
     in_cart, of_variants = by_variant.get(card.variant_id, 0), by_variant if card.variants else {}
     newest = await reviews.newest(v.uow, card)

@@ -377,6 +377,17 @@ async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartVie
     return counting_holds(seen, await holds_behind(uow, customer_id, seen))
 
 
+async def units_by_variant(
+    uow: UnitOfWork, customer_id: int, product_id: int, currency: str
+) -> dict[int, int]:
+    """Her units of the product in her cart by variant id, as her cart counts them: what a
+    variant's card needs when the product's tier counts all its variants together."""
+    basket = await view_cart(uow, customer_id, currency)
+    return {
+        line.variant_id: line.quantity for line in basket.lines if line.product_id == product_id
+    }
+
+
 async def holds_behind(uow: UnitOfWork, customer_id: int, cart: CartView) -> OwnHolds:
     """The shopper's own holds when a line of `cart` looks short; {} (no query) otherwise."""
     short = any(ln.is_active and looks_short(ln.quantity, ln.available) for ln in cart.lines)

@@ -6,14 +6,14 @@ Everything returned is plain data (no ORM objects), ready for the views.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
-from bot.pricing import Tiers
+from bot.pricing import Tiers, cost_of_adding
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
@@ -155,6 +155,15 @@ class ProductCard:
     def photo_count(self) -> int:
         """How many photos the card pages through (0: none)."""
         return 1 + len(self.further_photos) if self.photo or self.photo_file_id else 0
+
+    def cost_of_adding(self, variant_id: int, quantity: int, in_cart: Mapping[int, int]) -> int:
+        """What her cart's total grows by when `quantity` of the variant (0: the product)
+        go in beside `in_cart`, her units of the product by variant id (0: the product
+        itself): a quantity tier re-prices the units she holds too (bot.pricing). The card's
+        Add button names it, in the chat and on the page."""
+        prices = {variant.id: variant.price for variant in self.variants} or {0: self.price}
+        held = [(prices[vid], units) for vid, units in in_cart.items() if units and vid in prices]
+        return cost_of_adding(held, prices.get(variant_id, self.price), quantity, self.tiers)
 
 
 T = TypeVar("T")

@@ -92,6 +92,7 @@ class GiftCardBalance:
     initial: int
     currency: str
     void: bool
+    bought: bool = True  # an order line bought it (else an invitation's reward earned it)
 
     @property
     def shown(self) -> str:
@@ -152,7 +153,10 @@ async def balance(uow: UnitOfWork, text: str) -> GiftCardBalance:
     """/giftcard CODE: the card's balance (never whose it is); GiftCardRefused if none."""
     card = await _card(uow, text)
     void = is_cancelled(card)
-    return GiftCardBalance(card.code, card.balance, card.initial_amount, card.currency, void)
+    bought = card.order_line_id is not None
+    return GiftCardBalance(
+        card.code, card.balance, card.initial_amount, card.currency, void, bought
+    )
 
 
 async def quote(

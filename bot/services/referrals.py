@@ -11,6 +11,10 @@ The reward is claimed by one conditional UPDATE on the friend's referral in the 
 that delivers her order (`reward_delivered`), so it is given once however often, or however
 concurrently, an order of hers is marked delivered; a gift card worth REFERRAL_REWARD in the
 shop's currency is issued in the same transaction, and audited as `referral.reward`.
+
+A full refund of the order that earned it takes the reward back (`void_reward`, in the
+refund's transaction): an unspent card is voided (`referral.reward.void`) and its inviter
+told; one she has spent some of is kept, the audit saying so (`referral.reward.kept`).
 """
 
 from __future__ import annotations
@@ -182,6 +186,56 @@ async def reward_delivered(
     await uow.audit.record(None, "referral.reward", f"customer:{inviter.telegram_id}", details)
     name = friend.first_name if friend is not None else ""
     return Reward(inviter.telegram_id, name, code, amount, currency)
+
+
+@dataclass(frozen=True, slots=True)
+class RewardVoided:
+    """A reward card just voided (its friend's order refunded in full), to tell the inviter
+    once the refund is committed."""
+
+    inviter_telegram_id: int
+    friend_name: str
+    card_code: str
+    amount: int
+    currency: str
+
+
+async def void_reward(
+    uow: UnitOfWork, order: Order, now: datetime | None = None
+) -> RewardVoided | None:
+    """The order was just refunded in full in this transaction: if it is the order that
+    earned its inviter's reward (the `referral.reward` entry names it), the reward card is
+    voided when unspent (one conditional UPDATE, `referral.reward.void`), or kept when she
+    spent some of it already, which the audit notes (`referral.reward.kept`: that money paid
+    for another order). None unless a card was voided now (a second refund finds it void)."""
+    referral = await uow.referrals.of_friend(order.customer_id)
+    if referral is None or referral.reward_card is None:
+        return None
+    inviter = await uow.customers.get_by_id(referral.inviter_id)
+    card = await uow.gift_cards.by_code(referral.reward_card)
+    if inviter is None or card is None or card.voided_at is not None:
+        return None
+    target = f"customer:{inviter.telegram_id}"
+    earned = await uow.audit.details_of("referral.reward", target)
+    if not any(entry.get("order") == order.id for entry in earned):
+        return None  # another order of hers earned it (or none did): the reward stands
+    friend = await uow.customers.get_by_id(order.customer_id)
+    details = {
+        "friend": friend.telegram_id if friend else None,
+        "order": order.id,
+        "reward": card.initial_amount,
+        "currency": card.currency,
+    }
+    if not await uow.gift_cards.void_unspent_code(card.code, now or utcnow()):
+        await uow.session.refresh(card)  # as the UPDATE found it: spent, or voided meanwhile
+        if card.voided_at is not None:
+            return None
+        spent = {"spent": card.initial_amount - card.balance}
+        await uow.audit.record(None, "referral.reward.kept", target, details | spent)
+        return None
+    await uow.audit.record(None, "referral.reward.void", target, details)
+    name = friend.first_name if friend is not None else ""
+    return RewardVoided(inviter.telegram_id, name, card.code, card.initial_amount, card.currency)
 
 
 async def totals(uow: UnitOfWork) -> ReferralTotals:

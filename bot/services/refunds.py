@@ -8,7 +8,8 @@ books agree even if something fails half way (bot.usecases.refunds runs them):
 2. the provider call, outside any transaction;
 3. `record_refund` marks it succeeded and records the move: refunded once all of it is back,
    else the order keeps its status (a partial refund is the amount beside it); all of it
-   back gives the gift card's part back too (or flags the order when its card was voided), or
+   back gives the gift card's part back too (or flags the order when its card was voided) and
+   takes back an invitation's reward the order earned (`referrals.void_reward`), or
    `give_back` marks it failed and returns the claimed amount.
 """
 
@@ -23,7 +24,7 @@ from sqlalchemy import and_, or_, select, update
 from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
-from bot.services import gift_cards
+from bot.services import gift_cards, referrals
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
@@ -36,6 +37,7 @@ from bot.services.errors import (
 )
 from bot.services.pickup import is_pickup
 from bot.services.promos import split_exactly
+from bot.services.referrals import RewardVoided
 from bot.store.models import Order, Payment, Refund
 from bot.store.order_states import allowed_triggers, may
 from bot.store.repositories.returns import APPROVED
@@ -126,6 +128,9 @@ class RefundResult:
     collected: bool = False  # she collects the order (`is_pickup`): its statuses are a pickup's
     # A return's refund whose approval she was not told of yet (`returns.refund_ended`).
     return_untold: bool = False
+    # All of it back on the order that earned an invitation's reward: the card voided, to
+    # tell its inviter (bot.services.referrals.void_reward).
+    reward_voided: RewardVoided | None = None
 
 
 def refundable(order: Order) -> int:
@@ -505,6 +510,7 @@ async def record_refund(
         )
         await uow.orders.clear_review(order, actor=actor, note=why)
     card = await gift_cards.give_back(uow, order) if full else gift_cards.CardBack()
+    voided = await referrals.void_reward(uow, order) if full else None
     return RefundResult(
         info=RefundInfo(
             claimed.amount,
@@ -519,6 +525,7 @@ async def record_refund(
         new_status=order.status,
         card_not_back=card.not_back,
         collected=is_pickup(order.shipping_option),
+        reward_voided=voided,
     )
 
 

@@ -37,7 +37,7 @@ _TEXT_LIMITS: dict[TextField, tuple[int, str]] = {
 _MEDIA_MISSING: dict[MediaKind, str] = {"photo": errors.NO_PHOTO, "document": errors.NO_DOCUMENT}
 
 
-def _utf16_length(text: str) -> int:
+def utf16_length(text: str) -> int:
     """A length as Telegram's limits count it: UTF-16 code units (🛒 is two)."""
     return len(text.encode("utf-16-le")) // 2
 
@@ -170,7 +170,7 @@ class MessagesArea(FilesArea):
         if not text.startswith("/"):
             return []
         token = text.split(maxsplit=1)[0]
-        return [{"type": "bot_command", "offset": 0, "length": _utf16_length(token)}]
+        return [{"type": "bot_command", "offset": 0, "length": utf16_length(token)}]
 
     def callback_answer(self, query: PendingQuery) -> CallbackAnswer | None:
         """The bot's answer to a callback query, once it has answered."""
@@ -195,7 +195,7 @@ class MessagesArea(FilesArea):
             text = plain_text(raw, params.text("parse_mode"))
         except EntityParseError as exc:
             raise ApiError(f"Bad Request: {exc}") from exc
-        if _utf16_length(text) > limit:  # as Telegram counts: an emoji may be two
+        if utf16_length(text) > limit:  # as Telegram counts: an emoji may be two
             raise ApiError(too_long)
         return text, raw
 
@@ -439,7 +439,7 @@ class MessagesArea(FilesArea):
     @api_method("answerCallbackQuery")
     async def _answer_callback_query(self, params: Params) -> bool:
         text = params.text("text")
-        if text is not None and _utf16_length(text) > MAX_CALLBACK_ANSWER_LENGTH:
+        if text is not None and utf16_length(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise ApiError(errors.CALLBACK_ANSWER_TOO_LONG)
         query = self._take_query(params, "callback_query_id", "callback_query")
         if text:

@@ -17,7 +17,7 @@ from bot.standin import errors
 from bot.standin.chats import PendingQuery
 from bot.standin.core import api_method
 from bot.standin.errors import ApiError
-from bot.standin.messages import MessagesArea
+from bot.standin.messages import MessagesArea, utf16_length
 from bot.standin.models import Charge, StarRefund, StarTransaction
 from bot.standin.params import Params
 
@@ -144,10 +144,10 @@ class PaymentsArea(MessagesArea):
         """The invoice a sendInvoice or createInvoiceLink describes, checked as Telegram
         checks it."""
         title = params.required_text("title")
-        if len(title) > MAX_INVOICE_TITLE:
+        if utf16_length(title) > MAX_INVOICE_TITLE:  # as Telegram counts: 📦 is two
             raise ApiError(errors.INVOICE_TITLE_INVALID)
         description = params.required_text("description")
-        if len(description) > MAX_INVOICE_DESCRIPTION:
+        if utf16_length(description) > MAX_INVOICE_DESCRIPTION:
             raise ApiError(errors.INVOICE_DESCRIPTION_INVALID)
         payload = params.required_text("payload")
         if len(payload.encode("utf-8")) > MAX_INVOICE_PAYLOAD_BYTES:

@@ -33,6 +33,9 @@ CARD_LINE = N_("Gift card {code}: −{amount} ({left} left on the card)")
 NO_CODE_OR_CARD = N_("There is no promo code or gift card {code}. Check the spelling?")
 CARD_BALANCE = N_("Gift card {code}: {balance} of {initial} left.")
 CARD_BALANCE_VOID = N_("Gift card {code} was cancelled with the order that bought it.")
+CARD_BALANCE_VOID_REWARD = N_(
+    "Gift card {code} was cancelled: the order that earned it as a reward was refunded."
+)
 CARD_USAGE = N_(
     "Send /giftcard and the code, for example /giftcard ABCD-EFGH-IJKL, to see what is left "
     "on it. To spend it, type it at 🏷 Promo code on your order summary."
@@ -42,7 +45,7 @@ CARD_USAGE = N_(
 def card_balance(tr: Translator, card: GiftCardBalance) -> str:
     """/giftcard's answer: "Gift card ABCD-…-IJKL: ⭐ 40 of ⭐ 100 left." (never whose)."""
     if card.void:
-        return tr._(CARD_BALANCE_VOID, code=card.shown)
+        return tr._(CARD_BALANCE_VOID if card.bought else CARD_BALANCE_VOID_REWARD, code=card.shown)
     return tr._(
         CARD_BALANCE,
         code=card.shown,

@@ -1,5 +1,6 @@
 """Invite a friend, the parts that reach beyond one visit: telling an inviter her reward
-(after the delivery that earned it is committed) and the admins' /referrals figures."""
+(after the delivery that earned it is committed), or that it was cancelled (after the full
+refund of that order is), and the admins' /referrals figures."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from bot import notices
 from bot.notifier import Notice, Sent
 from bot.services import referrals
-from bot.services.referrals import ReferralTotals, Reward
+from bot.services.referrals import ReferralTotals, Reward, RewardVoided
 from bot.shop import Shop
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,21 @@ async def tell_inviter(shop: Shop, reward: Reward | None) -> Sent | None:
     sent = (await shop.notifier.send(reward.inviter_telegram_id, Notice(text))).outcome
     if sent is not Sent.SENT:
         log.info("inviter %s not told of her reward: %s", reward.inviter_telegram_id, sent)
+    return sent
+
+
+async def tell_inviter_void(shop: Shop, voided: RewardVoided | None) -> Sent | None:
+    """The inviter hears, in her language and after the refund's commit, that the reward
+    card her friend's order earned is cancelled with that order's full refund."""
+    if voided is None:
+        return None
+    tr = await shop.words_of(voided.inviter_telegram_id)
+    text = notices.referral_reward_void(
+        tr, voided.friend_name, voided.card_code, voided.amount, voided.currency
+    )
+    sent = (await shop.notifier.send(voided.inviter_telegram_id, Notice(text))).outcome
+    if sent is not Sent.SENT:
+        log.info("inviter %s not told of her reward's void: %s", voided.inviter_telegram_id, sent)
     return sent
 
 

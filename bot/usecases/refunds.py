@@ -16,6 +16,7 @@ from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition, OrderStatus
 from bot.usecases.gift_cards import alert_not_back
+from bot.usecases.referrals import tell_inviter_void
 
 RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
 # A refund pending longer than this was left by a worker that died: far longer than a
@@ -90,6 +91,7 @@ async def _record(shop: Shop, claimed: RefundClaim, made: AtProvider) -> RefundR
                 raise
         else:
             await alert_not_back(shop, claimed.order_id, result.card_not_back)
+            await tell_inviter_void(shop, result.reward_voided)
             return replace(result, return_untold=untold)
     raise AssertionError("unreachable")
 

@@ -69,6 +69,8 @@ ACTIONS: dict[str, str] = {
     "customer.block": N_("blocked"),
     "customer.unblock": N_("unblocked"),
     "referral.reward": N_("gave an invitation's reward to"),
+    "referral.reward.void": N_("cancelled an invitation's reward (order refunded) of"),
+    "referral.reward.kept": N_("kept an invitation's reward, partly spent (order refunded), of"),
     "faq.add": N_("added the common question"),
     "faq.edit": N_("changed the common question"),
     "faq.delete": N_("deleted the common question"),
@@ -81,6 +83,7 @@ MONEY_WORDS = {  # an amount kept beside "currency"
     "card_back": N_("{amount} back on the gift card"),
     "card_not_back": N_("{amount} not back on the gift card"),
     "reward": N_("a gift card of {amount}"),
+    "spent": N_("{amount} of it spent"),
 }
 SHOWN_APART = frozenset(
     {
@@ -92,6 +95,7 @@ SHOWN_APART = frozenset(
         "card_back",
         "card_not_back",
         "reward",
+        "spent",
         "currency",
         "refund_error",
         "error",

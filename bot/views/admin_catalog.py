@@ -43,7 +43,7 @@ from bot.tax import rate_text
 from bot.texts.ratings import stars_text
 from bot.texts.reports import REPORT_TITLE, top_product_lines
 from bot.texts.sale import price_was
-from bot.texts.tiers import tiers_line, tiers_text
+from bot.texts.tiers import tiers_line, tiers_mark, tiers_text
 from bot.usecases.admin_catalog import ProductList
 from bot.usecases.product_wizard import EditCard, Saved, WizardStep
 from bot.views.admin import AdminView, Rows, flow_buttons
@@ -77,6 +77,7 @@ def product_list(listing: ProductList) -> AdminView:
         stock = tr._("stock {count}", count=p.stock)
         price = price_was(tr, p.price, p.compare_at, p.currency)
         limit = f" · {catalog.limit_words(p.max_per_order)}" if p.max_per_order else ""
+        limit += f" · {tiers_mark(tr, p.tiers)}" if p.tiers else ""
         lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{limit}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []

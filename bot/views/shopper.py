@@ -101,7 +101,6 @@ from bot.i18n import LANGUAGE_MENU, LANGUAGES, N_, Translator
 from bot.money import STARS as STARS_CURRENCY
 from bot.notices import as_many_as_fit
 from bot.permissions import Role
-from bot.pricing import tiered
 from bot.services import referrals
 from bot.services.cancelling import CancelOffer, can_cancel
 from bot.services.cart import CartLineView, CartView, Held, LineProblem, line_problems
@@ -139,7 +138,7 @@ from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
 from bot.texts.ratings import rate_button, rated_name, stars_text
 from bot.texts.sale import price_html, price_label, saving_line
-from bot.texts.tiers import nudge_line, tier_note, tiers_line
+from bot.texts.tiers import adding_price, nudge_line, tiers_line, units_at
 from bot.texts.tracking import TRACK_PARCEL
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -479,8 +478,9 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
     chosen, shown = card.variant_id, screen.photo
     if screen.can_add > 0:
         qty = screen.quantity
-        # What these units will cost in her cart: at the tier they reach with her others.
-        adding = tiered(card.price, screen.in_order + qty, card.tiers) * qty
+        # What her cart grows by: these units, and hers moved to the tier they all reach.
+        increase = card.cost_of_adding(card.variant_id, qty, screen.in_cart_by_variant)
+        adding = adding_price(tr, increase, card.currency, card.tiers, screen.in_order)
         rows.append(
             [
                 button("➖", ShowProduct(card.id, max(qty - 1, 1), chosen, shown)),
@@ -491,7 +491,7 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         rows.append(
             [
                 button(
-                    tr._("🛍 Add to cart · {price}", price=tr.money(adding, card.currency)),
+                    tr._("🛍 Add to cart · {price}", price=adding),
                     AddToCart(card.id, qty, chosen),
                 )
             ]
@@ -604,11 +604,10 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     lines = [report + tr._("🛒 <b>Your cart</b>"), ""]
     rows: Keyboard = []
     for n, line in enumerate(basket.lines, 1):
-        unit = tr.money(line.unit_price, line.currency)
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
-        at = f"{unit} {escape(note)}" if (note := tier_note(tr, line.tier)) else unit
-        lines.append(f"{n}. {escape(title)}\n    {line.quantity} × {at} = <b>{total}</b>")
+        units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)
+        lines.append(f"{n}. {escape(title)}\n    {escape(units)} = <b>{total}</b>")
         warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
@@ -1251,11 +1250,13 @@ def change_text(tr: Translator, change: LineChange) -> str:
 
 def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -> list[str]:
     basket = screen.review.cart
-    lines = [
-        f"{line.quantity} × {escape(tr.name(line.title, line.translations))} = "
-        f"{tr.money(line.line_total, line.currency)}"
-        for line in basket.lines
-    ]
+    lines = []
+    for line in basket.lines:
+        title = escape(tr.name(line.title, line.translations))
+        lines.append(f"{line.quantity} × {title} = {tr.money(line.line_total, line.currency)}")
+        if line.tier is not None:  # its tier, in the cart's words: "3 × $14.40 (−10% for 3+)"
+            units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)
+            lines.append(f"    {escape(units)}")
     promo = screen.review.promo
     if promo:
         lines.append(escape(promo_line(tr, promo, basket.currency)))

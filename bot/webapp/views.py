@@ -55,7 +55,7 @@ from bot.texts import reviews as review_texts
 from bot.texts.category_sale import sale_end_line
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
-from bot.texts.tiers import tier_note, tiers_line
+from bot.texts.tiers import adding_price, tier_note, tiers_line
 from bot.views.shopper import (
     ALSO_BOUGHT,
     cancel_question,
@@ -231,6 +231,9 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         "limit_full": room is not None and room <= 0,
         # "📦 Buy 3+: −10% · 6+: −15%" under the price, as the chat's card says it.
         "tiers_text": tiers_line(i18n.current(), card.tiers),
+        "adding_texts": _adding(
+            card, view, in_order, min(can_add(card.available, view.in_cart, room), max_quantity)
+        ),
         "is_digital": card.is_digital,
         "in_cart": view.in_cart,
         "held_text": _held(view, card.variant_id),
@@ -252,6 +255,16 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
                 "can_add": can_add(v.available, view.in_cart_by_variant.get(v.id, 0), room),
                 "cap_text": _cap(v.available, view.in_cart_by_variant.get(v.id, 0), limit),
                 "in_cart": view.in_cart_by_variant.get(v.id, 0),
+                "adding_texts": _adding(
+                    card,
+                    view,
+                    in_order,
+                    min(
+                        can_add(v.available, view.in_cart_by_variant.get(v.id, 0), room),
+                        max_quantity,
+                    ),
+                    v.id,
+                ),
                 "held_text": _held(view, v.id),
                 "sold_out_text": variant_sold_out(
                     i18n.current(), i18n.current().label(v.label, card.translations)
@@ -263,6 +276,28 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
             for v in card.variants
         ],
     }
+
+
+def _adding(
+    card: ProductCard, view: ProductView, in_order: int, most: int, variant_id: int | None = None
+) -> list[str] | None:
+    """With quantity tiers, what the Add button names for 1, 2, ... `most` units (the
+    stepper's cap) of the variant (None: the card's own): what her cart grows by, as the
+    chat's card says it (ProductCard.cost_of_adding); null without tiers ("2 × $16.00")."""
+    if not card.tiers:
+        return None
+    in_cart = view.in_cart_by_variant or {card.variant_id: view.in_cart}
+    chosen = card.variant_id if variant_id is None else variant_id
+    return [
+        adding_price(
+            i18n.current(),
+            card.cost_of_adding(chosen, quantity, in_cart),
+            card.currency,
+            card.tiers,
+            in_order,
+        )
+        for quantity in range(1, max(1, most) + 1)
+    ]
 
 
 def _cap(available: int, in_cart: int, limit: tuple[int | None, int]) -> str | None:

@@ -37,6 +37,13 @@ async def test_ada_sets_shows_and_ends_the_mugs_tiers_and_each_change_is_audited
     await admin.wait_for(f"{MUG}: 📦 Buy 2+: −5% · 4+: −10%")
     assert await _stored(shop) == "2:5,4:10"
 
+    await admin.send("/admin")
+    await admin.press("📦 Products", message=await admin.wait_for("Admin menu"))
+    await admin.wait_for("Products (30)")
+    await admin.press("Next ▶️")
+    listing = (await admin.wait_for("page 2/2")).text or ""
+    assert f"{MUG} · Stoneware Mug 350ml · $16.00 · stock 24 · 📦 2+: −5%, 4+: −10%\n" in listing
+
     await admin.send(f"/edit {MUG}")
     card = await admin.wait_for("Which field")
     assert f"Quantity tiers: 2+: −5% · 4+: −10% (/tiers {MUG})\n" in (card.text or "")

@@ -37,6 +37,8 @@ async def test_alice_is_nudged_to_a_third_mug_and_pays_the_tier_price_for_all_th
     await alice.press("➖")
     await alice.press("🛍 Add to cart · $32.00")
     await alice.wait_for("In your cart: 2", include_existing=True)
+    # A third would take all three to $14.40: the button says what her cart grows by.
+    assert "Add to cart · +$11.20" in screen(alice)
 
     await alice.send("/cart")
     cart = await alice.wait_for("Your cart")
@@ -50,7 +52,10 @@ async def test_alice_is_nudged_to_a_third_mug_and_pays_the_tier_price_for_all_th
 
     await alice.press("✅ Checkout · $43.20")
     summary = await alice.wait_for("Order summary")
-    assert "3 × Stoneware Mug 350ml = $43.20" in (summary.text or "")
+    # Its line says its tier as the cart did.
+    assert "3 × Stoneware Mug 350ml = $43.20\n    3 × $14.40 (−10% for 3+)\n" in (
+        summary.text or ""
+    )
 
     await _tiers(harness, MUG, None)  # the shop ends its tiers: her cart is back at $16.00
     await alice.send(f"/start product_{MUG}")
@@ -87,7 +92,29 @@ async def test_two_sizes_of_the_tee_count_together_toward_its_tier(harness: Shop
     assert "💡" not in cart_text and "⚠️" not in cart_text  # a tier is no price change
     await alice.press("✅ Checkout · $43.20")
     summary = (await alice.wait_for("Order summary")).text or ""
-    assert "1 × Organic Tee - S / Oat = $21.60\n1 × Organic Tee - M / Oat = $21.60\n" in summary
+    assert (
+        "1 × Organic Tee - S / Oat = $21.60\n    1 × $21.60 (−10% for 2+)\n"
+        "1 × Organic Tee - M / Oat = $21.60\n    1 × $21.60 (−10% for 2+)\n"
+    ) in summary
     assert "Total: $43.20" in summary
     # Free shipping from $50.00 counts the goods at their tier price.
     assert "Add $6.80 more for free standard shipping" in summary
+
+
+async def test_the_tees_button_counts_the_size_already_in_her_cart(harness: ShopHarness) -> None:
+    await _tiers(harness, TEE, "2:10")
+    alice = harness.user(1001, "Alice")
+    await alice.send("/start")
+    await alice.wait_for("Alice")
+    async with harness.store.uow() as uow:
+        customer = await uow.customers.get_by_telegram_id(1001)
+        tee = await uow.products.get_by_sku(TEE)
+        medium = await uow.products.get_variant_by_sku("APP-TEE-ORG-M-OAT")
+        assert customer and tee and medium
+        cart = await uow.carts.get_for_customer(customer.id)
+        await uow.carts.set_quantity(cart, tee.id, 1, quoted_price=2400, variant_id=medium.id)
+    await alice.send(f"/start product_{TEE}")
+    await alice.wait_for("Organic Tee")
+    # The card shows S / Oat; with her M both are $21.60: $43.20 less the $24.00 she has.
+    assert "S / Oat" in shown(alice)
+    assert "Add to cart · +$19.20" in screen(alice)

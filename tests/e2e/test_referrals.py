@@ -19,6 +19,7 @@ from bot.demo import STARS_CATALOG
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import AuditEntry, GiftCard, Referral
+from bot.usecases import refunds as refunds_usecase
 from tests.admin.conftest import open_detail
 from tests.conftest import seeded_shop_in
 from tests.e2e.conftest import ADMIN_ID
@@ -252,3 +253,46 @@ async def test_in_a_stars_shop_the_friends_digital_order_arriving_rewards_ann_in
         await bob.wait_for(lambda m: m.document is not None and "mnu" in str(m.document.file_name))
         await h.until_idle()
         assert len(gifts(ann)) == 1
+
+
+async def test_bobs_first_order_refunded_in_full_cancels_anns_reward_and_she_hears_of_it(
+    shop: ShopHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def made_at_provider(*_: object) -> str:
+        return "re_test"  # the payment provider gives the money back
+
+    monkeypatch.setattr(refunds_usecase, "_refund_at_provider", made_at_provider)
+    ann, bob, ada = shop.user(ANN, "Ann"), shop.user(BOB, "Bob"), shop.user(ADMIN_ID, "Ada")
+    await ann.send("/start")
+    await ann.wait_for("Welcome")
+    await bob.send(f"/start ref_{code_in(await invite_link(ann))}")
+    await bob.wait_for("Ann invited you")
+    first = await paid_order(shop, bob, "KIT-MUG-CER")
+    await deliver(ada, first)
+    told = await ann.wait_for(GIFT)
+    card = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", told.text or "")
+    assert card is not None
+
+    async with shop.store.reading() as uow:
+        order = await uow.orders.get(first)
+        assert order is not None
+        total = f"${order.total / 100:.2f}"
+    await open_detail(ada, first)
+    await ada.press("↩️ Refund")
+    await ada.wait_for("up to ")
+    await ada.send(total[1:])
+    await ada.press(f"↩️ Refund {total}", message=await ada.wait_for(f"Refund {total} of order"))
+    await ada.wait_for(f"Refunded {total}.")
+
+    cancelled = await ann.wait_for("is cancelled")
+    assert (cancelled.text or "") == (
+        f"Your gift card {card[0]} worth $5.00, the reward for inviting Bob, is cancelled: "
+        "their first order was refunded in full."
+    )
+    await ann.send(f"/giftcard {card[0]}")
+    await ann.wait_for("was cancelled: the order that earned it as a reward was refunded.")
+    await ada.send("/audit")
+    await ada.wait_for(
+        f"cancelled an invitation's reward (order refunded) of customer:{ANN} · "
+        f"a gift card of $5.00, friend: {BOB}, order: {first}"
+    )

@@ -123,6 +123,28 @@ async def test_invoice_validation_errors(standin: BotApiStandIn, app: App) -> No
     assert not any(m.invoice for m in alice.messages)
 
 
+async def test_invoice_title_and_description_count_utf16_units_as_telegram_does(
+    standin: BotApiStandIn, app: App
+) -> None:
+    """A title of 1-32 and a description of 1-255, in UTF-16 units: 📦 is two."""
+    from telegram import LabeledPrice
+
+    alice = standin.user(1017)
+    await alice.send("/start")
+    await alice.wait_for("Welcome")
+
+    async def invoice(title: str, description: str) -> None:
+        await app.bot.send_invoice(
+            alice.user_id, title, description, "p", "USD", [LabeledPrice("Mug", 1200)], "T"
+        )
+
+    await invoice("📦" * 16, "📦" * 127 + "x")  # 32 and 255 units: both fit
+    with pytest.raises(BadRequest, match=r"(?i)INVOICE_TITLE_INVALID"):
+        await invoice("📦" * 16 + "x", "Mugs")  # 17 characters, 33 units
+    with pytest.raises(BadRequest, match=r"(?i)INVOICE_DESCRIPTION_INVALID"):
+        await invoice("Mugs", "📦" * 128)  # 128 characters, 256 units
+
+
 async def test_full_payment_with_shipping_and_tip(standin: BotApiStandIn, app: App) -> None:
     alice = standin.user(1007)
     await alice.send("/buy")

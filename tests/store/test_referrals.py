@@ -83,3 +83,64 @@ async def test_a_friend_is_attributed_once_and_an_inviter_blocked_since_gets_not
         assert await referrals.reward_delivered(uow, SETTINGS, Order(id=1, customer_id=bob)) is None
         counts = await uow.referrals.counts_of(ann)
     assert (counts.joined, counts.rewarded) == (1, 0)
+
+
+async def _bob_earned_ann_a_card(store: Store) -> str:
+    """Bob came through Ann's link and his order #1 was delivered: her reward card's code."""
+    _, bob = await bob_invited_by_ann(store)
+    async with store.uow() as uow:
+        reward = await referrals.reward_delivered(uow, SETTINGS, Order(id=1, customer_id=bob))
+    assert reward is not None
+    return reward.card_code
+
+
+async def _card(store: Store, code: str) -> tuple[int, bool]:
+    async with store.reading() as uow:
+        card = await uow.gift_cards.by_code(code)
+        assert card is not None
+        return card.balance, card.voided_at is not None
+
+
+async def _audited(store: Store, action: str) -> list[dict[str, Any] | None]:
+    async with store.reading() as uow:
+        found = await uow.session.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == action)
+        )
+        return list(found.all())
+
+
+async def test_bobs_first_order_refunded_in_full_cancels_anns_unspent_reward(
+    store: Store,
+) -> None:
+    code = await _bob_earned_ann_a_card(store)
+    async with store.uow() as uow:
+        bob = await uow.customers.get_by_telegram_id(BOB)
+        assert bob is not None
+        # His other order refunded: it did not earn the reward, which stands.
+        assert await referrals.void_reward(uow, Order(id=2, customer_id=bob.id)) is None
+    assert await _card(store, code) == (500, False)
+
+    async with store.uow() as uow:
+        voided = await referrals.void_reward(uow, Order(id=1, customer_id=bob.id))
+    assert voided == referrals.RewardVoided(ANN, "Bob", code, 500, "EUR")
+    assert await _card(store, code) == (0, True)
+    assert await _audited(store, "referral.reward.void") == [
+        {"friend": BOB, "order": 1, "reward": 500, "currency": "EUR"}
+    ]
+    async with store.uow() as uow:  # refunded again (a retry): nothing more happens
+        assert await referrals.void_reward(uow, Order(id=1, customer_id=bob.id)) is None
+    assert len(await _audited(store, "referral.reward.void")) == 1
+
+
+async def test_a_reward_ann_spent_some_of_is_kept_and_the_audit_says_so(store: Store) -> None:
+    code = await _bob_earned_ann_a_card(store)
+    async with store.uow() as uow:
+        assert await uow.gift_cards.take(code, 200)  # €2.00 of it paid for an order of hers
+        bob = await uow.customers.get_by_telegram_id(BOB)
+        assert bob is not None
+        assert await referrals.void_reward(uow, Order(id=1, customer_id=bob.id)) is None
+    assert await _card(store, code) == (300, False)
+    assert await _audited(store, "referral.reward.void") == []
+    assert await _audited(store, "referral.reward.kept") == [
+        {"friend": BOB, "order": 1, "reward": 500, "currency": "EUR", "spent": 200}
+    ]

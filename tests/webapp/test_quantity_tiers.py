@@ -14,6 +14,7 @@ from tests.webapp.browser import Browser
 from tests.webapp.conftest import Page, change_product, open_the_mug, product_id
 
 MUG = "KIT-MUG-CER"
+TEE = "APP-TEE-ORG"  # $24.00 in most sizes, L / Charcoal $26.00
 
 
 async def test_alices_cart_on_the_page_reaches_the_mugs_tier_and_checkout_charges_it(
@@ -65,6 +66,10 @@ async def test_the_page_shows_the_tiers_the_nudge_and_the_tier_price(
     await change_product(shop, MUG, tiers="2:10")
     await open_the_mug(shop, browser, shop.user(1001, "Alice"))
     await browser.find(".product .tiers", "📦 Buy 2+: −10%")
+    await browser.click(".product button[aria-label='One more']")
+    await browser.find("#add", "Add to cart · $28.80")  # two at the tier, as the chat says
+    await browser.click(".product button[aria-label='One less']")
+    await browser.find("#add", "Add to cart · $16.00")
     await browser.click("#add", "Add to cart")
     await browser.find("#cart-count", "1")
     await browser.click("#to-cart")
@@ -73,3 +78,43 @@ async def test_the_page_shows_the_tiers_the_nudge_and_the_tier_price(
     await browser.click("button[aria-label='One more']")
     await browser.find(".line .sum", "2 × $14.40 (−10% for 2+) = $28.80")
     await browser.find("#cart-total", "$28.80")
+
+
+async def test_the_mugs_add_button_names_what_her_cart_grows_by(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    await change_product(shop, MUG, tiers="3:10,6:15")
+    page: Page = page_of(shop.user(1001, "Alice"))
+    mug = await product_id(shop, MUG)
+    card = await page.ok("GET", f"products/{mug}")
+    assert card["adding_texts"][:4] == ["$16.00", "$32.00", "$43.20", "$57.60"]
+
+    await page.add(mug, 2)
+    card = await page.ok("GET", f"products/{mug}")
+    # A third mug takes all three to $14.40: her cart grows by $43.20 less $32.00.
+    assert card["adding_texts"][:2] == ["+$11.20", "+$25.60"]
+    assert len(card["adding_texts"]) == card["can_add"]  # one for each step of the stepper
+
+
+async def test_a_tee_in_another_size_and_price_moves_hers_to_the_tier_too(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    await change_product(shop, TEE, tiers="2:10")
+    page: Page = page_of(shop.user(1001, "Alice"))
+    tee = await product_id(shop, TEE)
+    variants = {v["title"]: v for v in (await page.ok("GET", f"products/{tee}"))["variants"]}
+    await page.add(tee, 1, variant_id=variants["S / Oat"]["id"])
+    card = await page.ok("GET", f"products/{tee}")
+    variants = {v["title"]: v for v in card["variants"]}
+    # S / Oat $24.00 -> $21.60 and L / Charcoal $26.00 -> $23.40: $45.00 less her $24.00.
+    assert variants["L / Charcoal"]["adding_texts"][0] == "+$21.00"
+    assert variants["S / Oat"]["adding_texts"][0] == "+$19.20"
+
+
+async def test_without_tiers_the_page_counts_the_add_button_itself(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    page: Page = page_of(shop.user(1001, "Alice"))
+    mug = await product_id(shop, MUG)
+    card = await page.ok("GET", f"products/{mug}")
+    assert card["adding_texts"] is None  # "2 × $16.00", as ever

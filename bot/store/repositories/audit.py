@@ -41,3 +41,12 @@ class AuditRepository:
             AuditEntry.action == action, AuditEntry.target.in_(targets)
         )
         return {t for t in (await self.session.scalars(stmt)).all() if t is not None}
+
+    async def details_of(self, action: str, target: str) -> list[dict[str, Any]]:
+        """The details of `target`'s entries for `action`, oldest first (a shopper's few)."""
+        stmt = (
+            select(AuditEntry.details)
+            .where(AuditEntry.action == action, AuditEntry.target == target)
+            .order_by(AuditEntry.id)
+        )
+        return [details or {} for details in (await self.session.scalars(stmt)).all()]

@@ -128,6 +128,21 @@ class GiftCardRepository:
         )
         return rowcount(result)
 
+    async def void_unspent_code(self, code: str, now: datetime) -> bool:
+        """Void the card `code` if it was never spent: one conditional UPDATE, so a checkout
+        spending it at the same moment either comes first (nothing voided) or finds it void."""
+        result = await self.session.execute(
+            update(GiftCard)
+            .where(
+                GiftCard.code == code,
+                GiftCard.voided_at.is_(None),
+                GiftCard.balance == GiftCard.initial_amount,
+            )
+            .values(balance=0, voided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
     async def unvoid(self, line_ids: Sequence[int]) -> None:
         """The refund that voided these lines' cards failed: they are worth their face again."""
         await self.session.execute(

@@ -546,7 +546,10 @@
       stock.className = item.stock_low ? 'stock low' : 'stock';
       quantity = Math.max(1, Math.min(quantity, most() || 1));
       count.textContent = quantity;
-      const total = quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
+      // With quantity tiers the shop names what her cart grows by ("+$11.20"), as the chat's card.
+      const grows = item.adding_texts && item.adding_texts[Math.min(quantity, item.adding_texts.length) - 1];
+      const total = grows ? ` · ${grows}`
+        : quantity > 1 ? ` · ${quantity} × ${item.price_text}` : ` · ${item.price_text}`;
       const all = item.available > 0 && most() <= 0; // in stock, all of it in her cart
       add.textContent = gone ? t('No longer on sale')
         : most() > 0 || all ? t('Add to cart') + (all ? '' : total) : t('Out of stock');
@@ -637,7 +640,9 @@
         if (answer.done) bump();
         // Refused (sold out, off sale) or at a new price: the page learns what the shop has now.
         // A limited product: how many more (any size) one order may take is the shop's count.
-        if (!answer.done || p.limit_text || (line && line.list_price !== item.price)) await recheck();
+        // With tiers, what the next Add costs depends on what her cart holds now.
+        if (!answer.done || p.limit_text || p.tiers_text
+          || (line && line.list_price !== item.price)) await recheck();
       } catch (error) {
         haptic.notify('error');
         toast(error.message);
