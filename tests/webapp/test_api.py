@@ -302,12 +302,13 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
     page: Page = page_of(alice)
     await page.add(await product_id(shop, "KIT-MUG-CER"), 1)  # the cart works as always
     await sales_pause.pause(shop.shop, 9001, "Stocktaking until Friday")
-    refused = await page.ok("POST", "checkout")
+    status, refused = await page.call("POST", "checkout")
     closed = (
         "🌙 The shop is not taking orders right now: Stocktaking until Friday\n"
         "Your cart is kept, and I will tell you here when it opens again."
     )
-    assert refused == {"status": "refused", "notice": closed, "closed": closed}
+    assert status == 409  # an error, in the words the page shows over every view
+    assert refused == {"error": closed, "status": "refused", "notice": closed, "closed": closed}
     assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
     await sales_pause.resume(shop.shop, 9001)
     assert (await page.ok("POST", "checkout"))["status"] == "invoice"
@@ -340,7 +341,8 @@ async def test_the_cart_says_while_sales_are_paused_in_the_chats_words_and_not_o
     cleared = await alice.ok("DELETE", "cart")
     assert cleared["cart"]["closed"] == added["cart"]["closed"]
 
-    await sales_pause.pause(shop.shop, 9001, "")  # the note taken back: the words without one
+    await sales_pause.resume(shop.shop, 9001)  # paused again without a note: the words
+    await sales_pause.pause(shop.shop, 9001, "")  # without one (/pause alone says the pause)
     assert (await alice.cart())["closed"] == (
         "🌙 The shop is not taking orders right now.\n"
         "Your cart is kept, and I will tell you here when it opens again."
