@@ -314,6 +314,28 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
     assert (await page.ok("POST", "checkout"))["status"] == "invoice"
 
 
+async def test_a_break_through_a_day_refuses_the_pages_checkout_with_its_end_and_holds_nothing(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """/pause until=2036-12-27: the page's cart carries the chat's banner with the last day,
+    and its checkout is a 409 error in the same words; nothing placed, nothing held. After
+    /resume the same cart checks out."""
+    assert shop.shop is not None
+    bea: Page = page_of(shop.user(1002, "Bea", language_code="es"))
+    await bea.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    await sales_pause.pause(shop.shop, 9001, "until=2036-12-27 Inventario")
+    closed = (
+        "🌙 La tienda se toma un descanso hasta el sáb, 27 dic 2036: puedes mirar y llenar tu "
+        "carrito; el pago se reabre entonces.\nInventario"
+    )
+    assert (await bea.cart())["closed"] == closed
+    status, refused = await bea.call("POST", "checkout")
+    assert status == 409 and refused["error"] == closed and refused["closed"] == closed
+    assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
+    await sales_pause.resume(shop.shop, 9001)
+    assert (await bea.ok("POST", "checkout"))["status"] == "invoice"
+
+
 async def test_the_cart_says_while_sales_are_paused_in_the_chats_words_and_not_once_open(
     shop: ShopHarness, page_of: Any
 ) -> None:
