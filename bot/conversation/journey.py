@@ -369,13 +369,19 @@ async def _menu_screen(v: Visit, **shown: Any) -> MenuScreen:
     """The main menu, with ℹ️ Questions when the shop answers some (/faq), and the banner of
     a paused shop (/pause)."""
     return MenuScreen(
-        questions=bool(await v.shop.faq.items(v.uow)), closed=await _closed(v), **shown
+        questions=bool(await v.shop.faq.items(v.uow)), closed=await _banner(v), **shown
     )
 
 
+async def _banner(v: Visit) -> str:
+    """While sales are paused (/pause), the banner over the menu and /help ("": sales are
+    open), as this process last read the pause (Shop.pause: the menu stays one statement)."""
+    return sales_pause.closed_by(v.tr, await v.shop.pause.pause(v.uow))
+
+
 async def _closed(v: Visit) -> str:
-    """While sales are paused (/pause), the banner she reads over the menu, /help and her
-    cart ("": sales are open); one primary-key read, so every worker sees a pause at once."""
+    """While sales are paused, the banner in her cart instead of its Checkout button; the
+    pause itself is read (one primary-key read), so every worker sees a pause at once."""
     return sales_pause.closed_by(v.tr, await v.uow.sales.pause())
 
 
@@ -388,7 +394,7 @@ async def menu(v: Visit) -> Screen:
 @looking
 async def help_screen(v: Visit) -> Screen:
     return HelpScreen(
-        role=permissions.role_of(v.shop.settings, v.who.user_id), closed=await _closed(v)
+        role=permissions.role_of(v.shop.settings, v.who.user_id), closed=await _banner(v)
     )
 
 

@@ -14,6 +14,8 @@ over when its midnight has come, checked whenever the pause is read: no job ends
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -23,7 +25,7 @@ from bot.i18n import N_, Translator
 from bot.services.errors import CartError, ShopError
 from bot.services.notes import plain_words
 from bot.services.promos import PromoInputError, day_bound, parse_day
-from bot.store.models import SalesPause
+from bot.store.models import SalesPause, utcnow
 from bot.store.uow import UnitOfWork
 
 NOTE_MAX = 200  # sales_pause.note
@@ -53,6 +55,11 @@ UNTIL_PAST = N_(
     "on, e.g. /pause until=2026-12-27 Back after Christmas!"
 )
 
+# How soon the banner of /start and /help shows another worker's /pause or /resume (the
+# answers to common questions' own: bot.services.faq). Checkout, payment, the cart and the
+# storefront read the pause itself, every time.
+REFRESH_SECONDS = 60.0
+
 _UNTIL = re.compile(r"\s*until=(\S*)\s*", re.IGNORECASE)
 
 
@@ -75,9 +82,52 @@ def closed(tr: Translator, note: str | None, until: date | None = None) -> str:
     return tr.said(i18n.worded(text, **params))
 
 
-def closed_by(tr: Translator, pause: SalesPause | None) -> str:
+class Paused:
+    """What a pause says (its note and last day) and when it is over: a copy that outlives
+    the session it was read in."""
+
+    __slots__ = ("ends_at", "note", "until")
+
+    def __init__(self, pause: SalesPause) -> None:
+        self.note, self.until, self.ends_at = pause.note, pause.until, pause.ends_at
+
+    def in_force(self, now: datetime) -> bool:
+        return self.ends_at is None or now < self.ends_at
+
+
+def closed_by(tr: Translator, pause: SalesPause | Paused | None) -> str:
     """The banner of a paused shop ("": sales are open)."""
     return closed(tr, pause.note, pause.until) if pause is not None else ""
+
+
+class PauseBook:
+    """The pause as this process last read it, for the banner of /start and /help only (a
+    visit to the menu stays one statement, as the answers to common questions do: read again
+    when older than REFRESH_SECONDS, or at once after this process's /pause or /resume). Its
+    end is checked on each look, so a pause over by itself is over here at the same moment."""
+
+    def __init__(self, refresh: float = REFRESH_SECONDS, clock: Callable[[], float] | None = None):
+        self.refresh = refresh
+        self._clock = clock or time.monotonic
+        self._read: tuple[Paused | None] | None = None  # None: not read yet
+        self._read_at = 0.0
+        self._changes = 0
+
+    def changed(self) -> None:
+        self._read = None
+        self._changes += 1
+
+    async def pause(self, uow: UnitOfWork, now: datetime | None = None) -> Paused | None:
+        """The pause in force at `now` as last read (None: sales are open)."""
+        if self._read is None or self._clock() - self._read_at >= self.refresh:
+            changes, read_at = self._changes, self._clock()
+            found = await uow.sales.pause()
+            read = (Paused(found) if found is not None else None,)
+            if changes != self._changes:  # a change began meanwhile: not kept
+                return read[0]
+            self._read, self._read_at = read, read_at
+        paused = self._read[0]
+        return paused if paused is not None and paused.in_force(now or utcnow()) else None
 
 
 class SalesPaused(CartError):

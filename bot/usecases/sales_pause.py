@@ -51,6 +51,7 @@ async def pause(shop: Shop, admin_id: int, text: str, now: datetime | None = Non
             details["until"] = request.until.isoformat()
         await uow.audit.record(admin_id, "sales.pause", None, details)
         awaiting = await _awaiting(uow)
+    shop.pause.changed()  # this worker's banner says so at once (the others' within a minute)
     if was is not None:
         return texts.changed(tr, request.note, request.until, started.paused_at, zone, awaiting)
     return texts.paused(tr, request.note, request.until, awaiting)
@@ -69,6 +70,7 @@ async def resume(shop: Shop, admin_id: int) -> str:
             details = {"until": ended.until.isoformat()} if ended.until else None
             await uow.audit.record(admin_id, "sales.resume", None, details)
         waiting = await uow.sales.waiting()
+    shop.pause.changed()
     tr = i18n.current()
     return texts.resumed(tr, waiting) if ended is not None else tr._(texts.NOT_PAUSED)
 

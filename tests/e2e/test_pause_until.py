@@ -152,7 +152,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
     pause's clock, read on every look and by /pause; no job to run)."""
     now: list[datetime] = []
     real = pause_repository.utcnow
-    for module in (pause_repository, sales_pause):  # the reads, and /pause's own
+    for module in (pause_repository, rule, sales_pause):  # the reads, the banner's, /pause's
         monkeypatch.setattr(module, "utcnow", lambda: now[0] if now else real())
     yield now
 
