@@ -801,6 +801,7 @@
       haptic.notify('error');
       if (error.data && error.data.closed) { // paused since the page last asked: checkout off
         setClosed(error.data.closed);
+        updateBar();
         if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
       }
       toast(error.message);
