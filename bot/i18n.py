@@ -23,7 +23,7 @@ import functools
 import json
 import logging
 from contextvars import ContextVar
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from gettext import c2py
 from importlib import resources
 from typing import Any
@@ -49,6 +49,8 @@ DAY = "yMMMd"  # Dec 5, 2026 · 5 дек. 2026 г. · 5 dic 2026
 MONTH_DAY = "MMMd"  # Dec 5 · 5 дек. · 5 dic: a day of this year
 LONG_DAY = "yMMMMd"  # December 5, 2026 · 5 декабря 2026 г. · 5 de diciembre de 2026
 WEEKDAY = "yMMMEd"  # Thu, Dec 3, 2026 · чт, 3 дек. 2026 г. · jue, 3 dic 2026
+
+Day = date  # a day of the calendar (Translator.date is a method: the annotation's name)
 
 LANGUAGE_MENU = "menu"  # the /language button's value that shows the choice itself
 
@@ -217,6 +219,8 @@ class Translator:
             return self.money(int(amount), str(currency))
         if isinstance(value, dict) and WORDED in value:
             return "; ".join(self._said_part(part) for part in value[WORDED])
+        if isinstance(value, dict) and DAY_VALUE in value:
+            return self.day(date.fromisoformat(str(value[DAY_VALUE])))
         if isinstance(value, dict) and NAME in value:
             title, titles = value[NAME]
             return self.name(str(title), titles if isinstance(titles, dict) else None)
@@ -240,6 +244,13 @@ class Translator:
         skeleton: DAY, or LONG_DAY in a sentence ("expired on December 5, 2026")."""
         return format_skeleton(form, _on(moment, zone), locale=self.locale)
 
+    def day(self, value: Day, form: str = WEEKDAY) -> str:
+        """A day of the shop's calendar (no clock to convert: it is already the shop's day),
+        written this language's way with its weekday: "Sun, Dec 27, 2026"."""
+        return format_skeleton(
+            form, datetime.combine(value, time()), tzinfo=UTC, locale=self.locale
+        )
+
     def datetime(self, moment: datetime, zone: tzinfo) -> str:
         """`moment` on the clock of `zone`, to the minute: "Dec 5, 2026, 3:04 PM",
         "5 дек. 2026 г., 15:04". The one way a date and time reaches a reader."""
@@ -256,6 +267,7 @@ class Translator:
 WORDED = "worded"
 MONEY = "money"
 NAME = "name"
+DAY_VALUE = "day"
 _WORDED_START = '{"' + WORDED + '"'
 
 
@@ -271,6 +283,12 @@ def worded(message: str, **params: Any) -> str:
 def amount(minor_units: int, currency: str) -> dict[str, Any]:
     """A sum of money as a value of `worded`: "$5.00" for one reader, "5,00 $" for another."""
     return {MONEY: [minor_units, currency]}
+
+
+def day(value: date) -> dict[str, Any]:
+    """A day of the shop's calendar as a value of `worded`: "Sun, Dec 27, 2026" for one
+    reader, "вс, 27 дек. 2026 г." for another (`Translator.day`)."""
+    return {DAY_VALUE: value.isoformat()}
 
 
 def named(title: str, translations: dict[str, Any] | None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from bot.pacing import ShopBot
 from bot.payments.stars import StarsGateway
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.faq import FaqBook
+from bot.services.sales_pause import PauseBook
 from bot.store.uow import Store
 from bot.throttle import TokenBuckets
 
@@ -61,6 +62,9 @@ class Shop:
     bot.usecases.broadcast)."""
     faq: FaqBook = field(default_factory=FaqBook)
     """The answers to common questions as this process last read them (bot.services.faq)."""
+    pause: PauseBook = field(default_factory=PauseBook)
+    """A sales pause as this process last read it, for the banner of /start and /help
+    (bot.services.sales_pause; checkout and payment read the pause itself)."""
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(

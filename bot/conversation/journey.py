@@ -77,6 +77,7 @@ from bot.services import (
     reorder,
     returns,
     reviews,
+    sales_pause,
 )
 from bot.services import cart as carts
 from bot.services import support as conversations
@@ -132,7 +133,6 @@ from bot.texts import daily_report as report_texts
 from bot.texts import price_drops as price_drop_texts
 from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
-from bot.texts import sales_pause as sales_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
 from bot.usecases.gift_cards import alert_holds_not_back
@@ -366,8 +366,23 @@ async def _invited(v: Visit, code: str) -> Screen:
 
 
 async def _menu_screen(v: Visit, **shown: Any) -> MenuScreen:
-    """The main menu, with ℹ️ Questions when the shop answers some (/faq)."""
-    return MenuScreen(questions=bool(await v.shop.faq.items(v.uow)), **shown)
+    """The main menu, with ℹ️ Questions when the shop answers some (/faq), and the banner of
+    a paused shop (/pause)."""
+    return MenuScreen(
+        questions=bool(await v.shop.faq.items(v.uow)), closed=await _banner(v), **shown
+    )
+
+
+async def _banner(v: Visit) -> str:
+    """While sales are paused (/pause), the banner over the menu and /help ("": sales are
+    open), as this process last read the pause (Shop.pause: the menu stays one statement)."""
+    return sales_pause.closed_by(v.tr, await v.shop.pause.pause(v.uow))
+
+
+async def _closed(v: Visit) -> str:
+    """While sales are paused, the banner in her cart instead of its Checkout button; the
+    pause itself is read (one primary-key read), so every worker sees a pause at once."""
+    return sales_pause.closed_by(v.tr, await v.uow.sales.pause())
 
 
 @looking
@@ -378,7 +393,9 @@ async def menu(v: Visit) -> Screen:
 
 @looking
 async def help_screen(v: Visit) -> Screen:
-    return HelpScreen(role=permissions.role_of(v.shop.settings, v.who.user_id))
+    return HelpScreen(
+        role=permissions.role_of(v.shop.settings, v.who.user_id), closed=await _banner(v)
+    )
 
 
 @looking
@@ -765,7 +782,7 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
     await v.fire("checkout", cart_lines=len(review.cart.lines))
     if (pause := await v.uow.sales.pause()) is not None:
         await v.uow.sales.wait_for_reopening(v.customer_id)
-        closed = sales_texts.closed(v.tr, pause.note)
+        closed = sales_pause.closed_by(v.tr, pause)
         return CheckoutScreen(review=review, notice=notice, closed=closed)
     if (short := below_minimum(review.goods_total, v.shop.settings)) is not None:
         return CheckoutScreen(review=review, notice=notice, short=short.said(v.tr))
@@ -1857,7 +1874,10 @@ async def _cart(
     elif cart.is_empty:
         cart = CartView((), v.currency)
     promo = await cart_promo(v.uow, v.customer_id, cart, v.currency)
-    return CartScreen(cart=cart, notice=notice, report=report, promo=promo)
+    closed = await _closed(v) if not cart.is_empty else ""
+    if closed:  # her cart waits for the shop: she hears when it opens, as at checkout
+        await v.uow.sales.wait_for_reopening(v.customer_id)
+    return CartScreen(cart=cart, notice=notice, report=report, promo=promo, closed=closed)
 
 
 def _card_title(tr: Translator, card: catalog.ProductCard) -> str:

@@ -35,11 +35,13 @@ class MenuScreen(Screen):
     welcome: bool = False
     cancelled_invoices: tuple[int, ...] = ()  # invoice messages /cancel made unpayable
     questions: bool = False  # the shop answers common questions (/faq): ℹ️ Questions
+    closed: str = ""  # sales are paused (/pause): the banner over the menu
 
 
 @dataclass(frozen=True, kw_only=True)
 class HelpScreen(Screen):
     role: Role | None = None  # an admin's (staff's) /help lists the admin commands she may use
+    closed: str = ""  # sales are paused (/pause): the banner over the help
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,6 +155,7 @@ class CartScreen(Screen):
     # None: nothing): its line under the total, and what its Checkout button says and
     # MIN_ORDER and free shipping go by (checkout.after_promo).
     promo: PromoQuote | None = None
+    closed: str = ""  # sales are paused (/pause): the banner instead of its Checkout button
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -214,7 +214,7 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         basket = await carts.view_cart(v.uow, v.customer_id, v.currency)
     counted = await carts.counting_every_hold(v.uow, v.customer_id, basket)
     pause = await v.uow.sales.pause()
-    closed = sales_texts.closed(v.tr, pause.note) if pause is not None else ""
+    closed = sales_texts.closed(v.tr, pause.note, pause.until) if pause is not None else ""
     if counted.is_empty:  # nothing to check out: no thresholds to speak of
         return PageCart(counted, closed)
     settings = v.shop.settings

@@ -1036,7 +1036,9 @@ Index(
 
 class SalesPause(Base):
     """Sales paused by an admin (/pause: holidays, stocktaking): while the one row (id 1) is
-    there, checkout and payment are refused with its note; /resume deletes it."""
+    there, and its `ends_at` has not come, checkout and payment are refused with its note;
+    /resume deletes it. `until` is the pause's last day on the shop's clock (what shoppers
+    read), `ends_at` the midnight that ends it (what the check compares: no job ends it)."""
 
     __tablename__ = "sales_pause"
 
@@ -1044,6 +1046,12 @@ class SalesPause(Base):
     note: Mapped[str | None] = mapped_column(String(200), default=None)
     paused_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     paused_at: Mapped[datetime] = mapped_column(default=utcnow)
+    until: Mapped[date | None] = mapped_column(Date, default=None)
+    ends_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    def in_force(self, now: datetime) -> bool:
+        """Not over by itself at `now` (a pause without an end lasts until /resume)."""
+        return self.ends_at is None or now < self.ends_at
 
 
 class CategorySale(Base):

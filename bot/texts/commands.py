@@ -47,7 +47,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("report", N_("Yesterday's figures: /report [2026-12-01]")),
     ("referrals", N_("Invitations: friends joined, rewards given")),
     ("broadcast", N_("Message every customer")),
-    ("pause", N_("Pause sales: /pause Back on Monday!")),
+    ("pause", N_("Pause sales: /pause until=2026-12-27 Back on Monday!")),
     ("resume", N_("Open sales again after /pause")),
     ("audit", N_("Who did what: the newest rows of the audit log")),
     ("faq", N_("Common questions: /faq add, edit N, lang N ru, del N, move N up")),

@@ -207,7 +207,7 @@ async def check_pre_checkout(
         try:
             await sales_pause.check_open(uow)
         except SalesPaused as paused:
-            raise PaymentRefused(paused.said(tr)) from None
+            raise PaymentRefused(paused.refusal(tr)) from None
         try:  # an invoice sent before MIN_ORDER was raised is not paid below it
             check_minimum_order(_goods_total(order), shop.settings)
         except BelowMinimumOrder as short:

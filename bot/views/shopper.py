@@ -220,7 +220,12 @@ def _menu(screen: MenuScreen, settings: Settings, tr: Translator) -> View:
     rows = [_storefront_row(settings, tr), *_menu_rows(tr)]
     if screen.questions:
         rows.append([button(tr._(faq_texts.MENU_BUTTON), ShowFaq())])
-    return View(text, _markup(rows))
+    return View(_banner(screen.closed) + text, _markup(rows))
+
+
+def _banner(closed: str) -> str:
+    """A paused shop's words (/pause, the admin's note in them) over a screen ("": none)."""
+    return f"{escape(closed)}\n\n" if closed else ""
 
 
 @_render.register
@@ -238,7 +243,7 @@ def _help(screen: HelpScreen, settings: Settings, tr: Translator) -> View:
         lines = [f"/{name} - {tr._(says)}" for name, says in mine]
         heading = ADMIN_HELP if screen.role is Role.ADMIN else STAFF_HELP
         text += "\n\n" + "\n".join([tr._(heading), *lines])
-    return View(escape(text), _markup(rows))
+    return View(_banner(screen.closed) + escape(text), _markup(rows))
 
 
 @_render.register
@@ -639,8 +644,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
     shipping = free_shipping_text(tr, goods, settings, needs_shipping=basket.needs_shipping)
     if shipping:
         lines.append(shipping)
-    short = min_order_text(tr, goods, settings)
-    if short:  # instead of a Checkout button that could only refuse
+    short = screen.closed or min_order_text(tr, goods, settings)
+    if short:  # instead of a Checkout button that could only refuse (paused, or too little)
         lines += ["", escape(short)]
     else:  # what she pays for the goods: the summary's total, after her promo code
         to_pay = tr.money(goods, basket.currency)

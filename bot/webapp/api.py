@@ -263,7 +263,10 @@ class Storefront:
                 await self.shop.notifier.remove_message(who.chat_id, message_id)
             await paid_by_card(self.shop, who, screen)
             return _json(views.paid_by_card(screen))
-        return _json(views.checkout(screen, self.shop.settings.shown_tax_label))
+        answer = views.checkout(screen, self.shop.settings.shown_tax_label)
+        if answer.get("closed"):  # sales are paused (/pause): refused, an error as any other
+            return _json(views.error(answer["closed"]) | answer, status=409)
+        return _json(answer)
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:
         found = await storefront.orders(self.shop, who, _page(request))

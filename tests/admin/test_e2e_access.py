@@ -34,6 +34,8 @@ ADMIN_COMMANDS = [
     "/sale Kitchen 20%",
     "/sale end Kitchen",
     "/pause Back soon",
+    "/pause until=2036-12-27 Back soon",
+    "/pause status",
     "/resume",
     "/audit",
     "/faq add",

@@ -52,12 +52,17 @@ async def test_checkout_shows_the_note_instead_of_pay_and_she_hears_when_sales_o
     assert CLOSED in answer and "/resume opens sales again" in answer
 
     await add_to_cart(alice, MUG)  # browsing and the cart work as always
-    await open_order_summary(alice)
+    await alice.send("/cart")  # the note instead of its Checkout button
+    cart = alice.render(await alice.wait_for("Your cart"))
+    assert CLOSED in cart and "1. Stoneware Mug" in cart and "Checkout" not in cart
+    await alice.send("checkout")  # the word still shows the summary, without Pay
+    await alice.wait_for("Order summary")
     summary = screen(alice)
     assert CLOSED in summary and "Your cart is kept" in summary
     assert "1 × Stoneware Mug 350ml" in summary
     assert "Pay" not in summary and "[🛒 Edit cart]" in summary
-    await open_order_summary(alice)  # a second look waits once, not twice
+    await alice.send("checkout")  # a second look waits once, not twice
+    await alice.wait_for("Order summary")
     assert await waiting(harness) == 1
     assert await tell(harness) == 0  # still paused: nobody is told
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
@@ -1856,5 +1856,45 @@ async def test_0069_keeps_a_products_quantity_tiers_and_takes_them_away(
         assert await current_revision(store.engine) == "0069_quantity_tiers"
         async with store.engine.connect() as conn:
             assert await conn.scalar(text("SELECT tiers FROM products")) is None
+    finally:
+        await store.close()
+
+
+async def test_0071_lets_a_sales_pause_end_by_itself_and_takes_its_end_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0071 the pause keeps its last day and the midnight that ends it (NULL for a
+    pause from before: until /resume, as it always was); down to the revision before it the
+    columns are gone and the pause stays."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO sales_pause (id, note, paused_by, paused_at) "
+                    "VALUES (1, 'Inventory', 9001, '2026-12-06 03:00:00+00:00')"
+                )
+            )
+        async with store.reading() as uow:
+            pause = await uow.sales.pause()
+            assert pause is not None and pause.until is None and pause.ends_at is None
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE sales_pause SET until = :day, ends_at = :end"),
+                {"day": date(2036, 12, 27), "end": datetime(2036, 12, 27, 23, tzinfo=UTC)},
+            )
+        async with store.reading() as uow:
+            assert await uow.sales.pause(datetime(2036, 12, 27, 22, 59, tzinfo=UTC)) is not None
+            assert await uow.sales.pause(datetime(2036, 12, 27, 23, tzinfo=UTC)) is None
+        await _alembic(store, "downgrade", "0071_shop_pause-1")
+        async with store.engine.connect() as conn:
+            assert {"until", "ends_at"} & set(await _columns(conn, "sales_pause")) == set()
+            assert await conn.scalar(text("SELECT note FROM sales_pause")) == "Inventory"
+        await _alembic(store, "upgrade", "0071_shop_pause")
+        assert await current_revision(store.engine) == "0071_shop_pause"
+        async with store.reading() as uow:
+            pause = await uow.sales.pause()
+            assert pause is not None and pause.until is None and pause.note == "Inventory"
     finally:
         await store.close()

@@ -302,15 +302,38 @@ async def test_while_sales_are_paused_the_pages_checkout_gives_the_note_and_hold
     page: Page = page_of(alice)
     await page.add(await product_id(shop, "KIT-MUG-CER"), 1)  # the cart works as always
     await sales_pause.pause(shop.shop, 9001, "Stocktaking until Friday")
-    refused = await page.ok("POST", "checkout")
+    status, refused = await page.call("POST", "checkout")
     closed = (
         "🌙 The shop is not taking orders right now: Stocktaking until Friday\n"
         "Your cart is kept, and I will tell you here when it opens again."
     )
-    assert refused == {"status": "refused", "notice": closed, "closed": closed}
+    assert status == 409  # an error, in the words the page shows over every view
+    assert refused == {"error": closed, "status": "refused", "notice": closed, "closed": closed}
     assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
     await sales_pause.resume(shop.shop, 9001)
     assert (await page.ok("POST", "checkout"))["status"] == "invoice"
+
+
+async def test_a_break_through_a_day_refuses_the_pages_checkout_with_its_end_and_holds_nothing(
+    shop: ShopHarness, page_of: Any
+) -> None:
+    """/pause until=2036-12-27: the page's cart carries the chat's banner with the last day,
+    and its checkout is a 409 error in the same words; nothing placed, nothing held. After
+    /resume the same cart checks out."""
+    assert shop.shop is not None
+    bea: Page = page_of(shop.user(1002, "Bea", language_code="es"))
+    await bea.add(await product_id(shop, "KIT-MUG-CER"), 1)
+    await sales_pause.pause(shop.shop, 9001, "until=2036-12-27 Inventario")
+    closed = (
+        "🌙 La tienda se toma un descanso hasta el sáb, 27 dic 2036: puedes mirar y llenar tu "
+        "carrito; el pago se reabre entonces.\nInventario"
+    )
+    assert (await bea.cart())["closed"] == closed
+    status, refused = await bea.call("POST", "checkout")
+    assert status == 409 and refused["error"] == closed and refused["closed"] == closed
+    assert await _orders(shop) == [] and await _stock(shop, "KIT-MUG-CER") == (24, 0)
+    await sales_pause.resume(shop.shop, 9001)
+    assert (await bea.ok("POST", "checkout"))["status"] == "invoice"
 
 
 async def test_the_cart_says_while_sales_are_paused_in_the_chats_words_and_not_once_open(
@@ -340,7 +363,8 @@ async def test_the_cart_says_while_sales_are_paused_in_the_chats_words_and_not_o
     cleared = await alice.ok("DELETE", "cart")
     assert cleared["cart"]["closed"] == added["cart"]["closed"]
 
-    await sales_pause.pause(shop.shop, 9001, "")  # the note taken back: the words without one
+    await sales_pause.resume(shop.shop, 9001)  # paused again without a note: the words
+    await sales_pause.pause(shop.shop, 9001, "")  # without one (/pause alone says the pause)
     assert (await alice.cart())["closed"] == (
         "🌙 The shop is not taking orders right now.\n"
         "Your cart is kept, and I will tell you here when it opens again."

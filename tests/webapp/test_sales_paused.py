@@ -62,3 +62,27 @@ async def test_a_paused_shop_says_so_on_every_view_and_takes_no_checkout(
     await browser.find(".chip", "Kitchen")
     await browser.find("#cart-count", "1")
     assert await browser.js("return document.getElementById('closed').hidden")
+
+
+async def test_a_page_that_has_not_heard_of_the_pause_learns_it_from_its_checkout(
+    shop: ShopHarness, browser: Browser
+) -> None:
+    """Ada pauses through a day while Alice's page shows her cart: her tap on Checkout is
+    refused (409), the page puts up the banner with the last day and turns checkout off."""
+    assert shop.shop is not None
+    alice = shop.user(1001, "Alice")
+    mug = await product_id(shop, "KIT-MUG-CER")
+    await browser.open_mini_app(storefront_url(shop), init_data_for(shop, alice))
+    await browser.type(".search input", "mug\n")
+    await browser.click(f".card[data-product-id='{mug}']")
+    await browser.click("#add", "Add to cart")
+    await browser.find("#cart-count", "1")
+    await browser.click("#to-cart")
+    await browser.until("window.__tg.main.isActive", "the Checkout button on")
+    await sales_pause.pause(shop.shop, 9001, "until=2036-12-27")
+    await browser.click("#tg-main-button", "Checkout")
+    banner = "🌙 The shop is taking a break until Sat, Dec 27, 2036 — you can browse"
+    await browser.find("#closed", banner)
+    await browser.find("#toast", banner)
+    await browser.until("!window.__tg.main.isActive", "the Checkout button off")
+    assert await browser.js("return window.__tg.invoices.length") == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,27 +30,47 @@ class SalesRepository:
         self.session = session
         self._write = write
 
-    async def pause(self) -> SalesPause | None:
-        """The pause in force, if sales are paused (one primary-key read)."""
+    async def pause(self, now: datetime | None = None) -> SalesPause | None:
+        """The pause in force at `now` (default: this moment), if sales are paused: one
+        primary-key read; a pause whose until= day has passed is over, its row or not."""
+        pause = await self._row()
+        return pause if pause is not None and pause.in_force(now or utcnow()) else None
+
+    async def _row(self) -> SalesPause | None:
         return await self.session.get(SalesPause, THE_PAUSE, populate_existing=True)
 
-    async def start_pause(self, note: str | None, admin_id: int, at: datetime) -> SalesPause:
-        """Pause sales, or change the note of the pause in force (it keeps its start)."""
-        pause = await self.pause()
+    async def start_pause(
+        self,
+        note: str | None,
+        admin_id: int,
+        at: datetime,
+        *,
+        until: date | None = None,
+        ends_at: datetime | None = None,
+    ) -> SalesPause:
+        """Pause sales (until the midnight `ends_at`, the end of the shop's day `until`; None:
+        until /resume), or change the note and end of the pause in force (it keeps its
+        start). A pause over by itself is replaced by a new one."""
+        pause = await self._row()
         if pause is None:
             pause = SalesPause(id=THE_PAUSE, paused_at=at)
             self.session.add(pause)
+        elif not pause.in_force(at):
+            pause.paused_at = at
         pause.note, pause.paused_by = note, admin_id
+        pause.until, pause.ends_at = until, ends_at
         await self.session.flush()
         return pause
 
-    async def end_pause(self) -> SalesPause | None:
-        """Sell again; the pause that ended (None: sales were not paused)."""
-        pause = await self.pause()
-        if pause is not None:
-            await self.session.delete(pause)
-            await self.session.flush()
-        return pause
+    async def end_pause(self, now: datetime | None = None) -> SalesPause | None:
+        """Sell again; the pause that ended (None: sales were not paused, or the pause was
+        already over by itself; its row goes all the same)."""
+        pause = await self._row()
+        if pause is None:
+            return None
+        await self.session.delete(pause)
+        await self.session.flush()
+        return pause if pause.in_force(now or utcnow()) else None
 
     async def wait_for_reopening(self, customer_id: int) -> None:
         """She met the paused checkout: tell her once when sales open (waiting already is fine)."""

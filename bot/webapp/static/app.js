@@ -116,7 +116,7 @@
   }
 
   class ApiError extends Error {
-    constructor(status, message) { super(message); this.status = status; }
+    constructor(status, message, data) { super(message); this.status = status; this.data = data || {}; }
   }
 
   async function api(method, path, body) {
@@ -142,7 +142,7 @@
     }
     if (patience.signal.aborted) throw new ApiError(0, t('The shop is not answering. Please try again.'));
     if (!response.ok) {
-      throw new ApiError(response.status, data.error || t('The shop answered {status}.', { status: response.status }));
+      throw new ApiError(response.status, data.error || t('The shop answered {status}.', { status: response.status }), data);
     }
     return data;
   }
@@ -794,7 +794,6 @@
         return;
       }
       haptic.notify('warning');
-      if (answer.closed) setClosed(answer.closed); // paused since the page last asked
       if (answer.min_order_text && state.cart) { // below the minimum since the page last asked
         state.cart.min_order_text = answer.min_order_text;
         updateBar();
@@ -805,6 +804,11 @@
       toast(answer.notice);
     } catch (error) {
       haptic.notify('error');
+      if (error.data && error.data.closed) { // paused since the page last asked: checkout off
+        setClosed(error.data.closed);
+        updateBar();
+        if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
+      }
       toast(error.message);
     } finally {
       state.busy = false;
