@@ -16,7 +16,7 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.services import downloads, gift_cards, ratings, referrals
+from bot.services import delivery_slots, downloads, gift_cards, ratings, referrals
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
@@ -214,6 +214,7 @@ async def cancel_order(
             raise NotCancellable.gone_on(order, lost.status) from lost
         collected = is_pickup(order.shipping_option)
         card = await give_back_held(uow, order)  # its stock, promo use and card's part
+        await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once
         if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
