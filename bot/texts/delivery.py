@@ -8,16 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from babel.dates import format_skeleton
-
 from bot.i18n import N_, Translator
 from bot.services.delivery_slots import SlotState, by_day
+from bot.services.order_summary import day_label, delivery_time
 
-SHORT_DAY = "MMMEd"  # Mon, Dec 7 · пн, 7 дек. · lun, 7 dic
 FULL_DAY = "yMMMEd"  # Mon, Dec 7, 2026 (the invoice's)
 
 CHOOSE = N_("🕒 Delivery time: choose one below, then pay.")
-CHOSEN = N_("🕒 Delivery: {day}, {window}")
 NONE_FREE = N_(
     "🕒 No delivery times are free in the next {days} days. Please try again later or contact us."
 )
@@ -40,11 +37,6 @@ SLOT_CLOSED = N_(
 SLOT_OPENED = N_("Opened {day}, {window} again: {booked} of {capacity} taken.")
 
 
-def day_label(tr: Translator, day: date, form: str = SHORT_DAY) -> str:
-    """ "Mon, Dec 7" in the reader's language."""
-    return format_skeleton(form, day, locale=tr.locale)
-
-
 def slot_button(tr: Translator, day: date, window: str) -> str:
     """ "Mon, Dec 7 · 10:00-12:00": a window offered on the summary."""
     return f"{day_label(tr, day)} · {window}"
@@ -52,19 +44,12 @@ def slot_button(tr: Translator, day: date, window: str) -> str:
 
 def chosen_line(tr: Translator, day: date, window: str) -> str:
     """ "🕒 Delivery: Mon, Dec 7, 10:00-12:00" on the summary and the order's screens."""
-    return tr._(CHOSEN, day=day_label(tr, day), window=window)
+    return delivery_time(tr, day, window) or ""
 
 
 def invoice_line(tr: Translator, day: date, window: str) -> str:
     """ "Delivery: Mon, Dec 7, 2026, 10:00-12:00" on the PDF invoice."""
     return tr._(DELIVERY, day=day_label(tr, day, FULL_DAY), window=window)
-
-
-def order_line(tr: Translator, day: date | None, window: str | None) -> str | None:
-    """The order's delivery line, None for an order with no time."""
-    if day is None or window is None:
-        return None
-    return chosen_line(tr, day, window)
 
 
 def slots_table(tr: Translator, slots: Sequence[SlotState]) -> str:

@@ -115,6 +115,7 @@ from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
 from bot.services.order_summary import (
     delivery_method,
+    delivery_time,
     discount_line,
     gift_card_line,
     promo_line,
@@ -801,6 +802,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         title = tr.name(line.title, line.translations)
         lines.append(f"{line.quantity} × {escape(title)} = {total}")
     lines.append("")
+    if when := delivery_time(tr, order.delivery_day, order.delivery_window):
+        lines.append(escape(when))
     if is_pickup(order.shipping_option):
         lines.append(escape(delivery_method(order, tr)))
     elif order.shipping_total:
