@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.config import Settings
-from bot.services.errors import SlotNeeded, SlotUnavailable
+from bot.i18n import N_
+from bot.services.errors import SlotInputError, SlotNeeded, SlotUnavailable
 from bot.store.models import Cart, Order
 from bot.store.uow import UnitOfWork
 
@@ -230,3 +231,50 @@ def by_day(slots: Sequence[SlotState]) -> dict[date, list[SlotState]]:
     for state in slots:
         grouped.setdefault(state.day, []).append(state)
     return grouped
+
+
+BAD_DAY = N_("{day} is not a day from today on: write it as 2026-12-07, today or tomorrow.")
+BAD_WINDOW = N_("{window} is not one of the shop's delivery windows: {windows}.")
+
+
+def parse_day(text: str, settings: Settings, now: datetime) -> date:
+    """/slots' DAY: "today", "tomorrow" (the shop's days) or 2026-12-07, not before today;
+    SlotInputError otherwise."""
+    first = today(settings, now)
+    word = text.strip().lower()
+    if word == "today":
+        return first
+    if word == "tomorrow":
+        return first + timedelta(days=1)
+    try:
+        day = date.fromisoformat(word)
+    except ValueError:
+        raise SlotInputError.saying(BAD_DAY, day=text) from None
+    if day < first:
+        raise SlotInputError.saying(BAD_DAY, day=text)
+    return day
+
+
+def parse_window(text: str, settings: Settings) -> str:
+    """/slots' WINDOW: one of DELIVERY_SLOTS as written there ("10:00-12:00", "9:00-11:00"
+    for "09:00-11:00"); SlotInputError otherwise."""
+    start, _, end = text.strip().partition("-")
+
+    def padded(part: str) -> str:
+        hours, _, minutes = part.strip().partition(":")
+        return f"{hours.zfill(2)}:{minutes}"
+
+    window = f"{padded(start)}-{padded(end)}"
+    if window not in settings.delivery_slots:
+        windows = ", ".join(settings.delivery_slots)
+        raise SlotInputError.saying(BAD_WINDOW, window=text, windows=windows)
+    return window
+
+
+async def set_closed(
+    uow: UnitOfWork, settings: Settings, day: date, window: str, closed: bool
+) -> SlotState:
+    """Close a window of a day to new orders (or open it again); the orders booked in it
+    keep their seats. The window as it is now."""
+    taken = await uow.delivery_slots.set_closed(day, window, closed)
+    return SlotState(day, window, taken, settings.delivery_slot_capacity, closed, False)

@@ -125,6 +125,10 @@ class SlotUnavailable(CartError):
         self._words(N_("That delivery time is no longer free. Please choose another one."))
 
 
+class SlotInputError(ShopError, ValueError):
+    """/slots close or open with a day or window the shop cannot read, or none of its own."""
+
+
 class SlotNeeded(CartError):
     """Checkout of goods to deliver in a shop with DELIVERY_SLOTS, with no time chosen."""
 

@@ -1,7 +1,8 @@
 """The words of delivery time slots (bot.services.delivery_slots) wherever they are shown: the
 order summary's line and buttons, the order's screens, receipts, alerts and invoice, and the
 admin's /slots. Days in the reader's own way (a CLDR skeleton), windows as the shop wrote
-them ("10:00-12:00"). Plain text: the caller escapes it for HTML."""
+them ("10:00-12:00"). Plain text: the shopper's screens escape it for HTML; the admins' chat
+is plain."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ NONE_FREE = N_(
 CHANGE = N_("🕒 Change delivery time")
 DELIVERY = N_("Delivery: {day}, {window}")
 
-SLOTS_TITLE = N_("🕒 <b>Delivery times</b> (taken/capacity)")
+SLOTS_TITLE = N_("🕒 Delivery times (taken/capacity)")
 SLOTS_OFF = N_("Delivery times are off: set DELIVERY_SLOTS to offer them.")
 SLOT_CLOSED_MARK = N_("closed")
 SLOT_PAST_MARK = N_("past cut-off")
@@ -29,8 +30,6 @@ SLOTS_USAGE = N_(
     "Use /slots to see the next days, or /slots close DAY WINDOW and /slots open DAY WINDOW,"
     " e.g. /slots close tomorrow 10:00-12:00 (DAY: 2026-12-07, today or tomorrow)."
 )
-SLOT_BAD_DAY = N_("{day} is not a day: write it as 2026-12-07, today or tomorrow.")
-SLOT_BAD_WINDOW = N_("{window} is not one of the shop's delivery windows: {windows}.")
 SLOT_CLOSED = N_(
     "Closed {day}, {window}: no new orders will get it. Orders already booked keep it: {booked}."
 )
@@ -56,7 +55,7 @@ def slots_table(tr: Translator, slots: Sequence[SlotState]) -> str:
     """/slots: each day and its windows, "10:00-12:00  3/5 (closed)"."""
     lines = [tr._(SLOTS_TITLE)]
     for day, windows in by_day(slots).items():
-        lines += ["", f"<b>{day_label(tr, day)}</b> ({day.isoformat()})"]
+        lines += ["", f"{day_label(tr, day)} ({day.isoformat()})"]
         for state in windows:
             marks = [tr._(SLOT_CLOSED_MARK)] if state.closed else []
             if state.past_cutoff:
