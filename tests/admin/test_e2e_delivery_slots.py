@@ -17,8 +17,8 @@ from bot.services.order_summary import day_label
 from bot.standin import BotApiStandIn
 from bot.standin.harness import ShopHarness
 from bot.store.models import utcnow
-from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, admin_shop
-from tests.e2e.shopper import add_to_cart, open_order_summary, screen
+from tests.admin.conftest import ADMIN_ID, SHOPPER_ID, admin_shop, open_detail
+from tests.e2e.shopper import add_to_cart, newest_order, open_order_summary, screen
 
 SAM = 9003  # staff
 MORNING = "10:00-12:00"
@@ -57,6 +57,8 @@ async def test_ada_closes_and_opens_a_window_sam_only_looks(
     await alice.wait_for(lambda m: m.invoice is not None, include_existing=True)
     assert (await alice.pay()).ok
     await alice.wait_for("Payment received")
+    detail = await open_detail(ada, await newest_order(h))  # the order's screen says when
+    assert f"🕒 Delivery: {day_label(translator('en'), tomorrow)}, {MORNING}" in (detail.text or "")
 
     await ada.send("/slots")
     listing = await ada.wait_for("Delivery times (taken/capacity)")

@@ -13,6 +13,7 @@ import pytest
 
 from bot.callback_data import ChooseSlot
 from bot.i18n import translator
+from bot.services import delivery_slots
 from bot.services.order_summary import day_label
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
@@ -122,3 +123,20 @@ async def test_a_time_taken_while_the_summary_was_open_is_refused_and_asked_agai
         customer = await uow.customers.get_by_telegram_id(ALICE)
         assert customer is not None
         assert (await uow.carts.get_for_customer(customer.id)).delivery_slot is None
+
+
+async def test_when_every_window_is_taken_the_summary_says_so_and_offers_no_pay(
+    bakery: ShopHarness,
+) -> None:
+    h = bakery
+    assert h.shop is not None
+    alice = h.user(ALICE, "Alice")
+    async with h.store.uow() as uow:  # every window of both days booked (capacity 1)
+        for state in await delivery_slots.states(uow, h.shop.settings, utcnow()):
+            await uow.delivery_slots.take(state.day, state.window, 1)
+    await _summary_with_a_loaf(h, alice)
+    summary = screen(alice)
+    assert "🕒 No delivery times are free in the next 2 days." in summary
+    assert "Pay" not in summary
+    assert alice.last_message is not None
+    assert not [b.label for b in alice.last_message.all_buttons if " · " in b.label]
