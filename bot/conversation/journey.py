@@ -704,7 +704,10 @@ async def _slot_summary(v: Visit, why: str) -> Screen:
 async def choose_slot(v: Visit, chosen: tuple[date, str] | None) -> Screen:
     """A delivery time pressed on the summary: kept for her order, or refused (full,
     closed, past its cut-off since the summary was drawn, or a stale or forged button) and
-    the summary drawn again for another choice."""
+    the summary drawn again for another choice. While an invoice is open its order keeps
+    the time it booked: the chat says the invoice is waiting, and nothing changes."""
+    if await _invoice_open(v):
+        return await _checkout(v)
     if chosen is None:
         return await _checkout(v, notice=SlotUnavailable().said(v.tr))
     try:
@@ -718,7 +721,8 @@ async def choose_slot(v: Visit, chosen: tuple[date, str] | None) -> Screen:
 @changing
 async def change_slot(v: Visit) -> Screen:
     """ "Change" beside the summary's delivery time: the windows offered again."""
-    await delivery_slots.clear(v.uow, v.customer_id)
+    if not await _invoice_open(v):
+        await delivery_slots.clear(v.uow, v.customer_id)
     return await _checkout(v)
 
 
