@@ -452,9 +452,11 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     or released by another path first). Its delivery seat goes back with it."""
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
-    await delivery_slots.give_back(uow, order)
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
+    # After its products, as place_order takes a seat after holding stock: rows are locked
+    # in one order (products, then delivery windows), so two checkouts never wait on each other.
+    await delivery_slots.give_back(uow, order)
     await promos.release_use(uow, order.id)
     return await gift_cards.give_back(uow, order)
 
