@@ -214,12 +214,12 @@ async def cancel_order(
             raise NotCancellable.gone_on(order, lost.status) from lost
         collected = is_pickup(order.shipping_option)
         card = await give_back_held(uow, order)  # its stock, promo use and card's part
-        await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once
         if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
                 card = await gift_cards.give_back(uow, order)
+        await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once
         customer_id = order.customer.telegram_id
     await alert_not_back(shop, order_id, card.not_back if card else None)
 
