@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from telegram import InlineKeyboardButton
@@ -273,6 +274,36 @@ class Pay(Action, code="pay"):
     cart: int = 0
     total: int = 0
     paid: int = 0
+
+
+@dataclass(frozen=True)
+class ChooseSlot(Action, code="ds"):
+    """A delivery time on the order summary: `day` as 20261207, the window's `start` and `end`
+    as 1000 and 1200 ("10:00-12:00"). Checked against the shop's windows when pressed: a
+    stale or forged one is refused like a full one."""
+
+    day: int
+    start: int
+    end: int
+
+    @staticmethod
+    def of(day: date, window: str) -> ChooseSlot:
+        start, end = (int(part.replace(":", "")) for part in window.split("-", 1))
+        return ChooseSlot(int(day.strftime("%Y%m%d")), start, end)
+
+    def chosen(self) -> tuple[date, str] | None:
+        """The day and window it names; None if it names none (forged)."""
+        try:
+            day = datetime.strptime(str(self.day), "%Y%m%d").date()
+        except ValueError:
+            return None
+        start, end = divmod(self.start, 100), divmod(self.end, 100)
+        return day, f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
+
+
+@dataclass(frozen=True)
+class ChangeSlot(Action, code="dsx"):
+    """Change on the summary's delivery time: choose again."""
 
 
 @dataclass(frozen=True)

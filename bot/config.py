@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
 import os
 import re
@@ -44,6 +45,10 @@ _PREFIX_RE = re.compile(r"^[A-Za-z0-9/_-]{1,12}$")  # "INV-", "F/"
 MAX_PICKUP_POINTS = 10  # a payment form's list stays short enough to read
 PICKUP_NAME_MAX = 48  # the option's title in the form: "🏬 Pick up: <name> (free)"
 PICKUP_ADDRESS_MAX = 200
+MOST_DELIVERY_WINDOWS = 8  # DELIVERY_SLOTS: windows a day
+MOST_DELIVERY_DAYS = 14  # DELIVERY_DAYS_AHEAD
+MOST_DELIVERY_CHOICES = 48  # windows × days: the buttons a summary may offer
+_WINDOW_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,13 @@ class Settings:
     invoice_address: tuple[str, ...] = ()
     invoice_tax_id: str = ""
     invoice_prefix: str = DEFAULT_INVOICE_PREFIX
+    # Delivery time slots (bot.services.delivery_slots): the day's windows, "10:00-12:00"
+    # (empty: she is not asked when), orders each window takes per day, days offered from
+    # today (the shop's days) and the minutes before its start a window stops being offered.
+    delivery_slots: tuple[str, ...] = ()
+    delivery_slot_capacity: int = 5
+    delivery_days_ahead: int = 3
+    delivery_cutoff_minutes: int = 60
 
     def __post_init__(self) -> None:
         if not self.payload_secret:
@@ -178,6 +190,11 @@ class Settings:
     def invoices_on(self) -> bool:
         """Paid orders offer a 🧾 Invoice (INVOICE_SELLER is set)."""
         return bool(self.invoice_seller)
+
+    @property
+    def slots_on(self) -> bool:
+        """Orders shipped to an address ask when they should arrive (DELIVERY_SLOTS is set)."""
+        return bool(self.delivery_slots)
 
     @property
     def tax_on(self) -> bool:
@@ -291,6 +308,14 @@ def _parse(env: Mapping[str, str]) -> Settings:
     tip_max = _amount(env, "TIP_MAX", currency, "0")
     tip_suggested = _tip_suggestions(env.get("TIP_SUGGESTED", ""), currency, tip_max)
 
+    slots = _delivery_slots(get("DELIVERY_SLOTS"))
+    days_ahead = _whole_up_to(env, "DELIVERY_DAYS_AHEAD", 3, MOST_DELIVERY_DAYS, "days")
+    if len(slots) * days_ahead > MOST_DELIVERY_CHOICES:
+        raise ConfigError(
+            f"DELIVERY_SLOTS × DELIVERY_DAYS_AHEAD must be at most {MOST_DELIVERY_CHOICES} times"
+            f" to choose from, got {len(slots)} windows × {days_ahead} days"
+        )
+
     defaults = Settings(bot_token=token)
     return Settings(
         bot_token=token,
@@ -351,6 +376,10 @@ def _parse(env: Mapping[str, str]) -> Settings:
         invoice_address=address,
         invoice_tax_id=tax_id,
         invoice_prefix=prefix,
+        delivery_slots=slots,
+        delivery_slot_capacity=_positive_int(env, "DELIVERY_SLOT_CAPACITY", 5),
+        delivery_days_ahead=days_ahead,
+        delivery_cutoff_minutes=_positive_int(env, "DELIVERY_CUTOFF_MINUTES", 60, allow_zero=True),
     )
 
 
@@ -416,6 +445,37 @@ def _tax_label(raw: str) -> str:
             f"TAX_LABEL must be a word of at most {MAX_LABEL} characters, such as VAT, got {raw!r}"
         )
     return raw
+
+
+def _delivery_slots(raw: str) -> tuple[str, ...]:
+    """DELIVERY_SLOTS: empty (off), or up to MOST_DELIVERY_WINDOWS daily windows separated by
+    commas, each "HH:MM-HH:MM" ending after it starts and none overlapping another; kept in
+    the order of the day, written as "10:00-12:00" (the form the store keys them by)."""
+    if not raw.strip():
+        return ()
+    spans: list[tuple[int, int]] = []
+    for part in raw.split(","):
+        match = _WINDOW_RE.match(part.strip())
+        if not match:
+            raise ConfigError(
+                f"DELIVERY_SLOTS must be windows such as 10:00-12:00,14:00-16:00, got {part!r}"
+            )
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
+            raise ConfigError(f"DELIVERY_SLOTS: {part.strip()!r} is not a time of day")
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end <= start:
+            raise ConfigError(f"DELIVERY_SLOTS: {part.strip()!r} must end after it starts")
+        spans.append((start, end))
+    if len(spans) > MOST_DELIVERY_WINDOWS:
+        raise ConfigError(
+            f"DELIVERY_SLOTS: at most {MOST_DELIVERY_WINDOWS} windows a day, got {len(spans)}"
+        )
+    spans.sort()
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if start < end:
+            raise ConfigError("DELIVERY_SLOTS: windows must not overlap")
+    return tuple(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in spans)
 
 
 def _pickup_points(raw: str) -> tuple[PickupPoint, ...]:

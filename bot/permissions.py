@@ -99,6 +99,8 @@ STAFF_MAY: dict[str, bool] = {
     "reports": False,  # /stats, /report, /referrals
     "audit": False,  # /audit
     "reviews": False,  # 🙈 Hide / 👁 Show a shopper's review
+    "slots": True,  # /slots: the next days' delivery windows, seats taken
+    "slots.change": False,  # /slots close, /slots open: a window of a day closed to orders
     "faq": False,  # /faq add, edit, lang, del, move: the shop's answers (its list: everyone's)
     # Alerts: staff get those about work to do; the rest (refund failed, morning report, low
     # stock, payment to check, return asked, review written...) are for the admins only.
@@ -134,6 +136,7 @@ COMMANDS: dict[str, str] = {
     "resume": "pause",
     "audit": "audit",
     "faq": "faq",
+    "slots": "slots",
 }
 
 BUTTONS: dict[type[Action], str] = {

@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot import i18n, notices, permissions
@@ -60,6 +61,7 @@ from bot.conversation.screens import (
     Screen,
     SearchHintScreen,
     SettingsScreen,
+    SlotChoice,
     StorefrontScreen,
     SupportScreen,
 )
@@ -68,6 +70,7 @@ from bot.payments.invoice import NotSent
 from bot.services import (
     blocking,
     catalog,
+    delivery_slots,
     faq,
     favourites,
     gift_cards,
@@ -108,6 +111,8 @@ from bot.services.errors import (
     ProductUnavailable,
     PromoRefused,
     ReviewRefused,
+    SlotNeeded,
+    SlotUnavailable,
     TooManySaved,
     TotalOutOfRange,
     VariantUnavailable,
@@ -663,6 +668,8 @@ async def pay(shop: Shop, who: Shopper, shown: Shown | None = None) -> Screen:
             )
     except CartChanged:  # between the check and the order: the summary of the cart now
         return await _outdated_summary(shop, who)
+    except (SlotUnavailable, SlotNeeded) as gone:  # its seat went meanwhile: choose again
+        return await _slot_summary(shop, who, gone.said(i18n.current()))
     except CartError as error:
         if isinstance(error, WrongCurrency):
             wrong = error
@@ -691,6 +698,8 @@ async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, in
     screen = await _checkout(v)
     if not isinstance(screen, CheckoutScreen) or not screen.review.ready or screen.blocked:
         return screen, None
+    if screen.slot_missing:  # no delivery time chosen (or it filled up): the summary asks
+        return screen, None
     if shown is not None and not shown.matches(screen.review):
         return _outdated(v, screen), None
     lines = len(screen.review.cart.lines)
@@ -701,6 +710,37 @@ async def _verify_for_payment(v: Visit, shown: Shown | None) -> tuple[Screen, in
 @changing
 async def _outdated_summary(v: Visit) -> Screen:
     return _outdated(v, await _checkout(v))
+
+
+@changing
+async def _slot_summary(v: Visit, why: str) -> Screen:
+    return await _checkout(v, notice=why)
+
+
+@changing
+async def choose_slot(v: Visit, chosen: tuple[date, str] | None) -> Screen:
+    """A delivery time pressed on the summary: kept for her order, or refused (full,
+    closed, past its cut-off since the summary was drawn, or a stale or forged button) and
+    the summary drawn again for another choice. While an invoice is open its order keeps
+    the time it booked: the chat says the invoice is waiting, and nothing changes."""
+    if await _invoice_open(v):
+        return await _checkout(v)
+    if chosen is None:
+        return await _checkout(v, notice=SlotUnavailable().said(v.tr))
+    try:
+        await delivery_slots.choose(v.uow, v.customer_id, v.shop.settings, *chosen, utcnow())
+    except SlotUnavailable as gone:
+        await delivery_slots.clear(v.uow, v.customer_id)
+        return await _checkout(v, notice=gone.said(v.tr))
+    return await _checkout(v)
+
+
+@changing
+async def change_slot(v: Visit) -> Screen:
+    """ "Change" beside the summary's delivery time: the windows offered again."""
+    if not await _invoice_open(v):
+        await delivery_slots.clear(v.uow, v.customer_id)
+    return await _checkout(v)
 
 
 def _outdated(v: Visit, screen: Screen) -> Screen:
@@ -787,7 +827,26 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
     if (short := below_minimum(review.goods_total, v.shop.settings)) is not None:
         return CheckoutScreen(review=review, notice=notice, short=short.said(v.tr))
     last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
-    return CheckoutScreen(review=review, notice=notice, last_paid=last_paid)
+    slots, gone = await _slot_choice(v, review)
+    if gone and notice is None:
+        notice = SlotUnavailable().said(v.tr)
+    return CheckoutScreen(review=review, notice=notice, last_paid=last_paid, slots=slots)
+
+
+async def _slot_choice(v: Visit, review: CheckoutReview) -> tuple[SlotChoice | None, bool]:
+    """The summary's delivery time, for goods to deliver in a shop with DELIVERY_SLOTS (None
+    otherwise), and whether the time she had chosen is no longer free (it is forgotten)."""
+    settings = v.shop.settings
+    if not delivery_slots.needs_slot(settings, review.cart.needs_shipping):
+        return None, False
+    now = utcnow()
+    cart = await v.uow.carts.get_for_customer(v.customer_id)
+    chosen = await delivery_slots.chosen(v.uow, cart, settings, now)
+    gone = chosen is None and cart.delivery_slot is not None
+    if gone:
+        cart.delivery_slot = None
+    offered = () if chosen else tuple(await delivery_slots.open_slots(v.uow, settings, now))
+    return SlotChoice(chosen=chosen, offered=offered, days=settings.delivery_days_ahead), gone
 
 
 # ---------------------------------------------------------------- promo code and note

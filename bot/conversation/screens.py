@@ -15,6 +15,7 @@ from bot.services.cancelling import CancelOffer
 from bot.services.cart import CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import CheckoutReview
+from bot.services.delivery_slots import SlotState
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import OrderSummary
 from bot.services.promos import PromoQuote
@@ -169,11 +170,27 @@ class CheckoutScreen(Screen):
     stale: bool = False
     closed: str = ""  # sales are paused (/pause): what she is told instead of a Pay button
     short: str = ""  # the goods are short of MIN_ORDER: the same, in the rule's words
+    slots: SlotChoice | None = None  # when it arrives (DELIVERY_SLOTS, goods to deliver)
 
     @property
     def blocked(self) -> str:
         """Why there is no Pay button ("": there is one)."""
         return self.closed or self.short
+
+    @property
+    def slot_missing(self) -> bool:
+        """Delivery times are asked and none is chosen: no Pay button yet."""
+        return self.slots is not None and self.slots.chosen is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlotChoice:
+    """The summary's delivery time: the one she chose (None: none, or it is not free any
+    more), the windows she may choose, and how many days they were looked for in."""
+
+    chosen: SlotState | None
+    offered: tuple[SlotState, ...]
+    days: int
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,9 @@ from bot.callback_data import (
     AddOne,
     AskNote,
     AskPromoCode,
+    ChangeSlot,
     Checkout,
+    ChooseSlot,
     ClearCart,
     Pay,
     RemoveGiftCard,
@@ -110,6 +112,18 @@ async def on_remove_note(
     return await journey.remove_note(context.shop, who)
 
 
+async def on_choose_slot(
+    update: Update, context: ShopContext, who: Shopper, data: ChooseSlot
+) -> Screen:
+    return await journey.choose_slot(context.shop, who, data.chosen())
+
+
+async def on_change_slot(
+    update: Update, context: ShopContext, who: Shopper, data: ChangeSlot
+) -> Screen:
+    return await journey.change_slot(context.shop, who)
+
+
 async def on_pay(update: Update, context: ShopContext, who: Shopper, data: Pay) -> Screen | None:
     """Verify once more, hold the stock, send the invoice; the button spins until it is out.
     Only the cart the summary showed is paid (a button from before it said: shown again)."""
@@ -146,5 +160,7 @@ def register(app: AnyApplication) -> None:
             Route(RemoveGiftCard, on_remove_card),
             Route(AskNote, on_ask_note),
             Route(RemoveNote, on_remove_note),
+            Route(ChooseSlot, on_choose_slot),
+            Route(ChangeSlot, on_change_slot),
         )
     )

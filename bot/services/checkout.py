@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import gift_cards, promos, sales_pause
+from bot.services import delivery_slots, gift_cards, promos, sales_pause
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -311,7 +311,9 @@ async def place_order(
     match it (changed meanwhile, on another device, say), CartChanged and nothing is held.
     A total Telegram would refuse in an invoice is TotalOutOfRange, also before any hold;
     while sales are paused (/pause), SalesPaused before anything; goods short of MIN_ORDER
-    are BelowMinimumOrder, also before any hold.
+    are BelowMinimumOrder, also before any hold. Goods to deliver in a shop with
+    DELIVERY_SLOTS take a seat in the window she chose (bot.services.delivery_slots) in this
+    transaction: SlotNeeded without one, SlotUnavailable when it is no longer free.
     """
     await sales_pause.check_open(uow)
     await uow.customers.hold(customer_id)
@@ -428,6 +430,8 @@ async def place_order(
             )
         ],
     )
+    if delivery_slots.needs_slot(settings, bool(physical)):
+        await delivery_slots.take_for_order(uow, settings, cart, order, now)
     await uow.orders.add(order)
     if promo is not None:
         await promos.hold_use(uow, promo, customer_id, order.id)
@@ -445,11 +449,14 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     a new checkout, /cancel, the admin's Cancel, a privacy deletion) comes here, so what an
     order holds next is given back in this one place. What became of the card's part (its
     `not_back` says why it could not go back); None if the hold was no longer held (paid,
-    or released by another path first)."""
+    or released by another path first). Its delivery seat goes back with it."""
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
         await uow.products.release(line.product_id, line.quantity, line.variant_id)
+    # After its products, as place_order takes a seat after holding stock: rows are locked
+    # in one order (products, then delivery windows), so two checkouts never wait on each other.
+    await delivery_slots.give_back(uow, order)
     await promos.release_use(uow, order.id)
     return await gift_cards.give_back(uow, order)
 

@@ -116,6 +116,27 @@ class CartChanged(CartError):
         self._words(N_("The cart changed meanwhile."))
 
 
+class SlotUnavailable(CartError):
+    """The delivery time she chose (or pressed) is full, closed or past its cut-off now, or
+    was never offered (a stale or forged button): she chooses another."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._words(N_("That delivery time is no longer free. Please choose another one."))
+
+
+class SlotInputError(ShopError, ValueError):
+    """/slots close or open with a day or window the shop cannot read, or none of its own."""
+
+
+class SlotNeeded(CartError):
+    """Checkout of goods to deliver in a shop with DELIVERY_SLOTS, with no time chosen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._words(N_("Choose a delivery time on the order summary in the chat first."))
+
+
 class NotInCart(CartError):
     def __init__(self) -> None:
         super().__init__()

@@ -68,6 +68,9 @@ HEADER = (
 # TAX_RATE: the line's rate ("20", "7.7"; empty: not taxed) and tax, the shipping's tax, the
 # order's; empty for an order placed without tax.
 TAX_HEADER = ("line_tax_rate", "line_tax", "shipping_tax", "tax_total")
+# When the order is to arrive ("2026-12-07 10:00-12:00"; empty: none), last, in a shop with
+# DELIVERY_SLOTS (bot.services.delivery_slots).
+SLOT_HEADER = ("delivery_time",)
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,12 @@ def safe_cell(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def order_rows(order: Order, zone: tzinfo, *, taxed: bool = False) -> list[list[str]]:
+def order_rows(
+    order: Order, zone: tzinfo, *, taxed: bool = False, slotted: bool = False
+) -> list[list[str]]:
     """One row per line of the order (one row, its line cells empty, for an order without
     lines); the order's own cells repeated on each, so any row can be read alone. `taxed`:
-    with the TAX_HEADER cells at the end."""
+    with the TAX_HEADER cells at the end; `slotted`: then its delivery time (SLOT_HEADER)."""
     money = order.currency
 
     def amount(minor: int) -> str:
@@ -164,11 +169,20 @@ def order_rows(order: Order, zone: tzinfo, *, taxed: bool = False) -> list[list[
         safe_cell(delivery_method(order, translator(None))),
         safe_cell(order.tracking_number),
     ]
+    when = [_delivery_time(order)] if slotted else []
     if not order.lines:
-        return [[*head, *[""] * 7, *tail, *_tax_cells(order, None, taxed)]]
+        return [[*head, *[""] * 7, *tail, *_tax_cells(order, None, taxed), *when]]
     return [
-        [*head, *_line_cells(line), *tail, *_tax_cells(order, line, taxed)] for line in order.lines
+        [*head, *_line_cells(line), *tail, *_tax_cells(order, line, taxed), *when]
+        for line in order.lines
     ]
+
+
+def _delivery_time(order: Order) -> str:
+    """ "2026-12-07 10:00-12:00", "" for an order with no delivery time."""
+    if order.delivery_day is None or order.delivery_window is None:
+        return ""
+    return f"{order.delivery_day.isoformat()} {order.delivery_window}"
 
 
 def _tax_cells(order: Order, line: OrderLine | None, taxed: bool) -> list[str]:
@@ -221,17 +235,19 @@ async def write_orders(
     *,
     chunk: int = EXPORT_CHUNK,
     taxed: bool = False,
+    slotted: bool = False,
 ) -> Written:
     """Write the orders of `days` into `out` as CSV (plain UTF-8, a header row first), times
     on the shop's clock (`zone`); how many orders and rows. `out` stays open, for the caller.
-    `taxed`: the shop has TAX_RATE, and the file the tax columns (TAX_HEADER)."""
+    `taxed`: the shop has TAX_RATE, and the file the tax columns (TAX_HEADER); `slotted`: it
+    has DELIVERY_SLOTS, and the file the delivery_time column (SLOT_HEADER)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
-    writer.writerow((*HEADER, *TAX_HEADER) if taxed else HEADER)
+    writer.writerow((*HEADER, *(TAX_HEADER if taxed else ()), *(SLOT_HEADER if slotted else ())))
     orders = rows = 0
     async for found in order_chunks(uow, days, chunk=chunk):
         for order in found:
-            lines = order_rows(order, zone, taxed=taxed)
+            lines = order_rows(order, zone, taxed=taxed, slotted=slotted)
             writer.writerows(lines)
             orders, rows = orders + 1, rows + len(lines)
     text.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.services.cart import fingerprint_of
@@ -61,6 +61,8 @@ class OrderView(ShownRefunds):
     refund_under_way: int = 0  # of `refunded_amount`, not made yet (tried again, or under way)
     shipping_option: str | None = None  # "express", "pickup:1" (bot.payments.shipping)
     pickup_place: str | None = None  # she collects it there (Order.pickup_place)
+    delivery_day: date | None = None  # when it arrives (bot.services.delivery_slots)
+    delivery_window: str | None = None
     tax_label: str | None = None  # "VAT": the order says the tax it includes (None: no tax)
     taxes: tuple[RateTax, ...] = ()  # per rate (bot.services.order_summary.order_taxes)
     paid_at: datetime | None = None  # None: never paid (no invoice, bot.services.invoices)
@@ -148,6 +150,8 @@ def _view(order: Order, downloadable: set[int] | frozenset[int] = frozenset()) -
         needs_review=order.needs_review,
         shipping_option=order.shipping_option if order.needs_shipping else None,
         pickup_place=order.pickup_place,
+        delivery_day=order.delivery_day,
+        delivery_window=order.delivery_window,
         tax_label=order.tax_label,
         taxes=order_taxes(order),
         paid_at=order.paid_at,

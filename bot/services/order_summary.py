@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
+
+from babel.dates import format_skeleton
 
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
@@ -57,6 +59,8 @@ class OrderSummary(ShownRefunds):
     gift_card_code: str | None = None
     gift_card_amount: int = 0  # what the gift card paid of the goods (not in `total`)
     pickup_place: str | None = None  # she collects it there (Order.pickup_place)
+    delivery_day: date | None = None  # when it arrives (bot.services.delivery_slots)
+    delivery_window: str | None = None
     tax_label: str | None = None  # "VAT": the order says the tax it includes (None: no tax)
     taxes: tuple[RateTax, ...] = ()  # per rate, its lines' and its shipping's (order_taxes)
     tax_total: int = 0
@@ -113,6 +117,8 @@ def summarize(order: Order, refund_under_way: int = 0) -> OrderSummary:
         gift_card_code=order.gift_card_code,
         gift_card_amount=order.gift_card_amount,
         pickup_place=order.pickup_place,
+        delivery_day=order.delivery_day,
+        delivery_window=order.delivery_window,
         tax_label=order.tax_label,
         taxes=order_taxes(order),
         tax_total=order.tax_total,
@@ -177,6 +183,8 @@ def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
                 amount=money(order.shipping_total),
             )
         )
+    if when := delivery_time(tr, order.delivery_day, order.delivery_window):
+        rows.append(when)
     if order.tip_amount:
         rows.append(tr._("Tip: {amount}", amount=money(order.tip_amount)))
     rows.append(tr._("Total: {total}", total=money(order.total)))
@@ -241,6 +249,23 @@ def delivery_method(order: Delivered, tr: Translator) -> str:
         return tr._("Pick up at {place}", place=place)
     option = SHIPPING_OPTIONS.get(option_id)
     return tr._(option) if option else option_id
+
+
+SHORT_DAY = "MMMEd"  # a delivery day: Mon, Dec 7 · пн, 7 дек. · lun, 7 dic
+DELIVERY_TIME = N_("🕒 Delivery: {day}, {window}")
+
+
+def day_label(tr: Translator, day: date, form: str = SHORT_DAY) -> str:
+    """ "Mon, Dec 7": a delivery day in the reader's language."""
+    return format_skeleton(form, day, locale=tr.locale)
+
+
+def delivery_time(tr: Translator, day: date | None, window: str | None) -> str | None:
+    """ "🕒 Delivery: Mon, Dec 7, 10:00-12:00": when the order arrives, as every screen of it
+    says so; None for an order with no delivery time."""
+    if day is None or window is None:
+        return None
+    return tr._(DELIVERY_TIME, day=day_label(tr, day), window=window)
 
 
 def discount_label(code: str | None, tr: Translator | None = None) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_, select, update
 from bot import i18n
 from bot.clipping import echo
 from bot.i18n import N_, Translator, worded
-from bot.services import gift_cards, referrals
+from bot.services import delivery_slots, gift_cards, referrals
 from bot.services.errors import (
     LineNotInOrder,
     OrderNotFound,
@@ -39,7 +39,7 @@ from bot.services.pickup import is_pickup
 from bot.services.promos import split_exactly
 from bot.services.referrals import RewardVoided
 from bot.store.models import Order, Payment, Refund
-from bot.store.order_states import allowed_triggers, may
+from bot.store.order_states import OrderStatus, allowed_triggers, may
 from bot.store.repositories.returns import APPROVED
 from bot.store.uow import UnitOfWork
 from bot.tax import share_of
@@ -511,6 +511,8 @@ async def record_refund(
         await uow.orders.clear_review(order, actor=actor, note=why)
     card = await gift_cards.give_back(uow, order) if full else gift_cards.CardBack()
     voided = await referrals.void_reward(uow, order) if full else None
+    if full and old == OrderStatus.PAID:  # all back before it went out: its seat is free
+        await delivery_slots.give_back(uow, order)
     return RefundResult(
         info=RefundInfo(
             claimed.amount,

@@ -417,6 +417,9 @@ class Cart(Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
     # A gift card the shopper attached (bot.services.gift_cards), spent at checkout.
     gift_card_code: Mapped[str | None] = mapped_column(String(14))
+    # The delivery time she chose on the summary ("2026-12-07 10:00-12:00"), taken by
+    # place_order (bot.services.delivery_slots); None: none chosen (or no slots).
+    delivery_slot: Mapped[str | None] = mapped_column(String(32), default=None)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", lazy="raise", cascade="all, delete-orphan", order_by="CartLine.id"
@@ -503,6 +506,14 @@ class Order(Base):
     # The place of a pickup option ("pickup:1"), in words, as PICKUP_POINTS named it when she
     # paid: the order still names it after the setting changes. None: delivered to her.
     pickup_place: Mapped[str | None] = mapped_column(Text, default=None)
+    # When it is to arrive (bot.services.delivery_slots): the shop's day and window, its seat
+    # in delivery_slots taken by place_order; `delivery_slot_released` once the seat went
+    # back (expired, cancelled, refunded), so it goes back once.
+    delivery_day: Mapped[date | None] = mapped_column(Date, default=None)
+    delivery_window: Mapped[str | None] = mapped_column(String(11), default=None)
+    delivery_slot_released: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     shipping_address: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(128), default=None)
     # Stock hold: "held" while the invoice is open, then "sold" or "released".
@@ -1069,6 +1080,21 @@ class CategorySale(Base):
     ends_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     started_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliverySlot(Base):
+    """One delivery window of one day (DELIVERY_SLOTS), created the first time it is booked
+    or closed: `taken` orders hold a seat in it (raised only by a conditional UPDATE below
+    DELIVERY_SLOT_CAPACITY), and /slots close stops it being offered."""
+
+    __tablename__ = "delivery_slots"
+    __table_args__ = (UniqueConstraint("day", "window", name="uq_delivery_slots_day_window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    window: Mapped[str] = mapped_column(String(11))
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReopenWaiter(Base):

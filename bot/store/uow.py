@@ -51,6 +51,7 @@ from bot.store.repositories import (
 from bot.store.repositories.category_sales import CategorySaleRepository
 from bot.store.repositories.chat_states import lock_chat_sql
 from bot.store.repositories.daily_reports import DailyReportRepository
+from bot.store.repositories.delivery_slots import DeliverySlotRepository
 from bot.store.repositories.faq import FaqRepository
 from bot.store.repositories.favourites import FavouriteRepository
 from bot.store.repositories.gift_cards import GiftCardRepository
@@ -189,6 +190,7 @@ class UnitOfWork:
         self.faq = FaqRepository(session)
         self.invoices = InvoiceRepository(session)
         self.referrals = ReferralRepository(session)
+        self.delivery_slots = DeliverySlotRepository(session)
         return self
 
     async def write(

@@ -51,4 +51,5 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("resume", N_("Open sales again after /pause")),
     ("audit", N_("Who did what: the newest rows of the audit log")),
     ("faq", N_("Common questions: /faq add, edit N, lang N ru, del N, move N up")),
+    ("slots", N_("Delivery times: /slots, /slots close|open DAY 10:00-12:00")),
 ]

@@ -46,8 +46,10 @@ async def export_orders(
     out = files.spooled_file()
     try:
         async with shop.store.snapshot() as uow:
-            taxed = shop.settings.tax_on
-            written = await order_export.write_orders(uow, out, days, zone, taxed=taxed)
+            taxed, slotted = shop.settings.tax_on, shop.settings.slots_on
+            written = await order_export.write_orders(
+                uow, out, days, zone, taxed=taxed, slotted=slotted
+            )
         if not written.orders:
             out.close()
             return OrdersExport(None, name, days, 0, 0)

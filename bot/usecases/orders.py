@@ -16,7 +16,7 @@ from typing import Any
 from bot import notices
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.services import downloads, gift_cards, ratings, referrals
+from bot.services import delivery_slots, downloads, gift_cards, ratings, referrals
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
@@ -219,6 +219,7 @@ async def cancel_order(
                 await uow.products.restock(line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
                 card = await gift_cards.give_back(uow, order)
+        await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once
         customer_id = order.customer.telegram_id
     await alert_not_back(shop, order_id, card.not_back if card else None)
 

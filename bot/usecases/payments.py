@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot import i18n, notices
+from bot.config import Settings
 from bot.conversation import engine
 from bot.i18n import N_, Translator, worded
 from bot.money import STARS, telegram_maximum
@@ -28,13 +29,13 @@ from bot.payments.shipping import (
     shipping_price,
 )
 from bot.payments.stars import StarPayment
-from bot.services import blocking, checkout, gift_cards, promos, sales_pause
+from bot.services import blocking, checkout, delivery_slots, gift_cards, promos, sales_pause
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
 from bot.services.order_minimum import BelowMinimumOrder, check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
-from bot.services.pickup import pickup_point
+from bot.services.pickup import is_pickup, pickup_point
 from bot.services.refunds import second_payment_unrefunded
 from bot.services.sales_pause import SalesPaused
 from bot.shop import Shop
@@ -358,6 +359,7 @@ async def record_payment(
         _tax_shipping(order)
         order.paid_at = now
         sold_out = await _take_stock(uow, order, problems)
+        await _keep_delivery_time(uow, shop.settings, order, problems)
         order.total = _goods_to_pay(order) + order.shipping_total + order.tip_amount
         await uow.orders.transition(
             order, "pay", actor=f"user:{incoming.user_id}", note=incoming.telegram_payment_charge_id
@@ -472,6 +474,30 @@ async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> Ord
     return None
 
 
+SLOT_FULL_MEANWHILE = N_(
+    "its delivery time {day} {window} was given back and is full now: agree another time"
+    " with the shopper"
+)
+
+
+async def _keep_delivery_time(
+    uow: UnitOfWork, settings: Settings, order: Order, problems: list[str]
+) -> None:
+    """The delivery time of a paid order: given back if she chose to collect it herself (a
+    pickup option in the payment form); taken again if it was given back while the invoice
+    was open (expired, replaced); kept without its seat when the window filled meanwhile,
+    one of the `problems` an admin must settle with her."""
+    if order.delivery_day is None or order.delivery_window is None:
+        return
+    if is_pickup(order.shipping_option):
+        await delivery_slots.give_back(uow, order)
+        order.delivery_day, order.delivery_window = None, None
+        return
+    if not await delivery_slots.retake(uow, settings, order):
+        day, window = order.delivery_day.isoformat(), order.delivery_window
+        problems.append(worded(SLOT_FULL_MEANWHILE, day=day, window=window))
+
+
 async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
     """Take what was bought out of the cart, leaving anything added since."""
     cart = await uow.carts.get_for_customer(order.customer_id)
@@ -481,6 +507,7 @@ async def _remove_bought_from_cart(uow: UnitOfWork, order: Order) -> None:
         cart.gift_card_code = None  # spent: the next order asks for it again
     if order.note and cart.note == order.note:
         cart.note = None
+    cart.delivery_slot = None  # chosen for this order: the next one is asked again
     bought = {(line.product_id, line.variant_id): line.quantity for line in order.lines}
     for line in list(cart.lines):
         key = (line.product_id, line.variant_id)

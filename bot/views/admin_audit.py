@@ -75,6 +75,8 @@ ACTIONS: dict[str, str] = {
     "faq.edit": N_("changed the common question"),
     "faq.delete": N_("deleted the common question"),
     "faq.move": N_("moved the common question"),
+    "slot.close": N_("closed the delivery time"),
+    "slot.open": N_("opened the delivery time"),
 }
 SALES = frozenset({"sale.start", "sale.end"})
 MONEY_WORDS = {  # an amount kept beside "currency"

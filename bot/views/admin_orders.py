@@ -45,6 +45,7 @@ from bot.services.invoices import may_have_invoice
 from bot.services.order_summary import (
     address_text,
     delivery_method,
+    delivery_time,
     discount_label,
     gift_card_line,
     tax_lines,
@@ -257,6 +258,8 @@ def order_screen(
             else tr._("none"),
         ),
     ]
+    if when := delivery_time(tr, s.delivery_day, s.delivery_window):
+        lines.append(when)
     if s.note:
         lines.append(tr._("📝 Note from the shopper: {note}", note=s.note))
     if s.tracking_number:

@@ -35,6 +35,7 @@ from bot import i18n
 from bot.i18n import N_, Translator, translator
 from bot.services.invoices import InvoiceDocument
 from bot.services.order_summary import discount_line, gift_card_line, tax_lines
+from bot.texts import delivery as delivery_texts
 from bot.texts import invoices as texts
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,10 @@ def _heading(doc: InvoiceDocument, tr: Translator, zone: ZoneInfo) -> list[str]:
     if doc.order.paid_at is not None:
         lines.append(tr._("Paid: {day}", day=tr.date(doc.order.paid_at, zone)))
     lines.append(tr._("Order #{order_id}", order_id=doc.order.order_id))
+    if doc.order.delivery_day is not None and doc.order.delivery_window is not None:
+        lines.append(
+            delivery_texts.invoice_line(tr, doc.order.delivery_day, doc.order.delivery_window)
+        )
     return lines
 
 

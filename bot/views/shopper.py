@@ -25,8 +25,10 @@ from bot.callback_data import (
     BuyAgain,
     CancelMyOrder,
     CartReminders,
+    ChangeSlot,
     Checkout,
     ChooseLanguage,
+    ChooseSlot,
     ClearCart,
     DeleteReview,
     DownloadAgain,
@@ -94,6 +96,7 @@ from bot.conversation.screens import (
     Screen,
     SearchHintScreen,
     SettingsScreen,
+    SlotChoice,
     StorefrontScreen,
     SupportScreen,
 )
@@ -111,6 +114,7 @@ from bot.services.notes import NOTE_MAX
 from bot.services.order_history import OrderView
 from bot.services.order_summary import (
     delivery_method,
+    delivery_time,
     discount_line,
     gift_card_line,
     promo_line,
@@ -125,6 +129,7 @@ from bot.services.reviews import REVIEW_MAX, REVIEW_MIN
 from bot.services.tracking import tracking_link
 from bot.texts import checkout as checkout_texts
 from bot.texts import daily_report as report_texts
+from bot.texts import delivery as delivery_texts
 from bot.texts import faq as faq_texts
 from bot.texts import invoices as invoice_texts
 from bot.texts import price_drops as price_drop_texts
@@ -706,8 +711,14 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     pay = [button(paying, Pay(basket.fingerprint, review.total, screen.last_paid))]
     if screen.blocked:  # paused, or short of the minimum: what she is told instead of Pay
         lines = [escape(screen.blocked), "", *lines]
+    slot_rows: Keyboard = []
+    if screen.slots is not None and not screen.blocked:
+        lines.append("")
+        lines.append(escape(_slot_line(screen.slots, tr)))
+        slot_rows = _slot_rows(screen.slots, tr)
     rows = [
-        *([] if screen.blocked else [pay]),
+        *slot_rows,
+        *([] if screen.blocked or screen.slot_missing else [pay]),
         [
             button(tr._(checkout_texts.PROMO_REMOVE, code=promo.code), RemovePromoCode())
             if promo
@@ -795,6 +806,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
         title = tr.name(line.title, line.translations)
         lines.append(f"{line.quantity} × {escape(title)} = {total}")
     lines.append("")
+    if when := delivery_time(tr, order.delivery_day, order.delivery_window):
+        lines.append(escape(when))
     if is_pickup(order.shipping_option):
         lines.append(escape(delivery_method(order, tr)))
     elif order.shipping_total:
@@ -1251,6 +1264,29 @@ def change_text(tr: Translator, change: LineChange) -> str:
             before=change.before,
         )
     return tr._("{title}: no longer available, removed from your cart", title=title)
+
+
+def _slot_line(slots: SlotChoice, tr: Translator) -> str:
+    """The summary's delivery time: the one chosen, the ask to choose, or none free."""
+    if slots.chosen is not None:
+        return delivery_texts.chosen_line(tr, slots.chosen.day, slots.chosen.window)
+    if slots.offered:
+        return tr._(delivery_texts.CHOOSE)
+    return tr._(delivery_texts.NONE_FREE, days=slots.days)
+
+
+def _slot_rows(slots: SlotChoice, tr: Translator) -> Keyboard:
+    """Change beside a chosen time; else a button per window free, two to a row."""
+    if slots.chosen is not None:
+        return [[button(tr._(delivery_texts.CHANGE), ChangeSlot())]]
+    buttons = [
+        button(
+            delivery_texts.slot_button(tr, slot.day, slot.window),
+            ChooseSlot.of(slot.day, slot.window),
+        )
+        for slot in slots.offered
+    ]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -> list[str]:

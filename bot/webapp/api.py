@@ -34,7 +34,7 @@ from telegram.error import TelegramError
 from bot import i18n
 from bot.conversation import journey, storefront
 from bot.conversation.journey import Shopper, Shown
-from bot.conversation.screens import InvoiceScreen, PaidByCardScreen
+from bot.conversation.screens import CheckoutScreen, InvoiceScreen, PaidByCardScreen
 from bot.handlers.payments import paid_by_card
 from bot.i18n import N_
 from bot.services.blocking import REFUSAL, Blocked
@@ -59,6 +59,7 @@ from bot.texts import returns as return_texts
 from bot.usecases import returns
 from bot.usecases.shopper_orders import cancel_own_order
 from bot.views import payments as payment_views
+from bot.views import shopper as shopper_views
 from bot.webapp import views
 from bot.webapp.init_data import InitDataError, WebAppUser, validate_init_data
 from bot.webapp.limits import RateLimiter
@@ -263,10 +264,23 @@ class Storefront:
                 await self.shop.notifier.remove_message(who.chat_id, message_id)
             await paid_by_card(self.shop, who, screen)
             return _json(views.paid_by_card(screen))
+        if isinstance(screen, CheckoutScreen) and screen.slot_missing and not screen.blocked:
+            await self._summary_in_chat(who, screen)  # her delivery time is chosen there
         answer = views.checkout(screen, self.shop.settings.shown_tax_label)
         if answer.get("closed"):  # sales are paused (/pause): refused, an error as any other
             return _json(views.error(answer["closed"]) | answer, status=409)
         return _json(answer)
+
+    async def _summary_in_chat(self, who: Shopper, screen: CheckoutScreen) -> None:
+        """The order summary with its delivery time buttons, sent to her chat: the page
+        has no such choice, and no order is placed without one."""
+        view = shopper_views.render(screen, self.shop.settings, i18n.current())
+        try:
+            await self.bot.send_message(
+                who.chat_id, view.text, parse_mode="HTML", reply_markup=view.keyboard
+            )
+        except TelegramError as exc:
+            log.warning("could not send the order summary to chat %s: %s", who.chat_id, exc)
 
     async def orders(self, request: web.Request, who: Shopper) -> web.Response:
         found = await storefront.orders(self.shop, who, _page(request))

@@ -39,6 +39,7 @@ from bot.services.checkout import CheckoutReview, after_promo
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import (
     delivery_method,
+    delivery_time,
     discount_line,
     gift_card_line,
     promo_line,
@@ -80,6 +81,10 @@ WAITING_IN_CHAT = N_(
 CART_EMPTY = N_("Your cart is empty: add something first.")
 CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
 AGAIN = N_("Your cart changed just now. Please check out again.")
+CHOOSE_TIME_IN_CHAT = N_(
+    "Choose your delivery time on the order summary in your chat with the shop (we sent it"
+    " there), then pay."
+)
 PAID_BY_CARD = N_("Order #{order_id} is paid by your gift card. The receipt is in the chat.")
 
 
@@ -452,6 +457,9 @@ def checkout(screen: Screen, tax_label: str | None) -> Json:
                 "changes": changes,
                 "cart": _reviewed(review, tax_label),
             }
+    if isinstance(screen, CheckoutScreen) and screen.slot_missing:  # chosen in the chat
+        notice = i18n.current()._(CHOOSE_TIME_IN_CHAT)
+        return {"status": "refused", "notice": notice, "delivery_time": True}
     if isinstance(screen, CheckoutScreen) and screen.stale:  # not the cart the page showed
         notice = i18n.current()._(AGAIN)
         return {
@@ -572,6 +580,8 @@ def order(view: OrderView, tracking_url: str) -> Json:
         "pickup_text": delivery_method(view, i18n.current())
         if is_pickup(view.shipping_option)
         else None,
+        # "🕒 Delivery: Mon, Dec 7, 10:00-12:00" (null: no delivery time)
+        "delivery_text": delivery_time(i18n.current(), view.delivery_day, view.delivery_window),
         "discount_total": view.discount_total,
         # "Discount (TENOFF): −$4.80", the chat's order screen's line (null: no discount)
         "discount_text": discount_line(

@@ -40,6 +40,8 @@ ADMIN_COMMANDS = [
     "/audit",
     "/faq add",
     "/faq del 1",
+    "/slots",
+    "/slots close tomorrow 10:00-12:00",
 ]
 
 

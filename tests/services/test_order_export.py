@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -137,3 +137,24 @@ async def test_from_a_day_in_the_middle_starts_there_and_the_file_is_as_before(
     assert late == [header, *rows[4:]]
     assert late[1].startswith(f"{ids[4]},2026-12-04T00:30:00+01:00,paid,")
     assert await exported("from=2026-12-04", "until=2026-12-04") == [header, *rows[4:7]]
+
+
+async def test_a_shop_with_delivery_times_exports_them_in_a_last_column(store: Store) -> None:
+    """With DELIVERY_SLOTS the file ends with delivery_time ("2026-12-07 10:00-12:00"; empty
+    for an order with none); without, the columns are as before."""
+    ids = await _orders(store, 2)
+    async with store.uow() as uow:
+        timed = await uow.orders.get(ids[0], full=False)
+        assert timed is not None
+        timed.delivery_day, timed.delivery_window = date(2026, 12, 7), "10:00-12:00"
+
+    async def exported(*, slotted: bool) -> list[dict[str, str]]:
+        out = io.BytesIO()
+        async with store.snapshot() as reading:
+            await write_orders(reading, out, OrderDays(), MADRID, slotted=slotted)
+        return list(csv.DictReader(io.StringIO(out.getvalue().decode())))
+
+    rows = await exported(slotted=True)
+    assert list(rows[0])[-1] == "delivery_time"
+    assert [r["delivery_time"] for r in rows] == ["2026-12-07 10:00-12:00", ""]
+    assert "delivery_time" not in (await exported(slotted=False))[0]

@@ -1406,8 +1406,8 @@ async def test_0063_export_orders_seeks_its_days_by_an_index_on_created_at(
     from= on, oldest first) starts with a seek of the index on created_at and id; down to
     0060 the index is gone."""
     at, since = datetime(2026, 12, 4, 12, tzinfo=UTC), datetime(2026, 12, 3, 23, tzinfo=UTC)
-    next_chunk = (
-        select(Order)
+    next_chunk = (  # its own columns: orders gained more since, which 0063 does not have
+        select(Order.id, Order.created_at)
         .where(Order.created_at >= at, or_(Order.created_at > at, Order.id > 7))
         .where(Order.created_at >= since)
         .order_by(Order.created_at, Order.id)
@@ -1856,6 +1856,48 @@ async def test_0069_keeps_a_products_quantity_tiers_and_takes_them_away(
         assert await current_revision(store.engine) == "0069_quantity_tiers"
         async with store.engine.connect() as conn:
             assert await conn.scalar(text("SELECT tiers FROM products")) is None
+    finally:
+        await store.close()
+
+
+async def test_0070_keeps_delivery_windows_and_each_orders_time_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0070 a day's delivery window has one row (seats taken, closed or not), an order
+    its day and window (NULL for orders from before) and a cart the time she chose; down to
+    the revision before it all of that is gone and the orders and carts stay."""
+    store = Store.from_url(migrated_database_url)
+    window = text(
+        "INSERT INTO delivery_slots (day, \"window\") VALUES ('2026-12-07', '10:00-12:00')"
+    )
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0070_delivery_slots-1")
+        async with store.engine.connect() as conn:
+            assert "delivery_slots" not in await _tables(conn)
+            assert not {"delivery_day", "delivery_window"} & await _columns(conn, "orders")
+        async with store.uow() as uow:
+            ann = await uow.session.scalar(_A_CUSTOMER_AS_OF_0037)
+            await uow.session.execute(
+                text("INSERT INTO carts (customer_id, updated_at) VALUES (:c, CURRENT_TIMESTAMP)"),
+                {"c": ann},
+            )
+        await _alembic(store, "upgrade", "0070_delivery_slots")
+        assert await current_revision(store.engine) == "0070_delivery_slots"
+        async with store.engine.begin() as conn:
+            assert await conn.scalar(text("SELECT delivery_slot FROM carts")) is None
+            await conn.execute(window)
+            row = (await conn.execute(text("SELECT taken, closed FROM delivery_slots"))).one()
+            assert (row.taken, bool(row.closed)) == (0, False)
+        with pytest.raises(IntegrityError):  # one row per day and window
+            async with store.engine.begin() as conn:
+                await conn.execute(window)
+        await _alembic(store, "downgrade", "0070_delivery_slots-1")
+        async with store.engine.connect() as conn:
+            assert "delivery_slots" not in await _tables(conn)
+            assert "delivery_slot" not in await _columns(conn, "carts")
+            assert "delivery_slot_released" not in await _columns(conn, "orders")
+            assert await conn.scalar(text("SELECT count(*) FROM carts")) == 1
     finally:
         await store.close()
 

@@ -307,3 +307,60 @@ def test_invoices_are_off_without_a_seller_and_each_setting_is_checked() -> None
             load_settings({**seller, name: wrong}, env_file=None)
     with pytest.raises(ConfigError, match="INVOICE_ADDRESS and INVOICE_TAX_ID need INVOICE_SELLER"):
         load_settings({**env, "INVOICE_TAX_ID": "GB123456789"}, env_file=None)
+
+
+def test_delivery_slots_are_off_unless_windows_are_set_and_are_kept_in_the_days_order() -> None:
+    env = {"BOT_TOKEN": TOKEN}
+    off = load_settings(env, env_file=None)
+    assert not off.slots_on and off.delivery_slots == ()
+    assert (off.delivery_slot_capacity, off.delivery_days_ahead) == (5, 3)
+    assert off.delivery_cutoff_minutes == 60
+    settings = load_settings(
+        {
+            **env,
+            "DELIVERY_SLOTS": " 18:00-20:00, 9:00-11:00,14:00 - 16:00",
+            "DELIVERY_SLOT_CAPACITY": "8",
+            "DELIVERY_DAYS_AHEAD": "14",
+            "DELIVERY_CUTOFF_MINUTES": "0",
+        },
+        env_file=None,
+    )
+    assert settings.slots_on
+    assert settings.delivery_slots == ("09:00-11:00", "14:00-16:00", "18:00-20:00")
+    assert (settings.delivery_slot_capacity, settings.delivery_days_ahead) == (8, 14)
+    assert settings.delivery_cutoff_minutes == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"DELIVERY_SLOTS": "10-12"}, "windows such as 10:00-12:00"),
+        ({"DELIVERY_SLOTS": "10:00-12:00,"}, "windows such as 10:00-12:00"),
+        ({"DELIVERY_SLOTS": "25:00-26:00"}, "not a time of day"),
+        ({"DELIVERY_SLOTS": "12:00-10:00"}, "must end after it starts"),
+        ({"DELIVERY_SLOTS": "10:00-10:00"}, "must end after it starts"),
+        ({"DELIVERY_SLOTS": "10:00-12:00,11:00-13:00"}, "must not overlap"),
+        ({"DELIVERY_SLOTS": ",".join(f"{h:02d}:00-{h:02d}:30" for h in range(9))}, "at most 8"),
+        ({"DELIVERY_SLOT_CAPACITY": "0"}, "DELIVERY_SLOT_CAPACITY must be a positive"),
+        ({"DELIVERY_DAYS_AHEAD": "15"}, "DELIVERY_DAYS_AHEAD must be a whole number of days"),
+        ({"DELIVERY_CUTOFF_MINUTES": "-5"}, "DELIVERY_CUTOFF_MINUTES must be a positive"),
+        (
+            {
+                "DELIVERY_SLOTS": ",".join(f"{h:02d}:00-{h:02d}:30" for h in range(8)),
+                "DELIVERY_DAYS_AHEAD": "7",
+            },
+            "at most 48 times to choose from, got 8 windows × 7 days",
+        ),
+    ],
+)
+def test_delivery_slot_settings_the_shop_cannot_keep_are_refused_at_start_up(
+    values: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings({"BOT_TOKEN": TOKEN, **values}, env_file=None)
+
+
+def test_six_windows_for_eight_days_are_the_most_a_summary_offers() -> None:
+    six = ",".join(f"{h:02d}:00-{h:02d}:30" for h in range(8, 14))
+    env = {"BOT_TOKEN": TOKEN, "DELIVERY_SLOTS": six, "DELIVERY_DAYS_AHEAD": "8"}
+    assert len(load_settings(env, env_file=None).delivery_slots) * 8 == 48

@@ -83,3 +83,22 @@ def test_the_file_is_byte_for_byte_what_parsing_the_fonts_each_time_drew() -> No
     every drawing parsed the fonts before, and the fonts parsed once."""
     _, _, before, after = invoice_render.drawings(1)
     assert after == before
+
+
+def test_an_order_with_a_delivery_time_says_it_under_its_number() -> None:
+    """A bakery's invoice says when the order arrives, the day in the buyer's language; an
+    order with no delivery time says nothing of it."""
+    from dataclasses import replace
+    from datetime import date
+
+    doc = sample_invoice(7)
+    timed = replace(
+        doc, order=replace(doc.order, delivery_day=date(2026, 12, 7), delivery_window="10:00-12:00")
+    )
+    assert "Delivery: Mon, Dec 7, 2026, 10:00-12:00" in text_of(invoice_pdf.render(timed, UTC))
+    russian = replace(timed, language="ru")
+    # "Время доставки", not "Доставка": that is what Russian calls the shipping line
+    assert "Время доставки: пн, 7 дек. 2026\u202fг., 10:00-12:00" in text_of(
+        invoice_pdf.render(russian, UTC)
+    )
+    assert "Delivery:" not in text_of(invoice_pdf.render(doc, UTC))

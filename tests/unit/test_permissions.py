@@ -17,7 +17,7 @@ ADMIN_BUTTONS = sorted(
     (action for action in callback_data._ACTIONS.values() if action.code[:1].isupper()),
     key=lambda action: action.code,
 )
-STAFF_COMMANDS = {"admin", "orders_admin", "customer"}
+STAFF_COMMANDS = {"admin", "orders_admin", "customer", "slots"}
 STAFF_BUTTONS = {
     "AM",  # the menu (its Orders section only)
     "AOL",  # order lists

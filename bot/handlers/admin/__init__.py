@@ -83,6 +83,7 @@ from bot.handlers.admin import (
     catalog_files,
     category_sale,
     customers,
+    delivery_slots,
     faq,
     flows,
     menu,
@@ -134,6 +135,7 @@ COMMANDS: dict[str, Handler] = {
     "resume": sales_pause.resume_command,
     "audit": audit.audit_command,
     "faq": faq.faq_command,
+    "slots": delivery_slots.slots_command,
 }
 # Commands shoppers have too: alone (no words after it), from one who may not change what it
 # shows, it is left to the shopper's handler (/faq: the questions as buttons).

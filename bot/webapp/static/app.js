@@ -874,6 +874,7 @@
       o.lines.map((line) => h('div', { class: 'sum', text: `${line.quantity} × ${line.title} — ${line.line_total_text}` })),
       o.discount_text ? h('div', { class: 'sum', id: 'discount', text: o.discount_text }) : null,
       o.pickup_text ? h('div', { class: 'sum', id: 'pickup', text: o.pickup_text }) : null,
+      o.delivery_text ? h('div', { class: 'sum', id: 'delivery', text: o.delivery_text }) : null,
       o.gift_card_text ? h('div', { class: 'sum', id: 'gift-card', text: o.gift_card_text }) : null,
       o.shipping_text ? h('div', { class: 'sum', text: t('Shipping: {amount}', { amount: o.shipping_text }) }) : null,
       o.tip_text ? h('div', { class: 'sum', text: t('Tip: {amount}', { amount: o.tip_text }) }) : null,

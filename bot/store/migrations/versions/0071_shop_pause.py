@@ -7,7 +7,7 @@
   replaced by the next /pause or deleted by /resume): no job ends it.
 
 Revision ID: 0071_shop_pause
-Revises: 0069_quantity_tiers
+Revises: 0070_delivery_slots
 Create Date: 2026-12-06 03:40:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0071_shop_pause"
-down_revision: str | None = "0069_quantity_tiers"
+down_revision: str | None = "0070_delivery_slots"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
