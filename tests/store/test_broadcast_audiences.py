@@ -112,5 +112,5 @@ async def test_each_audience_counts_its_customers_and_one_worker_claims_a_due_br
         rows = await uow.session.execute(
             select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_([planned.id, later.id]))
         )
-        statuses = dict(rows.tuples().all())
+        statuses = {broadcast_id: status for broadcast_id, status in rows.all()}
     assert statuses == {planned.id: SENDING, later.id: SCHEDULED}

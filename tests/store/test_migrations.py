@@ -155,7 +155,7 @@ async def _titles_of(uow: UnitOfWork, product_ids: list[int]) -> list[str]:
     rows = await uow.session.execute(
         select(Product.id, Product.title).where(Product.id.in_(product_ids))
     )
-    titles = dict(rows.tuples().all())
+    titles = {product_id: title for product_id, title in rows.all()}
     return [titles[i] for i in product_ids]
 
 
