@@ -266,3 +266,15 @@ def test_the_day_reads_each_shoppers_way() -> None:
         "🌙 Магазин отдыхает до сб, 27 дек. 2036\u202fг. —"
     )
     assert rule.closed_by(i18n.translator("en"), None) == ""
+
+
+async def test_the_admin_menu_says_the_last_day_of_the_pause(shop: ShopHarness) -> None:
+    """/admin says since when sales are paused and, for a pause with an end, its last day."""
+    ada = shop.user(ADMIN_ID, "Ada")
+    await said(ada, "/pause until=2036-12-27", "Sales are paused")
+    menu = await said(ada, "/admin", "/resume")
+    assert menu.startswith("🌙 Sales are paused (since Dec")
+    assert menu.split("\n")[0].endswith(", until Sat, Dec 27, 2036): /resume opens them sooner.")
+    await said(ada, "/pause Back soon", "Sales stay paused")  # now until /resume
+    menu = await said(ada, "/admin", "/resume")
+    assert "until" not in menu.split("\n")[0] and "/resume opens them again." in menu
