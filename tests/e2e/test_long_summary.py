@@ -1,7 +1,8 @@
 """A big order with long names: Alice fills her cart with 40 products whose titles are as long
 as the catalog allows. Whole, they would make her cart and her order summary longer than the
 4,096 UTF-16 units Telegram takes in a message (the stand-in refuses such a text, as Telegram
-does): both show every line with its title cut short ("…"), and she can still pay for all 40, her receipt naming each."""
+does): both show every line with its title cut short ("…"), and she can still pay for all
+40, her receipt naming each."""
 
 from __future__ import annotations
 
