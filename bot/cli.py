@@ -220,11 +220,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot import sandbox
 
+    if args.env_file is not None and not Path(args.env_file).exists():
+        raise ConfigError(f"--env-file {args.env_file}: no such file")
     return sandbox.main(
         db_path=Path(args.db) if args.db else None,
         stars=args.stars,
         language=args.lang,
         tax=args.tax,
+        env_file=args.env_file or ".env",
     )
 
 

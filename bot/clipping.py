@@ -8,6 +8,11 @@ was more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 ELLIPSIS = "…"
 ECHO_LENGTH = 60  # what of a shopper's or admin's own words a reply quotes back
 
@@ -34,3 +39,22 @@ def echo(text: str) -> str:
     """Someone's own words quoted back in a reply ("Nothing found for “…”"): on one line and
     clipped, so a 4,000-character message is not sent back whole."""
     return clip(" ".join(text.split()), ECHO_LENGTH)
+
+
+# The widths a message's product titles are cut to, widest first, when whole titles would make
+# it longer than Telegram takes (a cart, a summary, a receipt of 40 long names).
+TITLE_WIDTHS = (96, 64, 48, 32, 24, 18, 12)
+
+
+def titles_fitting(
+    build: Callable[[int | None], T], room: int, text_of: Callable[[T], str] = str
+) -> T:
+    """What `build` makes with whole titles (`None`) when its text fits in `room` UTF-16
+    units, else with titles cut to the widest of TITLE_WIDTHS that fits (the narrowest if
+    none does): every line stays, only names get shorter."""
+    made = build(None)
+    for width in TITLE_WIDTHS:
+        if telegram_length(text_of(made)) <= room:
+            break
+        made = build(width)
+    return made

@@ -223,6 +223,14 @@ def load_settings(
 
     Real environment variables win over the file, like docker and most twelve-factor tools.
     """
+    return parse_settings(env_values(environ, env_file))
+
+
+def env_values(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> dict[str, str]:
+    """The raw values `load_settings` reads (`environ` over the .env file), unchecked: for
+    the sandbox, which takes the shop's settings from them and decides the rest itself."""
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).exists():
         try:
@@ -239,10 +247,12 @@ def load_settings(
         loaded = dotenv_values(stream=io.StringIO(content))
         values.update({k: v for k, v in loaded.items() if v is not None})
     values.update(os.environ if environ is None else environ)
-    return _parse(values)
+    return values
 
 
-def _parse(env: Mapping[str, str]) -> Settings:
+def parse_settings(env: Mapping[str, str]) -> Settings:
+    """Settings from raw values, each checked (ConfigError, one line, for the first wrong)."""
+
     def get(name: str, default: str = "") -> str:
         return env.get(name, default).strip() or default
 

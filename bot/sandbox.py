@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import stripe
 
+from bot.config import env_values, parse_settings
 from bot.demo import (
     ADMIN_ID,
     ADMIN_NAME,
@@ -464,6 +465,58 @@ async def _cancel(task: asyncio.Task[Any]) -> None:
         await task
 
 
+# The shop's own settings the sandbox takes from the environment and .env, as `run` would
+# (each checked the same way, amounts in the sandbox shop's currency), by the variable that
+# sets each. The rest the sandbox decides itself: its token, stand-in, database, people,
+# currency and catalog (--stars), payment provider and Stripe, tips and tax rate (the plan's,
+# --tax), storefront, webhook, ports and logging.
+SHOP_SETTINGS: dict[str, tuple[str, ...]] = {
+    "DEFAULT_LANGUAGE": ("default_language",),
+    "RESERVATION_MINUTES": ("reservation_minutes",),
+    "LOW_STOCK_THRESHOLD": ("low_stock_threshold",),
+    "SHIPPING_COUNTRIES": ("shipping_countries",),
+    "SHIPPING_HOME_COUNTRY": ("shipping_home_country", "shipping_countries"),
+    "SHIPPING_STANDARD": ("shipping_standard",),
+    "SHIPPING_EXPRESS": ("shipping_express",),
+    "SHIPPING_INTERNATIONAL_EXTRA": ("shipping_international_extra",),
+    "FREE_SHIPPING_OVER": ("free_shipping_over",),
+    "MIN_ORDER": ("min_order",),
+    "REFERRAL_REWARD": ("referral_reward",),
+    "PICKUP_POINTS": ("pickup_points",),
+    "BROADCAST_RATE": ("broadcast_rate",),
+    "BROADCAST_RESUME_HOURS": ("broadcast_resume_hours",),
+    "BROADCAST_BATCH": ("broadcast_batch",),
+    "CART_REMINDER_HOURS": ("cart_reminder_hours",),
+    "SHOP_TIMEZONE": ("shop_timezone",),
+    "SHOPPER_CANCEL": ("shopper_cancel",),
+    "DAILY_REPORT_HOUR": ("daily_report_hour",),
+    "TRACKING_URL": ("tracking_url",),
+    "PRIVACY_POLICY_URL": ("privacy_policy_url",),
+    "RETURN_DAYS": ("return_days",),
+    "TAX_LABEL": ("tax_label",),
+    "INVOICE_SELLER": ("invoice_seller", "invoice_address", "invoice_tax_id"),
+    "INVOICE_ADDRESS": ("invoice_address",),
+    "INVOICE_TAX_ID": ("invoice_tax_id",),
+    "INVOICE_PREFIX": ("invoice_prefix",),
+}
+SANDBOX_TOKEN = "1:sandbox"  # stands for BOT_TOKEN while the shop's settings are read
+
+
+def shop_settings(
+    plan: DemoPlan, environ: dict[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> dict[str, Any]:
+    """The shop's settings set in the environment or .env (SHOP_SETTINGS), as Settings
+    fields: a sandbox with REFERRAL_REWARD=5.00 invites friends as the shop would. Amounts
+    are read in the plan's currency (whole Stars with --stars). ConfigError for a wrong one."""
+    values = env_values(environ, env_file)
+    shop = {name: values[name] for name in SHOP_SETTINGS if values.get(name, "").strip()}
+    if not shop:
+        return {}
+    settings = parse_settings({**shop, "BOT_TOKEN": SANDBOX_TOKEN, "CURRENCY": plan.currency})
+    fields = {field for name in shop for field in SHOP_SETTINGS[name]}
+    return {field: getattr(settings, field) for field in sorted(fields)}
+
+
 @dataclass(frozen=True)
 class CardProvider:
     """How a card shop's sandbox reaches Stripe: settings for the shop, where the stand-in's
@@ -508,10 +561,11 @@ async def run_sandbox(
     out: TextIO | None = None,
     catalog_path: Path | None = None,
     plan: DemoPlan = USD_DEMO,
+    shop: dict[str, Any] | None = None,
 ) -> None:
     """Start the stand-in, a local Stripe when it can (card_provider_for) and the bot (the
-    plan's shop), then chat until the person leaves; the shopper's Telegram speaks the plan's
-    language."""
+    plan's shop, with `shop`: the shop's settings from the environment, `shop_settings`),
+    then chat until the person leaves; the shopper's Telegram speaks the plan's language."""
     with tempfile.TemporaryDirectory(prefix="shopbot-sandbox-") as tmp:
         workdir = Path(tmp)
         async with card_provider_for(plan, workdir) as cards, BotApiStandIn() as standin:
@@ -521,6 +575,7 @@ async def run_sandbox(
             standin.user(ADMIN_ID, ADMIN_NAME)
             standin.user(STAFF_ID, STAFF_NAME)
             settings = {
+                **(shop or {}),
                 **demo_settings(plan=plan),
                 "staff_ids": frozenset({STAFF_ID}),
                 **STOREFRONT,
@@ -547,14 +602,17 @@ def main(
     stars: bool = False,
     language: str = "en",
     tax: str | None = None,
+    env_file: str | Path | None = ".env",
 ) -> int:
     """The `sandbox` command (`--stars`: a Telegram Stars shop, `--lang ru`: the shopper's
-    Telegram is in Russian, `--tax 20`: prices include 20% VAT, demo.plan_of); quit, Ctrl-D
-    or Ctrl-C leave."""
+    Telegram is in Russian, `--tax 20`: prices include 20% VAT, demo.plan_of), with the
+    shop's settings from the environment and `env_file` (shop_settings); quit, Ctrl-D or
+    Ctrl-C leave."""
     plan = plan_of(stars=stars, language=language, tax=tax)
+    shop = shop_settings(plan, env_file=env_file)
     quiet_logging()
     try:
-        asyncio.run(run_sandbox(db_path, plan=plan))
+        asyncio.run(run_sandbox(db_path, plan=plan, shop=shop))
     except KeyboardInterrupt:
         print("\nBye.")
     return 0

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from babel.dates import format_skeleton
 
+from bot.clipping import clip
 from bot.i18n import N_, Translator, translator
 from bot.money import format_money
 from bot.services.gift_cards import masked
@@ -157,18 +158,20 @@ def tax_lines(
 SHIPPING_OPTIONS = {"standard": N_("standard"), "express": N_("express")}
 
 
-def lines_text(order: OrderSummary, tr: Translator | None = None) -> str:
+def lines_text(order: OrderSummary, tr: Translator | None = None, width: int | None = None) -> str:
     """ "2 × Stoneware Mug — $32.00" per line, then discount, shipping and total, in the
-    reader's language (`tr`; English without one)."""
+    reader's language (`tr`; English without one); titles cut to `width` when given (a
+    receipt of 40 long names, bot.clipping.titles_fitting)."""
     tr = tr or translator(None)
 
     def money(amount: int) -> str:
         return tr.money(amount, order.currency)
 
-    rows = [
-        f"{line.quantity} × {tr.name(line.title, line.translations)} — {money(line.line_total)}"
-        for line in order.lines
-    ]
+    def title(line: LineSummary) -> str:
+        name = tr.name(line.title, line.translations)
+        return clip(name, width) if width else name
+
+    rows = [f"{line.quantity} × {title(line)} — {money(line.line_total)}" for line in order.lines]
     if order.discount_total:
         rows.append(discount_line(tr, order.promo_code, order.discount_total, order.currency))
     if line := gift_card_line(order, tr):

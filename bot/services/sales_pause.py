@@ -50,6 +50,7 @@ CLOSED_UNTIL_WITH_NOTE = N_(
     "checkout opens again then.\n{note}"
 )
 NOTE_TOO_LONG = N_("That note is {count} characters long; keep it to {most}, or send /pause alone.")
+TWO_UNTILS = N_("Send one until= day, not two: e.g. /pause until=2026-12-27 Back after Christmas!")
 UNTIL_PAST = N_(
     "until= is in the past: the pause would be over before it starts. Send a day from today "
     "on, e.g. /pause until=2026-12-27 Back after Christmas!"
@@ -60,7 +61,8 @@ UNTIL_PAST = N_(
 # storefront read the pause itself, every time.
 REFRESH_SECONDS = 60.0
 
-_UNTIL = re.compile(r"\s*until=(\S*)\s*", re.IGNORECASE)
+# until=DAY as a word of its own, wherever it stands among the note's words.
+_UNTIL = re.compile(r"(?<!\S)until=(\S*)", re.IGNORECASE)
 
 
 def closed_words(note: str | None, until: date | None = None) -> tuple[str, dict[str, object]]:
@@ -183,17 +185,19 @@ def pause_note(text: str) -> str | None:
 
 
 def pause_request(text: str, zone: tzinfo, now: datetime) -> PauseRequest:
-    """What follows /pause: an optional until=2026-12-27 first (the whole day on the shop's
-    clock, `zone`), then the note. PauseRefused for a day that is not one or is past, or a
-    note too long."""
-    until = ends_at = None
-    if found := _UNTIL.match(text):
-        try:
-            ends_at = day_bound("until", found.group(1), zone)
-        except PromoInputError as exc:
-            raise PauseRefused(str(exc)) from None
-        if ends_at <= now:
-            raise PauseRefused(i18n.current()._(UNTIL_PAST))
-        until = parse_day(found.group(1))
-        text = text[found.end() :]
-    return PauseRequest(pause_note(text), until, ends_at)
+    """What follows /pause: an optional until=2026-12-27 as a word of its own anywhere (the
+    whole day on the shop's clock, `zone`), the rest the note. PauseRefused for two of them,
+    a day that is not one or is past, or a note too long."""
+    found = list(_UNTIL.finditer(text))
+    if len(found) > 1:
+        raise PauseRefused(i18n.current()._(TWO_UNTILS))
+    if not found:
+        return PauseRequest(pause_note(text))
+    day = found[0].group(1)
+    try:
+        ends_at = day_bound("until", day, zone)
+    except PromoInputError as exc:
+        raise PauseRefused(str(exc)) from None
+    if ends_at <= now:
+        raise PauseRefused(i18n.current()._(UNTIL_PAST))
+    return PauseRequest(pause_note(_UNTIL.sub("", text)), parse_day(day), ends_at)

@@ -37,6 +37,9 @@ STATUS_HINT = N_(
     "/pause until=2026-12-27 Back after Christmas!"
 )
 PAUSED_SINCE = N_("🌙 Sales are paused (since {since}): /resume opens them again.")
+PAUSED_SINCE_UNTIL = N_(
+    "🌙 Sales are paused (since {since}, until {day}): /resume opens them sooner."
+)
 NOT_PAUSED = N_(
     "Sales are not paused. /pause pauses them (holidays, stocktaking), e.g. "
     "/pause until=2026-12-27 Back after Christmas!"
@@ -101,6 +104,15 @@ def status(
     else:
         text = tr._(STATUS_UNTIL, since=when, day=tr.day(until), closed=words)
     return _with_unpaid(tr, text, awaiting) + "\n\n" + tr._(STATUS_HINT)
+
+
+def paused_since(tr: Translator, since: datetime, until: date | None, zone: tzinfo) -> str:
+    """The admin menu's line over a paused shop: since when, and through which day when the
+    pause ends by itself."""
+    when = tr.datetime(since, zone)
+    if until is None:
+        return tr._(PAUSED_SINCE, since=when)
+    return tr._(PAUSED_SINCE_UNTIL, since=when, day=tr.day(until))
 
 
 def _with_unpaid(tr: Translator, text: str, awaiting: int) -> str:

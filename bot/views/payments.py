@@ -10,9 +10,11 @@ import contextlib
 import logging
 
 from telegram import Bot, LabeledPrice, ShippingOption, Update
+from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 
 from bot import i18n
+from bot.clipping import titles_fitting
 from bot.config import Settings
 from bot.context import ShopContext
 from bot.conversation.screens import InvoiceScreen, InvoiceSentScreen, PaymentRefusedScreen
@@ -141,20 +143,28 @@ def receipt_text(
         if downloads_follow
         else tr._("/orders shows its status any time.")
     )
-    text = (
-        tr._("✅ Payment received, thank you!")
-        + "\n\n"
-        + tr._("Order #{order_id}", order_id=order.order_id)
-        + f"\n{lines_text(order, tr)}\n\n"
-        + tr._("What happens next: {next}", next=nxt)
-        + f"\n{status}"
-    )
-    if under_review:
-        text += "\n\n" + tr._(
+    review = (
+        "\n\n"
+        + tr._(
             "We're double-checking the payment with our provider "
             "and will message you if anything is needed."
         )
-    return text
+        if under_review
+        else ""
+    )
+
+    def text(width: int | None) -> str:
+        return (
+            tr._("✅ Payment received, thank you!")
+            + "\n\n"
+            + tr._("Order #{order_id}", order_id=order.order_id)
+            + f"\n{lines_text(order, tr, width)}\n\n"
+            + tr._("What happens next: {next}", next=nxt)
+            + f"\n{status}{review}"
+        )
+
+    # Every line stays; a big order's long names are cut so the receipt is one message.
+    return titles_fitting(text, MessageLimit.MAX_TEXT_LENGTH)
 
 
 def reserved_text(tr: Translator, order_id: int, minutes: int) -> str:

@@ -5,14 +5,15 @@ Only wording and layout live here; what to show was decided by bot.conversation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import singledispatch
+from functools import partial, singledispatch
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
-from telegram.constants import MessageLimit
+from telegram.constants import InlineKeyboardMarkupLimit, MessageLimit
 
 from bot import permissions
 from bot.callback_data import (
@@ -66,7 +67,7 @@ from bot.callback_data import (
     WriteReview,
     button,
 )
-from bot.clipping import clip, telegram_length
+from bot.clipping import clip, telegram_length, titles_fitting
 from bot.config import Settings
 from bot.conversation.screens import (
     CancelOrderScreen,
@@ -175,6 +176,8 @@ ALSO_BOUGHT = N_("Often bought with this:")
 CART_TITLE_WIDTH = 18  # a cart line's title on its buttons' row
 REVIEW_TITLE_WIDTH = 32  # the product named on ✍️ after her stars
 NOTICE_LENGTH = 150  # fits a toast (200) and leaves a caption room for the product
+# A screen's own text, leaving room for the notice `render` may put above it ("<i>…</i>").
+SCREEN_ROOM = MessageLimit.MAX_TEXT_LENGTH - NOTICE_LENGTH - len("<i></i>\n\n")
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,20 @@ def render(screen: Screen, settings: Settings, tr: Translator) -> View:
         notice = clip(notice, NOTICE_LENGTH)
         view = replace(view, text=f"<i>{escape(notice)}</i>\n\n{view.text}", toast=notice)
     return view
+
+
+def _fitted(view_at: Callable[[int | None], View]) -> View:
+    """The view with whole titles when it fits in a message, else with its titles cut short
+    (bot.clipping.titles_fitting): a cart of 40 long names stays one message."""
+    return titles_fitting(view_at, SCREEN_ROOM, lambda view: view.text)
+
+
+def _title(
+    tr: Translator, title: str, translations: dict[str, Any] | None, width: int | None
+) -> str:
+    """A line's title in the reader's language, cut to `width` if given, HTML-escaped."""
+    name = tr.name(title, translations)
+    return escape(clip(name, width) if width else name)
 
 
 @singledispatch
@@ -604,6 +621,11 @@ def _report(report: tuple[str, ...], tr: Translator) -> str:
 
 @_render.register
 def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
+    return _fitted(partial(_cart_at, screen, settings, tr))
+
+
+def _cart_at(screen: CartScreen, settings: Settings, tr: Translator, width: int | None) -> View:
+    """The cart with its titles cut to `width` (None: whole)."""
     basket = screen.cart
     report = _report(screen.report, tr)
     if basket.is_empty:
@@ -617,7 +639,8 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
         total = tr.money(line.line_total, line.currency)
         title = tr.name(line.title, line.translations)
         units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)
-        lines.append(f"{n}. {escape(title)}\n    {escape(units)} = <b>{total}</b>")
+        shown = _title(tr, line.title, line.translations, width)
+        lines.append(f"{n}. {shown}\n    {escape(units)} = <b>{total}</b>")
         warning = cart_line_warning(tr, line, basket)
         if warning:
             lines.append(f"    ⚠️ {warning}")
@@ -661,11 +684,31 @@ def _cart(screen: CartScreen, settings: Settings, tr: Translator) -> View:
             button(tr._("🗑 Clear cart"), ClearCart()),
         ]
     )
-    return View("\n".join(lines), _markup(rows))
+    return View("\n".join(lines), _markup(_within_button_limit(rows, len(basket.lines))))
+
+
+def _within_button_limit(rows: Keyboard, line_count: int) -> Keyboard:
+    """The cart's keyboard within Telegram's 100 buttons: a big cart's lines keep only their
+    title button (its card has ➖ and ➕), and lines past what fits none at all; the rows
+    after the lines' (`rows[line_count:]`: Checkout, Continue, Clear) always stay."""
+    most = InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER
+    if sum(map(len, rows)) <= most:
+        return rows
+    line_rows, rest = rows[:line_count], rows[line_count:]
+    room = most - sum(map(len, rest))
+    return [*([row[1]] for row in line_rows[:room]), *rest]
 
 
 @_render.register
 def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> View:
+    return _fitted(partial(_checkout_at, screen, settings, tr))
+
+
+def _checkout_at(
+    screen: CheckoutScreen, settings: Settings, tr: Translator, width: int | None
+) -> View:
+    """The order summary (or what changed since) with its titles cut to `width` (None:
+    whole)."""
     review = screen.review
     basket = review.cart
     if review.changes:
@@ -677,7 +720,7 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
             rows = [[button(tr._("🛍 Catalog"), ShowCategories())], _home_row(tr)]
             return View("\n".join(lines), _markup(rows))
         lines.append(tr._("Your cart is updated:"))
-        lines += _summary_lines(screen, settings, tr)
+        lines += _summary_lines(screen, settings, tr, width)
         lines.append("")
         lines.append(tr._("Continue to checkout with these changes?"))
         rows = [
@@ -689,7 +732,7 @@ def _checkout(screen: CheckoutScreen, settings: Settings, tr: Translator) -> Vie
     for dropped in (review.promo_dropped, review.gift_card_dropped):
         if dropped:
             lines = [f"⚠️ {escape(dropped)}", "", *lines]
-    lines += _summary_lines(screen, settings, tr)
+    lines += _summary_lines(screen, settings, tr, width)
     if review.note:
         lines.append("")
         lines.append(tr._("📝 Note for the shop: {note}", note=escape(review.note)))
@@ -1289,11 +1332,13 @@ def _slot_rows(slots: SlotChoice, tr: Translator) -> Keyboard:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def _summary_lines(screen: CheckoutScreen, settings: Settings, tr: Translator) -> list[str]:
+def _summary_lines(
+    screen: CheckoutScreen, settings: Settings, tr: Translator, width: int | None = None
+) -> list[str]:
     basket = screen.review.cart
     lines = []
     for line in basket.lines:
-        title = escape(tr.name(line.title, line.translations))
+        title = _title(tr, line.title, line.translations, width)
         lines.append(f"{line.quantity} × {title} = {tr.money(line.line_total, line.currency)}")
         if line.tier is not None:  # its tier, in the cart's words: "3 × $14.40 (−10% for 3+)"
             units = units_at(tr, line.quantity, line.unit_price, line.currency, line.tier)

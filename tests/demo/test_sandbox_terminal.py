@@ -150,3 +150,13 @@ def test_a_card_order_cancelled_in_the_sandbox_is_refunded_at_its_local_stripe(
         ((charge,),) = db.execute("SELECT provider_payment_charge_id FROM payments").fetchall()
         ((refund, status),) = db.execute("SELECT provider_refund_id, status FROM refunds")
     assert charge.startswith("ch_") and refund.startswith("re_") and status == "succeeded"
+
+
+def test_the_sandbox_takes_the_shops_settings_from_its_env_file(tmp_path: Path) -> None:
+    """A developer's .env says REFERRAL_REWARD=5.00: the sandbox's shop invites friends for
+    a $5.00 card as the real shop would; its token and currency stay the sandbox's own."""
+    (tmp_path / ".env").write_text("REFERRAL_REWARD=5.00\nCURRENCY=EUR\nBOT_TOKEN=nonsense\n")
+    person = Terminal(spawn_sandbox(tmp_path))
+    shown = person.type("/invite", "once their first order is delivered")
+    assert "you get a $5.00 gift card" in shown
+    leave(person)

@@ -266,3 +266,39 @@ def test_the_day_reads_each_shoppers_way() -> None:
         "🌙 Магазин отдыхает до сб, 27 дек. 2036\u202fг. —"
     )
     assert rule.closed_by(i18n.translator("en"), None) == ""
+
+
+async def test_the_admin_menu_says_the_last_day_of_the_pause(shop: ShopHarness) -> None:
+    """/admin says since when sales are paused and, for a pause with an end, its last day."""
+    ada = shop.user(ADMIN_ID, "Ada")
+    await said(ada, "/pause until=2036-12-27", "Sales are paused")
+    menu = await said(ada, "/admin", "/resume")
+    assert menu.startswith("🌙 Sales are paused (since Dec")
+    assert menu.split("\n")[0].endswith(", until Sat, Dec 27, 2036): /resume opens them sooner.")
+    await said(ada, "/pause Back soon", "Sales stay paused")  # now until /resume
+    menu = await said(ada, "/admin", "/resume")
+    assert "until" not in menu.split("\n")[0] and "/resume opens them again." in menu
+
+
+async def test_until_is_read_wherever_it_stands_and_only_once(shop: ShopHarness) -> None:
+    """Ada writes the day after her note, or between its words: it is the pause's end, not
+    words of the note; two days are refused, and a word that only contains until= is the
+    note's."""
+    ada = shop.user(ADMIN_ID, "Ada")
+    answer = await said(ada, f"/pause {NOTE} until=2036-12-27", "Sales are paused")
+    assert answer.startswith("🌙 Sales are paused through Sat, Dec 27, 2036")
+    assert BANNER in answer and "until=" not in answer.split("/resume")[0]
+    answer = await said(ada, "/pause Stocktaking: UNTIL=2036-12-28 back soon", "Sales")
+    assert "🌙 Sales stay paused" in answer
+    assert "break until Sun, Dec 28, 2036 — you can browse" in answer
+    assert "checkout opens again then.\nStocktaking: back soon\n" in answer
+    two = await said(ada, "/pause until=2036-12-27 Back until=2036-12-30", "not two")
+    assert two == (
+        "Send one until= day, not two: e.g. /pause until=2026-12-27 Back after Christmas!"
+    )
+    async with shop.store.reading() as uow:
+        pause = await uow.session.get(SalesPause, 1)
+        assert pause is not None and pause.until == date(2036, 12, 28)
+        assert pause.note == "Stocktaking: back soon"
+    kept = await said(ada, "/pause Open again-until=Monday", "Sales")
+    assert "Open again-until=Monday" in kept and "taking orders right now" in kept

@@ -69,8 +69,8 @@ async def admin_menu(update: Update, context: ShopContext) -> None:
     if running := sale_texts.running(tr, await category_sale.running(context.shop), zone):
         text = running + "\n\n" + text
     if (pause := await sales_pause.paused(context.shop)) is not None:
-        since = tr.datetime(pause.paused_at, zone)
-        text = tr._(sales_texts.PAUSED_SINCE, since=since) + "\n\n" + text
+        since = sales_texts.paused_since(tr, pause.paused_at, pause.until, zone)
+        text = since + "\n\n" + text
     await reply(update, text, menu_rows())
 
 
