@@ -25,10 +25,7 @@ async def tell_inviter(shop: Shop, reward: Reward | None) -> Sent | None:
     text = notices.referral_reward(
         tr, reward.friend_name, reward.card_code, reward.amount, reward.currency
     )
-    sent = (await shop.notifier.send(reward.inviter_telegram_id, Notice(text))).outcome
-    if sent is not Sent.SENT:
-        log.info("inviter %s not told of her reward: %s", reward.inviter_telegram_id, sent)
-    return sent
+    return await _tell(shop, reward.inviter_telegram_id, text, "her reward")
 
 
 async def tell_inviter_void(shop: Shop, voided: RewardVoided | None) -> Sent | None:
@@ -40,9 +37,15 @@ async def tell_inviter_void(shop: Shop, voided: RewardVoided | None) -> Sent | N
     text = notices.referral_reward_void(
         tr, voided.friend_name, voided.card_code, voided.amount, voided.currency
     )
-    sent = (await shop.notifier.send(voided.inviter_telegram_id, Notice(text))).outcome
+    return await _tell(shop, voided.inviter_telegram_id, text, "her reward's void")
+
+
+async def _tell(shop: Shop, inviter_telegram_id: int, text: str, what: str) -> Sent:
+    """One message to the inviter; a send that fails is logged, not retried (/invite and
+    /giftcard show where her card stands)."""
+    sent = (await shop.notifier.send(inviter_telegram_id, Notice(text))).outcome
     if sent is not Sent.SENT:
-        log.info("inviter %s not told of her reward's void: %s", voided.inviter_telegram_id, sent)
+        log.info("inviter %s not told of %s: %s", inviter_telegram_id, what, sent)
     return sent
 
 
