@@ -65,6 +65,7 @@ from bot.conversation.screens import (
     StorefrontScreen,
     SupportScreen,
 )
+from bot.gift_card_alerts import alert_holds_not_back
 from bot.i18n import N_, Translator
 from bot.payments.invoice import NotSent
 from bot.services import (
@@ -140,7 +141,6 @@ from bot.texts import restock as restock_texts
 from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
-from bot.usecases.gift_cards import alert_holds_not_back
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

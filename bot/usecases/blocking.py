@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import permissions
+from bot.gift_card_alerts import alert_holds_not_back
 from bot.services import blocking
 from bot.services.blocking import NOTICE_EVERY, BlockDone, Blocked
 from bot.services.errors import CustomerNotFound
@@ -15,7 +16,6 @@ from bot.shop import Shop
 from bot.store.ids import is_row_id
 from bot.store.models import Customer, utcnow
 from bot.store.uow import UnitOfWork
-from bot.usecases.gift_cards import alert_holds_not_back
 
 PAGE_SIZE = 10  # blocked customers on one /blocked page
 

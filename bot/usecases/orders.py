@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from bot import notices
+from bot.gift_card_alerts import alert_not_back
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
 from bot.services import delivery_slots, downloads, gift_cards, ratings, referrals
@@ -44,7 +45,6 @@ from bot.store.uow import UnitOfWork
 from bot.texts.ratings import asked_to_rate
 from bot.texts.tracking import track_parcel
 from bot.usecases.admin_flows import ending_step
-from bot.usecases.gift_cards import alert_not_back
 from bot.usecases.referrals import tell_inviter
 from bot.usecases.refunds import make_claimed, refund_payment
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from bot import i18n, notices
 from bot.config import Settings
 from bot.conversation import engine
+from bot.gift_card_alerts import alert_not_back
 from bot.i18n import N_, Translator, worded
 from bot.money import STARS, telegram_maximum
 from bot.payments.payload import InvalidPayload, InvoicePayload, sign_payload, verify_payload
@@ -45,7 +46,6 @@ from bot.store.uow import UnitOfWork
 from bot.tax import included
 from bot.usecases import deliveries
 from bot.usecases.alerts import low_stock_alerts
-from bot.usecases.gift_cards import alert_not_back
 from bot.usecases.orders import flag_for_review
 from bot.usecases.refunds import refund_payment, refund_second_payment
 from bot.usecases.verification import SKIPPED, initial_status, verify_payment, verify_pending

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.gift_card_alerts import alert_holds_not_back
 from bot.i18n import N_, translator, worded
 from bot.services.checkout import ReleasedHold, release_open_holds
 from bot.services.pickup import chosen_place, is_pickup
@@ -26,7 +27,6 @@ from bot.store.order_states import OrderStatus
 from bot.store.repositories.customers import still_forgotten
 from bot.store.repositories.privacy import PrivacyRepository
 from bot.tax import file_rate
-from bot.usecases.gift_cards import alert_holds_not_back
 
 # Orders that still need her address: paid and not yet delivered (or cancelled).
 ON_ITS_WAY = [OrderStatus.PAID, OrderStatus.SHIPPED]

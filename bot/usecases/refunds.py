@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import i18n, notices
+from bot.gift_card_alerts import alert_not_back
 from bot.i18n import N_
 from bot.payments.stripe_gateway import AlreadyRefunded, ProviderRejected, ProviderUnreachable
 from bot.services import refunds, returns
@@ -15,7 +16,6 @@ from bot.services.refunds import RefundClaim, RefundInfo, RefundResult
 from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import IllegalOrderTransition, OrderStatus
-from bot.usecases.gift_cards import alert_not_back
 from bot.usecases.referrals import tell_inviter_void
 
 RECORD_ATTEMPTS = 3  # a concurrent move of the order (another admin) may need a second try
