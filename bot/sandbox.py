@@ -498,6 +498,10 @@ SHOP_SETTINGS: dict[str, tuple[str, ...]] = {
     "INVOICE_ADDRESS": ("invoice_address",),
     "INVOICE_TAX_ID": ("invoice_tax_id",),
     "INVOICE_PREFIX": ("invoice_prefix",),
+    "DELIVERY_SLOTS": ("delivery_slots",),
+    "DELIVERY_SLOT_CAPACITY": ("delivery_slot_capacity",),
+    "DELIVERY_DAYS_AHEAD": ("delivery_days_ahead",),
+    "DELIVERY_CUTOFF_MINUTES": ("delivery_cutoff_minutes",),
 }
 SANDBOX_TOKEN = "1:sandbox"  # stands for BOT_TOKEN while the shop's settings are read
 

@@ -39,3 +39,14 @@ def test_a_wrong_setting_is_refused_in_one_line_as_run_refuses_it(tmp_path: Path
 def test_every_shop_setting_names_settings_fields() -> None:
     fields = set(Settings.__dataclass_fields__)
     assert all(set(taken) <= fields for taken in SHOP_SETTINGS.values())
+
+
+def test_delivery_times_come_from_the_environment_checked_as_run_checks_them() -> None:
+    """A sandbox with DELIVERY_SLOTS asks for a delivery time on the summary, as the shop
+    would; a window the shop would refuse at start-up is refused here too."""
+    taken = shop_settings(
+        USD_DEMO, {"DELIVERY_SLOTS": "14:00-16:00,10:00-12:00", "DELIVERY_SLOT_CAPACITY": "2"}, None
+    )
+    assert taken == {"delivery_slots": ("10:00-12:00", "14:00-16:00"), "delivery_slot_capacity": 2}
+    with pytest.raises(ConfigError, match="DELIVERY_SLOTS"):
+        shop_settings(USD_DEMO, {"DELIVERY_SLOTS": "12:00-10:00"}, None)
