@@ -45,6 +45,8 @@ from bot.pricing import (
     stored_tiers,
     stored_tiers_text,
 )
+from bot.services import bundles
+from bot.services.bundles import BundleError, PartLine
 from bot.services.catalog import keyset_page_number
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
@@ -686,6 +688,84 @@ async def set_tiers(uow: UnitOfWork, sku: str, tiers: Tiers, *, actor: int) -> T
     return TiersSet(ProductFacts.of(product), tiers)
 
 
+@dataclass(frozen=True)
+class BundleSet:
+    """/bundle's outcome: the product and the parts of the set it is now (() for none);
+    `changed`: they were set or taken off (False: only shown)."""
+
+    product: ProductFacts
+    parts: tuple[PartLine, ...]
+    changed: bool = True
+
+
+def parse_bundle_words(words: Sequence[str]) -> list[tuple[str, int]] | None:
+    """/bundle's words after the SKU: None for none (show the parts), [] for "off", the
+    parts for "KIT-KTL-GOO:1 KIT-MUG-CER:2" (bot.services.bundles.parse_parts)."""
+    text = " ".join(words).strip()
+    if not text:
+        return None
+    if text.lower() in TIERS_OFF_WORDS:
+        return []
+    try:
+        named = bundles.parse_parts(text)
+    except BundleError as exc:
+        raise wrong(exc.template, **exc.params) from None
+    if not named:
+        raise wrong(bundles.PARTS_REFUSED)
+    return named
+
+
+async def show_bundle(uow: UnitOfWork, sku: str) -> BundleSet:
+    """/bundle SKU: the set's parts as they are (() for a product sold as itself)."""
+    product = await product_by_sku(uow, sku)
+    inside = await bundles.contents(uow, product)
+    return BundleSet(ProductFacts.of(product), inside.parts if inside else (), changed=False)
+
+
+async def set_bundle(
+    uow: UnitOfWork, sku: str, named: Sequence[tuple[str, int]], *, actor: int
+) -> BundleSet:
+    """Make the product a set of `named` parts ([] : sold as itself again). Refused while
+    unpaid invoices hold it (their release gives back what they held) or while it has stock
+    of its own (a set's stock is its parts'). Audited as product.bundle."""
+    product = await product_by_sku(uow, sku)
+    parts = [await product_by_sku(uow, part_sku) for part_sku, _ in named]
+    try:
+        bundles.check_parts(product, parts, await bundles.sets(uow) if parts else ())
+    except BundleError as exc:
+        raise wrong(exc.template, **exc.params) from None
+    if (held := await bundles.held_units(uow, product.id)) > 0:
+        raise wrong(
+            "Unpaid invoices hold {count} of {sku}: change its parts once they are paid or "
+            "released.",
+            count=held,
+            sku=product.sku,
+        )
+    if parts and product.stock > 0:
+        raise wrong(
+            "{sku} has {count} in stock of its own, but a set's stock is its parts': "
+            "/stock {sku} 0 first.",
+            sku=product.sku,
+            count=product.stock,
+        )
+    before = await _parts_text(uow, product)
+    product.bundle = bundles.stored(
+        [bundles.Part(part.id, quantity) for part, (_, quantity) in zip(parts, named, strict=True)]
+    )
+    await uow.session.flush()
+    after = await _parts_text(uow, product)
+    details = {"bundle_was": before or "-", "bundle": after or "-"}
+    await uow.audit.record(actor, "product.bundle", product.sku, details)
+    inside = await bundles.contents(uow, product)
+    return BundleSet(ProductFacts.of(product), inside.parts if inside else ())
+
+
+async def _parts_text(uow: UnitOfWork, product: Product) -> str:
+    """The product's parts as written ("KIT-KTL-GOO:1 KIT-MUG-CER:2"; "" for none)."""
+    inside = await bundles.contents(uow, product)
+    return bundles.parts_text([(p.sku, p.quantity) for p in inside.parts] if inside else [])
+
+
 def sale_ended_by(product: Product, price: int) -> int | None:
     """The regular price whose sale `price` would end (not below it), else None."""
     kept = sale_after_new_price(price, product.compare_at_price)
@@ -754,6 +834,10 @@ async def change_stock(
     product = await product_by_sku(uow, sku)
     if product.has_variants:
         raise await sold_as_variants(uow, product)
+    if product.bundle:
+        raise wrong(
+            "{sku} is a set: its stock is its parts'. /bundle {sku} lists them.", sku=product.sku
+        )
     before = product.stock
     done = await _move_stock(uow, product.id, change)
     fresh = await uow.products.get(product.id)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
 from bot.pricing import Tiers, cost_of_adding
+from bot.services import bundles
+from bot.services.bundles import Contents
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
@@ -150,6 +152,7 @@ class ProductCard:
     # When the sale of its category ends by itself (None: no end date, or no such sale).
     sale_ends_at: datetime | None = None
     tiers: Tiers = ()  # its quantity tiers ("Buy 3+: −10%"), all its variants together
+    bundle: Contents | None = None  # a set's parts and what it saves (bot.services.bundles)
 
     @property
     def photo_count(self) -> int:
@@ -314,6 +317,10 @@ async def _card_of(uow: UnitOfWork, product: Product, variant_id: int = 0) -> Pr
     if not product.has_variants:
         if variant_id:
             raise VariantUnavailable(product.id, variant_id)
+        if product.bundle:
+            made = await bundles.availability(uow, [product])
+            inside = await bundles.contents(uow, product)
+            return replace(_card(product, available=made.get(product.id)), bundle=inside)
         return _card(product)
     variants = await uow.products.variants_of(product.id)
     chosen = _choose(variants, variant_id)

@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import gift_cards, promos, sales_pause
+from bot.services import bundles, gift_cards, promos, sales_pause
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -377,8 +377,8 @@ async def place_order(
         check_invoice_total(to_pay, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):
-        if not unit.is_active or not await uow.products.reserve(
-            line.product_id, line.quantity, line.variant_id
+        if not unit.is_active or not await bundles.reserve(
+            uow, line.product_id, line.quantity, line.variant_id
         ):
             # Refreshes line.product / line.variant: what is left now.
             await uow.products.get(line.product_id)
@@ -449,7 +449,7 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
-        await uow.products.release(line.product_id, line.quantity, line.variant_id)
+        await bundles.release(uow, line.product_id, line.quantity, line.variant_id)
     await promos.release_use(uow, order.id)
     return await gift_cards.give_back(uow, order)
 

@@ -1,0 +1,271 @@
+"""Sets sold as one product (bundles): "Tea set: Gooseneck Kettle + 2 × Stoneware Mug".
+
+A bundle is a product whose stock is its parts' stock: it has no stock of its own (its
+`stock` and `reserved` stay 0). `expand` is the one rule that turns units of a product into
+the units whose stock moves: a bundle's parts times its quantity, anything else itself.
+Cart availability, the checkout's hold, a paid order's sale, a release and a restock all
+move stock through the functions here, so a bundle and its parts bought apart compete for
+the same units and are never oversold: every part moves by the store's conditional UPDATE
+(`stock - reserved >= n`), all of a bundle's parts or none (a savepoint).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.catalog_rules import OutOfRange, sku_key
+from bot.i18n import N_
+from bot.store.models import Order, OrderLine, Product
+from bot.store.uow import UnitOfWork
+
+MAX_PARTS = 10
+MAX_PART_QUANTITY = 99
+
+PARTS_REFUSED = N_(
+    "Write the parts as SKU:QUANTITY separated by spaces, e.g. KIT-KET-GSN:1 KIT-MUG-CER:2: "
+    "1 to 10 parts, each 1 to 99 units."
+)
+_PART_RE = re.compile(r"^(?P<sku>[^:\s]+):(?P<quantity>\d{1,3})$")
+
+
+class BundleError(OutOfRange):
+    """Parts that cannot make a set; its `template` (a catalog msgid) says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """`quantity` units of product `product_id` in each unit of the set."""
+
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartLine:
+    """A part as a card, a receipt and the admin show it: "2 × Stoneware Mug 350ml"."""
+
+    product_id: int
+    sku: str
+    title: str
+    quantity: int
+    price: int  # one unit of the part, today
+    translations: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What is inside a set and what it saves against buying the parts apart (0: nothing)."""
+
+    parts: tuple[PartLine, ...]
+    apart: int  # the parts at today's prices, for one set
+    saving: int  # apart - the set's price, when positive
+
+
+# -- the rule ---------------------------------------------------------------------------
+
+
+def parts_of(product: Product) -> tuple[Part, ...]:
+    """The parts of a set as stored, () for a product sold as itself."""
+    return tuple(Part(int(p["product_id"]), int(p["quantity"])) for p in product.bundle or ())
+
+
+def stored(parts: Sequence[Part]) -> list[dict[str, int]] | None:
+    """`parts` as products.bundle keeps them (None: no set)."""
+    return [{"product_id": p.product_id, "quantity": p.quantity} for p in parts] or None
+
+
+def units_of(parts: Sequence[Part], quantity: int) -> list[tuple[int, int, int]]:
+    """The (product id, variant id, units) that `quantity` sets take, in product id order
+    (every checkout locks the rows of parts in the same order)."""
+    return sorted((p.product_id, 0, p.quantity * quantity) for p in parts)
+
+
+def available_of(parts: Sequence[Part], available: Mapping[int, int]) -> int:
+    """How many sets the parts make: the fewest whole sets any part covers (0 when one is
+    missing or off sale)."""
+    if not parts:
+        return 0
+    return max(0, min(available.get(p.product_id, 0) // p.quantity for p in parts))
+
+
+async def expand(
+    uow: UnitOfWork, product_id: int, variant_id: int, quantity: int
+) -> list[tuple[int, int, int]]:
+    """THE rule: the (product id, variant id, units) whose stock `quantity` units of a
+    product or variant move: a set's parts, anything else itself."""
+    if not variant_id:
+        product = await uow.products.get(product_id)
+        if product is not None and product.bundle:
+            return units_of(parts_of(product), quantity)
+    return [(product_id, variant_id, quantity)]
+
+
+async def availability(uow: UnitOfWork, products: Iterable[Product]) -> dict[int, int]:
+    """How many of each set among `products` can be bought now (no query without one)."""
+    sets = {p.id: parts_of(p) for p in products if p.bundle}
+    if not sets:
+        return {}
+    ids = {part.product_id for parts in sets.values() for part in parts}
+    found = await uow.products.get_many(sorted(ids))
+    free = {pid: p.available for pid, p in found.items() if p.is_active}
+    return {pid: available_of(parts, free) for pid, parts in sets.items()}
+
+
+async def contents(uow: UnitOfWork, product: Product) -> Contents | None:
+    """What the set's card lists and saves; None for a product sold as itself."""
+    parts = parts_of(product)
+    if not parts:
+        return None
+    found = await uow.products.get_many([p.product_id for p in parts])
+    lines = tuple(
+        PartLine(p.product_id, f.sku, f.title, p.quantity, f.price, f.translations)
+        for p in parts
+        if (f := found.get(p.product_id)) is not None
+    )
+    apart = sum(line.price * line.quantity for line in lines)
+    return Contents(lines, apart, max(0, apart - product.price))
+
+
+# -- stock moves: a set moves its parts -----------------------------------------------
+
+
+class _Short(Exception):
+    """A part ran short: the savepoint rolls back the parts already moved."""
+
+
+async def reserve(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> bool:
+    """Hold `quantity` units (a set: its parts, all or none); False if not available."""
+    units = await expand(uow, product_id, variant_id, quantity)
+    if len(units) == 1 and units[0] == (product_id, variant_id, quantity):
+        return await uow.products.reserve(product_id, quantity, variant_id)
+    try:
+        async with uow.session.begin_nested():
+            for pid, vid, count in units:
+                if not await uow.products.reserve(pid, count, vid):
+                    raise _Short()
+    except _Short:
+        return False
+    return True
+
+
+async def release(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+    """Give back units held by an invoice that will not be paid (a set: its parts')."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        await uow.products.release(pid, count, vid)
+
+
+async def sell_reserved(
+    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+) -> bool:
+    """Turn held units into a sale (a set: its parts'); False if a hold is gone."""
+    moved = True
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        moved = await uow.products.sell_reserved(pid, count, vid) and moved
+    return moved
+
+
+async def sell_unreserved(
+    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+) -> bool:
+    """Sell units that were not held, if available; the caller's savepoint undoes a part
+    sold before another ran short."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        if not await uow.products.sell_unreserved(pid, count, vid):
+            return False
+    return True
+
+
+async def restock(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+    """Put units back on hand (a refund or return that restocks; a set: its parts)."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        await uow.products.restock(pid, count, vid)
+
+
+# -- the admin's parts --------------------------------------------------------------------
+
+
+def parse_parts(text: str) -> list[tuple[str, int]]:
+    """ "KIT-KET-GSN:1 KIT-MUG-CER:2" -> [("KIT-KET-GSN", 1), ("KIT-MUG-CER", 2)]; "" -> []
+    (no set). BundleError for anything else. The one check of /bundle and catalog files."""
+    words = [word for word in re.split(r"[\s,;]+", str(text).strip()) if word]
+    named: list[tuple[str, int]] = []
+    for word in words:
+        match = _PART_RE.match(word)
+        if match is None:
+            raise BundleError(PARTS_REFUSED)
+        quantity = int(match.group("quantity"))
+        if not 1 <= quantity <= MAX_PART_QUANTITY:
+            raise BundleError(PARTS_REFUSED)
+        named.append((match.group("sku"), quantity))
+    if len(named) > MAX_PARTS:
+        raise BundleError(PARTS_REFUSED)
+    keys = [sku_key(sku) for sku, _ in named]
+    if len(set(keys)) != len(keys):
+        raise BundleError(N_("Name each part once, with its quantity (KIT-MUG-CER:2)."))
+    return named
+
+
+def check_parts(bundle: Product, parts: Sequence[Product], others: Iterable[Product]) -> None:
+    """BundleError unless `parts` may make `bundle` a set: plain products (no set, gift card
+    or product sold as variants), not the bundle itself, in its currency; and `bundle` is
+    no part of another set (`others`: the sets there are)."""
+    if bundle.is_gift_card or bundle.has_variants:
+        raise BundleError(
+            N_("{sku} cannot be a set: it sells gift cards or variants."), sku=bundle.sku
+        )
+    for part in parts:
+        if part.id == bundle.id:
+            raise BundleError(N_("A set cannot contain itself ({sku})."), sku=part.sku)
+        if part.bundle:
+            raise BundleError(
+                N_("{part} is a set itself: a set cannot contain a set."), part=part.sku
+            )
+        if part.is_gift_card:
+            raise BundleError(
+                N_("{part} sells gift cards: a set cannot contain one."), part=part.sku
+            )
+        if part.has_variants:
+            raise BundleError(
+                N_("{part} is sold as variants: a set contains plain products."), part=part.sku
+            )
+        if part.currency != bundle.currency:
+            raise BundleError(
+                N_("{part} is priced in {currency}, the set in {own}: a set takes one currency."),
+                part=part.sku,
+                currency=part.currency,
+                own=bundle.currency,
+            )
+    for other in others:
+        if other.id != bundle.id and any(p.product_id == bundle.id for p in parts_of(other)):
+            raise BundleError(
+                N_("{sku} is a part of the set {set}: a set cannot contain a set."),
+                sku=bundle.sku,
+                set=other.sku,
+            )
+
+
+async def sets(uow: UnitOfWork) -> list[Product]:
+    """Every set there is (few: read whole)."""
+    rows = await uow.session.scalars(select(Product).where(Product.bundle.is_not(None)))
+    return list(rows)
+
+
+async def held_units(uow: UnitOfWork, product_id: int) -> int:
+    """Units of the product that unpaid invoices hold now: while some do, its parts may not
+    change (their release gives back the parts they held, no others)."""
+    held = await uow.session.scalar(
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.product_id == product_id, Order.hold_status == "held")
+    )
+    return int(held or 0)
+
+
+def parts_text(parts: Sequence[tuple[str, int]]) -> str:
+    """ "KIT-KTL-GOO:1 KIT-MUG-CER:2", as /bundle and catalog files write them ("" for none)."""
+    return " ".join(f"{sku}:{quantity}" for sku, quantity in parts)
