@@ -115,6 +115,7 @@ COMMANDS: dict[str, str] = {
     "price": "catalog",
     "tax": "catalog",
     "tiers": "catalog",
+    "bundle": "catalog",
     "sale": "sale",
     "stock": "catalog",
     "hide": "catalog",
