@@ -35,6 +35,7 @@ from bot.services.cart import (
     line_view,
     priced_by_tiers,
     shortage,
+    with_sets_stock,
 )
 from bot.services.errors import (
     CartChanged,
@@ -192,7 +193,7 @@ async def review_cart(
     taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
     nothing to check out. `tax_rate_bp`: the shop's TAX_RATE, for the VAT it says."""
     cart = await uow.carts.get_for_customer(customer_id)
-    seen = cart_view(cart, currency)
+    seen = await with_sets_stock(uow, cart, cart_view(cart, currency))
     holds = await holds_behind(uow, customer_id, seen)  # hers: place_order gives them back
     before = counting_holds(seen, holds)
     if before.is_empty:
@@ -218,7 +219,7 @@ async def review_cart(
             quoted_price=line.own_price,
             variant_id=line.variant_id,
         )
-    after = counting_holds(cart_view(cart, currency), holds)
+    after = counting_holds(await with_sets_stock(uow, cart, cart_view(cart, currency)), holds)
     promo, refused = await promo_quote(uow, customer_id, after, currency, at)
     dropped = None
     if refused is not None:
