@@ -114,6 +114,7 @@ class ProductFacts:
     variants_on_sale: int = 0  # of `variants`, those whose price (own or the product's) is
     max_per_order: int | None = None  # at most this many in one order (None: no limit)
     tiers: Tiers = ()  # its quantity tiers (bot.pricing), all its variants together
+    set_of: int = 0  # a set's units of parts in all ("set of 3": a kettle and 2 mugs); 0: no set
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -136,6 +137,7 @@ class ProductFacts:
             sum(on_sale(unit.price, unit.compare_at) for unit in units),
             product.max_per_order,
             stored_tiers(product.tiers),
+            sum(part.quantity for part in bundles.parts_of(product)),
         )
 
     @property

@@ -79,6 +79,7 @@ def product_list(listing: ProductList) -> AdminView:
         price = price_was(tr, p.price, p.compare_at, p.currency)
         limit = f" · {catalog.limit_words(p.max_per_order)}" if p.max_per_order else ""
         limit += f" · {tiers_mark(tr, p.tiers)}" if p.tiers else ""
+        limit += " · " + tr._("🧺 set of {count}", count=p.set_of) if p.set_of else ""
         lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{limit}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []

@@ -52,6 +52,14 @@ async def test_ada_makes_the_tea_set_shows_it_and_ends_it_and_each_change_is_aud
     await admin.send(f"/bundle {SET}")
     await admin.wait_for(lambda m: (m.text or "") == (said.text or ""), include_existing=False)
 
+    await admin.send("/admin")
+    await admin.press("📦 Products", message=await admin.wait_for("Admin menu"))
+    listing = (await admin.wait_for("Products (31)")).text or ""
+    if SET not in listing:
+        await admin.press("Next ▶️")
+        listing = (await admin.wait_for("page 2/3")).text or ""
+    assert f"{SET} · Tea set · $68.00 · stock 0 · 🧺 set of 3\n" in listing
+
     await admin.send(f"/stock {SET} 5")
     await admin.wait_for(f"{SET} is a set: its stock is its parts'.")
 
