@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.standin.harness import ShopHarness
 from tests.admin.test_e2e_bundles import KETTLE, MUG, SET, add_tea_set
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.shopper import open_invoice
+from tests.e2e.shopper import newest_order, open_invoice
 
 
 async def _stock(harness: ShopHarness, sku: str) -> tuple[int, int]:
@@ -49,6 +49,13 @@ async def test_alice_sees_what_is_in_the_tea_set_buys_it_and_its_parts_leave_sto
     assert await _stock(harness, KETTLE) == (1, 0)
     assert await _stock(harness, MUG) == (22, 0)
     assert await _stock(harness, SET) == (0, 0)
+
+    # Ada packs it: the order's one line, its parts beneath.
+    await ada.send(f"/orders_admin #{await newest_order(harness)}")
+    packing = (await ada.wait_for("Shopper: ")).text or ""
+    assert (
+        f"1 × {SET} Tea set — $68.00\n  └ 1 × Gooseneck Kettle 1L\n  └ 2 × Stoneware Mug 350ml\n"
+    ) in packing
 
     await alice.send(f"/start product_{SET}")
     assert "$68.00 · Only 1 left\n" in ((await alice.wait_for("Tea set")).text or "")
