@@ -27,7 +27,7 @@ MAX_PARTS = 10
 MAX_PART_QUANTITY = 99
 
 PARTS_REFUSED = N_(
-    "Write the parts as SKU:QUANTITY separated by spaces, e.g. KIT-KET-GSN:1 KIT-MUG-CER:2: "
+    "Write the parts as SKU:QUANTITY separated by spaces, e.g. KIT-KTL-GOO:1 KIT-MUG-CER:2: "
     "1 to 10 parts, each 1 to 99 units."
 )
 _PART_RE = re.compile(r"^(?P<sku>[^:\s]+):(?P<quantity>\d{1,3})$")
