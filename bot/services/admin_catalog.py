@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, TypeVar
 
-from bot import i18n
+from bot import bundle_rules, i18n
+from bot.bundle_rules import BundleError
 from bot.catalog_rules import (
     MAX_PER_ORDER,
     MAX_TITLE,
@@ -46,7 +47,7 @@ from bot.pricing import (
     stored_tiers_text,
 )
 from bot.services import bundles
-from bot.services.bundles import BundleError, PartLine
+from bot.services.bundles import PartLine
 from bot.services.catalog import keyset_page_number
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
@@ -137,7 +138,7 @@ class ProductFacts:
             sum(on_sale(unit.price, unit.compare_at) for unit in units),
             product.max_per_order,
             stored_tiers(product.tiers),
-            sum(part.quantity for part in bundles.parts_of(product)),
+            sum(part.quantity for part in bundle_rules.parts_of(product)),
         )
 
     @property
@@ -702,18 +703,18 @@ class BundleSet:
 
 def parse_bundle_words(words: Sequence[str]) -> list[tuple[str, int]] | None:
     """/bundle's words after the SKU: None for none (show the parts), [] for "off", the
-    parts for "KIT-KTL-GOO:1 KIT-MUG-CER:2" (bot.services.bundles.parse_parts)."""
+    parts for "KIT-KTL-GOO:1 KIT-MUG-CER:2" (bot.services.bundle_rules.parse_parts)."""
     text = " ".join(words).strip()
     if not text:
         return None
     if text.lower() in TIERS_OFF_WORDS:
         return []
     try:
-        named = bundles.parse_parts(text)
+        named = bundle_rules.parse_parts(text)
     except BundleError as exc:
         raise wrong(exc.template, **exc.params) from None
     if not named:
-        raise wrong(bundles.PARTS_REFUSED)
+        raise wrong(bundle_rules.PARTS_REFUSED)
     return named
 
 
@@ -733,7 +734,7 @@ async def set_bundle(
     product = await product_by_sku(uow, sku)
     parts = [await product_by_sku(uow, part_sku) for part_sku, _ in named]
     try:
-        bundles.check_parts(product, parts, await bundles.sets(uow) if parts else ())
+        bundle_rules.check_parts(product, parts, await bundles.sets(uow) if parts else ())
     except BundleError as exc:
         raise wrong(exc.template, **exc.params) from None
     if (held := await bundles.held_units(uow, product.id)) > 0:
@@ -751,8 +752,11 @@ async def set_bundle(
             count=product.stock,
         )
     before = await _parts_text(uow, product)
-    product.bundle = bundles.stored(
-        [bundles.Part(part.id, quantity) for part, (_, quantity) in zip(parts, named, strict=True)]
+    product.bundle = bundle_rules.stored(
+        [
+            bundle_rules.Part(part.id, quantity)
+            for part, (_, quantity) in zip(parts, named, strict=True)
+        ]
     )
     await uow.session.flush()
     after = await _parts_text(uow, product)
@@ -765,7 +769,7 @@ async def set_bundle(
 async def _parts_text(uow: UnitOfWork, product: Product) -> str:
     """The product's parts as written ("KIT-KTL-GOO:1 KIT-MUG-CER:2"; "" for none)."""
     inside = await bundles.contents(uow, product)
-    return bundles.parts_text([(p.sku, p.quantity) for p in inside.parts] if inside else [])
+    return bundle_rules.parts_text([(p.sku, p.quantity) for p in inside.parts] if inside else [])
 
 
 def sale_ended_by(product: Product, price: int) -> int | None:
