@@ -1257,7 +1257,11 @@ async def export_catalog(
     in memory at once: `out` may be a temporary file as big as the catalog. `taxed`: with
     the products' own VAT rates (the shop has TAX_RATE)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    csv_file = CatalogCsv(text, taxed=taxed)
+    sets = await bundles.sets(uow)  # few: their parts' SKUs, for the bundle column
+    ids = sorted({part.product_id for p in sets for part in bundle_rules.parts_of(p)})
+    found = await uow.products.get_many(ids) if ids else {}
+    part_skus = {pid: p.sku for pid, p in found.items()} if sets else None
+    csv_file = CatalogCsv(text, taxed=taxed, part_skus=part_skus)
     async for products in catalog_chunks(uow, chunk=chunk):
         csv_file.add(products)
     text.flush()

@@ -4,6 +4,9 @@ audited as product.bundle, and a shopper is refused the command."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from bot.store.models import Product
@@ -110,4 +113,66 @@ async def test_a_shopper_is_refused_bundle(shop: ShopHarness, shopper: FakeUser)
     await add_tea_set(shop)
     await shopper.send(f"/bundle {SET} {KETTLE}:1")
     await shopper.wait_for("for the shop's admins only")
+    assert await _parts(shop) is None
+
+
+BUNDLE_HEADER = "sku,title,description,category,price,currency,stock,photo,bundle\n"
+SET_ROW = f"{SET},Tea set,A kettle and two mugs,Kitchen,68.00,USD,0,"
+BREW_ROW = "KIT-BRW-SET,Brew set,A press and a mug,Kitchen,40.00,USD,0,"
+
+
+async def test_a_catalog_file_makes_sets_and_the_export_writes_them_back(
+    shop: ShopHarness, admin: FakeUser
+) -> None:
+    """A file's bundle column names parts in the shop (and in the same file); /export writes
+    it back and importing that export changes nothing; a bad row refuses the whole file."""
+    await admin.send_document(
+        "sets.csv",
+        (
+            BUNDLE_HEADER
+            + SET_ROW
+            + f",{KETTLE}:1 {MUG}:2\n"
+            + BREW_ROW
+            + ",KIT-FRP-600:1 kit-mug-cer:1\n"
+        ).encode(),
+        "text/csv",
+    )
+    await admin.wait_for("2 created, 0 updated, 0 unchanged")
+    assert len(await _parts(shop) or []) == 2
+    await admin.send(f"/bundle {SET}")
+    await admin.wait_for(f"• 2 × Stoneware Mug 350ml ({MUG})")
+
+    await admin.send("/export")
+    exported = await admin.wait_for(lambda m: m.document is not None)
+    assert exported.document is not None
+    rows = list(csv.DictReader(io.StringIO(exported.document.data.decode())))
+    bundles = {r["sku"]: r["bundle"] for r in rows if r["bundle"]}
+    assert bundles == {SET: f"{KETTLE}:1 {MUG}:2", "KIT-BRW-SET": f"KIT-FRP-600:1 {MUG}:1"}
+    await admin.send_document("catalog.csv", exported.document.data, "text/csv")
+    await admin.wait_for("0 created, 0 updated, 32 unchanged")
+
+    refused = {
+        f"{SET_ROW},NOPE-9:1": "no product has SKU NOPE-9",
+        f"{SET_ROW},KIT-BRW-SET:1": "KIT-BRW-SET is a set itself: a set cannot contain a set.",
+        f"{SET_ROW},DIG-GFT-025:1": "DIG-GFT-025 sells gift cards",
+        f"{SET_ROW},{MUG}:0": "Write the parts as SKU:QUANTITY",
+        f"{SET_ROW.replace(',0,', ',5,')},{MUG}:2": "a set keeps no stock of its own",
+    }
+    for row, says in refused.items():
+        await admin.send_document(
+            "sets.csv",
+            (BUNDLE_HEADER + row + "\n" + BREW_ROW + ",KIT-FRP-600:2\n").encode(),
+            "text/csv",
+        )
+        said = (await admin.wait_for("Nothing was imported")).text or ""
+        assert f"({SET}), " in said and says in said, row
+    assert len(await _parts(shop) or []) == 2  # all or nothing: the brew set kept its parts
+    async with shop.store.reading() as uow:
+        brew = await uow.products.get_by_sku("KIT-BRW-SET")
+        assert brew is not None and [p["quantity"] for p in brew.bundle or []] == [1, 1]
+
+    await admin.send_document(
+        "sets.csv", (BUNDLE_HEADER + SET_ROW + ",\n").encode(), "text/csv"
+    )  # an empty cell: sold as itself again
+    await admin.wait_for("0 created, 1 updated, 0 unchanged")
     assert await _parts(shop) is None

@@ -5,6 +5,7 @@ them back, and competes with the same parts bought apart, never overselling them
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from bot.config import Settings
 from bot.services import admin_catalog, bundles, cart, catalog, checkout
 from bot.services.admin_catalog import AdminInputError
 from bot.services.errors import OutOfStock
+from bot.store.catalog_file import CatalogError, parse_json, rows_to_json, upsert_rows
 from bot.store.models import Product
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront
@@ -225,3 +227,26 @@ def test_parts_are_written_as_sku_and_quantity() -> None:
     assert (
         bundles.available_of([bundle_rules.Part(1, 1), bundle_rules.Part(2, 2)], {1: 6, 2: 9}) == 4
     )
+
+
+async def test_a_json_catalog_file_carries_the_sets_there_and_back(shopfront: Shopfront) -> None:
+    """rows_to_json writes the tea set's parts by SKU; reading that file back into the shop
+    changes nothing; a file naming a part that is a set itself is refused whole."""
+    await _tea_set(shopfront)
+    async with shopfront.store.reading() as uow:
+        exported = rows_to_json(await uow.products.list_all())
+    items = {item["sku"]: item for item in json.loads(exported)}
+    assert items[SET]["bundle"] == f"{KETTLE}:1 {MUG}:2"
+    assert "bundle" not in items[MUG]
+    async with shopfront.store.uow() as uow:
+        report = await upsert_rows(uow, parse_json(exported))
+    assert (len(report.created), len(report.updated)) == (0, 0)
+
+    items[MUG]["bundle"] = f"{SET}:1"  # the mug made a set of the tea set: a set in a set
+    items[MUG]["stock"] = 0
+    with pytest.raises(CatalogError, match="a set cannot contain a set"):
+        async with shopfront.store.uow() as uow:
+            await upsert_rows(uow, parse_json(json.dumps(list(items.values()))))
+    async with shopfront.store.reading() as uow:
+        mug = await uow.products.get_by_sku(MUG)
+        assert mug is not None and mug.bundle is None and mug.stock == 24
