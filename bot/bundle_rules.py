@@ -8,13 +8,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.catalog_rules import OutOfRange, sku_key
 from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.store.models import Product
+
+
+class HasBundle(Protocol):
+    """A product, or a line of a list of them: what a set's parts are read from."""
+
+    @property
+    def bundle(self) -> list[dict[str, int]] | None: ...
+
 
 MAX_PARTS = 10
 MAX_PART_QUANTITY = 99
@@ -38,7 +46,7 @@ class Part:
     quantity: int
 
 
-def parts_of(product: Product) -> tuple[Part, ...]:
+def parts_of(product: HasBundle) -> tuple[Part, ...]:
     """The parts of a set as stored, () for a product sold as itself."""
     return tuple(Part(int(p["product_id"]), int(p["quantity"])) for p in product.bundle or ())
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from bot.bundle_rules import Part, parts_of
 from bot.store.models import Order, OrderLine, Product
+from bot.store.repositories.catalog import ListedProduct
 from bot.store.uow import UnitOfWork
 
 
@@ -72,7 +73,9 @@ async def expand(
     return [(product_id, variant_id, quantity)]
 
 
-async def availability(uow: UnitOfWork, products: Iterable[Product]) -> dict[int, int]:
+async def availability(
+    uow: UnitOfWork, products: Iterable[Product | ListedProduct]
+) -> dict[int, int]:
     """How many of each set among `products` can be bought now (no query without one)."""
     sets = {p.id: parts_of(p) for p in products if p.bundle}
     if not sets:

@@ -204,10 +204,13 @@ async def list_categories(uow: UnitOfWork, *, in_stock: bool = False) -> list[Ca
 async def _with_variant_stock(
     uow: UnitOfWork, products: Iterable[Product | ListedProduct]
 ) -> dict[int, int]:
-    """What each product sold as variants has available across them (no query when the
-    list has none): a list shows a product's stock as the sum of its variants'."""
-    with_variants = [p.id for p in products if p.has_variants]
-    return await uow.products.variant_stock(with_variants) if with_variants else {}
+    """What each product sold as variants has available across them, and each set what its
+    parts make (no query when the list has neither): a list shows a product's stock as the
+    sum of its variants', a set's as its parts' (bot.services.bundles)."""
+    listed = list(products)
+    with_variants = [p.id for p in listed if p.has_variants]
+    stock = await uow.products.variant_stock(with_variants) if with_variants else {}
+    return stock | await bundles.availability(uow, listed)
 
 
 async def category_page(

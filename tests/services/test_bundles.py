@@ -79,6 +79,8 @@ async def test_the_set_has_the_stock_its_parts_make_and_says_what_it_saves(
     assert card.bundle is not None
     assert [(p.sku, p.quantity) for p in card.bundle.parts] == [(KETTLE, 1), (MUG, 2)]
     assert (card.bundle.apart, card.bundle.saving) == (7700, 900)
+    async with shopfront.store.reading() as uow:  # a list's line says the same stock
+        assert [item.available for item in await catalog.items_of(uow, [set_id])] == [4]
     await shopfront.update_product(KETTLE, stock=1)
     async with shopfront.store.reading() as uow:
         assert (await catalog.product_card(uow, set_id)).available == 1
