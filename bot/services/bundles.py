@@ -80,9 +80,15 @@ async def availability(
     sets = {p.id: parts_of(p) for p in products if p.bundle}
     if not sets:
         return {}
-    ids = {part.product_id for parts in sets.values() for part in parts}
-    found = await uow.products.get_many(sorted(ids))
-    free = {pid: p.available for pid, p in found.items() if p.is_active}
+    ids = sorted({part.product_id for parts in sets.values() for part in parts})
+    # Read as columns, not objects: a unit that has just held parts by UPDATE has them
+    # loaded as they were before (the identity map); the rows say what is free now.
+    rows = await uow.session.execute(
+        select(Product.id, Product.stock - Product.reserved).where(
+            Product.id.in_(ids), Product.is_active.is_(True)
+        )
+    )
+    free = {int(pid): int(left) for pid, left in rows}
     return {pid: available_of(parts, free) for pid, parts in sets.items()}
 
 

@@ -385,7 +385,10 @@ async def place_order(
             await uow.products.get(line.product_id)
             if line.variant_id:
                 await uow.products.get_variant(line.variant_id)
-            missing = shortage(line_view(line))
+            seen = line_view(line)
+            if made := await bundles.availability(uow, [line.product]):  # a set: its parts'
+                seen = replace(seen, available=made[line.product_id])
+            missing = shortage(seen)
             shortages.append(
                 missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
             )

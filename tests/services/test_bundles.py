@@ -252,3 +252,16 @@ async def test_a_json_catalog_file_carries_the_sets_there_and_back(shopfront: Sh
     async with shopfront.store.reading() as uow:
         mug = await uow.products.get_by_sku(MUG)
         assert mug is not None and mug.bundle is None and mug.stock == 24
+
+
+async def test_a_short_set_at_checkout_says_how_many_sets_are_left(shopfront: Shopfront) -> None:
+    """Five mugs: two apart go first, and the three left make one set, not the two asked."""
+    await _tea_set(shopfront, kettles=6, mugs=5)
+    await _cart(shopfront, shopfront.customer_id, (MUG, 2))
+    async with shopfront.store.uow() as uow:  # the second set came in while mugs were 6
+        tea_set = await uow.products.get_by_sku(SET)
+        cart_row = await uow.carts.get_for_customer(shopfront.customer_id)
+        assert tea_set is not None
+        await uow.carts.set_quantity(cart_row, tea_set.id, 2)
+    with pytest.raises(OutOfStock, match=r"Tea set: only 1 left \(you asked for 2\)"):
+        await _check_out(shopfront.store, shopfront.customer_id)
