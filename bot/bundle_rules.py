@@ -57,7 +57,7 @@ def stored(parts: Sequence[Part]) -> list[dict[str, int]] | None:
 
 
 def parse_parts(text: str) -> list[tuple[str, int]]:
-    """ "KIT-KET-GSN:1 KIT-MUG-CER:2" -> [("KIT-KET-GSN", 1), ("KIT-MUG-CER", 2)]; "" -> []
+    """ "KIT-KTL-GOO:1 KIT-MUG-CER:2" -> [("KIT-KTL-GOO", 1), ("KIT-MUG-CER", 2)]; "" -> []
     (no set). BundleError for anything else. The one check of /bundle and catalog files."""
     words = [word for word in re.split(r"[\s,;]+", str(text).strip()) if word]
     named: list[tuple[str, int]] = []
