@@ -117,6 +117,7 @@ COMMANDS: dict[str, str] = {
     "price": "catalog",
     "tax": "catalog",
     "tiers": "catalog",
+    "bundle": "catalog",
     "sale": "sale",
     "stock": "catalog",
     "hide": "catalog",

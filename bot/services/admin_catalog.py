@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, TypeVar
 
-from bot import i18n
+from bot import bundle_rules, i18n
+from bot.bundle_rules import BundleError
 from bot.catalog_rules import (
     MAX_PER_ORDER,
     MAX_TITLE,
@@ -45,6 +46,8 @@ from bot.pricing import (
     stored_tiers,
     stored_tiers_text,
 )
+from bot.services import bundles
+from bot.services.bundles import PartLine
 from bot.services.catalog import keyset_page_number
 from bot.services.sellable import unit_of
 from bot.store.catalog_file import (
@@ -112,6 +115,7 @@ class ProductFacts:
     variants_on_sale: int = 0  # of `variants`, those whose price (own or the product's) is
     max_per_order: int | None = None  # at most this many in one order (None: no limit)
     tiers: Tiers = ()  # its quantity tiers (bot.pricing), all its variants together
+    set_of: int = 0  # a set's units of parts in all ("set of 3": a kettle and 2 mugs); 0: no set
 
     @classmethod
     def of(cls, product: Product, variants: Sequence[ProductVariant] = ()) -> ProductFacts:
@@ -134,6 +138,7 @@ class ProductFacts:
             sum(on_sale(unit.price, unit.compare_at) for unit in units),
             product.max_per_order,
             stored_tiers(product.tiers),
+            sum(part.quantity for part in bundle_rules.parts_of(product)),
         )
 
     @property
@@ -686,6 +691,87 @@ async def set_tiers(uow: UnitOfWork, sku: str, tiers: Tiers, *, actor: int) -> T
     return TiersSet(ProductFacts.of(product), tiers)
 
 
+@dataclass(frozen=True)
+class BundleSet:
+    """/bundle's outcome: the product and the parts of the set it is now (() for none);
+    `changed`: they were set or taken off (False: only shown)."""
+
+    product: ProductFacts
+    parts: tuple[PartLine, ...]
+    changed: bool = True
+
+
+def parse_bundle_words(words: Sequence[str]) -> list[tuple[str, int]] | None:
+    """/bundle's words after the SKU: None for none (show the parts), [] for "off", the
+    parts for "KIT-KTL-GOO:1 KIT-MUG-CER:2" (bot.services.bundle_rules.parse_parts)."""
+    text = " ".join(words).strip()
+    if not text:
+        return None
+    if text.lower() in TIERS_OFF_WORDS:
+        return []
+    try:
+        named = bundle_rules.parse_parts(text)
+    except BundleError as exc:
+        raise wrong(exc.template, **exc.params) from None
+    if not named:
+        raise wrong(bundle_rules.PARTS_REFUSED)
+    return named
+
+
+async def show_bundle(uow: UnitOfWork, sku: str) -> BundleSet:
+    """/bundle SKU: the set's parts as they are (() for a product sold as itself)."""
+    product = await product_by_sku(uow, sku)
+    inside = await bundles.contents(uow, product)
+    return BundleSet(ProductFacts.of(product), inside.parts if inside else (), changed=False)
+
+
+async def set_bundle(
+    uow: UnitOfWork, sku: str, named: Sequence[tuple[str, int]], *, actor: int
+) -> BundleSet:
+    """Make the product a set of `named` parts ([] : sold as itself again). Refused while
+    unpaid invoices hold it (their release gives back what they held) or while it has stock
+    of its own (a set's stock is its parts'). Audited as product.bundle."""
+    product = await product_by_sku(uow, sku)
+    parts = [await product_by_sku(uow, part_sku) for part_sku, _ in named]
+    try:
+        bundle_rules.check_parts(product, parts, await bundles.sets(uow) if parts else ())
+    except BundleError as exc:
+        raise wrong(exc.template, **exc.params) from None
+    if (held := await bundles.held_units(uow, product.id)) > 0:
+        raise wrong(
+            "Unpaid invoices hold {count} of {sku}: change its parts once they are paid or "
+            "released.",
+            count=held,
+            sku=product.sku,
+        )
+    if parts and product.stock > 0:
+        raise wrong(
+            "{sku} has {count} in stock of its own, but a set's stock is its parts': "
+            "/stock {sku} 0 first.",
+            sku=product.sku,
+            count=product.stock,
+        )
+    before = await _parts_text(uow, product)
+    product.bundle = bundle_rules.stored(
+        [
+            bundle_rules.Part(part.id, quantity)
+            for part, (_, quantity) in zip(parts, named, strict=True)
+        ]
+    )
+    await uow.session.flush()
+    after = await _parts_text(uow, product)
+    details = {"bundle_was": before or "-", "bundle": after or "-"}
+    await uow.audit.record(actor, "product.bundle", product.sku, details)
+    inside = await bundles.contents(uow, product)
+    return BundleSet(ProductFacts.of(product), inside.parts if inside else ())
+
+
+async def _parts_text(uow: UnitOfWork, product: Product) -> str:
+    """The product's parts as written ("KIT-KTL-GOO:1 KIT-MUG-CER:2"; "" for none)."""
+    inside = await bundles.contents(uow, product)
+    return bundle_rules.parts_text([(p.sku, p.quantity) for p in inside.parts] if inside else [])
+
+
 def sale_ended_by(product: Product, price: int) -> int | None:
     """The regular price whose sale `price` would end (not below it), else None."""
     kept = sale_after_new_price(price, product.compare_at_price)
@@ -754,6 +840,10 @@ async def change_stock(
     product = await product_by_sku(uow, sku)
     if product.has_variants:
         raise await sold_as_variants(uow, product)
+    if product.bundle:
+        raise wrong(
+            "{sku} is a set: its stock is its parts'. /bundle {sku} lists them.", sku=product.sku
+        )
     before = product.stock
     done = await _move_stock(uow, product.id, change)
     fresh = await uow.products.get(product.id)
@@ -1167,7 +1257,11 @@ async def export_catalog(
     in memory at once: `out` may be a temporary file as big as the catalog. `taxed`: with
     the products' own VAT rates (the shop has TAX_RATE)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    csv_file = CatalogCsv(text, taxed=taxed)
+    sets = await bundles.sets(uow)  # few: their parts' SKUs, for the bundle column
+    ids = sorted({part.product_id for p in sets for part in bundle_rules.parts_of(p)})
+    found = await uow.products.get_many(ids) if ids else {}
+    part_skus = {pid: p.sku for pid, p in found.items()} if sets else None
+    csv_file = CatalogCsv(text, taxed=taxed, part_skus=part_skus)
     async for products in catalog_chunks(uow, chunk=chunk):
         csv_file.add(products)
     text.flush()

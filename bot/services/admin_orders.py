@@ -13,7 +13,8 @@ from typing import Any
 from bot import i18n
 from bot.clipping import echo
 from bot.permissions import Role, actor_name
-from bot.services import gift_cards
+from bot.services import bundles, gift_cards
+from bot.services.bundles import PartLine
 from bot.services.errors import CustomerNotFound, OrderNotFound
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.pickup import is_pickup
@@ -103,6 +104,9 @@ class OrderDetail:
     notes: list[NoteView] = field(default_factory=list)  # the newest NOTES_SHOWN, newest last
     earlier_notes: int = 0  # notes older than those, not shown
     open_return: ReturnFacts | None = None  # a shopper's return request waiting for them
+    # The parts of each set the order has, by product id, for whoever packs it (the set's
+    # parts today: bot.services.bundles).
+    packing: dict[int, tuple[PartLine, ...]] = field(default_factory=dict)
 
 
 def order_number(text: str | None) -> int | None:
@@ -190,7 +194,13 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     notes = await uow.order_notes.newest(order.id, NOTES_SHOWN)
     # The count is read only when the page of notes is full: most orders have fewer.
     count = await uow.order_notes.count(order.id) if len(notes) == NOTES_SHOWN else len(notes)
+    sold = await uow.products.get_many(sorted({line.product_id for line in order.lines}))
+    packing = {}
+    for product in sold.values():
+        if product.bundle and (inside := await bundles.contents(uow, product)) is not None:
+            packing[product.id] = inside.parts
     return OrderDetail(
+        packing=packing,
         summary=summarize(order, await uow.refunds.under_way(order.id)),
         customer=customer_name(
             order.customer.first_name, order.customer.username, order.customer.telegram_id

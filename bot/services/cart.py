@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.pricing import Tier, Tiers, next_tier, on_sale, tier_for, tiered
+from bot.services import bundles
 from bot.services.errors import (
     CartChanged,
     LineFull,
@@ -373,8 +374,22 @@ async def view_cart(uow: UnitOfWork, customer_id: int, currency: str) -> CartVie
     cart = await uow.carts.find_for_customer(customer_id)
     if cart is None:
         return CartView((), currency)
-    seen = cart_view(cart, currency)
+    seen = await with_sets_stock(uow, cart, cart_view(cart, currency))
     return counting_holds(seen, await holds_behind(uow, customer_id, seen))
+
+
+async def with_sets_stock(uow: UnitOfWork, cart: Cart, seen: CartView) -> CartView:
+    """`seen` with each set's stock its parts' (bot.services.bundles; no query without one)."""
+    made = await bundles.availability(uow, [line.product for line in cart.lines])
+    if not made:
+        return seen
+    lines = tuple(
+        replace(ln, available=made[ln.product_id])
+        if ln.product_id in made and not ln.variant_id
+        else ln
+        for ln in seen.lines
+    )
+    return replace(seen, lines=lines)
 
 
 async def units_by_variant(
@@ -583,7 +598,9 @@ async def sellable(uow: UnitOfWork, product_id: int, variant_id: int = 0) -> Uni
     if product is None or not product.is_active:
         raise ProductUnavailable(product_id)
     if not variant_id and not product.has_variants:
-        return unit_of(product)
+        unit = unit_of(product)
+        made = await bundles.availability(uow, [product])
+        return replace(unit, available=made[product.id]) if made else unit
     variant = await uow.products.get_variant(variant_id) if variant_id else None
     if variant is None or variant.product_id != product_id or not product.has_variants:
         raise VariantUnavailable(product_id, variant_id)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from bot.catalog_rules import CaseTwins
 from bot.clipping import echo
 from bot.pricing import Tiers, cost_of_adding
+from bot.services import bundles
+from bot.services.bundles import Contents
 from bot.services.cart import Held, OwnHolds, own_holds_of
 from bot.services.errors import CategoryNotFound, ProductUnavailable, VariantUnavailable
 from bot.services.photos import GalleryPhoto, further_photos
@@ -150,6 +152,7 @@ class ProductCard:
     # When the sale of its category ends by itself (None: no end date, or no such sale).
     sale_ends_at: datetime | None = None
     tiers: Tiers = ()  # its quantity tiers ("Buy 3+: −10%"), all its variants together
+    bundle: Contents | None = None  # a set's parts and what it saves (bot.services.bundles)
 
     @property
     def photo_count(self) -> int:
@@ -201,10 +204,13 @@ async def list_categories(uow: UnitOfWork, *, in_stock: bool = False) -> list[Ca
 async def _with_variant_stock(
     uow: UnitOfWork, products: Iterable[Product | ListedProduct]
 ) -> dict[int, int]:
-    """What each product sold as variants has available across them (no query when the
-    list has none): a list shows a product's stock as the sum of its variants'."""
-    with_variants = [p.id for p in products if p.has_variants]
-    return await uow.products.variant_stock(with_variants) if with_variants else {}
+    """What each product sold as variants has available across them, and each set what its
+    parts make (no query when the list has neither): a list shows a product's stock as the
+    sum of its variants', a set's as its parts' (bot.services.bundles)."""
+    listed = list(products)
+    with_variants = [p.id for p in listed if p.has_variants]
+    stock = await uow.products.variant_stock(with_variants) if with_variants else {}
+    return stock | await bundles.availability(uow, listed)
 
 
 async def category_page(
@@ -314,6 +320,10 @@ async def _card_of(uow: UnitOfWork, product: Product, variant_id: int = 0) -> Pr
     if not product.has_variants:
         if variant_id:
             raise VariantUnavailable(product.id, variant_id)
+        if product.bundle:
+            made = await bundles.availability(uow, [product])
+            inside = await bundles.contents(uow, product)
+            return replace(_card(product, available=made.get(product.id)), bundle=inside)
         return _card(product)
     variants = await uow.products.variants_of(product.id)
     chosen = _choose(variants, variant_id)

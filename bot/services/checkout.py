@@ -21,7 +21,7 @@ from typing import Any
 from bot import i18n
 from bot.config import Settings
 from bot.i18n import N_
-from bot.services import delivery_slots, gift_cards, promos, sales_pause
+from bot.services import bundles, delivery_slots, gift_cards, promos, sales_pause
 from bot.services.cart import (
     CartView,
     LineProblem,
@@ -35,6 +35,7 @@ from bot.services.cart import (
     line_view,
     priced_by_tiers,
     shortage,
+    with_sets_stock,
 )
 from bot.services.errors import (
     CartChanged,
@@ -192,7 +193,7 @@ async def review_cart(
     taken off, with the reason, if it no longer applies). Raises EmptyCart if there is
     nothing to check out. `tax_rate_bp`: the shop's TAX_RATE, for the VAT it says."""
     cart = await uow.carts.get_for_customer(customer_id)
-    seen = cart_view(cart, currency)
+    seen = await with_sets_stock(uow, cart, cart_view(cart, currency))
     holds = await holds_behind(uow, customer_id, seen)  # hers: place_order gives them back
     before = counting_holds(seen, holds)
     if before.is_empty:
@@ -218,7 +219,7 @@ async def review_cart(
             quoted_price=line.own_price,
             variant_id=line.variant_id,
         )
-    after = counting_holds(cart_view(cart, currency), holds)
+    after = counting_holds(await with_sets_stock(uow, cart, cart_view(cart, currency)), holds)
     promo, refused = await promo_quote(uow, customer_id, after, currency, at)
     dropped = None
     if refused is not None:
@@ -379,14 +380,17 @@ async def place_order(
         check_invoice_total(to_pay, settings.currency)  # before holding stock
     shortages: list[Shortage] = []
     for line, unit in zip(lines, units, strict=True):
-        if not unit.is_active or not await uow.products.reserve(
-            line.product_id, line.quantity, line.variant_id
+        if not unit.is_active or not await bundles.reserve(
+            uow, line.product_id, line.quantity, line.variant_id
         ):
             # Refreshes line.product / line.variant: what is left now.
             await uow.products.get(line.product_id)
             if line.variant_id:
                 await uow.products.get_variant(line.variant_id)
-            missing = shortage(line_view(line))
+            seen = line_view(line)
+            if made := await bundles.availability(uow, [line.product]):  # a set: its parts'
+                seen = replace(seen, available=made[line.product_id])
+            missing = shortage(seen)
             shortages.append(
                 missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
             )
@@ -453,7 +457,7 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
-        await uow.products.release(line.product_id, line.quantity, line.variant_id)
+        await bundles.release(uow, line.product_id, line.quantity, line.variant_id)
     # After its products, as place_order takes a seat after holding stock: rows are locked
     # in one order (products, then delivery windows), so two checkouts never wait on each other.
     await delivery_slots.give_back(uow, order)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.i18n import N_, Translator, worded
-from bot.services import refunds
+from bot.services import bundles, refunds
 from bot.services.downloads import downloadable_lines
 from bot.services.errors import OrderError, OrderNotFound
 from bot.services.refunds import RefundClaim, line_refund, refundable
@@ -390,7 +390,7 @@ async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: dateti
     for asked in request.lines:
         line = lines.get(int(asked["order_line_id"]))
         if line is not None:
-            await uow.products.restock(line.product_id, int(asked["quantity"]), line.variant_id)
+            await bundles.restock(uow, line.product_id, int(asked["quantity"]), line.variant_id)
     history = worded(N_("restocked {lines}"), lines=named_lines(request.lines))
     await uow.orders.record_event(order, actor=actor, note=history)
     return True

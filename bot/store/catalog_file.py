@@ -16,6 +16,18 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from sqlalchemy import select
+
+from bot.bundle_rules import (
+    PARTS_REFUSED,
+    BundleError,
+    Part,
+    check_parts,
+    parse_parts,
+    parts_of,
+    parts_text,
+    stored,
+)
 from bot.catalog_rules import (
     MAX_OPTION_TEXT,
     MAX_PER_ORDER,
@@ -39,7 +51,7 @@ from bot.pricing import (
     sale_after_new_price,
     stored_tiers_text,
 )
-from bot.store.models import GIFT_CODE, Product, ProductVariant
+from bot.store.models import GIFT_CODE, Order, OrderLine, Product, ProductVariant
 from bot.store.uow import Store, UnitOfWork
 from bot.tax import RATE_REFUSED, TaxRateError, file_rate, parse_rate
 
@@ -71,6 +83,10 @@ TIER_FIELDS = ("tiers",)
 # The VAT rate its price includes when not the shop's TAX_RATE, a percent ("5", "7.7"); empty:
 # the shop's. On the product's row (its variants take it); last, after the limit's column.
 TAX_FIELDS = ("tax_rate",)
+# A set's parts, "KIT-KTL-GOO:1 KIT-MUG-CER:2" (bot.bundle_rules, as /bundle checks them), the
+# parts' SKUs in the shop or in the same file; empty: sold as itself. On the product's row;
+# last, and written only by a shop that has sets.
+BUNDLE_FIELDS = ("bundle",)
 CSV_FIELDS = (
     *REQUIRED_FIELDS,
     *OPTIONAL_FIELDS,
@@ -81,6 +97,7 @@ CSV_FIELDS = (
     *LIMIT_FIELDS,
     *TIER_FIELDS,
     *TAX_FIELDS,
+    *BUNDLE_FIELDS,
 )
 # Fields a file may leave out (a column it lacks): a product the shop has keeps its own.
 KEPT_UNLESS_GIVEN = frozenset(
@@ -94,6 +111,7 @@ KEPT_UNLESS_GIVEN = frozenset(
         "max_per_order",
         "tiers",
         "tax_rate",
+        "bundle",
     )
 )
 _CSV_COLUMNS = frozenset(CSV_FIELDS)
@@ -124,6 +142,9 @@ VARIANT_TAX = N_("the variants are taxed at their product's rate: set it on the 
 GIFT_CARD_TIERS = N_("gift cards are worth the price paid for them: they take no quantity tiers")
 # A product's tiers count all its variants together.
 VARIANT_TIERS = N_("quantity tiers count all the variants together: set them on the product")
+# A set is a plain product: not a gift card, not sold as variants (bot.bundle_rules).
+SET_OF_WHAT = N_("a set is a plain product: not a gift card, nor sold as variants")
+SET_STOCK = N_("a set keeps no stock of its own (its stock is its parts'): leave it 0")
 
 
 @dataclass(frozen=True)
@@ -161,6 +182,7 @@ class CatalogRow:
     max_per_order: int | None = None  # at most this many in one order, or None (no limit)
     tax_rate_bp: int | None = None  # its own VAT rate in basis points, or None (the shop's)
     tiers: str | None = None  # its quantity tiers as products.tiers keeps them, or None
+    bundle: tuple[tuple[str, int], ...] = ()  # a set's parts by SKU, as the file names them
     # Other languages: {"ru": {"title": ..., "description": ..., "options": {"Colour": {"name":
     # "Цвет", "values": {"Oat": "Овсяный"}}}}} and the category's {"ru": ...}, as the file
     # gives them: a field it names changes ("": the translation goes), the others are kept as
@@ -397,6 +419,8 @@ def _csv_products(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any
                 variant["tax_rate"] = row["tax_rate"]  # refused: the product's
             if str(row.get("tiers") or "").strip():
                 variant["tiers"] = row["tiers"]  # refused: the product's
+            if str(row.get("bundle") or "").strip():
+                variant["bundle"] = row["bundle"]  # refused: a set is a plain product
             variant_rows.append((line, parent, variant))
             continue
         item: dict[str, Any] = {k: v for k, v in row.items() if k and k not in VARIANT_FIELDS}
@@ -590,6 +614,7 @@ def _validate_row(
     raw_rate = item.get("tax_rate")  # most rows have none: nothing more to do for them
     tax_rate = None if raw_rate is None else _check_tax_rate(raw_rate, partial(bad, "tax_rate"))
     tiers = _check_tiers(item.get("tiers"), partial(bad, "tiers"))
+    bundle = _check_bundle(item.get("bundle"), partial(bad, "bundle"))
     stock = 0
     raw_stock = item.get("stock")
     if raw_stock is not None:
@@ -621,6 +646,10 @@ def _validate_row(
     download = _check_download(item.get("download"), digital, bad)
     if tiers and download == GIFT_CODE:  # each card is worth what its line paid
         bad("tiers", GIFT_CARD_TIERS)
+    if bundle and (download == GIFT_CODE or has_variants):
+        bad("bundle", SET_OF_WHAT)
+    if bundle and stock:
+        bad("stock", SET_STOCK)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variants: tuple[VariantRow, ...] = ()
     if has_variants:
@@ -651,6 +680,7 @@ def _validate_row(
             max_per_order=max_per_order,
             tax_rate_bp=tax_rate,
             tiers=tiers,
+            bundle=bundle,
             translations=_product_texts(translations, translated_options),
             category_translations=_category_texts(translations),
             line=line,
@@ -972,6 +1002,8 @@ def _check_variant(
         fault(VARIANT_TAX, f"{name}: tax_rate")
     if raw.get("tiers") not in (None, ""):
         fault(VARIANT_TIERS, f"{name}: tiers")
+    if raw.get("bundle") not in (None, ""):
+        fault(SET_OF_WHAT, f"{name}: bundle")
     if problems:
         return None
     return VariantRow(sku, tuple(chosen), stock, price, photo, compare_at)
@@ -1068,6 +1100,83 @@ def _check_tiers(raw: Any, refuse: Callable[..., None]) -> str | None:
     except TiersError as exc:
         refuse(exc.template, **exc.params)
         return None
+
+
+def _check_bundle(raw: Any, refuse: Callable[..., None]) -> tuple[tuple[str, int], ...]:
+    """A set's parts as written ("KIT-KTL-GOO:1 KIT-MUG-CER:2"), checked as /bundle checks
+    them (`bot.bundle_rules.parse_parts`); () when empty or null (no set). Whether the SKUs
+    may be parts is known only beside the shop's products (`_set_bundles`)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ()
+    if not isinstance(raw, str):
+        refuse(PARTS_REFUSED)
+        return ()
+    try:
+        return tuple(parse_parts(raw))
+    except BundleError as exc:
+        refuse(exc.template, **exc.params)
+        return ()
+
+
+async def _set_bundles(uow: UnitOfWork, rows: Sequence[CatalogRow], report: ImportReport) -> None:
+    """Give the rows' products the parts their bundle column names (its SKUs now in the shop,
+    this file's new products too), then check every set as /bundle does; CatalogError names
+    each row that cannot be one, and the caller's unit of work rolls the whole file back."""
+    errors: list[RowError] = []
+    changed: list[Product] = []
+    for row in rows:
+        product = await uow.products.get_by_sku(row.sku)
+        assert product is not None  # written just before
+        parts: list[Part] = []
+        for sku, quantity in row.bundle:
+            part = await uow.products.find_by_sku(sku)
+            if part is None:
+                errors.append(RowError.worded(row.line, row.sku, "bundle", UNKNOWN_PART, sku=sku))
+                continue
+            parts.append(Part(part.id, quantity))
+        after = stored(parts)
+        if after != product.bundle:
+            if await _held(uow, product.id):
+                errors.append(RowError.worded(row.line, row.sku, "bundle", SET_HELD))
+            product.bundle = after
+            changed.append(product)
+            if row.sku in report.unchanged:
+                report.unchanged.remove(row.sku)
+                report.updated.append(row.sku)
+    await uow.session.flush()
+    sets = list(await uow.session.scalars(select(Product).where(Product.bundle.is_not(None))))
+    lines = {row.sku: row.line for row in rows}
+    for product in changed:
+        if not product.bundle:
+            continue
+        found = await uow.products.get_many([p.product_id for p in parts_of(product)])
+        try:
+            check_parts(product, list(found.values()), sets)
+            if product.stock or product.has_variants:
+                raise BundleError(SET_STOCK)
+        except BundleError as exc:
+            errors.append(
+                RowError.worded(
+                    lines[product.sku], product.sku, "bundle", exc.template, **exc.params
+                )
+            )
+    if errors:
+        raise CatalogError(errors)
+
+
+async def _held(uow: UnitOfWork, product_id: int) -> bool:
+    """Unpaid invoices hold some of the product: its parts may not change under them."""
+    held = await uow.session.scalar(
+        select(OrderLine.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.product_id == product_id, Order.hold_status == "held")
+        .limit(1)
+    )
+    return held is not None
+
+
+UNKNOWN_PART = N_("no product has SKU {sku} (a part must be in the shop or in this file)")
+SET_HELD = N_("unpaid invoices hold this set: change its parts once they are paid or released")
 
 
 def _not_digital(rows: Iterable[CatalogRow]) -> CatalogError:
@@ -1236,6 +1345,7 @@ async def upsert_rows(
     category_ids: dict[str, int] = {}  # by slug
     category_translations: dict[str, dict[str, str]] = {}
     known: list[CatalogRow] = []
+    bundled: list[CatalogRow] = []  # rows with a bundle column: their sets, once all is in
     with_variants: list[CatalogRow] = []
     not_digital: list[CatalogRow] = []  # a download, no digital column, and not digital
     async with uow.products.new_words_at_once():  # one collector for every batch
@@ -1257,6 +1367,7 @@ async def upsert_rows(
                         [RowError.worded(r.line, r.sku, "sku", message) for r in taken]
                     )
                 created: list[dict[str, Any]] = []
+                bundled += [row for row in chunk if "bundle" in row.given]
                 for row in chunk:
                     if row.category_translations is not None:
                         category_translations[slugs[row.category]] = row.category_translations
@@ -1279,6 +1390,8 @@ async def upsert_rows(
         raise _not_digital(not_digital)
     if with_variants:
         await _upsert_variants(uow, with_variants, report)
+    if bundled:
+        await _set_bundles(uow, bundled, report)
     return report
 
 
@@ -1761,12 +1874,24 @@ class CatalogCsv:
     TAX_RATE, and the file its products' own rates (TAX_FIELDS, last); a shop without tax
     writes the columns it always did."""
 
-    def __init__(self, out: TextIO | None = None, *, taxed: bool = False) -> None:
+    def __init__(
+        self,
+        out: TextIO | None = None,
+        *,
+        taxed: bool = False,
+        part_skus: Mapping[int, str] | None = None,
+    ) -> None:
         self._out = out if out is not None else io.StringIO()
-        self._width = len(CSV_FIELDS) - (0 if taxed else len(TAX_FIELDS))
+        left_out = (() if taxed else TAX_FIELDS) + (() if part_skus else BUNDLE_FIELDS)
+        self._keep = tuple(field not in left_out for field in CSV_FIELDS)
+        self._part_skus = part_skus or {}  # a set's parts' SKUs by id (None: the shop has none)
         self._writer = csv.writer(self._out)
-        self._writer.writerow(CSV_FIELDS[: self._width])
+        self._writer.writerow(self._cells(list(CSV_FIELDS)))
         self.products = 0
+
+    def _cells(self, row: list[Any]) -> list[Any]:
+        """The row's cells of the columns this file has."""
+        return [cell for cell, keep in zip(row, self._keep, strict=True) if keep]
 
     def add(self, products: Iterable[Product]) -> None:
         for p in products:
@@ -1779,59 +1904,64 @@ class CatalogCsv:
 
     def _add(self, p: Product) -> None:
         self.products += 1
-        width = self._width
         writer = self._writer
         options = _stored_options(p)
         writer.writerow(
-            [
-                p.sku,
-                p.title,
-                p.description,
-                p.category.title,
-                to_decimal_string(p.price, p.currency),
-                p.currency,
-                "" if options else p.stock,
-                p.photo or p.photo_file_id or "",
-                str(p.is_active).lower(),
-                str(p.is_digital).lower(),
-                p.download or "",
-                PHOTO_SEPARATOR.join(photo_list(p)),
-                _options_text(options),
-                "",
-                "",
-                *_translated_columns(p),
-                *(_options_text(options) for options in _translated_options(p)),
-                _amount_cell(p.compare_at_price, p.currency),
-                "" if p.max_per_order is None else p.max_per_order,
-                p.tiers or "",
-                file_rate(p.tax_rate_bp),
-            ][:width]
+            self._cells(
+                [
+                    p.sku,
+                    p.title,
+                    p.description,
+                    p.category.title,
+                    to_decimal_string(p.price, p.currency),
+                    p.currency,
+                    "" if options else p.stock,
+                    p.photo or p.photo_file_id or "",
+                    str(p.is_active).lower(),
+                    str(p.is_digital).lower(),
+                    p.download or "",
+                    PHOTO_SEPARATOR.join(photo_list(p)),
+                    _options_text(options),
+                    "",
+                    "",
+                    *_translated_columns(p),
+                    *(_options_text(options) for options in _translated_options(p)),
+                    _amount_cell(p.compare_at_price, p.currency),
+                    "" if p.max_per_order is None else p.max_per_order,
+                    p.tiers or "",
+                    file_rate(p.tax_rate_bp),
+                    bundle_text(p, self._part_skus),
+                ]
+            )
         )
         for v in p.variants if options else ():
             price = "" if v.price is None else to_decimal_string(v.price, p.currency)
             writer.writerow(
-                [
-                    v.sku,
-                    "",
-                    "",
-                    "",
-                    price,
-                    "",
-                    v.stock,
-                    v.photo or "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    p.sku,
-                    _values_text(v.values.items()),
-                    *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
-                    _amount_cell(v.compare_at_price, p.currency),
-                    "",
-                    "",
-                    "",
-                ][:width]
+                self._cells(
+                    [
+                        v.sku,
+                        "",
+                        "",
+                        "",
+                        price,
+                        "",
+                        v.stock,
+                        v.photo or "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        p.sku,
+                        _values_text(v.values.items()),
+                        *("" for _ in (*TRANSLATED_FIELDS, *TRANSLATED_OPTIONS)),
+                        _amount_cell(v.compare_at_price, p.currency),
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
             )
 
 
@@ -1841,16 +1971,34 @@ def _amount_cell(amount: int | None, currency: str) -> str:
 
 
 def rows_to_csv(products: Iterable[Product], *, taxed: bool = False) -> bytes:
-    """`products` as a catalog CSV file (`CatalogCsv`)."""
-    out = CatalogCsv(taxed=taxed)
-    out.add(products)
+    """`products` (the whole catalog: a set's parts among them) as a catalog CSV file
+    (`CatalogCsv`), with a bundle column when one of them is a set."""
+    listed = list(products)
+    out = CatalogCsv(taxed=taxed, part_skus=part_skus_of(listed))
+    out.add(listed)
     return out.data()
+
+
+def part_skus_of(products: Iterable[Product]) -> dict[int, str] | None:
+    """The SKUs of the sets' parts by id, from the whole catalog; None when it has no set."""
+    listed = list(products)
+    if not any(p.bundle for p in listed):
+        return None
+    return {p.id: p.sku for p in listed}
+
+
+def bundle_text(p: Product, part_skus: Mapping[int, str]) -> str:
+    """A set's bundle cell, "KIT-KTL-GOO:1 KIT-MUG-CER:2" ("" for a product sold as itself)."""
+    named = [(part_skus.get(part.product_id, "?"), part.quantity) for part in parts_of(p)]
+    return parts_text(named)
 
 
 def rows_to_json(products: Iterable[Product]) -> bytes:
     """The catalog as a JSON file an import accepts (variants under their product)."""
     items: list[dict[str, Any]] = []
-    for p in products:
+    listed = list(products)
+    part_skus = part_skus_of(listed) or {}
+    for p in listed:
         item: dict[str, Any] = {
             "sku": p.sku,
             "title": p.title,
@@ -1875,6 +2023,8 @@ def rows_to_json(products: Iterable[Product]) -> bytes:
             item["tax_rate"] = file_rate(p.tax_rate_bp)
         if p.tiers:
             item["tiers"] = p.tiers
+        if p.bundle:
+            item["bundle"] = bundle_text(p, part_skus)
         if options := _stored_options(p):
             del item["stock"]
             item["options"] = {name: list(values) for name, values in options}

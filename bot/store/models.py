@@ -144,6 +144,12 @@ class Product(Base):
     # variants counting together; None: none (migration 0069). Written by
     # bot.pricing.parse_tiers only, priced by bot.pricing.tiered.
     tiers: Mapped[str | None] = mapped_column(String(40), default=None)
+    # A set sold as one product (a bundle): its parts, [{"product_id": 5, "quantity": 2}],
+    # whose stock is its stock (its own stock and holds stay 0); None: sold as itself
+    # (migration 0072). Written and expanded by bot.services.bundles only.
+    bundle: Mapped[list[dict[str, int]] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)

@@ -32,6 +32,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("price", N_("Set a price: /price SKU 12.50")),
     ("tax", N_("A product's own VAT rate: /tax SKU 5 | default")),
     ("tiers", N_("Volume discounts: /tiers SKU 3:10% 6:15% | off")),
+    ("bundle", N_("A set of products: /bundle SKU PART:1 PART:2 | off")),
     ("sale", N_("A category on sale: /sale Mugs 20%, /sale end Mugs")),
     ("stock", N_("Set or adjust stock: /stock SKU 10 | +5 | -2")),
     ("hide", N_("Hide a product: /hide SKU")),

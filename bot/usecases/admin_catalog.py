@@ -12,6 +12,7 @@ from typing import IO
 
 from bot.services import admin_catalog as catalog
 from bot.services.admin_catalog import (
+    BundleSet,
     ImportOutcome,
     PriceSet,
     ProductFacts,
@@ -71,6 +72,15 @@ async def set_tiers(shop: Shop, admin_id: int, sku: str, words: Sequence[str]) -
         if tiers is None:
             return await catalog.show_tiers(uow, sku)
         return await catalog.set_tiers(uow, sku, tiers, actor=admin_id)
+
+
+async def set_bundle(shop: Shop, admin_id: int, sku: str, words: Sequence[str]) -> BundleSet:
+    """/bundle SKU [PART:2 PART:1 | off]: `words` as typed after the SKU; none shows them."""
+    named = catalog.parse_bundle_words(words)
+    async with shop.store.uow() as uow:
+        if named is None:
+            return await catalog.show_bundle(uow, sku)
+        return await catalog.set_bundle(uow, sku, named, actor=admin_id)
 
 
 async def change_stock(shop: Shop, admin_id: int, sku: str, change: str) -> StockResult:

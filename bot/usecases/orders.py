@@ -17,7 +17,7 @@ from bot import notices
 from bot.gift_card_alerts import alert_not_back
 from bot.i18n import N_, Translator, worded
 from bot.notifier import Buttons
-from bot.services import delivery_slots, downloads, gift_cards, ratings, referrals
+from bot.services import bundles, delivery_slots, downloads, gift_cards, ratings, referrals
 from bot.services.cancelling import NotCancellable, check_cancel
 from bot.services.checkout import give_back_held
 from bot.services.downloads import DeliveryPlan
@@ -216,7 +216,7 @@ async def cancel_order(
         card = await give_back_held(uow, order)  # its stock, promo use and card's part
         if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
-                await uow.products.restock(line.product_id, line.quantity, line.variant_id)
+                await bundles.restock(uow, line.product_id, line.quantity, line.variant_id)
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
                 card = await gift_cards.give_back(uow, order)
         await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once

@@ -30,7 +30,15 @@ from bot.payments.shipping import (
     shipping_price,
 )
 from bot.payments.stars import StarPayment
-from bot.services import blocking, checkout, delivery_slots, gift_cards, promos, sales_pause
+from bot.services import (
+    blocking,
+    bundles,
+    checkout,
+    delivery_slots,
+    gift_cards,
+    promos,
+    sales_pause,
+)
 from bot.services.checkout import ReleasedHold
 from bot.services.downloads import DeliveryPlan
 from bot.services.errors import OrderError, RefundDeferred, RefundFailed
@@ -450,8 +458,8 @@ async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> Ord
     one of the `problems` an admin must look at)."""
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
-            if not await uow.products.sell_reserved(
-                line.product_id, line.quantity, line.variant_id
+            if not await bundles.sell_reserved(
+                uow, line.product_id, line.quantity, line.variant_id
             ):
                 raise RuntimeError(f"order #{order.id} held {line.sku} but the hold is gone")
         await promos.use_for_payment(uow, order.id, hold_was_released=False)
@@ -460,8 +468,8 @@ async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> Ord
     try:
         async with uow.session.begin_nested():
             for line in order.lines:
-                if not await uow.products.sell_unreserved(
-                    line.product_id, line.quantity, line.variant_id
+                if not await bundles.sell_unreserved(
+                    uow, line.product_id, line.quantity, line.variant_id
                 ):
                     raise _SoldOut(line)
     except _SoldOut as exc:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.notifier import Sent
-from bot.services.cart import cart_view
+from bot.services.cart import cart_view, with_sets_stock
 from bot.services.checkout import cart_promo
 from bot.shop import Shop
 from bot.store.models import utcnow
@@ -56,7 +56,8 @@ async def send_due(shop: Shop, *, now: datetime | None = None) -> int:
                 if cart is None:
                     continue
                 customer = await uow.customers.get_by_id(cart.customer_id)
-                view = cart_view(cart, shop.settings.currency).buyable()
+                seen = cart_view(cart, shop.settings.currency)
+                view = (await with_sets_stock(uow, cart, seen)).buyable()
                 promo = await cart_promo(uow, cart.customer_id, view, view.currency)
             if customer is None or view.is_empty:
                 continue  # nothing in it can be bought: this change stays reminded of

@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "product.price": N_("changed the price of"),
     "product.tax": N_("changed the tax rate of"),
     "product.tiers": N_("changed the quantity tiers of"),
+    "product.bundle": N_("changed the parts of the set"),
     "product.hide": N_("hid"),
     "product.show": N_("showed"),
     "catalog.import": N_("imported"),

@@ -28,6 +28,7 @@ from bot.services.admin_catalog import (
     ADD_STEPS,
     DROP_PHOTO,
     PRODUCT_FIELDS,
+    BundleSet,
     PriceSet,
     ProductFacts,
     ProductField,
@@ -78,6 +79,7 @@ def product_list(listing: ProductList) -> AdminView:
         price = price_was(tr, p.price, p.compare_at, p.currency)
         limit = f" · {catalog.limit_words(p.max_per_order)}" if p.max_per_order else ""
         limit += f" · {tiers_mark(tr, p.tiers)}" if p.tiers else ""
+        limit += " · " + tr._("🧺 set of {count}", count=p.set_of) if p.set_of else ""
         lines.append(f"{p.sku} · {p.title} · {price} · {stock}{kinds}{held}{limit}{hidden}")
     lines.append("\n" + COMMANDS_LINE)
     nav = []
@@ -136,6 +138,27 @@ def tiers_set(change: TiersSet) -> str:
     if change.changed:
         return tr._("{sku} has no quantity tiers any more.", sku=sku)
     return tr._("{sku} has no quantity tiers. /tiers {sku} 3:10% 6:15% sets some.", sku=sku)
+
+
+def bundle_set(change: BundleSet) -> str:
+    """/bundle's answer: "KIT-TEA-SET is a set of: 1 × Gooseneck Kettle 1L (KIT-KTL-GOO), ..."
+    (set or shown), or that it is sold as itself (taken off, or never a set)."""
+    tr = i18n.current()
+    sku = change.product.sku
+    if change.parts:
+        lines = [
+            tr._(
+                "{quantity} × {title} ({sku})",
+                quantity=part.quantity,
+                title=tr.name(part.title, part.translations),
+                sku=part.sku,
+            )
+            for part in change.parts
+        ]
+        return tr._("{sku} is a set of:", sku=sku) + "\n" + "\n".join(f"• {ln}" for ln in lines)
+    if change.changed:
+        return tr._("{sku} is no set any more: it is sold as itself.", sku=sku)
+    return tr._("{sku} is no set. /bundle {sku} KIT-KTL-GOO:1 KIT-MUG-CER:2 makes it one.", sku=sku)
 
 
 def sale_ended(tr: Translator, compare_at: int, currency: str) -> str:

@@ -242,6 +242,15 @@ def order_screen(
                 if line.discount
                 else ""
             )
+            + "".join(
+                "\n  └ "
+                + tr._(
+                    "{quantity} × {title}",
+                    quantity=part.quantity * line.quantity,
+                    title=tr.name(part.title, part.translations),
+                )
+                for part in detail.packing.get(line.product_id, ())
+            )
             for line in s.lines
         ],
         amounts,

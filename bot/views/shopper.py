@@ -139,6 +139,7 @@ from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
 from bot.texts import settings as settings_texts
 from bot.texts import support as support_texts
+from bot.texts.bundles import contents_line, set_saving_line
 from bot.texts.cart_thresholds import free_shipping_text, min_order_text
 from bot.texts.category_sale import sale_end_line
 from bot.texts.commands import ADMIN_COMMANDS
@@ -483,6 +484,10 @@ def _product(screen: ProductScreen, settings: Settings, tr: Translator) -> View:
         lines.append(ends)
     if tiers := tiers_line(tr, card.tiers):
         lines.append(escape(tiers))
+    if inside := contents_line(tr, card.bundle):
+        lines.append(escape(inside))
+    if saves := set_saving_line(tr, card.bundle, card.currency):
+        lines.append(escape(saves))
     if card.max_per_order is not None:
         lines.append(limit_line(tr, card.max_per_order))
     if screen.in_cart:

@@ -53,6 +53,7 @@ from bot.services.returns import REASONS, reason_text
 from bot.services.tracking import tracking_link
 from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
+from bot.texts.bundles import contents_line, set_saving_line
 from bot.texts.category_sale import sale_end_line
 from bot.texts.restock import variant_sold_out
 from bot.texts.sale import sale_words, saving_line
@@ -236,6 +237,9 @@ def product(view: ProductView, low_stock_threshold: int, max_quantity: int, zone
         "limit_full": room is not None and room <= 0,
         # "📦 Buy 3+: −10% · 6+: −15%" under the price, as the chat's card says it.
         "tiers_text": tiers_line(i18n.current(), card.tiers),
+        # A set's parts and what it saves ("🧺 In this set: ...", "You save $9.00 ..."): null
+        # for a product sold as itself.
+        "bundle": _bundle(card),
         "adding_texts": _adding(
             card, view, in_order, min(can_add(card.available, view.in_cart, room), max_quantity)
         ),
@@ -620,3 +624,21 @@ def orders(page: OrderPage, tracking_url: str) -> Json:
 
 def error(message: str) -> Json:
     return {"error": message}
+
+
+def _bundle(card: ProductCard) -> dict[str, Any] | None:
+    """A set's parts (SKU, title, quantity) and saving, in minor units and words, as the
+    chat's card says them; None for a product sold as itself."""
+    inside = card.bundle
+    if inside is None:
+        return None
+    tr = i18n.current()
+    return {
+        "parts": [
+            {"sku": p.sku, "title": tr.name(p.title, p.translations), "quantity": p.quantity}
+            for p in inside.parts
+        ],
+        "saving": inside.saving,
+        "contents_text": contents_line(tr, inside),
+        "saving_text": set_saving_line(tr, inside, card.currency) or None,
+    }

@@ -18,6 +18,7 @@ ADMIN_COMMANDS = [
     "/edit KIT-MUG-CER",
     "/price KIT-MUG-CER 1.00",
     "/tiers KIT-MUG-CER 3:10%",
+    "/bundle KIT-MUG-CER KIT-KTL-GOO:1",
     "/stock KIT-MUG-CER 0",
     "/hide KIT-MUG-CER",
     "/show KIT-MUG-CER",

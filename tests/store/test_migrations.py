@@ -1940,3 +1940,34 @@ async def test_0071_lets_a_sales_pause_end_by_itself_and_takes_its_end_away(
             assert pause is not None and pause.until is None and pause.note == "Inventory"
     finally:
         await store.close()
+
+
+async def test_0072_keeps_a_bundles_parts_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0072 a product keeps the parts of the set it is (NULL for products from
+    before: sold as themselves); down to the revision before it the column is gone and the
+    products stay."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        mug = await _old_product(store, "MUG")
+        async with store.engine.begin() as conn:
+            assert await conn.scalar(text("SELECT bundle FROM products")) is None
+            await conn.execute(
+                text("UPDATE products SET bundle = :parts WHERE id = :id"),
+                {"parts": '[{"product_id": 7, "quantity": 2}]', "id": mug},
+            )
+        async with store.reading() as uow:
+            product = await uow.products.get(mug)
+            assert product is not None and product.bundle == [{"product_id": 7, "quantity": 2}]
+        await _alembic(store, "downgrade", "0072_bundles-1")
+        async with store.engine.connect() as conn:
+            assert "bundle" not in await _columns(conn, "products")
+            assert await conn.scalar(text("SELECT sku FROM products")) == "MUG"
+        await _alembic(store, "upgrade", "0072_bundles")
+        assert await current_revision(store.engine) == "0072_bundles"
+        async with store.engine.connect() as conn:
+            assert await conn.scalar(text("SELECT bundle FROM products")) is None
+    finally:
+        await store.close()

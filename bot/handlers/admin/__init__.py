@@ -116,6 +116,7 @@ COMMANDS: dict[str, Handler] = {
     "price": products.price,
     "tax": products.tax,
     "tiers": products.tiers,
+    "bundle": products.bundle,
     "sale": category_sale.sale_command,
     "stock": products.stock,
     "hide": products.hide,

@@ -1,4 +1,4 @@
-"""/price, /tax, /tiers, /stock, /hide, /show and the admin's product list."""
+"""/price, /tax, /tiers, /bundle, /stock, /hide, /show and the admin's product list."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ USAGE = {
     "tiers": N_(
         "Send /tiers SKU 3:10% 6:15% for volume discounts (from 3 units 10% off, from 6 "
         "units 15% off), /tiers SKU off to end them, or /tiers SKU to see them."
+    ),
+    "bundle": N_(
+        "Send /bundle SKU PART:1 PART:2 to sell SKU as a set of its parts (e.g. /bundle "
+        "KIT-TEA-SET KIT-KTL-GOO:1 KIT-MUG-CER:2), /bundle SKU off to sell it as itself again, "
+        "or /bundle SKU to see its parts."
     ),
     "hide": N_("Send /hide SKU to take a product out of the catalog."),
     "show": N_("Send /show SKU to put a product back in the catalog."),
@@ -67,6 +72,16 @@ async def tiers(update: Update, context: ShopContext) -> None:
         await reply(update, str(exc))
         return
     await reply(update, views.tiers_set(result))
+
+
+async def bundle(update: Update, context: ShopContext) -> None:
+    try:
+        sku, *words = context.args or _args(context, 1, "bundle")
+        result = await admin_catalog.set_bundle(context.shop, actor(update), sku, words)
+    except AdminInputError as exc:
+        await reply(update, str(exc))
+        return
+    await reply(update, views.bundle_set(result))
 
 
 async def stock(update: Update, context: ShopContext) -> None:

@@ -189,6 +189,7 @@ class ListedProduct(NamedTuple):
     options: list[dict[str, Any]] | None
     translations: dict[str, dict[str, str]] | None
     compare_at_price: int | None  # the regular price while on sale
+    bundle: list[dict[str, int]] | None = None  # a set's parts (its stock is theirs)
 
     @property
     def has_variants(self) -> bool:
@@ -206,6 +207,7 @@ LISTED_COLUMNS = (
     Product.options,
     Product.translations,
     Product.compare_at_price,
+    Product.bundle,
 )
 
 _LISTED_BY_ID = prepared(

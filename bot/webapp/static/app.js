@@ -659,6 +659,8 @@
       gallery, h('h2', { text: p.title }), price, stock,
       p.sale_ends_text ? h('div', { class: 'hint sale-ends', text: p.sale_ends_text }) : null,
       p.tiers_text ? h('div', { class: 'hint tiers', text: p.tiers_text }) : null,
+      p.bundle ? h('div', { class: 'hint bundle', text: p.bundle.contents_text }) : null,
+      p.bundle && p.bundle.saving_text ? h('div', { class: 'hint saving', text: p.bundle.saving_text }) : null,
       p.limit_text ? h('div', { class: 'hint limit', text: p.limit_text }) : null,
       p.rating_text ? h('p', { class: 'rating', text: p.rating_text }) : null, heart, options,
       h('div', { class: 'buy' }, stepper, add), capLine, inCartLine, heldLine,

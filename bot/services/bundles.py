@@ -1,0 +1,182 @@
+"""Sets sold as one product (bundles): "Tea set: Gooseneck Kettle + 2 × Stoneware Mug".
+
+A bundle is a product whose stock is its parts' stock: it has no stock of its own (its
+`stock` and `reserved` stay 0). `expand` is the one rule that turns units of a product into
+the units whose stock moves: a bundle's parts times its quantity, anything else itself.
+Cart availability, the checkout's hold, a paid order's sale, a release and a restock all
+move stock through the functions here, so a bundle and its parts bought apart compete for
+the same units and are never oversold: every part moves by the store's conditional UPDATE
+(`stock - reserved >= n`), all of a bundle's parts or none (a savepoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.bundle_rules import Part, parts_of
+from bot.store.models import Order, OrderLine, Product
+from bot.store.repositories.catalog import ListedProduct
+from bot.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class PartLine:
+    """A part as a card, a receipt and the admin show it: "2 × Stoneware Mug 350ml"."""
+
+    product_id: int
+    sku: str
+    title: str
+    quantity: int
+    price: int  # one unit of the part, today
+    translations: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What is inside a set and what it saves against buying the parts apart (0: nothing)."""
+
+    parts: tuple[PartLine, ...]
+    apart: int  # the parts at today's prices, for one set
+    saving: int  # apart - the set's price, when positive
+
+
+# -- the rule ---------------------------------------------------------------------------
+
+
+def units_of(parts: Sequence[Part], quantity: int) -> list[tuple[int, int, int]]:
+    """The (product id, variant id, units) that `quantity` sets take, in product id order
+    (every checkout locks the rows of parts in the same order)."""
+    return sorted((p.product_id, 0, p.quantity * quantity) for p in parts)
+
+
+def available_of(parts: Sequence[Part], available: Mapping[int, int]) -> int:
+    """How many sets the parts make: the fewest whole sets any part covers (0 when one is
+    missing or off sale)."""
+    if not parts:
+        return 0
+    return max(0, min(available.get(p.product_id, 0) // p.quantity for p in parts))
+
+
+async def expand(
+    uow: UnitOfWork, product_id: int, variant_id: int, quantity: int
+) -> list[tuple[int, int, int]]:
+    """THE rule: the (product id, variant id, units) whose stock `quantity` units of a
+    product or variant move: a set's parts, anything else itself."""
+    if not variant_id:
+        product = await uow.products.get(product_id)
+        if product is not None and product.bundle:
+            return units_of(parts_of(product), quantity)
+    return [(product_id, variant_id, quantity)]
+
+
+async def availability(
+    uow: UnitOfWork, products: Iterable[Product | ListedProduct]
+) -> dict[int, int]:
+    """How many of each set among `products` can be bought now (no query without one)."""
+    sets = {p.id: parts_of(p) for p in products if p.bundle}
+    if not sets:
+        return {}
+    ids = sorted({part.product_id for parts in sets.values() for part in parts})
+    # Read as columns, not objects: a unit that has just held parts by UPDATE has them
+    # loaded as they were before (the identity map); the rows say what is free now.
+    rows = await uow.session.execute(
+        select(Product.id, Product.stock - Product.reserved).where(
+            Product.id.in_(ids), Product.is_active.is_(True)
+        )
+    )
+    free = {int(pid): int(left) for pid, left in rows}
+    return {pid: available_of(parts, free) for pid, parts in sets.items()}
+
+
+async def contents(uow: UnitOfWork, product: Product) -> Contents | None:
+    """What the set's card lists and saves; None for a product sold as itself."""
+    parts = parts_of(product)
+    if not parts:
+        return None
+    found = await uow.products.get_many([p.product_id for p in parts])
+    lines = tuple(
+        PartLine(p.product_id, f.sku, f.title, p.quantity, f.price, f.translations)
+        for p in parts
+        if (f := found.get(p.product_id)) is not None
+    )
+    apart = sum(line.price * line.quantity for line in lines)
+    return Contents(lines, apart, max(0, apart - product.price))
+
+
+# -- stock moves: a set moves its parts -----------------------------------------------
+
+
+class _Short(Exception):
+    """A part ran short: the savepoint rolls back the parts already moved."""
+
+
+async def reserve(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> bool:
+    """Hold `quantity` units (a set: its parts, all or none); False if not available."""
+    units = await expand(uow, product_id, variant_id, quantity)
+    if len(units) == 1 and units[0] == (product_id, variant_id, quantity):
+        return await uow.products.reserve(product_id, quantity, variant_id)
+    try:
+        async with uow.session.begin_nested():
+            for pid, vid, count in units:
+                if not await uow.products.reserve(pid, count, vid):
+                    raise _Short()
+    except _Short:
+        return False
+    return True
+
+
+async def release(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+    """Give back units held by an invoice that will not be paid (a set: its parts')."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        await uow.products.release(pid, count, vid)
+
+
+async def sell_reserved(
+    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+) -> bool:
+    """Turn held units into a sale (a set: its parts'); False if a hold is gone."""
+    moved = True
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        moved = await uow.products.sell_reserved(pid, count, vid) and moved
+    return moved
+
+
+async def sell_unreserved(
+    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+) -> bool:
+    """Sell units that were not held, if available; the caller's savepoint undoes a part
+    sold before another ran short."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        if not await uow.products.sell_unreserved(pid, count, vid):
+            return False
+    return True
+
+
+async def restock(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+    """Put units back on hand (a refund or return that restocks; a set: its parts)."""
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+        await uow.products.restock(pid, count, vid)
+
+
+# -- the admin's parts --------------------------------------------------------------------
+
+
+async def sets(uow: UnitOfWork) -> list[Product]:
+    """Every set there is (few: read whole)."""
+    rows = await uow.session.scalars(select(Product).where(Product.bundle.is_not(None)))
+    return list(rows)
+
+
+async def held_units(uow: UnitOfWork, product_id: int) -> int:
+    """Units of the product that unpaid invoices hold now: while some do, its parts may not
+    change (their release gives back the parts they held, no others)."""
+    held = await uow.session.scalar(
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.product_id == product_id, Order.hold_status == "held")
+    )
+    return int(held or 0)
