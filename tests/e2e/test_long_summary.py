@@ -2,7 +2,7 @@
 as the catalog allows. Whole, they would make her cart and her order summary longer than the
 4,096 UTF-16 units Telegram takes in a message (the stand-in refuses such a text, as Telegram
 does): both show every line with its title cut short ("…"), and she can still pay for all
-40, her receipt naming each."""
+40, her receipt naming each, and Ada the admin's new-order alert naming each too."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.clipping import telegram_length
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
 from tests.conftest import add_product
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, screen
 
 LINES = 40
@@ -31,6 +32,7 @@ async def test_a_cart_of_40_long_titles_shows_its_cart_and_summary_and_pays(
 ) -> None:
     harness = harness_on_each_backend
     alice = harness.user(1001, "Alice")
+    ada = harness.user(ADMIN_ID, "Ada")
     await fill_cart(harness, alice)
     assert telegram_length("\n".join(title(n) for n in range(1, LINES + 1))) > 4096
 
@@ -61,6 +63,13 @@ async def test_a_cart_of_40_long_titles_shows_its_cart_and_summary_and_pays(
     receipt = (await alice.wait_for("Payment received")).text or ""
     assert telegram_length(receipt) <= 4096 and receipt.count("… — $10.00") == LINES
     assert "1 × 01 Handmade stoneware" in receipt and "Total: $400.00" in receipt
+
+    # Ada's alert: one message, every line with its title cut, and what follows them (the
+    # total) there, not cut off by the notifier.
+    alert = (await ada.wait_for("New paid order")).text or ""
+    assert telegram_length(alert) <= 4096 and alert.count("… — $10.00") == LINES
+    assert "1 × 01 Handmade stoneware" in alert and "1 × 40 Handmade stoneware" in alert
+    assert "Total: $400.00" in alert
 
 
 async def test_a_short_cart_keeps_its_whole_titles(harness: ShopHarness) -> None:
