@@ -713,7 +713,7 @@ def _checkout_at(
     basket = review.cart
     if review.changes:
         lines = [tr._("⚠️ <b>Some things changed since you added them:</b>")]
-        lines += [f"• {change_text(tr, change)}" for change in review.changes]
+        lines += [f"• {change_text(tr, change, width)}" for change in review.changes]
         lines.append("")
         if basket.is_empty:
             lines.append(tr._("Your cart is now empty."))
@@ -1279,8 +1279,10 @@ def low_stock(available: int, low_stock_threshold: int, is_digital: bool = False
     return not is_digital and 0 < available <= low_stock_threshold
 
 
-def change_text(tr: Translator, change: LineChange) -> str:
-    title = escape(tr.name(change.title, change.translations))
+def change_text(tr: Translator, change: LineChange, width: int | None = None) -> str:
+    """What changed about one line since she added it; its title cut to `width` if given (40
+    changes of long names stay one message with the summary, bot.clipping.titles_fitting)."""
+    title = _title(tr, change.title, change.translations, width)
     if change.problem is LineProblem.PRICE_CHANGED:
         before = tr.money(change.before, change.currency)
         after = tr.money(change.after, change.currency)

@@ -79,3 +79,28 @@ async def test_a_short_cart_keeps_its_whole_titles(harness: ShopHarness) -> None
     await alice.send("checkout")
     await alice.wait_for("Order summary")
     assert f"1 × {title(1).strip()} = $10.00" in screen(alice)
+
+
+async def test_forty_long_titles_that_all_changed_price_are_listed_in_one_message(
+    harness_on_each_backend: ShopHarness,
+) -> None:
+    """All 40 went up from $10.00 to $11.00 while they sat in her cart: the "what changed"
+    list names every one, its title cut short like the summary's under it."""
+    harness = harness_on_each_backend
+    alice = harness.user(1001, "Alice")
+    await fill_cart(harness, alice)
+    async with harness.store.uow() as uow:
+        for n in range(1, LINES + 1):
+            product = await uow.products.get_by_sku(f"LONG-{n:02d}")
+            assert product is not None
+            product.price = 1100
+
+    await alice.send("checkout")
+    changes = (await alice.wait_for("Some things changed")).text or ""
+    assert telegram_length(changes) <= 4096
+    assert changes.count("…: the price changed from $10.00 to $11.00") == LINES
+    assert "• 01 Handmade stone" in changes and "• 40 Handmade stone" in changes
+    assert changes.count("… = $11.00") == LINES and "Total: $440.00" in changes
+    await alice.press("Continue to checkout")
+    summary = (await alice.wait_for("Order summary", include_existing=True)).text or ""
+    assert "Total: $440.00" in summary
