@@ -833,6 +833,11 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
 
 @_render.register
 def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
+    return _fitted(partial(_order_at, screen, settings, tr))
+
+
+def _order_at(screen: OrderScreen, settings: Settings, tr: Translator, width: int | None) -> View:
+    """One of her orders (/orders) with its titles cut to `width` (None: whole)."""
     order = screen.order
     lines = [
         tr._("📦 <b>Order #{order_id}</b>", order_id=order.id)
@@ -846,8 +851,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     ]
     for line in order.lines:
         total = tr.money(line.line_total, line.currency)
-        title = tr.name(line.title, line.translations)
-        lines.append(f"{line.quantity} × {escape(title)} = {total}")
+        title = _title(tr, line.title, line.translations, width)
+        lines.append(f"{line.quantity} × {title} = {total}")
     lines.append("")
     if when := delivery_time(tr, order.delivery_day, order.delivery_window):
         lines.append(escape(when))

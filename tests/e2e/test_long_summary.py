@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.clipping import telegram_length
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
+from tests.admin.conftest import open_detail
 from tests.conftest import add_product
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import add_to_cart, screen
@@ -70,6 +71,19 @@ async def test_a_cart_of_40_long_titles_shows_its_cart_and_summary_and_pays(
     assert telegram_length(alert) <= 4096 and alert.count("… — $10.00") == LINES
     assert "1 × 01 Handmade stoneware" in alert and "1 × 40 Handmade stoneware" in alert
     assert "Total: $400.00" in alert
+
+    # Later, her order in /orders and Ada's screen of it: every line, titles cut short.
+    await alice.send("/orders")
+    orders = await alice.wait_for("Your orders")
+    (mine,) = [b for b in orders.all_buttons if b.label.startswith("#")]
+    await alice.press(mine.label)
+    detail = (await alice.wait_for("📦 Order #1", include_existing=True)).text or ""
+    assert telegram_length(detail) <= 4096 and detail.count("… = $10.00") == LINES
+    assert "1 × 01 Handmade stoneware" in detail and "Total: $400.00" in detail
+    screen = (await open_detail(ada, 1)).text or ""
+    assert telegram_length(screen) <= 4096 and screen.count("… — $10.00") == LINES
+    assert "1 × LONG-01 01 Handmade stoneware" in screen and "Total: $400.00" in screen
+    assert "History:" in screen
 
 
 async def test_a_short_cart_keeps_its_whole_titles(harness: ShopHarness) -> None:
