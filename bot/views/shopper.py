@@ -741,7 +741,7 @@ def _checkout_at(
     )
     if shipping:
         lines += ["", shipping]
-    if basket.needs_shipping:
+    if basket.needs_shipping and not screen.unshippable:
         lines.append("")
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
     total = tr.money(review.total, basket.currency)
