@@ -289,6 +289,7 @@ def _order_screen_at(
                 asked.amount,
                 asked.currency,
                 asked.reason,
+                width,
             )
         )
     notes_at = len(lines)  # the admins' notes go here, in the room the rest leaves them

@@ -946,7 +946,13 @@ def _return_step(screen: ReturnScreen, settings: Settings, tr: Translator) -> Vi
         rows += [[button(tr._(return_texts.BACK), ReturnItems(offer.order_id, mask))]]
         return View(escape(tr._(return_texts.PICK_REASON)), _markup(rows))
     amount = tr.money(offer.amount(mask), offer.currency)
-    text = return_texts.confirm(tr, offer.order_id, offer.chosen(mask), screen.reason, amount)
+    text = titles_fitting(  # every line named, long names cut: one message
+        partial(
+            return_texts.confirm, tr, offer.order_id, offer.chosen(mask), screen.reason, amount
+        ),
+        SCREEN_ROOM,
+        escape,
+    )
     reason = REASON_CODES.index(screen.reason) + 1
     send = ReturnItems(offer.order_id, mask, reason, step=3)
     return View(escape(text), _markup([[button(tr._(return_texts.SEND), send)], back]))
