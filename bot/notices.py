@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.clipping import clip, telegram_length
+from bot.clipping import clip, telegram_length, titles_fitting
 from bot.i18n import Translator
 from bot.money import STARS
 from bot.services.errors import RefundDeferred
@@ -51,13 +51,21 @@ def as_many_as_fit(tr: Translator, items: Sequence[str], room: int, sep: str = "
 def new_order(
     tr: Translator, order: OrderSummary, payer: str, address: dict[str, Any] | None
 ) -> str:
-    text = tr._("🛒 New paid order #{order_id} from {payer}", order_id=order.order_id, payer=payer)
-    text += f"\n{lines_text(order, tr)}"
-    if order.needs_shipping and not order.collected:  # a pickup's place is in its lines
-        text += "\n" + tr._("Ship to: {address}", address=address_text(address))
-    if order.note:
-        text += "\n" + tr._("📝 Note from the shopper: {note}", note=order.note)
-    return text
+    """Every line of the order stays: a big order's long names are cut (titles_fitting) so
+    the alert is one message, rather than the notifier cutting off its end (the address)."""
+
+    def text(width: int | None) -> str:
+        made = tr._(
+            "🛒 New paid order #{order_id} from {payer}", order_id=order.order_id, payer=payer
+        )
+        made += f"\n{lines_text(order, tr, width)}"
+        if order.needs_shipping and not order.collected:  # a pickup's place is in its lines
+            made += "\n" + tr._("Ship to: {address}", address=address_text(address))
+        if order.note:
+            made += "\n" + tr._("📝 Note from the shopper: {note}", note=order.note)
+        return made
+
+    return titles_fitting(text, MESSAGE_ROOM)
 
 
 def needs_review(tr: Translator, order_id: int, reason: str | None) -> str:

@@ -103,6 +103,8 @@ from bot.services.errors import (
     GiftCardRefused,
     LineFull,
     MessageTooLong,
+    Named,
+    NeedsShippingInStars,
     NoteRefused,
     NotInCart,
     NotRateable,
@@ -826,6 +828,14 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
         return CheckoutScreen(review=review, notice=notice, closed=closed)
     if (short := below_minimum(review.goods_total, v.shop.settings)) is not None:
         return CheckoutScreen(review=review, notice=notice, short=short.said(v.tr))
+    if v.shop.settings.uses_stars and review.cart.needs_shipping:
+        # A Stars invoice asks for no address, so Pay would only be refused: say it here,
+        # with no Pay and no delivery time to choose (checkout.place_order refuses it too).
+        physical = [
+            Named(ln.title, ln.translations) for ln in review.cart.lines if not ln.is_digital
+        ]
+        unshippable = NeedsShippingInStars(physical).said(v.tr)
+        return CheckoutScreen(review=review, notice=notice, unshippable=unshippable)
     last_paid = await v.uow.orders.last_paid_id(v.customer_id)  # for its Pay button
     slots, gone = await _slot_choice(v, review)
     if gone and notice is None:

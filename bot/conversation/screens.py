@@ -170,12 +170,13 @@ class CheckoutScreen(Screen):
     stale: bool = False
     closed: str = ""  # sales are paused (/pause): what she is told instead of a Pay button
     short: str = ""  # the goods are short of MIN_ORDER: the same, in the rule's words
+    unshippable: str = ""  # goods to ship in a Stars shop (no address asked): the same
     slots: SlotChoice | None = None  # when it arrives (DELIVERY_SLOTS, goods to deliver)
 
     @property
     def blocked(self) -> str:
         """Why there is no Pay button ("": there is one)."""
-        return self.closed or self.short
+        return self.closed or self.short or self.unshippable
 
     @property
     def slot_missing(self) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.clipping import clip
 from bot.i18n import N_, Translator, worded
 from bot.services import bundles, refunds
 from bot.services.downloads import downloadable_lines
@@ -225,11 +226,15 @@ def reason_of(index: int) -> str | None:
     return REASON_CODES[index - 1] if 1 <= index <= len(REASON_CODES) else None
 
 
-def named_lines(lines: Sequence[dict[str, Any]]) -> str:
-    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover": a request's lines as stored."""
-    return ", ".join(
-        f"{int(line['quantity'])} × {line.get('title') or line['sku']}" for line in lines
-    )
+def named_lines(lines: Sequence[dict[str, Any]], width: int | None = None) -> str:
+    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover": a request's lines as stored;
+    titles cut to `width` if given (bot.clipping.titles_fitting)."""
+
+    def named(line: dict[str, Any]) -> str:
+        title = str(line.get("title") or line["sku"])
+        return clip(title, width) if width else title
+
+    return ", ".join(f"{int(line['quantity'])} × {named(line)}" for line in lines)
 
 
 def returned_line_ids(requests: list[ReturnRequest]) -> set[int]:

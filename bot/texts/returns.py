@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.callback_data import ALL_ORDERS, AdminOrders, AskApproveReturn, DeclineReturn, listed
+from bot.clipping import clip
 from bot.i18n import N_, Translator
 from bot.notifier import Buttons
 from bot.services.returns import (
@@ -33,9 +34,10 @@ YES_APPROVE = N_("✅ Yes, approve and refund")
 YES_APPROVE_RESTOCK = N_("✅ Yes, approve, refund and restock")
 
 
-def lines_text(tr: Translator, lines: Sequence[dict[str, Any]]) -> str:
-    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover", as stored on the request."""
-    return named_lines(lines)
+def lines_text(tr: Translator, lines: Sequence[dict[str, Any]], width: int | None = None) -> str:
+    """ "2 × Stoneware Mug 350ml, 1 × Linen Cushion Cover", as stored on the request; titles
+    cut to `width` if given."""
+    return named_lines(lines, width)
 
 
 def line_label(tr: Translator, line: ReturnLine, chosen: bool) -> str:
@@ -44,10 +46,21 @@ def line_label(tr: Translator, line: ReturnLine, chosen: bool) -> str:
 
 
 def confirm(
-    tr: Translator, order_id: int, lines: tuple[ReturnLine, ...], reason: str, amount: str
+    tr: Translator,
+    order_id: int,
+    lines: tuple[ReturnLine, ...],
+    reason: str,
+    amount: str,
+    width: int | None = None,
 ) -> str:
-    """The last question: what goes back, why, and what she gets if the shop approves."""
-    named = ", ".join(f"{ln.quantity} × {tr.name(ln.title, ln.translations)}" for ln in lines)
+    """The last question: what goes back, why, and what she gets if the shop approves; titles
+    cut to `width` if given (40 long names stay one message, bot.clipping.titles_fitting)."""
+
+    def name(line: ReturnLine) -> str:
+        title = tr.name(line.title, line.translations)
+        return clip(title, width) if width else title
+
+    named = ", ".join(f"{ln.quantity} × {name(ln)}" for ln in lines)
     return tr._(
         "↩️ Return from order #{order_id}: {lines}.\nReason: {reason}.\n"
         "If the shop approves, you get {amount} back to your card.",
@@ -75,15 +88,17 @@ def alert(
     amount: int,
     currency: str,
     reason: str,
+    width: int | None = None,
 ) -> str:
-    """The admins' alert of a new request (and the line on the order's screen)."""
+    """The admins' alert of a new request (and the line on the order's screen); titles cut
+    to `width` if given."""
     return tr._(
         "↩️ Return request #{request_id}, order #{order_id} from {customer}: {lines} "
         "({amount}). Reason: {reason}.",
         request_id=request_id,
         order_id=order_id,
         customer=customer,
-        lines=lines_text(tr, lines),
+        lines=lines_text(tr, lines, width),
         amount=tr.money(amount, currency),
         reason=reason_text(tr, reason),
     )

@@ -23,7 +23,9 @@ from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.clipping import titles_fitting
 from bot.i18n import Translator
+from bot.notices import MESSAGE_ROOM
 from bot.notifier import Buttons
 from bot.permissions import acting
 from bot.services import returns
@@ -114,15 +116,20 @@ async def request_return(
 
 
 def _alert(tr: Translator, request: ReturnFacts, who: str) -> str:
-    return texts.alert(
-        tr,
-        request.id,
-        request.order_id,
-        who,
-        request.lines,
-        request.amount,
-        request.currency,
-        request.reason,
+    """Every line named: a request of 40 long names has them cut to fit one message."""
+    return titles_fitting(
+        lambda width: texts.alert(
+            tr,
+            request.id,
+            request.order_id,
+            who,
+            request.lines,
+            request.amount,
+            request.currency,
+            request.reason,
+            width,
+        ),
+        MESSAGE_ROOM,
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import tzinfo
+from functools import partial
+from typing import Any
 
 from telegram import InlineKeyboardButton
 
@@ -34,7 +36,7 @@ from bot.callback_data import (
     listed,
     opened_from,
 )
-from bot.clipping import telegram_length
+from bot.clipping import clip, telegram_length, titles_fitting
 from bot.config import Settings
 from bot.i18n import N_, Translator
 from bot.money import STARS
@@ -195,7 +197,16 @@ def order_screen(
 ) -> AdminView:
     """One order in full, with the buttons of the moves it can make now; its moments on the
     shop's clock (SHOP_TIMEZONE). ⬅️ Orders goes back to `listing`, the page it was opened
-    from (a return request's buttons carry it through their question)."""
+    from (a return request's buttons carry it through their question). Every line stays: a
+    big order's long names are cut to fit one message (bot.clipping.titles_fitting)."""
+    build = partial(_order_screen_at, detail, settings, listing)
+    return titles_fitting(build, TEXT_LIMIT, lambda view: view.text)
+
+
+def _order_screen_at(
+    detail: OrderDetail, settings: Settings, listing: AdminOrders, width: int | None
+) -> AdminView:
+    """The order's screen with its titles cut to `width` (None: whole)."""
     tr = i18n.current()
     s = detail.summary
     zone = settings.zone
@@ -235,7 +246,7 @@ def order_screen(
         created,
         "",
         *[
-            f"{line.quantity} × {line.sku} {tr.name(line.title, line.translations)} — "
+            f"{line.quantity} × {line.sku} {_title(tr, line.title, line.translations, width)} — "
             f"{money(line.line_total)}"
             + (
                 f" (−{money(line.discount)}: {money(line.line_total - line.discount)})"
@@ -287,6 +298,7 @@ def order_screen(
                 asked.amount,
                 asked.currency,
                 asked.reason,
+                width,
             )
         )
     notes_at = len(lines)  # the admins' notes go here, in the room the rest leaves them
@@ -353,6 +365,14 @@ def order_screen(
         ]
     )
     return AdminView("\n".join(lines), rows)
+
+
+def _title(
+    tr: Translator, title: str, translations: dict[str, Any] | None, width: int | None
+) -> str:
+    """A line's title in the admin's language, cut to `width` if given."""
+    name = tr.name(title, translations)
+    return clip(name, width) if width else name
 
 
 def _notes(

@@ -718,7 +718,7 @@ def _checkout_at(
     basket = review.cart
     if review.changes:
         lines = [tr._("⚠️ <b>Some things changed since you added them:</b>")]
-        lines += [f"• {change_text(tr, change)}" for change in review.changes]
+        lines += [f"• {change_text(tr, change, width)}" for change in review.changes]
         lines.append("")
         if basket.is_empty:
             lines.append(tr._("Your cart is now empty."))
@@ -746,7 +746,7 @@ def _checkout_at(
     )
     if shipping:
         lines += ["", shipping]
-    if basket.needs_shipping:
+    if basket.needs_shipping and not screen.unshippable:
         lines.append("")
         lines.append(tr._("Shipping address and method are chosen in the payment form."))
     total = tr.money(review.total, basket.currency)
@@ -838,6 +838,11 @@ def _orders(screen: OrdersScreen, settings: Settings, tr: Translator) -> View:
 
 @_render.register
 def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
+    return _fitted(partial(_order_at, screen, settings, tr))
+
+
+def _order_at(screen: OrderScreen, settings: Settings, tr: Translator, width: int | None) -> View:
+    """One of her orders (/orders) with its titles cut to `width` (None: whole)."""
     order = screen.order
     lines = [
         tr._("📦 <b>Order #{order_id}</b>", order_id=order.id)
@@ -851,8 +856,8 @@ def _order(screen: OrderScreen, settings: Settings, tr: Translator) -> View:
     ]
     for line in order.lines:
         total = tr.money(line.line_total, line.currency)
-        title = tr.name(line.title, line.translations)
-        lines.append(f"{line.quantity} × {escape(title)} = {total}")
+        title = _title(tr, line.title, line.translations, width)
+        lines.append(f"{line.quantity} × {title} = {total}")
     lines.append("")
     if when := delivery_time(tr, order.delivery_day, order.delivery_window):
         lines.append(escape(when))
@@ -946,7 +951,13 @@ def _return_step(screen: ReturnScreen, settings: Settings, tr: Translator) -> Vi
         rows += [[button(tr._(return_texts.BACK), ReturnItems(offer.order_id, mask))]]
         return View(escape(tr._(return_texts.PICK_REASON)), _markup(rows))
     amount = tr.money(offer.amount(mask), offer.currency)
-    text = return_texts.confirm(tr, offer.order_id, offer.chosen(mask), screen.reason, amount)
+    text = titles_fitting(  # every line named, long names cut: one message
+        partial(
+            return_texts.confirm, tr, offer.order_id, offer.chosen(mask), screen.reason, amount
+        ),
+        SCREEN_ROOM,
+        escape,
+    )
     reason = REASON_CODES.index(screen.reason) + 1
     send = ReturnItems(offer.order_id, mask, reason, step=3)
     return View(escape(text), _markup([[button(tr._(return_texts.SEND), send)], back]))
@@ -1284,8 +1295,10 @@ def low_stock(available: int, low_stock_threshold: int, is_digital: bool = False
     return not is_digital and 0 < available <= low_stock_threshold
 
 
-def change_text(tr: Translator, change: LineChange) -> str:
-    title = escape(tr.name(change.title, change.translations))
+def change_text(tr: Translator, change: LineChange, width: int | None = None) -> str:
+    """What changed about one line since she added it; its title cut to `width` if given (40
+    changes of long names stay one message with the summary, bot.clipping.titles_fitting)."""
+    title = _title(tr, change.title, change.translations, width)
     if change.problem is LineProblem.PRICE_CHANGED:
         before = tr.money(change.before, change.currency)
         after = tr.money(change.after, change.currency)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.callback_data import ChooseSlot
 from bot.i18n import translator
@@ -17,7 +18,7 @@ from bot.services import delivery_slots
 from bot.services.order_summary import day_label
 from bot.standin.harness import ShopHarness
 from bot.standin.user import FakeUser
-from bot.store.models import utcnow
+from bot.store.models import DeliverySlot, Order, utcnow
 from tests.e2e.shopper import open_order, open_order_summary, screen
 from tests.payments.conftest import (
     ADMIN_ID,
@@ -25,6 +26,7 @@ from tests.payments.conftest import (
     add_product,
     card_shop,
     fill_cart,
+    stars_harness,
 )
 
 ALICE, BOB = 1001, 1002
@@ -140,3 +142,54 @@ async def test_when_every_window_is_taken_the_summary_says_so_and_offers_no_pay(
     assert "Pay" not in summary
     assert alice.last_message is not None
     assert not [b.label for b in alice.last_message.all_buttons if " · " in b.label]
+
+
+async def test_a_stars_shop_with_delivery_times_ships_nothing_so_asks_no_time(
+    tmp_path: Path, migrated_database_url: str
+) -> None:
+    """DELIVERY_SLOTS set in a Telegram Stars shop. Telegram Stars invoices cannot ask for a
+    shipping address, so such a shop sells nothing that ships and no order of it has a time
+    to choose: Alice's sourdough is refused on her summary (no 💳 Pay, which would only be
+    refused), before any time is asked or seat taken; Bob's Brewing Guide (a download) is paid
+    in Stars with no time asked, his receipt naming none."""
+    async with stars_harness(
+        tmp_path,
+        database_url=migrated_database_url,
+        delivery_slots=(MORNING, "14:00-16:00"),
+        delivery_slot_capacity=1,
+    ) as h:
+        assert h.shop is not None
+        alice, bob = h.user(ALICE, "Alice"), h.user(BOB, "Bob")
+        loaf = await add_product(h.shop, "LOAF", price=50, currency="XTR", title="Sourdough")
+        await alice.send("/start")
+        await fill_cart(h.shop, ALICE, {loaf: 1})
+        await alice.send("/cart")
+        await alice.wait_for("Your cart")
+        await alice.press("Checkout")
+        refused = await alice.wait_for("cannot ask for a shipping address", include_existing=True)
+        assert "Sourdough must be shipped" in (refused.text or "")
+        summary = screen(alice)  # her summary says so, in place of 💳 Pay and a time
+        assert "Pay" not in summary and "chosen in the payment form" not in summary
+        assert "🕒" not in summary and MORNING not in summary
+
+        guide = await add_product(
+            h.shop, "GUIDE", price=150, currency="XTR", digital=True, title="Brewing Guide"
+        )
+        await bob.send("/start")
+        await fill_cart(h.shop, BOB, {guide: 1})
+        await open_order_summary(bob)
+        summary = screen(bob)
+        assert "🕒" not in summary and MORNING not in summary
+        assert "💳 Pay ⭐ 150" in summary
+        await bob.press("Pay")
+        await bob.wait_for(lambda m: m.invoice is not None, include_existing=True)
+        assert (await bob.pay()).ok
+        receipt = (await bob.wait_for("Payment received")).text or ""
+        assert "1 × Brewing Guide — ⭐ 150" in receipt and "Delivery" not in receipt
+
+        async with h.store.reading() as uow:
+            orders = (await uow.session.scalars(select(Order))).all()
+            assert [(o.status, o.delivery_day, o.delivery_window) for o in orders] == [
+                ("paid", None, None)
+            ]
+            assert (await uow.session.scalars(select(DeliverySlot))).all() == []
