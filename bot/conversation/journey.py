@@ -836,17 +836,27 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
 async def _slot_choice(v: Visit, review: CheckoutReview) -> tuple[SlotChoice | None, bool]:
     """The summary's delivery time, for goods to deliver in a shop with DELIVERY_SLOTS (None
     otherwise), and whether the time she had chosen is no longer free (it is forgotten)."""
-    settings = v.shop.settings
-    if not delivery_slots.needs_slot(settings, review.cart.needs_shipping):
+    if not delivery_slots.needs_slot(v.shop.settings, review.cart.needs_shipping):
         return None, False
-    now = utcnow()
     cart = await v.uow.carts.get_for_customer(v.customer_id)
-    chosen = await delivery_slots.chosen(v.uow, cart, settings, now)
-    gone = chosen is None and cart.delivery_slot is not None
+    choice = await slot_choice(v, cart, review.cart.needs_shipping)
+    gone = choice is not None and choice.chosen is None and cart.delivery_slot is not None
     if gone:
         cart.delivery_slot = None
+    return choice, gone
+
+
+async def slot_choice(v: Visit, cart: Cart | None, needs_shipping: bool) -> SlotChoice | None:
+    """Her delivery time as the summary and the storefront page offer it (one rule for both):
+    None when she is not asked; else the time she chose if it is still free, or the windows
+    free now. Reads only: a choice no longer free is forgotten by the summary."""
+    settings = v.shop.settings
+    if not delivery_slots.needs_slot(settings, needs_shipping):
+        return None
+    now = utcnow()
+    chosen = await delivery_slots.chosen(v.uow, cart, settings, now) if cart else None
     offered = () if chosen else tuple(await delivery_slots.open_slots(v.uow, settings, now))
-    return SlotChoice(chosen=chosen, offered=offered, days=settings.delivery_days_ahead), gone
+    return SlotChoice(chosen=chosen, offered=offered, days=settings.delivery_days_ahead)
 
 
 # ---------------------------------------------------------------- promo code and note
