@@ -332,6 +332,19 @@ async def choose_time(v: Visit, chosen: tuple[date, str] | None) -> CartUpdate:
 
 
 @looking
+async def time_changed(v: Visit, shown: str | None) -> SlotChoice | None:
+    """The choice as it is now, if her cart keeps another delivery time than the page's
+    checkout showed (changed in the chat meanwhile); None when it is the same, or she is not
+    asked. One that filled up since is the same: checkout then refuses it in its words."""
+    page = await _cart(v)
+    if page.delivery is None:
+        return None
+    cart = await v.uow.carts.find_for_customer(v.customer_id)
+    kept = cart.delivery_slot if cart is not None else None
+    return None if kept == shown else page.delivery
+
+
+@looking
 async def order(v: Visit, order_id: int) -> MyOrder:
     """One of the shopper's own orders; OrderNotFound for anyone else's."""
     return await _my_order(v, order_id)

@@ -268,6 +268,8 @@ class Storefront:
         if on_page and body["delivery"] is not None and not isinstance(body["delivery"], str):
             raise BadInput(N_("delivery must be the delivery time the page shows, or null."))
         shown = Shown(fingerprint) if fingerprint is not None else None
+        if on_page and (now := await storefront.time_changed(self.shop, who, body["delivery"])):
+            return _json(views.time_changed(now))  # chosen again in the chat: check it
         screen = await journey.pay(self.shop, who, shown)
         if isinstance(screen, InvoiceScreen):
             for message_id in screen.replaced_invoices:  # the chat's older, now unpayable

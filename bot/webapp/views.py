@@ -369,6 +369,17 @@ def delivery(choice: SlotChoice | None) -> Json | None:
     }
 
 
+def time_changed(choice: SlotChoice) -> Json:
+    """A checkout from a page that showed another delivery time than the cart has now."""
+    notice = i18n.current()._(AGAIN)
+    return {
+        "status": "refused",
+        "notice": notice,
+        "delivery_time": True,
+        "delivery": delivery(choice),
+    }
+
+
 def _slot(state: SlotState) -> Json:
     """A window of a day: what the page sends back to choose it, and its label."""
     label = delivery_texts.slot_button(i18n.current(), state.day, state.window)

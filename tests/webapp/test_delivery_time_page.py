@@ -217,3 +217,27 @@ async def test_a_cart_with_nothing_to_deliver_has_no_time_to_choose(
     assert status == 409
     assert answer["error"].startswith("This cart has nothing to deliver at a time")
     assert await _slot_of_cart(bakery, 1001) is None
+
+
+async def test_a_checkout_showing_another_time_than_the_chat_chose_since_is_not_paid(
+    bakery: ShopHarness, alice: Page
+) -> None:
+    tomorrow = _tomorrow()
+    shown = await alice.ok("POST", "delivery_time", _time(tomorrow, MORNING))
+    chat = bakery.user(1001, "Alice")  # meanwhile, in the chat, the afternoon instead
+    await open_order_summary(chat)
+    await chat.press("🕒 Change delivery time")
+    await chat.press(f"{day_label(EN, tomorrow)} · {AFTERNOON}")
+    await chat.wait_for(
+        f"🕒 Delivery: {day_label(EN, tomorrow)}, {AFTERNOON}", include_existing=True
+    )
+
+    cart = shown["cart"]
+    body = {"fingerprint": cart["fingerprint"], "delivery": cart["delivery"]["chosen"]["key"]}
+    refused = await alice.ok("POST", "checkout", body)
+    assert refused["status"] == "refused"
+    assert refused["notice"] == "Your cart changed just now. Please check out again."
+    assert refused["delivery"]["chosen"]["window"] == AFTERNOON
+    assert await _orders(alice) == []
+    body["delivery"] = refused["delivery"]["chosen"]["key"]
+    assert (await alice.ok("POST", "checkout", body))["status"] == "invoice"
