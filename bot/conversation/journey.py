@@ -793,6 +793,12 @@ async def _waiting_for_payment(v: Visit, invoice: InvoiceScreen, message_id: int
     return True
 
 
+async def invoice_open(v: Visit) -> bool:
+    """An invoice of the chat waits for payment: nothing on her summary changes meanwhile
+    (the storefront's choice of delivery time asks it too)."""
+    return await _invoice_open(v)
+
+
 async def _invoice_open(v: Visit) -> bool:
     """Is the chat really waiting? An invoice whose hold expired or was released is not."""
     if v.chat.state != Step.AWAITING_PAYMENT:

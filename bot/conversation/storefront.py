@@ -21,6 +21,7 @@ from bot.conversation.journey import (
     added_notice,
     changed_notice,
     changing,
+    invoice_open,
     keep,
     looking,
     missed_lines,
@@ -307,6 +308,10 @@ async def _refused(v: Visit, notice: str) -> CartUpdate:
 
 NO_TIME_TO_CHOOSE = N_("This cart has nothing to deliver at a time: there is no time to choose.")
 CHOOSE_TIME = N_("🕒 Delivery time: choose one, then check out.")
+WAITING_IN_CHAT = N_(
+    "An invoice is already waiting in your chat with the shop: pay it there, "
+    "or send /cancel in the chat to start again."
+)
 
 
 @changing
@@ -314,10 +319,13 @@ async def choose_time(v: Visit, chosen: tuple[date, str] | None) -> CartUpdate:
     """Her delivery time chosen on the page (None: cleared, to choose another), kept on the
     cart as the summary's buttons keep it, so the chat and the page share it. A time not free
     (full, closed, past its cut-off, never offered) is refused in the chat's words, and her
-    former choice forgotten, as the chat does; so is a cart with nothing to deliver."""
+    former choice forgotten, as the chat does; so is a cart with nothing to deliver,
+    and any change while an invoice of the chat waits."""
     page = await _cart(v)
     if page.delivery is None:
         return CartUpdate(page, v.tr._(NO_TIME_TO_CHOOSE), False)
+    if await invoice_open(v):  # its order keeps the time it booked, as in the chat
+        return CartUpdate(page, v.tr._(WAITING_IN_CHAT), False)
     if chosen is None:
         await delivery_slots.clear(v.uow, v.customer_id)
         return CartUpdate(await _cart(v), v.tr._(CHOOSE_TIME))

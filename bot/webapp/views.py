@@ -25,6 +25,7 @@ from bot.conversation.screens import (
 )
 from bot.conversation.storefront import (
     CHOOSE_TIME,
+    WAITING_IN_CHAT,
     Cancelled,
     CartUpdate,
     Kept,
@@ -78,10 +79,6 @@ from bot.views.shopper import (
 
 Json = dict[str, Any]
 
-WAITING_IN_CHAT = N_(
-    "An invoice is already waiting in your chat with the shop: pay it there, "
-    "or send /cancel in the chat to start again."
-)
 CART_EMPTY = N_("Your cart is empty: add something first.")
 CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
 AGAIN = N_("Your cart changed just now. Please check out again.")

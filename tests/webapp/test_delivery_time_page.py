@@ -241,3 +241,24 @@ async def test_a_checkout_showing_another_time_than_the_chat_chose_since_is_not_
     assert await _orders(alice) == []
     body["delivery"] = refused["delivery"]["chosen"]["key"]
     assert (await alice.ok("POST", "checkout", body))["status"] == "invoice"
+
+
+async def test_while_the_chats_invoice_waits_the_page_changes_no_time(
+    bakery: ShopHarness, alice: Page
+) -> None:
+    tomorrow = _tomorrow()
+    await alice.ok("POST", "delivery_time", _time(tomorrow, MORNING))
+    chat = bakery.user(1001, "Alice")
+    await open_order_summary(chat)
+    await chat.press("Pay")
+    await chat.wait_for(lambda m: m.invoice is not None, include_existing=True)
+
+    status, answer = await alice.call("POST", "delivery_time", _time(tomorrow, AFTERNOON))
+    assert status == 409 and answer["error"].startswith(
+        "An invoice is already waiting in your chat"
+    )
+    status, answer = await alice.call("DELETE", "delivery_time")
+    assert status == 409 and answer["error"].startswith(
+        "An invoice is already waiting in your chat"
+    )
+    assert await _slot_of_cart(bakery, 1001) == f"{tomorrow} {MORNING}"
