@@ -795,6 +795,12 @@ async def _waiting_for_payment(v: Visit, invoice: InvoiceScreen, message_id: int
     return True
 
 
+async def invoice_open(v: Visit) -> bool:
+    """An invoice of the chat waits for payment: nothing on her summary changes meanwhile
+    (the storefront's choice of delivery time asks it too)."""
+    return await _invoice_open(v)
+
+
 async def _invoice_open(v: Visit) -> bool:
     """Is the chat really waiting? An invoice whose hold expired or was released is not."""
     if v.chat.state != Step.AWAITING_PAYMENT:
@@ -846,17 +852,27 @@ async def _checkout(v: Visit, notice: str | None = None) -> Screen:
 async def _slot_choice(v: Visit, review: CheckoutReview) -> tuple[SlotChoice | None, bool]:
     """The summary's delivery time, for goods to deliver in a shop with DELIVERY_SLOTS (None
     otherwise), and whether the time she had chosen is no longer free (it is forgotten)."""
-    settings = v.shop.settings
-    if not delivery_slots.needs_slot(settings, review.cart.needs_shipping):
+    if not delivery_slots.needs_slot(v.shop.settings, review.cart.needs_shipping):
         return None, False
-    now = utcnow()
     cart = await v.uow.carts.get_for_customer(v.customer_id)
-    chosen = await delivery_slots.chosen(v.uow, cart, settings, now)
-    gone = chosen is None and cart.delivery_slot is not None
+    choice = await slot_choice(v, cart, review.cart.needs_shipping)
+    gone = choice is not None and choice.chosen is None and cart.delivery_slot is not None
     if gone:
         cart.delivery_slot = None
+    return choice, gone
+
+
+async def slot_choice(v: Visit, cart: Cart | None, needs_shipping: bool) -> SlotChoice | None:
+    """Her delivery time as the summary and the storefront page offer it (one rule for both):
+    None when she is not asked; else the time she chose if it is still free, or the windows
+    free now. Reads only: a choice no longer free is forgotten by the summary."""
+    settings = v.shop.settings
+    if not delivery_slots.needs_slot(settings, needs_shipping):
+        return None
+    now = utcnow()
+    chosen = await delivery_slots.chosen(v.uow, cart, settings, now) if cart else None
     offered = () if chosen else tuple(await delivery_slots.open_slots(v.uow, settings, now))
-    return SlotChoice(chosen=chosen, offered=offered, days=settings.delivery_days_ahead), gone
+    return SlotChoice(chosen=chosen, offered=offered, days=settings.delivery_days_ahead)
 
 
 # ---------------------------------------------------------------- promo code and note

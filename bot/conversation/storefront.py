@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.conversation.journey import (
     NOT_IN_CART,
@@ -20,21 +21,30 @@ from bot.conversation.journey import (
     added_notice,
     changed_notice,
     changing,
+    invoice_open,
     keep,
     looking,
     missed_lines,
     rated_notice,
     refusal,
     reordered_notice,
+    slot_choice,
 )
-from bot.i18n import Translator
+from bot.conversation.screens import SlotChoice
+from bot.i18n import N_, Translator
 from bot.services import cart as carts
-from bot.services import catalog, favourites, ratings, reorder, returns, reviews
+from bot.services import catalog, delivery_slots, favourites, ratings, reorder, returns, reviews
 from bot.services.cancelling import CancelOffer, can_cancel, cancel_offer
 from bot.services.cart import MAX_QUANTITY, CartView, Held
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import after_promo, cart_promo, cart_taxes
-from bot.services.errors import CartChanged, CartError, NotInCart, ProductUnavailable
+from bot.services.errors import (
+    CartChanged,
+    CartError,
+    NotInCart,
+    ProductUnavailable,
+    SlotUnavailable,
+)
 from bot.services.order_history import OrderPage, OrderView, get_order, order_page
 from bot.services.order_summary import tax_lines
 from bot.services.photos import PhotoKind, PhotoSource, resolve_original
@@ -44,6 +54,7 @@ from bot.shop import Shop
 from bot.store.models import utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.repositories.reviews import Review
+from bot.texts import delivery as delivery_texts
 from bot.texts import returns as return_texts
 from bot.texts import sales_pause as sales_texts
 from bot.texts.cart_thresholds import free_shipping_text, min_order_text
@@ -76,6 +87,7 @@ class PageCart:
     free_shipping_text: str = ""  # how far from free standard shipping ("": nothing to say)
     promo: PromoQuote | None = None  # what its promo code takes off now (checkout.cart_promo)
     tax_texts: tuple[str, ...] = ()  # "Includes VAT 20%: $2.67", one per rate (): no tax
+    delivery: SlotChoice | None = None  # her delivery time, as the summary asks it (None: not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +233,8 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
     promo = await cart_promo(v.uow, v.customer_id, counted, v.currency)
     goods = after_promo(counted, promo)
     taxes = cart_taxes(settings.tax_rate_bp, counted, promo)
+    mine = await v.uow.carts.find_for_customer(v.customer_id)
+    delivery = await slot_choice(v, mine, counted.needs_shipping)
     return PageCart(
         counted,
         closed,
@@ -228,6 +242,7 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         free_shipping_text(v.tr, goods, settings, needs_shipping=counted.needs_shipping) or "",
         promo,
         tuple(tax_lines(v.tr, settings.shown_tax_label, taxes, v.currency)),
+        delivery,
     )
 
 
@@ -289,6 +304,52 @@ async def clear(v: Visit) -> CartUpdate:
 
 async def _refused(v: Visit, notice: str) -> CartUpdate:
     return CartUpdate(await _cart(v), notice, False)
+
+
+NO_TIME_TO_CHOOSE = N_("This cart has nothing to deliver at a time: there is no time to choose.")
+CHOOSE_TIME = N_("🕒 Delivery time: choose one, then check out.")
+WAITING_IN_CHAT = N_(
+    "An invoice is already waiting in your chat with the shop: pay it there, "
+    "or send /cancel in the chat to start again."
+)
+
+
+@changing
+async def choose_time(v: Visit, chosen: tuple[date, str] | None) -> CartUpdate:
+    """Her delivery time chosen on the page (None: cleared, to choose another), kept on the
+    cart as the summary's buttons keep it, so the chat and the page share it. A time not free
+    (full, closed, past its cut-off, never offered) is refused in the chat's words, and her
+    former choice forgotten, as the chat does; so is a cart with nothing to deliver,
+    and any change while an invoice of the chat waits."""
+    page = await _cart(v)
+    if page.delivery is None:
+        return CartUpdate(page, v.tr._(NO_TIME_TO_CHOOSE), False)
+    if await invoice_open(v):  # its order keeps the time it booked, as in the chat
+        return CartUpdate(page, v.tr._(WAITING_IN_CHAT), False)
+    if chosen is None:
+        await delivery_slots.clear(v.uow, v.customer_id)
+        return CartUpdate(await _cart(v), v.tr._(CHOOSE_TIME))
+    try:
+        state = await delivery_slots.choose(
+            v.uow, v.customer_id, v.shop.settings, *chosen, utcnow()
+        )
+    except SlotUnavailable as gone:
+        await delivery_slots.clear(v.uow, v.customer_id)
+        return CartUpdate(await _cart(v), gone.said(v.tr), False)
+    return CartUpdate(await _cart(v), delivery_texts.chosen_line(v.tr, state.day, state.window))
+
+
+@looking
+async def time_changed(v: Visit, shown: str | None) -> SlotChoice | None:
+    """The choice as it is now, if her cart keeps another delivery time than the page's
+    checkout showed (changed in the chat meanwhile); None when it is the same, or she is not
+    asked. One that filled up since is the same: checkout then refuses it in its words."""
+    page = await _cart(v)
+    if page.delivery is None:
+        return None
+    cart = await v.uow.carts.find_for_customer(v.customer_id)
+    kept = cart.delivery_slot if cart is not None else None
+    return None if kept == shown else page.delivery
 
 
 @looking

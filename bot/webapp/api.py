@@ -23,6 +23,7 @@ import mimetypes
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,8 @@ class Storefront:
             ("POST", "/api/cart/lines", self.add),
             ("PUT", r"/api/cart/lines/{product_id:[0-9]+}", self.set_quantity),
             ("DELETE", "/api/cart", self.clear),
+            ("POST", "/api/delivery_time", self.choose_time),
+            ("DELETE", "/api/delivery_time", self.choose_time),
             ("POST", "/api/checkout", self.checkout),
             ("GET", "/api/orders", self.orders),
             ("GET", r"/api/orders/{order_id:[0-9]+}", self.order),
@@ -240,6 +243,16 @@ class Storefront:
     async def clear(self, request: web.Request, who: Shopper) -> web.Response:
         return _json(views.cart_update(await storefront.clear(self.shop, who)))
 
+    async def choose_time(self, request: web.Request, who: Shopper) -> web.Response:
+        """Her delivery time: POST {"day": "2026-12-07", "window": "10:00-12:00"} chooses it
+        (or another), DELETE clears it; the cart as it is then. A time not free now (full,
+        closed, past its cut-off, never offered) is refused in the chat's words: 409."""
+        chosen = _slot(await _body(request)) if request.method == "POST" else None
+        update = await storefront.choose_time(self.shop, who, chosen)
+        if not update.done:
+            return _json(views.error(update.notice) | views.cart_update(update), status=409)
+        return _json(views.cart_update(update))
+
     # ------------------------------------------------------------ checkout (the chat's Pay)
 
     async def checkout(self, request: web.Request, who: Shopper) -> web.Response:
@@ -247,10 +260,16 @@ class Storefront:
         instead of an invoice message. Only successful_payment fulfils the order. The body's
         `fingerprint` is that of the cart the page showed (views.cart): another cart is not
         paid but sent back ("changed"). Without one (a page from before), the cart is paid
-        as it is."""
+        as it is. `delivery` (the time the page shows chosen, or null) says the page chooses
+        the delivery time itself; a page from before gets the chat's summary to choose it."""
         body = await _body(request) if request.can_read_body else {}
         fingerprint = _number(body, "fingerprint", default=None)
+        on_page = "delivery" in body
+        if on_page and body["delivery"] is not None and not isinstance(body["delivery"], str):
+            raise BadInput(N_("delivery must be the delivery time the page shows, or null."))
         shown = Shown(fingerprint) if fingerprint is not None else None
+        if on_page and (now := await storefront.time_changed(self.shop, who, body["delivery"])):
+            return _json(views.time_changed(now))  # chosen again in the chat: check it
         screen = await journey.pay(self.shop, who, shown)
         if isinstance(screen, InvoiceScreen):
             for message_id in screen.replaced_invoices:  # the chat's older, now unpayable
@@ -264,9 +283,11 @@ class Storefront:
                 await self.shop.notifier.remove_message(who.chat_id, message_id)
             await paid_by_card(self.shop, who, screen)
             return _json(views.paid_by_card(screen))
-        if isinstance(screen, CheckoutScreen) and screen.slot_missing and not screen.blocked:
-            await self._summary_in_chat(who, screen)  # her delivery time is chosen there
-        answer = views.checkout(screen, self.shop.settings.shown_tax_label)
+        missing = isinstance(screen, CheckoutScreen) and screen.slot_missing and not screen.blocked
+        if missing and not on_page:  # a page from before: her delivery time is chosen there
+            assert isinstance(screen, CheckoutScreen)
+            await self._summary_in_chat(who, screen)
+        answer = views.checkout(screen, self.shop.settings.shown_tax_label, on_page)
         if answer.get("closed"):  # sales are paused (/pause): refused, an error as any other
             return _json(views.error(answer["closed"]) | answer, status=409)
         return _json(answer)
@@ -552,6 +573,25 @@ def _number(
 def _digits(raw: str) -> bool:
     """Plain ASCII digits, few enough to be a number worth reading ("²" is a digit, no number)."""
     return raw.isascii() and raw.isdigit() and len(raw) < 20
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WINDOW = re.compile(r"[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}")
+
+
+def _slot(body: dict[str, Any]) -> tuple[date, str]:
+    """A delivery time: `day` as 2026-12-07 and `window` as 10:00-12:00. Whether the shop
+    offers it now is the chat's rule (delivery_slots.choose), not the request's."""
+    day, window = body.get("day"), body.get("window")
+    if not isinstance(day, str) or not _DAY.fullmatch(day):
+        raise BadInput(N_("day is required: the delivery day, written as 2026-12-07."))
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise BadInput(N_("day is required: the delivery day, written as 2026-12-07.")) from None
+    if not isinstance(window, str) or not _WINDOW.fullmatch(window):
+        raise BadInput(N_("window is required: a delivery window, written as 10:00-12:00."))
+    return parsed, window
 
 
 def _reason(value: Any) -> str:

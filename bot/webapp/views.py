@@ -21,8 +21,11 @@ from bot.conversation.screens import (
     PaymentRefusedScreen,
     PaymentWaitingScreen,
     Screen,
+    SlotChoice,
 )
 from bot.conversation.storefront import (
+    CHOOSE_TIME,
+    WAITING_IN_CHAT,
     Cancelled,
     CartUpdate,
     Kept,
@@ -36,6 +39,7 @@ from bot.i18n import N_
 from bot.services.cart import CartView, can_add, limit_room
 from bot.services.catalog import CategoryItem, ProductCard, ProductItem, ProductPage
 from bot.services.checkout import CheckoutReview, after_promo
+from bot.services.delivery_slots import SlotState
 from bot.services.order_history import OrderPage, OrderView
 from bot.services.order_summary import (
     delivery_method,
@@ -51,6 +55,7 @@ from bot.services.ratings import can_rate
 from bot.services.reorder import can_buy_again
 from bot.services.returns import REASONS, reason_text
 from bot.services.tracking import tracking_link
+from bot.texts import delivery as delivery_texts
 from bot.texts import returns as return_texts
 from bot.texts import reviews as review_texts
 from bot.texts.bundles import contents_line, set_saving_line
@@ -75,10 +80,6 @@ from bot.views.shopper import (
 
 Json = dict[str, Any]
 
-WAITING_IN_CHAT = N_(
-    "An invoice is already waiting in your chat with the shop: pay it there, "
-    "or send /cancel in the chat to start again."
-)
 CART_EMPTY = N_("Your cart is empty: add something first.")
 CHANGED = N_("Some things changed since you added them. Check your cart, then check out again.")
 AGAIN = N_("Your cart changed just now. Please check out again.")
@@ -341,7 +342,49 @@ def cart(page: PageCart) -> Json:
         "closed": page.closed or None,
         "min_order_text": page.min_order_text or None,
         "free_shipping_text": page.free_shipping_text or None,
+        "delivery": delivery(page.delivery),
     }
+
+
+def delivery(choice: SlotChoice | None) -> Json | None:
+    """Her delivery time as the chat's summary offers it (null: she is not asked): the time
+    chosen with its line ("🕒 Delivery: Mon, Dec 7, 10:00-12:00"), or the windows free now
+    with their labels in her language, or the summary's words for none free. Checkout is
+    off until one is chosen."""
+    if choice is None:
+        return None
+    tr = i18n.current()
+    chosen = choice.chosen
+    line = delivery_texts.chosen_line(tr, chosen.day, chosen.window) if chosen else None
+    return {
+        "chosen": _slot(chosen) if chosen else None,
+        "chosen_text": line,
+        "offered": [_slot(state) for state in choice.offered],
+        "choose_text": tr._(CHOOSE_TIME) if not chosen and choice.offered else None,
+        "none_free_text": (
+            tr._(delivery_texts.NONE_FREE, days=choice.days)
+            if not chosen and not choice.offered
+            else None
+        ),
+        "change_text": tr._(delivery_texts.CHANGE),
+    }
+
+
+def time_changed(choice: SlotChoice) -> Json:
+    """A checkout from a page that showed another delivery time than the cart has now."""
+    notice = i18n.current()._(AGAIN)
+    return {
+        "status": "refused",
+        "notice": notice,
+        "delivery_time": True,
+        "delivery": delivery(choice),
+    }
+
+
+def _slot(state: SlotState) -> Json:
+    """A window of a day: what the page sends back to choose it, and its label."""
+    label = delivery_texts.slot_button(i18n.current(), state.day, state.window)
+    return {"key": state.key, "day": state.day.isoformat(), "window": state.window, "label": label}
 
 
 def basket(view: CartView, promo: PromoQuote | None = None, tax_texts: Sequence[str] = ()) -> Json:
@@ -438,10 +481,11 @@ def paid_by_card(screen: PaidByCardScreen) -> Json:
     }
 
 
-def checkout(screen: Screen, tax_label: str | None) -> Json:
+def checkout(screen: Screen, tax_label: str | None, on_page: bool = False) -> Json:
     """Any other outcome of the chat's Pay: what changed, why not, or what is in the way.
     `tax_label`: the shop's, when it shows tax (Settings.shown_tax_label), for the VAT a
-    changed cart includes."""
+    changed cart includes. `on_page`: the page chooses her delivery time itself, so one
+    missing (or filled up meanwhile) is said with the choice to make again (`delivery`)."""
     if isinstance(screen, CheckoutScreen) and screen.closed:  # sales are paused
         return {"status": "refused", "notice": screen.closed, "closed": screen.closed}
     if isinstance(screen, CheckoutScreen) and screen.short:  # short of MIN_ORDER
@@ -461,6 +505,14 @@ def checkout(screen: Screen, tax_label: str | None) -> Json:
                 "changes": changes,
                 "cart": _reviewed(review, tax_label),
             }
+    if isinstance(screen, CheckoutScreen) and screen.slot_missing and on_page:
+        notice = screen.notice or i18n.current()._(CHOOSE_TIME)  # the chat's words if it went
+        return {
+            "status": "refused",
+            "notice": notice,
+            "delivery_time": True,
+            "delivery": delivery(screen.slots),
+        }
     if isinstance(screen, CheckoutScreen) and screen.slot_missing:  # chosen in the chat
         notice = i18n.current()._(CHOOSE_TIME_IN_CHAT)
         return {"status": "refused", "notice": notice, "delivery_time": True}

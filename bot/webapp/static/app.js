@@ -290,8 +290,9 @@
     state.mainAction = null;
     if (name === 'cart' && full) {
       text = t('Checkout · {total}', { total: basket.to_pay_text }); // after her promo code
-      // sales are paused (the banner says why), or short of the minimum order (the cart says)
-      off = Boolean(state.closed || basket.min_order_text);
+      // sales are paused (the banner says why), short of the minimum order (the cart says),
+      // or a delivery time still to choose (the picker above asks for one)
+      off = Boolean(state.closed || basket.min_order_text || (basket.delivery && !basket.delivery.chosen));
       if (!off) state.mainAction = checkout;
     } else if (name === 'order') {
       text = t('Continue shopping');
@@ -330,6 +331,7 @@
     if (basket.min_order_text === undefined && state.cart) { // a checkout answer's cart
       basket.min_order_text = state.cart.min_order_text;
       basket.free_shipping_text = state.cart.free_shipping_text;
+      basket.delivery = state.cart.delivery;
     }
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
@@ -740,9 +742,50 @@
       (basket.tax_texts || []).map((text) => h('p', { class: 'hint tax', text })), // the VAT in what Checkout asks
       basket.free_shipping_text ? h('p', { class: 'hint', id: 'cart-free-shipping', text: basket.free_shipping_text }) : null,
       shipping,
+      basket.delivery ? deliveryTime(basket.delivery) : null,
       basket.min_order_text ? h('p', { class: 'notice', id: 'cart-min-order', role: 'status', text: basket.min_order_text }) : null,
       h('button', { type: 'button', class: 'link', onclick: clearCart }, t('Clear cart'))));
   }
+
+  /** Her delivery time (the chat's summary asks the same): the one chosen with 🕒 Change, or
+      a button per window free now, or the words for none free. A refusal (the time filled up,
+      here or at checkout) stays above the choice, in the shop's words, until she chooses. */
+  function deliveryTime(d) {
+    if (d.chosen) {
+      return h('div', { class: 'section delivery', id: 'delivery-time' },
+        h('p', { id: 'delivery-chosen', text: d.chosen_text }),
+        h('button', { type: 'button', class: 'link', id: 'delivery-change', onclick: () => chooseTime(null) }, d.change_text));
+    }
+    return h('div', { class: 'section delivery', id: 'delivery-time' },
+      state.timeRefused ? h('p', { class: 'notice bad', id: 'delivery-refused', role: 'alert', text: state.timeRefused }) : null,
+      d.offered.length
+        ? h('p', { id: 'delivery-ask', text: d.choose_text })
+        : h('p', { class: 'notice', id: 'delivery-none', role: 'status', text: d.none_free_text }),
+      h('div', { class: 'slots' }, d.offered.map((slot) => h('button', {
+        type: 'button', class: 'slot', 'data-key': slot.key, onclick: () => chooseTime(slot),
+      }, slot.label))));
+  }
+
+  /** Choose a delivery time (null: clear it, to choose another); the cart comes back. */
+  const chooseTime = (slot) => queued(async () => {
+    try {
+      const answer = slot
+        ? await api('POST', 'delivery_time', { day: slot.day, window: slot.window })
+        : await api('DELETE', 'delivery_time');
+      state.timeRefused = null;
+      setCart(answer.cart);
+      haptic.select();
+    } catch (error) {
+      haptic.notify('error');
+      if (error.data && error.data.cart) { // not free any more: the choice as it is now
+        state.timeRefused = error.message;
+        setCart(error.data.cart);
+      } else {
+        toast(error.message);
+      }
+    }
+    if (top()[0] === 'cart') drawCart(state.drawn);
+  });
 
   async function changeCart(method, path, body) {
     try {
@@ -781,7 +824,11 @@
     bar.progress(true);
     try {
       // The cart this page shows: a cart changed meanwhile (in the chat, say) is sent back.
-      const shown = state.cart ? { fingerprint: state.cart.fingerprint } : undefined;
+      // `delivery`: this page chooses her delivery time itself (the one it shows chosen).
+      const shown = state.cart ? {
+        fingerprint: state.cart.fingerprint,
+        delivery: state.cart.delivery && state.cart.delivery.chosen ? state.cart.delivery.chosen.key : null,
+      } : undefined;
       const answer = await api('POST', 'checkout', shown);
       if (answer.status === 'invoice') {
         state.changes = null;
@@ -802,6 +849,11 @@
       }
       state.changes = answer.changes || null;
       if (answer.cart) setCart(answer.cart);
+      if (answer.delivery && state.cart) { // no time chosen, or it filled up: choose again
+        state.cart.delivery = answer.delivery;
+        state.timeRefused = answer.notice;
+        updateBar();
+      }
       if (top()[0] === 'cart') drawCart(state.drawn); else await go('cart');
       toast(answer.notice);
     } catch (error) {
