@@ -207,6 +207,14 @@ async def sets(uow: UnitOfWork) -> list[Product]:
     return list(rows)
 
 
+async def sets_in_stock(uow: UnitOfWork) -> list[int]:
+    """The sets on sale whose parts make at least one now: "In stock only" lists and counts
+    them, though their own stock is 0 (sets are few: read whole, parts in one query)."""
+    on_sale = [p for p in await sets(uow) if p.is_active]
+    made = await availability(uow, on_sale)
+    return sorted(pid for pid, count in made.items() if count > 0)
+
+
 async def held_units(uow: UnitOfWork, product_id: int) -> int:
     """Units of the product that unpaid invoices hold now: while some do, its parts may not
     change (their release gives back the parts they held, no others)."""
