@@ -286,7 +286,8 @@ async def shareable(uow: UnitOfWork, query: str, offset: int, page_size: int) ->
     if words:
         found = await uow.products.search(words, limit=end - start + 1, offset=start)
     else:
-        found = list(await uow.products.list_in_stock(end + 1))[start:]
+        sets = await bundles.sets_in_stock(uow)  # their own stock is 0
+        found = list(await uow.products.list_in_stock(end + 1, sets=sets))[start:]
     page = found[: end - start]
     more = end < listed and len(found) > len(page)
     stock = await _with_variant_stock(uow, page)

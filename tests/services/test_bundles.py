@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
 from bot import bundle_rules
 from bot.config import Settings
@@ -292,3 +293,23 @@ async def test_in_stock_only_shows_a_set_while_its_parts_make_one(shopfront: Sho
     ids_after, total_after, counted_after = await _in_stock_only(shopfront, set_id)
     assert set_id not in ids_after
     assert total_after == counted_after == total - 2  # the kettle and the set
+
+
+async def test_an_empty_inline_query_offers_a_set_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """The inline featured list (in-stock products by id) asks a set's parts too. Only the
+    kettle and the mugs are in stock here, so the set would come within the first ten."""
+    set_id = await _tea_set(shopfront, kettles=1, mugs=2)
+    async with shopfront.store.uow() as uow:
+        await uow.session.execute(
+            update(Product).where(Product.sku.not_in([KETTLE, MUG])).values(stock=0)
+        )
+    async with shopfront.store.reading() as uow:
+        offered = await catalog.shareable(uow, "", 0, 10)
+    assert set_id in [card.id for card in offered.cards]
+
+    await shopfront.update_product(MUG, stock=1)  # half a pair: no set
+    async with shopfront.store.reading() as uow:
+        offered = await catalog.shareable(uow, "", 0, 10)
+    assert set_id not in [card.id for card in offered.cards]

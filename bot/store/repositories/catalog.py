@@ -612,11 +612,13 @@ class ProductRepository:
         found = await self.get_many(product_ids)
         return [found[i] for i in product_ids if i in found]
 
-    async def list_in_stock(self, limit: int) -> Sequence[Product]:
-        """The first active products (in catalog order) that can be bought now."""
+    async def list_in_stock(self, limit: int, *, sets: Collection[int] = ()) -> Sequence[Product]:
+        """The first active products (in catalog order) that can be bought now; `sets`: the
+        sets whose parts make one (their own stock is 0)."""
+        in_stock = or_(IN_STOCK, Product.id.in_(sorted(sets))) if sets else IN_STOCK
         stmt = (
             select(Product)
-            .where(Product.is_active.is_(True), IN_STOCK)
+            .where(Product.is_active.is_(True), in_stock)
             .order_by(Product.id)
             .limit(limit)
         )
