@@ -196,8 +196,10 @@ async def order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     count = await uow.order_notes.count(order.id) if len(notes) == NOTES_SHOWN else len(notes)
     sold = await uow.products.get_many(sorted({line.product_id for line in order.lines}))
     packing = {}
-    for product in sold.values():
-        if product.bundle and (inside := await bundles.contents(uow, product)) is not None:
+    for line in order.lines:  # a set: the parts it was sold with, whatever it is now
+        product = sold[line.product_id]
+        kept = bundles.kept_parts(line)
+        if kept and (inside := await bundles.contents(uow, product, kept)) is not None:
             packing[product.id] = inside.parts
     return OrderDetail(
         packing=packing,

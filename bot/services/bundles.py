@@ -61,15 +61,28 @@ def available_of(parts: Sequence[Part], available: Mapping[int, int]) -> int:
     return max(0, min(available.get(p.product_id, 0) // p.quantity for p in parts))
 
 
+def kept_parts(line: OrderLine) -> tuple[Part, ...]:
+    """The parts an order line of a set had when the order was placed (() for a line sold
+    as itself): its release, sale and restock move these, whatever the set has become since."""
+    return parts_of(line)
+
+
 async def expand(
-    uow: UnitOfWork, product_id: int, variant_id: int, quantity: int
+    uow: UnitOfWork,
+    product_id: int,
+    variant_id: int,
+    quantity: int,
+    parts: Sequence[Part] | None = None,
 ) -> list[tuple[int, int, int]]:
     """THE rule: the (product id, variant id, units) whose stock `quantity` units of a
-    product or variant move: a set's parts, anything else itself."""
+    product or variant move: a set's parts, anything else itself. `parts`: the ones an
+    order line kept (`kept_parts`, () for a line sold as itself); None: the product's today."""
     if not variant_id:
-        product = await uow.products.get(product_id)
-        if product is not None and product.bundle:
-            return units_of(parts_of(product), quantity)
+        if parts is None:
+            product = await uow.products.get(product_id)
+            parts = parts_of(product) if product is not None else ()
+        if parts:
+            return units_of(parts, quantity)
     return [(product_id, variant_id, quantity)]
 
 
@@ -92,9 +105,12 @@ async def availability(
     return {pid: available_of(parts, free) for pid, parts in sets.items()}
 
 
-async def contents(uow: UnitOfWork, product: Product) -> Contents | None:
-    """What the set's card lists and saves; None for a product sold as itself."""
-    parts = parts_of(product)
+async def contents(
+    uow: UnitOfWork, product: Product, parts: Sequence[Part] | None = None
+) -> Contents | None:
+    """What the set's card lists and saves; None for a product sold as itself. `parts`:
+    the ones an order line kept (what to pack); None: the set's today."""
+    parts = parts_of(product) if parts is None else parts
     if not parts:
         return None
     found = await uow.products.get_many([p.product_id for p in parts])
@@ -129,36 +145,56 @@ async def reserve(uow: UnitOfWork, product_id: int, quantity: int, variant_id: i
     return True
 
 
-async def release(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+async def release(
+    uow: UnitOfWork,
+    product_id: int,
+    quantity: int,
+    variant_id: int = 0,
+    parts: Sequence[Part] | None = None,
+) -> None:
     """Give back units held by an invoice that will not be paid (a set: its parts')."""
-    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity, parts):
         await uow.products.release(pid, count, vid)
 
 
 async def sell_reserved(
-    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+    uow: UnitOfWork,
+    product_id: int,
+    quantity: int,
+    variant_id: int = 0,
+    parts: Sequence[Part] | None = None,
 ) -> bool:
     """Turn held units into a sale (a set: its parts'); False if a hold is gone."""
     moved = True
-    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity, parts):
         moved = await uow.products.sell_reserved(pid, count, vid) and moved
     return moved
 
 
 async def sell_unreserved(
-    uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0
+    uow: UnitOfWork,
+    product_id: int,
+    quantity: int,
+    variant_id: int = 0,
+    parts: Sequence[Part] | None = None,
 ) -> bool:
     """Sell units that were not held, if available; the caller's savepoint undoes a part
     sold before another ran short."""
-    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity, parts):
         if not await uow.products.sell_unreserved(pid, count, vid):
             return False
     return True
 
 
-async def restock(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> None:
+async def restock(
+    uow: UnitOfWork,
+    product_id: int,
+    quantity: int,
+    variant_id: int = 0,
+    parts: Sequence[Part] | None = None,
+) -> None:
     """Put units back on hand (a refund or return that restocks; a set: its parts)."""
-    for pid, vid, count in await expand(uow, product_id, variant_id, quantity):
+    for pid, vid, count in await expand(uow, product_id, variant_id, quantity, parts):
         await uow.products.restock(pid, count, vid)
 
 
@@ -169,6 +205,14 @@ async def sets(uow: UnitOfWork) -> list[Product]:
     """Every set there is (few: read whole)."""
     rows = await uow.session.scalars(select(Product).where(Product.bundle.is_not(None)))
     return list(rows)
+
+
+async def sets_in_stock(uow: UnitOfWork) -> list[int]:
+    """The sets on sale whose parts make at least one now: "In stock only" lists and counts
+    them, though their own stock is 0 (sets are few: read whole, parts in one query)."""
+    on_sale = [p for p in await sets(uow) if p.is_active]
+    made = await availability(uow, on_sale)
+    return sorted(pid for pid, count in made.items() if count > 0)
 
 
 async def held_units(uow: UnitOfWork, product_id: int) -> int:

@@ -194,7 +194,8 @@ def keyset_page_number(page: int, pages: int, *, has_previous: bool, has_next: b
 async def list_categories(uow: UnitOfWork, *, in_stock: bool = False) -> list[CategoryItem]:
     """Categories that have something to show, in the shop's order; with `in_stock` (the
     shopper's "In stock only") counting, and having, only what can be bought now."""
-    rows = await uow.categories.list_with_active_products(in_stock=in_stock)
+    sets = await bundles.sets_in_stock(uow) if in_stock else []
+    rows = await uow.categories.list_with_active_products(in_stock=in_stock, sets=sets)
     return [
         CategoryItem(category.id, category.title, count, category.translations)
         for category, count in rows
@@ -225,11 +226,17 @@ async def category_page(
     category = await uow.categories.get(category_id)
     if category is None or await uow.products.count_in_category(category_id) == 0:
         raise CategoryNotFound(category_id)
-    total = await uow.products.count_in_category(category_id, in_stock=in_stock)
+    sets = await bundles.sets_in_stock(uow) if in_stock else []  # their own stock is 0
+    total = await uow.products.count_in_category(category_id, in_stock=in_stock, sets=sets)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     products = await uow.products.list_in_category(
-        category_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE, order=order, in_stock=in_stock
+        category_id,
+        offset=page * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        order=order,
+        in_stock=in_stock,
+        sets=sets,
     )
     stock = await _with_variant_stock(uow, products)
     return ProductPage(
@@ -279,7 +286,8 @@ async def shareable(uow: UnitOfWork, query: str, offset: int, page_size: int) ->
     if words:
         found = await uow.products.search(words, limit=end - start + 1, offset=start)
     else:
-        found = list(await uow.products.list_in_stock(end + 1))[start:]
+        sets = await bundles.sets_in_stock(uow)  # their own stock is 0
+        found = list(await uow.products.list_in_stock(end + 1, sets=sets))[start:]
     page = found[: end - start]
     more = end < listed and len(found) > len(page)
     stock = await _with_variant_stock(uow, page)

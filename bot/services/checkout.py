@@ -428,6 +428,8 @@ async def place_order(
                 discount=share,
                 tax_rate_bp=taxed_line.rate,
                 tax=tax,
+                # A set keeps the parts it held: a release, sale or restock moves these.
+                bundle=None if line.variant_id else line.product.bundle,
             )
             for line, unit, view, share, taxed_line, tax in zip(
                 lines, units, views, shares, taxed, taxes, strict=True
@@ -457,7 +459,9 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
     for line in order.lines:
-        await bundles.release(uow, line.product_id, line.quantity, line.variant_id)
+        await bundles.release(
+            uow, line.product_id, line.quantity, line.variant_id, bundles.kept_parts(line)
+        )
     # After its products, as place_order takes a seat after holding stock: rows are locked
     # in one order (products, then delivery windows), so two checkouts never wait on each other.
     await delivery_slots.give_back(uow, order)

@@ -395,7 +395,13 @@ async def restock(uow: UnitOfWork, request: ReturnFacts, actor: str, now: dateti
     for asked in request.lines:
         line = lines.get(int(asked["order_line_id"]))
         if line is not None:
-            await bundles.restock(uow, line.product_id, int(asked["quantity"]), line.variant_id)
+            await bundles.restock(
+                uow,
+                line.product_id,
+                int(asked["quantity"]),
+                line.variant_id,
+                bundles.kept_parts(line),  # a set: the parts it was sold with
+            )
     history = worded(N_("restocked {lines}"), lines=named_lines(request.lines))
     await uow.orders.record_event(order, actor=actor, note=history)
     return True

@@ -586,6 +586,10 @@ class OrderLine(Base):
     tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Gift cards: one code per unit, made when the line is first delivered.
     gift_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # A set's parts when the order was placed, as products.bundle keeps them (migration
+    # 0073): its release, sale and restock move these even after /bundle changed the set.
+    # NULL: a line sold as itself.
+    bundle: Mapped[list[dict[str, int]] | None] = mapped_column(JSON, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
     # Read for its names in other languages (Product.translations) where orders are shown.

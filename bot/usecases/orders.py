@@ -216,7 +216,9 @@ async def cancel_order(
         card = await give_back_held(uow, order)  # its stock, promo use and card's part
         if card is None and await uow.orders.claim_hold(order.id, "returned", from_status="sold"):
             for line in order.lines:
-                await bundles.restock(uow, line.product_id, line.quantity, line.variant_id)
+                await bundles.restock(
+                    uow, line.product_id, line.quantity, line.variant_id, bundles.kept_parts(line)
+                )
             if not owed:  # paid by its gift card alone: no refund, the card gets it back
                 card = await gift_cards.give_back(uow, order)
         await delivery_slots.give_back(uow, order)  # paid or not: its delivery seat, once

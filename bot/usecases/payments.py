@@ -459,7 +459,7 @@ async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> Ord
     if await uow.orders.claim_hold(order.id, "sold"):
         for line in order.lines:
             if not await bundles.sell_reserved(
-                uow, line.product_id, line.quantity, line.variant_id
+                uow, line.product_id, line.quantity, line.variant_id, bundles.kept_parts(line)
             ):
                 raise RuntimeError(f"order #{order.id} held {line.sku} but the hold is gone")
         await promos.use_for_payment(uow, order.id, hold_was_released=False)
@@ -469,7 +469,7 @@ async def _take_stock(uow: UnitOfWork, order: Order, problems: list[str]) -> Ord
         async with uow.session.begin_nested():
             for line in order.lines:
                 if not await bundles.sell_unreserved(
-                    uow, line.product_id, line.quantity, line.variant_id
+                    uow, line.product_id, line.quantity, line.variant_id, bundles.kept_parts(line)
                 ):
                     raise _SoldOut(line)
     except _SoldOut as exc:

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from bot import i18n
 from bot.notifier import Sent
+from bot.services import bundles
 from bot.shop import Shop
 from bot.store.models import utcnow, variant_title
 from bot.texts import restock as texts
@@ -36,8 +37,9 @@ async def tell_waiting_shoppers(shop: Shop) -> int:
     while True:
         claim, now = secrets.token_hex(8), utcnow()
         async with shop.store.uow() as uow:
+            sets = await bundles.sets_in_stock(uow)  # a set is back when its parts make one
             taken = await uow.restock.take_back_in_stock(
-                claim, now=now, until=now + TAKEN_FOR, limit=BATCH
+                claim, now=now, until=now + TAKEN_FOR, limit=BATCH, sets=sets
             )
         if not taken:
             return told

@@ -6,6 +6,7 @@ the kettle and two mugs leave stock. The mug's own card is unchanged."""
 from __future__ import annotations
 
 from bot.standin.harness import ShopHarness
+from bot.usecases import restock
 from tests.admin.test_e2e_bundles import KETTLE, MUG, SET, add_tea_set
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.shopper import newest_order, open_invoice
@@ -59,3 +60,26 @@ async def test_alice_sees_what_is_in_the_tea_set_buys_it_and_its_parts_leave_sto
 
     await alice.send(f"/start product_{SET}")
     assert "$68.00 · Only 1 left\n" in ((await alice.wait_for("Tea set")).text or "")
+
+
+async def test_alice_waiting_for_the_tea_set_hears_when_its_parts_make_one_again(
+    harness: ShopHarness,
+) -> None:
+    """The set's own stock stays 0: it is back when a kettle comes back to go with the mugs."""
+    ada, alice = harness.user(ADMIN_ID, "Ada"), harness.user(1001, "Alice")
+    await add_tea_set(harness)
+    await ada.send(f"/bundle {SET} {KETTLE}:1 {MUG}:2")
+    await ada.wait_for(f"{SET} is a set of:")
+    await ada.send(f"/stock {KETTLE} 0")
+    await ada.wait_for(f"{KETTLE} stock: 6 → 0")
+    await alice.send(f"/start product_{SET}")
+    await alice.wait_for("Out of stock")
+    await alice.press("Notify me")
+    await alice.wait_for("I'll message you when it's back", include_existing=True)
+    assert harness.shop is not None
+    assert await restock.tell_waiting_shoppers(harness.shop) == 0  # no kettle: no set
+
+    await ada.send(f"/stock {KETTLE} 1")
+    await ada.wait_for(f"{KETTLE} stock: 0 → 1")
+    assert await restock.tell_waiting_shoppers(harness.shop) == 1
+    await alice.wait_for("🔔 Good news: Tea set is back in stock!")

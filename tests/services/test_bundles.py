@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
 from bot import bundle_rules
 from bot.config import Settings
@@ -265,3 +266,50 @@ async def test_a_short_set_at_checkout_says_how_many_sets_are_left(shopfront: Sh
         await uow.carts.set_quantity(cart_row, tea_set.id, 2)
     with pytest.raises(OutOfStock, match=r"Tea set: only 1 left \(you asked for 2\)"):
         await _check_out(shopfront.store, shopfront.customer_id)
+
+
+async def _in_stock_only(shopfront: Shopfront, set_id: int) -> tuple[list[int], int, int]:
+    """What "In stock only" shows of the set's category: its page's ids, the page's total
+    and the category's count in the list of categories."""
+    async with shopfront.store.reading() as uow:
+        tea_set = await uow.products.get(set_id)
+        assert tea_set is not None
+        category_id = tea_set.category_id
+        page = await catalog.category_page(uow, category_id, 0, in_stock=True)
+        listed = await catalog.list_categories(uow, in_stock=True)
+    counts = {item.id: item.product_count for item in listed}
+    return [item.id for item in page.items], page.total, counts.get(category_id, 0)
+
+
+async def test_in_stock_only_shows_a_set_while_its_parts_make_one(shopfront: Shopfront) -> None:
+    """A set's own stock is 0: "In stock only" asks its parts. With a kettle and two mugs
+    free the set is listed and counted; with no kettle left it is not."""
+    set_id = await _tea_set(shopfront, kettles=1, mugs=2)
+    ids, total, counted = await _in_stock_only(shopfront, set_id)
+    assert set_id in ids
+    assert total == counted == len(ids)
+
+    await shopfront.update_product(KETTLE, stock=0)
+    ids_after, total_after, counted_after = await _in_stock_only(shopfront, set_id)
+    assert set_id not in ids_after
+    assert total_after == counted_after == total - 2  # the kettle and the set
+
+
+async def test_an_empty_inline_query_offers_a_set_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """The inline featured list (in-stock products by id) asks a set's parts too. Only the
+    kettle and the mugs are in stock here, so the set would come within the first ten."""
+    set_id = await _tea_set(shopfront, kettles=1, mugs=2)
+    async with shopfront.store.uow() as uow:
+        await uow.session.execute(
+            update(Product).where(Product.sku.not_in([KETTLE, MUG])).values(stock=0)
+        )
+    async with shopfront.store.reading() as uow:
+        offered = await catalog.shareable(uow, "", 0, 10)
+    assert set_id in [card.id for card in offered.cards]
+
+    await shopfront.update_product(MUG, stock=1)  # half a pair: no set
+    async with shopfront.store.reading() as uow:
+        offered = await catalog.shareable(uow, "", 0, 10)
+    assert set_id not in [card.id for card in offered.cards]

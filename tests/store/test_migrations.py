@@ -1971,3 +1971,43 @@ async def test_0072_keeps_a_bundles_parts_and_takes_them_away(
             assert await conn.scalar(text("SELECT bundle FROM products")) is None
     finally:
         await store.close()
+
+
+async def test_0073_gives_an_order_line_of_a_set_the_parts_it_has_and_takes_them_away(
+    migrated_database_url: str,  # a copy of the newest schema: one step down and up is enough
+) -> None:
+    """Up to 0073 an order line keeps the parts of the set it sold: lines from before get
+    the set's parts as they are then, a line sold as itself stays NULL; down to 0072 the
+    column is gone and the lines stay."""
+    store = Store.from_url(migrated_database_url)
+    try:
+        await store.migrate()
+        await _alembic(store, "downgrade", "0073_bundle_lines-1")
+        mug = await _old_product(store, "MUG")
+        tea_set = await _old_product(store, "TEASET")
+        parts = [{"product_id": mug, "quantity": 2}]
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE products SET bundle = :parts WHERE id = :id"),
+                {"parts": json.dumps(parts), "id": tea_set},
+            )
+        async with AsyncSession(store.engine) as session, session.begin():
+            customer = await session.scalar(_A_CUSTOMER_AS_OF_0037)
+            order_id = await _old_order(session, int(customer), "paid")
+            await _old_line(session, order_id, tea_set, "TEASET")
+            await _old_line(session, order_id, mug, "MUG")
+        await _alembic(store, "upgrade", "0073_bundle_lines")
+        async with store.reading() as uow:
+            order = await uow.orders.get(order_id)
+            assert order is not None
+            kept = {line.sku: line.bundle for line in order.lines}
+            assert kept == {"TEASET": parts, "MUG": None}
+        await _alembic(store, "downgrade", "0073_bundle_lines-1")
+        async with store.engine.connect() as conn:
+            assert "bundle" not in await _columns(conn, "order_lines")
+            skus = await conn.scalars(text("SELECT sku FROM order_lines ORDER BY sku"))
+            assert list(skus) == ["MUG", "TEASET"]
+        await _alembic(store, "upgrade", "0073_bundle_lines")
+        assert await current_revision(store.engine) == "0073_bundle_lines"
+    finally:
+        await store.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, NamedTuple, Protocol, cast
 
@@ -13,10 +13,12 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     any_,
     bindparam,
     func,
     not_,
+    or_,
     select,
     text,
     update,
@@ -138,10 +140,11 @@ class CategoryRepository:
         return None
 
     async def list_with_active_products(
-        self, *, in_stock: bool = False
+        self, *, in_stock: bool = False, sets: Collection[int] = ()
     ) -> list[tuple[Category, int]]:
         """Categories a shopper can browse, with how many visible products each has; with
-        `in_stock` how many can be bought now, leaving out those with none."""
+        `in_stock` how many can be bought now, leaving out those with none (`sets`: the
+        sets whose parts make one now, bot.services.bundles.sets_in_stock)."""
         rows = await self.session.scalars(
             select(Category)
             .where(Category.active_products > 0)
@@ -151,7 +154,7 @@ class CategoryRepository:
         counted = [(category, category.active_products) for category in rows]
         if not in_stock:
             return counted
-        sold_out = await sold_out_by_category(self.session)
+        sold_out = await sold_out_by_category(self.session, sets=sets)
         left = [(category, count - sold_out.get(category.id, 0)) for category, count in counted]
         return [(category, count) for category, count in left if count > 0]
 
@@ -232,22 +235,37 @@ CATEGORY_ORDERS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def _browsed(category_id: int, *, in_stock: bool) -> list[ColumnElement[bool]]:
+def _browsed(
+    category_id: int, *, in_stock: bool, sets: Collection[int] = ()
+) -> list[ColumnElement[bool]]:
     """Which products a category page lists: the active ones, and with `in_stock` only those
-    with a unit to sell (IN_STOCK), said so that the in-stock indexes (MAYBE_IN_STOCK) serve."""
+    with a unit to sell (IN_STOCK), said so that the in-stock indexes (MAYBE_IN_STOCK) serve.
+    `sets`: the sets whose parts make one now (their own stock is 0); only when there are
+    some does the filter gain their OR branch (and the page leave the in-stock index)."""
+    if in_stock and sets:
+        return [
+            Product.category_id == category_id,
+            or_(and_(MAYBE_IN_STOCK, IN_STOCK), Product.id.in_(sorted(sets))),
+        ]
     if in_stock:
         return [Product.category_id == category_id, MAYBE_IN_STOCK, IN_STOCK]
     return [Product.category_id == category_id, Product.is_active.is_(True)]
 
 
 def category_page_ids(
-    category_id: int, order: str, *, in_stock: bool, offset: int, limit: int
+    category_id: int,
+    order: str,
+    *,
+    in_stock: bool,
+    offset: int,
+    limit: int,
+    sets: Collection[int] = (),
 ) -> Select[int]:
     """The ids of one page of a category in `order` (CATEGORY_ORDERS): read from that
     order's index, or with `in_stock` from its in-stock index (migration 0021)."""
     return (
         select(Product.id)
-        .where(*_browsed(category_id, in_stock=in_stock))
+        .where(*_browsed(category_id, in_stock=in_stock, sets=sets))
         .order_by(*CATEGORY_ORDERS[order])
         .offset(offset)
         .limit(limit)
@@ -255,16 +273,19 @@ def category_page_ids(
 
 
 async def sold_out_by_category(
-    session: AsyncSession, category_id: int | None = None
+    session: AsyncSession, category_id: int | None = None, *, sets: Collection[int] = ()
 ) -> dict[int, int]:
     """How many products on sale cannot be bought now, per category (or in one): read from
     the sold-out index (migration 0021), so that what is in stock is a kept counter less
-    these, which most shops have fewer of."""
+    these, which most shops have fewer of. A set's own stock is 0: those in `sets` (their
+    parts make one now) are not sold out."""
     stmt = (
         select(Product.category_id, func.count())
         .where(MAYBE_SOLD_OUT, not_(IN_STOCK))
         .group_by(Product.category_id)
     )
+    if sets:
+        stmt = stmt.where(Product.id.not_in(sorted(sets)))
     if category_id is not None:
         stmt = stmt.where(Product.category_id == category_id)
     with heavy_reads():  # walks the sold-out entries of the category, or of every one
@@ -528,7 +549,9 @@ class ProductRepository:
             stmt = stmt.where(Product.is_active.is_(True))
         return (await self.session.scalars(stmt)).all()
 
-    async def count_in_category(self, category_id: int, *, in_stock: bool = False) -> int:
+    async def count_in_category(
+        self, category_id: int, *, in_stock: bool = False, sets: Collection[int] = ()
+    ) -> int:
         """Active products of the category (the kept counter), or only those that can be
         bought now: the counter less those that cannot, counted from the sold-out index
         (migration 0021), where a shop has fewer than in stock."""
@@ -536,7 +559,8 @@ class ProductRepository:
             stmt = select(Category.active_products).where(Category.id == category_id)
             return int(await self.session.scalar(stmt) or 0)
         on_sale = await self.count_in_category(category_id)
-        return on_sale - (await sold_out_by_category(self.session, category_id)).get(category_id, 0)
+        sold_out = await sold_out_by_category(self.session, category_id, sets=sets)
+        return on_sale - sold_out.get(category_id, 0)
 
     async def list_in_category(
         self,
@@ -546,11 +570,14 @@ class ProductRepository:
         limit: int = 8,
         order: str = "name",
         in_stock: bool = False,
+        sets: Collection[int] = (),
     ) -> list[ListedProduct]:
         """One page in the order asked for (CATEGORY_ORDERS). The page's ids come from the
         order's browse index (deep pages skip index entries, not rows; only the in-stock
         filter reads rows), then only those products are read."""
-        page = category_page_ids(category_id, order, in_stock=in_stock, offset=offset, limit=limit)
+        page = category_page_ids(
+            category_id, order, in_stock=in_stock, offset=offset, limit=limit, sets=sets
+        )
         with heavy_reads():  # a deep page walks the index up to its offset
             ids = list(await self.session.scalars(page))
         return await self.listed(ids)
@@ -585,11 +612,13 @@ class ProductRepository:
         found = await self.get_many(product_ids)
         return [found[i] for i in product_ids if i in found]
 
-    async def list_in_stock(self, limit: int) -> Sequence[Product]:
-        """The first active products (in catalog order) that can be bought now."""
+    async def list_in_stock(self, limit: int, *, sets: Collection[int] = ()) -> Sequence[Product]:
+        """The first active products (in catalog order) that can be bought now; `sets`: the
+        sets whose parts make one (their own stock is 0)."""
+        in_stock = or_(IN_STOCK, Product.id.in_(sorted(sets))) if sets else IN_STOCK
         stmt = (
             select(Product)
-            .where(Product.is_active.is_(True), IN_STOCK)
+            .where(Product.is_active.is_(True), in_stock)
             .order_by(Product.id)
             .limit(limit)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,11 +70,19 @@ class RestockRepository:
         return found is not None
 
     async def take_back_in_stock(
-        self, claim: str, *, now: datetime, until: datetime, limit: int
+        self,
+        claim: str,
+        *,
+        now: datetime,
+        until: datetime,
+        limit: int,
+        sets: Collection[int] = (),
     ) -> Sequence[Waiting]:
         """Take up to `limit` subscriptions whose product is on sale with units available and
         that nobody is telling now: one conditional UPDATE, so two workers never take the
-        same one (on PostgreSQL the loser of a row re-checks the claim and skips it)."""
+        same one (on PostgreSQL the loser of a row re-checks the claim and skips it). `sets`:
+        the sets whose parts make one now (their own stock is 0)."""
+        available = or_(_AVAILABLE > 0, Product.id.in_(sorted(sets))) if sets else _AVAILABLE > 0
         free = or_(
             RestockSubscription.claimed_until.is_(None), RestockSubscription.claimed_until < now
         )
@@ -82,7 +90,7 @@ class RestockRepository:
             select(RestockSubscription.id)
             .join(Product, Product.id == RestockSubscription.product_id)
             .outerjoin(ProductVariant, _ITS_VARIANT)
-            .where(free, Product.is_active.is_(True), _AVAILABLE > 0)
+            .where(free, Product.is_active.is_(True), available)
             .order_by(RestockSubscription.id)
             .limit(limit)
         )
