@@ -201,10 +201,13 @@ async def restock(
 # -- the admin's parts --------------------------------------------------------------------
 
 
+# Every set there is: few rows, read from their partial index (ix_products_sets, 0073).
+SETS = select(Product).where(Product.bundle.is_not(None))
+
+
 async def sets(uow: UnitOfWork) -> list[Product]:
     """Every set there is (few: read whole)."""
-    rows = await uow.session.scalars(select(Product).where(Product.bundle.is_not(None)))
-    return list(rows)
+    return list(await uow.session.scalars(SETS))
 
 
 async def sets_in_stock(uow: UnitOfWork) -> list[int]:

@@ -303,6 +303,14 @@ Index(
     sqlite_where=Product.category_sale_of.is_not(None),
     postgresql_where=Product.category_sale_of.is_not(None),
 )
+# The sets (bundles): "In stock only" and back-in-stock read them on each page and pass
+# (bot.services.bundles.sets); few rows, so partial, and read from it, not a scan (0073).
+Index(
+    "ix_products_sets",
+    Product.id,
+    sqlite_where=Product.bundle.is_not(None),
+    postgresql_where=Product.bundle.is_not(None),
+)
 Index("ix_product_variants_sku_upper", func.upper(ProductVariant.sku))
 # /stats' best- and worst-rated products on sale with at least RATED_ENOUGH ratings are read
 # from the two ends of this index (0029), not by ranking every product. A partial index serves

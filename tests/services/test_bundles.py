@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import bundle_rules
 from bot.config import Settings
@@ -313,3 +314,21 @@ async def test_an_empty_inline_query_offers_a_set_while_its_parts_make_one(
     async with shopfront.store.reading() as uow:
         offered = await catalog.shareable(uow, "", 0, 10)
     assert set_id not in [card.id for card in offered.cards]
+
+
+async def test_the_sets_are_read_from_their_index_not_by_scanning_the_catalog(
+    store: Store,
+) -> None:
+    """ "In stock only" pages and the back-in-stock pass read the sets each time: from the
+    partial index of the few products with parts, whatever the catalog's size."""
+    async with store.engine.connect() as conn:
+        literal = {"literal_binds": True}
+        if conn.dialect.name == "sqlite":
+            sql = bundles.SETS.compile(dialect=sqlite.dialect(), compile_kwargs=literal)
+            rows = await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            plan = "\n".join(str(row[-1]) for row in rows)
+        else:
+            await conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows: scanned
+            sql = bundles.SETS.compile(dialect=postgresql.dialect(), compile_kwargs=literal)
+            plan = "\n".join(str(row[0]) for row in await conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    assert "ix_products_sets" in plan, plan
