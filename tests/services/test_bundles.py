@@ -18,7 +18,7 @@ from bot.services import admin_catalog, bundles, cart, catalog, checkout
 from bot.services.admin_catalog import AdminInputError
 from bot.services.errors import OutOfStock
 from bot.store.catalog_file import CatalogError, parse_json, rows_to_json, upsert_rows
-from bot.store.models import Product
+from bot.store.models import Product, ProductPair
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront
 
@@ -359,3 +359,54 @@ async def test_two_shoppers_checking_out_the_same_goods_in_opposite_order_both_g
         await asyncio.gather(_check_out(store, shopfront.customer_id), _check_out(store, other))
         assert await _stock(store, MUG) == (24, mugs)
         assert await _stock(store, KETTLE) == (6, kettles)
+
+
+async def _drops_told(store: Store) -> list[tuple[int, int]]:
+    """One pass of the price-drop job's batch: (shopper, price) of the drops to tell."""
+    async with store.uow() as uow:
+        sets = await bundles.sets_in_stock(uow)
+        _, drops = await uow.favourites.take_price_drops(limit=100, sets=sets)
+    return [(drop.telegram_id, drop.price) for drop in drops]
+
+
+async def test_a_saved_set_that_gets_cheaper_is_told_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """Ann saved the tea set: its own stock is 0, but while its parts make a set she hears
+    of its drop; once they make none, a drop is taken quietly."""
+    store = shopfront.store
+    set_id = await _tea_set(shopfront, kettles=6, mugs=3)
+    async with store.uow() as uow:
+        ann = await uow.customers.get_or_create(1002)
+        await uow.favourites.save(ann.id, set_id)
+    await shopfront.update_product(SET, price=6000)
+    assert await _drops_told(store) == [(1002, 6000)]
+    await shopfront.update_product(MUG, stock=1)  # one mug: no set
+    await shopfront.update_product(SET, price=5500)
+    assert await _drops_told(store) == []
+
+
+async def test_often_bought_with_offers_the_set_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """Under the mug's card, paid orders held the tea set most often, then the kettle: the
+    set is offered first while its parts make one, and left out (the kettle still shown)
+    once they make none."""
+    store = shopfront.store
+    set_id = await _tea_set(shopfront, kettles=6, mugs=3)
+    mug, kettle = await shopfront.product_id(MUG), await shopfront.product_id(KETTLE)
+    async with store.uow() as uow:
+        uow.session.add_all(
+            [
+                ProductPair(product_id=mug, other_id=set_id, orders=5),
+                ProductPair(product_id=mug, other_id=kettle, orders=3),
+            ]
+        )
+
+    async def offered() -> list[str]:
+        async with store.reading() as uow:
+            return [item.sku for item in await catalog.also_bought(uow, mug)]
+
+    assert await offered() == [SET, KETTLE]
+    await shopfront.update_product(MUG, stock=1)  # one mug: no set
+    assert await offered() == [KETTLE]
