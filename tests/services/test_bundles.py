@@ -269,6 +269,25 @@ async def test_a_short_set_at_checkout_says_how_many_sets_are_left(shopfront: Sh
         await _check_out(shopfront.store, shopfront.customer_id)
 
 
+async def test_a_set_before_its_part_in_the_cart_leaves_the_part_short_and_holds_nothing(
+    shopfront: Shopfront,
+) -> None:
+    """Three mugs: the set first in her cart takes two, so the two mugs apart after it are
+    short by one; the message names the mugs, as when lines were held one by one, and no
+    kettle or mug stays held."""
+    await _tea_set(shopfront, kettles=6, mugs=3)
+    await _cart(shopfront, shopfront.customer_id, (SET, 1))
+    async with shopfront.store.uow() as uow:  # the mugs came in while there were more
+        mug = await uow.products.get_by_sku(MUG)
+        cart_row = await uow.carts.get_for_customer(shopfront.customer_id)
+        assert mug is not None
+        await uow.carts.set_quantity(cart_row, mug.id, 2)
+    with pytest.raises(OutOfStock, match=r"Stoneware Mug 350ml: only 1 left \(you asked for 2\)"):
+        await _check_out(shopfront.store, shopfront.customer_id)
+    assert await _stock(shopfront.store, MUG) == (3, 0)
+    assert await _stock(shopfront.store, KETTLE) == (6, 0)
+
+
 async def _in_stock_only(shopfront: Shopfront, set_id: int) -> tuple[list[int], int, int]:
     """What "In stock only" shows of the set's category: its page's ids, the page's total
     and the category's count in the list of categories."""
