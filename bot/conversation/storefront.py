@@ -41,6 +41,8 @@ from bot.services.checkout import after_promo, cart_promo, cart_taxes
 from bot.services.errors import (
     CartChanged,
     CartError,
+    Named,
+    NeedsShippingInStars,
     NotInCart,
     ProductUnavailable,
     SlotUnavailable,
@@ -88,6 +90,9 @@ class PageCart:
     promo: PromoQuote | None = None  # what its promo code takes off now (checkout.cart_promo)
     tax_texts: tuple[str, ...] = ()  # "Includes VAT 20%: $2.67", one per rate (): no tax
     delivery: SlotChoice | None = None  # her delivery time, as the summary asks it (None: not)
+    # Goods to ship in a Telegram Stars shop (a Stars invoice asks no address): the chat's
+    # summary's words (CheckoutScreen.unshippable), checkout off; "": nothing to say.
+    unshippable_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +248,17 @@ async def _cart(v: Visit, basket: CartView | None = None) -> PageCart:
         promo,
         tuple(tax_lines(v.tr, settings.shown_tax_label, taxes, v.currency)),
         delivery,
+        _unshippable(v, counted),
     )
+
+
+def _unshippable(v: Visit, basket: CartView) -> str:
+    """What the chat's summary says of goods to ship in a Stars shop (journey.checkout),
+    said up front on the page too: "" when the shop takes cards or nothing ships."""
+    if not (v.shop.settings.uses_stars and basket.needs_shipping):
+        return ""
+    physical = [Named(ln.title, ln.translations) for ln in basket.lines if not ln.is_digital]
+    return NeedsShippingInStars(physical).said(v.tr)
 
 
 async def add(

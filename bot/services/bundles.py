@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.bundle_rules import Part, parts_of
-from bot.store.models import Order, OrderLine, Product
+from bot.store.models import Order, OrderLine, Product, ProductVariant
 from bot.store.repositories.catalog import ListedProduct
 from bot.store.uow import UnitOfWork
 
@@ -143,6 +143,66 @@ async def reserve(uow: UnitOfWork, product_id: int, quantity: int, variant_id: i
     except _Short:
         return False
     return True
+
+
+def merged(units: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The same units, one entry per (product id, variant id), in that order: the one global
+    order every hold takes its rows in, so two checkouts of the same goods in opposite cart
+    order (or a set and one of its parts) never wait on each other (a PostgreSQL deadlock)."""
+    totals: dict[tuple[int, int], int] = {}
+    for pid, vid, count in units:
+        totals[(pid, vid)] = totals.get((pid, vid), 0) + count
+    return [(pid, vid, count) for (pid, vid), count in sorted(totals.items())]
+
+
+async def hold_all(uow: UnitOfWork, units: Iterable[tuple[int, int, int]]) -> bool:
+    """Hold every (product id, variant id, units), all or none (a savepoint), rows taken in
+    `merged` order; False if any is short (nothing stays held, no row stays locked)."""
+    wanted = merged(units)
+    if len(wanted) == 1:
+        pid, vid, count = wanted[0]
+        return await uow.products.reserve(pid, count, vid)
+    try:
+        async with uow.session.begin_nested():
+            for pid, vid, count in wanted:
+                if not await uow.products.reserve(pid, count, vid):
+                    raise _Short()
+    except _Short:
+        return False
+    return True
+
+
+async def free_units(
+    uow: UnitOfWork, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """What each (product id, variant id) has free now (0 off sale), read as columns without
+    locking: what a failed hold reports, line by line."""
+    keys = set(keys)
+    pids = sorted({pid for pid, vid in keys if not vid})
+    vids = sorted({vid for _, vid in keys if vid})
+    free: dict[tuple[int, int], int] = {}
+    if pids:
+        rows = await uow.session.execute(
+            select(Product.id, Product.stock - Product.reserved, Product.is_active).where(
+                Product.id.in_(pids)
+            )
+        )
+        free.update({(int(pid), 0): int(left) if on else 0 for pid, left, on in rows})
+    if vids:
+        by_variant = await uow.session.execute(
+            select(
+                ProductVariant.product_id,
+                ProductVariant.id,
+                ProductVariant.stock - ProductVariant.reserved,
+                Product.is_active,
+            )
+            .join(Product, Product.id == ProductVariant.product_id)
+            .where(ProductVariant.id.in_(vids))
+        )
+        free.update(
+            {(int(pid), int(vid)): int(left) if on else 0 for pid, vid, left, on in by_variant}
+        )
+    return {key: max(0, free.get(key, 0)) for key in keys}
 
 
 async def release(

@@ -461,8 +461,14 @@ async def also_bought(uow: UnitOfWork, product_id: int) -> tuple[ProductItem, ..
     (paid, shipped, delivered) held most often with this one, the most first, ties by id;
     at most ALSO_BOUGHT_SHOWN. Read from the kept counts (bot.store.repositories.pairs),
     never by counting order lines."""
-    listed = await uow.pairs.also_bought(product_id, ALSO_BOUGHT_SHOWN)
-    return _items(listed, await _with_variant_stock(uow, listed))
+    unmade: set[int] = set()  # sets whose parts make none now (their own stock is 0)
+    while True:
+        listed = await uow.pairs.also_bought(product_id, ALSO_BOUGHT_SHOWN, leaving_out=unmade)
+        stock = await _with_variant_stock(uow, listed)  # no query without sets or variants
+        short = {p.id for p in listed if p.bundle and stock.get(p.id, 0) <= 0}
+        if not short:  # a shop without sets asks once, as before
+            return _items(listed, stock)
+        unmade |= short
 
 
 async def items_of(uow: UnitOfWork, product_ids: Sequence[int]) -> tuple[ProductItem, ...]:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import i18n
+from bot.bundle_rules import parts_of
 from bot.config import Settings
 from bot.i18n import N_
 from bot.services import bundles, delivery_slots, gift_cards, promos, sales_pause
@@ -53,6 +54,7 @@ from bot.services.gift_cards import GiftCardQuote
 from bot.services.order_minimum import check_minimum_order
 from bot.services.order_summary import OrderSummary, summarize
 from bot.services.promos import PricedLine, PromoQuote
+from bot.services.sellable import Unit
 from bot.store.models import CartLine, Order, OrderLine, utcnow
 from bot.store.order_states import OrderStatus
 from bot.store.uow import UnitOfWork
@@ -378,22 +380,15 @@ async def place_order(
     check_minimum_order(items_total - discount, settings)  # MIN_ORDER, before holding stock
     if to_pay or not card:  # paid by the card alone: no invoice
         check_invoice_total(to_pay, settings.currency)  # before holding stock
+    # Every line's units (a set: its parts) held at once, rows in one global order.
+    wanted = [
+        await bundles.expand(uow, line.product_id, line.variant_id, line.quantity) for line in lines
+    ]
     shortages: list[Shortage] = []
-    for line, unit in zip(lines, units, strict=True):
-        if not unit.is_active or not await bundles.reserve(
-            uow, line.product_id, line.quantity, line.variant_id
-        ):
-            # Refreshes line.product / line.variant: what is left now.
-            await uow.products.get(line.product_id)
-            if line.variant_id:
-                await uow.products.get_variant(line.variant_id)
-            seen = line_view(line)
-            if made := await bundles.availability(uow, [line.product]):  # a set: its parts'
-                seen = replace(seen, available=made[line.product_id])
-            missing = shortage(seen)
-            shortages.append(
-                missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
-            )
+    if not all(unit.is_active for unit in units) or not await bundles.hold_all(
+        uow, [u for line_units in wanted for u in line_units]
+    ):
+        shortages = await _shortages(uow, lines, units, wanted)
     if shortages:
         raise OutOfStock(shortages)
 
@@ -449,6 +444,37 @@ async def place_order(
     return PlacedOrder(summarize(loaded), photo, released)
 
 
+async def _shortages(
+    uow: UnitOfWork,
+    lines: list[CartLine],
+    units: list[Unit],
+    wanted: list[list[tuple[int, int, int]]],
+) -> list[Shortage]:
+    """Which lines ran short, as if held one by one in cart order (what is left after the
+    lines before it): the hold itself took every row at once, in one global order."""
+    free = await bundles.free_units(uow, {(pid, vid) for w in wanted for pid, vid, _ in w})
+    shortages: list[Shortage] = []
+    for line, unit, line_units in zip(lines, units, wanted, strict=True):
+        if unit.is_active and all(free[(pid, vid)] >= n for pid, vid, n in line_units):
+            for pid, vid, n in line_units:
+                free[(pid, vid)] -= n
+            continue
+        # Refreshes line.product / line.variant: what is on sale now.
+        await uow.products.get(line.product_id)
+        if line.variant_id:
+            await uow.products.get_variant(line.variant_id)
+        parts = {pid: free[(pid, vid)] for pid, vid, _ in line_units}
+        if len(line_units) == 1 and line_units[0][:2] == (line.product_id, line.variant_id):
+            left = free[(line.product_id, line.variant_id)]
+        else:  # a set: the sets its parts still make
+            left = bundles.available_of(parts_of(line.product), parts)
+        missing = shortage(replace(line_view(line), available=left))
+        shortages.append(
+            missing or Shortage(unit.title, line.quantity, 0, translations=unit.translations)
+        )
+    return shortages
+
+
 async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack | None:
     """Everything an unpaid order holds goes back, once: its stock, its promo code's use and
     its gift card's part. Every way such an order goes (its invoice expired or was not sent,
@@ -458,12 +484,19 @@ async def give_back_held(uow: UnitOfWork, order: Order) -> gift_cards.CardBack |
     or released by another path first). Its delivery seat goes back with it."""
     if not await uow.orders.claim_hold(order.id, "released"):
         return None
-    for line in order.lines:
-        await bundles.release(
-            uow, line.product_id, line.quantity, line.variant_id, bundles.kept_parts(line)
+    units = [
+        unit
+        for line in order.lines
+        for unit in await bundles.expand(
+            uow, line.product_id, line.variant_id, line.quantity, bundles.kept_parts(line)
         )
+    ]
+    # In the one global order a hold takes its rows in (`bundles.merged`), not the cart's.
+    for pid, vid, count in bundles.merged(units):
+        await uow.products.release(pid, count, vid)
     # After its products, as place_order takes a seat after holding stock: rows are locked
-    # in one order (products, then delivery windows), so two checkouts never wait on each other.
+    # in one order (products by id, then delivery windows), so two checkouts never wait on
+    # each other in a circle (a deadlock on PostgreSQL).
     await delivery_slots.give_back(uow, order)
     await promos.release_use(uow, order.id)
     return await gift_cards.give_back(uow, order)

@@ -17,6 +17,7 @@ import logging
 from functools import partial
 
 from bot.notifier import Sent
+from bot.services import bundles
 from bot.shop import Shop
 from bot.texts import price_drops as texts
 
@@ -30,7 +31,8 @@ async def tell_price_drops(shop: Shop) -> int:
     told = 0
     while True:
         async with shop.store.uow() as uow:
-            taken, drops = await uow.favourites.take_price_drops(limit=BATCH)
+            sets = await bundles.sets_in_stock(uow)  # a set is in stock when its parts make one
+            taken, drops = await uow.favourites.take_price_drops(limit=BATCH, sets=sets)
         if not taken:
             return told
         for drop in drops:

@@ -336,13 +336,16 @@ def cart(page: PageCart) -> Json:
     """The cart, and `closed`: while sales are paused, the words the page shows over every
     view (its checkout off); null while they are open. A cart in a checkout answer has no
     `closed` (the answer's own says it). `min_order_text` (checkout off while it is there)
-    and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none."""
+    and `free_shipping_text`: the cart's thresholds, shown above its checkout; null: none.
+    `unshippable_text`: goods to ship in a Telegram Stars shop, the chat's summary's words
+    (checkout off while it is there); null: none."""
     return {
         **basket(page.basket, page.promo, page.tax_texts),
         "closed": page.closed or None,
         "min_order_text": page.min_order_text or None,
         "free_shipping_text": page.free_shipping_text or None,
         "delivery": delivery(page.delivery),
+        "unshippable_text": page.unshippable_text or None,
     }
 
 

@@ -18,7 +18,7 @@ from bot.services import admin_catalog, bundles, cart, catalog, checkout
 from bot.services.admin_catalog import AdminInputError
 from bot.services.errors import OutOfStock
 from bot.store.catalog_file import CatalogError, parse_json, rows_to_json, upsert_rows
-from bot.store.models import Product
+from bot.store.models import Product, ProductPair
 from bot.store.uow import Store
 from tests.services.conftest import Shopfront
 
@@ -269,6 +269,25 @@ async def test_a_short_set_at_checkout_says_how_many_sets_are_left(shopfront: Sh
         await _check_out(shopfront.store, shopfront.customer_id)
 
 
+async def test_a_set_before_its_part_in_the_cart_leaves_the_part_short_and_holds_nothing(
+    shopfront: Shopfront,
+) -> None:
+    """Three mugs: the set first in her cart takes two, so the two mugs apart after it are
+    short by one; the message names the mugs, as when lines were held one by one, and no
+    kettle or mug stays held."""
+    await _tea_set(shopfront, kettles=6, mugs=3)
+    await _cart(shopfront, shopfront.customer_id, (SET, 1))
+    async with shopfront.store.uow() as uow:  # the mugs came in while there were more
+        mug = await uow.products.get_by_sku(MUG)
+        cart_row = await uow.carts.get_for_customer(shopfront.customer_id)
+        assert mug is not None
+        await uow.carts.set_quantity(cart_row, mug.id, 2)
+    with pytest.raises(OutOfStock, match=r"Stoneware Mug 350ml: only 1 left \(you asked for 2\)"):
+        await _check_out(shopfront.store, shopfront.customer_id)
+    assert await _stock(shopfront.store, MUG) == (3, 0)
+    assert await _stock(shopfront.store, KETTLE) == (6, 0)
+
+
 async def _in_stock_only(shopfront: Shopfront, set_id: int) -> tuple[list[int], int, int]:
     """What "In stock only" shows of the set's category: its page's ids, the page's total
     and the category's count in the list of categories."""
@@ -332,3 +351,81 @@ async def test_the_sets_are_read_from_their_index_not_by_scanning_the_catalog(
             sql = bundles.SETS.compile(dialect=postgresql.dialect(), compile_kwargs=literal)
             plan = "\n".join(str(row[0]) for row in await conn.exec_driver_sql(f"EXPLAIN {sql}"))
     assert "ix_products_sets" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [([(MUG, 1), (KETTLE, 1)], [(KETTLE, 1), (MUG, 1)]), ([(SET, 1)], [(KETTLE, 1), (MUG, 1)])],
+    ids=["mug-kettle-vs-kettle-mug", "set-vs-its-parts"],
+)
+async def test_two_shoppers_checking_out_the_same_goods_in_opposite_order_both_get_them(
+    shopfront: Shopfront, first: list[tuple[str, int]], second: list[tuple[str, int]]
+) -> None:
+    """One shopper has a mug then a kettle (or the tea set), the other a kettle then a mug.
+    Round after round they check out at the same moment (each new checkout replacing her
+    last): every hold takes its rows in one order, so neither waits on the other in a
+    circle (a deadlock on PostgreSQL) and the stock held is exact every time."""
+    store = shopfront.store
+    await _tea_set(shopfront, kettles=6, mugs=24)
+    async with store.uow() as uow:
+        other = (await uow.customers.get_or_create(1002)).id
+    await _cart(shopfront, shopfront.customer_id, *first)
+    await _cart(shopfront, other, *second)
+    mugs = sum(n * (2 if sku == SET else 1) for sku, n in first + second if sku in (MUG, SET))
+    kettles = sum(n for sku, n in first + second if sku in (KETTLE, SET))
+
+    for _ in range(20):
+        await asyncio.gather(_check_out(store, shopfront.customer_id), _check_out(store, other))
+        assert await _stock(store, MUG) == (24, mugs)
+        assert await _stock(store, KETTLE) == (6, kettles)
+
+
+async def _drops_told(store: Store) -> list[tuple[int, int]]:
+    """One pass of the price-drop job's batch: (shopper, price) of the drops to tell."""
+    async with store.uow() as uow:
+        sets = await bundles.sets_in_stock(uow)
+        _, drops = await uow.favourites.take_price_drops(limit=100, sets=sets)
+    return [(drop.telegram_id, drop.price) for drop in drops]
+
+
+async def test_a_saved_set_that_gets_cheaper_is_told_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """Ann saved the tea set: its own stock is 0, but while its parts make a set she hears
+    of its drop; once they make none, a drop is taken quietly."""
+    store = shopfront.store
+    set_id = await _tea_set(shopfront, kettles=6, mugs=3)
+    async with store.uow() as uow:
+        ann = await uow.customers.get_or_create(1002)
+        await uow.favourites.save(ann.id, set_id)
+    await shopfront.update_product(SET, price=6000)
+    assert await _drops_told(store) == [(1002, 6000)]
+    await shopfront.update_product(MUG, stock=1)  # one mug: no set
+    await shopfront.update_product(SET, price=5500)
+    assert await _drops_told(store) == []
+
+
+async def test_often_bought_with_offers_the_set_while_its_parts_make_one(
+    shopfront: Shopfront,
+) -> None:
+    """Under the mug's card, paid orders held the tea set most often, then the kettle: the
+    set is offered first while its parts make one, and left out (the kettle still shown)
+    once they make none."""
+    store = shopfront.store
+    set_id = await _tea_set(shopfront, kettles=6, mugs=3)
+    mug, kettle = await shopfront.product_id(MUG), await shopfront.product_id(KETTLE)
+    async with store.uow() as uow:
+        uow.session.add_all(
+            [
+                ProductPair(product_id=mug, other_id=set_id, orders=5),
+                ProductPair(product_id=mug, other_id=kettle, orders=3),
+            ]
+        )
+
+    async def offered() -> list[str]:
+        async with store.reading() as uow:
+            return [item.sku for item in await catalog.also_bought(uow, mug)]
+
+    assert await offered() == [SET, KETTLE]
+    await shopfront.update_product(MUG, stock=1)  # one mug: no set
+    assert await offered() == [KETTLE]

@@ -23,6 +23,7 @@ from bot.store.models import Order, Payment, Product
 from bot.usecases import sales_pause
 from bot.webapp import api
 from bot.webapp.init_data import sign_init_data
+from tests.conftest import add_product
 from tests.e2e.shopper import add_to_cart, open_order_summary
 from tests.webapp.conftest import (
     Page,
@@ -558,6 +559,35 @@ async def test_a_stars_shop_sells_digital_goods_through_the_page(tmp_path: Path)
         await alice.wait_for(lambda m: m.document is not None)  # the guide, in the chat
         await shop.until_idle()
         assert (await page.ok("GET", f"orders/{invoice['order_id']}"))["status"] == "delivered"
+
+
+async def test_a_stars_shop_says_in_the_cart_that_a_mug_cannot_ship_and_offers_no_checkout(
+    tmp_path: Path,
+) -> None:
+    """Alice, in a Telegram Stars shop, puts a mug (goods to ship) in her cart next to a
+    guide: the cart says at once, in the chat's words, that it must go (a Stars invoice asks
+    for no address), and its checkout is off; once the mug is out, nothing is said."""
+    from bot.demo import STARS_DEMO
+
+    settings = storefront_settings(currency="XTR", payment_provider_token="")
+    async with (
+        ShopHarness(tmp_path, catalog_path=STARS_DEMO.catalog_path, **settings) as shop,
+        aiohttp.ClientSession() as http,
+    ):
+        page = Page(http, storefront_url(shop), init_data_for(shop, shop.user(1001, "Alice")))
+        mug = await add_product(shop.store, "STR-MUG", price=300, currency="XTR", title="Star Mug")
+        guide = await product_id(shop, "STR-GDE-ESP")
+        added = await page.add(guide, 1)
+        assert added["cart"]["unshippable_text"] is None  # a guide: nothing to ship
+        added = await page.add(mug, 1)
+        says = (
+            "Star Mug must be shipped, and Telegram Stars invoices cannot ask for a shipping"
+            " address. Please remove it from your cart."
+        )
+        assert added["cart"]["unshippable_text"] == says
+        assert (await page.cart())["unshippable_text"] == says
+        await page.ok("PUT", f"cart/lines/{mug}", {"quantity": 0})
+        assert (await page.cart())["unshippable_text"] is None
 
 
 # ---------------------------------------------------------------- bad requests, too many

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     delete,
     func,
+    or_,
     select,
     tuple_,
     update,
@@ -85,12 +86,16 @@ class FavouriteRepository:
         )
         return list(found)
 
-    async def take_price_drops(self, *, limit: int) -> tuple[int, Sequence[PriceDrop]]:
+    async def take_price_drops(
+        self, *, limit: int, sets: Collection[int] = ()
+    ) -> tuple[int, Sequence[PriceDrop]]:
         """Take up to `limit` saved products priced below what their shopper last saw, in
         the same currency: one conditional UPDATE moves her price down to today's (so two
         workers never take the same drop, and a drop is taken once however the price moves
         after). Returned are those to tell: the product on sale with units available, the
-        shopper not blocked and not opted out; the others are taken quietly, never told."""
+        shopper not blocked and not opted out; the others are taken quietly, never told.
+        `sets`: the sets whose parts make one now (bot.services.bundles.sets_in_stock: their
+        own stock is 0)."""
         taken = await self.session.execute(
             update(Favourite)
             .where(
@@ -127,7 +132,8 @@ class FavouriteRepository:
                 Customer.blocked_bot.is_(False),
                 Customer.blocked_at.is_(None),  # the shop blocked her (/block): not told
                 Product.is_active.is_(True),
-                IN_STOCK,  # what a list calls in stock (a variant of it, for one sold so)
+                # What a list calls in stock (a variant of it, for one sold so; a set, its parts).
+                or_(IN_STOCK, Product.id.in_(sorted(sets))) if sets else IN_STOCK,
             )
             .order_by(Favourite.customer_id, Favourite.product_id)
         )

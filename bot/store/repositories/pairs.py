@@ -8,7 +8,10 @@ one walk of ix_product_pairs_top from its start (migration 0038).
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, delete, literal, select, update
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, delete, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,29 +21,41 @@ from bot.store.models import IN_STOCK, OrderLine, Product, ProductPair
 from bot.store.prepared import prepared
 from bot.store.repositories.catalog import LISTED_COLUMNS, ListedProduct
 
-# Every card in the chat reads it: built once, prepared.
-_ALSO_BOUGHT = prepared(
-    select(*LISTED_COLUMNS)
-    .select_from(ProductPair)
-    .join(Product, Product.id == ProductPair.other_id)
-    .where(
-        ProductPair.product_id == bindparam("product_id"),
-        Product.is_active.is_(True),
-        IN_STOCK,
+
+def _also_bought(leaving_out: Collection[int] = ()) -> Select[Any]:
+    """The pairs' top few on sale and in stock, or a set (its own stock is 0: whether its
+    parts make one is asked after, bot.services.catalog.also_bought, leaving out those not)."""
+    stmt = (
+        select(*LISTED_COLUMNS)
+        .select_from(ProductPair)
+        .join(Product, Product.id == ProductPair.other_id)
+        .where(
+            ProductPair.product_id == bindparam("product_id"),
+            Product.is_active.is_(True),
+            or_(IN_STOCK, Product.bundle.is_not(None)),
+        )
+        .order_by(ProductPair.orders.desc(), ProductPair.other_id)
+        .limit(bindparam("shown"))
     )
-    .order_by(ProductPair.orders.desc(), ProductPair.other_id)
-    .limit(bindparam("shown"))
-)
+    return stmt.where(ProductPair.other_id.not_in(sorted(leaving_out))) if leaving_out else stmt
+
+
+# Every card in the chat reads it: built once, prepared.
+_ALSO_BOUGHT = prepared(_also_bought())
 
 
 class ProductPairRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def also_bought(self, product_id: int, shown: int) -> list[ListedProduct]:
-        """Up to `shown` other products on sale and in stock that paid orders held most often
-        with this one, the most first, ties by id."""
-        rows = await self.session.execute(_ALSO_BOUGHT, {"product_id": product_id, "shown": shown})
+    async def also_bought(
+        self, product_id: int, shown: int, *, leaving_out: Collection[int] = ()
+    ) -> list[ListedProduct]:
+        """Up to `shown` other products on sale and in stock (or sets) that paid orders held
+        most often with this one, the most first, ties by id; `leaving_out`: sets found not
+        made now (the prepared statement without any)."""
+        stmt = _also_bought(leaving_out) if leaving_out else _ALSO_BOUGHT
+        rows = await self.session.execute(stmt, {"product_id": product_id, "shown": shown})
         return [ListedProduct(*row) for row in rows]
 
     async def count_order(self, order_id: int, change: int) -> None:

@@ -291,8 +291,10 @@
     if (name === 'cart' && full) {
       text = t('Checkout · {total}', { total: basket.to_pay_text }); // after her promo code
       // sales are paused (the banner says why), short of the minimum order (the cart says),
+      // goods to ship in a Telegram Stars shop (the cart says, as the chat's summary does),
       // or a delivery time still to choose (the picker above asks for one)
-      off = Boolean(state.closed || basket.min_order_text || (basket.delivery && !basket.delivery.chosen));
+      off = Boolean(state.closed || basket.min_order_text || basket.unshippable_text
+        || (basket.delivery && !basket.delivery.chosen));
       if (!off) state.mainAction = checkout;
     } else if (name === 'order') {
       text = t('Continue shopping');
@@ -332,6 +334,7 @@
       basket.min_order_text = state.cart.min_order_text;
       basket.free_shipping_text = state.cart.free_shipping_text;
       basket.delivery = state.cart.delivery;
+      basket.unshippable_text = state.cart.unshippable_text;
     }
     state.cart = basket;
     $('cart-count').textContent = basket.item_count;
@@ -733,8 +736,10 @@
         h('span', { text: line.quantity }),
         h('button', { type: 'button', 'aria-label': t('One more'), disabled: full(line), onclick: () => step(line, +1) }, '+')),
       h('button', { type: 'button', class: 'remove', 'aria-label': t('Remove {title}', { title: line.title }), onclick: () => setQuantity(line, 0) }, '✕')));
-    const shipping = basket.needs_shipping
-      ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
+    const shipping = basket.unshippable_text // a Stars shop ships nothing: checkout is off
+      ? h('p', { class: 'notice', id: 'cart-unshippable', role: 'status', text: basket.unshippable_text })
+      : basket.needs_shipping
+        ? h('p', { class: 'hint', text: t('Shipping address and method are chosen in the payment form.') }) : null;
     show(ticket, t('Your cart'), changes, h('div', { class: 'section' }, lines,
       h('div', { class: 'total' }, h('span', { text: t('Total') }), h('span', { id: 'cart-total', text: basket.total_text })),
       basket.saving_text ? h('p', { class: 'hint', id: 'cart-saving', text: basket.saving_text }) : null,
