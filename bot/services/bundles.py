@@ -132,17 +132,7 @@ class _Short(Exception):
 
 async def reserve(uow: UnitOfWork, product_id: int, quantity: int, variant_id: int = 0) -> bool:
     """Hold `quantity` units (a set: its parts, all or none); False if not available."""
-    units = await expand(uow, product_id, variant_id, quantity)
-    if len(units) == 1 and units[0] == (product_id, variant_id, quantity):
-        return await uow.products.reserve(product_id, quantity, variant_id)
-    try:
-        async with uow.session.begin_nested():
-            for pid, vid, count in units:
-                if not await uow.products.reserve(pid, count, vid):
-                    raise _Short()
-    except _Short:
-        return False
-    return True
+    return await hold_all(uow, await expand(uow, product_id, variant_id, quantity))
 
 
 def merged(units: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -203,18 +193,6 @@ async def free_units(
             {(int(pid), int(vid)): int(left) if on else 0 for pid, vid, left, on in by_variant}
         )
     return {key: max(0, free.get(key, 0)) for key in keys}
-
-
-async def release(
-    uow: UnitOfWork,
-    product_id: int,
-    quantity: int,
-    variant_id: int = 0,
-    parts: Sequence[Part] | None = None,
-) -> None:
-    """Give back units held by an invoice that will not be paid (a set: its parts')."""
-    for pid, vid, count in await expand(uow, product_id, variant_id, quantity, parts):
-        await uow.products.release(pid, count, vid)
 
 
 async def sell_reserved(
